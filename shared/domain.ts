@@ -1,0 +1,184 @@
+// The domain model, declared once as zod schemas; every type in the app is inferred
+// from these. Field names are snake_case because they are also the DuckDB columns
+// and the CLI's JSON, which other tools read.
+import { z } from 'zod';
+import { AppError } from './result.ts';
+
+export const PRIORITY_LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+export const PriorityLevel = z.enum(PRIORITY_LEVELS);
+export type PriorityLevel = z.infer<typeof PriorityLevel>;
+
+/** 0 for CRITICAL … 3 for LOW: lower runs first. */
+export const levelRank = (level: PriorityLevel): number => PRIORITY_LEVELS.indexOf(level);
+/** One level up (towards CRITICAL); CRITICAL stays. */
+export const escalate = (level: PriorityLevel): PriorityLevel =>
+  PRIORITY_LEVELS[Math.max(0, levelRank(level) - 1)]!;
+/** One level down (towards LOW); LOW stays. */
+export const demote = (level: PriorityLevel): PriorityLevel =>
+  PRIORITY_LEVELS[Math.min(PRIORITY_LEVELS.length - 1, levelRank(level) + 1)]!;
+
+/** ISO-8601 timestamp with an offset or Z. */
+export const IsoTimestamp = z.string().regex(
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+  'an ISO-8601 timestamp with an offset or Z',
+);
+
+export const DataSource = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  ingests_ok: z.number().int().nonnegative(),
+  ingests_failed: z.number().int().nonnegative(),
+  /** Share of successful ingests; 1 for a source with no history. */
+  reliability: z.number().min(0).max(1),
+  created_at: IsoTimestamp,
+});
+export type DataSource = z.infer<typeof DataSource>;
+
+/** What a person or a script asks for: ingest this file. */
+export const PriorityRequest = z.object({
+  id: z.string(),
+  file: z.string(),
+  source: z.string().min(1),
+  requested_priority: PriorityLevel.nullable(),
+  justification: z.string().nullable(),
+  author: z.string().nullable(),
+  submitted_at: IsoTimestamp,
+});
+export type PriorityRequest = z.infer<typeof PriorityRequest>;
+
+export const JobStatus = z.enum(['queued', 'running', 'completed', 'duplicate', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatus>;
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'duplicate', 'failed', 'cancelled']);
+
+export const ProcessingJob = z.object({
+  id: z.string(),
+  request_id: z.string(),
+  file: z.string(),
+  source: z.string(),
+  underlying: z.string().nullable(),
+  priority: PriorityLevel,
+  /** The level after any escalation. */
+  effective_priority: PriorityLevel,
+  rule: z.string(),
+  rule_version: z.number().int().nullable(),
+  status: JobStatus,
+  submitted_at: IsoTimestamp,
+  started_at: IsoTimestamp.nullable(),
+  finished_at: IsoTimestamp.nullable(),
+  attempts: z.number().int().nonnegative(),
+  late: z.boolean(),
+  error: AppError.nullable(),
+  snapshot_id: z.string().nullable(),
+  /** 0..1 while running. */
+  progress: z.number().min(0).max(1).nullable(),
+});
+export type ProcessingJob = z.infer<typeof ProcessingJob>;
+
+/** One option contract after a reader has normalised it. */
+export const ContractRow = z.object({
+  underlying: z.string(),
+  as_of: IsoTimestamp,
+  spot: z.number().positive(),
+  expiry: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  strike: z.number().positive(),
+  option_type: z.enum(['C', 'P']),
+  open_interest: z.number().nonnegative(),
+  volume: z.number().nonnegative(),
+  iv: z.number().nonnegative().nullable(),
+  gamma: z.number().nullable(),
+  bid: z.number().nullable(),
+  ask: z.number().nullable(),
+});
+export type ContractRow = z.infer<typeof ContractRow>;
+
+export const DroppedRows = z.object({ reason: z.string(), rows: z.number().int().nonnegative() });
+export const DataQuality = z.object({
+  /** Share of usable contract rows, 0..1. */
+  score: z.number().min(0).max(1),
+  rows_total: z.number().int().nonnegative(),
+  rows_used: z.number().int().nonnegative(),
+  dropped: z.array(DroppedRows),
+});
+export type DataQuality = z.infer<typeof DataQuality>;
+
+/** GEX is in USD per 1% move of the underlying. */
+export const GEXSnapshot = z.object({
+  id: z.string(),
+  underlying: z.string(),
+  as_of: IsoTimestamp,
+  spot: z.number(),
+  contracts: z.number().int().nonnegative(),
+  total_gex: z.number(),
+  call_gex: z.number(),
+  put_gex: z.number(),
+  zero_gamma: z.number().nullable(),
+  call_wall: z.number().nullable(),
+  put_wall: z.number().nullable(),
+  max_pain: z.number().nullable(),
+  total_open_interest: z.number().nonnegative(),
+  total_volume: z.number().nonnegative(),
+  quality: DataQuality,
+  content_hash: z.string(),
+  format: z.string(),
+  source_file: z.string(),
+  parquet: z.string(),
+  created_at: IsoTimestamp,
+  request_id: z.string().nullable(),
+  job_id: z.string().nullable(),
+});
+export type GEXSnapshot = z.infer<typeof GEXSnapshot>;
+
+/** GEX of one strike: of one expiry, or (expiry null) of all expiries together. */
+export const GEXStrike = z.object({
+  snapshot_id: z.string(),
+  strike: z.number(),
+  expiry: z.string().nullable(),
+  call_gex: z.number(),
+  put_gex: z.number(),
+  net_gex: z.number(),
+  call_open_interest: z.number(),
+  put_open_interest: z.number(),
+  call_volume: z.number(),
+  put_volume: z.number(),
+});
+export type GEXStrike = z.infer<typeof GEXStrike>;
+
+export const GEXExpiry = z.object({
+  snapshot_id: z.string(),
+  expiry: z.string(),
+  call_gex: z.number(),
+  put_gex: z.number(),
+  net_gex: z.number(),
+  call_open_interest: z.number(),
+  put_open_interest: z.number(),
+});
+export type GEXExpiry = z.infer<typeof GEXExpiry>;
+
+export const GammaProfilePoint = z.object({ level: z.number(), gex: z.number() });
+export type GammaProfilePoint = z.infer<typeof GammaProfilePoint>;
+
+/** How GEX is computed; the defaults are the public reference's conventions. */
+export const GexConventions = z.object({
+  contract_multiplier: z.number().positive().default(100),
+  /** Size of the move GEX is quoted for: 0.01 = per 1%. */
+  move: z.number().positive().default(0.01),
+  /** `business-262`: Mon–Fri days ÷ 262; `act-365`: calendar days ÷ 365. */
+  day_count: z.enum(['business-262', 'act-365']).default('business-262'),
+  rate: z.number().default(0),
+  dividend_yield: z.number().default(0),
+  profile_points: z.number().int().min(2).max(2000).default(60),
+  profile_low: z.number().positive().default(0.8),
+  profile_high: z.number().positive().default(1.2),
+  /** Time zone of exchange timestamps that carry no offset (CBOE JSON, CSV "EST"). */
+  exchange_time_zone: z.string().default('America/New_York'),
+});
+export type GexConventions = z.infer<typeof GexConventions>;
+
+/** The outcome of a priority decision. */
+export const Decision = z.object({
+  priority: PriorityLevel,
+  rule: z.string(),
+  explanation: z.string(),
+  rule_version: z.number().int().nullable(),
+});
+export type Decision = z.infer<typeof Decision>;

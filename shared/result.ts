@@ -1,0 +1,65 @@
+// Errors as values at every boundary: a code a program can act on, a message a
+// person can read, and where the error is in the input when that is known.
+import { z } from 'zod';
+
+export const ErrorCode = z.enum([
+  // input
+  'FILE_NOT_FOUND',
+  'NOT_A_FILE',
+  'EMPTY_FILE',
+  'BINARY_FILE',
+  'UNKNOWN_FORMAT',
+  'NO_ROWS',
+  'TRUNCATED',
+  'BAD_HEADER',
+  'BAD_VALUE',
+  'BAD_SHAPE',
+  'INVALID_FACT',
+  'INVALID_REQUEST',
+  'RULES_SYNTAX',
+  'RULES_INVALID',
+  'VALIDATION',
+  'NOT_FOUND',
+  'CONFLICT',
+  // environment
+  'DB_LOCKED',
+  'IO',
+  'WORKER_CRASHED',
+  'TIMEOUT',
+  'CANCELLED',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const AppError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  file: z.string().optional(),
+  /** 1-based line of the file (or of a rule file, a JSON Lines stream). */
+  line: z.number().int().optional(),
+  column: z.number().int().optional(),
+  field: z.string().optional(),
+  fact: z.string().optional(),
+});
+export type AppError = z.infer<typeof AppError>;
+
+export type Ok<T> = { ok: true; value: T };
+export type Err = { ok: false; error: AppError };
+export type Result<T> = Ok<T> | Err;
+
+export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
+export const err = (code: ErrorCode, message: string, where: Omit<AppError, 'code' | 'message'> = {}): Err => ({
+  ok: false,
+  error: { code, message, ...where },
+});
+
+/** Schema of a Result carrying `value`, for validating responses that cross a transport. */
+export const resultSchema = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: AppError }),
+  ]);
+
+/** Errors that a retry may cure (never bad input). */
+export const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['WORKER_CRASHED', 'TIMEOUT', 'IO']);
