@@ -1,0 +1,185 @@
+// The API between the UI and the engine, declared once: every call (`domain:verb`,
+// request schema, response schema) and every event (name, payload schema). Electron
+// IPC (preload) and the browser host (HTTP + WebSocket) both implement exactly this
+// map, so the renderer cannot tell them apart; handlers are generated from it and
+// validate every request where it enters the engine.
+import { z } from 'zod';
+import {
+  Decision,
+  GammaProfilePoint,
+  GEXExpiry,
+  GEXSnapshot,
+  GEXStrike,
+  IsoTimestamp,
+  JobStatus,
+  PriorityLevel,
+  ProcessingJob,
+} from './domain.ts';
+import { AppError, type Result } from './result.ts';
+
+export const SubmitRequest = z
+  .object({
+    /** A path on the engine's machine (desktop drop, CLI, inbox, or an upload's stored path). */
+    file: z.string().min(1),
+    source: z.string().min(1).default('manual'),
+    requested_priority: PriorityLevel.optional(),
+    justification: z.string().optional(),
+    author: z.string().optional(),
+  })
+  .refine((r) => !r.requested_priority || (r.justification ?? '').trim().length > 0, {
+    message: 'a manual priority needs a justification',
+    path: ['justification'],
+  });
+export type SubmitRequest = z.infer<typeof SubmitRequest>;
+
+/** The engine's answer once a request is stored (or refused). */
+export const SubmitAck = z.object({
+  request_id: z.string(),
+  job_id: z.string().nullable(),
+  status: z.enum(['queued', 'duplicate', 'rejected']),
+  decision: Decision.nullable(),
+  snapshot_id: z.string().nullable(),
+  error: AppError.nullable(),
+});
+export type SubmitAck = z.infer<typeof SubmitAck>;
+
+export const LevelStats = z.object({
+  level: PriorityLevel,
+  waiting: z.number().int(),
+  running: z.number().int(),
+  oldest_wait_ms: z.number().nullable(),
+  late: z.number().int(),
+  latency_p50_ms: z.number().nullable(),
+  latency_p90_ms: z.number().nullable(),
+  latency_p99_ms: z.number().nullable(),
+  completed_in_window: z.number().int(),
+});
+export const QueueStats = z.object({
+  levels: z.array(LevelStats),
+  workers: z.number().int(),
+  busy_workers: z.number().int(),
+  throughput_per_min: z.number(),
+  window_ms: z.number(),
+  totals: z.object({
+    queued: z.number().int(),
+    running: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+  }),
+});
+export type QueueStats = z.infer<typeof QueueStats>;
+
+export const SnapshotDetail = z.object({
+  snapshot: GEXSnapshot,
+  strikes: z.array(GEXStrike),
+  expiries: z.array(GEXExpiry),
+  profile: z.array(GammaProfilePoint),
+});
+export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
+
+export const Diagnostic = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+});
+export type Diagnostic = z.infer<typeof Diagnostic>;
+
+export const RuleVersion = z.object({
+  version: z.number().int(),
+  author: z.string(),
+  comment: z.string(),
+  created_at: IsoTimestamp,
+  active: z.boolean(),
+});
+export type RuleVersion = z.infer<typeof RuleVersion>;
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: IsoTimestamp,
+  kind: z.enum(['decision', 'override', 'escalation', 'late', 'rejected', 'rules', 'job']),
+  request_id: z.string().nullable(),
+  job_id: z.string().nullable(),
+  rule_version: z.number().int().nullable(),
+  rule: z.string().nullable(),
+  priority: PriorityLevel.nullable(),
+  facts: z.record(z.string(), z.unknown()).nullable(),
+  explanation: z.string(),
+  actor: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const Health = z.object({
+  ok: z.boolean(),
+  db_path: z.string(),
+  data_dir: z.string(),
+  inbox: z.string(),
+  workers: z.number().int(),
+  rule_version: z.number().int().nullable(),
+  started_at: IsoTimestamp,
+  transport: z.enum(['ipc', 'http']),
+});
+
+const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
+const none = z.object({}).strict();
+
+export const calls = {
+  'engine:health': call(none, Health),
+  'ingest:submit': call(SubmitRequest, SubmitAck),
+  'jobs:list': call(
+    z.object({ status: JobStatus.optional(), limit: z.number().int().min(1).max(100_000).default(10_000) }),
+    z.array(ProcessingJob),
+  ),
+  'jobs:cancel': call(z.object({ id: z.string() }), ProcessingJob),
+  'jobs:retry': call(z.object({ id: z.string() }), ProcessingJob),
+  'queue:stats': call(none, QueueStats),
+  'snapshots:list': call(
+    z.object({ underlying: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
+    z.array(GEXSnapshot),
+  ),
+  'snapshots:get': call(z.object({ id: z.string() }), SnapshotDetail),
+  'rules:active': call(none, z.object({ version: z.number().int().nullable(), text: z.string() })),
+  'rules:check': call(z.object({ text: z.string() }), z.object({ ok: z.boolean(), diagnostics: z.array(Diagnostic) })),
+  'rules:dryRun': call(
+    z.object({ text: z.string(), facts: z.array(z.record(z.string(), z.unknown())).max(10_000) }),
+    z.array(z.union([Decision, z.object({ error: AppError })])),
+  ),
+  'rules:activate': call(
+    z.object({ text: z.string(), author: z.string().min(1), comment: z.string().default('') }),
+    RuleVersion,
+  ),
+  'rules:history': call(none, z.array(RuleVersion)),
+  'rules:get': call(z.object({ version: z.number().int() }), z.object({ version: z.number().int(), text: z.string() })),
+  'rules:rollback': call(z.object({ version: z.number().int(), author: z.string().min(1) }), RuleVersion),
+  'rules:schema': call(none, z.record(z.string(), z.unknown())),
+  'audit:list': call(
+    z.object({ request_id: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(500) }),
+    z.array(AuditEntry),
+  ),
+} as const;
+
+export const events = {
+  'job:updated': ProcessingJob,
+  'queue:stats': QueueStats,
+  'snapshot:created': GEXSnapshot,
+  'rules:activated': RuleVersion,
+  'audit:appended': AuditEntry,
+} as const;
+
+export type CallName = keyof typeof calls;
+export type EventName = keyof typeof events;
+export type CallRequest<K extends CallName> = z.input<(typeof calls)[K]['request']>;
+export type CallResponse<K extends CallName> = z.infer<(typeof calls)[K]['response']>;
+export type EventPayload<K extends EventName> = z.infer<(typeof events)[K]>;
+
+/** What the renderer holds (`window.gex` in Electron, a WebSocket client in a browser). */
+export interface GexApi {
+  call<K extends CallName>(name: K, request: CallRequest<K>): Promise<Result<CallResponse<K>>>;
+  on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
+}
+
+/** What the engine implements: one handler per call, given an already-validated request. */
+export type CallHandlers = {
+  [K in CallName]: (request: z.infer<(typeof calls)[K]['request']>) => Promise<Result<CallResponse<K>>>;
+};
