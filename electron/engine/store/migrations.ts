@@ -1,0 +1,147 @@
+// The DuckDB schema as an ordered list of migrations. A new file and a file written by
+// an older version both reach the current schema: each migration runs once, in order,
+// inside a transaction, and `schema_migrations` records which ones a file has.
+// Never edit a migration that has shipped; add a new one.
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'core tables',
+    statements: [
+      `CREATE TABLE sources (
+        id VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        ingests_ok BIGINT NOT NULL DEFAULT 0,
+        ingests_failed BIGINT NOT NULL DEFAULT 0,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      )`,
+      `CREATE TABLE requests (
+        id VARCHAR PRIMARY KEY,
+        file VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        requested_priority VARCHAR,
+        justification VARCHAR,
+        author VARCHAR,
+        submitted_at TIMESTAMPTZ NOT NULL,
+        content_hash VARCHAR,
+        facts JSON
+      )`,
+      `CREATE SEQUENCE job_seq START 1`,
+      `CREATE TABLE jobs (
+        id VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL DEFAULT nextval('job_seq'),
+        request_id VARCHAR NOT NULL,
+        file VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        underlying VARCHAR,
+        content_hash VARCHAR,
+        priority VARCHAR NOT NULL,
+        effective_priority VARCHAR NOT NULL,
+        rule VARCHAR NOT NULL,
+        rule_version INTEGER,
+        status VARCHAR NOT NULL,
+        submitted_at TIMESTAMPTZ NOT NULL,
+        queued_at TIMESTAMPTZ NOT NULL,
+        started_at TIMESTAMPTZ,
+        finished_at TIMESTAMPTZ,
+        not_before TIMESTAMPTZ,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        late BOOLEAN NOT NULL DEFAULT false,
+        error JSON,
+        snapshot_id VARCHAR
+      )`,
+      `CREATE INDEX jobs_status ON jobs (status)`,
+      `CREATE TABLE rule_sets (
+        version INTEGER PRIMARY KEY,
+        text VARCHAR NOT NULL,
+        author VARCHAR NOT NULL,
+        comment VARCHAR NOT NULL DEFAULT '',
+        created_at TIMESTAMPTZ NOT NULL,
+        active BOOLEAN NOT NULL DEFAULT false
+      )`,
+      `CREATE SEQUENCE audit_seq START 1`,
+      `CREATE TABLE audit_log (
+        id BIGINT PRIMARY KEY DEFAULT nextval('audit_seq'),
+        recorded_at TIMESTAMPTZ NOT NULL,
+        kind VARCHAR NOT NULL,
+        request_id VARCHAR,
+        job_id VARCHAR,
+        rule_version INTEGER,
+        rule VARCHAR,
+        priority VARCHAR,
+        facts JSON,
+        explanation VARCHAR NOT NULL,
+        actor VARCHAR
+      )`,
+      `CREATE TABLE gex_snapshots (
+        id VARCHAR PRIMARY KEY,
+        underlying VARCHAR NOT NULL,
+        as_of TIMESTAMPTZ NOT NULL,
+        as_of_text VARCHAR NOT NULL,
+        spot DOUBLE NOT NULL,
+        contracts BIGINT NOT NULL,
+        total_gex DOUBLE NOT NULL,
+        call_gex DOUBLE NOT NULL,
+        put_gex DOUBLE NOT NULL,
+        zero_gamma DOUBLE,
+        call_wall DOUBLE,
+        put_wall DOUBLE,
+        max_pain DOUBLE,
+        total_open_interest DOUBLE NOT NULL,
+        total_volume DOUBLE NOT NULL,
+        quality JSON NOT NULL,
+        content_hash VARCHAR NOT NULL UNIQUE,
+        format VARCHAR NOT NULL,
+        source_file VARCHAR NOT NULL,
+        parquet VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        request_id VARCHAR,
+        job_id VARCHAR
+      )`,
+      `CREATE TABLE gex_strikes (
+        snapshot_id VARCHAR NOT NULL,
+        expiry DATE NOT NULL,
+        strike DOUBLE NOT NULL,
+        call_gex DOUBLE NOT NULL,
+        put_gex DOUBLE NOT NULL,
+        net_gex DOUBLE NOT NULL,
+        call_open_interest DOUBLE NOT NULL,
+        put_open_interest DOUBLE NOT NULL,
+        call_volume DOUBLE NOT NULL,
+        put_volume DOUBLE NOT NULL,
+        contracts BIGINT NOT NULL
+      )`,
+      `CREATE INDEX gex_strikes_snapshot ON gex_strikes (snapshot_id)`,
+      `CREATE TABLE gamma_profiles (
+        snapshot_id VARCHAR NOT NULL,
+        level DOUBLE NOT NULL,
+        gex DOUBLE NOT NULL
+      )`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'per-strike and per-expiry views',
+    statements: [
+      `CREATE VIEW gex_by_strike AS
+        SELECT snapshot_id, strike,
+          sum(call_gex) AS call_gex, sum(put_gex) AS put_gex, sum(net_gex) AS net_gex,
+          sum(call_open_interest) AS call_open_interest, sum(put_open_interest) AS put_open_interest,
+          sum(call_volume) AS call_volume, sum(put_volume) AS put_volume
+        FROM gex_strikes GROUP BY snapshot_id, strike`,
+      `CREATE VIEW gex_by_expiry AS
+        SELECT snapshot_id, expiry,
+          sum(call_gex) AS call_gex, sum(put_gex) AS put_gex, sum(net_gex) AS net_gex,
+          sum(call_open_interest) AS call_open_interest, sum(put_open_interest) AS put_open_interest
+        FROM gex_strikes GROUP BY snapshot_id, expiry`,
+    ],
+  },
+];
+
+export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Store } from '../../electron/engine/store/db.ts';
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
+import { appendAudit, listAudit } from '../../electron/engine/store/audit.ts';
+
+const dirs: string[] = [];
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-store-'));
+  dirs.push(dir);
+  return join(dir, 'nested', 'gex.duckdb');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const open = async (path: string, migrations = MIGRATIONS) => {
+  const r = await Store.open(path, migrations);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
+describe('Store', () => {
+  it('brings a new file to the current schema', async () => {
+    const store = await open(tempDb());
+    expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
+    const tables = (await store.all<{ name: string }>('SELECT table_name AS name FROM information_schema.tables')).map(
+      (t) => t.name,
+    );
+    for (const t of ['sources', 'requests', 'jobs', 'rule_sets', 'audit_log', 'gex_snapshots', 'gex_strikes', 'gamma_profiles', 'gex_by_strike', 'gex_by_expiry'])
+      expect(tables).toContain(t);
+    await store.close();
+  });
+
+  it('brings a file written by an older version to the current schema, keeping its rows', async () => {
+    const path = tempDb();
+    const old = await open(path, MIGRATIONS.slice(0, 1));
+    expect(await old.schemaVersion()).toBe(1);
+    await old.run(
+      `INSERT INTO gex_strikes VALUES ('s1', DATE '2024-01-19', 4700, 10, -4, 6, 1, 2, 3, 4, 2), ('s1', DATE '2024-01-26', 4700, 1, -1, 0, 1, 2, 3, 4, 2)`,
+    );
+    await old.close();
+    const store = await open(path);
+    expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
+    const byStrike = await store.all<{ net_gex: number }>('SELECT net_gex FROM gex_by_strike WHERE snapshot_id = $1', ['s1']);
+    expect(byStrike).toEqual([{ net_gex: 6 }]);
+    await store.close();
+  });
+
+  it('refuses with DB_LOCKED while another process holds the file', async () => {
+    const path = tempDb();
+    (await open(path)).close();
+    const holder = spawn(
+      process.execPath,
+      ['-e', `import('@duckdb/node-api').then(async d => { await d.DuckDBInstance.create(${JSON.stringify(path)}); console.log('held'); setTimeout(() => {}, 20000); })`],
+      { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout!.once('data', () => resolve()));
+      const r = await Store.open(path);
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.code).toBe('DB_LOCKED');
+        expect(r.error.message).toContain(path);
+      }
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  });
+
+  it('rolls a failed transaction back', async () => {
+    const store = await open(tempDb());
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.run(`INSERT INTO sources (id, name) VALUES ('a', 'A')`);
+        await tx.run(`INSERT INTO sources (id, name) VALUES ('a', 'again')`);
+      }),
+    ).rejects.toThrow();
+    expect(await store.all('SELECT * FROM sources')).toEqual([]);
+    await store.close();
+  });
+
+  it('appends and lists audit entries with their facts', async () => {
+    const store = await open(tempDb());
+    const a = await appendAudit(store, {
+      kind: 'decision', request_id: 'r1', job_id: 'j1', rule_version: 1, rule: 'G3', priority: 'HIGH',
+      facts: { total_volume: 80000 }, explanation: 'G3: high and real-time', actor: null,
+    });
+    expect(a.id).toBeGreaterThan(0);
+    const rows = await listAudit(store, { request_id: 'r1', limit: 10 });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ rule: 'G3', priority: 'HIGH', facts: { total_volume: 80000 } });
+    expect(rows[0]!.at).toMatch(/\.\d{3}Z$/);
+    await store.close();
+  });
+});
