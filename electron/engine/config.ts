@@ -1,0 +1,100 @@
+// Where the engine keeps its files and how it computes GEX: defaults, then the config
+// file, then environment variables, then explicit options (the CLI's flags), validated
+// once so that the rest of the engine can trust every value.
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { GexConventions } from '../../shared/domain.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+
+export const APP_NAME = 'gex-desk';
+
+/** The per-user folder, the same one Electron's `app.getPath('userData')` gives the desktop app. */
+export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.GEX_DESK_HOME) return resolve(env.GEX_DESK_HOME);
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
+}
+
+export const Config = z.object({
+  dbPath: z.string().min(1),
+  dataDir: z.string().min(1),
+  inbox: z.string().min(1),
+  workers: z.number().int().min(1).max(64),
+  /** How long a finished job's latency counts in the queue's percentiles. */
+  latencyWindowMs: z.number().int().positive(),
+  /** Largest upload the browser host accepts. */
+  maxUploadBytes: z.number().int().positive(),
+  conventions: GexConventions,
+});
+export type Config = z.infer<typeof Config>;
+
+/** The config file's shape: every field optional, paths relative to the file. */
+const ConfigFile = Config.partial().extend({ conventions: GexConventions.partial().optional() });
+
+export interface ConfigOverrides {
+  dbPath?: string;
+  dataDir?: string;
+  inbox?: string;
+  workers?: number;
+  configFile?: string;
+}
+
+const ENV: Record<string, keyof ConfigOverrides> = {
+  GEX_DESK_DB: 'dbPath',
+  GEX_DESK_DATA_DIR: 'dataDir',
+  GEX_DESK_INBOX: 'inbox',
+  GEX_DESK_WORKERS: 'workers',
+};
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Result<Config> {
+  const home = userDataDir(env);
+  const configFile = overrides.configFile ?? env.GEX_DESK_CONFIG ?? join(home, 'config.json');
+  let fromFile: z.infer<typeof ConfigFile> = {};
+  if (existsSync(configFile)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(configFile, 'utf8'));
+    } catch (e) {
+      return err('VALIDATION', `The config file ${configFile} is not valid JSON: ${(e as Error).message}`, { file: configFile });
+    }
+    const parsed = ConfigFile.safeParse(raw);
+    if (!parsed.success) return err('VALIDATION', `The config file ${configFile}: ${describe(parsed.error)}`, { file: configFile });
+    fromFile = parsed.data;
+    for (const key of ['dbPath', 'dataDir', 'inbox'] as const) {
+      const v = fromFile[key];
+      if (v) fromFile[key] = resolve(dirname(configFile), v);
+    }
+  }
+  const fromEnv: ConfigOverrides = {};
+  for (const [name, key] of Object.entries(ENV)) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    if (key === 'workers') {
+      const n = Number(v);
+      if (!Number.isInteger(n)) return err('VALIDATION', `${name} must be a whole number, not "${v}"`, { field: name });
+      fromEnv.workers = n;
+    } else fromEnv[key] = resolve(v);
+  }
+  const explicit = Object.fromEntries(Object.entries(overrides).filter(([k, v]) => v !== undefined && k !== 'configFile'));
+  const merged = { ...fromFile, ...fromEnv, ...explicit } as Partial<Config>;
+  const dbPath = resolve(merged.dbPath ?? join(home, 'gex-desk.duckdb'));
+  const candidate = {
+    dbPath,
+    dataDir: resolve(merged.dataDir ?? join(dirname(dbPath), 'data')),
+    inbox: resolve(merged.inbox ?? join(dirname(dbPath), 'inbox')),
+    workers: merged.workers ?? Math.max(1, availableParallelism()),
+    latencyWindowMs: merged.latencyWindowMs ?? 15 * 60_000,
+    maxUploadBytes: merged.maxUploadBytes ?? 512 * 1024 * 1024,
+    conventions: GexConventions.parse(fromFile.conventions ?? {}),
+  };
+  const parsed = Config.safeParse(candidate);
+  if (!parsed.success) return err('VALIDATION', `Invalid configuration: ${describe(parsed.error)}`);
+  return ok(parsed.data);
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
