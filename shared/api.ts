@@ -183,3 +183,13 @@ export interface GexApi {
 export type CallHandlers = {
   [K in CallName]: (request: z.infer<(typeof calls)[K]['request']>) => Promise<Result<CallResponse<K>>>;
 };
+
+/** What the Electron preload exposes as `window.gex`: the API plus the path of a dropped file. */
+export interface GexBridge extends GexApi {
+  /** The file's path on disk (Electron's `webUtils.getPathForFile`); '' when it has none. */
+  pathForFile(file: File): string;
+}
+
+/** IPC channel names (Electron transport). */
+export const IPC_CALL_CHANNEL = 'gex:call';
+export const IPC_EVENT_CHANNEL = 'gex:event';
