@@ -36,7 +36,8 @@ export type SubmitRequest = z.infer<typeof SubmitRequest>;
 export const SubmitAck = z.object({
   request_id: z.string(),
   job_id: z.string().nullable(),
-  status: z.enum(['queued', 'duplicate', 'rejected']),
+  /** `failed`: the file could not be read (the job is stored as failed); `rejected`: invalid request, nothing stored but the audit entry. */
+  status: z.enum(['queued', 'duplicate', 'failed', 'rejected']),
   decision: Decision.nullable(),
   snapshot_id: z.string().nullable(),
   error: AppError.nullable(),
