@@ -1,0 +1,131 @@
+// The normalised option chain every reader produces: one contract a slot in columnar
+// typed arrays (the fields of ContractRow in shared/domain.ts, plus the file line each
+// came from), and the one place CSV cells become numbers and dates, strictly, with the
+// file, line and field of the first bad cell.
+import type { ContractRow } from '../../../shared/domain.ts';
+import type { ChainFormat } from '../../../shared/pipeline.ts';
+import { err, type Err } from '../../../shared/result.ts';
+import { cellText, EMPTY, NOT_A_NUMBER, parseNumberAt, type CsvCells } from './csv-scan.ts';
+import { parseExpiry } from './dates.ts';
+
+export type Contracts = {
+  n: number;
+  /** 1-based line of the file (CSV), row (Parquet) or index + 1 in the options array (JSON). */
+  line: Int32Array;
+  /** Index into `expiries`. */
+  expiry: Int32Array;
+  /** Distinct expiries, YYYY-MM-DD. */
+  expiries: string[];
+  strike: Float64Array;
+  /** 1 call, 0 put. */
+  call: Uint8Array;
+  open_interest: Float64Array;
+  volume: Float64Array;
+  /** NaN where the file has no value (iv, gamma, bid, ask). */
+  iv: Float64Array;
+  gamma: Float64Array;
+  bid: Float64Array;
+  ask: Float64Array;
+};
+
+export type Chain = {
+  format: ChainFormat;
+  underlying: string;
+  as_of: string;
+  spot: number;
+  contracts: Contracts;
+};
+
+export function allocContracts(n: number): Contracts {
+  return {
+    n,
+    line: new Int32Array(n),
+    expiry: new Int32Array(n),
+    expiries: [],
+    strike: new Float64Array(n),
+    call: new Uint8Array(n),
+    open_interest: new Float64Array(n),
+    volume: new Float64Array(n),
+    iv: new Float64Array(n),
+    gamma: new Float64Array(n),
+    bid: new Float64Array(n),
+    ask: new Float64Array(n),
+  };
+}
+
+const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/** The chain as ContractRow objects (for callers that want rows, not columns). */
+export function toContractRows(chain: Chain): ContractRow[] {
+  const c = chain.contracts;
+  const rows: ContractRow[] = [];
+  for (let i = 0; i < c.n; i++) {
+    rows.push({
+      underlying: chain.underlying,
+      as_of: chain.as_of,
+      spot: chain.spot,
+      expiry: c.expiries[c.expiry[i]!]!,
+      strike: c.strike[i]!,
+      option_type: c.call[i] ? 'C' : 'P',
+      open_interest: c.open_interest[i]!,
+      volume: c.volume[i]!,
+      iv: orNull(c.iv[i]!),
+      gamma: orNull(c.gamma[i]!),
+      bid: orNull(c.bid[i]!),
+      ask: orNull(c.ask[i]!),
+    });
+  }
+  return rows;
+}
+
+export type NumberRule = { required: boolean; bound?: 'positive' | 'nonneg' };
+
+/**
+ * Parses column `col` of every row into out[offset + row]; a blank optional cell is NaN.
+ * Returns the error of the first bad cell, or null.
+ */
+export function parseNumberColumn(file: string, t: CsvCells, col: number, field: string, rule: NumberRule, out: Float64Array, offset: number): Err | null {
+  const { bytes, starts, ends, cols } = t;
+  for (let r = 0; r < t.rows; r++) {
+    const i = r * cols + col;
+    const v = parseNumberAt(bytes, starts[i]!, ends[i]!);
+    if (v === EMPTY) {
+      if (rule.required) return badCell(file, t, r, col, field, 'is missing');
+      out[offset + r] = NaN;
+    } else if (v === NOT_A_NUMBER || Number.isNaN(v)) {
+      return badCell(file, t, r, col, field, 'is not a number');
+    } else if ((rule.bound === 'positive' && !(v > 0)) || (rule.bound === 'nonneg' && v < 0)) {
+      return badCell(file, t, r, col, field, rule.bound === 'positive' ? 'must be greater than 0' : 'must not be negative');
+    } else out[offset + r] = v;
+  }
+  return null;
+}
+
+export function badCell(file: string, t: CsvCells, row: number, col: number, field: string, what: string): Err {
+  const line = t.lines[row]!;
+  const value = what === 'is missing' ? '' : ` ("${cellText(t, row, col).slice(0, 40)}")`;
+  return err('BAD_VALUE', `${file}, line ${line}, field "${field}"${value} ${what}`, { file, line, field });
+}
+
+/** Parses an expiry column into codes into `expiries` (shared across calls). */
+export function parseExpiryColumn(file: string, t: CsvCells, col: number, field: string, expiries: string[], out: Int32Array, offset: number): Err | null {
+  const byText = new Map<string, number>();
+  const byIso = new Map<string, number>(expiries.map((e, i) => [e, i]));
+  for (let r = 0; r < t.rows; r++) {
+    const text = cellText(t, r, col);
+    let code = byText.get(text);
+    if (code === undefined) {
+      const iso = parseExpiry(text);
+      if (iso === null) return badCell(file, t, r, col, field, text.trim() === '' ? 'is missing' : 'is not a date');
+      code = byIso.get(iso);
+      if (code === undefined) {
+        code = expiries.length;
+        expiries.push(iso);
+        byIso.set(iso, code);
+      }
+      byText.set(text, code);
+    }
+    out[offset + r] = code;
+  }
+  return null;
+}

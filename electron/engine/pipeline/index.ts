@@ -1,0 +1,123 @@
+// The pipeline's public entry points: runPipeline (file → GEX snapshot, gamma profile and
+// the Parquet hand-off) and readFacts (the cheap pass the rules decide priority from).
+// Both return Result values and never throw: a worker sends the result across a process
+// boundary as it is.
+import { GexConventions, type GammaProfilePoint } from '../../../shared/domain.ts';
+import type { FileFacts, PipelineOutput } from '../../../shared/pipeline.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import { computeGex, selectContracts } from './gex.ts';
+import { writeStrikesParquet } from './parquet-out.ts';
+import { gammaProfile, zeroGamma } from './profile.ts';
+import { readSource } from './read-chain.ts';
+import { openSource } from './source.ts';
+import { isoDate } from './time.ts';
+
+export { readChain } from './read-chain.ts';
+export { toContractRows } from './chain.ts';
+
+export type RunPipelineInput = {
+  file: string;
+  dataDir: string;
+  snapshotId: string;
+  conventions: GexConventions;
+  onProgress?: (fraction: number, stage: string) => void;
+};
+
+const cents = (v: number): number => Math.round(v * 100) / 100;
+
+function internal(file: string, e: unknown): Result<never> {
+  return err('INTERNAL', `${file}: the pipeline failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, { file });
+}
+
+export async function runPipeline(input: RunPipelineInput): Promise<Result<PipelineOutput>> {
+  const { file, onProgress } = input;
+  const timings: Record<string, number> = {};
+  let last = performance.now();
+  const lap = (stage: string, fraction: number): void => {
+    const now = performance.now();
+    timings[stage] = now - last;
+    last = now;
+    onProgress?.(fraction, stage);
+  };
+  const begin = last;
+  try {
+    const conv = GexConventions.parse(input.conventions ?? {});
+    const src = await openSource(file);
+    if (!src.ok) return src;
+    lap('read', 0.1);
+    const chain = readSource(src.value, conv);
+    if (!chain.ok) return chain;
+    lap('parse', 0.4);
+    const used = selectContracts(chain.value, conv);
+    const gex = computeGex(chain.value, used, conv);
+    lap('gex', 0.6);
+    const profile: GammaProfilePoint[] = gammaProfile(chain.value, used, conv);
+    const zero = zeroGamma(profile);
+    lap('profile', 0.8);
+    const parquet = await writeStrikesParquet(gex.strikes, {
+      dataDir: input.dataDir,
+      snapshotId: input.snapshotId,
+      underlying: chain.value.underlying,
+      as_of: chain.value.as_of,
+      date: isoDate(chain.value.as_of),
+    });
+    lap('parquet', 0.95);
+    timings.total = performance.now() - begin;
+    const output: PipelineOutput = {
+      snapshot: {
+        id: input.snapshotId,
+        underlying: chain.value.underlying,
+        as_of: chain.value.as_of,
+        spot: chain.value.spot,
+        contracts: gex.contracts,
+        total_gex: cents(gex.total_gex),
+        call_gex: cents(gex.call_gex),
+        put_gex: cents(gex.put_gex),
+        zero_gamma: zero === null ? null : cents(zero),
+        call_wall: gex.call_wall,
+        put_wall: gex.put_wall,
+        max_pain: gex.max_pain,
+        total_open_interest: gex.total_open_interest,
+        total_volume: gex.total_volume,
+        quality: used.quality,
+        content_hash: src.value.content_hash,
+        format: chain.value.format,
+        source_file: file,
+        parquet,
+      },
+      strikesParquet: parquet,
+      profile,
+      timings_ms: timings,
+    };
+    onProgress?.(1, 'done');
+    return ok(output);
+  } catch (e) {
+    return internal(file, e);
+  }
+}
+
+/** Parse + GEX totals only: what the priority rules need, without profile or Parquet. */
+export async function readFacts(file: string, conventions: GexConventions): Promise<Result<FileFacts>> {
+  try {
+    const conv = GexConventions.parse(conventions ?? {});
+    const src = await openSource(file);
+    if (!src.ok) return src;
+    const chain = readSource(src.value, conv);
+    if (!chain.ok) return chain;
+    const used = selectContracts(chain.value, conv);
+    const gex = computeGex(chain.value, used, conv);
+    return ok({
+      format: chain.value.format,
+      underlying: chain.value.underlying,
+      as_of: chain.value.as_of,
+      spot: chain.value.spot,
+      total_volume: gex.total_volume,
+      total_open_interest: gex.total_open_interest,
+      total_gex: cents(gex.total_gex),
+      contracts: gex.contracts,
+      content_hash: src.value.content_hash,
+    });
+  } catch (e) {
+    return internal(file, e);
+  }
+}

@@ -1,0 +1,47 @@
+// OCC option symbols (ROOT + YYMMDD + C/P + strike×1000 in 8 digits, the root padded to
+// six characters or not) and the mapping from a symbol's root to the underlying's ticker:
+// weekly and PM-settled roots trade on the same index as their parent.
+
+export type OccSymbol = { root: string; expiry: string; option_type: 'C' | 'P'; strike: number };
+
+const TAIL = /^(\d{2})(\d{2})(\d{2})([CP])(\d{8})$/;
+
+/** Parses an OCC symbol such as META250912C00300000 or "SPXW  240105P04700000"; null if not one. */
+export function parseOcc(symbol: string): OccSymbol | null {
+  const s = symbol.trim().toUpperCase();
+  if (s.length < 16) return null;
+  const m = TAIL.exec(s.slice(-15));
+  if (!m) return null;
+  const root = s.slice(0, -15).trim();
+  if (!/^[A-Z0-9.\-_/]{1,6}$/.test(root)) return null;
+  const [yy, mm, dd] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mm < 1 || mm > 12 || dd < 1 || dd > 31) return null;
+  const d = new Date(Date.UTC(2000 + yy, mm - 1, dd));
+  if (d.getUTCDate() !== dd) return null;
+  return {
+    root,
+    expiry: `20${m[1]}-${m[2]}-${m[3]}`,
+    option_type: m[4] as 'C' | 'P',
+    strike: Number(m[5]) / 1000,
+  };
+}
+
+/** Roots that are another name for the same underlying (weeklies, PM-settled, quarterlies). */
+const ROOT_ALIASES: Record<string, string> = {
+  SPXW: 'SPX',
+  SPXQ: 'SPX',
+  SPXPM: 'SPX',
+  NDXP: 'NDX',
+  NDXW: 'NDX',
+  RUTW: 'RUT',
+  VIXW: 'VIX',
+  XSPW: 'XSP',
+  DJXW: 'DJX',
+  MXEF: 'MXEF',
+};
+
+/** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
+export function underlyingOfRoot(root: string): string {
+  const r = root.trim().toUpperCase().replace(/^[_^$]/, '');
+  return ROOT_ALIASES[r] ?? r;
+}

@@ -1,0 +1,67 @@
+// The gamma profile: total GEX recomputed with Black-Scholes gamma from each contract's
+// IV at evenly spaced spot levels, and the zero-gamma level where it first changes sign.
+// This is the hot loop of a run (levels × contracts), so it runs over typed arrays with
+// the per-contract terms hoisted: one exp per (level, contract). Measured faster than the
+// same computation as Polars expressions (bench/pipeline.bench.ts).
+import type { GammaProfilePoint, GexConventions } from '../../../shared/domain.ts';
+import { INV_SQRT_2PI } from './black-scholes.ts';
+import type { Chain } from './chain.ts';
+import type { UsedContracts } from './gex.ts';
+
+export function gammaProfile(chain: Chain, used: UsedContracts, conv: GexConventions): GammaProfilePoint[] {
+  const c = chain.contracts;
+  const r = conv.rate;
+  const q = conv.dividend_yield;
+  // Per contract: ln K, a = (r − q + σ²/2)T, 1/(σ√T), and weight = ±OI·e^{−qT}/(σ√T).
+  const m = used.rows.length;
+  const lnK = new Float64Array(m);
+  const drift = new Float64Array(m);
+  const invVolT = new Float64Array(m);
+  const weight = new Float64Array(m);
+  let k = 0;
+  for (let j = 0; j < m; j++) {
+    const i = used.rows[j]!;
+    const iv = c.iv[i]!;
+    const oi = c.open_interest[i]!;
+    const t = used.t[i]!;
+    if (!(iv > 0) || !(oi > 0) || !(t > 0)) continue; // contributes nothing
+    const volT = iv * Math.sqrt(t);
+    lnK[k] = Math.log(c.strike[i]!);
+    drift[k] = (r - q + 0.5 * iv * iv) * t;
+    invVolT[k] = 1 / volT;
+    weight[k] = ((c.call[i] ? 1 : -1) * oi * Math.exp(-q * t)) / volT;
+    k++;
+  }
+  const n = conv.profile_points;
+  const low = conv.profile_low * chain.spot;
+  const high = conv.profile_high * chain.spot;
+  const points: GammaProfilePoint[] = [];
+  for (let p = 0; p < n; p++) {
+    const level = low + ((high - low) * p) / (n - 1);
+    const lnS = Math.log(level);
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const d1 = (lnS - lnK[j]! + drift[j]!) * invVolT[j]!;
+      sum += weight[j]! * Math.exp(-0.5 * d1 * d1);
+    }
+    // Γ·OI·mult·S²·move with Γ = e^{−qT}φ(d1)/(Sσ√T) → mult·move·S·φ-sum.
+    points.push({ level, gex: sum * INV_SQRT_2PI * conv.contract_multiplier * conv.move * level });
+  }
+  return points;
+}
+
+/**
+ * The first level where the profile changes sign, linearly interpolated between the two
+ * levels around it; null when it never does (or the profile is all zero).
+ */
+export function zeroGamma(profile: GammaProfilePoint[]): number | null {
+  for (let i = 0; i + 1 < profile.length; i++) {
+    const a = profile[i]!;
+    const b = profile[i + 1]!;
+    if (Math.sign(a.gex) !== Math.sign(b.gex)) {
+      if (b.gex === a.gex) return a.level;
+      return b.level - ((b.level - a.level) * b.gex) / (b.gex - a.gex);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,122 @@
+// Timestamps in option-chain files come as exchange wall-clock time (CBOE's "EST"/"EDT",
+// or no offset at all); this turns them into ISO-8601 with the right UTC offset for
+// that date in the exchange's time zone (so January is -05:00, July -04:00 in New York).
+
+const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0');
+
+export type WallTime = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Offset in minutes east of UTC of `timeZone` at the UTC instant `utcMs`. */
+function offsetAt(timeZone: string, utcMs: number): number {
+  const parts = formatter(timeZone).formatToParts(new Date(utcMs));
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  return `${sign}${pad(Math.floor(Math.abs(minutes) / 60))}:${pad(Math.abs(minutes) % 60)}`;
+}
+
+/** ISO-8601 of a wall-clock time in `timeZone`, e.g. 2024-01-07T10:52:00-05:00. */
+export function zonedIso(t: WallTime, timeZone: string): string {
+  const wallAsUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  // Two passes settle the offset around DST changes.
+  let offset = offsetAt(timeZone, wallAsUtc);
+  offset = offsetAt(timeZone, wallAsUtc - offset * 60000);
+  return `${wallIso(t)}${formatOffset(offset)}`;
+}
+
+export const wallIso = (t: WallTime): string =>
+  `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
+
+export function validWall(t: WallTime): boolean {
+  const d = new Date(Date.UTC(t.year, t.month - 1, t.day));
+  return (
+    d.getUTCFullYear() === t.year &&
+    d.getUTCMonth() === t.month - 1 &&
+    d.getUTCDate() === t.day &&
+    t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 && t.second >= 0 && t.second < 61
+  );
+}
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * An ISO-like timestamp: with an offset or Z it is kept (normalised to ±HH:MM), without
+ * one it is exchange time. Null when it is not a valid timestamp.
+ */
+export function parseTimestamp(text: string, timeZone: string): string | null {
+  const m = ISO_RE.exec(text.trim());
+  if (!m) return null;
+  const t: WallTime = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: m[6] ? Number(m[6]) : 0,
+  };
+  if (!validWall(t)) return null;
+  const zone = m[8];
+  if (!zone) return zonedIso(t, timeZone);
+  const frac = m[7] ?? '';
+  if (zone.toUpperCase() === 'Z') return `${wallIso(t)}${frac}Z`;
+  const off = zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  return `${wallIso(t)}${frac}${off}`;
+}
+
+/** The calendar date (YYYY-MM-DD) of an ISO timestamp, in its own offset. */
+export const isoDate = (iso: string): string => iso.slice(0, 10);
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** 1..12 from an English month name or abbreviation; 0 when unknown. */
+export const monthNumber = (name: string): number => MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+
+/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+export const epochDay = (date: string): number =>
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86400000;
+
+/** Weekdays (Mon–Fri) in [from, to), negative when to < from (numpy busday_count). */
+export function businessDays(fromDay: number, toDay: number): number {
+  if (toDay < fromDay) return -businessDays(toDay, fromDay);
+  const span = toDay - fromDay;
+  const weeks = Math.floor(span / 7);
+  let n = weeks * 5;
+  // 1970-01-01 was a Thursday: weekday index 0 = Monday.
+  let wd = (((fromDay + weeks * 7) % 7) + 7 + 3) % 7;
+  for (let d = weeks * 7; d < span; d++) {
+    if (wd < 5) n++;
+    wd = (wd + 1) % 7;
+  }
+  return n;
+}

@@ -1,0 +1,62 @@
+// The pipeline's hand-off, declared once: what a pipeline run returns (it crosses the
+// process boundary between a pipeline worker and the engine), the cheap facts pass,
+// and the messages between the engine's worker pool and a pipeline worker.
+import { z } from 'zod';
+import { GammaProfilePoint, GEXSnapshot, GexConventions, IsoTimestamp } from './domain.ts';
+import { resultSchema } from './result.ts';
+
+/** Formats the readers recognise by content. */
+export const ChainFormat = z.enum(['cboe-csv', 'cboe-json', 'long-csv', 'long-parquet']);
+export type ChainFormat = z.infer<typeof ChainFormat>;
+
+export const PipelineSnapshot = GEXSnapshot.omit({ created_at: true, request_id: true, job_id: true });
+export type PipelineSnapshot = z.infer<typeof PipelineSnapshot>;
+
+export const PipelineOutput = z.object({
+  snapshot: PipelineSnapshot,
+  /** Path of the one Parquet file of (expiry, strike) rows; equals snapshot.parquet. */
+  strikesParquet: z.string(),
+  profile: z.array(GammaProfilePoint),
+  timings_ms: z.record(z.string(), z.number()),
+});
+export type PipelineOutput = z.infer<typeof PipelineOutput>;
+
+export const PipelineInput = z.object({
+  file: z.string().min(1),
+  dataDir: z.string().min(1),
+  snapshotId: z.string().min(1),
+  conventions: GexConventions,
+});
+export type PipelineInput = z.infer<typeof PipelineInput>;
+
+/** The cheap pass: parse + total GEX, no profile, no Parquet. */
+export const FileFacts = z.object({
+  format: ChainFormat,
+  underlying: z.string(),
+  as_of: IsoTimestamp,
+  spot: z.number(),
+  total_volume: z.number().nonnegative(),
+  total_open_interest: z.number().nonnegative(),
+  total_gex: z.number(),
+  contracts: z.number().int().nonnegative(),
+  content_hash: z.string(),
+});
+export type FileFacts = z.infer<typeof FileFacts>;
+
+export const PipelineResult = resultSchema(PipelineOutput);
+export const FactsResult = resultSchema(FileFacts);
+
+/** Engine → worker. */
+export const WorkerRequest = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('run'), taskId: z.string(), input: PipelineInput }),
+  z.object({ type: z.literal('facts'), taskId: z.string(), file: z.string().min(1), conventions: GexConventions }),
+]);
+export type WorkerRequest = z.infer<typeof WorkerRequest>;
+
+/** Worker → engine. A `result` carries a PipelineResult for `run`, a FactsResult for `facts`. */
+export const WorkerReply = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('progress'), taskId: z.string(), fraction: z.number().min(0).max(1), stage: z.string() }),
+  z.object({ type: z.literal('result'), taskId: z.string(), result: z.union([PipelineResult, FactsResult]) }),
+]);
+export type WorkerReply = z.infer<typeof WorkerReply>;
