@@ -1,0 +1,98 @@
+// `rules check`: a rule file's text → diagnostics with line and column, in three
+// passes that each stop the next on error: JSON syntax, the file's shape (the zod
+// schema also published as JSON Schema), and its meaning (facts, types, values,
+// then the exhaustive analysis of conflicts, gaps and unreachable rows).
+import { z } from 'zod';
+import { AdjustRule, RuleFile, TableRule, type Diagnostic, type RuleSet } from '../../../shared/rules.ts';
+import { analyse } from './analyse.ts';
+import { parseJsonLocated, positionAt, spanAt, type JsonNode, type JsonPath } from './json-locate.ts';
+import { buildProgram, type Problem } from './program.ts';
+
+export type CheckResult = { ok: boolean; diagnostics: Diagnostic[]; ruleSet: RuleSet | null };
+
+const TopLevel = RuleFile.extend({ rules: z.array(z.unknown()).min(1) });
+
+const pathText = (path: JsonPath): string =>
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+
+const valueAt = (value: unknown, path: JsonPath): unknown =>
+  path.reduce<unknown>((v, p) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined), value);
+
+const place = (text: string, root: JsonNode, path: JsonPath, atKey = false) => {
+  const span = spanAt(root, path, atKey);
+  const a = positionAt(text, span.start);
+  const b = positionAt(text, span.end);
+  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+};
+
+/** Zod issues → diagnostics at the offending value (or key). */
+const shapeDiagnostics = (text: string, root: JsonNode, value: unknown, issues: z.core.$ZodIssue[], prefix: JsonPath = []): Diagnostic[] =>
+  issues.flatMap((issue): Diagnostic[] => {
+    const path = [...prefix, ...(issue.path as (string | number)[])];
+    const where = pathText(path) || 'the file';
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({
+        severity: 'error',
+        code: 'UNKNOWN_PROPERTY',
+        message: `${where}: unknown property "${k}"`,
+        ...place(text, root, [...path, k], true),
+      }));
+    }
+    if (path.length > 0 && valueAt(value, path) === undefined) {
+      const last = path[path.length - 1]!;
+      return [
+        {
+          severity: 'error',
+          code: 'MISSING_PROPERTY',
+          message: `${pathText(path.slice(0, -1)) || 'the file'}: "${last}" is required (${issue.message.replace(/^Invalid input: /, '')})`,
+          ...place(text, root, path.slice(0, -1)),
+        },
+      ];
+    }
+    if (issue.code === 'invalid_key') {
+      return [{ severity: 'error', code: 'BAD_NAME', message: `${where}: a name must be lower case letters, digits and _ (starting with a letter)`, ...place(text, root, path, true) }];
+    }
+    return [{ severity: 'error', code: 'BAD_SHAPE', message: `${where}: ${issue.message}`, ...place(text, root, path) }];
+  });
+
+const problemDiagnostic = (text: string, root: JsonNode, p: Problem): Diagnostic => ({
+  severity: p.severity,
+  code: p.code,
+  message: `${pathText(p.path) || 'the file'}: ${p.message}`,
+  ...place(text, root, p.path, p.atKey),
+});
+
+const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;
+
+/** Checks a rule file's text; `ruleSet` is set when there are no errors (warnings allowed). */
+export const checkRuleText = (text: string): CheckResult => {
+  const located = parseJsonLocated(text);
+  if (!located.ok) {
+    return {
+      ok: false,
+      ruleSet: null,
+      diagnostics: [{ severity: 'error', code: 'SYNTAX', message: `JSON syntax: ${located.message}`, line: located.line, column: located.column }],
+    };
+  }
+  const { root, value } = located;
+  const top = TopLevel.safeParse(value);
+  const diagnostics: Diagnostic[] = top.success ? [] : shapeDiagnostics(text, root, value, top.error.issues);
+  // Each rule separately, so that a bad rule gets its own variant's message instead of a union's.
+  const rules = (value as { rules?: unknown }).rules;
+  if (Array.isArray(rules)) {
+    rules.forEach((r, i) => {
+      const isAdjust = r !== null && typeof r === 'object' && 'adjusts' in r;
+      const res = (isAdjust ? AdjustRule : TableRule).safeParse(r);
+      if (!res.success) diagnostics.push(...shapeDiagnostics(text, root, value, res.error.issues, ['rules', i]));
+    });
+  }
+  if (diagnostics.length) return { ok: false, ruleSet: null, diagnostics: diagnostics.sort(byPosition) };
+
+  const file = RuleFile.parse(value);
+  const program = buildProgram(file);
+  const problems = [...program.problems];
+  if (!problems.some((p) => p.severity === 'error')) problems.push(...analyse(program));
+  const all = problems.map((p) => problemDiagnostic(text, root, p)).sort(byPosition);
+  const ok = !all.some((d) => d.severity === 'error');
+  return { ok, diagnostics: all, ruleSet: ok ? file : null };
+};

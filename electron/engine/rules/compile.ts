@@ -1,0 +1,256 @@
+// The evaluator of a checked rule set: fills the program's fact slots from one
+// request's facts, derives the rule file's facts, runs the tables and returns the
+// level, the deciding rule and a one-line explanation. Built once per rule-set
+// version; a decision allocates only its result.
+import { PRIORITY_LEVELS, type Decision, type PriorityLevel } from '../../../shared/domain.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import {
+  FACT_EXPECTED,
+  FactsInput,
+  parseIsoMs,
+  parsedTimestamp,
+  type DerivedFacts,
+  type Facts,
+  type GivenFactName,
+  type LevelTargets,
+  type RuleSet,
+} from '../../../shared/rules.ts';
+import { buildProgram, displayName, type Program, type TableProgram } from './program.ts';
+
+export type DecisionWithFacts = Decision & { derived: DerivedFacts; facts: Facts };
+
+export type CompiledRules = {
+  version: number | null;
+  /** Per level: the target from submission to data available, and what happens to a late job. */
+  targets: LevelTargets;
+  /** Validates `facts` (an object with the fields of GUIDELINES.md) and decides. `now` is used when the facts carry none. */
+  decide: (facts: unknown, now?: Date) => Result<DecisionWithFacts>;
+  /** Decides on facts already validated by FactsInput (the fast path). */
+  decideValid: (facts: Facts, now?: Date) => Result<DecisionWithFacts>;
+  /** The names of the derived facts, in the order the rule file declares them. */
+  derivedFacts: readonly string[];
+};
+
+const invalidFact = (fact: string, message: string) => err('INVALID_FACT', message, { fact });
+
+const describeGot = (input: unknown, fact: string): string => {
+  if (input === null || typeof input !== 'object' || !(fact in input)) return 'it is missing';
+  const v = (input as Record<string, unknown>)[fact];
+  const s = JSON.stringify(v);
+  return `got ${s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s}`;
+};
+
+/** Validates the facts of one request; an error names the first invalid fact. */
+export const validateFacts = (input: unknown): Result<Facts> => {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    return err('INVALID_FACT', 'the facts must be a JSON object');
+  const parsed = FactsInput.safeParse(input);
+  if (parsed.success) return ok(parsed.data);
+  const issue = parsed.error.issues[0]!;
+  const fact = String(issue.path[0] ?? '');
+  if (fact === 'justification' && issue.code === 'custom') return invalidFact(fact, issue.message);
+  const expected = FACT_EXPECTED[fact as GivenFactName] ?? 'valid';
+  return invalidFact(fact, `${fact} must be ${expected}; ${describeGot(input, fact)}`);
+};
+
+const NO_LEVEL = 99;
+
+/** Compiles a checked rule set (from parseRules). Throws when the set has errors that checkRules reports. */
+export const compileRules = (ruleSet: RuleSet, version: number | null): CompiledRules => {
+  const p: Program = buildProgram(ruleSet);
+  const firstError = p.problems.find((x) => x.severity === 'error');
+  if (firstError) throw new Error(`rule set has errors (run checkRules): ${firstError.message}`);
+  const { num, str, rawStr, facts, ages, ordinals, overrides, tables } = p;
+  const slot = (name: string) => facts.get(name)!.slot;
+  const sVolume = slot('total_volume');
+  const sOi = slot('total_open_interest');
+  const sChange = slot('gex_change');
+  const sReliability = slot('source_reliability');
+  const sRequested = slot('requested_priority');
+  const sUnderlying = slot('underlying');
+  const sJustification = slot('justification');
+  const firstApplicable = p.combine === 'first-applicable';
+  const ageFrom = ages.map((a) => a.from === 'now');
+  const ageTo = ages.map((a) => a.to === 'now');
+  const derivedNames = [...ages.map((a) => a.info), ...ordinals.map((o) => o.info)].sort((a, b) => a.slot - b.slot).map((i) => i.name);
+
+  /** First row of `t` that holds, or -1. */
+  const firstRow = (t: TableProgram): number => {
+    const rows = t.rows;
+    for (let j = 0; j < rows.length; j++) {
+      const r = rows[j]!;
+      if (r.level < 0 && Number.isNaN(num[r.levelSlot]!)) continue;
+      if (r.cond === null || r.cond.holds()) return j;
+    }
+    return -1;
+  };
+  const rowLevel = (t: TableProgram, j: number): number => {
+    const r = t.rows[j]!;
+    return r.level >= 0 ? r.level : num[r.levelSlot]!;
+  };
+  const adjust = (level: number, steps: number): number => Math.min(3, Math.max(0, level + steps));
+
+  const explainRow = (t: TableProgram, j: number): string => {
+    const r = t.rows[j]!;
+    if (r.cond !== null) return r.cond.explain();
+    // A catch-all row: say what the earlier rows looked at.
+    const seen = new Set<string>();
+    for (const e of t.rows.slice(0, j)) for (const f of e.cond?.facts ?? []) seen.add(f);
+    const values = [...seen].map((f) => {
+      const info = facts.get(f)!;
+      const v = info.type === 'string' ? JSON.stringify(rawStr[info.slot]) : valueOf(info.name);
+      return `${displayName(f)} ${v}`;
+    });
+    const what = r.note ?? (values.length ? 'no earlier row holds' : 'anything else');
+    return values.length ? `${what} (${values.join(', ')})` : what;
+  };
+  const valueOf = (name: string): string | number | null => {
+    const info = facts.get(name)!;
+    const x = num[info.slot]!;
+    if (Number.isNaN(x)) return null;
+    return info.type === 'ordinal' || info.type === 'level' ? info.values[x]! : x;
+  };
+
+  const explainTable = (t: TableProgram, j: number): { rule: string; explanation: string; level: number } => {
+    const base = rowLevel(t, j);
+    let level = base;
+    let rule = t.id;
+    const steps: string[] = [];
+    const noEffect: string[] = [];
+    for (const a of t.adjusters) {
+      if (!a.cond.holds()) continue;
+      const next = adjust(level, a.steps);
+      const verb = a.steps > 0 ? 'demotes' : 'escalates';
+      if (next !== level) {
+        steps.push(`${a.id}: ${a.cond.explain()} ${verb} ${PRIORITY_LEVELS[level]} → ${PRIORITY_LEVELS[next]}`);
+        rule = a.id;
+      } else noEffect.push(`${a.id}: ${a.cond.explain()}, ${PRIORITY_LEVELS[level]} stays ${PRIORITY_LEVELS[level]}`);
+      level = next;
+    }
+    const own = `${t.id}: ${explainRow(t, j)} → ${PRIORITY_LEVELS[base]}`;
+    const explanation = steps.length
+      ? `${steps.reverse().join('; ')} (${own})${noEffect.length ? `; ${noEffect.join('; ')}` : ''}`
+      : `${own}${noEffect.length ? `; ${noEffect.join('; ')}` : ''}`;
+    return { rule, explanation, level };
+  };
+
+  const decideValid = (f: Facts, now?: Date): Result<DecisionWithFacts> => {
+    // given facts → slots
+    num[sVolume] = f.total_volume;
+    num[sOi] = f.total_open_interest;
+    num[sChange] = f.gex_change === null ? NaN : f.gex_change;
+    num[sReliability] = f.source_reliability;
+    num[sRequested] = f.requested_priority === null ? NaN : PRIORITY_LEVELS.indexOf(f.requested_priority);
+    rawStr[sUnderlying] = f.underlying;
+    str[sUnderlying] = f.underlying.toLowerCase();
+    rawStr[sJustification] = f.justification;
+    str[sJustification] = f.justification === null ? null : f.justification.trim().toLowerCase();
+
+    let facts = f;
+    let nowMs: number;
+    let nowSub = 0;
+    if (f.now !== undefined) {
+      nowMs = parseIsoMs(f.now);
+      nowSub = parsedTimestamp.subMs;
+    } else {
+      nowMs = now ? now.getTime() : Date.now();
+      facts = { ...f, now: new Date(nowMs).toISOString() };
+    }
+    const asOfMs = parseIsoMs(f.as_of);
+    const asOfSub = parsedTimestamp.subMs;
+
+    for (let i = 0; i < ages.length; i++) {
+      const a = ages[i]!;
+      const fromMs = ageFrom[i] ? nowMs : asOfMs;
+      const fromSub = ageFrom[i] ? nowSub : asOfSub;
+      const toMs = ageTo[i] ? nowMs : asOfMs;
+      const toSub = ageTo[i] ? nowSub : asOfSub;
+      let ms = toMs - fromMs + (toSub - fromSub);
+      if (ms < -a.futureLimitMs) {
+        const fact = ageFrom[i] ? a.to : a.from;
+        return invalidFact(
+          fact,
+          `${fact} is ${(-ms / 1000).toFixed(3).replace(/\.?0+$/, '')} s in the future; more than ${a.futureLimitMs / 1000} s is invalid`,
+        );
+      }
+      if (ms < 0 && ms >= -a.skewMs) ms = 0;
+      num[a.info.slot] = ms / 1000;
+    }
+    for (let i = 0; i < ordinals.length; i++) {
+      const o = ordinals[i]!;
+      const rows = o.rows;
+      let v = NaN;
+      for (let j = 0; j < rows.length; j++) {
+        const r = rows[j]!;
+        if (r.cond === null || r.cond.holds()) {
+          v = r.rank;
+          break;
+        }
+      }
+      num[o.info.slot] = v;
+    }
+
+    let bestTable: TableProgram | null = null;
+    let bestRow = -1;
+    let bestLevel = NO_LEVEL;
+    let override = false;
+    for (let i = 0; i < overrides.length; i++) {
+      const j = firstRow(overrides[i]!);
+      if (j >= 0) {
+        bestTable = overrides[i]!;
+        bestRow = j;
+        override = true;
+        break;
+      }
+    }
+    if (!override) {
+      for (let i = 0; i < tables.length; i++) {
+        const t = tables[i]!;
+        const j = firstRow(t);
+        if (j < 0) continue;
+        let level = rowLevel(t, j);
+        const adjusters = t.adjusters;
+        for (let k = 0; k < adjusters.length; k++) {
+          const a = adjusters[k]!;
+          if (a.cond.holds()) level = adjust(level, a.steps);
+        }
+        if (level < bestLevel) {
+          bestLevel = level;
+          bestTable = t;
+          bestRow = j;
+        }
+        if (firstApplicable) break;
+      }
+    }
+    if (bestTable === null) return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');
+
+    let decision: { rule: string; explanation: string; level: number };
+    if (override) {
+      const level = rowLevel(bestTable, bestRow);
+      const why = f.justification !== null && bestTable.rows[bestRow]!.level < 0 ? ` (justification ${JSON.stringify(f.justification.trim())})` : '';
+      decision = { rule: bestTable.id, explanation: `${bestTable.id}: ${explainRow(bestTable, bestRow)}${why} → ${PRIORITY_LEVELS[level]}`, level };
+    } else decision = explainTable(bestTable, bestRow);
+
+    const derived: DerivedFacts = {};
+    for (let i = 0; i < derivedNames.length; i++) derived[derivedNames[i]!] = valueOf(derivedNames[i]!);
+    return ok({
+      priority: PRIORITY_LEVELS[decision.level] as PriorityLevel,
+      rule: decision.rule,
+      explanation: decision.explanation,
+      rule_version: version,
+      derived,
+      facts,
+    });
+  };
+
+  return {
+    version,
+    targets: p.targets,
+    derivedFacts: derivedNames,
+    decideValid,
+    decide: (input: unknown, now?: Date) => {
+      const v = validateFacts(input);
+      return v.ok ? decideValid(v.value, now) : v;
+    },
+  };
+};

@@ -1,0 +1,73 @@
+// `gex-desk rules eval`: JSON Lines of facts in, one JSON line of decision (or error)
+// out per input line, in order. Blank lines are skipped; a line that is not a JSON
+// object is answered with its 1-based line number, since it has no id to echo.
+import type { CompiledRules } from './compile.ts';
+
+type Input = string | AsyncIterable<string | Uint8Array>;
+
+const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
+/**
+ * Lines of the input with their 1-based numbers. A string (or a string item of the
+ * iterable, such as a line from node:readline) is one or more whole lines; byte
+ * items (process.stdin) are chunks of UTF-8 that may split lines anywhere.
+ */
+async function* numberedLines(input: Input): AsyncGenerator<[number, string]> {
+  let n = 0;
+  if (typeof input === 'string') {
+    const lines = input.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) yield [++n, stripCr(line)];
+    return;
+  }
+  const decoder = new TextDecoder();
+  let rest = '';
+  for await (const item of input) {
+    if (typeof item === 'string') {
+      for (const line of item.split('\n')) yield [++n, stripCr(line)];
+      continue;
+    }
+    rest += decoder.decode(item, { stream: true });
+    let nl = rest.indexOf('\n');
+    while (nl >= 0) {
+      yield [++n, stripCr(rest.slice(0, nl))];
+      rest = rest.slice(nl + 1);
+      nl = rest.indexOf('\n');
+    }
+  }
+  rest += decoder.decode();
+  if (rest.length) yield [n + 1, stripCr(rest)];
+}
+
+/**
+ * Decides every line of facts with `compiled`. `input`: the whole text, an
+ * AsyncIterable of lines (node:readline), or of byte chunks (process.stdin). Yields one JSON object per non-blank
+ * input line, without the newline: `{"id","priority","rule","explanation"}`,
+ * `{"id","error":{"code","message","fact"}}`, or `{"line":N,"error":{...}}` for a
+ * line that is not a JSON object. A line's `now` fact wins over `now`, which wins
+ * over the clock.
+ */
+export async function* evalLines(input: Input, compiled: CompiledRules, now?: Date): AsyncGenerator<string> {
+  for await (const [line, text] of numberedLines(input)) {
+    if (text.trim() === '') continue;
+    let facts: unknown;
+    try {
+      facts = JSON.parse(text);
+    } catch (e) {
+      yield JSON.stringify({ line, error: { code: 'INVALID_REQUEST', message: `line ${line} is not JSON: ${(e as Error).message}` } });
+      continue;
+    }
+    if (facts === null || typeof facts !== 'object' || Array.isArray(facts)) {
+      yield JSON.stringify({ line, error: { code: 'INVALID_REQUEST', message: `line ${line} is not a JSON object of facts` } });
+      continue;
+    }
+    const id = (facts as { id?: unknown }).id ?? null;
+    const r = compiled.decide(facts, now);
+    if (r.ok) {
+      yield JSON.stringify({ id, priority: r.value.priority, rule: r.value.rule, explanation: r.value.explanation });
+    } else {
+      const { code, message, fact } = r.error;
+      yield JSON.stringify({ id, error: fact === undefined ? { code, message } : { code, message, fact } });
+    }
+  }
+}

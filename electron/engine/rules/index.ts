@@ -1,0 +1,64 @@
+// The rule engine's public API: what the CLI (`gex-desk rules eval|check`), the
+// ingest path, the scheduler and the rule editor call. Pure TypeScript, no database:
+// versions and the audit log are the store's business.
+//
+//   parseRules(text: string): Result<RuleSet>
+//       The rule set of a rule file's text, or its first error (RULES_SYNTAX for JSON
+//       syntax, RULES_INVALID otherwise) with line and column.
+//   checkRules(text: string): { ok: boolean; diagnostics: Diagnostic[] }
+//       Every error and warning, each with 1-based line and column (UTF-16 columns,
+//       as Monaco counts). `ok` is false when there is an error; warnings do not
+//       block. Errors: syntax, shape, unknown facts, type mismatches, unknown values,
+//       unreachable rows, conflicts, inputs no rule decides.
+//   compileRules(ruleSet: RuleSet, version: number | null): CompiledRules
+//       Build once per version. `decide(facts: unknown, now?: Date)` validates the
+//       facts and returns Result<Decision & { derived, facts }>; an invalid fact gives
+//       { code: 'INVALID_FACT', message, fact }. `targets[level]` = { target_ms, onLate }.
+//       `decideValid(facts: Facts, now?)` skips validation for facts already parsed
+//       with FactsInput.
+//   defaultRulesText(): string            GUIDELINES.md G1–G4 as a rule file.
+//   defaultRules(): CompiledRules         compileRules(parseRules(defaultRulesText()), null), cached.
+//   evalLines(input, compiled, now?): AsyncIterable<string>
+//       `rules eval`: input is the whole text, an AsyncIterable<string> of lines
+//       (node:readline), or an AsyncIterable<Uint8Array> of byte chunks
+//       (process.stdin); yields one JSON object per non-blank input line, WITHOUT a
+//       trailing newline.
+//   rulesJsonSchema(): Record<string, unknown>   the JSON Schema of a rule file (Monaco).
+//   validateFacts(input: unknown): Result<Facts>
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { Diagnostic, RuleSet } from '../../../shared/rules.ts';
+import { checkRuleText } from './check.ts';
+import { compileRules, type CompiledRules } from './compile.ts';
+import { DEFAULT_RULES_TEXT } from './default-rules.ts';
+
+export { compileRules, validateFacts, type CompiledRules, type DecisionWithFacts } from './compile.ts';
+export { evalLines } from './eval-lines.ts';
+export { rulesJsonSchema } from './schema.ts';
+
+export const checkRules = (text: string): { ok: boolean; diagnostics: Diagnostic[] } => {
+  const { ok: valid, diagnostics } = checkRuleText(text);
+  return { ok: valid, diagnostics };
+};
+
+export const parseRules = (text: string): Result<RuleSet> => {
+  const r = checkRuleText(text);
+  if (r.ruleSet) return ok(r.ruleSet);
+  const first = r.diagnostics.find((d) => d.severity === 'error')!;
+  const more = r.diagnostics.filter((d) => d.severity === 'error').length - 1;
+  return err(first.code === 'SYNTAX' ? 'RULES_SYNTAX' : 'RULES_INVALID', first.message + (more > 0 ? ` (and ${more} more)` : ''), {
+    line: first.line,
+    column: first.column,
+  });
+};
+
+export const defaultRulesText = (): string => DEFAULT_RULES_TEXT;
+
+let cachedDefault: CompiledRules | null = null;
+export const defaultRules = (): CompiledRules => {
+  if (!cachedDefault) {
+    const parsed = parseRules(DEFAULT_RULES_TEXT);
+    if (!parsed.ok) throw new Error(`the default rule set is invalid: ${parsed.error.message}`);
+    cachedDefault = compileRules(parsed.value, null);
+  }
+  return cachedDefault;
+};

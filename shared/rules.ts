@@ -1,0 +1,358 @@
+// The rule engine's contract, shared by the engine, the CLI and the renderer's rule
+// editor: the facts a priority decision is made from (GUIDELINES.md, "Facts"), the
+// shape of a rule file (also published as JSON Schema for Monaco), and the
+// diagnostics `rules check` reports. Only shapes live here; the meaning of a rule
+// file (derived facts, thresholds, tables) is in the file itself and in
+// electron/engine/rules.
+import { z } from 'zod';
+import { PRIORITY_LEVELS, PriorityLevel } from './domain.ts';
+
+// ---------------------------------------------------------------------------
+// Timestamps
+
+const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** `subMs`: the sub-millisecond part (0 ≤ x < 1) of the last timestamp parseIsoMs accepted. */
+export const parsedTimestamp = { subMs: 0 };
+
+const digits = (s: string, from: number, n: number): number => {
+  let v = 0;
+  for (let i = from; i < from + n; i++) v = v * 10 + (s.charCodeAt(i) - 48);
+  return v;
+};
+
+/**
+ * Milliseconds since the epoch of an ISO-8601 timestamp that carries an offset or Z
+ * (`2024-01-07T10:52:00.25-05:00`), or NaN when it is not one (no offset, impossible
+ * date or time). The whole milliseconds are returned exactly; any finer fraction is
+ * left in `parsedTimestamp.subMs`, so that differences of equal fractions stay exact.
+ * Allocation-free: it runs for every decision.
+ */
+export const parseIsoMs = (s: string): number => {
+  const n = s.length;
+  if (n < 17 || n > 64 || !TIMESTAMP_SHAPE.test(s)) return NaN;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  let i = 16;
+  let second = 0;
+  let ms = 0;
+  let sub = 0;
+  if (s.charCodeAt(i) === 58 /* : */) {
+    second = digits(s, 17, 2);
+    i = 19;
+    if (s.charCodeAt(i) === 46 /* . */) {
+      i++;
+      let scale = 100;
+      let subScale = 0.1;
+      while (i < n) {
+        const c = s.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        if (scale >= 1) {
+          ms += c * scale;
+          scale /= 10;
+        } else if (subScale > 1e-12) {
+          sub += c * subScale;
+          subScale /= 10;
+        }
+        i++;
+      }
+    }
+  }
+  let offsetMin = 0;
+  if (s.charCodeAt(i) !== 90 /* Z */) {
+    const sign = s.charCodeAt(i) === 45 /* - */ ? -1 : 1;
+    const oh = digits(s, i + 1, 2);
+    const om = digits(s, i + 4, 2);
+    if (oh > 23 || om > 59) return NaN;
+    offsetMin = sign * (oh * 60 + om);
+  }
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const dim = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+  if (day > dim) return NaN;
+  // Days from 1970-01-01 to the civil date (H. Hinnant's algorithm), no Date object.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const mp = (month + 9) % 12;
+  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  parsedTimestamp.subMs = sub;
+  return ((days * 24 + hour) * 60 + minute - offsetMin) * 60_000 + second * 1000 + ms;
+};
+
+const Timestamp = z.string().refine((s) => !Number.isNaN(parseIsoMs(s)));
+
+// ---------------------------------------------------------------------------
+// Facts
+
+/** How each given fact may be used in a rule condition. */
+export type FactType =
+  | { kind: 'string'; nullable: boolean }
+  | { kind: 'timestamp' }
+  | { kind: 'number'; integer: boolean; min: number; max: number; nullable: boolean }
+  | { kind: 'level'; nullable: boolean };
+
+/** The fact table of GUIDELINES.md: the facts every request supplies. */
+export const GIVEN_FACTS = {
+  underlying: { kind: 'string', nullable: false },
+  as_of: { kind: 'timestamp' },
+  now: { kind: 'timestamp' },
+  total_volume: { kind: 'number', integer: true, min: 0, max: Infinity, nullable: false },
+  total_open_interest: { kind: 'number', integer: true, min: 0, max: Infinity, nullable: false },
+  gex_change: { kind: 'number', integer: false, min: 0, max: Infinity, nullable: true },
+  source_reliability: { kind: 'number', integer: false, min: 0, max: 1, nullable: false },
+  requested_priority: { kind: 'level', nullable: true },
+  justification: { kind: 'string', nullable: true },
+} as const satisfies Record<string, FactType>;
+export type GivenFactName = keyof typeof GIVEN_FACTS;
+
+/** What each fact must be, in words, for error messages. */
+export const FACT_EXPECTED: Record<GivenFactName, string> = {
+  underlying: 'a string of 1–10 characters after trimming',
+  as_of: 'an ISO-8601 timestamp with an offset or Z, e.g. 2024-01-07T10:52:00-05:00',
+  now: 'an ISO-8601 timestamp with an offset or Z, e.g. 2024-01-07T10:52:00-05:00',
+  total_volume: 'an integer ≥ 0',
+  total_open_interest: 'an integer ≥ 0',
+  gex_change: 'a number ≥ 0, or null',
+  source_reliability: 'a number between 0 and 1 (missing means 1)',
+  requested_priority: `one of ${PRIORITY_LEVELS.join(', ')}`,
+  justification: 'a string',
+};
+
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The facts of one request as they arrive (CLI JSON Lines, the ingest pipeline, the
+ * UI's dry run). Unknown keys (such as `id`) are ignored. `null` counts as missing
+ * for the optional facts. The rule file decides whether `as_of` is too far in the
+ * future, because that limit is one of its thresholds.
+ */
+export const FactsInput = z
+  .object({
+    underlying: z
+      .string()
+      .transform((s) => s.trim())
+      .refine((s) => s.length >= 1 && [...s].length <= 10),
+    as_of: Timestamp,
+    now: Timestamp.nullish().transform((v) => v ?? undefined),
+    total_volume: count,
+    total_open_interest: count,
+    gex_change: z.number().min(0).nullable(),
+    source_reliability: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullish()
+      .transform((v) => v ?? 1),
+    requested_priority: PriorityLevel.nullish().transform((v) => v ?? null),
+    justification: z
+      .string()
+      .nullish()
+      .transform((v) => v ?? null),
+  })
+  .superRefine((f, ctx) => {
+    if (f.requested_priority !== null && (f.justification ?? '').trim() === '') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['justification'],
+        message: 'justification must not be blank when requested_priority is given (G1)',
+      });
+    }
+  });
+/** Validated facts: `underlying` trimmed, `source_reliability` defaulted, nulls for absent options. */
+export type Facts = z.output<typeof FactsInput>;
+
+/** Facts derived by the rule file (the default set: age_s, freshness, impact, change). */
+export type DerivedFacts = Record<string, number | string | null>;
+
+// ---------------------------------------------------------------------------
+// Rule file
+
+/** A problem in a rule file, placed for an editor (1-based line and column, UTF-16 columns). */
+export const Diagnostic = z.object({
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+  endLine: z.number().int().optional(),
+  endColumn: z.number().int().optional(),
+});
+export type Diagnostic = z.infer<typeof Diagnostic>;
+
+export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+export const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)$/;
+
+const Duration = z
+  .string()
+  .regex(DURATION, 'a duration such as "30 s", "5 min", "2 h"')
+  .meta({ description: 'A duration: a number and a unit, ms, s, min or h ("30 s", "5 min", "2 h").' });
+
+const LevelPolicy = z
+  .object({
+    target: Duration.meta({ description: 'Target from submission to data available.' }),
+    on_late: z.enum(['flag', 'escalate']).meta({
+      description: '"flag": a job waiting longer is flagged late; "escalate": flagged late and escalated one level.',
+    }),
+  })
+  .strict();
+
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const Comparable = z.union([z.number(), z.string()]);
+
+const Comparison = z
+  .object({
+    '<': Comparable.optional(),
+    '<=': Comparable.optional(),
+    '>': Comparable.optional(),
+    '>=': Comparable.optional(),
+    '==': Scalar.optional(),
+    '!=': Scalar.optional(),
+    in: z.array(Scalar).optional(),
+  })
+  .strict()
+  .meta({
+    description:
+      'Comparisons that must all hold, e.g. {">=": 0.05, "<=": 0.10}. Ordered facts compare by their order: {">=": "medium"}.',
+  });
+
+const FactTest = z.union([Scalar, Comparison], {
+  error: 'a value, or an object of comparisons such as {">=": 10000}',
+});
+
+/** A condition: every listed fact test holds; `any`/`all`/`not` combine conditions. */
+export interface Condition {
+  any?: Condition[];
+  all?: Condition[];
+  not?: Condition;
+  [fact: string]: unknown;
+}
+export const Condition: z.ZodType<Condition> = z
+  .object({
+    get any() {
+      return z.array(Condition).min(1).optional().meta({ description: 'At least one of these conditions holds.' });
+    },
+    get all() {
+      return z.array(Condition).min(1).optional().meta({ description: 'Every one of these conditions holds.' });
+    },
+    get not() {
+      return Condition.optional().meta({ description: 'This condition does not hold.' });
+    },
+  })
+  .catchall(FactTest)
+  .meta({
+    description:
+      'Fact tests that must all hold. A bare value on an ordered fact means "at least" ({"impact": "medium"} holds for high); on other facts it means equal.',
+  }) as z.ZodType<Condition>;
+
+const AgeFact = z
+  .object({
+    kind: z.literal('age'),
+    from: z.string().meta({ description: 'The timestamp fact the age is measured from (as_of).' }),
+    to: z.string().meta({ description: 'The timestamp fact the age is measured to (now).' }),
+    skew_tolerance_s: z
+      .number()
+      .min(0)
+      .meta({ description: 'A negative age down to minus this many seconds counts as 0 (clock skew).' }),
+    future_limit_s: z
+      .number()
+      .min(0)
+      .meta({ description: 'Data more than this many seconds in the future is invalid.' }),
+    description: z.string().optional(),
+  })
+  .strict()
+  .meta({ description: 'Seconds from one timestamp fact to another.' });
+
+const OrdinalRow = z
+  .object({
+    value: z.string(),
+    when: Condition.optional().meta({ description: 'Omit on the last row: "otherwise".' }),
+    note: z.string().optional(),
+  })
+  .strict();
+
+const OrdinalFact = z
+  .object({
+    kind: z.literal('ordinal'),
+    values: z.array(z.string()).min(2).meta({ description: 'The values, lowest first.' }),
+    rows: z.array(OrdinalRow).min(1).meta({ description: 'The first row whose condition holds gives the value.' }),
+    description: z.string().optional(),
+  })
+  .strict()
+  .meta({ description: 'An ordered fact with named values, given by a first-hit table.' });
+
+const DerivedFact = z.discriminatedUnion('kind', [AgeFact, OrdinalFact]);
+
+const LevelRef = z.union([PriorityLevel, z.object({ fact: z.string() }).strict()], {
+  error: `a level (${PRIORITY_LEVELS.join(', ')}) or {"fact": "requested_priority"}`,
+});
+
+const Row = z
+  .object({
+    id: z.string().optional(),
+    when: Condition.optional().meta({ description: 'Omit for "anything else".' }),
+    level: LevelRef,
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const TableRule = z
+  .object({
+    id: z.string().min(1).meta({ description: 'Reported as the deciding rule, e.g. "G3".' }),
+    title: z.string().optional(),
+    override: z
+      .boolean()
+      .optional()
+      .meta({ description: 'An override wins over every other rule (G1 manual override).' }),
+    hit: z.enum(['first', 'unique']).optional().meta({
+      description:
+        '"first" (default): the first row that holds gives the level. "unique": rows that can hold together must give the same level.',
+    }),
+    rows: z.array(Row).min(1),
+  })
+  .strict();
+
+export const AdjustRule = z
+  .object({
+    id: z.string().min(1),
+    title: z.string().optional(),
+    adjusts: z.string().meta({ description: 'The id of the table whose level this rule changes.' }),
+    when: Condition,
+    demote: z.number().int().min(1).max(3).optional().meta({ description: 'Steps towards LOW.' }),
+    escalate: z.number().int().min(1).max(3).optional().meta({ description: 'Steps towards CRITICAL.' }),
+  })
+  .strict();
+
+export const RuleFile = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string(),
+    description: z.string().optional(),
+    levels: z
+      .object({ CRITICAL: LevelPolicy, HIGH: LevelPolicy, MEDIUM: LevelPolicy, LOW: LevelPolicy })
+      .strict()
+      .meta({ description: 'Processing target of each level and what happens to a late job.' }),
+    derived: z
+      .record(z.string().regex(IDENTIFIER), DerivedFact)
+      .meta({ description: 'Facts derived from the given facts, in order; each may use the ones before it.' }),
+    combine: z.enum(['highest-level', 'first-applicable']).meta({
+      description:
+        '"highest-level": of the rules that apply, the higher level wins (ties: the earlier rule). "first-applicable": the first rule that applies decides. Overrides win either way.',
+    }),
+    rules: z.array(z.union([TableRule, AdjustRule])).min(1),
+  })
+  .strict();
+export type RuleFile = z.infer<typeof RuleFile>;
+export type TableRule = z.infer<typeof TableRule>;
+export type AdjustRule = z.infer<typeof AdjustRule>;
+export type RuleSet = RuleFile;
+
+/** When each level is late and what happens then, as the scheduler reads it. */
+export type LevelTarget = { target_ms: number; onLate: 'flag' | 'escalate' };
+export type LevelTargets = Record<PriorityLevel, LevelTarget>;
