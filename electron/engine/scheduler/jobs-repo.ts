@@ -1,0 +1,243 @@
+// The durable side of the scheduler: every job state change is one conditional UPDATE
+// on the `jobs` table (guarded by the status it expects), so a late or repeated
+// transition is a no-op instead of a corruption, and the table — not any in-memory
+// queue — is the truth that recovery starts from. Callers announce a change only
+// after the UPDATE here has resolved.
+//
+// `queued_at` means "waiting at the current effective level since": it is the
+// submission time at first, and escalation resets it (see docs/scheduler.md).
+import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
+import { iso, num, type Store, type Tx } from '../store/db.ts';
+
+type Db = Store | Tx;
+
+export interface NewJob {
+  id: string;
+  request_id: string;
+  file: string;
+  source: string;
+  underlying: string | null;
+  content_hash: string | null;
+  priority: PriorityLevel;
+  rule: string;
+  rule_version: number | null;
+  /** ISO-8601; the wait clock starts here. */
+  submitted_at: string;
+}
+
+/** What the dispatcher needs of a queued job. */
+export interface QueuedRow {
+  id: string;
+  seq: number;
+  request_id: string;
+  rule: string;
+  rule_version: number | null;
+  /** The effective level. */
+  level: PriorityLevel;
+  submittedAtMs: number;
+  queuedAtMs: number;
+  notBeforeMs: number | null;
+  late: boolean;
+  attempts: number;
+}
+
+const SELECT = `SELECT id, seq, request_id, file, source, underlying, priority, effective_priority, rule, rule_version,
+  status, epoch_ms(submitted_at) AS submitted_at, epoch_ms(started_at) AS started_at,
+  epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id FROM jobs`;
+
+const ts = (ms: number) => new Date(ms).toISOString();
+
+export function toJob(r: Record<string, unknown>): ProcessingJob {
+  return {
+    id: r.id as string,
+    request_id: r.request_id as string,
+    file: r.file as string,
+    source: r.source as string,
+    underlying: (r.underlying as string | null) ?? null,
+    priority: r.priority as PriorityLevel,
+    effective_priority: r.effective_priority as PriorityLevel,
+    rule: r.rule as string,
+    rule_version: r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),
+    status: r.status as JobStatus,
+    submitted_at: iso(r.submitted_at)!,
+    started_at: iso(r.started_at),
+    finished_at: iso(r.finished_at),
+    attempts: num(r.attempts),
+    late: Boolean(r.late),
+    error: r.error === null || r.error === undefined ? null : (JSON.parse(r.error as string) as AppError),
+    snapshot_id: (r.snapshot_id as string | null) ?? null,
+    progress: null,
+  };
+}
+
+/** Inserts a queued job; the lead calls it inside the submit transaction. */
+export async function insertJob(tx: Db, job: NewJob): Promise<void> {
+  await tx.run(
+    `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
+       rule_version, status, submitted_at, queued_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, 'queued', $10::TIMESTAMPTZ, $10::TIMESTAMPTZ)`,
+    [
+      job.id, job.request_id, job.file, job.source, job.underlying, job.content_hash, job.priority, job.rule,
+      job.rule_version, job.submitted_at,
+    ],
+  );
+}
+
+export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefined> {
+  const rows = await db.all(`${SELECT} WHERE id = $1`, [id]);
+  return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+/** Newest first (by submission order). */
+export async function listJobs(db: Db, opts: { status?: JobStatus; limit: number }): Promise<ProcessingJob[]> {
+  const rows = opts.status
+    ? await db.all(`${SELECT} WHERE status = $2 ORDER BY seq DESC LIMIT $1`, [opts.limit, opts.status])
+    : await db.all(`${SELECT} ORDER BY seq DESC LIMIT $1`, [opts.limit]);
+  return rows.map(toJob);
+}
+
+const toQueued = (r: Record<string, unknown>): QueuedRow => ({
+  id: r.id as string,
+  seq: num(r.seq),
+  request_id: r.request_id as string,
+  rule: r.rule as string,
+  rule_version: r.rule_version === null ? null : num(r.rule_version),
+  level: r.effective_priority as PriorityLevel,
+  submittedAtMs: num(r.submitted_at),
+  queuedAtMs: num(r.queued_at),
+  notBeforeMs: r.not_before === null ? null : num(r.not_before),
+  late: Boolean(r.late),
+  attempts: num(r.attempts),
+});
+
+const QUEUED_SELECT = `SELECT id, seq, request_id, rule, rule_version, effective_priority, epoch_ms(submitted_at) AS submitted_at,
+  epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before, late, attempts FROM jobs`;
+
+export async function queuedRows(db: Db): Promise<QueuedRow[]> {
+  return (await db.all(`${QUEUED_SELECT} WHERE status = 'queued' ORDER BY seq`)).map(toQueued);
+}
+
+export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefined> {
+  const r = (await db.all(`${QUEUED_SELECT} WHERE id = $1 AND status = 'queued'`, [id]))[0];
+  return r ? toQueued(r) : undefined;
+}
+
+/**
+ * Recovery: jobs left `running` by a process that died go back to `queued`. The
+ * interrupted attempt was charged when it started; it is uncharged here so that the
+ * re-run counts as that same attempt, not a second one.
+ */
+export async function requeueInterrupted(db: Db): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    `UPDATE jobs SET status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0)
+     WHERE status = 'running' RETURNING id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** queued → running, charging one attempt. False when the job is no longer queued. */
+export async function markRunning(db: Db, id: string, nowMs: number): Promise<boolean> {
+  const rows = await db.all(
+    `UPDATE jobs SET status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
+     WHERE id = $1 AND status = 'queued' RETURNING id`,
+    [id, ts(nowMs)],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * running → completed/duplicate with its snapshot. The lead's snapshot persistence
+ * calls this inside the transaction that writes the snapshot, so "snapshot stored"
+ * and "job completed" are one atomic fact. False when the job was not running.
+ */
+export async function completeJobTx(
+  tx: Db,
+  jobId: string,
+  snapshotId: string,
+  status: 'completed' | 'duplicate',
+  nowMs: number = Date.now(),
+): Promise<boolean> {
+  const rows = await tx.all(
+    `UPDATE jobs SET status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL
+     WHERE id = $1 AND status = 'running' RETURNING id`,
+    [jobId, status, snapshotId, ts(nowMs)],
+  );
+  return rows.length === 1;
+}
+
+/** running → failed / cancelled. False when the job was not running any more. */
+export async function finishRunning(
+  db: Db,
+  id: string,
+  status: 'failed' | 'cancelled',
+  error: AppError,
+  nowMs: number,
+): Promise<boolean> {
+  const rows = await db.all(
+    `UPDATE jobs SET status = $2, error = $3::JSON, finished_at = $4::TIMESTAMPTZ
+     WHERE id = $1 AND status = 'running' RETURNING id`,
+    [id, status, JSON.stringify(error), ts(nowMs)],
+  );
+  return rows.length === 1;
+}
+
+/** queued → cancelled. */
+export async function cancelQueued(db: Db, id: string, error: AppError, nowMs: number): Promise<boolean> {
+  const rows = await db.all(
+    `UPDATE jobs SET status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
+     WHERE id = $1 AND status = 'queued' RETURNING id`,
+    [id, JSON.stringify(error), ts(nowMs)],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * running → queued. `charge: false` (preemption, shutdown) gives the attempt back;
+ * a retry after a retryable error keeps it and waits until `notBeforeMs`.
+ */
+export async function requeueRunning(
+  db: Db,
+  id: string,
+  opts: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
+): Promise<boolean> {
+  const rows = await db.all(
+    `UPDATE jobs SET status = 'queued', started_at = NULL,
+       attempts = CASE WHEN $2 THEN attempts ELSE greatest(attempts - 1, 0) END,
+       not_before = $3::TIMESTAMPTZ, error = $4::JSON
+     WHERE id = $1 AND status = 'running' RETURNING id`,
+    [
+      id,
+      opts.charge,
+      opts.notBeforeMs === null ? null : ts(opts.notBeforeMs),
+      opts.error === null ? null : JSON.stringify(opts.error),
+    ],
+  );
+  return rows.length === 1;
+}
+
+/** failed/cancelled → queued again, with a fresh attempt budget (an analyst's retry). */
+export async function requeueFinished(db: Db, id: string, nowMs: number): Promise<boolean> {
+  const rows = await db.all(
+    `UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
+       finished_at = NULL, queued_at = $2::TIMESTAMPTZ
+     WHERE id = $1 AND status IN ('failed', 'cancelled') RETURNING id`,
+    [id, ts(nowMs)],
+  );
+  return rows.length === 1;
+}
+
+export async function markLate(db: Db, id: string): Promise<boolean> {
+  const rows = await db.all(`UPDATE jobs SET late = true WHERE id = $1 AND status = 'queued' RETURNING id`, [id]);
+  return rows.length === 1;
+}
+
+/** Flags late and moves one level up; the wait clock at the new level starts now. */
+export async function escalateQueued(db: Db, id: string, to: PriorityLevel, nowMs: number): Promise<boolean> {
+  const rows = await db.all(
+    `UPDATE jobs SET late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
+     WHERE id = $1 AND status = 'queued' RETURNING id`,
+    [id, to, ts(nowMs)],
+  );
+  return rows.length === 1;
+}

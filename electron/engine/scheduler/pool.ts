@@ -1,0 +1,327 @@
+// A warm pool of pipeline worker processes. Polars work is synchronous and heavy, so it
+// runs in child processes (never on the engine's event loop); the processes are
+// started once and kept warm because loading Polars costs far more than a small job.
+// A worker that dies is replaced; the task it held fails with WORKER_CRASHED (which
+// the scheduler may retry). `spare` workers are held back for urgent work — the cheap
+// facts pass before a request is queued, and CRITICAL jobs — so that those never wait
+// behind long jobs: a normal task only starts while more than `spare` workers are idle.
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { err, type AppError, type Result } from '../../../shared/result.ts';
+import type { Logger } from '../log.ts';
+
+export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('../../host/pipeline-worker.ts', import.meta.url));
+
+export interface PoolOptions {
+  /** The worker module to fork (default: electron/host/pipeline-worker.ts of this repo). */
+  entry?: string;
+  /** Workers for ordinary tasks (default: os.availableParallelism()). */
+  size?: number;
+  /** Extra warm workers only urgent tasks may use (default 1). */
+  spare?: number;
+  /** Environment of the workers (the desktop app adds ELECTRON_RUN_AS_NODE=1). */
+  env?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+  /** A worker that has not said `ready` within this time is treated as crashed. */
+  startTimeoutMs?: number;
+  log?: Logger;
+}
+
+export interface RunOptions {
+  onProgress?: (fraction: number, stage: string) => void;
+  /** Aborting kills the worker running the task (the task ends CANCELLED). */
+  signal?: AbortSignal;
+  /** Urgent tasks go first and may use the spare workers. */
+  urgent?: boolean;
+  /** Kill the task's worker after this long; the task ends TIMEOUT. */
+  timeoutMs?: number;
+}
+
+/** Any message with a taskId; the pipeline's are `WorkerRequest` of shared/pipeline.ts. */
+export interface TaskMessage {
+  type: string;
+  taskId: string;
+  [field: string]: unknown;
+}
+
+export interface TaskRunner {
+  run(message: TaskMessage, opts?: RunOptions): Promise<Result<unknown>>;
+}
+
+interface Task {
+  message: TaskMessage;
+  opts: RunOptions;
+  resolve: (r: Result<unknown>) => void;
+  done: boolean;
+  /** Why we killed its worker, if we did. */
+  killed: AppError | null;
+  timer: NodeJS.Timeout | null;
+  onAbort: (() => void) | null;
+}
+
+interface Slot {
+  child: ChildProcess;
+  state: 'starting' | 'idle' | 'busy' | 'dead';
+  task: Task | null;
+  stderr: string;
+}
+
+const STDERR_TAIL = 2000;
+
+export class WorkerPool implements TaskRunner {
+  readonly size: number;
+  readonly spare: number;
+  readonly entry: string;
+  #opts: PoolOptions;
+  #slots = new Set<Slot>();
+  #urgent: Task[] = [];
+  #normal: Task[] = [];
+  #closing = false;
+  #startFailures = 0;
+  #lastStartError = '';
+  #readyWaiters: (() => void)[] = [];
+  #respawnTimer: NodeJS.Timeout | null = null;
+  #closed: Promise<void> | null = null;
+
+  constructor(opts: PoolOptions = {}) {
+    this.#opts = opts;
+    this.entry = opts.entry ?? DEFAULT_WORKER_ENTRY;
+    this.size = Math.max(1, opts.size ?? availableParallelism());
+    this.spare = Math.max(0, opts.spare ?? 1);
+    for (let i = 0; i < this.size + this.spare; i++) this.#spawn();
+  }
+
+  /** Number of processes the pool keeps warm. */
+  get workers(): number {
+    return this.size + this.spare;
+  }
+
+  get busy(): number {
+    let n = 0;
+    for (const s of this.#slots) if (s.state === 'busy') n++;
+    return n;
+  }
+
+  get idle(): number {
+    let n = 0;
+    for (const s of this.#slots) if (s.state === 'idle') n++;
+    return n;
+  }
+
+  /** Resolves once every worker is warm (or the pool is closing). */
+  ready(): Promise<void> {
+    if (this.#allReady()) return Promise.resolve();
+    return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  run(message: TaskMessage, opts: RunOptions = {}): Promise<Result<unknown>> {
+    if (this.#closing) return Promise.resolve(err('SHUTTING_DOWN', 'the worker pool is closing'));
+    if (opts.signal?.aborted) return Promise.resolve(err('CANCELLED', `task ${message.taskId} was cancelled`));
+    return new Promise((resolve) => {
+      const task: Task = { message, opts, resolve, done: false, killed: null, timer: null, onAbort: null };
+      if (opts.signal) {
+        task.onAbort = () => this.#abort(task, { code: 'CANCELLED', message: `task ${message.taskId} was cancelled` });
+        opts.signal.addEventListener('abort', task.onAbort, { once: true });
+      }
+      (opts.urgent ? this.#urgent : this.#normal).push(task);
+      this.#schedule();
+    });
+  }
+
+  /** The cheap facts pass before a request is queued: urgent, so it never waits behind long jobs. */
+  facts(message: TaskMessage, opts: Omit<RunOptions, 'urgent'> = {}): Promise<Result<unknown>> {
+    return this.run(message, { ...opts, urgent: true });
+  }
+
+  /** Kills the worker running `taskId` (or drops it while pending). */
+  kill(taskId: string): boolean {
+    const task = this.#findTask(taskId);
+    if (!task) return false;
+    this.#abort(task, { code: 'CANCELLED', message: `task ${taskId} was cancelled` });
+    return true;
+  }
+
+  /** Fails pending tasks, stops every worker, and resolves once they have exited. */
+  close(): Promise<void> {
+    return (this.#closed ??= this.#close());
+  }
+
+  async #close(): Promise<void> {
+    this.#closing = true;
+    if (this.#respawnTimer) clearTimeout(this.#respawnTimer);
+    for (const t of [...this.#urgent, ...this.#normal]) this.#settle(t, err('SHUTTING_DOWN', 'the worker pool closed'));
+    this.#urgent = [];
+    this.#normal = [];
+    for (const w of this.#readyWaiters.splice(0)) w();
+    const exits = [...this.#slots].map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
+          s.child.once('exit', () => resolve());
+          s.child.kill('SIGTERM');
+          setTimeout(() => s.child.kill('SIGKILL'), 2000).unref();
+        }),
+    );
+    await Promise.all(exits);
+  }
+
+  #findTask(taskId: string): Task | undefined {
+    for (const s of this.#slots) if (s.task?.message.taskId === taskId) return s.task;
+    return [...this.#urgent, ...this.#normal].find((t) => t.message.taskId === taskId);
+  }
+
+  #abort(task: Task, reason: AppError): void {
+    if (task.done) return;
+    const slot = [...this.#slots].find((s) => s.task === task);
+    if (!slot) {
+      this.#urgent = this.#urgent.filter((t) => t !== task);
+      this.#normal = this.#normal.filter((t) => t !== task);
+      this.#settle(task, { ok: false, error: reason });
+      return;
+    }
+    // The task settles when the process has really exited, so its slot is never reused early.
+    task.killed = reason;
+    slot.child.kill('SIGKILL');
+  }
+
+  #settle(task: Task, result: Result<unknown>): void {
+    if (task.done) return;
+    task.done = true;
+    if (task.timer) clearTimeout(task.timer);
+    if (task.onAbort) task.opts.signal?.removeEventListener('abort', task.onAbort);
+    task.resolve(result);
+  }
+
+  #allReady(): boolean {
+    if (this.#closing) return true;
+    let n = 0;
+    for (const s of this.#slots) if (s.state === 'idle' || s.state === 'busy') n++;
+    return n >= this.workers;
+  }
+
+  #spawn(): void {
+    const child = fork(this.entry, [], {
+      env: this.#opts.env ?? process.env,
+      execArgv: this.#opts.execArgv ?? [],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    const slot: Slot = { child, state: 'starting', task: null, stderr: '' };
+    this.#slots.add(slot);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      slot.stderr = (slot.stderr + chunk.toString()).slice(-STDERR_TAIL);
+    });
+    const startTimer = setTimeout(() => {
+      if (slot.state === 'starting') child.kill('SIGKILL');
+    }, this.#opts.startTimeoutMs ?? 30_000);
+    startTimer.unref();
+    child.on('message', (m: unknown) => this.#onMessage(slot, m));
+    child.on('error', () => {
+      // 'exit' follows (or the fork failed outright, handled there too).
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(startTimer);
+      this.#onExit(slot, code, signal);
+    });
+  }
+
+  #onMessage(slot: Slot, m: unknown): void {
+    if (typeof m !== 'object' || m === null) return;
+    const msg = m as { type?: unknown; taskId?: unknown; fraction?: unknown; stage?: unknown; result?: unknown };
+    if (msg.type === 'ready') {
+      if (slot.state !== 'starting') return;
+      slot.state = 'idle';
+      this.#startFailures = 0;
+      if (this.#allReady()) for (const w of this.#readyWaiters.splice(0)) w();
+      this.#schedule();
+      return;
+    }
+    const task = slot.task;
+    if (!task || msg.taskId !== task.message.taskId || task.killed) return;
+    if (msg.type === 'progress') {
+      if (typeof msg.fraction === 'number') task.opts.onProgress?.(msg.fraction, String(msg.stage ?? ''));
+      return;
+    }
+    if (msg.type === 'result') {
+      const r = msg.result as { ok?: unknown } | null;
+      const result: Result<unknown> =
+        r && typeof r === 'object' && typeof r.ok === 'boolean'
+          ? (r as Result<unknown>)
+          : err('INTERNAL', `worker sent a malformed result for task ${task.message.taskId}`);
+      slot.task = null;
+      slot.state = 'idle';
+      this.#settle(task, result);
+      this.#schedule();
+    }
+  }
+
+  #onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
+    const wasStarting = slot.state === 'starting';
+    slot.state = 'dead';
+    this.#slots.delete(slot);
+    const task = slot.task;
+    slot.task = null;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    const tail = slot.stderr.trim().split('\n').slice(-5).join('\n');
+    if (!this.#closing) this.#opts.log?.warn('pool.worker_exit', { pid: slot.child.pid, how, task: task?.message.taskId ?? null, killed: task?.killed?.code ?? null });
+    if (task) {
+      this.#settle(
+        task,
+        task.killed
+          ? { ok: false, error: task.killed }
+          : err('WORKER_CRASHED', `the pipeline worker died (${how}) while running task ${task.message.taskId}${tail ? `: ${tail}` : ''}`),
+      );
+    }
+    if (this.#closing) return;
+    if (wasStarting) {
+      this.#startFailures++;
+      this.#lastStartError = `the pipeline worker ${this.entry} did not start (${how})${tail ? `: ${tail}` : ''}`;
+    }
+    if (this.#startFailures >= 3) {
+      // Workers cannot start: fail what waits instead of hanging, keep trying slowly.
+      for (const t of [...this.#urgent, ...this.#normal]) this.#settle(t, err('WORKER_CRASHED', this.#lastStartError));
+      this.#urgent = [];
+      this.#normal = [];
+      if (!this.#respawnTimer) {
+        const delay = Math.min(30_000, 500 * 2 ** (this.#startFailures - 3));
+        this.#respawnTimer = setTimeout(() => {
+          this.#respawnTimer = null;
+          while (!this.#closing && this.#slots.size < this.workers) this.#spawn();
+        }, delay);
+        this.#respawnTimer.unref();
+      }
+      return;
+    }
+    this.#spawn();
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#closing) return;
+    for (const slot of this.#slots) {
+      if (slot.state !== 'idle') continue;
+      let task: Task | undefined;
+      if (this.#urgent.length > 0) task = this.#urgent.shift();
+      else if (this.#normal.length > 0 && this.idle > this.spare) task = this.#normal.shift();
+      if (!task) return;
+      this.#start(slot, task);
+    }
+  }
+
+  #start(slot: Slot, task: Task): void {
+    slot.state = 'busy';
+    slot.task = task;
+    if (task.opts.timeoutMs !== undefined) {
+      task.timer = setTimeout(
+        () => this.#abort(task, { code: 'TIMEOUT', message: `task ${task.message.taskId} ran longer than ${task.opts.timeoutMs} ms` }),
+        task.opts.timeoutMs,
+      );
+    }
+    try {
+      slot.child.send(task.message);
+    } catch {
+      // The process is going away; its 'exit' fails the task with WORKER_CRASHED.
+    }
+  }
+}

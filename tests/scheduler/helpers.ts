@@ -1,0 +1,78 @@
+// Shared set-up for the scheduler tests: a real DuckDB file in a temp folder, jobs
+// inserted the way the submit flow inserts them, a pool of real child processes, and
+// a job runner that, like the engine's, completes the row inside its own transaction.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
+import { ok, type Result } from '../../shared/result.ts';
+import { Store } from '../../electron/engine/store/db.ts';
+import { completeJobTx, insertJob } from '../../electron/engine/scheduler/jobs-repo.ts';
+import { WorkerPool, type PoolOptions } from '../../electron/engine/scheduler/pool.ts';
+import type { JobContext, JobOutcome, RunJob } from '../../electron/engine/scheduler/scheduler.ts';
+
+export const SLEEPY_WORKER = fileURLToPath(new URL('./sleepy-worker.ts', import.meta.url));
+
+const dirs: string[] = [];
+export function tempDir(prefix = 'gex-sched-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
+export function cleanupDirs(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export async function openStore(path: string): Promise<Store> {
+  const r = await Store.open(path);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** Inserts a queued job as the submit flow does; `action` goes in `file` for the sleepy worker. */
+export async function addJob(
+  store: Store,
+  level: PriorityLevel,
+  action: string,
+  opts: { id?: string; submittedAtMs?: number } = {},
+): Promise<string> {
+  const id = opts.id ?? randomUUID();
+  await store.transaction(async (tx) => {
+    await insertJob(tx, {
+      id, request_id: `req-${id}`, file: action, source: 'test', underlying: 'SPX', content_hash: null,
+      priority: level, rule: 'G3', rule_version: 1,
+      submitted_at: new Date(opts.submittedAtMs ?? Date.now()).toISOString(),
+    });
+  });
+  return id;
+}
+
+export function sleepyPool(opts: PoolOptions = {}): WorkerPool {
+  return new WorkerPool({ entry: SLEEPY_WORKER, size: 2, spare: 1, ...opts });
+}
+
+/** Runs the job's action on the pool; on success completes the row in a transaction, as the engine does. */
+export function testRunJob(store: Store, seen: ProcessingJob[] = []): RunJob {
+  return async (job: ProcessingJob, ctx: JobContext): Promise<Result<JobOutcome>> => {
+    seen.push(job);
+    const r = await ctx.pool.run(
+      { type: 'run', taskId: `${job.id}#${job.attempts}`, input: { action: job.file } },
+      { signal: ctx.signal, onProgress: ctx.onProgress },
+    );
+    if (!r.ok) return r;
+    const snapshot_id = `snap-${job.id}`;
+    await store.transaction(async (tx) => {
+      await completeJobTx(tx, job.id, snapshot_id, 'completed');
+    });
+    return ok({ status: 'completed', snapshot_id });
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `cond` until it holds (no timing assertion: the test timeout bounds it). */
+export async function until(cond: () => boolean | Promise<boolean>, everyMs = 10): Promise<void> {
+  while (!(await cond())) await sleep(everyMs);
+}

@@ -1,0 +1,97 @@
+// The warm pool with real child processes (the sleepy test double of a worker's work).
+import { afterEach, describe, expect, it } from 'vitest';
+import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
+import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
+
+const pools: WorkerPool[] = [];
+const make = (opts: ConstructorParameters<typeof WorkerPool>[0] = {}) => {
+  const p = sleepyPool(opts);
+  pools.push(p);
+  return p;
+};
+afterEach(async () => {
+  for (const p of pools.splice(0)) await p.close();
+});
+
+const task = (taskId: string, action: string) => ({ type: 'run', taskId, input: { action } });
+
+describe('WorkerPool', () => {
+  it('keeps size + spare workers warm and runs tasks on them, reporting progress', async () => {
+    const pool = make({ size: 2, spare: 1 });
+    await pool.ready();
+    expect(pool.workers).toBe(3);
+    expect(pool.idle).toBe(3);
+    const progress: number[] = [];
+    const r = await pool.run(task('a', 'sleep:5'), { onProgress: (f) => progress.push(f) });
+    expect(r.ok).toBe(true);
+    expect(progress).toEqual([0.5]);
+    expect(pool.idle).toBe(3);
+  });
+
+  it('fails the task of a worker that dies with WORKER_CRASHED and replaces the worker', async () => {
+    const pool = make({ size: 1, spare: 0 });
+    await pool.ready();
+    const first = await pool.run(task('a', 'sleep:0'));
+    const crashed = await pool.run(task('b', 'crash'));
+    expect(crashed.ok).toBe(false);
+    if (!crashed.ok) expect(crashed.error.code).toBe('WORKER_CRASHED');
+    const after = await pool.run(task('c', 'sleep:0'));
+    expect(after.ok).toBe(true);
+    // A new process answered.
+    if (first.ok && after.ok) expect((after.value as { pid: number }).pid).not.toBe((first.value as { pid: number }).pid);
+  });
+
+  it('kills a running task by id, on abort and on timeout', async () => {
+    const pool = make({ size: 2, spare: 0 });
+    await pool.ready();
+    const long = pool.run(task('k', 'sleep:60000'));
+    await until(() => pool.busy === 1);
+    expect(pool.kill('k')).toBe(true);
+    const killed = await long;
+    expect(killed.ok ? null : killed.error.code).toBe('CANCELLED');
+
+    const ac = new AbortController();
+    const aborted = pool.run(task('s', 'sleep:60000'), { signal: ac.signal });
+    await until(() => pool.busy === 1);
+    ac.abort();
+    const a = await aborted;
+    expect(a.ok ? null : a.error.code).toBe('CANCELLED');
+
+    const timedOut = await pool.run(task('t', 'sleep:60000'), { timeoutMs: 100 });
+    expect(timedOut.ok ? null : timedOut.error.code).toBe('TIMEOUT');
+    await pool.ready();
+    expect(pool.idle).toBe(2);
+  });
+
+  it('holds the spare worker back for urgent tasks', async () => {
+    const pool = make({ size: 1, spare: 1 });
+    await pool.ready();
+    const normal1 = pool.run(task('n1', 'sleep:60000'));
+    const normal2 = pool.run(task('n2', 'sleep:0'));
+    await until(() => pool.busy === 1);
+    // n2 waits although a worker is idle: that worker is the spare.
+    expect(pool.idle).toBe(1);
+    const urgent = await pool.facts({ type: 'facts', taskId: 'u', file: 'sleep:0' });
+    expect(urgent.ok).toBe(true);
+    pool.kill('n1');
+    expect((await normal1).ok).toBe(false);
+    expect((await normal2).ok).toBe(true);
+  });
+
+  it('fails waiting tasks instead of hanging when workers cannot start', async () => {
+    const pool = make({ entry: `${SLEEPY_WORKER}.missing.ts`, size: 1, spare: 0 });
+    const r = await pool.run(task('x', 'sleep:0'));
+    expect(r.ok ? null : r.error.code).toBe('WORKER_CRASHED');
+  });
+
+  it('close() stops every worker and fails later tasks', async () => {
+    const pool = make({ size: 1, spare: 0 });
+    await pool.ready();
+    const running = pool.run(task('r', 'sleep:60000'));
+    await until(() => pool.busy === 1);
+    await pool.close();
+    expect((await running).ok).toBe(false);
+    const late = await pool.run(task('l', 'sleep:0'));
+    expect(late.ok ? null : late.error.code).toBe('SHUTTING_DOWN');
+  });
+});
