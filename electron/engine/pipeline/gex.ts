@@ -110,7 +110,9 @@ export function computeGex(chain: Chain, used: UsedContracts, conv: GexConventio
   const df = contractFrame(chain, used);
   const gamma = pl.when(pl.col('gamma').isNan()).then(bsGammaExpr(spot, conv.rate, conv.dividend_yield)).otherwise(pl.col('gamma'));
   const side = (e: pl.Expr, call: boolean): pl.Expr => (call ? e.mul(pl.col('call')) : e.mul(pl.lit(1).sub(pl.col('call'))));
-  const aggregated = df
+  const expiries = chain.contracts.expiries;
+  // One query: per-contract GEX, then per (expiry, strike).
+  const strikes = df
     .lazy()
     .withColumns(gamma.mul(pl.col('open_interest')).mul(scale).alias('abs_gex'))
     .groupBy(['expiry', 'strike'])
@@ -123,42 +125,50 @@ export function computeGex(chain: Chain, used: UsedContracts, conv: GexConventio
       side(pl.col('volume'), false).sum().alias('put_volume'),
       pl.len().cast(pl.Int64).alias('contracts'),
     )
-    .withColumns(pl.col('call_gex').add(pl.col('put_gex')).alias('net_gex'))
     .sort(['expiry', 'strike'])
+    .withColumns(
+      pl.col('call_gex').add(pl.col('put_gex')).alias('net_gex'),
+      // Expiry codes → dates (the codes are small ints into expiries).
+      pl.col('expiry').replaceStrict(expiries.map((_, i) => i), expiries).alias('expiry'),
+    )
     .collectSync();
-  // Expiry codes → dates (the codes are small ints into expiries).
-  const strikes = aggregated.withColumns(
-    pl.col('expiry').replaceStrict(chain.contracts.expiries.map((_, i) => i), chain.contracts.expiries).alias('expiry'),
-  );
-  const totals = strikes.select(
-    pl.col('call_gex').sum(),
-    pl.col('put_gex').sum(),
-    pl.col('call_open_interest').add(pl.col('put_open_interest')).sum().alias('oi'),
-    pl.col('call_volume').add(pl.col('put_volume')).sum().alias('volume'),
-  ).row(0) as unknown as [number, number, number, number];
-  const byStrike = strikes
-    .lazy()
-    .groupBy('strike')
-    .agg(pl.col('call_gex').sum(), pl.col('put_gex').sum(), pl.col('call_open_interest').sum(), pl.col('put_open_interest').sum())
-    .sort('strike')
-    .collectSync();
-  const k = byStrike.getColumn('strike').toTypedArray() as Float64Array;
-  const callGex = byStrike.getColumn('call_gex').toTypedArray() as Float64Array;
-  const putGex = byStrike.getColumn('put_gex').toTypedArray() as Float64Array;
-  const callOi = byStrike.getColumn('call_open_interest').toTypedArray() as Float64Array;
-  const putOi = byStrike.getColumn('put_open_interest').toTypedArray() as Float64Array;
-  const [callGexTotal, putGexTotal, oi, volume] = totals.map((v) => Number(v ?? 0)) as [number, number, number, number];
+  // The (expiry, strike) table is small: totals and the per-strike view in plain loops.
+  const col = (name: string): Float64Array => strikes.getColumn(name).toTypedArray() as Float64Array;
+  const strike = col('strike');
+  const callGex = col('call_gex');
+  const putGex = col('put_gex');
+  const callOi = col('call_open_interest');
+  const putOi = col('put_open_interest');
+  const callVol = col('call_volume');
+  const putVol = col('put_volume');
+  const totals = { call_gex: 0, put_gex: 0, oi: 0, volume: 0 };
+  const perStrike = new Map<number, [number, number, number, number]>();
+  for (let i = 0; i < strike.length; i++) {
+    totals.call_gex += callGex[i]!;
+    totals.put_gex += putGex[i]!;
+    totals.oi += callOi[i]! + putOi[i]!;
+    totals.volume += callVol[i]! + putVol[i]!;
+    const s = perStrike.get(strike[i]!);
+    if (s) {
+      s[0] += callGex[i]!;
+      s[1] += putGex[i]!;
+      s[2] += callOi[i]!;
+      s[3] += putOi[i]!;
+    } else perStrike.set(strike[i]!, [callGex[i]!, putGex[i]!, callOi[i]!, putOi[i]!]);
+  }
+  const k = Float64Array.from(perStrike.keys()).sort();
+  const at = (j: number): Float64Array => Float64Array.from(k, (x) => perStrike.get(x)![j]!);
   return {
     contracts: used.rows.length,
-    call_gex: callGexTotal,
-    put_gex: putGexTotal,
-    total_gex: callGexTotal + putGexTotal,
-    total_open_interest: oi,
-    total_volume: volume,
+    call_gex: totals.call_gex,
+    put_gex: totals.put_gex,
+    total_gex: totals.call_gex + totals.put_gex,
+    total_open_interest: totals.oi,
+    total_volume: totals.volume,
     strikes,
-    call_wall: extremeStrike(k, callGex, 1),
-    put_wall: extremeStrike(k, putGex, -1),
-    max_pain: maxPain(k, callOi, putOi),
+    call_wall: extremeStrike(k, at(0), 1),
+    put_wall: extremeStrike(k, at(1), -1),
+    max_pain: maxPain(k, at(2), at(3)),
   };
 }
 
