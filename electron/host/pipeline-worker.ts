@@ -1,0 +1,64 @@
+// A pipeline worker: a long-lived child process (child_process.fork) that runs one
+// pipeline task at a time off the engine's event loop, since nodejs-polars calls are
+// synchronous. It loads Polars and runs a tiny warm-up before saying `ready`; every
+// message in and out is validated with the schemas in shared/pipeline.ts.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GexConventions } from '../../shared/domain.ts';
+import { WorkerRequest, type WorkerReply } from '../../shared/pipeline.ts';
+import { err } from '../../shared/result.ts';
+import { readFacts, runPipeline } from '../engine/pipeline/index.ts';
+
+const send = (reply: WorkerReply): Promise<void> =>
+  new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(reply, undefined, undefined, () => resolve());
+  });
+
+/** Runs the whole pipeline once on a tiny chain so the first real task is warm. */
+async function warmUp(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-warm-'));
+  try {
+    const file = join(dir, 'warm.csv');
+    const rows = ['underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma'];
+    for (const [k, t] of [[95, 'P'], [100, 'C'], [105, 'C']] as const) rows.push(`WARM,2024-01-08T10:00:00-05:00,100,2024-01-19,${k},${t},10,1,0.2,`);
+    writeFileSync(file, rows.join('\n') + '\n');
+    await runPipeline({ file, dataDir: dir, snapshotId: 'warm-up', conventions: GexConventions.parse({}) });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(message: unknown): Promise<void> {
+  const parsed = WorkerRequest.safeParse(message);
+  if (!parsed.success) {
+    const taskId = typeof (message as { taskId?: unknown })?.taskId === 'string' ? (message as { taskId: string }).taskId : '';
+    await send({ type: 'result', taskId, result: err('VALIDATION', `pipeline worker: bad message: ${parsed.error.message}`) });
+    return;
+  }
+  const req = parsed.data;
+  if (req.type === 'run') {
+    const result = await runPipeline({
+      ...req.input,
+      onProgress: (fraction, stage) => void send({ type: 'progress', taskId: req.taskId, fraction, stage }),
+    });
+    await send({ type: 'result', taskId: req.taskId, result });
+  } else {
+    const result = await readFacts(req.file, req.conventions);
+    await send({ type: 'result', taskId: req.taskId, result });
+  }
+}
+
+process.on('message', (message) => {
+  // One task at a time, in arrival order.
+  queue = queue.then(() => handle(message)).catch((e) => {
+    void send({ type: 'result', taskId: '', result: err('INTERNAL', `pipeline worker: ${(e as Error).message}`) });
+  });
+});
+process.on('disconnect', () => process.exit(0));
+
+await warmUp();
+await send({ type: 'ready' });
