@@ -1,0 +1,123 @@
+// The desktop shell: one hardened window showing the renderer, the engine started at
+// launch with the per-user paths and shut down gracefully on quit, the menu, and the
+// IPC transport of the API. Everything that does work lives in the engine; this file
+// only wires Electron to it.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { startEngine, type Engine } from '../engine/engine.ts';
+import { userDataDir } from '../engine/config.ts';
+import { createDispatcher } from '../host/handlers.ts';
+import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
+import { buildMenu } from './menu.ts';
+import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
+import { loadWindowState, trackWindowState } from './window-state.ts';
+
+const here = import.meta.dirname;
+const devServer = process.env.ELECTRON_RENDERER_URL ?? null;
+const devOrigin = devServer ? new URL(devServer).origin : null;
+
+// The desktop app and the command line share one per-user folder (and so one database).
+app.setPath('userData', userDataDir());
+
+let mainWindow: BrowserWindow | null = null;
+let engine: Engine | null = null;
+let quitting: 'no' | 'shutting-down' | 'done' = 'no';
+
+function createWindow(): BrowserWindow {
+  const state = loadWindowState();
+  const win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    backgroundColor: '#0b0e12',
+    title: 'GEX Desk',
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  trackWindowState(win);
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  if (devServer) void win.loadURL(devServer);
+  else void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+async function launch(): Promise<void> {
+  hardenSessions(devOrigin);
+  if (!devServer) serveRenderer(join(here, '../renderer'));
+
+  const started = await startEngine({
+    watchInbox: true,
+    transport: 'ipc',
+    // In the bundle the pipeline worker is its own file, run by Electron acting as Node.
+    workerEntry: join(here, 'pipeline-worker.js'),
+    workerEnv: { ELECTRON_RUN_AS_NODE: '1' },
+  });
+  if (!started.ok) {
+    const e = started.error;
+    dialog.showErrorBox(
+      'GEX Desk cannot start',
+      `${e.message}${e.file ? `\n\n${e.file}` : ''}${e.code === 'DB_LOCKED' ? '\n\nClose the other program that uses the database (a gex-desk command?) and start GEX Desk again.' : ''}`,
+    );
+    quitting = 'done';
+    app.exit(3);
+    return;
+  }
+  engine = started.value;
+  const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
+  const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
+  registerCallChannel(dispatch, senderCheck(contents, devOrigin ?? APP_ORIGIN));
+  forwardEvents(engine, contents);
+  Menu.setApplicationMenu(
+    buildMenu({ window: () => mainWindow, dispatch, dataDir: engine.config.dataDir, dev: devServer !== null }),
+  );
+  mainWindow = createWindow();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('activate', () => {
+    if (engine && !mainWindow) mainWindow = createWindow();
+  });
+  // Graceful shutdown: hold the quit until the engine has finished or re-queued its
+  // running jobs and checkpointed the database, then quit for real.
+  app.on('before-quit', (event) => {
+    if (quitting === 'done' || !engine) return;
+    event.preventDefault();
+    if (quitting === 'shutting-down') return;
+    quitting = 'shutting-down';
+    void engine
+      .shutdown(10_000)
+      .catch((e: unknown) => console.error('engine shutdown failed', e))
+      .finally(() => {
+        quitting = 'done';
+        app.quit();
+      });
+  });
+  app.whenReady().then(launch, (e: unknown) => {
+    dialog.showErrorBox('GEX Desk cannot start', String(e));
+    app.exit(3);
+  });
+}

@@ -1,0 +1,69 @@
+// The application menu: open files (submitted straight to the engine, by the rules),
+// open the data folder, quit; plus the standard edit and view roles.
+import { dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions, type OpenDialogOptions } from 'electron';
+import type { Dispatch } from '../host/handlers.ts';
+
+export interface MenuDeps {
+  window: () => BrowserWindow | null;
+  dispatch: Dispatch;
+  dataDir: string;
+  dev: boolean;
+}
+
+async function openFiles(deps: MenuDeps): Promise<void> {
+  const win = deps.window();
+  const options: OpenDialogOptions = {
+    title: 'Open option-chain files',
+    properties: ['openFile', 'multiSelections'],
+    filters: [
+      { name: 'Option chains', extensions: ['csv', 'json', 'txt', 'parquet'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  if (picked.canceled) return;
+  const failures: string[] = [];
+  for (const file of picked.filePaths) {
+    const res = await deps.dispatch('ingest:submit', { file, source: 'desktop' });
+    if (!res.ok) failures.push(`${file}: ${res.error.code} ${res.error.message}`);
+    else {
+      const ack = res.value as { status: string; error: { code: string; message: string } | null };
+      if (ack.error) failures.push(`${file}: ${ack.error.code} ${ack.error.message}`);
+    }
+  }
+  if (failures.length > 0) {
+    const box = { type: 'error' as const, title: 'Some files were not queued', message: failures.join('\n') };
+    if (win) await dialog.showMessageBox(win, box);
+    else await dialog.showMessageBox(box);
+  }
+}
+
+export function buildMenu(deps: MenuDeps): Menu {
+  const isMac = process.platform === 'darwin';
+  const template: MenuItemConstructorOptions[] = [
+    ...(isMac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Files…', accelerator: 'CmdOrCtrl+O', click: () => void openFiles(deps) },
+        { label: 'Open Data Folder', click: () => void shell.openPath(deps.dataDir) },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit', label: 'Quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    {
+      label: 'View',
+      submenu: [
+        ...(deps.dev ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }] : []),
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
+    },
+    { role: 'windowMenu' },
+  ];
+  return Menu.buildFromTemplate(template);
+}

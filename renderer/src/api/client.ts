@@ -1,0 +1,55 @@
+// The renderer's one handle on the engine. It cannot tell the transports apart:
+// inside Electron it is the preload's `window.gex` (IPC), in a browser it is the
+// HTTP + WebSocket client. The only difference that shows is how a chosen file
+// reaches the engine: Electron knows its path, a browser must upload it first.
+import type { CallName, CallRequest, CallResponse, EventName, EventPayload, GexApi, GexBridge } from '../../../shared/api.ts';
+import type { Result } from '../../../shared/result.ts';
+import { createHttpClient } from './http.ts';
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron app (electron/preload). */
+    gex?: GexBridge;
+  }
+}
+
+export interface StagedFile {
+  /** A path on the engine's machine, ready for `ingest:submit`. */
+  path: string;
+  name: string;
+  bytes: number;
+}
+
+export interface GexClient extends GexApi {
+  transport: 'ipc' | 'http';
+  /** Makes a chosen/dropped file available to the engine (path lookup or upload). */
+  stage(file: File, onProgress?: (fraction: number) => void): Promise<Result<StagedFile>>;
+  /** Called with true/false when the live event stream connects or drops. */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+function ipcClient(bridge: GexBridge): GexClient {
+  return {
+    transport: 'ipc',
+    call: <K extends CallName>(name: K, req: CallRequest<K>): Promise<Result<CallResponse<K>>> => bridge.call(name, req),
+    on: <K extends EventName>(event: K, listener: (p: EventPayload<K>) => void) => bridge.on(event, listener),
+    async stage(file) {
+      const path = bridge.pathForFile(file);
+      if (!path) {
+        return { ok: false, error: { code: 'FILE_NOT_FOUND', message: `${file.name}: this file has no path on disk`, file: file.name } };
+      }
+      return { ok: true, value: { path, name: file.name, bytes: file.size } };
+    },
+    onConnection(listener) {
+      listener(true);
+      return () => {};
+    },
+  };
+}
+
+let client: GexClient | null = null;
+
+export function getClient(): GexClient {
+  client ??= window.gex ? ipcClient(window.gex) : createHttpClient(window.location);
+  return client;
+}

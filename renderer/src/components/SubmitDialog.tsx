@@ -1,0 +1,112 @@
+// The submit dialog: which files, from which source, and optionally a manual
+// priority, which the firm's rule G1 only accepts with a justification.
+import { useEffect, useRef, useState } from 'react';
+import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import { bytes } from '../format.ts';
+import { useApp } from '../state/store.ts';
+
+const remembered = (key: string, fallback: string) => localStorage.getItem(`gex-desk.${key}`) ?? fallback;
+
+export function SubmitDialog({ files }: { files: File[] }) {
+  const [source, setSource] = useState(() => remembered('source', 'manual'));
+  const [author, setAuthor] = useState(() => remembered('author', ''));
+  const [priority, setPriority] = useState<PriorityLevel | ''>('');
+  const [justification, setJustification] = useState('');
+  const [tried, setTried] = useState(false);
+  const first = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => first.current?.focus(), []);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') useApp.getState().cancelPending();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const justificationMissing = priority !== '' && justification.trim() === '';
+  const sourceMissing = source.trim() === '';
+  const total = files.reduce((n, f) => n + f.size, 0);
+
+  const submit = () => {
+    setTried(true);
+    if (justificationMissing || sourceMissing) return;
+    localStorage.setItem('gex-desk.source', source.trim());
+    localStorage.setItem('gex-desk.author', author.trim());
+    void useApp.getState().submit(files, {
+      source: source.trim(),
+      ...(priority ? { requested_priority: priority, justification: justification.trim() } : {}),
+      ...(author.trim() ? { author: author.trim() } : {}),
+    });
+  };
+
+  return (
+    <div className="modal-backdrop" role="presentation">
+      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="submit-title" data-testid="submit-dialog">
+        <div className="modal-head">
+          <h2 id="submit-title">
+            Submit {files.length} file{files.length === 1 ? '' : 's'}
+          </h2>
+          <span className="muted">{bytes(total)}</span>
+        </div>
+        <ul className="file-list">
+          {files.map((f, i) => (
+            <li key={`${f.name}-${i}`}>
+              <span className="file-name">{f.name}</span>
+              <span className="num muted">{bytes(f.size)}</span>
+            </li>
+          ))}
+        </ul>
+        <form
+          className="form-grid"
+          onSubmit={(e) => {
+            e.preventDefault();
+            submit();
+          }}
+        >
+          <label htmlFor="sub-source">Source</label>
+          <div>
+            <input id="sub-source" value={source} onChange={(e) => setSource(e.target.value)} spellCheck={false} />
+            {tried && sourceMissing && <div className="field-error">A source is required.</div>}
+          </div>
+          <label htmlFor="sub-author">Analyst</label>
+          <input id="sub-author" value={author} placeholder="optional" onChange={(e) => setAuthor(e.target.value)} />
+          <label htmlFor="sub-priority">Priority</label>
+          <select id="sub-priority" value={priority} onChange={(e) => setPriority(e.target.value as PriorityLevel | '')}>
+            <option value="">By the active rules</option>
+            {PRIORITY_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l} (manual override)
+              </option>
+            ))}
+          </select>
+          {priority !== '' && (
+            <>
+              <label htmlFor="sub-justification">Justification</label>
+              <div>
+                <textarea
+                  id="sub-justification"
+                  rows={2}
+                  value={justification}
+                  placeholder="Why this priority (recorded in the audit trail)"
+                  onChange={(e) => setJustification(e.target.value)}
+                />
+                {tried && justificationMissing && (
+                  <div className="field-error">A manual priority needs a justification (rule G1).</div>
+                )}
+              </div>
+            </>
+          )}
+          <div className="modal-actions">
+            <button type="button" className="btn" onClick={() => useApp.getState().cancelPending()}>
+              Cancel
+            </button>
+            <button type="submit" className="btn primary" ref={first} data-testid="submit-files">
+              Submit
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}

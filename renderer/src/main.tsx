@@ -1,0 +1,13 @@
+// Entry of the UI: picks the transport (Electron's window.gex or the browser host's
+// HTTP/WebSocket client) and mounts the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { getClient } from './api/client.ts';
+import './styles.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App client={getClient()} />
+  </StrictMode>,
+);

@@ -1,0 +1,249 @@
+// The UI's state, in one zustand store: engine health, queue statistics, the jobs
+// (kept in a Map, updated in place from `job:updated` events and flushed to React at
+// most once per animation frame so that 10,000 jobs and bursts of events stay
+// smooth), recent snapshots, and the user's own submissions with their progress.
+import { create } from 'zustand';
+import type { CallResponse, QueueStats, SubmitAck } from '../../../shared/api.ts';
+import type { GEXSnapshot, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
+import type { GexClient } from '../api/client.ts';
+
+export type Health = CallResponse<'engine:health'>;
+export type View = 'queue' | 'snapshots' | 'rules' | 'audit';
+
+export interface Submission {
+  key: string;
+  name: string;
+  bytes: number;
+  stage: 'uploading' | 'submitting' | 'queued' | 'duplicate' | 'failed' | 'rejected' | 'error';
+  upload: number;
+  ack: SubmitAck | null;
+  error: AppError | null;
+}
+
+export interface SubmitOptions {
+  source: string;
+  requested_priority?: PriorityLevel;
+  justification?: string;
+  author?: string;
+}
+
+interface State {
+  client: GexClient | null;
+  view: View;
+  snapshotId: string | null;
+  connected: boolean;
+  health: Health | null;
+  healthError: AppError | null;
+  stats: QueueStats | null;
+  jobs: Map<string, ProcessingJob>;
+  /** Bumped whenever `jobs` changed, so selectors can memoise on it. */
+  jobsVersion: number;
+  snapshots: GEXSnapshot[];
+  submissions: Submission[];
+  /** Files waiting in the submit dialog. */
+  pending: File[] | null;
+  loadError: AppError | null;
+
+  setView(view: View): void;
+  openSnapshot(id: string | null): void;
+  start(client: GexClient): () => void;
+  refreshJobs(): Promise<void>;
+  refreshSnapshots(): Promise<void>;
+  refreshStats(): Promise<void>;
+  refreshHealth(): Promise<void>;
+  offerFiles(files: File[]): void;
+  cancelPending(): void;
+  submit(files: File[], opts: SubmitOptions): Promise<void>;
+  dismissSubmission(key: string): void;
+  clearFinishedSubmissions(): void;
+  cancelJob(id: string): Promise<AppError | null>;
+  retryJob(id: string): Promise<AppError | null>;
+}
+
+let submissionSeq = 0;
+
+export const useApp = create<State>((set, get) => {
+  // Job events are collected here and applied once per frame.
+  let buffered: ProcessingJob[] = [];
+  let frame = 0;
+  const flush = () => {
+    frame = 0;
+    if (buffered.length === 0) return;
+    const jobs = get().jobs;
+    for (const job of buffered) jobs.set(job.id, job);
+    buffered = [];
+    set({ jobsVersion: get().jobsVersion + 1 });
+  };
+  const schedule = () => {
+    if (frame) return;
+    frame = typeof requestAnimationFrame === 'function' && !document.hidden ? requestAnimationFrame(flush) : (setTimeout(flush, 100) as unknown as number);
+  };
+
+  const updateSubmission = (key: string, patch: Partial<Submission>) =>
+    set({ submissions: get().submissions.map((s) => (s.key === key ? { ...s, ...patch } : s)) });
+
+  return {
+    client: null,
+    view: 'queue',
+    snapshotId: null,
+    connected: false,
+    health: null,
+    healthError: null,
+    stats: null,
+    jobs: new Map(),
+    jobsVersion: 0,
+    snapshots: [],
+    submissions: [],
+    pending: null,
+    loadError: null,
+
+    setView: (view) => set({ view }),
+    openSnapshot: (id) => set({ snapshotId: id, view: 'snapshots' }),
+
+    start(client) {
+      set({ client });
+      const offs = [
+        client.on('job:updated', (job) => {
+          buffered.push(job);
+          schedule();
+        }),
+        client.on('queue:stats', (stats) => set({ stats })),
+        client.on('snapshot:created', (snap) => {
+          const rest = get().snapshots.filter((s) => s.id !== snap.id);
+          set({ snapshots: [snap, ...rest].slice(0, 500) });
+        }),
+        client.onConnection((connected) => {
+          set({ connected });
+          // After a reconnect, events may have been missed: reload what they update.
+          if (connected) void Promise.all([get().refreshJobs(), get().refreshSnapshots(), get().refreshStats()]);
+        }),
+      ];
+      void get().refreshHealth();
+      const timers = [
+        setInterval(() => void get().refreshHealth(), 5000),
+        setInterval(() => void get().refreshStats(), 2000),
+      ];
+      return () => {
+        for (const off of offs) off();
+        for (const t of timers) clearInterval(t);
+      };
+    },
+
+    async refreshJobs() {
+      const client = get().client;
+      if (!client) return;
+      const res = await client.call('jobs:list', { limit: 10_000 });
+      if (!res.ok) return set({ loadError: res.error });
+      const jobs = new Map<string, ProcessingJob>();
+      for (const job of res.value) jobs.set(job.id, job);
+      // Events that arrived while the list was loading are newer: keep them.
+      for (const job of buffered) jobs.set(job.id, job);
+      buffered = [];
+      set({ jobs, jobsVersion: get().jobsVersion + 1 });
+    },
+
+    async refreshSnapshots() {
+      const client = get().client;
+      if (!client) return;
+      const res = await client.call('snapshots:list', { limit: 200 });
+      if (res.ok) set({ snapshots: res.value });
+      else set({ loadError: res.error });
+    },
+
+    async refreshStats() {
+      const client = get().client;
+      if (!client) return;
+      const res = await client.call('queue:stats', {});
+      if (res.ok) set({ stats: res.value });
+    },
+
+    async refreshHealth() {
+      const client = get().client;
+      if (!client) return;
+      const res = await client.call('engine:health', {});
+      if (res.ok) set({ health: res.value, healthError: null });
+      else set({ healthError: res.error });
+    },
+
+    offerFiles(files) {
+      if (files.length > 0) set({ pending: [...(get().pending ?? []), ...files] });
+    },
+    cancelPending: () => set({ pending: null }),
+
+    async submit(files, opts) {
+      const client = get().client;
+      if (!client) return;
+      set({ pending: null });
+      const entries: Submission[] = files.map((f) => ({
+        key: `s${++submissionSeq}`,
+        name: f.name,
+        bytes: f.size,
+        stage: 'uploading',
+        upload: 0,
+        ack: null,
+        error: null,
+      }));
+      set({ submissions: [...entries.slice().reverse(), ...get().submissions] });
+      // Files go one after the other: the submission order is the order the user chose.
+      for (const [i, file] of files.entries()) {
+        const key = entries[i]!.key;
+        const staged = await client.stage(file, (upload) => updateSubmission(key, { upload }));
+        if (!staged.ok) {
+          updateSubmission(key, { stage: 'error', error: { ...staged.error, file: staged.error.file ?? file.name } });
+          continue;
+        }
+        updateSubmission(key, { stage: 'submitting', upload: 1 });
+        const res = await client.call('ingest:submit', {
+          file: staged.value.path,
+          source: opts.source || 'manual',
+          ...(opts.requested_priority ? { requested_priority: opts.requested_priority, justification: opts.justification } : {}),
+          ...(opts.author ? { author: opts.author } : {}),
+        });
+        if (!res.ok) {
+          updateSubmission(key, { stage: 'error', error: { ...res.error, file: res.error.file ?? file.name } });
+        } else {
+          const ack = res.value;
+          updateSubmission(key, {
+            stage: ack.status,
+            ack,
+            error: ack.error ? { ...ack.error, file: ack.error.file ?? file.name } : null,
+          });
+        }
+      }
+    },
+
+    dismissSubmission: (key) => set({ submissions: get().submissions.filter((s) => s.key !== key) }),
+    clearFinishedSubmissions() {
+      const jobs = get().jobs;
+      set({
+        submissions: get().submissions.filter((s) => {
+          if (s.stage === 'uploading' || s.stage === 'submitting') return true;
+          if (s.stage !== 'queued') return false;
+          const job = s.ack?.job_id ? jobs.get(s.ack.job_id) : undefined;
+          return !job || job.status === 'queued' || job.status === 'running';
+        }),
+      });
+    },
+
+    async cancelJob(id) {
+      const client = get().client;
+      if (!client) return null;
+      const res = await client.call('jobs:cancel', { id });
+      if (!res.ok) return res.error;
+      buffered.push(res.value);
+      schedule();
+      return null;
+    },
+
+    async retryJob(id) {
+      const client = get().client;
+      if (!client) return null;
+      const res = await client.call('jobs:retry', { id });
+      if (!res.ok) return res.error;
+      buffered.push(res.value);
+      schedule();
+      return null;
+    },
+  };
+});

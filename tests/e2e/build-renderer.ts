@@ -1,0 +1,41 @@
+// Builds the renderer alone (no Electron bundles) into out/renderer when it is
+// missing or older than its sources, so the e2e tests always drive the current UI.
+// Used as vitest globalSetup by the e2e tests, and runnable by hand:
+// `node tests/e2e/build-renderer.ts [--force]`.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUT = join(ROOT, 'out/renderer/index.html');
+const SOURCES = ['renderer', 'shared', 'electron.vite.config.ts', 'electron/host/http/csp.ts', 'package-lock.json'];
+
+function newest(path: string): number {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const name of readdirSync(path)) max = Math.max(max, newest(join(path, name)));
+  return max;
+}
+
+export function rendererIsStale(): boolean {
+  if (!existsSync(OUT)) return true;
+  const built = statSync(OUT).mtimeMs;
+  return SOURCES.some((s) => newest(join(ROOT, s)) > built);
+}
+
+export async function buildRenderer(force = false): Promise<void> {
+  if (!force && !rendererIsStale()) return;
+  const { build } = await import('vite');
+  const { rendererConfig } = await import('../../electron.vite.config.ts');
+  await build({ configFile: false, logLevel: 'warn', ...rendererConfig });
+}
+
+/** vitest globalSetup */
+export default async function setup(): Promise<void> {
+  await buildRenderer();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildRenderer(process.argv.includes('--force'));
+}
