@@ -19,6 +19,18 @@ function lineAt(text: string, pos: number): number {
   return line;
 }
 
+/** Where JSON.parse stopped: V8 gives "at position N" or a quoted snippet around the token. */
+function errorPosition(text: string, message: string): number {
+  const m = /position (\d+)/.exec(message);
+  if (m) return Number(m[1]);
+  const snip = /Unexpected token '([\s\S])', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (snip) {
+    const at = text.indexOf(snip[2]!);
+    if (at >= 0) return at + Math.max(0, snip[2]!.indexOf(snip[1]!, Math.min(10, snip[2]!.length - 1)));
+  }
+  return text.length;
+}
+
 export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -26,13 +38,12 @@ export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
     return ok(JSON.parse(text));
   } catch (e) {
     const message = (e as Error).message;
-    const m = /position (\d+)/.exec(message);
-    const pos = m ? Number(m[1]) : text.length;
+    const pos = errorPosition(text, message);
     const line = lineAt(text, pos);
     if (/end of JSON input|Unterminated string/i.test(message) || pos >= text.trimEnd().length) {
       return err('TRUNCATED', `${file}, line ${line}: the JSON ends before it is complete: the file was cut short`, { file, line });
     }
-    return err('BAD_SHAPE', `${file}, line ${line}: not valid JSON (${message})`, { file, line });
+    return err('BAD_SHAPE', `${file}, line ${line}: not valid JSON (${message.split('\n')[0]})`, { file, line });
   }
 }
 

@@ -1,0 +1,122 @@
+// Every bad-input case gives its own error code, naming the file and, where there is
+// one, the 1-based line of the FILE and the field; nothing is half-read.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts';
+import { writeFileSync } from 'node:fs';
+import { cboeCsvText, makeChain, writeBadFiles } from '../fixtures/option-chains.ts';
+import { conventions, tempDir } from './helpers.ts';
+
+const dir = tempDir('gex-bad-');
+const bad = writeBadFiles(dir);
+
+async function failure(file: string) {
+  const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: 'x', conventions: conventions() });
+  if (r.ok) throw new Error(`${file} was accepted`);
+  return r.error;
+}
+
+describe('bad input', () => {
+  for (const [name, expected] of Object.entries(bad)) {
+    it(`${name}: ${expected.code}${expected.line ? ` at line ${expected.line}` : ''}`, async () => {
+      const e = await failure(expected.path);
+      expect(e.code).toBe(expected.code);
+      expect(e.file).toBe(expected.path);
+      expect(e.message).toContain(expected.path);
+      if (expected.line !== undefined) expect(e.line).toBe(expected.line);
+      if (expected.field !== undefined) expect(e.field).toBe(expected.field);
+    });
+  }
+
+  it('readFacts reports the same errors', async () => {
+    const r = await readFacts(bad.truncated!.path, conventions());
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatchObject({ code: 'TRUNCATED', line: 7 });
+  });
+
+  it('a bad value deep in a large CBOE CSV is reported at its own line of the file', async () => {
+    const lines = cboeCsvText(makeChain({ seed: 3, expiries: 10, strikesPerExpiry: 50 })).split('\n');
+    // Line 300 of the file = lines[299]; its put Gamma is column 21 (1-based) → index 20.
+    const cells = lines[299]!.split(',');
+    cells[20] = '0.0x1';
+    lines[299] = cells.join(',');
+    const file = join(dir, 'deep.csv');
+    writeFileSync(file, lines.join('\n'));
+    const e = await failure(file);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 300, field: 'Puts Gamma' });
+    expect(e.message).toContain('0.0x1');
+  });
+
+  it('a row with the wrong number of fields (not at the end) is BAD_VALUE at its line', async () => {
+    const lines = cboeCsvText(makeChain({ seed: 4, expiries: 2, strikesPerExpiry: 10 })).split('\n');
+    lines[9] = lines[9]!.split(',').slice(0, 10).join(',');
+    const file = join(dir, 'short-row.csv');
+    writeFileSync(file, lines.join('\n'));
+    expect(await failure(file)).toMatchObject({ code: 'BAD_VALUE', line: 10 });
+  });
+
+  it('a file cut inside a quoted cell is TRUNCATED', async () => {
+    const text = cboeCsvText(makeChain({ seed: 5, expiries: 2, strikesPerExpiry: 10 }), { quotedThousands: true });
+    const cut = text.lastIndexOf('"', text.length - 5);
+    const file = join(dir, 'cut-quote.csv');
+    writeFileSync(file, text.slice(0, cut + 2));
+    expect((await failure(file)).code).toBe('TRUNCATED');
+  });
+
+  it('a negative open interest is BAD_VALUE, a zero strike too', async () => {
+    const lines = cboeCsvText(makeChain({ seed: 6, expiries: 1, strikesPerExpiry: 4 })).split('\n');
+    const a = lines[5]!.split(',');
+    a[21] = '-5';
+    const file = join(dir, 'negative.csv');
+    writeFileSync(file, [...lines.slice(0, 5), a.join(','), ...lines.slice(6)].join('\n'));
+    expect(await failure(file)).toMatchObject({ code: 'BAD_VALUE', line: 6, field: 'Puts Open Interest' });
+    const b = lines[6]!.split(',');
+    b[11] = '0';
+    const file2 = join(dir, 'zero-strike.csv');
+    writeFileSync(file2, [...lines.slice(0, 6), b.join(','), ...lines.slice(7)].join('\n'));
+    expect(await failure(file2)).toMatchObject({ code: 'BAD_VALUE', line: 7, field: 'Strike' });
+  });
+
+  it('a CBOE header without Open Interest is BAD_HEADER at line 4', async () => {
+    const lines = cboeCsvText(makeChain({ seed: 6, expiries: 1, strikesPerExpiry: 4 })).split('\n');
+    lines[3] = lines[3]!.replace(/Open Interest/g, 'Something');
+    const file = join(dir, 'no-oi.csv');
+    writeFileSync(file, lines.join('\n'));
+    expect(await failure(file)).toMatchObject({ code: 'BAD_HEADER', line: 4 });
+  });
+
+  it('a long-format header without strike is BAD_HEADER naming the column', async () => {
+    const file = join(dir, 'long-no-strike.csv');
+    writeFileSync(file, 'underlying,as_of,spot,expiry,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,C,1,1,0.2\n');
+    // Without a strike column the content is not recognised as the long format at all.
+    expect((await failure(file)).code).toBe('UNKNOWN_FORMAT');
+    const file2 = join(dir, 'long-no-volume.csv');
+    writeFileSync(file2, 'underlying,as_of,spot,expiry,strike,option_type,open_interest,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,0.2\n');
+    expect(await failure(file2)).toMatchObject({ code: 'BAD_HEADER', field: 'volume', line: 1 });
+  });
+
+  it('a long file mixing two underlyings or two timestamps is rejected at the first differing line', async () => {
+    const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
+    const file = join(dir, 'two-underlyings.csv');
+    writeFileSync(file, `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\nNDX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`);
+    expect(await failure(file)).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'underlying' });
+    const file2 = join(dir, 'two-times.csv');
+    writeFileSync(file2, `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\nSPX,2024-01-08T11:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`);
+    expect(await failure(file2)).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'as_of' });
+    const file3 = join(dir, 'bad-type.csv');
+    writeFileSync(file3, `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,X,1,1,0.2\n`);
+    expect(await failure(file3)).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'option_type' });
+  });
+
+  it('JSON that is not valid JSON (not cut short) is BAD_SHAPE with its line', async () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{\n "timestamp": "2025-09-06 23:24:50",\n "data": {"options": [} ,\n "x": 1\n}\n');
+    expect(await failure(file)).toMatchObject({ code: 'BAD_SHAPE', line: 3 });
+  });
+
+  it('an empty options array is NO_ROWS', async () => {
+    const file = join(dir, 'no-options.json');
+    writeFileSync(file, JSON.stringify({ timestamp: '2025-09-06 23:24:50', data: { options: [], current_price: 1 } }));
+    expect((await failure(file)).code).toBe('NO_ROWS');
+  });
+});

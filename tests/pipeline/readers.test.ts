@@ -1,0 +1,268 @@
+// The readers on generated files: format found by content, every CBOE CSV quirk, the
+// JSON's OCC symbols, the long format in CSV and Parquet, exchange time zones, and the
+// GEX total checked against an independent sum over the contracts the fixture wrote.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readChain, runPipeline, toContractRows } from '../../electron/engine/pipeline/index.ts';
+import { parseOcc, underlyingOfRoot } from '../../electron/engine/pipeline/occ.ts';
+import { parseCboeDate } from '../../electron/engine/pipeline/read-cboe-csv.ts';
+import { parseExpiry } from '../../electron/engine/pipeline/dates.ts';
+import { parseTimestamp } from '../../electron/engine/pipeline/time.ts';
+import { ContractRow } from '../../shared/domain.ts';
+import {
+  cboeCsvText,
+  makeChain,
+  writeCboeCsv,
+  writeCboeJson,
+  writeLongCsv,
+  writeLongParquet,
+  type FixtureChain,
+} from '../fixtures/option-chains.ts';
+import { conventions, tempDir } from './helpers.ts';
+
+const dir = tempDir('gex-readers-');
+
+/** Σ ±gamma × OI × 100 × spot² × 0.01 over live contracts that carry a gamma. */
+function expectedGex(chain: FixtureChain): { call: number; put: number; used: number } {
+  const date = chain.asOf.slice(0, 10);
+  let call = 0;
+  let put = 0;
+  let used = 0;
+  for (const c of chain.contracts) {
+    if (c.expiry < date) continue;
+    used++;
+    const g = (c.gamma ?? 0) * c.open_interest * 100 * chain.spot * chain.spot * 0.01;
+    if (c.option_type === 'C') call += g;
+    else put -= g;
+  }
+  return { call, put, used };
+}
+
+async function run(file: string) {
+  const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: `t${Math.random().toString(36).slice(2)}`, conventions: conventions() });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+describe('CBOE CSV', () => {
+  it('reads the current date form, EST, and gives two contracts per line', async () => {
+    const file = join(dir, 'spx-new.csv');
+    const chain = writeCboeCsv(file, { seed: 11, asOf: '2024-01-08T10:52:00', expiries: 6, strikesPerExpiry: 40 });
+    const out = await run(file);
+    expect(out.snapshot.format).toBe('cboe-csv');
+    expect(out.snapshot.as_of).toBe('2024-01-08T10:52:00-05:00');
+    expect(out.snapshot.underlying).toBe('SPX');
+    expect(out.snapshot.spot).toBe(chain.spot);
+    expect(out.snapshot.contracts).toBe(chain.contracts.length);
+    const e = expectedGex(chain);
+    expect(out.snapshot.call_gex).toBeCloseTo(e.call, 0);
+    expect(out.snapshot.put_gex).toBeCloseTo(e.put, 0);
+  });
+
+  it('reads the older date form, and a summer date gets the daylight-saving offset', async () => {
+    const file = join(dir, 'spx-old.csv');
+    writeCboeCsv(file, { seed: 12, asOf: '2022-07-05T20:26:00', dateForm: 'old', expiries: 3, strikesPerExpiry: 10 });
+    expect((await run(file)).snapshot.as_of).toBe('2022-07-05T20:26:00-04:00');
+  });
+
+  it('parses both date forms of line 3', () => {
+    const ny = 'America/New_York';
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM EST",Bid: 1', ny)).toBe('2024-01-07T10:52:00-05:00');
+    expect(parseCboeDate('"Date: February 5 2022, 8:26 PM EST",Bid: 1', ny)).toBe('2022-02-05T20:26:00-05:00');
+    expect(parseCboeDate('Date: February 5 2022, 8:26 PM EST,Bid: 1', ny)).toBe('2022-02-05T20:26:00-05:00');
+    expect(parseCboeDate('"Date: June 14, 2023 at 12:05 AM EDT"', ny)).toBe('2023-06-14T00:05:00-04:00');
+    expect(parseCboeDate('"Date: June 14, 2023 at 12:05 PM EDT"', ny)).toBe('2023-06-14T12:05:00-04:00');
+    // The label says exchange time; the offset is the zone's for that date.
+    expect(parseCboeDate('"Date: March 11, 2024 at 9:30 AM EST"', ny)).toBe('2024-03-11T09:30:00-04:00');
+    expect(parseCboeDate('"Date: 7 January 2024 at 10:52 AM EST"', ny)).toBe('2024-01-07T10:52:00-05:00');
+    expect(parseCboeDate('"Date: Someday"', ny)).toBeNull();
+    expect(parseCboeDate('"Date: February 30, 2024 at 10:52 AM EST"', ny)).toBeNull();
+  });
+
+  it('reads a file as Excel writes it: BOM, CRLF, quoted thousands', async () => {
+    const file = join(dir, 'excel.csv');
+    const chain = writeCboeCsv(file, { seed: 13, excel: true, quotedThousands: true, expiries: 5, strikesPerExpiry: 30 });
+    const text = cboeCsvText(chain, { excel: true, quotedThousands: true });
+    expect(text.startsWith('\uFEFF\r\n')).toBe(true);
+    expect(text).toMatch(/"\d{1,3},\d{3}"/);
+    const r = await readChain(file, conventions());
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const rows = toContractRows(r.value);
+    expect(rows).toHaveLength(chain.contracts.length);
+    for (const row of rows) ContractRow.parse(row);
+    const oi = chain.contracts.reduce((n, c) => n + c.open_interest, 0);
+    expect(rows.reduce((n, c) => n + c.open_interest, 0)).toBe(oi);
+    expect(Math.max(...rows.map((c) => c.open_interest))).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('keeps fractional strikes and SPX/SPXW rows sharing an expiry and strike', async () => {
+    const chain = makeChain({ seed: 14, spot: 101.3, strikeStep: 0.5, expiries: 2, strikesPerExpiry: 8, underlying: 'SPX', roots: ['SPX'] });
+    // Duplicate every contract under the SPXW root: both count.
+    chain.contracts = [...chain.contracts, ...chain.contracts.map((c) => ({ ...c, root: 'SPXW' }))];
+    const file = join(dir, 'fractional.csv');
+    writeFileSync(file, cboeCsvText(chain));
+    const r = await readChain(file, conventions());
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const strikes = new Set(toContractRows(r.value).map((c) => c.strike));
+    expect([...strikes].some((k) => !Number.isInteger(k))).toBe(true);
+    expect(r.value.contracts.n).toBe(chain.contracts.length);
+    const out = await run(file);
+    expect(out.snapshot.call_gex).toBeCloseTo(expectedGex(chain).call, 2);
+  });
+
+  it('takes the underlying from the option symbols, not the long name', async () => {
+    const file = join(dir, 'ndx.csv');
+    writeCboeCsv(file, { seed: 15, underlying: 'NDX', roots: ['NDXP', 'NDX'], name: 'NASDAQ 100 INDEX', spot: 16800, expiries: 3, strikesPerExpiry: 10 });
+    expect((await run(file)).snapshot.underlying).toBe('NDX');
+    const eq = join(dir, 'brkb.csv');
+    writeCboeCsv(eq, { seed: 16, underlying: 'BRKB', name: 'BERKSHIRE HATHAWAY INC', spot: 410.5, expiries: 3, strikesPerExpiry: 10 });
+    expect((await run(eq)).snapshot.underlying).toBe('BRKB');
+  });
+
+  it('drops expired rows with the reason "expired" and counts them', async () => {
+    const file = join(dir, 'expired.csv');
+    const chain = writeCboeCsv(file, { seed: 17, expiries: 4, expiredExpiries: 2, strikesPerExpiry: 10 });
+    const out = await run(file);
+    const expired = chain.contracts.filter((c) => c.expiry < chain.asOf.slice(0, 10)).length;
+    expect(expired).toBe(40);
+    expect(out.snapshot.quality.dropped).toEqual([{ reason: 'expired', rows: 40 }]);
+    expect(out.snapshot.quality.rows_used + 40).toBe(chain.contracts.length);
+  });
+});
+
+describe('CBOE JSON', () => {
+  it('reads OCC symbols, exchange-time timestamp, current_price; computes gamma from IV where it is null', async () => {
+    const file = join(dir, 'meta.json');
+    const chain = writeCboeJson(file, { seed: 21, asOf: '2025-09-05T15:59:59', expiries: 5, strikesPerExpiry: 30, missingGammaShare: 0.3 });
+    const out = await run(file);
+    expect(out.snapshot.format).toBe('cboe-json');
+    expect(out.snapshot.underlying).toBe('META');
+    expect(out.snapshot.as_of).toBe('2025-09-05T15:59:59-04:00');
+    expect(out.snapshot.spot).toBe(749.75);
+    expect(out.snapshot.quality.rows_total).toBe(chain.contracts.length);
+    expect(out.snapshot.contracts).toBe(chain.contracts.length);
+    // With gamma from IV for the missing ones, |GEX| exceeds the sum over file gammas alone.
+    const fileOnly = expectedGex(chain);
+    expect(out.snapshot.call_gex).toBeGreaterThan(fileOnly.call);
+  });
+
+  it('a contract with neither gamma nor IV is counted as dropped, not lost', async () => {
+    const chain = makeChain({ seed: 22, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 5 });
+    const json = JSON.parse(JSON.stringify({ timestamp: '2024-01-08 10:30:00', data: { options: [], current_price: 749.75 } }));
+    json.data.options = chain.contracts.map((c, i) => ({
+      option: `META${c.expiry.slice(2, 4)}${c.expiry.slice(5, 7)}${c.expiry.slice(8, 10)}${c.option_type}${String(c.strike * 1000).padStart(8, '0')}`,
+      open_interest: c.open_interest,
+      volume: c.volume,
+      iv: i < 3 ? null : c.iv,
+      gamma: i < 3 ? null : c.gamma,
+    }));
+    const file = join(dir, 'nogreeks.json');
+    writeFileSync(file, JSON.stringify(json));
+    const out = await run(file);
+    expect(out.snapshot.quality.dropped).toEqual([{ reason: 'no gamma and no iv', rows: 3 }]);
+    expect(out.snapshot.quality.rows_used).toBe(chain.contracts.length - 3);
+  });
+
+  it('parses OCC symbols, padded or not, roots with digits', () => {
+    expect(parseOcc('META250912C00300000')).toEqual({ root: 'META', expiry: '2025-09-12', option_type: 'C', strike: 300 });
+    expect(parseOcc('SPXW  240105P04697500')).toEqual({ root: 'SPXW', expiry: '2024-01-05', option_type: 'P', strike: 4697.5 });
+    expect(parseOcc('BRKB240119C00410000')!.root).toBe('BRKB');
+    expect(parseOcc('AAPL1240119C00150000')).toEqual({ root: 'AAPL1', expiry: '2024-01-19', option_type: 'C', strike: 150 });
+    expect(parseOcc('F240119P00012500')).toEqual({ root: 'F', expiry: '2024-01-19', option_type: 'P', strike: 12.5 });
+    expect(parseOcc('META251332C00300000')).toBeNull();
+    expect(parseOcc('META250912X00300000')).toBeNull();
+    expect(parseOcc('nonsense')).toBeNull();
+    expect(underlyingOfRoot('SPXW')).toBe('SPX');
+    expect(underlyingOfRoot('NDXP')).toBe('NDX');
+    expect(underlyingOfRoot('RUTW')).toBe('RUT');
+    expect(underlyingOfRoot('VIXW')).toBe('VIX');
+    expect(underlyingOfRoot('XSP')).toBe('XSP');
+    expect(underlyingOfRoot('_SPX')).toBe('SPX');
+    expect(underlyingOfRoot('meta')).toBe('META');
+  });
+
+  it('is recognised by content whatever the extension', async () => {
+    const file = join(dir, 'meta.json');
+    writeCboeJson(file, { seed: 23, expiries: 2, strikesPerExpiry: 5 });
+    const renamed = join(dir, 'meta-export.txt');
+    copyFileSync(file, renamed);
+    expect((await run(renamed)).snapshot.format).toBe('cboe-json');
+  });
+});
+
+describe('long format', () => {
+  it('CSV with call/put words in any case and no gamma column: gamma from IV', async () => {
+    const file = join(dir, 'long.csv');
+    const chain = writeLongCsv(file, { seed: 31, wordyTypes: true, noGamma: true, expiries: 4, strikesPerExpiry: 20 });
+    const out = await run(file);
+    expect(out.snapshot.format).toBe('long-csv');
+    expect(out.snapshot.contracts).toBe(chain.contracts.length);
+    expect(out.snapshot.as_of).toBe(`${chain.asOf}-05:00`);
+    expect(out.snapshot.call_gex).toBeGreaterThan(0);
+    expect(out.snapshot.put_gex).toBeLessThan(0);
+  });
+
+  it('CSV and Parquet of the same chain give the same snapshot', async () => {
+    const csv = join(dir, 'same.csv');
+    const parquet = join(dir, 'same.parquet');
+    const chain = writeLongCsv(csv, { seed: 32, expiries: 5, strikesPerExpiry: 25, expiredExpiries: 1 });
+    writeLongParquet(parquet, { seed: 32, expiries: 5, strikesPerExpiry: 25, expiredExpiries: 1 });
+    const a = (await run(csv)).snapshot;
+    const b = (await run(parquet)).snapshot;
+    expect(b.format).toBe('long-parquet');
+    for (const k of ['underlying', 'as_of', 'spot', 'contracts', 'total_gex', 'call_gex', 'put_gex', 'zero_gamma', 'call_wall', 'put_wall', 'max_pain', 'quality'] as const) {
+      expect(b[k]).toEqual(a[k]);
+    }
+    const e = expectedGex(chain);
+    expect(a.call_gex).toBeCloseTo(e.call, 0);
+    expect(a.contracts).toBe(e.used);
+  });
+
+  it('a timestamp without an offset is exchange time', () => {
+    expect(parseTimestamp('2024-07-01 09:30:00', 'America/New_York')).toBe('2024-07-01T09:30:00-04:00');
+    expect(parseTimestamp('2024-01-02T09:30', 'America/New_York')).toBe('2024-01-02T09:30:00-05:00');
+    expect(parseTimestamp('2024-01-02T14:30:00Z', 'America/New_York')).toBe('2024-01-02T14:30:00Z');
+    expect(parseTimestamp('2024-01-02T09:30:00+0100', 'America/New_York')).toBe('2024-01-02T09:30:00+01:00');
+    expect(parseTimestamp('2024-01-02 09:30:00', 'Europe/London')).toBe('2024-01-02T09:30:00+00:00');
+    expect(parseTimestamp('yesterday', 'America/New_York')).toBeNull();
+  });
+
+  it('parses expiries in the usual forms', () => {
+    expect(parseExpiry('Fri Jan 05 2024')).toBe('2024-01-05');
+    expect(parseExpiry('2024-01-05')).toBe('2024-01-05');
+    expect(parseExpiry('01/05/2024')).toBe('2024-01-05');
+    expect(parseExpiry('20240105')).toBe('2024-01-05');
+    expect(parseExpiry('Jan 5, 2024')).toBe('2024-01-05');
+    expect(parseExpiry('5-Jan-2024')).toBe('2024-01-05');
+    expect(parseExpiry('Fri Feb 30 2024')).toBeNull();
+    expect(parseExpiry('soon')).toBeNull();
+  });
+});
+
+describe('an unseen-style file', () => {
+  it('a large equity chain in the CBOE CSV layout, Excel-saved, old date form, in summer', async () => {
+    const file = join(dir, 'unseen.csv');
+    const chain = writeCboeCsv(file, {
+      seed: 41,
+      underlying: 'TSLA',
+      name: 'TESLA INC',
+      spot: 251.37,
+      asOf: '2023-08-14T16:15:00',
+      dateForm: 'old',
+      excel: true,
+      quotedThousands: true,
+      expiries: 30,
+      strikesPerExpiry: 160,
+      expiredExpiries: 1,
+      zeroIvShare: 0.05,
+    });
+    const out = await run(file);
+    const e = expectedGex(chain);
+    expect(out.snapshot).toMatchObject({ underlying: 'TSLA', as_of: '2023-08-14T16:15:00-04:00', spot: 251.37, contracts: e.used });
+    expect(out.snapshot.call_gex).toBeCloseTo(e.call, 0);
+    expect(out.snapshot.put_gex).toBeCloseTo(e.put, 0);
+    expect(out.snapshot.total_gex).toBeCloseTo(e.call + e.put, 0);
+    expect(out.snapshot.quality.dropped).toEqual([{ reason: 'expired', rows: 320 }]);
+  });
+});
