@@ -1,0 +1,143 @@
+// `rules check`: the default file is accepted; a syntax error, an unknown fact, a
+// type mismatch, an unreachable row, a conflict and a gap are each refused with the
+// line and column of the offending text.
+import { describe, expect, it } from 'vitest';
+import { checkRules, compileRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
+
+const DEFAULT = defaultRulesText();
+
+/** 1-based line and column of the first occurrence of `needle` at or after `from` (found by plain search). */
+const where = (text: string, needle: string, from = 0): { line: number; column: number } => {
+  const at = text.indexOf(needle, from);
+  if (at < 0) throw new Error(`not in text: ${needle}`);
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+};
+
+const replaceOnce = (text: string, from: string, to: string): string => {
+  if (!text.includes(from)) throw new Error(`not in text: ${from}`);
+  return text.replace(from, to);
+};
+
+const errors = (text: string) => checkRules(text).diagnostics.filter((d) => d.severity === 'error');
+
+describe('checkRules', () => {
+  it('accepts the default rule file without a single diagnostic', () => {
+    expect(checkRules(DEFAULT)).toEqual({ ok: true, diagnostics: [] });
+  });
+
+  it('places a syntax error at its line and column', () => {
+    const text = '{\n  "name": "x",\n  "levels": {\n    "CRITICAL": { "target": "30 s" "on_late": "flag" }\n  }\n}\n';
+    const r = checkRules(text);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'SYNTAX', line: 4, column: 36 });
+    expect(r.diagnostics[0]!.message).toMatch(/',' or '}' expected/);
+  });
+
+  it('places a trailing comma, an unterminated string and a missing value', () => {
+    expect(checkRules('{\n  "a": 1,\n}').diagnostics[0]).toMatchObject({ line: 2, column: 9 });
+    expect(checkRules('{\n  "a": "open\n}').diagnostics[0]).toMatchObject({ line: 2, column: 8 });
+    expect(checkRules('{\n  "a": \n}').diagnostics[0]).toMatchObject({ line: 3, column: 1 });
+    expect(checkRules('').diagnostics[0]).toMatchObject({ line: 1, column: 1, code: 'SYNTAX' });
+    expect(checkRules('{"a": 1} x').diagnostics[0]).toMatchObject({ line: 1, column: 10 });
+    expect(checkRules('{"a": 1, "a": 2}').diagnostics[0]).toMatchObject({ line: 1, column: 10, message: expect.stringContaining('duplicate key') });
+  });
+
+  it('refuses an unknown fact, at the fact', () => {
+    const text = replaceOnce(DEFAULT, '"source_reliability": { "<": 0.8 }', '"source_reliabilty": { "<": 0.8 }');
+    const [e, ...rest] = errors(text);
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ code: 'UNKNOWN_FACT', ...where(text, '"source_reliabilty"') });
+    expect(e!.message).toContain('source_reliabilty');
+  });
+
+  it('refuses a derived fact that uses a later one', () => {
+    const text = replaceOnce(DEFAULT, '{ "when": { "age_s": { "<": 5 } }, "value": "real-time" }', '{ "when": { "impact": "high" }, "value": "real-time" }');
+    expect(errors(text)[0]).toMatchObject({ code: 'UNKNOWN_FACT', ...where(text, '"impact": "high" }, "value"') });
+  });
+
+  it('refuses type mismatches: a number fact against a string, an unknown level, an unknown ordinal value, a timestamp', () => {
+    const cases: [string, string, string, string][] = [
+      ['"source_reliability": { "<": 0.8 }', '"source_reliability": { "<": "low" }', '"low"', 'TYPE_MISMATCH'],
+      ['"impact": "high", "change": "large", "freshness": "real-time" }, "level": "CRITICAL"', '"impact": "huge", "change": "large", "freshness": "real-time" }, "level": "CRITICAL"', '"huge"', 'TYPE_MISMATCH'],
+      ['"level": "CRITICAL"', '"level": "URGENT"', '"URGENT"', 'BAD_SHAPE'],
+      ['"freshness": { "==": "stale" }', '"as_of": { "==": "stale" }', '"as_of"', 'TYPE_MISMATCH'],
+      ['"requested_priority": { "!=": null }', '"requested_priority": { ">": "LOW" }', '"LOW"', 'TYPE_MISMATCH'],
+      ['"freshness": { "==": "stale" }', '"underlying": { "<": "SPX" }', '"SPX"', 'TYPE_MISMATCH'],
+      ['"freshness": { "==": "stale" }', '"total_volume": null', 'null', 'TYPE_MISMATCH'],
+    ];
+    for (const [from, to, at, code] of cases) {
+      const text = replaceOnce(DEFAULT, from, to);
+      const e = errors(text);
+      expect(e.length, to).toBeGreaterThan(0);
+      expect(e[0], to).toMatchObject({ code, ...where(text, at, text.indexOf(to)) });
+    }
+  });
+
+  it('refuses an unknown property and a missing one', () => {
+    const text = replaceOnce(DEFAULT, '"demote": 1', '"demote": 1, "colour": "red"');
+    expect(errors(text)[0]).toMatchObject({ code: 'UNKNOWN_PROPERTY', ...where(text, '"colour"') });
+    const missing = replaceOnce(DEFAULT, '"combine": "highest-level",', '');
+    expect(errors(missing)[0]).toMatchObject({ code: 'MISSING_PROPERTY', line: 1, column: 1 });
+  });
+
+  it('refuses an unreachable row, at the row', () => {
+    const text = replaceOnce(DEFAULT, '{ "id": "G3.CRITICAL"', '{ "id": "G3.EARLY", "when": { "impact": "medium" }, "level": "MEDIUM" },\n        { "id": "G3.CRITICAL"');
+    const e = errors(text);
+    expect(e.map((d) => d.code)).toContain('UNREACHABLE_ROW');
+    // G3.CRITICAL needs impact high, which the new first row already covers.
+    expect(e.find((d) => d.code === 'UNREACHABLE_ROW')).toMatchObject(where(text, '{ "id": "G3.CRITICAL"'));
+    const never = replaceOnce(DEFAULT, '"value": "fresh"', '"value": "fresh" },\n        { "when": { "age_s": { "<": 0 } }, "value": "fresh"');
+    expect(errors(never)[0]!.message).toMatch(/never (holds|reached)/);
+  });
+
+  it('refuses a conflict: rows of a "unique" table that give different levels for one input', () => {
+    const text = replaceOnce(DEFAULT, '"hit": "first"', '"hit": "unique"');
+    const e = errors(text);
+    expect(e.length).toBeGreaterThan(0);
+    expect(e.every((d) => d.code === 'CONFLICT')).toBe(true);
+    expect(e[0]).toMatchObject(where(text, '{ "id": "G3.HIGH"'));
+    expect(e[0]!.message).toMatch(/G3\.CRITICAL and row G3\.HIGH both hold/);
+  });
+
+  it('refuses a conflict: two overrides that can both apply with different levels', () => {
+    const text = replaceOnce(
+      DEFAULT,
+      '"rules": [',
+      '"rules": [\n    { "id": "DESK", "override": true, "rows": [ { "when": { "underlying": "SPX" }, "level": "CRITICAL" } ] },',
+    );
+    const e = errors(text);
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatchObject({ code: 'CONFLICT' });
+    expect(e[0]!.message).toMatch(/DESK and G1 both apply/);
+  });
+
+  it('refuses inputs no rule decides (a table without a catch-all)', () => {
+    const text = replaceOnce(DEFAULT, ',\n        { "id": "G3.LOW", "level": "LOW", "note": "anything else" }', '');
+    const e = errors(text);
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatchObject({ code: 'UNCOVERED', ...where(text, '[', text.indexOf('"rules": [')) });
+    expect(e[0]!.message).toMatch(/impact=low/);
+  });
+
+  it('refuses a derived fact without a value for some input', () => {
+    const text = replaceOnce(DEFAULT, ',\n        { "value": "stale" }', '');
+    const e = errors(text);
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatchObject({ code: 'UNCOVERED' });
+    expect(e[0]!.message).toContain('age_s=300');
+  });
+
+  it('parseRules gives the first error with its place; compileRules refuses an unchecked set', () => {
+    const bad = parseRules('{\n  "name": 1\n');
+    expect(!bad.ok && bad.error).toMatchObject({ code: 'RULES_SYNTAX', line: 3, column: 1 });
+    const invalid = parseRules(replaceOnce(DEFAULT, '"source_reliability": { "<": 0.8 }', '"reliability": { "<": 0.8 }'));
+    expect(!invalid.ok && invalid.error).toMatchObject({ code: 'RULES_INVALID', line: expect.any(Number), column: expect.any(Number) });
+    const good = parseRules(DEFAULT);
+    if (!good.ok) throw new Error(good.error.message);
+    const broken = structuredClone(good.value);
+    (broken.rules[1] as { rows: { level: string }[] }).rows[0]!.when = { nothing: 1 } as never;
+    expect(() => compileRules(broken, 1)).toThrow(/unknown fact/);
+  });
+});

@@ -1,0 +1,130 @@
+// Facts validation: each invalid fact is answered by an INVALID_FACT error that
+// names it, and nothing else; valid variants (offsets, nulls for options) pass.
+import { describe, expect, it } from 'vitest';
+import { defaultRules, validateFacts } from '../../electron/engine/rules/index.ts';
+import { parseIsoMs, parsedTimestamp } from '../../shared/rules.ts';
+
+const valid = {
+  id: 'r1',
+  underlying: 'SPX',
+  as_of: '2024-01-07T10:52:00-05:00',
+  now: '2024-01-07T15:52:03Z',
+  total_volume: 80_000,
+  total_open_interest: 300_000,
+  gex_change: 0.25,
+};
+
+describe('facts validation', () => {
+  const invalid: [string, Record<string, unknown>][] = [
+    ['underlying', { underlying: undefined }],
+    ['underlying', { underlying: '' }],
+    ['underlying', { underlying: '   ' }],
+    ['underlying', { underlying: 'ABCDEFGHIJK' }],
+    ['underlying', { underlying: 42 }],
+    ['as_of', { as_of: undefined }],
+    ['as_of', { as_of: '2024-01-07T10:52:00' }],
+    ['as_of', { as_of: '2024-01-07 10:52:00Z' }],
+    ['as_of', { as_of: '2024-02-30T10:52:00Z' }],
+    ['as_of', { as_of: '2024-01-07T24:00:00Z' }],
+    ['as_of', { as_of: '2024-01-07T10:52:00+0530' }],
+    ['as_of', { as_of: 1704642720000 }],
+    ['as_of', { as_of: '2024-01-07T15:53:03.001Z' }], // more than 60 s in the future
+    ['now', { now: 'yesterday' }],
+    ['now', { now: '2024-01-07T15:52:03' }],
+    ['total_volume', { total_volume: undefined }],
+    ['total_volume', { total_volume: -1 }],
+    ['total_volume', { total_volume: 1.5 }],
+    ['total_volume', { total_volume: '80000' }],
+    ['total_volume', { total_volume: null }],
+    ['total_open_interest', { total_open_interest: -5 }],
+    ['total_open_interest', { total_open_interest: 2.25 }],
+    ['gex_change', { gex_change: undefined }],
+    ['gex_change', { gex_change: -0.01 }],
+    ['gex_change', { gex_change: 'large' }],
+    ['source_reliability', { source_reliability: 1.01 }],
+    ['source_reliability', { source_reliability: -0.1 }],
+    ['source_reliability', { source_reliability: '0.9' }],
+    ['requested_priority', { requested_priority: 'URGENT', justification: 'x' }],
+    ['requested_priority', { requested_priority: 'high', justification: 'x' }],
+    ['justification', { requested_priority: 'HIGH' }],
+    ['justification', { requested_priority: 'HIGH', justification: '' }],
+    ['justification', { requested_priority: 'HIGH', justification: '   ' }],
+    ['justification', { requested_priority: 'LOW', justification: 7 }],
+  ];
+  for (const [fact, change] of invalid) {
+    it(`rejects ${fact} = ${JSON.stringify(change[fact] ?? change)}`, () => {
+      const d = defaultRules().decide({ ...valid, ...change });
+      expect(d.ok).toBe(false);
+      if (d.ok) return;
+      expect(d.error.code).toBe('INVALID_FACT');
+      expect(d.error.fact).toBe(fact);
+      expect(d.error.message).toContain(fact);
+    });
+  }
+
+  it('accepts offsets, fractional seconds, nulls for the optional facts and ignores unknown keys', () => {
+    for (const change of [
+      {},
+      { as_of: '2024-01-07T21:22:00.5+05:30' },
+      { as_of: '2024-01-07T11:52:00.123456789-04:00' },
+      { as_of: '2024-01-07T15:52Z' },
+      { source_reliability: null, requested_priority: null, justification: null },
+      { underlying: '  ABCDEFGHIJ  ' },
+      { gex_change: null },
+      { now: null },
+      { extra: 'ignored' },
+    ]) {
+      const d = defaultRules().decide({ ...valid, ...change }, new Date('2024-01-07T15:52:03Z'));
+      expect(d.ok, JSON.stringify(change)).toBe(true);
+    }
+  });
+
+  it('normalises the facts it returns', () => {
+    const r = validateFacts({ ...valid, underlying: '  spx ' });
+    expect(r.ok && r.value).toEqual({
+      underlying: 'spx',
+      as_of: valid.as_of,
+      now: valid.now,
+      total_volume: 80_000,
+      total_open_interest: 300_000,
+      gex_change: 0.25,
+      source_reliability: 1,
+      requested_priority: null,
+      justification: null,
+    });
+  });
+
+  it('refuses facts that are not an object', () => {
+    for (const x of [null, 3, 'SPX', [valid]]) {
+      const r = validateFacts(x);
+      expect(!r.ok && r.error.code).toBe('INVALID_FACT');
+    }
+  });
+});
+
+describe('parseIsoMs', () => {
+  it('agrees with Date.parse on valid timestamps of millisecond precision', () => {
+    for (const s of [
+      '2024-01-07T10:52:00-05:00',
+      '2024-01-07T10:52:00.1+05:30',
+      '2024-02-29T23:59:59.999Z',
+      '1970-01-01T00:00:00Z',
+      '1969-12-31T23:59:59.5Z',
+      '2000-03-01T00:00:00+14:00',
+      '2100-02-28T12:00-09:30',
+      '0400-02-29T00:00:00Z',
+    ]) {
+      expect(parseIsoMs(s), s).toBe(Date.parse(s));
+    }
+  });
+
+  it('keeps the sub-millisecond part apart', () => {
+    expect(parseIsoMs('2024-01-07T10:52:00.1234567Z')).toBe(Date.parse('2024-01-07T10:52:00.123Z'));
+    expect(parsedTimestamp.subMs).toBeCloseTo(0.4567, 10);
+  });
+
+  it('rejects what is not an instant', () => {
+    for (const s of ['2024-01-07T10:52:00', '2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '2024-04-31T00:00:00Z', '2024-01-07T10:60:00Z', '2024-01-07T10:52:60Z', '2024-01-07T10:52:00+24:00', '2024-01-07T10:52:00z', ''])
+      expect(parseIsoMs(s), s).toBeNaN();
+  });
+});

@@ -1,0 +1,30 @@
+// The files published next to the code stay equal to their single sources: the
+// default rule file (default-rules.ts) and the JSON Schema (the zod schema).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaultRulesText, rulesJsonSchema } from '../../electron/engine/rules/index.ts';
+import { SCHEMA_FILE_TEXT } from '../../electron/engine/rules/write-files.ts';
+
+const read = (name: string) => readFileSync(new URL(`../../rules/${name}`, import.meta.url), 'utf8');
+const REGENERATE = 'run: node electron/engine/rules/write-files.ts';
+
+describe('published rule files', () => {
+  it('rules/default.rules.json is the default rule set', () => {
+    expect(read('default.rules.json'), REGENERATE).toBe(defaultRulesText());
+  });
+
+  it('rules/rules.schema.json is the published schema', () => {
+    expect(read('rules.schema.json'), REGENERATE).toBe(SCHEMA_FILE_TEXT());
+    expect(JSON.parse(read('rules.schema.json'))).toEqual(rulesJsonSchema());
+  });
+
+  it('the schema describes the parts of a rule file an editor completes', () => {
+    const schema = rulesJsonSchema() as { properties: Record<string, unknown>; required: string[]; $schema: string };
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['levels', 'derived', 'combine', 'rules']));
+    expect(schema.required).toEqual(expect.arrayContaining(['name', 'levels', 'derived', 'combine', 'rules']));
+    const text = JSON.stringify(schema);
+    for (const word of ['"CRITICAL"', '"on_late"', '"ordinal"', '"age"', '"adjusts"', '"override"', '"first-applicable"', '">="'])
+      expect(text).toContain(word);
+  });
+});
