@@ -137,7 +137,7 @@ describe('checkRules', () => {
     const good = parseRules(DEFAULT);
     if (!good.ok) throw new Error(good.error.message);
     const broken = structuredClone(good.value);
-    (broken.rules[1] as { rows: { level: string }[] }).rows[0]!.when = { nothing: 1 } as never;
+    (broken.rules[1] as { rows: { when?: unknown }[] }).rows[0]!.when = { nothing: 1 };
     expect(() => compileRules(broken, 1)).toThrow(/unknown fact/);
   });
 });
