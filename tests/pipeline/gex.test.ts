@@ -1,0 +1,153 @@
+// GEX arithmetic on chains whose answers are known in closed form: Black-Scholes gamma
+// against textbook values, day counts, the profile's zero-gamma level, walls, max pain.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bsGamma, yearFraction } from '../../electron/engine/pipeline/black-scholes.ts';
+import { maxPain } from '../../electron/engine/pipeline/gex.ts';
+import { runPipeline } from '../../electron/engine/pipeline/index.ts';
+import { zeroGamma } from '../../electron/engine/pipeline/profile.ts';
+import { businessDays, epochDay } from '../../electron/engine/pipeline/time.ts';
+import type { GexConventions } from '../../shared/domain.ts';
+import { conventions, tempDir } from './helpers.ts';
+
+const dir = tempDir('gex-math-');
+const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma';
+// Monday 2024-01-08 → Monday 2024-01-22: 10 business days, 14 calendar days.
+const AS_OF = '2024-01-08T10:00:00-05:00';
+const EXPIRY = '2024-01-22';
+
+async function runRows(name: string, spot: number, rows: [number, 'C' | 'P', number, number, number | ''][], conv: Partial<GexConventions> = {}) {
+  const file = join(dir, `${name}.csv`);
+  writeFileSync(file, [HEAD, ...rows.map(([k, t, oi, iv, g]) => `TEST,${AS_OF},${spot},${EXPIRY},${k},${t},${oi},1,${iv},${g}`)].join('\n') + '\n');
+  const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: name, conventions: conventions(conv) });
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value;
+}
+
+describe('Black-Scholes gamma', () => {
+  it('matches known values', () => {
+    // S=K=100, σ=20%, T=1, r=q=0: d1 = 0.1, Γ = φ(0.1)/(100·0.2) = 0.0198476
+    expect(bsGamma(100, 100, 0.2, 1, 0, 0)).toBeCloseTo(0.019847627, 8);
+    // Hull's example: S=49, K=50, r=5%, σ=20%, T=20 weeks → Γ ≈ 0.066
+    expect(bsGamma(49, 50, 0.2, 0.3846, 0.05, 0)).toBeCloseTo(0.0655, 3);
+    // With a dividend yield: e^{-qT} φ(d1)/(Sσ√T), d1 = (ln(S/K) + (r−q+σ²/2)T)/(σ√T)
+    const d1 = (Math.log(110 / 100) + (0.03 - 0.02 + 0.5 * 0.09) * 0.5) / (0.3 * Math.sqrt(0.5));
+    const want = (Math.exp(-0.02 * 0.5) * Math.exp(-0.5 * d1 * d1)) / Math.sqrt(2 * Math.PI) / (110 * 0.3 * Math.sqrt(0.5));
+    expect(bsGamma(110, 100, 0.3, 0.5, 0.03, 0.02)).toBeCloseTo(want, 12);
+    expect(bsGamma(100, 100, 0, 1, 0, 0)).toBe(0);
+  });
+
+  it('counts business days like numpy busday_count and year fractions by convention', () => {
+    expect(businessDays(epochDay('2024-01-07'), epochDay('2024-01-08'))).toBe(0); // Sunday → Monday
+    expect(businessDays(epochDay('2024-01-08'), epochDay('2024-01-22'))).toBe(10);
+    expect(businessDays(epochDay('2024-01-05'), epochDay('2024-01-08'))).toBe(1); // Friday → Monday
+    expect(businessDays(epochDay('2024-01-01'), epochDay('2024-12-31'))).toBe(261);
+    expect(yearFraction('2024-01-08', '2024-01-22', 'business-262')).toBe(10 / 262);
+    expect(yearFraction('2024-01-08', '2024-01-22', 'act-365')).toBe(14 / 365);
+    // Same-day expiry counts one day.
+    expect(yearFraction('2024-01-08', '2024-01-08', 'business-262')).toBe(1 / 262);
+    expect(yearFraction('2024-01-07', '2024-01-08', 'business-262')).toBe(1 / 262);
+  });
+});
+
+describe('GEX, walls and max pain', () => {
+  it('GEX = gamma × OI × 100 × spot² × 0.01, puts negative; walls and max pain by strike', async () => {
+    const out = await runRows('walls', 100, [
+      [90, 'P', 1000, 0.2, 0.01],
+      [95, 'P', 3000, 0.2, 0.02],
+      [100, 'C', 500, 0.2, 0.04],
+      [100, 'P', 500, 0.2, 0.04],
+      [105, 'C', 2000, 0.2, 0.03],
+      [110, 'C', 800, 0.2, 0.01],
+    ]);
+    const s = out.snapshot;
+    const k = 100 * 100 * 100 * 0.01;
+    expect(s.call_gex).toBeCloseTo((500 * 0.04 + 2000 * 0.03 + 800 * 0.01) * k, 6);
+    expect(s.put_gex).toBeCloseTo(-(1000 * 0.01 + 3000 * 0.02 + 500 * 0.04) * k, 6);
+    expect(s.total_gex).toBeCloseTo(s.call_gex + s.put_gex, 6);
+    expect(s.call_wall).toBe(105);
+    expect(s.put_wall).toBe(95);
+    expect(s.total_open_interest).toBe(7800);
+    expect(s.total_volume).toBe(6);
+    // Settling at 100 pays 100C, 100P nothing, 95P/90P nothing, 105C/110C nothing: pain 0.
+    expect(s.max_pain).toBe(100);
+  });
+
+  it('max pain by brute force agrees with the linear method', () => {
+    const strikes = Float64Array.from([80, 85, 90, 95, 100, 105, 110, 115]);
+    const callOi = Float64Array.from([5, 0, 100, 300, 50, 900, 20, 10]);
+    const putOi = Float64Array.from([400, 800, 200, 100, 60, 10, 0, 5]);
+    let best = 0;
+    let bestPain = Infinity;
+    for (const s of strikes) {
+      let pain = 0;
+      strikes.forEach((k, i) => {
+        pain += callOi[i]! * Math.max(0, s - k) + putOi[i]! * Math.max(0, k - s);
+      });
+      if (pain < bestPain) {
+        bestPain = pain;
+        best = s;
+      }
+    }
+    expect(maxPain(strikes, callOi, putOi)).toBe(best);
+  });
+
+  it('uses BS gamma from IV where the gamma cell is empty', async () => {
+    const out = await runRows('from-iv', 100, [[100, 'C', 1000, 0.25, '']]);
+    const t = 10 / 262;
+    expect(out.snapshot.call_gex).toBeCloseTo(bsGamma(100, 100, 0.25, t, 0, 0) * 1000 * 100 * 100 * 100 * 0.01, 1); // snapshot figures are in cents
+    const act = await runRows('from-iv-365', 100, [[100, 'C', 1000, 0.25, '']], { day_count: 'act-365', rate: 0.05, contract_multiplier: 10, move: 1 });
+    expect(act.snapshot.call_gex).toBeCloseTo(bsGamma(100, 100, 0.25, 14 / 365, 0.05, 0) * 1000 * 10 * 100 * 100 * 1, 1);
+  });
+});
+
+describe('gamma profile and zero gamma', () => {
+  it('a call above and a put below spot cross zero at √(K₁K₂)·e^{−σ²T/2}', async () => {
+    const iv = 0.3;
+    const t = 10 / 262;
+    const out = await runRows('cross', 100, [
+      [110, 'C', 1000, iv, 0.01],
+      [90, 'P', 1000, iv, 0.01],
+    ], { profile_points: 2000, profile_low: 0.5, profile_high: 1.5 });
+    const want = Math.sqrt(110 * 90) * Math.exp((-iv * iv * t) / 2);
+    expect(out.profile).toHaveLength(2000);
+    expect(out.snapshot.zero_gamma).not.toBeNull();
+    expect(Math.abs(out.snapshot.zero_gamma! - want)).toBeLessThan(0.01);
+    // Below the crossing the put dominates (negative), above the call (positive).
+    expect(out.profile[0]!.gex).toBeLessThan(0);
+    expect(out.profile[1999]!.gex).toBeGreaterThan(0);
+  });
+
+  it('each profile point is Σ ±Γ(level)·OI·100·level²·0.01', async () => {
+    const out = await runRows('points', 100, [
+      [95, 'C', 700, 0.22, 0.01],
+      [105, 'P', 300, 0.18, 0.01],
+    ], { profile_points: 5 });
+    const t = 10 / 262;
+    for (const p of out.profile) {
+      const want = (bsGamma(p.level, 95, 0.22, t, 0, 0) * 700 - bsGamma(p.level, 105, 0.18, t, 0, 0) * 300) * 100 * p.level * p.level * 0.01;
+      expect(p.gex).toBeCloseTo(want, 6);
+    }
+    expect(out.profile.map((p) => p.level)).toEqual([80, 90, 100, 110, 120]);
+  });
+
+  it('IV 0 contributes nothing to the profile; no sign change means zero gamma is null', async () => {
+    const out = await runRows('no-cross', 100, [
+      [100, 'C', 1000, 0.2, 0.01],
+      [100, 'P', 5000, 0, 0.01],
+    ]);
+    expect(out.profile.every((p) => p.gex > 0)).toBe(true);
+    expect(out.snapshot.zero_gamma).toBeNull();
+    // The file's gamma still counts in the total.
+    expect(out.snapshot.put_gex).toBeCloseTo(-5000 * 0.01 * 100 * 100 * 100 * 0.01, 6);
+  });
+
+  it('zeroGamma interpolates linearly and takes the first change', () => {
+    const p = (pairs: [number, number][]) => pairs.map(([level, gex]) => ({ level, gex }));
+    expect(zeroGamma(p([[1, -2], [2, 2], [3, -1]]))).toBe(1.5);
+    expect(zeroGamma(p([[1, -3], [2, -1], [3, 1]]))).toBe(2.5);
+    expect(zeroGamma(p([[1, 1], [2, 2]]))).toBeNull();
+    expect(zeroGamma(p([[1, 0], [2, 0]]))).toBeNull();
+  });
+});
