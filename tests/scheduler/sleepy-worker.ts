@@ -39,3 +39,6 @@ process.on('message', (m: Msg) => {
 
 const startMs = Number(process.env.SLEEPY_START_MS ?? 0);
 setTimeout(() => send({ type: 'ready' }), startMs);
+
+// Like a real worker: when the engine goes away (even by SIGKILL), go too.
+process.on('disconnect', () => process.exit(0));

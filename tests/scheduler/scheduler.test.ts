@@ -1,0 +1,338 @@
+// Scheduler mechanics on a real DuckDB file and real child processes (the sleepy test
+// double of a worker's work): order, CRITICAL capacity and preemption, cancel,
+// retries, escalation with an injected clock, recovery, shutdown, drain.
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { levelRank, type PriorityLevel, type ProcessingJob } from '../../shared/domain.ts';
+import { listAudit } from '../../electron/engine/store/audit.ts';
+import type { Store } from '../../electron/engine/store/db.ts';
+import { getJob, listJobs } from '../../electron/engine/scheduler/jobs-repo.ts';
+import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
+import { DEFAULT_TARGETS, Scheduler, type SchedulerOptions } from '../../electron/engine/scheduler/scheduler.ts';
+import { crashHost } from './crash.ts';
+import { addJob, SLEEPY_WORKER, cleanupDirs, openStore, sleep, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
+
+const open: { scheduler: Scheduler; store: Store }[] = [];
+afterEach(async () => {
+  for (const { scheduler, store } of open.splice(0)) {
+    await scheduler.shutdown(0).catch(() => undefined);
+    await store.close();
+  }
+  cleanupDirs();
+});
+
+async function setup(opts: Partial<SchedulerOptions> & { size?: number; spare?: number; path?: string } = {}) {
+  const store = await openStore(opts.path ?? join(tempDir(), 'gex.duckdb'));
+  const pool: WorkerPool = opts.pool instanceof WorkerPool ? opts.pool : sleepyPool({ size: opts.size ?? 2, spare: opts.spare ?? 1 });
+  await pool.ready();
+  const scheduler = new Scheduler({ store, backoffMs: 20, ...opts, runJob: opts.runJob ?? testRunJob(store), pool });
+  open.push({ scheduler, store });
+  const started: ProcessingJob[] = [];
+  scheduler.events.on('job:updated', (j) => {
+    if (j.status === 'running' && !started.some((s) => s.id === j.id && s.attempts === j.attempts)) started.push(j);
+  });
+  return { store, pool, scheduler, started };
+}
+
+const statusOf = async (store: Store, id: string) => (await getJob(store, id))!.status;
+
+describe('Scheduler dispatch', () => {
+  it('runs FIFO (seq) within a level', async () => {
+    const { store, scheduler, started } = await setup({ size: 1, spare: 0 });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await addJob(store, 'MEDIUM', 'sleep:5'));
+    await scheduler.start();
+    await scheduler.drain();
+    expect(started.map((j) => j.id)).toEqual(ids);
+    expect((await listJobs(store, { limit: 100 })).every((j) => j.status === 'completed' && j.snapshot_id === `snap-${j.id}`)).toBe(true);
+  });
+
+  it('keeps FIFO per level with several workers and jobs arriving while others run', async () => {
+    const { store, scheduler, started } = await setup({ size: 2, spare: 0 });
+    await scheduler.start();
+    const byLevel = new Map<PriorityLevel, string[]>();
+    const levels: PriorityLevel[] = ['LOW', 'HIGH', 'MEDIUM', 'LOW', 'HIGH', 'MEDIUM', 'MEDIUM', 'LOW', 'HIGH', 'LOW'];
+    for (const [i, level] of levels.entries()) {
+      const id = await addJob(store, level, `sleep:${10 + (i % 3) * 10}`);
+      byLevel.set(level, [...(byLevel.get(level) ?? []), id]);
+      await scheduler.enqueue(id);
+      if (i % 3 === 0) await sleep(5);
+    }
+    await scheduler.drain();
+    for (const [level, ids] of byLevel) expect(started.filter((j) => j.effective_priority === level).map((j) => j.id)).toEqual(ids);
+  });
+
+  it('never starts a job while one of a higher level has waited longer than 50 ms', async () => {
+    const { store, scheduler } = await setup({ size: 2, spare: 0 });
+    await scheduler.start();
+    const levels: PriorityLevel[] = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+    // When the scheduler knew of each job at the latest (enqueue resolves after it is indexed).
+    const knownAt = new Map<string, number>();
+    for (let i = 0; i < 40; i++) {
+      const level = levels[(i * 7) % 4]!;
+      const id = await addJob(store, level, `sleep:${15 + ((i * 13) % 30)}`);
+      await scheduler.enqueue(id);
+      knownAt.set(id, Date.now());
+      if (i % 4 === 0) await sleep(10);
+    }
+    await scheduler.drain();
+    const jobs = await listJobs(store, { limit: 100 });
+    const t = (s: string | null) => (s ? Date.parse(s) : Infinity);
+    for (const j of jobs) {
+      const start = t(j.started_at);
+      const overtaken = jobs.filter(
+        (k) =>
+          levelRank(k.effective_priority) < levelRank(j.effective_priority) &&
+          knownAt.get(k.id)! + 50 < start &&
+          t(k.started_at) > start,
+      );
+      expect(overtaken.map((k) => k.id), `${j.effective_priority} ${j.id} overtook`).toEqual([]);
+    }
+    expect(jobs.every((j) => j.status === 'completed')).toBe(true);
+  });
+
+  it('starts a CRITICAL job at once while every ordinary worker runs long LOW jobs (spare worker)', async () => {
+    const { store, scheduler } = await setup({ size: 2, spare: 1 });
+    await scheduler.start();
+    const lows = [await addJob(store, 'LOW', 'sleep:60000'), await addJob(store, 'LOW', 'sleep:60000'), await addJob(store, 'LOW', 'sleep:60000')];
+    for (const id of lows) await scheduler.enqueue(id);
+    await until(async () => (await statusOf(store, lows[1]!)) === 'running');
+    expect(await statusOf(store, lows[2]!)).toBe('queued'); // the spare is not for LOW work
+    const crit = await addJob(store, 'CRITICAL', 'sleep:10');
+    await scheduler.enqueue(crit);
+    await until(async () => (await statusOf(store, crit)) === 'completed');
+    const c = (await getJob(store, crit))!;
+    expect(Date.parse(c.started_at!) - Date.parse(c.submitted_at)).toBeLessThan(1000);
+    expect(await statusOf(store, lows[0]!)).toBe('running'); // nothing was preempted
+    for (const id of lows) await scheduler.cancel(id);
+  });
+
+  it('preempts the most recent lowest-level job when CRITICAL work finds every worker busy; the victim is requeued uncharged', async () => {
+    const { store, scheduler } = await setup({ size: 2, spare: 0 });
+    await scheduler.start();
+    const med = await addJob(store, 'MEDIUM', 'sleep:60000');
+    await scheduler.enqueue(med);
+    await until(async () => (await statusOf(store, med)) === 'running');
+    const low = await addJob(store, 'LOW', 'sleep:60000');
+    await scheduler.enqueue(low);
+    await until(async () => (await statusOf(store, low)) === 'running');
+    const crit = await addJob(store, 'CRITICAL', 'sleep:10');
+    await scheduler.enqueue(crit);
+    await until(async () => (await statusOf(store, crit)) === 'completed');
+    const c = (await getJob(store, crit))!;
+    expect(Date.parse(c.started_at!) - Date.parse(c.submitted_at)).toBeLessThan(1000);
+    expect(await statusOf(store, med)).toBe('running');
+    // The LOW job was put back and, once the CRITICAL one finished, started again with its attempt not charged.
+    await until(async () => (await statusOf(store, low)) === 'running');
+    expect((await getJob(store, low))!.attempts).toBe(1);
+    const audit = await listAudit(store, { request_id: `req-${low}`, limit: 10 });
+    expect(audit.some((a) => a.kind === 'job' && /preempted/.test(a.explanation))).toBe(true);
+    await scheduler.cancel(low);
+    await scheduler.cancel(med);
+  });
+});
+
+describe('Scheduler cancel, retry, failures', () => {
+  it('cancels a queued job and a running one (killing its worker)', async () => {
+    const { store, scheduler, pool } = await setup({ size: 1, spare: 0 });
+    await scheduler.start();
+    const running = await addJob(store, 'HIGH', 'sleep:60000');
+    const queued = await addJob(store, 'HIGH', 'sleep:0');
+    await scheduler.enqueue(running);
+    await scheduler.enqueue(queued);
+    await until(async () => (await statusOf(store, running)) === 'running');
+    const q = await scheduler.cancel(queued);
+    expect(q.ok && q.value.status).toBe('cancelled');
+    const r = await scheduler.cancel(running);
+    expect(r.ok && r.value.status).toBe('cancelled');
+    expect(r.ok && r.value.error?.code).toBe('CANCELLED');
+    const again = await scheduler.cancel(running);
+    expect(again.ok ? null : again.error.code).toBe('CONFLICT');
+    await scheduler.drain();
+    await pool.ready();
+    expect(pool.idle).toBe(1);
+    // An analyst's retry queues it again with a fresh budget.
+    const retried = await scheduler.retry(queued);
+    expect(retried.ok && retried.value.status).toBe('queued');
+    await scheduler.drain();
+    expect(await statusOf(store, queued)).toBe('completed');
+  });
+
+  it('retries retryable errors with exponential backoff, up to 3 attempts', async () => {
+    const { store, scheduler } = await setup({ size: 1, spare: 0, backoffMs: 40 });
+    await scheduler.start();
+    const id = await addJob(store, 'HIGH', 'crash');
+    const starts: number[] = [];
+    scheduler.events.on('job:updated', (j) => {
+      if (j.id === id && j.status === 'running') starts.push(Date.parse(j.started_at!));
+    });
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    const job = (await getJob(store, id))!;
+    expect(job.status).toBe('failed');
+    expect(job.attempts).toBe(3);
+    expect(job.error?.code).toBe('WORKER_CRASHED');
+    expect(starts).toHaveLength(3);
+    // Each retry started no earlier than its backoff (40 ms, then 80 ms) after the failure.
+    const failures = (await listAudit(store, { request_id: `req-${id}`, limit: 10 }))
+      .filter((a) => /retry in/.test(a.explanation))
+      .map((a) => Date.parse(a.at))
+      .sort((a, b) => a - b);
+    expect(failures).toHaveLength(2);
+    expect(starts[1]! - failures[0]!).toBeGreaterThanOrEqual(40);
+    expect(starts[2]! - failures[1]!).toBeGreaterThanOrEqual(80);
+  });
+
+  it('a retry can succeed', async () => {
+    const dir = tempDir();
+    const { store, scheduler } = await setup({ size: 1, spare: 0, backoffMs: 200 });
+    await scheduler.start();
+    const id = await addJob(store, 'HIGH', `crash-until:${dir}`);
+    scheduler.events.on('job:updated', (j) => {
+      if (j.id === id && j.status === 'queued' && j.error) writeFileSync(join(dir, 'ok'), '');
+    });
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    const job = (await getJob(store, id))!;
+    expect([job.status, job.attempts]).toEqual(['completed', 2]);
+  });
+
+  it('never retries bad input', async () => {
+    const { store, scheduler } = await setup({ size: 1, spare: 0 });
+    await scheduler.start();
+    const id = await addJob(store, 'HIGH', 'fail:BAD_VALUE');
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    const job = (await getJob(store, id))!;
+    expect([job.status, job.attempts, job.error?.code]).toEqual(['failed', 1, 'BAD_VALUE']);
+  });
+
+  it('tolerates a runner that has already completed the row, and one that throws', async () => {
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 0,
+      runJob: async (job, ctx) => {
+        if (job.file === 'throw') throw new Error('boom');
+        return testRunJob(store)(job, ctx);
+      },
+    });
+    await scheduler.start();
+    const a = await addJob(store, 'HIGH', 'sleep:0');
+    const b = await addJob(store, 'HIGH', 'throw');
+    await scheduler.enqueue(a);
+    await scheduler.enqueue(b);
+    await scheduler.drain();
+    expect((await getJob(store, a))!.status).toBe('completed');
+    const jb = (await getJob(store, b))!;
+    expect([jb.status, jb.error?.code]).toEqual(['failed', 'INTERNAL']);
+  });
+});
+
+describe('Scheduler escalation', () => {
+  it('flags a job late and escalates it one level past its target; the wait clock restarts at the new level', async () => {
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const { store, scheduler } = await setup({ size: 1, spare: 0, clock: () => now, tickMs: 60_000 });
+    await scheduler.start();
+    const blocker = await addJob(store, 'CRITICAL', 'sleep:60000', { submittedAtMs: now });
+    await scheduler.enqueue(blocker);
+    await until(async () => (await statusOf(store, blocker)) === 'running');
+    const med = await addJob(store, 'MEDIUM', 'sleep:0', { submittedAtMs: now });
+    const crit = await addJob(store, 'CRITICAL', 'sleep:0', { submittedAtMs: now });
+    await scheduler.enqueue(med);
+    await scheduler.enqueue(crit);
+
+    now += DEFAULT_TARGETS.MEDIUM.target_ms - 1;
+    await scheduler.tick();
+    expect((await getJob(store, med))!.late).toBe(false);
+
+    now += 2;
+    await scheduler.tick();
+    let m = (await getJob(store, med))!;
+    expect([m.late, m.priority, m.effective_priority]).toEqual([true, 'MEDIUM', 'HIGH']);
+    // The CRITICAL job, waiting as long, is only flagged.
+    const c = (await getJob(store, crit))!;
+    expect([c.late, c.effective_priority]).toEqual([true, 'CRITICAL']);
+
+    // Not escalated again straight away: HIGH's 5 min count from the escalation.
+    now += DEFAULT_TARGETS.HIGH.target_ms - 1;
+    await scheduler.tick();
+    expect((await getJob(store, med))!.effective_priority).toBe('HIGH');
+    now += 2;
+    await scheduler.tick();
+    m = (await getJob(store, med))!;
+    expect(m.effective_priority).toBe('CRITICAL');
+
+    const audit = await listAudit(store, { request_id: `req-${med}`, limit: 10 });
+    expect(audit.filter((a) => a.kind === 'late')).toHaveLength(1);
+    expect(audit.filter((a) => a.kind === 'escalation').map((a) => a.priority)).toEqual(['CRITICAL', 'HIGH']);
+    expect((await listAudit(store, { request_id: `req-${crit}`, limit: 10 })).map((a) => a.kind)).toEqual(['late']);
+    const stats = await scheduler.stats();
+    expect(stats.levels.find((l) => l.level === 'CRITICAL')!.late).toBe(2);
+    expect(stats.levels.find((l) => l.level === 'CRITICAL')!.waiting).toBe(2);
+    await scheduler.cancel(blocker);
+  });
+
+  it('reads the targets of the active rules at every check', async () => {
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const targets = { ...DEFAULT_TARGETS, LOW: { target_ms: 1000, onLate: 'flag' as const } };
+    const { store, scheduler } = await setup({ size: 1, spare: 0, clock: () => now, tickMs: 60_000, targets: () => targets });
+    await scheduler.start();
+    const blocker = await addJob(store, 'HIGH', 'sleep:60000', { submittedAtMs: now });
+    await scheduler.enqueue(blocker);
+    await until(async () => (await statusOf(store, blocker)) === 'running');
+    const low = await addJob(store, 'LOW', 'sleep:0', { submittedAtMs: now });
+    await scheduler.enqueue(low);
+    now += 1001;
+    await scheduler.tick();
+    const l = (await getJob(store, low))!;
+    expect([l.late, l.effective_priority]).toEqual([true, 'LOW']);
+    await scheduler.cancel(blocker);
+  });
+});
+
+describe('Scheduler recovery and shutdown', () => {
+  it('requeues jobs left queued or running by a process killed with SIGKILL, without charging the interrupted attempt twice', async () => {
+    const path = join(tempDir(), 'gex.duckdb');
+    const { running, queued } = await crashHost(path, SLEEPY_WORKER, 'sleep:60000');
+    const store = await openStore(path);
+    const before = (await getJob(store, running))!;
+    expect([before.status, before.attempts]).toEqual(['running', 1]);
+    expect((await getJob(store, queued))!.status).toBe('queued');
+    // The restarted engine: the long job now finishes quickly (same row, new runner).
+    const pool = sleepyPool({ size: 1, spare: 0 });
+    const seen: ProcessingJob[] = [];
+    const scheduler = new Scheduler({
+      store,
+      pool,
+      runJob: (job, ctx) => testRunJob(store, seen)({ ...job, file: 'sleep:0' }, ctx),
+    });
+    open.push({ scheduler, store });
+    const { recovered } = await scheduler.start();
+    expect(recovered).toEqual([running]);
+    await scheduler.drain();
+    const after = (await getJob(store, running))!;
+    expect([after.status, after.attempts, after.snapshot_id]).toEqual(['completed', 1, `snap-${running}`]);
+    expect((await getJob(store, queued))!.status).toBe('completed');
+    // HIGH before LOW after the restart too, each run exactly once.
+    expect(seen.map((j) => j.id)).toEqual([running, queued]);
+    const audit = await listAudit(store, { request_id: `req-${running}`, limit: 10 });
+    expect(audit.filter((a) => /requeued after restart/.test(a.explanation))).toHaveLength(1);
+  }, 90_000);
+
+  it('shutdown lets short jobs finish and puts long ones back in the queue, uncharged', async () => {
+    const { store, scheduler } = await setup({ size: 2, spare: 0 });
+    await scheduler.start();
+    const short = await addJob(store, 'HIGH', 'sleep:100');
+    const long = await addJob(store, 'HIGH', 'sleep:60000');
+    await scheduler.enqueue(short);
+    await scheduler.enqueue(long);
+    await until(async () => (await statusOf(store, long)) === 'running');
+    await scheduler.shutdown(1000);
+    expect(await statusOf(store, short)).toBe('completed');
+    const l = (await getJob(store, long))!;
+    expect([l.status, l.attempts, l.started_at]).toEqual(['queued', 0, null]);
+    const refused = await scheduler.enqueue(await addJob(store, 'HIGH', 'sleep:0'));
+    expect(refused.ok ? null : refused.error.code).toBe('SHUTTING_DOWN');
+  });
+});
