@@ -1,0 +1,209 @@
+// The watched inbox: a folder analysts and scripts drop files into. Polling (not
+// fs.watch, which misses events on network shares and fires mid-write) finds files;
+// a file is taken only once it is complete — size and mtime unchanged over two
+// consecutive polls, and openable — and never while it is still being written
+// (dotfiles, `*.part` and `*.tmp` are ignored). A taken file is moved to
+// `processing/` first, so that it is submitted exactly once even across restarts,
+// then to `done/` or `failed/` (with `<name>.reason.txt` beside it) when its job
+// ends. A name that already exists there gets a suffix: no file is ever lost.
+import { existsSync, mkdirSync, openSync, closeSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import type { SubmitAck } from '../../../shared/api.ts';
+import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError, Result } from '../../../shared/result.ts';
+import type { Logger } from '../log.ts';
+
+export interface InboxOptions {
+  dir: string;
+  /** Submits one file (the engine's submit flow); the path is inside `processing/`. */
+  submit: (file: string) => Promise<Result<SubmitAck>>;
+  /** Optional: the latest job of a file, to settle files left in `processing/` by a previous run. */
+  findJob?: (file: string) => Promise<ProcessingJob | undefined>;
+  pollMs?: number;
+  log?: Logger;
+}
+
+interface Seen {
+  size: number;
+  mtimeMs: number;
+}
+
+const IGNORED = /(^\.)|(\.part$)|(\.tmp$)/i;
+
+export class Inbox {
+  readonly dir: string;
+  readonly processingDir: string;
+  readonly doneDir: string;
+  readonly failedDir: string;
+  #opts: InboxOptions;
+  #seen = new Map<string, Seen>();
+  /** Files in processing/ whose job has not ended yet. */
+  #pending = new Set<string>();
+  #timer: NodeJS.Timeout | null = null;
+  #polling: Promise<void> | null = null;
+  #submits = new Set<Promise<void>>();
+  #stopped = false;
+
+  constructor(opts: InboxOptions) {
+    this.#opts = opts;
+    this.dir = resolve(opts.dir);
+    this.processingDir = join(this.dir, 'processing');
+    this.doneDir = join(this.dir, 'done');
+    this.failedDir = join(this.dir, 'failed');
+  }
+
+  /** Creates the folders, settles files a previous run left in processing/, and starts polling. */
+  async start(): Promise<void> {
+    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) mkdirSync(d, { recursive: true });
+    for (const name of readdirSync(this.processingDir)) {
+      const path = join(this.processingDir, name);
+      if (!statSync(path).isFile()) continue;
+      this.#pending.add(path);
+      const job = await this.#opts.findJob?.(path);
+      if (job && TERMINAL_STATUSES.has(job.status)) this.onJobUpdated(job);
+      else if (this.#opts.findJob && !job) this.#track(this.#submit(path));
+    }
+    const every = this.#opts.pollMs ?? 500;
+    const loop = () => {
+      if (this.#stopped) return;
+      this.#timer = setTimeout(() => {
+        void this.poll().finally(loop);
+      }, every);
+    };
+    loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#polling;
+    await Promise.all([...this.#submits]);
+  }
+
+  /** One look at the folder; submits the files found complete. (Runs on a timer; tests call it directly.) */
+  poll(): Promise<void> {
+    this.#polling ??= this.#poll().finally(() => {
+      this.#polling = null;
+    });
+    return this.#polling;
+  }
+
+  /** Moves a file whose job has ended; call with every `job:updated` (others are ignored). */
+  onJobUpdated(job: ProcessingJob): void {
+    if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
+    if (job.status === 'completed' || job.status === 'duplicate') this.#finish(job.file, null);
+    else this.#finish(job.file, job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` }, job.id);
+  }
+
+  /** The name the brief uses for the same hook. */
+  onJobFinished(job: ProcessingJob): void {
+    this.onJobUpdated(job);
+  }
+
+  async #poll(): Promise<void> {
+    let entries: string[];
+    try {
+      entries = readdirSync(this.dir);
+    } catch (e) {
+      this.#opts.log?.warn('inbox.unreadable', { dir: this.dir, error: String(e) });
+      return;
+    }
+    const present = new Set<string>();
+    for (const name of entries) {
+      if (IGNORED.test(name)) continue;
+      const path = join(this.dir, name);
+      let st;
+      try {
+        st = statSync(path);
+      } catch {
+        continue; // gone between readdir and stat
+      }
+      if (!st.isFile()) continue;
+      present.add(name);
+      const now = { size: st.size, mtimeMs: st.mtimeMs };
+      const before = this.#seen.get(name);
+      this.#seen.set(name, now);
+      if (!before || before.size !== now.size || before.mtimeMs !== now.mtimeMs) continue;
+      if (!this.#openable(path)) continue;
+      const taken = this.#take(name);
+      this.#seen.delete(name);
+      if (taken) this.#track(this.#submit(taken));
+    }
+    for (const name of [...this.#seen.keys()]) if (!present.has(name)) this.#seen.delete(name);
+  }
+
+  #openable(path: string): boolean {
+    try {
+      closeSync(openSync(path, 'r'));
+      return true;
+    } catch {
+      return false; // still held by its writer (Windows), or not ours to take
+    }
+  }
+
+  /** Moves a complete file into processing/; null when it could not be moved (tried again next poll). */
+  #take(name: string): string | null {
+    const target = this.#unique(this.processingDir, name);
+    try {
+      renameSync(join(this.dir, name), target);
+      return target;
+    } catch (e) {
+      this.#opts.log?.warn('inbox.take_failed', { file: name, error: String(e) });
+      return null;
+    }
+  }
+
+  #track(p: Promise<void>): void {
+    this.#submits.add(p);
+    void p.finally(() => this.#submits.delete(p));
+  }
+
+  async #submit(path: string): Promise<void> {
+    this.#pending.add(path);
+    let result: Result<SubmitAck>;
+    try {
+      result = await this.#opts.submit(path);
+    } catch (e) {
+      result = { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+    }
+    if (!result.ok) return this.#finish(path, result.error);
+    const ack = result.value;
+    this.#opts.log?.info('inbox.submitted', { file: path, status: ack.status, job_id: ack.job_id });
+    // A queued job ends later (onJobUpdated); the rest ended at submission.
+    if (ack.status === 'duplicate') this.#finish(path, null);
+    else if (ack.status !== 'queued')
+      this.#finish(path, ack.error ?? { code: 'INVALID_REQUEST', message: `the request was ${ack.status}` }, ack.job_id);
+  }
+
+  #finish(path: string, error: AppError | null, jobId: string | null = null): void {
+    if (!this.#pending.delete(path)) return;
+    const name = basename(path);
+    const dir = error ? this.failedDir : this.doneDir;
+    const target = this.#unique(dir, name);
+    try {
+      renameSync(path, target);
+    } catch (e) {
+      this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
+      return;
+    }
+    if (error) {
+      const where = [error.line !== undefined ? `line ${error.line}` : '', error.field ? `field ${error.field}` : '']
+        .filter(Boolean)
+        .join(', ');
+      const text = `${error.code}: ${error.message}${where ? ` (${where})` : ''}\n${jobId ? `job: ${jobId}\n` : ''}file: ${name}\n`;
+      writeFileSync(`${target}.reason.txt`, text);
+    }
+    this.#opts.log?.info('inbox.moved', { file: name, to: target });
+  }
+
+  /** `name`, or `stem-1.ext`, `stem-2.ext`… — the first free name in `dir` (a reason file counts as taken). */
+  #unique(dir: string, name: string): string {
+    const ext = extname(name);
+    const stem = name.slice(0, name.length - ext.length);
+    for (let i = 0; ; i++) {
+      const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
+      if (!existsSync(candidate) && !existsSync(`${candidate}.reason.txt`)) return candidate;
+    }
+  }
+}

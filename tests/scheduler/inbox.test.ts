@@ -1,0 +1,132 @@
+// The watched inbox against a real folder, a real DuckDB file and a real scheduler on
+// child processes. The file's text is the sleepy worker's action (the test double of
+// the pipeline's work); `submit` inserts and enqueues a job the way the engine's
+// submit flow does, and rejects files named reject-*.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SubmitAck } from '../../shared/api.ts';
+import { ok, type Result } from '../../shared/result.ts';
+import { Inbox } from '../../electron/engine/scheduler/inbox.ts';
+import { getJob, insertJob } from '../../electron/engine/scheduler/jobs-repo.ts';
+import { Scheduler } from '../../electron/engine/scheduler/scheduler.ts';
+import { cleanupDirs, openStore, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
+
+const teardown: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const t of teardown.splice(0).reverse()) await t();
+  cleanupDirs();
+});
+
+async function setup() {
+  const root = tempDir();
+  const store = await openStore(join(root, 'gex.duckdb'));
+  const pool = sleepyPool({ size: 1, spare: 0 });
+  const scheduler = new Scheduler({
+    store,
+    pool,
+    runJob: (job, ctx) => testRunJob(store)({ ...job, file: readFileSync(job.file, 'utf8').trim() }, ctx),
+  });
+  await scheduler.start();
+  const submitted: string[] = [];
+  const submit = async (file: string): Promise<Result<SubmitAck>> => {
+    submitted.push(file);
+    const request_id = randomUUID();
+    if (basename(file).startsWith('reject-'))
+      return ok({ request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null,
+        error: { code: 'INVALID_FACT', message: 'as_of is in the future', fact: 'as_of' } });
+    const id = randomUUID();
+    await store.transaction((tx) =>
+      insertJob(tx, { id, request_id, file, source: 'inbox', underlying: null, content_hash: null, priority: 'HIGH',
+        rule: 'G3', rule_version: 1, submitted_at: new Date().toISOString() }));
+    await scheduler.enqueue(id);
+    return ok({ request_id, job_id: id, status: 'queued', decision: null, snapshot_id: null, error: null });
+  };
+  const dir = join(root, 'inbox');
+  const inbox = new Inbox({ dir, submit, pollMs: 60_000, findJob: async () => undefined });
+  scheduler.events.on('job:updated', (j) => inbox.onJobUpdated(j));
+  await inbox.start();
+  teardown.push(async () => {
+    await inbox.stop();
+    await scheduler.shutdown(0);
+    await store.close();
+  });
+  return { dir, inbox, scheduler, store, submitted };
+}
+
+const ls = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
+
+describe('Inbox', () => {
+  it('submits a file only once its size and mtime held still over two polls', async () => {
+    const { dir, inbox, submitted, scheduler } = await setup();
+    const file = join(dir, 'spx.csv');
+    writeFileSync(file, 'sleep:');
+    await inbox.poll();
+    expect(submitted).toEqual([]); // first sight
+    appendFileSync(file, '0');
+    await inbox.poll();
+    expect(submitted).toEqual([]); // it changed
+    await inbox.poll();
+    expect(submitted).toEqual([join(dir, 'processing', 'spx.csv')]);
+    await inbox.poll();
+    expect(submitted).toHaveLength(1); // never twice
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'done')).length === 1);
+    expect(ls(join(dir, 'done'))).toEqual(['spx.csv']);
+    expect(ls(dir)).toEqual(['done', 'failed', 'processing']);
+  });
+
+  it('ignores dotfiles, *.part and *.tmp until they are renamed', async () => {
+    const { dir, inbox, submitted } = await setup();
+    writeFileSync(join(dir, '.hidden.csv'), 'sleep:0');
+    writeFileSync(join(dir, 'big.csv.part'), 'sleep:0');
+    writeFileSync(join(dir, 'x.tmp'), 'sleep:0');
+    mkdirSync(join(dir, 'sub'));
+    await inbox.poll();
+    await inbox.poll();
+    expect(submitted).toEqual([]);
+  });
+
+  it('moves failed jobs and rejected requests to failed/ with a reason, and never overwrites a name', async () => {
+    const { dir, inbox, scheduler } = await setup();
+    writeFileSync(join(dir, 'done', 'a.csv'), 'an older a.csv');
+    writeFileSync(join(dir, 'a.csv'), 'sleep:0');
+    writeFileSync(join(dir, 'bad.csv'), 'fail:BAD_VALUE');
+    writeFileSync(join(dir, 'reject-1.csv'), 'sleep:0');
+    await inbox.poll();
+    await inbox.poll();
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'processing')).length === 0);
+    expect(ls(join(dir, 'done'))).toEqual(['a-1.csv', 'a.csv']);
+    expect(readFileSync(join(dir, 'done', 'a.csv'), 'utf8')).toBe('an older a.csv');
+    expect(ls(join(dir, 'failed'))).toEqual(['bad.csv', 'bad.csv.reason.txt', 'reject-1.csv', 'reject-1.csv.reason.txt']);
+    expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toMatch(/^BAD_VALUE: asked to fail/);
+    expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(/^INVALID_FACT: as_of is in the future/);
+  });
+
+  it('settles files a previous run left in processing/ once their recovered job ends', async () => {
+    const { dir, inbox, scheduler, store } = await setup();
+    writeFileSync(join(dir, 'late.csv'), 'sleep:0');
+    await inbox.poll();
+    await inbox.poll();
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'done')).length === 1);
+    // A second inbox on the same folder, as after a restart, with a job for a file in processing/.
+    const left = join(dir, 'processing', 'left.csv');
+    writeFileSync(left, 'sleep:0');
+    const id = randomUUID();
+    await store.transaction((tx) =>
+      insertJob(tx, { id, request_id: 'r', file: left, source: 'inbox', underlying: null, content_hash: null,
+        priority: 'LOW', rule: 'G3', rule_version: 1, submitted_at: new Date().toISOString() }));
+    const again = new Inbox({ dir, submit: async () => { throw new Error('must not resubmit'); }, pollMs: 60_000,
+      findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)) });
+    scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
+    await again.start();
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'processing')).length === 0);
+    await again.stop();
+    expect(ls(join(dir, 'done'))).toEqual(['late.csv', 'left.csv']);
+  });
+});
