@@ -1,14 +1,20 @@
 // Runs crash-host.ts in its own process, waits until its long job is running, then
-// SIGKILLs it (and with it, through their closed IPC channel, its workers).
+// SIGKILLs it (its workers follow when their IPC channel closes).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const HOST = fileURLToPath(new URL('./crash-host.ts', import.meta.url));
 
-export async function crashHost(dbPath: string, entry: string, longAction: string, shortAction?: string): Promise<{ running: string; queued: string }> {
-  const child = spawn(process.execPath, [HOST, dbPath, entry, longAction, ...(shortAction ? [shortAction] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface CrashConfig {
+  dbPath: string;
+  entry: string;
+  long: string;
+  short: string;
+  dataDir?: string;
+}
+
+export async function crashHost(cfg: CrashConfig): Promise<{ running: string; queued: string }> {
+  const child = spawn(process.execPath, [HOST, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let errText = '';
   child.stderr.on('data', (c: Buffer) => (errText += c.toString()));

@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
-import { ok, type Result } from '../../shared/result.ts';
+import { GexConventions, type PriorityLevel, type ProcessingJob } from '../../shared/domain.ts';
+import { PipelineResult, type PipelineOutput } from '../../shared/pipeline.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
+import { saveSnapshot } from '../../electron/engine/store/snapshots.ts';
 import { Store } from '../../electron/engine/store/db.ts';
 import { completeJobTx, insertJob } from '../../electron/engine/scheduler/jobs-repo.ts';
 import { WorkerPool, type PoolOptions } from '../../electron/engine/scheduler/pool.ts';
@@ -75,4 +77,27 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Polls `cond` until it holds (no timing assertion: the test timeout bounds it). */
 export async function until(cond: () => boolean | Promise<boolean>, everyMs = 10): Promise<void> {
   while (!(await cond())) await sleep(everyMs);
+}
+
+export const REAL_WORKER = fileURLToPath(new URL('../../electron/host/pipeline-worker.ts', import.meta.url));
+
+/**
+ * The engine's job runner, built from the real pieces: the pipeline worker computes,
+ * saveSnapshot stores the snapshot and completes the job in one transaction.
+ */
+export function pipelineRunJob(store: Store, dataDir: string, seen: ProcessingJob[] = []): RunJob {
+  return async (job, ctx) => {
+    seen.push(job);
+    const r = await ctx.pool.run(
+      { type: 'run', taskId: `${job.id}#${job.attempts}`, input: { file: job.file, dataDir, snapshotId: randomUUID(), conventions: GexConventions.parse({}) } },
+      { signal: ctx.signal, onProgress: ctx.onProgress },
+    );
+    const parsed = PipelineResult.safeParse(r);
+    if (!parsed.success) return err('INTERNAL', `unexpected pipeline answer: ${parsed.error.message}`);
+    if (!parsed.data.ok) return parsed.data;
+    const saved = await saveSnapshot(store, parsed.data.value as PipelineOutput, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
+      await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status);
+    });
+    return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
+  };
 }

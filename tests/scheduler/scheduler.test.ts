@@ -294,7 +294,7 @@ describe('Scheduler escalation', () => {
 describe('Scheduler recovery and shutdown', () => {
   it('requeues jobs left queued or running by a process killed with SIGKILL, without charging the interrupted attempt twice', async () => {
     const path = join(tempDir(), 'gex.duckdb');
-    const { running, queued } = await crashHost(path, SLEEPY_WORKER, 'sleep:60000');
+    const { running, queued } = await crashHost({ dbPath: path, entry: SLEEPY_WORKER, long: 'sleep:60000', short: 'sleep:0' });
     const store = await openStore(path);
     const before = (await getJob(store, running))!;
     expect([before.status, before.attempts]).toEqual(['running', 1]);
