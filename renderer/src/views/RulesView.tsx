@@ -46,7 +46,7 @@ function parseFacts(text: string): { facts: Record<string, unknown>[] } | { erro
           try {
             return JSON.parse(l) as Record<string, unknown>;
           } catch (e) {
-            throw new Error(`line ${i + 1}: ${(e as Error).message}`);
+            throw new Error(`line ${i + 1}: ${(e as Error).message}`, { cause: e });
           }
         }),
     };
@@ -150,8 +150,8 @@ export default function RulesView() {
       editor.current?.getModel()?.setValue(rules.value.text);
       setDirty(false);
       void check();
+      await loadHistory();
     })();
-    void loadHistory();
     const off = client.on('rules:activated', () => void loadHistory());
     return () => {
       live = false;
