@@ -10,16 +10,16 @@ import { PRIORITY_LEVELS, PriorityLevel } from './domain.ts';
 // ---------------------------------------------------------------------------
 // Timestamps
 
-const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** `subMs`: the sub-millisecond part (0 ≤ x < 1) of the last timestamp parseIsoMs accepted. */
 export const parsedTimestamp = { subMs: 0 };
 
-const digits = (s: string, from: number, n: number): number => {
-  let v = 0;
-  for (let i = from; i < from + n; i++) v = v * 10 + (s.charCodeAt(i) - 48);
-  return v;
+/** Two ASCII digits at `i` as a number, or -1. */
+const d2 = (s: string, i: number): number => {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 };
 
 /**
@@ -27,28 +27,39 @@ const digits = (s: string, from: number, n: number): number => {
  * (`2024-01-07T10:52:00.25-05:00`), or NaN when it is not one (no offset, impossible
  * date or time). The whole milliseconds are returned exactly; any finer fraction is
  * left in `parsedTimestamp.subMs`, so that differences of equal fractions stay exact.
- * Allocation-free: it runs for every decision.
+ * Shape checked by hand, no Date or RegExp, no allocation: it runs for every decision.
  */
 export const parseIsoMs = (s: string): number => {
   const n = s.length;
-  if (n < 17 || n > 64 || !TIMESTAMP_SHAPE.test(s)) return NaN;
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  let i = 16;
-  let second = 0;
-  let ms = 0;
-  let sub = 0;
-  if (s.charCodeAt(i) === 58 /* : */) {
-    second = digits(s, 17, 2);
+  if (n < 17 || n > 64) return NaN;
+  const c1 = d2(s, 0),
+    c2 = d2(s, 2),
+    month = d2(s, 5),
+    day = d2(s, 8),
+    hour = d2(s, 11),
+    minute = d2(s, 14);
+  if ((c1 | c2 | month | day | hour | minute) < 0) return NaN;
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58
+  )
+    return NaN;
+  const year = c1 * 100 + c2;
+  let i = 16,
+    second = 0,
+    ms = 0,
+    sub = 0;
+  if (s.charCodeAt(16) === 58) {
+    second = d2(s, 17);
+    if (second < 0) return NaN;
     i = 19;
-    if (s.charCodeAt(i) === 46 /* . */) {
-      i++;
-      let scale = 100;
-      let subScale = 0.1;
-      while (i < n) {
+    if (s.charCodeAt(19) === 46) {
+      i = 20;
+      let scale = 100,
+        subScale = 0.1;
+      for (; i < n; i++) {
         const c = s.charCodeAt(i) - 48;
         if (c < 0 || c > 9) break;
         if (scale >= 1) {
@@ -58,29 +69,31 @@ export const parseIsoMs = (s: string): number => {
           sub += c * subScale;
           subScale /= 10;
         }
-        i++;
       }
+      if (i === 20) return NaN;
     }
   }
   let offsetMin = 0;
-  if (s.charCodeAt(i) !== 90 /* Z */) {
-    const sign = s.charCodeAt(i) === 45 /* - */ ? -1 : 1;
-    const oh = digits(s, i + 1, 2);
-    const om = digits(s, i + 4, 2);
-    if (oh > 23 || om > 59) return NaN;
-    offsetMin = sign * (oh * 60 + om);
+  const z = s.charCodeAt(i);
+  if (z === 90) {
+    if (i + 1 !== n) return NaN;
+  } else {
+    if ((z !== 43 && z !== 45) || i + 6 !== n || s.charCodeAt(i + 3) !== 58) return NaN;
+    const oh = d2(s, i + 1),
+      om = d2(s, i + 4);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
+    offsetMin = z === 45 ? -(oh * 60 + om) : oh * 60 + om;
   }
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  const dim = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
-  if (day > dim) return NaN;
-  // Days from 1970-01-01 to the civil date (H. Hinnant's algorithm), no Date object.
+  // Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil).
+  const leap = (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return NaN;
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const mp = month > 2 ? month - 3 : month + 9;
+  const doy = (((153 * mp + 2) / 5) | 0) + day - 1;
+  const doe = yoe * 365 + (yoe >> 2) - ((yoe / 100) | 0) + doy;
   const days = era * 146097 + doe - 719468;
   parsedTimestamp.subMs = sub;
   return ((days * 24 + hour) * 60 + minute - offsetMin) * 60_000 + second * 1000 + ms;
@@ -192,13 +205,16 @@ export const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)$/;
 const Duration = z
   .string()
   .regex(DURATION, 'a duration such as "30 s", "5 min", "2 h"')
-  .meta({ description: 'A duration: a number and a unit, ms, s, min or h ("30 s", "5 min", "2 h").' });
+  .meta({
+    description: 'A duration: a number and a unit, ms, s, min or h ("30 s", "5 min", "2 h").',
+  });
 
 const LevelPolicy = z
   .object({
     target: Duration.meta({ description: 'Target from submission to data available.' }),
     on_late: z.enum(['flag', 'escalate']).meta({
-      description: '"flag": a job waiting longer is flagged late; "escalate": flagged late and escalated one level.',
+      description:
+        '"flag": a job waiting longer is flagged late; "escalate": flagged late and escalated one level.',
     }),
   })
   .strict();
@@ -236,10 +252,18 @@ export interface Condition {
 export const Condition: z.ZodType<Condition> = z
   .object({
     get any() {
-      return z.array(Condition).min(1).optional().meta({ description: 'At least one of these conditions holds.' });
+      return z
+        .array(Condition)
+        .min(1)
+        .optional()
+        .meta({ description: 'At least one of these conditions holds.' });
     },
     get all() {
-      return z.array(Condition).min(1).optional().meta({ description: 'Every one of these conditions holds.' });
+      return z
+        .array(Condition)
+        .min(1)
+        .optional()
+        .meta({ description: 'Every one of these conditions holds.' });
     },
     get not() {
       return Condition.optional().meta({ description: 'This condition does not hold.' });
@@ -259,7 +283,9 @@ const AgeFact = z
     skew_tolerance_s: z
       .number()
       .min(0)
-      .meta({ description: 'A negative age down to minus this many seconds counts as 0 (clock skew).' }),
+      .meta({
+        description: 'A negative age down to minus this many seconds counts as 0 (clock skew).',
+      }),
     future_limit_s: z
       .number()
       .min(0)
@@ -281,7 +307,10 @@ const OrdinalFact = z
   .object({
     kind: z.literal('ordinal'),
     values: z.array(z.string()).min(2).meta({ description: 'The values, lowest first.' }),
-    rows: z.array(OrdinalRow).min(1).meta({ description: 'The first row whose condition holds gives the value.' }),
+    rows: z
+      .array(OrdinalRow)
+      .min(1)
+      .meta({ description: 'The first row whose condition holds gives the value.' }),
     description: z.string().optional(),
   })
   .strict()
@@ -325,7 +354,13 @@ export const AdjustRule = z
     adjusts: z.string().meta({ description: 'The id of the table whose level this rule changes.' }),
     when: Condition,
     demote: z.number().int().min(1).max(3).optional().meta({ description: 'Steps towards LOW.' }),
-    escalate: z.number().int().min(1).max(3).optional().meta({ description: 'Steps towards CRITICAL.' }),
+    escalate: z
+      .number()
+      .int()
+      .min(1)
+      .max(3)
+      .optional()
+      .meta({ description: 'Steps towards CRITICAL.' }),
   })
   .strict();
 
@@ -340,7 +375,10 @@ export const RuleFile = z
       .meta({ description: 'Processing target of each level and what happens to a late job.' }),
     derived: z
       .record(z.string().regex(IDENTIFIER), DerivedFact)
-      .meta({ description: 'Facts derived from the given facts, in order; each may use the ones before it.' }),
+      .meta({
+        description:
+          'Facts derived from the given facts, in order; each may use the ones before it.',
+      }),
     combine: z.enum(['highest-level', 'first-applicable']).meta({
       description:
         '"highest-level": of the rules that apply, the higher level wins (ties: the earlier rule). "first-applicable": the first rule that applies decides. Overrides win either way.',

@@ -2,7 +2,12 @@
 // type mismatch, an unreachable row, a conflict and a gap are each refused with the
 // line and column of the offending text.
 import { describe, expect, it } from 'vitest';
-import { checkRules, compileRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
+import {
+  checkRules,
+  compileRules,
+  defaultRulesText,
+  parseRules,
+} from '../../electron/engine/rules/index.ts';
 
 const DEFAULT = defaultRulesText();
 
@@ -27,11 +32,17 @@ describe('checkRules', () => {
   });
 
   it('places a syntax error at its line and column', () => {
-    const text = '{\n  "name": "x",\n  "levels": {\n    "CRITICAL": { "target": "30 s" "on_late": "flag" }\n  }\n}\n';
+    const text =
+      '{\n  "name": "x",\n  "levels": {\n    "CRITICAL": { "target": "30 s" "on_late": "flag" }\n  }\n}\n';
     const r = checkRules(text);
     expect(r.ok).toBe(false);
     expect(r.diagnostics).toHaveLength(1);
-    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'SYNTAX', line: 4, column: 36 });
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: 'error',
+      code: 'SYNTAX',
+      line: 4,
+      column: 36,
+    });
     expect(r.diagnostics[0]!.message).toMatch(/',' or '}' expected/);
   });
 
@@ -41,11 +52,19 @@ describe('checkRules', () => {
     expect(checkRules('{\n  "a": \n}').diagnostics[0]).toMatchObject({ line: 3, column: 1 });
     expect(checkRules('').diagnostics[0]).toMatchObject({ line: 1, column: 1, code: 'SYNTAX' });
     expect(checkRules('{"a": 1} x').diagnostics[0]).toMatchObject({ line: 1, column: 10 });
-    expect(checkRules('{"a": 1, "a": 2}').diagnostics[0]).toMatchObject({ line: 1, column: 10, message: expect.stringContaining('duplicate key') });
+    expect(checkRules('{"a": 1, "a": 2}').diagnostics[0]).toMatchObject({
+      line: 1,
+      column: 10,
+      message: expect.stringContaining('duplicate key'),
+    });
   });
 
   it('refuses an unknown fact, at the fact', () => {
-    const text = replaceOnce(DEFAULT, '"source_reliability": { "<": 0.8 }', '"source_reliabilty": { "<": 0.8 }');
+    const text = replaceOnce(
+      DEFAULT,
+      '"source_reliability": { "<": 0.8 }',
+      '"source_reliabilty": { "<": 0.8 }',
+    );
     const [e, ...rest] = errors(text);
     expect(rest).toEqual([]);
     expect(e).toMatchObject({ code: 'UNKNOWN_FACT', ...where(text, '"source_reliabilty"') });
@@ -53,17 +72,39 @@ describe('checkRules', () => {
   });
 
   it('refuses a derived fact that uses a later one', () => {
-    const text = replaceOnce(DEFAULT, '{ "when": { "age_s": { "<": 5 } }, "value": "real-time" }', '{ "when": { "impact": "high" }, "value": "real-time" }');
-    expect(errors(text)[0]).toMatchObject({ code: 'UNKNOWN_FACT', ...where(text, '"impact": "high" }, "value"') });
+    const text = replaceOnce(
+      DEFAULT,
+      '{ "when": { "age_s": { "<": 5 } }, "value": "real-time" }',
+      '{ "when": { "impact": "high" }, "value": "real-time" }',
+    );
+    expect(errors(text)[0]).toMatchObject({
+      code: 'UNKNOWN_FACT',
+      ...where(text, '"impact": "high" }, "value"'),
+    });
   });
 
   it('refuses type mismatches: a number fact against a string, an unknown level, an unknown ordinal value, a timestamp', () => {
     const cases: [string, string, string, string][] = [
-      ['"source_reliability": { "<": 0.8 }', '"source_reliability": { "<": "low" }', '"low"', 'TYPE_MISMATCH'],
-      ['"impact": "high", "change": "large", "freshness": "real-time" }, "level": "CRITICAL"', '"impact": "huge", "change": "large", "freshness": "real-time" }, "level": "CRITICAL"', '"huge"', 'TYPE_MISMATCH'],
+      [
+        '"source_reliability": { "<": 0.8 }',
+        '"source_reliability": { "<": "low" }',
+        '"low"',
+        'TYPE_MISMATCH',
+      ],
+      [
+        '"impact": "high", "change": "large", "freshness": "real-time" }, "level": "CRITICAL"',
+        '"impact": "huge", "change": "large", "freshness": "real-time" }, "level": "CRITICAL"',
+        '"huge"',
+        'TYPE_MISMATCH',
+      ],
       ['"level": "CRITICAL"', '"level": "URGENT"', '"URGENT"', 'BAD_SHAPE'],
       ['"freshness": { "==": "stale" }', '"as_of": { "==": "stale" }', '"as_of"', 'TYPE_MISMATCH'],
-      ['"requested_priority": { "!=": null }', '"requested_priority": { ">": "LOW" }', '"LOW"', 'TYPE_MISMATCH'],
+      [
+        '"requested_priority": { "!=": null }',
+        '"requested_priority": { ">": "LOW" }',
+        '"LOW"',
+        'TYPE_MISMATCH',
+      ],
       ['"freshness": { "==": "stale" }', '"underlying": { "<": "SPX" }', '"SPX"', 'TYPE_MISMATCH'],
       ['"freshness": { "==": "stale" }', '"total_volume": null', 'null', 'TYPE_MISMATCH'],
     ];
@@ -83,12 +124,22 @@ describe('checkRules', () => {
   });
 
   it('refuses an unreachable row, at the row', () => {
-    const text = replaceOnce(DEFAULT, '{ "id": "G3.CRITICAL"', '{ "id": "G3.EARLY", "when": { "impact": "medium" }, "level": "MEDIUM" },\n        { "id": "G3.CRITICAL"');
+    const text = replaceOnce(
+      DEFAULT,
+      '{ "id": "G3.CRITICAL"',
+      '{ "id": "G3.EARLY", "when": { "impact": "medium" }, "level": "MEDIUM" },\n        { "id": "G3.CRITICAL"',
+    );
     const e = errors(text);
     expect(e.map((d) => d.code)).toContain('UNREACHABLE_ROW');
     // G3.CRITICAL needs impact high, which the new first row already covers.
-    expect(e.find((d) => d.code === 'UNREACHABLE_ROW')).toMatchObject(where(text, '{ "id": "G3.CRITICAL"'));
-    const never = replaceOnce(DEFAULT, '"value": "fresh"', '"value": "fresh" },\n        { "when": { "age_s": { "<": 0 } }, "value": "fresh"');
+    expect(e.find((d) => d.code === 'UNREACHABLE_ROW')).toMatchObject(
+      where(text, '{ "id": "G3.CRITICAL"'),
+    );
+    const never = replaceOnce(
+      DEFAULT,
+      '"value": "fresh"',
+      '"value": "fresh" },\n        { "when": { "age_s": { "<": 0 } }, "value": "fresh"',
+    );
     expect(errors(never)[0]!.message).toMatch(/never (holds|reached)/);
   });
 
@@ -114,10 +165,17 @@ describe('checkRules', () => {
   });
 
   it('refuses inputs no rule decides (a table without a catch-all)', () => {
-    const text = replaceOnce(DEFAULT, ',\n        { "id": "G3.LOW", "level": "LOW", "note": "anything else" }', '');
+    const text = replaceOnce(
+      DEFAULT,
+      ',\n        { "id": "G3.LOW", "level": "LOW", "note": "anything else" }',
+      '',
+    );
     const e = errors(text);
     expect(e).toHaveLength(1);
-    expect(e[0]).toMatchObject({ code: 'UNCOVERED', ...where(text, '[', text.indexOf('"rules": [')) });
+    expect(e[0]).toMatchObject({
+      code: 'UNCOVERED',
+      ...where(text, '[', text.indexOf('"rules": [')),
+    });
     expect(e[0]!.message).toMatch(/impact=low/);
   });
 
@@ -132,8 +190,14 @@ describe('checkRules', () => {
   it('parseRules gives the first error with its place; compileRules refuses an unchecked set', () => {
     const bad = parseRules('{\n  "name": 1\n');
     expect(!bad.ok && bad.error).toMatchObject({ code: 'RULES_SYNTAX', line: 3, column: 1 });
-    const invalid = parseRules(replaceOnce(DEFAULT, '"source_reliability": { "<": 0.8 }', '"reliability": { "<": 0.8 }'));
-    expect(!invalid.ok && invalid.error).toMatchObject({ code: 'RULES_INVALID', line: expect.any(Number), column: expect.any(Number) });
+    const invalid = parseRules(
+      replaceOnce(DEFAULT, '"source_reliability": { "<": 0.8 }', '"reliability": { "<": 0.8 }'),
+    );
+    expect(!invalid.ok && invalid.error).toMatchObject({
+      code: 'RULES_INVALID',
+      line: expect.any(Number),
+      column: expect.any(Number),
+    });
     const good = parseRules(DEFAULT);
     if (!good.ok) throw new Error(good.error.message);
     const broken = structuredClone(good.value);

@@ -26,12 +26,42 @@ const INPUT = [
 ].join('\r\n');
 
 const EXPECTED = [
-  { id: 'a', priority: 'CRITICAL', rule: 'G3', explanation: 'G3: impact high, change large, freshness real-time → CRITICAL' },
-  { id: 7, error: { code: 'INVALID_FACT', message: expect.stringContaining('total_volume'), fact: 'total_volume' } },
-  { line: 5, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('line 5 is not JSON') } },
-  { line: 6, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('not a JSON object') } },
-  { id: null, priority: 'HIGH', rule: 'G1', explanation: 'G1: requested priority HIGH (justification "FOMC") → HIGH' },
-  { id: 'b', error: { code: 'INVALID_FACT', message: expect.stringContaining('justification'), fact: 'justification' } },
+  {
+    id: 'a',
+    priority: 'CRITICAL',
+    rule: 'G3',
+    explanation: 'G3: impact high, change large, freshness real-time → CRITICAL',
+  },
+  {
+    id: 7,
+    error: {
+      code: 'INVALID_FACT',
+      message: expect.stringContaining('total_volume'),
+      fact: 'total_volume',
+    },
+  },
+  {
+    line: 5,
+    error: { code: 'INVALID_REQUEST', message: expect.stringContaining('line 5 is not JSON') },
+  },
+  {
+    line: 6,
+    error: { code: 'INVALID_REQUEST', message: expect.stringContaining('not a JSON object') },
+  },
+  {
+    id: null,
+    priority: 'HIGH',
+    rule: 'G1',
+    explanation: 'G1: requested priority HIGH (justification "FOMC") → HIGH',
+  },
+  {
+    id: 'b',
+    error: {
+      code: 'INVALID_FACT',
+      message: expect.stringContaining('justification'),
+      fact: 'justification',
+    },
+  },
 ];
 
 describe('evalLines', () => {
@@ -49,14 +79,20 @@ describe('evalLines', () => {
   });
 
   it('answers lines from node:readline', async () => {
-    const lines = createInterface({ input: Readable.from([Buffer.from(INPUT)]), crlfDelay: Infinity });
+    const lines = createInterface({
+      input: Readable.from([Buffer.from(INPUT)]),
+      crlfDelay: Infinity,
+    });
     expect(await collect(evalLines(lines, defaultRules(), now))).toEqual(EXPECTED);
   });
 
   it('uses the clock when neither the line nor the caller gives now', async () => {
     const asOf = new Date(Date.now() - 1000).toISOString();
     const [out] = await collect(
-      evalLines(`{"id": 1, "underlying": "SPX", "as_of": "${asOf}", "total_volume": 80000, "total_open_interest": 300000, "gex_change": null}`, defaultRules()),
+      evalLines(
+        `{"id": 1, "underlying": "SPX", "as_of": "${asOf}", "total_volume": 80000, "total_open_interest": 300000, "gex_change": null}`,
+        defaultRules(),
+      ),
     );
     expect(out).toMatchObject({ id: 1, priority: 'CRITICAL' });
   });

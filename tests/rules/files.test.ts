@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultRulesText, rulesJsonSchema } from '../../electron/engine/rules/index.ts';
 import { SCHEMA_FILE_TEXT } from '../../electron/engine/rules/write-files.ts';
 
-const read = (name: string) => readFileSync(new URL(`../../rules/${name}`, import.meta.url), 'utf8');
+const read = (name: string) =>
+  readFileSync(new URL(`../../rules/${name}`, import.meta.url), 'utf8');
 const REGENERATE = 'run: node electron/engine/rules/write-files.ts';
 
 describe('published rule files', () => {
@@ -19,12 +20,29 @@ describe('published rule files', () => {
   });
 
   it('the schema describes the parts of a rule file an editor completes', () => {
-    const schema = rulesJsonSchema() as { properties: Record<string, unknown>; required: string[]; $schema: string };
+    const schema = rulesJsonSchema() as {
+      properties: Record<string, unknown>;
+      required: string[];
+      $schema: string;
+    };
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['levels', 'derived', 'combine', 'rules']));
-    expect(schema.required).toEqual(expect.arrayContaining(['name', 'levels', 'derived', 'combine', 'rules']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['levels', 'derived', 'combine', 'rules']),
+    );
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['name', 'levels', 'derived', 'combine', 'rules']),
+    );
     const text = JSON.stringify(schema);
-    for (const word of ['"CRITICAL"', '"on_late"', '"ordinal"', '"age"', '"adjusts"', '"override"', '"first-applicable"', '">="'])
+    for (const word of [
+      '"CRITICAL"',
+      '"on_late"',
+      '"ordinal"',
+      '"age"',
+      '"adjusts"',
+      '"override"',
+      '"first-applicable"',
+      '">="',
+    ])
       expect(text).toContain(word);
   });
 });

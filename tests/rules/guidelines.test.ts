@@ -19,7 +19,13 @@ const iso = (ms: number, offset = 'Z'): string => {
   return new Date(ms + minutes * 60_000).toISOString().replace('Z', offset);
 };
 
-const facts = (ageS: number, volume: number, oi: number, change: number | null, extra: Partial<OracleFacts> = {}): OracleFacts => ({
+const facts = (
+  ageS: number,
+  volume: number,
+  oi: number,
+  change: number | null,
+  extra: Partial<OracleFacts> = {},
+): OracleFacts => ({
   underlying: 'SPX',
   as_of: iso(NOW_MS - ageS * 1000),
   now: NOW,
@@ -37,10 +43,25 @@ describe('GUIDELINES.md examples', () => {
     ['at least medium and fresh', facts(40, 80_000, 300_000, 0.02), 'MEDIUM', 'G3'],
     ['first snapshot counts as large, real-time', facts(2, 500, 1_000, null), 'MEDIUM', 'G3'],
     ['low impact, not real-time', facts(40, 500, 1_000, 0.5), 'LOW', 'G3'],
-    ['CRITICAL demoted by G4', facts(2, 80_000, 300_000, 0.25, { source_reliability: 0.6 }), 'HIGH', 'G4'],
+    [
+      'CRITICAL demoted by G4',
+      facts(2, 80_000, 300_000, 0.25, { source_reliability: 0.6 }),
+      'HIGH',
+      'G4',
+    ],
     ['G2 stale', facts(400, 80_000, 300_000, 0.25), 'LOW', 'G2'],
-    ['G1 manual', facts(400, 10, 10, 0, { requested_priority: 'HIGH', justification: 'FOMC' }), 'HIGH', 'G1'],
-    ['G1 needs a justification', facts(2, 10, 10, 0, { requested_priority: 'HIGH' }), null, 'justification'],
+    [
+      'G1 manual',
+      facts(400, 10, 10, 0, { requested_priority: 'HIGH', justification: 'FOMC' }),
+      'HIGH',
+      'G1',
+    ],
+    [
+      'G1 needs a justification',
+      facts(2, 10, 10, 0, { requested_priority: 'HIGH' }),
+      null,
+      'justification',
+    ],
   ];
   for (const [why, f, level, ruleOrFact] of rows) {
     it(`${why} → ${level ?? 'invalid'}`, () => {
@@ -63,11 +84,19 @@ describe('GUIDELINES.md examples', () => {
 
   it('explains in one human line', () => {
     const g3 = rules.decide(facts(2, 80_000, 300_000, 0.25));
-    expect(g3.ok && g3.value.explanation).toBe('G3: impact high, change large, freshness real-time → CRITICAL');
+    expect(g3.ok && g3.value.explanation).toBe(
+      'G3: impact high, change large, freshness real-time → CRITICAL',
+    );
     const g4 = rules.decide(facts(2, 80_000, 300_000, 0.25, { source_reliability: 0.6 }));
-    expect(g4.ok && g4.value.explanation).toMatch(/^G4: source reliability 0\.6 < 0\.8 demotes CRITICAL → HIGH/);
-    const g1 = rules.decide(facts(400, 10, 10, 0, { requested_priority: 'HIGH', justification: 'FOMC' }));
-    expect(g1.ok && g1.value.explanation).toBe('G1: requested priority HIGH (justification "FOMC") → HIGH');
+    expect(g4.ok && g4.value.explanation).toMatch(
+      /^G4: source reliability 0\.6 < 0\.8 demotes CRITICAL → HIGH/,
+    );
+    const g1 = rules.decide(
+      facts(400, 10, 10, 0, { requested_priority: 'HIGH', justification: 'FOMC' }),
+    );
+    expect(g1.ok && g1.value.explanation).toBe(
+      'G1: requested priority HIGH (justification "FOMC") → HIGH',
+    );
   });
 
   it('returns the derived facts and the facts used, with now filled in from the clock', () => {
@@ -76,8 +105,18 @@ describe('GUIDELINES.md examples', () => {
     const d = rules.decide(withoutNow, new Date(NOW_MS));
     expect(d.ok).toBe(true);
     if (!d.ok) return;
-    expect(d.value.derived).toEqual({ age_s: 40, freshness: 'fresh', impact: 'high', change: 'small' });
-    expect(d.value.facts).toMatchObject({ underlying: 'SPX', now: NOW.replace('Z', '.000Z'), source_reliability: 1, requested_priority: null });
+    expect(d.value.derived).toEqual({
+      age_s: 40,
+      freshness: 'fresh',
+      impact: 'high',
+      change: 'small',
+    });
+    expect(d.value.facts).toMatchObject({
+      underlying: 'SPX',
+      now: NOW.replace('Z', '.000Z'),
+      source_reliability: 1,
+      requested_priority: null,
+    });
   });
 
   it('publishes the level targets and late behaviour', () => {
@@ -100,13 +139,26 @@ const prng = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
-const AGES_MS = [-60_001, -60_000, -59_999, -30_000, -1, 0, 1, 4_999, 5_000, 5_001, 40_000, 299_999, 300_000, 300_001, 86_400_000];
+const AGES_MS = [
+  -60_001, -60_000, -59_999, -30_000, -1, 0, 1, 4_999, 5_000, 5_001, 40_000, 299_999, 300_000,
+  300_001, 86_400_000,
+];
 const VOLUMES = [0, 9_999, 10_000, 10_001, 49_999, 50_000, 50_001, 1_000_000];
 const OIS = [0, 24_999, 25_000, 25_001, 99_999, 100_000, 100_001];
 const CHANGES = [null, 0, 0.0499, 0.05, 0.0501, 0.0999, 0.1, 0.10001, 0.5, 3];
 const RELIABILITIES = [undefined, 0, 0.5, 0.7999, 0.8, 0.8001, 1];
 const OFFSETS = ['Z', '+05:30', '-04:00', '+00:00', '-09:30', '+14:00'];
-const REQUESTS = [undefined, undefined, undefined, undefined, undefined, 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+const REQUESTS = [
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  undefined,
+  'CRITICAL',
+  'HIGH',
+  'MEDIUM',
+  'LOW',
+] as const;
 
 const generate = (n: number, seed: number): OracleFacts[] => {
   const rnd = prng(seed);
@@ -140,8 +192,16 @@ describe('generated cases around every threshold agree with the oracle', () => {
   const grid: OracleFacts[] = [];
   for (const age of AGES_MS)
     for (const v of VOLUMES)
-      for (const c of CHANGES) grid.push({ ...facts(age / 1000, v, 0, c), as_of: iso(NOW_MS - age, '+05:30'), now: iso(NOW_MS, '-04:00') });
-  for (const oi of OIS) for (const r of RELIABILITIES) for (const age of [0, 5_000, 299_999]) grid.push(facts(age / 1000, 0, oi, 0.2, r === undefined ? {} : { source_reliability: r }));
+      for (const c of CHANGES)
+        grid.push({
+          ...facts(age / 1000, v, 0, c),
+          as_of: iso(NOW_MS - age, '+05:30'),
+          now: iso(NOW_MS, '-04:00'),
+        });
+  for (const oi of OIS)
+    for (const r of RELIABILITIES)
+      for (const age of [0, 5_000, 299_999])
+        grid.push(facts(age / 1000, 0, oi, 0.2, r === undefined ? {} : { source_reliability: r }));
   const cases = [...grid, ...generate(4000, 20240107)];
 
   it(`has at least 500 cases (${cases.length})`, () => {
@@ -154,22 +214,41 @@ describe('generated cases around every threshold agree with the oracle', () => {
     for (const f of cases) {
       const want = oracle(f);
       const got = rules.decide(f);
-      const gotKey = got.ok ? `${got.value.priority} ${got.value.rule}` : `invalid ${got.error.fact}`;
+      const gotKey = got.ok
+        ? `${got.value.priority} ${got.value.rule}`
+        : `invalid ${got.error.fact}`;
       const wantKey = 'invalid' in want ? `invalid ${want.invalid}` : `${want.level} ${want.rule}`;
       seen.add(wantKey);
-      if (gotKey !== wantKey) mismatches.push(`${JSON.stringify(f)}: want ${wantKey}, got ${gotKey}`);
+      if (gotKey !== wantKey)
+        mismatches.push(`${JSON.stringify(f)}: want ${wantKey}, got ${gotKey}`);
       else if (got.ok && JSON.stringify(got.value.derived) !== JSON.stringify(oracleDerived(f)))
-        mismatches.push(`${JSON.stringify(f)}: derived ${JSON.stringify(got.value.derived)}, want ${JSON.stringify(oracleDerived(f))}`);
+        mismatches.push(
+          `${JSON.stringify(f)}: derived ${JSON.stringify(got.value.derived)}, want ${JSON.stringify(oracleDerived(f))}`,
+        );
     }
     expect(mismatches.slice(0, 10)).toEqual([]);
     // The cases reach every outcome the guidelines have.
-    for (const k of ['CRITICAL G3', 'HIGH G3', 'MEDIUM G3', 'LOW G3', 'LOW G2', 'HIGH G4', 'MEDIUM G4', 'LOW G4', 'CRITICAL G1', 'LOW G1', 'invalid as_of', 'invalid justification'])
+    for (const k of [
+      'CRITICAL G3',
+      'HIGH G3',
+      'MEDIUM G3',
+      'LOW G3',
+      'LOW G2',
+      'HIGH G4',
+      'MEDIUM G4',
+      'LOW G4',
+      'CRITICAL G1',
+      'LOW G1',
+      'invalid as_of',
+      'invalid justification',
+    ])
       expect(seen).toContain(k);
   });
 });
 
 describe('time boundaries', () => {
-  const at = (asOf: string, now: string) => rules.decide({ ...facts(0, 0, 0, 0.2), as_of: asOf, now });
+  const at = (asOf: string, now: string) =>
+    rules.decide({ ...facts(0, 0, 0, 0.2), as_of: asOf, now });
 
   it('counts an age down to −60 s as 0 and rejects more than 60 s in the future', () => {
     const ok60 = at('2024-01-07T15:01:00Z', NOW);
@@ -190,7 +269,11 @@ describe('time boundaries', () => {
   });
 
   it('reads offsets: the same instant in three zones is age 0', () => {
-    for (const asOf of ['2024-01-07T20:30:00+05:30', '2024-01-07T11:00:00-04:00', '2024-01-07T15:00:00Z']) {
+    for (const asOf of [
+      '2024-01-07T20:30:00+05:30',
+      '2024-01-07T11:00:00-04:00',
+      '2024-01-07T15:00:00Z',
+    ]) {
       const d = at(asOf, NOW);
       expect(d.ok && d.value.derived.age_s).toBe(0);
     }

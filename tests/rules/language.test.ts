@@ -2,14 +2,23 @@
 // case-insensitively, "in", "not", exact ordinal tests, escalation, first-applicable
 // combination, another file's thresholds) decides as documented in docs/rules.md.
 import { describe, expect, it } from 'vitest';
-import { checkRules, compileRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
+import {
+  checkRules,
+  compileRules,
+  defaultRulesText,
+  parseRules,
+} from '../../electron/engine/rules/index.ts';
 
-const base = JSON.parse(defaultRulesText()) as Record<string, unknown> & { rules: unknown[]; derived: Record<string, unknown> };
+const base = JSON.parse(defaultRulesText()) as Record<string, unknown> & {
+  rules: unknown[];
+  derived: Record<string, unknown>;
+};
 
 const compile = (file: unknown) => {
   const text = JSON.stringify(file, null, 2);
   const parsed = parseRules(text);
-  if (!parsed.ok) throw new Error(`${parsed.error.message} at ${parsed.error.line}:${parsed.error.column}`);
+  if (!parsed.ok)
+    throw new Error(`${parsed.error.message} at ${parsed.error.line}:${parsed.error.column}`);
   return compileRules(parsed.value, 3);
 };
 
@@ -29,7 +38,15 @@ describe('the rule language', () => {
       ...base,
       rules: [
         ...base.rules,
-        { id: 'DESK', rows: [{ when: { underlying: { in: ['SPX', 'NDX'] }, not: { impact: 'high' } }, level: 'HIGH' }] },
+        {
+          id: 'DESK',
+          rows: [
+            {
+              when: { underlying: { in: ['SPX', 'NDX'] }, not: { impact: 'high' } },
+              level: 'HIGH',
+            },
+          ],
+        },
       ],
     });
     const spx = rules.decide(facts({ underlying: ' Spx ' }));
@@ -50,7 +67,11 @@ describe('the rule language', () => {
     const highest = compile(base);
     const h = highest.decide(stale);
     expect(h.ok && h.value.rule).toBe('G2');
-    const reordered = compile({ ...base, combine: 'first-applicable', rules: [base.rules[0], base.rules[2], base.rules[1], base.rules[3]] });
+    const reordered = compile({
+      ...base,
+      combine: 'first-applicable',
+      rules: [base.rules[0], base.rules[2], base.rules[1], base.rules[3]],
+    });
     const r = reordered.decide(stale);
     expect(r.ok && [r.value.priority, r.value.rule]).toEqual(['LOW', 'G3']);
   });
@@ -58,23 +79,55 @@ describe('the rule language', () => {
   it('escalates with "escalate" and reports the adjusting rule only when it changes the level', () => {
     const rules = compile({
       ...base,
-      rules: [...base.rules, { id: 'G5', adjusts: 'G3', when: { underlying: 'NDX', source_reliability: { '>=': 0.8 } }, escalate: 2 }],
+      rules: [
+        ...base.rules,
+        {
+          id: 'G5',
+          adjusts: 'G3',
+          when: { underlying: 'NDX', source_reliability: { '>=': 0.8 } },
+          escalate: 2,
+        },
+      ],
     });
     const d = rules.decide(facts({ underlying: 'ndx' }));
     expect(d.ok && [d.value.priority, d.value.rule]).toEqual(['HIGH', 'G5']);
-    expect(d.ok && d.value.explanation).toMatch(/^G5: underlying "ndx", source reliability 1 ≥ 0.8 escalates LOW → HIGH \(G3: /);
+    expect(d.ok && d.value.explanation).toMatch(
+      /^G5: underlying "ndx", source reliability 1 ≥ 0.8 escalates LOW → HIGH \(G3: /,
+    );
     // Adjusting one table in opposite directions for the same input is a conflict.
-    const both = checkRules(JSON.stringify({ ...base, rules: [...base.rules, { id: 'G5', adjusts: 'G3', when: { underlying: 'NDX' }, escalate: 2 }] }, null, 2));
-    expect(both.diagnostics).toEqual([expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/G4 and G5 both adjust G3/) })]);
+    const both = checkRules(
+      JSON.stringify(
+        {
+          ...base,
+          rules: [
+            ...base.rules,
+            { id: 'G5', adjusts: 'G3', when: { underlying: 'NDX' }, escalate: 2 },
+          ],
+        },
+        null,
+        2,
+      ),
+    );
+    expect(both.diagnostics).toEqual([
+      expect.objectContaining({
+        code: 'CONFLICT',
+        message: expect.stringMatching(/G4 and G5 both adjust G3/),
+      }),
+    ]);
     const low = compile(base).decide(facts({ source_reliability: 0.1 }));
     expect(low.ok && [low.value.priority, low.value.rule]).toEqual(['LOW', 'G3']);
-    expect(low.ok && low.value.explanation).toContain('G4: source reliability 0.1 < 0.8, LOW stays LOW');
+    expect(low.ok && low.value.explanation).toContain(
+      'G4: source reliability 0.1 < 0.8, LOW stays LOW',
+    );
   });
 
   it('an exact ordinal test ("==") does not mean "at least"', () => {
     const rules = compile({
       ...base,
-      rules: [...base.rules, { id: 'MID', rows: [{ when: { impact: { '==': 'medium' } }, level: 'CRITICAL' }] }],
+      rules: [
+        ...base.rules,
+        { id: 'MID', rows: [{ when: { impact: { '==': 'medium' } }, level: 'CRITICAL' }] },
+      ],
     });
     const medium = rules.decide(facts({ total_volume: 20_000 }));
     expect(medium.ok && medium.value.priority).toBe('CRITICAL');
@@ -83,31 +136,68 @@ describe('the rule language', () => {
   });
 
   it('takes every threshold from the file', () => {
-    const derived = structuredClone(base.derived) as Record<string, { rows?: { when?: unknown }[]; future_limit_s?: number; skew_tolerance_s?: number }>;
+    const derived = structuredClone(base.derived) as Record<
+      string,
+      { rows?: { when?: unknown }[]; future_limit_s?: number; skew_tolerance_s?: number }
+    >;
     derived.freshness!.rows![0]!.when = { age_s: { '<': 60 } };
     derived.age_s!.future_limit_s = 10;
     derived.age_s!.skew_tolerance_s = 10;
     const rules = compile({ ...base, derived });
     const d = rules.decide(facts({ total_volume: 80_000, gex_change: 0.3 }));
-    expect(d.ok && [d.value.priority, d.value.derived.freshness]).toEqual(['CRITICAL', 'real-time']);
+    expect(d.ok && [d.value.priority, d.value.derived.freshness]).toEqual([
+      'CRITICAL',
+      'real-time',
+    ]);
     const future = rules.decide(facts({ now: '2024-01-07T14:59:49Z' }));
     expect(!future.ok && future.error).toMatchObject({ code: 'INVALID_FACT', fact: 'as_of' });
   });
 
   it('reads level targets from the file', () => {
-    const rules = compile({ ...base, levels: { ...(base.levels as object), CRITICAL: { target: '45 s', on_late: 'escalate' }, LOW: { target: '1.5 h', on_late: 'flag' } } });
+    const rules = compile({
+      ...base,
+      levels: {
+        ...(base.levels as object),
+        CRITICAL: { target: '45 s', on_late: 'escalate' },
+        LOW: { target: '1.5 h', on_late: 'flag' },
+      },
+    });
     expect(rules.targets.CRITICAL).toEqual({ target_ms: 45_000, onLate: 'escalate' });
     expect(rules.targets.LOW).toEqual({ target_ms: 5_400_000, onLate: 'flag' });
   });
 
   it('warns about a rule that never applies, without refusing the file', () => {
-    const text = JSON.stringify({ ...base, rules: [...base.rules, { id: 'NEVER', rows: [{ when: { total_volume: { '<': 0 } }, level: 'HIGH' }] }] }, null, 2);
+    const text = JSON.stringify(
+      {
+        ...base,
+        rules: [
+          ...base.rules,
+          { id: 'NEVER', rows: [{ when: { total_volume: { '<': 0 } }, level: 'HIGH' }] },
+        ],
+      },
+      null,
+      2,
+    );
     const r = checkRules(text);
     expect(r.ok).toBe(false); // a row that never holds is an error
-    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['UNREACHABLE_ROW', 'NEVER_APPLIES']));
-    const warnOnly = JSON.stringify({ ...base, rules: [...base.rules, { id: 'G9', adjusts: 'G3', when: { gex_change: { '<': 0 } }, demote: 1 }] }, null, 2);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(
+      expect.arrayContaining(['UNREACHABLE_ROW', 'NEVER_APPLIES']),
+    );
+    const warnOnly = JSON.stringify(
+      {
+        ...base,
+        rules: [
+          ...base.rules,
+          { id: 'G9', adjusts: 'G3', when: { gex_change: { '<': 0 } }, demote: 1 },
+        ],
+      },
+      null,
+      2,
+    );
     const w = checkRules(warnOnly);
     expect(w.ok).toBe(true);
-    expect(w.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'NEVER_APPLIES' })]);
+    expect(w.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'NEVER_APPLIES' }),
+    ]);
   });
 });

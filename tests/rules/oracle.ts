@@ -36,7 +36,10 @@ export const oracleDerived = (f: OracleFacts) => {
 
 /** Timestamps here carry at most millisecond fractions, which Date.parse reads exactly. */
 export const oracle = (f: OracleFacts): OracleAnswer => {
-  if (f.requested_priority !== undefined && (f.justification === undefined || f.justification.trim() === '')) {
+  if (
+    f.requested_priority !== undefined &&
+    (f.justification === undefined || f.justification.trim() === '')
+  ) {
     return { invalid: 'justification' };
   }
   let age = (Date.parse(f.now) - Date.parse(f.as_of)) / 1000;
@@ -52,13 +55,15 @@ export const oracle = (f: OracleFacts): OracleAnswer => {
   if (!fresh) return { level: 'LOW', rule: 'G2' };
 
   const highImpact = f.total_volume > 50000 || f.total_open_interest > 100000;
-  const atLeastMediumImpact = highImpact || f.total_volume >= 10000 || f.total_open_interest >= 25000;
+  const atLeastMediumImpact =
+    highImpact || f.total_volume >= 10000 || f.total_open_interest >= 25000;
   const largeChange = f.gex_change === null || f.gex_change > 0.1;
 
   // G3 Market impact and freshness.
   let level: Level;
   if (highImpact && largeChange && realTime) level = 'CRITICAL';
-  else if ((highImpact && realTime) || (atLeastMediumImpact && largeChange && fresh)) level = 'HIGH';
+  else if ((highImpact && realTime) || (atLeastMediumImpact && largeChange && fresh))
+    level = 'HIGH';
   else if ((atLeastMediumImpact && fresh) || (largeChange && realTime)) level = 'MEDIUM';
   else level = 'LOW';
 

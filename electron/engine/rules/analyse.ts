@@ -15,14 +15,17 @@ type Value = number | string | null;
 
 /** Representative points of a numeric fact: each threshold and a point inside every interval between them. */
 export const numericPoints = (info: FactInfo): number[] => {
-  const t = [...info.thresholds].filter((x) => x >= info.min && x <= info.max).sort((a, b) => a - b);
+  const t = [...info.thresholds]
+    .filter((x) => x >= info.min && x <= info.max)
+    .sort((a, b) => a - b);
   const points = new Set<number>();
   const lo = Number.isFinite(info.min) ? info.min : (t[0] ?? 0) - 1;
   const top = t.length ? Math.max(lo, t[t.length - 1]!) : lo;
   const hi = Number.isFinite(info.max) ? info.max : top + 1;
   if (info.integer) {
     points.add(Math.ceil(lo));
-    for (const x of t) for (const d of [-1, 0, 1]) points.add(Math.floor(x) + d).add(Math.ceil(x) + d);
+    for (const x of t)
+      for (const d of [-1, 0, 1]) points.add(Math.floor(x) + d).add(Math.ceil(x) + d);
     points.add(Math.floor(hi));
     return [...points].filter((x) => x >= info.min && x <= info.max).sort((a, b) => a - b);
   }
@@ -53,7 +56,8 @@ export const analyse = (p: Program): Problem[] => {
     for (const a of t.adjusters) for (const f of a.cond.facts) ruleFacts.add(f);
   }
   const ordinalDeps = new Map<OrdinalProgram, Set<string>>();
-  for (const o of p.ordinals) ordinalDeps.set(o, new Set(o.rows.flatMap((r) => [...(r.cond?.facts ?? [])])));
+  for (const o of p.ordinals)
+    ordinalDeps.set(o, new Set(o.rows.flatMap((r) => [...(r.cond?.facts ?? [])])));
 
   // Union-find over fact names.
   const parent = new Map<string, string>();
@@ -83,18 +87,24 @@ export const analyse = (p: Program): Problem[] => {
       rawStr[info.slot] = v === '\u0000other' ? 'other' : (v as string | null);
     } else num[info.slot] = v as number;
   };
-  const getValue = (info: FactInfo): Value => (info.type === 'string' ? str[info.slot]! : num[info.slot]!);
+  const getValue = (info: FactInfo): Value =>
+    info.type === 'string' ? str[info.slot]! : num[info.slot]!;
   const show = (info: FactInfo, v: Value): string => {
     if (v === null || (typeof v === 'number' && Number.isNaN(v))) return `${info.name}=null`;
-    if (info.type === 'ordinal' || info.type === 'level') return `${info.name}=${info.values[v as number]}`;
-    if (info.type === 'string') return `${info.name}=${v === '\u0000other' ? 'another value' : JSON.stringify(v)}`;
+    if (info.type === 'ordinal' || info.type === 'level')
+      return `${info.name}=${info.values[v as number]}`;
+    if (info.type === 'string')
+      return `${info.name}=${v === '\u0000other' ? 'another value' : JSON.stringify(v)}`;
     return `${info.name}=${v}`;
   };
 
   // Facts nobody looks at still need a valid value.
   for (const info of p.facts.values()) {
     if (referenced.has(info.name) || info.type === 'timestamp') continue;
-    setValue(info, info.type === 'number' ? Math.max(0, info.min) : info.type === 'string' ? 'x' : NaN);
+    setValue(
+      info,
+      info.type === 'number' ? Math.max(0, info.min) : info.type === 'string' ? 'x' : NaN,
+    );
   }
 
   // --- per component: enumerate its base facts, derive, deduplicate
@@ -103,7 +113,10 @@ export const analyse = (p: Program): Problem[] => {
     const r = find(f);
     components.set(r, [...(components.get(r) ?? []), f]);
   }
-  const ordinalHit = new Map<OrdinalProgram, { first: boolean[]; holds: boolean[]; produced: boolean[] }>();
+  const ordinalHit = new Map<
+    OrdinalProgram,
+    { first: boolean[]; holds: boolean[]; produced: boolean[] }
+  >();
   for (const o of p.ordinals)
     ordinalHit.set(o, {
       first: o.rows.map(() => false),
@@ -119,7 +132,9 @@ export const analyse = (p: Program): Problem[] => {
     const infos = members.map((m) => p.facts.get(m)!);
     const bases: Base[] = infos.filter(isBase).map((info) => ({ info, points: pointsOf(info) }));
     const ords = p.ordinals.filter((o) => members.includes(o.info.name));
-    const keyInfos = infos.filter((i) => ords.some((o) => o.info === i) || (isBase(i) && ruleFacts.has(i.name)));
+    const keyInfos = infos.filter(
+      (i) => ords.some((o) => o.info === i) || (isBase(i) && ruleFacts.has(i.name)),
+    );
     const size = bases.reduce((n, b) => n * b.points.length, 1);
     if (size > COMPONENT_LIMIT) {
       problems.push({
@@ -203,9 +218,17 @@ export const analyse = (p: Program): Problem[] => {
     });
     return problems;
   }
-  const state = new Map<TableProgram, { first: boolean[]; holds: boolean[]; applied: boolean; adjusted: boolean[] }>();
+  const state = new Map<
+    TableProgram,
+    { first: boolean[]; holds: boolean[]; applied: boolean; adjusted: boolean[] }
+  >();
   for (const t of allTables)
-    state.set(t, { first: t.rows.map(() => false), holds: t.rows.map(() => false), applied: false, adjusted: t.adjusters.map(() => false) });
+    state.set(t, {
+      first: t.rows.map(() => false),
+      holds: t.rows.map(() => false),
+      applied: false,
+      adjusted: t.adjusters.map(() => false),
+    });
   const reported = new Set<string>();
   const report = (key: string, pr: Problem) => {
     if (reported.has(key)) return;
@@ -222,7 +245,8 @@ export const analyse = (p: Program): Problem[] => {
       })
       .join(', ') || 'any facts';
   const current: Tuple[] = tupleLists.map((l) => l[0]!);
-  const rowName = (t: TableProgram, j: number) => (t.rows[j]!.id ? `row ${t.rows[j]!.id}` : `row ${j + 1} of ${t.id}`);
+  const rowName = (t: TableProgram, j: number) =>
+    t.rows[j]!.id ? `row ${t.rows[j]!.id}` : `row ${j + 1} of ${t.id}`;
 
   for (let n = 0; n < total; n++) {
     let rem = n;
@@ -316,10 +340,20 @@ export const analyse = (p: Program): Problem[] => {
     const s = state.get(t)!;
     unreachable(problems, t.id, t.rows, s.first, s.holds, t.hit === 'unique');
     if (!s.applied && s.holds.some(Boolean) === false)
-      problems.push({ path: t.path, code: 'NEVER_APPLIES', severity: 'warning', message: `rule ${t.id} never applies` });
+      problems.push({
+        path: t.path,
+        code: 'NEVER_APPLIES',
+        severity: 'warning',
+        message: `rule ${t.id} never applies`,
+      });
     t.adjusters.forEach((a, k) => {
       if (!s.adjusted[k])
-        problems.push({ path: a.path, code: 'NEVER_APPLIES', severity: 'warning', message: `rule ${a.id} never applies` });
+        problems.push({
+          path: a.path,
+          code: 'NEVER_APPLIES',
+          severity: 'warning',
+          message: `rule ${a.id} never applies`,
+        });
     });
   }
   return problems;

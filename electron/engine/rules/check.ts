@@ -3,9 +3,21 @@
 // schema also published as JSON Schema), and its meaning (facts, types, values,
 // then the exhaustive analysis of conflicts, gaps and unreachable rows).
 import { z } from 'zod';
-import { AdjustRule, RuleFile, TableRule, type Diagnostic, type RuleSet } from '../../../shared/rules.ts';
+import {
+  AdjustRule,
+  RuleFile,
+  TableRule,
+  type Diagnostic,
+  type RuleSet,
+} from '../../../shared/rules.ts';
 import { analyse } from './analyse.ts';
-import { parseJsonLocated, positionAt, spanAt, type JsonNode, type JsonPath } from './json-locate.ts';
+import {
+  parseJsonLocated,
+  positionAt,
+  spanAt,
+  type JsonNode,
+  type JsonPath,
+} from './json-locate.ts';
 import { buildProgram, type Problem } from './program.ts';
 
 export type CheckResult = { ok: boolean; diagnostics: Diagnostic[]; ruleSet: RuleSet | null };
@@ -16,7 +28,11 @@ const pathText = (path: JsonPath): string =>
   path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
 
 const valueAt = (value: unknown, path: JsonPath): unknown =>
-  path.reduce<unknown>((v, p) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined), value);
+  path.reduce<unknown>(
+    (v, p) =>
+      v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[p] : undefined,
+    value,
+  );
 
 const place = (text: string, root: JsonNode, path: JsonPath, atKey = false) => {
   const span = spanAt(root, path, atKey);
@@ -26,7 +42,13 @@ const place = (text: string, root: JsonNode, path: JsonPath, atKey = false) => {
 };
 
 /** Zod issues → diagnostics at the offending value (or key). */
-const shapeDiagnostics = (text: string, root: JsonNode, value: unknown, issues: z.core.$ZodIssue[], prefix: JsonPath = []): Diagnostic[] =>
+const shapeDiagnostics = (
+  text: string,
+  root: JsonNode,
+  value: unknown,
+  issues: z.core.$ZodIssue[],
+  prefix: JsonPath = [],
+): Diagnostic[] =>
   issues.flatMap((issue): Diagnostic[] => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
     const where = pathText(path) || 'the file';
@@ -50,9 +72,23 @@ const shapeDiagnostics = (text: string, root: JsonNode, value: unknown, issues: 
       ];
     }
     if (issue.code === 'invalid_key') {
-      return [{ severity: 'error', code: 'BAD_NAME', message: `${where}: a name must be lower case letters, digits and _ (starting with a letter)`, ...place(text, root, path, true) }];
+      return [
+        {
+          severity: 'error',
+          code: 'BAD_NAME',
+          message: `${where}: a name must be lower case letters, digits and _ (starting with a letter)`,
+          ...place(text, root, path, true),
+        },
+      ];
     }
-    return [{ severity: 'error', code: 'BAD_SHAPE', message: `${where}: ${issue.message}`, ...place(text, root, path) }];
+    return [
+      {
+        severity: 'error',
+        code: 'BAD_SHAPE',
+        message: `${where}: ${issue.message}`,
+        ...place(text, root, path),
+      },
+    ];
   });
 
 const problemDiagnostic = (text: string, root: JsonNode, p: Problem): Diagnostic => ({
@@ -71,22 +107,34 @@ export const checkRuleText = (text: string): CheckResult => {
     return {
       ok: false,
       ruleSet: null,
-      diagnostics: [{ severity: 'error', code: 'SYNTAX', message: `JSON syntax: ${located.message}`, line: located.line, column: located.column }],
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'SYNTAX',
+          message: `JSON syntax: ${located.message}`,
+          line: located.line,
+          column: located.column,
+        },
+      ],
     };
   }
   const { root, value } = located;
   const top = TopLevel.safeParse(value);
-  const diagnostics: Diagnostic[] = top.success ? [] : shapeDiagnostics(text, root, value, top.error.issues);
+  const diagnostics: Diagnostic[] = top.success
+    ? []
+    : shapeDiagnostics(text, root, value, top.error.issues);
   // Each rule separately, so that a bad rule gets its own variant's message instead of a union's.
   const rules = (value as { rules?: unknown }).rules;
   if (Array.isArray(rules)) {
     rules.forEach((r, i) => {
       const isAdjust = r !== null && typeof r === 'object' && 'adjusts' in r;
       const res = (isAdjust ? AdjustRule : TableRule).safeParse(r);
-      if (!res.success) diagnostics.push(...shapeDiagnostics(text, root, value, res.error.issues, ['rules', i]));
+      if (!res.success)
+        diagnostics.push(...shapeDiagnostics(text, root, value, res.error.issues, ['rules', i]));
     });
   }
-  if (diagnostics.length) return { ok: false, ruleSet: null, diagnostics: diagnostics.sort(byPosition) };
+  if (diagnostics.length)
+    return { ok: false, ruleSet: null, diagnostics: diagnostics.sort(byPosition) };
 
   const file = RuleFile.parse(value);
   const program = buildProgram(file);

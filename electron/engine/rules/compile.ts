@@ -15,7 +15,13 @@ import {
   type LevelTargets,
   type RuleSet,
 } from '../../../shared/rules.ts';
-import { buildProgram, displayName, type Program, type TableProgram } from './program.ts';
+import {
+  buildProgram,
+  displayName,
+  type FactInfo,
+  type Program,
+  type TableProgram,
+} from './program.ts';
 
 export type DecisionWithFacts = Decision & { derived: DerivedFacts; facts: Facts };
 
@@ -69,10 +75,16 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
   const sRequested = slot('requested_priority');
   const sUnderlying = slot('underlying');
   const sJustification = slot('justification');
+  // Strings are lower-cased for comparison only when a condition looks at them.
+  const useUnderlying = facts.get('underlying')!.used;
+  const useJustification = facts.get('justification')!.used;
   const firstApplicable = p.combine === 'first-applicable';
   const ageFrom = ages.map((a) => a.from === 'now');
   const ageTo = ages.map((a) => a.to === 'now');
-  const derivedNames = [...ages.map((a) => a.info), ...ordinals.map((o) => o.info)].sort((a, b) => a.slot - b.slot).map((i) => i.name);
+  const derivedInfos = [...ages.map((a) => a.info), ...ordinals.map((o) => o.info)].sort(
+    (a, b) => a.slot - b.slot,
+  );
+  const derivedNames = derivedInfos.map((i) => i.name);
 
   /** First row of `t` that holds, or -1. */
   const firstRow = (t: TableProgram): number => {
@@ -90,48 +102,78 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
   };
   const adjust = (level: number, steps: number): number => Math.min(3, Math.max(0, level + steps));
 
-  const explainRow = (t: TableProgram, j: number): string => {
-    const r = t.rows[j]!;
-    if (r.cond !== null) return r.cond.explain();
-    // A catch-all row: say what the earlier rows looked at.
-    const seen = new Set<string>();
-    for (const e of t.rows.slice(0, j)) for (const f of e.cond?.facts ?? []) seen.add(f);
-    const values = [...seen].map((f) => {
-      const info = facts.get(f)!;
-      const v = info.type === 'string' ? JSON.stringify(rawStr[info.slot]) : valueOf(info.name);
-      return `${displayName(f)} ${v}`;
-    });
-    const what = r.note ?? (values.length ? 'no earlier row holds' : 'anything else');
-    return values.length ? `${what} (${values.join(', ')})` : what;
-  };
-  const valueOf = (name: string): string | number | null => {
-    const info = facts.get(name)!;
+  const valueOf = (info: FactInfo): string | number | null => {
     const x = num[info.slot]!;
     if (Number.isNaN(x)) return null;
     return info.type === 'ordinal' || info.type === 'level' ? info.values[x]! : x;
   };
 
-  const explainTable = (t: TableProgram, j: number): { rule: string; explanation: string; level: number } => {
-    const base = rowLevel(t, j);
-    let level = base;
+  // What a row's explanation depends on: its own condition's facts, or for a
+  // catch-all row, the facts the earlier rows looked at.
+  const rowFacts = (t: TableProgram, j: number): FactInfo[] => {
+    const r = t.rows[j]!;
+    const names = new Set<string>(r.cond?.facts ?? []);
+    if (r.cond === null)
+      for (const e of t.rows.slice(0, j)) for (const f of e.cond?.facts ?? []) names.add(f);
+    return [...names].map((n) => facts.get(n)!);
+  };
+  const explainRow = (t: TableProgram, j: number): string => {
+    const r = t.rows[j]!;
+    if (r.cond !== null) return r.cond.explain();
+    const values = rowFacts(t, j).map((info) => {
+      const v = info.type === 'string' ? JSON.stringify(rawStr[info.slot]) : valueOf(info);
+      return `${displayName(info.name)} ${v}`;
+    });
+    const what = r.note ?? (values.length ? 'no earlier row holds' : 'anything else');
+    return values.length ? `${what} (${values.join(', ')})` : what;
+  };
+
+  // "G3: impact high, change large, freshness real-time → CRITICAL" depends only on
+  // the values of ordered facts for most rows: those texts are built once and kept.
+  const ownText = tables.map((t) =>
+    t.rows.map((_, j) => {
+      const build = () => `${t.id}: ${explainRow(t, j)} → ${PRIORITY_LEVELS[rowLevel(t, j)]}`;
+      const deps = rowFacts(t, j);
+      if (!deps.every((d) => (d.type === 'ordinal' || d.type === 'level') && d.values.length < 15))
+        return build;
+      const depSlots = Int32Array.from(deps.map((d) => d.slot));
+      const memo = new Map<number, string>();
+      return () => {
+        let key = t.rows[j]!.level < 0 ? num[t.rows[j]!.levelSlot]! + 1 : 0;
+        for (let k = 0; k < depSlots.length; k++) {
+          const x = num[depSlots[k]!]!;
+          key = key * 16 + (Number.isNaN(x) ? 0 : x + 1);
+        }
+        let text = memo.get(key);
+        if (text === undefined) memo.set(key, (text = build()));
+        return text;
+      };
+    }),
+  );
+
+  const explainTable = (
+    ti: number,
+    j: number,
+  ): { rule: string; explanation: string; level: number } => {
+    const t = tables[ti]!;
+    const own = ownText[ti]![j]!();
+    let level = rowLevel(t, j);
+    if (t.adjusters.length === 0) return { rule: t.id, explanation: own, level };
     let rule = t.id;
-    const steps: string[] = [];
-    const noEffect: string[] = [];
+    let steps = '';
+    let noEffect = '';
     for (const a of t.adjusters) {
       if (!a.cond.holds()) continue;
       const next = adjust(level, a.steps);
       const verb = a.steps > 0 ? 'demotes' : 'escalates';
       if (next !== level) {
-        steps.push(`${a.id}: ${a.cond.explain()} ${verb} ${PRIORITY_LEVELS[level]} → ${PRIORITY_LEVELS[next]}`);
+        steps = `${a.id}: ${a.cond.explain()} ${verb} ${PRIORITY_LEVELS[level]} → ${PRIORITY_LEVELS[next]}${steps ? '; ' + steps : ''}`;
         rule = a.id;
-      } else noEffect.push(`${a.id}: ${a.cond.explain()}, ${PRIORITY_LEVELS[level]} stays ${PRIORITY_LEVELS[level]}`);
+      } else
+        noEffect += `; ${a.id}: ${a.cond.explain()}, ${PRIORITY_LEVELS[level]} stays ${PRIORITY_LEVELS[level]}`;
       level = next;
     }
-    const own = `${t.id}: ${explainRow(t, j)} → ${PRIORITY_LEVELS[base]}`;
-    const explanation = steps.length
-      ? `${steps.reverse().join('; ')} (${own})${noEffect.length ? `; ${noEffect.join('; ')}` : ''}`
-      : `${own}${noEffect.length ? `; ${noEffect.join('; ')}` : ''}`;
-    return { rule, explanation, level };
+    return { rule, explanation: steps ? `${steps} (${own})${noEffect}` : own + noEffect, level };
   };
 
   const decideValid = (f: Facts, now?: Date): Result<DecisionWithFacts> => {
@@ -140,11 +182,13 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
     num[sOi] = f.total_open_interest;
     num[sChange] = f.gex_change === null ? NaN : f.gex_change;
     num[sReliability] = f.source_reliability;
-    num[sRequested] = f.requested_priority === null ? NaN : PRIORITY_LEVELS.indexOf(f.requested_priority);
+    num[sRequested] =
+      f.requested_priority === null ? NaN : PRIORITY_LEVELS.indexOf(f.requested_priority);
     rawStr[sUnderlying] = f.underlying;
-    str[sUnderlying] = f.underlying.toLowerCase();
+    if (useUnderlying) str[sUnderlying] = f.underlying.toLowerCase();
     rawStr[sJustification] = f.justification;
-    str[sJustification] = f.justification === null ? null : f.justification.trim().toLowerCase();
+    if (useJustification)
+      str[sJustification] = f.justification === null ? null : f.justification.trim().toLowerCase();
 
     let facts = f;
     let nowMs: number;
@@ -191,6 +235,7 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
     }
 
     let bestTable: TableProgram | null = null;
+    let bestIndex = -1;
     let bestRow = -1;
     let bestLevel = NO_LEVEL;
     let override = false;
@@ -217,22 +262,32 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
         if (level < bestLevel) {
           bestLevel = level;
           bestTable = t;
+          bestIndex = i;
           bestRow = j;
         }
         if (firstApplicable) break;
       }
     }
-    if (bestTable === null) return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');
+    if (bestTable === null)
+      return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');
 
     let decision: { rule: string; explanation: string; level: number };
     if (override) {
       const level = rowLevel(bestTable, bestRow);
-      const why = f.justification !== null && bestTable.rows[bestRow]!.level < 0 ? ` (justification ${JSON.stringify(f.justification.trim())})` : '';
-      decision = { rule: bestTable.id, explanation: `${bestTable.id}: ${explainRow(bestTable, bestRow)}${why} → ${PRIORITY_LEVELS[level]}`, level };
-    } else decision = explainTable(bestTable, bestRow);
+      const why =
+        f.justification !== null && bestTable.rows[bestRow]!.level < 0
+          ? ` (justification ${JSON.stringify(f.justification.trim())})`
+          : '';
+      decision = {
+        rule: bestTable.id,
+        explanation: `${bestTable.id}: ${explainRow(bestTable, bestRow)}${why} → ${PRIORITY_LEVELS[level]}`,
+        level,
+      };
+    } else decision = explainTable(bestIndex, bestRow);
 
     const derived: DerivedFacts = {};
-    for (let i = 0; i < derivedNames.length; i++) derived[derivedNames[i]!] = valueOf(derivedNames[i]!);
+    for (let i = 0; i < derivedInfos.length; i++)
+      derived[derivedInfos[i]!.name] = valueOf(derivedInfos[i]!);
     return ok({
       priority: PRIORITY_LEVELS[decision.level] as PriorityLevel,
       rule: decision.rule,

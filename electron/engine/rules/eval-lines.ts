@@ -47,27 +47,48 @@ async function* numberedLines(input: Input): AsyncGenerator<[number, string]> {
  * line that is not a JSON object. A line's `now` fact wins over `now`, which wins
  * over the clock.
  */
-export async function* evalLines(input: Input, compiled: CompiledRules, now?: Date): AsyncGenerator<string> {
+export async function* evalLines(
+  input: Input,
+  compiled: CompiledRules,
+  now?: Date,
+): AsyncGenerator<string> {
   for await (const [line, text] of numberedLines(input)) {
     if (text.trim() === '') continue;
     let facts: unknown;
     try {
       facts = JSON.parse(text);
     } catch (e) {
-      yield JSON.stringify({ line, error: { code: 'INVALID_REQUEST', message: `line ${line} is not JSON: ${(e as Error).message}` } });
+      yield JSON.stringify({
+        line,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: `line ${line} is not JSON: ${(e as Error).message}`,
+        },
+      });
       continue;
     }
     if (facts === null || typeof facts !== 'object' || Array.isArray(facts)) {
-      yield JSON.stringify({ line, error: { code: 'INVALID_REQUEST', message: `line ${line} is not a JSON object of facts` } });
+      yield JSON.stringify({
+        line,
+        error: { code: 'INVALID_REQUEST', message: `line ${line} is not a JSON object of facts` },
+      });
       continue;
     }
     const id = (facts as { id?: unknown }).id ?? null;
     const r = compiled.decide(facts, now);
     if (r.ok) {
-      yield JSON.stringify({ id, priority: r.value.priority, rule: r.value.rule, explanation: r.value.explanation });
+      yield JSON.stringify({
+        id,
+        priority: r.value.priority,
+        rule: r.value.rule,
+        explanation: r.value.explanation,
+      });
     } else {
       const { code, message, fact } = r.error;
-      yield JSON.stringify({ id, error: fact === undefined ? { code, message } : { code, message, fact } });
+      yield JSON.stringify({
+        id,
+        error: fact === undefined ? { code, message } : { code, message, fact },
+      });
     }
   }
 }

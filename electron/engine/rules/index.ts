@@ -31,7 +31,12 @@ import { checkRuleText } from './check.ts';
 import { compileRules, type CompiledRules } from './compile.ts';
 import { DEFAULT_RULES_TEXT } from './default-rules.ts';
 
-export { compileRules, validateFacts, type CompiledRules, type DecisionWithFacts } from './compile.ts';
+export {
+  compileRules,
+  validateFacts,
+  type CompiledRules,
+  type DecisionWithFacts,
+} from './compile.ts';
 export { evalLines } from './eval-lines.ts';
 export { rulesJsonSchema } from './schema.ts';
 
@@ -45,10 +50,14 @@ export const parseRules = (text: string): Result<RuleSet> => {
   if (r.ruleSet) return ok(r.ruleSet);
   const first = r.diagnostics.find((d) => d.severity === 'error')!;
   const more = r.diagnostics.filter((d) => d.severity === 'error').length - 1;
-  return err(first.code === 'SYNTAX' ? 'RULES_SYNTAX' : 'RULES_INVALID', first.message + (more > 0 ? ` (and ${more} more)` : ''), {
-    line: first.line,
-    column: first.column,
-  });
+  return err(
+    first.code === 'SYNTAX' ? 'RULES_SYNTAX' : 'RULES_INVALID',
+    first.message + (more > 0 ? ` (and ${more} more)` : ''),
+    {
+      line: first.line,
+      column: first.column,
+    },
+  );
 };
 
 export const defaultRulesText = (): string => DEFAULT_RULES_TEXT;

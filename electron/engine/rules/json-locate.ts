@@ -80,7 +80,16 @@ export const parseJsonLocated = (text: string): Located => {
       if (c === 92) {
         out += text.slice(chunk, i);
         const e = text[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e !== undefined && e in simple) {
           out += simple[e];
           i += 2;
@@ -105,15 +114,21 @@ export const parseJsonLocated = (text: string): Located => {
     if (!m) fail(`unexpected ${describeChar(text, i)}`);
     i += m![0].length;
     const after = text[i];
-    if (after !== undefined && /[0-9A-Za-z_.]/.test(after)) fail(`bad number '${text.slice(start, i + 1)}'`, start);
+    if (after !== undefined && /[0-9A-Za-z_.]/.test(after))
+      fail(`bad number '${text.slice(start, i + 1)}'`, start);
     return { kind: 'number', value: Number(m![0]), start, end: i };
   };
 
   const literal = (word: string): void => {
-    if (text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? '')) i += word.length;
+    if (text.startsWith(word, i) && !/[A-Za-z0-9_]/.test(text[i + word.length] ?? ''))
+      i += word.length;
     else {
       const m = /^[A-Za-z0-9_]+/.exec(text.slice(i, i + 40));
-      fail(m ? `unexpected '${m[0]}': a value (string in double quotes, number, true, false, null, object or array) expected` : `unexpected ${describeChar(text, i)}`);
+      fail(
+        m
+          ? `unexpected '${m[0]}': a value (string in double quotes, number, true, false, null, object or array) expected`
+          : `unexpected ${describeChar(text, i)}`,
+      );
     }
   };
 
@@ -141,7 +156,8 @@ export const parseJsonLocated = (text: string): Located => {
         const key = parseString();
         if (entries.has(key.value)) fail(`duplicate key "${key.value}"`, key.span.start);
         ws();
-        if (text[i] !== ':') fail(`':' expected after key "${key.value}", found ${describeChar(text, i)}`);
+        if (text[i] !== ':')
+          fail(`':' expected after key "${key.value}", found ${describeChar(text, i)}`);
         i++;
         const node = parseValue(depth + 1);
         entries.set(key.value, { key: key.span, node });

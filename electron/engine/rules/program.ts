@@ -16,7 +16,13 @@ import {
 } from '../../../shared/rules.ts';
 import type { JsonPath } from './json-locate.ts';
 
-export type Problem = { path: JsonPath; code: string; message: string; severity: 'error' | 'warning'; atKey?: boolean };
+export type Problem = {
+  path: JsonPath;
+  code: string;
+  message: string;
+  severity: 'error' | 'warning';
+  atKey?: boolean;
+};
 
 export type FactInfo = {
   name: string;
@@ -35,6 +41,8 @@ export type FactInfo = {
   literals: Set<string>;
   /** Used in a rule (not only by derived facts). */
   usedByRules: boolean;
+  /** Used in any condition. */
+  used: boolean;
 };
 
 export type Cond = {
@@ -70,7 +78,13 @@ export type RowProgram = {
   path: JsonPath;
 };
 
-export type AdjustProgram = { id: string; title: string | undefined; steps: number; cond: Cond; path: JsonPath };
+export type AdjustProgram = {
+  id: string;
+  title: string | undefined;
+  steps: number;
+  cond: Cond;
+  path: JsonPath;
+};
 
 export type TableProgram = {
   id: string;
@@ -109,7 +123,15 @@ export const durationMs = (text: string): number => {
 
 const OPS = ['<', '<=', '>', '>=', '==', '!=', 'in'] as const;
 type Op = (typeof OPS)[number];
-const OP_WORD: Record<Op, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥', '==': '=', '!=': '≠', in: 'in' };
+const OP_WORD: Record<Op, string> = {
+  '<': '<',
+  '<=': '≤',
+  '>': '>',
+  '>=': '≥',
+  '==': '=',
+  '!=': '≠',
+  in: 'in',
+};
 
 const TRUE: Cond = { holds: () => true, explain: () => '', text: '', facts: new Set() };
 
@@ -167,13 +189,21 @@ const or = (parts: Cond[]): Cond => {
 /** Builds the program of a rule file whose shape zod has accepted. */
 export const buildProgram = (file: RuleFile): Program => {
   const problems: Problem[] = [];
-  const problem = (path: JsonPath, code: string, message: string, atKey = false, severity: 'error' | 'warning' = 'error') =>
-    problems.push({ path, code, message, severity, atKey });
+  const problem = (
+    path: JsonPath,
+    code: string,
+    message: string,
+    atKey = false,
+    severity: 'error' | 'warning' = 'error',
+  ) => problems.push({ path, code, message, severity, atKey });
 
   const facts = new Map<string, FactInfo>();
   let numSlots = 0;
   let strSlots = 0;
-  const addFact = (name: string, t: Omit<FactInfo, 'slot' | 'name' | 'thresholds' | 'literals' | 'usedByRules'>): FactInfo => {
+  const addFact = (
+    name: string,
+    t: Omit<FactInfo, 'slot' | 'name' | 'thresholds' | 'literals' | 'usedByRules' | 'used'>,
+  ): FactInfo => {
     const info: FactInfo = {
       ...t,
       name,
@@ -181,15 +211,32 @@ export const buildProgram = (file: RuleFile): Program => {
       thresholds: new Set(),
       literals: new Set(),
       usedByRules: false,
+      used: false,
     };
     facts.set(name, info);
     return info;
   };
   for (const [name, t] of Object.entries(GIVEN_FACTS) as [string, FactType][]) {
-    const base = { derived: false, integer: false, min: -Infinity, max: Infinity, nullable: false, values: [] as string[] };
-    if (t.kind === 'number') addFact(name, { ...base, type: 'number', integer: t.integer, min: t.min, max: t.max, nullable: t.nullable });
+    const base = {
+      derived: false,
+      integer: false,
+      min: -Infinity,
+      max: Infinity,
+      nullable: false,
+      values: [] as string[],
+    };
+    if (t.kind === 'number')
+      addFact(name, {
+        ...base,
+        type: 'number',
+        integer: t.integer,
+        min: t.min,
+        max: t.max,
+        nullable: t.nullable,
+      });
     else if (t.kind === 'string') addFact(name, { ...base, type: 'string', nullable: t.nullable });
-    else if (t.kind === 'level') addFact(name, { ...base, type: 'level', nullable: t.nullable, values: PRIORITY_LEVELS });
+    else if (t.kind === 'level')
+      addFact(name, { ...base, type: 'level', nullable: t.nullable, values: PRIORITY_LEVELS });
     else addFact(name, { ...base, type: 'timestamp' });
   }
 
@@ -200,7 +247,12 @@ export const buildProgram = (file: RuleFile): Program => {
   const rawStr = new Array<string | null>(capacity).fill(null);
   let forRules = false;
 
-  const factTest = (name: string, test: unknown, path: JsonPath, known: Map<string, FactInfo>): Cond | null => {
+  const factTest = (
+    name: string,
+    test: unknown,
+    path: JsonPath,
+    known: Map<string, FactInfo>,
+  ): Cond | null => {
     const info = known.get(name);
     if (!info) {
       const hint = facts.has(name)
@@ -210,8 +262,14 @@ export const buildProgram = (file: RuleFile): Program => {
       return null;
     }
     if (forRules) info.usedByRules = true;
+    info.used = true;
     if (info.type === 'timestamp') {
-      problem(path, 'TYPE_MISMATCH', `${name} is a timestamp and cannot be compared; compare a derived age (e.g. age_s) instead`, true);
+      problem(
+        path,
+        'TYPE_MISMATCH',
+        `${name} is a timestamp and cannot be compared; compare a derived age (e.g. age_s) instead`,
+        true,
+      );
       return null;
     }
     const ops: [Op, unknown, JsonPath][] =
@@ -243,7 +301,13 @@ export const buildProgram = (file: RuleFile): Program => {
     };
   };
 
-  const comparison = (info: FactInfo, op: Op, v: unknown, path: JsonPath, bare: boolean): Cond | null => {
+  const comparison = (
+    info: FactInfo,
+    op: Op,
+    v: unknown,
+    path: JsonPath,
+    bare: boolean,
+  ): Cond | null => {
     const label = displayName(info.name);
     const factsSet = new Set([info.name]);
     const slot = info.slot;
@@ -251,10 +315,12 @@ export const buildProgram = (file: RuleFile): Program => {
       problem(path, 'TYPE_MISMATCH', `${info.name} ${what}`);
       return null;
     };
-    if (!OPS.includes(op)) return mismatch(`: unknown comparison "${op}"; use one of ${OPS.join(', ')}`);
+    if (!OPS.includes(op))
+      return mismatch(`: unknown comparison "${op}"; use one of ${OPS.join(', ')}`);
     const list = op === 'in' ? (Array.isArray(v) ? v : null) : [v];
     if (!list) return mismatch(`: "in" needs a list of values`);
-    if (typeof v === 'boolean' || list.some((x) => typeof x === 'boolean')) return mismatch(`is never true or false; ${quote(v)} cannot match`);
+    if (typeof v === 'boolean' || list.some((x) => typeof x === 'boolean'))
+      return mismatch(`is never true or false; ${quote(v)} cannot match`);
     const ordering = op === '<' || op === '<=' || op === '>' || op === '>=';
 
     if (info.type === 'number') {
@@ -276,15 +342,28 @@ export const buildProgram = (file: RuleFile): Program => {
       if (op === 'in') {
         const nums = list.map((x) => (x === null ? NaN : (x as number)));
         const hasNull = nums.some(Number.isNaN);
-        return mk(() => {
-          const x = num[slot]!;
-          return Number.isNaN(x) ? hasNull : nums.includes(x);
-        }, `in ${list.map((x) => fmt(x === null ? NaN : (x as number))).join(', ')}`);
+        return mk(
+          () => {
+            const x = num[slot]!;
+            return Number.isNaN(x) ? hasNull : nums.includes(x);
+          },
+          `in ${list.map((x) => fmt(x === null ? NaN : (x as number))).join(', ')}`,
+        );
       }
       if (c === null) {
         return op === '!='
-          ? { holds: () => !Number.isNaN(num[slot]!), explain: () => `${label} ${val()}`, text: `${label} not null`, facts: factsSet }
-          : { holds: () => Number.isNaN(num[slot]!), explain: () => `${label} null`, text: `${label} null`, facts: factsSet };
+          ? {
+              holds: () => !Number.isNaN(num[slot]!),
+              explain: () => `${label} ${val()}`,
+              text: `${label} not null`,
+              facts: factsSet,
+            }
+          : {
+              holds: () => Number.isNaN(num[slot]!),
+              explain: () => `${label} null`,
+              text: `${label} null`,
+              facts: factsSet,
+            };
       }
       const rhs = `${OP_WORD[op]} ${c}`;
       switch (op) {
@@ -343,25 +422,50 @@ export const buildProgram = (file: RuleFile): Program => {
       }
       if (Number.isNaN(k)) {
         return op === '!='
-          ? { holds: () => !Number.isNaN(num[slot]!), explain: () => `${label} ${val()}`, text: `${label} given`, facts: factsSet }
-          : { holds: () => Number.isNaN(num[slot]!), explain: () => `${label} null`, text: `${label} null`, facts: factsSet };
+          ? {
+              holds: () => !Number.isNaN(num[slot]!),
+              explain: () => `${label} ${val()}`,
+              text: `${label} given`,
+              facts: factsSet,
+            }
+          : {
+              holds: () => Number.isNaN(num[slot]!),
+              explain: () => `${label} null`,
+              text: `${label} null`,
+              facts: factsSet,
+            };
       }
       const atLeastText = k === top ? `${label} ${name(k)}` : `${label} at least ${name(k)}`;
       switch (op) {
         case '>=':
           return {
             holds: () => num[slot]! >= k,
-            explain: () => (num[slot] === k ? `${label} ${name(k)}` : `${label} ${val()} ≥ ${name(k)}`),
+            explain: () =>
+              num[slot] === k ? `${label} ${name(k)}` : `${label} ${val()} ≥ ${name(k)}`,
             text: bare || k === top ? atLeastText : `${label} ≥ ${name(k)}`,
             facts: factsSet,
           };
         case '==':
-          return { holds: () => num[slot] === k, explain: () => `${label} ${name(k)}`, text: `${label} ${name(k)}`, facts: factsSet };
+          return {
+            holds: () => num[slot] === k,
+            explain: () => `${label} ${name(k)}`,
+            text: `${label} ${name(k)}`,
+            facts: factsSet,
+          };
         case '!=':
-          return { holds: () => num[slot] !== k, explain: () => `${label} ${val()} ≠ ${name(k)}`, text: `${label} ≠ ${name(k)}`, facts: factsSet };
+          return {
+            holds: () => num[slot] !== k,
+            explain: () => `${label} ${val()} ≠ ${name(k)}`,
+            text: `${label} ≠ ${name(k)}`,
+            facts: factsSet,
+          };
         default: {
           const f =
-            op === '<' ? (x: number) => x < k : op === '<=' ? (x: number) => x <= k : (x: number) => x > k;
+            op === '<'
+              ? (x: number) => x < k
+              : op === '<='
+                ? (x: number) => x <= k
+                : (x: number) => x > k;
           return {
             holds: () => f(num[slot]!),
             explain: () => `${label} ${val()} ${OP_WORD[op]} ${name(k)}`,
@@ -402,10 +506,19 @@ export const buildProgram = (file: RuleFile): Program => {
         text: `${label} ≠ ${quote(v)}`,
         facts: factsSet,
       };
-    return { holds: () => (str[slot] ?? null) === l, explain: () => `${label} ${shown()}`, text: `${label} ${quote(v)}`, facts: factsSet };
+    return {
+      holds: () => (str[slot] ?? null) === l,
+      explain: () => `${label} ${shown()}`,
+      text: `${label} ${quote(v)}`,
+      facts: factsSet,
+    };
   };
 
-  const condition = (c: Condition | undefined, path: JsonPath, known: Map<string, FactInfo>): Cond | null => {
+  const condition = (
+    c: Condition | undefined,
+    path: JsonPath,
+    known: Map<string, FactInfo>,
+  ): Cond | null => {
     if (c === undefined) return null;
     const parts: Cond[] = [];
     let bad = false;
@@ -421,7 +534,12 @@ export const buildProgram = (file: RuleFile): Program => {
         if (!inner) bad = true;
         else {
           const h = inner.holds;
-          part = { holds: () => !h(), explain: () => `not (${inner.text})`, text: `not (${inner.text})`, facts: inner.facts };
+          part = {
+            holds: () => !h(),
+            explain: () => `not (${inner.text})`,
+            text: `not (${inner.text})`,
+            facts: inner.facts,
+          };
         }
       } else {
         part = factTest(key, test, p, known);
@@ -447,7 +565,11 @@ export const buildProgram = (file: RuleFile): Program => {
       let okRefs = true;
       for (const k of ['from', 'to'] as const) {
         if (facts.get(d[k])?.type !== 'timestamp') {
-          problem([...path, k], 'TYPE_MISMATCH', `${k} must be a timestamp fact (as_of or now), not ${quote(d[k])}`);
+          problem(
+            [...path, k],
+            'TYPE_MISMATCH',
+            `${k} must be a timestamp fact (as_of or now), not ${quote(d[k])}`,
+          );
           okRefs = false;
         }
       }
@@ -462,15 +584,28 @@ export const buildProgram = (file: RuleFile): Program => {
         values: [],
       });
       known.set(name, info);
-      if (okRefs) ages.push({ info, from: d.from, to: d.to, skewMs: d.skew_tolerance_s * 1000, futureLimitMs: d.future_limit_s * 1000 });
+      if (okRefs)
+        ages.push({
+          info,
+          from: d.from,
+          to: d.to,
+          skewMs: d.skew_tolerance_s * 1000,
+          futureLimitMs: d.future_limit_s * 1000,
+        });
     } else {
       const dup = d.values.find((v, i) => d.values.indexOf(v) !== i);
-      if (dup !== undefined) problem([...path, 'values'], 'DUPLICATE_VALUE', `value ${quote(dup)} is listed twice`);
+      if (dup !== undefined)
+        problem([...path, 'values'], 'DUPLICATE_VALUE', `value ${quote(dup)} is listed twice`);
       const rows: OrdinalProgram['rows'] = [];
       d.rows.forEach((row, i) => {
         const rp = [...path, 'rows', i];
         const rank = d.values.indexOf(row.value);
-        if (rank < 0) problem([...rp, 'value'], 'UNKNOWN_VALUE', `${name} has no value ${quote(row.value)}; its values are ${d.values.join(', ')}`);
+        if (rank < 0)
+          problem(
+            [...rp, 'value'],
+            'UNKNOWN_VALUE',
+            `${name} has no value ${quote(row.value)}; its values are ${d.values.join(', ')}`,
+          );
         const cond = row.when === undefined ? null : condition(row.when, [...rp, 'when'], known);
         rows.push({ rank, cond, path: rp });
       });
@@ -495,7 +630,12 @@ export const buildProgram = (file: RuleFile): Program => {
   const ids = new Map<string, number>();
   const isAdjust = (r: TableRule | AdjustRule): r is AdjustRule => 'adjusts' in r;
   file.rules.forEach((r, i) => {
-    if (ids.has(r.id)) problem(['rules', i, 'id'], 'DUPLICATE_ID', `rule id ${quote(r.id)} is used by rule ${ids.get(r.id)! + 1} too`);
+    if (ids.has(r.id))
+      problem(
+        ['rules', i, 'id'],
+        'DUPLICATE_ID',
+        `rule id ${quote(r.id)} is used by rule ${ids.get(r.id)! + 1} too`,
+      );
     ids.set(r.id, i);
   });
   file.rules.forEach((r, i) => {
@@ -505,7 +645,8 @@ export const buildProgram = (file: RuleFile): Program => {
     const rows: RowProgram[] = r.rows.map((row, j) => {
       const rp = [...path, 'rows', j];
       if (row.id !== undefined) {
-        if (rowIds.has(row.id) || ids.has(row.id) && row.id !== r.id) problem([...rp, 'id'], 'DUPLICATE_ID', `row id ${quote(row.id)} is used twice`);
+        if (rowIds.has(row.id) || (ids.has(row.id) && row.id !== r.id))
+          problem([...rp, 'id'], 'DUPLICATE_ID', `row id ${quote(row.id)} is used twice`);
         rowIds.add(row.id);
       }
       let level = -1;
@@ -514,7 +655,11 @@ export const buildProgram = (file: RuleFile): Program => {
       else {
         const f = facts.get(row.level.fact);
         if (!f || f.type !== 'level')
-          problem([...rp, 'level', 'fact'], 'TYPE_MISMATCH', `a level can come only from a level fact (requested_priority), not ${quote(row.level.fact)}`);
+          problem(
+            [...rp, 'level', 'fact'],
+            'TYPE_MISMATCH',
+            `a level can come only from a level fact (requested_priority), not ${quote(row.level.fact)}`,
+          );
         else {
           levelSlot = f.slot;
           f.usedByRules = true;
@@ -523,7 +668,15 @@ export const buildProgram = (file: RuleFile): Program => {
       const cond = row.when === undefined ? null : condition(row.when, [...rp, 'when'], known);
       return { id: row.id, level, levelSlot, cond, note: row.note, path: rp };
     });
-    const t: TableProgram = { id: r.id, title: r.title, override: r.override ?? false, hit: r.hit ?? 'first', rows, adjusters: [], path };
+    const t: TableProgram = {
+      id: r.id,
+      title: r.title,
+      override: r.override ?? false,
+      hit: r.hit ?? 'first',
+      rows,
+      adjusters: [],
+      path,
+    };
     (t.override ? overrides : tables).push(t);
   });
   file.rules.forEach((r, i) => {
@@ -532,16 +685,32 @@ export const buildProgram = (file: RuleFile): Program => {
     const target = tables.find((t) => t.id === r.adjusts);
     if (!target) {
       const o = overrides.some((t) => t.id === r.adjusts);
-      problem([...path, 'adjusts'], 'UNKNOWN_RULE', o ? `${r.adjusts} is an override; overrides cannot be adjusted` : `no table rule ${quote(r.adjusts)} to adjust`);
+      problem(
+        [...path, 'adjusts'],
+        'UNKNOWN_RULE',
+        o
+          ? `${r.adjusts} is an override; overrides cannot be adjusted`
+          : `no table rule ${quote(r.adjusts)} to adjust`,
+      );
     }
     if ((r.demote === undefined) === (r.escalate === undefined))
       problem(path, 'BAD_ADJUST', `give exactly one of "demote" or "escalate"`);
     const cond = condition(r.when, [...path, 'when'], known);
-    if (target && cond) target.adjusters.push({ id: r.id, title: r.title, steps: r.demote ?? -(r.escalate ?? 0), cond, path });
+    if (target && cond)
+      target.adjusters.push({
+        id: r.id,
+        title: r.title,
+        steps: r.demote ?? -(r.escalate ?? 0),
+        cond,
+        path,
+      });
   });
 
   const targets = Object.fromEntries(
-    PRIORITY_LEVELS.map((l) => [l, { target_ms: durationMs(file.levels[l].target), onLate: file.levels[l].on_late }]),
+    PRIORITY_LEVELS.map((l) => [
+      l,
+      { target_ms: durationMs(file.levels[l].target), onLate: file.levels[l].on_late },
+    ]),
   ) as LevelTargets;
 
   return {
