@@ -1,0 +1,103 @@
+// The active rule set: compiled once per version and swapped atomically on
+// activation, so a decision always sees one whole version. Activation never touches
+// jobs already queued or running (their level is stored on the job); new requests
+// use the new version at once. A database without rules starts with the default
+// rule set, which encodes GUIDELINES.md.
+import type { Diagnostic, RuleVersion } from '../../shared/api.ts';
+import type { Decision } from '../../shared/domain.ts';
+import { err, ok, type AppError, type Result } from '../../shared/result.ts';
+import type { EngineEvents } from './events.ts';
+import { checkRules, compileRules, defaultRulesText, parseRules, type CompiledRules } from './rules/index.ts';
+import { appendAudit } from './store/audit.ts';
+import type { Store } from './store/db.ts';
+import { activeRuleSet, ruleHistory, ruleSetText, storeRuleSet } from './store/rule-sets.ts';
+
+export const SYSTEM_AUTHOR = 'gex-desk';
+
+export class RulesService {
+  #store: Store;
+  #events: EngineEvents | undefined;
+  #active!: { version: number; text: string; compiled: CompiledRules };
+
+  private constructor(store: Store, events?: EngineEvents) {
+    this.#store = store;
+    this.#events = events;
+  }
+
+  static async load(store: Store, events?: EngineEvents): Promise<Result<RulesService>> {
+    const service = new RulesService(store, events);
+    let active = await activeRuleSet(store);
+    if (!active) {
+      const v = await storeRuleSet(store, defaultRulesText(), SYSTEM_AUTHOR, 'default rules (GUIDELINES.md version 1)');
+      active = { version: v.version, text: defaultRulesText() };
+    }
+    const compiled = compileText(active.text, active.version);
+    if (!compiled.ok) return compiled;
+    service.#active = { ...active, compiled: compiled.value };
+    return ok(service);
+  }
+
+  get active(): { version: number; text: string; compiled: CompiledRules } {
+    return this.#active;
+  }
+
+  check(text: string): { ok: boolean; diagnostics: Diagnostic[] } {
+    return checkRules(text);
+  }
+
+  /** Decides each facts object with `text` (not activated); nothing is stored. */
+  dryRun(text: string, facts: Record<string, unknown>[]): Result<(Decision | { error: AppError })[]> {
+    const compiled = compileText(text, null);
+    if (!compiled.ok) return compiled;
+    return ok(
+      facts.map((f) => {
+        const d = compiled.value.decide(f);
+        return d.ok
+          ? { priority: d.value.priority, rule: d.value.rule, explanation: d.value.explanation, rule_version: null }
+          : { error: d.error };
+      }),
+    );
+  }
+
+  async activate(text: string, author: string, comment: string): Promise<Result<RuleVersion>> {
+    const checked = checkRules(text);
+    if (!checked.ok) {
+      const first = checked.diagnostics.find((d) => d.severity === 'error');
+      return err('RULES_INVALID', `The rules are not valid: ${first ? `${first.message} (line ${first.line}, column ${first.column})` : 'see rules check'}`, {
+        ...(first ? { line: first.line, column: first.column } : {}),
+      });
+    }
+    const version = await storeRuleSet(this.#store, text, author, comment);
+    const compiled = compileText(text, version.version);
+    if (!compiled.ok) return compiled;
+    this.#active = { version: version.version, text, compiled: compiled.value };
+    const entry = await appendAudit(this.#store, {
+      kind: 'rules', request_id: null, job_id: null, rule_version: version.version, rule: null, priority: null,
+      facts: null, explanation: `rule set version ${version.version} activated${comment ? `: ${comment}` : ''}`, actor: author,
+    });
+    this.#events?.emit('rules:activated', version);
+    this.#events?.emit('audit:appended', entry);
+    return ok(version);
+  }
+
+  async rollback(version: number, author: string): Promise<Result<RuleVersion>> {
+    const text = await ruleSetText(this.#store, version);
+    if (text === undefined) return err('NOT_FOUND', `There is no rule set version ${version}.`);
+    return this.activate(text, author, `rollback to version ${version}`);
+  }
+
+  history(): Promise<RuleVersion[]> {
+    return ruleHistory(this.#store);
+  }
+
+  async text(version: number): Promise<Result<{ version: number; text: string }>> {
+    const text = await ruleSetText(this.#store, version);
+    return text === undefined ? err('NOT_FOUND', `There is no rule set version ${version}.`) : ok({ version, text });
+  }
+}
+
+export function compileText(text: string, version: number | null): Result<CompiledRules> {
+  const parsed = parseRules(text);
+  if (!parsed.ok) return parsed;
+  return ok(compileRules(parsed.value, version));
+}

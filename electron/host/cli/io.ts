@@ -1,0 +1,40 @@
+// What every command shares: its exit codes (a public contract, see CONTRACTS.md), a
+// usage error type, and writing JSON lines and aligned tables to stdout.
+import type { AppError, ErrorCode } from '../../../shared/result.ts';
+
+export const EXIT = { ok: 0, rejected: 1, usage: 2, environment: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class UsageError extends Error {}
+
+const ENVIRONMENT_CODES: ReadonlySet<ErrorCode> = new Set(['DB_LOCKED', 'IO']);
+
+/** Exit code for an error that stopped a whole command. */
+export const exitFor = (error: AppError): ExitCode => (ENVIRONMENT_CODES.has(error.code) ? EXIT.environment : EXIT.rejected);
+
+export interface Output {
+  line(text: string): void;
+  json(value: unknown): void;
+  error(text: string): void;
+}
+
+export const stdio: Output = {
+  line: (text) => process.stdout.write(text + '\n'),
+  json: (value) => process.stdout.write(JSON.stringify(value) + '\n'),
+  error: (text) => process.stderr.write(text + '\n'),
+};
+
+export const describeError = (e: AppError): string =>
+  `${e.code}: ${e.message}${e.file && !e.message.includes(e.file) ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`;
+
+/** A plain aligned table; numbers right-aligned. */
+export function table(headers: string[], rows: (string | number | null)[][]): string {
+  const cells = rows.map((r) => r.map((c) => (c === null ? '—' : String(c))));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null));
+  const fmt = (r: string[]) =>
+    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [fmt(headers), ...cells.map(fmt)].join('\n');
+}
+
+export const bn = (usd: number | null): string => (usd === null ? '—' : `${(usd / 1e9).toFixed(2)} Bn`);

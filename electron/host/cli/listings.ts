@@ -1,0 +1,110 @@
+// The read-mostly commands: `jobs`, `snapshots` and `queue` (whose `--drain` runs the
+// queued jobs, including those recovered after a crash, until none is left).
+import { JobStatus } from '../../../shared/domain.ts';
+import { startEngine, type Engine, type EngineOptions } from '../../engine/engine.ts';
+import { engineOptions, int, parse } from './args.ts';
+import { snapshotJson } from './ingest.ts';
+import { bn, describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
+
+export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
+  Lists jobs, newest first. STATUS: ${JobStatus.options.join(', ')}.`;
+export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
+  Lists stored snapshots, newest first.`;
+export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
+  Shows the queue per level: waiting, running, oldest wait, latency percentiles, late jobs.
+  --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
+
+async function withEngine(opts: EngineOptions, out: Output, work: (engine: Engine) => Promise<ExitCode>): Promise<ExitCode> {
+  const started = await startEngine(opts);
+  if (!started.ok) {
+    out.error(describeError(started.error));
+    return exitFor(started.error);
+  }
+  try {
+    return await work(started.value);
+  } finally {
+    await started.value.shutdown();
+  }
+}
+
+export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' } });
+  if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
+  const status = values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
+  if (status && !status.success) throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
+  const limit = int(values.limit, '--limit') ?? 100_000;
+  return withEngine({ ...engineOptions(values), runJobs: false }, out, async (engine) => {
+    const r = await engine.handlers['jobs:list']({ status: status?.data, limit });
+    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (values.json) {
+      for (const j of r.value)
+        out.json({
+          id: j.id, request_id: j.request_id, file: j.file, underlying: j.underlying, priority: j.priority,
+          effective_priority: j.effective_priority, status: j.status, submitted_at: j.submitted_at,
+          started_at: j.started_at, finished_at: j.finished_at, attempts: j.attempts, error: j.error,
+          late: j.late, rule: j.rule, rule_version: j.rule_version, source: j.source, snapshot_id: j.snapshot_id,
+        });
+    } else {
+      out.line(
+        table(
+          ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file'],
+          r.value.map((j) => [j.submitted_at, j.status + (j.late ? ' (late)' : ''), j.priority, j.effective_priority, j.underlying, j.attempts, j.file]),
+        ),
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, underlying: { type: 'string' }, limit: { type: 'string' } });
+  if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
+  const limit = int(values.limit, '--limit') ?? 10_000;
+  return withEngine({ ...engineOptions(values), runJobs: false }, out, async (engine) => {
+    const r = await engine.handlers['snapshots:list']({ underlying: values.underlying, limit });
+    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (values.json) {
+      for (const s of r.value) out.json({ ...snapshotJson(s), request_id: s.request_id, job_id: s.job_id, created_at: s.created_at });
+    } else {
+      out.line(
+        table(
+          ['as_of', 'underlying', 'spot', 'total GEX', 'zero gamma', 'call wall', 'put wall', 'contracts'],
+          r.value.map((s) => [s.as_of, s.underlying, s.spot, bn(s.total_gex), s.zero_gamma, s.call_wall, s.put_wall, s.contracts]),
+        ),
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+export async function queueCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, drain: { type: 'boolean' }, workers: { type: 'string' } });
+  if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
+  const workers = int(values.workers, '--workers');
+  return withEngine({ ...engineOptions(values), runJobs: Boolean(values.drain), workers }, out, async (engine) => {
+    let failedBefore = 0;
+    if (values.drain) {
+      failedBefore = (await engine.store.one<{ n: bigint }>(`SELECT count(*) AS n FROM jobs WHERE status = 'failed'`))!.n as unknown as number;
+      await engine.drain();
+    }
+    const r = await engine.handlers['queue:stats']({});
+    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    const stats = r.value;
+    if (values.json) out.json(stats);
+    else {
+      const ms = (v: number | null) => (v === null ? null : Math.round(v));
+      out.line(
+        table(
+          ['level', 'waiting', 'running', 'oldest wait ms', 'late', 'p50 ms', 'p90 ms', 'p99 ms'],
+          stats.levels.map((l) => [l.level, l.waiting, l.running, ms(l.oldest_wait_ms), l.late, ms(l.latency_p50_ms), ms(l.latency_p90_ms), ms(l.latency_p99_ms)]),
+        ),
+      );
+      out.line(`workers ${stats.workers}, throughput ${stats.throughput_per_min.toFixed(1)}/min; totals: ${JSON.stringify(stats.totals)}`);
+    }
+    if (values.drain) {
+      const failedAfter = Number((await engine.store.one<{ n: bigint }>(`SELECT count(*) AS n FROM jobs WHERE status = 'failed'`))!.n);
+      if (failedAfter > Number(failedBefore)) return EXIT.rejected;
+    }
+    return EXIT.ok;
+  });
+}

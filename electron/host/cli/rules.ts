@@ -1,0 +1,155 @@
+// `gex-desk rules eval|check|show|activate|history|rollback`: the firm's rules from
+// the command line. `check` and `eval` never write to the database.
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Result } from '../../../shared/result.ts';
+import { loadConfig } from '../../engine/config.ts';
+import { startEngine, type Engine } from '../../engine/engine.ts';
+import { compileText } from '../../engine/rules-service.ts';
+import { checkRules, defaultRulesText, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
+import { Store } from '../../engine/store/db.ts';
+import { activeRuleSet } from '../../engine/store/rule-sets.ts';
+import { engineOptions, int, parse } from './args.ts';
+import { describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
+
+export const RULES_USAGE = `gex-desk rules <command>
+  eval [--rules FILE]        facts as JSON Lines on stdin → one decision a line on stdout
+  check FILE                 validate a rule file (errors and conflicts with line and column)
+  show [--version N]         print the active (or a stored) rule set
+  activate FILE --author NAME [--comment TEXT]
+                             store FILE as a new version and make it active
+  history [--json]           list the stored versions
+  rollback VERSION --author NAME
+                             activate an earlier version again (as a new version)`;
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+export async function rulesCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'eval':
+      return evalCommand(rest, out);
+    case 'check':
+      return checkCommand(rest, out);
+    case 'show':
+    case 'activate':
+    case 'history':
+    case 'rollback':
+      return storedCommand(sub, rest, out);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      out.line(RULES_USAGE);
+      return sub === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      throw new UsageError(`unknown rules command "${sub}"\n${RULES_USAGE}`);
+  }
+}
+
+async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
+  if (positionals.length !== 1) throw new UsageError('rules check takes one FILE');
+  const file = positionals[0]!;
+  const result = checkRules(readText(file));
+  for (const d of result.diagnostics) {
+    if (values.json) out.json({ file, ...d });
+    else out.line(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+  }
+  if (!values.json) out.line(result.ok ? `${file}: valid` : `${file}: not valid`);
+  return result.ok ? EXIT.ok : EXIT.rejected;
+}
+
+async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values } = parse(argv, { rules: { type: 'string' } });
+  if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
+  const compiled = values.rules ? compileText(readText(values.rules), null) : await activeRules(engineOptions(values));
+  if (!compiled.ok) {
+    out.error(describeError(compiled.error));
+    return exitFor(compiled.error);
+  }
+  let anyError = false;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of evalLines(lines, compiled.value)) {
+    if (line.includes('"error"')) anyError = true;
+    out.line(line);
+  }
+  return anyError ? EXIT.rejected : EXIT.ok;
+}
+
+/** The active rules without writing anything: a database that does not exist yet means the defaults. */
+async function activeRules(opts: { dbPath?: string; dataDir?: string }): Promise<Result<CompiledRules>> {
+  const config = loadConfig(opts);
+  if (!config.ok) return config;
+  if (!existsSync(config.value.dbPath)) return compileText(defaultRulesText(), null);
+  const opened = await Store.open(config.value.dbPath);
+  if (!opened.ok) return opened;
+  try {
+    const active = await activeRuleSet(opened.value);
+    return active ? compileText(active.text, active.version) : compileText(defaultRulesText(), null);
+  } finally {
+    await opened.value.close();
+  }
+}
+
+async function storedCommand(sub: string, argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, {
+    author: { type: 'string' },
+    comment: { type: 'string' },
+    version: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
+  if ((sub === 'activate' || sub === 'rollback') && !values.author?.trim()) throw new UsageError(`rules ${sub} needs --author NAME`);
+  if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
+    throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
+  const text = sub === 'activate' ? readText(positionals[0]!) : '';
+  const version = sub === 'rollback' ? int(positionals[0], 'VERSION')! : int(values.version, '--version');
+  const started = await startEngine({ ...engineOptions(values), runJobs: false });
+  if (!started.ok) {
+    out.error(describeError(started.error));
+    return exitFor(started.error);
+  }
+  const engine: Engine = started.value;
+  try {
+    switch (sub) {
+      case 'show': {
+        const r = version === undefined ? await engine.handlers['rules:active']({}) : await engine.handlers['rules:get']({ version });
+        if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+        if (values.json) out.json(r.value);
+        else out.line(r.value.text.trimEnd());
+        return EXIT.ok;
+      }
+      case 'history': {
+        const r = await engine.handlers['rules:history']({});
+        if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+        if (values.json) r.value.forEach((v) => out.json(v));
+        else out.line(table(['version', 'active', 'created', 'author', 'comment'], r.value.map((v) => [v.version, v.active ? '*' : '', v.created_at, v.author, v.comment])));
+        return EXIT.ok;
+      }
+      default: {
+        const r =
+          sub === 'activate'
+            ? await engine.handlers['rules:activate']({ text, author: values.author!, comment: values.comment ?? '' })
+            : await engine.handlers['rules:rollback']({ version: version!, author: values.author! });
+        if (!r.ok) {
+          out.error(describeError(r.error));
+          if (sub === 'activate') for (const d of checkRules(text).diagnostics) out.error(`${positionals[0]}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+          return EXIT.rejected;
+        }
+        if (values.json) out.json(r.value);
+        else out.line(`rule set version ${r.value.version} is active (${r.value.comment || 'no comment'})`);
+        return EXIT.ok;
+      }
+    }
+  } finally {
+    await engine.shutdown();
+  }
+}
