@@ -1,10 +1,10 @@
-// Gamma exposure of a normalised chain, in Polars: GEX of each contract (the file's
-// gamma, or Black-Scholes gamma from IV where the file has none) = gamma × OI ×
-// multiplier × spot² × move, puts negative; then per (expiry, strike), per strike, the
-// totals, call and put walls and max pain. Rows not used are counted with a reason.
-import pl from 'nodejs-polars';
+// Gamma exposure of a normalised chain: GEX of each contract (the file's gamma, or
+// Black-Scholes gamma from IV where the file has none) = gamma × OI × multiplier ×
+// spot² × move, puts negative; then per (expiry, strike) (the rows of the Parquet
+// hand-off), per strike, the totals, call and put walls and max pain. Rows not
+// used are counted with a reason.
 import type { DataQuality, GexConventions } from '../../../shared/domain.ts';
-import { yearFraction } from './black-scholes.ts';
+import { bsGamma, yearFraction } from './black-scholes.ts';
 import type { Chain } from './chain.ts';
 import { isoDate } from './time.ts';
 
@@ -29,9 +29,23 @@ export type GexTotals = {
   total_volume: number;
 };
 
+export type StrikeTable = {
+  rows: number;
+  expiry: string[];
+  strike: Float64Array;
+  call_gex: Float64Array;
+  put_gex: Float64Array;
+  net_gex: Float64Array;
+  call_open_interest: Float64Array;
+  put_open_interest: Float64Array;
+  call_volume: Float64Array;
+  put_volume: Float64Array;
+  contracts: BigInt64Array;
+};
+
 export type GexResult = GexTotals & {
-  /** One row per (expiry, strike): expiry, strike, call_gex, put_gex, net_gex, call/put OI and volume, contracts. */
-  strikes: pl.DataFrame;
+  /** One row per (expiry, strike), sorted by expiry then strike. */
+  strikes: StrikeTable;
   call_wall: number | null;
   put_wall: number | null;
   max_pain: number | null;
@@ -65,110 +79,118 @@ export function selectContracts(chain: Chain, conv: GexConventions): UsedContrac
   };
 }
 
-/** The used contracts as a Polars frame (expiry as its code into chain.contracts.expiries). */
-function contractFrame(chain: Chain, used: UsedContracts): pl.DataFrame {
-  const c = chain.contracts;
-  const n = used.rows.length;
-  const pick = (a: Float64Array): Float64Array => {
-    const out = new Float64Array(n);
-    for (let k = 0; k < n; k++) out[k] = a[used.rows[k]!]!;
-    return out;
-  };
-  const expiry = new Int32Array(n);
-  const call = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = used.rows[k]!;
-    expiry[k] = c.expiry[i]!;
-    call[k] = c.call[i]!;
-  }
-  return pl.DataFrame([
-    pl.Series('expiry', expiry),
-    pl.Series('strike', pick(c.strike)),
-    pl.Series('call', call),
-    pl.Series('open_interest', pick(c.open_interest)),
-    pl.Series('volume', pick(c.volume)),
-    pl.Series('iv', pick(c.iv)),
-    pl.Series('gamma', pick(c.gamma)),
-    pl.Series('t', pick(used.t)),
-  ]);
-}
-
-/** Black-Scholes gamma at `spot` as a Polars expression over columns strike, iv, t. */
-function bsGammaExpr(spot: number, r: number, q: number): pl.Expr {
-  const iv = pl.col('iv');
-  const t = pl.col('t');
-  const volT = iv.mul(t.pow(0.5));
-  const d1 = pl.lit(spot).div(pl.col('strike')).log().add(iv.mul(iv).mul(0.5).add(r - q).mul(t)).div(volT);
-  const density = d1.mul(d1).mul(-0.5).exp().mul(1 / Math.sqrt(2 * Math.PI));
-  const gamma = t.mul(-q).exp().mul(density).div(volT.mul(spot));
-  return pl.when(iv.gt(0)).then(gamma).otherwise(pl.lit(0));
-}
-
+/**
+ * GEX per contract, then per (expiry, strike) in one pass over typed arrays: a dense
+ * (expiry × strike) grid of sums, emitted in expiry-then-strike order. The same
+ * computation as one Polars query (per-contract expressions + group_by) measured
+ * 88 ms median on the SPX file against about 5 ms here (bench/pipeline.bench.ts);
+ * Polars writes the result to Parquet.
+ */
 export function computeGex(chain: Chain, used: UsedContracts, conv: GexConventions): GexResult {
+  const c = chain.contracts;
   const { spot } = chain;
   const scale = conv.contract_multiplier * spot * spot * conv.move;
-  const df = contractFrame(chain, used);
-  const gamma = pl.when(pl.col('gamma').isNan()).then(bsGammaExpr(spot, conv.rate, conv.dividend_yield)).otherwise(pl.col('gamma'));
-  const side = (e: pl.Expr, call: boolean): pl.Expr => (call ? e.mul(pl.col('call')) : e.mul(pl.lit(1).sub(pl.col('call'))));
-  const expiries = chain.contracts.expiries;
-  // One query: per-contract GEX, then per (expiry, strike).
-  const strikes = df
-    .lazy()
-    .withColumns(gamma.mul(pl.col('open_interest')).mul(scale).alias('abs_gex'))
-    .groupBy(['expiry', 'strike'])
-    .agg(
-      side(pl.col('abs_gex'), true).sum().alias('call_gex'),
-      side(pl.col('abs_gex'), false).sum().mul(-1).alias('put_gex'),
-      side(pl.col('open_interest'), true).sum().alias('call_open_interest'),
-      side(pl.col('open_interest'), false).sum().alias('put_open_interest'),
-      side(pl.col('volume'), true).sum().alias('call_volume'),
-      side(pl.col('volume'), false).sum().alias('put_volume'),
-      pl.len().cast(pl.Int64).alias('contracts'),
-    )
-    .sort(['expiry', 'strike'])
-    .withColumns(
-      pl.col('call_gex').add(pl.col('put_gex')).alias('net_gex'),
-      // Expiry codes → dates (the codes are small ints into expiries).
-      pl.col('expiry').replaceStrict(expiries.map((_, i) => i), expiries).alias('expiry'),
-    )
-    .collectSync();
-  // The (expiry, strike) table is small: totals and the per-strike view in plain loops.
-  const col = (name: string): Float64Array => strikes.getColumn(name).toTypedArray() as Float64Array;
-  const strike = col('strike');
-  const callGex = col('call_gex');
-  const putGex = col('put_gex');
-  const callOi = col('call_open_interest');
-  const putOi = col('put_open_interest');
-  const callVol = col('call_volume');
-  const putVol = col('put_volume');
-  const totals = { call_gex: 0, put_gex: 0, oi: 0, volume: 0 };
-  const perStrike = new Map<number, [number, number, number, number]>();
-  for (let i = 0; i < strike.length; i++) {
-    totals.call_gex += callGex[i]!;
-    totals.put_gex += putGex[i]!;
-    totals.oi += callOi[i]! + putOi[i]!;
-    totals.volume += callVol[i]! + putVol[i]!;
-    const s = perStrike.get(strike[i]!);
-    if (s) {
-      s[0] += callGex[i]!;
-      s[1] += putGex[i]!;
-      s[2] += callOi[i]!;
-      s[3] += putOi[i]!;
-    } else perStrike.set(strike[i]!, [callGex[i]!, putGex[i]!, callOi[i]!, putOi[i]!]);
+  const rows = used.rows;
+  const m = rows.length;
+  // Distinct strikes, sorted, and each row's strike index.
+  const strikeIndex = new Map<number, number>();
+  for (let j = 0; j < m; j++) {
+    const k = c.strike[rows[j]!]!;
+    if (!strikeIndex.has(k)) strikeIndex.set(k, 0);
   }
-  const k = Float64Array.from(perStrike.keys()).sort();
-  const at = (j: number): Float64Array => Float64Array.from(k, (x) => perStrike.get(x)![j]!);
+  const strikes = Float64Array.from(strikeIndex.keys()).sort();
+  strikes.forEach((k, i) => strikeIndex.set(k, i));
+  const ns = strikes.length;
+  const ne = c.expiries.length;
+  // Expiry codes in date order.
+  const expiryOrder = c.expiries.map((_, i) => i).sort((a, b) => (c.expiries[a]! < c.expiries[b]! ? -1 : 1));
+  const cells = ne * ns;
+  const callGex = new Float64Array(cells);
+  const putGex = new Float64Array(cells);
+  const callOi = new Float64Array(cells);
+  const putOi = new Float64Array(cells);
+  const callVol = new Float64Array(cells);
+  const putVol = new Float64Array(cells);
+  const count = new Int32Array(cells);
+  const r = conv.rate;
+  const q = conv.dividend_yield;
+  for (let j = 0; j < m; j++) {
+    const i = rows[j]!;
+    const strike = c.strike[i]!;
+    let gamma = c.gamma[i]!;
+    if (Number.isNaN(gamma)) gamma = bsGamma(spot, strike, c.iv[i]!, used.t[i]!, r, q);
+    const oi = c.open_interest[i]!;
+    const cell = c.expiry[i]! * ns + strikeIndex.get(strike)!;
+    count[cell]!++;
+    if (c.call[i]) {
+      callGex[cell]! += gamma * oi * scale;
+      callOi[cell]! += oi;
+      callVol[cell]! += c.volume[i]!;
+    } else {
+      putGex[cell]! -= gamma * oi * scale;
+      putOi[cell]! += oi;
+      putVol[cell]! += c.volume[i]!;
+    }
+  }
+  // Emit the non-empty cells in (expiry, strike) order; sum per strike and in total.
+  let groups = 0;
+  for (let cell = 0; cell < cells; cell++) if (count[cell]! > 0) groups++;
+  const out: StrikeTable = {
+    rows: groups,
+    expiry: new Array<string>(groups),
+    strike: new Float64Array(groups),
+    call_gex: new Float64Array(groups),
+    put_gex: new Float64Array(groups),
+    net_gex: new Float64Array(groups),
+    call_open_interest: new Float64Array(groups),
+    put_open_interest: new Float64Array(groups),
+    call_volume: new Float64Array(groups),
+    put_volume: new Float64Array(groups),
+    contracts: new BigInt64Array(groups),
+  };
+  const strikeCall = new Float64Array(ns);
+  const strikePut = new Float64Array(ns);
+  const strikeCallOi = new Float64Array(ns);
+  const strikePutOi = new Float64Array(ns);
+  const totals = { call_gex: 0, put_gex: 0, oi: 0, volume: 0 };
+  let g = 0;
+  for (const e of expiryOrder) {
+    const date = c.expiries[e]!;
+    for (let s = 0; s < ns; s++) {
+      const cell = e * ns + s;
+      if (count[cell] === 0) continue;
+      out.expiry[g] = date;
+      out.strike[g] = strikes[s]!;
+      out.call_gex[g] = callGex[cell]!;
+      out.put_gex[g] = putGex[cell]!;
+      out.net_gex[g] = callGex[cell]! + putGex[cell]!;
+      out.call_open_interest[g] = callOi[cell]!;
+      out.put_open_interest[g] = putOi[cell]!;
+      out.call_volume[g] = callVol[cell]!;
+      out.put_volume[g] = putVol[cell]!;
+      out.contracts[g] = BigInt(count[cell]!);
+      g++;
+      strikeCall[s]! += callGex[cell]!;
+      strikePut[s]! += putGex[cell]!;
+      strikeCallOi[s]! += callOi[cell]!;
+      strikePutOi[s]! += putOi[cell]!;
+      totals.call_gex += callGex[cell]!;
+      totals.put_gex += putGex[cell]!;
+      totals.oi += callOi[cell]! + putOi[cell]!;
+      totals.volume += callVol[cell]! + putVol[cell]!;
+    }
+  }
   return {
-    contracts: used.rows.length,
+    contracts: m,
     call_gex: totals.call_gex,
     put_gex: totals.put_gex,
     total_gex: totals.call_gex + totals.put_gex,
     total_open_interest: totals.oi,
     total_volume: totals.volume,
-    strikes,
-    call_wall: extremeStrike(k, at(0), 1),
-    put_wall: extremeStrike(k, at(1), -1),
-    max_pain: maxPain(k, at(2), at(3)),
+    strikes: out,
+    call_wall: extremeStrike(strikes, strikeCall, 1),
+    put_wall: extremeStrike(strikes, strikePut, -1),
+    max_pain: maxPain(strikes, strikeCallOi, strikePutOi),
   };
 }
 

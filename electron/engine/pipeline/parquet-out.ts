@@ -5,6 +5,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
+import type { StrikeTable } from './gex.ts';
 
 /** Column order of the hand-off file (the store's INSERT … SELECT depends on the names). */
 export const STRIKE_COLUMNS = [
@@ -30,22 +31,35 @@ export function snapshotParquetPath(dataDir: string, underlying: string, date: s
   return join(dataDir, `underlying=${segment(underlying)}`, `date=${segment(date)}`, `${segment(snapshotId)}.parquet`);
 }
 
+/** The hand-off frame, built column by column (no per-row expressions: measured faster). */
+export function strikesFrame(t: StrikeTable, meta: { snapshotId: string; underlying: string; as_of: string }): pl.DataFrame {
+  const repeat = (name: string, v: string): pl.Series => pl.Series(name, [], pl.Utf8).extendConstant(v, t.rows);
+  return pl.DataFrame([
+    repeat('snapshot_id', meta.snapshotId),
+    repeat('underlying', meta.underlying),
+    repeat('as_of', meta.as_of),
+    pl.Series('expiry', t.expiry, pl.Utf8),
+    pl.Series('strike', t.strike),
+    pl.Series('call_gex', t.call_gex),
+    pl.Series('put_gex', t.put_gex),
+    pl.Series('net_gex', t.net_gex),
+    pl.Series('call_open_interest', t.call_open_interest),
+    pl.Series('put_open_interest', t.put_open_interest),
+    pl.Series('call_volume', t.call_volume),
+    pl.Series('put_volume', t.put_volume),
+    pl.Series('contracts', t.contracts),
+  ]);
+}
+
 export async function writeStrikesParquet(
-  strikes: pl.DataFrame,
+  strikes: StrikeTable,
   meta: { dataDir: string; snapshotId: string; underlying: string; as_of: string; date: string },
 ): Promise<string> {
   const path = snapshotParquetPath(meta.dataDir, meta.underlying, meta.date, meta.snapshotId);
   const dir = join(path, '..');
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${segment(meta.snapshotId)}.${process.pid}.${Date.now()}.tmp`);
-  const frame = strikes.select(
-    pl.lit(meta.snapshotId).alias('snapshot_id'),
-    pl.lit(meta.underlying).alias('underlying'),
-    pl.lit(meta.as_of).alias('as_of'),
-    pl.col('expiry').cast(pl.Utf8),
-    ...STRIKE_COLUMNS.slice(4, -1).map((c) => pl.col(c).cast(pl.Float64)),
-    pl.col('contracts').cast(pl.Int64),
-  );
+  const frame = strikesFrame(strikes, meta);
   try {
     frame.writeParquet(tmp, { compression: 'zstd' });
     await rename(tmp, path);
