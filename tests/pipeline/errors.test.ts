@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts';
 import { writeFileSync } from 'node:fs';
-import { cboeCsvText, makeChain, writeBadFiles } from '../fixtures/option-chains.ts';
+import { readFileSync } from 'node:fs';
+import pl from 'nodejs-polars';
+import { cboeCsvText, makeChain, writeBadFiles, writeLongParquet } from '../fixtures/option-chains.ts';
 import { conventions, tempDir } from './helpers.ts';
 
 const dir = tempDir('gex-bad-');
@@ -118,5 +120,20 @@ describe('bad input', () => {
     const file = join(dir, 'no-options.json');
     writeFileSync(file, JSON.stringify({ timestamp: '2025-09-06 23:24:50', data: { options: [], current_price: 1 } }));
     expect((await failure(file)).code).toBe('NO_ROWS');
+  });
+
+  it('a Parquet file cut short is TRUNCATED; a bad Parquet value names the row and column', async () => {
+    const file = join(dir, 'long.parquet');
+    writeLongParquet(file, { seed: 61, expiries: 2, strikesPerExpiry: 5 });
+    const bytes = readFileSync(file);
+    const cut = join(dir, 'cut.parquet');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    expect((await failure(cut)).code).toBe('TRUNCATED');
+    const df = pl.readParquet(file);
+    const oi = df.getColumn('open_interest').toArray() as number[];
+    oi[6] = -1;
+    const negative = join(dir, 'negative.parquet');
+    df.withColumns(pl.Series('open_interest', oi)).writeParquet(negative);
+    expect(await failure(negative)).toMatchObject({ code: 'BAD_VALUE', line: 7, field: 'open_interest' });
   });
 });
