@@ -85,7 +85,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
       runJob: async (job, ctx) => {
-        const snapshotId = randomUUID();
+        // The job's id names its snapshot, so a run repeated after a crash rewrites the
+        // same Parquet file instead of leaving an orphan beside the new one.
+        const snapshotId = job.id;
         const result = await ctx.pool.run(
           { type: 'run', taskId: job.id, input: { file: job.file, dataDir: cfg.dataDir, snapshotId, conventions: cfg.conventions } },
           { onProgress: ctx.onProgress, signal: ctx.signal },

@@ -36,7 +36,8 @@ export const gexChange = (total: number, previous: number | null): number | null
   previous === null || previous === 0 ? null : Math.abs(total - previous) / Math.abs(previous);
 
 export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Result<SubmitAck>> {
-  const now = (deps.clock ?? (() => new Date()))();
+  const clock = deps.clock ?? (() => new Date());
+  const now = clock();
   const file = resolve(req.file);
   const request_id = randomUUID();
   const request = { ...req, file };
@@ -77,13 +78,15 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
   };
   const job_id = randomUUID();
   const status = existing ? 'duplicate' : 'queued';
+  // The job is submitted when it is stored and acknowledged: its wait starts here.
+  const queuedAt = clock();
   await deps.store.transaction(async (tx) => {
     await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived });
     await insertJob(tx, {
       id: job_id, request_id, file, source: request.source, underlying: f.underlying, content_hash: f.content_hash,
-      priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version, submitted_at: now.toISOString(),
+      priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version, submitted_at: queuedAt.toISOString(),
     });
-    if (existing) await endAtSubmit(tx, job_id, 'duplicate', now, { snapshot_id: existing.id });
+    if (existing) await endAtSubmit(tx, job_id, 'duplicate', queuedAt, { snapshot_id: existing.id });
     const entry = await appendAudit(tx, {
       kind: request.requested_priority ? 'override' : 'decision', request_id, job_id, rule_version: decision.rule_version,
       rule: decision.rule, priority: decision.priority, facts: { ...given, ...decided.value.derived },

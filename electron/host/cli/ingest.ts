@@ -153,7 +153,7 @@ async function runOne(engine: Engine, p: Planned): Promise<IngestLine> {
   const ack = r.value;
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
   const job = await waitForEnd(engine, ack.job_id);
-  return fromJob(engine, p.file, ack, job);
+  return fromJob(engine, p.file, ack, job, submitted);
 }
 
 function fromAck(file: string, ack: SubmitAck, latency: number): IngestLine {
@@ -164,9 +164,9 @@ function fromAck(file: string, ack: SubmitAck, latency: number): IngestLine {
   };
 }
 
-async function fromJob(engine: Engine, file: string, ack: SubmitAck, job: ProcessingJob): Promise<IngestLine> {
-  const latency =
-    job.finished_at && job.submitted_at ? Date.parse(job.finished_at) - Date.parse(job.submitted_at) : null;
+/** latency_ms: from this command's submission to the data being available (the job's end). */
+async function fromJob(engine: Engine, file: string, ack: SubmitAck, job: ProcessingJob, submittedMs: number): Promise<IngestLine> {
+  const latency = job.finished_at ? Math.max(0, Date.parse(job.finished_at) - submittedMs) : null;
   const line: IngestLine = {
     file, request_id: ack.request_id, job_id: job.id, status: job.status as IngestLine['status'],
     priority: job.priority, rule: job.rule, latency_ms: latency,

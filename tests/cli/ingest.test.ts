@@ -1,0 +1,124 @@
+// `gex-desk ingest` and `gex-desk snapshots` as CONTRACTS.md describes them, run as a
+// real command on real files: figures, idempotency, and one clear error per bad input
+// without stopping the other files of the same command.
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { writeBadFiles, writeCboeCsv, writeCboeJson } from '../fixtures/option-chains.ts';
+import { runSampleTests, SPX_SAMPLE, META_SAMPLE } from '../pipeline/helpers.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+describe('gex-desk ingest', () => {
+  it.runIf(runSampleTests)('reports the SPX sample figures and the META sample in submission order', async () => {
+    const { args } = cliHome();
+    const r = await runCli(['ingest', SPX_SAMPLE, META_SAMPLE, '--json', ...args]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.lines).toHaveLength(2);
+    const [spx, meta] = r.lines as [Record<string, any>, Record<string, any>];
+    expect(spx.file).toBe(SPX_SAMPLE);
+    expect(spx.status).toBe('completed');
+    expect(spx).toHaveProperty('request_id');
+    expect(spx).toHaveProperty('priority');
+    expect(spx).toHaveProperty('rule');
+    expect(typeof spx.latency_ms).toBe('number');
+    const s = spx.snapshot;
+    expect(s.underlying).toBe('SPX');
+    expect(s.as_of).toBe('2024-01-07T10:52:00-05:00');
+    expect(s.spot).toBeCloseTo(4697.2402, 4);
+    expect(Math.abs(s.total_gex / 1e9 - -11.0)).toBeLessThan(0.005);
+    expect(Math.abs(s.zero_gamma - 4734.5)).toBeLessThan(1);
+    expect(s.call_wall).toBe(4800);
+    expect(s.put_wall).toBe(4600);
+    expect(s.parquet).toMatch(/underlying=SPX[/\\]date=2024-01-07[/\\].+\.parquet$/);
+    expect(meta.status).toBe('completed');
+    expect(meta.snapshot.spot).toBe(749.75);
+    expect(meta.snapshot.quality.rows_total).toBe(5678);
+    const dropped = meta.snapshot.quality.dropped.reduce((n: number, d: { rows: number }) => n + d.rows, 0);
+    expect(meta.snapshot.quality.rows_used + dropped).toBe(5678);
+  });
+
+  it('ingests the same content once: the second time is a duplicate of the same snapshot', async () => {
+    const { dir, args, db } = cliHome();
+    const a = join(dir, 'a.csv');
+    writeCboeCsv(a, { seed: 11, underlying: 'SPX', expiries: 4, strikesPerExpiry: 40 });
+    const copy = join(dir, 'copy-of-a.csv');
+    copyFileSync(a, copy);
+    const first = await runCli(['ingest', a, '--json', ...args]);
+    expect(first.code).toBe(0);
+    const second = await runCli(['ingest', copy, a, '--json', ...args]);
+    expect(second.code).toBe(0);
+    const id = (first.lines[0]!.snapshot as { id: string }).id;
+    for (const line of second.lines) {
+      expect(line.status).toBe('duplicate');
+      expect((line.snapshot as { id: string }).id).toBe(id);
+    }
+    const listed = await runCli(['snapshots', '--json', ...args]);
+    expect(listed.code).toBe(0);
+    expect(listed.lines).toHaveLength(1);
+    expect(listed.lines[0]).toMatchObject({ id, request_id: first.lines[0]!.request_id });
+    const instance = await DuckDBInstance.create(db);
+    const conn = await instance.connect();
+    const n = (await conn.runAndReadAll('SELECT count(*)::INT AS n FROM gex_snapshots')).getRowObjectsJS();
+    expect(n).toEqual([{ n: 1 }]);
+    conn.closeSync();
+    instance.closeSync();
+  });
+
+  it('gives each bad input a clear error and exit code 1, and still ingests the good file', async () => {
+    const { dir, args } = cliHome();
+    const bad = writeBadFiles(join(dir, 'bad'));
+    const good = join(dir, 'good.json');
+    writeCboeJson(good, { seed: 5, underlying: 'META', spot: 749.75, expiries: 3, strikesPerExpiry: 20 });
+    const cases = ['empty', 'truncated', 'noRows', 'badValue', 'binary', 'badShape', 'directory', 'missing'] as const;
+    const files = [...cases.map((c) => bad[c]!.path), good];
+    const r = await runCli(['ingest', ...files, '--json', ...args]);
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => l.file)).toEqual(files);
+    cases.forEach((c, i) => {
+      const line = r.lines[i] as { status: string; error: { code: string; message: string; line?: number } };
+      expect(line.status, c).toBe('failed');
+      expect(line.error.code, c).toBe(bad[c]!.code);
+      expect(line.error.message.length, c).toBeGreaterThan(10);
+      if (bad[c]!.line) expect(line.error.line, c).toBe(bad[c]!.line);
+    });
+    expect(r.lines.at(-1)).toMatchObject({ status: 'completed', snapshot: { underlying: 'META', spot: 749.75 } });
+  });
+
+  it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
+    const { dir, args } = cliHome();
+    const f = join(dir, 'f.csv');
+    writeCboeCsv(f, { seed: 3, expiries: 2, strikesPerExpiry: 10 });
+    const refused = await runCli(['ingest', f, '--priority', 'HIGH', ...args]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/justification/);
+    const r = await runCli(['ingest', f, '--priority', 'critical', '--justification', 'FOMC', '--json', ...args]);
+    expect(r.code).toBe(0);
+    expect(r.lines[0]).toMatchObject({ status: 'completed', priority: 'CRITICAL', rule: 'G1' });
+  });
+
+  it('replays a manifest: relative paths, at_ms order, and a bad line rejected with its line number', async () => {
+    const { dir, args } = cliHome();
+    writeCboeCsv(join(dir, 'one.csv'), { seed: 21, expiries: 2, strikesPerExpiry: 10 });
+    writeCboeCsv(join(dir, 'two.csv'), { seed: 22, expiries: 2, strikesPerExpiry: 10 });
+    const manifest = join(dir, 'arrivals.jsonl');
+    writeFileSync(
+      manifest,
+      [
+        JSON.stringify({ file: 'two.csv', source: 'vendor-a', at_ms: 300 }),
+        JSON.stringify({ file: 'one.csv', source: 'vendor-a', requested_priority: 'HIGH', justification: 'desk asked', at_ms: 0 }),
+        '{not json',
+      ].join('\n'),
+    );
+    const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => [String(l.file).split(/[/\\]/).pop(), l.status])).toEqual([
+      ['one.csv', 'completed'],
+      ['arrivals.jsonl', 'rejected'],
+      ['two.csv', 'completed'],
+    ]);
+    expect(r.lines[0]).toMatchObject({ priority: 'HIGH', rule: 'G1' });
+    expect(r.lines[1]!.error).toMatchObject({ code: 'VALIDATION', line: 3 });
+  });
+});

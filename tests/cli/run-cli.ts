@@ -1,0 +1,48 @@
+// Runs the real `gex-desk` command (bin/gex-desk.js) in a child process, with its own
+// temporary home so that no user's config or database is touched.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../pipeline/helpers.ts';
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON Lines. */
+  lines: Record<string, unknown>[];
+}
+
+export const BIN = join(repoRoot, 'bin', 'gex-desk.js');
+
+export function cliHome(): { dir: string; db: string; args: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-cli-'));
+  const db = join(dir, 'gex.duckdb');
+  return { dir, db, args: ['--db', db] };
+}
+
+export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; home?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const home = opts.home ?? mkdtempSync(join(tmpdir(), 'gex-home-'));
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const lines = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      resolve({ code, signal, stdout, stderr, lines });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
