@@ -136,4 +136,12 @@ describe('bad input', () => {
     df.withColumns(pl.Series('open_interest', oi)).writeParquet(negative);
     expect(await failure(negative)).toMatchObject({ code: 'BAD_VALUE', line: 7, field: 'open_interest' });
   });
+
+  it('bad conventions are a VALIDATION error naming the field', async () => {
+    const file = bad.badValue!.path;
+    const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: 'c', conventions: { ...conventions(), exchange_time_zone: 'Mars/Base' } });
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'VALIDATION', field: 'conventions.exchange_time_zone' });
+    const f = await readFacts(file, { ...conventions(), profile_points: 1 });
+    expect(f.ok ? null : f.error).toMatchObject({ code: 'VALIDATION', field: 'conventions.profile_points' });
+  });
 });

@@ -10,7 +10,7 @@ import { writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, zeroGamma } from './profile.ts';
 import { readSource } from './read-chain.ts';
 import { openSource } from './source.ts';
-import { isoDate } from './time.ts';
+import { isoDate, isValidTimeZone } from './time.ts';
 
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
@@ -24,6 +24,23 @@ export type RunPipelineInput = {
 };
 
 const cents = (v: number): number => Math.round(v * 100) / 100;
+
+/** Conventions as given, with defaults; a bad one is a VALIDATION error naming the field. */
+function checkConventions(file: string, given: unknown): Result<GexConventions> {
+  const parsed = GexConventions.safeParse(given ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    return err('VALIDATION', `conventions.${field}: ${issue?.message ?? 'invalid'}`, { file, field: `conventions.${field}` });
+  }
+  if (parsed.data.profile_low >= parsed.data.profile_high) {
+    return err('VALIDATION', 'conventions.profile_low must be below profile_high', { file, field: 'conventions.profile_low' });
+  }
+  if (!isValidTimeZone(parsed.data.exchange_time_zone)) {
+    return err('VALIDATION', `conventions.exchange_time_zone: "${parsed.data.exchange_time_zone}" is not a time zone`, { file, field: 'conventions.exchange_time_zone' });
+  }
+  return ok(parsed.data);
+}
 
 function internal(file: string, e: unknown): Result<never> {
   return err('INTERNAL', `${file}: the pipeline failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, { file });
@@ -41,7 +58,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
   };
   const begin = last;
   try {
-    const conv = GexConventions.parse(input.conventions ?? {});
+    const checked = checkConventions(file, input.conventions);
+    if (!checked.ok) return checked;
+    const conv = checked.value;
     const src = await openSource(file);
     if (!src.ok) return src;
     lap('read', 0.1);
@@ -99,7 +118,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
 /** Parse + GEX totals only: what the priority rules need, without profile or Parquet. */
 export async function readFacts(file: string, conventions: GexConventions): Promise<Result<FileFacts>> {
   try {
-    const conv = GexConventions.parse(conventions ?? {});
+    const checked = checkConventions(file, conventions);
+    if (!checked.ok) return checked;
+    const conv = checked.value;
     const src = await openSource(file);
     if (!src.ok) return src;
     const chain = readSource(src.value, conv);
