@@ -43,7 +43,9 @@ export function senderCheck(contents: () => WebContents | null, origin: string):
     const frame = event.senderFrame;
     if (!frame || frame !== wc.mainFrame) return false;
     try {
-      return new URL(frame.url).origin === origin;
+      // Not URL.origin: Node gives "null" as the origin of custom schemes such as app://.
+      const url = new URL(frame.url);
+      return `${url.protocol}//${url.host}` === origin;
     } catch {
       return false;
     }

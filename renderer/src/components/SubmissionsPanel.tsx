@@ -1,7 +1,7 @@
 // The user's own submissions, newest first: upload progress, the decision the rules
 // took, the job's progress, and then either the snapshot's key figures (so a finished
 // ingest is visible at once) or a clear error.
-import { useApp, type Submission } from '../state/store.ts';
+import { ownError, useApp, type Submission } from '../state/store.ts';
 import { bn, bytes, price } from '../format.ts';
 import { ErrorLine, LevelBadge, Progress, StatusPill } from './common.tsx';
 
@@ -12,7 +12,7 @@ function SubmissionRow({ s }: { s: Submission }) {
   const openSnapshot = useApp((st) => st.openSnapshot);
 
   const status = s.stage === 'queued' ? (job?.status ?? 'queued') : s.stage;
-  const error = job?.error ?? s.error;
+  const error = job?.error ? ownError(job.error, s.path, s.name) : s.error;
   const decision = s.ack?.decision;
 
   return (

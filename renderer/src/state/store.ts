@@ -17,6 +17,8 @@ export interface Submission {
   bytes: number;
   stage: 'uploading' | 'submitting' | 'queued' | 'duplicate' | 'failed' | 'rejected' | 'error';
   upload: number;
+  /** Where the engine reads the file (the upload's stored path in a browser). */
+  path: string | null;
   ack: SubmitAck | null;
   error: AppError | null;
 }
@@ -62,6 +64,15 @@ interface State {
 }
 
 let submissionSeq = 0;
+
+/** Errors name the stored upload's path; the user knows the file by its own name. */
+export function ownError(e: AppError, path: string | null, name: string): AppError {
+  return {
+    ...e,
+    message: path ? e.message.replaceAll(path, name) : e.message,
+    file: !e.file || e.file === path ? name : e.file,
+  };
+}
 
 export const useApp = create<State>((set, get) => {
   // Job events are collected here and applied once per frame.
@@ -181,6 +192,7 @@ export const useApp = create<State>((set, get) => {
         bytes: f.size,
         stage: 'uploading',
         upload: 0,
+        path: null,
         ack: null,
         error: null,
       }));
@@ -193,22 +205,19 @@ export const useApp = create<State>((set, get) => {
           updateSubmission(key, { stage: 'error', error: { ...staged.error, file: staged.error.file ?? file.name } });
           continue;
         }
-        updateSubmission(key, { stage: 'submitting', upload: 1 });
+        updateSubmission(key, { stage: 'submitting', upload: 1, path: staged.value.path });
         const res = await client.call('ingest:submit', {
           file: staged.value.path,
           source: opts.source || 'manual',
           ...(opts.requested_priority ? { requested_priority: opts.requested_priority, justification: opts.justification } : {}),
           ...(opts.author ? { author: opts.author } : {}),
         });
+        const own = (e: AppError) => ownError(e, staged.value.path, file.name);
         if (!res.ok) {
-          updateSubmission(key, { stage: 'error', error: { ...res.error, file: res.error.file ?? file.name } });
+          updateSubmission(key, { stage: 'error', error: own(res.error) });
         } else {
           const ack = res.value;
-          updateSubmission(key, {
-            stage: ack.status,
-            ack,
-            error: ack.error ? { ...ack.error, file: ack.error.file ?? file.name } : null,
-          });
+          updateSubmission(key, { stage: ack.status, ack, error: ack.error ? own(ack.error) : null });
         }
       }
     },

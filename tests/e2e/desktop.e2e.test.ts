@@ -1,0 +1,279 @@
+// The real UI in real headless Chromium against the real engine, through the browser
+// host (`serve`) on a temporary database: a new user drops or chooses option-chain
+// files and watches them queue, run and complete; junk is refused with a clear error;
+// waiting jobs can be cancelled; the queue shows every level; the rules editor and
+// the audit trail work. Screenshots of each screen go to test-results/screenshots/.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { PRIORITY_LEVELS } from '../../shared/domain.ts';
+import { serve, type ServeHandle } from '../../electron/host/serve.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
+import { buildRenderer } from './build-renderer.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SAMPLES = resolve(ROOT, '../shared/samples');
+const SPX_SAMPLE = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
+const META_SAMPLE = join(SAMPLES, 'cboe_delayed_META_2025-09-06.json');
+const SHOTS = join(ROOT, 'test-results/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveSamples = existsSync(SPX_SAMPLE) && existsSync(META_SAMPLE);
+if (!haveSamples && process.env.REQUIRE_SAMPLES === '1') {
+  throw new Error(`REQUIRE_SAMPLES=1 but the samples are missing at ${SAMPLES}`);
+}
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}`);
+
+let te: TestEngine;
+let host: ServeHandle;
+let context: BrowserContext;
+let page: Page;
+let fixtures: string;
+const jobEvents: Record<string, string[]> = {};
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const bn = (v: number) => `${(v / 1e9).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} Bn`;
+
+// Browser-side helpers, as source text: this file is type-checked without the DOM library.
+const DROP = `async ({ b64, name }) => {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], name));
+  const target = document.querySelector('main') ?? document.body;
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }
+}`;
+const WATCH = `() => {
+  const seen = {};
+  window.__seen = seen;
+  const record = () => {
+    document.querySelectorAll('[data-testid=submission]').forEach((el) => {
+      const name = el.querySelector('.file-name')?.textContent ?? '';
+      const status = el.dataset.status ?? '';
+      const list = (seen[name] ??= []);
+      if (list.at(-1) !== status) list.push(status);
+    });
+  };
+  new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+}`;
+
+/** A file as a user's drag and drop delivers it: a DataTransfer on the window's drop event. */
+async function dropFile(path: string, name: string): Promise<void> {
+  const b64 = readFileSync(path).toString('base64');
+  await page.evaluate(`(${DROP})(${JSON.stringify({ b64, name })})`);
+}
+
+/** Records every status a submission shows, from the first render on. */
+const watchSubmissions = () => page.evaluate(`(${WATCH})()`);
+const seenStatuses = (name: string) => page.evaluate(`window.__seen[${JSON.stringify(name)}] ?? []`) as Promise<string[]>;
+
+const submission = (name: string) => page.locator('[data-testid=submission]', { has: page.locator('.file-name', { hasText: name }) });
+
+function chainFile(name: string, seed: number, opts: Parameters<typeof makeChain>[0] = {}): string {
+  const path = join(fixtures, name);
+  writeFileSync(path, name.endsWith('.json') ? cboeJsonText(makeChain({ seed, ...opts })) : cboeCsvText(makeChain({ seed, ...opts })));
+  return path;
+}
+
+describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await buildRenderer();
+    te = await startTestEngine({ workers: 1 });
+    fixtures = join(te.dir, 'fixtures');
+    mkdirSync(fixtures, { recursive: true });
+    host = await serve(te.engine, {
+      rendererDir: join(ROOT, 'out/renderer'),
+      uploadDir: join(te.engine.config.inbox, '.uploads'),
+    });
+    context = await chromium.launchPersistentContext(join(te.dir, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    (globalThis as unknown as { __problems: string[] }).__problems = problems;
+    // What the page hears from the engine: job statuses per file, in order.
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        const msg = JSON.parse(String(payload)) as { event: string; payload: { file?: string; status?: string } };
+        if (msg.event !== 'job:updated' || !msg.payload.file || !msg.payload.status) return;
+        const name = msg.payload.file.split('/').pop()!;
+        const list = (jobEvents[name] ??= []);
+        if (list.at(-1) !== msg.payload.status) list.push(msg.payload.status);
+      }),
+    );
+    await page.goto(host.url);
+    await page.getByTestId('engine-state').getByText('engine ok', { exact: true }).waitFor({ timeout: 30_000 });
+    await watchSubmissions();
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await host?.close();
+    await te?.stop();
+  });
+
+  it('keeps the token out of the address bar and shows the database in the status bar', async () => {
+    expect(page.url()).not.toContain('token=');
+    await expect.poll(() => page.getByTestId('statusbar').textContent()).toContain(te.engine.config.dbPath);
+  });
+
+  it('runs a dropped SPX chain through the queue and shows its figures', async () => {
+    const file = haveSamples ? SPX_SAMPLE : chainFile('spx_fixture.csv', 11, { expiries: 55, strikesPerExpiry: 192 });
+    const name = haveSamples ? 'spx_quotedata_2024-01-07.csv' : 'spx_fixture.csv';
+    await dropFile(file, name);
+    await page.getByTestId('submit-dialog').waitFor();
+    await shot('submit-dialog');
+    await page.getByTestId('submit-files').click();
+    const row = submission(name);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');
+    // The engine announced each step to the page, and the page showed the upload, then the result.
+    expect(jobEvents[name]).toEqual(['queued', 'running', 'completed']);
+    const seen = await seenStatuses(name);
+    expect(seen[0]).toBe('uploading');
+    expect(seen.at(-1)).toBe('completed');
+    const snaps = await te.engine.handlers['snapshots:list']({ limit: 10 });
+    if (!snaps.ok) throw new Error(snaps.error.message);
+    const snap = snaps.value[0]!;
+    const total = haveSamples ? '-11.00 Bn' : bn(snap.total_gex);
+    await expect.poll(() => row.getByTestId('submission-figures').textContent()).toContain(total);
+    expect(await row.getByTestId('submission-figures').textContent()).toContain('SPX');
+    await shot('queue');
+
+    await row.getByTestId('submission-figures').click();
+    await page.getByTestId('snapshot-detail').waitFor();
+    await expect.poll(() => page.getByTestId('snapshot-total').first().textContent()).toBe(total);
+    if (haveSamples) {
+      const detail = await page.getByTestId('snapshot-detail').textContent();
+      expect(detail).toContain('4,697.24');
+      expect(detail).toContain('4,800');
+      expect(detail).toContain('4,600');
+    }
+    await page.getByTestId('chart-strikes').locator('rect.bar').first().waitFor();
+    await page.getByTestId('zero-gamma-marker').waitFor();
+    await shot('snapshot');
+  });
+
+  it('shows the underlying and figures of a file chosen with "Open files" within seconds', async () => {
+    const file = haveSamples ? META_SAMPLE : chainFile('meta_fixture.json', 12, { underlying: 'META', spot: 749.75 });
+    const underlying = 'META';
+    const started = Date.now();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('open-files').click()]);
+    await chooser.setFiles(file);
+    await page.getByTestId('submit-files').click();
+    const row = submission(file.split('/').pop()!);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    await expect.poll(() => row.getByTestId('submission-figures').textContent()).toContain(underlying);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`"Open files" → figures on screen: ${seconds.toFixed(1)} s`);
+    expect(await row.getByTestId('submission-figures').textContent()).toMatch(/total -?[\d,]+\.\d\d Bn/);
+  });
+
+  it('refuses a junk file with a clear error naming the file', async () => {
+    const junk = join(fixtures, 'junk.csv');
+    writeFileSync(junk, 'this is not,an option chain\nhello,world\n');
+    await dropFile(junk, 'junk.csv');
+    await page.getByTestId('submit-files').click();
+    const row = submission('junk.csv');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toMatch(/^(failed|rejected)$/);
+    const error = row.getByTestId('error-line');
+    await error.waitFor();
+    const text = (await error.textContent()) ?? '';
+    expect(text).toMatch(/[A-Z_]{4,}/);
+    expect(text).toContain('junk.csv');
+    await shot('junk-error');
+  });
+
+  it('cancels a waiting job while the worker is busy', async () => {
+    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.locator('[data-filter=active]').click();
+    // Submitted at once, so that they queue up behind the one worker.
+    const files = Array.from({ length: 10 }, (_, i) => chainFile(`busy-${i}.csv`, 100 + i, { expiries: 40, strikesPerExpiry: 160 }));
+    for (const res of await Promise.all(files.map((file) => te.engine.handlers['ingest:submit']({ file, source: 'e2e' })))) {
+      if (!res.ok) throw new Error(res.error.message);
+    }
+    // The waiting job that will run last: the bottom row of the Active list.
+    const last = page.locator('[data-testid=job-row][data-status=queued]').last();
+    await last.waitFor();
+    const name = (await last.locator('.c-file').textContent())!;
+    const row = page.locator('[data-testid=job-row]', { hasText: name });
+    await row.getByTestId('cancel-job').click();
+    const jobOf = async () => {
+      const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
+      return r.ok ? r.value.find((j) => j.file.endsWith(`/${name}`)) : undefined;
+    };
+    await expect.poll(async () => (await jobOf())?.status).toBe('cancelled');
+    expect((await jobOf())?.started_at).toBeNull();
+    await page.locator('[data-filter=cancelled]').click();
+    await expect.poll(() => page.locator('[data-testid=job-row][data-status=cancelled]').count()).toBeGreaterThan(0);
+    await page.locator('[data-filter=active]').click();
+  });
+
+  it('shows waiting jobs of every level', async () => {
+    await page.locator('[data-filter=active]').click();
+    // Submitted at once, two large chains first: the others wait behind them.
+    const requests = [
+      ...[0, 1].map((i) => ({ file: chainFile(`filler-${i}.csv`, 300 + i, { expiries: 55, strikesPerExpiry: 192 }), source: 'e2e' })),
+      ...PRIORITY_LEVELS.flatMap((level, i) =>
+        [0, 1].map((k) => ({
+          file: chainFile(`level-${level.toLowerCase()}-${k}.csv`, 200 + i * 10 + k, { expiries: 30, strikesPerExpiry: 120 }),
+          source: 'e2e',
+          requested_priority: level,
+          justification: `e2e: a ${level} job`,
+        })),
+      ),
+    ];
+    for (const res of await Promise.all(requests.map((r) => te.engine.handlers['ingest:submit'](r)))) {
+      if (!res.ok) throw new Error(res.error.message);
+    }
+    await expect.poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBeGreaterThan(2);
+    await shot('queue-levels');
+    await page.locator('[data-filter=all]').click();
+    for (const level of PRIORITY_LEVELS) {
+      await expect.poll(() => page.locator(`[data-testid=job-row][data-level=${level}]`).count()).toBeGreaterThan(0);
+    }
+    await page.locator('[data-filter=active]').click();
+    await expect.poll(() => page.getByTestId('total-queued').textContent(), { timeout: 120_000 }).toBe('0');
+  });
+
+  it('edits, checks and dry-runs the rules in the Monaco editor', async () => {
+    await page.getByRole('button', { name: 'Rules' }).click();
+    await page.locator('.monaco-editor').waitFor();
+    await expect.poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const table = page.locator('.dry-run table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(6);
+    expect(await table.locator('tbody tr').first().textContent()).toContain('CRITICAL');
+    await shot('rules');
+  });
+
+  it('shows the audit trail of the decisions', async () => {
+    await page.getByRole('button', { name: 'Audit' }).click();
+    await expect.poll(() => page.locator('.audit-row').count()).toBeGreaterThan(3);
+    expect(await page.locator('.audit-row').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('override')]));
+    await shot('audit');
+    expect((globalThis as unknown as { __problems: string[] }).__problems).toEqual([]);
+  });
+});
