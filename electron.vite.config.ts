@@ -43,6 +43,7 @@ export const rendererConfig = {
     outDir: resolve(root, 'out/renderer'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 8000,
+    minify: true,
     rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
   },
 };
