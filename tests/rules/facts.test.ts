@@ -1,8 +1,9 @@
 // Facts validation: each invalid fact is answered by an INVALID_FACT error that
 // names it, and nothing else; valid variants (offsets, nulls for options) pass.
 import { describe, expect, it } from 'vitest';
+import { fastFacts } from '../../electron/engine/rules/facts.ts';
 import { defaultRules, validateFacts } from '../../electron/engine/rules/index.ts';
-import { parseIsoMs, parsedTimestamp } from '../../shared/rules.ts';
+import { FactsInput, parseIsoMs, parsedTimestamp } from '../../shared/rules.ts';
 
 const valid = {
   id: 'r1',
@@ -99,6 +100,65 @@ describe('facts validation', () => {
       const r = validateFacts(x);
       expect(!r.ok && r.error.code).toBe('INVALID_FACT');
     }
+  });
+});
+
+describe('the fast path of facts validation', () => {
+  const pools: Record<string, unknown[]> = {
+    underlying: [
+      'SPX',
+      ' spx ',
+      '',
+      '  ',
+      'ABCDEFGHIJ',
+      'ABCDEFGHIJK',
+      '😀😀😀😀😀😀',
+      42,
+      null,
+      undefined,
+    ],
+    as_of: [
+      '2024-01-07T10:52:00-05:00',
+      '2024-01-07T15:52:00.123456Z',
+      '2024-01-07T10:52:00',
+      '2024-02-30T00:00:00Z',
+      '',
+      5,
+      null,
+      undefined,
+    ],
+    now: ['2024-01-07T15:52:03Z', '2024-01-07T21:22:03+05:30', 'now', null, undefined, 0],
+    total_volume: [0, 1, 80_000, -1, 1.5, NaN, Infinity, '5', null, undefined, 2 ** 53, -0],
+    total_open_interest: [0, 300_000, -3, 0.5, '7', null, undefined],
+    gex_change: [null, 0, 0.5, 12, -0.1, NaN, Infinity, '0.1', undefined, -0],
+    source_reliability: [undefined, null, 0, 1, 0.5, 1.1, -0.1, NaN, '1'],
+    requested_priority: [undefined, undefined, null, 'HIGH', 'LOW', 'high', 'URGENT', 3],
+    justification: [undefined, null, '', '  ', 'FOMC', 5],
+  };
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+
+  it('gives exactly what zod gives, and falls back to zod only when it must', () => {
+    let fastHits = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const input: Record<string, unknown> = { id: n };
+      for (const [k, pool] of Object.entries(pools)) {
+        // Mostly valid values, so that both outcomes are common.
+        const v = rnd() < 0.8 ? pool[0] : pool[Math.floor(rnd() * pool.length)];
+        if (v !== undefined) input[k] = v;
+      }
+      const fast = fastFacts(input);
+      const zod = FactsInput.safeParse(input);
+      if (fast) {
+        fastHits++;
+        expect(zod.success, JSON.stringify(input)).toBe(true);
+        expect(fast, JSON.stringify(input)).toStrictEqual(zod.data);
+      } else if (zod.success) {
+        // Only a long-looking string of few characters is left to zod.
+        expect(input.underlying, JSON.stringify(input)).toBe('😀😀😀😀😀😀');
+      }
+    }
+    expect(fastHits).toBeGreaterThan(1000);
   });
 });
 

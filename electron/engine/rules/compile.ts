@@ -5,16 +5,14 @@
 import { PRIORITY_LEVELS, type Decision, type PriorityLevel } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import {
-  FACT_EXPECTED,
-  FactsInput,
   parseIsoMs,
   parsedTimestamp,
   type DerivedFacts,
   type Facts,
-  type GivenFactName,
   type LevelTargets,
   type RuleSet,
 } from '../../../shared/rules.ts';
+import { validateFacts } from './facts.ts';
 import {
   buildProgram,
   displayName,
@@ -38,26 +36,6 @@ export type CompiledRules = {
 };
 
 const invalidFact = (fact: string, message: string) => err('INVALID_FACT', message, { fact });
-
-const describeGot = (input: unknown, fact: string): string => {
-  if (input === null || typeof input !== 'object' || !(fact in input)) return 'it is missing';
-  const v = (input as Record<string, unknown>)[fact];
-  const s = JSON.stringify(v);
-  return `got ${s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s}`;
-};
-
-/** Validates the facts of one request; an error names the first invalid fact. */
-export const validateFacts = (input: unknown): Result<Facts> => {
-  if (input === null || typeof input !== 'object' || Array.isArray(input))
-    return err('INVALID_FACT', 'the facts must be a JSON object');
-  const parsed = FactsInput.safeParse(input);
-  if (parsed.success) return ok(parsed.data);
-  const issue = parsed.error.issues[0]!;
-  const fact = String(issue.path[0] ?? '');
-  if (fact === 'justification' && issue.code === 'custom') return invalidFact(fact, issue.message);
-  const expected = FACT_EXPECTED[fact as GivenFactName] ?? 'valid';
-  return invalidFact(fact, `${fact} must be ${expected}; ${describeGot(input, fact)}`);
-};
 
 const NO_LEVEL = 99;
 

@@ -31,12 +31,8 @@ import { checkRuleText } from './check.ts';
 import { compileRules, type CompiledRules } from './compile.ts';
 import { DEFAULT_RULES_TEXT } from './default-rules.ts';
 
-export {
-  compileRules,
-  validateFacts,
-  type CompiledRules,
-  type DecisionWithFacts,
-} from './compile.ts';
+export { compileRules, type CompiledRules, type DecisionWithFacts } from './compile.ts';
+export { validateFacts } from './facts.ts';
 export { evalLines } from './eval-lines.ts';
 export { rulesJsonSchema } from './schema.ts';
 
