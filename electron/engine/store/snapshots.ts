@@ -54,7 +54,7 @@ export async function saveSnapshot(
     await tx.run(
       `INSERT INTO gex_strikes SELECT snapshot_id, CAST(expiry AS DATE), strike, call_gex, put_gex, net_gex,
          call_open_interest, put_open_interest, call_volume, put_volume, CAST(contracts AS BIGINT)
-       FROM read_parquet($1)`,
+       FROM read_parquet($1, hive_partitioning = false)`,
       [output.strikesParquet],
     );
     const points = output.profile.filter((p) => Number.isFinite(p.level) && Number.isFinite(p.gex));
