@@ -153,7 +153,9 @@ export const FactsInput = z
       .transform((s) => s.trim())
       .refine((s) => s.length >= 1 && [...s].length <= 10),
     as_of: Timestamp,
-    now: Timestamp.nullish().transform((v) => v ?? undefined),
+    now: Timestamp.nullish()
+      .transform((v) => v ?? undefined)
+      .optional(),
     total_volume: count,
     total_open_interest: count,
     gex_change: z.number().min(0).nullable(),
@@ -202,12 +204,9 @@ export type Diagnostic = z.infer<typeof Diagnostic>;
 export const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 export const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h)$/;
 
-const Duration = z
-  .string()
-  .regex(DURATION, 'a duration such as "30 s", "5 min", "2 h"')
-  .meta({
-    description: 'A duration: a number and a unit, ms, s, min or h ("30 s", "5 min", "2 h").',
-  });
+const Duration = z.string().regex(DURATION, 'a duration such as "30 s", "5 min", "2 h"').meta({
+  description: 'A duration: a number and a unit, ms, s, min or h ("30 s", "5 min", "2 h").',
+});
 
 const LevelPolicy = z
   .object({
@@ -280,12 +279,9 @@ const AgeFact = z
     kind: z.literal('age'),
     from: z.string().meta({ description: 'The timestamp fact the age is measured from (as_of).' }),
     to: z.string().meta({ description: 'The timestamp fact the age is measured to (now).' }),
-    skew_tolerance_s: z
-      .number()
-      .min(0)
-      .meta({
-        description: 'A negative age down to minus this many seconds counts as 0 (clock skew).',
-      }),
+    skew_tolerance_s: z.number().min(0).meta({
+      description: 'A negative age down to minus this many seconds counts as 0 (clock skew).',
+    }),
     future_limit_s: z
       .number()
       .min(0)
@@ -373,12 +369,9 @@ export const RuleFile = z
       .object({ CRITICAL: LevelPolicy, HIGH: LevelPolicy, MEDIUM: LevelPolicy, LOW: LevelPolicy })
       .strict()
       .meta({ description: 'Processing target of each level and what happens to a late job.' }),
-    derived: z
-      .record(z.string().regex(IDENTIFIER), DerivedFact)
-      .meta({
-        description:
-          'Facts derived from the given facts, in order; each may use the ones before it.',
-      }),
+    derived: z.record(z.string().regex(IDENTIFIER), DerivedFact).meta({
+      description: 'Facts derived from the given facts, in order; each may use the ones before it.',
+    }),
     combine: z.enum(['highest-level', 'first-applicable']).meta({
       description:
         '"highest-level": of the rules that apply, the higher level wins (ties: the earlier rule). "first-applicable": the first rule that applies decides. Overrides win either way.',
