@@ -101,7 +101,8 @@ const byHand = (f: Facts): Out => {
     level = 2;
     why = 'change large, freshness real-time';
   }
-  if (level === 3) why = `anything else (impact ${IMPACT[impact]}, change ${CHANGE[change]}, freshness ${FRESHNESS[freshness]})`;
+  if (level === 3)
+    why = `anything else (impact ${IMPACT[impact]}, change ${CHANGE[change]}, freshness ${FRESHNESS[freshness]})`;
   const g3 = `G3: ${why} → ${PRIORITY_LEVELS[level]}`;
   if (f.source_reliability < 0.8 && level < 3) {
     return {
@@ -111,7 +112,11 @@ const byHand = (f: Facts): Out => {
     };
   }
   if (f.source_reliability < 0.8) {
-    return { priority: 'LOW', rule: 'G3', explanation: `${g3}; G4: source reliability ${f.source_reliability} < 0.8, LOW stays LOW` };
+    return {
+      priority: 'LOW',
+      rule: 'G3',
+      explanation: `${g3}; G4: source reliability ${f.source_reliability} < 0.8, LOW stays LOW`,
+    };
   }
   return { priority: PRIORITY_LEVELS[level]!, rule: 'G3', explanation: g3 };
 };
@@ -143,8 +148,15 @@ export async function benchRules(): Promise<Measure[]> {
   for (const f of facts) {
     const a = rules.decideValid(f);
     const b = byHand(f);
-    if (!a.ok || a.value.priority !== b.priority || a.value.rule !== b.rule || a.value.explanation !== b.explanation)
-      throw new Error(`disagree on ${JSON.stringify(f)}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    if (
+      !a.ok ||
+      a.value.priority !== b.priority ||
+      a.value.rule !== b.rule ||
+      a.value.explanation !== b.explanation
+    )
+      throw new Error(
+        `disagree on ${JSON.stringify(f)}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`,
+      );
   }
   const hand = (i: number) => byHand(facts[i]!).priority.length;
   const compiled = (i: number) => {

@@ -154,6 +154,58 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
     return { rule, explanation: steps ? `${steps} (${own})${noEffect}` : own + noEffect, level };
   };
 
+  const ROWS = 1 << 12;
+  const OVERRIDE = ROWS * (1 << 12);
+  /** The deciding table and row, encoded: override ? OVERRIDE : 0 + table * ROWS + row; -1 for none. */
+  const scan = (): number => {
+    for (let i = 0; i < overrides.length; i++) {
+      const j = firstRow(overrides[i]!);
+      if (j >= 0) return OVERRIDE + i * ROWS + j;
+    }
+    let best = -1;
+    let bestLevel = NO_LEVEL;
+    for (let i = 0; i < tables.length; i++) {
+      const t = tables[i]!;
+      const j = firstRow(t);
+      if (j < 0) continue;
+      let level = rowLevel(t, j);
+      const adjusters = t.adjusters;
+      for (let k = 0; k < adjusters.length; k++) {
+        const a = adjusters[k]!;
+        if (a.cond.holds()) level = adjust(level, a.steps);
+      }
+      if (level < bestLevel) {
+        bestLevel = level;
+        best = i * ROWS + j;
+      }
+      if (firstApplicable) break;
+    }
+    return best;
+  };
+  const discrete = [...facts.values()].filter(
+    (f) => f.usedByRules && (f.type === 'ordinal' || f.type === 'level'),
+  );
+  const discreteSlots = Int32Array.from(discrete.map((f) => f.slot));
+  const radices = Int32Array.from(discrete.map((f) => f.values.length + 1));
+  const atoms = p.ruleAtoms.map((c) => c.holds);
+  const keySpace = discrete.reduce((n, f) => n * (f.values.length + 1), 2 ** atoms.length);
+  const memoizable =
+    keySpace <= 2 ** 24 &&
+    overrides.length < 4096 &&
+    tables.length < 4096 &&
+    [...overrides, ...tables].every((t) => t.rows.length < ROWS);
+  const scanMemo = new Map<number, number>();
+  const memoKey = (): number => {
+    if (!memoizable) return -1;
+    let key = 0;
+    for (let k = 0; k < discreteSlots.length; k++) {
+      const x = num[discreteSlots[k]!]!;
+      key = key * radices[k]! + (Number.isNaN(x) ? 0 : x + 1);
+    }
+    for (let k = 0; k < atoms.length; k++) key = key * 2 + (atoms[k]!() ? 1 : 0);
+    return key;
+  };
+
   const decideValid = (f: Facts, now?: Date): Result<DecisionWithFacts> => {
     // given facts → slots
     num[sVolume] = f.total_volume;
@@ -215,36 +267,21 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
     let bestTable: TableProgram | null = null;
     let bestIndex = -1;
     let bestRow = -1;
-    let bestLevel = NO_LEVEL;
     let override = false;
-    for (let i = 0; i < overrides.length; i++) {
-      const j = firstRow(overrides[i]!);
-      if (j >= 0) {
-        bestTable = overrides[i]!;
-        bestRow = j;
-        override = true;
-        break;
-      }
+    // Which table and row decide depends only on the discrete facts and the truth of
+    // the rules' other comparisons: look that up before scanning the tables.
+    const key = memoKey();
+    let code = key >= 0 ? scanMemo.get(key) : undefined;
+    if (code === undefined) {
+      code = scan();
+      if (key >= 0) scanMemo.set(key, code);
     }
-    if (!override) {
-      for (let i = 0; i < tables.length; i++) {
-        const t = tables[i]!;
-        const j = firstRow(t);
-        if (j < 0) continue;
-        let level = rowLevel(t, j);
-        const adjusters = t.adjusters;
-        for (let k = 0; k < adjusters.length; k++) {
-          const a = adjusters[k]!;
-          if (a.cond.holds()) level = adjust(level, a.steps);
-        }
-        if (level < bestLevel) {
-          bestLevel = level;
-          bestTable = t;
-          bestIndex = i;
-          bestRow = j;
-        }
-        if (firstApplicable) break;
-      }
+    if (code >= 0) {
+      override = code >= OVERRIDE;
+      const c = code % OVERRIDE;
+      bestIndex = Math.floor(c / ROWS);
+      bestRow = c % ROWS;
+      bestTable = override ? overrides[bestIndex]! : tables[bestIndex]!;
     }
     if (bestTable === null)
       return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');

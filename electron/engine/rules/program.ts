@@ -109,6 +109,8 @@ export type Program = {
   combine: 'highest-level' | 'first-applicable';
   targets: LevelTargets;
   problems: Problem[];
+  /** Comparisons of rules (not derived facts) on numbers and strings, which are not discrete. */
+  ruleAtoms: Cond[];
 };
 
 export const displayName = (fact: string): string => fact.replaceAll('_', ' ');
@@ -246,6 +248,7 @@ export const buildProgram = (file: RuleFile): Program => {
   const str = new Array<string | null>(capacity).fill(null);
   const rawStr = new Array<string | null>(capacity).fill(null);
   let forRules = false;
+  const ruleAtoms: Cond[] = [];
 
   const factTest = (
     name: string,
@@ -283,6 +286,7 @@ export const buildProgram = (file: RuleFile): Program => {
     const parts: Cond[] = [];
     for (const [op, v, p] of ops) {
       const c = comparison(info, op, v, p, test === v);
+      if (c && forRules && (info.type === 'number' || info.type === 'string')) ruleAtoms.push(c);
       if (c) parts.push(c);
     }
     if (parts.length !== ops.length) return null;
@@ -725,5 +729,6 @@ export const buildProgram = (file: RuleFile): Program => {
     combine: file.combine,
     targets,
     problems,
+    ruleAtoms,
   };
 };
