@@ -2,7 +2,7 @@
 // level's target, late jobs and latency percentiles; below, every job in one
 // virtualised table (smooth with 10,000 rows) with progress, late and escalated
 // flags, and cancel / retry.
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { PRIORITY_LEVELS, levelRank, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
@@ -25,7 +25,7 @@ const FILTERS: { id: Filter; label: string }[] = [
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
-function LevelCards() {
+const LevelCards = memo(function LevelCards() {
   const stats = useApp((s) => s.stats);
   const byLevel = new Map(stats?.levels.map((l) => [l.level, l]) ?? []);
   return (
@@ -76,7 +76,7 @@ function LevelCards() {
       })}
     </section>
   );
-}
+});
 
 function sortJobs(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
   if (filter === 'active') {
@@ -91,7 +91,7 @@ function sortJobs(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
   return jobs.sort((a, b) => ms(b.submitted_at) - ms(a.submitted_at));
 }
 
-function JobRow({ job, now, onError }: { job: ProcessingJob; now: number; onError: (e: AppError) => void }) {
+const JobRow = memo(function JobRow({ job, now, onError }: { job: ProcessingJob; now: number; onError: (e: AppError) => void }) {
   const escalated = job.effective_priority !== job.priority;
   const submitted = ms(job.submitted_at);
   const started = ms(job.started_at);
@@ -152,7 +152,7 @@ function JobRow({ job, now, onError }: { job: ProcessingJob; now: number; onErro
       </span>
     </>
   );
-}
+});
 
 export function QueueView() {
   const jobsMap = useApp((s) => s.jobs);
@@ -193,7 +193,7 @@ export function QueueView() {
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => 28,
-    overscan: 16,
+    overscan: 8,
     getItemKey: (i) => rows[i]!.id,
   });
 
