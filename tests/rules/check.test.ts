@@ -116,6 +116,18 @@ describe('checkRules', () => {
     }
   });
 
+  it('refuses a document that is not a rule file', () => {
+    for (const text of ['null', '[]', '42', '"rules"']) {
+      const r = checkRules(text);
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics[0]).toMatchObject({ code: 'BAD_SHAPE', line: 1, column: 1 });
+    }
+    const empty = checkRules('{}');
+    expect(empty.diagnostics.map((d) => d.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining('"rules" is required')]),
+    );
+  });
+
   it('refuses an unknown property and a missing one', () => {
     const text = replaceOnce(DEFAULT, '"demote": 1', '"demote": 1, "colour": "red"');
     expect(errors(text)[0]).toMatchObject({ code: 'UNKNOWN_PROPERTY', ...where(text, '"colour"') });

@@ -124,7 +124,8 @@ export const checkRuleText = (text: string): CheckResult => {
     ? []
     : shapeDiagnostics(text, root, value, top.error.issues);
   // Each rule separately, so that a bad rule gets its own variant's message instead of a union's.
-  const rules = (value as { rules?: unknown }).rules;
+  const rules =
+    value !== null && typeof value === 'object' ? (value as { rules?: unknown }).rules : undefined;
   if (Array.isArray(rules)) {
     rules.forEach((r, i) => {
       const isAdjust = r !== null && typeof r === 'object' && 'adjusts' in r;
