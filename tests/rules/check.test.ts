@@ -199,6 +199,43 @@ describe('checkRules', () => {
     expect(e[0]!.message).toContain('age_s=300');
   });
 
+  it('refuses a level taken from a fact that can be null, and an unknown ordered value', () => {
+    const nullable = replaceOnce(
+      DEFAULT,
+      '{ "when": { "requested_priority": { "!=": null } }, "level"',
+      '{ "level"',
+    );
+    expect(errors(nullable)[0]).toMatchObject({
+      code: 'NO_LEVEL',
+      ...where(nullable, '{ "level": { "fact"'),
+    });
+    const value = replaceOnce(DEFAULT, '"value": "stale"', '"value": "old"');
+    expect(errors(value)[0]).toMatchObject({ code: 'UNKNOWN_VALUE', ...where(value, '"old"') });
+  });
+
+  it('warns that a bare lowest value means "at least" and so always holds', () => {
+    const text = replaceOnce(DEFAULT, '"freshness": { "==": "stale" }', '"freshness": "stale"');
+    const r = checkRules(text);
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: 'warning',
+      code: 'ALWAYS_HOLDS',
+      ...where(text, '"stale" }, "level": "LOW"'),
+    });
+  });
+
+  it('only warns about a row of a "unique" table that adds nothing', () => {
+    const text = replaceOnce(
+      DEFAULT,
+      '"rows": [\n        { "when": { "freshness": { "==": "stale" } }, "level": "LOW" }\n      ]',
+      '"hit": "unique", "rows": [\n        { "when": { "freshness": { "==": "stale" } }, "level": "LOW" },\n        { "when": { "freshness": { "==": "stale" }, "impact": "high" }, "level": "LOW" }\n      ]',
+    );
+    const r = checkRules(text);
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'REDUNDANT_ROW' }),
+    ]);
+  });
+
   it('parseRules gives the first error with its place; compileRules refuses an unchecked set', () => {
     const bad = parseRules('{\n  "name": 1\n');
     expect(!bad.ok && bad.error).toMatchObject({ code: 'RULES_SYNTAX', line: 3, column: 1 });

@@ -439,6 +439,14 @@ export const buildProgram = (file: RuleFile): Program => {
               facts: factsSet,
             };
       }
+      if (op === '>=' && k === 0)
+        problem(
+          path,
+          'ALWAYS_HOLDS',
+          `${quote(info.values[0])} is the lowest ${info.name}, so "at least" it always holds; write {"==": ${quote(info.values[0])}} for exactly ${info.values[0]}`,
+          false,
+          'warning',
+        );
       const atLeastText = k === top ? `${label} ${name(k)}` : `${label} at least ${name(k)}`;
       switch (op) {
         case '>=':
