@@ -33,6 +33,8 @@ let page: Page;
 let fixtures: string;
 const jobEvents: Record<string, string[]> = {};
 
+/** Polls with room for a loaded 2-core machine (expect.poll's default is one second). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 const bn = (v: number) => `${(v / 1e9).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} Bn`;
 
@@ -107,6 +109,7 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => {
@@ -136,7 +139,7 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
 
   it('keeps the token out of the address bar and shows the database in the status bar', async () => {
     expect(page.url()).not.toContain('token=');
-    await expect.poll(() => page.getByTestId('statusbar').textContent()).toContain(te.engine.config.dbPath);
+    await poll(() => page.getByTestId('statusbar').textContent()).toContain(te.engine.config.dbPath);
   });
 
   it('runs a dropped SPX chain through the queue and shows its figures', async () => {
@@ -157,13 +160,13 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     if (!snaps.ok) throw new Error(snaps.error.message);
     const snap = snaps.value[0]!;
     const total = haveSamples ? '-11.00 Bn' : bn(snap.total_gex);
-    await expect.poll(() => row.getByTestId('submission-figures').textContent()).toContain(total);
+    await poll(() => row.getByTestId('submission-figures').textContent()).toContain(total);
     expect(await row.getByTestId('submission-figures').textContent()).toContain('SPX');
     await shot('queue');
 
     await row.getByTestId('submission-figures').click();
     await page.getByTestId('snapshot-detail').waitFor();
-    await expect.poll(() => page.getByTestId('snapshot-total').first().textContent()).toBe(total);
+    await poll(() => page.getByTestId('snapshot-total').first().textContent()).toBe(total);
     if (haveSamples) {
       const detail = await page.getByTestId('snapshot-detail').textContent();
       expect(detail).toContain('4,697.24');
@@ -181,10 +184,18 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     const started = Date.now();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('open-files').click()]);
     await chooser.setFiles(file);
+    // A manual priority needs a justification (rule G1): the dialog says so before submitting.
+    await page.getByLabel('Priority').selectOption('CRITICAL');
+    await page.getByTestId('submit-files').click();
+    await poll(() => page.locator('.field-error').textContent()).toContain('justification');
+    await page.getByLabel('Justification').fill('Earnings tonight');
+    await shot('submit-dialog-manual');
     await page.getByTestId('submit-files').click();
     const row = submission(file.split('/').pop()!);
+    await poll(() => row.locator('.level').first().textContent()).toBe('CRITICAL');
+    expect(await row.textContent()).toContain('G1');
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
-    await expect.poll(() => row.getByTestId('submission-figures').textContent()).toContain(underlying);
+    await poll(() => row.getByTestId('submission-figures').textContent()).toContain(underlying);
     const seconds = (Date.now() - started) / 1000;
     console.log(`"Open files" → figures on screen: ${seconds.toFixed(1)} s`);
     expect(await row.getByTestId('submission-figures').textContent()).toMatch(/total -?[\d,]+\.\d\d Bn/);
@@ -223,10 +234,10 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
       const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
       return r.ok ? r.value.find((j) => j.file.endsWith(`/${name}`)) : undefined;
     };
-    await expect.poll(async () => (await jobOf())?.status).toBe('cancelled');
+    await poll(async () => (await jobOf())?.status).toBe('cancelled');
     expect((await jobOf())?.started_at).toBeNull();
     await page.locator('[data-filter=cancelled]').click();
-    await expect.poll(() => page.locator('[data-testid=job-row][data-status=cancelled]').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('[data-testid=job-row][data-status=cancelled]').count()).toBeGreaterThan(0);
     await page.locator('[data-filter=active]').click();
   });
 
@@ -247,11 +258,11 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     for (const res of await Promise.all(requests.map((r) => te.engine.handlers['ingest:submit'](r)))) {
       if (!res.ok) throw new Error(res.error.message);
     }
-    await expect.poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBeGreaterThan(2);
+    await poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBeGreaterThan(2);
     await shot('queue-levels');
     await page.locator('[data-filter=all]').click();
     for (const level of PRIORITY_LEVELS) {
-      await expect.poll(() => page.locator(`[data-testid=job-row][data-level=${level}]`).count()).toBeGreaterThan(0);
+      await poll(() => page.locator(`[data-testid=job-row][data-level=${level}]`).count()).toBeGreaterThan(0);
     }
     await page.locator('[data-filter=active]').click();
     await expect.poll(() => page.getByTestId('total-queued').textContent(), { timeout: 120_000 }).toBe('0');
@@ -260,7 +271,7 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
   it('edits, checks and dry-runs the rules in the Monaco editor', async () => {
     await page.getByRole('button', { name: 'Rules' }).click();
     await page.locator('.monaco-editor').waitFor();
-    await expect.poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
+    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const table = page.locator('.dry-run table');
     await table.waitFor();
@@ -271,7 +282,7 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
 
   it('shows the audit trail of the decisions', async () => {
     await page.getByRole('button', { name: 'Audit' }).click();
-    await expect.poll(() => page.locator('.audit-row').count()).toBeGreaterThan(3);
+    await poll(() => page.locator('.audit-row').count()).toBeGreaterThan(3);
     expect(await page.locator('.audit-row').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('override')]));
     await shot('audit');
     expect((globalThis as unknown as { __problems: string[] }).__problems).toEqual([]);
