@@ -237,6 +237,22 @@ const Comparison = z
       'Comparisons that must all hold, e.g. {">=": 0.05, "<=": 0.10}. Ordered facts compare by their order: {">=": "medium"}.',
   });
 
+/** Facts a condition may test, with hover help: the given ones and the default file's derived ones. */
+const CONDITION_FACTS: Record<string, string> = {
+  underlying: 'Ticker (string, compared case-insensitively): "SPX", {"in": ["SPX", "NDX"]}.',
+  total_volume: 'Call plus put volume (integer ≥ 0): {">": 50000}.',
+  total_open_interest: 'Call plus put open interest (integer ≥ 0): {">=": 25000}.',
+  gex_change:
+    '|total GEX − previous| ÷ |previous| (number ≥ 0, or null for a first snapshot): {">": 0.10}, null.',
+  source_reliability: 'The source\'s share of successful ingests (0..1, missing = 1): {"<": 0.8}.',
+  requested_priority: 'A manual override level, or null: {"!=": null}, "HIGH".',
+  justification: 'Why the override was requested (string or null).',
+  age_s: 'Derived in the default file: seconds from as_of to now.',
+  freshness: 'Derived in the default file: stale < fresh < real-time; a bare value means at least.',
+  impact: 'Derived in the default file: low < medium < high; a bare value means at least.',
+  change: 'Derived in the default file: small < medium < large; a bare value means at least.',
+};
+
 const FactTest = z.union([Scalar, Comparison], {
   error: 'a value, or an object of comparisons such as {">=": 10000}',
 });
@@ -267,6 +283,13 @@ export const Condition: z.ZodType<Condition> = z
     get not() {
       return Condition.optional().meta({ description: 'This condition does not hold.' });
     },
+    // Listed for the editor's completion; any other declared derived fact is allowed too.
+    ...Object.fromEntries(
+      Object.entries(CONDITION_FACTS).map(([fact, description]) => [
+        fact,
+        FactTest.optional().meta({ description }),
+      ]),
+    ),
   })
   .catchall(FactTest)
   .meta({

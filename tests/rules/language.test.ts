@@ -53,7 +53,7 @@ describe('the rule language', () => {
     expect(spx.ok && [spx.value.priority, spx.value.rule, spx.value.explanation]).toEqual([
       'HIGH',
       'DESK',
-      'DESK: not (impact high), underlying "Spx" → HIGH',
+      'DESK: underlying "Spx", not (impact high) → HIGH',
     ]);
     const qqq = rules.decide(facts({ underlying: 'QQQ' }));
     expect(qqq.ok && [qqq.value.priority, qqq.value.rule]).toEqual(['LOW', 'G3']);
