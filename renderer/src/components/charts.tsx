@@ -5,20 +5,25 @@ import { useLayoutEffect, useRef, useState, type ReactNode, type RefObject } fro
 import type { GammaProfilePoint, GEXStrike } from '../../../shared/domain.ts';
 import { compact, price } from '../format.ts';
 
-const HEIGHT = 260;
 const M = { top: 14, right: 14, bottom: 28, left: 56 };
 
-function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
+/** The size of the chart's box: charts fill the space the layout gives them. */
+function useSize<T extends HTMLElement>(): [RefObject<T | null>, number, number] {
   const ref = useRef<T>(null);
-  const [width, setWidth] = useState(600);
+  const [size, setSize] = useState({ width: 600, height: 260 });
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const ro = new ResizeObserver(([entry]) => entry && setWidth(Math.max(240, Math.floor(entry.contentRect.width))));
+    const ro = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      const width = Math.max(240, Math.floor(entry.contentRect.width));
+      const height = Math.max(200, Math.floor(entry.contentRect.height));
+      setSize((s) => (s.width === width && s.height === height ? s : { width, height }));
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  return [ref, width];
+  return [ref, size.width, size.height];
 }
 
 /** About `count` round tick values covering [lo, hi]. */
@@ -32,9 +37,9 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-function Frame({ width, children }: { width: number; children: ReactNode }) {
+function Frame({ width, height, children }: { width: number; height: number; children: ReactNode }) {
   return (
-    <svg width={width} height={HEIGHT} viewBox={`0 0 ${width} ${HEIGHT}`} className="chart" role="img">
+    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="chart" role="img">
       {children}
     </svg>
   );
@@ -55,11 +60,11 @@ function YAxis({ y, lo, hi, width }: { y: (v: number) => number; lo: number; hi:
   );
 }
 
-function XAxis({ x, lo, hi, count }: { x: (v: number) => number; lo: number; hi: number; count: number }) {
+function XAxis({ x, lo, hi, count, height }: { x: (v: number) => number; lo: number; hi: number; count: number; height: number }) {
   return (
     <g className="axis">
       {ticks(lo, hi, count).map((t) => (
-        <text key={t} x={x(t)} y={HEIGHT - M.bottom + 16} textAnchor="middle">
+        <text key={t} x={x(t)} y={height - M.bottom + 16} textAnchor="middle">
           {price(t)}
         </text>
       ))}
@@ -67,10 +72,10 @@ function XAxis({ x, lo, hi, count }: { x: (v: number) => number; lo: number; hi:
   );
 }
 
-function Marker({ x, label, cls, row = 0 }: { x: number; label: string; cls: string; row?: number }) {
+function Marker({ x, label, cls, height, row = 0 }: { x: number; label: string; cls: string; height: number; row?: number }) {
   return (
     <g className={`marker ${cls}`}>
-      <line x1={x} x2={x} y1={M.top} y2={HEIGHT - M.bottom} />
+      <line x1={x} x2={x} y1={M.top} y2={height - M.bottom} />
       <text x={x + 4} y={M.top + 10 + row * 12}>
         {label}
       </text>
@@ -89,7 +94,7 @@ export function GexByStrikeChart({
   callWall: number | null;
   putWall: number | null;
 }) {
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width, height] = useSize<HTMLDivElement>();
   const near = strikes.filter((s) => s.strike >= spot * 0.85 && s.strike <= spot * 1.15);
   const data = (near.length > 0 ? near : strikes).slice().sort((a, b) => a.strike - b.strike);
   if (data.length === 0) return <div className="empty">No strikes.</div>;
@@ -101,7 +106,7 @@ export function GexByStrikeChart({
   let ylo = Math.min(0, ...data.map((d) => d.net_gex));
   let yhi = Math.max(0, ...data.map((d) => d.net_gex));
   if (ylo === yhi) [ylo, yhi] = [-1, 1];
-  const y = (v: number) => M.top + ((yhi - v) / (yhi - ylo)) * (HEIGHT - M.top - M.bottom);
+  const y = (v: number) => M.top + ((yhi - v) / (yhi - ylo)) * (height - M.top - M.bottom);
   // Bar width from the smallest strike spacing, at least one pixel.
   let gap = Infinity;
   for (let i = 1; i < data.length; i++) gap = Math.min(gap, data[i]!.strike - data[i - 1]!.strike);
@@ -109,9 +114,9 @@ export function GexByStrikeChart({
 
   return (
     <div ref={ref} className="chart-wrap" data-testid="chart-strikes">
-      <Frame width={width}>
+      <Frame width={width} height={height}>
         <YAxis y={y} lo={ylo} hi={yhi} width={width} />
-        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 90))} />
+        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 90))} height={height} />
         {data.map((d) => (
           <rect
             key={d.strike}
@@ -124,12 +129,12 @@ export function GexByStrikeChart({
             <title>{`strike ${price(d.strike)}: net ${compact(d.net_gex)} (calls ${compact(d.call_gex)}, puts ${compact(d.put_gex)})`}</title>
           </rect>
         ))}
-        <Marker x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />
+        <Marker height={height} x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />
         {callWall !== null && callWall >= xlo && callWall <= xhi && (
-          <Marker x={x(callWall)} label={`call wall ${price(callWall)}`} cls="call-wall" row={1} />
+          <Marker height={height} x={x(callWall)} label={`call wall ${price(callWall)}`} cls="call-wall" row={1} />
         )}
         {putWall !== null && putWall >= xlo && putWall <= xhi && (
-          <Marker x={x(putWall)} label={`put wall ${price(putWall)}`} cls="put-wall" row={2} />
+          <Marker height={height} x={x(putWall)} label={`put wall ${price(putWall)}`} cls="put-wall" row={2} />
         )}
       </Frame>
     </div>
@@ -145,7 +150,7 @@ export function ProfileChart({
   spot: number;
   zeroGamma: number | null;
 }) {
-  const [ref, width] = useWidth<HTMLDivElement>();
+  const [ref, width, height] = useSize<HTMLDivElement>();
   const data = profile.slice().sort((a, b) => a.level - b.level);
   if (data.length < 2) return <div className="empty">No profile.</div>;
   const xlo = data[0]!.level;
@@ -154,30 +159,30 @@ export function ProfileChart({
   let ylo = Math.min(0, ...data.map((d) => d.gex));
   let yhi = Math.max(0, ...data.map((d) => d.gex));
   if (ylo === yhi) [ylo, yhi] = [-1, 1];
-  const y = (v: number) => M.top + ((yhi - v) / (yhi - ylo)) * (HEIGHT - M.top - M.bottom);
+  const y = (v: number) => M.top + ((yhi - v) / (yhi - ylo)) * (height - M.top - M.bottom);
   const line = data.map((d, i) => `${i ? 'L' : 'M'}${x(d.level).toFixed(1)},${y(d.gex).toFixed(1)}`).join('');
   const area = `${line}L${x(xhi).toFixed(1)},${y(0).toFixed(1)}L${x(xlo).toFixed(1)},${y(0).toFixed(1)}Z`;
 
   return (
     <div ref={ref} className="chart-wrap" data-testid="chart-profile">
-      <Frame width={width}>
+      <Frame width={width} height={height}>
         <defs>
           <clipPath id="above">
             <rect x={0} y={0} width={width} height={y(0)} />
           </clipPath>
           <clipPath id="below">
-            <rect x={0} y={y(0)} width={width} height={HEIGHT} />
+            <rect x={0} y={y(0)} width={width} height={height} />
           </clipPath>
         </defs>
         <YAxis y={y} lo={ylo} hi={yhi} width={width} />
-        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 90))} />
+        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 90))} height={height} />
         <path d={area} className="area pos" clipPath="url(#above)" />
         <path d={area} className="area neg" clipPath="url(#below)" />
         <path d={line} className="line" />
-        {spot >= xlo && spot <= xhi && <Marker x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />}
+        {spot >= xlo && spot <= xhi && <Marker height={height} x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />}
         {zeroGamma !== null && zeroGamma >= xlo && zeroGamma <= xhi && (
           <g data-testid="zero-gamma-marker">
-            <Marker x={x(zeroGamma)} label={`zero γ ${price(zeroGamma)}`} cls="zero-gamma" row={1} />
+            <Marker height={height} x={x(zeroGamma)} label={`zero γ ${price(zeroGamma)}`} cls="zero-gamma" row={1} />
             <circle cx={x(zeroGamma)} cy={y(0)} r={3.5} className="zero-dot" />
           </g>
         )}
