@@ -4,8 +4,14 @@
 import { z } from 'zod';
 import { RuleFile } from '../../../shared/rules.ts';
 
+const generated = (): Record<string, unknown> => {
+  // The one recursive definition (a condition) gets a readable name instead of zod's "__schema0".
+  const text = JSON.stringify(z.toJSONSchema(RuleFile, { target: 'draft-7', io: 'input' }));
+  return JSON.parse(text.replaceAll('__schema0', 'Condition')) as Record<string, unknown>;
+};
+
 export const rulesJsonSchema = (): Record<string, unknown> => ({
-  ...z.toJSONSchema(RuleFile, { target: 'draft-7', io: 'input' }),
+  ...generated(),
   $id: 'https://gex-desk.local/rules.schema.json',
   title: 'GEX Desk rule file',
   description:
