@@ -278,6 +278,30 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     expect(await table.locator('tbody tr').count()).toBe(6);
     expect(await table.locator('tbody tr').first().textContent()).toContain('CRITICAL');
     await shot('rules');
+    // Break the JSON: the engine's diagnostics appear with line and column, activation is blocked.
+    await page.locator('.monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' oops');
+    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/[1-9]\d* error/);
+    await page.locator('.diagnostics li.error').first().waitFor();
+    expect(await page.locator('.diagnostics li.error').first().textContent()).toMatch(/^\d+:\d+/);
+    expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
+    await shot('rules-diagnostics');
+    await page.getByRole('button', { name: 'Revert to active' }).click();
+    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
+    // Activate (with author and comment), then roll back from the history.
+    await page.getByRole('button', { name: 'Activate…' }).click();
+    await page.getByPlaceholder('your name').fill('e2e analyst');
+    await page.getByPlaceholder('what changed and why').fill('re-activate the guidelines');
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    await poll(() => page.locator('.banner.ok').textContent()).toMatch(/Version \d+ is now active/);
+    await page.getByRole('button', { name: /^History/ }).click();
+    const history = page.locator('table.history tbody tr');
+    await poll(() => history.count()).toBeGreaterThan(1);
+    await history.last().getByRole('button', { name: 'Roll back' }).click();
+    await poll(() => page.locator('.banner.ok').textContent()).toMatch(/Rolled back/);
+    await poll(() => history.first().textContent()).toContain('e2e analyst');
+    await shot('rules-history');
   });
 
   it('shows the audit trail of the decisions', async () => {

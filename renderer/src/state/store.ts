@@ -129,6 +129,7 @@ export const useApp = create<State>((set, get) => {
           const rest = get().snapshots.filter((s) => s.id !== snap.id);
           set({ snapshots: [snap, ...rest].slice(0, 500) });
         }),
+        client.on('rules:activated', () => void get().refreshHealth()),
         client.onConnection((connected) => {
           set({ connected });
           // After a reconnect, events may have been missed: reload what they update.

@@ -122,6 +122,9 @@ export default function RulesView() {
       tabSize: 2,
       renderLineHighlight: 'line',
       fixedOverflowWidgets: true,
+      wordWrap: 'on',
+      wrappingIndent: 'indent',
+      stickyScroll: { enabled: false },
     });
     editor.current = ed;
     return () => {
