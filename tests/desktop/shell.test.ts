@@ -1,0 +1,141 @@
+// The desktop shell's own logic with the Electron runtime replaced: the remembered
+// window state, the hardening of every web contents, and the app:// protocol that
+// serves only the built renderer.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'gex-shell-'));
+const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
+const appEvents = new Map<string, (...args: unknown[]) => void>();
+const sessionHooks: Record<string, unknown> = {};
+
+vi.mock('electron', () => ({
+  app: {
+    getPath: () => dir,
+    on: (event: string, fn: (...args: unknown[]) => void) => appEvents.set(event, fn),
+  },
+  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  protocol: {
+    registerSchemesAsPrivileged: (schemes: unknown) => (sessionHooks.schemes = schemes),
+    handle: (scheme: string, fn: (req: Request) => Promise<Response>) => protocolHandlers.set(scheme, fn),
+  },
+  // Electron's net.fetch reads file:// URLs; Node's fetch cannot, so read the file here.
+  net: {
+    fetch: async (url: string) => {
+      try {
+        return new Response(readFileSync(new URL(url)));
+      } catch {
+        return new Response(null, { status: 404 });
+      }
+    },
+  },
+  session: {
+    defaultSession: {
+      webRequest: { onHeadersReceived: (fn: unknown) => (sessionHooks.headers = fn) },
+      setPermissionRequestHandler: (fn: unknown) => (sessionHooks.permissionRequest = fn),
+      setPermissionCheckHandler: (fn: unknown) => (sessionHooks.permissionCheck = fn),
+    },
+  },
+}));
+
+const { loadWindowState, trackWindowState } = await import('../../electron/main/window-state.ts');
+const { hardenSessions, serveRenderer, registerAppScheme, APP_ORIGIN } = await import('../../electron/main/security.ts');
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('window state', () => {
+  const file = join(dir, 'window-state.json');
+  beforeEach(() => rmSync(file, { force: true }));
+
+  it('starts with a default size when nothing was saved or the file is unreadable', () => {
+    expect(loadWindowState()).toMatchObject({ width: 1440, height: 900, maximized: false });
+    writeFileSync(file, '{not json');
+    expect(loadWindowState()).toMatchObject({ width: 1440, height: 900 });
+    writeFileSync(file, JSON.stringify({ width: 'wide' }));
+    expect(loadWindowState()).toMatchObject({ width: 1440, height: 900 });
+  });
+
+  it('restores a saved position that is on a display, and drops one that is not', () => {
+    writeFileSync(file, JSON.stringify({ x: 100, y: 80, width: 1200, height: 800, maximized: true }));
+    expect(loadWindowState()).toEqual({ x: 100, y: 80, width: 1200, height: 800, maximized: true });
+    writeFileSync(file, JSON.stringify({ x: 5000, y: 80, width: 1200, height: 800 }));
+    const s = loadWindowState();
+    expect(s.x).toBeUndefined();
+    expect(s.width).toBe(1200);
+  });
+
+  it('saves the bounds when the window closes', () => {
+    const listeners = new Map<string, () => void>();
+    const win = {
+      isDestroyed: () => false,
+      getNormalBounds: () => ({ x: 10, y: 20, width: 1000, height: 700 }),
+      isMaximized: () => false,
+      on: (event: string, fn: () => void) => listeners.set(event, fn),
+    };
+    trackWindowState(win as never);
+    listeners.get('close')!();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: false });
+  });
+});
+
+describe('hardening', () => {
+  it('denies navigation, redirects, webviews, new windows and permissions', () => {
+    hardenSessions(null);
+    const handlers = new Map<string, (e: { preventDefault(): void }) => void>();
+    let openHandler: (() => { action: string }) | null = null;
+    const contents = {
+      on: (event: string, fn: (e: { preventDefault(): void }) => void) => handlers.set(event, fn),
+      setWindowOpenHandler: (fn: () => { action: string }) => (openHandler = fn),
+    };
+    appEvents.get('web-contents-created')!({}, contents);
+    for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const e = { prevented: false, preventDefault() { this.prevented = true; } };
+      handlers.get(event)!(e);
+      expect(e.prevented, event).toBe(true);
+    }
+    expect(openHandler!()).toEqual({ action: 'deny' });
+    let granted: boolean | null = null;
+    (sessionHooks.permissionRequest as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)({}, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+    expect((sessionHooks.permissionCheck as () => boolean)()).toBe(false);
+  });
+
+  it('adds the Content-Security-Policy to every page response', () => {
+    let out: { responseHeaders: Record<string, string[]> } | null = null;
+    (sessionHooks.headers as (d: unknown, cb: (r: typeof out) => void) => void)(
+      { resourceType: 'mainFrame', responseHeaders: { 'content-type': ['text/html'] } },
+      (r) => (out = r),
+    );
+    expect(out!.responseHeaders['Content-Security-Policy']![0]).toContain("default-src 'none'");
+    expect(out!.responseHeaders['Content-Security-Policy']![0]).toContain("script-src 'self'");
+    expect(out!.responseHeaders['Content-Security-Policy']![0]).not.toContain('unsafe-eval');
+  });
+});
+
+describe('the app:// protocol', () => {
+  it('is registered as a secure standard scheme', () => {
+    registerAppScheme();
+    expect(sessionHooks.schemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+  });
+
+  it('serves files of the renderer folder only, pages with the CSP', async () => {
+    const root = join(dir, 'renderer');
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<title>GEX Desk</title>');
+    writeFileSync(join(root, 'assets', 'a.js'), 'export {}');
+    writeFileSync(join(dir, 'secret.txt'), 'secret');
+    serveRenderer(root);
+    const handle = protocolHandlers.get('app')!;
+    const page = await handle(new Request(`${APP_ORIGIN}/index.html`));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('GEX Desk');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const js = await handle(new Request(`${APP_ORIGIN}/assets/a.js`));
+    expect(js.headers.get('content-type')).toContain('javascript');
+    expect((await handle(new Request(`${APP_ORIGIN}/%2e%2e/secret.txt`))).status).toBe(404);
+    expect((await handle(new Request(`${APP_ORIGIN}/nope.js`))).status).toBe(404);
+    expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
+  });
+});
