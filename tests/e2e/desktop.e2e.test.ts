@@ -201,6 +201,15 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     expect(await row.getByTestId('submission-figures').textContent()).toMatch(/total -?[\d,]+\.\d\d Bn/);
   });
 
+  it('recognises the same chain dropped again as a duplicate, with the stored figures', async () => {
+    const file = haveSamples ? SPX_SAMPLE : join(fixtures, 'spx_fixture.csv');
+    await dropFile(file, 'spx-again.csv');
+    await page.getByTestId('submit-files').click();
+    const row = submission('spx-again.csv');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('duplicate');
+    await poll(() => row.getByTestId('submission-figures').textContent()).toContain('SPX');
+  });
+
   it('refuses a junk file with a clear error naming the file', async () => {
     const junk = join(fixtures, 'junk.csv');
     writeFileSync(junk, 'this is not,an option chain\nhello,world\n');

@@ -1,6 +1,7 @@
 // The user's own submissions, newest first: upload progress, the decision the rules
 // took, the job's progress, and then either the snapshot's key figures (so a finished
 // ingest is visible at once) or a clear error.
+import { useEffect } from 'react';
 import { ownError, useApp, type Submission } from '../state/store.ts';
 import { bn, bytes, price } from '../format.ts';
 import { ErrorLine, LevelBadge, Progress, StatusPill } from './common.tsx';
@@ -10,6 +11,10 @@ function SubmissionRow({ s }: { s: Submission }) {
   const snapshotId = job?.snapshot_id ?? s.ack?.snapshot_id ?? null;
   const snapshot = useApp((st) => (snapshotId ? st.snapshots.find((x) => x.id === snapshotId) : undefined));
   const openSnapshot = useApp((st) => st.openSnapshot);
+  const done = s.stage === 'duplicate' || job?.status === 'completed' || job?.status === 'duplicate';
+  useEffect(() => {
+    if (done && snapshotId) void useApp.getState().ensureSnapshot(snapshotId);
+  }, [done, snapshotId]);
 
   const status = s.stage === 'queued' ? (job?.status ?? 'queued') : s.stage;
   const error = job?.error ? ownError(job.error, s.path, s.name) : s.error;

@@ -54,6 +54,8 @@ interface State {
   refreshSnapshots(): Promise<void>;
   refreshStats(): Promise<void>;
   refreshHealth(): Promise<void>;
+  /** Makes sure a snapshot (e.g. the one a duplicate points to) is in the list. */
+  ensureSnapshot(id: string): Promise<void>;
   offerFiles(files: File[]): void;
   cancelPending(): void;
   submit(files: File[], opts: SubmitOptions): Promise<void>;
@@ -181,6 +183,15 @@ export const useApp = create<State>((set, get) => {
       const res = await client.call('engine:health', {});
       if (res.ok) set({ health: res.value, healthError: null });
       else set({ healthError: res.error });
+    },
+
+    async ensureSnapshot(id) {
+      const client = get().client;
+      if (!client || get().snapshots.some((s) => s.id === id)) return;
+      const res = await client.call('snapshots:get', { id });
+      if (!res.ok || get().snapshots.some((s) => s.id === id)) return;
+      const all = [...get().snapshots, res.value.snapshot].sort((a, b) => b.created_at.localeCompare(a.created_at));
+      set({ snapshots: all });
     },
 
     offerFiles(files) {

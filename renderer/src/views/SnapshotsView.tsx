@@ -1,6 +1,6 @@
 // Recent snapshots with their key figures, newest first, and the selected snapshot's
 // charts: GEX by strike and the gamma profile with its zero-gamma level.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
@@ -13,9 +13,28 @@ export function SnapshotsView() {
   const selected = useApp((s) => s.snapshotId);
   const open = useApp((s) => s.openSnapshot);
   const loadError = useApp((s) => s.loadError);
+  const [filter, setFilter] = useState('');
+  const shown = useMemo(() => {
+    const q = filter.trim().toUpperCase();
+    return q ? snapshots.filter((s) => s.underlying.toUpperCase().includes(q)) : snapshots;
+  }, [snapshots, filter]);
 
   return (
     <div className="view snapshots-view" data-testid="snapshots-view">
+      <div className="toolbar">
+        <input
+          className="search"
+          type="search"
+          placeholder="Filter by underlying"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          spellCheck={false}
+        />
+        <span className="spacer" />
+        <span className="muted num">
+          {shown.length} of {snapshots.length} snapshots
+        </span>
+      </div>
       <div className="table snap-table">
         <div className="thead row">
           <span className="c-und">Underl.</span>
@@ -32,10 +51,10 @@ export function SnapshotsView() {
           <span className="c-file">Source file</span>
         </div>
         <div className="tbody">
-          {snapshots.length === 0 && (
-            <div className="empty">{loadError ? <ErrorLine error={loadError} /> : 'No snapshots yet. A finished ingest appears here.'}</div>
+          {shown.length === 0 && (
+            <div className="empty">{loadError ? <ErrorLine error={loadError} /> : snapshots.length ? 'No snapshot matches.' : 'No snapshots yet. A finished ingest appears here.'}</div>
           )}
-          {snapshots.map((s) => (
+          {shown.map((s) => (
             <button
               key={s.id}
               className={`row snap-row ${selected === s.id ? 'selected' : ''}`}
