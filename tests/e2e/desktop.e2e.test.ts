@@ -174,7 +174,8 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
       expect(detail).toContain('4,600');
     }
     await page.getByTestId('chart-strikes').locator('rect.bar').first().waitFor();
-    await page.getByTestId('zero-gamma-marker').waitFor();
+    // A generated chain's profile need not change sign; the marker shows when there is a level.
+    if (snap.zero_gamma !== null) await page.getByTestId('zero-gamma-marker').waitFor();
     await shot('snapshot');
   });
 
