@@ -16,7 +16,8 @@ describe('gex-desk ingest', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.lines).toHaveLength(2);
-    const [spx, meta] = r.lines as [Record<string, any>, Record<string, any>];
+    type Snap = { underlying: string; as_of: string; spot: number; total_gex: number; zero_gamma: number; call_wall: number; put_wall: number; parquet: string; quality: { rows_total: number; rows_used: number; dropped: { rows: number }[] } };
+    const [spx, meta] = r.lines as [Record<string, unknown> & { snapshot: Snap }, Record<string, unknown> & { snapshot: Snap }];
     expect(spx.file).toBe(SPX_SAMPLE);
     expect(spx.status).toBe('completed');
     expect(spx).toHaveProperty('request_id');
@@ -35,7 +36,7 @@ describe('gex-desk ingest', () => {
     expect(meta.status).toBe('completed');
     expect(meta.snapshot.spot).toBe(749.75);
     expect(meta.snapshot.quality.rows_total).toBe(5678);
-    const dropped = meta.snapshot.quality.dropped.reduce((n: number, d: { rows: number }) => n + d.rows, 0);
+    const dropped = meta.snapshot.quality.dropped.reduce((n, d) => n + d.rows, 0);
     expect(meta.snapshot.quality.rows_used + dropped).toBe(5678);
   });
 
