@@ -45,10 +45,10 @@ function Frame({ width, height, children }: { width: number; height: number; chi
   );
 }
 
-function YAxis({ y, lo, hi, width }: { y: (v: number) => number; lo: number; hi: number; width: number }) {
+function YAxis({ y, lo, hi, width, height }: { y: (v: number) => number; lo: number; hi: number; width: number; height: number }) {
   return (
     <g className="axis">
-      {ticks(lo, hi, 5).map((t) => (
+      {ticks(lo, hi, Math.max(4, Math.floor(height / 60))).map((t) => (
         <g key={t}>
           <line x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} className={t === 0 ? 'zero' : 'grid'} />
           <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
@@ -115,8 +115,8 @@ export function GexByStrikeChart({
   return (
     <div ref={ref} className="chart-wrap" data-testid="chart-strikes">
       <Frame width={width} height={height}>
-        <YAxis y={y} lo={ylo} hi={yhi} width={width} />
-        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 90))} height={height} />
+        <YAxis y={y} lo={ylo} hi={yhi} width={width} height={height} />
+        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 70))} height={height} />
         {data.map((d) => (
           <rect
             key={d.strike}
@@ -174,8 +174,8 @@ export function ProfileChart({
             <rect x={0} y={y(0)} width={width} height={height} />
           </clipPath>
         </defs>
-        <YAxis y={y} lo={ylo} hi={yhi} width={width} />
-        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 90))} height={height} />
+        <YAxis y={y} lo={ylo} hi={yhi} width={width} height={height} />
+        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 70))} height={height} />
         <path d={area} className="area pos" clipPath="url(#above)" />
         <path d={area} className="area neg" clipPath="url(#below)" />
         <path d={line} className="line" />

@@ -257,7 +257,11 @@ export function QueueView() {
         <div className="tbody" ref={scroller} data-testid="jobs-body">
           {rows.length === 0 ? (
             <div className="empty">
-              {counts.all === 0 ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.' : 'No job matches.'}
+              {counts.all === 0
+                ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
+                : filter === 'active' && levels.size === 0 && !query.trim()
+                  ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
+                  : 'No job matches.'}
             </div>
           ) : (
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
