@@ -4,8 +4,8 @@
 // with read_parquet; analysts keep it as the export.
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import pl from 'nodejs-polars';
 import type { StrikeTable } from './gex.ts';
+import { constantStringSeries, float64Series, int64Series, nativeDataFrame, stringSeries, type NativeDataFrame } from './polars-native.ts';
 
 /** Column order of the hand-off file (the store's INSERT … SELECT depends on the names). */
 export const STRIKE_COLUMNS = [
@@ -31,23 +31,25 @@ export function snapshotParquetPath(dataDir: string, underlying: string, date: s
   return join(dataDir, `underlying=${segment(underlying)}`, `date=${segment(date)}`, `${segment(snapshotId)}.parquet`);
 }
 
-/** The hand-off frame, built column by column (no per-row expressions: measured faster). */
-export function strikesFrame(t: StrikeTable, meta: { snapshotId: string; underlying: string; as_of: string }): pl.DataFrame {
-  const repeat = (name: string, v: string): pl.Series => pl.Series(name, [], pl.Utf8).extendConstant(v, t.rows);
-  return pl.DataFrame([
-    repeat('snapshot_id', meta.snapshotId),
-    repeat('underlying', meta.underlying),
-    repeat('as_of', meta.as_of),
-    pl.Series('expiry', t.expiry, pl.Utf8),
-    pl.Series('strike', t.strike),
-    pl.Series('call_gex', t.call_gex),
-    pl.Series('put_gex', t.put_gex),
-    pl.Series('net_gex', t.net_gex),
-    pl.Series('call_open_interest', t.call_open_interest),
-    pl.Series('put_open_interest', t.put_open_interest),
-    pl.Series('call_volume', t.call_volume),
-    pl.Series('put_volume', t.put_volume),
-    pl.Series('contracts', t.contracts),
+/**
+ * The hand-off frame, built column by column from the typed arrays (no per-row expressions,
+ * no type inference) through Polars' native calls: see polars-native.ts for why.
+ */
+export function strikesFrame(t: StrikeTable, meta: { snapshotId: string; underlying: string; as_of: string }): NativeDataFrame {
+  return nativeDataFrame([
+    constantStringSeries('snapshot_id', meta.snapshotId, t.rows),
+    constantStringSeries('underlying', meta.underlying, t.rows),
+    constantStringSeries('as_of', meta.as_of, t.rows),
+    stringSeries('expiry', t.expiry),
+    float64Series('strike', t.strike),
+    float64Series('call_gex', t.call_gex),
+    float64Series('put_gex', t.put_gex),
+    float64Series('net_gex', t.net_gex),
+    float64Series('call_open_interest', t.call_open_interest),
+    float64Series('put_open_interest', t.put_open_interest),
+    float64Series('call_volume', t.call_volume),
+    float64Series('put_volume', t.put_volume),
+    int64Series('contracts', t.contracts),
   ]);
 }
 
@@ -61,7 +63,7 @@ export async function writeStrikesParquet(
   const tmp = join(dir, `.${segment(meta.snapshotId)}.${process.pid}.${Date.now()}.tmp`);
   const frame = strikesFrame(strikes, meta);
   try {
-    frame.writeParquet(tmp, { compression: 'zstd' });
+    frame.writeParquet(tmp, 'zstd');
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
