@@ -101,3 +101,41 @@ export function pipelineRunJob(store: Store, dataDir: string, seen: ProcessingJo
     return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
   };
 }
+
+/**
+ * Watches a scheduler's events for the level-order rule: at every start, no job of a
+ * higher effective level may have been waiting for more than `graceMs`. Call
+ * `known(id, level)` right after enqueue resolves (a late, so conservative, bound).
+ */
+export function watchLevelOrder(scheduler: { events: { on: (e: 'job:updated', l: (j: ProcessingJob) => void) => unknown } }, graceMs = 50) {
+  const waiting = new Map<string, { level: PriorityLevel; since: number }>();
+  const started = new Set<string>();
+  const knownIds = new Set<string>();
+  const violations: string[] = [];
+  let starts = 0;
+  const rank = (l: PriorityLevel) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].indexOf(l);
+  scheduler.events.on('job:updated', (j) => {
+    if (j.status === 'running' && j.progress === null) {
+      starts++;
+      started.add(j.id);
+      const at = Date.parse(j.started_at!);
+      waiting.delete(j.id);
+      for (const [id, w] of waiting)
+        if (rank(w.level) < rank(j.effective_priority) && w.since + graceMs < at)
+          violations.push(`${j.effective_priority} ${j.id} started at ${at} while ${w.level} ${id} waited since ${w.since}`);
+    } else if (j.status === 'queued' && j.started_at === null && knownIds.has(j.id)) {
+      // Put back (preempted, or waiting for a retry).
+      waiting.set(j.id, { level: j.effective_priority, since: Date.now() });
+    } else if (j.status !== 'running') {
+      waiting.delete(j.id);
+    }
+  });
+  return {
+    violations,
+    starts: () => starts,
+    known(id: string, level: PriorityLevel) {
+      knownIds.add(id);
+      if (!started.has(id) && !waiting.has(id)) waiting.set(id, { level, since: Date.now() });
+    },
+  };
+}

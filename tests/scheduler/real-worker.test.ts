@@ -3,7 +3,7 @@
 // mixed load where the level order and CRITICAL's start must hold while Polars works.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { levelRank, type PriorityLevel } from '../../shared/domain.ts';
+import type { PriorityLevel } from '../../shared/domain.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
@@ -11,7 +11,7 @@ import { getJob, listJobs } from '../../electron/engine/scheduler/jobs-repo.ts';
 import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
 import { Scheduler } from '../../electron/engine/scheduler/scheduler.ts';
 import { crashHost } from './crash.ts';
-import { addJob, cleanupDirs, openStore, pipelineRunJob, REAL_WORKER, sleep, tempDir, until } from './helpers.ts';
+import { addJob, cleanupDirs, openStore, pipelineRunJob, REAL_WORKER, sleep, tempDir, watchLevelOrder } from './helpers.ts';
 
 const teardown: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -74,47 +74,50 @@ describe('Scheduler with the real pipeline worker', () => {
     const dataDir = join(dir, 'data');
     const { scheduler } = await start(store, dataDir, 2, 1);
     await scheduler.start();
-    const knownAt = new Map<string, number>();
+    const order = watchLevelOrder(scheduler);
     const submit = async (level: PriorityLevel, file: string) => {
       const id = await addJob(store, level, file);
       await scheduler.enqueue(id);
-      knownAt.set(id, Date.now());
+      order.known(id, level);
       return id;
     };
-    for (let i = 0; i < 3; i++) {
+    const lowFiles = [0, 1, 2].map((i) => {
       const f = join(dir, `low-${i}.csv`);
       writeCboeCsv(f, { seed: 100 + i, expiries: 30, strikesPerExpiry: 600 });
-      await submit('LOW', f);
-    }
-    const levels: PriorityLevel[] = ['MEDIUM', 'HIGH', 'LOW', 'MEDIUM', 'HIGH'];
-    for (let i = 0; i < 15; i++) {
+      return f;
+    });
+    const mixFiles = Array.from({ length: 15 }, (_, i) => {
       const f = join(dir, `mix-${i}.csv`);
       writeCboeCsv(f, { seed: 200 + (i % 12), expiries: 3, strikesPerExpiry: 30 }); // 3 repeats → duplicates
+      return f;
+    });
+    const critFile = join(dir, 'crit.csv');
+    writeCboeCsv(critFile, { seed: 999, expiries: 3, strikesPerExpiry: 30 });
+
+    const lows = [await submit('LOW', lowFiles[0]!), await submit('LOW', lowFiles[1]!)];
+    const crit = await submit('CRITICAL', critFile);
+    const levels: PriorityLevel[] = ['MEDIUM', 'HIGH', 'LOW', 'MEDIUM', 'HIGH'];
+    for (const [i, f] of mixFiles.entries()) {
       await submit(levels[i % levels.length]!, f);
       if (i % 5 === 0) await sleep(20);
     }
-    await until(async () => (await listJobs(store, { status: 'running', limit: 10 })).some((j) => j.priority === 'LOW'));
-    const critFile = join(dir, 'crit.csv');
-    writeCboeCsv(critFile, { seed: 999, expiries: 3, strikesPerExpiry: 30 });
-    const crit = await submit('CRITICAL', critFile);
+    await submit('LOW', lowFiles[2]!);
     await scheduler.drain();
 
     const jobs = await listJobs(store, { limit: 100 });
     expect(jobs.filter((j) => j.status === 'completed')).toHaveLength(16);
     expect(jobs.filter((j) => j.status === 'duplicate')).toHaveLength(3);
     expect(await snapshotsByHash(store)).toEqual(Array(16).fill(1));
+    // The CRITICAL job started within 1 s, while both LOW jobs held the two ordinary workers.
     const c = jobs.find((j) => j.id === crit)!;
-    expect(Date.parse(c.started_at!) - knownAt.get(crit)!).toBeLessThan(1000);
-    const t = (s: string | null) => (s ? Date.parse(s) : Infinity);
-    for (const j of jobs) {
-      const overtaken = jobs.filter(
-        (k) =>
-          levelRank(k.effective_priority) < levelRank(j.effective_priority) &&
-          knownAt.get(k.id)! + 50 < t(j.started_at) &&
-          t(k.started_at) > t(j.started_at),
-      );
-      expect(overtaken.map((k) => k.id)).toEqual([]);
+    const t = (s: string | null) => Date.parse(s!);
+    expect(t(c.started_at) - t(c.submitted_at)).toBeLessThan(1000);
+    for (const id of lows) {
+      const l = jobs.find((j) => j.id === id)!;
+      expect(t(l.started_at)).toBeLessThan(t(c.started_at));
+      expect(t(l.finished_at)).toBeGreaterThan(t(c.started_at));
     }
+    expect(order.violations).toEqual([]);
     const stats = await scheduler.stats();
     expect(stats.totals).toEqual({ queued: 0, running: 0, completed: 19, failed: 0 });
     expect(stats.levels.reduce((n, l) => n + l.completed_in_window, 0)).toBe(19);

@@ -42,9 +42,13 @@ export interface QueuedRow {
   attempts: number;
 }
 
-const SELECT = `SELECT id, seq, request_id, file, source, underlying, priority, effective_priority, rule, rule_version,
+const COLUMNS = `id, seq, request_id, file, source, underlying, priority, effective_priority, rule, rule_version,
   status, epoch_ms(submitted_at) AS submitted_at, epoch_ms(started_at) AS started_at,
-  epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id FROM jobs`;
+  epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
+const SELECT = `SELECT ${COLUMNS} FROM jobs`;
+/** Transitions return the row as written, so announcing it needs no second read. */
+const RETURNING = `RETURNING ${COLUMNS}`;
+const first = (rows: Record<string, unknown>[]) => (rows[0] ? toJob(rows[0]) : undefined);
 
 const ts = (ms: number) => new Date(ms).toISOString();
 
@@ -87,6 +91,11 @@ export async function insertJob(tx: Db, job: NewJob): Promise<void> {
 export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefined> {
   const rows = await db.all(`${SELECT} WHERE id = $1`, [id]);
   return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+/** The newest job of a file (the inbox settles files a previous run left in processing/). */
+export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJob | undefined> {
+  return first(await db.all(`${SELECT} WHERE file = $1 ORDER BY seq DESC LIMIT 1`, [file]));
 }
 
 /** Newest first (by submission order). */
@@ -136,14 +145,15 @@ export async function requeueInterrupted(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** queued → running, charging one attempt. False when the job is no longer queued. */
-export async function markRunning(db: Db, id: string, nowMs: number): Promise<boolean> {
-  const rows = await db.all(
-    `UPDATE jobs SET status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
-     WHERE id = $1 AND status = 'queued' RETURNING id`,
-    [id, ts(nowMs)],
+/** queued → running, charging one attempt. Undefined when the job is no longer queued. */
+export async function markRunning(db: Db, id: string, nowMs: number): Promise<ProcessingJob | undefined> {
+  return first(
+    await db.all(
+      `UPDATE jobs SET status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
+       WHERE id = $1 AND status = 'queued' ${RETURNING}`,
+      [id, ts(nowMs)],
+    ),
   );
-  return rows.length === 1;
 }
 
 /**
@@ -166,30 +176,30 @@ export async function completeJobTx(
   return rows.length === 1;
 }
 
-/** running → failed / cancelled. False when the job was not running any more. */
+/** running → failed / cancelled. Undefined when the job was not running any more. */
 export async function finishRunning(
   db: Db,
   id: string,
   status: 'failed' | 'cancelled',
   error: AppError,
   nowMs: number,
-): Promise<boolean> {
+): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET status = $2, error = $3::JSON, finished_at = $4::TIMESTAMPTZ
-     WHERE id = $1 AND status = 'running' RETURNING id`,
+     WHERE id = $1 AND status = 'running' ${RETURNING}`,
     [id, status, JSON.stringify(error), ts(nowMs)],
   );
-  return rows.length === 1;
+  return first(rows);
 }
 
 /** queued → cancelled. */
-export async function cancelQueued(db: Db, id: string, error: AppError, nowMs: number): Promise<boolean> {
+export async function cancelQueued(db: Db, id: string, error: AppError, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
-     WHERE id = $1 AND status = 'queued' RETURNING id`,
+     WHERE id = $1 AND status = 'queued' ${RETURNING}`,
     [id, JSON.stringify(error), ts(nowMs)],
   );
-  return rows.length === 1;
+  return first(rows);
 }
 
 /**
@@ -200,12 +210,12 @@ export async function requeueRunning(
   db: Db,
   id: string,
   opts: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
-): Promise<boolean> {
+): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET status = 'queued', started_at = NULL,
        attempts = CASE WHEN $2 THEN attempts ELSE greatest(attempts - 1, 0) END,
        not_before = $3::TIMESTAMPTZ, error = $4::JSON
-     WHERE id = $1 AND status = 'running' RETURNING id`,
+     WHERE id = $1 AND status = 'running' ${RETURNING}`,
     [
       id,
       opts.charge,
@@ -213,31 +223,31 @@ export async function requeueRunning(
       opts.error === null ? null : JSON.stringify(opts.error),
     ],
   );
-  return rows.length === 1;
+  return first(rows);
 }
 
 /** failed/cancelled → queued again, with a fresh attempt budget (an analyst's retry). */
-export async function requeueFinished(db: Db, id: string, nowMs: number): Promise<boolean> {
+export async function requeueFinished(db: Db, id: string, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
        finished_at = NULL, queued_at = $2::TIMESTAMPTZ
-     WHERE id = $1 AND status IN ('failed', 'cancelled') RETURNING id`,
+     WHERE id = $1 AND status IN ('failed', 'cancelled') ${RETURNING}`,
     [id, ts(nowMs)],
   );
-  return rows.length === 1;
+  return first(rows);
 }
 
-export async function markLate(db: Db, id: string): Promise<boolean> {
-  const rows = await db.all(`UPDATE jobs SET late = true WHERE id = $1 AND status = 'queued' RETURNING id`, [id]);
-  return rows.length === 1;
+export async function markLate(db: Db, id: string): Promise<ProcessingJob | undefined> {
+  const rows = await db.all(`UPDATE jobs SET late = true WHERE id = $1 AND status = 'queued' ${RETURNING}`, [id]);
+  return first(rows);
 }
 
 /** Flags late and moves one level up; the wait clock at the new level starts now. */
-export async function escalateQueued(db: Db, id: string, to: PriorityLevel, nowMs: number): Promise<boolean> {
+export async function escalateQueued(db: Db, id: string, to: PriorityLevel, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
-     WHERE id = $1 AND status = 'queued' RETURNING id`,
+     WHERE id = $1 AND status = 'queued' ${RETURNING}`,
     [id, to, ts(nowMs)],
   );
-  return rows.length === 1;
+  return first(rows);
 }

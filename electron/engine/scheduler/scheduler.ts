@@ -119,6 +119,8 @@ export class Scheduler {
   #tickTimer: NodeJS.Timeout | null = null;
   #wakeTimer: NodeJS.Timeout | null = null;
   #statsTimer: NodeJS.Timeout | null = null;
+  /** Store work started by timers, awaited by shutdown so nothing touches the store after it. */
+  #background = new Set<Promise<unknown>>();
   #lastStatsAt = 0;
   #drainWaiters: (() => void)[] = [];
   #lateChecks = new Set<string>();
@@ -171,7 +173,7 @@ export class Scheduler {
     this.#announceAudit(audits);
     if (recovered.length > 0) this.#log?.info('scheduler.recovered', { jobs: recovered });
     for (const row of await repo.queuedRows(this.#store)) this.#insertReady(row);
-    this.#tickTimer = setInterval(() => void this.tick(), this.#tickMs);
+    this.#tickTimer = setInterval(() => void this.#inBackground(this.tick()), this.#tickMs);
     this.#tickTimer.unref();
     this.#dispatch();
     this.#changed();
@@ -179,20 +181,18 @@ export class Scheduler {
     return { recovered };
   }
 
-  /** Picks up a job the caller has just committed as `queued`. */
-  async enqueue(jobId: string): Promise<Result<ProcessingJob>> {
+  /**
+   * Picks up a job the caller has just committed as `queued` (the caller has announced
+   * it). `queued: false` when the row is not (or no longer) queued.
+   */
+  async enqueue(jobId: string): Promise<Result<{ id: string; queued: boolean }>> {
     if (!this.#accepting) return err('SHUTTING_DOWN', 'the scheduler is shutting down; the job stays queued for the next start');
     const row = await repo.queuedRow(this.#store, jobId);
-    if (!row) {
-      const job = await repo.getJob(this.#store, jobId);
-      return job ? ok(job) : err('NOT_FOUND', `no job ${jobId}`);
-    }
+    if (!row) return ok({ id: jobId, queued: false });
     if (!this.#isKnown(jobId)) this.#insertReady(row);
-    const job = await repo.getJob(this.#store, jobId);
-    if (job) this.events.emit('job:updated', job);
     this.#dispatch();
     this.#changed();
-    return job ? ok(job) : err('NOT_FOUND', `no job ${jobId}`);
+    return ok({ id: jobId, queued: true });
   }
 
   /** Cancels a queued job at once, or a running one by killing its worker. */
@@ -205,16 +205,16 @@ export class Scheduler {
     }
     const row = this.#removeReady(id);
     const error: AppError = { code: 'CANCELLED', message: 'cancelled before it started' };
-    const done = await repo.cancelQueued(this.#store, id, error, this.#clock());
-    if (!done) {
+    const cancelled = await repo.cancelQueued(this.#store, id, error, this.#clock());
+    if (!cancelled) {
       if (row) this.#insertReady(row);
       const job = await repo.getJob(this.#store, id);
       if (!job) return err('NOT_FOUND', `no job ${id}`);
       return err('CONFLICT', `job ${id} is ${job.status}; only a queued or running job can be cancelled`);
     }
-    const job = await this.#announce(id);
+    this.#emit(cancelled);
     this.#checkDrain();
-    return job ? ok(job) : err('NOT_FOUND', `no job ${id}`);
+    return ok(cancelled);
   }
 
   /** Queues a failed or cancelled job again, with a fresh attempt budget. */
@@ -222,10 +222,9 @@ export class Scheduler {
     if (!this.#accepting) return err('SHUTTING_DOWN', 'the scheduler is shutting down');
     const audits: AuditEntry[] = [];
     const requeued = await this.#store.transaction(async (tx) => {
-      if (!(await repo.requeueFinished(tx, id, this.#clock()))) return false;
-      const j = await repo.getJob(tx, id);
+      const j = await repo.requeueFinished(tx, id, this.#clock());
       if (j) await this.#appendAudit(tx, audits, this.#audit(j, 'job', 'queued again by an analyst (retry)'));
-      return true;
+      return j;
     });
     this.#announceAudit(audits);
     if (!requeued) {
@@ -235,9 +234,9 @@ export class Scheduler {
     }
     const row = await repo.queuedRow(this.#store, id);
     if (row && !this.#isKnown(id)) this.#insertReady(row);
-    const job = await this.#announce(id);
+    this.#emit(requeued);
     this.#dispatch();
-    return job ? ok(job) : err('NOT_FOUND', `no job ${id}`);
+    return ok(requeued);
   }
 
   async getJob(id: string): Promise<ProcessingJob | undefined> {
@@ -286,6 +285,7 @@ export class Scheduler {
     this.#stopped = true;
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
+    await Promise.allSettled([...this.#background]);
     for (const w of this.#drainWaiters.splice(0)) w();
   }
 
@@ -298,10 +298,13 @@ export class Scheduler {
 
   // ——— dispatch ———
 
-  #isKnown(id: string): boolean {
-    if (this.#running.has(id)) return true;
+  #inReady(id: string): boolean {
     for (const list of this.#ready.values()) if (list.some((r) => r.id === id)) return true;
     return false;
+  }
+
+  #isKnown(id: string): boolean {
+    return this.#running.has(id) || this.#inReady(id);
   }
 
   #insertReady(row: repo.QueuedRow): void {
@@ -397,8 +400,11 @@ export class Scheduler {
         console.error(`scheduler: job ${row.id}: ${e instanceof Error ? e.stack : String(e)}`);
       })
       .finally(() => {
-        this.#running.delete(row.id);
-        this.#progress.delete(row.id);
+        // A requeued job may already run again under a new entry: remove only this one.
+        if (this.#running.get(row.id) === entry) {
+          this.#running.delete(row.id);
+          this.#progress.delete(row.id);
+        }
         this.#dispatch();
         this.#changed();
         this.#checkDrain();
@@ -408,14 +414,10 @@ export class Scheduler {
   async #execute(entry: Running): Promise<void> {
     const { row, ac } = entry;
     const id = row.id;
-    if (!(await repo.markRunning(this.#store, id, entry.startedAtMs))) {
-      await this.#announce(id);
-      return;
-    }
-    const job = await this.#announce(id);
-    if (!job) return;
+    const job = await repo.markRunning(this.#store, id, entry.startedAtMs);
+    if (!job) return; // cancelled (and announced) meanwhile
     entry.job = job;
-    this.#changed();
+    this.#emit(job);
     const urgent = row.level === 'CRITICAL';
     const ctx: JobContext = {
       signal: ac.signal,
@@ -428,10 +430,9 @@ export class Scheduler {
             signal: opts.signal ?? ac.signal,
           }),
       },
-      onProgress: (fraction, stage) => {
+      onProgress: (fraction) => {
         this.#progress.set(id, fraction);
         if (entry.job) this.events.emit('job:updated', { ...entry.job, progress: fraction });
-        void stage;
       },
     };
     let result: Result<JobOutcome>;
@@ -443,16 +444,19 @@ export class Scheduler {
     const reason = ac.signal.aborted ? (ac.signal.reason as StopReason) : null;
     entry.released = true;
     this.#dispatch();
-    await this.#settle(job, result, reason);
+    await this.#settle(entry, job, result, reason);
   }
 
-  async #settle(job: ProcessingJob, result: Result<JobOutcome>, reason: StopReason | null): Promise<void> {
+  async #settle(entry: Running, job: ProcessingJob, result: Result<JobOutcome>, reason: StopReason | null): Promise<void> {
     const now = this.#clock();
     const id = job.id;
     if (result.ok) {
-      // The lead's snapshot persistence normally completed the row already (same transaction as the snapshot).
-      await repo.completeJobTx(this.#store, id, result.value.snapshot_id, result.value.status, now);
-      await this.#announce(id);
+      // The engine's snapshot persistence normally completed the row already, in the
+      // snapshot's transaction; only a runner that did not is completed here.
+      const current = await repo.getJob(this.#store, id);
+      if (current?.status === 'running') await repo.completeJobTx(this.#store, id, result.value.snapshot_id, result.value.status, now);
+      const done = current?.status === 'running' ? await repo.getJob(this.#store, id) : current;
+      if (done) this.#emit(done);
       return;
     }
     const error = result.error;
@@ -461,49 +465,50 @@ export class Scheduler {
         reason === 'preempt'
           ? 'preempted for a CRITICAL job; back in the queue, attempt not charged'
           : 'stopped by shutdown; back in the queue, attempt not charged';
-      const audits: AuditEntry[] = [];
-      const back = await this.#store.transaction(async (tx) => {
-        if (!(await repo.requeueRunning(tx, id, { charge: false, notBeforeMs: null, error: null }))) return false;
-        await this.#appendAudit(tx, audits, this.#audit(job, 'job', why));
-        return true;
-      });
-      this.#announceAudit(audits);
-      if (back) await this.#requeueInMemory(id);
-      await this.#announce(id);
+      await this.#requeue(entry, job, { charge: false, notBeforeMs: null, error: null }, this.#audit(job, 'job', why));
       return;
     }
     if (reason === 'cancel') {
-      await repo.finishRunning(this.#store, id, 'cancelled', { code: 'CANCELLED', message: 'cancelled while running' }, now);
-      await this.#announce(id);
+      const j = await repo.finishRunning(this.#store, id, 'cancelled', { code: 'CANCELLED', message: 'cancelled while running' }, now);
+      this.#emit(j ?? (await repo.getJob(this.#store, id)));
       return;
     }
     if (RETRYABLE.has(error.code) && job.attempts < this.#maxAttempts) {
       const delay = this.#backoffMs * 2 ** (job.attempts - 1);
-      const audits: AuditEntry[] = [];
-      const back = await this.#store.transaction(async (tx) => {
-        if (!(await repo.requeueRunning(tx, id, { charge: true, notBeforeMs: now + delay, error }))) return false;
-        await appendAudit(
-          tx,
-          {
-            ...this.#audit(job, 'job', `attempt ${job.attempts} of ${this.#maxAttempts} failed (${error.code}: ${error.message}); retry in ${delay} ms`),
-            facts: { error, retry_at: new Date(now + delay).toISOString() },
-            at: new Date(now),
-          },
-        );
-        return true;
+      const why = `attempt ${job.attempts} of ${this.#maxAttempts} failed (${error.code}: ${error.message}); retry in ${delay} ms`;
+      await this.#requeue(entry, job, { charge: true, notBeforeMs: now + delay, error }, {
+        ...this.#audit(job, 'job', why),
+        facts: { error, retry_at: new Date(now + delay).toISOString() },
+        at: new Date(now),
       });
-      this.#announceAudit(audits);
-      if (back) await this.#requeueInMemory(id);
-      await this.#announce(id);
       return;
     }
-    await repo.finishRunning(this.#store, id, 'failed', error, now);
-    await this.#announce(id);
+    const j = await repo.finishRunning(this.#store, id, 'failed', error, now);
+    this.#emit(j ?? (await repo.getJob(this.#store, id)));
   }
 
-  async #requeueInMemory(id: string): Promise<void> {
-    const row = await repo.queuedRow(this.#store, id);
-    if (row) this.#insertReady(row);
+  /** running → queued with its audit entry in one transaction, then back in the ready index. */
+  async #requeue(
+    entry: Running,
+    job: ProcessingJob,
+    how: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
+    audit: AuditInput,
+  ): Promise<void> {
+    const audits: AuditEntry[] = [];
+    const back = await this.#store.transaction(async (tx) => {
+      const j = await repo.requeueRunning(tx, job.id, how);
+      if (j) await this.#appendAudit(tx, audits, audit);
+      return j;
+    });
+    this.#announceAudit(audits);
+    if (back) {
+      // Running jobs are never escalated, so the row's level and wait clock still hold.
+      const row = { ...entry.row, notBeforeMs: how.notBeforeMs, attempts: back.attempts };
+      if (!this.#inReady(job.id)) this.#insertReady(row);
+      this.#emit(back);
+    } else {
+      this.#emit(await repo.getJob(this.#store, job.id));
+    }
   }
 
   // ——— lateness and escalation ———
@@ -528,48 +533,48 @@ export class Scheduler {
   async #late(row: repo.QueuedRow, to: PriorityLevel | null, targetMs: number, now: number): Promise<void> {
     const from = row.level;
     const waited = now - row.queuedAtMs;
-    const job = await repo.getJob(this.#store, row.id);
-    if (!job) return;
     const wasLate = row.late;
-    if (to) {
-      // In memory first (the dispatcher must see the new level at once); the row follows in the same turn of the store.
-      if (this.#removeReady(row.id)) {
-        row.level = to;
-        row.queuedAtMs = now;
-        row.late = true;
-        this.#insertReady(row);
-      }
+    // In memory first, so the dispatcher sees the new level at once; the row follows
+    // (if the job starts meanwhile, the conditional UPDATE below does nothing).
+    if (to && this.#removeReady(row.id)) {
+      row.level = to;
+      row.queuedAtMs = now;
+      row.late = true;
+      this.#insertReady(row);
     } else {
       row.late = true;
     }
+    const ref = { id: row.id, request_id: row.request_id, rule: row.rule, rule_version: row.rule_version };
     const audits: AuditEntry[] = [];
     const written = await this.#store.transaction(async (tx) => {
-      const done = to ? await repo.escalateQueued(tx, row.id, to, now) : await repo.markLate(tx, row.id);
-      if (!done) return false;
+      const j = to ? await repo.escalateQueued(tx, row.id, to, now) : await repo.markLate(tx, row.id);
+      if (!j) return undefined;
       const at = new Date(now);
       if (!wasLate)
         await this.#appendAudit(tx, audits, {
-          ...this.#audit(job, 'late', `late: waited ${waited} ms at ${from}, past its target of ${targetMs} ms`),
-          priority: from,
+          ...this.#audit({ ...ref, effective_priority: from }, 'late', `late: waited ${waited} ms at ${from}, past its target of ${targetMs} ms`),
           at,
         });
       if (to)
         await this.#appendAudit(tx, audits, {
-          ...this.#audit(job, 'escalation', `escalated ${from} → ${to} after waiting ${waited} ms (target ${targetMs} ms)`),
-          priority: to,
+          ...this.#audit({ ...ref, effective_priority: to }, 'escalation', `escalated ${from} → ${to} after waiting ${waited} ms (target ${targetMs} ms)`),
           facts: { from, to, waited_ms: waited, target_ms: targetMs },
           at,
         });
-      return true;
+      return j;
     });
     this.#announceAudit(audits);
-    if (written) await this.#announce(row.id);
+    this.#emit(written);
     this.#dispatch();
   }
 
   // ——— announcing ———
 
-  #audit(job: ProcessingJob, kind: AuditInput['kind'], explanation: string): AuditInput {
+  #audit(
+    job: Pick<ProcessingJob, 'id' | 'request_id' | 'rule' | 'rule_version' | 'effective_priority'>,
+    kind: AuditInput['kind'],
+    explanation: string,
+  ): AuditInput {
     return {
       kind,
       request_id: job.request_id,
@@ -589,16 +594,13 @@ export class Scheduler {
     return job.status === 'running' && p !== undefined ? { ...job, progress: p } : job;
   }
 
-  /** Reads the row as written and emits it. */
-  async #announce(id: string): Promise<ProcessingJob | undefined> {
-    const job = await repo.getJob(this.#store, id);
-    if (!job) return undefined;
-    const shown = this.#withProgress(job);
-    const r = this.#running.get(id);
+  /** Emits a row as written (with the progress of a running job). */
+  #emit(job: ProcessingJob | undefined): void {
+    if (!job) return;
+    const r = this.#running.get(job.id);
     if (r && job.status === 'running') r.job = job;
-    this.events.emit('job:updated', shown);
+    this.events.emit('job:updated', this.#withProgress(job));
     this.#changed();
-    return shown;
   }
 
   async #current(id: string): Promise<Result<ProcessingJob>> {
@@ -612,14 +614,22 @@ export class Scheduler {
     const wait = Math.max(0, this.#lastStatsAt + this.#statsEveryMs - Date.now());
     this.#statsTimer = setTimeout(() => {
       this.#lastStatsAt = Date.now();
-      this.stats()
-        .then((s) => this.events.emit('queue:stats', s))
-        .catch(() => undefined)
-        .finally(() => {
-          this.#statsTimer = null;
-        });
+      void this.#inBackground(
+        this.stats()
+          .then((s) => this.events.emit('queue:stats', s))
+          .catch(() => undefined)
+          .finally(() => {
+            this.#statsTimer = null;
+          }),
+      );
     }, wait);
     this.#statsTimer.unref();
+  }
+
+  #inBackground<T>(p: Promise<T>): Promise<T> {
+    this.#background.add(p);
+    void p.finally(() => this.#background.delete(p)).catch(() => undefined);
+    return p;
   }
 
   #idle(): boolean {
