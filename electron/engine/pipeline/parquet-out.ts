@@ -2,8 +2,8 @@
 // folder, <dataDir>/underlying=SPX/date=2024-01-07/<snapshotId>.parquet, atomically:
 // written under a temporary name in the same folder, then renamed. The store reads it
 // with read_parquet; analysts keep it as the export.
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { StrikeTable } from './gex.ts';
 import { constantStringSeries, float64Series, int64Series, nativeDataFrame, stringSeries, type NativeDataFrame } from './polars-native.ts';
 
@@ -53,20 +53,46 @@ export function strikesFrame(t: StrikeTable, meta: { snapshotId: string; underly
   ]);
 }
 
+/**
+ * Folders this process has made (or found) for the hand-off. An async mkdir is a round trip
+ * through libuv's thread pool, 0.5–5 ms on a loaded machine, for a folder that exists from
+ * the second snapshot of an (underlying, date) on; a folder removed behind our back is made
+ * again on the write that fails.
+ */
+const madeDirs = new Set<string>();
+function ensureDir(dir: string): void {
+  if (madeDirs.has(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  if (madeDirs.size >= 10_000) madeDirs.clear();
+  madeDirs.add(dir);
+}
+
+/**
+ * Writes, then renames into place, synchronously: Polars' writer blocks anyway, and the sync
+ * rename saves a thread-pool round trip (runs inside a pipeline worker, one task at a time).
+ */
 export async function writeStrikesParquet(
   strikes: StrikeTable,
   meta: { dataDir: string; snapshotId: string; underlying: string; as_of: string; date: string },
 ): Promise<string> {
   const path = snapshotParquetPath(meta.dataDir, meta.underlying, meta.date, meta.snapshotId);
-  const dir = join(path, '..');
-  await mkdir(dir, { recursive: true });
+  const dir = dirname(path);
   const tmp = join(dir, `.${segment(meta.snapshotId)}.${process.pid}.${Date.now()}.tmp`);
   const frame = strikesFrame(strikes, meta);
+  const known = madeDirs.has(dir);
+  ensureDir(dir);
   try {
-    frame.writeParquet(tmp, 'zstd');
-    await rename(tmp, path);
+    try {
+      frame.writeParquet(tmp, 'zstd');
+    } catch (e) {
+      if (!known || existsSync(dir)) throw e;
+      madeDirs.delete(dir);
+      ensureDir(dir);
+      frame.writeParquet(tmp, 'zstd');
+    }
+    renameSync(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    rmSync(tmp, { force: true });
     throw e;
   }
   return path;
