@@ -15,7 +15,7 @@ import { PipelineResult, type PipelineOutput } from '../shared/pipeline.ts';
 import { err, ok } from '../shared/result.ts';
 import { Store } from '../electron/engine/store/db.ts';
 import { saveSnapshot } from '../electron/engine/store/snapshots.ts';
-import { completeJobTx, insertJob } from '../electron/engine/scheduler/jobs-repo.ts';
+import { completeJobTx, insertJob, markRunning } from '../electron/engine/scheduler/jobs-repo.ts';
 import { WorkerPool } from '../electron/engine/scheduler/pool.ts';
 import { Scheduler, type JobContext, type RunJob } from '../electron/engine/scheduler/scheduler.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
@@ -66,6 +66,17 @@ async function ourDispatch(dir: string, n: number): Promise<number> {
   return ms;
 }
 
+/** ms per durable transition alone (one UPDATE … RETURNING, autocommit): the floor under our per-job cost. */
+async function transitionCost(dir: string, n: number): Promise<number> {
+  const store = await openStore(join(dir, 'transition.duckdb'));
+  const ids = await insertJobs(store, n, () => 'empty');
+  const t0 = performance.now();
+  for (const id of ids) await markRunning(store, id, Date.now());
+  const ms = (performance.now() - t0) / n;
+  await store.close();
+  return ms;
+}
+
 /** ms per job from push to the last finish, better-queue alone with a priority and no-op jobs. */
 function betterQueueDispatch(n: number): Promise<number> {
   return new Promise((resolve) => {
@@ -97,6 +108,7 @@ export async function benchScheduler(): Promise<Measure[]> {
     await betterQueueDispatch(50); // warm the JIT for both
     const bq = await betterQueueDispatch(n);
     const ours = await ourDispatch(dir, n);
+    const transition = await transitionCost(dir, 200);
 
     // Load: the real pipeline on 24 generated chains of mixed size and level, 2 workers + 1 spare.
     const store = await openStore(join(dir, 'load.duckdb'));
@@ -139,6 +151,7 @@ export async function benchScheduler(): Promise<Measure[]> {
       { name: `dispatch per empty job, better-queue alone (${n} jobs)`, value: bq * 1000, unit: 'µs/job' },
       { name: `dispatch per empty job, our scheduler (DuckDB writes + events)`, value: ours * 1000, unit: 'µs/job' },
       { name: 'dispatch overhead ratio, ours ÷ better-queue', value: ours / bq, unit: '×' },
+      { name: 'one durable job transition (DuckDB UPDATE … RETURNING)', value: transition * 1000, unit: 'µs' },
       { name: 'event-loop lag p99, idle engine', value: idleLag, unit: 'ms' },
       { name: `event-loop lag p99, ${files.length} real pipeline jobs on 2+1 workers`, value: loadLag, unit: 'ms' },
       { name: 'load: wall time', value: loadMs, unit: 'ms' },
