@@ -1,8 +1,11 @@
 // Opens an input file and classifies it before any parsing: missing, not a file, empty,
 // binary, or which chain format its CONTENT is (never the extension). Also hashes the
-// bytes, the content hash being what makes an ingest idempotent.
+// bytes, the content hash being what makes an ingest idempotent. The file system calls are
+// synchronous: the pipeline runs in a worker process, one task at a time, and for a small
+// file the async stat + readFile round trips through libuv's thread pool were most of the
+// read stage. stat comes first so a FIFO or device is refused before it could block a read.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { firstLines } from './csv-text.ts';
@@ -22,7 +25,7 @@ export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update
 export async function openSource(file: string): Promise<Result<SourceFile>> {
   let size: number;
   try {
-    const st = await stat(file);
+    const st = statSync(file);
     if (!st.isFile()) return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
     size = st.size;
   } catch (e) {
@@ -33,7 +36,7 @@ export async function openSource(file: string): Promise<Result<SourceFile>> {
   if (size === 0) return err('EMPTY_FILE', `${file} is empty`, { file });
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = readFileSync(file);
   } catch (e) {
     return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
   }
