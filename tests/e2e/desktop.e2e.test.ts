@@ -227,10 +227,10 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
   });
 
   it('cancels a waiting job while the worker is busy', async () => {
-    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.locator('[data-view=queue]').click();
     await page.locator('[data-filter=active]').click();
     // Submitted at once, so that they queue up behind the one worker.
-    const files = Array.from({ length: 10 }, (_, i) => chainFile(`busy-${i}.csv`, 100 + i, { expiries: 40, strikesPerExpiry: 160 }));
+    const files = Array.from({ length: 12 }, (_, i) => chainFile(`busy-${i}.csv`, 100 + i, { expiries: 55, strikesPerExpiry: 192 }));
     for (const res of await Promise.all(files.map((file) => te.engine.handlers['ingest:submit']({ file, source: 'e2e' })))) {
       if (!res.ok) throw new Error(res.error.message);
     }
@@ -240,6 +240,7 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     const name = (await last.locator('.c-file').textContent())!;
     const row = page.locator('[data-testid=job-row]', { hasText: name });
     await row.getByTestId('cancel-job').click();
+    expect(await page.locator('.banner.error').count()).toBe(0);
     const jobOf = async () => {
       const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
       return r.ok ? r.value.find((j) => j.file.endsWith(`/${name}`)) : undefined;
@@ -279,7 +280,7 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
   });
 
   it('edits, checks and dry-runs the rules in the Monaco editor', async () => {
-    await page.getByRole('button', { name: 'Rules' }).click();
+    await page.locator('[data-view=rules]').click();
     await page.locator('.monaco-editor').waitFor();
     await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -315,10 +316,22 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
   });
 
   it('shows the audit trail of the decisions', async () => {
-    await page.getByRole('button', { name: 'Audit' }).click();
+    await page.locator('[data-view=audit]').click();
     await poll(() => page.locator('.audit-row').count()).toBeGreaterThan(3);
     expect(await page.locator('.audit-row').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('override')]));
     await shot('audit');
+    // From a submission to its own audit trail.
+    const spx = haveSamples ? 'spx_quotedata_2024-01-07.csv' : 'spx_fixture.csv';
+    await submission(spx).getByRole('button', { name: /audit trail/ }).click();
+    const filter = page.getByPlaceholder('Request id');
+    await poll(() => filter.inputValue()).toMatch(/.{8,}/);
+    const requestId = await filter.inputValue();
+    await poll(async () => {
+      const ids = await page.locator('.audit-row .a-req').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
+      return ids.length > 0 && ids.every((t) => t === `Only request ${requestId}`);
+    }).toBe(true);
+    expect((await page.locator('.audit-row').allTextContents()).join(' ')).toContain('decision');
+    await filter.fill('');
     expect((globalThis as unknown as { __problems: string[] }).__problems).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ interface State {
   client: GexClient | null;
   view: View;
   snapshotId: string | null;
+  /** The audit view's request filter ('' for all). */
+  auditRequest: string;
   connected: boolean;
   health: Health | null;
   healthError: AppError | null;
@@ -49,6 +51,7 @@ interface State {
 
   setView(view: View): void;
   openSnapshot(id: string | null): void;
+  openAudit(requestId: string): void;
   start(client: GexClient): () => void;
   refreshJobs(): Promise<void>;
   refreshSnapshots(): Promise<void>;
@@ -105,6 +108,7 @@ export const useApp = create<State>((set, get) => {
     client: null,
     view: 'queue',
     snapshotId: null,
+    auditRequest: '',
     connected: false,
     health: null,
     healthError: null,
@@ -118,6 +122,7 @@ export const useApp = create<State>((set, get) => {
 
     setView: (view) => set({ view }),
     openSnapshot: (id) => set({ snapshotId: id, view: 'snapshots' }),
+    openAudit: (requestId) => set({ auditRequest: requestId, view: 'audit' }),
 
     start(client) {
       set({ client });

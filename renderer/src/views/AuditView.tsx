@@ -15,7 +15,8 @@ export function AuditView() {
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [kinds, setKinds] = useState<Set<string>>(new Set());
-  const [requestId, setRequestId] = useState('');
+  const requestId = useApp((s) => s.auditRequest);
+  const setRequestId = (v: string) => useApp.setState({ auditRequest: v });
   const [open, setOpen] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
 
@@ -113,7 +114,15 @@ export function AuditView() {
                     <span className="a-expl" title={e.explanation}>
                       {e.explanation}
                     </span>
-                    <span className="a-req muted" title={e.request_id ?? ''}>
+                    <span
+                      className="a-req muted link"
+                      title={e.request_id ? `Only request ${e.request_id}` : ''}
+                      onClick={(ev) => {
+                        if (!e.request_id) return;
+                        ev.stopPropagation();
+                        setRequestId(e.request_id);
+                      }}
+                    >
                       {e.request_id ? e.request_id.slice(0, 8) : ''}
                     </span>
                   </div>
