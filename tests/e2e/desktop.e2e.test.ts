@@ -249,6 +249,9 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     expect((await jobOf())?.started_at).toBeNull();
     await page.locator('[data-filter=cancelled]').click();
     await poll(() => page.locator('[data-testid=job-row][data-status=cancelled]').count()).toBeGreaterThan(0);
+    // Retry brings it back, and it runs to completion.
+    await page.locator('[data-testid=job-row]', { hasText: name }).getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(async () => (await jobOf())?.status, { timeout: 90_000 }).toBe('completed');
     await page.locator('[data-filter=active]').click();
   });
 
