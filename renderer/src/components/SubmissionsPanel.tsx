@@ -45,11 +45,6 @@ function SubmissionRow({ s }: { s: Submission }) {
       {decision && status !== 'completed' && status !== 'duplicate' && (
         <div className="explanation muted">{decision.explanation}</div>
       )}
-      {s.ack && (
-        <button className="link-button" onClick={() => useApp.getState().openAudit(s.ack!.request_id)} title="The audit trail of this request">
-          audit trail ›
-        </button>
-      )}
       {snapshot && (status === 'completed' || status === 'duplicate') && (
         <button className="figures" onClick={() => openSnapshot(snapshot.id)} data-testid="submission-figures">
           <span className="underlying">{snapshot.underlying}</span>
@@ -66,6 +61,11 @@ function SubmissionRow({ s }: { s: Submission }) {
       )}
       {error && (status === 'failed' || status === 'rejected' || status === 'error' || status === 'cancelled') && (
         <ErrorLine error={error} />
+      )}
+      {s.ack && (
+        <button className="link-button" onClick={() => useApp.getState().openAudit(s.ack!.request_id)} title="The audit trail of this request">
+          audit trail ›
+        </button>
       )}
     </li>
   );
