@@ -2,7 +2,8 @@
 // launch with the per-user paths and shut down gracefully on quit, the menu, and the
 // IPC transport of the API. Everything that does work lives in the engine; this file
 // only wires Electron to it.
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
@@ -22,6 +23,28 @@ app.setPath('userData', userDataDir());
 let mainWindow: BrowserWindow | null = null;
 let engine: Engine | null = null;
 let quitting: 'no' | 'shutting-down' | 'done' = 'no';
+let dispatchCall: ReturnType<typeof createDispatcher> | null = null;
+/** Files the OS asked us to open before the engine was ready. */
+const pendingOpen: string[] = [];
+
+/** Files named on a command line ("Open with GEX Desk"): existing regular files only. */
+function filesIn(argv: string[], cwd: string): string[] {
+  if (!app.isPackaged) return []; // in development, argv holds Electron's own arguments
+  return argv
+    .slice(1)
+    .filter((a) => !a.startsWith('-'))
+    .map((a) => resolve(cwd, a))
+    .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false);
+}
+
+/** Submits files the OS handed to the app; the active rules decide their priority. */
+function openPaths(paths: string[]): void {
+  if (!dispatchCall) {
+    pendingOpen.push(...paths);
+    return;
+  }
+  for (const file of paths) void dispatchCall('ingest:submit', { file, source: 'desktop' });
+}
 
 function createWindow(): BrowserWindow {
   const state = loadWindowState();
@@ -79,6 +102,7 @@ async function launch(): Promise<void> {
   }
   engine = started.value;
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
+  dispatchCall = dispatch;
   const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
   registerCallChannel(dispatch, senderCheck(contents, devOrigin ?? APP_ORIGIN));
   forwardEvents(engine, contents);
@@ -86,16 +110,22 @@ async function launch(): Promise<void> {
     buildMenu({ window: () => mainWindow, dispatch, dataDir: engine.config.dataDir, dev: devServer !== null }),
   );
   mainWindow = createWindow();
+  openPaths([...pendingOpen.splice(0), ...filesIn(process.argv, process.cwd())]);
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme();
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, cwd) => {
+    openPaths(filesIn(argv, cwd));
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openPaths([path]);
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
