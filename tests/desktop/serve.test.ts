@@ -71,6 +71,7 @@ describe('the page', () => {
     expect((await send('GET', '/')).status).toBe(401);
     expect((await send('GET', '/?token=wrong')).status).toBe(401);
     expect((await send('GET', '/assets/app.js')).status).toBe(401);
+    expect((await send('GET', '/assets/app.js', { cookie: `gex_token_${host.port}=%E0%A4%A` })).status).toBe(401);
   });
 
   it('is served with the token, with a CSP, and its assets then with the cookie', async () => {
