@@ -24,14 +24,17 @@ const LABEL_ZONES: Record<string, string> = {
   CT: 'America/Chicago',
 };
 
+const TIME = String.raw`,?\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*([A-Za-z]{1,5})?`;
+const MONTH_FIRST = new RegExp(String.raw`Date:\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + TIME);
+const DAY_FIRST = new RegExp(String.raw`Date:\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})` + TIME);
+
 /** "Date: January 7, 2024 at 10:52 AM EST" or "Date: February 5 2022, 8:26 PM EST" → ISO. */
 export function parseCboeDate(line: string, exchangeZone: string): string | null {
   const text = line.replace(/"/g, '');
-  const time = String.raw`,?\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*([A-Za-z]{1,5})?`;
-  let m = new RegExp(String.raw`Date:\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + time).exec(text);
+  let m = MONTH_FIRST.exec(text);
   let parts: [string, string, string] | null = m ? [m[1]!, m[2]!, m[3]!] : null;
   if (!m) {
-    m = new RegExp(String.raw`Date:\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})` + time).exec(text);
+    m = DAY_FIRST.exec(text);
     if (m) parts = [m[2]!, m[1]!, m[3]!];
   }
   if (!m || !parts) return null;

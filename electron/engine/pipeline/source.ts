@@ -67,6 +67,9 @@ export function detectFormat(file: string, bytes: Buffer): Result<ChainFormat> {
 /** Control bytes other than tab/CR/LF/FF in more than 1% of the head mean binary. */
 function isMostlyText(head: Buffer): boolean {
   let control = 0;
-  for (const b of head) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
   return control <= head.length / 100;
 }
