@@ -78,6 +78,23 @@ describe('WorkerPool', () => {
     expect((await normal2).ok).toBe(true);
   });
 
+  it('runs urgent tasks by rank (a CRITICAL job before facts passes), FIFO within a rank', async () => {
+    const pool = make({ size: 1, spare: 0 });
+    await pool.ready();
+    const order: string[] = [];
+    const blocker = pool.run(task('b', 'sleep:300'));
+    await until(() => pool.busy === 1);
+    const runs = [
+      pool.facts({ type: 'facts', taskId: 'f1', file: 'sleep:0' }).then(() => order.push('f1')),
+      pool.facts({ type: 'facts', taskId: 'f2', file: 'sleep:0' }).then(() => order.push('f2')),
+      pool.run(task('crit', 'sleep:0'), { urgent: true, rank: 0 }).then(() => order.push('crit')),
+      pool.run(task('n', 'sleep:0')).then(() => order.push('n')),
+    ];
+    await blocker;
+    await Promise.all(runs);
+    expect(order).toEqual(['crit', 'f1', 'f2', 'n']);
+  });
+
   it('fails waiting tasks instead of hanging when workers cannot start', async () => {
     const pool = make({ entry: `${SLEEPY_WORKER}.missing.ts`, size: 1, spare: 0 });
     const r = await pool.run(task('x', 'sleep:0'));

@@ -34,6 +34,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Urgent tasks go first and may use the spare workers. */
   urgent?: boolean;
+  /** Among urgent tasks, lower goes first (CRITICAL jobs 0, facts passes 1); FIFO within. Default 1. */
+  rank?: number;
   /** Kill the task's worker after this long; the task ends TIMEOUT. */
   timeoutMs?: number;
 }
@@ -124,7 +126,15 @@ export class WorkerPool implements TaskRunner {
         task.onAbort = () => this.#abort(task, { code: 'CANCELLED', message: `task ${message.taskId} was cancelled` });
         opts.signal.addEventListener('abort', task.onAbort, { once: true });
       }
-      (opts.urgent ? this.#urgent : this.#normal).push(task);
+      if (opts.urgent) {
+        // Keep the urgent list ordered by rank, FIFO within a rank.
+        const rank = opts.rank ?? 1;
+        const at = this.#urgent.findIndex((t) => (t.opts.rank ?? 1) > rank);
+        if (at < 0) this.#urgent.push(task);
+        else this.#urgent.splice(at, 0, task);
+      } else {
+        this.#normal.push(task);
+      }
       this.#schedule();
     });
   }

@@ -427,6 +427,7 @@ export class Scheduler {
             timeoutMs: this.#jobTimeoutMs,
             ...opts,
             urgent: opts.urgent ?? urgent,
+            rank: opts.rank ?? (urgent ? 0 : 1),
             signal: opts.signal ?? ac.signal,
           }),
       },
