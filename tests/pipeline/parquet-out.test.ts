@@ -13,6 +13,8 @@ const table = (): StrikeTable => {
   return {
     rows: 2,
     expiry: ['2024-01-19', '2024-01-19'],
+    expiry_values: ['2024-01-19'],
+    expiry_index: Uint32Array.from([0, 0]),
     strike: f(100, 105),
     call_gex: f(10, 20),
     put_gex: f(-5, -1),

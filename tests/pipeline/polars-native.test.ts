@@ -46,7 +46,7 @@ async function strikesOf(expiries: number, strikesPerExpiry: number): Promise<{ 
 
 const empty = (): StrikeTable => {
   const z = (): Float64Array => new Float64Array(0);
-  return { rows: 0, expiry: [], strike: z(), call_gex: z(), put_gex: z(), net_gex: z(), call_open_interest: z(), put_open_interest: z(), call_volume: z(), put_volume: z(), contracts: new BigInt64Array(0) };
+  return { rows: 0, expiry: [], expiry_values: [], expiry_index: new Uint32Array(0), strike: z(), call_gex: z(), put_gex: z(), net_gex: z(), call_open_interest: z(), put_open_interest: z(), call_volume: z(), put_volume: z(), contracts: new BigInt64Array(0) };
 };
 
 async function compare(name: string, table: StrikeTable, underlying: string, as_of: string): Promise<pl.DataFrame> {

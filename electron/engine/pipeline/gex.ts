@@ -32,6 +32,9 @@ export type GexTotals = {
 export type StrikeTable = {
   rows: number;
   expiry: string[];
+  /** The distinct expiries, and each row's index into them: the Parquet column is built from these. */
+  expiry_values: string[];
+  expiry_index: Uint32Array;
   strike: Float64Array;
   call_gex: Float64Array;
   put_gex: Float64Array;
@@ -138,6 +141,8 @@ export function computeGex(chain: Chain, used: UsedContracts, conv: GexConventio
   const out: StrikeTable = {
     rows: groups,
     expiry: new Array<string>(groups),
+    expiry_values: c.expiries,
+    expiry_index: new Uint32Array(groups),
     strike: new Float64Array(groups),
     call_gex: new Float64Array(groups),
     put_gex: new Float64Array(groups),
@@ -160,6 +165,7 @@ export function computeGex(chain: Chain, used: UsedContracts, conv: GexConventio
       const cell = e * ns + s;
       if (count[cell] === 0) continue;
       out.expiry[g] = date;
+      out.expiry_index[g] = e;
       out.strike[g] = strikes[s]!;
       out.call_gex[g] = callGex[cell]!;
       out.put_gex[g] = putGex[cell]!;

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StrikeTable } from './gex.ts';
-import { constantStringSeries, float64Series, int64Series, nativeDataFrame, stringSeries, type NativeDataFrame } from './polars-native.ts';
+import { constantStringSeries, float64Series, indexedStringSeries, int64Series, nativeDataFrame, type NativeDataFrame } from './polars-native.ts';
 
 /** Column order of the hand-off file (the store's INSERT … SELECT depends on the names). */
 export const STRIKE_COLUMNS = [
@@ -40,7 +40,7 @@ export function strikesFrame(t: StrikeTable, meta: { snapshotId: string; underly
     constantStringSeries('snapshot_id', meta.snapshotId, t.rows),
     constantStringSeries('underlying', meta.underlying, t.rows),
     constantStringSeries('as_of', meta.as_of, t.rows),
-    stringSeries('expiry', t.expiry),
+    indexedStringSeries('expiry', t.expiry_values, t.expiry_index),
     float64Series('strike', t.strike),
     float64Series('call_gex', t.call_gex),
     float64Series('put_gex', t.put_gex),
