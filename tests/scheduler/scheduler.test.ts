@@ -46,6 +46,12 @@ describe('Scheduler dispatch', () => {
     await scheduler.drain();
     expect(started.map((j) => j.id)).toEqual(ids);
     expect((await listJobs(store, { limit: 100 })).every((j) => j.status === 'completed' && j.snapshot_id === `snap-${j.id}`)).toBe(true);
+    // The scheduler's live view agrees with the table's.
+    const live = await scheduler.stats();
+    const table = await Scheduler.statsFromStore(store, { workers: 1 });
+    expect({ ...live, busy_workers: 0 }).toEqual(table);
+    expect(live.totals).toEqual({ queued: 0, running: 0, completed: 8, failed: 0 });
+    expect(live.levels.find((l) => l.level === 'MEDIUM')!.completed_in_window).toBe(8);
   });
 
   it('keeps FIFO per level with several workers and jobs arriving while others run', async () => {
@@ -260,6 +266,10 @@ describe('Scheduler escalation', () => {
     const stats = await scheduler.stats();
     expect(stats.levels.find((l) => l.level === 'CRITICAL')!.late).toBe(2);
     expect(stats.levels.find((l) => l.level === 'CRITICAL')!.waiting).toBe(2);
+    const table = await Scheduler.statsFromStore(store, { workers: 1 });
+    expect(stats.levels.map((l) => [l.level, l.waiting, l.running, l.late])).toEqual(
+      table.levels.map((l) => [l.level, l.waiting, l.running, l.late]),
+    );
     await scheduler.cancel(blocker);
   });
 

@@ -18,60 +18,92 @@ export interface MonitorInput {
 
 const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
 
-export async function queueStats(store: Store, input: MonitorInput): Promise<QueueStats> {
-  const windowMs = input.windowMs ?? DEFAULT_WINDOW_MS;
-  const since = new Date(input.nowMs - windowMs).toISOString();
-  const [open, latency, totals] = [
-    await store.all(
-      `SELECT effective_priority AS level,
-         count(*) FILTER (WHERE status = 'queued') AS waiting,
-         count(*) FILTER (WHERE status = 'running') AS running,
-         min(epoch_ms(submitted_at)) FILTER (WHERE status = 'queued') AS oldest,
-         count(*) FILTER (WHERE late) AS late
-       FROM jobs WHERE status IN ('queued', 'running') GROUP BY effective_priority`,
-    ),
-    await store.all(
-      `SELECT priority AS level, count(*) AS n,
-         quantile_cont(epoch_ms(finished_at) - epoch_ms(submitted_at), [0.5, 0.9, 0.99]) AS q
-       FROM jobs WHERE status IN ('completed', 'duplicate') AND finished_at >= $1::TIMESTAMPTZ
-       GROUP BY priority`,
-      [since],
-    ),
-    await store.all(`SELECT status, count(*) AS n FROM jobs GROUP BY status`),
-  ];
-  const byLevel = <T extends { level?: unknown }>(rows: T[], level: PriorityLevel) => rows.find((r) => r.level === level);
-  let completedInWindow = 0;
+/** What only the table knows: latencies of finished jobs in the window, and totals. */
+export interface History {
+  latency: Record<PriorityLevel, { p50: number | null; p90: number | null; p99: number | null; n: number }>;
+  totals: QueueStats['totals'];
+  windowMs: number;
+}
+
+export async function history(store: Store, nowMs: number, windowMs = DEFAULT_WINDOW_MS): Promise<History> {
+  const since = new Date(nowMs - windowMs).toISOString();
+  const latency = await store.all(
+    `SELECT priority AS level, count(*) AS n,
+       quantile_cont(epoch_ms(finished_at) - epoch_ms(submitted_at), [0.5, 0.9, 0.99]) AS q
+     FROM jobs WHERE status IN ('completed', 'duplicate') AND finished_at >= $1::TIMESTAMPTZ
+     GROUP BY priority`,
+    [since],
+  );
+  const totals = await store.all(`SELECT status, count(*) AS n FROM jobs GROUP BY status`);
+  const total = (status: string) => num(totals.find((r) => r.status === status)?.n ?? 0);
+  const byLevel = Object.fromEntries(
+    PRIORITY_LEVELS.map((level) => {
+      const l = latency.find((r) => r.level === level);
+      const q = (l?.q as unknown[] | undefined) ?? [];
+      return [level, { p50: nullable(q[0]), p90: nullable(q[1]), p99: nullable(q[2]), n: l ? num(l.n) : 0 }];
+    }),
+  ) as History['latency'];
+  return {
+    latency: byLevel,
+    totals: { queued: total('queued'), running: total('running'), completed: total('completed') + total('duplicate'), failed: total('failed') },
+    windowMs,
+  };
+}
+
+/** What is waiting and running now, per effective level (the scheduler knows it without the table). */
+export interface OpenLevel {
+  level: PriorityLevel;
+  waiting: number;
+  running: number;
+  oldestSubmittedMs: number | null;
+  late: number;
+}
+
+/** Puts the open queue (from memory) and the history (from the table) together. */
+export function combine(open: OpenLevel[], h: History, input: MonitorInput): QueueStats {
+  let finished = 0;
   const levels = PRIORITY_LEVELS.map((level) => {
-    const o = byLevel(open, level);
-    const l = byLevel(latency, level);
-    const q = (l?.q as unknown[] | undefined) ?? [];
-    const n = l ? num(l.n) : 0;
-    completedInWindow += n;
-    const oldest = nullable(o?.oldest);
+    const o = open.find((x) => x.level === level);
+    const l = h.latency[level];
+    finished += l.n;
     return {
       level,
-      waiting: o ? num(o.waiting) : 0,
-      running: o ? num(o.running) : 0,
-      oldest_wait_ms: oldest === null ? null : Math.max(0, input.nowMs - oldest),
-      late: o ? num(o.late) : 0,
-      latency_p50_ms: nullable(q[0]),
-      latency_p90_ms: nullable(q[1]),
-      latency_p99_ms: nullable(q[2]),
-      completed_in_window: n,
+      waiting: o?.waiting ?? 0,
+      running: o?.running ?? 0,
+      oldest_wait_ms: o?.oldestSubmittedMs == null ? null : Math.max(0, input.nowMs - o.oldestSubmittedMs),
+      late: o?.late ?? 0,
+      latency_p50_ms: l.p50,
+      latency_p90_ms: l.p90,
+      latency_p99_ms: l.p99,
+      completed_in_window: l.n,
     };
   });
-  const total = (status: string) => num(totals.find((r) => r.status === status)?.n ?? 0);
   return {
     levels,
     workers: input.workers,
     busy_workers: input.busyWorkers,
-    throughput_per_min: completedInWindow / (windowMs / 60_000),
-    window_ms: windowMs,
-    totals: {
-      queued: total('queued'),
-      running: total('running'),
-      completed: total('completed') + total('duplicate'),
-      failed: total('failed'),
-    },
+    throughput_per_min: finished / (h.windowMs / 60_000),
+    window_ms: h.windowMs,
+    totals: h.totals,
   };
+}
+
+/** Everything from the table (for commands that run no scheduler, and to check the scheduler's view). */
+export async function queueStats(store: Store, input: MonitorInput): Promise<QueueStats> {
+  const rows = await store.all(
+    `SELECT effective_priority AS level,
+       count(*) FILTER (WHERE status = 'queued') AS waiting,
+       count(*) FILTER (WHERE status = 'running') AS running,
+       min(epoch_ms(submitted_at)) FILTER (WHERE status = 'queued') AS oldest,
+       count(*) FILTER (WHERE late) AS late
+     FROM jobs WHERE status IN ('queued', 'running') GROUP BY effective_priority`,
+  );
+  const open: OpenLevel[] = rows.map((r) => ({
+    level: r.level as PriorityLevel,
+    waiting: num(r.waiting),
+    running: num(r.running),
+    oldestSubmittedMs: nullable(r.oldest),
+    late: num(r.late),
+  }));
+  return combine(open, await history(store, input.nowMs, input.windowMs), input);
 }

@@ -10,6 +10,7 @@ import type { AuditEntry, QueueStats } from '../../../shared/api.ts';
 import {
   escalate,
   PRIORITY_LEVELS,
+  TERMINAL_STATUSES,
   type PriorityLevel,
   type ProcessingJob,
   type JobStatus,
@@ -20,7 +21,7 @@ import { appendAudit, type AuditInput } from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
 import type { Logger } from '../log.ts';
 import * as repo from './jobs-repo.ts';
-import { DEFAULT_WINDOW_MS, queueStats } from './monitor.ts';
+import { combine, DEFAULT_WINDOW_MS, history, queueStats, type History, type OpenLevel } from './monitor.ts';
 import type { RunOptions, TaskMessage, TaskRunner } from './pool.ts';
 
 export type LateAction = 'flag' | 'escalate';
@@ -73,6 +74,8 @@ export interface SchedulerOptions {
   /** Minimum spacing of `queue:stats` events (default 250 ms, about 4/s). */
   statsEveryMs?: number;
   windowMs?: number;
+  /** How long the table's part of the stats (latencies, totals) is reused (default 1000 ms). */
+  historyEveryMs?: number;
   /** Preempt a lower-level job when a CRITICAL one finds every worker busy (default true). */
   preempt?: boolean;
   log?: Logger;
@@ -104,6 +107,10 @@ export class Scheduler {
   #jobTimeoutMs: number;
   #tickMs: number;
   #statsEveryMs: number;
+  #historyEveryMs: number;
+  #history: { at: number; value: Promise<History> } | null = null;
+  /** A job has ended since the history was read. */
+  #historyStale = false;
   #windowMs: number;
   #preempt: boolean;
   #log: Logger | null;
@@ -137,6 +144,7 @@ export class Scheduler {
     this.#jobTimeoutMs = opts.jobTimeoutMs ?? 15 * 60_000;
     this.#tickMs = opts.tickMs ?? 250;
     this.#statsEveryMs = opts.statsEveryMs ?? 250;
+    this.#historyEveryMs = opts.historyEveryMs ?? 1000;
     this.#windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
     this.#preempt = opts.preempt ?? true;
     this.#log = opts.log ?? null;
@@ -248,13 +256,40 @@ export class Scheduler {
     return (await repo.listJobs(this.#store, opts)).map((j) => this.#withProgress(j));
   }
 
-  stats(): Promise<QueueStats> {
-    return queueStats(this.#store, {
-      nowMs: this.#clock(),
-      windowMs: this.#windowMs,
-      workers: this.#pool.workers,
-      busyWorkers: this.#pool.busy,
+  /**
+   * Queue statistics: what waits and runs from the scheduler's own state (a mirror of
+   * rows already written), latencies and totals from the table, re-read at most every
+   * `historyEveryMs` so that a busy UI does not load the database.
+   */
+  async stats(): Promise<QueueStats> {
+    const now = this.#clock();
+    const expired = !this.#history || (this.#historyStale && (Date.now() - this.#history.at >= this.#historyEveryMs || this.#idle()));
+    if (expired) {
+      this.#historyStale = false;
+      const value = history(this.#store, now, this.#windowMs);
+      value.catch(() => {
+        this.#history = null;
+      });
+      this.#history = { at: Date.now(), value };
+    }
+    const h = await this.#history!.value;
+    const open: OpenLevel[] = PRIORITY_LEVELS.map((level) => {
+      const ready = this.#ready.get(level)!;
+      let running = 0;
+      let late = ready.filter((r) => r.late).length;
+      for (const r of this.#running.values()) {
+        if (r.row.level !== level) continue;
+        running++;
+        if (r.row.late) late++;
+      }
+      let oldest: number | null = null;
+      for (const r of ready) if (oldest === null || r.submittedAtMs < oldest) oldest = r.submittedAtMs;
+      return { level, waiting: ready.length, running, oldestSubmittedMs: oldest, late };
     });
+    let queued = 0;
+    for (const o of open) queued += o.waiting;
+    const stats = combine(open, h, { nowMs: now, workers: this.#pool.workers, busyWorkers: this.#pool.busy });
+    return { ...stats, totals: { ...stats.totals, queued, running: this.#running.size } };
   }
 
   /** Resolves when no job is queued or running (retries waiting for their backoff count as queued). */
@@ -598,6 +633,7 @@ export class Scheduler {
   /** Emits a row as written (with the progress of a running job). */
   #emit(job: ProcessingJob | undefined): void {
     if (!job) return;
+    if (TERMINAL_STATUSES.has(job.status) || job.status === 'queued') this.#historyStale = true;
     const r = this.#running.get(job.id);
     if (r && job.status === 'running') r.job = job;
     this.events.emit('job:updated', this.#withProgress(job));
