@@ -78,9 +78,10 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
   };
   const job_id = randomUUID();
   const status = existing ? 'duplicate' : 'queued';
-  // The job is submitted when it is stored and acknowledged: its wait starts here.
-  const queuedAt = clock();
   await deps.store.transaction(async (tx) => {
+    // The job is submitted when it is stored and acknowledged: its wait starts when this
+    // transaction runs (not when it was asked for, which may be later under load).
+    const queuedAt = clock();
     await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived });
     await insertJob(tx, {
       id: job_id, request_id, file, source: request.source, underlying: f.underlying, content_hash: f.content_hash,
