@@ -122,7 +122,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
     if (!accepting || !scheduler) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     const s = scheduler;
-    return submit({ store, rules, events, log, readFacts, enqueue: (id) => void s.enqueue(id) }, req);
+    return submit({ store, rules, events, log, readFacts, enqueue: (id, row) => void s.enqueue(id, row) }, req);
   };
 
   if (runJobs && opts.watchInbox) {

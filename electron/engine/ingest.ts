@@ -13,7 +13,7 @@ import { ok, type AppError, type Result } from '../../shared/result.ts';
 import type { EngineEvents } from './events.ts';
 import type { Logger } from './log.ts';
 import type { RulesService } from './rules-service.ts';
-import { insertJob, getJob } from './scheduler/jobs-repo.ts';
+import { insertJob, getJob, type QueuedRow } from './scheduler/jobs-repo.ts';
 import { appendAudit } from './store/audit.ts';
 import type { Store, Tx } from './store/db.ts';
 import { latestTotalGex, snapshotByHash } from './store/snapshots.ts';
@@ -26,8 +26,8 @@ export interface IngestDeps {
   log: Logger;
   /** The cheap facts pass, run off the event loop. */
   readFacts(file: string): Promise<Result<FileFacts>>;
-  /** Hands a stored, queued job to the scheduler. */
-  enqueue(jobId: string): void;
+  /** Hands a stored, queued job to the scheduler (with the row as stored). */
+  enqueue(jobId: string, row: QueuedRow): void;
   clock?: () => Date;
 }
 
@@ -78,12 +78,12 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
   };
   const job_id = randomUUID();
   const status = existing ? 'duplicate' : 'queued';
-  await deps.store.transaction(async (tx) => {
+  const queued = await deps.store.transaction(async (tx) => {
     // The job is submitted when it is stored and acknowledged: its wait starts when this
     // transaction runs (not when it was asked for, which may be later under load).
     const queuedAt = clock();
     await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived });
-    await insertJob(tx, {
+    const row = await insertJob(tx, {
       id: job_id, request_id, file, source: request.source, underlying: f.underlying, content_hash: f.content_hash,
       priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version, submitted_at: queuedAt.toISOString(),
     });
@@ -95,10 +95,11 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
     });
     if (existing) await recordIngest(tx, request.source, true);
     queueMicrotask(() => deps.events.emit('audit:appended', entry));
+    return row;
   });
+  if (!existing) deps.enqueue(job_id, queued);
   const job = await getJob(deps.store, job_id);
   if (job) deps.events.emit('job:updated', job);
-  if (!existing) deps.enqueue(job_id);
   deps.log.info('request.accepted', { request_id, job_id, file, status, priority: decision.priority, rule: decision.rule });
   return ok({ request_id, job_id, status, decision, snapshot_id: existing?.id ?? null, error: null });
 }

@@ -40,6 +40,8 @@ export interface QueuedRow {
   notBeforeMs: number | null;
   late: boolean;
   attempts: number;
+  /** The whole row, so a job can start without reading it again. */
+  job: ProcessingJob;
 }
 
 const COLUMNS = `id, seq, request_id, file, source, underlying, priority, effective_priority, rule, rule_version,
@@ -75,17 +77,23 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
   };
 }
 
-/** Inserts a queued job; the lead calls it inside the submit transaction. */
-export async function insertJob(tx: Db, job: NewJob): Promise<void> {
-  await tx.run(
+/**
+ * Inserts a queued job (the lead calls it inside the submit transaction) and returns
+ * what the dispatcher needs of it, so that the scheduler can take it the moment the
+ * transaction commits, without a read that would queue behind other statements.
+ */
+export async function insertJob(tx: Db, job: NewJob): Promise<QueuedRow> {
+  const rows = await tx.all(
     `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
        rule_version, status, submitted_at, queued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, 'queued', $10::TIMESTAMPTZ, $10::TIMESTAMPTZ)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, 'queued', $10::TIMESTAMPTZ, $10::TIMESTAMPTZ)
+     RETURNING ${QUEUED_COLUMNS}`,
     [
       job.id, job.request_id, job.file, job.source, job.underlying, job.content_hash, job.priority, job.rule,
       job.rule_version, job.submitted_at,
     ],
   );
+  return toQueued(rows[0]!);
 }
 
 export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefined> {
@@ -118,10 +126,11 @@ const toQueued = (r: Record<string, unknown>): QueuedRow => ({
   notBeforeMs: r.not_before === null ? null : num(r.not_before),
   late: Boolean(r.late),
   attempts: num(r.attempts),
+  job: toJob(r),
 });
 
-const QUEUED_SELECT = `SELECT id, seq, request_id, rule, rule_version, effective_priority, epoch_ms(submitted_at) AS submitted_at,
-  epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before, late, attempts FROM jobs`;
+const QUEUED_COLUMNS = `${COLUMNS}, epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before`;
+const QUEUED_SELECT = `SELECT ${QUEUED_COLUMNS} FROM jobs`;
 
 export async function queuedRows(db: Db): Promise<QueuedRow[]> {
   return (await db.all(`${QUEUED_SELECT} WHERE status = 'queued' ORDER BY seq`)).map(toQueued);

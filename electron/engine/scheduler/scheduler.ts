@@ -81,7 +81,7 @@ export interface SchedulerOptions {
   log?: Logger;
 }
 
-type StopReason = 'cancel' | 'preempt' | 'shutdown';
+type StopReason = 'cancel' | 'preempt' | 'shutdown' | 'lost';
 
 interface Running {
   row: repo.QueuedRow;
@@ -190,12 +190,14 @@ export class Scheduler {
   }
 
   /**
-   * Picks up a job the caller has just committed as `queued` (the caller has announced
-   * it). `queued: false` when the row is not (or no longer) queued.
+   * Takes a job the caller has just committed as `queued` (the caller has announced
+   * it). Pass the row `insertJob` returned to skip the read: a job must be dispatchable
+   * the moment its transaction commits, even while the store is busy. `queued: false`
+   * when the row is not (or no longer) queued.
    */
-  async enqueue(jobId: string): Promise<Result<{ id: string; queued: boolean }>> {
+  async enqueue(jobId: string, stored?: repo.QueuedRow): Promise<Result<{ id: string; queued: boolean }>> {
     if (!this.#accepting) return err('SHUTTING_DOWN', 'the scheduler is shutting down; the job stays queued for the next start');
-    const row = await repo.queuedRow(this.#store, jobId);
+    const row = stored ?? (await repo.queuedRow(this.#store, jobId));
     if (!row) return ok({ id: jobId, queued: false });
     if (!this.#isKnown(jobId)) this.#insertReady(row);
     this.#dispatch();
@@ -449,10 +451,29 @@ export class Scheduler {
   async #execute(entry: Running): Promise<void> {
     const { row, ac } = entry;
     const id = row.id;
-    const job = await repo.markRunning(this.#store, id, entry.startedAtMs);
-    if (!job) return; // cancelled (and announced) meanwhile
+    // The run starts at once; `running` is written alongside and announced once written.
+    // The store runs statements in order, so this UPDATE precedes anything the run
+    // writes (the snapshot's transaction), and a busy store delays the announcement,
+    // never the start. Should the process die first, the row is still `queued` and
+    // simply runs again.
+    const job: ProcessingJob = {
+      ...row.job,
+      status: 'running',
+      started_at: new Date(entry.startedAtMs).toISOString(),
+      finished_at: null,
+      attempts: row.job.attempts + 1,
+      progress: null,
+    };
     entry.job = job;
-    this.#emit(job);
+    const written = repo.markRunning(this.#store, id, entry.startedAtMs).then((j) => {
+      if (j) {
+        entry.job = j;
+        this.#emit(j);
+      } else {
+        ac.abort('lost' satisfies StopReason); // no longer queued in the table: not ours to run
+      }
+      return j;
+    });
     const urgent = row.level === 'CRITICAL';
     const ctx: JobContext = {
       signal: ac.signal,
@@ -477,10 +498,15 @@ export class Scheduler {
     } catch (e) {
       result = err('INTERNAL', `the job runner threw: ${e instanceof Error ? e.message : String(e)}`, { file: job.file });
     }
+    const wrote = await written;
     const reason = ac.signal.aborted ? (ac.signal.reason as StopReason) : null;
     entry.released = true;
     this.#dispatch();
-    await this.#settle(entry, job, result, reason);
+    if (!wrote) {
+      this.#emit(await repo.getJob(this.#store, id));
+      return;
+    }
+    await this.#settle(entry, wrote, result, reason);
   }
 
   async #settle(entry: Running, job: ProcessingJob, result: Result<JobOutcome>, reason: StopReason | null): Promise<void> {
@@ -539,7 +565,7 @@ export class Scheduler {
     this.#announceAudit(audits);
     if (back) {
       // Running jobs are never escalated, so the row's level and wait clock still hold.
-      const row = { ...entry.row, notBeforeMs: how.notBeforeMs, attempts: back.attempts };
+      const row = { ...entry.row, notBeforeMs: how.notBeforeMs, attempts: back.attempts, job: back };
       if (!this.#inReady(job.id)) this.#insertReady(row);
       this.#emit(back);
     } else {
@@ -570,15 +596,17 @@ export class Scheduler {
     const from = row.level;
     const waited = now - row.queuedAtMs;
     const wasLate = row.late;
-    // In memory first, so the dispatcher sees the new level at once; the row follows
-    // (if the job starts meanwhile, the conditional UPDATE below does nothing).
+    // In memory first, so the dispatcher sees the new level at once; the row follows,
+    // and since the store runs statements in order, before any start of this job.
     if (to && this.#removeReady(row.id)) {
       row.level = to;
       row.queuedAtMs = now;
       row.late = true;
+      row.job = { ...row.job, effective_priority: to, late: true };
       this.#insertReady(row);
     } else {
       row.late = true;
+      row.job = { ...row.job, late: true };
     }
     const ref = { id: row.id, request_id: row.request_id, rule: row.rule, rule_version: row.rule_version };
     const audits: AuditEntry[] = [];
