@@ -112,10 +112,12 @@ export function watchLevelOrder(scheduler: { events: { on: (e: 'job:updated', l:
   const started = new Set<string>();
   const knownIds = new Set<string>();
   const violations: string[] = [];
+  const startKeys = new Set<string>();
   let starts = 0;
   const rank = (l: PriorityLevel) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].indexOf(l);
   scheduler.events.on('job:updated', (j) => {
-    if (j.status === 'running' && j.progress === null) {
+    if (j.status === 'running' && !startKeys.has(`${j.id}@${j.started_at}`)) {
+      startKeys.add(`${j.id}@${j.started_at}`);
       starts++;
       started.add(j.id);
       const at = Date.parse(j.started_at!);
@@ -126,7 +128,7 @@ export function watchLevelOrder(scheduler: { events: { on: (e: 'job:updated', l:
     } else if (j.status === 'queued' && j.started_at === null && knownIds.has(j.id)) {
       // Put back (preempted, or waiting for a retry).
       waiting.set(j.id, { level: j.effective_priority, since: Date.now() });
-    } else if (j.status !== 'running') {
+    } else if (j.status !== 'running' && j.status !== 'queued') {
       waiting.delete(j.id);
     }
   });

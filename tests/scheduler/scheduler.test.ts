@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
-import { getJob, listJobs } from '../../electron/engine/scheduler/jobs-repo.ts';
+import { getJob, insertJob, listJobs } from '../../electron/engine/scheduler/jobs-repo.ts';
 import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
-import { DEFAULT_TARGETS, Scheduler, type SchedulerOptions } from '../../electron/engine/scheduler/scheduler.ts';
+import { DEFAULT_TARGETS, Scheduler, type RunJob, type SchedulerOptions } from '../../electron/engine/scheduler/scheduler.ts';
 import { crashHost } from './crash.ts';
 import { addJob, SLEEPY_WORKER, watchLevelOrder, cleanupDirs, openStore, sleep, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
 
@@ -86,6 +86,31 @@ describe('Scheduler dispatch', () => {
     expect(order.starts()).toBeGreaterThanOrEqual(40);
     const jobs = await listJobs(store, { limit: 100 });
     expect(jobs.every((j) => j.status === 'completed')).toBe(true);
+  });
+
+  it('starts a job the moment it is enqueued with its stored row, even while the store is busy; announces it once written', async () => {
+    const seen: ProcessingJob[] = [];
+    let runner: RunJob | null = null;
+    const { store, scheduler: s2 } = await setup({ size: 1, spare: 0, runJob: (job, ctx) => runner!(job, ctx) });
+    runner = testRunJob(store, seen);
+    await s2.start();
+    const row = await store.transaction((tx) =>
+      insertJob(tx, { id: 'j1', request_id: 'req-j1', file: 'sleep:0', source: 'test', underlying: null, content_hash: null,
+        priority: 'CRITICAL', rule: 'G1', rule_version: 1, submitted_at: new Date().toISOString() }));
+    const announced: string[] = [];
+    s2.events.on('job:updated', (j) => announced.push(j.status));
+    let release: (() => void) | null = null;
+    const held = store.transaction(() => new Promise<void>((r) => (release = r)));
+    await until(() => release !== null); // the store is now held by that transaction
+    await s2.enqueue('j1', row);
+    await until(() => seen.length === 1);
+    expect(seen[0]!.status).toBe('running');
+    expect(announced).toEqual([]); // not written yet: not announced
+    release!();
+    await held;
+    await s2.drain();
+    expect(announced[0]).toBe('running');
+    expect(announced.at(-1)).toBe('completed');
   });
 
   it('starts a CRITICAL job at once while every ordinary worker runs long LOW jobs (spare worker)', async () => {
