@@ -77,8 +77,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   let inbox: Inbox | null = null;
   if (runJobs) {
     pool = new WorkerPool({ size: cfg.workers, entry: opts.workerEntry, env: opts.workerEnv, log });
+    // Running jobs use the store's urgent lane: a burst of new requests must not hold up
+    // the state changes and snapshots of work already running.
+    const jobStore = store.urgent();
     scheduler = new Scheduler({
-      store,
+      store: jobStore,
       pool,
       log,
       events,
@@ -95,11 +98,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         const parsed = PipelineResult.safeParse(result);
         if (!parsed.success) return err('INTERNAL', `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`);
         if (!parsed.data.ok) {
-          await recordIngest(store, job.source, false);
+          await recordIngest(jobStore, job.source, false);
           return parsed.data;
         }
         const output = parsed.data.value as PipelineOutput;
-        const saved = await saveSnapshot(store, output, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
+        const saved = await saveSnapshot(jobStore, output, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
           await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status);
           await recordIngest(tx, job.source, true);
         });

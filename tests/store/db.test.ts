@@ -71,6 +71,27 @@ describe('Store', () => {
     }
   });
 
+  it('runs urgent statements before normal ones that are still waiting', async () => {
+    const store = await open(tempDb());
+    await store.run('CREATE TABLE seen (n INTEGER, lane VARCHAR)');
+    const urgent = store.urgent();
+    const order: string[] = [];
+    const work = [
+      store.run(`INSERT INTO seen VALUES (1, 'normal')`).then(() => order.push('normal-1')),
+      store.run(`INSERT INTO seen VALUES (2, 'normal')`).then(() => order.push('normal-2')),
+      store.run(`INSERT INTO seen VALUES (3, 'normal')`).then(() => order.push('normal-3')),
+      urgent.run(`INSERT INTO seen VALUES (4, 'urgent')`).then(() => order.push('urgent')),
+    ];
+    await Promise.all(work);
+    // The urgent statement overtook the normal ones still waiting (at most the first
+    // normal one may already have been running); the normal lane kept its order.
+    expect(order.indexOf('urgent')).toBeLessThan(order.indexOf('normal-2'));
+    expect(order.filter((o) => o.startsWith('normal'))).toEqual(['normal-1', 'normal-2', 'normal-3']);
+    expect(await store.all('SELECT n FROM seen ORDER BY n')).toHaveLength(4);
+    await urgent.close();
+    await expect(store.all('SELECT 1')).rejects.toThrow(/closed/);
+  });
+
   it('rolls a failed transaction back', async () => {
     const store = await open(tempDb());
     await expect(

@@ -2,6 +2,11 @@
 // holds it), brings it to the current schema, serialises statements on one
 // connection, and checkpoints and closes on shutdown. Every other module talks to
 // DuckDB through a Store.
+//
+// Statements wait in two lanes: the urgent lane (running jobs: their state changes
+// and their snapshots) goes before anything waiting in the normal lane (new requests,
+// listings), so a burst of submissions never holds up the data analysts are waiting
+// for. `store.urgent()` is the same store seen through the urgent lane.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -11,17 +16,53 @@ import { MIGRATIONS, type Migration } from './migrations.ts';
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[];
 
+/** The connection and its two waiting lanes, shared by a store and its urgent view. */
+class Lanes {
+  urgent: (() => Promise<void>)[] = [];
+  normal: (() => Promise<void>)[] = [];
+  busy = false;
+  closed = false;
+  readonly instance: DuckDBInstance;
+  readonly conn: DuckDBConnection;
+  constructor(instance: DuckDBInstance, conn: DuckDBConnection) {
+    this.instance = instance;
+    this.conn = conn;
+  }
+
+  push<T>(work: () => Promise<T>, urgent: boolean): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the database is closed'));
+    return new Promise<T>((resolve, reject) => {
+      (urgent ? this.urgent : this.normal).push(() => work().then(resolve, reject));
+      void this.pump();
+    });
+  }
+
+  async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (let next = this.urgent.shift() ?? this.normal.shift(); next; next = this.urgent.shift() ?? this.normal.shift())
+        await next();
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
 export class Store {
   readonly path: string;
-  #instance: DuckDBInstance;
-  #conn: DuckDBConnection;
-  #tail: Promise<unknown> = Promise.resolve();
-  #closed = false;
+  #lanes: Lanes;
+  #urgent: boolean;
 
-  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection) {
+  private constructor(path: string, lanes: Lanes, urgent: boolean) {
     this.path = path;
-    this.#instance = instance;
-    this.#conn = conn;
+    this.#lanes = lanes;
+    this.#urgent = urgent;
+  }
+
+  /** This store, with its statements going before those waiting in the normal lane. */
+  urgent(): Store {
+    return new Store(this.path, this.#lanes, true);
   }
 
   static async open(path: string, migrations: Migration[] = MIGRATIONS): Promise<Result<Store>> {
@@ -29,7 +70,7 @@ export class Store {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const instance = await DuckDBInstance.create(path);
       const conn = await instance.connect();
-      const store = new Store(path, instance, conn);
+      const store = new Store(path, new Lanes(instance, conn), false);
       await store.#migrate(migrations);
       return ok(store);
     } catch (e) {
@@ -46,17 +87,14 @@ export class Store {
     }
   }
 
-  /** Runs statements one after another on the single connection, in submission order. */
+  /** Runs statements one after another on the single connection, in order within a lane. */
   #serial<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new Error(`the database ${this.path} is closed`));
-    const next = this.#tail.then(work, work);
-    this.#tail = next.catch(() => undefined);
-    return next;
+    return this.#lanes.push(work, this.#urgent);
   }
 
   all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
     return this.#serial(async () => {
-      const reader = await this.#conn.runAndReadAll(sql, params);
+      const reader = await this.#lanes.conn.runAndReadAll(sql, params);
       return reader.getRowObjectsJS() as T[];
     });
   }
@@ -67,14 +105,14 @@ export class Store {
 
   run(sql: string, params: Params = []): Promise<void> {
     return this.#serial(async () => {
-      await this.#conn.run(sql, params);
+      await this.#lanes.conn.run(sql, params);
     });
   }
 
   /** Runs `work` inside one transaction; nothing else interleaves on the connection. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.#serial(async () => {
-      const conn = this.#conn;
+      const conn = this.#lanes.conn;
       const tx: Tx = {
         all: async <R = Row>(sql: string, params: Params = []) =>
           (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as R[],
@@ -117,13 +155,17 @@ export class Store {
 
   /** CHECKPOINT and close; safe to call twice. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    await this.#serial(async () => {
-      if (this.path !== ':memory:') await this.#conn.run('CHECKPOINT');
-    }).catch(() => undefined);
-    this.#closed = true;
-    this.#conn.closeSync();
-    this.#instance.closeSync();
+    const lanes = this.#lanes;
+    if (lanes.closed) return;
+    await lanes
+      .push(async () => {
+        if (this.path !== ':memory:') await lanes.conn.run('CHECKPOINT');
+      }, false)
+      .catch(() => undefined);
+    if (lanes.closed) return;
+    lanes.closed = true;
+    lanes.conn.closeSync();
+    lanes.instance.closeSync();
   }
 }
 
