@@ -478,14 +478,21 @@ export class Scheduler {
     const ctx: JobContext = {
       signal: ac.signal,
       pool: {
-        run: (message: TaskMessage, opts: RunOptions = {}) =>
-          this.#pool.run(message, {
+        run: async (message: TaskMessage, opts: RunOptions = {}) => {
+          const result = await this.#pool.run(message, {
             timeoutMs: this.#jobTimeoutMs,
             ...opts,
             urgent: opts.urgent ?? urgent,
             rank: opts.rank ?? (urgent ? 0 : 1),
             signal: opts.signal ?? ac.signal,
-          }),
+          });
+          // The worker is free: while this job stores its result, the next one may compute.
+          if (!entry.released) {
+            entry.released = true;
+            this.#dispatch();
+          }
+          return result;
+        },
       },
       onProgress: (fraction) => {
         this.#progress.set(id, fraction);
