@@ -15,7 +15,7 @@ import { PipelineResult, type PipelineOutput } from '../shared/pipeline.ts';
 import { err, ok } from '../shared/result.ts';
 import { Store } from '../electron/engine/store/db.ts';
 import { saveSnapshot } from '../electron/engine/store/snapshots.ts';
-import { completeJobTx, insertJob, markRunning } from '../electron/engine/scheduler/jobs-repo.ts';
+import { completeJobTx, insertJob, markRunning, type QueuedRow } from '../electron/engine/scheduler/jobs-repo.ts';
 import { WorkerPool } from '../electron/engine/scheduler/pool.ts';
 import { Scheduler, type JobContext, type RunJob } from '../electron/engine/scheduler/scheduler.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
@@ -30,19 +30,18 @@ async function openStore(path: string): Promise<Store> {
   return r.value;
 }
 
-async function insertJobs(store: Store, n: number, file: (i: number) => string): Promise<string[]> {
-  const ids: string[] = [];
+async function insertJobs(store: Store, n: number, file: (i: number) => string): Promise<QueuedRow[]> {
+  const rows: QueuedRow[] = [];
   await store.transaction(async (tx) => {
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
-      ids.push(id);
-      await insertJob(tx, {
+      rows.push(await insertJob(tx, {
         id, request_id: `req-${id}`, file: file(i), source: 'bench', underlying: null, content_hash: null,
         priority: LEVELS[i % 4]!, rule: 'bench', rule_version: null, submitted_at: new Date().toISOString(),
-      });
+      }));
     }
   });
-  return ids;
+  return rows;
 }
 
 /** ms per job from enqueue to drain, jobs that only complete their row. */
@@ -56,9 +55,9 @@ async function ourDispatch(dir: string, n: number): Promise<number> {
   };
   const scheduler = new Scheduler({ store, pool, runJob });
   await scheduler.start();
-  const ids = await insertJobs(store, n, () => 'empty');
+  const rows = await insertJobs(store, n, () => 'empty');
   const t0 = performance.now();
-  for (const id of ids) await scheduler.enqueue(id);
+  for (const row of rows) await scheduler.enqueue(row.id, row);
   await scheduler.drain();
   const ms = (performance.now() - t0) / n;
   await scheduler.shutdown(0);
@@ -69,9 +68,9 @@ async function ourDispatch(dir: string, n: number): Promise<number> {
 /** ms per durable transition alone (one UPDATE … RETURNING, autocommit): the floor under our per-job cost. */
 async function transitionCost(dir: string, n: number): Promise<number> {
   const store = await openStore(join(dir, 'transition.duckdb'));
-  const ids = await insertJobs(store, n, () => 'empty');
+  const rows = await insertJobs(store, n, () => 'empty');
   const t0 = performance.now();
-  for (const id of ids) await markRunning(store, id, Date.now());
+  for (const row of rows) await markRunning(store, row.id, Date.now());
   const ms = (performance.now() - t0) / n;
   await store.close();
   return ms;
@@ -136,10 +135,10 @@ export async function benchScheduler(): Promise<Measure[]> {
     const scheduler = new Scheduler({ store, pool, runJob });
     await scheduler.start();
     const idleLag = await lagDuring(() => new Promise((r) => setTimeout(r, 1000)));
-    const ids = await insertJobs(store, files.length, (i) => files[i]!);
+    const rows = await insertJobs(store, files.length, (i) => files[i]!);
     const t0 = performance.now();
     const loadLag = await lagDuring(async () => {
-      for (const id of ids) await scheduler.enqueue(id);
+      for (const row of rows) await scheduler.enqueue(row.id, row);
       await scheduler.drain();
     });
     const loadMs = performance.now() - t0;
