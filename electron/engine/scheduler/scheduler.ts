@@ -265,7 +265,10 @@ export class Scheduler {
    */
   async stats(): Promise<QueueStats> {
     const now = this.#clock();
-    const expired = !this.#history || (this.#historyStale && (Date.now() - this.#history.at >= this.#historyEveryMs || this.#idle()));
+    const age = this.#history ? Date.now() - this.#history.at : Infinity;
+    // Re-read after jobs ended (at most every historyEveryMs, at once when all is done),
+    // and now and then anyway so that old completions leave the sliding window.
+    const expired = age >= 30 * this.#historyEveryMs || (this.#historyStale && (age >= this.#historyEveryMs || this.#idle()));
     if (expired) {
       this.#historyStale = false;
       const value = history(this.#store, now, this.#windowMs);
