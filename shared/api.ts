@@ -59,6 +59,8 @@ export const QueueStats = z.object({
   levels: z.array(LevelStats),
   workers: z.number().int(),
   busy_workers: z.number().int(),
+  /** Dispatch held by an analyst: queued jobs wait (and may turn late), running ones finish. */
+  paused: z.boolean().default(false),
   throughput_per_min: z.number(),
   window_ms: z.number(),
   totals: z.object({
@@ -135,6 +137,8 @@ export const calls = {
   'jobs:cancel': call(z.object({ id: z.string() }), ProcessingJob),
   'jobs:retry': call(z.object({ id: z.string() }), ProcessingJob),
   'queue:stats': call(none, QueueStats),
+  'queue:pause': call(none, QueueStats),
+  'queue:resume': call(none, QueueStats),
   'snapshots:list': call(
     z.object({ underlying: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
     z.array(GEXSnapshot),

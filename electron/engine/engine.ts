@@ -3,7 +3,7 @@
 // of the API map. The desktop shell, the browser host and the CLI all start the
 // engine through here, so they cannot drift apart.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { FactsResult, PipelineResult, type FileFacts, type PipelineOutput } from '../../shared/pipeline.ts';
@@ -102,10 +102,19 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
           return parsed.data;
         }
         const output = parsed.data.value as PipelineOutput;
-        const saved = await saveSnapshot(jobStore, output, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
-          await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status);
-          await recordIngest(tx, job.source, true);
-        });
+        let saved;
+        try {
+          saved = await saveSnapshot(jobStore, output, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
+            // Stored only together with the job's completion: a job cancelled (or never
+            // committed) meanwhile rolls its snapshot back.
+            if (!(await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status))) throw new JobNotRunning();
+            await recordIngest(tx, job.source, true);
+          });
+        } catch (e) {
+          if (!(e instanceof JobNotRunning)) throw e;
+          rmSync(output.strikesParquet, { force: true });
+          return err('CANCELLED', `job ${job.id} was no longer running; its snapshot was not stored`);
+        }
         if (saved.status === 'completed') events.emit('snapshot:created', saved.snapshot);
         return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
       },
@@ -150,6 +159,18 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     'jobs:list': async (req) => ok(await listJobs(store, req)),
     'jobs:cancel': async ({ id }) => (scheduler ? scheduler.cancel(id) : noScheduler()),
     'jobs:retry': async ({ id }) => (scheduler ? scheduler.retry(id) : noScheduler()),
+    'queue:pause': async () => {
+      if (!scheduler) return noScheduler();
+      scheduler.pause();
+      log.info('queue.paused');
+      return ok(await scheduler.stats());
+    },
+    'queue:resume': async () => {
+      if (!scheduler) return noScheduler();
+      scheduler.resume();
+      log.info('queue.resumed');
+      return ok(await scheduler.stats());
+    },
     'queue:stats': async () =>
       ok(await (scheduler ? scheduler.stats() : Scheduler.statsFromStore(store, { workers: 0, windowMs: cfg.latencyWindowMs }))),
     'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
@@ -193,6 +214,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   log.info('engine.started', { db: cfg.dbPath, workers: runJobs ? cfg.workers : 0 });
   return ok(engine);
 }
+
+class JobNotRunning extends Error {}
 
 /** The latest job submitted for a path (the inbox settles files a previous run left in processing/). */
 async function latestJobOfFile(store: Store, file: string): Promise<ProcessingJob | undefined> {

@@ -78,28 +78,36 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
   };
   const job_id = randomUUID();
   const status = existing ? 'duplicate' : 'queued';
-  const queued = await deps.store.transaction(async (tx) => {
-    // The job is submitted when it is stored and acknowledged: its wait starts when this
-    // transaction runs (not when it was asked for, which may be later under load).
-    const queuedAt = clock();
+  const stored = await deps.store.transaction(async (tx) => {
     await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived });
-    const row = await insertJob(tx, {
-      id: job_id, request_id, file, source: request.source, underlying: f.underlying, content_hash: f.content_hash,
-      priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version, submitted_at: queuedAt.toISOString(),
-    });
-    if (existing) await endAtSubmit(tx, job_id, 'duplicate', queuedAt, { snapshot_id: existing.id });
     const entry = await appendAudit(tx, {
       kind: request.requested_priority ? 'override' : 'decision', request_id, job_id, rule_version: decision.rule_version,
       rule: decision.rule, priority: decision.priority, facts: { ...given, ...decided.value.derived },
       explanation: decision.explanation, actor: request.author ?? null,
     });
-    if (existing) await recordIngest(tx, request.source, true);
+    // The job is submitted when it is stored: its wait starts here, as the last
+    // statement before the commit (not when it was asked for, which may be much
+    // earlier under load).
+    const queuedAt = clock();
+    const row = await insertJob(tx, {
+      id: job_id, request_id, file, source: request.source, underlying: f.underlying, content_hash: f.content_hash,
+      priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version, submitted_at: queuedAt.toISOString(),
+    });
     queueMicrotask(() => deps.events.emit('audit:appended', entry));
-    return row;
+    if (existing) {
+      await endAtSubmit(tx, job_id, 'duplicate', queuedAt, { snapshot_id: existing.id });
+      await recordIngest(tx, request.source, true);
+      return { ...row.job, status: 'duplicate' as const, finished_at: queuedAt.toISOString(), snapshot_id: existing.id };
+    }
+    // The scheduler may pick the job before the commit completes. Nothing of its run
+    // is stored or announced before then: marking it running and storing its snapshot
+    // are statements that wait for this transaction, and a job whose row never
+    // appeared (a rollback) is dropped and its work discarded.
+    deps.enqueue(job_id, row);
+    return row.job;
   });
-  if (!existing) deps.enqueue(job_id, queued);
-  const job = await getJob(deps.store, job_id);
-  if (job) deps.events.emit('job:updated', job);
+  // Announced at once, before the scheduler's `running` (which waits for its write).
+  deps.events.emit('job:updated', stored);
   deps.log.info('request.accepted', { request_id, job_id, file, status, priority: decision.priority, rule: decision.rule });
   return ok({ request_id, job_id, status, decision, snapshot_id: existing?.id ?? null, error: null });
 }

@@ -14,6 +14,7 @@ export interface MonitorInput {
   windowMs?: number;
   workers: number;
   busyWorkers: number;
+  paused?: boolean;
 }
 
 const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -82,6 +83,7 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
     levels,
     workers: input.workers,
     busy_workers: input.busyWorkers,
+    paused: input.paused ?? false,
     throughput_per_min: finished / (h.windowMs / 60_000),
     window_ms: h.windowMs,
     totals: h.totals,

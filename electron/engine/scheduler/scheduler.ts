@@ -122,6 +122,7 @@ export class Scheduler {
   #started = false;
   #accepting = true;
   #dispatching = true;
+  #paused = false;
   #stopped = false;
   #tickTimer: NodeJS.Timeout | null = null;
   #wakeTimer: NodeJS.Timeout | null = null;
@@ -293,8 +294,29 @@ export class Scheduler {
     });
     let queued = 0;
     for (const o of open) queued += o.waiting;
-    const stats = combine(open, h, { nowMs: now, workers: this.#pool.workers, busyWorkers: this.#pool.busy });
+    const stats = combine(open, h, { nowMs: now, workers: this.#pool.workers, busyWorkers: this.#pool.busy, paused: this.#paused });
     return { ...stats, totals: { ...stats.totals, queued, running: this.#running.size } };
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Holds dispatch: queued jobs (and new ones) stay queued, lateness and escalation
+   * still count, running jobs finish. For an analyst who needs the machine, or wants
+   * to change the rules before a backlog runs.
+   */
+  pause(): void {
+    this.#paused = true;
+    this.#changed();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#dispatch();
+    this.#changed();
   }
 
   /** Resolves when no job is queued or running (retries waiting for their backoff count as queued). */
@@ -378,7 +400,7 @@ export class Scheduler {
   }
 
   #dispatch(): void {
-    if (!this.#dispatching || !this.#started) return;
+    if (!this.#dispatching || !this.#started || this.#paused) return;
     const now = this.#clock();
     for (;;) {
       let running = 0;

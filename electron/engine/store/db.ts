@@ -157,15 +157,18 @@ export class Store {
   async close(): Promise<void> {
     const lanes = this.#lanes;
     if (lanes.closed) return;
-    await lanes
-      .push(async () => {
+    // Refuse new statements at once; those already waiting run first, then the
+    // checkpoint and the close, on the connection's own turn.
+    const last = lanes.push(async () => {
+      try {
         if (this.path !== ':memory:') await lanes.conn.run('CHECKPOINT');
-      }, false)
-      .catch(() => undefined);
-    if (lanes.closed) return;
+      } finally {
+        lanes.conn.closeSync();
+        lanes.instance.closeSync();
+      }
+    }, false);
     lanes.closed = true;
-    lanes.conn.closeSync();
-    lanes.instance.closeSync();
+    await last.catch(() => undefined);
   }
 }
 
