@@ -16,6 +16,7 @@ import {
   ProcessingJob,
 } from './domain.ts';
 import { AppError, type Result } from './result.ts';
+import { Diagnostic } from './rules.ts';
 
 export const SubmitRequest = z
   .object({
@@ -80,14 +81,8 @@ export const SnapshotDetail = z.object({
 });
 export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
 
-export const Diagnostic = z.object({
-  severity: z.enum(['error', 'warning']),
-  code: z.string(),
-  message: z.string(),
-  line: z.number().int(),
-  column: z.number().int(),
-});
-export type Diagnostic = z.infer<typeof Diagnostic>;
+/** A problem in a rule file (declared with the rule language). */
+export { Diagnostic } from './rules.ts';
 
 export const RuleVersion = z.object({
   version: z.number().int(),
