@@ -1,7 +1,8 @@
 // The real UI in real headless Chromium against the real engine, through the browser
 // host (`serve`) on a temporary database: a new user drops or chooses option-chain
 // files and watches them queue, run and complete; junk is refused with a clear error;
-// waiting jobs can be cancelled; the queue shows every level; the rules editor and
+// the queue can be paused from its view: a waiting job cancelled then never starts,
+// and the queue shows waiting jobs of every level; the rules editor and
 // the audit trail work. Screenshots of each screen go to test-results/screenshots/.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,6 +33,9 @@ let context: BrowserContext;
 let page: Page;
 let fixtures: string;
 const jobEvents: Record<string, string[]> = {};
+/** Every `job:updated` the page heard, per file, with what it said of the run. */
+type Heard = { status: string; started_at: string | null; attempts: number; snapshot_id: string | null };
+const jobHeard: Record<string, Heard[]> = {};
 
 /** Polls with room for a loaded 2-core machine (expect.poll's default is one second). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
@@ -76,6 +80,20 @@ const seenStatuses = (name: string) => page.evaluate(`window.__seen[${JSON.strin
 
 const submission = (name: string) => page.locator('[data-testid=submission]', { has: page.locator('.file-name', { hasText: name }) });
 
+/** Pauses the queue as an analyst does, with the Queue view's button, and waits for the engine to say so. */
+async function pauseQueue(): Promise<void> {
+  await page.getByRole('button', { name: 'Pause queue' }).click();
+  await page.getByTestId('paused-banner').waitFor();
+  await page.getByTestId('status-paused').waitFor();
+  expect(await page.getByTestId('queue-pause-toggle').getAttribute('aria-pressed')).toBe('true');
+}
+
+async function resumeQueue(): Promise<void> {
+  await page.getByRole('button', { name: 'Resume queue' }).click();
+  await page.getByTestId('paused-banner').waitFor({ state: 'detached' });
+  await page.getByTestId('status-paused').waitFor({ state: 'detached' });
+}
+
 function chainFile(name: string, seed: number, opts: Parameters<typeof makeChain>[0] = {}): string {
   const path = join(fixtures, name);
   writeFileSync(path, name.endsWith('.json') ? cboeJsonText(makeChain({ seed, ...opts })) : cboeCsvText(makeChain({ seed, ...opts })));
@@ -119,9 +137,11 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     // What the page hears from the engine: job statuses per file, in order.
     page.on('websocket', (ws) =>
       ws.on('framereceived', ({ payload }) => {
-        const msg = JSON.parse(String(payload)) as { event: string; payload: { file?: string; status?: string } };
+        const msg = JSON.parse(String(payload)) as { event: string; payload: Partial<Heard> & { file?: string } };
         if (msg.event !== 'job:updated' || !msg.payload.file || !msg.payload.status) return;
         const name = msg.payload.file.split('/').pop()!;
+        const { status, started_at = null, attempts = -1, snapshot_id = null } = msg.payload;
+        (jobHeard[name] ??= []).push({ status, started_at, attempts, snapshot_id });
         const list = (jobEvents[name] ??= []);
         if (list.at(-1) !== msg.payload.status) list.push(msg.payload.status);
       }),
@@ -151,11 +171,24 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await page.getByTestId('submit-files').click();
     const row = submission(name);
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('completed');
-    // The engine announced each step to the page, and the page showed the upload, then the result.
-    expect(jobEvents[name]).toEqual(['queued', 'running', 'completed']);
+    // The engine announced each step to the page: the stored job not yet started, its run
+    // (one attempt), and once only, last, its completion with the snapshot. The submission's
+    // `queued` and the run's first progress event come from two places at once and may
+    // reach the page in either order, so the steps are told apart by what they say.
+    const heard = jobHeard[name] ?? [];
+    expect(new Set(jobEvents[name])).toEqual(new Set(['queued', 'running', 'completed']));
+    for (const e of heard.filter((h) => h.status === 'queued')) expect(e).toMatchObject({ started_at: null, attempts: 0 });
+    for (const e of heard.filter((h) => h.status === 'running')) expect(e).toMatchObject({ started_at: expect.any(String), attempts: 1 });
+    expect(heard.filter((h) => h.status === 'completed')).toHaveLength(1);
+    expect(heard.at(-1)).toMatchObject({ status: 'completed', attempts: 1, snapshot_id: expect.any(String) });
+    // The page showed the upload, then each step in order, never going back, then the result.
     const seen = await seenStatuses(name);
+    const steps = ['uploading', 'submitting', 'queued', 'running', 'completed'];
     expect(seen[0]).toBe('uploading');
     expect(seen.at(-1)).toBe('completed');
+    const ranks = seen.map((st) => steps.indexOf(st));
+    expect(ranks).not.toContain(-1);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     const snaps = await te.engine.handlers['snapshots:list']({ limit: 10 });
     if (!snaps.ok) throw new Error(snaps.error.message);
     const snap = snaps.value[0]!;
@@ -226,60 +259,86 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await shot('junk-error');
   });
 
-  it('cancels a waiting job while the worker is busy', async () => {
+  it('cancels a waiting job while the queue is paused: it never starts, the others run on Resume', async () => {
     await page.locator('[data-view=queue]').click();
     await page.locator('[data-filter=active]').click();
-    // Submitted at once, so that they queue up behind the one worker.
-    const files = Array.from({ length: 12 }, (_, i) => chainFile(`busy-${i}.csv`, 100 + i, { expiries: 55, strikesPerExpiry: 192 }));
+    // Held by the analyst, the queue keeps every new job waiting, however fast the engine.
+    await pauseQueue();
+    const files = Array.from({ length: 6 }, (_, i) => chainFile(`busy-${i}.csv`, 100 + i, { expiries: 55, strikesPerExpiry: 192 }));
     for (const res of await Promise.all(files.map((file) => te.engine.handlers['ingest:submit']({ file, source: 'e2e' })))) {
       if (!res.ok) throw new Error(res.error.message);
     }
-    // The waiting job that will run last: the bottom row of the Active list.
-    const last = page.locator('[data-testid=job-row][data-status=queued]').last();
-    await last.waitFor();
-    const name = (await last.locator('.c-file').textContent())!;
+    const waiting = page.locator('[data-testid=job-row][data-status=queued]', { hasText: 'busy-' });
+    await poll(() => waiting.count()).toBe(files.length);
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(new RegExp(`^Paused — ${files.length} waiting`));
+    const busyJobs = async () => {
+      const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.filter((j) => /\/busy-\d+\.csv$/.test(j.file));
+    };
+    // The waiting job that would run last: the bottom row of the Active list.
+    const name = (await waiting.last().locator('.c-file').textContent())!;
     const row = page.locator('[data-testid=job-row]', { hasText: name });
     await row.getByTestId('cancel-job').click();
     expect(await page.locator('.banner.error').count()).toBe(0);
-    const jobOf = async () => {
-      const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
-      return r.ok ? r.value.find((j) => j.file.endsWith(`/${name}`)) : undefined;
-    };
+    const jobOf = async () => (await busyJobs()).find((j) => j.file.endsWith(`/${name}`));
     await poll(async () => (await jobOf())?.status).toBe('cancelled');
-    expect((await jobOf())?.started_at).toBeNull();
+    // Nothing started while paused.
+    expect((await busyJobs()).map((j) => j.started_at)).toEqual(files.map(() => null));
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(new RegExp(`^Paused — ${files.length - 1} waiting`));
+
+    await resumeQueue();
+    await expect
+      .poll(async () => (await busyJobs()).filter((j) => j.status === 'completed').length, { timeout: 90_000 })
+      .toBe(files.length - 1);
+    // The cancelled one stayed cancelled and never started, though the worker went through the others.
+    expect(await jobOf()).toMatchObject({ status: 'cancelled', started_at: null });
     await page.locator('[data-filter=cancelled]').click();
-    await poll(() => page.locator('[data-testid=job-row][data-status=cancelled]').count()).toBeGreaterThan(0);
+    await poll(() => page.locator('[data-testid=job-row][data-status=cancelled]', { hasText: name }).count()).toBe(1);
     // Retry brings it back, and it runs to completion.
     await page.locator('[data-testid=job-row]', { hasText: name }).getByRole('button', { name: 'Retry' }).click();
     await expect.poll(async () => (await jobOf())?.status, { timeout: 90_000 }).toBe('completed');
     await page.locator('[data-filter=active]').click();
   });
 
-  it('shows waiting jobs of every level', async () => {
+  it('shows waiting jobs of every level while the queue is paused, and runs them by level on Resume', async () => {
     await page.locator('[data-filter=active]').click();
-    // Submitted at once, two large chains first: the others wait behind them.
-    const requests = [
-      ...[0, 1].map((i) => ({ file: chainFile(`filler-${i}.csv`, 300 + i, { expiries: 55, strikesPerExpiry: 192 }), source: 'e2e' })),
-      ...PRIORITY_LEVELS.flatMap((level, i) =>
-        [0, 1].map((k) => ({
-          file: chainFile(`level-${level.toLowerCase()}-${k}.csv`, 200 + i * 10 + k, { expiries: 30, strikesPerExpiry: 120 }),
-          source: 'e2e',
-          requested_priority: level,
-          justification: `e2e: a ${level} job`,
-        })),
-      ),
-    ];
-    for (const res of await Promise.all(requests.map((r) => te.engine.handlers['ingest:submit'](r)))) {
+    await pauseQueue();
+    const requests = PRIORITY_LEVELS.flatMap((level, i) =>
+      [0, 1].map((k) => ({
+        file: chainFile(`level-${level.toLowerCase()}-${k}.csv`, 200 + i * 10 + k, { expiries: 30, strikesPerExpiry: 120 }),
+        source: 'e2e',
+        requested_priority: level,
+        justification: `e2e: a ${level} job`,
+      })),
+    );
+    // Lowest level first: the order of submission is not the order they will run in.
+    for (const res of await Promise.all(requests.toReversed().map((r) => te.engine.handlers['ingest:submit'](r)))) {
       if (!res.ok) throw new Error(res.error.message);
     }
-    await poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBeGreaterThan(2);
-    await shot('queue-levels');
-    await page.locator('[data-filter=all]').click();
     for (const level of PRIORITY_LEVELS) {
-      await poll(() => page.locator(`[data-testid=job-row][data-level=${level}]`).count()).toBeGreaterThan(0);
+      await poll(() => page.locator(`[data-testid=job-row][data-status=queued][data-level=${level}]`).count()).toBe(2);
+      await poll(() => page.getByTestId(`waiting-${level}`).textContent()).toBe('2');
     }
-    await page.locator('[data-filter=active]').click();
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(new RegExp(`^Paused — ${requests.length} waiting`));
+    expect(await page.getByTestId('status-paused').isVisible()).toBe(true);
+    // The Active list shows them in the order the scheduler will take them.
+    expect(await page.locator('[data-testid=job-row][data-status=queued]').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')))).toEqual(
+      PRIORITY_LEVELS.flatMap((l) => [l, l]),
+    );
+    await shot('queue-levels');
+
+    await resumeQueue();
     await expect.poll(() => page.getByTestId('total-queued').textContent(), { timeout: 120_000 }).toBe('0');
+    const levelJobs = async () => {
+      const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.filter((j) => /\/level-[a-z]+-\d\.csv$/.test(j.file));
+    };
+    await expect.poll(async () => (await levelJobs()).every((j) => j.status === 'completed'), { timeout: 120_000 }).toBe(true);
+    // Released at once, they started by level, CRITICAL first, though submitted LOW first.
+    const started = (await levelJobs()).sort((a, b) => Date.parse(a.started_at!) - Date.parse(b.started_at!));
+    expect(started.map((j) => j.effective_priority)).toEqual(PRIORITY_LEVELS.flatMap((l) => [l, l]));
   });
 
   it('edits, checks and dry-runs the rules in the Monaco editor', async () => {

@@ -1,5 +1,5 @@
 // The status bar: is the engine healthy and connected, which database, how busy the
-// workers are, the queue totals and the active rule set.
+// workers are, the queue totals (and whether it is paused) and the active rule set.
 import { useApp } from '../state/store.ts';
 import { int, num } from '../format.ts';
 
@@ -33,6 +33,14 @@ export function StatusBar() {
           <span className="num">
             {stats.busy_workers}/{stats.workers}
           </span>
+          {stats.paused && (
+            <>
+              <span className="sep" />
+              <span className="tag warn" data-testid="status-paused" title="The queue is paused: queued jobs wait">
+                paused
+              </span>
+            </>
+          )}
           <span className="sep" />
           <span className="muted">queued</span> <span className="num" data-testid="total-queued">{int(stats.totals.queued)}</span>
           <span className="muted">running</span> <span className="num">{int(stats.totals.running)}</span>

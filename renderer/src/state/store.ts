@@ -66,9 +66,21 @@ interface State {
   clearFinishedSubmissions(): void;
   cancelJob(id: string): Promise<AppError | null>;
   retryJob(id: string): Promise<AppError | null>;
+  /** Holds (true) or releases (false) the queue's dispatch; running jobs finish either way. */
+  setPaused(paused: boolean): Promise<AppError | null>;
 }
 
 let submissionSeq = 0;
+
+/**
+ * An event that would take a job back from running to the queue it left: the
+ * submission's `queued` announcement can reach us after the run's first `running`
+ * (progress) event. A requeue after a failed attempt keeps its attempt count, so it
+ * is never mistaken for one.
+ */
+export function isStale(incoming: ProcessingJob, known: ProcessingJob | undefined): boolean {
+  return !!known && known.status === 'running' && incoming.status === 'queued' && incoming.attempts < known.attempts;
+}
 
 /** Errors name the stored upload's path; the user knows the file by its own name. */
 export function ownError(e: AppError, path: string | null, name: string): AppError {
@@ -87,7 +99,7 @@ export const useApp = create<State>((set, get) => {
     frame = 0;
     if (buffered.length === 0) return;
     const jobs = get().jobs;
-    for (const job of buffered) jobs.set(job.id, job);
+    for (const job of buffered) if (!isStale(job, jobs.get(job.id))) jobs.set(job.id, job);
     buffered = [];
     set({ jobsVersion: get().jobsVersion + 1 });
   };
@@ -162,7 +174,7 @@ export const useApp = create<State>((set, get) => {
       const jobs = new Map<string, ProcessingJob>();
       for (const job of res.value) jobs.set(job.id, job);
       // Events that arrived while the list was loading are newer: keep them.
-      for (const job of buffered) jobs.set(job.id, job);
+      for (const job of buffered) if (!isStale(job, jobs.get(job.id))) jobs.set(job.id, job);
       buffered = [];
       set({ jobs, jobsVersion: get().jobsVersion + 1 });
     },
@@ -274,6 +286,15 @@ export const useApp = create<State>((set, get) => {
       if (!res.ok) return res.error;
       buffered.push(res.value);
       schedule();
+      return null;
+    },
+
+    async setPaused(paused) {
+      const client = get().client;
+      if (!client) return null;
+      const res = await client.call(paused ? 'queue:pause' : 'queue:resume', {});
+      if (!res.ok) return res.error;
+      set({ stats: res.value });
       return null;
     },
   };

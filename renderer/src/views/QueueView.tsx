@@ -1,7 +1,8 @@
 // The queue monitor: per level, jobs waiting and running, the oldest wait against the
 // level's target, late jobs and latency percentiles; below, every job in one
 // virtualised table (smooth with 10,000 rows) with progress, late and escalated
-// flags, and cancel / retry.
+// flags, and cancel / retry. The header's Pause / Resume holds the queue's dispatch
+// (queued jobs wait, running ones finish) and says so in a banner while it is held.
 import { memo, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { PRIORITY_LEVELS, levelRank, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
@@ -77,6 +78,49 @@ const LevelCards = memo(function LevelCards() {
     </section>
   );
 });
+
+/** Pause / Resume of the queue's dispatch, as the engine reports it (`QueueStats.paused`). */
+function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
+  const paused = useApp((s) => s.stats?.paused ?? false);
+  const known = useApp((s) => s.stats !== null);
+  const [busy, setBusy] = useState(false);
+  const toggle = () => {
+    setBusy(true);
+    void useApp
+      .getState()
+      .setPaused(!paused)
+      .then((e) => e && onError(e))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <button
+      className={`btn small pause-toggle${paused ? ' is-paused' : ''}`}
+      data-testid="queue-pause-toggle"
+      aria-pressed={paused}
+      disabled={!known || busy}
+      onClick={toggle}
+      title={paused ? 'Let queued jobs start again' : 'Hold queued jobs (running jobs finish)'}
+    >
+      {paused ? '▶ Resume queue' : '❚❚ Pause queue'}
+    </button>
+  );
+}
+
+function PausedBanner() {
+  const stats = useApp((s) => s.stats);
+  if (!stats?.paused) return null;
+  return (
+    <div className="banner paused" data-testid="paused-banner" role="status">
+      <b>Paused</b> — <span className="num">{int(stats.totals.queued)}</span> waiting
+      {stats.totals.running > 0 ? (
+        <>
+          , <span className="num">{int(stats.totals.running)}</span> running to completion
+        </>
+      ) : null}
+      . <span className="muted">No job starts until the queue is resumed; waiting time still counts toward lateness.</span>
+    </div>
+  );
+}
 
 function sortJobs(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
   if (filter === 'active') {
@@ -233,7 +277,9 @@ export function QueueView() {
         <span className="muted num" data-testid="row-count">
           {int(rows.length)} jobs
         </span>
+        <PauseToggle onError={setActionError} />
       </div>
+      <PausedBanner />
       {actionError && (
         <div className="banner error" onClick={() => setActionError(null)}>
           <ErrorLine error={actionError} />
