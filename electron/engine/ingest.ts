@@ -16,8 +16,8 @@ import type { RulesService } from './rules-service.ts';
 import { insertJob, getJob, type QueuedRow } from './scheduler/jobs-repo.ts';
 import { appendAudit } from './store/audit.ts';
 import type { Store, Tx } from './store/db.ts';
-import { latestTotalGex, snapshotByHash } from './store/snapshots.ts';
-import { ensureSource, getSource, recordIngest } from './store/sources.ts';
+import { getSnapshot, requestContext } from './store/snapshots.ts';
+import { ensureSource, recordIngest, reliabilityOf } from './store/sources.ts';
 
 export interface IngestDeps {
   store: Store;
@@ -46,22 +46,25 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
   if (!facts.ok) return ok(await storeUnreadable(deps, request, request_id, now, facts.error));
 
   const f = facts.value;
-  const existing = await snapshotByHash(deps.store, f.content_hash);
-  const previous = await latestTotalGex(deps.store, f.underlying);
-  const reliability = (await getSource(deps.store, request.source))?.reliability ?? 1;
+  const context = await requestContext(deps.store, { content_hash: f.content_hash, underlying: f.underlying, source: request.source });
+  const existing = context.duplicate_of ? await getSnapshot(deps.store, context.duplicate_of) : undefined;
+  const knownSource = context.source_ok !== null;
+  const reliability = reliabilityOf(context.source_ok ?? 0, context.source_failed ?? 0);
+  // The decision is made now, after the facts pass: `now` is this moment, not the arrival.
+  const decidedAt = clock();
   const given: Record<string, unknown> = {
     underlying: f.underlying,
     as_of: f.as_of,
-    now: now.toISOString(),
+    now: decidedAt.toISOString(),
     total_volume: Math.round(f.total_volume),
     total_open_interest: Math.round(f.total_open_interest),
-    gex_change: gexChange(f.total_gex, previous),
+    gex_change: gexChange(f.total_gex, context.previous_total_gex),
     source_reliability: reliability,
     ...(request.requested_priority ? { requested_priority: request.requested_priority } : {}),
     ...(request.justification !== undefined ? { justification: request.justification } : {}),
   };
   const compiled = deps.rules.active.compiled;
-  const decided = compiled.decide(given, now);
+  const decided = compiled.decide(given, decidedAt);
   if (!decided.ok) {
     const entry = await appendAudit(deps.store, {
       kind: 'rejected', request_id, job_id: null, rule_version: deps.rules.active.version, rule: null, priority: null,
@@ -79,7 +82,7 @@ export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Resu
   const job_id = randomUUID();
   const status = existing ? 'duplicate' : 'queued';
   const stored = await deps.store.transaction(async (tx) => {
-    await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived });
+    await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived }, knownSource);
     const entry = await appendAudit(tx, {
       kind: request.requested_priority ? 'override' : 'decision', request_id, job_id, rule_version: decision.rule_version,
       rule: decision.rule, priority: decision.priority, facts: { ...given, ...decided.value.derived },
@@ -123,7 +126,7 @@ async function storeUnreadable(
   const job_id = randomUUID();
   const priority = request.requested_priority ?? 'LOW';
   await deps.store.transaction(async (tx) => {
-    await storeRequest(tx, request, request_id, now, null, null);
+    await storeRequest(tx, request, request_id, now, null, null, false);
     await insertJob(tx, {
       id: job_id, request_id, file: request.file, source: request.source, underlying: null, content_hash: null,
       priority, rule: 'unreadable', rule_version: null, submitted_at: now.toISOString(),
@@ -144,8 +147,9 @@ async function storeRequest(
   now: Date,
   contentHash: string | null,
   facts: Record<string, unknown> | null,
+  knownSource: boolean,
 ): Promise<void> {
-  await ensureSource(tx, request.source);
+  if (!knownSource) await ensureSource(tx, request.source);
   await tx.run(
     `INSERT INTO requests (id, file, source, requested_priority, justification, author, submitted_at, content_hash, facts)
      VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMPTZ, $8, $9::JSON)`,

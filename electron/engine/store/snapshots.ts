@@ -81,8 +81,6 @@ async function findByHash(db: Store | Tx, hash: string): Promise<GEXSnapshot | u
   return rows[0] && toSnapshot(rows[0]);
 }
 
-export const snapshotByHash = (store: Store, hash: string) => findByHash(store, hash);
-
 export async function getSnapshot(store: Store, id: string): Promise<GEXSnapshot | undefined> {
   const row = await store.one<Record<string, unknown>>(`SELECT ${COLUMNS} FROM gex_snapshots WHERE id = $1`, [id]);
   return row && toSnapshot(row);
@@ -98,13 +96,30 @@ export async function listSnapshots(store: Store, opts: { underlying?: string; l
   return rows.map(toSnapshot);
 }
 
-/** Total GEX of the latest stored snapshot of an underlying (by as_of), for the `gex_change` fact. */
-export async function latestTotalGex(store: Store, underlying: string): Promise<number | null> {
-  const row = await store.one<{ total_gex: number }>(
-    `SELECT total_gex FROM gex_snapshots WHERE upper(underlying) = upper($1) ORDER BY as_of DESC, created_at DESC LIMIT 1`,
-    [underlying],
+/**
+ * What a new request is decided from, in one statement (submissions come in bursts):
+ * whether its content is already stored, the total GEX of the latest snapshot of its
+ * underlying (for `gex_change`), and its source's ingest counts (for reliability).
+ */
+export async function requestContext(
+  store: Store,
+  q: { content_hash: string; underlying: string; source: string },
+): Promise<{ duplicate_of: string | null; previous_total_gex: number | null; source_ok: number | null; source_failed: number | null }> {
+  const row = await store.one<Record<string, unknown>>(
+    `SELECT
+       (SELECT id FROM gex_snapshots WHERE content_hash = $1) AS duplicate_of,
+       (SELECT total_gex FROM gex_snapshots WHERE upper(underlying) = upper($2) ORDER BY as_of DESC, created_at DESC LIMIT 1) AS previous_total_gex,
+       (SELECT ingests_ok FROM sources WHERE id = $3) AS source_ok,
+       (SELECT ingests_failed FROM sources WHERE id = $3) AS source_failed`,
+    [q.content_hash, q.underlying, q.source],
   );
-  return row ? row.total_gex : null;
+  const n = (v: unknown) => (v === null || v === undefined ? null : num(v));
+  return {
+    duplicate_of: (row?.duplicate_of as string | null) ?? null,
+    previous_total_gex: n(row?.previous_total_gex),
+    source_ok: n(row?.source_ok),
+    source_failed: n(row?.source_failed),
+  };
 }
 
 export async function snapshotDetail(store: Store, id: string): Promise<SnapshotDetail | undefined> {

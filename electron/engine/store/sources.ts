@@ -18,6 +18,9 @@ export async function recordIngest(db: Store | Tx, id: string, success: boolean)
   );
 }
 
+/** GUIDELINES: the source's share of successful ingests; a source with no history counts as 1. */
+export const reliabilityOf = (ok: number, failed: number): number => (ok + failed === 0 ? 1 : ok / (ok + failed));
+
 export async function getSource(store: Store, id: string): Promise<DataSource | undefined> {
   const r = await store.one<Record<string, unknown>>(
     'SELECT id, name, ingests_ok, ingests_failed, epoch_ms(created_at) AS created_at FROM sources WHERE id = $1',
@@ -31,7 +34,7 @@ export async function getSource(store: Store, id: string): Promise<DataSource | 
     name: r.name as string,
     ingests_ok: okCount,
     ingests_failed: failed,
-    reliability: okCount + failed === 0 ? 1 : okCount / (okCount + failed),
+    reliability: reliabilityOf(okCount, failed),
     created_at: iso(r.created_at)!,
   };
 }
