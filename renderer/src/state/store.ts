@@ -7,6 +7,7 @@ import type { CallResponse, QueueStats, SubmitAck } from '../../../shared/api.ts
 import type { GEXSnapshot, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import type { GexClient } from '../api/client.ts';
+import { isStale } from './job-order.ts';
 
 export type Health = CallResponse<'engine:health'>;
 export type View = 'queue' | 'snapshots' | 'rules' | 'audit';
@@ -71,16 +72,6 @@ interface State {
 }
 
 let submissionSeq = 0;
-
-/**
- * An event that would take a job back from running to the queue it left: the
- * submission's `queued` announcement can reach us after the run's first `running`
- * (progress) event. A requeue after a failed attempt keeps its attempt count, so it
- * is never mistaken for one.
- */
-export function isStale(incoming: ProcessingJob, known: ProcessingJob | undefined): boolean {
-  return !!known && known.status === 'running' && incoming.status === 'queued' && incoming.attempts < known.attempts;
-}
 
 /** Errors name the stored upload's path; the user knows the file by its own name. */
 export function ownError(e: AppError, path: string | null, name: string): AppError {
