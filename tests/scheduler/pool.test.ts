@@ -1,4 +1,5 @@
 // The warm pool with real child processes (the sleepy test double of a worker's work).
+import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
 import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
@@ -26,6 +27,13 @@ describe('WorkerPool', () => {
     expect(r.ok).toBe(true);
     expect(progress).toEqual([0.5]);
     expect(pool.idle).toBe(3);
+  });
+
+  it('runs its workers at a lower OS priority than the engine', async () => {
+    const pool = make({ size: 1, spare: 1 });
+    await pool.ready();
+    expect(pool.pids).toHaveLength(2);
+    for (const pid of pool.pids) expect(getPriority(pid)).toBe(Math.min(19, getPriority(process.pid) + 10));
   });
 
   it('fails the task of a worker that dies with WORKER_CRASHED and replaces the worker', async () => {

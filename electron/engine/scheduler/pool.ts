@@ -6,12 +6,14 @@
 // facts pass before a request is queued, and CRITICAL jobs — so that those never wait
 // behind long jobs: a normal task only starts while more than `spare` workers are idle.
 import { fork, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { err, type AppError, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 
 export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('../../host/pipeline-worker.ts', import.meta.url));
+
+const WORKER_NICE = 10;
 
 export interface PoolOptions {
   /** The worker module to fork (default: electron/host/pipeline-worker.ts of this repo). */
@@ -23,6 +25,8 @@ export interface PoolOptions {
   /** Environment of the workers (the desktop app adds ELECTRON_RUN_AS_NODE=1). */
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
+  /** How much lower than the engine's the workers' OS priority is (niceness added; 0 to leave it; default 10). */
+  nice?: number;
   /** A worker that has not said `ready` within this time is treated as crashed. */
   startTimeoutMs?: number;
   log?: Logger;
@@ -109,6 +113,11 @@ export class WorkerPool implements TaskRunner {
     let n = 0;
     for (const s of this.#slots) if (s.state === 'idle') n++;
     return n;
+  }
+
+  /** Process ids of the live workers (diagnostics and tests). */
+  get pids(): number[] {
+    return [...this.#slots].filter((s) => s.state !== 'dead' && s.child.pid !== undefined).map((s) => s.child.pid!);
   }
 
   /** Resolves once every worker is warm (or the pool is closing). */
@@ -217,6 +226,15 @@ export class WorkerPool implements TaskRunner {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       serialization: 'json',
     });
+    // Workers are batch work: a lower OS priority keeps the engine's event loop (IPC,
+    // the UI, dispatch) responsive when every core is busy computing.
+    if (child.pid !== undefined && this.#opts.nice !== 0) {
+      try {
+        setPriority(child.pid, Math.min(19, getPriority() + (this.#opts.nice ?? WORKER_NICE)));
+      } catch {
+        // Not permitted on this system: the workers run at normal priority.
+      }
+    }
     const slot: Slot = { child, state: 'starting', task: null, stderr: '' };
     this.#slots.add(slot);
     child.stderr?.on('data', (chunk: Buffer) => {
