@@ -91,6 +91,8 @@ interface Running {
   done: Promise<void>;
   /** Its worker is free (or being killed for a preemption): it no longer counts against capacity. */
   released: boolean;
+  /** Its `running` row is written: only then may its progress be announced. */
+  written: boolean;
 }
 
 const rank = (l: PriorityLevel) => PRIORITY_LEVELS.indexOf(l);
@@ -454,7 +456,7 @@ export class Scheduler {
 
   #launch(row: repo.QueuedRow, now: number): void {
     const ac = new AbortController();
-    const entry: Running = { row, ac, startedAtMs: now, job: null, done: Promise.resolve(), released: false };
+    const entry: Running = { row, ac, startedAtMs: now, job: null, done: Promise.resolve(), released: false, written: false };
     this.#running.set(row.id, entry);
     entry.done = this.#execute(entry)
       .catch((e: unknown) => {
@@ -493,6 +495,7 @@ export class Scheduler {
     const written = repo.markRunning(this.#store, id, entry.startedAtMs).then((j) => {
       if (j) {
         entry.job = j;
+        entry.written = true;
         this.#emit(j);
       } else {
         ac.abort('lost' satisfies StopReason); // no longer queued in the table: not ours to run
@@ -521,7 +524,8 @@ export class Scheduler {
       },
       onProgress: (fraction) => {
         this.#progress.set(id, fraction);
-        if (entry.job) this.events.emit('job:updated', { ...entry.job, progress: fraction });
+        // Announced only once `running` is written and announced, never ahead of it.
+        if (entry.job && entry.written) this.events.emit('job:updated', { ...entry.job, progress: fraction });
       },
     };
     let result: Result<JobOutcome>;
