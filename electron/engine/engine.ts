@@ -3,10 +3,10 @@
 // of the API map. The desktop shell, the browser host and the CLI all start the
 // engine through here, so they cannot drift apart.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
-import { FactsResult, PipelineResult, type FileFacts, type PipelineOutput } from '../../shared/pipeline.ts';
+import { FactsResult, type FileFacts } from '../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
@@ -15,10 +15,10 @@ import { createLogger, type Logger } from './log.ts';
 import { RulesService } from './rules-service.ts';
 import { listAudit } from './store/audit.ts';
 import { Store } from './store/db.ts';
-import { listSnapshots, saveSnapshot, snapshotDetail } from './store/snapshots.ts';
-import { recordIngest } from './store/sources.ts';
+import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
+import { createRunJob } from './run-job.ts';
 import { rulesJsonSchema } from './rules/index.ts';
-import { completeJobTx, getJob, listJobs } from './scheduler/jobs-repo.ts';
+import { getJob, listJobs } from './scheduler/jobs-repo.ts';
 import { WorkerPool } from './scheduler/pool.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { Inbox } from './scheduler/inbox.ts';
@@ -87,37 +87,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       events,
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
-      runJob: async (job, ctx) => {
-        // The job's id names its snapshot, so a run repeated after a crash rewrites the
-        // same Parquet file instead of leaving an orphan beside the new one.
-        const snapshotId = job.id;
-        const result = await ctx.pool.run(
-          { type: 'run', taskId: job.id, input: { file: job.file, dataDir: cfg.dataDir, snapshotId, conventions: cfg.conventions } },
-          { onProgress: ctx.onProgress, signal: ctx.signal },
-        );
-        const parsed = PipelineResult.safeParse(result);
-        if (!parsed.success) return err('INTERNAL', `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`);
-        if (!parsed.data.ok) {
-          await recordIngest(jobStore, job.source, false);
-          return parsed.data;
-        }
-        const output = parsed.data.value as PipelineOutput;
-        let saved;
-        try {
-          saved = await saveSnapshot(jobStore, output, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
-            // Stored only together with the job's completion: a job cancelled (or never
-            // committed) meanwhile rolls its snapshot back.
-            if (!(await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status))) throw new JobNotRunning();
-            await recordIngest(tx, job.source, true);
-          });
-        } catch (e) {
-          if (!(e instanceof JobNotRunning)) throw e;
-          rmSync(output.strikesParquet, { force: true });
-          return err('CANCELLED', `job ${job.id} was no longer running; its snapshot was not stored`);
-        }
-        if (saved.status === 'completed') events.emit('snapshot:created', saved.snapshot);
-        return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
-      },
+      runJob: createRunJob({ store: jobStore, events, dataDir: cfg.dataDir, conventions: cfg.conventions }),
     });
     await scheduler.start();
   }
@@ -214,8 +184,6 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   log.info('engine.started', { db: cfg.dbPath, workers: runJobs ? cfg.workers : 0 });
   return ok(engine);
 }
-
-class JobNotRunning extends Error {}
 
 /** The latest job submitted for a path (the inbox settles files a previous run left in processing/). */
 async function latestJobOfFile(store: Store, file: string): Promise<ProcessingJob | undefined> {
