@@ -37,10 +37,15 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      const lines = stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // JSON Lines output; other text (tables, a rule file's lines) is left out.
+      const lines = stdout.split('\n').flatMap((l) => {
+        if (!l.startsWith('{')) return [];
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
       resolve({ code, signal, stdout, stderr, lines });
     });
     child.stdin.end(opts.input ?? '');

@@ -12,7 +12,7 @@ import { PRIORITY_LEVELS } from '../../shared/domain.ts';
 import { serve, type ServeHandle } from '../../electron/host/serve.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
-import { buildRenderer } from './build-renderer.ts';
+import { buildRenderer } from '../../electron/host/renderer-build.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SAMPLES = resolve(ROOT, '../shared/samples');

@@ -2,8 +2,8 @@
 // checking (an unknown flag is a usage error, exit 2), and typed values.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PriorityLevel } from '../../../shared/domain.ts';
-import type { EngineOptions } from '../../engine/engine.ts';
-import { UsageError } from './io.ts';
+import { startEngine, type Engine, type EngineOptions } from '../../engine/engine.ts';
+import { describeError, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 
 export const COMMON_OPTIONS = {
   db: { type: 'string' },
@@ -38,4 +38,22 @@ export function int(value: string | undefined, flag: string): number | undefined
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, not "${value}"`);
   return n;
+}
+
+/** Starts the engine for one command, reports a start failure with its exit code, and always shuts it down. */
+export async function withEngine(
+  opts: EngineOptions,
+  out: Output,
+  work: (engine: Engine) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  const started = await startEngine(opts);
+  if (!started.ok) {
+    out.error(describeError(started.error));
+    return exitFor(started.error);
+  }
+  try {
+    return await work(started.value);
+  } finally {
+    await started.value.shutdown();
+  }
 }

@@ -1,10 +1,11 @@
 // The read-mostly commands: `jobs`, `snapshots` and `queue` (whose `--drain` runs the
 // queued jobs, including those recovered after a crash, until none is left).
 import { JobStatus } from '../../../shared/domain.ts';
-import { startEngine, type Engine, type EngineOptions } from '../../engine/engine.ts';
-import { engineOptions, int, parse } from './args.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { num } from '../../engine/store/db.ts';
+import { engineOptions, int, parse, withEngine } from './args.ts';
 import { snapshotJson } from './ingest.ts';
-import { bn, describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
+import { bn, describeError, EXIT, table, UsageError, type ExitCode, type Output } from './io.ts';
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
   Lists jobs, newest first. STATUS: ${JobStatus.options.join(', ')}.`;
@@ -13,19 +14,6 @@ export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
   Shows the queue per level: waiting, running, oldest wait, latency percentiles, late jobs.
   --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
-
-async function withEngine(opts: EngineOptions, out: Output, work: (engine: Engine) => Promise<ExitCode>): Promise<ExitCode> {
-  const started = await startEngine(opts);
-  if (!started.ok) {
-    out.error(describeError(started.error));
-    return exitFor(started.error);
-  }
-  try {
-    return await work(started.value);
-  } finally {
-    await started.value.shutdown();
-  }
-}
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { json: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' } });
@@ -82,11 +70,8 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
   const workers = int(values.workers, '--workers');
   return withEngine({ ...engineOptions(values), runJobs: Boolean(values.drain), workers }, out, async (engine) => {
-    let failedBefore = 0;
-    if (values.drain) {
-      failedBefore = (await engine.store.one<{ n: bigint }>(`SELECT count(*) AS n FROM jobs WHERE status = 'failed'`))!.n as unknown as number;
-      await engine.drain();
-    }
+    const failedBefore = values.drain ? await failedJobs(engine) : 0;
+    if (values.drain) await engine.drain();
     const r = await engine.handlers['queue:stats']({});
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
     const stats = r.value;
@@ -101,10 +86,13 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
       );
       out.line(`workers ${stats.workers}, throughput ${stats.throughput_per_min.toFixed(1)}/min; totals: ${JSON.stringify(stats.totals)}`);
     }
-    if (values.drain) {
-      const failedAfter = Number((await engine.store.one<{ n: bigint }>(`SELECT count(*) AS n FROM jobs WHERE status = 'failed'`))!.n);
-      if (failedAfter > Number(failedBefore)) return EXIT.rejected;
-    }
+    // Exit 1 when a drained job failed.
+    if (values.drain && (await failedJobs(engine)) > failedBefore) return EXIT.rejected;
     return EXIT.ok;
   });
+}
+
+async function failedJobs(engine: Engine): Promise<number> {
+  const row = await engine.store.one<{ n: bigint }>(`SELECT count(*) AS n FROM jobs WHERE status = 'failed'`);
+  return num(row?.n ?? 0);
 }

@@ -4,12 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
 import { loadConfig } from '../../engine/config.ts';
-import { startEngine, type Engine } from '../../engine/engine.ts';
 import { compileText } from '../../engine/rules-service.ts';
 import { checkRules, defaultRulesText, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
 import { Store } from '../../engine/store/db.ts';
 import { activeRuleSet } from '../../engine/store/rule-sets.ts';
-import { engineOptions, int, parse } from './args.ts';
+import { engineOptions, int, parse, withEngine } from './args.ts';
 import { describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
 
 export const RULES_USAGE = `gex-desk rules <command>
@@ -112,13 +111,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
   const text = sub === 'activate' ? readText(positionals[0]!) : '';
   const version = sub === 'rollback' ? int(positionals[0], 'VERSION')! : int(values.version, '--version');
-  const started = await startEngine({ ...engineOptions(values), runJobs: false });
-  if (!started.ok) {
-    out.error(describeError(started.error));
-    return exitFor(started.error);
-  }
-  const engine: Engine = started.value;
-  try {
+  return withEngine({ ...engineOptions(values), runJobs: false }, out, async (engine) => {
     switch (sub) {
       case 'show': {
         const r = version === undefined ? await engine.handlers['rules:active']({}) : await engine.handlers['rules:get']({ version });
@@ -149,7 +142,5 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
         return EXIT.ok;
       }
     }
-  } finally {
-    await engine.shutdown();
-  }
+  });
 }

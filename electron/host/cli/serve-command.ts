@@ -1,30 +1,29 @@
 // `gex-desk serve [--port N]`: the desktop UI for a browser on 127.0.0.1. The first
 // line on stdout is the address to open, with the per-launch token. It runs until
 // SIGINT or SIGTERM, then shuts down gracefully.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startEngine } from '../../engine/engine.ts';
 import { serve } from '../serve.ts';
-import { ensureRendererBuilt } from './renderer-build.ts';
+import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 
 export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
   Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { port: { type: 'string' }, workers: { type: 'string' } });
   if (values.help) return (out.line(SERVE_USAGE), EXIT.ok);
   const port = int(values.port, '--port');
   if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');
-  const rendererDir = join(ROOT, 'out', 'renderer');
-  if (!existsSync(join(rendererDir, 'index.html')) || process.env.GEX_DESK_REBUILD_UI === '1') {
-    out.error('Building the user interface once (this takes a minute)…');
-    const built = await ensureRendererBuilt(ROOT);
-    if (!built.ok) return (out.error(describeError(built.error)), exitFor(built.error));
+  if (rendererIsStale()) {
+    out.error('Building the user interface (once after an install or an update; about a minute)…');
+    try {
+      await buildRenderer();
+    } catch (e) {
+      out.error(`gex-desk: building the user interface failed: ${(e as Error).message}`);
+      return EXIT.environment;
+    }
   }
   const started = await startEngine({
     ...engineOptions(values), workers: int(values.workers, '--workers'), watchInbox: true, transport: 'http',
@@ -32,7 +31,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   if (!started.ok) return (out.error(describeError(started.error)), exitFor(started.error));
   const engine = started.value;
   const host = await serve(engine, {
-    port, rendererDir, uploadDir: join(engine.config.inbox, '.uploads'), maxUploadBytes: engine.config.maxUploadBytes,
+    port, rendererDir: RENDERER_DIR, uploadDir: join(engine.config.inbox, '.uploads'), maxUploadBytes: engine.config.maxUploadBytes,
   });
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });

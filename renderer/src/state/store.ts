@@ -104,6 +104,17 @@ export const useApp = create<State>((set, get) => {
     }, 80);
   };
 
+  /** Cancel or retry: the engine answers with the job as written, shown with the next flush. */
+  const changeJob = async (call: 'jobs:cancel' | 'jobs:retry', id: string): Promise<AppError | null> => {
+    const client = get().client;
+    if (!client) return null;
+    const res = await client.call(call, { id });
+    if (!res.ok) return res.error;
+    buffered.push(res.value);
+    schedule();
+    return null;
+  };
+
   const updateSubmission = (key: string, patch: Partial<Submission>) =>
     set({ submissions: get().submissions.map((s) => (s.key === key ? { ...s, ...patch } : s)) });
 
@@ -260,25 +271,9 @@ export const useApp = create<State>((set, get) => {
       });
     },
 
-    async cancelJob(id) {
-      const client = get().client;
-      if (!client) return null;
-      const res = await client.call('jobs:cancel', { id });
-      if (!res.ok) return res.error;
-      buffered.push(res.value);
-      schedule();
-      return null;
-    },
+    cancelJob: (id) => changeJob('jobs:cancel', id),
 
-    async retryJob(id) {
-      const client = get().client;
-      if (!client) return null;
-      const res = await client.call('jobs:retry', { id });
-      if (!res.ok) return res.error;
-      buffered.push(res.value);
-      schedule();
-      return null;
-    },
+    retryJob: (id) => changeJob('jobs:retry', id),
 
     async setPaused(paused) {
       const client = get().client;

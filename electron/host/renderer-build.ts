@@ -1,7 +1,7 @@
 // Builds the renderer alone (no Electron bundles) into out/renderer when it is
-// missing or older than its sources, so the e2e tests always drive the current UI.
-// Used as vitest globalSetup by the e2e tests, and runnable by hand:
-// `node tests/e2e/build-renderer.ts [--force]`.
+// missing or older than its sources: `gex-desk serve` right after `npm install`
+// needs no build step, and the e2e tests always drive the current UI.
+// Runnable by hand: `node electron/host/renderer-build.ts [--force]`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -24,16 +24,13 @@ export function rendererIsStale(): boolean {
   return SOURCES.some((s) => newest(join(ROOT, s)) > built);
 }
 
+export const RENDERER_DIR = join(ROOT, 'out/renderer');
+
 export async function buildRenderer(force = false): Promise<void> {
   if (!force && !rendererIsStale()) return;
   const { build } = await import('vite');
   const { rendererConfig } = await import('../../electron.vite.config.ts');
   await build({ configFile: false, logLevel: 'warn', ...rendererConfig });
-}
-
-/** vitest globalSetup */
-export default async function setup(): Promise<void> {
-  await buildRenderer();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,0 +1,59 @@
+// `gex-desk rules …` as CONTRACTS.md describes it, run as the real command: check with
+// line and column, eval on JSON Lines, and the stored versions (activate, history,
+// show, rollback) that decide later ingests.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../pipeline/helpers.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+const DEFAULT = join(repoRoot, 'rules', 'default.rules.json');
+
+describe('gex-desk rules', () => {
+  it('check accepts the default file and refuses a syntax error with its line and column', async () => {
+    const { dir } = cliHome();
+    const ok = await runCli(['rules', 'check', DEFAULT]);
+    expect(ok.code).toBe(0);
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "levels": {\n    "CRITICAL": { "target": "30 s" ,, }\n}\n');
+    const r = await runCli(['rules', 'check', broken, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.lines[0]).toMatchObject({ file: broken, severity: 'error', line: 3 });
+    expect(r.lines[0]!.column).toBeGreaterThan(1);
+  });
+
+  it('eval answers each line: a decision, an error naming the fact, or the line that is not JSON', async () => {
+    const now = '2024-01-08T15:00:00Z';
+    const input = [
+      JSON.stringify({ id: 'a', underlying: 'SPX', as_of: '2024-01-08T14:59:58Z', now, total_volume: 80000, total_open_interest: 300000, gex_change: 0.25 }),
+      JSON.stringify({ id: 'b', underlying: 'SPX', as_of: '2024-01-08T14:59:58Z', now, total_volume: -1, total_open_interest: 1, gex_change: null }),
+      'not json',
+    ].join('\n');
+    const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input });
+    expect(r.lines).toHaveLength(3);
+    expect(r.lines[0]).toMatchObject({ id: 'a', priority: 'CRITICAL', rule: 'G3' });
+    expect(r.lines[1]).toMatchObject({ id: 'b', error: { fact: 'total_volume' } });
+    expect(r.lines[2]).toMatchObject({ line: 3 });
+  });
+
+  it('activate stores a new version, history lists it, rollback activates the old text again', async () => {
+    const { dir, args } = cliHome();
+    const home = dir;
+    const edited = join(dir, 'stale-medium.json');
+    writeFileSync(
+      edited,
+      readFileSync(DEFAULT, 'utf8').replace(/("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/, '$1"MEDIUM"'),
+    );
+    const refused = await runCli(['rules', 'activate', edited, ...args], { home });
+    expect(refused.code).toBe(2); // --author is required
+    const activated = await runCli(['rules', 'activate', edited, '--author', 'ana', '--comment', 'stale is MEDIUM', '--json', ...args], { home });
+    expect(activated.code).toBe(0);
+    expect(activated.lines[0]).toMatchObject({ version: 2, author: 'ana', active: true });
+    const shown = await runCli(['rules', 'show', ...args], { home });
+    expect(shown.stdout).toContain('"MEDIUM"');
+    const rolled = await runCli(['rules', 'rollback', '1', '--author', 'ana', '--json', ...args], { home });
+    expect(rolled.lines[0]).toMatchObject({ version: 3, active: true, comment: 'rollback to version 1' });
+    const history = await runCli(['rules', 'history', '--json', ...args], { home });
+    expect(history.lines.map((v) => [v.version, v.active])).toEqual([[3, true], [2, false], [1, false]]);
+  });
+});
