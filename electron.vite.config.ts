@@ -29,7 +29,7 @@ function cspMeta(): Plugin {
   };
 }
 
-const workerEntry = resolve(root, 'electron/host/pipeline-worker.ts');
+const workerEntry = resolve(root, 'electron/engine/workers/pipeline-worker.ts');
 const mainInput: Record<string, string> = { index: resolve(root, 'electron/main/index.ts') };
 if (existsSync(workerEntry)) mainInput['pipeline-worker'] = workerEntry;
 

@@ -15,13 +15,13 @@ import { PipelineResult, type PipelineOutput } from '../shared/pipeline.ts';
 import { err, ok } from '../shared/result.ts';
 import { Store } from '../electron/engine/store/db.ts';
 import { saveSnapshot } from '../electron/engine/store/snapshots.ts';
-import { completeJobTx, insertJob, markRunning, type QueuedRow } from '../electron/engine/scheduler/jobs-repo.ts';
-import { WorkerPool } from '../electron/engine/scheduler/pool.ts';
-import { Scheduler, type JobContext, type RunJob } from '../electron/engine/scheduler/scheduler.ts';
+import { completeJobTx, insertJob, markRunning, type QueuedRow } from '../electron/engine/jobs/repository.ts';
+import { WorkerPool } from '../electron/engine/workers/pool.ts';
+import { Scheduler, type JobContext, type RunJob } from '../electron/engine/jobs/scheduler.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
 import type { Measure } from './run.ts';
 
-const REAL_WORKER = fileURLToPath(new URL('../electron/host/pipeline-worker.ts', import.meta.url));
+const REAL_WORKER = fileURLToPath(new URL('../electron/engine/workers/pipeline-worker.ts', import.meta.url));
 const LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 
 async function openStore(path: string): Promise<Store> {

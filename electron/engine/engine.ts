@@ -10,18 +10,18 @@ import { FactsResult, type FileFacts } from '../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
-import { submit } from './ingest.ts';
+import { submit } from './intake/submit.ts';
 import { createLogger, type Logger } from './log.ts';
-import { RulesService } from './rules-service.ts';
+import { RulesService } from './rules/service.ts';
 import { listAudit } from './store/audit.ts';
 import { Store } from './store/db.ts';
 import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
-import { createRunJob } from './run-job.ts';
+import { createRunJob } from './jobs/run-job.ts';
 import { rulesJsonSchema } from './rules/index.ts';
-import { getJob, listJobs } from './scheduler/jobs-repo.ts';
-import { WorkerPool } from './scheduler/pool.ts';
-import { Scheduler } from './scheduler/scheduler.ts';
-import { Inbox } from './scheduler/inbox.ts';
+import { getJob, listJobs } from './jobs/repository.ts';
+import { WorkerPool } from './workers/pool.ts';
+import { Scheduler } from './jobs/scheduler.ts';
+import { Inbox } from './intake/inbox.ts';
 
 export interface EngineOptions extends ConfigOverrides {
   /** Watch the inbox folder (the desktop app and `serve` do; one-shot CLI commands do not). */

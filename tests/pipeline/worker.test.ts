@@ -33,7 +33,7 @@ function next(pred: (r: WorkerReply) => boolean, timeoutMs = 30_000): Promise<Wo
 const send = (msg: WorkerRequest | Record<string, unknown>): void => void child.send(msg);
 
 beforeAll(async () => {
-  child = fork(join(repoRoot, 'electron/host/pipeline-worker.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child = fork(join(repoRoot, 'electron/engine/workers/pipeline-worker.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   child.on('message', (m) => {
     replies.push(WorkerReply.parse(m));
     const w = waiters;

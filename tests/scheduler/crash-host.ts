@@ -4,9 +4,9 @@
 // SIGKILLed by the test — a real crash, with the rows as the dead process left them.
 // argv[2] is JSON: {dbPath, entry, long, short, dataDir?}; with dataDir the jobs run
 // the real pipeline (long/short are files), else the sleepy double (long/short are actions).
-import { Scheduler } from '../../electron/engine/scheduler/scheduler.ts';
-import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
-import { getJob } from '../../electron/engine/scheduler/jobs-repo.ts';
+import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
+import { WorkerPool } from '../../electron/engine/workers/pool.ts';
+import { getJob } from '../../electron/engine/jobs/repository.ts';
 import { addJob, openStore, pipelineRunJob, testRunJob, until } from './helpers.ts';
 
 const cfg = JSON.parse(process.argv[2]!) as { dbPath: string; entry: string; long: string; short: string; dataDir?: string };

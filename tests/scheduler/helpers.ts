@@ -11,9 +11,9 @@ import { PipelineResult, type PipelineOutput } from '../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { saveSnapshot } from '../../electron/engine/store/snapshots.ts';
 import { Store } from '../../electron/engine/store/db.ts';
-import { completeJobTx, insertJob } from '../../electron/engine/scheduler/jobs-repo.ts';
-import { WorkerPool, type PoolOptions } from '../../electron/engine/scheduler/pool.ts';
-import type { JobContext, JobOutcome, RunJob } from '../../electron/engine/scheduler/scheduler.ts';
+import { completeJobTx, insertJob } from '../../electron/engine/jobs/repository.ts';
+import { WorkerPool, type PoolOptions } from '../../electron/engine/workers/pool.ts';
+import type { JobContext, JobOutcome, RunJob } from '../../electron/engine/jobs/scheduler.ts';
 
 export const SLEEPY_WORKER = fileURLToPath(new URL('./sleepy-worker.ts', import.meta.url));
 
@@ -79,7 +79,7 @@ export async function until(cond: () => boolean | Promise<boolean>, everyMs = 10
   while (!(await cond())) await sleep(everyMs);
 }
 
-export const REAL_WORKER = fileURLToPath(new URL('../../electron/host/pipeline-worker.ts', import.meta.url));
+export const REAL_WORKER = fileURLToPath(new URL('../../electron/engine/workers/pipeline-worker.ts', import.meta.url));
 
 /**
  * The engine's job runner, built from the real pieces: the pipeline worker computes,

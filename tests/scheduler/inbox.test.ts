@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
 import { ok, type Result } from '../../shared/result.ts';
-import { Inbox } from '../../electron/engine/scheduler/inbox.ts';
-import { getJob, insertJob } from '../../electron/engine/scheduler/jobs-repo.ts';
-import { Scheduler } from '../../electron/engine/scheduler/scheduler.ts';
+import { Inbox } from '../../electron/engine/intake/inbox.ts';
+import { getJob, insertJob } from '../../electron/engine/jobs/repository.ts';
+import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
 import { cleanupDirs, openStore, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
 
 const teardown: (() => Promise<void>)[] = [];

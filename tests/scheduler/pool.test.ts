@@ -1,7 +1,7 @@
 // The warm pool with real child processes (the sleepy test double of a worker's work).
 import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
+import { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
 
 const pools: WorkerPool[] = [];

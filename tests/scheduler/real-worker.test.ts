@@ -7,9 +7,9 @@ import type { PriorityLevel } from '../../shared/domain.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
-import { getJob, listJobs } from '../../electron/engine/scheduler/jobs-repo.ts';
-import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
-import { Scheduler } from '../../electron/engine/scheduler/scheduler.ts';
+import { getJob, listJobs } from '../../electron/engine/jobs/repository.ts';
+import { WorkerPool } from '../../electron/engine/workers/pool.ts';
+import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
 import { crashHost } from './crash.ts';
 import { addJob, cleanupDirs, openStore, pipelineRunJob, REAL_WORKER, sleep, tempDir, watchLevelOrder } from './helpers.ts';
 

@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
-import { getJob, insertJob, listJobs } from '../../electron/engine/scheduler/jobs-repo.ts';
-import { WorkerPool } from '../../electron/engine/scheduler/pool.ts';
-import { DEFAULT_TARGETS, Scheduler, type RunJob, type SchedulerOptions } from '../../electron/engine/scheduler/scheduler.ts';
+import { getJob, insertJob, listJobs } from '../../electron/engine/jobs/repository.ts';
+import { WorkerPool } from '../../electron/engine/workers/pool.ts';
+import { DEFAULT_TARGETS, Scheduler, type RunJob, type SchedulerOptions } from '../../electron/engine/jobs/scheduler.ts';
 import { crashHost } from './crash.ts';
 import { addJob, SLEEPY_WORKER, watchLevelOrder, cleanupDirs, openStore, sleep, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
 

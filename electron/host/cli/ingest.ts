@@ -10,7 +10,7 @@ import type { SubmitAck } from '../../../shared/api.ts';
 import { PriorityLevel, TERMINAL_STATUSES, type GEXSnapshot, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { startEngine, type Engine } from '../../engine/engine.ts';
-import { getJob } from '../../engine/scheduler/jobs-repo.ts';
+import { getJob } from '../../engine/jobs/repository.ts';
 import { getSnapshot } from '../../engine/store/snapshots.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import { bn, describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
 import { loadConfig } from '../../engine/config.ts';
-import { compileText } from '../../engine/rules-service.ts';
+import { compileText } from '../../engine/rules/service.ts';
 import { checkRules, defaultRulesText, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
 import { Store } from '../../engine/store/db.ts';
 import { activeRuleSet } from '../../engine/store/rule-sets.ts';

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GexConventions } from '../../shared/domain.ts';
-import { WorkerRequest, type WorkerReply } from '../../shared/pipeline.ts';
-import { err } from '../../shared/result.ts';
-import { readFacts, runPipeline } from '../engine/pipeline/index.ts';
+import { GexConventions } from '../../../shared/domain.ts';
+import { WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
+import { err } from '../../../shared/result.ts';
+import { readFacts, runPipeline } from '../pipeline/index.ts';
 
 const send = (reply: WorkerReply): Promise<void> =>
   new Promise((resolve) => {

@@ -3,14 +3,14 @@
 // jobs already queued or running (their level is stored on the job); new requests
 // use the new version at once. A database without rules starts with the default
 // rule set, which encodes GUIDELINES.md.
-import type { Diagnostic, RuleVersion } from '../../shared/api.ts';
-import type { Decision } from '../../shared/domain.ts';
-import { err, ok, type AppError, type Result } from '../../shared/result.ts';
-import type { EngineEvents } from './events.ts';
-import { checkRules, compileRules, defaultRulesText, parseRules, type CompiledRules } from './rules/index.ts';
-import { appendAudit } from './store/audit.ts';
-import type { Store } from './store/db.ts';
-import { activeRuleSet, ruleHistory, ruleSetText, storeRuleSet } from './store/rule-sets.ts';
+import type { Diagnostic, RuleVersion } from '../../../shared/api.ts';
+import type { Decision } from '../../../shared/domain.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
+import type { EngineEvents } from '../events.ts';
+import { checkRules, compileRules, defaultRulesText, parseRules, type CompiledRules } from './index.ts';
+import { appendAudit } from '../store/audit.ts';
+import type { Store } from '../store/db.ts';
+import { activeRuleSet, ruleHistory, ruleSetText, storeRuleSet } from '../store/rule-sets.ts';
 
 export const SYSTEM_AUTHOR = 'gex-desk';
 

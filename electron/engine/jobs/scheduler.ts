@@ -20,9 +20,9 @@ import { EngineEvents } from '../events.ts';
 import { appendAudit, type AuditInput } from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
 import type { Logger } from '../log.ts';
-import * as repo from './jobs-repo.ts';
+import * as repo from './repository.ts';
 import { combine, DEFAULT_WINDOW_MS, history, queueStats, type History, type OpenLevel } from './monitor.ts';
-import type { RunOptions, TaskMessage, TaskRunner } from './pool.ts';
+import type { RunOptions, TaskMessage, TaskRunner } from '../workers/pool.ts';
 
 export type LateAction = 'flag' | 'escalate';
 export type Targets = Record<PriorityLevel, { target_ms: number; onLate: LateAction }>;

@@ -4,15 +4,15 @@
 // snapshot exists exactly when its job is completed, even across crashes, and a job
 // cancelled meanwhile stores nothing.
 import { rmSync } from 'node:fs';
-import type { GexConventions } from '../../shared/domain.ts';
-import { PipelineResult, type PipelineOutput } from '../../shared/pipeline.ts';
-import { err, ok } from '../../shared/result.ts';
-import type { EngineEvents } from './events.ts';
-import { completeJobTx } from './scheduler/jobs-repo.ts';
-import type { RunJob } from './scheduler/scheduler.ts';
-import type { Store } from './store/db.ts';
-import { saveSnapshot } from './store/snapshots.ts';
-import { recordIngest } from './store/sources.ts';
+import type { GexConventions } from '../../../shared/domain.ts';
+import { PipelineResult, type PipelineOutput } from '../../../shared/pipeline.ts';
+import { err, ok } from '../../../shared/result.ts';
+import type { EngineEvents } from '../events.ts';
+import { completeJobTx } from './repository.ts';
+import type { RunJob } from './scheduler.ts';
+import type { Store } from '../store/db.ts';
+import { saveSnapshot } from '../store/snapshots.ts';
+import { recordIngest } from '../store/sources.ts';
 
 class JobNotRunning extends Error {}
 

@@ -6,18 +6,18 @@
 // the job handed to the scheduler.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { SubmitAck, SubmitRequest } from '../../shared/api.ts';
-import type { Decision } from '../../shared/domain.ts';
-import type { FileFacts } from '../../shared/pipeline.ts';
-import { ok, type AppError, type Result } from '../../shared/result.ts';
-import type { EngineEvents } from './events.ts';
-import type { Logger } from './log.ts';
-import type { RulesService } from './rules-service.ts';
-import { insertJob, getJob, type QueuedRow } from './scheduler/jobs-repo.ts';
-import { appendAudit } from './store/audit.ts';
-import type { Store, Tx } from './store/db.ts';
-import { getSnapshot, requestContext } from './store/snapshots.ts';
-import { ensureSource, recordIngest, reliabilityOf } from './store/sources.ts';
+import type { SubmitAck, SubmitRequest } from '../../../shared/api.ts';
+import type { Decision } from '../../../shared/domain.ts';
+import type { FileFacts } from '../../../shared/pipeline.ts';
+import { ok, type AppError, type Result } from '../../../shared/result.ts';
+import type { EngineEvents } from '../events.ts';
+import type { Logger } from '../log.ts';
+import type { RulesService } from '../rules/service.ts';
+import { insertJob, getJob, type QueuedRow } from '../jobs/repository.ts';
+import { appendAudit } from '../store/audit.ts';
+import type { Store, Tx } from '../store/db.ts';
+import { getSnapshot, requestContext } from '../store/snapshots.ts';
+import { ensureSource, recordIngest, reliabilityOf } from '../store/sources.ts';
 
 export interface IngestDeps {
   store: Store;

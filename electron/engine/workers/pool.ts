@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { err, type AppError, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 
-export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('../../host/pipeline-worker.ts', import.meta.url));
+export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('./pipeline-worker.ts', import.meta.url));
 
 const WORKER_NICE = 10;
 
