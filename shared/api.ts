@@ -37,8 +37,13 @@ export type SubmitRequest = z.infer<typeof SubmitRequest>;
 export const SubmitAck = z.object({
   request_id: z.string(),
   job_id: z.string().nullable(),
-  /** `failed`: the file could not be read (the job is stored as failed); `rejected`: invalid request, nothing stored but the audit entry. */
-  status: z.enum(['queued', 'duplicate', 'failed', 'rejected']),
+  /**
+   * `queued`: decided at arrival; `deciding`: staged and stored, its level decided once its
+   * facts are read; `duplicate`: the content is already a snapshot; `failed`: the file
+   * could not be read (the job is stored as failed); `rejected`: invalid request, nothing
+   * stored but the audit entry.
+   */
+  status: z.enum(['queued', 'deciding', 'duplicate', 'failed', 'rejected']),
   decision: Decision.nullable(),
   snapshot_id: z.string().nullable(),
   error: AppError.nullable(),
@@ -69,6 +74,8 @@ export const QueueStats = z.object({
     running: z.number().int(),
     completed: z.number().int(),
     failed: z.number().int(),
+    /** Arrived, waiting for (or in) the facts read that decides their level. */
+    deciding: z.number().int().default(0),
   }),
 });
 export type QueueStats = z.infer<typeof QueueStats>;
@@ -93,12 +100,41 @@ export const RuleVersion = z.object({
 });
 export type RuleVersion = z.infer<typeof RuleVersion>;
 
+/**
+ * What an audit entry records. A request's trail runs from `arrival` (its bytes staged)
+ * through its `decision` (or `override`, or `rejected`), `started`, `preempted`,
+ * `requeued` (a retryable failure, a restart, a shutdown), `retried` and `cancelled`
+ * (by whom), `late` and `escalation`, to `completed` or `failed`. `rules` is a rule-set
+ * activation; `job` is how entries written before version 4 of the store were kinded.
+ */
+export const AuditKind = z.enum([
+  'arrival',
+  'decision',
+  'override',
+  'rejected',
+  'started',
+  'preempted',
+  'requeued',
+  'retried',
+  'cancelled',
+  'late',
+  'escalation',
+  'completed',
+  'failed',
+  'rules',
+  'job',
+]);
+export type AuditKind = z.infer<typeof AuditKind>;
+
 export const AuditEntry = z.object({
   id: z.number().int(),
   at: IsoTimestamp,
-  kind: z.enum(['decision', 'override', 'escalation', 'late', 'rejected', 'rules', 'job']),
+  kind: AuditKind,
   request_id: z.string().nullable(),
   job_id: z.string().nullable(),
+  /** The file as the analyst named it, and its underlying once known. */
+  file: z.string().nullable().default(null),
+  underlying: z.string().nullable().default(null),
   rule_version: z.number().int().nullable(),
   rule: z.string().nullable(),
   priority: PriorityLevel.nullable(),
@@ -117,6 +153,8 @@ export const Health = z.object({
   rule_version: z.number().int().nullable(),
   started_at: IsoTimestamp,
   transport: z.enum(['ipc', 'http']),
+  /** Final job states whose write failed and is being retried (a full disk, say). */
+  pending_final_writes: z.number().int().default(0),
 });
 
 const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
@@ -129,8 +167,9 @@ export const calls = {
     z.object({ status: JobStatus.optional(), limit: z.number().int().min(1).max(100_000).default(10_000) }),
     z.array(ProcessingJob),
   ),
-  'jobs:cancel': call(z.object({ id: z.string() }), ProcessingJob),
-  'jobs:retry': call(z.object({ id: z.string() }), ProcessingJob),
+  /** `author`: who asked, recorded in the audit trail. */
+  'jobs:cancel': call(z.object({ id: z.string(), author: z.string().min(1).optional() }), ProcessingJob),
+  'jobs:retry': call(z.object({ id: z.string(), author: z.string().min(1).optional() }), ProcessingJob),
   'queue:stats': call(none, QueueStats),
   'queue:pause': call(none, QueueStats),
   'queue:resume': call(none, QueueStats),

@@ -34,19 +34,12 @@ export const DataSource = z.object({
 });
 export type DataSource = z.infer<typeof DataSource>;
 
-/** What a person or a script asks for: ingest this file. */
-export const PriorityRequest = z.object({
-  id: z.string(),
-  file: z.string(),
-  source: z.string().min(1),
-  requested_priority: PriorityLevel.nullable(),
-  justification: z.string().nullable(),
-  author: z.string().nullable(),
-  submitted_at: IsoTimestamp,
-});
-export type PriorityRequest = z.infer<typeof PriorityRequest>;
-
-export const JobStatus = z.enum(['queued', 'running', 'completed', 'duplicate', 'failed', 'cancelled']);
+/**
+ * `deciding`: arrived and staged, its level not yet decided because the rules need facts
+ * only a read of the whole file gives; it waits for that read ranked by the highest level
+ * it could still get (its `priority` meanwhile).
+ */
+export const JobStatus = z.enum(['deciding', 'queued', 'running', 'completed', 'duplicate', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatus>;
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'duplicate', 'failed', 'cancelled']);
 
@@ -56,13 +49,18 @@ export const ProcessingJob = z.object({
   file: z.string(),
   source: z.string(),
   underlying: z.string().nullable(),
+  /** The content's SHA-256: names its staged bytes and makes a repeat a duplicate. */
+  content_hash: z.string().nullable().default(null),
   priority: PriorityLevel,
   /** The level after any escalation. */
   effective_priority: PriorityLevel,
   rule: z.string(),
   rule_version: z.number().int().nullable(),
   status: JobStatus,
+  /** The request's arrival: every wait and latency counts from here. */
   submitted_at: IsoTimestamp,
+  /** When its level was decided: the arrival, or the end of its facts read. */
+  decided_at: IsoTimestamp.nullable().default(null),
   started_at: IsoTimestamp.nullable(),
   finished_at: IsoTimestamp.nullable(),
   attempts: z.number().int().nonnegative(),

@@ -21,8 +21,20 @@ export const PipelineOutput = z.object({
 });
 export type PipelineOutput = z.infer<typeof PipelineOutput>;
 
-export const PipelineInput = z.object({
+/**
+ * Where a run or a facts read finds its bytes: `file` (the staged copy), the name the
+ * analyst gave it (`sourceFile`, kept on the snapshot), and, when the file was already
+ * parsed (read once), the parsed chain's file and the content hash it was staged under.
+ */
+const StagedInput = {
   file: z.string().min(1),
+  sourceFile: z.string().min(1).optional(),
+  contentHash: z.string().optional(),
+  chainFile: z.string().optional(),
+};
+
+export const PipelineInput = z.object({
+  ...StagedInput,
   dataDir: z.string().min(1),
   snapshotId: z.string().min(1),
   conventions: GexConventions,
@@ -49,7 +61,7 @@ export const FactsResult = resultSchema(FileFacts);
 /** Engine → worker. */
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), taskId: z.string(), input: PipelineInput }),
-  z.object({ type: z.literal('facts'), taskId: z.string(), file: z.string().min(1), conventions: GexConventions }),
+  z.object({ type: z.literal('facts'), taskId: z.string(), ...StagedInput, conventions: GexConventions }),
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequest>;
 

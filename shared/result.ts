@@ -6,6 +6,8 @@ export const ErrorCode = z.enum([
   // input
   'FILE_NOT_FOUND',
   'NOT_A_FILE',
+  'FILE_CHANGED',
+  'FILE_TOO_LARGE',
   'EMPTY_FILE',
   'BINARY_FILE',
   'UNKNOWN_FORMAT',
@@ -63,3 +65,21 @@ export const resultSchema = <T extends z.ZodType>(value: T) =>
 
 /** Errors that a retry may cure (never bad input). */
 export const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['WORKER_CRASHED', 'TIMEOUT', 'IO']);
+
+/**
+ * Errors that say the source sent bad data: the only failures that count against a
+ * source's reliability (rule G4). A preemption, cancel, shutdown, timeout or crashed
+ * worker says nothing about the source.
+ */
+export const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  'EMPTY_FILE',
+  'BINARY_FILE',
+  'UNKNOWN_FORMAT',
+  'NO_ROWS',
+  'TRUNCATED',
+  'BAD_HEADER',
+  'BAD_VALUE',
+  'BAD_SHAPE',
+  'FILE_TOO_LARGE',
+  'INVALID_FACT',
+]);

@@ -27,6 +27,10 @@ export const Config = z.object({
   latencyWindowMs: z.number().int().positive(),
   /** Largest upload the browser host accepts. */
   maxUploadBytes: z.number().int().positive(),
+  /** Largest file accepted for ingest (FILE_TOO_LARGE beyond). */
+  maxFileBytes: z.number().int().positive(),
+  /** How long a failed or cancelled job keeps its staged bytes for a retry (0: not at all). */
+  keepStagedHours: z.number().nonnegative(),
   conventions: GexConventions,
 });
 export type Config = z.infer<typeof Config>;
@@ -88,6 +92,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     workers: merged.workers ?? Math.max(1, availableParallelism()),
     latencyWindowMs: merged.latencyWindowMs ?? 15 * 60_000,
     maxUploadBytes: merged.maxUploadBytes ?? 512 * 1024 * 1024,
+    maxFileBytes: merged.maxFileBytes ?? 256 * 1024 * 1024,
+    keepStagedHours: merged.keepStagedHours ?? 72,
     conventions: GexConventions.parse(fromFile.conventions ?? {}),
   };
   const parsed = Config.safeParse(candidate);

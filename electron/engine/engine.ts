@@ -2,26 +2,29 @@
 // the scheduler and (optionally) the watched inbox, and exposes one handler per call
 // of the API map. The desktop shell, the browser host and the CLI all start the
 // engine through here, so they cannot drift apart.
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
-import { FactsResult, type FileFacts } from '../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
+import { createDecideJob } from './intake/decide.ts';
+import { Inbox } from './intake/inbox.ts';
+import { StagedJobs } from './intake/staged-jobs.ts';
+import { Staging } from './intake/staging.ts';
 import { submit } from './intake/submit.ts';
+import { finishJob } from './jobs/finish.ts';
+import { latestJobOfFile, listJobs } from './jobs/repository.ts';
+import { createRunJob } from './jobs/run-job.ts';
+import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
+import { rulesJsonSchema } from './rules/index.ts';
 import { RulesService } from './rules/service.ts';
 import { listAudit } from './store/audit.ts';
 import { Store } from './store/db.ts';
 import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
-import { createRunJob } from './jobs/run-job.ts';
-import { rulesJsonSchema } from './rules/index.ts';
-import { getJob, listJobs } from './jobs/repository.ts';
 import { WorkerPool } from './workers/pool.ts';
-import { Scheduler } from './jobs/scheduler.ts';
-import { Inbox } from './intake/inbox.ts';
 
 export interface EngineOptions extends ConfigOverrides {
   /** Watch the inbox folder (the desktop app and `serve` do; one-shot CLI commands do not). */
@@ -62,7 +65,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const opened = await Store.open(cfg.dbPath);
   if (!opened.ok) return opened;
   const store = opened.value;
-  const events = new EngineEvents();
+  const events = new EngineEvents((event, e) => log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }));
   const rulesLoaded = await RulesService.load(store, events);
   if (!rulesLoaded.ok) {
     await store.close();
@@ -75,11 +78,18 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   let pool: WorkerPool | null = null;
   let scheduler: Scheduler | null = null;
   let inbox: Inbox | null = null;
+  const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.maxFileBytes, log });
+  const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
+  const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
   if (runJobs) {
+    const { removed } = await stagedJobs.recover(store);
+    if (removed > 0) log.info('staging.swept', { removed });
+    events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
     pool = new WorkerPool({ size: cfg.workers, entry: opts.workerEntry, env: opts.workerEnv, log });
     // Running jobs use the store's urgent lane: a burst of new requests must not hold up
     // the state changes and snapshots of work already running.
     const jobStore = store.urgent();
+    const stage = { store: jobStore, events, staging, dataDir: cfg.dataDir, conventions: cfg.conventions };
     scheduler = new Scheduler({
       store: jobStore,
       pool,
@@ -87,24 +97,19 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       events,
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
-      runJob: createRunJob({ store: jobStore, events, dataDir: cfg.dataDir, conventions: cfg.conventions }),
+      runJob: createRunJob(stage),
+      decideJob: createDecideJob({ ...stage, rules }),
+      finalize: finishJob,
     });
     await scheduler.start();
   }
-
-  const readFacts = async (file: string): Promise<Result<FileFacts>> => {
-    if (!pool) return err('INTERNAL', 'This engine was started without workers.');
-    const result = await pool.run({ type: 'facts', taskId: randomUUID(), file, conventions: cfg.conventions }, { urgent: true });
-    const parsed = FactsResult.safeParse(result);
-    if (!parsed.success) return err('INTERNAL', `The facts pass answered in an unexpected shape: ${parsed.error.message}`);
-    return parsed.data as Result<FileFacts>;
-  };
 
   let accepting = true;
   const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
     if (!accepting || !scheduler) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     const s = scheduler;
-    return submit({ store, rules, events, log, readFacts, enqueue: (id, row) => void s.enqueue(id, row) }, req);
+    const deps = { store, rules, events, log, staging, stagedJobs, conventions: cfg.conventions };
+    return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row) }, req);
   };
 
   if (runJobs && opts.watchInbox) {
@@ -124,11 +129,12 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       ok({
         ok: true, db_path: cfg.dbPath, data_dir: cfg.dataDir, inbox: cfg.inbox, workers: cfg.workers,
         rule_version: rules.active.version, started_at, transport: opts.transport ?? 'http',
+        pending_final_writes: scheduler?.unwrittenFinalStates ?? 0,
       }),
     'ingest:submit': submitRequest,
     'jobs:list': async (req) => ok(await listJobs(store, req)),
-    'jobs:cancel': async ({ id }) => (scheduler ? scheduler.cancel(id) : noScheduler()),
-    'jobs:retry': async ({ id }) => (scheduler ? scheduler.retry(id) : noScheduler()),
+    'jobs:cancel': async ({ id, author }) => (scheduler ? scheduler.cancel(id, author ?? null) : noScheduler()),
+    'jobs:retry': async ({ id, author }) => (scheduler ? scheduler.retry(id, author ?? null) : noScheduler()),
     'queue:pause': async () => {
       if (!scheduler) return noScheduler();
       scheduler.pause();
@@ -173,9 +179,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     },
     shutdown: (timeoutMs = 10_000) =>
       (closing ??= (async () => {
+        // One deadline for everything: a file on a stalled share can delay the inbox's
+        // last submission, never the quit.
+        const deadline = Date.now() + timeoutMs;
         accepting = false;
-        await inbox?.stop();
-        await scheduler?.shutdown(timeoutMs);
+        if (sweep) clearInterval(sweep);
+        await inbox?.stop(deadline);
+        await scheduler?.shutdown(timeoutMs, deadline);
         await pool?.close();
         await store.close();
         log.info('engine.stopped');
@@ -183,10 +193,4 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   };
   log.info('engine.started', { db: cfg.dbPath, workers: runJobs ? cfg.workers : 0 });
   return ok(engine);
-}
-
-/** The latest job submitted for a path (the inbox settles files a previous run left in processing/). */
-async function latestJobOfFile(store: Store, file: string): Promise<ProcessingJob | undefined> {
-  const row = await store.one<{ id: string }>('SELECT id FROM jobs WHERE file = $1 ORDER BY seq DESC LIMIT 1', [file]);
-  return row && getJob(store, row.id);
 }

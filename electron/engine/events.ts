@@ -5,13 +5,28 @@ import type { EventName, EventPayload } from '../../shared/api.ts';
 
 export class EngineEvents {
   #emitter = new EventEmitter().setMaxListeners(0);
+  #onListenerError: (event: string, error: unknown) => void;
+
+  /** A listener that throws is reported here; the others still hear the event. */
+  constructor(onListenerError: (event: string, error: unknown) => void = (event, error) => console.error(`listener of ${event} failed:`, error)) {
+    this.#onListenerError = onListenerError;
+  }
 
   emit<K extends EventName>(event: K, payload: EventPayload<K>): void {
     this.#emitter.emit(event, payload);
   }
 
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void {
-    this.#emitter.on(event, listener);
-    return () => this.#emitter.off(event, listener);
+    // Events are announced after their commit: a listener's failure must not undo the
+    // announcement for the others, nor reach the code that wrote the change.
+    const isolated = (payload: EventPayload<K>) => {
+      try {
+        listener(payload);
+      } catch (e) {
+        this.#onListenerError(event, e);
+      }
+    };
+    this.#emitter.on(event, isolated);
+    return () => this.#emitter.off(event, isolated);
   }
 }

@@ -11,7 +11,7 @@ import { PipelineResult, type PipelineOutput } from '../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { saveSnapshot } from '../../electron/engine/store/snapshots.ts';
 import { Store } from '../../electron/engine/store/db.ts';
-import { completeJobTx, insertJob } from '../../electron/engine/jobs/repository.ts';
+import { insertJob } from '../../electron/engine/jobs/repository.ts';
 import { WorkerPool, type PoolOptions } from '../../electron/engine/workers/pool.ts';
 import type { JobContext, JobOutcome, RunJob } from '../../electron/engine/jobs/scheduler.ts';
 
@@ -66,7 +66,7 @@ export function testRunJob(store: Store, seen: ProcessingJob[] = []): RunJob {
     if (!r.ok) return r;
     const snapshot_id = `snap-${job.id}`;
     await store.transaction(async (tx) => {
-      await completeJobTx(tx, job.id, snapshot_id, 'completed');
+      await ctx.complete(tx, { status: 'completed', snapshot_id });
     });
     return ok({ status: 'completed', snapshot_id });
   };
@@ -96,7 +96,7 @@ export function pipelineRunJob(store: Store, dataDir: string, seen: ProcessingJo
     if (!parsed.success) return err('INTERNAL', `unexpected pipeline answer: ${parsed.error.message}`);
     if (!parsed.data.ok) return parsed.data;
     const saved = await saveSnapshot(store, parsed.data.value as PipelineOutput, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
-      await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status);
+      await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
     });
     return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
   };

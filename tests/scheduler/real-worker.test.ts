@@ -54,9 +54,11 @@ describe('Scheduler with the real pipeline worker', () => {
     expect(await snapshotsByHash(store)).toEqual([1, 1]);
     const snap = await store.one<{ job_id: string }>('SELECT job_id FROM gex_snapshots WHERE id = $1', [r.snapshot_id!]);
     expect(snap?.job_id).toBe(running);
-    expect((await listAudit(store, { request_id: `req-${running}`, limit: 10 })).map((a) => a.explanation)).toEqual([
-      'requeued after restart: the job was running when the engine stopped',
-    ]);
+    // The whole trail, oldest first: the start the kill interrupted, the requeue, the run that completed.
+    const trail = (await listAudit(store, { request_id: `req-${running}`, limit: 10 })).reverse();
+    expect(trail.map((a) => a.kind)).toEqual(['started', 'requeued', 'started', 'completed']);
+    expect(trail[1]!.explanation).toBe('queued again after a restart: the job was running when the engine stopped');
+    expect(trail.every((a) => a.file === big)).toBe(true);
 
     // The same content again is a duplicate pointing at the stored snapshot, not a second snapshot.
     const again = await addJob(store, 'HIGH', big);
@@ -119,7 +121,7 @@ describe('Scheduler with the real pipeline worker', () => {
     }
     expect(order.violations).toEqual([]);
     const stats = await scheduler.stats();
-    expect(stats.totals).toEqual({ queued: 0, running: 0, completed: 19, failed: 0 });
+    expect(stats.totals).toEqual({ queued: 0, running: 0, completed: 19, failed: 0, deciding: 0 });
     expect(stats.levels.reduce((n, l) => n + l.completed_in_window, 0)).toBe(19);
     expect(stats.levels.find((l) => l.level === 'LOW')!.latency_p50_ms).toBeGreaterThan(0);
   }, 180_000);

@@ -9,7 +9,10 @@ import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
 import { getJob, insertJob, listJobs } from '../../electron/engine/jobs/repository.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
-import { DEFAULT_TARGETS, Scheduler, type RunJob, type SchedulerOptions } from '../../electron/engine/jobs/scheduler.ts';
+import { Scheduler, type RunJob, type SchedulerOptions } from '../../electron/engine/jobs/scheduler.ts';
+import { defaultRules } from '../../electron/engine/rules/index.ts';
+
+const DEFAULT_TARGETS = defaultRules().targets;
 import { crashHost } from './crash.ts';
 import { addJob, SLEEPY_WORKER, watchLevelOrder, cleanupDirs, openStore, sleep, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
 
@@ -50,7 +53,7 @@ describe('Scheduler dispatch', () => {
     const live = await scheduler.stats();
     const table = await Scheduler.statsFromStore(store, { workers: 1 });
     expect({ ...live, busy_workers: 0 }).toEqual(table);
-    expect(live.totals).toEqual({ queued: 0, running: 0, completed: 8, failed: 0 });
+    expect(live.totals).toEqual({ queued: 0, running: 0, completed: 8, failed: 0, deciding: 0 });
     expect(live.levels.find((l) => l.level === 'MEDIUM')!.completed_in_window).toBe(8);
   });
 
@@ -148,7 +151,7 @@ describe('Scheduler dispatch', () => {
     await until(async () => (await statusOf(store, low)) === 'running');
     expect((await getJob(store, low))!.attempts).toBe(1);
     const audit = await listAudit(store, { request_id: `req-${low}`, limit: 10 });
-    expect(audit.some((a) => a.kind === 'job' && /preempted/.test(a.explanation))).toBe(true);
+    expect(audit.some((a) => a.kind === 'preempted' && /preempted/.test(a.explanation))).toBe(true);
     await scheduler.cancel(low);
     await scheduler.cancel(med);
   });
@@ -342,7 +345,7 @@ describe('Scheduler recovery and shutdown', () => {
     // HIGH before LOW after the restart too, each run exactly once.
     expect(seen.map((j) => j.id)).toEqual([running, queued]);
     const audit = await listAudit(store, { request_id: `req-${running}`, limit: 10 });
-    expect(audit.filter((a) => /requeued after restart/.test(a.explanation))).toHaveLength(1);
+    expect(audit.filter((a) => a.kind === 'requeued' && /after a restart/.test(a.explanation))).toHaveLength(1);
   }, 90_000);
 
   it('shutdown lets short jobs finish and puts long ones back in the queue, uncharged', async () => {

@@ -35,7 +35,10 @@ describe('facts derived at submission', () => {
 
     // One failure of the same source: 1 success, 1 failure → reliability 0.5.
     const failed = await engine.handlers['ingest:submit']({ file: bad.badValue!.path, source: 'vendor-x' });
-    expect(failed.ok && failed.value.status).toBe('failed');
+    if (!failed.ok) throw new Error(failed.error.message);
+    await engine.drain();
+    const failedJob = await engine.handlers['jobs:list']({ limit: 10 });
+    expect(failedJob.ok && failedJob.value.find((j) => j.id === failed.value.job_id)?.status).toBe('failed');
 
     const b = await engine.handlers['ingest:submit']({ file: second, source: 'vendor-x' });
     if (!b.ok) throw new Error(b.error.message);

@@ -6,7 +6,7 @@
 // `processing/` first, so that it is submitted exactly once even across restarts,
 // then to `done/` or `failed/` (with `<name>.reason.txt` beside it) when its job
 // ends. A name that already exists there gets a suffix: no file is ever lost.
-import { existsSync, mkdirSync, openSync, closeSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
@@ -73,12 +73,24 @@ export class Inbox {
     loop();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and waits for submissions in progress, until `deadlineMs` at most (a
+   * file on a stalled share must not keep the app from quitting; what was not yet
+   * acknowledged stays in processing/ and is submitted again at the next start).
+   */
+  async stop(deadlineMs = Infinity): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    await this.#polling;
-    await Promise.all([...this.#submits]);
+    let timer: NodeJS.Timeout | null = null;
+    const deadline = new Promise<void>((resolve) => {
+      if (deadlineMs !== Infinity) timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+    });
+    await Promise.race([(async () => {
+      await this.#polling;
+      await Promise.all([...this.#submits]);
+    })(), deadline]);
+    if (timer) clearTimeout(timer);
   }
 
   /** One look at the folder; submits the files found complete. (Runs on a timer; tests call it directly.) */
@@ -96,11 +108,6 @@ export class Inbox {
     else this.#finish(job.file, job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` }, job.id);
   }
 
-  /** The name the brief uses for the same hook. */
-  onJobFinished(job: ProcessingJob): void {
-    this.onJobUpdated(job);
-  }
-
   async #poll(): Promise<void> {
     let entries: string[];
     try {
@@ -115,9 +122,14 @@ export class Inbox {
       const path = join(this.dir, name);
       let st;
       try {
-        st = statSync(path);
+        st = lstatSync(path);
       } catch {
         continue; // gone between readdir and stat
+      }
+      if (st.isSymbolicLink()) {
+        // A link dropped into a shared inbox must not make the engine read its target.
+        this.#refuseLink(name);
+        continue;
       }
       if (!st.isFile()) continue;
       present.add(name);
@@ -131,6 +143,13 @@ export class Inbox {
       if (taken) this.#track(this.#submit(taken));
     }
     for (const name of [...this.#seen.keys()]) if (!present.has(name)) this.#seen.delete(name);
+  }
+
+  #refuseLink(name: string): void {
+    const path = join(this.dir, name);
+    this.#pending.add(path);
+    this.#finish(path, { code: 'NOT_A_FILE', message: `${name} is a symbolic link; the inbox takes only regular files (copy the file itself in)` });
+    this.#opts.log?.warn('inbox.symlink_refused', { file: name });
   }
 
   #openable(path: string): boolean {
@@ -172,7 +191,7 @@ export class Inbox {
     this.#opts.log?.info('inbox.submitted', { file: path, status: ack.status, job_id: ack.job_id });
     // A queued job ends later (onJobUpdated); the rest ended at submission.
     if (ack.status === 'duplicate') this.#finish(path, null);
-    else if (ack.status !== 'queued')
+    else if (ack.status !== 'queued' && ack.status !== 'deciding')
       this.#finish(path, ack.error ?? { code: 'INVALID_REQUEST', message: `the request was ${ack.status}` }, ack.job_id);
   }
 

@@ -1,175 +1,262 @@
-// The submit flow: from "ingest this file" to an acknowledged, durable job. A cheap
-// facts pass (in a worker) reads the file's as_of, volume, open interest and total
-// GEX; the GEX change against the latest stored snapshot and the source's reliability
-// are added; the active rules decide the level; then the request, the job and the
-// audit entry are written in ONE transaction before the request is acknowledged and
-// the job handed to the scheduler.
+// The submit flow: from "ingest this file" to an acknowledged, durable request, with the
+// arrival as the clock. The arrival time is taken first; the file's bytes are captured
+// into staging (so moving or deleting the file afterwards loses nothing); the cheap facts
+// (the request, the source's record, the file's two ends) go to the rules, which decide
+// at once whenever the facts still unread cannot change the outcome. Otherwise the job
+// waits as `deciding`, ranked by the highest level it could still get, for the facts read
+// that decides it (decide.ts). The request, the job and their audit entries are written
+// in ONE transaction before the request is acknowledged.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { SubmitAck, SubmitRequest } from '../../../shared/api.ts';
-import type { Decision } from '../../../shared/domain.ts';
-import type { FileFacts } from '../../../shared/pipeline.ts';
+import type { AuditEntry, SubmitAck, SubmitRequest } from '../../../shared/api.ts';
+import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
 import { ok, type AppError, type Result } from '../../../shared/result.ts';
+import type { GivenFactName } from '../../../shared/rules.ts';
 import type { EngineEvents } from '../events.ts';
+import { jobAudit } from '../jobs/job-audit.ts';
+import { insertJob, type QueuedRow } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
 import type { RulesService } from '../rules/service.ts';
-import { insertJob, getJob, type QueuedRow } from '../jobs/repository.ts';
-import { appendAudit } from '../store/audit.ts';
-import type { Store, Tx } from '../store/db.ts';
-import { getSnapshot, requestContext } from '../store/snapshots.ts';
-import { ensureSource, recordIngest, reliabilityOf } from '../store/sources.ts';
+import { auditedTransaction, type AuditInput } from '../store/audit.ts';
+import type { Store } from '../store/db.ts';
+import { ensureSource } from '../store/sources.ts';
+import { decideAtArrival, type ArrivalDecision } from './arrival-decision.ts';
+import { FILE_FACTS, readHead, type FileHead } from './cheap-facts.ts';
+import { requestContext, type RequestContext } from './context.ts';
+import { endDuplicate, endUnreadable, storeRequest } from './requests.ts';
+import type { StagedJobs } from './staged-jobs.ts';
+import type { Staged, Staging } from './staging.ts';
 
-export interface IngestDeps {
+export interface IntakeDeps {
   store: Store;
   rules: RulesService;
   events: EngineEvents;
   log: Logger;
-  /** The cheap facts pass, run off the event loop. */
-  readFacts(file: string): Promise<Result<FileFacts>>;
-  /** Hands a stored, queued job to the scheduler (with the row as stored). */
+  staging: Staging;
+  stagedJobs: StagedJobs;
+  conventions: GexConventions;
+  /** Hands a stored job (queued or deciding) to the scheduler, with the row as stored. */
   enqueue(jobId: string, row: QueuedRow): void;
-  clock?: () => Date;
+  clock?: () => number;
 }
 
-/** GUIDELINES: |total − previous| ÷ |previous|; null when there is no previous snapshot or it was 0. */
-export const gexChange = (total: number, previous: number | null): number | null =>
-  previous === null || previous === 0 ? null : Math.abs(total - previous) / Math.abs(previous);
+type Request = SubmitRequest & { file: string };
 
-export async function submit(deps: IngestDeps, req: SubmitRequest): Promise<Result<SubmitAck>> {
-  const clock = deps.clock ?? (() => new Date());
-  const now = clock();
-  const file = resolve(req.file);
-  const request_id = randomUUID();
-  const request = { ...req, file };
+interface Arrival {
+  request: Request;
+  request_id: string;
+  job_id: string;
+  arrivedMs: number;
+}
 
-  const facts = await deps.readFacts(file);
-  if (!facts.ok) return ok(await storeUnreadable(deps, request, request_id, now, facts.error));
+export const announcer = (events: EngineEvents) => (e: AuditEntry) => events.emit('audit:appended', e);
 
-  const f = facts.value;
-  const context = await requestContext(deps.store, { content_hash: f.content_hash, underlying: f.underlying, source: request.source });
-  const existing = context.duplicate_of ? await getSnapshot(deps.store, context.duplicate_of) : undefined;
-  const knownSource = context.source_ok !== null;
-  const reliability = reliabilityOf(context.source_ok ?? 0, context.source_failed ?? 0);
-  // The decision is made now, after the facts pass: `now` is this moment, not the arrival.
-  const decidedAt = clock();
+export async function submit(deps: IntakeDeps, req: SubmitRequest): Promise<Result<SubmitAck>> {
+  // The clock starts here: rule `now`, waits and latencies all count from this moment.
+  const a: Arrival = {
+    arrivedMs: (deps.clock ?? Date.now)(),
+    request: { ...req, file: resolve(req.file) },
+    request_id: randomUUID(),
+    job_id: randomUUID(),
+  };
+  const captured = await deps.staging.capture(a.request.file);
+  if (!captured.ok) return ok(await storeUnreadable(deps, a, captured.error, null));
+  const staged = captured.value;
+  const head = readHead(a.request.file, staged, deps.conventions);
+  if (!head.ok) {
+    deps.staging.release(staged.hash);
+    return ok(await storeUnreadable(deps, a, head.error, staged));
+  }
+  const context = await requestContext(deps.store, {
+    content_hash: staged.hash,
+    underlying: head.value.underlying,
+    source: a.request.source,
+    arrived_at: new Date(a.arrivedMs).toISOString(),
+    request_id: a.request_id,
+  });
+  const { given, unknown } = arrivalFacts(a, head.value, context);
+  const rules = deps.rules.active;
+  const decided = decideAtArrival(rules.compiled, given, unknown, new Date(a.arrivedMs));
+  if (!decided.ok) {
+    deps.staging.release(staged.hash);
+    return ok(await storeRejected(deps, a, head.value, given, decided.error));
+  }
+  const outcome = decided.value;
+  const decision: Decision | null =
+    outcome.kind === 'decided'
+      ? { ...pick(outcome.decision), rule_version: rules.version }
+      : null;
+  const duplicateOf = decision ? (context.duplicate?.id ?? null) : null;
+  const stored = await auditedTransaction(deps.store, announcer(deps.events), async (tx, audit) => {
+    const derived = outcome.kind === 'decided' ? outcome.decision.derived : {};
+    await storeRequest(tx, {
+      id: a.request_id,
+      request: a.request,
+      arrivedMs: a.arrivedMs,
+      staged,
+      underlying: head.value.underlying,
+      knownSource: context.source_known,
+      facts: { given, derived, unknown },
+      total_gex: context.duplicate?.total_gex ?? null,
+    });
+    const row = await insertJob(tx, {
+      id: a.job_id,
+      request_id: a.request_id,
+      file: a.request.file,
+      source: a.request.source,
+      underlying: head.value.underlying,
+      content_hash: staged.hash,
+      submitted_at: new Date(a.arrivedMs).toISOString(),
+      ...(decision
+        ? { status: 'queued', priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version }
+        : {
+            status: 'deciding',
+            priority: outcome.kind === 'pending' ? outcome.upper : 'LOW',
+            rule: 'deciding',
+            rule_version: rules.version,
+          }),
+    });
+    await audit(arrivalEntry(row.job, staged, head.value, outcome, a.arrivedMs));
+    if (decision) await audit(decisionEntry(row.job, decision, { ...given, ...derived }, a.request.author ?? null));
+    if (duplicateOf) return { job: await endDuplicate(tx, audit, row.job, duplicateOf, a.arrivedMs), row: null };
+    // The scheduler may pick the job before the commit completes; nothing of its run is
+    // stored or announced before then (its writes wait for this transaction).
+    deps.enqueue(a.job_id, row);
+    return { job: row.job, row };
+  });
+  if (stored.row) deps.stagedJobs.hold(a.job_id, staged.hash);
+  else deps.staging.release(staged.hash);
+  deps.events.emit('job:updated', stored.job);
+  deps.log.info('request.accepted', {
+    request_id: a.request_id,
+    job_id: a.job_id,
+    file: a.request.file,
+    status: stored.job.status,
+    priority: stored.job.priority,
+    rule: stored.job.rule,
+  });
+  return ok({
+    request_id: a.request_id,
+    job_id: a.job_id,
+    status: duplicateOf ? 'duplicate' : decision ? 'queued' : 'deciding',
+    decision,
+    snapshot_id: duplicateOf,
+    error: null,
+  });
+}
+
+const pick = (d: { priority: Decision['priority']; rule: string; explanation: string }) => ({
+  priority: d.priority,
+  rule: d.rule,
+  explanation: d.explanation,
+});
+
+/** The facts known at arrival, and the names of those only a read of the whole file gives. */
+function arrivalFacts(a: Arrival, head: FileHead, context: RequestContext) {
+  const { request } = a;
   const given: Record<string, unknown> = {
-    underlying: f.underlying,
-    as_of: f.as_of,
-    now: decidedAt.toISOString(),
-    total_volume: Math.round(f.total_volume),
-    total_open_interest: Math.round(f.total_open_interest),
-    gex_change: gexChange(f.total_gex, context.previous_total_gex),
-    source_reliability: reliability,
+    now: new Date(a.arrivedMs).toISOString(),
+    source_reliability: context.source_reliability,
     ...(request.requested_priority ? { requested_priority: request.requested_priority } : {}),
     ...(request.justification !== undefined ? { justification: request.justification } : {}),
   };
-  const compiled = deps.rules.active.compiled;
-  const decided = compiled.decide(given, decidedAt);
-  if (!decided.ok) {
-    const entry = await appendAudit(deps.store, {
-      kind: 'rejected', request_id, job_id: null, rule_version: deps.rules.active.version, rule: null, priority: null,
-      facts: given, explanation: `rejected: ${decided.error.message}`, actor: request.author ?? null,
-    });
-    deps.events.emit('audit:appended', entry);
-    return ok({ request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null, error: { ...decided.error, file } });
+  const unknown = new Set<GivenFactName>(FILE_FACTS);
+  if (head.underlying !== null) given.underlying = head.underlying;
+  else unknown.add('underlying');
+  if (head.as_of !== null) given.as_of = head.as_of;
+  else unknown.add('as_of');
+  const dup = context.duplicate;
+  const previous = context.previous_total_gex;
+  if (dup) {
+    // The same content is stored: its totals are this file's.
+    given.total_volume = Math.round(dup.total_volume);
+    given.total_open_interest = Math.round(dup.total_open_interest);
+    unknown.delete('total_volume');
+    unknown.delete('total_open_interest');
   }
-  const decision: Decision = {
-    priority: decided.value.priority,
-    rule: decided.value.rule,
-    explanation: decided.value.explanation,
-    rule_version: deps.rules.active.version,
-  };
-  const job_id = randomUUID();
-  const status = existing ? 'duplicate' : 'queued';
-  const stored = await deps.store.transaction(async (tx) => {
-    await storeRequest(tx, request, request_id, now, f.content_hash, { given, derived: decided.value.derived }, knownSource);
-    const entry = await appendAudit(tx, {
-      kind: request.requested_priority ? 'override' : 'decision', request_id, job_id, rule_version: decision.rule_version,
-      rule: decision.rule, priority: decision.priority, facts: { ...given, ...decided.value.derived },
-      explanation: decision.explanation, actor: request.author ?? null,
-    });
-    // The job is submitted when it is stored: its wait starts here, as the last
-    // statement before the commit (not when it was asked for, which may be much
-    // earlier under load).
-    const queuedAt = clock();
-    const row = await insertJob(tx, {
-      id: job_id, request_id, file, source: request.source, underlying: f.underlying, content_hash: f.content_hash,
-      priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version, submitted_at: queuedAt.toISOString(),
-    });
-    queueMicrotask(() => deps.events.emit('audit:appended', entry));
-    if (existing) {
-      await endAtSubmit(tx, job_id, 'duplicate', queuedAt, { snapshot_id: existing.id });
-      await recordIngest(tx, request.source, true);
-      return { ...row.job, status: 'duplicate' as const, finished_at: queuedAt.toISOString(), snapshot_id: existing.id };
-    }
-    // The scheduler may pick the job before the commit completes. Nothing of its run
-    // is stored or announced before then: marking it running and storing its snapshot
-    // are statements that wait for this transaction, and a job whose row never
-    // appeared (a rollback) is dropped and its work discarded.
-    deps.enqueue(job_id, row);
-    return row.job;
-  });
-  // Announced at once, before the scheduler's `running` (which waits for its write).
-  deps.events.emit('job:updated', stored);
-  deps.log.info('request.accepted', { request_id, job_id, file, status, priority: decision.priority, rule: decision.rule });
-  return ok({ request_id, job_id, status, decision, snapshot_id: existing?.id ?? null, error: null });
+  if (head.underlying !== null && (previous === null || dup)) {
+    // With nothing to compare with, a file is news (null) whatever it says.
+    given.gex_change = dup && previous !== null && previous !== 0 ? Math.abs(dup.total_gex - previous) / Math.abs(previous) : null;
+    unknown.delete('gex_change');
+  }
+  return { given, unknown: [...unknown] };
 }
 
-/** A file the facts pass could not read: stored as a failed job with its error, so it is visible and counted. */
-async function storeUnreadable(
-  deps: IngestDeps,
-  request: SubmitRequest,
-  request_id: string,
-  now: Date,
+function arrivalEntry(job: ProcessingJob, staged: Staged, head: FileHead, outcome: ArrivalDecision, arrivedMs: number): AuditInput {
+  const what = `${staged.size.toLocaleString('en-US')} bytes, ${head.format}, sha256 ${staged.hash.slice(0, 12)}…`;
+  const next =
+    outcome.kind === 'pending'
+      ? `waiting for its facts read; the rules could give it ${outcome.lower === outcome.upper ? outcome.upper : `${outcome.lower} to ${outcome.upper}`}`
+      : 'decided at arrival';
+  const facts = { size: staged.size, content_hash: staged.hash, ...head };
+  return jobAudit(job, 'arrival', `arrived (${what}); ${next}`, { actor: null, at: new Date(arrivedMs), facts });
+}
+
+/** The decision (or override) entry: the rule, its version, the facts given and derived. */
+export function decisionEntry(job: ProcessingJob, d: Decision, facts: Record<string, unknown>, author: string | null): AuditInput {
+  const decided = { ...job, effective_priority: d.priority, rule: d.rule, rule_version: d.rule_version };
+  const kind = facts.requested_priority ? 'override' : 'decision';
+  return jobAudit(decided, kind, d.explanation, { actor: author, facts });
+}
+
+/** A file that could not be captured or recognised: stored as a failed job, audited, counted. */
+async function storeUnreadable(deps: IntakeDeps, a: Arrival, error: AppError, staged: Staged | null): Promise<SubmitAck> {
+  const clean = { ...error, file: a.request.file };
+  const job = await auditedTransaction(deps.store, announcer(deps.events), async (tx, audit) => {
+    await storeRequest(tx, {
+      id: a.request_id,
+      request: a.request,
+      arrivedMs: a.arrivedMs,
+      staged,
+      underlying: null,
+      knownSource: false,
+      facts: null,
+      total_gex: null,
+    });
+    const row = await insertJob(tx, {
+      id: a.job_id,
+      request_id: a.request_id,
+      file: a.request.file,
+      source: a.request.source,
+      underlying: null,
+      content_hash: null,
+      priority: a.request.requested_priority ?? 'LOW',
+      rule: 'unreadable',
+      rule_version: null,
+      submitted_at: new Date(a.arrivedMs).toISOString(),
+    });
+    return endUnreadable(tx, audit, row.job, clean, a.arrivedMs);
+  });
+  deps.events.emit('job:updated', job);
+  deps.log.warn('request.unreadable', { request_id: a.request_id, job_id: a.job_id, file: a.request.file, error: clean });
+  return { request_id: a.request_id, job_id: a.job_id, status: 'failed', decision: null, snapshot_id: null, error: clean };
+}
+
+/** An invalid request (a fact the rules refuse): rejected, audited, nothing queued. */
+async function storeRejected(
+  deps: IntakeDeps,
+  a: Arrival,
+  head: FileHead,
+  given: Record<string, unknown>,
   error: AppError,
 ): Promise<SubmitAck> {
-  const job_id = randomUUID();
-  const priority = request.requested_priority ?? 'LOW';
-  await deps.store.transaction(async (tx) => {
-    await storeRequest(tx, request, request_id, now, null, null, false);
-    await insertJob(tx, {
-      id: job_id, request_id, file: request.file, source: request.source, underlying: null, content_hash: null,
-      priority, rule: 'unreadable', rule_version: null, submitted_at: now.toISOString(),
+  await auditedTransaction(deps.store, announcer(deps.events), async (tx, audit) => {
+    await ensureSource(tx, a.request.source);
+    await audit({
+      kind: 'rejected',
+      request_id: a.request_id,
+      job_id: null,
+      rule_version: deps.rules.active.version,
+      rule: null,
+      priority: null,
+      facts: given,
+      explanation: `rejected: ${error.message}`,
+      actor: a.request.author ?? null,
+      file: a.request.file,
+      underlying: head.underlying,
+      at: new Date(a.arrivedMs),
     });
-    await endAtSubmit(tx, job_id, 'failed', now, { error });
-    await recordIngest(tx, request.source, false);
   });
-  const job = await getJob(deps.store, job_id);
-  if (job) deps.events.emit('job:updated', job);
-  deps.log.warn('request.unreadable', { request_id, job_id, file: request.file, error });
-  return { request_id, job_id, status: 'failed', decision: null, snapshot_id: null, error };
-}
-
-async function storeRequest(
-  tx: Tx,
-  request: SubmitRequest,
-  id: string,
-  now: Date,
-  contentHash: string | null,
-  facts: Record<string, unknown> | null,
-  knownSource: boolean,
-): Promise<void> {
-  if (!knownSource) await ensureSource(tx, request.source);
-  await tx.run(
-    `INSERT INTO requests (id, file, source, requested_priority, justification, author, submitted_at, content_hash, facts)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMPTZ, $8, $9::JSON)`,
-    [
-      id, request.file, request.source, request.requested_priority ?? null, request.justification ?? null,
-      request.author ?? null, now.toISOString(), contentHash, facts === null ? null : JSON.stringify(facts),
-    ],
-  );
-}
-
-/** A job that ends as it is submitted: a duplicate of stored content, or a file that cannot be read. */
-async function endAtSubmit(
-  tx: Tx,
-  id: string,
-  status: 'duplicate' | 'failed',
-  now: Date,
-  outcome: { snapshot_id?: string; error?: AppError },
-): Promise<void> {
-  await tx.run(
-    `UPDATE jobs SET status = $2, finished_at = $3::TIMESTAMPTZ, snapshot_id = $4, error = $5::JSON WHERE id = $1`,
-    [id, status, now.toISOString(), outcome.snapshot_id ?? null, outcome.error ? JSON.stringify(outcome.error) : null],
-  );
+  const clean = { ...error, file: a.request.file };
+  return { request_id: a.request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null, error: clean };
 }

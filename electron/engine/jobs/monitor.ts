@@ -46,7 +46,13 @@ export async function history(store: Store, nowMs: number, windowMs = DEFAULT_WI
   ) as History['latency'];
   return {
     latency: byLevel,
-    totals: { queued: total('queued'), running: total('running'), completed: total('completed') + total('duplicate'), failed: total('failed') },
+    totals: {
+      queued: total('queued'),
+      running: total('running'),
+      completed: total('completed') + total('duplicate'),
+      failed: total('failed'),
+      deciding: total('deciding'),
+    },
     windowMs,
   };
 }
@@ -94,11 +100,11 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
 export async function queueStats(store: Store, input: MonitorInput): Promise<QueueStats> {
   const rows = await store.all(
     `SELECT effective_priority AS level,
-       count(*) FILTER (WHERE status = 'queued') AS waiting,
+       count(*) FILTER (WHERE status IN ('queued', 'deciding')) AS waiting,
        count(*) FILTER (WHERE status = 'running') AS running,
-       min(epoch_ms(submitted_at)) FILTER (WHERE status = 'queued') AS oldest,
+       min(epoch_ms(submitted_at)) FILTER (WHERE status IN ('queued', 'deciding')) AS oldest,
        count(*) FILTER (WHERE late) AS late
-     FROM jobs WHERE status IN ('queued', 'running') GROUP BY effective_priority`,
+     FROM jobs WHERE status IN ('queued', 'deciding', 'running') GROUP BY effective_priority`,
   );
   const open: OpenLevel[] = rows.map((r) => ({
     level: r.level as PriorityLevel,

@@ -4,8 +4,10 @@
 // queue — is the truth that recovery starts from. Callers announce a change only
 // after the UPDATE here has resolved.
 //
-// `queued_at` means "waiting at the current effective level since": it is the
-// submission time at first, and escalation resets it (see docs/scheduler.md).
+// `submitted_at` is the request's arrival. `queued_at` means "waiting at the current
+// effective level since": the arrival at first, and escalation resets it (see
+// docs/scheduler.md). A `deciding` job waits for its facts read at the highest level the
+// rules could still give it; `decideQueued` turns it into a queued job at its level.
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { iso, num, type Store, type Tx } from '../store/db.ts';
@@ -22,8 +24,17 @@ export interface NewJob {
   priority: PriorityLevel;
   rule: string;
   rule_version: number | null;
-  /** ISO-8601; the wait clock starts here. */
+  /** The arrival (ISO-8601); the wait clock starts here. */
   submitted_at: string;
+  /** `deciding`: waiting for its facts read, `priority` being the highest level it could get. */
+  status?: 'queued' | 'deciding';
+}
+
+/** A decided level, as the rules gave it. */
+export interface LevelDecision {
+  priority: PriorityLevel;
+  rule: string;
+  rule_version: number | null;
 }
 
 /** What the dispatcher needs of a queued job. */
@@ -33,19 +44,23 @@ export interface QueuedRow {
   request_id: string;
   rule: string;
   rule_version: number | null;
-  /** The effective level. */
+  /** `decide`: a facts read is its next step (status `deciding`); `run`: the pipeline (status `queued`). */
+  phase: 'decide' | 'run';
+  /** The effective level (for a `decide` row, the highest level it could get). */
   level: PriorityLevel;
   submittedAtMs: number;
   queuedAtMs: number;
   notBeforeMs: number | null;
   late: boolean;
   attempts: number;
+  /** Facts reads that failed for a reason a retry may cure (kept in memory only). */
+  readAttempts?: number;
   /** The whole row, so a job can start without reading it again. */
   job: ProcessingJob;
 }
 
-const COLUMNS = `id, seq, request_id, file, source, underlying, priority, effective_priority, rule, rule_version,
-  status, epoch_ms(submitted_at) AS submitted_at, epoch_ms(started_at) AS started_at,
+const COLUMNS = `id, seq, request_id, file, source, underlying, content_hash, priority, effective_priority, rule, rule_version,
+  status, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
   epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
 const SELECT = `SELECT ${COLUMNS} FROM jobs`;
 /** Transitions return the row as written, so announcing it needs no second read. */
@@ -61,12 +76,14 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     file: r.file as string,
     source: r.source as string,
     underlying: (r.underlying as string | null) ?? null,
+    content_hash: (r.content_hash as string | null) ?? null,
     priority: r.priority as PriorityLevel,
     effective_priority: r.effective_priority as PriorityLevel,
     rule: r.rule as string,
     rule_version: r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),
     status: r.status as JobStatus,
     submitted_at: iso(r.submitted_at)!,
+    decided_at: iso(r.decided_at),
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),
     attempts: num(r.attempts),
@@ -83,17 +100,60 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
  * transaction commits, without a read that would queue behind other statements.
  */
 export async function insertJob(tx: Db, job: NewJob): Promise<QueuedRow> {
+  const status = job.status ?? 'queued';
   const rows = await tx.all(
     `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
-       rule_version, status, submitted_at, queued_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, 'queued', $10::TIMESTAMPTZ, $10::TIMESTAMPTZ)
+       rule_version, status, submitted_at, queued_at, decided_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $11, $10::TIMESTAMPTZ, $10::TIMESTAMPTZ,
+       CASE WHEN $11 = 'queued' THEN $10::TIMESTAMPTZ END)
      RETURNING ${QUEUED_COLUMNS}`,
     [
       job.id, job.request_id, job.file, job.source, job.underlying, job.content_hash, job.priority, job.rule,
-      job.rule_version, job.submitted_at,
+      job.rule_version, job.submitted_at, status,
     ],
   );
   return toQueued(rows[0]!);
+}
+
+/**
+ * deciding → queued at the level its facts read decided (its wait clock still counts from
+ * the arrival). Undefined when it was no longer deciding (cancelled meanwhile).
+ */
+export async function decideQueued(db: Db, id: string, d: LevelDecision & { underlying: string | null }, nowMs: number): Promise<QueuedRow | undefined> {
+  const rows = await db.all(
+    `UPDATE jobs SET status = 'queued', priority = $2, effective_priority = $2, rule = $3, rule_version = $4,
+       decided_at = $5::TIMESTAMPTZ, underlying = coalesce($6, underlying)
+     WHERE id = $1 AND status = 'deciding' RETURNING ${QUEUED_COLUMNS}`,
+    [id, d.priority, d.rule, d.rule_version, ts(nowMs), d.underlying],
+  );
+  return rows[0] ? toQueued(rows[0]) : undefined;
+}
+
+/**
+ * A job that ends before it ever runs: its file could not be read (failed), or its
+ * content is already a snapshot (duplicate). From queued (at arrival) or deciding.
+ */
+export async function endWaiting(
+  db: Db,
+  id: string,
+  status: 'failed' | 'duplicate',
+  outcome: { error?: AppError; snapshot_id?: string; decision?: LevelDecision; underlying?: string | null },
+  nowMs: number,
+): Promise<ProcessingJob | undefined> {
+  const d = outcome.decision;
+  return first(
+    await db.all(
+      `UPDATE jobs SET status = $2, error = $3::JSON, snapshot_id = $4, finished_at = $5::TIMESTAMPTZ,
+         priority = coalesce($6, priority), effective_priority = coalesce($6, effective_priority),
+         rule = coalesce($7, rule), rule_version = coalesce($8, rule_version), underlying = coalesce($9, underlying),
+         decided_at = CASE WHEN $6 IS NULL THEN decided_at ELSE $5::TIMESTAMPTZ END
+       WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
+      [
+        id, status, outcome.error ? JSON.stringify(outcome.error) : null, outcome.snapshot_id ?? null, ts(nowMs),
+        d?.priority ?? null, d?.rule ?? null, d?.rule_version ?? null, outcome.underlying ?? null,
+      ],
+    ),
+  );
 }
 
 export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefined> {
@@ -117,6 +177,7 @@ export async function listJobs(db: Db, opts: { status?: JobStatus; limit: number
 const toQueued = (r: Record<string, unknown>): QueuedRow => ({
   id: r.id as string,
   seq: num(r.seq),
+  phase: r.status === 'deciding' ? 'decide' : 'run',
   request_id: r.request_id as string,
   rule: r.rule as string,
   rule_version: r.rule_version === null ? null : num(r.rule_version),
@@ -132,14 +193,16 @@ const toQueued = (r: Record<string, unknown>): QueuedRow => ({
 const QUEUED_COLUMNS = `${COLUMNS}, epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before`;
 const QUEUED_SELECT = `SELECT ${QUEUED_COLUMNS} FROM jobs`;
 
+/** Every job waiting for a worker: queued ones, and deciding ones (waiting for their facts read). */
 export async function queuedRows(db: Db): Promise<QueuedRow[]> {
-  return (await db.all(`${QUEUED_SELECT} WHERE status = 'queued' ORDER BY seq`)).map(toQueued);
+  return (await db.all(`${QUEUED_SELECT} WHERE status IN ('queued', 'deciding') ORDER BY submitted_at, seq`)).map(toQueued);
 }
 
 export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefined> {
-  const r = (await db.all(`${QUEUED_SELECT} WHERE id = $1 AND status = 'queued'`, [id]))[0];
+  const r = (await db.all(`${QUEUED_SELECT} WHERE id = $1 AND status IN ('queued', 'deciding')`, [id]))[0];
   return r ? toQueued(r) : undefined;
 }
+
 
 /**
  * Recovery: jobs left `running` by a process that died go back to `queued`. The
@@ -201,11 +264,11 @@ export async function finishRunning(
   return first(rows);
 }
 
-/** queued → cancelled. */
+/** queued (or deciding) → cancelled. */
 export async function cancelQueued(db: Db, id: string, error: AppError, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
-     WHERE id = $1 AND status = 'queued' ${RETURNING}`,
+     WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
     [id, JSON.stringify(error), ts(nowMs)],
   );
   return first(rows);

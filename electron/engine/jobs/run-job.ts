@@ -1,42 +1,60 @@
 // What running one ingest job means, handed to the scheduler (which knows nothing of
-// GEX): the pipeline in a worker writes the Parquet file, then one transaction of the
-// store's urgent lane stores the snapshot and completes the job together — so a
-// snapshot exists exactly when its job is completed, even across crashes, and a job
-// cancelled meanwhile stores nothing.
-import { rmSync } from 'node:fs';
+// GEX): the pipeline in a worker, on the job's STAGED bytes (the content that was decided
+// on, whatever happened to the analyst's file since), reading the chain its facts read
+// left when there is one; then one transaction of the store's urgent lane stores the
+// snapshot and completes the job together — so a snapshot exists exactly when its job is
+// completed, even across crashes, and a job cancelled meanwhile stores nothing.
+import { existsSync, rmSync } from 'node:fs';
 import type { GexConventions } from '../../../shared/domain.ts';
 import { PipelineResult, type PipelineOutput } from '../../../shared/pipeline.ts';
 import { err, ok } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
-import { completeJobTx } from './repository.ts';
-import type { RunJob } from './scheduler.ts';
+import type { Staging } from '../intake/staging.ts';
 import type { Store } from '../store/db.ts';
 import { saveSnapshot } from '../store/snapshots.ts';
-import { recordIngest } from '../store/sources.ts';
+import type { RunJob } from './types.ts';
 
 class JobNotRunning extends Error {}
 
-export function createRunJob(deps: { store: Store; events: EngineEvents; dataDir: string; conventions: GexConventions }): RunJob {
-  const { store, events, dataDir, conventions } = deps;
+export interface RunJobDeps {
+  store: Store;
+  events: EngineEvents;
+  staging: Staging;
+  dataDir: string;
+  conventions: GexConventions;
+}
+
+export function createRunJob(deps: RunJobDeps): RunJob {
+  const { store, events, staging, dataDir, conventions } = deps;
   return async (job, ctx) => {
+    if (!job.content_hash || !existsSync(staging.pathOf(job.content_hash)))
+      return err('FILE_NOT_FOUND', `${job.file}: nothing of this request is staged any more (it could not be read when it arrived, or its bytes were kept for a retry and have expired); submit the file again`, { file: job.file });
     // The job's id names its snapshot, so a run repeated after a crash rewrites the
     // same Parquet file instead of leaving an orphan beside the new one.
+    const input = {
+      file: staging.pathOf(job.content_hash),
+      sourceFile: job.file,
+      contentHash: job.content_hash,
+      chainFile: staging.chainPathOf(job.content_hash),
+      dataDir,
+      snapshotId: job.id,
+      conventions,
+    };
     const result = await ctx.pool.run(
-      { type: 'run', taskId: job.id, input: { file: job.file, dataDir, snapshotId: job.id, conventions } },
+      { type: 'run', taskId: job.id, input },
       { onProgress: ctx.onProgress, signal: ctx.signal },
     );
     const parsed = PipelineResult.safeParse(result);
-    if (!parsed.success) return err('INTERNAL', `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`);
-    if (!parsed.data.ok) {
-      await recordIngest(store, job.source, false);
-      return parsed.data;
-    }
+    if (!parsed.success)
+      return err('INTERNAL', `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`);
+    if (!parsed.data.ok) return parsed.data;
     const output = parsed.data.value as PipelineOutput;
+    const ids = { request_id: job.request_id, job_id: job.id };
     let saved;
     try {
-      saved = await saveSnapshot(store, output, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
-        if (!(await completeJobTx(tx, job.id, outcome.snapshot.id, outcome.status))) throw new JobNotRunning();
-        await recordIngest(tx, job.source, true);
+      saved = await saveSnapshot(store, output, ids, async (tx, outcome) => {
+        const done = await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
+        if (!done) throw new JobNotRunning();
       });
     } catch (e) {
       if (!(e instanceof JobNotRunning)) throw e;

@@ -4,6 +4,8 @@
 // boundary as it is.
 import { GexConventions, type GammaProfilePoint } from '../../../shared/domain.ts';
 import type { FileFacts, PipelineOutput } from '../../../shared/pipeline.ts';
+import type { Chain } from './chain.ts';
+import { readChainFile, writeChainFile } from './chain-file.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { computeGex, selectContracts } from './gex.ts';
 import { writeStrikesParquet } from './parquet-out.ts';
@@ -15,8 +17,7 @@ import { isoDate, isValidTimeZone } from './time.ts';
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
 
-export type RunPipelineInput = {
-  file: string;
+export type RunPipelineInput = StagedFile & {
   dataDir: string;
   snapshotId: string;
   conventions: GexConventions;
@@ -42,6 +43,25 @@ function checkConventions(file: string, given: unknown): Result<GexConventions> 
   return ok(parsed.data);
 }
 
+/** A file to read: the staged bytes, the analyst's name for it, and what is known of it already. */
+export type StagedFile = { file: string; sourceFile?: string; contentHash?: string; chainFile?: string };
+
+/**
+ * The file's chain: loaded from the chain file a facts read left (so a file is parsed
+ * once), else parsed from the bytes.
+ */
+async function loadChain(input: StagedFile, conv: GexConventions): Promise<Result<{ chain: Chain; content_hash: string }>> {
+  if (input.chainFile && input.contentHash) {
+    const chain = readChainFile(input.chainFile);
+    if (chain) return ok({ chain, content_hash: input.contentHash });
+  }
+  const src = await openSource(input.file);
+  if (!src.ok) return src;
+  const chain = readSource(src.value, conv);
+  if (!chain.ok) return chain;
+  return ok({ chain: chain.value, content_hash: src.value.content_hash });
+}
+
 function internal(file: string, e: unknown): Result<never> {
   return err('INTERNAL', `${file}: the pipeline failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, { file });
 }
@@ -61,12 +81,10 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     const checked = checkConventions(file, input.conventions);
     if (!checked.ok) return checked;
     const conv = checked.value;
-    const src = await openSource(file);
-    if (!src.ok) return src;
-    lap('read', 0.1);
-    const chain = readSource(src.value, conv);
-    if (!chain.ok) return chain;
-    lap('parse', 0.4);
+    const loaded = await loadChain(input, conv);
+    if (!loaded.ok) return loaded;
+    const chain = ok(loaded.value.chain);
+    lap('read', 0.4);
     const used = selectContracts(chain.value, conv);
     const gex = computeGex(chain.value, used, conv);
     lap('gex', 0.6);
@@ -99,9 +117,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
         total_open_interest: gex.total_open_interest,
         total_volume: gex.total_volume,
         quality: used.quality,
-        content_hash: src.value.content_hash,
+        content_hash: loaded.value.content_hash,
         format: chain.value.format,
-        source_file: file,
+        source_file: input.sourceFile ?? file,
         parquet,
       },
       strikesParquet: parquet,
@@ -115,16 +133,21 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
   }
 }
 
-/** Parse + GEX totals only: what the priority rules need, without profile or Parquet. */
-export async function readFacts(file: string, conventions: GexConventions): Promise<Result<FileFacts>> {
+/**
+ * Parse + GEX totals only: what the priority rules need, without profile or Parquet.
+ * With `chainFile`, the parsed chain is left there for the run that follows.
+ */
+export async function readFacts(input: StagedFile | string, conventions: GexConventions): Promise<Result<FileFacts>> {
+  const staged = typeof input === 'string' ? { file: input } : input;
+  const file = staged.file;
   try {
     const checked = checkConventions(file, conventions);
     if (!checked.ok) return checked;
     const conv = checked.value;
-    const src = await openSource(file);
-    if (!src.ok) return src;
-    const chain = readSource(src.value, conv);
-    if (!chain.ok) return chain;
+    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv);
+    if (!loaded.ok) return loaded;
+    const chain = ok(loaded.value.chain);
+    if (staged.chainFile) writeChainFile(staged.chainFile, chain.value);
     const used = selectContracts(chain.value, conv);
     const gex = computeGex(chain.value, used, conv);
     return ok({
@@ -136,7 +159,7 @@ export async function readFacts(file: string, conventions: GexConventions): Prom
       total_open_interest: gex.total_open_interest,
       total_gex: cents(gex.total_gex),
       contracts: gex.contracts,
-      content_hash: src.value.content_hash,
+      content_hash: loaded.value.content_hash,
     });
   } catch (e) {
     return internal(file, e);

@@ -1,13 +1,20 @@
-// The audit trail: every priority decision, override, rejection, lateness flag and
-// escalation, with the rule set's version and the facts it was made from, so that any
-// level can be explained afterwards. Rows are only ever appended.
+// The audit trail: every request from its arrival to its end — decision, override or
+// rejection, starts, preemptions, requeues, retries and cancels (with who did them),
+// lateness, escalation, completion or failure — each naming the file and underlying,
+// with the rule set's version and the facts a decision was made from, so that any level
+// and any outcome can be explained afterwards. Rows are only ever appended.
 import type { AuditEntry } from '../../../shared/api.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
 
-export type AuditInput = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
+export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'file' | 'underlying'> & {
+  at?: Date;
+  file?: string | null;
+  underlying?: string | null;
+};
 
-const INSERT = `INSERT INTO audit_log (recorded_at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor)
-  VALUES ($1::TIMESTAMPTZ, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10) RETURNING id, epoch_ms(recorded_at) AS at`;
+const INSERT = `INSERT INTO audit_log (recorded_at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
+    file, underlying)
+  VALUES ($1::TIMESTAMPTZ, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10, $11, $12) RETURNING id, epoch_ms(recorded_at) AS at`;
 
 /** Appends one entry (inside the caller's transaction when given one) and returns it as stored. */
 export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<AuditEntry> {
@@ -23,16 +30,19 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
     entry.facts === null ? null : JSON.stringify(entry.facts),
     entry.explanation,
     entry.actor,
+    entry.file ?? null,
+    entry.underlying ?? null,
   ]);
   const { at: _at, ...rest } = entry;
-  return { ...rest, id: num(rows[0]!.id), at: iso(rows[0]!.at)! };
+  return { ...rest, file: entry.file ?? null, underlying: entry.underlying ?? null, id: num(rows[0]!.id), at: iso(rows[0]!.at)! };
 }
 
 export async function listAudit(store: Store, opts: { request_id?: string; limit: number }): Promise<AuditEntry[]> {
   const where = opts.request_id ? 'WHERE request_id = $2' : '';
   const params = opts.request_id ? [opts.limit, opts.request_id] : [opts.limit];
   const rows = await store.all<Record<string, unknown>>(
-    `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor
+    `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
+         file, underlying
        FROM audit_log ${where} ORDER BY id DESC LIMIT $1`,
     params,
   );
@@ -42,6 +52,8 @@ export async function listAudit(store: Store, opts: { request_id?: string; limit
     kind: r.kind as AuditEntry['kind'],
     request_id: (r.request_id as string | null) ?? null,
     job_id: (r.job_id as string | null) ?? null,
+    file: (r.file as string | null) ?? null,
+    underlying: (r.underlying as string | null) ?? null,
     rule_version: r.rule_version === null ? null : num(r.rule_version),
     rule: (r.rule as string | null) ?? null,
     priority: (r.priority as AuditEntry['priority']) ?? null,
@@ -49,4 +61,31 @@ export async function listAudit(store: Store, opts: { request_id?: string; limit
     explanation: r.explanation as string,
     actor: (r.actor as string | null) ?? null,
   }));
+}
+
+/** Appends an audit entry inside the transaction it is given. */
+export type AuditWriter = (entry: AuditInput) => Promise<AuditEntry>;
+
+/**
+ * Runs `work` in one transaction with an audit writer, and hands the entries it wrote to
+ * `announce` only after the commit: written, then announced. The work may run more than
+ * once (a shared commit that failed for another transaction's sake), so entries are
+ * collected afresh each time.
+ */
+export async function auditedTransaction<T>(
+  store: Store,
+  announce: (entry: AuditEntry) => void,
+  work: (tx: Tx, audit: AuditWriter) => Promise<T>,
+): Promise<T> {
+  let entries: AuditEntry[] = [];
+  const value = await store.transaction(async (tx) => {
+    entries = [];
+    return work(tx, async (input) => {
+      const entry = await appendAudit(tx, input);
+      entries.push(entry);
+      return entry;
+    });
+  });
+  for (const e of entries) announce(e);
+  return value;
 }

@@ -144,12 +144,21 @@ export class Store {
     const applied = new Set(
       (await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
     );
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (applied.has(m.version)) continue;
-      await this.transaction(async (tx) => {
-        for (const statement of m.statements) await tx.run(statement);
-        await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-      });
+    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
+    if (pending.length === 0) return;
+    // Each migration's commit goes straight into the database file, never into the WAL:
+    // DuckDB cannot replay an ALTER TABLE of a table with a sequence default from its WAL
+    // (tests/store/db.test.ts kills a process right after a migration to check this).
+    await this.run("SET checkpoint_threshold = '0b'");
+    try {
+      for (const m of pending) {
+        await this.transaction(async (tx) => {
+          for (const statement of m.statements) await tx.run(statement);
+          await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        });
+      }
+    } finally {
+      await this.run('RESET checkpoint_threshold');
     }
   }
 

@@ -142,6 +142,25 @@ export const MIGRATIONS: Migration[] = [
         FROM gex_strikes GROUP BY snapshot_id, expiry`,
     ],
   },
+  {
+    // Version 3 is the analytics measures (issue 9).
+    version: 4,
+    name: 'arrival: staged content, decisions after a facts read, a complete audit trail',
+    statements: [
+      // A request's underlying and, once its file has been read, the file's total GEX:
+      // what the next request of the same underlying compares with (GUIDELINES v2).
+      `ALTER TABLE requests ADD COLUMN underlying VARCHAR`,
+      `ALTER TABLE requests ADD COLUMN total_gex DOUBLE`,
+      `ALTER TABLE requests ADD COLUMN size BIGINT`,
+      `CREATE INDEX requests_underlying ON requests (underlying)`,
+      // When the job's level was decided: its arrival, or the end of its facts read.
+      `ALTER TABLE jobs ADD COLUMN decided_at TIMESTAMPTZ`,
+      `UPDATE jobs SET decided_at = submitted_at`,
+      `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
+      `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
+      `UPDATE audit_log SET file = j.file, underlying = j.underlying FROM jobs j WHERE audit_log.job_id = j.id`,
+    ],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -2,6 +2,7 @@
 // which rule G4 reads. A source is created the first time a request names it; a source
 // with no history counts as fully reliable.
 import type { DataSource } from '../../../shared/domain.ts';
+import { INPUT_ERRORS, type ErrorCode } from '../../../shared/result.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
 
 export async function ensureSource(db: Store | Tx, id: string): Promise<void> {
@@ -37,4 +38,19 @@ export async function getSource(store: Store, id: string): Promise<DataSource | 
     reliability: reliabilityOf(okCount, failed),
     created_at: iso(r.created_at)!,
   };
+}
+
+/**
+ * Counts a job's FINAL outcome in its source's record (inside the transaction of that
+ * final state): a success, or a failure that says the source sent bad data. Preemptions,
+ * cancels, shutdowns, timeouts and crashed workers say nothing about the source, and a
+ * failure that was retried counts once, at its end.
+ */
+export async function recordOutcome(
+  db: Store | Tx,
+  job: { source: string; status: string; error: { code: string } | null },
+): Promise<void> {
+  if (job.status === 'completed' || job.status === 'duplicate') await recordIngest(db, job.source, true);
+  else if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode))
+    await recordIngest(db, job.source, false);
 }

@@ -47,7 +47,8 @@ async function handle(message: unknown): Promise<void> {
     });
     await send({ type: 'result', taskId: req.taskId, result });
   } else {
-    const result = await readFacts(req.file, req.conventions);
+    const { type: _type, taskId: _taskId, conventions, ...staged } = req;
+    const result = await readFacts(staged, conventions);
     await send({ type: 'result', taskId: req.taskId, result });
   }
 }

@@ -1,0 +1,107 @@
+// Deciding a job whose level the rules could not give at its arrival: its file's facts
+// are read in a worker (which leaves the parsed chain for the run, so the file is parsed
+// once), the GEX change is computed against the latest EARLIER request of the same
+// underlying whose file was read (GUIDELINES v2), and the rules decide with `now` still
+// the arrival. The request's facts, the job's level and the decision's audit entry are
+// written in one transaction; a job whose content turned out to be stored already ends as
+// its duplicate; a request the rules find invalid is rejected.
+import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
+import { err, ok, type AppError } from '../../../shared/result.ts';
+import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
+import type { EngineEvents } from '../events.ts';
+import { jobAudit } from '../jobs/job-audit.ts';
+import { decideQueued, endWaiting } from '../jobs/repository.ts';
+import type { DecideJob, DecideOutcome } from '../jobs/types.ts';
+import type { RulesService } from '../rules/service.ts';
+import { auditedTransaction } from '../store/audit.ts';
+import type { Store } from '../store/db.ts';
+import { recordOutcome } from '../store/sources.ts';
+import { gexChange, requestContext } from './context.ts';
+import { endDuplicate, getRequest, recordFileFacts } from './requests.ts';
+import type { Staging } from './staging.ts';
+import { announcer, decisionEntry } from './submit.ts';
+
+export interface DecideDeps {
+  store: Store;
+  rules: RulesService;
+  events: EngineEvents;
+  staging: Staging;
+  conventions: GexConventions;
+  clock?: () => number;
+}
+
+export function createDecideJob(deps: DecideDeps): DecideJob {
+  return async (job, ctx) => {
+    const hash = job.content_hash;
+    if (!hash) return err('INTERNAL', `job ${job.id} is deciding but has no staged content`, { file: job.file });
+    const read = await ctx.pool.run(
+      {
+        type: 'facts',
+        taskId: `${job.id}:facts`,
+        file: deps.staging.pathOf(hash),
+        sourceFile: job.file,
+        contentHash: hash,
+        chainFile: deps.staging.chainPathOf(hash),
+        conventions: deps.conventions,
+      },
+      { signal: ctx.signal },
+    );
+    const parsed = FactsResult.safeParse(read);
+    if (!parsed.success) return err('INTERNAL', `The facts read answered in an unexpected shape: ${parsed.error.message}`);
+    if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
+    return ok(await decide(deps, job, parsed.data.value as FileFacts));
+  };
+}
+
+async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts): Promise<DecideOutcome> {
+  const request = await getRequest(deps.store, job.request_id);
+  const atArrival = request?.facts?.given ?? {};
+  const arrivedAt = request?.arrived_at ?? job.submitted_at;
+  const context = await requestContext(deps.store, {
+    content_hash: f.content_hash,
+    underlying: f.underlying,
+    source: job.source,
+    arrived_at: arrivedAt,
+    request_id: job.request_id,
+  });
+  // The facts as they were at arrival (now, reliability, the request's own), completed by the file's.
+  const given: Record<string, unknown> = {
+    ...atArrival,
+    underlying: f.underlying,
+    as_of: f.as_of,
+    total_volume: Math.round(f.total_volume),
+    total_open_interest: Math.round(f.total_open_interest),
+    gex_change: gexChange(f.total_gex, context.previous_total_gex),
+  };
+  const rules = deps.rules.active;
+  const decided = rules.compiled.decide(given, new Date(arrivedAt));
+  const now = (deps.clock ?? Date.now)();
+  return auditedTransaction(deps.store, announcer(deps.events), async (tx, audit): Promise<DecideOutcome> => {
+    const facts = { given, derived: decided.ok ? decided.value.derived : {} };
+    await recordFileFacts(tx, job.request_id, { facts, underlying: f.underlying, total_gex: f.total_gex });
+    if (!decided.ok) {
+      const error: AppError = { ...decided.error, file: job.file };
+      const ended = await endWaiting(tx, job.id, 'failed', { error, underlying: f.underlying }, now);
+      if (!ended) return { kind: 'gone', job: undefined };
+      await audit(jobAudit(ended, 'rejected', `rejected: ${error.message}`, { actor: request?.author ?? null, facts: given }));
+      await recordOutcome(tx, ended);
+      return { kind: 'ended', job: ended };
+    }
+    const d: Decision = {
+      priority: decided.value.priority,
+      rule: decided.value.rule,
+      explanation: decided.value.explanation,
+      rule_version: rules.version,
+    };
+    const withUnderlying = { ...job, underlying: f.underlying };
+    if (context.duplicate) {
+      await audit(decisionEntry(withUnderlying, d, { ...given, ...decided.value.derived }, request?.author ?? null));
+      const ended = await endDuplicate(tx, audit, withUnderlying, context.duplicate.id, now, d);
+      return { kind: 'ended', job: ended };
+    }
+    const row = await decideQueued(tx, job.id, { ...d, underlying: f.underlying }, now);
+    if (!row) return { kind: 'gone', job: undefined };
+    await audit(decisionEntry(row.job, d, { ...given, ...decided.value.derived }, request?.author ?? null));
+    return { kind: 'queued', row };
+  });
+}

@@ -1,0 +1,101 @@
+// The `requests` table: one row per submission, written at arrival with the facts known
+// then, completed with the file's facts when they are read (and its total GEX, which the
+// next request of the same underlying compares with).
+import type { SubmitRequest } from '../../../shared/api.ts';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
+import { jobAudit } from '../jobs/job-audit.ts';
+import { endWaiting } from '../jobs/repository.ts';
+import type { AuditWriter } from '../store/audit.ts';
+import { num, type Store, type Tx } from '../store/db.ts';
+import { ensureSource, recordOutcome } from '../store/sources.ts';
+import type { Staged } from './staging.ts';
+
+export interface NewRequest {
+  id: string;
+  request: SubmitRequest & { file: string };
+  arrivedMs: number;
+  staged: Staged | null;
+  underlying: string | null;
+  knownSource: boolean;
+  facts: Record<string, unknown> | null;
+  total_gex: number | null;
+}
+
+export async function storeRequest(tx: Tx, r: NewRequest): Promise<void> {
+  if (!r.knownSource) await ensureSource(tx, r.request.source);
+  const q = r.request;
+  await tx.run(
+    `INSERT INTO requests (id, file, source, requested_priority, justification, author, submitted_at, content_hash, facts,
+       underlying, total_gex, size)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMPTZ, $8, $9::JSON, $10, $11, $12)`,
+    [
+      r.id, q.file, q.source, q.requested_priority ?? null, q.justification ?? null, q.author ?? null,
+      new Date(r.arrivedMs).toISOString(), r.staged?.hash ?? null, r.facts === null ? null : JSON.stringify(r.facts),
+      r.underlying, r.total_gex, r.staged?.size ?? null,
+    ],
+  );
+}
+
+/** What was stored of a request at its arrival. */
+export interface StoredRequest {
+  id: string;
+  file: string;
+  source: string;
+  author: string | null;
+  arrived_at: string;
+  facts: { given: Record<string, unknown> } | null;
+}
+
+export async function getRequest(db: Store | Tx, id: string): Promise<StoredRequest | undefined> {
+  const rows = await db.all<Record<string, unknown>>(
+    `SELECT id, file, source, author, epoch_ms(submitted_at) AS arrived, facts FROM requests WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    id: r.id as string,
+    file: r.file as string,
+    source: r.source as string,
+    author: (r.author as string | null) ?? null,
+    arrived_at: new Date(num(r.arrived)).toISOString(),
+    facts: r.facts === null ? null : JSON.parse(r.facts as string),
+  };
+}
+
+/** The file's facts, once read (or once its snapshot is stored). */
+export async function recordFileFacts(
+  tx: Tx,
+  id: string,
+  f: { facts?: Record<string, unknown>; underlying: string | null; total_gex: number },
+): Promise<void> {
+  await tx.run(
+    `UPDATE requests SET facts = coalesce($2::JSON, facts), underlying = coalesce($3, underlying), total_gex = $4 WHERE id = $1`,
+    [id, f.facts ? JSON.stringify(f.facts) : null, f.underlying, f.total_gex],
+  );
+}
+
+/** A job whose content is already a snapshot ends as its duplicate, before it runs. */
+export async function endDuplicate(
+  tx: Tx,
+  audit: AuditWriter,
+  job: ProcessingJob,
+  snapshotId: string,
+  nowMs: number,
+  decided?: Pick<ProcessingJob, 'priority' | 'rule' | 'rule_version'>,
+): Promise<ProcessingJob> {
+  const decision = decided ? { priority: decided.priority, rule: decided.rule, rule_version: decided.rule_version } : undefined;
+  const ended = (await endWaiting(tx, job.id, 'duplicate', { snapshot_id: snapshotId, decision }, nowMs))!;
+  await audit(jobAudit(ended, 'completed', `duplicate: the same content is snapshot ${snapshotId}`, { at: new Date(nowMs) }));
+  await recordOutcome(tx, ended);
+  return ended;
+}
+
+/** A job whose file cannot be read (missing, empty, not a chain…) fails before it runs. */
+export async function endUnreadable(tx: Tx, audit: AuditWriter, job: ProcessingJob, error: AppError, nowMs: number): Promise<ProcessingJob> {
+  const ended = (await endWaiting(tx, job.id, 'failed', { error }, nowMs))!;
+  await audit(jobAudit(ended, 'rejected', `rejected: ${error.code}: ${error.message}`, { actor: null, at: new Date(nowMs), facts: { error } }));
+  await recordOutcome(tx, ended);
+  return ended;
+}

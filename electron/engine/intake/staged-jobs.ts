@@ -1,0 +1,73 @@
+// Which jobs hold staged bytes. A job holds the reference its capture took until it ends;
+// a failed or cancelled job keeps its bytes for a retry during `keepEndedMs` (then they
+// go), and one retried in time holds them again. Rebuilt from the jobs table at start.
+import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
+import { num, type Store } from '../store/db.ts';
+import type { Staging } from './staging.ts';
+
+const KEPT = new Set(['failed', 'cancelled']);
+
+export class StagedJobs {
+  #staging: Staging;
+  #keepMs: number;
+  #held = new Map<string, string>();
+  /** Ended jobs keeping their bytes: job id → hash and when the bytes go. */
+  #kept = new Map<string, { hash: string; untilMs: number }>();
+
+  constructor(staging: Staging, opts: { keepEndedMs: number }) {
+    this.#staging = staging;
+    this.#keepMs = opts.keepEndedMs;
+  }
+
+  /** The job holds the reference its request's capture took. */
+  hold(jobId: string, hash: string): void {
+    this.#held.set(jobId, hash);
+  }
+
+  /** Follows every job:updated event. */
+  onJobUpdated(job: ProcessingJob, nowMs = Date.now()): void {
+    const held = this.#held.get(job.id);
+    if (held !== undefined && TERMINAL_STATUSES.has(job.status)) {
+      this.#held.delete(job.id);
+      if (KEPT.has(job.status) && this.#keepMs > 0) this.#kept.set(job.id, { hash: held, untilMs: nowMs + this.#keepMs });
+      else this.#staging.release(held);
+      return;
+    }
+    const kept = this.#kept.get(job.id);
+    if (kept && !TERMINAL_STATUSES.has(job.status)) {
+      this.#kept.delete(job.id);
+      this.#held.set(job.id, kept.hash);
+    }
+  }
+
+  /** Lets go of the bytes of ended jobs whose retention has passed. */
+  sweep(nowMs = Date.now()): number {
+    let n = 0;
+    for (const [id, k] of this.#kept) {
+      if (k.untilMs > nowMs) continue;
+      this.#kept.delete(id);
+      this.#staging.release(k.hash);
+      n++;
+    }
+    return n;
+  }
+
+  /** At start: the references the table holds, and nothing else left in staging. */
+  async recover(store: Store, nowMs = Date.now()): Promise<{ removed: number }> {
+    const rows = await store.all<{ id: string; h: string; status: string; finished: unknown }>(
+      `SELECT id, content_hash AS h, status, epoch_ms(finished_at) AS finished FROM jobs
+       WHERE content_hash IS NOT NULL
+         AND (status IN ('deciding', 'queued', 'running')
+              OR (status IN ('failed', 'cancelled') AND finished_at >= $1::TIMESTAMPTZ))`,
+      [new Date(nowMs - this.#keepMs).toISOString()],
+    );
+    this.#held.clear();
+    this.#kept.clear();
+    const removed = this.#staging.recover(rows.map((r) => r.h));
+    for (const r of rows) {
+      if (KEPT.has(r.status)) this.#kept.set(r.id, { hash: r.h, untilMs: num(r.finished) + this.#keepMs });
+      else this.#held.set(r.id, r.h);
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,292 @@
+// The bytes a request was decided on, captured at the door. Analysts move or delete what
+// they dropped, and a file may be rewritten after it was submitted; so on arrival the
+// file's bytes are put in a content-addressed staging folder (a reflink where the file
+// system can clone, a copy otherwise), hashed while they are captured, and the job runs
+// on the staged bytes. A file that changes while it is captured is refused, never half
+// taken. A staged blob is shared by every job of the same content and removed when the
+// last of them no longer needs it (reference counts, rebuilt from the jobs table at
+// start); a failed job keeps its bytes for a retry until its retention ends.
+//
+// Hard links are not used: a link shares the inode, so a file rewritten in place after
+// its submission would change the staged bytes under a decided job.
+import { createHash, randomUUID } from 'node:crypto';
+import { constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmod, copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { Logger } from '../log.ts';
+
+export interface StagingOptions {
+  dir: string;
+  /** Largest file accepted (FILE_TOO_LARGE beyond). */
+  maxBytes: number;
+  /** A capture that takes longer (a stalled network share) ends with TIMEOUT. */
+  timeoutMs?: number;
+  /** Captures reading at once; the rest wait (a stalled share cannot hold every I/O thread). */
+  concurrency?: number;
+  /** fsync the staged bytes before they are acknowledged (default true). */
+  durable?: boolean;
+  log?: Logger;
+}
+
+/** A captured file: its content hash, the staged path, and both ends of it for the cheap facts. */
+export interface Staged {
+  hash: string;
+  path: string;
+  size: number;
+  /** The first and last bytes (up to EDGE_BYTES each; the same buffer for a small file). */
+  head: Buffer;
+  tail: Buffer;
+}
+
+export const EDGE_BYTES = 64 * 1024;
+const CHUNK = 1024 * 1024;
+
+interface Fingerprint {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+const fingerprint = (s: { size: number; mtimeMs: number; ino: number; dev: number }): Fingerprint => ({
+  size: s.size,
+  mtimeMs: s.mtimeMs,
+  ino: s.ino,
+  dev: s.dev,
+});
+const sameFile = (a: Fingerprint, b: Fingerprint) =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.dev === b.dev;
+
+export class Staging {
+  readonly dir: string;
+  #opts: StagingOptions;
+  #refs = new Map<string, number>();
+  #active = 0;
+  #waiting: (() => void)[] = [];
+  /** Devices where cloning failed once: copy there without trying again. */
+  #noClone = new Set<number>();
+
+  constructor(opts: StagingOptions) {
+    this.#opts = opts;
+    this.dir = opts.dir;
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  pathOf(hash: string): string {
+    return join(this.dir, hash);
+  }
+
+  /** Where a facts read leaves the parsed chain for the run (read once). */
+  chainPathOf(hash: string): string {
+    return join(this.dir, `${hash}.chain`);
+  }
+
+  /** Live references of a hash (tests and diagnostics). */
+  refs(hash: string): number {
+    return this.#refs.get(hash) ?? 0;
+  }
+
+  /** Takes one more reference to a staged blob (a job that will need its bytes). */
+  acquire(hash: string): void {
+    this.#refs.set(hash, (this.#refs.get(hash) ?? 0) + 1);
+  }
+
+  /** Gives a reference back; the blob and its parsed chain go when none is left. */
+  release(hash: string): void {
+    const n = (this.#refs.get(hash) ?? 0) - 1;
+    if (n > 0) {
+      this.#refs.set(hash, n);
+      return;
+    }
+    this.#refs.delete(hash);
+    rmSync(this.pathOf(hash), { force: true });
+    rmSync(this.chainPathOf(hash), { force: true });
+  }
+
+  /**
+   * Starts from the references the jobs table holds, and removes every staged file that no
+   * live job needs (blobs of jobs that ended while the engine was down, half-written copies).
+   */
+  recover(liveHashes: Iterable<string>): { removed: number } {
+    this.#refs.clear();
+    for (const h of liveHashes) this.acquire(h);
+    let removed = 0;
+    for (const name of readdirSync(this.dir)) {
+      const hash = name.endsWith('.chain') ? name.slice(0, -'.chain'.length) : name;
+      if (this.#refs.has(hash)) continue;
+      rmSync(join(this.dir, name), { force: true });
+      removed++;
+    }
+    return { removed };
+  }
+
+  /**
+   * Captures `file` into staging and takes a reference to it for the caller, who must
+   * `release` it when the request no longer needs the bytes.
+   */
+  async capture(file: string): Promise<Result<Staged>> {
+    await this.#slot();
+    const timeoutMs = this.#opts.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | null = null;
+    const abandon = new AbortController();
+    try {
+      const timeout = new Promise<Result<Staged>>((resolve) => {
+        timer = setTimeout(() => {
+          abandon.abort();
+          resolve(err('TIMEOUT', `${file} could not be read within ${Math.round(timeoutMs / 1000)} s (a stalled network share?)`, { file }));
+        }, timeoutMs);
+      });
+      const captured = this.#capture(file, abandon.signal);
+      const result = await Promise.race([captured, timeout]);
+      if (!result.ok && result.error.code === 'TIMEOUT') {
+        // The read may still return later: drop what it staged then.
+        void captured.then((late) => late.ok && this.release(late.value.hash));
+      }
+      return result;
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.#active--;
+      this.#waiting.shift()?.();
+    }
+  }
+
+  async #slot(): Promise<void> {
+    if (this.#active < (this.#opts.concurrency ?? 4)) {
+      this.#active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#active++;
+  }
+
+  async #capture(file: string, abandoned: AbortSignal): Promise<Result<Staged>> {
+    let before: Fingerprint;
+    try {
+      const s = await stat(file);
+      if (!s.isFile()) return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+      before = fingerprint(s);
+    } catch (e) {
+      return this.#ioError(file, e);
+    }
+    if (before.size === 0) return err('EMPTY_FILE', `${file} is empty`, { file });
+    if (before.size > this.#opts.maxBytes)
+      return err('FILE_TOO_LARGE', `${file} is ${mib(before.size)}, above the limit of ${mib(this.#opts.maxBytes)} (setting maxFileBytes)`, { file });
+
+    const tmp = join(this.dir, `.capture-${randomUUID()}`);
+    try {
+      const copied = (await this.#clone(file, tmp, before.dev)) ? await this.#hashFile(tmp, abandoned) : await this.#copy(file, tmp, abandoned);
+      if (abandoned.aborted) return err('TIMEOUT', `${file}: the capture was abandoned`, { file });
+      const after = fingerprint(await stat(file).catch(() => ({ ...before, mtimeMs: NaN })));
+      if (copied.size !== before.size || !sameFile(before, after))
+        return err('FILE_CHANGED', `${file} changed while it was being read; submit it again once it is complete`, { file });
+      const path = this.pathOf(copied.hash);
+      this.acquire(copied.hash);
+      if ((this.#refs.get(copied.hash) ?? 0) > 1 || (await exists(path))) {
+        await rm(tmp, { force: true });
+      } else {
+        await chmod(tmp, 0o444).catch(() => undefined);
+        await rename(tmp, path);
+      }
+      return ok({ hash: copied.hash, path, size: copied.size, head: copied.head, tail: copied.tail });
+    } catch (e) {
+      return this.#ioError(file, e);
+    } finally {
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** A copy-on-write clone where the file system offers one; false when it does not. */
+  async #clone(file: string, tmp: string, dev: number): Promise<boolean> {
+    if (this.#noClone.has(dev)) return false;
+    try {
+      await copyFile(file, tmp, constants.COPYFILE_FICLONE_FORCE);
+      return true;
+    } catch {
+      this.#noClone.add(dev);
+      await rm(tmp, { force: true }).catch(() => undefined);
+      return false;
+    }
+  }
+
+  async #copy(file: string, tmp: string, abandoned: AbortSignal): Promise<Copied> {
+    const src = await open(file, 'r');
+    const dst = await open(tmp, 'wx', 0o644);
+    try {
+      const copied = await readAll(src, abandoned, (chunk) => dst.write(chunk).then(() => undefined));
+      if (this.#opts.durable !== false) await dst.datasync();
+      return copied;
+    } finally {
+      await src.close().catch(() => undefined);
+      await dst.close().catch(() => undefined);
+    }
+  }
+
+  async #hashFile(path: string, abandoned: AbortSignal): Promise<Copied> {
+    const fh = await open(path, 'r');
+    try {
+      const copied = await readAll(fh, abandoned, null);
+      if (this.#opts.durable !== false) await fh.datasync().catch(() => undefined);
+      return copied;
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  }
+
+  #ioError(file: string, e: unknown): Result<never> {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
+    if (code === 'EISDIR') return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+    if (code === 'EACCES' || code === 'EPERM') return err('IO', `${file} cannot be read: permission denied`, { file });
+    if (code === 'ENOSPC') return err('IO', `no space left to stage ${file}`, { file });
+    this.#opts.log?.warn('staging.io', { file, error: String(e) });
+    return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+  }
+}
+
+interface Copied {
+  hash: string;
+  size: number;
+  head: Buffer;
+  tail: Buffer;
+}
+
+/** Reads a whole file in chunks, hashing it and handing each chunk to `sink`; keeps both ends. */
+async function readAll(fh: FileHandle, abandoned: AbortSignal, sink: ((chunk: Buffer) => Promise<void>) | null): Promise<Copied> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let head: Buffer | null = null;
+  let last: Buffer = Buffer.alloc(0);
+  let previous: Buffer = Buffer.alloc(0);
+  for (;;) {
+    if (abandoned.aborted) break;
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
+    if (bytesRead === 0) break;
+    const chunk = buf.subarray(0, bytesRead);
+    hash.update(chunk);
+    if (sink) await sink(chunk);
+    if (head === null) head = Buffer.from(chunk.subarray(0, EDGE_BYTES));
+    previous = last;
+    last = chunk;
+    size += bytesRead;
+  }
+  const ends = Buffer.concat([previous, last]);
+  return {
+    hash: hash.digest('hex'),
+    size,
+    head: head ?? Buffer.alloc(0),
+    tail: Buffer.from(ends.subarray(Math.max(0, ends.length - EDGE_BYTES))),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

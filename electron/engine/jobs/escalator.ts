@@ -1,0 +1,85 @@
+// Lateness and escalation of waiting jobs (GUIDELINES "Levels and their processing
+// targets"). A job that has waited longer than its level's target, counted from its
+// arrival, is flagged late, and escalated one level where the rules say so; the wait
+// clock at the new level starts at the escalation (docs/scheduler.md says why). Jobs
+// still deciding have no level yet and are left alone; running jobs cannot be sped up.
+import { escalate, PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import type { AuditEntry } from '../../../shared/api.ts';
+import type { LevelTargets } from '../../../shared/rules.ts';
+import { auditedTransaction } from '../store/audit.ts';
+import type { Store } from '../store/db.ts';
+import { jobAudit } from './job-audit.ts';
+import type { ReadyQueue } from './ready-queue.ts';
+import * as repo from './repository.ts';
+
+export interface EscalatorDeps {
+  store: Store;
+  ready: ReadyQueue;
+  targets: () => LevelTargets;
+  announceAudit: (entry: AuditEntry) => void;
+  /** Called with each row as written. */
+  written: (job: repo.QueuedRow['job']) => void;
+}
+
+export class Escalator {
+  #deps: EscalatorDeps;
+  #checking = new Set<string>();
+
+  constructor(deps: EscalatorDeps) {
+    this.#deps = deps;
+  }
+
+  /** Flags and escalates every waiting job past its target at `nowMs`. */
+  async check(nowMs: number): Promise<void> {
+    const targets = this.#deps.targets();
+    const work: Promise<void>[] = [];
+    for (const level of PRIORITY_LEVELS) {
+      const target = targets[level];
+      for (const row of [...this.#deps.ready.at(level)]) {
+        if (row.phase !== 'run' || this.#checking.has(row.id) || nowMs - row.queuedAtMs <= target.target_ms) continue;
+        const flagOnly = level === 'CRITICAL' || target.onLate === 'flag';
+        if (flagOnly && row.late) continue;
+        this.#checking.add(row.id);
+        work.push(this.#late(row, flagOnly ? null : escalate(level), target.target_ms, nowMs).finally(() => this.#checking.delete(row.id)));
+      }
+    }
+    await Promise.all(work);
+  }
+
+  async #late(row: repo.QueuedRow, to: PriorityLevel | null, targetMs: number, nowMs: number): Promise<void> {
+    const { store, ready } = this.#deps;
+    const from = row.level;
+    const waited = nowMs - row.queuedAtMs;
+    const wasLate = row.late;
+    // In memory first, so that dispatch sees the new level at once; the row follows, and
+    // since the store runs statements in order, before any start of this job.
+    if (to && ready.remove(row.id)) {
+      row.level = to;
+      row.queuedAtMs = nowMs;
+      row.late = true;
+      row.job = { ...row.job, effective_priority: to, late: true };
+      ready.insert(row);
+    } else {
+      row.late = true;
+      row.job = { ...row.job, late: true };
+    }
+    const at = new Date(nowMs);
+    const written = await auditedTransaction(store, this.#deps.announceAudit, async (tx, audit) => {
+      const j = to ? await repo.escalateQueued(tx, row.id, to, nowMs) : await repo.markLate(tx, row.id);
+      if (!j) return undefined;
+      if (!wasLate)
+        await audit(
+          jobAudit({ ...j, effective_priority: from }, 'late', `late: waited ${waited} ms at ${from}, past its target of ${targetMs} ms`, { at }),
+        );
+      if (to)
+        await audit(
+          jobAudit(j, 'escalation', `escalated ${from} → ${to} after waiting ${waited} ms (target ${targetMs} ms)`, {
+            facts: { from, to, waited_ms: waited, target_ms: targetMs },
+            at,
+          }),
+        );
+      return j;
+    });
+    if (written) this.#deps.written(written);
+  }
+}

@@ -1,0 +1,232 @@
+// One job in service — its facts read or its run — from the moment it is handed a worker
+// until what it became is written: the context it runs with, and what happens after.
+// The scheduler owns the order; this module owns one job's way through a worker.
+import type { AuditEntry } from '../../../shared/api.ts';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import { err, RETRYABLE, type AppError, type Result } from '../../../shared/result.ts';
+import type { AuditInput } from '../store/audit.ts';
+import type { RunOptions, TaskMessage } from '../workers/pool.ts';
+import { jobAudit } from './job-audit.ts';
+import type { ReadyQueue } from './ready-queue.ts';
+import * as repo from './repository.ts';
+import type { Transitions } from './transitions.ts';
+import type { DecideJob, DecideOutcome, JobContext, JobOutcome, RunJob, SchedulerPool } from './types.ts';
+
+export type StopReason = 'cancel' | 'preempt' | 'shutdown' | 'lost';
+
+export interface InService {
+  row: repo.QueuedRow;
+  ac: AbortController;
+  startedAtMs: number;
+  job: ProcessingJob;
+  /** Its worker is free (or being killed for a preemption): it no longer counts against capacity. */
+  released: boolean;
+  /** Its `running` row is written: only then may its progress be announced. */
+  written: boolean;
+  cancelledBy: string | null;
+  /** Audit entries of a completion written in the runner's transaction, announced after it. */
+  completion: AuditEntry[] | null;
+}
+
+export interface ServiceDeps {
+  pool: SchedulerPool;
+  runJob: RunJob;
+  decideJob: DecideJob | null;
+  transitions: Transitions;
+  ready: ReadyQueue;
+  read: (id: string) => Promise<ProcessingJob | undefined>;
+  clock: () => number;
+  limits: { maxAttempts: number; backoffMs: number; jobTimeoutMs: number; decideTimeoutMs: number };
+  /** Announces a row as written. */
+  emit: (job: ProcessingJob | undefined) => void;
+  emitProgress: (job: ProcessingJob, fraction: number) => void;
+  announceAudit: (entry: AuditEntry) => void;
+  /** A worker became free: look for the next job. */
+  dispatch: () => void;
+}
+
+/** A facts read gets this many tries for a reason a retry may cure (a crashed worker, a timeout). */
+const READ_ATTEMPTS = 2;
+
+export function newService(row: repo.QueuedRow, startedAtMs: number): InService {
+  return {
+    row,
+    ac: new AbortController(),
+    startedAtMs,
+    job: row.job,
+    released: false,
+    written: false,
+    cancelledBy: null,
+    completion: null,
+  };
+}
+
+const reasonOf = (s: InService): StopReason | null =>
+  s.ac.signal.aborted ? (s.ac.signal.reason as StopReason) : null;
+
+/** Takes one job through its worker: a facts read for a deciding job, else its run. */
+export function serve(d: ServiceDeps, s: InService): Promise<void> {
+  return s.row.phase === 'decide' ? decide(d, s) : run(d, s);
+}
+
+/** The job's context: its worker is freed for the next job as soon as its task ends. */
+function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
+  const urgent = s.row.level === 'CRITICAL';
+  return {
+    signal: s.ac.signal,
+    pool: {
+      run: async (message: TaskMessage, opts: RunOptions = {}) => {
+        const result = await d.pool.run(message, {
+          timeoutMs,
+          ...opts,
+          urgent: opts.urgent ?? urgent,
+          // Among urgent tasks, CRITICAL runs go before facts reads that could be CRITICAL.
+          rank: opts.rank ?? (s.row.phase === 'run' ? 0 : 1),
+          signal: opts.signal ?? s.ac.signal,
+        });
+        if (!s.released) {
+          s.released = true;
+          d.dispatch();
+        }
+        return result;
+      },
+    },
+    onProgress: (fraction) => {
+      // Announced only once `running` is written and announced, never ahead of it.
+      if (s.written) d.emitProgress(s.job, fraction);
+    },
+    complete: async (tx, outcome) => {
+      s.completion = await d.transitions.completeInTx(tx, s.row.id, outcome);
+      return s.completion !== null;
+    },
+  };
+}
+
+const threw = (what: string, file: string, e: unknown) =>
+  err('INTERNAL', `${what} threw: ${e instanceof Error ? e.message : String(e)}`, { file });
+
+/** A deciding job's facts read; the decider writes what it became. */
+async function decide(d: ServiceDeps, s: InService): Promise<void> {
+  const { row } = s;
+  let result: Result<DecideOutcome>;
+  try {
+    result = await d.decideJob!(row.job, context(d, s, d.limits.decideTimeoutMs));
+  } catch (e) {
+    result = threw('the facts read', row.job.file, e);
+  }
+  s.released = true;
+  const reason = reasonOf(s);
+  if (reason === 'shutdown') return; // still deciding in the table: read again at the next start
+  if (reason === 'cancel') return cancelled(d, s, 'cancelled while its facts were read');
+  if (result.ok) {
+    const outcome = result.value;
+    if (outcome.kind === 'queued') {
+      d.ready.insert(outcome.row);
+      d.emit(outcome.row.job);
+    } else d.emit(outcome.job ?? (await d.read(row.id)));
+    return;
+  }
+  const error = result.error;
+  const attempts = (row.readAttempts ?? 0) + 1;
+  if (RETRYABLE.has(error.code) && attempts < READ_ATTEMPTS) {
+    const now = d.clock();
+    row.readAttempts = attempts;
+    row.notBeforeMs = now + d.limits.backoffMs;
+    d.ready.insert(row);
+    const why = `facts read ${attempts} failed (${error.code}: ${error.message}); read again in ${d.limits.backoffMs} ms`;
+    return d.transitions.note(jobAudit(row.job, 'requeued', why, { at: new Date(now) }));
+  }
+  d.emit((await d.transitions.fail(row.job, error)) ?? (await d.read(row.id)));
+}
+
+async function run(d: ServiceDeps, s: InService): Promise<void> {
+  const { row, ac } = s;
+  // The run starts at once; `running` is written alongside and announced once written.
+  // The store runs statements in order, so this write precedes anything the run writes,
+  // and a busy store delays the announcement, never the start. Should the process die
+  // first, the row is still `queued` and simply runs again.
+  s.job = {
+    ...row.job,
+    status: 'running',
+    started_at: new Date(s.startedAtMs).toISOString(),
+    finished_at: null,
+    attempts: row.job.attempts + 1,
+    progress: null,
+  };
+  const written = d.transitions.markRunning(row.id, s.startedAtMs).then((j) => {
+    if (j) {
+      s.job = j;
+      s.written = true;
+      d.emit(j);
+    } else ac.abort('lost' satisfies StopReason); // no longer queued in the table: not ours to run
+    return j;
+  });
+  let result: Result<JobOutcome>;
+  try {
+    result = await d.runJob(s.job, context(d, s, d.limits.jobTimeoutMs));
+  } catch (e) {
+    result = threw('the job runner', row.job.file, e);
+  }
+  const wrote = await written;
+  s.released = true;
+  d.dispatch();
+  if (!wrote) return d.emit(await d.read(row.id));
+  await settle(d, s, wrote, result, reasonOf(s));
+}
+
+async function settle(
+  d: ServiceDeps,
+  s: InService,
+  job: ProcessingJob,
+  result: Result<JobOutcome>,
+  reason: StopReason | null,
+): Promise<void> {
+  const now = d.clock();
+  if (result.ok) {
+    // The engine's runner completes the row in its snapshot's transaction (ctx.complete);
+    // only a runner that did not is completed here.
+    for (const e of s.completion ?? []) d.announceAudit(e);
+    const current = await d.read(job.id);
+    if (current?.status !== 'running') return d.emit(current);
+    return d.emit((await d.transitions.complete(job.id, result.value)) ?? (await d.read(job.id)));
+  }
+  const error = result.error;
+  if (reason === 'preempt' || reason === 'shutdown') {
+    const entry =
+      reason === 'preempt'
+        ? jobAudit(job, 'preempted', 'preempted for a CRITICAL job; back in the queue, attempt not charged', { at: new Date(now) })
+        : jobAudit(job, 'requeued', 'stopped by shutdown; back in the queue, attempt not charged', { at: new Date(now) });
+    return requeue(d, s, job, { charge: false, notBeforeMs: null, error: null }, entry);
+  }
+  if (reason === 'cancel') return cancelled(d, s, 'cancelled while running');
+  const { maxAttempts, backoffMs } = d.limits;
+  if (RETRYABLE.has(error.code) && job.attempts < maxAttempts) {
+    const delay = backoffMs * 2 ** (job.attempts - 1);
+    const why = `attempt ${job.attempts} of ${maxAttempts} failed (${error.code}: ${error.message}); retry in ${delay} ms`;
+    const facts = { error, retry_at: new Date(now + delay).toISOString() };
+    const entry = jobAudit(job, 'requeued', why, { facts, at: new Date(now) });
+    return requeue(d, s, job, { charge: true, notBeforeMs: now + delay, error }, entry);
+  }
+  d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id)));
+}
+
+async function cancelled(d: ServiceDeps, s: InService, why: string): Promise<void> {
+  const job = s.row.phase === 'decide' ? s.row.job : { ...s.job, status: 'running' as const };
+  d.emit((await d.transitions.cancel(job, why, s.cancelledBy)) ?? (await d.read(s.row.id)));
+}
+
+/** running → queued with its audit entry in one transaction, then back in the ready queue. */
+async function requeue(
+  d: ServiceDeps,
+  s: InService,
+  job: ProcessingJob,
+  how: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
+  entry: AuditInput,
+): Promise<void> {
+  const back = await d.transitions.requeueRunning(job.id, how, entry);
+  if (!back) return d.emit(await d.read(job.id));
+  // Running jobs are never escalated, so the row's level and wait clock still hold.
+  if (!d.ready.has(job.id))
+    d.ready.insert({ ...s.row, notBeforeMs: how.notBeforeMs, attempts: back.attempts, job: back });
+  d.emit(back);
+}

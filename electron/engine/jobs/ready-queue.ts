@@ -1,0 +1,71 @@
+// The scheduler's index of waiting jobs: per effective level, the rows in arrival order
+// (first-in first-out by arrival within a level; `seq` breaks ties). Jobs waiting for
+// their facts read sit here too, at the highest level they could still get, so that
+// reading facts and running jobs follow one priority order. A cache of the table's
+// `queued` and `deciding` rows, rebuilt from it at start.
+import { PRIORITY_LEVELS, levelRank, type PriorityLevel } from '../../../shared/domain.ts';
+import type { QueuedRow } from './repository.ts';
+
+const before = (a: QueuedRow, b: QueuedRow) => a.submittedAtMs < b.submittedAtMs || (a.submittedAtMs === b.submittedAtMs && a.seq < b.seq);
+
+export class ReadyQueue {
+  #lists = new Map<PriorityLevel, QueuedRow[]>(PRIORITY_LEVELS.map((l) => [l, []]));
+  #ids = new Set<string>();
+
+  get size(): number {
+    return this.#ids.size;
+  }
+
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
+  /** The rows waiting at `level`, in dispatch order. */
+  at(level: PriorityLevel): readonly QueuedRow[] {
+    return this.#lists.get(level)!;
+  }
+
+  *all(): Iterable<QueuedRow> {
+    for (const list of this.#lists.values()) yield* list;
+  }
+
+  insert(row: QueuedRow): void {
+    if (this.#ids.has(row.id)) return;
+    const list = this.#lists.get(row.level)!;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(list[mid]!, row)) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, row);
+    this.#ids.add(row.id);
+  }
+
+  remove(id: string): QueuedRow | undefined {
+    if (!this.#ids.delete(id)) return undefined;
+    for (const list of this.#lists.values()) {
+      const i = list.findIndex((r) => r.id === id);
+      if (i >= 0) return list.splice(i, 1)[0];
+    }
+    return undefined;
+  }
+
+  /** The first due row of the highest level whose rank is at most `maxRank` (0 = CRITICAL only). */
+  next(nowMs: number, maxRank: number): QueuedRow | undefined {
+    for (const level of PRIORITY_LEVELS) {
+      if (levelRank(level) > maxRank) break;
+      const row = this.#lists.get(level)!.find((r) => r.notBeforeMs === null || r.notBeforeMs <= nowMs);
+      if (row) return row;
+    }
+    return undefined;
+  }
+
+  /** When the earliest retry backoff ends, or Infinity. */
+  earliestNotBefore(nowMs: number): number {
+    let earliest = Infinity;
+    for (const r of this.all()) if (r.notBeforeMs !== null && r.notBeforeMs > nowMs) earliest = Math.min(earliest, r.notBeforeMs);
+    return earliest;
+  }
+}

@@ -1,0 +1,93 @@
+// Queue statistics for a live scheduler: what waits and runs comes from the scheduler's
+// own mirror of rows already written (no query), latencies and totals from the table,
+// re-read at most every `everyMs` and only after jobs ended (or now and then, so that old
+// completions leave the sliding window), so a UI asking several times a second does not
+// load a busy store.
+import type { QueueStats } from '../../../shared/api.ts';
+import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import type { Store } from '../store/db.ts';
+import { combine, history, type History, type OpenLevel } from './monitor.ts';
+import type { ReadyQueue } from './ready-queue.ts';
+import type { QueuedRow } from './repository.ts';
+
+export interface StatsInput {
+  nowMs: number;
+  ready: ReadyQueue;
+  /** Rows in service (running, or being decided), by the level they occupy. */
+  running: Iterable<QueuedRow>;
+  workers: number;
+  busyWorkers: number;
+  paused: boolean;
+  /** Nothing waits or runs: a stale history is re-read at once. */
+  idle: boolean;
+}
+
+export class StatsCache {
+  #store: Store;
+  #windowMs: number;
+  #everyMs: number;
+  #clock: () => number;
+  #history: { at: number; value: Promise<History> } | null = null;
+  #stale = false;
+
+  constructor(opts: { store: Store; windowMs: number; everyMs: number; clock: () => number }) {
+    this.#store = opts.store;
+    this.#windowMs = opts.windowMs;
+    this.#everyMs = opts.everyMs;
+    this.#clock = opts.clock;
+  }
+
+  /** A job has ended (or was queued again): the table's figures changed. */
+  markStale(): void {
+    this.#stale = true;
+  }
+
+  async stats(input: StatsInput): Promise<QueueStats> {
+    const h = await this.#historyFor(input.nowMs, input.idle);
+    const open: OpenLevel[] = PRIORITY_LEVELS.map((level) => openLevel(level, input.ready, input.running));
+    let queued = 0;
+    let deciding = 0;
+    for (const r of input.ready.all()) {
+      if (r.phase === 'decide') deciding++;
+      else queued++;
+    }
+    let running = 0;
+    for (const r of input.running) {
+      if (r.phase === 'decide') deciding++;
+      else running++;
+    }
+    const stats = combine(open, h, { nowMs: input.nowMs, workers: input.workers, busyWorkers: input.busyWorkers, paused: input.paused });
+    return { ...stats, totals: { ...stats.totals, queued, running, deciding } };
+  }
+
+  #historyFor(nowMs: number, idle: boolean): Promise<History> {
+    const age = this.#history ? this.#clock() - this.#history.at : Infinity;
+    const expired = age >= 30 * this.#everyMs || (this.#stale && (age >= this.#everyMs || idle));
+    if (expired || !this.#history) {
+      this.#stale = false;
+      const value = history(this.#store, nowMs, this.#windowMs);
+      value.catch(() => {
+        this.#history = null;
+      });
+      this.#history = { at: this.#clock(), value };
+    }
+    return this.#history.value;
+  }
+}
+
+function openLevel(level: PriorityLevel, ready: ReadyQueue, inService: Iterable<QueuedRow>): OpenLevel {
+  const waiting = ready.at(level);
+  let running = 0;
+  let late = 0;
+  let oldest: number | null = null;
+  for (const r of waiting) {
+    if (r.late) late++;
+    if (oldest === null || r.submittedAtMs < oldest) oldest = r.submittedAtMs;
+  }
+  for (const r of inService) {
+    if (r.level !== level) continue;
+    running++;
+    if (r.late) late++;
+  }
+  return { level, waiting: waiting.length, running, oldestSubmittedMs: oldest, late };
+}

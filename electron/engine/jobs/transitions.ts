@@ -1,0 +1,142 @@
+// A job's state changes as the scheduler writes them: each one conditional UPDATE (see
+// repository.ts) and its audit entry in ONE transaction, the entries announced after the
+// commit, and — for a final state — the engine's `finalize` (the source's record) inside
+// that same transaction. Final states go through DurableWrites, so a failed write is
+// retried instead of leaving a job shown as running.
+import type { AuditEntry } from '../../../shared/api.ts';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
+import { appendAudit, auditedTransaction, type AuditInput, type AuditWriter } from '../store/audit.ts';
+import type { Store, Tx } from '../store/db.ts';
+import type { DurableWrites } from './durable-writes.ts';
+import { jobAudit } from './job-audit.ts';
+import * as repo from './repository.ts';
+
+/** Runs inside the transaction of a job's final state (the engine counts the source's record there). */
+export type Finalize = (tx: Tx, job: ProcessingJob) => Promise<void>;
+export type JobOutcome = { status: 'completed' | 'duplicate'; snapshot_id: string };
+
+export interface TransitionsDeps {
+  store: Store;
+  writes: DurableWrites;
+  finalize: Finalize;
+  announceAudit: (entry: AuditEntry) => void;
+  clock: () => number;
+}
+
+export class Transitions {
+  #d: TransitionsDeps;
+
+  constructor(deps: TransitionsDeps) {
+    this.#d = deps;
+  }
+
+  #tx<T>(work: (tx: Tx, audit: AuditWriter) => Promise<T>): Promise<T> {
+    return auditedTransaction(this.#d.store, this.#d.announceAudit, work);
+  }
+
+  /** A final state: retried until written. */
+  #final(label: string, work: (tx: Tx, audit: AuditWriter) => Promise<ProcessingJob | undefined>): Promise<ProcessingJob | undefined> {
+    return this.#d.writes.final(label, () =>
+      this.#tx(async (tx, audit) => {
+        const j = await work(tx, audit);
+        if (j) await this.#d.finalize(tx, j);
+        return j;
+      }),
+    );
+  }
+
+  /** Jobs a dead process left running go back to the queue. */
+  recover(): Promise<string[]> {
+    return this.#tx(async (tx, audit) => {
+      const ids = await repo.requeueInterrupted(tx);
+      for (const id of ids) {
+        const j = await repo.getJob(tx, id);
+        if (j) await audit(jobAudit(j, 'requeued', 'queued again after a restart: the job was running when the engine stopped', this.#at()));
+      }
+      return ids;
+    });
+  }
+
+  markRunning(id: string, startedAtMs: number): Promise<ProcessingJob | undefined> {
+    return this.#tx(async (tx, audit) => {
+      const j = await repo.markRunning(tx, id, startedAtMs);
+      if (j) await audit(jobAudit(j, 'started', `started (attempt ${j.attempts}) at ${j.effective_priority}`, { at: new Date(startedAtMs) }));
+      return j;
+    });
+  }
+
+  /**
+   * running → completed/duplicate inside the caller's transaction (the one that stores the
+   * snapshot). Returns the audit entries to announce once that transaction has committed,
+   * or null when the job was no longer running.
+   */
+  async completeInTx(tx: Tx, jobId: string, outcome: JobOutcome): Promise<AuditEntry[] | null> {
+    if (!(await repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, this.#d.clock()))) return null;
+    const j = (await repo.getJob(tx, jobId))!;
+    const entry = await appendAudit(tx, jobAudit(j, 'completed', `${outcome.status}: snapshot ${outcome.snapshot_id}`, this.#at()));
+    await this.#d.finalize(tx, j);
+    return [entry];
+  }
+
+  /** running → completed, for a runner that did not complete the row itself. */
+  complete(jobId: string, outcome: JobOutcome): Promise<ProcessingJob | undefined> {
+    return this.#final(`complete ${jobId}`, async (tx) => {
+      const entries = await this.completeInTx(tx, jobId, outcome);
+      return entries ? repo.getJob(tx, jobId) : undefined;
+    });
+  }
+
+  /** A job that cannot succeed: running (or deciding) → failed. */
+  fail(job: ProcessingJob, error: AppError): Promise<ProcessingJob | undefined> {
+    const now = this.#d.clock();
+    return this.#final(`fail ${job.id}`, async (tx, audit) => {
+      const j =
+        job.status === 'deciding'
+          ? await repo.endWaiting(tx, job.id, 'failed', { error }, now)
+          : await repo.finishRunning(tx, job.id, 'failed', error, now);
+      if (j) await audit(jobAudit(j, 'failed', `failed: ${error.code}: ${error.message}`, { facts: { error }, at: new Date(now) }));
+      return j;
+    });
+  }
+
+  /** Waiting, deciding or running → cancelled, by `by`. */
+  cancel(job: Pick<ProcessingJob, 'id' | 'status'>, why: string, by: string | null): Promise<ProcessingJob | undefined> {
+    const now = this.#d.clock();
+    const text = `${why}${by ? ` by ${by}` : ''}`;
+    return this.#final(`cancel ${job.id}`, async (tx, audit) => {
+      const error: AppError = { code: 'CANCELLED', message: text };
+      const j = job.status === 'running' ? await repo.finishRunning(tx, job.id, 'cancelled', error, now) : await repo.cancelQueued(tx, job.id, error, now);
+      if (j) await audit(jobAudit(j, 'cancelled', text, { actor: by, at: new Date(now) }));
+      return j;
+    });
+  }
+
+  /** running → queued (a retryable failure, a preemption, a shutdown) with the entry explaining why. */
+  requeueRunning(jobId: string, how: { charge: boolean; notBeforeMs: number | null; error: AppError | null }, entry: AuditInput): Promise<ProcessingJob | undefined> {
+    return this.#tx(async (tx, audit) => {
+      const j = await repo.requeueRunning(tx, jobId, how);
+      if (j) await audit(entry);
+      return j;
+    });
+  }
+
+  /** failed/cancelled → queued with a fresh budget: an analyst's retry. */
+  retry(id: string, by: string | null): Promise<ProcessingJob | undefined> {
+    const now = this.#d.clock();
+    return this.#tx(async (tx, audit) => {
+      const j = await repo.requeueFinished(tx, id, now);
+      if (j) await audit(jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, { actor: by, at: new Date(now) }));
+      return j;
+    });
+  }
+
+  /** An entry with no state change (a facts read that will be tried again). */
+  async note(entry: AuditInput): Promise<void> {
+    await this.#tx((_tx, audit) => audit(entry));
+  }
+
+  #at(): { at: Date } {
+    return { at: new Date(this.#d.clock()) };
+  }
+}

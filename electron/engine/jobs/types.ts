@@ -1,0 +1,80 @@
+// What the scheduler is given and gives: the pool it runs on, the two kinds of work it
+// hands out (a facts read that decides a job's level, a job's run), and its options.
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { LevelTargets } from '../../../shared/rules.ts';
+import type { Result } from '../../../shared/result.ts';
+import type { EngineEvents } from '../events.ts';
+import type { Logger } from '../log.ts';
+import type { Store, Tx } from '../store/db.ts';
+import type { TaskRunner } from '../workers/pool.ts';
+import type { QueuedRow } from './repository.ts';
+import type { Finalize, JobOutcome } from './transitions.ts';
+
+export type { Finalize, JobOutcome } from './transitions.ts';
+
+export interface JobContext {
+  /** Runs a task on the pool; CRITICAL work's tasks are urgent (they may use the spare workers). */
+  pool: TaskRunner;
+  /** Aborted on cancel, preemption or shutdown; pass it to pool.run. */
+  signal: AbortSignal;
+  onProgress: (fraction: number, stage: string) => void;
+  /**
+   * Completes the job inside the caller's transaction (the one storing its snapshot), so
+   * that "snapshot stored" and "job completed" are one fact. False when the job was no
+   * longer running: the caller must then roll its transaction back.
+   */
+  complete: (tx: Tx, outcome: JobOutcome) => Promise<boolean>;
+}
+
+export type RunJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<JobOutcome>>;
+
+/**
+ * What a deciding job became, as its decider wrote it: queued at its level (with the
+ * row), ended (a duplicate, an invalid request), or gone (no longer deciding: cancelled).
+ * An error is a facts read that failed; the scheduler retries or fails the job.
+ */
+export type DecideOutcome =
+  | { kind: 'queued'; row: QueuedRow }
+  | { kind: 'ended' | 'gone'; job: ProcessingJob | undefined };
+export type DecideJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<DecideOutcome>>;
+
+/** What the scheduler needs of a pool (WorkerPool implements it). */
+export interface SchedulerPool extends TaskRunner {
+  readonly size: number;
+  readonly spare: number;
+  readonly workers: number;
+  readonly busy: number;
+  close(): Promise<void>;
+}
+
+export interface SchedulerOptions {
+  store: Store;
+  pool: SchedulerPool;
+  runJob: RunJob;
+  /** Reads a deciding job's facts and decides it (the engine's intake). */
+  decideJob?: DecideJob;
+  /** Runs inside every final state's transaction. */
+  finalize?: Finalize;
+  /** The active rule set's targets; read at every check (default: the default rules'). */
+  targets?: () => LevelTargets;
+  clock?: () => number;
+  events?: EngineEvents;
+  /** Attempts a job's run gets for retryable errors (default 3); a facts read gets 2. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt (default 1000 ms). */
+  backoffMs?: number;
+  /** A run longer than this is killed and ends TIMEOUT (retryable). Default 15 min. */
+  jobTimeoutMs?: number;
+  /** A facts read longer than this is killed and ends TIMEOUT. Default 2 min. */
+  decideTimeoutMs?: number;
+  /** How often lateness and due retries are checked (default 250 ms). */
+  tickMs?: number;
+  /** Minimum spacing of `queue:stats` events (default 250 ms). */
+  statsEveryMs?: number;
+  windowMs?: number;
+  /** How long the table's part of the stats (latencies, totals) is reused (default 1000 ms). */
+  historyEveryMs?: number;
+  /** Preempt a lower-level run when a CRITICAL job finds every worker busy (default true). */
+  preempt?: boolean;
+  log?: Logger;
+}
