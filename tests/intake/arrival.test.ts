@@ -1,0 +1,125 @@
+// The arrival is the clock and the staged bytes are the content: a request's decision
+// counts `now` from its arrival even when its facts are read later, a file moved away
+// after its acknowledgement still ingests, every step of a request is in the audit trail
+// with the file named, and only a final input error counts against a source. The real
+// engine on a temporary database, with its real workers.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listAudit } from '../../electron/engine/store/audit.ts';
+import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+
+let running: TestEngine | null = null;
+afterEach(async () => {
+  await running?.stop();
+  running = null;
+});
+
+const folder = () => mkdtempSync(join(tmpdir(), 'gex-arrival-'));
+const isoSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+
+async function trail(t: TestEngine, requestId: string) {
+  return (await listAudit(t.engine.store, { request_id: requestId, limit: 50 })).reverse();
+}
+
+describe('arrival', () => {
+  it('decides with now = the arrival, however long the file waited for its facts read', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    // Real-time data in the long format (ISO as_of with seconds, in UTC).
+    const file = join(dir, 'live.csv');
+    writeLongCsv(file, { seed: 3, underlying: 'NVDA', spot: 480, expiries: 4, strikesPerExpiry: 30, asOf: isoSeconds(Date.now()), offset: '+00:00' });
+    // Hold the queue so that the facts read happens well after the arrival.
+    await engine.handlers['queue:pause']({});
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'vendor' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    await new Promise((r) => setTimeout(r, 6_000)); // longer than real-time's 5 s
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    const jobs = await engine.handlers['jobs:list']({ limit: 5 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    const job = jobs.value.find((j) => j.id === ack.value.job_id)!;
+    expect(job.status).toBe('completed');
+    const decision = (await trail(running, ack.value.request_id)).find((e) => e.kind === 'decision')!;
+    expect(decision.facts!.now).toBe(job.submitted_at);
+    expect(Date.parse(job.decided_at!) - Date.parse(job.submitted_at)).toBeGreaterThan(5_000);
+    // Still real-time at its arrival: the queue's own wait did not demote it.
+    expect(decision.facts!.freshness).toBe('real-time');
+  });
+
+  it('ingests a file moved away after its acknowledgement, from the bytes staged at arrival', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const file = join(dir, 'spx.csv');
+    writeCboeCsv(file, { seed: 9, underlying: 'SPX', spot: 4700, expiries: 8, strikesPerExpiry: 40 });
+    await engine.handlers['queue:pause']({});
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    renameSync(dir, `${dir}-moved`);
+    writeFileSync(join(folder(), 'unrelated'), 'x');
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    const jobs = await engine.handlers['jobs:list']({ limit: 5 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    const job = jobs.value.find((j) => j.id === ack.value.job_id)!;
+    expect([job.status, job.error]).toEqual(['completed', null]);
+    const snapshot = await engine.handlers['snapshots:get']({ id: job.snapshot_id! });
+    expect(snapshot.ok && snapshot.value.snapshot.source_file).toBe(file);
+    rmSync(`${dir}-moved`, { recursive: true, force: true });
+  });
+
+  it('records every step of a request, each naming its file, and an unreadable file too', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const good = join(dir, 'good.csv');
+    writeCboeCsv(good, { seed: 11, underlying: 'QQQ', spot: 400, expiries: 3, strikesPerExpiry: 12 });
+    const junk = join(dir, 'junk.csv');
+    writeFileSync(junk, 'this is not an option chain\n');
+    const a = await engine.handlers['ingest:submit']({ file: good, source: 'desk', requested_priority: 'HIGH', justification: 'FOMC', author: 'ana' });
+    const b = await engine.handlers['ingest:submit']({ file: junk, source: 'desk' });
+    if (!a.ok || !b.ok) throw new Error('submit failed');
+    await engine.drain();
+    const goodTrail = await trail(running, a.value.request_id);
+    expect(goodTrail.map((e) => e.kind)).toEqual(['arrival', 'override', 'started', 'completed']);
+    expect(goodTrail.every((e) => e.file === good)).toBe(true);
+    expect(goodTrail.find((e) => e.kind === 'override')!.actor).toBe('ana');
+    expect(goodTrail.at(-1)!.underlying).toBe('QQQ');
+    const junkTrail = await trail(running, b.value.request_id);
+    expect(junkTrail.map((e) => [e.kind, e.file])).toEqual([['rejected', junk]]);
+    expect(junkTrail[0]!.explanation).toMatch(/UNKNOWN_FORMAT/);
+  });
+
+  it('counts only final input errors against a source: a cancel says nothing about it', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const file = join(dir, 'a.csv');
+    writeCboeCsv(file, { seed: 12, underlying: 'IWM', spot: 200, expiries: 3, strikesPerExpiry: 12 });
+    await engine.handlers['queue:pause']({});
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'vendor-y' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const cancelled = await engine.handlers['jobs:cancel']({ id: ack.value.job_id!, author: 'bo' });
+    expect(cancelled.ok && cancelled.value.status).toBe('cancelled');
+    const source = await engine.store.one<{ ok: bigint; failed: bigint }>(
+      `SELECT ingests_ok AS ok, ingests_failed AS failed FROM sources WHERE id = 'vendor-y'`,
+    );
+    expect([Number(source!.ok), Number(source!.failed)]).toEqual([0, 0]);
+    const cancelEntry = (await trail(running, ack.value.request_id)).find((e) => e.kind === 'cancelled')!;
+    expect([cancelEntry.actor, cancelEntry.file]).toEqual(['bo', file]);
+    // Retried by someone, it runs and counts once, as a success.
+    await engine.handlers['queue:resume']({});
+    const retried = await engine.handlers['jobs:retry']({ id: ack.value.job_id!, author: 'bo' });
+    expect(retried.ok).toBe(true);
+    await engine.drain();
+    const after = await engine.store.one<{ ok: bigint; failed: bigint }>(
+      `SELECT ingests_ok AS ok, ingests_failed AS failed FROM sources WHERE id = 'vendor-y'`,
+    );
+    expect([Number(after!.ok), Number(after!.failed)]).toEqual([1, 0]);
+    expect((await trail(running, ack.value.request_id)).find((e) => e.kind === 'retried')!.actor).toBe('bo');
+  });
+});
