@@ -23,6 +23,8 @@ export const Config = z.object({
   dataDir: z.string().min(1),
   inbox: z.string().min(1),
   workers: z.number().int().min(1).max(64),
+  /** V8 heap limit of each pipeline worker, MiB. */
+  workerHeapMb: z.number().int().min(64),
   /** How long a finished job's latency counts in the queue's percentiles. */
   latencyWindowMs: z.number().int().positive(),
   /** Largest upload the browser host accepts. */
@@ -90,6 +92,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     dataDir: resolve(merged.dataDir ?? join(dirname(dbPath), 'data')),
     inbox: resolve(merged.inbox ?? join(dirname(dbPath), 'inbox')),
     workers: merged.workers ?? Math.max(1, availableParallelism()),
+    workerHeapMb: merged.workerHeapMb ?? 1024,
     latencyWindowMs: merged.latencyWindowMs ?? 15 * 60_000,
     maxUploadBytes: merged.maxUploadBytes ?? 512 * 1024 * 1024,
     maxFileBytes: merged.maxFileBytes ?? 256 * 1024 * 1024,

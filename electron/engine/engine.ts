@@ -24,6 +24,7 @@ import { RulesService } from './rules/service.ts';
 import { listAudit } from './store/audit.ts';
 import { Store } from './store/db.ts';
 import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
+import type { LaunchWorker } from './workers/launcher.ts';
 import { WorkerPool } from './workers/pool.ts';
 
 export interface EngineOptions extends ConfigOverrides {
@@ -33,8 +34,12 @@ export interface EngineOptions extends ConfigOverrides {
   runJobs?: boolean;
   /** The pipeline worker's entry file (the desktop bundle passes its own). */
   workerEntry?: string;
-  /** Extra environment for worker processes (e.g. ELECTRON_RUN_AS_NODE=1). */
+  /** Extra environment for worker processes. */
   workerEnv?: NodeJS.ProcessEnv;
+  /** How worker processes start (the desktop app: Electron's utilityProcess). */
+  launchWorker?: LaunchWorker;
+  /** Workers started ahead of time (default all; one-shot commands start them on demand). */
+  prewarm?: number;
   transport?: 'ipc' | 'http';
 }
 
@@ -85,7 +90,15 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     const { removed } = await stagedJobs.recover(store);
     if (removed > 0) log.info('staging.swept', { removed });
     events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
-    pool = new WorkerPool({ size: cfg.workers, entry: opts.workerEntry, env: opts.workerEnv, log });
+    pool = new WorkerPool({
+      size: cfg.workers,
+      entry: opts.workerEntry,
+      env: opts.workerEnv,
+      launch: opts.launchWorker,
+      prewarm: opts.prewarm,
+      heapMb: cfg.workerHeapMb,
+      log,
+    });
     // Running jobs use the store's urgent lane: a burst of new requests must not hold up
     // the state changes and snapshots of work already running.
     const jobStore = store.urgent();

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
 
+const HEAP_WORKER = SLEEPY_WORKER;
+
 const pools: WorkerPool[] = [];
 const make = (opts: ConstructorParameters<typeof WorkerPool>[0] = {}) => {
   const p = sleepyPool(opts);
@@ -79,7 +81,7 @@ describe('WorkerPool', () => {
     await until(() => pool.busy === 1);
     // n2 waits although a worker is idle: that worker is the spare.
     expect(pool.idle).toBe(1);
-    const urgent = await pool.facts({ type: 'facts', taskId: 'u', file: 'sleep:0' });
+    const urgent = await pool.run({ type: 'facts', taskId: 'u', file: 'sleep:0' }, { urgent: true, rank: 1 });
     expect(urgent.ok).toBe(true);
     pool.kill('n1');
     expect((await normal1).ok).toBe(false);
@@ -93,14 +95,32 @@ describe('WorkerPool', () => {
     const blocker = pool.run(task('b', 'sleep:300'));
     await until(() => pool.busy === 1);
     const runs = [
-      pool.facts({ type: 'facts', taskId: 'f1', file: 'sleep:0' }).then(() => order.push('f1')),
-      pool.facts({ type: 'facts', taskId: 'f2', file: 'sleep:0' }).then(() => order.push('f2')),
+      pool.run({ type: 'facts', taskId: 'f1', file: 'sleep:0' }, { urgent: true, rank: 1 }).then(() => order.push('f1')),
+      pool.run({ type: 'facts', taskId: 'f2', file: 'sleep:0' }, { urgent: true, rank: 1 }).then(() => order.push('f2')),
       pool.run(task('crit', 'sleep:0'), { urgent: true, rank: 0 }).then(() => order.push('crit')),
       pool.run(task('n', 'sleep:0')).then(() => order.push('n')),
     ];
     await blocker;
     await Promise.all(runs);
     expect(order).toEqual(['crit', 'f1', 'f2', 'n']);
+  });
+
+  it('starts workers on demand: the first task runs on the first worker up, without waiting for the rest', async () => {
+    const pool = make({ size: 2, spare: 1, prewarm: 0 });
+    expect(pool.pids).toEqual([]);
+    const r = await pool.run(task('a', 'sleep:0'));
+    expect(r.ok).toBe(true);
+    expect(pool.pids).toHaveLength(1);
+    // Two at once: a second worker starts; the spare is still held back for urgent work.
+    await Promise.all([pool.run(task('b', 'sleep:50')), pool.run(task('c', 'sleep:50'))]);
+    expect(pool.pids.length).toBeLessThanOrEqual(3);
+    expect(pool.pids.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives each worker a heap limit', async () => {
+    const pool = make({ size: 1, spare: 0, heapMb: 96, entry: HEAP_WORKER });
+    const r = await pool.run(task('h', 'heap'));
+    expect(r.ok && (r.value as { heapMb: number }).heapMb).toBeLessThan(200);
   });
 
   it('fails waiting tasks instead of hanging when workers cannot start', async () => {

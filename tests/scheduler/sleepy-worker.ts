@@ -6,8 +6,10 @@
 //   "crash"             exit(1) mid-task (the pool must report WORKER_CRASHED)
 //   "fail:<CODE>"       answer an error with that code
 //   "crash-until:<dir>" crash unless <dir>/ok exists (to test retries that succeed)
+//   "heap"              answer the V8 heap limit it was started with
 // Env SLEEPY_START_MS delays `ready` (a slow-starting worker).
 import { existsSync } from 'node:fs';
+import v8 from 'node:v8';
 import { join } from 'node:path';
 
 interface Msg {
@@ -23,6 +25,12 @@ process.on('message', (m: Msg) => {
   const action = m.input?.action ?? m.file ?? 'sleep:0';
   const [verb, arg = ''] = [action.slice(0, action.indexOf(':') < 0 ? action.length : action.indexOf(':')), action.slice(action.indexOf(':') + 1)];
   if (verb === 'crash') process.exit(1);
+  if (verb === 'heap') {
+    // What V8 was told this process may use (the pool's --max-old-space-size).
+    const heapMb = (v8.getHeapStatistics().heap_size_limit) / 1024 / 1024;
+    send({ type: 'result', taskId: m.taskId, result: { ok: true, value: { heapMb } } });
+    return;
+  }
   if (verb === 'crash-until') {
     if (!existsSync(join(arg, 'ok'))) process.exit(1);
     send({ type: 'result', taskId: m.taskId, result: { ok: true, value: { pid: process.pid } } });

@@ -1,6 +1,8 @@
-// A pipeline worker: a long-lived child process (child_process.fork) that runs one
-// pipeline task at a time off the engine's event loop, since nodejs-polars calls are
-// synchronous. It loads Polars and runs a tiny warm-up before saying `ready`; every
+// A pipeline worker: a long-lived process (child_process.fork under Node, Electron's
+// utilityProcess in the desktop app) that runs one pipeline task at a time off the
+// engine's event loop, since nodejs-polars calls are synchronous. It loads Polars and,
+// when started ahead of time (`--warm`), runs a tiny chain before saying `ready`, so that
+// its first real task is fast; started for a waiting task, it says `ready` at once. Every
 // message in and out is validated with the schemas in shared/pipeline.ts.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,19 @@ import { WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
 import { err } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
 
+/** Electron's utility process talks through `process.parentPort`; a forked child through process.send. */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
 const send = (reply: WorkerReply): Promise<void> =>
   new Promise((resolve) => {
+    if (parentPort) {
+      parentPort.postMessage(reply);
+      return resolve();
+    }
     if (!process.send) return resolve();
     process.send(reply, undefined, undefined, () => resolve());
   });
@@ -53,13 +66,16 @@ async function handle(message: unknown): Promise<void> {
   }
 }
 
-process.on('message', (message) => {
+const onMessage = (message: unknown) => {
   // One task at a time, in arrival order.
   queue = queue.then(() => handle(message)).catch((e) => {
     void send({ type: 'result', taskId: '', result: err('INTERNAL', `pipeline worker: ${(e as Error).message}`) });
   });
-});
+};
+if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
+else process.on('message', onMessage);
+// When the engine goes away (even by SIGKILL), go too.
 process.on('disconnect', () => process.exit(0));
 
-await warmUp();
+if (process.argv.includes('--warm')) await warmUp();
 await send({ type: 'ready' });

@@ -1,15 +1,17 @@
 // A warm pool of pipeline worker processes. Polars work is synchronous and heavy, so it
-// runs in child processes (never on the engine's event loop); the processes are
-// started once and kept warm because loading Polars costs far more than a small job.
-// A worker that dies is replaced; the task it held fails with WORKER_CRASHED (which
-// the scheduler may retry). `spare` workers are held back for urgent work — the cheap
-// facts pass before a request is queued, and CRITICAL jobs — so that those never wait
-// behind long jobs: a normal task only starts while more than `spare` workers are idle.
-import { fork, type ChildProcess } from 'node:child_process';
+// runs in child processes (never on the engine's event loop); a process, once started, is
+// kept warm because loading Polars costs far more than a small job. Processes start on
+// demand (a task waiting and no idle worker) or ahead of time (`prewarm`): a one-shot
+// command runs its single file on the first worker that is up, without waiting for the
+// rest. A worker that dies is replaced; the task it held fails with WORKER_CRASHED (which
+// the scheduler may retry). `spare` workers are held back for urgent work — CRITICAL jobs
+// and facts reads that could be CRITICAL — so that those never wait behind long jobs: a
+// normal task only starts while more than `spare` workers are idle or can be started.
 import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { err, type AppError, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
+import { forkWorker, type LaunchWorker, type WorkerProcess } from './launcher.ts';
 
 export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('./pipeline-worker.ts', import.meta.url));
 
@@ -22,9 +24,15 @@ export interface PoolOptions {
   size?: number;
   /** Extra warm workers only urgent tasks may use (default 1). */
   spare?: number;
-  /** Environment of the workers (the desktop app adds ELECTRON_RUN_AS_NODE=1). */
+  /** Environment of the workers. */
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
+  /** How worker processes are started (default child_process.fork; the desktop app: utilityProcess). */
+  launch?: LaunchWorker;
+  /** Workers started ahead of time (default: all of them); the others start when a task needs one. */
+  prewarm?: number;
+  /** V8 heap limit of each worker, in MiB (default 1024): a runaway file fails its task, not the machine. */
+  heapMb?: number;
   /** How much lower than the engine's the workers' OS priority is (niceness added; 0 to leave it; default 10). */
   nice?: number;
   /** A worker that has not said `ready` within this time is treated as crashed. */
@@ -67,10 +75,12 @@ interface Task {
 }
 
 interface Slot {
-  child: ChildProcess;
+  child: WorkerProcess;
   state: 'starting' | 'idle' | 'busy' | 'dead';
   task: Task | null;
   stderr: string;
+  /** Resolves close()'s wait for this process. */
+  exited: (() => void) | null;
 }
 
 const STDERR_TAIL = 2000;
@@ -89,13 +99,16 @@ export class WorkerPool implements TaskRunner {
   #readyWaiters: (() => void)[] = [];
   #respawnTimer: NodeJS.Timeout | null = null;
   #closed: Promise<void> | null = null;
+  /** Workers kept warm: one that dies is replaced at once up to this many. */
+  #warmTarget: number;
 
   constructor(opts: PoolOptions = {}) {
     this.#opts = opts;
     this.entry = opts.entry ?? DEFAULT_WORKER_ENTRY;
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.spare = Math.max(0, opts.spare ?? 1);
-    for (let i = 0; i < this.size + this.spare; i++) this.#spawn();
+    this.#warmTarget = Math.min(this.workers, Math.max(0, opts.prewarm ?? this.workers));
+    for (let i = 0; i < this.#warmTarget; i++) this.#spawn(true);
   }
 
   /** Number of processes the pool keeps warm. */
@@ -120,7 +133,7 @@ export class WorkerPool implements TaskRunner {
     return [...this.#slots].filter((s) => s.state !== 'dead' && s.child.pid !== undefined).map((s) => s.child.pid!);
   }
 
-  /** Resolves once every worker is warm (or the pool is closing). */
+  /** Resolves once every worker started so far is warm (or the pool is closing). */
   ready(): Promise<void> {
     if (this.#allReady()) return Promise.resolve();
     return new Promise((resolve) => this.#readyWaiters.push(resolve));
@@ -148,11 +161,6 @@ export class WorkerPool implements TaskRunner {
     });
   }
 
-  /** The cheap facts pass before a request is queued: urgent, so it never waits behind long jobs. */
-  facts(message: TaskMessage, opts: Omit<RunOptions, 'urgent'> = {}): Promise<Result<unknown>> {
-    return this.run(message, { ...opts, urgent: true });
-  }
-
   /** Kills the worker running `taskId` (or drops it while pending). */
   kill(taskId: string): boolean {
     const task = this.#findTask(taskId);
@@ -176,10 +184,10 @@ export class WorkerPool implements TaskRunner {
     const exits = [...this.#slots].map(
       (s) =>
         new Promise<void>((resolve) => {
-          if (s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
-          s.child.once('exit', () => resolve());
-          s.child.kill('SIGTERM');
-          setTimeout(() => s.child.kill('SIGKILL'), 2000).unref();
+          if (s.state === 'dead') return resolve();
+          s.exited = resolve;
+          s.child.terminate();
+          setTimeout(() => s.child.kill(), 2000).unref();
         }),
     );
     await Promise.all(exits);
@@ -201,7 +209,7 @@ export class WorkerPool implements TaskRunner {
     }
     // The task settles when the process has really exited, so its slot is never reused early.
     task.killed = reason;
-    slot.child.kill('SIGKILL');
+    slot.child.kill();
   }
 
   #settle(task: Task, result: Result<unknown>): void {
@@ -214,17 +222,17 @@ export class WorkerPool implements TaskRunner {
 
   #allReady(): boolean {
     if (this.#closing) return true;
-    let n = 0;
-    for (const s of this.#slots) if (s.state === 'idle' || s.state === 'busy') n++;
-    return n >= this.workers;
+    for (const s of this.#slots) if (s.state === 'starting') return false;
+    return true;
   }
 
-  #spawn(): void {
-    const child = fork(this.entry, [], {
+  /** Starts a worker; `warm`: it runs a small chain first, so that its first real task is fast. */
+  #spawn(warm: boolean): void {
+    const heap = this.#opts.heapMb ?? 1024;
+    const child = (this.#opts.launch ?? forkWorker)(this.entry, {
       env: this.#opts.env ?? process.env,
-      execArgv: this.#opts.execArgv ?? [],
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      serialization: 'json',
+      execArgv: [...(this.#opts.execArgv ?? []), `--max-old-space-size=${heap}`],
+      args: warm ? ['--warm'] : [],
     });
     // Workers are batch work: a lower OS priority keeps the engine's event loop (IPC,
     // the UI, dispatch) responsive when every core is busy computing.
@@ -235,22 +243,20 @@ export class WorkerPool implements TaskRunner {
         // Not permitted on this system: the workers run at normal priority.
       }
     }
-    const slot: Slot = { child, state: 'starting', task: null, stderr: '' };
+    const slot: Slot = { child, state: 'starting', task: null, stderr: '', exited: null };
     this.#slots.add(slot);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      slot.stderr = (slot.stderr + chunk.toString()).slice(-STDERR_TAIL);
+    child.onStderr((chunk) => {
+      slot.stderr = (slot.stderr + chunk).slice(-STDERR_TAIL);
     });
     const startTimer = setTimeout(() => {
-      if (slot.state === 'starting') child.kill('SIGKILL');
+      if (slot.state === 'starting') child.kill();
     }, this.#opts.startTimeoutMs ?? 30_000);
     startTimer.unref();
-    child.on('message', (m: unknown) => this.#onMessage(slot, m));
-    child.on('error', () => {
-      // 'exit' follows (or the fork failed outright, handled there too).
-    });
-    child.on('exit', (code, signal) => {
+    child.onMessage((m: unknown) => this.#onMessage(slot, m));
+    child.onExit((code, signal) => {
       clearTimeout(startTimer);
       this.#onExit(slot, code, signal);
+      slot.exited?.();
     });
   }
 
@@ -284,7 +290,7 @@ export class WorkerPool implements TaskRunner {
     }
   }
 
-  #onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
+  #onExit(slot: Slot, code: number | null, signal: string | null): void {
     const wasStarting = slot.state === 'starting';
     slot.state = 'dead';
     this.#slots.delete(slot);
@@ -315,14 +321,19 @@ export class WorkerPool implements TaskRunner {
         const delay = Math.min(30_000, 500 * 2 ** (this.#startFailures - 3));
         this.#respawnTimer = setTimeout(() => {
           this.#respawnTimer = null;
-          while (!this.#closing && this.#slots.size < this.workers) this.#spawn();
+          this.#keepWarm();
+          this.#schedule();
         }, delay);
         this.#respawnTimer.unref();
       }
       return;
     }
-    this.#spawn();
+    this.#keepWarm();
     this.#schedule();
+  }
+
+  #keepWarm(): void {
+    while (!this.#closing && this.#slots.size < this.#warmTarget) this.#spawn(true);
   }
 
   #schedule(): void {
@@ -331,10 +342,25 @@ export class WorkerPool implements TaskRunner {
       if (slot.state !== 'idle') continue;
       let task: Task | undefined;
       if (this.#urgent.length > 0) task = this.#urgent.shift();
-      else if (this.#normal.length > 0 && this.idle > this.spare) task = this.#normal.shift();
-      if (!task) return;
+      else if (this.#normal.length > 0 && this.idle + this.#startable() > this.spare) task = this.#normal.shift();
+      if (!task) break;
       this.#start(slot, task);
     }
+    this.#startForWaiting();
+  }
+
+  /** Workers that may still be started. */
+  #startable(): number {
+    return this.#respawnTimer ? 0 : Math.max(0, this.workers - this.#slots.size);
+  }
+
+  /** Starts a worker for each waiting task that no idle or starting worker will take. */
+  #startForWaiting(): void {
+    let starting = 0;
+    for (const s of this.#slots) if (s.state === 'starting') starting++;
+    const waiting = this.#urgent.length + this.#normal.length;
+    // A worker started for a waiting task goes straight to it: no warm-up first.
+    for (let need = waiting - starting; need > 0 && this.#startable() > 0; need--) this.#spawn(false);
   }
 
   #start(slot: Slot, task: Task): void {
@@ -346,10 +372,6 @@ export class WorkerPool implements TaskRunner {
         task.opts.timeoutMs,
       );
     }
-    try {
-      slot.child.send(task.message);
-    } catch {
-      // The process is going away; its 'exit' fails the task with WORKER_CRASHED.
-    }
+    slot.child.send(task.message);
   }
 }

@@ -69,7 +69,7 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   const { values } = parse(argv, { json: { type: 'boolean' }, drain: { type: 'boolean' }, workers: { type: 'string' } });
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
   const workers = int(values.workers, '--workers');
-  return withEngine({ ...engineOptions(values), runJobs: Boolean(values.drain), workers }, out, async (engine) => {
+  return withEngine({ ...engineOptions(values), runJobs: Boolean(values.drain), workers, prewarm: 0 }, out, async (engine) => {
     const failedBefore = values.drain ? await failedJobs(engine) : 0;
     if (values.drain) await engine.drain();
     const r = await engine.handlers['queue:stats']({});
