@@ -29,7 +29,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
         out.json({
           id: j.id, request_id: j.request_id, file: j.file, underlying: j.underlying, priority: j.priority,
           effective_priority: j.effective_priority, status: j.status, submitted_at: j.submitted_at,
-          started_at: j.started_at, finished_at: j.finished_at, attempts: j.attempts, error: j.error,
+          decided_at: j.decided_at, started_at: j.started_at, finished_at: j.finished_at, attempts: j.attempts, error: j.error,
           late: j.late, rule: j.rule, rule_version: j.rule_version, source: j.source, snapshot_id: j.snapshot_id,
         });
     } else {
