@@ -186,7 +186,7 @@ describe('Scheduler cancel, retry, failures', () => {
   it('retries retryable errors with exponential backoff, up to 3 attempts', async () => {
     const { store, scheduler } = await setup({ size: 1, spare: 0, backoffMs: 40 });
     await scheduler.start();
-    const id = await addJob(store, 'HIGH', 'crash');
+    const id = await addJob(store, 'HIGH', 'fail:IO');
     const starts: number[] = [];
     scheduler.events.on('job:updated', (j) => {
       if (j.id === id && j.status === 'running') starts.push(Date.parse(j.started_at!));
@@ -196,7 +196,7 @@ describe('Scheduler cancel, retry, failures', () => {
     const job = (await getJob(store, id))!;
     expect(job.status).toBe('failed');
     expect(job.attempts).toBe(3);
-    expect(job.error?.code).toBe('WORKER_CRASHED');
+    expect(job.error?.code).toBe('IO');
     expect(starts).toHaveLength(3);
     // Each retry started no earlier than its backoff (40 ms, then 80 ms) after the failure.
     const failures = (await listAudit(store, { request_id: `req-${id}`, limit: 10 }))
@@ -206,6 +206,47 @@ describe('Scheduler cancel, retry, failures', () => {
     expect(failures).toHaveLength(2);
     expect(starts[1]! - failures[0]!).toBeGreaterThanOrEqual(40);
     expect(starts[2]! - failures[1]!).toBeGreaterThanOrEqual(80);
+  });
+
+  it('sets a poison file aside after two crashed workers, counting crashes across restarts', async () => {
+    const { store, scheduler } = await setup({ size: 1, spare: 0, backoffMs: 10, maxAttempts: 5 });
+    await scheduler.start();
+    const id = await addJob(store, 'HIGH', 'crash');
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    const job = (await getJob(store, id))!;
+    expect([job.status, job.attempts, job.error?.code]).toEqual(['failed', 2, 'WORKER_CRASHED']);
+    expect(job.error?.message).toMatch(/crashed 2 times on this file's content/);
+    const trail = (await listAudit(store, { request_id: `req-${id}`, limit: 20 })).map((a) => a.kind).reverse();
+    expect(trail).toEqual(['started', 'requeued', 'started', 'failed']);
+    // One crash before a restart and one after make two.
+    const other = await addJob(store, 'HIGH', 'crash');
+    await store.run('UPDATE jobs SET crashes = 1 WHERE id = $1', [other]);
+    await scheduler.shutdown(1000);
+    const again = new Scheduler({ store, pool: sleepyPool({ size: 1, spare: 0 }), runJob: testRunJob(store), backoffMs: 10 });
+    await again.start();
+    await again.drain();
+    expect((await getJob(store, other))!.attempts).toBe(1);
+    expect((await getJob(store, other))!.status).toBe('failed');
+    await again.shutdown(1000);
+  });
+
+  it('sets aside a job during which the engine stopped three times, instead of running it at every start', async () => {
+    const path = join(tempDir(), 'gex.duckdb');
+    const store = await openStore(path);
+    const id = await addJob(store, 'HIGH', 'sleep:0');
+    const kept = await addJob(store, 'HIGH', 'sleep:0');
+    // As a dead engine leaves them: running, one after its third interruption, one after its first.
+    await store.run(`UPDATE jobs SET status = 'running', attempts = 1, interruptions = 2 WHERE id = $1`, [id]);
+    await store.run(`UPDATE jobs SET status = 'running', attempts = 1 WHERE id = $1`, [kept]);
+    const scheduler = new Scheduler({ store, pool: sleepyPool({ size: 1, spare: 0 }), runJob: testRunJob(store) });
+    open.push({ scheduler, store });
+    expect((await scheduler.start()).recovered).toEqual([kept]);
+    await scheduler.drain();
+    const failed = (await getJob(store, id))!;
+    expect([failed.status, failed.error?.code]).toEqual(['failed', 'WORKER_CRASHED']);
+    expect(failed.error?.message).toMatch(/engine stopped 3 times/);
+    expect((await getJob(store, kept))!.status).toBe('completed');
   });
 
   it('a retry can succeed', async () => {

@@ -9,7 +9,7 @@ import type { RunOptions, TaskMessage } from '../workers/pool.ts';
 import { jobAudit } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
-import type { Transitions } from './transitions.ts';
+import { MAX_CRASHES, type Transitions } from './transitions.ts';
 import type { DecideJob, DecideOutcome, JobContext, JobOutcome, RunJob, SchedulerPool } from './types.ts';
 
 export type StopReason = 'cancel' | 'preempt' | 'shutdown' | 'lost';
@@ -126,9 +126,9 @@ async function decide(d: ServiceDeps, s: InService): Promise<void> {
     } else d.emit(outcome.job ?? (await d.read(row.id)));
     return;
   }
-  const error = result.error;
+  const { error, poison } = await poisonCheck(d, row.job, result.error);
   const attempts = (row.readAttempts ?? 0) + 1;
-  if (RETRYABLE.has(error.code) && attempts < READ_ATTEMPTS) {
+  if (!poison && RETRYABLE.has(error.code) && attempts < READ_ATTEMPTS) {
     const now = d.clock();
     row.readAttempts = attempts;
     row.notBeforeMs = now + d.limits.backoffMs;
@@ -190,7 +190,6 @@ async function settle(
     if (current?.status !== 'running') return d.emit(current);
     return d.emit((await d.transitions.complete(job.id, result.value)) ?? (await d.read(job.id)));
   }
-  const error = result.error;
   if (reason === 'preempt' || reason === 'shutdown') {
     const entry =
       reason === 'preempt'
@@ -199,8 +198,9 @@ async function settle(
     return requeue(d, s, job, { charge: false, notBeforeMs: null, error: null }, entry);
   }
   if (reason === 'cancel') return cancelled(d, s, 'cancelled while running');
+  const { error, poison } = reason === null ? await poisonCheck(d, job, result.error) : { error: result.error, poison: false };
   const { maxAttempts, backoffMs } = d.limits;
-  if (RETRYABLE.has(error.code) && job.attempts < maxAttempts) {
+  if (!poison && RETRYABLE.has(error.code) && job.attempts < maxAttempts) {
     const delay = backoffMs * 2 ** (job.attempts - 1);
     const why = `attempt ${job.attempts} of ${maxAttempts} failed (${error.code}: ${error.message}); retry in ${delay} ms`;
     const facts = { error, retry_at: new Date(now + delay).toISOString() };
@@ -208,6 +208,19 @@ async function settle(
     return requeue(d, s, job, { charge: true, notBeforeMs: now + delay, error }, entry);
   }
   d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id)));
+}
+
+/**
+ * A worker that crashed on its own (not killed by us) is counted against the job's
+ * content, across restarts; at MAX_CRASHES the file is a poison file: it fails, never
+ * retried again, so that it cannot take workers down (or keep them busy) over and over.
+ */
+async function poisonCheck(d: ServiceDeps, job: ProcessingJob, error: AppError): Promise<{ error: AppError; poison: boolean }> {
+  if (error.code !== 'WORKER_CRASHED') return { error, poison: false };
+  const crashes = await d.transitions.noteCrash(job.id);
+  if (crashes < MAX_CRASHES) return { error, poison: false };
+  const message = `the pipeline worker crashed ${crashes} times on this file's content (last: ${error.message.slice(0, 200)}); the job is set aside so that the file cannot take workers down again`;
+  return { error: { ...error, message, file: job.file }, poison: true };
 }
 
 async function cancelled(d: ServiceDeps, s: InService, why: string): Promise<void> {

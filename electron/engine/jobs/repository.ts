@@ -55,6 +55,8 @@ export interface QueuedRow {
   attempts: number;
   /** Facts reads that failed for a reason a retry may cure (kept in memory only). */
   readAttempts?: number;
+  /** Pipeline workers that crashed on this job's content, across restarts. */
+  crashes: number;
   /** The whole row, so a job can start without reading it again. */
   job: ProcessingJob;
 }
@@ -187,10 +189,12 @@ const toQueued = (r: Record<string, unknown>): QueuedRow => ({
   notBeforeMs: r.not_before === null ? null : num(r.not_before),
   late: Boolean(r.late),
   attempts: num(r.attempts),
+  crashes: num(r.crashes ?? 0),
   job: toJob(r),
 });
 
-const QUEUED_COLUMNS = `${COLUMNS}, epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before`;
+const QUEUED_COLUMNS = `${COLUMNS}, epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before,
+  coalesce(crashes, 0) AS crashes`;
 const QUEUED_SELECT = `SELECT ${QUEUED_COLUMNS} FROM jobs`;
 
 /** Every job waiting for a worker: queued ones, and deciding ones (waiting for their facts read). */
@@ -209,12 +213,22 @@ export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefin
  * interrupted attempt was charged when it started; it is uncharged here so that the
  * re-run counts as that same attempt, not a second one.
  */
-export async function requeueInterrupted(db: Db): Promise<string[]> {
-  const rows = await db.all<{ id: string }>(
-    `UPDATE jobs SET status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0)
-     WHERE status = 'running' RETURNING id`,
+export async function requeueInterrupted(db: Db): Promise<{ id: string; interruptions: number }[]> {
+  const rows = await db.all<{ id: string; n: number }>(
+    `UPDATE jobs SET status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0),
+       interruptions = coalesce(interruptions, 0) + 1
+     WHERE status = 'running' RETURNING id, interruptions AS n`,
   );
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, interruptions: num(r.n) }));
+}
+
+/** A pipeline worker crashed on this job's content: counted, across restarts. Returns the count. */
+export async function noteCrash(db: Db, id: string): Promise<number> {
+  const rows = await db.all<{ n: number }>(
+    `UPDATE jobs SET crashes = coalesce(crashes, 0) + 1 WHERE id = $1 RETURNING crashes AS n`,
+    [id],
+  );
+  return rows[0] ? num(rows[0].n) : 0;
 }
 
 /** queued → running, charging one attempt. Undefined when the job is no longer queued. */

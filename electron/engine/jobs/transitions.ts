@@ -16,6 +16,11 @@ import * as repo from './repository.ts';
 export type Finalize = (tx: Tx, job: ProcessingJob) => Promise<void>;
 export type JobOutcome = { status: 'completed' | 'duplicate'; snapshot_id: string };
 
+/** Engine stops during one job's run after which the job is set aside (see recover). */
+export const MAX_INTERRUPTIONS = 3;
+/** Worker crashes on one job's content after which it fails as a poison file. */
+export const MAX_CRASHES = 2;
+
 export interface TransitionsDeps {
   store: Store;
   writes: DurableWrites;
@@ -46,16 +51,42 @@ export class Transitions {
     );
   }
 
-  /** Jobs a dead process left running go back to the queue. */
+  /**
+   * Jobs a dead process left running go back to the queue — unless the engine has now
+   * stopped MAX_INTERRUPTIONS times during the same job, which may be what stops it: that
+   * job is set aside as failed, so that it cannot stop the engine again at every start.
+   */
   recover(): Promise<string[]> {
+    const now = this.#d.clock();
     return this.#tx(async (tx, audit) => {
-      const ids = await repo.requeueInterrupted(tx);
-      for (const id of ids) {
+      const rows = await repo.requeueInterrupted(tx);
+      const requeued: string[] = [];
+      for (const { id, interruptions } of rows) {
         const j = await repo.getJob(tx, id);
-        if (j) await audit(jobAudit(j, 'requeued', 'queued again after a restart: the job was running when the engine stopped', this.#at()));
+        if (!j) continue;
+        if (interruptions < MAX_INTERRUPTIONS) {
+          requeued.push(id);
+          await audit(jobAudit(j, 'requeued', 'queued again after a restart: the job was running when the engine stopped', this.#at()));
+          continue;
+        }
+        const error: AppError = {
+          code: 'WORKER_CRASHED',
+          message: `the engine stopped ${interruptions} times while this job was running; it is set aside so that it cannot stop the engine again (retry it once the cause is found)`,
+          file: j.file,
+        };
+        const failed = await repo.endWaiting(tx, id, 'failed', { error }, now);
+        if (failed) {
+          await audit(jobAudit(failed, 'failed', `failed: ${error.code}: ${error.message}`, { facts: { error }, at: new Date(now) }));
+          await this.#d.finalize(tx, failed);
+        }
       }
-      return ids;
+      return requeued;
     });
+  }
+
+  /** A worker crashed on this job's content; returns how many times that has happened, across restarts. */
+  noteCrash(jobId: string): Promise<number> {
+    return this.#tx((tx) => repo.noteCrash(tx, jobId));
   }
 
   markRunning(id: string, startedAtMs: number): Promise<ProcessingJob | undefined> {

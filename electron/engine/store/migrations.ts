@@ -156,6 +156,10 @@ export const MIGRATIONS: Migration[] = [
       // When the job's level was decided: its arrival, or the end of its facts read.
       `ALTER TABLE jobs ADD COLUMN decided_at TIMESTAMPTZ`,
       `UPDATE jobs SET decided_at = submitted_at`,
+      // Poison files: worker crashes on a job's content, and engine stops during its run,
+      // counted across restarts (jobs/transitions.ts sets such a job aside).
+      `ALTER TABLE jobs ADD COLUMN crashes INTEGER DEFAULT 0`,
+      `ALTER TABLE jobs ADD COLUMN interruptions INTEGER DEFAULT 0`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
       `UPDATE audit_log SET file = j.file, underlying = j.underlying FROM jobs j WHERE audit_log.job_id = j.id`,
