@@ -6,7 +6,11 @@
 // small. Finds: derived facts with no value for some input, rows that are never
 // reached, conflicting rows/rules, and inputs no rule gives a level for.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
-import type { FactInfo, OrdinalProgram, Problem, Program, TableProgram } from './program.ts';
+import type { OrdinalProgram } from './derived.ts';
+import type { FactInfo } from './fact-table.ts';
+import type { Problem } from './problems.ts';
+import type { Program } from './program.ts';
+import type { TableProgram } from './tables.ts';
 
 const COMPONENT_LIMIT = 250_000;
 const PRODUCT_LIMIT = 1_000_000;
@@ -42,7 +46,7 @@ type Base = { info: FactInfo; points: Value[] };
 
 export const analyse = (p: Program): Problem[] => {
   const problems: Problem[] = [];
-  const { num, str, rawStr } = p;
+  const { num, str, rawStr } = p.slots;
   const ageInfos = new Set(p.ages.map((a) => a.info));
 
   // What each derived fact and the rules look at.

@@ -18,7 +18,8 @@ import {
   type JsonNode,
   type JsonPath,
 } from './json-locate.ts';
-import { buildProgram, type Problem } from './program.ts';
+import type { Problem } from './problems.ts';
+import { buildProgram } from './program.ts';
 
 export type CheckResult = { ok: boolean; diagnostics: Diagnostic[]; ruleSet: RuleSet | null };
 
