@@ -9,7 +9,7 @@ import { FALSE, TRUE } from './cond.ts';
 import { MASK_VALUES, NULL_BIT, setUnknown } from './fact-table.ts';
 import type { Program } from './program.ts';
 
-/** The two timestamps of a request, parsed; `facts.now` filled in when it was absent. */
+/** The two timestamps of a request, parsed; `facts.now` filled in when it was absent. Valid until the next call. */
 export type Times = {
   facts: Facts;
   nowMs: number;
@@ -59,19 +59,21 @@ export const createFiller = (p: Program): Filler => {
       str[sJustification] = f.justification === null ? null : f.justification.trim().toLowerCase();
   };
 
+  // One object, refilled by every decision: a decision allocates only its result.
+  const t: Times = { facts: null as unknown as Facts, nowMs: 0, nowSub: 0, asOfMs: 0, asOfSub: 0 };
   const times = (f: Facts, now?: Date): Times => {
-    let facts = f;
-    let nowMs: number;
-    let nowSub = 0;
+    t.facts = f;
+    t.nowSub = 0;
     if (f.now !== undefined) {
-      nowMs = parseIsoMs(f.now);
-      nowSub = parsedTimestamp.subMs;
+      t.nowMs = parseIsoMs(f.now);
+      t.nowSub = parsedTimestamp.subMs;
     } else {
-      nowMs = now ? now.getTime() : Date.now();
-      facts = { ...f, now: new Date(nowMs).toISOString() };
+      t.nowMs = now ? now.getTime() : Date.now();
+      t.facts = { ...f, now: new Date(t.nowMs).toISOString() };
     }
-    const asOfMs = parseIsoMs(f.as_of);
-    return { facts, nowMs, nowSub, asOfMs, asOfSub: parsedTimestamp.subMs };
+    t.asOfMs = parseIsoMs(f.as_of);
+    t.asOfSub = parsedTimestamp.subMs;
+    return t;
   };
 
   const deriveAges = (t: Times, nowKnown = true, asOfKnown = true): Err | null => {

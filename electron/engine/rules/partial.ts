@@ -22,14 +22,13 @@ import {
   type GivenFactName,
   type PartialDecision,
 } from '../../../shared/rules.ts';
-import { FALSE, TRUE, UNKNOWN, type Tri } from './cond.ts';
-import { adjust, type Explainer } from './explain.ts';
-import { NULL_BIT, setAllKnown, setUnknown, type FactInfo } from './fact-table.ts';
-import { validateFacts } from './facts.ts';
+import type { Explainer } from './explain.ts';
+import { setAllKnown, setUnknown, type FactInfo } from './fact-table.ts';
+import { fastFacts, validateFacts } from './facts.ts';
 import type { Filler } from './fill.ts';
 import { displayName } from './ops.ts';
+import { createOutcomeKey, createOutcomeSpace, type Outcomes } from './outcomes.ts';
 import type { Program } from './program.ts';
-import type { TableProgram } from './tables.ts';
 
 const GIVEN = Object.keys(GIVEN_FACTS) as GivenFactName[];
 
@@ -59,152 +58,20 @@ export const createPartialEvaluator = (
   explain: Explainer,
 ): Evaluate => {
   const { slots } = p;
-  const { num, numKnown, mask } = slots;
-  const all: TableProgram[] = [...p.overrides, ...p.tables];
-  const nOverrides = p.overrides.length;
-  const firstApplicable = p.combine === 'first-applicable';
-
-  // Every outcome is a rule (a table, or an adjustment of it) and a level: code = rule * 4 + level.
-  const ruleIds: string[] = [];
-  const ruleTable: number[] = [];
-  const ruleBase = all.map((t, ti) => {
-    const base = ruleIds.length;
-    for (const id of [t.id, ...t.adjusters.map((a) => a.id)]) {
-      ruleIds.push(id);
-      ruleTable.push(ti);
+  const { numKnown } = slots;
+  const space = createOutcomeSpace(p);
+  const { tables: all, nOverrides, ruleIds, ruleTable } = space;
+  // The outcomes depend on few things (outcomeKey): each case is worked out once.
+  const outcomeKey = createOutcomeKey(p);
+  const memo = new Map<number, Outcomes>();
+  const outcomesNow = (): Outcomes => {
+    const key = outcomeKey ? outcomeKey() : -1;
+    let o = key >= 0 ? memo.get(key) : undefined;
+    if (o === undefined) {
+      o = space.outcomes();
+      if (key >= 0) memo.set(key, o);
     }
-    return base;
-  });
-  const seen = new Uint8Array(ruleIds.length * 4);
-  const outcomes = new Int32Array(ruleIds.length * 4);
-  let count = 0;
-  let none = false;
-
-  // Per table: grid[r] = the levels it can give with rule state r (0: its own id,
-  // k + 1: adjustment k changed the level last); whether no row may hold; the only
-  // possible row and whether it surely holds (for the explanation).
-  const grid = all.map((t) => new Int32Array(t.adjusters.length + 1));
-  const scratch = new Int32Array(Math.max(1, ...all.map((t) => t.adjusters.length + 1)));
-  const levels = new Int32Array(all.length);
-  const mayMiss = new Uint8Array(all.length);
-  const onlyRow = new Int32Array(all.length);
-  const onlySure = new Uint8Array(all.length);
-
-  const evalTable = (ti: number): void => {
-    const t = all[ti]!;
-    const g = grid[ti]!;
-    g.fill(0);
-    let lv = 0;
-    let sure = false;
-    let rows = 0;
-    onlyRow[ti] = -1;
-    onlySure[ti] = 0;
-    for (let j = 0; j < t.rows.length; j++) {
-      const r = t.rows[j]!;
-      let tr: Tri = r.cond === null ? TRUE : r.cond.tri();
-      if (tr === FALSE) continue;
-      let lm: number;
-      if (r.level >= 0) lm = 1 << r.level;
-      else if (numKnown[r.levelSlot] === 1) {
-        const x = num[r.levelSlot]!;
-        if (Number.isNaN(x)) continue; // a null level fact skips the row, as in decide()
-        lm = 1 << x;
-      } else {
-        const m = mask[r.levelSlot]!;
-        lm = m & 15;
-        if (lm === 0) continue;
-        if ((m & NULL_BIT) !== 0) tr = UNKNOWN;
-      }
-      lv |= lm;
-      if (++rows === 1) {
-        onlyRow[ti] = j;
-        onlySure[ti] = tr === TRUE && (lm & (lm - 1)) === 0 ? 1 : 0;
-      } else onlySure[ti] = 0;
-      if (tr === TRUE) {
-        sure = true;
-        break;
-      }
-    }
-    g[0] = lv;
-    mayMiss[ti] = sure ? 0 : 1;
-    for (let k = 0; k < t.adjusters.length; k++) {
-      const a = t.adjusters[k]!;
-      const ta = a.cond.tri();
-      if (ta === FALSE) continue;
-      if (ta === UNKNOWN) onlySure[ti] = 0;
-      scratch.fill(0);
-      for (let r = 0; r < g.length; r++) {
-        for (let l = 0; l < 4; l++) {
-          if ((g[r]! & (1 << l)) === 0) continue;
-          const next = adjust(l, a.steps);
-          if (next !== l) scratch[k + 1]! |= 1 << next;
-          else scratch[r]! |= 1 << l;
-        }
-      }
-      for (let r = 0; r < g.length; r++) g[r] = ta === TRUE ? scratch[r]! : g[r]! | scratch[r]!;
-    }
-    let any = 0;
-    for (let r = 0; r < g.length; r++) any |= g[r]!;
-    levels[ti] = any;
-  };
-
-  const add = (ti: number, r: number, levelMask: number): void => {
-    for (let l = 0; l < 4; l++) {
-      if ((levelMask & (1 << l)) === 0) continue;
-      const code = (ruleBase[ti]! + r) * 4 + l;
-      if (seen[code] === 0) {
-        seen[code] = 1;
-        outcomes[count++] = code;
-      }
-    }
-  };
-  const addTable = (ti: number): void => {
-    const g = grid[ti]!;
-    for (let r = 0; r < g.length; r++) add(ti, r, g[r]!);
-  };
-
-  /** Whether table k can leave level `l` of another table the winner: it may not apply, or give a lower level (strictly, when it comes first). */
-  const canLoseTo = (k: number, l: number, strict: boolean): boolean =>
-    mayMiss[k] === 1 || levels[k]! >> (strict ? l + 1 : l) !== 0;
-
-  const combineHighest = (): void => {
-    let allMayMiss = true;
-    for (let i = nOverrides; i < all.length; i++) {
-      evalTable(i);
-      if (mayMiss[i] === 0) allMayMiss = false;
-    }
-    none ||= allMayMiss;
-    for (let i = nOverrides; i < all.length; i++) {
-      const g = grid[i]!;
-      for (let r = 0; r < g.length; r++) {
-        for (let l = 0; l < 4; l++) {
-          if ((g[r]! & (1 << l)) === 0) continue;
-          let wins = true;
-          for (let k = nOverrides; k < all.length && wins; k++)
-            if (k !== i) wins = canLoseTo(k, l, k < i);
-          if (wins) add(i, r, 1 << l);
-        }
-      }
-    }
-  };
-
-  /** Tables from `from` on, the first one that applies deciding (overrides, or every table with first-applicable). */
-  const firstOf = (from: number, to: number): boolean => {
-    for (let i = from; i < to; i++) {
-      evalTable(i);
-      addTable(i);
-      if (mayMiss[i] === 0) return false;
-    }
-    return true;
-  };
-
-  const outcomeSet = (): void => {
-    for (let i = 0; i < count; i++) seen[outcomes[i]!] = 0;
-    count = 0;
-    none = false;
-    if (!firstOf(0, nOverrides)) return;
-    if (firstApplicable) none = firstOf(nOverrides, all.length);
-    else combineHighest();
+    return o;
   };
 
   /** The facts a table's conditions look at. */
@@ -229,13 +96,14 @@ export const createPartialEvaluator = (
     return `${rule}: ${known.length ? known.join(', ') + '; ' : ''}${whatever} → ${PRIORITY_LEVELS[level]}`;
   };
 
-  const explainDecided = (code: number, justification: string | null): string => {
+  const explainDecided = (o: Outcomes, justification: string | null): string => {
+    const code = o.codes[0]!;
     const rule = ruleIds[code >> 2]!;
     const level = code & 3;
     const ti = ruleTable[code >> 2]!;
     const t = all[ti]!;
-    if (onlySure[ti] === 1) {
-      const j = onlyRow[ti]!;
+    const j = o.sureRow[ti]!;
+    if (j >= 0) {
       const e =
         ti < nOverrides
           ? explain.override(t, j, justification)
@@ -256,75 +124,96 @@ export const createPartialEvaluator = (
   };
   const infoOf = GIVEN.map((n) => p.facts.get(n)) as (FactInfo | undefined)[];
   const isUnknown = new Uint8Array(GIVEN.length);
+  const index = new Map(GIVEN.map((n, i) => [n, i]));
+  const [iUnderlying, iAsOf, iNow, iVolume, iOi, iChange, iReliability, iRequested, iJust] = [
+    'underlying',
+    'as_of',
+    'now',
+    'total_volume',
+    'total_open_interest',
+    'gex_change',
+    'source_reliability',
+    'requested_priority',
+    'justification',
+  ].map((n) => index.get(n as GivenFactName)!) as number[];
+
+  /** The facts with a placeholder for each unknown one, validated as decide() validates them. */
+  const validateKnown = (f: Record<string, unknown>): Result<Facts> => {
+    const u = isUnknown;
+    const requested = u[iRequested!] === 1 ? null : f.requested_priority;
+    // An override needs a justification: with an unknown one, any override is possible.
+    const justify = u[iJust!] === 1 && requested != null;
+    // One shape for the fast path; anything it does not accept goes through the
+    // same validation as decide(), so that the error reads the same.
+    const fast = fastFacts({
+      underlying: u[iUnderlying!] === 1 ? PLACEHOLDER.underlying : f.underlying,
+      as_of: u[iAsOf!] === 1 ? PLACEHOLDER.as_of : f.as_of,
+      now: u[iNow!] === 1 ? PLACEHOLDER.now : f.now,
+      total_volume: u[iVolume!] === 1 ? PLACEHOLDER.total_volume : f.total_volume,
+      total_open_interest: u[iOi!] === 1 ? PLACEHOLDER.total_open_interest : f.total_open_interest,
+      gex_change: u[iChange!] === 1 ? PLACEHOLDER.gex_change : f.gex_change,
+      source_reliability:
+        u[iReliability!] === 1 ? PLACEHOLDER.source_reliability : f.source_reliability,
+      requested_priority: requested,
+      justification: justify ? 'x' : u[iJust!] === 1 ? PLACEHOLDER.justification : f.justification,
+    });
+    if (fast) return ok(fast);
+    const input: Record<string, unknown> = { ...f };
+    for (let i = 0; i < GIVEN.length; i++)
+      if (u[i] === 1) input[GIVEN[i]!] = PLACEHOLDER[GIVEN[i]!];
+    if (justify) input.justification = 'x';
+    return validateFacts(input);
+  };
+
+  /** The given facts without the unknown ones. */
+  const knownFacts = (facts: Facts): Partial<Facts> => {
+    const known: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(facts)) {
+      const i = index.get(k as GivenFactName);
+      if (i === undefined || isUnknown[i] === 0) known[k] = v;
+    }
+    return known as Partial<Facts>;
+  };
 
   const evaluate: Evaluate = (facts, unknown, now) => {
     isUnknown.fill(0);
-    const input: Record<string, unknown> = { ...facts };
     for (const name of unknown) {
-      const i = GIVEN.indexOf(name);
-      if (i < 0) return err('INVALID_REQUEST', `"${name}" is not a fact a request gives`);
+      const i = index.get(name);
+      if (i === undefined) return err('INVALID_REQUEST', `"${name}" is not a fact a request gives`);
       isUnknown[i] = 1;
-      input[name] = PLACEHOLDER[name];
     }
-    const iRequested = GIVEN.indexOf('requested_priority');
-    const iJustification = GIVEN.indexOf('justification');
-    // An override needs a justification: with a known one, any override is possible.
-    if (isUnknown[iJustification] === 1 && input.requested_priority != null)
-      input.justification = 'x';
-    const v = validateFacts(input);
+    const v = validateKnown(facts);
     if (!v.ok) return v;
     const f = v.value;
     // Without a justification the only valid override is none: requested_priority is known.
-    if (isUnknown[iRequested] === 1 && (f.justification ?? '').trim() === '')
-      isUnknown[iRequested] = 0;
+    if (isUnknown[iRequested!] === 1 && (f.justification ?? '').trim() === '')
+      isUnknown[iRequested!] = 0;
     try {
       fill.given(f);
       for (let i = 0; i < GIVEN.length; i++)
         if (isUnknown[i] === 1 && infoOf[i]!.type !== 'timestamp') setUnknown(slots, infoOf[i]!);
       const times = fill.times(f, now);
-      const invalid = fill.ages(
-        times,
-        isUnknown[GIVEN.indexOf('now')] === 0,
-        isUnknown[GIVEN.indexOf('as_of')] === 0,
-      );
+      const invalid = fill.ages(times, isUnknown[iNow!] === 0, isUnknown[iAsOf!] === 0);
       if (invalid) return invalid;
       fill.ordinalsPartial();
-      outcomeSet();
-      if (count === 0) {
+      const o = outcomesNow();
+      if (o.codes.length === 0)
         return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');
-      }
-      if (count === 1 && !none) {
-        const code = outcomes[0]!;
-        const known: Partial<Facts> = { ...times.facts };
-        for (let i = 0; i < GIVEN.length; i++)
-          if (isUnknown[i] === 1) delete (known as Record<string, unknown>)[GIVEN[i]!];
+      if (o.codes.length === 1 && !o.none) {
+        const code = o.codes[0]!;
         return ok({
           kind: 'decided',
           decision: {
             priority: PRIORITY_LEVELS[code & 3] as PriorityLevel,
             rule: ruleIds[code >> 2]!,
-            explanation: explainDecided(
-              code,
-              isUnknown[iJustification] === 1 ? null : f.justification,
-            ),
+            explanation: explainDecided(o, isUnknown[iJust!] === 1 ? null : f.justification),
             rule_version: version,
             derived: knownDerived(),
-            facts: known,
+            facts: knownFacts(times.facts),
           },
         });
       }
-      let upper = 3;
-      let lower = 0;
-      for (let i = 0; i < count; i++) {
-        const l = outcomes[i]! & 3;
-        if (l < upper) upper = l;
-        if (l > lower) lower = l;
-      }
-      return ok({
-        kind: 'pending',
-        upper: PRIORITY_LEVELS[upper] as PriorityLevel,
-        lower: PRIORITY_LEVELS[lower] as PriorityLevel,
-      });
+      return ok({ kind: 'pending', upper: o.upper, lower: o.lower });
     } finally {
       setAllKnown(slots);
     }
