@@ -140,7 +140,7 @@ const Duration = z.string().regex(DURATION, 'a duration such as "30 s", "5 min",
 
 const LevelPolicy = z
   .object({
-    target: Duration.meta({ description: 'Target from submission to data available.' }),
+    target: Duration.meta({ description: 'Target from arrival (submission) to data available.' }),
     on_late: z.enum(['flag', 'escalate']).meta({
       description:
         '"flag": a job waiting longer is flagged late; "escalate": flagged late and escalated one level.',
@@ -173,11 +173,11 @@ const CONDITION_FACTS: Record<string, string> = {
   total_volume: 'Call plus put volume (integer ≥ 0): {">": 50000}.',
   total_open_interest: 'Call plus put open interest (integer ≥ 0): {">=": 25000}.',
   gex_change:
-    '|total GEX − previous| ÷ |previous| (number ≥ 0, or null for a first snapshot): {">": 0.10}, null.',
+    '|total GEX − previous| ÷ |previous|, previous: the latest earlier request of the same underlying, else the latest stored snapshot (number ≥ 0, or null for a first snapshot): {">": 0.10}, null.',
   source_reliability: 'The source\'s share of successful ingests (0..1, missing = 1): {"<": 0.8}.',
   requested_priority: 'A manual override level, or null: {"!=": null}, "HIGH".',
   justification: 'Why the override was requested (string or null).',
-  age_s: 'Derived in the default file: seconds from as_of to now.',
+  age_s: 'Derived in the default file: seconds from as_of to now (the arrival).',
   freshness: 'Derived in the default file: stale < fresh < real-time; a bare value means at least.',
   impact: 'Derived in the default file: low < medium < high; a bare value means at least.',
   change: 'Derived in the default file: small < medium < large; a bare value means at least.',

@@ -28,7 +28,7 @@ export class RulesService {
     const service = new RulesService(store, events);
     let active = await activeRuleSet(store);
     if (!active) {
-      const v = await storeRuleSet(store, defaultRulesText(), SYSTEM_AUTHOR, 'default rules (GUIDELINES.md version 1)');
+      const v = await storeRuleSet(store, defaultRulesText(), SYSTEM_AUTHOR, 'default rules (GUIDELINES.md version 2)');
       active = { version: v.version, text: defaultRulesText() };
     }
     const compiled = compileText(active.text, active.version);
