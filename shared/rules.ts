@@ -6,6 +6,7 @@
 // electron/engine/rules.
 import { z } from 'zod';
 import { PRIORITY_LEVELS, PriorityLevel, type Decision } from './domain.ts';
+import { AppError } from './result.ts';
 import { parseIsoMs } from './timestamp.ts';
 
 // ---------------------------------------------------------------------------
@@ -340,3 +341,44 @@ export type RuleSet = RuleFile;
 /** When each level is late and what happens then, as the scheduler reads it. */
 export type LevelTarget = { target_ms: number; onLate: 'flag' | 'escalate' };
 export type LevelTargets = Record<PriorityLevel, LevelTarget>;
+
+// ---------------------------------------------------------------------------
+// What-if: past requests replayed under an edited rule set (electron/engine/rules/whatif.ts)
+
+/** A level and the rule that gave it. */
+export const RuleOutcome = z.object({ priority: PriorityLevel, rule: z.string() });
+export type RuleOutcome = z.infer<typeof RuleOutcome>;
+
+/** One past request: its given facts as stored at arrival (`now` included) and how it was decided. */
+export const WhatIfRecord = z.object({
+  request_id: z.string(),
+  file: z.string(),
+  underlying: z.string(),
+  facts: z.record(z.string(), z.unknown()),
+  from: RuleOutcome,
+});
+export type WhatIfRecord = z.infer<typeof WhatIfRecord>;
+
+/** A request the edited rules decide otherwise: another level or rule, or an error when its facts are now invalid. */
+export const WhatIfChange = WhatIfRecord.omit({ facts: true }).extend({
+  to: z.union([RuleOutcome, z.object({ error: AppError })]),
+});
+export type WhatIfChange = z.infer<typeof WhatIfChange>;
+
+/** How many requests move from one level to another (`INVALID`: the edited rules reject their facts). */
+export const WhatIfGroup = z.object({
+  from: PriorityLevel,
+  to: z.union([PriorityLevel, z.literal('INVALID')]),
+  count: z.number().int().min(1),
+});
+export type WhatIfGroup = z.infer<typeof WhatIfGroup>;
+
+export const WhatIfResult = z.object({
+  /** How many requests were replayed. */
+  replayed: z.number().int().min(0),
+  /** In the order of the records given. */
+  changes: z.array(WhatIfChange),
+  /** Per from → to level pair, CRITICAL first; a pair of equal levels counts rule changes. */
+  summary: z.array(WhatIfGroup),
+});
+export type WhatIfResult = z.infer<typeof WhatIfResult>;
