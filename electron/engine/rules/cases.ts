@@ -13,7 +13,7 @@ export type Value = number | string | null;
 const OTHER = '\u0000other';
 
 /** Representative points of a numeric fact: each threshold and a point inside every interval between them. */
-export const numericPoints = (info: FactInfo): number[] => {
+const numericPoints = (info: FactInfo): number[] => {
   const t = [...info.thresholds]
     .filter((x) => x >= info.min && x <= info.max)
     .sort((a, b) => a - b);

@@ -41,8 +41,6 @@ export type CompiledRules = {
     unknown: readonly GivenFactName[],
     now?: Date,
   ) => Result<PartialDecision>;
-  /** The names of the derived facts, in the order the rule file declares them. */
-  derivedFacts: readonly string[];
 };
 
 /** The deciding table and row, encoded: override ? OVERRIDE : 0 + table * ROWS + row; -1 for none. */
@@ -198,7 +196,6 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
   return {
     version,
     targets: p.targets,
-    derivedFacts: derivedInfos.map((i) => i.name),
     decideValid,
     decide: (input: unknown, now?: Date) => {
       const v = validateFacts(input);

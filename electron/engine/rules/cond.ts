@@ -19,7 +19,7 @@ export type Cond = {
   facts: Set<string>;
 };
 
-export const ALWAYS: Cond = {
+const ALWAYS: Cond = {
   holds: () => true,
   tri: () => TRUE,
   explain: () => '',

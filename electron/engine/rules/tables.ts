@@ -20,7 +20,6 @@ export type RowProgram = {
 
 export type AdjustProgram = {
   id: string;
-  title: string | undefined;
   /** Steps towards LOW (negative: towards CRITICAL). */
   steps: number;
   cond: Cond;
@@ -29,7 +28,6 @@ export type AdjustProgram = {
 
 export type TableProgram = {
   id: string;
-  title: string | undefined;
   override: boolean;
   hit: 'first' | 'unique';
   rows: RowProgram[];
@@ -92,7 +90,6 @@ const buildTable = (
   });
   return {
     id: r.id,
-    title: r.title,
     override: r.override ?? false,
     hit: r.hit ?? 'first',
     rows,
@@ -127,7 +124,6 @@ const attachAdjuster = (
   if (target && cond)
     target.adjusters.push({
       id: r.id,
-      title: r.title,
       steps: r.demote ?? -(r.escalate ?? 0),
       cond,
       path,
