@@ -388,6 +388,13 @@ describe('decidePartial on the GUIDELINES cases', () => {
     expect(!reliability.ok && reliability.error).toMatchObject({ fact: 'source_reliability' });
   });
 
+  it('refuses facts that are not an object, and an unknown that is not a given fact', () => {
+    const notObject = rules.decidePartial(null as unknown as Record<string, unknown>, CONTENT);
+    expect(!notObject.ok && notObject.error.code).toBe('INVALID_FACT');
+    const name = rules.decidePartial(request(), ['impact' as GivenFactName]);
+    expect(!name.ok && name.error).toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
   it('ignores the values of facts listed as unknown, and uses the clock when now is absent', () => {
     const r = rules.decidePartial(
       { underlying: 'SPX', as_of: ageS(400), total_volume: -5, gex_change: 'x' },

@@ -176,6 +176,8 @@ export const createPartialEvaluator = (
   };
 
   const evaluate: Evaluate = (facts, unknown, now) => {
+    if (facts === null || typeof facts !== 'object' || Array.isArray(facts))
+      return validateFacts(facts) as Result<never>;
     isUnknown.fill(0);
     for (const name of unknown) {
       const i = index.get(name);
