@@ -100,3 +100,32 @@ export const createExplainer = (p: Program): Explainer => {
 
   return { valueOf, isKnown, rowLevel, rowFacts, rowText, table, override };
 };
+
+/**
+ * Per table and row, its text ("G3: impact high, change large, freshness real-time →
+ * CRITICAL"). Most rows depend only on the values of ordered facts: those texts are
+ * built once per combination of values and kept.
+ */
+export const createRowTexts = (p: Program, explain: Explainer): (() => string)[][] => {
+  const { num } = p.slots;
+  return p.tables.map((t) =>
+    t.rows.map((_, j) => {
+      const build = () => explain.rowText(t, j);
+      const deps = explain.rowFacts(t, j);
+      if (!deps.every((d) => (d.type === 'ordinal' || d.type === 'level') && d.values.length < 15))
+        return build;
+      const depSlots = Int32Array.from(deps.map((d) => d.slot));
+      const memo = new Map<number, string>();
+      return () => {
+        let key = t.rows[j]!.level < 0 ? num[t.rows[j]!.levelSlot]! + 1 : 0;
+        for (let k = 0; k < depSlots.length; k++) {
+          const x = num[depSlots[k]!]!;
+          key = key * 16 + (Number.isNaN(x) ? 0 : x + 1);
+        }
+        let text = memo.get(key);
+        if (text === undefined) memo.set(key, (text = build()));
+        return text;
+      };
+    }),
+  );
+};

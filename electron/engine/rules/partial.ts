@@ -23,27 +23,15 @@ import {
   type PartialDecision,
 } from '../../../shared/rules.ts';
 import type { Explainer } from './explain.ts';
-import { setAllKnown, setUnknown, type FactInfo } from './fact-table.ts';
-import { fastFacts, validateFacts } from './facts.ts';
-import type { Filler } from './fill.ts';
+import { setAllKnown, setUnknown } from './fact-table.ts';
+import { validateFacts } from './facts.ts';
+import type { Filler, Times } from './fill.ts';
+import { createKnownFacts } from './known-facts.ts';
 import { displayName } from './ops.ts';
 import { createOutcomeKey, createOutcomeSpace, type Outcomes } from './outcomes.ts';
 import type { Program } from './program.ts';
 
 const GIVEN = Object.keys(GIVEN_FACTS) as GivenFactName[];
-
-/** A valid value of each given fact, put in place of an unknown one so that the known ones validate as decide() validates them. */
-const PLACEHOLDER: Record<GivenFactName, unknown> = {
-  underlying: 'X',
-  as_of: '2000-01-01T00:00:00Z',
-  now: '2000-01-01T00:00:00Z',
-  total_volume: 0,
-  total_open_interest: 0,
-  gex_change: null,
-  source_reliability: 1,
-  requested_priority: null,
-  justification: null,
-};
 
 type Evaluate = (
   facts: Record<string, unknown>,
@@ -122,99 +110,49 @@ export const createPartialEvaluator = (
       if (numKnown[info.slot] === 1) derived[info.name] = explain.valueOf(info);
     return derived;
   };
-  const infoOf = GIVEN.map((n) => p.facts.get(n)) as (FactInfo | undefined)[];
-  const isUnknown = new Uint8Array(GIVEN.length);
-  const index = new Map(GIVEN.map((n, i) => [n, i]));
-  const [iUnderlying, iAsOf, iNow, iVolume, iOi, iChange, iReliability, iRequested, iJust] = [
-    'underlying',
-    'as_of',
-    'now',
-    'total_volume',
-    'total_open_interest',
-    'gex_change',
-    'source_reliability',
-    'requested_priority',
-    'justification',
-  ].map((n) => index.get(n as GivenFactName)!) as number[];
+  const known = createKnownFacts();
+  /** Given facts with a slot (not timestamps), for marking the unknown ones. */
+  const slotted = GIVEN.map((n) => p.facts.get(n)!).filter((f) => f.type !== 'timestamp');
 
-  /** The facts with a placeholder for each unknown one, validated as decide() validates them. */
-  const validateKnown = (f: Record<string, unknown>): Result<Facts> => {
-    const u = isUnknown;
-    const requested = u[iRequested!] === 1 ? null : f.requested_priority;
-    // An override needs a justification: with an unknown one, any override is possible.
-    const justify = u[iJust!] === 1 && requested != null;
-    // One shape for the fast path; anything it does not accept goes through the
-    // same validation as decide(), so that the error reads the same.
-    const fast = fastFacts({
-      underlying: u[iUnderlying!] === 1 ? PLACEHOLDER.underlying : f.underlying,
-      as_of: u[iAsOf!] === 1 ? PLACEHOLDER.as_of : f.as_of,
-      now: u[iNow!] === 1 ? PLACEHOLDER.now : f.now,
-      total_volume: u[iVolume!] === 1 ? PLACEHOLDER.total_volume : f.total_volume,
-      total_open_interest: u[iOi!] === 1 ? PLACEHOLDER.total_open_interest : f.total_open_interest,
-      gex_change: u[iChange!] === 1 ? PLACEHOLDER.gex_change : f.gex_change,
-      source_reliability:
-        u[iReliability!] === 1 ? PLACEHOLDER.source_reliability : f.source_reliability,
-      requested_priority: requested,
-      justification: justify ? 'x' : u[iJust!] === 1 ? PLACEHOLDER.justification : f.justification,
-    });
-    if (fast) return ok(fast);
-    const input: Record<string, unknown> = { ...f };
-    for (let i = 0; i < GIVEN.length; i++)
-      if (u[i] === 1) input[GIVEN[i]!] = PLACEHOLDER[GIVEN[i]!];
-    if (justify) input.justification = 'x';
-    return validateFacts(input);
-  };
-
-  /** The given facts without the unknown ones. */
-  const knownFacts = (facts: Facts): Partial<Facts> => {
-    const known: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(facts)) {
-      const i = index.get(k as GivenFactName);
-      if (i === undefined || isUnknown[i] === 0) known[k] = v;
-    }
-    return known as Partial<Facts>;
+  /** The decision every completion gets, from what is known. */
+  const decided = (o: Outcomes, f: Facts, times: Times): PartialDecision => {
+    const code = o.codes[0]!;
+    return {
+      kind: 'decided',
+      decision: {
+        priority: PRIORITY_LEVELS[code & 3] as PriorityLevel,
+        rule: ruleIds[code >> 2]!,
+        explanation: explainDecided(o, known.isUnknown('justification') ? null : f.justification),
+        rule_version: version,
+        derived: knownDerived(),
+        facts: known.only(times.facts),
+      },
+    };
   };
 
   const evaluate: Evaluate = (facts, unknown, now) => {
     if (facts === null || typeof facts !== 'object' || Array.isArray(facts))
       return validateFacts(facts) as Result<never>;
-    isUnknown.fill(0);
-    for (const name of unknown) {
-      const i = index.get(name);
-      if (i === undefined) return err('INVALID_REQUEST', `"${name}" is not a fact a request gives`);
-      isUnknown[i] = 1;
-    }
-    const v = validateKnown(facts);
+    const bad = known.mark(unknown);
+    if (bad) return bad;
+    const v = known.validate(facts);
     if (!v.ok) return v;
     const f = v.value;
     // Without a justification the only valid override is none: requested_priority is known.
-    if (isUnknown[iRequested!] === 1 && (f.justification ?? '').trim() === '')
-      isUnknown[iRequested!] = 0;
+    if (known.isUnknown('requested_priority') && (f.justification ?? '').trim() === '')
+      known.markKnown('requested_priority');
     try {
       fill.given(f);
-      for (let i = 0; i < GIVEN.length; i++)
-        if (isUnknown[i] === 1 && infoOf[i]!.type !== 'timestamp') setUnknown(slots, infoOf[i]!);
+      for (const info of slotted)
+        if (known.isUnknown(info.name as GivenFactName)) setUnknown(slots, info);
       const times = fill.times(f, now);
-      const invalid = fill.ages(times, isUnknown[iNow!] === 0, isUnknown[iAsOf!] === 0);
+      const invalid = fill.ages(times, !known.isUnknown('now'), !known.isUnknown('as_of'));
       if (invalid) return invalid;
       fill.ordinalsPartial();
       const o = outcomesNow();
       if (o.codes.length === 0)
         return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');
-      if (o.codes.length === 1 && !o.none) {
-        const code = o.codes[0]!;
-        return ok({
-          kind: 'decided',
-          decision: {
-            priority: PRIORITY_LEVELS[code & 3] as PriorityLevel,
-            rule: ruleIds[code >> 2]!,
-            explanation: explainDecided(o, isUnknown[iJust!] === 1 ? null : f.justification),
-            rule_version: version,
-            derived: knownDerived(),
-            facts: knownFacts(times.facts),
-          },
-        });
-      }
+      if (o.codes.length === 1 && !o.none) return ok(decided(o, f, times));
       return ok({ kind: 'pending', upper: o.upper, lower: o.lower });
     } finally {
       setAllKnown(slots);
