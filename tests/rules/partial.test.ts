@@ -153,6 +153,7 @@ const PATTERNS: GivenFactName[][] = [
   ['underlying'],
   ['source_reliability', 'total_volume'],
   ['requested_priority', 'gex_change'],
+  ['requested_priority', 'justification', 'as_of'],
   ['justification'],
   ['now'],
   [],
@@ -215,13 +216,17 @@ const checkAgainstBruteForce = (
 };
 
 /** At most this many completions per pattern of unknown facts (a few contexts for the big products). */
-const BUDGET = 15_000;
+const BUDGET = 10_000;
 
 const bruteForce = (file: RuleFileJson, tight: boolean, perPattern: number, seed: number) => {
   const rules = compile(file);
   const pools = poolsOf(file);
   const tally: Tally = { decided: 0, pending: 0, invalid: 0, missed: 0, problems: [] };
-  PATTERNS.forEach((unknown, k) => {
+  // The patterns of an arrival, then random sets of unknown facts.
+  const rnd = prng(seed * 31);
+  const given = Object.keys(pools) as GivenFactName[];
+  const random = Array.from({ length: 6 }, () => given.filter(() => rnd() < 0.35).slice(0, 4));
+  [...PATTERNS, ...random].forEach((unknown, k) => {
     const size = unknown.reduce((n, name) => n * pools[name].length, 1);
     const n = Math.max(1, Math.min(perPattern, Math.floor(BUDGET / size)));
     for (const known of contexts(pools, n, seed + k))

@@ -139,7 +139,11 @@ export const createPartialEvaluator = (
     if (!v.ok) return v;
     const f = v.value;
     // Without a justification the only valid override is none: requested_priority is known.
-    if (known.isUnknown('requested_priority') && (f.justification ?? '').trim() === '')
+    if (
+      known.isUnknown('requested_priority') &&
+      !known.isUnknown('justification') &&
+      (f.justification ?? '').trim() === ''
+    )
       known.markKnown('requested_priority');
     try {
       fill.given(f);
