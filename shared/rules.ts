@@ -5,99 +5,14 @@
 // file (derived facts, thresholds, tables) is in the file itself and in
 // electron/engine/rules.
 import { z } from 'zod';
-import { PRIORITY_LEVELS, PriorityLevel } from './domain.ts';
+import { PRIORITY_LEVELS, PriorityLevel, type Decision } from './domain.ts';
+import { AppError } from './result.ts';
+import { parseIsoMs } from './timestamp.ts';
 
 // ---------------------------------------------------------------------------
-// Timestamps
+// Timestamps (parsed in shared/timestamp.ts)
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** `subMs`: the sub-millisecond part (0 ≤ x < 1) of the last timestamp parseIsoMs accepted. */
-export const parsedTimestamp = { subMs: 0 };
-
-/** Two ASCII digits at `i` as a number, or -1. */
-const d2 = (s: string, i: number): number => {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-};
-
-/**
- * Milliseconds since the epoch of an ISO-8601 timestamp that carries an offset or Z
- * (`2024-01-07T10:52:00.25-05:00`), or NaN when it is not one (no offset, impossible
- * date or time). The whole milliseconds are returned exactly; any finer fraction is
- * left in `parsedTimestamp.subMs`, so that differences of equal fractions stay exact.
- * Shape checked by hand, no Date or RegExp, no allocation: it runs for every decision.
- */
-export const parseIsoMs = (s: string): number => {
-  const n = s.length;
-  if (n < 17 || n > 64) return NaN;
-  const c1 = d2(s, 0),
-    c2 = d2(s, 2),
-    month = d2(s, 5),
-    day = d2(s, 8),
-    hour = d2(s, 11),
-    minute = d2(s, 14);
-  if ((c1 | c2 | month | day | hour | minute) < 0) return NaN;
-  if (
-    s.charCodeAt(4) !== 45 ||
-    s.charCodeAt(7) !== 45 ||
-    s.charCodeAt(10) !== 84 ||
-    s.charCodeAt(13) !== 58
-  )
-    return NaN;
-  const year = c1 * 100 + c2;
-  let i = 16,
-    second = 0,
-    ms = 0,
-    sub = 0;
-  if (s.charCodeAt(16) === 58) {
-    second = d2(s, 17);
-    if (second < 0) return NaN;
-    i = 19;
-    if (s.charCodeAt(19) === 46) {
-      i = 20;
-      let scale = 100,
-        subScale = 0.1;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i) - 48;
-        if (c < 0 || c > 9) break;
-        if (scale >= 1) {
-          ms += c * scale;
-          scale /= 10;
-        } else if (subScale > 1e-12) {
-          sub += c * subScale;
-          subScale /= 10;
-        }
-      }
-      if (i === 20) return NaN;
-    }
-  }
-  let offsetMin = 0;
-  const z = s.charCodeAt(i);
-  if (z === 90) {
-    if (i + 1 !== n) return NaN;
-  } else {
-    if ((z !== 43 && z !== 45) || i + 6 !== n || s.charCodeAt(i + 3) !== 58) return NaN;
-    const oh = d2(s, i + 1),
-      om = d2(s, i + 4);
-    if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
-    offsetMin = z === 45 ? -(oh * 60 + om) : oh * 60 + om;
-  }
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
-  // Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil).
-  const leap = (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return NaN;
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = month > 2 ? month - 3 : month + 9;
-  const doy = (((153 * mp + 2) / 5) | 0) + day - 1;
-  const doe = yoe * 365 + (yoe >> 2) - ((yoe / 100) | 0) + doy;
-  const days = era * 146097 + doe - 719468;
-  parsedTimestamp.subMs = sub;
-  return ((days * 24 + hour) * 60 + minute - offsetMin) * 60_000 + second * 1000 + ms;
-};
+export { parseIsoMs, parsedTimestamp } from './timestamp.ts';
 
 const Timestamp = z.string().refine((s) => !Number.isNaN(parseIsoMs(s)));
 
@@ -186,6 +101,22 @@ export type Facts = z.output<typeof FactsInput>;
 /** Facts derived by the rule file (the default set: age_s, freshness, impact, change). */
 export type DerivedFacts = Record<string, number | string | null>;
 
+/** A decision with the facts it was made from: the given ones (validated, `now` filled in) and the derived ones. */
+export type DecisionWithFacts = Decision & { derived: DerivedFacts; facts: Facts };
+
+/**
+ * A decision from the facts known so far (CompiledRules.decidePartial). `decided`:
+ * every completion of the unknown facts gets this level and rule; `facts` and
+ * `derived` hold only what is known. `pending`: `upper` is the highest level a
+ * completion can get, `lower` the lowest.
+ */
+export type PartialDecision =
+  | {
+      kind: 'decided';
+      decision: Decision & { derived: DerivedFacts; facts: Partial<Facts> };
+    }
+  | { kind: 'pending'; upper: PriorityLevel; lower: PriorityLevel };
+
 // ---------------------------------------------------------------------------
 // Rule file
 
@@ -210,7 +141,7 @@ const Duration = z.string().regex(DURATION, 'a duration such as "30 s", "5 min",
 
 const LevelPolicy = z
   .object({
-    target: Duration.meta({ description: 'Target from submission to data available.' }),
+    target: Duration.meta({ description: 'Target from arrival (submission) to data available.' }),
     on_late: z.enum(['flag', 'escalate']).meta({
       description:
         '"flag": a job waiting longer is flagged late; "escalate": flagged late and escalated one level.',
@@ -243,11 +174,11 @@ const CONDITION_FACTS: Record<string, string> = {
   total_volume: 'Call plus put volume (integer ≥ 0): {">": 50000}.',
   total_open_interest: 'Call plus put open interest (integer ≥ 0): {">=": 25000}.',
   gex_change:
-    '|total GEX − previous| ÷ |previous| (number ≥ 0, or null for a first snapshot): {">": 0.10}, null.',
+    '|total GEX − previous| ÷ |previous|, previous: the latest earlier request of the same underlying, else the latest stored snapshot (number ≥ 0, or null for a first snapshot): {">": 0.10}, null.',
   source_reliability: 'The source\'s share of successful ingests (0..1, missing = 1): {"<": 0.8}.',
   requested_priority: 'A manual override level, or null: {"!=": null}, "HIGH".',
   justification: 'Why the override was requested (string or null).',
-  age_s: 'Derived in the default file: seconds from as_of to now.',
+  age_s: 'Derived in the default file: seconds from as_of to now (the arrival).',
   freshness: 'Derived in the default file: stale < fresh < real-time; a bare value means at least.',
   impact: 'Derived in the default file: low < medium < high; a bare value means at least.',
   change: 'Derived in the default file: small < medium < large; a bare value means at least.',
@@ -410,3 +341,44 @@ export type RuleSet = RuleFile;
 /** When each level is late and what happens then, as the scheduler reads it. */
 export type LevelTarget = { target_ms: number; onLate: 'flag' | 'escalate' };
 export type LevelTargets = Record<PriorityLevel, LevelTarget>;
+
+// ---------------------------------------------------------------------------
+// What-if: past requests replayed under an edited rule set (electron/engine/rules/whatif.ts)
+
+/** A level and the rule that gave it. */
+export const RuleOutcome = z.object({ priority: PriorityLevel, rule: z.string() });
+export type RuleOutcome = z.infer<typeof RuleOutcome>;
+
+/** One past request: its given facts as stored at arrival (`now` included) and how it was decided. */
+export const WhatIfRecord = z.object({
+  request_id: z.string(),
+  file: z.string(),
+  underlying: z.string(),
+  facts: z.record(z.string(), z.unknown()),
+  from: RuleOutcome,
+});
+export type WhatIfRecord = z.infer<typeof WhatIfRecord>;
+
+/** A request the edited rules decide otherwise: another level or rule, or an error when its facts are now invalid. */
+export const WhatIfChange = WhatIfRecord.omit({ facts: true }).extend({
+  to: z.union([RuleOutcome, z.object({ error: AppError })]),
+});
+export type WhatIfChange = z.infer<typeof WhatIfChange>;
+
+/** How many requests move from one level to another (`INVALID`: the edited rules reject their facts). */
+export const WhatIfGroup = z.object({
+  from: PriorityLevel,
+  to: z.union([PriorityLevel, z.literal('INVALID')]),
+  count: z.number().int().min(1),
+});
+export type WhatIfGroup = z.infer<typeof WhatIfGroup>;
+
+export const WhatIfResult = z.object({
+  /** How many requests were replayed. */
+  replayed: z.number().int().min(0),
+  /** In the order of the records given. */
+  changes: z.array(WhatIfChange),
+  /** Per from → to level pair, CRITICAL first; a pair of equal levels counts rule changes. */
+  summary: z.array(WhatIfGroup),
+});
+export type WhatIfResult = z.infer<typeof WhatIfResult>;

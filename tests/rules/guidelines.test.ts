@@ -1,5 +1,9 @@
-// The default rule set against GUIDELINES.md: every example row, then thousands of
-// generated cases around every threshold checked against an independent oracle.
+// The default rule set against GUIDELINES.md version 2: every example row, then
+// thousands of generated cases around every threshold checked against an
+// independent oracle. Version 2 settles that `now` is the arrival and that
+// gex_change compares with the previous request of the same underlying; the rule
+// engine is given both, so what it must show is that the facts' `now` is the one
+// used however late the decision runs, and that the file says which version it encodes.
 import { describe, expect, it } from 'vitest';
 import { compileRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
 import { oracle, oracleDerived, type OracleFacts } from './oracle.ts';
@@ -99,7 +103,7 @@ describe('GUIDELINES.md examples', () => {
     );
   });
 
-  it('returns the derived facts and the facts used, with now filled in from the clock', () => {
+  it('returns the derived facts and the facts used, with now filled in from the arrival it is given', () => {
     const f = facts(40, 80_000, 300_000, 0.02);
     const { now: _now, ...withoutNow } = f;
     const d = rules.decide(withoutNow, new Date(NOW_MS));
@@ -117,6 +121,38 @@ describe('GUIDELINES.md examples', () => {
       source_reliability: 1,
       requested_priority: null,
     });
+  });
+
+  it('takes now from the facts (the arrival), however late the decision runs (version 2)', () => {
+    // Arrived 2 s after the data was observed, decided ten minutes later: still real-time.
+    const f = facts(2, 80_000, 300_000, 0.25);
+    const late = rules.decide(f, new Date(NOW_MS + 600_000));
+    expect(late.ok && [late.value.priority, late.value.derived.freshness]).toEqual([
+      'CRITICAL',
+      'real-time',
+    ]);
+    expect(late.ok && late.value.facts.now).toBe(NOW);
+  });
+
+  it('ranks a repeat of one underlying in a burst by its change from the previous request (version 2)', () => {
+    // The previous request of SPX in the same burst had the same total GEX: change 0, not a first snapshot.
+    const repeat = rules.decide(facts(2, 80_000, 300_000, 0));
+    expect(repeat.ok && [repeat.value.priority, repeat.value.derived.change]).toEqual([
+      'HIGH',
+      'small',
+    ]);
+  });
+
+  it('says in the file that it encodes version 2', () => {
+    const file = JSON.parse(defaultRulesText()) as {
+      name: string;
+      description: string;
+      derived: Record<string, { description: string }>;
+    };
+    expect(file.name).toMatch(/version 2$/);
+    expect(file.description).toMatch(/version 2/);
+    expect(file.derived.age_s!.description).toMatch(/now, the moment the request arrived/);
+    expect(file.derived.change!.description).toMatch(/previous request of the same underlying/);
   });
 
   it('publishes the level targets and late behaviour', () => {

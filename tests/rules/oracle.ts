@@ -1,4 +1,4 @@
-// An independent oracle of GUIDELINES.md version 1, written straight from its text
+// An independent oracle of GUIDELINES.md version 2, written straight from its text
 // with plain ifs and Date.parse, sharing no code with the rule engine or the rule
 // file. The generated tests compare the compiled default rule set against it.
 type Level = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import type { AuditEntry, SubmitAck, SubmitRequest } from '../../../shared/api.ts';
 import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
 import { ok, type AppError, type Result } from '../../../shared/result.ts';
-import type { GivenFactName } from '../../../shared/rules.ts';
+import type { GivenFactName, PartialDecision } from '../../../shared/rules.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
 import { insertJob, type QueuedRow } from '../jobs/repository.ts';
@@ -20,7 +20,6 @@ import type { RulesService } from '../rules/service.ts';
 import { auditedTransaction, type AuditInput } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { ensureSource } from '../store/sources.ts';
-import { decideAtArrival, type ArrivalDecision } from './arrival-decision.ts';
 import { FILE_FACTS, readHead, type FileHead } from './cheap-facts.ts';
 import { requestContext, type RequestContext } from './context.ts';
 import { endDuplicate, endUnreadable, storeRequest } from './requests.ts';
@@ -76,7 +75,9 @@ export async function submit(deps: IntakeDeps, req: SubmitRequest): Promise<Resu
   });
   const { given, unknown } = arrivalFacts(a, head.value, context);
   const rules = deps.rules.active;
-  const decided = decideAtArrival(rules.compiled, given, unknown, new Date(a.arrivedMs));
+  // Partial evaluation of the decision tables: decided now, or the range of levels the
+  // facts still unread could give.
+  const decided = rules.compiled.decidePartial(given, unknown, new Date(a.arrivedMs));
   if (!decided.ok) {
     deps.staging.release(staged.hash);
     return ok(await storeRejected(deps, a, head.value, given, decided.error));
@@ -182,7 +183,7 @@ function arrivalFacts(a: Arrival, head: FileHead, context: RequestContext) {
   return { given, unknown: [...unknown] };
 }
 
-function arrivalEntry(job: ProcessingJob, staged: Staged, head: FileHead, outcome: ArrivalDecision, arrivedMs: number): AuditInput {
+function arrivalEntry(job: ProcessingJob, staged: Staged, head: FileHead, outcome: PartialDecision, arrivedMs: number): AuditInput {
   const what = `${staged.size.toLocaleString('en-US')} bytes, ${head.format}, sha256 ${staged.hash.slice(0, 12)}…`;
   const next =
     outcome.kind === 'pending'

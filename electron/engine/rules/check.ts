@@ -11,14 +11,10 @@ import {
   type RuleSet,
 } from '../../../shared/rules.ts';
 import { analyse } from './analyse.ts';
-import {
-  parseJsonLocated,
-  positionAt,
-  spanAt,
-  type JsonNode,
-  type JsonPath,
-} from './json-locate.ts';
-import { buildProgram, type Problem } from './program.ts';
+import type { Node } from 'jsonc-parser';
+import { parseJsonText, positionsOf, spanAt, type Span } from './json-text.ts';
+import type { JsonPath, Problem } from './problems.ts';
+import { buildProgram } from './program.ts';
 
 export type CheckResult = { ok: boolean; diagnostics: Diagnostic[]; ruleSet: RuleSet | null };
 
@@ -34,17 +30,22 @@ const valueAt = (value: unknown, path: JsonPath): unknown =>
     value,
   );
 
-const place = (text: string, root: JsonNode, path: JsonPath, atKey = false) => {
-  const span = spanAt(root, path, atKey);
-  const a = positionAt(text, span.start);
-  const b = positionAt(text, span.end);
-  return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+type Place = (span: Span) => Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>;
+
+/** Line and column of a span's start and end (the end as Monaco wants it: just after the last character). */
+const placer = (text: string): Place => {
+  const at = positionsOf(text);
+  return (span) => {
+    const a = at(span.start);
+    const b = at(span.end);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
 };
 
 /** Zod issues → diagnostics at the offending value (or key). */
 const shapeDiagnostics = (
-  text: string,
-  root: JsonNode,
+  place: Place,
+  root: Node,
   value: unknown,
   issues: z.core.$ZodIssue[],
   prefix: JsonPath = [],
@@ -57,7 +58,7 @@ const shapeDiagnostics = (
         severity: 'error',
         code: 'UNKNOWN_PROPERTY',
         message: `${where}: unknown property "${k}"`,
-        ...place(text, root, [...path, k], true),
+        ...place(spanAt(root, [...path, k], true)),
       }));
     }
     if (path.length > 0 && valueAt(value, path) === undefined) {
@@ -67,7 +68,7 @@ const shapeDiagnostics = (
           severity: 'error',
           code: 'MISSING_PROPERTY',
           message: `${pathText(path.slice(0, -1)) || 'the file'}: "${last}" is required (${issue.message.replace(/^Invalid input: /, '')})`,
-          ...place(text, root, path.slice(0, -1)),
+          ...place(spanAt(root, path.slice(0, -1))),
         },
       ];
     }
@@ -77,7 +78,7 @@ const shapeDiagnostics = (
           severity: 'error',
           code: 'BAD_NAME',
           message: `${where}: a name must be lower case letters, digits and _ (starting with a letter)`,
-          ...place(text, root, path, true),
+          ...place(spanAt(root, path, true)),
         },
       ];
     }
@@ -86,43 +87,41 @@ const shapeDiagnostics = (
         severity: 'error',
         code: 'BAD_SHAPE',
         message: `${where}: ${issue.message}`,
-        ...place(text, root, path),
+        ...place(spanAt(root, path)),
       },
     ];
   });
 
-const problemDiagnostic = (text: string, root: JsonNode, p: Problem): Diagnostic => ({
+const problemDiagnostic = (place: Place, root: Node, p: Problem): Diagnostic => ({
   severity: p.severity,
   code: p.code,
   message: `${pathText(p.path) || 'the file'}: ${p.message}`,
-  ...place(text, root, p.path, p.atKey),
+  ...place(spanAt(root, p.path, p.atKey)),
 });
 
 const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;
 
 /** Checks a rule file's text; `ruleSet` is set when there are no errors (warnings allowed). */
 export const checkRuleText = (text: string): CheckResult => {
-  const located = parseJsonLocated(text);
-  if (!located.ok) {
+  const place = placer(text);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
     return {
       ok: false,
       ruleSet: null,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'SYNTAX',
-          message: `JSON syntax: ${located.message}`,
-          line: located.line,
-          column: located.column,
-        },
-      ],
+      diagnostics: parsed.problems.map((p) => ({
+        severity: 'error',
+        code: 'SYNTAX',
+        message: `JSON syntax: ${p.message}`,
+        ...place(p),
+      })),
     };
   }
-  const { root, value } = located;
+  const { root, value } = parsed;
   const top = TopLevel.safeParse(value);
   const diagnostics: Diagnostic[] = top.success
     ? []
-    : shapeDiagnostics(text, root, value, top.error.issues);
+    : shapeDiagnostics(place, root, value, top.error.issues);
   // Each rule separately, so that a bad rule gets its own variant's message instead of a union's.
   const rules =
     value !== null && typeof value === 'object' ? (value as { rules?: unknown }).rules : undefined;
@@ -131,7 +130,7 @@ export const checkRuleText = (text: string): CheckResult => {
       const isAdjust = r !== null && typeof r === 'object' && 'adjusts' in r;
       const res = (isAdjust ? AdjustRule : TableRule).safeParse(r);
       if (!res.success)
-        diagnostics.push(...shapeDiagnostics(text, root, value, res.error.issues, ['rules', i]));
+        diagnostics.push(...shapeDiagnostics(place, root, value, res.error.issues, ['rules', i]));
     });
   }
   if (diagnostics.length)
@@ -142,7 +141,7 @@ export const checkRuleText = (text: string): CheckResult => {
   const program = buildProgram(file);
   const problems = [...program.problems];
   if (!problems.some((p) => p.severity === 'error')) problems.push(...analyse(program));
-  const all = problems.map((p) => problemDiagnostic(text, root, p)).sort(byPosition);
+  const all = problems.map((p) => problemDiagnostic(place, root, p)).sort(byPosition);
   const ok = !all.some((d) => d.severity === 'error');
   return { ok, diagnostics: all, ruleSet: ok ? file : null };
 };

@@ -1,11 +1,11 @@
-// The rule set the application ships with: GUIDELINES.md version 1 (G1–G4), as text.
+// The rule set the application ships with: GUIDELINES.md version 2 (G1–G4), as text.
 // It lives in a module, not only in rules/default.rules.json, so that a bundled
 // Electron main carries it with no file to copy; the .json file on disk is written
 // from this text (electron/engine/rules/write-files.ts) and a test keeps them equal.
 export const DEFAULT_RULES_TEXT = `{
   "$schema": "./rules.schema.json",
-  "name": "Firm guidelines for GEX ingest priority, version 1",
-  "description": "GUIDELINES.md G1-G4. Derived facts and their thresholds first, then the rules.",
+  "name": "Firm guidelines for GEX ingest priority, version 2",
+  "description": "GUIDELINES.md version 2, G1-G4. Derived facts and their thresholds first, then the rules. now is the moment the request arrived, never later; gex_change compares with the previous request of the same underlying (else the latest stored snapshot). Level targets count from arrival.",
 
   "levels": {
     "CRITICAL": { "target": "30 s", "on_late": "flag" },
@@ -17,7 +17,7 @@ export const DEFAULT_RULES_TEXT = `{
   "derived": {
     "age_s": {
       "kind": "age",
-      "description": "Seconds from as_of to now. A negative age down to -60 s counts as 0 (clock skew); data more than 60 s in the future is invalid.",
+      "description": "Seconds from as_of to now, the moment the request arrived (GUIDELINES version 2), so that waiting in the application's own queue never ages data. A negative age down to -60 s counts as 0 (clock skew); data more than 60 s in the future is invalid.",
       "from": "as_of",
       "to": "now",
       "skew_tolerance_s": 60,
@@ -45,7 +45,7 @@ export const DEFAULT_RULES_TEXT = `{
     },
     "change": {
       "kind": "ordinal",
-      "description": "A first snapshot (gex_change null) is news: large.",
+      "description": "gex_change compares total GEX with the previous request of the same underlying whose file was read, else the latest stored snapshot (GUIDELINES version 2). A first snapshot (gex_change null) is news: large.",
       "values": ["small", "medium", "large"],
       "rows": [
         { "when": { "any": [{ "gex_change": { ">": 0.10 } }, { "gex_change": null }] }, "value": "large" },

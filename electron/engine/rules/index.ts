@@ -16,6 +16,16 @@
 //       { code: 'INVALID_FACT', message, fact }. `targets[level]` = { target_ms, onLate }.
 //       `decideValid(facts: Facts, now?)` skips validation for facts already parsed
 //       with FactsInput.
+//       `decidePartial(facts, unknown: readonly GivenFactName[], now?)` →
+//       Result<PartialDecision>: from the facts known at arrival (the ones in `unknown`
+//       are absent or ignored), { kind: 'decided', decision } when every completion of
+//       the unknown facts gets that level and rule (explanation, facts and derived
+//       from the known facts only), else { kind: 'pending', upper, lower }: the highest
+//       and lowest level a completion can get. Known facts are validated as by
+//       decide; one that makes every completion invalid is an INVALID_FACT error.
+//   whatIf(compiled, records: WhatIfRecord[]): WhatIfResult
+//       The records (facts as stored at arrival, `now` included, and the decision
+//       they got) that `compiled` decides otherwise, with counts per level pair.
 //   defaultRulesText(): string            GUIDELINES.md G1–G4 as a rule file.
 //   defaultRules(): CompiledRules         compileRules(parseRules(defaultRulesText()), null), cached.
 //   evalLines(input, compiled, now?): AsyncIterable<string>
@@ -34,6 +44,7 @@ import { DEFAULT_RULES_TEXT } from './default-rules.ts';
 export { compileRules, type CompiledRules, type DecisionWithFacts } from './compile.ts';
 export { validateFacts } from './facts.ts';
 export { evalLines } from './eval-lines.ts';
+export { whatIf } from './whatif.ts';
 export { rulesJsonSchema } from './schema.ts';
 
 export const checkRules = (text: string): { ok: boolean; diagnostics: Diagnostic[] } => {

@@ -28,7 +28,12 @@ export class RulesService {
     const service = new RulesService(store, events);
     let active = await activeRuleSet(store);
     if (!active) {
-      const v = await storeRuleSet(store, defaultRulesText(), SYSTEM_AUTHOR, 'default rules (GUIDELINES.md version 1)');
+      const v = await storeRuleSet(
+        store,
+        defaultRulesText(),
+        SYSTEM_AUTHOR,
+        'default rules (GUIDELINES.md version 2)',
+      );
       active = { version: v.version, text: defaultRulesText() };
     }
     const compiled = compileText(active.text, active.version);
@@ -46,14 +51,22 @@ export class RulesService {
   }
 
   /** Decides each facts object with `text` (not activated); nothing is stored. */
-  dryRun(text: string, facts: Record<string, unknown>[]): Result<(Decision | { error: AppError })[]> {
+  dryRun(
+    text: string,
+    facts: Record<string, unknown>[],
+  ): Result<(Decision | { error: AppError })[]> {
     const compiled = compileText(text, null);
     if (!compiled.ok) return compiled;
     return ok(
       facts.map((f) => {
         const d = compiled.value.decide(f);
         return d.ok
-          ? { priority: d.value.priority, rule: d.value.rule, explanation: d.value.explanation, rule_version: null }
+          ? {
+              priority: d.value.priority,
+              rule: d.value.rule,
+              explanation: d.value.explanation,
+              rule_version: null,
+            }
           : { error: d.error };
       }),
     );
@@ -63,17 +76,28 @@ export class RulesService {
     const checked = checkRules(text);
     if (!checked.ok) {
       const first = checked.diagnostics.find((d) => d.severity === 'error');
-      return err('RULES_INVALID', `The rules are not valid: ${first ? `${first.message} (line ${first.line}, column ${first.column})` : 'see rules check'}`, {
-        ...(first ? { line: first.line, column: first.column } : {}),
-      });
+      return err(
+        'RULES_INVALID',
+        `The rules are not valid: ${first ? `${first.message} (line ${first.line}, column ${first.column})` : 'see rules check'}`,
+        {
+          ...(first ? { line: first.line, column: first.column } : {}),
+        },
+      );
     }
     const version = await storeRuleSet(this.#store, text, author, comment);
     const compiled = compileText(text, version.version);
     if (!compiled.ok) return compiled;
     this.#active = { version: version.version, text, compiled: compiled.value };
     const entry = await appendAudit(this.#store, {
-      kind: 'rules', request_id: null, job_id: null, rule_version: version.version, rule: null, priority: null,
-      facts: null, explanation: `rule set version ${version.version} activated${comment ? `: ${comment}` : ''}`, actor: author,
+      kind: 'rules',
+      request_id: null,
+      job_id: null,
+      rule_version: version.version,
+      rule: null,
+      priority: null,
+      facts: null,
+      explanation: `rule set version ${version.version} activated${comment ? `: ${comment}` : ''}`,
+      actor: author,
     });
     this.#events?.emit('rules:activated', version);
     this.#events?.emit('audit:appended', entry);
@@ -92,7 +116,9 @@ export class RulesService {
 
   async text(version: number): Promise<Result<{ version: number; text: string }>> {
     const text = await ruleSetText(this.#store, version);
-    return text === undefined ? err('NOT_FOUND', `There is no rule set version ${version}.`) : ok({ version, text });
+    return text === undefined
+      ? err('NOT_FOUND', `There is no rule set version ${version}.`)
+      : ok({ version, text });
   }
 }
 
