@@ -255,7 +255,8 @@ export async function completeJobTx(
   nowMs: number = Date.now(),
 ): Promise<boolean> {
   const rows = await tx.all(
-    `UPDATE jobs SET status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL
+    `UPDATE jobs SET status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
+       underlying = coalesce(underlying, (SELECT underlying FROM gex_snapshots WHERE id = $3))
      WHERE id = $1 AND status = 'running' RETURNING id`,
     [jobId, status, snapshotId, ts(nowMs)],
   );
