@@ -3,12 +3,12 @@
 // jobs already queued or running (their level is stored on the job); new requests
 // use the new version at once. A database without rules starts with the default
 // rule set, which encodes GUIDELINES.md.
-import type { Diagnostic, RuleVersion } from '../../../shared/api.ts';
+import type { AuditEntry, Diagnostic, RuleVersion } from '../../../shared/api.ts';
 import type { Decision } from '../../../shared/domain.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
 import { checkRules, compileRules, defaultRulesText, parseRules, type CompiledRules } from './index.ts';
-import { appendAudit } from '../store/audit.ts';
+import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { activeRuleSet, ruleHistory, ruleSetText, storeRuleSet } from '../store/rule-sets.ts';
 
@@ -84,23 +84,27 @@ export class RulesService {
         },
       );
     }
-    const version = await storeRuleSet(this.#store, text, author, comment);
-    const compiled = compileText(text, version.version);
-    if (!compiled.ok) return compiled;
-    this.#active = { version: version.version, text, compiled: compiled.value };
-    const entry = await appendAudit(this.#store, {
-      kind: 'rules',
-      request_id: null,
-      job_id: null,
-      rule_version: version.version,
-      rule: null,
-      priority: null,
-      facts: null,
-      explanation: `rule set version ${version.version} activated${comment ? `: ${comment}` : ''}`,
-      actor: author,
+    const parsed = parseRules(text);
+    if (!parsed.ok) return parsed;
+    // The new version and its audit entry are one fact: written together, then announced.
+    const announce = (e: AuditEntry) => this.#events?.emit('audit:appended', e);
+    const version = await auditedTransaction(this.#store, announce, async (tx, audit) => {
+      const v = await storeRuleSet(tx, text, author, comment);
+      await audit({
+        kind: 'rules',
+        request_id: null,
+        job_id: null,
+        rule_version: v.version,
+        rule: null,
+        priority: null,
+        facts: null,
+        explanation: `rule set version ${v.version} activated${comment ? `: ${comment}` : ''}`,
+        actor: author,
+      });
+      return v;
     });
+    this.#active = { version: version.version, text, compiled: compileRules(parsed.value, version.version) };
     this.#events?.emit('rules:activated', version);
-    this.#events?.emit('audit:appended', entry);
     return ok(version);
   }
 

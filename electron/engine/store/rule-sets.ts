@@ -3,7 +3,7 @@
 // version's text again as a new version, so history only grows and every decision's
 // version number points at the exact text that made it.
 import type { RuleVersion } from '../../../shared/api.ts';
-import { iso, num, type Store } from './db.ts';
+import { iso, num, type Store, type Tx } from './db.ts';
 
 const SELECT = `SELECT version, author, comment, epoch_ms(created_at) AS created_at, active FROM rule_sets`;
 
@@ -26,8 +26,9 @@ export async function ruleSetText(store: Store, version: number): Promise<string
   return (await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version]))?.text;
 }
 
-export async function storeRuleSet(store: Store, text: string, author: string, comment: string): Promise<RuleVersion> {
-  return store.transaction(async (tx) => {
+/** Stores `text` as the new active version; in the caller's transaction when given one. */
+export async function storeRuleSet(db: Store | Tx, text: string, author: string, comment: string): Promise<RuleVersion> {
+  const write = async (tx: Tx) => {
     const [{ v }] = (await tx.all<{ v: number | null }>('SELECT max(version) AS v FROM rule_sets')) as [{ v: number | null }];
     const version = (v === null ? 0 : num(v)) + 1;
     await tx.run('UPDATE rule_sets SET active = false WHERE active');
@@ -37,7 +38,8 @@ export async function storeRuleSet(store: Store, text: string, author: string, c
     );
     const rows = await tx.all<Record<string, unknown>>(`${SELECT} WHERE version = $1`, [version]);
     return toVersion(rows[0]!);
-  });
+  };
+  return 'transaction' in db ? db.transaction(write) : write(db);
 }
 
 export async function ruleHistory(store: Store): Promise<RuleVersion[]> {
