@@ -3,23 +3,26 @@
 // Both return Result values and never throw: a worker sends the result across a process
 // boundary as it is.
 import { GexConventions, type GammaProfilePoint } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { computeGex, selectContracts } from './gex.ts';
 import { writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, zeroGamma } from './profile.ts';
-import { readSource } from './read-chain.ts';
+import { checkLimits, readSource } from './read-chain.ts';
 import { openSource } from './source.ts';
 import { isoDate, isValidTimeZone } from './time.ts';
 
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
+export { sniffBytes, sniffChain, sniffChainSync, sniffFd, type ChainSniff } from './sniff.ts';
 
 export type RunPipelineInput = {
   file: string;
   dataDir: string;
   snapshotId: string;
   conventions: GexConventions;
+  limits?: Partial<ReadLimits>;
   onProgress?: (fraction: number, stage: string) => void;
 };
 
@@ -61,10 +64,12 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     const checked = checkConventions(file, input.conventions);
     if (!checked.ok) return checked;
     const conv = checked.value;
-    const src = await openSource(file);
+    const limits = checkLimits(file, input.limits);
+    if (!limits.ok) return limits;
+    const src = await openSource(file, limits.value);
     if (!src.ok) return src;
     lap('read', 0.1);
-    const chain = readSource(src.value, conv);
+    const chain = readSource(src.value, conv, limits.value);
     if (!chain.ok) return chain;
     lap('parse', 0.4);
     const used = selectContracts(chain.value, conv);
@@ -116,14 +121,16 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
 }
 
 /** Parse + GEX totals only: what the priority rules need, without profile or Parquet. */
-export async function readFacts(file: string, conventions: GexConventions): Promise<Result<FileFacts>> {
+export async function readFacts(file: string, conventions: GexConventions, readLimits?: Partial<ReadLimits>): Promise<Result<FileFacts>> {
   try {
     const checked = checkConventions(file, conventions);
     if (!checked.ok) return checked;
     const conv = checked.value;
-    const src = await openSource(file);
+    const limits = checkLimits(file, readLimits);
+    if (!limits.ok) return limits;
+    const src = await openSource(file, limits.value);
     if (!src.ok) return src;
-    const chain = readSource(src.value, conv);
+    const chain = readSource(src.value, conv, limits.value);
     if (!chain.ok) return chain;
     const used = selectContracts(chain.value, conv);
     const gex = computeGex(chain.value, used, conv);
