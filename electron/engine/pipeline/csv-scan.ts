@@ -168,16 +168,18 @@ export function scanCsv(
   const keep = opts.keep.filter((c) => c >= 0 && c < width);
   keep.forEach((c, k) => (slot[c] = k));
   const kept = keep.length;
-  // Rows are at most the line ends left (and the row limit): sized by rows, grown rarely.
+  // Sized by rows: a row takes at least `width` bytes (its commas and line end), and
+  // there are no more rows than line ends; start from that (at most 64k rows, so blank
+  // lines cost nothing) and double when a real row needs it.
   let capacity = opts.head?.rows ?? 1;
   if (opts.head === undefined) {
-    for (
-      let i = bytes.indexOf(LF, offset);
-      i >= 0 && capacity <= opts.maxRows;
-      i = bytes.indexOf(LF, i + 1)
-    )
+    const cap = Math.min(
+      opts.maxRows + 1,
+      Math.floor((n - offset) / Math.max(1, width)) + 1,
+      1 << 16,
+    );
+    for (let i = bytes.indexOf(LF, offset); i >= 0 && capacity < cap; i = bytes.indexOf(LF, i + 1))
       capacity++;
-    capacity = Math.min(capacity, opts.maxRows + 1);
   }
   let starts = new Int32Array(capacity * kept);
   let ends = new Int32Array(capacity * kept);

@@ -74,16 +74,23 @@ export function parseNumberText(text: string): number {
   return Number.isFinite(v) ? v : TOO_BIG;
 }
 
-/** Accepted values of a field: [min, max], min excluded where `above` is set. */
-export type Range = { min: number; max: number; above?: boolean };
+/**
+ * Accepted values of a field: [min, max], min excluded where `above` is set; where
+ * `smallest` is set, a value nearer 0 than it is refused unless it is 0 itself.
+ */
+export type Range = { min: number; max: number; above?: boolean; smallest?: number };
 
-/** The sane range of every numeric field (documented in docs/formats.md). */
+/**
+ * The sane range of every numeric field (documented in docs/formats.md). Besides the
+ * absurdly large, the absurdly small: a spot, a strike or an IV of 1e-320 would make a
+ * Black-Scholes gamma infinite. OCC strikes are in thousandths, hence 0.001.
+ */
 export const RANGES = {
-  spot: { min: 0, max: 1e7, above: true },
-  strike: { min: 0, max: 1e7, above: true },
+  spot: { min: 0, max: 1e7, above: true, smallest: 0.001 },
+  strike: { min: 0, max: 1e7, above: true, smallest: 0.001 },
   open_interest: { min: 0, max: 1e9 },
   volume: { min: 0, max: 1e9 },
-  iv: { min: 0, max: 100 },
+  iv: { min: 0, max: 100, smallest: 1e-4 },
   gamma: { min: -1e4, max: 1e4 },
   delta: { min: -1.5, max: 1.5 },
   bid: { min: -1e9, max: 1e9 },
@@ -107,11 +114,18 @@ const fmt = (v: number): string => (Math.abs(v) >= 1e6 ? v.toExponential() : Str
 export function numberProblem(v: number, r: NumberRule): string | null {
   if (v === EMPTY) return r.required ? 'is missing' : null;
   if (Number.isNaN(v)) return 'is not a number';
-  if (v === TOO_BIG) return `is out of range (${fmt(r.min)} to ${fmt(r.max)})`;
+  const low =
+    r.smallest === undefined
+      ? fmt(r.min)
+      : r.above
+        ? fmt(r.smallest)
+        : `${fmt(r.min)}, or ${fmt(r.smallest)}`;
+  const range = `is out of range (${low} to ${fmt(r.max)})`;
+  if (v === TOO_BIG || v > r.max) return range;
   if (r.above ? !(v > r.min) : v < r.min) {
     if (r.min === 0) return r.above ? 'must be greater than 0' : 'must not be negative';
-    return `is out of range (${fmt(r.min)} to ${fmt(r.max)})`;
+    return range;
   }
-  if (v > r.max) return `is out of range (${fmt(r.min)} to ${fmt(r.max)})`;
+  if (r.smallest !== undefined && v !== 0 && Math.abs(v) < r.smallest) return range;
   return null;
 }

@@ -31,13 +31,14 @@ export function readLongParquet(
       { file },
     );
   }
-  if (m.rows > limits.maxRows) {
-    return err(
+  const tooManyRows = (rows: number): Err =>
+    err(
       'TOO_MANY_ROWS',
-      `${file}: the Parquet file holds ${m.rows} rows, more than the limit of ${limits.maxRows} contracts (limits.maxRows)`,
+      `${file}: the Parquet file holds ${rows} rows, more than the limit of ${limits.maxRows} contracts (limits.maxRows)`,
       { file },
     );
-  }
+  // From the footer, before decoding; and again from what Polars decoded.
+  if (m.rows > limits.maxRows) return tooManyRows(m.rows);
   if (m.nested)
     return err(
       'BAD_SHAPE',
@@ -69,13 +70,7 @@ export function readLongParquet(
       { file },
     );
   }
-  if (df.height > limits.maxRows) {
-    return err(
-      'TOO_MANY_ROWS',
-      `${file}: the Parquet file holds ${df.height} rows, more than the limit of ${limits.maxRows} contracts (limits.maxRows)`,
-      { file },
-    );
-  }
+  if (df.height > limits.maxRows) return tooManyRows(df.height);
   return readTable(file, 'long-parquet', parquetTable(file, df, names), idx, conv);
 }
 
@@ -99,6 +94,13 @@ function parquetTable(file: string, df: pl.DataFrame, names: string[]): Table {
       field,
     });
   };
+  // A damaged file can decode to a column shorter than the frame.
+  const uneven = (col: number, n: number): Err =>
+    err(
+      'BAD_SHAPE',
+      `${file}: the Parquet column ${quoted(names[col]!)} holds ${n} values for ${rows} rows`,
+      { file, field: names[col]! },
+    );
   const texts = new Map<number, string[] | Err>();
   const textOf = (col: number, field: string): string[] | Err => {
     let a = texts.get(col);
@@ -114,10 +116,13 @@ function parquetTable(file: string, df: pl.DataFrame, names: string[]): Table {
             field,
             `is longer than ${MAX_TEXT} characters`,
           );
-        else
-          a = (s.toArray() as (string | null)[]).map((v) =>
-            v === null ? '' : v.replace(/ UTC$/, 'Z'),
-          );
+        else {
+          const values = s.toArray() as (string | null)[];
+          a =
+            values.length === rows
+              ? values.map((v) => (v === null ? '' : v.replace(/ UTC$/, 'Z')))
+              : uneven(col, values.length);
+        }
       } catch {
         a = bad(0, col, field, 'cannot be read as text');
       }
@@ -136,9 +141,11 @@ function parquetTable(file: string, df: pl.DataFrame, names: string[]): Table {
         values = Array.isArray(txt) ? Float64Array.from(txt, parseNumberText) : txt;
       } else {
         try {
-          values = Float64Array.from(s.cast(pl.Float64).toArray() as (number | null)[], (v) =>
-            v === null ? EMPTY : v === -Infinity ? TOO_BIG : v,
-          );
+          const raw = s.cast(pl.Float64).toArray() as (number | null)[];
+          values =
+            raw.length === rows
+              ? Float64Array.from(raw, (v) => (v === null ? EMPTY : v === -Infinity ? TOO_BIG : v))
+              : uneven(col, raw.length);
         } catch {
           values = bad(0, col, field, 'is not a numeric column');
         }

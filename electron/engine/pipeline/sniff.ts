@@ -13,7 +13,7 @@ import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Stats } from 'node:fs';
 import { nameFromLine2, readHeader, readPreamble } from './cboe-csv-layout.ts';
-import { scanCsv } from './csv-scan.ts';
+import { scanCsv, type CsvTable } from './csv-scan.ts';
 import { lineStart, preambleLines } from './csv-text.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
 import { firstRowFacts } from './long-table.ts';
@@ -100,16 +100,8 @@ function sniffCboeCsv(
     return { ...facts, underlying: nameFromLine2(lines.value[1] ?? '') };
   const bodyStart = lineStart(head, 5);
   if (bodyStart < 0) return facts;
-  const keep = [h.calls, h.puts].filter((c) => c >= 0);
-  const rows = scanCsv(file, head, bodyStart, 5, h.width, {
-    keep,
-    maxRows: 1,
-    rowLimit: '',
-    maxLineBytes: limits.maxLineBytes,
-    head: { rows: 1, eof },
-  });
-  if (!rows.ok || rows.value.rows === 0) return facts;
-  const t = rows.value;
+  const t = firstRow(file, head, eof, bodyStart, 5, h.width, [h.calls, h.puts], limits);
+  if (!t) return facts;
   // The first cell that can hold a symbol decides, as in the reader (a line's call, then its put).
   for (let k = 0; k < t.kept; k++) {
     const cell = symbolCell(t.bytes, t.starts[k]!, t.ends[k]!, t.escaped[k]!);
@@ -129,16 +121,31 @@ function sniffLongCsv(
   if (!header.ok || !(header.value.complete || eof)) return NONE;
   const h = header.value;
   const keep = [h.idx.underlying!, h.idx.as_of!, h.idx.spot!];
-  const rows = scanCsv(file, head, h.bodyStart, h.bodyLine, h.width, {
-    keep,
+  const t = firstRow(file, head, eof, h.bodyStart, h.bodyLine, h.width, keep, limits);
+  if (!t) return NONE;
+  const first = firstRowFacts(csvTable(file, t), h.idx, conv);
+  return first.ok ? first.value : NONE;
+}
+
+/** The first data row, whole inside the head (the scanner the reader uses), or null. */
+function firstRow(
+  file: string,
+  head: Buffer,
+  eof: boolean,
+  start: number,
+  line: number,
+  width: number,
+  keep: number[],
+  limits: ReadLimits,
+): CsvTable | null {
+  const rows = scanCsv(file, head, start, line, width, {
+    keep: keep.filter((c) => c >= 0),
     maxRows: 1,
     rowLimit: '',
     maxLineBytes: limits.maxLineBytes,
     head: { rows: 1, eof },
   });
-  if (!rows.ok || rows.value.rows === 0) return NONE;
-  const first = firstRowFacts(csvTable(file, rows.value), h.idx, conv);
-  return first.ok ? first.value : NONE;
+  return rows.ok && rows.value.rows > 0 ? rows.value : null;
 }
 
 function sniffCboeJson(head: Buffer, tail: Buffer, eof: boolean, conv: GexConventions): Facts {
