@@ -5,6 +5,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import {
   readChain,
@@ -35,6 +36,14 @@ import {
 
 const dir = tempDir('gex-sniff-');
 const file = fileWriter(dir);
+
+/** Writes `df` with writer options that DataFrame.writeParquet does not take. */
+const sink = (
+  df: pl.DataFrame,
+  path: string,
+  opts: { rowGroupSize?: number; statistics?: boolean },
+): void =>
+  void (df.lazy().sinkParquet(path, opts) as unknown as { collectSync(): unknown }).collectSync();
 
 async function sniff(path: string): Promise<ChainSniff> {
   const r = await sniffChain(path, conventions());
@@ -140,14 +149,34 @@ describe('sniff on generated files in every format', () => {
       `\uFEFF\r\n${longCsvText(makeChain({ seed: 7, ...size })).replace(/\n/g, '\r\n')}`,
     );
     expect((await allKnown(bom)).underlying).toBe('SPX');
+    // Parquet: from the footer's statistics (min = max, no nulls in every row group).
     const parquet = join(dir, 'long.parquet');
-    writeLongParquet(parquet, { seed: 124, ...size });
-    expect((await contract(parquet)).sniffed).toEqual({
+    const chain = writeLongParquet(parquet, { seed: 124, ...size });
+    expect(await allKnown(parquet)).toEqual({
+      format: 'long-parquet',
+      underlying: 'SPX',
+      as_of: '2024-01-08T10:30:00-05:00',
+      spot: chain.spot,
+    });
+    // Several row groups; and a file without statistics: unknown.
+    const df = pl.readParquet(parquet);
+    const groups = join(dir, 'groups.parquet');
+    sink(df, groups, { rowGroupSize: 100 });
+    expect((await allKnown(groups)).spot).toBe(chain.spot);
+    const bare = join(dir, 'bare.parquet');
+    sink(df, bare, { statistics: false });
+    expect((await contract(bare)).sniffed).toEqual({
       format: 'long-parquet',
       underlying: null,
       as_of: null,
       spot: null,
     });
+    // A timestamp column (not text): the reader's text of it is Polars' format, so unknown here.
+    const typed = join(dir, 'typed.parquet');
+    df.withColumns(
+      pl.col('as_of').str.slice(0, 19).str.strptime(pl.Datetime('ms'), '%Y-%m-%dT%H:%M:%S'),
+    ).writeParquet(typed);
+    expect((await contract(typed)).sniffed.as_of).toBeNull();
   });
 });
 

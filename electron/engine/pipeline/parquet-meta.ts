@@ -9,6 +9,15 @@ export type ParquetColumn = {
   name: string;
   /** Bytes of this column's pages once decompressed, summed over row groups. */
   uncompressed: number;
+  /** Parquet physical type: 1 INT32, 2 INT64, 5 DOUBLE, 6 BYTE_ARRAY, … */
+  physical: number;
+  /** Annotated as UTF-8 text (a string column, not raw binary). */
+  utf8: boolean;
+  /**
+   * The column's one value, when the statistics of every row group say that all its
+   * values are that one (min = max, no nulls): what sniff may read without the data.
+   */
+  constant: Uint8Array | null;
 };
 
 export type ParquetMeta = {
@@ -130,36 +139,53 @@ const struct = (v: TValue | undefined): Map<number, TValue> => (v instanceof Map
 const text = (v: TValue | undefined): string =>
   v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : '';
 
-/** The footer's facts; TRUNCATED when the file has no footer, BAD_SHAPE when it is damaged. */
-export function readParquetMeta(file: string, bytes: Uint8Array): Result<ParquetMeta> {
+/**
+ * The footer's facts from the file's last bytes (`bytes` may be only the tail of a file of
+ * `fileSize` bytes); TRUNCATED when the file has no footer, BAD_SHAPE when it is damaged.
+ */
+export function readParquetMeta(
+  file: string,
+  bytes: Uint8Array,
+  fileSize = bytes.length,
+): Result<ParquetMeta> {
   const n = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, n);
-  if (n < 12 || view.getUint32(n - 4, true) !== MAGIC) {
+  if (n < 8 || fileSize < 12 || view.getUint32(n - 4, true) !== MAGIC) {
     return err('TRUNCATED', `${file} is a Parquet file without its footer: it was cut short`, {
       file,
     });
   }
   const footerBytes = view.getUint32(n - 8, true);
-  if (footerBytes === 0 || footerBytes > n - 12) {
+  if (footerBytes === 0 || footerBytes > fileSize - 12) {
     return err(
       'BAD_SHAPE',
       `${file}: the Parquet footer's length (${footerBytes} bytes) does not fit the file`,
       { file },
     );
   }
+  if (footerBytes > n - 8)
+    return err('BAD_SHAPE', `${file}: the Parquet footer is not in the bytes read`, { file });
   try {
     const meta = new Reader(bytes.subarray(n - 8 - footerBytes, n - 8)).struct(0);
     const rows = num(meta.get(3));
     const schema = list(meta.get(2)).map(struct);
     // Leaves in schema order: a depth-first walk of (name, num_children).
-    const leaves: string[] = [];
+    const leaves: ParquetColumn[] = [];
     let nested = false;
     const walk = (i: number, depth: number): number => {
       const el = schema[i];
       if (!el) throw new RangeError('schema ends early');
       const children = num(el.get(5));
       if (children <= 0) {
-        leaves.push(text(el.get(4)));
+        // converted_type UTF8 (0), or a logical type STRING (field 1 of LogicalType).
+        const utf8 = el.get(6) === 0 || struct(el.get(10)).has(1);
+        leaves.push({
+          name: text(el.get(4)),
+          uncompressed: 0,
+          physical: num(el.get(1)),
+          utf8,
+          constant: null,
+        });
         return i + 1;
       }
       if (depth > 0) nested = true;
@@ -169,23 +195,37 @@ export function readParquetMeta(file: string, bytes: Uint8Array): Result<Parquet
       return next;
     };
     if (schema.length > 0) walk(0, 0);
-    const uncompressed = new Array<number>(leaves.length).fill(0);
+    const constant: (Uint8Array | null | undefined)[] = leaves.map(() => undefined);
     for (const rg of list(meta.get(4)).map(struct)) {
-      list(rg.get(1)).forEach((cc, i) => {
-        const md = struct(struct(cc).get(3));
-        if (i < uncompressed.length) uncompressed[i]! += Math.max(0, num(md.get(6)));
+      const chunks = list(rg.get(1));
+      leaves.forEach((leaf, i) => {
+        const md = struct(struct(chunks[i]).get(3));
+        leaf.uncompressed += Math.max(0, num(md.get(6)));
+        constant[i] = chunks[i] === undefined ? null : sameValue(constant[i], struct(md.get(12)));
       });
     }
+    leaves.forEach((leaf, i) => (leaf.constant = rows > 0 ? (constant[i] ?? null) : null));
     if (rows < 0) throw new RangeError('negative row count');
-    return ok({
-      rows,
-      columns: leaves.map((name, i) => ({ name, uncompressed: uncompressed[i]! })),
-      nested,
-      footerBytes,
-    });
+    return ok({ rows, columns: leaves, nested, footerBytes });
   } catch (e) {
     return err('BAD_SHAPE', `${file}: the Parquet footer is damaged (${(e as Error).message})`, {
       file,
     });
   }
+}
+
+/** The one value of a column so far (undefined: no row group seen yet), given one more row group's statistics. */
+function sameValue(
+  so: Uint8Array | null | undefined,
+  stats: Map<number, TValue>,
+): Uint8Array | null {
+  if (so === null) return null;
+  // min_value/max_value (5, 6), else the older max/min (1, 2): equal bounds mean one value either way.
+  const max = stats.get(5) ?? stats.get(1);
+  const min = stats.get(6) ?? stats.get(2);
+  if (!(max instanceof Uint8Array) || !(min instanceof Uint8Array) || stats.get(3) !== 0)
+    return null;
+  if (!Buffer.from(max).equals(min)) return null;
+  if (so !== undefined && !Buffer.from(so).equals(max)) return null;
+  return max;
 }

@@ -16,7 +16,8 @@ import { nameFromLine2, readHeader, readPreamble } from './cboe-csv-layout.ts';
 import { scanCsv, type CsvTable } from './csv-scan.ts';
 import { lineStart, preambleLines } from './csv-text.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
-import { firstRowFacts } from './long-table.ts';
+import { firstRowFacts, mapHeader, MAX_UNDERLYING } from './long-table.ts';
+import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
 import { numberProblem, rule } from './numbers.ts';
 import { parseOcc, underlyingOfRoot } from './occ.ts';
 import { symbolCell } from './read-cboe-csv.ts';
@@ -68,6 +69,7 @@ export function sniffBytes(
         facts = sniffCboeJson(head, tail, eof, conv);
         break;
       case 'long-parquet':
+        facts = sniffParquet(file, tail, size, conv);
         break;
     }
   } catch {
@@ -164,6 +166,41 @@ function sniffCboeJson(head: Buffer, tail: Buffer, eof: boolean, conv: GexConven
       ? parseOcc(first.option)
       : null;
   return { underlying: occ ? underlyingOfRoot(occ.root) : null, as_of: asOf, spot };
+}
+
+/**
+ * Parquet: from the footer's statistics, when they say a column holds one value in every
+ * row group (what the reader then finds in every row, the first included).
+ */
+function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConventions): Facts {
+  const meta = readParquetMeta(file, tail, size);
+  if (!meta.ok || meta.value.nested) return NONE;
+  const columns = meta.value.columns;
+  const header = mapHeader(
+    file,
+    columns.map((c) => c.name),
+    undefined,
+  );
+  if (!header.ok) return NONE;
+  const column = (key: 'underlying' | 'as_of' | 'spot'): ParquetColumn =>
+    columns[header.value[key]!]!;
+  // Text as the reader gets it: Polars' string, " UTC" read as Z.
+  const text = (c: ParquetColumn): string | null =>
+    c.constant && c.physical === 6 && c.utf8
+      ? Buffer.from(c.constant).toString('utf8').replace(/ UTC$/, 'Z')
+      : null;
+  const u = text(column('underlying'))?.trim().toUpperCase() ?? '';
+  const a = text(column('as_of'));
+  const s = column('spot');
+  const spot =
+    s.constant && s.physical === 5 && s.constant.length === 8
+      ? Buffer.from(s.constant).readDoubleLE(0)
+      : NaN;
+  return {
+    underlying: u !== '' && u.length <= MAX_UNDERLYING ? u : null,
+    as_of: a === null ? null : parseTimestamp(a, conv.exchange_time_zone),
+    spot: numberProblem(spot, rule('spot', true)) === null ? spot : null,
+  };
 }
 
 /** The first and last bytes of an open file of `size` bytes. */
