@@ -134,7 +134,7 @@ export const sideLabel = (side: Side): string => (side === 'call' ? 'Calls' : 'P
 /** The header (line 4, starting at byte `start`): where each needed column is. */
 export function readHeader(
   file: string,
-  bytes: Uint8Array,
+  bytes: Buffer,
   start: number,
   limits: ReadLimits,
 ): Result<CboeHeader> {

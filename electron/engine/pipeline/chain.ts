@@ -5,7 +5,7 @@
 import type { ContractRow } from '../../../shared/domain.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, type Err } from '../../../shared/result.ts';
-import { cellIndex, cellText, type CsvTable } from './csv-scan.ts';
+import { cellText, type CsvTable } from './csv-scan.ts';
 import { parseExpiry } from './dates.ts';
 import { EMPTY, numberProblem, parseNumberAt, type NumberRule } from './numbers.ts';
 
@@ -107,10 +107,21 @@ export function parseNumberColumn(
   out: Float64Array,
   offset: number,
 ): Err | null {
-  const { bytes, starts, ends } = t;
-  for (let r = 0; r < t.rows; r++) {
-    const i = cellIndex(t, r, col);
+  const { bytes, starts, ends, kept } = t;
+  const slot = t.slot[col]!;
+  for (let r = 0, i = slot; r < t.rows; r++, i += kept) {
     const v = parseNumberAt(bytes, starts[i]!, ends[i]!);
+    // Within [min, max] and not the markers: the common case, no call.
+    if (
+      v >= rule.min &&
+      v <= rule.max &&
+      v !== EMPTY &&
+      (rule.smallest === undefined || v === 0 || Math.abs(v) >= rule.smallest) &&
+      !(rule.above && v === rule.min)
+    ) {
+      out[offset + r] = v;
+      continue;
+    }
     const problem = numberProblem(v, rule);
     if (problem !== null) return badCell(file, t, r, col, field, problem);
     out[offset + r] = v === EMPTY ? NaN : v;

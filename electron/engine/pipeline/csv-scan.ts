@@ -12,20 +12,24 @@ const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** Cell bounds of one row; reused from row to row. */
+/**
+ * Where scanRow writes the bounds of a row's cells: cell `col` at `base + col` (or, with a
+ * `slot` map, at `base + slot[col]`, skipping columns mapped to -1, so that a table
+ * keeps only the columns it needs, without copying). Reused from row to row.
+ */
 export class RowCells {
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
-  readonly escaped: Uint8Array;
-  /** Cells in the row (may exceed the capacity; only the first `capacity` are kept). */
+  starts: Int32Array;
+  ends: Int32Array;
+  escaped: Uint8Array;
+  slot: Int32Array | null = null;
+  base = 0;
+  /** Cells in the row (may exceed what is kept). */
   count = 0;
   /** Line breaks inside quoted cells. */
   breaks = 0;
   /** The row ended at a line break inside the buffer (not at its end). */
   terminated = false;
-  readonly capacity: number;
   constructor(capacity: number) {
-    this.capacity = capacity;
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
     this.escaped = new Uint8Array(capacity);
@@ -36,9 +40,10 @@ export class RowCells {
  * Tokenizes the row starting at `pos` into `r`; returns where the next row starts, or
  * -1 when a quoted cell is never closed inside `bytes`.
  */
-export function scanRow(bytes: Uint8Array, pos: number, r: RowCells): number {
+export function scanRow(bytes: Buffer, pos: number, r: RowCells): number {
   const n = bytes.length;
-  const cap = r.capacity;
+  const { slot, base, starts, ends, escaped } = r;
+  const cap = slot === null ? starts.length : slot.length;
   let col = 0;
   let breaks = 0;
   for (;;) {
@@ -74,9 +79,12 @@ export function scanRow(bytes: Uint8Array, pos: number, r: RowCells): number {
       end = pos;
     }
     if (col < cap) {
-      r.starts[col] = start;
-      r.ends[col] = end;
-      r.escaped[col] = esc;
+      const at = slot === null ? base + col : slot[col]! < 0 ? -1 : base + slot[col]!;
+      if (at >= 0) {
+        starts[at] = start;
+        ends[at] = end;
+        escaped[at] = esc;
+      }
     }
     col++;
     const b = bytes[pos];
@@ -95,14 +103,14 @@ export function scanRow(bytes: Uint8Array, pos: number, r: RowCells): number {
 }
 
 /** Text of a cell given its bounds. */
-export function textAt(bytes: Uint8Array, start: number, end: number, escaped: number): string {
-  const s = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+export function textAt(bytes: Buffer, start: number, end: number, escaped: number): string {
+  const s = bytes.toString('utf8', start, end);
   return escaped ? s.replace(/""/g, '"') : s;
 }
 
 /** Every cell of one line as text (the header, a preamble line); at most `maxCells` kept. */
 export function rowTexts(
-  bytes: Uint8Array,
+  bytes: Buffer,
   pos: number,
   maxCells: number,
 ): { cells: string[]; count: number; next: number; breaks: number; terminated: boolean } {
@@ -119,7 +127,7 @@ export const splitCsvLine = (line: string): string[] =>
   rowTexts(Buffer.from(line, 'utf8'), 0, line.length + 1).cells;
 
 export type CsvTable = {
-  bytes: Uint8Array;
+  bytes: Buffer;
   rows: number;
   /** Cells per row (the header's). */
   width: number;
@@ -157,7 +165,7 @@ export type ScanOptions = {
  */
 export function scanCsv(
   file: string,
-  bytes: Uint8Array,
+  bytes: Buffer,
   offset: number,
   firstLine: number,
   width: number,
@@ -185,7 +193,15 @@ export function scanCsv(
   let ends = new Int32Array(capacity * kept);
   let escaped = new Uint8Array(capacity * kept);
   let lines = new Int32Array(capacity);
-  const r = new RowCells(width);
+  // The row's kept cells are written straight into the table, at its row.
+  const r = new RowCells(0);
+  r.slot = slot;
+  const place = (): void => {
+    r.starts = starts;
+    r.ends = ends;
+    r.escaped = escaped;
+  };
+  place();
   let rows = 0;
   let line = firstLine;
   let pos = offset;
@@ -202,8 +218,17 @@ export function scanCsv(
       continue;
     }
     if (opts.head && rows === opts.head.rows) break;
+    if (rows === capacity) {
+      capacity = Math.min(capacity * 2, opts.maxRows + 1);
+      starts = grow(starts, capacity * kept);
+      ends = grow(ends, capacity * kept);
+      escaped = grow(escaped, capacity * kept);
+      lines = grow(lines, capacity);
+      place();
+    }
     const rowLine = line;
     const rowStart = pos;
+    r.base = rows * kept;
     const next = scanRow(bytes, pos, r);
     if (opts.head && (next < 0 || (!r.terminated && !opts.head.eof))) break;
     if (next < 0) {
@@ -243,21 +268,7 @@ export function scanCsv(
         { file, line: rowLine },
       );
     }
-    if (rows === capacity) {
-      capacity = Math.min(capacity * 2, opts.maxRows + 1);
-      starts = grow(starts, capacity * kept);
-      ends = grow(ends, capacity * kept);
-      escaped = grow(escaped, capacity * kept);
-      lines = grow(lines, capacity);
-    }
     lines[rows] = rowLine;
-    const base = rows * kept;
-    for (let k = 0; k < kept; k++) {
-      const c = keep[k]!;
-      starts[base + k] = r.starts[c]!;
-      ends[base + k] = r.ends[c]!;
-      escaped[base + k] = r.escaped[c]!;
-    }
     rows++;
   }
   return ok({ bytes, rows, width, slot, kept, starts, ends, escaped, lines });

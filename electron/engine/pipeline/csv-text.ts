@@ -5,17 +5,13 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 const BOM = '\uFEFF';
 
 /** The first `n` lines as strings (BOM and CR removed), each cut at `maxBytes` bytes. */
-export function firstLines(bytes: Uint8Array, n: number, maxBytes = Infinity): string[] {
+export function firstLines(bytes: Buffer, n: number, maxBytes = Infinity): string[] {
   return linesOf(bytes, n, maxBytes).lines;
 }
 
 /** Lines cut at `limit` bytes, and the first (1-based) longer than that, or 0. */
-function linesOf(
-  bytes: Uint8Array,
-  n: number,
-  limit: number,
-): { lines: string[]; longLine: number } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+function linesOf(bytes: Buffer, n: number, limit: number): { lines: string[]; longLine: number } {
+  const buf = bytes;
   const lines: string[] = [];
   let longLine = 0;
   let pos = 0;
@@ -36,7 +32,7 @@ function linesOf(
 /** The first `n` lines, or LINE_TOO_LONG naming the first one longer than `maxLineBytes`. */
 export function preambleLines(
   file: string,
-  bytes: Uint8Array,
+  bytes: Buffer,
   n: number,
   maxLineBytes: number,
 ): Result<string[]> {
@@ -52,7 +48,7 @@ export function preambleLines(
 }
 
 /** Byte offset where line `n` (1-based) starts, or -1 when the file has fewer lines. */
-export function lineStart(bytes: Uint8Array, n: number): number {
+export function lineStart(bytes: Buffer, n: number): number {
   let pos = 0;
   for (let i = 1; i < n; i++) {
     const nl = bytes.indexOf(0x0a, pos);

@@ -24,7 +24,7 @@ const PACKED: [number[], string][] = [
  * Format by content from `head` (the file's first HEAD_BYTES, or all of it when shorter)
  * of a file of `size` bytes.
  */
-export function detectFormat(file: string, head: Uint8Array, size: number): Result<ChainFormat> {
+export function detectFormat(file: string, head: Buffer, size: number): Result<ChainFormat> {
   if (starts(head, [0x50, 0x41, 0x52, 0x31])) return ok('long-parquet');
   for (const [magic, what] of PACKED) {
     if (starts(head, magic))

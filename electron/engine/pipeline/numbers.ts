@@ -20,7 +20,7 @@ const POW10 = [
  * separators, fraction, exponent. EMPTY for a blank cell, NOT_A_NUMBER for text,
  * TOO_BIG for a literal beyond a double.
  */
-export function parseNumberAt(bytes: Uint8Array, start: number, end: number): number {
+export function parseNumberAt(bytes: Buffer, start: number, end: number): number {
   while (start < end && bytes[start] === 0x20) start++;
   while (end > start && bytes[end - 1] === 0x20) end--;
   if (start === end) return EMPTY;
@@ -54,9 +54,7 @@ export function parseNumberAt(bytes: Uint8Array, start: number, end: number): nu
     }
   }
   if (!any || digits > 15 || (i < end && (bytes[i] === 0x65 || bytes[i] === 0x45))) {
-    return parseNumberText(
-      Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'),
-    );
+    return parseNumberText(bytes.toString('latin1', start, end));
   }
   if (i < end) return NOT_A_NUMBER;
   const v = scale === 0 ? mant : mant / POW10[scale]!;
@@ -114,18 +112,21 @@ const fmt = (v: number): string => (Math.abs(v) >= 1e6 ? v.toExponential() : Str
 export function numberProblem(v: number, r: NumberRule): string | null {
   if (v === EMPTY) return r.required ? 'is missing' : null;
   if (Number.isNaN(v)) return 'is not a number';
+  if (r.above ? !(v > r.min) : v < r.min) {
+    if (r.min === 0) return r.above ? 'must be greater than 0' : 'must not be negative';
+    return outOfRange(r);
+  }
+  if (v === TOO_BIG || v > r.max) return outOfRange(r);
+  if (r.smallest !== undefined && v !== 0 && Math.abs(v) < r.smallest) return outOfRange(r);
+  return null;
+}
+
+function outOfRange(r: NumberRule): string {
   const low =
     r.smallest === undefined
       ? fmt(r.min)
       : r.above
         ? fmt(r.smallest)
         : `${fmt(r.min)}, or ${fmt(r.smallest)}`;
-  const range = `is out of range (${low} to ${fmt(r.max)})`;
-  if (v === TOO_BIG || v > r.max) return range;
-  if (r.above ? !(v > r.min) : v < r.min) {
-    if (r.min === 0) return r.above ? 'must be greater than 0' : 'must not be negative';
-    return range;
-  }
-  if (r.smallest !== undefined && v !== 0 && Math.abs(v) < r.smallest) return range;
-  return null;
+  return `is out of range (${low} to ${fmt(r.max)})`;
 }

@@ -130,15 +130,13 @@ export type SymbolCell =
 
 /** The root and underlying of a symbol cell; null for a cell too short to hold a symbol. */
 export function symbolCell(
-  bytes: Uint8Array,
+  bytes: Buffer,
   start: number,
   end: number,
   escaped: number,
 ): SymbolCell | null {
   if (end - start < 16) return null;
-  const raw = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start - 15).toString(
-    'latin1',
-  );
+  const raw = bytes.toString('latin1', start, end - 15);
   const occ = parseOcc(textAt(bytes, start, end, escaped));
   return occ
     ? { raw, root: occ.root, underlying: underlyingOfRoot(occ.root) }
@@ -153,28 +151,28 @@ export function symbolCell(
  * its first cell, which is what sniff reads from a file's first data line.
  */
 function symbolRoots(file: string, t: CsvTable, h: CboeHeader, c: Contracts): string | null | Err {
-  const raws = new Map<string, { code: number; underlying: string | null }>();
+  type Seen = { code: number; underlying: string | null };
+  const raws = new Map<string, Seen>();
   const byName = new Map<string, number>();
+  const bytes = t.bytes;
   let underlying: string | null = null;
-  c.root.fill(-1);
-  for (let r = 0; r < t.rows; r++) {
-    for (const [col, slot, side] of [
-      [h.calls, r, 'call'],
-      [h.puts, t.rows + r, 'put'],
-    ] as const) {
-      if (col < 0) continue;
-      const i = cellIndex(t, r, col);
-      const start = t.starts[i]!;
-      const end = t.ends[i]!;
-      if (end - start < 16) continue;
-      const raw = Buffer.from(
-        t.bytes.buffer,
-        t.bytes.byteOffset + start,
-        end - start - 15,
-      ).toString('latin1');
-      let seen = raws.get(raw);
+  // Consecutive lines mostly share a side's root: compare its bytes before making a string.
+  const last = [
+    { start: 0, len: -1, seen: null as Seen | null },
+    { start: 0, len: -1, seen: null as Seen | null },
+  ];
+  const take = (r: number, col: number, slot: number, side: 0 | 1): Err | null => {
+    const i = cellIndex(t, r, col);
+    const start = t.starts[i]!;
+    const len = t.ends[i]! - start - 15;
+    if (len < 1) return null;
+    const prev = last[side]!;
+    let seen = prev.len === len && sameBytes(bytes, prev.start, start, len) ? prev.seen : null;
+    if (!seen) {
+      const raw = bytes.toString('latin1', start, start + len);
+      seen = raws.get(raw) ?? null;
       if (!seen) {
-        const cell = symbolCell(t.bytes, start, end, t.escaped[i]!)!;
+        const cell = symbolCell(bytes, start, t.ends[i]!, t.escaped[i]!)!;
         const name = cell.root ?? raw.trim().toUpperCase();
         let code = byName.get(name);
         if (code === undefined) {
@@ -184,21 +182,33 @@ function symbolRoots(file: string, t: CsvTable, h: CboeHeader, c: Contracts): st
         }
         seen = { code, underlying: cell.underlying };
         raws.set(raw, seen);
-        if (cell.underlying !== null) {
-          if (underlying === null) underlying = cell.underlying;
-          else if (cell.underlying !== underlying) {
-            const line = t.lines[r]!;
-            const field = sideLabel(side);
-            return err(
-              'BAD_VALUE',
-              `${file}, line ${line}, field "${field}": the symbol root ${quoted(cell.root!)} is of ${quoted(cell.underlying)}, not ${underlying} as the first symbol: a file holds one underlying`,
-              { file, line, field },
-            );
-          }
+        if (cell.underlying !== null && underlying !== null && cell.underlying !== underlying) {
+          const line = t.lines[r]!;
+          const field = sideLabel(side === 0 ? 'call' : 'put');
+          return err(
+            'BAD_VALUE',
+            `${file}, line ${line}, field "${field}": the symbol root ${quoted(cell.root!)} is of ${quoted(cell.underlying)}, not ${underlying} as the first symbol: a file holds one underlying`,
+            { file, line, field },
+          );
         }
+        underlying ??= cell.underlying;
       }
-      c.root[slot] = seen.code;
+      last[side] = { start, len, seen };
     }
+    c.root[slot] = seen.code;
+    return null;
+  };
+  c.root.fill(-1);
+  for (let r = 0; r < t.rows; r++) {
+    const bad =
+      (h.calls >= 0 ? take(r, h.calls, r, 0) : null) ??
+      (h.puts >= 0 ? take(r, h.puts, t.rows + r, 1) : null);
+    if (bad) return bad;
   }
   return underlying;
+}
+
+function sameBytes(b: Buffer, a: number, c: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (b[a + k] !== b[c + k]) return false;
+  return true;
 }

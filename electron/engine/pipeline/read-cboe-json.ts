@@ -92,6 +92,9 @@ const NUMBER_FIELDS = [
   ['bid', false],
   ['ask', false],
 ] as const;
+/** The rules, made once (not per option). */
+const RULES = NUMBER_FIELDS.map(([key, required]) => [key, rule(key, required)] as const);
+const STRIKE = rule('strike', true);
 
 export function readCboeJson(
   src: SourceFile,
@@ -142,16 +145,17 @@ export function readCboeJson(
   let underlying: string | null = null;
   for (let i = 0; i < options.length; i++) {
     const o = options[i];
-    const at = `$.data.options[${i}]`;
-    if (!isObject(o)) return shape(file, at, 'must be an object');
+    // Only an error needs the option's path.
+    const at = (): string => `$.data.options[${i}]`;
+    if (!isObject(o)) return shape(file, at(), 'must be an object');
     if (typeof o.option !== 'string')
-      return shape(file, `${at}.option`, 'must be an OCC option symbol string');
+      return shape(file, `${at()}.option`, 'must be an OCC option symbol string');
     const occ = parseOcc(o.option);
     if (!occ)
       return err(
         'BAD_VALUE',
-        `${file}: ${at}.option (${quoted(o.option)}) is not an OCC option symbol`,
-        { file, field: `${at}.option` },
+        `${file}: ${at()}.option (${quoted(o.option)}) is not an OCC option symbol`,
+        { file, field: `${at()}.option` },
       );
     let code = expiryCode.get(occ.expiry);
     if (code === undefined) {
@@ -166,8 +170,8 @@ export function readCboeJson(
       else if (u !== underlying) {
         return err(
           'BAD_VALUE',
-          `${file}: ${at}.option (${quoted(o.option)}) is an option on ${quoted(u)}, not ${underlying} as the first: a file holds one underlying`,
-          { file, field: `${at}.option` },
+          `${file}: ${at()}.option (${quoted(o.option)}) is an option on ${quoted(u)}, not ${underlying} as the first: a file holds one underlying`,
+          { file, field: `${at()}.option` },
         );
       }
       rc = c.roots.length;
@@ -179,30 +183,30 @@ export function readCboeJson(
     c.expiry[i] = code;
     c.strike[i] = occ.strike;
     c.call[i] = occ.option_type === 'C' ? 1 : 0;
-    for (const [key, required] of NUMBER_FIELDS) {
+    for (const [key, numberRule] of RULES) {
       const raw = o[key];
       const v = jsonNumber(raw);
       if (Number.isNaN(v))
         return shape(
           file,
-          `${at}.${key}`,
+          `${at()}.${key}`,
           `must be a number, not ${quoted(JSON.stringify(raw) ?? '')}`,
         );
-      const problem = numberProblem(v, rule(key, required));
-      if (problem === 'is missing') return shape(file, `${at}.${key}`, 'is missing');
+      const problem = numberProblem(v, numberRule);
+      if (problem === 'is missing') return shape(file, `${at()}.${key}`, 'is missing');
       if (problem)
-        return err('BAD_VALUE', `${file}: ${at}.${key} (${v}) ${problem}`, {
+        return err('BAD_VALUE', `${file}: ${at()}.${key} (${v}) ${problem}`, {
           file,
-          field: `${at}.${key}`,
+          field: `${at()}.${key}`,
         });
       c[key][i] = v === EMPTY ? NaN : v;
     }
-    const strikeProblem = numberProblem(occ.strike, rule('strike', true));
+    const strikeProblem = numberProblem(occ.strike, STRIKE);
     if (strikeProblem)
       return err(
         'BAD_VALUE',
-        `${file}: ${at}.option has strike ${occ.strike}, which ${strikeProblem}`,
-        { file, field: `${at}.option` },
+        `${file}: ${at()}.option has strike ${occ.strike}, which ${strikeProblem}`,
+        { file, field: `${at()}.option` },
       );
   }
   return ok({ format: 'cboe-json', underlying: underlying!, as_of: asOf, spot, contracts: c });

@@ -27,7 +27,7 @@ export type LongCsvHeader = {
 
 export function readLongCsvHeader(
   file: string,
-  bytes: Uint8Array,
+  bytes: Buffer,
   limits: ReadLimits,
 ): Result<LongCsvHeader> {
   let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
