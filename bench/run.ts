@@ -12,7 +12,12 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   rules: async () => (await import('./rules.bench.ts')).benchRules(),
   scheduler: async () => (await import('./scheduler.bench.ts')).benchScheduler(),
   load: async () => (await import('./load.bench.ts')).benchLoad(),
+  sniff: async () => (await import('./sniff.bench.ts')).benchSniff(),
+  fuzz: async () => (await import('./fuzz.bench.ts')).benchFuzz(),
 };
+
+/** Suites that run only when named (`npm run bench -- fuzz`): they take minutes. */
+const ONLY_WHEN_NAMED = new Set(['fuzz']);
 
 /**
  * The engine's warm time per snapshot includes the DuckDB step: every pipeline run of
@@ -48,7 +53,7 @@ const only = process.argv.slice(2);
 const format = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
 for (const [name, run] of Object.entries(suites)) {
-  if (only.length > 0 && !only.includes(name)) continue;
+  if (only.length > 0 ? !only.includes(name) : ONLY_WHEN_NAMED.has(name)) continue;
   process.stdout.write(`\n== ${name}\n`);
   const started = performance.now();
   try {

@@ -3,6 +3,7 @@
 // and the messages between the engine's worker pool and a pipeline worker.
 import { z } from 'zod';
 import { GammaProfilePoint, GEXSnapshot, GexConventions, IsoTimestamp } from './domain.ts';
+import { ReadLimits } from './limits.ts';
 import { resultSchema } from './result.ts';
 
 /** Formats the readers recognise by content. */
@@ -38,6 +39,8 @@ export const PipelineInput = z.object({
   dataDir: z.string().min(1),
   snapshotId: z.string().min(1),
   conventions: GexConventions,
+  /** Bounds on the file (defaults when absent): see shared/limits.ts. */
+  limits: ReadLimits.optional(),
 });
 export type PipelineInput = z.infer<typeof PipelineInput>;
 
@@ -61,7 +64,13 @@ export const FactsResult = resultSchema(FileFacts);
 /** Engine → worker. */
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), taskId: z.string(), input: PipelineInput }),
-  z.object({ type: z.literal('facts'), taskId: z.string(), ...StagedInput, conventions: GexConventions }),
+  z.object({
+    type: z.literal('facts'),
+    taskId: z.string(),
+    ...StagedInput,
+    conventions: GexConventions,
+    limits: ReadLimits.partial().optional(),
+  }),
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequest>;
 

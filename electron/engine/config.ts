@@ -6,6 +6,7 @@ import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GexConventions } from '../../shared/domain.ts';
+import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 
 export const APP_NAME = 'gex-desk';
@@ -29,8 +30,8 @@ export const Config = z.object({
   latencyWindowMs: z.number().int().positive(),
   /** Largest upload the browser host accepts. */
   maxUploadBytes: z.number().int().positive(),
-  /** Largest file accepted for ingest (FILE_TOO_LARGE beyond). */
-  maxFileBytes: z.number().int().positive(),
+  /** What a file may hold: size, columns, rows, line length (shared/limits.ts). */
+  limits: ReadLimits,
   /** How long a failed or cancelled job keeps its staged bytes for a retry (0: not at all). */
   keepStagedHours: z.number().nonnegative(),
   conventions: GexConventions,
@@ -38,7 +39,10 @@ export const Config = z.object({
 export type Config = z.infer<typeof Config>;
 
 /** The config file's shape: every field optional, paths relative to the file. */
-const ConfigFile = Config.partial().extend({ conventions: GexConventions.partial().optional() });
+const ConfigFile = Config.partial().extend({
+  conventions: GexConventions.partial().optional(),
+  limits: ReadLimits.partial().optional(),
+});
 
 export interface ConfigOverrides {
   dbPath?: string;
@@ -95,7 +99,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     workerHeapMb: merged.workerHeapMb ?? 1024,
     latencyWindowMs: merged.latencyWindowMs ?? 15 * 60_000,
     maxUploadBytes: merged.maxUploadBytes ?? 512 * 1024 * 1024,
-    maxFileBytes: merged.maxFileBytes ?? 256 * 1024 * 1024,
+    limits: ReadLimits.parse(fromFile.limits ?? {}),
     keepStagedHours: merged.keepStagedHours ?? 72,
     conventions: GexConventions.parse(fromFile.conventions ?? {}),
   };

@@ -83,7 +83,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   let pool: WorkerPool | null = null;
   let scheduler: Scheduler | null = null;
   let inbox: Inbox | null = null;
-  const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.maxFileBytes, log });
+  const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.limits.maxFileBytes, log });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
   if (runJobs) {
@@ -102,7 +102,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     // Running jobs use the store's urgent lane: a burst of new requests must not hold up
     // the state changes and snapshots of work already running.
     const jobStore = store.urgent();
-    const stage = { store: jobStore, events, staging, dataDir: cfg.dataDir, conventions: cfg.conventions };
+    const stage = { store: jobStore, events, staging, dataDir: cfg.dataDir, conventions: cfg.conventions, limits: cfg.limits };
     scheduler = new Scheduler({
       store: jobStore,
       pool,
@@ -121,7 +121,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
     if (!accepting || !scheduler) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     const s = scheduler;
-    const deps = { store, rules, events, log, staging, stagedJobs, conventions: cfg.conventions };
+    const deps = { store, rules, events, log, staging, stagedJobs, conventions: cfg.conventions, limits: cfg.limits };
     return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row) }, req);
   };
 

@@ -6,7 +6,8 @@ import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts'
 import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import pl from 'nodejs-polars';
-import { cboeCsvText, makeChain, writeBadFiles, writeLongParquet } from '../fixtures/option-chains.ts';
+import { cboeCsvText, cboeJsonText, makeChain, writeBadFiles, writeLongParquet } from '../fixtures/option-chains.ts';
+import { longestEcho } from './content-echo.ts';
 import { conventions, tempDir } from './helpers.ts';
 
 const dir = tempDir('gex-bad-');
@@ -144,4 +145,51 @@ describe('bad input', () => {
     const f = await readFacts(file, { ...conventions(), profile_points: 1 });
     expect(f.ok ? null : f.error).toMatchObject({ code: 'VALIDATION', field: 'conventions.profile_points' });
   });
+
+  describe('messages quote at most 40 characters of the file', () => {
+    const secret = 'confidential-position-of-the-desk-'.repeat(30);
+    const json = JSON.parse(cboeJsonTextSmall());
+    const cases: [string, string][] = [
+      ['JSON not valid', `{"timestamp": "2025-09-06 23:24:50", "data": {"note": "${secret}", "options": [${secret}]}}`],
+      ['JSON short and not valid', `{"a": "${secret.slice(0, 30)}" x}`],
+      ['JSON timestamp', JSON.stringify({ ...json, timestamp: secret })],
+      ['JSON option symbol', JSON.stringify({ ...json, data: { ...json.data, options: [{ ...json.data.options[0], option: secret }] } })],
+      ['JSON number', JSON.stringify({ ...json, data: { ...json.data, options: [{ ...json.data.options[0], volume: secret }] } })],
+      ['long CSV cell', `underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,"${secret}",1,0.2\n`],
+      ['long CSV second underlying', `underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\n${secret.slice(0, 30)},2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`],
+      ['CBOE preamble', cboeCsvText(makeChain({ seed: 6, expiries: 1, strikesPerExpiry: 4 })).replace(/Last: [^,]*/, `Last: ${secret}`)],
+    ];
+    for (const [name, content] of cases) {
+      it(name, async () => {
+        const file = join(dir, `echo-${name.replace(/\W+/g, '-')}`);
+        writeFileSync(file, content);
+        const e = await failure(file);
+        expect(longestEcho(e.message, content, file)).toBeLessThanOrEqual(40);
+      });
+    }
+
+    it('Parquet: a long text value and a long column name', async () => {
+      const file = join(dir, 'echo-source.parquet');
+      writeLongParquet(file, { seed: 62, expiries: 1, strikesPerExpiry: 3 });
+      const df = pl.readParquet(file);
+      const types = df.getColumn('option_type').toArray() as string[];
+      types[1] = secret;
+      const out = join(dir, 'echo-text.parquet');
+      df.withColumns(pl.Series('option_type', types)).writeParquet(out);
+      const e = await failure(out);
+      expect(e).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'option_type' });
+      expect(longestEcho(e.message, secret, out)).toBeLessThanOrEqual(40);
+      const oi = df.getColumn('open_interest').toArray() as number[];
+      oi[0] = -1;
+      const renamed = join(dir, 'echo-name.parquet');
+      df.withColumns(pl.Series('open_interest', oi)).rename({ bid: secret }).writeParquet(renamed);
+      const e2 = await failure(renamed);
+      expect(e2).toMatchObject({ code: 'BAD_VALUE', field: 'open_interest' });
+      expect(longestEcho(e2.message, secret, renamed)).toBeLessThanOrEqual(40);
+    });
+  });
 });
+
+function cboeJsonTextSmall(): string {
+  return cboeJsonText(makeChain({ seed: 8, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 2 }));
+}

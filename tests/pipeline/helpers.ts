@@ -1,6 +1,6 @@
 // Shared by the pipeline tests: where the real samples are (skipped when absent, unless
 // REQUIRE_SAMPLES=1 makes their absence a failure), fresh temporary folders, defaults.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,3 +18,13 @@ export const runSampleTests = samplesPresent || process.env.REQUIRE_SAMPLES === 
 export const conventions = (over: Partial<GexConventions> = {}): GexConventions => GexConventions.parse(over);
 
 export const tempDir = (prefix = 'gex-pipeline-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** A writer of numbered files in `dir`: file('x.csv', text) → its path. */
+export function fileWriter(dir: string): (name: string, content: string | Buffer) => string {
+  let n = 0;
+  return (name, content) => {
+    const path = join(dir, `${n++}-${name}`);
+    writeFileSync(path, content);
+    return path;
+  };
+}

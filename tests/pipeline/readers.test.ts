@@ -2,6 +2,7 @@
 // JSON's OCC symbols, the long format in CSV and Parquet, exchange time zones, and the
 // GEX total checked against an independent sum over the contracts the fixture wrote.
 import { copyFileSync, writeFileSync } from 'node:fs';
+import pl from 'nodejs-polars';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChain, runPipeline, toContractRows } from '../../electron/engine/pipeline/index.ts';
@@ -12,6 +13,8 @@ import { parseTimestamp } from '../../electron/engine/pipeline/time.ts';
 import { ContractRow } from '../../shared/domain.ts';
 import {
   cboeCsvText,
+  cboeJsonText,
+  longCsvText,
   makeChain,
   writeCboeCsv,
   writeCboeJson,
@@ -264,5 +267,95 @@ describe('an unseen-style file', () => {
     expect(out.snapshot.put_gex).toBeCloseTo(e.put, 0);
     expect(out.snapshot.total_gex).toBeCloseTo(e.call + e.put, 0);
     expect(out.snapshot.quality.dropped).toEqual([{ reason: 'expired', rows: 320 }]);
+  });
+});
+
+describe('delta from the file, roots, one underlying', () => {
+  it('every reader fills delta as the file writes it (puts negative), NaN where it has none', async () => {
+    const chain = makeChain({ seed: 71, expiries: 2, strikesPerExpiry: 6 });
+    const sides = (c: { call: Uint8Array; delta: Float64Array; n: number }) => {
+      const out = new Set<string>();
+      for (let i = 0; i < c.n; i++) out.add(`${c.call[i] ? 'C' : 'P'}${c.delta[i]}`);
+      return [...out].sort();
+    };
+    const csv = join(dir, 'delta.csv');
+    writeFileSync(csv, cboeCsvText(chain));
+    const a = await readChain(csv, conventions());
+    if (!a.ok) throw new Error(JSON.stringify(a.error));
+    expect(sides(a.value.contracts)).toEqual(['C0.5', 'P-0.5']);
+    const json = join(dir, 'delta.json');
+    writeCboeJson(json, { seed: 72, expiries: 2, strikesPerExpiry: 6 });
+    const b = await readChain(json, conventions());
+    if (!b.ok) throw new Error(JSON.stringify(b.error));
+    expect(sides(b.value.contracts)).toEqual(['C0.5', 'P-0.5']);
+    // Long format: an optional delta column.
+    const lines = longCsvText(chain).trimEnd().split('\n');
+    const withDelta = [`${lines[0]},delta`, ...lines.slice(1).map((l) => `${l},${l.includes(',C,') ? '0.25' : '-0.75'}`)].join('\n');
+    const long = join(dir, 'delta-long.csv');
+    writeFileSync(long, withDelta);
+    const c = await readChain(long, conventions());
+    if (!c.ok) throw new Error(JSON.stringify(c.error));
+    expect(sides(c.value.contracts)).toEqual(['C0.25', 'P-0.75']);
+    const parquet = join(dir, 'delta.parquet');
+    pl.readCSV(withDelta).writeParquet(parquet);
+    const d = await readChain(parquet, conventions());
+    if (!d.ok) throw new Error(JSON.stringify(d.error));
+    expect(sides(d.value.contracts)).toEqual(['C0.25', 'P-0.75']);
+    const without = join(dir, 'no-delta.csv');
+    writeLongCsv(without, { seed: 73, expiries: 1, strikesPerExpiry: 4 });
+    const e = await readChain(without, conventions());
+    if (!e.ok) throw new Error(JSON.stringify(e.error));
+    expect(sides(e.value.contracts)).toEqual(['CNaN', 'PNaN']);
+  });
+
+  it('each contract keeps its root: SPXW and SPX in a CBOE file, the underlying in the long format', async () => {
+    const chain = makeChain({ seed: 74, expiries: 4, strikesPerExpiry: 5 });
+    const csv = join(dir, 'roots.csv');
+    writeFileSync(csv, cboeCsvText(chain));
+    const r = await readChain(csv, conventions());
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const c = r.value.contracts;
+    const byRoot = new Map<string, number>();
+    for (let i = 0; i < c.n; i++) byRoot.set(c.roots[c.root[i]!]!, (byRoot.get(c.roots[c.root[i]!]!) ?? 0) + 1);
+    const expected = new Map<string, number>();
+    for (const k of chain.contracts) expected.set(k.root, (expected.get(k.root) ?? 0) + 1);
+    expect(byRoot).toEqual(expected);
+    const long = join(dir, 'roots-long.csv');
+    writeLongCsv(long, { seed: 75, expiries: 1, strikesPerExpiry: 3 });
+    const l = await readChain(long, conventions());
+    expect(l.ok && [...new Set(Array.from(l.value.contracts.root, (i) => l.value.contracts.roots[i]))]).toEqual(['SPX']);
+  });
+
+  it('symbols of two underlyings in one CBOE file are refused at the first of the second', async () => {
+    const lines = cboeCsvText(makeChain({ seed: 76, expiries: 2, strikesPerExpiry: 6, roots: ['SPX'] })).split('\n');
+    lines[9] = lines[9]!.replace(/SPX(\d{6}[CP])/g, 'NDX$1');
+    const file = join(dir, 'two-underlyings.csv');
+    writeFileSync(file, lines.join('\n'));
+    const r = await readChain(file, conventions());
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'BAD_VALUE', line: 10, field: 'Calls' });
+    const doc = JSON.parse(cboeJsonText(makeChain({ seed: 77, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 4 })));
+    doc.data.options[3].option = doc.data.options[3].option.replace('META', 'AAPL');
+    const json = join(dir, 'two-underlyings.json');
+    writeFileSync(json, JSON.stringify(doc));
+    const j = await readChain(json, conventions());
+    expect(j.ok ? null : j.error).toMatchObject({ code: 'BAD_VALUE', field: '$.data.options[3].option' });
+  });
+
+  it('the tokenizer: quoted cells with commas, "" escapes and line breaks keep the lines of the file', async () => {
+    const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,note';
+    const rows = [
+      'SPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,"1,234",1,0.2,"a, ""quoted"" note"',
+      'SPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,5,1,0.2,"two\nlines"',
+      'SPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4705,C,x,1,0.2,',
+    ];
+    const file = join(dir, 'quoted.csv');
+    writeFileSync(file, [head, ...rows].join('\r\n') + '\r\n');
+    const r = await readChain(file, conventions());
+    // The bad cell is on line 5 of the file: the quoted line break counts.
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'BAD_VALUE', line: 5, field: 'open_interest' });
+    writeFileSync(file, [head, ...rows.slice(0, 2)].join('\r\n') + '\r\n');
+    const ok = await readChain(file, conventions());
+    if (!ok.ok) throw new Error(JSON.stringify(ok.error));
+    expect(Array.from(ok.value.contracts.open_interest)).toEqual([1234, 5]);
   });
 });

@@ -8,6 +8,7 @@
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
 import { err, ok, type AppError } from '../../../shared/result.ts';
 import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
 import { decideQueued, endWaiting } from '../jobs/repository.ts';
@@ -27,6 +28,7 @@ export interface DecideDeps {
   events: EngineEvents;
   staging: Staging;
   conventions: GexConventions;
+  limits: ReadLimits;
   clock?: () => number;
 }
 
@@ -43,6 +45,7 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
         contentHash: hash,
         chainFile: deps.staging.chainPathOf(hash),
         conventions: deps.conventions,
+        limits: deps.limits,
       },
       { signal: ctx.signal },
     );

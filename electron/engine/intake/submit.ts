@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { AuditEntry, SubmitAck, SubmitRequest } from '../../../shared/api.ts';
 import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
 import { ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { GivenFactName, PartialDecision } from '../../../shared/rules.ts';
 import type { EngineEvents } from '../events.ts';
@@ -34,6 +35,7 @@ export interface IntakeDeps {
   staging: Staging;
   stagedJobs: StagedJobs;
   conventions: GexConventions;
+  limits: ReadLimits;
   /** Hands a stored job (queued or deciding) to the scheduler, with the row as stored. */
   enqueue(jobId: string, row: QueuedRow): void;
   clock?: () => number;
@@ -61,7 +63,7 @@ export async function submit(deps: IntakeDeps, req: SubmitRequest): Promise<Resu
   const captured = await deps.staging.capture(a.request.file);
   if (!captured.ok) return ok(await storeUnreadable(deps, a, captured.error, null));
   const staged = captured.value;
-  const head = readHead(a.request.file, staged, deps.conventions);
+  const head = readHead(a.request.file, staged, deps.conventions, deps.limits);
   if (!head.ok) {
     deps.staging.release(staged.hash);
     return ok(await storeUnreadable(deps, a, head.error, staged));

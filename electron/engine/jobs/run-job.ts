@@ -6,6 +6,7 @@
 // completed, even across crashes, and a job cancelled meanwhile stores nothing.
 import { existsSync, rmSync } from 'node:fs';
 import type { GexConventions } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
 import { PipelineResult, type PipelineOutput } from '../../../shared/pipeline.ts';
 import { err, ok } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
@@ -22,10 +23,11 @@ export interface RunJobDeps {
   staging: Staging;
   dataDir: string;
   conventions: GexConventions;
+  limits: ReadLimits;
 }
 
 export function createRunJob(deps: RunJobDeps): RunJob {
-  const { store, events, staging, dataDir, conventions } = deps;
+  const { store, events, staging, dataDir, conventions, limits } = deps;
   return async (job, ctx) => {
     if (!job.content_hash || !existsSync(staging.pathOf(job.content_hash)))
       return err('FILE_NOT_FOUND', `${job.file}: nothing of this request is staged any more (it could not be read when it arrived, or its bytes were kept for a retry and have expired); submit the file again`, { file: job.file });
@@ -39,6 +41,7 @@ export function createRunJob(deps: RunJobDeps): RunJob {
       dataDir,
       snapshotId: job.id,
       conventions,
+      limits,
     };
     const result = await ctx.pool.run(
       { type: 'run', taskId: job.id, input },

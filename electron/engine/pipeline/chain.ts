@@ -5,8 +5,9 @@
 import type { ContractRow } from '../../../shared/domain.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, type Err } from '../../../shared/result.ts';
-import { cellText, EMPTY, NOT_A_NUMBER, parseNumberAt, type CsvCells } from './csv-scan.ts';
+import { cellText, type CsvTable } from './csv-scan.ts';
 import { parseExpiry } from './dates.ts';
+import { EMPTY, numberProblem, parseNumberAt, type NumberRule } from './numbers.ts';
 
 export type Contracts = {
   n: number;
@@ -21,11 +22,17 @@ export type Contracts = {
   call: Uint8Array;
   open_interest: Float64Array;
   volume: Float64Array;
-  /** NaN where the file has no value (iv, gamma, bid, ask). */
+  /** NaN where the file has no value (iv, gamma, delta, bid, ask). */
   iv: Float64Array;
   gamma: Float64Array;
+  /** The file's delta as written there (puts negative); NaN where it has none. */
+  delta: Float64Array;
   bid: Float64Array;
   ask: Float64Array;
+  /** Index into `roots` (the OCC root of the contract's symbol), -1 where there is none. */
+  root: Int32Array;
+  /** Distinct roots, e.g. SPX and SPXW; the long format's is its underlying. */
+  roots: string[];
 };
 
 export type Chain = {
@@ -48,9 +55,18 @@ export function allocContracts(n: number): Contracts {
     volume: new Float64Array(n),
     iv: new Float64Array(n),
     gamma: new Float64Array(n),
+    delta: new Float64Array(n),
     bid: new Float64Array(n),
     ask: new Float64Array(n),
+    root: new Int32Array(n),
+    roots: [],
   };
+}
+
+/** At most 40 characters of a file's content, quoted, for an error message. */
+export function quoted(text: string): string {
+  const s = text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  return `"${s.replace(/\p{Cc}/gu, ' ')}"`;
 }
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
@@ -78,37 +94,68 @@ export function toContractRows(chain: Chain): ContractRow[] {
   return rows;
 }
 
-export type NumberRule = { required: boolean; bound?: 'positive' | 'nonneg' };
-
 /**
- * Parses column `col` of every row into out[offset + row]; a blank optional cell is NaN.
- * Returns the error of the first bad cell, or null.
+ * Parses column `col` of every row into out[offset + row] under `rule` (numbers.ts); a
+ * blank optional cell is NaN. Returns the error of the first bad cell, or null.
  */
-export function parseNumberColumn(file: string, t: CsvCells, col: number, field: string, rule: NumberRule, out: Float64Array, offset: number): Err | null {
-  const { bytes, starts, ends, cols } = t;
-  for (let r = 0; r < t.rows; r++) {
-    const i = r * cols + col;
+export function parseNumberColumn(
+  file: string,
+  t: CsvTable,
+  col: number,
+  field: string,
+  rule: NumberRule,
+  out: Float64Array,
+  offset: number,
+): Err | null {
+  const { bytes, starts, ends, kept } = t;
+  const slot = t.slot[col]!;
+  for (let r = 0, i = slot; r < t.rows; r++, i += kept) {
     const v = parseNumberAt(bytes, starts[i]!, ends[i]!);
-    if (v === EMPTY) {
-      if (rule.required) return badCell(file, t, r, col, field, 'is missing');
-      out[offset + r] = NaN;
-    } else if (v === NOT_A_NUMBER || Number.isNaN(v)) {
-      return badCell(file, t, r, col, field, 'is not a number');
-    } else if ((rule.bound === 'positive' && !(v > 0)) || (rule.bound === 'nonneg' && v < 0)) {
-      return badCell(file, t, r, col, field, rule.bound === 'positive' ? 'must be greater than 0' : 'must not be negative');
-    } else out[offset + r] = v;
+    // Within [min, max] and not the markers: the common case, no call.
+    if (
+      v >= rule.min &&
+      v <= rule.max &&
+      v !== EMPTY &&
+      (rule.smallest === undefined || v === 0 || Math.abs(v) >= rule.smallest) &&
+      !(rule.above && v === rule.min)
+    ) {
+      out[offset + r] = v;
+      continue;
+    }
+    const problem = numberProblem(v, rule);
+    if (problem !== null) return badCell(file, t, r, col, field, problem);
+    out[offset + r] = v === EMPTY ? NaN : v;
   }
   return null;
 }
 
-export function badCell(file: string, t: CsvCells, row: number, col: number, field: string, what: string): Err {
+export function badCell(
+  file: string,
+  t: CsvTable,
+  row: number,
+  col: number,
+  field: string,
+  what: string,
+): Err {
   const line = t.lines[row]!;
-  const value = what === 'is missing' ? '' : ` ("${cellText(t, row, col).slice(0, 40)}")`;
-  return err('BAD_VALUE', `${file}, line ${line}, field "${field}"${value} ${what}`, { file, line, field });
+  const value = what === 'is missing' ? '' : ` (${quoted(cellText(t, row, col))})`;
+  return err('BAD_VALUE', `${file}, line ${line}, field "${field}"${value} ${what}`, {
+    file,
+    line,
+    field,
+  });
 }
 
 /** Parses an expiry column into codes into `expiries` (shared across calls). */
-export function parseExpiryColumn(file: string, t: CsvCells, col: number, field: string, expiries: string[], out: Int32Array, offset: number): Err | null {
+export function parseExpiryColumn(
+  file: string,
+  t: CsvTable,
+  col: number,
+  field: string,
+  expiries: string[],
+  out: Int32Array,
+  offset: number,
+): Err | null {
   const byText = new Map<string, number>();
   const byIso = new Map<string, number>(expiries.map((e, i) => [e, i]));
   for (let r = 0; r < t.rows; r++) {
@@ -116,7 +163,8 @@ export function parseExpiryColumn(file: string, t: CsvCells, col: number, field:
     let code = byText.get(text);
     if (code === undefined) {
       const iso = parseExpiry(text);
-      if (iso === null) return badCell(file, t, r, col, field, text.trim() === '' ? 'is missing' : 'is not a date');
+      if (iso === null)
+        return badCell(file, t, r, col, field, text.trim() === '' ? 'is missing' : 'is not a date');
       code = byIso.get(iso);
       if (code === undefined) {
         code = expiries.length;

@@ -1,15 +1,140 @@
-// A fast, strict CSV scanner over the file's bytes: one pass records where every cell
-// starts and ends (quotes, "" escapes, CRLF, blank lines), keeping each row's 1-based
-// line of the FILE for error messages; numbers are then parsed straight from the bytes
-// (thousands separators allowed). Measured several times faster than Polars' CSV reader
-// plus string casts on this workload, and it knows the line of every bad cell.
+// The one CSV tokenizer, strict and fast, over the file's bytes: quotes, "" escapes,
+// CRLF, blank lines, each row's 1-based line of the FILE kept for error messages.
+// scanRow reads one row (the header, a preamble line); scanCsv reads the body and keeps
+// the bounds of only the columns a reader asked for, so memory grows with rows × those
+// columns, never with line breaks × header width. Numbers are then parsed straight from
+// the bytes (numbers.ts). Measured several times faster than Polars' CSV reader plus
+// string casts on this workload, and it knows the line of every bad cell.
 import { err, ok, type Result } from '../../../shared/result.ts';
 
-export type CsvCells = {
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Where scanRow writes the bounds of a row's cells: cell `col` at `base + col` (or, with a
+ * `slot` map, at `base + slot[col]`, skipping columns mapped to -1, so that a table
+ * keeps only the columns it needs, without copying). Reused from row to row.
+ */
+export class RowCells {
+  starts: Int32Array;
+  ends: Int32Array;
+  escaped: Uint8Array;
+  slot: Int32Array | null = null;
+  base = 0;
+  /** Cells in the row (may exceed what is kept). */
+  count = 0;
+  /** Line breaks inside quoted cells. */
+  breaks = 0;
+  /** The row ended at a line break inside the buffer (not at its end). */
+  terminated = false;
+  constructor(capacity: number) {
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.escaped = new Uint8Array(capacity);
+  }
+}
+
+/**
+ * Tokenizes the row starting at `pos` into `r`; returns where the next row starts, or
+ * -1 when a quoted cell is never closed inside `bytes`.
+ */
+export function scanRow(bytes: Buffer, pos: number, r: RowCells): number {
+  const n = bytes.length;
+  const { slot, base, starts, ends, escaped } = r;
+  const cap = slot === null ? starts.length : slot.length;
+  let col = 0;
+  let breaks = 0;
+  for (;;) {
+    let start = pos;
+    let end: number;
+    let esc = 0;
+    if (bytes[pos] === QUOTE) {
+      start = ++pos;
+      for (;;) {
+        const q = bytes.indexOf(QUOTE, pos);
+        if (q < 0) {
+          r.count = col;
+          return -1;
+        }
+        if (bytes[q + 1] === QUOTE) {
+          esc = 1;
+          pos = q + 2;
+          continue;
+        }
+        end = q;
+        pos = q + 1;
+        break;
+      }
+      for (let i = bytes.indexOf(LF, start); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1))
+        breaks++;
+      while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) pos++;
+    } else {
+      while (pos < n) {
+        const b = bytes[pos];
+        if (b === COMMA || b === LF || b === CR) break;
+        pos++;
+      }
+      end = pos;
+    }
+    if (col < cap) {
+      const at = slot === null ? base + col : slot[col]! < 0 ? -1 : base + slot[col]!;
+      if (at >= 0) {
+        starts[at] = start;
+        ends[at] = end;
+        escaped[at] = esc;
+      }
+    }
+    col++;
+    const b = bytes[pos];
+    if (b === COMMA) {
+      pos++;
+      continue;
+    }
+    r.terminated = pos < n;
+    if (b === CR) pos++;
+    if (bytes[pos] === LF) pos++;
+    break;
+  }
+  r.count = col;
+  r.breaks = breaks;
+  return pos;
+}
+
+/** Text of a cell given its bounds. */
+export function textAt(bytes: Buffer, start: number, end: number, escaped: number): string {
+  const s = bytes.toString('utf8', start, end);
+  return escaped ? s.replace(/""/g, '"') : s;
+}
+
+/** Every cell of one line as text (the header, a preamble line); at most `maxCells` kept. */
+export function rowTexts(
+  bytes: Buffer,
+  pos: number,
+  maxCells: number,
+): { cells: string[]; count: number; next: number; breaks: number; terminated: boolean } {
+  const r = new RowCells(maxCells);
+  const next = scanRow(bytes, pos, r);
+  const cells: string[] = [];
+  for (let i = 0; i < Math.min(r.count, maxCells); i++)
+    cells.push(textAt(bytes, r.starts[i]!, r.ends[i]!, r.escaped[i]!));
+  return { cells, count: r.count, next, breaks: r.breaks, terminated: next >= 0 && r.terminated };
+}
+
+/** Splits one line of text into cells, honouring double quotes. */
+export const splitCsvLine = (line: string): string[] =>
+  rowTexts(Buffer.from(line, 'utf8'), 0, line.length + 1).cells;
+
+export type CsvTable = {
   bytes: Buffer;
   rows: number;
-  cols: number;
-  /** Byte offsets of cell (row, col) at row * cols + col; end exclusive. */
+  /** Cells per row (the header's). */
+  width: number;
+  /** Column → its slot among the kept columns, or -1. */
+  slot: Int32Array;
+  kept: number;
+  /** Byte bounds of kept cell (row, slot) at row * kept + slot; end exclusive. */
   starts: Int32Array;
   ends: Int32Array;
   /** 1 when the cell was quoted and holds "" escapes. */
@@ -18,29 +143,69 @@ export type CsvCells = {
   lines: Int32Array;
 };
 
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const LF = 0x0a;
-const CR = 0x0d;
+export type ScanOptions = {
+  /** Columns whose cells are kept. */
+  keep: readonly number[];
+  /** Most rows accepted (more: TOO_MANY_ROWS). */
+  maxRows: number;
+  /** What the row limit is, for the message, e.g. "2000000 contracts (limits.maxRows)". */
+  rowLimit: string;
+  maxLineBytes: number;
+  /**
+   * Reading a file's first bytes only: keep at most `rows` rows, and (unless the buffer
+   * is the whole file, `eof`) only rows whose line end is inside the buffer: a row cut
+   * by the buffer's end is not returned. Errors in those rows are still errors.
+   */
+  head?: { rows: number; eof: boolean };
+};
 
 /**
  * Scans rows from byte `offset` (which is line `firstLine` of the file); every row must
- * have exactly `cols` cells. Blank lines are skipped.
+ * have exactly `width` cells. Blank lines are skipped.
  */
-export function scanCsv(file: string, bytes: Buffer, offset: number, firstLine: number, cols: number): Result<CsvCells> {
-  // Size the arrays from the number of line ends so they rarely grow.
-  let capacity = 1;
-  for (let i = bytes.indexOf(LF, offset); i >= 0; i = bytes.indexOf(LF, i + 1)) capacity++;
-  let starts = new Int32Array(capacity * cols);
-  let ends = new Int32Array(capacity * cols);
-  let escaped = new Uint8Array(capacity * cols);
+export function scanCsv(
+  file: string,
+  bytes: Buffer,
+  offset: number,
+  firstLine: number,
+  width: number,
+  opts: ScanOptions,
+): Result<CsvTable> {
+  const n = bytes.length;
+  const slot = new Int32Array(width).fill(-1);
+  const keep = opts.keep.filter((c) => c >= 0 && c < width);
+  keep.forEach((c, k) => (slot[c] = k));
+  const kept = keep.length;
+  // Sized by rows: a row takes at least `width` bytes (its commas and line end), and
+  // there are no more rows than line ends; start from that (at most 64k rows, so blank
+  // lines cost nothing) and double when a real row needs it.
+  let capacity = opts.head?.rows ?? 1;
+  if (opts.head === undefined) {
+    const cap = Math.min(
+      opts.maxRows + 1,
+      Math.floor((n - offset) / Math.max(1, width)) + 1,
+      1 << 16,
+    );
+    for (let i = bytes.indexOf(LF, offset); i >= 0 && capacity < cap; i = bytes.indexOf(LF, i + 1))
+      capacity++;
+  }
+  let starts = new Int32Array(capacity * kept);
+  let ends = new Int32Array(capacity * kept);
+  let escaped = new Uint8Array(capacity * kept);
   let lines = new Int32Array(capacity);
+  // The row's kept cells are written straight into the table, at its row.
+  const r = new RowCells(0);
+  r.slot = slot;
+  const place = (): void => {
+    r.starts = starts;
+    r.ends = ends;
+    r.escaped = escaped;
+  };
+  place();
   let rows = 0;
   let line = firstLine;
   let pos = offset;
-  const n = bytes.length;
   while (pos < n) {
-    // Blank line (or a lone CR) → skip.
     const b0 = bytes[pos];
     if (b0 === LF) {
       pos++;
@@ -52,144 +217,75 @@ export function scanCsv(file: string, bytes: Buffer, offset: number, firstLine: 
       line++;
       continue;
     }
+    if (opts.head && rows === opts.head.rows) break;
     if (rows === capacity) {
-      capacity *= 2;
-      const grow = <T extends Int32Array | Uint8Array>(a: T, size: number): T => {
-        const b = new (a.constructor as new (n: number) => T)(size);
-        b.set(a);
-        return b;
-      };
-      starts = grow(starts, capacity * cols);
-      ends = grow(ends, capacity * cols);
-      escaped = grow(escaped, capacity * cols);
+      capacity = Math.min(capacity * 2, opts.maxRows + 1);
+      starts = grow(starts, capacity * kept);
+      ends = grow(ends, capacity * kept);
+      escaped = grow(escaped, capacity * kept);
       lines = grow(lines, capacity);
+      place();
     }
     const rowLine = line;
+    const rowStart = pos;
+    r.base = rows * kept;
+    const next = scanRow(bytes, pos, r);
+    if (opts.head && (next < 0 || (!r.terminated && !opts.head.eof))) break;
+    if (next < 0) {
+      return err(
+        'TRUNCATED',
+        `${file}, line ${rowLine}: a quoted cell is never closed: the file was cut short`,
+        { file, line: rowLine },
+      );
+    }
+    if (next - rowStart > opts.maxLineBytes) {
+      return err(
+        'LINE_TOO_LONG',
+        `${file}, line ${rowLine} is longer than ${opts.maxLineBytes} bytes (limits.maxLineBytes)`,
+        { file, line: rowLine },
+      );
+    }
+    pos = next;
+    line += r.breaks + 1;
+    if (r.count !== width) {
+      if (pos >= n && bytes[n - 1] !== LF && r.count < width) {
+        return err(
+          'TRUNCATED',
+          `${file}, line ${rowLine} has ${r.count} of ${width} fields and the file ends there: it was cut short`,
+          { file, line: rowLine },
+        );
+      }
+      return err(
+        'BAD_VALUE',
+        `${file}, line ${rowLine} has ${r.count} fields where the header has ${width}`,
+        { file, line: rowLine },
+      );
+    }
+    if (rows === opts.maxRows) {
+      return err(
+        'TOO_MANY_ROWS',
+        `${file}, line ${rowLine}: more rows than the limit of ${opts.rowLimit}`,
+        { file, line: rowLine },
+      );
+    }
     lines[rows] = rowLine;
-    const base = rows * cols;
-    let col = 0;
-    for (;;) {
-      let start = pos;
-      let end: number;
-      let esc = 0;
-      if (bytes[pos] === QUOTE) {
-        start = ++pos;
-        for (;;) {
-          const q = bytes.indexOf(QUOTE, pos);
-          if (q < 0) {
-            return err('TRUNCATED', `${file}, line ${rowLine}: a quoted cell is never closed: the file was cut short`, { file, line: rowLine });
-          }
-          if (bytes[q + 1] === QUOTE) {
-            esc = 1;
-            pos = q + 2;
-            continue;
-          }
-          end = q;
-          pos = q + 1;
-          break;
-        }
-        // Newlines inside quotes move the line counter.
-        for (let i = start; i < end; i++) if (bytes[i] === LF) line++;
-        while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) pos++;
-      } else {
-        while (pos < n) {
-          const b = bytes[pos];
-          if (b === COMMA || b === LF || b === CR) break;
-          pos++;
-        }
-        end = pos;
-      }
-      if (col < cols) {
-        starts[base + col] = start;
-        ends[base + col] = end;
-        escaped[base + col] = esc;
-      }
-      col++;
-      const b = bytes[pos];
-      if (b === COMMA) {
-        pos++;
-        continue;
-      }
-      // End of row.
-      if (b === CR) pos++;
-      if (bytes[pos] === LF) pos++;
-      line++;
-      break;
-    }
-    if (col !== cols) {
-      const cut = pos >= n && bytes[n - 1] !== LF && col < cols;
-      if (cut) {
-        return err('TRUNCATED', `${file}, line ${rowLine} has ${col} of ${cols} fields and the file ends there: it was cut short`, { file, line: rowLine });
-      }
-      return err('BAD_VALUE', `${file}, line ${rowLine} has ${col} fields where the header has ${cols}`, { file, line: rowLine });
-    }
     rows++;
   }
-  return ok({ bytes, rows, cols, starts, ends, escaped, lines });
+  return ok({ bytes, rows, width, slot, kept, starts, ends, escaped, lines });
 }
+
+function grow<T extends Int32Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
+}
+
+/** Index of kept cell (row, col); col must be a kept column. */
+export const cellIndex = (t: CsvTable, row: number, col: number): number =>
+  row * t.kept + t.slot[col]!;
 
 /** Text of cell (row, col). */
-export function cellText(t: CsvCells, row: number, col: number): string {
-  const i = row * t.cols + col;
-  const s = t.bytes.toString('utf8', t.starts[i]!, t.ends[i]!);
-  return t.escaped[i] ? s.replace(/""/g, '"') : s;
-}
-
-/** Marker values of parseNumberAt besides a number. */
-export const EMPTY = -Infinity;
-export const NOT_A_NUMBER = Infinity;
-
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
-
-/**
- * The number in bytes[start, end): optional spaces, sign, digits with thousands
- * separators, fraction, exponent. EMPTY for a blank cell, NOT_A_NUMBER for text.
- */
-export function parseNumberAt(bytes: Buffer, start: number, end: number): number {
-  while (start < end && bytes[start] === 0x20) start++;
-  while (end > start && bytes[end - 1] === 0x20) end--;
-  if (start === end) return EMPTY;
-  let i = start;
-  let neg = false;
-  if (bytes[i] === 0x2d) {
-    neg = true;
-    i++;
-  } else if (bytes[i] === 0x2b) i++;
-  let mant = 0;
-  let digits = 0;
-  let scale = 0;
-  let any = false;
-  for (; i < end; i++) {
-    const b = bytes[i]!;
-    if (b >= 0x30 && b <= 0x39) {
-      mant = mant * 10 + (b - 0x30);
-      digits++;
-      any = true;
-    } else if (b === COMMA && any) continue;
-    else break;
-  }
-  if (i < end && bytes[i] === 0x2e) {
-    for (i++; i < end; i++) {
-      const b = bytes[i]!;
-      if (b < 0x30 || b > 0x39) break;
-      mant = mant * 10 + (b - 0x30);
-      digits++;
-      scale++;
-      any = true;
-    }
-  }
-  if (!any) return slowNumber(bytes, start, end);
-  if (i < end) {
-    if (bytes[i] === 0x65 || bytes[i] === 0x45) return slowNumber(bytes, start, end);
-    return NOT_A_NUMBER;
-  }
-  if (digits > 15) return slowNumber(bytes, start, end);
-  const v = scale === 0 ? mant : mant / POW10[scale]!;
-  return neg ? -v : v;
-}
-
-function slowNumber(bytes: Buffer, start: number, end: number): number {
-  const s = bytes.toString('latin1', start, end).replace(/,/g, '').trim();
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return NOT_A_NUMBER;
-  return Number(s);
+export function cellText(t: CsvTable, row: number, col: number): string {
+  const i = cellIndex(t, row, col);
+  return textAt(t.bytes, t.starts[i]!, t.ends[i]!, t.escaped[i]!);
 }

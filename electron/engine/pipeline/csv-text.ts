@@ -1,22 +1,50 @@
 // Small text helpers for the few lines read before the body of a CSV file: the preamble
-// and the header.
+// and the header (cells are split by the one tokenizer, csv-scan.ts).
+import { err, ok, type Result } from '../../../shared/result.ts';
+
 const BOM = '\uFEFF';
 
-/** The first `n` lines as strings (BOM and CR removed). */
-export function firstLines(bytes: Buffer, n: number): string[] {
-  const out: string[] = [];
+/** The first `n` lines as strings (BOM and CR removed), each cut at `maxBytes` bytes. */
+export function firstLines(bytes: Buffer, n: number, maxBytes = Infinity): string[] {
+  return linesOf(bytes, n, maxBytes).lines;
+}
+
+/** Lines cut at `limit` bytes, and the first (1-based) longer than that, or 0. */
+function linesOf(bytes: Buffer, n: number, limit: number): { lines: string[]; longLine: number } {
+  const buf = bytes;
+  const lines: string[] = [];
+  let longLine = 0;
   let pos = 0;
-  while (out.length < n && pos <= bytes.length) {
-    let end = bytes.indexOf(0x0a, pos);
-    if (end < 0) end = bytes.length;
-    let line = bytes.toString('utf8', pos, end);
+  while (lines.length < n && pos <= buf.length) {
+    let end = buf.indexOf(0x0a, pos);
+    if (end < 0) end = buf.length;
+    if (end - pos > limit && longLine === 0) longLine = lines.length + 1;
+    let line = buf.toString('utf8', pos, Math.min(end, pos + limit));
     if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (out.length === 0 && line.startsWith(BOM)) line = line.slice(1);
-    out.push(line);
-    if (end >= bytes.length) break;
+    if (lines.length === 0 && line.startsWith(BOM)) line = line.slice(1);
+    lines.push(line);
+    if (end >= buf.length) break;
     pos = end + 1;
   }
-  return out;
+  return { lines, longLine };
+}
+
+/** The first `n` lines, or LINE_TOO_LONG naming the first one longer than `maxLineBytes`. */
+export function preambleLines(
+  file: string,
+  bytes: Buffer,
+  n: number,
+  maxLineBytes: number,
+): Result<string[]> {
+  const { lines, longLine } = linesOf(bytes, n, maxLineBytes);
+  if (longLine > 0) {
+    return err(
+      'LINE_TOO_LONG',
+      `${file}, line ${longLine} is longer than ${maxLineBytes} bytes (limits.maxLineBytes)`,
+      { file, line: longLine },
+    );
+  }
+  return ok(lines);
 }
 
 /** Byte offset where line `n` (1-based) starts, or -1 when the file has fewer lines. */
@@ -28,28 +56,4 @@ export function lineStart(bytes: Buffer, n: number): number {
     pos = nl + 1;
   }
   return pos;
-}
-
-/** Splits one CSV line into cells, honouring double quotes ("a,b" and "" escapes). */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
 }

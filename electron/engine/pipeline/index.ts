@@ -3,6 +3,7 @@
 // Both return Result values and never throw: a worker sends the result across a process
 // boundary as it is.
 import { GexConventions, type GammaProfilePoint } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput } from '../../../shared/pipeline.ts';
 import type { Chain } from './chain.ts';
 import { readChainFile, writeChainFile } from './chain-file.ts';
@@ -10,17 +11,19 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { computeGex, selectContracts } from './gex.ts';
 import { writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, zeroGamma } from './profile.ts';
-import { readSource } from './read-chain.ts';
+import { checkLimits, readSource } from './read-chain.ts';
 import { openSource } from './source.ts';
 import { isoDate, isValidTimeZone } from './time.ts';
 
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
+export { sniffBytes, sniffChain, sniffChainSync, sniffFd, type ChainSniff } from './sniff.ts';
 
 export type RunPipelineInput = StagedFile & {
   dataDir: string;
   snapshotId: string;
   conventions: GexConventions;
+  limits?: Partial<ReadLimits>;
   onProgress?: (fraction: number, stage: string) => void;
 };
 
@@ -50,14 +53,18 @@ export type StagedFile = { file: string; sourceFile?: string; contentHash?: stri
  * The file's chain: loaded from the chain file a facts read left (so a file is parsed
  * once), else parsed from the bytes.
  */
-async function loadChain(input: StagedFile, conv: GexConventions): Promise<Result<{ chain: Chain; content_hash: string }>> {
+async function loadChain(
+  input: StagedFile,
+  conv: GexConventions,
+  limits: ReadLimits,
+): Promise<Result<{ chain: Chain; content_hash: string }>> {
   if (input.chainFile && input.contentHash) {
     const chain = readChainFile(input.chainFile);
     if (chain) return ok({ chain, content_hash: input.contentHash });
   }
-  const src = await openSource(input.file);
+  const src = await openSource(input.file, limits);
   if (!src.ok) return src;
-  const chain = readSource(src.value, conv);
+  const chain = readSource(src.value, conv, limits);
   if (!chain.ok) return chain;
   return ok({ chain: chain.value, content_hash: src.value.content_hash });
 }
@@ -81,7 +88,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     const checked = checkConventions(file, input.conventions);
     if (!checked.ok) return checked;
     const conv = checked.value;
-    const loaded = await loadChain(input, conv);
+    const limits = checkLimits(file, input.limits);
+    if (!limits.ok) return limits;
+    const loaded = await loadChain(input, conv, limits.value);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
     lap('read', 0.4);
@@ -137,14 +146,20 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
  * Parse + GEX totals only: what the priority rules need, without profile or Parquet.
  * With `chainFile`, the parsed chain is left there for the run that follows.
  */
-export async function readFacts(input: StagedFile | string, conventions: GexConventions): Promise<Result<FileFacts>> {
+export async function readFacts(
+  input: StagedFile | string,
+  conventions: GexConventions,
+  readLimits?: Partial<ReadLimits>,
+): Promise<Result<FileFacts>> {
   const staged = typeof input === 'string' ? { file: input } : input;
   const file = staged.file;
   try {
     const checked = checkConventions(file, conventions);
     if (!checked.ok) return checked;
     const conv = checked.value;
-    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv);
+    const limits = checkLimits(file, readLimits);
+    if (!limits.ok) return limits;
+    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv, limits.value);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
     if (staged.chainFile) writeChainFile(staged.chainFile, chain.value);

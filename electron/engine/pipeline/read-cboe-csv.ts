@@ -1,125 +1,83 @@
 // Reader for CBOE's delayed-quotes "Download CSV": a three-line preamble (blank; name
 // and Last:; Date: and Volume:), a header whose call and put columns share names around
-// Strike, then one line per (expiry, strike) holding a call and a put. Produces two
-// contract rows per line. See docs/formats.md for every quirk handled here.
+// Strike (cboe-csv-layout.ts), then one line per (expiry, strike) holding a call and a
+// put. Produces two contract rows per line. See docs/formats.md for every quirk handled.
 import type { GexConventions } from '../../../shared/domain.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
-import { allocContracts, parseExpiryColumn, parseNumberColumn, type Chain } from './chain.ts';
-import { cellText, scanCsv, type CsvCells } from './csv-scan.ts';
-import { firstLines, lineStart, splitCsvLine } from './csv-text.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
+import { err, ok, type Err, type Result } from '../../../shared/result.ts';
+import {
+  allocContracts,
+  parseExpiryColumn,
+  parseNumberColumn,
+  quoted,
+  type Chain,
+  type Contracts,
+} from './chain.ts';
+import {
+  FIRST_DATA_LINE,
+  HEADER_LINE,
+  nameFromLine2,
+  readHeader,
+  readPreamble,
+  SIDE_FIELDS,
+  sideLabel,
+  type CboeHeader,
+} from './cboe-csv-layout.ts';
+import { cellIndex, scanCsv, textAt, type CsvTable } from './csv-scan.ts';
+import { lineStart, preambleLines } from './csv-text.ts';
+import { rule } from './numbers.ts';
 import { parseOcc, underlyingOfRoot } from './occ.ts';
 import type { SourceFile } from './source.ts';
-import { monthNumber, validWall, zonedIso, type WallTime } from './time.ts';
 
-const HEADER_LINE = 4;
-const FIRST_DATA_LINE = 5;
+export { parseCboeDate } from './cboe-csv-layout.ts';
 
-/** Time zones of the labels CBOE writes; anything else is the exchange's zone. */
-const LABEL_ZONES: Record<string, string> = {
-  UTC: 'UTC',
-  GMT: 'UTC',
-  Z: 'UTC',
-  CST: 'America/Chicago',
-  CDT: 'America/Chicago',
-  CT: 'America/Chicago',
-};
-
-const TIME = String.raw`,?\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*([A-Za-z]{1,5})?`;
-const MONTH_FIRST = new RegExp(String.raw`Date:\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + TIME);
-const DAY_FIRST = new RegExp(String.raw`Date:\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})` + TIME);
-
-/** "Date: January 7, 2024 at 10:52 AM EST" or "Date: February 5 2022, 8:26 PM EST" → ISO. */
-export function parseCboeDate(line: string, exchangeZone: string): string | null {
-  const text = line.replace(/"/g, '');
-  let m = MONTH_FIRST.exec(text);
-  let parts: [string, string, string] | null = m ? [m[1]!, m[2]!, m[3]!] : null;
-  if (!m) {
-    m = DAY_FIRST.exec(text);
-    if (m) parts = [m[2]!, m[1]!, m[3]!];
-  }
-  if (!m || !parts) return null;
-  const month = monthNumber(parts[0]);
-  if (month === 0) return null;
-  let hour = Number(m[4]);
-  const ampm = m[7]?.toUpperCase();
-  if (ampm) {
-    if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (ampm === 'PM' ? 12 : 0);
-  }
-  const t: WallTime = { year: Number(parts[2]), month, day: Number(parts[1]), hour, minute: Number(m[5]), second: m[6] ? Number(m[6]) : 0 };
-  if (!validWall(t)) return null;
-  const label = (m[8] ?? '').toUpperCase();
-  return zonedIso(t, LABEL_ZONES[label] ?? exchangeZone);
+/** The columns the body scan keeps. */
+export function keptColumns(h: CboeHeader): number[] {
+  const cols = [h.expiry, h.strike, h.calls, h.puts];
+  for (const side of ['call', 'put'] as const)
+    for (const f of SIDE_FIELDS) cols.push(h.side[side][f.key] ?? -1);
+  return cols.filter((c) => c >= 0);
 }
 
-/** The number after "Last:" on line 2 (quoted with thousands separators or not). */
-function parseLast(line: string): number | null {
-  for (const cell of splitCsvLine(line)) {
-    const m = /^\s*Last:\s*(.*)$/i.exec(cell);
-    if (m) {
-      const v = Number(m[1]!.replace(/[,$\s]/g, ''));
-      return m[1]!.trim() !== '' && Number.isFinite(v) ? v : null;
-    }
-  }
-  return null;
-}
-
-type Side = 'call' | 'put';
-const SIDE_FIELDS = [
-  { key: 'open_interest', label: 'Open Interest', names: ['open interest', 'open int', 'oi'], required: true, bound: 'nonneg' as const },
-  { key: 'volume', label: 'Volume', names: ['volume', 'vol'], required: true, bound: 'nonneg' as const },
-  { key: 'iv', label: 'IV', names: ['iv', 'implied volatility'], required: false, bound: 'nonneg' as const },
-  { key: 'gamma', label: 'Gamma', names: ['gamma'], required: false },
-  { key: 'bid', label: 'Bid', names: ['bid'], required: false },
-  { key: 'ask', label: 'Ask', names: ['ask'], required: false },
-];
-
-export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain> {
+export function readCboeCsv(
+  src: SourceFile,
+  conv: GexConventions,
+  limits: ReadLimits,
+): Result<Chain> {
   const { file, bytes } = src;
-  const lines = firstLines(bytes, HEADER_LINE);
-  const spot = parseLast(lines[1] ?? '');
-  if (spot === null || !(spot > 0)) {
-    return err('BAD_VALUE', `${file}, line 2, field "Last": no positive underlying price after "Last:"`, { file, line: 2, field: 'Last' });
-  }
-  const asOf = parseCboeDate(lines[2] ?? '', conv.exchange_time_zone);
-  if (asOf === null) {
-    return err('BAD_VALUE', `${file}, line 3, field "Date": not a date like "January 7, 2024 at 10:52 AM EST"`, { file, line: 3, field: 'Date' });
-  }
+  const pre = preambleLines(file, bytes, HEADER_LINE, limits.maxLineBytes);
+  if (!pre.ok) return pre;
+  const lines = pre.value;
+  const facts = readPreamble(file, lines, conv);
+  if (!facts.ok) return facts;
   if (lines.length < HEADER_LINE || (lines[3] ?? '').trim() === '') {
-    return err('BAD_HEADER', `${file}, line 4: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`, { file, line: HEADER_LINE });
+    return err(
+      'BAD_HEADER',
+      `${file}, line 4: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`,
+      { file, line: HEADER_LINE },
+    );
   }
-  const header = splitCsvLine(lines[3]!).map((h) => h.trim().toLowerCase());
-  const find = (names: string[], from: number, to: number): number => {
-    for (let i = from; i < to; i++) if (names.includes(header[i]!)) return i;
-    return -1;
-  };
-  const strikeIdx = find(['strike'], 0, header.length);
-  const expiryIdx = find(['expiration date', 'expiration', 'expiry', 'expiry date'], 0, header.length);
-  const callsIdx = find(['calls', 'call'], 0, header.length);
-  const putsIdx = find(['puts', 'put'], 0, header.length);
-  for (const [idx, name] of [[strikeIdx, 'Strike'], [expiryIdx, 'Expiration Date']] as const) {
-    if (idx < 0) return err('BAD_HEADER', `${file}, line 4: no "${name}" column in the header`, { file, line: HEADER_LINE, field: name });
-  }
-  const sideCols: Record<Side, Record<string, number>> = { call: {}, put: {} };
-  for (const side of ['call', 'put'] as const) {
-    const [from, to] = side === 'call' ? [0, strikeIdx] : [strikeIdx + 1, header.length];
-    for (const f of SIDE_FIELDS) {
-      const idx = find(f.names, from, to);
-      if (idx >= 0) sideCols[side][f.key] = idx;
-      else if (f.required) {
-        const field = `${side === 'call' ? 'Calls' : 'Puts'} ${f.label}`;
-        return err('BAD_HEADER', `${file}, line 4: no ${f.label} column on the ${side} side of Strike`, { file, line: HEADER_LINE, field });
-      }
-    }
-    if (sideCols[side].iv === undefined && sideCols[side].gamma === undefined) {
-      return err('BAD_HEADER', `${file}, line 4: neither IV nor Gamma on the ${side} side of Strike`, { file, line: HEADER_LINE, field: `${side === 'call' ? 'Calls' : 'Puts'} Gamma` });
-    }
-  }
+  const header = readHeader(file, bytes, lineStart(bytes, HEADER_LINE), limits);
+  if (!header.ok) return header;
+  const h = header.value;
   const bodyStart = lineStart(bytes, FIRST_DATA_LINE);
-  const scanned = scanCsv(file, bytes, bodyStart < 0 ? bytes.length : bodyStart, FIRST_DATA_LINE, header.length);
+  const scanned = scanCsv(
+    file,
+    bytes,
+    bodyStart < 0 ? bytes.length : bodyStart,
+    FIRST_DATA_LINE,
+    h.width,
+    {
+      keep: keptColumns(h),
+      maxRows: Math.floor(limits.maxRows / 2),
+      rowLimit: `${limits.maxRows} contracts, two a line (limits.maxRows)`,
+      maxLineBytes: limits.maxLineBytes,
+    },
+  );
   if (!scanned.ok) return scanned;
   const t = scanned.value;
-  if (t.rows === 0) return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: HEADER_LINE });
+  if (t.rows === 0)
+    return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: HEADER_LINE });
   // Calls in slots [0, rows), puts in [rows, 2 rows).
   const c = allocContracts(t.rows * 2);
   for (let r = 0; r < t.rows; r++) {
@@ -128,60 +86,129 @@ export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain
     c.call[r] = 1;
   }
   const failed =
-    parseExpiryColumn(file, t, expiryIdx, 'Expiration Date', c.expiries, c.expiry, 0) ??
-    parseNumberColumn(file, t, strikeIdx, 'Strike', { required: true, bound: 'positive' }, c.strike, 0);
+    parseExpiryColumn(file, t, h.expiry, 'Expiration Date', c.expiries, c.expiry, 0) ??
+    parseNumberColumn(file, t, h.strike, 'Strike', rule('strike', true), c.strike, 0);
   if (failed) return failed;
   c.expiry.copyWithin(t.rows, 0, t.rows);
   c.strike.copyWithin(t.rows, 0, t.rows);
   for (const side of ['call', 'put'] as const) {
     const offset = side === 'call' ? 0 : t.rows;
     for (const f of SIDE_FIELDS) {
-      const idx = sideCols[side][f.key];
-      const out = c[f.key as 'open_interest' | 'volume' | 'iv' | 'gamma' | 'bid' | 'ask'];
+      const idx = h.side[side][f.key];
+      const out = c[f.key];
       if (idx === undefined) {
         out.fill(NaN, offset, offset + t.rows);
         continue;
       }
-      const field = `${side === 'call' ? 'Calls' : 'Puts'} ${f.label}`;
-      const bad = parseNumberColumn(file, t, idx, field, { required: f.required, ...(f.bound ? { bound: f.bound } : {}) }, out, offset);
+      const bad = parseNumberColumn(
+        file,
+        t,
+        idx,
+        `${sideLabel(side)} ${f.label}`,
+        rule(f.key, f.required),
+        out,
+        offset,
+      );
       if (bad) return bad;
     }
   }
-  const underlying =
-    underlyingFromSymbols(t, callsIdx >= 0 ? callsIdx : putsIdx) ?? nameFromLine2(lines[1] ?? '');
-  return ok({ format: 'cboe-csv', underlying, as_of: asOf, spot, contracts: c });
+  const fromSymbols = symbolRoots(file, t, h, c);
+  if (typeof fromSymbols === 'object' && fromSymbols !== null) return fromSymbols;
+  const underlying = fromSymbols ?? nameFromLine2(lines[1] ?? '');
+  return ok({
+    format: 'cboe-csv',
+    underlying,
+    as_of: facts.value.as_of,
+    spot: facts.value.spot,
+    contracts: c,
+  });
 }
 
-/** The most common underlying among the option symbols' roots (SPXW and SPX → SPX). */
-function underlyingFromSymbols(t: CsvCells, col: number): string | null {
-  if (col < 0) return null;
-  // Count the raw roots (the text before the 15-character OCC tail), then map each
-  // distinct root once.
-  const roots = new Map<string, { n: number; row: number }>();
-  for (let r = 0; r < t.rows; r++) {
-    const i = r * t.cols + col;
+/** What a symbol cell says: its raw root (the text before the 15-character OCC tail). */
+export type SymbolCell =
+  { raw: string; root: string; underlying: string } | { raw: string; root: null; underlying: null };
+
+/** The root and underlying of a symbol cell; null for a cell too short to hold a symbol. */
+export function symbolCell(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  escaped: number,
+): SymbolCell | null {
+  if (end - start < 16) return null;
+  const raw = bytes.toString('latin1', start, end - 15);
+  const occ = parseOcc(textAt(bytes, start, end, escaped));
+  return occ
+    ? { raw, root: occ.root, underlying: underlyingOfRoot(occ.root) }
+    : { raw, root: null, underlying: null };
+}
+
+/**
+ * Fills each contract's root from its side's symbol and returns the one underlying of the
+ * symbols (SPXW and SPX → SPX), null when no symbol is an OCC symbol, or the error of
+ * the first symbol of another underlying: a file holds one underlying. The roots are
+ * judged in file order (a line's call, then its put), each distinct raw root once, by
+ * its first cell, which is what sniff reads from a file's first data line.
+ */
+function symbolRoots(file: string, t: CsvTable, h: CboeHeader, c: Contracts): string | null | Err {
+  type Seen = { code: number; underlying: string | null };
+  const raws = new Map<string, Seen>();
+  const byName = new Map<string, number>();
+  const bytes = t.bytes;
+  let underlying: string | null = null;
+  // Consecutive lines mostly share a side's root: compare its bytes before making a string.
+  const last = [
+    { start: 0, len: -1, seen: null as Seen | null },
+    { start: 0, len: -1, seen: null as Seen | null },
+  ];
+  const take = (r: number, col: number, slot: number, side: 0 | 1): Err | null => {
+    const i = cellIndex(t, r, col);
     const start = t.starts[i]!;
-    const end = t.ends[i]!;
-    if (end - start < 16) continue;
-    const root = t.bytes.toString('latin1', start, end - 15);
-    const seen = roots.get(root);
-    if (seen) seen.n++;
-    else roots.set(root, { n: 1, row: r });
+    const len = t.ends[i]! - start - 15;
+    if (len < 1) return null;
+    const prev = last[side]!;
+    let seen = prev.len === len && sameBytes(bytes, prev.start, start, len) ? prev.seen : null;
+    if (!seen) {
+      const raw = bytes.toString('latin1', start, start + len);
+      seen = raws.get(raw) ?? null;
+      if (!seen) {
+        const cell = symbolCell(bytes, start, t.ends[i]!, t.escaped[i]!)!;
+        const name = cell.root ?? raw.trim().toUpperCase();
+        let code = byName.get(name);
+        if (code === undefined) {
+          code = c.roots.length;
+          c.roots.push(name);
+          byName.set(name, code);
+        }
+        seen = { code, underlying: cell.underlying };
+        raws.set(raw, seen);
+        if (cell.underlying !== null && underlying !== null && cell.underlying !== underlying) {
+          const line = t.lines[r]!;
+          const field = sideLabel(side === 0 ? 'call' : 'put');
+          return err(
+            'BAD_VALUE',
+            `${file}, line ${line}, field "${field}": the symbol root ${quoted(cell.root!)} is of ${quoted(cell.underlying)}, not ${underlying} as the first symbol: a file holds one underlying`,
+            { file, line, field },
+          );
+        }
+        underlying ??= cell.underlying;
+      }
+      last[side] = { start, len, seen };
+    }
+    c.root[slot] = seen.code;
+    return null;
+  };
+  c.root.fill(-1);
+  for (let r = 0; r < t.rows; r++) {
+    const bad =
+      (h.calls >= 0 ? take(r, h.calls, r, 0) : null) ??
+      (h.puts >= 0 ? take(r, h.puts, t.rows + r, 1) : null);
+    if (bad) return bad;
   }
-  const counts = new Map<string, number>();
-  for (const { n, row } of roots.values()) {
-    const occ = parseOcc(cellText(t, row, col));
-    if (!occ) continue;
-    const u = underlyingOfRoot(occ.root);
-    counts.set(u, (counts.get(u) ?? 0) + n);
-  }
-  let best: string | null = null;
-  for (const [u, n] of counts) if (best === null || n > counts.get(best)!) best = u;
-  return best;
+  return underlying;
 }
 
-/** Fallback when no symbol is an OCC symbol: the first word of the name on line 2. */
-function nameFromLine2(line: string): string {
-  const name = (splitCsvLine(line)[0] ?? '').trim();
-  return (name.split(/\s+/)[0] ?? 'UNKNOWN').toUpperCase().slice(0, 10) || 'UNKNOWN';
+function sameBytes(b: Buffer, a: number, c: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (b[a + k] !== b[c + k]) return false;
+  return true;
 }

@@ -1,16 +1,19 @@
 // Reader for CBOE's delayed-quotes JSON: {"timestamp": "2025-09-06 23:24:50", "data":
 // {"options": [{"option": "META250912C00300000", "open_interest", "volume", "iv",
-// "gamma", "bid", "ask", …}], "current_price", "symbol"}}. Expiry, type and strike come
-// from the OCC symbol; the timestamp, having no offset, is exchange time.
+// "gamma", "delta", "bid", "ask", …}], "current_price", "symbol"}}. Expiry, type and
+// strike come from the OCC symbol; the timestamp, having no offset, is exchange time.
 import type { GexConventions } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
-import { allocContracts, type Chain } from './chain.ts';
+import { allocContracts, quoted, type Chain } from './chain.ts';
+import { EMPTY, NOT_A_NUMBER, numberProblem, rule, TOO_BIG } from './numbers.ts';
 import { parseOcc, underlyingOfRoot } from './occ.ts';
 import type { SourceFile } from './source.ts';
 import { parseTimestamp } from './time.ts';
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** 1-based line of character `pos` of `text`. */
 function lineAt(text: string, pos: number): number {
@@ -19,17 +22,30 @@ function lineAt(text: string, pos: number): number {
   return line;
 }
 
+/** V8's "…, "<snippet of the file>" is not valid JSON" tail. */
+const SNIPPET = /, (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON$/;
+
 /** Where JSON.parse stopped: V8 gives "at position N" or a quoted snippet around the token. */
 function errorPosition(text: string, message: string): number {
   const m = /position (\d+)/.exec(message);
   if (m) return Number(m[1]);
-  const snip = /Unexpected token '([\s\S])', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
-  if (snip) {
-    const at = text.indexOf(snip[2]!);
-    if (at >= 0) return at + Math.max(0, snip[2]!.indexOf(snip[1]!, Math.min(10, snip[2]!.length - 1)));
+  const snip = /Unexpected token '([\s\S])'/.exec(message);
+  const around = SNIPPET.exec(message);
+  if (snip && around) {
+    const at = text.indexOf(around[1]!);
+    if (at >= 0)
+      return at + Math.max(0, around[1]!.indexOf(snip[1]!, Math.min(10, around[1]!.length - 1)));
   }
   return text.length;
 }
+
+/** V8's reason without the file's content or the position (given as a line instead). */
+const reasonOf = (message: string): string =>
+  (message.split('\n')[0] ?? '')
+    .replace(SNIPPET, '')
+    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/ at position \d+.*$/, '')
+    .slice(0, 80);
 
 export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
   let text = bytes.toString('utf8');
@@ -37,86 +53,161 @@ export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
   try {
     return ok(JSON.parse(text));
   } catch (e) {
-    const message = (e as Error).message;
+    const message = String((e as Error)?.message ?? e);
     const pos = errorPosition(text, message);
     const line = lineAt(text, pos);
     if (/end of JSON input|Unterminated string/i.test(message) || pos >= text.trimEnd().length) {
-      return err('TRUNCATED', `${file}, line ${line}: the JSON ends before it is complete: the file was cut short`, { file, line });
+      return err(
+        'TRUNCATED',
+        `${file}, line ${line}: the JSON ends before it is complete: the file was cut short`,
+        { file, line },
+      );
     }
-    return err('BAD_SHAPE', `${file}, line ${line}: not valid JSON (${message.split('\n')[0]})`, { file, line });
+    return err('BAD_SHAPE', `${file}, line ${line}: not valid JSON (${reasonOf(message)})`, {
+      file,
+      line,
+    });
   }
 }
 
 const shape = (file: string, path: string, what: string): Err =>
   err('BAD_SHAPE', `${file}: ${path} ${what}`, { file, field: path });
 
-export function readCboeJson(src: SourceFile, conv: GexConventions): Result<Chain> {
+/** A JSON value as a number under the readers' markers (numbers.ts). */
+const jsonNumber = (v: Json): number =>
+  v === null || v === undefined
+    ? EMPTY
+    : typeof v !== 'number'
+      ? NOT_A_NUMBER
+      : Number.isFinite(v)
+        ? v
+        : TOO_BIG;
+
+const NUMBER_FIELDS = [
+  ['open_interest', true],
+  ['volume', true],
+  ['iv', false],
+  ['gamma', false],
+  ['delta', false],
+  ['bid', false],
+  ['ask', false],
+] as const;
+/** The rules, made once (not per option). */
+const RULES = NUMBER_FIELDS.map(([key, required]) => [key, rule(key, required)] as const);
+const STRIKE = rule('strike', true);
+
+export function readCboeJson(
+  src: SourceFile,
+  conv: GexConventions,
+  limits: ReadLimits,
+): Result<Chain> {
   const { file } = src;
   const parsed = parseJsonText(file, src.bytes);
   if (!parsed.ok) return parsed;
   const root = parsed.value;
   if (!isObject(root)) return shape(file, '$', 'must be an object with "timestamp" and "data"');
   const data = root.data;
-  if (!isObject(data)) return shape(file, '$.data', 'must be an object with "options" and "current_price"');
-  if (typeof root.timestamp !== 'string') return shape(file, '$.timestamp', 'must be a string such as "2025-09-06 23:24:50"');
+  if (!isObject(data))
+    return shape(file, '$.data', 'must be an object with "options" and "current_price"');
+  if (typeof root.timestamp !== 'string')
+    return shape(file, '$.timestamp', 'must be a string such as "2025-09-06 23:24:50"');
   const asOf = parseTimestamp(root.timestamp, conv.exchange_time_zone);
-  if (asOf === null) return err('BAD_VALUE', `${file}: $.timestamp ("${root.timestamp}") is not a timestamp`, { file, field: '$.timestamp' });
+  if (asOf === null)
+    return err('BAD_VALUE', `${file}: $.timestamp (${quoted(root.timestamp)}) is not a timestamp`, {
+      file,
+      field: '$.timestamp',
+    });
   const spot = data.current_price;
-  if (typeof spot !== 'number' || !(spot > 0)) return shape(file, '$.data.current_price', 'must be a positive number');
+  if (typeof spot !== 'number' || !(spot > 0))
+    return shape(file, '$.data.current_price', 'must be a positive number');
+  const spotProblem = numberProblem(jsonNumber(spot), rule('spot', true));
+  if (spotProblem)
+    return err('BAD_VALUE', `${file}: $.data.current_price (${spot}) ${spotProblem}`, {
+      file,
+      field: '$.data.current_price',
+    });
   const options = data.options;
-  if (!Array.isArray(options)) return shape(file, '$.data.options', 'must be an array of option quotes');
-  if (options.length === 0) return err('NO_ROWS', `${file}: $.data.options is empty`, { file, field: '$.data.options' });
+  if (!Array.isArray(options))
+    return shape(file, '$.data.options', 'must be an array of option quotes');
+  if (options.length === 0)
+    return err('NO_ROWS', `${file}: $.data.options is empty`, { file, field: '$.data.options' });
+  if (options.length > limits.maxRows) {
+    return err(
+      'TOO_MANY_ROWS',
+      `${file}: $.data.options holds ${options.length} contracts, more than the limit of ${limits.maxRows} (limits.maxRows)`,
+      { file, field: '$.data.options' },
+    );
+  }
 
   const c = allocContracts(options.length);
   const expiryCode = new Map<string, number>();
-  const roots = new Map<string, number>();
+  const rootCode = new Map<string, number>();
+  let underlying: string | null = null;
   for (let i = 0; i < options.length; i++) {
     const o = options[i];
-    const at = `$.data.options[${i}]`;
-    if (!isObject(o)) return shape(file, at, 'must be an object');
-    if (typeof o.option !== 'string') return shape(file, `${at}.option`, 'must be an OCC option symbol string');
+    // Only an error needs the option's path.
+    const at = (): string => `$.data.options[${i}]`;
+    if (!isObject(o)) return shape(file, at(), 'must be an object');
+    if (typeof o.option !== 'string')
+      return shape(file, `${at()}.option`, 'must be an OCC option symbol string');
     const occ = parseOcc(o.option);
-    if (!occ) return err('BAD_VALUE', `${file}: ${at}.option ("${o.option}") is not an OCC option symbol`, { file, field: `${at}.option` });
+    if (!occ)
+      return err(
+        'BAD_VALUE',
+        `${file}: ${at()}.option (${quoted(o.option)}) is not an OCC option symbol`,
+        { file, field: `${at()}.option` },
+      );
     let code = expiryCode.get(occ.expiry);
     if (code === undefined) {
       code = c.expiries.length;
       c.expiries.push(occ.expiry);
       expiryCode.set(occ.expiry, code);
     }
-    roots.set(occ.root, (roots.get(occ.root) ?? 0) + 1);
+    let rc = rootCode.get(occ.root);
+    if (rc === undefined) {
+      const u = underlyingOfRoot(occ.root);
+      if (underlying === null) underlying = u;
+      else if (u !== underlying) {
+        return err(
+          'BAD_VALUE',
+          `${file}: ${at()}.option (${quoted(o.option)}) is an option on ${quoted(u)}, not ${underlying} as the first: a file holds one underlying`,
+          { file, field: `${at()}.option` },
+        );
+      }
+      rc = c.roots.length;
+      c.roots.push(occ.root);
+      rootCode.set(occ.root, rc);
+    }
+    c.root[i] = rc;
     c.line[i] = i + 1;
     c.expiry[i] = code;
     c.strike[i] = occ.strike;
     c.call[i] = occ.option_type === 'C' ? 1 : 0;
-    for (const [key, required] of NUMBER_FIELDS) {
-      const v = o[key];
-      if (v === null || v === undefined) {
-        if (required) return shape(file, `${at}.${key}`, 'is missing');
-        c[key][i] = NaN;
-      } else if (typeof v !== 'number' || !Number.isFinite(v)) {
-        return shape(file, `${at}.${key}`, `must be a number, not ${JSON.stringify(v).slice(0, 40)}`);
-      } else if (v < 0 && key !== 'gamma' && key !== 'bid' && key !== 'ask') {
-        return err('BAD_VALUE', `${file}: ${at}.${key} (${v}) must not be negative`, { file, field: `${at}.${key}` });
-      } else c[key][i] = v;
+    for (const [key, numberRule] of RULES) {
+      const raw = o[key];
+      const v = jsonNumber(raw);
+      if (Number.isNaN(v))
+        return shape(
+          file,
+          `${at()}.${key}`,
+          `must be a number, not ${quoted(JSON.stringify(raw) ?? '')}`,
+        );
+      const problem = numberProblem(v, numberRule);
+      if (problem === 'is missing') return shape(file, `${at()}.${key}`, 'is missing');
+      if (problem)
+        return err('BAD_VALUE', `${file}: ${at()}.${key} (${v}) ${problem}`, {
+          file,
+          field: `${at()}.${key}`,
+        });
+      c[key][i] = v === EMPTY ? NaN : v;
     }
-    if (!(c.strike[i]! > 0)) return err('BAD_VALUE', `${file}: ${at}.option has strike 0`, { file, field: `${at}.option` });
+    const strikeProblem = numberProblem(occ.strike, STRIKE);
+    if (strikeProblem)
+      return err(
+        'BAD_VALUE',
+        `${file}: ${at()}.option has strike ${occ.strike}, which ${strikeProblem}`,
+        { file, field: `${at()}.option` },
+      );
   }
-  let underlying = '';
-  let most = -1;
-  for (const [r, n] of roots) {
-    if (n > most) {
-      most = n;
-      underlying = underlyingOfRoot(r);
-    }
-  }
-  return ok({ format: 'cboe-json', underlying, as_of: asOf, spot, contracts: c });
+  return ok({ format: 'cboe-json', underlying: underlying!, as_of: asOf, spot, contracts: c });
 }
-
-const NUMBER_FIELDS: ['open_interest' | 'volume' | 'iv' | 'gamma' | 'bid' | 'ask', boolean][] = [
-  ['open_interest', true],
-  ['volume', true],
-  ['iv', false],
-  ['gamma', false],
-  ['bid', false],
-  ['ask', false],
-];

@@ -60,8 +60,8 @@ async function handle(message: unknown): Promise<void> {
     });
     await send({ type: 'result', taskId: req.taskId, result });
   } else {
-    const { type: _type, taskId: _taskId, conventions, ...staged } = req;
-    const result = await readFacts(staged, conventions);
+    const { type: _type, taskId: _taskId, conventions, limits, ...staged } = req;
+    const result = await readFacts(staged, conventions, limits);
     await send({ type: 'result', taskId: req.taskId, result });
   }
 }

@@ -1,0 +1,97 @@
+// Which chain format a file is, from its first bytes only (the same bytes whether the
+// whole file was read or only its head, so sniff and the readers always agree): Parquet
+// magic, a JSON object, one of the two CSV layouts; or why it is none: empty, binary,
+// compressed, UTF-16, unknown text. Never the extension.
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { ChainFormat } from '../../../shared/pipeline.ts';
+import { firstLines } from './csv-text.ts';
+
+/** How many first bytes decide the format (and that sniff reads). */
+export const HEAD_BYTES = 64 * 1024;
+
+const starts = (head: Uint8Array, magic: number[]): boolean => magic.every((b, i) => head[i] === b);
+
+/** Compressed and archive formats an analyst might drop by mistake. */
+const PACKED: [number[], string][] = [
+  [[0x1f, 0x8b], 'gzip-compressed'],
+  [[0x50, 0x4b, 0x03, 0x04], 'a zip archive'],
+  [[0x42, 0x5a, 0x68], 'bzip2-compressed'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz-compressed'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd-compressed'],
+];
+
+/**
+ * Format by content from `head` (the file's first HEAD_BYTES, or all of it when shorter)
+ * of a file of `size` bytes.
+ */
+export function detectFormat(file: string, head: Buffer, size: number): Result<ChainFormat> {
+  if (starts(head, [0x50, 0x41, 0x52, 0x31])) return ok('long-parquet');
+  for (const [magic, what] of PACKED) {
+    if (starts(head, magic))
+      return err('BINARY_FILE', `${file} is ${what}, not an option chain: unpack it first`, {
+        file,
+      });
+  }
+  if (starts(head, [0xff, 0xfe]) || starts(head, [0xfe, 0xff]) || looksUtf16(head)) {
+    return err(
+      'BINARY_FILE',
+      `${file} is UTF-16 text; GEX Desk reads UTF-8 (save it as "CSV UTF-8")`,
+      { file },
+    );
+  }
+  const sample = head.subarray(0, Math.min(head.length, 8192));
+  if (sample.includes(0))
+    return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
+  let start = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3;
+  while (
+    start < head.length &&
+    (head[start] === 0x20 || head[start] === 0x09 || head[start] === 0x0d || head[start] === 0x0a)
+  )
+    start++;
+  if (start >= head.length) {
+    if (head.length >= size) return err('EMPTY_FILE', `${file} holds only blank space`, { file });
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file} starts with more than ${HEAD_BYTES} bytes of blank space`,
+      { file, line: 1 },
+    );
+  }
+  if (head[start] === 0x7b /* { */ || head[start] === 0x5b /* [ */) return ok('cboe-json');
+  if (!isMostlyText(sample))
+    return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
+  const lines = firstLines(head, 4);
+  if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '')) return ok('cboe-csv');
+  const header = (lines.find((l) => l.trim() !== '') ?? '').toLowerCase();
+  if (/(^|,)\s*"?strike"?\s*(,|$)/.test(header) && /(^|,)\s*"?underlying"?\s*(,|$)/.test(header))
+    return ok('long-csv');
+  return err(
+    'UNKNOWN_FORMAT',
+    `${file} is not a format GEX Desk reads (CBOE CSV or JSON, or the long format in CSV or Parquet; see docs/formats.md)`,
+    { file, line: 1 },
+  );
+}
+
+/** UTF-16 without a BOM: ASCII text with a NUL in every other byte. */
+function looksUtf16(head: Uint8Array): boolean {
+  const n = Math.min(head.length, 512) & ~1;
+  if (n < 8) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) even++;
+    if (head[i + 1] === 0) odd++;
+  }
+  const half = n / 2;
+  return (odd > half * 0.9 && even === 0) || (even > half * 0.9 && odd === 0);
+}
+
+/** Control bytes other than tab/CR/LF/FF in more than 1% of the head mean binary. */
+function isMostlyText(head: Uint8Array): boolean {
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
+  return control <= head.length / 100;
+}

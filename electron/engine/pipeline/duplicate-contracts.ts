@@ -1,0 +1,50 @@
+// The same contract twice in one file: without this check its open interest would be
+// summed twice into the snapshot, silently. A contract is its option root, expiry,
+// strike and type (for OCC symbols that is the symbol; the long format has no symbol, so
+// there its root is the underlying): SPX and SPXW rows sharing an expiry and strike are
+// different contracts. Judged over the normalised chain, so it is the same for every format.
+import { err, type Err } from '../../../shared/result.ts';
+import { quoted, type Chain } from './chain.ts';
+
+/** Where contract slot `i` is in the file, as the format counts. */
+function place(chain: Chain, line: number): string {
+  switch (chain.format) {
+    case 'cboe-json':
+      return `$.data.options[${line - 1}]`;
+    case 'long-parquet':
+      return `row ${line}`;
+    default:
+      return `line ${line}`;
+  }
+}
+
+/** DUPLICATE_CONTRACT naming both places of the first contract seen twice, or null. */
+export function findDuplicateContract(file: string, chain: Chain): Err | null {
+  const c = chain.contracts;
+  const groups = new Map<number, Map<number, number>>();
+  const expiries = Math.max(1, c.expiries.length);
+  for (let i = 0; i < c.n; i++) {
+    const group = ((c.root[i]! + 1) * expiries + c.expiry[i]!) * 2 + c.call[i]!;
+    let strikes = groups.get(group);
+    if (!strikes) {
+      strikes = new Map();
+      groups.set(group, strikes);
+    }
+    const strike = c.strike[i]!;
+    const first = strikes.get(strike);
+    if (first === undefined) {
+      strikes.set(strike, i);
+      continue;
+    }
+    const root = c.root[i]! >= 0 ? c.roots[c.root[i]!]! : chain.underlying;
+    const what = `${quoted(root)} ${c.expiries[c.expiry[i]!]} ${strike} ${c.call[i] ? 'call' : 'put'}`;
+    const [a, b] = [c.line[first]!, c.line[i]!];
+    const where = chain.format === 'cboe-json' ? { field: place(chain, b) } : { line: b };
+    return err(
+      'DUPLICATE_CONTRACT',
+      `${file}: the contract ${what} appears twice, at ${place(chain, a)} and ${place(chain, b)}: a file lists each contract once`,
+      { file, ...where },
+    );
+  }
+  return null;
+}

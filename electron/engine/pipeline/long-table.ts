@@ -1,0 +1,243 @@
+// The documented long format (docs/formats.md) independent of its container: the
+// accepted column names, the header check, and the rules every row obeys, over a column
+// accessor that the CSV and Parquet readers each provide, so both give the same errors
+// (with line or row and field). Sniff reads the first row's facts with the same code.
+import type { GexConventions } from '../../../shared/domain.ts';
+import { err, ok, type Err, type Result } from '../../../shared/result.ts';
+import { allocContracts, quoted, type Chain } from './chain.ts';
+import { parseExpiry } from './dates.ts';
+import { numberProblem, rule, type NumberRule, type NumericField } from './numbers.ts';
+import { parseTimestamp } from './time.ts';
+
+/** Canonical column → accepted header names (case-insensitive, spaces as underscores). */
+export const LONG_COLUMNS = {
+  underlying: ['underlying', 'ticker', 'symbol', 'root'],
+  as_of: ['as_of', 'asof', 'timestamp', 'quote_time', 'quote_datetime'],
+  spot: ['spot', 'underlying_price', 'spot_price'],
+  expiry: ['expiry', 'expiration', 'expiration_date', 'expiry_date'],
+  strike: ['strike', 'strike_price'],
+  option_type: ['option_type', 'type', 'call_put', 'put_call', 'cp', 'right'],
+  open_interest: ['open_interest', 'oi', 'openinterest'],
+  volume: ['volume', 'vol'],
+  iv: ['iv', 'implied_volatility', 'implied_vol'],
+  gamma: ['gamma'],
+  delta: ['delta'],
+  bid: ['bid'],
+  ask: ['ask'],
+} as const;
+export type LongColumn = keyof typeof LONG_COLUMNS;
+export type LongHeader = Partial<Record<LongColumn, number>>;
+const REQUIRED: LongColumn[] = [
+  'underlying',
+  'as_of',
+  'spot',
+  'expiry',
+  'strike',
+  'option_type',
+  'open_interest',
+  'volume',
+];
+
+/** Longest underlying accepted (a ticker, not a sentence). */
+export const MAX_UNDERLYING = 32;
+
+/** Column access shared by the CSV and Parquet forms. */
+export type Table = {
+  rows: number;
+  /** Where row r is, for messages: its line (CSV) or row number (Parquet). */
+  lineOf(r: number): number;
+  text(col: number, r: number): string;
+  /** The number of row r's cell (numbers.ts markers for blank and text). */
+  number(col: number, r: number): number;
+  numbers(col: number, field: string, rule: NumberRule, out: Float64Array): Err | null;
+  bad(r: number, col: number, field: string, what: string): Err;
+  /** Makes the text columns readable, or the error of the first that is not (Parquet). */
+  prepareText?(cols: [number, string][]): Err | null;
+};
+
+const normalise = (h: string): string =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+/** Which column holds what; BAD_HEADER when a required one is missing or one appears twice. */
+export function mapHeader(
+  file: string,
+  names: string[],
+  line: number | undefined,
+): Result<LongHeader> {
+  const where = line === undefined ? {} : { line };
+  const idx: LongHeader = {};
+  const norm = names.map(normalise);
+  for (const key of Object.keys(LONG_COLUMNS) as LongColumn[]) {
+    const found = norm
+      .map((n, i) => ((LONG_COLUMNS[key] as readonly string[]).includes(n) ? i : -1))
+      .filter((i) => i >= 0);
+    if (found.length > 1)
+      return err(
+        'BAD_HEADER',
+        `${file}: the column ${key} appears ${found.length} times in the header`,
+        { file, field: key, ...where },
+      );
+    if (found.length === 1) idx[key] = found[0]!;
+  }
+  for (const key of REQUIRED) {
+    if (idx[key] === undefined)
+      return err('BAD_HEADER', `${file}: no "${key}" column in the header (see docs/formats.md)`, {
+        file,
+        field: key,
+        ...where,
+      });
+  }
+  if (idx.gamma === undefined && idx.iv === undefined) {
+    return err('BAD_HEADER', `${file}: the header needs a "gamma" or an "iv" column (or both)`, {
+      file,
+      field: 'gamma',
+      ...where,
+    });
+  }
+  return ok(idx);
+}
+
+function optionType(text: string): number {
+  switch (text.trim().toLowerCase()) {
+    case 'c':
+    case 'call':
+    case 'calls':
+      return 1;
+    case 'p':
+    case 'put':
+    case 'puts':
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+export type SnapshotFacts = { underlying: string; as_of: string; spot: number };
+
+/** The snapshot's underlying, as_of and spot as the first row gives them. */
+export function firstRowFacts(
+  t: Table,
+  idx: LongHeader,
+  conv: GexConventions,
+): Result<SnapshotFacts> {
+  const underlying = t.text(idx.underlying!, 0).trim().toUpperCase();
+  if (underlying === '') return t.bad(0, idx.underlying!, 'underlying', 'is missing');
+  if (underlying.length > MAX_UNDERLYING)
+    return t.bad(0, idx.underlying!, 'underlying', `is longer than ${MAX_UNDERLYING} characters`);
+  const asOf = parseTimestamp(t.text(idx.as_of!, 0), conv.exchange_time_zone);
+  if (asOf === null) return t.bad(0, idx.as_of!, 'as_of', 'is not an ISO-8601 timestamp');
+  const spot = t.number(idx.spot!, 0);
+  const problem = numberProblem(spot, rule('spot', true));
+  if (problem) return t.bad(0, idx.spot!, 'spot', problem);
+  return ok({ underlying, as_of: asOf, spot });
+}
+
+const NUMERIC: Exclude<NumericField, 'spot'>[] = [
+  'strike',
+  'open_interest',
+  'volume',
+  'iv',
+  'gamma',
+  'delta',
+  'bid',
+  'ask',
+];
+const REQUIRED_NUMBER: ReadonlySet<NumericField> = new Set([
+  'spot',
+  'strike',
+  'open_interest',
+  'volume',
+]);
+
+export function readTable(
+  file: string,
+  format: 'long-csv' | 'long-parquet',
+  t: Table,
+  idx: LongHeader,
+  conv: GexConventions,
+): Result<Chain> {
+  if (t.rows === 0) return err('NO_ROWS', `${file} has a header but no option rows`, { file });
+  const unreadable = t.prepareText?.(
+    (['underlying', 'as_of', 'expiry', 'option_type'] as const).map((k) => [idx[k]!, k]),
+  );
+  if (unreadable) return unreadable;
+  const c = allocContracts(t.rows);
+  for (let r = 0; r < t.rows; r++) c.line[r] = t.lineOf(r);
+  const first = firstRowFacts(t, idx, conv);
+  if (!first.ok) return first;
+  const { underlying, as_of: asOf } = first.value;
+  const asOfText = t.text(idx.as_of!, 0);
+  const okAsOf = new Set([asOfText]);
+  const expiryCode = new Map<string, number>();
+  for (let r = 0; r < t.rows; r++) {
+    const u = t.text(idx.underlying!, r);
+    if (u !== underlying && u.trim().toUpperCase() !== underlying) {
+      return t.bad(
+        r,
+        idx.underlying!,
+        'underlying',
+        `differs from the first row's ${quoted(underlying)}: a file holds one underlying`,
+      );
+    }
+    const a = t.text(idx.as_of!, r);
+    if (!okAsOf.has(a)) {
+      const iso = parseTimestamp(a, conv.exchange_time_zone);
+      if (iso === null) return t.bad(r, idx.as_of!, 'as_of', 'is not an ISO-8601 timestamp');
+      if (Date.parse(iso) !== Date.parse(asOf))
+        return t.bad(
+          r,
+          idx.as_of!,
+          'as_of',
+          `differs from the first row's ${asOf}: a file holds one snapshot`,
+        );
+      okAsOf.add(a);
+    }
+    const e = t.text(idx.expiry!, r);
+    let code = expiryCode.get(e);
+    if (code === undefined) {
+      const iso = parseExpiry(e);
+      if (iso === null)
+        return t.bad(r, idx.expiry!, 'expiry', e.trim() === '' ? 'is missing' : 'is not a date');
+      code = c.expiries.indexOf(iso);
+      if (code < 0) {
+        code = c.expiries.length;
+        c.expiries.push(iso);
+      }
+      expiryCode.set(e, code);
+    }
+    c.expiry[r] = code;
+    const type = optionType(t.text(idx.option_type!, r));
+    if (type < 0) return t.bad(r, idx.option_type!, 'option_type', 'must be C, P, call or put');
+    c.call[r] = type;
+  }
+  const spots = new Float64Array(t.rows);
+  const bad = t.numbers(idx.spot!, 'spot', rule('spot', true), spots);
+  if (bad) return bad;
+  const spot = spots[0]!;
+  for (let r = 1; r < t.rows; r++) {
+    if (spots[r] !== spot)
+      return t.bad(
+        r,
+        idx.spot!,
+        'spot',
+        `differs from the first row's ${spot}: a file holds one snapshot`,
+      );
+  }
+  for (const key of NUMERIC) {
+    const col = idx[key];
+    const out = c[key];
+    if (col === undefined) {
+      out.fill(NaN);
+      continue;
+    }
+    const problem = t.numbers(col, key, rule(key, REQUIRED_NUMBER.has(key)), out);
+    if (problem) return problem;
+  }
+  // One underlying: every contract's root is it (duplicates are judged by expiry, strike, type).
+  c.roots.push(underlying);
+  c.root.fill(0);
+  return ok({ format, underlying, as_of: asOf, spot, contracts: c });
+}

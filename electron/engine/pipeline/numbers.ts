@@ -1,0 +1,132 @@
+// The one place a file's numbers are judged, whatever the format: parsing a CSV cell
+// straight from its bytes, and the sane range of every numeric field. The ranges refuse
+// absurd but finite values (an open interest of 1e300) at read time, with the line and
+// field, so that no sum over a snapshot can overflow to Infinity (docs/formats.md).
+
+/** Markers parseNumberAt returns besides a number. */
+export const EMPTY = -Infinity;
+export const NOT_A_NUMBER = NaN;
+/** A well-formed literal too large for a double (1e400). */
+export const TOO_BIG = Infinity;
+
+const COMMA = 0x2c;
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/**
+ * The number in bytes[start, end): optional spaces, sign, digits with thousands
+ * separators, fraction, exponent. EMPTY for a blank cell, NOT_A_NUMBER for text,
+ * TOO_BIG for a literal beyond a double.
+ */
+export function parseNumberAt(bytes: Buffer, start: number, end: number): number {
+  while (start < end && bytes[start] === 0x20) start++;
+  while (end > start && bytes[end - 1] === 0x20) end--;
+  if (start === end) return EMPTY;
+  let i = start;
+  let neg = false;
+  if (bytes[i] === 0x2d) {
+    neg = true;
+    i++;
+  } else if (bytes[i] === 0x2b) i++;
+  let mant = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  for (; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x30 && b <= 0x39) {
+      mant = mant * 10 + (b - 0x30);
+      digits++;
+      any = true;
+    } else if (b === COMMA && any) continue;
+    else break;
+  }
+  if (i < end && bytes[i] === 0x2e) {
+    for (i++; i < end; i++) {
+      const b = bytes[i]!;
+      if (b < 0x30 || b > 0x39) break;
+      mant = mant * 10 + (b - 0x30);
+      digits++;
+      scale++;
+      any = true;
+    }
+  }
+  if (!any || digits > 15 || (i < end && (bytes[i] === 0x65 || bytes[i] === 0x45))) {
+    return parseNumberText(bytes.toString('latin1', start, end));
+  }
+  if (i < end) return NOT_A_NUMBER;
+  const v = scale === 0 ? mant : mant / POW10[scale]!;
+  return neg ? -v : v;
+}
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The same grammar over text (Parquet string columns, the slow path of parseNumberAt). */
+export function parseNumberText(text: string): number {
+  const s = text.replace(/,/g, '').trim();
+  if (s === '') return EMPTY;
+  if (!NUMBER_RE.test(s)) return NOT_A_NUMBER;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : TOO_BIG;
+}
+
+/**
+ * Accepted values of a field: [min, max], min excluded where `above` is set; where
+ * `smallest` is set, a value nearer 0 than it is refused unless it is 0 itself.
+ */
+export type Range = { min: number; max: number; above?: boolean; smallest?: number };
+
+/**
+ * The sane range of every numeric field (documented in docs/formats.md). Besides the
+ * absurdly large, the absurdly small: a spot, a strike or an IV of 1e-320 would make a
+ * Black-Scholes gamma infinite. OCC strikes are in thousandths, hence 0.001.
+ */
+export const RANGES = {
+  spot: { min: 0, max: 1e7, above: true, smallest: 0.001 },
+  strike: { min: 0, max: 1e7, above: true, smallest: 0.001 },
+  open_interest: { min: 0, max: 1e9 },
+  volume: { min: 0, max: 1e9 },
+  iv: { min: 0, max: 100, smallest: 1e-4 },
+  gamma: { min: -1e4, max: 1e4 },
+  delta: { min: -1.5, max: 1.5 },
+  bid: { min: -1e9, max: 1e9 },
+  ask: { min: -1e9, max: 1e9 },
+} as const satisfies Record<string, Range>;
+export type NumericField = keyof typeof RANGES;
+
+export type NumberRule = Range & { required: boolean };
+
+export const rule = (field: NumericField, required: boolean): NumberRule => ({
+  ...RANGES[field],
+  required,
+});
+
+const fmt = (v: number): string => (Math.abs(v) >= 1e6 ? v.toExponential() : String(v));
+
+/**
+ * Why `v` (a parsed number or one of the markers) is not acceptable under `r`, or null.
+ * The reasons read after a field name: `"Strike" must be greater than 0`.
+ */
+export function numberProblem(v: number, r: NumberRule): string | null {
+  if (v === EMPTY) return r.required ? 'is missing' : null;
+  if (Number.isNaN(v)) return 'is not a number';
+  if (r.above ? !(v > r.min) : v < r.min) {
+    if (r.min === 0) return r.above ? 'must be greater than 0' : 'must not be negative';
+    return outOfRange(r);
+  }
+  if (v === TOO_BIG || v > r.max) return outOfRange(r);
+  if (r.smallest !== undefined && v !== 0 && Math.abs(v) < r.smallest) return outOfRange(r);
+  return null;
+}
+
+function outOfRange(r: NumberRule): string {
+  const low =
+    r.smallest === undefined
+      ? fmt(r.min)
+      : r.above
+        ? fmt(r.smallest)
+        : `${fmt(r.min)}, or ${fmt(r.smallest)}`;
+  return `is out of range (${low} to ${fmt(r.max)})`;
+}

@@ -1,0 +1,188 @@
+// Reader for the long format in Parquet (docs/formats.md). The footer is checked first
+// (parquet-meta.ts: rows, columns, decompressed size against the limits), then Polars
+// decodes only the columns the format uses, and long-table.ts applies the same rules as
+// to the CSV form, naming the 1-based row and the field of a bad value.
+import pl from 'nodejs-polars';
+import type { GexConventions } from '../../../shared/domain.ts';
+import type { ReadLimits } from '../../../shared/limits.ts';
+import { err, type Err, type Result } from '../../../shared/result.ts';
+import { quoted, type Chain } from './chain.ts';
+import { LONG_COLUMNS, mapHeader, readTable, type LongHeader, type Table } from './long-table.ts';
+import { EMPTY, numberProblem, parseNumberText, TOO_BIG } from './numbers.ts';
+import { readParquetMeta } from './parquet-meta.ts';
+import type { SourceFile } from './source.ts';
+
+/** Longest text cell accepted in a column the reader turns into strings. */
+const MAX_TEXT = 256;
+
+export function readLongParquet(
+  src: SourceFile,
+  conv: GexConventions,
+  limits: ReadLimits,
+): Result<Chain> {
+  const { file, bytes } = src;
+  const meta = readParquetMeta(file, bytes);
+  if (!meta.ok) return meta;
+  const m = meta.value;
+  if (m.columns.length > limits.maxColumns) {
+    return err(
+      'TOO_MANY_COLUMNS',
+      `${file}: the Parquet schema has ${m.columns.length} columns, more than the limit of ${limits.maxColumns} (limits.maxColumns)`,
+      { file },
+    );
+  }
+  const tooManyRows = (rows: number): Err =>
+    err(
+      'TOO_MANY_ROWS',
+      `${file}: the Parquet file holds ${rows} rows, more than the limit of ${limits.maxRows} contracts (limits.maxRows)`,
+      { file },
+    );
+  // From the footer, before decoding; and again from what Polars decoded.
+  if (m.rows > limits.maxRows) return tooManyRows(m.rows);
+  if (m.nested)
+    return err(
+      'BAD_SHAPE',
+      `${file}: the Parquet file has nested columns; the long format is one flat column a field`,
+      { file },
+    );
+  const names = m.columns.map((c) => c.name);
+  const header = mapHeader(file, names, undefined);
+  if (!header.ok) return header;
+  const idx: LongHeader = header.value;
+  const used = (Object.keys(LONG_COLUMNS) as (keyof LongHeader)[])
+    .map((k) => idx[k])
+    .filter((i): i is number => i !== undefined);
+  const size = used.reduce((n, i) => n + m.columns[i]!.uncompressed, 0);
+  if (size > limits.maxFileBytes) {
+    return err(
+      'FILE_TOO_LARGE',
+      `${file}: its columns decompress to ${size} bytes, more than the limit of ${limits.maxFileBytes} (limits.maxFileBytes)`,
+      { file },
+    );
+  }
+  let df: pl.DataFrame;
+  try {
+    df = pl.readParquet(bytes, { columns: used.map((i) => names[i]!) });
+  } catch (e) {
+    return err(
+      'BAD_SHAPE',
+      `${file}: not a readable Parquet file (${quoted(String((e as Error)?.message ?? e))})`,
+      { file },
+    );
+  }
+  if (df.height > limits.maxRows) return tooManyRows(df.height);
+  return readTable(file, 'long-parquet', parquetTable(file, df, names), idx, conv);
+}
+
+/** long-table's view of the decoded columns; `col` is a column's index in the file's schema. */
+function parquetTable(file: string, df: pl.DataFrame, names: string[]): Table {
+  const rows = df.height;
+  const series = (col: number): pl.Series => df.getColumn(names[col]!);
+  const asText = (col: number): pl.Series => series(col).cast(pl.Utf8);
+  const bad = (r: number, col: number, field: string, what: string): Err => {
+    let value = '';
+    if (what !== 'is missing') {
+      try {
+        value = ` (${quoted(String(asText(col).get(r) ?? ''))})`;
+      } catch {
+        value = '';
+      }
+    }
+    return err('BAD_VALUE', `${file}, row ${r + 1}, field ${quoted(names[col]!)}${value} ${what}`, {
+      file,
+      line: r + 1,
+      field,
+    });
+  };
+  // A damaged file can decode to a column shorter than the frame.
+  const uneven = (col: number, n: number): Err =>
+    err(
+      'BAD_SHAPE',
+      `${file}: the Parquet column ${quoted(names[col]!)} holds ${n} values for ${rows} rows`,
+      { file, field: names[col]! },
+    );
+  const texts = new Map<number, string[] | Err>();
+  const textOf = (col: number, field: string): string[] | Err => {
+    let a = texts.get(col);
+    if (!a) {
+      try {
+        const s = asText(col);
+        const lengths = s.str.lengths();
+        const longest = Number(lengths.max() ?? 0);
+        if (longest > MAX_TEXT)
+          a = bad(
+            Number(lengths.argMax() ?? 0),
+            col,
+            field,
+            `is longer than ${MAX_TEXT} characters`,
+          );
+        else {
+          const values = s.toArray() as (string | null)[];
+          a =
+            values.length === rows
+              ? values.map((v) => (v === null ? '' : v.replace(/ UTC$/, 'Z')))
+              : uneven(col, values.length);
+        }
+      } catch {
+        a = bad(0, col, field, 'cannot be read as text');
+      }
+      texts.set(col, a);
+    }
+    return a;
+  };
+  const numbers = new Map<number, Float64Array | Err>();
+  const numbersOf = (col: number, field: string): Float64Array | Err => {
+    let values = numbers.get(col);
+    if (!values) {
+      const s = series(col);
+      const dtype = String(s.dtype);
+      if (dtype === 'String' || dtype === 'Utf8') {
+        const txt = textOf(col, field);
+        values = Array.isArray(txt) ? Float64Array.from(txt, parseNumberText) : txt;
+      } else {
+        try {
+          const raw = s.cast(pl.Float64).toArray() as (number | null)[];
+          values =
+            raw.length === rows
+              ? Float64Array.from(raw, (v) => (v === null ? EMPTY : v === -Infinity ? TOO_BIG : v))
+              : uneven(col, raw.length);
+        } catch {
+          values = bad(0, col, field, 'is not a numeric column');
+        }
+      }
+      numbers.set(col, values);
+    }
+    return values;
+  };
+  return {
+    rows,
+    lineOf: (r) => r + 1,
+    text: (col, r) => {
+      const a = textOf(col, names[col]!);
+      return Array.isArray(a) ? a[r]! : '';
+    },
+    number: (col, r) => {
+      const v = numbersOf(col, names[col]!);
+      return v instanceof Float64Array ? v[r]! : NaN;
+    },
+    numbers: (col, field, rule, out) => {
+      const values = numbersOf(col, field);
+      if (!(values instanceof Float64Array)) return values;
+      for (let r = 0; r < rows; r++) {
+        const v = values[r]!;
+        const problem = numberProblem(v, rule);
+        if (problem !== null) return bad(r, col, field, problem);
+        out[r] = v === EMPTY ? NaN : v;
+      }
+      return null;
+    },
+    bad,
+    prepareText: (cols) => {
+      for (const [col, field] of cols) {
+        const a = textOf(col, field);
+        if (!Array.isArray(a)) return a;
+      }
+      return null;
+    },
+  };
+}

@@ -1,0 +1,269 @@
+// Bounds on what one file may cost (shared/limits.ts): its size from stat before a byte
+// is read, columns, rows, line length, a Parquet file's footer before Polars decodes it;
+// and the sane range of every number, so that no total can overflow to Infinity.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { describe, expect, it } from 'vitest';
+import {
+  readChain,
+  readFacts,
+  runPipeline,
+  sniffChain,
+} from '../../electron/engine/pipeline/index.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../shared/limits.ts';
+import {
+  cboeCsvText,
+  cboeJsonText,
+  longCsvText,
+  makeChain,
+  writeLongParquet,
+} from '../fixtures/option-chains.ts';
+import { conventions, fileWriter, tempDir } from './helpers.ts';
+
+const dir = tempDir('gex-limits-');
+const file = fileWriter(dir);
+let runs = 0;
+
+async function failure(path: string, limits?: Partial<ReadLimits>) {
+  const r = await readFacts(path, conventions(), limits);
+  if (r.ok) throw new Error(`${path} was accepted`);
+  const run = await runPipeline({
+    file: path,
+    dataDir: join(dir, 'out'),
+    snapshotId: `s${runs++}`,
+    conventions: conventions(),
+    ...(limits ? { limits } : {}),
+  });
+  expect(run.ok ? null : run.error).toEqual(r.error);
+  return r.error;
+}
+
+const small = makeChain({ seed: 5, expiries: 4, strikesPerExpiry: 10 }); // 80 contracts, 40 CBOE lines
+
+describe('file size', () => {
+  it('a file larger than maxFileBytes is FILE_TOO_LARGE, from stat, before reading it', async () => {
+    // 300 MiB, sparse: answered from stat without reading (reading would also need 300 MiB of memory).
+    const path = join(dir, 'huge.csv');
+    const fd = openSync(path, 'w');
+    writeSync(fd, Buffer.from(cboeCsvText(small)), 0, undefined, 0);
+    writeSync(fd, Buffer.from('\n'), 0, 1, 300 * 1024 * 1024);
+    closeSync(fd);
+    expect(await failure(path)).toMatchObject({ code: 'FILE_TOO_LARGE', file: path });
+    const s = await sniffChain(path, conventions());
+    expect(s.ok ? null : s.error.code).toBe('FILE_TOO_LARGE');
+    const text = file('small.csv', cboeCsvText(small));
+    expect((await failure(text, { maxFileBytes: 1000 })).message).toContain('limits.maxFileBytes');
+    expect((await readFacts(text, conventions(), { maxFileBytes: 1_000_000 })).ok).toBe(true);
+  });
+
+  it('bad limits are a VALIDATION error naming the field', async () => {
+    const text = file('v.csv', cboeCsvText(small));
+    expect(await failure(text, { maxRows: -1 })).toMatchObject({
+      code: 'VALIDATION',
+      field: 'limits.maxRows',
+    });
+  });
+});
+
+describe('columns, rows and lines', () => {
+  it('a header wider than maxColumns is TOO_MANY_COLUMNS, in every format', async () => {
+    const lines = longCsvText(small).split('\n');
+    const extra = Array.from({ length: 600 }, (_, i) => `x${i}`);
+    lines[0] = [lines[0], ...extra].join(',');
+    for (let i = 1; i < lines.length - 1; i++)
+      lines[i] = [lines[i], ...extra.map(() => '')].join(',');
+    const wide = file('wide.csv', lines.join('\n'));
+    expect(await failure(wide)).toMatchObject({ code: 'TOO_MANY_COLUMNS', line: 1 });
+    expect((await readFacts(wide, conventions(), { maxColumns: 700 })).ok).toBe(true);
+    const cboe = file('cboe.csv', cboeCsvText(small));
+    expect(await failure(cboe, { maxColumns: 10 })).toMatchObject({
+      code: 'TOO_MANY_COLUMNS',
+      line: 4,
+    });
+    const parquet = join(dir, 'wide.parquet');
+    writeLongParquet(parquet, { seed: 5, expiries: 4, strikesPerExpiry: 10 });
+    expect(await failure(parquet, { maxColumns: 8 })).toMatchObject({ code: 'TOO_MANY_COLUMNS' });
+  });
+
+  it('more contracts than maxRows is TOO_MANY_ROWS, in every format', async () => {
+    const limits = { maxRows: 50 };
+    // CBOE CSV: two contracts a line, 25 lines allowed from line 5: line 30 is one too many.
+    expect(await failure(file('rows.csv', cboeCsvText(small)), limits)).toMatchObject({
+      code: 'TOO_MANY_ROWS',
+      line: 30,
+    });
+    expect(await failure(file('rows.json', cboeJsonText(small)), limits)).toMatchObject({
+      code: 'TOO_MANY_ROWS',
+    });
+    expect(await failure(file('rows-long.csv', longCsvText(small)), limits)).toMatchObject({
+      code: 'TOO_MANY_ROWS',
+      line: 52,
+    });
+    const parquet = join(dir, 'rows.parquet');
+    writeLongParquet(parquet, { seed: 5, expiries: 4, strikesPerExpiry: 10 });
+    expect(await failure(parquet, limits)).toMatchObject({ code: 'TOO_MANY_ROWS' });
+    for (const f of ['rows.json', 'rows-long.csv']) {
+      const path = file(f, f.endsWith('json') ? cboeJsonText(small) : longCsvText(small));
+      expect((await readFacts(path, conventions(), { maxRows: 80 })).ok).toBe(true);
+    }
+    expect((await readFacts(parquet, conventions(), { maxRows: 80 })).ok).toBe(true);
+  });
+
+  it('a line longer than maxLineBytes is LINE_TOO_LONG at its line', async () => {
+    const lines = longCsvText(small).split('\n');
+    const cells = lines[6]!.split(',');
+    cells[7] = '9'.repeat(100_000);
+    lines[6] = cells.join(',');
+    const path = file('long-line.csv', lines.join('\n'));
+    expect(await failure(path)).toMatchObject({ code: 'LINE_TOO_LONG', line: 7 });
+    // Within a larger limit the same cell is a number out of range.
+    expect(await failure(path, { maxLineBytes: 200_000 })).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 7,
+      field: 'volume',
+    });
+  });
+
+  it('CSV memory follows rows, not line breaks × header width', async () => {
+    // 500 columns and 4 million blank lines: before, arrays of 4 M × 500 cells were asked for.
+    const header = [
+      'underlying',
+      'as_of',
+      'spot',
+      'expiry',
+      'strike',
+      'option_type',
+      'open_interest',
+      'volume',
+      'iv',
+      ...Array.from({ length: 491 }, (_, i) => `c${i}`),
+    ];
+    const path = file('blank.csv', `${header.join(',')}\n${'\n'.repeat(4_000_000)}`);
+    expect(await failure(path)).toMatchObject({ code: 'NO_ROWS' });
+  });
+});
+
+describe('Parquet metadata before decoding', () => {
+  it('rows and decompressed size are judged from the footer', async () => {
+    const rows = 200_000;
+    const df = pl.DataFrame({
+      underlying: Array.from({ length: rows }, () => 'SPX'),
+      as_of: Array.from({ length: rows }, () => '2024-01-08T10:30:00-05:00'),
+      spot: Array.from({ length: rows }, () => 4700),
+      expiry: Array.from({ length: rows }, () => '2024-01-19'),
+      strike: Array.from({ length: rows }, (_, i) => 1000 + i * 0.001),
+      option_type: Array.from({ length: rows }, (_, i) => (i % 2 ? 'C' : 'P')),
+      open_interest: Array.from({ length: rows }, (_, i) => i),
+      volume: Array.from({ length: rows }, (_, i) => i % 7),
+      gamma: Array.from({ length: rows }, (_, i) => (i % 1000) / 1e6),
+    });
+    const path = join(dir, 'big.parquet');
+    df.writeParquet(path, { compression: 'zstd' });
+    const size = (await import('node:fs')).statSync(path).size;
+    expect(await failure(path, { maxRows: rows - 1 })).toMatchObject({ code: 'TOO_MANY_ROWS' });
+    const e = await failure(path, { maxFileBytes: size });
+    expect(e.code).toBe('FILE_TOO_LARGE');
+    expect(e.message).toContain('decompress');
+    const ok = await readChain(path, conventions(), { ...DEFAULT_READ_LIMITS });
+    expect(ok.ok && ok.value.contracts.n).toBe(rows);
+  });
+});
+
+describe('sane ranges: absurd finite numbers are refused at read time, naming line and field', () => {
+  const csvLines = cboeCsvText(small).split('\n');
+  const cboeWith = (col: number, value: string, line = 6): string => {
+    const lines = [...csvLines];
+    const cells = lines[line - 1]!.split(',');
+    cells[col] = value;
+    lines[line - 1] = cells.join(',');
+    return file('range.csv', lines.join('\n'));
+  };
+  // CBOE columns: 6 Volume, 7 IV, 8 Delta, 9 Gamma, 10 OI, 11 Strike, … 21 Puts OI.
+  const cases: [number, string, string][] = [
+    [10, '1e300', 'Calls Open Interest'],
+    [21, '1e10', 'Puts Open Interest'],
+    [9, '1e300', 'Calls Gamma'],
+    [11, '1e308', 'Strike'],
+    [7, '5000', 'Calls IV'],
+    [8, '-50', 'Calls Delta'],
+    [6, '-1e400', 'Calls Volume'],
+    [20, '1e400', 'Puts Gamma'],
+    // Absurdly small: a Black-Scholes gamma from these would be infinite.
+    [7, '1e-320', 'Calls IV'],
+    [11, '0.0001', 'Strike'],
+  ];
+  for (const [col, value, field] of cases) {
+    it(`CBOE CSV: ${field} ${value}`, async () => {
+      expect(await failure(cboeWith(col, value))).toMatchObject({
+        code: 'BAD_VALUE',
+        line: 6,
+        field,
+      });
+    });
+  }
+
+  it('CBOE CSV: a spot of 1e300 or 1e-320 after "Last:"; an IV of 0 stays valid', async () => {
+    const lines = [...csvLines];
+    lines[1] = lines[1]!.replace(/Last: [^,]*/, 'Last: 1e-320');
+    expect(await failure(file('tiny-spot.csv', lines.join('\n')))).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 2,
+      field: 'Last',
+    });
+    expect((await readFacts(cboeWith(7, '0'), conventions())).ok).toBe(true);
+    lines[1] = lines[1]!.replace(/Last: [^,]*/, 'Last: 1e300');
+    expect(await failure(file('spot.csv', lines.join('\n')))).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 2,
+      field: 'Last',
+    });
+  });
+
+  it('CBOE JSON: open interest, gamma and current_price, literal 1e400 too', async () => {
+    const json = cboeJsonText(small);
+    const doc = JSON.parse(json);
+    doc.data.options[3].open_interest = 1e300;
+    expect(await failure(file('oi.json', JSON.stringify(doc)))).toMatchObject({
+      code: 'BAD_VALUE',
+      field: '$.data.options[3].open_interest',
+    });
+    const text = json.replace(/"gamma":[^,]*/, '"gamma":1e400');
+    expect(await failure(file('g.json', text))).toMatchObject({
+      code: 'BAD_VALUE',
+      field: '$.data.options[0].gamma',
+    });
+    const spot = json.replace(/"current_price":[^,}]*/, '"current_price":1e300');
+    expect(await failure(file('p.json', spot))).toMatchObject({
+      code: 'BAD_VALUE',
+      field: '$.data.current_price',
+    });
+  });
+
+  it('long format, CSV and Parquet: open interest, spot, strike', async () => {
+    const lines = longCsvText(small).split('\n');
+    const cells = lines[4]!.split(',');
+    cells[6] = '1e300';
+    lines[4] = cells.join(',');
+    expect(await failure(file('oi-long.csv', lines.join('\n')))).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 5,
+      field: 'open_interest',
+    });
+    const parquet = join(dir, 'r.parquet');
+    writeLongParquet(parquet, { seed: 5, expiries: 4, strikesPerExpiry: 10 });
+    for (const [col, value, row] of [
+      ['spot', 1e300, 0],
+      ['strike', 1e308, 9],
+      ['open_interest', -Infinity, 4],
+      ['gamma', Infinity, 2],
+    ] as const) {
+      const df = pl.readParquet(parquet);
+      const values = df.getColumn(col).toArray() as number[];
+      values[row] = value;
+      const out = join(dir, `r-${col}.parquet`);
+      df.withColumns(pl.Series(col, values, pl.Float64)).writeParquet(out);
+      expect(await failure(out)).toMatchObject({ code: 'BAD_VALUE', line: row + 1, field: col });
+    }
+  });
+});
