@@ -11,7 +11,7 @@ const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
 const appEvents = new Map<string, (...args: unknown[]) => void>();
 const sessionHooks: Record<string, unknown> = {};
 
-vi.mock('electron', () => ({
+vi.mock('electron', async () => ({
   app: {
     getPath: () => dir,
     on: (event: string, fn: (...args: unknown[]) => void) => appEvents.set(event, fn),
@@ -22,16 +22,7 @@ vi.mock('electron', () => ({
     handle: (scheme: string, fn: (req: Request) => Promise<Response>) =>
       protocolHandlers.set(scheme, fn),
   },
-  // Electron's net.fetch reads file:// URLs; Node's fetch cannot, so read the file here.
-  net: {
-    fetch: async (url: string) => {
-      try {
-        return new Response(readFileSync(new URL(url)));
-      } catch {
-        return new Response(null, { status: 404 });
-      }
-    },
-  },
+  net: { fetch: (await import('./electron-net.ts')).fileFetch },
   session: {
     defaultSession: {
       webRequest: { onHeadersReceived: (fn: unknown) => (sessionHooks.headers = fn) },

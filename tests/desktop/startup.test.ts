@@ -65,6 +65,18 @@ const launchThat =
     return ok(undefined);
   };
 
+/** A launch whose engine does not start; what the user saw. */
+async function failsToStart() {
+  const { seen, shell: sh } = shell();
+  expect(
+    await launchOrExit(
+      launchThat(() => undefined),
+      sh,
+    ),
+  ).toBe(false);
+  return seen;
+}
+
 describe('a failed launch', () => {
   it('after the engine started: shuts it down before the dialog, then exits 3', async () => {
     const { seen, shell: sh } = shell();
@@ -84,13 +96,7 @@ describe('a failed launch', () => {
 
   it('when the engine cannot start (a bad config file): says which file and why, exits 3', async () => {
     writeFileSync(paths().configFile, '{ "workers": "many" ');
-    const { seen, shell: sh } = shell();
-    expect(
-      await launchOrExit(
-        launchThat(() => undefined),
-        sh,
-      ),
-    ).toBe(false);
+    const seen = await failsToStart();
     expect(seen.dialogs[0]!.message).toContain(paths().configFile);
     expect(seen.dialogs[0]!.message).toContain('not valid JSON');
     expect(seen.exits).toEqual([3]);
@@ -99,13 +105,7 @@ describe('a failed launch', () => {
   it('when another process holds the database: says so, with what to do', async () => {
     const holder = await holdDb(paths().dbPath);
     try {
-      const { seen, shell: sh } = shell();
-      expect(
-        await launchOrExit(
-          launchThat(() => undefined),
-          sh,
-        ),
-      ).toBe(false);
+      const seen = await failsToStart();
       expect(seen.dialogs[0]!.message).toMatch(/in use by another GEX Desk process/);
       expect(seen.dialogs[0]!.message).toContain('Close the other program');
       expect(seen.exits).toEqual([3]);

@@ -3,28 +3,19 @@
 // answer to the same path — the renderer's files, and nothing for traversal, bad
 // %-escapes, encoded slashes or backslashes, NUL, empty segments, drive letters, a
 // directory, or a link that leads out of the folder.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const handlers = new Map<string, (req: Request) => Promise<Response>>();
-vi.mock('electron', () => ({
+vi.mock('electron', async () => ({
   app: { on: () => undefined },
   protocol: {
     registerSchemesAsPrivileged: () => undefined,
     handle: (scheme: string, fn: (req: Request) => Promise<Response>) => handlers.set(scheme, fn),
   },
-  // Electron's net.fetch reads file:// URLs (inside the asar too); Node's fetch cannot.
-  net: {
-    fetch: async (url: string) => {
-      try {
-        return new Response(readFileSync(new URL(url)));
-      } catch {
-        return new Response(null, { status: 404 });
-      }
-    },
-  },
+  net: { fetch: (await import('./electron-net.ts')).fileFetch },
   session: {},
 }));
 

@@ -14,7 +14,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -36,6 +36,28 @@ async function host(uploadDir: string, limits: Partial<UploadLimits> = {}): Prom
   const h = await serve(te.engine, { rendererDir, uploadDir, uploadLimits: limits });
   hosts.push(h);
   return h;
+}
+/** An upload sent in chunks with no Content-Length, written by the test as it likes. */
+function streamUpload(h: ServeHandle, name: string) {
+  let req!: ClientRequest;
+  const status = new Promise<number>((resolve, reject) => {
+    const headers = { [TOKEN_HEADER]: h.token, origin: h.origin };
+    req = request(
+      {
+        host: '127.0.0.1',
+        port: h.port,
+        method: 'POST',
+        path: `/api/upload?name=${name}`,
+        headers,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+  });
+  return { req, status };
 }
 const up = (h: ServeHandle, name: string, body: string | Buffer) =>
   send(
@@ -92,25 +114,10 @@ describe('limits', () => {
     const declared = await up(h, 'big.csv', Buffer.alloc(101, 65));
     expect(declared.status).toBe(413);
     expect(json(declared).error).toMatchObject({ code: 'FILE_TOO_LARGE', file: 'big.csv' });
-    const chunked = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: h.port,
-          method: 'POST',
-          path: '/api/upload?name=chunked.csv',
-          headers: { [TOKEN_HEADER]: h.token, origin: h.origin },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      req.on('error', reject);
-      for (let i = 0; i < 5; i++) req.write(Buffer.alloc(40, 66));
-      req.end();
-    });
-    expect(chunked).toBe(413);
+    const chunked = streamUpload(h, 'chunked.csv');
+    for (let i = 0; i < 5; i++) chunked.req.write(Buffer.alloc(40, 66));
+    chunked.req.end();
+    expect(await chunked.status).toBe(413);
     await poll(() => readdirSync(dir).length).toBe(0);
     expect(h.uploads.usage.bytes).toBe(0);
     expect((await up(h, 'fits.csv', Buffer.alloc(100, 67))).status).toBe(200);
@@ -132,28 +139,14 @@ describe('limits', () => {
 
   it('limits uploads in flight (429), and takes the next once one has finished', async () => {
     const h = await host(join(scratch, 'flight'), { maxInFlight: 1 });
-    let answered!: (status: number) => void;
-    const slowDone = new Promise<number>((resolve) => (answered = resolve));
-    const slow = request(
-      {
-        host: '127.0.0.1',
-        port: h.port,
-        method: 'POST',
-        path: '/api/upload?name=slow.csv',
-        headers: { [TOKEN_HEADER]: h.token, origin: h.origin },
-      },
-      (res) => {
-        res.resume();
-        answered(res.statusCode ?? 0);
-      },
-    );
-    slow.write('first part,');
+    const slow = streamUpload(h, 'slow.csv');
+    slow.req.write('first part,');
     await poll(() => h.uploads.usage.inFlight).toBe(1);
     const refused = await up(h, 'fast.csv', 'x');
     expect(refused.status).toBe(429);
     expect(json(refused).error!.code).toBe('QUOTA_EXCEEDED');
-    slow.end('second part\n');
-    expect(await slowDone).toBe(200);
+    slow.req.end('second part\n');
+    expect(await slow.status).toBe(200);
     expect((await up(h, 'fast.csv', 'x')).status).toBe(200);
   });
 });
