@@ -1,7 +1,8 @@
 // Build of the three Electron bundles and of the renderer, which the browser host
 // (`gex-desk serve`) also serves. Native addons stay outside the bundle (they are
 // unpacked from the asar by electron-builder.yml); the pipeline worker is its own
-// entry so that the engine can fork it with ELECTRON_RUN_AS_NODE in a packaged app.
+// entry so that the desktop app can start it as an Electron utility process. The
+// preload imports only shared/channels.ts and types, so its bundle has no zod.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';

@@ -18,20 +18,40 @@ import {
 import { AppError, type Result } from './result.ts';
 import { Diagnostic } from './rules.ts';
 
+const justified = (r: { requested_priority?: unknown; justification?: string }) =>
+  !r.requested_priority || (r.justification ?? '').trim().length > 0;
+
+/**
+ * A request to ingest one file, named in exactly one way: `file`, a path on the engine's
+ * machine (desktop drop, CLI, inbox), or `upload`, the id the browser host gave an
+ * uploaded file. Each transport accepts only its own (electron/host/handlers.ts): the
+ * browser host never takes a path, the desktop app never an upload.
+ */
 export const SubmitRequest = z
   .object({
-    /** A path on the engine's machine (desktop drop, CLI, inbox, or an upload's stored path). */
-    file: z.string().min(1),
+    file: z.string().min(1).optional(),
+    upload: z.string().min(1).optional(),
     source: z.string().min(1).default('manual'),
     requested_priority: PriorityLevel.optional(),
     justification: z.string().optional(),
     author: z.string().optional(),
   })
-  .refine((r) => !r.requested_priority || (r.justification ?? '').trim().length > 0, {
-    message: 'a manual priority needs a justification',
-    path: ['justification'],
-  });
+  .refine((r) => (r.file === undefined) !== (r.upload === undefined), {
+    message: 'name the file in exactly one way: `file` (a path) or `upload` (an upload id)',
+    path: ['file'],
+  })
+  .refine(justified, { message: 'a manual priority needs a justification', path: ['justification'] });
 export type SubmitRequest = z.infer<typeof SubmitRequest>;
+/** What the engine is handed: a path, an upload already resolved to its stored file. */
+export type FileSubmitRequest = Omit<SubmitRequest, 'upload'> & { file: string };
+
+/**
+ * The browser host's answer to an upload: the id to submit it with (`{upload}`), and
+ * where it keeps the file, so that the page can show errors that name the stored file
+ * with the user's own file name.
+ */
+export const UploadReceipt = z.object({ upload: z.string(), name: z.string(), bytes: z.number().int(), path: z.string() });
+export type UploadReceipt = z.infer<typeof UploadReceipt>;
 
 /** The engine's answer once a request is stored (or refused). */
 export const SubmitAck = z.object({
@@ -220,8 +240,9 @@ export interface GexApi {
 
 /** What the engine implements: one handler per call, given an already-validated request. */
 export type CallHandlers = {
-  [K in CallName]: (request: z.infer<(typeof calls)[K]['request']>) => Promise<Result<CallResponse<K>>>;
+  [K in CallName]: (request: HandlerRequest<K>) => Promise<Result<CallResponse<K>>>;
 };
+type HandlerRequest<K extends CallName> = K extends 'ingest:submit' ? FileSubmitRequest : z.infer<(typeof calls)[K]['request']>;
 
 /** What the Electron preload exposes as `window.gex`: the API plus the path of a dropped file. */
 export interface GexBridge extends GexApi {
@@ -229,6 +250,5 @@ export interface GexBridge extends GexApi {
   pathForFile(file: File): string;
 }
 
-/** IPC channel names (Electron transport). */
-export const IPC_CALL_CHANNEL = 'gex:call';
-export const IPC_EVENT_CHANNEL = 'gex:event';
+/** IPC channel names (Electron transport), declared in the dependency-free shared/channels.ts. */
+export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels.ts';

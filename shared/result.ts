@@ -28,6 +28,9 @@ export const ErrorCode = z.enum([
   'VALIDATION',
   'NOT_FOUND',
   'CONFLICT',
+  // transport: the browser host's token missing or wrong; its upload quota or in-flight limit reached
+  'UNAUTHORIZED',
+  'QUOTA_EXCEEDED',
   // environment
   'DB_LOCKED',
   'IO',

@@ -67,7 +67,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, { file: cfg.dataDir });
   }
   const log = createLogger(cfg.dataDir);
-  const opened = await Store.open(cfg.dbPath);
+  const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir] });
   if (!opened.ok) return opened;
   const store = opened.value;
   const events = new EngineEvents((event, e) => log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }));

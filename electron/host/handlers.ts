@@ -1,16 +1,30 @@
 // The one gate every call passes on its way into the engine, whatever the transport
 // (Electron IPC or the browser host): the channel must be one declared in
-// shared/api.ts, the request must parse with that call's zod schema, and a handler
-// that throws becomes an INTERNAL error value instead of a lost exception.
+// shared/api.ts, the request must parse with that call's zod schema, a file must be
+// named the way its transport allows (a path on the desktop, an upload id in a
+// browser), and a handler that throws becomes an INTERNAL error value instead of a
+// lost exception.
 import type { z } from 'zod';
-import { calls, type CallHandlers, type CallName, type EventName, type EventPayload } from '../../shared/api.ts';
+import {
+  calls,
+  type CallHandlers,
+  type CallName,
+  type EventName,
+  type EventPayload,
+  type SubmitAck,
+  type SubmitRequest,
+} from '../../shared/api.ts';
 import { err, type Result } from '../../shared/result.ts';
+import type { Logger } from '../engine/log.ts';
 
 /** The part of the engine (electron/engine/engine.ts `Engine`) a transport needs. */
 export interface HostedEngine {
   handlers: CallHandlers;
-  events: { on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void };
+  events: {
+    on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
+  };
   config: { dbPath: string; dataDir: string; inbox: string; workers: number };
+  log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 export type Dispatch = (name: string, payload: unknown) => Promise<Result<unknown>>;
@@ -18,26 +32,91 @@ export type Dispatch = (name: string, payload: unknown) => Promise<Result<unknow
 export const isCallName = (name: string): name is CallName => Object.hasOwn(calls, name);
 
 /** Formats zod issues as "field.path: message; …" so a person sees which field was wrong. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): { message: string; field: string | undefined } {
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): {
+  message: string;
+  field: string | undefined;
+} {
   const parts = issues.map((i) => {
     const path = i.path.map(String).join('.');
-    const keys = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';
-    return `${path || '(request)'}: ${i.message}${keys}`;
+    // zod quotes unknown keys whole; they come from the request, so show a short piece only.
+    const message =
+      i.code === 'unrecognized_keys'
+        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys
+            .slice(0, 5)
+            .map((k) => JSON.stringify(k.slice(0, 40)))
+            .join(', ')}`
+        : i.message;
+    return `${path || '(request)'}: ${message}`;
   });
   const first = issues[0];
   const field = first && first.path.length > 0 ? first.path.map(String).join('.') : undefined;
   return { message: parts.join('; '), field };
 }
 
-export interface DispatchOptions {
-  /** Which transport serves this dispatcher; reported by `engine:health`. */
-  transport?: 'ipc' | 'http';
+/** Turns the browser host's upload ids into the files it stored (electron/host/http/uploads.ts). */
+export interface UploadResolver {
+  /** The stored file of a ready upload; each upload can be taken once. */
+  take(id: string): Promise<Result<{ path: string; name: string }>>;
+  /** How the submission of a taken upload ended (its file is kept while its job runs). */
+  submitted(id: string, ack: Result<SubmitAck>): void;
 }
 
-export function createDispatcher(handlers: CallHandlers, opts: DispatchOptions = {}): Dispatch {
+export interface DispatchOptions {
+  /**
+   * Which transport serves this dispatcher; reported by `engine:health`. It decides how a
+   * file may be named: `ipc` (the desktop app) takes paths, `http` (the browser host)
+   * takes only upload ids, so that a page can never make the engine read a path.
+   */
+  transport: 'ipc' | 'http';
+  /** The browser host's uploads; without it, `http` accepts no file at all. */
+  uploads?: UploadResolver;
+}
+
+export const PATHS_REFUSED = 'the browser host accepts files only as uploads';
+
+/** Sends a submission on, its file named the way this transport allows. */
+async function submitVia(
+  handler: CallHandlers['ingest:submit'],
+  req: SubmitRequest,
+  opts: DispatchOptions,
+): Promise<Result<SubmitAck>> {
+  const { file, upload, ...rest } = req;
+  if (opts.transport === 'ipc') {
+    if (file === undefined)
+      return err(
+        'INVALID_REQUEST',
+        'ingest:submit: the desktop app takes files by path (`file`); uploads are for the browser host',
+        { field: 'upload' },
+      );
+    return handler({ ...rest, file });
+  }
+  // Refused before anything is read or stored: no request, no job, no audit entry, and
+  // nothing that could tell whether the path exists.
+  if (upload === undefined)
+    return err(
+      'INVALID_REQUEST',
+      `ingest:submit: ${PATHS_REFUSED} (upload the file, then submit its \`upload\` id)`,
+      { field: 'file' },
+    );
+  if (!opts.uploads)
+    return err('INVALID_REQUEST', 'ingest:submit: this host takes no uploads', { field: 'upload' });
+  const taken = await opts.uploads.take(upload);
+  if (!taken.ok) return taken;
+  let ack: Result<SubmitAck>;
+  try {
+    ack = await handler({ ...rest, file: taken.value.path });
+  } catch (e) {
+    opts.uploads.submitted(upload, err('INTERNAL', String(e)));
+    throw e;
+  }
+  opts.uploads.submitted(upload, ack);
+  return ack;
+}
+
+export function createDispatcher(handlers: CallHandlers, opts: DispatchOptions): Dispatch {
   return async (name, payload) => {
     if (typeof name !== 'string' || !isCallName(name)) {
-      return err('NOT_FOUND', `unknown call "${String(name)}"`);
+      return err('NOT_FOUND', `unknown call "${String(name).slice(0, 40)}"`);
     }
     const parsed = calls[name].request.safeParse(payload ?? {});
     if (!parsed.success) {
@@ -47,11 +126,18 @@ export function createDispatcher(handlers: CallHandlers, opts: DispatchOptions =
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
     if (typeof handler !== 'function') return err('NOT_FOUND', `no handler for "${name}"`);
     try {
-      const result = await handler(parsed.data);
+      const result =
+        name === 'ingest:submit'
+          ? await submitVia(
+              handler as CallHandlers['ingest:submit'],
+              parsed.data as SubmitRequest,
+              opts,
+            )
+          : await handler(parsed.data);
       if (!result || typeof result !== 'object' || typeof result.ok !== 'boolean') {
         return err('INTERNAL', `${name}: the handler returned no Result`);
       }
-      if (name === 'engine:health' && result.ok && opts.transport) {
+      if (name === 'engine:health' && result.ok) {
         return { ok: true, value: { ...(result.value as object), transport: opts.transport } };
       }
       return result;

@@ -1,17 +1,21 @@
 // The desktop shell: one hardened window showing the renderer, the engine started at
 // launch with the per-user paths and shut down gracefully on quit, the menu, and the
 // IPC transport of the API. Everything that does work lives in the engine; this file
-// only wires Electron to it.
+// only wires Electron to it. A launch that fails shows why, releases the database and
+// exits (startup.ts).
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { ok, type Result } from '../../shared/result.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
 import { createDispatcher } from '../host/handlers.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
+import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
+import { launchUtilityWorker } from './worker-launcher.ts';
 
 const here = import.meta.dirname;
 const devServer = process.env.ELECTRON_RENDERER_URL ?? null;
@@ -79,39 +83,53 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-async function launch(): Promise<void> {
+async function launch(started: (engine: Releasable) => void): Promise<Result<void>> {
   hardenSessions(devOrigin);
   if (!devServer) serveRenderer(join(here, '../renderer'));
 
-  const started = await startEngine({
+  const starting = await startEngine({
     watchInbox: true,
     transport: 'ipc',
-    // In the bundle the pipeline worker is its own file, run by Electron acting as Node.
+    // In the bundle the pipeline worker is its own file, run as an Electron utility process.
     workerEntry: join(here, 'pipeline-worker.js'),
-    workerEnv: { ELECTRON_RUN_AS_NODE: '1' },
+    launchWorker: launchUtilityWorker,
   });
-  if (!started.ok) {
-    const e = started.error;
-    dialog.showErrorBox(
-      'GEX Desk cannot start',
-      `${e.message}${e.file ? `\n\n${e.file}` : ''}${e.code === 'DB_LOCKED' ? '\n\nClose the other program that uses the database (a gex-desk command?) and start GEX Desk again.' : ''}`,
-    );
-    quitting = 'done';
-    app.exit(3);
-    return;
-  }
-  engine = started.value;
+  if (!starting.ok) return starting;
+  engine = starting.value;
+  started(engine);
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
   const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
   registerCallChannel(dispatch, senderCheck(contents, devOrigin ?? APP_ORIGIN));
   forwardEvents(engine, contents);
   Menu.setApplicationMenu(
-    buildMenu({ window: () => mainWindow, dispatch, dataDir: engine.config.dataDir, dev: devServer !== null }),
+    buildMenu({
+      window: () => mainWindow,
+      dispatch,
+      dataDir: engine.config.dataDir,
+      dev: devServer !== null,
+    }),
   );
   mainWindow = createWindow();
   openPaths([...pendingOpen.splice(0), ...filesIn(process.argv, process.cwd())]);
+  return ok(undefined);
 }
+
+/** Electron's side of a failed launch: the dialog, the log, the exit. */
+const startupShell = {
+  showError: (title: string, message: string) => dialog.showErrorBox(title, message),
+  exit: (code: number) => {
+    quitting = 'done';
+    engine = null;
+    dispatchCall = null;
+    app.exit(code);
+  },
+  log: (event: string, error: unknown) => {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    if (engine) engine.log.error(event, { error: detail });
+    else console.error(event, detail);
+  },
+};
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -146,8 +164,11 @@ if (!app.requestSingleInstanceLock()) {
         app.quit();
       });
   });
-  app.whenReady().then(launch, (e: unknown) => {
-    dialog.showErrorBox('GEX Desk cannot start', String(e));
-    app.exit(3);
-  });
+  app.whenReady().then(
+    () => launchOrExit(launch, startupShell),
+    (e: unknown) => {
+      dialog.showErrorBox(START_FAILED_TITLE, String(e));
+      app.exit(3);
+    },
+  );
 }

@@ -3,7 +3,8 @@
 // channel the engine's events are forwarded on. A call is served only when it comes
 // from our own window's main frame, loaded from our own origin.
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { events as eventMap, IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type EventName } from '../../shared/api.ts';
+import { events as eventMap, type EventName } from '../../shared/api.ts';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/channels.ts';
 import { err } from '../../shared/result.ts';
 import type { Dispatch, HostedEngine } from '../host/handlers.ts';
 

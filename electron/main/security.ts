@@ -2,51 +2,68 @@
 // no navigation away from the app, no new windows, no <webview>, no permissions
 // (camera, notifications, …), and the Content-Security-Policy as a response header
 // on top of index.html's meta tag. The renderer is served from app://gex, a
-// privileged custom scheme, rather than file://, so that 'self' means only the app.
-import { realpathSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+// privileged custom scheme, rather than file://, so that 'self' means only the app;
+// URL paths become files through the same module as the browser host's.
 import { pathToFileURL } from 'node:url';
 import { app, net, protocol, session } from 'electron';
+import { APP_HOST, APP_SCHEME } from '../../shared/channels.ts';
 import { contentSecurityPolicy } from '../host/http/csp.ts';
-import { contentType } from '../host/http/mime.ts';
+import { staticFolder } from '../host/http/static-files.ts';
 
-export const APP_SCHEME = 'app';
-export const APP_ORIGIN = `${APP_SCHEME}://gex`;
+export { APP_SCHEME } from '../../shared/channels.ts';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
   ]);
 }
 
 /** Serves the built renderer folder on app://gex/ (files inside it only). */
 export function serveRenderer(rendererDir: string): void {
-  const root = realpathSync(rendererDir);
+  const staticFile = staticFolder(rendererDir);
   const csp = contentSecurityPolicy({ header: true });
   protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'gex') return new Response('not found', { status: 404 });
-    let rel = decodeURIComponent(url.pathname);
-    if (rel === '/' || rel === '') rel = '/index.html';
-    const file = resolve(root, '.' + rel);
-    if (!file.startsWith(root + sep)) return new Response('not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).toString()).catch(() => null);
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return new Response('bad request', { status: 400 });
+    }
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const found = staticFile(url.pathname);
+    if (!found.ok)
+      return new Response(found.status === 400 ? 'bad path' : 'not found', {
+        status: found.status,
+      });
+    // net.fetch reads inside the asar archive, where the packaged renderer lives.
+    const res = await net.fetch(pathToFileURL(found.path).toString()).catch(() => null);
     if (!res || !res.ok) return new Response('not found', { status: 404 });
-    const headers: Record<string, string> = { 'content-type': contentType(file), 'x-content-type-options': 'nosniff' };
-    if (file.endsWith('.html')) headers['content-security-policy'] = csp;
+    const headers: Record<string, string> = {
+      'content-type': found.contentType,
+      'x-content-type-options': 'nosniff',
+    };
+    if (found.isPage) headers['content-security-policy'] = csp;
     return new Response(res.body, { status: 200, headers });
   });
 }
 
 export function hardenSessions(devServerOrigin: string | null): void {
   const csp = devServerOrigin
-    ? contentSecurityPolicy({ header: true, extra: { 'script-src': "'unsafe-inline'", 'connect-src': 'ws://localhost:*' } })
+    ? contentSecurityPolicy({
+        header: true,
+        extra: { 'script-src': "'unsafe-inline'", 'connect-src': 'ws://localhost:*' },
+      })
     : contentSecurityPolicy({ header: true });
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
-    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame') headers['Content-Security-Policy'] = [csp];
+    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame')
+      headers['Content-Security-Policy'] = [csp];
     callback({ responseHeaders: headers });
   });
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));

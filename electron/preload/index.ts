@@ -1,18 +1,12 @@
 // The only bridge between the sandboxed renderer and the app: `window.gex`, the typed
 // API of shared/api.ts over two IPC channels (one for calls, one for events), plus
 // the path of a dropped or chosen file. Nothing else is exposed; in particular no
-// ipcRenderer, so the page cannot reach any other channel.
+// ipcRenderer, so the page cannot reach any other channel. It imports only types from
+// shared/api.ts and its channel names from the dependency-free shared/channels.ts, so
+// that the bundle stays a few KB (no zod; the main process validates every call).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import {
-  IPC_CALL_CHANNEL,
-  IPC_EVENT_CHANNEL,
-  type CallName,
-  type CallRequest,
-  type CallResponse,
-  type EventName,
-  type EventPayload,
-  type GexBridge,
-} from '../../shared/api.ts';
+import type { CallName, CallRequest, CallResponse, EventName, EventPayload, GexBridge } from '../../shared/api.ts';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../shared/channels.ts';
 import type { Result } from '../../shared/result.ts';
 
 type Listener = (payload: unknown) => void;

@@ -20,7 +20,8 @@ export async function startTestEngine(opts: EngineOptions = {}): Promise<TestEng
     workers: 1,
     ...opts,
   });
-  if (!started.ok) throw new Error(`the engine did not start: ${started.error.code} ${started.error.message}`);
+  if (!started.ok)
+    throw new Error(`the engine did not start: ${started.error.code} ${started.error.message}`);
   const engine = started.value;
   return {
     engine,

@@ -1,6 +1,16 @@
 // The UI's number formats: what an analyst reads must be exact and consistent.
 import { describe, expect, it } from 'vitest';
-import { bn, bytes, compact, duration, int, num, price, stamp, basename } from '../../renderer/src/format.ts';
+import {
+  bn,
+  bytes,
+  compact,
+  duration,
+  int,
+  num,
+  price,
+  stamp,
+  basename,
+} from '../../renderer/src/format.ts';
 
 describe('number formats', () => {
   it('shows GEX in billions with two decimals and a sign', () => {

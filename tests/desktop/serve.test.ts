@@ -1,39 +1,34 @@
-// The browser host against the real engine: it listens on loopback only, refuses
-// requests without the launch token, from another Origin or for another Host, serves
-// the API and the event socket to its own page, and stores uploads safely.
-import { mkdirSync, readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+// The browser host against the real engine: it listens on loopback only, serves the
+// public UI without the token and never sets a cookie, refuses API calls without the
+// launch token (UNAUTHORIZED), from another Origin or for another Host, never echoes a
+// request body, and its event socket hears nothing until the page's first message
+// carries the token.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { SOCKET_UNAUTHORIZED } from '../../shared/channels.ts';
 import { serve, TOKEN_HEADER, type ServeHandle } from '../../electron/host/serve.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
+import { authenticate, json, openSocket, send as sendTo, type Reply } from './http.ts';
 
 let te: TestEngine;
 let host: ServeHandle;
-let uploadDir: string;
 
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(method: string, path: string, headers: Record<string, string> = {}, body?: Buffer | string, hostname = '127.0.0.1'): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port: host.port, method, path, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
+const send = (
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: Buffer | string,
+  hostname?: string,
+): Promise<Reply> => sendTo(host.port, method, path, headers, body, hostname);
 const api = (name: string, payload: unknown, headers: Record<string, string> = {}) =>
-  send('POST', `/api/call/${name}`, { 'content-type': 'application/json', ...headers }, JSON.stringify(payload));
+  send(
+    'POST',
+    `/api/call/${name}`,
+    { 'content-type': 'application/json', ...headers },
+    JSON.stringify(payload),
+  );
 const good = () => ({ [TOKEN_HEADER]: host.token, origin: host.origin });
 
 beforeAll(async () => {
@@ -42,8 +37,11 @@ beforeAll(async () => {
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>GEX Desk</title>');
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  uploadDir = join(te.dir, 'uploads');
-  host = await serve(te.engine, { rendererDir, uploadDir, maxUploadBytes: 1024 });
+  host = await serve(te.engine, {
+    rendererDir,
+    uploadDir: join(te.dir, 'uploads'),
+    maxUploadBytes: 1024,
+  });
 });
 afterAll(async () => {
   await host?.close();
@@ -62,36 +60,54 @@ describe('where it listens', () => {
       .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
     const other = external ?? (process.platform === 'linux' ? '127.0.0.2' : null);
     if (!other) return;
-    await expect(send('GET', '/', {}, undefined, other)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(send('GET', '/', {}, undefined, other)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });
 
 describe('the page', () => {
-  it('is refused without the token or with a wrong one', async () => {
-    expect((await send('GET', '/')).status).toBe(401);
-    expect((await send('GET', '/?token=wrong')).status).toBe(401);
-    expect((await send('GET', '/assets/app.js')).status).toBe(401);
-    expect((await send('GET', '/assets/app.js', { cookie: `gex_token_${host.port}=%E0%A4%A` })).status).toBe(401);
-  });
-
-  it('is served with the token, with a CSP, and its assets then with the cookie', async () => {
-    const page = await send('GET', `/?token=${host.token}`);
+  it('is public: the page and its assets are served without the token', async () => {
+    const page = await send('GET', '/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('GEX Desk');
-    expect(String(page.headers['content-security-policy'])).toContain("default-src 'none'");
-    expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
-    const cookie = String(page.headers['set-cookie']).split(';')[0]!;
-    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    const asset = await send('GET', '/assets/app.js', { cookie });
+    const asset = await send('GET', '/assets/app.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('javascript');
-    expect((await send('GET', '/%2e%2e/%2e%2e/etc/passwd', { cookie })).status).toBe(404);
-    expect((await send('GET', '/assets/app.js', { cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await send('GET', `/?token=${host.token}`)).status).toBe(200);
   });
 
-  it('is refused for another Host name (DNS rebinding)', async () => {
-    const res = await send('GET', `/?token=${host.token}`, { host: `evil.example:${host.port}` });
-    expect(res.status).toBe(403);
+  it('carries the CSP (no blob:, the socket named), no framing, no referrer', async () => {
+    const page = await send('GET', '/');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${host.port}`);
+    expect(csp).not.toContain('blob:');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('refuses a foreign Origin, another Host name (DNS rebinding) and writes', async () => {
+    expect((await send('GET', '/assets/app.js', { origin: 'http://evil.example' })).status).toBe(
+      403,
+    );
+    expect((await send('GET', '/', { host: `evil.example:${host.port}` })).status).toBe(403);
+    expect((await send('POST', '/index.html', {}, 'x')).status).toBe(405);
+  });
+
+  it('serves nothing outside the renderer folder', async () => {
+    for (const path of [
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%2f..%2fetc%2fpasswd',
+      '/assets%2fapp.js',
+      '/%00',
+      '/assets/%E0%A4%A',
+    ]) {
+      const res = await send('GET', path);
+      expect([400, 404], path).toContain(res.status);
+      expect(res.body).not.toContain('root:');
+    }
   });
 });
 
@@ -99,83 +115,158 @@ describe('the API', () => {
   it('answers its own page', async () => {
     const res = await api('engine:health', {}, good());
     expect(res.status).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ ok: true, value: { ok: true, transport: 'http' } });
+    expect(json(res)).toMatchObject({ ok: true, value: { ok: true, transport: 'http' } });
   });
 
-  it('refuses a request without the token, with a wrong one, or from another Origin', async () => {
-    expect((await api('engine:health', {}, { origin: host.origin })).status).toBe(401);
-    expect((await api('engine:health', {}, { origin: host.origin, [TOKEN_HEADER]: 'x'.repeat(host.token.length) })).status).toBe(401);
+  it('refuses a request without the token or with a wrong one as UNAUTHORIZED (401)', async () => {
+    for (const headers of [
+      { origin: host.origin } as Record<string, string>,
+      { origin: host.origin, [TOKEN_HEADER]: 'x'.repeat(host.token.length) },
+      { origin: host.origin, [TOKEN_HEADER]: '' },
+    ]) {
+      const res = await api('engine:health', {}, headers);
+      expect(res.status).toBe(401);
+      expect(json(res).error).toMatchObject({ code: 'UNAUTHORIZED' });
+      expect(json(res).error!.message).toContain('token');
+    }
+    // The token is never taken from the query string or a cookie.
+    expect(
+      (
+        await send(
+          'POST',
+          `/api/call/engine:health?token=${host.token}`,
+          { origin: host.origin },
+          '{}',
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await send(
+          'POST',
+          '/api/call/engine:health',
+          { origin: host.origin, cookie: `gex_token_${host.port}=${host.token}` },
+          '{}',
+        )
+      ).status,
+    ).toBe(401);
+  });
+
+  it('refuses another Origin or a missing one, and GET', async () => {
     expect((await api('engine:health', {}, { [TOKEN_HEADER]: host.token })).status).toBe(403);
-    expect((await api('engine:health', {}, { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' })).status).toBe(403);
-    expect((await api('engine:health', {}, { [TOKEN_HEADER]: host.token, origin: 'http://localhost:1' })).status).toBe(403);
+    expect(
+      (
+        await api(
+          'engine:health',
+          {},
+          { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' },
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await api('engine:health', {}, { [TOKEN_HEADER]: host.token, origin: 'http://localhost:1' }))
+        .status,
+    ).toBe(403);
     expect((await send('GET', '/api/call/engine:health', good())).status).toBe(405);
   });
 
   it('validates like the desktop transport', async () => {
-    const unknown = JSON.parse((await api('fs:read', {}, good())).body);
-    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    const bad = JSON.parse((await api('jobs:cancel', { id: 3 }, good())).body);
-    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION', field: 'id' } });
-    const notJson = await send('POST', '/api/call/engine:health', { ...good(), 'content-type': 'application/json' }, '{nope');
+    expect(json(await api('fs:read', {}, good()))).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(json(await api('jobs:cancel', { id: 3 }, good()))).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION', field: 'id' },
+    });
+  });
+
+  it('never echoes the request body in an error', async () => {
+    const secret = 'SECRET-CONTENT-'.repeat(10);
+    const notJson = await send(
+      'POST',
+      '/api/call/engine:health',
+      { ...good(), 'content-type': 'application/json' },
+      `{${secret}`,
+    );
     expect(notJson.status).toBe(400);
-    expect(JSON.parse(notJson.body).error.code).toBe('VALIDATION');
-  });
-});
-
-describe('uploads', () => {
-  it('stores each upload under its own folder, with a safe name', async () => {
-    const a = JSON.parse((await send('POST', '/api/upload?name=../../spx.csv', good(), 'a,b\n1,2\n')).body);
-    const b = JSON.parse((await send('POST', '/api/upload?name=spx.csv', good(), 'c,d\n3,4\n')).body);
-    expect(a.ok && b.ok).toBe(true);
-    expect(a.value.path).not.toBe(b.value.path);
-    for (const v of [a.value, b.value]) {
-      expect(v.path.startsWith(uploadDir)).toBe(true);
-      expect(v.name).toBe('spx.csv');
-    }
-    expect(readFileSync(a.value.path, 'utf8')).toBe('a,b\n1,2\n');
-    expect(a.value.bytes).toBe(8);
-  });
-
-  it('refuses an upload above the limit and keeps nothing of it', async () => {
-    const before = existsSync(uploadDir) ? readdirSync(uploadDir).length : 0;
-    const res = await send('POST', '/api/upload?name=big.csv', good(), Buffer.alloc(4096, 65));
-    expect(res.status).toBe(413);
-    expect(JSON.parse(res.body).error.code).toBe('VALIDATION');
-    expect(readdirSync(uploadDir).length).toBe(before);
-  });
-
-  it('refuses uploads without the token or from another Origin', async () => {
-    expect((await send('POST', '/api/upload?name=x.csv', { origin: host.origin }, 'x')).status).toBe(401);
-    expect((await send('POST', '/api/upload?name=x.csv', { [TOKEN_HEADER]: host.token, origin: 'http://evil.example' }, 'x')).status).toBe(403);
+    expect(json(notJson).error!.code).toBe('VALIDATION');
+    expect(notJson.body).not.toContain('SECRET');
+    const extraKey = await api('engine:health', { [secret]: 1 }, good());
+    expect(json(extraKey).error!.code).toBe('VALIDATION');
+    expect(extraKey.body).not.toContain(secret.slice(0, 41));
+    const longName = await send('POST', `/api/call/x:${'A'.repeat(100)}`, good(), '{}');
+    expect(longName.status).toBe(404);
+    expect(longName.body).not.toContain('A'.repeat(41));
   });
 });
 
 describe('the event socket', () => {
-  const connect = (query: string, origin: string) =>
-    new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/events${query}`, { origin });
-      ws.once('open', () => resolve(ws));
-      ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))));
-      ws.once('error', reject);
-    });
-
-  it('refuses a socket without the token or from another Origin', async () => {
-    await expect(connect('', host.origin)).rejects.toThrow('401');
-    await expect(connect(`?token=${host.token}`, 'http://evil.example')).rejects.toThrow('403');
+  it('refuses another Origin or path before opening', async () => {
+    await expect(openSocket(host.port, 'http://evil.example')).rejects.toThrow('403');
+    await expect(openSocket(host.port, host.origin, '/api/other')).rejects.toThrow('404');
   });
 
-  it('delivers engine events to its own page', async () => {
-    const ws = await connect(`?token=${encodeURIComponent(host.token)}`, host.origin);
+  it('closes with 4401 on a wrong token, a malformed first message, or the token in the URL', async () => {
+    expect(
+      await authenticate(await openSocket(host.port, host.origin), 'x'.repeat(host.token.length)),
+    ).toBe(SOCKET_UNAUTHORIZED);
+    expect(await authenticate(await openSocket(host.port, host.origin), null, 'not json')).toBe(
+      SOCKET_UNAUTHORIZED,
+    );
+    const viaQuery = await openSocket(
+      host.port,
+      host.origin,
+      `/api/events?token=${encodeURIComponent(host.token)}`,
+    );
+    expect(await authenticate(viaQuery, null, '{}')).toBe(SOCKET_UNAUTHORIZED);
+  });
+
+  it('sends nothing before the token, then delivers engine events', async () => {
+    const early = await openSocket(host.port, host.origin);
+    const heardEarly: string[] = [];
+    early.on('message', (m) => heardEarly.push(String(m)));
+    const ws = await openSocket(host.port, host.origin);
+    expect(await authenticate(ws, host.token)).toBe('ready');
     const got = new Promise<{ event: string; payload: unknown }>((resolve) =>
       ws.on('message', (m) => {
         const msg = JSON.parse(String(m)) as { event: string; payload: unknown };
         if (msg.event === 'rules:activated') resolve(msg);
       }),
     );
-    const active = JSON.parse((await api('rules:active', {}, good())).body).value.text as string;
-    const activated = JSON.parse((await api('rules:activate', { text: active, author: 'tester', comment: 'again' }, good())).body);
-    expect(activated.ok).toBe(true);
+    const active = json<{ text: string }>(await api('rules:active', {}, good())).value!.text;
+    expect(
+      json(
+        await api('rules:activate', { text: active, author: 'tester', comment: 'again' }, good()),
+      ).ok,
+    ).toBe(true);
     expect((await got).payload).toMatchObject({ author: 'tester' });
+    expect(heardEarly).toEqual([]);
     ws.close();
+    early.close();
+  });
+});
+
+describe('cookies', () => {
+  it('are never set: not with the page, its assets, an API answer, an upload or a refusal', async () => {
+    const replies = [
+      await send('GET', `/?token=${host.token}`),
+      await send('GET', '/'),
+      await send('HEAD', '/index.html'),
+      await send('GET', '/assets/app.js'),
+      await send('GET', '/nope.js'),
+      await send('GET', '/%E0%A4%A'),
+      await send('GET', '/', { origin: 'http://evil.example' }),
+      await api('engine:health', {}, good()),
+      await api('engine:health', {}, { origin: host.origin }),
+      await api('ingest:submit', { file: '/etc/passwd' }, good()),
+      await send('POST', '/api/upload?name=a.csv', good(), 'a,b\n1,2\n'),
+      await send('POST', '/api/upload?name=big.csv', good(), Buffer.alloc(4096, 65)),
+      await send('POST', '/api/upload?name=a.csv', { origin: host.origin }, 'x'),
+    ];
+    expect(replies.map((r) => r.status)).toEqual([
+      200, 200, 200, 200, 404, 400, 403, 200, 401, 200, 200, 413, 401,
+    ]);
+    for (const reply of replies) expect(reply.headers['set-cookie']).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
 const appEvents = new Map<string, (...args: unknown[]) => void>();
 const sessionHooks: Record<string, unknown> = {};
 
-vi.mock('electron', () => ({
+vi.mock('electron', async () => ({
   app: {
     getPath: () => dir,
     on: (event: string, fn: (...args: unknown[]) => void) => appEvents.set(event, fn),
@@ -19,18 +19,10 @@ vi.mock('electron', () => ({
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown) => (sessionHooks.schemes = schemes),
-    handle: (scheme: string, fn: (req: Request) => Promise<Response>) => protocolHandlers.set(scheme, fn),
+    handle: (scheme: string, fn: (req: Request) => Promise<Response>) =>
+      protocolHandlers.set(scheme, fn),
   },
-  // Electron's net.fetch reads file:// URLs; Node's fetch cannot, so read the file here.
-  net: {
-    fetch: async (url: string) => {
-      try {
-        return new Response(readFileSync(new URL(url)));
-      } catch {
-        return new Response(null, { status: 404 });
-      }
-    },
-  },
+  net: { fetch: (await import('./electron-net.ts')).fileFetch },
   session: {
     defaultSession: {
       webRequest: { onHeadersReceived: (fn: unknown) => (sessionHooks.headers = fn) },
@@ -41,7 +33,8 @@ vi.mock('electron', () => ({
 }));
 
 const { loadWindowState, trackWindowState } = await import('../../electron/main/window-state.ts');
-const { hardenSessions, serveRenderer, registerAppScheme, APP_ORIGIN } = await import('../../electron/main/security.ts');
+const { hardenSessions, serveRenderer, registerAppScheme, APP_ORIGIN } =
+  await import('../../electron/main/security.ts');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -58,7 +51,10 @@ describe('window state', () => {
   });
 
   it('restores a saved position that is on a display, and drops one that is not', () => {
-    writeFileSync(file, JSON.stringify({ x: 100, y: 80, width: 1200, height: 800, maximized: true }));
+    writeFileSync(
+      file,
+      JSON.stringify({ x: 100, y: 80, width: 1200, height: 800, maximized: true }),
+    );
     expect(loadWindowState()).toEqual({ x: 100, y: 80, width: 1200, height: 800, maximized: true });
     writeFileSync(file, JSON.stringify({ x: 5000, y: 80, width: 1200, height: 800 }));
     const s = loadWindowState();
@@ -76,7 +72,13 @@ describe('window state', () => {
     };
     trackWindowState(win as never);
     listeners.get('close')!();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: false });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      x: 10,
+      y: 20,
+      width: 1000,
+      height: 700,
+      maximized: false,
+    });
   });
 });
 
@@ -91,13 +93,22 @@ describe('hardening', () => {
     };
     appEvents.get('web-contents-created')!({}, contents);
     for (const event of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
-      const e = { prevented: false, preventDefault() { this.prevented = true; } };
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       handlers.get(event)!(e);
       expect(e.prevented, event).toBe(true);
     }
     expect(openHandler!()).toEqual({ action: 'deny' });
     let granted: boolean | null = null;
-    (sessionHooks.permissionRequest as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)({}, 'media', (ok) => (granted = ok));
+    (sessionHooks.permissionRequest as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)(
+      {},
+      'media',
+      (ok) => (granted = ok),
+    );
     expect(granted).toBe(false);
     expect((sessionHooks.permissionCheck as () => boolean)()).toBe(false);
   });
@@ -111,13 +122,20 @@ describe('hardening', () => {
     expect(out!.responseHeaders['Content-Security-Policy']![0]).toContain("default-src 'none'");
     expect(out!.responseHeaders['Content-Security-Policy']![0]).toContain("script-src 'self'");
     expect(out!.responseHeaders['Content-Security-Policy']![0]).not.toContain('unsafe-eval');
+    // Monaco's workers are same-origin module workers: nothing needs blob: URLs.
+    expect(out!.responseHeaders['Content-Security-Policy']![0]).not.toContain('blob:');
   });
 });
 
 describe('the app:// protocol', () => {
   it('is registered as a secure standard scheme', () => {
     registerAppScheme();
-    expect(sessionHooks.schemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(sessionHooks.schemes).toEqual([
+      expect.objectContaining({
+        scheme: 'app',
+        privileges: expect.objectContaining({ standard: true, secure: true }),
+      }),
+    ]);
   });
 
   it('serves files of the renderer folder only, pages with the CSP', async () => {
@@ -135,6 +153,7 @@ describe('the app:// protocol', () => {
     const js = await handle(new Request(`${APP_ORIGIN}/assets/a.js`));
     expect(js.headers.get('content-type')).toContain('javascript');
     expect((await handle(new Request(`${APP_ORIGIN}/%2e%2e/secret.txt`))).status).toBe(404);
+    expect((await handle(new Request(`${APP_ORIGIN}/%E0%A4%A`))).status).toBe(400);
     expect((await handle(new Request(`${APP_ORIGIN}/nope.js`))).status).toBe(404);
     expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
   });

@@ -52,7 +52,7 @@ interface Arrival {
 
 export const announcer = (events: EngineEvents) => (e: AuditEntry) => events.emit('audit:appended', e);
 
-export async function submit(deps: IntakeDeps, req: SubmitRequest): Promise<Result<SubmitAck>> {
+export async function submit(deps: IntakeDeps, req: Request): Promise<Result<SubmitAck>> {
   // The clock starts here: rule `now`, waits and latencies all count from this moment.
   const a: Arrival = {
     arrivedMs: (deps.clock ?? Date.now)(),

@@ -8,7 +8,7 @@
 // listings), so a burst of submissions never holds up the data analysts are waiting
 // for. `store.urgent()` is the same store seen through the urgent lane.
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
@@ -65,13 +65,17 @@ export class Store {
     return new Store(this.path, this.#lanes, true);
   }
 
-  static async open(path: string, migrations: Migration[] = MIGRATIONS): Promise<Result<Store>> {
+  /** `opts`: the migrations (tests), or the folders DuckDB may read and write besides the database's own. */
+  static async open(path: string, opts: Migration[] | StoreOptions = {}): Promise<Result<Store>> {
+    const { migrations = MIGRATIONS, allowedDirectories = [] } = Array.isArray(opts) ? { migrations: opts } : opts;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const instance = await DuckDBInstance.create(path);
       const conn = await instance.connect();
       const store = new Store(path, new Lanes(instance, conn), false);
       await store.#migrate(migrations);
+      // Locked after the migrations, which SET and RESET checkpoint_threshold.
+      await lockDown(store, [...(path === ':memory:' ? [] : [dirname(path)]), ...allowedDirectories]);
       return ok(store);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -179,6 +183,24 @@ export class Store {
     lanes.closed = true;
     await last.catch(() => undefined);
   }
+}
+
+export interface StoreOptions {
+  migrations?: Migration[];
+  /** Folders DuckDB may reach besides the database's own: the data folder, attached export folders. */
+  allowedDirectories?: string[];
+}
+
+/**
+ * DuckDB reaches only the given folders (no /etc/passwd through read_csv, whatever SQL
+ * runs), installs and loads no extension, and no setting can be changed afterwards.
+ */
+async function lockDown(store: Store, dirs: string[]): Promise<void> {
+  const list = dirs.map((d) => `'${resolve(d).replaceAll("'", "''")}'`).join(', ');
+  await store.run(`SET allowed_directories = [${list}]`);
+  for (const setting of ['enable_external_access', 'autoload_known_extensions', 'autoinstall_known_extensions'])
+    await store.run(`SET ${setting} = false`);
+  await store.run('SET lock_configuration = true');
 }
 
 export interface Tx {

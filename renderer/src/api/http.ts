@@ -1,34 +1,68 @@
 // The browser transport of the API: calls are `POST /api/call/:name` with the
-// per-launch token in a header, events arrive over one WebSocket that reconnects
-// by itself, files are uploaded with progress (XHR, since fetch cannot report
-// upload progress). The token comes from the first URL and is then kept in
-// sessionStorage and removed from the address bar.
-import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from '../../../shared/api.ts';
+// per-launch token in a header, events arrive over one WebSocket (the token is its
+// first message) that reconnects by itself, files are uploaded with progress (XHR,
+// since fetch cannot report upload progress). The token comes from the first URL
+// (`?token=`), is kept in sessionStorage so that a reload works, and is removed from
+// the address bar; it is never a cookie. Without it, or with a stale one (the host was
+// restarted), every call answers UNAUTHORIZED, which the UI turns into "this address
+// needs its token".
+import {
+  CALL_PATH,
+  EVENTS_PATH,
+  SOCKET_AUTH,
+  SOCKET_READY,
+  SOCKET_UNAUTHORIZED,
+  TOKEN_HEADER,
+  TOKEN_QUERY,
+  UPLOAD_PATH,
+} from '../../../shared/channels.ts';
+import type {
+  CallName,
+  CallRequest,
+  CallResponse,
+  EventName,
+  EventPayload,
+  UploadReceipt,
+} from '../../../shared/api.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { GexClient, StagedFile } from './client.ts';
 
 const TOKEN_KEY = 'gex-desk-token';
-const TOKEN_HEADER = 'x-gex-token';
+
+/** The code every call answers with while the page has no valid token. */
+export const UNAUTHORIZED = 'UNAUTHORIZED' as const;
+const unauthorized = (): Result<never> => ({
+  ok: false,
+  error: {
+    code: UNAUTHORIZED,
+    message:
+      'This address needs its token: open the address that `gex-desk serve` printed (it ends in ?token=…).',
+  },
+});
 
 function takeToken(location: Location): string {
   const url = new URL(location.href);
-  const fromUrl = url.searchParams.get('token');
+  const fromUrl = url.searchParams.get(TOKEN_QUERY);
   if (fromUrl) {
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
+    url.searchParams.delete(TOKEN_QUERY);
     history.replaceState(null, '', url.pathname + url.search + url.hash);
     return fromUrl;
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
-const transportError = (message: string): Result<never> => ({ ok: false, error: { code: 'IO', message } });
+const transportError = (message: string): Result<never> => ({
+  ok: false,
+  error: { code: 'IO', message },
+});
 
 export function createHttpClient(location: Location): GexClient {
-  const token = takeToken(location);
+  let token = takeToken(location);
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(connected: boolean) => void>();
-  let socket: WebSocket | null = null;
+  /** Files this page uploaded, by the stored path the host reported, to their upload ids. */
+  const uploaded = new Map<string, string>();
   let connected = false;
   let retry = 0;
 
@@ -38,42 +72,73 @@ export function createHttpClient(location: Location): GexClient {
     for (const l of connectionListeners) l(value);
   };
 
+  /** A stale token stays stale: forget it, so a reload asks for the address again. */
+  const tokenRefused = () => {
+    token = '';
+    sessionStorage.removeItem(TOKEN_KEY);
+    setConnected(false);
+  };
+
   function connect(): void {
-    const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events?token=${encodeURIComponent(token)}`;
-    socket = new WebSocket(wsUrl);
-    socket.onopen = () => {
-      retry = 0;
-      setConnected(true);
-    };
+    if (!token) return;
+    const socket = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${EVENTS_PATH}`,
+    );
+    socket.onopen = () => socket.send(JSON.stringify({ type: SOCKET_AUTH, token }));
     socket.onmessage = (msg) => {
-      let data: { event?: string; payload?: unknown };
+      let data: { type?: string; event?: string; payload?: unknown };
       try {
         data = JSON.parse(String(msg.data)) as typeof data;
       } catch {
         return;
       }
+      if (data.type === SOCKET_READY) {
+        retry = 0;
+        setConnected(true);
+        return;
+      }
       if (!data.event) return;
       for (const l of listeners.get(data.event) ?? []) l(data.payload);
     };
-    socket.onclose = () => {
+    socket.onclose = (e) => {
+      if (e.code === SOCKET_UNAUTHORIZED) return tokenRefused();
       setConnected(false);
-      socket = null;
       retry = Math.min(retry + 1, 6);
       setTimeout(connect, 250 * 2 ** retry);
     };
   }
   connect();
 
-  async function call<K extends CallName>(name: K, req: CallRequest<K>): Promise<Result<CallResponse<K>>> {
+  /** Over HTTP a file is named by the id of its upload, never by a path. */
+  function asUpload<K extends CallName>(name: K, req: CallRequest<K>): CallRequest<K> {
+    if (name !== 'ingest:submit') return req;
+    const { file, ...rest } = req as CallRequest<'ingest:submit'>;
+    const upload = file === undefined ? undefined : uploaded.get(file);
+    if (upload === undefined) return req;
+    uploaded.delete(file!);
+    return { ...rest, upload } as CallRequest<K>;
+  }
+
+  async function call<K extends CallName>(
+    name: K,
+    req: CallRequest<K>,
+  ): Promise<Result<CallResponse<K>>> {
+    if (!token) return unauthorized();
     let res: Response;
     try {
-      res = await fetch(`/api/call/${name}`, {
+      res = await fetch(`${CALL_PATH}${name}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-        body: JSON.stringify(req ?? {}),
+        body: JSON.stringify(asUpload(name, req) ?? {}),
       });
     } catch (e) {
-      return transportError(`${name}: the GEX Desk server cannot be reached (${(e as Error).message})`);
+      return transportError(
+        `${name}: the GEX Desk server cannot be reached (${(e as Error).message})`,
+      );
+    }
+    if (res.status === 401) {
+      tokenRefused();
+      return unauthorized();
     }
     try {
       return (await res.json()) as Result<CallResponse<K>>;
@@ -83,9 +148,10 @@ export function createHttpClient(location: Location): GexClient {
   }
 
   function stage(file: File, onProgress?: (fraction: number) => void): Promise<Result<StagedFile>> {
+    if (!token) return Promise.resolve(unauthorized());
     return new Promise((done) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `/api/upload?name=${encodeURIComponent(file.name)}`);
+      xhr.open('POST', `${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`);
       xhr.setRequestHeader(TOKEN_HEADER, token);
       xhr.setRequestHeader('content-type', 'application/octet-stream');
       xhr.upload.onprogress = (e) => {
@@ -93,11 +159,22 @@ export function createHttpClient(location: Location): GexClient {
       };
       xhr.onerror = () => done(transportError(`${file.name}: upload failed (connection lost)`));
       xhr.onload = () => {
-        try {
-          done(JSON.parse(xhr.responseText) as Result<StagedFile>);
-        } catch {
-          done(transportError(`${file.name}: upload failed: HTTP ${xhr.status}`));
+        if (xhr.status === 401) {
+          tokenRefused();
+          return done(unauthorized());
         }
+        let receipt: Result<UploadReceipt>;
+        try {
+          receipt = JSON.parse(xhr.responseText) as Result<UploadReceipt>;
+        } catch {
+          return done(transportError(`${file.name}: upload failed: HTTP ${xhr.status}`));
+        }
+        if (!receipt.ok) return done(receipt);
+        uploaded.set(receipt.value.path, receipt.value.upload);
+        done({
+          ok: true,
+          value: { path: receipt.value.path, name: receipt.value.name, bytes: receipt.value.bytes },
+        });
       };
       xhr.send(file);
     });

@@ -253,7 +253,9 @@ export const useApp = create<State>((set, get) => {
           updateSubmission(key, { stage: 'error', error: own(res.error) });
         } else {
           const ack = res.value;
-          updateSubmission(key, { stage: ack.status, ack, error: ack.error ? own(ack.error) : null });
+          // A job still `deciding` is followed like a queued one: its events carry its status.
+          const stage = ack.status === 'deciding' ? 'queued' : ack.status;
+          updateSubmission(key, { stage, ack, error: ack.error ? own(ack.error) : null });
         }
       }
     },

@@ -1,0 +1,32 @@
+// Names both ends of a transport must agree on: the Electron IPC channels, the browser
+// host's header, paths and socket messages. Dependency-free on purpose: the sandboxed
+// preload bundles everything it imports, and importing these from shared/api.ts would
+// pull zod into it (about 200 KB for a few strings).
+
+/** Electron: the one invoke channel every call goes over, and the event channel. */
+export const IPC_CALL_CHANNEL = 'gex:call';
+export const IPC_EVENT_CHANNEL = 'gex:event';
+
+/** Browser host: the per-launch token travels in this header on every API request. */
+export const TOKEN_HEADER = 'x-gex-token';
+/** The query parameter of the printed address that carries the token to the page. */
+export const TOKEN_QUERY = 'token';
+
+/** Browser host endpoints. */
+export const CALL_PATH = '/api/call/';
+export const UPLOAD_PATH = '/api/upload';
+export const EVENTS_PATH = '/api/events';
+
+/**
+ * The event socket's handshake: a browser's WebSocket cannot send headers, so the page's
+ * first message is `{"type": "auth", "token": …}`; the host answers `{"type": "ready"}`
+ * and only then sends events, or closes with SOCKET_UNAUTHORIZED.
+ */
+export const SOCKET_AUTH = 'auth';
+export const SOCKET_READY = 'ready';
+/** Close code (application range 4000–4999) for a missing or wrong token; 4000 + HTTP 401. */
+export const SOCKET_UNAUTHORIZED = 4401;
+
+/** The desktop app's own origin: the renderer is served on app://gex/. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'gex';

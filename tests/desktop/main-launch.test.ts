@@ -1,0 +1,164 @@
+// The desktop shell's entry (electron/main/index.ts) with the Electron runtime replaced
+// and the real engine: a window that cannot be created, or an engine that cannot start,
+// ends in a dialog and exit 3 with the database already released and no worker left; a
+// good launch starts the pipeline workers as utility processes (never with
+// ELECTRON_RUN_AS_NODE) and a quit waits for the engine to let go of the database.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const state = vi.hoisted(() => ({
+  windowFails: true,
+  dialogs: [] as { title: string; message: string; dbFree: boolean }[],
+  exits: [] as number[],
+  quits: 0,
+  windows: 0,
+  app: new Map<string, (...args: unknown[]) => void>(),
+  dbPath: '',
+}));
+
+vi.mock('electron', async () => {
+  const { utilityProcess } = await import('./utility-process.ts');
+  const { dbIsFree } = await import('./db-lock.ts');
+  const noop = () => undefined;
+  class BrowserWindow {
+    webContents = { isDestroyed: () => false, send: noop };
+    constructor() {
+      if (state.windowFails) throw new Error('Failed to create the window: no display');
+      state.windows++;
+    }
+    on = noop;
+    once = noop;
+    maximize = noop;
+    isDestroyed = () => false;
+    loadURL = async () => undefined;
+  }
+  return {
+    app: {
+      isPackaged: false,
+      setPath: noop,
+      getPath: () => process.env.GEX_DESK_HOME,
+      requestSingleInstanceLock: () => true,
+      on: (event: string, fn: (...args: unknown[]) => void) => state.app.set(event, fn),
+      whenReady: () => Promise.resolve(),
+      exit: (code: number) => void state.exits.push(code),
+      quit: () => void state.quits++,
+    },
+    BrowserWindow,
+    dialog: {
+      showErrorBox: (title: string, message: string) =>
+        void state.dialogs.push({ title, message, dbFree: dbIsFree(state.dbPath) }),
+    },
+    Menu: { setApplicationMenu: noop, buildFromTemplate: (template: unknown) => ({ template }) },
+    ipcMain: { handle: noop, removeHandler: noop },
+    protocol: { registerSchemesAsPrivileged: noop, handle: noop },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: noop },
+        setPermissionRequestHandler: noop,
+        setPermissionCheckHandler: noop,
+      },
+    },
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    shell: { openPath: noop },
+    net: { fetch: noop },
+    utilityProcess,
+  };
+});
+
+const { forkCalls, launched } = await import('./utility-process.ts');
+const { dbIsFree } = await import('./db-lock.ts');
+
+const root = mkdtempSync(join(tmpdir(), 'gex-main-'));
+const saved = { ...process.env };
+let n = 0;
+const poll = <T>(fn: () => T) => expect.poll(fn, { timeout: 30_000, interval: 25 });
+
+/** Imports the shell afresh, as a new app launch, on its own user folder. */
+async function launchApp(opts: { windowFails: boolean; config?: string }): Promise<void> {
+  const home = join(root, String(++n));
+  mkdirSync(home, { recursive: true });
+  if (opts.config !== undefined) writeFileSync(join(home, 'config.json'), opts.config);
+  Object.assign(process.env, {
+    GEX_DESK_HOME: home,
+    GEX_DESK_WORKERS: '1',
+    ELECTRON_RENDERER_URL: 'http://localhost:5173',
+  });
+  Object.assign(state, {
+    windowFails: opts.windowFails,
+    dialogs: [],
+    exits: [],
+    quits: 0,
+    windows: 0,
+    dbPath: join(home, 'gex-desk.duckdb'),
+  });
+  state.app.clear();
+  vi.resetModules();
+  await import('../../electron/main/index.ts');
+}
+
+const workersGone = () =>
+  launched.every((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+
+beforeEach(() => {
+  forkCalls.length = 0;
+});
+afterAll(() => {
+  process.env = saved;
+  for (const p of launched) p.child.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('the desktop shell', () => {
+  it('when the window cannot be created: a dialog, the database released first, no worker left, exit 3', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await launchApp({ windowFails: true });
+      await poll(() => state.exits).toEqual([3]);
+      expect(state.dialogs).toEqual([
+        {
+          title: 'GEX Desk cannot start',
+          message: expect.stringContaining('no display'),
+          dbFree: true,
+        },
+      ]);
+      expect(forkCalls.length).toBeGreaterThan(0);
+      await poll(workersGone).toBe(true);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it('when the engine cannot start: a dialog naming the problem, exit 3, nothing started', async () => {
+    await launchApp({ windowFails: false, config: '{"workers": 0}' });
+    await poll(() => state.exits).toEqual([3]);
+    expect(state.dialogs[0]!.message).toContain('workers');
+    expect(forkCalls).toEqual([]);
+    expect(dbIsFree(state.dbPath)).toBe(true);
+  });
+
+  it('starts workers as utility processes without ELECTRON_RUN_AS_NODE, and a quit releases the database', async () => {
+    delete process.env.ELECTRON_RUN_AS_NODE;
+    await launchApp({ windowFails: false });
+    await poll(() => forkCalls.length).toBeGreaterThan(0);
+    for (const call of forkCalls) {
+      expect(call.modulePath).toMatch(/electron[/\\]main[/\\]pipeline-worker\.js$/);
+      expect(call.options.env?.ELECTRON_RUN_AS_NODE).toBeUndefined();
+      expect(call.options.execArgv?.some((a) => a.startsWith('--max-old-space-size='))).toBe(true);
+    }
+    await poll(() => state.windows).toBe(1);
+    expect(dbIsFree(state.dbPath)).toBe(false);
+    expect(state.dialogs).toEqual([]);
+    let prevented = false;
+    state.app.get('before-quit')!({ preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await poll(() => state.quits).toBe(1);
+    expect(dbIsFree(state.dbPath)).toBe(true);
+    await poll(workersGone).toBe(true);
+    expect(state.exits).toEqual([]);
+  });
+});
