@@ -25,8 +25,10 @@ function cacheDir() {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gex-desk', 'compile-cache');
 }
 
-// Before the first import of our code: only modules loaded after this are cached.
-module.enableCompileCache?.(cacheDir());
+// Before the first import of our code: only modules loaded after this are cached. Set
+// in the environment too, so that the pipeline workers this process forks use it.
+process.env.NODE_COMPILE_CACHE ||= cacheDir();
+module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
 const { main } = await import('../electron/host/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

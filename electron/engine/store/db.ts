@@ -87,7 +87,12 @@ export class Store {
         { instance, conn, queue: new CommitQueue(conn, group, statements) },
         false,
       );
-      await store.#migrate(migrations);
+      try {
+        await store.#migrate(migrations);
+      } catch (e) {
+        await store.close(); // release the file: it was opened, but cannot be used
+        throw e;
+      }
       return ok(store);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -143,25 +148,26 @@ export class Store {
     return row?.v ?? 0;
   }
 
+  /** Every pending migration in one transaction (one commit on a new file): all apply, or none. */
   async #migrate(migrations: Migration[]): Promise<void> {
-    await this.run(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-    );
-    const applied = new Set(
-      (await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map(
-        (r) => r.version,
-      ),
-    );
-    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-      if (applied.has(m.version)) continue;
-      await this.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
+      await tx.run(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      const applied = new Set(
+        (await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (applied.has(m.version)) continue;
         for (const statement of m.statements) await tx.run(statement);
         await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
           m.version,
           m.name,
         ]);
-      });
-    }
+      }
+    });
   }
 
   /** CHECKPOINT and close; safe to call twice. */
