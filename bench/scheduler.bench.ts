@@ -26,6 +26,7 @@ import {
 import { WorkerPool } from '../electron/engine/scheduler/pool.ts';
 import { Scheduler, type JobContext, type RunJob } from '../electron/engine/scheduler/scheduler.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
+import { median } from './proc.ts';
 import type { Measure } from './run.ts';
 
 const REAL_WORKER = fileURLToPath(new URL('../electron/host/pipeline-worker.ts', import.meta.url));
@@ -159,7 +160,8 @@ export async function benchScheduler(): Promise<Measure[]> {
     const n = 400;
     await betterQueueDispatch(50); // warm the JIT for both
     const bq = await betterQueueDispatch(n);
-    // Alternately, so that a change of the machine's load hits every configuration alike.
+    // Alternately, so that a change of the machine's load hits every configuration alike;
+    // medians of the rounds.
     const dispatch: Record<Config, { ms: number; commitsPerJob: number }[]> = {
       before: [],
       prepared: [],
@@ -172,16 +174,16 @@ export async function benchScheduler(): Promise<Measure[]> {
       now: [],
       noStatusIndex: [],
     };
-    for (let round = 0; round < 2; round++)
+    const rounds = Number(process.env.BENCH_SCHEDULER_ROUNDS ?? 3);
+    for (let round = 0; round < rounds; round++)
       for (const config of Object.keys(CONFIGS) as Config[]) {
         dispatch[config].push(await ourDispatch(dir, n, config));
         transitions[config].push(await transitionCost(dir, 200, config));
       }
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    const perJob = (c: Config) => mean(dispatch[c].map((d) => d.ms));
-    const commits = (c: Config) => mean(dispatch[c].map((d) => d.commitsPerJob));
-    const serial = (c: Config) => mean(transitions[c].map((t) => t.serial));
-    const concurrent = (c: Config) => mean(transitions[c].map((t) => t.concurrent));
+    const perJob = (c: Config) => median(dispatch[c].map((d) => d.ms));
+    const commits = (c: Config) => median(dispatch[c].map((d) => d.commitsPerJob));
+    const serial = (c: Config) => median(transitions[c].map((t) => t.serial));
+    const concurrent = (c: Config) => median(transitions[c].map((t) => t.concurrent));
     const ours = perJob('now');
 
     // Load: the real pipeline on 24 generated chains of mixed size and level, 2 workers + 1 spare.
