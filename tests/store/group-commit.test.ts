@@ -213,7 +213,7 @@ describe('group commit', () => {
       await tx.run('INSERT INTO t VALUES (0)');
       await new Promise((r) => setTimeout(r, 60)); // past the batch's time
     });
-    const after = timed.run('INSERT INTO t VALUES (1)');
+    const after = timed.transaction((tx) => tx.run('INSERT INTO t VALUES (1)'));
     h2.release();
     await Promise.all([h2.done, slow, after]);
     // The work queued behind the slow one went into a batch of its own.
@@ -232,6 +232,17 @@ describe('group commit', () => {
     h.release();
     await Promise.all([h.done, ...work]);
     expect(await ids(store, 't')).toEqual([1, 2]);
+  });
+
+  it('lets a statement with nothing waiting beside it autocommit (no BEGIN … COMMIT around it)', async () => {
+    const store = await open();
+    await store.run('CREATE TABLE t (id INTEGER)');
+    const before = store.commitStats();
+    await store.run('INSERT INTO t VALUES (1)');
+    const after = store.commitStats();
+    expect(after.alone - before.alone).toBe(1);
+    expect(after.commits - before.commits).toBe(0);
+    expect(await ids(store, 't')).toEqual([1]);
   });
 
   it('with group commit off, gives every work its own commit', async () => {
