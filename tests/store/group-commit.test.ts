@@ -234,17 +234,6 @@ describe('group commit', () => {
     expect(await ids(store, 't')).toEqual([1, 2]);
   });
 
-  it('lets a statement with nothing waiting beside it autocommit (no BEGIN … COMMIT around it)', async () => {
-    const store = await open();
-    await store.run('CREATE TABLE t (id INTEGER)');
-    const before = store.commitStats();
-    await store.run('INSERT INTO t VALUES (1)');
-    const after = store.commitStats();
-    expect(after.alone - before.alone).toBe(1);
-    expect(after.commits - before.commits).toBe(0);
-    expect(await ids(store, 't')).toEqual([1]);
-  });
-
   it('with group commit off, gives every work its own commit', async () => {
     const store = await open(tempDb(), { groupCommit: false });
     await store.run('CREATE TABLE t (id INTEGER)');

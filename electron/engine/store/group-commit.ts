@@ -152,10 +152,6 @@ export class CommitQueue {
     return this.#replay[0] ?? this.#urgent[0] ?? this.#normal[0];
   }
 
-  #waiting(): number {
-    return this.#replay.length + this.#urgent.length + this.#normal.length;
-  }
-
   #take(): Entry | undefined {
     return this.#replay.shift() ?? this.#urgent.shift() ?? this.#normal.shift();
   }
@@ -168,9 +164,7 @@ export class CommitQueue {
         if (next.failure) {
           this.#take();
           this.#settle(next.work, false, next.failure.error);
-        } else if (next.alone || (next.work.kind === 'statement' && this.#waiting() === 1)) {
-          // A statement with nothing waiting beside it autocommits: one round trip to
-          // DuckDB instead of three (BEGIN, it, COMMIT), for the same single commit.
+        } else if (next.alone) {
           this.#take();
           await this.#runAlone(next.work);
         } else {
