@@ -14,6 +14,8 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   load: async () => (await import('./load.bench.ts')).benchLoad(),
   sniff: async () => (await import('./sniff.bench.ts')).benchSniff(),
   fuzz: async () => (await import('./fuzz.bench.ts')).benchFuzz(),
+  cold: async () => (await import('./cold.bench.ts')).benchCold(),
+  memory: async () => (await import('./memory.bench.ts')).benchMemory(),
 };
 
 /** Suites that run only when named (`npm run bench -- fuzz`): they take minutes. */
@@ -40,7 +42,11 @@ async function benchPipelineWithStore(): Promise<Measure[]> {
     return await benchPipeline({
       afterSnapshot: async (output) => {
         const hash = `${output.snapshot.content_hash}-${n++}`;
-        await saveSnapshot(store, { ...output, snapshot: { ...output.snapshot, content_hash: hash } }, { request_id: null, job_id: null });
+        await saveSnapshot(
+          store,
+          { ...output, snapshot: { ...output.snapshot, content_hash: hash } },
+          { request_id: null, job_id: null },
+        );
       },
     });
   } finally {
@@ -50,14 +56,22 @@ async function benchPipelineWithStore(): Promise<Measure[]> {
 }
 
 const only = process.argv.slice(2);
-const format = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
+const format = (v: number) =>
+  Number.isNaN(v)
+    ? ''
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 1
+        ? v.toFixed(2)
+        : v.toPrecision(3);
 
 for (const [name, run] of Object.entries(suites)) {
   if (only.length > 0 ? !only.includes(name) : ONLY_WHEN_NAMED.has(name)) continue;
   process.stdout.write(`\n== ${name}\n`);
   const started = performance.now();
   try {
-    for (const m of await run()) process.stdout.write(`  ${m.name.padEnd(64)} ${format(m.value).padStart(12)} ${m.unit}\n`);
+    for (const m of await run())
+      process.stdout.write(`  ${m.name.padEnd(72)} ${format(m.value).padStart(12)} ${m.unit}\n`);
   } catch (e) {
     process.stdout.write(`  FAILED: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;

@@ -1,6 +1,8 @@
 // Scheduler benchmarks, each beside its baseline measured in the same run:
 //  - dispatch overhead per job: our scheduler (durable: every transition is a DuckDB
-//    write, then an event) vs better-queue alone (in memory), both on empty jobs;
+//    write, then an event) vs better-queue alone (in memory), both on empty jobs, with
+//    the store's group commit on and off;
+//  - one durable transition, one at a time and many at once, group commit on and off;
 //  - event-loop lag (p99, perf_hooks.monitorEventLoopDelay) of the engine process while
 //    the real pipeline workers run a load, next to the lag of the same process idle.
 import Queue from 'better-queue';
@@ -13,40 +15,73 @@ import { fileURLToPath } from 'node:url';
 import { GexConventions, type ProcessingJob } from '../shared/domain.ts';
 import { PipelineResult, type PipelineOutput } from '../shared/pipeline.ts';
 import { err, ok } from '../shared/result.ts';
-import { Store } from '../electron/engine/store/db.ts';
+import { Store, type StoreOptions } from '../electron/engine/store/db.ts';
 import { saveSnapshot } from '../electron/engine/store/snapshots.ts';
 import { completeJobTx, insertJob, markRunning, type QueuedRow } from '../electron/engine/jobs/repository.ts';
 import { WorkerPool } from '../electron/engine/workers/pool.ts';
 import { Scheduler, type JobContext, type RunJob } from '../electron/engine/jobs/scheduler.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
+import { median } from './proc.ts';
 import type { Measure } from './run.ts';
 
 const REAL_WORKER = fileURLToPath(new URL('../electron/engine/workers/pipeline-worker.ts', import.meta.url));
 const LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 
-async function openStore(path: string): Promise<Store> {
-  const r = await Store.open(path);
+/**
+ * How the store is opened: as before group commit; with prepared statements only; as
+ * now; and as now without the `jobs_status` index (a proposed migration: every status
+ * change rewrites that index entry, and DuckDB does not use it for its filters).
+ */
+const CONFIGS = {
+  before: { groupCommit: false, statementCache: false },
+  prepared: { groupCommit: false, statementCache: true },
+  now: {},
+  noStatusIndex: {},
+} satisfies Record<string, StoreOptions>;
+type Config = keyof typeof CONFIGS;
+
+async function openStore(path: string, config: Config = 'now'): Promise<Store> {
+  const r = await Store.open(path, { ...CONFIGS[config] });
   if (!r.ok) throw new Error(r.error.message);
+  if (config === 'noStatusIndex') await r.value.run('DROP INDEX jobs_status');
   return r.value;
 }
 
-async function insertJobs(store: Store, n: number, file: (i: number) => string): Promise<QueuedRow[]> {
-  const rows: QueuedRow[] = [];
-  await store.transaction(async (tx) => {
+async function insertJobs(
+  store: Store,
+  n: number,
+  file: (i: number) => string,
+): Promise<QueuedRow[]> {
+  return store.transaction(async (tx) => {
+    const rows: QueuedRow[] = [];
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
-      rows.push(await insertJob(tx, {
-        id, request_id: `req-${id}`, file: file(i), source: 'bench', underlying: null, content_hash: null,
-        priority: LEVELS[i % 4]!, rule: 'bench', rule_version: null, submitted_at: new Date().toISOString(),
-      }));
+      rows.push(
+        await insertJob(tx, {
+          id,
+          request_id: `req-${id}`,
+          file: file(i),
+          source: 'bench',
+          underlying: null,
+          content_hash: null,
+          priority: LEVELS[i % 4]!,
+          rule: 'bench',
+          rule_version: null,
+          submitted_at: new Date().toISOString(),
+        }),
+      );
     }
+    return rows;
   });
-  return rows;
 }
 
-/** ms per job from enqueue to drain, jobs that only complete their row. */
-async function ourDispatch(dir: string, n: number): Promise<number> {
-  const store = await openStore(join(dir, 'dispatch.duckdb'));
+/** ms per job from enqueue to drain, jobs that only complete their row; and the commits they cost. */
+async function ourDispatch(
+  dir: string,
+  n: number,
+  config: Config,
+): Promise<{ ms: number; commitsPerJob: number }> {
+  const store = await openStore(join(dir, `dispatch-${randomUUID()}.duckdb`), config);
   // No worker is used by these empty jobs; the pool is only there because the scheduler needs one.
   const pool = new WorkerPool({ entry: REAL_WORKER, size: 2, spare: 1 });
   const runJob: RunJob = async (job: ProcessingJob, _ctx: JobContext) => {
@@ -56,24 +91,38 @@ async function ourDispatch(dir: string, n: number): Promise<number> {
   const scheduler = new Scheduler({ store, pool, runJob });
   await scheduler.start();
   const rows = await insertJobs(store, n, () => 'empty');
+  const before = store.commitStats();
   const t0 = performance.now();
   for (const row of rows) await scheduler.enqueue(row.id, row);
   await scheduler.drain();
   const ms = (performance.now() - t0) / n;
+  const after = store.commitStats();
   await scheduler.shutdown(0);
   await store.close();
-  return ms;
+  const commits = after.commits + after.alone - before.commits - before.alone;
+  return { ms, commitsPerJob: commits / n };
 }
 
-/** ms per durable transition alone (one UPDATE … RETURNING, autocommit): the floor under our per-job cost. */
-async function transitionCost(dir: string, n: number): Promise<number> {
-  const store = await openStore(join(dir, 'transition.duckdb'));
-  const rows = await insertJobs(store, n, () => 'empty');
-  const t0 = performance.now();
-  for (const row of rows) await markRunning(store, row.id, Date.now());
-  const ms = (performance.now() - t0) / n;
+/**
+ * ms per durable transition (one UPDATE … RETURNING): one at a time (each awaited
+ * before the next: nothing to share a commit with), and all at once (as many jobs'
+ * transitions are when the store is busy).
+ */
+async function transitionCost(
+  dir: string,
+  n: number,
+  config: Config,
+): Promise<{ serial: number; concurrent: number }> {
+  const store = await openStore(join(dir, `transition-${randomUUID()}.duckdb`), config);
+  const rows = await insertJobs(store, 2 * n, () => 'empty');
+  let t0 = performance.now();
+  for (const row of rows.slice(0, n)) await markRunning(store, row.id, Date.now());
+  const serial = (performance.now() - t0) / n;
+  t0 = performance.now();
+  await Promise.all(rows.slice(n).map((row) => markRunning(store.urgent(), row.id, Date.now())));
+  const concurrent = (performance.now() - t0) / n;
   await store.close();
-  return ms;
+  return { serial, concurrent };
 }
 
 /** ms per job from push to the last finish, better-queue alone with a priority and no-op jobs. */
@@ -106,29 +155,68 @@ export async function benchScheduler(): Promise<Measure[]> {
     const n = 400;
     await betterQueueDispatch(50); // warm the JIT for both
     const bq = await betterQueueDispatch(n);
-    const ours = await ourDispatch(dir, n);
-    const transition = await transitionCost(dir, 200);
+    // Alternately, so that a change of the machine's load hits every configuration alike;
+    // medians of the rounds.
+    const dispatch: Record<Config, { ms: number; commitsPerJob: number }[]> = {
+      before: [],
+      prepared: [],
+      now: [],
+      noStatusIndex: [],
+    };
+    const transitions: Record<Config, { serial: number; concurrent: number }[]> = {
+      before: [],
+      prepared: [],
+      now: [],
+      noStatusIndex: [],
+    };
+    const rounds = Number(process.env.BENCH_SCHEDULER_ROUNDS ?? 3);
+    for (let round = 0; round < rounds; round++)
+      for (const config of Object.keys(CONFIGS) as Config[]) {
+        dispatch[config].push(await ourDispatch(dir, n, config));
+        transitions[config].push(await transitionCost(dir, 200, config));
+      }
+    const perJob = (c: Config) => median(dispatch[c].map((d) => d.ms));
+    const commits = (c: Config) => median(dispatch[c].map((d) => d.commitsPerJob));
+    const serial = (c: Config) => median(transitions[c].map((t) => t.serial));
+    const concurrent = (c: Config) => median(transitions[c].map((t) => t.concurrent));
+    const ours = perJob('now');
 
     // Load: the real pipeline on 24 generated chains of mixed size and level, 2 workers + 1 spare.
     const store = await openStore(join(dir, 'load.duckdb'));
     const dataDir = join(dir, 'data');
     const files = Array.from({ length: 24 }, (_, i) => {
       const f = join(dir, `chain-${i}.csv`);
-      writeCboeCsv(f, { seed: 1000 + i, expiries: i % 6 === 0 ? 30 : 8, strikesPerExpiry: i % 6 === 0 ? 600 : 120 });
+      writeCboeCsv(f, {
+        seed: 1000 + i,
+        expiries: i % 6 === 0 ? 30 : 8,
+        strikesPerExpiry: i % 6 === 0 ? 600 : 120,
+      });
       return f;
     });
     const pool = new WorkerPool({ entry: REAL_WORKER, size: 2, spare: 1 });
     await pool.ready();
     const runJob: RunJob = async (job, ctx) => {
       const r = await ctx.pool.run(
-        { type: 'run', taskId: job.id, input: { file: job.file, dataDir, snapshotId: randomUUID(), conventions: GexConventions.parse({}) } },
+        {
+          type: 'run',
+          taskId: job.id,
+          input: {
+            file: job.file,
+            dataDir,
+            snapshotId: randomUUID(),
+            conventions: GexConventions.parse({}),
+          },
+        },
         { signal: ctx.signal },
       );
       const parsed = PipelineResult.safeParse(r);
       if (!parsed.success) return err('INTERNAL', parsed.error.message);
       if (!parsed.data.ok) return parsed.data;
-      const saved = await saveSnapshot(store, parsed.data.value as PipelineOutput, { request_id: job.request_id, job_id: job.id }, (tx, o) =>
-        completeJobTx(tx, job.id, o.snapshot.id, o.status).then(() => undefined),
+      const saved = await saveSnapshot(
+        store,
+        parsed.data.value as PipelineOutput,
+        { request_id: job.request_id, job_id: job.id },
+        (tx, o) => completeJobTx(tx, job.id, o.snapshot.id, o.status).then(() => undefined),
       );
       return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
     };
@@ -147,15 +235,79 @@ export async function benchScheduler(): Promise<Measure[]> {
     await store.close();
     const p50 = (l: string) => stats.levels.find((x) => x.level === l)?.latency_p50_ms ?? NaN;
     return [
-      { name: `dispatch per empty job, better-queue alone (${n} jobs)`, value: bq * 1000, unit: 'µs/job' },
-      { name: `dispatch per empty job, our scheduler (DuckDB writes + events)`, value: ours * 1000, unit: 'µs/job' },
-      { name: 'dispatch overhead ratio, ours ÷ better-queue', value: ours / bq, unit: '×' },
-      { name: 'one durable job transition (DuckDB UPDATE … RETURNING)', value: transition * 1000, unit: 'µs' },
+      {
+        name: `dispatch per empty job, better-queue alone (${n} jobs)`,
+        value: bq * 1000,
+        unit: 'µs/job',
+      },
+      {
+        name: 'dispatch per empty job, ours before (a commit per change)',
+        value: perJob('before') * 1000,
+        unit: 'µs/job',
+      },
+      {
+        name: 'dispatch per empty job, ours with prepared statements only',
+        value: perJob('prepared') * 1000,
+        unit: 'µs/job',
+      },
+      {
+        name: 'dispatch per empty job, ours now (group commit + prepared)',
+        value: ours * 1000,
+        unit: 'µs/job',
+      },
+      { name: 'dispatch per empty job, before ÷ now', value: perJob('before') / ours, unit: '×' },
+      {
+        name: 'dispatch per empty job, now without the jobs_status index',
+        value: perJob('noStatusIndex') * 1000,
+        unit: 'µs/job',
+      },
+      { name: 'commits per empty job, before', value: commits('before'), unit: '' },
+      { name: 'commits per empty job, now', value: commits('now'), unit: '' },
+      { name: 'dispatch overhead ratio, ours now ÷ better-queue', value: ours / bq, unit: '×' },
+      {
+        name: 'durable transition, one at a time, before',
+        value: serial('before') * 1000,
+        unit: 'µs',
+      },
+      { name: 'durable transition, one at a time, now', value: serial('now') * 1000, unit: 'µs' },
+      {
+        name: 'durable transition, 200 at once, before',
+        value: concurrent('before') * 1000,
+        unit: 'µs each',
+      },
+      {
+        name: 'durable transition, 200 at once, prepared statements only',
+        value: concurrent('prepared') * 1000,
+        unit: 'µs each',
+      },
+      {
+        name: 'durable transition, 200 at once, now',
+        value: concurrent('now') * 1000,
+        unit: 'µs each',
+      },
+      {
+        name: 'durable transition, 200 at once, now without the jobs_status index',
+        value: concurrent('noStatusIndex') * 1000,
+        unit: 'µs each',
+      },
+      {
+        name: 'durable transition at once, before ÷ now',
+        value: concurrent('before') / concurrent('now'),
+        unit: '×',
+      },
       { name: 'event-loop lag p99, idle engine', value: idleLag, unit: 'ms' },
-      { name: `event-loop lag p99, ${files.length} real pipeline jobs on 2+1 workers`, value: loadLag, unit: 'ms' },
+      {
+        name: `event-loop lag p99, ${files.length} real pipeline jobs on 2+1 workers`,
+        value: loadLag,
+        unit: 'ms',
+      },
       { name: 'load: wall time', value: loadMs, unit: 'ms' },
       { name: 'load: throughput', value: files.length / (loadMs / 1000), unit: 'jobs/s' },
-      { name: 'load: latency p50 CRITICAL (submission → data)', value: p50('CRITICAL'), unit: 'ms' },
+      {
+        name: 'load: latency p50 CRITICAL (submission → data)',
+        value: p50('CRITICAL'),
+        unit: 'ms',
+      },
       { name: 'load: latency p50 LOW (submission → data)', value: p50('LOW'), unit: 'ms' },
     ];
   } finally {

@@ -1,29 +1,20 @@
 // The `gex-desk` command (CONTRACTS.md): a public interface that the firm's import
 // scripts, schedulers and checks depend on. Exit codes: 0 all went well; 1 some input
 // was rejected or some job failed; 2 usage error; 3 the environment failed.
-import { ingestCommand, INGEST_USAGE } from './cli/ingest.ts';
 import { EXIT, stdio, UsageError, type ExitCode, type Output } from './cli/io.ts';
-import { JOBS_USAGE, jobsCommand, QUEUE_USAGE, queueCommand, SNAPSHOTS_USAGE, snapshotsCommand } from './cli/listings.ts';
-import { RULES_USAGE, rulesCommand } from './cli/rules.ts';
-import { SERVE_USAGE, serveCommand } from './cli/serve-command.ts';
+import { USAGE } from './cli/usage.ts';
 
-const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
+type Command = (argv: string[], out: Output) => Promise<ExitCode>;
 
-Usage:
-${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SERVE_USAGE].map((u) => '  ' + u.replace(/\n/g, '\n  ')).join('\n\n')}
-
-Every command takes --db PATH (the DuckDB file; default: the desktop app's per-user file)
-and --data-dir DIR (Parquet exports; default beside the database).
-Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
-(database locked, disk full, permissions).`;
-
-const COMMANDS: Record<string, (argv: string[], out: Output) => Promise<ExitCode>> = {
-  ingest: ingestCommand,
-  rules: rulesCommand,
-  jobs: jobsCommand,
-  queue: queueCommand,
-  snapshots: snapshotsCommand,
-  serve: serveCommand,
+// Each command's module (and what it imports: DuckDB, the engine, the rules compiler)
+// is loaded only when that command runs, so `--help` and the listings start fast.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  ingest: async () => (await import('./cli/ingest.ts')).ingestCommand,
+  rules: async () => (await import('./cli/rules.ts')).rulesCommand,
+  jobs: async () => (await import('./cli/listings.ts')).jobsCommand,
+  queue: async () => (await import('./cli/listings.ts')).queueCommand,
+  snapshots: async () => (await import('./cli/listings.ts')).snapshotsCommand,
+  serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
 };
 
 export async function main(argv: string[], out: Output = stdio): Promise<ExitCode> {
@@ -36,17 +27,24 @@ export async function main(argv: string[], out: Output = stdio): Promise<ExitCod
     out.line('0.1.0');
     return EXIT.ok;
   }
-  const run = COMMANDS[command];
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
-    if (!run) throw new UsageError(`unknown command "${command}"`);
-    return await run(rest, out);
+    if (!load) throw new UsageError(`unknown command "${command}"`);
+    return await (
+      await load()
+    )(rest, out);
   } catch (e) {
     if (e instanceof UsageError) {
       out.error(`gex-desk: ${e.message}\nRun "gex-desk --help" for usage.`);
       return EXIT.usage;
     }
     const error = e as NodeJS.ErrnoException;
-    if (error.code === 'ENOSPC' || error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'EROFS') {
+    if (
+      error.code === 'ENOSPC' ||
+      error.code === 'EACCES' ||
+      error.code === 'EPERM' ||
+      error.code === 'EROFS'
+    ) {
       out.error(`gex-desk: ${error.message}`);
       return EXIT.environment;
     }

@@ -50,6 +50,17 @@ describe('Store', () => {
     await store.close();
   });
 
+  it('applies pending migrations all together or not at all', async () => {
+    const path = tempDb();
+    (await open(path, MIGRATIONS.slice(0, 1))).close();
+    const broken = [...MIGRATIONS.slice(0, 2), { version: 99, name: 'broken', statements: ['CREATE TABLE nowhere.t (a INTEGER)'] }];
+    const r = await Store.open(path, broken);
+    expect(r.ok).toBe(false);
+    const store = await open(path, MIGRATIONS.slice(0, 1));
+    expect(await store.schemaVersion()).toBe(1); // migration 2 was rolled back with 99
+    await store.close();
+  });
+
   it('refuses with DB_LOCKED while another process holds the file', async () => {
     const path = tempDb();
     (await open(path)).close();

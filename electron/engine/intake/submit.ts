@@ -122,13 +122,13 @@ export async function submit(deps: IntakeDeps, req: Request): Promise<Result<Sub
     await audit(arrivalEntry(row.job, staged, head.value, outcome, a.arrivedMs));
     if (decision) await audit(decisionEntry(row.job, decision, { ...given, ...derived }, a.request.author ?? null));
     if (duplicateOf) return { job: await endDuplicate(tx, audit, row.job, duplicateOf, a.arrivedMs), row: null };
-    // The scheduler may pick the job before the commit completes; nothing of its run is
-    // stored or announced before then (its writes wait for this transaction).
-    deps.enqueue(a.job_id, row);
     return { job: row.job, row };
   });
-  if (stored.row) deps.stagedJobs.hold(a.job_id, staged.hash);
-  else deps.staging.release(staged.hash);
+  // Committed: the job is the scheduler's now (with its row as stored: no read behind a busy store).
+  if (stored.row) {
+    deps.stagedJobs.hold(a.job_id, staged.hash);
+    deps.enqueue(a.job_id, stored.row);
+  } else deps.staging.release(staged.hash);
   deps.events.emit('job:updated', stored.job);
   deps.log.info('request.accepted', {
     request_id: a.request_id,

@@ -1,81 +1,100 @@
 // The one owner of the DuckDB file. Opens it (refusing clearly when another process
-// holds it), brings it to the current schema, serialises statements on one
-// connection, and checkpoints and closes on shutdown. Every other module talks to
-// DuckDB through a Store.
+// holds it), brings it to the current schema, runs statements on one connection through
+// the commit queue (group-commit.ts), and checkpoints and closes on shutdown. Every other
+// module talks to DuckDB through a Store.
 //
 // Statements wait in two lanes: the urgent lane (running jobs: their state changes
 // and their snapshots) goes before anything waiting in the normal lane (new requests,
 // listings), so a burst of submissions never holds up the data analysts are waiting
 // for. `store.urgent()` is the same store seen through the urgent lane.
+//
+// Works waiting together share one COMMIT (group commit); every promise settles after
+// the COMMIT that contains its work. A transaction's work may therefore run more than
+// once (when a neighbour in its batch fails): it must not act outside the database —
+// no events, no pushes into outside arrays, no files — but return what it found, or
+// be queued with `{ solo: true }`. It must not wait on anything but its own `tx`.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import {
+  CommitQueue,
+  DEFAULT_GROUP_COMMIT,
+  type CommitStats,
+  type GroupCommitOptions,
+  type Params,
+  type Row,
+  type Tx,
+  type WorkKind,
+} from './group-commit.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
+import { StatementCache } from './statement-cache.ts';
 
-export type Row = Record<string, unknown>;
-export type Params = DuckDBValue[];
+export type { CommitStats, GroupCommitOptions, Params, Row, Tx } from './group-commit.ts';
 
-/** The connection and its two waiting lanes, shared by a store and its urgent view. */
-class Lanes {
-  urgent: (() => Promise<void>)[] = [];
-  normal: (() => Promise<void>)[] = [];
-  busy = false;
-  closed = false;
-  readonly instance: DuckDBInstance;
-  readonly conn: DuckDBConnection;
-  constructor(instance: DuckDBInstance, conn: DuckDBConnection) {
-    this.instance = instance;
-    this.conn = conn;
-  }
+export interface StoreOptions {
+  migrations?: Migration[];
+  /** Folders DuckDB may reach besides the database's own: the data folder, attached export folders. */
+  allowedDirectories?: string[];
+  /** Group commit's caps, or `false` for one commit per transaction and per statement (the bench's baseline). */
+  groupCommit?: Partial<GroupCommitOptions> | false;
+  /** Keep prepared statements of repeated texts (statement-cache.ts); `false` for the bench's baseline. */
+  statementCache?: boolean;
+}
 
-  push<T>(work: () => Promise<T>, urgent: boolean): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('the database is closed'));
-    return new Promise<T>((resolve, reject) => {
-      (urgent ? this.urgent : this.normal).push(() => work().then(resolve, reject));
-      void this.pump();
-    });
-  }
+export interface TransactionOptions {
+  /**
+   * Its own BEGIN … COMMIT, never shared: for a work that cannot run twice. Costs a
+   * commit of its own.
+   */
+  solo?: boolean;
+}
 
-  async pump(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      for (let next = this.urgent.shift() ?? this.normal.shift(); next; next = this.urgent.shift() ?? this.normal.shift())
-        await next();
-    } finally {
-      this.busy = false;
-    }
-  }
+/** The connection, its instance and its queue, shared by a store and its urgent view. */
+interface Connection {
+  instance: DuckDBInstance;
+  conn: DuckDBConnection;
+  queue: CommitQueue;
 }
 
 export class Store {
   readonly path: string;
-  #lanes: Lanes;
+  #db: Connection;
   #urgent: boolean;
 
-  private constructor(path: string, lanes: Lanes, urgent: boolean) {
+  private constructor(path: string, db: Connection, urgent: boolean) {
     this.path = path;
-    this.#lanes = lanes;
+    this.#db = db;
     this.#urgent = urgent;
   }
 
   /** This store, with its statements going before those waiting in the normal lane. */
   urgent(): Store {
-    return new Store(this.path, this.#lanes, true);
+    return new Store(this.path, this.#db, true);
   }
 
-  /** `opts`: the migrations (tests), or the folders DuckDB may read and write besides the database's own. */
+  /**
+   * `opts`: the migrations (tests), the folders DuckDB may read and write besides the
+   * database's own, and group commit's settings.
+   */
   static async open(path: string, opts: Migration[] | StoreOptions = {}): Promise<Result<Store>> {
-    const { migrations = MIGRATIONS, allowedDirectories = [] } = Array.isArray(opts) ? { migrations: opts } : opts;
+    const o: StoreOptions = Array.isArray(opts) ? { migrations: opts } : opts;
+    const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const instance = await DuckDBInstance.create(path);
       const conn = await instance.connect();
-      const store = new Store(path, new Lanes(instance, conn), false);
-      await store.#migrate(migrations);
-      // Locked after the migrations, which SET and RESET checkpoint_threshold.
-      await lockDown(store, [...(path === ':memory:' ? [] : [dirname(path)]), ...allowedDirectories]);
+      const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
+      const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
+      const store = new Store(path, { instance, conn, queue: new CommitQueue(conn, group, statements) }, false);
+      try {
+        await store.#migrate(migrations);
+        // Locked after the migrations, which SET and RESET checkpoint_threshold.
+        await lockDown(store, [...(path === ':memory:' ? [] : [dirname(path)]), ...allowedDirectories]);
+      } catch (e) {
+        await store.close(); // release the file: it was opened, but cannot be used
+        throw e;
+      }
       return ok(store);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -91,16 +110,13 @@ export class Store {
     }
   }
 
-  /** Runs statements one after another on the single connection, in order within a lane. */
-  #serial<T>(work: () => Promise<T>): Promise<T> {
-    return this.#lanes.push(work, this.#urgent);
+  #push<T>(kind: WorkKind, fn: (tx: Tx) => Promise<T>, solo = false): Promise<T> {
+    return this.#db.queue.push(kind, fn, { urgent: this.#urgent, solo });
   }
 
+  /** One statement, in order within its lane; it resolves once its effect is committed. */
   all<T = Row>(sql: string, params: Params = []): Promise<T[]> {
-    return this.#serial(async () => {
-      const reader = await this.#lanes.conn.runAndReadAll(sql, params);
-      return reader.getRowObjectsJS() as T[];
-    });
+    return this.#push('statement', (tx) => tx.all<T>(sql, params));
   }
 
   async one<T = Row>(sql: string, params: Params = []): Promise<T | undefined> {
@@ -108,59 +124,56 @@ export class Store {
   }
 
   run(sql: string, params: Params = []): Promise<void> {
-    return this.#serial(async () => {
-      await this.#lanes.conn.run(sql, params);
-    });
+    return this.#push('statement', (tx) => tx.run(sql, params));
   }
 
-  /** Runs `work` inside one transaction; nothing else interleaves on the connection. */
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.#serial(async () => {
-      const conn = this.#lanes.conn;
-      const tx: Tx = {
-        all: async <R = Row>(sql: string, params: Params = []) =>
-          (await conn.runAndReadAll(sql, params)).getRowObjectsJS() as R[],
-        run: async (sql: string, params: Params = []) => {
-          await conn.run(sql, params);
-        },
-      };
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        const value = await work(tx);
-        await conn.run('COMMIT');
-        return value;
-      } catch (e) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    });
+  /**
+   * Runs `work` atomically: all its statements commit, or none. Nothing else
+   * interleaves with it on the connection. It may share its COMMIT with works waiting
+   * beside it, and may run more than once (see the header): keep it free of effects
+   * outside the database, or pass `{ solo: true }`. A statement that fails fails the
+   * work, even if the work catches the error (DuckDB aborts the transaction).
+   */
+  transaction<T>(work: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    return this.#push('transaction', work, opts.solo === true);
+  }
+
+  /** How the commit queue has batched so far (the bench prints it). */
+  commitStats(): Readonly<CommitStats> {
+    return { ...this.#db.queue.stats };
   }
 
   async schemaVersion(): Promise<number> {
-    const row = await this.one<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const row = await this.one<{ v: number | null }>(
+      'SELECT max(version) AS v FROM schema_migrations',
+    );
     return row?.v ?? 0;
   }
 
+  /** Every pending migration in one transaction (one commit on a new file): all apply, or none. */
   async #migrate(migrations: Migration[]): Promise<void> {
-    await this.run(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-    );
-    const applied = new Set(
-      (await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
-    );
-    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
+    const applied = await this.transaction(async (tx) => {
+      await tx.run(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+      );
+      return (await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version);
+    });
+    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.includes(m.version));
     if (pending.length === 0) return;
-    // Each migration's commit goes straight into the database file, never into the WAL:
+    // The migrations' commit goes straight into the database file, never into the WAL:
     // DuckDB cannot replay an ALTER TABLE of a table with a sequence default from its WAL
-    // (tests/store/db.test.ts kills a process right after a migration to check this).
+    // (tests/store/migrations-wal.test.ts kills a process right after a migration).
     await this.run("SET checkpoint_threshold = '0b'");
     try {
-      for (const m of pending) {
-        await this.transaction(async (tx) => {
-          for (const statement of m.statements) await tx.run(statement);
-          await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
-        });
-      }
+      await this.transaction(
+        async (tx) => {
+          for (const m of pending) {
+            for (const statement of m.statements) await tx.run(statement);
+            await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+          }
+        },
+        { solo: true },
+      );
     } finally {
       await this.run('RESET checkpoint_threshold');
     }
@@ -168,27 +181,25 @@ export class Store {
 
   /** CHECKPOINT and close; safe to call twice. */
   async close(): Promise<void> {
-    const lanes = this.#lanes;
-    if (lanes.closed) return;
-    // Refuse new statements at once; those already waiting run first, then the
-    // checkpoint and the close, on the connection's own turn.
-    const last = lanes.push(async () => {
-      try {
-        if (this.path !== ':memory:') await lanes.conn.run('CHECKPOINT');
-      } finally {
-        lanes.conn.closeSync();
-        lanes.instance.closeSync();
-      }
-    }, false);
-    lanes.closed = true;
+    const { queue, conn, instance } = this.#db;
+    if (queue.closed) return;
+    // Refuse new statements at once; those already waiting run (and commit) first,
+    // then the checkpoint and the close, on the connection's own turn.
+    const last = queue.push(
+      'raw',
+      async () => {
+        try {
+          if (this.path !== ':memory:') await conn.run('CHECKPOINT');
+        } finally {
+          conn.closeSync();
+          instance.closeSync();
+        }
+      },
+      { urgent: false },
+    );
+    queue.closed = true;
     await last.catch(() => undefined);
   }
-}
-
-export interface StoreOptions {
-  migrations?: Migration[];
-  /** Folders DuckDB may reach besides the database's own: the data folder, attached export folders. */
-  allowedDirectories?: string[];
 }
 
 /**
@@ -203,12 +214,8 @@ async function lockDown(store: Store, dirs: string[]): Promise<void> {
   await store.run('SET lock_configuration = true');
 }
 
-export interface Tx {
-  all<R = Row>(sql: string, params?: Params): Promise<R[]>;
-  run(sql: string, params?: Params): Promise<void>;
-}
-
 /** DuckDB hands BIGINT back as bigint; the app's numbers are far below 2^53. */
 export const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
 /** An epoch-ms column (`epoch_ms(col)`) as ISO-8601 with milliseconds and a Z offset. */
-export const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(num(v)).toISOString());
+export const iso = (v: unknown): string | null =>
+  v === null || v === undefined ? null : new Date(num(v)).toISOString();

@@ -159,6 +159,8 @@ export const MIGRATIONS: Migration[] = [
       // Poison files: worker crashes on a job's content, and engine stops during its run,
       // counted across restarts (jobs/transitions.ts sets such a job aside).
       `ALTER TABLE jobs ADD COLUMN crashes INTEGER DEFAULT 0`,
+      // Every status change rewrote this index's entry, and DuckDB's status filters do not use it.
+      `DROP INDEX IF EXISTS jobs_status`,
       `ALTER TABLE jobs ADD COLUMN interruptions INTEGER DEFAULT 0`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,

@@ -7,23 +7,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { SubmitAck } from '../../../shared/api.ts';
-import { PriorityLevel, TERMINAL_STATUSES, type GEXSnapshot, type ProcessingJob } from '../../../shared/domain.ts';
+import { PriorityLevel, TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { startEngine, type Engine } from '../../engine/engine.ts';
 import { getJob } from '../../engine/jobs/repository.ts';
 import { getSnapshot } from '../../engine/store/snapshots.ts';
 import { engineOptions, int, level, parse } from './args.ts';
-import { bn, describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { bn, describeError, EXIT, exitFor, snapshotJson, UsageError, type ExitCode, type Output } from './io.ts';
+import { INGEST_USAGE } from './usage.ts';
 
-export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL --justification TEXT] [--json]
-  Submits each file as an ingest request and waits until every request has ended.
-  --manifest FILE     JSON Lines: {"file","source","requested_priority","justification","at_ms"} a line
-  --source ID         the data source (default: cli)
-  --priority LEVEL    manual priority (CRITICAL, HIGH, MEDIUM, LOW); needs --justification
-  --justification T   why the manual priority
-  --author NAME       who submits (recorded in the audit log)
-  --workers N         pipeline workers (default: the machine's cores)
-  --json              one JSON object a line per request, in submission order`;
 
 const ManifestLine = z.object({
   file: z.string().min(1),
@@ -180,14 +172,6 @@ async function fromJob(engine: Engine, file: string, ack: SubmitAck, job: Proces
   return line;
 }
 
-/** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */
-export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
-  id: s.id, underlying: s.underlying, as_of: s.as_of, spot: s.spot, contracts: s.contracts,
-  total_gex: s.total_gex, call_gex: s.call_gex, put_gex: s.put_gex, zero_gamma: s.zero_gamma,
-  call_wall: s.call_wall, put_wall: s.put_wall, parquet: s.parquet, max_pain: s.max_pain,
-  total_open_interest: s.total_open_interest, total_volume: s.total_volume, quality: s.quality,
-  format: s.format, content_hash: s.content_hash,
-});
 
 async function waitForEnd(engine: Engine, jobId: string): Promise<ProcessingJob> {
   return new Promise<ProcessingJob>((resolveJob) => {

@@ -1,5 +1,7 @@
 // What every command shares: its exit codes (a public contract, see CONTRACTS.md), a
-// usage error type, and writing JSON lines and aligned tables to stdout.
+// usage error type, and writing JSON lines, aligned tables and snapshots to stdout.
+// Type imports only: this module loads nothing.
+import type { GEXSnapshot } from '../../../shared/domain.ts';
 import type { AppError, ErrorCode } from '../../../shared/result.ts';
 
 export const EXIT = { ok: 0, rejected: 1, usage: 2, environment: 3 } as const;
@@ -38,3 +40,12 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
 }
 
 export const bn = (usd: number | null): string => (usd === null ? '—' : `${(usd / 1e9).toFixed(2)} Bn`);
+
+/** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */
+export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
+  id: s.id, underlying: s.underlying, as_of: s.as_of, spot: s.spot, contracts: s.contracts,
+  total_gex: s.total_gex, call_gex: s.call_gex, put_gex: s.put_gex, zero_gamma: s.zero_gamma,
+  call_wall: s.call_wall, put_wall: s.put_wall, parquet: s.parquet, max_pain: s.max_pain,
+  total_open_interest: s.total_open_interest, total_volume: s.total_volume, quality: s.quality,
+  format: s.format, content_hash: s.content_hash,
+});

@@ -1,19 +1,15 @@
 // The read-mostly commands: `jobs`, `snapshots` and `queue` (whose `--drain` runs the
-// queued jobs, including those recovered after a crash, until none is left).
+// queued jobs, including those recovered after a crash, until none is left). `jobs` and
+// `snapshots` only read the store: they open it alone, without the engine (no rules,
+// no worker pool, no scheduler), so they start fast.
 import { JobStatus } from '../../../shared/domain.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { listJobs } from '../../engine/jobs/repository.ts';
 import { num } from '../../engine/store/db.ts';
-import { engineOptions, int, parse, withEngine } from './args.ts';
-import { snapshotJson } from './ingest.ts';
-import { bn, describeError, EXIT, table, UsageError, type ExitCode, type Output } from './io.ts';
-
-export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
-  Lists jobs, newest first. STATUS: ${JobStatus.options.join(', ')}.`;
-export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
-  Lists stored snapshots, newest first.`;
-export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
-  Shows the queue per level: waiting, running, oldest wait, latency percentiles, late jobs.
-  --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
+import { listSnapshots } from '../../engine/store/snapshots.ts';
+import { engineOptions, int, parse, withEngine, withStore } from './args.ts';
+import { bn, describeError, EXIT, snapshotJson, table, UsageError, type ExitCode, type Output } from './io.ts';
+import { JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { json: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' } });
@@ -21,11 +17,10 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   const status = values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
   if (status && !status.success) throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
   const limit = int(values.limit, '--limit') ?? 100_000;
-  return withEngine({ ...engineOptions(values), runJobs: false }, out, async (engine) => {
-    const r = await engine.handlers['jobs:list']({ status: status?.data, limit });
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+  return withStore(engineOptions(values), out, async (store) => {
+    const jobs = await listJobs(store, { status: status?.data, limit });
     if (values.json) {
-      for (const j of r.value)
+      for (const j of jobs)
         out.json({
           id: j.id, request_id: j.request_id, file: j.file, underlying: j.underlying, priority: j.priority,
           effective_priority: j.effective_priority, status: j.status, submitted_at: j.submitted_at,
@@ -36,7 +31,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
       out.line(
         table(
           ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file'],
-          r.value.map((j) => [j.submitted_at, j.status + (j.late ? ' (late)' : ''), j.priority, j.effective_priority, j.underlying, j.attempts, j.file]),
+          jobs.map((j) => [j.submitted_at, j.status + (j.late ? ' (late)' : ''), j.priority, j.effective_priority, j.underlying, j.attempts, j.file]),
         ),
       );
     }
@@ -48,16 +43,15 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
   const { values } = parse(argv, { json: { type: 'boolean' }, underlying: { type: 'string' }, limit: { type: 'string' } });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
   const limit = int(values.limit, '--limit') ?? 10_000;
-  return withEngine({ ...engineOptions(values), runJobs: false }, out, async (engine) => {
-    const r = await engine.handlers['snapshots:list']({ underlying: values.underlying, limit });
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+  return withStore(engineOptions(values), out, async (store) => {
+    const snapshots = await listSnapshots(store, { underlying: values.underlying, limit });
     if (values.json) {
-      for (const s of r.value) out.json({ ...snapshotJson(s), request_id: s.request_id, job_id: s.job_id, created_at: s.created_at });
+      for (const s of snapshots) out.json({ ...snapshotJson(s), request_id: s.request_id, job_id: s.job_id, created_at: s.created_at });
     } else {
       out.line(
         table(
           ['as_of', 'underlying', 'spot', 'total GEX', 'zero gamma', 'call wall', 'put wall', 'contracts'],
-          r.value.map((s) => [s.as_of, s.underlying, s.spot, bn(s.total_gex), s.zero_gamma, s.call_wall, s.put_wall, s.contracts]),
+          snapshots.map((s) => [s.as_of, s.underlying, s.spot, bn(s.total_gex), s.zero_gamma, s.call_wall, s.put_wall, s.contracts]),
         ),
       );
     }

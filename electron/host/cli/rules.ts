@@ -1,25 +1,13 @@
 // `gex-desk rules eval|check|show|activate|history|rollback`: the firm's rules from
-// the command line. `check` and `eval` never write to the database.
+// the command line. `check` and `eval` never write to the database. `check` loads the
+// rules compiler only; the store (DuckDB) is imported by the subcommands that read it.
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
-import { loadConfig } from '../../engine/config.ts';
-import { compileText } from '../../engine/rules/service.ts';
 import { checkRules, defaultRulesText, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
-import { Store } from '../../engine/store/db.ts';
-import { activeRuleSet } from '../../engine/store/rule-sets.ts';
 import { engineOptions, int, parse, withEngine } from './args.ts';
 import { describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
-
-export const RULES_USAGE = `gex-desk rules <command>
-  eval [--rules FILE]        facts as JSON Lines on stdin → one decision a line on stdout
-  check FILE                 validate a rule file (errors and conflicts with line and column)
-  show [--version N]         print the active (or a stored) rule set
-  activate FILE --author NAME [--comment TEXT]
-                             store FILE as a new version and make it active
-  history [--json]           list the stored versions
-  rollback VERSION --author NAME
-                             activate an earlier version again (as a new version)`;
+import { RULES_USAGE } from './usage.ts';
 
 function readText(path: string): string {
   try {
@@ -69,6 +57,7 @@ async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
 async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { rules: { type: 'string' } });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
+  const { compileText } = await import('../../engine/rules/service.ts');
   const compiled = values.rules ? compileText(readText(values.rules), null) : await activeRules(engineOptions(values));
   if (!compiled.ok) {
     out.error(describeError(compiled.error));
@@ -85,6 +74,12 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
 
 /** The active rules without writing anything: a database that does not exist yet means the defaults. */
 async function activeRules(opts: { dbPath?: string; dataDir?: string }): Promise<Result<CompiledRules>> {
+  const [{ loadConfig }, { compileText }, { Store }, { activeRuleSet }] = await Promise.all([
+    import('../../engine/config.ts'),
+    import('../../engine/rules/service.ts'),
+    import('../../engine/store/db.ts'),
+    import('../../engine/store/rule-sets.ts'),
+  ]);
   const config = loadConfig(opts);
   if (!config.ok) return config;
   if (!existsSync(config.value.dbPath)) return compileText(defaultRulesText(), null);

@@ -7,9 +7,7 @@ import { serve } from '../serve.ts';
 import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
-
-export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
-  Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
+import { SERVE_USAGE } from './usage.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { port: { type: 'string' }, workers: { type: 'string' } });

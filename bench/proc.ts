@@ -1,0 +1,70 @@
+// What the cold-start and memory benches share: running a fresh process and timing it
+// from the outside, medians, the SPX sample, and the numpy reference's interpreter.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SPX_SAMPLE = resolve(REPO, '../shared/samples/spx_quotedata_2024-01-07.csv');
+export const BIN = resolve(REPO, 'bin/gex-desk.js');
+
+export interface Ran {
+  ms: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end; `ms` is the wall time from spawn to exit, as a user sees it. */
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ ms: performance.now() - t0, code, stdout, stderr }));
+  });
+}
+
+/** Like `timed`, but a failure is an error naming the command and its stderr. */
+export async function mustRun(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Ran> {
+  const r = await timed(cmd, args, env);
+  if (r.code !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  return r;
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** A Python with numpy and pandas (Debian's python3-pandas lives beside /usr/bin/python3), or null. */
+export function findPython(): string | null {
+  for (const py of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(py, ['-c', 'import numpy, pandas'], { stdio: 'ignore' });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+/** Peak resident memory of a live process (Linux VmHWM), in MB; null elsewhere. */
+export function peakRssMb(pid: number): number | null {
+  const status = `/proc/${pid}/status`;
+  if (!existsSync(status)) return null;
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'));
+  return m ? Number(m[1]) / 1024 : null;
+}

@@ -1,0 +1,285 @@
+// Group commit: the queue in front of the store's one DuckDB connection. A commit costs
+// milliseconds (the WAL is written and synced) while a job transition's statement costs
+// a fraction of one, so works that are waiting when the connection frees up run one
+// after another inside ONE transaction and share its COMMIT. Every work's promise
+// settles only after the COMMIT that contains it: nothing is announced before it is
+// durable.
+//
+// DuckDB has no savepoints, and one failed statement aborts the whole transaction. So
+// when a work fails, the batch is rolled back and the works that had succeeded in it run
+// again, in the same order, before anything else; the failed one is rejected in its
+// place. Hence the contract of a batched work: it may run more than once, so it must do
+// nothing outside the database but return its value (or be queued `solo`).
+//
+// Two lanes: the urgent lane is always taken before the normal one; each keeps its order.
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { StatementCache } from './statement-cache.ts';
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[];
+
+export interface Tx {
+  all<R = Row>(sql: string, params?: Params): Promise<R[]>;
+  run(sql: string, params?: Params): Promise<void>;
+}
+
+export interface GroupCommitOptions {
+  /** At most this many works share one commit. */
+  maxWorks: number;
+  /** No work joins a batch that has held the connection this long (ms). */
+  maxMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxWorks: 128, maxMs: 20 };
+
+/**
+ * `transaction`: a Store.transaction (alone: its own BEGIN … COMMIT).
+ * `statement`: one plain statement (alone: autocommit). A statement that fails inside a
+ * batch runs again alone, so that it fails or succeeds exactly as it would have alone.
+ * `raw`: runs alone on the bare connection (checkpoint and close).
+ */
+export type WorkKind = 'transaction' | 'statement' | 'raw';
+
+interface Work {
+  kind: WorkKind;
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A place in a lane. `failure` marks a work already failed in a rolled-back batch: it is rejected in its turn. */
+interface Entry {
+  work: Work;
+  alone: boolean;
+  failure?: { error: unknown };
+}
+
+export interface CommitStats {
+  /** Works settled (resolved or rejected). */
+  works: number;
+  /** COMMITs of shared batches. */
+  commits: number;
+  /** Batches rolled back because one of their works failed (its neighbours ran again). */
+  rollbacks: number;
+  /** Works run alone (solo, raw, failed statements, group commit off). */
+  alone: number;
+  /** The largest batch committed. */
+  largestBatch: number;
+  /** Time spent waiting for COMMITs of shared batches (ms). */
+  commitMs: number;
+}
+
+/** A transaction handle for one run of one work: remembers a failed statement, refuses use after the work returned. */
+class TxRun {
+  failed = false;
+  error: unknown;
+  #ended = false;
+  readonly api: Tx;
+
+  constructor(statements: StatementCache) {
+    const guard = <T>(p: () => Promise<T>): Promise<T> => {
+      if (this.#ended)
+        return Promise.reject(new Error('a transaction was used after its work had returned'));
+      return p().catch((e: unknown) => {
+        if (!this.failed) {
+          this.failed = true;
+          this.error = e;
+        }
+        throw e;
+      });
+    };
+    this.api = {
+      all: <R = Row>(sql: string, params: Params = []) =>
+        guard(() => statements.all<R>(sql, params)),
+      run: (sql: string, params: Params = []) => guard(() => statements.run(sql, params)),
+    };
+  }
+
+  /** A statement that failed aborts the transaction even when the work caught it: that work failed. */
+  check(): void {
+    if (this.failed) throw this.error;
+  }
+
+  end(): void {
+    this.#ended = true;
+  }
+}
+
+export class CommitQueue {
+  closed = false;
+  readonly stats: CommitStats = {
+    works: 0,
+    commits: 0,
+    rollbacks: 0,
+    alone: 0,
+    largestBatch: 0,
+    commitMs: 0,
+  };
+  #urgent: Entry[] = [];
+  #normal: Entry[] = [];
+  /** Works of a rolled-back batch, to run again in their order before anything else. */
+  #replay: Entry[] = [];
+  #busy = false;
+  readonly #conn: DuckDBConnection;
+  readonly #statements: StatementCache;
+  readonly #group: GroupCommitOptions | null;
+
+  constructor(
+    conn: DuckDBConnection,
+    group: GroupCommitOptions | null,
+    statements: StatementCache,
+  ) {
+    this.#conn = conn;
+    this.#statements = statements;
+    this.#group = group;
+  }
+
+  push<T>(
+    kind: WorkKind,
+    fn: (tx: Tx) => Promise<T>,
+    opts: { urgent: boolean; solo?: boolean },
+  ): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('the database is closed'));
+    return new Promise<T>((resolve, reject) => {
+      const work: Work = { kind, fn, resolve: resolve as (v: unknown) => void, reject };
+      const alone = kind === 'raw' || opts.solo === true || this.#group === null;
+      (opts.urgent ? this.#urgent : this.#normal).push({ work, alone });
+      void this.#pump();
+    });
+  }
+
+  #peek(): Entry | undefined {
+    return this.#replay[0] ?? this.#urgent[0] ?? this.#normal[0];
+  }
+
+  #take(): Entry | undefined {
+    return this.#replay.shift() ?? this.#urgent.shift() ?? this.#normal.shift();
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      for (let next = this.#peek(); next; next = this.#peek()) {
+        if (next.failure) {
+          this.#take();
+          this.#settle(next.work, false, next.failure.error);
+        } else if (next.alone) {
+          this.#take();
+          await this.#runAlone(next.work);
+        } else {
+          await this.#runBatch(this.#group!);
+        }
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #settle(work: Work, ok: boolean, value: unknown): void {
+    this.stats.works++;
+    if (ok) work.resolve(value);
+    else work.reject(value);
+  }
+
+  async #rollback(): Promise<void> {
+    await this.#conn.run('ROLLBACK').catch(() => undefined);
+  }
+
+  /** One work on its own: a transaction gets its own BEGIN … COMMIT, a statement autocommits. */
+  async #runAlone(work: Work): Promise<void> {
+    this.stats.alone++;
+    const tx = new TxRun(this.#statements);
+    try {
+      if (work.kind !== 'transaction') {
+        this.#settle(work, true, await work.fn(tx.api));
+        return;
+      }
+      await this.#conn.run('BEGIN TRANSACTION');
+      let value: unknown;
+      try {
+        value = await work.fn(tx.api);
+        tx.check();
+        await this.#conn.run('COMMIT');
+      } catch (e) {
+        await this.#rollback();
+        throw e;
+      }
+      this.#settle(work, true, value);
+    } catch (e) {
+      this.#settle(work, false, e);
+    } finally {
+      tx.end();
+    }
+  }
+
+  /**
+   * Works waiting at the head of the lanes, one after another in one transaction, until
+   * the lanes are empty, a solo work is next, or the batch reached its cap; then one
+   * COMMIT, then every promise of the batch settles in order.
+   */
+  async #runBatch(cap: GroupCommitOptions): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.#conn.run('BEGIN TRANSACTION');
+    } catch (e) {
+      this.#settle(this.#take()!.work, false, e);
+      return;
+    }
+    const done: { entry: Entry; ok: boolean; value: unknown }[] = [];
+    let failed: { entry: Entry; error: unknown } | null = null;
+    while (
+      done.length === 0 ||
+      (done.length < cap.maxWorks && performance.now() - started < cap.maxMs)
+    ) {
+      const entry = this.#peek();
+      if (!entry || entry.alone) break;
+      this.#take();
+      if (entry.failure) {
+        done.push({ entry, ok: false, value: entry.failure.error });
+        continue;
+      }
+      const tx = new TxRun(this.#statements);
+      try {
+        const value = await entry.work.fn(tx.api);
+        tx.check();
+        done.push({ entry, ok: true, value });
+      } catch (error) {
+        failed = { entry, error };
+        break;
+      } finally {
+        tx.end();
+      }
+    }
+    if (failed) {
+      // The failed work took the batch down with it: run the others again, in their
+      // order and ahead of everything; a failed statement runs again alone (as it
+      // would have without batching), a failed transaction is rejected in its turn.
+      await this.#rollback();
+      this.stats.rollbacks++;
+      const { entry, error } = failed;
+      const retry: Entry =
+        entry.work.kind === 'statement'
+          ? { work: entry.work, alone: true }
+          : { work: entry.work, alone: false, failure: { error } };
+      this.#replay.unshift(...done.map((d) => d.entry), retry);
+      return;
+    }
+    const committing = performance.now();
+    try {
+      await this.#conn.run('COMMIT');
+    } catch {
+      // A COMMIT that fails cannot say whose work caused it: each runs again on its own.
+      await this.#rollback();
+      this.stats.rollbacks++;
+      this.#replay.unshift(
+        ...done.map((d) => (d.entry.failure ? d.entry : { work: d.entry.work, alone: true })),
+      );
+      return;
+    }
+    this.stats.commits++;
+    this.stats.commitMs += performance.now() - committing;
+    this.stats.largestBatch = Math.max(this.stats.largestBatch, done.length);
+    for (const d of done) this.#settle(d.entry.work, d.ok, d.value);
+  }
+}

@@ -1,0 +1,54 @@
+// Every command's usage text, in a module that imports nothing: `gex-desk --help` (and
+// a usage error) prints it without loading DuckDB, zod or the engine.
+
+/** The job states a user may filter by (the same as shared/domain.ts's JobStatus; a test checks). */
+export const JOB_STATUSES = [
+  'deciding',
+  'queued',
+  'running',
+  'completed',
+  'duplicate',
+  'failed',
+  'cancelled',
+] as const;
+
+export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL --justification TEXT] [--json]
+  Submits each file as an ingest request and waits until every request has ended.
+  --manifest FILE     JSON Lines: {"file","source","requested_priority","justification","at_ms"} a line
+  --source ID         the data source (default: cli)
+  --priority LEVEL    manual priority (CRITICAL, HIGH, MEDIUM, LOW); needs --justification
+  --justification T   why the manual priority
+  --author NAME       who submits (recorded in the audit log)
+  --workers N         pipeline workers (default: the machine's cores)
+  --json              one JSON object a line per request, in submission order`;
+
+export const RULES_USAGE = `gex-desk rules <command>
+  eval [--rules FILE]        facts as JSON Lines on stdin → one decision a line on stdout
+  check FILE                 validate a rule file (errors and conflicts with line and column)
+  show [--version N]         print the active (or a stored) rule set
+  activate FILE --author NAME [--comment TEXT]
+                             store FILE as a new version and make it active
+  history [--json]           list the stored versions
+  rollback VERSION --author NAME
+                             activate an earlier version again (as a new version)`;
+
+export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
+  Lists jobs, newest first. STATUS: ${JOB_STATUSES.join(', ')}.`;
+export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
+  Lists stored snapshots, newest first.`;
+export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
+  Shows the queue per level: waiting, running, oldest wait, latency percentiles, late jobs.
+  --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
+
+export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
+  Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
+
+export const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
+
+Usage:
+${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SERVE_USAGE].map((u) => '  ' + u.replace(/\n/g, '\n  ')).join('\n\n')}
+
+Every command takes --db PATH (the DuckDB file; default: the desktop app's per-user file)
+and --data-dir DIR (Parquet exports; default beside the database).
+Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
+(database locked, disk full, permissions).`;

@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JobStatus } from '../../shared/domain.ts';
+import { JOB_STATUSES } from '../../electron/host/cli/usage.ts';
+import { defaultRulesText } from '../../electron/engine/rules/index.ts';
+import { BIN } from './run-cli.ts';
+import { repoRoot } from '../pipeline/helpers.ts';
+
+const TRACE = fileURLToPath(new URL('./module-trace.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'gex-cold-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the real command with a module trace; returns the exit code and every module it loaded. */
+function loaded(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; modules: string[] } {
+  const trace = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
+  const r = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, GEX_DESK_HOME: join(dir, 'home'), GEX_MODULE_TRACE: trace, ...env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, modules: readFileSync(trace, 'utf8').split('\n') };
+}
+
+const HEAVY = {
+  duckdb: /@duckdb\//,
+  polars: /nodejs-polars/,
+  zod: /node_modules\/zod\//,
+  engine: /electron\/engine\/engine\.ts$/,
+  pool: /electron\/engine\/scheduler\/pool\.ts$/,
+  scheduler: /electron\/engine\/scheduler\/scheduler\.ts$/,
+  pipeline: /electron\/engine\/pipeline\//,
+  http: /electron\/host\/(serve|http\/)/,
+};
+const hits = (modules: string[], ...which: (keyof typeof HEAVY)[]) =>
+  which.filter((k) => modules.some((m) => HEAVY[k].test(m)));
+
+describe('cold start of the command line', () => {
+  it('prints --help without loading DuckDB, zod or any of the engine', () => {
+    const r = loaded(['--help']);
+    expect(r.code).toBe(0);
+    expect(
+      hits(r.modules, 'duckdb', 'zod', 'polars', 'engine', 'pool', 'scheduler', 'pipeline', 'http'),
+    ).toEqual([]);
+  });
+
+  it('lists jobs and snapshots from the store alone: no engine, pool, scheduler, pipeline or Polars', () => {
+    const db = join(dir, 'listings.duckdb');
+    for (const command of ['jobs', 'snapshots']) {
+      const r = loaded([command, '--db', db]);
+      expect(r.code).toBe(0);
+      expect(hits(r.modules, 'duckdb')).toEqual(['duckdb']); // the test sees the store was read
+      expect(hits(r.modules, 'polars', 'engine', 'pool', 'scheduler', 'pipeline', 'http')).toEqual(
+        [],
+      );
+    }
+  });
+
+  it('checks a rule file without DuckDB or the engine', () => {
+    const file = join(dir, 'rules.txt');
+    writeFileSync(file, defaultRulesText());
+    const r = loaded(['rules', 'check', file]);
+    expect(r.code).toBe(0);
+    expect(hits(r.modules, 'duckdb', 'polars', 'engine', 'pool', 'scheduler', 'pipeline')).toEqual(
+      [],
+    );
+  });
+
+  it('fills the per-user compile cache on the first run', () => {
+    const cache = join(dir, 'xdg-cache');
+    expect(loaded(['--help'], { XDG_CACHE_HOME: cache }).code).toBe(0);
+    const [version] = readdirSync(join(cache, 'gex-desk', 'compile-cache'));
+    expect(readdirSync(join(cache, 'gex-desk', 'compile-cache', version!)).length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('names in its usage the same job states as the schema', () => {
+    expect([...JOB_STATUSES]).toEqual(JobStatus.options);
+  });
+});
