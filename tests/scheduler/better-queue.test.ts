@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 type T = { id: string; p: number; delay?: number };
 
 /** Runs `tasks`; resolves once every one has run, noting whether 'drain' came before that. */
-function run(tasks: T[], opts: Partial<Queue.QueueOptions<T, unknown>>, onStart: (t: T) => void = () => {}) {
+function run(
+  tasks: T[],
+  opts: Partial<Queue.QueueOptions<T, unknown>>,
+  onStart: (t: T) => void = () => {},
+  onQueued: (t: T) => void = () => {},
+) {
   const order: string[] = [];
   let drainedEarly = false;
   return new Promise<{ order: string[]; q: Queue<T>; drainedEarly: boolean }>((resolve) => {
@@ -23,6 +28,7 @@ function run(tasks: T[], opts: Partial<Queue.QueueOptions<T, unknown>>, onStart:
     q.on('drain', () => {
       if (order.length < tasks.length) drainedEarly = true;
     });
+    q.on('task_queued', (_id: string, t: T) => onQueued(t));
     tasks.forEach((t) => q.push(t));
   });
 }
@@ -58,10 +64,16 @@ describe('better-queue 3.8.12, as we found it', () => {
 
   it('fixes a task\'s priority when it is written: a waiting task whose level rises keeps its place', async () => {
     const tasks: T[] = [{ id: 'blocker', p: 9 }, { id: 'a', p: 1 }, { id: 'b', p: 1 }, { id: 'late', p: 0 }];
-    const { order } = await run(tasks, { concurrent: 1, priority: (t, cb) => cb(null, t.p) }, (t) => {
-      // Escalate 'late' while it waits behind the blocker: better-queue does not see it.
-      if (t.id === 'blocker') tasks[3]!.p = 5;
-    });
+    const { order } = await run(
+      tasks,
+      { concurrent: 1, priority: (t, cb) => cb(null, t.p) },
+      () => undefined,
+      // Escalate 'late' once better-queue has written it (it waits behind the blocker):
+      // better-queue does not see the change.
+      (t) => {
+        if (t.id === 'late') t.p = 5;
+      },
+    );
     expect(order).toEqual(['blocker', 'a', 'b', 'late']);
   });
 });
