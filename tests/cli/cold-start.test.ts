@@ -8,6 +8,7 @@ import { JobStatus } from '../../shared/domain.ts';
 import { JOB_STATUSES } from '../../electron/host/cli/usage.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { BIN } from './run-cli.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 
 const TRACE = fileURLToPath(new URL('./module-trace.ts', import.meta.url));
@@ -33,8 +34,8 @@ const HEAVY = {
   polars: /nodejs-polars/,
   zod: /node_modules\/zod\//,
   engine: /electron\/engine\/engine\.ts$/,
-  pool: /electron\/engine\/scheduler\/pool\.ts$/,
-  scheduler: /electron\/engine\/scheduler\/scheduler\.ts$/,
+  pool: /electron\/engine\/workers\/pool\.ts$/,
+  scheduler: /electron\/engine\/jobs\/scheduler\.ts$/,
   pipeline: /electron\/engine\/pipeline\//,
   http: /electron\/host\/(serve|http\/)/,
 };
@@ -60,6 +61,15 @@ describe('cold start of the command line', () => {
         [],
       );
     }
+  });
+
+  it('ingests without loading Polars in the engine process (only its workers need it)', () => {
+    const file = join(dir, 'chain.csv');
+    writeCboeCsv(file, { seed: 3, underlying: 'QQQ', expiries: 2, strikesPerExpiry: 5 });
+    const r = loaded(['ingest', file, '--db', join(dir, 'ingest.duckdb')]);
+    expect(r.code).toBe(0);
+    expect(hits(r.modules, 'engine', 'pool', 'scheduler')).toEqual(['engine', 'pool', 'scheduler']);
+    expect(hits(r.modules, 'polars', 'http')).toEqual([]);
   });
 
   it('checks a rule file without DuckDB or the engine', () => {

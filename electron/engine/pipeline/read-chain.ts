@@ -10,7 +10,8 @@ import { HEAD_BYTES } from './detect-format.ts';
 import { findDuplicateContract } from './duplicate-contracts.ts';
 import { readCboeCsv } from './read-cboe-csv.ts';
 import { readCboeJson } from './read-cboe-json.ts';
-import { readLongCsv, readLongParquet } from './read-long.ts';
+import { readLongCsv } from './read-long.ts';
+import { readLongParquet } from './read-long-parquet.ts';
 import { sniffBytes, TAIL_BYTES } from './sniff.ts';
 import { openSource, type SourceFile } from './source.ts';
 

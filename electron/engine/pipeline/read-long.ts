@@ -11,7 +11,6 @@ import { parseNumberAt } from './numbers.ts';
 import type { SourceFile } from './source.ts';
 
 export { LONG_COLUMNS } from './long-table.ts';
-export { readLongParquet } from './read-long-parquet.ts';
 
 /** The header: the first non-blank line among the first four (as detectFormat found it). */
 export type LongCsvHeader = {
