@@ -67,38 +67,45 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, { file: cfg.dataDir });
   }
   const log = createLogger(cfg.dataDir);
+  const runJobs = opts.runJobs ?? true;
+  // The pool first: a worker's start (Node, then Polars) overlaps opening the database and
+  // loading the rules, so that a one-shot command's file finds a worker (nearly) ready.
+  const pool = runJobs
+    ? new WorkerPool({
+        size: cfg.workers,
+        entry: opts.workerEntry,
+        env: opts.workerEnv,
+        launch: opts.launchWorker,
+        prewarm: opts.prewarm,
+        heapMb: cfg.workerHeapMb,
+        log,
+      })
+    : null;
   const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir] });
-  if (!opened.ok) return opened;
+  if (!opened.ok) {
+    await pool?.close();
+    return opened;
+  }
   const store = opened.value;
   const events = new EngineEvents((event, e) => log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }));
   const rulesLoaded = await RulesService.load(store, events);
   if (!rulesLoaded.ok) {
+    await pool?.close();
     await store.close();
     return rulesLoaded;
   }
   const rules = rulesLoaded.value;
   const started_at = new Date().toISOString();
-  const runJobs = opts.runJobs ?? true;
 
-  let pool: WorkerPool | null = null;
   let scheduler: Scheduler | null = null;
   let inbox: Inbox | null = null;
   const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.limits.maxFileBytes, log });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
-  if (runJobs) {
+  if (pool) {
     const { removed } = await stagedJobs.recover(store);
     if (removed > 0) log.info('staging.swept', { removed });
     events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
-    pool = new WorkerPool({
-      size: cfg.workers,
-      entry: opts.workerEntry,
-      env: opts.workerEnv,
-      launch: opts.launchWorker,
-      prewarm: opts.prewarm,
-      heapMb: cfg.workerHeapMb,
-      log,
-    });
     // Running jobs use the store's urgent lane: a burst of new requests must not hold up
     // the state changes and snapshots of work already running.
     const jobStore = store.urgent();

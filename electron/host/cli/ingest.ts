@@ -74,8 +74,8 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
-  // Workers start on demand: one file runs on the first worker up, without waiting for a pool.
-  const started = await startEngine({ ...engineOptions(values), workers: int(values.workers, '--workers'), transport: 'http', prewarm: 0 });
+  // One worker starts at once (its start overlaps the engine's); the others when work waits.
+  const started = await startEngine({ ...engineOptions(values), workers: int(values.workers, '--workers'), transport: 'http', prewarm: 1 });
   if (!started.ok) {
     out.error(describeError(started.error));
     return exitFor(started.error);
