@@ -90,6 +90,23 @@ function refuse(res: ServerResponse, status: 401 | 403 | 404 | 405 | 413 | 400, 
   sendJson(res, status, err(code, message));
 }
 
+/** The page a browser shows for an address without its token: what happened and what to do. */
+const NEEDS_TOKEN_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GEX Desk: this address needs its token</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;background:#0b0e12;color:#d7dde5;max-width:560px;margin:12vh auto;padding:0 20px}code{color:#fff}</style></head>
+<body><h1>This address needs its token</h1><p>GEX Desk answered <b>401 Unauthorized</b>: the address was opened without the token that
+<code>gex-desk serve</code> printed when it started. Open the address exactly as it was printed, with its <code>?token=…</code> part.</p></body></html>`;
+
+function refusePage(res: ServerResponse): void {
+  res.writeHead(401, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(NEEDS_TOKEN_PAGE),
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(NEEDS_TOKEN_PAGE);
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Result<Buffer>> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -120,6 +137,8 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
     const queryToken = url.searchParams.get('token');
     const viaQuery = tokenMatches(queryToken, token);
     if (!viaQuery && !tokenMatches(cookieValue(req, cookieName), token)) {
+      const wantsPage = (url.pathname === '/' || url.pathname.endsWith('.html')) && /text\/html/.test(req.headers.accept ?? '');
+      if (wantsPage) return refusePage(res);
       return refuse(res, 401, 'open the address with its ?token= that `gex-desk serve` printed');
     }
     // A cross-site subresource request may carry our cookie; only same-origin fetches pass.

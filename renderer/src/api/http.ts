@@ -2,12 +2,19 @@
 // per-launch token in a header, events arrive over one WebSocket that reconnects
 // by itself, files are uploaded with progress (XHR, since fetch cannot report
 // upload progress). The token comes from the first URL and is then kept in
-// sessionStorage and removed from the address bar.
-import type { CallName, CallRequest, CallResponse, EventName, EventPayload } from '../../../shared/api.ts';
+// sessionStorage and removed from the address bar. A 401 (a tab opened without the
+// token) is reported once, and the event socket then stops knocking.
+import type {
+  CallName,
+  CallRequest,
+  CallResponse,
+  EventName,
+  EventPayload,
+} from '../../../shared/api.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { GexClient, StagedFile } from './client.ts';
 
-const TOKEN_KEY = 'gex-desk-token';
+export const TOKEN_KEY = 'gex-desk-token';
 const TOKEN_HEADER = 'x-gex-token';
 
 function takeToken(location: Location): string {
@@ -22,15 +29,27 @@ function takeToken(location: Location): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
-const transportError = (message: string): Result<never> => ({ ok: false, error: { code: 'IO', message } });
+const transportError = (message: string): Result<never> => ({
+  ok: false,
+  error: { code: 'IO', message },
+});
 
 export function createHttpClient(location: Location): GexClient {
   const token = takeToken(location);
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(connected: boolean) => void>();
+  const unauthorizedListeners = new Set<() => void>();
   let socket: WebSocket | null = null;
   let connected = false;
   let retry = 0;
+  let unauthorized = false;
+
+  const refused = () => {
+    if (unauthorized) return;
+    unauthorized = true;
+    socket?.close();
+    for (const l of unauthorizedListeners) l();
+  };
 
   const setConnected = (value: boolean) => {
     if (value === connected) return;
@@ -39,6 +58,8 @@ export function createHttpClient(location: Location): GexClient {
   };
 
   function connect(): void {
+    if (unauthorized) return;
+    if (!token) return refused();
     const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events?token=${encodeURIComponent(token)}`;
     socket = new WebSocket(wsUrl);
     socket.onopen = () => {
@@ -59,12 +80,15 @@ export function createHttpClient(location: Location): GexClient {
       setConnected(false);
       socket = null;
       retry = Math.min(retry + 1, 6);
-      setTimeout(connect, 250 * 2 ** retry);
+      if (!unauthorized) setTimeout(connect, 250 * 2 ** retry);
     };
   }
   connect();
 
-  async function call<K extends CallName>(name: K, req: CallRequest<K>): Promise<Result<CallResponse<K>>> {
+  async function call<K extends CallName>(
+    name: K,
+    req: CallRequest<K>,
+  ): Promise<Result<CallResponse<K>>> {
     let res: Response;
     try {
       res = await fetch(`/api/call/${name}`, {
@@ -73,8 +97,11 @@ export function createHttpClient(location: Location): GexClient {
         body: JSON.stringify(req ?? {}),
       });
     } catch (e) {
-      return transportError(`${name}: the GEX Desk server cannot be reached (${(e as Error).message})`);
+      return transportError(
+        `${name}: the GEX Desk server cannot be reached (${(e as Error).message})`,
+      );
     }
+    if (res.status === 401) refused();
     try {
       return (await res.json()) as Result<CallResponse<K>>;
     } catch {
@@ -93,6 +120,7 @@ export function createHttpClient(location: Location): GexClient {
       };
       xhr.onerror = () => done(transportError(`${file.name}: upload failed (connection lost)`));
       xhr.onload = () => {
+        if (xhr.status === 401) refused();
         try {
           done(JSON.parse(xhr.responseText) as Result<StagedFile>);
         } catch {
@@ -118,6 +146,11 @@ export function createHttpClient(location: Location): GexClient {
       connectionListeners.add(listener);
       listener(connected);
       return () => connectionListeners.delete(listener);
+    },
+    onUnauthorized(listener) {
+      unauthorizedListeners.add(listener);
+      if (unauthorized) listener();
+      return () => unauthorizedListeners.delete(listener);
     },
   };
 }
