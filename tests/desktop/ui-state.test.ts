@@ -22,6 +22,7 @@ import {
   toJsonLines,
 } from '../../renderer/src/views/rules/facts.ts';
 import { restoreSubmissions } from '../../renderer/src/state/submission-records.ts';
+import { diffStats, foldUnchanged, lineDiff } from '../../renderer/src/text/line-diff.ts';
 
 describe('hash routes', () => {
   it('reads every view and its open item from the address, and writes them back', () => {
@@ -157,12 +158,12 @@ describe('table columns', () => {
   ];
 
   it('leaves out optional columns, least needed first, until the rest fit', () => {
-    // 100 + 60 + 50 + 2 gaps of 8 + 20 of padding = 246.
-    expect(fitColumns(cols, 246).map((c) => c.id)).toEqual(['name', 'n', 'x']);
-    expect(fitColumns(cols, 245).map((c) => c.id)).toEqual(['name', 'n']);
+    // 100 + 60 + 50 + 2 gaps of 10 + 20 of padding = 250.
+    expect(fitColumns(cols, 250).map((c) => c.id)).toEqual(['name', 'n', 'x']);
+    expect(fitColumns(cols, 249).map((c) => c.id)).toEqual(['name', 'n']);
     expect(fitColumns(cols, 100).map((c) => c.id)).toEqual(['name']);
     expect(fitColumns(cols, 0).map((c) => c.id)).toEqual(['name', 'n', 'x']);
-    expect(fitColumns(cols, 246, { name: 120 }).map((c) => c.id)).toEqual(['name', 'n']);
+    expect(fitColumns(cols, 250, { name: 120 }).map((c) => c.id)).toEqual(['name', 'n']);
   });
 
   it('lays out the widths, a sized flex column keeping its width', () => {
@@ -246,5 +247,32 @@ describe('submissions after a reload', () => {
     expect(cut!.error!.message).toContain('reloaded');
     expect(done).toMatchObject({ stage: 'queued' });
     expect(restoreSubmissions('nope')).toEqual([]);
+  });
+});
+
+describe('the rule diff', () => {
+  it('finds the changed lines, numbers both sides, and folds what is unchanged', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n');
+    const after = ['a', 'b', 'c', 'd', 'E', 'f', 'g', 'h', 'i', 'j', 'k'].join('\n');
+    const lines = lineDiff(before, after);
+    expect(diffStats(lines)).toEqual({ added: 2, removed: 1 });
+    expect(lines.filter((l) => l.kind !== 'same')).toEqual([
+      { kind: 'del', text: 'e', a: 5, b: null },
+      { kind: 'add', text: 'E', a: null, b: 5 },
+      { kind: 'add', text: 'k', a: null, b: 11 },
+    ]);
+    expect(
+      foldUnchanged(lines, 1).map((r) =>
+        r.kind === 'skip' ? `…${r.count}` : `${r.kind[0]}${r.text}`,
+      ),
+    ).toEqual(['…3', 'sd', 'de', 'aE', 'sf', '…3', 'sj', 'ak']);
+    expect(diffStats(lineDiff(before, before))).toEqual({ added: 0, removed: 0 });
+    expect(foldUnchanged(lineDiff(before, before))).toEqual([{ kind: 'skip', count: 10 }]);
+  });
+
+  it('matches moved-around lines by the longest common subsequence', () => {
+    const lines = lineDiff('x\na\nb\nc\ny', 'x\nb\nc\na\ny');
+    expect(diffStats(lines)).toEqual({ added: 1, removed: 1 });
+    expect(lines.filter((l) => l.kind === 'same').map((l) => l.text)).toEqual(['x', 'b', 'c', 'y']);
   });
 });

@@ -116,7 +116,11 @@ export async function openDesk(opts: { workers?: number } = {}): Promise<Desk> {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('pageerror', (e) =>
+    problems.push(
+      e.message + (process.env.E2E_STACKS ? ` [${expect.getState().currentTestName}]` : ''),
+    ),
+  );
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());
   });

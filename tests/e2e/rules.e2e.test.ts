@@ -145,7 +145,14 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     const dialog = page.getByTestId('confirm-change');
     await dialog.waitFor();
     await poll(() => dialog.getByTestId('diff-stats').textContent()).toBe('+1 line · −1 line');
-    await dialog.locator('.monaco-diff-editor').waitFor();
+    // The changed line, removed and added, with context; the rest folded.
+    expect(await dialog.locator('.diff-line.del').textContent()).toMatch(
+      /"freshness".*"level": "LOW"/,
+    );
+    expect(await dialog.locator('.diff-line.add').textContent()).toMatch(
+      /"freshness".*"level": "MEDIUM"/,
+    );
+    expect(await dialog.locator('.diff-skip').first().textContent()).toMatch(/unchanged lines$/);
     const confirm = dialog.getByTestId('confirm-change-button');
     await dialog.getByLabel('Your name').fill('e2e analyst');
     expect(await confirm.isDisabled()).toBe(true);

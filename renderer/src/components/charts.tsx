@@ -104,7 +104,7 @@ function YAxis({
         transform={`translate(11 ${mid}) rotate(-90)`}
         textAnchor="middle"
       >
-        {`GEX, ${GEX_UNIT}, ${scale.unit}`}
+        {`${GEX_UNIT}, ${scale.unit}`}
       </text>
     </g>
   );

@@ -13,7 +13,7 @@ import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
-import { useTable } from '../components/table/use-table.ts';
+import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
 import { auditColumns, type JobOf } from './audit/audit-columns.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
@@ -135,7 +135,7 @@ function AuditTable({
         role="table"
         aria-label="Audit entries"
         aria-rowcount={rows.length + 1}
-        style={{ ['--cols' as string]: table.template }}
+        style={tableStyle(table)}
       >
         <div className="tscroll" ref={scroller} onKeyDown={roving.onKeyDown}>
           <div role="rowgroup" className="thead-group">

@@ -19,7 +19,7 @@ import { int } from '../text/numbers.ts';
 import { ErrorLine, LevelBadge } from '../components/common.tsx';
 import { JobDrawer } from '../components/JobDrawer.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
-import { useTable } from '../components/table/use-table.ts';
+import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
@@ -223,7 +223,7 @@ export function QueueView() {
           role="table"
           aria-label="Jobs"
           aria-rowcount={rows.length + 1}
-          style={{ ['--cols' as string]: table.template }}
+          style={tableStyle(table)}
         >
           <div
             className="tscroll"

@@ -9,7 +9,7 @@ import { gexScale } from '../text/scale.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
-import { useTable } from '../components/table/use-table.ts';
+import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
 import { snapshotColumns } from './snapshots/snapshot-columns.tsx';
@@ -104,7 +104,7 @@ export function SnapshotsView() {
         role="table"
         aria-label="Snapshots"
         aria-rowcount={table.rows.length + 1}
-        style={{ ['--cols' as string]: table.template }}
+        style={tableStyle(table)}
       >
         <div className="tscroll" onKeyDown={roving.onKeyDown}>
           <div role="rowgroup" className="thead-group">

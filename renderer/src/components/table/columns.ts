@@ -26,8 +26,20 @@ export interface Column<T, C = undefined> {
   title_of?(row: T, ctx: C): string | undefined;
 }
 
-const GAP = 8;
+const GAP = 10;
 const PADDING = 20;
+
+/** The width the columns need at their (minimum) widths, with the gaps and the row's padding. */
+export function tableWidth<T, C>(
+  columns: Column<T, C>[],
+  widths: Record<string, number> = {},
+): number {
+  return (
+    columns.reduce((n, c) => n + Math.max(c.min ?? MIN, widths[c.id] ?? c.width), 0) +
+    GAP * (columns.length - 1) +
+    PADDING
+  );
+}
 
 /** The columns that fit in `width` pixels: optional ones left out, the highest `optional` first. */
 export function fitColumns<T, C>(
@@ -36,10 +48,7 @@ export function fitColumns<T, C>(
   widths: Record<string, number> = {},
 ): Column<T, C>[] {
   let shown = columns;
-  const need = (cols: Column<T, C>[]) =>
-    cols.reduce((n, c) => n + Math.max(c.min ?? MIN, widths[c.id] ?? c.width), 0) +
-    GAP * (cols.length - 1) +
-    PADDING;
+  const need = (cols: Column<T, C>[]) => tableWidth(cols, widths);
   while (width > 0 && need(shown) > width) {
     const drop = shown
       .filter((c) => c.optional !== undefined)

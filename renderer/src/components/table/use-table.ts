@@ -1,14 +1,23 @@
 // A table's state in a view: the analyst's widths (kept in the settings), the sort
 // chosen by a header click, and the columns that fit the table's own width.
-import { useLayoutEffect, useMemo, useState } from 'react';
+import { useLayoutEffect, useMemo, useState, type CSSProperties } from 'react';
 import { useSettings } from '../../state/settings.ts';
-import { fitColumns, gridTemplate, sortRows, type Column, type SortState } from './columns.ts';
+import {
+  fitColumns,
+  gridTemplate,
+  sortRows,
+  tableWidth,
+  type Column,
+  type SortState,
+} from './columns.ts';
 
 export interface TableModel<T, C = undefined> {
   id: string;
   /** The columns shown (those that fit). */
   columns: Column<T, C>[];
   template: string;
+  /** The width all rows share (`--minw`), so that they line up whatever their content. */
+  minWidth: number;
   widths: Record<string, number>;
   sort: SortState | null;
   setSort(sort: SortState | null): void;
@@ -41,6 +50,7 @@ export function useTable<T, C = undefined>(
     id,
     columns: shown,
     template: gridTemplate(shown, widths),
+    minWidth: tableWidth(shown, widths),
     widths,
     sort,
     setSort,
@@ -52,3 +62,7 @@ export function useTable<T, C = undefined>(
 }
 
 const EMPTY: Record<string, number> = {};
+
+/** The table element's style: its grid template and the width all its rows share. */
+export const tableStyle = <T, C>(table: TableModel<T, C>): CSSProperties =>
+  ({ '--cols': table.template, '--minw': `${table.minWidth}px` }) as CSSProperties;

@@ -212,7 +212,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'outcome',
       label: 'Outcome',
       title: 'Progress, data quality of the snapshot, or the error',
-      width: 130,
+      width: 146,
       min: 90,
       flex: true,
       className: 'c-outcome',

@@ -2,75 +2,47 @@
 // or an old version for a rollback) as a diff against the active version, the
 // number of changed lines, who is making the change and why; nothing goes live
 // until the analyst confirms.
-import { useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { AppError } from '../../../../shared/result.ts';
-import { monaco } from '../../monaco.ts';
+import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { ErrorLine } from '../../components/common.tsx';
 import { plural } from '../../text/words.ts';
 import type { PendingChange } from './useRuleEditor.ts';
 
-function DiffView({
-  before,
-  after,
-  onStats,
-}: {
-  before: string;
-  after: string;
-  onStats(s: { added: number; removed: number } | null): void;
-}) {
-  const host = useRef<HTMLDivElement>(null);
-  const stats = useRef(onStats);
-  useEffect(() => {
-    stats.current = onStats;
-  });
-  useEffect(() => {
-    if (!host.current) return;
-    const original = monaco.editor.createModel(before, 'json');
-    const modified = monaco.editor.createModel(after, 'json');
-    const diff = monaco.editor.createDiffEditor(host.current, {
-      theme: 'gex-dark',
-      readOnly: true,
-      originalEditable: false,
-      automaticLayout: true,
-      renderSideBySide: true,
-      useInlineViewWhenSpaceIsLimited: true,
-      minimap: { enabled: false },
-      scrollBeyondLastLine: false,
-      fontSize: 12.5,
-      hideUnchangedRegions: { enabled: true, contextLineCount: 2, minimumLineCount: 4 },
-      originalAriaLabel: 'The active version (read-only)',
-      modifiedAriaLabel: 'The text that becomes active (read-only)',
-    });
-    diff.setModel({ original, modified });
-    diff.getOriginalEditor().updateOptions({ ariaLabel: 'The active version (read-only)' });
-    diff
-      .getModifiedEditor()
-      .updateOptions({ ariaLabel: 'The text that becomes active (read-only)' });
-    const sub = diff.onDidUpdateDiff(() => {
-      const changes = diff.getLineChanges() ?? [];
-      let added = 0;
-      let removed = 0;
-      for (const c of changes) {
-        if (c.modifiedEndLineNumber >= c.modifiedStartLineNumber)
-          added += c.modifiedEndLineNumber - c.modifiedStartLineNumber + 1;
-        if (c.originalEndLineNumber >= c.originalStartLineNumber)
-          removed += c.originalEndLineNumber - c.originalStartLineNumber + 1;
-      }
-      stats.current({ added, removed });
-    });
-    return () => {
-      sub.dispose();
-      diff.setModel(null);
-      diff.dispose();
-      // A diff still being computed in the worker needs its models until it answers.
-      setTimeout(() => {
-        original.dispose();
-        modified.dispose();
-      }, 2000);
-    };
-  }, [before, after]);
-  return <div className="diff-host" ref={host} data-testid="rules-diff" />;
+/** The diff as text a person (and a screen reader) can read: changed lines with context, the rest folded. */
+function DiffView({ rows }: { rows: DiffRow[] }) {
+  return (
+    <div
+      className="diff"
+      data-testid="rules-diff"
+      role="region"
+      aria-label="Changes against the active version"
+      tabIndex={0}
+    >
+      {rows.map((r, i) =>
+        r.kind === 'skip' ? (
+          <div key={i} className="diff-skip">
+            ⋯ {plural(r.count, 'unchanged line')}
+          </div>
+        ) : (
+          <div key={i} className={`diff-line ${r.kind}`}>
+            <span className="ln" aria-hidden>
+              {r.a ?? ''}
+            </span>
+            <span className="ln" aria-hidden>
+              {r.b ?? ''}
+            </span>
+            <span className="sign">{r.kind === 'add' ? '+' : r.kind === 'del' ? '−' : ' '}</span>
+            <span className="sr-only">
+              {r.kind === 'add' ? 'added: ' : r.kind === 'del' ? 'removed: ' : ''}
+            </span>
+            <code>{r.text}</code>
+          </div>
+        ),
+      )}
+    </div>
+  );
 }
 
 export function ConfirmChange({
@@ -93,7 +65,8 @@ export function ConfirmChange({
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
-  const [stats, setStats] = useState<{ added: number; removed: number } | null>(null);
+  const lines = useMemo(() => lineDiff(pending.base.text, pending.text), [pending]);
+  const stats = diffStats(lines);
   const activeText = pending.base.text;
   const baseVersion = pending.base.version;
   const same = pending.text === activeText;
@@ -138,7 +111,7 @@ export function ConfirmChange({
               : 'comparing…'}
         </span>
       </div>
-      <DiffView before={activeText} after={pending.text} onStats={setStats} />
+      <DiffView rows={foldUnchanged(lines)} />
       <form
         className="form-grid"
         onSubmit={(e) => {

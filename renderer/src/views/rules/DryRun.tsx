@@ -149,7 +149,7 @@ export function DryRun({
           </tbody>
         </table>
       )}
-      <h3 className="facts-title">Facts</h3>
+      <h2 className="section-title facts-title">Facts</h2>
       <div className="dry-tabs" role="group" aria-label="How to enter the facts">
         <div className="segmented">
           <button

@@ -1,7 +1,7 @@
 // The Monaco editor of the rules: the draft (editable) or an old version
 // (read-only), the engine's diagnostics under it (click to go to one), and the
 // keyboard hint: Tab indents here, Ctrl+M makes Tab move focus instead.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Diagnostic } from '../../../../shared/api.ts';
 import { monaco } from '../../monaco.ts';
 
@@ -18,7 +18,8 @@ export function RuleEditor({
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const [tabMoves, setTabMoves] = useState(false);
 
-  useEffect(() => {
+  // A layout effect: the editor is disposed before React takes its box out of the page.
+  useLayoutEffect(() => {
     if (!host.current) return;
     const ed = monaco.editor.create(host.current, {
       model: null,

@@ -91,7 +91,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
       id: 'quality',
       label: 'Quality',
       title: 'Share of the chain’s rows the figures use; the tooltip gives the reasons',
-      width: 130,
+      width: 146,
       sort: compareBy((s) => s.quality.score),
       cell: (s) => <QualityBadge quality={s.quality} />,
     },
