@@ -167,7 +167,7 @@ describe('table columns', () => {
   });
 
   it('lays out the widths, a sized flex column keeping its width', () => {
-    expect(gridTemplate(cols)).toBe('minmax(100px, 1fr) 60px 50px');
+    expect(gridTemplate(cols)).toBe('minmax(100px, 100fr) 60px 50px');
     expect(gridTemplate(cols, { name: 180, n: 10 })).toBe('180px 40px 50px');
   });
 

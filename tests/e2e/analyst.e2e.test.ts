@@ -215,6 +215,19 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await shot(page, 'drawer-retried');
   });
 
+  it('offers a skip link to the content as the first Tab stop', async () => {
+    await goTo(page, 'queue');
+    // A fresh page: the first Tab press starts from the top.
+    await page.reload();
+    await page.getByTestId('queue-view').waitFor();
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to the content' });
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to the content');
+    expect((await skip.boundingBox())!.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+  });
+
   it('keeps the status bar in step with the views', async () => {
     await goTo(page, 'queue');
     const all = await jobs();
@@ -319,11 +332,20 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await poll(async () => Number(await handle.getAttribute('aria-valuenow'))).toBe(before + 16);
     await shot(page, 'snapshots-sorted');
     await expectNoSerious('snapshots: the list');
+    // The open snapshot closes when the filter hides its row.
+    await page.locator('[data-testid=snapshot-row]', { hasText: 'NDX' }).click();
+    await page.getByTestId('snapshot-detail').waitFor();
+    await page.getByLabel('Filter snapshots by underlying').fill('SPX');
+    await page.getByTestId('snapshot-detail').waitFor({ state: 'detached' });
+    expect(page.url()).toMatch(/#\/snapshots$/);
+    await page.getByLabel('Filter snapshots by underlying').fill('');
   });
 
   it('collapses the submissions panel and keeps it so across a reload', async () => {
     await page.getByRole('button', { name: 'Hide ›' }).click();
     await page.locator('.side-panel.collapsed').waitFor();
+    // Collapsed, it still says that something failed.
+    expect(await page.getByTestId('strip-failed').textContent()).toBe('1 failed');
     await page.reload();
     await page.locator('.side-panel.collapsed').waitFor();
     await shot(page, 'panel-collapsed');

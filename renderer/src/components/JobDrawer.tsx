@@ -91,7 +91,11 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
   useEffect(() => {
     if (job.snapshot_id) void useApp.getState().ensureSnapshot(job.snapshot_id);
   }, [job.snapshot_id]);
-  useEffect(() => heading.current?.focus(), [job.id]);
+  // Opened from its row (Enter or a click), the drawer takes the focus; opened by a link or the address, it leaves it.
+  useEffect(() => {
+    if ((document.activeElement as HTMLElement | null)?.closest('[data-testid=job-row]'))
+      heading.current?.focus();
+  }, [job.id]);
 
   const decision = audit.entries.find((e) => e.kind === 'decision' || e.kind === 'override');
   const asOf = asOfOf(request) ?? snapshot?.as_of ?? null;

@@ -130,6 +130,17 @@ export function SubmissionsPanel() {
   const working = submissions.filter(
     (s) => s.stage === 'uploading' || s.stage === 'submitting',
   ).length;
+  // What the collapsed strip must still tell: how many went wrong, how many are on their way.
+  const statusOf = (s: Submission): string =>
+    s.stage === 'queued'
+      ? ((s.ack?.job_id ? jobs.get(s.ack.job_id)?.status : undefined) ?? 'queued')
+      : s.stage;
+  const failed = submissions.filter((s) =>
+    ['failed', 'rejected', 'error'].includes(statusOf(s)),
+  ).length;
+  const active = submissions.filter((s) =>
+    ['uploading', 'submitting', 'queued', 'running'].includes(statusOf(s)),
+  ).length;
 
   if (collapsed)
     return (
@@ -143,6 +154,12 @@ export function SubmissionsPanel() {
         >
           <span aria-hidden>‹</span>
           <span className="vertical">Submissions · {submissions.length}</span>
+          {failed > 0 && (
+            <span className="strip-count bad vertical" data-testid="strip-failed">
+              {failed} failed
+            </span>
+          )}
+          {active > 0 && <span className="strip-count vertical">{active} working</span>}
         </button>
       </aside>
     );

@@ -34,8 +34,10 @@ export function tableWidth<T, C>(
   columns: Column<T, C>[],
   widths: Record<string, number> = {},
 ): number {
+  // A flexible column the analyst has not sized can shrink to its minimum.
+  const least = (c: Column<T, C>) => widths[c.id] ?? (c.flex ? (c.min ?? c.width) : c.width);
   return (
-    columns.reduce((n, c) => n + Math.max(c.min ?? MIN, widths[c.id] ?? c.width), 0) +
+    columns.reduce((n, c) => n + Math.max(c.min ?? MIN, least(c)), 0) +
     GAP * (columns.length - 1) +
     PADDING
   );
@@ -74,9 +76,10 @@ export function gridTemplate<T, C>(
 ): string {
   return columns
     .map((c) => {
-      const w = Math.max(c.min ?? MIN, widths[c.id] ?? c.width);
-      // A column the analyst sized keeps its width; a flex one shares the room left.
-      return c.flex && widths[c.id] === undefined ? `minmax(${w}px, 1fr)` : `${w}px`;
+      const sized = widths[c.id];
+      if (sized !== undefined || !c.flex) return `${Math.max(c.min ?? MIN, sized ?? c.width)}px`;
+      // A flexible column takes a share of the room left in proportion to its width, down to its minimum.
+      return `minmax(${Math.max(MIN, c.min ?? c.width)}px, ${c.width}fr)`;
     })
     .join(' ');
 }

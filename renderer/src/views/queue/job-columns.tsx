@@ -135,8 +135,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'file',
       label: 'File',
       title: 'The file’s name (the drawer shows it whole)',
-      width: 120,
-      min: 80,
+      width: 200,
+      min: 150,
       flex: true,
       className: 'c-file',
       sort: compareBy((j) => basename(j.file).toLowerCase()),
@@ -165,9 +165,9 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
     },
     {
       id: 'submitted',
-      label: 'Submitted',
+      label: `Submitted, ${zone}`,
       title: `Submission time, ${zone} (your time zone)`,
-      width: 76,
+      width: 104,
       align: 'right',
       optional: 2,
       sort: compareBy((j) => ms(j.submitted_at)),
@@ -180,6 +180,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: 'Submission to start (or to now while waiting)',
       width: 62,
       align: 'right',
+      optional: 1,
       cell: (j, ctx) => {
         const w = waitMs(j, ctx.now);
         return Number.isFinite(w) ? duration(w) : '';
@@ -212,8 +213,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'outcome',
       label: 'Outcome',
       title: 'Progress, data quality of the snapshot, or the error',
-      width: 146,
-      min: 90,
+      width: 130,
+      min: 110,
       flex: true,
       className: 'c-outcome',
       cell: (j, ctx) => <Outcome job={j} snapshot={snapshotOf(j, ctx)} />,

@@ -100,7 +100,7 @@ export function ConfirmChange({
       )}
       <div className="diff-head">
         <span>
-          <b>Left:</b> active version {baseVersion ?? '—'} · <b>Right:</b>{' '}
+          <b>−</b> active version {baseVersion ?? '—'} · <b>+</b>{' '}
           {pending.kind === 'activate' ? 'your draft' : `version ${pending.version}`}
         </span>
         <span className="num" data-testid="diff-stats">
