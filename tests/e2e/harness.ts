@@ -116,9 +116,10 @@ export async function openDesk(opts: { workers?: number } = {}): Promise<Desk> {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
+  // E2E_TEST_NAMES=1 names the test a page error happened in (to find which step caused it).
   page.on('pageerror', (e) =>
     problems.push(
-      e.message + (process.env.E2E_STACKS ? ` [${expect.getState().currentTestName}]` : ''),
+      e.message + (process.env.E2E_TEST_NAMES ? ` [${expect.getState().currentTestName}]` : ''),
     ),
   );
   page.on('console', (m) => {

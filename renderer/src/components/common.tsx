@@ -54,8 +54,9 @@ export function Progress({ value, label }: { value: number | null; label?: strin
  */
 export function ErrorLine({ error: raw, compact }: { error: AppError; compact?: boolean }) {
   const error = cleanError(raw);
+  // In a table row the file has its own column: only the line is worth the room.
   const where = [
-    error.file
+    error.file && !compact
       ? `${error.file}${error.line ? `:${error.line}` : ''}${error.column ? `:${error.column}` : ''}`
       : error.line
         ? `line ${error.line}`
