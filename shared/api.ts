@@ -13,6 +13,7 @@ import {
   IsoTimestamp,
   JobStatus,
   PriorityLevel,
+  PriorityRequest,
   ProcessingJob,
 } from './domain.ts';
 import { AppError, type Result } from './result.ts';
@@ -164,6 +165,31 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** A level of the active rule set: its processing target and what happens to a late job. */
+export const LevelPolicyInfo = z.object({
+  level: PriorityLevel,
+  target_ms: z.number(),
+  on_late: z.enum(['flag', 'escalate']),
+});
+export type LevelPolicyInfo = z.infer<typeof LevelPolicyInfo>;
+
+export const ActiveRules = z.object({
+  version: z.number().int().nullable(),
+  text: z.string(),
+  /** The levels in order (CRITICAL first), as the active rule set defines them. */
+  levels: z.array(LevelPolicyInfo),
+});
+export type ActiveRules = z.infer<typeof ActiveRules>;
+
+/** A stored request with the facts its decision was made from (as they were at arrival). */
+export const RequestRecord = PriorityRequest.extend({
+  /** The given facts; null when the file could not be read. */
+  facts: z.record(z.string(), z.unknown()).nullable(),
+  /** The facts the rule set derived from them (age_s, freshness, …). */
+  derived: z.record(z.string(), z.unknown()).nullable(),
+});
+export type RequestRecord = z.infer<typeof RequestRecord>;
+
 export const Health = z.object({
   ok: z.boolean(),
   db_path: z.string(),
@@ -198,7 +224,7 @@ export const calls = {
     z.array(GEXSnapshot),
   ),
   'snapshots:get': call(z.object({ id: z.string() }), SnapshotDetail),
-  'rules:active': call(none, z.object({ version: z.number().int().nullable(), text: z.string() })),
+  'rules:active': call(none, ActiveRules),
   'rules:check': call(z.object({ text: z.string() }), z.object({ ok: z.boolean(), diagnostics: z.array(Diagnostic) })),
   'rules:dryRun': call(
     z.object({ text: z.string(), facts: z.array(z.record(z.string(), z.unknown())).max(10_000) }),
@@ -210,8 +236,12 @@ export const calls = {
   ),
   'rules:history': call(none, z.array(RuleVersion)),
   'rules:get': call(z.object({ version: z.number().int() }), z.object({ version: z.number().int(), text: z.string() })),
-  'rules:rollback': call(z.object({ version: z.number().int(), author: z.string().min(1) }), RuleVersion),
+  'rules:rollback': call(
+    z.object({ version: z.number().int(), author: z.string().min(1), comment: z.string().optional() }),
+    RuleVersion,
+  ),
   'rules:schema': call(none, z.record(z.string(), z.unknown())),
+  'requests:get': call(z.object({ ids: z.array(z.string()).min(1).max(1000) }), z.array(RequestRecord)),
   'audit:list': call(
     z.object({ request_id: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(500) }),
     z.array(AuditEntry),

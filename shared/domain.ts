@@ -39,6 +39,18 @@ export type DataSource = z.infer<typeof DataSource>;
  * only a read of the whole file gives; it waits for that read ranked by the highest level
  * it could still get (its `priority` meanwhile).
  */
+/** What a person or a script asks for: ingest this file. */
+export const PriorityRequest = z.object({
+  id: z.string(),
+  file: z.string(),
+  source: z.string().min(1),
+  requested_priority: PriorityLevel.nullable(),
+  justification: z.string().nullable(),
+  author: z.string().nullable(),
+  submitted_at: IsoTimestamp,
+});
+export type PriorityRequest = z.infer<typeof PriorityRequest>;
+
 export const JobStatus = z.enum(['deciding', 'queued', 'running', 'completed', 'duplicate', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatus>;
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'duplicate', 'failed', 'cancelled']);

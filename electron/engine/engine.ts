@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './log.ts';
 import { rulesJsonSchema } from './rules/index.ts';
 import { RulesService } from './rules/service.ts';
 import { listAudit } from './store/audit.ts';
+import { getRequests } from './store/requests.ts';
 import { Store } from './store/db.ts';
 import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
 import type { LaunchWorker } from './workers/launcher.ts';
@@ -174,14 +175,15 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       const detail = await snapshotDetail(store, id);
       return detail ? ok(detail) : err('NOT_FOUND', `There is no snapshot ${id}.`);
     },
-    'rules:active': async () => ok({ version: rules.active.version, text: rules.active.text }),
+    'rules:active': async () => ok({ version: rules.active.version, text: rules.active.text, levels: rules.levels() }),
     'rules:check': async ({ text }) => ok(rules.check(text)),
     'rules:dryRun': async ({ text, facts }) => rules.dryRun(text, facts),
     'rules:activate': async ({ text, author, comment }) => rules.activate(text, author, comment),
     'rules:history': async () => ok(await rules.history()),
     'rules:get': async ({ version }) => rules.text(version),
-    'rules:rollback': async ({ version, author }) => rules.rollback(version, author),
+    'rules:rollback': async ({ version, author, comment }) => rules.rollback(version, author, comment),
     'rules:schema': async () => ok(rulesJsonSchema() as Record<string, unknown>),
+    'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),
     'audit:list': async (req) => ok(await listAudit(store, req)),
   };
 

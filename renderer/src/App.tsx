@@ -1,14 +1,18 @@
-// The application frame: navigation, the header with "Open files", the active view,
-// the submissions panel and the status bar; files dropped anywhere open the submit
-// dialog.
+// The application frame: a skip link, the views' navigation (each view and its open
+// item has an address, so reloads and bookmarks keep them), "Open files", the
+// active view, the collapsible submissions panel and the status bar; files dropped
+// anywhere open the submit dialog. A browser tab the host refuses (401) says so.
 import { lazy, Suspense, useEffect } from 'react';
 import type { GexClient } from './api/client.ts';
 import { useApp, type View } from './state/store.ts';
+import { useSubmissions } from './state/submissions.ts';
+import { bindRoute } from './state/bind-route.ts';
 import { StatusBar } from './components/StatusBar.tsx';
 import { DropTarget } from './components/DropTarget.tsx';
 import { OpenFilesButton } from './components/OpenFilesButton.tsx';
 import { SubmitDialog } from './components/SubmitDialog.tsx';
 import { SubmissionsPanel } from './components/SubmissionsPanel.tsx';
+import { TokenScreen } from './components/TokenScreen.tsx';
 import { QueueView } from './views/QueueView.tsx';
 import { SnapshotsView } from './views/SnapshotsView.tsx';
 import { AuditView } from './views/AuditView.tsx';
@@ -25,31 +29,59 @@ const NAV: { view: View; label: string; hint: string }[] = [
 
 export function App({ client }: { client: GexClient }) {
   const view = useApp((s) => s.view);
-  const setView = useApp((s) => s.setView);
-  const pending = useApp((s) => s.pending);
-  const activeCount = useApp((s) => (s.stats ? s.stats.totals.queued + s.stats.totals.running : null));
+  const unauthorized = useApp((s) => s.unauthorized);
+  const pending = useSubmissions((s) => s.pending);
+  const active = useApp((s) => s.counts.active);
 
   useEffect(() => useApp.getState().start(client), [client]);
+  useEffect(() => bindRoute(), []);
+  useEffect(() => {
+    document.title = `${NAV.find((n) => n.view === view)?.label ?? ''} · GEX Desk`;
+  }, [view]);
+
+  if (unauthorized) return <TokenScreen />;
 
   return (
     <DropTarget>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to the content
+      </a>
       <div className="app">
         <header className="topbar">
           <div className="brand">
-            <span className="brand-mark">Γ</span> GEX Desk
+            <span className="brand-mark" aria-hidden>
+              Γ
+            </span>{' '}
+            GEX Desk
           </div>
           <nav className="tabs" aria-label="Views">
             {NAV.map((n) => (
-              <button
+              <a
                 key={n.view}
+                href={`#/${n.view}`}
                 className={`tab ${view === n.view ? 'active' : ''}`}
+                aria-current={view === n.view ? 'page' : undefined}
                 title={n.hint}
-                onClick={() => setView(n.view)}
+                onClick={(e) => {
+                  e.preventDefault();
+                  useApp.getState().setView(n.view);
+                }}
                 data-view={n.view}
               >
                 {n.label}
-                {n.view === 'queue' && activeCount ? <span className="tab-count">{activeCount}</span> : null}
-              </button>
+                {n.view === 'queue' && active ? (
+                  <span className="tab-count" aria-label={`${active} active`}>
+                    {active}
+                  </span>
+                ) : null}
+              </a>
             ))}
           </nav>
           <div className="topbar-actions">
@@ -57,7 +89,7 @@ export function App({ client }: { client: GexClient }) {
           </div>
         </header>
         <div className="body">
-          <main className="content">
+          <main className="content" id="main" tabIndex={-1}>
             {view === 'queue' && <QueueView />}
             {view === 'snapshots' && <SnapshotsView />}
             {view === 'rules' && (

@@ -1,5 +1,5 @@
 // Small React hooks shared by the views.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 
 /** The current time, refreshed every `ms` (for live wait/run times). */
 export function useNow(ms = 1000): number {
@@ -9,4 +9,16 @@ export function useNow(ms = 1000): number {
     return () => clearInterval(t);
   }, [ms]);
   return now;
+}
+
+/** Whether a CSS media query matches, live. */
+export function useMedia(query: string): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const m = window.matchMedia(query);
+      m.addEventListener('change', changed);
+      return () => m.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(query).matches,
+  );
 }

@@ -4,7 +4,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { getClient } from './api/client.ts';
-import './styles.css';
+import './styles/base.css';
+import './styles/badges.css';
+import './styles/dialogs.css';
+import './styles/tables.css';
+import './styles/queue.css';
+import './styles/snapshots.css';
+import './styles/audit.css';
+import './styles/rules.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

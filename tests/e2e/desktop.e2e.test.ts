@@ -4,56 +4,50 @@
 // the queue can be paused from its view: a waiting job cancelled then never starts,
 // and the queue shows waiting jobs of every level; the rules editor and
 // the audit trail work. Screenshots of each screen go to test-results/screenshots/.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { PRIORITY_LEVELS } from '../../shared/domain.ts';
-import { serve, type ServeHandle } from '../../electron/host/serve.ts';
-import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
-import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
-import { buildRenderer } from '../../electron/host/renderer-build.ts';
+import {
+  chainFile as makeChainFile,
+  dropFile as drop,
+  haveChromium,
+  openDesk,
+  pauseQueue as pause,
+  poll,
+  resumeQueue as resume,
+  SAMPLES,
+  shot as shoot,
+  submission as submissionOf,
+  type Desk,
+} from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const SAMPLES = resolve(ROOT, '../shared/samples');
 const SPX_SAMPLE = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
 const META_SAMPLE = join(SAMPLES, 'cboe_delayed_META_2025-09-06.json');
-const SHOTS = join(ROOT, 'test-results/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveSamples = existsSync(SPX_SAMPLE) && existsSync(META_SAMPLE);
 if (!haveSamples && process.env.REQUIRE_SAMPLES === '1') {
   throw new Error(`REQUIRE_SAMPLES=1 but the samples are missing at ${SAMPLES}`);
 }
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}`);
 
-let te: TestEngine;
-let host: ServeHandle;
-let context: BrowserContext;
+let desk: Desk;
 let page: Page;
+let te: Desk['te'];
 let fixtures: string;
 const jobEvents: Record<string, string[]> = {};
 /** Every `job:updated` the page heard, per file, with what it said of the run. */
-type Heard = { status: string; started_at: string | null; attempts: number; snapshot_id: string | null };
+type Heard = {
+  status: string;
+  started_at: string | null;
+  attempts: number;
+  snapshot_id: string | null;
+};
 const jobHeard: Record<string, Heard[]> = {};
 
-/** Polls with room for a loaded 2-core machine (expect.poll's default is one second). */
-const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 20_000, interval: 100 });
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-const bn = (v: number) => `${(v / 1e9).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} Bn`;
+const shot = (name: string) => shoot(page, name);
+const bn = (v: number) =>
+  `${(v / 1e9).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-// Browser-side helpers, as source text: this file is type-checked without the DOM library.
-const DROP = `async ({ b64, name }) => {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const dt = new DataTransfer();
-  dt.items.add(new File([bytes], name));
-  const target = document.querySelector('main') ?? document.body;
-  for (const type of ['dragenter', 'dragover', 'drop']) {
-    target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }
-}`;
 const WATCH = `() => {
   const seen = {};
   window.__seen = seen;
@@ -68,76 +62,28 @@ const WATCH = `() => {
   new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
 }`;
 
-/** A file as a user's drag and drop delivers it: a DataTransfer on the window's drop event. */
-async function dropFile(path: string, name: string): Promise<void> {
-  const b64 = readFileSync(path).toString('base64');
-  await page.evaluate(`(${DROP})(${JSON.stringify({ b64, name })})`);
-}
-
+const dropFile = (path: string, name: string) => drop(page, path, name);
 /** Records every status a submission shows, from the first render on. */
 const watchSubmissions = () => page.evaluate(`(${WATCH})()`);
-const seenStatuses = (name: string) => page.evaluate(`window.__seen[${JSON.stringify(name)}] ?? []`) as Promise<string[]>;
-
-const submission = (name: string) => page.locator('[data-testid=submission]', { has: page.locator('.file-name', { hasText: name }) });
-
-/** Pauses the queue as an analyst does, with the Queue view's button, and waits for the engine to say so. */
-async function pauseQueue(): Promise<void> {
-  await page.getByRole('button', { name: 'Pause queue' }).click();
-  await page.getByTestId('paused-banner').waitFor();
-  await page.getByTestId('status-paused').waitFor();
-  expect(await page.getByTestId('queue-pause-toggle').getAttribute('aria-pressed')).toBe('true');
-}
-
-async function resumeQueue(): Promise<void> {
-  await page.getByRole('button', { name: 'Resume queue' }).click();
-  await page.getByTestId('paused-banner').waitFor({ state: 'detached' });
-  await page.getByTestId('status-paused').waitFor({ state: 'detached' });
-}
-
-function chainFile(name: string, seed: number, opts: Parameters<typeof makeChain>[0] = {}): string {
-  const path = join(fixtures, name);
-  writeFileSync(path, name.endsWith('.json') ? cboeJsonText(makeChain({ seed, ...opts })) : cboeCsvText(makeChain({ seed, ...opts })));
-  return path;
-}
+const seenStatuses = (name: string) =>
+  page.evaluate(`window.__seen[${JSON.stringify(name)}] ?? []`) as Promise<string[]>;
+const submission = (name: string) => submissionOf(page, name);
+const pauseQueue = () => pause(page);
+const resumeQueue = () => resume(page);
+const chainFile = (name: string, seed: number, opts: Parameters<typeof makeChainFile>[3] = {}) =>
+  makeChainFile(fixtures, name, seed, opts);
 
 describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await buildRenderer();
-    te = await startTestEngine({ workers: 1 });
-    fixtures = join(te.dir, 'fixtures');
-    mkdirSync(fixtures, { recursive: true });
-    host = await serve(te.engine, {
-      rendererDir: join(ROOT, 'out/renderer'),
-      uploadDir: join(te.engine.config.inbox, '.uploads'),
-    });
-    context = await chromium.launchPersistentContext(join(te.dir, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    (globalThis as unknown as { __problems: string[] }).__problems = problems;
+    desk = await openDesk({ workers: 1 });
+    ({ page, te, fixtures } = desk);
     // What the page hears from the engine: job statuses per file, in order.
     page.on('websocket', (ws) =>
       ws.on('framereceived', ({ payload }) => {
-        const msg = JSON.parse(String(payload)) as { event: string; payload: Partial<Heard> & { file?: string } };
+        const msg = JSON.parse(String(payload)) as {
+          event: string;
+          payload: Partial<Heard> & { file?: string };
+        };
         if (msg.event !== 'job:updated' || !msg.payload.file || !msg.payload.status) return;
         const name = msg.payload.file.split('/').pop()!;
         const { status, started_at = null, attempts = -1, snapshot_id = null } = msg.payload;
@@ -146,24 +92,30 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
         if (list.at(-1) !== msg.payload.status) list.push(msg.payload.status);
       }),
     );
-    await page.goto(host.url);
-    await page.getByTestId('engine-state').getByText('engine ok', { exact: true }).waitFor({ timeout: 30_000 });
+    // Listening began after the first load: load again so the socket is watched.
+    await page.reload();
+    await page
+      .getByTestId('engine-state')
+      .getByText('engine ok', { exact: true })
+      .waitFor({ timeout: 30_000 });
     await watchSubmissions();
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
-    await host?.close();
-    await te?.stop();
+    await desk?.close();
   });
 
   it('keeps the token out of the address bar and shows the database in the status bar', async () => {
     expect(page.url()).not.toContain('token=');
-    await poll(() => page.getByTestId('statusbar').textContent()).toContain(te.engine.config.dbPath);
+    await poll(() => page.getByTestId('statusbar').textContent()).toContain(
+      te.engine.config.dbPath,
+    );
   });
 
   it('runs a dropped SPX chain through the queue and shows its figures', async () => {
-    const file = haveSamples ? SPX_SAMPLE : chainFile('spx_fixture.csv', 11, { expiries: 55, strikesPerExpiry: 192 });
+    const file = haveSamples
+      ? SPX_SAMPLE
+      : chainFile('spx_fixture.csv', 11, { expiries: 55, strikesPerExpiry: 192 });
     const name = haveSamples ? 'spx_quotedata_2024-01-07.csv' : 'spx_fixture.csv';
     await dropFile(file, name);
     await page.getByTestId('submit-dialog').waitFor();
@@ -177,10 +129,16 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     // reach the page in either order, so the steps are told apart by what they say.
     const heard = jobHeard[name] ?? [];
     expect(new Set(jobEvents[name])).toEqual(new Set(['queued', 'running', 'completed']));
-    for (const e of heard.filter((h) => h.status === 'queued')) expect(e).toMatchObject({ started_at: null, attempts: 0 });
-    for (const e of heard.filter((h) => h.status === 'running')) expect(e).toMatchObject({ started_at: expect.any(String), attempts: 1 });
+    for (const e of heard.filter((h) => h.status === 'queued'))
+      expect(e).toMatchObject({ started_at: null, attempts: 0 });
+    for (const e of heard.filter((h) => h.status === 'running'))
+      expect(e).toMatchObject({ started_at: expect.any(String), attempts: 1 });
     expect(heard.filter((h) => h.status === 'completed')).toHaveLength(1);
-    expect(heard.at(-1)).toMatchObject({ status: 'completed', attempts: 1, snapshot_id: expect.any(String) });
+    expect(heard.at(-1)).toMatchObject({
+      status: 'completed',
+      attempts: 1,
+      snapshot_id: expect.any(String),
+    });
     // The page showed the upload, then each step in order, never going back, then the result.
     const seen = await seenStatuses(name);
     const steps = ['uploading', 'submitting', 'queued', 'running', 'completed'];
@@ -192,17 +150,23 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     const snaps = await te.engine.handlers['snapshots:list']({ limit: 10 });
     if (!snaps.ok) throw new Error(snaps.error.message);
     const snap = snaps.value[0]!;
-    const total = haveSamples ? '-11.00 Bn' : bn(snap.total_gex);
-    await poll(() => row.getByTestId('submission-figures').textContent()).toContain(total);
+    const total = haveSamples ? '-11.00' : bn(snap.total_gex);
+    await poll(() => row.getByTestId('submission-figures').textContent()).toContain(`${total} Bn`);
     expect(await row.getByTestId('submission-figures').textContent()).toContain('SPX');
     await shot('queue');
 
     await row.getByTestId('submission-figures').click();
     await page.getByTestId('snapshot-detail').waitFor();
+    // The table gives GEX in the view's one scale, named in its header; the figures name it too.
     await poll(() => page.getByTestId('snapshot-total').first().textContent()).toBe(total);
+    expect(await page.locator('[role=columnheader]', { hasText: 'Total GEX' }).textContent()).toBe(
+      'Total GEX, Bn',
+    );
+    expect(await page.getByTestId('snapshot-detail').textContent()).toContain(`${total} Bn`);
     if (haveSamples) {
       const detail = await page.getByTestId('snapshot-detail').textContent();
       expect(detail).toContain('4,697.24');
+      expect(detail).toContain('2024-01-07');
       expect(detail).toContain('4,800');
       expect(detail).toContain('4,600');
     }
@@ -213,10 +177,15 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
   });
 
   it('shows the underlying and figures of a file chosen with "Open files" within seconds', async () => {
-    const file = haveSamples ? META_SAMPLE : chainFile('meta_fixture.json', 12, { underlying: 'META', spot: 749.75 });
+    const file = haveSamples
+      ? META_SAMPLE
+      : chainFile('meta_fixture.json', 12, { underlying: 'META', spot: 749.75 });
     const underlying = 'META';
     const started = Date.now();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('open-files').click()]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByTestId('open-files').click(),
+    ]);
     await chooser.setFiles(file);
     // A manual priority needs a justification (rule G1): the dialog says so before submitting.
     await page.getByLabel('Priority').selectOption('CRITICAL');
@@ -232,7 +201,9 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await poll(() => row.getByTestId('submission-figures').textContent()).toContain(underlying);
     const seconds = (Date.now() - started) / 1000;
     console.log(`"Open files" → figures on screen: ${seconds.toFixed(1)} s`);
-    expect(await row.getByTestId('submission-figures').textContent()).toMatch(/total -?[\d,]+\.\d\d Bn/);
+    expect(await row.getByTestId('submission-figures').textContent()).toMatch(
+      /total -?[\d,]+\.\d\d Bn/,
+    );
   });
 
   it('recognises the same chain dropped again as a duplicate, with the stored figures', async () => {
@@ -250,7 +221,9 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await dropFile(junk, 'junk.csv');
     await page.getByTestId('submit-files').click();
     const row = submission('junk.csv');
-    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toMatch(/^(failed|rejected)$/);
+    await expect
+      .poll(() => row.getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(failed|rejected)$/);
     const error = row.getByTestId('error-line');
     await error.waitFor();
     const text = (await error.textContent()) ?? '';
@@ -264,13 +237,19 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await page.locator('[data-filter=active]').click();
     // Held by the analyst, the queue keeps every new job waiting, however fast the engine.
     await pauseQueue();
-    const files = Array.from({ length: 6 }, (_, i) => chainFile(`busy-${i}.csv`, 100 + i, { expiries: 55, strikesPerExpiry: 192 }));
-    for (const res of await Promise.all(files.map((file) => te.engine.handlers['ingest:submit']({ file, source: 'e2e' })))) {
+    const files = Array.from({ length: 6 }, (_, i) =>
+      chainFile(`busy-${i}.csv`, 100 + i, { expiries: 55, strikesPerExpiry: 192 }),
+    );
+    for (const res of await Promise.all(
+      files.map((file) => te.engine.handlers['ingest:submit']({ file, source: 'e2e' })),
+    )) {
       if (!res.ok) throw new Error(res.error.message);
     }
     const waiting = page.locator('[data-testid=job-row][data-status=queued]', { hasText: 'busy-' });
     await poll(() => waiting.count()).toBe(files.length);
-    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(new RegExp(`^Paused — ${files.length} waiting`));
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(
+      new RegExp(`^Paused — ${files.length} waiting`),
+    );
     const busyJobs = async () => {
       const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
       if (!r.ok) throw new Error(r.error.message);
@@ -285,18 +264,27 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await poll(async () => (await jobOf())?.status).toBe('cancelled');
     // Nothing started while paused.
     expect((await busyJobs()).map((j) => j.started_at)).toEqual(files.map(() => null));
-    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(new RegExp(`^Paused — ${files.length - 1} waiting`));
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(
+      new RegExp(`^Paused — ${files.length - 1} waiting`),
+    );
 
     await resumeQueue();
     await expect
-      .poll(async () => (await busyJobs()).filter((j) => j.status === 'completed').length, { timeout: 90_000 })
+      .poll(async () => (await busyJobs()).filter((j) => j.status === 'completed').length, {
+        timeout: 90_000,
+      })
       .toBe(files.length - 1);
     // The cancelled one stayed cancelled and never started, though the worker went through the others.
     expect(await jobOf()).toMatchObject({ status: 'cancelled', started_at: null });
     await page.locator('[data-filter=cancelled]').click();
-    await poll(() => page.locator('[data-testid=job-row][data-status=cancelled]', { hasText: name }).count()).toBe(1);
+    await poll(() =>
+      page.locator('[data-testid=job-row][data-status=cancelled]', { hasText: name }).count(),
+    ).toBe(1);
     // Retry brings it back, and it runs to completion.
-    await page.locator('[data-testid=job-row]', { hasText: name }).getByRole('button', { name: 'Retry' }).click();
+    await page
+      .locator('[data-testid=job-row]', { hasText: name })
+      .getByRole('button', { name: 'Retry' })
+      .click();
     await expect.poll(async () => (await jobOf())?.status, { timeout: 90_000 }).toBe('completed');
     await page.locator('[data-filter=active]').click();
   });
@@ -306,94 +294,87 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     await pauseQueue();
     const requests = PRIORITY_LEVELS.flatMap((level, i) =>
       [0, 1].map((k) => ({
-        file: chainFile(`level-${level.toLowerCase()}-${k}.csv`, 200 + i * 10 + k, { expiries: 30, strikesPerExpiry: 120 }),
+        file: chainFile(`level-${level.toLowerCase()}-${k}.csv`, 200 + i * 10 + k, {
+          expiries: 30,
+          strikesPerExpiry: 120,
+        }),
         source: 'e2e',
         requested_priority: level,
         justification: `e2e: a ${level} job`,
       })),
     );
     // Lowest level first: the order of submission is not the order they will run in.
-    for (const res of await Promise.all(requests.toReversed().map((r) => te.engine.handlers['ingest:submit'](r)))) {
+    for (const res of await Promise.all(
+      requests.toReversed().map((r) => te.engine.handlers['ingest:submit'](r)),
+    )) {
       if (!res.ok) throw new Error(res.error.message);
     }
     for (const level of PRIORITY_LEVELS) {
-      await poll(() => page.locator(`[data-testid=job-row][data-status=queued][data-level=${level}]`).count()).toBe(2);
+      await poll(() =>
+        page.locator(`[data-testid=job-row][data-status=queued][data-level=${level}]`).count(),
+      ).toBe(2);
       await poll(() => page.getByTestId(`waiting-${level}`).textContent()).toBe('2');
     }
-    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(new RegExp(`^Paused — ${requests.length} waiting`));
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(
+      new RegExp(`^Paused — ${requests.length} waiting`),
+    );
     expect(await page.getByTestId('status-paused').isVisible()).toBe(true);
     // The Active list shows them in the order the scheduler will take them.
-    expect(await page.locator('[data-testid=job-row][data-status=queued]').evaluateAll((els) => els.map((e) => e.getAttribute('data-level')))).toEqual(
-      PRIORITY_LEVELS.flatMap((l) => [l, l]),
-    );
+    expect(
+      await page
+        .locator('[data-testid=job-row][data-status=queued]')
+        .evaluateAll((els) => els.map((e) => (e as { dataset: { level?: string } }).dataset.level)),
+    ).toEqual(PRIORITY_LEVELS.flatMap((l) => [l, l]));
     await shot('queue-levels');
 
     await resumeQueue();
-    await expect.poll(() => page.getByTestId('total-queued').textContent(), { timeout: 120_000 }).toBe('0');
+    await expect
+      .poll(() => page.getByTestId('total-queued').textContent(), { timeout: 120_000 })
+      .toBe('0');
     const levelJobs = async () => {
       const r = await te.engine.handlers['jobs:list']({ limit: 1000 });
       if (!r.ok) throw new Error(r.error.message);
       return r.value.filter((j) => /\/level-[a-z]+-\d\.csv$/.test(j.file));
     };
-    await expect.poll(async () => (await levelJobs()).every((j) => j.status === 'completed'), { timeout: 120_000 }).toBe(true);
+    await expect
+      .poll(async () => (await levelJobs()).every((j) => j.status === 'completed'), {
+        timeout: 120_000,
+      })
+      .toBe(true);
     // Released at once, they started by level, CRITICAL first, though submitted LOW first.
-    const started = (await levelJobs()).sort((a, b) => Date.parse(a.started_at!) - Date.parse(b.started_at!));
-    expect(started.map((j) => j.effective_priority)).toEqual(PRIORITY_LEVELS.flatMap((l) => [l, l]));
+    const started = (await levelJobs()).sort(
+      (a, b) => Date.parse(a.started_at!) - Date.parse(b.started_at!),
+    );
+    expect(started.map((j) => j.effective_priority)).toEqual(
+      PRIORITY_LEVELS.flatMap((l) => [l, l]),
+    );
   });
 
-  it('edits, checks and dry-runs the rules in the Monaco editor', async () => {
-    await page.locator('[data-view=rules]').click();
-    await page.locator('.monaco-editor').waitFor();
-    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    const table = page.locator('.dry-run table');
-    await table.waitFor();
-    expect(await table.locator('tbody tr').count()).toBe(6);
-    expect(await table.locator('tbody tr').first().textContent()).toContain('CRITICAL');
-    await shot('rules');
-    // Break the JSON: the engine's diagnostics appear with line and column, activation is blocked.
-    await page.locator('.monaco-editor .view-lines').click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.type(' oops');
-    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/[1-9]\d* error/);
-    await page.locator('.diagnostics li.error').first().waitFor();
-    expect(await page.locator('.diagnostics li.error').first().textContent()).toMatch(/^\d+:\d+/);
-    expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
-    await shot('rules-diagnostics');
-    await page.getByRole('button', { name: 'Revert to active' }).click();
-    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
-    // Activate (with author and comment), then roll back from the history.
-    await page.getByRole('button', { name: 'Activate…' }).click();
-    await page.getByPlaceholder('your name').fill('e2e analyst');
-    await page.getByPlaceholder('what changed and why').fill('re-activate the guidelines');
-    await page.getByRole('button', { name: 'Activate', exact: true }).click();
-    await poll(() => page.locator('.banner.ok').textContent()).toMatch(/Version \d+ is now active/);
-    await page.getByRole('button', { name: /^History/ }).click();
-    const history = page.locator('table.history tbody tr');
-    await poll(() => history.count()).toBeGreaterThan(1);
-    await history.last().getByRole('button', { name: 'Roll back' }).click();
-    await poll(() => page.locator('.banner.ok').textContent()).toMatch(/Rolled back/);
-    await poll(() => history.first().textContent()).toContain('e2e analyst');
-    await shot('rules-history');
-  });
-
-  it('shows the audit trail of the decisions', async () => {
+  it("shows the audit trail of the decisions, and a request's trail as one timeline", async () => {
     await page.locator('[data-view=audit]').click();
     await poll(() => page.locator('.audit-row').count()).toBeGreaterThan(3);
-    expect(await page.locator('.audit-row').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('override')]));
+    expect(await page.locator('.audit-row').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('override')]),
+    );
     await shot('audit');
-    // From a submission to its own audit trail.
+    // From a submission to its own audit trail: one request, oldest first, naming its file.
     const spx = haveSamples ? 'spx_quotedata_2024-01-07.csv' : 'spx_fixture.csv';
-    await submission(spx).getByRole('button', { name: /audit trail/ }).click();
-    const filter = page.getByPlaceholder('Request id');
-    await poll(() => filter.inputValue()).toMatch(/.{8,}/);
-    const requestId = await filter.inputValue();
-    await poll(async () => {
-      const ids = await page.locator('.audit-row .a-req').evaluateAll((els) => els.map((e) => e.getAttribute('title')));
-      return ids.length > 0 && ids.every((t) => t === `Only request ${requestId}`);
-    }).toBe(true);
-    expect((await page.locator('.audit-row').allTextContents()).join(' ')).toContain('decision');
-    await filter.fill('');
-    expect((globalThis as unknown as { __problems: string[] }).__problems).toEqual([]);
+    await submission(spx)
+      .getByRole('button', { name: /audit trail/ })
+      .click();
+    await page.getByTestId('request-trail').waitFor();
+    expect(page.url()).toMatch(/#\/audit\/[0-9a-f-]{36}$/);
+    await poll(() => page.getByTestId('timeline-entry').count()).toBeGreaterThan(0);
+    const kinds = await page
+      .getByTestId('timeline-entry')
+      .evaluateAll((els) => els.map((e) => (e as { dataset: { kind?: string } }).dataset.kind));
+    expect(kinds[0]).toBe('decision');
+    for (const entry of await page.getByTestId('timeline-entry').all())
+      expect(await entry.locator('.file-name').textContent()).toBe(spx);
+    expect(await page.getByTestId('request-trail').locator('h2').textContent()).toContain(spx);
+    await shot('audit-timeline');
+    await page.getByRole('button', { name: '‹ All entries' }).click();
+    await page.locator('.audit-row').first().waitFor();
+    expect(desk.problems).toEqual([]);
   });
 });

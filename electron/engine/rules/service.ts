@@ -3,8 +3,8 @@
 // jobs already queued or running (their level is stored on the job); new requests
 // use the new version at once. A database without rules starts with the default
 // rule set, which encodes GUIDELINES.md.
-import type { AuditEntry, Diagnostic, RuleVersion } from '../../../shared/api.ts';
-import type { Decision } from '../../../shared/domain.ts';
+import type { AuditEntry, Diagnostic, LevelPolicyInfo, RuleVersion } from '../../../shared/api.ts';
+import { PRIORITY_LEVELS, type Decision } from '../../../shared/domain.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
 import { checkRules, compileRules, defaultRulesText, parseRules, type CompiledRules } from './index.ts';
@@ -44,6 +44,12 @@ export class RulesService {
 
   get active(): { version: number; text: string; compiled: CompiledRules } {
     return this.#active;
+  }
+
+  /** The active rule set's levels: each one's target and late behaviour, CRITICAL first. */
+  levels(): LevelPolicyInfo[] {
+    const targets = this.#active.compiled.targets;
+    return PRIORITY_LEVELS.map((level) => ({ level, target_ms: targets[level].target_ms, on_late: targets[level].onLate }));
   }
 
   check(text: string): { ok: boolean; diagnostics: Diagnostic[] } {
@@ -108,10 +114,12 @@ export class RulesService {
     return ok(version);
   }
 
-  async rollback(version: number, author: string): Promise<Result<RuleVersion>> {
+  /** Activates an earlier version's text again, as a new version; the analyst's comment follows the standard one. */
+  async rollback(version: number, author: string, comment?: string): Promise<Result<RuleVersion>> {
     const text = await ruleSetText(this.#store, version);
     if (text === undefined) return err('NOT_FOUND', `There is no rule set version ${version}.`);
-    return this.activate(text, author, `rollback to version ${version}`);
+    const why = comment?.trim();
+    return this.activate(text, author, `rollback to version ${version}${why ? `: ${why}` : ''}`);
   }
 
   history(): Promise<RuleVersion[]> {

@@ -2,7 +2,15 @@
 // inside Electron it is the preload's `window.gex` (IPC), in a browser it is the
 // HTTP + WebSocket client. The only difference that shows is how a chosen file
 // reaches the engine: Electron knows its path, a browser must upload it first.
-import type { CallName, CallRequest, CallResponse, EventName, EventPayload, GexApi, GexBridge } from '../../../shared/api.ts';
+import type {
+  CallName,
+  CallRequest,
+  CallResponse,
+  EventName,
+  EventPayload,
+  GexApi,
+  GexBridge,
+} from '../../../shared/api.ts';
 import type { Result } from '../../../shared/result.ts';
 import { createHttpClient } from './http.ts';
 
@@ -26,17 +34,28 @@ export interface GexClient extends GexApi {
   stage(file: File, onProgress?: (fraction: number) => void): Promise<Result<StagedFile>>;
   /** Called with true/false when the live event stream connects or drops. */
   onConnection(listener: (connected: boolean) => void): () => void;
+  /** Called once the engine refuses our credentials (a browser tab opened without its token). */
+  onUnauthorized(listener: () => void): () => void;
 }
 
 function ipcClient(bridge: GexBridge): GexClient {
   return {
     transport: 'ipc',
-    call: <K extends CallName>(name: K, req: CallRequest<K>): Promise<Result<CallResponse<K>>> => bridge.call(name, req),
-    on: <K extends EventName>(event: K, listener: (p: EventPayload<K>) => void) => bridge.on(event, listener),
+    call: <K extends CallName>(name: K, req: CallRequest<K>): Promise<Result<CallResponse<K>>> =>
+      bridge.call(name, req),
+    on: <K extends EventName>(event: K, listener: (p: EventPayload<K>) => void) =>
+      bridge.on(event, listener),
     async stage(file) {
       const path = bridge.pathForFile(file);
       if (!path) {
-        return { ok: false, error: { code: 'FILE_NOT_FOUND', message: `${file.name}: this file has no path on disk`, file: file.name } };
+        return {
+          ok: false,
+          error: {
+            code: 'FILE_NOT_FOUND',
+            message: `${file.name}: this file has no path on disk`,
+            file: file.name,
+          },
+        };
       }
       return { ok: true, value: { path, name: file.name, bytes: file.size } };
     },
@@ -44,6 +63,8 @@ function ipcClient(bridge: GexBridge): GexClient {
       listener(true);
       return () => {};
     },
+    // The preload's channel has no credentials to refuse.
+    onUnauthorized: () => () => {},
   };
 }
 

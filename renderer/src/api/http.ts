@@ -27,7 +27,7 @@ import type {
 import type { Result } from '../../../shared/result.ts';
 import type { GexClient, StagedFile } from './client.ts';
 
-const TOKEN_KEY = 'gex-desk-token';
+export const TOKEN_KEY = 'gex-desk-token';
 
 /** The code every call answers with while the page has no valid token. */
 export const UNAUTHORIZED = 'UNAUTHORIZED' as const;
@@ -63,6 +63,7 @@ export function createHttpClient(location: Location): GexClient {
   const connectionListeners = new Set<(connected: boolean) => void>();
   /** Files this page uploaded, by the stored path the host reported, to their upload ids. */
   const uploaded = new Map<string, string>();
+  const unauthorizedListeners = new Set<() => void>();
   let connected = false;
   let retry = 0;
 
@@ -77,6 +78,7 @@ export function createHttpClient(location: Location): GexClient {
     token = '';
     sessionStorage.removeItem(TOKEN_KEY);
     setConnected(false);
+    for (const l of unauthorizedListeners) l();
   };
 
   function connect(): void {
@@ -195,6 +197,12 @@ export function createHttpClient(location: Location): GexClient {
       connectionListeners.add(listener);
       listener(connected);
       return () => connectionListeners.delete(listener);
+    },
+    /** The page has no valid token (none in its address, or the host restarted): the UI explains. */
+    onUnauthorized(listener) {
+      unauthorizedListeners.add(listener);
+      if (!token) listener();
+      return () => unauthorizedListeners.delete(listener);
     },
   };
 }

@@ -1,7 +1,7 @@
 // Files dropped anywhere in the window are offered for submission; an overlay shows
 // where they will go while the user drags.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { useApp } from '../state/store.ts';
+import { useSubmissions } from '../state/submissions.ts';
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
 
@@ -31,7 +31,7 @@ export function DropTarget({ children }: { children: ReactNode }) {
       depth.current = 0;
       setDragging(false);
       const files = Array.from(e.dataTransfer?.files ?? []);
-      useApp.getState().offerFiles(files);
+      useSubmissions.getState().offerFiles(files);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

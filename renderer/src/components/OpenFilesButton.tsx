@@ -1,12 +1,16 @@
 // "Open files": a real file input behind a button, as a new user expects.
 import { useRef } from 'react';
-import { useApp } from '../state/store.ts';
+import { useSubmissions } from '../state/submissions.ts';
 
 export function OpenFilesButton() {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
-      <button className="btn primary" onClick={() => input.current?.click()} data-testid="open-files">
+      <button
+        className="btn primary"
+        onClick={() => input.current?.click()}
+        data-testid="open-files"
+      >
         Open files…
       </button>
       <input
@@ -18,7 +22,7 @@ export function OpenFilesButton() {
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);
           e.target.value = '';
-          useApp.getState().offerFiles(files);
+          useSubmissions.getState().offerFiles(files);
         }}
       />
     </>

@@ -1,58 +1,91 @@
-// The status bar: is the engine healthy and connected, which database, how busy the
-// workers are, the queue totals (and whether it is paused) and the active rule set.
+// The status bar: is the engine healthy and connected, which database, the active
+// rule set, how busy the workers are and the job totals. The totals and the busy
+// workers are counted from the same job list the views show (state/job-counts.ts),
+// so the bar never says "failed 0" beside failed jobs.
 import { useApp } from '../state/store.ts';
-import { int, num } from '../format.ts';
+import { num } from '../text/numbers.ts';
 
 export function StatusBar() {
   const health = useApp((s) => s.health);
   const healthError = useApp((s) => s.healthError);
   const connected = useApp((s) => s.connected);
   const stats = useApp((s) => s.stats);
+  const counts = useApp((s) => s.counts);
   const ok = !!health?.ok && !healthError && connected;
-  const state = healthError ? 'engine unreachable' : !connected ? 'reconnecting…' : health ? (health.ok ? 'engine ok' : 'engine degraded') : 'connecting…';
+  const state = healthError
+    ? 'engine unreachable'
+    : !connected
+      ? 'reconnecting…'
+      : health
+        ? health.ok
+          ? 'engine ok'
+          : 'engine degraded'
+        : 'connecting…';
+  const workers = stats?.workers ?? health?.workers ?? 0;
+  const busy = Math.min(workers, counts.running);
 
   return (
     <footer className="statusbar" data-testid="statusbar">
-      <span className={`dot ${ok ? 'ok' : healthError || (health && !health.ok) ? 'bad' : 'warn'}`} />
+      <span
+        className={`dot ${ok ? 'ok' : healthError || (health && !health.ok) ? 'bad' : 'warn'}`}
+        aria-hidden
+      />
       <span data-testid="engine-state">{state}</span>
       {health && (
         <>
           <span className="sep" />
-          <span className="muted">db</span>
+          <span className="label">database</span>
           <span className="path" title={health.db_path}>
             {health.db_path}
           </span>
           <span className="sep" />
-          <span className="muted">rules</span> <span>v{health.rule_version ?? '—'}</span>
+          <span className="label">rules</span>{' '}
+          <span data-testid="status-rules">v{health.rule_version ?? '—'}</span>
         </>
       )}
+      <span className="sep" />
+      <span className="label" title="Workers computing a job now, of all workers">
+        workers busy
+      </span>
+      <span className="num" data-testid="status-workers">
+        {busy}/{workers}
+      </span>
+      {stats?.paused && (
+        <>
+          <span className="sep" />
+          <span
+            className="tag warn"
+            data-testid="status-paused"
+            title="The queue is paused: queued jobs wait"
+          >
+            paused
+          </span>
+        </>
+      )}
+      <span className="sep" />
+      <span className="label">queued</span>{' '}
+      <span className="num" data-testid="total-queued">
+        {counts.queued}
+      </span>
+      <span className="label">running</span> <span className="num">{counts.running}</span>
+      <span className="label">done</span> <span className="num">{counts.completed}</span>
+      <span className="label">failed</span>{' '}
+      <span className={`num ${counts.failed ? 'neg' : ''}`} data-testid="total-failed">
+        {counts.failed}
+      </span>
+      <span className="label">cancelled</span> <span className="num">{counts.cancelled}</span>
       {stats && (
         <>
           <span className="sep" />
-          <span className="muted">workers</span>
-          <span className="num">
-            {stats.busy_workers}/{stats.workers}
+          <span className="label" title="Jobs completed per minute over the latency window">
+            {num(stats.throughput_per_min, 1)} jobs/min
           </span>
-          {stats.paused && (
-            <>
-              <span className="sep" />
-              <span className="tag warn" data-testid="status-paused" title="The queue is paused: queued jobs wait">
-                paused
-              </span>
-            </>
-          )}
-          <span className="sep" />
-          <span className="muted">queued</span> <span className="num" data-testid="total-queued">{int(stats.totals.queued)}</span>
-          <span className="muted">running</span> <span className="num">{int(stats.totals.running)}</span>
-          <span className="muted">done</span> <span className="num">{int(stats.totals.completed)}</span>
-          <span className="muted">failed</span>{' '}
-          <span className={`num ${stats.totals.failed ? 'neg' : ''}`}>{int(stats.totals.failed)}</span>
-          <span className="sep" />
-          <span className="muted">{num(stats.throughput_per_min, 1)}/min</span>
         </>
       )}
       <span className="spacer" />
-      {health && <span className="muted">{health.transport === 'ipc' ? 'desktop' : 'browser host'}</span>}
+      {health && (
+        <span className="label">{health.transport === 'ipc' ? 'desktop' : 'browser host'}</span>
+      )}
     </footer>
   );
 }

@@ -2,10 +2,11 @@
 // priority, which the firm's rule G1 only accepts with a justification.
 import { useEffect, useRef, useState } from 'react';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
-import { bytes } from '../format.ts';
-import { useApp } from '../state/store.ts';
+import { bytes } from '../text/numbers.ts';
+import { useSubmissions } from '../state/submissions.ts';
 
-const remembered = (key: string, fallback: string) => localStorage.getItem(`gex-desk.${key}`) ?? fallback;
+const remembered = (key: string, fallback: string) =>
+  localStorage.getItem(`gex-desk.${key}`) ?? fallback;
 
 export function SubmitDialog({ files }: { files: File[] }) {
   const [source, setSource] = useState(() => remembered('source', 'manual'));
@@ -18,7 +19,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
   useEffect(() => first.current?.focus(), []);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') useApp.getState().cancelPending();
+      if (e.key === 'Escape') useSubmissions.getState().cancelPending();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -33,7 +34,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
     if (justificationMissing || sourceMissing) return;
     localStorage.setItem('gex-desk.source', source.trim());
     localStorage.setItem('gex-desk.author', author.trim());
-    void useApp.getState().submit(files, {
+    void useSubmissions.getState().submit(files, {
       source: source.trim(),
       ...(priority ? { requested_priority: priority, justification: justification.trim() } : {}),
       ...(author.trim() ? { author: author.trim() } : {}),
@@ -42,7 +43,13 @@ export function SubmitDialog({ files }: { files: File[] }) {
 
   return (
     <div className="modal-backdrop" role="presentation">
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="submit-title" data-testid="submit-dialog">
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="submit-title"
+        data-testid="submit-dialog"
+      >
         <div className="modal-head">
           <h2 id="submit-title">
             Submit {files.length} file{files.length === 1 ? '' : 's'}
@@ -66,13 +73,27 @@ export function SubmitDialog({ files }: { files: File[] }) {
         >
           <label htmlFor="sub-source">Source</label>
           <div>
-            <input id="sub-source" value={source} onChange={(e) => setSource(e.target.value)} spellCheck={false} />
+            <input
+              id="sub-source"
+              value={source}
+              onChange={(e) => setSource(e.target.value)}
+              spellCheck={false}
+            />
             {tried && sourceMissing && <div className="field-error">A source is required.</div>}
           </div>
           <label htmlFor="sub-author">Analyst</label>
-          <input id="sub-author" value={author} placeholder="optional" onChange={(e) => setAuthor(e.target.value)} />
+          <input
+            id="sub-author"
+            value={author}
+            placeholder="optional"
+            onChange={(e) => setAuthor(e.target.value)}
+          />
           <label htmlFor="sub-priority">Priority</label>
-          <select id="sub-priority" value={priority} onChange={(e) => setPriority(e.target.value as PriorityLevel | '')}>
+          <select
+            id="sub-priority"
+            value={priority}
+            onChange={(e) => setPriority(e.target.value as PriorityLevel | '')}
+          >
             <option value="">By the active rules</option>
             {PRIORITY_LEVELS.map((l) => (
               <option key={l} value={l}>
@@ -92,13 +113,19 @@ export function SubmitDialog({ files }: { files: File[] }) {
                   onChange={(e) => setJustification(e.target.value)}
                 />
                 {tried && justificationMissing && (
-                  <div className="field-error">A manual priority needs a justification (rule G1).</div>
+                  <div className="field-error">
+                    A manual priority needs a justification (rule G1).
+                  </div>
                 )}
               </div>
             </>
           )}
           <div className="modal-actions">
-            <button type="button" className="btn" onClick={() => useApp.getState().cancelPending()}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => useSubmissions.getState().cancelPending()}
+            >
               Cancel
             </button>
             <button type="submit" className="btn primary" ref={first} data-testid="submit-files">

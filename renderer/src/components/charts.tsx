@@ -1,11 +1,13 @@
 // The two snapshot charts in plain SVG (no chart dependency): net GEX by strike as
 // bars with spot and the walls marked, and the gamma profile as a line with the
-// zero-gamma level marked. Both fit the width of their box.
+// zero-gamma level marked. Both fit the width of their box; each axis is in one GEX
+// scale, named along the axis with the unit ($ per 1 % move).
 import { useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { GammaProfilePoint, GEXStrike } from '../../../shared/domain.ts';
-import { compact, price } from '../format.ts';
+import { price } from '../text/numbers.ts';
+import { GEX_UNIT, gex, gexScale, gexTick, type GexScale } from '../text/scale.ts';
 
-const M = { top: 14, right: 14, bottom: 28, left: 56 };
+const M = { top: 14, right: 14, bottom: 28, left: 64 };
 
 /** The size of the chart's box: charts fill the space the layout gives them. */
 function useSize<T extends HTMLElement>(): [RefObject<T | null>, number, number] {
@@ -33,34 +35,94 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;
 }
 
-function Frame({ width, height, children }: { width: number; height: number; children: ReactNode }) {
+function Frame({
+  width,
+  height,
+  label,
+  children,
+}: {
+  width: number;
+  height: number;
+  label: string;
+  children: ReactNode;
+}) {
   return (
-    <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} className="chart" role="img">
+    <svg
+      width={width}
+      height={height}
+      viewBox={`0 0 ${width} ${height}`}
+      className="chart"
+      role="img"
+      aria-label={label}
+    >
       {children}
     </svg>
   );
 }
 
-function YAxis({ y, lo, hi, width, height }: { y: (v: number) => number; lo: number; hi: number; width: number; height: number }) {
+function YAxis({
+  y,
+  lo,
+  hi,
+  width,
+  height,
+  scale,
+}: {
+  y: (v: number) => number;
+  lo: number;
+  hi: number;
+  width: number;
+  height: number;
+  scale: GexScale;
+}) {
+  const values = ticks(lo, hi, Math.max(4, Math.floor(height / 60)));
+  const step = values.length > 1 ? values[1]! - values[0]! : Math.abs(hi - lo);
+  const mid = (M.top + height - M.bottom) / 2;
   return (
     <g className="axis">
-      {ticks(lo, hi, Math.max(4, Math.floor(height / 60))).map((t) => (
+      {values.map((t) => (
         <g key={t}>
-          <line x1={M.left} x2={width - M.right} y1={y(t)} y2={y(t)} className={t === 0 ? 'zero' : 'grid'} />
+          <line
+            x1={M.left}
+            x2={width - M.right}
+            y1={y(t)}
+            y2={y(t)}
+            className={t === 0 ? 'zero' : 'grid'}
+          />
           <text x={M.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
-            {compact(t)}
+            {gexTick(t, scale, step)}
           </text>
         </g>
       ))}
+      <text
+        className="axis-title"
+        transform={`translate(11 ${mid}) rotate(-90)`}
+        textAnchor="middle"
+      >
+        {`${GEX_UNIT}, ${scale.unit}`}
+      </text>
     </g>
   );
 }
 
-function XAxis({ x, lo, hi, count, height }: { x: (v: number) => number; lo: number; hi: number; count: number; height: number }) {
+function XAxis({
+  x,
+  lo,
+  hi,
+  count,
+  height,
+}: {
+  x: (v: number) => number;
+  lo: number;
+  hi: number;
+  count: number;
+  height: number;
+}) {
   return (
     <g className="axis">
       {ticks(lo, hi, count).map((t) => (
@@ -72,7 +134,19 @@ function XAxis({ x, lo, hi, count, height }: { x: (v: number) => number; lo: num
   );
 }
 
-function Marker({ x, label, cls, height, row = 0 }: { x: number; label: string; cls: string; height: number; row?: number }) {
+function Marker({
+  x,
+  label,
+  cls,
+  height,
+  row = 0,
+}: {
+  x: number;
+  label: string;
+  cls: string;
+  height: number;
+  row?: number;
+}) {
   return (
     <g className={`marker ${cls}`}>
       <line x1={x} x2={x} y1={M.top} y2={height - M.bottom} />
@@ -102,11 +176,13 @@ export function GexByStrikeChart({
   const xlo = Math.min(data[0]!.strike, spot);
   const xhi = Math.max(data[data.length - 1]!.strike, spot);
   const pad = (xhi - xlo) * 0.01 || 1;
-  const x = (v: number) => M.left + ((v - xlo + pad) / (xhi - xlo + 2 * pad)) * (width - M.left - M.right);
+  const x = (v: number) =>
+    M.left + ((v - xlo + pad) / (xhi - xlo + 2 * pad)) * (width - M.left - M.right);
   let ylo = Math.min(0, ...data.map((d) => d.net_gex));
   let yhi = Math.max(0, ...data.map((d) => d.net_gex));
   if (ylo === yhi) [ylo, yhi] = [-1, 1];
   const y = (v: number) => M.top + ((yhi - v) / (yhi - ylo)) * (height - M.top - M.bottom);
+  const scale = gexScale([ylo, yhi]);
   // Bar width from the smallest strike spacing, at least one pixel.
   let gap = Infinity;
   for (let i = 1; i < data.length; i++) gap = Math.min(gap, data[i]!.strike - data[i - 1]!.strike);
@@ -114,9 +190,19 @@ export function GexByStrikeChart({
 
   return (
     <div ref={ref} className="chart-wrap" data-testid="chart-strikes">
-      <Frame width={width} height={height}>
-        <YAxis y={y} lo={ylo} hi={yhi} width={width} height={height} />
-        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 70))} height={height} />
+      <Frame
+        width={width}
+        height={height}
+        label={`Net GEX by strike, ${GEX_UNIT}, in ${scale.unit}`}
+      >
+        <YAxis y={y} lo={ylo} hi={yhi} width={width} height={height} scale={scale} />
+        <XAxis
+          x={x}
+          lo={xlo}
+          hi={xhi}
+          count={Math.max(3, Math.floor(width / 70))}
+          height={height}
+        />
         {data.map((d) => (
           <rect
             key={d.strike}
@@ -126,15 +212,27 @@ export function GexByStrikeChart({
             y={Math.min(y(d.net_gex), y(0))}
             height={Math.max(0.5, Math.abs(y(d.net_gex) - y(0)))}
           >
-            <title>{`strike ${price(d.strike)}: net ${compact(d.net_gex)} (calls ${compact(d.call_gex)}, puts ${compact(d.put_gex)})`}</title>
+            <title>{`strike ${price(d.strike)}: net ${gex(d.net_gex, scale)} (calls ${gex(d.call_gex, scale)}, puts ${gex(d.put_gex, scale)}), ${GEX_UNIT}`}</title>
           </rect>
         ))}
         <Marker height={height} x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />
         {callWall !== null && callWall >= xlo && callWall <= xhi && (
-          <Marker height={height} x={x(callWall)} label={`call wall ${price(callWall)}`} cls="call-wall" row={1} />
+          <Marker
+            height={height}
+            x={x(callWall)}
+            label={`call wall ${price(callWall)}`}
+            cls="call-wall"
+            row={1}
+          />
         )}
         {putWall !== null && putWall >= xlo && putWall <= xhi && (
-          <Marker height={height} x={x(putWall)} label={`put wall ${price(putWall)}`} cls="put-wall" row={2} />
+          <Marker
+            height={height}
+            x={x(putWall)}
+            label={`put wall ${price(putWall)}`}
+            cls="put-wall"
+            row={2}
+          />
         )}
       </Frame>
     </div>
@@ -160,12 +258,19 @@ export function ProfileChart({
   let yhi = Math.max(0, ...data.map((d) => d.gex));
   if (ylo === yhi) [ylo, yhi] = [-1, 1];
   const y = (v: number) => M.top + ((yhi - v) / (yhi - ylo)) * (height - M.top - M.bottom);
-  const line = data.map((d, i) => `${i ? 'L' : 'M'}${x(d.level).toFixed(1)},${y(d.gex).toFixed(1)}`).join('');
+  const line = data
+    .map((d, i) => `${i ? 'L' : 'M'}${x(d.level).toFixed(1)},${y(d.gex).toFixed(1)}`)
+    .join('');
+  const scale = gexScale([ylo, yhi]);
   const area = `${line}L${x(xhi).toFixed(1)},${y(0).toFixed(1)}L${x(xlo).toFixed(1)},${y(0).toFixed(1)}Z`;
 
   return (
     <div ref={ref} className="chart-wrap" data-testid="chart-profile">
-      <Frame width={width} height={height}>
+      <Frame
+        width={width}
+        height={height}
+        label={`Gamma profile: total GEX, ${GEX_UNIT}, in ${scale.unit}, at each spot level`}
+      >
         <defs>
           <clipPath id="above">
             <rect x={0} y={0} width={width} height={y(0)} />
@@ -174,15 +279,29 @@ export function ProfileChart({
             <rect x={0} y={y(0)} width={width} height={height} />
           </clipPath>
         </defs>
-        <YAxis y={y} lo={ylo} hi={yhi} width={width} height={height} />
-        <XAxis x={x} lo={xlo} hi={xhi} count={Math.max(3, Math.floor(width / 70))} height={height} />
+        <YAxis y={y} lo={ylo} hi={yhi} width={width} height={height} scale={scale} />
+        <XAxis
+          x={x}
+          lo={xlo}
+          hi={xhi}
+          count={Math.max(3, Math.floor(width / 70))}
+          height={height}
+        />
         <path d={area} className="area pos" clipPath="url(#above)" />
         <path d={area} className="area neg" clipPath="url(#below)" />
         <path d={line} className="line" />
-        {spot >= xlo && spot <= xhi && <Marker height={height} x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />}
+        {spot >= xlo && spot <= xhi && (
+          <Marker height={height} x={x(spot)} label={`spot ${price(spot)}`} cls="spot" />
+        )}
         {zeroGamma !== null && zeroGamma >= xlo && zeroGamma <= xhi && (
           <g data-testid="zero-gamma-marker">
-            <Marker height={height} x={x(zeroGamma)} label={`zero γ ${price(zeroGamma)}`} cls="zero-gamma" row={1} />
+            <Marker
+              height={height}
+              x={x(zeroGamma)}
+              label={`zero γ ${price(zeroGamma)}`}
+              cls="zero-gamma"
+              row={1}
+            />
             <circle cx={x(zeroGamma)} cy={y(0)} r={3.5} className="zero-dot" />
           </g>
         )}

@@ -1,7 +1,7 @@
 // Small shared pieces: level badges, job status pills, error lines, progress bars.
 import type { PriorityLevel, JobStatus } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
-import { basename } from '../format.ts';
+import { cleanError } from '../text/clean-error.ts';
 
 export function LevelBadge({ level, title }: { level: PriorityLevel; title?: string }) {
   return (
@@ -11,27 +11,64 @@ export function LevelBadge({ level, title }: { level: PriorityLevel; title?: str
   );
 }
 
+const STATUS_HINT: Record<string, string> = {
+  queued: 'Waiting for a worker',
+  running: 'Being computed',
+  completed: 'Done: the snapshot is stored',
+  duplicate: 'The same data was already stored: its snapshot is shown',
+  failed: 'Ended with an error',
+  cancelled: 'Cancelled by an analyst; Retry queues it again',
+  rejected: 'Refused by the rules: nothing was queued',
+  error: 'Not submitted',
+  uploading: 'Uploading the file to the engine',
+  submitting: 'The engine is reading the file',
+};
+
 export function StatusPill({ status }: { status: JobStatus | string }) {
-  return <span className={`status status-${status}`}>{status}</span>;
+  return (
+    <span className={`status status-${status}`} title={STATUS_HINT[status]}>
+      {status}
+    </span>
+  );
 }
 
-export function Progress({ value }: { value: number | null }) {
+export function Progress({ value, label }: { value: number | null; label?: string }) {
   const pct = Math.round(Math.max(0, Math.min(1, value ?? 0)) * 100);
   return (
-    <span className="progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+    <span
+      className="progress"
+      role="progressbar"
+      aria-label={label ?? 'Progress'}
+      aria-valuenow={pct}
+      aria-valuemin={0}
+      aria-valuemax={100}
+    >
       <span className="progress-fill" style={{ width: `${pct}%` }} />
     </span>
   );
 }
 
-/** "BAD_VALUE · spx.csv:12 · field strike · the message" */
-export function ErrorLine({ error, compact }: { error: AppError; compact?: boolean }) {
+/**
+ * "BAD_VALUE · spx.csv:12 · field strike · the message", with the file by its base
+ * name and no folder of the app's own in the message.
+ */
+export function ErrorLine({ error: raw, compact }: { error: AppError; compact?: boolean }) {
+  const error = cleanError(raw);
+  // In a table row the file has its own column: only the line is worth the room.
   const where = [
-    error.file ? `${basename(error.file)}${error.line ? `:${error.line}` : ''}${error.column ? `:${error.column}` : ''}` : error.line ? `line ${error.line}` : null,
+    error.file && !compact
+      ? `${error.file}${error.line ? `:${error.line}` : ''}${error.column ? `:${error.column}` : ''}`
+      : error.line
+        ? `line ${error.line}`
+        : null,
     error.field ? `field ${error.field}` : error.fact ? `fact ${error.fact}` : null,
   ].filter(Boolean);
   return (
-    <span className={`error-line ${compact ? 'compact' : ''}`} title={`${error.code}: ${error.message}`} data-testid="error-line">
+    <span
+      className={`error-line ${compact ? 'compact' : ''}`}
+      title={`${error.code}: ${error.message}`}
+      data-testid="error-line"
+    >
       <span className="error-code">{error.code}</span>
       {where.length > 0 && <span className="error-where">{where.join(' · ')}</span>}
       <span className="error-message">{error.message}</span>

@@ -9,5 +9,10 @@ import type { ProcessingJob } from '../../../shared/domain.ts';
  * after a failed attempt keeps its attempt count, so it is never mistaken for one.
  */
 export function isStale(incoming: ProcessingJob, known: ProcessingJob | undefined): boolean {
-  return !!known && known.status === 'running' && incoming.status === 'queued' && incoming.attempts < known.attempts;
+  return (
+    !!known &&
+    known.status === 'running' &&
+    incoming.status === 'queued' &&
+    incoming.attempts < known.attempts
+  );
 }

@@ -1,63 +1,104 @@
-// The audit trail: every priority decision, override, escalation, lateness flag,
-// rejection, rule change and job event, newest first, live; a row opens its facts.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// The audit trail: every decision, override, rejection, escalation, lateness flag,
+// rule change and job event, newest first, live, filterable by kind and by file,
+// underlying or request; rows reachable from the keyboard (Enter shows the facts).
+// One request's entries open as its timeline (`#/audit/REQUEST`).
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEntry } from '../../../shared/api.ts';
-import type { AppError } from '../../../shared/result.ts';
+import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
-import { stamp } from '../format.ts';
-import { ErrorLine, LevelBadge } from '../components/common.tsx';
+import { useAudit } from '../state/use-audit.ts';
+import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
+import { plural } from '../text/words.ts';
+import { ErrorLine } from '../components/common.tsx';
+import { entrySubject } from '../components/Timeline.tsx';
+import { Cells, TableHead } from '../components/table/TableHead.tsx';
+import { tableStyle, useTable } from '../components/table/use-table.ts';
+import { useRoving } from '../components/table/roving.ts';
+import { auditColumns, type JobOf } from './audit/audit-columns.tsx';
+import { RequestTrail } from './audit/RequestTrail.tsx';
 
-const KINDS: AuditEntry['kind'][] = ['decision', 'override', 'escalation', 'late', 'rejected', 'rules', 'job'];
+const ROW = 30;
+const CORE_KINDS = new Set(['decision', 'override', 'rejected', 'escalation', 'late', 'rules']);
 
-export function AuditView() {
-  const client = useApp((s) => s.client);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [error, setError] = useState<AppError | null>(null);
+function useJobIndex(): JobOf {
+  const jobs = useApp((s) => s.jobs);
+  const version = useApp((s) => s.jobsVersion);
+  const byRequest = useMemo(() => {
+    void version;
+    const m = new Map<string, ProcessingJob>();
+    for (const j of jobs.values()) m.set(j.request_id, j);
+    return m;
+  }, [jobs, version]);
+  return useCallback(
+    (e) =>
+      (e.job_id ? jobs.get(e.job_id) : undefined) ??
+      (e.request_id ? byRequest.get(e.request_id) : undefined),
+    [jobs, byRequest],
+  );
+}
+
+function AuditTable({
+  entries,
+  error,
+}: {
+  entries: AuditEntry[];
+  error: ReturnType<typeof useAudit>['error'];
+}) {
   const [kinds, setKinds] = useState<Set<string>>(new Set());
-  const requestId = useApp((s) => s.auditRequest);
-  const setRequestId = (v: string) => useApp.setState({ auditRequest: v });
+  const [query, setQuery] = useState('');
   const [open, setOpen] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const jobOf = useJobIndex();
+  const columns = useMemo(() => auditColumns(), []);
+  const q = query.trim().toLowerCase();
+  const filtered = useMemo(
+    () =>
+      entries.filter((e) => {
+        if (kinds.size && !kinds.has(e.kind)) return false;
+        if (!q) return true;
+        const { file, underlying } = entrySubject(e, jobOf(e));
+        return `${file ?? ''} ${underlying ?? ''} ${e.request_id ?? ''} ${e.actor ?? ''} ${e.explanation}`
+          .toLowerCase()
+          .includes(q);
+      }),
+    [entries, kinds, q, jobOf],
+  );
+  const [table, setFrame] = useTable<AuditEntry, JobOf>('audit', columns, filtered);
+  const rows = table.rows;
+  const seen = new Set<string>(entries.map((e) => e.kind));
+  const chips = [
+    ...KIND_ORDER.filter((k) => CORE_KINDS.has(k) || seen.has(k)),
+    ...[...seen].filter((k) => !KIND_ORDER.includes(k)),
+  ];
 
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    const rid = requestId.trim();
-    void client.call('audit:list', { limit: 5000, ...(rid ? { request_id: rid } : {}) }).then((res) => {
-      if (!live) return;
-      if (res.ok) {
-        setEntries(res.value);
-        setError(null);
-      } else setError(res.error);
-    });
-    const off = client.on('audit:appended', (entry) => {
-      if (rid && entry.request_id !== rid) return;
-      setEntries((list) => (list.some((e) => e.id === entry.id) ? list : [entry, ...list].slice(0, 20_000)));
-    });
-    return () => {
-      live = false;
-      off();
-    };
-  }, [client, requestId]);
-
-  const rows = useMemo(() => (kinds.size ? entries.filter((e) => kinds.has(e.kind)) : entries), [entries, kinds]);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => (rows[i]?.id === open ? 200 : 28),
+    estimateSize: (i) => (rows[i]?.id === open ? 220 : ROW),
     overscan: 12,
+    scrollMargin: ROW,
     getItemKey: (i) => rows[i]!.id,
+  });
+  const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
+  const toggle = (id: number) => setOpen((o) => (o === id ? null : id));
+  const roving = useRoving({
+    count: rows.length,
+    onOpen: (i) => rows[i] && toggle(rows[i].id),
+    scrollTo,
   });
 
   return (
-    <div className="view audit-view" data-testid="audit-view">
+    <>
       <div className="toolbar">
-        <div className="chips">
-          {KINDS.map((k) => (
+        <div className="chips" role="group" aria-label="Kinds">
+          {chips.map((k) => (
             <button
               key={k}
               className={`chip text ${kinds.has(k) ? 'on' : ''}`}
+              aria-pressed={kinds.has(k)}
+              title={kindInfo(k).hint}
+              data-kind={k}
               onClick={() => {
                 const next = new Set(kinds);
                 if (next.has(k)) next.delete(k);
@@ -65,76 +106,106 @@ export function AuditView() {
                 setKinds(next);
               }}
             >
-              {k}
+              {kindInfo(k).label}
             </button>
           ))}
         </div>
         <input
           className="search"
-          placeholder="Request id"
-          value={requestId}
-          onChange={(e) => setRequestId(e.target.value)}
+          type="search"
+          aria-label="Filter entries by file, underlying, request or analyst"
+          placeholder="File, underlying, request, analyst"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
           spellCheck={false}
         />
         <span className="spacer" />
-        <span className="muted num">{rows.length} entries</span>
+        <span className="row-count" data-testid="audit-count">
+          {plural(rows.length, 'entry')}
+        </span>
       </div>
-      {error && <div className="banner error"><ErrorLine error={error} /></div>}
-      <div className="table audit-table">
-        <div className="thead row">
-          <span className="a-at">At</span>
-          <span className="a-kind">Kind</span>
-          <span className="a-level">Level</span>
-          <span className="a-rule">Rule</span>
-          <span className="a-ver num">Rules v</span>
-          <span className="a-actor">Actor</span>
-          <span className="a-expl">Explanation</span>
-          <span className="a-req">Request</span>
+      {error && (
+        <div className="banner error" role="alert">
+          <ErrorLine error={error} />
         </div>
-        <div className="tbody" ref={scroller}>
-          {rows.length === 0 && <div className="empty">No audit entries.</div>}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const e = rows[item.index]!;
-              return (
-                <div
-                  key={item.key}
-                  data-index={item.index}
-                  ref={virtualizer.measureElement}
-                  className={`audit-item ${open === e.id ? 'open' : ''}`}
-                  style={{ transform: `translateY(${item.start}px)` }}
-                >
-                  <div className="row audit-row" onClick={() => setOpen(open === e.id ? null : e.id)}>
-                    <span className="a-at num">{stamp(e.at)}</span>
-                    <span className={`a-kind kind-${e.kind}`}>{e.kind}</span>
-                    <span className="a-level">{e.priority ? <LevelBadge level={e.priority} /> : null}</span>
-                    <span className="a-rule">{e.rule ?? ''}</span>
-                    <span className="a-ver num">{e.rule_version ?? ''}</span>
-                    <span className="a-actor">{e.actor ?? ''}</span>
-                    <span className="a-expl" title={e.explanation}>
-                      {e.explanation}
-                    </span>
-                    <span
-                      className="a-req muted link"
-                      title={e.request_id ? `Only request ${e.request_id}` : ''}
-                      onClick={(ev) => {
-                        if (!e.request_id) return;
-                        ev.stopPropagation();
-                        setRequestId(e.request_id);
-                      }}
-                    >
-                      {e.request_id ? e.request_id.slice(0, 8) : ''}
-                    </span>
-                  </div>
-                  {open === e.id && (
-                    <pre className="facts">{JSON.stringify({ request_id: e.request_id, job_id: e.job_id, facts: e.facts }, null, 2)}</pre>
-                  )}
-                </div>
-              );
-            })}
+      )}
+      <div
+        ref={setFrame}
+        className="table audit-table"
+        role="table"
+        aria-label="Audit entries"
+        aria-rowcount={rows.length + 1}
+        style={tableStyle(table)}
+      >
+        <div className="tscroll" ref={scroller} onKeyDown={roving.onKeyDown}>
+          <div role="rowgroup" className="thead-group">
+            <TableHead table={table} />
           </div>
+          {rows.length === 0 ? (
+            <div className="empty" role="row">
+              <span role="cell">No audit entries.</span>
+            </div>
+          ) : (
+            <div
+              role="rowgroup"
+              className="vlist"
+              style={{ height: virtualizer.getTotalSize() - ROW }}
+            >
+              {virtualizer.getVirtualItems().map((item) => {
+                const e = rows[item.index]!;
+                return (
+                  <div
+                    key={item.key}
+                    data-index={item.index}
+                    ref={virtualizer.measureElement}
+                    className={`audit-item ${open === e.id ? 'open' : ''}`}
+                    style={{ transform: `translateY(${item.start - ROW}px)` }}
+                  >
+                    <div
+                      role="row"
+                      className="row audit-row"
+                      data-kind={e.kind}
+                      onClick={() => toggle(e.id)}
+                      {...roving.rowProps(item.index)}
+                    >
+                      <Cells table={table} row={e} ctx={jobOf} />
+                    </div>
+                    {open === e.id && (
+                      <pre className="facts">
+                        {JSON.stringify(
+                          { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
+                          null,
+                          2,
+                        )}
+                      </pre>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          )}
         </div>
       </div>
+    </>
+  );
+}
+
+export function AuditView() {
+  const requestId = useApp((s) => s.auditRequest);
+  const feed = useAudit(requestId);
+  return (
+    <div className="view audit-view" data-testid="audit-view">
+      <h1 className="sr-only">Audit trail</h1>
+      {requestId ? (
+        <RequestTrail
+          requestId={requestId}
+          entries={feed.entries}
+          loaded={feed.loaded}
+          error={feed.error}
+        />
+      ) : (
+        <AuditTable entries={feed.entries} error={feed.error} />
+      )}
     </div>
   );
 }

@@ -1,19 +1,29 @@
-// The queue monitor: per level, jobs waiting and running, the oldest wait against the
-// level's target, late jobs and latency percentiles; below, every job in one
-// virtualised table (smooth with 10,000 rows) with progress, late and escalated
-// flags, and cancel / retry. The header's Pause / Resume holds the queue's dispatch
-// (queued jobs wait, running ones finish) and says so in a banner while it is held.
-import { memo, useMemo, useRef, useState } from 'react';
+// The queue monitor: per level, jobs waiting and running against the active rules'
+// targets; below, every job in one virtualised table (smooth with 10,000 rows) with
+// sortable, resizable columns, rows reachable from the keyboard, and a drawer with a
+// job's whole story on click or Enter. Pause / Resume holds the queue's dispatch.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { PRIORITY_LEVELS, levelRank, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  PRIORITY_LEVELS,
+  levelRank,
+  type PriorityLevel,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
-import { basename, clock, duration, int } from '../format.ts';
+import { useRequests } from '../state/requests.ts';
 import { useNow } from '../hooks.ts';
-import { ErrorLine, LevelBadge, Progress, StatusPill } from '../components/common.tsx';
-
-/** Processing targets of the firm's guidelines (submission → data available). */
-const TARGET_MS: Record<PriorityLevel, number> = { CRITICAL: 30_000, HIGH: 300_000, MEDIUM: 1_800_000, LOW: 7_200_000 };
+import { plural } from '../text/words.ts';
+import { int } from '../text/numbers.ts';
+import { ErrorLine, LevelBadge } from '../components/common.tsx';
+import { JobDrawer } from '../components/JobDrawer.tsx';
+import { Cells, TableHead } from '../components/table/TableHead.tsx';
+import { tableStyle, useTable } from '../components/table/use-table.ts';
+import { useRoving } from '../components/table/roving.ts';
+import { LevelCards } from './queue/LevelCards.tsx';
+import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
+import { jobColumns, type RowContext } from './queue/job-columns.tsx';
 
 type Filter = 'active' | 'all' | 'completed' | 'failed' | 'cancelled';
 const FILTERS: { id: Filter; label: string }[] = [
@@ -23,245 +33,162 @@ const FILTERS: { id: Filter; label: string }[] = [
   { id: 'failed', label: 'Failed' },
   { id: 'cancelled', label: 'Cancelled' },
 ];
+const ROW = 30;
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+const isActive = (j: ProcessingJob) => j.status === 'queued' || j.status === 'running';
 
-const LevelCards = memo(function LevelCards() {
-  const stats = useApp((s) => s.stats);
-  const byLevel = new Map(stats?.levels.map((l) => [l.level, l]) ?? []);
+function passes(
+  job: ProcessingJob,
+  filter: Filter,
+  levels: Set<PriorityLevel>,
+  q: string,
+): boolean {
+  const byStatus =
+    filter === 'all' ||
+    (filter === 'active' && isActive(job)) ||
+    (filter === 'completed' && (job.status === 'completed' || job.status === 'duplicate')) ||
+    job.status === filter;
+  if (!byStatus) return false;
+  if (levels.size > 0 && !levels.has(job.effective_priority)) return false;
   return (
-    <section className="level-cards" data-testid="level-cards">
-      {PRIORITY_LEVELS.map((level) => {
-        const l = byLevel.get(level);
-        const target = TARGET_MS[level];
-        const overdue = (l?.oldest_wait_ms ?? 0) > target;
-        return (
-          <div key={level} className={`card level-card lc-${level.toLowerCase()}`} data-testid={`level-${level}`}>
-            <div className="card-head">
-              <LevelBadge level={level} />
-              <span className="muted">target {duration(target)}</span>
-            </div>
-            <div className="card-figures">
-              <div>
-                <div className="fig num" data-testid={`waiting-${level}`}>{int(l?.waiting ?? 0)}</div>
-                <div className="fig-label">waiting</div>
-              </div>
-              <div>
-                <div className="fig num">{int(l?.running ?? 0)}</div>
-                <div className="fig-label">running</div>
-              </div>
-              <div>
-                <div className={`fig num ${l?.late ? 'neg' : ''}`}>{int(l?.late ?? 0)}</div>
-                <div className="fig-label">late</div>
-              </div>
-              <div>
-                <div className={`fig dur num ${overdue ? 'neg' : ''}`}>{duration(l?.oldest_wait_ms ?? null)}</div>
-                <div className="fig-label">oldest wait</div>
-              </div>
-            </div>
-            <div className="card-latency">
-              <span className="muted">latency</span>
-              <span>
-                p50 <b className="num">{duration(l?.latency_p50_ms ?? null)}</b>
-              </span>
-              <span>
-                p90 <b className="num">{duration(l?.latency_p90_ms ?? null)}</b>
-              </span>
-              <span>
-                p99 <b className="num">{duration(l?.latency_p99_ms ?? null)}</b>
-              </span>
-              <span className="muted num n" title="completed jobs in the latency window">n={int(l?.completed_in_window ?? 0)}</span>
-            </div>
-          </div>
-        );
-      })}
-    </section>
-  );
-});
-
-/** Pause / Resume of the queue's dispatch, as the engine reports it (`QueueStats.paused`). */
-function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
-  const paused = useApp((s) => s.stats?.paused ?? false);
-  const known = useApp((s) => s.stats !== null);
-  const [busy, setBusy] = useState(false);
-  const toggle = () => {
-    setBusy(true);
-    void useApp
-      .getState()
-      .setPaused(!paused)
-      .then((e) => e && onError(e))
-      .finally(() => setBusy(false));
-  };
-  return (
-    <button
-      className={`btn small pause-toggle${paused ? ' is-paused' : ''}`}
-      data-testid="queue-pause-toggle"
-      aria-pressed={paused}
-      disabled={!known || busy}
-      onClick={toggle}
-      title={paused ? 'Let queued jobs start again' : 'Hold queued jobs (running jobs finish)'}
-    >
-      {paused ? '▶ Resume queue' : '❚❚ Pause queue'}
-    </button>
+    !q || `${job.file} ${job.underlying ?? ''} ${job.id} ${job.rule}`.toLowerCase().includes(q)
   );
 }
 
-function PausedBanner() {
-  const stats = useApp((s) => s.stats);
-  if (!stats?.paused) return null;
-  return (
-    <div className="banner paused" data-testid="paused-banner" role="status">
-      <b>Paused</b> — <span className="num">{int(stats.totals.queued)}</span> waiting
-      {stats.totals.running > 0 ? (
-        <>
-          , <span className="num">{int(stats.totals.running)}</span> running to completion
-        </>
-      ) : null}
-      . <span className="muted">No job starts until the queue is resumed; waiting time still counts toward lateness.</span>
-    </div>
-  );
-}
-
-function sortJobs(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
-  if (filter === 'active') {
-    // Running first, then in the order the scheduler will take them.
+/** Active: running first, then in the order the scheduler takes them; otherwise newest first. */
+function viewOrder(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
+  if (filter === 'active')
     return jobs.sort(
       (a, b) =>
         (a.status === 'running' ? 0 : 1) - (b.status === 'running' ? 0 : 1) ||
         levelRank(a.effective_priority) - levelRank(b.effective_priority) ||
         ms(a.submitted_at) - ms(b.submitted_at),
     );
-  }
   return jobs.sort((a, b) => ms(b.submitted_at) - ms(a.submitted_at));
 }
 
-const JobRow = memo(function JobRow({ job, now, onError }: { job: ProcessingJob; now: number; onError: (e: AppError) => void }) {
-  const escalated = job.effective_priority !== job.priority;
-  const submitted = ms(job.submitted_at);
-  const started = ms(job.started_at);
-  const finished = ms(job.finished_at);
-  const wait = (Number.isFinite(started) ? started : job.status === 'queued' ? now : finished) - submitted;
-  const run = Number.isFinite(started) ? (Number.isFinite(finished) ? finished : now) - started : NaN;
-  const canCancel = job.status === 'queued' || job.status === 'running';
-  const canRetry = job.status === 'failed' || job.status === 'cancelled';
-  return (
-    <>
-      <span className="c-level">
-        <LevelBadge level={job.effective_priority} title={escalated ? `escalated from ${job.priority}` : undefined} />
-        {escalated && (
-          <span className="flag esc" title={`escalated from ${job.priority}`}>
-            ↑{job.priority[0]}
-          </span>
-        )}
-        {job.late && <span className="flag late">LATE</span>}
-      </span>
-      <span className="c-status">
-        <StatusPill status={job.status} />
-      </span>
-      <span className="c-file" title={job.file}>
-        {basename(job.file)}
-      </span>
-      <span className="c-und">{job.underlying ?? ''}</span>
-      <span className="c-time num">{clock(job.submitted_at)}</span>
-      <span className="c-dur num">{Number.isFinite(wait) ? duration(wait) : ''}</span>
-      <span className="c-dur num">{Number.isFinite(run) ? duration(run) : ''}</span>
-      <span className="c-prog">
-        {job.status === 'running' ? (
-          <>
-            <Progress value={job.progress} />
-            <span className="num muted">{Math.round((job.progress ?? 0) * 100)}%</span>
-          </>
-        ) : null}
-      </span>
-      <span className="c-rule" title={`rule ${job.rule}${job.rule_version ? ` (v${job.rule_version})` : ''}`}>
-        {job.rule}
-      </span>
-      <span className="c-att num">{job.attempts}</span>
-      <span className="c-err">{job.error ? <ErrorLine error={job.error} compact /> : null}</span>
-      <span className="c-act">
-        {canCancel && (
-          <button
-            className="btn tiny"
-            data-testid="cancel-job"
-            onClick={() => void useApp.getState().cancelJob(job.id).then((e) => e && onError(e))}
-          >
-            Cancel
-          </button>
-        )}
-        {canRetry && (
-          <button className="btn tiny" onClick={() => void useApp.getState().retryJob(job.id).then((e) => e && onError(e))}>
-            Retry
-          </button>
-        )}
-      </span>
-    </>
-  );
-});
-
 export function QueueView() {
+  const client = useApp((s) => s.client);
   const jobsMap = useApp((s) => s.jobs);
   const version = useApp((s) => s.jobsVersion);
+  const counts = useApp((s) => s.counts);
+  const snapshots = useApp((s) => s.snapshots);
+  const jobId = useApp((s) => s.jobId);
+  const openJob = useApp((s) => s.openJob);
+  const records = useRequests((s) => s.records);
+  useRequests((s) => s.version);
   const [filter, setFilter] = useState<Filter>('active');
   const [levels, setLevels] = useState<Set<PriorityLevel>>(new Set());
   const [query, setQuery] = useState('');
   const [actionError, setActionError] = useState<AppError | null>(null);
   const now = useNow(1000);
   const scroller = useRef<HTMLDivElement>(null);
+  const columns = useMemo(() => jobColumns(), []);
+  const q = query.trim().toLowerCase();
 
-  const { rows, counts } = useMemo(() => {
+  const filtered = useMemo(() => {
     void version;
-    const q = query.trim().toLowerCase();
-    const counts: Record<Filter, number> = { active: 0, all: 0, completed: 0, failed: 0, cancelled: 0 };
     const out: ProcessingJob[] = [];
-    for (const job of jobsMap.values()) {
-      counts.all++;
-      const active = job.status === 'queued' || job.status === 'running';
-      if (active) counts.active++;
-      if (job.status === 'completed' || job.status === 'duplicate') counts.completed++;
-      if (job.status === 'failed') counts.failed++;
-      if (job.status === 'cancelled') counts.cancelled++;
-      const pass =
-        filter === 'all' ||
-        (filter === 'active' && active) ||
-        (filter === 'completed' && (job.status === 'completed' || job.status === 'duplicate')) ||
-        job.status === filter;
-      if (!pass) continue;
-      if (levels.size > 0 && !levels.has(job.effective_priority)) continue;
-      if (q && !`${job.file} ${job.underlying ?? ''} ${job.id} ${job.rule}`.toLowerCase().includes(q)) continue;
-      out.push(job);
+    for (const job of jobsMap.values()) if (passes(job, filter, levels, q)) out.push(job);
+    return viewOrder(out, filter);
+  }, [jobsMap, version, filter, levels, q]);
+  const [table, setFrame] = useTable<ProcessingJob, RowContext>('queue', columns, filtered);
+  const rows = table.rows;
+  const snapshotsById = useMemo(() => new Map(snapshots.map((s) => [s.id, s])), [snapshots]);
+  const ctx: RowContext = {
+    now,
+    requests: records,
+    snapshots: snapshotsById,
+    onError: setActionError,
+  };
+  const open = jobId ? jobsMap.get(jobId) : undefined;
+
+  // A job opened from the address or a link is shown even if the filter hid it …
+  useEffect(() => {
+    if (open && !passes(open, filter, levels, q)) {
+      setFilter('all');
+      setLevels(new Set());
+      setQuery('');
     }
-    return { rows: sortJobs(out, filter), counts };
-  }, [jobsMap, version, filter, levels, query]);
+    // Only when the job to show changes, not when the filter does.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jobId, !!open]);
+  // … but changing the filter so that it hides the open job closes the drawer.
+  const changeFilter = (next: { filter?: Filter; levels?: Set<PriorityLevel>; query?: string }) => {
+    const f = next.filter ?? filter;
+    const l = next.levels ?? levels;
+    const qq = (next.query ?? query).trim().toLowerCase();
+    if (open && !passes(open, f, l, qq)) openJob(null);
+    if (next.filter) setFilter(next.filter);
+    if (next.levels) setLevels(next.levels);
+    if (next.query !== undefined) setQuery(next.query);
+  };
 
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 28,
+    estimateSize: () => ROW,
     overscan: 8,
+    scrollMargin: ROW,
     getItemKey: (i) => rows[i]!.id,
+  });
+  const items = virtualizer.getVirtualItems();
+  // The as-of of the rows on screen (their requests' facts).
+  const visibleIds = items.map((i) => rows[i.index]?.request_id).filter((x): x is string => !!x);
+  const visibleKey = visibleIds.join(',');
+  useEffect(() => {
+    if (client && visibleKey) useRequests.getState().want(client, visibleKey.split(','));
+  }, [client, visibleKey]);
+
+  const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
+  const roving = useRoving({
+    count: rows.length,
+    onOpen: (i) => rows[i] && openJob(rows[i].id),
+    scrollTo,
   });
 
   const toggleLevel = (l: PriorityLevel) => {
     const next = new Set(levels);
     if (next.has(l)) next.delete(l);
     else next.add(l);
-    setLevels(next);
+    changeFilter({ levels: next });
+  };
+  const countOf: Record<Filter, number> = {
+    active: counts.active,
+    all: counts.all,
+    completed: counts.completed,
+    failed: counts.failed,
+    cancelled: counts.cancelled,
   };
 
   return (
     <div className="view queue-view" data-testid="queue-view">
+      <h1 className="sr-only">Queue</h1>
       <LevelCards />
       <div className="toolbar">
-        <div className="segmented" role="tablist">
+        <div className="segmented" role="group" aria-label="Jobs by status">
           {FILTERS.map((f) => (
-            <button key={f.id} className={filter === f.id ? 'on' : ''} onClick={() => setFilter(f.id)} data-filter={f.id}>
-              {f.label} <span className="num muted">{int(counts[f.id])}</span>
+            <button
+              key={f.id}
+              className={filter === f.id ? 'on' : ''}
+              aria-pressed={filter === f.id}
+              onClick={() => changeFilter({ filter: f.id })}
+              data-filter={f.id}
+            >
+              {f.label} <span className="num count">{int(countOf[f.id])}</span>
             </button>
           ))}
         </div>
-        <div className="chips">
+        <div className="chips" role="group" aria-label="Levels">
           {PRIORITY_LEVELS.map((l) => (
-            <button key={l} className={`chip ${levels.has(l) ? 'on' : ''}`} onClick={() => toggleLevel(l)}>
+            <button
+              key={l}
+              className={`chip ${levels.has(l) ? 'on' : ''}`}
+              aria-pressed={levels.has(l)}
+              aria-label={`Only ${l}`}
+              onClick={() => toggleLevel(l)}
+            >
               <LevelBadge level={l} />
             </button>
           ))}
@@ -269,66 +196,84 @@ export function QueueView() {
         <input
           className="search"
           type="search"
+          aria-label="Filter jobs by file, underlying, rule or id"
           placeholder="Filter by file, underlying, rule, id"
           value={query}
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => changeFilter({ query: e.target.value })}
         />
         <span className="spacer" />
-        <span className="muted num" data-testid="row-count">
-          {int(rows.length)} jobs
+        <span className="row-count" data-testid="row-count">
+          {plural(rows.length, 'job')}
         </span>
         <PauseToggle onError={setActionError} />
       </div>
       <PausedBanner />
       {actionError && (
-        <div className="banner error" onClick={() => setActionError(null)}>
+        <div className="banner error" role="alert">
           <ErrorLine error={actionError} />
+          <button className="btn tiny ghost" onClick={() => setActionError(null)}>
+            Dismiss
+          </button>
         </div>
       )}
-      <div className="table jobs-table">
-        <div className="thead row">
-          <span className="c-level">Level</span>
-          <span className="c-status">Status</span>
-          <span className="c-file">File</span>
-          <span className="c-und">Underl.</span>
-          <span className="c-time num">Subm.</span>
-          <span className="c-dur num">Wait</span>
-          <span className="c-dur num">Run</span>
-          <span className="c-prog">Progress</span>
-          <span className="c-rule">Rule</span>
-          <span className="c-att num" title="attempts">Try</span>
-          <span className="c-err">Error</span>
-          <span className="c-act" />
-        </div>
-        <div className="tbody" ref={scroller} data-testid="jobs-body">
-          {rows.length === 0 ? (
-            <div className="empty">
-              {counts.all === 0
-                ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
-                : filter === 'active' && levels.size === 0 && !query.trim()
-                  ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
-                  : 'No job matches.'}
+      <div className="table-area">
+        <div
+          ref={setFrame}
+          className="table jobs-table"
+          role="table"
+          aria-label="Jobs"
+          aria-rowcount={rows.length + 1}
+          style={tableStyle(table)}
+        >
+          <div
+            className="tscroll"
+            ref={scroller}
+            data-testid="jobs-body"
+            onKeyDown={roving.onKeyDown}
+          >
+            <div role="rowgroup" className="thead-group">
+              <TableHead table={table} />
             </div>
-          ) : (
-            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-              {virtualizer.getVirtualItems().map((item) => {
-                const job = rows[item.index]!;
-                return (
-                  <div
-                    key={item.key}
-                    className={`row job-row st-${job.status}${job.late ? ' is-late' : ''}`}
-                    data-testid="job-row"
-                    data-status={job.status}
-                    data-level={job.effective_priority}
-                    style={{ transform: `translateY(${item.start}px)` }}
-                  >
-                    <JobRow job={job} now={now} onError={setActionError} />
-                  </div>
-                );
-              })}
-            </div>
-          )}
+            {rows.length === 0 ? (
+              <div className="empty" role="row">
+                <span role="cell">
+                  {counts.all === 0
+                    ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
+                    : filter === 'active' && levels.size === 0 && !q
+                      ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
+                      : 'No job matches.'}
+                </span>
+              </div>
+            ) : (
+              <div
+                role="rowgroup"
+                className="vlist"
+                style={{ height: virtualizer.getTotalSize() - ROW }}
+              >
+                {items.map((item) => {
+                  const job = rows[item.index]!;
+                  return (
+                    <div
+                      key={item.key}
+                      role="row"
+                      aria-rowindex={item.index + 2}
+                      className={`row job-row st-${job.status}${job.late ? ' is-late' : ''}${job.id === jobId ? ' selected' : ''}`}
+                      data-testid="job-row"
+                      data-status={job.status}
+                      data-level={job.effective_priority}
+                      style={{ transform: `translateY(${item.start - ROW}px)` }}
+                      onClick={() => openJob(job.id)}
+                      {...roving.rowProps(item.index)}
+                    >
+                      <Cells table={table} row={job} ctx={ctx} />
+                    </div>
+                  );
+                })}
+              </div>
+            )}
+          </div>
         </div>
+        {open && <JobDrawer job={open} onClose={() => openJob(null)} />}
       </div>
     </div>
   );

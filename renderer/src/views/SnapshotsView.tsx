@@ -1,12 +1,46 @@
-// Recent snapshots with their key figures, newest first, and the selected snapshot's
-// charts: GEX by strike and the gamma profile with its zero-gamma level.
+// Recent snapshots, sorted by as-of (newest first) unless the analyst sorts by
+// another column, with their key figures in one GEX scale and their data quality
+// against the threshold set here; the open snapshot's figures and charts below.
+// A filter that hides the open snapshot closes it.
 import { useEffect, useMemo, useState } from 'react';
-import type { SnapshotDetail } from '../../../shared/api.ts';
-import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
-import { basename, bn, int, num, price, stamp } from '../format.ts';
+import { useSettings } from '../state/settings.ts';
+import { gexScale } from '../text/scale.ts';
+import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
-import { GexByStrikeChart, ProfileChart } from '../components/charts.tsx';
+import { Cells, TableHead } from '../components/table/TableHead.tsx';
+import { tableStyle, useTable } from '../components/table/use-table.ts';
+import { useRoving } from '../components/table/roving.ts';
+import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
+import { snapshotColumns } from './snapshots/snapshot-columns.tsx';
+
+function ThresholdSetting() {
+  const threshold = useSettings((s) => s.qualityThreshold);
+  const set = useSettings((s) => s.setQualityThreshold);
+  const [text, setText] = useState(String(Math.round(threshold * 100)));
+  return (
+    <label
+      className="threshold"
+      title="Snapshots computed from a smaller share of their rows are marked “low quality” everywhere"
+    >
+      Mark quality below
+      <input
+        type="number"
+        min={0}
+        max={100}
+        step={1}
+        value={text}
+        data-testid="quality-threshold"
+        onChange={(e) => {
+          setText(e.target.value);
+          const v = Number(e.target.value);
+          if (e.target.value !== '' && Number.isFinite(v) && v >= 0 && v <= 100) set(v / 100);
+        }}
+      />
+      %
+    </label>
+  );
+}
 
 export function SnapshotsView() {
   const snapshots = useApp((s) => s.snapshots);
@@ -18,143 +52,94 @@ export function SnapshotsView() {
     const q = filter.trim().toUpperCase();
     return q ? snapshots.filter((s) => s.underlying.toUpperCase().includes(q)) : snapshots;
   }, [snapshots, filter]);
+  const openOne = selected ? snapshots.find((s) => s.id === selected) : undefined;
+  const scale = gexScale(
+    [...shown, ...(openOne ? [openOne] : [])].flatMap((s) => [s.total_gex, s.call_gex, s.put_gex]),
+  );
+  const columns = useMemo(() => snapshotColumns(scale), [scale]);
+  const [table, setFrame] = useTable('snapshots', columns, shown, { id: 'asof', dir: 'desc' });
+  const roving = useRoving({
+    count: table.rows.length,
+    onOpen: (i) => table.rows[i] && open(table.rows[i].id),
+  });
+
+  // A deep link to a snapshot that is not among the recent ones loads it.
+  useEffect(() => {
+    if (selected) void useApp.getState().ensureSnapshot(selected);
+  }, [selected]);
+
+  const changeFilter = (value: string) => {
+    const q = value.trim().toUpperCase();
+    if (openOne && q && !openOne.underlying.toUpperCase().includes(q)) open(null);
+    setFilter(value);
+  };
 
   return (
-    <div className="view snapshots-view" data-testid="snapshots-view">
+    <div
+      className={`view snapshots-view${selected ? ' has-detail' : ''}`}
+      data-testid="snapshots-view"
+    >
+      <h1 className="sr-only">Snapshots</h1>
       <div className="toolbar">
         <input
           className="search"
           type="search"
+          aria-label="Filter snapshots by underlying"
           placeholder="Filter by underlying"
           value={filter}
-          onChange={(e) => setFilter(e.target.value)}
+          onChange={(e) => changeFilter(e.target.value)}
           spellCheck={false}
         />
+        <ThresholdSetting />
         <span className="spacer" />
-        <span className="muted num">
-          {shown.length} of {snapshots.length} snapshots
+        <span className="row-count">
+          {shown.length === snapshots.length
+            ? plural(snapshots.length, 'snapshot')
+            : `${shown.length} of ${plural(snapshots.length, 'snapshot')}`}
         </span>
       </div>
-      <div className="table snap-table">
-        <div className="thead row">
-          <span className="c-und">Underl.</span>
-          <span className="c-asof">As of</span>
-          <span className="num">Spot</span>
-          <span className="num">Total GEX</span>
-          <span className="num">Call GEX</span>
-          <span className="num">Put GEX</span>
-          <span className="num">Zero γ</span>
-          <span className="num">Call wall</span>
-          <span className="num">Put wall</span>
-          <span className="num">Contracts</span>
-          <span className="num">Quality</span>
-          <span className="c-file">Source file</span>
-        </div>
-        <div className="tbody">
-          {shown.length === 0 && (
-            <div className="empty">{loadError ? <ErrorLine error={loadError} /> : snapshots.length ? 'No snapshot matches.' : 'No snapshots yet. A finished ingest appears here.'}</div>
-          )}
-          {shown.map((s) => (
-            <button
-              key={s.id}
-              className={`row snap-row ${selected === s.id ? 'selected' : ''}`}
-              onClick={() => open(s.id)}
-              data-testid="snapshot-row"
-            >
-              <span className="c-und underlying">{s.underlying}</span>
-              <span className="c-asof">{stamp(s.as_of)}</span>
-              <span className="num">{price(s.spot)}</span>
-              <span className={`num strong ${s.total_gex < 0 ? 'neg' : 'pos'}`} data-testid="snapshot-total">
-                {bn(s.total_gex)}
-              </span>
-              <span className="num pos">{bn(s.call_gex)}</span>
-              <span className="num neg">{bn(s.put_gex)}</span>
-              <span className="num">{price(s.zero_gamma)}</span>
-              <span className="num">{price(s.call_wall)}</span>
-              <span className="num">{price(s.put_wall)}</span>
-              <span className="num">{int(s.contracts)}</span>
-              <span className="num">{num(s.quality.score * 100, 1)}%</span>
-              <span className="c-file muted" title={s.source_file}>
-                {basename(s.source_file)}
-              </span>
-            </button>
-          ))}
+      <div
+        ref={setFrame}
+        className="table snap-table"
+        role="table"
+        aria-label="Snapshots"
+        aria-rowcount={table.rows.length + 1}
+        style={tableStyle(table)}
+      >
+        <div className="tscroll" onKeyDown={roving.onKeyDown}>
+          <div role="rowgroup" className="thead-group">
+            <TableHead table={table} />
+          </div>
+          <div role="rowgroup">
+            {table.rows.length === 0 && (
+              <div className="empty" role="row">
+                <span role="cell">
+                  {loadError ? (
+                    <ErrorLine error={loadError} />
+                  ) : snapshots.length ? (
+                    'No snapshot matches.'
+                  ) : (
+                    'No snapshots yet. A finished ingest appears here.'
+                  )}
+                </span>
+              </div>
+            )}
+            {table.rows.map((s, i) => (
+              <div
+                key={s.id}
+                role="row"
+                className={`row snap-row ${selected === s.id ? 'selected' : ''}`}
+                onClick={() => open(s.id)}
+                data-testid="snapshot-row"
+                {...roving.rowProps(i)}
+              >
+                <Cells table={table} row={s} ctx={undefined} />
+              </div>
+            ))}
+          </div>
         </div>
       </div>
-      {selected && <SnapshotPanel id={selected} />}
+      {selected && <SnapshotPanel id={selected} scale={scale} />}
     </div>
-  );
-}
-
-function Figure({ label, value, tone }: { label: string; value: string; tone?: 'pos' | 'neg' }) {
-  return (
-    <div className="kf">
-      <div className="kf-label">{label}</div>
-      <div className={`kf-value num ${tone ?? ''}`}>{value}</div>
-    </div>
-  );
-}
-
-function SnapshotPanel({ id }: { id: string }) {
-  const client = useApp((s) => s.client);
-  const [detail, setDetail] = useState<SnapshotDetail | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    void client.call('snapshots:get', { id }).then((res) => {
-      if (!live) return;
-      if (res.ok) {
-        setDetail(res.value);
-        setError(null);
-      } else setError(res.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, id]);
-
-  if (error) return <div className="snapshot-panel"><ErrorLine error={error} /></div>;
-  if (!detail || detail.snapshot.id !== id) return <div className="snapshot-panel empty">Loading snapshot…</div>;
-  const s = detail.snapshot;
-  const strikes = detail.strikes.filter((k) => k.expiry === null);
-
-  return (
-    <section className="snapshot-panel" data-testid="snapshot-detail">
-      <div className="snapshot-head">
-        <h2>
-          {s.underlying} <span className="muted">{stamp(s.as_of)}</span>
-        </h2>
-        <span className="muted">
-          {s.format} · {basename(s.source_file)} · {int(s.quality.rows_used)}/{int(s.quality.rows_total)} rows used
-        </span>
-        <button className="btn small ghost close" onClick={() => useApp.setState({ snapshotId: null })}>
-          Close
-        </button>
-      </div>
-      <div className="key-figures">
-        <Figure label="Spot" value={price(s.spot)} />
-        <Figure label="Total GEX / 1%" value={bn(s.total_gex)} tone={s.total_gex < 0 ? 'neg' : 'pos'} />
-        <Figure label="Call GEX" value={bn(s.call_gex)} tone="pos" />
-        <Figure label="Put GEX" value={bn(s.put_gex)} tone="neg" />
-        <Figure label="Zero gamma" value={price(s.zero_gamma)} />
-        <Figure label="Call wall" value={price(s.call_wall)} />
-        <Figure label="Put wall" value={price(s.put_wall)} />
-        <Figure label="Max pain" value={price(s.max_pain)} />
-        <Figure label="Open interest" value={int(s.total_open_interest)} />
-        <Figure label="Volume" value={int(s.total_volume)} />
-      </div>
-      <div className="charts">
-        <div className="chart-box">
-          <div className="chart-title">Net GEX by strike <span className="muted">(spot ±15%)</span></div>
-          <GexByStrikeChart strikes={strikes} spot={s.spot} callWall={s.call_wall} putWall={s.put_wall} />
-        </div>
-        <div className="chart-box">
-          <div className="chart-title">Gamma profile <span className="muted">(total GEX vs. spot level)</span></div>
-          <ProfileChart profile={detail.profile} spot={s.spot} zeroGamma={s.zero_gamma} />
-        </div>
-      </div>
-    </section>
   );
 }

@@ -1,0 +1,43 @@
+// The facts a decision was made from, one a line: the given ones, then those the
+// rule set derived from them.
+import { int, num } from '../text/numbers.ts';
+
+const show = (v: unknown): string => {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? int(v) : num(v, 4);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+};
+
+export function FactsTable({
+  facts,
+  derived,
+}: {
+  facts: Record<string, unknown>;
+  derived?: Record<string, unknown> | null;
+}) {
+  const rows = [
+    ...Object.entries(facts).map(([k, v]) => ({ k, v, derived: false })),
+    ...Object.entries(derived ?? {}).map(([k, v]) => ({ k, v, derived: true })),
+  ];
+  return (
+    <table className="grid-table facts-table">
+      <thead>
+        <tr>
+          <th scope="col">Fact</th>
+          <th scope="col">Value</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.derived ? 'd' : 'g'}-${r.k}`}>
+            <td className="mono">
+              {r.k}
+              {r.derived && <span className="muted"> (derived)</span>}
+            </td>
+            <td className="mono">{show(r.v)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,225 @@
+// A job's drawer, opened from its Queue row (click or Enter): the whole file name,
+// the data's as-of, the level with its target from the active rules, the rule that
+// decided and the facts it decided on, a clean error, the request's audit timeline,
+// the snapshot, and Retry only where a retry can help, with what happened after.
+import { useEffect, useRef, useState } from 'react';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import { useApp, snapshotById } from '../state/store.ts';
+import { useRequests, asOfOf } from '../state/requests.ts';
+import { useAudit } from '../state/use-audit.ts';
+import { useLevelPolicy, lateWords } from '../state/levels.ts';
+import { basename, duration, span } from '../text/numbers.ts';
+import { asOfStamp, localStamp } from '../text/time.ts';
+import { noRetryReason, retryHelps } from '../text/clean-error.ts';
+import { ErrorLine, LevelBadge, StatusPill } from './common.tsx';
+import { QualityBadge } from './QualityBadge.tsx';
+import { Timeline } from './Timeline.tsx';
+import { FactsTable } from './FactsTable.tsx';
+import { useNow } from '../hooks.ts';
+import { plural } from '../text/words.ts';
+
+const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+
+function Actions({ job }: { job: ProcessingJob }) {
+  const [feedback, setFeedback] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const act = async (what: 'retry' | 'cancel') => {
+    setBusy(true);
+    const error = await (what === 'retry'
+      ? useApp.getState().retryJob(job.id)
+      : useApp.getState().cancelJob(job.id));
+    setBusy(false);
+    setFeedback(
+      error
+        ? {
+            tone: 'bad',
+            text: `${what === 'retry' ? 'Retry' : 'Cancel'} refused: ${error.code} — ${error.message}`,
+          }
+        : {
+            tone: 'ok',
+            text:
+              what === 'retry' ? 'Retry requested: the job is queued again.' : 'Cancel requested.',
+          },
+    );
+  };
+  const canCancel = job.status === 'queued' || job.status === 'running';
+  const why = noRetryReason(job);
+  return (
+    <div className="drawer-actions">
+      {retryHelps(job) && (
+        <button
+          className="btn primary"
+          disabled={busy}
+          onClick={() => void act('retry')}
+          data-testid="drawer-retry"
+        >
+          Retry
+        </button>
+      )}
+      {canCancel && (
+        <button className="btn" disabled={busy} onClick={() => void act('cancel')}>
+          Cancel job
+        </button>
+      )}
+      {why && (
+        <p className="muted small" data-testid="no-retry">
+          {why}
+        </p>
+      )}
+      <p className={`feedback ${feedback?.tone ?? ''}`} role="status" data-testid="drawer-feedback">
+        {feedback?.text ?? ''}
+      </p>
+    </div>
+  );
+}
+
+export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): void }) {
+  const client = useApp((s) => s.client);
+  const jobs = useApp((s) => s.jobs);
+  useApp((s) => s.jobsVersion);
+  const snapshot = useApp((s) => snapshotById(s.snapshots, job.snapshot_id));
+  const request = useRequests((s) => s.records.get(job.request_id));
+  useRequests((s) => s.version);
+  const policy = useLevelPolicy(job.effective_priority);
+  const audit = useAudit(job.request_id, 500);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const now = useNow(1000);
+
+  useEffect(() => {
+    if (client) useRequests.getState().want(client, [job.request_id]);
+  }, [client, job.request_id]);
+  useEffect(() => {
+    if (job.snapshot_id) void useApp.getState().ensureSnapshot(job.snapshot_id);
+  }, [job.snapshot_id]);
+  // Opened from its row (Enter or a click), the drawer takes the focus; opened by a link or the address, it leaves it.
+  useEffect(() => {
+    if ((document.activeElement as HTMLElement | null)?.closest('[data-testid=job-row]'))
+      heading.current?.focus();
+  }, [job.id]);
+
+  const decision = audit.entries.find((e) => e.kind === 'decision' || e.kind === 'override');
+  const asOf = asOfOf(request) ?? snapshot?.as_of ?? null;
+  const escalated = job.effective_priority !== job.priority;
+  const started = ms(job.started_at);
+  const finished = ms(job.finished_at);
+  const wait =
+    (Number.isFinite(started) ? started : Number.isFinite(finished) ? finished : now) -
+    ms(job.submitted_at);
+  const run = Number.isFinite(started)
+    ? (Number.isFinite(finished) ? finished : now) - started
+    : NaN;
+
+  return (
+    <aside
+      className="drawer"
+      aria-labelledby="drawer-title"
+      data-testid="job-drawer"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
+      <div className="drawer-head">
+        <h2 id="drawer-title" ref={heading} tabIndex={-1} className="drawer-file">
+          {basename(job.file)}
+        </h2>
+        <StatusPill status={job.status} />
+        <button className="btn small ghost" onClick={onClose} aria-label="Close the job details">
+          Close
+        </button>
+      </div>
+      <dl className="props">
+        <dt>Underlying</dt>
+        <dd className="underlying">{job.underlying ?? '—'}</dd>
+        <dt>As of</dt>
+        <dd className="num-left" title="The data's time, in the offset the exchange wrote it">
+          {asOfStamp(asOf)}
+        </dd>
+        <dt>Level</dt>
+        <dd>
+          <LevelBadge level={job.effective_priority} />
+          {escalated && <span className="muted"> escalated from {job.priority}</span>}
+          {job.late && <span className="flag late">LATE</span>}
+          {policy && (
+            <div className="muted small" data-testid="drawer-target">
+              target {span(policy.target_ms)}; a job waiting longer is {lateWords(policy.on_late)}
+            </div>
+          )}
+        </dd>
+        <dt>Rule</dt>
+        <dd>
+          <span className="mono">{job.rule}</span>
+          {job.rule_version !== null && (
+            <span className="muted"> · rule set v{job.rule_version}</span>
+          )}
+          {decision && <div className="small">{decision.explanation}</div>}
+        </dd>
+        <dt>Source</dt>
+        <dd>
+          {job.source}
+          {request?.author && <span className="muted"> · by {request.author}</span>}
+        </dd>
+        {request?.requested_priority && (
+          <>
+            <dt>Override</dt>
+            <dd>
+              {request.requested_priority}: “{request.justification}”
+            </dd>
+          </>
+        )}
+        <dt>Submitted</dt>
+        <dd>{localStamp(job.submitted_at)}</dd>
+        <dt>Waited</dt>
+        <dd className="num-left">{Number.isFinite(wait) ? duration(wait) : '—'}</dd>
+        <dt>Ran</dt>
+        <dd className="num-left">
+          {Number.isFinite(run) ? duration(run) : 'never started'}
+          {job.attempts > 0 && <span className="muted"> · {plural(job.attempts, 'attempt')}</span>}
+        </dd>
+        {snapshot && (
+          <>
+            <dt>Quality</dt>
+            <dd>
+              <QualityBadge quality={snapshot.quality} reasons="inline" />
+            </dd>
+          </>
+        )}
+      </dl>
+      {job.snapshot_id && (
+        <button
+          className="btn small"
+          onClick={() => useApp.getState().openSnapshot(job.snapshot_id)}
+          data-testid="drawer-snapshot"
+        >
+          Open the snapshot ›
+        </button>
+      )}
+      {job.error && (
+        <div className={`drawer-error ${job.status === 'cancelled' ? 'neutral' : ''}`}>
+          <ErrorLine error={job.error} />
+        </div>
+      )}
+      <Actions job={job} />
+      {request?.facts && (
+        <section>
+          <h3>Facts at arrival</h3>
+          <FactsTable facts={request.facts} derived={request.derived} />
+        </section>
+      )}
+      <section>
+        <h3>
+          Audit trail{' '}
+          <button
+            className="link-button"
+            onClick={() => useApp.getState().openAudit(job.request_id)}
+          >
+            open in Audit ›
+          </button>
+        </h3>
+        {audit.loaded && audit.entries.length === 0 && (
+          <p className="muted small">No audit entries for this request yet.</p>
+        )}
+        <Timeline entries={audit.entries} jobs={jobs} />
+      </section>
+    </aside>
+  );
+}

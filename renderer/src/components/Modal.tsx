@@ -1,0 +1,78 @@
+// A modal dialog: labelled, the first field focused, Escape cancels, Tab stays
+// inside, and focus returns to where it was when the dialog closes.
+import { useEffect, useRef, type ReactNode } from 'react';
+
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+export function Modal({
+  title,
+  onClose,
+  children,
+  wide,
+  testId,
+}: {
+  title: ReactNode;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+  testId?: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  });
+
+  useEffect(() => {
+    const before = document.activeElement as HTMLElement | null;
+    const el = box.current;
+    (
+      el?.querySelector<HTMLElement>('[data-autofocus]') ??
+      el?.querySelector<HTMLElement>(FOCUSABLE)
+    )?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        close.current();
+      } else if (e.key === 'Tab' && el) {
+        const items = [...el.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+          (x) => x.offsetParent !== null,
+        );
+        if (items.length === 0) return;
+        const first = items[0]!;
+        const last = items[items.length - 1]!;
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      before?.focus?.();
+    };
+  }, []);
+
+  return (
+    <div className="modal-backdrop" role="presentation">
+      <div
+        ref={box}
+        className={`modal${wide ? ' wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="modal-title"
+        data-testid={testId}
+      >
+        <div className="modal-head">
+          <h2 id="modal-title">{title}</h2>
+        </div>
+        {children}
+      </div>
+    </div>
+  );
+}

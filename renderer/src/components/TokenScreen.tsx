@@ -1,0 +1,56 @@
+// What a browser tab shows when the browser host refuses it (401): a tab opened
+// without the address `gex-desk serve` printed has no token, and used to look like
+// an empty app. It says why and how to get in: open the printed address, or paste
+// the token.
+import { useState } from 'react';
+import { TOKEN_KEY } from '../api/http.ts';
+
+export function TokenScreen() {
+  const [token, setToken] = useState('');
+  return (
+    <main className="token-screen" id="main" data-testid="token-screen">
+      <div className="token-box">
+        <h1>This address needs its token</h1>
+        <p>
+          GEX Desk answered <b>401 Unauthorized</b>: this tab was opened without the token that{' '}
+          <code>gex-desk serve</code> printed when it started. Every launch makes a new one, and a
+          tab keeps it only for itself.
+        </p>
+        <ol>
+          <li>
+            Open the address exactly as <code>gex-desk serve</code> printed it, with its{' '}
+            <code>?token=…</code> part; or
+          </li>
+          <li>paste the token here:</li>
+        </ol>
+        <form
+          className="token-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const given = token.trim();
+            const inUrl = /[?&]token=([^&#\s]+)/.exec(given)?.[1];
+            const t = inUrl ? decodeURIComponent(inUrl) : given;
+            if (!t) return;
+            sessionStorage.setItem(TOKEN_KEY, t);
+            location.reload();
+          }}
+        >
+          <label htmlFor="token-input">Token or address</label>
+          <input
+            id="token-input"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <button className="btn primary" type="submit" disabled={!token.trim()}>
+            Connect
+          </button>
+        </form>
+        <p className="muted">
+          Nothing was loaded: the jobs, snapshots and rules stay hidden until the token is given.
+        </p>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,40 @@
+// The jobs counted by status, once per change of the job list, so that the Queue's
+// filters, its empty-state text and the status bar all say the same numbers (the
+// status bar used to read the scheduler's window and said "failed 0" beside failed jobs).
+import type { ProcessingJob } from '../../../shared/domain.ts';
+
+export interface JobCounts {
+  all: number;
+  /** Queued or running. */
+  active: number;
+  queued: number;
+  running: number;
+  /** Completed, duplicates included (both end with a snapshot). */
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+export const NO_JOBS: JobCounts = {
+  all: 0,
+  active: 0,
+  queued: 0,
+  running: 0,
+  completed: 0,
+  failed: 0,
+  cancelled: 0,
+};
+
+export function countJobs(jobs: Iterable<ProcessingJob>): JobCounts {
+  const c = { ...NO_JOBS };
+  for (const job of jobs) {
+    c.all++;
+    if (job.status === 'queued') c.queued++;
+    else if (job.status === 'running') c.running++;
+    else if (job.status === 'completed' || job.status === 'duplicate') c.completed++;
+    else if (job.status === 'failed') c.failed++;
+    else if (job.status === 'cancelled') c.cancelled++;
+  }
+  c.active = c.queued + c.running;
+  return c;
+}

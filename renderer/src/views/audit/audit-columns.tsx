@@ -1,0 +1,127 @@
+// The audit table's columns: when (local time, the zone in the header), what kind,
+// the level and rule (with the rule set's version), who, which file and underlying
+// (the entry's own, else its job's), the explanation and the request's timeline.
+import type { AuditEntry } from '../../../../shared/api.ts';
+import type { ProcessingJob } from '../../../../shared/domain.ts';
+import { compareBy, type Column } from '../../components/table/columns.ts';
+import { LevelBadge } from '../../components/common.tsx';
+import { entrySubject } from '../../components/Timeline.tsx';
+import { kindInfo } from '../../text/audit-kinds.ts';
+import { stripPaths } from '../../text/clean-error.ts';
+import { localDateTime, localZone } from '../../text/time.ts';
+import { useApp } from '../../state/store.ts';
+
+export type JobOf = (e: AuditEntry) => ProcessingJob | undefined;
+
+function Kind({ kind }: { kind: string }) {
+  const k = kindInfo(kind);
+  return (
+    <span className={`kind tone-${k.tone}`} title={k.hint}>
+      {k.label}
+    </span>
+  );
+}
+
+function TimelineLink({ e }: { e: AuditEntry }) {
+  if (!e.request_id) return null;
+  return (
+    <button
+      className="link-button"
+      data-testid="open-timeline"
+      title={`The timeline of request ${e.request_id}`}
+      onClick={(ev) => {
+        ev.stopPropagation();
+        useApp.getState().openAudit(e.request_id!);
+      }}
+    >
+      timeline ›
+    </button>
+  );
+}
+
+export function auditColumns(): Column<AuditEntry, JobOf>[] {
+  const zone = localZone();
+  return [
+    {
+      id: 'at',
+      label: `At, ${zone}`,
+      title: `When it was recorded, ${zone} (your time zone)`,
+      width: 140,
+      className: 'num-left',
+      sort: compareBy((e) => e.id),
+      cell: (e) => localDateTime(e.at),
+      title_of: (e) => e.at,
+    },
+    {
+      id: 'kind',
+      label: 'Kind',
+      width: 82,
+      sort: compareBy((e) => e.kind),
+      cell: (e) => <Kind kind={e.kind} />,
+    },
+    {
+      id: 'level',
+      label: 'Level',
+      width: 76,
+      cell: (e) => (e.priority ? <LevelBadge level={e.priority} /> : null),
+    },
+    {
+      id: 'rule',
+      label: 'Rule',
+      title: 'The deciding rule and the rule set’s version',
+      width: 64,
+      className: 'mono',
+      optional: 2,
+      sort: compareBy((e) => e.rule),
+      cell: (e) => (
+        <>
+          {e.rule ?? ''}
+          {e.rule_version ? <span className="muted"> v{e.rule_version}</span> : null}
+        </>
+      ),
+    },
+    {
+      id: 'actor',
+      label: 'By',
+      title: 'The analyst (or the engine) who did it',
+      width: 80,
+      optional: 1,
+      sort: compareBy((e) => e.actor),
+      cell: (e) => e.actor ?? '',
+    },
+    {
+      id: 'file',
+      label: 'File',
+      width: 110,
+      min: 70,
+      flex: true,
+      className: 'c-file',
+      cell: (e, jobOf) => entrySubject(e, jobOf(e)).file ?? '',
+      title_of: (e, jobOf) => entrySubject(e, jobOf(e)).file ?? undefined,
+    },
+    {
+      id: 'underlying',
+      label: 'Underlying',
+      width: 78,
+      className: 'underlying',
+      cell: (e, jobOf) => entrySubject(e, jobOf(e)).underlying ?? '',
+    },
+    {
+      id: 'explanation',
+      label: 'Explanation',
+      width: 150,
+      min: 100,
+      flex: true,
+      className: 'a-expl',
+      cell: (e) => stripPaths(e.explanation),
+      title_of: (e) => stripPaths(e.explanation),
+    },
+    {
+      id: 'request',
+      label: 'Request',
+      title: 'The request’s whole timeline',
+      width: 76,
+      cell: (e) => <TimelineLink e={e} />,
+    },
+  ];
+}

@@ -1,0 +1,49 @@
+// Pause / Resume of the queue's dispatch as the engine reports it
+// (`QueueStats.paused`), and the banner that says so while it is held.
+import { useState } from 'react';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { plural } from '../../text/words.ts';
+
+export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
+  const paused = useApp((s) => s.stats?.paused ?? false);
+  const known = useApp((s) => s.stats !== null);
+  const [busy, setBusy] = useState(false);
+  const toggle = () => {
+    setBusy(true);
+    void useApp
+      .getState()
+      .setPaused(!paused)
+      .then((e) => e && onError(e))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <button
+      className={`btn small pause-toggle${paused ? ' is-paused' : ''}`}
+      data-testid="queue-pause-toggle"
+      aria-pressed={paused}
+      disabled={!known || busy}
+      onClick={toggle}
+      title={paused ? 'Let queued jobs start again' : 'Hold queued jobs (running jobs finish)'}
+    >
+      {paused ? '▶ Resume queue' : '❚❚ Pause queue'}
+    </button>
+  );
+}
+
+export function PausedBanner() {
+  const paused = useApp((s) => s.stats?.paused ?? false);
+  const counts = useApp((s) => s.counts);
+  if (!paused) return null;
+  return (
+    <div className="banner paused" data-testid="paused-banner" role="status">
+      <b>Paused</b> — <span className="num">{counts.queued}</span> waiting
+      {counts.running > 0 ? (
+        <>, {plural(counts.running, 'job')} running to completion</>
+      ) : null}.{' '}
+      <span className="banner-note">
+        No job starts until the queue is resumed; waiting time still counts toward lateness.
+      </span>
+    </div>
+  );
+}

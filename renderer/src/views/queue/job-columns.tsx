@@ -1,0 +1,230 @@
+// The Queue table's columns and what each cell of a job shows: level (with
+// escalation and lateness), status, the file's base name, the underlying, the data's
+// as-of, times, the rule, and the outcome: progress while running, the quality badge
+// once done, a clean error when failed. On a narrow window the least needed columns
+// (rule, run, submitted) give way first; the drawer has them all.
+import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
+import { levelRank } from '../../../../shared/domain.ts';
+import type { RequestRecord } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { compareBy, type Column } from '../../components/table/columns.ts';
+import { ErrorLine, LevelBadge, Progress, StatusPill } from '../../components/common.tsx';
+import { QualityBadge } from '../../components/QualityBadge.tsx';
+import { useApp } from '../../state/store.ts';
+import { asOfOf } from '../../state/requests.ts';
+import { retryHelps } from '../../text/clean-error.ts';
+import { basename, duration } from '../../text/numbers.ts';
+import { asOfStamp, localClock, localZone } from '../../text/time.ts';
+
+const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+
+export function waitMs(job: ProcessingJob, now: number): number {
+  const started = ms(job.started_at);
+  const finished = ms(job.finished_at);
+  return (
+    (Number.isFinite(started) ? started : job.status === 'queued' ? now : finished) -
+    ms(job.submitted_at)
+  );
+}
+
+export function runMs(job: ProcessingJob, now: number): number {
+  const started = ms(job.started_at);
+  if (!Number.isFinite(started)) return NaN;
+  const finished = ms(job.finished_at);
+  return (Number.isFinite(finished) ? finished : now) - started;
+}
+
+export interface RowContext {
+  now: number;
+  requests: Map<string, RequestRecord>;
+  snapshots: Map<string, GEXSnapshot>;
+  onError(e: AppError): void;
+}
+
+const snapshotOf = (job: ProcessingJob, ctx: RowContext) =>
+  job.snapshot_id ? ctx.snapshots.get(job.snapshot_id) : undefined;
+const asOf = (job: ProcessingJob, ctx: RowContext) =>
+  asOfOf(ctx.requests.get(job.request_id)) ?? snapshotOf(job, ctx)?.as_of ?? null;
+
+function Level({ job }: { job: ProcessingJob }) {
+  const escalated = job.effective_priority !== job.priority;
+  return (
+    <>
+      <LevelBadge
+        level={job.effective_priority}
+        title={escalated ? `escalated from ${job.priority}` : undefined}
+      />
+      {escalated && (
+        <span className="flag esc" title={`escalated from ${job.priority}`}>
+          ↑{job.priority[0]}
+        </span>
+      )}
+      {job.late && <span className="flag late">LATE</span>}
+    </>
+  );
+}
+
+function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot | undefined }) {
+  if (job.status === 'running')
+    return (
+      <>
+        <Progress value={job.progress} label={`Progress of ${basename(job.file)}`} />
+        <span className="num">{Math.round((job.progress ?? 0) * 100)} %</span>
+      </>
+    );
+  if (job.status === 'cancelled') return <span className="muted">cancelled</span>;
+  if (job.error) return <ErrorLine error={job.error} compact />;
+  if (snapshot) return <QualityBadge quality={snapshot.quality} />;
+  return null;
+}
+
+function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): void }) {
+  const name = basename(job.file);
+  const act = (what: 'cancelJob' | 'retryJob') => (e: { stopPropagation(): void }) => {
+    e.stopPropagation();
+    const change = useApp.getState()[what];
+    void change(job.id).then((err) => err && onError(err));
+  };
+  return (
+    <>
+      {(job.status === 'queued' || job.status === 'running') && (
+        <button
+          className="btn tiny"
+          data-testid="cancel-job"
+          aria-label={`Cancel ${name}`}
+          onClick={act('cancelJob')}
+        >
+          Cancel
+        </button>
+      )}
+      {retryHelps(job) && (
+        <button className="btn tiny" aria-label={`Retry ${name}`} onClick={act('retryJob')}>
+          Retry
+        </button>
+      )}
+    </>
+  );
+}
+
+export function jobColumns(): Column<ProcessingJob, RowContext>[] {
+  const zone = localZone();
+  return [
+    {
+      id: 'level',
+      label: 'Level',
+      title: 'Level after any escalation (↑ and the original level); LATE past its target',
+      width: 112,
+      className: 'c-level',
+      sort: compareBy((j) => levelRank(j.effective_priority)),
+      cell: (j) => <Level job={j} />,
+    },
+    {
+      id: 'status',
+      label: 'Status',
+      width: 84,
+      sort: compareBy((j) => j.status),
+      cell: (j) => (
+        <>
+          <StatusPill status={j.status} />
+          {j.attempts > 1 && <span className="small"> ×{j.attempts}</span>}
+        </>
+      ),
+      title_of: (j) => (j.attempts > 1 ? `${j.attempts} attempts` : undefined),
+    },
+    {
+      id: 'file',
+      label: 'File',
+      title: 'The file’s name (the drawer shows it whole)',
+      width: 160,
+      min: 140,
+      flex: true,
+      className: 'c-file',
+      sort: compareBy((j) => basename(j.file).toLowerCase()),
+      cell: (j) => basename(j.file),
+      title_of: (j) => basename(j.file),
+    },
+    {
+      id: 'underlying',
+      label: 'Underlying',
+      width: 84,
+      className: 'c-und',
+      sort: compareBy((j) => j.underlying),
+      cell: (j) => j.underlying ?? '',
+    },
+    {
+      id: 'asof',
+      label: 'As of',
+      title: 'When the data was observed, in the offset the exchange wrote it',
+      width: 154,
+      className: 'num-left c-asof',
+      cell: (j, ctx) => {
+        const at = asOf(j, ctx);
+        return at ? asOfStamp(at).replace(/:\d\d (UTC)/, ' $1') : '';
+      },
+      title_of: (j, ctx) => asOf(j, ctx) ?? undefined,
+    },
+    {
+      id: 'submitted',
+      label: `Submitted, ${zone}`,
+      title: `Submission time, ${zone} (your time zone)`,
+      width: 104,
+      align: 'right',
+      optional: 2,
+      sort: compareBy((j) => ms(j.submitted_at)),
+      cell: (j) => localClock(j.submitted_at),
+      title_of: (j) => `${localClock(j.submitted_at)} ${zone}`,
+    },
+    {
+      id: 'wait',
+      label: 'Wait',
+      title: 'Submission to start (or to now while waiting)',
+      width: 62,
+      align: 'right',
+      optional: 1,
+      cell: (j, ctx) => {
+        const w = waitMs(j, ctx.now);
+        return Number.isFinite(w) ? duration(w) : '';
+      },
+    },
+    {
+      id: 'run',
+      label: 'Run',
+      title: 'Start to end (or to now while running)',
+      width: 62,
+      align: 'right',
+      optional: 3,
+      cell: (j, ctx) => {
+        const r = runMs(j, ctx.now);
+        return Number.isFinite(r) ? duration(r) : '';
+      },
+    },
+    {
+      id: 'rule',
+      label: 'Rule',
+      title: 'The rule that decided the level',
+      width: 48,
+      className: 'c-rule',
+      optional: 4,
+      sort: compareBy((j) => j.rule),
+      cell: (j) => j.rule,
+      title_of: (j) => `rule ${j.rule}${j.rule_version ? ` (rule set v${j.rule_version})` : ''}`,
+    },
+    {
+      id: 'outcome',
+      label: 'Outcome',
+      title: 'Progress, data quality of the snapshot, or the error',
+      width: 200,
+      min: 150,
+      flex: true,
+      className: 'c-outcome',
+      cell: (j, ctx) => <Outcome job={j} snapshot={snapshotOf(j, ctx)} />,
+    },
+    {
+      id: 'actions',
+      label: 'Actions',
+      width: 60,
+      className: 'c-act',
+      cell: (j, ctx) => <Actions job={j} onError={ctx.onError} />,
+    },
+  ];
+}

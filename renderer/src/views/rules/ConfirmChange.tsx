@@ -1,0 +1,162 @@
+// The confirmation every rule change goes through: what becomes active (the draft,
+// or an old version for a rollback) as a diff against the active version, the
+// number of changed lines, who is making the change and why; nothing goes live
+// until the analyst confirms.
+import { useMemo, useState } from 'react';
+import type { AppError } from '../../../../shared/result.ts';
+import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
+import { Modal } from '../../components/Modal.tsx';
+import { ErrorLine } from '../../components/common.tsx';
+import { plural } from '../../text/words.ts';
+import type { PendingChange } from './useRuleEditor.ts';
+
+/** The diff as text a person (and a screen reader) can read: changed lines with context, the rest folded. */
+function DiffView({ rows }: { rows: DiffRow[] }) {
+  return (
+    <div
+      className="diff"
+      data-testid="rules-diff"
+      role="region"
+      aria-label="Changes against the active version"
+      tabIndex={0}
+    >
+      {rows.map((r, i) =>
+        r.kind === 'skip' ? (
+          <div key={i} className="diff-skip">
+            ⋯ {plural(r.count, 'unchanged line')}
+          </div>
+        ) : (
+          <div key={i} className={`diff-line ${r.kind}`}>
+            <span className="ln" aria-hidden>
+              {r.a ?? ''}
+            </span>
+            <span className="ln" aria-hidden>
+              {r.b ?? ''}
+            </span>
+            <span className="sign">{r.kind === 'add' ? '+' : r.kind === 'del' ? '−' : ' '}</span>
+            <span className="sr-only">
+              {r.kind === 'add' ? 'added: ' : r.kind === 'del' ? 'removed: ' : ''}
+            </span>
+            <code>{r.text}</code>
+          </div>
+        ),
+      )}
+    </div>
+  );
+}
+
+export function ConfirmChange({
+  pending,
+  activeVersion,
+  author,
+  setAuthor,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  pending: PendingChange;
+  /** The version active now (another window may have activated one since the dialog opened). */
+  activeVersion: number | null;
+  author: string;
+  setAuthor(a: string): void;
+  error: AppError | null;
+  onConfirm(comment: string): Promise<AppError | null>;
+  onCancel(): void;
+}) {
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const lines = useMemo(() => lineDiff(pending.base.text, pending.text), [pending]);
+  const stats = diffStats(lines);
+  const activeText = pending.base.text;
+  const baseVersion = pending.base.version;
+  const same = pending.text === activeText;
+  const title =
+    pending.kind === 'activate'
+      ? 'Activate your edited rules'
+      : `Roll back to version ${pending.version}`;
+  const what =
+    pending.kind === 'activate'
+      ? `Your draft becomes the active rule set, replacing version ${baseVersion ?? '—'}.`
+      : `The text of version ${pending.version} becomes active again, as a new version, replacing version ${baseVersion ?? '—'}.`;
+  const commentMissing = comment.trim() === '';
+
+  const submit = async () => {
+    if (commentMissing || busy) return;
+    setBusy(true);
+    await onConfirm(comment);
+    setBusy(false);
+  };
+
+  return (
+    <Modal title={title} onClose={onCancel} wide testId="confirm-change">
+      <p className="muted">
+        {what} New requests are decided by it at once; queued and running jobs keep their level.
+      </p>
+      {activeVersion !== baseVersion && (
+        <div className="banner info" role="alert">
+          Version {activeVersion} was activated meanwhile, elsewhere. The diff below is against
+          version {baseVersion}; cancel and ask again to compare with version {activeVersion}.
+        </div>
+      )}
+      <div className="diff-head">
+        <span>
+          <b>−</b> active version {baseVersion ?? '—'} · <b>+</b>{' '}
+          {pending.kind === 'activate' ? 'your draft' : `version ${pending.version}`}
+        </span>
+        <span className="num" data-testid="diff-stats">
+          {same
+            ? 'no change'
+            : stats
+              ? `+${plural(stats.added, 'line')} · −${plural(stats.removed, 'line')}`
+              : 'comparing…'}
+        </span>
+      </div>
+      <DiffView rows={foldUnchanged(lines)} />
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label htmlFor="change-author">Your name</label>
+        <input
+          id="change-author"
+          value={author}
+          onChange={(e) => setAuthor(e.target.value)}
+          autoComplete="name"
+        />
+        <label htmlFor="change-comment">Why</label>
+        <div>
+          <textarea
+            id="change-comment"
+            rows={2}
+            data-autofocus
+            value={comment}
+            placeholder="What changes and why (kept in the history and the audit trail)"
+            onChange={(e) => setComment(e.target.value)}
+          />
+          {commentMissing && <div className="field-hint">A comment is required.</div>}
+        </div>
+        {error && (
+          <div className="form-error" role="alert">
+            <ErrorLine error={error} />
+          </div>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={onCancel}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={commentMissing || busy || !author.trim()}
+            data-testid="confirm-change-button"
+          >
+            {pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

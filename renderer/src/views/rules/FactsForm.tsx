@@ -1,0 +1,104 @@
+// One request's facts as a small form, for the dry run: the given facts of the
+// guidelines with their types, so an analyst need not type JSON.
+import { PRIORITY_LEVELS } from '../../../../shared/domain.ts';
+import type { FactRow } from './facts.ts';
+
+type Field = {
+  key: string;
+  label: string;
+  kind: 'text' | 'int' | 'number' | 'level';
+  hint: string;
+  nullable?: boolean;
+};
+
+const FIELDS: Field[] = [
+  { key: 'id', label: 'Name', kind: 'text', hint: 'How this row is called in the results' },
+  { key: 'underlying', label: 'Underlying', kind: 'text', hint: 'Ticker, 1–10 characters' },
+  { key: 'as_of', label: 'As of', kind: 'text', hint: 'ISO-8601 with an offset or Z' },
+  { key: 'now', label: 'Arrived', kind: 'text', hint: 'ISO-8601 with an offset or Z (now)' },
+  { key: 'total_volume', label: 'Volume', kind: 'int', hint: 'Calls plus puts, contracts' },
+  {
+    key: 'total_open_interest',
+    label: 'Open interest',
+    kind: 'int',
+    hint: 'Calls plus puts, contracts',
+  },
+  {
+    key: 'gex_change',
+    label: 'GEX change',
+    kind: 'number',
+    nullable: true,
+    hint: '|total − previous| ÷ |previous|; empty = null (a first snapshot)',
+  },
+  {
+    key: 'source_reliability',
+    label: 'Source reliability',
+    kind: 'number',
+    nullable: true,
+    hint: '0 to 1; empty = 1',
+  },
+  {
+    key: 'requested_priority',
+    label: 'Manual level',
+    kind: 'level',
+    hint: 'A G1 override, with a justification',
+  },
+  {
+    key: 'justification',
+    label: 'Justification',
+    kind: 'text',
+    hint: 'Required with a manual level',
+  },
+];
+
+const shown = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+
+function parseField(f: Field, raw: string): unknown {
+  if (f.kind === 'text' || f.kind === 'level') return raw === '' ? undefined : raw;
+  if (raw.trim() === '') return f.nullable ? null : undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : raw;
+}
+
+export function FactsForm({ row, onChange }: { row: FactRow; onChange(row: FactRow): void }) {
+  const set = (f: Field, raw: string) => {
+    const next = { ...row };
+    const v = parseField(f, raw);
+    if (v === undefined) delete next[f.key];
+    else next[f.key] = v;
+    onChange(next);
+  };
+  return (
+    <div className="facts-form">
+      {FIELDS.map((f) => {
+        const id = `fact-${f.key}`;
+        return (
+          <div className="ff-row" key={f.key}>
+            <label htmlFor={id} title={f.hint}>
+              {f.label}
+            </label>
+            {f.kind === 'level' ? (
+              <select id={id} value={shown(row[f.key])} onChange={(e) => set(f, e.target.value)}>
+                <option value="">none (by the rules)</option>
+                {PRIORITY_LEVELS.map((l) => (
+                  <option key={l} value={l}>
+                    {l}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                id={id}
+                value={shown(row[f.key])}
+                inputMode={f.kind === 'text' ? 'text' : 'decimal'}
+                placeholder={f.key === 'source_reliability' ? '1' : f.nullable ? 'null' : ''}
+                spellCheck={false}
+                onChange={(e) => set(f, e.target.value)}
+              />
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,311 @@
+// The rule editor's state and actions, apart from how they are drawn: the active
+// rule set, the analyst's draft (a Monaco model kept in localStorage, so it survives
+// switching views and reloads), an old version opened read-only, the engine's
+// diagnostics of the draft, the history, and activation and rollback, which always
+// go through a confirmation showing the diff against the active version.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ActiveRules, Diagnostic, RuleVersion } from '../../../../shared/api.ts';
+import type { AppError, Result } from '../../../../shared/result.ts';
+import { monaco, jsonDefaults } from '../../monaco.ts';
+import { useApp } from '../../state/store.ts';
+import { draftStore, type RuleDraft } from '../../state/rule-draft.ts';
+
+export const DRAFT_URI = monaco.Uri.parse('inmemory://gex-desk/rules.json');
+const SCHEMA_URI = 'inmemory://gex-desk/rules.schema.json';
+const versionUri = (v: number) => monaco.Uri.parse(`inmemory://gex-desk/rules-v${v}.json`);
+
+/**
+ * A change waiting for the analyst's confirmation: the text it makes active, and the
+ * active version it was compared with when asked (the diff the analyst sees).
+ */
+export type PendingChange = { base: ActiveRules } & (
+  { kind: 'activate'; text: string } | { kind: 'rollback'; version: number; text: string }
+);
+
+/** Diagnostics as Monaco markers, over the whole range the engine reported. */
+export function toMarkers(
+  model: monaco.editor.ITextModel,
+  diags: Diagnostic[],
+): monaco.editor.IMarkerData[] {
+  const lines = model.getLineCount();
+  const clampLine = (l: number) => Math.min(Math.max(1, l), lines);
+  return diags.map((d) => {
+    const line = clampLine(d.line);
+    const col = Math.max(1, d.column);
+    let endLine = d.endLine !== undefined ? clampLine(d.endLine) : line;
+    let endCol = d.endColumn !== undefined ? Math.max(1, d.endColumn) : 0;
+    if (endLine < line || (endLine === line && endCol <= col)) {
+      // No range (or an empty one): mark the word at the position, else to the line's end.
+      const word = model.getWordAtPosition({ lineNumber: line, column: col });
+      endLine = line;
+      endCol = word && word.endColumn > col ? word.endColumn : model.getLineMaxColumn(line);
+    }
+    return {
+      severity:
+        d.severity === 'error' ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+      message: `${d.code}: ${d.message}`,
+      startLineNumber: line,
+      startColumn: col,
+      endLineNumber: endLine,
+      endColumn: Math.max(endCol, endLine === line ? col + 1 : 1),
+    };
+  });
+}
+
+const storage = draftStore(localStorage);
+
+export interface RuleEditorState {
+  active: ActiveRules | null;
+  history: RuleVersion[];
+  draftModel: monaco.editor.ITextModel;
+  draftText: string;
+  dirty: boolean;
+  /** The version shown read-only, if any (its model is `shownModel`). */
+  viewing: number | null;
+  shownModel: monaco.editor.ITextModel;
+  diagnostics: Diagnostic[];
+  /** Whether the draft as it is now passed the engine's check; null while it is being checked. */
+  checkOk: boolean | null;
+  restored: RuleDraft | null;
+  /** The version this window just made active (shown while it is still the state). */
+  activated: number | null;
+  error: AppError | null;
+  pending: PendingChange | null;
+  author: string;
+  setAuthor(a: string): void;
+  viewVersion(v: number): Promise<void>;
+  backToDraft(): void;
+  discardDraft(): void;
+  askActivate(): void;
+  askRollback(v: number): Promise<void>;
+  cancelPending(): void;
+  confirm(comment: string): Promise<AppError | null>;
+  clearError(): void;
+}
+
+export function useRuleEditor(): RuleEditorState {
+  const client = useApp((s) => s.client);
+  const draftModel = useMemo(
+    () => monaco.editor.getModel(DRAFT_URI) ?? monaco.editor.createModel('', 'json', DRAFT_URI),
+    [],
+  );
+  const [active, setActive] = useState<ActiveRules | null>(null);
+  const activeRef = useRef<ActiveRules | null>(null);
+  const [history, setHistory] = useState<RuleVersion[]>([]);
+  const [draftText, setDraftText] = useState('');
+  const [viewing, setViewing] = useState<{
+    version: number;
+    model: monaco.editor.ITextModel;
+  } | null>(null);
+  const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
+  const [checked, setChecked] = useState<{ text: string; ok: boolean } | null>(null);
+  const [restored, setRestored] = useState<RuleDraft | null>(null);
+  const [activated, setActivated] = useState<number | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [pending, setPending] = useState<PendingChange | null>(null);
+  const [author, setAuthorState] = useState(() => localStorage.getItem('gex-desk.author') ?? '');
+
+  const loadHistory = useCallback(async () => {
+    if (!client) return;
+    const res = await client.call('rules:history', {});
+    if (res.ok) setHistory(res.value);
+  }, [client]);
+
+  const check = useCallback(async () => {
+    if (!client) return;
+    const text = draftModel.getValue();
+    const res = await client.call('rules:check', { text });
+    if (draftModel.getValue() !== text) return; // an older text's answer
+    if (!res.ok) return setError(res.error);
+    setDiagnostics(res.value.diagnostics);
+    setChecked({ text, ok: res.value.ok });
+    monaco.editor.setModelMarkers(
+      draftModel,
+      'gex-rules',
+      toMarkers(draftModel, res.value.diagnostics),
+    );
+  }, [client, draftModel]);
+
+  /** Takes the active rules in; the draft follows them unless the analyst has one of their own. */
+  const applyActive = useCallback(
+    (res: Result<ActiveRules>, first: boolean) => {
+      if (!res.ok) return setError(res.error);
+      const previous = activeRef.current;
+      const hadOwnDraft = previous ? draftModel.getValue() !== previous.text : false;
+      activeRef.current = res.value;
+      setActive(res.value);
+      if (first) {
+        const saved = storage.load();
+        if (saved && saved.text !== res.value.text) {
+          draftModel.setValue(saved.text);
+          setRestored(saved);
+        } else {
+          storage.clear();
+          draftModel.setValue(res.value.text);
+        }
+      } else if (!hadOwnDraft && draftModel.getValue() !== res.value.text) {
+        draftModel.setValue(res.value.text);
+      }
+      setDraftText(draftModel.getValue());
+      void check();
+    },
+    [draftModel, check],
+  );
+
+  const loadActive = useCallback(
+    async (first: boolean) => {
+      if (client) applyActive(await client.call('rules:active', {}), first);
+    },
+    [client, applyActive],
+  );
+
+  // Schema, active rules and history once; again whenever any window activates a version.
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    void client.call('rules:schema', {}).then((schema) => {
+      if (!live || !schema.ok) return;
+      jsonDefaults.setDiagnosticsOptions({
+        validate: true,
+        allowComments: false,
+        schemas: [{ uri: SCHEMA_URI, fileMatch: [DRAFT_URI.toString()], schema: schema.value }],
+      });
+    });
+    void client.call('rules:active', {}).then((res) => live && applyActive(res, true));
+    void client.call('rules:history', {}).then((res) => live && res.ok && setHistory(res.value));
+    const off = client.on('rules:activated', () => {
+      void loadActive(false);
+      void loadHistory();
+    });
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client, applyActive, loadActive, loadHistory]);
+
+  // Every edit: kept as the draft, checked (debounced), old errors dropped.
+  useEffect(() => {
+    let timer = 0;
+    const sub = draftModel.onDidChangeContent(() => {
+      const text = draftModel.getValue();
+      setDraftText(text);
+      setError(null);
+      const a = activeRef.current;
+      if (a) storage.save(text, a);
+      clearTimeout(timer);
+      timer = window.setTimeout(() => void check(), 300);
+    });
+    return () => {
+      sub.dispose();
+      clearTimeout(timer);
+    };
+  }, [draftModel, check]);
+
+  const dirty = !!active && draftText !== active.text;
+
+  const viewVersion = async (version: number) => {
+    if (!client) return;
+    if (version === active?.version) return setViewing(null);
+    const res = await client.call('rules:get', { version });
+    if (!res.ok) return setError(res.error);
+    const uri = versionUri(version);
+    const model =
+      monaco.editor.getModel(uri) ?? monaco.editor.createModel(res.value.text, 'json', uri);
+    setViewing({ version, model });
+  };
+
+  const finish = async (
+    res: { ok: true; value: RuleVersion } | { ok: false; error: AppError },
+    kind: PendingChange['kind'],
+  ) => {
+    if (!res.ok) {
+      setError(res.error);
+      return res.error;
+    }
+    setPending(null);
+    setActivated(res.value.version);
+    setError(null);
+    if (kind === 'activate') {
+      storage.clear();
+      setRestored(null);
+    }
+    setViewing(null);
+    await loadActive(false);
+    await loadHistory();
+    return null;
+  };
+
+  return {
+    active,
+    history,
+    draftModel,
+    draftText,
+    dirty,
+    viewing: viewing?.version ?? null,
+    shownModel: viewing?.model ?? draftModel,
+    diagnostics,
+    checkOk: checked && checked.text === draftText ? checked.ok : null,
+    restored: dirty ? restored : null,
+    activated: activated !== null && activated === active?.version && !dirty ? activated : null,
+    error,
+    pending,
+    author,
+    setAuthor(a) {
+      setAuthorState(a);
+      localStorage.setItem('gex-desk.author', a.trim());
+    },
+    viewVersion,
+    backToDraft: () => setViewing(null),
+    discardDraft() {
+      if (!active) return;
+      storage.clear();
+      setRestored(null);
+      setViewing(null);
+      draftModel.setValue(active.text);
+    },
+    askActivate() {
+      if (!active) return;
+      setError(null);
+      setPending({ kind: 'activate', text: draftModel.getValue(), base: active });
+    },
+    async askRollback(version) {
+      if (!client || !active) return;
+      setError(null);
+      const res = await client.call('rules:get', { version });
+      if (!res.ok) return setError(res.error);
+      setPending({ kind: 'rollback', version, text: res.value.text, base: active });
+    },
+    cancelPending: () => setPending(null),
+    async confirm(comment) {
+      if (!client || !pending) return null;
+      const who = author.trim();
+      if (!who) {
+        const e: AppError = {
+          code: 'VALIDATION',
+          message: 'Enter your name: every rule change is recorded with its author.',
+          field: 'author',
+        };
+        setError(e);
+        return e;
+      }
+      if (pending.kind === 'activate') {
+        // The activated text is the one the analyst saw in the diff, even if the draft moved since.
+        // (The model is the draft: activation makes it the active text, so the draft is clean.)
+        const res = await client.call('rules:activate', {
+          text: pending.text,
+          author: who,
+          comment: comment.trim(),
+        });
+        if (res.ok && draftModel.getValue() !== pending.text) draftModel.setValue(pending.text);
+        return finish(res, 'activate');
+      }
+      const res = await client.call('rules:rollback', {
+        version: pending.version,
+        author: who,
+        comment: comment.trim(),
+      });
+      return finish(res, 'rollback');
+    },
+    clearError: () => setError(null),
+  };
+}

@@ -1,0 +1,194 @@
+// What an analyst reads must be exact and consistent: numbers, one GEX scale per
+// view, times always with their zone, counted nouns, quality in words, and errors
+// without the app's own folders.
+import { describe, expect, it } from 'vitest';
+import {
+  bytes,
+  duration,
+  int,
+  num,
+  pct,
+  price,
+  basename,
+} from '../../renderer/src/text/numbers.ts';
+import { BN, M, gex, gexNumber, gexScale, gexTick } from '../../renderer/src/text/scale.ts';
+import {
+  asOfStamp,
+  localClock,
+  localDateTime,
+  localStamp,
+  offsetLabel,
+} from '../../renderer/src/text/time.ts';
+import { plural } from '../../renderer/src/text/words.ts';
+import { describeQuality } from '../../renderer/src/text/quality.ts';
+import {
+  cleanError,
+  noRetryReason,
+  retryHelps,
+  stripPaths,
+} from '../../renderer/src/text/clean-error.ts';
+
+describe('numbers', () => {
+  it('formats prices, integers, fixed decimals and percentages with separators', () => {
+    expect(price(4697.2402)).toBe('4,697.24');
+    expect(price(4800)).toBe('4,800');
+    expect(price(null)).toBe('—');
+    expect(int(20592)).toBe('20,592');
+    expect(num(0.979, 1)).toBe('1.0');
+    expect(pct(0.979)).toBe('97.9 %');
+    expect(pct(0.0205)).toBe('2.1 %');
+  });
+
+  it('writes durations compactly, always with a unit', () => {
+    expect(duration(840)).toBe('840 ms');
+    expect(duration(12_400)).toBe('12.4 s');
+    expect(duration(185_000)).toBe('3m 05s');
+    expect(duration(7_260_000)).toBe('2h 01m');
+    expect(duration(-5)).toBe('0 ms');
+    expect(duration(null)).toBe('—');
+  });
+
+  it('gives sizes and base names', () => {
+    expect(bytes(1_578_085)).toBe('1.5 MB');
+    expect(bytes(40)).toBe('40 B');
+    expect(basename('/tmp/a/b/spx.csv')).toBe('spx.csv');
+    expect(basename('C:\\data\\meta.json')).toBe('meta.json');
+  });
+});
+
+describe('one GEX scale per view', () => {
+  it('uses billions when any figure reaches 1 Bn, else millions, for every figure', () => {
+    const scale = gexScale([-10_998_709_390.13, 625_000_000, null]);
+    expect(scale).toBe(BN);
+    expect(gex(-10_998_709_390.13, scale)).toBe('-11.00 Bn');
+    expect(gex(625_000_000, scale)).toBe('0.63 Bn');
+    expect(gexScale([625_000_000, -12_000])).toBe(M);
+    expect(gex(625_000_000, M)).toBe('625.00 M');
+    expect(gexNumber(Number.NaN, M)).toBe('—');
+  });
+
+  it('labels axis ticks in the axis scale with the decimals the step needs', () => {
+    expect(gexTick(2_500_000_000, BN, 500_000_000)).toBe('2.5');
+    expect(gexTick(-2_000_000_000, BN, 1_000_000_000)).toBe('-2');
+    expect(gexTick(350_000_000, M, 50_000_000)).toBe('350');
+    expect(gexTick(250_000_000, BN, 50_000_000)).toBe('0.25');
+  });
+});
+
+describe('times with their zone', () => {
+  it('keeps a data time in the offset the exchange wrote, and names it', () => {
+    expect(asOfStamp('2024-01-07T10:52:00-05:00')).toBe('2024-01-07 10:52:00 UTC−5');
+    expect(asOfStamp('2024-01-07T15:52:00Z')).toBe('2024-01-07 15:52:00 UTC');
+    expect(asOfStamp('2024-01-07T21:22:00.250+05:30')).toBe('2024-01-07 21:22:00 UTC+5:30');
+    expect(offsetLabel('+01:00')).toBe('UTC+1');
+    expect(asOfStamp(null)).toBe('—');
+  });
+
+  it('shows the app’s own instants in a named zone', () => {
+    expect(localStamp('2025-12-02T13:03:27.000Z', 'Europe/Berlin')).toMatch(
+      /^2025-12-02 14:03:27 (CET|GMT\+1)$/,
+    );
+    expect(localStamp('2025-07-02T13:03:27Z', 'America/New_York')).toMatch(
+      /^2025-07-02 09:03:27 (EDT|GMT-4)$/,
+    );
+    expect(localClock('2025-12-02T13:03:27Z', 'UTC')).toBe('13:03:27');
+    expect(localDateTime('2025-12-02T13:03:27Z', 'UTC')).toBe('2025-12-02 13:03:27');
+  });
+});
+
+describe('plurals', () => {
+  it('counts as a person writes', () => {
+    expect(plural(1, 'job')).toBe('1 job');
+    expect(plural(0, 'job')).toBe('0 jobs');
+    expect(plural(1, 'entry')).toBe('1 entry');
+    expect(plural(2, 'entry')).toBe('2 entries');
+    expect(plural(12_000, 'snapshot')).toBe('12,000 snapshots');
+  });
+});
+
+describe('quality in words', () => {
+  const q = {
+    score: 432 / 21_038,
+    rows_total: 21_038,
+    rows_used: 432,
+    dropped: [
+      { reason: 'no gamma and no iv', rows: 10 },
+      { reason: 'expired', rows: 20_596 },
+    ],
+  };
+
+  it('says how much was used, why the rest was dropped (largest first), and marks it under the threshold', () => {
+    const v = describeQuality(q, 0.8);
+    expect(v.label).toBe('2.1 %');
+    expect(v.tone).toBe('low');
+    expect(v.below).toBe(true);
+    expect(v.reasons).toEqual([
+      '97.9 % dropped: expired expiries',
+      '0.0 % dropped: no gamma and no IV',
+    ]);
+    expect(v.summary).toBe(
+      'Quality 2.1 %: 432 of 21,038 rows used; 97.9 % dropped: expired expiries; 0.0 % dropped: no gamma and no IV; below your 80 % threshold',
+    );
+  });
+
+  it('is green from 95 %, amber between the threshold and 95 %', () => {
+    expect(describeQuality({ ...q, score: 0.99, dropped: [] }, 0.8).tone).toBe('good');
+    expect(describeQuality({ ...q, score: 0.9 }, 0.8)).toMatchObject({
+      tone: 'fair',
+      below: false,
+    });
+    expect(describeQuality({ ...q, score: 0.9 }, 0.95)).toMatchObject({ tone: 'low', below: true });
+  });
+});
+
+describe('errors without the app’s folders', () => {
+  const staged =
+    '/home/ana/.config/gex-desk/inbox/.uploads/3f2a9c1e-1b2c-4d5e-8f90-a1b2c3d4e5f6/junk.csv';
+
+  it('names the file by its base name and strips absolute paths from the message', () => {
+    const e = cleanError({
+      code: 'UNKNOWN_FORMAT',
+      message: `${staged} is not a format GEX Desk reads (see docs/formats.md)`,
+      file: staged,
+      line: 1,
+    });
+    expect(e).toEqual({
+      code: 'UNKNOWN_FORMAT',
+      message: 'junk.csv is not a format GEX Desk reads (see docs/formats.md)',
+      file: 'junk.csv',
+      line: 1,
+    });
+    expect(stripPaths('cannot open C:\\Users\\ana\\AppData\\gex\\staging\\spx.csv: busy')).toBe(
+      'cannot open spx.csv: busy',
+    );
+    expect(stripPaths('moved /var/lib/gex/processing/ab.csv.')).toBe('moved ab.csv.');
+    // A name with a space is found whole when the error names its file.
+    expect(
+      cleanError({
+        code: 'IO',
+        message: 'cannot read /data/in/my chain.csv: busy',
+        file: '/data/in/my chain.csv',
+      }).message,
+    ).toBe('cannot read my chain.csv: busy');
+    expect(stripPaths('see http://127.0.0.1:4000/api/x and docs/formats.md')).toBe(
+      'see http://127.0.0.1:4000/api/x and docs/formats.md',
+    );
+  });
+
+  it('offers a retry only where it can help', () => {
+    const failed = (
+      code: 'WORKER_CRASHED' | 'TIMEOUT' | 'IO' | 'UNKNOWN_FORMAT' | 'TRUNCATED',
+    ) => ({ status: 'failed' as const, error: { code, message: 'x' } });
+    expect(retryHelps(failed('WORKER_CRASHED'))).toBe(true);
+    expect(retryHelps(failed('TIMEOUT'))).toBe(true);
+    expect(retryHelps(failed('IO'))).toBe(true);
+    expect(retryHelps({ status: 'cancelled', error: null })).toBe(true);
+    expect(retryHelps(failed('UNKNOWN_FORMAT'))).toBe(false);
+    expect(retryHelps(failed('TRUNCATED'))).toBe(false);
+    expect(retryHelps({ status: 'completed', error: null })).toBe(false);
+    expect(noRetryReason(failed('UNKNOWN_FORMAT'))).toMatch(
+      /UNKNOWN_FORMAT is a problem of the file itself/,
+    );
+    expect(noRetryReason(failed('IO'))).toBeNull();
+  });
+});

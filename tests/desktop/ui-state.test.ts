@@ -1,0 +1,278 @@
+// The renderer's state rules that need no browser: the address of each view, the
+// job counts every part of the UI shares, the stored settings and rule draft, the
+// table's sorting and widths, and the dry run's facts.
+import { describe, expect, it } from 'vitest';
+import type { ProcessingJob } from '../../shared/domain.ts';
+import { formatRoute, HOME, parseHash } from '../../renderer/src/state/route.ts';
+import { countJobs } from '../../renderer/src/state/job-counts.ts';
+import { DEFAULT_SETTINGS, readSettings } from '../../renderer/src/state/settings.ts';
+import { draftStore, readDraft } from '../../renderer/src/state/rule-draft.ts';
+import {
+  fitColumns,
+  gridTemplate,
+  nextSort,
+  sortRows,
+  compareBy,
+  type Column,
+} from '../../renderer/src/components/table/columns.ts';
+import {
+  factId,
+  parseFacts,
+  sampleFacts,
+  toJsonLines,
+} from '../../renderer/src/views/rules/facts.ts';
+import { restoreSubmissions } from '../../renderer/src/state/submission-records.ts';
+import { diffStats, foldUnchanged, lineDiff } from '../../renderer/src/text/line-diff.ts';
+
+describe('hash routes', () => {
+  it('reads every view and its open item from the address, and writes them back', () => {
+    const cases = [
+      ['#/queue', { ...HOME }],
+      ['#/queue/job/j%2F1', { ...HOME, jobId: 'j/1' }],
+      ['#/snapshots', { ...HOME, view: 'snapshots' }],
+      ['#/snapshots/abc-123', { ...HOME, view: 'snapshots', snapshotId: 'abc-123' }],
+      ['#/rules', { ...HOME, view: 'rules' }],
+      ['#/audit', { ...HOME, view: 'audit' }],
+      ['#/audit/req-9', { ...HOME, view: 'audit', auditRequest: 'req-9' }],
+    ] as const;
+    for (const [hash, route] of cases) {
+      expect(parseHash(hash)).toEqual(route);
+      expect(formatRoute(parseHash(hash))).toBe(hash);
+    }
+  });
+
+  it('lands on the Queue for an empty, unknown or broken address', () => {
+    expect(parseHash('')).toEqual(HOME);
+    expect(parseHash('#/nowhere')).toEqual(HOME);
+    expect(parseHash('#/snapshots/%E0%A4%A')).toEqual({ ...HOME, view: 'snapshots' });
+  });
+
+  it('writes only the open item of the view on screen', () => {
+    expect(formatRoute({ view: 'queue', snapshotId: 's1', jobId: null, auditRequest: 'r1' })).toBe(
+      '#/queue',
+    );
+    expect(
+      formatRoute({ view: 'snapshots', snapshotId: 's1', jobId: 'j1', auditRequest: '' }),
+    ).toBe('#/snapshots/s1');
+  });
+});
+
+describe('job counts', () => {
+  const job = (status: ProcessingJob['status']) => ({ status }) as ProcessingJob;
+  it('counts duplicates as completed and active as queued plus running', () => {
+    const jobs = [
+      'queued',
+      'queued',
+      'running',
+      'completed',
+      'duplicate',
+      'failed',
+      'failed',
+      'failed',
+      'cancelled',
+    ].map((s) => job(s as ProcessingJob['status']));
+    expect(countJobs(jobs)).toEqual({
+      all: 9,
+      active: 3,
+      queued: 2,
+      running: 1,
+      completed: 2,
+      failed: 3,
+      cancelled: 1,
+    });
+  });
+});
+
+describe('settings', () => {
+  it('falls back to the defaults for anything unreadable', () => {
+    expect(readSettings(null)).toEqual(DEFAULT_SETTINGS);
+    expect(readSettings('{not json')).toEqual(DEFAULT_SETTINGS);
+    expect(readSettings('{"qualityThreshold": 7, "panelCollapsed": "yes"}')).toEqual(
+      DEFAULT_SETTINGS,
+    );
+    expect(readSettings('{"panelCollapsed": false}').panelCollapsed).toBe(false);
+    expect(
+      readSettings(
+        '{"qualityThreshold": 0.5, "panelCollapsed": true, "widths": {"queue": {"file": 200}}}',
+      ),
+    ).toEqual({
+      qualityThreshold: 0.5,
+      panelCollapsed: true,
+      widths: { queue: { file: 200 } },
+    });
+  });
+});
+
+describe('the rule draft', () => {
+  const memory = () => {
+    const m = new Map<string, string>();
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+      m,
+    };
+  };
+
+  it('keeps an edit with the version it started from, and forgets it once it equals the active text', () => {
+    const mem = memory();
+    const drafts = draftStore(mem);
+    const active = { version: 3, text: '{"a":1}' };
+    drafts.save('{"a":2}', active, new Date('2025-12-02T10:00:00Z'));
+    expect(drafts.load()).toEqual({
+      text: '{"a":2}',
+      base: 3,
+      saved_at: '2025-12-02T10:00:00.000Z',
+    });
+    // Another version activated meanwhile: the draft keeps its own starting point.
+    drafts.save('{"a":3}', { version: 4, text: '{"a":9}' }, new Date('2025-12-02T10:05:00Z'));
+    expect(drafts.load()).toMatchObject({ text: '{"a":3}', base: 3 });
+    drafts.save('{"a":9}', { version: 4, text: '{"a":9}' });
+    expect(drafts.load()).toBeNull();
+    expect(readDraft('{"text": 5}')).toBeNull();
+  });
+});
+
+describe('table columns', () => {
+  type R = { name: string; n: number | null };
+  const cols: Column<R>[] = [
+    {
+      id: 'name',
+      label: 'Name',
+      width: 100,
+      flex: true,
+      sort: compareBy((r) => r.name),
+      cell: (r) => r.name,
+    },
+    {
+      id: 'n',
+      label: 'N',
+      width: 60,
+      min: 40,
+      align: 'right',
+      optional: 1,
+      sort: compareBy((r) => r.n),
+      cell: (r) => String(r.n),
+    },
+    { id: 'x', label: 'X', width: 50, optional: 2, cell: () => '' },
+  ];
+
+  it('leaves out optional columns, least needed first, until the rest fit', () => {
+    // 100 + 60 + 50 + 2 gaps of 10 + 20 of padding = 250.
+    expect(fitColumns(cols, 250).map((c) => c.id)).toEqual(['name', 'n', 'x']);
+    expect(fitColumns(cols, 249).map((c) => c.id)).toEqual(['name', 'n']);
+    expect(fitColumns(cols, 100).map((c) => c.id)).toEqual(['name']);
+    expect(fitColumns(cols, 0).map((c) => c.id)).toEqual(['name', 'n', 'x']);
+    expect(fitColumns(cols, 250, { name: 120 }).map((c) => c.id)).toEqual(['name', 'n']);
+  });
+
+  it('lays out the widths, a sized flex column keeping its width', () => {
+    expect(gridTemplate(cols)).toBe('minmax(100px, 100fr) 60px 50px');
+    expect(gridTemplate(cols, { name: 180, n: 10 })).toBe('180px 40px 50px');
+  });
+
+  it('sorts stably, nulls last, and cycles a header through both directions and back to none', () => {
+    const rows: R[] = [
+      { name: 'b', n: 2 },
+      { name: 'a', n: null },
+      { name: 'c', n: 2 },
+      { name: 'd', n: 1 },
+    ];
+    expect(sortRows(rows, cols, { id: 'n', dir: 'asc' }).map((r) => r.name)).toEqual([
+      'd',
+      'b',
+      'c',
+      'a',
+    ]);
+    expect(sortRows(rows, cols, { id: 'name', dir: 'desc' }).map((r) => r.name)).toEqual([
+      'd',
+      'c',
+      'b',
+      'a',
+    ]);
+    expect(sortRows(rows, cols, null)).toBe(rows);
+    expect(sortRows(rows, cols, { id: 'x', dir: 'asc' })).toBe(rows);
+    expect(nextSort(null, 'n')).toEqual({ id: 'n', dir: 'asc' });
+    expect(nextSort({ id: 'n', dir: 'asc' }, 'n')).toEqual({ id: 'n', dir: 'desc' });
+    expect(nextSort({ id: 'n', dir: 'desc' }, 'n')).toBeNull();
+    expect(nextSort({ id: 'n', dir: 'desc' }, 'n', 'desc')).toEqual({ id: 'n', dir: 'asc' });
+  });
+});
+
+describe('dry-run facts', () => {
+  it('reads JSON Lines and arrays, names the bad line, and round-trips the examples', () => {
+    const rows = sampleFacts(Date.parse('2025-12-02T10:00:00Z'));
+    expect(rows).toHaveLength(6);
+    expect(rows[0]).toMatchObject({
+      id: 'critical',
+      as_of: '2025-12-02T09:59:58.000Z',
+      now: '2025-12-02T10:00:00.000Z',
+    });
+    expect(parseFacts(toJsonLines(rows))).toEqual({ facts: rows });
+    expect(parseFacts(JSON.stringify(rows))).toEqual({ facts: rows });
+    expect(parseFacts('{"a":1}\n{oops}')).toEqual({ error: expect.stringMatching(/^line 2: /) });
+    expect(parseFacts('[1, 2]')).toEqual({ error: expect.stringContaining('one object') });
+    expect(parseFacts('  ')).toEqual({ facts: [] });
+    expect(factId({ id: 'x' }, 0)).toBe('x');
+    expect(factId({}, 2)).toBe('3');
+  });
+});
+
+describe('submissions after a reload', () => {
+  it('tells a file cut off mid-way apart from the finished ones', () => {
+    const raw = JSON.stringify([
+      {
+        key: 'a',
+        name: 'spx.csv',
+        bytes: 1,
+        stage: 'uploading',
+        upload: 0.3,
+        path: null,
+        ack: null,
+        error: null,
+      },
+      {
+        key: 'b',
+        name: 'meta.json',
+        bytes: 1,
+        stage: 'queued',
+        upload: 1,
+        path: '/x',
+        ack: null,
+        error: null,
+      },
+    ]);
+    const [cut, done] = restoreSubmissions(raw);
+    expect(cut).toMatchObject({ stage: 'error', error: { code: 'CANCELLED', file: 'spx.csv' } });
+    expect(cut!.error!.message).toContain('reloaded');
+    expect(done).toMatchObject({ stage: 'queued' });
+    expect(restoreSubmissions('nope')).toEqual([]);
+  });
+});
+
+describe('the rule diff', () => {
+  it('finds the changed lines, numbers both sides, and folds what is unchanged', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].join('\n');
+    const after = ['a', 'b', 'c', 'd', 'E', 'f', 'g', 'h', 'i', 'j', 'k'].join('\n');
+    const lines = lineDiff(before, after);
+    expect(diffStats(lines)).toEqual({ added: 2, removed: 1 });
+    expect(lines.filter((l) => l.kind !== 'same')).toEqual([
+      { kind: 'del', text: 'e', a: 5, b: null },
+      { kind: 'add', text: 'E', a: null, b: 5 },
+      { kind: 'add', text: 'k', a: null, b: 11 },
+    ]);
+    expect(
+      foldUnchanged(lines, 1).map((r) =>
+        r.kind === 'skip' ? `…${r.count}` : `${r.kind[0]}${r.text}`,
+      ),
+    ).toEqual(['…3', 'sd', 'de', 'aE', 'sf', '…3', 'sj', 'ak']);
+    expect(diffStats(lineDiff(before, before))).toEqual({ added: 0, removed: 0 });
+    expect(foldUnchanged(lineDiff(before, before))).toEqual([{ kind: 'skip', count: 10 }]);
+  });
+
+  it('matches moved-around lines by the longest common subsequence', () => {
+    const lines = lineDiff('x\na\nb\nc\ny', 'x\nb\nc\na\ny');
+    expect(diffStats(lines)).toEqual({ added: 1, removed: 1 });
+    expect(lines.filter((l) => l.kind === 'same').map((l) => l.text)).toEqual(['x', 'b', 'c', 'y']);
+  });
+});

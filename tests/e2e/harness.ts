@@ -1,0 +1,258 @@
+// What every e2e file needs: the real engine on a temporary database behind the
+// browser host (`serve`), headless Chromium on the built UI, and the helpers an
+// analyst's actions and the checks use: dropping a file, screenshots at both window
+// sizes (1440×900 and 1024×700), axe-core on the page, the queue's pause.
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { expect } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { serve, type ServeHandle } from '../../electron/host/serve.ts';
+import { buildRenderer } from '../../electron/host/renderer-build.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SAMPLES = resolve(ROOT, '../shared/samples');
+export const SHOTS = join(ROOT, 'test-results/screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}`);
+
+export const WIDE = { width: 1440, height: 900 };
+export const SMALL = { width: 1024, height: 700 };
+
+/** Polls with room for a loaded 2-core machine (expect.poll's default is one second). */
+export const poll = <T>(fn: () => T | Promise<T>) =>
+  expect.poll(fn, { timeout: 20_000, interval: 100 });
+
+/** Waits (outside a test, where expect.poll is not allowed) until `fn` gives a value `ok` accepts. */
+export async function until<T>(
+  fn: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeout = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline)
+      throw new Error(`waited ${timeout} ms for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Several e2e files start at once: one builds the renderer, the others wait for it. */
+async function ensureRenderer(): Promise<void> {
+  const lock = join(ROOT, 'out/.renderer-build.lock');
+  mkdirSync(join(ROOT, 'out'), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error('waited 5 minutes for another renderer build');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    await buildRenderer();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface Desk {
+  te: TestEngine;
+  host: ServeHandle;
+  context: BrowserContext;
+  page: Page;
+  fixtures: string;
+  /** Console errors and page errors seen so far. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+export async function openDesk(opts: { workers?: number } = {}): Promise<Desk> {
+  mkdirSync(SHOTS, { recursive: true });
+  await ensureRenderer();
+  const te = await startTestEngine({ workers: opts.workers ?? 1 });
+  const fixtures = join(te.dir, 'fixtures');
+  mkdirSync(fixtures, { recursive: true });
+  const host = await serve(te.engine, {
+    rendererDir: join(ROOT, 'out/renderer'),
+    uploadDir: join(te.engine.config.inbox, '.uploads'),
+  });
+  const context = await chromium.launchPersistentContext(join(te.dir, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: WIDE,
+    timezoneId: 'Europe/Berlin',
+    args: CHROMIUM_ARGS,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  // E2E_TEST_NAMES=1 names the test a page error happened in (to find which step caused it).
+  page.on('pageerror', (e) =>
+    problems.push(
+      e.message + (process.env.E2E_TEST_NAMES ? ` [${expect.getState().currentTestName}]` : ''),
+    ),
+  );
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  await page.goto(host.url);
+  await page
+    .getByTestId('engine-state')
+    .getByText('engine ok', { exact: true })
+    .waitFor({ timeout: 30_000 });
+  return {
+    te,
+    host,
+    context,
+    page,
+    fixtures,
+    problems,
+    async close() {
+      await context?.close();
+      await host?.close();
+      await te?.stop();
+    },
+  };
+}
+
+/** Screenshots of the page as it is, at 1440×900 and at 1024×700 (`NAME.png`, `NAME@1024.png`). */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await page.setViewportSize(SMALL);
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(SHOTS, `${name}@1024.png`) });
+  await page.setViewportSize(WIDE);
+  await page.waitForTimeout(100);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_LOG = join(ROOT, 'test-results/axe.jsonl');
+
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA, and best practices) on the page as it is and
+ * returns its violations; every run is logged to test-results/axe.jsonl.
+ * The script goes in through the DevTools protocol, so the page's CSP stays as it is.
+ */
+export async function axe(page: Page, label: string): Promise<AxeFinding[]> {
+  const loaded = await page.evaluate('typeof window.axe !== "undefined"');
+  if (!loaded) await page.evaluate(AXE);
+  const found = (await page.evaluate(`window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + (n.failureSummary || '').split('\\n').slice(0, 2).join(' ')) })))`)) as AxeFinding[];
+  appendFileSync(
+    AXE_LOG,
+    JSON.stringify({ label, at: new Date().toISOString(), violations: found }) + '\n',
+  );
+  return found;
+}
+
+/** The serious and critical violations, in a form a failing test prints readably. */
+export const serious = (found: AxeFinding[]) =>
+  found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
+
+// Browser-side helper, as source text: this file is type-checked without the DOM library.
+const DROP = `async ({ b64, name }) => {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const dt = new DataTransfer();
+  dt.items.add(new File([bytes], name));
+  const target = document.querySelector('main') ?? document.body;
+  for (const type of ['dragenter', 'dragover', 'drop']) {
+    target.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }
+}`;
+
+/** A file as a user's drag and drop delivers it: a DataTransfer on the window's drop event. */
+export async function dropFile(page: Page, path: string, name: string): Promise<void> {
+  const b64 = readFileSync(path).toString('base64');
+  await page.evaluate(`(${DROP})(${JSON.stringify({ b64, name })})`);
+}
+
+/** Drops a file and submits it with the dialog's defaults. */
+export async function submitFile(page: Page, path: string, name: string): Promise<void> {
+  await dropFile(page, path, name);
+  await page.getByTestId('submit-files').click();
+}
+
+export const submission = (page: Page, name: string) =>
+  page.locator('[data-testid=submission]', { has: page.locator('.file-name', { hasText: name }) });
+
+export function chainFile(
+  dir: string,
+  name: string,
+  seed: number,
+  opts: Parameters<typeof makeChain>[0] = {},
+): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    name.endsWith('.json')
+      ? cboeJsonText(makeChain({ seed, ...opts }))
+      : cboeCsvText(makeChain({ seed, ...opts })),
+  );
+  return path;
+}
+
+/** Pauses the queue as an analyst does, with the Queue view's button, and waits for the engine to say so. */
+export async function pauseQueue(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Pause queue' }).click();
+  await page.getByTestId('paused-banner').waitFor();
+  await page.getByTestId('status-paused').waitFor();
+  expect(await page.getByTestId('queue-pause-toggle').getAttribute('aria-pressed')).toBe('true');
+}
+
+export async function resumeQueue(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Resume queue' }).click();
+  await page.getByTestId('paused-banner').waitFor({ state: 'detached' });
+  await page.getByTestId('status-paused').waitFor({ state: 'detached' });
+}
+
+/** Goes to a view with its tab, as an analyst does. */
+export async function goTo(
+  page: Page,
+  view: 'queue' | 'snapshots' | 'rules' | 'audit',
+): Promise<void> {
+  await page.locator(`[data-view=${view}]`).click();
+  await page.getByTestId(`${view}-view`).waitFor();
+}

@@ -1,0 +1,254 @@
+// Safe rule changes in real Chromium against the real engine (issue 14): the draft
+// survives switching views and reloads, discarding it asks first, Activate and Roll
+// back show the diff against the active version and need a comment, old versions
+// open read-only, banners tell the present state only, the dry run shows before →
+// after and never outlives its text, facts go in through a form or as JSON, and the
+// editor says how to leave it with the keyboard. Screenshots at both sizes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  axe,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  until,
+  type Desk,
+} from './harness.ts';
+
+let desk: Desk;
+let page: Page;
+let original: string;
+
+const expectNoSerious = async (label: string) =>
+  expect(serious(await axe(page, label))).toEqual([]);
+const title = () => page.getByTestId('rules-title').textContent();
+const check = () => page.getByTestId('rules-check').textContent();
+
+// Browser-side: a paste of `text` into the focused element, as the clipboard delivers it.
+const PASTE = `(text) => {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}`;
+
+/** Replaces the editor's whole text: select all, then paste. */
+async function setEditorText(text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
+}
+
+/** The default rules with G2 (stale data) sending requests to MEDIUM instead of LOW: a one-line edit. */
+function staleToMedium(text: string): string {
+  const row = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
+  if (!text.includes(row))
+    throw new Error('the default rules no longer have the G2 row this test edits');
+  return text.replace(row, row.replace('"LOW"', '"MEDIUM"'));
+}
+
+describe.skipIf(!haveChromium)('safe rule changes', () => {
+  beforeAll(async () => {
+    desk = await openDesk({ workers: 1 });
+    page = desk.page;
+    const active = await desk.te.engine.handlers['rules:active']({});
+    if (!active.ok) throw new Error(active.error.message);
+    original = active.value.text;
+    await goTo(page, 'rules');
+    await page.locator('.monaco-editor').waitFor();
+    await until(check, (t) => /^valid/.test(t ?? ''), 'the rules to be checked');
+  }, 180_000);
+
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  it('dry-runs the examples before → after, all unchanged while the draft is the active text', async () => {
+    const table = page.locator('.dry-run table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(6);
+    expect(await table.locator('tbody tr').first().textContent()).toContain('CRITICAL');
+    expect(await page.getByTestId('dry-run-state').textContent()).toBe(
+      'Your draft decides every request as the active rules do.',
+    );
+    expect(await title()).toMatch(/^Version 1active$/);
+    expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
+    await shot(page, 'rules');
+    await expectNoSerious('rules: the active version');
+  });
+
+  it('shows what an edit changes, and keeps it as a draft across views and reloads', async () => {
+    await setEditorText(staleToMedium(original));
+    await poll(title).toMatch(/^Your draft/);
+    await poll(check).toMatch(/^valid/);
+    await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(
+      'Your draft changes 1 of 6 decisions.',
+    );
+    const changed = page.locator('.dry-run tr[data-changed=true]');
+    expect(await changed.count()).toBe(1);
+    expect(await changed.textContent()).toMatch(/^stale.*LOW.*→.*MEDIUM/);
+    await shot(page, 'rules-dry-run-changed');
+
+    await goTo(page, 'queue');
+    await goTo(page, 'rules');
+    await poll(title).toMatch(/^Your draft/);
+    await page.reload();
+    await page.locator('.monaco-editor').waitFor();
+    await poll(title).toMatch(/^Your draft/);
+    await page.getByTestId('draft-banner').waitFor();
+    expect(await page.getByTestId('draft-banner').textContent()).toMatch(
+      /Your unsaved draft from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \S+ is back\./,
+    );
+    await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(
+      'Your draft changes 1 of 6 decisions.',
+    );
+    await shot(page, 'rules-draft-restored');
+  });
+
+  it('shows no stale results or banners while the draft is broken', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' oops');
+    await poll(check).toMatch(/^[1-9]\d* errors?/);
+    await page.locator('.diagnostics li.error').first().waitFor();
+    expect(await page.locator('.diagnostics li.error').first().textContent()).toMatch(/^\d+:\d+/);
+    expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
+    await poll(() => page.locator('.dry-run table').count()).toBe(0);
+    expect(await page.getByTestId('dry-run-state').textContent()).toBe(
+      'Fix the errors in the draft to run it.',
+    );
+    // The marker covers the engine's whole range for the problem.
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'attached' });
+    await shot(page, 'rules-diagnostics');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+    await poll(check).toMatch(/^valid/);
+    await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(
+      'Your draft changes 1 of 6 decisions.',
+    );
+  });
+
+  it('asks before discarding the draft', async () => {
+    await page.getByRole('button', { name: 'Discard draft…' }).click();
+    const dialog = page.getByTestId('discard-dialog');
+    await dialog.waitFor();
+    await shot(page, 'rules-discard-dialog');
+    await expectNoSerious('rules: discard dialog');
+    await dialog.getByRole('button', { name: 'Keep the draft' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await title()).toMatch(/^Your draft/);
+  });
+
+  it('activates only after the diff, a comment and a confirmation', async () => {
+    await page.getByRole('button', { name: 'Activate…' }).click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    await poll(() => dialog.getByTestId('diff-stats').textContent()).toBe('+1 line · −1 line');
+    // The changed line, removed and added, with context; the rest folded.
+    expect(await dialog.locator('.diff-line.del').textContent()).toMatch(
+      /"freshness".*"level": "LOW"/,
+    );
+    expect(await dialog.locator('.diff-line.add').textContent()).toMatch(
+      /"freshness".*"level": "MEDIUM"/,
+    );
+    expect(await dialog.locator('.diff-skip').first().textContent()).toMatch(/unchanged lines$/);
+    const confirm = dialog.getByTestId('confirm-change-button');
+    await dialog.getByLabel('Your name').fill('e2e analyst');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Why').fill('stale data is still worth a MEDIUM');
+    await shot(page, 'rules-activate-dialog');
+    await expectNoSerious('rules: activate dialog');
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => page.getByTestId('activated-banner').textContent()).toBe(
+      'Version 2 is now active.',
+    );
+    await poll(title).toMatch(/^Version 2active$/);
+    await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(
+      'Your draft decides every request as the active rules do.',
+    );
+    // The banner is the present state: an edit takes it away.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' ');
+    await page.getByTestId('activated-banner').waitFor({ state: 'detached' });
+    await page.keyboard.press('Backspace');
+    await poll(title).toMatch(/^Version 2active$/);
+  });
+
+  it('opens an old version read-only, and rolls back to it through the same confirmation', async () => {
+    await page.getByRole('tab', { name: /^History/ }).click();
+    const v1 = page.locator('.history [data-version="1"]');
+    await v1.getByRole('button', { name: 'View version 1 (read-only)' }).click();
+    await page.getByTestId('viewing-banner').waitFor();
+    await poll(title).toMatch(/^Version 1read-only/);
+    expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
+    // Typing changes nothing.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.type('xyz');
+    expect(await page.locator('.monaco-editor .view-lines').first().textContent()).not.toContain(
+      'xyz',
+    );
+    await shot(page, 'rules-read-only');
+    await expectNoSerious('rules: an old version, read-only');
+
+    await page
+      .getByTestId('viewing-banner')
+      .getByRole('button', { name: 'Roll back to v1…' })
+      .click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    expect(await dialog.locator('h2').textContent()).toBe('Roll back to version 1');
+    await poll(() => dialog.getByTestId('diff-stats').textContent()).toBe('+1 line · −1 line');
+    expect(await dialog.getByTestId('confirm-change-button').isDisabled()).toBe(true);
+    await dialog.getByLabel('Why').fill('back to the guidelines');
+    await shot(page, 'rules-rollback-dialog');
+    await dialog.getByTestId('confirm-change-button').click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => page.getByTestId('activated-banner').textContent()).toBe(
+      'Version 3 is now active.',
+    );
+    const newest = page.locator('.history > li').first();
+    await poll(() => newest.textContent()).toContain(
+      'rollback to version 1: back to the guidelines',
+    );
+    expect(await newest.textContent()).toMatch(/^v3active.*e2e analyst/);
+    expect(await page.getByTestId('viewing-banner').count()).toBe(0);
+    await shot(page, 'rules-history');
+  });
+
+  it('takes facts from a small form as well as JSON', async () => {
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await page.getByRole('button', { name: 'stale', exact: true }).click();
+    await page.getByLabel('Manual level').selectOption('CRITICAL');
+    await page.getByLabel('Justification').fill('FOMC');
+    await poll(() => page.locator('.dry-run tbody tr', { hasText: 'stale' }).textContent()).toMatch(
+      /CRITICAL\s*G1.*CRITICAL\s*G1/,
+    );
+    await shot(page, 'rules-facts-form');
+    await page.getByRole('button', { name: 'JSON Lines' }).click();
+    const json = await page.locator('#facts-json').inputValue();
+    expect(json.split('\n')[4]).toMatch(
+      /"id":"stale".*"requested_priority":"CRITICAL","justification":"FOMC"/,
+    );
+    await page.locator('#facts-json').fill('{"id": "x"}\n{broken');
+    await poll(() => page.locator('.dry-run .field-error').textContent()).toMatch(
+      /^Facts: line 2: /,
+    );
+    await expectNoSerious('rules: facts as JSON');
+  });
+
+  it('says how to leave the editor with the keyboard, and Ctrl+M switches what Tab does', async () => {
+    const hint = page.getByTestId('tab-hint');
+    expect(await hint.textContent()).toContain('Press Ctrl+M');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+M');
+    await poll(() => hint.textContent()).toContain('Tab moves the focus out of the editor');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.closest(".monaco-editor") === null')).toBe(
+      true,
+    );
+    expect(desk.problems).toEqual([]);
+  });
+});
