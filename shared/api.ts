@@ -187,6 +187,8 @@ export const RequestRecord = PriorityRequest.extend({
   facts: z.record(z.string(), z.unknown()).nullable(),
   /** The facts the rule set derived from them (age_s, freshness, …). */
   derived: z.record(z.string(), z.unknown()).nullable(),
+  /** Facts not known when the level was decided (decided at arrival, before the file was read). */
+  unknown: z.array(z.string()).nullable().default(null),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;
 

@@ -69,6 +69,8 @@ export const ProcessingJob = z.object({
   rule: z.string(),
   rule_version: z.number().int().nullable(),
   status: JobStatus,
+  /** How many times the job's row was written; an event with a lower one is older than what is shown. */
+  revision: z.number().int().nonnegative().default(0),
   /** The request's arrival: every wait and latency counts from here. */
   submitted_at: IsoTimestamp,
   /** When its level was decided: the arrival, or the end of its facts read. */

@@ -1,7 +1,7 @@
-// The renderer's guard on job events: the submission's `queued` announcement and the
-// run's first `running` event come from two places in the engine and may arrive in
-// either order; a late `queued` must not take a running job back to the queue, while a
-// real requeue (a failed attempt retried) must still show.
+// The renderer's guard on job events: events of one job can reach the UI in another
+// order than they were written (the submission's announcement and the scheduler's, over
+// a transport). Every write counts up the job's `revision`; the UI keeps the newest, and
+// a progress update (same revision as its running row) still shows.
 import { describe, expect, it } from 'vitest';
 import { ProcessingJob } from '../../shared/domain.ts';
 import { isStale } from '../../renderer/src/state/job-order.ts';
@@ -17,6 +17,7 @@ const base = ProcessingJob.parse({
   rule: 'G2',
   rule_version: 1,
   status: 'queued',
+  revision: 0,
   submitted_at: '2026-11-29T03:00:00.000Z',
   started_at: null,
   finished_at: null,
@@ -26,29 +27,24 @@ const base = ProcessingJob.parse({
   snapshot_id: null,
   error: null,
 });
-const as = (job: ProcessingJob, patch: Partial<ProcessingJob>) =>
-  ProcessingJob.parse({ ...job, ...patch });
-const running = as(base, {
-  status: 'running',
-  started_at: '2026-11-29T03:00:00.010Z',
-  attempts: 1,
-});
+const as = (job: ProcessingJob, patch: Partial<ProcessingJob>) => ProcessingJob.parse({ ...job, ...patch });
+const running = as(base, { status: 'running', revision: 1, started_at: '2026-11-29T03:00:00.010Z', attempts: 1 });
 
 describe('isStale', () => {
   it('drops the submission’s queued announcement arriving after the run started', () => {
     expect(isStale(base, running)).toBe(true);
   });
 
-  it('keeps the normal order, a first sighting, and the steps after running', () => {
+  it('keeps the normal order, a first sighting, progress, and the steps after running', () => {
     expect(isStale(base, undefined)).toBe(false);
     expect(isStale(running, base)).toBe(false);
-    expect(isStale(as(running, { status: 'completed' }), running)).toBe(false);
-    expect(isStale(as(running, { status: 'cancelled' }), running)).toBe(false);
+    expect(isStale(as(running, { progress: 0.5 }), running)).toBe(false);
+    expect(isStale(as(running, { status: 'completed', revision: 2 }), running)).toBe(false);
   });
 
-  it('keeps a requeue after a failed attempt (same attempt count) and a retried job', () => {
-    expect(isStale(as(running, { status: 'queued' }), running)).toBe(false);
-    const failed = as(running, { status: 'failed' });
-    expect(isStale(as(failed, { status: 'queued' }), failed)).toBe(false);
+  it('keeps a requeue (a later write) and drops the running state it left', () => {
+    const requeued = as(running, { status: 'queued', revision: 2 });
+    expect(isStale(requeued, running)).toBe(false);
+    expect(isStale(running, requeued)).toBe(true);
   });
 });

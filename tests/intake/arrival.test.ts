@@ -7,6 +7,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
@@ -80,10 +81,16 @@ describe('arrival', () => {
     writeCboeCsv(good, { seed: 11, underlying: 'QQQ', spot: 400, expiries: 3, strikesPerExpiry: 12 });
     const junk = join(dir, 'junk.csv');
     writeFileSync(junk, 'this is not an option chain\n');
+    const seen: ProcessingJob[] = [];
+    engine.events.on('job:updated', (j) => seen.push(j));
     const a = await engine.handlers['ingest:submit']({ file: good, source: 'desk', requested_priority: 'HIGH', justification: 'FOMC', author: 'ana' });
     const b = await engine.handlers['ingest:submit']({ file: junk, source: 'desk' });
     if (!a.ok || !b.ok) throw new Error('submit failed');
     await engine.drain();
+    // Every written change of the job counts up its revision, in the order announced.
+    const revisions = seen.filter((j) => j.id === a.value.job_id).map((j) => j.revision);
+    expect(revisions).toEqual([...revisions].sort((x, y) => x - y));
+    expect(revisions.at(-1)).toBeGreaterThan(revisions[0]!);
     const goodTrail = await trail(running, a.value.request_id);
     expect(goodTrail.map((e) => e.kind)).toEqual(['arrival', 'override', 'started', 'completed']);
     expect(goodTrail.every((e) => e.file === good)).toBe(true);

@@ -62,7 +62,7 @@ export interface QueuedRow {
 }
 
 const COLUMNS = `id, seq, request_id, file, source, underlying, content_hash, priority, effective_priority, rule, rule_version,
-  status, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
+  status, coalesce(revision, 0) AS revision, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
   epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
 const SELECT = `SELECT ${COLUMNS} FROM jobs`;
 /** Transitions return the row as written, so announcing it needs no second read. */
@@ -84,6 +84,7 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     rule: r.rule as string,
     rule_version: r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),
     status: r.status as JobStatus,
+    revision: num(r.revision ?? 0),
     submitted_at: iso(r.submitted_at)!,
     decided_at: iso(r.decided_at),
     started_at: iso(r.started_at),
@@ -123,7 +124,7 @@ export async function insertJob(tx: Db, job: NewJob): Promise<QueuedRow> {
  */
 export async function decideQueued(db: Db, id: string, d: LevelDecision & { underlying: string | null }, nowMs: number): Promise<QueuedRow | undefined> {
   const rows = await db.all(
-    `UPDATE jobs SET status = 'queued', priority = $2, effective_priority = $2, rule = $3, rule_version = $4,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', priority = $2, effective_priority = $2, rule = $3, rule_version = $4,
        decided_at = $5::TIMESTAMPTZ, underlying = coalesce($6, underlying)
      WHERE id = $1 AND status = 'deciding' RETURNING ${QUEUED_COLUMNS}`,
     [id, d.priority, d.rule, d.rule_version, ts(nowMs), d.underlying],
@@ -145,7 +146,7 @@ export async function endWaiting(
   const d = outcome.decision;
   return first(
     await db.all(
-      `UPDATE jobs SET status = $2, error = $3::JSON, snapshot_id = $4, finished_at = $5::TIMESTAMPTZ,
+      `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, error = $3::JSON, snapshot_id = $4, finished_at = $5::TIMESTAMPTZ,
          priority = coalesce($6, priority), effective_priority = coalesce($6, effective_priority),
          rule = coalesce($7, rule), rule_version = coalesce($8, rule_version), underlying = coalesce($9, underlying),
          decided_at = CASE WHEN $6 IS NULL THEN decided_at ELSE $5::TIMESTAMPTZ END
@@ -215,7 +216,7 @@ export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefin
  */
 export async function requeueInterrupted(db: Db): Promise<{ id: string; interruptions: number }[]> {
   const rows = await db.all<{ id: string; n: number }>(
-    `UPDATE jobs SET status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0),
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0),
        interruptions = coalesce(interruptions, 0) + 1
      WHERE status = 'running' RETURNING id, interruptions AS n`,
   );
@@ -225,7 +226,7 @@ export async function requeueInterrupted(db: Db): Promise<{ id: string; interrup
 /** A pipeline worker crashed on this job's content: counted, across restarts. Returns the count. */
 export async function noteCrash(db: Db, id: string): Promise<number> {
   const rows = await db.all<{ n: number }>(
-    `UPDATE jobs SET crashes = coalesce(crashes, 0) + 1 WHERE id = $1 RETURNING crashes AS n`,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, crashes = coalesce(crashes, 0) + 1 WHERE id = $1 RETURNING crashes AS n`,
     [id],
   );
   return rows[0] ? num(rows[0].n) : 0;
@@ -235,7 +236,7 @@ export async function noteCrash(db: Db, id: string): Promise<number> {
 export async function markRunning(db: Db, id: string, nowMs: number): Promise<ProcessingJob | undefined> {
   return first(
     await db.all(
-      `UPDATE jobs SET status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
+      `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
        WHERE id = $1 AND status = 'queued' ${RETURNING}`,
       [id, ts(nowMs)],
     ),
@@ -255,7 +256,7 @@ export async function completeJobTx(
   nowMs: number = Date.now(),
 ): Promise<boolean> {
   const rows = await tx.all(
-    `UPDATE jobs SET status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
        underlying = coalesce(underlying, (SELECT underlying FROM gex_snapshots WHERE id = $3))
      WHERE id = $1 AND status = 'running' RETURNING id`,
     [jobId, status, snapshotId, ts(nowMs)],
@@ -272,7 +273,7 @@ export async function finishRunning(
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
-    `UPDATE jobs SET status = $2, error = $3::JSON, finished_at = $4::TIMESTAMPTZ
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, error = $3::JSON, finished_at = $4::TIMESTAMPTZ
      WHERE id = $1 AND status = 'running' ${RETURNING}`,
     [id, status, JSON.stringify(error), ts(nowMs)],
   );
@@ -282,7 +283,7 @@ export async function finishRunning(
 /** queued (or deciding) → cancelled. */
 export async function cancelQueued(db: Db, id: string, error: AppError, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
-    `UPDATE jobs SET status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
      WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
     [id, JSON.stringify(error), ts(nowMs)],
   );
@@ -299,7 +300,7 @@ export async function requeueRunning(
   opts: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
 ): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
-    `UPDATE jobs SET status = 'queued', started_at = NULL,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', started_at = NULL,
        attempts = CASE WHEN $2 THEN attempts ELSE greatest(attempts - 1, 0) END,
        not_before = $3::TIMESTAMPTZ, error = $4::JSON
      WHERE id = $1 AND status = 'running' ${RETURNING}`,
@@ -316,7 +317,7 @@ export async function requeueRunning(
 /** failed/cancelled → queued again, with a fresh attempt budget (an analyst's retry). */
 export async function requeueFinished(db: Db, id: string, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
-    `UPDATE jobs SET status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
        finished_at = NULL, queued_at = $2::TIMESTAMPTZ
      WHERE id = $1 AND status IN ('failed', 'cancelled') ${RETURNING}`,
     [id, ts(nowMs)],
@@ -325,14 +326,14 @@ export async function requeueFinished(db: Db, id: string, nowMs: number): Promis
 }
 
 export async function markLate(db: Db, id: string): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(`UPDATE jobs SET late = true WHERE id = $1 AND status = 'queued' ${RETURNING}`, [id]);
+  const rows = await db.all(`UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true WHERE id = $1 AND status = 'queued' ${RETURNING}`, [id]);
   return first(rows);
 }
 
 /** Flags late and moves one level up; the wait clock at the new level starts now. */
 export async function escalateQueued(db: Db, id: string, to: PriorityLevel, nowMs: number): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
-    `UPDATE jobs SET late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
      WHERE id = $1 AND status = 'queued' ${RETURNING}`,
     [id, to, ts(nowMs)],
   );

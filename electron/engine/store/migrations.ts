@@ -162,6 +162,8 @@ export const MIGRATIONS: Migration[] = [
       // Every status change rewrote this index's entry, and DuckDB's status filters do not use it.
       `DROP INDEX IF EXISTS jobs_status`,
       `ALTER TABLE jobs ADD COLUMN interruptions INTEGER DEFAULT 0`,
+      // Counts a job's written changes: the UI keeps the newest of events that cross.
+      `ALTER TABLE jobs ADD COLUMN revision INTEGER DEFAULT 0`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
       `UPDATE audit_log SET file = j.file, underlying = j.underlying FROM jobs j WHERE audit_log.job_id = j.id`,

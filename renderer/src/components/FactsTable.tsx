@@ -1,5 +1,6 @@
 // The facts a decision was made from, one a line: the given ones, then those the
-// rule set derived from them.
+// rule set derived from them, then those it did not need — the rules decided before
+// the file was read, whatever they would have been.
 import { int, num } from '../text/numbers.ts';
 
 const show = (v: unknown): string => {
@@ -11,13 +12,18 @@ const show = (v: unknown): string => {
 export function FactsTable({
   facts,
   derived,
+  unknown,
 }: {
   facts: Record<string, unknown>;
   derived?: Record<string, unknown> | null;
+  unknown?: readonly string[] | null;
 }) {
   const rows = [
-    ...Object.entries(facts).map(([k, v]) => ({ k, v, derived: false })),
-    ...Object.entries(derived ?? {}).map(([k, v]) => ({ k, v, derived: true })),
+    ...Object.entries(facts).map(([k, v]) => ({ k, v, derived: false, note: '' })),
+    ...Object.entries(derived ?? {}).map(([k, v]) => ({ k, v, derived: true, note: '' })),
+    ...(unknown ?? [])
+      .filter((k) => !(k in facts))
+      .map((k) => ({ k, v: undefined, derived: false, note: 'not needed: decided before the file was read' })),
   ];
   return (
     <table className="grid-table facts-table">
@@ -34,7 +40,7 @@ export function FactsTable({
               {r.k}
               {r.derived && <span className="muted"> (derived)</span>}
             </td>
-            <td className="mono">{show(r.v)}</td>
+            <td className={r.note ? 'muted' : 'mono'}>{r.note || show(r.v)}</td>
           </tr>
         ))}
       </tbody>

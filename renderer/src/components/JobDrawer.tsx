@@ -202,7 +202,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
       {request?.facts && (
         <section>
           <h3>Facts at arrival</h3>
-          <FactsTable facts={request.facts} derived={request.derived} />
+          <FactsTable facts={request.facts} derived={request.derived} unknown={request.unknown} />
         </section>
       )}
       <section>

@@ -1,18 +1,10 @@
-// Which job event is older than what the UI already shows. The engine announces a
-// submitted job as `queued` from the submission, while the run announces `running`
-// (its progress) from the scheduler; the two can reach the UI in either order, and a
-// late `queued` must not take a running job back to the queue.
+// Which job event is older than what the UI already shows. Events can reach the UI in
+// another order than they were written (the submission's announcement and the
+// scheduler's, over a transport); every write of a job's row counts up its `revision`,
+// so the UI keeps the newest. Progress updates repeat the revision of their running row.
 import type { ProcessingJob } from '../../../shared/domain.ts';
 
-/**
- * True when `incoming` is the queued state a running job has already left. A requeue
- * after a failed attempt keeps its attempt count, so it is never mistaken for one.
- */
+/** True when `incoming` was written before what the UI shows for that job. */
 export function isStale(incoming: ProcessingJob, known: ProcessingJob | undefined): boolean {
-  return (
-    !!known &&
-    known.status === 'running' &&
-    incoming.status === 'queued' &&
-    incoming.attempts < known.attempts
-  );
+  return !!known && incoming.revision < known.revision;
 }
