@@ -28,6 +28,8 @@ export const Config = z.object({
   /** Largest upload the browser host accepts. */
   maxUploadBytes: z.number().int().positive(),
   conventions: GexConventions,
+  /** Other workstations' export folders, read read-only beside the store by history and levels. */
+  attach: z.array(z.string().min(1)).default([]),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -40,9 +42,11 @@ export interface ConfigOverrides {
   inbox?: string;
   workers?: number;
   configFile?: string;
+  /** Export folders attached for this run, beside the config file's. */
+  attach?: string[];
 }
 
-const ENV: Record<string, keyof ConfigOverrides> = {
+const ENV: Record<string, 'dbPath' | 'dataDir' | 'inbox' | 'workers'> = {
   GEX_DESK_DB: 'dbPath',
   GEX_DESK_DATA_DIR: 'dataDir',
   GEX_DESK_INBOX: 'inbox',
@@ -67,6 +71,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       const v = fromFile[key];
       if (v) fromFile[key] = resolve(dirname(configFile), v);
     }
+    if (fromFile.attach) fromFile.attach = fromFile.attach.map((d) => resolve(dirname(configFile), d));
   }
   const fromEnv: ConfigOverrides = {};
   for (const [name, key] of Object.entries(ENV)) {
@@ -78,7 +83,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       fromEnv.workers = n;
     } else fromEnv[key] = resolve(v);
   }
-  const explicit = Object.fromEntries(Object.entries(overrides).filter(([k, v]) => v !== undefined && k !== 'configFile'));
+  const explicit = Object.fromEntries(
+    Object.entries(overrides).filter(([k, v]) => v !== undefined && k !== 'configFile' && k !== 'attach'),
+  );
   const merged = { ...fromFile, ...fromEnv, ...explicit } as Partial<Config>;
   const dbPath = resolve(merged.dbPath ?? join(home, 'gex-desk.duckdb'));
   const candidate = {
@@ -89,6 +96,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     latencyWindowMs: merged.latencyWindowMs ?? 15 * 60_000,
     maxUploadBytes: merged.maxUploadBytes ?? 512 * 1024 * 1024,
     conventions: GexConventions.parse(fromFile.conventions ?? {}),
+    attach: [...(fromFile.attach ?? []), ...(overrides.attach ?? []).map((d) => resolve(d))],
   };
   const parsed = Config.safeParse(candidate);
   if (!parsed.success) return err('VALIDATION', `Invalid configuration: ${describe(parsed.error)}`);

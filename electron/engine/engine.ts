@@ -8,6 +8,7 @@ import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts'
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { FactsResult, type FileFacts } from '../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { Analytics } from './analytics/index.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
 import { submit } from './ingest.ts';
@@ -15,7 +16,7 @@ import { createLogger, type Logger } from './log.ts';
 import { RulesService } from './rules-service.ts';
 import { listAudit } from './store/audit.ts';
 import { Store } from './store/db.ts';
-import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
+import { listSnapshots } from './store/snapshots.ts';
 import { createRunJob } from './run-job.ts';
 import { rulesJsonSchema } from './rules/index.ts';
 import { getJob, listJobs } from './scheduler/jobs-repo.ts';
@@ -70,6 +71,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   }
   const rules = rulesLoaded.value;
   const started_at = new Date().toISOString();
+  const analytics = new Analytics({ store, attach: cfg.attach, timeZone: cfg.conventions.exchange_time_zone });
   const runJobs = opts.runJobs ?? true;
 
   let pool: WorkerPool | null = null;
@@ -144,10 +146,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     'queue:stats': async () =>
       ok(await (scheduler ? scheduler.stats() : Scheduler.statsFromStore(store, { workers: 0, windowMs: cfg.latencyWindowMs }))),
     'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
-    'snapshots:get': async ({ id }) => {
-      const detail = await snapshotDetail(store, id);
-      return detail ? ok(detail) : err('NOT_FOUND', `There is no snapshot ${id}.`);
-    },
+    'snapshots:get': async ({ id }) => analytics.snapshot(id),
+    'snapshots:history': async (req) => analytics.history(req),
+    'snapshots:diff': async ({ from, to }) => analytics.diff(from, to),
+    'snapshots:levels': async () => analytics.levels(),
     'rules:active': async () => ok({ version: rules.active.version, text: rules.active.text }),
     'rules:check': async ({ text }) => ok(rules.check(text)),
     'rules:dryRun': async ({ text, facts }) => rules.dryRun(text, facts),
@@ -177,6 +179,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         await inbox?.stop();
         await scheduler?.shutdown(timeoutMs);
         await pool?.close();
+        await analytics.close();
         await store.close();
         log.info('engine.stopped');
       })()),
