@@ -5,8 +5,12 @@
 import type { SnapshotDiff, StrikeChange } from '../../../shared/api.ts';
 import type { SnapshotSummary, StrikeRow } from './summary.ts';
 
-const move = (a: number | null, b: number | null): number | null =>
-  a === null || b === null ? null : b - a;
+/** B − A of figures stored to the cent (GEX, zero gamma): the change to the cent, without float noise. */
+const cents = (v: number): number => Math.round(v * 100) / 100;
+/** Strikes carry at most 3 decimals (OCC symbols); 1e-6 removes the noise of their difference. */
+const strikeMove = (v: number): number => Math.round(v * 1e6) / 1e6;
+const move = (a: number | null, b: number | null, round: (v: number) => number): number | null =>
+  a === null || b === null ? null : round(b - a);
 
 export function diffSnapshots(
   a: SnapshotSummary,
@@ -40,10 +44,10 @@ export function diffSnapshots(
     to: b.id,
     from_as_of: a.as_of,
     to_as_of: b.as_of,
-    total_gex_change: b.total_gex - a.total_gex,
-    zero_gamma_move: move(a.zero_gamma, b.zero_gamma),
-    call_wall_move: move(a.call_wall, b.call_wall),
-    put_wall_move: move(a.put_wall, b.put_wall),
+    total_gex_change: cents(b.total_gex - a.total_gex),
+    zero_gamma_move: move(a.zero_gamma, b.zero_gamma, cents),
+    call_wall_move: move(a.call_wall, b.call_wall, strikeMove),
+    put_wall_move: move(a.put_wall, b.put_wall, strikeMove),
     strikes: changes,
   };
 }

@@ -148,7 +148,7 @@ export function expiriesFrame(t: ExpiryTable, meta: Meta): NativeDataFrame {
 /** One value per column of the snapshot's row: strings, numbers (null allowed), or whole numbers. */
 export type SnapshotRow = Record<string, string | number | bigint | null>;
 
-/** The snapshot file's one row, its columns typed by their values (bigint: Int64; number: Float64). */
+/** The snapshot file's one row, each column of the type given (int: Int64, safe integers only). */
 export function snapshotFrame(
   row: SnapshotRow,
   types: Record<string, 'string' | 'float' | 'int'>,
@@ -157,7 +157,7 @@ export function snapshotFrame(
     Object.entries(types).map(([name, type]) => {
       const v = row[name] ?? null;
       if (type === 'string') return stringSeries(name, [v === null ? null : String(v)]);
-      if (type === 'int') return optInt64Series(name, [v === null ? null : BigInt(v)]);
+      if (type === 'int') return optInt64Series(name, [v === null ? null : Number(v)]);
       return optFloat64Series(name, [v === null ? null : Number(v)]);
     }),
   );

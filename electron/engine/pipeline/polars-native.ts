@@ -27,7 +27,8 @@ type NativeBinding = {
     newUint32Array(name: string, values: Uint32Array): NativeSeries;
     newOptStr(name: string, values: (string | null)[]): NativeSeries;
     newOptF64(name: string, values: (number | null)[]): NativeSeries;
-    newOptI64(name: string, values: (bigint | null)[]): NativeSeries;
+    /** Whole numbers as JS numbers (a bigint becomes null). */
+    newOptI64(name: string, values: (number | null)[]): NativeSeries;
   };
   JsDataFrame: new (columns: NativeSeries[]) => NativeDataFrame;
 };
@@ -62,7 +63,7 @@ export const stringSeries = (name: string, values: (string | null)[]): NativeSer
 /** Float64 and Int64 columns with nulls, for the few-row expiry and snapshot files. */
 export const optFloat64Series = (name: string, values: (number | null)[]): NativeSeries =>
   binding.JsSeries.newOptF64(name, values);
-export const optInt64Series = (name: string, values: (bigint | null)[]): NativeSeries =>
+export const optInt64Series = (name: string, values: (number | null)[]): NativeSeries =>
   binding.JsSeries.newOptI64(name, values);
 
 export const nativeDataFrame = (columns: NativeSeries[]): NativeDataFrame =>
