@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   rules: async () => (await import('./rules.bench.ts')).benchRules(),
   scheduler: async () => (await import('./scheduler.bench.ts')).benchScheduler(),
   load: async () => (await import('./load.bench.ts')).benchLoad(),
+  analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics(),
 };
 
 /**

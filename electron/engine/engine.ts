@@ -179,7 +179,6 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         await inbox?.stop();
         await scheduler?.shutdown(timeoutMs);
         await pool?.close();
-        await analytics.close();
         await store.close();
         log.info('engine.stopped');
       })()),

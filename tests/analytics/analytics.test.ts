@@ -319,7 +319,6 @@ describe('an attached export folder', () => {
     );
 
     expect(tree(theirs.dataDir)).toEqual(before);
-    await analytics.close();
     await mine.store.close();
     await theirs.store.close();
   });

@@ -1,37 +1,53 @@
 // One snapshot of an attached export folder in full (the same SnapshotDetail as a stored
 // one): its row from the snapshots dataset, its strikes summed over expiries from the
-// strike file, its expiries from the expiries file; created_at is the row file's time.
-import { statSync } from 'node:fs';
+// strike file, its expiries from the expiries file (nodejs-polars, collected off the event
+// loop); created_at is the row file's time.
+import { existsSync, statSync } from 'node:fs';
+import { polars } from './polars.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
 import { STALE_NOTE } from '../store/snapshots.ts';
 import type { ExportFolder } from './export-folder.ts';
-import { readFiles, type ParquetReader } from './parquet-reader.ts';
 
 type Row = Record<string, unknown>;
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const json = <T>(v: unknown, fallback: T): T =>
   typeof v === 'string' ? (JSON.parse(v) as T) : fallback;
 
+const STRIKE_SUMS = [
+  'call_gex',
+  'put_gex',
+  'net_gex',
+  'dex',
+  'vex',
+  'cex',
+  'call_open_interest',
+  'put_open_interest',
+  'call_volume',
+  'put_volume',
+];
+
 export async function exportDetail(
   folder: ExportFolder,
-  reader: ParquetReader,
   id: string,
 ): Promise<SnapshotDetail | undefined> {
   const rel = folder.locate(id);
   if (!rel) return undefined;
   const rowFile = folder.snapshotFile(rel);
-  const [r] = await reader.all(`SELECT * FROM ${readFiles([rowFile])}`);
+  const pl = await polars();
+  const [r] = (await pl.scanParquet(rowFile).collect()).toRecords() as Row[];
   if (!r) return undefined;
-  const strikes = await reader.all(
-    `SELECT strike, sum(call_gex) AS call_gex, sum(put_gex) AS put_gex, sum(net_gex) AS net_gex, sum(dex) AS dex,
-       sum(vex) AS vex, sum(cex) AS cex, sum(call_open_interest) AS call_open_interest,
-       sum(put_open_interest) AS put_open_interest, sum(call_volume) AS call_volume, sum(put_volume) AS put_volume
-     FROM ${readFiles([folder.strikesFile(rel)])} GROUP BY strike ORDER BY strike`,
-  );
-  const expiries = await reader
-    .all(`SELECT * FROM ${readFiles([folder.expiriesFile(rel)])} ORDER BY expiry`)
-    .catch(() => [] as Row[]);
+  const strikeFrame = await pl
+    .scanParquet(folder.strikesFile(rel))
+    .groupBy('strike')
+    .agg(...STRIKE_SUMS.map((c) => pl.col(c).sum()))
+    .sort('strike')
+    .collect();
+  const strikes = strikeFrame.toRecords() as Row[];
+  const expiryFile = folder.expiriesFile(rel);
+  const expiries = existsSync(expiryFile)
+    ? ((await pl.scanParquet(expiryFile).sort('expiry').collect()).toRecords() as Row[])
+    : [];
   const measured = r.measures_version !== null && r.measures_version !== undefined;
   const exposures = measured
     ? {

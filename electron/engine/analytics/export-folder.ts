@@ -75,6 +75,14 @@ export class ExportFolder {
     });
   }
 
+  /** How many snapshot files a partition folder (<root>/snapshots/underlying=U) holds. */
+  partitionFileCount(partition: string): number {
+    return dirs(partition, 'date=').reduce(
+      (n, d) => n + parquetFiles(join(partition, d)).length,
+      0,
+    );
+  }
+
   /** The snapshot file of an id: its path relative to a dataset root, or undefined. */
   locate(id: string): string | undefined {
     const name = `${segment(id)}.parquet`;

@@ -13,7 +13,6 @@ import { diffSnapshots } from './diff.ts';
 import { exportDetail } from './export-detail.ts';
 import { ExportFolder } from './export-folder.ts';
 import { ExportOrigin } from './export-origin.ts';
-import { ParquetReader } from './parquet-reader.ts';
 import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
@@ -31,7 +30,6 @@ export interface AnalyticsOptions {
 export class Analytics {
   readonly #local: StoreOrigin;
   readonly #attached: ExportOrigin[];
-  readonly #reader = new ParquetReader();
   readonly #store: Store;
   readonly #timeZone: string;
   readonly #now: () => number;
@@ -40,7 +38,7 @@ export class Analytics {
     this.#store = opts.store;
     this.#local = new StoreOrigin(opts.store);
     const roots = [...new Set((opts.attach ?? []).map((d) => resolve(d)))];
-    this.#attached = roots.map((root) => new ExportOrigin(new ExportFolder(root), this.#reader));
+    this.#attached = roots.map((root) => new ExportOrigin(new ExportFolder(root)));
     this.#timeZone = opts.timeZone;
     this.#now = opts.now ?? Date.now;
   }
@@ -136,14 +134,10 @@ export class Analytics {
     const origins = this.#origins();
     if (!origins.ok) return origins;
     for (const a of this.#attached) {
-      const detail = await exportDetail(a.folder, this.#reader, id);
+      const detail = await exportDetail(a.folder, id);
       if (detail) return ok(detail);
     }
     return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
-  }
-
-  close(): Promise<void> {
-    return this.#reader.close();
   }
 
   async #find(

@@ -1,7 +1,6 @@
-// A DuckDB of its own, in memory, for reading Parquet exports: attached folders are read
-// here, never through the store's connection (whose lanes carry the jobs' writes), and
-// nothing here can write to them — only read_parquet runs. Opened on first use; queries
-// run one at a time.
+// DuckDB over the Parquet exports, for the bench's comparison with nodejs-polars (the
+// engine reads attached folders with Polars, which measured faster on many small files):
+// an in-memory DuckDB of its own, opened on first use, one query at a time.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
 /** A SQL string literal. */
