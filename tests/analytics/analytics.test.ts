@@ -3,6 +3,7 @@
 // inputs (the generated contracts, the instants of as_of), never from the engine's output.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
+import { calls } from '../../shared/api.ts';
 import { chainContracts, chainCsv, type GeneratedChain } from './chains.ts';
 import {
   cleanupDirs,
@@ -65,6 +66,8 @@ describe('history', () => {
     const analytics = new Analytics({ store: ws.store, timeZone: NY });
     const r = await analytics.history({ underlying: 'spx' });
     if (!r.ok) throw new Error(r.error.message);
+    // The API's own response schema holds (what the UI receives).
+    calls['snapshots:history'].response.parse(r.value);
     const byInstant = Object.entries(AS_OF).sort(([, x], [, y]) => Date.parse(x) - Date.parse(y));
     expect(r.value.map((p) => p.id)).toEqual(byInstant.map(([k]) => ids[k as keyof typeof AS_OF]));
     expect(r.value.map((p) => p.as_of)).toEqual(byInstant.map(([, v]) => v));
@@ -153,6 +156,7 @@ describe('diff', () => {
     await saveSnapshot(ws.store, outB, { request_id: null, job_id: null });
     const r = await new Analytics({ store: ws.store, timeZone: NY }).diff('snap-a', 'snap-b');
     if (!r.ok) throw new Error(r.error.message);
+    calls['snapshots:diff'].response.parse(r.value);
     // Expected from the contracts alone.
     const wa = oracle(a, g.spot, g.asOf);
     const wb = oracle(b, gb.spot, gb.asOf);
@@ -220,6 +224,7 @@ describe('levels', () => {
     const now = Date.parse('2024-03-01T21:00:00Z');
     const r = await new Analytics({ store: ws.store, timeZone: NY, now: () => now }).levels();
     if (!r.ok) throw new Error(r.error.message);
+    calls['snapshots:levels'].response.parse(r.value);
     expect(r.value.map((l) => [l.underlying, l.origin])).toEqual([
       ['META', 'local'],
       ['SPX', 'local'],
@@ -286,6 +291,7 @@ describe('an attached export folder', () => {
     const own = await new Analytics({ store: theirs.store, timeZone: NY }).snapshot(feb.id);
     if (!got.ok || !own.ok) throw new Error('snapshot');
     expect(got.value.origin).toBe(theirs.dataDir);
+    calls['snapshots:get'].response.parse(got.value);
     const { created_at: _a, request_id: _b, job_id: _c, ...gotSnapshot } = got.value.snapshot;
     const { created_at: _d, request_id: _e, job_id: _f, ...ownSnapshot } = own.value.snapshot;
     expect(gotSnapshot).toEqual(ownSnapshot);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
+import { calls } from '../../shared/api.ts';
 import { EXPIRIES_DATASET, SNAPSHOTS_DATASET } from '../../electron/engine/pipeline/parquet-out.ts';
 import { Store } from '../../electron/engine/store/db.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
@@ -64,6 +65,7 @@ describe('migration 3 from a version-2 database', () => {
     const analytics = new Analytics({ store, timeZone: NY });
     const before = await analytics.snapshot('old-spx');
     if (!before.ok) throw new Error(before.error.message);
+    calls['snapshots:get'].response.parse(before.value);
     expect(before.value).toMatchObject({
       exposures: null,
       absolute_gamma_strike: null,

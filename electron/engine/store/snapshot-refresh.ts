@@ -48,7 +48,16 @@ export async function refreshMeasures(
     await tx.run(`DELETE FROM ${table} WHERE snapshot_id = $1`, [id]);
   await insertDetail(tx, id, output);
   return {
-    commit: () => moves.forEach(([tmp, path]) => renameSync(tmp, path)),
+    // The store is the truth and has committed: an export that cannot take its place keeps
+    // the older file (without the new columns), never fails the job that stored it.
+    commit: () =>
+      moves.forEach(([tmp, path]) => {
+        try {
+          renameSync(tmp, path);
+        } catch {
+          rmSync(tmp, { force: true });
+        }
+      }),
     abort: () => moves.forEach(([tmp]) => rmSync(tmp, { force: true })),
   };
 }
