@@ -43,3 +43,43 @@ export function polarsLevels(root: string): Record<string, unknown>[] {
     .collectSync()
     .toRecords();
 }
+
+/** Levels from given files as one lazy concat of single-file scans (what the engine avoids). */
+export async function polarsLevelsConcat(files: string[]): Promise<Record<string, unknown>[]> {
+  const frame = await pl
+    .concat(
+      files.map((f) => pl.scanParquet(f).select(...SUMMARY)),
+      { how: 'vertical' },
+    )
+    .sort('as_of_ms', true)
+    .groupBy('underlying')
+    .agg(pl.all().first())
+    .sort('underlying')
+    .collect();
+  return frame.toRecords();
+}
+
+/** Diff of two strike files read at once: per strike, B − A, strikes where anything changed. */
+export function polarsDiff(fileA: string, fileB: string): Record<string, unknown>[] {
+  const side = (f: string, s: string) =>
+    pl
+      .readParquet(f, { columns: ['strike', 'net_gex', 'call_open_interest', 'put_open_interest'] })
+      .groupBy('strike')
+      .agg(
+        pl.col('net_gex').sum().alias(`n${s}`),
+        pl.col('call_open_interest').sum().alias(`c${s}`),
+        pl.col('put_open_interest').sum().alias(`p${s}`),
+      );
+  return side(fileA, 'a')
+    .join(side(fileB, 'b'), { on: 'strike', how: 'full', coalesce: true })
+    .fillNull(0)
+    .select(
+      pl.col('strike'),
+      pl.col('nb').minus(pl.col('na')).alias('dn'),
+      pl.col('cb').minus(pl.col('ca')).alias('dc'),
+      pl.col('pb').minus(pl.col('pa')).alias('dp'),
+    )
+    .filter(pl.col('dn').neq(0).or(pl.col('dc').neq(0)).or(pl.col('dp').neq(0)))
+    .sort('strike')
+    .toRecords();
+}

@@ -18,7 +18,12 @@ import { GexConventions } from '../shared/domain.ts';
 import { chainCsv } from '../tests/analytics/chains.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
 import { ParquetReader, readFiles } from './analytics-duckdb.ts';
-import { polarsHistoryGlob, polarsLevels } from './analytics-polars.ts';
+import {
+  polarsDiff,
+  polarsHistoryGlob,
+  polarsLevels,
+  polarsLevelsConcat,
+} from './analytics-polars.ts';
 
 type Measure = { name: string; value: number; unit: string };
 
@@ -164,12 +169,12 @@ async function measureAt(
     unit: 'ms',
   });
   out.push({
-    name: `  exports: Polars lazy scans (engine; cold)`,
+    name: `  exports: Polars, engine's reader (cold)`,
     value: await timed(repeats, () => attachedCold().history({ underlying: 'SPX' })),
     unit: 'ms',
   });
   out.push({
-    name: `  exports: Polars lazy scans (engine; warm, cached rows)`,
+    name: `  exports: Polars, engine's reader (warm, cached rows)`,
     value: await timed(repeats * 4, () => warm.history({ underlying: 'SPX' })),
     unit: 'ms',
   });
@@ -224,18 +229,23 @@ async function measureAt(
     unit: 'ms',
   });
   out.push({
-    name: `  exports: Polars lazy scans (engine; latest ${latestFiles.length} files; cold)`,
+    name: `  exports: Polars, engine's reader (latest ${latestFiles.length} files; cold)`,
     value: await timed(repeats, () => attachedCold().levels()),
     unit: 'ms',
   });
   out.push({
-    name: `  exports: Polars lazy scans (engine; warm, cached rows)`,
+    name: `  exports: Polars, engine's reader (warm, cached rows)`,
     value: await timed(repeats * 4, () => warm.levels()),
     unit: 'ms',
   });
   out.push({
     name: `  exports: DuckDB read_parquet, the same files`,
     value: await timed(repeats, duckLevels),
+    unit: 'ms',
+  });
+  out.push({
+    name: `  exports: Polars, one lazy concat of the same files' scans`,
+    value: await timed(Math.ceil(repeats / 2), () => polarsLevelsConcat(latestFiles)),
     unit: 'ms',
   });
   out.push({
@@ -273,6 +283,11 @@ async function measureAt(
        WHERE dn <> 0 OR dc <> 0 OR dp <> 0 ORDER BY strike`,
     );
   same(
+    'diff: Polars exports',
+    polarsDiff(fa, fb).map((r) => r.strike),
+    d.value.strikes.map((s) => s.strike),
+  );
+  same(
     'diff: DuckDB exports',
     (await duckDiff()).map((r) => r.strike),
     d.value.strikes.map((s) => s.strike),
@@ -283,12 +298,17 @@ async function measureAt(
     unit: 'ms',
   });
   out.push({
-    name: `  exports: Polars lazy scans (engine)`,
+    name: `  exports: Polars, engine's reader (locates both ids, reads rows and strikes)`,
     value: await timed(repeats * 2, () => attachedCold().diff(a, b)),
     unit: 'ms',
   });
   out.push({
-    name: `  exports: DuckDB read_parquet, the same two files`,
+    name: `  exports: Polars, the same two files (the query alone)`,
+    value: await timed(repeats * 2, () => polarsDiff(fa, fb)),
+    unit: 'ms',
+  });
+  out.push({
+    name: `  exports: DuckDB read_parquet, the same two files (the query alone)`,
     value: await timed(repeats * 2, duckDiff),
     unit: 'ms',
   });

@@ -1,7 +1,7 @@
 // One snapshot of an attached export folder in full (the same SnapshotDetail as a stored
 // one): its row from the snapshots dataset, its strikes summed over expiries from the
-// strike file, its expiries from the expiries file (nodejs-polars, collected off the event
-// loop); created_at is the row file's time.
+// strike file, its expiries from the expiries file (nodejs-polars; three small files, read
+// at once); created_at is the row file's time.
 import { existsSync, statSync } from 'node:fs';
 import { polars } from './polars.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
@@ -35,18 +35,17 @@ export async function exportDetail(
   if (!rel) return undefined;
   const rowFile = folder.snapshotFile(rel);
   const pl = await polars();
-  const [r] = (await pl.scanParquet(rowFile).collect()).toRecords() as Row[];
+  const [r] = pl.readParquet(rowFile).toRecords() as Row[];
   if (!r) return undefined;
-  const strikeFrame = await pl
-    .scanParquet(folder.strikesFile(rel))
+  const strikeFrame = pl
+    .readParquet(folder.strikesFile(rel))
     .groupBy('strike')
     .agg(...STRIKE_SUMS.map((c) => pl.col(c).sum()))
-    .sort('strike')
-    .collect();
+    .sort('strike');
   const strikes = strikeFrame.toRecords() as Row[];
   const expiryFile = folder.expiriesFile(rel);
   const expiries = existsSync(expiryFile)
-    ? ((await pl.scanParquet(expiryFile).sort('expiry').collect()).toRecords() as Row[])
+    ? (pl.readParquet(expiryFile).sort('expiry').toRecords() as Row[])
     : [];
   const measured = r.measures_version !== null && r.measures_version !== undefined;
   const exposures = measured

@@ -1,10 +1,11 @@
 // Snapshots of an attached export folder (another workstation's data folder), read
-// read-only from its Parquet files with nodejs-polars lazy scans, collected off the event
-// loop: history from one underlying's partitions, the latest per underlying from the
-// latest date partitions, a snapshot's summary and strikes from its own files. Measured
-// against DuckDB's read_parquet of the same files (bench/analytics.bench.ts): many small
-// files are where the two differ, and Polars opened them 2–4× faster. Rows already read
-// are kept per file (path, modification time), so a second query reads only new files.
+// read-only from its Parquet files with nodejs-polars: history from one underlying's
+// partitions, the latest per underlying from the latest date partitions, a snapshot's
+// summary and strikes from its own files. Measured against DuckDB's read_parquet of the
+// same files (bench/analytics.bench.ts, docs/analytics.md): a partition's glob as one lazy
+// scan, collected off the event loop, and a few files read one by one, were the fastest.
+// Rows already read are kept per file (path, modification time): a second query reads
+// only new files.
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { polars } from './polars.ts';
@@ -69,25 +70,39 @@ export class ExportOrigin implements SnapshotOrigin {
     }
     if (missing.size === 0) return out;
     const pl = await polars();
-    const scans: ReturnType<typeof pl.scanParquet>[] = [];
-    for (const [partition, wanted] of missing) {
-      const inPartition = this.folder.partitionFileCount(partition);
-      if (wanted.length >= GLOB_SHARE * inPartition)
-        scans.push(pl.scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE }));
-      else for (const w of wanted) scans.push(pl.scanParquet(w.file, { includeFilePaths: FILE }));
-    }
-    const lazy = scans.length === 1 ? scans[0]! : pl.concat(scans, { how: 'vertical' });
-    const frame = await lazy
-      .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
-      .collect();
-    const wantedTimes = new Map([...missing.values()].flat().map((w) => [w.file, w.mtimeMs]));
-    for (const r of frame.toRecords() as Record<string, unknown>[]) {
-      const file = String(r[FILE]);
-      const m = wantedTimes.get(file);
-      if (m === undefined) continue;
+    const read = (r: Record<string, unknown>, file: string, mtimeMs: number) => {
       const summary = toSummary(r, this.origin);
-      this.#cache.set(file, { mtimeMs: m, summary });
+      this.#cache.set(file, { mtimeMs, summary });
       out.push(summary);
+    };
+    for (const [partition, wanted] of missing) {
+      if (wanted.length >= GLOB_SHARE * this.folder.partitionFileCount(partition)) {
+        // Most of the partition: one lazy scan of its glob, collected off the event loop.
+        const frame = await pl
+          .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE })
+          .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
+          .collect();
+        const times = new Map(wanted.map((w) => [w.file, w.mtimeMs]));
+        for (const r of frame.toRecords() as Record<string, unknown>[]) {
+          const m = times.get(String(r[FILE]));
+          if (m !== undefined) read(r, String(r[FILE]), m);
+        }
+      } else {
+        // A few files: read one by one (a lazy concat of many single-file scans measured far
+        // slower), yielding to the event loop now and then.
+        for (const [i, w] of wanted.entries()) {
+          if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
+          const [r] = pl
+            .readParquet(w.file, { columns: SUMMARY_COLUMNS.map(([c]) => c) })
+            .toRecords() as Record<string, unknown>[];
+          if (r)
+            read(
+              Object.fromEntries(SUMMARY_COLUMNS.map(([c, as]) => [as, r[c]])),
+              w.file,
+              w.mtimeMs,
+            );
+        }
+      }
     }
     return out;
   }
@@ -123,16 +138,17 @@ export class ExportOrigin implements SnapshotOrigin {
     const rel = this.folder.locate(id);
     if (!rel) return [];
     const pl = await polars();
-    const frame = await pl
-      .scanParquet(this.folder.strikesFile(rel))
+    const frame = pl
+      .readParquet(this.folder.strikesFile(rel), {
+        columns: ['strike', 'net_gex', 'call_open_interest', 'put_open_interest'],
+      })
       .groupBy('strike')
       .agg(
         pl.col('net_gex').sum(),
         pl.col('call_open_interest').sum(),
         pl.col('put_open_interest').sum(),
       )
-      .sort('strike')
-      .collect();
+      .sort('strike');
     return frame.toRecords() as StrikeRow[];
   }
 }
