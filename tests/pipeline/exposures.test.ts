@@ -253,6 +253,27 @@ describe('generated chains against the independent computation', () => {
 });
 
 describe('bounds', () => {
+  it('a chain whose every contract has expired: zero exposures, no expiries, no buckets, typed empty files', async () => {
+    const out = await run(
+      'all-expired',
+      HEAD +
+        row(100, 'C', 10, 0.2, 0.01, '2024-01-05') +
+        row(100, 'P', 10, 0.2, 0.01, '2024-01-05'),
+    );
+    expect(out.measures).toEqual({
+      measures_version: 3,
+      exposures: { gex: 0, dex: 0, vex: 0, cex: 0 },
+      absolute_gamma_strike: null,
+      buckets: [],
+    });
+    const expiries = pl.readParquet(out.expiriesParquet);
+    expect(expiries.height).toBe(0);
+    expect(expiries.getColumn('call_wall').dtype.equals(pl.Float64)).toBe(true);
+    expect(pl.readParquet(out.snapshotParquet).getColumn('as_of_ms').toArray()).toEqual([
+      Date.parse(AS_OF),
+    ]);
+  });
+
   it('a total that overflows is BAD_VALUE naming the line, never INTERNAL', async () => {
     const file = join(dir, 'huge.csv');
     writeFileSync(file, HEAD + row(100, 'C', 10, 0.2, 0.01) + row(100, 'C', 1e300, 0.2, 1e10));
