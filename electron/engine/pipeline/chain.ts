@@ -87,15 +87,7 @@ export type NumberRule = { required: boolean; bound?: 'positive' | 'nonneg' };
  * Parses column `col` of every row into out[offset + row]; a blank optional cell is NaN.
  * Returns the error of the first bad cell, or null.
  */
-export function parseNumberColumn(
-  file: string,
-  t: CsvCells,
-  col: number,
-  field: string,
-  rule: NumberRule,
-  out: Float64Array,
-  offset: number,
-): Err | null {
+export function parseNumberColumn(file: string, t: CsvCells, col: number, field: string, rule: NumberRule, out: Float64Array, offset: number): Err | null {
   const { bytes, starts, ends, cols } = t;
   for (let r = 0; r < t.rows; r++) {
     const i = r * cols + col;
@@ -106,46 +98,20 @@ export function parseNumberColumn(
     } else if (v === NOT_A_NUMBER || Number.isNaN(v)) {
       return badCell(file, t, r, col, field, 'is not a number');
     } else if ((rule.bound === 'positive' && !(v > 0)) || (rule.bound === 'nonneg' && v < 0)) {
-      return badCell(
-        file,
-        t,
-        r,
-        col,
-        field,
-        rule.bound === 'positive' ? 'must be greater than 0' : 'must not be negative',
-      );
+      return badCell(file, t, r, col, field, rule.bound === 'positive' ? 'must be greater than 0' : 'must not be negative');
     } else out[offset + r] = v;
   }
   return null;
 }
 
-export function badCell(
-  file: string,
-  t: CsvCells,
-  row: number,
-  col: number,
-  field: string,
-  what: string,
-): Err {
+export function badCell(file: string, t: CsvCells, row: number, col: number, field: string, what: string): Err {
   const line = t.lines[row]!;
   const value = what === 'is missing' ? '' : ` ("${cellText(t, row, col).slice(0, 40)}")`;
-  return err('BAD_VALUE', `${file}, line ${line}, field "${field}"${value} ${what}`, {
-    file,
-    line,
-    field,
-  });
+  return err('BAD_VALUE', `${file}, line ${line}, field "${field}"${value} ${what}`, { file, line, field });
 }
 
 /** Parses an expiry column into codes into `expiries` (shared across calls). */
-export function parseExpiryColumn(
-  file: string,
-  t: CsvCells,
-  col: number,
-  field: string,
-  expiries: string[],
-  out: Int32Array,
-  offset: number,
-): Err | null {
+export function parseExpiryColumn(file: string, t: CsvCells, col: number, field: string, expiries: string[], out: Int32Array, offset: number): Err | null {
   const byText = new Map<string, number>();
   const byIso = new Map<string, number>(expiries.map((e, i) => [e, i]));
   for (let r = 0; r < t.rows; r++) {
@@ -153,8 +119,7 @@ export function parseExpiryColumn(
     let code = byText.get(text);
     if (code === undefined) {
       const iso = parseExpiry(text);
-      if (iso === null)
-        return badCell(file, t, r, col, field, text.trim() === '' ? 'is missing' : 'is not a date');
+      if (iso === null) return badCell(file, t, r, col, field, text.trim() === '' ? 'is missing' : 'is not a date');
       code = byIso.get(iso);
       if (code === undefined) {
         code = expiries.length;

@@ -27,13 +27,7 @@ const CR = 0x0d;
  * Scans rows from byte `offset` (which is line `firstLine` of the file); every row must
  * have exactly `cols` cells. Blank lines are skipped.
  */
-export function scanCsv(
-  file: string,
-  bytes: Buffer,
-  offset: number,
-  firstLine: number,
-  cols: number,
-): Result<CsvCells> {
+export function scanCsv(file: string, bytes: Buffer, offset: number, firstLine: number, cols: number): Result<CsvCells> {
   // Size the arrays from the number of line ends so they rarely grow.
   let capacity = 1;
   for (let i = bytes.indexOf(LF, offset); i >= 0; i = bytes.indexOf(LF, i + 1)) capacity++;
@@ -83,11 +77,7 @@ export function scanCsv(
         for (;;) {
           const q = bytes.indexOf(QUOTE, pos);
           if (q < 0) {
-            return err(
-              'TRUNCATED',
-              `${file}, line ${rowLine}: a quoted cell is never closed: the file was cut short`,
-              { file, line: rowLine },
-            );
+            return err('TRUNCATED', `${file}, line ${rowLine}: a quoted cell is never closed: the file was cut short`, { file, line: rowLine });
           }
           if (bytes[q + 1] === QUOTE) {
             esc = 1;
@@ -129,17 +119,9 @@ export function scanCsv(
     if (col !== cols) {
       const cut = pos >= n && bytes[n - 1] !== LF && col < cols;
       if (cut) {
-        return err(
-          'TRUNCATED',
-          `${file}, line ${rowLine} has ${col} of ${cols} fields and the file ends there: it was cut short`,
-          { file, line: rowLine },
-        );
+        return err('TRUNCATED', `${file}, line ${rowLine} has ${col} of ${cols} fields and the file ends there: it was cut short`, { file, line: rowLine });
       }
-      return err(
-        'BAD_VALUE',
-        `${file}, line ${rowLine} has ${col} fields where the header has ${cols}`,
-        { file, line: rowLine },
-      );
+      return err('BAD_VALUE', `${file}, line ${rowLine} has ${col} fields where the header has ${cols}`, { file, line: rowLine });
     }
     rows++;
   }
@@ -157,10 +139,7 @@ export function cellText(t: CsvCells, row: number, col: number): string {
 export const EMPTY = -Infinity;
 export const NOT_A_NUMBER = Infinity;
 
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-  1e18, 1e19, 1e20, 1e21, 1e22,
-];
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
  * The number in bytes[start, end): optional spaces, sign, digits with thousands

@@ -28,3 +28,4 @@ export function parseExpiry(text: string): string | null {
   if (m && monthNumber(m[2]!) > 0) return ymd(Number(m[3]), monthNumber(m[2]!), Number(m[1]));
   return null;
 }
+

@@ -42,9 +42,6 @@ const ROOT_ALIASES: Record<string, string> = {
 
 /** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
 export function underlyingOfRoot(root: string): string {
-  const r = root
-    .trim()
-    .toUpperCase()
-    .replace(/^[_^$]/, '');
+  const r = root.trim().toUpperCase().replace(/^[_^$]/, '');
   return ROOT_ALIASES[r] ?? r;
 }

@@ -46,14 +46,7 @@ export function parseCboeDate(line: string, exchangeZone: string): string | null
     if (hour < 1 || hour > 12) return null;
     hour = (hour % 12) + (ampm === 'PM' ? 12 : 0);
   }
-  const t: WallTime = {
-    year: Number(parts[2]),
-    month,
-    day: Number(parts[1]),
-    hour,
-    minute: Number(m[5]),
-    second: m[6] ? Number(m[6]) : 0,
-  };
+  const t: WallTime = { year: Number(parts[2]), month, day: Number(parts[1]), hour, minute: Number(m[5]), second: m[6] ? Number(m[6]) : 0 };
   if (!validWall(t)) return null;
   const label = (m[8] ?? '').toUpperCase();
   return zonedIso(t, LABEL_ZONES[label] ?? exchangeZone);
@@ -73,27 +66,9 @@ function parseLast(line: string): number | null {
 
 type Side = 'call' | 'put';
 const SIDE_FIELDS = [
-  {
-    key: 'open_interest',
-    label: 'Open Interest',
-    names: ['open interest', 'open int', 'oi'],
-    required: true,
-    bound: 'nonneg' as const,
-  },
-  {
-    key: 'volume',
-    label: 'Volume',
-    names: ['volume', 'vol'],
-    required: true,
-    bound: 'nonneg' as const,
-  },
-  {
-    key: 'iv',
-    label: 'IV',
-    names: ['iv', 'implied volatility'],
-    required: false,
-    bound: 'nonneg' as const,
-  },
+  { key: 'open_interest', label: 'Open Interest', names: ['open interest', 'open int', 'oi'], required: true, bound: 'nonneg' as const },
+  { key: 'volume', label: 'Volume', names: ['volume', 'vol'], required: true, bound: 'nonneg' as const },
+  { key: 'iv', label: 'IV', names: ['iv', 'implied volatility'], required: false, bound: 'nonneg' as const },
   { key: 'gamma', label: 'Gamma', names: ['gamma'], required: false },
   { key: 'bid', label: 'Bid', names: ['bid'], required: false },
   { key: 'ask', label: 'Ask', names: ['ask'], required: false },
@@ -104,26 +79,14 @@ export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain
   const lines = firstLines(bytes, HEADER_LINE);
   const spot = parseLast(lines[1] ?? '');
   if (spot === null || !(spot > 0)) {
-    return err(
-      'BAD_VALUE',
-      `${file}, line 2, field "Last": no positive underlying price after "Last:"`,
-      { file, line: 2, field: 'Last' },
-    );
+    return err('BAD_VALUE', `${file}, line 2, field "Last": no positive underlying price after "Last:"`, { file, line: 2, field: 'Last' });
   }
   const asOf = parseCboeDate(lines[2] ?? '', conv.exchange_time_zone);
   if (asOf === null) {
-    return err(
-      'BAD_VALUE',
-      `${file}, line 3, field "Date": not a date like "January 7, 2024 at 10:52 AM EST"`,
-      { file, line: 3, field: 'Date' },
-    );
+    return err('BAD_VALUE', `${file}, line 3, field "Date": not a date like "January 7, 2024 at 10:52 AM EST"`, { file, line: 3, field: 'Date' });
   }
   if (lines.length < HEADER_LINE || (lines[3] ?? '').trim() === '') {
-    return err(
-      'BAD_HEADER',
-      `${file}, line 4: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`,
-      { file, line: HEADER_LINE },
-    );
+    return err('BAD_HEADER', `${file}, line 4: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`, { file, line: HEADER_LINE });
   }
   const header = splitCsvLine(lines[3]!).map((h) => h.trim().toLowerCase());
   const find = (names: string[], from: number, to: number): number => {
@@ -131,23 +94,11 @@ export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain
     return -1;
   };
   const strikeIdx = find(['strike'], 0, header.length);
-  const expiryIdx = find(
-    ['expiration date', 'expiration', 'expiry', 'expiry date'],
-    0,
-    header.length,
-  );
+  const expiryIdx = find(['expiration date', 'expiration', 'expiry', 'expiry date'], 0, header.length);
   const callsIdx = find(['calls', 'call'], 0, header.length);
   const putsIdx = find(['puts', 'put'], 0, header.length);
-  for (const [idx, name] of [
-    [strikeIdx, 'Strike'],
-    [expiryIdx, 'Expiration Date'],
-  ] as const) {
-    if (idx < 0)
-      return err('BAD_HEADER', `${file}, line 4: no "${name}" column in the header`, {
-        file,
-        line: HEADER_LINE,
-        field: name,
-      });
+  for (const [idx, name] of [[strikeIdx, 'Strike'], [expiryIdx, 'Expiration Date']] as const) {
+    if (idx < 0) return err('BAD_HEADER', `${file}, line 4: no "${name}" column in the header`, { file, line: HEADER_LINE, field: name });
   }
   const sideCols: Record<Side, Record<string, number>> = { call: {}, put: {} };
   for (const side of ['call', 'put'] as const) {
@@ -157,33 +108,18 @@ export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain
       if (idx >= 0) sideCols[side][f.key] = idx;
       else if (f.required) {
         const field = `${side === 'call' ? 'Calls' : 'Puts'} ${f.label}`;
-        return err(
-          'BAD_HEADER',
-          `${file}, line 4: no ${f.label} column on the ${side} side of Strike`,
-          { file, line: HEADER_LINE, field },
-        );
+        return err('BAD_HEADER', `${file}, line 4: no ${f.label} column on the ${side} side of Strike`, { file, line: HEADER_LINE, field });
       }
     }
     if (sideCols[side].iv === undefined && sideCols[side].gamma === undefined) {
-      return err(
-        'BAD_HEADER',
-        `${file}, line 4: neither IV nor Gamma on the ${side} side of Strike`,
-        { file, line: HEADER_LINE, field: `${side === 'call' ? 'Calls' : 'Puts'} Gamma` },
-      );
+      return err('BAD_HEADER', `${file}, line 4: neither IV nor Gamma on the ${side} side of Strike`, { file, line: HEADER_LINE, field: `${side === 'call' ? 'Calls' : 'Puts'} Gamma` });
     }
   }
   const bodyStart = lineStart(bytes, FIRST_DATA_LINE);
-  const scanned = scanCsv(
-    file,
-    bytes,
-    bodyStart < 0 ? bytes.length : bodyStart,
-    FIRST_DATA_LINE,
-    header.length,
-  );
+  const scanned = scanCsv(file, bytes, bodyStart < 0 ? bytes.length : bodyStart, FIRST_DATA_LINE, header.length);
   if (!scanned.ok) return scanned;
   const t = scanned.value;
-  if (t.rows === 0)
-    return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: HEADER_LINE });
+  if (t.rows === 0) return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: HEADER_LINE });
   // Calls in slots [0, rows), puts in [rows, 2 rows).
   const c = allocContracts(t.rows * 2);
   for (let r = 0; r < t.rows; r++) {
@@ -193,15 +129,7 @@ export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain
   }
   const failed =
     parseExpiryColumn(file, t, expiryIdx, 'Expiration Date', c.expiries, c.expiry, 0) ??
-    parseNumberColumn(
-      file,
-      t,
-      strikeIdx,
-      'Strike',
-      { required: true, bound: 'positive' },
-      c.strike,
-      0,
-    );
+    parseNumberColumn(file, t, strikeIdx, 'Strike', { required: true, bound: 'positive' }, c.strike, 0);
   if (failed) return failed;
   c.expiry.copyWithin(t.rows, 0, t.rows);
   c.strike.copyWithin(t.rows, 0, t.rows);
@@ -215,15 +143,7 @@ export function readCboeCsv(src: SourceFile, conv: GexConventions): Result<Chain
         continue;
       }
       const field = `${side === 'call' ? 'Calls' : 'Puts'} ${f.label}`;
-      const bad = parseNumberColumn(
-        file,
-        t,
-        idx,
-        field,
-        { required: f.required, ...(f.bound ? { bound: f.bound } : {}) },
-        out,
-        offset,
-      );
+      const bad = parseNumberColumn(file, t, idx, field, { required: f.required, ...(f.bound ? { bound: f.bound } : {}) }, out, offset);
       if (bad) return bad;
     }
   }

@@ -10,8 +10,7 @@ import type { SourceFile } from './source.ts';
 import { parseTimestamp } from './time.ts';
 
 type Json = unknown;
-const isObject = (v: Json): v is Record<string, Json> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** 1-based line of character `pos` of `text`. */
 function lineAt(text: string, pos: number): number {
@@ -24,14 +23,10 @@ function lineAt(text: string, pos: number): number {
 function errorPosition(text: string, message: string): number {
   const m = /position (\d+)/.exec(message);
   if (m) return Number(m[1]);
-  const snip =
-    /Unexpected token '([\s\S])', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(
-      message,
-    );
+  const snip = /Unexpected token '([\s\S])', (?:\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
   if (snip) {
     const at = text.indexOf(snip[2]!);
-    if (at >= 0)
-      return at + Math.max(0, snip[2]!.indexOf(snip[1]!, Math.min(10, snip[2]!.length - 1)));
+    if (at >= 0) return at + Math.max(0, snip[2]!.indexOf(snip[1]!, Math.min(10, snip[2]!.length - 1)));
   }
   return text.length;
 }
@@ -46,16 +41,9 @@ export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
     const pos = errorPosition(text, message);
     const line = lineAt(text, pos);
     if (/end of JSON input|Unterminated string/i.test(message) || pos >= text.trimEnd().length) {
-      return err(
-        'TRUNCATED',
-        `${file}, line ${line}: the JSON ends before it is complete: the file was cut short`,
-        { file, line },
-      );
+      return err('TRUNCATED', `${file}, line ${line}: the JSON ends before it is complete: the file was cut short`, { file, line });
     }
-    return err('BAD_SHAPE', `${file}, line ${line}: not valid JSON (${message.split('\n')[0]})`, {
-      file,
-      line,
-    });
+    return err('BAD_SHAPE', `${file}, line ${line}: not valid JSON (${message.split('\n')[0]})`, { file, line });
   }
 }
 
@@ -69,24 +57,15 @@ export function readCboeJson(src: SourceFile, conv: GexConventions): Result<Chai
   const root = parsed.value;
   if (!isObject(root)) return shape(file, '$', 'must be an object with "timestamp" and "data"');
   const data = root.data;
-  if (!isObject(data))
-    return shape(file, '$.data', 'must be an object with "options" and "current_price"');
-  if (typeof root.timestamp !== 'string')
-    return shape(file, '$.timestamp', 'must be a string such as "2025-09-06 23:24:50"');
+  if (!isObject(data)) return shape(file, '$.data', 'must be an object with "options" and "current_price"');
+  if (typeof root.timestamp !== 'string') return shape(file, '$.timestamp', 'must be a string such as "2025-09-06 23:24:50"');
   const asOf = parseTimestamp(root.timestamp, conv.exchange_time_zone);
-  if (asOf === null)
-    return err('BAD_VALUE', `${file}: $.timestamp ("${root.timestamp}") is not a timestamp`, {
-      file,
-      field: '$.timestamp',
-    });
+  if (asOf === null) return err('BAD_VALUE', `${file}: $.timestamp ("${root.timestamp}") is not a timestamp`, { file, field: '$.timestamp' });
   const spot = data.current_price;
-  if (typeof spot !== 'number' || !(spot > 0))
-    return shape(file, '$.data.current_price', 'must be a positive number');
+  if (typeof spot !== 'number' || !(spot > 0)) return shape(file, '$.data.current_price', 'must be a positive number');
   const options = data.options;
-  if (!Array.isArray(options))
-    return shape(file, '$.data.options', 'must be an array of option quotes');
-  if (options.length === 0)
-    return err('NO_ROWS', `${file}: $.data.options is empty`, { file, field: '$.data.options' });
+  if (!Array.isArray(options)) return shape(file, '$.data.options', 'must be an array of option quotes');
+  if (options.length === 0) return err('NO_ROWS', `${file}: $.data.options is empty`, { file, field: '$.data.options' });
 
   const c = allocContracts(options.length);
   const expiryCode = new Map<string, number>();
@@ -95,14 +74,9 @@ export function readCboeJson(src: SourceFile, conv: GexConventions): Result<Chai
     const o = options[i];
     const at = `$.data.options[${i}]`;
     if (!isObject(o)) return shape(file, at, 'must be an object');
-    if (typeof o.option !== 'string')
-      return shape(file, `${at}.option`, 'must be an OCC option symbol string');
+    if (typeof o.option !== 'string') return shape(file, `${at}.option`, 'must be an OCC option symbol string');
     const occ = parseOcc(o.option);
-    if (!occ)
-      return err('BAD_VALUE', `${file}: ${at}.option ("${o.option}") is not an OCC option symbol`, {
-        file,
-        field: `${at}.option`,
-      });
+    if (!occ) return err('BAD_VALUE', `${file}: ${at}.option ("${o.option}") is not an OCC option symbol`, { file, field: `${at}.option` });
     let code = expiryCode.get(occ.expiry);
     if (code === undefined) {
       code = c.expiries.length;
@@ -120,23 +94,12 @@ export function readCboeJson(src: SourceFile, conv: GexConventions): Result<Chai
         if (required) return shape(file, `${at}.${key}`, 'is missing');
         c[key][i] = NaN;
       } else if (typeof v !== 'number' || !Number.isFinite(v)) {
-        return shape(
-          file,
-          `${at}.${key}`,
-          `must be a number, not ${JSON.stringify(v).slice(0, 40)}`,
-        );
+        return shape(file, `${at}.${key}`, `must be a number, not ${JSON.stringify(v).slice(0, 40)}`);
       } else if (v < 0 && key !== 'gamma' && key !== 'bid' && key !== 'ask') {
-        return err('BAD_VALUE', `${file}: ${at}.${key} (${v}) must not be negative`, {
-          file,
-          field: `${at}.${key}`,
-        });
+        return err('BAD_VALUE', `${file}: ${at}.${key} (${v}) must not be negative`, { file, field: `${at}.${key}` });
       } else c[key][i] = v;
     }
-    if (!(c.strike[i]! > 0))
-      return err('BAD_VALUE', `${file}: ${at}.option has strike 0`, {
-        file,
-        field: `${at}.option`,
-      });
+    if (!(c.strike[i]! > 0)) return err('BAD_VALUE', `${file}: ${at}.option has strike 0`, { file, field: `${at}.option` });
   }
   let underlying = '';
   let most = -1;

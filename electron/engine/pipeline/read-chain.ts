@@ -21,10 +21,7 @@ export function readSource(src: SourceFile, conv: GexConventions): Result<Chain>
 }
 
 /** Opens, recognises and reads `file` into a normalised chain. */
-export async function readChain(
-  file: string,
-  conv: GexConventions,
-): Promise<Result<Chain & { content_hash: string }>> {
+export async function readChain(file: string, conv: GexConventions): Promise<Result<Chain & { content_hash: string }>> {
   const src = await openSource(file);
   if (!src.ok) return src;
   const chain = readSource(src.value, conv);

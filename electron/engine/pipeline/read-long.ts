@@ -5,13 +5,7 @@
 import pl from 'nodejs-polars';
 import type { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
-import {
-  allocContracts,
-  badCell,
-  parseNumberColumn,
-  type Chain,
-  type NumberRule,
-} from './chain.ts';
+import { allocContracts, badCell, parseNumberColumn, type Chain, type NumberRule } from './chain.ts';
 import { cellText, scanCsv, type CsvCells } from './csv-scan.ts';
 import { firstLines, lineStart, splitCsvLine } from './csv-text.ts';
 import { parseExpiry } from './dates.ts';
@@ -34,16 +28,7 @@ export const LONG_COLUMNS = {
   ask: ['ask'],
 } as const;
 type LongColumn = keyof typeof LONG_COLUMNS;
-const REQUIRED: LongColumn[] = [
-  'underlying',
-  'as_of',
-  'spot',
-  'expiry',
-  'strike',
-  'option_type',
-  'open_interest',
-  'volume',
-];
+const REQUIRED: LongColumn[] = ['underlying', 'as_of', 'spot', 'expiry', 'strike', 'option_type', 'open_interest', 'volume'];
 
 /** Column access shared by the CSV and Parquet forms. */
 type Table = {
@@ -55,46 +40,22 @@ type Table = {
   bad(r: number, col: number, field: string, what: string): Err;
 };
 
-const normalise = (h: string): string =>
-  h
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+const normalise = (h: string): string => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
 
-function mapHeader(
-  file: string,
-  names: string[],
-  line: number | undefined,
-): Result<Partial<Record<LongColumn, number>>> {
+function mapHeader(file: string, names: string[], line: number | undefined): Result<Partial<Record<LongColumn, number>>> {
   const where = line === undefined ? {} : { line };
   const idx: Partial<Record<LongColumn, number>> = {};
   const norm = names.map(normalise);
   for (const key of Object.keys(LONG_COLUMNS) as LongColumn[]) {
-    const found = norm
-      .map((n, i) => ((LONG_COLUMNS[key] as readonly string[]).includes(n) ? i : -1))
-      .filter((i) => i >= 0);
-    if (found.length > 1)
-      return err(
-        'BAD_HEADER',
-        `${file}: the column ${key} appears ${found.length} times in the header`,
-        { file, field: key, ...where },
-      );
+    const found = norm.map((n, i) => ((LONG_COLUMNS[key] as readonly string[]).includes(n) ? i : -1)).filter((i) => i >= 0);
+    if (found.length > 1) return err('BAD_HEADER', `${file}: the column ${key} appears ${found.length} times in the header`, { file, field: key, ...where });
     if (found.length === 1) idx[key] = found[0]!;
   }
   for (const key of REQUIRED) {
-    if (idx[key] === undefined)
-      return err('BAD_HEADER', `${file}: no "${key}" column in the header (see docs/formats.md)`, {
-        file,
-        field: key,
-        ...where,
-      });
+    if (idx[key] === undefined) return err('BAD_HEADER', `${file}: no "${key}" column in the header (see docs/formats.md)`, { file, field: key, ...where });
   }
   if (idx.gamma === undefined && idx.iv === undefined) {
-    return err('BAD_HEADER', `${file}: the header needs a "gamma" or an "iv" column (or both)`, {
-      file,
-      field: 'gamma',
-      ...where,
-    });
+    return err('BAD_HEADER', `${file}: the header needs a "gamma" or an "iv" column (or both)`, { file, field: 'gamma', ...where });
   }
   return ok(idx);
 }
@@ -114,13 +75,7 @@ function optionType(text: string): number {
   }
 }
 
-function readTable(
-  file: string,
-  format: 'long-csv' | 'long-parquet',
-  t: Table,
-  idx: Partial<Record<LongColumn, number>>,
-  conv: GexConventions,
-): Result<Chain> {
+function readTable(file: string, format: 'long-csv' | 'long-parquet', t: Table, idx: Partial<Record<LongColumn, number>>, conv: GexConventions): Result<Chain> {
   if (t.rows === 0) return err('NO_ROWS', `${file} has a header but no option rows`, { file });
   const c = allocContracts(t.rows);
   for (let r = 0; r < t.rows; r++) c.line[r] = t.lineOf(r);
@@ -135,32 +90,20 @@ function readTable(
   for (let r = 0; r < t.rows; r++) {
     const u = t.text(idx.underlying!, r);
     if (u !== underlying && u.trim().toUpperCase() !== underlying) {
-      return t.bad(
-        r,
-        idx.underlying!,
-        'underlying',
-        `differs from the first row's "${underlying}": a file holds one underlying`,
-      );
+      return t.bad(r, idx.underlying!, 'underlying', `differs from the first row's "${underlying}": a file holds one underlying`);
     }
     const a = t.text(idx.as_of!, r);
     if (!okAsOf.has(a)) {
       const iso = parseTimestamp(a, conv.exchange_time_zone);
       if (iso === null) return t.bad(r, idx.as_of!, 'as_of', 'is not an ISO-8601 timestamp');
-      if (Date.parse(iso) !== Date.parse(asOf))
-        return t.bad(
-          r,
-          idx.as_of!,
-          'as_of',
-          `differs from the first row's ${asOf}: a file holds one snapshot`,
-        );
+      if (Date.parse(iso) !== Date.parse(asOf)) return t.bad(r, idx.as_of!, 'as_of', `differs from the first row's ${asOf}: a file holds one snapshot`);
       okAsOf.add(a);
     }
     const e = t.text(idx.expiry!, r);
     let code = expiryCode.get(e);
     if (code === undefined) {
       const iso = parseExpiry(e);
-      if (iso === null)
-        return t.bad(r, idx.expiry!, 'expiry', e.trim() === '' ? 'is missing' : 'is not a date');
+      if (iso === null) return t.bad(r, idx.expiry!, 'expiry', e.trim() === '' ? 'is missing' : 'is not a date');
       code = c.expiries.indexOf(iso);
       if (code < 0) {
         code = c.expiries.length;
@@ -195,13 +138,7 @@ function readTable(
   }
   const spot = spots[0]!;
   for (let r = 1; r < t.rows; r++) {
-    if (spots[r] !== spot)
-      return t.bad(
-        r,
-        idx.spot!,
-        'spot',
-        `differs from the first row's ${spot}: a file holds one snapshot`,
-      );
+    if (spots[r] !== spot) return t.bad(r, idx.spot!, 'spot', `differs from the first row's ${spot}: a file holds one snapshot`);
   }
   return ok({ format, underlying, as_of: asOf, spot, contracts: c });
 }
@@ -215,17 +152,10 @@ export function readLongCsv(src: SourceFile, conv: GexConventions): Result<Chain
   const header = mapHeader(file, names, headerLine);
   if (!header.ok) return header;
   const start = lineStart(bytes, headerLine + 1);
-  const scanned = scanCsv(
-    file,
-    bytes,
-    start < 0 ? bytes.length : start,
-    headerLine + 1,
-    names.length,
-  );
+  const scanned = scanCsv(file, bytes, start < 0 ? bytes.length : start, headerLine + 1, names.length);
   if (!scanned.ok) return scanned;
   const cells: CsvCells = scanned.value;
-  if (cells.rows === 0)
-    return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: headerLine });
+  if (cells.rows === 0) return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: headerLine });
   const table: Table = {
     rows: cells.rows,
     lineOf: (r) => cells.lines[r]!,
@@ -239,17 +169,13 @@ export function readLongCsv(src: SourceFile, conv: GexConventions): Result<Chain
 export function readLongParquet(src: SourceFile, conv: GexConventions): Result<Chain> {
   const { file, bytes } = src;
   if (bytes.length < 12 || !bytes.subarray(bytes.length - 4).equals(Buffer.from('PAR1'))) {
-    return err('TRUNCATED', `${file} is a Parquet file without its footer: it was cut short`, {
-      file,
-    });
+    return err('TRUNCATED', `${file} is a Parquet file without its footer: it was cut short`, { file });
   }
   let df: pl.DataFrame;
   try {
     df = pl.readParquet(bytes);
   } catch (e) {
-    return err('BAD_SHAPE', `${file}: not a readable Parquet file (${(e as Error).message})`, {
-      file,
-    });
+    return err('BAD_SHAPE', `${file}: not a readable Parquet file (${(e as Error).message})`, { file });
   }
   const names = df.columns;
   const header = mapHeader(file, names, undefined);
@@ -260,20 +186,14 @@ export function readLongParquet(src: SourceFile, conv: GexConventions): Result<C
     let a = texts.get(col);
     if (!a) {
       const s = df.getColumn(names[col]!);
-      a = (s.cast(pl.Utf8).toArray() as (string | null)[]).map((v) =>
-        v === null ? '' : v.replace(/ UTC$/, 'Z'),
-      );
+      a = (s.cast(pl.Utf8).toArray() as (string | null)[]).map((v) => (v === null ? '' : v.replace(/ UTC$/, 'Z')));
       texts.set(col, a);
     }
     return a;
   };
   const bad = (r: number, col: number, field: string, what: string): Err => {
     const value = what === 'is missing' ? '' : ` ("${textOf(col)[r]}")`;
-    return err('BAD_VALUE', `${file}, row ${r + 1}, field "${names[col]}"${value} ${what}`, {
-      file,
-      line: r + 1,
-      field,
-    });
+    return err('BAD_VALUE', `${file}, row ${r + 1}, field "${names[col]}"${value} ${what}`, { file, line: r + 1, field });
   };
   const table: Table = {
     rows,
@@ -287,19 +207,11 @@ export function readLongParquet(src: SourceFile, conv: GexConventions): Result<C
         values = new Float64Array(rows);
         for (let r = 0; r < rows; r++) {
           const v = txt[r]!.replace(/,/g, '').trim();
-          values[r] =
-            v === ''
-              ? -Infinity
-              : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v)
-                ? Number(v)
-                : Infinity;
+          values[r] = v === '' ? -Infinity : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) ? Number(v) : Infinity;
         }
       } else {
         try {
-          values = Float64Array.from(
-            s.cast(pl.Float64).toArray() as (number | null)[],
-            (v) => v ?? -Infinity,
-          );
+          values = Float64Array.from(s.cast(pl.Float64).toArray() as (number | null)[], (v) => v ?? -Infinity);
         } catch {
           return bad(0, col, field, 'is not a numeric column');
         }
@@ -311,12 +223,7 @@ export function readLongParquet(src: SourceFile, conv: GexConventions): Result<C
           out[r] = NaN;
         } else if (v === Infinity || Number.isNaN(v)) return bad(r, col, field, 'is not a number');
         else if ((rule.bound === 'positive' && !(v > 0)) || (rule.bound === 'nonneg' && v < 0)) {
-          return bad(
-            r,
-            col,
-            field,
-            rule.bound === 'positive' ? 'must be greater than 0' : 'must not be negative',
-          );
+          return bad(r, col, field, rule.bound === 'positive' ? 'must be greater than 0' : 'must not be negative');
         } else out[r] = v;
       }
       return null;

@@ -19,21 +19,18 @@ export type SourceFile = {
 
 const PARQUET_MAGIC = Buffer.from('PAR1');
 
-export const sha256 = (bytes: Uint8Array): string =>
-  createHash('sha256').update(bytes).digest('hex');
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 /** Reads `file` and recognises its format by content. */
 export async function openSource(file: string): Promise<Result<SourceFile>> {
   let size: number;
   try {
     const st = statSync(file);
-    if (!st.isFile())
-      return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+    if (!st.isFile()) return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
     size = st.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
+    if (code === 'ENOENT' || code === 'ENOTDIR') return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
     return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
   }
   if (size === 0) return err('EMPTY_FILE', `${file} is empty`, { file });
@@ -52,30 +49,19 @@ export async function openSource(file: string): Promise<Result<SourceFile>> {
 export function detectFormat(file: string, bytes: Buffer): Result<ChainFormat> {
   if (bytes.length >= 4 && bytes.subarray(0, 4).equals(PARQUET_MAGIC)) return ok('long-parquet');
   const head = bytes.subarray(0, Math.min(bytes.length, 8192));
-  if (head.includes(0))
-    return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
+  if (head.includes(0)) return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
   let start = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3;
-  while (
-    start < head.length &&
-    (head[start] === 0x20 || head[start] === 0x09 || head[start] === 0x0d || head[start] === 0x0a)
-  )
-    start++;
+  while (start < head.length && (head[start] === 0x20 || head[start] === 0x09 || head[start] === 0x0d || head[start] === 0x0a)) start++;
   if (start >= bytes.length) return err('EMPTY_FILE', `${file} holds only blank space`, { file });
   if (head[start] === 0x7b /* { */ || head[start] === 0x5b /* [ */) return ok('cboe-json');
-  if (!isMostlyText(head))
-    return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
+  if (!isMostlyText(head)) return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
   const lines = firstLines(bytes, 4);
-  if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '')) return ok('cboe-csv');
+  if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '') ) return ok('cboe-csv');
   const firstNonBlank = lines.find((l) => l.trim() !== '') ?? '';
   const header = firstNonBlank.toLowerCase();
-  if (/(^|,)\s*"?strike"?\s*(,|$)/.test(header) && /(^|,)\s*"?underlying"?\s*(,|$)/.test(header))
-    return ok('long-csv');
-  return err(
-    'UNKNOWN_FORMAT',
-    `${file} is not a format GEX Desk reads (CBOE CSV or JSON, or the long format in CSV or Parquet; see docs/formats.md)`,
-    { file, line: 1 },
-  );
+  if (/(^|,)\s*"?strike"?\s*(,|$)/.test(header) && /(^|,)\s*"?underlying"?\s*(,|$)/.test(header)) return ok('long-csv');
+  return err('UNKNOWN_FORMAT', `${file} is not a format GEX Desk reads (CBOE CSV or JSON, or the long format in CSV or Parquet; see docs/formats.md)`, { file, line: 1 });
 }
 
 /** Control bytes other than tab/CR/LF/FF in more than 1% of the head mean binary. */

@@ -4,14 +4,7 @@
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0');
 
-export type WallTime = {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-};
+export type WallTime = { year: number; month: number; day: number; hour: number; minute: number; second: number };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -36,14 +29,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 function offsetAt(timeZone: string, utcMs: number): number {
   const parts = formatter(timeZone).formatToParts(new Date(utcMs));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
 }
 
@@ -86,17 +72,11 @@ export function validWall(t: WallTime): boolean {
     d.getUTCFullYear() === t.year &&
     d.getUTCMonth() === t.month - 1 &&
     d.getUTCDate() === t.day &&
-    t.hour >= 0 &&
-    t.hour < 24 &&
-    t.minute >= 0 &&
-    t.minute < 60 &&
-    t.second >= 0 &&
-    t.second < 61
+    t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 && t.second >= 0 && t.second < 61
   );
 }
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * An ISO-like timestamp: with an offset or Z it is kept (normalised to ±HH:MM), without
@@ -127,13 +107,11 @@ export const isoDate = (iso: string): string => iso.slice(0, 10);
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** 1..12 from an English month name or abbreviation; 0 when unknown. */
-export const monthNumber = (name: string): number =>
-  MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
+export const monthNumber = (name: string): number => MONTHS.indexOf(name.slice(0, 3).toLowerCase()) + 1;
 
 /** Days since 1970-01-01 of a YYYY-MM-DD date. */
 export const epochDay = (date: string): number =>
-  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) /
-  86400000;
+  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86400000;
 
 /** Weekdays (Mon–Fri) in [from, to), negative when to < from (numpy busday_count). */
 export function businessDays(fromDay: number, toDay: number): number {

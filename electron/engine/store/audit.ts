@@ -28,10 +28,7 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
   return { ...rest, id: num(rows[0]!.id), at: iso(rows[0]!.at)! };
 }
 
-export async function listAudit(
-  store: Store,
-  opts: { request_id?: string; limit: number },
-): Promise<AuditEntry[]> {
+export async function listAudit(store: Store, opts: { request_id?: string; limit: number }): Promise<AuditEntry[]> {
   const where = opts.request_id ? 'WHERE request_id = $2' : '';
   const params = opts.request_id ? [opts.limit, opts.request_id] : [opts.limit];
   const rows = await store.all<Record<string, unknown>>(

@@ -41,11 +41,7 @@ class Lanes {
     if (this.busy) return;
     this.busy = true;
     try {
-      for (
-        let next = this.urgent.shift() ?? this.normal.shift();
-        next;
-        next = this.urgent.shift() ?? this.normal.shift()
-      )
+      for (let next = this.urgent.shift() ?? this.normal.shift(); next; next = this.urgent.shift() ?? this.normal.shift())
         await next();
     } finally {
       this.busy = false;
@@ -137,9 +133,7 @@ export class Store {
   }
 
   async schemaVersion(): Promise<number> {
-    const row = await this.one<{ v: number | null }>(
-      'SELECT max(version) AS v FROM schema_migrations',
-    );
+    const row = await this.one<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
     return row?.v ?? 0;
   }
 
@@ -148,18 +142,13 @@ export class Store {
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
     );
     const applied = new Set(
-      (await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map(
-        (r) => r.version,
-      ),
+      (await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
     );
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       await this.transaction(async (tx) => {
         for (const statement of m.statements) await tx.run(statement);
-        await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-          m.version,
-          m.name,
-        ]);
+        await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       });
     }
   }
@@ -191,5 +180,4 @@ export interface Tx {
 /** DuckDB hands BIGINT back as bigint; the app's numbers are far below 2^53. */
 export const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : (v as number));
 /** An epoch-ms column (`epoch_ms(col)`) as ISO-8601 with milliseconds and a Z offset. */
-export const iso = (v: unknown): string | null =>
-  v === null || v === undefined ? null : new Date(num(v)).toISOString();
+export const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(num(v)).toISOString());

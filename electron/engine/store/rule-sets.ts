@@ -15,9 +15,7 @@ const toVersion = (r: Record<string, unknown>): RuleVersion => ({
   active: Boolean(r.active),
 });
 
-export async function activeRuleSet(
-  store: Store,
-): Promise<{ version: number; text: string } | undefined> {
+export async function activeRuleSet(store: Store): Promise<{ version: number; text: string } | undefined> {
   const row = await store.one<{ version: number; text: string }>(
     'SELECT version, text FROM rule_sets WHERE active ORDER BY version DESC LIMIT 1',
   );
@@ -25,21 +23,12 @@ export async function activeRuleSet(
 }
 
 export async function ruleSetText(store: Store, version: number): Promise<string | undefined> {
-  return (
-    await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version])
-  )?.text;
+  return (await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version]))?.text;
 }
 
-export async function storeRuleSet(
-  store: Store,
-  text: string,
-  author: string,
-  comment: string,
-): Promise<RuleVersion> {
+export async function storeRuleSet(store: Store, text: string, author: string, comment: string): Promise<RuleVersion> {
   return store.transaction(async (tx) => {
-    const [{ v }] = (await tx.all<{ v: number | null }>(
-      'SELECT max(version) AS v FROM rule_sets',
-    )) as [{ v: number | null }];
+    const [{ v }] = (await tx.all<{ v: number | null }>('SELECT max(version) AS v FROM rule_sets')) as [{ v: number | null }];
     const version = (v === null ? 0 : num(v)) + 1;
     await tx.run('UPDATE rule_sets SET active = false WHERE active');
     await tx.run(
@@ -52,7 +41,5 @@ export async function storeRuleSet(
 }
 
 export async function ruleHistory(store: Store): Promise<RuleVersion[]> {
-  return (await store.all<Record<string, unknown>>(`${SELECT} ORDER BY version DESC`)).map(
-    toVersion,
-  );
+  return (await store.all<Record<string, unknown>>(`${SELECT} ORDER BY version DESC`)).map(toVersion);
 }

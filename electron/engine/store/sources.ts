@@ -19,8 +19,7 @@ export async function recordIngest(db: Store | Tx, id: string, success: boolean)
 }
 
 /** GUIDELINES: the source's share of successful ingests; a source with no history counts as 1. */
-export const reliabilityOf = (ok: number, failed: number): number =>
-  ok + failed === 0 ? 1 : ok / (ok + failed);
+export const reliabilityOf = (ok: number, failed: number): number => (ok + failed === 0 ? 1 : ok / (ok + failed));
 
 export async function getSource(store: Store, id: string): Promise<DataSource | undefined> {
   const r = await store.one<Record<string, unknown>>(
