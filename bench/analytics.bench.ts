@@ -4,7 +4,9 @@
 // nodejs-polars lazy scans (the engine's reader: only the partitions a query needs; cold,
 // and warm from its per-file cache) against DuckDB's read_parquet of the same files, and
 // both engines over a glob of the whole dataset. Every variant's answer is checked against
-// the store's before it is timed. `GEX_BENCH_ANALYTICS=1000` stops at 1,000.
+// the store's before it is timed; variants of one query are timed round-robin, so load
+// from other work on the machine falls on all of them alike. `GEX_BENCH_ANALYTICS=1000`
+// stops at 1,000.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,17 +40,6 @@ const HOUR = 3_600_000;
 const START = Date.parse('2024-01-02T15:00:00Z');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function timed(repeats: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
 /** as_of of the i-th snapshot: every 3 hours, in New York time with its offset. */
 function asOf(i: number): string {
@@ -118,12 +109,51 @@ function same(label: string, a: unknown, b: unknown): void {
     );
 }
 
+/**
+ * Medians of several variants timed round-robin (one run of each in turn, `repeats` times),
+ * so that a burst of load on this shared machine falls on all of them alike.
+ */
+async function together(
+  repeats: number,
+  variants: [string, () => Promise<unknown> | unknown][],
+): Promise<Measure[]> {
+  for (const [, fn] of variants) await fn();
+  const times = variants.map((): number[] => []);
+  for (let r = 0; r < repeats; r++) {
+    for (const [k, [, fn]] of variants.entries()) {
+      const t = performance.now();
+      await fn();
+      times[k]!.push(performance.now() - t);
+    }
+  }
+  return variants.map(([name], k) => ({ name, value: median(times[k]!), unit: 'ms' }));
+}
+
+const SUMMARY = [
+  'snapshot_id',
+  'underlying',
+  'as_of',
+  'as_of_ms',
+  'spot',
+  'total_gex',
+  'zero_gamma',
+  'call_wall',
+  'put_wall',
+  'exposure_dex',
+  'exposure_vex',
+  'exposure_cex',
+  'absolute_gamma_strike',
+  'measures_version',
+  'content_hash',
+];
+
 async function measureAt(
   n: number,
   store: Store,
   dataDir: string,
   diffIds: [string, string],
 ): Promise<Measure[]> {
+  const pl = (await import('nodejs-polars')).default;
   const tz = 'America/New_York';
   const local = new Analytics({ store, timeZone: tz });
   // The same snapshots as another workstation's attached folder: an empty store + the exports.
@@ -134,27 +164,43 @@ async function measureAt(
   const warm = attachedCold();
   const duck = new ParquetReader();
   const folder = new ExportFolder(dataDir);
-  const repeats = n >= 10_000 ? 5 : 10;
-  const out: Measure[] = [];
+  const repeats = n >= 10_000 ? 5 : 9;
+  const slowRepeats = 3;
+  const tag = `${n.toLocaleString('en-US')} snapshots`;
   const glob = `${join(dataDir, SNAPSHOTS_DATASET)}/**/*.parquet`;
-  const all = -8.64e15;
+  const cols = SUMMARY.join(', ');
+  const out: Measure[] = [];
 
-  // History of one underlying.
+  // History of one underlying: every variant gives the store's answer first.
   const h = await local.history({ underlying: 'SPX' });
   const hp = await warm.history({ underlying: 'SPX' });
   if (!h.ok || !hp.ok) throw new Error('history failed');
   const ids = h.value.map((p) => p.id);
   same(
-    'history: Polars reader',
+    'history: engine reader',
     hp.value.map((p) => [p.id, p.total_gex]),
     h.value.map((p) => [p.id, p.total_gex]),
   );
-  const historyFiles = folder.historyFiles('SPX', all, -all);
-  const duckHistory = () =>
-    duck.all(`SELECT snapshot_id FROM ${readFiles(historyFiles)} ORDER BY as_of_ms`);
+  const historyFiles = folder.historyFiles('SPX', -8.64e15, 8.64e15);
+  const partition = join(dataDir, SNAPSHOTS_DATASET, 'underlying=SPX');
+  const polarsPartition = async () =>
+    (
+      await pl
+        .scanParquet(`${partition}/*/*.parquet`)
+        .select(...SUMMARY)
+        .sort('as_of_ms')
+        .collect()
+    ).toRecords();
+  const duckFiles = () =>
+    duck.all(`SELECT ${cols} FROM ${readFiles(historyFiles)} ORDER BY as_of_ms`);
   same(
-    'history: DuckDB exports',
-    (await duckHistory()).map((r) => r.snapshot_id),
+    'history: Polars',
+    (await polarsPartition()).map((r) => r.snapshot_id),
+    ids,
+  );
+  same(
+    'history: DuckDB',
+    (await duckFiles()).map((r) => r.snapshot_id),
     ids,
   );
   same(
@@ -162,41 +208,40 @@ async function measureAt(
     polarsHistoryGlob(dataDir, 'SPX').map((r) => r.snapshot_id),
     ids,
   );
-  const tag = `${n.toLocaleString('en-US')} snapshots`;
-  out.push({
-    name: `history, ${tag} (${ids.length} of SPX): DuckDB, store tables`,
-    value: await timed(repeats * 4, () => local.history({ underlying: 'SPX' })),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, engine's reader (cold)`,
-    value: await timed(repeats, () => attachedCold().history({ underlying: 'SPX' })),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, engine's reader (warm, cached rows)`,
-    value: await timed(repeats * 4, () => warm.history({ underlying: 'SPX' })),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: DuckDB read_parquet, the same files`,
-    value: await timed(repeats, duckHistory),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, glob of all + Hive filter`,
-    value: await timed(repeats, () => polarsHistoryGlob(dataDir, 'SPX')),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: DuckDB, glob of all + Hive filter`,
-    value: await timed(repeats, () =>
-      duck.all(
-        `SELECT * FROM read_parquet('${glob}', hive_partitioning = true) WHERE underlying = 'SPX' ORDER BY as_of_ms`,
-      ),
-    ),
-    unit: 'ms',
-  });
+  out.push(
+    ...(await together(repeats, [
+      [
+        `history, ${tag} (${ids.length} of SPX): DuckDB, store tables (engine, local)`,
+        () => local.history({ underlying: 'SPX' }),
+      ],
+      [
+        '  exports: engine reader, cold (Polars; lists, stats, reads)',
+        () => attachedCold().history({ underlying: 'SPX' }),
+      ],
+      [
+        '  exports: engine reader, warm (rows cached per file)',
+        () => warm.history({ underlying: 'SPX' }),
+      ],
+      [`  exports: Polars lazy scan of the partition's glob (query alone)`, polarsPartition],
+      [
+        `  exports: DuckDB read_parquet of the same ${historyFiles.length} files (query alone)`,
+        duckFiles,
+      ],
+    ])),
+    ...(await together(slowRepeats, [
+      [
+        '  exports: Polars, glob of the whole dataset + Hive filter',
+        () => polarsHistoryGlob(dataDir, 'SPX'),
+      ],
+      [
+        '  exports: DuckDB, glob of the whole dataset + Hive filter',
+        () =>
+          duck.all(
+            `SELECT ${cols} FROM read_parquet('${glob}', hive_partitioning = true) WHERE underlying = 'SPX' ORDER BY as_of_ms`,
+          ),
+      ],
+    ])),
+  );
 
   // Levels: each underlying's latest.
   const l = await local.levels();
@@ -204,18 +249,31 @@ async function measureAt(
   if (!l.ok || !lp.ok) throw new Error('levels failed');
   const latest = l.value.map((r) => r.id);
   same(
-    'levels: Polars reader',
+    'levels: engine reader',
     lp.value.map((r) => r.id),
     latest,
   );
   const latestFiles = folder.latestFiles();
-  const duckLevels = () =>
+  const polarsEach = () =>
+    pl
+      .concat(latestFiles.map((f) => pl.readParquet(f, { columns: SUMMARY })))
+      .sort('as_of_ms', true)
+      .groupBy('underlying')
+      .agg(pl.all().first())
+      .sort('underlying')
+      .toRecords();
+  const duckLatest = () =>
     duck.all(
-      `SELECT snapshot_id, underlying FROM ${readFiles(latestFiles)} QUALIFY row_number() OVER (PARTITION BY underlying ORDER BY as_of_ms DESC) = 1 ORDER BY underlying`,
+      `SELECT ${cols} FROM ${readFiles(latestFiles)} QUALIFY row_number() OVER (PARTITION BY underlying ORDER BY as_of_ms DESC) = 1 ORDER BY underlying`,
     );
   same(
-    'levels: DuckDB exports',
-    (await duckLevels()).map((r) => r.snapshot_id),
+    'levels: Polars',
+    polarsEach().map((r) => r.snapshot_id),
+    latest,
+  );
+  same(
+    'levels: DuckDB',
+    (await duckLatest()).map((r) => r.snapshot_id),
     latest,
   );
   same(
@@ -223,53 +281,44 @@ async function measureAt(
     polarsLevels(dataDir).map((r) => r.snapshot_id),
     latest,
   );
-  out.push({
-    name: `levels, ${tag} (${latest.length} underlyings): DuckDB, store tables`,
-    value: await timed(repeats * 4, () => local.levels()),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, engine's reader (latest ${latestFiles.length} files; cold)`,
-    value: await timed(repeats, () => attachedCold().levels()),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, engine's reader (warm, cached rows)`,
-    value: await timed(repeats * 4, () => warm.levels()),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: DuckDB read_parquet, the same files`,
-    value: await timed(repeats, duckLevels),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, one lazy concat of the same files' scans`,
-    value: await timed(Math.ceil(repeats / 2), () => polarsLevelsConcat(latestFiles)),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, glob of all`,
-    value: await timed(repeats, () => polarsLevels(dataDir)),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: DuckDB, glob of all`,
-    value: await timed(repeats, () =>
-      duck.all(
-        `SELECT * FROM read_parquet('${glob}') QUALIFY row_number() OVER (PARTITION BY underlying ORDER BY as_of_ms DESC) = 1`,
-      ),
-    ),
-    unit: 'ms',
-  });
+  out.push(
+    ...(await together(repeats, [
+      [
+        `levels, ${tag} (${latest.length} underlyings): DuckDB, store tables (engine, local)`,
+        () => local.levels(),
+      ],
+      [
+        `  exports: engine reader, cold (Polars; latest ${latestFiles.length} files)`,
+        () => attachedCold().levels(),
+      ],
+      ['  exports: engine reader, warm (rows cached per file)', () => warm.levels()],
+      ['  exports: Polars, the same files read one by one (query alone)', polarsEach],
+      ['  exports: DuckDB read_parquet of the same files (query alone)', duckLatest],
+    ])),
+    ...(await together(slowRepeats, [
+      [
+        `  exports: Polars, one lazy concat of the same files' scans`,
+        () => polarsLevelsConcat(latestFiles),
+      ],
+      ['  exports: Polars, glob of the whole dataset', () => polarsLevels(dataDir)],
+      [
+        '  exports: DuckDB, glob of the whole dataset',
+        () =>
+          duck.all(
+            `SELECT ${cols} FROM read_parquet('${glob}') QUALIFY row_number() OVER (PARTITION BY underlying ORDER BY as_of_ms DESC) = 1`,
+          ),
+      ],
+    ])),
+  );
 
   // Diff of two SPX-size snapshots.
   const [a, b] = diffIds;
   const d = await local.diff(a, b);
   const dp = await warm.diff(a, b);
   if (!d.ok || !dp.ok) throw new Error('diff failed');
+  const changed = d.value.strikes.map((s) => s.strike);
   same(
-    'diff: Polars reader',
+    'diff: engine reader',
     dp.value.strikes.map((s) => [s.strike, s.call_open_interest_change]),
     d.value.strikes.map((s) => [s.strike, s.call_open_interest_change]),
   );
@@ -283,35 +332,29 @@ async function measureAt(
        WHERE dn <> 0 OR dc <> 0 OR dp <> 0 ORDER BY strike`,
     );
   same(
-    'diff: Polars exports',
+    'diff: Polars',
     polarsDiff(fa, fb).map((r) => r.strike),
-    d.value.strikes.map((s) => s.strike),
+    changed,
   );
   same(
-    'diff: DuckDB exports',
+    'diff: DuckDB',
     (await duckDiff()).map((r) => r.strike),
-    d.value.strikes.map((s) => s.strike),
+    changed,
   );
-  out.push({
-    name: `diff, ${tag} (SPX-size pair, ${d.value.strikes.length} strikes changed): DuckDB, store tables`,
-    value: await timed(repeats * 4, () => local.diff(a, b)),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, engine's reader (locates both ids, reads rows and strikes)`,
-    value: await timed(repeats * 2, () => attachedCold().diff(a, b)),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: Polars, the same two files (the query alone)`,
-    value: await timed(repeats * 2, () => polarsDiff(fa, fb)),
-    unit: 'ms',
-  });
-  out.push({
-    name: `  exports: DuckDB read_parquet, the same two files (the query alone)`,
-    value: await timed(repeats * 2, duckDiff),
-    unit: 'ms',
-  });
+  out.push(
+    ...(await together(repeats * 2, [
+      [
+        `diff, ${tag} (SPX-size pair, ${changed.length} strikes changed): DuckDB, store tables (engine, local)`,
+        () => local.diff(a, b),
+      ],
+      [
+        '  exports: engine reader (Polars; finds both ids, reads rows and strikes)',
+        () => attachedCold().diff(a, b),
+      ],
+      ['  exports: Polars, the two strike files (query alone)', () => polarsDiff(fa, fb)],
+      ['  exports: DuckDB read_parquet, the two strike files (query alone)', duckDiff],
+    ])),
+  );
   await duck.close();
   await empty.close();
   return out;
