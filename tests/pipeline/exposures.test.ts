@@ -11,7 +11,14 @@ import type { GexConventions } from '../../shared/domain.ts';
 import type { PipelineOutput } from '../../shared/pipeline.ts';
 import { chainContracts, chainCsv, type GeneratedChain } from '../analytics/chains.ts';
 import { compareWithOracle, expectClose } from './exposures-compare.ts';
-import { greeks, oracle, Phi, phi, type OracleConventions } from './exposures-oracle.ts';
+import {
+  greeks,
+  oracle,
+  Phi,
+  phi,
+  type OracleContract,
+  type OracleConventions,
+} from './exposures-oracle.ts';
 import { conventions, tempDir } from './helpers.ts';
 
 const dir = tempDir('gex-exposures-');
@@ -250,6 +257,42 @@ describe('generated chains against the independent computation', () => {
       compareWithOracle(out, oracle(contracts, g.spot, g.asOf, oc), name);
     });
   }
+});
+
+describe('sparse cells', () => {
+  it('expiries with strikes of their own (few cells beside expiries × strikes) sum the same as the oracle', async () => {
+    // 40 expiries × 30 strikes each, no strike shared: 1,200 strikes, 48,000 possible cells,
+    // 1,200 used: the rows are sorted into cells rather than indexed.
+    const g: GeneratedChain = {
+      underlying: 'SPRD',
+      asOf: '2024-01-08T10:00:00-05:00',
+      spot: 1050,
+      expiries: [],
+    };
+    const contracts: OracleContract[] = [];
+    let line = 2;
+    for (let e = 0; e < 40; e++) {
+      const expiry = new Date(Date.UTC(2024, 0, 9 + e * 37)).toISOString().slice(0, 10);
+      for (let k = 0; k < 30; k++) {
+        const strike = 1000 + e * 0.125 + k * 5;
+        for (const type of ['C', 'P'] as const)
+          contracts.push({
+            line: line++,
+            expiry,
+            strike,
+            type,
+            open_interest: 10 + ((e * 31 + k * 7) % 500),
+            volume: k,
+            iv: 0.15 + (k % 9) / 100,
+            gamma: k % 4 === 0 ? null : 0.001 + (e % 5) / 1000,
+            delta: null,
+          });
+      }
+    }
+    const out = await run('sparse', chainCsv(g, contracts));
+    compareWithOracle(out, oracle(contracts, g.spot, g.asOf), 'sparse');
+    expect(pl.readParquet(out.strikesParquet).height).toBe(1200);
+  });
 });
 
 describe('bounds', () => {
