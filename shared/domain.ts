@@ -104,12 +104,18 @@ export const ContractRow = z.object({
 export type ContractRow = z.infer<typeof ContractRow>;
 
 export const DroppedRows = z.object({ reason: z.string(), rows: z.number().int().nonnegative() });
+export type DroppedRows = z.infer<typeof DroppedRows>;
 export const DataQuality = z.object({
   /** Share of usable contract rows, 0..1. */
   score: z.number().min(0).max(1),
   rows_total: z.number().int().nonnegative(),
   rows_used: z.number().int().nonnegative(),
   dropped: z.array(DroppedRows),
+  /**
+   * Rows used, but unable to give every measure (e.g. IV 0 or missing: no vanna, no charm),
+   * with the reason. Absent on snapshots stored before schema version 3.
+   */
+  partial: z.array(DroppedRows).optional(),
 });
 export type DataQuality = z.infer<typeof DataQuality>;
 
@@ -140,7 +146,30 @@ export const GEXSnapshot = z.object({
 });
 export type GEXSnapshot = z.infer<typeof GEXSnapshot>;
 
-/** GEX of one strike: of one expiry, or (expiry null) of all expiries together. */
+/**
+ * The four exposures of a snapshot (ANALYTICS.md): gex in USD per 1% move, dex in USD of
+ * delta, vex in USD of delta per 1 vol point, cex in USD of delta per day.
+ */
+export const Exposures = z.object({ gex: z.number(), dex: z.number(), vex: z.number(), cex: z.number() });
+export type Exposures = z.infer<typeof Exposures>;
+
+/** `0dte`: expires on the snapshot's date (exchange time zone); `monthly`: the third Friday; `weekly`: any other. */
+export const EXPIRY_BUCKETS = ['0dte', 'weekly', 'monthly'] as const;
+export const ExpiryBucket = z.enum(EXPIRY_BUCKETS);
+export type ExpiryBucket = z.infer<typeof ExpiryBucket>;
+
+export const BucketFigures = z.object({
+  bucket: ExpiryBucket,
+  net_gex: z.number(),
+  call_wall: z.number().nullable(),
+  put_wall: z.number().nullable(),
+});
+export type BucketFigures = z.infer<typeof BucketFigures>;
+
+/**
+ * GEX of one strike: of one expiry, or (expiry null) of all expiries together. dex, vex and
+ * cex are null for a snapshot stored before schema version 3 (not computed then).
+ */
 export const GEXStrike = z.object({
   snapshot_id: z.string(),
   strike: z.number(),
@@ -148,6 +177,9 @@ export const GEXStrike = z.object({
   call_gex: z.number(),
   put_gex: z.number(),
   net_gex: z.number(),
+  dex: z.number().nullable().default(null),
+  vex: z.number().nullable().default(null),
+  cex: z.number().nullable().default(null),
   call_open_interest: z.number(),
   put_open_interest: z.number(),
   call_volume: z.number(),
@@ -155,16 +187,38 @@ export const GEXStrike = z.object({
 });
 export type GEXStrike = z.infer<typeof GEXStrike>;
 
+/** One expiry of a snapshot; the fields that came with schema version 3 are null before it. */
 export const GEXExpiry = z.object({
   snapshot_id: z.string(),
   expiry: z.string(),
+  bucket: ExpiryBucket.nullable().default(null),
   call_gex: z.number(),
   put_gex: z.number(),
   net_gex: z.number(),
+  dex: z.number().nullable().default(null),
+  vex: z.number().nullable().default(null),
+  cex: z.number().nullable().default(null),
   call_open_interest: z.number(),
   put_open_interest: z.number(),
+  call_volume: z.number().nullable().default(null),
+  put_volume: z.number().nullable().default(null),
+  call_wall: z.number().nullable().default(null),
+  put_wall: z.number().nullable().default(null),
 });
 export type GEXExpiry = z.infer<typeof GEXExpiry>;
+
+/** The schema version that brought the exposures, expiries and buckets; also the measures' version. */
+export const MEASURES_VERSION = 3;
+
+/** What a snapshot gained with schema version 3; null on snapshots stored before it. */
+export const SnapshotMeasures = z.object({
+  /** The version of the measures' definitions that computed them (3). */
+  measures_version: z.number().int(),
+  exposures: Exposures,
+  absolute_gamma_strike: z.number().nullable(),
+  buckets: z.array(BucketFigures),
+});
+export type SnapshotMeasures = z.infer<typeof SnapshotMeasures>;
 
 export const GammaProfilePoint = z.object({ level: z.number(), gex: z.number() });
 export type GammaProfilePoint = z.infer<typeof GammaProfilePoint>;

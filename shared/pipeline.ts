@@ -2,7 +2,7 @@
 // process boundary between a pipeline worker and the engine), the cheap facts pass,
 // and the messages between the engine's worker pool and a pipeline worker.
 import { z } from 'zod';
-import { GammaProfilePoint, GEXSnapshot, GexConventions, IsoTimestamp } from './domain.ts';
+import { GammaProfilePoint, GEXSnapshot, GexConventions, IsoTimestamp, SnapshotMeasures } from './domain.ts';
 import { ReadLimits } from './limits.ts';
 import { resultSchema } from './result.ts';
 
@@ -17,6 +17,12 @@ export const PipelineOutput = z.object({
   snapshot: PipelineSnapshot,
   /** Path of the one Parquet file of (expiry, strike) rows; equals snapshot.parquet. */
   strikesParquet: z.string(),
+  /** The per-expiry rows (bucket, exposures, walls), in the sibling `expiries/` Hive dataset. */
+  expiriesParquet: z.string(),
+  /** The snapshot's one row (every figure, for readers of the exports), in the sibling `snapshots/` dataset. */
+  snapshotParquet: z.string(),
+  /** Exposures, absolute-gamma strike, buckets (ANALYTICS.md). */
+  measures: SnapshotMeasures,
   profile: z.array(GammaProfilePoint),
   timings_ms: z.record(z.string(), z.number()),
 });

@@ -35,6 +35,8 @@ export const Config = z.object({
   /** How long a failed or cancelled job keeps its staged bytes for a retry (0: not at all). */
   keepStagedHours: z.number().nonnegative(),
   conventions: GexConventions,
+  /** Other workstations' export folders, read read-only beside the store by history and levels. */
+  attach: z.array(z.string().min(1)).default([]),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -50,9 +52,11 @@ export interface ConfigOverrides {
   inbox?: string;
   workers?: number;
   configFile?: string;
+  /** Export folders attached for this run, beside the config file's. */
+  attach?: string[];
 }
 
-const ENV: Record<string, keyof ConfigOverrides> = {
+const ENV: Record<string, 'dbPath' | 'dataDir' | 'inbox' | 'workers'> = {
   GEX_DESK_DB: 'dbPath',
   GEX_DESK_DATA_DIR: 'dataDir',
   GEX_DESK_INBOX: 'inbox',
@@ -77,6 +81,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       const v = fromFile[key];
       if (v) fromFile[key] = resolve(dirname(configFile), v);
     }
+    if (fromFile.attach) fromFile.attach = fromFile.attach.map((d) => resolve(dirname(configFile), d));
   }
   const fromEnv: ConfigOverrides = {};
   for (const [name, key] of Object.entries(ENV)) {
@@ -88,7 +93,9 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       fromEnv.workers = n;
     } else fromEnv[key] = resolve(v);
   }
-  const explicit = Object.fromEntries(Object.entries(overrides).filter(([k, v]) => v !== undefined && k !== 'configFile'));
+  const explicit = Object.fromEntries(
+    Object.entries(overrides).filter(([k, v]) => v !== undefined && k !== 'configFile' && k !== 'attach'),
+  );
   const merged = { ...fromFile, ...fromEnv, ...explicit } as Partial<Config>;
   const dbPath = resolve(merged.dbPath ?? join(home, 'gex-desk.duckdb'));
   const candidate = {
@@ -102,6 +109,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     limits: ReadLimits.parse(fromFile.limits ?? {}),
     keepStagedHours: merged.keepStagedHours ?? 72,
     conventions: GexConventions.parse(fromFile.conventions ?? {}),
+    attach: [...(fromFile.attach ?? []), ...(overrides.attach ?? []).map((d) => resolve(d))],
   };
   const parsed = Config.safeParse(candidate);
   if (!parsed.success) return err('VALIDATION', `Invalid configuration: ${describe(parsed.error)}`);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { Analytics } from './analytics/index.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
 import { createDecideJob } from './intake/decide.ts';
@@ -24,7 +25,7 @@ import { RulesService } from './rules/service.ts';
 import { listAudit } from './store/audit.ts';
 import { getRequests } from './store/requests.ts';
 import { Store } from './store/db.ts';
-import { listSnapshots, snapshotDetail } from './store/snapshots.ts';
+import { listSnapshots } from './store/snapshots.ts';
 import type { LaunchWorker } from './workers/launcher.ts';
 import { WorkerPool } from './workers/pool.ts';
 
@@ -82,7 +83,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         log,
       })
     : null;
-  const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir] });
+  const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir, ...cfg.attach] });
   if (!opened.ok) {
     await pool?.close();
     return opened;
@@ -97,6 +98,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   }
   const rules = rulesLoaded.value;
   const started_at = new Date().toISOString();
+  const analytics = new Analytics({ store, attach: cfg.attach, timeZone: cfg.conventions.exchange_time_zone });
 
   let scheduler: Scheduler | null = null;
   let inbox: Inbox | null = null;
@@ -171,10 +173,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     'queue:stats': async () =>
       ok(await (scheduler ? scheduler.stats() : Scheduler.statsFromStore(store, { workers: 0, windowMs: cfg.latencyWindowMs }))),
     'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
-    'snapshots:get': async ({ id }) => {
-      const detail = await snapshotDetail(store, id);
-      return detail ? ok(detail) : err('NOT_FOUND', `There is no snapshot ${id}.`);
-    },
+    'snapshots:get': async ({ id }) => analytics.snapshot(id),
+    'snapshots:history': async (req) => analytics.history(req),
+    'snapshots:diff': async ({ from, to }) => analytics.diff(from, to),
+    'snapshots:levels': async () => analytics.levels(),
     'rules:active': async () => ok({ version: rules.active.version, text: rules.active.text, levels: rules.levels() }),
     'rules:check': async ({ text }) => ok(rules.check(text)),
     'rules:dryRun': async ({ text, facts }) => rules.dryRun(text, facts),

@@ -14,6 +14,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   jobs: async () => (await import('./cli/listings.ts')).jobsCommand,
   queue: async () => (await import('./cli/listings.ts')).queueCommand,
   snapshots: async () => (await import('./cli/listings.ts')).snapshotsCommand,
+  snapshot: async () => (await import('./cli/analytics.ts')).snapshotCommand,
+  history: async () => (await import('./cli/analytics.ts')).historyCommand,
+  diff: async () => (await import('./cli/analytics.ts')).diffCommand,
+  levels: async () => (await import('./cli/analytics.ts')).levelsCommand,
+  export: async () => (await import('./cli/export.ts')).exportCommand,
   serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
 };
 

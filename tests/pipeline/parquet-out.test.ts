@@ -24,6 +24,9 @@ const table = (): StrikeTable => {
     call_volume: f(5, 6),
     put_volume: f(7, 8),
     contracts: BigInt64Array.from([2n, 2n]),
+    dex: f(1, 2),
+    vex: f(3, 4),
+    cex: f(5, 6),
   };
 };
 

@@ -31,6 +31,9 @@ function writePublic(t: StrikeTable, meta: { snapshotId: string; underlying: str
     pl.Series('call_volume', t.call_volume),
     pl.Series('put_volume', t.put_volume),
     pl.Series('contracts', t.contracts),
+    pl.Series('dex', t.dex),
+    pl.Series('vex', t.vex),
+    pl.Series('cex', t.cex),
   ]).writeParquet(path, { compression: 'zstd' });
 }
 
@@ -41,12 +44,13 @@ async function strikesOf(expiries: number, strikesPerExpiry: number): Promise<{ 
   const chain = await readChain(file, conv);
   if (!chain.ok) throw new Error(chain.error.message);
   const gex = computeGex(chain.value, selectContracts(chain.value, conv), conv);
-  return { table: gex.strikes, underlying: chain.value.underlying, as_of: chain.value.as_of };
+  if (!gex.ok) throw new Error(gex.error.message);
+  return { table: gex.value.strikes, underlying: chain.value.underlying, as_of: chain.value.as_of };
 }
 
 const empty = (): StrikeTable => {
   const z = (): Float64Array => new Float64Array(0);
-  return { rows: 0, expiry: [], expiry_values: [], expiry_index: new Uint32Array(0), strike: z(), call_gex: z(), put_gex: z(), net_gex: z(), call_open_interest: z(), put_open_interest: z(), call_volume: z(), put_volume: z(), contracts: new BigInt64Array(0) };
+  return { rows: 0, expiry: [], expiry_values: [], expiry_index: new Uint32Array(0), strike: z(), call_gex: z(), put_gex: z(), net_gex: z(), call_open_interest: z(), put_open_interest: z(), call_volume: z(), put_volume: z(), contracts: new BigInt64Array(0), dex: z(), vex: z(), cex: z() };
 };
 
 async function compare(name: string, table: StrikeTable, underlying: string, as_of: string): Promise<pl.DataFrame> {

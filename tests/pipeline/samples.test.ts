@@ -64,6 +64,9 @@ describe.skipIf(!runSampleTests)('real samples', () => {
       call_volume: 'DOUBLE',
       put_volume: 'DOUBLE',
       contracts: 'BIGINT',
+      dex: 'DOUBLE',
+      vex: 'DOUBLE',
+      cex: 'DOUBLE',
     });
     const totals = await con.runAndReadAll(
       `SELECT sum(call_gex), sum(put_gex), sum(net_gex), sum(contracts)::DOUBLE, sum(call_open_interest + put_open_interest),

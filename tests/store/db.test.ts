@@ -30,7 +30,7 @@ describe('Store', () => {
     const tables = (await store.all<{ name: string }>('SELECT table_name AS name FROM information_schema.tables')).map(
       (t) => t.name,
     );
-    for (const t of ['sources', 'requests', 'jobs', 'rule_sets', 'audit_log', 'gex_snapshots', 'gex_strikes', 'gamma_profiles', 'gex_by_strike', 'gex_by_expiry'])
+    for (const t of ['sources', 'requests', 'jobs', 'rule_sets', 'audit_log', 'gex_snapshots', 'gex_strikes', 'gamma_profiles', 'gex_by_strike', 'gex_by_expiry', 'gex_expiries', 'gex_buckets'])
       expect(tables).toContain(t);
     await store.close();
   });

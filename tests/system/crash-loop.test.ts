@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { rng, writeCboeCsv, writeCboeJson } from '../fixtures/option-chains.ts';
@@ -98,8 +98,14 @@ describe('SIGKILL at random moments of a load', () => {
         const { n } = (await q<{ n: number }>(`SELECT count(*)::INT AS n FROM read_parquet('${s.parquet.replace(/'/g, "''")}')`))[0]!;
         expect(s.rows, `strike rows of ${s.id}`).toBe(n);
       }
-      // One Parquet file per snapshot: a run repeated after a kill rewrote its own file.
-      expect(listFiles(join(dir, 'data')).sort()).toEqual(snapshots.map((s) => s.parquet).sort());
+      // Each snapshot's three exports (strikes, and beside them its expiries and its row), no
+      // other: a run repeated after a kill rewrote its own files.
+      const data = join(dir, 'data');
+      const exports = snapshots.flatMap((s) => {
+        const rel = relative(data, s.parquet);
+        return [s.parquet, join(data, 'expiries', rel), join(data, 'snapshots', rel)];
+      });
+      expect(listFiles(data).sort()).toEqual(exports.sort());
     } finally {
       conn.closeSync();
       instance.closeSync();

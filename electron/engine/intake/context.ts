@@ -1,8 +1,10 @@
 // What the store knows that a request is decided from, read in one statement (requests
 // come in bursts): whether its content is already a snapshot (and that snapshot's
-// totals, which are this file's too), the total GEX it is compared with (GUIDELINES v2:
+// totals, which are this file's too; a snapshot stored before the current measures is
+// not: the file runs again, and its run fills in the old snapshot's measures), the total GEX it is compared with (GUIDELINES v2:
 // the latest EARLIER request of the same underlying whose file was read, else the latest
 // stored snapshot of it), and its source's record (for reliability).
+import { MEASURES_VERSION } from '../../../shared/domain.ts';
 import { num, type Store } from '../store/db.ts';
 import { reliabilityOf } from '../store/sources.ts';
 
@@ -31,8 +33,9 @@ export async function requestContext(
           ORDER BY as_of DESC, created_at DESC LIMIT 1) AS previous_snapshot_gex,
        (SELECT ingests_ok FROM sources WHERE id = $3) AS source_ok,
        (SELECT ingests_failed FROM sources WHERE id = $3) AS source_failed
-     FROM (SELECT 1) LEFT JOIN gex_snapshots d ON d.content_hash = $1`,
-    [q.content_hash, q.underlying, q.source, q.arrived_at, q.request_id],
+     FROM (SELECT 1) LEFT JOIN gex_snapshots d
+       ON d.content_hash = $1 AND coalesce(d.measures_version, 0) >= $6`,
+    [q.content_hash, q.underlying, q.source, q.arrived_at, q.request_id, MEASURES_VERSION],
   );
   const ok = n(row?.source_ok);
   return {

@@ -25,7 +25,7 @@ export type Contracts = {
   /** NaN where the file has no value (iv, gamma, delta, bid, ask). */
   iv: Float64Array;
   gamma: Float64Array;
-  /** The file's delta as written there (puts negative); NaN where it has none. */
+  /** The file's delta (puts negative); NaN where the file gives none (then Black-Scholes delta is used). */
   delta: Float64Array;
   bid: Float64Array;
   ask: Float64Array;
@@ -55,7 +55,7 @@ export function allocContracts(n: number): Contracts {
     volume: new Float64Array(n),
     iv: new Float64Array(n),
     gamma: new Float64Array(n),
-    delta: new Float64Array(n),
+    delta: new Float64Array(n).fill(NaN),
     bid: new Float64Array(n),
     ask: new Float64Array(n),
     root: new Int32Array(n),

@@ -1,12 +1,25 @@
-// Gamma exposure of a normalised chain: GEX of each contract (the file's gamma, or
-// Black-Scholes gamma from IV where the file has none) = gamma × OI × multiplier ×
-// spot² × move, puts negative; then per (expiry, strike) (the rows of the Parquet
-// hand-off), per strike, the totals, call and put walls and max pain. Rows not
-// used are counted with a reason.
-import type { DataQuality, GexConventions } from '../../../shared/domain.ts';
-import { bsGamma, yearFraction } from './black-scholes.ts';
+// The exposures of a normalised chain: which rows a run uses (not expired, with a gamma or
+// an IV), the four exposures of each contract (contract-exposures.ts), their sums per
+// (expiry, strike), strike, expiry and bucket (aggregate.ts), and the snapshot's figures:
+// totals, call and put walls, max pain, the absolute-gamma strike. Rows not used are
+// counted with a reason; a total that is not a finite number refuses the file, naming the
+// line that made it so.
+import type {
+  BucketFigures,
+  DataQuality,
+  DroppedRows,
+  Exposures,
+  GexConventions,
+} from '../../../shared/domain.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import { aggregate, extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
+import { yearFraction } from './black-scholes.ts';
+import { bucketCode, dateInZone } from './buckets.ts';
 import type { Chain } from './chain.ts';
+import { contractExposures, type ContractExposures } from './contract-exposures.ts';
 import { isoDate } from './time.ts';
+
+export { extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
 
 export const DROP_EXPIRED = 'expired';
 export const DROP_NO_GREEKS = 'no gamma and no iv';
@@ -29,29 +42,21 @@ export type GexTotals = {
   total_volume: number;
 };
 
-export type StrikeTable = {
-  rows: number;
-  expiry: string[];
-  /** The distinct expiries, and each row's index into them: the Parquet column is built from these. */
-  expiry_values: string[];
-  expiry_index: Uint32Array;
-  strike: Float64Array;
-  call_gex: Float64Array;
-  put_gex: Float64Array;
-  net_gex: Float64Array;
-  call_open_interest: Float64Array;
-  put_open_interest: Float64Array;
-  call_volume: Float64Array;
-  put_volume: Float64Array;
-  contracts: BigInt64Array;
-};
-
 export type GexResult = GexTotals & {
   /** One row per (expiry, strike), sorted by expiry then strike. */
   strikes: StrikeTable;
+  /** One row per expiry, by date, with its bucket and walls. */
+  expiries: ExpiryTable;
   call_wall: number | null;
   put_wall: number | null;
   max_pain: number | null;
+  /** The strike with the largest call GEX + |put GEX|; null when every strike's is 0. */
+  absolute_gamma_strike: number | null;
+  /** Sums over every used contract; gex equals total_gex before rounding. */
+  exposures: Exposures;
+  buckets: BucketFigures[];
+  /** Rows used that could not give every measure, with the reason. */
+  partial: DroppedRows[];
 };
 
 /** Which rows are used: not expired, and with a gamma or an IV to take gamma from. */
@@ -83,135 +88,99 @@ export function selectContracts(chain: Chain, conv: GexConventions): UsedContrac
 }
 
 /**
- * GEX per contract, then per (expiry, strike) in one pass over typed arrays: a dense
- * (expiry × strike) grid of sums, emitted in expiry-then-strike order. The same
- * computation as one Polars query (per-contract expressions + group_by) measured
- * 88 ms median on the SPX file against about 5 ms here (bench/pipeline.bench.ts);
- * Polars writes the result to Parquet.
+ * The contracts' exposures, then their sums. `file` names the file in an error. Measured
+ * on the SPX file (bench/pipeline.bench.ts, stage gex): see docs/formats.md.
  */
-export function computeGex(chain: Chain, used: UsedContracts, conv: GexConventions): GexResult {
+export function computeGex(
+  chain: Chain,
+  used: UsedContracts,
+  conv: GexConventions,
+  file = chain.underlying,
+): Result<GexResult> {
   const c = chain.contracts;
-  const { spot } = chain;
-  const scale = conv.contract_multiplier * spot * spot * conv.move;
-  const rows = used.rows;
-  const m = rows.length;
-  // Distinct strikes, sorted, and each row's strike index.
-  const strikeIndex = new Map<number, number>();
-  for (let j = 0; j < m; j++) {
-    const k = c.strike[rows[j]!]!;
-    if (!strikeIndex.has(k)) strikeIndex.set(k, 0);
+  const x = contractExposures(chain, used, conv);
+  const exchangeDate = dateInZone(chain.as_of, conv.exchange_time_zone);
+  const bucketOfExpiry = Uint8Array.from(c.expiries, (e) => bucketCode(e, exchangeDate));
+  const a = aggregate(chain, used.rows, x, bucketOfExpiry);
+  const { totals } = a;
+  const total_gex = totals.call_gex + totals.put_gex;
+  if (
+    ![
+      totals.call_gex,
+      totals.put_gex,
+      total_gex,
+      totals.dex,
+      totals.vex,
+      totals.cex,
+      totals.open_interest,
+      totals.volume,
+    ].every(Number.isFinite)
+  ) {
+    return notFinite(file, chain, used, x);
   }
-  const strikes = Float64Array.from(strikeIndex.keys()).sort();
-  strikes.forEach((k, i) => strikeIndex.set(k, i));
-  const ns = strikes.length;
-  const ne = c.expiries.length;
-  // Expiry codes in date order.
-  const expiryOrder = c.expiries.map((_, i) => i).sort((a, b) => (c.expiries[a]! < c.expiries[b]! ? -1 : 1));
-  const cells = ne * ns;
-  const callGex = new Float64Array(cells);
-  const putGex = new Float64Array(cells);
-  const callOi = new Float64Array(cells);
-  const putOi = new Float64Array(cells);
-  const callVol = new Float64Array(cells);
-  const putVol = new Float64Array(cells);
-  const count = new Int32Array(cells);
-  const r = conv.rate;
-  const q = conv.dividend_yield;
-  for (let j = 0; j < m; j++) {
-    const i = rows[j]!;
-    const strike = c.strike[i]!;
-    let gamma = c.gamma[i]!;
-    if (Number.isNaN(gamma)) gamma = bsGamma(spot, strike, c.iv[i]!, used.t[i]!, r, q);
-    const oi = c.open_interest[i]!;
-    const cell = c.expiry[i]! * ns + strikeIndex.get(strike)!;
-    count[cell]!++;
-    if (c.call[i]) {
-      callGex[cell]! += gamma * oi * scale;
-      callOi[cell]! += oi;
-      callVol[cell]! += c.volume[i]!;
-    } else {
-      putGex[cell]! -= gamma * oi * scale;
-      putOi[cell]! += oi;
-      putVol[cell]! += c.volume[i]!;
-    }
-  }
-  // Emit the non-empty cells in (expiry, strike) order; sum per strike and in total.
-  let groups = 0;
-  for (let cell = 0; cell < cells; cell++) if (count[cell]! > 0) groups++;
-  const out: StrikeTable = {
-    rows: groups,
-    expiry: new Array<string>(groups),
-    expiry_values: c.expiries,
-    expiry_index: new Uint32Array(groups),
-    strike: new Float64Array(groups),
-    call_gex: new Float64Array(groups),
-    put_gex: new Float64Array(groups),
-    net_gex: new Float64Array(groups),
-    call_open_interest: new Float64Array(groups),
-    put_open_interest: new Float64Array(groups),
-    call_volume: new Float64Array(groups),
-    put_volume: new Float64Array(groups),
-    contracts: new BigInt64Array(groups),
-  };
-  const strikeCall = new Float64Array(ns);
-  const strikePut = new Float64Array(ns);
-  const strikeCallOi = new Float64Array(ns);
-  const strikePutOi = new Float64Array(ns);
-  const totals = { call_gex: 0, put_gex: 0, oi: 0, volume: 0 };
-  let g = 0;
-  for (const e of expiryOrder) {
-    const date = c.expiries[e]!;
-    for (let s = 0; s < ns; s++) {
-      const cell = e * ns + s;
-      if (count[cell] === 0) continue;
-      out.expiry[g] = date;
-      out.expiry_index[g] = e;
-      out.strike[g] = strikes[s]!;
-      out.call_gex[g] = callGex[cell]!;
-      out.put_gex[g] = putGex[cell]!;
-      out.net_gex[g] = callGex[cell]! + putGex[cell]!;
-      out.call_open_interest[g] = callOi[cell]!;
-      out.put_open_interest[g] = putOi[cell]!;
-      out.call_volume[g] = callVol[cell]!;
-      out.put_volume[g] = putVol[cell]!;
-      out.contracts[g] = BigInt(count[cell]!);
-      g++;
-      strikeCall[s]! += callGex[cell]!;
-      strikePut[s]! += putGex[cell]!;
-      strikeCallOi[s]! += callOi[cell]!;
-      strikePutOi[s]! += putOi[cell]!;
-      totals.call_gex += callGex[cell]!;
-      totals.put_gex += putGex[cell]!;
-      totals.oi += callOi[cell]! + putOi[cell]!;
-      totals.volume += callVol[cell]! + putVol[cell]!;
-    }
-  }
-  return {
-    contracts: m,
+  const { byStrike } = a;
+  const absolute = new Float64Array(byStrike.strike.length);
+  for (let s = 0; s < absolute.length; s++)
+    absolute[s] = byStrike.call_gex[s]! - byStrike.put_gex[s]!;
+  return ok({
+    contracts: used.rows.length,
     call_gex: totals.call_gex,
     put_gex: totals.put_gex,
-    total_gex: totals.call_gex + totals.put_gex,
-    total_open_interest: totals.oi,
+    total_gex,
+    total_open_interest: totals.open_interest,
     total_volume: totals.volume,
-    strikes: out,
-    call_wall: extremeStrike(strikes, strikeCall, 1),
-    put_wall: extremeStrike(strikes, strikePut, -1),
-    max_pain: maxPain(strikes, strikeCallOi, strikePutOi),
-  };
+    strikes: a.strikes,
+    expiries: a.expiries,
+    call_wall: extremeStrike(byStrike.strike, byStrike.call_gex, 1),
+    put_wall: extremeStrike(byStrike.strike, byStrike.put_gex, -1),
+    max_pain: maxPain(byStrike.strike, byStrike.call_open_interest, byStrike.put_open_interest),
+    absolute_gamma_strike: extremeStrike(byStrike.strike, absolute, 1),
+    exposures: { gex: total_gex, dex: totals.dex, vex: totals.vex, cex: totals.cex },
+    buckets: a.buckets,
+    partial: x.partial,
+  });
 }
 
-/** Strike of the largest (sign 1) or most negative (sign -1) value; null when none is on that side of 0. */
-export function extremeStrike(strikes: Float64Array, values: Float64Array, sign: 1 | -1): number | null {
-  let best: number | null = null;
-  let bestValue = 0;
-  for (let i = 0; i < strikes.length; i++) {
-    const v = values[i]! * sign;
-    if (v > bestValue) {
-      bestValue = v;
-      best = strikes[i]!;
+/**
+ * A total that is not finite (huge values overflow to Infinity): BAD_VALUE naming the first
+ * line, in file order, whose contract's exposure, or whose addition to a running total, is not finite.
+ */
+function notFinite(
+  file: string,
+  chain: Chain,
+  used: UsedContracts,
+  x: ContractExposures,
+): Result<never> {
+  const c = chain.contracts;
+  const names = ['call GEX', 'put GEX', 'DEX', 'VEX', 'CEX', 'open interest', 'volume'];
+  const running = names.map(() => 0);
+  for (let j = 0; j < used.rows.length; j++) {
+    const i = used.rows[j]!;
+    const call = c.call[i] === 1;
+    const values = [
+      call ? x.gex[j]! : 0,
+      call ? 0 : x.gex[j]!,
+      x.dex[j]!,
+      x.vex[j]!,
+      x.cex[j]!,
+      c.open_interest[i]!,
+      c.volume[i]!,
+    ];
+    for (let k = 0; k < values.length; k++) {
+      running[k]! += values[k]!;
+      if (Number.isFinite(running[k])) continue;
+      const line = c.line[i]!;
+      const what = Number.isFinite(values[k])
+        ? `brings the total ${names[k]} past the largest finite number`
+        : `gives a ${names[k]} that is not a finite number`;
+      return err(
+        'BAD_VALUE',
+        `${file}, line ${line}: the contract (strike ${c.strike[i]}, open interest ${c.open_interest[i]}, gamma ${c.gamma[i]}, iv ${c.iv[i]}) ${what}`,
+        { file, line },
+      );
     }
   }
-  return best;
+  return err('BAD_VALUE', `${file}: a total is not a finite number`, { file });
 }
 
 /**
@@ -219,7 +188,11 @@ export function extremeStrike(strikes: Float64Array, values: Float64Array, sign:
  * Σ put OI × max(0, K − S), over the chain's strikes (sorted ascending). Prefix sums
  * make it linear.
  */
-export function maxPain(strikes: Float64Array, callOi: Float64Array, putOi: Float64Array): number | null {
+export function maxPain(
+  strikes: Float64Array,
+  callOi: Float64Array,
+  putOi: Float64Array,
+): number | null {
   const n = strikes.length;
   if (n === 0) return null;
   // calls below S pay OI×(S−K): track Σ OI and Σ OI×K of strikes ≤ S; puts above, likewise.

@@ -2,15 +2,21 @@
 // the Parquet hand-off) and readFacts (the cheap pass the rules decide priority from).
 // Both return Result values and never throw: a worker sends the result across a process
 // boundary as it is.
-import { GexConventions, type GammaProfilePoint } from '../../../shared/domain.ts';
+import {
+  GexConventions,
+  MEASURES_VERSION,
+  type GammaProfilePoint,
+  type SnapshotMeasures,
+} from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
-import type { FileFacts, PipelineOutput } from '../../../shared/pipeline.ts';
+import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
 import { readChainFile, writeChainFile } from './chain-file.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
 import { computeGex, selectContracts } from './gex.ts';
-import { writeStrikesParquet } from './parquet-out.ts';
-import { gammaProfile, zeroGamma } from './profile.ts';
+import { writeExpiriesParquet, writeStrikesParquet } from './parquet-out.ts';
+import { gammaProfile, profileNotFinite, zeroGamma } from './profile.ts';
+import { writeSnapshotParquet } from './snapshot-row.ts';
 import { checkLimits, readSource } from './read-chain.ts';
 import { openSource } from './source.ts';
 import { isoDate, isValidTimeZone } from './time.ts';
@@ -35,13 +41,23 @@ function checkConventions(file: string, given: unknown): Result<GexConventions> 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') ?? '';
-    return err('VALIDATION', `conventions.${field}: ${issue?.message ?? 'invalid'}`, { file, field: `conventions.${field}` });
+    return err('VALIDATION', `conventions.${field}: ${issue?.message ?? 'invalid'}`, {
+      file,
+      field: `conventions.${field}`,
+    });
   }
   if (parsed.data.profile_low >= parsed.data.profile_high) {
-    return err('VALIDATION', 'conventions.profile_low must be below profile_high', { file, field: 'conventions.profile_low' });
+    return err('VALIDATION', 'conventions.profile_low must be below profile_high', {
+      file,
+      field: 'conventions.profile_low',
+    });
   }
   if (!isValidTimeZone(parsed.data.exchange_time_zone)) {
-    return err('VALIDATION', `conventions.exchange_time_zone: "${parsed.data.exchange_time_zone}" is not a time zone`, { file, field: 'conventions.exchange_time_zone' });
+    return err(
+      'VALIDATION',
+      `conventions.exchange_time_zone: "${parsed.data.exchange_time_zone}" is not a time zone`,
+      { file, field: 'conventions.exchange_time_zone' },
+    );
   }
   return ok(parsed.data);
 }
@@ -70,7 +86,11 @@ async function loadChain(
 }
 
 function internal(file: string, e: unknown): Result<never> {
-  return err('INTERNAL', `${file}: the pipeline failed unexpectedly: ${(e as Error)?.message ?? String(e)}`, { file });
+  return err(
+    'INTERNAL',
+    `${file}: the pipeline failed unexpectedly: ${(e as Error)?.message ?? String(e)}`,
+    { file },
+  );
 }
 
 export async function runPipeline(input: RunPipelineInput): Promise<Result<PipelineOutput>> {
@@ -95,43 +115,60 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     const chain = ok(loaded.value.chain);
     lap('read', 0.4);
     const used = selectContracts(chain.value, conv);
-    const gex = computeGex(chain.value, used, conv);
+    const computed = computeGex(chain.value, used, conv, file);
+    if (!computed.ok) return computed;
+    const gex = computed.value;
     lap('gex', 0.6);
     const profile: GammaProfilePoint[] = gammaProfile(chain.value, used, conv);
+    const overflow = profileNotFinite(file, chain.value, used, conv, profile);
+    if (overflow) return overflow;
     const zero = zeroGamma(profile);
     lap('profile', 0.8);
-    const parquet = await writeStrikesParquet(gex.strikes, {
+    const meta = {
       dataDir: input.dataDir,
       snapshotId: input.snapshotId,
       underlying: chain.value.underlying,
       as_of: chain.value.as_of,
       date: isoDate(chain.value.as_of),
-    });
+    };
+    const parquet = await writeStrikesParquet(gex.strikes, meta);
+    const snapshot: PipelineSnapshot = {
+      id: input.snapshotId,
+      underlying: chain.value.underlying,
+      as_of: chain.value.as_of,
+      spot: chain.value.spot,
+      contracts: gex.contracts,
+      total_gex: cents(gex.total_gex),
+      call_gex: cents(gex.call_gex),
+      put_gex: cents(gex.put_gex),
+      zero_gamma: zero === null ? null : cents(zero),
+      call_wall: gex.call_wall,
+      put_wall: gex.put_wall,
+      max_pain: gex.max_pain,
+      total_open_interest: gex.total_open_interest,
+      total_volume: gex.total_volume,
+      quality: { ...used.quality, partial: gex.partial },
+      content_hash: loaded.value.content_hash,
+      format: chain.value.format,
+      source_file: input.sourceFile ?? file,
+      parquet,
+    };
+    const measures: SnapshotMeasures = {
+      measures_version: MEASURES_VERSION,
+      exposures: gex.exposures,
+      absolute_gamma_strike: gex.absolute_gamma_strike,
+      buckets: gex.buckets,
+    };
+    const expiriesParquet = await writeExpiriesParquet(gex.expiries, meta);
+    const snapshotParquet = await writeSnapshotParquet(snapshot, measures, profile, meta);
     lap('parquet', 0.95);
     timings.total = performance.now() - begin;
     const output: PipelineOutput = {
-      snapshot: {
-        id: input.snapshotId,
-        underlying: chain.value.underlying,
-        as_of: chain.value.as_of,
-        spot: chain.value.spot,
-        contracts: gex.contracts,
-        total_gex: cents(gex.total_gex),
-        call_gex: cents(gex.call_gex),
-        put_gex: cents(gex.put_gex),
-        zero_gamma: zero === null ? null : cents(zero),
-        call_wall: gex.call_wall,
-        put_wall: gex.put_wall,
-        max_pain: gex.max_pain,
-        total_open_interest: gex.total_open_interest,
-        total_volume: gex.total_volume,
-        quality: used.quality,
-        content_hash: loaded.value.content_hash,
-        format: chain.value.format,
-        source_file: input.sourceFile ?? file,
-        parquet,
-      },
+      snapshot,
       strikesParquet: parquet,
+      expiriesParquet,
+      snapshotParquet,
+      measures,
       profile,
       timings_ms: timings,
     };
@@ -164,7 +201,9 @@ export async function readFacts(
     const chain = ok(loaded.value.chain);
     if (staged.chainFile) writeChainFile(staged.chainFile, chain.value);
     const used = selectContracts(chain.value, conv);
-    const gex = computeGex(chain.value, used, conv);
+    const computed = computeGex(chain.value, used, conv, file);
+    if (!computed.ok) return computed;
+    const gex = computed.value;
     return ok({
       format: chain.value.format,
       underlying: chain.value.underlying,

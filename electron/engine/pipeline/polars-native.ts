@@ -26,6 +26,9 @@ type NativeBinding = {
     newBigint64Array(name: string, values: BigInt64Array): NativeSeries;
     newUint32Array(name: string, values: Uint32Array): NativeSeries;
     newOptStr(name: string, values: (string | null)[]): NativeSeries;
+    newOptF64(name: string, values: (number | null)[]): NativeSeries;
+    /** Whole numbers as JS numbers (a bigint becomes null). */
+    newOptI64(name: string, values: (number | null)[]): NativeSeries;
   };
   JsDataFrame: new (columns: NativeSeries[]) => NativeDataFrame;
 };
@@ -43,5 +46,11 @@ export const constantStringSeries = (name: string, value: string, rows: number):
 /** A String column of values[index[i]]: few distinct strings cross N-API, not one per row (2.1 → 0.6 ms for 10,505 rows). */
 export const indexedStringSeries = (name: string, values: string[], index: Uint32Array): NativeSeries =>
   binding.JsSeries.newOptStr(name, values).takeWithSeries(binding.JsSeries.newUint32Array('index', index));
+
+/** A String column from a few values (a handful of rows: per-value N-API cost does not matter). */
+export const stringSeries = (name: string, values: (string | null)[]): NativeSeries => binding.JsSeries.newOptStr(name, values);
+/** Float64 and Int64 columns with nulls, for the few-row expiry and snapshot files. */
+export const optFloat64Series = (name: string, values: (number | null)[]): NativeSeries => binding.JsSeries.newOptF64(name, values);
+export const optInt64Series = (name: string, values: (number | null)[]): NativeSeries => binding.JsSeries.newOptI64(name, values);
 
 export const nativeDataFrame = (columns: NativeSeries[]): NativeDataFrame => new binding.JsDataFrame(columns);

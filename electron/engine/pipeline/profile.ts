@@ -5,11 +5,16 @@
 // levels × 14,980 contracts) it took 15 ms median against 557 ms for the same sums as a
 // Polars cross join + expressions + group_by, with the same results.
 import type { GammaProfilePoint, GexConventions } from '../../../shared/domain.ts';
-import { INV_SQRT_2PI } from './black-scholes.ts';
+import { err, type Err } from '../../../shared/result.ts';
+import { bsGamma, INV_SQRT_2PI } from './black-scholes.ts';
 import type { Chain } from './chain.ts';
 import type { UsedContracts } from './gex.ts';
 
-export function gammaProfile(chain: Chain, used: UsedContracts, conv: GexConventions): GammaProfilePoint[] {
+export function gammaProfile(
+  chain: Chain,
+  used: UsedContracts,
+  conv: GexConventions,
+): GammaProfilePoint[] {
   const c = chain.contracts;
   const r = conv.rate;
   const q = conv.dividend_yield;
@@ -65,4 +70,43 @@ export function zeroGamma(profile: GammaProfilePoint[]): number | null {
     }
   }
   return null;
+}
+
+/**
+ * A profile point that is not a finite number (huge open interest overflows the sum):
+ * BAD_VALUE naming the first line, in file order, that makes that level's sum non-finite;
+ * null when every point is finite.
+ */
+export function profileNotFinite(
+  file: string,
+  chain: Chain,
+  used: UsedContracts,
+  conv: GexConventions,
+  profile: GammaProfilePoint[],
+): Err | null {
+  const bad = profile.find((p) => !Number.isFinite(p.gex));
+  if (!bad) return null;
+  const c = chain.contracts;
+  const scale = conv.contract_multiplier * conv.move * bad.level * bad.level;
+  let sum = 0;
+  for (let j = 0; j < used.rows.length; j++) {
+    const i = used.rows[j]!;
+    const iv = c.iv[i]!;
+    if (!(iv > 0) || !(c.open_interest[i]! > 0)) continue;
+    const term =
+      (c.call[i] ? 1 : -1) *
+      bsGamma(bad.level, c.strike[i]!, iv, used.t[i]!, conv.rate, conv.dividend_yield) *
+      c.open_interest[i]! *
+      scale;
+    sum += term;
+    if (Number.isFinite(sum)) continue;
+    return err(
+      'BAD_VALUE',
+      `${file}, line ${c.line[i]}: the contract (strike ${c.strike[i]}, open interest ${c.open_interest[i]}, iv ${iv}) makes the gamma profile at ${bad.level} not a finite number`,
+      { file, line: c.line[i]! },
+    );
+  }
+  return err('BAD_VALUE', `${file}: the gamma profile at ${bad.level} is not a finite number`, {
+    file,
+  });
 }

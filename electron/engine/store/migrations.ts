@@ -143,7 +143,63 @@ export const MIGRATIONS: Migration[] = [
     ],
   },
   {
-    // Version 3 is the analytics measures (issue 9).
+    // Exposures beyond gamma (ANALYTICS.md). Snapshots stored before this version keep NULL
+    // in the new columns (measures_version NULL) until their file is ingested again.
+    version: 3,
+    name: 'exposures, expiries and buckets',
+    statements: [
+      `ALTER TABLE gex_snapshots ADD COLUMN measures_version INTEGER`,
+      `ALTER TABLE gex_snapshots ADD COLUMN absolute_gamma_strike DOUBLE`,
+      `ALTER TABLE gex_snapshots ADD COLUMN exposure_gex DOUBLE`,
+      `ALTER TABLE gex_snapshots ADD COLUMN exposure_dex DOUBLE`,
+      `ALTER TABLE gex_snapshots ADD COLUMN exposure_vex DOUBLE`,
+      `ALTER TABLE gex_snapshots ADD COLUMN exposure_cex DOUBLE`,
+      `ALTER TABLE gex_strikes ADD COLUMN dex DOUBLE`,
+      `ALTER TABLE gex_strikes ADD COLUMN vex DOUBLE`,
+      `ALTER TABLE gex_strikes ADD COLUMN cex DOUBLE`,
+      `CREATE TABLE gex_expiries (
+        snapshot_id VARCHAR NOT NULL,
+        expiry DATE NOT NULL,
+        bucket VARCHAR NOT NULL,
+        call_gex DOUBLE NOT NULL,
+        put_gex DOUBLE NOT NULL,
+        net_gex DOUBLE NOT NULL,
+        dex DOUBLE NOT NULL,
+        vex DOUBLE NOT NULL,
+        cex DOUBLE NOT NULL,
+        call_open_interest DOUBLE NOT NULL,
+        put_open_interest DOUBLE NOT NULL,
+        call_volume DOUBLE NOT NULL,
+        put_volume DOUBLE NOT NULL,
+        call_wall DOUBLE,
+        put_wall DOUBLE,
+        contracts BIGINT NOT NULL
+      )`,
+      `CREATE INDEX gex_expiries_snapshot ON gex_expiries (snapshot_id)`,
+      `CREATE TABLE gex_buckets (
+        snapshot_id VARCHAR NOT NULL,
+        bucket VARCHAR NOT NULL,
+        net_gex DOUBLE NOT NULL,
+        call_wall DOUBLE,
+        put_wall DOUBLE
+      )`,
+      `CREATE OR REPLACE VIEW gex_by_strike AS
+        SELECT snapshot_id, strike,
+          sum(call_gex) AS call_gex, sum(put_gex) AS put_gex, sum(net_gex) AS net_gex,
+          sum(dex) AS dex, sum(vex) AS vex, sum(cex) AS cex,
+          sum(call_open_interest) AS call_open_interest, sum(put_open_interest) AS put_open_interest,
+          sum(call_volume) AS call_volume, sum(put_volume) AS put_volume
+        FROM gex_strikes GROUP BY snapshot_id, strike`,
+      `CREATE OR REPLACE VIEW gex_by_expiry AS
+        SELECT snapshot_id, expiry,
+          sum(call_gex) AS call_gex, sum(put_gex) AS put_gex, sum(net_gex) AS net_gex,
+          sum(call_open_interest) AS call_open_interest, sum(put_open_interest) AS put_open_interest,
+          sum(dex) AS dex, sum(vex) AS vex, sum(cex) AS cex,
+          sum(call_volume) AS call_volume, sum(put_volume) AS put_volume
+        FROM gex_strikes GROUP BY snapshot_id, expiry`,
+    ],
+  },
+  {
     version: 4,
     name: 'arrival: staged content, decisions after a facts read, a complete audit trail',
     statements: [

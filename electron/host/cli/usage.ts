@@ -43,10 +43,36 @@ export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
 export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
   Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
 
+const ATTACH_HELP = `  --attach DIR   also read this export folder (another workstation's data folder), read-only; repeatable`;
+
+export const SNAPSHOT_USAGE = `gex-desk snapshot ID [--json] [--attach DIR]
+  One snapshot in full: figures, exposures (GEX, DEX, VEX, CEX), absolute-gamma strike,
+  buckets (0DTE, weekly, monthly), expiries and strikes.
+${ATTACH_HELP}`;
+
+export const HISTORY_USAGE = `gex-desk history UNDERLYING [--from ISO] [--to ISO] [--json] [--attach DIR]
+  Every snapshot of UNDERLYING, oldest as_of first: spot, total GEX, zero gamma, walls, DEX, VEX, CEX.
+  --from, --to   inclusive bounds on as_of: an ISO-8601 timestamp with offset, or a date
+                 YYYY-MM-DD (that whole day in the exchange's time zone)
+${ATTACH_HELP}`;
+
+export const DIFF_USAGE = `gex-desk diff ID_A ID_B [--json] [--attach DIR]
+  Snapshot A → B: the move of total GEX, zero gamma and the walls, and every strike whose
+  net GEX, call or put open interest changed (a strike missing on one side counts as 0).
+${ATTACH_HELP}`;
+
+export const LEVELS_USAGE = `gex-desk levels [--json] [--attach DIR]
+  Each underlying's latest snapshot by as_of: spot, zero gamma, walls, absolute-gamma strike,
+  total GEX and age.
+${ATTACH_HELP}`;
+
+export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out FILE [--attach DIR]
+  Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json).`;
+
 export const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
 
 Usage:
-${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SERVE_USAGE].map((u) => '  ' + u.replace(/\n/g, '\n  ')).join('\n\n')}
+${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE, EXPORT_USAGE, SERVE_USAGE].map((u) => '  ' + u.replace(/\n/g, '\n  ')).join('\n\n')}
 
 Every command takes --db PATH (the DuckDB file; default: the desktop app's per-user file)
 and --data-dir DIR (Parquet exports; default beside the database).

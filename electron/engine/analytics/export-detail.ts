@@ -1,0 +1,124 @@
+// One snapshot of an attached export folder in full (the same SnapshotDetail as a stored
+// one): its row from the snapshots dataset, its strikes summed over expiries from the
+// strike file, its expiries from the expiries file (nodejs-polars; three small files, read
+// at once); created_at is the row file's time.
+import { existsSync, statSync } from 'node:fs';
+import { polars } from './polars.ts';
+import type { SnapshotDetail } from '../../../shared/api.ts';
+import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
+import { STALE_NOTE } from '../store/snapshots.ts';
+import type { ExportFolder } from './export-folder.ts';
+
+type Row = Record<string, unknown>;
+const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const json = <T>(v: unknown, fallback: T): T =>
+  typeof v === 'string' ? (JSON.parse(v) as T) : fallback;
+
+const STRIKE_SUMS = [
+  'call_gex',
+  'put_gex',
+  'net_gex',
+  'dex',
+  'vex',
+  'cex',
+  'call_open_interest',
+  'put_open_interest',
+  'call_volume',
+  'put_volume',
+];
+
+export async function exportDetail(
+  folder: ExportFolder,
+  id: string,
+): Promise<SnapshotDetail | undefined> {
+  const rel = folder.locate(id);
+  if (!rel) return undefined;
+  const rowFile = folder.snapshotFile(rel);
+  const pl = await polars();
+  const [r] = pl.readParquet(rowFile).toRecords() as Row[];
+  if (!r) return undefined;
+  const strikeFrame = pl
+    .readParquet(folder.strikesFile(rel))
+    .groupBy('strike')
+    .agg(...STRIKE_SUMS.map((c) => pl.col(c).sum()))
+    .sort('strike');
+  const strikes = strikeFrame.toRecords() as Row[];
+  const expiryFile = folder.expiriesFile(rel);
+  const expiries = existsSync(expiryFile)
+    ? (pl.readParquet(expiryFile).sort('expiry').toRecords() as Row[])
+    : [];
+  const measured = r.measures_version !== null && r.measures_version !== undefined;
+  const exposures = measured
+    ? {
+        gex: Number(r.exposure_gex),
+        dex: Number(r.exposure_dex),
+        vex: Number(r.exposure_vex),
+        cex: Number(r.exposure_cex),
+      }
+    : null;
+  return {
+    snapshot: {
+      id,
+      underlying: String(r.underlying),
+      as_of: String(r.as_of),
+      spot: Number(r.spot),
+      contracts: Number(r.contracts),
+      total_gex: Number(r.total_gex),
+      call_gex: Number(r.call_gex),
+      put_gex: Number(r.put_gex),
+      zero_gamma: n(r.zero_gamma),
+      call_wall: n(r.call_wall),
+      put_wall: n(r.put_wall),
+      max_pain: n(r.max_pain),
+      total_open_interest: Number(r.total_open_interest),
+      total_volume: Number(r.total_volume),
+      quality: json(r.quality, { score: 0, rows_total: 0, rows_used: 0, dropped: [] }),
+      content_hash: String(r.content_hash),
+      format: String(r.format),
+      source_file: String(r.source_file),
+      parquet: folder.strikesFile(rel),
+      created_at: statSync(rowFile).mtime.toISOString(),
+      request_id: null,
+      job_id: null,
+    },
+    strikes: strikes.map((s) => ({
+      snapshot_id: id,
+      expiry: null,
+      strike: Number(s.strike),
+      call_gex: Number(s.call_gex),
+      put_gex: Number(s.put_gex),
+      net_gex: Number(s.net_gex),
+      dex: n(s.dex),
+      vex: n(s.vex),
+      cex: n(s.cex),
+      call_open_interest: Number(s.call_open_interest),
+      put_open_interest: Number(s.put_open_interest),
+      call_volume: Number(s.call_volume),
+      put_volume: Number(s.put_volume),
+    })),
+    expiries: expiries.map((e) => ({
+      snapshot_id: id,
+      expiry: String(e.expiry),
+      bucket: (e.bucket as ExpiryBucket | null) ?? null,
+      call_gex: Number(e.call_gex),
+      put_gex: Number(e.put_gex),
+      net_gex: Number(e.net_gex),
+      dex: n(e.dex),
+      vex: n(e.vex),
+      cex: n(e.cex),
+      call_open_interest: Number(e.call_open_interest),
+      put_open_interest: Number(e.put_open_interest),
+      call_volume: n(e.call_volume),
+      put_volume: n(e.put_volume),
+      call_wall: n(e.call_wall),
+      put_wall: n(e.put_wall),
+    })),
+    profile: json<GammaProfilePoint[]>(r.profile, []),
+    exposures,
+    absolute_gamma_strike: n(r.absolute_gamma_strike),
+    buckets: measured ? json<BucketFigures[]>(r.buckets, []) : null,
+    measures_version: n(r.measures_version),
+    note: measured ? null : STALE_NOTE,
+    origin: folder.root,
+  };
+}

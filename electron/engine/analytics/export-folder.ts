@@ -1,0 +1,100 @@
+// The files of an export folder (another workstation's data folder, attached read-only),
+// found by their Hive partitions: <root>/snapshots/underlying=U/date=D/<id>.parquet for the
+// snapshots' rows, <root>/underlying=U/date=D/<id>.parquet for their strikes, and
+// <root>/expiries/… for their expiries. Listing the folders lets a query read only the
+// partitions it needs (an underlying; a few dates around a range; the latest dates).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXPIRIES_DATASET, segment, SNAPSHOTS_DATASET } from '../export-layout.ts';
+
+/** Offsets run from −12 h to +14 h: the same instant can sit in date folders up to 2 days apart. */
+const DATE_MARGIN_DAYS = 2;
+
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+function dirs(path: string, prefix: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name.startsWith(prefix))
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+}
+
+function parquetFiles(path: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .filter((d) => d.isFile() && d.name.endsWith('.parquet') && !d.name.startsWith('.'))
+      .map((d) => join(path, d.name));
+  } catch {
+    return [];
+  }
+}
+
+export class ExportFolder {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  get exists(): boolean {
+    return existsSync(this.root);
+  }
+
+  #snapshots(): string {
+    return join(this.root, SNAPSHOTS_DATASET);
+  }
+
+  /** Partition folders `underlying=…` of the snapshots dataset. */
+  underlyings(): string[] {
+    return dirs(this.#snapshots(), 'underlying=');
+  }
+
+  /** The snapshot files of an underlying with dates within [fromMs, toMs] (with the offsets' margin). */
+  historyFiles(underlying: string, fromMs: number, toMs: number): string[] {
+    const folder = join(this.#snapshots(), `underlying=${segment(underlying.toUpperCase())}`);
+    const lo = fromMs <= -8.64e15 ? '' : isoDay(fromMs - DATE_MARGIN_DAYS * 86_400_000);
+    const hi = toMs >= 8.64e15 ? '~' : isoDay(toMs + DATE_MARGIN_DAYS * 86_400_000);
+    return dirs(folder, 'date=')
+      .filter((d) => d.slice(5) >= lo && d.slice(5) <= hi)
+      .flatMap((d) => parquetFiles(join(folder, d)));
+  }
+
+  /** Per underlying, the files of its latest dates: the latest instant is among them. */
+  latestFiles(): string[] {
+    return this.underlyings().flatMap((u) => {
+      const folder = join(this.#snapshots(), u);
+      const dates = dirs(folder, 'date=').sort();
+      const last = dates.at(-1);
+      if (!last) return [];
+      const cutoff = isoDay(Date.parse(last.slice(5)) - DATE_MARGIN_DAYS * 86_400_000);
+      return dates
+        .filter((d) => d.slice(5) >= cutoff)
+        .flatMap((d) => parquetFiles(join(folder, d)));
+    });
+  }
+
+  /** How many snapshot files a partition folder (<root>/snapshots/underlying=U) holds. */
+  partitionFileCount(partition: string): number {
+    return dirs(partition, 'date=').reduce(
+      (n, d) => n + parquetFiles(join(partition, d)).length,
+      0,
+    );
+  }
+
+  /** The snapshot file of an id: its path relative to a dataset root, or undefined. */
+  locate(id: string): string | undefined {
+    const name = `${segment(id)}.parquet`;
+    for (const u of this.underlyings()) {
+      for (const d of dirs(join(this.#snapshots(), u), 'date=')) {
+        if (existsSync(join(this.#snapshots(), u, d, name))) return join(u, d, name);
+      }
+    }
+    return undefined;
+  }
+
+  snapshotFile = (rel: string): string => join(this.#snapshots(), rel);
+  strikesFile = (rel: string): string => join(this.root, rel);
+  expiriesFile = (rel: string): string => join(this.root, EXPIRIES_DATASET, rel);
+}

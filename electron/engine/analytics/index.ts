@@ -1,0 +1,164 @@
+// Many snapshots at once (ANALYTICS.md): an underlying's history in as_of order, the diff
+// of two snapshots, the levels board (each underlying's latest snapshot by as_of), and one
+// snapshot in full — over the workstation's store and over export folders attached
+// read-only (config `attach`, or `--attach DIR`). Snapshots of an attached folder are
+// marked with its path as their origin; one whose content is already listed (the store,
+// or an earlier folder) is listed once, from the first origin.
+import { resolve } from 'node:path';
+import type { HistoryPoint, LevelsRow, SnapshotDetail, SnapshotDiff } from '../../../shared/api.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { Store } from '../store/db.ts';
+import { snapshotDetail } from '../store/snapshot-detail.ts';
+import { diffSnapshots } from './diff.ts';
+import { exportDetail } from './export-detail.ts';
+import { ExportFolder } from './export-folder.ts';
+import { ExportOrigin } from './export-origin.ts';
+import { StoreOrigin } from './store-origin.ts';
+import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
+import { resolveBounds } from './time-bounds.ts';
+
+export interface AnalyticsOptions {
+  store: Store;
+  /** Export folders (other workstations' data folders) to read beside the store. */
+  attach?: string[];
+  /** The exchange's time zone: a date bound (YYYY-MM-DD) is that day there. */
+  timeZone: string;
+  /** Epoch ms now (levels' age); replaced only in tests about time. */
+  now?: () => number;
+}
+
+export class Analytics {
+  readonly #local: StoreOrigin;
+  readonly #attached: ExportOrigin[];
+  readonly #store: Store;
+  readonly #timeZone: string;
+  readonly #now: () => number;
+
+  constructor(opts: AnalyticsOptions) {
+    this.#store = opts.store;
+    this.#local = new StoreOrigin(opts.store);
+    const roots = [...new Set((opts.attach ?? []).map((d) => resolve(d)))];
+    this.#attached = roots.map((root) => new ExportOrigin(new ExportFolder(root)));
+    this.#timeZone = opts.timeZone;
+    this.#now = opts.now ?? Date.now;
+  }
+
+  get attached(): string[] {
+    return this.#attached.map((a) => a.origin);
+  }
+
+  /** The store, then each attached folder; an attached folder that is gone is an error, not an empty answer. */
+  #origins(): Result<SnapshotOrigin[]> {
+    const missing = this.#attached.find((a) => !a.folder.exists);
+    if (missing)
+      return err(
+        'FILE_NOT_FOUND',
+        `The attached export folder ${missing.origin} does not exist (or cannot be read).`,
+        { file: missing.origin },
+      );
+    return ok([this.#local, ...this.#attached]);
+  }
+
+  async history(req: {
+    underlying: string;
+    from?: string;
+    to?: string;
+  }): Promise<Result<HistoryPoint[]>> {
+    const bounds = resolveBounds(req.from, req.to, this.#timeZone);
+    if (!bounds.ok) return bounds;
+    const origins = this.#origins();
+    if (!origins.ok) return origins;
+    const seen = new Set<string>();
+    const all: SnapshotSummary[] = [];
+    for (const origin of origins.value) {
+      for (const s of await origin.history(
+        req.underlying,
+        bounds.value.fromMs,
+        bounds.value.toMs,
+      )) {
+        if (seen.has(s.content_hash)) continue;
+        seen.add(s.content_hash);
+        all.push(s);
+      }
+    }
+    if (all.length === 0 && !(await this.#known(origins.value, req.underlying))) {
+      return err(
+        'NOT_FOUND',
+        `There is no snapshot of ${req.underlying.toUpperCase()}${this.#where()}.`,
+      );
+    }
+    // Stable: equal instants keep the store's order, then the folders'.
+    all.sort((a, b) => a.as_of_ms - b.as_of_ms);
+    return ok(all.map(historyPoint));
+  }
+
+  async levels(): Promise<Result<LevelsRow[]>> {
+    const origins = this.#origins();
+    if (!origins.ok) return origins;
+    const best = new Map<string, SnapshotSummary>();
+    for (const origin of origins.value) {
+      for (const s of await origin.latest()) {
+        const key = s.underlying.toUpperCase();
+        const b = best.get(key);
+        if (!b || s.as_of_ms > b.as_of_ms) best.set(key, s);
+      }
+    }
+    const now = this.#now();
+    return ok(
+      [...best.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, s]) => levelsRow(s, now)),
+    );
+  }
+
+  async diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
+    const origins = this.#origins();
+    if (!origins.ok) return origins;
+    const a = await this.#find(origins.value, fromId);
+    if (!a) return err('NOT_FOUND', `There is no snapshot ${fromId}${this.#where()}.`);
+    const b = await this.#find(origins.value, toId);
+    if (!b) return err('NOT_FOUND', `There is no snapshot ${toId}${this.#where()}.`);
+    return ok(
+      diffSnapshots(
+        a.summary,
+        b.summary,
+        await a.origin.strikes(fromId),
+        await b.origin.strikes(toId),
+      ),
+    );
+  }
+
+  async snapshot(id: string): Promise<Result<SnapshotDetail>> {
+    const local = await snapshotDetail(this.#store, id);
+    if (local) return ok(local);
+    const origins = this.#origins();
+    if (!origins.ok) return origins;
+    for (const a of this.#attached) {
+      const detail = await exportDetail(a.folder, id);
+      if (detail) return ok(detail);
+    }
+    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
+  }
+
+  async #find(
+    origins: SnapshotOrigin[],
+    id: string,
+  ): Promise<{ origin: SnapshotOrigin; summary: SnapshotSummary } | undefined> {
+    for (const origin of origins) {
+      const summary = await origin.summary(id);
+      if (summary) return { origin, summary };
+    }
+    return undefined;
+  }
+
+  async #known(origins: SnapshotOrigin[], underlying: string): Promise<boolean> {
+    for (const o of origins) if (await o.hasUnderlying(underlying)) return true;
+    return false;
+  }
+
+  #where(): string {
+    return this.#attached.length === 0
+      ? ''
+      : ` (in the store or the attached folders ${this.attached.join(', ')})`;
+  }
+}

@@ -1,0 +1,104 @@
+// What history and levels read of each snapshot, whatever its origin (the store or an
+// attached export folder), and how it becomes a history point or a levels row.
+import type { HistoryPoint, LevelsRow } from '../../../shared/api.ts';
+import { STALE_NOTE } from '../store/snapshots.ts';
+
+export type SnapshotSummary = {
+  id: string;
+  origin: string;
+  underlying: string;
+  /** As in the file, with its offset. */
+  as_of: string;
+  as_of_ms: number;
+  spot: number;
+  total_gex: number;
+  zero_gamma: number | null;
+  call_wall: number | null;
+  put_wall: number | null;
+  dex: number | null;
+  vex: number | null;
+  cex: number | null;
+  absolute_gamma_strike: number | null;
+  measures_version: number | null;
+  content_hash: string;
+};
+
+/** Strike rows a diff compares. */
+export type StrikeRow = {
+  strike: number;
+  net_gex: number;
+  call_open_interest: number;
+  put_open_interest: number;
+};
+
+/** Where snapshots come from: the store, or one attached export folder. */
+export interface SnapshotOrigin {
+  readonly origin: string;
+  /** An underlying's snapshots with as_of in [fromMs, toMs], any order. */
+  history(underlying: string, fromMs: number, toMs: number): Promise<SnapshotSummary[]>;
+  /** Whether it holds any snapshot of the underlying. */
+  hasUnderlying(underlying: string): Promise<boolean>;
+  /** Each underlying's latest snapshot by as_of. */
+  latest(): Promise<SnapshotSummary[]>;
+  summary(id: string): Promise<SnapshotSummary | undefined>;
+  /** Per strike over all expiries. */
+  strikes(id: string): Promise<StrikeRow[]>;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** A summary from a query row whose columns carry the summary's names. */
+export function toSummary(r: Record<string, unknown>, origin: string): SnapshotSummary {
+  return {
+    id: String(r.id),
+    origin,
+    underlying: String(r.underlying),
+    as_of: String(r.as_of),
+    as_of_ms: Number(r.as_of_ms),
+    spot: Number(r.spot),
+    total_gex: Number(r.total_gex),
+    zero_gamma: num(r.zero_gamma),
+    call_wall: num(r.call_wall),
+    put_wall: num(r.put_wall),
+    dex: num(r.dex),
+    vex: num(r.vex),
+    cex: num(r.cex),
+    absolute_gamma_strike: num(r.absolute_gamma_strike),
+    measures_version: num(r.measures_version),
+    content_hash: String(r.content_hash),
+  };
+}
+
+const noteOf = (s: SnapshotSummary): string | null =>
+  s.measures_version === null ? STALE_NOTE : null;
+
+export const historyPoint = (s: SnapshotSummary): HistoryPoint => ({
+  id: s.id,
+  origin: s.origin,
+  as_of: s.as_of,
+  spot: s.spot,
+  total_gex: s.total_gex,
+  zero_gamma: s.zero_gamma,
+  call_wall: s.call_wall,
+  put_wall: s.put_wall,
+  dex: s.dex,
+  vex: s.vex,
+  cex: s.cex,
+  absolute_gamma_strike: s.absolute_gamma_strike,
+  note: noteOf(s),
+});
+
+export const levelsRow = (s: SnapshotSummary, nowMs: number): LevelsRow => ({
+  underlying: s.underlying,
+  id: s.id,
+  origin: s.origin,
+  as_of: s.as_of,
+  spot: s.spot,
+  total_gex: s.total_gex,
+  zero_gamma: s.zero_gamma,
+  call_wall: s.call_wall,
+  put_wall: s.put_wall,
+  absolute_gamma_strike: s.absolute_gamma_strike,
+  age_s: Math.round((nowMs - s.as_of_ms) / 1000),
+  note: noteOf(s),
+});

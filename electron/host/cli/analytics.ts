@@ -1,0 +1,350 @@
+// The analytics commands (ANALYTICS.md): `snapshot ID`, `history UNDERLYING [--from ISO]
+// [--to ISO]`, `diff ID_A ID_B`, `levels`. Read-only: they open the store without the
+// worker pool or the scheduler. `--attach DIR` (repeatable) reads another workstation's
+// export folder beside the store, as the config's `attach` does.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  TimeBound,
+  type HistoryPoint,
+  type LevelsRow,
+  type SnapshotDetail,
+} from '../../../shared/api.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { engineOptions, parse, withEngine } from './args.ts';
+import { snapshotJson } from './io.ts';
+import { bn, describeError, EXIT, table, UsageError, type ExitCode, type Output } from './io.ts';
+import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
+
+
+
+export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
+
+/** The --attach folders, each of which must exist (a usage error otherwise). */
+export function attachOption(values: { attach?: string[] }): string[] | undefined {
+  if (!values.attach) return undefined;
+  return values.attach.map((dir) => {
+    const abs = resolve(dir);
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw new UsageError(`--attach ${dir}: there is no such folder`);
+    return abs;
+  });
+}
+
+/** Runs `work` on an engine without workers (a read-only command). */
+export const readOnly = (
+  values: Parameters<typeof engineOptions>[0] & { attach?: string[] },
+  out: Output,
+  work: (engine: Engine) => Promise<ExitCode>,
+) =>
+  withEngine({ ...engineOptions(values), attach: attachOption(values), runJobs: false }, out, work);
+
+/** USD in Bn, M or units, whichever reads best. */
+const usd = (v: number | null): string => {
+  if (v === null) return '—';
+  const a = Math.abs(v);
+  return a >= 1e9
+    ? `${(v / 1e9).toFixed(2)} Bn`
+    : a >= 1e6
+      ? `${(v / 1e6).toFixed(2)} M`
+      : v.toFixed(0);
+};
+
+/** `snapshot --json`: the `snapshots --json` line's fields plus the measures (ANALYTICS.md). */
+export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {
+  const s = d.snapshot;
+  return {
+    ...snapshotJson(s),
+    request_id: s.request_id,
+    job_id: s.job_id,
+    created_at: s.created_at,
+    origin: d.origin,
+    exposures: d.exposures,
+    absolute_gamma_strike: d.absolute_gamma_strike,
+    buckets: d.buckets,
+    expiries: d.expiries.map((e) => ({
+      expiry: e.expiry,
+      bucket: e.bucket,
+      call_gex: e.call_gex,
+      put_gex: e.put_gex,
+      net_gex: e.net_gex,
+      dex: e.dex,
+      vex: e.vex,
+      cex: e.cex,
+      call_wall: e.call_wall,
+      put_wall: e.put_wall,
+    })),
+    strikes: d.strikes.map((k) => ({
+      strike: k.strike,
+      call_gex: k.call_gex,
+      put_gex: k.put_gex,
+      net_gex: k.net_gex,
+      dex: k.dex,
+      vex: k.vex,
+      cex: k.cex,
+      call_open_interest: k.call_open_interest,
+      put_open_interest: k.put_open_interest,
+      call_volume: k.call_volume,
+      put_volume: k.put_volume,
+    })),
+    ...(d.note ? { note: d.note } : {}),
+  };
+}
+
+function positionals(given: string[], want: string[], usage: string): string[] {
+  if (given.length !== want.length) throw new UsageError(`takes ${want.join(' ')}\n${usage}`);
+  return given;
+}
+
+export async function snapshotCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals: args } = parse(argv, {
+    json: { type: 'boolean' },
+    ...ATTACH_OPTION,
+  });
+  if (values.help) return (out.line(SNAPSHOT_USAGE), EXIT.ok);
+  const [id] = positionals(args, ['ID'], SNAPSHOT_USAGE);
+  return readOnly(values, out, async (engine) => {
+    const r = await engine.handlers['snapshots:get']({ id: id! });
+    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    const d = r.value;
+    if (values.json) return (out.json(snapshotDetailJson(d)), EXIT.ok);
+    const s = d.snapshot;
+    out.line(
+      `${s.underlying} ${s.as_of}  spot ${s.spot}  (${s.id}${d.origin === 'local' ? '' : `, from ${d.origin}`})`,
+    );
+    out.line(
+      `total GEX ${bn(s.total_gex)} per 1% move; zero gamma ${s.zero_gamma ?? '—'}; call wall ${s.call_wall ?? '—'}; put wall ${s.put_wall ?? '—'}; absolute-gamma strike ${d.absolute_gamma_strike ?? '—'}`,
+    );
+    if (d.exposures)
+      out.line(
+        `DEX ${usd(d.exposures.dex)} of delta; VEX ${usd(d.exposures.vex)} of delta per vol point; CEX ${usd(d.exposures.cex)} of delta per day`,
+      );
+    if (d.note) out.line(`note: ${d.note}`);
+    if (d.buckets)
+      out.line(
+        '\n' +
+          table(
+            ['bucket', 'net GEX', 'call wall', 'put wall'],
+            d.buckets.map((b) => [b.bucket, usd(b.net_gex), b.call_wall, b.put_wall]),
+          ),
+      );
+    out.line(
+      '\n' +
+        table(
+          ['expiry', 'bucket', 'net GEX', 'DEX', 'VEX', 'CEX', 'call wall', 'put wall'],
+          d.expiries.map((e) => [
+            e.expiry,
+            e.bucket,
+            usd(e.net_gex),
+            usd(e.dex),
+            usd(e.vex),
+            usd(e.cex),
+            e.call_wall,
+            e.put_wall,
+          ]),
+        ),
+    );
+    out.line(
+      '\n' +
+        table(
+          ['strike', 'call GEX', 'put GEX', 'net GEX', 'DEX', 'VEX', 'CEX', 'call OI', 'put OI'],
+          d.strikes.map((k) => [
+            k.strike,
+            usd(k.call_gex),
+            usd(k.put_gex),
+            usd(k.net_gex),
+            usd(k.dex),
+            usd(k.vex),
+            usd(k.cex),
+            k.call_open_interest,
+            k.put_open_interest,
+          ]),
+        ),
+    );
+    return EXIT.ok;
+  });
+}
+
+const historyJson = (p: HistoryPoint): Record<string, unknown> => ({
+  id: p.id,
+  as_of: p.as_of,
+  spot: p.spot,
+  total_gex: p.total_gex,
+  zero_gamma: p.zero_gamma,
+  call_wall: p.call_wall,
+  put_wall: p.put_wall,
+  dex: p.dex,
+  vex: p.vex,
+  cex: p.cex,
+  origin: p.origin,
+  ...(p.note ? { note: p.note } : {}),
+});
+
+export async function historyCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals: args } = parse(argv, {
+    json: { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    ...ATTACH_OPTION,
+  });
+  if (values.help) return (out.line(HISTORY_USAGE), EXIT.ok);
+  const [underlying] = positionals(args, ['UNDERLYING'], HISTORY_USAGE);
+  for (const flag of ['from', 'to'] as const) {
+    const v = values[flag];
+    if (v !== undefined && !TimeBound.safeParse(v).success)
+      throw new UsageError(
+        `--${flag} "${v}" is not an ISO-8601 timestamp with offset (2024-01-08T10:30:00-05:00) or a date (2024-01-08)`,
+      );
+  }
+  return readOnly(values, out, async (engine) => {
+    const r = await engine.handlers['snapshots:history']({
+      underlying: underlying!,
+      from: values.from,
+      to: values.to,
+    });
+    if (!r.ok) {
+      out.error(describeError(r.error));
+      return r.error.code === 'VALIDATION' ? EXIT.usage : EXIT.rejected;
+    }
+    if (values.json) r.value.forEach((p) => out.json(historyJson(p)));
+    else
+      out.line(
+        table(
+          [
+            'as_of',
+            'spot',
+            'total GEX',
+            'zero gamma',
+            'call wall',
+            'put wall',
+            'DEX',
+            'VEX',
+            'CEX',
+            'origin',
+          ],
+          r.value.map((p) => [
+            p.as_of,
+            p.spot,
+            bn(p.total_gex),
+            p.zero_gamma,
+            p.call_wall,
+            p.put_wall,
+            usd(p.dex),
+            usd(p.vex),
+            usd(p.cex),
+            p.origin,
+          ]),
+        ),
+      );
+    return EXIT.ok;
+  });
+}
+
+export async function diffCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals: args } = parse(argv, {
+    json: { type: 'boolean' },
+    ...ATTACH_OPTION,
+  });
+  if (values.help) return (out.line(DIFF_USAGE), EXIT.ok);
+  const [from, to] = positionals(args, ['ID_A', 'ID_B'], DIFF_USAGE);
+  return readOnly(values, out, async (engine) => {
+    const r = await engine.handlers['snapshots:diff']({ from: from!, to: to! });
+    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    const d = r.value;
+    if (values.json) {
+      out.json({
+        from: d.from,
+        to: d.to,
+        total_gex_change: d.total_gex_change,
+        zero_gamma_move: d.zero_gamma_move,
+        call_wall_move: d.call_wall_move,
+        put_wall_move: d.put_wall_move,
+        strikes: d.strikes,
+      });
+      return EXIT.ok;
+    }
+    out.line(`${d.from} (${d.from_as_of}) → ${d.to} (${d.to_as_of})`);
+    out.line(
+      `total GEX ${bn(d.total_gex_change)}; zero gamma ${d.zero_gamma_move ?? '—'}; call wall ${d.call_wall_move ?? '—'}; put wall ${d.put_wall_move ?? '—'}`,
+    );
+    out.line(
+      `${d.strikes.length} strikes changed\n` +
+        table(
+          ['strike', 'net GEX change', 'call OI change', 'put OI change'],
+          d.strikes.map((k) => [
+            k.strike,
+            usd(k.net_gex_change),
+            k.call_open_interest_change,
+            k.put_open_interest_change,
+          ]),
+        ),
+    );
+    return EXIT.ok;
+  });
+}
+
+const levelsJson = (l: LevelsRow): Record<string, unknown> => ({
+  underlying: l.underlying,
+  id: l.id,
+  as_of: l.as_of,
+  spot: l.spot,
+  total_gex: l.total_gex,
+  zero_gamma: l.zero_gamma,
+  call_wall: l.call_wall,
+  put_wall: l.put_wall,
+  absolute_gamma_strike: l.absolute_gamma_strike,
+  age_s: l.age_s,
+  origin: l.origin,
+  ...(l.note ? { note: l.note } : {}),
+});
+
+export async function levelsCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals: args } = parse(argv, {
+    json: { type: 'boolean' },
+    ...ATTACH_OPTION,
+  });
+  if (values.help) return (out.line(LEVELS_USAGE), EXIT.ok);
+  positionals(args, [], LEVELS_USAGE);
+  return readOnly(values, out, async (engine) => {
+    const r = await engine.handlers['snapshots:levels']({});
+    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (values.json) r.value.forEach((l) => out.json(levelsJson(l)));
+    else
+      out.line(
+        table(
+          [
+            'underlying',
+            'as_of',
+            'age',
+            'spot',
+            'zero gamma',
+            'call wall',
+            'put wall',
+            'abs gamma',
+            'total GEX',
+            'origin',
+          ],
+          r.value.map((l) => [
+            l.underlying,
+            l.as_of,
+            age(l.age_s),
+            l.spot,
+            l.zero_gamma,
+            l.call_wall,
+            l.put_wall,
+            l.absolute_gamma_strike,
+            bn(l.total_gex),
+            l.origin,
+          ]),
+        ),
+      );
+    return EXIT.ok;
+  });
+}
+
+function age(s: number): string {
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} d`;
+}

@@ -1,0 +1,331 @@
+// `gex-desk snapshot`, `history`, `diff`, `levels` and `export` as ANALYTICS.md describes
+// them, run as the real command on real files: JSON shapes, as_of order, exit codes, the
+// measures against the independent computation, a version-2 database brought forward,
+// and another workstation's export folder attached read-only.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { describe, expect, it } from 'vitest';
+import { writeChain, type GeneratedChain } from '../analytics/chains.ts';
+import { pipeline, saveAsVersion2, tree, workstation } from '../analytics/helpers.ts';
+import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
+import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+const spx = (asOf: string, seed: number): GeneratedChain => ({
+  underlying: 'SPX',
+  asOf,
+  spot: 4790 + seed,
+  expiries: ['2024-03-01', '2024-03-08', '2024-03-15', '2024-04-19'],
+  strikes: 17,
+  seed,
+  missingGammaShare: 0.2,
+  zeroIvShare: 0.05,
+});
+const AS_OF = {
+  jan: '2024-01-31T10:00:00-05:00',
+  feb: '2024-02-29T16:15:00-05:00',
+  mar: '2024-03-01T09:45:00-05:00',
+};
+const rel = (a: number, b: number, scale = 0) =>
+  Math.abs(a - b) / Math.max(Math.abs(b), scale, 1e-12);
+
+describe('gex-desk analytics commands', () => {
+  it('history in as_of order, levels, snapshot (against the independent computation), diff, export', async () => {
+    const { dir, args } = cliHome();
+    const files = {
+      mar: join(dir, 'mar.csv'),
+      jan: join(dir, 'jan.csv'),
+      feb: join(dir, 'feb.csv'),
+      meta: join(dir, 'meta.csv'),
+    };
+    const contracts = {
+      mar: writeChain(files.mar, spx(AS_OF.mar, 3)),
+      jan: writeChain(files.jan, spx(AS_OF.jan, 1)),
+      feb: writeChain(files.feb, spx(AS_OF.feb, 2)),
+    };
+    writeChain(files.meta, {
+      ...spx('2024-02-15T11:00:00-05:00', 4),
+      underlying: 'META',
+      spot: 480,
+      step: 2.5,
+    });
+    const ingest = await runCli([
+      'ingest',
+      files.mar,
+      files.jan,
+      files.feb,
+      files.meta,
+      '--json',
+      ...args,
+    ]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const ids = Object.fromEntries(
+      ['mar', 'jan', 'feb', 'meta'].map((k, i) => [
+        k,
+        (ingest.lines[i]!.snapshot as { id: string }).id,
+      ]),
+    );
+
+    const history = await runCli(['history', 'SPX', '--json', ...args]);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.lines.map((l) => l.id)).toEqual([ids.jan, ids.feb, ids.mar]);
+    expect(Object.keys(history.lines[0]!)).toEqual([
+      'id',
+      'as_of',
+      'spot',
+      'total_gex',
+      'zero_gamma',
+      'call_wall',
+      'put_wall',
+      'dex',
+      'vex',
+      'cex',
+      'origin',
+    ]);
+    expect(history.lines.map((l) => [l.as_of, l.spot, l.origin])).toEqual([
+      [AS_OF.jan, 4791, 'local'],
+      [AS_OF.feb, 4792, 'local'],
+      [AS_OF.mar, 4793, 'local'],
+    ]);
+    const ranged = await runCli([
+      'history',
+      'spx',
+      '--from',
+      '2024-02-29',
+      '--to',
+      AS_OF.mar,
+      '--json',
+      ...args,
+    ]);
+    expect(ranged.lines.map((l) => l.id)).toEqual([ids.feb, ids.mar]);
+
+    const levels = await runCli(['levels', '--json', ...args]);
+    expect(levels.code, levels.stderr).toBe(0);
+    expect(levels.lines.map((l) => [l.underlying, l.id])).toEqual([
+      ['META', ids.meta],
+      ['SPX', ids.mar],
+    ]);
+    expect(Object.keys(levels.lines[1]!)).toEqual([
+      'underlying',
+      'id',
+      'as_of',
+      'spot',
+      'total_gex',
+      'zero_gamma',
+      'call_wall',
+      'put_wall',
+      'absolute_gamma_strike',
+      'age_s',
+      'origin',
+    ]);
+    const age = levels.lines[1]!.age_s as number;
+    expect(Math.abs(age - (Date.now() - Date.parse(AS_OF.mar)) / 1000)).toBeLessThan(120);
+    // Read-only: the engine started without workers.
+    const log = readFileSync(join(dir, 'data', 'logs', 'gex-desk.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(log.filter((l) => l.event === 'engine.started').at(-1)).toMatchObject({ workers: 0 });
+
+    // snapshot --json against the independent computation of the file's contracts.
+    const snap = await runCli(['snapshot', ids.feb!, '--json', ...args]);
+    expect(snap.code, snap.stderr).toBe(0);
+    const s = snap.lines[0] as Record<string, unknown> & {
+      exposures: Record<'gex' | 'dex' | 'vex' | 'cex', number>;
+      buckets: { bucket: string; net_gex: number; call_wall: number; put_wall: number }[];
+      expiries: Record<string, number | string | null>[];
+      strikes: Record<string, number>[];
+    };
+    for (const k of [
+      'id',
+      'underlying',
+      'as_of',
+      'spot',
+      'total_gex',
+      'zero_gamma',
+      'call_wall',
+      'put_wall',
+      'parquet',
+      'quality',
+      'request_id',
+      'job_id',
+      'exposures',
+      'absolute_gamma_strike',
+      'buckets',
+      'expiries',
+      'strikes',
+    ])
+      expect(s, k).toHaveProperty(k);
+    expect(s).not.toHaveProperty('note');
+    const want = oracle(contracts.feb, 4792, AS_OF.feb, DEFAULT_ORACLE);
+    for (const k of ['gex', 'dex', 'vex', 'cex'] as const)
+      expect(rel(s.exposures[k], want.exposures[k]), k).toBeLessThan(1e-6);
+    expect(s.absolute_gamma_strike).toBe(want.absolute_gamma_strike);
+    expect(s.buckets.map((b) => [b.bucket, b.call_wall, b.put_wall])).toEqual(
+      want.buckets.map((b) => [b.bucket, b.call_wall, b.put_wall]),
+    );
+    s.buckets.forEach((b, i) =>
+      expect(rel(b.net_gex, want.buckets[i]!.net_gex)).toBeLessThan(1e-6),
+    );
+    expect(s.expiries.map((e) => [e.expiry, e.bucket, e.call_wall, e.put_wall])).toEqual(
+      want.expiries.map((e) => [e.expiry, e.bucket, e.call_wall, e.put_wall]),
+    );
+    expect(Object.keys(s.expiries[0]!)).toEqual([
+      'expiry',
+      'bucket',
+      'call_gex',
+      'put_gex',
+      'net_gex',
+      'dex',
+      'vex',
+      'cex',
+      'call_wall',
+      'put_wall',
+    ]);
+    // A per-expiry or per-strike sum may nearly cancel: compared against 1e-3 of the total's size.
+    const scale = (f: string) =>
+      1e-3 * Math.abs(want.exposures[f === 'dex' || f === 'vex' || f === 'cex' ? f : 'gex']);
+    s.expiries.forEach((e, i) => {
+      for (const k of ['net_gex', 'dex', 'vex', 'cex'] as const)
+        expect(
+          rel(e[k] as number, want.expiries[i]![k], scale(k)),
+          `${e.expiry} ${k}`,
+        ).toBeLessThan(1e-6);
+    });
+    expect(s.strikes.map((k) => k.strike)).toEqual(want.strikes.map((k) => k.strike));
+    s.strikes.forEach((k, i) => {
+      for (const f of ['net_gex', 'dex', 'vex', 'cex'] as const)
+        expect(rel(k[f]!, want.strikes[i]![f], scale(f)), `${k.strike} ${f}`).toBeLessThan(1e-6);
+      for (const f of [
+        'call_open_interest',
+        'put_open_interest',
+        'call_volume',
+        'put_volume',
+      ] as const)
+        expect(k[f], `${k.strike} ${f}`).toBe(want.strikes[i]![f]);
+    });
+
+    const diff = await runCli(['diff', ids.jan!, ids.feb!, '--json', ...args]);
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(Object.keys(diff.lines[0]!)).toEqual([
+      'from',
+      'to',
+      'total_gex_change',
+      'zero_gamma_move',
+      'call_wall_move',
+      'put_wall_move',
+      'strikes',
+    ]);
+    expect(diff.lines[0]).toMatchObject({ from: ids.jan, to: ids.feb });
+
+    // export: csv and parquet hold the strike table, json the snapshot --json object.
+    for (const format of ['csv', 'parquet', 'json']) {
+      const out = join(dir, `feb.${format}`);
+      const r = await runCli(['export', ids.feb!, '--format', format, '--out', out, ...args]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const csv = readFileSync(join(dir, 'feb.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe(
+      'snapshot_id,underlying,as_of,strike,call_gex,put_gex,net_gex,dex,vex,cex,call_open_interest,put_open_interest,call_volume,put_volume',
+    );
+    expect(csv).toHaveLength(s.strikes.length + 1);
+    const parquet = pl.readParquet(join(dir, 'feb.parquet'));
+    expect(parquet.getColumn('strike').toArray()).toEqual(s.strikes.map((k) => k.strike));
+    expect(parquet.getColumn('dex').toArray()).toEqual(s.strikes.map((k) => k.dex));
+    expect(JSON.parse(readFileSync(join(dir, 'feb.json'), 'utf8'))).toEqual(s);
+  });
+
+  it('exit 1 for an unknown id or underlying, exit 2 for usage', async () => {
+    const { args } = cliHome();
+    const cases: [string[], number, RegExp][] = [
+      [['snapshot', 'nope'], 1, /no snapshot nope/],
+      [['history', 'NOPE'], 1, /no snapshot of NOPE/],
+      [['diff', 'a', 'b'], 1, /no snapshot a/],
+      [['export', 'nope', '--format', 'csv', '--out', '/tmp/x.csv'], 1, /no snapshot nope/],
+      [['history'], 2, /UNDERLYING/],
+      [['history', 'SPX', '--from', 'yesterday'], 2, /--from/],
+      [['diff', 'a'], 2, /ID_A ID_B/],
+      [['export', 'x', '--format', 'xml', '--out', '/tmp/x'], 2, /--format/],
+      [['export', 'x', '--format', 'csv'], 2, /--out/],
+      [['levels', '--attach', '/nonexistent/folder'], 2, /no such folder/],
+    ];
+    for (const [argv, code, message] of cases) {
+      const r = await runCli([...argv, ...args]);
+      expect(r.code, argv.join(' ')).toBe(code);
+      expect(r.stderr, argv.join(' ')).toMatch(message);
+    }
+  });
+
+  it('a version-2 database: old snapshots say what they miss until the same file is ingested again', async () => {
+    const old = await workstation(MIGRATIONS.slice(0, 2));
+    const file = join(old.dir, 'old.csv');
+    writeChain(file, spx(AS_OF.jan, 8));
+    await saveAsVersion2(old.store, await pipeline(old, file, 'old-one'));
+    await old.store.close();
+    const args = ['--db', old.dbPath, '--data-dir', old.dataDir];
+    const before = await runCli(['snapshot', 'old-one', '--json', ...args]);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.lines[0]).toMatchObject({
+      id: 'old-one',
+      exposures: null,
+      absolute_gamma_strike: null,
+      buckets: null,
+      note: expect.stringContaining('schema version 3'),
+    });
+    const history = await runCli(['history', 'SPX', '--json', ...args]);
+    expect(history.lines[0]).toMatchObject({
+      id: 'old-one',
+      dex: null,
+      note: expect.stringContaining('ingest the same file again'),
+    });
+    const again = await runCli(['ingest', file, '--json', ...args]);
+    expect(again.lines[0]).toMatchObject({ status: 'duplicate', snapshot: { id: 'old-one' } });
+    const after = await runCli(['snapshot', 'old-one', '--json', ...args]);
+    const a = after.lines[0] as {
+      exposures: Record<string, number>;
+      buckets: unknown[];
+      note?: string;
+    };
+    expect(a.note).toBeUndefined();
+    expect(Object.keys(a.exposures)).toEqual(['gex', 'dex', 'vex', 'cex']);
+    expect(a.buckets.length).toBeGreaterThan(0);
+  });
+
+  it("--attach reads another workstation's export folder beside the store, and writes nothing there", async () => {
+    const mine = cliHome();
+    const theirs = cliHome();
+    const a = join(mine.dir, 'a.csv');
+    const b = join(theirs.dir, 'b.csv');
+    writeChain(a, spx(AS_OF.jan, 1));
+    writeChain(b, spx(AS_OF.feb, 2));
+    const ia = await runCli(['ingest', a, '--json', ...mine.args]);
+    const ib = await runCli(['ingest', b, '--json', ...theirs.args]);
+    const folder = join(theirs.dir, 'data');
+    const before = tree(folder);
+    const history = await runCli(['history', 'SPX', '--attach', folder, '--json', ...mine.args]);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.lines.map((l) => [l.id, l.origin])).toEqual([
+      [(ia.lines[0]!.snapshot as { id: string }).id, 'local'],
+      [(ib.lines[0]!.snapshot as { id: string }).id, folder],
+    ]);
+    const levels = await runCli(['levels', '--attach', folder, '--json', ...mine.args]);
+    expect(levels.lines.map((l) => l.origin)).toEqual([folder]);
+    const snap = await runCli([
+      'snapshot',
+      (ib.lines[0]!.snapshot as { id: string }).id,
+      '--attach',
+      folder,
+      '--json',
+      ...mine.args,
+    ]);
+    expect(snap.lines[0]).toMatchObject({ origin: folder, underlying: 'SPX', as_of: AS_OF.feb });
+    // Without the folder, that snapshot is not known here.
+    const alone = await runCli(['history', 'SPX', '--json', ...mine.args]);
+    expect(alone.lines).toHaveLength(1);
+    // The other workstation's logs are in its data folder too: compare everything but them.
+    const keep = (t: Record<string, string>) =>
+      Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('logs')));
+    expect(keep(tree(folder))).toEqual(keep(before));
+  });
+});
