@@ -10,7 +10,8 @@
 // killed; the kill itself waits for one of: the n-th acknowledgement of this run in the
 // log, a worker starting to read a staged file, a new Parquet file (a run between
 // writing its output and committing its snapshot), or the engine having started (its
-// recovery of the previous run's jobs). A run whose trigger never comes fails the test.
+// recovery of the previous run's jobs). A run whose trigger does not come within 120 s
+// fails the test.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -38,8 +39,11 @@ function observed(home: Home, run: Running, trigger: Trigger, n: number): Promis
       case 'acknowledged':
         return run.log.of(pid, 'request.accepted').length >= n;
       case 'reading':
+        // A worker opened a staged file (its first read moves its atime), or left its parse.
         return [...run.staging.blobs.values()].some(
-          (b) => b.readAtMs !== null && b.readAtMs >= run.spawnedAtMs,
+          (b) =>
+            (b.readAtMs !== null && b.readAtMs >= run.spawnedAtMs) ||
+            (b.chainSeenAtMs !== null && b.chainSeenAtMs >= run.spawnedAtMs),
         );
       case 'parquet':
         return parquetFiles(home.dataDir).some((p) => !parquetBefore.has(p));
@@ -100,13 +104,20 @@ describe('SIGKILL on observed progress', () => {
         const run = startCommand(home, ['ingest', '--manifest', manifest, '--json'], {
           env: { GEX_DESK_WORKERS: '1' },
         });
+        // A trigger that never comes fails the run (it is not a reason to kill on a timer).
+        let watchdog: NodeJS.Timeout | undefined;
         const seen = await Promise.race([
           observed(home, run, trigger, 1 + Math.floor(rand() * (entries.length - 1))).then(
-            () => true,
+            () => 'observed',
           ),
-          run.exited.then(() => false),
+          run.exited.then(() => 'ended before it'),
+          new Promise((r) => (watchdog = setTimeout(() => r('not seen within 120 s of'), 120_000))),
         ]);
-        expect(seen, `run ${k} ended before its trigger (${trigger}) was observed`).toBe(true);
+        clearTimeout(watchdog);
+        if (seen !== 'observed') run.child.kill('SIGKILL');
+        expect(`run ${k}: ${seen} its trigger (${trigger})`).toBe(
+          `run ${k}: observed its trigger (${trigger})`,
+        );
         // A little later still, so that kills fall at different points of the work observed.
         await new Promise((r) => setTimeout(r, Math.floor(rand() * 200)));
         const stagedAtKill = run.staging.count();

@@ -92,7 +92,22 @@ export interface Verdict {
   /** Per expected level: where the time went (ms), medians and p99 over the level's jobs. */
   breakdown: Record<PriorityLevel, Record<Segment, Stats>>;
   preemptions: number;
+  /** How many requests had reached each step, at moments after the first arrival. */
+  progress: Progress[];
 }
+
+export interface Progress {
+  atS: number;
+  arrived: number;
+  staged: number;
+  acknowledged: number;
+  read: number;
+  decided: number;
+  started: number;
+  finished: number;
+}
+
+const PROGRESS_AT_S = [1, 2, 5, 10, 20, 40, 80, 160, 320, 640];
 
 export type Segment =
   | 'arrival→staged'
@@ -337,6 +352,37 @@ export function judge(input: JudgeInput): Verdict {
   });
 
   const arrivals = withJob.map((m) => ms(m.job.submitted_at));
+  const first = Math.min(...arrivals);
+  const steps = withJob.map(({ job }) => {
+    const t = lines.get(job.id)!;
+    return {
+      arrived: ms(job.submitted_at),
+      staged: (job.content_hash ? input.blobs.get(job.content_hash)?.stagedAtMs : undefined) ?? NaN,
+      acknowledged: input.acks.get(job.id) ?? NaN,
+      read: t.readStart ?? NaN,
+      decided: ms(job.decided_at),
+      started: t.firstStart,
+      finished: ms(job.finished_at),
+    };
+  });
+  const upTo = (k: keyof (typeof steps)[number], at: number) =>
+    steps.filter((x) => x[k] <= at).length;
+  const last = Math.max(...steps.map((x) => x.finished).filter(Number.isFinite));
+  const progress: Progress[] = PROGRESS_AT_S.filter(
+    (s, i) => i === 0 || first + PROGRESS_AT_S[i - 1]! * 1000 < last,
+  ).map((atS) => {
+    const at = first + atS * 1000;
+    return {
+      atS,
+      arrived: upTo('arrived', at),
+      staged: upTo('staged', at),
+      acknowledged: upTo('acknowledged', at),
+      read: upTo('read', at),
+      decided: upTo('decided', at),
+      started: upTo('started', at),
+      finished: upTo('finished', at),
+    };
+  });
   const ends = withJob.map((m) => ms(m.job.finished_at)).filter(Number.isFinite);
   const realTime = withJob.filter(
     (m) => 'afterArrivalMs' in m.f.asOf && m.f.asOf.afterArrivalMs >= 0,
@@ -386,5 +432,6 @@ export function judge(input: JudgeInput): Verdict {
     },
     breakdown,
     preemptions: [...lines.values()].reduce((n, t) => n + t.preempted, 0),
+    progress,
   };
 }

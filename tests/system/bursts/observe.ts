@@ -80,7 +80,7 @@ export class LogWatcher {
 }
 
 export interface StagedBlob {
-  /** First seen, and its mtime (the capture's last write). */
+  /** First seen (0: there before the watcher), and its mtime (the capture's last write). */
   seenAtMs: number;
   stagedAtMs: number;
   /** The first read after the capture (atime past mtime): the facts read's start. */
@@ -102,30 +102,30 @@ export class StagingWatcher {
 
   constructor(dir: string, everyMs = 100) {
     this.#dir = dir;
+    // What is there already (left by an earlier process) is marked as seen at time 0.
+    this.poll(0);
     this.#timer = setInterval(() => this.poll(), everyMs);
   }
 
-  poll(): void {
+  poll(now = Date.now()): void {
     let names: string[];
     try {
       names = readdirSync(this.#dir);
     } catch {
       return;
     }
-    const now = Date.now();
     const present = new Set<string>();
+    const chains: string[] = [];
     let capturing = false;
     for (const name of names) {
       if (name.startsWith('.capture-')) capturing = true;
-      const chain = name.endsWith('.chain');
-      const hash = chain ? name.slice(0, -'.chain'.length) : name;
-      if (!HASH.test(hash)) continue;
-      present.add(hash);
-      let b = this.blobs.get(hash);
-      if (chain) {
-        if (b && b.chainSeenAtMs === null) b.chainSeenAtMs = now;
+      if (name.endsWith('.chain')) {
+        chains.push(name.slice(0, -'.chain'.length));
         continue;
       }
+      if (!HASH.test(name)) continue;
+      present.add(name);
+      let b = this.blobs.get(name);
       if (b && b.readAtMs !== null) continue;
       try {
         const s = statSync(join(this.#dir, name));
@@ -137,12 +137,16 @@ export class StagingWatcher {
             chainSeenAtMs: null,
             goneAtMs: null,
           };
-          this.blobs.set(hash, b);
+          this.blobs.set(name, b);
         }
         if (s.atimeMs > s.mtimeMs) b.readAtMs = s.atimeMs;
       } catch {
         // Removed between the listing and the stat: the job ended.
       }
+    }
+    for (const hash of chains) {
+      const b = this.blobs.get(hash);
+      if (b && b.chainSeenAtMs === null) b.chainSeenAtMs = now;
     }
     if (capturing) this.capturesSeen++;
     for (const [hash, b] of this.blobs)

@@ -110,6 +110,21 @@ export function report(r: BurstRun): string[] {
       `  ${l.padEnd(9)} ${SEGMENTS.map((s) => `${fmt(b[s].p50)} / ${fmt(b[s].p99)}`.padStart(16)).join('')}`,
     );
   }
+  out.push('requests past each step, seconds after the first arrival:');
+  const cols = [
+    'arrived',
+    'staged',
+    'acknowledged',
+    'read',
+    'decided',
+    'started',
+    'finished',
+  ] as const;
+  out.push(`  ${'s'.padStart(5)} ${cols.map((c) => c.padStart(13)).join('')}`);
+  for (const p of v.progress)
+    out.push(
+      `  ${String(p.atS).padStart(5)} ${cols.map((c) => String(p[c]).padStart(13)).join('')}`,
+    );
   out.push('goals (issue 8):');
   for (const g of goals(r)) out.push(`  ${g.pass ? 'PASS' : 'FAIL'}  ${g.name}: ${g.value}`);
   return out;

@@ -8,8 +8,9 @@
 // `engine.started`); a manifest's at_ms counts from then. Real-time files must carry an
 // as_of equal to their planned arrival, so the reference R is chosen before they are
 // written (after an estimate of the writing time), and the command is started at
-// R − (its start-up time, measured on the seed ingest just before). The judge reports
-// how far the real start and each submission drifted from that plan.
+// R − (its start-up time, measured on the seed ingest just before) − 1 s (arriving early
+// keeps real-time data real-time; arriving 5 s late would not). The judge reports how
+// far the real start and each submission drifted from that plan.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -56,6 +57,7 @@ export interface BurstRun {
   times: { planMs: number; writeMs: number; startupMs: number };
 }
 
+const EARLY_MS = 1000;
 const loadAvg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -99,7 +101,9 @@ export async function runBurst(o: BurstRunOptions): Promise<BurstRun> {
     note(
       `wrote the files in ${(writeMs / 1000).toFixed(1)} s${late > 0 ? `, ${late} ms later than planned` : ''}`,
     );
-    await sleep(written.referenceMs - startupMs - Date.now());
+    // Started a little early: a real-time file arriving before its as_of is still 0 s old
+    // (up to 60 s ahead), one arriving 5 s late is not real-time any more.
+    await sleep(written.referenceMs - startupMs - EARLY_MS - Date.now());
 
     const load = { before: loadAvg(), max: 0, after: 0, cores: 0 };
     const sampler = setInterval(() => (load.max = Math.max(load.max, loadAvg())), 2000);
