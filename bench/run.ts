@@ -13,6 +13,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   scheduler: async () => (await import('./scheduler.bench.ts')).benchScheduler(),
   load: async () => (await import('./load.bench.ts')).benchLoad(),
   bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
+  intake: async () => (await import('./intake.bench.ts')).benchIntake(),
 };
 
 /**

@@ -15,9 +15,16 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { rng, writeCboeCsv, writeCboeJson } from '../fixtures/option-chains.ts';
-import { newHome, runCommand, startCommand, type Home, type Running } from './bursts/command.ts';
+import {
+  newHome,
+  runCommand,
+  startCommand,
+  type Home,
+  type Running,
+  cleanUp,
+} from './bursts/command.ts';
 
 const KILLS = 20;
 const TRIGGERS = ['acknowledged', 'reading', 'parquet', 'engine-started'] as const;
@@ -75,6 +82,7 @@ describe('SIGKILL on observed progress', () => {
     { timeout: 1_200_000 },
     async () => {
       const home = newHome('gex-crash-');
+      onTestFinished(cleanUp(home));
       const files: string[] = [];
       for (let i = 0; i < 4 * KILLS + 8; i++) {
         const f = join(home.dir, `chain-${i}.${i % 2 ? 'json' : 'csv'}`);

@@ -3,13 +3,14 @@
 // that inversions can be judged from arrival with the command's own output.
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
-import { newHome, runCommand } from './bursts/command.ts';
+import { newHome, runCommand, cleanUp } from './bursts/command.ts';
 
 describe('gex-desk jobs --json', () => {
   it('prints decided_at, as the jobs table holds it', { timeout: 300_000 }, async () => {
     const home = newHome('gex-jobs-json-');
+    onTestFinished(cleanUp(home));
     const file = join(home.dir, 'chain.csv');
     writeCboeCsv(file, {
       seed: 11,

@@ -7,7 +7,7 @@
 // move are refused at the door (never acknowledged), which is right.
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   writeCboeCsv,
   writeCboeJson,
@@ -15,7 +15,7 @@ import {
   type FixtureChain,
 } from '../fixtures/option-chains.ts';
 import { totalsOf, type Totals } from './bursts/chains.ts';
-import { newHome, readOutcome, startCommand } from './bursts/command.ts';
+import { newHome, readOutcome, startCommand, cleanUp } from './bursts/command.ts';
 
 const FILES = 300;
 const PER_WAVE = 25;
@@ -29,6 +29,7 @@ describe('files moved away after their requests were acknowledged', () => {
     { timeout: 900_000 },
     async () => {
       const home = newHome('gex-move-');
+      onTestFinished(cleanUp(home));
       const dir = join(home.dir, 'dropped');
       mkdirSync(dir);
       const expected = new Map<string, { chain: FixtureChain; totals: Totals }>();

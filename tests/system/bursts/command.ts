@@ -4,7 +4,7 @@
 // the command has exited, as an analyst may query the file — the `jobs` and `audit_log`
 // tables for what `jobs --json` does not print (decided_at, content hashes, the trail).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -49,6 +49,13 @@ export function newHome(prefix = 'gex-burst-'): Home {
     home,
   };
 }
+
+/** For onTestFinished: removes a home once its test passed (a failed test's files stay for a look). */
+export const cleanUp =
+  (home: Home) =>
+  ({ task }: { task: { result?: { state?: string } } }): void => {
+    if (task.result?.state === 'pass') rmSync(home.dir, { recursive: true, force: true });
+  };
 
 /** The environment of a user who configured nothing (GEX_DESK_* left out). */
 function userEnv(home: Home, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

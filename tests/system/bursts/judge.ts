@@ -10,7 +10,9 @@
 // While its facts read or its run is in progress it is in service, not waiting. A job
 // START is a run starting (an audit `started` entry) or a facts read starting. An
 // inversion is a start of a job at level L while another job of a higher level had been
-// waiting for more than `graceMs` (the dispatcher's reaction time).
+// waiting for more than `graceMs` (the dispatcher's reaction time). Also counted with
+// every job ranked by the level it ended with instead (the harm to the user, whatever
+// the engine believed while deciding).
 //
 // The engine records no facts read's start; it is observed from outside: the staged
 // blob's first read (see observe.ts). Where it was not observed, the read is taken to
@@ -82,6 +84,8 @@ export interface Verdict {
     possible: number;
     startsInvolved: number;
     byWaitingFor: Record<Inversion['waitingFor'], number>;
+    /** Pairs where the waiting job's final level is above the starting job's final level. */
+    byFinalLevel: number;
     /** The longest waits first. */
     all: Inversion[];
     examples: Inversion[];
@@ -264,26 +268,31 @@ export function judge(input: JudgeInput): Verdict {
   const allWaits = [...lines.values()].flatMap((t) => t.waits);
   const inversions: Inversion[] = [];
   const startsInvolved = new Set<string>();
+  // The same, with every job ranked by the level it ended with (what it really was), not
+  // by the highest level it could still get while deciding.
+  const finalLevel = new Map(withJob.map(({ job }) => [job.id, job.priority as PriorityLevel]));
+  let byFinalLevel = 0;
   for (const t of lines.values()) {
     for (const s of t.starts) {
+      const startedFinal = finalLevel.get(s.job)!;
       for (const w of allWaits) {
-        if (w.job === s.job || levelRank(w.level) >= levelRank(s.level)) continue;
-        if (w.from + grace <= s.at && s.at < w.to) {
-          const acked = input.acks.get(w.job) ?? -Infinity;
-          const waitingFor = w.for === 'run' ? 'run' : s.at < acked ? 'ack' : 'read';
-          inversions.push({
-            started: s.job,
-            startedLevel: s.level,
-            phase: s.phase,
-            waiting: w.job,
-            waitingLevel: w.level,
-            waitedMs: s.at - w.from,
-            atMs: s.at,
-            certain: w.certain,
-            waitingFor,
-          });
-          startsInvolved.add(`${s.job}@${s.at}`);
-        }
+        if (w.job === s.job || !(w.from + grace <= s.at && s.at < w.to)) continue;
+        if (levelRank(finalLevel.get(w.job)!) < levelRank(startedFinal)) byFinalLevel++;
+        if (levelRank(w.level) >= levelRank(s.level)) continue;
+        const acked = input.acks.get(w.job) ?? -Infinity;
+        const waitingFor = w.for === 'run' ? 'run' : s.at < acked ? 'ack' : 'read';
+        inversions.push({
+          started: s.job,
+          startedLevel: s.level,
+          phase: s.phase,
+          waiting: w.job,
+          waitingLevel: w.level,
+          waitedMs: s.at - w.from,
+          atMs: s.at,
+          certain: w.certain,
+          waitingFor,
+        });
+        startsInvolved.add(`${s.job}@${s.at}`);
       }
     }
   }
@@ -411,6 +420,7 @@ export function judge(input: JudgeInput): Verdict {
       certain: inversions.filter((i) => i.certain).length,
       possible: inversions.filter((i) => !i.certain).length,
       startsInvolved: startsInvolved.size,
+      byFinalLevel,
       byWaitingFor: {
         ack: inversions.filter((i) => i.waitingFor === 'ack').length,
         read: inversions.filter((i) => i.waitingFor === 'read').length,

@@ -77,6 +77,9 @@ export function report(r: BurstRun): string[] {
   out.push(
     `inversions from arrival: ${v.inversions.certain} proven, ${v.inversions.possible} possible (read start estimated), ${v.inversions.startsInvolved} starts involved`,
   );
+  out.push(
+    `  ranked by the level each job ended with (not the upper bound it waited at): ${v.inversions.byFinalLevel}`,
+  );
   const w = v.inversions.byWaitingFor;
   out.push(
     `  the higher job was waiting to be acknowledged (staged + stored) in ${w.ack}, for its facts read in ${w.read}, for its run in ${w.run}`,
