@@ -37,11 +37,7 @@ async function benchPipelineWithStore(): Promise<Measure[]> {
     return await benchPipeline({
       afterSnapshot: async (output) => {
         const hash = `${output.snapshot.content_hash}-${n++}`;
-        await saveSnapshot(
-          store,
-          { ...output, snapshot: { ...output.snapshot, content_hash: hash } },
-          { request_id: null, job_id: null },
-        );
+        await saveSnapshot(store, { ...output, snapshot: { ...output.snapshot, content_hash: hash } }, { request_id: null, job_id: null });
       },
     });
   } finally {
@@ -51,16 +47,14 @@ async function benchPipelineWithStore(): Promise<Measure[]> {
 }
 
 const only = process.argv.slice(2);
-const format = (v: number) =>
-  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+const format = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
 for (const [name, run] of Object.entries(suites)) {
   if (only.length > 0 && !only.includes(name)) continue;
   process.stdout.write(`\n== ${name}\n`);
   const started = performance.now();
   try {
-    for (const m of await run())
-      process.stdout.write(`  ${m.name.padEnd(64)} ${format(m.value).padStart(12)} ${m.unit}\n`);
+    for (const m of await run()) process.stdout.write(`  ${m.name.padEnd(64)} ${format(m.value).padStart(12)} ${m.unit}\n`);
   } catch (e) {
     process.stdout.write(`  FAILED: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 1;

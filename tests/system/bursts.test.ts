@@ -26,7 +26,7 @@ function checkOrder(r: BurstRun): void {
   const why = report(r).join('\n');
   expect(v.completed, why).toBe(SMALL.files);
   expect(v.failed, why).toEqual([]);
-  expect(inversionsBeyond(r).slice(0, 5), why).toEqual([]);
+  expect(inversionsBeyond(r).slice(0, 3).join('\n'), why).toBe('');
   expect(v.critical.worst, why).toBeLessThan(v.latency.LOW.p50);
 }
 

@@ -22,22 +22,8 @@ describe('facts derived at submission', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-facts-'));
     const first = join(dir, 'first.csv');
     const second = join(dir, 'second.csv');
-    writeCboeCsv(first, {
-      seed: 1,
-      underlying: 'AAPL',
-      spot: 190,
-      expiries: 3,
-      strikesPerExpiry: 20,
-      asOf: '2024-01-08T10:30:00',
-    });
-    writeCboeCsv(second, {
-      seed: 2,
-      underlying: 'AAPL',
-      spot: 192,
-      expiries: 3,
-      strikesPerExpiry: 20,
-      asOf: '2024-01-08T11:30:00',
-    });
+    writeCboeCsv(first, { seed: 1, underlying: 'AAPL', spot: 190, expiries: 3, strikesPerExpiry: 20, asOf: '2024-01-08T10:30:00' });
+    writeCboeCsv(second, { seed: 2, underlying: 'AAPL', spot: 192, expiries: 3, strikesPerExpiry: 20, asOf: '2024-01-08T11:30:00' });
     const bad = writeBadFiles(join(dir, 'bad'));
 
     const a = await engine.handlers['ingest:submit']({ file: first, source: 'vendor-x' });
@@ -48,16 +34,11 @@ describe('facts derived at submission', () => {
     const totalA = snapA.value[0]!.total_gex;
 
     // One failure of the same source: 1 success, 1 failure → reliability 0.5.
-    const failed = await engine.handlers['ingest:submit']({
-      file: bad.badValue!.path,
-      source: 'vendor-x',
-    });
+    const failed = await engine.handlers['ingest:submit']({ file: bad.badValue!.path, source: 'vendor-x' });
     if (!failed.ok) throw new Error(failed.error.message);
     await engine.drain();
     const failedJob = await engine.handlers['jobs:list']({ limit: 10 });
-    expect(failedJob.ok && failedJob.value.find((j) => j.id === failed.value.job_id)?.status).toBe(
-      'failed',
-    );
+    expect(failedJob.ok && failedJob.value.find((j) => j.id === failed.value.job_id)?.status).toBe('failed');
 
     const b = await engine.handlers['ingest:submit']({ file: second, source: 'vendor-x' });
     if (!b.ok) throw new Error(b.error.message);
@@ -67,18 +48,9 @@ describe('facts derived at submission', () => {
     const totalB = snaps.value.find((s) => s.request_id === b.value.request_id)!.total_gex;
 
     const [first_, second_] = await Promise.all(
-      [a.value.request_id, b.value.request_id].map(async (id) =>
-        (await listAudit(engine.store, { request_id: id, limit: 5 })).find(
-          (e) => e.kind === 'decision',
-        )!,
-      ),
+      [a.value.request_id, b.value.request_id].map(async (id) => (await listAudit(engine.store, { request_id: id, limit: 5 })).find((e) => e.kind === 'decision')!),
     );
-    expect(first_!.facts).toMatchObject({
-      gex_change: null,
-      source_reliability: 1,
-      underlying: 'AAPL',
-      change: 'large',
-    });
+    expect(first_!.facts).toMatchObject({ gex_change: null, source_reliability: 1, underlying: 'AAPL', change: 'large' });
     expect(second_!.facts!.gex_change).toBeCloseTo(Math.abs(totalB - totalA) / Math.abs(totalA), 9);
     expect(second_!.facts!.source_reliability).toBe(0.5);
     // Stale data: G2 decides LOW whatever the rest; the explanation says so.

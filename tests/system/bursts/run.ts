@@ -24,17 +24,18 @@ import {
 import { newYorkTime } from './chains.ts';
 import { judge, type Verdict } from './judge.ts';
 import type { StagedBlob } from './observe.ts';
-import { requestedLevelBurst, ruleDecidedBurst, type Burst, type BurstKind } from './plan.ts';
+import {
+  requestedLevelBurst,
+  ruleDecidedBurst,
+  type Burst,
+  type BurstKind,
+  type BurstOptions,
+} from './plan.ts';
 import { writeBurst, writeSeeds, type Written } from './write.ts';
 
-export interface BurstRunOptions {
+/** The burst's shape (its folder and date are the run's own). */
+export interface BurstRunOptions extends Omit<BurstOptions, 'dir' | 'day'> {
   kind: BurstKind;
-  files: number;
-  perWave: number;
-  waveGapMs: number;
-  expiries: number;
-  strikesPerExpiry: number;
-  seed?: number;
   /** Extra environment for the command (none: the user's defaults). */
   env?: NodeJS.ProcessEnv;
   /** Progress notes (the bench prints them). */
