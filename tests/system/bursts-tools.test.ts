@@ -3,10 +3,10 @@
 // with chosen totals (against the engine's real facts read), the plans (levels robust to
 // which earlier request was read first), and the judge (waiting and in-service intervals
 // from arrival, on hand-made timelines).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readFacts } from '../../electron/engine/pipeline/index.ts';
 import { makeChain } from '../fixtures/option-chains.ts';
 import { conventions } from '../pipeline/helpers.ts';
@@ -59,6 +59,7 @@ describe('the guidelines, computed independently of the engine', () => {
 describe('chains with chosen totals', () => {
   it('reach the total GEX and open interest asked for, as the engine’s facts read finds them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-chains-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const base = makeChain({
       seed: 4,
       underlying: 'RUT',
