@@ -17,6 +17,8 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   cold: async () => (await import('./cold.bench.ts')).benchCold(),
   memory: async () => (await import('./memory.bench.ts')).benchMemory(),
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics(),
+  bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
+  intake: async () => (await import('./intake.bench.ts')).benchIntake(),
 };
 
 /** Suites that run only when named (`npm run bench -- fuzz`): they take minutes. */

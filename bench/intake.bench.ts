@@ -1,0 +1,195 @@
+// The intake alone: how fast the engine acknowledges a burst (bytes staged, request and
+// job stored) when nothing else competes for the store — the queue is paused, so no facts
+// read or run starts. The same arrival pattern as `bench -- bursts` (600 SPX-size chains,
+// 50 every 0.7 s, each with a requested level), submitted through the engine's own
+// handler in this process. Measured from each submission to its acknowledgement, and to
+// its bytes being staged (the staged file's mtime, watched from outside); next to it, one
+// request's store work alone (its context query and its transaction) on an idle store.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEngine } from '../electron/engine/engine.ts';
+import { requestContext } from '../electron/engine/intake/context.ts';
+import { storeRequest } from '../electron/engine/intake/requests.ts';
+import { insertJob } from '../electron/engine/jobs/repository.ts';
+import { auditedTransaction } from '../electron/engine/store/audit.ts';
+import { Store } from '../electron/engine/store/db.ts';
+import { stats } from '../tests/system/bursts/judge.ts';
+import { StagingWatcher } from '../tests/system/bursts/observe.ts';
+import { requestedLevelBurst, SPX_SIZE } from '../tests/system/bursts/plan.ts';
+import { writeBurst } from '../tests/system/bursts/write.ts';
+import { newYorkTime } from '../tests/system/bursts/chains.ts';
+import type { Measure } from './run.ts';
+
+export async function benchIntake(
+  files = Number(process.env.BENCH_BURST_FILES ?? 600),
+): Promise<Measure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-bench-intake-'));
+  try {
+    const filesDir = join(dir, 'files');
+    mkdirSync(filesDir);
+    const day = newYorkTime(Date.now()).wall.slice(0, 10);
+    const burst = requestedLevelBurst({
+      dir: filesDir,
+      files,
+      perWave: 50,
+      waveGapMs: 700,
+      ...SPX_SIZE,
+      day,
+    });
+    writeBurst(burst, 0);
+    const alone = await storeWorkAlone(join(dir, 'alone.duckdb'));
+
+    const started = await startEngine({
+      dbPath: join(dir, 'gex.duckdb'),
+      dataDir: join(dir, 'data'),
+    });
+    if (!started.ok) throw new Error(started.error.message);
+    const engine = started.value;
+    const staging = new StagingWatcher(join(dir, 'data', 'staging'), 50);
+    try {
+      await engine.handlers['queue:pause']({});
+      const t0 = Date.now();
+      const results = await Promise.all(
+        burst.files.map(async (f) => {
+          const wait = t0 + f.atMs - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          const at = Date.now();
+          const r = await engine.handlers['ingest:submit']({
+            file: f.path,
+            source: 'desk',
+            requested_priority: f.requested,
+            justification: f.justification,
+          });
+          if (!r.ok || !r.value.job_id) throw new Error(`not acknowledged: ${f.path}`);
+          return { at, ack: Date.now() - at, job: r.value.job_id };
+        }),
+      );
+      staging.stop();
+      const rows = await engine.store.all<{ id: string; hash: string }>(
+        'SELECT id, content_hash AS hash FROM jobs',
+      );
+      const hashOf = new Map(rows.map((r) => [r.id, r.hash]));
+      const staged = results.map(
+        (r) => (staging.blobs.get(hashOf.get(r.job) ?? '')?.stagedAtMs ?? NaN) - r.at,
+      );
+      const ack = stats(results.map((r) => r.ack));
+      const st = stats(staged);
+      const span = Math.max(...results.map((r) => r.at + r.ack)) - t0;
+      return [
+        {
+          name: `acknowledgement after submission, p50 / p99 / max (n=${ack.n})`,
+          value: ack.p50,
+          unit: `ms / ${Math.round(ack.p99)} / ${Math.round(ack.max)} ms`,
+        },
+        {
+          name: `bytes staged after submission, p50 / p99 / max (n=${st.n})`,
+          value: st.p50,
+          unit: `ms / ${Math.round(st.p99)} / ${Math.round(st.max)} ms`,
+        },
+        {
+          name: 'acknowledgements per second (first submission to last ack)',
+          value: (files / span) * 1000,
+          unit: 'requests/s',
+        },
+        { name: 'arrivals per second in the burst', value: 50 / 0.7, unit: 'requests/s' },
+        { name: 'one request’s store work alone: context query', value: alone.context, unit: 'ms' },
+        {
+          name: 'one request’s store work alone: submit transaction',
+          value: alone.transaction,
+          unit: 'ms',
+        },
+      ];
+    } finally {
+      staging.stop();
+      await engine.shutdown(2000);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The store statements of one submission (context, then request + job + audit in one transaction), 100 times, idle. */
+async function storeWorkAlone(path: string): Promise<{ context: number; transaction: number }> {
+  const opened = await Store.open(path);
+  if (!opened.ok) throw new Error(opened.error.message);
+  const store = opened.value;
+  const n = 100;
+  let context = 0;
+  let transaction = 0;
+  try {
+    for (let i = 0; i < n; i++) {
+      const [request, job, hash] = [
+        randomUUID(),
+        randomUUID(),
+        randomUUID().replace(/-/g, '').padEnd(64, '0'),
+      ];
+      const now = new Date().toISOString();
+      let t = performance.now();
+      const c = await requestContext(store, {
+        content_hash: hash,
+        underlying: 'SPX',
+        source: 'desk',
+        arrived_at: now,
+        request_id: request,
+      });
+      context += performance.now() - t;
+      t = performance.now();
+      await auditedTransaction(
+        store,
+        () => undefined,
+        async (tx, audit) => {
+          const staged = {
+            hash,
+            path: hash,
+            size: 1,
+            head: Buffer.alloc(0),
+            tail: Buffer.alloc(0),
+          };
+          const facts = { given: { now }, derived: {}, unknown: ['total_volume'] };
+          await storeRequest(tx, {
+            id: request,
+            request: { file: `/f${i}`, source: 'desk' },
+            arrivedMs: Date.now(),
+            staged,
+            underlying: 'SPX',
+            knownSource: c.source_known,
+            facts,
+            total_gex: null,
+          });
+          await insertJob(tx, {
+            id: job,
+            request_id: request,
+            file: `/f${i}`,
+            source: 'desk',
+            underlying: 'SPX',
+            content_hash: hash,
+            submitted_at: now,
+            status: 'deciding',
+            priority: 'CRITICAL',
+            rule: 'deciding',
+            rule_version: 1,
+          });
+          await audit({
+            kind: 'arrival',
+            request_id: request,
+            job_id: job,
+            rule_version: 1,
+            rule: 'deciding',
+            priority: 'CRITICAL',
+            facts,
+            explanation: 'arrived',
+            actor: null,
+            file: `/f${i}`,
+            underlying: 'SPX',
+          });
+        },
+      );
+      transaction += performance.now() - t;
+    }
+  } finally {
+    await store.close();
+  }
+  return { context: context / n, transaction: transaction / n };
+}
