@@ -10,7 +10,10 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { Analytics } from './analytics/index.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
+import { announcer } from './intake/announce.ts';
+import { ArrivalWriter } from './intake/arrival-writer.ts';
 import { createDecideJob } from './intake/decide.ts';
+import { IntakeMemory } from './intake/memory.ts';
 import { Inbox } from './intake/inbox.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { Staging } from './intake/staging.ts';
@@ -105,10 +108,15 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.limits.maxFileBytes, log });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
-  if (pool) {
+  // What arrivals are decided from that only the store knows, kept in memory from here on.
+  const memory = runJobs ? await IntakeMemory.load(store) : null;
+  const writer = new ArrivalWriter(store, announcer(events));
+  if (pool && memory) {
     const { removed } = await stagedJobs.recover(store);
     if (removed > 0) log.info('staging.swept', { removed });
     events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
+    events.on('snapshot:created', (s) => memory.onSnapshot(s));
+    events.on('job:updated', (job: ProcessingJob) => memory.onJob(job));
     // Running jobs use the store's urgent lane: a burst of new requests must not hold up
     // the state changes and snapshots of work already running.
     const jobStore = store.urgent();
@@ -121,7 +129,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
       runJob: createRunJob(stage),
-      decideJob: createDecideJob({ ...stage, rules }),
+      decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
     });
     await scheduler.start();
@@ -129,9 +137,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
 
   let accepting = true;
   const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
-    if (!accepting || !scheduler) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
+    if (!accepting || !scheduler || !memory) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     const s = scheduler;
-    const deps = { store, rules, events, log, staging, stagedJobs, conventions: cfg.conventions, limits: cfg.limits };
+    const deps = { rules, events, log, staging, stagedJobs, memory, writer, conventions: cfg.conventions, limits: cfg.limits };
     return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row) }, req);
   };
 

@@ -3,7 +3,7 @@
 // after its acknowledgement still ingests, every step of a request is in the audit trail
 // with the file named, and only a final input error counts against a source. The real
 // engine on a temporary database, with its real workers.
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,26 @@ describe('arrival', () => {
     const snapshot = await engine.handlers['snapshots:get']({ id: job.snapshot_id! });
     expect(snapshot.ok && snapshot.value.snapshot.source_file).toBe(file);
     rmSync(`${dir}-moved`, { recursive: true, force: true });
+  });
+
+  it('refuses to run on a file rewritten in place after it was decided on (its staged link changed)', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const file = join(dir, 'spx.csv');
+    writeCboeCsv(file, { seed: 21, underlying: 'SPX', spot: 4700, expiries: 3, strikesPerExpiry: 10 });
+    await engine.handlers['queue:pause']({});
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    // Rewritten in place (same inode): the bytes the decision was made on are gone.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\n$/, '\n\n'));
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    const jobs = await engine.handlers['jobs:list']({ limit: 5 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    const job = jobs.value.find((j) => j.id === ack.value.job_id)!;
+    expect([job.status, job.error?.code]).toEqual(['failed', 'FILE_CHANGED']);
+    expect(job.error?.message).toContain(file);
   });
 
   it('records every step of a request, each naming its file, and an unreadable file too', async () => {

@@ -3,7 +3,7 @@
 // file that changes while it is read is refused. Real files in a temp folder.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -95,7 +95,20 @@ describe('Staging.capture', () => {
     }
   });
 
-  it('follows a symbolic link given on the command line, but stages the bytes, not the link', async () => {
+  it('stages the file a symbolic link points to, and a copy keeps the bytes whatever happens to the file', async () => {
+    const dir = temp();
+    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30, links: false });
+    const target = join(dir, 'target.csv');
+    writeFileSync(target, 'rows\n');
+    const link = join(dir, 'link.csv');
+    symlinkSync(target, link);
+    const r = await staging.capture(link);
+    if (!r.ok) throw new Error(r.error.message);
+    writeFileSync(target, 'rewritten\n');
+    expect(readFileSync(staging.pathOf(r.value.hash), 'utf8')).toBe('rows\n');
+  });
+
+  it('links a file on the same file system instead of copying it (the same inode, not the link)', async () => {
     const dir = temp();
     const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });
     const target = join(dir, 'target.csv');
@@ -104,7 +117,10 @@ describe('Staging.capture', () => {
     symlinkSync(target, link);
     const r = await staging.capture(link);
     if (!r.ok) throw new Error(r.error.message);
-    writeFileSync(target, 'rewritten\n');
+    expect(statSync(staging.pathOf(r.value.hash)).ino).toBe(statSync(target).ino);
+    expect(lstatSync(staging.pathOf(r.value.hash)).isSymbolicLink()).toBe(false);
+    // Deleting the analyst's file loses nothing.
+    rmSync(target);
     expect(readFileSync(staging.pathOf(r.value.hash), 'utf8')).toBe('rows\n');
   });
 

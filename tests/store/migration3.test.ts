@@ -12,7 +12,7 @@ import { EXPIRIES_DATASET, SNAPSHOTS_DATASET } from '../../electron/engine/expor
 import { Store } from '../../electron/engine/store/db.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { listSnapshots, saveSnapshot } from '../../electron/engine/store/snapshots.ts';
-import { requestContext } from '../../electron/engine/intake/context.ts';
+import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
 import { writeChain } from '../analytics/chains.ts';
 import { cleanupDirs, pipeline, saveAsVersion2, workstation } from '../analytics/helpers.ts';
 
@@ -92,13 +92,12 @@ describe('migration 3 from a version-2 database', () => {
       ['old-spx', null, before.value.note],
     ]);
     // A new request with the same content is not a duplicate yet: its file runs again.
-    const ctx = () =>
-      requestContext(store, {
+    const ctx = async () =>
+      (await IntakeMemory.load(store)).context({
         content_hash: spxOld.snapshot.content_hash,
         underlying: 'SPX',
         source: 'x',
-        arrived_at: new Date().toISOString(),
-        request_id: 'r-new',
+        arrivedMs: Date.now(),
       });
     expect((await ctx()).duplicate).toBeNull();
 

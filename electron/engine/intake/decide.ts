@@ -17,13 +17,15 @@ import type { RulesService } from '../rules/service.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { recordOutcome } from '../store/sources.ts';
-import { gexChange, requestContext } from './context.ts';
+import { gexChange, type IntakeMemory } from './memory.ts';
 import { endDuplicate, getRequest, recordFileFacts } from './requests.ts';
 import type { Staging } from './staging.ts';
-import { announcer, decisionEntry } from './submit.ts';
+import { decisionEntry } from './submit.ts';
+import { announcer } from './announce.ts';
 
 export interface DecideDeps {
   store: Store;
+  memory: IntakeMemory;
   rules: RulesService;
   events: EngineEvents;
   staging: Staging;
@@ -60,12 +62,11 @@ async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts): Promi
   const request = await getRequest(deps.store, job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
-  const context = await requestContext(deps.store, {
+  const context = deps.memory.context({
     content_hash: f.content_hash,
     underlying: f.underlying,
     source: job.source,
-    arrived_at: arrivedAt,
-    request_id: job.request_id,
+    arrivedMs: Date.parse(arrivedAt),
   });
   // The facts as they were at arrival (now, reliability, the request's own), completed by the file's.
   const given: Record<string, unknown> = {
@@ -79,7 +80,7 @@ async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts): Promi
   const rules = deps.rules.active;
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
   const now = (deps.clock ?? Date.now)();
-  return auditedTransaction(deps.store, announcer(deps.events), async (tx, audit): Promise<DecideOutcome> => {
+  const outcome = await auditedTransaction(deps.store, announcer(deps.events), async (tx, audit): Promise<DecideOutcome> => {
     const facts = { given, derived: decided.ok ? decided.value.derived : {} };
     await recordFileFacts(tx, job.request_id, { facts, underlying: f.underlying, total_gex: f.total_gex });
     if (!decided.ok) {
@@ -107,4 +108,8 @@ async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts): Promi
     await audit(decisionEntry(row.job, d, { ...given, ...decided.value.derived }, request?.author ?? null));
     return { kind: 'queued', row };
   });
+  // Read (and not failed): the next request of this underlying compares with this file.
+  if (outcome.kind !== 'gone' && !(outcome.kind === 'ended' && outcome.job?.status === 'failed'))
+    deps.memory.noteRead(job.request_id, f.underlying, Date.parse(arrivedAt), f.total_gex);
+  return outcome;
 }

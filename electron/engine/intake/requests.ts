@@ -8,7 +8,8 @@ import { jobAudit } from '../jobs/job-audit.ts';
 import { endWaiting } from '../jobs/repository.ts';
 import type { AuditWriter } from '../store/audit.ts';
 import { num, type Store, type Tx } from '../store/db.ts';
-import { ensureSource, recordOutcome } from '../store/sources.ts';
+import { recordOutcome } from '../store/sources.ts';
+import { values } from '../store/values.ts';
 import type { Staged } from './staging.ts';
 
 export interface NewRequest {
@@ -23,17 +24,32 @@ export interface NewRequest {
 }
 
 export async function storeRequest(tx: Tx, r: NewRequest): Promise<void> {
-  if (!r.knownSource) await ensureSource(tx, r.request.source);
-  const q = r.request;
+  await storeRequests(tx, [r]);
+}
+
+/** Stores requests in one statement each for the table and their new sources. */
+export async function storeRequests(tx: Tx, rs: readonly NewRequest[]): Promise<void> {
+  if (rs.length === 0) return;
+  const sources = [...new Set(rs.filter((r) => !r.knownSource).map((r) => r.request.source))];
+  if (sources.length > 0) {
+    const s = values(sources.map((id) => [id, id]));
+    await tx.run(`INSERT INTO sources (id, name) ${s.sql} ON CONFLICT (id) DO NOTHING`, s.params);
+  }
+  const v = values(
+    rs.map((r) => {
+      const q = r.request;
+      return [
+        r.id, q.file, q.source, q.requested_priority ?? null, q.justification ?? null, q.author ?? null,
+        new Date(r.arrivedMs).toISOString(), r.staged?.hash ?? null, r.facts === null ? null : JSON.stringify(r.facts),
+        r.underlying, r.total_gex, r.staged?.size ?? null,
+      ];
+    }),
+    [null, null, null, null, null, null, 'TIMESTAMPTZ', null, 'JSON'],
+  );
   await tx.run(
     `INSERT INTO requests (id, file, source, requested_priority, justification, author, submitted_at, content_hash, facts,
-       underlying, total_gex, size)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMPTZ, $8, $9::JSON, $10, $11, $12)`,
-    [
-      r.id, q.file, q.source, q.requested_priority ?? null, q.justification ?? null, q.author ?? null,
-      new Date(r.arrivedMs).toISOString(), r.staged?.hash ?? null, r.facts === null ? null : JSON.stringify(r.facts),
-      r.underlying, r.total_gex, r.staged?.size ?? null,
-    ],
+       underlying, total_gex, size) ${v.sql}`,
+    v.params,
   );
 }
 

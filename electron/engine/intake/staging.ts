@@ -1,17 +1,15 @@
 // The bytes a request was decided on, captured at the door. Analysts move or delete what
-// they dropped, and a file may be rewritten after it was submitted; so on arrival the
-// file's bytes are put in a content-addressed staging folder (a reflink where the file
-// system can clone, a copy otherwise), hashed while they are captured, and the job runs
-// on the staged bytes. A file that changes while it is captured is refused, never half
-// taken. A staged blob is shared by every job of the same content and removed when the
-// last of them no longer needs it (reference counts, rebuilt from the jobs table at
-// start); a failed job keeps its bytes for a retry until its retention ends.
-//
-// Hard links are not used: a link shares the inode, so a file rewritten in place after
-// its submission would change the staged bytes under a decided job.
+// they dropped; so on arrival the file's bytes are put in a content-addressed staging
+// folder — a copy-on-write clone where the file system can clone, a hard link where the
+// file is on the same file system, a copy otherwise — hashed while they are captured,
+// and the job runs on the staged bytes. A file that changes while it is captured is
+// refused, never half taken. A staged blob is shared by every job of the same content
+// and removed when the last of them no longer needs it (reference counts, rebuilt from
+// the jobs table at start); a failed job keeps its bytes for a retry until its retention
+// ends.
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { chmod, copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, copyFile, link, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
@@ -24,8 +22,10 @@ export interface StagingOptions {
   timeoutMs?: number;
   /** Captures reading at once; the rest wait (a stalled share cannot hold every I/O thread). */
   concurrency?: number;
-  /** fsync the staged bytes before they are acknowledged (default true). */
+  /** fsync copied bytes before they are acknowledged (default true). */
   durable?: boolean;
+  /** Hard-link files on the same file system instead of copying them (default true). */
+  links?: boolean;
   log?: Logger;
 }
 
@@ -64,8 +64,10 @@ export class Staging {
   #refs = new Map<string, number>();
   #active = 0;
   #waiting: (() => void)[] = [];
-  /** Devices where cloning failed once: copy there without trying again. */
+  #urgentWaiting: (() => void)[] = [];
+  /** Devices where cloning (linking) failed once: not tried there again. */
   #noClone = new Set<number>();
+  #noLink = new Set<number>();
 
   constructor(opts: StagingOptions) {
     this.#opts = opts;
@@ -125,8 +127,8 @@ export class Staging {
    * Captures `file` into staging and takes a reference to it for the caller, who must
    * `release` it when the request no longer needs the bytes.
    */
-  async capture(file: string): Promise<Result<Staged>> {
-    await this.#slot();
+  async capture(file: string, opts: { urgent?: boolean } = {}): Promise<Result<Staged>> {
+    await this.#slot(opts.urgent ?? false);
     const timeoutMs = this.#opts.timeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | null = null;
     const abandon = new AbortController();
@@ -147,16 +149,17 @@ export class Staging {
     } finally {
       if (timer) clearTimeout(timer);
       this.#active--;
-      this.#waiting.shift()?.();
+      (this.#urgentWaiting.shift() ?? this.#waiting.shift())?.();
     }
   }
 
-  async #slot(): Promise<void> {
+  /** A capture's turn; an urgent one (a request that will be CRITICAL) goes before those waiting. */
+  async #slot(urgent: boolean): Promise<void> {
     if (this.#active < (this.#opts.concurrency ?? 4)) {
       this.#active++;
       return;
     }
-    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    await new Promise<void>((resolve) => (urgent ? this.#urgentWaiting : this.#waiting).push(resolve));
     this.#active++;
   }
 
@@ -175,7 +178,8 @@ export class Staging {
 
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {
-      const copied = (await this.#clone(file, tmp, before.dev)) ? await this.#hashFile(tmp, abandoned) : await this.#copy(file, tmp, abandoned);
+      const shared = (await this.#clone(file, tmp, before.dev)) || (await this.#link(file, tmp, before.dev));
+      const copied = shared ? await this.#hashFile(tmp, abandoned) : await this.#copy(file, tmp, abandoned);
       if (abandoned.aborted) return err('TIMEOUT', `${file}: the capture was abandoned`, { file });
       const after = fingerprint(await stat(file).catch(() => ({ ...before, mtimeMs: NaN })));
       if (copied.size !== before.size || !sameFile(before, after))
@@ -185,7 +189,8 @@ export class Staging {
       if ((this.#refs.get(copied.hash) ?? 0) > 1 || (await exists(path))) {
         await rm(tmp, { force: true });
       } else {
-        await chmod(tmp, 0o444).catch(() => undefined);
+        // A link shares the analyst's inode: its mode is theirs, not ours to change.
+        if (!shared) await chmod(tmp, 0o444).catch(() => undefined);
         await rename(tmp, path);
       }
       return ok({ hash: copied.hash, path, size: copied.size, head: copied.head, tail: copied.tail });
@@ -193,6 +198,26 @@ export class Staging {
       return this.#ioError(file, e);
     } finally {
       await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A hard link where the file is on the staging folder's file system: no bytes copied.
+   * It shares the inode, so a file rewritten IN PLACE after its capture would change the
+   * staged bytes; every read of staged bytes checks them against their hash
+   * (pipeline/index.ts) and fails FILE_CHANGED rather than run on other bytes than were
+   * decided on. (Editors and writers that replace a file — a new inode — do not affect
+   * it; moving or deleting it does not either.)
+   */
+  async #link(file: string, tmp: string, dev: number): Promise<boolean> {
+    if (this.#noLink.has(dev) || this.#opts.links === false) return false;
+    try {
+      // The file itself, not a symbolic link to it.
+      await link(await realpath(file), tmp);
+      return true;
+    } catch {
+      this.#noLink.add(dev);
+      return false;
     }
   }
 

@@ -11,6 +11,7 @@
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { iso, num, type Store, type Tx } from '../store/db.ts';
+import { values } from '../store/values.ts';
 
 type Db = Store | Tx;
 
@@ -103,19 +104,30 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
  * transaction commits, without a read that would queue behind other statements.
  */
 export async function insertJob(tx: Db, job: NewJob): Promise<QueuedRow> {
-  const status = job.status ?? 'queued';
+  return (await insertJobs(tx, [job]))[0]!;
+}
+
+/** Inserts jobs in one statement (a burst of arrivals written together), rows in the order given. */
+export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<QueuedRow[]> {
+  if (jobs.length === 0) return [];
+  const v = values(
+    jobs.map((job) => {
+      const status = job.status ?? 'queued';
+      return [
+        job.id, job.request_id, job.file, job.source, job.underlying, job.content_hash, job.priority, job.priority,
+        job.rule, job.rule_version, status, job.submitted_at, job.submitted_at, status === 'queued' ? job.submitted_at : null,
+      ];
+    }),
+    [null, null, null, null, null, null, null, null, null, null, null, 'TIMESTAMPTZ', 'TIMESTAMPTZ', 'TIMESTAMPTZ'],
+  );
   const rows = await tx.all(
     `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
        rule_version, status, submitted_at, queued_at, decided_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $11, $10::TIMESTAMPTZ, $10::TIMESTAMPTZ,
-       CASE WHEN $11 = 'queued' THEN $10::TIMESTAMPTZ END)
-     RETURNING ${QUEUED_COLUMNS}`,
-    [
-      job.id, job.request_id, job.file, job.source, job.underlying, job.content_hash, job.priority, job.rule,
-      job.rule_version, job.submitted_at, status,
-    ],
+     ${v.sql} RETURNING ${QUEUED_COLUMNS}`,
+    v.params,
   );
-  return toQueued(rows[0]!);
+  const byId = new Map(rows.map((r) => [r.id as string, toQueued(r)]));
+  return jobs.map((j) => byId.get(j.id)!);
 }
 
 /**

@@ -80,6 +80,14 @@ async function loadChain(
   }
   const src = await openSource(input.file, limits);
   if (!src.ok) return src;
+  // Staged bytes may be a hard link to the analyst's file: one rewritten in place since it
+  // was decided on is not run on.
+  if (input.contentHash && src.value.content_hash !== input.contentHash)
+    return err(
+      'FILE_CHANGED',
+      `${input.sourceFile ?? input.file} was changed in place after it was submitted: its level was decided on other bytes; submit it again`,
+      { file: input.sourceFile ?? input.file },
+    );
   const chain = readSource(src.value, conv, limits);
   if (!chain.ok) return chain;
   return ok({ chain: chain.value, content_hash: src.value.content_hash });

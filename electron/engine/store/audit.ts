@@ -5,6 +5,7 @@
 // and any outcome can be explained afterwards. Rows are only ever appended.
 import type { AuditEntry } from '../../../shared/api.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
+import { values } from './values.ts';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'file' | 'underlying'> & {
   at?: Date;
@@ -12,29 +13,41 @@ export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'file' | 'underlying'> &
   underlying?: string | null;
 };
 
-const INSERT = `INSERT INTO audit_log (recorded_at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
-    file, underlying)
-  VALUES ($1::TIMESTAMPTZ, $2, $3, $4, $5, $6, $7, $8::JSON, $9, $10, $11, $12) RETURNING id, epoch_ms(recorded_at) AS at`;
+const COLUMNS = `recorded_at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor, file, underlying`;
+const CASTS = ['TIMESTAMPTZ', null, null, null, null, null, null, 'JSON'];
+
+const row = (entry: AuditInput) => [
+  (entry.at ?? new Date()).toISOString(),
+  entry.kind,
+  entry.request_id,
+  entry.job_id,
+  entry.rule_version,
+  entry.rule,
+  entry.priority,
+  entry.facts === null ? null : JSON.stringify(entry.facts),
+  entry.explanation,
+  entry.actor,
+  entry.file ?? null,
+  entry.underlying ?? null,
+];
+
+/** Appends entries (inside the caller's transaction when given one), in one statement, and returns them as stored. */
+export async function appendAudits(db: Store | Tx, entries: readonly AuditInput[]): Promise<AuditEntry[]> {
+  if (entries.length === 0) return [];
+  const v = values(entries.map(row), CASTS);
+  const rows = await db.all<{ id: bigint; at: bigint }>(
+    `INSERT INTO audit_log (${COLUMNS}) ${v.sql} RETURNING id, epoch_ms(recorded_at) AS at`,
+    v.params,
+  );
+  return entries.map((entry, i) => {
+    const { at: _at, ...rest } = entry;
+    return { ...rest, file: entry.file ?? null, underlying: entry.underlying ?? null, id: num(rows[i]!.id), at: iso(rows[i]!.at)! };
+  });
+}
 
 /** Appends one entry (inside the caller's transaction when given one) and returns it as stored. */
 export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<AuditEntry> {
-  const at = (entry.at ?? new Date()).toISOString();
-  const rows = await db.all<{ id: bigint; at: bigint }>(INSERT, [
-    at,
-    entry.kind,
-    entry.request_id,
-    entry.job_id,
-    entry.rule_version,
-    entry.rule,
-    entry.priority,
-    entry.facts === null ? null : JSON.stringify(entry.facts),
-    entry.explanation,
-    entry.actor,
-    entry.file ?? null,
-    entry.underlying ?? null,
-  ]);
-  const { at: _at, ...rest } = entry;
-  return { ...rest, file: entry.file ?? null, underlying: entry.underlying ?? null, id: num(rows[0]!.id), at: iso(rows[0]!.at)! };
+  return (await appendAudits(db, [entry]))[0]!;
 }
 
 export async function listAudit(store: Store, opts: { request_id?: string; limit: number }): Promise<AuditEntry[]> {
@@ -63,8 +76,10 @@ export async function listAudit(store: Store, opts: { request_id?: string; limit
   }));
 }
 
-/** Appends an audit entry inside the transaction it is given. */
-export type AuditWriter = (entry: AuditInput) => Promise<AuditEntry>;
+/** Appends audit entries inside the transaction it is given: one, or many in one statement. */
+export type AuditWriter = ((entry: AuditInput) => Promise<AuditEntry>) & {
+  many(entries: readonly AuditInput[]): Promise<AuditEntry[]>;
+};
 
 /**
  * Runs `work` in one transaction with an audit writer, and hands the entries it wrote to
@@ -80,11 +95,13 @@ export async function auditedTransaction<T>(
   let entries: AuditEntry[] = [];
   const value = await store.transaction(async (tx) => {
     entries = [];
-    return work(tx, async (input) => {
-      const entry = await appendAudit(tx, input);
-      entries.push(entry);
-      return entry;
-    });
+    const many = async (inputs: readonly AuditInput[]) => {
+      const written = await appendAudits(tx, inputs);
+      entries.push(...written);
+      return written;
+    };
+    const one = async (input: AuditInput) => (await many([input]))[0]!;
+    return work(tx, Object.assign(one, { many }));
   });
   for (const e of entries) announce(e);
   return value;
