@@ -204,10 +204,10 @@ describe('the judge, from arrival', () => {
       job('f2', 'LOW', { decided: 0, started: 150, finished: 400 }),
     ];
     const trail: TrailEntry[] = [
-      { job_id: 'f1', kind: 'arrival', atMs: T, priority: 'CRITICAL' },
-      { job_id: 'f1', kind: 'started', atMs: T + 310, priority: 'CRITICAL' },
-      { job_id: 'f2', kind: 'arrival', atMs: T, priority: 'LOW' },
-      { job_id: 'f2', kind: 'started', atMs: T + 150, priority: 'LOW' },
+      { job_id: 'f1', kind: 'arrival', atMs: T, priority: 'CRITICAL', readStartedAtMs: null },
+      { job_id: 'f1', kind: 'started', atMs: T + 310, priority: 'CRITICAL', readStartedAtMs: null },
+      { job_id: 'f2', kind: 'arrival', atMs: T, priority: 'LOW', readStartedAtMs: null },
+      { job_id: 'f2', kind: 'started', atMs: T + 150, priority: 'LOW', readStartedAtMs: null },
     ];
     return judge({
       burst,

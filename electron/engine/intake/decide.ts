@@ -38,6 +38,7 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
   return async (job, ctx) => {
     const hash = job.content_hash;
     if (!hash) return err('INTERNAL', `job ${job.id} is deciding but has no staged content`, { file: job.file });
+    const readStartedAt = new Date().toISOString();
     const read = await ctx.pool.run(
       {
         type: 'facts',
@@ -54,11 +55,11 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
     const parsed = FactsResult.safeParse(read);
     if (!parsed.success) return err('INTERNAL', `The facts read answered in an unexpected shape: ${parsed.error.message}`);
     if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
-    return ok(await decide(deps, job, parsed.data.value as FileFacts));
+    return ok(await decide(deps, job, parsed.data.value as FileFacts, readStartedAt));
   };
 }
 
-async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts): Promise<DecideOutcome> {
+async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts, readStartedAt: string): Promise<DecideOutcome> {
   const request = await getRequest(deps.store, job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
@@ -99,13 +100,13 @@ async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts): Promi
     };
     const withUnderlying = { ...job, underlying: f.underlying };
     if (context.duplicate) {
-      await audit(decisionEntry(withUnderlying, d, { ...given, ...decided.value.derived }, request?.author ?? null));
+      await audit(decisionEntry(withUnderlying, d, { ...given, ...decided.value.derived, read_started_at: readStartedAt }, request?.author ?? null));
       const ended = await endDuplicate(tx, audit, withUnderlying, context.duplicate.id, now, d);
       return { kind: 'ended', job: ended };
     }
     const row = await decideQueued(tx, job.id, { ...d, underlying: f.underlying }, now);
     if (!row) return { kind: 'gone', job: undefined };
-    await audit(decisionEntry(row.job, d, { ...given, ...decided.value.derived }, request?.author ?? null));
+    await audit(decisionEntry(row.job, d, { ...given, ...decided.value.derived, read_started_at: readStartedAt }, request?.author ?? null));
     return { kind: 'queued', row };
   });
   // Read (and not failed): the next request of this underlying compares with this file.

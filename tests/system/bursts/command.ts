@@ -148,6 +148,8 @@ export interface TrailEntry {
   kind: string;
   atMs: number;
   priority: string | null;
+  /** A decision after a facts read: when that read started (the engine records it). */
+  readStartedAtMs: number | null;
 }
 
 export interface Outcome {
@@ -181,10 +183,17 @@ export async function readOutcome(home: Home): Promise<Outcome> {
       return { ...j, decided_at: decided, content_hash: r?.hash ?? null };
     });
     const trail = (
-      await q<{ job_id: string; kind: string; at: number | bigint; priority: string | null }>(
-        `SELECT job_id, kind, epoch_ms(recorded_at) AS at, priority FROM audit_log WHERE job_id IS NOT NULL ORDER BY id`,
+      await q<{ job_id: string; kind: string; at: number | bigint; priority: string | null; read: string | null }>(
+        `SELECT job_id, kind, epoch_ms(recorded_at) AS at, priority, facts->>'read_started_at' AS read
+         FROM audit_log WHERE job_id IS NOT NULL ORDER BY id`,
       )
-    ).map((e) => ({ job_id: e.job_id, kind: e.kind, atMs: Number(e.at), priority: e.priority }));
+    ).map((e) => ({
+      job_id: e.job_id,
+      kind: e.kind,
+      atMs: Number(e.at),
+      priority: e.priority,
+      readStartedAtMs: e.read ? Date.parse(e.read) : null,
+    }));
     return { jobs, decidedAtPrinted: printed.some((j) => j.decided_at !== undefined), trail };
   } finally {
     conn.closeSync();

@@ -187,7 +187,10 @@ function timeline(
   let readObserved = false;
   if (Number.isFinite(decided) && decided > arrival) {
     const upper = (arrived?.priority ?? 'CRITICAL') as PriorityLevel;
-    const seen = blob?.readAtMs ?? null;
+    // The engine records when the facts read started (on the decision); else, what the
+    // staging folder showed of it.
+    const recorded = trail.find((e) => e.readStartedAtMs !== null)?.readStartedAtMs ?? null;
+    const seen = recorded ?? blob?.readAtMs ?? null;
     readObserved = seen !== null && seen >= arrival && seen <= decided + 5;
     readStart = readObserved ? seen! : Math.max(arrival, decided - readMs);
     waits.push({

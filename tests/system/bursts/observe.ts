@@ -132,7 +132,8 @@ export class StagingWatcher {
         if (!b) {
           b = {
             seenAtMs: now,
-            stagedAtMs: s.mtimeMs,
+            // A captured blob is new (a copy) or a new link to the file: its ctime is the capture.
+            stagedAtMs: s.ctimeMs,
             readAtMs: null,
             chainSeenAtMs: null,
             goneAtMs: null,
