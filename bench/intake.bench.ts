@@ -160,7 +160,7 @@ async function storeWorkAlone(path: string): Promise<{ context: number; alone: n
           underlying: 'SPX',
         },
       ],
-      urgent: false,
+      level: 'CRITICAL',
     };
   };
   const n = 100;

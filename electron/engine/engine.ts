@@ -117,9 +117,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
     events.on('snapshot:created', (s) => memory.onSnapshot(s));
     events.on('job:updated', (job: ProcessingJob) => memory.onJob(job));
-    // Running jobs use the store's urgent lane: a burst of new requests must not hold up
-    // the state changes and snapshots of work already running.
-    const jobStore = store.urgent();
+    // Jobs' state changes and snapshots go through the store's lane of their level: a
+    // burst of LOW work never holds up the data a CRITICAL request waits for.
+    const jobStore = store;
     const stage = { store: jobStore, events, staging, dataDir: cfg.dataDir, conventions: cfg.conventions, limits: cfg.limits };
     scheduler = new Scheduler({
       store: jobStore,

@@ -85,7 +85,7 @@ describe('Store', () => {
   it('runs urgent statements before normal ones that are still waiting', async () => {
     const store = await open(tempDb());
     await store.run('CREATE TABLE seen (n INTEGER, lane VARCHAR)');
-    const urgent = store.urgent();
+    const urgent = store.at('CRITICAL');
     const order: string[] = [];
     const work = [
       store.run(`INSERT INTO seen VALUES (1, 'normal')`).then(() => order.push('normal-1')),

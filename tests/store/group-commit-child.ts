@@ -24,7 +24,7 @@ function one(): Promise<void> {
   const id = next++;
   if (id % 5 === 4)
     return store.run('INSERT INTO plain VALUES ($1)', [id]).then(() => say(`plain ${id}`));
-  const lane = id % 3 === 0 ? store.urgent() : store;
+  const lane = id % 3 === 0 ? store.at('CRITICAL') : store;
   return lane
     .transaction(async (tx) => {
       await tx.run('INSERT INTO landed VALUES ($1)', [id]);

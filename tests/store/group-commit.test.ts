@@ -48,7 +48,7 @@ describe('group commit', () => {
     const late: number[] = [];
     await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        (i % 2 ? store.urgent() : store)
+        (i % 2 ? store.at('CRITICAL') : store)
           .transaction(async (tx) => {
             await tx.run('INSERT INTO t VALUES ($1, $1)', [i]);
             return store.commitStats().commits; // commits done when this work ran
@@ -139,7 +139,7 @@ describe('group commit', () => {
       // As the submit flow does: the scheduler takes the job and queues its `running`
       // UPDATE in the urgent lane while the submit transaction is still open.
       marked ??= store
-        .urgent()
+        .at('CRITICAL')
         .all<{ id: string }>(
           `UPDATE items SET status = 'running' WHERE id = 'j1' AND status = 'queued' RETURNING id`,
         );
@@ -161,7 +161,7 @@ describe('group commit', () => {
     const store = await open();
     await store.run('CREATE SEQUENCE s START 1');
     await store.run(`CREATE TABLE seen (n INTEGER DEFAULT nextval('s'), what VARCHAR)`);
-    const urgent = store.urgent();
+    const urgent = store.at('CRITICAL');
     const settled: string[] = [];
     const h = hold(store);
     const work: Promise<unknown>[] = [];

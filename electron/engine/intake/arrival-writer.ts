@@ -2,13 +2,13 @@
 // entries of every arrival waiting when the previous write ends go in ONE transaction
 // with one statement per table. A burst of 50 files costs about what one file does (a
 // statement, not a row, is DuckDB's unit of cost), so acknowledgements keep up with
-// arrivals. Two lanes, like the store's: arrivals that are or may be CRITICAL are written
-// through the store's urgent lane, beside the running jobs' state changes, so that they
-// never wait behind a burst of LOW ones. Each arrival's promise resolves after the commit
+// arrivals. One writer per level, each through the store's lane of that level: an
+// arrival that is (or may be) CRITICAL is written beside CRITICAL jobs' state changes,
+// never behind a burst of LOW ones. Each arrival's promise resolves after the commit
 // that holds it; if a shared write fails, each of its arrivals is written alone, so that
 // one bad row fails only its own request.
 import type { AuditEntry } from '../../../shared/api.ts';
-import type { ProcessingJob } from '../../../shared/domain.ts';
+import { PRIORITY_LEVELS, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { insertJobs, type NewJob, type QueuedRow } from '../jobs/repository.ts';
 import { auditedTransaction, type AuditInput, type AuditWriter } from '../store/audit.ts';
@@ -22,8 +22,8 @@ export interface ArrivalRecord {
   audits: AuditInput[];
   /** How its job ends at once: a duplicate of a stored snapshot, or a file that cannot be read. */
   end?: { duplicateOf: string } | { unreadable: AppError };
-  /** Written through the urgent lane (it is, or may be, CRITICAL). */
-  urgent: boolean;
+  /** The level whose lane it is written in: its decided level, or the highest it could get. */
+  level: PriorityLevel;
 }
 
 /** What was written: the job as stored (ended or waiting), and its row for the scheduler. */
@@ -78,16 +78,16 @@ class Lane {
 }
 
 export class ArrivalWriter {
-  #urgent: Lane;
-  #normal: Lane;
+  #lanes: Map<PriorityLevel, Lane>;
 
   constructor(store: Store, announce: (entry: AuditEntry) => void) {
-    this.#urgent = new Lane((records) => writeArrivals(store.urgent(), announce, records));
-    this.#normal = new Lane((records) => writeArrivals(store, announce, records));
+    this.#lanes = new Map(
+      PRIORITY_LEVELS.map((level) => [level, new Lane((records) => writeArrivals(store.at(level), announce, records))]),
+    );
   }
 
   write(record: ArrivalRecord): Promise<Written> {
-    return (record.urgent ? this.#urgent : this.#normal).push(record);
+    return this.#lanes.get(record.level)!.push(record);
   }
 }
 

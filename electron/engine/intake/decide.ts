@@ -60,7 +60,7 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
 }
 
 async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts, readStartedAt: string): Promise<DecideOutcome> {
-  const request = await getRequest(deps.store, job.request_id);
+  const request = await getRequest(deps.store.at(job.effective_priority), job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
   const context = deps.memory.context({
@@ -81,7 +81,7 @@ async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts, readSt
   const rules = deps.rules.active;
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
   const now = (deps.clock ?? Date.now)();
-  const outcome = await auditedTransaction(deps.store, announcer(deps.events), async (tx, audit): Promise<DecideOutcome> => {
+  const outcome = await auditedTransaction(deps.store.at(job.effective_priority), announcer(deps.events), async (tx, audit): Promise<DecideOutcome> => {
     const facts = { given, derived: decided.ok ? decided.value.derived : {} };
     await recordFileFacts(tx, job.request_id, { facts, underlying: f.underlying, total_gex: f.total_gex });
     if (!decided.ok) {

@@ -114,7 +114,7 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
     job,
     audits,
     ...(duplicateOf ? { end: { duplicateOf } } : {}),
-    urgent: job.priority === 'CRITICAL',
+    level: job.priority,
   });
   // Committed: the job is the scheduler's now (with its row as stored: no read behind a busy store).
   if (written.row) {
@@ -227,7 +227,7 @@ async function unreadable(deps: IntakeDeps, a: Arrival, error: AppError, staged:
     },
     audits: [],
     end: { unreadable: clean },
-    urgent: false,
+    level: a.request.requested_priority ?? 'LOW',
   });
   deps.events.emit('job:updated', written.job as ProcessingJob);
   deps.log.warn('request.unreadable', { request_id: a.request_id, job_id: a.job_id, file: a.request.file, error: clean });
@@ -255,7 +255,7 @@ async function rejected(deps: IntakeDeps, a: Arrival, head: FileHead, given: Rec
         at: new Date(a.arrivedMs),
       },
     ],
-    urgent: false,
+    level: a.request.requested_priority ?? 'LOW',
   });
   const clean = { ...error, file: a.request.file };
   return { request_id: a.request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null, error: clean };

@@ -64,7 +64,7 @@ export class Escalator {
       row.job = { ...row.job, late: true };
     }
     const at = new Date(nowMs);
-    const written = await auditedTransaction(store, this.#deps.announceAudit, async (tx, audit) => {
+    const written = await auditedTransaction(store.at(from), this.#deps.announceAudit, async (tx, audit) => {
       const j = to ? await repo.escalateQueued(tx, row.id, to, nowMs) : await repo.markLate(tx, row.id);
       if (!j) return undefined;
       if (!wasLate)

@@ -2,7 +2,7 @@
 // until what it became is written: the context it runs with, and what happens after.
 // The scheduler owns the order; this module owns one job's way through a worker.
 import type { AuditEntry } from '../../../shared/api.ts';
-import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import { err, RETRYABLE, type AppError, type Result } from '../../../shared/result.ts';
 import type { AuditInput } from '../store/audit.ts';
 import type { RunOptions, TaskMessage } from '../workers/pool.ts';
@@ -34,7 +34,8 @@ export interface ServiceDeps {
   decideJob: DecideJob | null;
   transitions: Transitions;
   ready: ReadyQueue;
-  read: (id: string) => Promise<ProcessingJob | undefined>;
+  /** Reads a job's row, in the store's lane of its level. */
+  read: (id: string, level: PriorityLevel) => Promise<ProcessingJob | undefined>;
   clock: () => number;
   limits: { maxAttempts: number; backoffMs: number; jobTimeoutMs: number; decideTimeoutMs: number };
   /** Announces a row as written. */
@@ -123,7 +124,7 @@ async function decide(d: ServiceDeps, s: InService): Promise<void> {
     if (outcome.kind === 'queued') {
       d.ready.insert(outcome.row);
       d.emit(outcome.row.job);
-    } else d.emit(outcome.job ?? (await d.read(row.id)));
+    } else d.emit(outcome.job ?? (await d.read(row.id, row.level)));
     return;
   }
   const { error, poison } = await poisonCheck(d, row.job, result.error);
@@ -136,7 +137,7 @@ async function decide(d: ServiceDeps, s: InService): Promise<void> {
     const why = `facts read ${attempts} failed (${error.code}: ${error.message}); read again in ${d.limits.backoffMs} ms`;
     return d.transitions.note(jobAudit(row.job, 'requeued', why, { at: new Date(now) }));
   }
-  d.emit((await d.transitions.fail(row.job, error)) ?? (await d.read(row.id)));
+  d.emit((await d.transitions.fail(row.job, error)) ?? (await d.read(row.id, row.level)));
 }
 
 async function run(d: ServiceDeps, s: InService): Promise<void> {
@@ -153,7 +154,7 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
     attempts: row.job.attempts + 1,
     progress: null,
   };
-  const written = d.transitions.markRunning(row.id, s.startedAtMs).then((j) => {
+  const written = d.transitions.markRunning(row.id, s.startedAtMs, row.level).then((j) => {
     if (j) {
       s.job = j;
       s.written = true;
@@ -170,7 +171,7 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
   const wrote = await written;
   s.released = true;
   d.dispatch();
-  if (!wrote) return d.emit(await d.read(row.id));
+  if (!wrote) return d.emit(await d.read(row.id, row.level));
   await settle(d, s, wrote, result, reasonOf(s));
 }
 
@@ -186,9 +187,9 @@ async function settle(
     // The engine's runner completes the row in its snapshot's transaction (ctx.complete);
     // only a runner that did not is completed here.
     for (const e of s.completion ?? []) d.announceAudit(e);
-    const current = await d.read(job.id);
+    const current = await d.read(job.id, job.effective_priority);
     if (current?.status !== 'running') return d.emit(current);
-    return d.emit((await d.transitions.complete(job.id, result.value)) ?? (await d.read(job.id)));
+    return d.emit((await d.transitions.complete(job.id, result.value, job.effective_priority)) ?? (await d.read(job.id, job.effective_priority)));
   }
   if (reason === 'preempt' || reason === 'shutdown') {
     const entry =
@@ -207,7 +208,7 @@ async function settle(
     const entry = jobAudit(job, 'requeued', why, { facts, at: new Date(now) });
     return requeue(d, s, job, { charge: true, notBeforeMs: now + delay, error }, entry);
   }
-  d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id)));
+  d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id, job.effective_priority)));
 }
 
 /**
@@ -217,7 +218,7 @@ async function settle(
  */
 async function poisonCheck(d: ServiceDeps, job: ProcessingJob, error: AppError): Promise<{ error: AppError; poison: boolean }> {
   if (error.code !== 'WORKER_CRASHED') return { error, poison: false };
-  const crashes = await d.transitions.noteCrash(job.id);
+  const crashes = await d.transitions.noteCrash(job.id, job.effective_priority);
   if (crashes < MAX_CRASHES) return { error, poison: false };
   const message = `the pipeline worker crashed ${crashes} times on this file's content (last: ${error.message.slice(0, 200)}); the job is set aside so that the file cannot take workers down again`;
   return { error: { ...error, message, file: job.file }, poison: true };
@@ -225,7 +226,7 @@ async function poisonCheck(d: ServiceDeps, job: ProcessingJob, error: AppError):
 
 async function cancelled(d: ServiceDeps, s: InService, why: string): Promise<void> {
   const job = s.row.phase === 'decide' ? s.row.job : { ...s.job, status: 'running' as const };
-  d.emit((await d.transitions.cancel(job, why, s.cancelledBy)) ?? (await d.read(s.row.id)));
+  d.emit((await d.transitions.cancel(job, why, s.cancelledBy)) ?? (await d.read(s.row.id, s.row.level)));
 }
 
 /** running → queued with its audit entry in one transaction, then back in the ready queue. */
@@ -237,7 +238,7 @@ async function requeue(
   entry: AuditInput,
 ): Promise<void> {
   const back = await d.transitions.requeueRunning(job.id, how, entry);
-  if (!back) return d.emit(await d.read(job.id));
+  if (!back) return d.emit(await d.read(job.id, job.effective_priority));
   // Running jobs are never escalated, so the row's level and wait clock still hold.
   if (!d.ready.has(job.id))
     d.ready.insert({ ...s.row, notBeforeMs: how.notBeforeMs, attempts: back.attempts, job: back });

@@ -1,7 +1,7 @@
 // What running one ingest job means, handed to the scheduler (which knows nothing of
 // GEX): the pipeline in a worker, on the job's STAGED bytes (the content that was decided
 // on, whatever happened to the analyst's file since), reading the chain its facts read
-// left when there is one; then one transaction of the store's urgent lane stores the
+// left when there is one; then one transaction in the store's lane of its level stores the
 // snapshot and completes the job together — so a snapshot exists exactly when its job is
 // completed, even across crashes, and a job cancelled meanwhile stores nothing.
 import { existsSync, rmSync } from 'node:fs';
@@ -55,7 +55,7 @@ export function createRunJob(deps: RunJobDeps): RunJob {
     const ids = { request_id: job.request_id, job_id: job.id };
     let saved;
     try {
-      saved = await saveSnapshot(store, output, ids, async (tx, outcome) => {
+      saved = await saveSnapshot(store.at(job.effective_priority), output, ids, async (tx, outcome) => {
         const done = await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
         if (!done) throw new JobNotRunning();
       });

@@ -95,7 +95,7 @@ export class Scheduler {
       decideJob: opts.decideJob ?? null,
       transitions: this.#transitions,
       ready: this.#ready,
-      read: (id) => repo.getJob(this.#store, id),
+      read: (id, level) => repo.getJob(this.#store.at(level), id),
       clock: this.#clock,
       limits: {
         maxAttempts: opts.maxAttempts ?? 3,
@@ -171,7 +171,7 @@ export class Scheduler {
     const cancelled = row ? await this.#transitions.cancel(row.job, 'cancelled before it started', by) : undefined;
     if (!cancelled) {
       if (row) this.#ready.insert(row);
-      const job = await repo.getJob(this.#store, id);
+      const job = await repo.getJob(this.#interactive(), id);
       if (!job) return err('NOT_FOUND', `no job ${id}`);
       return err('CONFLICT', `job ${id} is ${job.status}; only a waiting or running job can be cancelled`);
     }
@@ -185,11 +185,11 @@ export class Scheduler {
     if (!this.#accepting) return err('SHUTTING_DOWN', 'the scheduler is shutting down');
     const requeued = await this.#transitions.retry(id, by);
     if (!requeued) {
-      const job = await repo.getJob(this.#store, id);
+      const job = await repo.getJob(this.#interactive(), id);
       if (!job) return err('NOT_FOUND', `no job ${id}`);
       return err('CONFLICT', `job ${id} is ${job.status}; only a failed or cancelled job can be retried`);
     }
-    const row = await repo.queuedRow(this.#store, id);
+    const row = await repo.queuedRow(this.#interactive(), id);
     if (row && !this.#inService.has(id)) this.#ready.insert(row);
     this.#emit(requeued);
     this.#dispatch();
@@ -349,8 +349,13 @@ export class Scheduler {
   }
 
   async #current(id: string): Promise<Result<ProcessingJob>> {
-    const job = await repo.getJob(this.#store, id);
+    const job = await repo.getJob(this.#interactive(), id);
     return job ? ok(job) : err('NOT_FOUND', `no job ${id}`);
+  }
+
+  /** An analyst's action (cancel, retry) is answered before queued background work. */
+  #interactive(): Store {
+    return this.#store.at('CRITICAL');
   }
 
   /** Schedules a throttled `queue:stats` event (spaced in real time: it paces the UI, it measures no job). */

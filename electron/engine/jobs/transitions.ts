@@ -4,7 +4,7 @@
 // that same transaction. Final states go through DurableWrites, so a failed write is
 // retried instead of leaving a job shown as running.
 import type { AuditEntry } from '../../../shared/api.ts';
-import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { appendAudit, auditedTransaction, type AuditInput, type AuditWriter } from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
@@ -36,14 +36,20 @@ export class Transitions {
     this.#d = deps;
   }
 
-  #tx<T>(work: (tx: Tx, audit: AuditWriter) => Promise<T>): Promise<T> {
-    return auditedTransaction(this.#d.store, this.#d.announceAudit, work);
+  /** In the store's lane of the job's level (null: the lane of everything else). */
+  #tx<T>(level: PriorityLevel | null, work: (tx: Tx, audit: AuditWriter) => Promise<T>): Promise<T> {
+    const store = level ? this.#d.store.at(level) : this.#d.store;
+    return auditedTransaction(store, this.#d.announceAudit, work);
   }
 
   /** A final state: retried until written. */
-  #final(label: string, work: (tx: Tx, audit: AuditWriter) => Promise<ProcessingJob | undefined>): Promise<ProcessingJob | undefined> {
+  #final(
+    label: string,
+    level: PriorityLevel,
+    work: (tx: Tx, audit: AuditWriter) => Promise<ProcessingJob | undefined>,
+  ): Promise<ProcessingJob | undefined> {
     return this.#d.writes.final(label, () =>
-      this.#tx(async (tx, audit) => {
+      this.#tx(level, async (tx, audit) => {
         const j = await work(tx, audit);
         if (j) await this.#d.finalize(tx, j);
         return j;
@@ -58,7 +64,7 @@ export class Transitions {
    */
   recover(): Promise<string[]> {
     const now = this.#d.clock();
-    return this.#tx(async (tx, audit) => {
+    return this.#tx(null, async (tx, audit) => {
       const rows = await repo.requeueInterrupted(tx);
       const requeued: string[] = [];
       for (const { id, interruptions } of rows) {
@@ -85,12 +91,12 @@ export class Transitions {
   }
 
   /** A worker crashed on this job's content; returns how many times that has happened, across restarts. */
-  noteCrash(jobId: string): Promise<number> {
-    return this.#tx((tx) => repo.noteCrash(tx, jobId));
+  noteCrash(jobId: string, level: PriorityLevel): Promise<number> {
+    return this.#tx(level, (tx) => repo.noteCrash(tx, jobId));
   }
 
-  markRunning(id: string, startedAtMs: number): Promise<ProcessingJob | undefined> {
-    return this.#tx(async (tx, audit) => {
+  markRunning(id: string, startedAtMs: number, level: PriorityLevel): Promise<ProcessingJob | undefined> {
+    return this.#tx(level, async (tx, audit) => {
       const j = await repo.markRunning(tx, id, startedAtMs);
       if (j) await audit(jobAudit(j, 'started', `started (attempt ${j.attempts}) at ${j.effective_priority}`, { at: new Date(startedAtMs) }));
       return j;
@@ -111,8 +117,8 @@ export class Transitions {
   }
 
   /** running → completed, for a runner that did not complete the row itself. */
-  complete(jobId: string, outcome: JobOutcome): Promise<ProcessingJob | undefined> {
-    return this.#final(`complete ${jobId}`, async (tx) => {
+  complete(jobId: string, outcome: JobOutcome, level: PriorityLevel): Promise<ProcessingJob | undefined> {
+    return this.#final(`complete ${jobId}`, level, async (tx) => {
       const entries = await this.completeInTx(tx, jobId, outcome);
       return entries ? repo.getJob(tx, jobId) : undefined;
     });
@@ -121,7 +127,7 @@ export class Transitions {
   /** A job that cannot succeed: running (or deciding) → failed. */
   fail(job: ProcessingJob, error: AppError): Promise<ProcessingJob | undefined> {
     const now = this.#d.clock();
-    return this.#final(`fail ${job.id}`, async (tx, audit) => {
+    return this.#final(`fail ${job.id}`, job.effective_priority, async (tx, audit) => {
       const j =
         job.status === 'deciding'
           ? await repo.endWaiting(tx, job.id, 'failed', { error }, now)
@@ -132,10 +138,14 @@ export class Transitions {
   }
 
   /** Waiting, deciding or running → cancelled, by `by`. */
-  cancel(job: Pick<ProcessingJob, 'id' | 'status'>, why: string, by: string | null): Promise<ProcessingJob | undefined> {
+  cancel(
+    job: Pick<ProcessingJob, 'id' | 'status' | 'effective_priority'>,
+    why: string,
+    by: string | null,
+  ): Promise<ProcessingJob | undefined> {
     const now = this.#d.clock();
     const text = `${why}${by ? ` by ${by}` : ''}`;
-    return this.#final(`cancel ${job.id}`, async (tx, audit) => {
+    return this.#final(`cancel ${job.id}`, job.effective_priority, async (tx, audit) => {
       const error: AppError = { code: 'CANCELLED', message: text };
       const j = job.status === 'running' ? await repo.finishRunning(tx, job.id, 'cancelled', error, now) : await repo.cancelQueued(tx, job.id, error, now);
       if (j) await audit(jobAudit(j, 'cancelled', text, { actor: by, at: new Date(now) }));
@@ -145,7 +155,7 @@ export class Transitions {
 
   /** running → queued (a retryable failure, a preemption, a shutdown) with the entry explaining why. */
   requeueRunning(jobId: string, how: { charge: boolean; notBeforeMs: number | null; error: AppError | null }, entry: AuditInput): Promise<ProcessingJob | undefined> {
-    return this.#tx(async (tx, audit) => {
+    return this.#tx(entry.priority, async (tx, audit) => {
       const j = await repo.requeueRunning(tx, jobId, how);
       if (j) await audit(entry);
       return j;
@@ -155,7 +165,7 @@ export class Transitions {
   /** failed/cancelled → queued with a fresh budget: an analyst's retry. */
   retry(id: string, by: string | null): Promise<ProcessingJob | undefined> {
     const now = this.#d.clock();
-    return this.#tx(async (tx, audit) => {
+    return this.#tx(null, async (tx, audit) => {
       const j = await repo.requeueFinished(tx, id, now);
       if (j) await audit(jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, { actor: by, at: new Date(now) }));
       return j;
@@ -164,7 +174,7 @@ export class Transitions {
 
   /** An entry with no state change (a facts read that will be tried again). */
   async note(entry: AuditInput): Promise<void> {
-    await this.#tx((_tx, audit) => audit(entry));
+    await this.#tx(entry.priority, (_tx, audit) => audit(entry));
   }
 
   #at(): { at: Date } {

@@ -3,10 +3,11 @@
 // the commit queue (group-commit.ts), and checkpoints and closes on shutdown. Every other
 // module talks to DuckDB through a Store.
 //
-// Statements wait in two lanes: the urgent lane (running jobs: their state changes
-// and their snapshots) goes before anything waiting in the normal lane (new requests,
-// listings), so a burst of submissions never holds up the data analysts are waiting
-// for. `store.urgent()` is the same store seen through the urgent lane.
+// Statements wait in lanes by priority: the work of a CRITICAL request or job (its
+// arrival, its state changes, its snapshot) goes before any HIGH work waiting, and so
+// on down to LOW; listings and other reads come last. So a burst of LOW arrivals or LOW
+// snapshots never holds up the data a CRITICAL request is waiting for.
+// `store.at(level)` is the same store seen through that level's lane.
 //
 // Works waiting together share one COMMIT (group commit); every promise settles after
 // the COMMIT that contains its work. A transaction's work may therefore run more than
@@ -16,10 +17,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import {
   CommitQueue,
   DEFAULT_GROUP_COMMIT,
+  DEFAULT_LANE,
   type CommitStats,
   type GroupCommitOptions,
   type Params,
@@ -50,7 +53,7 @@ export interface TransactionOptions {
   solo?: boolean;
 }
 
-/** The connection, its instance and its queue, shared by a store and its urgent view. */
+/** The connection, its instance and its queue, shared by a store and its views by lane. */
 interface Connection {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
@@ -60,17 +63,17 @@ interface Connection {
 export class Store {
   readonly path: string;
   #db: Connection;
-  #urgent: boolean;
+  #lane: number;
 
-  private constructor(path: string, db: Connection, urgent: boolean) {
+  private constructor(path: string, db: Connection, lane: number) {
     this.path = path;
     this.#db = db;
-    this.#urgent = urgent;
+    this.#lane = lane;
   }
 
-  /** This store, with its statements going before those waiting in the normal lane. */
-  urgent(): Store {
-    return new Store(this.path, this.#db, true);
+  /** This store, its statements in the lane of `level`'s work (before lower levels' and the rest). */
+  at(level: PriorityLevel): Store {
+    return new Store(this.path, this.#db, levelRank(level));
   }
 
   /**
@@ -86,7 +89,7 @@ export class Store {
       const conn = await instance.connect();
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
-      const store = new Store(path, { instance, conn, queue: new CommitQueue(conn, group, statements) }, false);
+      const store = new Store(path, { instance, conn, queue: new CommitQueue(conn, group, statements) }, DEFAULT_LANE);
       try {
         await store.#migrate(migrations);
         // Locked after the migrations, which SET and RESET checkpoint_threshold.
@@ -111,7 +114,7 @@ export class Store {
   }
 
   #push<T>(kind: WorkKind, fn: (tx: Tx) => Promise<T>, solo = false): Promise<T> {
-    return this.#db.queue.push(kind, fn, { urgent: this.#urgent, solo });
+    return this.#db.queue.push(kind, fn, { lane: this.#lane, solo });
   }
 
   /** One statement, in order within its lane; it resolves once its effect is committed. */
@@ -195,7 +198,7 @@ export class Store {
           instance.closeSync();
         }
       },
-      { urgent: false },
+      { lane: DEFAULT_LANE },
     );
     queue.closed = true;
     await last.catch(() => undefined);

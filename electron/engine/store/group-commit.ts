@@ -11,7 +11,9 @@
 // place. Hence the contract of a batched work: it may run more than once, so it must do
 // nothing outside the database but return its value (or be queued `solo`).
 //
-// Two lanes: the urgent lane is always taken before the normal one; each keeps its order.
+// Lanes by priority: the work of CRITICAL requests and jobs (lane 0) is always taken
+// before HIGH's (1), MEDIUM's (2), LOW's (3), and those before everything else (4: the
+// listings and the UI's reads); each lane keeps its order.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StatementCache } from './statement-cache.ts';
 
@@ -31,6 +33,10 @@ export interface GroupCommitOptions {
 }
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxWorks: 128, maxMs: 20 };
+
+/** Lanes 0–3: the work of CRITICAL, HIGH, MEDIUM and LOW requests and jobs; 4: everything else. */
+export const LANES = 5;
+export const DEFAULT_LANE = LANES - 1;
 
 /**
  * `transaction`: a Store.transaction (alone: its own BEGIN … COMMIT).
@@ -115,8 +121,8 @@ export class CommitQueue {
     largestBatch: 0,
     commitMs: 0,
   };
-  #urgent: Entry[] = [];
-  #normal: Entry[] = [];
+  /** Lanes by priority, 0 first; see LANES. */
+  #lanes: Entry[][] = Array.from({ length: LANES }, () => []);
   /** Works of a rolled-back batch, to run again in their order before anything else. */
   #replay: Entry[] = [];
   #busy = false;
@@ -137,23 +143,28 @@ export class CommitQueue {
   push<T>(
     kind: WorkKind,
     fn: (tx: Tx) => Promise<T>,
-    opts: { urgent: boolean; solo?: boolean },
+    opts: { lane: number; solo?: boolean },
   ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the database is closed'));
     return new Promise<T>((resolve, reject) => {
       const work: Work = { kind, fn, resolve: resolve as (v: unknown) => void, reject };
       const alone = kind === 'raw' || opts.solo === true || this.#group === null;
-      (opts.urgent ? this.#urgent : this.#normal).push({ work, alone });
+      this.#lanes[Math.max(0, Math.min(LANES - 1, opts.lane))]!.push({ work, alone });
       void this.#pump();
     });
   }
 
+  #first(): Entry[] | undefined {
+    if (this.#replay.length > 0) return this.#replay;
+    return this.#lanes.find((l) => l.length > 0);
+  }
+
   #peek(): Entry | undefined {
-    return this.#replay[0] ?? this.#urgent[0] ?? this.#normal[0];
+    return this.#first()?.[0];
   }
 
   #take(): Entry | undefined {
-    return this.#replay.shift() ?? this.#urgent.shift() ?? this.#normal.shift();
+    return this.#first()?.shift();
   }
 
   async #pump(): Promise<void> {
