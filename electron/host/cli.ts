@@ -8,12 +8,21 @@ type Command = (argv: string[], out: Output) => Promise<ExitCode>;
 
 // Each command's module (and what it imports: DuckDB, the engine, the rules compiler)
 // is loaded only when that command runs, so `--help` and the listings start fast.
+// Every command reaches the engine the same way, through the API map (cli/api.ts
+// `withApi`): the running engine's local endpoint when one holds the database, else
+// the database opened by the command itself. A new command is one entry here, one
+// module in cli/ calling `withApi(…, api => api.call('name:verb', request))`, its
+// usage in cli/usage.ts, and — for a new call — its schema in shared/api.ts and its
+// handler in engine/api/store-handlers.ts (store only) or engine/engine.ts.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./cli/ingest.ts')).ingestCommand,
   rules: async () => (await import('./cli/rules.ts')).rulesCommand,
   jobs: async () => (await import('./cli/listings.ts')).jobsCommand,
   queue: async () => (await import('./cli/listings.ts')).queueCommand,
   snapshots: async () => (await import('./cli/listings.ts')).snapshotsCommand,
+  sources: async () => (await import('./cli/sources.ts')).sourcesCommand,
+  audit: async () => (await import('./cli/audit.ts')).auditCommand,
+  inbox: async () => (await import('./cli/inbox.ts')).inboxCommand,
   serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
 };
 

@@ -2,7 +2,8 @@
 // come in bursts): whether its content is already a snapshot (and that snapshot's
 // totals, which are this file's too), the total GEX it is compared with (GUIDELINES v2:
 // the latest EARLIER request of the same underlying whose file was read, else the latest
-// stored snapshot of it), and its source's record (for reliability).
+// stored snapshot of it), and its source's record (for reliability: an analyst's
+// override when one is set, else the share of successful ingests).
 import { num, type Store } from '../store/db.ts';
 import { reliabilityOf } from '../store/sources.ts';
 
@@ -30,7 +31,8 @@ export async function requestContext(
        (SELECT total_gex FROM gex_snapshots WHERE $2 IS NOT NULL AND upper(underlying) = upper($2)
           ORDER BY as_of DESC, created_at DESC LIMIT 1) AS previous_snapshot_gex,
        (SELECT ingests_ok FROM sources WHERE id = $3) AS source_ok,
-       (SELECT ingests_failed FROM sources WHERE id = $3) AS source_failed
+       (SELECT ingests_failed FROM sources WHERE id = $3) AS source_failed,
+       (SELECT reliability_override FROM sources WHERE id = $3) AS source_override
      FROM (SELECT 1) LEFT JOIN gex_snapshots d ON d.content_hash = $1`,
     [q.content_hash, q.underlying, q.source, q.arrived_at, q.request_id],
   );
@@ -40,7 +42,8 @@ export async function requestContext(
       ? { id: row.dup_id as string, total_volume: num(row.dup_volume), total_open_interest: num(row.dup_oi), total_gex: num(row.dup_gex) }
       : null,
     previous_total_gex: n(row?.previous_request_gex) ?? n(row?.previous_snapshot_gex),
-    source_reliability: reliabilityOf(ok ?? 0, n(row?.source_failed) ?? 0),
+    // An analyst's override (sources:set) wins over the record until it is cleared.
+    source_reliability: n(row?.source_override) ?? reliabilityOf(ok ?? 0, n(row?.source_failed) ?? 0),
     source_known: ok !== null,
   };
 }
