@@ -35,13 +35,13 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
       order: request_id ? 'oldest' : 'newest',
     });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
-    if (values.json) {
-      for (const e of r.value) out.json(e);
-      return EXIT.ok;
-    }
     if (request_id && r.value.length === 0) {
       out.error(`There is no audit entry for request ${request_id}.`);
       return EXIT.rejected;
+    }
+    if (values.json) {
+      for (const e of r.value) out.json(e);
+      return EXIT.ok;
     }
     out.line(
       table(
