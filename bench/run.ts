@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   fuzz: async () => (await import('./fuzz.bench.ts')).benchFuzz(),
   cold: async () => (await import('./cold.bench.ts')).benchCold(),
   memory: async () => (await import('./memory.bench.ts')).benchMemory(),
+  whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
 };
 
 /** Suites that run only when named (`npm run bench -- fuzz`): they take minutes. */
