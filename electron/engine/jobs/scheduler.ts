@@ -117,9 +117,15 @@ export class Scheduler {
     };
   }
 
-  /** Queue statistics straight from the table, for commands that run no scheduler. */
+  /** Queue statistics straight from the table, for commands that run no scheduler (targets: the default rules' unless given). */
   static statsFromStore(store: Store, opts: { workers?: number; windowMs?: number; targets?: LevelTargets } = {}): Promise<QueueStats> {
-    return queueStats(store, { nowMs: Date.now(), windowMs: opts.windowMs, workers: opts.workers ?? 0, busyWorkers: 0, targets: opts.targets });
+    return queueStats(store, {
+      nowMs: Date.now(),
+      windowMs: opts.windowMs,
+      workers: opts.workers ?? 0,
+      busyWorkers: 0,
+      targets: opts.targets ?? defaultRules().targets,
+    });
   }
 
   /** Final state writes that failed and are being retried (reported in health). */
