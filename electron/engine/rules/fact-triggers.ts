@@ -15,6 +15,7 @@ import {
 import { FALSE, TRUE, UNKNOWN, type Cond, type Tri } from './cond.ts';
 import { setAllKnown, setUnknown } from './fact-table.ts';
 import type { Filler } from './fill.ts';
+import { PLACEHOLDER as KNOWN_PLACEHOLDER } from './known-facts.ts';
 import type { Program } from './program.ts';
 
 const FACT: GivenFactName = 'source_reliability';
@@ -22,17 +23,7 @@ const FACT: GivenFactName = 'source_reliability';
 const NEUTRAL = 1;
 
 /** Valid values for the facts that are marked unknown (their slots are overwritten). */
-const PLACEHOLDER: Facts = {
-  underlying: 'X',
-  as_of: '2000-01-01T00:00:00Z',
-  now: '2000-01-01T00:00:00Z',
-  total_volume: 0,
-  total_open_interest: 0,
-  gex_change: null,
-  source_reliability: NEUTRAL,
-  requested_priority: null,
-  justification: null,
-};
+const PLACEHOLDER = KNOWN_PLACEHOLDER as Facts;
 
 interface Candidate {
   cond: Cond;

@@ -181,17 +181,19 @@ function readManifest(path: string, defaultSource: string): Planned[] {
 
 type WaitForEnd = (jobId: string) => Promise<Result<JobDetail>>;
 
+/** A request refused before anything was stored: a bad manifest line, a call the API refused. */
+const rejected = (file: string, error: AppError): IngestLine => ({
+  file,
+  request_id: null,
+  status: 'rejected',
+  priority: null,
+  rule: null,
+  latency_ms: null,
+  error,
+});
+
 async function runOne(api: ApiClient, waitForEnd: WaitForEnd, p: Planned): Promise<IngestLine> {
-  if (p.invalid)
-    return {
-      file: p.file,
-      request_id: null,
-      status: 'rejected',
-      priority: null,
-      rule: null,
-      latency_ms: null,
-      error: p.invalid,
-    };
+  if (p.invalid) return rejected(p.file, p.invalid);
   const submitted = Date.now();
   const r = await api.call('ingest:submit', {
     file: p.file,
@@ -200,16 +202,7 @@ async function runOne(api: ApiClient, waitForEnd: WaitForEnd, p: Planned): Promi
     justification: p.justification,
     author: p.author,
   });
-  if (!r.ok)
-    return {
-      file: p.file,
-      request_id: null,
-      status: 'rejected',
-      priority: null,
-      rule: null,
-      latency_ms: null,
-      error: r.error,
-    };
+  if (!r.ok) return rejected(p.file, r.error);
   const ack = r.value;
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
   const ended = await waitForEnd(ack.job_id);
