@@ -72,7 +72,12 @@ export async function serveLocal(
     ),
   );
   // One socket per waiting command (each `ingest` of a script holds one): room for many.
-  const sockets = eventSocket({ token, events: engine.events, trusted: () => true, maxSockets: 1024 });
+  const sockets = eventSocket({
+    token,
+    events: engine.events,
+    trusted: () => true,
+    maxSockets: 1024,
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
     sockets.upgrade(req, socket, head),
   );
