@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
+import { findEngine } from '../../electron/host/cli/find-engine.ts';
 import { discoveryFile } from '../../electron/host/local/discovery.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
@@ -280,6 +281,36 @@ describe('the command line beside gex-desk serve', () => {
       expect(existsSync(file)).toBe(false);
       const ingest = await runCli(['ingest', chains[0]!, '--json', ...p.args], { home: p.home });
       expect(ingest.lines[0]).toMatchObject({ status: 'completed' });
+    },
+  );
+
+  it(
+    'ends a waiting ingest with exit 3, not a hang, when serve stops while its job waits',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const found = await findEngine(p.home, p.db, 5000);
+      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+      // The desk holds the queue: the job waits, and so does the command.
+      expect((await found.client.call('queue:pause', {})).ok).toBe(true);
+      await found.client.close();
+      const waiting = runCli(['ingest', chains[1]!, '--json', ...p.args], { home: p.home });
+      await expect
+        .poll(
+          async () => {
+            const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+            return jobs.lines.length;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(1);
+      serve.kill('SIGTERM');
+      const r = await waiting;
+      expect(r.code).toBe(3);
+      expect(r.lines[0]).toMatchObject({ status: 'failed', error: { code: 'IO' } });
+      expect(String((r.lines[0]!.error as { message: string }).message)).toContain('went away');
+      await exited(serve);
     },
   );
 
