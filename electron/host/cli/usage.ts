@@ -40,7 +40,8 @@ export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
   Lists stored snapshots, newest first.`;
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
-  Shows the queue per level: waiting, running, oldest wait, latency percentiles, late jobs.
+  Shows the queue per level: the active rules' target and late behaviour, waiting, running,
+  oldest wait, latency percentiles, late jobs.
   --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
 
 export const SOURCES_USAGE = `gex-desk sources [--json]
@@ -67,4 +68,4 @@ Every command takes --db PATH (the DuckDB file; default: the desktop app's per-u
 and --data-dir DIR (Parquet exports; default beside the database). While the desktop app
 or gex-desk serve runs on the database, a command goes through it (same output).
 Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
-(database locked, disk full, permissions).`;
+(database held by something that does not answer, disk full, permissions).`;
