@@ -14,7 +14,7 @@ import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { findEngine } from '../../electron/host/cli/find-engine.ts';
 import { discoveryFile } from '../../electron/host/local/discovery.ts';
-import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 import { BIN, runCli, type CliRun } from '../cli/run-cli.ts';
 import { dbIsFree, holdDb } from '../desktop/db-lock.ts';
@@ -281,6 +281,51 @@ describe('the command line beside gex-desk serve', () => {
       expect(existsSync(file)).toBe(false);
       const ingest = await runCli(['ingest', chains[0]!, '--json', ...p.args], { home: p.home });
       expect(ingest.lines[0]).toMatchObject({ status: 'completed' });
+    },
+  );
+
+  it(
+    'queue --drain through serve waits until its queue is empty, and exits 1 when a drained job failed',
+    { timeout: 180_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const found = await findEngine(p.home, p.db, 5000);
+      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+      const api = found.client;
+      try {
+        // Seconds of work ahead of the failing file: the drain starts well before it runs.
+        const big = [0, 1, 2, 3, 4, 5].map((i) => {
+          const f = join(inputs, `big-${i}.csv`);
+          writeCboeCsv(f, {
+            seed: 200 + i,
+            underlying: 'SPX',
+            expiries: 60,
+            strikesPerExpiry: 200,
+          });
+          return f;
+        });
+        const bad = writeBadFiles(join(inputs, 'bad-drain')).badValue!.path;
+        expect((await api.call('queue:pause', {})).ok).toBe(true);
+        const paused = await runCli(['queue', '--drain', ...p.args], { home: p.home });
+        expect(paused.code).toBe(1); // a held queue never empties: refused, not waited on
+        expect(paused.stderr).toContain('CONFLICT: The queue is paused');
+        for (const file of [...big, bad])
+          expect((await api.call('ingest:submit', { file, source: 'drain' })).ok).toBe(true);
+        expect((await api.call('queue:resume', {})).ok).toBe(true);
+        const drained = await runCli(['queue', '--drain', '--json', ...p.args], { home: p.home });
+        expect(drained.code).toBe(1);
+        expect(drained.lines[0]).toMatchObject({ totals: { queued: 0, running: 0, deciding: 0 } });
+        const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+        expect(jobs.lines.map((j) => j.status).sort()).toEqual([
+          ...big.map(() => 'completed'),
+          'failed',
+        ]);
+      } finally {
+        await api.close();
+        serve.kill('SIGTERM');
+        await exited(serve);
+      }
     },
   );
 
