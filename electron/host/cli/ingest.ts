@@ -255,38 +255,36 @@ function fromJob(
 }
 
 /**
- * Waits for jobs to end: one subscription to job:updated (made before any submission),
- * then per job one look at it, in case it ended before its wait began. If the engine goes
- * away meanwhile, every wait ends with its error.
+ * Waits for jobs to end, from one subscription to job:updated made before any submission
+ * (so no job can end unseen, even before its submission is acknowledged: such an end is
+ * kept until it is asked for). Then one call for the job as stored, with its snapshot. If
+ * the engine goes away meanwhile, every wait ends with its error.
  */
 function jobWaiter(api: ApiClient): WaitForEnd {
   const waiting = new Map<string, () => void>();
+  /** Jobs that ended before anyone waited for them (another command's too, beside the app): the latest few. */
+  const ended = new Set<string>();
   let lost: AppError | null = null;
   api.on('job:updated', (job) => {
-    if (TERMINAL_STATUSES.has(job.status)) waiting.get(job.id)?.();
+    if (!TERMINAL_STATUSES.has(job.status)) return;
+    const wake = waiting.get(job.id);
+    if (wake) return wake();
+    ended.add(job.id);
+    if (ended.size > 10_000) ended.delete(ended.values().next().value!);
   });
   api.onLost((error) => {
     lost = error;
-    for (const check of waiting.values()) check();
+    for (const wake of waiting.values()) wake();
   });
   return (jobId) =>
     new Promise((resolveJob) => {
-      let settled = false;
-      const check = () => {
-        if (settled) return;
-        if (lost) return finish({ ok: false, error: lost });
-        void api.call('jobs:get', { id: jobId }).then((r) => {
-          if (!r.ok || TERMINAL_STATUSES.has(r.value.job.status)) finish(r);
-        });
-      };
-      const finish = (r: Result<JobDetail>) => {
-        if (settled) return;
-        settled = true;
+      const wake = () => {
         waiting.delete(jobId);
-        resolveJob(r);
+        if (lost) resolveJob({ ok: false, error: lost });
+        else void api.call('jobs:get', { id: jobId }).then(resolveJob);
       };
-      waiting.set(jobId, check);
-      check();
+      if (ended.delete(jobId) || lost) wake();
+      else waiting.set(jobId, wake);
     });
 }
 
