@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics(),
   bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
+  whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
 };
 
 /** Suites that run only when named (`npm run bench -- fuzz`): they take minutes. */

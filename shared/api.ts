@@ -19,7 +19,7 @@ import {
   ProcessingJob,
 } from './domain.ts';
 import { AppError, type Result } from './result.ts';
-import { Diagnostic } from './rules.ts';
+import { Diagnostic, RuleTrigger, WhatIfResult } from './rules.ts';
 
 const justified = (r: { requested_priority?: unknown; justification?: string }) =>
   !r.requested_priority || (r.justification ?? '').trim().length > 0;
@@ -83,6 +83,9 @@ export const LevelStats = z.object({
   latency_p90_ms: z.number().nullable(),
   latency_p99_ms: z.number().nullable(),
   completed_in_window: z.number().int(),
+  /** The level's target (arrival → data available) and what happens to a late job, from the ACTIVE rules. */
+  target_ms: z.number().nullable().default(null),
+  on_late: z.enum(['flag', 'escalate']).nullable().default(null),
 });
 export const QueueStats = z.object({
   levels: z.array(LevelStats),
@@ -208,7 +211,8 @@ export type RuleVersion = z.infer<typeof RuleVersion>;
  * through its `decision` (or `override`, or `rejected`), `started`, `preempted`,
  * `requeued` (a retryable failure, a restart, a shutdown), `retried` and `cancelled`
  * (by whom), `late` and `escalation`, to `completed` or `failed`. `rules` is a rule-set
- * activation; `job` is how entries written before version 4 of the store were kinded.
+ * activation; `source` a source's reliability override set or cleared (by whom, why);
+ * `job` is how entries written before version 4 of the store were kinded.
  */
 export const AuditKind = z.enum([
   'arrival',
@@ -226,6 +230,7 @@ export const AuditKind = z.enum([
   'failed',
   'rules',
   'job',
+  'source',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 
@@ -282,10 +287,74 @@ export const Health = z.object({
   workers: z.number().int(),
   rule_version: z.number().int().nullable(),
   started_at: IsoTimestamp,
-  transport: z.enum(['ipc', 'http']),
+  /** `local`: the command line's endpoint beside a running engine (a Unix socket or named pipe). */
+  transport: z.enum(['ipc', 'http', 'local']),
   /** Final job states whose write failed and is being retried (a full disk, say). */
   pending_final_writes: z.number().int().default(0),
 });
+
+/** A job and, once it has one, its snapshot's figures (the job drawer; `gex-desk ingest`). */
+export const JobDetail = z.object({ job: ProcessingJob, snapshot: GEXSnapshot.nullable() });
+export type JobDetail = z.infer<typeof JobDetail>;
+
+/** `queue:drain`: the queue once empty, and how the jobs that ended meanwhile ended. */
+export const DrainResult = z.object({
+  stats: QueueStats,
+  completed: z.number().int(),
+  failed: z.number().int(),
+});
+export type DrainResult = z.infer<typeof DrainResult>;
+
+/** What-if of an edited rule set on the last N decided requests (not activated). */
+export const WhatIfAnswer = WhatIfResult.extend({
+  /** The active version the requests are compared against (they were decided by theirs). */
+  active_version: z.number().int().nullable(),
+});
+export type WhatIfAnswer = z.infer<typeof WhatIfAnswer>;
+
+/** An analyst's correction of a source's reliability. */
+export const SourceOverride = z.object({
+  reliability: z.number().min(0).max(1),
+  justification: z.string(),
+  author: z.string().nullable(),
+  at: IsoTimestamp,
+});
+
+/** A data source's record, as the sources view and `gex-desk sources` show it. */
+export const SourceRecord = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** Final outcomes: completed (or duplicate) ingests, and failures that say the data was bad. */
+  completed: z.number().int(),
+  failed: z.number().int(),
+  /** completed ÷ (completed + failed); 1 without history. */
+  computed_reliability: z.number().min(0).max(1),
+  /** What new requests' `source_reliability` fact is: the override when set, else the computed one. */
+  reliability: z.number().min(0).max(1),
+  override: SourceOverride.nullable(),
+  /** The arrival of its latest request. */
+  last_ingest_at: IsoTimestamp.nullable(),
+  created_at: IsoTimestamp,
+  /** What this reliability sets off under the active rules (e.g. G4 below its threshold). */
+  triggers: z.array(RuleTrigger),
+  rule_version: z.number().int().nullable(),
+});
+export type SourceRecord = z.infer<typeof SourceRecord>;
+
+/** The watched inbox: its folders, how many files ended in each, and whether it is watched. */
+export const InboxStatus = z.object({
+  dir: z.string(),
+  processing: z.string(),
+  done: z.string(),
+  failed: z.string(),
+  /** Files (not `.reason.txt`) in each folder now. */
+  counts: z.object({ processing: z.number().int(), done: z.number().int(), failed: z.number().int() }),
+  /** False where no engine watches it (a one-shot command, or the folder could not be made). */
+  watching: z.boolean(),
+  /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */
+  config_file: z.string(),
+});
+export type InboxStatus = z.infer<typeof InboxStatus>;
 
 const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
 const none = z.object({}).strict();
@@ -293,6 +362,7 @@ const none = z.object({}).strict();
 export const calls = {
   'engine:health': call(none, Health),
   'ingest:submit': call(SubmitRequest, SubmitAck),
+  'jobs:get': call(z.object({ id: z.string().min(1) }), JobDetail),
   'jobs:list': call(
     z.object({ status: JobStatus.optional(), limit: z.number().int().min(1).max(100_000).default(10_000) }),
     z.array(ProcessingJob),
@@ -303,6 +373,8 @@ export const calls = {
   'queue:stats': call(none, QueueStats),
   'queue:pause': call(none, QueueStats),
   'queue:resume': call(none, QueueStats),
+  /** Runs until nothing is queued, deciding or running (CONFLICT while the queue is paused). */
+  'queue:drain': call(none, DrainResult),
   'snapshots:list': call(
     z.object({ underlying: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
     z.array(GEXSnapshot),
@@ -329,10 +401,38 @@ export const calls = {
   ),
   'rules:schema': call(none, z.record(z.string(), z.unknown())),
   'requests:get': call(z.object({ ids: z.array(z.string()).min(1).max(1000) }), z.array(RequestRecord)),
+  /** Replays the last `last` decided requests under `text` (RULES_INVALID / RULES_SYNTAX when it is not valid). */
+  'rules:whatif': call(
+    z.object({ text: z.string(), last: z.number().int().min(1).max(100_000).default(1000) }),
+    WhatIfAnswer,
+  ),
+  /** `order`: `newest` first (default) or `oldest` first (a request's timeline). */
   'audit:list': call(
-    z.object({ request_id: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(500) }),
+    z.object({
+      request_id: z.string().optional(),
+      limit: z.number().int().min(1).max(10_000).default(500),
+      order: z.enum(['newest', 'oldest']).default('newest'),
+    }),
     z.array(AuditEntry),
   ),
+  'sources:list': call(none, z.array(SourceRecord)),
+  /** Sets a reliability override (audited as `source`); new requests of the source use it. */
+  'sources:set': call(
+    z.object({
+      id: z.string().min(1),
+      reliability: z.number().min(0).max(1),
+      justification: z.string().trim().min(1, 'a reliability override needs a justification'),
+      author: z.string().min(1).optional(),
+    }),
+    SourceRecord,
+  ),
+  'sources:clear': call(
+    z.object({ id: z.string().min(1), justification: z.string().optional(), author: z.string().min(1).optional() }),
+    SourceRecord,
+  ),
+  'inbox:get': call(none, InboxStatus),
+  /** Watches another folder from now on and keeps the choice; refused by the browser host (a path). */
+  'inbox:set': call(z.object({ dir: z.string().min(1) }), InboxStatus),
 } as const;
 
 export const events = {
@@ -341,6 +441,10 @@ export const events = {
   'snapshot:created': GEXSnapshot,
   'rules:activated': RuleVersion,
   'audit:appended': AuditEntry,
+  /** The inbox's folder or counts changed. */
+  'inbox:updated': InboxStatus,
+  /** A source's override was set or cleared. */
+  'source:updated': SourceRecord,
 } as const;
 
 export type CallName = keyof typeof calls;

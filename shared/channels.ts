@@ -30,3 +30,12 @@ export const SOCKET_UNAUTHORIZED = 4401;
 /** The desktop app's own origin: the renderer is served on app://gex/. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'gex';
+
+/**
+ * The command line's local endpoint beside a running engine (electron/host/local/): the
+ * browser host's HTTP + WebSocket protocol (CALL_PATH, EVENTS_PATH, TOKEN_HEADER, the
+ * socket's first-message token) over a Unix socket or named pipe, found through a
+ * discovery file. Bumped when that protocol changes incompatibly; a command ignores an
+ * engine of another version.
+ */
+export const LOCAL_PROTOCOL = 1;

@@ -349,26 +349,47 @@ export type LevelTargets = Record<PriorityLevel, LevelTarget>;
 export const RuleOutcome = z.object({ priority: PriorityLevel, rule: z.string() });
 export type RuleOutcome = z.infer<typeof RuleOutcome>;
 
-/** One past request: its given facts as stored at arrival (`now` included) and how it was decided. */
+/**
+ * One past request: its given facts as stored at arrival (`now` included) and how it was
+ * decided. `unknown`: the given facts that were never known (a request decided at its
+ * arrival, before its file was read, keeps only what was known then); they are replayed
+ * by partial evaluation, never guessed.
+ */
 export const WhatIfRecord = z.object({
   request_id: z.string(),
   file: z.string(),
   underlying: z.string(),
   facts: z.record(z.string(), z.unknown()),
+  unknown: z.array(z.string()).optional(),
   from: RuleOutcome,
 });
 export type WhatIfRecord = z.infer<typeof WhatIfRecord>;
 
-/** A request the edited rules decide otherwise: another level or rule, or an error when its facts are now invalid. */
-export const WhatIfChange = WhatIfRecord.omit({ facts: true }).extend({
-  to: z.union([RuleOutcome, z.object({ error: AppError })]),
+/**
+ * The levels a request could get when its new outcome depends on facts never read
+ * (`upper` the highest, `lower` the lowest): only a read of its file could tell.
+ */
+export const WhatIfUnknown = z.object({
+  unknown: z.object({ upper: PriorityLevel, lower: PriorityLevel }),
+});
+export type WhatIfUnknown = z.infer<typeof WhatIfUnknown>;
+
+/**
+ * A request the edited rules decide otherwise: another level or rule, an error when its
+ * facts are now invalid, or `unknown` when the new outcome depends on facts never read.
+ */
+export const WhatIfChange = WhatIfRecord.omit({ facts: true, unknown: true }).extend({
+  to: z.union([RuleOutcome, z.object({ error: AppError }), WhatIfUnknown]),
 });
 export type WhatIfChange = z.infer<typeof WhatIfChange>;
 
-/** How many requests move from one level to another (`INVALID`: the edited rules reject their facts). */
+/**
+ * How many requests move from one level to another (`INVALID`: the edited rules reject
+ * their facts; `UNKNOWN`: the new level depends on facts never read).
+ */
 export const WhatIfGroup = z.object({
   from: PriorityLevel,
-  to: z.union([PriorityLevel, z.literal('INVALID')]),
+  to: z.union([PriorityLevel, z.literal('INVALID'), z.literal('UNKNOWN')]),
   count: z.number().int().min(1),
 });
 export type WhatIfGroup = z.infer<typeof WhatIfGroup>;
@@ -382,3 +403,25 @@ export const WhatIfResult = z.object({
   summary: z.array(WhatIfGroup),
 });
 export type WhatIfResult = z.infer<typeof WhatIfResult>;
+
+// ---------------------------------------------------------------------------
+// What one fact's value sets off in a rule set (CompiledRules.factTriggers)
+
+/**
+ * A rule (a table's row, or an adjustment) that one value of a fact sets off, whatever
+ * the other facts are (`certain`), or together with other facts (`certain: false`: its
+ * condition can hold with this value and cannot with the neutral value, 1 for
+ * `source_reliability`).
+ */
+export const RuleTrigger = z.object({
+  /** The rule's id, e.g. "G4" (a row: its table's id). */
+  rule: z.string(),
+  /** The row's id when the rule is a table row with one ("G3.LOW"), else null. */
+  row: z.string().nullable(),
+  /** What it does: "demotes G3 by 1 level", "gives LOW". */
+  effect: z.string(),
+  /** The condition as written in the rule file. */
+  condition: z.string(),
+  certain: z.boolean(),
+});
+export type RuleTrigger = z.infer<typeof RuleTrigger>;

@@ -1,7 +1,7 @@
 // Where the engine keeps its files and how it computes GEX: defaults, then the config
 // file, then environment variables, then explicit options (the CLI's flags), validated
 // once so that the rest of the engine can trust every value.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -37,11 +37,13 @@ export const Config = z.object({
   conventions: GexConventions,
   /** Other workstations' export folders, read read-only beside the store by history and levels. */
   attach: z.array(z.string().min(1)).default([]),
+  /** The config file consulted (it need not exist); settings changed from the app are kept there. */
+  configFile: z.string().default(''),
 });
 export type Config = z.infer<typeof Config>;
 
 /** The config file's shape: every field optional, paths relative to the file. */
-const ConfigFile = Config.partial().extend({
+const ConfigFile = Config.omit({ configFile: true }).partial().extend({
   conventions: GexConventions.partial().optional(),
   limits: ReadLimits.partial().optional(),
 });
@@ -110,10 +112,41 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     keepStagedHours: merged.keepStagedHours ?? 72,
     conventions: GexConventions.parse(fromFile.conventions ?? {}),
     attach: [...(fromFile.attach ?? []), ...(overrides.attach ?? []).map((d) => resolve(d))],
+    configFile: resolve(configFile),
   };
   const parsed = Config.safeParse(candidate);
   if (!parsed.success) return err('VALIDATION', `Invalid configuration: ${describe(parsed.error)}`);
   return ok(parsed.data);
+}
+
+/**
+ * Keeps one setting in the config file (an absolute path for a folder), leaving the rest
+ * of the file as it was: read, changed, written beside it and renamed over it. A file
+ * that is not a JSON object is never overwritten.
+ */
+export function saveConfigValue(configFile: string, key: 'inbox', value: string): Result<void> {
+  let current: Record<string, unknown> = {};
+  try {
+    if (existsSync(configFile)) {
+      const parsed: unknown = JSON.parse(readFileSync(configFile, 'utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        return err('VALIDATION', `The config file ${configFile} is not a JSON object; it was left as it is.`, { file: configFile });
+      current = parsed as Record<string, unknown>;
+    }
+  } catch (e) {
+    return err('VALIDATION', `The config file ${configFile} is not valid JSON (${(e as Error).message}); it was left as it is.`, { file: configFile });
+  }
+  const next = { ...current, [key]: value };
+  const temp = `${configFile}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(configFile), { recursive: true });
+    writeFileSync(temp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+    renameSync(temp, configFile);
+    return ok(undefined);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    return err('IO', `Cannot write the config file ${configFile}: ${(e as Error).message}`, { file: configFile });
+  }
 }
 
 function describe(error: z.ZodError): string {

@@ -7,28 +7,25 @@ import { join } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { Analytics } from './analytics/index.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
+import { drainQueue } from './api/drain.ts';
+import { storeHandlers } from './api/store-handlers.ts';
 import { announcer } from './intake/announce.ts';
 import { ArrivalWriter } from './intake/arrival-writer.ts';
 import { createDecideJob } from './intake/decide.ts';
+import { InboxControl } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
-import { Inbox } from './intake/inbox.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { Staging } from './intake/staging.ts';
 import { submit } from './intake/submit.ts';
 import { finishJob } from './jobs/finish.ts';
-import { latestJobOfFile, listJobs } from './jobs/repository.ts';
+import { latestJobOfFile } from './jobs/repository.ts';
 import { createRunJob } from './jobs/run-job.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
-import { rulesJsonSchema } from './rules/index.ts';
 import { RulesService } from './rules/service.ts';
-import { listAudit } from './store/audit.ts';
-import { getRequests } from './store/requests.ts';
 import { Store } from './store/db.ts';
-import { listSnapshots } from './store/snapshots.ts';
 import type { LaunchWorker } from './workers/launcher.ts';
 import { WorkerPool } from './workers/pool.ts';
 
@@ -45,7 +42,7 @@ export interface EngineOptions extends ConfigOverrides {
   launchWorker?: LaunchWorker;
   /** Workers started ahead of time (default all; one-shot commands start them on demand). */
   prewarm?: number;
-  transport?: 'ipc' | 'http';
+  transport?: 'ipc' | 'http' | 'local';
 }
 
 export interface Engine {
@@ -101,10 +98,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   }
   const rules = rulesLoaded.value;
   const started_at = new Date().toISOString();
-  const analytics = new Analytics({ store, attach: cfg.attach, timeZone: cfg.conventions.exchange_time_zone });
 
   let scheduler: Scheduler | null = null;
-  let inbox: Inbox | null = null;
   const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.limits.maxFileBytes, log });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
@@ -117,6 +112,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
     events.on('snapshot:created', (s) => memory.onSnapshot(s));
     events.on('job:updated', (job: ProcessingJob) => memory.onJob(job));
+    events.on('source:updated', (s) => memory.onSource(s));
     // Jobs' state changes and snapshots go through the store's lane of their level: a
     // burst of LOW work never holds up the data a CRITICAL request waits for.
     const jobStore = store;
@@ -143,27 +139,37 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row) }, req);
   };
 
-  if (runJobs && opts.watchInbox) {
-    inbox = new Inbox({
-      dir: cfg.inbox,
-      log,
-      submit: async (file) => submitRequest({ file, source: 'inbox' }),
-      findJob: (file) => latestJobOfFile(store, file),
-    });
-    events.on('job:updated', (job: ProcessingJob) => inbox?.onJobUpdated(job));
-    await inbox.start();
-  }
+  const inbox = new InboxControl({
+    dir: cfg.inbox,
+    configFile: cfg.configFile,
+    events,
+    log,
+    watch:
+      runJobs && opts.watchInbox
+        ? {
+            submit: async (file) => submitRequest({ file, source: 'inbox' }),
+            findJob: (file) => latestJobOfFile(store, file),
+          }
+        : null,
+  });
+  events.on('job:updated', (job: ProcessingJob) => inbox.onJobUpdated(job));
+  await inbox.start();
+  // Targets shown beside each level are the active rules': announce them once activated.
+  events.on('rules:activated', () => {
+    if (scheduler) void scheduler.stats().then((s) => events.emit('queue:stats', s), () => undefined);
+  });
 
   const noScheduler = () => err('INTERNAL', 'This engine was started without a scheduler.');
+  const rulesAccess = { active: async () => rules.active, service: async () => ok(rules) };
   const handlers: CallHandlers = {
+    ...storeHandlers({ store, events, config: cfg, rules: rulesAccess }),
     'engine:health': async () =>
       ok({
-        ok: true, db_path: cfg.dbPath, data_dir: cfg.dataDir, inbox: cfg.inbox, workers: cfg.workers,
+        ok: true, db_path: cfg.dbPath, data_dir: cfg.dataDir, inbox: inbox.status().dir, workers: cfg.workers,
         rule_version: rules.active.version, started_at, transport: opts.transport ?? 'http',
         pending_final_writes: scheduler?.unwrittenFinalStates ?? 0,
       }),
     'ingest:submit': submitRequest,
-    'jobs:list': async (req) => ok(await listJobs(store, req)),
     'jobs:cancel': async ({ id, author }) => (scheduler ? scheduler.cancel(id, author ?? null) : noScheduler()),
     'jobs:retry': async ({ id, author }) => (scheduler ? scheduler.retry(id, author ?? null) : noScheduler()),
     'queue:pause': async () => {
@@ -179,22 +185,14 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       return ok(await scheduler.stats());
     },
     'queue:stats': async () =>
-      ok(await (scheduler ? scheduler.stats() : Scheduler.statsFromStore(store, { workers: 0, windowMs: cfg.latencyWindowMs }))),
-    'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
-    'snapshots:get': async ({ id }) => analytics.snapshot(id),
-    'snapshots:history': async (req) => analytics.history(req),
-    'snapshots:diff': async ({ from, to }) => analytics.diff(from, to),
-    'snapshots:levels': async () => analytics.levels(),
-    'rules:active': async () => ok({ version: rules.active.version, text: rules.active.text, levels: rules.levels() }),
-    'rules:check': async ({ text }) => ok(rules.check(text)),
-    'rules:dryRun': async ({ text, facts }) => rules.dryRun(text, facts),
-    'rules:activate': async ({ text, author, comment }) => rules.activate(text, author, comment),
-    'rules:history': async () => ok(await rules.history()),
-    'rules:get': async ({ version }) => rules.text(version),
-    'rules:rollback': async ({ version, author, comment }) => rules.rollback(version, author, comment),
-    'rules:schema': async () => ok(rulesJsonSchema() as Record<string, unknown>),
-    'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),
-    'audit:list': async (req) => ok(await listAudit(store, req)),
+      ok(
+        await (scheduler
+          ? scheduler.stats()
+          : Scheduler.statsFromStore(store, { workers: 0, windowMs: cfg.latencyWindowMs, targets: rules.active.compiled.targets })),
+      ),
+    'queue:drain': async () => (scheduler ? drainQueue(scheduler, events) : noScheduler()),
+    'inbox:get': async () => ok(inbox.status()),
+    'inbox:set': async ({ dir }) => inbox.set(dir),
   };
 
   let closing: Promise<void> | null = null;
@@ -216,7 +214,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         const deadline = Date.now() + timeoutMs;
         accepting = false;
         if (sweep) clearInterval(sweep);
-        await inbox?.stop(deadline);
+        await inbox.stop(deadline);
         await scheduler?.shutdown(timeoutMs, deadline);
         await pool?.close();
         await store.close();

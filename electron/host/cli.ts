@@ -8,6 +8,12 @@ type Command = (argv: string[], out: Output) => Promise<ExitCode>;
 
 // Each command's module (and what it imports: DuckDB, the engine, the rules compiler)
 // is loaded only when that command runs, so `--help` and the listings start fast.
+// Every command reaches the engine the same way, through the API map (cli/api.ts
+// `withApi`): the running engine's local endpoint when one holds the database, else
+// the database opened by the command itself. A new command is one entry here, one
+// module in cli/ calling `withApi(…, api => api.call('name:verb', request))`, its
+// usage in cli/usage.ts, and — for a new call — its schema in shared/api.ts and its
+// handler in engine/api/store-handlers.ts (store only) or engine/engine.ts.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./cli/ingest.ts')).ingestCommand,
   rules: async () => (await import('./cli/rules.ts')).rulesCommand,
@@ -19,6 +25,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./cli/analytics.ts')).diffCommand,
   levels: async () => (await import('./cli/analytics.ts')).levelsCommand,
   export: async () => (await import('./cli/export.ts')).exportCommand,
+  sources: async () => (await import('./cli/sources.ts')).sourcesCommand,
+  audit: async () => (await import('./cli/audit.ts')).auditCommand,
+  inbox: async () => (await import('./cli/inbox.ts')).inboxCommand,
   serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
 };
 

@@ -1,9 +1,9 @@
 // The one gate every call passes on its way into the engine, whatever the transport
-// (Electron IPC or the browser host): the channel must be one declared in
-// shared/api.ts, the request must parse with that call's zod schema, a file must be
-// named the way its transport allows (a path on the desktop, an upload id in a
-// browser), and a handler that throws becomes an INTERNAL error value instead of a
-// lost exception.
+// (Electron IPC, the browser host, the command line's local endpoint): the channel must
+// be one declared in shared/api.ts, the request must parse with that call's zod schema,
+// a file must be named the way its transport allows (a path on the desktop and the
+// command line, an upload id in a browser, where no call takes a path), and a handler
+// that throws becomes an INTERNAL error value instead of a lost exception.
 import type { z } from 'zod';
 import {
   calls,
@@ -64,10 +64,12 @@ export interface UploadResolver {
 export interface DispatchOptions {
   /**
    * Which transport serves this dispatcher; reported by `engine:health`. It decides how a
-   * file may be named: `ipc` (the desktop app) takes paths, `http` (the browser host)
-   * takes only upload ids, so that a page can never make the engine read a path.
+   * file may be named: `ipc` (the desktop app) and `local` (the command line, the same
+   * user on the same machine, over the engine's Unix socket or named pipe) take paths;
+   * `http` (the browser host) takes only upload ids and no other path either (so no
+   * `inbox:set`), so that a page can never make the engine read or use a path.
    */
-  transport: 'ipc' | 'http';
+  transport: 'ipc' | 'http' | 'local';
   /** The browser host's uploads; without it, `http` accepts no file at all. */
   uploads?: UploadResolver;
 }
@@ -81,11 +83,11 @@ async function submitVia(
   opts: DispatchOptions,
 ): Promise<Result<SubmitAck>> {
   const { file, upload, ...rest } = req;
-  if (opts.transport === 'ipc') {
+  if (opts.transport !== 'http') {
     if (file === undefined)
       return err(
         'INVALID_REQUEST',
-        'ingest:submit: the desktop app takes files by path (`file`); uploads are for the browser host',
+        `ingest:submit: ${opts.transport === 'ipc' ? 'the desktop app' : 'the command line'} takes files by path (\`file\`); uploads are for the browser host`,
         { field: 'upload' },
       );
     return handler({ ...rest, file });
@@ -113,7 +115,11 @@ async function submitVia(
   return ack;
 }
 
-export function createDispatcher(handlers: CallHandlers, opts: DispatchOptions): Dispatch {
+/**
+ * `handlers` may lack calls (a command that opened only the store serves those it can);
+ * a missing one is NOT_FOUND.
+ */
+export function createDispatcher(handlers: Partial<CallHandlers>, opts: DispatchOptions): Dispatch {
   return async (name, payload) => {
     if (typeof name !== 'string' || !isCallName(name)) {
       return err('NOT_FOUND', `unknown call "${String(name).slice(0, 40)}"`);
@@ -123,6 +129,8 @@ export function createDispatcher(handlers: CallHandlers, opts: DispatchOptions):
       const { message, field } = describeIssues(parsed.error.issues);
       return err('VALIDATION', `${name}: ${message}`, field ? { field } : {});
     }
+    if (name === 'inbox:set' && opts.transport === 'http')
+      return err('INVALID_REQUEST', `inbox:set: ${PATHS_REFUSED}, and cannot choose the inbox folder (a path): choose it in the desktop app or in config.json`, { field: 'dir' });
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
     if (typeof handler !== 'function') return err('NOT_FOUND', `no handler for "${name}"`);
     try {

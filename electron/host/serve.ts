@@ -12,13 +12,14 @@ import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CALL_PATH, TOKEN_HEADER, TOKEN_QUERY, UPLOAD_PATH } from '../../shared/channels.ts';
-import { err, ok } from '../../shared/result.ts';
+import { TOKEN_QUERY } from '../../shared/channels.ts';
+import { ok } from '../../shared/result.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { createDispatcher, type HostedEngine } from './handlers.ts';
 import { contentSecurityPolicy } from './http/csp.ts';
 import { eventSocket } from './http/event-socket.ts';
-import { readBody, refuse, sendJson, statusOf, tokenMatches } from './http/replies.ts';
+import { apiRoutes, guarded } from './http/api-routes.ts';
+import { refuse, sendJson, statusOf } from './http/replies.ts';
 import { staticFolder } from './http/static-files.ts';
 import { UploadFolder, type UploadLimits } from './http/uploads.ts';
 
@@ -47,9 +48,6 @@ export interface ServeHandle {
   uploads: UploadFolder;
   close(): Promise<void>;
 }
-
-const MAX_CALL_BYTES = 32 * 1024 * 1024;
-const CALL_NAME = new RegExp(`^${CALL_PATH}([a-z]{1,40}:[A-Za-z]{1,40})$`);
 
 export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<ServeHandle> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
@@ -102,25 +100,6 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
     await pipeline(createReadStream(found.path), res);
   }
 
-  async function handleCall(
-    req: IncomingMessage,
-    res: ServerResponse,
-    name: string,
-  ): Promise<void> {
-    const body = await readBody(req, MAX_CALL_BYTES);
-    if (!body.ok) return sendJson(res, 413, body);
-    let payload: unknown = {};
-    if (body.value.length > 0) {
-      try {
-        payload = JSON.parse(body.value.toString('utf8'));
-      } catch {
-        // Not the parser's message: it quotes the body.
-        return sendJson(res, 400, err('VALIDATION', `${name}: the request body is not JSON`));
-      }
-    }
-    sendJson(res, 200, await dispatch(name, payload));
-  }
-
   async function handleUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const length = req.headers['content-length'];
     const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
@@ -132,36 +111,22 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
     sendJson(res, statusOf(received.error.code), received);
   }
 
+  const api = apiRoutes({
+    dispatch,
+    token,
+    trusted: originOk,
+    unauthorized: `this address needs its token: open the address \`gex-desk serve\` printed (with ?${TOKEN_QUERY}=…)`,
+    upload: handleUpload,
+  });
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostOk(req)) return refuse(res, 403, 'wrong Host header');
     const url = new URL(req.url ?? '/', origin);
     if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url);
-
-    if (!tokenMatches(req.headers[TOKEN_HEADER], token)) {
-      return refuse(
-        res,
-        401,
-        `this address needs its token: open the address \`gex-desk serve\` printed (with ?${TOKEN_QUERY}=…)`,
-      );
-    }
-    if (!originOk(req)) return refuse(res, 403, 'foreign or missing Origin');
-    if (req.method !== 'POST') return refuse(res, 405, 'POST only');
-    if (url.pathname === UPLOAD_PATH) return handleUpload(req, res, url);
-    const m = CALL_NAME.exec(url.pathname);
-    if (m) return handleCall(req, res, m[1]!);
-    return refuse(res, 404, 'no such endpoint');
+    return api(req, res, url);
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      engine.log?.error('serve.failed', {
-        url: req.url?.slice(0, 200),
-        error: e instanceof Error ? e.stack : String(e),
-      });
-      if (!res.headersSent) refuse(res, 500, 'the request failed; the host log has the details');
-      else res.destroy();
-    });
-  });
+  const server = createServer(guarded(handle, engine.log, 'serve'));
 
   const sockets = eventSocket({
     token,

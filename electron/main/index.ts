@@ -1,6 +1,7 @@
 // The desktop shell: one hardened window showing the renderer, the engine started at
-// launch with the per-user paths and shut down gracefully on quit, the menu, and the
-// IPC transport of the API. Everything that does work lives in the engine; this file
+// launch with the per-user paths and shut down gracefully on quit, the menu, the IPC
+// transport of the API, and the local endpoint through which `gex-desk` commands reach
+// this engine while the app runs. Everything that does work lives in the engine; this file
 // only wires Electron to it. A launch that fails shows why, releases the database and
 // exits (startup.ts).
 import { statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { ok, type Result } from '../../shared/result.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
 import { createDispatcher } from '../host/handlers.ts';
+import { serveLocal, type LocalEndpoint } from '../host/local/endpoint.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
@@ -28,8 +30,16 @@ let mainWindow: BrowserWindow | null = null;
 let engine: Engine | null = null;
 let quitting: 'no' | 'shutting-down' | 'done' = 'no';
 let dispatchCall: ReturnType<typeof createDispatcher> | null = null;
+let localEndpoint: LocalEndpoint | null = null;
 /** Files the OS asked us to open before the engine was ready. */
 const pendingOpen: string[] = [];
+
+/** The command line's endpoint first (commands stop finding the engine), then the engine. */
+async function stopEngine(e: Engine, timeoutMs?: number): Promise<void> {
+  await localEndpoint?.close();
+  localEndpoint = null;
+  await e.shutdown(timeoutMs);
+}
 
 /** Files named on a command line ("Open with GEX Desk"): existing regular files only. */
 function filesIn(argv: string[], cwd: string): string[] {
@@ -95,8 +105,15 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
     launchWorker: launchUtilityWorker,
   });
   if (!starting.ok) return starting;
-  engine = starting.value;
-  started(engine);
+  const running = starting.value;
+  engine = running;
+  // A failed launch releases the endpoint too (startup.ts shuts this down).
+  started({ shutdown: (t) => stopEngine(running, t) });
+  // `gex-desk` commands on this database go through this engine while the app runs.
+  localEndpoint = await serveLocal(running, { home: userDataDir(), host: 'desktop' }).catch((e: unknown) => {
+    running.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
+    return null;
+  });
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
   const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
@@ -156,8 +173,7 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     if (quitting === 'shutting-down') return;
     quitting = 'shutting-down';
-    void engine
-      .shutdown(10_000)
+    void stopEngine(engine, 10_000)
       .catch((e: unknown) => console.error('engine shutdown failed', e))
       .finally(() => {
         quitting = 'done';

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { JobStatus } from '../../shared/domain.ts';
 import { JOB_STATUSES } from '../../electron/host/cli/usage.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
+import { serveLocal } from '../../electron/host/local/endpoint.ts';
+import { startTestEngine } from '../desktop/engine.ts';
 import { BIN } from './run-cli.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
@@ -14,6 +16,18 @@ import { repoRoot } from '../pipeline/helpers.ts';
 const TRACE = fileURLToPath(new URL('./module-trace.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'gex-cold-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** As `loaded`, without blocking this process (which may be serving the command). */
+async function loadedAsync(args: string[]): Promise<{ code: number | null; modules: string[] }> {
+  const trace = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
+  const child = spawn(process.execPath, ['--import', TRACE, BIN, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, GEX_DESK_HOME: join(dir, 'home'), GEX_MODULE_TRACE: trace },
+    stdio: 'ignore',
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, modules: readFileSync(trace, 'utf8').split('\n') };
+}
 
 /** Runs the real command with a module trace; returns the exit code and every module it loaded. */
 function loaded(
@@ -38,6 +52,8 @@ const HEAVY = {
   scheduler: /electron\/engine\/jobs\/scheduler\.ts$/,
   pipeline: /electron\/engine\/pipeline\//,
   http: /electron\/host\/(serve|http\/)/,
+  /** The client of a running engine's local endpoint, and the WebSocket library it uses. */
+  remote: /electron\/host\/local\/client\.ts$|node_modules\/ws\//,
 };
 const hits = (modules: string[], ...which: (keyof typeof HEAVY)[]) =>
   which.filter((k) => modules.some((m) => HEAVY[k].test(m)));
@@ -51,15 +67,30 @@ describe('cold start of the command line', () => {
     ).toEqual([]);
   });
 
-  it('lists jobs and snapshots from the store alone: no engine, pool, scheduler, pipeline or Polars', () => {
+  it('lists jobs, snapshots, sources and the audit trail from the store alone: no engine, pool, scheduler, pipeline or Polars', () => {
     const db = join(dir, 'listings.duckdb');
-    for (const command of ['jobs', 'snapshots']) {
+    for (const command of ['jobs', 'snapshots', 'sources', 'audit']) {
       const r = loaded([command, '--db', db]);
       expect(r.code).toBe(0);
       expect(hits(r.modules, 'duckdb')).toEqual(['duckdb']); // the test sees the store was read
-      expect(hits(r.modules, 'polars', 'engine', 'pool', 'scheduler', 'pipeline', 'http')).toEqual(
-        [],
-      );
+      expect(
+        hits(r.modules, 'polars', 'engine', 'pool', 'scheduler', 'pipeline', 'http', 'remote'),
+      ).toEqual([]);
+    }
+  });
+
+  it('lists jobs through a running engine without loading DuckDB at all', async () => {
+    const te = await startTestEngine({ runJobs: false });
+    const home = join(dir, 'home');
+    const local = await serveLocal(te.engine, { home, host: 'test' });
+    try {
+      const r = await loadedAsync(['jobs', '--db', te.engine.config.dbPath]);
+      expect(r.code).toBe(0);
+      expect(hits(r.modules, 'remote')).toEqual(['remote']);
+      expect(hits(r.modules, 'duckdb', 'polars', 'engine', 'pool', 'scheduler', 'pipeline')).toEqual([]);
+    } finally {
+      await local.close();
+      await te.stop();
     }
   });
 

@@ -2,10 +2,11 @@
 // and the real engine: a window that cannot be created, or an engine that cannot start,
 // ends in a dialog and exit 3 with the database already released and no worker left; a
 // good launch starts the pipeline workers as utility processes (never with
-// ELECTRON_RUN_AS_NODE) and a quit waits for the engine to let go of the database.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// ELECTRON_RUN_AS_NODE), lets `gex-desk` commands through its local endpoint while it
+// runs, and a quit waits for the engine to let go of the database and its endpoint.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const state = vi.hoisted(() => ({
@@ -68,6 +69,8 @@ vi.mock('electron', async () => {
 });
 
 const { forkCalls, launched } = await import('./utility-process.ts');
+const { discoveryFile } = await import('../../electron/host/local/discovery.ts');
+const { runCli } = await import('../cli/run-cli.ts');
 const { dbIsFree } = await import('./db-lock.ts');
 
 const root = mkdtempSync(join(tmpdir(), 'gex-main-'));
@@ -125,6 +128,8 @@ describe('the desktop shell', () => {
           dbFree: true,
         },
       ]);
+      // Its endpoint went with it: no command will look for it.
+      expect(existsSync(discoveryFile(dirname(state.dbPath), state.dbPath))).toBe(false);
       expect(forkCalls.length).toBeGreaterThan(0);
       await poll(workersGone).toBe(true);
       expect(unhandled).toEqual([]);
@@ -153,11 +158,19 @@ describe('the desktop shell', () => {
     await poll(() => state.windows).toBe(1);
     expect(dbIsFree(state.dbPath)).toBe(false);
     expect(state.dialogs).toEqual([]);
+    // While the app runs, a gex-desk command on its database goes through it.
+    const home = dirname(state.dbPath);
+    const discovery = discoveryFile(home, state.dbPath);
+    expect(JSON.parse(readFileSync(discovery, 'utf8'))).toMatchObject({ pid: process.pid, host: 'desktop' });
+    const jobs = await runCli(['jobs', '--json'], { home });
+    expect(jobs.stderr).toBe('');
+    expect(jobs.code).toBe(0);
     let prevented = false;
     state.app.get('before-quit')!({ preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);
     await poll(() => state.quits).toBe(1);
     expect(dbIsFree(state.dbPath)).toBe(true);
+    expect(existsSync(discovery)).toBe(false);
     await poll(workersGone).toBe(true);
     expect(state.exits).toEqual([]);
   });

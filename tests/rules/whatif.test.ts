@@ -113,3 +113,49 @@ describe('whatIf', () => {
     );
   });
 });
+
+describe('whatIf on requests decided at arrival (facts never read)', () => {
+  // Stale data is LOW whatever its volume (G2): such requests are decided before their
+  // file is read, and keep only the facts known then.
+  const arrival = (i: number, known: Partial<OracleFacts> = {}): WhatIfRecord => ({
+    request_id: `a${i}`,
+    file: `/in/a${i}.csv`,
+    underlying: 'SPX',
+    facts: {
+      underlying: 'SPX',
+      as_of: new Date(NOW_MS - 3_600_000).toISOString(),
+      now: new Date(NOW_MS).toISOString(),
+      source_reliability: 1,
+      ...known,
+    },
+    unknown: ['total_volume', 'total_open_interest', 'gex_change'].filter((f) => !(f in known)),
+    from: { priority: 'LOW', rule: 'G2' },
+  });
+
+  it('decides them by partial evaluation when the unknown facts cannot matter', () => {
+    const r = whatIf(compile(EDITED['stale data is MEDIUM']!), [arrival(1), arrival(2)]);
+    expect(r.changes.map((c) => [c.request_id, c.to])).toEqual([
+      ['a1', { priority: 'MEDIUM', rule: 'G2' }],
+      ['a2', { priority: 'MEDIUM', rule: 'G2' }],
+    ]);
+    expect(whatIf(defaultRules(), [arrival(1)]).changes).toEqual([]);
+  });
+
+  it('says when the new level depends on facts never read, with the levels it could get', () => {
+    // Stale but heavily traded data becomes HIGH: only the volume (never read) can tell.
+    const file = defaultRuleFile();
+    const g2 = file.rules.find((x) => x.id === 'G2') as { rows: unknown[] };
+    g2.rows.unshift({ when: { freshness: { '==': 'stale' }, impact: 'high' }, level: 'HIGH' });
+    const rules = compile(file);
+    const known = arrival(2, { total_volume: 80_000, total_open_interest: 300_000 });
+    const r = whatIf(rules, [arrival(1), known]);
+    expect(r.changes).toEqual([
+      { request_id: 'a1', file: '/in/a1.csv', underlying: 'SPX', from: { priority: 'LOW', rule: 'G2' }, to: { unknown: { upper: 'HIGH', lower: 'LOW' } } },
+      { request_id: 'a2', file: '/in/a2.csv', underlying: 'SPX', from: { priority: 'LOW', rule: 'G2' }, to: { priority: 'HIGH', rule: 'G2' } },
+    ]);
+    expect(r.summary).toEqual([
+      { from: 'LOW', to: 'HIGH', count: 1 },
+      { from: 'LOW', to: 'UNKNOWN', count: 1 },
+    ]);
+  });
+});

@@ -21,6 +21,8 @@ export interface InboxOptions {
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
   log?: Logger;
+  /** Told after a file moved (into processing/, done/ or failed/): the folders' counts changed. */
+  onMoved?: () => void;
 }
 
 interface Seen {
@@ -101,6 +103,11 @@ export class Inbox {
     return this.#polling;
   }
 
+  /** Files in processing/ whose job has not ended yet (a retired inbox lives until none is left). */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
   /** Moves a file whose job has ended; call with every `job:updated` (others are ignored). */
   onJobUpdated(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
@@ -166,6 +173,7 @@ export class Inbox {
     const target = this.#unique(this.processingDir, name);
     try {
       renameSync(join(this.dir, name), target);
+      this.#opts.onMoved?.();
       return target;
     } catch (e) {
       this.#opts.log?.warn('inbox.take_failed', { file: name, error: String(e) });
@@ -206,6 +214,7 @@ export class Inbox {
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
       return;
     }
+    this.#opts.onMoved?.();
     if (error) {
       const where = [error.line !== undefined ? `line ${error.line}` : '', error.field ? `field ${error.field}` : '']
         .filter(Boolean)

@@ -1,7 +1,8 @@
 // What a request is decided from that only the store knows — whether its content is
 // already a snapshot (whose totals are then this file's too), the total GEX it is
 // compared with (GUIDELINES v2: the latest EARLIER request of the same underlying whose
-// file was read, else the latest snapshot of it), its source's record — kept in memory.
+// file was read, else the latest snapshot of it), its source's record and an analyst's
+// override of its reliability — kept in memory.
 // The engine is the only writer of the database, so it can: loaded once at start, then
 // kept by the events every change is announced with (after its commit). A burst of
 // arrivals then needs no query before its decision: at 70 files a second, one query
@@ -47,7 +48,7 @@ export class IntakeMemory {
   /** Per underlying, the requests whose file was read, in arrival order. */
   #reads = new Map<string, Read[]>();
   #readOf = new Map<string, string>();
-  #sources = new Map<string, { ok: number; failed: number }>();
+  #sources = new Map<string, { ok: number; failed: number; override: number | null }>();
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
 
@@ -75,8 +76,12 @@ export class IntakeMemory {
        ORDER BY r.submitted_at`,
     ))
       m.noteRead(r.id as string, r.underlying as string, num(r.arrived), num(r.total_gex));
-    for (const r of await store.all('SELECT id, ingests_ok, ingests_failed FROM sources'))
-      m.#sources.set(r.id as string, { ok: num(r.ingests_ok), failed: num(r.ingests_failed) });
+    for (const r of await store.all('SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources'))
+      m.#sources.set(r.id as string, {
+        ok: num(r.ingests_ok),
+        failed: num(r.ingests_failed),
+        override: r.reliability_override === null ? null : num(r.reliability_override),
+      });
     return m;
   }
 
@@ -92,7 +97,8 @@ export class IntakeMemory {
         total_gex: duplicate.total_gex,
       },
       previous_total_gex: q.underlying === null ? null : this.#previous(key(q.underlying), q.arrivedMs),
-      source_reliability: reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
+      // An analyst's override (sources:set) wins over the record until it is cleared.
+      source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
       source_known: source !== undefined,
     };
   }
@@ -144,7 +150,7 @@ export class IntakeMemory {
   onJob(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status) || (this.#counted.get(job.id) ?? -1) >= job.revision) return;
     this.#counted.set(job.id, job.revision);
-    const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0 };
+    const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0, override: null };
     this.#sources.set(job.source, source);
     if (job.status === 'completed' || job.status === 'duplicate') {
       source.ok++;
@@ -162,6 +168,13 @@ export class IntakeMemory {
     this.#readOf.delete(job.request_id);
     const reads = this.#reads.get(k)!;
     reads.splice(reads.findIndex((r) => r.requestId === job.request_id), 1);
+  }
+
+  /** An analyst set or cleared a source's reliability override. */
+  onSource(s: { id: string; override: { reliability: number } | null }): void {
+    const source = this.#sources.get(s.id) ?? { ok: 0, failed: 0, override: null };
+    source.override = s.override?.reliability ?? null;
+    this.#sources.set(s.id, source);
   }
 
   #addSnapshot(hash: string, s: StoredSnapshot): void {

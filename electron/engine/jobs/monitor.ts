@@ -5,6 +5,7 @@
 // throughput and totals. Returns the QueueStats the UI shows.
 import type { QueueStats } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import type { LevelTargets } from '../../../shared/rules.ts';
 import { num, type Store } from '../store/db.ts';
 
 export const DEFAULT_WINDOW_MS = 15 * 60_000;
@@ -15,6 +16,8 @@ export interface MonitorInput {
   workers: number;
   busyWorkers: number;
   paused?: boolean;
+  /** The active rules' level targets, shown beside each level (none: null). */
+  targets?: LevelTargets;
 }
 
 const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
@@ -83,6 +86,8 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
       latency_p90_ms: l.p90,
       latency_p99_ms: l.p99,
       completed_in_window: l.n,
+      target_ms: input.targets?.[level].target_ms ?? null,
+      on_late: input.targets?.[level].onLate ?? null,
     };
   });
   return {

@@ -11,6 +11,7 @@
 import type { AuditEntry, QueueStats } from '../../../shared/api.ts';
 import { levelRank, TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import type { LevelTargets } from '../../../shared/rules.ts';
 import { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { defaultRules } from '../rules/index.ts';
@@ -56,6 +57,8 @@ export class Scheduler {
   #background = new Set<Promise<unknown>>();
   #lastStatsAt = 0;
   #drainWaiters: (() => void)[] = [];
+  /** The active rules' level targets, read each time (activation swaps them). */
+  #targets: () => LevelTargets;
   #done = new Map<string, Promise<void>>();
 
   constructor(opts: SchedulerOptions) {
@@ -68,10 +71,11 @@ export class Scheduler {
     this.#statsEveryMs = opts.statsEveryMs ?? 250;
     this.events = opts.events ?? new EngineEvents();
     const announceAudit = (e: AuditEntry) => this.events.emit('audit:appended', e);
+    this.#targets = opts.targets ?? (() => defaultRules().targets);
     this.#escalator = new Escalator({
       store: this.#store,
       ready: this.#ready,
-      targets: opts.targets ?? (() => defaultRules().targets),
+      targets: this.#targets,
       announceAudit,
       written: (j) => this.#emit(j),
     });
@@ -113,9 +117,15 @@ export class Scheduler {
     };
   }
 
-  /** Queue statistics straight from the table, for commands that run no scheduler. */
-  static statsFromStore(store: Store, opts: { workers?: number; windowMs?: number } = {}): Promise<QueueStats> {
-    return queueStats(store, { nowMs: Date.now(), windowMs: opts.windowMs, workers: opts.workers ?? 0, busyWorkers: 0 });
+  /** Queue statistics straight from the table, for commands that run no scheduler (targets: the default rules' unless given). */
+  static statsFromStore(store: Store, opts: { workers?: number; windowMs?: number; targets?: LevelTargets } = {}): Promise<QueueStats> {
+    return queueStats(store, {
+      nowMs: Date.now(),
+      windowMs: opts.windowMs,
+      workers: opts.workers ?? 0,
+      busyWorkers: 0,
+      targets: opts.targets ?? defaultRules().targets,
+    });
   }
 
   /** Final state writes that failed and are being retried (reported in health). */
@@ -205,6 +215,7 @@ export class Scheduler {
       busyWorkers: this.#pool.busy,
       paused: this.#paused,
       idle: this.#idle(),
+      targets: this.#targets(),
     });
   }
 

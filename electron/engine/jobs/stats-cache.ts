@@ -5,6 +5,7 @@
 // load a busy store.
 import type { QueueStats } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import type { LevelTargets } from '../../../shared/rules.ts';
 import type { Store } from '../store/db.ts';
 import { combine, history, type History, type OpenLevel } from './monitor.ts';
 import type { ReadyQueue } from './ready-queue.ts';
@@ -20,6 +21,7 @@ export interface StatsInput {
   paused: boolean;
   /** Nothing waits or runs: a stale history is re-read at once. */
   idle: boolean;
+  targets?: LevelTargets;
 }
 
 export class StatsCache {
@@ -56,7 +58,13 @@ export class StatsCache {
       if (r.phase === 'decide') deciding++;
       else running++;
     }
-    const stats = combine(open, h, { nowMs: input.nowMs, workers: input.workers, busyWorkers: input.busyWorkers, paused: input.paused });
+    const stats = combine(open, h, {
+      nowMs: input.nowMs,
+      workers: input.workers,
+      busyWorkers: input.busyWorkers,
+      paused: input.paused,
+      targets: input.targets,
+    });
     return { ...stats, totals: { ...stats.totals, queued, running, deciding } };
   }
 

@@ -13,8 +13,10 @@ import type {
   LevelTargets,
   PartialDecision,
   RuleSet,
+  RuleTrigger,
 } from '../../../shared/rules.ts';
 import { createExplainer, createRowTexts } from './explain.ts';
+import { createReliabilityTriggers } from './fact-triggers.ts';
 import { validateFacts } from './facts.ts';
 import { createFiller } from './fill.ts';
 import { createPartialEvaluator } from './partial.ts';
@@ -41,6 +43,8 @@ export type CompiledRules = {
     unknown: readonly GivenFactName[],
     now?: Date,
   ) => Result<PartialDecision>;
+  /** The rows and adjustments a source of this reliability (0..1) sets off (fact-triggers.ts). */
+  reliabilityTriggers: (reliability: number) => RuleTrigger[];
 };
 
 /** Compiles a checked rule set (from parseRules). Throws when the set has errors that checkRules reports. */
@@ -98,5 +102,6 @@ export const compileRules = (ruleSet: RuleSet, version: number | null): Compiled
       return v.ok ? decideValid(v.value, now) : v;
     },
     decidePartial: createPartialEvaluator(p, version, fill, explain),
+    reliabilityTriggers: createReliabilityTriggers(p, fill),
   };
 };

@@ -9,7 +9,7 @@ import { fastFacts, validateFacts } from './facts.ts';
 const GIVEN = Object.keys(GIVEN_FACTS) as GivenFactName[];
 
 /** A valid value of each given fact, put in place of an unknown one. */
-const PLACEHOLDER: Record<GivenFactName, unknown> = {
+export const PLACEHOLDER: Record<GivenFactName, unknown> = {
   underlying: 'X',
   as_of: '2000-01-01T00:00:00Z',
   now: '2000-01-01T00:00:00Z',

@@ -48,8 +48,7 @@ export class RulesService {
 
   /** The active rule set's levels: each one's target and late behaviour, CRITICAL first. */
   levels(): LevelPolicyInfo[] {
-    const targets = this.#active.compiled.targets;
-    return PRIORITY_LEVELS.map((level) => ({ level, target_ms: targets[level].target_ms, on_late: targets[level].onLate }));
+    return levelPolicies(this.#active.compiled);
   }
 
   check(text: string): { ok: boolean; diagnostics: Diagnostic[] } {
@@ -138,4 +137,10 @@ export function compileText(text: string, version: number | null): Result<Compil
   const parsed = parseRules(text);
   if (!parsed.ok) return parsed;
   return ok(compileRules(parsed.value, version));
+}
+
+/** The levels in order (CRITICAL first), with the targets and late behaviour `compiled` defines. */
+export function levelPolicies(compiled: CompiledRules): LevelPolicyInfo[] {
+  const t = compiled.targets;
+  return PRIORITY_LEVELS.map((level) => ({ level, target_ms: t[level].target_ms, on_late: t[level].onLate }));
 }

@@ -1,10 +1,16 @@
 // Rule what-if: which past requests an edited rule set would decide otherwise. Each
 // request's given facts, as stored at arrival with its `now`, are decided again by
 // the edited rules; a request whose level or rule changes is listed, and the
-// changes are counted per from → to level pair. Pure: the caller reads the
+// changes are counted per from → to level pair. A request decided at its arrival
+// kept only the facts known then: it is replayed by partial evaluation over the facts
+// it never had, and when its new outcome depends on them it is listed as `unknown`
+// with the levels it could get, never decided on a guess. Pure: the caller reads the
 // records from the store (or anywhere) and shows the result.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
+import type { Result } from '../../../shared/result.ts';
 import type {
+  GivenFactName,
+  RuleOutcome,
   WhatIfChange,
   WhatIfGroup,
   WhatIfRecord,
@@ -13,16 +19,53 @@ import type {
 import type { CompiledRules } from './compile.ts';
 
 const rank = (level: WhatIfGroup['to']): number =>
-  level === 'INVALID' ? PRIORITY_LEVELS.length : PRIORITY_LEVELS.indexOf(level);
+  level === 'INVALID'
+    ? PRIORITY_LEVELS.length
+    : level === 'UNKNOWN'
+      ? PRIORITY_LEVELS.length + 1
+      : PRIORITY_LEVELS.indexOf(level);
+
+type Replayed = Result<
+  RuleOutcome | { unknown: { upper: RuleOutcome['priority']; lower: RuleOutcome['priority'] } }
+>;
+
+/** The record's outcome under `rules`: decided, invalid, or unknown without the facts never read. */
+const replay = (rules: CompiledRules, r: WhatIfRecord): Replayed => {
+  if (!r.unknown || r.unknown.length === 0) {
+    const d = rules.decide(r.facts);
+    return d.ok ? { ok: true, value: { priority: d.value.priority, rule: d.value.rule } } : d;
+  }
+  const p = rules.decidePartial(r.facts, r.unknown as GivenFactName[]);
+  if (!p.ok) return p;
+  if (p.value.kind === 'decided') {
+    const d = p.value.decision;
+    return { ok: true, value: { priority: d.priority, rule: d.rule } };
+  }
+  return { ok: true, value: { unknown: { upper: p.value.upper, lower: p.value.lower } } };
+};
 
 /** The records `rules` decides otherwise than they were, and how many move per level pair. */
 export const whatIf = (rules: CompiledRules, records: readonly WhatIfRecord[]): WhatIfResult => {
   const changes: WhatIfChange[] = [];
   const groups = new Map<string, WhatIfGroup>();
   for (const r of records) {
-    const d = rules.decide(r.facts);
-    if (d.ok && d.value.priority === r.from.priority && d.value.rule === r.from.rule) continue;
-    const to = d.ok ? { priority: d.value.priority, rule: d.value.rule } : { error: d.error };
+    const d = replay(rules, r);
+    let to: WhatIfChange['to'];
+    let toLevel: WhatIfGroup['to'];
+    if (!d.ok) {
+      to = { error: d.error };
+      toLevel = 'INVALID';
+    } else if ('unknown' in d.value) {
+      const { upper, lower } = d.value.unknown;
+      // Every level it could get is the one it got: its level stays (its rule may not be known).
+      if (upper === r.from.priority && lower === r.from.priority) continue;
+      to = d.value;
+      toLevel = 'UNKNOWN';
+    } else {
+      if (d.value.priority === r.from.priority && d.value.rule === r.from.rule) continue;
+      to = d.value;
+      toLevel = d.value.priority;
+    }
     changes.push({
       request_id: r.request_id,
       file: r.file,
@@ -30,7 +73,6 @@ export const whatIf = (rules: CompiledRules, records: readonly WhatIfRecord[]): 
       from: r.from,
       to,
     });
-    const toLevel = d.ok ? d.value.priority : 'INVALID';
     const key = `${r.from.priority} ${toLevel}`;
     const g = groups.get(key);
     if (g) g.count++;

@@ -50,13 +50,17 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
   return (await appendAudits(db, [entry]))[0]!;
 }
 
-export async function listAudit(store: Store, opts: { request_id?: string; limit: number }): Promise<AuditEntry[]> {
+/** Newest first by default; `oldest` first for a request's timeline (its first `limit` entries). */
+export async function listAudit(
+  store: Store,
+  opts: { request_id?: string; limit: number; order?: 'newest' | 'oldest' },
+): Promise<AuditEntry[]> {
   const where = opts.request_id ? 'WHERE request_id = $2' : '';
   const params = opts.request_id ? [opts.limit, opts.request_id] : [opts.limit];
   const rows = await store.all<Record<string, unknown>>(
     `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
          file, underlying
-       FROM audit_log ${where} ORDER BY id DESC LIMIT $1`,
+       FROM audit_log ${where} ORDER BY id ${opts.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT $1`,
     params,
   );
   return rows.map((r) => ({

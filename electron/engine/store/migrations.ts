@@ -225,6 +225,18 @@ export const MIGRATIONS: Migration[] = [
       `UPDATE audit_log SET file = j.file, underlying = j.underlying FROM jobs j WHERE audit_log.job_id = j.id`,
     ],
   },
+  {
+    version: 5,
+    name: 'source reliability overrides',
+    statements: [
+      // An analyst's correction of a source's reliability: what new requests' rules read
+      // instead of the share of successful ingests, with who set it, when and why.
+      `ALTER TABLE sources ADD COLUMN reliability_override DOUBLE`,
+      `ALTER TABLE sources ADD COLUMN override_justification VARCHAR`,
+      `ALTER TABLE sources ADD COLUMN override_author VARCHAR`,
+      `ALTER TABLE sources ADD COLUMN override_at TIMESTAMPTZ`,
+    ],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,6 +1,7 @@
 // Data sources and their reliability: the share of a source's ingests that succeeded,
 // which rule G4 reads. A source is created the first time a request names it; a source
-// with no history counts as fully reliable.
+// with no history counts as fully reliable. An analyst may override a source's
+// reliability (with a justification); new requests then read the override instead.
 import type { DataSource } from '../../../shared/domain.ts';
 import { INPUT_ERRORS, type ErrorCode } from '../../../shared/result.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
@@ -53,4 +54,60 @@ export async function recordOutcome(
   if (job.status === 'completed' || job.status === 'duplicate') await recordIngest(db, job.source, true);
   else if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode))
     await recordIngest(db, job.source, false);
+}
+
+/** A source as stored: its counts, the analyst's override (if any) and its latest arrival. */
+export interface StoredSource {
+  id: string;
+  name: string;
+  completed: number;
+  failed: number;
+  override: { reliability: number; justification: string; author: string | null; at: string } | null;
+  last_ingest_at: string | null;
+  created_at: string;
+}
+
+const SOURCE_SELECT = `SELECT s.id, s.name, s.ingests_ok, s.ingests_failed, epoch_ms(s.created_at) AS created_at,
+    s.reliability_override, s.override_justification, s.override_author, epoch_ms(s.override_at) AS override_at,
+    (SELECT epoch_ms(max(r.submitted_at)) FROM requests r WHERE r.source = s.id) AS last_ingest
+  FROM sources s`;
+
+const toStoredSource = (r: Record<string, unknown>): StoredSource => ({
+  id: r.id as string,
+  name: r.name as string,
+  completed: num(r.ingests_ok),
+  failed: num(r.ingests_failed),
+  override:
+    r.reliability_override === null || r.reliability_override === undefined
+      ? null
+      : {
+          reliability: num(r.reliability_override),
+          justification: (r.override_justification as string | null) ?? '',
+          author: (r.override_author as string | null) ?? null,
+          at: iso(r.override_at)!,
+        },
+  last_ingest_at: iso(r.last_ingest),
+  created_at: iso(r.created_at)!,
+});
+
+export async function listStoredSources(db: Store | Tx): Promise<StoredSource[]> {
+  return (await db.all<Record<string, unknown>>(`${SOURCE_SELECT} ORDER BY s.id`)).map(toStoredSource);
+}
+
+export async function storedSource(db: Store | Tx, id: string): Promise<StoredSource | undefined> {
+  const rows = await db.all<Record<string, unknown>>(`${SOURCE_SELECT} WHERE s.id = $1`, [id]);
+  return rows[0] ? toStoredSource(rows[0]) : undefined;
+}
+
+/** Sets (or, with null, clears) a source's reliability override. */
+export async function writeOverride(
+  tx: Tx,
+  id: string,
+  o: { reliability: number; justification: string; author: string | null; atMs: number } | null,
+): Promise<void> {
+  await tx.run(
+    `UPDATE sources SET reliability_override = $2, override_justification = $3, override_author = $4,
+       override_at = $5::TIMESTAMPTZ WHERE id = $1`,
+    [id, o?.reliability ?? null, o?.justification ?? null, o?.author ?? null, o ? new Date(o.atMs).toISOString() : null],
+  );
 }

@@ -10,8 +10,9 @@ import {
   type LevelsRow,
   type SnapshotDetail,
 } from '../../../shared/api.ts';
-import type { Engine } from '../../engine/engine.ts';
-import { engineOptions, parse, withEngine } from './args.ts';
+import type { ApiClient } from './api-client.ts';
+import { withApi } from './api.ts';
+import { engineOptions, parse } from './args.ts';
 import { snapshotJson } from './io.ts';
 import { bn, describeError, EXIT, table, UsageError, type ExitCode, type Output } from './io.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
@@ -31,13 +32,15 @@ export function attachOption(values: { attach?: string[] }): string[] | undefine
   });
 }
 
-/** Runs `work` on an engine without workers (a read-only command). */
+/**
+ * Runs `work` through the API map: the running engine's (whose configuration says which
+ * folders are attached), or this process's own over the store (with `--attach`).
+ */
 export const readOnly = (
   values: Parameters<typeof engineOptions>[0] & { attach?: string[] },
   out: Output,
-  work: (engine: Engine) => Promise<ExitCode>,
-) =>
-  withEngine({ ...engineOptions(values), attach: attachOption(values), runJobs: false }, out, work);
+  work: (api: ApiClient) => Promise<ExitCode>,
+) => withApi({ ...engineOptions(values), attach: attachOption(values) }, out, { kind: 'store' }, (api) => work(api));
 
 /** USD in Bn, M or units, whichever reads best. */
 const usd = (v: number | null): string => {
@@ -103,8 +106,8 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
   });
   if (values.help) return (out.line(SNAPSHOT_USAGE), EXIT.ok);
   const [id] = positionals(args, ['ID'], SNAPSHOT_USAGE);
-  return readOnly(values, out, async (engine) => {
-    const r = await engine.handlers['snapshots:get']({ id: id! });
+  return readOnly(values, out, async (api) => {
+    const r = await api.call('snapshots:get', { id: id! });
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
     const d = r.value;
     if (values.json) return (out.json(snapshotDetailJson(d)), EXIT.ok);
@@ -196,8 +199,8 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
         `--${flag} "${v}" is not an ISO-8601 timestamp with offset (2024-01-08T10:30:00-05:00) or a date (2024-01-08)`,
       );
   }
-  return readOnly(values, out, async (engine) => {
-    const r = await engine.handlers['snapshots:history']({
+  return readOnly(values, out, async (api) => {
+    const r = await api.call('snapshots:history', {
       underlying: underlying!,
       from: values.from,
       to: values.to,
@@ -247,8 +250,8 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
   });
   if (values.help) return (out.line(DIFF_USAGE), EXIT.ok);
   const [from, to] = positionals(args, ['ID_A', 'ID_B'], DIFF_USAGE);
-  return readOnly(values, out, async (engine) => {
-    const r = await engine.handlers['snapshots:diff']({ from: from!, to: to! });
+  return readOnly(values, out, async (api) => {
+    const r = await api.call('snapshots:diff', { from: from!, to: to! });
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
     const d = r.value;
     if (values.json) {
@@ -305,8 +308,8 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
   });
   if (values.help) return (out.line(LEVELS_USAGE), EXIT.ok);
   positionals(args, [], LEVELS_USAGE);
-  return readOnly(values, out, async (engine) => {
-    const r = await engine.handlers['snapshots:levels']({});
+  return readOnly(values, out, async (api) => {
+    const r = await api.call('snapshots:levels', {});
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
     if (values.json) r.value.forEach((l) => out.json(levelsJson(l)));
     else

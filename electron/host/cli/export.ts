@@ -109,8 +109,8 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   if (existsSync(file) && statSync(file).isDirectory())
     throw new UsageError(`--out ${values.out} is a folder; give a file`);
   const id = positionals[0]!;
-  return readOnly(values, out, async (engine) => {
-    const r = await engine.handlers['snapshots:get']({ id });
+  return readOnly(values, out, async (api) => {
+    const r = await api.call('snapshots:get', { id });
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
     if (!existsSync(dirname(file))) {
       out.error(`gex-desk: cannot write ${file}: the folder ${dirname(file)} does not exist`);

@@ -2,20 +2,27 @@
 // --justification TEXT] [--json]`: submits each file, waits until every request has
 // ended, and reports one line per request in submission order (CONTRACTS.md). A
 // manifest replays a recorded arrival pattern: each line is submitted `at_ms` after
-// the command starts.
+// the command starts. Through the API map (api.ts): to the running engine when there
+// is one, else to an engine of this process, with workers started on demand.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import type { SubmitAck } from '../../../shared/api.ts';
-import { PriorityLevel, TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
-import type { AppError } from '../../../shared/result.ts';
-import { startEngine, type Engine } from '../../engine/engine.ts';
-import { getJob } from '../../engine/jobs/repository.ts';
-import { getSnapshot } from '../../engine/store/snapshots.ts';
+import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
+import { PriorityLevel, TERMINAL_STATUSES } from '../../../shared/domain.ts';
+import type { AppError, Result } from '../../../shared/result.ts';
+import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
-import { bn, describeError, EXIT, exitFor, snapshotJson, UsageError, type ExitCode, type Output } from './io.ts';
+import {
+  bn,
+  describeError,
+  EXIT,
+  exitFor,
+  snapshotJson,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
 import { INGEST_USAGE } from './usage.ts';
-
 
 const ManifestLine = z.object({
   file: z.string().min(1),
@@ -66,40 +73,53 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   const requested_priority = level(values.priority, '--priority');
   if (requested_priority && !(values.justification ?? '').trim())
     throw new UsageError('--priority needs a --justification that is not blank');
-  if (positionals.length === 0 && !values.manifest) throw new UsageError('give at least one FILE or --manifest FILE');
+  if (positionals.length === 0 && !values.manifest)
+    throw new UsageError('give at least one FILE or --manifest FILE');
   const source = values.source ?? 'cli';
   const planned: Planned[] = positionals.map((file) => ({
-    file: resolve(file), source, requested_priority, justification: values.justification, author: values.author, at_ms: 0,
+    file: resolve(file),
+    source,
+    requested_priority,
+    justification: values.justification,
+    author: values.author,
+    at_ms: 0,
   }));
   if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
   // One worker starts at once (its start overlaps the engine's); the others when work waits.
-  const started = await startEngine({ ...engineOptions(values), workers: int(values.workers, '--workers'), transport: 'http', prewarm: 1 });
-  if (!started.ok) {
-    out.error(describeError(started.error));
-    return exitFor(started.error);
-  }
-  const engine = started.value;
-  const stop = () => void engine.shutdown(5_000).then(() => process.exit(130));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const t0 = Date.now();
-    const results = planned.map((p) => delay(p.at_ms - (Date.now() - t0)).then(() => runOne(engine, p)));
-    let worst: ExitCode = EXIT.ok;
-    for (const pending of results) {
-      const line = await pending; // in submission order
-      if (values.json) out.json(line);
-      else out.line(humanLine(line));
-      if (line.status === 'failed' || line.status === 'rejected' || line.status === 'cancelled') worst = EXIT.rejected;
+  const needs = {
+    kind: 'engine',
+    options: { workers: int(values.workers, '--workers'), prewarm: 1 },
+  } as const;
+  return withApi(engineOptions(values), out, needs, async (api, session) => {
+    const stop = () => void session.close().then(() => process.exit(130));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    try {
+      const waitForEnd = jobWaiter(api);
+      const t0 = Date.now();
+      const results = planned.map((p) =>
+        delay(p.at_ms - (Date.now() - t0)).then(() => runOne(api, waitForEnd, p)),
+      );
+      let worst: ExitCode = EXIT.ok;
+      for (const pending of results) {
+        const line = await pending; // in submission order
+        if (values.json) out.json(line);
+        else out.line(humanLine(line));
+        if (line.error && exitFor(line.error) === EXIT.environment) worst = EXIT.environment;
+        else if (
+          worst === EXIT.ok &&
+          (line.status === 'failed' || line.status === 'rejected' || line.status === 'cancelled')
+        )
+          worst = EXIT.rejected;
+      }
+      return worst;
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
     }
-    return worst;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await engine.shutdown();
-  }
+  });
 }
 
 function readManifest(path: string, defaultSource: string): Planned[] {
@@ -118,75 +138,154 @@ function readManifest(path: string, defaultSource: string): Planned[] {
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      planned.push({ file: path, source: defaultSource, at_ms: 0, invalid: { code: 'VALIDATION', message: `manifest line ${i + 1} is not JSON: ${(e as Error).message}`, ...where } });
+      planned.push({
+        file: path,
+        source: defaultSource,
+        at_ms: 0,
+        invalid: {
+          code: 'VALIDATION',
+          message: `manifest line ${i + 1} is not JSON: ${(e as Error).message}`,
+          ...where,
+        },
+      });
       return;
     }
     const parsed = ManifestLine.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      planned.push({ file: path, source: defaultSource, at_ms: 0, invalid: { code: 'VALIDATION', message: `manifest line ${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message}`, field: issue.path.join('.'), ...where } });
+      planned.push({
+        file: path,
+        source: defaultSource,
+        at_ms: 0,
+        invalid: {
+          code: 'VALIDATION',
+          message: `manifest line ${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message}`,
+          field: issue.path.join('.'),
+          ...where,
+        },
+      });
       return;
     }
     const m = parsed.data;
     planned.push({
-      file: resolve(base, m.file), source: m.source ?? defaultSource, requested_priority: m.requested_priority,
-      justification: m.justification, author: m.author, at_ms: m.at_ms,
+      file: resolve(base, m.file),
+      source: m.source ?? defaultSource,
+      requested_priority: m.requested_priority,
+      justification: m.justification,
+      author: m.author,
+      at_ms: m.at_ms,
     });
   });
   return planned;
 }
 
-async function runOne(engine: Engine, p: Planned): Promise<IngestLine> {
-  if (p.invalid) return { file: p.file, request_id: null, status: 'rejected', priority: null, rule: null, latency_ms: null, error: p.invalid };
+type WaitForEnd = (jobId: string) => Promise<Result<JobDetail>>;
+
+/** A request refused before anything was stored: a bad manifest line, a call the API refused. */
+const rejected = (file: string, error: AppError): IngestLine => ({
+  file,
+  request_id: null,
+  status: 'rejected',
+  priority: null,
+  rule: null,
+  latency_ms: null,
+  error,
+});
+
+async function runOne(api: ApiClient, waitForEnd: WaitForEnd, p: Planned): Promise<IngestLine> {
+  if (p.invalid) return rejected(p.file, p.invalid);
   const submitted = Date.now();
-  const r = await engine.handlers['ingest:submit']({
-    file: p.file, source: p.source, requested_priority: p.requested_priority, justification: p.justification, author: p.author,
+  const r = await api.call('ingest:submit', {
+    file: p.file,
+    source: p.source,
+    requested_priority: p.requested_priority,
+    justification: p.justification,
+    author: p.author,
   });
-  if (!r.ok) return { file: p.file, request_id: null, status: 'rejected', priority: null, rule: null, latency_ms: null, error: r.error };
+  if (!r.ok) return rejected(p.file, r.error);
   const ack = r.value;
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
-  const job = await waitForEnd(engine, ack.job_id);
-  return fromJob(engine, p.file, ack, job, submitted);
+  const ended = await waitForEnd(ack.job_id);
+  if (!ended.ok)
+    return {
+      file: p.file,
+      request_id: ack.request_id,
+      job_id: ack.job_id,
+      status: 'failed',
+      priority: null,
+      rule: null,
+      latency_ms: null,
+      error: ended.error,
+    };
+  return fromJob(p.file, ack, ended.value, submitted);
 }
 
 function fromAck(file: string, ack: SubmitAck, latency: number): IngestLine {
   return {
-    file, request_id: ack.request_id, status: ack.status === 'rejected' ? 'rejected' : 'failed',
-    priority: ack.decision?.priority ?? null, rule: ack.decision?.rule ?? null, latency_ms: latency,
+    file,
+    request_id: ack.request_id,
+    status: ack.status === 'rejected' ? 'rejected' : 'failed',
+    priority: ack.decision?.priority ?? null,
+    rule: ack.decision?.rule ?? null,
+    latency_ms: latency,
     ...(ack.error ? { error: ack.error } : {}),
   };
 }
 
 /** latency_ms: from this command's submission to the data being available (the job's end). */
-async function fromJob(engine: Engine, file: string, ack: SubmitAck, job: ProcessingJob, submittedMs: number): Promise<IngestLine> {
+function fromJob(
+  file: string,
+  ack: SubmitAck,
+  { job, snapshot }: JobDetail,
+  submittedMs: number,
+): IngestLine {
   const latency = job.finished_at ? Math.max(0, Date.parse(job.finished_at) - submittedMs) : null;
   const line: IngestLine = {
-    file, request_id: ack.request_id, job_id: job.id, status: job.status as IngestLine['status'],
-    priority: job.priority, rule: job.rule, latency_ms: latency,
+    file,
+    request_id: ack.request_id,
+    job_id: job.id,
+    status: job.status as IngestLine['status'],
+    priority: job.priority,
+    rule: job.rule,
+    latency_ms: latency,
   };
-  if (job.snapshot_id) {
-    const s = await getSnapshot(engine.store, job.snapshot_id);
-    if (s) line.snapshot = snapshotJson(s);
-  }
+  if (snapshot) line.snapshot = snapshotJson(snapshot);
   if (job.error) line.error = job.error;
   return line;
 }
 
-
-async function waitForEnd(engine: Engine, jobId: string): Promise<ProcessingJob> {
-  return new Promise<ProcessingJob>((resolveJob) => {
-    let done = false;
-    const finish = (job: ProcessingJob) => {
-      if (done || !TERMINAL_STATUSES.has(job.status)) return;
-      done = true;
-      off();
-      resolveJob(job);
-    };
-    const off = engine.events.on('job:updated', (job) => {
-      if (job.id === jobId) finish(job);
-    });
-    void getJob(engine.store, jobId).then((job) => job && finish(job));
+/**
+ * Waits for jobs to end, from one subscription to job:updated made before any submission
+ * (so no job can end unseen, even before its submission is acknowledged: such an end is
+ * kept until it is asked for). Then one call for the job as stored, with its snapshot. If
+ * the engine goes away meanwhile, every wait ends with its error.
+ */
+function jobWaiter(api: ApiClient): WaitForEnd {
+  const waiting = new Map<string, () => void>();
+  /** Jobs that ended before anyone waited for them (another command's too, beside the app): the latest few. */
+  const ended = new Set<string>();
+  let lost: AppError | null = null;
+  api.on('job:updated', (job) => {
+    if (!TERMINAL_STATUSES.has(job.status)) return;
+    const wake = waiting.get(job.id);
+    if (wake) return wake();
+    ended.add(job.id);
+    if (ended.size > 10_000) ended.delete(ended.values().next().value!);
   });
+  api.onLost((error) => {
+    lost = error;
+    for (const wake of waiting.values()) wake();
+  });
+  return (jobId) =>
+    new Promise((resolveJob) => {
+      const wake = () => {
+        waiting.delete(jobId);
+        if (lost) resolveJob({ ok: false, error: lost });
+        else void api.call('jobs:get', { id: jobId }).then(resolveJob);
+      };
+      if (ended.delete(jobId) || lost) wake();
+      else waiting.set(jobId, wake);
+    });
 }
 
 function humanLine(l: IngestLine): string {

@@ -49,3 +49,15 @@ export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
   total_open_interest: s.total_open_interest, total_volume: s.total_volume, quality: s.quality,
   format: s.format, content_hash: s.content_hash,
 });
+
+/** A level target as the rule files write them: "30 s", "5 min", "2 h" (— when unknown). */
+export function duration(ms: number | null): string {
+  if (ms === null) return '—';
+  const units: [number, string][] = [
+    [3_600_000, 'h'],
+    [60_000, 'min'],
+    [1000, 's'],
+  ];
+  for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}

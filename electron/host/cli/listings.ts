@@ -1,37 +1,77 @@
 // The read-mostly commands: `jobs`, `snapshots` and `queue` (whose `--drain` runs the
-// queued jobs, including those recovered after a crash, until none is left). `jobs` and
-// `snapshots` only read the store: they open it alone, without the engine (no rules,
-// no worker pool, no scheduler), so they start fast.
+// queued jobs, including those recovered after a crash, until none is left). All go
+// through the API map (api.ts): the running engine's when there is one, else one served
+// from the store alone (`jobs`, `snapshots`, `queue` start fast: no workers, no
+// scheduler), or by a whole engine of this process for `--drain`.
 import { JobStatus } from '../../../shared/domain.ts';
-import type { Engine } from '../../engine/engine.ts';
-import { listJobs } from '../../engine/jobs/repository.ts';
-import { num } from '../../engine/store/db.ts';
-import { listSnapshots } from '../../engine/store/snapshots.ts';
-import { engineOptions, int, parse, withEngine, withStore } from './args.ts';
-import { bn, describeError, EXIT, snapshotJson, table, UsageError, type ExitCode, type Output } from './io.ts';
+import type { QueueStats } from '../../../shared/api.ts';
+import { withApi } from './api.ts';
+import { engineOptions, int, parse } from './args.ts';
+import {
+  bn,
+  describeError,
+  duration,
+  EXIT,
+  exitFor,
+  snapshotJson,
+  table,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
 import { JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, { json: { type: 'boolean' }, status: { type: 'string' }, limit: { type: 'string' } });
+  const { values } = parse(argv, {
+    json: { type: 'boolean' },
+    status: { type: 'string' },
+    limit: { type: 'string' },
+  });
   if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
-  const status = values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
-  if (status && !status.success) throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
+  const status =
+    values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
+  if (status && !status.success)
+    throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
   const limit = int(values.limit, '--limit') ?? 100_000;
-  return withStore(engineOptions(values), out, async (store) => {
-    const jobs = await listJobs(store, { status: status?.data, limit });
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r = await api.call('jobs:list', { status: status?.data, limit });
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    const jobs = r.value;
     if (values.json) {
       for (const j of jobs)
         out.json({
-          id: j.id, request_id: j.request_id, file: j.file, underlying: j.underlying, priority: j.priority,
-          effective_priority: j.effective_priority, status: j.status, submitted_at: j.submitted_at,
-          decided_at: j.decided_at, started_at: j.started_at, finished_at: j.finished_at, attempts: j.attempts, error: j.error,
-          late: j.late, rule: j.rule, rule_version: j.rule_version, source: j.source, snapshot_id: j.snapshot_id,
+          id: j.id,
+          request_id: j.request_id,
+          file: j.file,
+          underlying: j.underlying,
+          priority: j.priority,
+          effective_priority: j.effective_priority,
+          status: j.status,
+          submitted_at: j.submitted_at,
+          decided_at: j.decided_at,
+          started_at: j.started_at,
+          finished_at: j.finished_at,
+          attempts: j.attempts,
+          error: j.error,
+          late: j.late,
+          rule: j.rule,
+          rule_version: j.rule_version,
+          source: j.source,
+          snapshot_id: j.snapshot_id,
         });
     } else {
       out.line(
         table(
           ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file'],
-          jobs.map((j) => [j.submitted_at, j.status + (j.late ? ' (late)' : ''), j.priority, j.effective_priority, j.underlying, j.attempts, j.file]),
+          jobs.map((j) => [
+            j.submitted_at,
+            j.status + (j.late ? ' (late)' : ''),
+            j.priority,
+            j.effective_priority,
+            j.underlying,
+            j.attempts,
+            j.file,
+          ]),
         ),
       );
     }
@@ -40,18 +80,48 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
 }
 
 export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, { json: { type: 'boolean' }, underlying: { type: 'string' }, limit: { type: 'string' } });
+  const { values } = parse(argv, {
+    json: { type: 'boolean' },
+    underlying: { type: 'string' },
+    limit: { type: 'string' },
+  });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
   const limit = int(values.limit, '--limit') ?? 10_000;
-  return withStore(engineOptions(values), out, async (store) => {
-    const snapshots = await listSnapshots(store, { underlying: values.underlying, limit });
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r = await api.call('snapshots:list', { underlying: values.underlying, limit });
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    const snapshots = r.value;
     if (values.json) {
-      for (const s of snapshots) out.json({ ...snapshotJson(s), request_id: s.request_id, job_id: s.job_id, created_at: s.created_at });
+      for (const s of snapshots)
+        out.json({
+          ...snapshotJson(s),
+          request_id: s.request_id,
+          job_id: s.job_id,
+          created_at: s.created_at,
+        });
     } else {
       out.line(
         table(
-          ['as_of', 'underlying', 'spot', 'total GEX', 'zero gamma', 'call wall', 'put wall', 'contracts'],
-          snapshots.map((s) => [s.as_of, s.underlying, s.spot, bn(s.total_gex), s.zero_gamma, s.call_wall, s.put_wall, s.contracts]),
+          [
+            'as_of',
+            'underlying',
+            'spot',
+            'total GEX',
+            'zero gamma',
+            'call wall',
+            'put wall',
+            'contracts',
+          ],
+          snapshots.map((s) => [
+            s.as_of,
+            s.underlying,
+            s.spot,
+            bn(s.total_gex),
+            s.zero_gamma,
+            s.call_wall,
+            s.put_wall,
+            s.contracts,
+          ]),
         ),
       );
     }
@@ -60,33 +130,68 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
 }
 
 export async function queueCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, { json: { type: 'boolean' }, drain: { type: 'boolean' }, workers: { type: 'string' } });
+  const { values } = parse(argv, {
+    json: { type: 'boolean' },
+    drain: { type: 'boolean' },
+    workers: { type: 'string' },
+  });
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
   const workers = int(values.workers, '--workers');
-  return withEngine({ ...engineOptions(values), runJobs: Boolean(values.drain), workers, prewarm: 0 }, out, async (engine) => {
-    const failedBefore = values.drain ? await failedJobs(engine) : 0;
-    if (values.drain) await engine.drain();
-    const r = await engine.handlers['queue:stats']({});
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
-    const stats = r.value;
-    if (values.json) out.json(stats);
-    else {
-      const ms = (v: number | null) => (v === null ? null : Math.round(v));
-      out.line(
-        table(
-          ['level', 'waiting', 'running', 'oldest wait ms', 'late', 'p50 ms', 'p90 ms', 'p99 ms'],
-          stats.levels.map((l) => [l.level, l.waiting, l.running, ms(l.oldest_wait_ms), l.late, ms(l.latency_p50_ms), ms(l.latency_p90_ms), ms(l.latency_p99_ms)]),
-        ),
-      );
-      out.line(`workers ${stats.workers}, throughput ${stats.throughput_per_min.toFixed(1)}/min; totals: ${JSON.stringify(stats.totals)}`);
+  const needs = values.drain
+    ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
+    : ({ kind: 'store' } as const);
+  return withApi(engineOptions(values), out, needs, async (api) => {
+    let stats: QueueStats;
+    let failed = 0;
+    if (values.drain) {
+      const r = await api.call('queue:drain', {});
+      if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+      stats = r.value.stats;
+      failed = r.value.failed;
+    } else {
+      const r = await api.call('queue:stats', {});
+      if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+      stats = r.value;
     }
+    if (values.json) out.json(stats);
+    else printQueue(stats, out);
     // Exit 1 when a drained job failed.
-    if (values.drain && (await failedJobs(engine)) > failedBefore) return EXIT.rejected;
-    return EXIT.ok;
+    return failed > 0 ? EXIT.rejected : EXIT.ok;
   });
 }
 
-async function failedJobs(engine: Engine): Promise<number> {
-  const row = await engine.store.one<{ n: bigint }>(`SELECT count(*) AS n FROM jobs WHERE status = 'failed'`);
-  return num(row?.n ?? 0);
+/** Per level, beside its figures, the target and late behaviour of the ACTIVE rules. */
+function printQueue(stats: QueueStats, out: Output): void {
+  const ms = (v: number | null) => (v === null ? null : Math.round(v));
+  out.line(
+    table(
+      [
+        'level',
+        'target',
+        'when late',
+        'waiting',
+        'running',
+        'oldest wait ms',
+        'late',
+        'p50 ms',
+        'p90 ms',
+        'p99 ms',
+      ],
+      stats.levels.map((l) => [
+        l.level,
+        duration(l.target_ms),
+        l.on_late,
+        l.waiting,
+        l.running,
+        ms(l.oldest_wait_ms),
+        l.late,
+        ms(l.latency_p50_ms),
+        ms(l.latency_p90_ms),
+        ms(l.latency_p99_ms),
+      ]),
+    ),
+  );
+  out.line(
+    `workers ${stats.workers}, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}; totals: ${JSON.stringify(stats.totals)}`,
+  );
 }

@@ -1,15 +1,18 @@
-// `gex-desk rules eval|check|show|activate|history|rollback`: the firm's rules from
-// the command line. `check` and `eval` never write to the database. `check` loads the
-// rules compiler only; the store (DuckDB) is imported by the subcommands that read it.
-import { existsSync, readFileSync } from 'node:fs';
+// `gex-desk rules eval|check|show|activate|history|rollback|whatif`: the firm's rules
+// from the command line. `check` and `eval` never write to the database. `check` loads
+// the rules compiler only; the others reach the stored rules through the API map
+// (api.ts): the running engine's, or the store opened by this command.
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
+import type { ConfigOverrides } from '../../engine/config.ts';
 import { checkRules, defaultRulesText, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
-import { engineOptions, int, parse, withEngine } from './args.ts';
+import { openApi, withApi } from './api.ts';
+import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
 import { RULES_USAGE } from './usage.ts';
 
-function readText(path: string): string {
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -29,6 +32,8 @@ export async function rulesCommand(argv: string[], out: Output): Promise<ExitCod
     case 'history':
     case 'rollback':
       return storedCommand(sub, rest, out);
+    case 'whatif':
+      return (await import('./rules-whatif.ts')).whatifCommand(rest, out);
     case undefined:
     case '--help':
     case '-h':
@@ -73,21 +78,14 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
 }
 
 /** The active rules without writing anything: a database that does not exist yet means the defaults. */
-async function activeRules(opts: { dbPath?: string; dataDir?: string }): Promise<Result<CompiledRules>> {
-  const [{ loadConfig }, { compileText }, { Store }, { activeRuleSet }] = await Promise.all([
-    import('../../engine/config.ts'),
-    import('../../engine/rules/service.ts'),
-    import('../../engine/store/db.ts'),
-    import('../../engine/store/rule-sets.ts'),
-  ]);
-  const config = loadConfig(opts);
-  if (!config.ok) return config;
-  if (!existsSync(config.value.dbPath)) return compileText(defaultRulesText(), null);
-  const opened = await Store.open(config.value.dbPath);
+async function activeRules(overrides: ConfigOverrides): Promise<Result<CompiledRules>> {
+  const { compileText } = await import('../../engine/rules/service.ts');
+  const opened = await openApi(overrides, { kind: 'store' }, { onlyExisting: true });
   if (!opened.ok) return opened;
+  if (!opened.value) return compileText(defaultRulesText(), null);
   try {
-    const active = await activeRuleSet(opened.value);
-    return active ? compileText(active.text, active.version) : compileText(defaultRulesText(), null);
+    const active = await opened.value.api.call('rules:active', {});
+    return active.ok ? compileText(active.value.text, active.value.version) : active;
   } finally {
     await opened.value.close();
   }
@@ -106,18 +104,18 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
   const text = sub === 'activate' ? readText(positionals[0]!) : '';
   const version = sub === 'rollback' ? int(positionals[0], 'VERSION')! : int(values.version, '--version');
-  return withEngine({ ...engineOptions(values), runJobs: false }, out, async (engine) => {
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     switch (sub) {
       case 'show': {
-        const r = version === undefined ? await engine.handlers['rules:active']({}) : await engine.handlers['rules:get']({ version });
-        if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+        const r = version === undefined ? await api.call('rules:active', {}) : await api.call('rules:get', { version });
+        if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
         if (values.json) out.json(r.value);
         else out.line(r.value.text.trimEnd());
         return EXIT.ok;
       }
       case 'history': {
-        const r = await engine.handlers['rules:history']({});
-        if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+        const r = await api.call('rules:history', {});
+        if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
         if (values.json) r.value.forEach((v) => out.json(v));
         else out.line(table(['version', 'active', 'created', 'author', 'comment'], r.value.map((v) => [v.version, v.active ? '*' : '', v.created_at, v.author, v.comment])));
         return EXIT.ok;
@@ -125,12 +123,12 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
       default: {
         const r =
           sub === 'activate'
-            ? await engine.handlers['rules:activate']({ text, author: values.author!, comment: values.comment ?? '' })
-            : await engine.handlers['rules:rollback']({ version: version!, author: values.author! });
+            ? await api.call('rules:activate', { text, author: values.author!, comment: values.comment ?? '' })
+            : await api.call('rules:rollback', { version: version!, author: values.author! });
         if (!r.ok) {
           out.error(describeError(r.error));
           if (sub === 'activate') for (const d of checkRules(text).diagnostics) out.error(`${positionals[0]}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
-          return EXIT.rejected;
+          return exitFor(r.error);
         }
         if (values.json) out.json(r.value);
         else out.line(`rule set version ${r.value.version} is active (${r.value.comment || 'no comment'})`);

@@ -1,8 +1,11 @@
 // `gex-desk serve [--port N]`: the desktop UI for a browser on 127.0.0.1. The first
-// line on stdout is the address to open, with the per-launch token. It runs until
-// SIGINT or SIGTERM, then shuts down gracefully.
+// line on stdout is the address to open, with the per-launch token. Beside it, the
+// local endpoint through which other gex-desk commands on the same database reach this
+// engine. It runs until SIGINT or SIGTERM, then shuts down gracefully.
 import { join } from 'node:path';
+import { userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
+import { serveLocal } from '../local/endpoint.ts';
 import { serve } from '../serve.ts';
 import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
@@ -31,6 +34,12 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   const host = await serve(engine, {
     port, rendererDir: RENDERER_DIR, uploadDir: join(engine.config.inbox, '.uploads'), maxUploadBytes: engine.config.maxUploadBytes,
   });
+  // Other gex-desk commands on this database go through this engine (CONTRACTS.md).
+  const local = await serveLocal(engine, { home: userDataDir(), host: 'serve' }).catch((e: unknown) => {
+    out.error(`gex-desk: other commands cannot reach this engine (${(e as Error).message}); they will report the database as held.`);
+    engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
+    return null;
+  });
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
   await new Promise<void>((resolveSignal) => {
@@ -38,6 +47,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     process.once('SIGTERM', () => resolveSignal());
   });
   out.error('Shutting down…');
+  await local?.close();
   await host.close();
   await engine.shutdown();
   return EXIT.ok;

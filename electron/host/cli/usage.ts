@@ -30,15 +30,31 @@ export const RULES_USAGE = `gex-desk rules <command>
                              store FILE as a new version and make it active
   history [--json]           list the stored versions
   rollback VERSION --author NAME
-                             activate an earlier version again (as a new version)`;
+                             activate an earlier version again (as a new version)
+  whatif FILE [--last N] [--json]
+                             replay the last N decided requests (default 1000) under FILE,
+                             without activating it: each request whose level would change`;
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
   Lists jobs, newest first. STATUS: ${JOB_STATUSES.join(', ')}.`;
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
   Lists stored snapshots, newest first.`;
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
-  Shows the queue per level: waiting, running, oldest wait, latency percentiles, late jobs.
+  Shows the queue per level: the active rules' target and late behaviour, waiting, running,
+  oldest wait, latency percentiles, late jobs.
   --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
+
+export const SOURCES_USAGE = `gex-desk sources [--json]
+  Each data source: completed and failed ingests, reliability, last ingest, and the rules
+  its reliability sets off under the active rules.
+  sources set ID --reliability X --justification TEXT [--author NAME]
+                             override the source's reliability (0 to 1) for its next requests
+  sources clear ID [--justification TEXT] [--author NAME]
+                             back to the reliability computed from its ingests`;
+export const AUDIT_USAGE = `gex-desk audit [--request ID] [--json] [--limit N]
+  The audit trail with file and underlying: one request's oldest first, else newest first.`;
+export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR
+  The watched inbox folder and its counts; \`set\` chooses another (kept in config.json).`;
 
 export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
   Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
@@ -72,9 +88,10 @@ export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out 
 export const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
 
 Usage:
-${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE, EXPORT_USAGE, SERVE_USAGE].map((u) => '  ' + u.replace(/\n/g, '\n  ')).join('\n\n')}
+${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE, EXPORT_USAGE, SOURCES_USAGE, AUDIT_USAGE, INBOX_USAGE, SERVE_USAGE].map((u) => '  ' + u.replace(/\n/g, '\n  ')).join('\n\n')}
 
 Every command takes --db PATH (the DuckDB file; default: the desktop app's per-user file)
-and --data-dir DIR (Parquet exports; default beside the database).
+and --data-dir DIR (Parquet exports; default beside the database). While the desktop app
+or gex-desk serve runs on the database, a command goes through it (same output).
 Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
-(database locked, disk full, permissions).`;
+(database held by something that does not answer, disk full, permissions).`;

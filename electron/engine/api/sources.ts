@@ -1,0 +1,119 @@
+// The sources view's calls: each source's record (counts, computed and effective
+// reliability, the analyst's override, latest arrival, and what its reliability sets off
+// under the active rules), and setting or clearing an override. A change is written with
+// its audit entry (kind `source`: who, why, from what to what) in one transaction, then
+// announced; new requests of the source read the override (intake/context.ts).
+import type { AuditEntry, CallHandlers, SourceRecord } from '../../../shared/api.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { EngineEvents } from '../events.ts';
+import type { CompiledRules } from '../rules/index.ts';
+import { auditedTransaction } from '../store/audit.ts';
+import type { Store } from '../store/db.ts';
+import {
+  listStoredSources,
+  reliabilityOf,
+  storedSource,
+  writeOverride,
+  type StoredSource,
+} from '../store/sources.ts';
+
+export interface SourcesDeps {
+  store: Store;
+  events: EngineEvents;
+  /** The active rules: their version, and what a reliability sets off under them. */
+  activeRules(): Promise<{ version: number | null; compiled: CompiledRules }>;
+  clock?: () => number;
+}
+
+type SourceCalls = Pick<CallHandlers, 'sources:list' | 'sources:set' | 'sources:clear'>;
+
+const fixed = (x: number) => x.toFixed(2);
+
+export function sourceHandlers(deps: SourcesDeps): SourceCalls {
+  const toRecord = (
+    s: StoredSource,
+    rules: { version: number | null; compiled: CompiledRules },
+  ): SourceRecord => {
+    const computed = reliabilityOf(s.completed, s.failed);
+    const reliability = s.override?.reliability ?? computed;
+    return {
+      ...s,
+      computed_reliability: computed,
+      reliability,
+      triggers: rules.compiled.reliabilityTriggers(reliability),
+      rule_version: rules.version,
+    };
+  };
+
+  /** Writes the override (or its removal) with its audit entry, then announces both. */
+  const change = async (
+    id: string,
+    next: { reliability: number; justification: string; author: string | null } | null,
+    why: { justification: string | null; author: string | null },
+  ): Promise<Result<SourceRecord>> => {
+    const rules = await deps.activeRules();
+    const atMs = (deps.clock ?? Date.now)();
+    const announce = (e: AuditEntry) => deps.events.emit('audit:appended', e);
+    const after = await auditedTransaction(deps.store, announce, async (tx, audit) => {
+      const before = await storedSource(tx, id);
+      if (!before) return null;
+      if (next === null && before.override === null) return { source: before, changed: false }; // nothing to clear
+      await writeOverride(tx, id, next && { ...next, atMs });
+      const computed = reliabilityOf(before.completed, before.failed);
+      const was = before.override
+        ? `override ${fixed(before.override.reliability)}`
+        : `computed ${fixed(computed)}`;
+      const what = next
+        ? `reliability set to ${fixed(next.reliability)} (was ${was})`
+        : `reliability override ${fixed(before.override!.reliability)} cleared (back to computed ${fixed(computed)})`;
+      await audit({
+        kind: 'source',
+        request_id: null,
+        job_id: null,
+        rule_version: rules.version,
+        rule: null,
+        priority: null,
+        facts: {
+          source: id,
+          reliability_override: next?.reliability ?? null,
+          previous_override: before.override?.reliability ?? null,
+          computed_reliability: computed,
+          justification: why.justification,
+        },
+        explanation: `source ${id}: ${what}${why.justification ? `: ${why.justification}` : ''}`,
+        actor: why.author,
+        at: new Date(atMs),
+      });
+      return { source: (await storedSource(tx, id))!, changed: true };
+    });
+    if (!after)
+      return err(
+        'NOT_FOUND',
+        `There is no source "${id}": a source is known once a request has named it.`,
+      );
+    const record = toRecord(after.source, rules);
+    if (after.changed) deps.events.emit('source:updated', record);
+    return ok(record);
+  };
+
+  return {
+    'sources:list': async () => {
+      const [sources, rules] = await Promise.all([
+        listStoredSources(deps.store),
+        deps.activeRules(),
+      ]);
+      return ok(sources.map((s) => toRecord(s, rules)));
+    },
+    'sources:set': async ({ id, reliability, justification, author }) =>
+      change(
+        id,
+        { reliability, justification: justification.trim(), author: author ?? null },
+        {
+          justification: justification.trim(),
+          author: author ?? null,
+        },
+      ),
+    'sources:clear': async ({ id, justification, author }) =>
+      change(id, null, { justification: justification?.trim() || null, author: author ?? null }),
+  };
+}

@@ -1,0 +1,173 @@
+// The calls that need only the store and the rules: listings, a job with its snapshot,
+// the audit trail, the rules and their what-if, sources, queue figures from the table.
+// The engine serves them as they are (engine.ts adds what needs its scheduler, workers
+// and inbox), and a command with no engine running serves them in its own process from
+// the store alone (electron/host/cli/api.ts), so both give the same answers. What
+// rule-heavy calls load (the rules compiler) is imported on their first use, so that a
+// listing starts fast.
+import type { CallHandlers } from '../../../shared/api.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { Config } from '../config.ts';
+import type { EngineEvents } from '../events.ts';
+import { getJob, listJobs } from '../jobs/repository.ts';
+import { queueStats } from '../jobs/monitor.ts';
+import type { CompiledRules } from '../rules/index.ts';
+import type { RulesService } from '../rules/service.ts';
+import { listAudit } from '../store/audit.ts';
+import type { Store } from '../store/db.ts';
+import { getRequests } from '../store/requests.ts';
+import { getSnapshot, listSnapshots } from '../store/snapshots.ts';
+
+export interface ActiveRules {
+  version: number | null;
+  text: string;
+  compiled: CompiledRules;
+}
+
+/** How the handlers reach the rules: the engine's loaded service, or (one-shot) the store. */
+export interface RulesAccess {
+  /** The active rule set, read without writing anything. */
+  active(): Promise<ActiveRules>;
+  /** The rules service (a store without rules gets the default set stored). */
+  service(): Promise<Result<RulesService>>;
+}
+
+export interface StoreApiDeps {
+  store: Store;
+  events: EngineEvents;
+  config: Pick<Config, 'latencyWindowMs' | 'attach' | 'conventions'>;
+  rules: RulesAccess;
+}
+
+export type StoreCalls = Omit<
+  CallHandlers,
+  | 'engine:health'
+  | 'ingest:submit'
+  | 'jobs:cancel'
+  | 'jobs:retry'
+  | 'queue:pause'
+  | 'queue:resume'
+  | 'queue:drain'
+  | 'inbox:get'
+  | 'inbox:set'
+>;
+
+/** Rules read straight from the store: the active stored set, else the default one (nothing written). */
+export function storeRules(store: Store, events: EngineEvents): RulesAccess {
+  let service: Promise<Result<RulesService>> | null = null;
+  let cached: ActiveRules | null = null;
+  return {
+    async active() {
+      if (service) {
+        const s = await service;
+        if (s.ok) return s.value.active;
+      }
+      const [{ activeRuleSet }, { compileText }, { defaultRules, defaultRulesText }] =
+        await Promise.all([
+          import('../store/rule-sets.ts'),
+          import('../rules/service.ts'),
+          import('../rules/index.ts'),
+        ]);
+      const stored = await activeRuleSet(store);
+      if (!stored) return { version: null, text: defaultRulesText(), compiled: defaultRules() };
+      if (cached?.version === stored.version) return cached;
+      const compiled = compileText(stored.text, stored.version);
+      if (!compiled.ok)
+        throw new Error(
+          `the active rule set ${stored.version} does not compile: ${compiled.error.message}`,
+        );
+      cached = { version: stored.version, text: stored.text, compiled: compiled.value };
+      return cached;
+    },
+    service() {
+      service ??= import('../rules/service.ts').then(({ RulesService }) =>
+        RulesService.load(store, events),
+      );
+      return service;
+    },
+  };
+}
+
+export function storeHandlers(deps: StoreApiDeps): StoreCalls {
+  const { store } = deps;
+  const withService = async <T>(
+    use: (s: RulesService) => Promise<Result<T>> | Result<T>,
+  ): Promise<Result<T>> => {
+    const s = await deps.rules.service();
+    return s.ok ? use(s.value) : s;
+  };
+  let sourceCalls: ReturnType<typeof loadSources> | null = null;
+  const loadSources = () =>
+    import('./sources.ts').then(({ sourceHandlers }) =>
+      sourceHandlers({ store, events: deps.events, activeRules: () => deps.rules.active() }),
+    );
+  const sources = () => (sourceCalls ??= loadSources());
+  // History, diff, levels and details, over the store and any attached export folders.
+  let analyticsP: Promise<import('../analytics/index.ts').Analytics> | null = null;
+  const analytics = () =>
+    (analyticsP ??= import('../analytics/index.ts').then(
+      ({ Analytics }) =>
+        new Analytics({ store, attach: deps.config.attach, timeZone: deps.config.conventions.exchange_time_zone }),
+    ));
+
+  return {
+    'jobs:get': async ({ id }) => {
+      const job = await getJob(store, id);
+      if (!job) return err('NOT_FOUND', `There is no job ${id}.`);
+      const snapshot = job.snapshot_id
+        ? ((await getSnapshot(store, job.snapshot_id)) ?? null)
+        : null;
+      return ok({ job, snapshot });
+    },
+    'jobs:list': async (req) => ok(await listJobs(store, req)),
+    'queue:stats': async () =>
+      ok(
+        await queueStats(store, {
+          nowMs: Date.now(),
+          windowMs: deps.config.latencyWindowMs,
+          workers: 0,
+          busyWorkers: 0,
+          targets: (await deps.rules.active()).compiled.targets,
+        }),
+      ),
+    'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
+    'snapshots:get': async ({ id }) => (await analytics()).snapshot(id),
+    'snapshots:history': async (req) => (await analytics()).history(req),
+    'snapshots:diff': async ({ from, to }) => (await analytics()).diff(from, to),
+    'snapshots:levels': async () => (await analytics()).levels(),
+    'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),
+    'audit:list': async (req) => ok(await listAudit(store, req)),
+    'rules:active': async () => {
+      const a = await deps.rules.active();
+      const { levelPolicies } = await import('../rules/service.ts');
+      return ok({ version: a.version, text: a.text, levels: levelPolicies(a.compiled) });
+    },
+    'rules:check': async ({ text }) => ok((await import('../rules/index.ts')).checkRules(text)),
+    'rules:dryRun': ({ text, facts }) => withService((s) => s.dryRun(text, facts)),
+    'rules:activate': ({ text, author, comment }) =>
+      withService((s) => s.activate(text, author, comment)),
+    'rules:history': () => withService(async (s) => ok(await s.history())),
+    'rules:get': ({ version }) => withService((s) => s.text(version)),
+    'rules:rollback': ({ version, author, comment }) =>
+      withService((s) => s.rollback(version, author, comment)),
+    'rules:schema': async () =>
+      ok((await import('../rules/index.ts')).rulesJsonSchema() as Record<string, unknown>),
+    'rules:whatif': async ({ text, last }) => {
+      const [{ compileText }, { whatIf }, { decidedRequests }] = await Promise.all([
+        import('../rules/service.ts'),
+        import('../rules/whatif.ts'),
+        import('../store/decided-requests.ts'),
+      ]);
+      const compiled = compileText(text, null);
+      if (!compiled.ok) return compiled;
+      const [records, active] = await Promise.all([
+        decidedRequests(store, last),
+        deps.rules.active(),
+      ]);
+      return ok({ ...whatIf(compiled.value, records), active_version: active.version });
+    },
+    'sources:list': async (req) => (await sources())['sources:list'](req),
+    'sources:set': async (req) => (await sources())['sources:set'](req),
+    'sources:clear': async (req) => (await sources())['sources:clear'](req),
+  };
+}

@@ -1,0 +1,147 @@
+// The watched inbox as the app sees it (inbox:get, inbox:set, the inbox:updated event):
+// which folder, how many files ended in done/ and failed/, and changing the folder while
+// the engine runs. A change is kept in the config file first (config.json in the per-user
+// folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
+// taking files but stays alive until the jobs of the files in its processing/ have ended
+// and moved them to its done/ or failed/, so that no file is stranded.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import { saveConfigValue } from '../config.ts';
+import type { EngineEvents } from '../events.ts';
+import type { Logger } from '../log.ts';
+import { Inbox } from './inbox.ts';
+
+export interface InboxControlOptions {
+  dir: string;
+  configFile: string;
+  events: EngineEvents;
+  log?: Logger;
+  /** Null: nothing is watched (a one-shot command); the folder can still be chosen. */
+  watch: {
+    submit: (file: string) => Promise<Result<SubmitAck>>;
+    findJob: (file: string) => Promise<ProcessingJob | undefined>;
+    pollMs?: number;
+  } | null;
+  /** Spacing of inbox:updated events while files move. */
+  announceEveryMs?: number;
+}
+
+/** Files in a folder, leaving out the `.reason.txt` notes beside failed ones; 0 when it is missing. */
+function countFiles(dir: string): number {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).filter(
+      (e) => e.isFile() && !e.name.endsWith('.reason.txt'),
+    ).length;
+  } catch {
+    return 0;
+  }
+}
+
+export class InboxControl {
+  #opts: InboxControlOptions;
+  #dir: string;
+  #inbox: Inbox | null = null;
+  /** Inboxes of earlier folders, alive until their files in processing/ have ended. */
+  #retired = new Set<Inbox>();
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(opts: InboxControlOptions) {
+    this.#opts = opts;
+    this.#dir = resolve(opts.dir);
+  }
+
+  async start(): Promise<void> {
+    if (this.#opts.watch) this.#inbox = await this.#watch(this.#dir);
+  }
+
+  status(): InboxStatus {
+    const dir = this.#dir;
+    const [processing, done, failed] = ['processing', 'done', 'failed'].map((d) =>
+      join(dir, d),
+    ) as [string, string, string];
+    return {
+      dir,
+      processing,
+      done,
+      failed,
+      counts: {
+        processing: countFiles(processing),
+        done: countFiles(done),
+        failed: countFiles(failed),
+      },
+      watching: this.#inbox !== null && !this.#stopped,
+      config_file: this.#opts.configFile,
+    };
+  }
+
+  /** Keeps `dir` in the config file and, when watching, watches it from now on. */
+  async set(dirInput: string): Promise<Result<InboxStatus>> {
+    if (this.#stopped) return err('SHUTTING_DOWN', 'The engine is shutting down.');
+    const dir = resolve(dirInput);
+    try {
+      for (const d of [dir, join(dir, 'processing'), join(dir, 'done'), join(dir, 'failed')])
+        mkdirSync(d, { recursive: true });
+    } catch (e) {
+      return err('IO', `Cannot use ${dir} as the inbox: ${(e as Error).message}`, { file: dir });
+    }
+    const saved = saveConfigValue(this.#opts.configFile, 'inbox', dir);
+    if (!saved.ok) return saved;
+    if (dir !== this.#dir) {
+      const old = this.#inbox;
+      this.#dir = dir;
+      if (old) {
+        await old.stop();
+        if (old.pendingCount > 0) this.#retired.add(old);
+        this.#inbox = await this.#watch(dir);
+      }
+      this.#opts.log?.info('inbox.changed', { dir, draining: this.#retired.size });
+    }
+    const status = this.status();
+    this.#opts.events.emit('inbox:updated', status);
+    return ok(status);
+  }
+
+  /** Moves the file of a job that ended (in whichever inbox took it). */
+  onJobUpdated(job: ProcessingJob): void {
+    this.#inbox?.onJobUpdated(job);
+    for (const r of this.#retired) {
+      r.onJobUpdated(job);
+      if (r.pendingCount === 0) this.#retired.delete(r);
+    }
+  }
+
+  async stop(deadlineMs = Infinity): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#inbox?.stop(deadlineMs);
+  }
+
+  async #watch(dir: string): Promise<Inbox> {
+    const w = this.#opts.watch!;
+    const inbox = new Inbox({
+      dir,
+      log: this.#opts.log,
+      submit: w.submit,
+      findJob: w.findJob,
+      pollMs: w.pollMs,
+      onMoved: () => this.#announceSoon(),
+    });
+    await inbox.start();
+    return inbox;
+  }
+
+  /** One inbox:updated event for the moves of a short while (a burst moves many files). */
+  #announceSoon(): void {
+    if (this.#timer || this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (!this.#stopped) this.#opts.events.emit('inbox:updated', this.status());
+    }, this.#opts.announceEveryMs ?? 250);
+    this.#timer.unref();
+  }
+}

@@ -1,0 +1,155 @@
+// The one way a command reaches the engine. A command is written once, against the API
+// map (api-client.ts), and runs the same in both cases:
+//  - an engine already runs on its database (the desktop app, `gex-desk serve`): the
+//    command talks to it through its local endpoint (find-engine.ts, ../local/);
+//  - none runs: the command opens the database itself, as it always did, and serves the
+//    API map in its own process through the same validating dispatcher, under the same
+//    `local` transport policy. `needs` says how much of an engine that takes: the store
+//    alone (listings, rules, sources, audit: fast to start) or a whole engine with
+//    workers (ingest, queue --drain).
+// Only when the database is held by something that does not answer does a command fail,
+// with DB_LOCKED (exit 3) and a message that says who holds it.
+import { existsSync } from 'node:fs';
+import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
+import type { Config, ConfigOverrides } from '../../engine/config.ts';
+import type { EngineOptions } from '../../engine/engine.ts';
+import type { EngineEvents } from '../../engine/events.ts';
+import type { ApiClient } from './api-client.ts';
+import { findEngine, type Found } from './find-engine.ts';
+import { describeError, exitFor, type ExitCode, type Output } from './io.ts';
+
+export type { ApiClient } from './api-client.ts';
+
+/** What a command needs of its own engine when none runs on its database. */
+export type LocalNeeds =
+  | { kind: 'store' }
+  | { kind: 'engine'; options: Omit<EngineOptions, 'dbPath' | 'dataDir' | 'transport'> };
+
+export interface ApiSession {
+  api: ApiClient;
+  close(): Promise<void>;
+}
+
+/** After DB_LOCKED, how long a starting engine has to put up its endpoint. */
+const LOCK_GRACE_MS = 1500;
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The API for a command: the running engine's, or one served in this process.
+ * `onlyExisting`: with no engine running and no database file, null (nothing is created).
+ */
+export async function openApi(
+  overrides: ConfigOverrides,
+  needs: LocalNeeds,
+  opts: { onlyExisting?: boolean } = {},
+): Promise<Result<ApiSession | null>> {
+  const { loadConfig, userDataDir } = await import('../../engine/config.ts');
+  const config = loadConfig(overrides);
+  if (!config.ok) return config;
+  const cfg = config.value;
+  const home = userDataDir();
+  let found: Found = await findEngine(home, cfg.dbPath);
+  if (found.state === 'live') return ok(remoteSession(found));
+  if (opts.onlyExisting && !existsSync(cfg.dbPath)) return ok(null);
+  const local = await openLocal(cfg, overrides, needs);
+  if (local.ok || local.error.code !== 'DB_LOCKED') return local;
+  // An engine starting on the database takes it a moment before its endpoint is up.
+  for (const until = Date.now() + LOCK_GRACE_MS; found.state === 'none' && Date.now() < until;) {
+    await delay(100);
+    found = await findEngine(home, cfg.dbPath);
+    if (found.state === 'live') return ok(remoteSession(found));
+  }
+  return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error), { file: cfg.dbPath });
+}
+
+/** Runs `work` with the API and always closes it; a failure to reach it is reported with its exit code. */
+export async function withApi(
+  overrides: ConfigOverrides,
+  out: Output,
+  needs: LocalNeeds,
+  work: (api: ApiClient, session: ApiSession) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  const opened = await openApi(overrides, needs);
+  if (!opened.ok) {
+    out.error(describeError(opened.error));
+    return exitFor(opened.error);
+  }
+  const session = opened.value!;
+  try {
+    return await work(session.api, session);
+  } finally {
+    await session.close();
+  }
+}
+
+function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
+  return { api: found.client, close: () => found.client.close() };
+}
+
+function lockedMessage(db: string, found: Found, original: AppError): string {
+  if (found.state === 'silent') {
+    const d = found.discovery;
+    return `The database ${db} is held by GEX Desk (${d.host}, PID ${d.pid}), which does not answer on ${d.endpoint}: ${found.reason}. Wait for it, or stop it, then run the command again.`;
+  }
+  const pid = /PID (\d+)/.exec(original.message)?.[1];
+  return `The database ${db} is held by another process${pid ? ` (PID ${pid})` : ''} that does not answer: no GEX Desk engine (the desktop app or gex-desk serve) is running on it, so a gex-desk command that opened it itself, or another program, has it. Wait for that to end, or close it.`;
+}
+
+/** The API map served in this process by `handlers`, through the same dispatcher as every transport. */
+async function inProcess(
+  handlers: Partial<CallHandlers>,
+  events: Pick<EngineEvents, 'on'>,
+): Promise<ApiClient> {
+  const { createDispatcher } = await import('../handlers.ts');
+  const dispatch = createDispatcher(handlers, { transport: 'local' });
+  return {
+    where: 'in-process',
+    call: <K extends CallName>(name: K, request: CallRequest<K>) =>
+      dispatch(name, request) as Promise<Result<CallResponse<K>>>,
+    on: (event, listener) => events.on(event, listener),
+    onLost: () => undefined, // this process's own engine goes away only with it
+  };
+}
+
+async function openLocal(
+  cfg: Config,
+  overrides: ConfigOverrides,
+  needs: LocalNeeds,
+): Promise<Result<ApiSession>> {
+  if (needs.kind === 'engine') {
+    const { startEngine } = await import('../../engine/engine.ts');
+    const started = await startEngine({ ...overrides, ...needs.options, transport: 'local' });
+    if (!started.ok) return started;
+    const engine = started.value;
+    return ok({
+      api: await inProcess(engine.handlers, engine.events),
+      close: () => engine.shutdown(),
+    });
+  }
+  const [{ Store }, { EngineEvents }, { storeHandlers, storeRules }, { InboxControl }] =
+    await Promise.all([
+      import('../../engine/store/db.ts'),
+      import('../../engine/events.ts'),
+      import('../../engine/api/store-handlers.ts'),
+      import('../../engine/intake/inbox-control.ts'),
+    ]);
+  const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir, ...cfg.attach] });
+  if (!opened.ok) return opened;
+  const store = opened.value;
+  const events = new EngineEvents();
+  // Nothing is watched by a one-shot command; the folder can still be read and chosen.
+  const inbox = new InboxControl({
+    dir: cfg.inbox,
+    configFile: cfg.configFile,
+    events,
+    watch: null,
+  });
+  const handlers: Partial<CallHandlers> = {
+    ...storeHandlers({ store, events, config: cfg, rules: storeRules(store, events) }),
+    'inbox:get': async () => ok(inbox.status()),
+    'inbox:set': async ({ dir }) => inbox.set(dir),
+  };
+  return ok({ api: await inProcess(handlers, events), close: () => store.close() });
+}

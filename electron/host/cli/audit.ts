@@ -1,0 +1,63 @@
+// `gex-desk audit [--request ID] [--json] [--limit N]`: the audit trail — arrivals,
+// decisions and overrides, rejections, starts, preemptions, requeues, retries and
+// cancels (with who), lateness and escalations, completions and failures, rule and
+// source changes — each with its file and underlying. One request's trail reads oldest
+// first (its timeline); the whole log newest first. Through the API map (api.ts).
+import { withApi } from './api.ts';
+import { engineOptions, int, parse } from './args.ts';
+import {
+  describeError,
+  EXIT,
+  exitFor,
+  table,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
+import { AUDIT_USAGE } from './usage.ts';
+
+export async function auditCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, {
+    request: { type: 'string' },
+    json: { type: 'boolean' },
+    limit: { type: 'string' },
+  });
+  if (values.help) return (out.line(AUDIT_USAGE), EXIT.ok);
+  if (positionals.length > 0)
+    throw new UsageError(`audit takes no arguments (did you mean --request ${positionals[0]}?)`);
+  const limit = int(values.limit, '--limit') ?? (values.request ? 10_000 : 500);
+  if (limit < 1 || limit > 10_000) throw new UsageError('--limit must be between 1 and 10000');
+  const request_id = values.request;
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r = await api.call('audit:list', {
+      request_id,
+      limit,
+      order: request_id ? 'oldest' : 'newest',
+    });
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (request_id && r.value.length === 0) {
+      out.error(`There is no audit entry for request ${request_id}.`);
+      return EXIT.rejected;
+    }
+    if (values.json) {
+      for (const e of r.value) out.json(e);
+      return EXIT.ok;
+    }
+    out.line(
+      table(
+        ['at', 'kind', 'level', 'rule', 'actor', 'underlying', 'file', 'explanation'],
+        r.value.map((e) => [
+          e.at,
+          e.kind,
+          e.priority,
+          e.rule,
+          e.actor,
+          e.underlying,
+          e.file,
+          e.explanation,
+        ]),
+      ),
+    );
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,58 @@
+// Is an engine running on this database, and does it answer? Reads the database's
+// discovery file (electron/host/local/discovery.ts): none, or one whose process is gone
+// or whose endpoint nobody listens on (a crash), means no engine — such a file is
+// removed (only while it is still that engine's). A live process whose endpoint does not
+// answer in time, or answers for another database or in another protocol, is `silent`:
+// it is not used, and if it holds the database the command says so and exits 3.
+import { LOCAL_PROTOCOL } from '../../../shared/channels.ts';
+import type { RemoteApi } from '../local/client.ts';
+import type { Discovery } from '../local/discovery.ts';
+
+export type Found =
+  | { state: 'live'; client: RemoteApi }
+  | { state: 'silent'; discovery: Discovery; reason: string }
+  | { state: 'none' };
+
+/** How long a running engine has to answer its health call (GEX_DESK_CONNECT_TIMEOUT_MS). */
+export function connectTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.GEX_DESK_CONNECT_TIMEOUT_MS);
+  return Number.isFinite(n) && n > 0 ? n : 5000;
+}
+
+export async function findEngine(
+  home: string,
+  dbPath: string,
+  timeoutMs = connectTimeoutMs(),
+): Promise<Found> {
+  const { canonicalDb, discoveryFile, processAlive, readDiscovery, removeDiscovery } =
+    await import('../local/discovery.ts');
+  const file = discoveryFile(home, dbPath);
+  const d = readDiscovery(file);
+  if (!d) return { state: 'none' };
+  if (d.protocol !== LOCAL_PROTOCOL)
+    return {
+      state: 'silent',
+      discovery: d,
+      reason: `it speaks protocol ${d.protocol} and this command ${LOCAL_PROTOCOL} (another version of GEX Desk)`,
+    };
+  if (!processAlive(d.pid)) {
+    // Its socket file is left to the next engine on this database, which removes it.
+    removeDiscovery(file, d);
+    return { state: 'none' };
+  }
+  const { RemoteApi } = await import('../local/client.ts');
+  const client = new RemoteApi(d);
+  const probe = await client.probe(timeoutMs);
+  if (probe.state === 'live' && canonicalDb(probe.db) === canonicalDb(dbPath))
+    return { state: 'live', client };
+  await client.close();
+  if (probe.state === 'refused') {
+    removeDiscovery(file, d);
+    return { state: 'none' };
+  }
+  return {
+    state: 'silent',
+    discovery: d,
+    reason: probe.state === 'live' ? `it serves another database (${probe.db})` : probe.reason,
+  };
+}

@@ -1,0 +1,36 @@
+// `gex-desk inbox [--json]` and `gex-desk inbox set DIR`: the watched folder, how many
+// files ended in done/ and failed/, and choosing another folder (kept in config.json;
+// a running engine watches it at once). Through the API map (api.ts).
+import { resolve } from 'node:path';
+import type { InboxStatus } from '../../../shared/api.ts';
+import { withApi } from './api.ts';
+import { engineOptions, parse } from './args.ts';
+import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { INBOX_USAGE } from './usage.ts';
+
+const describe = (s: InboxStatus): string =>
+  [
+    `inbox ${s.dir} (${s.watching ? 'watched by the running engine' : 'not watched: no engine runs on this database'})`,
+    `  processing ${s.counts.processing}  ${s.processing}`,
+    `  done       ${s.counts.done}  ${s.done}`,
+    `  failed     ${s.counts.failed}  ${s.failed}`,
+    `  kept in ${s.config_file}`,
+  ].join('\n');
+
+export async function inboxCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  if (values.help) return (out.line(INBOX_USAGE), EXIT.ok);
+  const [sub, dir, ...extra] = positionals;
+  if (sub !== undefined && (sub !== 'set' || dir === undefined || extra.length > 0))
+    throw new UsageError(INBOX_USAGE);
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r =
+      dir === undefined
+        ? await api.call('inbox:get', {})
+        : await api.call('inbox:set', { dir: resolve(dir) });
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (values.json) out.json(r.value);
+    else out.line(describe(r.value));
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,119 @@
+// `gex-desk sources [--json]`, `sources set ID --reliability X --justification TEXT
+// [--author NAME]`, `sources clear ID`: each data source's record and what its
+// reliability sets off under the active rules, and an analyst's override of it (audited;
+// the next requests of the source use it). Through the API map (api.ts).
+import type { SourceRecord } from '../../../shared/api.ts';
+import { withApi } from './api.ts';
+import { engineOptions, parse } from './args.ts';
+import {
+  describeError,
+  EXIT,
+  exitFor,
+  table,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
+import { SOURCES_USAGE } from './usage.ts';
+
+const pct = (x: number) => x.toFixed(2);
+
+const triggersText = (s: SourceRecord): string =>
+  s.triggers.length === 0
+    ? 'none'
+    : s.triggers
+        .map(
+          (t) => `${t.rule}${t.certain ? '' : ' (with other facts)'}: ${t.effect} (${t.condition})`,
+        )
+        .join('; ');
+
+function describe(s: SourceRecord): string {
+  const o = s.override;
+  const reliability = o
+    ? `reliability ${pct(s.reliability)} (override by ${o.author ?? 'someone'} at ${o.at}: ${o.justification}; computed ${pct(s.computed_reliability)})`
+    : `reliability ${pct(s.reliability)} (computed)`;
+  return `source ${s.id}: ${s.completed} completed, ${s.failed} failed, ${reliability}; under the active rules: ${triggersText(s)}`;
+}
+
+export async function sourcesCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  if (sub === 'set' || sub === 'clear') return changeCommand(sub, rest, out);
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
+  if (positionals.length > 0)
+    throw new UsageError(`unknown sources command "${positionals[0]}"\n${SOURCES_USAGE}`);
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r = await api.call('sources:list', {});
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (values.json) for (const s of r.value) out.json(s);
+    else
+      out.line(
+        table(
+          [
+            'source',
+            'completed',
+            'failed',
+            'computed',
+            'reliability',
+            'last ingest',
+            'sets off (active rules)',
+          ],
+          r.value.map((s) => [
+            s.id,
+            s.completed,
+            s.failed,
+            pct(s.computed_reliability),
+            `${pct(s.reliability)}${s.override ? ' (override)' : ''}`,
+            s.last_ingest_at,
+            triggersText(s),
+          ]),
+        ),
+      );
+    return EXIT.ok;
+  });
+}
+
+async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, {
+    reliability: { type: 'string' },
+    justification: { type: 'string' },
+    author: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
+  if (positionals.length !== 1) throw new UsageError(`sources ${sub} takes one source ID`);
+  const id = positionals[0]!;
+  let reliability = NaN;
+  if (sub === 'set') {
+    reliability = Number(values.reliability);
+    if (
+      values.reliability === undefined ||
+      values.reliability.trim() === '' ||
+      !(reliability >= 0 && reliability <= 1)
+    )
+      throw new UsageError(
+        `--reliability must be a number from 0 to 1, not "${values.reliability ?? ''}"`,
+      );
+    if (!values.justification?.trim())
+      throw new UsageError('sources set needs a --justification that is not blank');
+  }
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r =
+      sub === 'set'
+        ? await api.call('sources:set', {
+            id,
+            reliability,
+            justification: values.justification!,
+            author: values.author,
+          })
+        : await api.call('sources:clear', {
+            id,
+            justification: values.justification,
+            author: values.author,
+          });
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (values.json) out.json(r.value);
+    else out.line(describe(r.value));
+    return EXIT.ok;
+  });
+}

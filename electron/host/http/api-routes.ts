@@ -1,0 +1,76 @@
+// The API over HTTP, one implementation for both hosts that speak it: the browser host
+// (`gex-desk serve`, on 127.0.0.1) and the command line's local endpoint beside a running
+// engine (a Unix socket or named pipe, electron/host/local/endpoint.ts). Every request
+// must carry the per-launch token; `trusted` adds a host's own checks (the browser
+// host's Origin); `POST /api/call/:name` goes through the validating dispatcher, whose
+// transport policy says what a call may take; uploads are the browser host's alone.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CALL_PATH, TOKEN_HEADER, UPLOAD_PATH } from '../../../shared/channels.ts';
+import { err } from '../../../shared/result.ts';
+import type { Dispatch, HostedEngine } from '../handlers.ts';
+import { readBody, refuse, sendJson, tokenMatches } from './replies.ts';
+
+export interface ApiRoutesOptions {
+  dispatch: Dispatch;
+  token: string;
+  /** The host's own checks after the token (false: 403), e.g. the browser host's Origin. */
+  trusted(req: IncomingMessage): boolean;
+  /** What a request without the token is told (how to get it). */
+  unauthorized: string;
+  /** `POST /api/upload` (the browser host); absent: no uploads. */
+  upload?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
+}
+
+const MAX_CALL_BYTES = 32 * 1024 * 1024;
+const CALL_NAME = new RegExp(`^${CALL_PATH}([a-z]{1,40}:[A-Za-z]{1,40})$`);
+
+/** Answers a request under /api/ (the caller routes the rest). */
+export function apiRoutes(opts: ApiRoutesOptions) {
+  async function handleCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+  ): Promise<void> {
+    const body = await readBody(req, MAX_CALL_BYTES);
+    if (!body.ok) return sendJson(res, 413, body);
+    let payload: unknown = {};
+    if (body.value.length > 0) {
+      try {
+        payload = JSON.parse(body.value.toString('utf8'));
+      } catch {
+        // Not the parser's message: it quotes the body.
+        return sendJson(res, 400, err('VALIDATION', `${name}: the request body is not JSON`));
+      }
+    }
+    sendJson(res, 200, await opts.dispatch(name, payload));
+  }
+
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (!tokenMatches(req.headers[TOKEN_HEADER], opts.token))
+      return refuse(res, 401, opts.unauthorized);
+    if (!opts.trusted(req)) return refuse(res, 403, 'foreign or missing Origin');
+    if (req.method !== 'POST') return refuse(res, 405, 'POST only');
+    if (url.pathname === UPLOAD_PATH && opts.upload) return opts.upload(req, res, url);
+    const m = CALL_NAME.exec(url.pathname);
+    if (m) return handleCall(req, res, m[1]!);
+    return refuse(res, 404, 'no such endpoint');
+  };
+}
+
+/** A request handler that logs a failure and answers 500 instead of leaving the request hanging. */
+export function guarded(
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
+  log: HostedEngine['log'],
+  what: string,
+) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((e: unknown) => {
+      log?.error(`${what}.failed`, {
+        url: req.url?.slice(0, 200),
+        error: e instanceof Error ? e.stack : String(e),
+      });
+      if (!res.headersSent) refuse(res, 500, 'the request failed; the host log has the details');
+      else res.destroy();
+    });
+  };
+}

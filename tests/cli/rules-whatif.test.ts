@@ -1,0 +1,121 @@
+// `gex-desk rules whatif` on real history, as CONTRACTS.md describes it: requests
+// ingested by the real command (stale ones decided LOW at arrival by G2, an override,
+// fresh data decided after its facts read, an unreadable file) are replayed under an
+// edit that makes stale data MEDIUM: exactly the stale requests without an override
+// move, LOW → MEDIUM; the default rules move nothing; --last bounds the replay; an
+// invalid file exits 1 and writes nothing.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultRulesText } from '../../electron/engine/rules/index.ts';
+import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
+import { repoRoot } from '../pipeline/helpers.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+const DEFAULT = join(repoRoot, 'rules', 'default.rules.json');
+
+describe('gex-desk rules whatif', () => {
+  it(
+    'lists exactly the stale past requests LOW → MEDIUM under an edit that makes stale data MEDIUM',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, args } = cliHome();
+      const home = join(dir, 'home');
+      const stale = ['SPX', 'NDX', 'QQQ'].map((u, i) => {
+        const f = join(dir, `stale-${u}.csv`);
+        writeCboeCsv(f, { seed: 60 + i, underlying: u, expiries: 3, strikesPerExpiry: 15 });
+        return f;
+      });
+      const overridden = join(dir, 'stale-override.csv');
+      writeCboeCsv(overridden, { seed: 70, underlying: 'IWM', expiries: 3, strikesPerExpiry: 15 });
+      // Real-time data: its level needs the whole file's facts (decided after its read).
+      const fresh = join(dir, 'fresh.csv');
+      writeLongCsv(fresh, {
+        seed: 71,
+        underlying: 'AAPL',
+        spot: 190,
+        expiries: 3,
+        strikesPerExpiry: 15,
+        asOf: new Date().toISOString().slice(0, 19),
+        offset: '+00:00',
+      });
+      const junk = join(dir, 'junk.csv');
+      writeFileSync(junk, 'not a chain\n');
+
+      const a = await runCli(['ingest', ...stale, junk, '--json', ...args], { home });
+      const b = await runCli(
+        [
+          'ingest',
+          overridden,
+          '--priority',
+          'HIGH',
+          '--justification',
+          'desk asked',
+          '--json',
+          ...args,
+        ],
+        { home },
+      );
+      const c = await runCli(['ingest', fresh, '--json', ...args], { home });
+      expect(a.lines.map((l) => [l.status, l.priority, l.rule])).toEqual([
+        ['completed', 'LOW', 'G2'],
+        ['completed', 'LOW', 'G2'],
+        ['completed', 'LOW', 'G2'],
+        ['failed', 'LOW', 'unreadable'],
+      ]);
+      expect(b.lines[0]).toMatchObject({ status: 'completed', priority: 'HIGH', rule: 'G1' });
+      expect(c.lines[0]).toMatchObject({ status: 'completed', rule: 'G3' });
+      expect(c.lines[0]!.priority).not.toBe('LOW');
+
+      const edited = join(dir, 'stale-medium.json');
+      writeFileSync(
+        edited,
+        defaultRulesText().replace(
+          /("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/,
+          '$1"MEDIUM"',
+        ),
+      );
+      const r = await runCli(['rules', 'whatif', edited, '--json', ...args], { home });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const staleIds = a.lines.slice(0, 3).map((l) => l.request_id);
+      // One line per request whose level changes, in the contract's shape (the three were
+      // submitted together: their arrival order is the engine's).
+      const byFile = (xs: Record<string, unknown>[]) =>
+        [...xs].sort((x, y) => String(x.file).localeCompare(String(y.file)));
+      expect(byFile(r.lines)).toEqual(
+        byFile(a.lines.slice(0, 3)).map((l) => ({
+          request_id: l.request_id,
+          file: l.file,
+          underlying: (l.snapshot as { underlying: string }).underlying,
+          from: { priority: 'LOW', rule: 'G2' },
+          to: { priority: 'MEDIUM', rule: 'G2' },
+        })),
+      );
+      expect(r.lines.map((l) => l.request_id).sort()).toEqual([...staleIds].sort());
+
+      const table = await runCli(['rules', 'whatif', edited, ...args], { home });
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('3 of 5 decided requests would change level');
+      expect(table.stdout).toContain('LOW → MEDIUM: 3');
+      for (const id of staleIds) expect(table.stdout).toContain(String(id));
+
+      // --last 2: the two latest decided requests (the fresh one and the override) move nothing.
+      const last2 = await runCli(['rules', 'whatif', edited, '--last', '2', '--json', ...args], {
+        home,
+      });
+      expect(last2.code).toBe(0);
+      expect(last2.lines).toEqual([]);
+      const none = await runCli(['rules', 'whatif', DEFAULT, '--json', ...args], { home });
+      expect(none.code).toBe(0);
+      expect(none.stdout).toBe('');
+
+      const broken = join(dir, 'broken.json');
+      writeFileSync(broken, '{ "levels": ');
+      const bad = await runCli(['rules', 'whatif', broken, '--json', ...args], { home });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/broken\.json:1:\d+: error SYNTAX/);
+      expect((await runCli(['rules', 'whatif', ...args], { home })).code).toBe(2);
+    },
+  );
+});

@@ -1,0 +1,170 @@
+// `gex-desk sources` and `gex-desk audit` as the real command: each source's record and
+// the rule its reliability sets off under the active rules; an analyst's override, set
+// and cleared with who and why, audited, and used by the source's next request; one
+// request's trail oldest first with its file and underlying, the whole log newest first.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+describe('gex-desk sources and audit', () => {
+  it(
+    'shows each source, takes an override that the next request uses, and audits it',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, args } = cliHome();
+      const home = join(dir, 'home');
+      const run = (xs: string[]) => runCli([...xs, ...args], { home });
+      const files = [1, 2, 3, 4].map((i) => {
+        const f = join(dir, `chain-${i}.csv`);
+        writeCboeCsv(f, { seed: 90 + i, underlying: 'SPX', expiries: 2, strikesPerExpiry: 10 });
+        return f;
+      });
+      const bad = writeBadFiles(join(dir, 'bad'));
+      expect(
+        (await run(['ingest', files[0]!, bad.badValue!.path, '--source', 'vendor-a', '--json']))
+          .code,
+      ).toBe(1);
+      expect((await run(['ingest', files[1]!, '--source', 'vendor-b', '--json'])).code).toBe(0);
+
+      const listed = await run(['sources', '--json']);
+      expect(listed.code).toBe(0);
+      const byId = Object.fromEntries(listed.lines.map((s) => [s.id, s]));
+      expect(byId['vendor-a']).toMatchObject({
+        completed: 1,
+        failed: 1,
+        computed_reliability: 0.5,
+        reliability: 0.5,
+        override: null,
+        triggers: [
+          {
+            rule: 'G4',
+            effect: 'demotes G3 by 1 level',
+            condition: 'source reliability < 0.8',
+            certain: true,
+          },
+        ],
+      });
+      expect(byId['vendor-b']).toMatchObject({
+        completed: 1,
+        failed: 0,
+        reliability: 1,
+        override: null,
+        triggers: [],
+      });
+      expect(String(byId['vendor-b']!.last_ingest_at)).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+      const table = await run(['sources']);
+      expect(table.stdout).toMatch(
+        /vendor-a\s+1\s+1\s+0\.50\s+0\.50 .*G4: demotes G3 by 1 level \(source reliability < 0\.8\)/,
+      );
+
+      const set = await run([
+        'sources',
+        'set',
+        'vendor-b',
+        '--reliability',
+        '0.6',
+        '--justification',
+        'vendor outage',
+        '--author',
+        'ana',
+        '--json',
+      ]);
+      expect(set.code).toBe(0);
+      expect(set.lines[0]).toMatchObject({
+        id: 'vendor-b',
+        computed_reliability: 1,
+        reliability: 0.6,
+        override: { reliability: 0.6, justification: 'vendor outage', author: 'ana' },
+        triggers: [{ rule: 'G4', certain: true }],
+      });
+      const logged = await run(['audit', '--limit', '1', '--json']);
+      expect(logged.lines[0]).toMatchObject({
+        kind: 'source',
+        actor: 'ana',
+        request_id: null,
+        facts: {
+          source: 'vendor-b',
+          reliability_override: 0.6,
+          previous_override: null,
+          computed_reliability: 1,
+        },
+      });
+      expect(logged.lines[0]!.explanation).toBe(
+        'source vendor-b: reliability set to 0.60 (was computed 1.00): vendor outage',
+      );
+
+      // The source's next request is decided with the override.
+      const next = await run(['ingest', files[2]!, '--source', 'vendor-b', '--json']);
+      const trail = await run(['audit', '--request', String(next.lines[0]!.request_id), '--json']);
+      expect(trail.code).toBe(0);
+      expect(trail.lines.map((e) => e.kind)).toEqual([
+        'arrival',
+        'decision',
+        'started',
+        'completed',
+      ]);
+      expect(trail.lines.every((e) => e.file === files[2] && e.underlying === 'SPX')).toBe(true);
+      expect((trail.lines[1]!.facts as { source_reliability: number }).source_reliability).toBe(
+        0.6,
+      );
+
+      const cleared = await run([
+        'sources',
+        'clear',
+        'vendor-b',
+        '--author',
+        'ana',
+        '--justification',
+        'vendor back',
+        '--json',
+      ]);
+      expect(cleared.lines[0]).toMatchObject({ override: null, reliability: 1, triggers: [] });
+      const after = await run(['ingest', files[3]!, '--source', 'vendor-b', '--json']);
+      const decision = (
+        await run(['audit', '--request', String(after.lines[0]!.request_id), '--json'])
+      ).lines.find((e) => e.kind === 'decision')!;
+      expect((decision.facts as { source_reliability: number }).source_reliability).toBe(1);
+
+      const log = await run(['audit', '--json']);
+      const ids = log.lines.map((e) => e.id as number);
+      expect(ids).toEqual([...ids].sort((a, b) => b - a)); // newest first
+      const changes = log.lines.filter((e) => e.kind === 'source').map((e) => e.explanation);
+      expect(changes).toEqual([
+        'source vendor-b: reliability override 0.60 cleared (back to computed 1.00): vendor back',
+        'source vendor-b: reliability set to 0.60 (was computed 1.00): vendor outage',
+      ]);
+      const human = await run(['audit', '--request', String(next.lines[0]!.request_id)]);
+      expect(human.stdout.split('\n')[1]).toMatch(/arrival/);
+    },
+  );
+
+  it('refuses an unknown source (exit 1) and a bad reliability or a missing justification (exit 2)', async () => {
+    const { dir, args } = cliHome();
+    const home = join(dir, 'home');
+    const run = (xs: string[]) => runCli([...xs, ...args], { home });
+    const unknown = await run([
+      'sources',
+      'set',
+      'nobody',
+      '--reliability',
+      '0.5',
+      '--justification',
+      'x',
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('NOT_FOUND: There is no source "nobody"');
+    expect(
+      (await run(['sources', 'set', 'nobody', '--reliability', '1.5', '--justification', 'x']))
+        .code,
+    ).toBe(2);
+    expect((await run(['sources', 'set', 'nobody', '--reliability', '0.5'])).code).toBe(2);
+    expect(
+      (await run(['sources', 'set', 'nobody', '--reliability', '0.5', '--justification', '  ']))
+        .code,
+    ).toBe(2);
+    const none = await run(['audit', '--request', 'no-such-request']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('There is no audit entry for request no-such-request');
+  });
+});

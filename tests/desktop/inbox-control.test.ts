@@ -1,0 +1,109 @@
+// Choosing the watched folder from the app, on the real engine with a real worker:
+// inbox:get names the folders and counts what ended in done/ and failed/, an event
+// follows every change, inbox:set keeps the new folder in the config file and watches
+// it at once, a file still in the old processing/ is moved to the old done/ when its job
+// ends (never stranded), and the browser host may not choose a folder (a path).
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboxStatus } from '../../shared/api.ts';
+import { createDispatcher } from '../../electron/host/handlers.ts';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
+import { startTestEngine, type TestEngine } from './engine.ts';
+
+let te: TestEngine;
+const events: InboxStatus[] = [];
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000, interval: 100 });
+const status = async (): Promise<InboxStatus> => {
+  const r = await te.engine.handlers['inbox:get']({});
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+const chain = (dir: string, name: string, seed: number) =>
+  writeFileSync(
+    join(dir, name),
+    cboeCsvText(makeChain({ seed, expiries: 2, strikesPerExpiry: 10 })),
+  );
+
+beforeAll(async () => {
+  te = await startTestEngine({ workers: 1, watchInbox: true });
+  te.engine.events.on('inbox:updated', (s) => events.push(s));
+});
+afterAll(async () => {
+  await te.stop();
+});
+
+describe('the inbox from the app', () => {
+  it('names its folders, counts files done and failed, and announces the changes', async () => {
+    const first = await status();
+    const dir = te.engine.config.inbox;
+    expect(first).toEqual({
+      dir,
+      processing: join(dir, 'processing'),
+      done: join(dir, 'done'),
+      failed: join(dir, 'failed'),
+      counts: { processing: 0, done: 0, failed: 0 },
+      watching: true,
+      config_file: te.engine.config.configFile,
+    });
+    chain(dir, 'good.csv', 1);
+    writeFileSync(join(dir, 'junk.csv'), 'not an option chain\n');
+    await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 1, failed: 1 });
+    await poll(() => events.at(-1)?.counts).toEqual({ processing: 0, done: 1, failed: 1 });
+  });
+
+  it('watches a new folder, kept in the config file, and finishes the files the old one took', async () => {
+    const old = te.engine.config.inbox;
+    const next = join(mkdtempSync(join(tmpdir(), 'gex-inbox-')), 'new inbox');
+    // Held by a paused queue, the next file stays in the old processing/ during the change.
+    await te.engine.handlers['queue:pause']({});
+    chain(old, 'held.csv', 2);
+    await poll(async () => (await status()).counts.processing).toBe(1);
+
+    const set = await te.engine.handlers['inbox:set']({ dir: next });
+    if (!set.ok) throw new Error(set.error.message);
+    expect(set.value).toMatchObject({
+      dir: next,
+      watching: true,
+      counts: { processing: 0, done: 0, failed: 0 },
+    });
+    expect(JSON.parse(readFileSync(te.engine.config.configFile, 'utf8'))).toEqual({ inbox: next });
+    expect(events.at(-1)!.dir).toBe(next);
+    const health = await te.engine.handlers['engine:health']({});
+    expect(health.ok && health.value.inbox).toBe(next);
+
+    await te.engine.handlers['queue:resume']({});
+    await poll(() => existsSync(join(old, 'done', 'held.csv'))).toBe(true);
+    expect(readdirSync(join(old, 'processing'))).toEqual([]);
+
+    copyFileSync(join(old, 'done', 'held.csv'), join(next, 'again.csv')); // a duplicate: done
+    chain(next, 'fresh.csv', 3);
+    await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 2, failed: 0 });
+    expect(existsSync(join(old, 'again.csv'))).toBe(false);
+  });
+
+  it('may be chosen over IPC and the local endpoint, never by the browser host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gex-inbox-'));
+    const http = await createDispatcher(te.engine.handlers, { transport: 'http' })('inbox:set', {
+      dir,
+    });
+    expect(http).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', field: 'dir' } });
+    expect((await status()).dir).not.toBe(dir);
+    for (const transport of ['ipc', 'local'] as const) {
+      const r = await createDispatcher(te.engine.handlers, { transport })('inbox:set', {
+        dir: join(dir, transport),
+      });
+      expect(r).toMatchObject({ ok: true, value: { dir: join(dir, transport), watching: true } });
+    }
+    const get = await createDispatcher(te.engine.handlers, { transport: 'http' })('inbox:get', {});
+    expect(get).toMatchObject({ ok: true, value: { dir: join(dir, 'local') } });
+  });
+});

@@ -1,0 +1,408 @@
+// The command line beside a running engine (CONTRACTS.md), with real processes: a real
+// `gex-desk serve` holds the database while `ingest` of three chains and of a manifest
+// (at_ms), `jobs --json`, `rules whatif`, `queue --drain`, `sources` and `audit` run through it and answer
+// exactly as they do with no engine running (compared field by field, ids and times
+// aside); after `kill -9` of serve its discovery file is recognised as stale and the
+// command opens the database itself; a database held by something that does not answer
+// gives exit 3, at once, with a message that says so.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRulesText } from '../../electron/engine/rules/index.ts';
+import { buildRenderer } from '../../electron/host/renderer-build.ts';
+import { findEngine } from '../../electron/host/cli/find-engine.ts';
+import { discoveryFile } from '../../electron/host/local/discovery.ts';
+import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
+import { repoRoot } from '../pipeline/helpers.ts';
+import { BIN, runCli, type CliRun } from '../cli/run-cli.ts';
+import { dbIsFree, holdDb } from '../desktop/db-lock.ts';
+
+const inputs = mkdtempSync(join(tmpdir(), 'gex-beside-'));
+const chains = ['SPX', 'NDX', 'QQQ'].map((u, i) => {
+  const f = join(inputs, `${u.toLowerCase()}.csv`);
+  writeCboeCsv(f, { seed: 40 + i, underlying: u, expiries: 3, strikesPerExpiry: 20 });
+  return f;
+});
+// A recorded arrival pattern: the second line 300 ms after the first.
+const manifest = join(inputs, 'arrivals.jsonl');
+['IWM', 'DIA'].forEach((u, i) =>
+  writeCboeCsv(join(inputs, `m-${u}.csv`), {
+    seed: 50 + i,
+    underlying: u,
+    expiries: 2,
+    strikesPerExpiry: 10,
+  }),
+);
+writeFileSync(
+  manifest,
+  [
+    JSON.stringify({ file: 'm-IWM.csv', source: 'vendor-m', at_ms: 0 }),
+    JSON.stringify({
+      file: 'm-DIA.csv',
+      source: 'vendor-m',
+      requested_priority: 'HIGH',
+      justification: 'desk asked',
+      at_ms: 300,
+    }),
+  ].join('\n'),
+);
+const FACTS = [
+  {
+    id: 'a',
+    underlying: 'SPX',
+    as_of: '2024-01-08T14:59:58Z',
+    now: '2024-01-08T15:00:00Z',
+    total_volume: 80000,
+    total_open_interest: 300000,
+    gex_change: 0.25,
+  },
+  {
+    id: 'b',
+    underlying: 'SPX',
+    as_of: '2024-01-08T14:59:58Z',
+    now: '2024-01-08T15:00:00Z',
+    total_volume: -1,
+    total_open_interest: 1,
+    gex_change: null,
+  },
+]
+  .map((f) => JSON.stringify(f))
+  .join('\n');
+const edited = join(inputs, 'stale-medium.json');
+writeFileSync(
+  edited,
+  defaultRulesText().replace(
+    /("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/,
+    '$1"MEDIUM"',
+  ),
+);
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+/** A place of its own: per-user folder and database. */
+function place(): { home: string; db: string; args: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-place-'));
+  const db = join(dir, 'gex.duckdb');
+  return { home: join(dir, 'home'), db, args: ['--db', db] };
+}
+
+/** `gex-desk serve` on the place's database; resolves once its address (and so its endpoint) is up. */
+async function startServe(p: { home: string; args: string[] }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...p.args], {
+    cwd: repoRoot,
+    env: { ...process.env, GEX_DESK_HOME: p.home, GEX_DESK_WORKERS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('GEX Desk at http://127.0.0.1:')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return child;
+}
+
+const exited = (c: ChildProcess) =>
+  new Promise<void>((resolve) =>
+    c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve()),
+  );
+
+/** The commands whose answers must not depend on whether serve holds the database. */
+async function session(p: { home: string; args: string[] }): Promise<Record<string, CliRun>> {
+  const run = (args: string[], input?: string) =>
+    runCli([...args, ...p.args], { home: p.home, input });
+  return {
+    ingest: await run(['ingest', ...chains, '--json']),
+    manifest: await run(['ingest', '--manifest', manifest, '--json']),
+    jobs: await run(['jobs', '--json']),
+    snapshots: await run(['snapshots', '--json']),
+    whatif: await run(['rules', 'whatif', edited, '--json']),
+    eval: await run(['rules', 'eval'], FACTS),
+    show: await run(['rules', 'show', '--json']),
+    history: await run(['rules', 'history', '--json']),
+    drain: await run(['queue', '--drain', '--json']),
+    sources: await run(['sources', '--json']),
+  };
+}
+
+const TIMES = new Set([
+  'latency_ms',
+  'submitted_at',
+  'decided_at',
+  'started_at',
+  'finished_at',
+  'created_at',
+  'last_ingest_at',
+  'latency_p50_ms',
+  'latency_p90_ms',
+  'latency_p99_ms',
+  'throughput_per_min',
+]);
+const IDS = new Set(['id', 'request_id', 'job_id', 'snapshot_id']);
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/** A line without what differs from run to run: ids (also in file names), times, and the folders of each place. */
+function comparable(value: unknown, placeDir: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => comparable(v, placeDir));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => !TIMES.has(k) && !IDS.has(k))
+        .map(([k, v]) => [k, comparable(v, placeDir)]),
+    );
+  if (typeof value === 'string') return value.split(placeDir).join('<place>').replace(UUID, '<id>');
+  return value;
+}
+/** Lines of work that ran side by side (their order is the engine's): by their file (a snapshot: its content). */
+const fileOf = (l: Record<string, unknown>) => String(l.file ?? l.content_hash);
+const byFile = (lines: Record<string, unknown>[]) =>
+  [...lines].sort((a, b) => fileOf(a).localeCompare(fileOf(b)));
+
+let alone: { p: ReturnType<typeof place>; runs: Record<string, CliRun> };
+
+beforeAll(async () => {
+  // serve builds the UI when it is older than its sources; not inside a test's timing.
+  await buildRenderer();
+  const p = place();
+  alone = { p, runs: await session(p) };
+}, 300_000);
+
+describe('the command line beside gex-desk serve', () => {
+  it(
+    'ingest, jobs, snapshots, rules whatif/eval/show/history, queue --drain and sources answer through serve as without it',
+    { timeout: 300_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      expect(existsSync(discoveryFile(p.home, p.db))).toBe(true);
+      expect(dbIsFree(p.db)).toBe(false); // serve holds it: every answer below came through serve
+      const beside = await session(p);
+      for (const name of Object.keys(beside)) {
+        // `rules eval` exits 1: one of its facts lines is invalid, on purpose.
+        expect(beside[name]!.code, `${name}: ${beside[name]!.stderr}`).toBe(
+          name === 'eval' ? 1 : 0,
+        );
+        expect(beside[name]!.code).toBe(alone.runs[name]!.code);
+        expect(beside[name]!.stderr).toBe('');
+      }
+      const dirOf = (x: { db: string }) => join(x.db, '..');
+      for (const name of ['ingest', 'manifest', 'jobs', 'snapshots', 'whatif'])
+        expect(comparable(byFile(beside[name]!.lines), dirOf(p))).toEqual(
+          comparable(byFile(alone.runs[name]!.lines), dirOf(alone.p)),
+        );
+      for (const name of ['eval', 'show', 'history', 'drain', 'sources'])
+        expect(comparable(beside[name]!.lines, dirOf(p))).toEqual(
+          comparable(alone.runs[name]!.lines, dirOf(alone.p)),
+        );
+      // What the comparison is about.
+      expect(beside.ingest!.lines.map((l) => l.status)).toEqual([
+        'completed',
+        'completed',
+        'completed',
+      ]);
+      expect(beside.whatif!.lines).toHaveLength(4); // the stale ones; not the override
+      expect(beside.eval!.lines.map((l) => l.priority ?? l.error)).toEqual([
+        'CRITICAL',
+        expect.objectContaining({ fact: 'total_volume' }),
+      ]);
+      expect(beside.snapshots!.lines).toHaveLength(5);
+      expect(
+        beside.whatif!.lines.every(
+          (l) =>
+            JSON.stringify([l.from, l.to]) ===
+            JSON.stringify([
+              { priority: 'LOW', rule: 'G2' },
+              { priority: 'MEDIUM', rule: 'G2' },
+            ]),
+        ),
+      ).toBe(true);
+      expect(beside.manifest!.lines.map((l) => [l.status, l.priority, l.rule])).toEqual([
+        ['completed', 'LOW', 'G2'],
+        ['completed', 'HIGH', 'G1'],
+      ]);
+      // The jobs serve itself ran: the same ids through the browser host's engine.
+      const ingested = [...beside.ingest!.lines, ...beside.manifest!.lines];
+      expect(beside.jobs!.lines.map((l) => l.id).sort()).toEqual(
+        ingested.map((l) => l.job_id).sort(),
+      );
+      // latency_ms counts from the command's own submission (not from its start: the
+      // second manifest line waited 300 ms first), to the data being available.
+      for (const l of ingested) {
+        const job = beside.jobs!.lines.find((j) => j.id === l.job_id)!;
+        const engineLatency =
+          Date.parse(String(job.finished_at)) - Date.parse(String(job.submitted_at));
+        expect(Math.abs(Number(l.latency_ms) - engineLatency)).toBeLessThan(250);
+      }
+
+      // The audit trail of one request, oldest first, through serve.
+      const request = String(beside.ingest!.lines[0]!.request_id);
+      const audit = await runCli(['audit', '--request', request, '--json', ...p.args], {
+        home: p.home,
+      });
+      expect(audit.code).toBe(0);
+      expect(audit.lines.map((e) => e.kind)).toEqual([
+        'arrival',
+        'decision',
+        'started',
+        'completed',
+      ]);
+      expect(audit.lines.every((e) => e.file === chains[0] && e.underlying === 'SPX')).toBe(true);
+
+      serve.kill('SIGTERM');
+      await exited(serve);
+      expect(serve.exitCode).toBe(0);
+      expect(existsSync(discoveryFile(p.home, p.db))).toBe(false);
+      expect(dbIsFree(p.db)).toBe(true);
+    },
+  );
+
+  it(
+    'ignores and removes the discovery file of a serve killed with SIGKILL',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const file = discoveryFile(p.home, p.db);
+      const before = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
+      expect(before.pid).toBe(serve.pid);
+      serve.kill('SIGKILL');
+      await exited(serve);
+      expect(existsSync(file)).toBe(true); // nobody removed it: the crash left it
+      const r = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(existsSync(file)).toBe(false);
+      const ingest = await runCli(['ingest', chains[0]!, '--json', ...p.args], { home: p.home });
+      expect(ingest.lines[0]).toMatchObject({ status: 'completed' });
+    },
+  );
+
+  it(
+    'queue --drain through serve waits until its queue is empty, and exits 1 when a drained job failed',
+    { timeout: 180_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const found = await findEngine(p.home, p.db, 5000);
+      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+      const api = found.client;
+      try {
+        // Seconds of work ahead of the failing file: the drain starts well before it runs.
+        const big = [0, 1, 2, 3, 4, 5].map((i) => {
+          const f = join(inputs, `big-${i}.csv`);
+          writeCboeCsv(f, {
+            seed: 200 + i,
+            underlying: 'SPX',
+            expiries: 60,
+            strikesPerExpiry: 200,
+          });
+          return f;
+        });
+        const bad = writeBadFiles(join(inputs, 'bad-drain')).badValue!.path;
+        expect((await api.call('queue:pause', {})).ok).toBe(true);
+        const paused = await runCli(['queue', '--drain', ...p.args], { home: p.home });
+        expect(paused.code).toBe(1); // a held queue never empties: refused, not waited on
+        expect(paused.stderr).toContain('CONFLICT: The queue is paused');
+        for (const file of [...big, bad])
+          expect((await api.call('ingest:submit', { file, source: 'drain' })).ok).toBe(true);
+        expect((await api.call('queue:resume', {})).ok).toBe(true);
+        const drained = await runCli(['queue', '--drain', '--json', ...p.args], { home: p.home });
+        expect(drained.code).toBe(1);
+        expect(drained.lines[0]).toMatchObject({ totals: { queued: 0, running: 0, deciding: 0 } });
+        const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+        expect(jobs.lines.map((j) => j.status).sort()).toEqual([
+          ...big.map(() => 'completed'),
+          'failed',
+        ]);
+      } finally {
+        await api.close();
+        serve.kill('SIGTERM');
+        await exited(serve);
+      }
+    },
+  );
+
+  it(
+    'ends a waiting ingest with exit 3, not a hang, when serve stops while its job waits',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const found = await findEngine(p.home, p.db, 5000);
+      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+      // The desk holds the queue: the job waits, and so does the command.
+      expect((await found.client.call('queue:pause', {})).ok).toBe(true);
+      await found.client.close();
+      const waiting = runCli(['ingest', chains[1]!, '--json', ...p.args], { home: p.home });
+      await expect
+        .poll(
+          async () => {
+            const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+            return jobs.lines.length;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(1);
+      serve.kill('SIGTERM');
+      const r = await waiting;
+      expect(r.code).toBe(3);
+      expect(r.lines[0]).toMatchObject({ status: 'failed', error: { code: 'IO' } });
+      expect(String((r.lines[0]!.error as { message: string }).message)).toContain('went away');
+      await exited(serve);
+    },
+  );
+
+  it(
+    'exits 3 at once, saying so, when the database is held by a process that does not answer',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      const holder = await holdDb(p.db);
+      children.push(holder);
+      try {
+        const started = Date.now();
+        const r = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(
+          /DB_LOCKED: The database .* is held by another process \(PID \d+\) that does not answer: no GEX Desk engine/,
+        );
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        holder.kill('SIGKILL');
+      }
+    },
+  );
+
+  it(
+    'exits 3, naming it, when a serve that holds the database stops answering',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      serve.kill('SIGSTOP');
+      try {
+        const r = await runCli(['jobs', '--json', ...p.args], {
+          home: p.home,
+          env: { GEX_DESK_CONNECT_TIMEOUT_MS: '1000' },
+        });
+        expect(r.code).toBe(3);
+        expect(r.stderr).toContain(
+          `is held by GEX Desk (serve, PID ${serve.pid}), which does not answer`,
+        );
+        expect(existsSync(discoveryFile(p.home, p.db))).toBe(true); // alive: not a stale file
+      } finally {
+        serve.kill('SIGCONT');
+        serve.kill('SIGTERM');
+        await exited(serve);
+      }
+    },
+  );
+});
