@@ -19,6 +19,7 @@ import { IntakeMemory } from './intake/memory.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { Staging } from './intake/staging.ts';
 import { submit } from './intake/submit.ts';
+import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
 import { latestJobOfFile } from './jobs/repository.ts';
 import { createRunJob } from './jobs/run-job.ts';
@@ -116,6 +117,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     // Jobs' state changes and snapshots go through the store's lane of their level: a
     // burst of LOW work never holds up the data a CRITICAL request waits for.
     const jobStore = store;
+    const phases = new EnginePhases(join(cfg.dataDir, 'in-engine'));
     const stage = { store: jobStore, events, staging, dataDir: cfg.dataDir, conventions: cfg.conventions, limits: cfg.limits };
     scheduler = new Scheduler({
       store: jobStore,
@@ -124,9 +126,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       events,
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
-      runJob: createRunJob(stage),
+      runJob: createRunJob({ ...stage, phases }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
+      inEngineAtStop: () => phases.takeLeftovers(),
     });
     await scheduler.start();
   }

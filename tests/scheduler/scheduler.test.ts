@@ -231,7 +231,7 @@ describe('Scheduler cancel, retry, failures', () => {
     await again.shutdown(1000);
   });
 
-  it('sets aside a job during which the engine stopped three times, instead of running it at every start', async () => {
+  it('sets aside a job whose result the engine was storing when it stopped, the third time, instead of running it at every start', async () => {
     const path = join(tempDir(), 'gex.duckdb');
     const store = await openStore(path);
     const id = await addJob(store, 'HIGH', 'sleep:0');
@@ -239,13 +239,19 @@ describe('Scheduler cancel, retry, failures', () => {
     // As a dead engine leaves them: running, one after its third interruption, one after its first.
     await store.run(`UPDATE jobs SET status = 'running', attempts = 1, interruptions = 2 WHERE id = $1`, [id]);
     await store.run(`UPDATE jobs SET status = 'running', attempts = 1 WHERE id = $1`, [kept]);
-    const scheduler = new Scheduler({ store, pool: sleepyPool({ size: 1, spare: 0 }), runJob: testRunJob(store) });
+    // Both were in the engine's hands (storing their results) when it stopped.
+    const scheduler = new Scheduler({
+      store,
+      pool: sleepyPool({ size: 1, spare: 0 }),
+      runJob: testRunJob(store),
+      inEngineAtStop: () => [id, kept],
+    });
     open.push({ scheduler, store });
     expect((await scheduler.start()).recovered).toEqual([kept]);
     await scheduler.drain();
     const failed = (await getJob(store, id))!;
     expect([failed.status, failed.error?.code]).toEqual(['failed', 'WORKER_CRASHED']);
-    expect(failed.error?.message).toMatch(/engine stopped 3 times/);
+    expect(failed.error?.message).toMatch(/engine stopped 3 times while it was storing/);
     expect((await getJob(store, kept))!.status).toBe('completed');
   });
 

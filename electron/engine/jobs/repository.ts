@@ -224,13 +224,15 @@ export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefin
 /**
  * Recovery: jobs left `running` by a process that died go back to `queued`. The
  * interrupted attempt was charged when it started; it is uncharged here so that the
- * re-run counts as that same attempt, not a second one.
+ * re-run counts as that same attempt, not a second one. Those the engine itself was
+ * working on (`inEngine`) count one more interruption.
  */
-export async function requeueInterrupted(db: Db): Promise<{ id: string; interruptions: number }[]> {
+export async function requeueInterrupted(db: Db, inEngine: readonly string[]): Promise<{ id: string; interruptions: number }[]> {
   const rows = await db.all<{ id: string; n: number }>(
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0),
-       interruptions = coalesce(interruptions, 0) + 1
+       interruptions = coalesce(interruptions, 0) + CASE WHEN list_contains(from_json($1, '["VARCHAR"]'), id) THEN 1 ELSE 0 END
      WHERE status = 'running' RETURNING id, interruptions AS n`,
+    [JSON.stringify(inEngine)],
   );
   return rows.map((r) => ({ id: r.id, interruptions: num(r.n) }));
 }

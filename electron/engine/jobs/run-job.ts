@@ -11,6 +11,7 @@ import { PipelineResult, type PipelineOutput } from '../../../shared/pipeline.ts
 import { err, ok } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Staging } from '../intake/staging.ts';
+import type { EnginePhases } from './engine-phase.ts';
 import type { Store } from '../store/db.ts';
 import { saveSnapshot } from '../store/snapshots.ts';
 import type { RunJob } from './types.ts';
@@ -19,6 +20,8 @@ class JobNotRunning extends Error {}
 
 export interface RunJobDeps {
   store: Store;
+  /** Marks the jobs whose result the engine's own process is storing. */
+  phases: EnginePhases;
   events: EngineEvents;
   staging: Staging;
   dataDir: string;
@@ -27,7 +30,7 @@ export interface RunJobDeps {
 }
 
 export function createRunJob(deps: RunJobDeps): RunJob {
-  const { store, events, staging, dataDir, conventions, limits } = deps;
+  const { store, events, staging, dataDir, conventions, limits, phases } = deps;
   return async (job, ctx) => {
     if (!job.content_hash || !existsSync(staging.pathOf(job.content_hash)))
       return err('FILE_NOT_FOUND', `${job.file}: nothing of this request is staged any more (it could not be read when it arrived, or its bytes were kept for a retry and have expired); submit the file again`, { file: job.file });
@@ -54,6 +57,7 @@ export function createRunJob(deps: RunJobDeps): RunJob {
     const output = parsed.data.value as PipelineOutput;
     const ids = { request_id: job.request_id, job_id: job.id };
     let saved;
+    phases.enter(job.id);
     try {
       saved = await saveSnapshot(store.at(job.effective_priority), output, ids, async (tx, outcome) => {
         const done = await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
@@ -63,6 +67,8 @@ export function createRunJob(deps: RunJobDeps): RunJob {
       if (!(e instanceof JobNotRunning)) throw e;
       rmSync(output.strikesParquet, { force: true });
       return err('CANCELLED', `job ${job.id} was no longer running; its snapshot was not stored`);
+    } finally {
+      phases.leave(job.id);
     }
     if (saved.status === 'completed') events.emit('snapshot:created', saved.snapshot);
     return ok({ status: saved.status, snapshot_id: saved.snapshot.id });

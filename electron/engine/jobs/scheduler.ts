@@ -34,6 +34,7 @@ export class Scheduler {
   #pool: SchedulerPool;
   #clock: () => number;
   #log: Logger | null;
+  #inEngineAtStop: () => string[];
   #preempt: boolean;
   #tickMs: number;
   #statsEveryMs: number;
@@ -66,6 +67,7 @@ export class Scheduler {
     this.#pool = opts.pool;
     this.#clock = opts.clock ?? Date.now;
     this.#log = opts.log ?? null;
+    this.#inEngineAtStop = opts.inEngineAtStop ?? (() => []);
     this.#preempt = opts.preempt ?? true;
     this.#tickMs = opts.tickMs ?? 250;
     this.#statsEveryMs = opts.statsEveryMs ?? 250;
@@ -141,7 +143,7 @@ export class Scheduler {
   async start(): Promise<{ recovered: string[] }> {
     if (this.#started) return { recovered: [] };
     this.#started = true;
-    const recovered = await this.#transitions.recover();
+    const recovered = await this.#transitions.recover(this.#inEngineAtStop());
     if (recovered.length > 0) this.#log?.info('scheduler.recovered', { jobs: recovered });
     for (const row of await repo.queuedRows(this.#store)) this.#ready.insert(row);
     this.#tickTimer = setInterval(() => void this.#inBackground(this.tick()), this.#tickMs);

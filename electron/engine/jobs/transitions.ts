@@ -59,13 +59,14 @@ export class Transitions {
 
   /**
    * Jobs a dead process left running go back to the queue — unless the engine has now
-   * stopped MAX_INTERRUPTIONS times during the same job, which may be what stops it: that
-   * job is set aside as failed, so that it cannot stop the engine again at every start.
+   * stopped MAX_INTERRUPTIONS times while working on the same job itself (`inEngine`:
+   * see engine-phase.ts), which may be what stops it: that job is set aside as failed, so
+   * that it cannot stop the engine again at every start.
    */
-  recover(): Promise<string[]> {
+  recover(inEngine: readonly string[]): Promise<string[]> {
     const now = this.#d.clock();
     return this.#tx(null, async (tx, audit) => {
-      const rows = await repo.requeueInterrupted(tx);
+      const rows = await repo.requeueInterrupted(tx, inEngine);
       const requeued: string[] = [];
       for (const { id, interruptions } of rows) {
         const j = await repo.getJob(tx, id);
@@ -77,7 +78,7 @@ export class Transitions {
         }
         const error: AppError = {
           code: 'WORKER_CRASHED',
-          message: `the engine stopped ${interruptions} times while this job was running; it is set aside so that it cannot stop the engine again (retry it once the cause is found)`,
+          message: `the engine stopped ${interruptions} times while it was storing this job's result; it is set aside so that it cannot stop the engine again (retry it once the cause is found)`,
           file: j.file,
         };
         const failed = await repo.endWaiting(tx, id, 'failed', { error }, now);

@@ -55,6 +55,8 @@ export interface SchedulerOptions {
   decideJob?: DecideJob;
   /** Runs inside every final state's transaction. */
   finalize?: Finalize;
+  /** At start: the jobs the engine itself was working on when it last stopped (engine-phase.ts). */
+  inEngineAtStop?: () => string[];
   /** The active rule set's targets; read at every check (default: the default rules'). */
   targets?: () => LevelTargets;
   clock?: () => number;

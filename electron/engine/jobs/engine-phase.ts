@@ -1,0 +1,33 @@
+// Which jobs the engine's own process is working on (storing a run's result: DuckDB
+// importing its Parquet hand-off), marked by a file that exists only meanwhile. A job
+// whose marker is still there at the next start was in the engine's hands when the
+// engine died: it may be what killed it, so it counts towards being set aside (see
+// transitions.ts). A job interrupted anywhere else (waiting, in a worker) was not, and
+// is simply run again — so an outside kill (a crash of the machine, a test's SIGKILL)
+// does not set good files aside.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export class EnginePhases {
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+    mkdirSync(dir, { recursive: true });
+  }
+
+  enter(jobId: string): void {
+    writeFileSync(join(this.#dir, jobId), '');
+  }
+
+  leave(jobId: string): void {
+    rmSync(join(this.#dir, jobId), { force: true });
+  }
+
+  /** The jobs a previous process was working on when it stopped; forgets them. */
+  takeLeftovers(): string[] {
+    const ids = readdirSync(this.#dir);
+    for (const id of ids) rmSync(join(this.#dir, id), { force: true });
+    return ids;
+  }
+}
