@@ -12,6 +12,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   rules: async () => (await import('./rules.bench.ts')).benchRules(),
   scheduler: async () => (await import('./scheduler.bench.ts')).benchScheduler(),
   load: async () => (await import('./load.bench.ts')).benchLoad(),
+  throughput: async () => (await import('./throughput.bench.ts')).benchThroughput(),
   sniff: async () => (await import('./sniff.bench.ts')).benchSniff(),
   fuzz: async () => (await import('./fuzz.bench.ts')).benchFuzz(),
   cold: async () => (await import('./cold.bench.ts')).benchCold(),
