@@ -1,7 +1,8 @@
 // Read once: the facts read leaves the parsed chain beside the staged file, and the run
 // loads it instead of parsing the file again — with the same figures. A chain file that
 // is damaged or of another version is ignored, and the file is parsed as usual.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -53,8 +54,11 @@ describe('chain files', () => {
     const chainFile = join(dir, 'staged.chain');
     writeFileSync(chainFile, Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]));
     expect(readChainFile(chainFile)).toBeNull();
-    const run = await runPipeline({ file, chainFile, contentHash: 'x', dataDir: dir, snapshotId: 's', conventions: conv });
-    expect(run.ok && run.value.snapshot.underlying).toBe('AAPL');
+    // The staged bytes' own hash: the run checks it before it parses them.
+    const contentHash = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const run = await runPipeline({ file, chainFile, contentHash, dataDir: dir, snapshotId: 's', conventions: conv });
+    if (!run.ok) throw new Error(run.error.message);
+    expect(run.value.snapshot.underlying).toBe('AAPL');
     rmSync(dir, { recursive: true, force: true });
   });
 });
