@@ -160,7 +160,6 @@ async function storeWorkAlone(path: string): Promise<{ context: number; alone: n
           underlying: 'SPX',
         },
       ],
-      level: 'CRITICAL',
     };
   };
   const n = 100;

@@ -139,7 +139,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     if (!accepting || !scheduler || !memory) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     const s = scheduler;
     const deps = { rules, events, log, staging, stagedJobs, memory, writer, conventions: cfg.conventions, limits: cfg.limits };
-    return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row) }, req);
+    return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row), arriving: (at, level) => s.arriving(at, level) }, req);
   };
 
   const inbox = new InboxControl({

@@ -2,13 +2,16 @@
 // entries of every arrival waiting when the previous write ends go in ONE transaction
 // with one statement per table. A burst of 50 files costs about what one file does (a
 // statement, not a row, is DuckDB's unit of cost), so acknowledgements keep up with
-// arrivals. One writer per level, each through the store's lane of that level: an
-// arrival that is (or may be) CRITICAL is written beside CRITICAL jobs' state changes,
-// never behind a burst of LOW ones. Each arrival's promise resolves after the commit
+// arrivals. Arrivals of every level are written in the store's first lane, beside
+// CRITICAL jobs' state changes and ahead of all other work: the door is never held up by
+// the work behind it (in a lane per level, a burst of LOW arrivals waited tens of seconds
+// behind HIGH and MEDIUM runs' snapshots, unacknowledged and unknown to the scheduler).
+// One writer, so at most one batch is ahead of a CRITICAL state change; within a batch
+// the arrivals' order does not matter (one commit). Each arrival's promise resolves after the commit
 // that holds it; if a shared write fails, each of its arrivals is written alone, so that
 // one bad row fails only its own request.
 import type { AuditEntry } from '../../../shared/api.ts';
-import { PRIORITY_LEVELS, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
+import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { insertJobs, type NewJob, type QueuedRow } from '../jobs/repository.ts';
 import { auditedTransaction, type AuditInput, type AuditWriter } from '../store/audit.ts';
@@ -22,8 +25,6 @@ export interface ArrivalRecord {
   audits: AuditInput[];
   /** How its job ends at once: a duplicate of a stored snapshot, or a file that cannot be read. */
   end?: { duplicateOf: string } | { unreadable: AppError };
-  /** The level whose lane it is written in: its decided level, or the highest it could get. */
-  level: PriorityLevel;
 }
 
 /** What was written: the job as stored (ended or waiting), and its row for the scheduler. */
@@ -78,16 +79,15 @@ class Lane {
 }
 
 export class ArrivalWriter {
-  #lanes: Map<PriorityLevel, Lane>;
+  #lane: Lane;
 
   constructor(store: Store, announce: (entry: AuditEntry) => void) {
-    this.#lanes = new Map(
-      PRIORITY_LEVELS.map((level) => [level, new Lane((records) => writeArrivals(store.at(level), announce, records))]),
-    );
+    const door = store.at('CRITICAL');
+    this.#lane = new Lane((records) => writeArrivals(door, announce, records));
   }
 
   write(record: ArrivalRecord): Promise<Written> {
-    return this.#lanes.get(record.level)!.push(record);
+    return this.#lane.push(record);
   }
 }
 

@@ -10,11 +10,12 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FileSubmitRequest, SubmitAck } from '../../../shared/api.ts';
-import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
+import type { Decision, GexConventions, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { GivenFactName, PartialDecision } from '../../../shared/rules.ts';
 import type { EngineEvents } from '../events.ts';
+import type { ArrivalTicket } from '../jobs/arriving.ts';
 import { jobAudit, type AuditedJob } from '../jobs/job-audit.ts';
 import type { NewJob, QueuedRow } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
@@ -38,6 +39,8 @@ export interface IntakeDeps {
   limits: ReadLimits;
   /** Hands a stored job (queued or deciding) to the scheduler, with the row as stored. */
   enqueue(jobId: string, row: QueuedRow): void;
+  /** Tells the scheduler a request is on its way in, so that lower work waits for it. */
+  arriving(atMs: number, level: PriorityLevel | null): ArrivalTicket;
   clock?: () => number;
 }
 
@@ -48,18 +51,33 @@ interface Arrival {
   request_id: string;
   job_id: string;
   arrivedMs: number;
+  /** performance.now() at the arrival, for the durations logged. */
+  startedMs: number;
 }
 
 export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<Result<SubmitAck>> {
   // The clock starts here: rule `now`, waits and latencies all count from this moment.
   const a: Arrival = {
     arrivedMs: (deps.clock ?? Date.now)(),
+    startedMs: performance.now(),
     request: { ...req, file: resolve(req.file) },
     request_id: randomUUID(),
     job_id: randomUUID(),
   };
+  const ticket = deps.arriving(a.arrivedMs, req.requested_priority ?? null);
+  try {
+    return await admit(deps, a, ticket);
+  } finally {
+    ticket.done();
+  }
+}
+
+async function admit(deps: IntakeDeps, a: Arrival, ticket: ArrivalTicket): Promise<Result<SubmitAck>> {
+  const req = a.request;
   // An analyst's CRITICAL is captured before the files waiting beside it.
   const captured = await deps.staging.capture(a.request.file, { urgent: req.requested_priority === 'CRITICAL' });
+  // Where the time between arrival and acknowledgement goes, for the log.
+  const capturedMs = performance.now();
   if (!captured.ok) return ok(await unreadable(deps, a, captured.error, null));
   const staged = captured.value;
   const head = readHead(a.request.file, staged, deps.conventions, deps.limits);
@@ -83,6 +101,7 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
     return ok(await rejected(deps, a, head.value, given, decided.error));
   }
   const outcome = decided.value;
+  ticket.level(outcome.kind === 'decided' ? outcome.decision.priority : outcome.upper);
   const decision: Decision | null =
     outcome.kind === 'decided'
       ? {
@@ -109,12 +128,12 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
   const asJob = { ...job, effective_priority: job.priority };
   const audits = [arrivalEntry(asJob, staged, head.value, outcome, a.arrivedMs)];
   if (decision) audits.push(decisionEntry(asJob, decision, { ...given, ...derived }, a.request.author ?? null));
+  const decidedMs = performance.now();
   const written = await deps.writer.write({
     request: requestRow(a, staged, head.value.underlying, context, { given, derived, unknown }),
     job,
     audits,
     ...(duplicateOf ? { end: { duplicateOf } } : {}),
-    level: job.priority,
   });
   // Committed: the job is the scheduler's now (with its row as stored: no read behind a busy store).
   if (written.row) {
@@ -129,6 +148,9 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
     status: written.job!.status,
     priority: written.job!.priority,
     rule: written.job!.rule,
+    capture_ms: Math.round(capturedMs - a.startedMs),
+    decide_ms: Math.round(decidedMs - capturedMs),
+    write_ms: Math.round(performance.now() - decidedMs),
   });
   return ok({
     request_id: a.request_id,
@@ -227,7 +249,6 @@ async function unreadable(deps: IntakeDeps, a: Arrival, error: AppError, staged:
     },
     audits: [],
     end: { unreadable: clean },
-    level: a.request.requested_priority ?? 'LOW',
   });
   deps.events.emit('job:updated', written.job as ProcessingJob);
   deps.log.warn('request.unreadable', { request_id: a.request_id, job_id: a.job_id, file: a.request.file, error: clean });
@@ -255,7 +276,6 @@ async function rejected(deps: IntakeDeps, a: Arrival, head: FileHead, given: Rec
         at: new Date(a.arrivedMs),
       },
     ],
-    level: a.request.requested_priority ?? 'LOW',
   });
   const clean = { ...error, file: a.request.file };
   return { request_id: a.request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null, error: clean };

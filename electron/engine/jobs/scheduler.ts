@@ -9,13 +9,14 @@
 // worker is in-service.ts, its state changes transitions.ts, lateness escalator.ts,
 // statistics stats-cache.ts. Why this is not better-queue: docs/scheduler.md.
 import type { AuditEntry, QueueStats } from '../../../shared/api.ts';
-import { levelRank, TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
+import { levelRank, TERMINAL_STATUSES, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
 import { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { defaultRules } from '../rules/index.ts';
 import type { Store } from '../store/db.ts';
+import { Arriving, type ArrivalTicket } from './arriving.ts';
 import { DurableWrites } from './durable-writes.ts';
 import { Escalator } from './escalator.ts';
 import { newService, serve, type InService, type ServiceDeps, type StopReason } from './in-service.ts';
@@ -39,6 +40,7 @@ export class Scheduler {
   #tickMs: number;
   #statsEveryMs: number;
   #ready = new ReadyQueue();
+  #arriving: Arriving;
   #inService = new Map<string, InService>();
   #progress = new Map<string, number>();
   #escalator: Escalator;
@@ -74,6 +76,7 @@ export class Scheduler {
     this.events = opts.events ?? new EngineEvents();
     const announceAudit = (e: AuditEntry) => this.events.emit('audit:appended', e);
     this.#targets = opts.targets ?? (() => defaultRules().targets);
+    this.#arriving = new Arriving({ holdMs: opts.arrivalHoldMs, changed: () => this.#dispatch() });
     this.#escalator = new Escalator({
       store: this.#store,
       ready: this.#ready,
@@ -152,6 +155,14 @@ export class Scheduler {
     this.#changed();
     this.#checkDrain();
     return { recovered };
+  }
+
+  /**
+   * A request has arrived (at `atMs`, with the level it asks for, if any) and is on its
+   * way in: until the ticket is done, lower work does not start ahead of it (arriving.ts).
+   */
+  arriving(atMs: number, level: PriorityLevel | null): ArrivalTicket {
+    return this.#arriving.add(atMs, level);
   }
 
   /**
@@ -284,6 +295,8 @@ export class Scheduler {
       // Up to `size` at once of any level; the spare workers only for CRITICAL work.
       const maxRank = busy < this.#pool.size ? 3 : busy < this.#pool.workers ? 0 : -1;
       const row = maxRank >= 0 ? this.#ready.next(now, maxRank) : undefined;
+      // A higher-level request still on its way in goes first: the worker waits for it.
+      if (row && levelRank(row.level) > this.#arriving.bestRank(now)) break;
       if (row) {
         this.#ready.remove(row.id);
         this.#launch(row, now);
@@ -313,9 +326,9 @@ export class Scheduler {
     return true;
   }
 
-  /** Wakes the dispatcher when the earliest retry backoff ends. */
+  /** Wakes the dispatcher when the earliest retry backoff or arrival hold ends. */
   #armWake(now: number): void {
-    const earliest = this.#ready.earliestNotBefore(now);
+    const earliest = Math.min(this.#ready.earliestNotBefore(now), this.#arriving.holdEnds(now));
     if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
     this.#wakeTimer = null;
     if (earliest === Infinity) return;
