@@ -107,7 +107,11 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
   const analytics = () =>
     (analyticsP ??= import('../analytics/index.ts').then(
       ({ Analytics }) =>
-        new Analytics({ store, attach: deps.config.attach, timeZone: deps.config.conventions.exchange_time_zone }),
+        new Analytics({
+          store,
+          attach: deps.config.attach,
+          timeZone: deps.config.conventions.exchange_time_zone,
+        }),
     ));
 
   return {
@@ -132,6 +136,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       ),
     'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
     'snapshots:get': async ({ id }) => (await analytics()).snapshot(id),
+    'snapshots:cells': async ({ id }) => (await analytics()).cells(id),
     'snapshots:history': async (req) => (await analytics()).history(req),
     'snapshots:diff': async ({ from, to }) => (await analytics()).diff(from, to),
     'snapshots:levels': async () => (await analytics()).levels(),
