@@ -12,7 +12,18 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeChain, cboeCsvText } from '../fixtures/option-chains.ts';
-import { axe, goTo, haveChromium, openDesk, poll, ROOT, SAMPLES, serious, shot, type Desk } from './harness.ts';
+import {
+  axe,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  ROOT,
+  SAMPLES,
+  serious,
+  shot,
+  type Desk,
+} from './harness.ts';
 
 const SPX = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
 const META = join(SAMPLES, 'cboe_delayed_META_2025-09-06.json');
@@ -22,21 +33,42 @@ let desk: Desk;
 let page: Page;
 let spxId = '';
 
-const api = async <T,>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>) => {
+const api = async <T>(
+  p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+) => {
   const r = await p;
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
 const noSerious = async (label: string) => expect(serious(await axe(page, label))).toEqual([]);
 
+/** CSV text to rows (quoted fields may hold commas and doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.trim().split('\n')) {
+    const out: string[] = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quoted) {
+        if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
+        else if (ch === '"') quoted = false;
+        else cur += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === ',') out.push(cur), (cur = '');
+      else cur += ch;
+    }
+    out.push(cur);
+    rows.push(out);
+  }
+  return rows;
+}
+
 /** Reads a CSV the page downloads when `click` runs. */
 async function downloadCsv(click: () => Promise<void>): Promise<string[][]> {
   const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
-  const text = readFileSync((await dl.path())!, 'utf8');
-  return text
-    .trim()
-    .split('\n')
-    .map((l) => l.split(','));
+  return parseCsv(readFileSync((await dl.path())!, 'utf8'));
 }
 
 /** ms between two User Timing marks the page set (the latest of each). */
@@ -48,6 +80,49 @@ const between = (from: string, to: string) =>
     },
     [from, to],
   );
+
+// Browser-side code, as source text (this file is type-checked without the DOM library).
+const SCROLL = `(async () => {
+  const tasks = [];
+  const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(e.duration)));
+  obs.observe({ type: 'longtask', buffered: false });
+  const el = document.querySelector('[data-testid=snapshot-scroll]');
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  for (let y = 0; y < el.scrollHeight; y += 600) {
+    el.scrollTop = y;
+    await frame();
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  obs.disconnect();
+  return tasks;
+})()`;
+
+const DRAW_10K = `(() => {
+  const P = window.GexPlot;
+  const n = 10000;
+  const x = Array.from({ length: n }, (_, i) => 1700000000000 + i * 60000);
+  const y = x.map((_, i) => Math.sin(i / 300) * 1e9 + Math.cos(i / 17) * 2e8);
+  const spec = {
+    label: '10k', x, xTitle: 'As of', xKind: 'time', yTitle: 'GEX',
+    xFormat: (v) => new Date(v).toISOString().slice(11, 16),
+    yTick: (v) => String(v / 1e9),
+    series: [{ label: 's', values: y, kind: 'line', color: '#4c9dff', unit: 'USD', format: String }],
+  };
+  const c = document.createElement('canvas');
+  c.width = 1400;
+  c.height = 300;
+  document.body.appendChild(c);
+  const ctx = c.getContext('2d');
+  const times = [];
+  for (let k = 0; k < 7; k++) {
+    const t = performance.now();
+    P.drawPlot(ctx, spec, P.fullWindow(spec), 1400, 300, 5000);
+    ctx.getImageData(0, 0, 1, 1); // waits until the drawing is done
+    times.push(performance.now() - t);
+  }
+  c.remove();
+  return times.sort((a, b) => a - b)[3];
+})()`;
 
 describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   beforeAll(async () => {
@@ -73,9 +148,13 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     }
     const started = Date.now();
     for (let i = 0; i < files.length; i += 100)
-      await Promise.all(files.slice(i, i + 100).map((file) => api(h['ingest:submit']({ file, source: 'e2e' }))));
+      await Promise.all(
+        files.slice(i, i + 100).map((file) => api(h['ingest:submit']({ file, source: 'e2e' }))),
+      );
     await api(h['queue:drain']({}));
-    console.log(`[workbench] ingested ${files.length} chains through the engine in ${Date.now() - started} ms`);
+    console.log(
+      `[workbench] ingested ${files.length} chains through the engine in ${Date.now() - started} ms`,
+    );
     const levels = await api(h['snapshots:levels']({}));
     spxId = levels.find((l) => l.underlying === 'SPX')!.id;
   }, 900_000);
@@ -119,7 +198,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('chart-heatmap').waitFor();
     await poll(() => between('snapshot:data', 'snapshot:drawn')).toBeGreaterThan(0);
     const ms = await between('snapshot:data', 'snapshot:drawn');
-    console.log(`[workbench] SPX sample (56 expiries, 458 strikes) drawn ${ms.toFixed(1)} ms after its data arrived`);
+    console.log(
+      `[workbench] SPX sample (56 expiries, 458 strikes) drawn ${ms.toFixed(1)} ms after its data arrived`,
+    );
     expect(ms).toBeLessThan(300);
     expect(page.url()).toContain(`#/snapshots/${spxId}`);
     await shot(page, 'workbench-snapshot');
@@ -137,7 +218,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await canvas.focus();
     await page.keyboard.press('ArrowRight');
     const readout = page.getByTestId('chart-strikes-readout');
-    await poll(() => readout.textContent()).toMatch(/^Strike [\d,.]+: DEX -?[\d,.]+ [BM]n \$ of delta$/);
+    await poll(() => readout.textContent()).toMatch(
+      /^Strike [\d,.]+: DEX -?[\d,.]+ [BM]n \$ of delta$/,
+    );
     const before = await readout.textContent();
     await page.keyboard.press('ArrowRight');
     await poll(() => readout.textContent()).not.toBe(before);
@@ -150,7 +233,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     const monthly = detail.buckets!.find((b) => b.bucket === 'monthly')!;
     await page.getByTestId('expiry-filter').selectOption('monthly');
     await poll(() => page.getByTestId('filter-levels').textContent()).toContain(
-      `monthly expiries: call wall ${monthly.call_wall!.toLocaleString('en-US')}`,
+      `Monthly expiries: call wall ${monthly.call_wall!.toLocaleString('en-US')}`,
     );
     expect(await page.getByTestId('filter-levels').textContent()).toContain(
       `put wall ${monthly.put_wall!.toLocaleString('en-US')}`,
@@ -163,7 +246,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.locator('[data-measure=net]').click();
     await page.getByTestId('strike-window').selectOption('0');
     const csv = await downloadCsv(() => page.getByTestId('chart-strikes-csv').click());
-    expect(csv[0]).toEqual(['Strike', 'Net GEX (USD', ' $ per 1 % move)']);
+    expect(csv[0]).toEqual(['Strike', 'Net GEX (USD, $ per 1 % move)']);
     const rows = csv.slice(1).map((r) => [Number(r[0]), Number(r[1])]);
     expect(rows).toEqual(detail.strikes.map((s) => [s.strike, s.net_gex]));
     // The heatmap's cells are the engine's cells.
@@ -181,12 +264,16 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => page.getByTestId('history-count').textContent()).toBe(`${HISTORY} snapshots`);
     await poll(() => between('history:data', 'history:drawn')).toBeGreaterThan(0);
     const ms = await between('history:data', 'history:drawn');
-    console.log(`[workbench] history of ${HISTORY} snapshots drawn ${ms.toFixed(1)} ms after its data arrived`);
+    console.log(
+      `[workbench] history of ${HISTORY} snapshots drawn ${ms.toFixed(1)} ms after its data arrived`,
+    );
     expect(ms).toBeLessThan(1000);
     expect(page.url()).toMatch(/#\/snapshots\/history\/XSP$/);
     const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
     const slider = page.getByTestId('history-slider');
-    await poll(() => page.getByTestId('history-at').textContent()).toContain(`${HISTORY} / ${HISTORY}`);
+    await poll(() => page.getByTestId('history-at').textContent()).toContain(
+      `${HISTORY} / ${HISTORY}`,
+    );
     await slider.focus();
     await page.keyboard.press('Home');
     await page.keyboard.press('ArrowRight');
@@ -212,10 +299,14 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a.id}/${b.id}`);
     await page.getByTestId('compare-view').waitFor();
     const diff = await api(desk.te.engine.handlers['snapshots:diff']({ from: a.id, to: b.id }));
-    await poll(() => page.getByTestId('compare-strikes').textContent()).toBe(String(diff.strikes.length));
+    await poll(() => page.getByTestId('compare-strikes').textContent()).toBe(
+      String(diff.strikes.length),
+    );
     const flip = (await page.getByTestId('move-flip').textContent())!;
     if (diff.zero_gamma_move !== null)
-      expect(flip).toContain(Math.abs(diff.zero_gamma_move).toLocaleString('en-US', { maximumFractionDigits: 2 }));
+      expect(flip).toContain(
+        Math.abs(diff.zero_gamma_move).toLocaleString('en-US', { maximumFractionDigits: 2 }),
+      );
     expect(await page.getByTestId('move-call-wall').textContent()).toContain(
       `${a.call_wall!.toLocaleString('en-US')} → ${b.call_wall!.toLocaleString('en-US')}`,
     );
@@ -234,22 +325,17 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   it('lists every snapshot, virtualised: scrolling it end to end has no long task', async () => {
     await page.locator('[data-pane=list]').click();
     const total = HISTORY + 2;
-    await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(`${total.toLocaleString('en-US')} snapshots`);
+    await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(
+      `${total.toLocaleString('en-US')} snapshots`,
+    );
     expect(await page.getByTestId('snapshot-row').count()).toBeLessThan(80);
-    const longest = await page.evaluate(async () => {
-      const tasks: number[] = [];
-      const obs = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(e.duration)));
-      obs.observe({ type: 'longtask', buffered: false });
-      const el = document.querySelector<HTMLElement>('[data-testid=snapshot-scroll]')!;
-      const frame = () => new Promise((r) => requestAnimationFrame(r));
-      for (let y = 0; y < el.scrollHeight; y += 600) {
-        el.scrollTop = y;
-        await frame();
-      }
-      await new Promise((r) => setTimeout(r, 100));
-      obs.disconnect();
-      return Math.max(0, ...tasks);
-    });
+    // Twice: the first pass also lays out rows never shown before.
+    const first = (await page.evaluate(SCROLL)) as number[];
+    const tasks = (await page.evaluate(SCROLL)) as number[];
+    const longest = Math.max(0, ...first, ...tasks);
+    console.log(
+      `[workbench] list scroll long tasks: first pass [${first.map(Math.round)}], second [${tasks.map(Math.round)}]`,
+    );
     console.log(`[workbench] scrolling ${total} snapshots: longest task ${longest.toFixed(0)} ms`);
     expect(longest).toBeLessThan(50);
     await shot(page, 'workbench-list');
@@ -277,37 +363,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     const file = join(out, 'plot.js');
     const bytes = statSync(file).size;
     const gz = gzipSync(readFileSync(file)).length;
-    await page.addScriptTag({ path: file });
-    const ms = await page.evaluate(() => {
-      const P = (window as unknown as { GexPlot: typeof import('../../renderer/src/components/plot/draw.ts') }).GexPlot;
-      const n = 10_000;
-      const x = Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i * 60_000);
-      const y = x.map((_, i) => Math.sin(i / 300) * 1e9 + Math.cos(i / 17) * 2e8);
-      const spec = {
-        label: '10k',
-        x,
-        xTitle: 'As of',
-        xFormat: (v: number) => new Date(v).toISOString().slice(11, 16),
-        xKind: 'time' as const,
-        yTitle: 'GEX',
-        yTick: (v: number) => String(v / 1e9),
-        series: [{ label: 's', values: y, kind: 'line' as const, color: '#4c9dff', unit: 'USD', format: String }],
-      };
-      const c = document.createElement('canvas');
-      c.width = 1400;
-      c.height = 300;
-      document.body.appendChild(c);
-      const ctx = c.getContext('2d')!;
-      const times: number[] = [];
-      for (let k = 0; k < 7; k++) {
-        const t = performance.now();
-        P.drawPlot(ctx, spec, P.fullWindow(spec), 1400, 300, 5000);
-        ctx.getImageData(0, 0, 1, 1); // waits for the drawing to finish
-        times.push(performance.now() - t);
-      }
-      c.remove();
-      return times.sort((a, b) => a - b)[3]!;
-    });
+    // Through the DevTools protocol, as the harness loads axe (the page's CSP stays as it is).
+    await page.evaluate(readFileSync(file, 'utf8'));
+    const ms = (await page.evaluate(DRAW_10K)) as number;
     console.log(
       `[workbench] 10,000-point series drawn in ${ms.toFixed(1)} ms (median of 7); chart code ${(bytes / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzip`,
     );

@@ -46,7 +46,7 @@ export function Plot(props: PlotProps) {
   const { spec, title, testId, height = 260, initial, controls, onDrawn } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(600);
+  const [width, setWidth] = useState(0);
   const full = fullWindow(spec);
   const [ownWin, setOwnWin] = useState<Window>(initial ?? full);
   const win = props.window ?? ownWin;
@@ -69,32 +69,42 @@ export function Plot(props: PlotProps) {
   const [focused, setFocused] = useState(false);
   const drag = useRef<{ x: number; win: Window; moved: boolean } | null>(null);
 
-  // A new starting window (another snapshot, another window around spot) applies at once.
+  // A new starting window (another snapshot, another window around spot) applies at once
+  // (in render, not in an effect: no second draw).
   const initKey = initial ? `${initial.lo}:${initial.hi}` : `${full.lo}:${full.hi}`;
-  useEffect(() => {
-    setOwnWin(initial ?? fullWindow(spec));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [initKey]);
+  const [lastKey, setLastKey] = useState(initKey);
+  if (lastKey !== initKey) {
+    setLastKey(initKey);
+    setOwnWin(initial ?? full);
+  }
 
+  // The box's width, read before the first draw and followed after.
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
-    const ro = new ResizeObserver(
-      ([e]) => e && setWidth(Math.max(240, Math.floor(e.contentRect.width))),
-    );
+    const fit = (w: number) => setWidth(Math.max(240, Math.floor(w)));
+    fit(el.clientWidth);
+    const ro = new ResizeObserver(([e]) => e && fit(e.contentRect.width));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
 
+  // Drawn once per change of what is shown (a repeat render draws nothing).
+  const drawn = useRef<unknown[]>([]);
   useLayoutEffect(() => {
     const c = canvas.current;
     const ctx = c?.getContext('2d');
+    const w = box.current?.clientWidth ? Math.max(240, Math.floor(box.current.clientWidth)) : width;
     if (!c || !ctx) return;
+    const key = [spec, win.lo, win.hi, w, height, cursor];
+    if (key.every((k, i) => k === drawn.current[i])) return;
+    drawn.current = key;
     const dpr = window.devicePixelRatio || 1;
-    c.width = Math.round(width * dpr);
+    c.width = Math.round(w * dpr);
     c.height = Math.round(height * dpr);
+    c.style.width = `${w}px`;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawPlot(ctx, spec, win, width, height, cursor);
+    drawPlot(ctx, spec, win, w, height, cursor);
     onDrawn?.();
   }, [spec, win, width, height, cursor, onDrawn]);
 
@@ -186,6 +196,15 @@ export function Plot(props: PlotProps) {
       <div className="plot-head">
         <span className="chart-title">{title}</span>
         {controls}
+        {spec.series.length > 1 && (
+          <span className="legend">
+            {spec.series.map((s) => (
+              <span key={s.label}>
+                <i style={{ background: s.color }} /> {s.label}
+              </span>
+            ))}
+          </span>
+        )}
         <span className="spacer" />
         {zoomed && (
           <button
@@ -215,7 +234,7 @@ export function Plot(props: PlotProps) {
       <div className="plot-box" ref={box} style={{ height }}>
         <canvas
           ref={canvas}
-          style={{ width, height }}
+          style={{ width: width || undefined, height }}
           tabIndex={0}
           role="img"
           aria-label={`${spec.label}. Arrow keys move the cursor, Shift with arrows pans, plus and minus zoom, 0 resets.`}
@@ -264,6 +283,13 @@ export function Plot(props: PlotProps) {
           </div>
         )}
       </div>
+      <ul className="sr-only" aria-label="Marked levels" data-testid={`${testId}-markers`}>
+        {(spec.markers ?? []).map((m) => (
+          <li key={`${m.label}`} data-marker={m.kind ?? m.label}>
+            {m.label}
+          </li>
+        ))}
+      </ul>
       <div
         className="plot-readout muted"
         id={`${testId}-readout`}

@@ -23,6 +23,8 @@ export interface Marker {
   x: number;
   label: string;
   color: string;
+  /** What it marks (spot, flip, call-wall, put-wall, abs-gamma, replay). */
+  kind?: string;
 }
 
 export interface PlotSpec {
@@ -191,7 +193,7 @@ export function drawPlot(
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
-  const yt = ticks(L.ylo, L.yhi, Math.max(3, Math.floor((bottom - MARGIN.top) / 50)));
+  const yt = ticks(L.ylo, L.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
   const ystep = yt.length > 1 ? yt[1]! - yt[0]! : Math.abs(L.yhi - L.ylo);
   for (const t of yt) {
     const y = Math.round(L.py(t)) + 0.5;

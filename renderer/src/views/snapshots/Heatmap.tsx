@@ -64,13 +64,16 @@ function grid(
   return { expiries, strikes, net, max };
 }
 
-function color(v: number, max: number): string {
-  if (!Number.isFinite(v)) return '#0f1318';
-  const t = max > 0 ? Math.sqrt(Math.abs(v) / max) : 0;
-  const [r, g, b] = v >= 0 ? [63, 191, 127] : [240, 96, 93];
+const LEVELS = 40;
+/** The colour of a cell's strength level: -LEVELS..LEVELS (0: an empty or zero cell). */
+function levelColor(level: number): string {
+  const t = Math.abs(level) / LEVELS;
+  const [r, g, b] = level >= 0 ? [63, 191, 127] : [240, 96, 93];
   const mix = (c: number) => Math.round(22 + (c - 22) * t);
   return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
 }
+const levelOf = (v: number, max: number) =>
+  max > 0 ? Math.round(Math.sign(v) * Math.sqrt(Math.abs(v) / max) * LEVELS) : 0;
 
 function draw(
   ctx: CanvasRenderingContext2D,
@@ -87,11 +90,26 @@ function draw(
   if (!rows || !cols) return;
   const cw = (w - M.left - M.right) / cols;
   const rh = (h - M.top - M.bottom) / rows;
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) {
-      ctx.fillStyle = color(g.net[r * cols + c]!, g.max);
+  // Cells grouped by colour level: one fillStyle per level, not per cell.
+  const byLevel = new Map<number, number[]>();
+  for (let k = 0; k < rows * cols; k++) {
+    const v = g.net[k]!;
+    if (!Number.isFinite(v)) continue;
+    const level = levelOf(v, g.max);
+    let list = byLevel.get(level);
+    if (!list) byLevel.set(level, (list = []));
+    list.push(k);
+  }
+  ctx.fillStyle = '#0f1318';
+  ctx.fillRect(M.left, M.top, cols * cw, rows * rh);
+  for (const [level, list] of byLevel) {
+    ctx.fillStyle = levelColor(level);
+    for (const k of list) {
+      const r = Math.floor(k / cols);
+      const c = k - r * cols;
       ctx.fillRect(M.left + c * cw, M.top + r * rh, Math.ceil(cw), Math.ceil(rh));
     }
+  }
   const bucket = new Map(detail.expiries.map((e) => [e.expiry, e.bucket]));
   ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
   ctx.textBaseline = 'middle';
@@ -150,23 +168,23 @@ export function Heatmap({
   const [cur, setCur] = useState<[number, number] | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(600);
+  const [width, setWidth] = useState(0);
   const height = Math.max(200, Math.min(340, 40 + g.expiries.length * 7));
   const c0 = cur && cur[0] < g.expiries.length && cur[1] < g.strikes.length ? cur : null;
 
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
-    const ro = new ResizeObserver(
-      ([e]) => e && setWidth(Math.max(240, Math.floor(e.contentRect.width))),
-    );
+    const fit = (w: number) => setWidth(Math.max(240, Math.floor(w)));
+    fit(el.clientWidth);
+    const ro = new ResizeObserver(([e]) => e && fit(e.contentRect.width));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
   useLayoutEffect(() => {
     const c = canvas.current;
     const ctx = c?.getContext('2d');
-    if (!c || !ctx) return;
+    if (!c || !ctx || !width) return;
     const dpr = window.devicePixelRatio || 1;
     c.width = Math.round(width * dpr);
     c.height = Math.round(height * dpr);
@@ -277,7 +295,7 @@ export function Heatmap({
       <div className="plot-box" ref={box} style={{ height }}>
         <canvas
           ref={canvas}
-          style={{ width, height }}
+          style={{ width: width || undefined, height }}
           tabIndex={0}
           role="img"
           aria-label={`${label}. Arrow keys move between cells, plus and minus zoom the strikes, 0 resets.`}

@@ -12,12 +12,24 @@ import { tableStyle, useTable } from '../../components/table/use-table.ts';
 import { useRoving } from '../../components/table/roving.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
-import { duration, price } from '../../text/numbers.ts';
+import { price } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
 
 type Spark = Record<string, number[]>;
+
+/** An age as an analyst says it: "45 s", "12 min", "5 h 12 min", "3 d 4 h", "451 days". */
+export function age(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  const d = Math.floor(h / 24);
+  return d < 14 ? `${d} d ${h % 24} h` : `${d.toLocaleString('en-US')} days`;
+}
 
 function Sparkline({ values, label }: { values: number[] | undefined; label: string }) {
   if (!values || values.length < 2)
@@ -137,7 +149,7 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
       width: 74,
       align: 'right',
       sort: compareBy((r) => r.age_s),
-      cell: (r) => duration(r.age_s * 1000),
+      cell: (r) => age(r.age_s),
     },
     {
       id: 'asof',
@@ -290,6 +302,12 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
           </div>
         </div>
       </div>
+      {!compact && rows.length > 0 && (
+        <p className="muted board-hint">
+          Click a row or press Enter to open its latest snapshot. History and Compare follow an
+          underlying over time.
+        </p>
+      )}
     </section>
   );
 }

@@ -51,9 +51,16 @@ function ProfileChart({ detail }: { detail: SnapshotDetail }) {
         },
       ],
       markers: [
-        { x: s.spot, label: `spot ${price(s.spot)}`, color: MARK.spot },
+        { x: s.spot, label: `spot ${price(s.spot)}`, color: MARK.spot, kind: 'spot' },
         ...(s.zero_gamma !== null
-          ? [{ x: s.zero_gamma, label: `flip ${price(s.zero_gamma)}`, color: MARK.flip }]
+          ? [
+              {
+                x: s.zero_gamma,
+                label: `flip ${price(s.zero_gamma)}`,
+                color: MARK.flip,
+                kind: 'flip',
+              },
+            ]
           : []),
       ],
       yZero: true,

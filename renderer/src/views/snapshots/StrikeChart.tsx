@@ -26,14 +26,30 @@ export const MARK = {
 };
 
 export function levelMarkers(spot: number, flip: number | null, lv: Levels): Marker[] {
-  const out: Marker[] = [{ x: spot, label: `spot ${price(spot)}`, color: MARK.spot }];
-  if (flip !== null) out.push({ x: flip, label: `flip ${price(flip)}`, color: MARK.flip });
+  const out: Marker[] = [{ x: spot, label: `spot ${price(spot)}`, color: MARK.spot, kind: 'spot' }];
+  if (flip !== null)
+    out.push({ x: flip, label: `flip ${price(flip)}`, color: MARK.flip, kind: 'flip' });
   if (lv.callWall !== null)
-    out.push({ x: lv.callWall, label: `call wall ${price(lv.callWall)}`, color: MARK.call });
+    out.push({
+      x: lv.callWall,
+      label: `call wall ${price(lv.callWall)}`,
+      color: MARK.call,
+      kind: 'call-wall',
+    });
   if (lv.putWall !== null)
-    out.push({ x: lv.putWall, label: `put wall ${price(lv.putWall)}`, color: MARK.put });
+    out.push({
+      x: lv.putWall,
+      label: `put wall ${price(lv.putWall)}`,
+      color: MARK.put,
+      kind: 'put-wall',
+    });
   if (lv.absGamma !== null)
-    out.push({ x: lv.absGamma, label: `abs γ ${price(lv.absGamma)}`, color: MARK.abs });
+    out.push({
+      x: lv.absGamma,
+      label: `abs γ ${price(lv.absGamma)}`,
+      color: MARK.abs,
+      kind: 'abs-gamma',
+    });
   return out;
 }
 
