@@ -20,6 +20,9 @@ import {
 } from './domain.ts';
 import { AppError, type Result } from './result.ts';
 import { Diagnostic, RuleTrigger, WhatIfResult } from './rules.ts';
+import { SnapshotCells } from './cells.ts';
+
+export { SnapshotCells } from './cells.ts';
 
 const justified = (r: { requested_priority?: unknown; justification?: string }) =>
   !r.requested_priority || (r.justification ?? '').trim().length > 0;
@@ -43,10 +46,7 @@ export const SubmitRequest = z
     message: 'name the file in exactly one way: `file` (a path) or `upload` (an upload id)',
     path: ['file'],
   })
-  .refine(justified, {
-    message: 'a manual priority needs a justification',
-    path: ['justification'],
-  });
+  .refine(justified, { message: 'a manual priority needs a justification', path: ['justification'] });
 export type SubmitRequest = z.infer<typeof SubmitRequest>;
 /** What the engine is handed: a path, an upload already resolved to its stored file. */
 export type FileSubmitRequest = Omit<SubmitRequest, 'upload'> & { file: string };
@@ -56,12 +56,7 @@ export type FileSubmitRequest = Omit<SubmitRequest, 'upload'> & { file: string }
  * where it keeps the file, so that the page can show errors that name the stored file
  * with the user's own file name.
  */
-export const UploadReceipt = z.object({
-  upload: z.string(),
-  name: z.string(),
-  bytes: z.number().int(),
-  path: z.string(),
-});
+export const UploadReceipt = z.object({ upload: z.string(), name: z.string(), bytes: z.number().int(), path: z.string() });
 export type UploadReceipt = z.infer<typeof UploadReceipt>;
 
 /** The engine's answer once a request is stored (or refused). */
@@ -134,34 +129,8 @@ export const SnapshotDetail = z.object({
 });
 export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
 
-/**
- * A snapshot's strike × expiry cells (the heatmap, and the charts under an expiry filter),
- * column-wise to stay small for an SPX-size chain: `expiries` by date and `strikes` by strike
- * name the axes; cell i is at (expiries[expiry_index[i]], strikes[strike_index[i]]). Sparse:
- * only cells with contracts. dex, vex and cex are null before schema version 3.
- */
-export const SnapshotCells = z.object({
-  id: z.string(),
-  expiries: z.array(z.string()),
-  strikes: z.array(z.number()),
-  expiry_index: z.array(z.number().int()),
-  strike_index: z.array(z.number().int()),
-  call_gex: z.array(z.number()),
-  put_gex: z.array(z.number()),
-  net_gex: z.array(z.number()),
-  dex: z.array(z.number()).nullable(),
-  vex: z.array(z.number()).nullable(),
-  cex: z.array(z.number()).nullable(),
-  call_open_interest: z.array(z.number()),
-  put_open_interest: z.array(z.number()),
-});
-export type SnapshotCells = z.infer<typeof SnapshotCells>;
-
 /** An ISO-8601 timestamp with offset, or a date (YYYY-MM-DD: that day in the exchange's time zone). */
-export const TimeBound = z.union([
-  IsoTimestamp,
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
-]);
+export const TimeBound = z.union([IsoTimestamp, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')]);
 
 export const HistoryRequest = z.object({
   underlying: z.string().trim().min(1).max(32),
@@ -382,11 +351,7 @@ export const InboxStatus = z.object({
   done: z.string(),
   failed: z.string(),
   /** Files (not `.reason.txt`) in each folder now. */
-  counts: z.object({
-    processing: z.number().int(),
-    done: z.number().int(),
-    failed: z.number().int(),
-  }),
+  counts: z.object({ processing: z.number().int(), done: z.number().int(), failed: z.number().int() }),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),
   /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */
@@ -394,10 +359,7 @@ export const InboxStatus = z.object({
 });
 export type InboxStatus = z.infer<typeof InboxStatus>;
 
-const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({
-  request,
-  response,
-});
+const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
 const none = z.object({}).strict();
 
 export const calls = {
@@ -405,47 +367,29 @@ export const calls = {
   'ingest:submit': call(SubmitRequest, SubmitAck),
   'jobs:get': call(z.object({ id: z.string().min(1) }), JobDetail),
   'jobs:list': call(
-    z.object({
-      status: JobStatus.optional(),
-      limit: z.number().int().min(1).max(100_000).default(10_000),
-    }),
+    z.object({ status: JobStatus.optional(), limit: z.number().int().min(1).max(100_000).default(10_000) }),
     z.array(ProcessingJob),
   ),
   /** `author`: who asked, recorded in the audit trail. */
-  'jobs:cancel': call(
-    z.object({ id: z.string(), author: z.string().min(1).optional() }),
-    ProcessingJob,
-  ),
-  'jobs:retry': call(
-    z.object({ id: z.string(), author: z.string().min(1).optional() }),
-    ProcessingJob,
-  ),
+  'jobs:cancel': call(z.object({ id: z.string(), author: z.string().min(1).optional() }), ProcessingJob),
+  'jobs:retry': call(z.object({ id: z.string(), author: z.string().min(1).optional() }), ProcessingJob),
   'queue:stats': call(none, QueueStats),
   'queue:pause': call(none, QueueStats),
   'queue:resume': call(none, QueueStats),
   /** Runs until nothing is queued, deciding or running (CONFLICT while the queue is paused). */
   'queue:drain': call(none, DrainResult),
   'snapshots:list': call(
-    z.object({
-      underlying: z.string().optional(),
-      limit: z.number().int().min(1).max(10_000).default(200),
-    }),
+    z.object({ underlying: z.string().optional(), limit: z.number().int().min(1).max(10_000).default(200) }),
     z.array(GEXSnapshot),
   ),
   'snapshots:get': call(z.object({ id: z.string() }), SnapshotDetail),
   /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
   'snapshots:cells': call(z.object({ id: z.string() }), SnapshotCells),
   'snapshots:history': call(HistoryRequest, z.array(HistoryPoint)),
-  'snapshots:diff': call(
-    z.object({ from: z.string().min(1), to: z.string().min(1) }),
-    SnapshotDiff,
-  ),
+  'snapshots:diff': call(z.object({ from: z.string().min(1), to: z.string().min(1) }), SnapshotDiff),
   'snapshots:levels': call(none, z.array(LevelsRow)),
   'rules:active': call(none, ActiveRules),
-  'rules:check': call(
-    z.object({ text: z.string() }),
-    z.object({ ok: z.boolean(), diagnostics: z.array(Diagnostic) }),
-  ),
+  'rules:check': call(z.object({ text: z.string() }), z.object({ ok: z.boolean(), diagnostics: z.array(Diagnostic) })),
   'rules:dryRun': call(
     z.object({ text: z.string(), facts: z.array(z.record(z.string(), z.unknown())).max(10_000) }),
     z.array(z.union([Decision, z.object({ error: AppError })])),
@@ -455,23 +399,13 @@ export const calls = {
     RuleVersion,
   ),
   'rules:history': call(none, z.array(RuleVersion)),
-  'rules:get': call(
-    z.object({ version: z.number().int() }),
-    z.object({ version: z.number().int(), text: z.string() }),
-  ),
+  'rules:get': call(z.object({ version: z.number().int() }), z.object({ version: z.number().int(), text: z.string() })),
   'rules:rollback': call(
-    z.object({
-      version: z.number().int(),
-      author: z.string().min(1),
-      comment: z.string().optional(),
-    }),
+    z.object({ version: z.number().int(), author: z.string().min(1), comment: z.string().optional() }),
     RuleVersion,
   ),
   'rules:schema': call(none, z.record(z.string(), z.unknown())),
-  'requests:get': call(
-    z.object({ ids: z.array(z.string()).min(1).max(1000) }),
-    z.array(RequestRecord),
-  ),
+  'requests:get': call(z.object({ ids: z.array(z.string()).min(1).max(1000) }), z.array(RequestRecord)),
   /** Replays the last `last` decided requests under `text` (RULES_INVALID / RULES_SYNTAX when it is not valid). */
   'rules:whatif': call(
     z.object({ text: z.string(), last: z.number().int().min(1).max(100_000).default(1000) }),
@@ -498,11 +432,7 @@ export const calls = {
     SourceRecord,
   ),
   'sources:clear': call(
-    z.object({
-      id: z.string().min(1),
-      justification: z.string().optional(),
-      author: z.string().min(1).optional(),
-    }),
+    z.object({ id: z.string().min(1), justification: z.string().optional(), author: z.string().min(1).optional() }),
     SourceRecord,
   ),
   'inbox:get': call(none, InboxStatus),
@@ -538,9 +468,7 @@ export interface GexApi {
 export type CallHandlers = {
   [K in CallName]: (request: HandlerRequest<K>) => Promise<Result<CallResponse<K>>>;
 };
-type HandlerRequest<K extends CallName> = K extends 'ingest:submit'
-  ? FileSubmitRequest
-  : z.infer<(typeof calls)[K]['request']>;
+type HandlerRequest<K extends CallName> = K extends 'ingest:submit' ? FileSubmitRequest : z.infer<(typeof calls)[K]['request']>;
 
 /** What the Electron preload exposes as `window.gex`: the API plus the path of a dropped file. */
 export interface GexBridge extends GexApi {

@@ -58,7 +58,7 @@ export function SnapshotsView() {
       </nav>
       {kind === '' && <LevelsBoard compact={showDetail} />}
       {kind === 'list' && <SnapshotList onScale={onScale} />}
-      {kind === 'history' && <HistoryView underlying={args[0] ?? ''} />}
+      {kind === 'history' && <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} />}
       {kind === 'compare' && <CompareView ids={args} />}
       {showDetail && <SnapshotPanel id={selected} scale={kind === 'list' ? scale : undefined} />}
     </div>

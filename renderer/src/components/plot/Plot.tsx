@@ -108,6 +108,16 @@ export function Plot(props: PlotProps) {
     onDrawn?.();
   }, [spec, win, width, height, cursor, onDrawn]);
 
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const xAt = (px: number) => win.lo + ((px - MARGIN.left) / plotW) * (win.hi - win.lo);
+  const pxOf = (v: number) => MARGIN.left + ((v - win.lo) / (win.hi - win.lo)) * plotW;
+  const zoomAt = (factor: number, at: number) => {
+    const span = (win.hi - win.lo) * factor;
+    const minSpan = spec.x.length > 1 ? (full.hi - full.lo) / spec.x.length : 1;
+    if (span < minSpan * 2 && factor < 1) return;
+    const t = (at - win.lo) / (win.hi - win.lo);
+    setWin({ lo: at - t * span, hi: at - t * span + span });
+  };
   // Wheel zoom needs a non-passive listener (the page must not scroll meanwhile).
   useEffect(() => {
     const c = canvas.current;
@@ -121,16 +131,6 @@ export function Plot(props: PlotProps) {
     return () => c.removeEventListener('wheel', onWheel);
   });
 
-  const plotW = width - MARGIN.left - MARGIN.right;
-  const xAt = (px: number) => win.lo + ((px - MARGIN.left) / plotW) * (win.hi - win.lo);
-  const pxOf = (v: number) => MARGIN.left + ((v - win.lo) / (win.hi - win.lo)) * plotW;
-  const zoomAt = (factor: number, at: number) => {
-    const span = (win.hi - win.lo) * factor;
-    const minSpan = spec.x.length > 1 ? (full.hi - full.lo) / spec.x.length : 1;
-    if (span < minSpan * 2 && factor < 1) return;
-    const t = (at - win.lo) / (win.hi - win.lo);
-    setWin({ lo: at - t * span, hi: at - t * span + span });
-  };
   const n = spec.x.length;
   const cursorX = cursor !== null && cursor < n ? spec.x[cursor]! : null;
 

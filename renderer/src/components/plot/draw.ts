@@ -137,7 +137,7 @@ export function layout(spec: PlotSpec, win: Window, width: number, height: numbe
 export function placeLabels(widths: { x: number; w: number }[], rowsMax: number): number[] {
   const ends: number[] = [];
   return widths.map(({ x, w }) => {
-    let row = ends.findIndex((end) => x > end + 6);
+    let row = ends.findIndex((end) => x > end + 10);
     if (row < 0) row = ends.length < rowsMax ? ends.length : ends.indexOf(Math.min(...ends));
     ends[row] = x + w;
     return row;
@@ -288,7 +288,8 @@ export function drawPlot(
     markers.map((m) => ({ x: L.px(m.x) + 3, w: ctx.measureText(m.label).width })),
     4,
   );
-  markers.forEach((m, k) => {
+  // Lines first, then every label over them (with a halo), so no line crosses a label.
+  for (const m of markers) {
     const x = Math.round(L.px(m.x)) + 0.5;
     ctx.strokeStyle = m.color;
     ctx.setLineDash([4, 3]);
@@ -296,11 +297,14 @@ export function drawPlot(
     ctx.moveTo(x, MARGIN.top);
     ctx.lineTo(x, bottom);
     ctx.stroke();
-    ctx.setLineDash([]);
+  }
+  ctx.setLineDash([]);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  markers.forEach((m, k) => {
+    const x = Math.round(L.px(m.x)) + 0.5;
     const ty = MARGIN.top + 6 + placed[k]! * LABEL_ROW;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'middle';
-    ctx.lineWidth = 3;
+    ctx.lineWidth = 4;
     ctx.strokeStyle = colors.bg;
     ctx.strokeText(m.label, x + 3, ty);
     ctx.fillStyle = m.color;

@@ -59,8 +59,6 @@ export function HistoryView({ underlying }: { underlying: string }) {
   useEffect(() => {
     if (!client || !underlying) return;
     let live = true;
-    setPoints(null);
-    setWin(undefined);
     void client.call('snapshots:history', { underlying }).then((r) => {
       if (!live) return;
       performance.mark('history:data', { detail: underlying });
