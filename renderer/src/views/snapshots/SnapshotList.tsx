@@ -99,7 +99,9 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
-    overscan: 10,
+    overscan: 6,
+    // Rows follow the scroll on the next frame, one render per frame (not one per event).
+    useFlushSync: false,
     scrollMargin: ROW,
     getItemKey: (i) => rows[i]!.id,
   });
