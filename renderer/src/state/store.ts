@@ -105,12 +105,12 @@ export const useApp = create<State>((set, get) => {
 
     setView: (view) => set({ view }),
     goTo: (route) => set(route),
-    // A snapshot opens beside the levels board or the list (history and compare have their own).
+    // A snapshot opens under the list when the list is on screen, else under the levels board.
     openSnapshot: (id) =>
       set((s) => ({
         snapshotId: id,
         view: 'snapshots',
-        snapshotsPane: s.snapshotsPane === 'list' ? 'list' : '',
+        snapshotsPane: s.view === 'snapshots' && s.snapshotsPane === 'list' ? 'list' : '',
       })),
     openAudit: (requestId) => set({ auditRequest: requestId, view: 'audit' }),
     openJob: (id) => set({ jobId: id, view: 'queue' }),

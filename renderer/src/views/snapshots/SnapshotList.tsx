@@ -3,7 +3,7 @@
 // long tasks; the ones that arrive meanwhile join at the top. A filter narrows it by
 // underlying (and closes the open snapshot when it hides its row); the quality
 // threshold is set here.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -13,8 +13,8 @@ import { gexScale, type GexScale } from '../../text/scale.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { Cells, TableHead } from '../../components/table/TableHead.tsx';
-import { tableStyle, useTable } from '../../components/table/use-table.ts';
-import { useRoving } from '../../components/table/roving.ts';
+import { tableStyle, useTable, type TableModel } from '../../components/table/use-table.ts';
+import { useRoving, type Roving } from '../../components/table/roving.ts';
 import { snapshotColumns } from './snapshot-columns.tsx';
 
 const ROW = 30;
@@ -46,6 +46,46 @@ function ThresholdSetting() {
     </label>
   );
 }
+
+interface RowProps {
+  s: GEXSnapshot;
+  index: number;
+  top: number;
+  selected: boolean;
+  table: TableModel<GEXSnapshot, undefined>;
+  rowProps: ReturnType<Roving['rowProps']>;
+}
+
+/**
+ * One row, rendered again only when what it shows changes: while scrolling, only the
+ * rows that come into view render (the handlers' closures do the same on every render).
+ */
+const SnapRow = memo(
+  function SnapRow({ s, index, top, selected, table, rowProps }: RowProps) {
+    return (
+      <div
+        role="row"
+        aria-rowindex={index + 2}
+        className={`row snap-row vrow ${selected ? 'selected' : ''}`}
+        style={{ transform: `translateY(${top}px)` }}
+        onClick={() => useApp.getState().openSnapshot(s.id)}
+        data-testid="snapshot-row"
+        {...rowProps}
+      >
+        <Cells table={table} row={s} ctx={undefined} />
+      </div>
+    );
+  },
+  (a, b) =>
+    a.s === b.s &&
+    a.index === b.index &&
+    a.top === b.top &&
+    a.selected === b.selected &&
+    a.rowProps.tabIndex === b.rowProps.tabIndex &&
+    a.table.template === b.table.template &&
+    a.table.columns.length === b.table.columns.length &&
+    a.table.columns.every((c, i) => c === b.table.columns[i]),
+);
 
 /** Every snapshot: the full list once, then the store's live ones merged in front. */
 function useAllSnapshots(): { all: GEXSnapshot[]; error: AppError | null } {
@@ -176,18 +216,15 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
               {virtualizer.getVirtualItems().map((item) => {
                 const s = rows[item.index]!;
                 return (
-                  <div
+                  <SnapRow
                     key={item.key}
-                    role="row"
-                    aria-rowindex={item.index + 2}
-                    className={`row snap-row vrow ${selected === s.id ? 'selected' : ''}`}
-                    style={{ transform: `translateY(${item.start - ROW}px)` }}
-                    onClick={() => open(s.id)}
-                    data-testid="snapshot-row"
-                    {...roving.rowProps(item.index)}
-                  >
-                    <Cells table={table} row={s} ctx={undefined} />
-                  </div>
+                    s={s}
+                    index={item.index}
+                    top={item.start - ROW}
+                    selected={selected === s.id}
+                    table={table}
+                    rowProps={roving.rowProps(item.index)}
+                  />
                 );
               })}
             </div>
