@@ -3,7 +3,7 @@
 // positive and red for negative, the strength on a square-root scale so that small
 // cells still show next to the largest. A cursor cell moves with the mouse or the arrow
 // keys and reads out exactly; PNG and CSV export what is shown.
-import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { ticks } from '../../components/plot/ticks.ts';
 import { csvText, download, fileStem } from '../../components/plot/chart-export.ts';
@@ -197,6 +197,21 @@ export function Heatmap({
     const half = ((win[1] - win[0]) * f) / 2;
     setWin([Math.max(all[0], mid - half), Math.min(all[1], mid + half)]);
   };
+  // Wheel zoom on a non-passive listener, so that the page does not scroll meanwhile.
+  const zoomRef = useRef(zoom);
+  useLayoutEffect(() => {
+    zoomRef.current = zoom;
+  });
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      zoomRef.current(e.deltaY < 0 ? 0.8 : 1.25);
+    };
+    c.addEventListener('wheel', onWheel, { passive: false });
+    return () => c.removeEventListener('wheel', onWheel);
+  }, []);
   const onKeyDown = (e: KeyboardEvent) => {
     const [r, c] = c0 ?? [0, Math.floor(g.strikes.length / 2)];
     const move: Record<string, [number, number]> = {
@@ -303,7 +318,6 @@ export function Heatmap({
           onKeyDown={onKeyDown}
           onFocus={() => !c0 && g.expiries.length && setCur([0, Math.floor(g.strikes.length / 2)])}
           onPointerMove={at}
-          onWheel={(e) => zoom(e.deltaY < 0 ? 0.8 : 1.25)}
         />
       </div>
       <div className="plot-readout muted" id="chart-heatmap-readout" aria-live="polite">
