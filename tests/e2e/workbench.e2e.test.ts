@@ -258,6 +258,18 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(await page.locator('[data-bucket=monthly]').getAttribute('class')).toBe('on');
     await shot(page, 'workbench-snapshot-monthly');
 
+    // One expiry: its own walls, and the heatmap keeps that one row, read from the keyboard.
+    const one = detail.expiries.find((e) => e.call_wall !== null && e.put_wall !== null)!;
+    await page.getByTestId('expiry-filter').selectOption(one.expiry);
+    await poll(() => page.getByTestId('filter-levels').textContent()).toContain(
+      `expiry ${one.expiry}: call wall ${one.call_wall!.toLocaleString('en-US')}`,
+    );
+    await page.getByTestId('chart-heatmap').locator('canvas').focus();
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.locator('#chart-heatmap-readout').textContent()).toMatch(
+      new RegExp(`^Expiry ${one.expiry} \\(\\w+\\), strike [\\d,.]+: net GEX `),
+    );
+
     // Back to net GEX of all expiries, all strikes: the CSV is the engine's strikes, exactly.
     await page.getByTestId('expiry-filter').selectOption('all');
     await page.locator('[data-measure=net]').click();

@@ -134,7 +134,7 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
       label: 'Total GEX over time',
       title: 'Total GEX of every stored snapshot, oldest first',
       width: 124,
-      optional: 2,
+      optional: 1,
       cell: (r) => (
         <Sparkline
           values={spark[r.underlying]}
@@ -158,7 +158,7 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
       width: 170,
       min: 120,
       flex: true,
-      optional: 1,
+      optional: 2,
       className: 'num-left',
       sort: compareBy((r) => Date.parse(r.as_of)),
       cell: (r) => asOfStamp(r.as_of),
