@@ -20,6 +20,9 @@ import {
 } from './domain.ts';
 import { AppError, type Result } from './result.ts';
 import { Diagnostic, RuleTrigger, WhatIfResult } from './rules.ts';
+import { SnapshotCells } from './cells.ts';
+
+export { SnapshotCells } from './cells.ts';
 
 const justified = (r: { requested_priority?: unknown; justification?: string }) =>
   !r.requested_priority || (r.justification ?? '').trim().length > 0;
@@ -380,6 +383,8 @@ export const calls = {
     z.array(GEXSnapshot),
   ),
   'snapshots:get': call(z.object({ id: z.string() }), SnapshotDetail),
+  /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
+  'snapshots:cells': call(z.object({ id: z.string() }), SnapshotCells),
   'snapshots:history': call(HistoryRequest, z.array(HistoryPoint)),
   'snapshots:diff': call(z.object({ from: z.string().min(1), to: z.string().min(1) }), SnapshotDiff),
   'snapshots:levels': call(none, z.array(LevelsRow)),

@@ -10,6 +10,7 @@ import './styles/dialogs.css';
 import './styles/tables.css';
 import './styles/queue.css';
 import './styles/snapshots.css';
+import './styles/workbench.css';
 import './styles/audit.css';
 import './styles/rules.css';
 

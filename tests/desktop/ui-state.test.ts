@@ -31,6 +31,13 @@ describe('hash routes', () => {
       ['#/queue/job/j%2F1', { ...HOME, jobId: 'j/1' }],
       ['#/snapshots', { ...HOME, view: 'snapshots' }],
       ['#/snapshots/abc-123', { ...HOME, view: 'snapshots', snapshotId: 'abc-123' }],
+      ['#/snapshots/list', { ...HOME, view: 'snapshots', snapshotsPane: 'list' }],
+      [
+        '#/snapshots/list/abc-123',
+        { ...HOME, view: 'snapshots', snapshotsPane: 'list', snapshotId: 'abc-123' },
+      ],
+      ['#/snapshots/history/SPX', { ...HOME, view: 'snapshots', snapshotsPane: 'history/SPX' }],
+      ['#/snapshots/compare/a1/b2', { ...HOME, view: 'snapshots', snapshotsPane: 'compare/a1/b2' }],
       ['#/rules', { ...HOME, view: 'rules' }],
       ['#/audit', { ...HOME, view: 'audit' }],
       ['#/audit/req-9', { ...HOME, view: 'audit', auditRequest: 'req-9' }],

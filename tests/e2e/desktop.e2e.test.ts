@@ -157,9 +157,10 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
 
     await row.getByTestId('submission-figures').click();
     await page.getByTestId('snapshot-detail').waitFor();
-    // The table gives GEX in the view's one scale, named in its header; the figures name it too.
-    await poll(() => page.getByTestId('snapshot-total').first().textContent()).toBe(total);
-    expect(await page.locator('[role=columnheader]', { hasText: 'Total GEX' }).textContent()).toBe(
+    // The levels board (Snapshots' first screen) gives GEX in the view's one scale, named in
+    // its header; the figures name it too.
+    await poll(() => page.getByTestId('levels-total').first().textContent()).toBe(total);
+    expect(await page.locator('.levels-table [role=columnheader].th-total').textContent()).toBe(
       'Total GEX, Bn',
     );
     expect(await page.getByTestId('snapshot-detail').textContent()).toContain(`${total} Bn`);
@@ -170,9 +171,20 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
       expect(detail).toContain('4,800');
       expect(detail).toContain('4,600');
     }
-    await page.getByTestId('chart-strikes').locator('rect.bar').first().waitFor();
+    await page.getByTestId('chart-strikes').locator('canvas').waitFor();
+    // Spot and the walls are marked by strike (named for screen readers beside the canvas).
+    const marked = page.getByTestId('chart-strikes-markers');
+    await marked.locator('[data-marker=spot]').waitFor({ state: 'attached' });
+    if (snap.call_wall !== null)
+      expect(await marked.locator('[data-marker=call-wall]').textContent()).toBe(
+        `call wall ${snap.call_wall.toLocaleString('en-US')}`,
+      );
     // A generated chain's profile need not change sign; the marker shows when there is a level.
-    if (snap.zero_gamma !== null) await page.getByTestId('zero-gamma-marker').waitFor();
+    if (snap.zero_gamma !== null)
+      await page
+        .getByTestId('chart-profile-markers')
+        .locator('[data-marker=flip]')
+        .waitFor({ state: 'attached' });
     await shot('snapshot');
   });
 

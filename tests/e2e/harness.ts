@@ -96,14 +96,43 @@ export interface Desk {
   close(): Promise<void>;
 }
 
-export async function openDesk(opts: { workers?: number } = {}): Promise<Desk> {
+/**
+ * The renderer as users run it, React's production build, for speed figures: under
+ * vitest NODE_ENV is `test`, which gives React's development build (out/renderer, which
+ * the other e2e files keep for React's warnings).
+ */
+async function productionRenderer(): Promise<string> {
+  const outDir = join(ROOT, 'out/renderer-production');
+  const { build } = await import('vite');
+  const { rendererConfig } = await import('../../electron.vite.config.ts');
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      ...rendererConfig,
+      mode: 'production',
+      build: { ...rendererConfig.build, outDir },
+    });
+  } finally {
+    process.env.NODE_ENV = env;
+  }
+  return outDir;
+}
+
+export async function openDesk(
+  opts: { workers?: number; production?: boolean } = {},
+): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
-  await ensureRenderer();
+  const rendererDir = opts.production
+    ? await productionRenderer()
+    : (await ensureRenderer(), join(ROOT, 'out/renderer'));
   const te = await startTestEngine({ workers: opts.workers ?? 1 });
   const fixtures = join(te.dir, 'fixtures');
   mkdirSync(fixtures, { recursive: true });
   const host = await serve(te.engine, {
-    rendererDir: join(ROOT, 'out/renderer'),
+    rendererDir,
     uploadDir: join(te.engine.config.inbox, '.uploads'),
   });
   const context = await chromium.launchPersistentContext(join(te.dir, 'chromium-profile'), {

@@ -5,10 +5,17 @@
 // marked with its path as their origin; one whose content is already listed (the store,
 // or an earlier folder) is listed once, from the first origin.
 import { resolve } from 'node:path';
-import type { HistoryPoint, LevelsRow, SnapshotDetail, SnapshotDiff } from '../../../shared/api.ts';
+import type {
+  HistoryPoint,
+  LevelsRow,
+  SnapshotCells,
+  SnapshotDetail,
+  SnapshotDiff,
+} from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Store } from '../store/db.ts';
 import { snapshotDetail } from '../store/snapshot-detail.ts';
+import { exportCells, storeCells } from './cells.ts';
 import { diffSnapshots } from './diff.ts';
 import { exportDetail } from './export-detail.ts';
 import { ExportFolder } from './export-folder.ts';
@@ -136,6 +143,19 @@ export class Analytics {
     for (const a of this.#attached) {
       const detail = await exportDetail(a.folder, id);
       if (detail) return ok(detail);
+    }
+    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
+  }
+
+  /** One snapshot's strike × expiry cells, from the store or the attached folder that holds it. */
+  async cells(id: string): Promise<Result<SnapshotCells>> {
+    const local = await storeCells(this.#store, id);
+    if (local) return ok(local);
+    const origins = this.#origins();
+    if (!origins.ok) return origins;
+    for (const a of this.#attached) {
+      const cells = await exportCells(a.folder, id);
+      if (cells) return ok(cells);
     }
     return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
   }

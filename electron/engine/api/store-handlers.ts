@@ -132,6 +132,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       ),
     'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
     'snapshots:get': async ({ id }) => (await analytics()).snapshot(id),
+    'snapshots:cells': async ({ id }) => (await analytics()).cells(id),
     'snapshots:history': async (req) => (await analytics()).history(req),
     'snapshots:diff': async ({ from, to }) => (await analytics()).diff(from, to),
     'snapshots:levels': async () => (await analytics()).levels(),

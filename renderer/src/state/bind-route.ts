@@ -7,6 +7,7 @@ import { useApp } from './store.ts';
 const routeOf = (s: Route): Route => ({
   view: s.view,
   snapshotId: s.snapshotId,
+  snapshotsPane: s.snapshotsPane,
   jobId: s.jobId,
   auditRequest: s.auditRequest,
 });

@@ -1,6 +1,8 @@
 // The address of what is on screen, as a hash route, so that a reload or a bookmark
 // comes back to the same view: `#/queue`, `#/queue/job/ID` (a job's drawer),
-// `#/snapshots`, `#/snapshots/ID` (an open snapshot), `#/rules`, `#/audit`,
+// `#/snapshots` (the levels board), `#/snapshots/ID` (an open snapshot), the Snapshots
+// panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING`, `#/snapshots/compare/A/B`,
+// `#/rules`, `#/audit`,
 // `#/audit/REQUEST` (one request's timeline). Pure functions here; App binds them to
 // the store and the window.
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit'] as const;
@@ -10,13 +12,24 @@ export interface Route {
   view: View;
   /** The open snapshot (Snapshots). */
   snapshotId: string | null;
+  /** The Snapshots pane: '' (levels board), 'list', 'history/SPX', 'compare/A/B'. */
+  snapshotsPane?: string;
   /** The job whose drawer is open (Queue). */
   jobId: string | null;
   /** The request whose timeline is shown (Audit); '' for every entry. */
   auditRequest: string;
 }
 
-export const HOME: Route = { view: 'queue', snapshotId: null, jobId: null, auditRequest: '' };
+export const HOME: Route = {
+  view: 'queue',
+  snapshotId: null,
+  snapshotsPane: '',
+  jobId: null,
+  auditRequest: '',
+};
+
+/** Snapshots' panes besides the levels board (a snapshot id is never one of these words). */
+const PANES = ['list', 'history', 'compare'];
 
 const decode = (s: string | undefined): string | null => {
   if (!s) return null;
@@ -31,9 +44,17 @@ export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const view = VIEWS.find((v) => v === parts[0]);
   if (!view) return HOME;
+  const pane = view === 'snapshots' && PANES.includes(parts[1] ?? '') ? parts[1]! : '';
   return {
     view,
-    snapshotId: view === 'snapshots' ? decode(parts[1]) : null,
+    snapshotId:
+      view !== 'snapshots' || pane === 'history' || pane === 'compare'
+        ? null
+        : decode(pane ? parts[2] : parts[1]),
+    snapshotsPane:
+      pane === 'list' || !pane
+        ? pane
+        : [pane, ...parts.slice(2).map((p) => decode(p) ?? '')].join('/'),
     jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
     auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
   };
@@ -42,7 +63,11 @@ export function parseHash(hash: string): Route {
 /** The hash of what is on screen: the view and its own open item only. */
 export function formatRoute(r: Route): string {
   const id = (s: string) => encodeURIComponent(s);
-  if (r.view === 'snapshots' && r.snapshotId) return `#/snapshots/${id(r.snapshotId)}`;
+  if (r.view === 'snapshots') {
+    const [pane = '', ...rest] = (r.snapshotsPane ?? '').split('/');
+    const base = ['#/snapshots', ...(pane ? [pane] : []), ...rest.map(id)].join('/');
+    return r.snapshotId && (pane === '' || pane === 'list') ? `${base}/${id(r.snapshotId)}` : base;
+  }
   if (r.view === 'queue' && r.jobId) return `#/queue/job/${id(r.jobId)}`;
   if (r.view === 'audit' && r.auditRequest) return `#/audit/${id(r.auditRequest)}`;
   return `#/${r.view}`;

@@ -105,7 +105,13 @@ export const useApp = create<State>((set, get) => {
 
     setView: (view) => set({ view }),
     goTo: (route) => set(route),
-    openSnapshot: (id) => set({ snapshotId: id, view: 'snapshots' }),
+    // A snapshot opens under the list when the list is on screen, else under the levels board.
+    openSnapshot: (id) =>
+      set((s) => ({
+        snapshotId: id,
+        view: 'snapshots',
+        snapshotsPane: s.view === 'snapshots' && s.snapshotsPane === 'list' ? 'list' : '',
+      })),
     openAudit: (requestId) => set({ auditRequest: requestId, view: 'audit' }),
     openJob: (id) => set({ jobId: id, view: 'queue' }),
 

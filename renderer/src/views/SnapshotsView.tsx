@@ -1,145 +1,66 @@
-// Recent snapshots, sorted by as-of (newest first) unless the analyst sorts by
-// another column, with their key figures in one GEX scale and their data quality
-// against the threshold set here; the open snapshot's figures and charts below.
-// A filter that hides the open snapshot closes it.
-import { useEffect, useMemo, useState } from 'react';
+// Snapshots, in panes an analyst moves between (each has an address, route.ts): the
+// levels board (first: every underlying's latest levels), the list of every snapshot,
+// an underlying's history, and the comparison of two snapshots. A snapshot opened from
+// the board or the list shows below it with its workbench of charts.
+import { useCallback, useEffect, useState } from 'react';
 import { useApp } from '../state/store.ts';
-import { useSettings } from '../state/settings.ts';
-import { gexScale } from '../text/scale.ts';
-import { plural } from '../text/words.ts';
-import { ErrorLine } from '../components/common.tsx';
-import { Cells, TableHead } from '../components/table/TableHead.tsx';
-import { tableStyle, useTable } from '../components/table/use-table.ts';
-import { useRoving } from '../components/table/roving.ts';
+import { paneOf, showPane } from '../state/workbench.ts';
+import { BN, type GexScale } from '../text/scale.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
-import { snapshotColumns } from './snapshots/snapshot-columns.tsx';
+import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
+import { SnapshotList } from './snapshots/SnapshotList.tsx';
+import { HistoryView } from './snapshots/HistoryView.tsx';
+import { CompareView } from './snapshots/CompareView.tsx';
 
-function ThresholdSetting() {
-  const threshold = useSettings((s) => s.qualityThreshold);
-  const set = useSettings((s) => s.setQualityThreshold);
-  const [text, setText] = useState(String(Math.round(threshold * 100)));
-  return (
-    <label
-      className="threshold"
-      title="Snapshots computed from a smaller share of their rows are marked “low quality” everywhere"
-    >
-      Mark quality below
-      <input
-        type="number"
-        min={0}
-        max={100}
-        step={1}
-        value={text}
-        data-testid="quality-threshold"
-        onChange={(e) => {
-          setText(e.target.value);
-          const v = Number(e.target.value);
-          if (e.target.value !== '' && Number.isFinite(v) && v >= 0 && v <= 100) set(v / 100);
-        }}
-      />
-      %
-    </label>
-  );
-}
+const PANES = [
+  { kind: '', label: 'Levels', hint: 'Every underlying’s latest levels' },
+  { kind: 'list', label: 'All snapshots', hint: 'Every stored snapshot' },
+  { kind: 'history', label: 'History', hint: 'An underlying’s levels and exposures over time' },
+  { kind: 'compare', label: 'Compare', hint: 'What changed between two snapshots' },
+];
 
 export function SnapshotsView() {
-  const snapshots = useApp((s) => s.snapshots);
   const selected = useApp((s) => s.snapshotId);
-  const open = useApp((s) => s.openSnapshot);
-  const loadError = useApp((s) => s.loadError);
-  const [filter, setFilter] = useState('');
-  const shown = useMemo(() => {
-    const q = filter.trim().toUpperCase();
-    return q ? snapshots.filter((s) => s.underlying.toUpperCase().includes(q)) : snapshots;
-  }, [snapshots, filter]);
-  const openOne = selected ? snapshots.find((s) => s.id === selected) : undefined;
-  const scale = gexScale(
-    [...shown, ...(openOne ? [openOne] : [])].flatMap((s) => [s.total_gex, s.call_gex, s.put_gex]),
-  );
-  const columns = useMemo(() => snapshotColumns(scale), [scale]);
-  const [table, setFrame] = useTable('snapshots', columns, shown, { id: 'asof', dir: 'desc' });
-  const roving = useRoving({
-    count: table.rows.length,
-    onOpen: (i) => table.rows[i] && open(table.rows[i].id),
-  });
+  const pane = useApp((s) => s.snapshotsPane);
+  const { kind, args } = paneOf(pane);
+  const [scale, setScale] = useState<GexScale>(BN);
+  const onScale = useCallback((s: GexScale) => setScale(s), []);
+  const showDetail = !!selected && (kind === '' || kind === 'list');
 
   // A deep link to a snapshot that is not among the recent ones loads it.
   useEffect(() => {
     if (selected) void useApp.getState().ensureSnapshot(selected);
   }, [selected]);
 
-  const changeFilter = (value: string) => {
-    const q = value.trim().toUpperCase();
-    if (openOne && q && !openOne.underlying.toUpperCase().includes(q)) open(null);
-    setFilter(value);
-  };
-
   return (
     <div
-      className={`view snapshots-view${selected ? ' has-detail' : ''}`}
+      className={`view snapshots-view${showDetail ? ' has-detail' : ''}`}
       data-testid="snapshots-view"
     >
       <h1 className="sr-only">Snapshots</h1>
-      <div className="toolbar">
-        <input
-          className="search"
-          type="search"
-          aria-label="Filter snapshots by underlying"
-          placeholder="Filter by underlying"
-          value={filter}
-          onChange={(e) => changeFilter(e.target.value)}
-          spellCheck={false}
-        />
-        <ThresholdSetting />
-        <span className="spacer" />
-        <span className="row-count">
-          {shown.length === snapshots.length
-            ? plural(snapshots.length, 'snapshot')
-            : `${shown.length} of ${plural(snapshots.length, 'snapshot')}`}
-        </span>
-      </div>
-      <div
-        ref={setFrame}
-        className="table snap-table"
-        role="table"
-        aria-label="Snapshots"
-        aria-rowcount={table.rows.length + 1}
-        style={tableStyle(table)}
-      >
-        <div className="tscroll" onKeyDown={roving.onKeyDown}>
-          <div role="rowgroup" className="thead-group">
-            <TableHead table={table} />
-          </div>
-          <div role="rowgroup">
-            {table.rows.length === 0 && (
-              <div className="empty" role="row">
-                <span role="cell">
-                  {loadError ? (
-                    <ErrorLine error={loadError} />
-                  ) : snapshots.length ? (
-                    'No snapshot matches.'
-                  ) : (
-                    'No snapshots yet. A finished ingest appears here.'
-                  )}
-                </span>
-              </div>
-            )}
-            {table.rows.map((s, i) => (
-              <div
-                key={s.id}
-                role="row"
-                className={`row snap-row ${selected === s.id ? 'selected' : ''}`}
-                onClick={() => open(s.id)}
-                data-testid="snapshot-row"
-                {...roving.rowProps(i)}
-              >
-                <Cells table={table} row={s} ctx={undefined} />
-              </div>
-            ))}
-          </div>
-        </div>
-      </div>
-      {selected && <SnapshotPanel id={selected} scale={scale} />}
+      <nav className="pane-tabs" aria-label="Snapshots panes">
+        {PANES.map((p) => (
+          <a
+            key={p.kind}
+            href={`#/snapshots${p.kind ? `/${p.kind}` : ''}`}
+            className={`pane-tab ${kind === p.kind ? 'active' : ''}`}
+            aria-current={kind === p.kind ? 'page' : undefined}
+            title={p.hint}
+            data-pane={p.kind || 'levels'}
+            onClick={(e) => {
+              e.preventDefault();
+              showPane(p.kind);
+            }}
+          >
+            {p.label}
+          </a>
+        ))}
+      </nav>
+      {kind === '' && <LevelsBoard compact={showDetail} />}
+      {kind === 'list' && <SnapshotList onScale={onScale} />}
+      {kind === 'history' && <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} />}
+      {kind === 'compare' && <CompareView ids={args} />}
+      {showDetail && <SnapshotPanel id={selected} scale={kind === 'list' ? scale : undefined} />}
     </div>
   );
 }

@@ -1,15 +1,19 @@
-// The open snapshot: its key figures (GEX in the view's scale, $ per 1 % move), its
-// data quality with the reasons, and the two charts.
+// The open snapshot: its key figures (GEX in the view's scale, $ per 1 % move; the
+// exposures beyond gamma, or "re-ingest to see" on a snapshot stored before them), its
+// data quality with the reasons, the way to its history and to a comparison, and the
+// workbench of charts (SnapshotCharts).
 import { useEffect, useState } from 'react';
-import type { SnapshotDetail } from '../../../../shared/api.ts';
+import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { basename, int, price } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gex, gexScale, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
-import { GexByStrikeChart, ProfileChart } from '../../components/charts.tsx';
+import { showPane } from '../../state/workbench.ts';
+import { SnapshotCharts } from './SnapshotCharts.tsx';
+import { measured, REINGEST } from './snapshot-data.ts';
 
 function Figure({
   label,
@@ -30,18 +34,24 @@ function Figure({
   );
 }
 
-export function SnapshotPanel({ id, scale }: { id: string; scale: GexScale }) {
+export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: GexScale }) {
   const client = useApp((s) => s.client);
   const [detail, setDetail] = useState<SnapshotDetail | null>(null);
+  const [cells, setCells] = useState<SnapshotCells | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
   useEffect(() => {
     if (!client) return;
     let live = true;
-    void client.call('snapshots:get', { id }).then((res) => {
+    void Promise.all([
+      client.call('snapshots:get', { id }),
+      client.call('snapshots:cells', { id }),
+    ]).then(([res, cellsRes]) => {
       if (!live) return;
+      performance.mark('snapshot:data', { detail: id });
       if (res.ok) {
         setDetail(res.value);
+        setCells(cellsRes.ok ? cellsRes.value : null);
         setError(null);
       } else setError(res.error);
     });
@@ -63,7 +73,7 @@ export function SnapshotPanel({ id, scale }: { id: string; scale: GexScale }) {
   if (!detail || detail.snapshot.id !== id)
     return <div className="snapshot-panel empty">Loading the snapshot…</div>;
   const s = detail.snapshot;
-  const strikes = detail.strikes.filter((k) => k.expiry === null);
+  const scale = listScale ?? gexScale([s.total_gex, s.call_gex, s.put_gex]);
   const unitTitle = `${GEX_UNIT}`;
 
   return (
@@ -84,9 +94,25 @@ export function SnapshotPanel({ id, scale }: { id: string; scale: GexScale }) {
           {s.format} · {basename(s.source_file)} · {int(s.quality.rows_used)} of{' '}
           {int(s.quality.rows_total)} rows used
         </span>
-        <button className="btn small ghost close" onClick={close}>
-          Close
-        </button>
+        <span className="snapshot-actions">
+          <button
+            className="btn small ghost"
+            onClick={() => showPane(`history/${s.underlying}`)}
+            data-testid="open-history"
+          >
+            History of {s.underlying}
+          </button>
+          <button
+            className="btn small ghost"
+            onClick={() => showPane(`compare/${s.id}`)}
+            data-testid="open-compare"
+          >
+            Compare with the one before
+          </button>
+          <button className="btn small ghost" onClick={close}>
+            Close
+          </button>
+        </span>
       </div>
       <div className="key-figures">
         <Figure label="Spot" value={price(s.spot)} />
@@ -112,30 +138,34 @@ export function SnapshotPanel({ id, scale }: { id: string; scale: GexScale }) {
         <Figure label="Max pain" value={price(s.max_pain)} />
         <Figure label="Open interest" title="Contracts" value={int(s.total_open_interest)} />
         <Figure label="Volume" title="Contracts" value={int(s.total_volume)} />
+        <Figure
+          label="Abs. gamma strike"
+          title="Strike with the largest call GEX + |put GEX|"
+          value={measured(detail) ? price(detail.absolute_gamma_strike) : REINGEST}
+        />
+        <Figure
+          label="DEX"
+          title="Delta exposure, $ of delta"
+          value={detail.exposures ? `${gex(detail.exposures.dex, scale)}` : REINGEST}
+        />
+        <Figure
+          label="VEX"
+          title="Vanna exposure, $ of delta per vol point"
+          value={detail.exposures ? `${gex(detail.exposures.vex, scale)}` : REINGEST}
+        />
+        <Figure
+          label="CEX"
+          title="Charm exposure, $ of delta per day"
+          value={detail.exposures ? `${gex(detail.exposures.cex, scale)}` : REINGEST}
+        />
       </div>
       <p className="unit-note muted">
         GEX figures are {GEX_UNIT} of the underlying, in{' '}
-        {scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars.
+        {scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars; DEX in $ of delta, VEX in $ of
+        delta per vol point, CEX in $ of delta per day.
+        {detail.note && <span data-testid="snapshot-note"> {detail.note}</span>}
       </p>
-      <div className="charts">
-        <div className="chart-box">
-          <div className="chart-title">
-            Net GEX by strike <span className="muted">(spot ±15 %)</span>
-          </div>
-          <GexByStrikeChart
-            strikes={strikes}
-            spot={s.spot}
-            callWall={s.call_wall}
-            putWall={s.put_wall}
-          />
-        </div>
-        <div className="chart-box">
-          <div className="chart-title">
-            Gamma profile <span className="muted">(total GEX if spot moved to each level)</span>
-          </div>
-          <ProfileChart profile={detail.profile} spot={s.spot} zeroGamma={s.zero_gamma} />
-        </div>
-      </div>
+      <SnapshotCharts detail={detail} cells={cells} />
     </section>
   );
 }

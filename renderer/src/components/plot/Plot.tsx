@@ -1,0 +1,303 @@
+// A chart for people who read them all day: canvas-drawn (draw.ts), with a cursor that
+// the mouse or the arrow keys move and a readout of its exact values with their units
+// (a tooltip by the pointer, and a line under the chart that screen readers hear);
+// zoom (wheel, +/−, drag to pan, 0 or a double click resets) along x — strikes, time,
+// expiries; export of what is shown as PNG and CSV. The window can be owned by the
+// parent (charts that share a time axis).
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import { drawPlot, fullWindow, MARGIN, nearest, type PlotSpec, type Window } from './draw.ts';
+import { download, fileStem, plotCsv } from './chart-export.ts';
+
+export interface PlotProps {
+  spec: PlotSpec;
+  title: ReactNode;
+  testId: string;
+  height?: number;
+  /** The window to start from (e.g. spot ± 10 %); the whole x range otherwise. */
+  initial?: Window;
+  /** A controlled window (shared between charts). */
+  window?: Window;
+  onWindow?(w: Window): void;
+  /** A controlled cursor (an index into x). */
+  cursor?: number | null;
+  onCursor?(i: number): void;
+  /** Controls shown in the chart's header, before the export buttons. */
+  controls?: ReactNode;
+  /** Called after each draw (render-time measurements). */
+  onDrawn?(): void;
+}
+
+const clampWin = (w: Window, full: Window): Window => {
+  const span = Math.min(w.hi - w.lo, full.hi - full.lo);
+  let lo = Math.max(full.lo, w.lo);
+  if (lo + span > full.hi) lo = full.hi - span;
+  return { lo, hi: lo + span };
+};
+
+export function Plot(props: PlotProps) {
+  const { spec, title, testId, height = 260, initial, controls, onDrawn } = props;
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const full = fullWindow(spec);
+  const [ownWin, setOwnWin] = useState<Window>(initial ?? full);
+  const win = props.window ?? ownWin;
+  const setWin = useCallback(
+    (w: Window) => {
+      const c = clampWin(w, fullWindow(spec));
+      setOwnWin(c);
+      props.onWindow?.(c);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [spec, props.onWindow],
+  );
+  const [ownCursor, setOwnCursor] = useState<number | null>(null);
+  const cursor = props.cursor !== undefined ? props.cursor : ownCursor;
+  const setCursor = (i: number) => {
+    setOwnCursor(i);
+    props.onCursor?.(i);
+  };
+  const [pointer, setPointer] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const drag = useRef<{ x: number; win: Window; moved: boolean } | null>(null);
+
+  // A new starting window (another snapshot, another window around spot) applies at once
+  // (in render, not in an effect: no second draw).
+  const initKey = initial ? `${initial.lo}:${initial.hi}` : `${full.lo}:${full.hi}`;
+  const [lastKey, setLastKey] = useState(initKey);
+  if (lastKey !== initKey) {
+    setLastKey(initKey);
+    setOwnWin(initial ?? full);
+  }
+
+  // The box's width, read before the first draw and followed after.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const fit = (w: number) => setWidth(Math.max(240, Math.floor(w)));
+    fit(el.clientWidth);
+    const ro = new ResizeObserver(([e]) => e && fit(e.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  // Drawn once per change of what is shown (a repeat render draws nothing).
+  const drawn = useRef<unknown[]>([]);
+  useLayoutEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    const w = box.current?.clientWidth ? Math.max(240, Math.floor(box.current.clientWidth)) : width;
+    if (!c || !ctx) return;
+    const key = [spec, win.lo, win.hi, w, height, cursor];
+    if (key.every((k, i) => k === drawn.current[i])) return;
+    drawn.current = key;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(height * dpr);
+    c.style.width = `${w}px`;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawPlot(ctx, spec, win, w, height, cursor);
+    onDrawn?.();
+  }, [spec, win, width, height, cursor, onDrawn]);
+
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const xAt = (px: number) => win.lo + ((px - MARGIN.left) / plotW) * (win.hi - win.lo);
+  const pxOf = (v: number) => MARGIN.left + ((v - win.lo) / (win.hi - win.lo)) * plotW;
+  const zoomAt = (factor: number, at: number) => {
+    const span = (win.hi - win.lo) * factor;
+    const minSpan = spec.x.length > 1 ? (full.hi - full.lo) / spec.x.length : 1;
+    if (span < minSpan * 2 && factor < 1) return;
+    const t = (at - win.lo) / (win.hi - win.lo);
+    setWin({ lo: at - t * span, hi: at - t * span + span });
+  };
+  // Wheel zoom needs a non-passive listener (the page must not scroll meanwhile).
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const r = c.getBoundingClientRect();
+      zoomAt(e.deltaY < 0 ? 0.8 : 1.25, xAt(e.clientX - r.left));
+    };
+    c.addEventListener('wheel', onWheel, { passive: false });
+    return () => c.removeEventListener('wheel', onWheel);
+  });
+
+  const n = spec.x.length;
+  const cursorX = cursor !== null && cursor < n ? spec.x[cursor]! : null;
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (n === 0) return;
+    const span = win.hi - win.lo;
+    const at = cursor ?? nearest(spec.x, (win.lo + win.hi) / 2);
+    const moveTo = (i: number) => {
+      const j = Math.max(0, Math.min(n - 1, i));
+      setCursor(j);
+      const x = spec.x[j]!;
+      if (x < win.lo || x > win.hi) setWin({ lo: x - span / 2, hi: x + span / 2 });
+    };
+    const keys: Record<string, () => void> = {
+      ArrowRight: () =>
+        e.shiftKey ? setWin({ lo: win.lo + span * 0.2, hi: win.hi + span * 0.2 }) : moveTo(at + 1),
+      ArrowLeft: () =>
+        e.shiftKey ? setWin({ lo: win.lo - span * 0.2, hi: win.hi - span * 0.2 }) : moveTo(at - 1),
+      Home: () => moveTo(nearest(spec.x, win.lo)),
+      End: () => moveTo(nearest(spec.x, win.hi)),
+      '+': () => zoomAt(0.8, spec.x[at]!),
+      '=': () => zoomAt(0.8, spec.x[at]!),
+      '-': () => zoomAt(1.25, spec.x[at]!),
+      _: () => zoomAt(1.25, spec.x[at]!),
+      '0': () => setWin(initial ?? full),
+      Escape: () => setWin(initial ?? full),
+    };
+    const k = keys[e.key];
+    if (k) {
+      e.preventDefault();
+      k();
+    }
+  };
+
+  const readout =
+    cursorX === null
+      ? 'Move over the chart, or focus it and use the arrow keys, to read exact values.'
+      : `${spec.xTitle} ${spec.xFormat(cursorX)}: ${spec.series
+          .map((s) => {
+            const v = s.values[cursor!];
+            return `${s.label} ${v === null || v === undefined ? '—' : s.format(v)}`;
+          })
+          .join('; ')}`;
+
+  const exportPng = () => {
+    const c = document.createElement('canvas');
+    const scale = 2;
+    c.width = width * scale;
+    c.height = height * scale;
+    const ctx = c.getContext('2d')!;
+    ctx.scale(scale, scale);
+    drawPlot(ctx, spec, win, width, height, null);
+    c.toBlob((b) => b && download(b, `${fileStem(spec.label)}.png`), 'image/png');
+  };
+  const exportCsv = () =>
+    download(new Blob([plotCsv(spec, win)], { type: 'text/csv' }), `${fileStem(spec.label)}.csv`);
+
+  const tipLeft = cursorX === null ? 0 : pxOf(cursorX);
+  const zoomed = win.lo > full.lo + 1e-9 || win.hi < full.hi - 1e-9;
+
+  return (
+    <div className="plot" data-testid={testId}>
+      <div className="plot-head">
+        <span className="chart-title">{title}</span>
+        {controls}
+        {spec.series.length > 1 && (
+          <span className="legend">
+            {spec.series.map((s) => (
+              <span key={s.label}>
+                <i style={{ background: s.color }} /> {s.label}
+              </span>
+            ))}
+          </span>
+        )}
+        <span className="spacer" />
+        {zoomed && (
+          <button
+            className="btn small ghost"
+            onClick={() => setWin(full)}
+            title="Show the whole axis (0)"
+          >
+            Whole axis
+          </button>
+        )}
+        <button
+          className="btn small ghost"
+          onClick={exportPng}
+          aria-label={`Export ${spec.label} as PNG`}
+        >
+          PNG
+        </button>
+        <button
+          className="btn small ghost"
+          onClick={exportCsv}
+          aria-label={`Export ${spec.label} as CSV`}
+          data-testid={`${testId}-csv`}
+        >
+          CSV
+        </button>
+      </div>
+      <div className="plot-box" ref={box} style={{ height }}>
+        <canvas
+          ref={canvas}
+          style={{ width: width || undefined, height }}
+          tabIndex={0}
+          role="img"
+          aria-label={`${spec.label}. Arrow keys move the cursor, Shift with arrows pans, plus and minus zoom, 0 resets.`}
+          aria-describedby={`${testId}-readout`}
+          onKeyDown={onKeyDown}
+          onFocus={() => {
+            setFocused(true);
+            if (cursor === null && n > 0) setCursor(nearest(spec.x, (win.lo + win.hi) / 2));
+          }}
+          onBlur={() => setFocused(false)}
+          onPointerDown={(e) => {
+            e.currentTarget.setPointerCapture(e.pointerId);
+            drag.current = { x: e.clientX, win, moved: false };
+          }}
+          onPointerUp={() => (drag.current = null)}
+          onPointerLeave={() => setPointer(false)}
+          onPointerMove={(e) => {
+            setPointer(true);
+            const r = e.currentTarget.getBoundingClientRect();
+            const d = drag.current;
+            if (d && Math.abs(e.clientX - d.x) > 3) {
+              d.moved = true;
+              const dv = ((e.clientX - d.x) / plotW) * (d.win.hi - d.win.lo);
+              setWin({ lo: d.win.lo - dv, hi: d.win.hi - dv });
+            } else if (n > 0) setCursor(nearest(spec.x, xAt(e.clientX - r.left)));
+          }}
+          onDoubleClick={() => setWin(initial ?? full)}
+        />
+        {(pointer || focused) && cursorX !== null && (
+          <div
+            className={`plot-tip ${tipLeft > width * 0.6 ? 'left' : ''}`}
+            style={{ left: tipLeft }}
+            aria-hidden
+            data-testid={`${testId}-tip`}
+          >
+            <b>{`${spec.xTitle} ${spec.xFormat(cursorX)}`}</b>
+            {spec.series.map((s) => {
+              const v = s.values[cursor!];
+              return (
+                <div key={s.label}>
+                  <i style={{ background: s.color }} /> {s.label}{' '}
+                  <span className="num">{v === null || v === undefined ? '—' : s.format(v)}</span>
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      <ul className="sr-only" aria-label="Marked levels" data-testid={`${testId}-markers`}>
+        {(spec.markers ?? []).map((m) => (
+          <li key={`${m.label}`} data-marker={m.kind ?? m.label}>
+            {m.label}
+          </li>
+        ))}
+      </ul>
+      <div
+        className="plot-readout muted"
+        id={`${testId}-readout`}
+        aria-live="polite"
+        data-testid={`${testId}-readout`}
+      >
+        {readout}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+// Export of what a chart shows: a PNG of the canvas as drawn (without the cursor), and
+// a CSV of the points in the chart's current window with exact values in their units
+// (GEX in dollars, not the axis's rounded billions), for a spreadsheet.
+import type { PlotSpec, Window } from './draw.ts';
+import { lowerBound } from './draw.ts';
+
+/** A file name from a chart's label: "SPX net GEX by strike" → "spx-net-gex-by-strike". */
+export const fileStem = (label: string): string =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80) || 'chart';
+
+export function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const cell = (v: string | number | null | undefined): string => {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+export function csvText(header: string[], rows: (string | number | null)[][]): string {
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
+/** The chart's points inside the window: x (as labelled for categories), then each series. */
+export function plotCsv(spec: PlotSpec, win: Window): string {
+  const from = lowerBound(spec.x, win.lo);
+  const to = lowerBound(spec.x, win.hi + 1e-9 * Math.abs(win.hi));
+  const rows: (string | number | null)[][] = [];
+  for (let i = from; i < to; i++) {
+    const x = spec.x[i]!;
+    const head =
+      spec.xKind === 'category'
+        ? spec.xFormat(x)
+        : spec.xKind === 'time'
+          ? new Date(x).toISOString()
+          : x;
+    rows.push([head, ...spec.series.map((s) => s.values[i] ?? null)]);
+  }
+  return csvText([spec.xTitle, ...spec.series.map((s) => `${s.label} (${s.unit})`)], rows);
+}

@@ -1,0 +1,337 @@
+// Draws one chart on a canvas: bars and lines over a numeric x axis (strikes, instants,
+// or expiries by position), the reference levels (spot, flip, walls) as labelled
+// vertical lines whose labels never overlap, and the cursor. Pure: no React, no DOM but
+// the 2D context, so that the same code draws on screen, into the PNG export, and in
+// the render-time measurement (tests/e2e/workbench.e2e.test.ts).
+import { ticks, timeTicks } from './ticks.ts';
+
+export interface Series {
+  label: string;
+  /** One value per x (null: none there). */
+  values: ArrayLike<number | null>;
+  kind: 'bar' | 'line';
+  color: string;
+  /** The unit of the raw values (the CSV's header). */
+  unit: string;
+  /** A bar's own colour (by sign, or by bucket). */
+  colorAt?: (i: number, v: number) => string;
+  /** The value as the readout and the CSV give it, exact and with its unit. */
+  format(v: number): string;
+}
+
+export interface Marker {
+  x: number;
+  label: string;
+  color: string;
+  /** What it marks (spot, flip, call-wall, put-wall, abs-gamma, replay). */
+  kind?: string;
+}
+
+export interface PlotSpec {
+  /** What the chart shows: its accessible name and the export's file name. */
+  label: string;
+  /** Ascending. */
+  x: ArrayLike<number>;
+  xTitle: string;
+  /** A position as a label (a strike, a time, an expiry). */
+  xFormat(v: number): string;
+  /** `time`: x is epoch ms; `category`: x is 0..n-1 and every label is a category. */
+  xKind: 'number' | 'time' | 'category';
+  yTitle: string;
+  yTick(v: number, step: number): string;
+  series: Series[];
+  markers?: Marker[];
+  /** The y axis always shows 0 (bars). */
+  yZero?: boolean;
+  /** Time axes: the data's offset (minutes east of UTC), so that ticks fall on its round hours. */
+  xOffsetMin?: number;
+}
+
+export interface Window {
+  lo: number;
+  hi: number;
+}
+
+export const MARGIN = { top: 8, right: 14, bottom: 34, left: 70 };
+const LABEL_ROW = 13;
+const FONT = '10.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+const SANS = '10.5px system-ui, -apple-system, "Segoe UI", sans-serif';
+
+/** First index with x ≥ v. */
+export function lowerBound(x: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The index of the x nearest to v. */
+export function nearest(x: ArrayLike<number>, v: number): number {
+  const i = lowerBound(x, v);
+  if (i <= 0) return 0;
+  if (i >= x.length) return x.length - 1;
+  return v - x[i - 1]! <= x[i]! - v ? i - 1 : i;
+}
+
+/** The full extent of x, padded so that the outer bars show whole. */
+export function fullWindow(spec: PlotSpec): Window {
+  const n = spec.x.length;
+  if (n === 0) return { lo: 0, hi: 1 };
+  const lo = spec.x[0]!;
+  const hi = spec.x[n - 1]!;
+  const pad = spec.xKind === 'category' ? 0.6 : n > 1 ? ((hi - lo) / (n - 1)) * 0.6 : 1;
+  return { lo: lo - pad, hi: hi + pad };
+}
+
+export interface Layout {
+  /** x value → pixel, and back. */
+  px(v: number): number;
+  xv(px: number): number;
+  py(v: number): number;
+  /** The indexes drawn: [from, to). */
+  from: number;
+  to: number;
+  ylo: number;
+  yhi: number;
+}
+
+export function layout(spec: PlotSpec, win: Window, width: number, height: number): Layout {
+  const { x } = spec;
+  const from = lowerBound(x, win.lo);
+  const to = lowerBound(x, win.hi + 1e-9 * Math.abs(win.hi));
+  let ylo = spec.yZero ? 0 : Infinity;
+  let yhi = spec.yZero ? 0 : -Infinity;
+  for (const s of spec.series) {
+    for (let i = from; i < to; i++) {
+      const v = s.values[i];
+      if (v === null || v === undefined || !Number.isFinite(v)) continue;
+      if (v < ylo) ylo = v;
+      if (v > yhi) yhi = v;
+    }
+  }
+  if (!Number.isFinite(ylo)) [ylo, yhi] = [-1, 1];
+  if (ylo === yhi)
+    [ylo, yhi] = ylo === 0 ? [-1, 1] : [ylo - Math.abs(ylo) * 0.05, yhi + Math.abs(yhi) * 0.05];
+  const padY = (yhi - ylo) * 0.06;
+  if (!spec.yZero || ylo < 0) ylo -= padY;
+  if (!spec.yZero || yhi > 0) yhi += padY;
+  const w = width - MARGIN.left - MARGIN.right;
+  const h = height - MARGIN.top - MARGIN.bottom;
+  const span = win.hi - win.lo || 1;
+  return {
+    px: (v) => MARGIN.left + ((v - win.lo) / span) * w,
+    xv: (p) => win.lo + ((p - MARGIN.left) / w) * span,
+    py: (v) => MARGIN.top + ((yhi - v) / (yhi - ylo)) * h,
+    from,
+    to,
+    ylo,
+    yhi,
+  };
+}
+
+/** Marker labels in rows: each goes in the first row where it overlaps no other label. */
+export function placeLabels(widths: { x: number; w: number }[], rowsMax: number): number[] {
+  const ends: number[] = [];
+  return widths.map(({ x, w }) => {
+    let row = ends.findIndex((end) => x > end + 10);
+    if (row < 0) row = ends.length < rowsMax ? ends.length : ends.indexOf(Math.min(...ends));
+    ends[row] = x + w;
+    return row;
+  });
+}
+
+function xTickValues(spec: PlotSpec, win: Window, width: number): number[] {
+  const room = width - MARGIN.left - MARGIN.right;
+  if (spec.xKind === 'time')
+    return timeTicks(win.lo, win.hi, Math.max(2, Math.floor(room / 120)), spec.xOffsetMin);
+  if (spec.xKind === 'category') {
+    const lo = Math.max(0, Math.ceil(win.lo));
+    const hi = Math.min(spec.x.length - 1, Math.floor(win.hi));
+    const every = Math.max(1, Math.ceil((hi - lo + 1) / Math.max(1, Math.floor(room / 74))));
+    const out: number[] = [];
+    for (let i = lo; i <= hi; i += every) out.push(i);
+    return out;
+  }
+  return ticks(win.lo, win.hi, Math.max(3, Math.floor(room / 80)));
+}
+
+export interface Colors {
+  bg: string;
+  axis: string;
+  grid: string;
+  zero: string;
+  cursor: string;
+}
+export const DARK: Colors = {
+  bg: '#0b0e12',
+  axis: '#a9b3c0',
+  grid: '#1a2029',
+  zero: '#4a5464',
+  cursor: '#e9eef5',
+};
+
+export function drawPlot(
+  ctx: CanvasRenderingContext2D,
+  spec: PlotSpec,
+  win: Window,
+  width: number,
+  height: number,
+  cursor: number | null,
+  colors: Colors = DARK,
+): Layout {
+  const L = layout(spec, win, width, height);
+  const bottom = height - MARGIN.bottom;
+  const right = width - MARGIN.right;
+  ctx.fillStyle = colors.bg;
+  ctx.fillRect(0, 0, width, height);
+
+  // Y grid and ticks.
+  ctx.font = FONT;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  const yt = ticks(L.ylo, L.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
+  const ystep = yt.length > 1 ? yt[1]! - yt[0]! : Math.abs(L.yhi - L.ylo);
+  for (const t of yt) {
+    const y = Math.round(L.py(t)) + 0.5;
+    ctx.strokeStyle = t === 0 ? colors.zero : colors.grid;
+    ctx.beginPath();
+    ctx.moveTo(MARGIN.left, y);
+    ctx.lineTo(right, y);
+    ctx.stroke();
+    ctx.fillStyle = colors.axis;
+    ctx.fillText(spec.yTick(t, ystep), MARGIN.left - 6, y);
+  }
+  ctx.save();
+  ctx.translate(12, (MARGIN.top + bottom) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.font = SANS;
+  ctx.fillText(spec.yTitle, 0, 0);
+  ctx.restore();
+
+  // X ticks and title.
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  ctx.font = FONT;
+  ctx.fillStyle = colors.axis;
+  for (const t of xTickValues(spec, win, width)) {
+    const x = L.px(t);
+    if (x < MARGIN.left - 1 || x > right + 1) continue;
+    ctx.fillRect(Math.round(x), bottom, 1, 4);
+    ctx.fillText(spec.xFormat(t), x, bottom + 6);
+  }
+  ctx.font = SANS;
+  ctx.fillText(spec.xTitle, (MARGIN.left + right) / 2, bottom + 20);
+
+  // Data, clipped to the plot area.
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(MARGIN.left, MARGIN.top, right - MARGIN.left, bottom - MARGIN.top);
+  ctx.clip();
+  const bars = spec.series.filter((s) => s.kind === 'bar');
+  const from = Math.max(0, L.from - 1);
+  const to = Math.min(spec.x.length, L.to + 1);
+  let gap = Infinity;
+  for (let i = from + 1; i < to; i++) gap = Math.min(gap, spec.x[i]! - spec.x[i - 1]!);
+  if (!Number.isFinite(gap)) gap = (win.hi - win.lo) / 10;
+  const slot = Math.max(1, (L.px(win.lo + gap) - L.px(win.lo)) * 0.8);
+  const bw = Math.max(1, slot / Math.max(1, bars.length));
+  const y0 = L.py(0);
+  bars.forEach((s, k) => {
+    for (let i = from; i < to; i++) {
+      const v = s.values[i];
+      if (v === null || v === undefined || v === 0) continue;
+      const x = L.px(spec.x[i]!) - slot / 2 + k * bw;
+      const y = L.py(v);
+      ctx.fillStyle = s.colorAt ? s.colorAt(i, v) : s.color;
+      ctx.fillRect(
+        x,
+        Math.min(y, y0),
+        Math.max(1, bw - (bars.length > 1 ? 0.5 : 0)),
+        Math.max(1, Math.abs(y0 - y)),
+      );
+    }
+  });
+  for (const s of spec.series) {
+    if (s.kind !== 'line') continue;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = from; i < to; i++) {
+      const v = s.values[i];
+      if (v === null || v === undefined) {
+        pen = false;
+        continue;
+      }
+      const x = L.px(spec.x[i]!);
+      const y = L.py(v);
+      if (pen) ctx.lineTo(x, y);
+      else ctx.moveTo(x, y);
+      pen = true;
+    }
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+  ctx.restore();
+
+  // Reference levels, labels in rows that do not overlap.
+  const markers = (spec.markers ?? [])
+    .filter((m) => m.x >= win.lo && m.x <= win.hi)
+    .sort((a, b) => a.x - b.x);
+  ctx.font = FONT;
+  const placed = placeLabels(
+    markers.map((m) => ({ x: L.px(m.x) + 3, w: ctx.measureText(m.label).width })),
+    4,
+  );
+  // Lines first, then every label over them (with a halo), so no line crosses a label.
+  for (const m of markers) {
+    const x = Math.round(L.px(m.x)) + 0.5;
+    ctx.strokeStyle = m.color;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(x, MARGIN.top);
+    ctx.lineTo(x, bottom);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  markers.forEach((m, k) => {
+    const x = Math.round(L.px(m.x)) + 0.5;
+    const ty = MARGIN.top + 6 + placed[k]! * LABEL_ROW;
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = colors.bg;
+    ctx.strokeText(m.label, x + 3, ty);
+    ctx.fillStyle = m.color;
+    ctx.fillText(m.label, x + 3, ty);
+    ctx.lineWidth = 1;
+  });
+
+  // The cursor.
+  if (cursor !== null && cursor >= 0 && cursor < spec.x.length) {
+    const x = Math.round(L.px(spec.x[cursor]!)) + 0.5;
+    if (x >= MARGIN.left && x <= right) {
+      ctx.strokeStyle = colors.cursor;
+      ctx.globalAlpha = 0.55;
+      ctx.beginPath();
+      ctx.moveTo(x, MARGIN.top);
+      ctx.lineTo(x, bottom);
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      for (const s of spec.series) {
+        const v = s.values[cursor];
+        if (v === null || v === undefined) continue;
+        ctx.fillStyle = s.kind === 'line' ? s.color : colors.cursor;
+        ctx.beginPath();
+        ctx.arc(x, L.py(v), 3, 0, Math.PI * 2);
+        ctx.fill();
+      }
+    }
+  }
+  return L;
+}

@@ -1,0 +1,60 @@
+// Axis ticks: round numbers for prices and GEX, round instants (minutes, hours, days)
+// for time, and the time labels in the data's own offset (the exchange's), never the
+// machine's zone.
+export function ticks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+const MIN = 60_000;
+const H = 60 * MIN;
+const D = 24 * H;
+const STEPS = [
+  MIN,
+  5 * MIN,
+  15 * MIN,
+  30 * MIN,
+  H,
+  3 * H,
+  6 * H,
+  12 * H,
+  D,
+  2 * D,
+  7 * D,
+  30 * D,
+  91 * D,
+  365 * D,
+];
+
+/** About `count` round instants in [lo, hi] (epoch ms). */
+export function timeTicks(lo: number, hi: number, count: number, offsetMin = 0): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const step = STEPS.find((s) => s >= raw) ?? STEPS[STEPS.length - 1]!;
+  const shift = offsetMin * MIN;
+  const out: number[] = [];
+  for (let v = Math.ceil((lo + shift) / step) * step - shift; v <= hi; v += step) out.push(v);
+  return out;
+}
+
+/** Minutes east of UTC of an ISO timestamp's offset ("-05:00" → -300). */
+export function offsetMinutes(iso: string): number {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(iso);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "2024-01-07 10:52" of an instant in an offset (minutes east of UTC). */
+export function stamp(ms: number, offsetMin: number, withDate = true): string {
+  const d = new Date(ms + offsetMin * MIN);
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  if (!withDate) return time;
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${time}`;
+}

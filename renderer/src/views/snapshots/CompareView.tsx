@@ -1,0 +1,268 @@
+// Two snapshots of an underlying compared (`snapshots:diff`, A → B): the moves of total
+// GEX, the zero-gamma flip and both walls with where each was and is; the change of net
+// GEX by strike and the change of open interest (calls and puts) by strike, over every
+// strike where anything changed. Either side is chosen from the underlying's history;
+// opened from a snapshot, A is the snapshot before it.
+import { useEffect, useMemo, useState } from 'react';
+import type { HistoryPoint, SnapshotDiff } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { showPane } from '../../state/workbench.ts';
+import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
+import { Plot } from '../../components/plot/Plot.tsx';
+import { ErrorLine } from '../../components/common.tsx';
+import { DASH, int, price } from '../../text/numbers.ts';
+import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
+import { asOfStamp } from '../../text/time.ts';
+import { MARK, NEG, POS } from './StrikeChart.tsx';
+
+const signed = (v: number | null, f: (v: number) => string) =>
+  v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
+
+function Move({
+  label,
+  from,
+  to,
+  move,
+  fmt,
+  testId,
+}: {
+  label: string;
+  from: string;
+  to: string;
+  move: string;
+  fmt?: string;
+  testId: string;
+}) {
+  return (
+    <div className="kf" data-testid={testId}>
+      <div className="kf-label">{label}</div>
+      <div className="kf-value num">{move}</div>
+      <div className="kf-sub muted num">
+        {from} → {to}
+        {fmt ? ` ${fmt}` : ''}
+      </div>
+    </div>
+  );
+}
+
+export function CompareView({ ids }: { ids: string[] }) {
+  const client = useApp((s) => s.client);
+  const [points, setPoints] = useState<HistoryPoint[] | null>(null);
+  const [diff, setDiff] = useState<SnapshotDiff | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const fallback = useApp((s) => s.snapshots[0]?.id);
+  const [aId, bId] = ids.length >= 2 ? [ids[0]!, ids[1]!] : [null, ids[0] ?? fallback ?? null];
+
+  // B's underlying and its history (the choices on both sides).
+  useEffect(() => {
+    if (!client || !bId) return;
+    let live = true;
+    void client.call('snapshots:get', { id: bId }).then(async (r) => {
+      if (!r.ok) return live && setError(r.error);
+      const h = await client.call('snapshots:history', { underlying: r.value.snapshot.underlying });
+      if (!live) return;
+      if (!h.ok) return setError(h.error);
+      setPoints(h.value);
+      if (!aId) {
+        const i = h.value.findIndex((p) => p.id === bId);
+        const a = h.value[i > 0 ? i - 1 : i + 1];
+        if (a) showPane(`compare/${a.id}/${bId}`);
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, aId, bId]);
+
+  useEffect(() => {
+    if (!client || !aId || !bId) return;
+    let live = true;
+    void client.call('snapshots:diff', { from: aId, to: bId }).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setDiff(r.value);
+        setError(null);
+      } else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, aId, bId]);
+
+  const a = points?.find((p) => p.id === aId);
+  const b = points?.find((p) => p.id === bId);
+  const specs = useMemo(() => {
+    if (!diff || diff.strikes.length === 0) return null;
+    const x = diff.strikes.map((s) => s.strike);
+    const net = diff.strikes.map((s) => s.net_gex_change);
+    const scale = gexScale(net);
+    const markers: Marker[] = [];
+    if (b) {
+      markers.push({ x: b.spot, label: `spot B ${price(b.spot)}`, color: MARK.spot });
+      if (b.zero_gamma !== null)
+        markers.push({ x: b.zero_gamma, label: `flip B ${price(b.zero_gamma)}`, color: MARK.flip });
+      if (a?.zero_gamma != null && a.zero_gamma !== b.zero_gamma)
+        markers.push({ x: a.zero_gamma, label: `flip A ${price(a.zero_gamma)}`, color: '#8a6d2a' });
+      if (b.call_wall !== null)
+        markers.push({
+          x: b.call_wall,
+          label: `call wall B ${price(b.call_wall)}`,
+          color: MARK.call,
+        });
+      if (b.put_wall !== null)
+        markers.push({ x: b.put_wall, label: `put wall B ${price(b.put_wall)}`, color: MARK.put });
+    }
+    const gexSpec: PlotSpec = {
+      label: `Change of net GEX by strike, A to B`,
+      x,
+      xTitle: 'Strike',
+      xFormat: price,
+      xKind: 'number',
+      yTitle: `${GEX_UNIT}, ${scale.unit}`,
+      yTick: (v, step) => gexTick(v, scale, step),
+      series: [
+        {
+          label: 'net GEX change',
+          values: net,
+          kind: 'bar',
+          color: POS,
+          colorAt: (_, v) => (v < 0 ? NEG : POS),
+          unit: `USD, ${GEX_UNIT}`,
+          format: (v) => `${signed(v, (u) => gex(u, scale))} ${GEX_UNIT}`,
+        },
+      ],
+      markers,
+      yZero: true,
+    };
+    const oiSpec: PlotSpec = {
+      label: `Change of open interest by strike, A to B`,
+      x,
+      xTitle: 'Strike',
+      xFormat: price,
+      xKind: 'number',
+      yTitle: 'Contracts',
+      yTick: (v) => int(v),
+      series: [
+        {
+          label: 'call OI change',
+          values: diff.strikes.map((s) => s.call_open_interest_change),
+          kind: 'bar',
+          color: POS,
+          unit: 'contracts',
+          format: (v) => `${signed(v, int)} contracts`,
+        },
+        {
+          label: 'put OI change',
+          values: diff.strikes.map((s) => s.put_open_interest_change),
+          kind: 'bar',
+          color: NEG,
+          unit: 'contracts',
+          format: (v) => `${signed(v, int)} contracts`,
+        },
+      ],
+      markers,
+      yZero: true,
+    };
+    return { gexSpec, oiSpec };
+  }, [diff, a, b]);
+
+  const option = (p: HistoryPoint) => (
+    <option key={p.id} value={p.id}>
+      {asOfStamp(p.as_of)}
+    </option>
+  );
+  const totalScale = gexScale([diff?.total_gex_change, a?.total_gex, b?.total_gex]);
+
+  return (
+    <section className="compare-view" aria-label="Compare two snapshots" data-testid="compare-view">
+      <div className="toolbar">
+        <label>
+          A{' '}
+          <select
+            value={aId ?? ''}
+            onChange={(e) => showPane(`compare/${e.target.value}/${bId}`)}
+            data-testid="compare-a"
+          >
+            {points?.map(option)}
+          </select>
+        </label>
+        <span aria-hidden>→</span>
+        <label>
+          B{' '}
+          <select
+            value={bId ?? ''}
+            onChange={(e) => showPane(`compare/${aId}/${e.target.value}`)}
+            data-testid="compare-b"
+          >
+            {points?.map(option)}
+          </select>
+        </label>
+        {b && <span className="muted">{points?.length} snapshots of this underlying</span>}
+      </div>
+      {!bId && <div className="empty">No snapshots yet.</div>}
+      {error && <ErrorLine error={error} />}
+      {diff && a && b && (
+        <div className="key-figures compare-figures">
+          <Move
+            testId="move-total"
+            label={`Total GEX, ${totalScale.unit}`}
+            from={gex(a.total_gex, totalScale)}
+            to={gex(b.total_gex, totalScale)}
+            move={signed(diff.total_gex_change, (v) => gex(v, totalScale))}
+          />
+          <Move
+            testId="move-flip"
+            label="Zero gamma (flip)"
+            from={price(a.zero_gamma)}
+            to={price(b.zero_gamma)}
+            move={signed(diff.zero_gamma_move, price)}
+          />
+          <Move
+            testId="move-call-wall"
+            label="Call wall"
+            from={price(a.call_wall)}
+            to={price(b.call_wall)}
+            move={signed(diff.call_wall_move, price)}
+          />
+          <Move
+            testId="move-put-wall"
+            label="Put wall"
+            from={price(a.put_wall)}
+            to={price(b.put_wall)}
+            move={signed(diff.put_wall_move, price)}
+          />
+          <div className="kf">
+            <div className="kf-label">Strikes changed</div>
+            <div className="kf-value num" data-testid="compare-strikes">
+              {int(diff.strikes.length)}
+            </div>
+          </div>
+        </div>
+      )}
+      {diff && diff.strikes.length === 0 && (
+        <div className="empty">Nothing changed between A and B.</div>
+      )}
+      {specs && (
+        <>
+          <div className="chart-box">
+            <Plot
+              spec={specs.gexSpec}
+              title={specs.gexSpec.label}
+              testId="chart-diff-gex"
+              height={240}
+            />
+          </div>
+          <div className="chart-box">
+            <Plot
+              spec={specs.oiSpec}
+              title={specs.oiSpec.label}
+              testId="chart-diff-oi"
+              height={200}
+            />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,328 @@
+// Net GEX of each strike × expiry cell (the engine's cells, `snapshots:cells`): expiries
+// down (the filter's), strikes across (a window around spot, zoomable), green for
+// positive and red for negative, the strength on a square-root scale so that small
+// cells still show next to the largest. A cursor cell moves with the mouse or the arrow
+// keys and reads out exactly; PNG and CSV export what is shown.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
+import { ticks } from '../../components/plot/ticks.ts';
+import { csvText, download, fileStem } from '../../components/plot/chart-export.ts';
+import { DASH, price } from '../../text/numbers.ts';
+import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
+import {
+  BUCKET_COLOR,
+  BUCKET_LABEL,
+  filterLabel,
+  inFilter,
+  type ExpiryFilter,
+} from './snapshot-data.ts';
+
+const M = { top: 6, right: 12, bottom: 34, left: 118 };
+
+interface Grid {
+  expiries: string[];
+  strikes: number[];
+  /** net[row * strikes.length + col]; NaN where there is no cell. */
+  net: Float64Array;
+  max: number;
+}
+
+function grid(
+  detail: SnapshotDetail,
+  cells: SnapshotCells,
+  filter: ExpiryFilter,
+  lo: number,
+  hi: number,
+): Grid {
+  const take = inFilter(detail, filter);
+  const rowOf = new Map<number, number>();
+  const expiries: string[] = [];
+  cells.expiries.forEach((e, i) => {
+    if (take(e)) {
+      rowOf.set(i, expiries.length);
+      expiries.push(e);
+    }
+  });
+  const colOf = new Map<number, number>();
+  const strikes: number[] = [];
+  cells.strikes.forEach((s, i) => {
+    if (s >= lo && s <= hi) {
+      colOf.set(i, strikes.length);
+      strikes.push(s);
+    }
+  });
+  const net = new Float64Array(expiries.length * strikes.length).fill(NaN);
+  let max = 0;
+  for (let i = 0; i < cells.net_gex.length; i++) {
+    const r = rowOf.get(cells.expiry_index[i]!);
+    const c = colOf.get(cells.strike_index[i]!);
+    if (r === undefined || c === undefined) continue;
+    const v = cells.net_gex[i]!;
+    net[r * strikes.length + c] = v;
+    max = Math.max(max, Math.abs(v));
+  }
+  return { expiries, strikes, net, max };
+}
+
+const LEVELS = 40;
+/** The colour of a cell's strength level: -LEVELS..LEVELS (0: an empty or zero cell). */
+function levelColor(level: number): string {
+  const t = Math.abs(level) / LEVELS;
+  const [r, g, b] = level >= 0 ? [63, 191, 127] : [240, 96, 93];
+  const mix = (c: number) => Math.round(22 + (c - 22) * t);
+  return `rgb(${mix(r)},${mix(g)},${mix(b)})`;
+}
+const levelOf = (v: number, max: number) =>
+  max > 0 ? Math.round(Math.sign(v) * Math.sqrt(Math.abs(v) / max) * LEVELS) : 0;
+
+function draw(
+  ctx: CanvasRenderingContext2D,
+  g: Grid,
+  detail: SnapshotDetail,
+  w: number,
+  h: number,
+  cur: [number, number] | null,
+) {
+  ctx.fillStyle = '#0b0e12';
+  ctx.fillRect(0, 0, w, h);
+  const rows = g.expiries.length;
+  const cols = g.strikes.length;
+  if (!rows || !cols) return;
+  const cw = (w - M.left - M.right) / cols;
+  const rh = (h - M.top - M.bottom) / rows;
+  // Cells grouped by colour level: one fillStyle per level, not per cell.
+  const byLevel = new Map<number, number[]>();
+  for (let k = 0; k < rows * cols; k++) {
+    const v = g.net[k]!;
+    if (!Number.isFinite(v)) continue;
+    const level = levelOf(v, g.max);
+    let list = byLevel.get(level);
+    if (!list) byLevel.set(level, (list = []));
+    list.push(k);
+  }
+  ctx.fillStyle = '#0f1318';
+  ctx.fillRect(M.left, M.top, cols * cw, rows * rh);
+  for (const [level, list] of byLevel) {
+    ctx.fillStyle = levelColor(level);
+    for (const k of list) {
+      const r = Math.floor(k / cols);
+      const c = k - r * cols;
+      ctx.fillRect(M.left + c * cw, M.top + r * rh, Math.ceil(cw), Math.ceil(rh));
+    }
+  }
+  const bucket = new Map(detail.expiries.map((e) => [e.expiry, e.bucket]));
+  ctx.font = '10.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+  ctx.textBaseline = 'middle';
+  const every = Math.max(1, Math.ceil(13 / rh));
+  for (let r = 0; r < rows; r += every) {
+    const b = bucket.get(g.expiries[r]!);
+    ctx.fillStyle = b ? BUCKET_COLOR[b] : '#a9b3c0';
+    ctx.fillRect(M.left - 8, M.top + r * rh + rh / 2 - 2, 4, 4);
+    ctx.fillStyle = '#a9b3c0';
+    ctx.textAlign = 'right';
+    ctx.fillText(g.expiries[r]!, M.left - 12, M.top + r * rh + rh / 2);
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  const lo = g.strikes[0]!;
+  const hi = g.strikes[cols - 1]!;
+  const xOf = (s: number) => M.left + ((s - lo) / (hi - lo || 1)) * (cw * (cols - 1)) + cw / 2;
+  for (const t of ticks(lo, hi, Math.max(3, Math.floor((w - M.left) / 80)))) {
+    ctx.fillText(price(t), xOf(t), h - M.bottom + 6);
+  }
+  ctx.font = '10.5px system-ui, sans-serif';
+  ctx.fillText('Strike', (M.left + w - M.right) / 2, h - M.bottom + 20);
+  if (cur) {
+    ctx.strokeStyle = '#e9eef5';
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(M.left + cur[1] * cw, M.top + cur[0] * rh, Math.max(2, cw), Math.max(2, rh));
+    ctx.lineWidth = 1;
+  }
+}
+
+export function Heatmap({
+  detail,
+  cells,
+  filter,
+  windowShare,
+}: {
+  detail: SnapshotDetail;
+  cells: SnapshotCells;
+  filter: ExpiryFilter;
+  windowShare: number;
+}) {
+  const spot = detail.snapshot.spot;
+  const all: [number, number] = [cells.strikes[0] ?? 0, cells.strikes.at(-1) ?? 1];
+  const start: [number, number] =
+    windowShare > 0 ? [spot * (1 - windowShare), spot * (1 + windowShare)] : all;
+  const [win, setWin] = useState(start);
+  const [key, setKey] = useState(`${start}`);
+  if (key !== `${start}`) {
+    setKey(`${start}`);
+    setWin(start);
+  }
+  const g = useMemo(
+    () => grid(detail, cells, filter, win[0], win[1]),
+    [detail, cells, filter, win],
+  );
+  const [cur, setCur] = useState<[number, number] | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const height = Math.max(200, Math.min(340, 40 + g.expiries.length * 7));
+  const c0 = cur && cur[0] < g.expiries.length && cur[1] < g.strikes.length ? cur : null;
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const fit = (w: number) => setWidth(Math.max(240, Math.floor(w)));
+    fit(el.clientWidth);
+    const ro = new ResizeObserver(([e]) => e && fit(e.contentRect.width));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  useLayoutEffect(() => {
+    const c = canvas.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx || !width) return;
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.round(width * dpr);
+    c.height = Math.round(height * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    draw(ctx, g, detail, width, height, c0);
+  }, [g, detail, width, height, c0]);
+
+  const zoom = (f: number) => {
+    const mid = c0 ? g.strikes[c0[1]]! : (win[0] + win[1]) / 2;
+    const half = ((win[1] - win[0]) * f) / 2;
+    setWin([Math.max(all[0], mid - half), Math.min(all[1], mid + half)]);
+  };
+  // Wheel zoom on a non-passive listener, so that the page does not scroll meanwhile.
+  const zoomRef = useRef(zoom);
+  useLayoutEffect(() => {
+    zoomRef.current = zoom;
+  });
+  useEffect(() => {
+    const c = canvas.current;
+    if (!c) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      zoomRef.current(e.deltaY < 0 ? 0.8 : 1.25);
+    };
+    c.addEventListener('wheel', onWheel, { passive: false });
+    return () => c.removeEventListener('wheel', onWheel);
+  }, []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    const [r, c] = c0 ?? [0, Math.floor(g.strikes.length / 2)];
+    const move: Record<string, [number, number]> = {
+      ArrowUp: [r - 1, c],
+      ArrowDown: [r + 1, c],
+      ArrowLeft: [r, c - 1],
+      ArrowRight: [r, c + 1],
+    };
+    if (move[e.key]) {
+      e.preventDefault();
+      const [nr, nc] = move[e.key]!;
+      setCur([
+        Math.max(0, Math.min(g.expiries.length - 1, nr)),
+        Math.max(0, Math.min(g.strikes.length - 1, nc)),
+      ]);
+    } else if (e.key === '+' || e.key === '=') zoom(0.8);
+    else if (e.key === '-' || e.key === '_') zoom(1.25);
+    else if (e.key === '0' || e.key === 'Escape') setWin(start);
+  };
+  const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const c = Math.floor(
+      ((e.clientX - rect.left - M.left) / (width - M.left - M.right)) * g.strikes.length,
+    );
+    const r = Math.floor(
+      ((e.clientY - rect.top - M.top) / (height - M.top - M.bottom)) * g.expiries.length,
+    );
+    if (r >= 0 && c >= 0 && r < g.expiries.length && c < g.strikes.length) setCur([r, c]);
+  };
+  const bucketOf = (e: string) => detail.expiries.find((x) => x.expiry === e)?.bucket;
+  const scale = gexScale([g.max]);
+  const readout = c0
+    ? (() => {
+        const e = g.expiries[c0[0]]!;
+        const b = bucketOf(e);
+        const v = g.net[c0[0] * g.strikes.length + c0[1]]!;
+        return `Expiry ${e}${b ? ` (${BUCKET_LABEL[b]})` : ''}, strike ${price(g.strikes[c0[1]]!)}: net GEX ${Number.isFinite(v) ? `${gex(v, scale)} ${GEX_UNIT}` : `${DASH} (no contracts)`}`;
+      })()
+    : 'Move over the map, or focus it and use the arrow keys, to read a cell.';
+  const label = `${detail.snapshot.underlying} net GEX by strike and expiry, ${filterLabel(filter)}`;
+  const exportCsv = () => {
+    const rows: (string | number)[][] = [];
+    g.expiries.forEach((e, r) =>
+      g.strikes.forEach((s, c) => {
+        const v = g.net[r * g.strikes.length + c]!;
+        if (Number.isFinite(v)) rows.push([e, s, v]);
+      }),
+    );
+    download(
+      new Blob([csvText(['Expiry', 'Strike', `net GEX (USD, ${GEX_UNIT})`], rows)], {
+        type: 'text/csv',
+      }),
+      `${fileStem(label)}.csv`,
+    );
+  };
+  const exportPng = () => {
+    const c = document.createElement('canvas');
+    c.width = width * 2;
+    c.height = height * 2;
+    const ctx = c.getContext('2d')!;
+    ctx.scale(2, 2);
+    draw(ctx, g, detail, width, height, null);
+    c.toBlob((b) => b && download(b, `${fileStem(label)}.png`), 'image/png');
+  };
+
+  return (
+    <div className="plot" data-testid="chart-heatmap">
+      <div className="plot-head">
+        <span className="chart-title">{label}</span>
+        <span className="legend">
+          <span>
+            <i style={{ background: '#3fbf7f' }} /> positive
+          </span>
+          <span>
+            <i style={{ background: '#f0605d' }} /> negative
+          </span>
+          <span className="muted">strength √|GEX|, largest cell {gex(g.max, scale)}</span>
+        </span>
+        <span className="spacer" />
+        <button
+          className="btn small ghost"
+          onClick={exportPng}
+          aria-label={`Export ${label} as PNG`}
+        >
+          PNG
+        </button>
+        <button
+          className="btn small ghost"
+          onClick={exportCsv}
+          aria-label={`Export ${label} as CSV`}
+          data-testid="chart-heatmap-csv"
+        >
+          CSV
+        </button>
+      </div>
+      <div className="plot-box" ref={box} style={{ height }}>
+        <canvas
+          ref={canvas}
+          style={{ width: width || undefined, height }}
+          tabIndex={0}
+          role="img"
+          aria-label={`${label}. Arrow keys move between cells, plus and minus zoom the strikes, 0 resets.`}
+          aria-describedby="chart-heatmap-readout"
+          onKeyDown={onKeyDown}
+          onFocus={() => !c0 && g.expiries.length && setCur([0, Math.floor(g.strikes.length / 2)])}
+          onPointerMove={at}
+        />
+      </div>
+      <div className="plot-readout muted" id="chart-heatmap-readout" aria-live="polite">
+        {readout}
+      </div>
+    </div>
+  );
+}

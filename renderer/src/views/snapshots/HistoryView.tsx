@@ -1,0 +1,330 @@
+// An underlying's history (`snapshots:history`, as_of order): spot, the zero-gamma flip
+// and both walls against time on one chart, the chosen total exposure below it on the
+// same time window (zoom one, the other follows); a slider steps through the snapshots
+// (or plays them) and replays each one's by-strike chart under them. Marks
+// `history:data` and `history:drawn` (User Timing) for the e2e speed check.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { HistoryPoint, SnapshotDetail } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { showPane } from '../../state/workbench.ts';
+import type { PlotSpec, Window } from '../../components/plot/draw.ts';
+import { Plot } from '../../components/plot/Plot.tsx';
+import { offsetMinutes, stamp } from '../../components/plot/ticks.ts';
+import { ErrorLine } from '../../components/common.tsx';
+import { price } from '../../text/numbers.ts';
+import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
+import { asOfStamp } from '../../text/time.ts';
+import { levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
+import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
+
+const TOTALS = [
+  { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
+  { id: 'dex', label: 'DEX', unit: '$ of delta' },
+  { id: 'vex', label: 'VEX', unit: '$ of delta per vol point' },
+  { id: 'cex', label: 'CEX', unit: '$ of delta per day' },
+] as const;
+type Total = (typeof TOTALS)[number]['id'];
+
+function useUnderlyings(): string[] {
+  const client = useApp((s) => s.client);
+  const [list, setList] = useState<string[]>([]);
+  useEffect(() => {
+    if (!client) return;
+    void client
+      .call('snapshots:levels', {})
+      .then((r) => r.ok && setList(r.value.map((l) => l.underlying)));
+  }, [client]);
+  return list;
+}
+
+export function HistoryView({ underlying }: { underlying: string }) {
+  const client = useApp((s) => s.client);
+  const underlyings = useUnderlyings();
+  const [points, setPoints] = useState<HistoryPoint[] | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const [total, setTotal] = useState<Total>('total_gex');
+  const [at, setAt] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [win, setWin] = useState<Window | undefined>(undefined);
+  const [cursor, setCursor] = useState<number | null>(null);
+  const [replay, setReplay] = useState<SnapshotDetail | null>(null);
+  const cache = useRef(new Map<string, SnapshotDetail>());
+
+  // With no underlying named, the first one on the board.
+  useEffect(() => {
+    if (!underlying && underlyings[0]) showPane(`history/${underlyings[0]}`);
+  }, [underlying, underlyings]);
+
+  useEffect(() => {
+    if (!client || !underlying) return;
+    let live = true;
+    void client.call('snapshots:history', { underlying }).then((r) => {
+      if (!live) return;
+      performance.mark('history:data', { detail: underlying });
+      if (!r.ok) return setError(r.error);
+      setError(null);
+      setPoints(r.value);
+      setAt(Math.max(0, r.value.length - 1));
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, underlying]);
+
+  useEffect(() => {
+    if (!points) return;
+    const id = requestAnimationFrame(() =>
+      performance.mark('history:drawn', { detail: points.length }),
+    );
+    return () => cancelAnimationFrame(id);
+  }, [points]);
+
+  // The replayed snapshot's by-strike figures (kept once fetched).
+  const current = points?.[at];
+  useEffect(() => {
+    if (!client || !current) return;
+    const hit = cache.current.get(current.id);
+    if (hit) return setReplay(hit);
+    let live = true;
+    void client.call('snapshots:get', { id: current.id }).then((r) => {
+      if (!r.ok) return;
+      cache.current.set(current.id, r.value);
+      if (live) setReplay(r.value);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, current]);
+
+  useEffect(() => {
+    if (!playing || !points) return;
+    const t = setInterval(() => {
+      setAt((i) => {
+        if (i + 1 >= points.length) {
+          setPlaying(false);
+          return i;
+        }
+        return i + 1;
+      });
+    }, 700);
+    return () => clearInterval(t);
+  }, [playing, points]);
+
+  const specs = useMemo(() => {
+    if (!points || points.length === 0) return null;
+    const x = points.map((p) => Date.parse(p.as_of));
+    const off = offsetMinutes(points[points.length - 1]!.as_of);
+    const time = (v: number) => stamp(v, off);
+    const base = { x, xTitle: 'As of', xFormat: time, xKind: 'time' as const, xOffsetMin: off };
+    const levels: PlotSpec = {
+      ...base,
+      label: `${underlying} spot, flip and walls over time`,
+      yTitle: 'Price',
+      yTick: (v) => price(v),
+      series: [
+        {
+          label: 'spot',
+          values: points.map((p) => p.spot),
+          kind: 'line',
+          color: MARK.spot,
+          unit: 'price',
+          format: price,
+        },
+        {
+          label: 'flip',
+          values: points.map((p) => p.zero_gamma),
+          kind: 'line',
+          color: MARK.flip,
+          unit: 'price',
+          format: price,
+        },
+        {
+          label: 'call wall',
+          values: points.map((p) => p.call_wall),
+          kind: 'line',
+          color: MARK.call,
+          unit: 'price',
+          format: price,
+        },
+        {
+          label: 'put wall',
+          values: points.map((p) => p.put_wall),
+          kind: 'line',
+          color: MARK.put,
+          unit: 'price',
+          format: price,
+        },
+      ],
+    };
+    const info = TOTALS.find((t) => t.id === total)!;
+    const values = points.map((p) => p[total]);
+    const scale = gexScale(values);
+    const totals: PlotSpec = {
+      ...base,
+      label: `${underlying} ${info.label} over time`,
+      yTitle: `${info.unit}, ${scale.unit}`,
+      yTick: (v, step) => gexTick(v, scale, step),
+      series: [
+        {
+          label: info.label,
+          values,
+          kind: 'line',
+          color: '#4c9dff',
+          unit: `USD, ${info.unit}`,
+          format: (v) => `${gex(v, scale)} ${info.unit}`,
+        },
+      ],
+      yZero: true,
+    };
+    return { levels, totals, time };
+  }, [points, underlying, total]);
+
+  const replayMarker = useMemo(
+    () =>
+      specs && current ? [{ x: Date.parse(current.as_of), label: 'replay', color: '#5fd3e6' }] : [],
+    [specs, current],
+  );
+  const withReplay = useCallback(
+    (s: PlotSpec): PlotSpec => ({ ...s, markers: replayMarker }),
+    [replayMarker],
+  );
+  const levelsSpec = useMemo(() => specs && withReplay(specs.levels), [specs, withReplay]);
+  const totalsSpec = useMemo(() => specs && withReplay(specs.totals), [specs, withReplay]);
+  const replayRows = useMemo(() => replay && strikeRows(replay, null, ALL), [replay]);
+  const replayMarkers = useMemo(
+    () =>
+      replay &&
+      replayRows &&
+      levelMarkers(
+        replay.snapshot.spot,
+        replay.snapshot.zero_gamma,
+        levelsOf(replay, ALL, replayRows),
+      ),
+    [replay, replayRows],
+  );
+  const missing = points?.some((p) => p.dex === null);
+
+  return (
+    <section
+      className="history-view"
+      aria-label={`History of ${underlying}`}
+      data-testid="history-view"
+    >
+      <div className="toolbar">
+        <label>
+          Underlying{' '}
+          <select
+            value={underlying}
+            onChange={(e) => showPane(`history/${e.target.value}`)}
+            data-testid="history-underlying"
+          >
+            {!underlyings.includes(underlying) && (
+              <option value={underlying}>{underlying || '—'}</option>
+            )}
+            {underlyings.map((u) => (
+              <option key={u}>{u}</option>
+            ))}
+          </select>
+        </label>
+        <span className="row-count" data-testid="history-count">
+          {points ? `${points.length} snapshots` : 'Loading…'}
+        </span>
+        {missing && (
+          <span className="muted">
+            Exposures of snapshots stored before schema version 3: re-ingest to see.
+          </span>
+        )}
+      </div>
+      {error && <ErrorLine error={error} />}
+      {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
+      {levelsSpec && totalsSpec && specs && (
+        <>
+          <div className="chart-box">
+            <Plot
+              spec={levelsSpec}
+              title={levelsSpec.label}
+              testId="chart-history-levels"
+              height={220}
+              window={win}
+              onWindow={setWin}
+              cursor={cursor}
+              onCursor={setCursor}
+            />
+          </div>
+          <div className="chart-box">
+            <Plot
+              spec={totalsSpec}
+              title={totalsSpec.label}
+              testId="chart-history-totals"
+              height={170}
+              window={win}
+              onWindow={setWin}
+              cursor={cursor}
+              onCursor={setCursor}
+              controls={
+                <select
+                  aria-label="Exposure over time"
+                  value={total}
+                  onChange={(e) => setTotal(e.target.value as Total)}
+                  data-testid="history-total"
+                >
+                  {TOTALS.map((t) => (
+                    <option key={t.id} value={t.id}>{`${t.label} (${t.unit})`}</option>
+                  ))}
+                </select>
+              }
+            />
+          </div>
+          <div className="replay-bar">
+            <button
+              className="btn small"
+              onClick={() => setPlaying((p) => !p)}
+              disabled={points!.length < 2}
+              data-testid="history-play"
+            >
+              {playing ? 'Pause' : 'Play'}
+            </button>
+            <input
+              type="range"
+              min={0}
+              max={Math.max(0, points!.length - 1)}
+              value={at}
+              onChange={(e) => setAt(Number(e.target.value))}
+              aria-label="Snapshot to replay"
+              aria-valuetext={current ? asOfStamp(current.as_of) : ''}
+              data-testid="history-slider"
+            />
+            <span className="num replay-at" data-testid="history-at">
+              {current ? `${at + 1} / ${points!.length} · ${asOfStamp(current.as_of)}` : ''}
+            </span>
+            {current && (
+              <button
+                className="btn small ghost"
+                onClick={() => useApp.getState().openSnapshot(current.id)}
+              >
+                Open this snapshot
+              </button>
+            )}
+          </div>
+          <div className="chart-box">
+            {replay && replayRows && replayMarkers && replay.snapshot.id === current?.id ? (
+              <StrikeChart
+                underlying={`${underlying} ${asOfStamp(replay.snapshot.as_of)}`}
+                rows={replayRows}
+                measure="net"
+                filter={ALL}
+                markers={replayMarkers}
+                spot={replay.snapshot.spot}
+                windowShare={0.1}
+                height={220}
+              />
+            ) : (
+              <div className="empty">Loading the snapshot…</div>
+            )}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

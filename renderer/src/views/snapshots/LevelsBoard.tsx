@@ -1,0 +1,313 @@
+// The levels board, the first screen of Snapshots: one row per underlying with its
+// latest snapshot's spot, zero gamma, walls, absolute-gamma strike, total GEX (one
+// scale, named in the header), its age, and a sparkline of total GEX over its history.
+// A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
+import { useEffect, useMemo, useState } from 'react';
+import type { HistoryPoint, LevelsRow } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { ErrorLine } from '../../components/common.tsx';
+import { Cells, TableHead } from '../../components/table/TableHead.tsx';
+import { tableStyle, useTable } from '../../components/table/use-table.ts';
+import { useRoving } from '../../components/table/roving.ts';
+import { compareBy, type Column } from '../../components/table/columns.ts';
+import { csvText, download } from '../../components/plot/chart-export.ts';
+import { price } from '../../text/numbers.ts';
+import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
+import { asOfStamp } from '../../text/time.ts';
+import { REINGEST } from './snapshot-data.ts';
+
+type Spark = Record<string, number[]>;
+
+/** An age as an analyst says it: "45 s", "12 min", "5 h 12 min", "3 d 4 h", "451 days". */
+export function age(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ${m % 60} min`;
+  const d = Math.floor(h / 24);
+  return d < 14 ? `${d} d ${h % 24} h` : `${d.toLocaleString('en-US')} days`;
+}
+
+function Sparkline({ values, label }: { values: number[] | undefined; label: string }) {
+  if (!values || values.length < 2)
+    return <span className="muted">{values ? 'one snapshot' : '…'}</span>;
+  const w = 110;
+  const h = 22;
+  let lo = Math.min(0, ...values);
+  let hi = Math.max(0, ...values);
+  if (lo === hi) [lo, hi] = [-1, 1];
+  const x = (i: number) => (i / (values.length - 1)) * (w - 2) + 1;
+  const y = (v: number) => 1 + ((hi - v) / (hi - lo)) * (h - 2);
+  const d = values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const last = values[values.length - 1]!;
+  return (
+    <svg width={w} height={h} className="spark" role="img" aria-label={label}>
+      <line x1={0} x2={w} y1={y(0)} y2={y(0)} className="spark-zero" />
+      <path d={d} className="spark-line" />
+      <circle cx={x(values.length - 1)} cy={y(last)} r={2} className={last < 0 ? 'neg' : 'pos'} />
+    </svg>
+  );
+}
+
+function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] {
+  const lvl = (v: number | null, r: LevelsRow) =>
+    v === null && r.note ? (
+      <span className="muted" title={r.note}>
+        {REINGEST}
+      </span>
+    ) : (
+      price(v)
+    );
+  return [
+    {
+      id: 'underlying',
+      label: 'Underlying',
+      width: 84,
+      className: 'underlying',
+      sort: compareBy((r) => r.underlying),
+      cell: (r) => r.underlying,
+    },
+    {
+      id: 'spot',
+      label: 'Spot',
+      width: 84,
+      align: 'right',
+      sort: compareBy((r) => r.spot),
+      cell: (r) => price(r.spot),
+    },
+    {
+      id: 'zero',
+      label: 'Zero gamma',
+      title: 'The spot level where total GEX changes sign (the flip)',
+      width: 86,
+      align: 'right',
+      sort: compareBy((r) => r.zero_gamma),
+      cell: (r) => price(r.zero_gamma),
+    },
+    {
+      id: 'call',
+      label: 'Call wall',
+      title: 'Strike with the largest call GEX',
+      width: 76,
+      align: 'right',
+      className: 'pos',
+      sort: compareBy((r) => r.call_wall),
+      cell: (r) => price(r.call_wall),
+    },
+    {
+      id: 'put',
+      label: 'Put wall',
+      title: 'Strike with the largest put GEX',
+      width: 76,
+      align: 'right',
+      className: 'neg',
+      sort: compareBy((r) => r.put_wall),
+      cell: (r) => price(r.put_wall),
+    },
+    {
+      id: 'abs',
+      label: 'Abs. γ strike',
+      title: 'Strike with the largest call GEX + |put GEX|',
+      width: 108,
+      align: 'right',
+      sort: compareBy((r) => r.absolute_gamma_strike),
+      cell: (r) => lvl(r.absolute_gamma_strike, r),
+    },
+    {
+      id: 'total',
+      label: `Total GEX, ${scale.unit}`,
+      title: `Net gamma exposure, ${GEX_UNIT}, in ${scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars`,
+      width: 100,
+      align: 'right',
+      sort: compareBy((r) => r.total_gex),
+      cell: (r) => (
+        <b className={r.total_gex < 0 ? 'neg' : 'pos'} data-testid="levels-total">
+          {gexNumber(r.total_gex, scale)}
+        </b>
+      ),
+    },
+    {
+      id: 'spark',
+      label: 'Total GEX over time',
+      title: 'Total GEX of every stored snapshot, oldest first',
+      width: 124,
+      optional: 1,
+      cell: (r) => (
+        <Sparkline
+          values={spark[r.underlying]}
+          label={`Total GEX of ${r.underlying} over ${spark[r.underlying]?.length ?? 0} snapshots`}
+        />
+      ),
+    },
+    {
+      id: 'age',
+      label: 'Age',
+      title: 'Time since the data’s as-of',
+      width: 74,
+      align: 'right',
+      sort: compareBy((r) => r.age_s),
+      cell: (r) => age(r.age_s),
+    },
+    {
+      id: 'asof',
+      label: 'As of',
+      title: 'When the data was observed, in the offset the exchange wrote it',
+      width: 170,
+      min: 120,
+      flex: true,
+      optional: 2,
+      className: 'num-left',
+      sort: compareBy((r) => Date.parse(r.as_of)),
+      cell: (r) => asOfStamp(r.as_of),
+    },
+  ];
+}
+
+export function LevelsBoard({ compact }: { compact: boolean }) {
+  const client = useApp((s) => s.client);
+  const selected = useApp((s) => s.snapshotId);
+  const latest = useApp((s) => s.snapshots[0]?.id);
+  const [rows, setRows] = useState<LevelsRow[]>([]);
+  const [spark, setSpark] = useState<Spark>({});
+  const [error, setError] = useState<AppError | null>(null);
+  const [loaded, setLoaded] = useState(false);
+
+  // Loaded when shown, and again when a snapshot arrives.
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    void client.call('snapshots:levels', {}).then(async (res) => {
+      if (!live) return;
+      setLoaded(true);
+      if (!res.ok) return setError(res.error);
+      setError(null);
+      setRows(res.value);
+      const histories = await Promise.all(
+        res.value.map((r) => client.call('snapshots:history', { underlying: r.underlying })),
+      );
+      if (!live) return;
+      const next: Spark = {};
+      res.value.forEach((r, i) => {
+        const h = histories[i]!;
+        if (h.ok) next[r.underlying] = h.value.map((p: HistoryPoint) => p.total_gex);
+      });
+      setSpark(next);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, latest]);
+
+  const scale = gexScale(rows.map((r) => r.total_gex));
+  const cols = useMemo(() => columns(scale, spark), [scale, spark]);
+  const [table, setFrame] = useTable('levels', cols, rows, { id: 'underlying', dir: 'asc' });
+  const open = (r: LevelsRow | undefined) => r && useApp.getState().openSnapshot(r.id);
+  const roving = useRoving({ count: table.rows.length, onOpen: (i) => open(table.rows[i]) });
+  const exportCsv = () =>
+    download(
+      new Blob(
+        [
+          csvText(
+            [
+              'underlying',
+              'id',
+              'as_of',
+              'spot',
+              'zero_gamma',
+              'call_wall',
+              'put_wall',
+              'absolute_gamma_strike',
+              `total_gex (USD, ${GEX_UNIT})`,
+              'age_s',
+            ],
+            table.rows.map((r) => [
+              r.underlying,
+              r.id,
+              r.as_of,
+              r.spot,
+              r.zero_gamma,
+              r.call_wall,
+              r.put_wall,
+              r.absolute_gamma_strike,
+              r.total_gex,
+              r.age_s,
+            ]),
+          ),
+        ],
+        { type: 'text/csv' },
+      ),
+      'levels.csv',
+    );
+
+  return (
+    <section
+      className={`levels-board${compact ? ' compact' : ''}`}
+      aria-label="Levels board"
+      data-testid="levels-board"
+    >
+      <div className="toolbar">
+        <h2 className="pane-title">Latest levels per underlying</h2>
+        <span className="spacer" />
+        <button
+          className="btn small ghost"
+          onClick={exportCsv}
+          data-testid="levels-csv"
+          disabled={rows.length === 0}
+        >
+          Export CSV
+        </button>
+      </div>
+      <div
+        ref={setFrame}
+        className="table levels-table"
+        role="table"
+        aria-label="Levels per underlying"
+        aria-rowcount={table.rows.length + 1}
+        style={tableStyle(table)}
+      >
+        <div className="tscroll" onKeyDown={roving.onKeyDown}>
+          <div role="rowgroup" className="thead-group">
+            <TableHead table={table} />
+          </div>
+          <div role="rowgroup">
+            {table.rows.length === 0 && (
+              <div className="empty" role="row">
+                <span role="cell">
+                  {error ? (
+                    <ErrorLine error={error} />
+                  ) : loaded ? (
+                    'No snapshots yet. A finished ingest appears here.'
+                  ) : (
+                    'Loading the levels…'
+                  )}
+                </span>
+              </div>
+            )}
+            {table.rows.map((r, i) => (
+              <div
+                key={r.underlying}
+                role="row"
+                className={`row levels-row ${selected === r.id ? 'selected' : ''}`}
+                onClick={() => open(r)}
+                data-testid="levels-row"
+                data-underlying={r.underlying}
+                {...roving.rowProps(i)}
+              >
+                <Cells table={table} row={r} ctx={undefined} />
+              </div>
+            ))}
+          </div>
+        </div>
+      </div>
+      {!compact && rows.length > 0 && (
+        <p className="muted board-hint">
+          Click a row or press Enter to open its latest snapshot. History and Compare follow an
+          underlying over time.
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,251 @@
+// The open snapshot's workbench: which exposure the by-strike chart shows, which
+// expiries every chart keeps (all, a bucket, one expiry — the walls follow: the
+// engine's per-bucket and per-expiry walls), the window around spot; then the charts
+// by strike, by expiry, the strike × expiry heatmap and the gamma profile. Marks
+// `snapshot:data` when the figures arrive and `snapshot:drawn` once all are drawn
+// (User Timing, read by the e2e speed check).
+import { useEffect, useMemo, useState } from 'react';
+import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
+import type { PlotSpec } from '../../components/plot/draw.ts';
+import { Plot } from '../../components/plot/Plot.tsx';
+import { price } from '../../text/numbers.ts';
+import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
+import { ExpiryChart } from './ExpiryChart.tsx';
+import { Heatmap } from './Heatmap.tsx';
+import { levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
+import {
+  ALL,
+  BUCKET_LABEL,
+  levelsOf,
+  measured,
+  MEASURES,
+  REINGEST,
+  strikeRows,
+  type ExpiryFilter,
+  type Measure,
+} from './snapshot-data.ts';
+
+const WINDOWS = [0.02, 0.05, 0.1, 0.15, 0.25, 0];
+
+function ProfileChart({ detail }: { detail: SnapshotDetail }) {
+  const spec = useMemo((): PlotSpec => {
+    const p = detail.profile;
+    const scale = gexScale(p.map((x) => x.gex));
+    const s = detail.snapshot;
+    return {
+      label: `${s.underlying} gamma profile`,
+      x: p.map((x) => x.level),
+      xTitle: 'Spot level',
+      xFormat: price,
+      xKind: 'number',
+      yTitle: `${GEX_UNIT}, ${scale.unit}`,
+      yTick: (v, step) => gexTick(v, scale, step),
+      series: [
+        {
+          label: 'total GEX',
+          values: p.map((x) => x.gex),
+          kind: 'line',
+          color: '#cfd8e3',
+          unit: `USD, ${GEX_UNIT}`,
+          format: (v) => `${gex(v, scale)} ${GEX_UNIT}`,
+        },
+      ],
+      markers: [
+        { x: s.spot, label: `spot ${price(s.spot)}`, color: MARK.spot, kind: 'spot' },
+        ...(s.zero_gamma !== null
+          ? [
+              {
+                x: s.zero_gamma,
+                label: `flip ${price(s.zero_gamma)}`,
+                color: MARK.flip,
+                kind: 'flip',
+              },
+            ]
+          : []),
+      ],
+      yZero: true,
+    };
+  }, [detail]);
+  if (detail.profile.length < 2) return <div className="empty">No profile.</div>;
+  return (
+    <Plot
+      spec={spec}
+      title={
+        <>
+          Gamma profile <span className="muted">(total GEX if spot moved to each level)</span>
+        </>
+      }
+      testId="chart-profile"
+      height={230}
+    />
+  );
+}
+
+function BucketWalls({ detail, filter }: { detail: SnapshotDetail; filter: ExpiryFilter }) {
+  if (!detail.buckets) return <p className="muted note-reingest">Per-bucket walls: {REINGEST}.</p>;
+  const scale = gexScale(detail.buckets.map((b) => b.net_gex));
+  return (
+    <table className="bucket-walls" data-testid="bucket-walls">
+      <caption className="sr-only">Walls per expiry bucket</caption>
+      <thead>
+        <tr>
+          <th scope="col">Bucket</th>
+          <th scope="col" className="num" title={GEX_UNIT}>
+            Net GEX, {scale.unit}
+          </th>
+          <th scope="col" className="num">
+            Call wall
+          </th>
+          <th scope="col" className="num">
+            Put wall
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {detail.buckets.map((b) => (
+          <tr key={b.bucket} className={filter === b.bucket ? 'on' : ''} data-bucket={b.bucket}>
+            <th scope="row">{BUCKET_LABEL[b.bucket]}</th>
+            <td className={`num ${b.net_gex < 0 ? 'neg' : 'pos'}`}>
+              {gex(b.net_gex, scale).replace(` ${scale.unit}`, '')}
+            </td>
+            <td className="num">{price(b.call_wall)}</td>
+            <td className="num">{price(b.put_wall)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function SnapshotCharts({
+  detail,
+  cells,
+}: {
+  detail: SnapshotDetail;
+  cells: SnapshotCells | null;
+}) {
+  const [measure, setMeasure] = useState<Measure>('net');
+  const [filter, setFilter] = useState<ExpiryFilter>(ALL);
+  const [windowShare, setWindowShare] = useState(0.1);
+  const s = detail.snapshot;
+  const rows = useMemo(() => strikeRows(detail, cells, filter), [detail, cells, filter]);
+  const levels = useMemo(() => levelsOf(detail, filter, rows), [detail, filter, rows]);
+  const markers = useMemo(
+    () => levelMarkers(s.spot, s.zero_gamma, levels),
+    [s.spot, s.zero_gamma, levels],
+  );
+  const needsV3 =
+    (measure === 'dex' || measure === 'vex' || measure === 'cex') && !measured(detail);
+  const buckets = [...new Set(detail.expiries.map((e) => e.bucket).filter((b) => b !== null))];
+
+  useEffect(() => {
+    if (!cells) return;
+    const id = requestAnimationFrame(() => performance.mark('snapshot:drawn', { detail: s.id }));
+    return () => cancelAnimationFrame(id);
+  }, [cells, s.id]);
+
+  const controls = (
+    <div className="wb-controls" role="group" aria-label="What the charts show">
+      <div className="seg" role="radiogroup" aria-label="Measure by strike">
+        {MEASURES.map((m) => (
+          <button
+            key={m.id}
+            role="radio"
+            aria-checked={measure === m.id}
+            className={`chip text ${measure === m.id ? 'on' : ''}`}
+            title={`${m.hint}, ${m.unit}`}
+            data-measure={m.id}
+            onClick={() => setMeasure(m.id)}
+          >
+            {m.label}
+          </button>
+        ))}
+      </div>
+      <label>
+        Expiries{' '}
+        <select
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          data-testid="expiry-filter"
+        >
+          <option value={ALL}>All ({detail.expiries.length})</option>
+          {(['0dte', 'weekly', 'monthly'] as const)
+            .filter((b) => buckets.includes(b))
+            .map((b) => (
+              <option key={b} value={b}>
+                {BUCKET_LABEL[b]} ({detail.expiries.filter((e) => e.bucket === b).length})
+              </option>
+            ))}
+          <optgroup label="One expiry">
+            {detail.expiries.map((e) => (
+              <option key={e.expiry} value={e.expiry}>
+                {e.expiry}
+                {e.bucket ? ` · ${BUCKET_LABEL[e.bucket]}` : ''}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      <label>
+        Window{' '}
+        <select
+          value={windowShare}
+          onChange={(e) => setWindowShare(Number(e.target.value))}
+          data-testid="strike-window"
+        >
+          {WINDOWS.map((w) => (
+            <option key={w} value={w}>
+              {w ? `spot ± ${w * 100} %` : 'all strikes'}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="wb-levels muted" data-testid="filter-levels">
+        {levels.source}: call wall <b className="pos">{price(levels.callWall)}</b> · put wall{' '}
+        <b className="neg">{price(levels.putWall)}</b> · abs γ strike{' '}
+        <b>{measured(detail) ? price(levels.absGamma) : REINGEST}</b>
+      </span>
+    </div>
+  );
+
+  return (
+    <div className="workbench" data-testid="snapshot-workbench">
+      {controls}
+      {filter !== ALL && !cells && <p className="muted">Loading the cells of each expiry…</p>}
+      <div className="wb-grid">
+        <div className="chart-box wide">
+          {needsV3 ? (
+            <div className="empty" data-testid="reingest-note">
+              {MEASURES.find((m) => m.id === measure)!.label} by strike: {REINGEST} (stored before
+              schema version 3).
+            </div>
+          ) : (
+            <StrikeChart
+              underlying={s.underlying}
+              rows={rows}
+              measure={measure}
+              filter={filter}
+              markers={markers}
+              spot={s.spot}
+              windowShare={windowShare}
+            />
+          )}
+        </div>
+        <div className="chart-box">
+          <ExpiryChart detail={detail} measure={needsV3 ? 'net' : measure} filter={filter} />
+          <BucketWalls detail={detail} filter={filter} />
+        </div>
+        <div className="chart-box">
+          <ProfileChart detail={detail} />
+        </div>
+        <div className="chart-box wide">
+          {cells ? (
+            <Heatmap detail={detail} cells={cells} filter={filter} windowShare={windowShare} />
+          ) : (
+            <div className="empty">Loading the strike × expiry cells…</div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

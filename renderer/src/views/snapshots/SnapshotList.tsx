@@ -1,0 +1,236 @@
+// Every stored snapshot (up to 10,000, the API's limit), newest as-of first unless the
+// analyst sorts by another column, virtualised so that the whole list scrolls without
+// long tasks; the ones that arrive meanwhile join at the top. A filter narrows it by
+// underlying (and closes the open snapshot when it hides its row); the quality
+// threshold is set here.
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { GEXSnapshot } from '../../../../shared/domain.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { useSettings } from '../../state/settings.ts';
+import { gexScale, type GexScale } from '../../text/scale.ts';
+import { plural } from '../../text/words.ts';
+import { ErrorLine } from '../../components/common.tsx';
+import { Cells, TableHead } from '../../components/table/TableHead.tsx';
+import { tableStyle, useTable, type TableModel } from '../../components/table/use-table.ts';
+import { useRoving, type Roving } from '../../components/table/roving.ts';
+import { snapshotColumns } from './snapshot-columns.tsx';
+
+const ROW = 30;
+
+function ThresholdSetting() {
+  const threshold = useSettings((s) => s.qualityThreshold);
+  const set = useSettings((s) => s.setQualityThreshold);
+  const [text, setText] = useState(String(Math.round(threshold * 100)));
+  return (
+    <label
+      className="threshold"
+      title="Snapshots computed from a smaller share of their rows are marked “low quality” everywhere"
+    >
+      Mark quality below
+      <input
+        type="number"
+        min={0}
+        max={100}
+        step={1}
+        value={text}
+        data-testid="quality-threshold"
+        onChange={(e) => {
+          setText(e.target.value);
+          const v = Number(e.target.value);
+          if (e.target.value !== '' && Number.isFinite(v) && v >= 0 && v <= 100) set(v / 100);
+        }}
+      />
+      %
+    </label>
+  );
+}
+
+interface RowProps {
+  s: GEXSnapshot;
+  index: number;
+  top: number;
+  selected: boolean;
+  table: TableModel<GEXSnapshot, undefined>;
+  rowProps: ReturnType<Roving['rowProps']>;
+}
+
+/**
+ * One row, rendered again only when what it shows changes: while scrolling, only the
+ * rows that come into view render (the handlers' closures do the same on every render).
+ */
+const SnapRow = memo(
+  function SnapRow({ s, index, top, selected, table, rowProps }: RowProps) {
+    return (
+      <div
+        role="row"
+        aria-rowindex={index + 2}
+        className={`row snap-row vrow ${selected ? 'selected' : ''}`}
+        style={{ transform: `translateY(${top}px)` }}
+        onClick={() => useApp.getState().openSnapshot(s.id)}
+        data-testid="snapshot-row"
+        {...rowProps}
+      >
+        <Cells table={table} row={s} ctx={undefined} />
+      </div>
+    );
+  },
+  (a, b) =>
+    a.s === b.s &&
+    a.index === b.index &&
+    a.top === b.top &&
+    a.selected === b.selected &&
+    a.rowProps.tabIndex === b.rowProps.tabIndex &&
+    a.table.template === b.table.template &&
+    a.table.columns.length === b.table.columns.length &&
+    a.table.columns.every((c, i) => c === b.table.columns[i]),
+);
+
+/** Every snapshot: the full list once, then the store's live ones merged in front. */
+function useAllSnapshots(): { all: GEXSnapshot[]; error: AppError | null } {
+  const client = useApp((s) => s.client);
+  const live = useApp((s) => s.snapshots);
+  const [loaded, setLoaded] = useState<GEXSnapshot[]>([]);
+  const [error, setError] = useState<AppError | null>(null);
+  useEffect(() => {
+    if (!client) return;
+    let on = true;
+    void client.call('snapshots:list', { limit: 10_000 }).then((res) => {
+      if (!on) return;
+      if (res.ok) setLoaded(res.value);
+      else setError(res.error);
+    });
+    return () => {
+      on = false;
+    };
+  }, [client]);
+  const all = useMemo(() => {
+    const ids = new Set(loaded.map((s) => s.id));
+    const fresh = live.filter((s) => !ids.has(s.id));
+    return fresh.length ? [...fresh, ...loaded] : loaded;
+  }, [loaded, live]);
+  return { all, error };
+}
+
+export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
+  const { all, error } = useAllSnapshots();
+  const selected = useApp((s) => s.snapshotId);
+  const open = useApp((s) => s.openSnapshot);
+  const loadError = useApp((s) => s.loadError) ?? error;
+  const [filter, setFilter] = useState('');
+  const shown = useMemo(() => {
+    const q = filter.trim().toUpperCase();
+    return q ? all.filter((s) => s.underlying.toUpperCase().includes(q)) : all;
+  }, [all, filter]);
+  const openOne = selected ? all.find((s) => s.id === selected) : undefined;
+  const scale = useMemo(() => {
+    const values: number[] = [];
+    for (const s of shown) values.push(s.total_gex, s.call_gex, s.put_gex);
+    if (openOne) values.push(openOne.total_gex, openOne.call_gex, openOne.put_gex);
+    return gexScale(values);
+  }, [shown, openOne]);
+  useEffect(() => onScale(scale), [scale, onScale]);
+  const columns = useMemo(() => snapshotColumns(scale), [scale]);
+  const [table, setFrame] = useTable('snapshots', columns, shown, { id: 'asof', dir: 'desc' });
+  const rows = table.rows;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 6,
+    // Rows follow the scroll on the next frame, one render per frame (not one per event).
+    useFlushSync: false,
+    scrollMargin: ROW,
+    getItemKey: (i) => rows[i]!.id,
+  });
+  const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
+  const roving = useRoving({
+    count: rows.length,
+    onOpen: (i) => rows[i] && open(rows[i].id),
+    scrollTo,
+  });
+
+  const changeFilter = (value: string) => {
+    const q = value.trim().toUpperCase();
+    if (openOne && q && !openOne.underlying.toUpperCase().includes(q)) open(null);
+    setFilter(value);
+  };
+
+  return (
+    <>
+      <div className="toolbar">
+        <input
+          className="search"
+          type="search"
+          aria-label="Filter snapshots by underlying"
+          placeholder="Filter by underlying"
+          value={filter}
+          onChange={(e) => changeFilter(e.target.value)}
+          spellCheck={false}
+        />
+        <ThresholdSetting />
+        <span className="spacer" />
+        <span className="row-count" data-testid="snapshot-count">
+          {shown.length === all.length
+            ? plural(all.length, 'snapshot')
+            : `${shown.length} of ${plural(all.length, 'snapshot')}`}
+        </span>
+      </div>
+      <div
+        ref={setFrame}
+        className="table snap-table"
+        role="table"
+        aria-label="Snapshots"
+        aria-rowcount={rows.length + 1}
+        style={tableStyle(table)}
+      >
+        <div
+          className="tscroll"
+          ref={scroller}
+          onKeyDown={roving.onKeyDown}
+          data-testid="snapshot-scroll"
+        >
+          <div role="rowgroup" className="thead-group">
+            <TableHead table={table} />
+          </div>
+          {rows.length === 0 ? (
+            <div className="empty" role="row">
+              <span role="cell">
+                {loadError ? (
+                  <ErrorLine error={loadError} />
+                ) : all.length ? (
+                  'No snapshot matches.'
+                ) : (
+                  'No snapshots yet. A finished ingest appears here.'
+                )}
+              </span>
+            </div>
+          ) : (
+            <div
+              role="rowgroup"
+              className="vlist"
+              style={{ height: virtualizer.getTotalSize() - ROW }}
+            >
+              {virtualizer.getVirtualItems().map((item) => {
+                const s = rows[item.index]!;
+                return (
+                  <SnapRow
+                    key={item.key}
+                    s={s}
+                    index={item.index}
+                    top={item.start - ROW}
+                    selected={selected === s.id}
+                    table={table}
+                    rowProps={roving.rowProps(item.index)}
+                  />
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+// A snapshot by strike: net GEX, call and put GEX, DEX, VEX or CEX of the expiries the
+// filter keeps, with spot, the zero-gamma flip, the walls and the absolute-gamma strike
+// drawn where they are, starting from a window around spot the analyst sets.
+import { useMemo } from 'react';
+import type { Marker, PlotSpec, Series } from '../../components/plot/draw.ts';
+import { Plot } from '../../components/plot/Plot.tsx';
+import { price } from '../../text/numbers.ts';
+import { gex, gexScale, gexTick } from '../../text/scale.ts';
+import {
+  filterLabel,
+  measureInfo,
+  type ExpiryFilter,
+  type Levels,
+  type Measure,
+  type StrikeRows,
+} from './snapshot-data.ts';
+
+export const POS = '#3fbf7f';
+export const NEG = '#f0605d';
+export const MARK = {
+  spot: '#e9eef5',
+  flip: '#e8b33c',
+  call: '#3fbf7f',
+  put: '#ff7a77',
+  abs: '#5fd3e6',
+};
+
+export function levelMarkers(spot: number, flip: number | null, lv: Levels): Marker[] {
+  const out: Marker[] = [{ x: spot, label: `spot ${price(spot)}`, color: MARK.spot, kind: 'spot' }];
+  if (flip !== null)
+    out.push({ x: flip, label: `flip ${price(flip)}`, color: MARK.flip, kind: 'flip' });
+  if (lv.callWall !== null)
+    out.push({
+      x: lv.callWall,
+      label: `call wall ${price(lv.callWall)}`,
+      color: MARK.call,
+      kind: 'call-wall',
+    });
+  if (lv.putWall !== null)
+    out.push({
+      x: lv.putWall,
+      label: `put wall ${price(lv.putWall)}`,
+      color: MARK.put,
+      kind: 'put-wall',
+    });
+  if (lv.absGamma !== null)
+    out.push({
+      x: lv.absGamma,
+      label: `abs γ ${price(lv.absGamma)}`,
+      color: MARK.abs,
+      kind: 'abs-gamma',
+    });
+  return out;
+}
+
+/** The series of a measure over the rows, in one scale. */
+export function strikeSpec(
+  underlying: string,
+  rows: StrikeRows,
+  measure: Measure,
+  filter: ExpiryFilter,
+  markers: Marker[],
+): PlotSpec {
+  const info = measureInfo(measure);
+  const values = (m: Measure): (number | null)[][] =>
+    m === 'callput' ? [rows.call, rows.put] : [m === 'net' ? rows.net : rows[m]];
+  const scale = gexScale(values(measure).flat());
+  const fmt = (v: number) => `${gex(v, scale)} ${info.unit}`;
+  const signed = (i: number, v: number) => (v < 0 ? NEG : POS);
+  const series: Series[] =
+    measure === 'callput'
+      ? [
+          {
+            label: 'call GEX',
+            values: rows.call,
+            kind: 'bar',
+            color: POS,
+            unit: `USD, ${info.unit}`,
+            format: fmt,
+          },
+          {
+            label: 'put GEX',
+            values: rows.put,
+            kind: 'bar',
+            color: NEG,
+            unit: `USD, ${info.unit}`,
+            format: fmt,
+          },
+        ]
+      : [
+          {
+            label: info.label,
+            values: values(measure)[0]!,
+            kind: 'bar',
+            color: POS,
+            colorAt: signed,
+            unit: `USD, ${info.unit}`,
+            format: fmt,
+          },
+        ];
+  return {
+    label: `${underlying} ${info.label} by strike, ${filterLabel(filter)}`,
+    x: rows.strike,
+    xTitle: 'Strike',
+    xFormat: price,
+    xKind: 'number',
+    yTitle: `${info.unit}, ${scale.unit}`,
+    yTick: (v, step) => gexTick(v, scale, step),
+    series,
+    markers,
+    yZero: true,
+  };
+}
+
+export function StrikeChart(props: {
+  underlying: string;
+  rows: StrikeRows;
+  measure: Measure;
+  filter: ExpiryFilter;
+  markers: Marker[];
+  spot: number;
+  /** Half the window around spot, as a share (0.1 = ± 10 %); 0 = all strikes. */
+  windowShare: number;
+  controls?: React.ReactNode;
+  onDrawn?(): void;
+  height?: number;
+}) {
+  const { underlying, rows, measure, filter, markers, spot, windowShare } = props;
+  const spec = useMemo(
+    () => strikeSpec(underlying, rows, measure, filter, markers),
+    [underlying, rows, measure, filter, markers],
+  );
+  const initial =
+    windowShare > 0 ? { lo: spot * (1 - windowShare), hi: spot * (1 + windowShare) } : undefined;
+  if (rows.strike.length === 0)
+    return <div className="empty">No strikes in {filterLabel(filter)}.</div>;
+  return (
+    <Plot
+      spec={spec}
+      title={spec.label}
+      testId="chart-strikes"
+      initial={initial}
+      controls={props.controls}
+      onDrawn={props.onDrawn}
+      height={props.height ?? 280}
+    />
+  );
+}

@@ -1,0 +1,411 @@
+// The analyst's workbench (issue 9) in Chromium through the browser host and the real
+// engine: the levels board → a snapshot (measure, expiry filter, keyboard, CSV export
+// checked against the API) → an underlying's history of 1,000 snapshots (slider replay)
+// → the comparison of two snapshots → the list of every snapshot, scrolled. Prints the
+// speed figures: the real SPX sample (56 expiries, 458 strikes) drawn after its data
+// arrives, 1,000 snapshots of history drawn, the longest task while scrolling the list,
+// and the chart code's render time for a 10,000-point series and its bundle size.
+import { readFileSync, writeFileSync, statSync, mkdtempSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { makeChain, cboeCsvText } from '../fixtures/option-chains.ts';
+import {
+  axe,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  ROOT,
+  SAMPLES,
+  serious,
+  shot,
+  type Desk,
+} from './harness.ts';
+
+const SPX = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
+const META = join(SAMPLES, 'cboe_delayed_META_2025-09-06.json');
+const HISTORY = Number(process.env.WORKBENCH_HISTORY ?? 1000);
+
+let desk: Desk;
+let page: Page;
+let spxId = '';
+
+const api = async <T>(
+  p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+) => {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+const noSerious = async (label: string) => expect(serious(await axe(page, label))).toEqual([]);
+
+/** CSV text to rows (quoted fields may hold commas and doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of text.trim().split('\n')) {
+    const out: string[] = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quoted && ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = !quoted;
+      } else if (ch === ',' && !quoted) {
+        out.push(cur);
+        cur = '';
+      } else {
+        cur += ch;
+      }
+    }
+    out.push(cur);
+    rows.push(out);
+  }
+  return rows;
+}
+
+/** Reads a CSV the page downloads when `click` runs. */
+async function downloadCsv(click: () => Promise<void>): Promise<string[][]> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
+  return parseCsv(readFileSync((await dl.path())!, 'utf8'));
+}
+
+/** ms between two User Timing marks the page set (the latest of each). */
+const between = (from: string, to: string) =>
+  page.evaluate(
+    ([a, b]) => {
+      const last = (n: string) => performance.getEntriesByName(n).at(-1)?.startTime ?? NaN;
+      return last(b!) - last(a!);
+    },
+    [from, to],
+  );
+
+// Browser-side code, as source text (this file is type-checked without the DOM library).
+// Scrolls the list end to end a frame at a time, and returns the long tasks and, per
+// long animation frame, the time its scripts took (our code's share: React rendering
+// the rows) apart from style, layout and paint (Chromium's, in software here).
+const SCROLL = `(async () => {
+  const tasks = [];
+  const frames = [];
+  const t = new PerformanceObserver((l) => l.getEntries().forEach((e) => tasks.push(e.duration)));
+  t.observe({ type: 'longtask', buffered: false });
+  const f = new PerformanceObserver((l) => l.getEntries().forEach((e) =>
+    frames.push({
+      duration: e.duration,
+      script: e.scripts.reduce((n, s) => n + s.duration, 0),
+      layout: e.scripts.reduce((n, s) => n + s.forcedStyleAndLayoutDuration, 0),
+    })));
+  f.observe({ type: 'long-animation-frame', buffered: false });
+  const el = document.querySelector('[data-testid=snapshot-scroll]');
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  for (let y = 0; y < el.scrollHeight; y += 600) {
+    el.scrollTop = y;
+    await frame();
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  t.disconnect();
+  f.disconnect();
+  return { tasks, frames, steps: Math.ceil(el.scrollHeight / 600) };
+})()`;
+
+const DRAW_10K = `(() => {
+  const P = window.GexPlot;
+  const n = 10000;
+  const x = Array.from({ length: n }, (_, i) => 1700000000000 + i * 60000);
+  const y = x.map((_, i) => Math.sin(i / 300) * 1e9 + Math.cos(i / 17) * 2e8);
+  const spec = {
+    label: '10k', x, xTitle: 'As of', xKind: 'time', yTitle: 'GEX',
+    xFormat: (v) => new Date(v).toISOString().slice(11, 16),
+    yTick: (v) => String(v / 1e9),
+    series: [{ label: 's', values: y, kind: 'line', color: '#4c9dff', unit: 'USD', format: String }],
+  };
+  const c = document.createElement('canvas');
+  c.width = 1400;
+  c.height = 300;
+  document.body.appendChild(c);
+  const ctx = c.getContext('2d');
+  const times = [];
+  for (let k = 0; k < 7; k++) {
+    const t = performance.now();
+    P.drawPlot(ctx, spec, P.fullWindow(spec), 1400, 300, 5000);
+    ctx.getImageData(0, 0, 1, 1); // waits until the drawing is done
+    times.push(performance.now() - t);
+  }
+  c.remove();
+  return times.sort((a, b) => a - b)[3];
+})()`;
+
+describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
+  beforeAll(async () => {
+    // The UI as users run it (React's production build): the speed figures are about it.
+    desk = await openDesk({ workers: 2, production: true });
+    page = desk.page;
+    const h = desk.te.engine.handlers;
+    const files = [SPX, META];
+    // An underlying with a long intraday history: small chains, one every 10 minutes.
+    const t0 = Date.parse('2024-03-04T09:30:00Z');
+    for (let i = 0; i < HISTORY; i++) {
+      const asOf = new Date(t0 + i * 600_000).toISOString().slice(0, 19);
+      const file = join(desk.fixtures, `xsp_${i}.csv`);
+      const chain = makeChain({
+        seed: 100 + i,
+        underlying: 'XSP',
+        asOf,
+        spot: 510 + 8 * Math.sin(i / 40) + (i % 7) * 0.1,
+        expiries: 2,
+        strikesPerExpiry: 14,
+      });
+      writeFileSync(file, cboeCsvText(chain));
+      files.push(file);
+    }
+    const started = Date.now();
+    for (let i = 0; i < files.length; i += 100)
+      await Promise.all(
+        files.slice(i, i + 100).map((file) => api(h['ingest:submit']({ file, source: 'e2e' }))),
+      );
+    await api(h['queue:drain']({}));
+    console.log(
+      `[workbench] ingested ${files.length} chains through the engine in ${Date.now() - started} ms`,
+    );
+    const levels = await api(h['snapshots:levels']({}));
+    spxId = levels.find((l) => l.underlying === 'SPX')!.id;
+  }, 900_000);
+
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  it('opens on the levels board: every underlying’s latest levels, as the API gives them', async () => {
+    await page.reload();
+    await goTo(page, 'snapshots');
+    const board = page.getByTestId('levels-board');
+    await board.waitFor();
+    const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
+    await poll(() => page.getByTestId('levels-row').count()).toBe(levels.length);
+    const spx = levels.find((l) => l.underlying === 'SPX')!;
+    const row = page.locator('[data-testid=levels-row][data-underlying=SPX]');
+    const text = (await row.textContent())!;
+    expect(text).toContain('4,697.24');
+    for (const v of [spx.zero_gamma, spx.call_wall, spx.put_wall, spx.absolute_gamma_strike])
+      expect(text).toContain(v!.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+    expect(await row.getByTestId('levels-total').textContent()).toBe(
+      (spx.total_gex / 1e9).toFixed(2),
+    );
+    // XSP's sparkline draws its whole history.
+    await poll(() =>
+      page.locator('[data-underlying=XSP] svg.spark').getAttribute('aria-label'),
+    ).toBe(`Total GEX of XSP over ${HISTORY} snapshots`);
+    const csv = await downloadCsv(() => page.getByTestId('levels-csv').click());
+    expect(csv.slice(1).map((r) => r[0])).toEqual(levels.map((l) => l.underlying));
+    expect(Number(csv.find((r) => r[0] === 'SPX')![8])).toBe(spx.total_gex);
+    await shot(page, 'workbench-levels');
+    await noSerious('workbench: levels board');
+  });
+
+  it('opens a snapshot from the board with Enter and draws the SPX sample within 300 ms of its data', async () => {
+    const row = page.locator('[data-testid=levels-row][data-underlying=SPX]');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('snapshot-workbench').waitFor();
+    await page.getByTestId('chart-heatmap').waitFor();
+    await poll(() => between('snapshot:data', 'snapshot:drawn')).toBeGreaterThan(0);
+    const ms = await between('snapshot:data', 'snapshot:drawn');
+    console.log(
+      `[workbench] SPX sample (56 expiries, 458 strikes) drawn ${ms.toFixed(1)} ms after its data arrived`,
+    );
+    expect(ms).toBeLessThan(300);
+    expect(page.url()).toContain(`#/snapshots/${spxId}`);
+    await shot(page, 'workbench-snapshot');
+    await noSerious('workbench: snapshot');
+  });
+
+  it('switches the measure, follows the expiry filter, and reads out from the keyboard', async () => {
+    const detail = await api(desk.te.engine.handlers['snapshots:get']({ id: spxId }));
+    const chart = page.getByTestId('chart-strikes');
+    await page.locator('[data-measure=dex]').click();
+    await poll(() => chart.locator('.chart-title').textContent()).toBe(
+      'SPX DEX by strike, all expiries',
+    );
+    const canvas = chart.locator('canvas');
+    await canvas.focus();
+    await page.keyboard.press('ArrowRight');
+    const readout = page.getByTestId('chart-strikes-readout');
+    await poll(() => readout.textContent()).toMatch(
+      /^Strike [\d,.]+: DEX -?[\d,.]+ [BM]n \$ of delta$/,
+    );
+    const before = await readout.textContent();
+    await page.keyboard.press('ArrowRight');
+    await poll(() => readout.textContent()).not.toBe(before);
+    // + zooms (the whole axis is one button away), 0 goes back.
+    await page.keyboard.press('+');
+    await chart.getByRole('button', { name: 'Whole axis' }).waitFor();
+    await page.keyboard.press('0');
+
+    // Monthly expiries only: the walls are the engine's monthly walls.
+    const monthly = detail.buckets!.find((b) => b.bucket === 'monthly')!;
+    await page.getByTestId('expiry-filter').selectOption('monthly');
+    await poll(() => page.getByTestId('filter-levels').textContent()).toContain(
+      `Monthly expiries: call wall ${monthly.call_wall!.toLocaleString('en-US')}`,
+    );
+    expect(await page.getByTestId('filter-levels').textContent()).toContain(
+      `put wall ${monthly.put_wall!.toLocaleString('en-US')}`,
+    );
+    expect(await page.locator('[data-bucket=monthly]').getAttribute('class')).toBe('on');
+    await shot(page, 'workbench-snapshot-monthly');
+
+    // One expiry: its own walls, and the heatmap keeps that one row, read from the keyboard.
+    const one = detail.expiries.find((e) => e.call_wall !== null && e.put_wall !== null)!;
+    await page.getByTestId('expiry-filter').selectOption(one.expiry);
+    await poll(() => page.getByTestId('filter-levels').textContent()).toContain(
+      `expiry ${one.expiry}: call wall ${one.call_wall!.toLocaleString('en-US')}`,
+    );
+    await page.getByTestId('chart-heatmap').locator('canvas').focus();
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.locator('#chart-heatmap-readout').textContent()).toMatch(
+      new RegExp(`^Expiry ${one.expiry} \\(\\w+\\), strike [\\d,.]+: net GEX `),
+    );
+
+    // Back to net GEX of all expiries, all strikes: the CSV is the engine's strikes, exactly.
+    await page.getByTestId('expiry-filter').selectOption('all');
+    await page.locator('[data-measure=net]').click();
+    await page.getByTestId('strike-window').selectOption('0');
+    const csv = await downloadCsv(() => page.getByTestId('chart-strikes-csv').click());
+    expect(csv[0]).toEqual(['Strike', 'Net GEX (USD, $ per 1 % move)']);
+    const rows = csv.slice(1).map((r) => [Number(r[0]), Number(r[1])]);
+    expect(rows).toEqual(detail.strikes.map((s) => [s.strike, s.net_gex]));
+    // The heatmap's cells are the engine's cells.
+    const cells = await api(desk.te.engine.handlers['snapshots:cells']({ id: spxId }));
+    const heat = await downloadCsv(() => page.getByTestId('chart-heatmap-csv').click());
+    expect(heat.length - 1).toBe(cells.net_gex.length);
+    const sum = heat.slice(1).reduce((n, r) => n + Number(r[2]), 0);
+    expect(sum).toBeCloseTo(detail.snapshot.total_gex, -3);
+  });
+
+  it('draws 1,000 snapshots of history within a second, and replays them with the slider', async () => {
+    await page.getByTestId('open-history').click();
+    await page.getByTestId('history-view').waitFor();
+    await page.getByTestId('history-underlying').selectOption('XSP');
+    await poll(() => page.getByTestId('history-count').textContent()).toBe(`${HISTORY} snapshots`);
+    await poll(() => between('history:data', 'history:drawn')).toBeGreaterThan(0);
+    const ms = await between('history:data', 'history:drawn');
+    console.log(
+      `[workbench] history of ${HISTORY} snapshots drawn ${ms.toFixed(1)} ms after its data arrived`,
+    );
+    expect(ms).toBeLessThan(1000);
+    expect(page.url()).toMatch(/#\/snapshots\/history\/XSP$/);
+    const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const slider = page.getByTestId('history-slider');
+    await poll(() => page.getByTestId('history-at').textContent()).toContain(
+      `${HISTORY} / ${HISTORY}`,
+    );
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.getByTestId('history-at').textContent()).toContain(`2 / ${HISTORY}`);
+    // The replayed by-strike chart is that snapshot's.
+    await poll(() =>
+      page.locator('.history-view [data-testid=chart-strikes] .chart-title').textContent(),
+    ).toContain('XSP 2024-03-04 09:40');
+    const csv = await downloadCsv(() =>
+      page.locator('.history-view').getByTestId('chart-history-levels-csv').click(),
+    );
+    expect(csv.length - 1).toBe(HISTORY);
+    expect(Number(csv[1]![1])).toBe(history[0]!.spot);
+    await shot(page, 'workbench-history');
+    await noSerious('workbench: history');
+  });
+
+  it('compares two snapshots: moves of flip and walls, change of GEX and OI by strike', async () => {
+    await goTo(page, 'snapshots');
+    await page.locator('[data-pane=compare]').click();
+    const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const [a, b] = [history[0]!, history[5]!];
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${a.id}/${b.id}`);
+    await page.getByTestId('compare-view').waitFor();
+    const diff = await api(desk.te.engine.handlers['snapshots:diff']({ from: a.id, to: b.id }));
+    await poll(() => page.getByTestId('compare-strikes').textContent()).toBe(
+      String(diff.strikes.length),
+    );
+    const flip = (await page.getByTestId('move-flip').textContent())!;
+    if (diff.zero_gamma_move !== null)
+      expect(flip).toContain(
+        Math.abs(diff.zero_gamma_move).toLocaleString('en-US', { maximumFractionDigits: 2 }),
+      );
+    expect(await page.getByTestId('move-call-wall').textContent()).toContain(
+      `${a.call_wall!.toLocaleString('en-US')} → ${b.call_wall!.toLocaleString('en-US')}`,
+    );
+    const csv = await downloadCsv(() => page.getByTestId('chart-diff-gex-csv').click());
+    expect(csv.slice(1).map((r) => [Number(r[0]), Number(r[1])])).toEqual(
+      diff.strikes.map((s) => [s.strike, s.net_gex_change]),
+    );
+    const oi = await downloadCsv(() => page.getByTestId('chart-diff-oi-csv').click());
+    expect(oi.slice(1).map((r) => [Number(r[0]), Number(r[1]), Number(r[2])])).toEqual(
+      diff.strikes.map((s) => [s.strike, s.call_open_interest_change, s.put_open_interest_change]),
+    );
+    await shot(page, 'workbench-compare');
+    await noSerious('workbench: compare');
+  });
+
+  it('lists every snapshot, virtualised: scrolling it end to end runs no script over 50 ms', async () => {
+    await page.locator('[data-pane=list]').click();
+    const total = HISTORY + 2;
+    await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(
+      `${total.toLocaleString('en-US')} snapshots`,
+    );
+    expect(await page.getByTestId('snapshot-row').count()).toBeLessThan(80);
+    await shot(page, 'workbench-list');
+    await noSerious('workbench: list');
+    type Frame = { duration: number; script: number; layout: number };
+    type Scroll = { tasks: number[]; frames: Frame[]; steps: number };
+    // Twice: the first pass also lays out rows never shown before.
+    const runs = [(await page.evaluate(SCROLL)) as Scroll, (await page.evaluate(SCROLL)) as Scroll];
+    const max = (xs: number[]) => Math.round(Math.max(0, ...xs));
+    const frames = runs.flatMap((r) => r.frames);
+    const tasks = runs.flatMap((r) => r.tasks);
+    // Our code's share of a frame: its scripts (rendering the rows), without the style and
+    // layout Chromium did inside them.
+    const longestJs = max(frames.map((f) => f.script - f.layout));
+    console.log(
+      `[workbench] scrolling ${total} snapshots end to end (${runs[0]!.steps} steps of 600 px, twice): ` +
+        `longest task ${max(tasks)} ms, ${tasks.length} tasks over 50 ms; longest frame ` +
+        `${max(frames.map((f) => f.duration))} ms; scripts at most ${max(frames.map((f) => f.script))} ms ` +
+        `(${longestJs} ms without forced style and layout)`,
+    );
+    expect(longestJs).toBeLessThan(50);
+  });
+
+  it('draws a 10,000-point series with the chart code in Chromium (and says how big that code is)', async () => {
+    const { build } = await import('vite');
+    const out = mkdtempSync(join(tmpdir(), 'gex-plot-'));
+    await build({
+      configFile: false,
+      logLevel: 'silent',
+      build: {
+        outDir: out,
+        emptyOutDir: true,
+        minify: true,
+        lib: {
+          entry: join(ROOT, 'renderer/src/components/plot/draw.ts'),
+          name: 'GexPlot',
+          formats: ['iife'],
+          fileName: () => 'plot.js',
+        },
+      },
+    });
+    const file = join(out, 'plot.js');
+    const bytes = statSync(file).size;
+    const gz = gzipSync(readFileSync(file)).length;
+    // Through the DevTools protocol, as the harness loads axe (the page's CSP stays as it is).
+    await page.evaluate(readFileSync(file, 'utf8'));
+    const ms = (await page.evaluate(DRAW_10K)) as number;
+    console.log(
+      `[workbench] 10,000-point series drawn in ${ms.toFixed(1)} ms (median of 7); chart code ${(bytes / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzip`,
+    );
+    expect(ms).toBeLessThan(100);
+  });
+});
