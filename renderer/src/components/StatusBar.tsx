@@ -1,9 +1,11 @@
 // The status bar: is the engine healthy and connected, which database, the active
-// rule set, how busy the workers are and the job totals. The totals and the busy
+// rule set, the inbox (its folder and files done and failed), how busy the workers are
+// and the job totals. The totals and the busy
 // workers are counted from the same job list the views show (state/job-counts.ts),
 // so the bar never says "failed 0" beside failed jobs.
 import { useApp } from '../state/store.ts';
 import { num } from '../text/numbers.ts';
+import { InboxStatus } from './inbox/InboxStatus.tsx';
 
 export function StatusBar() {
   const health = useApp((s) => s.health);
@@ -43,6 +45,7 @@ export function StatusBar() {
           <span data-testid="status-rules">v{health.rule_version ?? '—'}</span>
         </>
       )}
+      <InboxStatus />
       <span className="sep" />
       <span className="label" title="Workers computing a job now, of all workers">
         workers busy

@@ -1,9 +1,9 @@
 // The address of what is on screen, as a hash route, so that a reload or a bookmark
 // comes back to the same view: `#/queue`, `#/queue/job/ID` (a job's drawer),
 // `#/snapshots`, `#/snapshots/ID` (an open snapshot), `#/rules`, `#/audit`,
-// `#/audit/REQUEST` (one request's timeline). Pure functions here; App binds them to
+// `#/audit/REQUEST` (one request's timeline), `#/sources`. Pure functions here; App binds them to
 // the store and the window.
-export const VIEWS = ['queue', 'snapshots', 'rules', 'audit'] as const;
+export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface Route {

@@ -4,12 +4,7 @@
 // job's whole story on click or Enter. Pause / Resume holds the queue's dispatch.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import {
-  PRIORITY_LEVELS,
-  levelRank,
-  type PriorityLevel,
-  type ProcessingJob,
-} from '../../../shared/domain.ts';
+import { levelRank, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
 import { useRequests } from '../state/requests.ts';
@@ -21,6 +16,7 @@ import { JobDrawer } from '../components/JobDrawer.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
+import { useLevelOrder } from '../state/levels.ts';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
 import { jobColumns, type RowContext } from './queue/job-columns.tsx';
@@ -69,6 +65,7 @@ function viewOrder(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
 }
 
 export function QueueView() {
+  const levelOrder = useLevelOrder();
   const client = useApp((s) => s.client);
   const jobsMap = useApp((s) => s.jobs);
   const version = useApp((s) => s.jobsVersion);
@@ -181,7 +178,7 @@ export function QueueView() {
           ))}
         </div>
         <div className="chips" role="group" aria-label="Levels">
-          {PRIORITY_LEVELS.map((l) => (
+          {levelOrder.map((l) => (
             <button
               key={l}
               className={`chip ${levels.has(l) ? 'on' : ''}`}
