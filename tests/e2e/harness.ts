@@ -96,10 +96,15 @@ export interface Desk {
   close(): Promise<void>;
 }
 
-export async function openDesk(opts: { workers?: number } = {}): Promise<Desk> {
+export async function openDesk(
+  opts: { workers?: number; watchInbox?: boolean } = {},
+): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
   await ensureRenderer();
-  const te = await startTestEngine({ workers: opts.workers ?? 1 });
+  const te = await startTestEngine({
+    workers: opts.workers ?? 1,
+    ...(opts.watchInbox ? { watchInbox: true } : {}),
+  });
   const fixtures = join(te.dir, 'fixtures');
   mkdirSync(fixtures, { recursive: true });
   const host = await serve(te.engine, {
@@ -251,7 +256,7 @@ export async function resumeQueue(page: Page): Promise<void> {
 /** Goes to a view with its tab, as an analyst does. */
 export async function goTo(
   page: Page,
-  view: 'queue' | 'snapshots' | 'rules' | 'audit',
+  view: 'queue' | 'snapshots' | 'rules' | 'audit' | 'sources',
 ): Promise<void> {
   await page.locator(`[data-view=${view}]`).click();
   await page.getByTestId(`${view}-view`).waitFor();
