@@ -114,10 +114,10 @@ export function SourcesView() {
             <thead>
               <tr>
                 <th scope="col">Source</th>
-                <th scope="col" className="num">
+                <th scope="col" className="right">
                   Completed
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="right">
                   Failed
                 </th>
                 <th scope="col">Reliability</th>
@@ -160,7 +160,7 @@ export function SourcesView() {
                         <span className="muted">no changes</span>
                       ) : (
                         <button
-                          className="link-button"
+                          className="link-button audit-link"
                           title={trail[0]!.explanation}
                           data-testid="source-audit"
                           onClick={() => openAuditOfKinds('source')}

@@ -62,7 +62,7 @@ function FolderRow({
       <td className="actions">
         <button
           className="btn tiny"
-          aria-label={`${client?.folders ? 'Open' : 'Copy the path of'} the ${label.toLowerCase()} folder`}
+          aria-label={`${client?.folders ? 'Open' : 'Copy path of'} the ${label.toLowerCase()} folder`}
           onClick={() => void open()}
         >
           {client?.folders ? 'Open' : 'Copy path'}
@@ -173,7 +173,7 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
             <thead>
               <tr>
                 <th scope="col">Folder</th>
-                <th scope="col" className="num">
+                <th scope="col" className="right">
                   Files
                 </th>
                 <th scope="col">Path</th>

@@ -1,7 +1,8 @@
 // The inbox in the status bar: its folder and how many files ended in done/ and failed/,
 // live from `inbox:updated`; a click opens the inbox dialog (its folders, and choosing
-// another one).
+// another one), drawn outside the bar.
 import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
@@ -38,7 +39,8 @@ export function InboxStatus() {
           {int(status.counts.failed)}
         </span>
       </button>
-      {open && <InboxDialog onClose={() => setOpen(false)} />}
+      {/* Outside the status bar, whose one-line text styles it must not inherit. */}
+      {open && createPortal(<InboxDialog onClose={() => setOpen(false)} />, document.body)}
     </>
   );
 }

@@ -29,13 +29,9 @@ function Target({ to }: { to: WhatIfGroup['to'] }) {
   return <LevelBadge level={to} />;
 }
 
+/** The rule that decides it under the draft (its level is the group's), or why there is none. */
 function NewOutcome({ c }: { c: WhatIfChange }) {
-  if ('priority' in c.to)
-    return (
-      <span className="decided">
-        <LevelBadge level={c.to.priority} /> <span className="mono">{c.to.rule}</span>
-      </span>
-    );
+  if ('priority' in c.to) return <span className="mono">{c.to.rule}</span>;
   if ('error' in c.to) return <ErrorLine error={c.to.error} compact />;
   return (
     <span className="muted" title="Its file's facts were never read: only a read could tell">
@@ -70,9 +66,8 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
       <thead>
         <tr>
           <th scope="col">File</th>
-          <th scope="col">Underlying</th>
           <th scope="col">Arrival</th>
-          <th scope="col">Rule now → draft</th>
+          <th scope="col">Rule</th>
           <th scope="col">
             <span className="sr-only">Audit trail</span>
           </th>
@@ -81,14 +76,14 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
       <tbody>
         {changes.map((c) => (
           <tr key={c.request_id} data-testid="whatif-request" data-request={c.request_id}>
-            <td className="file-name" title={c.file}>
-              {basename(c.file)}
+            <td className="file-cell" title={c.file}>
+              <span className="file-name">{basename(c.file)}</span>{' '}
+              <span className="underlying">{c.underlying}</span>
             </td>
-            <td>{c.underlying || '—'}</td>
             <td className="mono small">
               {arrivals.has(c.request_id) ? localStamp(arrivals.get(c.request_id)) : '…'}
             </td>
-            <td>
+            <td className="rule-cell">
               <span className="mono">{c.from.rule}</span> → <NewOutcome c={c} />
             </td>
             <td>
@@ -232,7 +227,11 @@ export function WhatIf({
                   </span>
                   {g.from === g.to && <span className="muted small">another rule</span>}
                 </button>
-                {isOpen && <GroupRequests changes={members} />}
+                {isOpen && (
+                  <div className="whatif-scroll">
+                    <GroupRequests changes={members} />
+                  </div>
+                )}
               </li>
             );
           })}
