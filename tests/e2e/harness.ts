@@ -97,7 +97,7 @@ export interface Desk {
 }
 
 export async function openDesk(
-  opts: { workers?: number; watchInbox?: boolean } = {},
+  opts: { workers?: number; watchInbox?: boolean; chromiumArgs?: string[] } = {},
 ): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
   await ensureRenderer();
@@ -116,7 +116,7 @@ export async function openDesk(
     headless: true,
     viewport: WIDE,
     timezoneId: 'Europe/Berlin',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);

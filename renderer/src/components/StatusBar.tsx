@@ -32,12 +32,14 @@ export function StatusBar() {
         className={`dot ${ok ? 'ok' : healthError || (health && !health.ok) ? 'bad' : 'warn'}`}
         aria-hidden
       />
-      <span data-testid="engine-state">{state}</span>
+      <span data-testid="engine-state" title={health ? `database ${health.db_path}` : undefined}>
+        {state}
+      </span>
       {health && (
         <>
-          <span className="sep" />
-          <span className="label">database</span>
-          <span className="path" title={health.db_path}>
+          <span className="sep narrow-hide" />
+          <span className="label narrow-hide">database</span>
+          <span className="path narrow-hide" title={health.db_path}>
             {health.db_path}
           </span>
           <span className="sep" />
