@@ -474,7 +474,11 @@ type HandlerRequest<K extends CallName> = K extends 'ingest:submit' ? FileSubmit
 export interface GexBridge extends GexApi {
   /** The file's path on disk (Electron's `webUtils.getPathForFile`); '' when it has none. */
   pathForFile(file: File): string;
+  /** The native folder picker (main/folders.ts): the chosen folder, or null when cancelled. */
+  chooseFolder(defaultPath?: string): Promise<Result<string | null>>;
+  /** Shows one of the inbox's folders in the file manager (no other path is opened). */
+  openFolder(path: string): Promise<Result<null>>;
 }
 
 /** IPC channel names (Electron transport), declared in the dependency-free shared/channels.ts. */
-export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './channels.ts';
+export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FOLDER_CHANNEL } from './channels.ts';

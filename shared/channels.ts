@@ -39,3 +39,10 @@ export const APP_HOST = 'gex';
  * engine of another version.
  */
 export const LOCAL_PROTOCOL = 1;
+
+/**
+ * Electron: the desktop app's folder actions, outside the API map because only a desktop
+ * has them: `choose` (the native folder picker; the chosen path, or null when cancelled)
+ * and `open` (shows one of the inbox's folders in the file manager; no other path).
+ */
+export const IPC_FOLDER_CHANNEL = 'gex:folder';

@@ -28,9 +28,18 @@ export const RENDERER_DIR = join(ROOT, 'out/renderer');
 
 export async function buildRenderer(force = false): Promise<void> {
   if (!force && !rendererIsStale()) return;
-  const { build } = await import('vite');
-  const { rendererConfig } = await import('../../electron.vite.config.ts');
-  await build({ configFile: false, logLevel: 'warn', ...rendererConfig });
+  // Always the production bundle `serve` ships, also under a test runner: vitest sets
+  // NODE_ENV=test, which would otherwise bundle React's development build.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    const { build } = await import('vite');
+    const { rendererConfig } = await import('../../electron.vite.config.ts');
+    await build({ configFile: false, logLevel: 'warn', mode: 'production', ...rendererConfig });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,6 +12,7 @@ import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
 import { createDispatcher } from '../host/handlers.ts';
 import { serveLocal, type LocalEndpoint } from '../host/local/endpoint.ts';
+import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
@@ -117,7 +118,9 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
   const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
-  registerCallChannel(dispatch, senderCheck(contents, devOrigin ?? APP_ORIGIN));
+  const trusted = senderCheck(contents, devOrigin ?? APP_ORIGIN);
+  registerCallChannel(dispatch, trusted);
+  registerFolderChannel({ dispatch, isTrusted: trusted, window: () => mainWindow });
   forwardEvents(engine, contents);
   Menu.setApplicationMenu(
     buildMenu({

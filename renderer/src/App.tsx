@@ -16,6 +16,7 @@ import { TokenScreen } from './components/TokenScreen.tsx';
 import { QueueView } from './views/QueueView.tsx';
 import { SnapshotsView } from './views/SnapshotsView.tsx';
 import { AuditView } from './views/AuditView.tsx';
+import { SourcesView } from './views/SourcesView.tsx';
 
 // Monaco is large: load it only when the rules view is opened.
 const RulesView = lazy(() => import('./views/RulesView.tsx'));
@@ -25,6 +26,7 @@ const NAV: { view: View; label: string; hint: string }[] = [
   { view: 'snapshots', label: 'Snapshots', hint: 'Computed GEX snapshots' },
   { view: 'rules', label: 'Rules', hint: 'Priority rules: edit, dry-run, activate' },
   { view: 'audit', label: 'Audit', hint: 'Every decision, escalation and change' },
+  { view: 'sources', label: 'Sources', hint: 'Data sources: their record and reliability' },
 ];
 
 export function App({ client }: { client: GexClient }) {
@@ -98,6 +100,7 @@ export function App({ client }: { client: GexClient }) {
               </Suspense>
             )}
             {view === 'audit' && <AuditView />}
+            {view === 'sources' && <SourcesView />}
           </main>
           <SubmissionsPanel />
         </div>

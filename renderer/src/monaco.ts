@@ -21,6 +21,8 @@ monaco.editor.defineTheme('gex-dark', {
     'editor.background': '#0f1318',
     'editorGutter.background': '#0f1318',
     'editor.lineHighlightBackground': '#161c24',
+    // The final line's number, dimmed when the text ends with a newline: still readable.
+    'editorLineNumber.dimmedForeground': '#8a94a2',
   },
 });
 

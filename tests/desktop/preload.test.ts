@@ -24,13 +24,20 @@ vi.mock('electron', () => ({
 }));
 
 await import('../../electron/preload/index.ts');
-const { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } = await import('../../shared/api.ts');
+const { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FOLDER_CHANNEL } =
+  await import('../../shared/api.ts');
 type Bridge = import('../../shared/api.ts').GexBridge;
 
 describe('preload', () => {
   it('exposes only window.gex, with call, on and pathForFile', () => {
     expect([...exposed.keys()]).toEqual(['gex']);
-    expect(Object.keys(exposed.get('gex') as object).sort()).toEqual(['call', 'on', 'pathForFile']);
+    expect(Object.keys(exposed.get('gex') as object).sort()).toEqual([
+      'call',
+      'chooseFolder',
+      'on',
+      'openFolder',
+      'pathForFile',
+    ]);
     expect([...rendererListeners.keys()]).toEqual([IPC_EVENT_CHANNEL]);
   });
 
@@ -57,5 +64,15 @@ describe('preload', () => {
     const gex = exposed.get('gex') as Bridge;
     expect(gex.pathForFile({ name: 'spx.csv' } as File)).toBe('/home/analyst/spx.csv');
     expect(gex.pathForFile({ name: 'no-path' } as File)).toBe('');
+  });
+
+  it('asks for the folder picker and opens a folder over gex:folder', async () => {
+    const gex = exposed.get('gex') as Bridge;
+    await gex.chooseFolder('/home/analyst/inbox');
+    expect(invoked.at(-1)).toEqual([IPC_FOLDER_CHANNEL, 'choose', '/home/analyst/inbox']);
+    await gex.chooseFolder();
+    expect(invoked.at(-1)).toEqual([IPC_FOLDER_CHANNEL, 'choose', '']);
+    await gex.openFolder('/home/analyst/inbox/done');
+    expect(invoked.at(-1)).toEqual([IPC_FOLDER_CHANNEL, 'open', '/home/analyst/inbox/done']);
   });
 });

@@ -96,43 +96,19 @@ export interface Desk {
   close(): Promise<void>;
 }
 
-/**
- * The renderer as users run it, React's production build, for speed figures: under
- * vitest NODE_ENV is `test`, which gives React's development build (out/renderer, which
- * the other e2e files keep for React's warnings).
- */
-async function productionRenderer(): Promise<string> {
-  const outDir = join(ROOT, 'out/renderer-production');
-  const { build } = await import('vite');
-  const { rendererConfig } = await import('../../electron.vite.config.ts');
-  const env = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: false,
-      logLevel: 'warn',
-      ...rendererConfig,
-      mode: 'production',
-      build: { ...rendererConfig.build, outDir },
-    });
-  } finally {
-    process.env.NODE_ENV = env;
-  }
-  return outDir;
-}
-
 export async function openDesk(
-  opts: { workers?: number; production?: boolean } = {},
+  opts: { workers?: number; watchInbox?: boolean; chromiumArgs?: string[] } = {},
 ): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
-  const rendererDir = opts.production
-    ? await productionRenderer()
-    : (await ensureRenderer(), join(ROOT, 'out/renderer'));
-  const te = await startTestEngine({ workers: opts.workers ?? 1 });
+  await ensureRenderer();
+  const te = await startTestEngine({
+    workers: opts.workers ?? 1,
+    ...(opts.watchInbox ? { watchInbox: true } : {}),
+  });
   const fixtures = join(te.dir, 'fixtures');
   mkdirSync(fixtures, { recursive: true });
   const host = await serve(te.engine, {
-    rendererDir,
+    rendererDir: join(ROOT, 'out/renderer'),
     uploadDir: join(te.engine.config.inbox, '.uploads'),
   });
   const context = await chromium.launchPersistentContext(join(te.dir, 'chromium-profile'), {
@@ -140,7 +116,7 @@ export async function openDesk(
     headless: true,
     viewport: WIDE,
     timezoneId: 'Europe/Berlin',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
@@ -280,7 +256,7 @@ export async function resumeQueue(page: Page): Promise<void> {
 /** Goes to a view with its tab, as an analyst does. */
 export async function goTo(
   page: Page,
-  view: 'queue' | 'snapshots' | 'rules' | 'audit',
+  view: 'queue' | 'snapshots' | 'rules' | 'audit' | 'sources',
 ): Promise<void> {
   await page.locator(`[data-view=${view}]`).click();
   await page.getByTestId(`${view}-view`).waitFor();

@@ -143,7 +143,7 @@ const DRAW_10K = `(() => {
 describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   beforeAll(async () => {
     // The UI as users run it (React's production build): the speed figures are about it.
-    desk = await openDesk({ workers: 2, production: true });
+    desk = await openDesk({ workers: 2 });
     page = desk.page;
     const h = desk.te.engine.handlers;
     const files = [SPX, META];

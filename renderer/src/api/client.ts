@@ -36,6 +36,11 @@ export interface GexClient extends GexApi {
   onConnection(listener: (connected: boolean) => void): () => void;
   /** Called once the engine refuses our credentials (a browser tab opened without its token). */
   onUnauthorized(listener: () => void): () => void;
+  /** The desktop app's folder actions (a native picker, the file manager); absent in a browser. */
+  folders?: {
+    choose(defaultPath?: string): Promise<Result<string | null>>;
+    open(path: string): Promise<Result<null>>;
+  };
 }
 
 function ipcClient(bridge: GexBridge): GexClient {
@@ -65,6 +70,10 @@ function ipcClient(bridge: GexBridge): GexClient {
     },
     // The preload's channel has no credentials to refuse.
     onUnauthorized: () => () => {},
+    folders: {
+      choose: (defaultPath) => bridge.chooseFolder(defaultPath),
+      open: (path) => bridge.openFolder(path),
+    },
   };
 }
 

@@ -1,9 +1,11 @@
 // The status bar: is the engine healthy and connected, which database, the active
-// rule set, how busy the workers are and the job totals. The totals and the busy
+// rule set, the inbox (its folder and files done and failed), how busy the workers are
+// and the job totals. The totals and the busy
 // workers are counted from the same job list the views show (state/job-counts.ts),
 // so the bar never says "failed 0" beside failed jobs.
 import { useApp } from '../state/store.ts';
 import { num } from '../text/numbers.ts';
+import { InboxStatus } from './inbox/InboxStatus.tsx';
 
 export function StatusBar() {
   const health = useApp((s) => s.health);
@@ -30,12 +32,14 @@ export function StatusBar() {
         className={`dot ${ok ? 'ok' : healthError || (health && !health.ok) ? 'bad' : 'warn'}`}
         aria-hidden
       />
-      <span data-testid="engine-state">{state}</span>
+      <span data-testid="engine-state" title={health ? `database ${health.db_path}` : undefined}>
+        {state}
+      </span>
       {health && (
         <>
-          <span className="sep" />
-          <span className="label">database</span>
-          <span className="path" title={health.db_path}>
+          <span className="sep narrow-hide" />
+          <span className="label narrow-hide">database</span>
+          <span className="path narrow-hide" title={health.db_path}>
             {health.db_path}
           </span>
           <span className="sep" />
@@ -43,6 +47,7 @@ export function StatusBar() {
           <span data-testid="status-rules">v{health.rule_version ?? '—'}</span>
         </>
       )}
+      <InboxStatus />
       <span className="sep" />
       <span className="label" title="Workers computing a job now, of all workers">
         workers busy

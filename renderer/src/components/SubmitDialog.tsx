@@ -1,7 +1,8 @@
 // The submit dialog: which files, from which source, and optionally a manual
 // priority, which the firm's rule G1 only accepts with a justification.
 import { useEffect, useRef, useState } from 'react';
-import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import type { PriorityLevel } from '../../../shared/domain.ts';
+import { useLevelOrder } from '../state/levels.ts';
 import { bytes } from '../text/numbers.ts';
 import { useSubmissions } from '../state/submissions.ts';
 
@@ -9,6 +10,7 @@ const remembered = (key: string, fallback: string) =>
   localStorage.getItem(`gex-desk.${key}`) ?? fallback;
 
 export function SubmitDialog({ files }: { files: File[] }) {
+  const levelOrder = useLevelOrder();
   const [source, setSource] = useState(() => remembered('source', 'manual'));
   const [author, setAuthor] = useState(() => remembered('author', ''));
   const [priority, setPriority] = useState<PriorityLevel | ''>('');
@@ -95,7 +97,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
             onChange={(e) => setPriority(e.target.value as PriorityLevel | '')}
           >
             <option value="">By the active rules</option>
-            {PRIORITY_LEVELS.map((l) => (
+            {levelOrder.map((l) => (
               <option key={l} value={l}>
                 {l} (manual override)
               </option>

@@ -3,7 +3,7 @@
 // is activated, from this window or anywhere else.
 import { create } from 'zustand';
 import type { LevelPolicyInfo } from '../../../shared/api.ts';
-import type { PriorityLevel } from '../../../shared/domain.ts';
+import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
 import type { GexClient } from '../api/client.ts';
 
 interface LevelsState {
@@ -29,3 +29,9 @@ export const useLevelPolicy = (level: PriorityLevel): LevelPolicyInfo | undefine
 /** "flagged late" / "flagged late and escalated one level" */
 export const lateWords = (onLate: LevelPolicyInfo['on_late']): string =>
   onLate === 'escalate' ? 'flagged late and escalated one level' : 'flagged late';
+
+/** The level names in the active rule set's order (CRITICAL first), the schema's until it answers. */
+export const useLevelOrder = (): readonly PriorityLevel[] => {
+  const levels = useLevels((s) => s.levels);
+  return levels?.map((l) => l.level) ?? PRIORITY_LEVELS;
+};

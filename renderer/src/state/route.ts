@@ -2,10 +2,10 @@
 // comes back to the same view: `#/queue`, `#/queue/job/ID` (a job's drawer),
 // `#/snapshots` (the levels board), `#/snapshots/ID` (an open snapshot), the Snapshots
 // panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING`, `#/snapshots/compare/A/B`,
-// `#/rules`, `#/audit`,
-// `#/audit/REQUEST` (one request's timeline). Pure functions here; App binds them to
+// `#/rules`, `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`. Pure
+// functions here; App binds them to
 // the store and the window.
-export const VIEWS = ['queue', 'snapshots', 'rules', 'audit'] as const;
+export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
 export type View = (typeof VIEWS)[number];
 
 export interface Route {

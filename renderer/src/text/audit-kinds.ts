@@ -28,6 +28,11 @@ const KINDS: Record<string, KindInfo> = {
   failed: { label: 'failed', tone: 'bad', hint: 'Ended with an error' },
   rules: { label: 'rules', tone: 'rule', hint: 'A rule set was activated' },
   job: { label: 'job', tone: 'neutral', hint: 'A job event' },
+  source: {
+    label: 'source',
+    tone: 'override',
+    hint: 'A source’s reliability override was set or cleared',
+  },
 };
 
 /** The kinds in the order of a request's life, for the filter chips. */

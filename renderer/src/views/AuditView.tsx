@@ -8,6 +8,7 @@ import type { AuditEntry } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
 import { useAudit } from '../state/use-audit.ts';
+import { useAuditFilter } from '../state/audit-filter.ts';
 import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
@@ -45,7 +46,8 @@ function AuditTable({
   entries: AuditEntry[];
   error: ReturnType<typeof useAudit>['error'];
 }) {
-  const [kinds, setKinds] = useState<Set<string>>(new Set());
+  const kinds = useAuditFilter((s) => s.kinds);
+  const setKinds = useAuditFilter((s) => s.setKinds);
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<number | null>(null);
   const scroller = useRef<HTMLDivElement>(null);

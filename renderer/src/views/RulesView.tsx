@@ -3,8 +3,8 @@
 // confirmation with the diff. State and actions live in useRuleEditor; this file
 // lays them out. Default export, because the view is loaded lazily with Monaco.
 //
-// The side panel's tabs are a list: the what-if on real history (issue 11) joins it
-// as one more entry when it is built.
+// The side panel's tabs are a list: the dry run on typed facts, "What would change"
+// (the what-if on the last real requests, issue 11) and the history.
 import { useState, type ReactNode } from 'react';
 import { ErrorLine } from '../components/common.tsx';
 import { Modal } from '../components/Modal.tsx';
@@ -13,6 +13,7 @@ import { localStamp } from '../text/time.ts';
 import { useRuleEditor, type RuleEditorState } from './rules/useRuleEditor.ts';
 import { RuleEditor } from './rules/RuleEditor.tsx';
 import { DryRun } from './rules/DryRun.tsx';
+import { WhatIf } from './rules/WhatIf.tsx';
 import { RuleHistory } from './rules/RuleHistory.tsx';
 import { ConfirmChange } from './rules/ConfirmChange.tsx';
 
@@ -32,6 +33,17 @@ const SIDE_TABS: SideTab[] = [
         activeVersion={r.active?.version ?? null}
         draftText={r.draftText}
         draftValid={r.checkOk}
+      />
+    ),
+  },
+  {
+    id: 'whatif',
+    label: () => 'What would change',
+    render: (r) => (
+      <WhatIf
+        draftText={r.draftText}
+        draftValid={r.checkOk}
+        activeVersion={r.active?.version ?? null}
       />
     ),
   },

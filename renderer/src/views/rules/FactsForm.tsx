@@ -1,6 +1,6 @@
 // One request's facts as a small form, for the dry run: the given facts of the
 // guidelines with their types, so an analyst need not type JSON.
-import { PRIORITY_LEVELS } from '../../../../shared/domain.ts';
+import { useLevelOrder } from '../../state/levels.ts';
 import type { FactRow } from './facts.ts';
 
 type Field = {
@@ -61,6 +61,7 @@ function parseField(f: Field, raw: string): unknown {
 }
 
 export function FactsForm({ row, onChange }: { row: FactRow; onChange(row: FactRow): void }) {
+  const levelOrder = useLevelOrder();
   const set = (f: Field, raw: string) => {
     const next = { ...row };
     const v = parseField(f, raw);
@@ -80,7 +81,7 @@ export function FactsForm({ row, onChange }: { row: FactRow; onChange(row: FactR
             {f.kind === 'level' ? (
               <select id={id} value={shown(row[f.key])} onChange={(e) => set(f, e.target.value)}>
                 <option value="">none (by the rules)</option>
-                {PRIORITY_LEVELS.map((l) => (
+                {levelOrder.map((l) => (
                   <option key={l} value={l}>
                     {l}
                   </option>

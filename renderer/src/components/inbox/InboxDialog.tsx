@@ -1,0 +1,201 @@
+// The inbox from the app: the watched folder and its processing/, done/ and failed/
+// folders with how many files each holds, each one openable (the desktop app opens it in
+// the file manager; a browser tab can only copy its path), and choosing another folder:
+// the desktop's native picker or a typed path, checked by the engine (inbox:set), whose
+// refusal is shown as it says it. The browser host takes no paths, so there the dialog
+// says where the folder is chosen instead.
+import { useState } from 'react';
+import type { InboxStatus } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { useInbox } from '../../state/inbox.ts';
+import { int } from '../../text/numbers.ts';
+import { ErrorLine } from '../common.tsx';
+import { Modal } from '../Modal.tsx';
+
+type FolderKey = 'dir' | 'processing' | 'done' | 'failed';
+const FOLDERS: { key: FolderKey; label: string; hint: string }[] = [
+  { key: 'dir', label: 'Inbox', hint: 'Drop option-chain files here' },
+  { key: 'processing', label: 'Processing', hint: 'Files being ingested now' },
+  { key: 'done', label: 'Done', hint: 'Files whose snapshot is stored' },
+  { key: 'failed', label: 'Failed', hint: 'Files that failed, each with a .reason.txt' },
+];
+const countOf = (s: InboxStatus, k: FolderKey): number | null => (k === 'dir' ? null : s.counts[k]);
+
+function FolderRow({
+  s,
+  k,
+  label,
+  hint,
+}: {
+  s: InboxStatus;
+  k: FolderKey;
+  label: string;
+  hint: string;
+}) {
+  const client = useApp((st) => st.client);
+  const [note, setNote] = useState<AppError | string | null>(null);
+  const path = s[k];
+  const count = countOf(s, k);
+  const open = async () => {
+    if (client?.folders) {
+      const res = await client.folders.open(path);
+      setNote(res.ok ? null : res.error);
+    } else {
+      try {
+        await navigator.clipboard.writeText(path);
+        setNote('Path copied');
+      } catch {
+        setNote('Select the path to copy it');
+      }
+    }
+  };
+  return (
+    <tr data-testid={`inbox-folder-${k}`}>
+      <th scope="row" title={hint}>
+        {label}
+      </th>
+      <td className="num" data-testid={`inbox-count-${k}`}>
+        {count === null ? '' : int(count)}
+      </td>
+      <td className="mono path-cell">{path}</td>
+      <td className="actions">
+        <button
+          className="btn tiny"
+          aria-label={`${client?.folders ? 'Open' : 'Copy path of'} the ${label.toLowerCase()} folder`}
+          onClick={() => void open()}
+        >
+          {client?.folders ? 'Open' : 'Copy path'}
+        </button>
+        {note &&
+          (typeof note === 'string' ? (
+            <span className="muted small" role="status">
+              {' '}
+              {note}
+            </span>
+          ) : (
+            <ErrorLine error={note} compact />
+          ))}
+      </td>
+    </tr>
+  );
+}
+
+function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
+  const client = useApp((st) => st.client);
+  const change = useInbox((st) => st.change);
+  const [dir, setDir] = useState(s.dir);
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!client?.folders)
+    return (
+      <p className="muted" data-testid="inbox-browser-note">
+        A browser tab cannot choose a folder on the engine’s machine (the browser host takes no
+        paths). Choose it in the desktop app, or with <code>gex-desk inbox set FOLDER</code> beside
+        this engine; the choice is kept in <code className="mono">{s.config_file}</code> and shows
+        here at once.
+      </p>
+    );
+  const submit = async () => {
+    if (!dir.trim() || busy) return;
+    setBusy(true);
+    const e = await change(client, dir.trim());
+    setBusy(false);
+    setError(e);
+    if (!e) onDone();
+  };
+  return (
+    <form
+      className="form-grid"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label htmlFor="inbox-dir">Watch another folder</label>
+      <div className="inbox-pick">
+        <input
+          id="inbox-dir"
+          className="mono"
+          value={dir}
+          spellCheck={false}
+          aria-invalid={!!error}
+          onChange={(e) => {
+            setDir(e.target.value);
+            setError(null);
+          }}
+        />
+        <button
+          type="button"
+          className="btn"
+          onClick={async () => {
+            const res = await client.folders!.choose(dir);
+            if (!res.ok) setError(res.error);
+            else if (res.value) setDir(res.value);
+          }}
+        >
+          Choose…
+        </button>
+      </div>
+      {error && (
+        <div className="form-error" role="alert">
+          <ErrorLine error={error} />
+        </div>
+      )}
+      <div className="modal-actions">
+        <span className="muted small">Kept in {s.config_file}</span>
+        <button
+          type="submit"
+          className="btn primary"
+          disabled={busy || !dir.trim() || dir.trim() === s.dir}
+        >
+          Watch this folder
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function InboxDialog({ onClose }: { onClose(): void }) {
+  const status = useInbox((s) => s.status);
+  const error = useInbox((s) => s.error);
+  return (
+    <Modal title="Inbox" onClose={onClose} wide testId="inbox-dialog">
+      {error && <ErrorLine error={error} />}
+      {status && (
+        <>
+          <p className="muted">
+            {status.watching
+              ? 'Files put in the inbox are ingested as they arrive, then moved to done or failed.'
+              : 'No engine watches this folder now.'}
+          </p>
+          <table className="grid-table inbox-folders" aria-label="Inbox folders">
+            <thead>
+              <tr>
+                <th scope="col">Folder</th>
+                <th scope="col" className="right">
+                  Files
+                </th>
+                <th scope="col">Path</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {FOLDERS.map((f) => (
+                <FolderRow key={f.key} s={status} k={f.key} label={f.label} hint={f.hint} />
+              ))}
+            </tbody>
+          </table>
+          <ChangeFolder s={status} onDone={onClose} />
+        </>
+      )}
+      <div className="modal-actions">
+        <button className="btn" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,46 @@
+// The inbox in the status bar: its folder and how many files ended in done/ and failed/,
+// live from `inbox:updated`; a click opens the inbox dialog (its folders, and choosing
+// another one), drawn outside the bar.
+import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { useApp } from '../../state/store.ts';
+import { useInbox } from '../../state/inbox.ts';
+import { int } from '../../text/numbers.ts';
+import { InboxDialog } from './InboxDialog.tsx';
+
+export function InboxStatus() {
+  const client = useApp((s) => s.client);
+  const status = useInbox((s) => s.status);
+  const [open, setOpen] = useState(false);
+  useEffect(() => (client ? useInbox.getState().follow(client) : undefined), [client]);
+  if (!status) return null;
+  return (
+    <>
+      <span className="sep" />
+      <button
+        className="status-link"
+        data-testid="status-inbox"
+        title={`${status.dir}${status.watching ? '' : ' (not watched)'}: open the inbox`}
+        onClick={() => setOpen(true)}
+      >
+        <span className="label">inbox</span>{' '}
+        <span className="path" data-testid="status-inbox-dir">
+          {status.dir}
+        </span>{' '}
+        <span className="label">done</span>{' '}
+        <span className="num" data-testid="status-inbox-done">
+          {int(status.counts.done)}
+        </span>{' '}
+        <span className="label">failed</span>{' '}
+        <span
+          className={`num ${status.counts.failed ? 'neg' : ''}`}
+          data-testid="status-inbox-failed"
+        >
+          {int(status.counts.failed)}
+        </span>
+      </button>
+      {/* Outside the status bar, whose one-line text styles it must not inherit. */}
+      {open && createPortal(<InboxDialog onClose={() => setOpen(false)} />, document.body)}
+    </>
+  );
+}

@@ -1,0 +1,211 @@
+// The Sources view: each data source's record — completed and failed ingests, the
+// reliability computed from them, the analyst's override with its justification, the
+// last ingest — and which rules that reliability sets off under the active rule set.
+// An override is set (justification required) or cleared from here; the engine writes
+// each change to the audit trail, and the view shows the entry it wrote and opens the
+// audit trail on source changes.
+import { useState } from 'react';
+import type { SourceRecord } from '../../../shared/api.ts';
+import { ErrorLine } from '../components/common.tsx';
+import { openAuditOfKinds } from '../state/audit-filter.ts';
+import { int, num } from '../text/numbers.ts';
+import { localStamp } from '../text/time.ts';
+import { plural } from '../text/words.ts';
+import { OverrideDialog } from './sources/OverrideDialog.tsx';
+import { useSources } from './sources/use-sources.ts';
+
+function Reliability({ s }: { s: SourceRecord }) {
+  return (
+    <span className="reliability">
+      <span className={`num strong ${s.reliability < 0.5 ? 'neg' : ''}`} data-testid="reliability">
+        {num(s.reliability, 2)}
+      </span>
+      {s.override ? (
+        <span className="muted small"> override · computed {num(s.computed_reliability, 2)}</span>
+      ) : (
+        <span className="muted small"> computed</span>
+      )}
+    </span>
+  );
+}
+
+function Override({ s }: { s: SourceRecord }) {
+  if (!s.override) return <span className="muted">none</span>;
+  const o = s.override;
+  return (
+    <div className="override-cell" data-testid="override">
+      <div>
+        <span className="num strong">{num(o.reliability, 2)}</span>{' '}
+        <span className="justification">“{o.justification}”</span>
+      </div>
+      <div className="muted small">
+        {o.author ? `${o.author}, ` : ''}
+        {localStamp(o.at)}
+      </div>
+    </div>
+  );
+}
+
+function Triggers({ s }: { s: SourceRecord }) {
+  if (s.triggers.length === 0) return <span className="muted">none</span>;
+  return (
+    <ul className="triggers" data-testid="triggers">
+      {s.triggers.map((t) => (
+        <li key={`${t.rule}.${t.row ?? ''}`} title={t.condition}>
+          <span className="mono strong">{t.row ?? t.rule}</span> {t.effect}
+          {!t.certain && <span className="muted small"> with other facts</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function SourcesView() {
+  const feed = useSources();
+  const [editing, setEditing] = useState<{ source: SourceRecord; mode: 'set' | 'clear' } | null>(
+    null,
+  );
+  const [changed, setChanged] = useState<string | null>(null);
+  const sources = feed.sources ?? [];
+  const version = sources[0]?.rule_version ?? null;
+  const recorded = changed ? feed.audit.get(changed)?.[0] : undefined;
+
+  return (
+    <div className="view sources-view" data-testid="sources-view">
+      <h1 className="sr-only">Sources</h1>
+      <div className="toolbar">
+        <span className="muted">
+          Reliability is completed ÷ (completed + failed); an override replaces it for new requests.
+          Rules from the active rule set{version !== null ? `, v${version}` : ''}.
+        </span>
+        <span className="spacer" />
+        <button className="btn small" onClick={() => openAuditOfKinds('source')}>
+          Source changes in the audit trail ›
+        </button>
+        <span className="row-count" data-testid="sources-count">
+          {plural(sources.length, 'source')}
+        </span>
+      </div>
+      {feed.error && (
+        <div className="banner error" role="alert">
+          <ErrorLine error={feed.error} />
+        </div>
+      )}
+      {recorded && (
+        <div className="banner ok" role="status" data-testid="source-recorded">
+          Recorded in the audit trail: {recorded.explanation}
+          {recorded.actor ? ` (by ${recorded.actor})` : ''}.
+          <button className="btn tiny" onClick={() => openAuditOfKinds('source')}>
+            See it in the audit trail ›
+          </button>
+          <button className="btn tiny ghost" onClick={() => setChanged(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {feed.sources !== null && sources.length === 0 ? (
+        <p className="empty">
+          No sources yet: a source is known once a request has named it (the submit dialog's Source
+          field, the inbox, or the command line's --source).
+        </p>
+      ) : (
+        <div className="sources-scroll">
+          <table className="grid-table sources-table" aria-label="Sources">
+            <thead>
+              <tr>
+                <th scope="col">Source</th>
+                <th scope="col" className="right">
+                  Completed
+                </th>
+                <th scope="col" className="right">
+                  Failed
+                </th>
+                <th scope="col">Reliability</th>
+                <th scope="col">Last ingest</th>
+                <th scope="col">Override</th>
+                <th scope="col">Sets off</th>
+                <th scope="col">Audit</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sources.map((s) => {
+                const trail = feed.audit.get(s.id) ?? [];
+                return (
+                  <tr key={s.id} data-testid="source-row" data-source={s.id}>
+                    <th scope="row" className="source-name">
+                      {s.name}
+                      {s.name !== s.id && <span className="muted small mono"> {s.id}</span>}
+                    </th>
+                    <td className="num" data-testid="completed">
+                      {int(s.completed)}
+                    </td>
+                    <td className={`num ${s.failed ? 'neg' : ''}`} data-testid="failed">
+                      {int(s.failed)}
+                    </td>
+                    <td>
+                      <Reliability s={s} />
+                    </td>
+                    <td className="mono small">{localStamp(s.last_ingest_at)}</td>
+                    <td>
+                      <Override s={s} />
+                    </td>
+                    <td>
+                      <Triggers s={s} />
+                    </td>
+                    <td>
+                      {trail.length === 0 ? (
+                        <span className="muted">no changes</span>
+                      ) : (
+                        <button
+                          className="link-button audit-link"
+                          title={trail[0]!.explanation}
+                          data-testid="source-audit"
+                          onClick={() => openAuditOfKinds('source')}
+                        >
+                          {plural(trail.length, 'change')} ›
+                        </button>
+                      )}
+                    </td>
+                    <td className="actions">
+                      <button
+                        className="btn tiny"
+                        aria-label={`Override the reliability of ${s.name}`}
+                        onClick={() => setEditing({ source: s, mode: 'set' })}
+                      >
+                        Override…
+                      </button>
+                      {s.override && (
+                        <button
+                          className="btn tiny ghost"
+                          aria-label={`Clear the override of ${s.name}`}
+                          onClick={() => setEditing({ source: s, mode: 'clear' })}
+                        >
+                          Clear…
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <OverrideDialog
+          source={editing.source}
+          mode={editing.mode}
+          onClose={() => setEditing(null)}
+          onDone={() => {
+            setChanged(editing.source.id);
+            setEditing(null);
+            void feed.reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}

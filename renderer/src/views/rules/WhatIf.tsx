@@ -1,0 +1,242 @@
+// "What would change": the last N real requests replayed, from the facts stored at
+// their arrival, under the edited rules (rules:whatif), before anything is activated.
+// Changes are grouped by from → to level with their counts; a group opens to its
+// requests (file, underlying, arrival), each one click from its audit trail. Results
+// are keyed by the text and N they came from, so they never outlive the draft.
+import { useEffect, useState } from 'react';
+import type { WhatIfAnswer } from '../../../../shared/api.ts';
+import type { WhatIfChange, WhatIfGroup } from '../../../../shared/rules.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { useApp } from '../../state/store.ts';
+import { ErrorLine, LevelBadge } from '../../components/common.tsx';
+import { basename, int } from '../../text/numbers.ts';
+import { localStamp } from '../../text/time.ts';
+import { plural } from '../../text/words.ts';
+
+export const DEFAULT_LAST = 1000;
+const MAX_LAST = 100_000;
+
+const groupKey = (g: Pick<WhatIfGroup, 'from' | 'to'>) => `${g.from}→${g.to}`;
+
+/** The group a change belongs to, as the engine's summary names it. */
+function toOf(c: WhatIfChange): WhatIfGroup['to'] {
+  if ('priority' in c.to) return c.to.priority;
+  return 'error' in c.to ? 'INVALID' : 'UNKNOWN';
+}
+
+function Target({ to }: { to: WhatIfGroup['to'] }) {
+  if (to === 'INVALID' || to === 'UNKNOWN') return <span className="tag warn">{to}</span>;
+  return <LevelBadge level={to} />;
+}
+
+/** The rule that decides it under the draft (its level is the group's), or why there is none. */
+function NewOutcome({ c }: { c: WhatIfChange }) {
+  if ('priority' in c.to) return <span className="mono">{c.to.rule}</span>;
+  if ('error' in c.to) return <ErrorLine error={c.to.error} compact />;
+  return (
+    <span className="muted" title="Its file's facts were never read: only a read could tell">
+      {c.to.unknown.lower}…{c.to.unknown.upper}
+    </span>
+  );
+}
+
+/** One group's requests, with their arrival (asked for when the group opens). */
+function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
+  const client = useApp((s) => s.client);
+  const [arrivals, setArrivals] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    if (!client || changes.length === 0) return;
+    let live = true;
+    const ids = changes.map((c) => c.request_id);
+    void (async () => {
+      const found = new Map<string, string>();
+      for (let i = 0; i < ids.length; i += 1000) {
+        const res = await client.call('requests:get', { ids: ids.slice(i, i + 1000) });
+        if (!res.ok) break;
+        for (const r of res.value) found.set(r.id, r.submitted_at);
+      }
+      if (live) setArrivals(found);
+    })();
+    return () => {
+      live = false;
+    };
+  }, [client, changes]);
+  return (
+    <table className="grid-table whatif-table">
+      <thead>
+        <tr>
+          <th scope="col">File</th>
+          <th scope="col">Arrival</th>
+          <th scope="col">Rule</th>
+          <th scope="col">
+            <span className="sr-only">Audit trail</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {changes.map((c) => (
+          <tr key={c.request_id} data-testid="whatif-request" data-request={c.request_id}>
+            <td className="file-cell" title={c.file}>
+              <span className="file-name">{basename(c.file)}</span>{' '}
+              <span className="underlying">{c.underlying}</span>
+            </td>
+            <td className="mono small">
+              {arrivals.has(c.request_id) ? localStamp(arrivals.get(c.request_id)) : '…'}
+            </td>
+            <td className="rule-cell">
+              <span className="mono">{c.from.rule}</span> → <NewOutcome c={c} />
+            </td>
+            <td>
+              <button
+                className="btn tiny"
+                aria-label={`Audit trail of ${basename(c.file)}`}
+                onClick={() => useApp.getState().openAudit(c.request_id)}
+              >
+                Trail ›
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function WhatIf({
+  draftText,
+  draftValid,
+  activeVersion,
+}: {
+  draftText: string;
+  draftValid: boolean | null;
+  activeVersion: number | null;
+}) {
+  const client = useApp((s) => s.client);
+  const [lastInput, setLastInput] = useState(String(DEFAULT_LAST));
+  const [last, setLast] = useState(DEFAULT_LAST);
+  const [result, setResult] = useState<{ key: string; answer: WhatIfAnswer } | null>(null);
+  const [error, setError] = useState<{ key: string; error: AppError } | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [runs, setRuns] = useState(0);
+  const key = `${last}\u0000${draftText}\u0000${activeVersion}\u0000${runs}`;
+
+  useEffect(() => {
+    if (!client || draftValid !== true) return;
+    let live = true;
+    const timer = window.setTimeout(async () => {
+      const res = await client.call('rules:whatif', { text: draftText, last });
+      if (!live) return;
+      if (!res.ok) return setError({ key, error: res.error });
+      setError(null);
+      setResult({ key, answer: res.value });
+    }, 400);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, draftValid, draftText, last, key]);
+
+  const current = result?.key === key ? result.answer : null;
+  const lastValid = /^\d+$/.test(lastInput) && +lastInput >= 1 && +lastInput <= MAX_LAST;
+  const apply = () => {
+    if (!lastValid) return;
+    if (+lastInput === last) setRuns(runs + 1);
+    else setLast(+lastInput);
+  };
+  const changed = current ? current.changes.length : 0;
+
+  return (
+    <div className="whatif" data-testid="whatif">
+      <p className="muted small">
+        The last requests replayed under your draft, from the facts stored when each arrived,
+        against the level and rule they were given. Nothing is stored or activated.
+      </p>
+      <form
+        className="row-actions"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply();
+        }}
+      >
+        <label htmlFor="whatif-last">Replay the last</label>
+        <input
+          id="whatif-last"
+          className="num whatif-last"
+          inputMode="numeric"
+          value={lastInput}
+          aria-invalid={!lastValid}
+          aria-describedby={lastValid ? undefined : 'whatif-last-error'}
+          onChange={(e) => setLastInput(e.target.value.trim())}
+        />
+        <span>requests</span>
+        <button className="btn primary" type="submit" disabled={draftValid !== true || !lastValid}>
+          Replay
+        </button>
+      </form>
+      {!lastValid && (
+        <div className="field-error" id="whatif-last-error">
+          Enter a whole number from 1 to {int(MAX_LAST)}.
+        </div>
+      )}
+      <div className="muted small" data-testid="whatif-state" role="status">
+        {draftValid === false
+          ? 'Fix the errors in the draft to replay it.'
+          : draftValid === null
+            ? 'Checking the draft…'
+            : error?.key === key
+              ? 'The replay failed.'
+              : current
+                ? changed === 0
+                  ? `Your draft decides all ${int(current.replayed)} past requests as they were decided.`
+                  : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise.`
+                : 'Replaying…'}
+      </div>
+      {error?.key === key && <ErrorLine error={error.error} />}
+      {current && current.summary.length > 0 && (
+        <ul className="whatif-groups" aria-label="Changes by level">
+          {current.summary.map((g) => {
+            const k = groupKey(g);
+            const isOpen = open === k;
+            const members = current.changes.filter(
+              (c) => c.from.priority === g.from && toOf(c) === g.to,
+            );
+            return (
+              <li
+                key={k}
+                className="whatif-group"
+                data-testid="whatif-group"
+                data-from={g.from}
+                data-to={g.to}
+              >
+                <button
+                  className="whatif-group-head"
+                  aria-expanded={isOpen}
+                  onClick={() => setOpen(isOpen ? null : k)}
+                >
+                  <span className="chev" aria-hidden>
+                    {isOpen ? '▾' : '▸'}
+                  </span>
+                  <LevelBadge level={g.from} />
+                  <span className="arrow" aria-label="to">
+                    →
+                  </span>
+                  <Target to={g.to} />
+                  <span className="spacer" />
+                  <span className="num strong" data-testid="whatif-count">
+                    {plural(g.count, 'request')}
+                  </span>
+                  {g.from === g.to && <span className="muted small">another rule</span>}
+                </button>
+                {isOpen && (
+                  <div className="whatif-scroll">
+                    <GroupRequests changes={members} />
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,141 @@
+// Setting or clearing a source's reliability override: a reliability from 0 to 1 and a
+// justification (required to set), and who does it; both are written to the audit trail
+// by the engine with the change. The engine's refusal is shown as it says it.
+import { useState } from 'react';
+import type { SourceRecord } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { Modal } from '../../components/Modal.tsx';
+import { ErrorLine } from '../../components/common.tsx';
+import { useApp } from '../../state/store.ts';
+import { num } from '../../text/numbers.ts';
+
+const AUTHOR_KEY = 'gex-desk.author';
+
+export function OverrideDialog({
+  source,
+  mode,
+  onClose,
+  onDone,
+}: {
+  source: SourceRecord;
+  mode: 'set' | 'clear';
+  onClose(): void;
+  onDone(record: SourceRecord): void;
+}) {
+  const client = useApp((s) => s.client);
+  const [value, setValue] = useState(num(source.override?.reliability ?? source.reliability, 2));
+  const [why, setWhy] = useState('');
+  const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const reliability = Number(value);
+  const valueOk =
+    value.trim() !== '' && Number.isFinite(reliability) && reliability >= 0 && reliability <= 1;
+  const whyMissing = mode === 'set' && why.trim() === '';
+
+  const submit = async () => {
+    if (!client || busy || (mode === 'set' && (!valueOk || whyMissing))) return;
+    setBusy(true);
+    const who = author.trim();
+    if (who) localStorage.setItem(AUTHOR_KEY, who);
+    const res =
+      mode === 'set'
+        ? await client.call('sources:set', {
+            id: source.id,
+            reliability,
+            justification: why.trim(),
+            ...(who ? { author: who } : {}),
+          })
+        : await client.call('sources:clear', {
+            id: source.id,
+            ...(why.trim() ? { justification: why.trim() } : {}),
+            ...(who ? { author: who } : {}),
+          });
+    setBusy(false);
+    if (!res.ok) return setError(res.error);
+    onDone(res.value);
+  };
+
+  return (
+    <Modal
+      title={
+        mode === 'set'
+          ? `Override the reliability of ${source.name}`
+          : `Clear the override of ${source.name}`
+      }
+      onClose={onClose}
+      testId="override-dialog"
+    >
+      <p className="muted">
+        {mode === 'set'
+          ? `Computed from its record: ${num(source.computed_reliability, 2)}. New requests from this source use the override instead; requests already decided keep their level.`
+          : `New requests from this source go back to the computed reliability, ${num(source.computed_reliability, 2)}.`}{' '}
+        The change is recorded in the audit trail.
+      </p>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {mode === 'set' && (
+          <>
+            <label htmlFor="override-value">Reliability (0–1)</label>
+            <div>
+              <input
+                id="override-value"
+                className="num"
+                inputMode="decimal"
+                value={value}
+                aria-invalid={!valueOk}
+                aria-describedby="override-value-hint"
+                onChange={(e) => setValue(e.target.value)}
+              />
+              <div className="field-hint" id="override-value-hint">
+                {valueOk ? '0 never reliable, 1 always' : 'Enter a number from 0 to 1.'}
+              </div>
+            </div>
+          </>
+        )}
+        <label htmlFor="override-why">{mode === 'set' ? 'Justification' : 'Why (optional)'}</label>
+        <div>
+          <textarea
+            id="override-why"
+            rows={2}
+            data-autofocus
+            value={why}
+            placeholder="Why this source's record is not what it should be"
+            onChange={(e) => setWhy(e.target.value)}
+          />
+          {whyMissing && <div className="field-hint">A justification is required.</div>}
+        </div>
+        <label htmlFor="override-author">Your name</label>
+        <input
+          id="override-author"
+          value={author}
+          autoComplete="name"
+          onChange={(e) => setAuthor(e.target.value)}
+        />
+        {error && (
+          <div className="form-error" role="alert">
+            <ErrorLine error={error} />
+          </div>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className={`btn ${mode === 'set' ? 'primary' : 'danger'}`}
+            disabled={busy || (mode === 'set' && (!valueOk || whyMissing))}
+            data-testid="override-confirm"
+          >
+            {mode === 'set' ? 'Set override' : 'Clear override'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

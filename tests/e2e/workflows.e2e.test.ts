@@ -1,0 +1,286 @@
+// The workflows of issue 11 in real Chromium against the real engine (browser host):
+// "What would change" replays the stored requests under an edit that sends stale data
+// to MEDIUM instead of LOW and lists exactly the stale past requests, LOW → MEDIUM, each
+// one click from its audit trail; after the edit is activated the Queue shows the new
+// rules' targets; a source's reliability override is set and cleared from the Sources
+// view and both changes are in the audit trail; the inbox shows in the status bar and
+// follows a change of folder and the files that end in it. Screenshots at both sizes,
+// axe-core on each new view.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { writeBadFiles } from '../fixtures/option-chains.ts';
+import {
+  axe,
+  chainFile,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  until,
+  type Desk,
+} from './harness.ts';
+
+let desk: Desk;
+let page: Page;
+/** Request ids of the stale requests (decided LOW by G2) and of the rest. */
+const stale: string[] = [];
+const others: string[] = [];
+
+const expectNoSerious = async (label: string) =>
+  expect(serious(await axe(page, label))).toEqual([]);
+
+const PASTE = `(text) => {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}`;
+
+async function setEditorText(text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
+}
+
+/** Stale data to MEDIUM instead of LOW (G2), and CRITICAL's target 45 s, then escalate. */
+function edited(text: string): string {
+  const row = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
+  const critical = '"CRITICAL": { "target": "30 s", "on_late": "flag" }';
+  if (!text.includes(row) || !text.includes(critical))
+    throw new Error('the default rules no longer have the lines this test edits');
+  return text
+    .replace(row, row.replace('"LOW"', '"MEDIUM"'))
+    .replace(critical, '"CRITICAL": { "target": "45 s", "on_late": "escalate" }');
+}
+
+async function submit(file: string, extra: Record<string, string> = {}): Promise<string> {
+  const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk', ...extra });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.request_id;
+}
+
+describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', () => {
+  beforeAll(async () => {
+    desk = await openDesk({ workers: 1, watchInbox: true });
+    page = desk.page;
+    // Past requests: stale chains (as_of in 2024) from two sources, one file with a bad
+    // value, and a stale chain with a manual CRITICAL (G1 decides it, whatever the rules).
+    for (let i = 0; i < 3; i++)
+      stale.push(
+        await submit(
+          chainFile(desk.fixtures, `stale-${i}.csv`, 300 + i, { expiries: 2, strikesPerExpiry: 8 }),
+        ),
+      );
+    stale.push(
+      await submit(
+        chainFile(desk.fixtures, 'vendor.csv', 310, {
+          underlying: 'NDX',
+          expiries: 2,
+          strikesPerExpiry: 8,
+        }),
+        {
+          source: 'vendor-x',
+        },
+      ),
+    );
+    const bad = writeBadFiles(join(desk.fixtures, 'bad'));
+    stale.push(await submit(bad.badValue!.path, { source: 'vendor-x' }));
+    others.push(
+      await submit(
+        chainFile(desk.fixtures, 'fomc.csv', 320, { expiries: 2, strikesPerExpiry: 8 }),
+        {
+          requested_priority: 'CRITICAL',
+          justification: 'FOMC',
+          author: 'e2e',
+        },
+      ),
+    );
+    await desk.te.engine.drain();
+  }, 180_000);
+
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  it('what would change: exactly the stale past requests, LOW → MEDIUM, each one click from its trail', async () => {
+    await goTo(page, 'rules');
+    await page.locator('.monaco-editor').waitFor();
+    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
+    const active = await desk.te.engine.handlers['rules:active']({});
+    if (!active.ok) throw new Error(active.error.message);
+    await setEditorText(edited(active.value.text));
+    await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
+    await page.getByRole('tab', { name: 'What would change' }).click();
+    await poll(() => page.getByTestId('whatif-state').textContent()).toBe(
+      `Your draft decides ${stale.length} of ${stale.length + others.length} past requests otherwise.`,
+    );
+    const groups = page.getByTestId('whatif-group');
+    expect(await groups.count()).toBe(1);
+    expect(await groups.first().getAttribute('data-from')).toBe('LOW');
+    expect(await groups.first().getAttribute('data-to')).toBe('MEDIUM');
+    expect(await groups.first().getByTestId('whatif-count').textContent()).toBe(
+      `${stale.length} requests`,
+    );
+    await groups.first().getByRole('button', { expanded: false }).click();
+    const rows = page.getByTestId('whatif-request');
+    await poll(() => rows.count()).toBe(stale.length);
+    const listed = await Promise.all((await rows.all()).map((r) => r.getAttribute('data-request')));
+    expect([...listed].sort()).toEqual([...stale].sort());
+    // Arrival times come in for every request.
+    await poll(() => rows.locator('td:nth-child(2)').allTextContents()).toEqual(
+      stale.map(() => expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /)),
+    );
+    expect(await rows.first().locator('.rule-cell').textContent()).toBe('G2 → G2');
+    await shot(page, 'rules-whatif');
+    await expectNoSerious('rules: what would change');
+
+    // Fewer requests replayed: only the last two.
+    await page.getByLabel('Replay the last').fill('2');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await poll(() => page.getByTestId('whatif-state').textContent()).toMatch(/ of 2 past requests/);
+    await page.getByLabel('Replay the last').fill('1000');
+    await page.getByRole('button', { name: 'Replay', exact: true }).click();
+    await poll(() => page.getByTestId('whatif-state').textContent()).toMatch(
+      new RegExp(` of ${stale.length + others.length} past requests`),
+    );
+
+    // The open group stays open across replays. One click to a request's audit trail,
+    // and Back returns to the draft.
+    await poll(() => rows.count()).toBe(stale.length);
+    const first = rows.first();
+    const id = await first.getAttribute('data-request');
+    await first.getByRole('button', { name: /^Audit trail of / }).click();
+    await page.getByTestId('request-trail').waitFor();
+    expect(page.url()).toContain(`#/audit/${id}`);
+    expect(await page.getByTestId('request-trail').textContent()).toContain(id);
+    await page.goBack();
+    await page.getByTestId('rules-view').waitFor();
+    await poll(() => page.getByTestId('rules-title').textContent()).toMatch(/^Your draft/);
+  });
+
+  it('shows the targets of the rules just activated, in the Queue and a job’s drawer', async () => {
+    await page.getByRole('button', { name: 'Activate…' }).click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    await dialog.getByLabel('Your name').fill('e2e analyst');
+    await dialog.getByLabel('Why').fill('stale data to MEDIUM; CRITICAL 45 s then escalate');
+    await dialog.getByTestId('confirm-change-button').click();
+    await poll(() => page.getByTestId('activated-banner').textContent()).toBe(
+      'Version 2 is now active.',
+    );
+    await goTo(page, 'queue');
+    await poll(() => page.getByTestId('target-CRITICAL').textContent()).toBe(
+      'target 45 s, then escalate',
+    );
+    expect(await page.getByTestId('target-LOW').textContent()).toBe('target 2 h, then escalate');
+    // The CRITICAL job's drawer says the same.
+    await page.evaluate(`location.hash = '#/queue/job/${await jobOf(others[0]!)}'`);
+    await poll(() => page.getByTestId('drawer-target').textContent()).toMatch(
+      /^target 45 s; a job waiting longer is flagged late and escalated one level/,
+    );
+    await page.keyboard.press('Escape');
+  });
+
+  it('sets a source’s reliability override with a justification, clears it, and both are audited', async () => {
+    await goTo(page, 'sources');
+    const vendor = page.locator('[data-testid=source-row][data-source=vendor-x]');
+    await vendor.waitFor();
+    expect(await vendor.getByTestId('completed').textContent()).toBe('1');
+    expect(await vendor.getByTestId('failed').textContent()).toBe('1');
+    expect(await vendor.getByTestId('reliability').textContent()).toBe('0.50');
+    const desk_ = page.locator('[data-testid=source-row][data-source=desk]');
+    expect(await desk_.getByTestId('completed').textContent()).toBe('4');
+    await shot(page, 'sources');
+    await expectNoSerious('sources: the list');
+
+    await vendor.getByRole('button', { name: 'Override the reliability of vendor-x' }).click();
+    const dialog = page.getByTestId('override-dialog');
+    await dialog.waitFor();
+    const confirm = dialog.getByTestId('override-confirm');
+    await dialog.getByLabel('Reliability (0–1)').fill('0.2');
+    await dialog.getByLabel('Your name').fill('e2e analyst');
+    expect(await confirm.isDisabled()).toBe(true); // no justification yet
+    await dialog.getByLabel('Justification').fill('feed outage all week');
+    await shot(page, 'sources-override-dialog');
+    await expectNoSerious('sources: override dialog');
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => vendor.getByTestId('reliability').textContent()).toBe('0.20');
+    expect(await vendor.getByTestId('override').textContent()).toContain('feed outage all week');
+    await poll(() => page.getByTestId('source-recorded').textContent()).toMatch(
+      /^Recorded in the audit trail: source vendor-x: reliability set to 0\.20 \(was computed 0\.50\): feed outage all week \(by e2e analyst\)\./,
+    );
+    expect(await vendor.getByTestId('source-audit').textContent()).toBe('1 change ›');
+    await shot(page, 'sources-overridden');
+
+    await vendor.getByRole('button', { name: 'Clear the override of vendor-x' }).click();
+    await dialog.waitFor();
+    await dialog.getByLabel('Why (optional)').fill('feed is back');
+    await dialog.getByTestId('override-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => vendor.getByTestId('reliability').textContent()).toBe('0.50');
+    expect(await vendor.getByTestId('override').count()).toBe(0);
+    await poll(() => vendor.getByTestId('source-audit').textContent()).toBe('2 changes ›');
+
+    await page.getByRole('button', { name: 'See it in the audit trail ›' }).click();
+    await page.getByTestId('audit-view').waitFor();
+    expect(await page.locator('.chip[data-kind=source]').getAttribute('aria-pressed')).toBe('true');
+    await poll(() => page.getByTestId('audit-count').textContent()).toBe('2 entries');
+    const texts = await page.locator('.audit-row').allTextContents();
+    expect(texts.join('\n')).toContain('reliability override 0.20 cleared');
+    expect(texts.join('\n')).toContain('feed outage all week');
+    await shot(page, 'audit-source-changes');
+    await page.locator('.chip[data-kind=source]').click();
+  });
+
+  it('shows the inbox in the status bar and follows a change of folder and its files', async () => {
+    const inbox = desk.te.engine.config.inbox;
+    await poll(() => page.getByTestId('status-inbox-dir').textContent()).toBe(inbox);
+    expect(await page.getByTestId('status-inbox-done').textContent()).toBe('0');
+    // Another folder, chosen beside the app (as `gex-desk inbox set` does through the API).
+    const next = join(desk.te.dir, 'inbox-2');
+    const set = await desk.te.engine.handlers['inbox:set']({ dir: next });
+    if (!set.ok) throw new Error(set.error.message);
+    await poll(() => page.getByTestId('status-inbox-dir').textContent()).toBe(next);
+    mkdirSync(next, { recursive: true });
+    copyFileSync(
+      chainFile(desk.fixtures, 'inbox-chain.csv', 330, { expiries: 2, strikesPerExpiry: 8 }),
+      join(next, 'inbox-chain.csv'),
+    );
+    const bad = writeBadFiles(join(desk.fixtures, 'bad-2'));
+    copyFileSync(bad.badValue!.path, join(next, 'bad-value.csv'));
+    await until(
+      () => page.getByTestId('status-inbox-done').textContent(),
+      (t) => t === '1',
+      'the inbox file to end in done/',
+    );
+    await poll(() => page.getByTestId('status-inbox-failed').textContent()).toBe('1');
+    await page.getByTestId('status-inbox').click();
+    const dialog = page.getByTestId('inbox-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('inbox-count-done').textContent()).toBe('1');
+    expect(await dialog.getByTestId('inbox-folder-done').textContent()).toContain(
+      join(next, 'done'),
+    );
+    expect(await dialog.getByTestId('inbox-browser-note').textContent()).toContain(
+      'gex-desk inbox set FOLDER',
+    );
+    await shot(page, 'inbox-dialog');
+    await expectNoSerious('inbox dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await shot(page, 'statusbar-inbox');
+    expect(desk.problems).toEqual([]);
+  });
+});
+
+async function jobOf(requestId: string): Promise<string> {
+  const jobs = await desk.te.engine.handlers['jobs:list']({ limit: 100 });
+  if (!jobs.ok) throw new Error(jobs.error.message);
+  const job = jobs.value.find((j) => j.request_id === requestId);
+  if (!job) throw new Error(`no job for ${requestId}`);
+  return job.id;
+}
