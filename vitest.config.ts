@@ -1,12 +1,39 @@
 // Test runner: forks, because nodejs-polars and DuckDB are native addons that are
-// not safe to share between worker threads.
+// not safe to share between worker threads. Four projects, run as groups one after the
+// other: unit and integration first (in parallel), then e2e (Chromium on the browser
+// host), then system (whole processes under load, one file at a time: their judges —
+// level order, start times — must not measure the other suites' load).
 import { defineConfig } from 'vitest/config';
+
+const UNIT = ['rules', 'store', 'analytics', 'desktop', 'intake', 'pipeline', 'scheduler'];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: UNIT.map((d) => `tests/${d}/**/*.test.ts`), sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['tests/cli/**/*.test.ts'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['tests/system/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -9,7 +9,7 @@
 import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
 
 /** How long a worker may wait for a higher-level arrival before it starts lower work. */
-export const ARRIVAL_HOLD_MS = 1000;
+export const ARRIVAL_HOLD_MS = 3000;
 
 export interface ArrivalTicket {
   /** The arrival's level became known (decided, or the highest it could still get). */

@@ -76,7 +76,7 @@ export interface SchedulerOptions {
   windowMs?: number;
   /** How long the table's part of the stats (latencies, totals) is reused (default 1000 ms). */
   historyEveryMs?: number;
-  /** How long a free worker waits for a higher-level request still arriving (default 1000 ms). */
+  /** How long a free worker waits for a higher-level request still arriving (default 3000 ms). */
   arrivalHoldMs?: number;
   /** Preempt a lower-level run when a CRITICAL job finds every worker busy (default true). */
   preempt?: boolean;
