@@ -14,7 +14,8 @@ import {
   type ReactNode,
 } from 'react';
 import { drawPlot, fullWindow, MARGIN, nearest, type PlotSpec, type Window } from './draw.ts';
-import { download, fileStem, plotCsv } from './chart-export.ts';
+import { downloadCsv, downloadPng, plotCsv } from './chart-export.ts';
+import { ExportButtons } from './ExportButtons.tsx';
 
 export interface PlotProps {
   spec: PlotSpec;
@@ -175,18 +176,9 @@ export function Plot(props: PlotProps) {
           })
           .join('; ')}`;
 
-  const exportPng = () => {
-    const c = document.createElement('canvas');
-    const scale = 2;
-    c.width = width * scale;
-    c.height = height * scale;
-    const ctx = c.getContext('2d')!;
-    ctx.scale(scale, scale);
-    drawPlot(ctx, spec, win, width, height, null);
-    c.toBlob((b) => b && download(b, `${fileStem(spec.label)}.png`), 'image/png');
-  };
-  const exportCsv = () =>
-    download(new Blob([plotCsv(spec, win)], { type: 'text/csv' }), `${fileStem(spec.label)}.csv`);
+  const exportPng = () =>
+    downloadPng(spec.label, width, height, (ctx) => drawPlot(ctx, spec, win, width, height, null));
+  const exportCsv = () => downloadCsv(spec.label, plotCsv(spec, win));
 
   const tipLeft = cursorX === null ? 0 : pxOf(cursorX);
   const zoomed = win.lo > full.lo + 1e-9 || win.hi < full.hi - 1e-9;
@@ -215,21 +207,7 @@ export function Plot(props: PlotProps) {
             Whole axis
           </button>
         )}
-        <button
-          className="btn small ghost"
-          onClick={exportPng}
-          aria-label={`Export ${spec.label} as PNG`}
-        >
-          PNG
-        </button>
-        <button
-          className="btn small ghost"
-          onClick={exportCsv}
-          aria-label={`Export ${spec.label} as CSV`}
-          data-testid={`${testId}-csv`}
-        >
-          CSV
-        </button>
+        <ExportButtons label={spec.label} testId={testId} png={exportPng} csv={exportCsv} />
       </div>
       <div className="plot-box" ref={box} style={{ height }}>
         <canvas

@@ -50,3 +50,24 @@ export function plotCsv(spec: PlotSpec, win: Window): string {
   }
   return csvText([spec.xTitle, ...spec.series.map((s) => `${s.label} (${s.unit})`)], rows);
 }
+
+/** A PNG of a chart drawn afresh at twice its size by `paint` (without the cursor), downloaded. */
+export function downloadPng(
+  label: string,
+  width: number,
+  height: number,
+  paint: (ctx: CanvasRenderingContext2D) => void,
+): void {
+  const c = document.createElement('canvas');
+  c.width = width * 2;
+  c.height = height * 2;
+  const ctx = c.getContext('2d')!;
+  ctx.scale(2, 2);
+  paint(ctx);
+  c.toBlob((b) => b && download(b, `${fileStem(label)}.png`), 'image/png');
+}
+
+/** A chart's CSV text, downloaded under the chart's name. */
+export function downloadCsv(label: string, text: string): void {
+  download(new Blob([text], { type: 'text/csv' }), `${fileStem(label)}.csv`);
+}

@@ -6,7 +6,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { ticks } from '../../components/plot/ticks.ts';
-import { csvText, download, fileStem } from '../../components/plot/chart-export.ts';
+import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-export.ts';
+import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { DASH, price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
 import {
@@ -260,22 +261,10 @@ export function Heatmap({
         if (Number.isFinite(v)) rows.push([e, s, v]);
       }),
     );
-    download(
-      new Blob([csvText(['Expiry', 'Strike', `net GEX (USD, ${GEX_UNIT})`], rows)], {
-        type: 'text/csv',
-      }),
-      `${fileStem(label)}.csv`,
-    );
+    downloadCsv(label, csvText(['Expiry', 'Strike', `net GEX (USD, ${GEX_UNIT})`], rows));
   };
-  const exportPng = () => {
-    const c = document.createElement('canvas');
-    c.width = width * 2;
-    c.height = height * 2;
-    const ctx = c.getContext('2d')!;
-    ctx.scale(2, 2);
-    draw(ctx, g, detail, width, height, null);
-    c.toBlob((b) => b && download(b, `${fileStem(label)}.png`), 'image/png');
-  };
+  const exportPng = () =>
+    downloadPng(label, width, height, (ctx) => draw(ctx, g, detail, width, height, null));
 
   return (
     <div className="plot" data-testid="chart-heatmap">
@@ -291,21 +280,7 @@ export function Heatmap({
           <span className="muted">strength √|GEX|, largest cell {gex(g.max, scale)}</span>
         </span>
         <span className="spacer" />
-        <button
-          className="btn small ghost"
-          onClick={exportPng}
-          aria-label={`Export ${label} as PNG`}
-        >
-          PNG
-        </button>
-        <button
-          className="btn small ghost"
-          onClick={exportCsv}
-          aria-label={`Export ${label} as CSV`}
-          data-testid="chart-heatmap-csv"
-        >
-          CSV
-        </button>
+        <ExportButtons label={label} testId="chart-heatmap" png={exportPng} csv={exportCsv} />
       </div>
       <div className="plot-box" ref={box} style={{ height }}>
         <canvas
