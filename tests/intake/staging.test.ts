@@ -148,6 +148,22 @@ describe('Staging.capture', () => {
     expect((await quick.capture(ok)).ok).toBe(true);
   });
 
+  it('gives the waiting captures their turn by level, then by arrival', async () => {
+    const dir = temp();
+    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30, concurrency: 1 });
+    const file = (n: string) => {
+      const f = join(dir, `${n}.csv`);
+      writeFileSync(f, `content ${n}\n`);
+      return f;
+    };
+    const order: string[] = [];
+    const take = (n: string, rank: number) => staging.capture(file(n), { rank, started: () => order.push(n) });
+    // The first takes the only slot; the others wait and go CRITICAL first, LOW last.
+    const all = [take('first', 3), take('low', 3), take('medium', 2), take('low2', 3), take('critical', 0)];
+    expect((await Promise.all(all)).every((r) => r.ok)).toBe(true);
+    expect(order).toEqual(['first', 'critical', 'medium', 'low', 'low2']);
+  });
+
   it('recover keeps what live jobs hold and removes the rest', async () => {
     const dir = temp();
     const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });

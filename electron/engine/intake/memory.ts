@@ -85,8 +85,9 @@ export class IntakeMemory {
     return m;
   }
 
-  context(q: { content_hash: string; underlying: string | null; source: string; arrivedMs: number }): RequestContext {
-    const stored = this.#byHash.get(q.content_hash);
+  /** What the store knows for a request (`content_hash` null: not captured yet, no duplicate known). */
+  context(q: { content_hash: string | null; underlying: string | null; source: string; arrivedMs: number }): RequestContext {
+    const stored = q.content_hash === null ? undefined : this.#byHash.get(q.content_hash);
     const duplicate = stored && stored.measures_version >= MEASURES_VERSION ? stored : null;
     const source = this.#sources.get(q.source);
     return {

@@ -29,6 +29,16 @@ export interface StagingOptions {
   log?: Logger;
 }
 
+export interface CaptureOptions {
+  /**
+   * The level rank of the request (0 = CRITICAL, the default: the highest its rules could
+   * give it). Captures waiting for a slot go by rank, then by arrival.
+   */
+  rank?: number;
+  /** Called when the capture has its slot and starts reading. */
+  started?: () => void;
+}
+
 /** A captured file: its content hash, the staged path, and both ends of it for the cheap facts. */
 export interface Staged {
   hash: string;
@@ -63,8 +73,8 @@ export class Staging {
   #opts: StagingOptions;
   #refs = new Map<string, number>();
   #active = 0;
-  #waiting: (() => void)[] = [];
-  #urgentWaiting: (() => void)[] = [];
+  /** Captures waiting for a slot, one first-in first-out queue per level rank (CRITICAL first). */
+  #waiting: (() => void)[][] = [[], [], [], []];
   /** Devices where cloning (linking) failed once: not tried there again. */
   #noClone = new Set<number>();
   #noLink = new Set<number>();
@@ -127,8 +137,9 @@ export class Staging {
    * Captures `file` into staging and takes a reference to it for the caller, who must
    * `release` it when the request no longer needs the bytes.
    */
-  async capture(file: string, opts: { urgent?: boolean } = {}): Promise<Result<Staged>> {
-    await this.#slot(opts.urgent ?? false);
+  async capture(file: string, opts: CaptureOptions = {}): Promise<Result<Staged>> {
+    await this.#slot(opts.rank ?? 0);
+    opts.started?.();
     const timeoutMs = this.#opts.timeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | null = null;
     const abandon = new AbortController();
@@ -149,17 +160,18 @@ export class Staging {
     } finally {
       if (timer) clearTimeout(timer);
       this.#active--;
-      (this.#urgentWaiting.shift() ?? this.#waiting.shift())?.();
+      this.#waiting.find((q) => q.length > 0)?.shift()?.();
     }
   }
 
-  /** A capture's turn; an urgent one (a request that will be CRITICAL) goes before those waiting. */
-  async #slot(urgent: boolean): Promise<void> {
+  /** A capture's turn: the waiting ones go by level (their request's), then by arrival. */
+  async #slot(rank: number): Promise<void> {
     if (this.#active < (this.#opts.concurrency ?? 4)) {
       this.#active++;
       return;
     }
-    await new Promise<void>((resolve) => (urgent ? this.#urgentWaiting : this.#waiting).push(resolve));
+    const queue = this.#waiting[Math.max(0, Math.min(this.#waiting.length - 1, rank))]!;
+    await new Promise<void>((resolve) => queue.push(resolve));
     this.#active++;
   }
 

@@ -10,10 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FileSubmitRequest, SubmitAck } from '../../../shared/api.ts';
-import type { Decision, GexConventions, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
+import { levelRank, type Decision, type GexConventions, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { ok, type AppError, type Result } from '../../../shared/result.ts';
-import type { GivenFactName, PartialDecision } from '../../../shared/rules.ts';
+import type { PartialDecision } from '../../../shared/rules.ts';
 import type { EngineEvents } from '../events.ts';
 import type { ArrivalTicket } from '../jobs/arriving.ts';
 import { jobAudit, type AuditedJob } from '../jobs/job-audit.ts';
@@ -21,8 +21,10 @@ import type { NewJob, QueuedRow } from '../jobs/repository.ts';
 import type { Logger } from '../log.ts';
 import type { RulesService } from '../rules/service.ts';
 import type { AuditInput } from '../store/audit.ts';
+import { arrivalFacts, type Arrival } from './arrival-facts.ts';
 import type { ArrivalRecord, ArrivalWriter } from './arrival-writer.ts';
-import { FILE_FACTS, readHead, type FileHead } from './cheap-facts.ts';
+import { readHead, type FileHead } from './cheap-facts.ts';
+import { levelBound } from './level-bound.ts';
 import type { IntakeMemory, RequestContext } from './memory.ts';
 import type { StagedJobs } from './staged-jobs.ts';
 import type { Staged, Staging } from './staging.ts';
@@ -44,17 +46,6 @@ export interface IntakeDeps {
   clock?: () => number;
 }
 
-type Request = FileSubmitRequest & { file: string };
-
-interface Arrival {
-  request: Request;
-  request_id: string;
-  job_id: string;
-  arrivedMs: number;
-  /** performance.now() at the arrival, for the durations logged. */
-  startedMs: number;
-}
-
 export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<Result<SubmitAck>> {
   // The clock starts here: rule `now`, waits and latencies all count from this moment.
   const a: Arrival = {
@@ -74,8 +65,17 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
 
 async function admit(deps: IntakeDeps, a: Arrival, ticket: ArrivalTicket): Promise<Result<SubmitAck>> {
   const req = a.request;
-  // An analyst's CRITICAL is captured before the files waiting beside it.
-  const captured = await deps.staging.capture(a.request.file, { urgent: req.requested_priority === 'CRITICAL' });
+  // The level known before the capture (requested, or the rules' bound on the file's
+  // ends): captures go by it, and lower work is held back only by what may outrank it.
+  let bound = req.requested_priority;
+  if (!bound) {
+    ticket.reading();
+    bound = await levelBound(deps, a);
+    ticket.read();
+    ticket.level(bound);
+  }
+  const captured = await deps.staging.capture(a.request.file, { rank: levelRank(bound), started: () => ticket.reading() });
+  ticket.read();
   // Where the time between arrival and acknowledgement goes, for the log.
   const capturedMs = performance.now();
   if (!captured.ok) return ok(await unreadable(deps, a, captured.error, null));
@@ -179,38 +179,6 @@ function requestRow(
     facts,
     total_gex: context?.duplicate?.total_gex ?? null,
   };
-}
-
-/** The facts known at arrival, and the names of those only a read of the whole file gives. */
-function arrivalFacts(a: Arrival, head: FileHead, context: RequestContext) {
-  const { request } = a;
-  const given: Record<string, unknown> = {
-    now: new Date(a.arrivedMs).toISOString(),
-    source_reliability: context.source_reliability,
-    ...(request.requested_priority ? { requested_priority: request.requested_priority } : {}),
-    ...(request.justification !== undefined ? { justification: request.justification } : {}),
-  };
-  const unknown = new Set<GivenFactName>(FILE_FACTS);
-  if (head.underlying !== null) given.underlying = head.underlying;
-  else unknown.add('underlying');
-  if (head.as_of !== null) given.as_of = head.as_of;
-  else unknown.add('as_of');
-  const dup = context.duplicate;
-  const previous = context.previous_total_gex;
-  if (dup) {
-    // The same content is stored: its totals are this file's.
-    given.total_volume = Math.round(dup.total_volume);
-    given.total_open_interest = Math.round(dup.total_open_interest);
-    unknown.delete('total_volume');
-    unknown.delete('total_open_interest');
-  }
-  if (head.underlying !== null && (previous === null || dup)) {
-    // With nothing to compare with, a file is news (null) whatever it says.
-    given.gex_change =
-      dup && previous !== null && previous !== 0 ? Math.abs(dup.total_gex - previous) / Math.abs(previous) : null;
-    unknown.delete('gex_change');
-  }
-  return { given, unknown: [...unknown] };
 }
 
 function arrivalEntry(job: AuditedJob, staged: Staged, head: FileHead, outcome: PartialDecision, arrivedMs: number): AuditInput {

@@ -76,7 +76,7 @@ export class Scheduler {
     this.events = opts.events ?? new EngineEvents();
     const announceAudit = (e: AuditEntry) => this.events.emit('audit:appended', e);
     this.#targets = opts.targets ?? (() => defaultRules().targets);
-    this.#arriving = new Arriving({ holdMs: opts.arrivalHoldMs, changed: () => this.#dispatch() });
+    this.#arriving = new Arriving({ clock: this.#clock, readHoldMs: opts.arrivalReadHoldMs, changed: () => this.#dispatch() });
     this.#escalator = new Escalator({
       store: this.#store,
       ready: this.#ready,
@@ -184,7 +184,8 @@ export class Scheduler {
   /** Cancels a waiting job at once, or one in service by killing its worker; `by` is who asked. */
   async cancel(id: string, by: string | null = null): Promise<Result<ProcessingJob>> {
     const inService = this.#inService.get(id);
-    if (inService) {
+    // A preempted run is back in the ready queue while its writes land: cancel it there.
+    if (inService && !this.#ready.has(id)) {
       inService.cancelledBy = by;
       inService.ac.abort('cancel' satisfies StopReason);
       await this.#done.get(id);

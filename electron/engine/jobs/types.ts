@@ -76,8 +76,8 @@ export interface SchedulerOptions {
   windowMs?: number;
   /** How long the table's part of the stats (latencies, totals) is reused (default 1000 ms). */
   historyEveryMs?: number;
-  /** How long a free worker waits for a higher-level request still arriving (default 3000 ms). */
-  arrivalHoldMs?: number;
+  /** How long one read of an arriving file may hold lower work (default 3000 ms; jobs/arriving.ts). */
+  arrivalReadHoldMs?: number;
   /** Preempt a lower-level run when a CRITICAL job finds every worker busy (default true). */
   preempt?: boolean;
   log?: Logger;

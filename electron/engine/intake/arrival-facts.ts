@@ -1,0 +1,52 @@
+// The facts a request has at its arrival, before its file is read in full: what the
+// request says, the source's record, what the file's two ends tell, and what a stored
+// duplicate of the same content gives. Shared by the decision at the door (submit.ts) and
+// the bound that orders captures before it (level-bound.ts).
+import type { FileSubmitRequest } from '../../../shared/api.ts';
+import type { GivenFactName } from '../../../shared/rules.ts';
+import { FILE_FACTS, type FileHead } from './cheap-facts.ts';
+import type { RequestContext } from './memory.ts';
+
+export type Request = FileSubmitRequest & { file: string };
+
+export interface Arrival {
+  request: Request;
+  request_id: string;
+  job_id: string;
+  arrivedMs: number;
+  /** performance.now() at the arrival, for the durations logged. */
+  startedMs: number;
+}
+
+/** The facts known at arrival, and the names of those only a read of the whole file gives. */
+export function arrivalFacts(a: Arrival, head: FileHead, context: RequestContext) {
+  const { request } = a;
+  const given: Record<string, unknown> = {
+    now: new Date(a.arrivedMs).toISOString(),
+    source_reliability: context.source_reliability,
+    ...(request.requested_priority ? { requested_priority: request.requested_priority } : {}),
+    ...(request.justification !== undefined ? { justification: request.justification } : {}),
+  };
+  const unknown = new Set<GivenFactName>(FILE_FACTS);
+  if (head.underlying !== null) given.underlying = head.underlying;
+  else unknown.add('underlying');
+  if (head.as_of !== null) given.as_of = head.as_of;
+  else unknown.add('as_of');
+  const dup = context.duplicate;
+  const previous = context.previous_total_gex;
+  if (dup) {
+    // The same content is stored: its totals are this file's.
+    given.total_volume = Math.round(dup.total_volume);
+    given.total_open_interest = Math.round(dup.total_open_interest);
+    unknown.delete('total_volume');
+    unknown.delete('total_open_interest');
+  }
+  if (head.underlying !== null && (previous === null || dup)) {
+    // With nothing to compare with, a file is news (null) whatever it says.
+    given.gex_change =
+      dup && previous !== null && previous !== 0 ? Math.abs(dup.total_gex - previous) / Math.abs(previous) : null;
+    unknown.delete('gex_change');
+  }
+  return { given, unknown: [...unknown] };
+}
+

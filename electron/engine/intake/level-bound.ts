@@ -1,0 +1,30 @@
+// The highest level a request without a requested level could get, known before its
+// bytes are captured: the rules' partial decision over what the analyst's file says at
+// its two ends (a few kilobytes read in place). Under a burst a capture may wait its turn
+// for seconds; with this bound the captures go by level, and an arrival that the rules
+// will make LOW (stale data) stops holding back the work above it at once instead of
+// holding as CRITICAL until its turn comes. It only orders the captures and the holds:
+// the decision itself is still taken on the captured bytes (submit.ts), so a file that
+// changes between this peek and its capture is decided on what was captured.
+import type { PriorityLevel } from '../../../shared/domain.ts';
+import { sniffChain } from '../pipeline/sniff.ts';
+import { arrivalFacts, type Arrival } from './arrival-facts.ts';
+import type { IntakeDeps } from './submit.ts';
+
+/** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
+export async function levelBound(deps: IntakeDeps, a: Arrival): Promise<PriorityLevel> {
+  const head = await sniffChain(a.request.file, deps.conventions, deps.limits);
+  // Unreadable here: the capture says why; until then nothing is known.
+  if (!head.ok) return 'CRITICAL';
+  // No content hash yet: the facts a stored duplicate would give stay unknown (a wider bound).
+  const context = deps.memory.context({
+    content_hash: null,
+    underlying: head.value.underlying,
+    source: a.request.source,
+    arrivedMs: a.arrivedMs,
+  });
+  const { given, unknown } = arrivalFacts(a, head.value, context);
+  const outcome = deps.rules.active.compiled.decidePartial(given, unknown, new Date(a.arrivedMs));
+  if (!outcome.ok) return 'CRITICAL';
+  return outcome.value.kind === 'decided' ? outcome.value.decision.priority : outcome.value.upper;
+}
