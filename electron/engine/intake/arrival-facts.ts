@@ -19,7 +19,7 @@ export interface Arrival {
 }
 
 /** The facts known at arrival, and the names of those only a read of the whole file gives. */
-export function arrivalFacts(a: Arrival, head: FileHead, context: RequestContext) {
+export function arrivalFacts(a: Pick<Arrival, 'request' | 'arrivedMs'>, head: FileHead, context: RequestContext) {
   const { request } = a;
   const given: Record<string, unknown> = {
     now: new Date(a.arrivedMs).toISOString(),

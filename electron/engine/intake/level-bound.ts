@@ -12,7 +12,10 @@ import { arrivalFacts, type Arrival } from './arrival-facts.ts';
 import type { IntakeDeps } from './submit.ts';
 
 /** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
-export async function levelBound(deps: IntakeDeps, a: Arrival): Promise<PriorityLevel> {
+export async function levelBound(
+  deps: Pick<IntakeDeps, 'rules' | 'memory' | 'conventions' | 'limits'>,
+  a: Pick<Arrival, 'request' | 'arrivedMs'>,
+): Promise<PriorityLevel> {
   const head = await sniffChain(a.request.file, deps.conventions, deps.limits);
   // Unreadable here: the capture says why; until then nothing is known.
   if (!head.ok) return 'CRITICAL';

@@ -1,0 +1,46 @@
+// Before a file is captured, the rules bound its level from its two ends: the real
+// default rules on a real store, real files. A stale file is LOW at once (it holds nothing
+// back and is captured after the rest); a real-time file of a new underlying could still
+// be CRITICAL (its open interest is unread); a file the ends cannot read stays CRITICAL.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
+import { levelBound } from '../../electron/engine/intake/level-bound.ts';
+import { writeLongCsv } from '../fixtures/option-chains.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+
+let running: TestEngine | null = null;
+afterEach(async () => {
+  await running?.stop();
+  running = null;
+});
+
+describe('the level bound at the door', () => {
+  it('is the decided level, the rules’ upper bound, or CRITICAL when nothing can be read', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const deps = {
+      rules: engine.rules,
+      memory: await IntakeMemory.load(engine.store),
+      conventions: engine.config.conventions,
+      limits: engine.config.limits,
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'gex-bound-'));
+    const now = Date.now();
+    const stale = join(dir, 'stale.csv');
+    writeLongCsv(stale, { seed: 1, underlying: 'AAPL', spot: 190, expiries: 3, strikesPerExpiry: 10, asOf: '2024-01-05T15:00:00', offset: '+00:00' });
+    const live = join(dir, 'live.csv');
+    const liveAsOf = new Date(now).toISOString().slice(0, 19);
+    writeLongCsv(live, { seed: 2, underlying: 'NVDA', spot: 480, expiries: 3, strikesPerExpiry: 10, asOf: liveAsOf, offset: '+00:00' });
+    const garbage = join(dir, 'garbage.csv');
+    writeFileSync(garbage, Buffer.from([0, 1, 2, 3, 0, 0, 9]));
+
+    const bound = (file: string) => levelBound(deps, { request: { file, source: 'vendor' }, arrivedMs: now });
+    expect(await bound(stale)).toBe('LOW');
+    expect(await bound(live)).toBe('CRITICAL');
+    expect(await bound(join(dir, 'missing.csv'))).toBe('CRITICAL');
+    expect(await bound(garbage)).toBe('CRITICAL');
+  });
+});
