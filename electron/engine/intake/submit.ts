@@ -74,7 +74,12 @@ async function admit(deps: IntakeDeps, a: Arrival, ticket: ArrivalTicket): Promi
     ticket.read();
     ticket.level(bound);
   }
-  const captured = await deps.staging.capture(a.request.file, { rank: levelRank(bound), started: () => ticket.reading() });
+  let readStartedMs = 0;
+  const started = () => {
+    readStartedMs = performance.now();
+    ticket.reading();
+  };
+  const captured = await deps.staging.capture(a.request.file, { rank: levelRank(bound), started });
   ticket.read();
   // Where the time between arrival and acknowledgement goes, for the log.
   const capturedMs = performance.now();
@@ -149,6 +154,8 @@ async function admit(deps: IntakeDeps, a: Arrival, ticket: ArrivalTicket): Promi
     priority: written.job!.priority,
     rule: written.job!.rule,
     capture_ms: Math.round(capturedMs - a.startedMs),
+    // Of which reading the file (the rest waited for a capture slot).
+    read_ms: Math.round(capturedMs - readStartedMs),
     decide_ms: Math.round(decidedMs - capturedMs),
     write_ms: Math.round(performance.now() - decidedMs),
   });
