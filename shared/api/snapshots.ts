@@ -45,8 +45,12 @@ export const HistoryRequest = z.object({
   to: TimeBound.optional(),
 });
 
-/** One snapshot of an underlying's history (ANALYTICS.md), oldest as_of first. */
-export const HistoryPoint = z.object({
+/**
+ * A snapshot's levels as the history and the levels board list them: where it comes from,
+ * when, and the figures an analyst trades on. `note` says why a figure is null (a snapshot
+ * stored before the measure existed).
+ */
+const SnapshotLevels = z.object({
   id: z.string(),
   origin: z.string(),
   as_of: IsoTimestamp,
@@ -55,11 +59,15 @@ export const HistoryPoint = z.object({
   zero_gamma: z.number().nullable(),
   call_wall: z.number().nullable(),
   put_wall: z.number().nullable(),
+  absolute_gamma_strike: z.number().nullable(),
+  note: z.string().nullable(),
+});
+
+/** One snapshot of an underlying's history (ANALYTICS.md), oldest as_of first. */
+export const HistoryPoint = SnapshotLevels.extend({
   dex: z.number().nullable(),
   vex: z.number().nullable(),
   cex: z.number().nullable(),
-  absolute_gamma_strike: z.number().nullable(),
-  note: z.string().nullable(),
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
@@ -86,19 +94,9 @@ export const SnapshotDiff = z.object({
 export type SnapshotDiff = z.infer<typeof SnapshotDiff>;
 
 /** An underlying's latest snapshot by as_of (the levels board). */
-export const LevelsRow = z.object({
+export const LevelsRow = SnapshotLevels.extend({
   underlying: z.string(),
-  id: z.string(),
-  origin: z.string(),
-  as_of: IsoTimestamp,
-  spot: z.number(),
-  total_gex: z.number(),
-  zero_gamma: z.number().nullable(),
-  call_wall: z.number().nullable(),
-  put_wall: z.number().nullable(),
-  absolute_gamma_strike: z.number().nullable(),
   /** Seconds from as_of to now. */
   age_s: z.number(),
-  note: z.string().nullable(),
 });
 export type LevelsRow = z.infer<typeof LevelsRow>;
