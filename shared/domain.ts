@@ -23,17 +23,6 @@ export const IsoTimestamp = z.string().regex(
   'an ISO-8601 timestamp with an offset or Z',
 );
 
-export const DataSource = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  ingests_ok: z.number().int().nonnegative(),
-  ingests_failed: z.number().int().nonnegative(),
-  /** Share of successful ingests; 1 for a source with no history. */
-  reliability: z.number().min(0).max(1),
-  created_at: IsoTimestamp,
-});
-export type DataSource = z.infer<typeof DataSource>;
-
 /**
  * `deciding`: arrived and staged, its level not yet decided because the rules need facts
  * only a read of the whole file gives; it waits for that read ranked by the highest level

@@ -16,7 +16,6 @@ export const ErrorCode = z.enum([
   'BAD_HEADER',
   'BAD_VALUE',
   'BAD_SHAPE',
-  'FILE_TOO_LARGE',
   'TOO_MANY_COLUMNS',
   'TOO_MANY_ROWS',
   'LINE_TOO_LONG',

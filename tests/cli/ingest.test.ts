@@ -27,6 +27,8 @@ describe('gex-desk ingest', () => {
     const s = spx.snapshot;
     expect(s.underlying).toBe('SPX');
     expect(s.as_of).toBe('2024-01-07T10:52:00-05:00');
+    // The file's spot, and the figures the public reference tool published for it
+    // (independent; the engine's own figures to the dollar are pinned in samples.test.ts).
     expect(s.spot).toBeCloseTo(4697.2402, 4);
     expect(Math.abs(s.total_gex / 1e9 - -11.0)).toBeLessThan(0.005);
     expect(Math.abs(s.zero_gamma - 4734.5)).toBeLessThan(1);

@@ -42,27 +42,6 @@ export const STRIKE_COLUMNS = [
   'cex',
 ] as const;
 
-export const EXPIRY_COLUMNS = [
-  'snapshot_id',
-  'underlying',
-  'as_of',
-  'expiry',
-  'bucket',
-  'call_gex',
-  'put_gex',
-  'net_gex',
-  'dex',
-  'vex',
-  'cex',
-  'call_open_interest',
-  'put_open_interest',
-  'call_volume',
-  'put_volume',
-  'call_wall',
-  'put_wall',
-  'contracts',
-] as const;
-
 type Meta = { snapshotId: string; underlying: string; as_of: string };
 
 /**

@@ -42,8 +42,6 @@ export const SNAPSHOT_ROW_TYPES = {
   source_file: 'string',
 } as const satisfies Record<string, 'string' | 'float' | 'int'>;
 
-export type SnapshotRowColumn = keyof typeof SNAPSHOT_ROW_TYPES;
-
 export function snapshotRow(s: PipelineSnapshot, m: SnapshotMeasures, profile: GammaProfilePoint[]): SnapshotRow {
   return {
     snapshot_id: s.id,

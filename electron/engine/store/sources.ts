@@ -2,7 +2,6 @@
 // which rule G4 reads. A source is created the first time a request names it; a source
 // with no history counts as fully reliable. An analyst may override a source's
 // reliability (with a justification); new requests then read the override instead.
-import type { DataSource } from '../../../shared/domain.ts';
 import { INPUT_ERRORS, type ErrorCode } from '../../../shared/result.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
 
@@ -22,24 +21,6 @@ export async function recordIngest(db: Store | Tx, id: string, success: boolean)
 
 /** GUIDELINES: the source's share of successful ingests; a source with no history counts as 1. */
 export const reliabilityOf = (ok: number, failed: number): number => (ok + failed === 0 ? 1 : ok / (ok + failed));
-
-export async function getSource(store: Store, id: string): Promise<DataSource | undefined> {
-  const r = await store.one<Record<string, unknown>>(
-    'SELECT id, name, ingests_ok, ingests_failed, epoch_ms(created_at) AS created_at FROM sources WHERE id = $1',
-    [id],
-  );
-  if (!r) return undefined;
-  const okCount = num(r.ingests_ok);
-  const failed = num(r.ingests_failed);
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    ingests_ok: okCount,
-    ingests_failed: failed,
-    reliability: reliabilityOf(okCount, failed),
-    created_at: iso(r.created_at)!,
-  };
-}
 
 /**
  * Counts a job's FINAL outcome in its source's record (inside the transaction of that

@@ -10,6 +10,7 @@ import {
   type LevelsRow,
   type SnapshotDetail,
 } from '../../../shared/api.ts';
+import type { GEXStrike } from '../../../shared/domain.ts';
 import type { ApiClient } from './api-client.ts';
 import { withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
@@ -53,6 +54,25 @@ const usd = (v: number | null): string => {
       : v.toFixed(0);
 };
 
+/**
+ * A strike's figures over all expiries, in the order `snapshot --json` writes them: its
+ * `strikes`, and the rows of `export` (csv, parquet) after the snapshot's id, underlying
+ * and as_of.
+ */
+export const strikeFigures = (k: GEXStrike) => ({
+  strike: k.strike,
+  call_gex: k.call_gex,
+  put_gex: k.put_gex,
+  net_gex: k.net_gex,
+  dex: k.dex,
+  vex: k.vex,
+  cex: k.cex,
+  call_open_interest: k.call_open_interest,
+  put_open_interest: k.put_open_interest,
+  call_volume: k.call_volume,
+  put_volume: k.put_volume,
+});
+
 /** `snapshot --json`: the `snapshots --json` line's fields plus the measures (ANALYTICS.md). */
 export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {
   const s = d.snapshot;
@@ -77,19 +97,7 @@ export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {
       call_wall: e.call_wall,
       put_wall: e.put_wall,
     })),
-    strikes: d.strikes.map((k) => ({
-      strike: k.strike,
-      call_gex: k.call_gex,
-      put_gex: k.put_gex,
-      net_gex: k.net_gex,
-      dex: k.dex,
-      vex: k.vex,
-      cex: k.cex,
-      call_open_interest: k.call_open_interest,
-      put_open_interest: k.put_open_interest,
-      call_volume: k.call_volume,
-      put_volume: k.put_volume,
-    })),
+    strikes: d.strikes.map(strikeFigures),
     ...(d.note ? { note: d.note } : {}),
   };
 }

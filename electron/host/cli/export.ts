@@ -5,7 +5,7 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
-import { ATTACH_OPTION, readOnly, snapshotDetailJson } from './analytics.ts';
+import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { parse } from './args.ts';
 import { describeError, EXIT, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
@@ -38,17 +38,7 @@ function rows(
     snapshot_id: d.snapshot.id,
     underlying: d.snapshot.underlying,
     as_of: d.snapshot.as_of,
-    strike: k.strike,
-    call_gex: k.call_gex,
-    put_gex: k.put_gex,
-    net_gex: k.net_gex,
-    dex: k.dex,
-    vex: k.vex,
-    cex: k.cex,
-    call_open_interest: k.call_open_interest,
-    put_open_interest: k.put_open_interest,
-    call_volume: k.call_volume,
-    put_volume: k.put_volume,
+    ...strikeFigures(k),
   }));
 }
 

@@ -71,13 +71,6 @@ export function localClock(iso: string | null | undefined, timeZone?: string): s
   return p ? `${p.hour}:${p.minute}:${p.second}` : iso;
 }
 
-/** An instant's local time with its zone: "14:03:27 CET". */
-export function localClockZone(iso: string | null | undefined, timeZone?: string): string {
-  if (!iso) return DASH;
-  const p = localParts(iso, timeZone);
-  return p ? `${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}` : iso;
-}
-
 /** An instant's local date and time without the zone (for cells whose header names it). */
 export function localDateTime(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return DASH;

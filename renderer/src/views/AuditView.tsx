@@ -2,8 +2,7 @@
 // rule change and job event, newest first, live, filterable by kind and by file,
 // underlying or request; rows reachable from the keyboard (Enter shows the facts).
 // One request's entries open as its timeline (`#/audit/REQUEST`).
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
@@ -13,13 +12,12 @@ import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
-import { Cells, TableHead } from '../components/table/TableHead.tsx';
-import { tableStyle, useTable } from '../components/table/use-table.ts';
-import { useRoving } from '../components/table/roving.ts';
+import { Cells } from '../components/table/TableHead.tsx';
+import { useTable } from '../components/table/use-table.ts';
+import { ROW_HEIGHT, VirtualTable } from '../components/table/VirtualTable.tsx';
 import { auditColumns, type JobOf } from './audit/audit-columns.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
 
-const ROW = 30;
 const CORE_KINDS = new Set(['decision', 'override', 'rejected', 'escalation', 'late', 'rules']);
 
 function useJobIndex(): JobOf {
@@ -50,7 +48,6 @@ function AuditTable({
   const setKinds = useAuditFilter((s) => s.setKinds);
   const [query, setQuery] = useState('');
   const [open, setOpen] = useState<number | null>(null);
-  const scroller = useRef<HTMLDivElement>(null);
   const jobOf = useJobIndex();
   const columns = useMemo(() => auditColumns(), []);
   const q = query.trim().toLowerCase();
@@ -74,21 +71,7 @@ function AuditTable({
     ...[...seen].filter((k) => !KIND_ORDER.includes(k)),
   ];
 
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: (i) => (rows[i]?.id === open ? 220 : ROW),
-    overscan: 12,
-    scrollMargin: ROW,
-    getItemKey: (i) => rows[i]!.id,
-  });
-  const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
   const toggle = (id: number) => setOpen((o) => (o === id ? null : id));
-  const roving = useRoving({
-    count: rows.length,
-    onOpen: (i) => rows[i] && toggle(rows[i].id),
-    scrollTo,
-  });
 
   return (
     <>
@@ -131,63 +114,44 @@ function AuditTable({
           <ErrorLine error={error} />
         </div>
       )}
-      <div
-        ref={setFrame}
-        className="table audit-table"
-        role="table"
-        aria-label="Audit entries"
-        aria-rowcount={rows.length + 1}
-        style={tableStyle(table)}
-      >
-        <div className="tscroll" ref={scroller} onKeyDown={roving.onKeyDown}>
-          <div role="rowgroup" className="thead-group">
-            <TableHead table={table} />
-          </div>
-          {rows.length === 0 ? (
-            <div className="empty" role="row">
-              <span role="cell">No audit entries.</span>
-            </div>
-          ) : (
+      <VirtualTable
+        table={table}
+        frame={setFrame}
+        className="audit-table"
+        label="Audit entries"
+        empty="No audit entries."
+        onOpen={(e) => toggle(e.id)}
+        estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
+        overscan={12}
+        renderRow={({ row: e, index, key, top, rowProps, measure }) => (
+          <div
+            key={key}
+            data-index={index}
+            ref={measure}
+            className={`audit-item ${open === e.id ? 'open' : ''}`}
+            style={{ transform: `translateY(${top}px)` }}
+          >
             <div
-              role="rowgroup"
-              className="vlist"
-              style={{ height: virtualizer.getTotalSize() - ROW }}
+              role="row"
+              className="row audit-row"
+              data-kind={e.kind}
+              onClick={() => toggle(e.id)}
+              {...rowProps}
             >
-              {virtualizer.getVirtualItems().map((item) => {
-                const e = rows[item.index]!;
-                return (
-                  <div
-                    key={item.key}
-                    data-index={item.index}
-                    ref={virtualizer.measureElement}
-                    className={`audit-item ${open === e.id ? 'open' : ''}`}
-                    style={{ transform: `translateY(${item.start - ROW}px)` }}
-                  >
-                    <div
-                      role="row"
-                      className="row audit-row"
-                      data-kind={e.kind}
-                      onClick={() => toggle(e.id)}
-                      {...roving.rowProps(item.index)}
-                    >
-                      <Cells table={table} row={e} ctx={jobOf} />
-                    </div>
-                    {open === e.id && (
-                      <pre className="facts">
-                        {JSON.stringify(
-                          { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
-                          null,
-                          2,
-                        )}
-                      </pre>
-                    )}
-                  </div>
-                );
-              })}
+              <Cells table={table} row={e} ctx={jobOf} />
             </div>
-          )}
-        </div>
-      </div>
+            {open === e.id && (
+              <pre className="facts">
+                {JSON.stringify(
+                  { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
+                  null,
+                  2,
+                )}
+              </pre>
+            )}
+          </div>
+        )}
+      />
     </>
   );
 }

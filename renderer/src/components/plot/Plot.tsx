@@ -16,6 +16,7 @@ import {
 import { drawPlot, fullWindow, MARGIN, nearest, type PlotSpec, type Window } from './draw.ts';
 import { downloadCsv, downloadPng, plotCsv } from './chart-export.ts';
 import { ExportButtons } from './ExportButtons.tsx';
+import { useBoxWidth } from '../../hooks.ts';
 
 export interface PlotProps {
   spec: PlotSpec;
@@ -46,8 +47,8 @@ const clampWin = (w: Window, full: Window): Window => {
 export function Plot(props: PlotProps) {
   const { spec, title, testId, height = 260, initial, controls, onDrawn } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
+  // The box's width, read before the first draw and followed after.
+  const [box, width] = useBoxWidth();
   const full = fullWindow(spec);
   const [ownWin, setOwnWin] = useState<Window>(initial ?? full);
   const win = props.window ?? ownWin;
@@ -79,17 +80,6 @@ export function Plot(props: PlotProps) {
     setOwnWin(initial ?? full);
   }
 
-  // The box's width, read before the first draw and followed after.
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const fit = (w: number) => setWidth(Math.max(240, Math.floor(w)));
-    fit(el.clientWidth);
-    const ro = new ResizeObserver(([e]) => e && fit(e.contentRect.width));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
-
   // Drawn once per change of what is shown (a repeat render draws nothing).
   const drawn = useRef<unknown[]>([]);
   useLayoutEffect(() => {
@@ -107,7 +97,7 @@ export function Plot(props: PlotProps) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     drawPlot(ctx, spec, win, w, height, cursor);
     onDrawn?.();
-  }, [spec, win, width, height, cursor, onDrawn]);
+  }, [box, spec, win, width, height, cursor, onDrawn]);
 
   const plotW = width - MARGIN.left - MARGIN.right;
   const xAt = (px: number) => win.lo + ((px - MARGIN.left) / plotW) * (win.hi - win.lo);

@@ -8,6 +8,7 @@ import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { ticks } from '../../components/plot/ticks.ts';
 import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-export.ts';
 import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
+import { useBoxWidth } from '../../hooks.ts';
 import { DASH, price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
 import {
@@ -168,20 +169,10 @@ export function Heatmap({
   );
   const [cur, setCur] = useState<[number, number] | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
+  const [box, width] = useBoxWidth();
   const height = Math.max(200, Math.min(340, 40 + g.expiries.length * 7));
   const c0 = cur && cur[0] < g.expiries.length && cur[1] < g.strikes.length ? cur : null;
 
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const fit = (w: number) => setWidth(Math.max(240, Math.floor(w)));
-    fit(el.clientWidth);
-    const ro = new ResizeObserver(([e]) => e && fit(e.contentRect.width));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
   useLayoutEffect(() => {
     const c = canvas.current;
     const ctx = c?.getContext('2d');

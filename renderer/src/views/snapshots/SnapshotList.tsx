@@ -3,8 +3,7 @@
 // long tasks; the ones that arrive meanwhile join at the top. A filter narrows it by
 // underlying (and closes the open snapshot when it hides its row); the quality
 // threshold is set here.
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useMemo, useState } from 'react';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
@@ -12,12 +11,11 @@ import { useSettings } from '../../state/settings.ts';
 import { gexScale, type GexScale } from '../../text/scale.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine } from '../../components/common.tsx';
-import { Cells, TableHead } from '../../components/table/TableHead.tsx';
-import { tableStyle, useTable, type TableModel } from '../../components/table/use-table.ts';
-import { useRoving, type Roving } from '../../components/table/roving.ts';
+import { Cells } from '../../components/table/TableHead.tsx';
+import { useTable, type TableModel } from '../../components/table/use-table.ts';
+import type { Roving } from '../../components/table/roving.ts';
+import { VirtualTable } from '../../components/table/VirtualTable.tsx';
 import { snapshotColumns } from './snapshot-columns.tsx';
-
-const ROW = 30;
 
 function ThresholdSetting() {
   const threshold = useSettings((s) => s.qualityThreshold);
@@ -133,24 +131,6 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
   useEffect(() => onScale(scale), [scale, onScale]);
   const columns = useMemo(() => snapshotColumns(scale), [scale]);
   const [table, setFrame] = useTable('snapshots', columns, shown, { id: 'asof', dir: 'desc' });
-  const rows = table.rows;
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW,
-    overscan: 6,
-    // Rows follow the scroll on the next frame, one render per frame (not one per event).
-    useFlushSync: false,
-    scrollMargin: ROW,
-    getItemKey: (i) => rows[i]!.id,
-  });
-  const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
-  const roving = useRoving({
-    count: rows.length,
-    onOpen: (i) => rows[i] && open(rows[i].id),
-    scrollTo,
-  });
 
   const changeFilter = (value: string) => {
     const q = value.trim().toUpperCase();
@@ -178,59 +158,37 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
             : `${shown.length} of ${plural(all.length, 'snapshot')}`}
         </span>
       </div>
-      <div
-        ref={setFrame}
-        className="table snap-table"
-        role="table"
-        aria-label="Snapshots"
-        aria-rowcount={rows.length + 1}
-        style={tableStyle(table)}
-      >
-        <div
-          className="tscroll"
-          ref={scroller}
-          onKeyDown={roving.onKeyDown}
-          data-testid="snapshot-scroll"
-        >
-          <div role="rowgroup" className="thead-group">
-            <TableHead table={table} />
-          </div>
-          {rows.length === 0 ? (
-            <div className="empty" role="row">
-              <span role="cell">
-                {loadError ? (
-                  <ErrorLine error={loadError} />
-                ) : all.length ? (
-                  'No snapshot matches.'
-                ) : (
-                  'No snapshots yet. A finished ingest appears here.'
-                )}
-              </span>
-            </div>
+      <VirtualTable
+        table={table}
+        frame={setFrame}
+        className="snap-table"
+        label="Snapshots"
+        scrollTestId="snapshot-scroll"
+        onOpen={(s) => open(s.id)}
+        overscan={6}
+        // Rows follow the scroll on the next frame, one render per frame (not one per event).
+        useFlushSync={false}
+        empty={
+          loadError ? (
+            <ErrorLine error={loadError} />
+          ) : all.length ? (
+            'No snapshot matches.'
           ) : (
-            <div
-              role="rowgroup"
-              className="vlist"
-              style={{ height: virtualizer.getTotalSize() - ROW }}
-            >
-              {virtualizer.getVirtualItems().map((item) => {
-                const s = rows[item.index]!;
-                return (
-                  <SnapRow
-                    key={item.key}
-                    s={s}
-                    index={item.index}
-                    top={item.start - ROW}
-                    selected={selected === s.id}
-                    table={table}
-                    rowProps={roving.rowProps(item.index)}
-                  />
-                );
-              })}
-            </div>
-          )}
-        </div>
-      </div>
+            'No snapshots yet. A finished ingest appears here.'
+          )
+        }
+        renderRow={({ row: s, index, key, top, rowProps }) => (
+          <SnapRow
+            key={key}
+            s={s}
+            index={index}
+            top={top}
+            selected={selected === s.id}
+            table={table}
+            rowProps={rowProps}
+          />
+        )}
+      />
     </>
   );
 }

@@ -1,0 +1,37 @@
+// The engine's own state: its health (where its files are, which transport answers) and
+// the watched inbox's folders and counts.
+import { z } from 'zod';
+import { IsoTimestamp } from '../domain.ts';
+
+export const Health = z.object({
+  ok: z.boolean(),
+  db_path: z.string(),
+  data_dir: z.string(),
+  inbox: z.string(),
+  workers: z.number().int(),
+  rule_version: z.number().int().nullable(),
+  started_at: IsoTimestamp,
+  /** `local`: the command line's endpoint beside a running engine (a Unix socket or named pipe). */
+  transport: z.enum(['ipc', 'http', 'local']),
+  /** Final job states whose write failed and is being retried (a full disk, say). */
+  pending_final_writes: z.number().int().default(0),
+});
+
+/** The watched inbox: its folders, how many files ended in each, and whether it is watched. */
+export const InboxStatus = z.object({
+  dir: z.string(),
+  processing: z.string(),
+  done: z.string(),
+  failed: z.string(),
+  /** Files (not `.reason.txt`) in each folder now. */
+  counts: z.object({
+    processing: z.number().int(),
+    done: z.number().int(),
+    failed: z.number().int(),
+  }),
+  /** False where no engine watches it (a one-shot command, or the folder could not be made). */
+  watching: z.boolean(),
+  /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */
+  config_file: z.string(),
+});
+export type InboxStatus = z.infer<typeof InboxStatus>;

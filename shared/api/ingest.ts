@@ -1,0 +1,77 @@
+// What a submission is and what the engine answers: the request naming one file (a path
+// or a browser upload), the upload's receipt, the acknowledgement once the request is
+// stored, and the stored request with the facts its level was decided on (`requests:get`).
+import { z } from 'zod';
+import { Decision, PriorityLevel, PriorityRequest } from '../domain.ts';
+import { AppError } from '../result.ts';
+
+const justified = (r: { requested_priority?: unknown; justification?: string }) =>
+  !r.requested_priority || (r.justification ?? '').trim().length > 0;
+
+/**
+ * A request to ingest one file, named in exactly one way: `file`, a path on the engine's
+ * machine (desktop drop, CLI, inbox), or `upload`, the id the browser host gave an
+ * uploaded file. Each transport accepts only its own (electron/host/handlers.ts): the
+ * browser host never takes a path, the desktop app never an upload.
+ */
+export const SubmitRequest = z
+  .object({
+    file: z.string().min(1).optional(),
+    upload: z.string().min(1).optional(),
+    source: z.string().min(1).default('manual'),
+    requested_priority: PriorityLevel.optional(),
+    justification: z.string().optional(),
+    author: z.string().optional(),
+  })
+  .refine((r) => (r.file === undefined) !== (r.upload === undefined), {
+    message: 'name the file in exactly one way: `file` (a path) or `upload` (an upload id)',
+    path: ['file'],
+  })
+  .refine(justified, {
+    message: 'a manual priority needs a justification',
+    path: ['justification'],
+  });
+export type SubmitRequest = z.infer<typeof SubmitRequest>;
+/** What the engine is handed: a path, an upload already resolved to its stored file. */
+export type FileSubmitRequest = Omit<SubmitRequest, 'upload'> & { file: string };
+
+/**
+ * The browser host's answer to an upload: the id to submit it with (`{upload}`), and
+ * where it keeps the file, so that the page can show errors that name the stored file
+ * with the user's own file name.
+ */
+export const UploadReceipt = z.object({
+  upload: z.string(),
+  name: z.string(),
+  bytes: z.number().int(),
+  path: z.string(),
+});
+export type UploadReceipt = z.infer<typeof UploadReceipt>;
+
+/** The engine's answer once a request is stored (or refused). */
+export const SubmitAck = z.object({
+  request_id: z.string(),
+  job_id: z.string().nullable(),
+  /**
+   * `queued`: decided at arrival; `deciding`: staged and stored, its level decided once its
+   * facts are read; `duplicate`: the content is already a snapshot; `failed`: the file
+   * could not be read (the job is stored as failed); `rejected`: invalid request, nothing
+   * stored but the audit entry.
+   */
+  status: z.enum(['queued', 'deciding', 'duplicate', 'failed', 'rejected']),
+  decision: Decision.nullable(),
+  snapshot_id: z.string().nullable(),
+  error: AppError.nullable(),
+});
+export type SubmitAck = z.infer<typeof SubmitAck>;
+
+/** A stored request with the facts its decision was made from (as they were at arrival). */
+export const RequestRecord = PriorityRequest.extend({
+  /** The given facts; null when the file could not be read. */
+  facts: z.record(z.string(), z.unknown()).nullable(),
+  /** The facts the rule set derived from them (age_s, freshness, …). */
+  derived: z.record(z.string(), z.unknown()).nullable(),
+  /** Facts not known when the level was decided (decided at arrival, before the file was read). */
+  unknown: z.array(z.string()).nullable().default(null),
+});
+export type RequestRecord = z.infer<typeof RequestRecord>;

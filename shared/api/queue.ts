@@ -1,0 +1,50 @@
+// The queue as the UI and the command line see it: per-level counts, waits and latency
+// against the active rules' targets (`queue:stats`), a job with its snapshot's figures
+// (`jobs:get`), and what `queue:drain` reports once the queue is empty.
+import { z } from 'zod';
+import { GEXSnapshot, PriorityLevel, ProcessingJob } from '../domain.ts';
+
+export const LevelStats = z.object({
+  level: PriorityLevel,
+  waiting: z.number().int(),
+  running: z.number().int(),
+  oldest_wait_ms: z.number().nullable(),
+  late: z.number().int(),
+  latency_p50_ms: z.number().nullable(),
+  latency_p90_ms: z.number().nullable(),
+  latency_p99_ms: z.number().nullable(),
+  completed_in_window: z.number().int(),
+  /** The level's target (arrival → data available) and what happens to a late job, from the ACTIVE rules. */
+  target_ms: z.number().nullable().default(null),
+  on_late: z.enum(['flag', 'escalate']).nullable().default(null),
+});
+export const QueueStats = z.object({
+  levels: z.array(LevelStats),
+  workers: z.number().int(),
+  busy_workers: z.number().int(),
+  /** Dispatch held by an analyst: queued jobs wait (and may turn late), running ones finish. */
+  paused: z.boolean().default(false),
+  throughput_per_min: z.number(),
+  window_ms: z.number(),
+  totals: z.object({
+    queued: z.number().int(),
+    running: z.number().int(),
+    completed: z.number().int(),
+    failed: z.number().int(),
+    /** Arrived, waiting for (or in) the facts read that decides their level. */
+    deciding: z.number().int().default(0),
+  }),
+});
+export type QueueStats = z.infer<typeof QueueStats>;
+
+/** A job and, once it has one, its snapshot's figures (the job drawer; `gex-desk ingest`). */
+export const JobDetail = z.object({ job: ProcessingJob, snapshot: GEXSnapshot.nullable() });
+export type JobDetail = z.infer<typeof JobDetail>;
+
+/** `queue:drain`: the queue once empty, and how the jobs that ended meanwhile ended. */
+export const DrainResult = z.object({
+  stats: QueueStats,
+  completed: z.number().int(),
+  failed: z.number().int(),
+});
+export type DrainResult = z.infer<typeof DrainResult>;

@@ -1,0 +1,102 @@
+// The answers of the snapshot calls (ANALYTICS.md): one snapshot's figures by strike,
+// expiry and bucket, an underlying's history, the difference of two snapshots, and the
+// levels board (each underlying's latest snapshot).
+import { z } from 'zod';
+import {
+  BucketFigures,
+  Exposures,
+  GammaProfilePoint,
+  GEXExpiry,
+  GEXSnapshot,
+  GEXStrike,
+  IsoTimestamp,
+} from '../domain.ts';
+
+/** Where a snapshot comes from: this workstation's store, or an attached export folder (its path). */
+export const LOCAL_ORIGIN = 'local';
+
+export const SnapshotDetail = z.object({
+  snapshot: GEXSnapshot,
+  /** Per strike over all expiries, by strike. */
+  strikes: z.array(GEXStrike),
+  /** Per expiry, by date, with its bucket and walls. */
+  expiries: z.array(GEXExpiry),
+  profile: z.array(GammaProfilePoint),
+  // Schema version 3 (ANALYTICS.md). Null on a snapshot stored before it; `note` says so.
+  exposures: Exposures.nullable().default(null),
+  absolute_gamma_strike: z.number().nullable().default(null),
+  buckets: z.array(BucketFigures).nullable().default(null),
+  measures_version: z.number().int().nullable().default(null),
+  note: z.string().nullable().default(null),
+  origin: z.string().default(LOCAL_ORIGIN),
+});
+export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
+
+/** An ISO-8601 timestamp with offset, or a date (YYYY-MM-DD: that day in the exchange's time zone). */
+export const TimeBound = z.union([
+  IsoTimestamp,
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+]);
+
+export const HistoryRequest = z.object({
+  underlying: z.string().trim().min(1).max(32),
+  /** Inclusive bounds on as_of. */
+  from: TimeBound.optional(),
+  to: TimeBound.optional(),
+});
+
+/**
+ * A snapshot's levels as the history and the levels board list them: where it comes from,
+ * when, and the figures an analyst trades on. `note` says why a figure is null (a snapshot
+ * stored before the measure existed).
+ */
+const SnapshotLevels = z.object({
+  id: z.string(),
+  origin: z.string(),
+  as_of: IsoTimestamp,
+  spot: z.number(),
+  total_gex: z.number(),
+  zero_gamma: z.number().nullable(),
+  call_wall: z.number().nullable(),
+  put_wall: z.number().nullable(),
+  absolute_gamma_strike: z.number().nullable(),
+  note: z.string().nullable(),
+});
+
+/** One snapshot of an underlying's history (ANALYTICS.md), oldest as_of first. */
+export const HistoryPoint = SnapshotLevels.extend({
+  dex: z.number().nullable(),
+  vex: z.number().nullable(),
+  cex: z.number().nullable(),
+});
+export type HistoryPoint = z.infer<typeof HistoryPoint>;
+
+export const StrikeChange = z.object({
+  strike: z.number(),
+  net_gex_change: z.number(),
+  call_open_interest_change: z.number(),
+  put_open_interest_change: z.number(),
+});
+export type StrikeChange = z.infer<typeof StrikeChange>;
+
+/** A → B: moves are B − A (null when either side has none); strikes where anything changed. */
+export const SnapshotDiff = z.object({
+  from: z.string(),
+  to: z.string(),
+  from_as_of: IsoTimestamp,
+  to_as_of: IsoTimestamp,
+  total_gex_change: z.number(),
+  zero_gamma_move: z.number().nullable(),
+  call_wall_move: z.number().nullable(),
+  put_wall_move: z.number().nullable(),
+  strikes: z.array(StrikeChange),
+});
+export type SnapshotDiff = z.infer<typeof SnapshotDiff>;
+
+/** An underlying's latest snapshot by as_of (the levels board). */
+export const LevelsRow = SnapshotLevels.extend({
+  underlying: z.string(),
+  /** Seconds from as_of to now. */
+  age_s: z.number(),
+});
+export type LevelsRow = z.infer<typeof LevelsRow>;
