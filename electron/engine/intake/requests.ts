@@ -23,10 +23,6 @@ export interface NewRequest {
   total_gex: number | null;
 }
 
-export async function storeRequest(tx: Tx, r: NewRequest): Promise<void> {
-  await storeRequests(tx, [r]);
-}
-
 /** Stores requests in one statement each for the table and their new sources. */
 export async function storeRequests(tx: Tx, rs: readonly NewRequest[]): Promise<void> {
   if (rs.length === 0) return;
