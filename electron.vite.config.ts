@@ -23,7 +23,9 @@ function cspMeta(): Plugin {
     },
     transformIndexHtml(html) {
       const csp = dev
-        ? contentSecurityPolicy({ extra: { 'script-src': "'unsafe-inline'", 'connect-src': 'ws: http://localhost:*' } })
+        ? contentSecurityPolicy({
+            extra: { 'script-src': "'unsafe-inline'", 'connect-src': 'ws: http://localhost:*' },
+          })
         : contentSecurityPolicy();
       return html.replace('%GEX_CSP%', csp);
     },
@@ -62,7 +64,10 @@ export default defineConfig({
       outDir: 'out/preload',
       // A sandboxed preload cannot require() packages: bundle everything into one file.
       externalizeDeps: false,
-      rolldownOptions: { input: { index: resolve(root, 'electron/preload/index.ts') }, output: { format: 'cjs' } },
+      rolldownOptions: {
+        input: { index: resolve(root, 'electron/preload/index.ts') },
+        output: { format: 'cjs' },
+      },
     },
   },
   renderer: rendererConfig,

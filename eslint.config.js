@@ -4,11 +4,27 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.tmp/**', '.ci/.node22/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      '.tmp/**',
+      '.ci/.node22/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['electron/**/*.ts', 'shared/**/*.ts', 'tests/**/*.ts', 'bench/**/*.ts', 'bin/**/*.js', '*.config.ts'],
+    files: [
+      'electron/**/*.ts',
+      'shared/**/*.ts',
+      'tests/**/*.ts',
+      'bench/**/*.ts',
+      'bin/**/*.js',
+      '*.config.ts',
+    ],
     languageOptions: { globals: globals.node },
   },
   {
@@ -19,7 +35,10 @@ export default tseslint.config(
   },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
 );

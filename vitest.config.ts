@@ -15,11 +15,19 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: UNIT.map((d) => `tests/${d}/**/*.test.ts`), sequence: { groupOrder: 0 } },
+        test: {
+          name: 'unit',
+          include: UNIT.map((d) => `tests/${d}/**/*.test.ts`),
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['tests/cli/**/*.test.ts'], sequence: { groupOrder: 0 } },
+        test: {
+          name: 'integration',
+          include: ['tests/cli/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,

@@ -47,14 +47,17 @@ if (!ack.ok) throw new Error(ack.error.message);
 const acked = performance.now();
 await ended;
 const done = performance.now();
-const trail = (await listAudit(engine.store, { request_id: ack.value.request_id, limit: 20 })).reverse();
+const trail = (
+  await listAudit(engine.store, { request_id: ack.value.request_id, limit: 20 })
+).reverse();
 const at = (...kinds: string[]) => {
   const e = trail.find((x) => kinds.includes(x.kind));
   return e ? wall(e.at) : NaN;
 };
 steps['arrival → acknowledged (staged, sniffed, decided or deciding, stored)'] = acked - submitted;
 const decided = Math.max(acked, at('decision', 'override'));
-if (decided > acked + 1) steps['facts read until decided (a worker starts, parses)'] = decided - acked;
+if (decided > acked + 1)
+  steps['facts read until decided (a worker starts, parses)'] = decided - acked;
 steps['decided → run started (a worker ready)'] = at('started') - decided;
 steps['run (pipeline in the worker) + snapshot stored'] = at('completed') - at('started');
 steps['completion announced'] = done - at('completed');
@@ -62,5 +65,9 @@ last = performance.now();
 await engine.shutdown();
 mark('shutdown: workers stopped, CHECKPOINT, close');
 process.stdout.write(
-  JSON.stringify({ steps, end: performance.now(), maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({
+    steps,
+    end: performance.now(),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
 );

@@ -93,7 +93,11 @@ export async function benchIntake(
         },
         { name: 'arrivals per second in the burst', value: 50 / 0.7, unit: 'requests/s' },
         { name: 'one arrival’s context (from memory)', value: alone.context, unit: 'ms' },
-        { name: 'one arrival written alone (request, job, entry: one transaction)', value: alone.alone, unit: 'ms' },
+        {
+          name: 'one arrival written alone (request, job, entry: one transaction)',
+          value: alone.alone,
+          unit: 'ms',
+        },
         { name: 'per arrival, 50 written together', value: alone.together, unit: 'ms' },
       ];
     } finally {
@@ -111,14 +115,20 @@ export async function benchIntake(
  * transaction), and 50 arriving together (one transaction, one statement per table),
  * per arrival.
  */
-async function storeWorkAlone(path: string): Promise<{ context: number; alone: number; together: number }> {
+async function storeWorkAlone(
+  path: string,
+): Promise<{ context: number; alone: number; together: number }> {
   const opened = await Store.open(path);
   if (!opened.ok) throw new Error(opened.error.message);
   const store = opened.value;
   const memory = await IntakeMemory.load(store);
   const writer = new ArrivalWriter(store, () => undefined);
   const record = (i: number): ArrivalRecord => {
-    const [request, job, hash] = [randomUUID(), randomUUID(), randomUUID().replace(/-/g, '').padEnd(64, '0')];
+    const [request, job, hash] = [
+      randomUUID(),
+      randomUUID(),
+      randomUUID().replace(/-/g, '').padEnd(64, '0'),
+    ];
     const now = new Date().toISOString();
     const staged = { hash, path: hash, size: 1, head: Buffer.alloc(0), tail: Buffer.alloc(0) };
     return {
@@ -168,7 +178,12 @@ async function storeWorkAlone(path: string): Promise<{ context: number; alone: n
   try {
     for (let i = 0; i < n; i++) {
       let t = performance.now();
-      memory.context({ content_hash: `h${i}`, underlying: 'SPX', source: 'desk', arrivedMs: Date.now() });
+      memory.context({
+        content_hash: `h${i}`,
+        underlying: 'SPX',
+        source: 'desk',
+        arrivedMs: Date.now(),
+      });
       context += performance.now() - t;
       t = performance.now();
       await writer.write(record(i));
@@ -176,7 +191,8 @@ async function storeWorkAlone(path: string): Promise<{ context: number; alone: n
     }
     const t = performance.now();
     const rounds = 4;
-    for (let r = 0; r < rounds; r++) await Promise.all(Array.from({ length: 50 }, (_, i) => writer.write(record(n + r * 50 + i))));
+    for (let r = 0; r < rounds; r++)
+      await Promise.all(Array.from({ length: 50 }, (_, i) => writer.write(record(n + r * 50 + i))));
     const together = (performance.now() - t) / (rounds * 50);
     return { context: context / n, alone: alone / n, together };
   } finally {

@@ -12,12 +12,24 @@ import { jobsCommand } from '../electron/host/cli/listings.ts';
 import { judge, makeLoad, type JobLine } from '../tests/system/load.ts';
 import type { Measure } from './run.ts';
 
-export async function benchLoad(files = Number(process.env.BENCH_LOAD_FILES ?? 1000)): Promise<Measure[]> {
+export async function benchLoad(
+  files = Number(process.env.BENCH_LOAD_FILES ?? 1000),
+): Promise<Measure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gex-bench-load-'));
   const db = join(dir, 'gex.duckdb');
   try {
-    const load = makeLoad(join(dir), { files, bigShare: 0.05, criticalShare: 0.05, bursts: 10, burstGapMs: 1500 });
-    const quiet = { line: () => undefined, json: () => undefined, error: (t: string) => process.stderr.write(t + '\n') };
+    const load = makeLoad(join(dir), {
+      files,
+      bigShare: 0.05,
+      criticalShare: 0.05,
+      bursts: 10,
+      burstGapMs: 1500,
+    });
+    const quiet = {
+      line: () => undefined,
+      json: () => undefined,
+      error: (t: string) => process.stderr.write(t + '\n'),
+    };
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
     const t0 = performance.now();
@@ -30,16 +42,36 @@ export async function benchLoad(files = Number(process.env.BENCH_LOAD_FILES ?? 1
     const v = judge(jobs);
     const out: Measure[] = [
       { name: `files (${files}), completed`, value: v.completed, unit: 'jobs' },
-      { name: 'priority inversions beyond the 50 ms grace', value: v.inversions.length, unit: 'jobs' },
-      { name: 'CRITICAL: latest start after submission (target ≤ 1000)', value: Math.max(...v.criticalStartMs), unit: 'ms' },
+      {
+        name: 'priority inversions beyond the 50 ms grace',
+        value: v.inversions.length,
+        unit: 'jobs',
+      },
+      {
+        name: 'CRITICAL: latest start after submission (target ≤ 1000)',
+        value: Math.max(...v.criticalStartMs),
+        unit: 'ms',
+      },
     ];
     for (const level of PRIORITY_LEVELS) {
       const l = v.latency[level];
-      out.push({ name: `${level} latency p50 / p99 / max (n=${l.n})`, value: l.p50, unit: `ms / ${Math.round(l.p99)} / ${Math.round(l.max)} ms` });
+      out.push({
+        name: `${level} latency p50 / p99 / max (n=${l.n})`,
+        value: l.p50,
+        unit: `ms / ${Math.round(l.p99)} / ${Math.round(l.max)} ms`,
+      });
     }
     out.push(
-      { name: 'snapshots per second (whole load, arrival to last)', value: (v.completed / wall) * 1000, unit: 'snapshots/s' },
-      { name: 'engine event-loop lag p99 during the load (target < 50)', value: lag.percentile(99) / 1e6, unit: 'ms' },
+      {
+        name: 'snapshots per second (whole load, arrival to last)',
+        value: (v.completed / wall) * 1000,
+        unit: 'snapshots/s',
+      },
+      {
+        name: 'engine event-loop lag p99 during the load (target < 50)',
+        value: lag.percentile(99) / 1e6,
+        unit: 'ms',
+      },
       { name: 'engine event-loop lag max', value: lag.max / 1e6, unit: 'ms' },
     );
     return out;

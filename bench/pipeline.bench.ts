@@ -56,7 +56,13 @@ async function medianMs(repeats: number, fn: (i: number) => Promise<void>): Prom
 }
 
 /** Small chain: fixed per-run overhead against DuckDB's floor on the same small file. */
-async function benchSmall(work: string, con: DuckDBConnection, conv: GexConventions, repeats: number, opts: PipelineBenchOptions): Promise<Measure[]> {
+async function benchSmall(
+  work: string,
+  con: DuckDBConnection,
+  conv: GexConventions,
+  repeats: number,
+  opts: PipelineBenchOptions,
+): Promise<Measure[]> {
   const file = join(work, 'small.csv');
   writeCboeCsv(file, { seed: 7, ...SMALL_SIZE });
   const dataDir = join(work, 'small-data');
@@ -73,8 +79,16 @@ async function benchSmall(work: string, con: DuckDBConnection, conv: GexConventi
   });
   const tag = `${SMALL_SIZE.expiries}×${SMALL_SIZE.strikesPerExpiry}`;
   return [
-    { name: `floor: DuckDB read_csv + sum, small ${tag} file (median)`, value: floorMs, unit: 'ms' },
-    { name: `small chain: warm time per snapshot, runPipeline (median of ${repeats})`, value: warmMs, unit: 'ms' },
+    {
+      name: `floor: DuckDB read_csv + sum, small ${tag} file (median)`,
+      value: floorMs,
+      unit: 'ms',
+    },
+    {
+      name: `small chain: warm time per snapshot, runPipeline (median of ${repeats})`,
+      value: warmMs,
+      unit: 'ms',
+    },
     { name: `small chain: readFacts (median of ${repeats})`, value: factsMs, unit: 'ms' },
     { name: 'small chain: pipeline warm ÷ DuckDB floor', value: warmMs / floorMs, unit: '×' },
   ];
@@ -104,7 +118,11 @@ export async function benchPipeline(opts: PipelineBenchOptions = {}): Promise<Me
       if (i >= 2) floor.push(performance.now() - t);
     }
     const floorMs = median(floor);
-    out.push({ name: 'floor: DuckDB read_csv + sum, SPX file (median)', value: floorMs, unit: 'ms' });
+    out.push({
+      name: 'floor: DuckDB read_csv + sum, SPX file (median)',
+      value: floorMs,
+      unit: 'ms',
+    });
 
     // Warm pipeline on the same file.
     const dataDir = join(work, 'data');
@@ -121,11 +139,20 @@ export async function benchPipeline(opts: PipelineBenchOptions = {}): Promise<Me
       for (const [k, v] of Object.entries(r.value.timings_ms)) (stages[k] ??= []).push(v);
     }
     const warmMs = median(warm);
-    out.push({ name: `pipeline warm, SPX file: parse→GEX→profile→Parquet${opts.afterSnapshot ? '→DuckDB' : ''} (median)`, value: warmMs, unit: 'ms' });
+    out.push({
+      name: `pipeline warm, SPX file: parse→GEX→profile→Parquet${opts.afterSnapshot ? '→DuckDB' : ''} (median)`,
+      value: warmMs,
+      unit: 'ms',
+    });
     for (const stage of ['read', 'parse', 'gex', 'profile', 'parquet']) {
-      if (stages[stage]) out.push({ name: `  stage ${stage} (median)`, value: median(stages[stage]!), unit: 'ms' });
+      if (stages[stage])
+        out.push({ name: `  stage ${stage} (median)`, value: median(stages[stage]!), unit: 'ms' });
     }
-    out.push({ name: 'pipeline warm ÷ DuckDB floor (target ≤ 3)', value: warmMs / floorMs, unit: '×' });
+    out.push({
+      name: 'pipeline warm ÷ DuckDB floor (target ≤ 3)',
+      value: warmMs / floorMs,
+      unit: '×',
+    });
     out.push(...(await benchSmall(work, con, conv, opts.smallRepeats ?? 200, opts)));
     con.closeSync();
 
@@ -133,7 +160,12 @@ export async function benchPipeline(opts: PipelineBenchOptions = {}): Promise<Me
     const files: string[] = [];
     for (let i = 0; i < nFiles; i++) {
       const f = join(work, `spx-${i}.csv`);
-      writeCboeCsv(f, { seed: 1000 + i, ...SPX_SIZE, spot: 4600 + i * 1.37, asOf: `2024-01-${String(8 + (i % 20)).padStart(2, '0')}T10:30:00` });
+      writeCboeCsv(f, {
+        seed: 1000 + i,
+        ...SPX_SIZE,
+        spot: 4600 + i * 1.37,
+        asOf: `2024-01-${String(8 + (i % 20)).padStart(2, '0')}T10:30:00`,
+      });
       files.push(f);
     }
     const t0 = performance.now();
@@ -144,9 +176,21 @@ export async function benchPipeline(opts: PipelineBenchOptions = {}): Promise<Me
     }
     const seconds = (performance.now() - t0) / 1000;
     const rate = nFiles / seconds;
-    out.push({ name: `throughput: ${nFiles} distinct SPX-size files, one process`, value: rate, unit: 'snapshots/s' });
-    out.push({ name: 'floor rate: DuckDB read_csv + sum of the SPX file', value: 1000 / floorMs, unit: 'files/s' });
-    out.push({ name: 'throughput ÷ floor rate (target ≥ 1/3)', value: rate / (1000 / floorMs), unit: '×' });
+    out.push({
+      name: `throughput: ${nFiles} distinct SPX-size files, one process`,
+      value: rate,
+      unit: 'snapshots/s',
+    });
+    out.push({
+      name: 'floor rate: DuckDB read_csv + sum of the SPX file',
+      value: 1000 / floorMs,
+      unit: 'files/s',
+    });
+    out.push({
+      name: 'throughput ÷ floor rate (target ≥ 1/3)',
+      value: rate / (1000 / floorMs),
+      unit: '×',
+    });
     return out;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -17,14 +17,21 @@ import { PipelineResult, type PipelineOutput } from '../shared/pipeline.ts';
 import { err, ok } from '../shared/result.ts';
 import { Store, type StoreOptions } from '../electron/engine/store/db.ts';
 import { saveSnapshot } from '../electron/engine/store/snapshots.ts';
-import { completeJobTx, insertJob, markRunning, type QueuedRow } from '../electron/engine/jobs/repository.ts';
+import {
+  completeJobTx,
+  insertJob,
+  markRunning,
+  type QueuedRow,
+} from '../electron/engine/jobs/repository.ts';
 import { WorkerPool } from '../electron/engine/workers/pool.ts';
 import { Scheduler, type JobContext, type RunJob } from '../electron/engine/jobs/scheduler.ts';
 import { writeCboeCsv } from '../tests/fixtures/option-chains.ts';
 import { median } from './proc.ts';
 import type { Measure } from './run.ts';
 
-const REAL_WORKER = fileURLToPath(new URL('../electron/engine/workers/pipeline-worker.ts', import.meta.url));
+const REAL_WORKER = fileURLToPath(
+  new URL('../electron/engine/workers/pipeline-worker.ts', import.meta.url),
+);
 const LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
 
 /**
@@ -119,7 +126,9 @@ async function transitionCost(
   for (const row of rows.slice(0, n)) await markRunning(store, row.id, Date.now());
   const serial = (performance.now() - t0) / n;
   t0 = performance.now();
-  await Promise.all(rows.slice(n).map((row) => markRunning(store.at('CRITICAL'), row.id, Date.now())));
+  await Promise.all(
+    rows.slice(n).map((row) => markRunning(store.at('CRITICAL'), row.id, Date.now())),
+  );
   const concurrent = (performance.now() - t0) / n;
   await store.close();
   return { serial, concurrent };

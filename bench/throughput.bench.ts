@@ -43,13 +43,16 @@ async function engineRate(files: string[], dir: string): Promise<number> {
     const all = new Promise<void>((resolve) =>
       engine.events.on('job:updated', (j) => {
         if (!TERMINAL_STATUSES.has(j.status) || ended.has(j.id)) return;
-        if (j.status !== 'completed') throw new Error(`${j.file} ended ${j.status}: ${j.error?.message}`);
+        if (j.status !== 'completed')
+          throw new Error(`${j.file} ended ${j.status}: ${j.error?.message}`);
         ended.add(j.id);
         if (ended.size === files.length) resolve();
       }),
     );
     const t = performance.now();
-    await Promise.all(files.map((file) => engine.handlers['ingest:submit']({ file, source: 'bench' })));
+    await Promise.all(
+      files.map((file) => engine.handlers['ingest:submit']({ file, source: 'bench' })),
+    );
     await all;
     return files.length / ((performance.now() - t) / 1000);
   } finally {
@@ -57,13 +60,20 @@ async function engineRate(files: string[], dir: string): Promise<number> {
   }
 }
 
-export async function benchThroughput(n = Number(process.env.BENCH_THROUGHPUT_FILES ?? 300)): Promise<Measure[]> {
+export async function benchThroughput(
+  n = Number(process.env.BENCH_THROUGHPUT_FILES ?? 300),
+): Promise<Measure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'gex-bench-throughput-'));
   try {
     // SPX-size (55 expiries × 192 strikes, two contracts a line), distinct content each.
     const files = Array.from({ length: n }, (_, i) => {
       const file = join(dir, `spx-${i}.csv`);
-      writeCboeCsv(file, { seed: 7000 + i, underlying: 'SPX', expiries: 55, strikesPerExpiry: 192 });
+      writeCboeCsv(file, {
+        seed: 7000 + i,
+        underlying: 'SPX',
+        expiries: 55,
+        strikesPerExpiry: 192,
+      });
       return file;
     });
     const floors: number[] = [];
@@ -75,8 +85,16 @@ export async function benchThroughput(n = Number(process.env.BENCH_THROUGHPUT_FI
     const floor = Math.max(...floors);
     const engine = Math.max(...engines);
     return [
-      { name: `floor: DuckDB read_csv + sum, ${n} SPX-size files (best of 2)`, value: floor, unit: 'files/s' },
-      { name: `engine: ${n} distinct SPX-size chains submitted at once (best of 2)`, value: engine, unit: 'snapshots/s' },
+      {
+        name: `floor: DuckDB read_csv + sum, ${n} SPX-size files (best of 2)`,
+        value: floor,
+        unit: 'files/s',
+      },
+      {
+        name: `engine: ${n} distinct SPX-size chains submitted at once (best of 2)`,
+        value: engine,
+        unit: 'snapshots/s',
+      },
       { name: 'engine ÷ floor (goal ≥ 1.2)', value: engine / floor, unit: '×' },
     ];
   } finally {

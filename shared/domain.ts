@@ -18,10 +18,12 @@ export const demote = (level: PriorityLevel): PriorityLevel =>
   PRIORITY_LEVELS[Math.min(PRIORITY_LEVELS.length - 1, levelRank(level) + 1)]!;
 
 /** ISO-8601 timestamp with an offset or Z. */
-export const IsoTimestamp = z.string().regex(
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
-  'an ISO-8601 timestamp with an offset or Z',
-);
+export const IsoTimestamp = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/,
+    'an ISO-8601 timestamp with an offset or Z',
+  );
 
 /**
  * `deciding`: arrived and staged, its level not yet decided because the rules need facts
@@ -40,9 +42,22 @@ export const PriorityRequest = z.object({
 });
 export type PriorityRequest = z.infer<typeof PriorityRequest>;
 
-export const JobStatus = z.enum(['deciding', 'queued', 'running', 'completed', 'duplicate', 'failed', 'cancelled']);
+export const JobStatus = z.enum([
+  'deciding',
+  'queued',
+  'running',
+  'completed',
+  'duplicate',
+  'failed',
+  'cancelled',
+]);
 export type JobStatus = z.infer<typeof JobStatus>;
-export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'duplicate', 'failed', 'cancelled']);
+export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'completed',
+  'duplicate',
+  'failed',
+  'cancelled',
+]);
 
 export const ProcessingJob = z.object({
   id: z.string(),
@@ -139,7 +154,12 @@ export type GEXSnapshot = z.infer<typeof GEXSnapshot>;
  * The four exposures of a snapshot (ANALYTICS.md): gex in USD per 1% move, dex in USD of
  * delta, vex in USD of delta per 1 vol point, cex in USD of delta per day.
  */
-export const Exposures = z.object({ gex: z.number(), dex: z.number(), vex: z.number(), cex: z.number() });
+export const Exposures = z.object({
+  gex: z.number(),
+  dex: z.number(),
+  vex: z.number(),
+  cex: z.number(),
+});
 export type Exposures = z.infer<typeof Exposures>;
 
 /** `0dte`: expires on the snapshot's date (exchange time zone); `monthly`: the third Friday; `weekly`: any other. */

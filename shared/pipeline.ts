@@ -2,7 +2,13 @@
 // process boundary between a pipeline worker and the engine), the cheap facts pass,
 // and the messages between the engine's worker pool and a pipeline worker.
 import { z } from 'zod';
-import { GammaProfilePoint, GEXSnapshot, GexConventions, IsoTimestamp, SnapshotMeasures } from './domain.ts';
+import {
+  GammaProfilePoint,
+  GEXSnapshot,
+  GexConventions,
+  IsoTimestamp,
+  SnapshotMeasures,
+} from './domain.ts';
 import { ReadLimits } from './limits.ts';
 import { resultSchema } from './result.ts';
 
@@ -10,7 +16,11 @@ import { resultSchema } from './result.ts';
 export const ChainFormat = z.enum(['cboe-csv', 'cboe-json', 'long-csv', 'long-parquet']);
 export type ChainFormat = z.infer<typeof ChainFormat>;
 
-export const PipelineSnapshot = GEXSnapshot.omit({ created_at: true, request_id: true, job_id: true });
+export const PipelineSnapshot = GEXSnapshot.omit({
+  created_at: true,
+  request_id: true,
+  job_id: true,
+});
 export type PipelineSnapshot = z.infer<typeof PipelineSnapshot>;
 
 export const PipelineOutput = z.object({
@@ -83,7 +93,16 @@ export type WorkerRequest = z.infer<typeof WorkerRequest>;
 /** Worker → engine. A `result` carries a PipelineResult for `run`, a FactsResult for `facts`. */
 export const WorkerReply = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('progress'), taskId: z.string(), fraction: z.number().min(0).max(1), stage: z.string() }),
-  z.object({ type: z.literal('result'), taskId: z.string(), result: z.union([PipelineResult, FactsResult]) }),
+  z.object({
+    type: z.literal('progress'),
+    taskId: z.string(),
+    fraction: z.number().min(0).max(1),
+    stage: z.string(),
+  }),
+  z.object({
+    type: z.literal('result'),
+    taskId: z.string(),
+    result: z.union([PipelineResult, FactsResult]),
+  }),
 ]);
 export type WorkerReply = z.infer<typeof WorkerReply>;

@@ -58,7 +58,11 @@ export type Err = { ok: false; error: AppError };
 export type Result<T> = Ok<T> | Err;
 
 export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
-export const err = (code: ErrorCode, message: string, where: Omit<AppError, 'code' | 'message'> = {}): Err => ({
+export const err = (
+  code: ErrorCode,
+  message: string,
+  where: Omit<AppError, 'code' | 'message'> = {},
+): Err => ({
   ok: false,
   error: { code, message, ...where },
 });

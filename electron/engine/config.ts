@@ -12,9 +12,13 @@ import { err, ok, type Result } from '../../shared/result.ts';
 export const APP_NAME = 'gex-desk';
 
 /** The per-user folder, the same one Electron's `app.getPath('userData')` gives the desktop app. */
-export function userDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+export function userDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string {
   if (env.GEX_DESK_HOME) return resolve(env.GEX_DESK_HOME);
-  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'win32')
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
 }
@@ -65,7 +69,10 @@ const ENV: Record<string, 'dbPath' | 'dataDir' | 'inbox' | 'workers'> = {
   GEX_DESK_WORKERS: 'workers',
 };
 
-export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Result<Config> {
+export function loadConfig(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Result<Config> {
   const home = userDataDir(env);
   const configFile = overrides.configFile ?? env.GEX_DESK_CONFIG ?? join(home, 'config.json');
   let fromFile: z.infer<typeof ConfigFile> = {};
@@ -74,16 +81,24 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     try {
       raw = JSON.parse(readFileSync(configFile, 'utf8'));
     } catch (e) {
-      return err('VALIDATION', `The config file ${configFile} is not valid JSON: ${(e as Error).message}`, { file: configFile });
+      return err(
+        'VALIDATION',
+        `The config file ${configFile} is not valid JSON: ${(e as Error).message}`,
+        { file: configFile },
+      );
     }
     const parsed = ConfigFile.safeParse(raw);
-    if (!parsed.success) return err('VALIDATION', `The config file ${configFile}: ${describe(parsed.error)}`, { file: configFile });
+    if (!parsed.success)
+      return err('VALIDATION', `The config file ${configFile}: ${describe(parsed.error)}`, {
+        file: configFile,
+      });
     fromFile = parsed.data;
     for (const key of ['dbPath', 'dataDir', 'inbox'] as const) {
       const v = fromFile[key];
       if (v) fromFile[key] = resolve(dirname(configFile), v);
     }
-    if (fromFile.attach) fromFile.attach = fromFile.attach.map((d) => resolve(dirname(configFile), d));
+    if (fromFile.attach)
+      fromFile.attach = fromFile.attach.map((d) => resolve(dirname(configFile), d));
   }
   const fromEnv: ConfigOverrides = {};
   for (const [name, key] of Object.entries(ENV)) {
@@ -91,12 +106,15 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     if (v === undefined || v === '') continue;
     if (key === 'workers') {
       const n = Number(v);
-      if (!Number.isInteger(n)) return err('VALIDATION', `${name} must be a whole number, not "${v}"`, { field: name });
+      if (!Number.isInteger(n))
+        return err('VALIDATION', `${name} must be a whole number, not "${v}"`, { field: name });
       fromEnv.workers = n;
     } else fromEnv[key] = resolve(v);
   }
   const explicit = Object.fromEntries(
-    Object.entries(overrides).filter(([k, v]) => v !== undefined && k !== 'configFile' && k !== 'attach'),
+    Object.entries(overrides).filter(
+      ([k, v]) => v !== undefined && k !== 'configFile' && k !== 'attach',
+    ),
   );
   const merged = { ...fromFile, ...fromEnv, ...explicit } as Partial<Config>;
   const dbPath = resolve(merged.dbPath ?? join(home, 'gex-desk.duckdb'));
@@ -130,11 +148,19 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
     if (existsSync(configFile)) {
       const parsed: unknown = JSON.parse(readFileSync(configFile, 'utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-        return err('VALIDATION', `The config file ${configFile} is not a JSON object; it was left as it is.`, { file: configFile });
+        return err(
+          'VALIDATION',
+          `The config file ${configFile} is not a JSON object; it was left as it is.`,
+          { file: configFile },
+        );
       current = parsed as Record<string, unknown>;
     }
   } catch (e) {
-    return err('VALIDATION', `The config file ${configFile} is not valid JSON (${(e as Error).message}); it was left as it is.`, { file: configFile });
+    return err(
+      'VALIDATION',
+      `The config file ${configFile} is not valid JSON (${(e as Error).message}); it was left as it is.`,
+      { file: configFile },
+    );
   }
   const next = { ...current, [key]: value };
   const temp = `${configFile}.${process.pid}.tmp`;
@@ -145,7 +171,9 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
     return ok(undefined);
   } catch (e) {
     rmSync(temp, { force: true });
-    return err('IO', `Cannot write the config file ${configFile}: ${(e as Error).message}`, { file: configFile });
+    return err('IO', `Cannot write the config file ${configFile}: ${(e as Error).message}`, {
+      file: configFile,
+    });
   }
 }
 

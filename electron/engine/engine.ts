@@ -67,7 +67,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   try {
     mkdirSync(cfg.dataDir, { recursive: true });
   } catch (e) {
-    return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, { file: cfg.dataDir });
+    return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, {
+      file: cfg.dataDir,
+    });
   }
   const log = createLogger(cfg.dataDir);
   const runJobs = opts.runJobs ?? true;
@@ -90,7 +92,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return opened;
   }
   const store = opened.value;
-  const events = new EngineEvents((event, e) => log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }));
+  const events = new EngineEvents((event, e) =>
+    log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }),
+  );
   const rulesLoaded = await RulesService.load(store, events);
   if (!rulesLoaded.ok) {
     await pool?.close();
@@ -101,7 +105,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const started_at = new Date().toISOString();
 
   let scheduler: Scheduler | null = null;
-  const staging = new Staging({ dir: join(cfg.dataDir, 'staging'), maxBytes: cfg.limits.maxFileBytes, log });
+  const staging = new Staging({
+    dir: join(cfg.dataDir, 'staging'),
+    maxBytes: cfg.limits.maxFileBytes,
+    log,
+  });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
   // What arrivals are decided from that only the store knows, kept in memory from here on.
@@ -118,7 +126,14 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     // burst of LOW work never holds up the data a CRITICAL request waits for.
     const jobStore = store;
     const phases = new EnginePhases(join(cfg.dataDir, 'in-engine'));
-    const stage = { store: jobStore, events, staging, dataDir: cfg.dataDir, conventions: cfg.conventions, limits: cfg.limits };
+    const stage = {
+      store: jobStore,
+      events,
+      staging,
+      dataDir: cfg.dataDir,
+      conventions: cfg.conventions,
+      limits: cfg.limits,
+    };
     scheduler = new Scheduler({
       store: jobStore,
       pool,
@@ -136,10 +151,28 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
 
   let accepting = true;
   const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
-    if (!accepting || !scheduler || !memory) return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
+    if (!accepting || !scheduler || !memory)
+      return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     const s = scheduler;
-    const deps = { rules, events, log, staging, stagedJobs, memory, writer, conventions: cfg.conventions, limits: cfg.limits };
-    return submit({ ...deps, enqueue: (id, row) => void s.enqueue(id, row), arriving: (at, level) => s.arriving(at, level) }, req);
+    const deps = {
+      rules,
+      events,
+      log,
+      staging,
+      stagedJobs,
+      memory,
+      writer,
+      conventions: cfg.conventions,
+      limits: cfg.limits,
+    };
+    return submit(
+      {
+        ...deps,
+        enqueue: (id, row) => void s.enqueue(id, row),
+        arriving: (at, level) => s.arriving(at, level),
+      },
+      req,
+    );
   };
 
   const inbox = new InboxControl({
@@ -159,7 +192,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   await inbox.start();
   // Targets shown beside each level are the active rules': announce them once activated.
   events.on('rules:activated', () => {
-    if (scheduler) void scheduler.stats().then((s) => events.emit('queue:stats', s), () => undefined);
+    if (scheduler)
+      void scheduler.stats().then(
+        (s) => events.emit('queue:stats', s),
+        () => undefined,
+      );
   });
 
   const noScheduler = () => err('INTERNAL', 'This engine was started without a scheduler.');
@@ -168,13 +205,21 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     ...storeHandlers({ store, events, config: cfg, rules: rulesAccess }),
     'engine:health': async () =>
       ok({
-        ok: true, db_path: cfg.dbPath, data_dir: cfg.dataDir, inbox: inbox.status().dir, workers: cfg.workers,
-        rule_version: rules.active.version, started_at, transport: opts.transport ?? 'http',
+        ok: true,
+        db_path: cfg.dbPath,
+        data_dir: cfg.dataDir,
+        inbox: inbox.status().dir,
+        workers: cfg.workers,
+        rule_version: rules.active.version,
+        started_at,
+        transport: opts.transport ?? 'http',
         pending_final_writes: scheduler?.unwrittenFinalStates ?? 0,
       }),
     'ingest:submit': submitRequest,
-    'jobs:cancel': async ({ id, author }) => (scheduler ? scheduler.cancel(id, author ?? null) : noScheduler()),
-    'jobs:retry': async ({ id, author }) => (scheduler ? scheduler.retry(id, author ?? null) : noScheduler()),
+    'jobs:cancel': async ({ id, author }) =>
+      scheduler ? scheduler.cancel(id, author ?? null) : noScheduler(),
+    'jobs:retry': async ({ id, author }) =>
+      scheduler ? scheduler.retry(id, author ?? null) : noScheduler(),
     'queue:pause': async () => {
       if (!scheduler) return noScheduler();
       scheduler.pause();
@@ -191,7 +236,11 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       ok(
         await (scheduler
           ? scheduler.stats()
-          : Scheduler.statsFromStore(store, { workers: 0, windowMs: cfg.latencyWindowMs, targets: rules.active.compiled.targets })),
+          : Scheduler.statsFromStore(store, {
+              workers: 0,
+              windowMs: cfg.latencyWindowMs,
+              targets: rules.active.compiled.targets,
+            })),
       ),
     'queue:drain': async () => (scheduler ? drainQueue(scheduler, events) : noScheduler()),
     'inbox:get': async () => ok(inbox.status()),

@@ -8,7 +8,10 @@ export class EngineEvents {
   #onListenerError: (event: string, error: unknown) => void;
 
   /** A listener that throws is reported here; the others still hear the event. */
-  constructor(onListenerError: (event: string, error: unknown) => void = (event, error) => console.error(`listener of ${event} failed:`, error)) {
+  constructor(
+    onListenerError: (event: string, error: unknown) => void = (event, error) =>
+      console.error(`listener of ${event} failed:`, error),
+  ) {
     this.#onListenerError = onListenerError;
   }
 

@@ -33,4 +33,3 @@ export const datasetPath = (
   date: string,
   snapshotId: string,
 ): string => snapshotParquetPath(join(dataDir, dataset), underlying, date, snapshotId);
-

@@ -23,7 +23,17 @@ export function createLogger(dataDir: string, component = 'engine'): Logger {
         mkdirSync(dir, { recursive: true });
         ready = true;
       }
-      appendFileSync(file, JSON.stringify({ t: new Date().toISOString(), level, component, pid: process.pid, event, ...fields }) + '\n');
+      appendFileSync(
+        file,
+        JSON.stringify({
+          t: new Date().toISOString(),
+          level,
+          component,
+          pid: process.pid,
+          event,
+          ...fields,
+        }) + '\n',
+      );
     } catch {
       // A full disk or a read-only folder must not stop ingest.
     }

@@ -130,7 +130,11 @@ export function createDispatcher(handlers: Partial<CallHandlers>, opts: Dispatch
       return err('VALIDATION', `${name}: ${message}`, field ? { field } : {});
     }
     if (name === 'inbox:set' && opts.transport === 'http')
-      return err('INVALID_REQUEST', `inbox:set: ${PATHS_REFUSED}, and cannot choose the inbox folder (a path): choose it in the desktop app or in config.json`, { field: 'dir' });
+      return err(
+        'INVALID_REQUEST',
+        `inbox:set: ${PATHS_REFUSED}, and cannot choose the inbox folder (a path): choose it in the desktop app or in config.json`,
+        { field: 'dir' },
+      );
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
     if (typeof handler !== 'function') return err('NOT_FOUND', `no handler for "${name}"`);
     try {

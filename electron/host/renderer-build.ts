@@ -7,7 +7,13 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT = join(ROOT, 'out/renderer/index.html');
-const SOURCES = ['renderer', 'shared', 'electron.vite.config.ts', 'electron/host/http/csp.ts', 'package-lock.json'];
+const SOURCES = [
+  'renderer',
+  'shared',
+  'electron.vite.config.ts',
+  'electron/host/http/csp.ts',
+  'package-lock.json',
+];
 
 function newest(path: string): number {
   const st = statSync(path, { throwIfNoEntry: false });

@@ -111,10 +111,12 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
   // A failed launch releases the endpoint too (startup.ts shuts this down).
   started({ shutdown: (t) => stopEngine(running, t) });
   // `gex-desk` commands on this database go through this engine while the app runs.
-  localEndpoint = await serveLocal(running, { home: userDataDir(), host: 'desktop' }).catch((e: unknown) => {
-    running.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
-    return null;
-  });
+  localEndpoint = await serveLocal(running, { home: userDataDir(), host: 'desktop' }).catch(
+    (e: unknown) => {
+      running.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
+      return null;
+    },
+  );
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
   const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);

@@ -13,7 +13,8 @@ export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 /** Serves `gex:call` (and nothing else); returns a function that removes the handler. */
 export function registerCallChannel(dispatch: Dispatch, isTrusted: SenderCheck): () => void {
   ipcMain.handle(IPC_CALL_CHANNEL, async (event, name: unknown, payload: unknown) => {
-    if (!isTrusted(event)) return err('INVALID_REQUEST', 'calls are accepted only from the GEX Desk window');
+    if (!isTrusted(event))
+      return err('INVALID_REQUEST', 'calls are accepted only from the GEX Desk window');
     if (typeof name !== 'string') return err('NOT_FOUND', 'the call name must be a string');
     return dispatch(name, payload);
   });
@@ -21,7 +22,10 @@ export function registerCallChannel(dispatch: Dispatch, isTrusted: SenderCheck):
 }
 
 /** Forwards every engine event to the window while it lives. */
-export function forwardEvents(engine: Pick<HostedEngine, 'events'>, target: () => WebContents | null): () => void {
+export function forwardEvents(
+  engine: Pick<HostedEngine, 'events'>,
+  target: () => WebContents | null,
+): () => void {
   const offs = (Object.keys(eventMap) as EventName[]).map((name) =>
     engine.events.on(name, (payload) => {
       const wc = target();

@@ -1,6 +1,13 @@
 // The application menu: open files (submitted straight to the engine, by the rules),
 // open the data folder, quit; plus the standard edit and view roles.
-import { dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions, type OpenDialogOptions } from 'electron';
+import {
+  dialog,
+  Menu,
+  shell,
+  type BrowserWindow,
+  type MenuItemConstructorOptions,
+  type OpenDialogOptions,
+} from 'electron';
 import type { Dispatch } from '../host/handlers.ts';
 
 export interface MenuDeps {
@@ -20,7 +27,9 @@ async function openFiles(deps: MenuDeps): Promise<void> {
       { name: 'All files', extensions: ['*'] },
     ],
   };
-  const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  const picked = win
+    ? await dialog.showOpenDialog(win, options)
+    : await dialog.showOpenDialog(options);
   if (picked.canceled) return;
   const failures: string[] = [];
   for (const file of picked.filePaths) {
@@ -32,7 +41,11 @@ async function openFiles(deps: MenuDeps): Promise<void> {
     }
   }
   if (failures.length > 0) {
-    const box = { type: 'error' as const, title: 'Some files were not queued', message: failures.join('\n') };
+    const box = {
+      type: 'error' as const,
+      title: 'Some files were not queued',
+      message: failures.join('\n'),
+    };
     if (win) await dialog.showMessageBox(win, box);
     else await dialog.showMessageBox(box);
   }
@@ -55,7 +68,13 @@ export function buildMenu(deps: MenuDeps): Menu {
     {
       label: 'View',
       submenu: [
-        ...(deps.dev ? [{ role: 'reload' as const }, { role: 'toggleDevTools' as const }, { type: 'separator' as const }] : []),
+        ...(deps.dev
+          ? [
+              { role: 'reload' as const },
+              { role: 'toggleDevTools' as const },
+              { type: 'separator' as const },
+            ]
+          : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -32,7 +32,9 @@ export function loadWindowState(): WindowState {
     if (!parsed.success) return DEFAULT;
     const s = parsed.data;
     if (s.x === undefined || s.y === undefined) return s;
-    return visible({ x: s.x, y: s.y, width: s.width, height: s.height }) ? s : { ...s, x: undefined, y: undefined };
+    return visible({ x: s.x, y: s.y, width: s.width, height: s.height })
+      ? s
+      : { ...s, x: undefined, y: undefined };
   } catch {
     return DEFAULT;
   }
@@ -44,7 +46,13 @@ export function trackWindowState(win: BrowserWindow): void {
   const save = () => {
     if (win.isDestroyed()) return;
     const b = win.getNormalBounds();
-    const state: WindowState = { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() };
+    const state: WindowState = {
+      x: b.x,
+      y: b.y,
+      width: b.width,
+      height: b.height,
+      maximized: win.isMaximized(),
+    };
     try {
       writeFileSync(file(), JSON.stringify(state));
     } catch {

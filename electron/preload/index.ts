@@ -6,7 +6,14 @@
 // shared/api.ts and its channel names from the dependency-free shared/channels.ts, so
 // that the bundle stays a few KB (no zod; the main process validates every call).
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { CallName, CallRequest, CallResponse, EventName, EventPayload, GexBridge } from '../../shared/api.ts';
+import type {
+  CallName,
+  CallRequest,
+  CallResponse,
+  EventName,
+  EventPayload,
+  GexBridge,
+} from '../../shared/api.ts';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FOLDER_CHANNEL } from '../../shared/channels.ts';
 import type { Result } from '../../shared/result.ts';
 
@@ -38,7 +45,9 @@ const bridge: GexBridge = {
     };
   },
   chooseFolder(defaultPath?: string): Promise<Result<string | null>> {
-    return ipcRenderer.invoke(IPC_FOLDER_CHANNEL, 'choose', defaultPath ?? '') as Promise<Result<string | null>>;
+    return ipcRenderer.invoke(IPC_FOLDER_CHANNEL, 'choose', defaultPath ?? '') as Promise<
+      Result<string | null>
+    >;
   },
   openFolder(path: string): Promise<Result<null>> {
     return ipcRenderer.invoke(IPC_FOLDER_CHANNEL, 'open', path) as Promise<Result<null>>;

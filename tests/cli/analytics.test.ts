@@ -102,7 +102,10 @@ describe('gex-desk analytics commands', () => {
 
     const logFile = join(dir, 'data', 'logs', 'gex-desk.log');
     const enginesStarted = () =>
-      readFileSync(logFile, 'utf8').trim().split('\n').filter((l) => JSON.parse(l).event === 'engine.started').length;
+      readFileSync(logFile, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((l) => JSON.parse(l).event === 'engine.started').length;
     const startedBefore = enginesStarted();
     const levels = await runCli(['levels', '--json', ...args]);
     expect(levels.code, levels.stderr).toBe(0);

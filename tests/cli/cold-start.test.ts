@@ -87,7 +87,9 @@ describe('cold start of the command line', () => {
       const r = await loadedAsync(['jobs', '--db', te.engine.config.dbPath]);
       expect(r.code).toBe(0);
       expect(hits(r.modules, 'remote')).toEqual(['remote']);
-      expect(hits(r.modules, 'duckdb', 'polars', 'engine', 'pool', 'scheduler', 'pipeline')).toEqual([]);
+      expect(
+        hits(r.modules, 'duckdb', 'polars', 'engine', 'pool', 'scheduler', 'pipeline'),
+      ).toEqual([]);
     } finally {
       await local.close();
       await te.stop();

@@ -10,37 +10,53 @@ import { runSampleTests, SPX_SAMPLE, META_SAMPLE } from '../pipeline/helpers.ts'
 import { cliHome, runCli } from './run-cli.ts';
 
 describe('gex-desk ingest', () => {
-  it.runIf(runSampleTests)('reports the SPX sample figures and the META sample in submission order', async () => {
-    const { args } = cliHome();
-    const r = await runCli(['ingest', SPX_SAMPLE, META_SAMPLE, '--json', ...args]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.lines).toHaveLength(2);
-    type Snap = { underlying: string; as_of: string; spot: number; total_gex: number; zero_gamma: number; call_wall: number; put_wall: number; parquet: string; quality: { rows_total: number; rows_used: number; dropped: { rows: number }[] } };
-    const [spx, meta] = r.lines as [Record<string, unknown> & { snapshot: Snap }, Record<string, unknown> & { snapshot: Snap }];
-    expect(spx.file).toBe(SPX_SAMPLE);
-    expect(spx.status).toBe('completed');
-    expect(spx).toHaveProperty('request_id');
-    expect(spx).toHaveProperty('priority');
-    expect(spx).toHaveProperty('rule');
-    expect(typeof spx.latency_ms).toBe('number');
-    const s = spx.snapshot;
-    expect(s.underlying).toBe('SPX');
-    expect(s.as_of).toBe('2024-01-07T10:52:00-05:00');
-    // The file's spot, and the figures the public reference tool published for it
-    // (independent; the engine's own figures to the dollar are pinned in samples.test.ts).
-    expect(s.spot).toBeCloseTo(4697.2402, 4);
-    expect(Math.abs(s.total_gex / 1e9 - -11.0)).toBeLessThan(0.005);
-    expect(Math.abs(s.zero_gamma - 4734.5)).toBeLessThan(1);
-    expect(s.call_wall).toBe(4800);
-    expect(s.put_wall).toBe(4600);
-    expect(s.parquet).toMatch(/underlying=SPX[/\\]date=2024-01-07[/\\].+\.parquet$/);
-    expect(meta.status).toBe('completed');
-    expect(meta.snapshot.spot).toBe(749.75);
-    expect(meta.snapshot.quality.rows_total).toBe(5678);
-    const dropped = meta.snapshot.quality.dropped.reduce((n, d) => n + d.rows, 0);
-    expect(meta.snapshot.quality.rows_used + dropped).toBe(5678);
-  });
+  it.runIf(runSampleTests)(
+    'reports the SPX sample figures and the META sample in submission order',
+    async () => {
+      const { args } = cliHome();
+      const r = await runCli(['ingest', SPX_SAMPLE, META_SAMPLE, '--json', ...args]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.lines).toHaveLength(2);
+      type Snap = {
+        underlying: string;
+        as_of: string;
+        spot: number;
+        total_gex: number;
+        zero_gamma: number;
+        call_wall: number;
+        put_wall: number;
+        parquet: string;
+        quality: { rows_total: number; rows_used: number; dropped: { rows: number }[] };
+      };
+      const [spx, meta] = r.lines as [
+        Record<string, unknown> & { snapshot: Snap },
+        Record<string, unknown> & { snapshot: Snap },
+      ];
+      expect(spx.file).toBe(SPX_SAMPLE);
+      expect(spx.status).toBe('completed');
+      expect(spx).toHaveProperty('request_id');
+      expect(spx).toHaveProperty('priority');
+      expect(spx).toHaveProperty('rule');
+      expect(typeof spx.latency_ms).toBe('number');
+      const s = spx.snapshot;
+      expect(s.underlying).toBe('SPX');
+      expect(s.as_of).toBe('2024-01-07T10:52:00-05:00');
+      // The file's spot, and the figures the public reference tool published for it
+      // (independent; the engine's own figures to the dollar are pinned in samples.test.ts).
+      expect(s.spot).toBeCloseTo(4697.2402, 4);
+      expect(Math.abs(s.total_gex / 1e9 - -11.0)).toBeLessThan(0.005);
+      expect(Math.abs(s.zero_gamma - 4734.5)).toBeLessThan(1);
+      expect(s.call_wall).toBe(4800);
+      expect(s.put_wall).toBe(4600);
+      expect(s.parquet).toMatch(/underlying=SPX[/\\]date=2024-01-07[/\\].+\.parquet$/);
+      expect(meta.status).toBe('completed');
+      expect(meta.snapshot.spot).toBe(749.75);
+      expect(meta.snapshot.quality.rows_total).toBe(5678);
+      const dropped = meta.snapshot.quality.dropped.reduce((n, d) => n + d.rows, 0);
+      expect(meta.snapshot.quality.rows_used + dropped).toBe(5678);
+    },
+  );
 
   it('ingests the same content once: the second time is a duplicate of the same snapshot', async () => {
     const { dir, args, db } = cliHome();
@@ -63,7 +79,9 @@ describe('gex-desk ingest', () => {
     expect(listed.lines[0]).toMatchObject({ id, request_id: first.lines[0]!.request_id });
     const instance = await DuckDBInstance.create(db);
     const conn = await instance.connect();
-    const n = (await conn.runAndReadAll('SELECT count(*)::INT AS n FROM gex_snapshots')).getRowObjectsJS();
+    const n = (
+      await conn.runAndReadAll('SELECT count(*)::INT AS n FROM gex_snapshots')
+    ).getRowObjectsJS();
     expect(n).toEqual([{ n: 1 }]);
     conn.closeSync();
     instance.closeSync();
@@ -73,20 +91,41 @@ describe('gex-desk ingest', () => {
     const { dir, args } = cliHome();
     const bad = writeBadFiles(join(dir, 'bad'));
     const good = join(dir, 'good.json');
-    writeCboeJson(good, { seed: 5, underlying: 'META', spot: 749.75, expiries: 3, strikesPerExpiry: 20 });
-    const cases = ['empty', 'truncated', 'noRows', 'badValue', 'binary', 'badShape', 'directory', 'missing'] as const;
+    writeCboeJson(good, {
+      seed: 5,
+      underlying: 'META',
+      spot: 749.75,
+      expiries: 3,
+      strikesPerExpiry: 20,
+    });
+    const cases = [
+      'empty',
+      'truncated',
+      'noRows',
+      'badValue',
+      'binary',
+      'badShape',
+      'directory',
+      'missing',
+    ] as const;
     const files = [...cases.map((c) => bad[c]!.path), good];
     const r = await runCli(['ingest', ...files, '--json', ...args]);
     expect(r.code).toBe(1);
     expect(r.lines.map((l) => l.file)).toEqual(files);
     cases.forEach((c, i) => {
-      const line = r.lines[i] as { status: string; error: { code: string; message: string; line?: number } };
+      const line = r.lines[i] as {
+        status: string;
+        error: { code: string; message: string; line?: number };
+      };
       expect(line.status, c).toBe('failed');
       expect(line.error.code, c).toBe(bad[c]!.code);
       expect(line.error.message.length, c).toBeGreaterThan(10);
       if (bad[c]!.line) expect(line.error.line, c).toBe(bad[c]!.line);
     });
-    expect(r.lines.at(-1)).toMatchObject({ status: 'completed', snapshot: { underlying: 'META', spot: 749.75 } });
+    expect(r.lines.at(-1)).toMatchObject({
+      status: 'completed',
+      snapshot: { underlying: 'META', spot: 749.75 },
+    });
   });
 
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
@@ -96,7 +135,16 @@ describe('gex-desk ingest', () => {
     const refused = await runCli(['ingest', f, '--priority', 'HIGH', ...args]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/justification/);
-    const r = await runCli(['ingest', f, '--priority', 'critical', '--justification', 'FOMC', '--json', ...args]);
+    const r = await runCli([
+      'ingest',
+      f,
+      '--priority',
+      'critical',
+      '--justification',
+      'FOMC',
+      '--json',
+      ...args,
+    ]);
     expect(r.code).toBe(0);
     expect(r.lines[0]).toMatchObject({ status: 'completed', priority: 'CRITICAL', rule: 'G1' });
   });
@@ -110,7 +158,13 @@ describe('gex-desk ingest', () => {
       manifest,
       [
         JSON.stringify({ file: 'two.csv', source: 'vendor-a', at_ms: 300 }),
-        JSON.stringify({ file: 'one.csv', source: 'vendor-a', requested_priority: 'HIGH', justification: 'desk asked', at_ms: 0 }),
+        JSON.stringify({
+          file: 'one.csv',
+          source: 'vendor-a',
+          requested_priority: 'HIGH',
+          justification: 'desk asked',
+          at_ms: 0,
+        }),
         '{not json',
       ].join('\n'),
     );

@@ -25,8 +25,24 @@ describe('gex-desk rules', () => {
   it('eval answers each line: a decision, an error naming the fact, or the line that is not JSON', async () => {
     const now = '2024-01-08T15:00:00Z';
     const input = [
-      JSON.stringify({ id: 'a', underlying: 'SPX', as_of: '2024-01-08T14:59:58Z', now, total_volume: 80000, total_open_interest: 300000, gex_change: 0.25 }),
-      JSON.stringify({ id: 'b', underlying: 'SPX', as_of: '2024-01-08T14:59:58Z', now, total_volume: -1, total_open_interest: 1, gex_change: null }),
+      JSON.stringify({
+        id: 'a',
+        underlying: 'SPX',
+        as_of: '2024-01-08T14:59:58Z',
+        now,
+        total_volume: 80000,
+        total_open_interest: 300000,
+        gex_change: 0.25,
+      }),
+      JSON.stringify({
+        id: 'b',
+        underlying: 'SPX',
+        as_of: '2024-01-08T14:59:58Z',
+        now,
+        total_volume: -1,
+        total_open_interest: 1,
+        gex_change: null,
+      }),
       'not json',
     ].join('\n');
     const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input });
@@ -42,18 +58,44 @@ describe('gex-desk rules', () => {
     const edited = join(dir, 'stale-medium.json');
     writeFileSync(
       edited,
-      readFileSync(DEFAULT, 'utf8').replace(/("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/, '$1"MEDIUM"'),
+      readFileSync(DEFAULT, 'utf8').replace(
+        /("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/,
+        '$1"MEDIUM"',
+      ),
     );
     const refused = await runCli(['rules', 'activate', edited, ...args], { home });
     expect(refused.code).toBe(2); // --author is required
-    const activated = await runCli(['rules', 'activate', edited, '--author', 'ana', '--comment', 'stale is MEDIUM', '--json', ...args], { home });
+    const activated = await runCli(
+      [
+        'rules',
+        'activate',
+        edited,
+        '--author',
+        'ana',
+        '--comment',
+        'stale is MEDIUM',
+        '--json',
+        ...args,
+      ],
+      { home },
+    );
     expect(activated.code).toBe(0);
     expect(activated.lines[0]).toMatchObject({ version: 2, author: 'ana', active: true });
     const shown = await runCli(['rules', 'show', ...args], { home });
     expect(shown.stdout).toContain('"MEDIUM"');
-    const rolled = await runCli(['rules', 'rollback', '1', '--author', 'ana', '--json', ...args], { home });
-    expect(rolled.lines[0]).toMatchObject({ version: 3, active: true, comment: 'rollback to version 1' });
+    const rolled = await runCli(['rules', 'rollback', '1', '--author', 'ana', '--json', ...args], {
+      home,
+    });
+    expect(rolled.lines[0]).toMatchObject({
+      version: 3,
+      active: true,
+      comment: 'rollback to version 1',
+    });
     const history = await runCli(['rules', 'history', '--json', ...args], { home });
-    expect(history.lines.map((v) => [v.version, v.active])).toEqual([[3, true], [2, false], [1, false]]);
+    expect(history.lines.map((v) => [v.version, v.active])).toEqual([
+      [3, true],
+      [2, false],
+      [1, false],
+    ]);
   });
 });

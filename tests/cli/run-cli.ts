@@ -23,7 +23,10 @@ export function cliHome(): { dir: string; db: string; args: string[] } {
   return { dir, db, args: ['--db', db] };
 }
 
-export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; home?: string } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; home?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const home = opts.home ?? mkdtempSync(join(tmpdir(), 'gex-home-'));
     const child = spawn(process.execPath, [BIN, ...args], {

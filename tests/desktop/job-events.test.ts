@@ -27,8 +27,14 @@ const base = ProcessingJob.parse({
   snapshot_id: null,
   error: null,
 });
-const as = (job: ProcessingJob, patch: Partial<ProcessingJob>) => ProcessingJob.parse({ ...job, ...patch });
-const running = as(base, { status: 'running', revision: 1, started_at: '2026-11-29T03:00:00.010Z', attempts: 1 });
+const as = (job: ProcessingJob, patch: Partial<ProcessingJob>) =>
+  ProcessingJob.parse({ ...job, ...patch });
+const running = as(base, {
+  status: 'running',
+  revision: 1,
+  started_at: '2026-11-29T03:00:00.010Z',
+  attempts: 1,
+});
 
 describe('isStale', () => {
   it('drops the submission’s queued announcement arriving after the run started', () => {

@@ -161,7 +161,10 @@ describe('the desktop shell', () => {
     // While the app runs, a gex-desk command on its database goes through it.
     const home = dirname(state.dbPath);
     const discovery = discoveryFile(home, state.dbPath);
-    expect(JSON.parse(readFileSync(discovery, 'utf8'))).toMatchObject({ pid: process.pid, host: 'desktop' });
+    expect(JSON.parse(readFileSync(discovery, 'utf8'))).toMatchObject({
+      pid: process.pid,
+      host: 'desktop',
+    });
     const jobs = await runCli(['jobs', '--json'], { home });
     expect(jobs.stderr).toBe('');
     expect(jobs.code).toBe(0);

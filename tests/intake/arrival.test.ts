@@ -32,7 +32,15 @@ describe('arrival', () => {
     const dir = folder();
     // Real-time data in the long format (ISO as_of with seconds, in UTC).
     const file = join(dir, 'live.csv');
-    writeLongCsv(file, { seed: 3, underlying: 'NVDA', spot: 480, expiries: 4, strikesPerExpiry: 30, asOf: isoSeconds(Date.now()), offset: '+00:00' });
+    writeLongCsv(file, {
+      seed: 3,
+      underlying: 'NVDA',
+      spot: 480,
+      expiries: 4,
+      strikesPerExpiry: 30,
+      asOf: isoSeconds(Date.now()),
+      offset: '+00:00',
+    });
     // Hold the queue so that the facts read happens well after the arrival.
     await engine.handlers['queue:pause']({});
     const ack = await engine.handlers['ingest:submit']({ file, source: 'vendor' });
@@ -44,7 +52,9 @@ describe('arrival', () => {
     if (!jobs.ok) throw new Error(jobs.error.message);
     const job = jobs.value.find((j) => j.id === ack.value.job_id)!;
     expect(job.status).toBe('completed');
-    const decision = (await trail(running, ack.value.request_id)).find((e) => e.kind === 'decision')!;
+    const decision = (await trail(running, ack.value.request_id)).find(
+      (e) => e.kind === 'decision',
+    )!;
     expect(decision.facts!.now).toBe(job.submitted_at);
     expect(Date.parse(job.decided_at!) - Date.parse(job.submitted_at)).toBeGreaterThan(5_000);
     // Still real-time at its arrival: the queue's own wait did not demote it.
@@ -56,7 +66,13 @@ describe('arrival', () => {
     const { engine } = running;
     const dir = folder();
     const file = join(dir, 'spx.csv');
-    writeCboeCsv(file, { seed: 9, underlying: 'SPX', spot: 4700, expiries: 8, strikesPerExpiry: 40 });
+    writeCboeCsv(file, {
+      seed: 9,
+      underlying: 'SPX',
+      spot: 4700,
+      expiries: 8,
+      strikesPerExpiry: 40,
+    });
     await engine.handlers['queue:pause']({});
     const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
     if (!ack.ok) throw new Error(ack.error.message);
@@ -78,7 +94,13 @@ describe('arrival', () => {
     const { engine } = running;
     const dir = folder();
     const file = join(dir, 'spx.csv');
-    writeCboeCsv(file, { seed: 21, underlying: 'SPX', spot: 4700, expiries: 3, strikesPerExpiry: 10 });
+    writeCboeCsv(file, {
+      seed: 21,
+      underlying: 'SPX',
+      spot: 4700,
+      expiries: 3,
+      strikesPerExpiry: 10,
+    });
     await engine.handlers['queue:pause']({});
     const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
     if (!ack.ok) throw new Error(ack.error.message);
@@ -98,12 +120,24 @@ describe('arrival', () => {
     const { engine } = running;
     const dir = folder();
     const good = join(dir, 'good.csv');
-    writeCboeCsv(good, { seed: 11, underlying: 'QQQ', spot: 400, expiries: 3, strikesPerExpiry: 12 });
+    writeCboeCsv(good, {
+      seed: 11,
+      underlying: 'QQQ',
+      spot: 400,
+      expiries: 3,
+      strikesPerExpiry: 12,
+    });
     const junk = join(dir, 'junk.csv');
     writeFileSync(junk, 'this is not an option chain\n');
     const seen: ProcessingJob[] = [];
     engine.events.on('job:updated', (j) => seen.push(j));
-    const a = await engine.handlers['ingest:submit']({ file: good, source: 'desk', requested_priority: 'HIGH', justification: 'FOMC', author: 'ana' });
+    const a = await engine.handlers['ingest:submit']({
+      file: good,
+      source: 'desk',
+      requested_priority: 'HIGH',
+      justification: 'FOMC',
+      author: 'ana',
+    });
     const b = await engine.handlers['ingest:submit']({ file: junk, source: 'desk' });
     if (!a.ok || !b.ok) throw new Error('submit failed');
     await engine.drain();
@@ -126,7 +160,13 @@ describe('arrival', () => {
     const { engine } = running;
     const dir = folder();
     const file = join(dir, 'a.csv');
-    writeCboeCsv(file, { seed: 12, underlying: 'IWM', spot: 200, expiries: 3, strikesPerExpiry: 12 });
+    writeCboeCsv(file, {
+      seed: 12,
+      underlying: 'IWM',
+      spot: 200,
+      expiries: 3,
+      strikesPerExpiry: 12,
+    });
     await engine.handlers['queue:pause']({});
     const ack = await engine.handlers['ingest:submit']({ file, source: 'vendor-y' });
     if (!ack.ok) throw new Error(ack.error.message);
@@ -136,7 +176,9 @@ describe('arrival', () => {
       `SELECT ingests_ok AS ok, ingests_failed AS failed FROM sources WHERE id = 'vendor-y'`,
     );
     expect([Number(source!.ok), Number(source!.failed)]).toEqual([0, 0]);
-    const cancelEntry = (await trail(running, ack.value.request_id)).find((e) => e.kind === 'cancelled')!;
+    const cancelEntry = (await trail(running, ack.value.request_id)).find(
+      (e) => e.kind === 'cancelled',
+    )!;
     expect([cancelEntry.actor, cancelEntry.file]).toEqual(['bo', file]);
     // Retried by someone, it runs and counts once, as a success.
     await engine.handlers['queue:resume']({});
@@ -147,6 +189,8 @@ describe('arrival', () => {
       `SELECT ingests_ok AS ok, ingests_failed AS failed FROM sources WHERE id = 'vendor-y'`,
     );
     expect([Number(after!.ok), Number(after!.failed)]).toEqual([1, 0]);
-    expect((await trail(running, ack.value.request_id)).find((e) => e.kind === 'retried')!.actor).toBe('bo');
+    expect(
+      (await trail(running, ack.value.request_id)).find((e) => e.kind === 'retried')!.actor,
+    ).toBe('bo');
   });
 });

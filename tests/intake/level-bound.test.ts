@@ -30,14 +30,31 @@ describe('the level bound at the door', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-bound-'));
     const now = Date.now();
     const stale = join(dir, 'stale.csv');
-    writeLongCsv(stale, { seed: 1, underlying: 'AAPL', spot: 190, expiries: 3, strikesPerExpiry: 10, asOf: '2024-01-05T15:00:00', offset: '+00:00' });
+    writeLongCsv(stale, {
+      seed: 1,
+      underlying: 'AAPL',
+      spot: 190,
+      expiries: 3,
+      strikesPerExpiry: 10,
+      asOf: '2024-01-05T15:00:00',
+      offset: '+00:00',
+    });
     const live = join(dir, 'live.csv');
     const liveAsOf = new Date(now).toISOString().slice(0, 19);
-    writeLongCsv(live, { seed: 2, underlying: 'NVDA', spot: 480, expiries: 3, strikesPerExpiry: 10, asOf: liveAsOf, offset: '+00:00' });
+    writeLongCsv(live, {
+      seed: 2,
+      underlying: 'NVDA',
+      spot: 480,
+      expiries: 3,
+      strikesPerExpiry: 10,
+      asOf: liveAsOf,
+      offset: '+00:00',
+    });
     const garbage = join(dir, 'garbage.csv');
     writeFileSync(garbage, Buffer.from([0, 1, 2, 3, 0, 0, 9]));
 
-    const bound = (file: string) => levelBound(deps, { request: { file, source: 'vendor' }, arrivedMs: now });
+    const bound = (file: string) =>
+      levelBound(deps, { request: { file, source: 'vendor' }, arrivedMs: now });
     expect(await bound(stale)).toBe('LOW');
     expect(await bound(live)).toBe('CRITICAL');
     expect(await bound(join(dir, 'missing.csv'))).toBe('CRITICAL');

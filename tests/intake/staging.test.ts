@@ -3,7 +3,17 @@
 // file that changes while it is read is refused. Real files in a temp folder.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -73,7 +83,12 @@ describe('Staging.capture', () => {
         return r.ok ? 'ok' : `${r.error.code} ${r.error.message.includes(f) ? 'named' : 'unnamed'}`;
       }),
     );
-    expect(codes).toEqual(['FILE_NOT_FOUND named', 'NOT_A_FILE named', 'EMPTY_FILE named', 'FILE_TOO_LARGE named']);
+    expect(codes).toEqual([
+      'FILE_NOT_FOUND named',
+      'NOT_A_FILE named',
+      'EMPTY_FILE named',
+      'FILE_TOO_LARGE named',
+    ]);
     expect(readdirSync(staging.dir)).toEqual([]);
   });
 
@@ -83,7 +98,10 @@ describe('Staging.capture', () => {
     const file = join(dir, 'growing.csv');
     writeFileSync(file, Buffer.alloc(4 * 1024 * 1024, 65));
     // Another process keeps appending, as a vendor's writer would.
-    const writer = spawn(process.execPath, ['-e', `const fs=require('fs');setInterval(()=>fs.appendFileSync(${JSON.stringify(file)},'row\\n'),1)`]);
+    const writer = spawn(process.execPath, [
+      '-e',
+      `const fs=require('fs');setInterval(()=>fs.appendFileSync(${JSON.stringify(file)},'row\\n'),1)`,
+    ]);
     try {
       const size = statSync(file).size;
       await until(() => statSync(file).size > size);
@@ -135,14 +153,24 @@ describe('Staging.capture', () => {
 
   it('ends a capture slower than its timeout as TIMEOUT, stages nothing, and serves the next one', async () => {
     const dir = temp();
-    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30, concurrency: 1, timeoutMs: 1 });
+    const staging = new Staging({
+      dir: join(dir, 'staging'),
+      maxBytes: 1 << 30,
+      concurrency: 1,
+      timeoutMs: 1,
+    });
     const slow = join(dir, 'slow.csv');
     writeFileSync(slow, Buffer.alloc(64 * 1024 * 1024, 66));
     const r = await staging.capture(slow);
     expect(r.ok ? 'ok' : r.error.code).toBe('TIMEOUT');
     expect(r.ok ? '' : r.error.message).toMatch(/could not be read within/);
     await until(() => readdirSync(staging.dir).length === 0);
-    const quick = new Staging({ dir: staging.dir, maxBytes: 1 << 30, concurrency: 1, timeoutMs: 30_000 });
+    const quick = new Staging({
+      dir: staging.dir,
+      maxBytes: 1 << 30,
+      concurrency: 1,
+      timeoutMs: 30_000,
+    });
     const ok = join(dir, 'fine.csv');
     writeFileSync(ok, 'rows\n');
     expect((await quick.capture(ok)).ok).toBe(true);
@@ -157,9 +185,16 @@ describe('Staging.capture', () => {
       return f;
     };
     const order: string[] = [];
-    const take = (n: string, rank: number) => staging.capture(file(n), { rank, started: () => order.push(n) });
+    const take = (n: string, rank: number) =>
+      staging.capture(file(n), { rank, started: () => order.push(n) });
     // The first takes the only slot; the others wait and go CRITICAL first, LOW last.
-    const all = [take('first', 3), take('low', 3), take('medium', 2), take('low2', 3), take('critical', 0)];
+    const all = [
+      take('first', 3),
+      take('low', 3),
+      take('medium', 2),
+      take('low2', 3),
+      take('critical', 0),
+    ];
     expect((await Promise.all(all)).every((r) => r.ok)).toBe(true);
     expect(order).toEqual(['first', 'critical', 'medium', 'low', 'low2']);
   });

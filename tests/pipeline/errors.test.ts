@@ -6,7 +6,13 @@ import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts'
 import { writeFileSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import pl from 'nodejs-polars';
-import { cboeCsvText, cboeJsonText, makeChain, writeBadFiles, writeLongParquet } from '../fixtures/option-chains.ts';
+import {
+  cboeCsvText,
+  cboeJsonText,
+  makeChain,
+  writeBadFiles,
+  writeLongParquet,
+} from '../fixtures/option-chains.ts';
 import { longestEcho } from './content-echo.ts';
 import { conventions, tempDir } from './helpers.ts';
 
@@ -14,7 +20,12 @@ const dir = tempDir('gex-bad-');
 const bad = writeBadFiles(dir);
 
 async function failure(file: string) {
-  const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: 'x', conventions: conventions() });
+  const r = await runPipeline({
+    file,
+    dataDir: join(dir, 'out'),
+    snapshotId: 'x',
+    conventions: conventions(),
+  });
   if (r.ok) throw new Error(`${file} was accepted`);
   return r.error;
 }
@@ -38,7 +49,9 @@ describe('bad input', () => {
   });
 
   it('a bad value deep in a large CBOE CSV is reported at its own line of the file', async () => {
-    const lines = cboeCsvText(makeChain({ seed: 3, expiries: 10, strikesPerExpiry: 50 })).split('\n');
+    const lines = cboeCsvText(makeChain({ seed: 3, expiries: 10, strikesPerExpiry: 50 })).split(
+      '\n',
+    );
     // Line 300 of the file = lines[299]; its put Gamma is column 21 (1-based) → index 20.
     const cells = lines[299]!.split(',');
     cells[20] = '0.0x1';
@@ -51,7 +64,9 @@ describe('bad input', () => {
   });
 
   it('a row with the wrong number of fields (not at the end) is BAD_VALUE at its line', async () => {
-    const lines = cboeCsvText(makeChain({ seed: 4, expiries: 2, strikesPerExpiry: 10 })).split('\n');
+    const lines = cboeCsvText(makeChain({ seed: 4, expiries: 2, strikesPerExpiry: 10 })).split(
+      '\n',
+    );
     lines[9] = lines[9]!.split(',').slice(0, 10).join(',');
     const file = join(dir, 'short-row.csv');
     writeFileSync(file, lines.join('\n'));
@@ -59,7 +74,9 @@ describe('bad input', () => {
   });
 
   it('a file cut inside a quoted cell is TRUNCATED', async () => {
-    const text = cboeCsvText(makeChain({ seed: 5, expiries: 2, strikesPerExpiry: 10 }), { quotedThousands: true });
+    const text = cboeCsvText(makeChain({ seed: 5, expiries: 2, strikesPerExpiry: 10 }), {
+      quotedThousands: true,
+    });
     const cut = text.lastIndexOf('"', text.length - 5);
     const file = join(dir, 'cut-quote.csv');
     writeFileSync(file, text.slice(0, cut + 2));
@@ -72,7 +89,11 @@ describe('bad input', () => {
     a[21] = '-5';
     const file = join(dir, 'negative.csv');
     writeFileSync(file, [...lines.slice(0, 5), a.join(','), ...lines.slice(6)].join('\n'));
-    expect(await failure(file)).toMatchObject({ code: 'BAD_VALUE', line: 6, field: 'Puts Open Interest' });
+    expect(await failure(file)).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 6,
+      field: 'Puts Open Interest',
+    });
     const b = lines[6]!.split(',');
     b[11] = '0';
     const file2 = join(dir, 'zero-strike.csv');
@@ -90,36 +111,58 @@ describe('bad input', () => {
 
   it('a long-format header without strike is BAD_HEADER naming the column', async () => {
     const file = join(dir, 'long-no-strike.csv');
-    writeFileSync(file, 'underlying,as_of,spot,expiry,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,C,1,1,0.2\n');
+    writeFileSync(
+      file,
+      'underlying,as_of,spot,expiry,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,C,1,1,0.2\n',
+    );
     // Without a strike column the content is not recognised as the long format at all.
     expect((await failure(file)).code).toBe('UNKNOWN_FORMAT');
     const file2 = join(dir, 'long-no-volume.csv');
-    writeFileSync(file2, 'underlying,as_of,spot,expiry,strike,option_type,open_interest,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,0.2\n');
+    writeFileSync(
+      file2,
+      'underlying,as_of,spot,expiry,strike,option_type,open_interest,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,0.2\n',
+    );
     expect(await failure(file2)).toMatchObject({ code: 'BAD_HEADER', field: 'volume', line: 1 });
   });
 
   it('a long file mixing two underlyings or two timestamps is rejected at the first differing line', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
     const file = join(dir, 'two-underlyings.csv');
-    writeFileSync(file, `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\nNDX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`);
+    writeFileSync(
+      file,
+      `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\nNDX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`,
+    );
     expect(await failure(file)).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'underlying' });
     const file2 = join(dir, 'two-times.csv');
-    writeFileSync(file2, `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\nSPX,2024-01-08T11:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`);
+    writeFileSync(
+      file2,
+      `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\nSPX,2024-01-08T11:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`,
+    );
     expect(await failure(file2)).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'as_of' });
     const file3 = join(dir, 'bad-type.csv');
     writeFileSync(file3, `${head}\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,X,1,1,0.2\n`);
-    expect(await failure(file3)).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'option_type' });
+    expect(await failure(file3)).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 2,
+      field: 'option_type',
+    });
   });
 
   it('JSON that is not valid JSON (not cut short) is BAD_SHAPE with its line', async () => {
     const file = join(dir, 'broken.json');
-    writeFileSync(file, '{\n "timestamp": "2025-09-06 23:24:50",\n "data": {"options": [} ,\n "x": 1\n}\n');
+    writeFileSync(
+      file,
+      '{\n "timestamp": "2025-09-06 23:24:50",\n "data": {"options": [} ,\n "x": 1\n}\n',
+    );
     expect(await failure(file)).toMatchObject({ code: 'BAD_SHAPE', line: 3 });
   });
 
   it('an empty options array is NO_ROWS', async () => {
     const file = join(dir, 'no-options.json');
-    writeFileSync(file, JSON.stringify({ timestamp: '2025-09-06 23:24:50', data: { options: [], current_price: 1 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ timestamp: '2025-09-06 23:24:50', data: { options: [], current_price: 1 } }),
+    );
     expect((await failure(file)).code).toBe('NO_ROWS');
   });
 
@@ -135,29 +178,71 @@ describe('bad input', () => {
     oi[6] = -1;
     const negative = join(dir, 'negative.parquet');
     df.withColumns(pl.Series('open_interest', oi)).writeParquet(negative);
-    expect(await failure(negative)).toMatchObject({ code: 'BAD_VALUE', line: 7, field: 'open_interest' });
+    expect(await failure(negative)).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 7,
+      field: 'open_interest',
+    });
   });
 
   it('bad conventions are a VALIDATION error naming the field', async () => {
     const file = bad.badValue!.path;
-    const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: 'c', conventions: { ...conventions(), exchange_time_zone: 'Mars/Base' } });
-    expect(r.ok ? null : r.error).toMatchObject({ code: 'VALIDATION', field: 'conventions.exchange_time_zone' });
+    const r = await runPipeline({
+      file,
+      dataDir: join(dir, 'out'),
+      snapshotId: 'c',
+      conventions: { ...conventions(), exchange_time_zone: 'Mars/Base' },
+    });
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'conventions.exchange_time_zone',
+    });
     const f = await readFacts(file, { ...conventions(), profile_points: 1 });
-    expect(f.ok ? null : f.error).toMatchObject({ code: 'VALIDATION', field: 'conventions.profile_points' });
+    expect(f.ok ? null : f.error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'conventions.profile_points',
+    });
   });
 
   describe('messages quote at most 40 characters of the file', () => {
     const secret = 'confidential-position-of-the-desk-'.repeat(30);
     const json = JSON.parse(cboeJsonTextSmall());
     const cases: [string, string][] = [
-      ['JSON not valid', `{"timestamp": "2025-09-06 23:24:50", "data": {"note": "${secret}", "options": [${secret}]}}`],
+      [
+        'JSON not valid',
+        `{"timestamp": "2025-09-06 23:24:50", "data": {"note": "${secret}", "options": [${secret}]}}`,
+      ],
       ['JSON short and not valid', `{"a": "${secret.slice(0, 30)}" x}`],
       ['JSON timestamp', JSON.stringify({ ...json, timestamp: secret })],
-      ['JSON option symbol', JSON.stringify({ ...json, data: { ...json.data, options: [{ ...json.data.options[0], option: secret }] } })],
-      ['JSON number', JSON.stringify({ ...json, data: { ...json.data, options: [{ ...json.data.options[0], volume: secret }] } })],
-      ['long CSV cell', `underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,"${secret}",1,0.2\n`],
-      ['long CSV second underlying', `underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\n${secret.slice(0, 30)},2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`],
-      ['CBOE preamble', cboeCsvText(makeChain({ seed: 6, expiries: 1, strikesPerExpiry: 4 })).replace(/Last: [^,]*/, `Last: ${secret}`)],
+      [
+        'JSON option symbol',
+        JSON.stringify({
+          ...json,
+          data: { ...json.data, options: [{ ...json.data.options[0], option: secret }] },
+        }),
+      ],
+      [
+        'JSON number',
+        JSON.stringify({
+          ...json,
+          data: { ...json.data, options: [{ ...json.data.options[0], volume: secret }] },
+        }),
+      ],
+      [
+        'long CSV cell',
+        `underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,"${secret}",1,0.2\n`,
+      ],
+      [
+        'long CSV second underlying',
+        `underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,1,0.2\n${secret.slice(0, 30)},2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,P,1,1,0.2\n`,
+      ],
+      [
+        'CBOE preamble',
+        cboeCsvText(makeChain({ seed: 6, expiries: 1, strikesPerExpiry: 4 })).replace(
+          /Last: [^,]*/,
+          `Last: ${secret}`,
+        ),
+      ],
     ];
     for (const [name, content] of cases) {
       it(name, async () => {
@@ -191,5 +276,7 @@ describe('bad input', () => {
 });
 
 function cboeJsonTextSmall(): string {
-  return cboeJsonText(makeChain({ seed: 8, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 2 }));
+  return cboeJsonText(
+    makeChain({ seed: 8, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 2 }),
+  );
 }

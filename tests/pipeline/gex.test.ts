@@ -17,10 +17,28 @@ const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volu
 const AS_OF = '2024-01-08T10:00:00-05:00';
 const EXPIRY = '2024-01-22';
 
-async function runRows(name: string, spot: number, rows: [number, 'C' | 'P', number, number, number | ''][], conv: Partial<GexConventions> = {}) {
+async function runRows(
+  name: string,
+  spot: number,
+  rows: [number, 'C' | 'P', number, number, number | ''][],
+  conv: Partial<GexConventions> = {},
+) {
   const file = join(dir, `${name}.csv`);
-  writeFileSync(file, [HEAD, ...rows.map(([k, t, oi, iv, g]) => `TEST,${AS_OF},${spot},${EXPIRY},${k},${t},${oi},1,${iv},${g}`)].join('\n') + '\n');
-  const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: name, conventions: conventions(conv) });
+  writeFileSync(
+    file,
+    [
+      HEAD,
+      ...rows.map(
+        ([k, t, oi, iv, g]) => `TEST,${AS_OF},${spot},${EXPIRY},${k},${t},${oi},1,${iv},${g}`,
+      ),
+    ].join('\n') + '\n',
+  );
+  const r = await runPipeline({
+    file,
+    dataDir: join(dir, 'out'),
+    snapshotId: name,
+    conventions: conventions(conv),
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
 }
@@ -33,7 +51,10 @@ describe('Black-Scholes gamma', () => {
     expect(bsGamma(49, 50, 0.2, 0.3846, 0.05, 0)).toBeCloseTo(0.0655, 3);
     // With a dividend yield: e^{-qT} φ(d1)/(Sσ√T), d1 = (ln(S/K) + (r−q+σ²/2)T)/(σ√T)
     const d1 = (Math.log(110 / 100) + (0.03 - 0.02 + 0.5 * 0.09) * 0.5) / (0.3 * Math.sqrt(0.5));
-    const want = (Math.exp(-0.02 * 0.5) * Math.exp(-0.5 * d1 * d1)) / Math.sqrt(2 * Math.PI) / (110 * 0.3 * Math.sqrt(0.5));
+    const want =
+      (Math.exp(-0.02 * 0.5) * Math.exp(-0.5 * d1 * d1)) /
+      Math.sqrt(2 * Math.PI) /
+      (110 * 0.3 * Math.sqrt(0.5));
     expect(bsGamma(110, 100, 0.3, 0.5, 0.03, 0.02)).toBeCloseTo(want, 12);
     expect(bsGamma(100, 100, 0, 1, 0, 0)).toBe(0);
   });
@@ -96,9 +117,20 @@ describe('GEX, walls and max pain', () => {
   it('uses BS gamma from IV where the gamma cell is empty', async () => {
     const out = await runRows('from-iv', 100, [[100, 'C', 1000, 0.25, '']]);
     const t = 10 / 262;
-    expect(out.snapshot.call_gex).toBeCloseTo(bsGamma(100, 100, 0.25, t, 0, 0) * 1000 * 100 * 100 * 100 * 0.01, 1); // snapshot figures are in cents
-    const act = await runRows('from-iv-365', 100, [[100, 'C', 1000, 0.25, '']], { day_count: 'act-365', rate: 0.05, contract_multiplier: 10, move: 1 });
-    expect(act.snapshot.call_gex).toBeCloseTo(bsGamma(100, 100, 0.25, 14 / 365, 0.05, 0) * 1000 * 10 * 100 * 100 * 1, 1);
+    expect(out.snapshot.call_gex).toBeCloseTo(
+      bsGamma(100, 100, 0.25, t, 0, 0) * 1000 * 100 * 100 * 100 * 0.01,
+      1,
+    ); // snapshot figures are in cents
+    const act = await runRows('from-iv-365', 100, [[100, 'C', 1000, 0.25, '']], {
+      day_count: 'act-365',
+      rate: 0.05,
+      contract_multiplier: 10,
+      move: 1,
+    });
+    expect(act.snapshot.call_gex).toBeCloseTo(
+      bsGamma(100, 100, 0.25, 14 / 365, 0.05, 0) * 1000 * 10 * 100 * 100 * 1,
+      1,
+    );
   });
 });
 
@@ -106,10 +138,15 @@ describe('gamma profile and zero gamma', () => {
   it('a call above and a put below spot cross zero at √(K₁K₂)·e^{−σ²T/2}', async () => {
     const iv = 0.3;
     const t = 10 / 262;
-    const out = await runRows('cross', 100, [
-      [110, 'C', 1000, iv, 0.01],
-      [90, 'P', 1000, iv, 0.01],
-    ], { profile_points: 2000, profile_low: 0.5, profile_high: 1.5 });
+    const out = await runRows(
+      'cross',
+      100,
+      [
+        [110, 'C', 1000, iv, 0.01],
+        [90, 'P', 1000, iv, 0.01],
+      ],
+      { profile_points: 2000, profile_low: 0.5, profile_high: 1.5 },
+    );
     const want = Math.sqrt(110 * 90) * Math.exp((-iv * iv * t) / 2);
     expect(out.profile).toHaveLength(2000);
     expect(out.snapshot.zero_gamma).not.toBeNull();
@@ -120,13 +157,23 @@ describe('gamma profile and zero gamma', () => {
   });
 
   it('each profile point is Σ ±Γ(level)·OI·100·level²·0.01', async () => {
-    const out = await runRows('points', 100, [
-      [95, 'C', 700, 0.22, 0.01],
-      [105, 'P', 300, 0.18, 0.01],
-    ], { profile_points: 5 });
+    const out = await runRows(
+      'points',
+      100,
+      [
+        [95, 'C', 700, 0.22, 0.01],
+        [105, 'P', 300, 0.18, 0.01],
+      ],
+      { profile_points: 5 },
+    );
     const t = 10 / 262;
     for (const p of out.profile) {
-      const want = (bsGamma(p.level, 95, 0.22, t, 0, 0) * 700 - bsGamma(p.level, 105, 0.18, t, 0, 0) * 300) * 100 * p.level * p.level * 0.01;
+      const want =
+        (bsGamma(p.level, 95, 0.22, t, 0, 0) * 700 - bsGamma(p.level, 105, 0.18, t, 0, 0) * 300) *
+        100 *
+        p.level *
+        p.level *
+        0.01;
       expect(p.gex).toBeCloseTo(want, 6);
     }
     expect(out.profile.map((p) => p.level)).toEqual([80, 90, 100, 110, 120]);
@@ -145,9 +192,39 @@ describe('gamma profile and zero gamma', () => {
 
   it('zeroGamma interpolates linearly and takes the first change', () => {
     const p = (pairs: [number, number][]) => pairs.map(([level, gex]) => ({ level, gex }));
-    expect(zeroGamma(p([[1, -2], [2, 2], [3, -1]]))).toBe(1.5);
-    expect(zeroGamma(p([[1, -3], [2, -1], [3, 1]]))).toBe(2.5);
-    expect(zeroGamma(p([[1, 1], [2, 2]]))).toBeNull();
-    expect(zeroGamma(p([[1, 0], [2, 0]]))).toBeNull();
+    expect(
+      zeroGamma(
+        p([
+          [1, -2],
+          [2, 2],
+          [3, -1],
+        ]),
+      ),
+    ).toBe(1.5);
+    expect(
+      zeroGamma(
+        p([
+          [1, -3],
+          [2, -1],
+          [3, 1],
+        ]),
+      ),
+    ).toBe(2.5);
+    expect(
+      zeroGamma(
+        p([
+          [1, 1],
+          [2, 2],
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      zeroGamma(
+        p([
+          [1, 0],
+          [2, 0],
+        ]),
+      ),
+    ).toBeNull();
   });
 });

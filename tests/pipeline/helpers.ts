@@ -15,7 +15,8 @@ export const samplesPresent = existsSync(SPX_SAMPLE) && existsSync(META_SAMPLE);
 /** Run sample tests when the samples are there, or when they are required (then a missing file fails). */
 export const runSampleTests = samplesPresent || process.env.REQUIRE_SAMPLES === '1';
 
-export const conventions = (over: Partial<GexConventions> = {}): GexConventions => GexConventions.parse(over);
+export const conventions = (over: Partial<GexConventions> = {}): GexConventions =>
+  GexConventions.parse(over);
 
 export const tempDir = (prefix = 'gex-pipeline-'): string => mkdtempSync(join(tmpdir(), prefix));
 

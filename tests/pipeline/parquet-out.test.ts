@@ -33,7 +33,12 @@ const table = (): StrikeTable => {
 describe('writeStrikesParquet', () => {
   it('makes the folder again when it was removed after an earlier write', async () => {
     const dataDir = join(tempDir('gex-pq-'), 'data');
-    const meta = { dataDir, underlying: 'SPX', as_of: '2024-01-08T10:00:00-05:00', date: '2024-01-08' };
+    const meta = {
+      dataDir,
+      underlying: 'SPX',
+      as_of: '2024-01-08T10:00:00-05:00',
+      date: '2024-01-08',
+    };
     const first = await writeStrikesParquet(table(), { ...meta, snapshotId: 'a' });
     rmSync(dataDir, { recursive: true, force: true });
     const second = await writeStrikesParquet(table(), { ...meta, snapshotId: 'b' });
@@ -45,7 +50,12 @@ describe('writeStrikesParquet', () => {
 
   it('leaves no temporary file when the write fails', async () => {
     const dataDir = join(tempDir('gex-pq-'), 'data');
-    const meta = { dataDir, underlying: 'SPX', as_of: '2024-01-08T10:00:00-05:00', date: '2024-01-08' };
+    const meta = {
+      dataDir,
+      underlying: 'SPX',
+      as_of: '2024-01-08T10:00:00-05:00',
+      date: '2024-01-08',
+    };
     const bad = { ...table(), rows: 3 }; // columns of 2 rows against constant columns of 3
     await expect(writeStrikesParquet(bad, { ...meta, snapshotId: 'x' })).rejects.toThrow();
     const path = await writeStrikesParquet(table(), { ...meta, snapshotId: 'y' });

@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
-import { computeGex, selectContracts, type StrikeTable } from '../../electron/engine/pipeline/gex.ts';
+import {
+  computeGex,
+  selectContracts,
+  type StrikeTable,
+} from '../../electron/engine/pipeline/gex.ts';
 import { readChain } from '../../electron/engine/pipeline/index.ts';
 import { STRIKE_COLUMNS, writeStrikesParquet } from '../../electron/engine/pipeline/parquet-out.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
@@ -15,8 +19,13 @@ import { conventions, tempDir } from './helpers.ts';
 const dir = tempDir('gex-native-');
 
 /** The same frame through the public API (pl.Series per column, pl.DataFrame, writeParquet). */
-function writePublic(t: StrikeTable, meta: { snapshotId: string; underlying: string; as_of: string }, path: string): void {
-  const repeat = (name: string, v: string): pl.Series => pl.Series(name, [], pl.Utf8).extendConstant(v, t.rows);
+function writePublic(
+  t: StrikeTable,
+  meta: { snapshotId: string; underlying: string; as_of: string },
+  path: string,
+): void {
+  const repeat = (name: string, v: string): pl.Series =>
+    pl.Series(name, [], pl.Utf8).extendConstant(v, t.rows);
   pl.DataFrame([
     repeat('snapshot_id', meta.snapshotId),
     repeat('underlying', meta.underlying),
@@ -37,7 +46,10 @@ function writePublic(t: StrikeTable, meta: { snapshotId: string; underlying: str
   ]).writeParquet(path, { compression: 'zstd' });
 }
 
-async function strikesOf(expiries: number, strikesPerExpiry: number): Promise<{ table: StrikeTable; underlying: string; as_of: string }> {
+async function strikesOf(
+  expiries: number,
+  strikesPerExpiry: number,
+): Promise<{ table: StrikeTable; underlying: string; as_of: string }> {
   const file = join(dir, `chain-${expiries}x${strikesPerExpiry}.csv`);
   writeCboeCsv(file, { seed: expiries * 31 + strikesPerExpiry, expiries, strikesPerExpiry });
   const conv = conventions();
@@ -50,11 +62,39 @@ async function strikesOf(expiries: number, strikesPerExpiry: number): Promise<{ 
 
 const empty = (): StrikeTable => {
   const z = (): Float64Array => new Float64Array(0);
-  return { rows: 0, expiry: [], expiry_values: [], expiry_index: new Uint32Array(0), strike: z(), call_gex: z(), put_gex: z(), net_gex: z(), call_open_interest: z(), put_open_interest: z(), call_volume: z(), put_volume: z(), contracts: new BigInt64Array(0), dex: z(), vex: z(), cex: z() };
+  return {
+    rows: 0,
+    expiry: [],
+    expiry_values: [],
+    expiry_index: new Uint32Array(0),
+    strike: z(),
+    call_gex: z(),
+    put_gex: z(),
+    net_gex: z(),
+    call_open_interest: z(),
+    put_open_interest: z(),
+    call_volume: z(),
+    put_volume: z(),
+    contracts: new BigInt64Array(0),
+    dex: z(),
+    vex: z(),
+    cex: z(),
+  };
 };
 
-async function compare(name: string, table: StrikeTable, underlying: string, as_of: string): Promise<pl.DataFrame> {
-  const meta = { dataDir: join(dir, name), snapshotId: `snap é/${name}`, underlying, as_of, date: '2024-01-08' };
+async function compare(
+  name: string,
+  table: StrikeTable,
+  underlying: string,
+  as_of: string,
+): Promise<pl.DataFrame> {
+  const meta = {
+    dataDir: join(dir, name),
+    snapshotId: `snap é/${name}`,
+    underlying,
+    as_of,
+    date: '2024-01-08',
+  };
   const path = await writeStrikesParquet(table, meta);
   const reference = join(dir, `${name}-public.parquet`);
   writePublic(table, meta, reference);
@@ -72,7 +112,9 @@ describe('Parquet hand-off through the native calls', () => {
     const { table, underlying, as_of } = await strikesOf(4, 25);
     const df = await compare('small', table, underlying, as_of);
     expect(df.height).toBe(table.rows);
-    expect(df.getColumn('snapshot_id').toArray()).toEqual(new Array(table.rows).fill('snap é/small'));
+    expect(df.getColumn('snapshot_id').toArray()).toEqual(
+      new Array(table.rows).fill('snap é/small'),
+    );
     expect(df.getColumn('contracts').dtype.equals(pl.Int64)).toBe(true);
     expect(Float64Array.from(df.getColumn('net_gex').toArray() as number[])).toEqual(table.net_gex);
   });

@@ -43,7 +43,12 @@ function expectedGex(chain: FixtureChain): { call: number; put: number; used: nu
 }
 
 async function run(file: string) {
-  const r = await runPipeline({ file, dataDir: join(dir, 'out'), snapshotId: `t${Math.random().toString(36).slice(2)}`, conventions: conventions() });
+  const r = await runPipeline({
+    file,
+    dataDir: join(dir, 'out'),
+    snapshotId: `t${Math.random().toString(36).slice(2)}`,
+    conventions: conventions(),
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
 }
@@ -51,7 +56,12 @@ async function run(file: string) {
 describe('CBOE CSV', () => {
   it('reads the current date form, EST, and gives two contracts per line', async () => {
     const file = join(dir, 'spx-new.csv');
-    const chain = writeCboeCsv(file, { seed: 11, asOf: '2024-01-08T10:52:00', expiries: 6, strikesPerExpiry: 40 });
+    const chain = writeCboeCsv(file, {
+      seed: 11,
+      asOf: '2024-01-08T10:52:00',
+      expiries: 6,
+      strikesPerExpiry: 40,
+    });
     const out = await run(file);
     expect(out.snapshot.format).toBe('cboe-csv');
     expect(out.snapshot.as_of).toBe('2024-01-08T10:52:00-05:00');
@@ -65,27 +75,53 @@ describe('CBOE CSV', () => {
 
   it('reads the older date form, and a summer date gets the daylight-saving offset', async () => {
     const file = join(dir, 'spx-old.csv');
-    writeCboeCsv(file, { seed: 12, asOf: '2022-07-05T20:26:00', dateForm: 'old', expiries: 3, strikesPerExpiry: 10 });
+    writeCboeCsv(file, {
+      seed: 12,
+      asOf: '2022-07-05T20:26:00',
+      dateForm: 'old',
+      expiries: 3,
+      strikesPerExpiry: 10,
+    });
     expect((await run(file)).snapshot.as_of).toBe('2022-07-05T20:26:00-04:00');
   });
 
   it('parses both date forms of line 3', () => {
     const ny = 'America/New_York';
-    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM EST",Bid: 1', ny)).toBe('2024-01-07T10:52:00-05:00');
-    expect(parseCboeDate('"Date: February 5 2022, 8:26 PM EST",Bid: 1', ny)).toBe('2022-02-05T20:26:00-05:00');
-    expect(parseCboeDate('Date: February 5 2022, 8:26 PM EST,Bid: 1', ny)).toBe('2022-02-05T20:26:00-05:00');
-    expect(parseCboeDate('"Date: June 14, 2023 at 12:05 AM EDT"', ny)).toBe('2023-06-14T00:05:00-04:00');
-    expect(parseCboeDate('"Date: June 14, 2023 at 12:05 PM EDT"', ny)).toBe('2023-06-14T12:05:00-04:00');
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM EST",Bid: 1', ny)).toBe(
+      '2024-01-07T10:52:00-05:00',
+    );
+    expect(parseCboeDate('"Date: February 5 2022, 8:26 PM EST",Bid: 1', ny)).toBe(
+      '2022-02-05T20:26:00-05:00',
+    );
+    expect(parseCboeDate('Date: February 5 2022, 8:26 PM EST,Bid: 1', ny)).toBe(
+      '2022-02-05T20:26:00-05:00',
+    );
+    expect(parseCboeDate('"Date: June 14, 2023 at 12:05 AM EDT"', ny)).toBe(
+      '2023-06-14T00:05:00-04:00',
+    );
+    expect(parseCboeDate('"Date: June 14, 2023 at 12:05 PM EDT"', ny)).toBe(
+      '2023-06-14T12:05:00-04:00',
+    );
     // The label says exchange time; the offset is the zone's for that date.
-    expect(parseCboeDate('"Date: March 11, 2024 at 9:30 AM EST"', ny)).toBe('2024-03-11T09:30:00-04:00');
-    expect(parseCboeDate('"Date: 7 January 2024 at 10:52 AM EST"', ny)).toBe('2024-01-07T10:52:00-05:00');
+    expect(parseCboeDate('"Date: March 11, 2024 at 9:30 AM EST"', ny)).toBe(
+      '2024-03-11T09:30:00-04:00',
+    );
+    expect(parseCboeDate('"Date: 7 January 2024 at 10:52 AM EST"', ny)).toBe(
+      '2024-01-07T10:52:00-05:00',
+    );
     expect(parseCboeDate('"Date: Someday"', ny)).toBeNull();
     expect(parseCboeDate('"Date: February 30, 2024 at 10:52 AM EST"', ny)).toBeNull();
   });
 
   it('reads a file as Excel writes it: BOM, CRLF, quoted thousands', async () => {
     const file = join(dir, 'excel.csv');
-    const chain = writeCboeCsv(file, { seed: 13, excel: true, quotedThousands: true, expiries: 5, strikesPerExpiry: 30 });
+    const chain = writeCboeCsv(file, {
+      seed: 13,
+      excel: true,
+      quotedThousands: true,
+      expiries: 5,
+      strikesPerExpiry: 30,
+    });
     const text = cboeCsvText(chain, { excel: true, quotedThousands: true });
     expect(text.startsWith('\uFEFF\r\n')).toBe(true);
     expect(text).toMatch(/"\d{1,3},\d{3}"/);
@@ -100,7 +136,15 @@ describe('CBOE CSV', () => {
   });
 
   it('keeps fractional strikes and SPX/SPXW rows sharing an expiry and strike', async () => {
-    const chain = makeChain({ seed: 14, spot: 101.3, strikeStep: 0.5, expiries: 2, strikesPerExpiry: 8, underlying: 'SPX', roots: ['SPX'] });
+    const chain = makeChain({
+      seed: 14,
+      spot: 101.3,
+      strikeStep: 0.5,
+      expiries: 2,
+      strikesPerExpiry: 8,
+      underlying: 'SPX',
+      roots: ['SPX'],
+    });
     // Duplicate every contract under the SPXW root: both count.
     chain.contracts = [...chain.contracts, ...chain.contracts.map((c) => ({ ...c, root: 'SPXW' }))];
     const file = join(dir, 'fractional.csv');
@@ -116,16 +160,36 @@ describe('CBOE CSV', () => {
 
   it('takes the underlying from the option symbols, not the long name', async () => {
     const file = join(dir, 'ndx.csv');
-    writeCboeCsv(file, { seed: 15, underlying: 'NDX', roots: ['NDXP', 'NDX'], name: 'NASDAQ 100 INDEX', spot: 16800, expiries: 3, strikesPerExpiry: 10 });
+    writeCboeCsv(file, {
+      seed: 15,
+      underlying: 'NDX',
+      roots: ['NDXP', 'NDX'],
+      name: 'NASDAQ 100 INDEX',
+      spot: 16800,
+      expiries: 3,
+      strikesPerExpiry: 10,
+    });
     expect((await run(file)).snapshot.underlying).toBe('NDX');
     const eq = join(dir, 'brkb.csv');
-    writeCboeCsv(eq, { seed: 16, underlying: 'BRKB', name: 'BERKSHIRE HATHAWAY INC', spot: 410.5, expiries: 3, strikesPerExpiry: 10 });
+    writeCboeCsv(eq, {
+      seed: 16,
+      underlying: 'BRKB',
+      name: 'BERKSHIRE HATHAWAY INC',
+      spot: 410.5,
+      expiries: 3,
+      strikesPerExpiry: 10,
+    });
     expect((await run(eq)).snapshot.underlying).toBe('BRKB');
   });
 
   it('drops expired rows with the reason "expired" and counts them', async () => {
     const file = join(dir, 'expired.csv');
-    const chain = writeCboeCsv(file, { seed: 17, expiries: 4, expiredExpiries: 2, strikesPerExpiry: 10 });
+    const chain = writeCboeCsv(file, {
+      seed: 17,
+      expiries: 4,
+      expiredExpiries: 2,
+      strikesPerExpiry: 10,
+    });
     const out = await run(file);
     const expired = chain.contracts.filter((c) => c.expiry < chain.asOf.slice(0, 10)).length;
     expect(expired).toBe(40);
@@ -137,7 +201,13 @@ describe('CBOE CSV', () => {
 describe('CBOE JSON', () => {
   it('reads OCC symbols, exchange-time timestamp, current_price; computes gamma from IV where it is null', async () => {
     const file = join(dir, 'meta.json');
-    const chain = writeCboeJson(file, { seed: 21, asOf: '2025-09-05T15:59:59', expiries: 5, strikesPerExpiry: 30, missingGammaShare: 0.3 });
+    const chain = writeCboeJson(file, {
+      seed: 21,
+      asOf: '2025-09-05T15:59:59',
+      expiries: 5,
+      strikesPerExpiry: 30,
+      missingGammaShare: 0.3,
+    });
     const out = await run(file);
     expect(out.snapshot.format).toBe('cboe-json');
     expect(out.snapshot.underlying).toBe('META');
@@ -151,8 +221,19 @@ describe('CBOE JSON', () => {
   });
 
   it('a contract with neither gamma nor IV is counted as dropped, not lost', async () => {
-    const chain = makeChain({ seed: 22, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 5 });
-    const json = JSON.parse(JSON.stringify({ timestamp: '2024-01-08 10:30:00', data: { options: [], current_price: 749.75 } }));
+    const chain = makeChain({
+      seed: 22,
+      underlying: 'META',
+      spot: 749.75,
+      expiries: 1,
+      strikesPerExpiry: 5,
+    });
+    const json = JSON.parse(
+      JSON.stringify({
+        timestamp: '2024-01-08 10:30:00',
+        data: { options: [], current_price: 749.75 },
+      }),
+    );
     json.data.options = chain.contracts.map((c, i) => ({
       option: `META${c.expiry.slice(2, 4)}${c.expiry.slice(5, 7)}${c.expiry.slice(8, 10)}${c.option_type}${String(c.strike * 1000).padStart(8, '0')}`,
       open_interest: c.open_interest,
@@ -168,11 +249,31 @@ describe('CBOE JSON', () => {
   });
 
   it('parses OCC symbols, padded or not, roots with digits', () => {
-    expect(parseOcc('META250912C00300000')).toEqual({ root: 'META', expiry: '2025-09-12', option_type: 'C', strike: 300 });
-    expect(parseOcc('SPXW  240105P04697500')).toEqual({ root: 'SPXW', expiry: '2024-01-05', option_type: 'P', strike: 4697.5 });
+    expect(parseOcc('META250912C00300000')).toEqual({
+      root: 'META',
+      expiry: '2025-09-12',
+      option_type: 'C',
+      strike: 300,
+    });
+    expect(parseOcc('SPXW  240105P04697500')).toEqual({
+      root: 'SPXW',
+      expiry: '2024-01-05',
+      option_type: 'P',
+      strike: 4697.5,
+    });
     expect(parseOcc('BRKB240119C00410000')!.root).toBe('BRKB');
-    expect(parseOcc('AAPL1240119C00150000')).toEqual({ root: 'AAPL1', expiry: '2024-01-19', option_type: 'C', strike: 150 });
-    expect(parseOcc('F240119P00012500')).toEqual({ root: 'F', expiry: '2024-01-19', option_type: 'P', strike: 12.5 });
+    expect(parseOcc('AAPL1240119C00150000')).toEqual({
+      root: 'AAPL1',
+      expiry: '2024-01-19',
+      option_type: 'C',
+      strike: 150,
+    });
+    expect(parseOcc('F240119P00012500')).toEqual({
+      root: 'F',
+      expiry: '2024-01-19',
+      option_type: 'P',
+      strike: 12.5,
+    });
     expect(parseOcc('META251332C00300000')).toBeNull();
     expect(parseOcc('META250912X00300000')).toBeNull();
     expect(parseOcc('nonsense')).toBeNull();
@@ -197,7 +298,13 @@ describe('CBOE JSON', () => {
 describe('long format', () => {
   it('CSV with call/put words in any case and no gamma column: gamma from IV', async () => {
     const file = join(dir, 'long.csv');
-    const chain = writeLongCsv(file, { seed: 31, wordyTypes: true, noGamma: true, expiries: 4, strikesPerExpiry: 20 });
+    const chain = writeLongCsv(file, {
+      seed: 31,
+      wordyTypes: true,
+      noGamma: true,
+      expiries: 4,
+      strikesPerExpiry: 20,
+    });
     const out = await run(file);
     expect(out.snapshot.format).toBe('long-csv');
     expect(out.snapshot.contracts).toBe(chain.contracts.length);
@@ -209,12 +316,30 @@ describe('long format', () => {
   it('CSV and Parquet of the same chain give the same snapshot', async () => {
     const csv = join(dir, 'same.csv');
     const parquet = join(dir, 'same.parquet');
-    const chain = writeLongCsv(csv, { seed: 32, expiries: 5, strikesPerExpiry: 25, expiredExpiries: 1 });
+    const chain = writeLongCsv(csv, {
+      seed: 32,
+      expiries: 5,
+      strikesPerExpiry: 25,
+      expiredExpiries: 1,
+    });
     writeLongParquet(parquet, { seed: 32, expiries: 5, strikesPerExpiry: 25, expiredExpiries: 1 });
     const a = (await run(csv)).snapshot;
     const b = (await run(parquet)).snapshot;
     expect(b.format).toBe('long-parquet');
-    for (const k of ['underlying', 'as_of', 'spot', 'contracts', 'total_gex', 'call_gex', 'put_gex', 'zero_gamma', 'call_wall', 'put_wall', 'max_pain', 'quality'] as const) {
+    for (const k of [
+      'underlying',
+      'as_of',
+      'spot',
+      'contracts',
+      'total_gex',
+      'call_gex',
+      'put_gex',
+      'zero_gamma',
+      'call_wall',
+      'put_wall',
+      'max_pain',
+      'quality',
+    ] as const) {
       expect(b[k]).toEqual(a[k]);
     }
     const e = expectedGex(chain);
@@ -223,11 +348,19 @@ describe('long format', () => {
   });
 
   it('a timestamp without an offset is exchange time', () => {
-    expect(parseTimestamp('2024-07-01 09:30:00', 'America/New_York')).toBe('2024-07-01T09:30:00-04:00');
-    expect(parseTimestamp('2024-01-02T09:30', 'America/New_York')).toBe('2024-01-02T09:30:00-05:00');
+    expect(parseTimestamp('2024-07-01 09:30:00', 'America/New_York')).toBe(
+      '2024-07-01T09:30:00-04:00',
+    );
+    expect(parseTimestamp('2024-01-02T09:30', 'America/New_York')).toBe(
+      '2024-01-02T09:30:00-05:00',
+    );
     expect(parseTimestamp('2024-01-02T14:30:00Z', 'America/New_York')).toBe('2024-01-02T14:30:00Z');
-    expect(parseTimestamp('2024-01-02T09:30:00+0100', 'America/New_York')).toBe('2024-01-02T09:30:00+01:00');
-    expect(parseTimestamp('2024-01-02 09:30:00', 'Europe/London')).toBe('2024-01-02T09:30:00+00:00');
+    expect(parseTimestamp('2024-01-02T09:30:00+0100', 'America/New_York')).toBe(
+      '2024-01-02T09:30:00+01:00',
+    );
+    expect(parseTimestamp('2024-01-02 09:30:00', 'Europe/London')).toBe(
+      '2024-01-02T09:30:00+00:00',
+    );
     expect(parseTimestamp('yesterday', 'America/New_York')).toBeNull();
   });
 
@@ -262,7 +395,12 @@ describe('an unseen-style file', () => {
     });
     const out = await run(file);
     const e = expectedGex(chain);
-    expect(out.snapshot).toMatchObject({ underlying: 'TSLA', as_of: '2023-08-14T16:15:00-04:00', spot: 251.37, contracts: e.used });
+    expect(out.snapshot).toMatchObject({
+      underlying: 'TSLA',
+      as_of: '2023-08-14T16:15:00-04:00',
+      spot: 251.37,
+      contracts: e.used,
+    });
     expect(out.snapshot.call_gex).toBeCloseTo(e.call, 0);
     expect(out.snapshot.put_gex).toBeCloseTo(e.put, 0);
     expect(out.snapshot.total_gex).toBeCloseTo(e.call + e.put, 0);
@@ -290,7 +428,10 @@ describe('delta from the file, roots, one underlying', () => {
     expect(sides(b.value.contracts)).toEqual(['C0.5', 'P-0.5']);
     // Long format: an optional delta column.
     const lines = longCsvText(chain).trimEnd().split('\n');
-    const withDelta = [`${lines[0]},delta`, ...lines.slice(1).map((l) => `${l},${l.includes(',C,') ? '0.25' : '-0.75'}`)].join('\n');
+    const withDelta = [
+      `${lines[0]},delta`,
+      ...lines.slice(1).map((l) => `${l},${l.includes(',C,') ? '0.25' : '-0.75'}`),
+    ].join('\n');
     const long = join(dir, 'delta-long.csv');
     writeFileSync(long, withDelta);
     const c = await readChain(long, conventions());
@@ -316,29 +457,41 @@ describe('delta from the file, roots, one underlying', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const c = r.value.contracts;
     const byRoot = new Map<string, number>();
-    for (let i = 0; i < c.n; i++) byRoot.set(c.roots[c.root[i]!]!, (byRoot.get(c.roots[c.root[i]!]!) ?? 0) + 1);
+    for (let i = 0; i < c.n; i++)
+      byRoot.set(c.roots[c.root[i]!]!, (byRoot.get(c.roots[c.root[i]!]!) ?? 0) + 1);
     const expected = new Map<string, number>();
     for (const k of chain.contracts) expected.set(k.root, (expected.get(k.root) ?? 0) + 1);
     expect(byRoot).toEqual(expected);
     const long = join(dir, 'roots-long.csv');
     writeLongCsv(long, { seed: 75, expiries: 1, strikesPerExpiry: 3 });
     const l = await readChain(long, conventions());
-    expect(l.ok && [...new Set(Array.from(l.value.contracts.root, (i) => l.value.contracts.roots[i]))]).toEqual(['SPX']);
+    expect(
+      l.ok && [...new Set(Array.from(l.value.contracts.root, (i) => l.value.contracts.roots[i]))],
+    ).toEqual(['SPX']);
   });
 
   it('symbols of two underlyings in one CBOE file are refused at the first of the second', async () => {
-    const lines = cboeCsvText(makeChain({ seed: 76, expiries: 2, strikesPerExpiry: 6, roots: ['SPX'] })).split('\n');
+    const lines = cboeCsvText(
+      makeChain({ seed: 76, expiries: 2, strikesPerExpiry: 6, roots: ['SPX'] }),
+    ).split('\n');
     lines[9] = lines[9]!.replace(/SPX(\d{6}[CP])/g, 'NDX$1');
     const file = join(dir, 'two-underlyings.csv');
     writeFileSync(file, lines.join('\n'));
     const r = await readChain(file, conventions());
     expect(r.ok ? null : r.error).toMatchObject({ code: 'BAD_VALUE', line: 10, field: 'Calls' });
-    const doc = JSON.parse(cboeJsonText(makeChain({ seed: 77, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 4 })));
+    const doc = JSON.parse(
+      cboeJsonText(
+        makeChain({ seed: 77, underlying: 'META', spot: 749.75, expiries: 1, strikesPerExpiry: 4 }),
+      ),
+    );
     doc.data.options[3].option = doc.data.options[3].option.replace('META', 'AAPL');
     const json = join(dir, 'two-underlyings.json');
     writeFileSync(json, JSON.stringify(doc));
     const j = await readChain(json, conventions());
-    expect(j.ok ? null : j.error).toMatchObject({ code: 'BAD_VALUE', field: '$.data.options[3].option' });
+    expect(j.ok ? null : j.error).toMatchObject({
+      code: 'BAD_VALUE',
+      field: '$.data.options[3].option',
+    });
   });
 
   it('the tokenizer: quoted cells with commas, "" escapes and line breaks keep the lines of the file', async () => {
@@ -352,7 +505,11 @@ describe('delta from the file, roots, one underlying', () => {
     writeFileSync(file, [head, ...rows].join('\r\n') + '\r\n');
     const r = await readChain(file, conventions());
     // The bad cell is on line 5 of the file: the quoted line break counts.
-    expect(r.ok ? null : r.error).toMatchObject({ code: 'BAD_VALUE', line: 5, field: 'open_interest' });
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 5,
+      field: 'open_interest',
+    });
     writeFileSync(file, [head, ...rows.slice(0, 2)].join('\r\n') + '\r\n');
     const ok = await readChain(file, conventions());
     if (!ok.ok) throw new Error(JSON.stringify(ok.error));

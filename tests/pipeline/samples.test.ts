@@ -12,7 +12,12 @@ import { conventions, META_SAMPLE, runSampleTests, SPX_SAMPLE, tempDir } from '.
 describe.skipIf(!runSampleTests)('real samples', () => {
   it('SPX: total GEX, call/put GEX, zero gamma and walls match the reference', async () => {
     const dataDir = tempDir();
-    const r = await runPipeline({ file: SPX_SAMPLE, dataDir, snapshotId: 'spx-1', conventions: conventions() });
+    const r = await runPipeline({
+      file: SPX_SAMPLE,
+      dataDir,
+      snapshotId: 'spx-1',
+      conventions: conventions(),
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const out = PipelineOutput.parse(r.value);
     const s = out.snapshot;
@@ -42,15 +47,24 @@ describe.skipIf(!runSampleTests)('real samples', () => {
 
   it('SPX: the Parquet file reads back in DuckDB and its sums are the snapshot totals', async () => {
     const dataDir = tempDir();
-    const r = await runPipeline({ file: SPX_SAMPLE, dataDir, snapshotId: 'spx-duck', conventions: conventions() });
+    const r = await runPipeline({
+      file: SPX_SAMPLE,
+      dataDir,
+      snapshotId: 'spx-duck',
+      conventions: conventions(),
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const s = r.value.snapshot;
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
     const path = s.parquet.replace(/'/g, "''");
     // The file's own columns (DuckDB would add the Hive folders' `date` unless told not to).
-    const schema = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${path}', hive_partitioning = false)`);
-    const types = Object.fromEntries(schema.getRows().map((row) => [String(row[0]), String(row[1])]));
+    const schema = await con.runAndReadAll(
+      `DESCRIBE SELECT * FROM read_parquet('${path}', hive_partitioning = false)`,
+    );
+    const types = Object.fromEntries(
+      schema.getRows().map((row) => [String(row[0]), String(row[1])]),
+    );
     expect(types).toEqual({
       snapshot_id: 'VARCHAR',
       underlying: 'VARCHAR',
@@ -74,7 +88,8 @@ describe.skipIf(!runSampleTests)('real samples', () => {
               sum(call_volume + put_volume), count(DISTINCT snapshot_id), min(as_of), count(DISTINCT expiry)
        FROM read_parquet('${path}')`,
     );
-    const [callGex, putGex, netGex, contracts, oi, volume, ids, asOf, expiries] = totals.getRows()[0]!;
+    const [callGex, putGex, netGex, contracts, oi, volume, ids, asOf, expiries] =
+      totals.getRows()[0]!;
     expect(Number(callGex)).toBeCloseTo(s.call_gex, 0);
     expect(Number(putGex)).toBeCloseTo(s.put_gex, 0);
     expect(Number(netGex)).toBeCloseTo(s.total_gex, 0);
@@ -84,7 +99,9 @@ describe.skipIf(!runSampleTests)('real samples', () => {
     expect(Number(ids)).toBe(1);
     expect(asOf).toBe('2024-01-07T10:52:00-05:00');
     expect(Number(expiries)).toBe(54);
-    const hive = await con.runAndReadAll(`SELECT DISTINCT date::VARCHAR, underlying FROM read_parquet('${path}', hive_partitioning = true)`);
+    const hive = await con.runAndReadAll(
+      `SELECT DISTINCT date::VARCHAR, underlying FROM read_parquet('${path}', hive_partitioning = true)`,
+    );
     expect(hive.getRows()).toEqual([['2024-01-07', 'SPX']]);
     // Per strike over expiries, as the store will GROUP BY: the walls come out the same.
     const walls = await con.runAndReadAll(
@@ -98,7 +115,13 @@ describe.skipIf(!runSampleTests)('real samples', () => {
   it('SPX: readFacts gives the cheap figures without writing anything', async () => {
     const f = await readFacts(SPX_SAMPLE, conventions());
     if (!f.ok) throw new Error(JSON.stringify(f.error));
-    expect(f.value).toMatchObject({ format: 'cboe-csv', underlying: 'SPX', as_of: '2024-01-07T10:52:00-05:00', spot: 4697.2402, contracts: 20592 });
+    expect(f.value).toMatchObject({
+      format: 'cboe-csv',
+      underlying: 'SPX',
+      as_of: '2024-01-07T10:52:00-05:00',
+      spot: 4697.2402,
+      contracts: 20592,
+    });
     expect(f.value.total_gex / 1e9).toBeCloseTo(-11.0, 2);
     expect(f.value.total_open_interest).toBeGreaterThan(0);
     expect(f.value.total_volume).toBeGreaterThan(0);
@@ -106,7 +129,12 @@ describe.skipIf(!runSampleTests)('real samples', () => {
 
   it('META JSON: spot, and every one of the 5,678 contracts used or dropped with a reason', async () => {
     const dataDir = tempDir();
-    const r = await runPipeline({ file: META_SAMPLE, dataDir, snapshotId: 'meta-1', conventions: conventions() });
+    const r = await runPipeline({
+      file: META_SAMPLE,
+      dataDir,
+      snapshotId: 'meta-1',
+      conventions: conventions(),
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     const s = r.value.snapshot;
     expect(s.format).toBe('cboe-json');

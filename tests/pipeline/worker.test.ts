@@ -4,7 +4,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FactsResult, PipelineResult, WorkerReply, type WorkerRequest } from '../../shared/pipeline.ts';
+import {
+  FactsResult,
+  PipelineResult,
+  WorkerReply,
+  type WorkerRequest,
+} from '../../shared/pipeline.ts';
 import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { conventions, repoRoot, tempDir } from './helpers.ts';
 
@@ -33,7 +38,9 @@ function next(pred: (r: WorkerReply) => boolean, timeoutMs = 30_000): Promise<Wo
 const send = (msg: WorkerRequest | Record<string, unknown>): void => void child.send(msg);
 
 beforeAll(async () => {
-  child = fork(join(repoRoot, 'electron/engine/workers/pipeline-worker.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child = fork(join(repoRoot, 'electron/engine/workers/pipeline-worker.ts'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.on('message', (m) => {
     replies.push(WorkerReply.parse(m));
     const w = waiters;
@@ -51,7 +58,11 @@ describe('pipeline worker', () => {
   it('runs a pipeline task with progress and a valid result', async () => {
     const file = join(dir, 'spx.csv');
     writeCboeCsv(file, { seed: 51, expiries: 8, strikesPerExpiry: 60 });
-    send({ type: 'run', taskId: 't1', input: { file, dataDir: join(dir, 'data'), snapshotId: 'w1', conventions: conventions() } });
+    send({
+      type: 'run',
+      taskId: 't1',
+      input: { file, dataDir: join(dir, 'data'), snapshotId: 'w1', conventions: conventions() },
+    });
     const result = await next((r) => r.type === 'result' && r.taskId === 't1');
     if (result.type !== 'result') throw new Error('unreachable');
     const parsed = PipelineResult.parse(result.result);
@@ -82,7 +93,14 @@ describe('pipeline worker', () => {
     send({ type: 'run', taskId: 'bad', input: { file: '' } });
     const r = await next((x) => x.type === 'result' && x.taskId === 'bad');
     expect(r).toMatchObject({ result: { ok: false, error: { code: 'VALIDATION' } } });
-    send({ type: 'facts', taskId: 'after', file: join(dir, 'missing.csv'), conventions: conventions() });
-    expect(await next((x) => x.type === 'result' && x.taskId === 'after')).toMatchObject({ result: { ok: false, error: { code: 'FILE_NOT_FOUND' } } });
+    send({
+      type: 'facts',
+      taskId: 'after',
+      file: join(dir, 'missing.csv'),
+      conventions: conventions(),
+    });
+    expect(await next((x) => x.type === 'result' && x.taskId === 'after')).toMatchObject({
+      result: { ok: false, error: { code: 'FILE_NOT_FOUND' } },
+    });
   });
 });

@@ -150,8 +150,20 @@ describe('whatIf on requests decided at arrival (facts never read)', () => {
     const known = arrival(2, { total_volume: 80_000, total_open_interest: 300_000 });
     const r = whatIf(rules, [arrival(1), known]);
     expect(r.changes).toEqual([
-      { request_id: 'a1', file: '/in/a1.csv', underlying: 'SPX', from: { priority: 'LOW', rule: 'G2' }, to: { unknown: { upper: 'HIGH', lower: 'LOW' } } },
-      { request_id: 'a2', file: '/in/a2.csv', underlying: 'SPX', from: { priority: 'LOW', rule: 'G2' }, to: { priority: 'HIGH', rule: 'G2' } },
+      {
+        request_id: 'a1',
+        file: '/in/a1.csv',
+        underlying: 'SPX',
+        from: { priority: 'LOW', rule: 'G2' },
+        to: { unknown: { upper: 'HIGH', lower: 'LOW' } },
+      },
+      {
+        request_id: 'a2',
+        file: '/in/a2.csv',
+        underlying: 'SPX',
+        from: { priority: 'LOW', rule: 'G2' },
+        to: { priority: 'HIGH', rule: 'G2' },
+      },
     ]);
     expect(r.summary).toEqual([
       { from: 'LOW', to: 'HIGH', count: 1 },

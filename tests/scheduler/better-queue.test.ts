@@ -35,9 +35,14 @@ function run(
 
 describe('better-queue 3.8.12, as we found it', () => {
   it('runs higher priorities first and keeps FIFO within a priority, for tasks written while the slot is busy', async () => {
-    const tasks = [{ id: 'blocker', p: 9 }, ...Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, p: i % 3 }))];
+    const tasks = [
+      { id: 'blocker', p: 9 },
+      ...Array.from({ length: 12 }, (_, i) => ({ id: `t${i}`, p: i % 3 })),
+    ];
     const { order } = await run(tasks, { concurrent: 1, priority: (t, cb) => cb(null, t.p) });
-    const expected = [2, 1, 0].flatMap((p) => tasks.filter((t) => t.id !== 'blocker' && t.p === p).map((t) => t.id));
+    const expected = [2, 1, 0].flatMap((p) =>
+      tasks.filter((t) => t.id !== 'blocker' && t.p === p).map((t) => t.id),
+    );
     expect(order).toEqual(['blocker', ...expected]);
   });
 
@@ -62,8 +67,13 @@ describe('better-queue 3.8.12, as we found it', () => {
     expect(Object.keys(store._priorities)).toHaveLength(50);
   });
 
-  it('fixes a task\'s priority when it is written: a waiting task whose level rises keeps its place', async () => {
-    const tasks: T[] = [{ id: 'blocker', p: 9 }, { id: 'a', p: 1 }, { id: 'b', p: 1 }, { id: 'late', p: 0 }];
+  it("fixes a task's priority when it is written: a waiting task whose level rises keeps its place", async () => {
+    const tasks: T[] = [
+      { id: 'blocker', p: 9 },
+      { id: 'a', p: 1 },
+      { id: 'b', p: 1 },
+      { id: 'late', p: 0 },
+    ];
     const { order } = await run(
       tasks,
       { concurrent: 1, priority: (t, cb) => cb(null, t.p) },

@@ -9,7 +9,13 @@ import { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { getJob } from '../../electron/engine/jobs/repository.ts';
 import { addJob, openStore, pipelineRunJob, testRunJob, until } from './helpers.ts';
 
-const cfg = JSON.parse(process.argv[2]!) as { dbPath: string; entry: string; long: string; short: string; dataDir?: string };
+const cfg = JSON.parse(process.argv[2]!) as {
+  dbPath: string;
+  entry: string;
+  long: string;
+  short: string;
+  dataDir?: string;
+};
 const store = await openStore(cfg.dbPath);
 const pool = new WorkerPool({ entry: cfg.entry, size: 1, spare: 0 });
 await pool.ready();

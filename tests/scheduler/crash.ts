@@ -14,7 +14,9 @@ export interface CrashConfig {
 }
 
 export async function crashHost(cfg: CrashConfig): Promise<{ running: string; queued: string }> {
-  const child = spawn(process.execPath, [HOST, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [HOST, JSON.stringify(cfg)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let errText = '';
   child.stderr.on('data', (c: Buffer) => (errText += c.toString()));
@@ -24,7 +26,9 @@ export async function crashHost(cfg: CrashConfig): Promise<{ running: string; qu
       const line = out.split('\n').find((l) => l.startsWith('{'));
       if (line) resolve(JSON.parse(line) as { running: string; queued: string });
     });
-    child.on('exit', (code) => reject(new Error(`crash host exited (${code}) before its job ran: ${errText}`)));
+    child.on('exit', (code) =>
+      reject(new Error(`crash host exited (${code}) before its job ran: ${errText}`)),
+    );
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGKILL');

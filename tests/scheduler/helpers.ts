@@ -43,8 +43,15 @@ export async function addJob(
   const id = opts.id ?? randomUUID();
   await store.transaction(async (tx) => {
     await insertJob(tx, {
-      id, request_id: `req-${id}`, file: action, source: 'test', underlying: 'SPX', content_hash: null,
-      priority: level, rule: 'G3', rule_version: 1,
+      id,
+      request_id: `req-${id}`,
+      file: action,
+      source: 'test',
+      underlying: 'SPX',
+      content_hash: null,
+      priority: level,
+      rule: 'G3',
+      rule_version: 1,
       submitted_at: new Date(opts.submittedAtMs ?? Date.now()).toISOString(),
     });
   });
@@ -79,7 +86,9 @@ export async function until(cond: () => boolean | Promise<boolean>, everyMs = 10
   while (!(await cond())) await sleep(everyMs);
 }
 
-export const REAL_WORKER = fileURLToPath(new URL('../../electron/engine/workers/pipeline-worker.ts', import.meta.url));
+export const REAL_WORKER = fileURLToPath(
+  new URL('../../electron/engine/workers/pipeline-worker.ts', import.meta.url),
+);
 
 /**
  * The engine's job runner, built from the real pieces: the pipeline worker computes,
@@ -89,15 +98,30 @@ export function pipelineRunJob(store: Store, dataDir: string, seen: ProcessingJo
   return async (job, ctx) => {
     seen.push(job);
     const r = await ctx.pool.run(
-      { type: 'run', taskId: `${job.id}#${job.attempts}`, input: { file: job.file, dataDir, snapshotId: randomUUID(), conventions: GexConventions.parse({}) } },
+      {
+        type: 'run',
+        taskId: `${job.id}#${job.attempts}`,
+        input: {
+          file: job.file,
+          dataDir,
+          snapshotId: randomUUID(),
+          conventions: GexConventions.parse({}),
+        },
+      },
       { signal: ctx.signal, onProgress: ctx.onProgress },
     );
     const parsed = PipelineResult.safeParse(r);
-    if (!parsed.success) return err('INTERNAL', `unexpected pipeline answer: ${parsed.error.message}`);
+    if (!parsed.success)
+      return err('INTERNAL', `unexpected pipeline answer: ${parsed.error.message}`);
     if (!parsed.data.ok) return parsed.data;
-    const saved = await saveSnapshot(store, parsed.data.value as PipelineOutput, { request_id: job.request_id, job_id: job.id }, async (tx, outcome) => {
-      await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
-    });
+    const saved = await saveSnapshot(
+      store,
+      parsed.data.value as PipelineOutput,
+      { request_id: job.request_id, job_id: job.id },
+      async (tx, outcome) => {
+        await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
+      },
+    );
     return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
   };
 }
@@ -107,7 +131,10 @@ export function pipelineRunJob(store: Store, dataDir: string, seen: ProcessingJo
  * higher effective level may have been waiting for more than `graceMs`. Call
  * `known(id, level)` right after enqueue resolves (a late, so conservative, bound).
  */
-export function watchLevelOrder(scheduler: { events: { on: (e: 'job:updated', l: (j: ProcessingJob) => void) => unknown } }, graceMs = 50) {
+export function watchLevelOrder(
+  scheduler: { events: { on: (e: 'job:updated', l: (j: ProcessingJob) => void) => unknown } },
+  graceMs = 50,
+) {
   const waiting = new Map<string, { level: PriorityLevel; since: number }>();
   const started = new Set<string>();
   const knownIds = new Set<string>();
@@ -124,7 +151,9 @@ export function watchLevelOrder(scheduler: { events: { on: (e: 'job:updated', l:
       waiting.delete(j.id);
       for (const [id, w] of waiting)
         if (rank(w.level) < rank(j.effective_priority) && w.since + graceMs < at)
-          violations.push(`${j.effective_priority} ${j.id} started at ${at} while ${w.level} ${id} waited since ${w.since}`);
+          violations.push(
+            `${j.effective_priority} ${j.id} started at ${at} while ${w.level} ${id} waited since ${w.since}`,
+          );
     } else if (j.status === 'queued' && j.started_at === null && knownIds.has(j.id)) {
       // Put back (preempted, or waiting for a retry).
       waiting.set(j.id, { level: j.effective_priority, since: Date.now() });

@@ -2,7 +2,14 @@
 // child processes. The file's text is the sleepy worker's action (the test double of
 // the pipeline's work); `submit` inserts and enqueues a job the way the engine's
 // submit flow does, and rejects files named reject-*.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,7 +33,8 @@ async function setup() {
   const scheduler = new Scheduler({
     store,
     pool,
-    runJob: (job, ctx) => testRunJob(store)({ ...job, file: readFileSync(job.file, 'utf8').trim() }, ctx),
+    runJob: (job, ctx) =>
+      testRunJob(store)({ ...job, file: readFileSync(job.file, 'utf8').trim() }, ctx),
   });
   await scheduler.start();
   const submitted: string[] = [];
@@ -34,14 +42,38 @@ async function setup() {
     submitted.push(file);
     const request_id = randomUUID();
     if (basename(file).startsWith('reject-'))
-      return ok({ request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null,
-        error: { code: 'INVALID_FACT', message: 'as_of is in the future', fact: 'as_of' } });
+      return ok({
+        request_id,
+        job_id: null,
+        status: 'rejected',
+        decision: null,
+        snapshot_id: null,
+        error: { code: 'INVALID_FACT', message: 'as_of is in the future', fact: 'as_of' },
+      });
     const id = randomUUID();
     await store.transaction((tx) =>
-      insertJob(tx, { id, request_id, file, source: 'inbox', underlying: null, content_hash: null, priority: 'HIGH',
-        rule: 'G3', rule_version: 1, submitted_at: new Date().toISOString() }));
+      insertJob(tx, {
+        id,
+        request_id,
+        file,
+        source: 'inbox',
+        underlying: null,
+        content_hash: null,
+        priority: 'HIGH',
+        rule: 'G3',
+        rule_version: 1,
+        submitted_at: new Date().toISOString(),
+      }),
+    );
     await scheduler.enqueue(id);
-    return ok({ request_id, job_id: id, status: 'queued', decision: null, snapshot_id: null, error: null });
+    return ok({
+      request_id,
+      job_id: id,
+      status: 'queued',
+      decision: null,
+      snapshot_id: null,
+      error: null,
+    });
   };
   const dir = join(root, 'inbox');
   const inbox = new Inbox({ dir, submit, pollMs: 60_000, findJob: async () => undefined });
@@ -100,9 +132,18 @@ describe('Inbox', () => {
     await until(() => ls(join(dir, 'processing')).length === 0);
     expect(ls(join(dir, 'done'))).toEqual(['a-1.csv', 'a.csv']);
     expect(readFileSync(join(dir, 'done', 'a.csv'), 'utf8')).toBe('an older a.csv');
-    expect(ls(join(dir, 'failed'))).toEqual(['bad.csv', 'bad.csv.reason.txt', 'reject-1.csv', 'reject-1.csv.reason.txt']);
-    expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toMatch(/^BAD_VALUE: asked to fail/);
-    expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(/^INVALID_FACT: as_of is in the future/);
+    expect(ls(join(dir, 'failed'))).toEqual([
+      'bad.csv',
+      'bad.csv.reason.txt',
+      'reject-1.csv',
+      'reject-1.csv.reason.txt',
+    ]);
+    expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toMatch(
+      /^BAD_VALUE: asked to fail/,
+    );
+    expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(
+      /^INVALID_FACT: as_of is in the future/,
+    );
   });
 
   it('settles files a previous run left in processing/ once their recovered job ends', async () => {
@@ -117,10 +158,27 @@ describe('Inbox', () => {
     writeFileSync(left, 'sleep:0');
     const id = randomUUID();
     await store.transaction((tx) =>
-      insertJob(tx, { id, request_id: 'r', file: left, source: 'inbox', underlying: null, content_hash: null,
-        priority: 'LOW', rule: 'G3', rule_version: 1, submitted_at: new Date().toISOString() }));
-    const again = new Inbox({ dir, submit: async () => { throw new Error('must not resubmit'); }, pollMs: 60_000,
-      findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)) });
+      insertJob(tx, {
+        id,
+        request_id: 'r',
+        file: left,
+        source: 'inbox',
+        underlying: null,
+        content_hash: null,
+        priority: 'LOW',
+        rule: 'G3',
+        rule_version: 1,
+        submitted_at: new Date().toISOString(),
+      }),
+    );
+    const again = new Inbox({
+      dir,
+      submit: async () => {
+        throw new Error('must not resubmit');
+      },
+      pollMs: 60_000,
+      findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)),
+    });
     scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
     await again.start();
     await scheduler.enqueue(id);

@@ -35,7 +35,8 @@ describe('WorkerPool', () => {
     const pool = make({ size: 1, spare: 1 });
     await pool.ready();
     expect(pool.pids).toHaveLength(2);
-    for (const pid of pool.pids) expect(getPriority(pid)).toBe(Math.min(19, getPriority(process.pid) + 10));
+    for (const pid of pool.pids)
+      expect(getPriority(pid)).toBe(Math.min(19, getPriority(process.pid) + 10));
   });
 
   it('fails the task of a worker that dies with WORKER_CRASHED and replaces the worker', async () => {
@@ -48,7 +49,8 @@ describe('WorkerPool', () => {
     const after = await pool.run(task('c', 'sleep:0'));
     expect(after.ok).toBe(true);
     // A new process answered.
-    if (first.ok && after.ok) expect((after.value as { pid: number }).pid).not.toBe((first.value as { pid: number }).pid);
+    if (first.ok && after.ok)
+      expect((after.value as { pid: number }).pid).not.toBe((first.value as { pid: number }).pid);
   });
 
   it('kills a running task by id, on abort and on timeout', async () => {
@@ -81,7 +83,10 @@ describe('WorkerPool', () => {
     await until(() => pool.busy === 1);
     // n2 waits although a worker is idle: that worker is the spare.
     expect(pool.idle).toBe(1);
-    const urgent = await pool.run({ type: 'facts', taskId: 'u', file: 'sleep:0' }, { urgent: true, rank: 1 });
+    const urgent = await pool.run(
+      { type: 'facts', taskId: 'u', file: 'sleep:0' },
+      { urgent: true, rank: 1 },
+    );
     expect(urgent.ok).toBe(true);
     pool.kill('n1');
     expect((await normal1).ok).toBe(false);
@@ -95,8 +100,12 @@ describe('WorkerPool', () => {
     const blocker = pool.run(task('b', 'sleep:300'));
     await until(() => pool.busy === 1);
     const runs = [
-      pool.run({ type: 'facts', taskId: 'f1', file: 'sleep:0' }, { urgent: true, rank: 1 }).then(() => order.push('f1')),
-      pool.run({ type: 'facts', taskId: 'f2', file: 'sleep:0' }, { urgent: true, rank: 1 }).then(() => order.push('f2')),
+      pool
+        .run({ type: 'facts', taskId: 'f1', file: 'sleep:0' }, { urgent: true, rank: 1 })
+        .then(() => order.push('f1')),
+      pool
+        .run({ type: 'facts', taskId: 'f2', file: 'sleep:0' }, { urgent: true, rank: 1 })
+        .then(() => order.push('f2')),
       pool.run(task('crit', 'sleep:0'), { urgent: true, rank: 0 }).then(() => order.push('crit')),
       pool.run(task('n', 'sleep:0')).then(() => order.push('n')),
     ];

@@ -11,7 +11,16 @@ import { getJob, listJobs } from '../../electron/engine/jobs/repository.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
 import { crashHost } from './crash.ts';
-import { addJob, cleanupDirs, openStore, pipelineRunJob, REAL_WORKER, sleep, tempDir, watchLevelOrder } from './helpers.ts';
+import {
+  addJob,
+  cleanupDirs,
+  openStore,
+  pipelineRunJob,
+  REAL_WORKER,
+  sleep,
+  tempDir,
+  watchLevelOrder,
+} from './helpers.ts';
 
 const teardown: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -28,7 +37,9 @@ async function start(store: Store, dataDir: string, size: number, spare: number)
 }
 
 const snapshotsByHash = async (store: Store) =>
-  (await store.all<{ n: bigint }>('SELECT count(*) AS n FROM gex_snapshots GROUP BY content_hash')).map((r) => Number(r.n));
+  (
+    await store.all<{ n: bigint }>('SELECT count(*) AS n FROM gex_snapshots GROUP BY content_hash')
+  ).map((r) => Number(r.n));
 
 describe('Scheduler with the real pipeline worker', () => {
   it('after a SIGKILL of the engine, requeues the interrupted job and stores each snapshot exactly once', async () => {
@@ -39,7 +50,13 @@ describe('Scheduler with the real pipeline worker', () => {
     const small = join(dir, 'small.csv');
     writeCboeCsv(big, { seed: 11, expiries: 40, strikesPerExpiry: 800 });
     writeCboeCsv(small, { seed: 12, expiries: 4, strikesPerExpiry: 40 });
-    const { running, queued } = await crashHost({ dbPath, entry: REAL_WORKER, long: big, short: small, dataDir });
+    const { running, queued } = await crashHost({
+      dbPath,
+      entry: REAL_WORKER,
+      long: big,
+      short: small,
+      dataDir,
+    });
 
     const store = await openStore(dbPath);
     teardown.push(() => store.close());
@@ -52,12 +69,17 @@ describe('Scheduler with the real pipeline worker', () => {
     const q = (await getJob(store, queued))!;
     expect([r.status, r.attempts, q.status, q.attempts]).toEqual(['completed', 1, 'completed', 1]);
     expect(await snapshotsByHash(store)).toEqual([1, 1]);
-    const snap = await store.one<{ job_id: string }>('SELECT job_id FROM gex_snapshots WHERE id = $1', [r.snapshot_id!]);
+    const snap = await store.one<{ job_id: string }>(
+      'SELECT job_id FROM gex_snapshots WHERE id = $1',
+      [r.snapshot_id!],
+    );
     expect(snap?.job_id).toBe(running);
     // The whole trail, oldest first: the start the kill interrupted, the requeue, the run that completed.
     const trail = (await listAudit(store, { request_id: `req-${running}`, limit: 10 })).reverse();
     expect(trail.map((a) => a.kind)).toEqual(['started', 'requeued', 'started', 'completed']);
-    expect(trail[1]!.explanation).toBe('queued again after a restart: the job was running when the engine stopped');
+    expect(trail[1]!.explanation).toBe(
+      'queued again after a restart: the job was running when the engine stopped',
+    );
     expect(trail.every((a) => a.file === big)).toBe(true);
 
     // The same content again is a duplicate pointing at the stored snapshot, not a second snapshot.

@@ -9,12 +9,27 @@ import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
 import { getJob, insertJob, listJobs } from '../../electron/engine/jobs/repository.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
-import { Scheduler, type RunJob, type SchedulerOptions } from '../../electron/engine/jobs/scheduler.ts';
+import {
+  Scheduler,
+  type RunJob,
+  type SchedulerOptions,
+} from '../../electron/engine/jobs/scheduler.ts';
 import { defaultRules } from '../../electron/engine/rules/index.ts';
 
 const DEFAULT_TARGETS = defaultRules().targets;
 import { crashHost } from './crash.ts';
-import { addJob, SLEEPY_WORKER, watchLevelOrder, cleanupDirs, openStore, sleep, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
+import {
+  addJob,
+  SLEEPY_WORKER,
+  watchLevelOrder,
+  cleanupDirs,
+  openStore,
+  sleep,
+  sleepyPool,
+  tempDir,
+  testRunJob,
+  until,
+} from './helpers.ts';
 
 const open: { scheduler: Scheduler; store: Store }[] = [];
 afterEach(async () => {
@@ -25,15 +40,27 @@ afterEach(async () => {
   cleanupDirs();
 });
 
-async function setup(opts: Partial<SchedulerOptions> & { size?: number; spare?: number; path?: string } = {}) {
+async function setup(
+  opts: Partial<SchedulerOptions> & { size?: number; spare?: number; path?: string } = {},
+) {
   const store = await openStore(opts.path ?? join(tempDir(), 'gex.duckdb'));
-  const pool: WorkerPool = opts.pool instanceof WorkerPool ? opts.pool : sleepyPool({ size: opts.size ?? 2, spare: opts.spare ?? 1 });
+  const pool: WorkerPool =
+    opts.pool instanceof WorkerPool
+      ? opts.pool
+      : sleepyPool({ size: opts.size ?? 2, spare: opts.spare ?? 1 });
   await pool.ready();
-  const scheduler = new Scheduler({ store, backoffMs: 20, ...opts, runJob: opts.runJob ?? testRunJob(store), pool });
+  const scheduler = new Scheduler({
+    store,
+    backoffMs: 20,
+    ...opts,
+    runJob: opts.runJob ?? testRunJob(store),
+    pool,
+  });
   open.push({ scheduler, store });
   const started: ProcessingJob[] = [];
   scheduler.events.on('job:updated', (j) => {
-    if (j.status === 'running' && !started.some((s) => s.id === j.id && s.attempts === j.attempts)) started.push(j);
+    if (j.status === 'running' && !started.some((s) => s.id === j.id && s.attempts === j.attempts))
+      started.push(j);
   });
   return { store, pool, scheduler, started };
 }
@@ -48,7 +75,11 @@ describe('Scheduler dispatch', () => {
     await scheduler.start();
     await scheduler.drain();
     expect(started.map((j) => j.id)).toEqual(ids);
-    expect((await listJobs(store, { limit: 100 })).every((j) => j.status === 'completed' && j.snapshot_id === `snap-${j.id}`)).toBe(true);
+    expect(
+      (await listJobs(store, { limit: 100 })).every(
+        (j) => j.status === 'completed' && j.snapshot_id === `snap-${j.id}`,
+      ),
+    ).toBe(true);
     // The scheduler's live view agrees with the table's.
     const live = await scheduler.stats();
     const table = await Scheduler.statsFromStore(store, { workers: 1 });
@@ -61,7 +92,18 @@ describe('Scheduler dispatch', () => {
     const { store, scheduler, started } = await setup({ size: 2, spare: 0 });
     await scheduler.start();
     const byLevel = new Map<PriorityLevel, string[]>();
-    const levels: PriorityLevel[] = ['LOW', 'HIGH', 'MEDIUM', 'LOW', 'HIGH', 'MEDIUM', 'MEDIUM', 'LOW', 'HIGH', 'LOW'];
+    const levels: PriorityLevel[] = [
+      'LOW',
+      'HIGH',
+      'MEDIUM',
+      'LOW',
+      'HIGH',
+      'MEDIUM',
+      'MEDIUM',
+      'LOW',
+      'HIGH',
+      'LOW',
+    ];
     for (const [i, level] of levels.entries()) {
       const id = await addJob(store, level, `sleep:${10 + (i % 3) * 10}`);
       byLevel.set(level, [...(byLevel.get(level) ?? []), id]);
@@ -69,7 +111,8 @@ describe('Scheduler dispatch', () => {
       if (i % 3 === 0) await sleep(5);
     }
     await scheduler.drain();
-    for (const [level, ids] of byLevel) expect(started.filter((j) => j.effective_priority === level).map((j) => j.id)).toEqual(ids);
+    for (const [level, ids] of byLevel)
+      expect(started.filter((j) => j.effective_priority === level).map((j) => j.id)).toEqual(ids);
   });
 
   it('never starts a job while one of a higher level has waited longer than 50 ms (preemptions included)', async () => {
@@ -94,12 +137,27 @@ describe('Scheduler dispatch', () => {
   it('starts a job the moment it is enqueued with its stored row, even while the store is busy; announces it once written', async () => {
     const seen: ProcessingJob[] = [];
     let runner: RunJob | null = null;
-    const { store, scheduler: s2 } = await setup({ size: 1, spare: 0, runJob: (job, ctx) => runner!(job, ctx) });
+    const { store, scheduler: s2 } = await setup({
+      size: 1,
+      spare: 0,
+      runJob: (job, ctx) => runner!(job, ctx),
+    });
     runner = testRunJob(store, seen);
     await s2.start();
     const row = await store.transaction((tx) =>
-      insertJob(tx, { id: 'j1', request_id: 'req-j1', file: 'sleep:0', source: 'test', underlying: null, content_hash: null,
-        priority: 'CRITICAL', rule: 'G1', rule_version: 1, submitted_at: new Date().toISOString() }));
+      insertJob(tx, {
+        id: 'j1',
+        request_id: 'req-j1',
+        file: 'sleep:0',
+        source: 'test',
+        underlying: null,
+        content_hash: null,
+        priority: 'CRITICAL',
+        rule: 'G1',
+        rule_version: 1,
+        submitted_at: new Date().toISOString(),
+      }),
+    );
     const announced: string[] = [];
     s2.events.on('job:updated', (j) => announced.push(j.status));
     let release: (() => void) | null = null;
@@ -119,7 +177,11 @@ describe('Scheduler dispatch', () => {
   it('starts a CRITICAL job at once while every ordinary worker runs long LOW jobs (spare worker)', async () => {
     const { store, scheduler } = await setup({ size: 2, spare: 1 });
     await scheduler.start();
-    const lows = [await addJob(store, 'LOW', 'sleep:60000'), await addJob(store, 'LOW', 'sleep:60000'), await addJob(store, 'LOW', 'sleep:60000')];
+    const lows = [
+      await addJob(store, 'LOW', 'sleep:60000'),
+      await addJob(store, 'LOW', 'sleep:60000'),
+      await addJob(store, 'LOW', 'sleep:60000'),
+    ];
     for (const id of lows) await scheduler.enqueue(id);
     await until(async () => (await statusOf(store, lows[1]!)) === 'running');
     expect(await statusOf(store, lows[2]!)).toBe('queued'); // the spare is not for LOW work
@@ -217,13 +279,20 @@ describe('Scheduler cancel, retry, failures', () => {
     const job = (await getJob(store, id))!;
     expect([job.status, job.attempts, job.error?.code]).toEqual(['failed', 2, 'WORKER_CRASHED']);
     expect(job.error?.message).toMatch(/crashed 2 times on this file's content/);
-    const trail = (await listAudit(store, { request_id: `req-${id}`, limit: 20 })).map((a) => a.kind).reverse();
+    const trail = (await listAudit(store, { request_id: `req-${id}`, limit: 20 }))
+      .map((a) => a.kind)
+      .reverse();
     expect(trail).toEqual(['started', 'requeued', 'started', 'failed']);
     // One crash before a restart and one after make two.
     const other = await addJob(store, 'HIGH', 'crash');
     await store.run('UPDATE jobs SET crashes = 1 WHERE id = $1', [other]);
     await scheduler.shutdown(1000);
-    const again = new Scheduler({ store, pool: sleepyPool({ size: 1, spare: 0 }), runJob: testRunJob(store), backoffMs: 10 });
+    const again = new Scheduler({
+      store,
+      pool: sleepyPool({ size: 1, spare: 0 }),
+      runJob: testRunJob(store),
+      backoffMs: 10,
+    });
     await again.start();
     await again.drain();
     expect((await getJob(store, other))!.attempts).toBe(1);
@@ -237,7 +306,10 @@ describe('Scheduler cancel, retry, failures', () => {
     const id = await addJob(store, 'HIGH', 'sleep:0');
     const kept = await addJob(store, 'HIGH', 'sleep:0');
     // As a dead engine leaves them: running, one after its third interruption, one after its first.
-    await store.run(`UPDATE jobs SET status = 'running', attempts = 1, interruptions = 2 WHERE id = $1`, [id]);
+    await store.run(
+      `UPDATE jobs SET status = 'running', attempts = 1, interruptions = 2 WHERE id = $1`,
+      [id],
+    );
     await store.run(`UPDATE jobs SET status = 'running', attempts = 1 WHERE id = $1`, [kept]);
     // Both were in the engine's hands (storing their results) when it stopped.
     const scheduler = new Scheduler({
@@ -303,7 +375,12 @@ describe('Scheduler cancel, retry, failures', () => {
 describe('Scheduler escalation', () => {
   it('flags a job late and escalates it one level past its target; the wait clock restarts at the new level', async () => {
     let now = Date.parse('2026-01-05T10:00:00Z');
-    const { store, scheduler } = await setup({ size: 1, spare: 0, clock: () => now, tickMs: 60_000 });
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 0,
+      clock: () => now,
+      tickMs: 60_000,
+    });
     await scheduler.start();
     const blocker = await addJob(store, 'CRITICAL', 'sleep:60000', { submittedAtMs: now });
     await scheduler.enqueue(blocker);
@@ -336,8 +413,13 @@ describe('Scheduler escalation', () => {
 
     const audit = await listAudit(store, { request_id: `req-${med}`, limit: 10 });
     expect(audit.filter((a) => a.kind === 'late')).toHaveLength(1);
-    expect(audit.filter((a) => a.kind === 'escalation').map((a) => a.priority)).toEqual(['CRITICAL', 'HIGH']);
-    expect((await listAudit(store, { request_id: `req-${crit}`, limit: 10 })).map((a) => a.kind)).toEqual(['late']);
+    expect(audit.filter((a) => a.kind === 'escalation').map((a) => a.priority)).toEqual([
+      'CRITICAL',
+      'HIGH',
+    ]);
+    expect(
+      (await listAudit(store, { request_id: `req-${crit}`, limit: 10 })).map((a) => a.kind),
+    ).toEqual(['late']);
     const stats = await scheduler.stats();
     expect(stats.levels.find((l) => l.level === 'CRITICAL')!.late).toBe(2);
     expect(stats.levels.find((l) => l.level === 'CRITICAL')!.waiting).toBe(2);
@@ -351,7 +433,13 @@ describe('Scheduler escalation', () => {
   it('reads the targets of the active rules at every check', async () => {
     let now = Date.parse('2026-01-05T10:00:00Z');
     const targets = { ...DEFAULT_TARGETS, LOW: { target_ms: 1000, onLate: 'flag' as const } };
-    const { store, scheduler } = await setup({ size: 1, spare: 0, clock: () => now, tickMs: 60_000, targets: () => targets });
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 0,
+      clock: () => now,
+      tickMs: 60_000,
+      targets: () => targets,
+    });
     await scheduler.start();
     const blocker = await addJob(store, 'HIGH', 'sleep:60000', { submittedAtMs: now });
     await scheduler.enqueue(blocker);
@@ -369,7 +457,12 @@ describe('Scheduler escalation', () => {
 describe('Scheduler recovery and shutdown', () => {
   it('requeues jobs left queued or running by a process killed with SIGKILL, without charging the interrupted attempt twice', async () => {
     const path = join(tempDir(), 'gex.duckdb');
-    const { running, queued } = await crashHost({ dbPath: path, entry: SLEEPY_WORKER, long: 'sleep:60000', short: 'sleep:0' });
+    const { running, queued } = await crashHost({
+      dbPath: path,
+      entry: SLEEPY_WORKER,
+      long: 'sleep:60000',
+      short: 'sleep:0',
+    });
     const store = await openStore(path);
     const before = (await getJob(store, running))!;
     expect([before.status, before.attempts]).toEqual(['running', 1]);
@@ -387,12 +480,18 @@ describe('Scheduler recovery and shutdown', () => {
     expect(recovered).toEqual([running]);
     await scheduler.drain();
     const after = (await getJob(store, running))!;
-    expect([after.status, after.attempts, after.snapshot_id]).toEqual(['completed', 1, `snap-${running}`]);
+    expect([after.status, after.attempts, after.snapshot_id]).toEqual([
+      'completed',
+      1,
+      `snap-${running}`,
+    ]);
     expect((await getJob(store, queued))!.status).toBe('completed');
     // HIGH before LOW after the restart too, each run exactly once.
     expect(seen.map((j) => j.id)).toEqual([running, queued]);
     const audit = await listAudit(store, { request_id: `req-${running}`, limit: 10 });
-    expect(audit.filter((a) => a.kind === 'requeued' && /after a restart/.test(a.explanation))).toHaveLength(1);
+    expect(
+      audit.filter((a) => a.kind === 'requeued' && /after a restart/.test(a.explanation)),
+    ).toHaveLength(1);
   }, 90_000);
 
   it('shutdown lets short jobs finish and puts long ones back in the queue, uncharged', async () => {

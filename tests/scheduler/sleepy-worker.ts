@@ -23,11 +23,14 @@ const send = (m: unknown) => process.send?.(m);
 
 process.on('message', (m: Msg) => {
   const action = m.input?.action ?? m.file ?? 'sleep:0';
-  const [verb, arg = ''] = [action.slice(0, action.indexOf(':') < 0 ? action.length : action.indexOf(':')), action.slice(action.indexOf(':') + 1)];
+  const [verb, arg = ''] = [
+    action.slice(0, action.indexOf(':') < 0 ? action.length : action.indexOf(':')),
+    action.slice(action.indexOf(':') + 1),
+  ];
   if (verb === 'crash') process.exit(1);
   if (verb === 'heap') {
     // What V8 was told this process may use (the pool's --max-old-space-size).
-    const heapMb = (v8.getHeapStatistics().heap_size_limit) / 1024 / 1024;
+    const heapMb = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
     send({ type: 'result', taskId: m.taskId, result: { ok: true, value: { heapMb } } });
     return;
   }
@@ -37,12 +40,20 @@ process.on('message', (m: Msg) => {
     return;
   }
   if (verb === 'fail') {
-    send({ type: 'result', taskId: m.taskId, result: { ok: false, error: { code: arg, message: `asked to fail with ${arg}` } } });
+    send({
+      type: 'result',
+      taskId: m.taskId,
+      result: { ok: false, error: { code: arg, message: `asked to fail with ${arg}` } },
+    });
     return;
   }
   const ms = Number(arg) || 0;
   send({ type: 'progress', taskId: m.taskId, fraction: 0.5, stage: 'sleeping' });
-  setTimeout(() => send({ type: 'result', taskId: m.taskId, result: { ok: true, value: { pid: process.pid } } }), ms);
+  setTimeout(
+    () =>
+      send({ type: 'result', taskId: m.taskId, result: { ok: true, value: { pid: process.pid } } }),
+    ms,
+  );
 });
 
 const startMs = Number(process.env.SLEEPY_START_MS ?? 0);

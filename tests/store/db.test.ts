@@ -27,10 +27,23 @@ describe('Store', () => {
   it('brings a new file to the current schema', async () => {
     const store = await open(tempDb());
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
-    const tables = (await store.all<{ name: string }>('SELECT table_name AS name FROM information_schema.tables')).map(
-      (t) => t.name,
-    );
-    for (const t of ['sources', 'requests', 'jobs', 'rule_sets', 'audit_log', 'gex_snapshots', 'gex_strikes', 'gamma_profiles', 'gex_by_strike', 'gex_by_expiry', 'gex_expiries', 'gex_buckets'])
+    const tables = (
+      await store.all<{ name: string }>('SELECT table_name AS name FROM information_schema.tables')
+    ).map((t) => t.name);
+    for (const t of [
+      'sources',
+      'requests',
+      'jobs',
+      'rule_sets',
+      'audit_log',
+      'gex_snapshots',
+      'gex_strikes',
+      'gamma_profiles',
+      'gex_by_strike',
+      'gex_by_expiry',
+      'gex_expiries',
+      'gex_buckets',
+    ])
       expect(tables).toContain(t);
     await store.close();
   });
@@ -45,7 +58,10 @@ describe('Store', () => {
     await old.close();
     const store = await open(path);
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
-    const byStrike = await store.all<{ net_gex: number }>('SELECT net_gex FROM gex_by_strike WHERE snapshot_id = $1', ['s1']);
+    const byStrike = await store.all<{ net_gex: number }>(
+      'SELECT net_gex FROM gex_by_strike WHERE snapshot_id = $1',
+      ['s1'],
+    );
     expect(byStrike).toEqual([{ net_gex: 6 }]);
     await store.close();
   });
@@ -53,7 +69,10 @@ describe('Store', () => {
   it('applies pending migrations all together or not at all', async () => {
     const path = tempDb();
     (await open(path, MIGRATIONS.slice(0, 1))).close();
-    const broken = [...MIGRATIONS.slice(0, 2), { version: 99, name: 'broken', statements: ['CREATE TABLE nowhere.t (a INTEGER)'] }];
+    const broken = [
+      ...MIGRATIONS.slice(0, 2),
+      { version: 99, name: 'broken', statements: ['CREATE TABLE nowhere.t (a INTEGER)'] },
+    ];
     const r = await Store.open(path, broken);
     expect(r.ok).toBe(false);
     const store = await open(path, MIGRATIONS.slice(0, 1));
@@ -66,7 +85,10 @@ describe('Store', () => {
     (await open(path)).close();
     const holder = spawn(
       process.execPath,
-      ['-e', `import('@duckdb/node-api').then(async d => { await d.DuckDBInstance.create(${JSON.stringify(path)}); console.log('held'); setTimeout(() => {}, 20000); })`],
+      [
+        '-e',
+        `import('@duckdb/node-api').then(async d => { await d.DuckDBInstance.create(${JSON.stringify(path)}); console.log('held'); setTimeout(() => {}, 20000); })`,
+      ],
       { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -97,7 +119,11 @@ describe('Store', () => {
     // The urgent statement overtook the normal ones still waiting (at most the first
     // normal one may already have been running); the normal lane kept its order.
     expect(order.indexOf('urgent')).toBeLessThan(order.indexOf('normal-2'));
-    expect(order.filter((o) => o.startsWith('normal'))).toEqual(['normal-1', 'normal-2', 'normal-3']);
+    expect(order.filter((o) => o.startsWith('normal'))).toEqual([
+      'normal-1',
+      'normal-2',
+      'normal-3',
+    ]);
     expect(await store.all('SELECT n FROM seen ORDER BY n')).toHaveLength(4);
     await urgent.close();
     await expect(store.all('SELECT 1')).rejects.toThrow(/closed/);
@@ -118,8 +144,15 @@ describe('Store', () => {
   it('appends and lists audit entries with their facts', async () => {
     const store = await open(tempDb());
     const a = await appendAudit(store, {
-      kind: 'decision', request_id: 'r1', job_id: 'j1', rule_version: 1, rule: 'G3', priority: 'HIGH',
-      facts: { total_volume: 80000 }, explanation: 'G3: high and real-time', actor: null,
+      kind: 'decision',
+      request_id: 'r1',
+      job_id: 'j1',
+      rule_version: 1,
+      rule: 'G3',
+      priority: 'HIGH',
+      facts: { total_volume: 80000 },
+      explanation: 'G3: high and real-time',
+      actor: null,
     });
     expect(a.id).toBeGreaterThan(0);
     const rows = await listAudit(store, { request_id: 'r1', limit: 10 });

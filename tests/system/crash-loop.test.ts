@@ -194,7 +194,11 @@ describe('SIGKILL on observed progress', () => {
         // other: a run repeated after a kill rewrote its own files.
         const exports = snapshots.flatMap((s) => {
           const rel = relative(home.dataDir, s.parquet);
-          return [s.parquet, join(home.dataDir, 'expiries', rel), join(home.dataDir, 'snapshots', rel)];
+          return [
+            s.parquet,
+            join(home.dataDir, 'expiries', rel),
+            join(home.dataDir, 'snapshots', rel),
+          ];
         });
         expect(parquetFiles(home.dataDir).sort()).toEqual(exports.sort());
       } finally {

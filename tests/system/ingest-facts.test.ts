@@ -22,9 +22,24 @@ describe('facts derived at submission', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-facts-'));
     const first = join(dir, 'first.csv');
     const second = join(dir, 'second.csv');
-    writeCboeCsv(first, { seed: 1, underlying: 'AAPL', spot: 190, expiries: 3, strikesPerExpiry: 20, asOf: '2024-01-08T10:30:00' });
+    writeCboeCsv(first, {
+      seed: 1,
+      underlying: 'AAPL',
+      spot: 190,
+      expiries: 3,
+      strikesPerExpiry: 20,
+      asOf: '2024-01-08T10:30:00',
+    });
     // Real-time data (the long format carries seconds): its level needs the file's facts.
-    writeLongCsv(second, { seed: 2, underlying: 'AAPL', spot: 192, expiries: 3, strikesPerExpiry: 20, asOf: new Date().toISOString().slice(0, 19), offset: '+00:00' });
+    writeLongCsv(second, {
+      seed: 2,
+      underlying: 'AAPL',
+      spot: 192,
+      expiries: 3,
+      strikesPerExpiry: 20,
+      asOf: new Date().toISOString().slice(0, 19),
+      offset: '+00:00',
+    });
     const bad = writeBadFiles(join(dir, 'bad'));
 
     const a = await engine.handlers['ingest:submit']({ file: first, source: 'vendor-x' });
@@ -35,11 +50,16 @@ describe('facts derived at submission', () => {
     const totalA = snapA.value[0]!.total_gex;
 
     // One failure of the same source: 1 success, 1 failure → reliability 0.5.
-    const failed = await engine.handlers['ingest:submit']({ file: bad.badValue!.path, source: 'vendor-x' });
+    const failed = await engine.handlers['ingest:submit']({
+      file: bad.badValue!.path,
+      source: 'vendor-x',
+    });
     if (!failed.ok) throw new Error(failed.error.message);
     await engine.drain();
     const failedJob = await engine.handlers['jobs:list']({ limit: 10 });
-    expect(failedJob.ok && failedJob.value.find((j) => j.id === failed.value.job_id)?.status).toBe('failed');
+    expect(failedJob.ok && failedJob.value.find((j) => j.id === failed.value.job_id)?.status).toBe(
+      'failed',
+    );
 
     const b = await engine.handlers['ingest:submit']({ file: second, source: 'vendor-x' });
     if (!b.ok) throw new Error(b.error.message);
@@ -49,16 +69,27 @@ describe('facts derived at submission', () => {
     const totalB = snaps.value.find((s) => s.request_id === b.value.request_id)!.total_gex;
 
     const [first_, second_] = await Promise.all(
-      [a.value.request_id, b.value.request_id].map(async (id) => (await listAudit(engine.store, { request_id: id, limit: 5 })).find((e) => e.kind === 'decision')!),
+      [a.value.request_id, b.value.request_id].map(async (id) =>
+        (await listAudit(engine.store, { request_id: id, limit: 5 })).find(
+          (e) => e.kind === 'decision',
+        )!,
+      ),
     );
     // The first snapshot of AAPL is news (null → large) even before its file is read.
-    expect(first_!.facts).toMatchObject({ gex_change: null, source_reliability: 1, underlying: 'AAPL', change: 'large' });
+    expect(first_!.facts).toMatchObject({
+      gex_change: null,
+      source_reliability: 1,
+      underlying: 'AAPL',
+      change: 'large',
+    });
     expect(second_!.facts!.gex_change).toBeCloseTo(Math.abs(totalB - totalA) / Math.abs(totalA), 9);
     expect(second_!.facts!.source_reliability).toBe(0.5);
     // `now` is the arrival, not the moment the file was read.
-    const secondJob = (await engine.handlers['jobs:list']({ limit: 10 }));
+    const secondJob = await engine.handlers['jobs:list']({ limit: 10 });
     if (!secondJob.ok) throw new Error(secondJob.error.message);
-    expect(second_!.facts!.now).toBe(secondJob.value.find((j) => j.request_id === b.value.request_id)!.submitted_at);
+    expect(second_!.facts!.now).toBe(
+      secondJob.value.find((j) => j.request_id === b.value.request_id)!.submitted_at,
+    );
     // Stale data: G2 decides LOW at arrival, whatever the rest; the explanation says so.
     expect(first_).toMatchObject({ rule: 'G2', priority: 'LOW' });
   });

@@ -12,30 +12,45 @@ import { cliHome, runCli } from '../cli/run-cli.ts';
 import { judge, makeLoad, type JobLine, type Verdict } from './load.ts';
 
 describe('a replayed load of 1,000 files', () => {
-  it('keeps the level order from arrival, serves CRITICAL first and completes everything', { timeout: 1_200_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gex-load-'));
-    const load = makeLoad(dir, { files: 1000, bigShare: 0.05, criticalShare: 0.05, bursts: 10, burstGapMs: 1500 });
-    expect(load.levels.filter((l) => l === 'CRITICAL').length).toBeGreaterThanOrEqual(30);
-    const { args, dir: home } = cliHome();
-    const ingest = await runCli(['ingest', '--manifest', load.manifest, '--json', ...args], { env: { GEX_DESK_WORKERS: '2' } });
-    expect(ingest.stderr).toBe('');
-    expect(ingest.code).toBe(0);
-    expect(ingest.lines).toHaveLength(1000);
+  it(
+    'keeps the level order from arrival, serves CRITICAL first and completes everything',
+    { timeout: 1_200_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gex-load-'));
+      const load = makeLoad(dir, {
+        files: 1000,
+        bigShare: 0.05,
+        criticalShare: 0.05,
+        bursts: 10,
+        burstGapMs: 1500,
+      });
+      expect(load.levels.filter((l) => l === 'CRITICAL').length).toBeGreaterThanOrEqual(30);
+      const { args, dir: home } = cliHome();
+      const ingest = await runCli(['ingest', '--manifest', load.manifest, '--json', ...args], {
+        env: { GEX_DESK_WORKERS: '2' },
+      });
+      expect(ingest.stderr).toBe('');
+      expect(ingest.code).toBe(0);
+      expect(ingest.lines).toHaveLength(1000);
 
-    const listed = await runCli(['jobs', '--json', ...args]);
-    expect(listed.code).toBe(0);
-    const verdict = judge(listed.lines as unknown as JobLine[]);
-    expect(verdict.jobs).toBe(1000);
-    expect(verdict.completed).toBe(1000);
-    expect(verdict.inversions.length, diagnosis(home, verdict.inversions)).toBe(0);
-    // Ratios, not times: a slow or loaded machine stretches both sides (the bench times the
-    // 1 s goal). CRITICAL's latest start within a quarter of LOW's median latency (about
-    // 40 s here, for about 1 s), its median within a tenth.
-    const starts = verdict.criticalStartMs.sort((a, b) => a - b);
-    const low = verdict.latency.LOW.p50;
-    expect(starts.at(-1)! * 4, `CRITICAL starts ${starts.join(', ')} ms; LOW p50 ${low} ms`).toBeLessThan(low);
-    expect(starts[starts.length >> 1]! * 10).toBeLessThan(low);
-  });
+      const listed = await runCli(['jobs', '--json', ...args]);
+      expect(listed.code).toBe(0);
+      const verdict = judge(listed.lines as unknown as JobLine[]);
+      expect(verdict.jobs).toBe(1000);
+      expect(verdict.completed).toBe(1000);
+      expect(verdict.inversions.length, diagnosis(home, verdict.inversions)).toBe(0);
+      // Ratios, not times: a slow or loaded machine stretches both sides (the bench times the
+      // 1 s goal). CRITICAL's latest start within a quarter of LOW's median latency (about
+      // 40 s here, for about 1 s), its median within a tenth.
+      const starts = verdict.criticalStartMs.sort((a, b) => a - b);
+      const low = verdict.latency.LOW.p50;
+      expect(
+        starts.at(-1)! * 4,
+        `CRITICAL starts ${starts.join(', ')} ms; LOW p50 ${low} ms`,
+      ).toBeLessThan(low);
+      expect(starts[starts.length >> 1]! * 10).toBeLessThan(low);
+    },
+  );
 });
 
 /** Where the time went at the door (the engine's log), for a failure's message. */

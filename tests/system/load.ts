@@ -36,8 +36,15 @@ export function makeLoad(dir: string, o: LoadOptions): Load {
     const underlying = big ? 'SPX' : UNDERLYINGS[i % UNDERLYINGS.length]!;
     const day = 1 + (i % 27);
     const asOf = `2024-0${1 + (i % 9)}-${String(day).padStart(2, '0')}T${String(9 + (i % 7)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`;
-    const common = { seed: 10_000 + i, underlying, asOf, spot: big ? 4700 + (i % 50) : 50 + (i % 400) };
-    const size = big ? { expiries: 55, strikesPerExpiry: 192 } : { expiries: 3 + (i % 4), strikesPerExpiry: 10 + (i % 30) };
+    const common = {
+      seed: 10_000 + i,
+      underlying,
+      asOf,
+      spot: big ? 4700 + (i % 50) : 50 + (i % 400),
+    };
+    const size = big
+      ? { expiries: 55, strikesPerExpiry: 192 }
+      : { expiries: 3 + (i % 4), strikesPerExpiry: 10 + (i % 30) };
     const kind = i % 3;
     const file = join(dir, `chain-${String(i).padStart(4, '0')}.${kind === 1 ? 'json' : 'csv'}`);
     if (kind === 0 || big) writeCboeCsv(file, { ...common, ...size });
@@ -45,14 +52,26 @@ export function makeLoad(dir: string, o: LoadOptions): Load {
     else writeLongCsv(file, { ...common, ...size });
     const r = rand();
     const level: PriorityLevel =
-      r < o.criticalShare ? 'CRITICAL' : r < o.criticalShare + 0.3 ? 'HIGH' : r < o.criticalShare + 0.6 ? 'MEDIUM' : 'LOW';
+      r < o.criticalShare
+        ? 'CRITICAL'
+        : r < o.criticalShare + 0.3
+          ? 'HIGH'
+          : r < o.criticalShare + 0.6
+            ? 'MEDIUM'
+            : 'LOW';
     levels.push(level);
     const at_ms = Math.floor(i / perBurst) * o.burstGapMs;
     lines.push(
       JSON.stringify(
         level === 'LOW'
           ? { file, source: 'load', at_ms }
-          : { file, source: 'load', requested_priority: level, justification: 'replayed load', at_ms },
+          : {
+              file,
+              source: 'load',
+              requested_priority: level,
+              justification: 'replayed load',
+              at_ms,
+            },
       ),
     );
   }
@@ -81,13 +100,16 @@ export interface Verdict {
   spanMs: number;
 }
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! : NaN);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]! : NaN;
 
 /** Judges a finished load from `gex-desk jobs --json` alone. */
 export function judge(jobs: JobLine[], graceMs = 50): Verdict {
   const t = (s: string | null) => (s === null ? Infinity : Date.parse(s));
   const inversions: Verdict['inversions'] = [];
-  const byStart = jobs.filter((j) => j.started_at !== null).sort((a, b) => t(a.started_at) - t(b.started_at));
+  const byStart = jobs
+    .filter((j) => j.started_at !== null)
+    .sort((a, b) => t(a.started_at) - t(b.started_at));
   for (const j of byStart) {
     const s = t(j.started_at);
     for (const k of jobs) {
@@ -95,7 +117,8 @@ export function judge(jobs: JobLine[], graceMs = 50): Verdict {
       const waited = s - t(k.submitted_at);
       // A job's wait ends when it starts (or ends without running, e.g. cancelled).
       const waitEnd = Math.min(t(k.started_at), t(k.finished_at));
-      if (waited > graceMs && waitEnd > s) inversions.push({ started: j.id, waiting: k.id, waitedMs: waited });
+      if (waited > graceMs && waitEnd > s)
+        inversions.push({ started: j.id, waiting: k.id, waitedMs: waited });
     }
   }
   const latency = Object.fromEntries(
@@ -113,7 +136,9 @@ export function judge(jobs: JobLine[], graceMs = 50): Verdict {
     jobs: jobs.length,
     completed: jobs.filter((j) => j.status === 'completed').length,
     inversions,
-    criticalStartMs: jobs.filter((j) => j.priority === 'CRITICAL').map((j) => t(j.started_at) - t(j.submitted_at)),
+    criticalStartMs: jobs
+      .filter((j) => j.priority === 'CRITICAL')
+      .map((j) => t(j.started_at) - t(j.submitted_at)),
     latency,
     spanMs: Math.max(...ends) - Math.min(...starts),
   };

@@ -107,7 +107,11 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
   const analytics = () =>
     (analyticsP ??= import('../analytics/index.ts').then(
       ({ Analytics }) =>
-        new Analytics({ store, attach: deps.config.attach, timeZone: deps.config.conventions.exchange_time_zone }),
+        new Analytics({
+          store,
+          attach: deps.config.attach,
+          timeZone: deps.config.conventions.exchange_time_zone,
+        }),
     ));
 
   return {

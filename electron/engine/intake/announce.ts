@@ -3,4 +3,5 @@
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { EngineEvents } from '../events.ts';
 
-export const announcer = (events: EngineEvents) => (e: AuditEntry) => events.emit('audit:appended', e);
+export const announcer = (events: EngineEvents) => (e: AuditEntry) =>
+  events.emit('audit:appended', e);

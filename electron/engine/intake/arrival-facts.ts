@@ -19,7 +19,11 @@ export interface Arrival {
 }
 
 /** The facts known at arrival, and the names of those only a read of the whole file gives. */
-export function arrivalFacts(a: Pick<Arrival, 'request' | 'arrivedMs'>, head: FileHead, context: RequestContext) {
+export function arrivalFacts(
+  a: Pick<Arrival, 'request' | 'arrivedMs'>,
+  head: FileHead,
+  context: RequestContext,
+) {
   const { request } = a;
   const given: Record<string, unknown> = {
     now: new Date(a.arrivedMs).toISOString(),
@@ -44,9 +48,10 @@ export function arrivalFacts(a: Pick<Arrival, 'request' | 'arrivedMs'>, head: Fi
   if (head.underlying !== null && (previous === null || dup)) {
     // With nothing to compare with, a file is news (null) whatever it says.
     given.gex_change =
-      dup && previous !== null && previous !== 0 ? Math.abs(dup.total_gex - previous) / Math.abs(previous) : null;
+      dup && previous !== null && previous !== 0
+        ? Math.abs(dup.total_gex - previous) / Math.abs(previous)
+        : null;
     unknown.delete('gex_change');
   }
   return { given, unknown: [...unknown] };
 }
-

@@ -69,7 +69,8 @@ class Lane {
           batch.forEach((p, i) => p.resolve(written[i]!));
         } catch {
           // One of them cannot be written: each alone, so that only it fails.
-          for (const p of batch) await this.#write([p.record]).then((w) => p.resolve(w[0]!), p.reject);
+          for (const p of batch)
+            await this.#write([p.record]).then((w) => p.resolve(w[0]!), p.reject);
         }
       }
     } finally {
@@ -91,10 +92,20 @@ export class ArrivalWriter {
   }
 }
 
-function writeArrivals(store: Store, announce: (e: AuditEntry) => void, records: readonly ArrivalRecord[]): Promise<Written[]> {
+function writeArrivals(
+  store: Store,
+  announce: (e: AuditEntry) => void,
+  records: readonly ArrivalRecord[],
+): Promise<Written[]> {
   return auditedTransaction(store, announce, async (tx, audit) => {
-    await storeRequests(tx, records.map((r) => r.request));
-    const rows = await insertJobs(tx, records.flatMap((r) => (r.job ? [r.job] : [])));
+    await storeRequests(
+      tx,
+      records.map((r) => r.request),
+    );
+    const rows = await insertJobs(
+      tx,
+      records.flatMap((r) => (r.job ? [r.job] : [])),
+    );
     await audit.many(records.flatMap((r) => r.audits));
     const byId = new Map(rows.map((row) => [row.id, row]));
     const written: Written[] = [];
@@ -107,9 +118,16 @@ function writeArrivals(store: Store, announce: (e: AuditEntry) => void, records:
 }
 
 /** A job that ends as it arrives; the others wait for the scheduler. */
-async function ending(tx: Tx, audit: AuditWriter, r: ArrivalRecord, row: QueuedRow): Promise<Written> {
+async function ending(
+  tx: Tx,
+  audit: AuditWriter,
+  r: ArrivalRecord,
+  row: QueuedRow,
+): Promise<Written> {
   const at = r.request.arrivedMs;
-  if (r.end && 'duplicateOf' in r.end) return { job: await endDuplicate(tx, audit, row.job, r.end.duplicateOf, at), row: null };
-  if (r.end && 'unreadable' in r.end) return { job: await endUnreadable(tx, audit, row.job, r.end.unreadable, at), row: null };
+  if (r.end && 'duplicateOf' in r.end)
+    return { job: await endDuplicate(tx, audit, row.job, r.end.duplicateOf, at), row: null };
+  if (r.end && 'unreadable' in r.end)
+    return { job: await endUnreadable(tx, audit, row.job, r.end.unreadable, at), row: null };
   return { job: row.job, row };
 }

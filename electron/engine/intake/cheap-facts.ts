@@ -13,9 +13,18 @@ import type { Staged } from './staging.ts';
 export type FileHead = ChainSniff;
 
 /** What a file's two ends tell (never a guess: null where they cannot tell). */
-export function readHead(file: string, staged: Staged, conv: GexConventions, limits: ReadLimits): Result<FileHead> {
+export function readHead(
+  file: string,
+  staged: Staged,
+  conv: GexConventions,
+  limits: ReadLimits,
+): Result<FileHead> {
   return sniffBytes(file, staged.head, staged.tail, staged.size, conv, limits);
 }
 
 /** The facts only a read of the whole file gives. */
-export const FILE_FACTS: readonly GivenFactName[] = ['total_volume', 'total_open_interest', 'gex_change'];
+export const FILE_FACTS: readonly GivenFactName[] = [
+  'total_volume',
+  'total_open_interest',
+  'gex_change',
+];

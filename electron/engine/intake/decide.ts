@@ -37,7 +37,10 @@ export interface DecideDeps {
 export function createDecideJob(deps: DecideDeps): DecideJob {
   return async (job, ctx) => {
     const hash = job.content_hash;
-    if (!hash) return err('INTERNAL', `job ${job.id} is deciding but has no staged content`, { file: job.file });
+    if (!hash)
+      return err('INTERNAL', `job ${job.id} is deciding but has no staged content`, {
+        file: job.file,
+      });
     const readStartedAt = new Date().toISOString();
     const read = await ctx.pool.run(
       {
@@ -53,13 +56,22 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
       { signal: ctx.signal },
     );
     const parsed = FactsResult.safeParse(read);
-    if (!parsed.success) return err('INTERNAL', `The facts read answered in an unexpected shape: ${parsed.error.message}`);
+    if (!parsed.success)
+      return err(
+        'INTERNAL',
+        `The facts read answered in an unexpected shape: ${parsed.error.message}`,
+      );
     if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
     return ok(await decide(deps, job, parsed.data.value as FileFacts, readStartedAt));
   };
 }
 
-async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts, readStartedAt: string): Promise<DecideOutcome> {
+async function decide(
+  deps: DecideDeps,
+  job: ProcessingJob,
+  f: FileFacts,
+  readStartedAt: string,
+): Promise<DecideOutcome> {
   const request = await getRequest(deps.store.at(job.effective_priority), job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
@@ -81,34 +93,67 @@ async function decide(deps: DecideDeps, job: ProcessingJob, f: FileFacts, readSt
   const rules = deps.rules.active;
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
   const now = (deps.clock ?? Date.now)();
-  const outcome = await auditedTransaction(deps.store.at(job.effective_priority), announcer(deps.events), async (tx, audit): Promise<DecideOutcome> => {
-    const facts = { given, derived: decided.ok ? decided.value.derived : {} };
-    await recordFileFacts(tx, job.request_id, { facts, underlying: f.underlying, total_gex: f.total_gex });
-    if (!decided.ok) {
-      const error: AppError = { ...decided.error, file: job.file };
-      const ended = await endWaiting(tx, job.id, 'failed', { error, underlying: f.underlying }, now);
-      if (!ended) return { kind: 'gone', job: undefined };
-      await audit(jobAudit(ended, 'rejected', `rejected: ${error.message}`, { actor: request?.author ?? null, facts: given }));
-      await recordOutcome(tx, ended);
-      return { kind: 'ended', job: ended };
-    }
-    const d: Decision = {
-      priority: decided.value.priority,
-      rule: decided.value.rule,
-      explanation: decided.value.explanation,
-      rule_version: rules.version,
-    };
-    const withUnderlying = { ...job, underlying: f.underlying };
-    if (context.duplicate) {
-      await audit(decisionEntry(withUnderlying, d, { ...given, ...decided.value.derived, read_started_at: readStartedAt }, request?.author ?? null));
-      const ended = await endDuplicate(tx, audit, withUnderlying, context.duplicate.id, now, d);
-      return { kind: 'ended', job: ended };
-    }
-    const row = await decideQueued(tx, job.id, { ...d, underlying: f.underlying }, now);
-    if (!row) return { kind: 'gone', job: undefined };
-    await audit(decisionEntry(row.job, d, { ...given, ...decided.value.derived, read_started_at: readStartedAt }, request?.author ?? null));
-    return { kind: 'queued', row };
-  });
+  const outcome = await auditedTransaction(
+    deps.store.at(job.effective_priority),
+    announcer(deps.events),
+    async (tx, audit): Promise<DecideOutcome> => {
+      const facts = { given, derived: decided.ok ? decided.value.derived : {} };
+      await recordFileFacts(tx, job.request_id, {
+        facts,
+        underlying: f.underlying,
+        total_gex: f.total_gex,
+      });
+      if (!decided.ok) {
+        const error: AppError = { ...decided.error, file: job.file };
+        const ended = await endWaiting(
+          tx,
+          job.id,
+          'failed',
+          { error, underlying: f.underlying },
+          now,
+        );
+        if (!ended) return { kind: 'gone', job: undefined };
+        await audit(
+          jobAudit(ended, 'rejected', `rejected: ${error.message}`, {
+            actor: request?.author ?? null,
+            facts: given,
+          }),
+        );
+        await recordOutcome(tx, ended);
+        return { kind: 'ended', job: ended };
+      }
+      const d: Decision = {
+        priority: decided.value.priority,
+        rule: decided.value.rule,
+        explanation: decided.value.explanation,
+        rule_version: rules.version,
+      };
+      const withUnderlying = { ...job, underlying: f.underlying };
+      if (context.duplicate) {
+        await audit(
+          decisionEntry(
+            withUnderlying,
+            d,
+            { ...given, ...decided.value.derived, read_started_at: readStartedAt },
+            request?.author ?? null,
+          ),
+        );
+        const ended = await endDuplicate(tx, audit, withUnderlying, context.duplicate.id, now, d);
+        return { kind: 'ended', job: ended };
+      }
+      const row = await decideQueued(tx, job.id, { ...d, underlying: f.underlying }, now);
+      if (!row) return { kind: 'gone', job: undefined };
+      await audit(
+        decisionEntry(
+          row.job,
+          d,
+          { ...given, ...decided.value.derived, read_started_at: readStartedAt },
+          request?.author ?? null,
+        ),
+      );
+      return { kind: 'queued', row };
+    },
+  );
   // Read (and not failed): the next request of this underlying compares with this file.
   if (outcome.kind !== 'gone' && !(outcome.kind === 'ended' && outcome.job?.status === 'failed'))
     deps.memory.noteRead(job.request_id, f.underlying, Date.parse(arrivedAt), f.total_gex);

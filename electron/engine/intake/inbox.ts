@@ -6,7 +6,17 @@
 // `processing/` first, so that it is submitted exactly once even across restarts,
 // then to `done/` or `failed/` (with `<name>.reason.txt` beside it) when its job
 // ends. A name that already exists there gets a suffix: no file is ever lost.
-import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import type { SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
@@ -56,7 +66,8 @@ export class Inbox {
 
   /** Creates the folders, settles files a previous run left in processing/, and starts polling. */
   async start(): Promise<void> {
-    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) mkdirSync(d, { recursive: true });
+    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir])
+      mkdirSync(d, { recursive: true });
     for (const name of readdirSync(this.processingDir)) {
       const path = join(this.processingDir, name);
       if (!statSync(path).isFile()) continue;
@@ -86,12 +97,16 @@ export class Inbox {
     this.#timer = null;
     let timer: NodeJS.Timeout | null = null;
     const deadline = new Promise<void>((resolve) => {
-      if (deadlineMs !== Infinity) timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
+      if (deadlineMs !== Infinity)
+        timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
     });
-    await Promise.race([(async () => {
-      await this.#polling;
-      await Promise.all([...this.#submits]);
-    })(), deadline]);
+    await Promise.race([
+      (async () => {
+        await this.#polling;
+        await Promise.all([...this.#submits]);
+      })(),
+      deadline,
+    ]);
     if (timer) clearTimeout(timer);
   }
 
@@ -112,7 +127,12 @@ export class Inbox {
   onJobUpdated(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
     if (job.status === 'completed' || job.status === 'duplicate') this.#finish(job.file, null);
-    else this.#finish(job.file, job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` }, job.id);
+    else
+      this.#finish(
+        job.file,
+        job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` },
+        job.id,
+      );
   }
 
   async #poll(): Promise<void> {
@@ -155,7 +175,10 @@ export class Inbox {
   #refuseLink(name: string): void {
     const path = join(this.dir, name);
     this.#pending.add(path);
-    this.#finish(path, { code: 'NOT_A_FILE', message: `${name} is a symbolic link; the inbox takes only regular files (copy the file itself in)` });
+    this.#finish(path, {
+      code: 'NOT_A_FILE',
+      message: `${name} is a symbolic link; the inbox takes only regular files (copy the file itself in)`,
+    });
     this.#opts.log?.warn('inbox.symlink_refused', { file: name });
   }
 
@@ -192,7 +215,10 @@ export class Inbox {
     try {
       result = await this.#opts.submit(path);
     } catch (e) {
-      result = { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
+      result = {
+        ok: false,
+        error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) },
+      };
     }
     if (!result.ok) return this.#finish(path, result.error);
     const ack = result.value;
@@ -200,7 +226,11 @@ export class Inbox {
     // A queued job ends later (onJobUpdated); the rest ended at submission.
     if (ack.status === 'duplicate') this.#finish(path, null);
     else if (ack.status !== 'queued' && ack.status !== 'deciding')
-      this.#finish(path, ack.error ?? { code: 'INVALID_REQUEST', message: `the request was ${ack.status}` }, ack.job_id);
+      this.#finish(
+        path,
+        ack.error ?? { code: 'INVALID_REQUEST', message: `the request was ${ack.status}` },
+        ack.job_id,
+      );
   }
 
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
@@ -216,7 +246,10 @@ export class Inbox {
     }
     this.#opts.onMoved?.();
     if (error) {
-      const where = [error.line !== undefined ? `line ${error.line}` : '', error.field ? `field ${error.field}` : '']
+      const where = [
+        error.line !== undefined ? `line ${error.line}` : '',
+        error.field ? `field ${error.field}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       const text = `${error.code}: ${error.message}${where ? ` (${where})` : ''}\n${jobId ? `job: ${jobId}\n` : ''}file: ${name}\n`;

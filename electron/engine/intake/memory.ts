@@ -8,12 +8,22 @@
 // arrivals then needs no query before its decision: at 70 files a second, one query
 // each (6 ms here) was most of what held acknowledgements back.
 import { INPUT_ERRORS, type ErrorCode } from '../../../shared/result.ts';
-import { MEASURES_VERSION, TERMINAL_STATUSES, type GEXSnapshot, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  MEASURES_VERSION,
+  TERMINAL_STATUSES,
+  type GEXSnapshot,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 import { num, type Store } from '../store/db.ts';
 import { reliabilityOf } from '../store/sources.ts';
 
 export interface RequestContext {
-  duplicate: { id: string; total_volume: number; total_open_interest: number; total_gex: number } | null;
+  duplicate: {
+    id: string;
+    total_volume: number;
+    total_open_interest: number;
+    total_gex: number;
+  } | null;
   /** The total GEX `gex_change` compares with; null when there is none (a first snapshot is news). */
   previous_total_gex: number | null;
   source_reliability: number;
@@ -76,7 +86,9 @@ export class IntakeMemory {
        ORDER BY r.submitted_at`,
     ))
       m.noteRead(r.id as string, r.underlying as string, num(r.arrived), num(r.total_gex));
-    for (const r of await store.all('SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources'))
+    for (const r of await store.all(
+      'SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources',
+    ))
       m.#sources.set(r.id as string, {
         ok: num(r.ingests_ok),
         failed: num(r.ingests_failed),
@@ -86,7 +98,12 @@ export class IntakeMemory {
   }
 
   /** What the store knows for a request (`content_hash` null: not captured yet, no duplicate known). */
-  context(q: { content_hash: string | null; underlying: string | null; source: string; arrivedMs: number }): RequestContext {
+  context(q: {
+    content_hash: string | null;
+    underlying: string | null;
+    source: string;
+    arrivedMs: number;
+  }): RequestContext {
     const stored = q.content_hash === null ? undefined : this.#byHash.get(q.content_hash);
     const duplicate = stored && stored.measures_version >= MEASURES_VERSION ? stored : null;
     const source = this.#sources.get(q.source);
@@ -97,7 +114,8 @@ export class IntakeMemory {
         total_open_interest: duplicate.total_open_interest,
         total_gex: duplicate.total_gex,
       },
-      previous_total_gex: q.underlying === null ? null : this.#previous(key(q.underlying), q.arrivedMs),
+      previous_total_gex:
+        q.underlying === null ? null : this.#previous(key(q.underlying), q.arrivedMs),
       // An analyst's override (sources:set) wins over the record until it is cleared.
       source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
       source_known: source !== undefined,
@@ -149,7 +167,8 @@ export class IntakeMemory {
 
   /** Follows every job:updated event: a job's final state counts in its source's record once. */
   onJob(job: ProcessingJob): void {
-    if (!TERMINAL_STATUSES.has(job.status) || (this.#counted.get(job.id) ?? -1) >= job.revision) return;
+    if (!TERMINAL_STATUSES.has(job.status) || (this.#counted.get(job.id) ?? -1) >= job.revision)
+      return;
     this.#counted.set(job.id, job.revision);
     const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0, override: null };
     this.#sources.set(job.source, source);
@@ -162,13 +181,17 @@ export class IntakeMemory {
       noteCompleted(this, job, snapshot);
       return;
     }
-    if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode)) source.failed++;
+    if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode))
+      source.failed++;
     // A failed or cancelled request is no longer what the next one compares with.
     const k = this.#readOf.get(job.request_id);
     if (k === undefined) return;
     this.#readOf.delete(job.request_id);
     const reads = this.#reads.get(k)!;
-    reads.splice(reads.findIndex((r) => r.requestId === job.request_id), 1);
+    reads.splice(
+      reads.findIndex((r) => r.requestId === job.request_id),
+      1,
+    );
   }
 
   /** An analyst set or cleared a source's reliability override. */
@@ -183,7 +206,11 @@ export class IntakeMemory {
     this.#byId.set(s.id, s);
     const k = key(s.underlying);
     const latest = this.#latest.get(k);
-    if (!latest || s.asOfMs > latest.asOfMs || (s.asOfMs === latest.asOfMs && s.createdMs >= latest.createdMs))
+    if (
+      !latest ||
+      s.asOfMs > latest.asOfMs ||
+      (s.asOfMs === latest.asOfMs && s.createdMs >= latest.createdMs)
+    )
       this.#latest.set(k, s);
   }
 }

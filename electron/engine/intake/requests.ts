@@ -35,9 +35,18 @@ export async function storeRequests(tx: Tx, rs: readonly NewRequest[]): Promise<
     rs.map((r) => {
       const q = r.request;
       return [
-        r.id, q.file, q.source, q.requested_priority ?? null, q.justification ?? null, q.author ?? null,
-        new Date(r.arrivedMs).toISOString(), r.staged?.hash ?? null, r.facts === null ? null : JSON.stringify(r.facts),
-        r.underlying, r.total_gex, r.staged?.size ?? null,
+        r.id,
+        q.file,
+        q.source,
+        q.requested_priority ?? null,
+        q.justification ?? null,
+        q.author ?? null,
+        new Date(r.arrivedMs).toISOString(),
+        r.staged?.hash ?? null,
+        r.facts === null ? null : JSON.stringify(r.facts),
+        r.underlying,
+        r.total_gex,
+        r.staged?.size ?? null,
       ];
     }),
     [null, null, null, null, null, null, 'TIMESTAMPTZ', null, 'JSON'],
@@ -97,17 +106,41 @@ export async function endDuplicate(
   nowMs: number,
   decided?: Pick<ProcessingJob, 'priority' | 'rule' | 'rule_version'>,
 ): Promise<ProcessingJob> {
-  const decision = decided ? { priority: decided.priority, rule: decided.rule, rule_version: decided.rule_version } : undefined;
-  const ended = (await endWaiting(tx, job.id, 'duplicate', { snapshot_id: snapshotId, decision }, nowMs))!;
-  await audit(jobAudit(ended, 'completed', `duplicate: the same content is snapshot ${snapshotId}`, { at: new Date(nowMs) }));
+  const decision = decided
+    ? { priority: decided.priority, rule: decided.rule, rule_version: decided.rule_version }
+    : undefined;
+  const ended = (await endWaiting(
+    tx,
+    job.id,
+    'duplicate',
+    { snapshot_id: snapshotId, decision },
+    nowMs,
+  ))!;
+  await audit(
+    jobAudit(ended, 'completed', `duplicate: the same content is snapshot ${snapshotId}`, {
+      at: new Date(nowMs),
+    }),
+  );
   await recordOutcome(tx, ended);
   return ended;
 }
 
 /** A job whose file cannot be read (missing, empty, not a chain…) fails before it runs. */
-export async function endUnreadable(tx: Tx, audit: AuditWriter, job: ProcessingJob, error: AppError, nowMs: number): Promise<ProcessingJob> {
+export async function endUnreadable(
+  tx: Tx,
+  audit: AuditWriter,
+  job: ProcessingJob,
+  error: AppError,
+  nowMs: number,
+): Promise<ProcessingJob> {
   const ended = (await endWaiting(tx, job.id, 'failed', { error }, nowMs))!;
-  await audit(jobAudit(ended, 'rejected', `rejected: ${error.code}: ${error.message}`, { actor: null, at: new Date(nowMs), facts: { error } }));
+  await audit(
+    jobAudit(ended, 'rejected', `rejected: ${error.code}: ${error.message}`, {
+      actor: null,
+      at: new Date(nowMs),
+      facts: { error },
+    }),
+  );
   await recordOutcome(tx, ended);
   return ended;
 }

@@ -29,7 +29,8 @@ export class StagedJobs {
     const held = this.#held.get(job.id);
     if (held !== undefined && TERMINAL_STATUSES.has(job.status)) {
       this.#held.delete(job.id);
-      if (KEPT.has(job.status) && this.#keepMs > 0) this.#kept.set(job.id, { hash: held, untilMs: nowMs + this.#keepMs });
+      if (KEPT.has(job.status) && this.#keepMs > 0)
+        this.#kept.set(job.id, { hash: held, untilMs: nowMs + this.#keepMs });
       else this.#staging.release(held);
       return;
     }
@@ -65,7 +66,8 @@ export class StagedJobs {
     this.#kept.clear();
     const removed = this.#staging.recover(rows.map((r) => r.h));
     for (const r of rows) {
-      if (KEPT.has(r.status)) this.#kept.set(r.id, { hash: r.h, untilMs: num(r.finished) + this.#keepMs });
+      if (KEPT.has(r.status))
+        this.#kept.set(r.id, { hash: r.h, untilMs: num(r.finished) + this.#keepMs });
       else this.#held.set(r.id, r.h);
     }
     return removed;

@@ -9,7 +9,17 @@
 // ends.
 import { createHash, randomUUID } from 'node:crypto';
 import { constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { chmod, copyFile, link, open, realpath, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  link,
+  open,
+  realpath,
+  rename,
+  rm,
+  stat,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
@@ -59,7 +69,12 @@ interface Fingerprint {
   dev: number;
 }
 
-const fingerprint = (s: { size: number; mtimeMs: number; ino: number; dev: number }): Fingerprint => ({
+const fingerprint = (s: {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  dev: number;
+}): Fingerprint => ({
   size: s.size,
   mtimeMs: s.mtimeMs,
   ino: s.ino,
@@ -147,7 +162,13 @@ export class Staging {
       const timeout = new Promise<Result<Staged>>((resolve) => {
         timer = setTimeout(() => {
           abandon.abort();
-          resolve(err('TIMEOUT', `${file} could not be read within ${Math.round(timeoutMs / 1000)} s (a stalled network share?)`, { file }));
+          resolve(
+            err(
+              'TIMEOUT',
+              `${file} could not be read within ${Math.round(timeoutMs / 1000)} s (a stalled network share?)`,
+              { file },
+            ),
+          );
         }, timeoutMs);
       });
       const captured = this.#capture(file, abandon.signal);
@@ -179,23 +200,35 @@ export class Staging {
     let before: Fingerprint;
     try {
       const s = await stat(file);
-      if (!s.isFile()) return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+      if (!s.isFile())
+        return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
       before = fingerprint(s);
     } catch (e) {
       return this.#ioError(file, e);
     }
     if (before.size === 0) return err('EMPTY_FILE', `${file} is empty`, { file });
     if (before.size > this.#opts.maxBytes)
-      return err('FILE_TOO_LARGE', `${file} is ${mib(before.size)}, above the limit of ${mib(this.#opts.maxBytes)} (setting maxFileBytes)`, { file });
+      return err(
+        'FILE_TOO_LARGE',
+        `${file} is ${mib(before.size)}, above the limit of ${mib(this.#opts.maxBytes)} (setting maxFileBytes)`,
+        { file },
+      );
 
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {
-      const shared = (await this.#clone(file, tmp, before.dev)) || (await this.#link(file, tmp, before.dev));
-      const copied = shared ? await this.#hashFile(tmp, abandoned) : await this.#copy(file, tmp, abandoned);
+      const shared =
+        (await this.#clone(file, tmp, before.dev)) || (await this.#link(file, tmp, before.dev));
+      const copied = shared
+        ? await this.#hashFile(tmp, abandoned)
+        : await this.#copy(file, tmp, abandoned);
       if (abandoned.aborted) return err('TIMEOUT', `${file}: the capture was abandoned`, { file });
       const after = fingerprint(await stat(file).catch(() => ({ ...before, mtimeMs: NaN })));
       if (copied.size !== before.size || !sameFile(before, after))
-        return err('FILE_CHANGED', `${file} changed while it was being read; submit it again once it is complete`, { file });
+        return err(
+          'FILE_CHANGED',
+          `${file} changed while it was being read; submit it again once it is complete`,
+          { file },
+        );
       const path = this.pathOf(copied.hash);
       this.acquire(copied.hash);
       if ((this.#refs.get(copied.hash) ?? 0) > 1 || (await exists(path))) {
@@ -205,7 +238,13 @@ export class Staging {
         if (!shared) await chmod(tmp, 0o444).catch(() => undefined);
         await rename(tmp, path);
       }
-      return ok({ hash: copied.hash, path, size: copied.size, head: copied.head, tail: copied.tail });
+      return ok({
+        hash: copied.hash,
+        path,
+        size: copied.size,
+        head: copied.head,
+        tail: copied.tail,
+      });
     } catch (e) {
       return this.#ioError(file, e);
     } finally {
@@ -250,7 +289,9 @@ export class Staging {
     const src = await open(file, 'r');
     const dst = await open(tmp, 'wx', 0o644);
     try {
-      const copied = await readAll(src, abandoned, (chunk) => dst.write(chunk).then(() => undefined));
+      const copied = await readAll(src, abandoned, (chunk) =>
+        dst.write(chunk).then(() => undefined),
+      );
       if (this.#opts.durable !== false) await dst.datasync();
       return copied;
     } finally {
@@ -272,9 +313,12 @@ export class Staging {
 
   #ioError(file: string, e: unknown): Result<never> {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
-    if (code === 'EISDIR') return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
-    if (code === 'EACCES' || code === 'EPERM') return err('IO', `${file} cannot be read: permission denied`, { file });
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
+    if (code === 'EISDIR')
+      return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+    if (code === 'EACCES' || code === 'EPERM')
+      return err('IO', `${file} cannot be read: permission denied`, { file });
     if (code === 'ENOSPC') return err('IO', `no space left to stage ${file}`, { file });
     this.#opts.log?.warn('staging.io', { file, error: String(e) });
     return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
@@ -289,7 +333,11 @@ interface Copied {
 }
 
 /** Reads a whole file in chunks, hashing it and handing each chunk to `sink`; keeps both ends. */
-async function readAll(fh: FileHandle, abandoned: AbortSignal, sink: ((chunk: Buffer) => Promise<void>) | null): Promise<Copied> {
+async function readAll(
+  fh: FileHandle,
+  abandoned: AbortSignal,
+  sink: ((chunk: Buffer) => Promise<void>) | null,
+): Promise<Copied> {
   const hash = createHash('sha256');
   let size = 0;
   let head: Buffer | null = null;

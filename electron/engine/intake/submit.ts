@@ -10,7 +10,13 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FileSubmitRequest, SubmitAck } from '../../../shared/api.ts';
-import { levelRank, type Decision, type GexConventions, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  levelRank,
+  type Decision,
+  type GexConventions,
+  type PriorityLevel,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { PartialDecision } from '../../../shared/rules.ts';
@@ -63,7 +69,11 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
   }
 }
 
-async function admit(deps: IntakeDeps, a: Arrival, ticket: ArrivalTicket): Promise<Result<SubmitAck>> {
+async function admit(
+  deps: IntakeDeps,
+  a: Arrival,
+  ticket: ArrivalTicket,
+): Promise<Result<SubmitAck>> {
   const req = a.request;
   // The level known before the capture (requested, or the rules' bound on the file's
   // ends): captures go by it, and lower work is held back only by what may outrank it.
@@ -127,12 +137,23 @@ async function admit(deps: IntakeDeps, a: Arrival, ticket: ArrivalTicket): Promi
     content_hash: staged.hash,
     submitted_at: new Date(a.arrivedMs).toISOString(),
     ...(decision
-      ? { status: 'queued', priority: decision.priority, rule: decision.rule, rule_version: decision.rule_version }
-      : { status: 'deciding', priority: outcome.kind === 'pending' ? outcome.upper : 'LOW', rule: 'deciding', rule_version: rules.version }),
+      ? {
+          status: 'queued',
+          priority: decision.priority,
+          rule: decision.rule,
+          rule_version: decision.rule_version,
+        }
+      : {
+          status: 'deciding',
+          priority: outcome.kind === 'pending' ? outcome.upper : 'LOW',
+          rule: 'deciding',
+          rule_version: rules.version,
+        }),
   };
   const asJob = { ...job, effective_priority: job.priority };
   const audits = [arrivalEntry(asJob, staged, head.value, outcome, a.arrivedMs)];
-  if (decision) audits.push(decisionEntry(asJob, decision, { ...given, ...derived }, a.request.author ?? null));
+  if (decision)
+    audits.push(decisionEntry(asJob, decision, { ...given, ...derived }, a.request.author ?? null));
   const decidedMs = performance.now();
   const written = await deps.writer.write({
     request: requestRow(a, staged, head.value.underlying, context, { given, derived, unknown }),
@@ -188,25 +209,50 @@ function requestRow(
   };
 }
 
-function arrivalEntry(job: AuditedJob, staged: Staged, head: FileHead, outcome: PartialDecision, arrivedMs: number): AuditInput {
+function arrivalEntry(
+  job: AuditedJob,
+  staged: Staged,
+  head: FileHead,
+  outcome: PartialDecision,
+  arrivedMs: number,
+): AuditInput {
   const what = `${staged.size.toLocaleString('en-US')} bytes, ${head.format}, sha256 ${staged.hash.slice(0, 12)}…`;
   const next =
     outcome.kind === 'pending'
       ? `waiting for its facts read; the rules could give it ${outcome.lower === outcome.upper ? outcome.upper : `${outcome.lower} to ${outcome.upper}`}`
       : 'decided at arrival';
   const facts = { size: staged.size, content_hash: staged.hash, ...head };
-  return jobAudit(job, 'arrival', `arrived (${what}); ${next}`, { actor: null, at: new Date(arrivedMs), facts });
+  return jobAudit(job, 'arrival', `arrived (${what}); ${next}`, {
+    actor: null,
+    at: new Date(arrivedMs),
+    facts,
+  });
 }
 
 /** The decision (or override) entry: the rule, its version, the facts given and derived. */
-export function decisionEntry(job: AuditedJob, d: Decision, facts: Record<string, unknown>, author: string | null): AuditInput {
-  const decided = { ...job, effective_priority: d.priority, rule: d.rule, rule_version: d.rule_version };
+export function decisionEntry(
+  job: AuditedJob,
+  d: Decision,
+  facts: Record<string, unknown>,
+  author: string | null,
+): AuditInput {
+  const decided = {
+    ...job,
+    effective_priority: d.priority,
+    rule: d.rule,
+    rule_version: d.rule_version,
+  };
   const kind = facts.requested_priority ? 'override' : 'decision';
   return jobAudit(decided, kind, d.explanation, { actor: author, facts });
 }
 
 /** A file that could not be captured or recognised: stored as a failed job, audited, counted. */
-async function unreadable(deps: IntakeDeps, a: Arrival, error: AppError, staged: Staged | null): Promise<SubmitAck> {
+async function unreadable(
+  deps: IntakeDeps,
+  a: Arrival,
+  error: AppError,
+  staged: Staged | null,
+): Promise<SubmitAck> {
   const clean = { ...error, file: a.request.file };
   const written = await deps.writer.write({
     request: requestRow(a, staged, null, null, null),
@@ -226,12 +272,30 @@ async function unreadable(deps: IntakeDeps, a: Arrival, error: AppError, staged:
     end: { unreadable: clean },
   });
   deps.events.emit('job:updated', written.job as ProcessingJob);
-  deps.log.warn('request.unreadable', { request_id: a.request_id, job_id: a.job_id, file: a.request.file, error: clean });
-  return { request_id: a.request_id, job_id: a.job_id, status: 'failed', decision: null, snapshot_id: null, error: clean };
+  deps.log.warn('request.unreadable', {
+    request_id: a.request_id,
+    job_id: a.job_id,
+    file: a.request.file,
+    error: clean,
+  });
+  return {
+    request_id: a.request_id,
+    job_id: a.job_id,
+    status: 'failed',
+    decision: null,
+    snapshot_id: null,
+    error: clean,
+  };
 }
 
 /** An invalid request (a fact the rules refuse): rejected, audited, nothing queued. */
-async function rejected(deps: IntakeDeps, a: Arrival, head: FileHead, given: Record<string, unknown>, error: AppError): Promise<SubmitAck> {
+async function rejected(
+  deps: IntakeDeps,
+  a: Arrival,
+  head: FileHead,
+  given: Record<string, unknown>,
+  error: AppError,
+): Promise<SubmitAck> {
   await deps.writer.write({
     request: requestRow(a, null, head.underlying, null, { given, derived: {}, unknown: [] }),
     job: null,
@@ -253,5 +317,12 @@ async function rejected(deps: IntakeDeps, a: Arrival, head: FileHead, given: Rec
     ],
   });
   const clean = { ...error, file: a.request.file };
-  return { request_id: a.request_id, job_id: null, status: 'rejected', decision: null, snapshot_id: null, error: clean };
+  return {
+    request_id: a.request_id,
+    job_id: null,
+    status: 'rejected',
+    decision: null,
+    snapshot_id: null,
+    error: clean,
+  };
 }

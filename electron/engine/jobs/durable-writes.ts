@@ -38,7 +38,10 @@ export class DurableWrites {
   /** Waits for writes in progress, at most `ms`. */
   async settle(ms: number): Promise<void> {
     let timer: NodeJS.Timeout | null = null;
-    await Promise.race([Promise.allSettled([...this.#pending]), new Promise((r) => (timer = setTimeout(r, ms)))]);
+    await Promise.race([
+      Promise.allSettled([...this.#pending]),
+      new Promise((r) => (timer = setTimeout(r, ms))),
+    ]);
     if (timer) clearTimeout(timer);
   }
 
@@ -60,7 +63,12 @@ export class DurableWrites {
           failed = true;
           this.#failing++;
         }
-        this.#o.log?.error('scheduler.final_write_failed', { write: label, attempt, error: message, retry_in_ms: delay });
+        this.#o.log?.error('scheduler.final_write_failed', {
+          write: label,
+          attempt,
+          error: message,
+          retry_in_ms: delay,
+        });
         await new Promise((r) => setTimeout(r, delay));
         delay = Math.min(this.#o.maxDelayMs ?? 30_000, delay * 2);
       }

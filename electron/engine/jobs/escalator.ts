@@ -36,17 +36,31 @@ export class Escalator {
     for (const level of PRIORITY_LEVELS) {
       const target = targets[level];
       for (const row of [...this.#deps.ready.at(level)]) {
-        if (row.phase !== 'run' || this.#checking.has(row.id) || nowMs - row.queuedAtMs <= target.target_ms) continue;
+        if (
+          row.phase !== 'run' ||
+          this.#checking.has(row.id) ||
+          nowMs - row.queuedAtMs <= target.target_ms
+        )
+          continue;
         const flagOnly = level === 'CRITICAL' || target.onLate === 'flag';
         if (flagOnly && row.late) continue;
         this.#checking.add(row.id);
-        work.push(this.#late(row, flagOnly ? null : escalate(level), target.target_ms, nowMs).finally(() => this.#checking.delete(row.id)));
+        work.push(
+          this.#late(row, flagOnly ? null : escalate(level), target.target_ms, nowMs).finally(() =>
+            this.#checking.delete(row.id),
+          ),
+        );
       }
     }
     await Promise.all(work);
   }
 
-  async #late(row: repo.QueuedRow, to: PriorityLevel | null, targetMs: number, nowMs: number): Promise<void> {
+  async #late(
+    row: repo.QueuedRow,
+    to: PriorityLevel | null,
+    targetMs: number,
+    nowMs: number,
+  ): Promise<void> {
     const { store, ready } = this.#deps;
     const from = row.level;
     const waited = nowMs - row.queuedAtMs;
@@ -64,22 +78,38 @@ export class Escalator {
       row.job = { ...row.job, late: true };
     }
     const at = new Date(nowMs);
-    const written = await auditedTransaction(store.at(from), this.#deps.announceAudit, async (tx, audit) => {
-      const j = to ? await repo.escalateQueued(tx, row.id, to, nowMs) : await repo.markLate(tx, row.id);
-      if (!j) return undefined;
-      if (!wasLate)
-        await audit(
-          jobAudit({ ...j, effective_priority: from }, 'late', `late: waited ${waited} ms at ${from}, past its target of ${targetMs} ms`, { at }),
-        );
-      if (to)
-        await audit(
-          jobAudit(j, 'escalation', `escalated ${from} → ${to} after waiting ${waited} ms (target ${targetMs} ms)`, {
-            facts: { from, to, waited_ms: waited, target_ms: targetMs },
-            at,
-          }),
-        );
-      return j;
-    });
+    const written = await auditedTransaction(
+      store.at(from),
+      this.#deps.announceAudit,
+      async (tx, audit) => {
+        const j = to
+          ? await repo.escalateQueued(tx, row.id, to, nowMs)
+          : await repo.markLate(tx, row.id);
+        if (!j) return undefined;
+        if (!wasLate)
+          await audit(
+            jobAudit(
+              { ...j, effective_priority: from },
+              'late',
+              `late: waited ${waited} ms at ${from}, past its target of ${targetMs} ms`,
+              { at },
+            ),
+          );
+        if (to)
+          await audit(
+            jobAudit(
+              j,
+              'escalation',
+              `escalated ${from} → ${to} after waiting ${waited} ms (target ${targetMs} ms)`,
+              {
+                facts: { from, to, waited_ms: waited, target_ms: targetMs },
+                at,
+              },
+            ),
+          );
+        return j;
+      },
+    );
     if (written) this.#deps.written(written);
   }
 }

@@ -10,7 +10,14 @@ import { jobAudit } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
 import { MAX_CRASHES, type Transitions } from './transitions.ts';
-import type { DecideJob, DecideOutcome, JobContext, JobOutcome, RunJob, SchedulerPool } from './types.ts';
+import type {
+  DecideJob,
+  DecideOutcome,
+  JobContext,
+  JobOutcome,
+  RunJob,
+  SchedulerPool,
+} from './types.ts';
 
 export type StopReason = 'cancel' | 'preempt' | 'shutdown' | 'lost';
 
@@ -182,10 +189,23 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
  * order). Waiting for those writes first kept a preempted MEDIUM job out of the queue for
  * 27 s behind a busy store while LOW jobs started (tests/system/load.test.ts).
  */
-async function preempted(d: ServiceDeps, s: InService, written: Promise<ProcessingJob | undefined>): Promise<void> {
+async function preempted(
+  d: ServiceDeps,
+  s: InService,
+  written: Promise<ProcessingJob | undefined>,
+): Promise<void> {
   const { row } = s;
-  const entry = jobAudit(s.job, 'preempted', 'preempted for a CRITICAL job; back in the queue, attempt not charged', { at: new Date(d.clock()) });
-  const back = d.transitions.requeueRunning(row.id, { charge: false, notBeforeMs: null, error: null }, entry);
+  const entry = jobAudit(
+    s.job,
+    'preempted',
+    'preempted for a CRITICAL job; back in the queue, attempt not charged',
+    { at: new Date(d.clock()) },
+  );
+  const back = d.transitions.requeueRunning(
+    row.id,
+    { charge: false, notBeforeMs: null, error: null },
+    entry,
+  );
   d.ready.insert({ ...row, notBeforeMs: null });
   d.dispatch();
   const [, j] = await Promise.all([written, back]);
@@ -209,14 +229,25 @@ async function settle(
     for (const e of s.completion ?? []) d.announceAudit(e);
     const current = await d.read(job.id, job.effective_priority);
     if (current?.status !== 'running') return d.emit(current);
-    return d.emit((await d.transitions.complete(job.id, result.value, job.effective_priority)) ?? (await d.read(job.id, job.effective_priority)));
+    return d.emit(
+      (await d.transitions.complete(job.id, result.value, job.effective_priority)) ??
+        (await d.read(job.id, job.effective_priority)),
+    );
   }
   if (reason === 'shutdown') {
-    const entry = jobAudit(job, 'requeued', 'stopped by shutdown; back in the queue, attempt not charged', { at: new Date(now) });
+    const entry = jobAudit(
+      job,
+      'requeued',
+      'stopped by shutdown; back in the queue, attempt not charged',
+      { at: new Date(now) },
+    );
     return requeue(d, s, job, { charge: false, notBeforeMs: null, error: null }, entry);
   }
   if (reason === 'cancel') return cancelled(d, s, 'cancelled while running');
-  const { error, poison } = reason === null ? await poisonCheck(d, job, result.error) : { error: result.error, poison: false };
+  const { error, poison } =
+    reason === null
+      ? await poisonCheck(d, job, result.error)
+      : { error: result.error, poison: false };
   const { maxAttempts, backoffMs } = d.limits;
   if (!poison && RETRYABLE.has(error.code) && job.attempts < maxAttempts) {
     const delay = backoffMs * 2 ** (job.attempts - 1);
@@ -233,7 +264,11 @@ async function settle(
  * content, across restarts; at MAX_CRASHES the file is a poison file: it fails, never
  * retried again, so that it cannot take workers down (or keep them busy) over and over.
  */
-async function poisonCheck(d: ServiceDeps, job: ProcessingJob, error: AppError): Promise<{ error: AppError; poison: boolean }> {
+async function poisonCheck(
+  d: ServiceDeps,
+  job: ProcessingJob,
+  error: AppError,
+): Promise<{ error: AppError; poison: boolean }> {
   if (error.code !== 'WORKER_CRASHED') return { error, poison: false };
   const crashes = await d.transitions.noteCrash(job.id, job.effective_priority);
   if (crashes < MAX_CRASHES) return { error, poison: false };
@@ -243,7 +278,9 @@ async function poisonCheck(d: ServiceDeps, job: ProcessingJob, error: AppError):
 
 async function cancelled(d: ServiceDeps, s: InService, why: string): Promise<void> {
   const job = s.row.phase === 'decide' ? s.row.job : { ...s.job, status: 'running' as const };
-  d.emit((await d.transitions.cancel(job, why, s.cancelledBy)) ?? (await d.read(s.row.id, s.row.level)));
+  d.emit(
+    (await d.transitions.cancel(job, why, s.cancelledBy)) ?? (await d.read(s.row.id, s.row.level)),
+  );
 }
 
 /** running → queued with its audit entry in one transaction, then back in the ready queue. */

@@ -4,7 +4,10 @@ import type { AuditKind } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AuditInput } from '../store/audit.ts';
 
-export type AuditedJob = Pick<ProcessingJob, 'id' | 'request_id' | 'rule' | 'rule_version' | 'effective_priority' | 'file' | 'underlying'>;
+export type AuditedJob = Pick<
+  ProcessingJob,
+  'id' | 'request_id' | 'rule' | 'rule_version' | 'effective_priority' | 'file' | 'underlying'
+>;
 
 export const SCHEDULER_ACTOR = 'scheduler';
 

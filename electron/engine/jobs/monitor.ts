@@ -24,12 +24,19 @@ const nullable = (v: unknown): number | null => (v === null || v === undefined ?
 
 /** What only the table knows: latencies of finished jobs in the window, and totals. */
 export interface History {
-  latency: Record<PriorityLevel, { p50: number | null; p90: number | null; p99: number | null; n: number }>;
+  latency: Record<
+    PriorityLevel,
+    { p50: number | null; p90: number | null; p99: number | null; n: number }
+  >;
   totals: QueueStats['totals'];
   windowMs: number;
 }
 
-export async function history(store: Store, nowMs: number, windowMs = DEFAULT_WINDOW_MS): Promise<History> {
+export async function history(
+  store: Store,
+  nowMs: number,
+  windowMs = DEFAULT_WINDOW_MS,
+): Promise<History> {
   const since = new Date(nowMs - windowMs).toISOString();
   const latency = await store.all(
     `SELECT priority AS level, count(*) AS n,
@@ -44,7 +51,10 @@ export async function history(store: Store, nowMs: number, windowMs = DEFAULT_WI
     PRIORITY_LEVELS.map((level) => {
       const l = latency.find((r) => r.level === level);
       const q = (l?.q as unknown[] | undefined) ?? [];
-      return [level, { p50: nullable(q[0]), p90: nullable(q[1]), p99: nullable(q[2]), n: l ? num(l.n) : 0 }];
+      return [
+        level,
+        { p50: nullable(q[0]), p90: nullable(q[1]), p99: nullable(q[2]), n: l ? num(l.n) : 0 },
+      ];
     }),
   ) as History['latency'];
   return {
@@ -80,7 +90,8 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
       level,
       waiting: o?.waiting ?? 0,
       running: o?.running ?? 0,
-      oldest_wait_ms: o?.oldestSubmittedMs == null ? null : Math.max(0, input.nowMs - o.oldestSubmittedMs),
+      oldest_wait_ms:
+        o?.oldestSubmittedMs == null ? null : Math.max(0, input.nowMs - o.oldestSubmittedMs),
       late: o?.late ?? 0,
       latency_p50_ms: l.p50,
       latency_p90_ms: l.p90,

@@ -6,7 +6,8 @@
 import { PRIORITY_LEVELS, levelRank, type PriorityLevel } from '../../../shared/domain.ts';
 import type { QueuedRow } from './repository.ts';
 
-const before = (a: QueuedRow, b: QueuedRow) => a.submittedAtMs < b.submittedAtMs || (a.submittedAtMs === b.submittedAtMs && a.seq < b.seq);
+const before = (a: QueuedRow, b: QueuedRow) =>
+  a.submittedAtMs < b.submittedAtMs || (a.submittedAtMs === b.submittedAtMs && a.seq < b.seq);
 
 export class ReadyQueue {
   #lists = new Map<PriorityLevel, QueuedRow[]>(PRIORITY_LEVELS.map((l) => [l, []]));
@@ -56,7 +57,9 @@ export class ReadyQueue {
   next(nowMs: number, maxRank: number): QueuedRow | undefined {
     for (const level of PRIORITY_LEVELS) {
       if (levelRank(level) > maxRank) break;
-      const row = this.#lists.get(level)!.find((r) => r.notBeforeMs === null || r.notBeforeMs <= nowMs);
+      const row = this.#lists
+        .get(level)!
+        .find((r) => r.notBeforeMs === null || r.notBeforeMs <= nowMs);
       if (row) return row;
     }
     return undefined;
@@ -65,7 +68,9 @@ export class ReadyQueue {
   /** When the earliest retry backoff ends, or Infinity. */
   earliestNotBefore(nowMs: number): number {
     let earliest = Infinity;
-    for (const r of this.all()) if (r.notBeforeMs !== null && r.notBeforeMs > nowMs) earliest = Math.min(earliest, r.notBeforeMs);
+    for (const r of this.all())
+      if (r.notBeforeMs !== null && r.notBeforeMs > nowMs)
+        earliest = Math.min(earliest, r.notBeforeMs);
     return earliest;
   }
 }

@@ -83,7 +83,8 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     priority: r.priority as PriorityLevel,
     effective_priority: r.effective_priority as PriorityLevel,
     rule: r.rule as string,
-    rule_version: r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),
+    rule_version:
+      r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),
     status: r.status as JobStatus,
     revision: num(r.revision ?? 0),
     submitted_at: iso(r.submitted_at)!,
@@ -92,7 +93,10 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     finished_at: iso(r.finished_at),
     attempts: num(r.attempts),
     late: Boolean(r.late),
-    error: r.error === null || r.error === undefined ? null : (JSON.parse(r.error as string) as AppError),
+    error:
+      r.error === null || r.error === undefined
+        ? null
+        : (JSON.parse(r.error as string) as AppError),
     snapshot_id: (r.snapshot_id as string | null) ?? null,
     progress: null,
   };
@@ -114,11 +118,38 @@ export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<Queue
     jobs.map((job) => {
       const status = job.status ?? 'queued';
       return [
-        job.id, job.request_id, job.file, job.source, job.underlying, job.content_hash, job.priority, job.priority,
-        job.rule, job.rule_version, status, job.submitted_at, job.submitted_at, status === 'queued' ? job.submitted_at : null,
+        job.id,
+        job.request_id,
+        job.file,
+        job.source,
+        job.underlying,
+        job.content_hash,
+        job.priority,
+        job.priority,
+        job.rule,
+        job.rule_version,
+        status,
+        job.submitted_at,
+        job.submitted_at,
+        status === 'queued' ? job.submitted_at : null,
       ];
     }),
-    [null, null, null, null, null, null, null, null, null, null, null, 'TIMESTAMPTZ', 'TIMESTAMPTZ', 'TIMESTAMPTZ'],
+    [
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      'TIMESTAMPTZ',
+      'TIMESTAMPTZ',
+      'TIMESTAMPTZ',
+    ],
   );
   const rows = await tx.all(
     `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
@@ -134,7 +165,12 @@ export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<Queue
  * deciding → queued at the level its facts read decided (its wait clock still counts from
  * the arrival). Undefined when it was no longer deciding (cancelled meanwhile).
  */
-export async function decideQueued(db: Db, id: string, d: LevelDecision & { underlying: string | null }, nowMs: number): Promise<QueuedRow | undefined> {
+export async function decideQueued(
+  db: Db,
+  id: string,
+  d: LevelDecision & { underlying: string | null },
+  nowMs: number,
+): Promise<QueuedRow | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', priority = $2, effective_priority = $2, rule = $3, rule_version = $4,
        decided_at = $5::TIMESTAMPTZ, underlying = coalesce($6, underlying)
@@ -152,7 +188,12 @@ export async function endWaiting(
   db: Db,
   id: string,
   status: 'failed' | 'duplicate',
-  outcome: { error?: AppError; snapshot_id?: string; decision?: LevelDecision; underlying?: string | null },
+  outcome: {
+    error?: AppError;
+    snapshot_id?: string;
+    decision?: LevelDecision;
+    underlying?: string | null;
+  },
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
   const d = outcome.decision;
@@ -164,8 +205,15 @@ export async function endWaiting(
          decided_at = CASE WHEN $6 IS NULL THEN decided_at ELSE $5::TIMESTAMPTZ END
        WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
       [
-        id, status, outcome.error ? JSON.stringify(outcome.error) : null, outcome.snapshot_id ?? null, ts(nowMs),
-        d?.priority ?? null, d?.rule ?? null, d?.rule_version ?? null, outcome.underlying ?? null,
+        id,
+        status,
+        outcome.error ? JSON.stringify(outcome.error) : null,
+        outcome.snapshot_id ?? null,
+        ts(nowMs),
+        d?.priority ?? null,
+        d?.rule ?? null,
+        d?.rule_version ?? null,
+        outcome.underlying ?? null,
       ],
     ),
   );
@@ -182,9 +230,15 @@ export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJ
 }
 
 /** Newest first (by submission order). */
-export async function listJobs(db: Db, opts: { status?: JobStatus; limit: number }): Promise<ProcessingJob[]> {
+export async function listJobs(
+  db: Db,
+  opts: { status?: JobStatus; limit: number },
+): Promise<ProcessingJob[]> {
   const rows = opts.status
-    ? await db.all(`${SELECT} WHERE status = $2 ORDER BY seq DESC LIMIT $1`, [opts.limit, opts.status])
+    ? await db.all(`${SELECT} WHERE status = $2 ORDER BY seq DESC LIMIT $1`, [
+        opts.limit,
+        opts.status,
+      ])
     : await db.all(`${SELECT} ORDER BY seq DESC LIMIT $1`, [opts.limit]);
   return rows.map(toJob);
 }
@@ -212,14 +266,19 @@ const QUEUED_SELECT = `SELECT ${QUEUED_COLUMNS} FROM jobs`;
 
 /** Every job waiting for a worker: queued ones, and deciding ones (waiting for their facts read). */
 export async function queuedRows(db: Db): Promise<QueuedRow[]> {
-  return (await db.all(`${QUEUED_SELECT} WHERE status IN ('queued', 'deciding') ORDER BY submitted_at, seq`)).map(toQueued);
+  return (
+    await db.all(
+      `${QUEUED_SELECT} WHERE status IN ('queued', 'deciding') ORDER BY submitted_at, seq`,
+    )
+  ).map(toQueued);
 }
 
 export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefined> {
-  const r = (await db.all(`${QUEUED_SELECT} WHERE id = $1 AND status IN ('queued', 'deciding')`, [id]))[0];
+  const r = (
+    await db.all(`${QUEUED_SELECT} WHERE id = $1 AND status IN ('queued', 'deciding')`, [id])
+  )[0];
   return r ? toQueued(r) : undefined;
 }
-
 
 /**
  * Recovery: jobs left `running` by a process that died go back to `queued`. The
@@ -227,7 +286,10 @@ export async function queuedRow(db: Db, id: string): Promise<QueuedRow | undefin
  * re-run counts as that same attempt, not a second one. Those the engine itself was
  * working on (`inEngine`) count one more interruption.
  */
-export async function requeueInterrupted(db: Db, inEngine: readonly string[]): Promise<{ id: string; interruptions: number }[]> {
+export async function requeueInterrupted(
+  db: Db,
+  inEngine: readonly string[],
+): Promise<{ id: string; interruptions: number }[]> {
   const rows = await db.all<{ id: string; n: number }>(
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', started_at = NULL, attempts = greatest(attempts - 1, 0),
        interruptions = coalesce(interruptions, 0) + CASE WHEN list_contains(from_json($1, '["VARCHAR"]'), id) THEN 1 ELSE 0 END
@@ -247,7 +309,11 @@ export async function noteCrash(db: Db, id: string): Promise<number> {
 }
 
 /** queued → running, charging one attempt. Undefined when the job is no longer queued. */
-export async function markRunning(db: Db, id: string, nowMs: number): Promise<ProcessingJob | undefined> {
+export async function markRunning(
+  db: Db,
+  id: string,
+  nowMs: number,
+): Promise<ProcessingJob | undefined> {
   return first(
     await db.all(
       `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
@@ -295,7 +361,12 @@ export async function finishRunning(
 }
 
 /** queued (or deciding) → cancelled. */
-export async function cancelQueued(db: Db, id: string, error: AppError, nowMs: number): Promise<ProcessingJob | undefined> {
+export async function cancelQueued(
+  db: Db,
+  id: string,
+  error: AppError,
+  nowMs: number,
+): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
      WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
@@ -329,7 +400,11 @@ export async function requeueRunning(
 }
 
 /** failed/cancelled → queued again, with a fresh attempt budget (an analyst's retry). */
-export async function requeueFinished(db: Db, id: string, nowMs: number): Promise<ProcessingJob | undefined> {
+export async function requeueFinished(
+  db: Db,
+  id: string,
+  nowMs: number,
+): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
        finished_at = NULL, queued_at = $2::TIMESTAMPTZ
@@ -340,12 +415,20 @@ export async function requeueFinished(db: Db, id: string, nowMs: number): Promis
 }
 
 export async function markLate(db: Db, id: string): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(`UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true WHERE id = $1 AND status = 'queued' ${RETURNING}`, [id]);
+  const rows = await db.all(
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true WHERE id = $1 AND status = 'queued' ${RETURNING}`,
+    [id],
+  );
   return first(rows);
 }
 
 /** Flags late and moves one level up; the wait clock at the new level starts now. */
-export async function escalateQueued(db: Db, id: string, to: PriorityLevel, nowMs: number): Promise<ProcessingJob | undefined> {
+export async function escalateQueued(
+  db: Db,
+  id: string,
+  to: PriorityLevel,
+  nowMs: number,
+): Promise<ProcessingJob | undefined> {
   const rows = await db.all(
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
      WHERE id = $1 AND status = 'queued' ${RETURNING}`,

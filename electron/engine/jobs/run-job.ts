@@ -33,7 +33,11 @@ export function createRunJob(deps: RunJobDeps): RunJob {
   const { store, events, staging, dataDir, conventions, limits, phases } = deps;
   return async (job, ctx) => {
     if (!job.content_hash || !existsSync(staging.pathOf(job.content_hash)))
-      return err('FILE_NOT_FOUND', `${job.file}: nothing of this request is staged any more (it could not be read when it arrived, or its bytes were kept for a retry and have expired); submit the file again`, { file: job.file });
+      return err(
+        'FILE_NOT_FOUND',
+        `${job.file}: nothing of this request is staged any more (it could not be read when it arrived, or its bytes were kept for a retry and have expired); submit the file again`,
+        { file: job.file },
+      );
     // The job's id names its snapshot, so a run repeated after a crash rewrites the
     // same Parquet file instead of leaving an orphan beside the new one.
     const input = {
@@ -52,17 +56,28 @@ export function createRunJob(deps: RunJobDeps): RunJob {
     );
     const parsed = PipelineResult.safeParse(result);
     if (!parsed.success)
-      return err('INTERNAL', `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`);
+      return err(
+        'INTERNAL',
+        `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`,
+      );
     if (!parsed.data.ok) return parsed.data;
     const output = parsed.data.value as PipelineOutput;
     const ids = { request_id: job.request_id, job_id: job.id };
     let saved;
     phases.enter(job.id);
     try {
-      saved = await saveSnapshot(store.at(job.effective_priority), output, ids, async (tx, outcome) => {
-        const done = await ctx.complete(tx, { status: outcome.status, snapshot_id: outcome.snapshot.id });
-        if (!done) throw new JobNotRunning();
-      });
+      saved = await saveSnapshot(
+        store.at(job.effective_priority),
+        output,
+        ids,
+        async (tx, outcome) => {
+          const done = await ctx.complete(tx, {
+            status: outcome.status,
+            snapshot_id: outcome.snapshot.id,
+          });
+          if (!done) throw new JobNotRunning();
+        },
+      );
     } catch (e) {
       if (!(e instanceof JobNotRunning)) throw e;
       rmSync(output.strikesParquet, { force: true });

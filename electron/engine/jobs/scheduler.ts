@@ -9,7 +9,12 @@
 // worker is in-service.ts, its state changes transitions.ts, lateness escalator.ts,
 // statistics stats-cache.ts. Why this is not better-queue: docs/scheduler.md.
 import type { AuditEntry, QueueStats } from '../../../shared/api.ts';
-import { levelRank, TERMINAL_STATUSES, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  levelRank,
+  TERMINAL_STATUSES,
+  type PriorityLevel,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
 import { EngineEvents } from '../events.ts';
@@ -19,7 +24,13 @@ import type { Store } from '../store/db.ts';
 import { Arriving, type ArrivalTicket } from './arriving.ts';
 import { DurableWrites } from './durable-writes.ts';
 import { Escalator } from './escalator.ts';
-import { newService, serve, type InService, type ServiceDeps, type StopReason } from './in-service.ts';
+import {
+  newService,
+  serve,
+  type InService,
+  type ServiceDeps,
+  type StopReason,
+} from './in-service.ts';
 import { DEFAULT_WINDOW_MS, queueStats } from './monitor.ts';
 import { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
@@ -76,7 +87,11 @@ export class Scheduler {
     this.events = opts.events ?? new EngineEvents();
     const announceAudit = (e: AuditEntry) => this.events.emit('audit:appended', e);
     this.#targets = opts.targets ?? (() => defaultRules().targets);
-    this.#arriving = new Arriving({ clock: this.#clock, readHoldMs: opts.arrivalReadHoldMs, changed: () => this.#dispatch() });
+    this.#arriving = new Arriving({
+      clock: this.#clock,
+      readHoldMs: opts.arrivalReadHoldMs,
+      changed: () => this.#dispatch(),
+    });
     this.#escalator = new Escalator({
       store: this.#store,
       ready: this.#ready,
@@ -123,7 +138,10 @@ export class Scheduler {
   }
 
   /** Queue statistics straight from the table, for commands that run no scheduler (targets: the default rules' unless given). */
-  static statsFromStore(store: Store, opts: { workers?: number; windowMs?: number; targets?: LevelTargets } = {}): Promise<QueueStats> {
+  static statsFromStore(
+    store: Store,
+    opts: { workers?: number; windowMs?: number; targets?: LevelTargets } = {},
+  ): Promise<QueueStats> {
     return queueStats(store, {
       nowMs: Date.now(),
       windowMs: opts.windowMs,
@@ -170,9 +188,15 @@ export class Scheduler {
    * Pass the row `insertJob` returned to skip the read: a job is dispatchable the moment
    * its transaction commits, even while the store is busy.
    */
-  async enqueue(jobId: string, stored?: repo.QueuedRow): Promise<Result<{ id: string; queued: boolean }>> {
+  async enqueue(
+    jobId: string,
+    stored?: repo.QueuedRow,
+  ): Promise<Result<{ id: string; queued: boolean }>> {
     if (!this.#accepting)
-      return err('SHUTTING_DOWN', 'the scheduler is shutting down; the job stays queued for the next start');
+      return err(
+        'SHUTTING_DOWN',
+        'the scheduler is shutting down; the job stays queued for the next start',
+      );
     const row = stored ?? (await repo.queuedRow(this.#store, jobId));
     if (!row) return ok({ id: jobId, queued: false });
     if (!this.#inService.has(jobId)) this.#ready.insert(row);
@@ -192,12 +216,17 @@ export class Scheduler {
       return this.#current(id);
     }
     const row = this.#ready.remove(id);
-    const cancelled = row ? await this.#transitions.cancel(row.job, 'cancelled before it started', by) : undefined;
+    const cancelled = row
+      ? await this.#transitions.cancel(row.job, 'cancelled before it started', by)
+      : undefined;
     if (!cancelled) {
       if (row) this.#ready.insert(row);
       const job = await repo.getJob(this.#interactive(), id);
       if (!job) return err('NOT_FOUND', `no job ${id}`);
-      return err('CONFLICT', `job ${id} is ${job.status}; only a waiting or running job can be cancelled`);
+      return err(
+        'CONFLICT',
+        `job ${id} is ${job.status}; only a waiting or running job can be cancelled`,
+      );
     }
     this.#emit(cancelled);
     this.#checkDrain();
@@ -211,7 +240,10 @@ export class Scheduler {
     if (!requeued) {
       const job = await repo.getJob(this.#interactive(), id);
       if (!job) return err('NOT_FOUND', `no job ${id}`);
-      return err('CONFLICT', `job ${id} is ${job.status}; only a failed or cancelled job can be retried`);
+      return err(
+        'CONFLICT',
+        `job ${id} is ${job.status}; only a failed or cancelled job can be retried`,
+      );
     }
     const row = await repo.queuedRow(this.#interactive(), id);
     if (row && !this.#inService.has(id)) this.#ready.insert(row);
@@ -264,7 +296,9 @@ export class Scheduler {
     this.#tickTimer = this.#wakeTimer = null;
     const all = () => Promise.all([...this.#done.values()]);
     let timer: NodeJS.Timeout | null = null;
-    const deadline = new Promise((r) => (timer = setTimeout(r, Math.max(0, deadlineMs - Date.now()))));
+    const deadline = new Promise(
+      (r) => (timer = setTimeout(r, Math.max(0, deadlineMs - Date.now()))),
+    );
     await Promise.race([all(), deadline]);
     if (timer) clearTimeout(timer);
     for (const r of this.#inService.values()) r.ac.abort('shutdown' satisfies StopReason);
@@ -333,10 +367,13 @@ export class Scheduler {
     if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
     this.#wakeTimer = null;
     if (earliest === Infinity) return;
-    this.#wakeTimer = setTimeout(() => {
-      this.#wakeTimer = null;
-      this.#dispatch();
-    }, Math.max(1, earliest - now));
+    this.#wakeTimer = setTimeout(
+      () => {
+        this.#wakeTimer = null;
+        this.#dispatch();
+      },
+      Math.max(1, earliest - now),
+    );
     this.#wakeTimer.unref();
   }
 
@@ -346,7 +383,10 @@ export class Scheduler {
     const done = serve(this.#service, s)
       .catch((e: unknown) => {
         // A store failure mid-way: the row stays as last written; recovery picks it up.
-        this.#log?.error('scheduler.job_failed_unexpectedly', { job: row.id, error: e instanceof Error ? e.stack : String(e) });
+        this.#log?.error('scheduler.job_failed_unexpectedly', {
+          job: row.id,
+          error: e instanceof Error ? e.stack : String(e),
+        });
       })
       .finally(() => {
         // A requeued job may already be in service again under a new entry: remove only this one.
@@ -371,7 +411,10 @@ export class Scheduler {
     const s = this.#inService.get(job.id);
     if (s && job.status === 'running') s.job = job;
     const p = this.#progress.get(job.id);
-    this.events.emit('job:updated', job.status === 'running' && p !== undefined ? { ...job, progress: p } : job);
+    this.events.emit(
+      'job:updated',
+      job.status === 'running' && p !== undefined ? { ...job, progress: p } : job,
+    );
     this.#changed();
   }
 

@@ -46,7 +46,9 @@ export class StatsCache {
 
   async stats(input: StatsInput): Promise<QueueStats> {
     const h = await this.#historyFor(input.nowMs, input.idle);
-    const open: OpenLevel[] = PRIORITY_LEVELS.map((level) => openLevel(level, input.ready, input.running));
+    const open: OpenLevel[] = PRIORITY_LEVELS.map((level) =>
+      openLevel(level, input.ready, input.running),
+    );
     let queued = 0;
     let deciding = 0;
     for (const r of input.ready.all()) {
@@ -83,7 +85,11 @@ export class StatsCache {
   }
 }
 
-function openLevel(level: PriorityLevel, ready: ReadyQueue, inService: Iterable<QueuedRow>): OpenLevel {
+function openLevel(
+  level: PriorityLevel,
+  ready: ReadyQueue,
+  inService: Iterable<QueuedRow>,
+): OpenLevel {
   const waiting = ready.at(level);
   let running = 0;
   let late = 0;

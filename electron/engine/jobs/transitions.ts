@@ -6,7 +6,12 @@
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
-import { appendAudit, auditedTransaction, type AuditInput, type AuditWriter } from '../store/audit.ts';
+import {
+  appendAudit,
+  auditedTransaction,
+  type AuditInput,
+  type AuditWriter,
+} from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
 import type { DurableWrites } from './durable-writes.ts';
 import { jobAudit } from './job-audit.ts';
@@ -37,7 +42,10 @@ export class Transitions {
   }
 
   /** In the store's lane of the job's level (null: the lane of everything else). */
-  #tx<T>(level: PriorityLevel | null, work: (tx: Tx, audit: AuditWriter) => Promise<T>): Promise<T> {
+  #tx<T>(
+    level: PriorityLevel | null,
+    work: (tx: Tx, audit: AuditWriter) => Promise<T>,
+  ): Promise<T> {
     const store = level ? this.#d.store.at(level) : this.#d.store;
     return auditedTransaction(store, this.#d.announceAudit, work);
   }
@@ -73,7 +81,14 @@ export class Transitions {
         if (!j) continue;
         if (interruptions < MAX_INTERRUPTIONS) {
           requeued.push(id);
-          await audit(jobAudit(j, 'requeued', 'queued again after a restart: the job was running when the engine stopped', this.#at()));
+          await audit(
+            jobAudit(
+              j,
+              'requeued',
+              'queued again after a restart: the job was running when the engine stopped',
+              this.#at(),
+            ),
+          );
           continue;
         }
         const error: AppError = {
@@ -83,7 +98,12 @@ export class Transitions {
         };
         const failed = await repo.endWaiting(tx, id, 'failed', { error }, now);
         if (failed) {
-          await audit(jobAudit(failed, 'failed', `failed: ${error.code}: ${error.message}`, { facts: { error }, at: new Date(now) }));
+          await audit(
+            jobAudit(failed, 'failed', `failed: ${error.code}: ${error.message}`, {
+              facts: { error },
+              at: new Date(now),
+            }),
+          );
           await this.#d.finalize(tx, failed);
         }
       }
@@ -96,10 +116,19 @@ export class Transitions {
     return this.#tx(level, (tx) => repo.noteCrash(tx, jobId));
   }
 
-  markRunning(id: string, startedAtMs: number, level: PriorityLevel): Promise<ProcessingJob | undefined> {
+  markRunning(
+    id: string,
+    startedAtMs: number,
+    level: PriorityLevel,
+  ): Promise<ProcessingJob | undefined> {
     return this.#tx(level, async (tx, audit) => {
       const j = await repo.markRunning(tx, id, startedAtMs);
-      if (j) await audit(jobAudit(j, 'started', `started (attempt ${j.attempts}) at ${j.effective_priority}`, { at: new Date(startedAtMs) }));
+      if (j)
+        await audit(
+          jobAudit(j, 'started', `started (attempt ${j.attempts}) at ${j.effective_priority}`, {
+            at: new Date(startedAtMs),
+          }),
+        );
       return j;
     });
   }
@@ -110,15 +139,25 @@ export class Transitions {
    * or null when the job was no longer running.
    */
   async completeInTx(tx: Tx, jobId: string, outcome: JobOutcome): Promise<AuditEntry[] | null> {
-    if (!(await repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, this.#d.clock()))) return null;
+    if (
+      !(await repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, this.#d.clock()))
+    )
+      return null;
     const j = (await repo.getJob(tx, jobId))!;
-    const entry = await appendAudit(tx, jobAudit(j, 'completed', `${outcome.status}: snapshot ${outcome.snapshot_id}`, this.#at()));
+    const entry = await appendAudit(
+      tx,
+      jobAudit(j, 'completed', `${outcome.status}: snapshot ${outcome.snapshot_id}`, this.#at()),
+    );
     await this.#d.finalize(tx, j);
     return [entry];
   }
 
   /** running → completed, for a runner that did not complete the row itself. */
-  complete(jobId: string, outcome: JobOutcome, level: PriorityLevel): Promise<ProcessingJob | undefined> {
+  complete(
+    jobId: string,
+    outcome: JobOutcome,
+    level: PriorityLevel,
+  ): Promise<ProcessingJob | undefined> {
     return this.#final(`complete ${jobId}`, level, async (tx) => {
       const entries = await this.completeInTx(tx, jobId, outcome);
       return entries ? repo.getJob(tx, jobId) : undefined;
@@ -133,7 +172,13 @@ export class Transitions {
         job.status === 'deciding'
           ? await repo.endWaiting(tx, job.id, 'failed', { error }, now)
           : await repo.finishRunning(tx, job.id, 'failed', error, now);
-      if (j) await audit(jobAudit(j, 'failed', `failed: ${error.code}: ${error.message}`, { facts: { error }, at: new Date(now) }));
+      if (j)
+        await audit(
+          jobAudit(j, 'failed', `failed: ${error.code}: ${error.message}`, {
+            facts: { error },
+            at: new Date(now),
+          }),
+        );
       return j;
     });
   }
@@ -148,14 +193,21 @@ export class Transitions {
     const text = `${why}${by ? ` by ${by}` : ''}`;
     return this.#final(`cancel ${job.id}`, job.effective_priority, async (tx, audit) => {
       const error: AppError = { code: 'CANCELLED', message: text };
-      const j = job.status === 'running' ? await repo.finishRunning(tx, job.id, 'cancelled', error, now) : await repo.cancelQueued(tx, job.id, error, now);
+      const j =
+        job.status === 'running'
+          ? await repo.finishRunning(tx, job.id, 'cancelled', error, now)
+          : await repo.cancelQueued(tx, job.id, error, now);
       if (j) await audit(jobAudit(j, 'cancelled', text, { actor: by, at: new Date(now) }));
       return j;
     });
   }
 
   /** running → queued (a retryable failure, a preemption, a shutdown) with the entry explaining why. */
-  requeueRunning(jobId: string, how: { charge: boolean; notBeforeMs: number | null; error: AppError | null }, entry: AuditInput): Promise<ProcessingJob | undefined> {
+  requeueRunning(
+    jobId: string,
+    how: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
+    entry: AuditInput,
+  ): Promise<ProcessingJob | undefined> {
     return this.#tx(entry.priority, async (tx, audit) => {
       const j = await repo.requeueRunning(tx, jobId, how);
       if (j) await audit(entry);
@@ -168,7 +220,13 @@ export class Transitions {
     const now = this.#d.clock();
     return this.#tx(null, async (tx, audit) => {
       const j = await repo.requeueFinished(tx, id, now);
-      if (j) await audit(jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, { actor: by, at: new Date(now) }));
+      if (j)
+        await audit(
+          jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, {
+            actor: by,
+            at: new Date(now),
+          }),
+        );
       return j;
     });
   }

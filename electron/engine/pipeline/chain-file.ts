@@ -10,7 +10,10 @@ import { allocContracts, type Chain, type Contracts } from './chain.ts';
 const MAGIC = 'GEXCHAIN1';
 
 type ArrayKind = 'Int32Array' | 'Uint8Array' | 'Float64Array' | 'Uint32Array' | 'BigInt64Array';
-const ARRAYS: Record<ArrayKind, { new (buffer: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number }> = {
+const ARRAYS: Record<
+  ArrayKind,
+  { new (buffer: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number }
+> = {
   Int32Array,
   Uint8Array,
   Float64Array,
@@ -36,7 +39,8 @@ export function writeChainFile(path: string, chain: Chain): void {
     if (Array.isArray(value)) header.lists[name] = value;
     else if (ArrayBuffer.isView(value)) {
       const kind = value.constructor.name as ArrayKind;
-      if (!(kind in ARRAYS)) throw new Error(`chain column ${name} is a ${kind}, which chain files do not store`);
+      if (!(kind in ARRAYS))
+        throw new Error(`chain column ${name} is a ${kind}, which chain files do not store`);
       header.columns.push({ name, kind, bytes: value.byteLength });
       blocks.push(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     }

@@ -63,7 +63,12 @@ function checkConventions(file: string, given: unknown): Result<GexConventions> 
 }
 
 /** A file to read: the staged bytes, the analyst's name for it, and what is known of it already. */
-export type StagedFile = { file: string; sourceFile?: string; contentHash?: string; chainFile?: string };
+export type StagedFile = {
+  file: string;
+  sourceFile?: string;
+  contentHash?: string;
+  chainFile?: string;
+};
 
 /**
  * The file's chain: loaded from the chain file a facts read left (so a file is parsed

@@ -33,10 +33,14 @@ type NativeBinding = {
   JsDataFrame: new (columns: NativeSeries[]) => NativeDataFrame;
 };
 
-const binding = createRequire(import.meta.url)('nodejs-polars/bin/native-polars.js') as NativeBinding;
+const binding = createRequire(import.meta.url)(
+  'nodejs-polars/bin/native-polars.js',
+) as NativeBinding;
 
-export const float64Series = (name: string, values: Float64Array): NativeSeries => binding.JsSeries.newFloat64Array(name, values);
-export const int64Series = (name: string, values: BigInt64Array): NativeSeries => binding.JsSeries.newBigint64Array(name, values);
+export const float64Series = (name: string, values: Float64Array): NativeSeries =>
+  binding.JsSeries.newFloat64Array(name, values);
+export const int64Series = (name: string, values: BigInt64Array): NativeSeries =>
+  binding.JsSeries.newBigint64Array(name, values);
 /**
  * A String column holding `value` `rows` times. Passing the strings one by one costs about
  * 0.7 µs each across N-API (7.4 ms for an SPX-size table), extending in Polars 0.07 µs.
@@ -44,13 +48,23 @@ export const int64Series = (name: string, values: BigInt64Array): NativeSeries =
 export const constantStringSeries = (name: string, value: string, rows: number): NativeSeries =>
   binding.JsSeries.newOptStr(name, []).extendConstant(value, rows);
 /** A String column of values[index[i]]: few distinct strings cross N-API, not one per row (2.1 → 0.6 ms for 10,505 rows). */
-export const indexedStringSeries = (name: string, values: string[], index: Uint32Array): NativeSeries =>
-  binding.JsSeries.newOptStr(name, values).takeWithSeries(binding.JsSeries.newUint32Array('index', index));
+export const indexedStringSeries = (
+  name: string,
+  values: string[],
+  index: Uint32Array,
+): NativeSeries =>
+  binding.JsSeries.newOptStr(name, values).takeWithSeries(
+    binding.JsSeries.newUint32Array('index', index),
+  );
 
 /** A String column from a few values (a handful of rows: per-value N-API cost does not matter). */
-export const stringSeries = (name: string, values: (string | null)[]): NativeSeries => binding.JsSeries.newOptStr(name, values);
+export const stringSeries = (name: string, values: (string | null)[]): NativeSeries =>
+  binding.JsSeries.newOptStr(name, values);
 /** Float64 and Int64 columns with nulls, for the few-row expiry and snapshot files. */
-export const optFloat64Series = (name: string, values: (number | null)[]): NativeSeries => binding.JsSeries.newOptF64(name, values);
-export const optInt64Series = (name: string, values: (number | null)[]): NativeSeries => binding.JsSeries.newOptI64(name, values);
+export const optFloat64Series = (name: string, values: (number | null)[]): NativeSeries =>
+  binding.JsSeries.newOptF64(name, values);
+export const optInt64Series = (name: string, values: (number | null)[]): NativeSeries =>
+  binding.JsSeries.newOptI64(name, values);
 
-export const nativeDataFrame = (columns: NativeSeries[]): NativeDataFrame => new binding.JsDataFrame(columns);
+export const nativeDataFrame = (columns: NativeSeries[]): NativeDataFrame =>
+  new binding.JsDataFrame(columns);

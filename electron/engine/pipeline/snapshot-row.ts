@@ -42,7 +42,11 @@ export const SNAPSHOT_ROW_TYPES = {
   source_file: 'string',
 } as const satisfies Record<string, 'string' | 'float' | 'int'>;
 
-export function snapshotRow(s: PipelineSnapshot, m: SnapshotMeasures, profile: GammaProfilePoint[]): SnapshotRow {
+export function snapshotRow(
+  s: PipelineSnapshot,
+  m: SnapshotMeasures,
+  profile: GammaProfilePoint[],
+): SnapshotRow {
   return {
     snapshot_id: s.id,
     underlying: s.underlying,

@@ -7,7 +7,13 @@ import type { AuditEntry, Diagnostic, LevelPolicyInfo, RuleVersion } from '../..
 import { PRIORITY_LEVELS, type Decision } from '../../../shared/domain.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
-import { checkRules, compileRules, defaultRulesText, parseRules, type CompiledRules } from './index.ts';
+import {
+  checkRules,
+  compileRules,
+  defaultRulesText,
+  parseRules,
+  type CompiledRules,
+} from './index.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { activeRuleSet, ruleHistory, ruleSetText, storeRuleSet } from '../store/rule-sets.ts';
@@ -108,7 +114,11 @@ export class RulesService {
       });
       return v;
     });
-    this.#active = { version: version.version, text, compiled: compileRules(parsed.value, version.version) };
+    this.#active = {
+      version: version.version,
+      text,
+      compiled: compileRules(parsed.value, version.version),
+    };
     this.#events?.emit('rules:activated', version);
     return ok(version);
   }
@@ -142,5 +152,9 @@ export function compileText(text: string, version: number | null): Result<Compil
 /** The levels in order (CRITICAL first), with the targets and late behaviour `compiled` defines. */
 export function levelPolicies(compiled: CompiledRules): LevelPolicyInfo[] {
   const t = compiled.targets;
-  return PRIORITY_LEVELS.map((level) => ({ level, target_ms: t[level].target_ms, on_late: t[level].onLate }));
+  return PRIORITY_LEVELS.map((level) => ({
+    level,
+    target_ms: t[level].target_ms,
+    on_late: t[level].onLate,
+  }));
 }

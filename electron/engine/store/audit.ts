@@ -32,7 +32,10 @@ const row = (entry: AuditInput) => [
 ];
 
 /** Appends entries (inside the caller's transaction when given one), in one statement, and returns them as stored. */
-export async function appendAudits(db: Store | Tx, entries: readonly AuditInput[]): Promise<AuditEntry[]> {
+export async function appendAudits(
+  db: Store | Tx,
+  entries: readonly AuditInput[],
+): Promise<AuditEntry[]> {
   if (entries.length === 0) return [];
   const v = values(entries.map(row), CASTS);
   const rows = await db.all<{ id: bigint; at: bigint }>(
@@ -41,7 +44,13 @@ export async function appendAudits(db: Store | Tx, entries: readonly AuditInput[
   );
   return entries.map((entry, i) => {
     const { at: _at, ...rest } = entry;
-    return { ...rest, file: entry.file ?? null, underlying: entry.underlying ?? null, id: num(rows[i]!.id), at: iso(rows[i]!.at)! };
+    return {
+      ...rest,
+      file: entry.file ?? null,
+      underlying: entry.underlying ?? null,
+      id: num(rows[i]!.id),
+      at: iso(rows[i]!.at)!,
+    };
   });
 }
 

@@ -89,11 +89,18 @@ export class Store {
       const conn = await instance.connect();
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
-      const store = new Store(path, { instance, conn, queue: new CommitQueue(conn, group, statements) }, DEFAULT_LANE);
+      const store = new Store(
+        path,
+        { instance, conn, queue: new CommitQueue(conn, group, statements) },
+        DEFAULT_LANE,
+      );
       try {
         await store.#migrate(migrations);
         // Locked after the migrations, which SET and RESET checkpoint_threshold.
-        await lockDown(store, [...(path === ':memory:' ? [] : [dirname(path)]), ...allowedDirectories]);
+        await lockDown(store, [
+          ...(path === ':memory:' ? [] : [dirname(path)]),
+          ...allowedDirectories,
+        ]);
       } catch (e) {
         await store.close(); // release the file: it was opened, but cannot be used
         throw e;
@@ -159,9 +166,13 @@ export class Store {
       await tx.run(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
       );
-      return (await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version);
+      return (await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map(
+        (r) => r.version,
+      );
     });
-    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.includes(m.version));
+    const pending = [...migrations]
+      .sort((a, b) => a.version - b.version)
+      .filter((m) => !applied.includes(m.version));
     if (pending.length === 0) return;
     // The migrations' commit goes straight into the database file, never into the WAL:
     // DuckDB cannot replay an ALTER TABLE of a table with a sequence default from its WAL
@@ -172,7 +183,10 @@ export class Store {
         async (tx) => {
           for (const m of pending) {
             for (const statement of m.statements) await tx.run(statement);
-            await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+            await tx.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+              m.version,
+              m.name,
+            ]);
           }
         },
         { solo: true },
@@ -212,7 +226,11 @@ export class Store {
 async function lockDown(store: Store, dirs: string[]): Promise<void> {
   const list = dirs.map((d) => `'${resolve(d).replaceAll("'", "''")}'`).join(', ');
   await store.run(`SET allowed_directories = [${list}]`);
-  for (const setting of ['enable_external_access', 'autoload_known_extensions', 'autoinstall_known_extensions'])
+  for (const setting of [
+    'enable_external_access',
+    'autoload_known_extensions',
+    'autoinstall_known_extensions',
+  ])
     await store.run(`SET ${setting} = false`);
   await store.run('SET lock_configuration = true');
 }

@@ -13,14 +13,20 @@ const isObject = (v: unknown): v is Json =>
  * The stored facts as given and derived, and the facts still unknown when the level was
  * decided; a flat object (no `given` key) is all given.
  */
-export function splitFacts(stored: unknown): { facts: Json | null; derived: Json | null; unknown: string[] | null } {
+export function splitFacts(stored: unknown): {
+  facts: Json | null;
+  derived: Json | null;
+  unknown: string[] | null;
+} {
   const value: unknown = typeof stored === 'string' ? JSON.parse(stored) : stored;
   if (!isObject(value)) return { facts: null, derived: null, unknown: null };
   if (isObject(value.given))
     return {
       facts: value.given,
       derived: isObject(value.derived) ? value.derived : null,
-      unknown: Array.isArray(value.unknown) ? value.unknown.filter((x): x is string => typeof x === 'string') : null,
+      unknown: Array.isArray(value.unknown)
+        ? value.unknown.filter((x): x is string => typeof x === 'string')
+        : null,
     };
   return { facts: value, derived: null, unknown: null };
 }

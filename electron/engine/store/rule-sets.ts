@@ -15,7 +15,9 @@ const toVersion = (r: Record<string, unknown>): RuleVersion => ({
   active: Boolean(r.active),
 });
 
-export async function activeRuleSet(store: Store): Promise<{ version: number; text: string } | undefined> {
+export async function activeRuleSet(
+  store: Store,
+): Promise<{ version: number; text: string } | undefined> {
   const row = await store.one<{ version: number; text: string }>(
     'SELECT version, text FROM rule_sets WHERE active ORDER BY version DESC LIMIT 1',
   );
@@ -23,13 +25,22 @@ export async function activeRuleSet(store: Store): Promise<{ version: number; te
 }
 
 export async function ruleSetText(store: Store, version: number): Promise<string | undefined> {
-  return (await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version]))?.text;
+  return (
+    await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version])
+  )?.text;
 }
 
 /** Stores `text` as the new active version; in the caller's transaction when given one. */
-export async function storeRuleSet(db: Store | Tx, text: string, author: string, comment: string): Promise<RuleVersion> {
+export async function storeRuleSet(
+  db: Store | Tx,
+  text: string,
+  author: string,
+  comment: string,
+): Promise<RuleVersion> {
   const write = async (tx: Tx) => {
-    const [{ v }] = (await tx.all<{ v: number | null }>('SELECT max(version) AS v FROM rule_sets')) as [{ v: number | null }];
+    const [{ v }] = (await tx.all<{ v: number | null }>(
+      'SELECT max(version) AS v FROM rule_sets',
+    )) as [{ v: number | null }];
     const version = (v === null ? 0 : num(v)) + 1;
     await tx.run('UPDATE rule_sets SET active = false WHERE active');
     await tx.run(
@@ -43,5 +54,7 @@ export async function storeRuleSet(db: Store | Tx, text: string, author: string,
 }
 
 export async function ruleHistory(store: Store): Promise<RuleVersion[]> {
-  return (await store.all<Record<string, unknown>>(`${SELECT} ORDER BY version DESC`)).map(toVersion);
+  return (await store.all<Record<string, unknown>>(`${SELECT} ORDER BY version DESC`)).map(
+    toVersion,
+  );
 }

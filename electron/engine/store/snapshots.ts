@@ -181,7 +181,6 @@ export async function listSnapshots(
   return rows.map(toSnapshot);
 }
 
-
 export function toSnapshot(r: Record<string, unknown>): GEXSnapshot {
   return {
     id: r.id as string,

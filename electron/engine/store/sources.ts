@@ -20,7 +20,8 @@ export async function recordIngest(db: Store | Tx, id: string, success: boolean)
 }
 
 /** GUIDELINES: the source's share of successful ingests; a source with no history counts as 1. */
-export const reliabilityOf = (ok: number, failed: number): number => (ok + failed === 0 ? 1 : ok / (ok + failed));
+export const reliabilityOf = (ok: number, failed: number): number =>
+  ok + failed === 0 ? 1 : ok / (ok + failed);
 
 /**
  * Counts a job's FINAL outcome in its source's record (inside the transaction of that
@@ -32,7 +33,8 @@ export async function recordOutcome(
   db: Store | Tx,
   job: { source: string; status: string; error: { code: string } | null },
 ): Promise<void> {
-  if (job.status === 'completed' || job.status === 'duplicate') await recordIngest(db, job.source, true);
+  if (job.status === 'completed' || job.status === 'duplicate')
+    await recordIngest(db, job.source, true);
   else if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode))
     await recordIngest(db, job.source, false);
 }
@@ -43,7 +45,12 @@ export interface StoredSource {
   name: string;
   completed: number;
   failed: number;
-  override: { reliability: number; justification: string; author: string | null; at: string } | null;
+  override: {
+    reliability: number;
+    justification: string;
+    author: string | null;
+    at: string;
+  } | null;
   last_ingest_at: string | null;
   created_at: string;
 }
@@ -72,7 +79,9 @@ const toStoredSource = (r: Record<string, unknown>): StoredSource => ({
 });
 
 export async function listStoredSources(db: Store | Tx): Promise<StoredSource[]> {
-  return (await db.all<Record<string, unknown>>(`${SOURCE_SELECT} ORDER BY s.id`)).map(toStoredSource);
+  return (await db.all<Record<string, unknown>>(`${SOURCE_SELECT} ORDER BY s.id`)).map(
+    toStoredSource,
+  );
 }
 
 export async function storedSource(db: Store | Tx, id: string): Promise<StoredSource | undefined> {
@@ -89,6 +98,12 @@ export async function writeOverride(
   await tx.run(
     `UPDATE sources SET reliability_override = $2, override_justification = $3, override_author = $4,
        override_at = $5::TIMESTAMPTZ WHERE id = $1`,
-    [id, o?.reliability ?? null, o?.justification ?? null, o?.author ?? null, o ? new Date(o.atMs).toISOString() : null],
+    [
+      id,
+      o?.reliability ?? null,
+      o?.justification ?? null,
+      o?.author ?? null,
+      o ? new Date(o.atMs).toISOString() : null,
+    ],
   );
 }

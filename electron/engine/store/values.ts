@@ -4,7 +4,10 @@
 import type { Params } from './db.ts';
 
 /** The VALUES clause of `rows` (each the same length), with an optional cast per column. */
-export function values(rows: readonly (readonly unknown[])[], casts: readonly (string | null)[] = []): { sql: string; params: Params } {
+export function values(
+  rows: readonly (readonly unknown[])[],
+  casts: readonly (string | null)[] = [],
+): { sql: string; params: Params } {
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
     const cells = row.map((v, i) => {

@@ -35,9 +35,19 @@ async function warmUp(): Promise<void> {
   try {
     const file = join(dir, 'warm.csv');
     const rows = ['underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma'];
-    for (const [k, t] of [[95, 'P'], [100, 'C'], [105, 'C']] as const) rows.push(`WARM,2024-01-08T10:00:00-05:00,100,2024-01-19,${k},${t},10,1,0.2,`);
+    for (const [k, t] of [
+      [95, 'P'],
+      [100, 'C'],
+      [105, 'C'],
+    ] as const)
+      rows.push(`WARM,2024-01-08T10:00:00-05:00,100,2024-01-19,${k},${t},10,1,0.2,`);
     writeFileSync(file, rows.join('\n') + '\n');
-    await runPipeline({ file, dataDir: dir, snapshotId: 'warm-up', conventions: GexConventions.parse({}) });
+    await runPipeline({
+      file,
+      dataDir: dir,
+      snapshotId: 'warm-up',
+      conventions: GexConventions.parse({}),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -48,15 +58,23 @@ let queue: Promise<void> = Promise.resolve();
 async function handle(message: unknown): Promise<void> {
   const parsed = WorkerRequest.safeParse(message);
   if (!parsed.success) {
-    const taskId = typeof (message as { taskId?: unknown })?.taskId === 'string' ? (message as { taskId: string }).taskId : '';
-    await send({ type: 'result', taskId, result: err('VALIDATION', `pipeline worker: bad message: ${parsed.error.message}`) });
+    const taskId =
+      typeof (message as { taskId?: unknown })?.taskId === 'string'
+        ? (message as { taskId: string }).taskId
+        : '';
+    await send({
+      type: 'result',
+      taskId,
+      result: err('VALIDATION', `pipeline worker: bad message: ${parsed.error.message}`),
+    });
     return;
   }
   const req = parsed.data;
   if (req.type === 'run') {
     const result = await runPipeline({
       ...req.input,
-      onProgress: (fraction, stage) => void send({ type: 'progress', taskId: req.taskId, fraction, stage }),
+      onProgress: (fraction, stage) =>
+        void send({ type: 'progress', taskId: req.taskId, fraction, stage }),
     });
     await send({ type: 'result', taskId: req.taskId, result });
   } else {
@@ -68,9 +86,15 @@ async function handle(message: unknown): Promise<void> {
 
 const onMessage = (message: unknown) => {
   // One task at a time, in arrival order.
-  queue = queue.then(() => handle(message)).catch((e) => {
-    void send({ type: 'result', taskId: '', result: err('INTERNAL', `pipeline worker: ${(e as Error).message}`) });
-  });
+  queue = queue
+    .then(() => handle(message))
+    .catch((e) => {
+      void send({
+        type: 'result',
+        taskId: '',
+        result: err('INTERNAL', `pipeline worker: ${(e as Error).message}`),
+      });
+    });
 };
 if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
 else process.on('message', onMessage);

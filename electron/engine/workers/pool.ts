@@ -130,7 +130,9 @@ export class WorkerPool implements TaskRunner {
 
   /** Process ids of the live workers (diagnostics and tests). */
   get pids(): number[] {
-    return [...this.#slots].filter((s) => s.state !== 'dead' && s.child.pid !== undefined).map((s) => s.child.pid!);
+    return [...this.#slots]
+      .filter((s) => s.state !== 'dead' && s.child.pid !== undefined)
+      .map((s) => s.child.pid!);
   }
 
   /** Resolves once every worker started so far is warm (or the pool is closing). */
@@ -141,11 +143,21 @@ export class WorkerPool implements TaskRunner {
 
   run(message: TaskMessage, opts: RunOptions = {}): Promise<Result<unknown>> {
     if (this.#closing) return Promise.resolve(err('SHUTTING_DOWN', 'the worker pool is closing'));
-    if (opts.signal?.aborted) return Promise.resolve(err('CANCELLED', `task ${message.taskId} was cancelled`));
+    if (opts.signal?.aborted)
+      return Promise.resolve(err('CANCELLED', `task ${message.taskId} was cancelled`));
     return new Promise((resolve) => {
-      const task: Task = { message, opts, resolve, done: false, killed: null, timer: null, onAbort: null };
+      const task: Task = {
+        message,
+        opts,
+        resolve,
+        done: false,
+        killed: null,
+        timer: null,
+        onAbort: null,
+      };
       if (opts.signal) {
-        task.onAbort = () => this.#abort(task, { code: 'CANCELLED', message: `task ${message.taskId} was cancelled` });
+        task.onAbort = () =>
+          this.#abort(task, { code: 'CANCELLED', message: `task ${message.taskId} was cancelled` });
         opts.signal.addEventListener('abort', task.onAbort, { once: true });
       }
       if (opts.urgent) {
@@ -177,7 +189,8 @@ export class WorkerPool implements TaskRunner {
   async #close(): Promise<void> {
     this.#closing = true;
     if (this.#respawnTimer) clearTimeout(this.#respawnTimer);
-    for (const t of [...this.#urgent, ...this.#normal]) this.#settle(t, err('SHUTTING_DOWN', 'the worker pool closed'));
+    for (const t of [...this.#urgent, ...this.#normal])
+      this.#settle(t, err('SHUTTING_DOWN', 'the worker pool closed'));
     this.#urgent = [];
     this.#normal = [];
     for (const w of this.#readyWaiters.splice(0)) w();
@@ -262,7 +275,13 @@ export class WorkerPool implements TaskRunner {
 
   #onMessage(slot: Slot, m: unknown): void {
     if (typeof m !== 'object' || m === null) return;
-    const msg = m as { type?: unknown; taskId?: unknown; fraction?: unknown; stage?: unknown; result?: unknown };
+    const msg = m as {
+      type?: unknown;
+      taskId?: unknown;
+      fraction?: unknown;
+      stage?: unknown;
+      result?: unknown;
+    };
     if (msg.type === 'ready') {
       if (slot.state !== 'starting') return;
       slot.state = 'idle';
@@ -274,7 +293,8 @@ export class WorkerPool implements TaskRunner {
     const task = slot.task;
     if (!task || msg.taskId !== task.message.taskId || task.killed) return;
     if (msg.type === 'progress') {
-      if (typeof msg.fraction === 'number') task.opts.onProgress?.(msg.fraction, String(msg.stage ?? ''));
+      if (typeof msg.fraction === 'number')
+        task.opts.onProgress?.(msg.fraction, String(msg.stage ?? ''));
       return;
     }
     if (msg.type === 'result') {
@@ -298,13 +318,22 @@ export class WorkerPool implements TaskRunner {
     slot.task = null;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     const tail = slot.stderr.trim().split('\n').slice(-5).join('\n');
-    if (!this.#closing) this.#opts.log?.warn('pool.worker_exit', { pid: slot.child.pid, how, task: task?.message.taskId ?? null, killed: task?.killed?.code ?? null });
+    if (!this.#closing)
+      this.#opts.log?.warn('pool.worker_exit', {
+        pid: slot.child.pid,
+        how,
+        task: task?.message.taskId ?? null,
+        killed: task?.killed?.code ?? null,
+      });
     if (task) {
       this.#settle(
         task,
         task.killed
           ? { ok: false, error: task.killed }
-          : err('WORKER_CRASHED', `the pipeline worker died (${how}) while running task ${task.message.taskId}${tail ? `: ${tail}` : ''}`),
+          : err(
+              'WORKER_CRASHED',
+              `the pipeline worker died (${how}) while running task ${task.message.taskId}${tail ? `: ${tail}` : ''}`,
+            ),
       );
     }
     if (this.#closing) return;
@@ -314,7 +343,8 @@ export class WorkerPool implements TaskRunner {
     }
     if (this.#startFailures >= 3) {
       // Workers cannot start: fail what waits instead of hanging, keep trying slowly.
-      for (const t of [...this.#urgent, ...this.#normal]) this.#settle(t, err('WORKER_CRASHED', this.#lastStartError));
+      for (const t of [...this.#urgent, ...this.#normal])
+        this.#settle(t, err('WORKER_CRASHED', this.#lastStartError));
       this.#urgent = [];
       this.#normal = [];
       if (!this.#respawnTimer) {
@@ -342,7 +372,8 @@ export class WorkerPool implements TaskRunner {
       if (slot.state !== 'idle') continue;
       let task: Task | undefined;
       if (this.#urgent.length > 0) task = this.#urgent.shift();
-      else if (this.#normal.length > 0 && this.idle + this.#startable() > this.spare) task = this.#normal.shift();
+      else if (this.#normal.length > 0 && this.idle + this.#startable() > this.spare)
+        task = this.#normal.shift();
       if (!task) break;
       this.#start(slot, task);
     }
@@ -360,7 +391,8 @@ export class WorkerPool implements TaskRunner {
     for (const s of this.#slots) if (s.state === 'starting') starting++;
     const waiting = this.#urgent.length + this.#normal.length;
     // A worker started for a waiting task goes straight to it: no warm-up first.
-    for (let need = waiting - starting; need > 0 && this.#startable() > 0; need--) this.#spawn(false);
+    for (let need = waiting - starting; need > 0 && this.#startable() > 0; need--)
+      this.#spawn(false);
   }
 
   #start(slot: Slot, task: Task): void {
@@ -368,7 +400,11 @@ export class WorkerPool implements TaskRunner {
     slot.task = task;
     if (task.opts.timeoutMs !== undefined) {
       task.timer = setTimeout(
-        () => this.#abort(task, { code: 'TIMEOUT', message: `task ${task.message.taskId} ran longer than ${task.opts.timeoutMs} ms` }),
+        () =>
+          this.#abort(task, {
+            code: 'TIMEOUT',
+            message: `task ${task.message.taskId} ran longer than ${task.opts.timeoutMs} ms`,
+          }),
         task.opts.timeoutMs,
       );
     }

@@ -18,8 +18,6 @@ import { snapshotJson } from './io.ts';
 import { bn, describeError, EXIT, table, UsageError, type ExitCode, type Output } from './io.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
 
-
-
 export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
 
 /** The --attach folders, each of which must exist (a usage error otherwise). */
@@ -41,7 +39,13 @@ export const readOnly = (
   values: Parameters<typeof engineOptions>[0] & { attach?: string[] },
   out: Output,
   work: (api: ApiClient) => Promise<ExitCode>,
-) => withApi({ ...engineOptions(values), attach: attachOption(values) }, out, { kind: 'store' }, (api) => work(api));
+) =>
+  withApi(
+    { ...engineOptions(values), attach: attachOption(values) },
+    out,
+    { kind: 'store' },
+    (api) => work(api),
+  );
 
 /** USD in Bn, M or units, whichever reads best. */
 const usd = (v: number | null): string => {

@@ -12,16 +12,27 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+) {
   try {
-    return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
 }
 
 /** The database and data folder a command names (`--db`, `--data-dir`); the rest comes from the config. */
-export function engineOptions(values: { db?: string | boolean; 'data-dir'?: string | boolean }): ConfigOverrides {
+export function engineOptions(values: {
+  db?: string | boolean;
+  'data-dir'?: string | boolean;
+}): ConfigOverrides {
   return {
     ...(typeof values.db === 'string' ? { dbPath: values.db } : {}),
     ...(typeof values['data-dir'] === 'string' ? { dataDir: values['data-dir'] } : {}),
@@ -31,13 +42,15 @@ export function engineOptions(values: { db?: string | boolean; 'data-dir'?: stri
 export function level(value: string | undefined, flag: string): PriorityLevel | undefined {
   if (value === undefined) return undefined;
   const parsed = PriorityLevel.safeParse(value.toUpperCase());
-  if (!parsed.success) throw new UsageError(`${flag} must be one of CRITICAL, HIGH, MEDIUM, LOW, not "${value}"`);
+  if (!parsed.success)
+    throw new UsageError(`${flag} must be one of CRITICAL, HIGH, MEDIUM, LOW, not "${value}"`);
   return parsed.data;
 }
 
 export function int(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`${flag} must be a whole number, not "${value}"`);
   return n;
 }

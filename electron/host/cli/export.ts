@@ -10,7 +10,6 @@ import { parse } from './args.ts';
 import { describeError, EXIT, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
 
-
 const FORMATS = ['csv', 'parquet', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 

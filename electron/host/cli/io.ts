@@ -12,7 +12,8 @@ export class UsageError extends Error {}
 const ENVIRONMENT_CODES: ReadonlySet<ErrorCode> = new Set(['DB_LOCKED', 'IO']);
 
 /** Exit code for an error that stopped a whole command. */
-export const exitFor = (error: AppError): ExitCode => (ENVIRONMENT_CODES.has(error.code) ? EXIT.environment : EXIT.rejected);
+export const exitFor = (error: AppError): ExitCode =>
+  ENVIRONMENT_CODES.has(error.code) ? EXIT.environment : EXIT.rejected;
 
 export interface Output {
   line(text: string): void;
@@ -33,21 +34,40 @@ export const describeError = (e: AppError): string =>
 export function table(headers: string[], rows: (string | number | null)[][]): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? '—' : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null),
+  );
   const fmt = (r: string[]) =>
-    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [fmt(headers), ...cells.map(fmt)].join('\n');
 }
 
-export const bn = (usd: number | null): string => (usd === null ? '—' : `${(usd / 1e9).toFixed(2)} Bn`);
+export const bn = (usd: number | null): string =>
+  usd === null ? '—' : `${(usd / 1e9).toFixed(2)} Bn`;
 
 /** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */
 export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
-  id: s.id, underlying: s.underlying, as_of: s.as_of, spot: s.spot, contracts: s.contracts,
-  total_gex: s.total_gex, call_gex: s.call_gex, put_gex: s.put_gex, zero_gamma: s.zero_gamma,
-  call_wall: s.call_wall, put_wall: s.put_wall, parquet: s.parquet, max_pain: s.max_pain,
-  total_open_interest: s.total_open_interest, total_volume: s.total_volume, quality: s.quality,
-  format: s.format, content_hash: s.content_hash,
+  id: s.id,
+  underlying: s.underlying,
+  as_of: s.as_of,
+  spot: s.spot,
+  contracts: s.contracts,
+  total_gex: s.total_gex,
+  call_gex: s.call_gex,
+  put_gex: s.put_gex,
+  zero_gamma: s.zero_gamma,
+  call_wall: s.call_wall,
+  put_wall: s.put_wall,
+  parquet: s.parquet,
+  max_pain: s.max_pain,
+  total_open_interest: s.total_open_interest,
+  total_volume: s.total_volume,
+  quality: s.quality,
+  format: s.format,
+  content_hash: s.content_hash,
 });
 
 /** A level target as the rule files write them: "30 s", "5 min", "2 h" (— when unknown). */
@@ -58,6 +78,7 @@ export function duration(ms: number | null): string {
     [60_000, 'min'],
     [1000, 's'],
   ];
-  for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
+  for (const [size, unit] of units)
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`;
   return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }

@@ -6,10 +6,23 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
-import { checkRules, defaultRulesText, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
+import {
+  checkRules,
+  defaultRulesText,
+  evalLines,
+  type CompiledRules,
+} from '../../engine/rules/index.ts';
 import { openApi, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
-import { describeError, EXIT, exitFor, table, UsageError, type ExitCode, type Output } from './io.ts';
+import {
+  describeError,
+  EXIT,
+  exitFor,
+  table,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
 import { RULES_USAGE } from './usage.ts';
 
 export function readText(path: string): string {
@@ -63,7 +76,9 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { rules: { type: 'string' } });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   const { compileText } = await import('../../engine/rules/service.ts');
-  const compiled = values.rules ? compileText(readText(values.rules), null) : await activeRules(engineOptions(values));
+  const compiled = values.rules
+    ? compileText(readText(values.rules), null)
+    : await activeRules(engineOptions(values));
   if (!compiled.ok) {
     out.error(describeError(compiled.error));
     return exitFor(compiled.error);
@@ -99,15 +114,20 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     json: { type: 'boolean' },
   });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
-  if ((sub === 'activate' || sub === 'rollback') && !values.author?.trim()) throw new UsageError(`rules ${sub} needs --author NAME`);
+  if ((sub === 'activate' || sub === 'rollback') && !values.author?.trim())
+    throw new UsageError(`rules ${sub} needs --author NAME`);
   if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
   const text = sub === 'activate' ? readText(positionals[0]!) : '';
-  const version = sub === 'rollback' ? int(positionals[0], 'VERSION')! : int(values.version, '--version');
+  const version =
+    sub === 'rollback' ? int(positionals[0], 'VERSION')! : int(values.version, '--version');
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     switch (sub) {
       case 'show': {
-        const r = version === undefined ? await api.call('rules:active', {}) : await api.call('rules:get', { version });
+        const r =
+          version === undefined
+            ? await api.call('rules:active', {})
+            : await api.call('rules:get', { version });
         if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
         if (values.json) out.json(r.value);
         else out.line(r.value.text.trimEnd());
@@ -117,21 +137,44 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
         const r = await api.call('rules:history', {});
         if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
         if (values.json) r.value.forEach((v) => out.json(v));
-        else out.line(table(['version', 'active', 'created', 'author', 'comment'], r.value.map((v) => [v.version, v.active ? '*' : '', v.created_at, v.author, v.comment])));
+        else
+          out.line(
+            table(
+              ['version', 'active', 'created', 'author', 'comment'],
+              r.value.map((v) => [
+                v.version,
+                v.active ? '*' : '',
+                v.created_at,
+                v.author,
+                v.comment,
+              ]),
+            ),
+          );
         return EXIT.ok;
       }
       default: {
         const r =
           sub === 'activate'
-            ? await api.call('rules:activate', { text, author: values.author!, comment: values.comment ?? '' })
+            ? await api.call('rules:activate', {
+                text,
+                author: values.author!,
+                comment: values.comment ?? '',
+              })
             : await api.call('rules:rollback', { version: version!, author: values.author! });
         if (!r.ok) {
           out.error(describeError(r.error));
-          if (sub === 'activate') for (const d of checkRules(text).diagnostics) out.error(`${positionals[0]}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
+          if (sub === 'activate')
+            for (const d of checkRules(text).diagnostics)
+              out.error(
+                `${positionals[0]}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`,
+              );
           return exitFor(r.error);
         }
         if (values.json) out.json(r.value);
-        else out.line(`rule set version ${r.value.version} is active (${r.value.comment || 'no comment'})`);
+        else
+          out.line(
+            `rule set version ${r.value.version} is active (${r.value.comment || 'no comment'})`,
+          );
         return EXIT.ok;
       }
     }

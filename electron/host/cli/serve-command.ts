@@ -27,19 +27,29 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     }
   }
   const started = await startEngine({
-    ...engineOptions(values), workers: int(values.workers, '--workers'), watchInbox: true, transport: 'http',
+    ...engineOptions(values),
+    workers: int(values.workers, '--workers'),
+    watchInbox: true,
+    transport: 'http',
   });
   if (!started.ok) return (out.error(describeError(started.error)), exitFor(started.error));
   const engine = started.value;
   const host = await serve(engine, {
-    port, rendererDir: RENDERER_DIR, uploadDir: join(engine.config.inbox, '.uploads'), maxUploadBytes: engine.config.maxUploadBytes,
+    port,
+    rendererDir: RENDERER_DIR,
+    uploadDir: join(engine.config.inbox, '.uploads'),
+    maxUploadBytes: engine.config.maxUploadBytes,
   });
   // Other gex-desk commands on this database go through this engine (CONTRACTS.md).
-  const local = await serveLocal(engine, { home: userDataDir(), host: 'serve' }).catch((e: unknown) => {
-    out.error(`gex-desk: other commands cannot reach this engine (${(e as Error).message}); they will report the database as held.`);
-    engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
-    return null;
-  });
+  const local = await serveLocal(engine, { home: userDataDir(), host: 'serve' }).catch(
+    (e: unknown) => {
+      out.error(
+        `gex-desk: other commands cannot reach this engine (${(e as Error).message}); they will report the database as held.`,
+      );
+      engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
+      return null;
+    },
+  );
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
   await new Promise<void>((resolveSignal) => {

@@ -17,4 +17,5 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-export const contentType = (file: string): string => MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+export const contentType = (file: string): string =>
+  MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';

@@ -23,7 +23,12 @@ export function FactsTable({
     ...Object.entries(derived ?? {}).map(([k, v]) => ({ k, v, derived: true, note: '' })),
     ...(unknown ?? [])
       .filter((k) => !(k in facts))
-      .map((k) => ({ k, v: undefined, derived: false, note: 'not needed: decided before the file was read' })),
+      .map((k) => ({
+        k,
+        v: undefined,
+        derived: false,
+        note: 'not needed: decided before the file was read',
+      })),
   ];
   return (
     <table className="grid-table facts-table">

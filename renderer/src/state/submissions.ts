@@ -115,7 +115,9 @@ export const useSubmissions = create<SubmissionsState>((set, get) => {
           if (s.stage === 'uploading' || s.stage === 'submitting') return true;
           if (s.stage !== 'queued') return false;
           const job = s.ack?.job_id ? jobs.get(s.ack.job_id) : undefined;
-          return !job || job.status === 'deciding' || job.status === 'queued' || job.status === 'running';
+          return (
+            !job || job.status === 'deciding' || job.status === 'queued' || job.status === 'running'
+          );
         }),
       );
     },

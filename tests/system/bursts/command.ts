@@ -183,7 +183,13 @@ export async function readOutcome(home: Home): Promise<Outcome> {
       return { ...j, decided_at: decided, content_hash: r?.hash ?? null };
     });
     const trail = (
-      await q<{ job_id: string; kind: string; at: number | bigint; priority: string | null; read: string | null }>(
+      await q<{
+        job_id: string;
+        kind: string;
+        at: number | bigint;
+        priority: string | null;
+        read: string | null;
+      }>(
         `SELECT job_id, kind, epoch_ms(recorded_at) AS at, priority, facts->>'read_started_at' AS read
          FROM audit_log WHERE job_id IS NOT NULL ORDER BY id`,
       )
