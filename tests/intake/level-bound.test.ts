@@ -59,5 +59,9 @@ describe('the level bound at the door', () => {
     expect(await bound(live)).toBe('CRITICAL');
     expect(await bound(join(dir, 'missing.csv'))).toBe('CRITICAL');
     expect(await bound(garbage)).toBe('CRITICAL');
+    // A read that does not answer in time (here: no time at all) knows nothing either.
+    expect(
+      await levelBound(deps, { request: { file: stale, source: 'vendor' }, arrivedMs: now }, 0),
+    ).toBe('CRITICAL');
   });
 });

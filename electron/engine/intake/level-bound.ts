@@ -11,14 +11,24 @@ import { sniffChain } from '../pipeline/sniff.ts';
 import { arrivalFacts, type Arrival } from './arrival-facts.ts';
 import type { IntakeDeps } from './submit.ts';
 
+/** How long the peek may take: a file on a stalled share goes on to its capture (which times out). */
+export const PEEK_TIMEOUT_MS = 2000;
+
 /** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
 export async function levelBound(
   deps: Pick<IntakeDeps, 'rules' | 'memory' | 'conventions' | 'limits'>,
   a: Pick<Arrival, 'request' | 'arrivedMs'>,
+  timeoutMs = PEEK_TIMEOUT_MS,
 ): Promise<PriorityLevel> {
-  const head = await sniffChain(a.request.file, deps.conventions, deps.limits);
-  // Unreadable here: the capture says why; until then nothing is known.
-  if (!head.ok) return 'CRITICAL';
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
+  const head = await Promise.race([
+    sniffChain(a.request.file, deps.conventions, deps.limits),
+    late,
+  ]);
+  clearTimeout(timer);
+  // Unreadable here, or too slow: the capture says why; until then nothing is known.
+  if (!head?.ok) return 'CRITICAL';
   // No content hash yet: the facts a stored duplicate would give stay unknown (a wider bound).
   const context = deps.memory.context({
     content_hash: null,
