@@ -72,7 +72,32 @@ describe('WorkerPool', () => {
     const timedOut = await pool.run(task('t', 'sleep:60000'), { timeoutMs: 100 });
     expect(timedOut.ok ? null : timedOut.error.code).toBe('TIMEOUT');
     await pool.ready();
-    expect(pool.idle).toBe(2);
+    // Every killed worker was replaced, and one warm standby now waits beside the two.
+    expect(pool.idle).toBe(3);
+  });
+
+  it('after a kill, keeps a warm standby that the next urgent task takes at once, not normal work', async () => {
+    const pool = make({ size: 1, spare: 0 });
+    await pool.ready();
+    const first = pool.run(task('a', 'sleep:60000'));
+    await until(() => pool.busy === 1);
+    pool.kill('a');
+    await first;
+    await pool.ready();
+    await until(() => pool.idle === 2);
+    const pids = [...pool.pids];
+    // A normal task takes one worker; a second waits: the standby is not for it.
+    const n1 = pool.run(task('n1', 'sleep:60000'));
+    const n2 = pool.run(task('n2', 'sleep:0'));
+    await until(() => pool.busy === 1);
+    expect(pool.idle).toBe(1);
+    // An urgent task (a CRITICAL one, having preempted n1's kind of work) starts on the
+    // standby, with no new process.
+    const urgent = await pool.run(task('u', 'sleep:0'), { urgent: true });
+    expect(urgent.ok).toBe(true);
+    if (urgent.ok) expect(pids).toContain((urgent.value as { pid: number }).pid);
+    pool.kill('n1');
+    await Promise.all([n1, n2]);
   });
 
   it('holds the spare worker back for urgent tasks', async () => {

@@ -31,6 +31,8 @@ export interface PoolOptions {
   launch?: LaunchWorker;
   /** Workers started ahead of time (default: all of them); the others start when a task needs one. */
   prewarm?: number;
+  /** Warm processes kept beyond `workers` once a running task has been killed (default 1). */
+  standby?: number;
   /** V8 heap limit of each worker, in MiB (default 1024): a runaway file fails its task, not the machine. */
   heapMb?: number;
   /** How much lower than the engine's the workers' OS priority is (niceness added; 0 to leave it; default 10). */
@@ -101,6 +103,12 @@ export class WorkerPool implements TaskRunner {
   #closed: Promise<void> | null = null;
   /** Workers kept warm: one that dies is replaced at once up to this many. */
   #warmTarget: number;
+  /**
+   * Warm processes beyond `workers`, kept once a running task has been killed (a
+   * preemption, a cancel, a timeout): the CRITICAL task that preempted a run would
+   * otherwise wait for a fresh process (Node, then Polars: ~0.6 s) and run cold on it.
+   */
+  #standby = 0;
 
   constructor(opts: PoolOptions = {}) {
     this.#opts = opts;
@@ -223,6 +231,10 @@ export class WorkerPool implements TaskRunner {
     // The task settles when the process has really exited, so its slot is never reused early.
     task.killed = reason;
     slot.child.kill();
+    // From now on a warm standby waits beside the workers, and this one's replacement starts now.
+    this.#standby = this.#opts.standby ?? 1;
+    this.#warmTarget = Math.max(this.#warmTarget, this.workers + this.#standby);
+    this.#keepWarm();
   }
 
   #settle(task: Task, result: Result<unknown>): void {
@@ -372,7 +384,10 @@ export class WorkerPool implements TaskRunner {
       if (slot.state !== 'idle') continue;
       let task: Task | undefined;
       if (this.#urgent.length > 0) task = this.#urgent.shift();
-      else if (this.#normal.length > 0 && this.idle + this.#startable() > this.spare)
+      else if (
+        this.#normal.length > 0 &&
+        this.idle + this.#startable() > this.spare + this.#standby
+      )
         task = this.#normal.shift();
       if (!task) break;
       this.#start(slot, task);
@@ -382,7 +397,7 @@ export class WorkerPool implements TaskRunner {
 
   /** Workers that may still be started. */
   #startable(): number {
-    return this.#respawnTimer ? 0 : Math.max(0, this.workers - this.#slots.size);
+    return this.#respawnTimer ? 0 : Math.max(0, this.workers + this.#standby - this.#slots.size);
   }
 
   /** Starts a worker for each waiting task that no idle or starting worker will take. */
