@@ -42,6 +42,22 @@ describe('arrivals on their way in', () => {
     expect(a.bestRank(6000)).toBe(0);
   });
 
+  it('keeps its defaults for options passed through as undefined (the scheduler’s unset options)', () => {
+    let now = 0;
+    const a = new Arriving({
+      clock: () => now,
+      readHoldMs: undefined,
+      maxHoldMs: undefined,
+      changed: () => undefined,
+    });
+    const t = a.add(0, 'HIGH');
+    now = 100;
+    t.reading();
+    expect(a.bestRank(2_000)).toBe(1);
+    expect(a.holdEnds(2_000)).toBe(3_100);
+    expect(a.bestRank(3_100)).toBe(Infinity);
+  });
+
   it('holds as CRITICAL while the rules have not seen the file, then as its level', () => {
     const { a, changes } = arriving({ readHoldMs: 1000, maxHoldMs: 30_000 });
     const t = a.add(0, null);

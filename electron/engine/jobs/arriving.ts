@@ -50,7 +50,13 @@ export class Arriving {
   #o: Required<ArrivingOptions>;
 
   constructor(opts: ArrivingOptions) {
-    this.#o = { readHoldMs: ARRIVAL_READ_HOLD_MS, maxHoldMs: ARRIVAL_MAX_HOLD_MS, ...opts };
+    // `??`, not a spread: an option passed through as undefined keeps its default.
+    this.#o = {
+      clock: opts.clock,
+      changed: opts.changed,
+      readHoldMs: opts.readHoldMs ?? ARRIVAL_READ_HOLD_MS,
+      maxHoldMs: opts.maxHoldMs ?? ARRIVAL_MAX_HOLD_MS,
+    };
   }
 
   get size(): number {
