@@ -30,6 +30,7 @@ import {
   type Tx,
   type WorkKind,
 } from './group-commit.ts';
+import { IdleCheckpoint, WAL_CHECKPOINT_THRESHOLD } from './idle-checkpoint.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { StatementCache } from './statement-cache.ts';
 
@@ -58,6 +59,8 @@ interface Connection {
   instance: DuckDBInstance;
   conn: DuckDBConnection;
   queue: CommitQueue;
+  /** Checkpoints between bursts (a file database only). */
+  checkpoints: IdleCheckpoint | null;
 }
 
 export class Store {
@@ -89,14 +92,15 @@ export class Store {
       const conn = await instance.connect();
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
-      const store = new Store(
-        path,
-        { instance, conn, queue: new CommitQueue(conn, group, statements) },
-        DEFAULT_LANE,
-      );
+      const queue = new CommitQueue(conn, group, statements);
+      const store = new Store(path, { instance, conn, queue, checkpoints: null }, DEFAULT_LANE);
       try {
         await store.#migrate(migrations);
-        // Locked after the migrations, which SET and RESET checkpoint_threshold.
+        if (path !== ':memory:') {
+          await store.run(`SET checkpoint_threshold = '${WAL_CHECKPOINT_THRESHOLD}'`);
+          store.#db.checkpoints = new IdleCheckpoint(queue, path);
+        }
+        // Locked after the migrations (which SET and RESET checkpoint_threshold) and our threshold.
         await lockDown(store, [
           ...(path === ':memory:' ? [] : [dirname(path)]),
           ...allowedDirectories,
@@ -153,6 +157,11 @@ export class Store {
     return { ...this.#db.queue.stats };
   }
 
+  /** Checkpoints made between bursts so far (idle-checkpoint.ts). */
+  idleCheckpoints(): number {
+    return this.#db.checkpoints?.count ?? 0;
+  }
+
   async schemaVersion(): Promise<number> {
     const row = await this.one<{ v: number | null }>(
       'SELECT max(version) AS v FROM schema_migrations',
@@ -200,6 +209,7 @@ export class Store {
   async close(): Promise<void> {
     const { queue, conn, instance } = this.#db;
     if (queue.closed) return;
+    this.#db.checkpoints?.stop();
     // Refuse new statements at once; those already waiting run (and commit) first,
     // then the checkpoint and the close, on the connection's own turn.
     const last = queue.push(

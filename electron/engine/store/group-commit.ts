@@ -126,6 +126,9 @@ export class CommitQueue {
   /** Works of a rolled-back batch, to run again in their order before anything else. */
   #replay: Entry[] = [];
   #busy = false;
+  /** Called when the lanes have emptied, and when work arrives at an idle queue (idle-checkpoint.ts). */
+  onIdle: (() => void) | null = null;
+  onBusy: (() => void) | null = null;
   readonly #conn: DuckDBConnection;
   readonly #statements: StatementCache;
   readonly #group: GroupCommitOptions | null;
@@ -170,6 +173,7 @@ export class CommitQueue {
   async #pump(): Promise<void> {
     if (this.#busy) return;
     this.#busy = true;
+    this.onBusy?.();
     try {
       for (let next = this.#peek(); next; next = this.#peek()) {
         if (next.failure) {
@@ -184,6 +188,7 @@ export class CommitQueue {
       }
     } finally {
       this.#busy = false;
+      this.onIdle?.();
     }
   }
 
