@@ -5,14 +5,18 @@
 // requested levels (5 % CRITICAL, 20 % HIGH, 35 % MEDIUM, 40 % LOW, all justified), once
 // with levels the rules decide from content. Prints where the time went and the pass or
 // fail of the goals; both bursts always run, a failed goal is a figure, not a crash.
-// BENCH_BURST_FILES makes them smaller (the waves keep 50 files).
+// BENCH_BURST_FILES makes them smaller (the waves keep 50 files); BENCH_BURST_KINDS=rule-decided
+// runs one of them.
 import { PRIORITY_LEVELS } from '../shared/domain.ts';
 import { report, goals } from '../tests/system/bursts/report.ts';
 import { runBurst, type BurstRun } from '../tests/system/bursts/run.ts';
 import { SPX_SIZE, type BurstKind } from '../tests/system/bursts/plan.ts';
 import type { Measure } from './run.ts';
 
-const KINDS: BurstKind[] = ['requested-level', 'rule-decided'];
+const ALL_KINDS: BurstKind[] = ['requested-level', 'rule-decided'];
+const KINDS = ALL_KINDS.filter(
+  (k) => !process.env.BENCH_BURST_KINDS || process.env.BENCH_BURST_KINDS.split(',').includes(k),
+);
 
 export async function benchBursts(
   files = Number(process.env.BENCH_BURST_FILES ?? 600),

@@ -6,7 +6,7 @@ import pl from 'nodejs-polars';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChain, runPipeline, toContractRows } from '../../electron/engine/pipeline/index.ts';
-import { parseOcc, underlyingOfRoot } from '../../electron/engine/pipeline/occ.ts';
+import { occParser, parseOcc, underlyingOfRoot } from '../../electron/engine/pipeline/occ.ts';
 import { parseCboeDate } from '../../electron/engine/pipeline/read-cboe-csv.ts';
 import { parseExpiry } from '../../electron/engine/pipeline/dates.ts';
 import { parseTimestamp } from '../../electron/engine/pipeline/time.ts';
@@ -284,6 +284,33 @@ describe('CBOE JSON', () => {
     expect(underlyingOfRoot('XSP')).toBe('XSP');
     expect(underlyingOfRoot('_SPX')).toBe('SPX');
     expect(underlyingOfRoot('meta')).toBe('META');
+  });
+
+  it('parses a chain of OCC symbols by shared prefix exactly as parseOcc does', () => {
+    const symbols = [
+      'META250912C00300000',
+      'META250912C00302500',
+      'META250912P00300000',
+      'SPXW  240105P04697500',
+      'SPXW  240105P04700000',
+      'spxw240105c04700000',
+      ' META250912C00300000',
+      'META250912C00300000 ',
+      'META250912C0030000A',
+      'META251332C00300000',
+      'META251332C00300500',
+      'META250231C00300000',
+      'META250912X00300000',
+      'TOOLONGROOT250912C00300000',
+      'AAPL1240119C00150000',
+      'F240119P00012500',
+      '250912C00300000',
+      'nonsense',
+      '',
+    ];
+    const parse = occParser();
+    // Twice over: the second pass comes from the cache.
+    for (const s of [...symbols, ...symbols]) expect(parse(s), s).toEqual(parseOcc(s));
   });
 
   it('is recognised by content whatever the extension', async () => {

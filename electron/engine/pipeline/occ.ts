@@ -48,3 +48,27 @@ export function underlyingOfRoot(root: string): string {
     .replace(/^[_^$]/, '');
   return ROOT_ALIASES[r] ?? r;
 }
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * parseOcc for a whole chain: its symbols differ mostly in the strike, so everything
+ * before the 8 strike digits is parsed once per distinct prefix. Gives exactly what
+ * parseOcc gives (the strike digits never change whether a symbol is valid).
+ */
+export function occParser(): (symbol: string) => OccSymbol | null {
+  const heads = new Map<string, Omit<OccSymbol, 'strike'> | null>();
+  return (symbol) => {
+    const n = symbol.length;
+    if (n < 16) return parseOcc(symbol);
+    for (let k = n - 8; k < n; k++) if (!isDigitCode(symbol.charCodeAt(k))) return parseOcc(symbol);
+    const head = symbol.slice(0, n - 8);
+    let h = heads.get(head);
+    if (h === undefined) {
+      const parsed = parseOcc(`${head}00000000`);
+      h = parsed && { root: parsed.root, expiry: parsed.expiry, option_type: parsed.option_type };
+      heads.set(head, h);
+    }
+    return h && { ...h, strike: Number(symbol.slice(n - 8)) / 1000 };
+  };
+}

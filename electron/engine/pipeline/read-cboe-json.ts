@@ -7,7 +7,7 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
 import { EMPTY, NOT_A_NUMBER, numberProblem, rule, TOO_BIG } from './numbers.ts';
-import { parseOcc, underlyingOfRoot } from './occ.ts';
+import { occParser, underlyingOfRoot } from './occ.ts';
 import type { SourceFile } from './source.ts';
 import { parseTimestamp } from './time.ts';
 
@@ -143,6 +143,7 @@ export function readCboeJson(
   const expiryCode = new Map<string, number>();
   const rootCode = new Map<string, number>();
   let underlying: string | null = null;
+  const parseOcc = occParser();
   for (let i = 0; i < options.length; i++) {
     const o = options[i];
     // Only an error needs the option's path.
