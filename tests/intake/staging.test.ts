@@ -1,7 +1,7 @@
 // Staging captures a file's bytes at arrival: content-addressed, hashed while copied,
 // shared by every job of the same content, removed when the last one lets go, and a
 // file that changes while it is read is refused. Real files in a temp folder.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -49,6 +49,27 @@ describe('Staging.capture', () => {
     expect(r.value.tail.equals(body.subarray(body.length - EDGE_BYTES))).toBe(true);
     rmSync(file);
     expect(sha(readFileSync(staging.pathOf(r.value.hash)))).toBe(r.value.hash);
+  });
+
+  it.each([
+    ['smaller than an end', 1000],
+    ['one read exactly', 1024 * 1024],
+    ['a short last read', 1024 * 1024 + 100],
+    ['three reads', 2 * 1024 * 1024 + 70_000],
+  ])('hashes and keeps the right ends of a file %s, copied or linked', async (_, size) => {
+    const dir = temp();
+    const body = randomBytes(size);
+    const file = join(dir, 'chain.bin');
+    writeFileSync(file, body);
+    for (const links of [false, true]) {
+      const staging = new Staging({ dir: join(dir, `staging-${links}`), maxBytes: 1 << 30, links });
+      const r = await staging.capture(file);
+      if (!r.ok) throw new Error(r.error.message);
+      expect(r.value.hash).toBe(sha(body));
+      expect(r.value.head.equals(body.subarray(0, EDGE_BYTES))).toBe(true);
+      expect(r.value.tail.equals(body.subarray(Math.max(0, size - EDGE_BYTES)))).toBe(true);
+      expect(readFileSync(staging.pathOf(r.value.hash)).equals(body)).toBe(true);
+    }
   });
 
   it('shares one blob between captures of the same content, and removes it when the last reference goes', async () => {

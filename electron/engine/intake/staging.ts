@@ -54,7 +54,7 @@ export interface Staged {
   hash: string;
   path: string;
   size: number;
-  /** The first and last bytes (up to EDGE_BYTES each; the same buffer for a small file). */
+  /** The first and last bytes (up to EDGE_BYTES each; the same bytes for a small file). */
   head: Buffer;
   tail: Buffer;
 }
@@ -332,20 +332,25 @@ interface Copied {
   tail: Buffer;
 }
 
-/** Reads a whole file in chunks, hashing it and handing each chunk to `sink`; keeps both ends. */
+/**
+ * Reads a whole file in chunks, hashing it and handing each chunk to `sink` (awaited
+ * before the next read, so two buffers, alternating, hold every chunk); keeps both ends.
+ */
 async function readAll(
   fh: FileHandle,
   abandoned: AbortSignal,
   sink: ((chunk: Buffer) => Promise<void>) | null,
 ): Promise<Copied> {
   const hash = createHash('sha256');
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
   let size = 0;
   let head: Buffer | null = null;
   let last: Buffer = Buffer.alloc(0);
   let previous: Buffer = Buffer.alloc(0);
-  for (;;) {
+  for (let n = 0; ; n++) {
     if (abandoned.aborted) break;
-    const buf = Buffer.allocUnsafe(CHUNK);
+    // The buffer of the chunk before `last`: `previous` is no longer needed once this read lands.
+    const buf = buffers[n % 2]!;
     const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
     if (bytesRead === 0) break;
     const chunk = buf.subarray(0, bytesRead);
@@ -356,13 +361,19 @@ async function readAll(
     last = chunk;
     size += bytesRead;
   }
-  const ends = Buffer.concat([previous, last]);
   return {
     hash: hash.digest('hex'),
     size,
     head: head ?? Buffer.alloc(0),
-    tail: Buffer.from(ends.subarray(Math.max(0, ends.length - EDGE_BYTES))),
+    tail: tailOf(previous, last),
   };
+}
+
+/** The last EDGE_BYTES of the two final chunks, copied (their buffers are reused). */
+function tailOf(previous: Buffer, last: Buffer): Buffer {
+  if (last.length >= EDGE_BYTES) return Buffer.from(last.subarray(last.length - EDGE_BYTES));
+  const from = previous.subarray(Math.max(0, previous.length - (EDGE_BYTES - last.length)));
+  return Buffer.concat([from, last]);
 }
 
 async function exists(path: string): Promise<boolean> {
