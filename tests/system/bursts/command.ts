@@ -1,5 +1,5 @@
 // Running the real `gex-desk` command (bin/gex-desk.js) the way a user does, in a child
-// process with the engine's defaults (workers = the machine's cores), while watching its
+// process with the engine's defaults (one worker per core but one, and the spare), while watching its
 // log and staging folder; then reading what it left: `gex-desk jobs --json`, and — once
 // the command has exited, as an analyst may query the file — the `jobs` and `audit_log`
 // tables for what `jobs --json` does not print (decided_at, content hashes, the trail).
