@@ -67,8 +67,8 @@ export interface ConfigOverrides {
  * process needs about a core while files arrive (captures, DuckDB's commits and snapshot
  * inserts: about 11 ms of CPU an arrival and 40–50 ms a stored snapshot), so on two cores
  * a second worker only shares the machine three ways. Measured with the 600-file bursts
- * (docs/bursts.md): one worker gives CRITICAL 0.8 s p50 / 1.8 s worst against 1.3 / 2.7
- * with two, the same wall time for the whole burst.
+ * (docs/bursts.md): with one worker CRITICAL took 0.6–1.4 s at the median and 1.8–2.5 s
+ * at worst, with two 1.3–1.9 s and 2.7–3.5 s; the whole burst took as long either way.
  */
 export const defaultWorkers = (cores = availableParallelism()): number => Math.max(1, cores - 1);
 

@@ -126,8 +126,9 @@ export class CommitQueue {
   /** Works of a rolled-back batch, to run again in their order before anything else. */
   #replay: Entry[] = [];
   #busy = false;
-  /** Called when the lanes have emptied, and when work arrives at an idle queue (idle-checkpoint.ts). */
+  /** Called once the lanes have emptied (idle-checkpoint.ts). */
   onIdle: (() => void) | null = null;
+  /** Called when work arrives at an idle queue. */
   onBusy: (() => void) | null = null;
   readonly #conn: DuckDBConnection;
   readonly #statements: StatementCache;

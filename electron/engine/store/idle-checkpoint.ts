@@ -4,7 +4,9 @@
 // path of a waiting request. The store raises the threshold (WAL_CHECKPOINT_THRESHOLD)
 // and checkpoints once it has been idle for a moment after writing instead: measured on
 // 150 SPX-size snapshots, 25–30 % less DuckDB CPU per stored snapshot (docs/performance.md).
-// The price is a longer WAL to replay after a crash (about 1.5 s per 170 MB here).
+// The price: a longer WAL to replay after a crash (about 1.5 s per 170 MB here), and a
+// request that arrives while such a checkpoint runs waits for it (it runs alone, taken
+// from the lowest lane, so only when nothing else was waiting).
 import { statSync } from 'node:fs';
 import type { CommitQueue } from './group-commit.ts';
 import { DEFAULT_LANE } from './group-commit.ts';
@@ -15,6 +17,8 @@ export const WAL_CHECKPOINT_THRESHOLD = '256MB';
 export const IDLE_CHECKPOINT_MS = 1500;
 
 export class IdleCheckpoint {
+  /** Checkpoints made while idle (tests and the bench read it). */
+  count = 0;
   #timer: NodeJS.Timeout | null = null;
   /** The queue's settled-work count after the last checkpoint: no new work, no checkpoint. */
   #worksAtCheckpoint: number;
@@ -31,9 +35,6 @@ export class IdleCheckpoint {
     queue.onIdle = () => this.#arm();
     queue.onBusy = () => this.#disarm();
   }
-
-  /** Checkpoints made while idle (tests and the bench read it). */
-  count = 0;
 
   #arm(): void {
     this.#disarm();
@@ -59,7 +60,7 @@ export class IdleCheckpoint {
       await this.#queue.push('raw', (tx) => tx.run('CHECKPOINT'), { lane: DEFAULT_LANE });
       this.count++;
     } catch {
-      // Closed meanwhile, or a transaction of another connection open: the next idle tries again.
+      // Closed meanwhile, or refused by DuckDB: the next idle period tries again.
     } finally {
       this.#worksAtCheckpoint = this.#queue.stats.works;
     }

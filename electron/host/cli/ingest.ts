@@ -90,7 +90,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   // Files given at once: one worker starts at once (its start overlaps the engine's), the
   // others when work waits. A manifest replays arrivals over time: every worker starts
   // warm at once, so that the first urgent request of a burst does not meet a worker
-  // started cold for it (its first SPX-size run: 1-1.6 s instead of 0.3).
+  // started for it, which skips the warm-up (Node, Polars, then a cold first run).
   const needs = {
     kind: 'engine',
     options: {
