@@ -7,10 +7,11 @@
 //    the public tool's computation, vectorised);
 //  - the same with Node's compile cache off, to show what it saves;
 //  - where a cold ingest's time goes (bench/cold-steps.ts: the engine's pieces in its
-//    order, with today's pool of cores + 1 spare workers and with one worker), and where
+//    order, with the engine's default pool (defaultWorkers + 1 spare) and with one worker), and where
 //    a worker's start goes (bench/worker-steps.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { defaultWorkers } from '../electron/engine/config.ts';
 import { join } from 'node:path';
 import { BIN, findPython, median, mustRun, SPX_SAMPLE, timed } from './proc.ts';
 import type { Measure } from './run.ts';
@@ -33,7 +34,7 @@ export async function benchCold(
   const noCache = { ...env, NODE_COMPILE_CACHE: '', NODE_DISABLE_COMPILE_CACHE: '1' };
   let n = 0;
   const fresh = () => join(dir, `run-${n++}`);
-  const cores = availableParallelism();
+  const workers = defaultWorkers();
   const times: Record<string, number[]> = {};
   const steps: Record<string, Steps[]> = { pool: [], one: [], worker: [] };
   const add = (k: string, ms: number) => (times[k] ??= []).push(ms);
@@ -82,7 +83,7 @@ export async function benchCold(
       await m('ingest, no compile cache', () => ingest(noCache));
       if (python)
         await m('reference 2', () => mustRun(python, ['bench/gex_reference.py', SPX_SAMPLE]));
-      const pool = await stepRun(cores, 1);
+      const pool = await stepRun(workers, 1);
       const one = await stepRun(1, 0);
       const worker = JSON.parse(
         (await mustRun(node, ['bench/worker-steps.ts', SPX_SAMPLE], { NODE_COMPILE_CACHE: cache }))
@@ -158,7 +159,7 @@ export async function benchCold(
         out.push({ name: `  ${s}`, value: median(list.map((x) => x[s]!)), unit: 'ms' });
     };
     breakdown(
-      `cold ingest step by step, pool of ${cores} + 1 spare workers (the engine today)`,
+      `cold ingest step by step, the default pool of ${workers} + 1 spare workers`,
       steps.pool!,
     );
     breakdown('cold ingest step by step, one worker (as if started on demand)', steps.one!);
