@@ -2,7 +2,9 @@
 // default rules on a real store, real files. A stale file is LOW at once (it holds nothing
 // back and is captured after the rest); a real-time file of a new underlying could still
 // be CRITICAL (its open interest is unread); a file the ends cannot read stays CRITICAL.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,9 +61,27 @@ describe('the level bound at the door', () => {
     expect(await bound(live)).toBe('CRITICAL');
     expect(await bound(join(dir, 'missing.csv'))).toBe('CRITICAL');
     expect(await bound(garbage)).toBe('CRITICAL');
-    // A read that does not answer in time (here: no time at all) knows nothing either.
+    // A read that does not answer in time knows nothing either. A stalled share, for real:
+    // every I/O thread is held by an open of a named pipe that has no writer yet, so the
+    // peek's own stat cannot even start before its bound.
+    const pipes = Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, (_, i) => {
+      const fifo = join(dir, `stalled-${i}`);
+      execFileSync('mkfifo', [fifo]);
+      return fifo;
+    });
+    const held = pipes.map((fifo) => open(fifo, 'r'));
+    try {
+      expect(
+        await levelBound(deps, { request: { file: stale, source: 'vendor' }, arrivedMs: now }, 50),
+      ).toBe('CRITICAL');
+    } finally {
+      // A writer lets each held open return.
+      for (const fifo of pipes) closeSync(openSync(fifo, 'w'));
+      for (const h of held) await (await h).close();
+    }
+    // Given its time, the same read answers.
     expect(
-      await levelBound(deps, { request: { file: stale, source: 'vendor' }, arrivedMs: now }, 0),
-    ).toBe('CRITICAL');
+      await levelBound(deps, { request: { file: stale, source: 'vendor' }, arrivedMs: now }, 2000),
+    ).toBe('LOW');
   });
 });
