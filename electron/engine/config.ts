@@ -68,7 +68,7 @@ export interface ConfigOverrides {
  * inserts: about 11 ms of CPU an arrival and 40–50 ms a stored snapshot), so on two cores
  * a second worker only shares the machine three ways. Measured with the 600-file bursts
  * (docs/bursts.md): with one worker CRITICAL took 0.6–1.4 s at the median and 1.8–2.5 s
- * at worst, with two 1.3–1.9 s and 2.7–3.5 s; the whole burst took as long either way.
+ * at worst, with two 1.3–1.9 s and 2.7–2.9 s; the whole burst took as long either way.
  */
 export const defaultWorkers = (cores = availableParallelism()): number => Math.max(1, cores - 1);
 
