@@ -72,6 +72,18 @@ export interface ConfigOverrides {
  */
 export const defaultWorkers = (cores = availableParallelism()): number => Math.max(1, cores - 1);
 
+/**
+ * DuckDB's threads in the engine: the cores the pipeline workers leave, at least one.
+ * The engine's statements are small (a job's row, a snapshot's 10,000 cells), and DuckDB
+ * spreading each over every core costs more than it gains while the workers want those
+ * cores: measured on 150 SPX-size snapshots stored on 2 cores, inserting a snapshot's
+ * cells took 14 ms with two threads and 8 ms with one, and the engine's CPU a file fell
+ * by a third (docs/performance.md). DuckDB's configuration is locked once the store is
+ * open, so this is fixed for the engine's life.
+ */
+export const storeThreads = (workers: number, cores = availableParallelism()): number =>
+  Math.max(1, cores - workers);
+
 const ENV: Record<string, 'dbPath' | 'dataDir' | 'inbox' | 'workers'> = {
   GEX_DESK_DB: 'dbPath',
   GEX_DESK_DATA_DIR: 'dataDir',

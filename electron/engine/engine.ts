@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
+import { loadConfig, storeThreads, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
 import { drainQueue } from './api/drain.ts';
 import { storeHandlers } from './api/store-handlers.ts';
@@ -86,7 +86,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         log,
       })
     : null;
-  const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir, ...cfg.attach] });
+  const opened = await Store.open(cfg.dbPath, {
+    allowedDirectories: [cfg.dataDir, ...cfg.attach],
+    threads: storeThreads(cfg.workers),
+  });
   if (!opened.ok) {
     await pool?.close();
     return opened;

@@ -1,10 +1,12 @@
 // The engine's defaults when nothing is configured: pipeline workers leave a core to the
-// engine's own process (config.ts explains the measurement).
+// engine's own process, and DuckDB's threads are the cores the workers leave (config.ts
+// explains the measurements).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { defaultWorkers, loadConfig } from '../../electron/engine/config.ts';
+import { defaultWorkers, loadConfig, storeThreads } from '../../electron/engine/config.ts';
+import { startEngine } from '../../electron/engine/engine.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -32,4 +34,31 @@ it('takes the configured number of workers over the default: file, then environm
   expect(fromFile.ok && fromFile.value.workers).toBe(5);
   const fromEnv = loadConfig({}, { GEX_DESK_HOME: dir, GEX_DESK_WORKERS: '3' });
   expect(fromEnv.ok && fromEnv.value.workers).toBe(3);
+});
+
+it('gives DuckDB the cores the workers leave, at least one', () => {
+  expect(storeThreads(1, 2)).toBe(1);
+  expect(storeThreads(7, 8)).toBe(1);
+  expect(storeThreads(4, 8)).toBe(4);
+  expect(storeThreads(12, 8)).toBe(1);
+});
+
+it("runs the engine's DuckDB with those threads", async () => {
+  const dir = home();
+  const started = await startEngine({
+    dbPath: join(dir, 'gex.duckdb'),
+    configFile: join(dir, 'none.json'),
+    workers: 1,
+    runJobs: false,
+  });
+  if (!started.ok) throw new Error(started.error.message);
+  const engine = started.value;
+  try {
+    const row = await engine.store.one<{ t: bigint | number }>(
+      "SELECT current_setting('threads') AS t",
+    );
+    expect(Number(row?.t)).toBe(storeThreads(1));
+  } finally {
+    await engine.shutdown();
+  }
 });

@@ -371,6 +371,37 @@ describe('Scheduler cancel, retry, failures', () => {
     const jb = (await getJob(store, b))!;
     expect([jb.status, jb.error?.code]).toEqual(['failed', 'INTERNAL']);
   });
+
+  it('completes the row of a runner that did not, finalizing and announcing it once', async () => {
+    const finalized: string[] = [];
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 0,
+      finalize: async (_tx, job) => void finalized.push(`${job.id} ${job.status}`),
+      runJob: async (job, ctx) => {
+        const r = await ctx.pool.run(
+          { type: 'run', taskId: job.id, input: { action: job.file } },
+          { signal: ctx.signal },
+        );
+        return r.ok ? { ok: true, value: { status: 'completed', snapshot_id: `s-${job.id}` } } : r;
+      },
+    });
+    const announced: string[] = [];
+    scheduler.events.on('audit:appended', (e) => {
+      if (e.kind === 'completed') announced.push(e.job_id!);
+    });
+    const emitted: ProcessingJob[] = [];
+    scheduler.events.on('job:updated', (j) => void (j.status === 'completed' && emitted.push(j)));
+    await scheduler.start();
+    const id = await addJob(store, 'MEDIUM', 'sleep:0');
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    const job = (await getJob(store, id))!;
+    expect([job.status, job.snapshot_id]).toEqual(['completed', `s-${id}`]);
+    expect(finalized).toEqual([`${id} completed`]);
+    expect(announced).toEqual([id]);
+    expect(emitted.map((j) => [j.id, j.revision])).toEqual([[id, job.revision]]);
+  });
 });
 
 describe('Scheduler escalation', () => {

@@ -9,7 +9,7 @@ import type { RunOptions, TaskMessage } from '../workers/pool.ts';
 import { jobAudit } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
-import { MAX_CRASHES, type Transitions } from './transitions.ts';
+import { MAX_CRASHES, type Completion, type Transitions } from './transitions.ts';
 import type {
   DecideJob,
   DecideOutcome,
@@ -31,8 +31,8 @@ export interface InService {
   /** Its `running` row is written: only then may its progress be announced. */
   written: boolean;
   cancelledBy: string | null;
-  /** Audit entries of a completion written in the runner's transaction, announced after it. */
-  completion: AuditEntry[] | null;
+  /** A completion written in the runner's transaction: its row, and audit entries announced after it. */
+  completion: Completion | null;
 }
 
 export interface ServiceDeps {
@@ -226,7 +226,10 @@ async function settle(
   if (result.ok) {
     // The engine's runner completes the row in its snapshot's transaction (ctx.complete);
     // only a runner that did not is completed here.
-    for (const e of s.completion ?? []) d.announceAudit(e);
+    if (s.completion) {
+      for (const e of s.completion.entries) d.announceAudit(e);
+      return d.emit(s.completion.job);
+    }
     const current = await d.read(job.id, job.effective_priority);
     if (current?.status !== 'running') return d.emit(current);
     return d.emit(

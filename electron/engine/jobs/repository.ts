@@ -326,7 +326,8 @@ export async function markRunning(
 /**
  * running → completed/duplicate with its snapshot. The lead's snapshot persistence
  * calls this inside the transaction that writes the snapshot, so "snapshot stored"
- * and "job completed" are one atomic fact. False when the job was not running.
+ * and "job completed" are one atomic fact. The row as written; undefined when the job
+ * was not running.
  */
 export async function completeJobTx(
   tx: Db,
@@ -334,14 +335,15 @@ export async function completeJobTx(
   snapshotId: string,
   status: 'completed' | 'duplicate',
   nowMs: number = Date.now(),
-): Promise<boolean> {
-  const rows = await tx.all(
-    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
-       underlying = coalesce(underlying, (SELECT underlying FROM gex_snapshots WHERE id = $3))
-     WHERE id = $1 AND status = 'running' RETURNING id`,
-    [jobId, status, snapshotId, ts(nowMs)],
+): Promise<ProcessingJob | undefined> {
+  return first(
+    await tx.all(
+      `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
+         underlying = coalesce(underlying, (SELECT underlying FROM gex_snapshots WHERE id = $3))
+       WHERE id = $1 AND status = 'running' ${RETURNING}`,
+      [jobId, status, snapshotId, ts(nowMs)],
+    ),
   );
-  return rows.length === 1;
 }
 
 /** running → failed / cancelled. Undefined when the job was not running any more. */

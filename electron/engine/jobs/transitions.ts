@@ -20,6 +20,8 @@ import * as repo from './repository.ts';
 /** Runs inside the transaction of a job's final state (the engine counts the source's record there). */
 export type Finalize = (tx: Tx, job: ProcessingJob) => Promise<void>;
 export type JobOutcome = { status: 'completed' | 'duplicate'; snapshot_id: string };
+/** A completion written in the runner's transaction: the row as written, and what to announce after the commit. */
+export type Completion = { job: ProcessingJob; entries: AuditEntry[] };
 
 /** Engine stops during one job's run after which the job is set aside (see recover). */
 export const MAX_INTERRUPTIONS = 3;
@@ -135,21 +137,15 @@ export class Transitions {
 
   /**
    * running → completed/duplicate inside the caller's transaction (the one that stores the
-   * snapshot). Returns the audit entries to announce once that transaction has committed,
-   * or null when the job was no longer running.
+   * snapshot): the row as written and the audit entries to announce once that
+   * transaction has committed, or null when the job was no longer running.
    */
-  async completeInTx(tx: Tx, jobId: string, outcome: JobOutcome): Promise<AuditEntry[] | null> {
-    if (
-      !(await repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, this.#d.clock()))
-    )
-      return null;
-    const j = (await repo.getJob(tx, jobId))!;
-    const entry = await appendAudit(
-      tx,
-      jobAudit(j, 'completed', `${outcome.status}: snapshot ${outcome.snapshot_id}`, this.#at()),
-    );
-    await this.#d.finalize(tx, j);
-    return [entry];
+  async completeInTx(tx: Tx, jobId: string, outcome: JobOutcome): Promise<Completion | null> {
+    const job = await this.#completeRow(tx, jobId, outcome);
+    if (!job) return null;
+    const entry = await appendAudit(tx, this.#completedEntry(job, outcome));
+    await this.#d.finalize(tx, job);
+    return { job, entries: [entry] };
   }
 
   /** running → completed, for a runner that did not complete the row itself. */
@@ -158,10 +154,25 @@ export class Transitions {
     outcome: JobOutcome,
     level: PriorityLevel,
   ): Promise<ProcessingJob | undefined> {
-    return this.#final(`complete ${jobId}`, level, async (tx) => {
-      const entries = await this.completeInTx(tx, jobId, outcome);
-      return entries ? repo.getJob(tx, jobId) : undefined;
+    return this.#final(`complete ${jobId}`, level, async (tx, audit) => {
+      const job = await this.#completeRow(tx, jobId, outcome);
+      if (job) await audit(this.#completedEntry(job, outcome));
+      return job;
     });
+  }
+
+  #completeRow(tx: Tx, jobId: string, outcome: JobOutcome): Promise<ProcessingJob | undefined> {
+    const now = this.#d.clock();
+    return repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, now);
+  }
+
+  #completedEntry(job: ProcessingJob, outcome: JobOutcome): AuditInput {
+    return jobAudit(
+      job,
+      'completed',
+      `${outcome.status}: snapshot ${outcome.snapshot_id}`,
+      this.#at(),
+    );
   }
 
   /** A job that cannot succeed: running (or deciding) → failed. */

@@ -44,6 +44,8 @@ export interface StoreOptions {
   groupCommit?: Partial<GroupCommitOptions> | false;
   /** Keep prepared statements of repeated texts (statement-cache.ts); `false` for the bench's baseline. */
   statementCache?: boolean;
+  /** DuckDB's threads (config.ts, storeThreads); DuckDB's default, one per core, when absent. */
+  threads?: number;
 }
 
 export interface TransactionOptions {
@@ -88,7 +90,10 @@ export class Store {
     const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      const instance = await DuckDBInstance.create(path);
+      const instance = await DuckDBInstance.create(
+        path,
+        o.threads === undefined ? undefined : { threads: String(o.threads) },
+      );
       const conn = await instance.connect();
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);

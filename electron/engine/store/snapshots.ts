@@ -110,9 +110,13 @@ export async function saveSnapshot(
         (p) => Number.isFinite(p.level) && Number.isFinite(p.gex),
       );
       if (points.length > 0) {
-        // Numbers only (checked finite above), so inlining them is safe and one statement.
-        const values = points.map((p) => `($1, ${p.level}, ${p.gex})`).join(', ');
-        await tx.run(`INSERT INTO gamma_profiles VALUES ${values}`, [s.id]);
+        // One statement whose text depends only on the number of points (60 by default),
+        // so the store prepares it once and binds every snapshot's values.
+        const values = points.map((_, i) => `($1, $${i * 2 + 2}, $${i * 2 + 3})`).join(', ');
+        await tx.run(`INSERT INTO gamma_profiles VALUES ${values}`, [
+          s.id,
+          ...points.flatMap((p) => [p.level, p.gex]),
+        ]);
       }
       const done: SaveOutcome = {
         status: 'completed',

@@ -5,18 +5,23 @@
 import { INPUT_ERRORS, type ErrorCode } from '../../../shared/result.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
 
-export async function ensureSource(db: Store | Tx, id: string): Promise<void> {
-  await db.run('INSERT INTO sources (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [id]);
-}
-
-export async function recordIngest(db: Store | Tx, id: string, success: boolean): Promise<void> {
-  await ensureSource(db, id);
-  await db.run(
-    success
-      ? 'UPDATE sources SET ingests_ok = ingests_ok + 1 WHERE id = $1'
-      : 'UPDATE sources SET ingests_failed = ingests_failed + 1 WHERE id = $1',
+/**
+ * One more success or failure for a source. Its row exists from its first request's
+ * arrival, so this is one UPDATE; a row missing anyway (a store written by an older
+ * version) is created with the count.
+ */
+async function recordIngest(db: Store | Tx, id: string, success: boolean): Promise<void> {
+  const column = success ? 'ingests_ok' : 'ingests_failed';
+  const updated = await db.all(
+    `UPDATE sources SET ${column} = ${column} + 1 WHERE id = $1 RETURNING id`,
     [id],
   );
+  if (updated.length === 0)
+    await db.run(
+      `INSERT INTO sources (id, name, ${column}) VALUES ($1, $1, 1)
+         ON CONFLICT (id) DO UPDATE SET ${column} = sources.${column} + 1`,
+      [id],
+    );
 }
 
 /** GUIDELINES: the source's share of successful ingests; a source with no history counts as 1. */
