@@ -5,7 +5,8 @@
 //  - `gex-desk --help`, `jobs`, and a cold `ingest` of the SPX sample into a new
 //    database, next to bare Node and to the numpy reference (bench/gex_reference.py,
 //    the public tool's computation, vectorised);
-//  - the same with Node's compile cache off, to show what it saves;
+//  - the same with Node's compile cache and our stripped-TypeScript cache off, to show
+//    what they save;
 //  - where a cold ingest's time goes (bench/cold-steps.ts: the engine's pieces in its
 //    order, with the engine's default pool (defaultWorkers + 1 spare) and with one worker), and where
 //    a worker's start goes (bench/worker-steps.ts).
@@ -31,7 +32,18 @@ export async function benchCold(
     XDG_CACHE_HOME: join(dir, 'xdg-cache'),
     NODE_COMPILE_CACHE: cache,
   };
-  const noCache = { ...env, NODE_COMPILE_CACHE: '', NODE_DISABLE_COMPILE_CACHE: '1' };
+  const noCache = {
+    ...env,
+    NODE_COMPILE_CACHE: '',
+    NODE_DISABLE_COMPILE_CACHE: '1',
+    GEX_DESK_TS_CACHE: '',
+  };
+  // The step-by-step scripts load our code as the command does: both caches on (bin/ts-cache.js).
+  const stepsEnv = {
+    NODE_COMPILE_CACHE: cache,
+    GEX_DESK_TS_CACHE: join(dir, 'xdg-cache', 'gex-desk', 'ts'),
+    NODE_OPTIONS: `--import=${new URL('../bin/ts-cache.js', import.meta.url).href}`,
+  };
   let n = 0;
   const fresh = () => join(dir, `run-${n++}`);
   const workers = defaultWorkers();
@@ -51,7 +63,7 @@ export async function benchCold(
     const r = await mustRun(
       node,
       ['bench/cold-steps.ts', SPX_SAMPLE, d, String(workers), String(spare)],
-      { NODE_COMPILE_CACHE: cache },
+      stepsEnv,
     );
     const { steps: s, end } = JSON.parse(r.stdout) as { steps: Steps; end: number };
     return { ...s, 'exit (after the last step, as seen from outside)': r.ms - end };
@@ -86,8 +98,7 @@ export async function benchCold(
       const pool = await stepRun(workers, 1);
       const one = await stepRun(1, 0);
       const worker = JSON.parse(
-        (await mustRun(node, ['bench/worker-steps.ts', SPX_SAMPLE], { NODE_COMPILE_CACHE: cache }))
-          .stdout,
+        (await mustRun(node, ['bench/worker-steps.ts', SPX_SAMPLE], stepsEnv)).stdout,
       ) as { steps: Steps };
       if (keep) {
         steps.pool!.push(pool);
@@ -109,7 +120,7 @@ export async function benchCold(
       { name: 'bare Node start (node -e 0)', value: med('node'), unit: 'ms' },
       { name: 'gex-desk --help', value: med('help'), unit: 'ms' },
       {
-        name: 'gex-desk --help, compile cache off',
+        name: 'gex-desk --help, compile and TypeScript caches off',
         value: med('help, no compile cache'),
         unit: 'ms',
       },
@@ -121,7 +132,7 @@ export async function benchCold(
       { name: 'gex-desk jobs (new database)', value: med('jobs'), unit: 'ms' },
       { name: 'gex-desk ingest SPX sample, cold (new database)', value: med('ingest'), unit: 'ms' },
       {
-        name: 'gex-desk ingest SPX sample, cold, compile cache off',
+        name: 'gex-desk ingest SPX sample, cold, compile and TypeScript caches off',
         value: med('ingest, no compile cache'),
         unit: 'ms',
       },

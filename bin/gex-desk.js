@@ -11,24 +11,30 @@ import module from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-function cacheDir() {
+function cacheRoot() {
   const env = process.env;
   if (process.platform === 'win32')
-    return join(
-      env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'),
-      'gex-desk',
-      'Cache',
-      'compile-cache',
-    );
-  if (process.platform === 'darwin')
-    return join(homedir(), 'Library', 'Caches', 'gex-desk', 'compile-cache');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gex-desk', 'compile-cache');
+    return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'gex-desk', 'Cache');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'gex-desk');
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gex-desk');
 }
 
 // Before the first import of our code: only modules loaded after this are cached. Set
 // in the environment too, so that the pipeline workers this process forks use it.
-process.env.NODE_COMPILE_CACHE ||= cacheDir();
+process.env.NODE_COMPILE_CACHE ||= join(cacheRoot(), 'compile-cache');
 module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
+
+// Our modules' stripped JavaScript (ts-cache.js), here and in the pipeline workers this
+// process forks. Off with the compile cache (NODE_DISABLE_COMPILE_CACHE=1), or with
+// GEX_DESK_TS_CACHE set to an empty string.
+if (process.env.GEX_DESK_TS_CACHE === undefined && !process.env.NODE_DISABLE_COMPILE_CACHE)
+  process.env.GEX_DESK_TS_CACHE = join(cacheRoot(), 'ts');
+if (process.env.GEX_DESK_TS_CACHE) {
+  const hook = new URL('./ts-cache.js', import.meta.url).href;
+  await import(hook);
+  const options = process.env.NODE_OPTIONS ?? '';
+  if (!options.includes(hook)) process.env.NODE_OPTIONS = `${options} --import=${hook}`.trim();
+}
 
 const { main } = await import('../electron/host/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -5,7 +5,7 @@
 import type { SnapshotCells } from '../../../shared/api.ts';
 import type { Store } from '../store/db.ts';
 import type { ExportFolder } from './export-folder.ts';
-import { polars } from './polars.ts';
+import { polars } from '../native-modules.ts';
 
 type Row = Record<string, unknown>;
 const FIGURES = [
@@ -70,7 +70,7 @@ export async function exportCells(
 ): Promise<SnapshotCells | undefined> {
   const rel = folder.locate(id);
   if (!rel) return undefined;
-  const pl = await polars();
+  const pl = polars();
   const frame = pl.readParquet(folder.strikesFile(rel));
   const has = new Set(frame.columns);
   const sums = [...FIGURES, ...MEASURES.filter((m) => has.has(m))].map((c) => pl.col(c).sum());

@@ -3,7 +3,7 @@
 // strike file, its expiries from the expiries file (nodejs-polars; three small files, read
 // at once); created_at is the row file's time.
 import { existsSync, statSync } from 'node:fs';
-import { polars } from './polars.ts';
+import { polars } from '../native-modules.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
 import { STALE_NOTE } from '../store/snapshots.ts';
@@ -34,7 +34,7 @@ export async function exportDetail(
   const rel = folder.locate(id);
   if (!rel) return undefined;
   const rowFile = folder.snapshotFile(rel);
-  const pl = await polars();
+  const pl = polars();
   const [r] = pl.readParquet(rowFile).toRecords() as Row[];
   if (!r) return undefined;
   const strikeFrame = pl

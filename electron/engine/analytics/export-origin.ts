@@ -8,7 +8,7 @@
 // only new files.
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { polars } from './polars.ts';
+import { polars } from '../native-modules.ts';
 import type { ExportFolder } from './export-folder.ts';
 import { toSummary, type SnapshotOrigin, type SnapshotSummary, type StrikeRow } from './summary.ts';
 
@@ -69,7 +69,7 @@ export class ExportOrigin implements SnapshotOrigin {
       }
     }
     if (missing.size === 0) return out;
-    const pl = await polars();
+    const pl = polars();
     const read = (r: Record<string, unknown>, file: string, mtimeMs: number) => {
       const summary = toSummary(r, this.origin);
       this.#cache.set(file, { mtimeMs, summary });
@@ -137,7 +137,7 @@ export class ExportOrigin implements SnapshotOrigin {
   async strikes(id: string): Promise<StrikeRow[]> {
     const rel = this.folder.locate(id);
     if (!rel) return [];
-    const pl = await polars();
+    const pl = polars();
     const frame = pl
       .readParquet(this.folder.strikesFile(rel), {
         columns: ['strike', 'net_gex', 'call_open_interest', 'put_open_interest'],

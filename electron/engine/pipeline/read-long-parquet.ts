@@ -2,13 +2,13 @@
 // (parquet-meta.ts: rows, columns, decompressed size against the limits), then Polars
 // decodes only the columns the format uses, and long-table.ts applies the same rules as
 // to the CSV form, naming the 1-based row and the field of a bad value.
-import pl from 'nodejs-polars';
 import type { GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, type Err, type Result } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
 import { LONG_COLUMNS, mapHeader, readTable, type LongHeader, type Table } from './long-table.ts';
 import { EMPTY, numberProblem, parseNumberText, TOO_BIG } from './numbers.ts';
+import { polars, type Polars } from '../native-modules.ts';
 import { readParquetMeta } from './parquet-meta.ts';
 import type { SourceFile } from './source.ts';
 
@@ -60,9 +60,9 @@ export function readLongParquet(
       { file },
     );
   }
-  let df: pl.DataFrame;
+  let df: ReturnType<Polars['readParquet']>;
   try {
-    df = pl.readParquet(bytes, { columns: used.map((i) => names[i]!) });
+    df = polars().readParquet(bytes, { columns: used.map((i) => names[i]!) });
   } catch (e) {
     return err(
       'BAD_SHAPE',
@@ -75,10 +75,11 @@ export function readLongParquet(
 }
 
 /** long-table's view of the decoded columns; `col` is a column's index in the file's schema. */
-function parquetTable(file: string, df: pl.DataFrame, names: string[]): Table {
+function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names: string[]): Table {
+  const pl = polars();
   const rows = df.height;
-  const series = (col: number): pl.Series => df.getColumn(names[col]!);
-  const asText = (col: number): pl.Series => series(col).cast(pl.Utf8);
+  const series = (col: number) => df.getColumn(names[col]!);
+  const asText = (col: number) => series(col).cast(pl.Utf8);
   const bad = (r: number, col: number, field: string, what: string): Err => {
     let value = '';
     if (what !== 'is missing') {

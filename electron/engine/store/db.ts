@@ -16,7 +16,7 @@
 // be queued with `{ solo: true }`. It must not wait on anything but its own `tx`.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import {
@@ -31,6 +31,7 @@ import {
   type WorkKind,
 } from './group-commit.ts';
 import { IdleCheckpoint, WAL_CHECKPOINT_THRESHOLD } from './idle-checkpoint.ts';
+import { loadDuckDB } from '../native-modules.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { StatementCache } from './statement-cache.ts';
 
@@ -90,7 +91,7 @@ export class Store {
     const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      const instance = await DuckDBInstance.create(
+      const instance = await loadDuckDB().DuckDBInstance.create(
         path,
         o.threads === undefined ? undefined : { threads: String(o.threads) },
       );

@@ -58,7 +58,8 @@ async function write(d: SnapshotDetail, format: Format, tmp: string): Promise<nu
     writeFileSync(tmp, lines.join('\n') + '\n');
   } else {
     // Loaded only for this format (about 0.4 s).
-    const pl = (await import('nodejs-polars')).default;
+    const { polars } = await import('../../engine/native-modules.ts');
+    const pl = polars();
     const text = (c: 'snapshot_id' | 'underlying' | 'as_of') =>
       pl.Series(
         c,

@@ -1,0 +1,67 @@
+// Node strips our TypeScript's types itself, but does it again at every start: for a cold
+// `gex-desk ingest` that was the largest part of loading our code (the engine's modules
+// 400 → 165 ms, a pipeline worker's 220 → 70 ms; docs/performance.md). This load hook
+// keeps each stripped module in a per-user folder, keyed by the SHA-1 of its TypeScript,
+// so an edited or updated file is stripped again and never served stale. Stripping keeps
+// every line and column where it was, so stack traces point at the source as before.
+//
+// Active when GEX_DESK_TS_CACHE names a folder (bin/gex-desk.js sets it and passes this
+// hook on to the pipeline workers through NODE_OPTIONS) and Node has synchronous load
+// hooks (22.15 and later); otherwise Node loads the files as usual.
+import module from 'node:module';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.env.GEX_DESK_TS_CACHE;
+
+/** The module's JavaScript, from the cache or stripped now and kept; null to let Node strip it. */
+function stripped(ts) {
+  const file = join(dir, `${createHash('sha1').update(ts).digest('hex')}.js`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    // not stripped yet
+  }
+  let js;
+  try {
+    js = quietly(() => module.stripTypeScriptTypes(ts, { mode: 'strip' }));
+  } catch {
+    return null; // Node's own loader reports the error, as it would have
+  }
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, js);
+    renameSync(tmp, file); // whole or not at all, whichever process writes it first
+  } catch {
+    // a read-only or full cache folder only costs the next start the stripping again
+  }
+  return js;
+}
+
+/** Without Node's "experimental" warning for stripTypeScriptTypes, which it prints on stderr. */
+function quietly(fn) {
+  const emit = process.emitWarning;
+  process.emitWarning = (w, ...rest) =>
+    String(w).includes('stripTypeScriptTypes') ? undefined : emit.call(process, w, ...rest);
+  try {
+    return fn();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+if (dir && module.registerHooks && module.stripTypeScriptTypes) {
+  module.registerHooks({
+    load(url, context, nextLoad) {
+      // Node's own load reads the file (and lets any hook before this one see it); its
+      // TypeScript is then handed on as JavaScript. Node refuses TypeScript under
+      // node_modules: that is left to it.
+      const loaded = nextLoad(url, context);
+      if (loaded.format !== 'module-typescript' || url.includes('/node_modules/')) return loaded;
+      const source = stripped(String(loaded.source));
+      return source === null ? loaded : { ...loaded, format: 'module', source };
+    },
+  });
+}

@@ -1,0 +1,18 @@
+// The native packages, DuckDB's node-api and nodejs-polars, loaded with `require` when
+// first used. Both are CommonJS; imported from an ES module, Node first parses each with
+// cjs-module-lexer to find its named exports (for DuckDB's node-api, every file its index
+// re-exports), which doubled their load time on this machine: DuckDB 170 → 85 ms,
+// nodejs-polars 66–131 → 34 ms (docs/performance.md). That is paid by every cold command
+// and every worker's start. The types are the packages' own.
+import { createRequire } from 'node:module';
+
+export type DuckDB = typeof import('@duckdb/node-api');
+export type Polars = typeof import('nodejs-polars').default;
+
+const require = createRequire(import.meta.url);
+let duckdb: DuckDB | null = null;
+let pl: Polars | null = null;
+
+export const loadDuckDB = (): DuckDB => (duckdb ??= require('@duckdb/node-api') as DuckDB);
+/** Only some readers and views need it (a long-format Parquet file, an attached export folder). */
+export const polars = (): Polars => (pl ??= require('nodejs-polars') as Polars);
