@@ -20,14 +20,11 @@ const { GexConventions } = await import('../shared/domain.ts');
 mark('imports (nodejs-polars, the pipeline, zod)');
 const dir = mkdtempSync(join(tmpdir(), 'gex-worker-steps-'));
 try {
-  const { writeLongCsv } = await import('../tests/fixtures/option-chains.ts');
-  const warm = join(dir, 'warm.csv');
-  writeLongCsv(warm, { underlying: 'WARM', expiries: 1, strikesPerExpiry: 2, spot: 100 });
+  const { warmUp } = await import('../electron/engine/workers/warm-up.ts');
   last = performance.now();
   const conventions = GexConventions.parse({});
-  const w = await runPipeline({ file: warm, dataDir: dir, snapshotId: 'warm-up', conventions });
-  if (!w.ok) throw new Error(w.error.message);
-  mark('warm-up run on a tiny chain (before `ready`)');
+  await warmUp();
+  mark('warm-up (workers/warm-up.ts, before `ready`)');
   const facts = await readFacts(file, conventions);
   if (!facts.ok) throw new Error(facts.error.message);
   mark('facts pass');

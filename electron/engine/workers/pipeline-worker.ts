@@ -1,16 +1,13 @@
 // A pipeline worker: a long-lived process (child_process.fork under Node, Electron's
 // utilityProcess in the desktop app) that runs one pipeline task at a time off the
 // engine's event loop, since nodejs-polars calls are synchronous. It loads Polars and,
-// when started ahead of time (`--warm`), runs a tiny chain before saying `ready`, so that
-// its first real task is fast; started for a waiting task, it says `ready` at once. Every
+// when started ahead of time (`--warm`), runs a chain before saying `ready` (warm-up.ts), so
+// that its first real task is fast; started for a waiting task, it says `ready` at once. Every
 // message in and out is validated with the schemas in shared/pipeline.ts.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GexConventions } from '../../../shared/domain.ts';
 import { WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
 import { err } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
+import { warmUp } from './warm-up.ts';
 
 /** Electron's utility process talks through `process.parentPort`; a forked child through process.send. */
 interface ParentPort {
@@ -28,30 +25,6 @@ const send = (reply: WorkerReply): Promise<void> =>
     if (!process.send) return resolve();
     process.send(reply, undefined, undefined, () => resolve());
   });
-
-/** Runs the whole pipeline once on a tiny chain so the first real task is warm. */
-async function warmUp(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'gex-warm-'));
-  try {
-    const file = join(dir, 'warm.csv');
-    const rows = ['underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma'];
-    for (const [k, t] of [
-      [95, 'P'],
-      [100, 'C'],
-      [105, 'C'],
-    ] as const)
-      rows.push(`WARM,2024-01-08T10:00:00-05:00,100,2024-01-19,${k},${t},10,1,0.2,`);
-    writeFileSync(file, rows.join('\n') + '\n');
-    await runPipeline({
-      file,
-      dataDir: dir,
-      snapshotId: 'warm-up',
-      conventions: GexConventions.parse({}),
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 let queue: Promise<void> = Promise.resolve();
 
