@@ -12,6 +12,7 @@ import module from 'node:module';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const dir = process.env.GEX_DESK_TS_CACHE;
 
@@ -55,13 +56,15 @@ function quietly(fn) {
 if (dir && module.registerHooks && module.stripTypeScriptTypes) {
   module.registerHooks({
     load(url, context, nextLoad) {
-      // Node's own load reads the file (and lets any hook before this one see it); its
-      // TypeScript is then handed on as JavaScript. Node refuses TypeScript under
-      // node_modules: that is left to it.
-      const loaded = nextLoad(url, context);
-      if (loaded.format !== 'module-typescript' || url.includes('/node_modules/')) return loaded;
-      const source = stripped(String(loaded.source));
-      return source === null ? loaded : { ...loaded, format: 'module', source };
+      // Our own modules only: Node refuses TypeScript under node_modules, and that is left
+      // to it. Node's own load is not asked first: for a `.ts` file it strips the types
+      // itself to find the module's format (62 ms of a cold engine start in a profile).
+      if (!url.startsWith('file:') || !url.endsWith('.ts') || url.includes('/node_modules/'))
+        return nextLoad(url, context);
+      const source = stripped(readFileSync(fileURLToPath(url), 'utf8'));
+      return source === null
+        ? nextLoad(url, context)
+        : { format: 'module', source, shortCircuit: true };
     },
   });
 }
