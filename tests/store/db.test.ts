@@ -141,6 +141,22 @@ describe('Store', () => {
     await store.close();
   });
 
+  it('says how many rows a statement changed, alone, prepared and in a transaction', async () => {
+    const store = await open(tempDb());
+    expect(await store.run(`INSERT INTO sources (id, name) VALUES ('a', 'A'), ('b', 'B')`)).toBe(2);
+    const bump = 'UPDATE sources SET ingests_ok = ingests_ok + 1 WHERE id = $1';
+    // The third time a text is seen it runs prepared (statement-cache.ts).
+    for (let i = 0; i < 3; i++) expect(await store.run(bump, ['a'])).toBe(1);
+    expect(await store.run(bump, ['none'])).toBe(0);
+    expect(
+      await store.transaction(async (tx) => [
+        await tx.run('UPDATE sources SET ingests_failed = 1'),
+        await tx.run(bump, ['b']),
+      ]),
+    ).toEqual([2, 1]);
+    await store.close();
+  });
+
   it('appends and lists audit entries with their facts', async () => {
     const store = await open(tempDb());
     const a = await appendAudit(store, {

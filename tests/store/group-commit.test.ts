@@ -76,7 +76,7 @@ describe('group commit', () => {
     const counted =
       (
         name: string,
-        body: (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<void>,
+        body: (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) => Promise<unknown>,
       ) =>
       (tx: Parameters<Parameters<Store['transaction']>[0]>[0]) => {
         runs.set(name, (runs.get(name) ?? 0) + 1);

@@ -10,7 +10,7 @@
 // rules could still give it; `decideQueued` turns it into a queued job at its level.
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
-import { iso, num, type Store, type Tx } from '../store/db.ts';
+import { iso, num, type Params, type Store, type Tx } from '../store/db.ts';
 import { values } from '../store/values.ts';
 
 type Db = Store | Tx;
@@ -66,9 +66,31 @@ const COLUMNS = `id, seq, request_id, file, source, underlying, content_hash, pr
   status, coalesce(revision, 0) AS revision, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
   epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
 const SELECT = `SELECT ${COLUMNS} FROM jobs`;
-/** Transitions return the row as written, so announcing it needs no second read. */
-const RETURNING = `RETURNING ${COLUMNS}`;
 const first = (rows: Record<string, unknown>[]) => (rows[0] ? toJob(rows[0]) : undefined);
+
+/**
+ * A transition: one conditional UPDATE of the job `params[0]`, then its row as written,
+ * so that announcing it needs no other read; undefined when the UPDATE matched nothing.
+ * Not `RETURNING` every column: in DuckDB that cost more than the UPDATE and a read by
+ * id together (docs/performance.md). Given the store, both run in one transaction.
+ */
+function updated(db: Db, sql: string, params: Params): Promise<ProcessingJob | undefined>;
+function updated<T>(
+  db: Db,
+  sql: string,
+  params: Params,
+  read: (tx: Tx, id: string) => Promise<T | undefined>,
+): Promise<T | undefined>;
+function updated(
+  db: Db,
+  sql: string,
+  params: Params,
+  read: (tx: Tx, id: string) => Promise<unknown> = getJob,
+): Promise<unknown> {
+  const both = async (tx: Tx) =>
+    (await tx.run(sql, params)) === 0 ? undefined : read(tx, params[0] as string);
+  return 'transaction' in db ? db.transaction(both) : both(db);
+}
 
 const ts = (ms: number) => new Date(ms).toISOString();
 
@@ -171,13 +193,17 @@ export async function decideQueued(
   d: LevelDecision & { underlying: string | null },
   nowMs: number,
 ): Promise<QueuedRow | undefined> {
-  const rows = await db.all(
+  return updated(
+    db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', priority = $2, effective_priority = $2, rule = $3, rule_version = $4,
        decided_at = $5::TIMESTAMPTZ, underlying = coalesce($6, underlying)
-     WHERE id = $1 AND status = 'deciding' RETURNING ${QUEUED_COLUMNS}`,
+     WHERE id = $1 AND status = 'deciding'`,
     [id, d.priority, d.rule, d.rule_version, ts(nowMs), d.underlying],
+    async (tx, id) => {
+      const rows = await tx.all(`${QUEUED_SELECT} WHERE id = $1`, [id]);
+      return rows[0] ? toQueued(rows[0]) : undefined;
+    },
   );
-  return rows[0] ? toQueued(rows[0]) : undefined;
 }
 
 /**
@@ -197,25 +223,24 @@ export async function endWaiting(
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
   const d = outcome.decision;
-  return first(
-    await db.all(
-      `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, error = $3::JSON, snapshot_id = $4, finished_at = $5::TIMESTAMPTZ,
+  return updated(
+    db,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, error = $3::JSON, snapshot_id = $4, finished_at = $5::TIMESTAMPTZ,
          priority = coalesce($6, priority), effective_priority = coalesce($6, effective_priority),
          rule = coalesce($7, rule), rule_version = coalesce($8, rule_version), underlying = coalesce($9, underlying),
          decided_at = CASE WHEN $6 IS NULL THEN decided_at ELSE $5::TIMESTAMPTZ END
-       WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
-      [
-        id,
-        status,
-        outcome.error ? JSON.stringify(outcome.error) : null,
-        outcome.snapshot_id ?? null,
-        ts(nowMs),
-        d?.priority ?? null,
-        d?.rule ?? null,
-        d?.rule_version ?? null,
-        outcome.underlying ?? null,
-      ],
-    ),
+       WHERE id = $1 AND status IN ('queued', 'deciding')`,
+    [
+      id,
+      status,
+      outcome.error ? JSON.stringify(outcome.error) : null,
+      outcome.snapshot_id ?? null,
+      ts(nowMs),
+      d?.priority ?? null,
+      d?.rule ?? null,
+      d?.rule_version ?? null,
+      outcome.underlying ?? null,
+    ],
   );
 }
 
@@ -314,12 +339,11 @@ export async function markRunning(
   id: string,
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
-  return first(
-    await db.all(
-      `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
-       WHERE id = $1 AND status = 'queued' ${RETURNING}`,
-      [id, ts(nowMs)],
-    ),
+  return updated(
+    db,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
+       WHERE id = $1 AND status = 'queued'`,
+    [id, ts(nowMs)],
   );
 }
 
@@ -336,13 +360,12 @@ export async function completeJobTx(
   status: 'completed' | 'duplicate',
   nowMs: number = Date.now(),
 ): Promise<ProcessingJob | undefined> {
-  return first(
-    await tx.all(
-      `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
+  return updated(
+    tx,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
          underlying = coalesce(underlying, (SELECT underlying FROM gex_snapshots WHERE id = $3))
-       WHERE id = $1 AND status = 'running' ${RETURNING}`,
-      [jobId, status, snapshotId, ts(nowMs)],
-    ),
+       WHERE id = $1 AND status = 'running'`,
+    [jobId, status, snapshotId, ts(nowMs)],
   );
 }
 
@@ -354,12 +377,12 @@ export async function finishRunning(
   error: AppError,
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(
+  return updated(
+    db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, error = $3::JSON, finished_at = $4::TIMESTAMPTZ
-     WHERE id = $1 AND status = 'running' ${RETURNING}`,
+     WHERE id = $1 AND status = 'running'`,
     [id, status, JSON.stringify(error), ts(nowMs)],
   );
-  return first(rows);
 }
 
 /** queued (or deciding) → cancelled. */
@@ -369,12 +392,12 @@ export async function cancelQueued(
   error: AppError,
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(
+  return updated(
+    db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'cancelled', error = $2::JSON, finished_at = $3::TIMESTAMPTZ
-     WHERE id = $1 AND status IN ('queued', 'deciding') ${RETURNING}`,
+     WHERE id = $1 AND status IN ('queued', 'deciding')`,
     [id, JSON.stringify(error), ts(nowMs)],
   );
-  return first(rows);
 }
 
 /**
@@ -386,11 +409,12 @@ export async function requeueRunning(
   id: string,
   opts: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
 ): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(
+  return updated(
+    db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', started_at = NULL,
        attempts = CASE WHEN $2 THEN attempts ELSE greatest(attempts - 1, 0) END,
        not_before = $3::TIMESTAMPTZ, error = $4::JSON
-     WHERE id = $1 AND status = 'running' ${RETURNING}`,
+     WHERE id = $1 AND status = 'running'`,
     [
       id,
       opts.charge,
@@ -398,7 +422,6 @@ export async function requeueRunning(
       opts.error === null ? null : JSON.stringify(opts.error),
     ],
   );
-  return first(rows);
 }
 
 /** failed/cancelled → queued again, with a fresh attempt budget (an analyst's retry). */
@@ -407,21 +430,21 @@ export async function requeueFinished(
   id: string,
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(
+  return updated(
+    db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
        finished_at = NULL, queued_at = $2::TIMESTAMPTZ
-     WHERE id = $1 AND status IN ('failed', 'cancelled') ${RETURNING}`,
+     WHERE id = $1 AND status IN ('failed', 'cancelled')`,
     [id, ts(nowMs)],
   );
-  return first(rows);
 }
 
 export async function markLate(db: Db, id: string): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(
-    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true WHERE id = $1 AND status = 'queued' ${RETURNING}`,
+  return updated(
+    db,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true WHERE id = $1 AND status = 'queued'`,
     [id],
   );
-  return first(rows);
 }
 
 /** Flags late and moves one level up; the wait clock at the new level starts now. */
@@ -431,10 +454,10 @@ export async function escalateQueued(
   to: PriorityLevel,
   nowMs: number,
 ): Promise<ProcessingJob | undefined> {
-  const rows = await db.all(
+  return updated(
+    db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
-     WHERE id = $1 AND status = 'queued' ${RETURNING}`,
+     WHERE id = $1 AND status = 'queued'`,
     [id, to, ts(nowMs)],
   );
-  return first(rows);
 }

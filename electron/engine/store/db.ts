@@ -143,7 +143,8 @@ export class Store {
     return (await this.all<T>(sql, params))[0];
   }
 
-  run(sql: string, params: Params = []): Promise<void> {
+  /** Resolves with the number of rows the statement changed. */
+  run(sql: string, params: Params = []): Promise<number> {
     return this.#push('statement', (tx) => tx.run(sql, params));
   }
 

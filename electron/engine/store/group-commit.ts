@@ -22,7 +22,8 @@ export type Params = DuckDBValue[];
 
 export interface Tx {
   all<R = Row>(sql: string, params?: Params): Promise<R[]>;
-  run(sql: string, params?: Params): Promise<void>;
+  /** The number of rows the statement changed. */
+  run(sql: string, params?: Params): Promise<number>;
 }
 
 export interface GroupCommitOptions {

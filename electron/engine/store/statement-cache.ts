@@ -32,14 +32,13 @@ export class StatementCache {
     return (await prepared.runAndReadAll()).getRowObjectsJS() as R[];
   }
 
-  async run(sql: string, params: Params): Promise<void> {
+  /** The number of rows the statement changed. */
+  async run(sql: string, params: Params): Promise<number> {
     const prepared = await this.#lookup(sql, params);
-    if (!prepared) {
-      await this.#conn.run(sql, params.length > 0 ? params : undefined);
-      return;
-    }
+    if (!prepared)
+      return (await this.#conn.run(sql, params.length > 0 ? params : undefined)).rowsChanged;
     prepared.bind(params);
-    await prepared.run();
+    return (await prepared.run()).rowsChanged;
   }
 
   async #lookup(sql: string, params: Params): Promise<DuckDBPreparedStatement | undefined> {
