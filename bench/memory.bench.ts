@@ -15,7 +15,7 @@ import { writeLongCsv } from '../tests/fixtures/option-chains.ts';
 import { mustRun, peakRssMb, REPO, SPX_SAMPLE } from './proc.ts';
 import type { Measure } from './run.ts';
 
-const WORKER = join(REPO, 'electron/host/pipeline-worker.ts');
+const WORKER = join(REPO, 'electron/engine/workers/pipeline-worker.ts');
 const BUDGET_MB = 250;
 
 interface WorkerPeaks {
