@@ -39,7 +39,9 @@ async function benchPipelineWithStore(): Promise<Measure[]> {
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'gex-bench-store-'));
-  const opened = await Store.open(join(dir, 'bench.duckdb'));
+  // The pipeline bench writes its Parquet files in folders of its own under the OS's
+  // temporary folder: DuckDB may read them there (the engine allows its data folder).
+  const opened = await Store.open(join(dir, 'bench.duckdb'), { allowedDirectories: [tmpdir()] });
   if (!opened.ok) throw new Error(opened.error.message);
   const store = opened.value;
   let n = 0;
