@@ -1,8 +1,9 @@
 // Node strips our TypeScript's types itself, but does it again at every start: for a cold
 // `gex-desk ingest` that was the largest part of loading our code (the engine's modules
 // 400 → 165 ms, a pipeline worker's 220 → 70 ms; docs/performance.md). This load hook
-// keeps each stripped module in a per-user folder, keyed by the SHA-1 of its TypeScript,
-// so an edited or updated file is stripped again and never served stale. Stripping keeps
+// keeps each stripped module in a per-user folder, keyed by the SHA-1 of its TypeScript
+// (and of Node's version, whose stripper made it), so an edited or updated file is
+// stripped again and never served stale. Stripping keeps
 // every line and column where it was, so stack traces point at the source as before.
 //
 // Active when GEX_DESK_TS_CACHE names a folder (bin/gex-desk.js sets it and passes this
@@ -18,7 +19,8 @@ const dir = process.env.GEX_DESK_TS_CACHE;
 
 /** The module's JavaScript, from the cache or stripped now and kept; null to let Node strip it. */
 function stripped(ts) {
-  const file = join(dir, `${createHash('sha1').update(ts).digest('hex')}.js`);
+  const key = createHash('sha1').update(process.version).update('\0').update(ts).digest('hex');
+  const file = join(dir, `${key}.js`);
   try {
     return readFileSync(file, 'utf8');
   } catch {

@@ -1,6 +1,6 @@
 // The command keeps its modules' stripped JavaScript (bin/ts-cache.js), in its own process
-// and in the pipeline workers it starts: keyed by the TypeScript's SHA-1, served from the
-// cache on the next start, and off when asked.
+// and in the pipeline workers it starts: keyed by the SHA-1 of Node's version and the
+// TypeScript, served from the cache on the next start, and off when asked.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { stripTypeScriptTypes } from 'node:module';
@@ -16,7 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const entryOf = (cache: string, module: string) => {
   const ts = readFileSync(join(repoRoot, module), 'utf8');
-  return { file: join(cache, `${createHash('sha1').update(ts).digest('hex')}.js`), ts };
+  const key = createHash('sha1').update(process.version).update('\0').update(ts).digest('hex');
+  return { file: join(cache, `${key}.js`), ts };
 };
 
 it('keeps each module stripped, keyed by its source, and serves it on the next start', async () => {
