@@ -12,11 +12,7 @@ import { iso, num, type Store, type Tx } from './db.ts';
  */
 async function recordIngest(db: Store | Tx, id: string, success: boolean): Promise<void> {
   const column = success ? 'ingests_ok' : 'ingests_failed';
-  const updated = await db.all(
-    `UPDATE sources SET ${column} = ${column} + 1 WHERE id = $1 RETURNING id`,
-    [id],
-  );
-  if (updated.length === 0)
+  if ((await db.run(`UPDATE sources SET ${column} = ${column} + 1 WHERE id = $1`, [id])) === 0)
     await db.run(
       `INSERT INTO sources (id, name, ${column}) VALUES ($1, $1, 1)
          ON CONFLICT (id) DO UPDATE SET ${column} = sources.${column} + 1`,
