@@ -9,10 +9,11 @@ import { createRequire } from 'node:module';
 export type DuckDB = typeof import('@duckdb/node-api');
 export type Polars = typeof import('nodejs-polars').default;
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ES-module shim declares that name in the bundle.
+const load = createRequire(import.meta.url);
 let duckdb: DuckDB | null = null;
 let pl: Polars | null = null;
 
-export const loadDuckDB = (): DuckDB => (duckdb ??= require('@duckdb/node-api') as DuckDB);
+export const loadDuckDB = (): DuckDB => (duckdb ??= load('@duckdb/node-api') as DuckDB);
 /** Only some readers and views need it (a long-format Parquet file, an attached export folder). */
-export const polars = (): Polars => (pl ??= require('nodejs-polars') as Polars);
+export const polars = (): Polars => (pl ??= load('nodejs-polars') as Polars);
