@@ -11,7 +11,7 @@ import { GexConventions } from '../../shared/domain.ts';
 const dir = mkdtempSync(join(tmpdir(), 'gex-warm-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('is a CBOE quotes CSV of 1,600 contracts that the facts read and the run accept', async () => {
+it('is a CBOE quotes CSV of 9,600 contracts that the facts read and the run accept', async () => {
   const file = join(dir, 'warm.csv');
   writeFileSync(file, warmUpChain());
   const conventions = GexConventions.parse({});
@@ -19,7 +19,7 @@ it('is a CBOE quotes CSV of 1,600 contracts that the facts read and the run acce
   const facts = await readFacts({ file, chainFile }, conventions);
   if (!facts.ok) throw new Error(facts.error.message);
   expect(facts.value).toMatchObject({ format: 'cboe-csv', underlying: 'WARM', spot: 100 });
-  expect(facts.value.contracts).toBe(1600);
+  expect(facts.value.contracts).toBe(9600);
   const run = await runPipeline({
     file,
     chainFile,

@@ -1,18 +1,20 @@
 // What a worker started ahead of time runs before it says `ready`: the path of a real
 // task — a facts read that leaves its chain file, then the run on that chain — on a CBOE
-// quotes CSV of 20 expiries × 40 strikes (1,600 contracts), the commonest format. V8
-// compiles and optimises what runs, so a tiny chain in another format left the first
-// real file cold: on the SPX sample, the facts read of a fresh worker took 128–182 ms
-// after the old three-row warm-up and 77–116 ms after this one (docs/performance.md),
-// at the price of 30–40 ms more before `ready`.
+// quotes CSV of 60 expiries × 80 strikes (9,600 contracts), the commonest format. V8
+// optimises what has run long enough, so a tiny chain in another format left the first
+// real file cold. A fresh worker's facts read and run of the SPX sample (20,592
+// contracts), alternated runs: 128–182 and 84–98 ms after the old three-row warm-up,
+// 90–117 and 69–84 ms after 1,600 contracts, 61–81 and 49–70 ms after 9,600
+// (docs/performance.md); the warm-up itself takes about 150 ms, before `ready`, while
+// the engine is still opening its database.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GexConventions } from '../../../shared/domain.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
 
-const EXPIRIES = 20;
-const STRIKES = 40;
+const EXPIRIES = 60;
+const STRIKES = 80;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A CBOE delayed-quotes CSV of an index at 100, quoted on Monday 8 January 2024, weekly Friday expiries. */
