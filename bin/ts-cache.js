@@ -3,8 +3,8 @@
 // 400 → 165 ms, a pipeline worker's 220 → 70 ms; docs/performance.md). This load hook
 // keeps each stripped module in a per-user folder, keyed by the SHA-1 of its TypeScript
 // (and of Node's version, whose stripper made it), so an edited or updated file is
-// stripped again and never served stale. Stripping keeps
-// every line and column where it was, so stack traces point at the source as before.
+// stripped again and never served stale. Stripping keeps every line and column where it
+// was, so stack traces point at the source as before.
 //
 // Active when GEX_DESK_TS_CACHE names a folder (bin/gex-desk.js sets it and passes this
 // hook on to the pipeline workers through NODE_OPTIONS) and Node has synchronous load
