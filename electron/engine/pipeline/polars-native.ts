@@ -6,7 +6,7 @@
 // run). nodejs-polars is pinned (package.json, exact version); tests/pipeline/
 // polars-native.test.ts checks that both routes give the same file, so an upgrade that
 // moves these calls fails there.
-import { createRequire } from 'node:module';
+import { polarsBinding } from '../native-modules.ts';
 
 export type NativeSeries = {
   extendConstant(value: string, n: number): NativeSeries;
@@ -33,9 +33,7 @@ type NativeBinding = {
   JsDataFrame: new (columns: NativeSeries[]) => NativeDataFrame;
 };
 
-const binding = createRequire(import.meta.url)(
-  'nodejs-polars/bin/native-polars.js',
-) as NativeBinding;
+const binding = polarsBinding() as NativeBinding;
 
 export const float64Series = (name: string, values: Float64Array): NativeSeries =>
   binding.JsSeries.newFloat64Array(name, values);
