@@ -28,7 +28,9 @@ const started = await startEngine({
   dataDir: join(dir, 'data'),
   configFile: join(dir, 'none.json'),
   workers: Number(workers),
-  prewarm: Number(spare) === 0 && Number(workers) === 1 ? 0 : undefined,
+  // As `gex-desk ingest FILE` starts its pool: one worker at once, no warm-up.
+  prewarm: Number(spare) === 0 && Number(workers) === 1 ? 0 : 1,
+  warmUp: false,
 });
 if (!started.ok) throw new Error(started.error.message);
 const engine = started.value;

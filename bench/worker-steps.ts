@@ -1,7 +1,7 @@
 // How a pipeline worker spends its start and its first file, step by step, in a fresh
 // process started by `npm run bench -- cold`: Node's start-up, loading Polars and the
-// pipeline, the warm-up run (as pipeline-worker.ts does before `ready`), then the facts
-// pass and the pipeline run on FILE. Prints one JSON line of {step: ms} and the peak RSS.
+// pipeline, the warm-up run (as pipeline-worker.ts does after `ready` while no task
+// waits), then the facts pass and the pipeline run on FILE. Prints one JSON line of {step: ms} and the peak RSS.
 // Usage: node bench/worker-steps.ts FILE
 const t0 = performance.now();
 const file = process.argv[2]!;
@@ -24,7 +24,7 @@ try {
   last = performance.now();
   const conventions = GexConventions.parse({});
   await warmUp();
-  mark('warm-up (workers/warm-up.ts, before `ready`)');
+  mark('warm-up (workers/warm-up.ts, after `ready`, until a task comes)');
   const facts = await readFacts(file, conventions);
   if (!facts.ok) throw new Error(facts.error.message);
   mark('facts pass');

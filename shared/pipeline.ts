@@ -93,6 +93,8 @@ export type WorkerRequest = z.infer<typeof WorkerRequest>;
 /** Worker → engine. A `result` carries a PipelineResult for `run`, a FactsResult for `facts`. */
 export const WorkerReply = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
+  /** A worker started ahead of time finished warming up: `steps` of 2 done, `stopped` by a task. */
+  z.object({ type: z.literal('warmed'), steps: z.number().int().min(0), stopped: z.boolean() }),
   z.object({
     type: z.literal('progress'),
     taskId: z.string(),

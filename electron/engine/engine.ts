@@ -43,6 +43,8 @@ export interface EngineOptions extends ConfigOverrides {
   launchWorker?: LaunchWorker;
   /** Workers started ahead of time (default all; one-shot commands start them on demand). */
   prewarm?: number;
+  /** Whether those warm up (default true; off for a one-shot command: see PoolOptions.warmUp). */
+  warmUp?: boolean;
   transport?: 'ipc' | 'http' | 'local';
 }
 
@@ -82,6 +84,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         env: opts.workerEnv,
         launch: opts.launchWorker,
         prewarm: opts.prewarm,
+        warmUp: opts.warmUp,
         heapMb: cfg.workerHeapMb,
         log,
       })

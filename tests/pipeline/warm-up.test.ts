@@ -1,12 +1,16 @@
 // The chain a worker warms up on (workers/warm-up.ts) is read, decided on and run like a
-// real CBOE download: if it stopped parsing, every worker would start cold again.
+// real CBOE download: if it stopped parsing, every worker would start cold again. A worker
+// started ahead of time says ready first and warms up only until a real task comes.
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts';
 import { warmUp, warmUpChain } from '../../electron/engine/workers/warm-up.ts';
 import { GexConventions } from '../../shared/domain.ts';
+import { WorkerReply, type WorkerRequest } from '../../shared/pipeline.ts';
+import { repoRoot } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gex-warm-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,5 +35,55 @@ it('is a CBOE quotes CSV of 9,600 contracts that the facts read and the run acce
   if (!run.ok) throw new Error(run.error.message);
   expect(run.value.snapshot.total_gex).toBe(facts.value.total_gex);
   expect(run.value.profile.length).toBeGreaterThan(0);
-  await expect(warmUp()).resolves.toBeUndefined();
+  await expect(warmUp()).resolves.toEqual({ steps: 2, stopped: false });
+  await expect(warmUp(() => true)).resolves.toEqual({ steps: 0, stopped: true });
+});
+
+describe('a worker started ahead of time', () => {
+  /** Forks the worker with --warm; sends `task` as soon as it says ready, if given. */
+  async function start(task?: WorkerRequest): Promise<WorkerReply[]> {
+    const child = fork(join(repoRoot, 'electron/engine/workers/pipeline-worker.ts'), ['--warm'], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const replies: WorkerReply[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('message', (m) => {
+          const reply = WorkerReply.parse(m);
+          replies.push(reply);
+          if (reply.type === 'ready' && task) child.send(task);
+          const resultSeen = !task || replies.some((r) => r.type === 'result');
+          if (resultSeen && replies.some((r) => r.type === 'warmed')) resolve();
+        });
+      });
+    } finally {
+      child.kill();
+    }
+    return replies;
+  }
+
+  it('says ready before warming up, and warms up fully while no task comes', async () => {
+    const replies = await start();
+    expect(replies.map((r) => r.type)).toEqual(['ready', 'warmed']);
+    expect(replies[1]).toEqual({ type: 'warmed', steps: 2, stopped: false });
+  }, 60_000);
+
+  it('stops warming up at the next step when a task comes first, then runs it', async () => {
+    const file = join(dir, 'task.csv');
+    writeFileSync(file, warmUpChain());
+    const replies = await start({
+      type: 'facts',
+      taskId: 't1',
+      file,
+      conventions: GexConventions.parse({}),
+    });
+    const warmed = replies.find((r) => r.type === 'warmed');
+    expect(warmed).toMatchObject({ stopped: true });
+    expect((warmed as { steps: number }).steps).toBeLessThan(2);
+    const result = replies.find((r) => r.type === 'result');
+    expect(result).toMatchObject({ taskId: 't1', result: { ok: true } });
+    // The warm-up stopped before the task ran, not after it.
+    expect(replies.indexOf(warmed!)).toBeLessThan(replies.indexOf(result!));
+  }, 60_000);
 });

@@ -1,9 +1,9 @@
 // A pipeline worker: a long-lived process (child_process.fork under Node, Electron's
 // utilityProcess in the desktop app) that runs one pipeline task at a time off the
-// engine's event loop, since nodejs-polars calls are synchronous. It loads Polars and,
-// when started ahead of time (`--warm`), runs a chain before saying `ready` (warm-up.ts), so
-// that its first real task is fast; started for a waiting task, it says `ready` at once. Every
-// message in and out is validated with the schemas in shared/pipeline.ts.
+// engine's event loop, since nodejs-polars calls are synchronous. It loads Polars and says
+// `ready`; started ahead of time (`--warm`), it then runs a chain (warm-up.ts) so that its
+// first real task is fast, unless a real task comes first, and says `warmed`. Every message
+// in and out is validated with the schemas in shared/pipeline.ts.
 import { WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
 import { err } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
@@ -27,6 +27,8 @@ const send = (reply: WorkerReply): Promise<void> =>
   });
 
 let queue: Promise<void> = Promise.resolve();
+/** Messages received so far: the warm-up gives way to the first. */
+let received = 0;
 
 async function handle(message: unknown): Promise<void> {
   const parsed = WorkerRequest.safeParse(message);
@@ -58,7 +60,8 @@ async function handle(message: unknown): Promise<void> {
 }
 
 const onMessage = (message: unknown) => {
-  // One task at a time, in arrival order.
+  received++;
+  // One task at a time, in arrival order (behind the warm-up's current step, if any).
   queue = queue
     .then(() => handle(message))
     .catch((e) => {
@@ -74,5 +77,9 @@ else process.on('message', onMessage);
 // When the engine goes away (even by SIGKILL), go too.
 process.on('disconnect', () => process.exit(0));
 
-if (process.argv.includes('--warm')) await warmUp();
 await send({ type: 'ready' });
+if (process.argv.includes('--warm'))
+  queue = queue
+    .then(() => warmUp(() => received > 0))
+    .then((outcome) => send({ type: 'warmed', ...outcome }))
+    .catch(() => undefined); // a failed warm-up leaves a worker that is merely cold

@@ -31,6 +31,12 @@ export interface PoolOptions {
   launch?: LaunchWorker;
   /** Workers started ahead of time (default: all of them); the others start when a task needs one. */
   prewarm?: number;
+  /**
+   * Whether workers started ahead of time warm up once ready (default true). A one-shot
+   * command turns it off: its file arrives while the engine is still starting, and on two
+   * cores a warm-up's CPU slows that start, which the file waits for.
+   */
+  warmUp?: boolean;
   /** Warm processes kept beyond `workers` once a running task has been killed (default 1). */
   standby?: number;
   /** V8 heap limit of each worker, in MiB (default 1024): a runaway file fails its task, not the machine. */
@@ -116,7 +122,7 @@ export class WorkerPool implements TaskRunner {
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.spare = Math.max(0, opts.spare ?? 1);
     this.#warmTarget = Math.min(this.workers, Math.max(0, opts.prewarm ?? this.workers));
-    for (let i = 0; i < this.#warmTarget; i++) this.#spawn(true);
+    for (let i = 0; i < this.#warmTarget; i++) this.#spawn(opts.warmUp ?? true);
   }
 
   /** Number of processes the pool keeps warm. */
@@ -251,7 +257,7 @@ export class WorkerPool implements TaskRunner {
     return true;
   }
 
-  /** Starts a worker; `warm`: it runs a small chain first, so that its first real task is fast. */
+  /** Starts a worker; `warm`: once ready, it runs a chain until a task comes, so that its first real task is fast. */
   #spawn(warm: boolean): void {
     const heap = this.#opts.heapMb ?? 1024;
     const child = (this.#opts.launch ?? forkWorker)(this.entry, {

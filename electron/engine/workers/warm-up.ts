@@ -5,8 +5,10 @@
 // real file cold. A fresh worker's facts read and run of the SPX sample (20,592
 // contracts), alternated runs: 128–182 and 84–98 ms after the old three-row warm-up,
 // 90–117 and 69–84 ms after 1,600 contracts, 61–81 and 49–70 ms after 9,600
-// (docs/performance.md); the warm-up itself takes about 150 ms, before `ready`, while
-// the engine is still opening its database.
+// (docs/performance.md). The warm-up itself takes about 150 ms. It runs after the worker
+// says `ready` and gives way to real work: a task that arrives first stops it at the next
+// step (a one-shot command's file waited for the whole warm-up before, 100–150 ms of its
+// cold start), and that task warms the worker instead.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,16 +43,35 @@ export function warmUpChain(): string {
   return lines.join('\n') + '\n';
 }
 
-/** Runs a facts read and a run on the warm-up chain, as the engine would for a file. */
-export async function warmUp(): Promise<void> {
+export interface WarmUpOutcome {
+  /** Steps done, of 2: the facts read, the run. */
+  steps: number;
+  /** Stopped early because real work came first. */
+  stopped: boolean;
+}
+
+/** Lets the event loop deliver a message that arrived while a step ran (Polars calls block it). */
+const letMessagesIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Runs a facts read and a run on the warm-up chain, as the engine would for a file;
+ * before each step, stops if `interrupted()` says real work is waiting.
+ */
+export async function warmUp(interrupted: () => boolean = () => false): Promise<WarmUpOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'gex-warm-'));
+  const stop = async (): Promise<boolean> => {
+    await letMessagesIn();
+    return interrupted();
+  };
   try {
     const file = join(dir, 'warm.csv');
     writeFileSync(file, warmUpChain());
     const conventions = GexConventions.parse({});
     const chainFile = join(dir, 'warm.chain');
+    if (await stop()) return { steps: 0, stopped: true };
     const facts = await readFacts({ file, chainFile }, conventions);
-    if (!facts.ok) return;
+    if (!facts.ok) return { steps: 1, stopped: false };
+    if (await stop()) return { steps: 1, stopped: true };
     await runPipeline({
       file,
       chainFile,
@@ -59,6 +80,7 @@ export async function warmUp(): Promise<void> {
       snapshotId: 'warm-up',
       conventions,
     });
+    return { steps: 2, stopped: false };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -87,8 +87,8 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
-  // Files given at once: one worker starts at once (its start overlaps the engine's), the
-  // others when work waits. A manifest replays arrivals over time: every worker starts
+  // Files given at once: one worker starts at once, without a warm-up (its start overlaps
+  // the engine's; the first file is its warm-up), the others when work waits. A manifest replays arrivals over time: every worker starts
   // warm at once, so that the first urgent request of a burst does not meet a worker
   // started for it, which skips the warm-up (Node, Polars, then a cold first run).
   const needs = {
@@ -96,6 +96,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     options: {
       workers: int(values.workers, '--workers'),
       prewarm: values.manifest ? undefined : 1,
+      warmUp: values.manifest ? undefined : false,
     },
   } as const;
   return withApi(engineOptions(values), out, needs, async (api, session) => {
