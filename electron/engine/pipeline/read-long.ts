@@ -73,12 +73,39 @@ export function readLongCsvHeader(
 export const keptColumns = (idx: LongHeader): number[] =>
   (Object.keys(LONG_COLUMNS) as (keyof LongHeader)[]).map((k) => idx[k] ?? -1);
 
+/**
+ * Text of cell (row, col), reusing the last text read from that column when the cell's
+ * bytes are the same: a long file repeats its underlying, as_of and expiry on every row,
+ * and making a string of each was most of the read's time.
+ */
+function repeatedText(cells: CsvTable): (col: number, row: number) => string {
+  const last = new Map<number, { start: number; end: number; escaped: number; text: string }>();
+  const { bytes, starts, ends, escaped } = cells;
+  return (col, row) => {
+    const i = cellIndex(cells, row, col);
+    const [start, end] = [starts[i]!, ends[i]!];
+    const prev = last.get(col);
+    if (prev && prev.escaped === escaped[i] && prev.end - prev.start === end - start) {
+      let same = true;
+      for (let k = 0; k < end - start; k++)
+        if (bytes[start + k] !== bytes[prev.start + k]) {
+          same = false;
+          break;
+        }
+      if (same) return prev.text;
+    }
+    const text = cellText(cells, row, col);
+    last.set(col, { start, end, escaped: escaped[i]!, text });
+    return text;
+  };
+}
+
 /** long-table's view of the scanned cells. */
 export function csvTable(file: string, cells: CsvTable): Table {
   return {
     rows: cells.rows,
     lineOf: (r) => cells.lines[r]!,
-    text: (col, r) => cellText(cells, r, col),
+    text: repeatedText(cells),
     number: (col, r) => {
       const i = cellIndex(cells, r, col);
       return parseNumberAt(cells.bytes, cells.starts[i]!, cells.ends[i]!);
