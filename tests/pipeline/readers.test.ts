@@ -374,6 +374,33 @@ describe('long format', () => {
     expect(a.contracts).toBe(e.used);
   });
 
+  it('a cell repeating the last one reads the same, quoted or not, but an escaped quote is not its raw bytes', async () => {
+    const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma\n';
+    const row = (u: string, expiry: string, strike: number) =>
+      `${u},2024-01-08T10:30:00-05:00,4700,${expiry},${strike},C,10,1,0.2,0.001\n`;
+    const same = join(dir, 'repeats.csv');
+    writeFileSync(
+      same,
+      head +
+        row('SPX', '2024-01-19', 4700) +
+        row('"SPX"', '"2024-01-19"', 4705) +
+        row('SPX', '2024-01-26', 4700),
+    );
+    const read = await readChain(same, conventions);
+    if (!read.ok) throw new Error(read.error.message);
+    expect(read.value.contracts.expiries).toEqual(['2024-01-19', '2024-01-26']);
+    expect([...read.value.contracts.expiry]).toEqual([0, 0, 1]);
+    // "S""X" is S"X; the unquoted S""X has the same bytes but is another underlying.
+    const escaped = join(dir, 'escaped.csv');
+    writeFileSync(
+      escaped,
+      head + row('"S""X"', '2024-01-19', 4700) + row('S""X', '2024-01-19', 4705),
+    );
+    const refused = await readChain(escaped, conventions);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error).toMatchObject({ line: 3, field: 'underlying' });
+  });
+
   it('a timestamp without an offset is exchange time', () => {
     expect(parseTimestamp('2024-07-01 09:30:00', 'America/New_York')).toBe(
       '2024-07-01T09:30:00-04:00',
