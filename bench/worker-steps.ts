@@ -1,7 +1,8 @@
 // How a pipeline worker spends its start and its first file, step by step, in a fresh
 // process started by `npm run bench -- cold`: Node's start-up, loading Polars and the
 // pipeline, the warm-up run (as pipeline-worker.ts does after `ready` while no task
-// waits), then the facts pass and the pipeline run on FILE. Prints one JSON line of {step: ms} and the peak RSS.
+// waits), then the facts pass and the pipeline run on FILE. Prints one JSON line of
+// {step: ms} and the peak RSS.
 // Usage: node bench/worker-steps.ts FILE
 const t0 = performance.now();
 const file = process.argv[2]!;

@@ -122,7 +122,7 @@ export class WorkerPool implements TaskRunner {
     this.size = Math.max(1, opts.size ?? availableParallelism());
     this.spare = Math.max(0, opts.spare ?? 1);
     this.#warmTarget = Math.min(this.workers, Math.max(0, opts.prewarm ?? this.workers));
-    for (let i = 0; i < this.#warmTarget; i++) this.#spawn(opts.warmUp ?? true);
+    this.#keepWarm();
   }
 
   /** Number of processes the pool keeps warm. */
@@ -257,7 +257,10 @@ export class WorkerPool implements TaskRunner {
     return true;
   }
 
-  /** Starts a worker; `warm`: once ready, it runs a chain until a task comes, so that its first real task is fast. */
+  /**
+   * Starts a worker; `warm`: once ready, it runs a chain until a task comes, so that its
+   * first real task is fast.
+   */
   #spawn(warm: boolean): void {
     const heap = this.#opts.heapMb ?? 1024;
     const child = (this.#opts.launch ?? forkWorker)(this.entry, {
@@ -381,7 +384,8 @@ export class WorkerPool implements TaskRunner {
   }
 
   #keepWarm(): void {
-    while (!this.#closing && this.#slots.size < this.#warmTarget) this.#spawn(true);
+    while (!this.#closing && this.#slots.size < this.#warmTarget)
+      this.#spawn(this.#opts.warmUp ?? true);
   }
 
   #schedule(): void {
