@@ -386,7 +386,7 @@ describe('long format', () => {
         row('"SPX"', '"2024-01-19"', 4705) +
         row('SPX', '2024-01-26', 4700),
     );
-    const read = await readChain(same, conventions);
+    const read = await readChain(same, conventions());
     if (!read.ok) throw new Error(read.error.message);
     expect(read.value.contracts.expiries).toEqual(['2024-01-19', '2024-01-26']);
     expect([...read.value.contracts.expiry]).toEqual([0, 0, 1]);
@@ -396,7 +396,7 @@ describe('long format', () => {
       escaped,
       head + row('"S""X"', '2024-01-19', 4700) + row('S""X', '2024-01-19', 4705),
     );
-    const refused = await readChain(escaped, conventions);
+    const refused = await readChain(escaped, conventions());
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error).toMatchObject({ line: 3, field: 'underlying' });
   });
