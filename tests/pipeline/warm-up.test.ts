@@ -40,11 +40,17 @@ it('is a CBOE quotes CSV of 9,600 contracts that the facts read and the run acce
 });
 
 describe('a worker started ahead of time', () => {
-  /** Forks the worker with --warm; sends `task` as soon as it says ready, if given. */
+  /**
+   * Forks the worker with --warm and, if given, sends `task` at once: it waits in the
+   * channel while the worker starts, so that it is there before the warm-up's first step
+   * however slow the machine (sent at `ready`, a busy machine could let the whole warm-up
+   * run first).
+   */
   async function start(task?: WorkerRequest): Promise<WorkerReply[]> {
     const child = fork(join(repoRoot, 'electron/engine/workers/pipeline-worker.ts'), ['--warm'], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    if (task) child.send(task);
     const replies: WorkerReply[] = [];
     try {
       await new Promise<void>((resolve, reject) => {
@@ -52,7 +58,6 @@ describe('a worker started ahead of time', () => {
         child.on('message', (m) => {
           const reply = WorkerReply.parse(m);
           replies.push(reply);
-          if (reply.type === 'ready' && task) child.send(task);
           const resultSeen = !task || replies.some((r) => r.type === 'result');
           if (resultSeen && replies.some((r) => r.type === 'warmed')) resolve();
         });
@@ -69,7 +74,7 @@ describe('a worker started ahead of time', () => {
     expect(replies[1]).toEqual({ type: 'warmed', steps: 2, stopped: false });
   }, 60_000);
 
-  it('stops warming up at the next step when a task comes first, then runs it', async () => {
+  it('stops warming up at its next step when a task is waiting, then runs the task', async () => {
     const file = join(dir, 'task.csv');
     writeFileSync(file, warmUpChain());
     const replies = await start({
@@ -78,6 +83,7 @@ describe('a worker started ahead of time', () => {
       file,
       conventions: GexConventions.parse({}),
     });
+    expect(replies[0]?.type).toBe('ready');
     const warmed = replies.find((r) => r.type === 'warmed');
     expect(warmed).toMatchObject({ stopped: true });
     expect((warmed as { steps: number }).steps).toBeLessThan(2);
