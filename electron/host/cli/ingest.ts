@@ -88,16 +88,13 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
   // Files given at once: one worker starts at once, without a warm-up (its start overlaps
-  // the engine's; the first file is its warm-up), the others when work waits. A manifest replays arrivals over time: every worker starts
-  // warm at once, so that the first urgent request of a burst does not meet a worker
-  // started for it, which skips the warm-up (Node, Polars, then a cold first run).
+  // the engine's; the first file is its warm-up), the others when work waits. A manifest
+  // replays arrivals over time: every worker starts and warms up at once, so that the
+  // first urgent request of a burst does not meet a cold worker started for it.
+  const atOnce = values.manifest ? {} : { prewarm: 1, warmUp: false };
   const needs = {
     kind: 'engine',
-    options: {
-      workers: int(values.workers, '--workers'),
-      prewarm: values.manifest ? undefined : 1,
-      warmUp: values.manifest ? undefined : false,
-    },
+    options: { workers: int(values.workers, '--workers'), ...atOnce },
   } as const;
   return withApi(engineOptions(values), out, needs, async (api, session) => {
     const stop = () => void session.close().then(() => process.exit(130));
