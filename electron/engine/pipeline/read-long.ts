@@ -86,7 +86,8 @@ function repeatedText(cells: CsvTable): (col: number, row: number) => string {
     const [start, end] = [starts[i]!, ends[i]!];
     const prev = last.get(col);
     if (prev && prev.escaped === escaped[i] && prev.end - prev.start === end - start) {
-      // A loop, not Buffer#compare: for cells this short the native call cost more (24 against 18 ms a chain).
+      // A loop, not Buffer#compare: for cells this short the native call costs more
+      // (24 against 18 ms an SPX-size chain).
       let same = true;
       for (let k = 0; k < end - start; k++)
         if (bytes[start + k] !== bytes[prev.start + k]) {
