@@ -16,22 +16,35 @@ const mark = (step: string, at = performance.now()) => {
 };
 
 const { join } = await import('node:path');
-// What `gex-desk ingest` imports: the command module pulls in the engine and all of it.
+// As `gex-desk ingest FILE` does (host/cli/api.ts): the command module, then the pool's first
+// worker — reading the file ahead — before the engine's modules load.
 await import('../electron/host/cli/ingest.ts');
-const { startEngine } = await import('../electron/engine/engine.ts');
-const { listAudit } = await import('../electron/engine/store/audit.ts');
-const { TERMINAL_STATUSES } = await import('../shared/domain.ts');
-mark('imports (the ingest command, engine, DuckDB, zod)');
-
-const started = await startEngine({
+const { loadConfig } = await import('../electron/engine/config.ts');
+const { createLogger } = await import('../electron/engine/log.ts');
+const { createEnginePool } = await import('../electron/engine/workers/engine-pool.ts');
+const settings = {
   dbPath: join(dir, 'gex.duckdb'),
   dataDir: join(dir, 'data'),
   configFile: join(dir, 'none.json'),
   workers: Number(workers),
-  // As `gex-desk ingest FILE` starts its pool: one worker at once, no warm-up.
-  prewarm: Number(spare) === 0 && Number(workers) === 1 ? 0 : 1,
-  warmUp: false,
-});
+};
+const cfg = loadConfig(settings);
+if (!cfg.ok) throw new Error(cfg.error.message);
+const { mkdirSync } = await import('node:fs');
+mkdirSync(cfg.value.dataDir, { recursive: true });
+const pool = createEnginePool(
+  cfg.value,
+  // One worker at once (none for the on-demand case), reading the file ahead.
+  { prewarm: Number(spare) === 0 && Number(workers) === 1 ? 0 : 1, readAhead: [file] },
+  createLogger(cfg.value.dataDir),
+);
+mark('imports (the ingest command, config), the first worker forked');
+const { startEngine } = await import('../electron/engine/engine.ts');
+const { listAudit } = await import('../electron/engine/store/audit.ts');
+const { TERMINAL_STATUSES } = await import('../shared/domain.ts');
+mark('imports (the engine, DuckDB, zod)');
+
+const started = await startEngine({ ...settings, pool });
 if (!started.ok) throw new Error(started.error.message);
 const engine = started.value;
 mark('engine start (DuckDB open + migrations, rules, pool, scheduler)');

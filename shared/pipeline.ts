@@ -77,6 +77,17 @@ export type FileFacts = z.infer<typeof FileFacts>;
 export const PipelineResult = resultSchema(PipelineOutput);
 export const FactsResult = resultSchema(FileFacts);
 
+/**
+ * Files a worker reads before their tasks come (a one-shot command's first files, while
+ * its engine starts), under the engine's conventions and limits: given on its command line.
+ */
+export const ReadAhead = z.object({
+  files: z.array(z.string()).max(2),
+  conventions: GexConventions,
+  limits: ReadLimits.partial().optional(),
+});
+export type ReadAhead = z.infer<typeof ReadAhead>;
+
 /** Engine → worker. */
 export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({ type: z.literal('run'), taskId: z.string(), input: PipelineInput }),

@@ -27,24 +27,19 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
 import { RulesService } from './rules/service.ts';
 import { Store } from './store/db.ts';
-import type { LaunchWorker } from './workers/launcher.ts';
-import { WorkerPool } from './workers/pool.ts';
+import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
+import type { WorkerPool } from './workers/pool.ts';
 
-export interface EngineOptions extends ConfigOverrides {
+export interface EngineOptions extends ConfigOverrides, PoolChoices {
   /** Watch the inbox folder (the desktop app and `serve` do; one-shot CLI commands do not). */
   watchInbox?: boolean;
   /** Start workers and the scheduler; read-only commands (`jobs`, `snapshots`) do not need them. */
   runJobs?: boolean;
-  /** The pipeline worker's entry file (the desktop bundle passes its own). */
-  workerEntry?: string;
-  /** Extra environment for worker processes. */
-  workerEnv?: NodeJS.ProcessEnv;
-  /** How worker processes start (the desktop app: Electron's utilityProcess). */
-  launchWorker?: LaunchWorker;
-  /** Workers started ahead of time (default all; one-shot commands start them on demand). */
-  prewarm?: number;
-  /** Whether those warm up (default true; off for a one-shot command: see PoolOptions.warmUp). */
-  warmUp?: boolean;
+  /**
+   * A pool already started for this engine (createEnginePool, by a command that starts its
+   * first worker before loading the engine); the engine owns it from here on.
+   */
+  pool?: WorkerPool;
   transport?: 'ipc' | 'http' | 'local';
 }
 
@@ -64,11 +59,15 @@ export interface Engine {
 
 export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engine>> {
   const config = loadConfig(opts);
-  if (!config.ok) return config;
+  if (!config.ok) {
+    await opts.pool?.close();
+    return config;
+  }
   const cfg = config.value;
   try {
     mkdirSync(cfg.dataDir, { recursive: true });
   } catch (e) {
+    await opts.pool?.close();
     return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, {
       file: cfg.dataDir,
     });
@@ -77,18 +76,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const runJobs = opts.runJobs ?? true;
   // The pool first: a worker's start (Node, then Polars) overlaps opening the database and
   // loading the rules, so that a one-shot command's file finds a worker (nearly) ready.
-  const pool = runJobs
-    ? new WorkerPool({
-        size: cfg.workers,
-        entry: opts.workerEntry,
-        env: opts.workerEnv,
-        launch: opts.launchWorker,
-        prewarm: opts.prewarm,
-        warmUp: opts.warmUp,
-        heapMb: cfg.workerHeapMb,
-        log,
-      })
-    : null;
+  const pool = runJobs ? (opts.pool ?? createEnginePool(cfg, opts, log)) : null;
   const opened = await Store.open(cfg.dbPath, {
     allowedDirectories: [cfg.dataDir, ...cfg.attach],
     threads: storeThreads(cfg.workers),

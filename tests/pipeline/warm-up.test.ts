@@ -46,8 +46,9 @@ describe('a worker started ahead of time', () => {
    * however slow the machine (sent at `ready`, a busy machine could let the whole warm-up
    * run first).
    */
-  async function start(task?: WorkerRequest): Promise<WorkerReply[]> {
-    const child = fork(join(repoRoot, 'electron/engine/workers/pipeline-worker.ts'), ['--warm'], {
+  async function start(task?: WorkerRequest, args: string[] = []): Promise<WorkerReply[]> {
+    const entry = join(repoRoot, 'electron/engine/workers/pipeline-worker.ts');
+    const child = fork(entry, ['--warm', ...args], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     if (task) child.send(task);
@@ -91,5 +92,21 @@ describe('a worker started ahead of time', () => {
     expect(result).toMatchObject({ taskId: 't1', result: { ok: true } });
     // The warm-up stopped before the task ran, not after it.
     expect(replies.indexOf(warmed!)).toBeLessThan(replies.indexOf(result!));
+  }, 60_000);
+
+  it('reads ahead the files it is given instead: two steps a file', async () => {
+    const files = ['ahead-1.csv', 'ahead-2.csv'].map((name) => {
+      const file = join(dir, name);
+      writeFileSync(file, warmUpChain());
+      return file;
+    });
+    const conventions = GexConventions.parse({});
+    const ahead = JSON.stringify({ files, conventions });
+    const idle = await start(undefined, ['--read-ahead', ahead]);
+    // Two files of two steps each: not the built-in warm-up, which has two in all.
+    expect(idle[1]).toEqual({ type: 'warmed', steps: 4, stopped: false });
+    // A malformed read-ahead is ignored: the worker warms up as usual.
+    const usual = await start(undefined, ['--read-ahead', '{"files": 3}']);
+    expect(usual[1]).toEqual({ type: 'warmed', steps: 2, stopped: false });
   }, 60_000);
 });

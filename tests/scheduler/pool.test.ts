@@ -1,7 +1,9 @@
 // The warm pool with real child processes (the sleepy test double of a worker's work).
 import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { forkWorker } from '../../electron/engine/workers/launcher.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
+import { GexConventions } from '../../shared/domain.ts';
 import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
 
 const HEAP_WORKER = SLEEPY_WORKER;
@@ -29,6 +31,28 @@ describe('WorkerPool', () => {
     expect(r.ok).toBe(true);
     expect(progress).toEqual([0.5]);
     expect(pool.idle).toBe(3);
+  });
+
+  it('gives the read-ahead to its first worker only, whatever it starts later', async () => {
+    const args: string[][] = [];
+    const readAhead = { files: ['/data/a.csv'], conventions: GexConventions.parse({}) };
+    const pool = make({
+      size: 2,
+      spare: 1,
+      readAhead,
+      launch: (entry, opts) => {
+        args.push(opts.args);
+        return forkWorker(entry, opts);
+      },
+    });
+    await pool.ready();
+    expect(args).toHaveLength(3);
+    expect(args[0]).toEqual(['--warm', '--read-ahead', JSON.stringify(readAhead)]);
+    expect(args.slice(1)).toEqual([['--warm'], ['--warm']]);
+    // A replacement after a crash starts without it too.
+    await pool.run(task('x', 'crash'));
+    await until(() => args.length === 4);
+    expect(args[3]).not.toContain('--read-ahead');
   });
 
   it('runs its workers at a lower OS priority than the engine', async () => {

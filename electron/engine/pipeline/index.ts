@@ -2,12 +2,7 @@
 // the Parquet hand-off) and readFacts (the cheap pass the rules decide priority from).
 // Both return Result values and never throw: a worker sends the result across a process
 // boundary as it is.
-import {
-  GexConventions,
-  MEASURES_VERSION,
-  type GammaProfilePoint,
-  type SnapshotMeasures,
-} from '../../../shared/domain.ts';
+import { GexConventions, MEASURES_VERSION, type SnapshotMeasures } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -17,6 +12,7 @@ import { computeGex, selectContracts } from './gex.ts';
 import { writeExpiriesParquet, writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, profileNotFinite, zeroGamma } from './profile.ts';
 import { writeSnapshotParquet } from './snapshot-row.ts';
+import { keep, lookUp, type Figures, type Prepared } from './prepared.ts';
 import { checkLimits, readSource } from './read-chain.ts';
 import { openSource } from './source.ts';
 import { isoDate, isValidTimeZone } from './time.ts';
@@ -71,14 +67,21 @@ export type StagedFile = {
 };
 
 /**
- * The file's chain: loaded from the chain file a facts read left (so a file is parsed
- * once), else parsed from the bytes.
+ * The file's chain: what a read-ahead left for these bytes (prepared.ts), else the chain
+ * file a facts read left (so a file is parsed once), else parsed from the bytes. `take`:
+ * this is the entry's last use (the run).
  */
 async function loadChain(
   input: StagedFile,
   conv: GexConventions,
   limits: ReadLimits,
-): Promise<Result<{ chain: Chain; content_hash: string }>> {
+  take: boolean,
+): Promise<Result<{ chain: Chain; content_hash: string; figures?: Figures }>> {
+  const prepared = lookUp(input.contentHash, conv, limits, take);
+  if (prepared) {
+    const figures = prepared.figures?.ok ? prepared.figures.value : undefined;
+    return ok({ chain: prepared.chain, content_hash: prepared.content_hash, figures });
+  }
   if (input.chainFile && input.contentHash) {
     const chain = readChainFile(input.chainFile);
     if (chain) return ok({ chain, content_hash: input.contentHash });
@@ -96,6 +99,55 @@ async function loadChain(
   const chain = readSource(src.value, conv, limits);
   if (!chain.ok) return chain;
   return ok({ chain: chain.value, content_hash: src.value.content_hash });
+}
+
+/**
+ * The rows used, the exposures, the gamma profile and its zero; `file` names the file in
+ * an error; `lap` times the two stages.
+ */
+function figuresOf(
+  chain: Chain,
+  conv: GexConventions,
+  file: string,
+  lap?: (stage: string, fraction: number) => void,
+): Result<Figures> {
+  const used = selectContracts(chain, conv);
+  const gex = computeGex(chain, used, conv, file);
+  if (!gex.ok) return gex;
+  lap?.('gex', 0.6);
+  const profile = gammaProfile(chain, used, conv);
+  const overflow = profileNotFinite(file, chain, used, conv, profile);
+  if (overflow) return overflow;
+  lap?.('profile', 0.8);
+  return ok({ used, gex: gex.value, profile, zero: zeroGamma(profile) });
+}
+
+/**
+ * Reads a file before its task comes (a one-shot command's, while its engine starts):
+ * parses it, then — unless `stop()` says a task is waiting — works out its figures, and
+ * keeps both for the task on the same bytes. A file that cannot be read is left to its
+ * task, which reports why. Returns the steps done (parse, figures).
+ */
+export async function readAhead(
+  file: string,
+  conventions: GexConventions,
+  readLimits: Partial<ReadLimits> | undefined,
+  stop: () => Promise<boolean>,
+): Promise<number> {
+  const conv = checkConventions(file, conventions);
+  const limits = checkLimits(file, readLimits);
+  if (!conv.ok || !limits.ok) return 0;
+  const src = await openSource(file, limits.value);
+  if (!src.ok) return 0;
+  const chain = readSource(src.value, conv.value, limits.value);
+  if (!chain.ok) return 0;
+  const prepared: Prepared = { content_hash: src.value.content_hash, chain: chain.value };
+  keep(prepared, conv.value, limits.value);
+  if (await stop()) return 1;
+  // Only figures that came out: a failure is reported by the task, naming its own file.
+  const figures = figuresOf(chain.value, conv.value, file);
+  if (figures.ok) prepared.figures = figures;
+  return 2;
 }
 
 function internal(file: string, e: unknown): Result<never> {
@@ -123,20 +175,20 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     const conv = checked.value;
     const limits = checkLimits(file, input.limits);
     if (!limits.ok) return limits;
-    const loaded = await loadChain(input, conv, limits.value);
+    const loaded = await loadChain(input, conv, limits.value, true);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
     lap('read', 0.4);
-    const used = selectContracts(chain.value, conv);
-    const computed = computeGex(chain.value, used, conv, file);
-    if (!computed.ok) return computed;
-    const gex = computed.value;
-    lap('gex', 0.6);
-    const profile: GammaProfilePoint[] = gammaProfile(chain.value, used, conv);
-    const overflow = profileNotFinite(file, chain.value, used, conv, profile);
-    if (overflow) return overflow;
-    const zero = zeroGamma(profile);
-    lap('profile', 0.8);
+    let figures = loaded.value.figures;
+    if (!figures) {
+      const computed = figuresOf(chain.value, conv, file, lap);
+      if (!computed.ok) return computed;
+      figures = computed.value;
+    } else {
+      lap('gex', 0.6);
+      lap('profile', 0.8);
+    }
+    const { used, gex, profile, zero } = figures;
     const meta = {
       dataDir: input.dataDir,
       snapshotId: input.snapshotId,
@@ -209,14 +261,16 @@ export async function readFacts(
     const conv = checked.value;
     const limits = checkLimits(file, readLimits);
     if (!limits.ok) return limits;
-    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv, limits.value);
+    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv, limits.value, false);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
     if (staged.chainFile) writeChainFile(staged.chainFile, chain.value);
-    const used = selectContracts(chain.value, conv);
-    const computed = computeGex(chain.value, used, conv, file);
-    if (!computed.ok) return computed;
-    const gex = computed.value;
+    let gex = loaded.value.figures?.gex;
+    if (!gex) {
+      const computed = computeGex(chain.value, selectContracts(chain.value, conv), conv, file);
+      if (!computed.ok) return computed;
+      gex = computed.value;
+    }
     return ok({
       format: chain.value.format,
       underlying: chain.value.underlying,

@@ -1,10 +1,11 @@
 // A pipeline worker: a long-lived process (child_process.fork under Node, Electron's
 // utilityProcess in the desktop app) that runs one pipeline task at a time off the
 // engine's event loop, since nodejs-polars calls are synchronous. It loads Polars and says
-// `ready`; started ahead of time (`--warm`), it then runs a chain (warm-up.ts) so that its
-// first real task is fast, unless a real task comes first, and says `warmed`. Every message
+// `ready`; started ahead of time (`--warm`), it then runs a chain (warm-up.ts) — or reads
+// ahead the files it is given (`--read-ahead`) — so that its first real task is fast,
+// unless a real task comes first, and says `warmed`. Every message
 // in and out is validated with the schemas in shared/pipeline.ts.
-import { WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
+import { ReadAhead, WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
 import { err } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
 import { warmUp } from './warm-up.ts';
@@ -77,9 +78,21 @@ else process.on('message', onMessage);
 // When the engine goes away (even by SIGKILL), go too.
 process.on('disconnect', () => process.exit(0));
 
+/** `--read-ahead JSON`: the files to warm up on (a one-shot command's); unreadable: the usual warm-up. */
+function readAheadArg(): ReadAhead | undefined {
+  const at = process.argv.indexOf('--read-ahead');
+  if (at < 0) return undefined;
+  try {
+    const parsed = ReadAhead.safeParse(JSON.parse(process.argv[at + 1] ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 await send({ type: 'ready' });
 if (process.argv.includes('--warm'))
   queue = queue
-    .then(() => warmUp(() => received > 0))
+    .then(() => warmUp(() => received > 0, readAheadArg()))
     .then((outcome) => send({ type: 'warmed', ...outcome }))
     .catch(() => undefined); // a failed warm-up leaves a worker that is merely cold

@@ -9,6 +9,7 @@
 // normal task only starts while more than `spare` workers are idle or can be started.
 import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { ReadAhead } from '../../../shared/pipeline.ts';
 import { err, type AppError, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { forkWorker, type LaunchWorker, type WorkerProcess } from './launcher.ts';
@@ -32,11 +33,16 @@ export interface PoolOptions {
   /** Workers started ahead of time (default: all of them); the others start when a task needs one. */
   prewarm?: number;
   /**
-   * Whether workers started ahead of time warm up once ready (default true). A one-shot
-   * command turns it off: its file arrives while the engine is still starting, and on two
-   * cores a warm-up's CPU slows that start, which the file waits for.
+   * Whether workers started ahead of time warm up once ready (default true). The warm-up
+   * gives way to the first task; a one-shot command's worker warms up on the command's own
+   * files (`readAhead`).
    */
   warmUp?: boolean;
+  /**
+   * The first worker started warms up on these files instead (a one-shot command's, known
+   * before its engine has started): their tasks then find them read (pipeline/prepared.ts).
+   */
+  readAhead?: ReadAhead;
   /** Warm processes kept beyond `workers` once a running task has been killed (default 1). */
   standby?: number;
   /** V8 heap limit of each worker, in MiB (default 1024): a runaway file fails its task, not the machine. */
@@ -105,6 +111,7 @@ export class WorkerPool implements TaskRunner {
   #startFailures = 0;
   #lastStartError = '';
   #readyWaiters: (() => void)[] = [];
+  #readAheadGiven = false;
   #respawnTimer: NodeJS.Timeout | null = null;
   #closed: Promise<void> | null = null;
   /** Workers kept warm: one that dies is replaced at once up to this many. */
@@ -266,7 +273,7 @@ export class WorkerPool implements TaskRunner {
     const child = (this.#opts.launch ?? forkWorker)(this.entry, {
       env: this.#opts.env ?? process.env,
       execArgv: [...(this.#opts.execArgv ?? []), `--max-old-space-size=${heap}`],
-      args: warm ? ['--warm'] : [],
+      args: warm ? ['--warm', ...this.#takeReadAhead()] : [],
     });
     // Workers are batch work: a lower OS priority keeps the engine's event loop (IPC,
     // the UI, dispatch) responsive when every core is busy computing.
@@ -381,6 +388,14 @@ export class WorkerPool implements TaskRunner {
     }
     this.#keepWarm();
     this.#schedule();
+  }
+
+  /** The read-ahead's arguments, for the first worker only. */
+  #takeReadAhead(): string[] {
+    const ahead = this.#opts.readAhead;
+    if (!ahead || this.#readAheadGiven || ahead.files.length === 0) return [];
+    this.#readAheadGiven = true;
+    return ['--read-ahead', JSON.stringify(ahead)];
   }
 
   #keepWarm(): void {

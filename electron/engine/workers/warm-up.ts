@@ -8,12 +8,15 @@
 // (docs/performance.md). The warm-up itself takes about 150 ms. It runs after the worker
 // says `ready` and gives way to real work: a task that arrives first stops it at the next
 // step (a one-shot command's file waited for the whole warm-up before, 100–150 ms of its
-// cold start), and that task warms the worker instead.
+// cold start), and that task warms the worker instead. A one-shot command's worker warms
+// up on the command's own files instead (`readAhead`): their chains and figures wait for
+// their tasks (pipeline/prepared.ts), so the run that follows only writes its Parquet.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GexConventions } from '../../../shared/domain.ts';
-import { readFacts, runPipeline } from '../pipeline/index.ts';
+import type { ReadAhead } from '../../../shared/pipeline.ts';
+import { readAhead, readFacts, runPipeline } from '../pipeline/index.ts';
 
 const EXPIRIES = 60;
 const STRIKES = 80;
@@ -44,7 +47,7 @@ export function warmUpChain(): string {
 }
 
 export interface WarmUpOutcome {
-  /** Steps done, of 2: the facts read, the run. */
+  /** Steps done: the facts read and the run, or two a file read ahead (parse, figures). */
   steps: number;
   /** Stopped early because real work came first. */
   stopped: boolean;
@@ -54,15 +57,29 @@ export interface WarmUpOutcome {
 const letMessagesIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Runs a facts read and a run on the warm-up chain, as the engine would for a file;
- * before each step, stops if `interrupted()` says real work is waiting.
+ * Runs a facts read and a run on the warm-up chain, as the engine would for a file, or
+ * reads ahead the files given; before each step, stops if `interrupted()` says real work
+ * is waiting.
  */
-export async function warmUp(interrupted: () => boolean = () => false): Promise<WarmUpOutcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'gex-warm-'));
+export async function warmUp(
+  interrupted: () => boolean = () => false,
+  ahead?: ReadAhead,
+): Promise<WarmUpOutcome> {
   const stop = async (): Promise<boolean> => {
     await letMessagesIn();
     return interrupted();
   };
+  if (ahead) {
+    let steps = 0;
+    for (const file of ahead.files) {
+      if (await stop()) return { steps, stopped: true };
+      const done = await readAhead(file, ahead.conventions, ahead.limits, stop);
+      steps += done;
+      if (done === 1) return { steps, stopped: true };
+    }
+    return { steps, stopped: false };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gex-warm-'));
   try {
     const file = join(dir, 'warm.csv');
     writeFileSync(file, warmUpChain());

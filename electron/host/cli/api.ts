@@ -9,12 +9,14 @@
 //    workers (ingest, queue --drain).
 // Only when the database is held by something that does not answer does a command fail,
 // with DB_LOCKED (exit 3) and a message that says who holds it.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Config, ConfigOverrides } from '../../engine/config.ts';
 import type { EngineOptions } from '../../engine/engine.ts';
 import type { EngineEvents } from '../../engine/events.ts';
+import type { PoolChoices } from '../../engine/workers/engine-pool.ts';
+import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { ApiClient } from './api-client.ts';
 import { findEngine, type Found } from './find-engine.ts';
 import { describeError, exitFor, type ExitCode, type Output } from './io.ts';
@@ -113,14 +115,46 @@ async function inProcess(
   };
 }
 
+/**
+ * The engine's worker pool, started before the engine's modules load (DuckDB, the rules:
+ * about 100 ms), so that the first worker's start — and its read-ahead of a one-shot
+ * command's files — overlaps them. None when the engine will not run jobs, or when the
+ * configuration is wrong (the engine then says why).
+ */
+async function earlyPool(
+  settings: ConfigOverrides,
+  choices: PoolChoices & { runJobs?: boolean },
+): Promise<WorkerPool | undefined> {
+  if (choices.runJobs === false) return undefined;
+  const [{ loadConfig }, { createLogger }, { createEnginePool }] = await Promise.all([
+    import('../../engine/config.ts'),
+    import('../../engine/log.ts'),
+    import('../../engine/workers/engine-pool.ts'),
+  ]);
+  const config = loadConfig(settings);
+  if (!config.ok) return undefined;
+  try {
+    mkdirSync(config.value.dataDir, { recursive: true });
+  } catch {
+    return undefined;
+  }
+  return createEnginePool(config.value, choices, createLogger(config.value.dataDir));
+}
+
 async function openLocal(
   cfg: Config,
   overrides: ConfigOverrides,
   needs: LocalNeeds,
 ): Promise<Result<ApiSession>> {
   if (needs.kind === 'engine') {
+    const pool = await earlyPool({ ...overrides, ...needs.options }, needs.options);
     const { startEngine } = await import('../../engine/engine.ts');
-    const started = await startEngine({ ...overrides, ...needs.options, transport: 'local' });
+    const started = await startEngine({
+      ...overrides,
+      ...needs.options,
+      transport: 'local',
+      pool,
+    });
     if (!started.ok) return started;
     const engine = started.value;
     return ok({
