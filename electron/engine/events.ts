@@ -19,6 +19,11 @@ export class EngineEvents {
     this.#emitter.emit(event, payload);
   }
 
+  /** Someone listens: an event that costs work to make (queue statistics) is made only then. */
+  listens(event: EventName): boolean {
+    return this.#emitter.listenerCount(event) > 0;
+  }
+
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void {
     // Events are announced after their commit: a listener's failure must not undo the
     // announcement for the others, nor reach the code that wrote the change.

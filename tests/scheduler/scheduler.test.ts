@@ -3,7 +3,7 @@
 // retries, escalation with an injected clock, recovery, shutdown, drain.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
@@ -86,6 +86,28 @@ describe('Scheduler dispatch', () => {
     expect({ ...live, busy_workers: 0 }).toEqual(table);
     expect(live.totals).toEqual({ queued: 0, running: 0, completed: 8, failed: 0, deciding: 0 });
     expect(live.levels.find((l) => l.level === 'MEDIUM')!.completed_in_window).toBe(8);
+  });
+
+  it('announces queue statistics while someone listens, and makes none otherwise', async () => {
+    const { store, scheduler } = await setup({ size: 1, spare: 0, statsEveryMs: 10 });
+    const made = vi.spyOn(scheduler, 'stats');
+    await scheduler.start();
+    // Nobody listens: the jobs run and no statistics are made (each costs a query).
+    for (let i = 0; i < 3; i++) await scheduler.enqueue(await addJob(store, 'LOW', 'sleep:5'));
+    await scheduler.drain();
+    await sleep(50);
+    expect(made).not.toHaveBeenCalled();
+    const seen: number[] = [];
+    const off = scheduler.events.on('queue:stats', (s) => seen.push(s.totals.completed));
+    for (let i = 0; i < 3; i++) await scheduler.enqueue(await addJob(store, 'LOW', 'sleep:5'));
+    await scheduler.drain();
+    await until(() => seen.includes(6));
+    off();
+    const count = seen.length;
+    await scheduler.enqueue(await addJob(store, 'LOW', 'sleep:5'));
+    await scheduler.drain();
+    await sleep(50);
+    expect(seen.length).toBe(count);
   });
 
   it('keeps FIFO per level with several workers and jobs arriving while others run', async () => {

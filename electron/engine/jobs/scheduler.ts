@@ -430,7 +430,8 @@ export class Scheduler {
 
   /** Schedules a throttled `queue:stats` event (spaced in real time: it paces the UI, it measures no job). */
   #changed(): void {
-    if (this.#statsTimer || this.#stopped) return;
+    // Statistics cost a query of the jobs table: none when nobody listens (a one-shot command).
+    if (this.#statsTimer || this.#stopped || !this.events.listens('queue:stats')) return;
     const wait = Math.max(0, this.#lastStatsAt + this.#statsEveryMs - Date.now());
     this.#statsTimer = setTimeout(() => {
       this.#lastStatsAt = Date.now();

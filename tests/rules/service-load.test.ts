@@ -1,0 +1,56 @@
+// The engine checks the default rules while DuckDB opens its file (engine.ts) and hands
+// them to RulesService.load: used only when the active rule set IS the default text, so an
+// analyst's edited rules are never replaced by the defaults.
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { defaultRulesText } from '../../electron/engine/rules/index.ts';
+import { RulesService } from '../../electron/engine/rules/service.ts';
+import type { Store } from '../../electron/engine/store/db.ts';
+import { storeRuleSet } from '../../electron/engine/store/rule-sets.ts';
+import { cleanupDirs, openStore, tempDir } from '../scheduler/helpers.ts';
+
+const stores: Store[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  cleanupDirs();
+});
+const newStore = async () => {
+  const s = await openStore(join(tempDir(), 'gex.duckdb'));
+  stores.push(s);
+  return s;
+};
+
+const now = new Date('2026-12-03T15:00:00Z');
+/** Real-time, high impact, a first snapshot: CRITICAL under the guidelines. */
+const facts = {
+  underlying: 'SPX',
+  as_of: '2026-12-03T14:59:58Z',
+  now: now.toISOString(),
+  total_volume: 80_000,
+  total_open_interest: 300_000,
+  gex_change: null,
+};
+
+it('uses the checked defaults on a new database, with its version', async () => {
+  const defaults = RulesService.checkDefaults();
+  expect(defaults.ok).toBe(true);
+  const loaded = await RulesService.load(await newStore(), undefined, defaults);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  expect(loaded.value.active.version).toBe(1);
+  const d = loaded.value.active.compiled.decide(facts, now);
+  expect(d.ok && d.value).toMatchObject({ priority: 'CRITICAL' });
+  expect(d.ok && d.value.rule_version).toBe(1);
+});
+
+it('compiles an edited active rule set from its own text, not the defaults', async () => {
+  const store = await newStore();
+  // An analyst's edit: high impact needs more open interest than the guidelines say.
+  const edited = defaultRulesText().replace(/100000/g, '1000000');
+  expect(edited).not.toBe(defaultRulesText());
+  await storeRuleSet(store, edited, 'analyst', 'stricter impact');
+  const loaded = await RulesService.load(store, undefined, RulesService.checkDefaults());
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  expect(loaded.value.active.text).toBe(edited);
+  const d = loaded.value.active.compiled.decide({ ...facts, total_volume: 100 }, now);
+  expect(d.ok && d.value.priority).not.toBe('CRITICAL');
+});
