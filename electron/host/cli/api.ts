@@ -148,13 +148,14 @@ async function openLocal(
 ): Promise<Result<ApiSession>> {
   if (needs.kind === 'engine') {
     const pool = await earlyPool({ ...overrides, ...needs.options }, needs.options);
-    const { startEngine } = await import('../../engine/engine.ts');
-    const started = await startEngine({
-      ...overrides,
-      ...needs.options,
-      transport: 'local',
-      pool,
-    });
+    let started;
+    try {
+      const { startEngine } = await import('../../engine/engine.ts');
+      started = await startEngine({ ...overrides, ...needs.options, transport: 'local', pool });
+    } catch (e) {
+      await pool?.close(); // its workers would keep this process alive
+      throw e;
+    }
     if (!started.ok) return started;
     const engine = started.value;
     return ok({
