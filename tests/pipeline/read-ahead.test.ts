@@ -1,6 +1,7 @@
 // A file read ahead (pipeline/prepared.ts) is only a shortcut: the run and the facts read
 // that find it give exactly what they give without it, use it only for the same bytes
 // under the same settings, and the run is its last use.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -111,6 +112,18 @@ describe('a file read ahead', () => {
     const before = preparedCount();
     await expect(readAhead(file, conv, undefined, never)).resolves.toBe(0);
     await expect(readAhead(join(dir, 'missing.csv'), conv, undefined, never)).resolves.toBe(0);
+    // Past the read limits: not held, left to the task (which refuses it with FILE_TOO_LARGE).
+    const big = write(
+      'big.json',
+      cboeJsonText(makeChain({ seed: 14, expiries: 2, strikesPerExpiry: 5 })),
+    );
+    await expect(readAhead(big.file, conv, { maxFileBytes: 100 }, never)).resolves.toBe(0);
+    // Something that would never deliver its bytes (a pipe nobody writes): not waited for.
+    if (process.platform !== 'win32') {
+      const fifo = join(dir, 'stalled.csv');
+      execFileSync('mkfifo', [fifo]);
+      await expect(readAhead(fifo, conv, undefined, never)).resolves.toBe(0);
+    }
     expect(preparedCount()).toBe(before);
   });
 });

@@ -3,6 +3,7 @@
 // Both return Result values and never throw: a worker sends the result across a process
 // boundary as it is.
 import { GexConventions, MEASURES_VERSION, type SnapshotMeasures } from '../../../shared/domain.ts';
+import { readFile, stat } from 'node:fs/promises';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -14,7 +15,7 @@ import { gammaProfile, profileNotFinite, zeroGamma } from './profile.ts';
 import { writeSnapshotParquet } from './snapshot-row.ts';
 import { keep, lookUp, type Figures, type Prepared } from './prepared.ts';
 import { checkLimits, readSource } from './read-chain.ts';
-import { openSource } from './source.ts';
+import { openSource, sourceOf } from './source.ts';
 import { isoDate, isValidTimeZone } from './time.ts';
 
 export { readChain } from './read-chain.ts';
@@ -122,11 +123,30 @@ function figuresOf(
   return ok({ used, gex: gex.value, profile, zero: zeroGamma(profile) });
 }
 
+/** A read-ahead holds only what is worth holding (an SPX chain is 2–6 MB)… */
+const READ_AHEAD_MAX_BYTES = 64 * 1024 * 1024;
+/** …and never waits long on a slow disk or a stalled share: the task will say why. */
+const READ_AHEAD_WAIT_MS = 2000;
+
+/** The file's bytes, read without blocking the worker's loop; null when not worth it or too slow. */
+async function bytesAhead(file: string, limits: ReadLimits): Promise<Buffer | null> {
+  const within = <T>(p: Promise<T>): Promise<T | null> =>
+    Promise.race([
+      p,
+      new Promise<null>((resolve) => setTimeout(resolve, READ_AHEAD_WAIT_MS, null).unref()),
+    ]).catch(() => null);
+  const max = Math.min(limits.maxFileBytes, READ_AHEAD_MAX_BYTES);
+  const st = await within(stat(file));
+  if (!st?.isFile() || st.size > max) return null;
+  const bytes = await within(readFile(file));
+  return bytes && bytes.length <= max ? bytes : null;
+}
+
 /**
  * Reads a file before its task comes (a one-shot command's, while its engine starts):
  * parses it, then — unless `stop()` says a task is waiting — works out its figures, and
- * keeps both for the task on the same bytes. A file that cannot be read is left to its
- * task, which reports why. Returns the steps done (parse, figures).
+ * keeps both for the task on the same bytes. A file that cannot be read, or not quickly,
+ * is left to its task, which reports why. Returns the steps done (parse, figures).
  */
 export async function readAhead(
   file: string,
@@ -137,8 +157,9 @@ export async function readAhead(
   const conv = checkConventions(file, conventions);
   const limits = checkLimits(file, readLimits);
   if (!conv.ok || !limits.ok) return 0;
-  const src = await openSource(file, limits.value);
-  if (!src.ok) return 0;
+  const bytes = await bytesAhead(file, limits.value);
+  const src = bytes && sourceOf(file, bytes);
+  if (!src?.ok) return 0;
   const chain = readSource(src.value, conv.value, limits.value);
   if (!chain.ok) return 0;
   const prepared: Prepared = { content_hash: src.value.content_hash, chain: chain.value };
