@@ -79,10 +79,7 @@ async function loadChain(
   take: boolean,
 ): Promise<Result<{ chain: Chain; content_hash: string; figures?: Figures }>> {
   const prepared = lookUp(input.contentHash, conv, limits, take);
-  if (prepared) {
-    const figures = prepared.figures?.ok ? prepared.figures.value : undefined;
-    return ok({ chain: prepared.chain, content_hash: prepared.content_hash, figures });
-  }
+  if (prepared) return ok(prepared);
   if (input.chainFile && input.contentHash) {
     const chain = readChainFile(input.chainFile);
     if (chain) return ok({ chain, content_hash: input.contentHash });
@@ -167,7 +164,7 @@ export async function readAhead(
   if (await stop()) return 1;
   // Only figures that came out: a failure is reported by the task, naming its own file.
   const figures = figuresOf(chain.value, conv.value, file);
-  if (figures.ok) prepared.figures = figures;
+  if (figures.ok) prepared.figures = figures.value;
   return 2;
 }
 

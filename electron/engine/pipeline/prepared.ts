@@ -6,7 +6,6 @@
 // conventions and limits, so a file changed since it was read ahead is simply read again.
 import type { GammaProfilePoint, GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
-import type { Result } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
 import type { GexResult, UsedContracts } from './gex.ts';
 
@@ -21,8 +20,8 @@ export type Figures = {
 export type Prepared = {
   content_hash: string;
   chain: Chain;
-  /** Absent when the read-ahead stopped after parsing (a task had come). */
-  figures?: Result<Figures>;
+  /** Absent when the read-ahead stopped after parsing (a task had come), or they failed. */
+  figures?: Figures;
 };
 
 /** A read-ahead covers a command's first files; more entries would only hold memory. */

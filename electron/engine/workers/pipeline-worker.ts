@@ -3,8 +3,8 @@
 // engine's event loop, since nodejs-polars calls are synchronous. It loads Polars and says
 // `ready`; started ahead of time (`--warm`), it then runs a chain (warm-up.ts) — or reads
 // ahead the files it is given (`--read-ahead`) — so that its first real task is fast,
-// unless a real task comes first, and says `warmed`. Every message
-// in and out is validated with the schemas in shared/pipeline.ts.
+// unless a real task comes first, and says `warmed`. Every message in and out is
+// validated with the schemas in shared/pipeline.ts.
 import { ReadAhead, WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
 import { err } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
