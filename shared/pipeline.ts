@@ -81,8 +81,9 @@ export const FactsResult = resultSchema(FileFacts);
  * Files a worker reads before their tasks come (a one-shot command's first files, while
  * its engine starts), under the engine's conventions and limits: given on its command line.
  */
+export const READ_AHEAD_FILES = 2;
 export const ReadAhead = z.object({
-  files: z.array(z.string()).max(2),
+  files: z.array(z.string()).max(READ_AHEAD_FILES),
   conventions: GexConventions,
   limits: ReadLimits.partial().optional(),
 });

@@ -4,6 +4,7 @@
 // and its read-ahead of the command's files then overlap them.
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { READ_AHEAD_FILES } from '../../../shared/pipeline.ts';
 import type { LaunchWorker } from './launcher.ts';
 import { WorkerPool } from './pool.ts';
 
@@ -16,9 +17,7 @@ export interface PoolChoices {
   launchWorker?: LaunchWorker;
   /** Workers started ahead of time (default all; one-shot commands start them on demand). */
   prewarm?: number;
-  /** Whether those warm up (default true; see PoolOptions.warmUp). */
-  warmUp?: boolean;
-  /** Files the first worker reads while the engine starts (a one-shot command's first files). */
+  /** Files the first worker reads while the engine starts (a one-shot command's; the first few). */
   readAhead?: string[];
 }
 
@@ -29,9 +28,8 @@ export function createEnginePool(cfg: Config, o: PoolChoices, log: Logger): Work
     env: o.workerEnv,
     launch: o.launchWorker,
     prewarm: o.prewarm,
-    warmUp: o.warmUp,
     readAhead: o.readAhead && {
-      files: o.readAhead.slice(0, 2),
+      files: o.readAhead.slice(0, READ_AHEAD_FILES),
       conventions: cfg.conventions,
       limits: cfg.limits,
     },

@@ -33,14 +33,9 @@ export interface PoolOptions {
   /** Workers started ahead of time (default: all of them); the others start when a task needs one. */
   prewarm?: number;
   /**
-   * Whether workers started ahead of time warm up once ready (default true). The warm-up
-   * gives way to the first task; a one-shot command's worker warms up on the command's own
-   * files (`readAhead`).
-   */
-  warmUp?: boolean;
-  /**
-   * The first worker started warms up on these files instead (a one-shot command's, known
-   * before its engine has started): their tasks then find them read (pipeline/prepared.ts).
+   * Workers started ahead of time warm up once ready, giving way to the first task; the
+   * first one warms up on these files instead (a one-shot command's, known before its
+   * engine has started): their tasks then find them read (pipeline/prepared.ts).
    */
   readAhead?: ReadAhead;
   /** Warm processes kept beyond `workers` once a running task has been killed (default 1). */
@@ -399,8 +394,7 @@ export class WorkerPool implements TaskRunner {
   }
 
   #keepWarm(): void {
-    while (!this.#closing && this.#slots.size < this.#warmTarget)
-      this.#spawn(this.#opts.warmUp ?? true);
+    while (!this.#closing && this.#slots.size < this.#warmTarget) this.#spawn(true);
   }
 
   #schedule(): void {

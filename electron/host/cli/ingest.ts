@@ -88,13 +88,11 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
   // Files given at once: one worker starts at once and, while the engine starts, reads the
-  // first two files ahead (their runs then find them parsed and worked out); the others
-  // start when work waits. A manifest replays arrivals over time: every worker starts and
+  // first files ahead (their runs then find them parsed and worked out); the others start
+  // when work waits. A manifest replays arrivals over time: every worker starts and
   // warms up at once, so that the first urgent request of a burst does not meet a cold
   // worker started for it.
-  const atOnce = values.manifest
-    ? {}
-    : { prewarm: 1, readAhead: planned.slice(0, 2).map((p) => p.file) };
+  const atOnce = values.manifest ? {} : { prewarm: 1, readAhead: planned.map((p) => p.file) };
   const needs = {
     kind: 'engine',
     options: { workers: int(values.workers, '--workers'), ...atOnce },
