@@ -85,7 +85,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   // While DuckDB opens the file and migrates it on its own threads, this one prepares what
   // comes next: the default rules, checked, and the exchange's time zone (ICU's data, which
   // the first arrival's timestamps need). About 45 ms of a cold command's start.
-  const defaults = RulesService.checkDefaults();
+  RulesService.checkDefaults();
   warmTimeZone(cfg.conventions.exchange_time_zone);
   const opened = await opening;
   if (!opened.ok) {
@@ -96,7 +96,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const events = new EngineEvents((event, e) =>
     log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }),
   );
-  const rulesLoaded = await RulesService.load(store, events, defaults);
+  const rulesLoaded = await RulesService.load(store, events);
   if (!rulesLoaded.ok) {
     await pool?.close();
     await store.close();

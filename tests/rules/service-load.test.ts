@@ -1,6 +1,6 @@
-// The engine checks the default rules while DuckDB opens its file (engine.ts) and hands
-// them to RulesService.load: used only when the active rule set IS the default text, so an
-// analyst's edited rules are never replaced by the defaults.
+// The engine checks the default rules while DuckDB opens its file (engine.ts), and
+// RulesService.load then finds that text checked: only when the active rule set IS the
+// default text, so an analyst's edited rules are never replaced by the defaults.
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
@@ -34,7 +34,7 @@ const facts = {
 it('uses the checked defaults on a new database, with its version', async () => {
   const defaults = RulesService.checkDefaults();
   expect(defaults.ok).toBe(true);
-  const loaded = await RulesService.load(await newStore(), undefined, defaults);
+  const loaded = await RulesService.load(await newStore());
   if (!loaded.ok) throw new Error(loaded.error.message);
   expect(loaded.value.active.version).toBe(1);
   const d = loaded.value.active.compiled.decide(facts, now);
@@ -48,7 +48,8 @@ it('compiles an edited active rule set from its own text, not the defaults', asy
   const edited = defaultRulesText().replace(/100000/g, '1000000');
   expect(edited).not.toBe(defaultRulesText());
   await storeRuleSet(store, edited, 'analyst', 'stricter impact');
-  const loaded = await RulesService.load(store, undefined, RulesService.checkDefaults());
+  RulesService.checkDefaults();
+  const loaded = await RulesService.load(store);
   if (!loaded.ok) throw new Error(loaded.error.message);
   expect(loaded.value.active.text).toBe(edited);
   const d = loaded.value.active.compiled.decide({ ...facts, total_volume: 100 }, now);

@@ -47,13 +47,25 @@ export { evalLines } from './eval-lines.ts';
 export { whatIf } from './whatif.ts';
 export { rulesJsonSchema } from './schema.ts';
 
+/**
+ * The last text checked and its result: a cold process takes about 30 ms to check a rule
+ * file (zod's first use, the analysis), and the same text is often checked again — an
+ * activation checks it, then compiles it; the engine checks the default rules while
+ * DuckDB opens its file, and compiles them once it has read which set is active.
+ */
+let last: { text: string; result: ReturnType<typeof checkRuleText> } | null = null;
+const checked = (text: string): ReturnType<typeof checkRuleText> => {
+  if (last?.text !== text) last = { text, result: checkRuleText(text) };
+  return last.result;
+};
+
 export const checkRules = (text: string): { ok: boolean; diagnostics: Diagnostic[] } => {
-  const { ok: valid, diagnostics } = checkRuleText(text);
+  const { ok: valid, diagnostics } = checked(text);
   return { ok: valid, diagnostics };
 };
 
 export const parseRules = (text: string): Result<RuleSet> => {
-  const r = checkRuleText(text);
+  const r = checked(text);
   if (r.ruleSet) return ok(r.ruleSet);
   const first = r.diagnostics.find((d) => d.severity === 'error')!;
   const more = r.diagnostics.filter((d) => d.severity === 'error').length - 1;

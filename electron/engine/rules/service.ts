@@ -32,20 +32,15 @@ export class RulesService {
   }
 
   /**
-   * The default rule set, checked: what a new database activates, and what most run on.
-   * Checking it takes a cold process about 30 ms (zod's first use, the analysis), which the
-   * engine spends while DuckDB opens its file, before `load` needs it.
+   * Checks the default rule set — what a new database activates, and what most run on —
+   * ahead of `load`: the engine spends that time while DuckDB opens its file, and `load`
+   * finds the text checked (rules/index.ts keeps the last check).
    */
   static checkDefaults(): Result<RuleSet> {
     return parseRules(defaultRulesText());
   }
 
-  /** `defaults`: checkDefaults()'s result, used when the active text is the default one. */
-  static async load(
-    store: Store,
-    events?: EngineEvents,
-    defaults?: Result<RuleSet>,
-  ): Promise<Result<RulesService>> {
+  static async load(store: Store, events?: EngineEvents): Promise<Result<RulesService>> {
     const service = new RulesService(store, events);
     let active = await activeRuleSet(store);
     if (!active) {
@@ -57,10 +52,7 @@ export class RulesService {
       );
       active = { version: v.version, text: defaultRulesText() };
     }
-    const compiled =
-      defaults?.ok && active.text === defaultRulesText()
-        ? ok(compileRules(defaults.value, active.version))
-        : compileText(active.text, active.version);
+    const compiled = compileText(active.text, active.version);
     if (!compiled.ok) return compiled;
     service.#active = { ...active, compiled: compiled.value };
     return ok(service);
