@@ -59,6 +59,19 @@ function checkConventions(file: string, given: unknown): Result<GexConventions> 
   return ok(parsed.data);
 }
 
+/** The conventions and limits a task gives, checked and with their defaults. */
+function settingsOf(
+  file: string,
+  conventions: unknown,
+  readLimits: unknown,
+): Result<{ conv: GexConventions; limits: ReadLimits }> {
+  const conv = checkConventions(file, conventions);
+  if (!conv.ok) return conv;
+  const limits = checkLimits(file, readLimits);
+  if (!limits.ok) return limits;
+  return ok({ conv: conv.value, limits: limits.value });
+}
+
 /** A file to read: the staged bytes, the analyst's name for it, and what is known of it already. */
 export type StagedFile = {
   file: string;
@@ -151,19 +164,19 @@ export async function readAhead(
   readLimits: Partial<ReadLimits> | undefined,
   stop: () => Promise<boolean>,
 ): Promise<number> {
-  const conv = checkConventions(file, conventions);
-  const limits = checkLimits(file, readLimits);
-  if (!conv.ok || !limits.ok) return 0;
-  const bytes = await bytesAhead(file, limits.value);
+  const settings = settingsOf(file, conventions, readLimits);
+  if (!settings.ok) return 0;
+  const { conv, limits } = settings.value;
+  const bytes = await bytesAhead(file, limits);
   const src = bytes && sourceOf(file, bytes);
   if (!src?.ok) return 0;
-  const chain = readSource(src.value, conv.value, limits.value);
+  const chain = readSource(src.value, conv, limits);
   if (!chain.ok) return 0;
   const prepared: Prepared = { content_hash: src.value.content_hash, chain: chain.value };
-  keep(prepared, conv.value, limits.value);
+  keep(prepared, conv, limits);
   if (await stop()) return 1;
   // Only figures that came out: a failure is reported by the task, naming its own file.
-  const figures = figuresOf(chain.value, conv.value, file);
+  const figures = figuresOf(chain.value, conv, file);
   if (figures.ok) prepared.figures = figures.value;
   return 2;
 }
@@ -188,12 +201,10 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
   };
   const begin = last;
   try {
-    const checked = checkConventions(file, input.conventions);
-    if (!checked.ok) return checked;
-    const conv = checked.value;
-    const limits = checkLimits(file, input.limits);
-    if (!limits.ok) return limits;
-    const loaded = await loadChain(input, conv, limits.value, true);
+    const settings = settingsOf(file, input.conventions, input.limits);
+    if (!settings.ok) return settings;
+    const { conv, limits } = settings.value;
+    const loaded = await loadChain(input, conv, limits, true);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
     lap('read', 0.4);
@@ -274,12 +285,10 @@ export async function readFacts(
   const staged = typeof input === 'string' ? { file: input } : input;
   const file = staged.file;
   try {
-    const checked = checkConventions(file, conventions);
-    if (!checked.ok) return checked;
-    const conv = checked.value;
-    const limits = checkLimits(file, readLimits);
-    if (!limits.ok) return limits;
-    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv, limits.value, false);
+    const settings = settingsOf(file, conventions, readLimits);
+    if (!settings.ok) return settings;
+    const { conv, limits } = settings.value;
+    const loaded = await loadChain({ ...staged, chainFile: undefined }, conv, limits, false);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
     if (staged.chainFile) writeChainFile(staged.chainFile, chain.value);
