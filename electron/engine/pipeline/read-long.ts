@@ -79,12 +79,13 @@ export const keptColumns = (idx: LongHeader): number[] =>
  * and making a string of each was most of the read's time.
  */
 function repeatedText(cells: CsvTable): (col: number, row: number) => string {
-  const last = new Map<number, { start: number; end: number; escaped: number; text: string }>();
+  // Indexed by column: this runs for every text cell of the file.
+  const last: ({ start: number; end: number; escaped: number; text: string } | undefined)[] = [];
   const { bytes, starts, ends, escaped } = cells;
   return (col, row) => {
     const i = cellIndex(cells, row, col);
     const [start, end] = [starts[i]!, ends[i]!];
-    const prev = last.get(col);
+    const prev = last[col];
     if (prev && prev.escaped === escaped[i] && prev.end - prev.start === end - start) {
       // A loop, not Buffer#compare: for cells this short the native call costs more
       // (24 against 18 ms an SPX-size chain).
@@ -97,7 +98,7 @@ function repeatedText(cells: CsvTable): (col: number, row: number) => string {
       if (same) return prev.text;
     }
     const text = cellText(cells, row, col);
-    last.set(col, { start, end, escaped: escaped[i]!, text });
+    last[col] = { start, end, escaped: escaped[i]!, text };
     return text;
   };
 }
