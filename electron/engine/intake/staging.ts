@@ -226,7 +226,7 @@ export class Staging {
       if (copied.size !== before.size || !sameFile(before, after))
         return err(
           'FILE_CHANGED',
-          `${file} changed while it was being read; submit it again once it is complete`,
+          `${file} changed, or was moved or deleted, while it was being read; nothing of it was taken: submit it again once it is complete and in place`,
           { file },
         );
       const path = this.pathOf(copied.hash);
