@@ -9,6 +9,7 @@ import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
 import { getJob, insertJob, listJobs } from '../../electron/engine/jobs/repository.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
+import { MAX_INTERRUPTIONS } from '../../electron/engine/jobs/transitions.ts';
 import {
   Scheduler,
   type RunJob,
@@ -323,15 +324,15 @@ describe('Scheduler cancel, retry, failures', () => {
     await again.shutdown(1000);
   });
 
-  it('sets aside a job whose result the engine was storing when it stopped, the third time, instead of running it at every start', async () => {
+  it('sets aside a job whose result the engine was storing when it stopped, the fifth time, instead of running it at every start', async () => {
     const path = join(tempDir(), 'gex.duckdb');
     const store = await openStore(path);
     const id = await addJob(store, 'HIGH', 'sleep:0');
     const kept = await addJob(store, 'HIGH', 'sleep:0');
-    // As a dead engine leaves them: running, one after its third interruption, one after its first.
+    // As a dead engine leaves them: running, one after its fifth interruption, one after its first.
     await store.run(
-      `UPDATE jobs SET status = 'running', attempts = 1, interruptions = 2 WHERE id = $1`,
-      [id],
+      `UPDATE jobs SET status = 'running', attempts = 1, interruptions = $2 WHERE id = $1`,
+      [id, MAX_INTERRUPTIONS - 1],
     );
     await store.run(`UPDATE jobs SET status = 'running', attempts = 1 WHERE id = $1`, [kept]);
     // Both were in the engine's hands (storing their results) when it stopped.
@@ -346,7 +347,9 @@ describe('Scheduler cancel, retry, failures', () => {
     await scheduler.drain();
     const failed = (await getJob(store, id))!;
     expect([failed.status, failed.error?.code]).toEqual(['failed', 'WORKER_CRASHED']);
-    expect(failed.error?.message).toMatch(/engine stopped 3 times while it was storing/);
+    expect(failed.error?.message).toMatch(
+      new RegExp(`engine stopped ${MAX_INTERRUPTIONS} times while it was storing`),
+    );
     expect((await getJob(store, kept))!.status).toBe('completed');
   });
 

@@ -149,8 +149,9 @@ describe('SIGKILL on observed progress', () => {
       const conn = await instance.connect();
       const q = async <T>(sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
       try {
+        // The error and counters come along so that a failure says why the job ended so.
         const jobs = await q<{ id: string; status: string; request_id: string }>(
-          'SELECT id, status, request_id FROM jobs',
+          'SELECT id, status, request_id, error::VARCHAR AS error, attempts, crashes, interruptions FROM jobs',
         );
         expect(jobs.length).toBeGreaterThan(KILLS);
         // Every request acknowledged in a log is a job, ended completed or duplicate, once.

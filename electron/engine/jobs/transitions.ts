@@ -23,8 +23,13 @@ export type JobOutcome = { status: 'completed' | 'duplicate'; snapshot_id: strin
 /** A completion written in the runner's transaction: the row as written, and what to announce after the commit. */
 export type Completion = { job: ProcessingJob; entries: AuditEntry[] };
 
-/** Engine stops during one job's run after which the job is set aside (see recover). */
-export const MAX_INTERRUPTIONS = 3;
+/**
+ * Engine stops during one job's store step after which the job is set aside (see recover).
+ * Not fewer: a job interrupted there is the first one run at the next start, so stops that
+ * come soon after a start (an analyst killing a slow app, a test's kills on observed
+ * progress) land in the same job's store step again and again (docs/scheduler.md).
+ */
+export const MAX_INTERRUPTIONS = 5;
 /** Worker crashes on one job's content after which it fails as a poison file. */
 export const MAX_CRASHES = 2;
 
