@@ -196,6 +196,23 @@ export const GEXStrike = z.object({
 });
 export type GEXStrike = z.infer<typeof GEXStrike>;
 
+/**
+ * A strike's figures that add up over its expiries, in the order the command line writes
+ * them (`snapshot --json` strikes, `export` columns) and export folders are summed by.
+ */
+export const STRIKE_FIGURES = [
+  'call_gex',
+  'put_gex',
+  'net_gex',
+  'dex',
+  'vex',
+  'cex',
+  'call_open_interest',
+  'put_open_interest',
+  'call_volume',
+  'put_volume',
+] as const satisfies readonly (keyof GEXStrike)[];
+
 /** One expiry of a snapshot; the fields that came with schema version 3 are null before it. */
 export const GEXExpiry = z.object({
   snapshot_id: z.string(),

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { polars } from '../native-modules.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
+import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { STALE_NOTE } from '../store/snapshots.ts';
 import type { ExportFolder } from './export-folder.ts';
 
@@ -13,19 +14,6 @@ type Row = Record<string, unknown>;
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const json = <T>(v: unknown, fallback: T): T =>
   typeof v === 'string' ? (JSON.parse(v) as T) : fallback;
-
-const STRIKE_SUMS = [
-  'call_gex',
-  'put_gex',
-  'net_gex',
-  'dex',
-  'vex',
-  'cex',
-  'call_open_interest',
-  'put_open_interest',
-  'call_volume',
-  'put_volume',
-];
 
 export async function exportDetail(
   folder: ExportFolder,
@@ -40,7 +28,7 @@ export async function exportDetail(
   const strikeFrame = pl
     .readParquet(folder.strikesFile(rel))
     .groupBy('strike')
-    .agg(...STRIKE_SUMS.map((c) => pl.col(c).sum()))
+    .agg(...STRIKE_FIGURES.map((c) => pl.col(c).sum()))
     .sort('strike');
   const strikes = strikeFrame.toRecords() as Row[];
   const expiryFile = folder.expiriesFile(rel);

@@ -10,7 +10,7 @@ import {
   type LevelsRow,
   type SnapshotDetail,
 } from '../../../shared/api.ts';
-import type { GEXStrike } from '../../../shared/domain.ts';
+import { STRIKE_FIGURES, type GEXStrike } from '../../../shared/domain.ts';
 import type { ApiClient } from './api-client.ts';
 import { withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
@@ -63,19 +63,11 @@ const usd = (v: number | null): string => {
  * `strikes`, and the rows of `export` (csv, parquet) after the snapshot's id, underlying
  * and as_of.
  */
-export const strikeFigures = (k: GEXStrike) => ({
-  strike: k.strike,
-  call_gex: k.call_gex,
-  put_gex: k.put_gex,
-  net_gex: k.net_gex,
-  dex: k.dex,
-  vex: k.vex,
-  cex: k.cex,
-  call_open_interest: k.call_open_interest,
-  put_open_interest: k.put_open_interest,
-  call_volume: k.call_volume,
-  put_volume: k.put_volume,
-});
+export const strikeFigures = (k: GEXStrike) =>
+  ({
+    strike: k.strike,
+    ...Object.fromEntries(STRIKE_FIGURES.map((f) => [f, k[f]])),
+  }) as Pick<GEXStrike, 'strike' | (typeof STRIKE_FIGURES)[number]>;
 
 /** `snapshot --json`: the `snapshots --json` line's fields plus the measures (ANALYTICS.md). */
 export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {

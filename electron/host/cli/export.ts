@@ -5,6 +5,7 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
+import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { parse } from './args.ts';
 import { describeError, EXIT, UsageError, type ExitCode, type Output } from './io.ts';
@@ -18,16 +19,7 @@ export const EXPORT_COLUMNS = [
   'underlying',
   'as_of',
   'strike',
-  'call_gex',
-  'put_gex',
-  'net_gex',
-  'dex',
-  'vex',
-  'cex',
-  'call_open_interest',
-  'put_open_interest',
-  'call_volume',
-  'put_volume',
+  ...STRIKE_FIGURES,
 ] as const;
 
 function rows(
