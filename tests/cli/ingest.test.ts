@@ -109,23 +109,31 @@ describe('gex-desk ingest', () => {
       'missing',
     ] as const;
     const files = [...cases.map((c) => bad[c]!.path), good];
-    const r = await runCli(['ingest', ...files, '--json', ...args]);
-    expect(r.code).toBe(1);
-    expect(r.lines.map((l) => l.file)).toEqual(files);
-    cases.forEach((c, i) => {
-      const line = r.lines[i] as {
-        status: string;
-        error: { code: string; message: string; line?: number };
-      };
-      expect(line.status, c).toBe('failed');
-      expect(line.error.code, c).toBe(bad[c]!.code);
-      expect(line.error.message.length, c).toBeGreaterThan(10);
-      if (bad[c]!.line) expect(line.error.line, c).toBe(bad[c]!.line);
-    });
-    expect(r.lines.at(-1)).toMatchObject({
-      status: 'completed',
-      snapshot: { underlying: 'META', spot: 749.75 },
-    });
+    // Read by the facts read that decides the level, or — with a manual level, decided at
+    // arrival — first by the run: either way the error names the analyst's file, never
+    // the staged copy it was read from.
+    for (const manual of [[], ['--priority', 'LOW', '--justification', 'replay']]) {
+      const r = await runCli(['ingest', ...files, '--json', ...manual, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.lines.map((l) => l.file)).toEqual(files);
+      cases.forEach((c, i) => {
+        const line = r.lines[i] as {
+          status: string;
+          error: { code: string; message: string; line?: number; file?: string };
+        };
+        const at = `${c}${manual.length ? ' (manual level)' : ''}`;
+        expect(line.status, at).toBe('failed');
+        expect(line.error.code, at).toBe(bad[c]!.code);
+        expect(line.error.message, at).toContain(files[i]);
+        expect(line.error.message, at).not.toContain('staging');
+        if (line.error.file !== undefined) expect(line.error.file, at).toBe(files[i]);
+        if (bad[c]!.line) expect(line.error.line, at).toBe(bad[c]!.line);
+      });
+      expect(r.lines.at(-1)).toMatchObject({
+        status: manual.length ? 'duplicate' : 'completed',
+        snapshot: { underlying: 'META', spot: 749.75 },
+      });
+    }
   });
 
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {

@@ -80,6 +80,9 @@ export type StagedFile = {
   chainFile?: string;
 };
 
+/** The name every message of a task gives its file: the analyst's, not the staged copy's. */
+const nameOf = (f: StagedFile): string => f.sourceFile ?? f.file;
+
 /**
  * The file's chain: what a read-ahead left for these bytes (prepared.ts), else the chain
  * file a facts read left (so a file is parsed once), else parsed from the bytes. `take`:
@@ -97,15 +100,16 @@ async function loadChain(
     const chain = readChainFile(input.chainFile);
     if (chain) return ok({ chain, content_hash: input.contentHash });
   }
-  const src = await openSource(input.file, limits);
+  const name = nameOf(input);
+  const src = await openSource(input.file, limits, name);
   if (!src.ok) return src;
   // Staged bytes may be a hard link to the analyst's file: one rewritten in place since it
   // was decided on is not run on.
   if (input.contentHash && src.value.content_hash !== input.contentHash)
     return err(
       'FILE_CHANGED',
-      `${input.sourceFile ?? input.file} was changed in place after it was submitted: its level was decided on other bytes; submit it again`,
-      { file: input.sourceFile ?? input.file },
+      `${name} was changed in place after it was submitted: its level was decided on other bytes; submit it again`,
+      { file: name },
     );
   const chain = readSource(src.value, conv, limits);
   if (!chain.ok) return chain;
@@ -190,7 +194,8 @@ function internal(file: string, e: unknown): Result<never> {
 }
 
 export async function runPipeline(input: RunPipelineInput): Promise<Result<PipelineOutput>> {
-  const { file, onProgress } = input;
+  const { onProgress } = input;
+  const file = nameOf(input);
   const timings: Record<string, number> = {};
   let last = performance.now();
   const lap = (stage: string, fraction: number): void => {
@@ -244,7 +249,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       quality: { ...used.quality, partial: gex.partial },
       content_hash: loaded.value.content_hash,
       format: chain.value.format,
-      source_file: input.sourceFile ?? file,
+      source_file: file,
       parquet,
     };
     const measures: SnapshotMeasures = {
@@ -283,7 +288,7 @@ export async function readFacts(
   readLimits?: Partial<ReadLimits>,
 ): Promise<Result<FileFacts>> {
   const staged = typeof input === 'string' ? { file: input } : input;
-  const file = staged.file;
+  const file = nameOf(staged);
   try {
     const settings = settingsOf(file, conventions, readLimits);
     if (!settings.ok) return settings;

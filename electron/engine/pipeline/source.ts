@@ -50,23 +50,29 @@ export function checkSize(file: string, size: number, limits: ReadLimits): Resul
   return ok(size);
 }
 
-/** Reads `file` and recognises its format by content. */
+/**
+ * Reads `path` and recognises its format by content. `name` is the file as the analyst
+ * knows it, which every message names: a job reads the staged copy of what was submitted.
+ */
 export async function openSource(
-  file: string,
+  path: string,
   limits: ReadLimits = DEFAULT_READ_LIMITS,
+  name = path,
 ): Promise<Result<SourceFile>> {
-  const size = checkStat(file, () => statSync(file), limits);
-  if (!size.ok) return size;
+  // What stat or a read refuses is about the bytes at `path`: say which copy that is.
+  const at = path === name ? path : `the staged copy of ${name} (${path})`;
+  const size = checkStat(at, () => statSync(path), limits);
+  if (!size.ok) return { ok: false, error: { ...size.error, file: name } };
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(path);
   } catch (e) {
-    return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+    return err('IO', `cannot read ${at}: ${(e as Error).message}`, { file: name });
   }
   // The file may have changed since stat.
-  const read = checkSize(file, bytes.length, limits);
+  const read = checkSize(name, bytes.length, limits);
   if (!read.ok) return read;
-  return sourceOf(file, bytes);
+  return sourceOf(name, bytes);
 }
 
 /** A file's bytes already in memory, recognised. */
