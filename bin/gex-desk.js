@@ -10,6 +10,14 @@
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { tooOld } from './node-version.js';
+
+// Exit 3: the environment failed (CONTRACTS.md), not the analyst's input.
+const old = tooOld(process.versions.node, process.execPath);
+if (old) {
+  process.stderr.write(`${old}\n`);
+  process.exit(3);
+}
 
 function cacheRoot() {
   const env = process.env;
