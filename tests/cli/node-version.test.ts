@@ -33,7 +33,7 @@ describe('the Node.js version the command needs', () => {
     });
     expect(r.status).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^gex-desk needs Node\.js 22\.18 or newer .*this is Node\.js 20?\d/);
+    expect(r.stderr).toMatch(/^gex-desk needs Node\.js 22\.18 or newer .*this is Node\.js \d+\./);
     expect(r.stderr).not.toContain('ERR_UNKNOWN_FILE_EXTENSION');
   });
 });
