@@ -5,7 +5,12 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import pl from 'nodejs-polars';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readChain, runPipeline, toContractRows } from '../../electron/engine/pipeline/index.ts';
+import {
+  readChain,
+  runPipeline,
+  sniffChain,
+  toContractRows,
+} from '../../electron/engine/pipeline/index.ts';
 import { occParser, parseOcc, underlyingOfRoot } from '../../electron/engine/pipeline/occ.ts';
 import { parseCboeDate } from '../../electron/engine/pipeline/read-cboe-csv.ts';
 import { parseExpiry } from '../../electron/engine/pipeline/dates.ts';
@@ -338,6 +343,66 @@ describe('long format', () => {
     expect(out.snapshot.as_of).toBe(`${chain.asOf}-05:00`);
     expect(out.snapshot.call_gex).toBeGreaterThan(0);
     expect(out.snapshot.put_gex).toBeLessThan(0);
+  });
+
+  it('is recognised by any documented column names, in any case, with spaces or dashes', async () => {
+    const text = longCsvText(makeChain({ seed: 33, expiries: 3, strikesPerExpiry: 12 }));
+    const [header, ...rows] = text.split('\n');
+    expect(header).toBe(
+      'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma,bid,ask',
+    );
+    const canonical = join(dir, 'names-canonical.csv');
+    writeFileSync(canonical, text);
+    const expected = (await run(canonical)).snapshot;
+    for (const names of [
+      'Ticker,Quote Time,Underlying Price,Expiration Date,Strike Price,Put-Call,Open Interest,Vol,Implied Volatility,Gamma,Bid,Ask',
+      'symbol,timestamp,spot_price,expiration,strike,right,oi,volume,implied_vol,gamma,bid,ask',
+      '"ROOT","ASOF","SPOT","EXPIRY_DATE","STRIKE","CP","OPENINTEREST","VOL","IV","GAMMA","BID","ASK"',
+    ]) {
+      const file = join(dir, `names-${names.slice(0, 6).replace(/\W/g, '')}.csv`);
+      writeFileSync(file, [names, ...rows].join('\n'));
+      const got = (await run(file)).snapshot;
+      expect(got.format, names).toBe('long-csv');
+      for (const k of [
+        'underlying',
+        'as_of',
+        'spot',
+        'contracts',
+        'total_gex',
+        'zero_gamma',
+      ] as const)
+        expect(got[k], `${names}: ${k}`).toEqual(expected[k]);
+      // The cheap facts at arrival come from the same header.
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok && sniffed.value, names).toMatchObject({
+        format: 'long-csv',
+        underlying: expected.underlying,
+      });
+    }
+  });
+
+  it('columns separated by semicolons, tabs or bars are refused with what to do', async () => {
+    const text = longCsvText(makeChain({ seed: 34, expiries: 1, strikesPerExpiry: 4 }));
+    for (const [sep, what] of [
+      [';', 'semicolons'],
+      ['\t', 'tabs'],
+      ['|', 'vertical bars'],
+    ] as const) {
+      const file = join(dir, `separated-${what.replace(' ', '-')}.txt`);
+      // A decimal comma, as such exports write them: never to be read as a thousands separator.
+      writeFileSync(file, text.replace(/,/g, sep).replace(/(\d)\.(\d)/g, '$1,$2'));
+      const r = await runPipeline({
+        file,
+        dataDir: join(dir, 'out'),
+        snapshotId: 'sep',
+        conventions: conventions(),
+      });
+      expect(r.ok, what).toBe(false);
+      if (r.ok) continue;
+      expect(r.error, what).toMatchObject({ code: 'UNKNOWN_FORMAT', file, line: 1 });
+      expect(r.error.message, what).toContain(`separated by ${what}`);
+      expect(r.error.message, what).toContain('commas, with a decimal point');
+    }
   });
 
   it('CSV and Parquet of the same chain give the same snapshot', async () => {

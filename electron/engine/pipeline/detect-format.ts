@@ -4,7 +4,9 @@
 // compressed, UTF-16, unknown text. Never the extension.
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
+import { splitCsvLine } from './csv-scan.ts';
 import { firstLines } from './csv-text.ts';
+import { isLongHeader } from './long-table.ts';
 
 /** How many first bytes decide the format (and that sniff reads). */
 export const HEAD_BYTES = 64 * 1024;
@@ -62,15 +64,30 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
     return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
   const lines = firstLines(head, 4);
   if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '')) return ok('cboe-csv');
-  const header = (lines.find((l) => l.trim() !== '') ?? '').toLowerCase();
-  if (/(^|,)\s*"?strike"?\s*(,|$)/.test(header) && /(^|,)\s*"?underlying"?\s*(,|$)/.test(header))
-    return ok('long-csv');
+  const header = lines.find((l) => l.trim() !== '') ?? '';
+  if (isLongHeader(splitCsvLine(header))) return ok('long-csv');
+  // Vendor exports in some locales use another separator; their decimal commas would be
+  // misread as thousands separators, so they are refused with what to do instead.
+  for (const [sep, what] of OTHER_SEPARATORS) {
+    if (isLongHeader(header.split(sep)))
+      return err(
+        'UNKNOWN_FORMAT',
+        `${file} looks like the long format with its columns separated by ${what}; GEX Desk reads them separated by commas, with a decimal point: export it as "CSV (comma delimited)" (see docs/formats.md)`,
+        { file, line: 1 },
+      );
+  }
   return err(
     'UNKNOWN_FORMAT',
     `${file} is not a format GEX Desk reads (CBOE CSV or JSON, or the long format in CSV or Parquet; see docs/formats.md)`,
     { file, line: 1 },
   );
 }
+
+const OTHER_SEPARATORS: [string, string][] = [
+  [';', 'semicolons'],
+  ['\t', 'tabs'],
+  ['|', 'vertical bars'],
+];
 
 /** UTF-16 without a BOM: ASCII text with a NUL in every other byte. */
 function looksUtf16(head: Uint8Array): boolean {

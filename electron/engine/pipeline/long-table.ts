@@ -61,6 +61,18 @@ const normalise = (h: string): string =>
     .toLowerCase()
     .replace(/[\s-]+/g, '_');
 
+/**
+ * Whether a header's cells name the long format's underlying and strike columns, by any
+ * accepted name: what makes a CSV file the long format (detect-format.ts); the header
+ * check then names any other column missing.
+ */
+export function isLongHeader(names: string[]): boolean {
+  const norm = new Set(names.map((n) => normalise(n.replace(/^\s*"(.*)"\s*$/, '$1'))));
+  return (['underlying', 'strike'] as const).every((key) =>
+    LONG_COLUMNS[key].some((name) => norm.has(name)),
+  );
+}
+
 /** Which column holds what; BAD_HEADER when a required one is missing or one appears twice. */
 export function mapHeader(
   file: string,
