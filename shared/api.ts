@@ -71,6 +71,8 @@ export const calls = {
     }),
     z.array(GEXSnapshot),
   ),
+  /** How many snapshots are stored (the list above stops at its limit). */
+  'snapshots:count': call(none, z.object({ total: z.number().int().min(0) })),
   'snapshots:get': call(z.object({ id: z.string() }), SnapshotDetail),
   /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
   'snapshots:cells': call(z.object({ id: z.string() }), SnapshotCells),

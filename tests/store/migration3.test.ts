@@ -11,7 +11,11 @@ import { calls } from '../../shared/api.ts';
 import { EXPIRIES_DATASET, SNAPSHOTS_DATASET } from '../../electron/engine/export-layout.ts';
 import { Store } from '../../electron/engine/store/db.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
-import { listSnapshots, saveSnapshot } from '../../electron/engine/store/snapshots.ts';
+import {
+  countSnapshots,
+  listSnapshots,
+  saveSnapshot,
+} from '../../electron/engine/store/snapshots.ts';
 import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
 import { writeChain } from '../analytics/chains.ts';
 import { cleanupDirs, pipeline, saveAsVersion2, workstation } from '../analytics/helpers.ts';
@@ -53,6 +57,7 @@ describe('migration 3 from a version-2 database', () => {
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
     const listed = await listSnapshots(store, { limit: 10 });
     expect(listed.map((s) => s.id).sort()).toEqual(['old-ndx', 'old-spx']);
+    expect(await countSnapshots(store)).toBe(2);
     expect(listed.find((s) => s.id === 'old-spx')).toMatchObject({
       total_gex: spxOld.snapshot.total_gex,
       zero_gamma: spxOld.snapshot.zero_gamma,

@@ -16,7 +16,7 @@ import type { RulesService } from '../rules/service.ts';
 import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { getRequests } from '../store/requests.ts';
-import { getSnapshot, listSnapshots } from '../store/snapshots.ts';
+import { countSnapshots, getSnapshot, listSnapshots } from '../store/snapshots.ts';
 
 export interface ActiveRules {
   version: number | null;
@@ -135,6 +135,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
         }),
       ),
     'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
+    'snapshots:count': async () => ok({ total: await countSnapshots(store) }),
     'snapshots:get': async ({ id }) => (await analytics()).snapshot(id),
     'snapshots:cells': async ({ id }) => (await analytics()).cells(id),
     'snapshots:history': async (req) => (await analytics()).history(req),

@@ -185,6 +185,12 @@ export async function listSnapshots(
   return rows.map(toSnapshot);
 }
 
+/** How many snapshots are stored. */
+export async function countSnapshots(store: Store): Promise<number> {
+  const row = await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM gex_snapshots');
+  return row?.n ?? 0;
+}
+
 export function toSnapshot(r: Record<string, unknown>): GEXSnapshot {
   return {
     id: r.id as string,

@@ -1,6 +1,7 @@
-// Every stored snapshot (up to 10,000, the API's limit), newest as-of first unless the
-// analyst sorts by another column, virtualised so that the whole list scrolls without
-// long tasks; the ones that arrive meanwhile join at the top. A filter narrows it by
+// Every stored snapshot (up to 10,000, the API's limit: beyond it the newest stored, and
+// the count says how many there are), newest as-of first unless the analyst sorts by
+// another column, virtualised so that the whole list scrolls without long tasks; the ones
+// that arrive meanwhile join at the top. A filter narrows it by
 // underlying (and closes the open snapshot when it hides its row); the quality
 // threshold is set here.
 import { memo, useEffect, useMemo, useState } from 'react';
@@ -9,6 +10,7 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useSettings } from '../../state/settings.ts';
 import { gexScale, type GexScale } from '../../text/scale.ts';
+import { int } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { Cells } from '../../components/table/TableHead.tsx';
@@ -85,34 +87,54 @@ const SnapRow = memo(
     a.table.columns.every((c, i) => c === b.table.columns[i]),
 );
 
-/** Every snapshot: the full list once, then the store's live ones merged in front. */
-function useAllSnapshots(): { all: GEXSnapshot[]; error: AppError | null } {
+/** The most snapshots the list loads (the API's limit). */
+const LIST_LIMIT = 10_000;
+
+/**
+ * Every snapshot: the full list once (the newest LIST_LIMIT stored), then the store's live
+ * ones merged in front; `stored` is how many exist, which is more than `all` holds when
+ * the list stopped at its limit.
+ */
+function useAllSnapshots(): { all: GEXSnapshot[]; stored: number; error: AppError | null } {
   const client = useApp((s) => s.client);
   const live = useApp((s) => s.snapshots);
   const [loaded, setLoaded] = useState<GEXSnapshot[]>([]);
+  const [counted, setCounted] = useState(0);
   const [error, setError] = useState<AppError | null>(null);
   useEffect(() => {
     if (!client) return;
     let on = true;
-    void client.call('snapshots:list', { limit: 10_000 }).then((res) => {
+    void Promise.all([
+      client.call('snapshots:list', { limit: LIST_LIMIT }),
+      client.call('snapshots:count', {}),
+    ]).then(([list, count]) => {
       if (!on) return;
-      if (res.ok) setLoaded(res.value);
-      else setError(res.error);
+      if (list.ok) setLoaded(list.value);
+      else setError(list.error);
+      if (count.ok) setCounted(count.value.total);
     });
     return () => {
       on = false;
     };
   }, [client]);
-  const all = useMemo(() => {
+  return useMemo(() => {
     const ids = new Set(loaded.map((s) => s.id));
     const fresh = live.filter((s) => !ids.has(s.id));
-    return fresh.length ? [...fresh, ...loaded] : loaded;
-  }, [loaded, live]);
-  return { all, error };
+    const all = fresh.length ? [...fresh, ...loaded] : loaded;
+    return { all, stored: Math.max(all.length, counted + fresh.length), error };
+  }, [loaded, live, counted, error]);
+}
+
+/** "12 snapshots", "3 of 12 snapshots", or — past the list's limit — which part it shows. */
+function countText(shown: number, listed: number, stored: number): string {
+  const all = plural(stored, 'snapshot');
+  if (listed === stored) return shown === listed ? all : `${int(shown)} of ${all}`;
+  const newest = `the newest ${int(listed)}`;
+  return shown === listed ? `${newest} of ${all}` : `${int(shown)} of ${newest} (${all} stored)`;
 }
 
 export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
-  const { all, error } = useAllSnapshots();
+  const { all, stored, error } = useAllSnapshots();
   const selected = useApp((s) => s.snapshotId);
   const open = useApp((s) => s.openSnapshot);
   const loadError = useApp((s) => s.loadError) ?? error;
@@ -152,10 +174,16 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
         />
         <ThresholdSetting />
         <span className="spacer" />
-        <span className="row-count" data-testid="snapshot-count">
-          {shown.length === all.length
-            ? plural(all.length, 'snapshot')
-            : `${shown.length} of ${plural(all.length, 'snapshot')}`}
+        <span
+          className="row-count"
+          data-testid="snapshot-count"
+          title={
+            stored > all.length
+              ? `The list holds the newest ${LIST_LIMIT.toLocaleString('en-US')} snapshots stored; History shows every snapshot of an underlying, and gex-desk snapshots --underlying lists them.`
+              : undefined
+          }
+        >
+          {countText(shown.length, all.length, stored)}
         </span>
       </div>
       <VirtualTable
