@@ -179,7 +179,7 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
           data-testid="snapshot-count"
           title={
             stored > all.length
-              ? `The list holds the newest ${LIST_LIMIT.toLocaleString('en-US')} snapshots stored; History shows every snapshot of an underlying, and gex-desk snapshots --underlying lists them.`
+              ? `The list holds the newest ${LIST_LIMIT.toLocaleString('en-US')} snapshots stored; History shows every snapshot of an underlying, and gex-desk history UNDERLYING lists them.`
               : undefined
           }
         >
