@@ -157,6 +157,29 @@ describe('bad input', () => {
     expect(await failure(file)).toMatchObject({ code: 'BAD_SHAPE', line: 3 });
   });
 
+  it('a JSON value of the wrong type is BAD_SHAPE naming its path and showing the value once quoted', async () => {
+    const file = join(dir, 'wrong-types.json');
+    for (const [value, shown] of [
+      ['abc', 'not "abc"'],
+      [true, 'not true'],
+      [{ n: 1 }, 'not {"n":1}'],
+    ] as const) {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          timestamp: '2025-09-06 23:24:50',
+          data: {
+            current_price: 749.75,
+            options: [{ option: 'META250912C00300000', open_interest: value, volume: 1 }],
+          },
+        }),
+      );
+      const e = await failure(file);
+      expect(e).toMatchObject({ code: 'BAD_SHAPE', field: '$.data.options[0].open_interest' });
+      expect(e.message).toContain(`$.data.options[0].open_interest must be a number, ${shown}`);
+    }
+  });
+
   it('an empty options array is NO_ROWS', async () => {
     const file = join(dir, 'no-options.json');
     writeFileSync(

@@ -194,7 +194,7 @@ export function readCboeJson(
         return shape(
           file,
           `${at()}.${key}`,
-          `must be a number, not ${quoted(JSON.stringify(raw) ?? '')}`,
+          `must be a number, not ${typeof raw === 'string' ? quoted(raw) : String(JSON.stringify(raw)).slice(0, 40)}`,
         );
       const problem = numberProblem(v, numberRule);
       if (problem === 'is missing') return shape(file, `${at()}.${key}`, 'is missing');
