@@ -155,6 +155,48 @@ describe('arrival', () => {
     expect(junkTrail[0]!.explanation).toMatch(/UNKNOWN_FORMAT/);
   });
 
+  it('a request cancelled before its facts were read is decided by the rules when retried', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const file = join(dir, 'live-retry.csv');
+    // Real-time and a first snapshot: its level needs its volume and open interest, which
+    // are of medium impact, so the rules give it HIGH (G3), not CRITICAL, its upper bound.
+    writeLongCsv(file, {
+      seed: 4,
+      underlying: 'AMD',
+      spot: 140,
+      expiries: 1,
+      strikesPerExpiry: 2,
+      asOf: isoSeconds(Date.now()),
+      offset: '+00:00',
+    });
+    await engine.handlers['queue:pause']({});
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const id = ack.value.job_id!;
+    const job = async () => {
+      const r = await engine.handlers['jobs:get']({ id });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.job;
+    };
+    expect(await job()).toMatchObject({
+      status: 'deciding',
+      priority: 'CRITICAL',
+      rule: 'deciding',
+    });
+    const cancelled = await engine.handlers['jobs:cancel']({ id, author: 'bo' });
+    expect(cancelled.ok && cancelled.value.status).toBe('cancelled');
+    const retried = await engine.handlers['jobs:retry']({ id, author: 'bo' });
+    expect(retried.ok && retried.value.status).toBe('deciding');
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    const done = await job();
+    expect(done).toMatchObject({ status: 'completed', priority: 'HIGH', rule: 'G3' });
+    const kinds = (await trail(running, ack.value.request_id)).map((e) => e.kind);
+    expect(kinds.indexOf('decision')).toBeGreaterThan(kinds.indexOf('retried'));
+  });
+
   it('counts only final input errors against a source: a cancel says nothing about it', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;

@@ -424,7 +424,12 @@ export async function requeueRunning(
   );
 }
 
-/** failed/cancelled → queued again, with a fresh attempt budget (an analyst's retry). */
+/**
+ * failed/cancelled → waiting again, with a fresh attempt budget (an analyst's retry): queued
+ * for its run, or — when it ended before its facts read decided its level (its rule is
+ * still `deciding`) — deciding again, so that the rules give it its level and it never
+ * runs at the upper bound it waited at.
+ */
 export async function requeueFinished(
   db: Db,
   id: string,
@@ -432,7 +437,8 @@ export async function requeueFinished(
 ): Promise<ProcessingJob | undefined> {
   return updated(
     db,
-    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'queued', attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1,
+       status = CASE WHEN rule = 'deciding' THEN 'deciding' ELSE 'queued' END, attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
        finished_at = NULL, queued_at = $2::TIMESTAMPTZ
      WHERE id = $1 AND status IN ('failed', 'cancelled')`,
     [id, ts(nowMs)],

@@ -231,7 +231,7 @@ export class Transitions {
     });
   }
 
-  /** failed/cancelled → queued with a fresh budget: an analyst's retry. */
+  /** failed/cancelled → queued (or deciding, if never decided) with a fresh budget: an analyst's retry. */
   retry(id: string, by: string | null): Promise<ProcessingJob | undefined> {
     const now = this.#d.clock();
     return this.#tx(null, async (tx, audit) => {
