@@ -136,6 +136,28 @@ describe('gex-desk ingest', () => {
     }
   });
 
+  it('says a request refused at its facts read was never given a level', async () => {
+    const { dir, args } = cliHome();
+    // No timestamp: its age is unknown at arrival, so its file must be read to decide it,
+    // and that read refuses it.
+    const file = join(dir, 'no-timestamp.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        data: {
+          current_price: 749.75,
+          options: [{ option: 'META250912C00300000', open_interest: 1, volume: 1, iv: 0.3 }],
+        },
+      }),
+    );
+    const r = await runCli(['ingest', file, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`✗ ${file}  failed  level not decided\n`);
+    expect(r.stdout).toContain('BAD_SHAPE');
+    const json = await runCli(['ingest', file, '--json', ...args]);
+    expect(json.lines[0]).toMatchObject({ status: 'failed', rule: 'deciding' });
+  });
+
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');

@@ -295,7 +295,14 @@ function jobWaiter(api: ApiClient): WaitForEnd {
 
 function humanLine(l: IngestLine): string {
   const mark = l.status === 'completed' || l.status === 'duplicate' ? '✓' : '✗';
-  const head = `${mark} ${l.file}  ${l.status}${l.priority ? `  ${l.priority} (${l.rule})` : ''}`;
+  // A request that ended before its facts read decided it has only the upper bound it
+  // waited at, which is no level of its own.
+  const level = !l.priority
+    ? ''
+    : l.rule === 'deciding'
+      ? '  level not decided'
+      : `  ${l.priority} (${l.rule})`;
+  const head = `${mark} ${l.file}  ${l.status}${level}`;
   if (l.error) return `${head}\n    ${describeError(l.error)}`;
   const s = l.snapshot;
   if (!s) return head;
