@@ -61,7 +61,12 @@ function TimelineItem({ entry, job }: { entry: AuditEntry; job: ProcessingJob | 
             {open ? 'Hide facts' : 'Show facts'}
           </button>
         )}
-        {open && entry.facts && <pre className="facts">{JSON.stringify(entry.facts, null, 2)}</pre>}
+        {open && entry.facts && (
+          // Focusable: a region that scrolls must be reachable from the keyboard.
+          <pre className="facts" tabIndex={0}>
+            {JSON.stringify(entry.facts, null, 2)}
+          </pre>
+        )}
       </div>
     </li>
   );

@@ -141,13 +141,20 @@ function AuditTable({
               <Cells table={table} row={e} ctx={jobOf} />
             </div>
             {open === e.id && (
-              <pre className="facts">
-                {JSON.stringify(
-                  { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
-                  null,
-                  2,
-                )}
-              </pre>
+              // A row of the table, one cell; the facts focusable, since long ones (an
+              // error's message) scroll sideways and a region that scrolls must be
+              // reachable from the keyboard.
+              <div role="row">
+                <div role="cell">
+                  <pre className="facts" tabIndex={0}>
+                    {JSON.stringify(
+                      { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
+                      null,
+                      2,
+                    )}
+                  </pre>
+                </div>
+              </div>
             )}
           </div>
         )}
