@@ -59,6 +59,13 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   'cancelled',
 ]);
 
+/**
+ * A job that ended (failed, cancelled) before its facts read decided its level: its
+ * `priority` is only the upper bound it waited at, `rule` still `deciding`.
+ */
+export const endedUndecided = (job: { status: JobStatus; rule: string }): boolean =>
+  job.rule === 'deciding' && TERMINAL_STATUSES.has(job.status);
+
 export const ProcessingJob = z.object({
   id: z.string(),
   request_id: z.string(),

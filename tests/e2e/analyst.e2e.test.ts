@@ -219,6 +219,45 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await shot(page, 'drawer-retried');
   });
 
+  it('shows no level for a request its facts read refused: the rules never gave it one', async () => {
+    await goTo(page, 'queue');
+    // No timestamp: its age is unknown at arrival, so it waits (as CRITICAL, the highest
+    // level it could get) for the read of its file, which refuses it.
+    const file = join(desk.fixtures, 'no_time.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        data: {
+          current_price: 749.75,
+          options: [{ option: 'META250912C00300000', open_interest: 1, volume: 1, iv: 0.3 }],
+        },
+      }),
+    );
+    const ack = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    await expect
+      .poll(async () => (await jobOf('no_time.json'))?.status, { timeout: 60_000 })
+      .toBe('failed');
+    expect(await jobOf('no_time.json')).toMatchObject({ priority: 'CRITICAL', rule: 'deciding' });
+    await page.locator('[data-filter=failed]').click();
+    expect(await row('no_time.json').getByTestId('level-undecided').textContent()).toBe(
+      'not decided',
+    );
+    expect(await row('no_time.json').locator('.level').count()).toBe(0);
+    await row('no_time.json').click();
+    const drawer = page.getByTestId('job-drawer');
+    expect(await drawer.getByTestId('level-undecided').textContent()).toBe('not decided');
+    expect(await drawer.getByTestId('drawer-target').count()).toBe(0);
+    expect(await drawer.getByTestId('error-line').textContent()).toContain('BAD_SHAPE');
+    // Its facts at arrival: what the read was to give is said to be unread, not unneeded.
+    const asOfFact = drawer.locator('.facts-table tr', { hasText: 'as_of' });
+    expect(await asOfFact.locator('td').nth(1).textContent()).toBe(
+      'not read: the file was refused',
+    );
+    await shot(page, 'drawer-undecided');
+    await expectNoSerious('queue: a job never decided');
+  });
+
   it('offers a skip link to the content as the first Tab stop', async () => {
     await goTo(page, 'queue');
     // A fresh page: the first Tab press starts from the top.

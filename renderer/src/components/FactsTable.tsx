@@ -1,6 +1,6 @@
 // The facts a decision was made from, one a line: the given ones, then those the
-// rule set derived from them, then those it did not need — the rules decided before
-// the file was read, whatever they would have been.
+// rule set derived from them, then those not known at arrival, with why (`unknownNote`:
+// by default the rules decided before the file was read, whatever they would have been).
 import { int, num } from '../text/numbers.ts';
 
 const show = (v: unknown): string => {
@@ -13,10 +13,12 @@ export function FactsTable({
   facts,
   derived,
   unknown,
+  unknownNote = 'not needed: decided before the file was read',
 }: {
   facts: Record<string, unknown>;
   derived?: Record<string, unknown> | null;
   unknown?: readonly string[] | null;
+  unknownNote?: string;
 }) {
   const rows = [
     ...Object.entries(facts).map(([k, v]) => ({ k, v, derived: false, note: '' })),
@@ -27,7 +29,7 @@ export function FactsTable({
         k,
         v: undefined,
         derived: false,
-        note: 'not needed: decided before the file was read',
+        note: unknownNote,
       })),
   ];
   return (

@@ -3,7 +3,7 @@
 // decided and the facts it decided on, a clean error, the request's audit timeline,
 // the snapshot, and Retry only where a retry can help, with what happened after.
 import { useEffect, useRef, useState } from 'react';
-import type { ProcessingJob } from '../../../shared/domain.ts';
+import { endedUndecided, type ProcessingJob } from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
 import { useRequests, asOfOf } from '../state/requests.ts';
 import { useAudit } from '../state/use-audit.ts';
@@ -11,7 +11,7 @@ import { useLevelPolicy, lateWords } from '../state/levels.ts';
 import { basename, duration, span } from '../text/numbers.ts';
 import { asOfStamp, localStamp } from '../text/time.ts';
 import { noRetryReason, retryHelps } from '../text/clean-error.ts';
-import { ErrorLine, LevelBadge, StatusPill } from './common.tsx';
+import { ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from './common.tsx';
 import { QualityBadge } from './QualityBadge.tsx';
 import { Timeline } from './Timeline.tsx';
 import { FactsTable } from './FactsTable.tsx';
@@ -71,6 +71,15 @@ function Actions({ job }: { job: ProcessingJob }) {
       </p>
     </div>
   );
+}
+
+/** Why a fact the rules could use was not known at arrival, by where the job is. */
+function unreadNote(job: ProcessingJob): string | undefined {
+  if (job.status === 'deciding') return 'not read yet: its file waits for the read that decides it';
+  if (!endedUndecided(job)) return undefined;
+  return job.status === 'cancelled'
+    ? 'not read: cancelled before its file was read'
+    : 'not read: the file was refused';
 }
 
 export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): void }) {
@@ -136,10 +145,14 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         </dd>
         <dt>Level</dt>
         <dd>
-          <LevelBadge level={job.effective_priority} />
+          {endedUndecided(job) ? (
+            <UndecidedLevel bound={job.priority} />
+          ) : (
+            <LevelBadge level={job.effective_priority} />
+          )}
           {escalated && <span className="muted"> escalated from {job.priority}</span>}
           {job.late && <span className="flag late">LATE</span>}
-          {policy && (
+          {policy && !endedUndecided(job) && (
             <div className="muted small" data-testid="drawer-target">
               target {span(policy.target_ms)}; a job waiting longer is {lateWords(policy.on_late)}
             </div>
@@ -202,7 +215,12 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
       {request?.facts && (
         <section>
           <h3>Facts at arrival</h3>
-          <FactsTable facts={request.facts} derived={request.derived} unknown={request.unknown} />
+          <FactsTable
+            facts={request.facts}
+            derived={request.derived}
+            unknown={request.unknown}
+            unknownNote={unreadNote(job)}
+          />
         </section>
       )}
       <section>

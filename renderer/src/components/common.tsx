@@ -11,6 +11,19 @@ export function LevelBadge({ level, title }: { level: PriorityLevel; title?: str
   );
 }
 
+/** In place of a level for a job that ended before its facts read decided one. */
+export function UndecidedLevel({ bound }: { bound: PriorityLevel }) {
+  return (
+    <span
+      className="muted"
+      data-testid="level-undecided"
+      title={`It ended before its file's facts were read, so the rules never gave it a level; it waited as ${bound}, the highest they could give it.`}
+    >
+      not decided
+    </span>
+  );
+}
+
 const STATUS_HINT: Record<string, string> = {
   queued: 'Waiting for a worker',
   running: 'Being computed',

@@ -4,11 +4,17 @@
 // once done, a clean error when failed. On a narrow window the least needed columns
 // (rule, run, submitted) give way first; the drawer has them all.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
-import { levelRank } from '../../../../shared/domain.ts';
+import { endedUndecided, levelRank } from '../../../../shared/domain.ts';
 import type { RequestRecord } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
-import { ErrorLine, LevelBadge, Progress, StatusPill } from '../../components/common.tsx';
+import {
+  ErrorLine,
+  LevelBadge,
+  Progress,
+  StatusPill,
+  UndecidedLevel,
+} from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
 import { useApp } from '../../state/store.ts';
 import { asOfOf } from '../../state/requests.ts';
@@ -47,6 +53,7 @@ const asOf = (job: ProcessingJob, ctx: RowContext) =>
   asOfOf(ctx.requests.get(job.request_id)) ?? snapshotOf(job, ctx)?.as_of ?? null;
 
 function Level({ job }: { job: ProcessingJob }) {
+  if (endedUndecided(job)) return <UndecidedLevel bound={job.priority} />;
   const escalated = job.effective_priority !== job.priority;
   return (
     <>
