@@ -156,6 +156,10 @@ describe('gex-desk ingest', () => {
     expect(r.stdout).toContain('BAD_SHAPE');
     const json = await runCli(['ingest', file, '--json', ...args]);
     expect(json.lines[0]).toMatchObject({ status: 'failed', rule: 'deciding' });
+    const jobs = await runCli(['jobs', ...args]);
+    const rows = jobs.stdout.split('\n').filter((l) => l.includes('no-timestamp.json'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
   });
 
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {

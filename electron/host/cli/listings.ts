@@ -3,7 +3,7 @@
 // through the API map (api.ts): the running engine's when there is one, else one served
 // from the store alone (`jobs`, `snapshots`, `queue` start fast: no workers, no
 // scheduler), or by a whole engine of this process for `--drain`.
-import { JobStatus } from '../../../shared/domain.ts';
+import { endedUndecided, JobStatus } from '../../../shared/domain.ts';
 import type { QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
@@ -66,8 +66,8 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
           jobs.map((j) => [
             j.submitted_at,
             j.status + (j.late ? ' (late)' : ''),
-            j.priority,
-            j.effective_priority,
+            // Ended before its facts read: only the upper bound it waited at, no level.
+            ...(endedUndecided(j) ? ['not decided', '—'] : [j.priority, j.effective_priority]),
             j.underlying,
             j.attempts,
             j.file,
