@@ -5,7 +5,12 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { writeBadFiles, writeCboeCsv, writeCboeJson } from '../fixtures/option-chains.ts';
+import {
+  writeBadFiles,
+  writeCboeCsv,
+  writeCboeJson,
+  writeUndatedJson,
+} from '../fixtures/option-chains.ts';
 import { runSampleTests, SPX_SAMPLE, META_SAMPLE } from '../pipeline/helpers.ts';
 import { cliHome, runCli } from './run-cli.ts';
 
@@ -138,18 +143,8 @@ describe('gex-desk ingest', () => {
 
   it('says a request refused at its facts read was never given a level', async () => {
     const { dir, args } = cliHome();
-    // No timestamp: its age is unknown at arrival, so its file must be read to decide it,
-    // and that read refuses it.
     const file = join(dir, 'no-timestamp.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        data: {
-          current_price: 749.75,
-          options: [{ option: 'META250912C00300000', open_interest: 1, volume: 1, iv: 0.3 }],
-        },
-      }),
-    );
+    writeUndatedJson(file);
     const r = await runCli(['ingest', file, ...args]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`✗ ${file}  failed  level not decided\n`);

@@ -26,6 +26,7 @@ import {
   until,
   type Desk,
 } from './harness.ts';
+import { writeUndatedJson } from '../fixtures/option-chains.ts';
 
 let desk: Desk;
 let page: Page;
@@ -221,18 +222,8 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
 
   it('shows no level for a request its facts read refused: the rules never gave it one', async () => {
     await goTo(page, 'queue');
-    // No timestamp: its age is unknown at arrival, so it waits (as CRITICAL, the highest
-    // level it could get) for the read of its file, which refuses it.
     const file = join(desk.fixtures, 'no_time.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        data: {
-          current_price: 749.75,
-          options: [{ option: 'META250912C00300000', open_interest: 1, volume: 1, iv: 0.3 }],
-        },
-      }),
-    );
+    writeUndatedJson(file);
     const ack = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
     if (!ack.ok) throw new Error(ack.error.message);
     await expect
