@@ -1,6 +1,7 @@
 // What every command shares: its exit codes (a public contract, see CONTRACTS.md), a
-// usage error type, and writing JSON lines, aligned tables and snapshots to stdout.
-// Type imports only: this module loads nothing.
+// usage error type, and writing JSON lines, aligned tables and snapshots to stdout (and
+// stopping quietly when the reader of a pipe has gone). Type imports only: this module
+// loads nothing.
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import type { AppError, ErrorCode } from '../../../shared/result.ts';
 
@@ -21,10 +22,32 @@ export interface Output {
   error(text: string): void;
 }
 
+/**
+ * Writes to a stream until its reader has gone (`gex-desk snapshots --json | head -1`):
+ * then EPIPE, which would otherwise end the process with a stack trace, stops the writing
+ * quietly, and the command finishes its work (an ingest's requests are not abandoned)
+ * and exits with its own code.
+ */
+export function streamWriter(stream: NodeJS.WritableStream): (text: string) => void {
+  let gone = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    gone = true;
+  });
+  return (text) => {
+    if (!gone) stream.write(text);
+  };
+}
+
+let out: ((text: string) => void) | null = null;
+let err: ((text: string) => void) | null = null;
+const toStdout = (text: string) => (out ??= streamWriter(process.stdout))(text);
+const toStderr = (text: string) => (err ??= streamWriter(process.stderr))(text);
+
 export const stdio: Output = {
-  line: (text) => process.stdout.write(text + '\n'),
-  json: (value) => process.stdout.write(JSON.stringify(value) + '\n'),
-  error: (text) => process.stderr.write(text + '\n'),
+  line: (text) => toStdout(text + '\n'),
+  json: (value) => toStdout(JSON.stringify(value) + '\n'),
+  error: (text) => toStderr(text + '\n'),
 };
 
 export const describeError = (e: AppError): string =>
