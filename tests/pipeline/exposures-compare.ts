@@ -2,6 +2,7 @@
 // figure, from the run's output and its Parquet files, relative 1e-6.
 import pl from 'nodejs-polars';
 import { expect } from 'vitest';
+import { STRIKE_FIGURES } from '../../shared/domain.ts';
 import type { PipelineOutput } from '../../shared/pipeline.ts';
 import type { OracleResult } from './exposures-oracle.ts';
 
@@ -54,20 +55,7 @@ export function compareWithOracle(out: PipelineOutput, want: OracleResult, label
   const cells = pl.readParquet(out.strikesParquet);
   const byStrike = cells
     .groupBy('strike')
-    .agg(
-      ...[
-        'call_gex',
-        'put_gex',
-        'net_gex',
-        'dex',
-        'vex',
-        'cex',
-        'call_open_interest',
-        'put_open_interest',
-        'call_volume',
-        'put_volume',
-      ].map((c) => pl.col(c).sum()),
-    )
+    .agg(...STRIKE_FIGURES.map((c) => pl.col(c).sum()))
     .sort('strike')
     .toRecords() as Record<string, number>[];
   expect(byStrike.map((s) => s.strike)).toEqual(want.strikes.map((s) => s.strike));
