@@ -60,11 +60,14 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
 ]);
 
 /**
- * A job that ended (failed, cancelled) before its facts read decided its level: its
- * `priority` is only the upper bound it waited at, `rule` still `deciding`.
+ * A job that ended with no decision of the rules: it failed or was cancelled before its
+ * facts read decided it (`rule` still `deciding`; its `priority` is only the upper bound
+ * it waited at), or its file could not be read at arrival (`rule` `unreadable`; its
+ * `priority` is only the stored default, LOW or the level requested).
  */
-export const endedUndecided = (job: { status: JobStatus; rule: string }): boolean =>
-  job.rule === 'deciding' && TERMINAL_STATUSES.has(job.status);
+export const endedUndecided = (job: { status: string; rule: string | null }): boolean =>
+  (job.rule === 'deciding' || job.rule === 'unreadable') &&
+  TERMINAL_STATUSES.has(job.status as JobStatus);
 
 export const ProcessingJob = z.object({
   id: z.string(),

@@ -157,6 +157,22 @@ describe('gex-desk ingest', () => {
     for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
   });
 
+  it('says a file that could not be read at arrival was never given a level', async () => {
+    const { dir, args } = cliHome();
+    const file = join(dir, 'gone.csv');
+    const r = await runCli(['ingest', file, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`✗ ${file}  failed  level not decided\n`);
+    expect(r.stdout).toContain('FILE_NOT_FOUND');
+    // The JSON keeps its contract: the stored level and the rule that says why.
+    const json = await runCli(['ingest', file, '--json', ...args]);
+    expect(json.lines[0]).toMatchObject({ status: 'failed', priority: 'LOW', rule: 'unreadable' });
+    const jobs = await runCli(['jobs', ...args]);
+    const rows = jobs.stdout.split('\n').filter((l) => l.includes('gone.csv'));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
+  });
+
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');

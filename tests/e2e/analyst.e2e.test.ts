@@ -135,6 +135,9 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       expect(text).not.toContain(desk.te.dir);
       expect(text).not.toContain('.uploads');
     }
+    // Refused at arrival, before any rule: it has no level, and a level chip does not pick it.
+    expect(await drawer.getByTestId('level-undecided').textContent()).toBe('not decided');
+    expect(await row('junk.csv').getByTestId('level-undecided').count()).toBe(1);
     expect(await drawer.getByTestId('drawer-retry').count()).toBe(0);
     expect(await drawer.getByTestId('no-retry').textContent()).toContain(
       'UNKNOWN_FORMAT is a problem of the file itself',
@@ -146,6 +149,11 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     // From the keyboard: the row is a Tab stop, the arrows move, Enter opens, Escape closes.
     await drawer.getByRole('button', { name: 'Close the job details' }).click();
     await drawer.waitFor({ state: 'detached' });
+    const low = page.locator('.chip', { hasText: 'LOW' });
+    await low.click();
+    await poll(() => row('junk.csv').count()).toBe(0);
+    await low.click();
+    await row('junk.csv').waitFor();
     const good = row('spx_good.csv');
     await good.focus();
     await page.keyboard.press('Enter');

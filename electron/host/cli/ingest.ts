@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
-import { PriorityLevel, TERMINAL_STATUSES } from '../../../shared/domain.ts';
+import { endedUndecided, PriorityLevel, TERMINAL_STATUSES } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
@@ -295,11 +295,11 @@ function jobWaiter(api: ApiClient): WaitForEnd {
 
 function humanLine(l: IngestLine): string {
   const mark = l.status === 'completed' || l.status === 'duplicate' ? '✓' : '✗';
-  // A request that ended before its facts read decided it has only the upper bound it
-  // waited at, which is no level of its own.
+  // A request the rules never decided (its file refused at arrival or at its facts read)
+  // has only a stored default or the upper bound it waited at, which is no level of its own.
   const level = !l.priority
     ? ''
-    : l.rule === 'deciding'
+    : endedUndecided(l)
       ? '  level not decided'
       : `  ${l.priority} (${l.rule})`;
   const head = `${mark} ${l.file}  ${l.status}${level}`;

@@ -77,6 +77,7 @@ function Actions({ job }: { job: ProcessingJob }) {
 function unreadNote(job: ProcessingJob): string | undefined {
   if (job.status === 'deciding') return 'not read yet: its file waits for the read that decides it';
   if (!endedUndecided(job)) return undefined;
+  if (job.rule === 'unreadable') return 'not read: the file could not be read when it arrived';
   return job.status === 'cancelled'
     ? 'not read: cancelled before its file was read'
     : 'not read: the file was refused';
@@ -146,7 +147,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         <dt>Level</dt>
         <dd>
           {endedUndecided(job) ? (
-            <UndecidedLevel bound={job.priority} />
+            <UndecidedLevel job={job} />
           ) : (
             <LevelBadge level={job.effective_priority} />
           )}

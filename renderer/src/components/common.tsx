@@ -12,12 +12,17 @@ export function LevelBadge({ level, title }: { level: PriorityLevel; title?: str
 }
 
 /** In place of a level for a job that ended before its facts read decided one. */
-export function UndecidedLevel({ bound }: { bound: PriorityLevel }) {
+/** The level cell of a job the rules never decided (`endedUndecided`). */
+export function UndecidedLevel({ job }: { job: { rule: string; priority: PriorityLevel } }) {
   return (
     <span
       className="muted"
       data-testid="level-undecided"
-      title={`It ended before its file's facts were read, so the rules never gave it a level; it waited as ${bound}, the highest they could give it.`}
+      title={
+        job.rule === 'unreadable'
+          ? 'Its file could not be read when it arrived, so the rules never gave it a level.'
+          : `It ended before its file's facts were read, so the rules never gave it a level; it waited as ${job.priority}, the highest they could give it.`
+      }
     >
       not decided
     </span>

@@ -4,7 +4,12 @@
 // job's whole story on click or Enter. Pause / Resume holds the queue's dispatch.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { levelRank, type PriorityLevel, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  endedUndecided,
+  levelRank,
+  type PriorityLevel,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
 import { useRequests } from '../state/requests.ts';
@@ -46,7 +51,8 @@ function passes(
     (filter === 'completed' && (job.status === 'completed' || job.status === 'duplicate')) ||
     job.status === filter;
   if (!byStatus) return false;
-  if (levels.size > 0 && !levels.has(job.effective_priority)) return false;
+  // A job the rules never decided has no level to pick it by.
+  if (levels.size > 0 && (endedUndecided(job) || !levels.has(job.effective_priority))) return false;
   return (
     !q || `${job.file} ${job.underlying ?? ''} ${job.id} ${job.rule}`.toLowerCase().includes(q)
   );

@@ -53,7 +53,7 @@ const asOf = (job: ProcessingJob, ctx: RowContext) =>
   asOfOf(ctx.requests.get(job.request_id)) ?? snapshotOf(job, ctx)?.as_of ?? null;
 
 function Level({ job }: { job: ProcessingJob }) {
-  if (endedUndecided(job)) return <UndecidedLevel bound={job.priority} />;
+  if (endedUndecided(job)) return <UndecidedLevel job={job} />;
   const escalated = job.effective_priority !== job.priority;
   return (
     <>
