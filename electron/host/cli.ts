@@ -31,8 +31,25 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./cli/serve-command.ts')).serveCommand,
 };
 
+/** Options every command takes (CONTRACTS.md). */
+const GLOBAL_OPTIONS = new Set(['--db', '--data-dir']);
+
+/**
+ * Scripts also write the options every command takes before the command
+ * (`gex-desk --db X jobs`, as `git -C`): they are moved after it, where its parser reads
+ * them.
+ */
+function commandFirst(argv: string[]): string[] {
+  let i = 0;
+  while (i < argv.length && GLOBAL_OPTIONS.has(argv[i]!.split('=')[0]!))
+    i += argv[i]!.includes('=') ? 1 : 2;
+  if (i === 0) return argv;
+  if (i >= argv.length) return []; // options and no command: the usage
+  return [...argv.slice(i, i + 1), ...argv.slice(i + 1), ...argv.slice(0, i)];
+}
+
 export async function main(argv: string[], out: Output = stdio): Promise<ExitCode> {
-  const [command, ...rest] = argv;
+  const [command, ...rest] = commandFirst(argv);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     out.line(USAGE);
     return command === undefined ? EXIT.usage : EXIT.ok;
