@@ -6,6 +6,7 @@
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -58,6 +59,14 @@ describe('the inbox from the app', () => {
     writeFileSync(join(dir, 'junk.csv'), 'not an option chain\n');
     await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 1, failed: 1 });
     await poll(() => events.at(-1)?.counts).toEqual({ processing: 0, done: 1, failed: 1 });
+    // A folder dropped in: its files run on the real engine and are counted in their folder.
+    mkdirSync(join(dir, 'batch'));
+    chain(join(dir, 'batch'), 'good.csv', 4);
+    writeFileSync(join(dir, 'batch', 'junk.csv'), 'not an option chain\n');
+    await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 2, failed: 2 });
+    expect(readFileSync(join(dir, 'failed', 'batch', 'junk.csv.reason.txt'), 'utf8')).toMatch(
+      /^UNKNOWN_FORMAT: /,
+    );
   });
 
   it('watches a new folder, kept in the config file, and finishes the files the old one took', async () => {

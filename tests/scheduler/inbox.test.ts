@@ -120,6 +120,44 @@ describe('Inbox', () => {
     expect(submitted).toEqual([]);
   });
 
+  it('takes the files of a folder dropped in, each once complete, and keeps their folders', async () => {
+    const { dir, inbox, scheduler, submitted } = await setup();
+    mkdirSync(join(dir, 'batch', 'deeper'), { recursive: true });
+    mkdirSync(join(dir, 'batch', 'done'));
+    writeFileSync(join(dir, 'a.csv'), 'sleep:0');
+    writeFileSync(join(dir, 'batch', 'a.csv'), 'sleep:0');
+    writeFileSync(join(dir, 'batch', 'done', 'c.csv'), 'sleep:0');
+    writeFileSync(join(dir, 'batch', 'deeper', 'b.csv'), 'fail:BAD_VALUE');
+    writeFileSync(join(dir, 'batch', 'big.csv.part'), 'sleep:0');
+    writeFileSync(join(dir, 'batch', '.hidden.csv'), 'sleep:0');
+    await inbox.poll();
+    expect(submitted).toEqual([]); // first sight, in a folder too
+    await inbox.poll();
+    const p = (...names: string[]) => join(dir, 'processing', ...names);
+    expect(submitted.sort()).toEqual(
+      [
+        p('a.csv'),
+        p('batch', 'a.csv'),
+        p('batch', 'deeper', 'b.csv'),
+        p('batch', 'done', 'c.csv'),
+      ].sort(),
+    );
+    await scheduler.drain();
+    await until(() => !existsSync(p('batch', 'deeper', 'b.csv')) && !existsSync(p('a.csv')));
+    await until(() => ls(join(dir, 'done', 'batch')).length === 2);
+    expect(ls(join(dir, 'done'))).toEqual(['a.csv', 'batch']);
+    expect(ls(join(dir, 'done', 'batch'))).toEqual(['a.csv', 'done']);
+    expect(ls(join(dir, 'done', 'batch', 'done'))).toEqual(['c.csv']);
+    expect(ls(join(dir, 'failed', 'batch', 'deeper'))).toEqual(['b.csv', 'b.csv.reason.txt']);
+    expect(
+      readFileSync(join(dir, 'failed', 'batch', 'deeper', 'b.csv.reason.txt'), 'utf8'),
+    ).toContain(`file: ${join('batch', 'deeper', 'b.csv')}\n`);
+    expect(ls(join(dir, 'processing'))).toEqual([]); // its emptied folders there are removed
+    // What is not taken yet stays where it was dropped; the emptied folders are left.
+    expect(ls(join(dir, 'batch'))).toEqual(['.hidden.csv', 'big.csv.part', 'deeper', 'done']);
+    expect(ls(join(dir, 'batch', 'deeper'))).toEqual([]);
+  });
+
   it('moves failed jobs and rejected requests to failed/ with a reason, and never overwrites a name', async () => {
     const { dir, inbox, scheduler } = await setup();
     writeFileSync(join(dir, 'done', 'a.csv'), 'an older a.csv');

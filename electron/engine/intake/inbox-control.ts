@@ -4,7 +4,7 @@
 // folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
 // taking files but stays alive until the jobs of the files in its processing/ have ended
 // and moved them to its done/ or failed/, so that no file is stranded.
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { Inbox } from './inbox.ts';
+import { filesUnder, Inbox } from './inbox.ts';
 
 export interface InboxControlOptions {
   dir: string;
@@ -27,17 +27,6 @@ export interface InboxControlOptions {
   } | null;
   /** Spacing of inbox:updated events while files move. */
   announceEveryMs?: number;
-}
-
-/** Files in a folder, leaving out the `.reason.txt` notes beside failed ones; 0 when it is missing. */
-function countFiles(dir: string): number {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).filter(
-      (e) => e.isFile() && !e.name.endsWith('.reason.txt'),
-    ).length;
-  } catch {
-    return 0;
-  }
 }
 
 export class InboxControl {
@@ -69,9 +58,9 @@ export class InboxControl {
       done,
       failed,
       counts: {
-        processing: countFiles(processing),
-        done: countFiles(done),
-        failed: countFiles(failed),
+        processing: filesUnder(processing).length,
+        done: filesUnder(done).length,
+        failed: filesUnder(failed).length,
       },
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,

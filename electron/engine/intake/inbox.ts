@@ -2,22 +2,26 @@
 // fs.watch, which misses events on network shares and fires mid-write) finds files;
 // a file is taken only once it is complete — size and mtime unchanged over two
 // consecutive polls, and openable — and never while it is still being written
-// (dotfiles, `*.part` and `*.tmp` are ignored). A taken file is moved to
-// `processing/` first, so that it is submitted exactly once even across restarts,
-// then to `done/` or `failed/` (with `<name>.reason.txt` beside it) when its job
-// ends. A name that already exists there gets a suffix: no file is ever lost.
+// (dotfiles, `*.part` and `*.tmp` are ignored). A folder dropped in brings its files:
+// each is taken on its own, once complete, and keeps its folder (`batch/a.csv` goes to
+// `processing/batch/a.csv`, then `done/batch/a.csv`); the emptied folder is left. A
+// taken file is moved to `processing/` first, so that it is submitted exactly once
+// even across restarts, then to `done/` or `failed/` (with `<name>.reason.txt` beside
+// it) when its job ends. A name that already exists there gets a suffix: no file is
+// ever lost.
 import {
   closeSync,
+  type Dirent,
   existsSync,
   lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   renameSync,
-  statSync,
+  rmdirSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
@@ -41,6 +45,30 @@ interface Seen {
 }
 
 const IGNORED = /(^\.)|(\.part$)|(\.tmp$)/i;
+/** The inbox's own folders, at its top level. */
+const OWN = new Set(['processing', 'done', 'failed']);
+/** How deep into dropped folders files are looked for. */
+const MAX_DEPTH = 8;
+
+/** A folder's entries; none when it is gone or unreadable. */
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** Regular files under `dir` (paths relative to it), `.reason.txt` notes left out; none when it is missing. */
+export function filesUnder(dir: string, depth = 0): string[] {
+  const out: string[] = [];
+  for (const e of entriesOf(dir)) {
+    if (e.isFile() && !e.name.endsWith('.reason.txt')) out.push(e.name);
+    else if (e.isDirectory() && depth < MAX_DEPTH)
+      for (const f of filesUnder(join(dir, e.name), depth + 1)) out.push(join(e.name, f));
+  }
+  return out;
+}
 
 export class Inbox {
   readonly dir: string;
@@ -68,9 +96,8 @@ export class Inbox {
   async start(): Promise<void> {
     for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir])
       mkdirSync(d, { recursive: true });
-    for (const name of readdirSync(this.processingDir)) {
+    for (const name of filesUnder(this.processingDir)) {
       const path = join(this.processingDir, name);
-      if (!statSync(path).isFile()) continue;
       this.#pending.add(path);
       const job = await this.#opts.findJob?.(path);
       if (job && TERMINAL_STATUSES.has(job.status)) this.onJobUpdated(job);
@@ -136,40 +163,56 @@ export class Inbox {
   }
 
   async #poll(): Promise<void> {
-    let entries: string[];
+    let files: string[];
     try {
-      entries = readdirSync(this.dir);
+      files = this.#walk(this.dir, '', 0);
     } catch (e) {
       this.#opts.log?.warn('inbox.unreadable', { dir: this.dir, error: String(e) });
       return;
     }
     const present = new Set<string>();
-    for (const name of entries) {
-      if (IGNORED.test(name)) continue;
-      const path = join(this.dir, name);
+    for (const name of files) {
       let st;
       try {
-        st = lstatSync(path);
+        st = lstatSync(join(this.dir, name));
       } catch {
         continue; // gone between readdir and stat
       }
-      if (st.isSymbolicLink()) {
-        // A link dropped into a shared inbox must not make the engine read its target.
-        this.#refuseLink(name);
-        continue;
-      }
-      if (!st.isFile()) continue;
       present.add(name);
       const now = { size: st.size, mtimeMs: st.mtimeMs };
       const before = this.#seen.get(name);
       this.#seen.set(name, now);
       if (!before || before.size !== now.size || before.mtimeMs !== now.mtimeMs) continue;
-      if (!this.#openable(path)) continue;
+      if (!this.#openable(join(this.dir, name))) continue;
       const taken = this.#take(name);
       this.#seen.delete(name);
       if (taken) this.#track(this.#submit(taken));
     }
     for (const name of [...this.#seen.keys()]) if (!present.has(name)) this.#seen.delete(name);
+  }
+
+  /**
+   * The regular files under `dir` (a folder dropped in brings its files, to
+   * MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored names
+   * and anything but files and folders are left out. A link is refused on the way.
+   */
+  #walk(dir: string, rel: string, depth: number): string[] {
+    const out: string[] = [];
+    // The inbox itself unreadable throws (and is logged); a subfolder gone meanwhile is skipped.
+    const entries = depth === 0 ? readdirSync(dir, { withFileTypes: true }) : entriesOf(dir);
+    for (const e of entries) {
+      if (IGNORED.test(e.name)) continue;
+      const relPath = rel ? join(rel, e.name) : e.name;
+      if (e.isSymbolicLink()) {
+        // A link dropped into a shared inbox must not make the engine read its target.
+        this.#refuseLink(relPath);
+      } else if (e.isFile()) {
+        out.push(relPath);
+      } else if (e.isDirectory() && depth < MAX_DEPTH && !(depth === 0 && OWN.has(e.name))) {
+        out.push(...this.#walk(join(dir, e.name), relPath, depth + 1));
+      }
+    }
+    return out;
   }
 
   #refuseLink(name: string): void {
@@ -193,8 +236,8 @@ export class Inbox {
 
   /** Moves a complete file into processing/; null when it could not be moved (tried again next poll). */
   #take(name: string): string | null {
-    const target = this.#unique(this.processingDir, name);
     try {
+      const target = this.#unique(this.processingDir, name);
       renameSync(join(this.dir, name), target);
       this.#opts.onMoved?.();
       return target;
@@ -235,15 +278,20 @@ export class Inbox {
 
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
     if (!this.#pending.delete(path)) return;
-    const name = basename(path);
+    // Its path under processing/ (or, for a refused link, under the inbox): a file of a
+    // dropped folder keeps its folder in done/ and failed/.
+    const inProcessing = path.startsWith(this.processingDir + sep);
+    const name = relative(inProcessing ? this.processingDir : this.dir, path);
     const dir = error ? this.failedDir : this.doneDir;
-    const target = this.#unique(dir, name);
+    let target = join(dir, name);
     try {
+      target = this.#unique(dir, name);
       renameSync(path, target);
     } catch (e) {
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
       return;
     }
+    if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
     if (error) {
       const where = [
@@ -258,10 +306,25 @@ export class Inbox {
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
   }
 
-  /** `name`, or `stem-1.ext`, `stem-2.ext`… — the first free name in `dir` (a reason file counts as taken). */
+  /** Removes the emptied folders of a dropped folder from processing/ (processing/ is ours). */
+  #pruneProcessing(dir: string): void {
+    for (let d = dir; d.startsWith(this.processingDir + sep); d = dirname(d)) {
+      try {
+        rmdirSync(d); // only when empty: another of its files may still be running
+      } catch {
+        return;
+      }
+    }
+  }
+
+  /**
+   * `name`, or `stem-1.ext`, `stem-2.ext`… — the first free name in `dir` (a reason file
+   * counts as taken). `name` may hold folders (a file of a dropped folder); they are made.
+   */
   #unique(dir: string, name: string): string {
     const ext = extname(name);
     const stem = name.slice(0, name.length - ext.length);
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
     for (let i = 0; ; i++) {
       const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
       if (!existsSync(candidate) && !existsSync(`${candidate}.reason.txt`)) return candidate;

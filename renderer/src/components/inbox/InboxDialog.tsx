@@ -15,7 +15,7 @@ import { Modal } from '../Modal.tsx';
 
 type FolderKey = 'dir' | 'processing' | 'done' | 'failed';
 const FOLDERS: { key: FolderKey; label: string; hint: string }[] = [
-  { key: 'dir', label: 'Inbox', hint: 'Drop option-chain files here' },
+  { key: 'dir', label: 'Inbox', hint: 'Drop option-chain files (or folders of them) here' },
   { key: 'processing', label: 'Processing', hint: 'Files being ingested now' },
   { key: 'done', label: 'Done', hint: 'Files whose snapshot is stored' },
   { key: 'failed', label: 'Failed', hint: 'Files that failed, each with a .reason.txt' },
