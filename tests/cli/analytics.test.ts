@@ -67,6 +67,25 @@ describe('gex-desk analytics commands', () => {
       ]),
     );
 
+    // The tables for people end with each snapshot's id, which the next command takes.
+    const lastColumn = (stdout: string) =>
+      stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/).at(-1));
+    const tables = {
+      snapshots: await runCli(['snapshots', ...args]),
+      levels: await runCli(['levels', ...args]),
+      history: await runCli(['history', 'SPX', ...args]),
+    };
+    expect(tables.snapshots.stdout.split('\n')[0]).toMatch(/\sid$/);
+    expect(lastColumn(tables.snapshots.stdout).sort()).toEqual(Object.values(ids).sort());
+    expect(lastColumn(tables.levels.stdout).sort()).toEqual([ids.mar, ids.meta].sort());
+    expect(lastColumn(tables.history.stdout)).toEqual([ids.jan, ids.feb, ids.mar]);
+    const taken = await runCli(['snapshot', lastColumn(tables.levels.stdout)[0]!, ...args]);
+    expect(taken.code, taken.stderr).toBe(0);
+
     const history = await runCli(['history', 'SPX', '--json', ...args]);
     expect(history.code, history.stderr).toBe(0);
     expect(history.lines.map((l) => l.id)).toEqual([ids.jan, ids.feb, ids.mar]);
@@ -223,10 +242,13 @@ describe('gex-desk analytics commands', () => {
     expect(diff.lines[0]).toMatchObject({ from: ids.jan, to: ids.feb });
 
     // export: csv and parquet hold the strike table, json the snapshot --json object.
+    // Without --format, the file's extension gives it.
     for (const format of ['csv', 'parquet', 'json']) {
       const out = join(dir, `feb.${format}`);
-      const r = await runCli(['export', ids.feb!, '--format', format, '--out', out, ...args]);
+      const how = format === 'parquet' ? [] : ['--format', format];
+      const r = await runCli(['export', ids.feb!, ...how, '--out', out, ...args]);
       expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`(${format})`);
     }
     const csv = readFileSync(join(dir, 'feb.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe(
@@ -251,6 +273,11 @@ describe('gex-desk analytics commands', () => {
       [['diff', 'a'], 2, /ID_A ID_B/],
       [['export', 'x', '--format', 'xml', '--out', '/tmp/x'], 2, /--format/],
       [['export', 'x', '--format', 'csv'], 2, /--out/],
+      [
+        ['export', 'x', '--out', '/tmp/x.xlsx'],
+        2,
+        /--format csv\|parquet\|json, or an --out FILE ending in/,
+      ],
       [['levels', '--attach', '/nonexistent/folder'], 2, /no such folder/],
     ];
     for (const [argv, code, message] of cases) {

@@ -228,6 +228,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
             'VEX',
             'CEX',
             'origin',
+            'id',
           ],
           r.value.map((p) => [
             p.as_of,
@@ -240,6 +241,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
             usd(p.vex),
             usd(p.cex),
             p.origin,
+            p.id,
           ]),
         ),
       );
@@ -330,6 +332,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
             'abs gamma',
             'total GEX',
             'origin',
+            'id',
           ],
           r.value.map((l) => [
             l.underlying,
@@ -342,6 +345,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
             l.absolute_gamma_strike,
             bn(l.total_gex),
             l.origin,
+            l.id,
           ]),
         ),
       );

@@ -3,7 +3,7 @@
 // the snapshot's id, underlying and as_of), or with json the whole `snapshot --json`
 // object. Written under a temporary name beside FILE, then renamed.
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
@@ -83,10 +83,13 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   });
   if (values.help) return (out.line(EXPORT_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`export takes one ID\n${EXPORT_USAGE}`);
-  const format = values.format?.toLowerCase() as Format | undefined;
-  if (!format || !FORMATS.includes(format))
-    throw new UsageError(`export needs --format ${FORMATS.join('|')}`);
   if (!values.out) throw new UsageError('export needs --out FILE');
+  // Without --format, the --out file's extension says it (x.parquet).
+  const format = (values.format ?? extname(values.out).slice(1)).toLowerCase() as Format;
+  if (!FORMATS.includes(format))
+    throw new UsageError(
+      `export needs --format ${FORMATS.join('|')}${values.format ? '' : ', or an --out FILE ending in .csv, .parquet or .json'}`,
+    );
   const file = resolve(values.out);
   if (existsSync(file) && statSync(file).isDirectory())
     throw new UsageError(`--out ${values.out} is a folder; give a file`);

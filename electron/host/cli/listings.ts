@@ -111,6 +111,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
             'call wall',
             'put wall',
             'contracts',
+            'id',
           ],
           snapshots.map((s) => [
             s.as_of,
@@ -121,6 +122,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
             s.call_wall,
             s.put_wall,
             s.contracts,
+            s.id,
           ]),
         ),
       );

@@ -83,7 +83,8 @@ export const LEVELS_USAGE = `gex-desk levels [--json] [--attach DIR]
 ${ATTACH_HELP}`;
 
 export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out FILE [--attach DIR]
-  Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json).`;
+  Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json).
+  Without --format, FILE's extension gives it (.csv, .parquet, .json).`;
 
 export const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
 
