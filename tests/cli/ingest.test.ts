@@ -173,6 +173,25 @@ describe('gex-desk ingest', () => {
     for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
   });
 
+  it('refuses --workers 0 and a manifest it cannot read as usage errors (exit 2) that say why', async () => {
+    const { dir, args } = cliHome();
+    const f = join(dir, 'f.csv');
+    writeCboeCsv(f, { seed: 5, expiries: 2, strikesPerExpiry: 6 });
+    const cases: [string[], RegExp][] = [
+      [['ingest', f, '--workers', '0'], /--workers must be a whole number of at least 1, not "0"/],
+      [
+        ['ingest', '--manifest', join(dir, 'missing.jsonl')],
+        new RegExp(`cannot read the manifest: ${join(dir, 'missing.jsonl')} does not exist`),
+      ],
+      [['ingest', '--manifest', dir], /cannot read the manifest: .* is not a file/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await runCli([...argv, ...args]);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr, argv.join(' ')).toMatch(message);
+    }
+  });
+
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');

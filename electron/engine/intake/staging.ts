@@ -21,6 +21,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readError } from '../read-error.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 
@@ -313,15 +314,11 @@ export class Staging {
 
   #ioError(file: string, e: unknown): Result<never> {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
-    if (code === 'EISDIR')
-      return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
-    if (code === 'EACCES' || code === 'EPERM')
-      return err('IO', `${file} cannot be read: permission denied`, { file });
     if (code === 'ENOSPC') return err('IO', `no space left to stage ${file}`, { file });
-    this.#opts.log?.warn('staging.io', { file, error: String(e) });
-    return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+    const refused = readError(file, e);
+    if (!refused.ok && refused.error.code === 'IO')
+      this.#opts.log?.warn('staging.io', { file, error: String(e) });
+    return refused;
   }
 }
 

@@ -10,7 +10,7 @@ import { open, stat } from 'node:fs/promises';
 import type { GexConventions } from '../../../shared/domain.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../../shared/limits.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { ok, type Result } from '../../../shared/result.ts';
 import type { Stats } from 'node:fs';
 import { nameFromLine2, readHeader, readPreamble } from './cboe-csv-layout.ts';
 import { scanCsv, type CsvTable } from './csv-scan.ts';
@@ -24,6 +24,7 @@ import { symbolCell } from './read-cboe-csv.ts';
 import { csvTable, readLongCsvHeader } from './read-long.ts';
 import { jsonValue, readJsonEnds } from './sniff-json.ts';
 import { checkSize, checkStat } from './source.ts';
+import { readError } from '../read-error.ts';
 import { parseTimestamp } from './time.ts';
 
 /** How many last bytes are read (CBOE JSON: current_price and symbol close the file). */
@@ -242,12 +243,12 @@ export function sniffChainSync(
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    return ioError(file, e);
+    return readError(file, e);
   }
   try {
     return sniffFd(file, fd, conv, limits);
   } catch (e) {
-    return ioError(file, e);
+    return readError(file, e);
   } finally {
     closeSync(fd);
   }
@@ -278,7 +279,7 @@ export async function sniffChain(
   try {
     handle = await open(file, 'r');
   } catch (e) {
-    return ioError(file, e);
+    return readError(file, e);
   }
   try {
     const n = size.value;
@@ -291,15 +292,8 @@ export async function sniffChain(
     }
     return sniffBytes(file, head.subarray(0, h), tail, n, conv, limits);
   } catch (e) {
-    return ioError(file, e);
+    return readError(file, e);
   } finally {
     await handle.close();
   }
 }
-
-const ioError = (file: string, e: unknown): Result<never> => {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR')
-    return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
-  return err('IO', `cannot read ${file}: ${(e as Error)?.message ?? String(e)}`, { file });
-};

@@ -11,6 +11,7 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../../shared/limits.ts'
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
+import { readError } from '../read-error.ts';
 
 export type SourceFile = {
   file: string;
@@ -28,10 +29,7 @@ export function checkStat(file: string, stat: () => Stats, limits: ReadLimits): 
   try {
     st = stat();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR')
-      return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
-    return err('IO', `cannot read ${file}: ${(e as Error).message}`, { file });
+    return readError(file, e);
   }
   if (!st.isFile())
     return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });

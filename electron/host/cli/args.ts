@@ -47,10 +47,12 @@ export function level(value: string | undefined, flag: string): PriorityLevel | 
   return parsed.data;
 }
 
-export function int(value: string | undefined, flag: string): number | undefined {
+export function int(value: string | undefined, flag: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`${flag} must be a whole number, not "${value}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(
+      `${flag} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`,
+    );
   return n;
 }

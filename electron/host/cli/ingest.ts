@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import { endedUndecided, PriorityLevel, TERMINAL_STATUSES } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
+import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import {
@@ -95,7 +96,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   const atOnce = values.manifest ? {} : { prewarm: 1, readAhead: planned.map((p) => p.file) };
   const needs = {
     kind: 'engine',
-    options: { workers: int(values.workers, '--workers'), ...atOnce },
+    options: { workers: int(values.workers, '--workers', 1), ...atOnce },
   } as const;
   return withApi(engineOptions(values), out, needs, async (api, session) => {
     const stop = () => void session.close().then(() => process.exit(130));
@@ -132,7 +133,8 @@ function readManifest(path: string, defaultSource: string): Planned[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read the manifest ${path}: ${(e as Error).message}`);
+    const refused = readError(path, e);
+    throw new UsageError(`cannot read the manifest: ${refused.ok ? path : refused.error.message}`);
   }
   const base = dirname(resolve(path));
   const planned: Planned[] = [];

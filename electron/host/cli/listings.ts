@@ -138,7 +138,7 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
     workers: { type: 'string' },
   });
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
-  const workers = int(values.workers, '--workers');
+  const workers = int(values.workers, '--workers', 1);
   const needs = values.drain
     ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
     : ({ kind: 'store' } as const);

@@ -120,7 +120,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
   const text = sub === 'activate' ? readText(positionals[0]!) : '';
   const version =
-    sub === 'rollback' ? int(positionals[0], 'VERSION')! : int(values.version, '--version');
+    sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     switch (sub) {
       case 'show': {

@@ -28,7 +28,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   }
   const started = await startEngine({
     ...engineOptions(values),
-    workers: int(values.workers, '--workers'),
+    workers: int(values.workers, '--workers', 1),
     watchInbox: true,
     transport: 'http',
   });
