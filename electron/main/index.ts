@@ -12,6 +12,7 @@ import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
 import { createDispatcher } from '../host/handlers.ts';
 import { serveLocal, type LocalEndpoint } from '../host/local/endpoint.ts';
+import { startAfterCommands } from '../host/local/wait-for-command.ts';
 import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
@@ -98,13 +99,19 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
   hardenSessions(devOrigin);
   if (!devServer) serveRenderer(join(here, '../renderer'));
 
-  const starting = await startEngine({
-    watchInbox: true,
-    transport: 'ipc',
-    // In the bundle the pipeline worker is its own file, run as an Electron utility process.
-    workerEntry: join(here, 'pipeline-worker.js'),
-    launchWorker: launchUtilityWorker,
-  });
+  // A gex-desk command that holds the database (a script's ingest) is waited for.
+  const starting = await startAfterCommands(
+    userDataDir(),
+    () =>
+      startEngine({
+        watchInbox: true,
+        transport: 'ipc',
+        // In the bundle the pipeline worker is its own file, run as an Electron utility process.
+        workerEntry: join(here, 'pipeline-worker.js'),
+        launchWorker: launchUtilityWorker,
+      }),
+    (line) => console.warn(`GEX Desk: ${line}`),
+  );
   if (!starting.ok) return starting;
   const running = starting.value;
   engine = running;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
+import { openApi } from '../../electron/host/cli/api.ts';
 import { findEngine } from '../../electron/host/cli/find-engine.ts';
 import { discoveryFile } from '../../electron/host/local/discovery.ts';
 import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
@@ -92,13 +93,17 @@ function place(): { home: string; db: string; args: string[] } {
 }
 
 /** `gex-desk serve` on the place's database; resolves once its address (and so its endpoint) is up. */
-async function startServe(p: { home: string; args: string[] }): Promise<ChildProcess> {
+async function startServe(
+  p: { home: string; args: string[] },
+  onStderr?: (text: string) => void,
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', ...p.args], {
     cwd: repoRoot,
     env: { ...process.env, GEX_DESK_HOME: p.home, GEX_DESK_WORKERS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
+  if (onStderr) child.stderr!.on('data', (d: Buffer) => onStderr(d.toString()));
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -356,6 +361,40 @@ describe('the command line beside gex-desk serve', () => {
       expect(r.lines[0]).toMatchObject({ status: 'failed', error: { code: 'IO' } });
       expect(String((r.lines[0]!.error as { message: string }).message)).toContain('went away');
       await exited(serve);
+    },
+  );
+
+  it(
+    'starts once a gex-desk command that held the database has ended, saying it waits',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const saved = process.env.GEX_DESK_HOME;
+      process.env.GEX_DESK_HOME = p.home;
+      // This process holds the database as a command does (openApi, its holder note).
+      const opened = await openApi({ dbPath: p.db }, { kind: 'store' }).finally(() => {
+        if (saved === undefined) delete process.env.GEX_DESK_HOME;
+        else process.env.GEX_DESK_HOME = saved;
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const command = opened.value!;
+      let stderr = '';
+      let closed = false;
+      const serve = startServe(p, (d) => {
+        stderr += d;
+        if (!closed && stderr.includes('waiting for it to finish')) {
+          closed = true;
+          void command.close();
+        }
+      });
+      const child = await serve;
+      expect(closed).toBe(true);
+      expect(stderr).toContain(
+        `gex-desk: the database ${p.db} is in use by another gex-desk command (PID ${process.pid}); waiting for it to finish…`,
+      );
+      expect(await findEngine(p.home, p.db)).toMatchObject({ state: 'live' });
+      child.kill('SIGTERM');
+      await exited(child);
     },
   );
 

@@ -7,7 +7,9 @@
 //    `local` transport policy. `needs` says how much of an engine that takes: the store
 //    alone (listings, rules, sources, audit: fast to start) or a whole engine with
 //    workers (ingest, queue --drain).
-// Only when the database is held by something that does not answer does a command fail,
+// When another command holds the database (one that opened it itself), this one waits
+// for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database is held
+// by something that does not answer (or a command past that wait) does a command fail,
 // with DB_LOCKED (exit 3) and a message that says who holds it.
 import { existsSync, mkdirSync } from 'node:fs';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
@@ -33,7 +35,10 @@ export interface ApiSession {
   close(): Promise<void>;
 }
 
-/** After DB_LOCKED, how long a starting engine has to put up its endpoint. */
+/**
+ * After DB_LOCKED, how long a starting engine has to put up its endpoint (or a command
+ * that just opened the database, its holder note).
+ */
 const LOCK_GRACE_MS = 1500;
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,29 +46,42 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The API for a command: the running engine's, or one served in this process.
  * `onlyExisting`: with no engine running and no database file, null (nothing is created).
+ * `onWait`: told when the command starts waiting for another that holds the database.
  */
 export async function openApi(
   overrides: ConfigOverrides,
   needs: LocalNeeds,
-  opts: { onlyExisting?: boolean } = {},
+  opts: { onlyExisting?: boolean; onWait?: (line: string) => void } = {},
 ): Promise<Result<ApiSession | null>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
+  const { holderFile } = await import('../local/discovery.ts');
+  const { commandHolding, startAfterCommands } = await import('../local/wait-for-command.ts');
   const config = loadConfig(overrides);
   if (!config.ok) return config;
   const cfg = config.value;
   const home = userDataDir();
-  let found: Found = await findEngine(home, cfg.dbPath);
-  if (found.state === 'live') return ok(remoteSession(found));
+  const first: Found = await findEngine(home, cfg.dbPath);
+  if (first.state === 'live') return ok(remoteSession(first));
   if (opts.onlyExisting && !existsSync(cfg.dbPath)) return ok(null);
-  const local = await openLocal(cfg, overrides, needs);
-  if (local.ok || local.error.code !== 'DB_LOCKED') return local;
-  // An engine starting on the database takes it a moment before its endpoint is up.
-  for (const until = Date.now() + LOCK_GRACE_MS; found.state === 'none' && Date.now() < until;) {
-    await delay(100);
-    found = await findEngine(home, cfg.dbPath);
-    if (found.state === 'live') return ok(remoteSession(found));
-  }
-  return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error), { file: cfg.dbPath });
+  return startAfterCommands(
+    home,
+    async (): Promise<Result<ApiSession>> => {
+      const local = await openLocal(cfg, overrides, needs, holderFile(home, cfg.dbPath));
+      if (local.ok || local.error.code !== 'DB_LOCKED') return local;
+      // An engine starting on the database takes it a moment before its endpoint is up,
+      // and a command that has just opened it, before its holder note is written.
+      for (const until = Date.now() + LOCK_GRACE_MS; ; await delay(100)) {
+        const found = await findEngine(home, cfg.dbPath);
+        if (found.state === 'live') return ok(remoteSession(found));
+        if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
+        if (found.state === 'silent' || Date.now() >= until)
+          return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error), {
+            file: cfg.dbPath,
+          });
+      }
+    },
+    (line) => opts.onWait?.(`gex-desk: ${line}`),
+  );
 }
 
 /** Runs `work` with the API and always closes it; a failure to reach it is reported with its exit code. */
@@ -73,7 +91,7 @@ export async function withApi(
   needs: LocalNeeds,
   work: (api: ApiClient, session: ApiSession) => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  const opened = await openApi(overrides, needs);
+  const opened = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
   if (!opened.ok) {
     out.error(describeError(opened.error));
     return exitFor(opened.error);
@@ -142,6 +160,38 @@ async function earlyPool(
 }
 
 async function openLocal(
+  cfg: Config,
+  overrides: ConfigOverrides,
+  needs: LocalNeeds,
+  holderAt: string,
+): Promise<Result<ApiSession>> {
+  const opened = await openOwn(cfg, overrides, needs);
+  if (!opened.ok) return opened;
+  // Told after the database is ours, removed after it is closed.
+  const { writeHolder, removeHolder } = await import('../local/discovery.ts');
+  try {
+    writeHolder(holderAt, {
+      pid: process.pid,
+      kind: needs.kind,
+      started_at: new Date().toISOString(),
+    });
+  } catch {
+    // Without the note, another command fails at once instead of waiting: no worse than before.
+  }
+  return ok({
+    api: opened.value.api,
+    close: async () => {
+      try {
+        await opened.value.close();
+      } finally {
+        removeHolder(holderAt, process.pid);
+      }
+    },
+  });
+}
+
+/** This process's own engine (`needs`) on the database, served in process. */
+async function openOwn(
   cfg: Config,
   overrides: ConfigOverrides,
   needs: LocalNeeds,

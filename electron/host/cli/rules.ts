@@ -78,7 +78,7 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { compileText } = await import('../../engine/rules/service.ts');
   const compiled = values.rules
     ? compileText(readText(values.rules), null)
-    : await activeRules(engineOptions(values));
+    : await activeRules(engineOptions(values), out);
   if (!compiled.ok) {
     out.error(describeError(compiled.error));
     return exitFor(compiled.error);
@@ -93,9 +93,16 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
 }
 
 /** The active rules without writing anything: a database that does not exist yet means the defaults. */
-async function activeRules(overrides: ConfigOverrides): Promise<Result<CompiledRules>> {
+async function activeRules(
+  overrides: ConfigOverrides,
+  out: Output,
+): Promise<Result<CompiledRules>> {
   const { compileText } = await import('../../engine/rules/service.ts');
-  const opened = await openApi(overrides, { kind: 'store' }, { onlyExisting: true });
+  const opened = await openApi(
+    overrides,
+    { kind: 'store' },
+    { onlyExisting: true, onWait: (m) => out.error(m) },
+  );
   if (!opened.ok) return opened;
   if (!opened.value) return compileText(defaultRulesText(), null);
   try {

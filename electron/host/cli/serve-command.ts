@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
+import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
 import { serve } from '../serve.ts';
 import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
@@ -26,12 +27,18 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       return EXIT.environment;
     }
   }
-  const started = await startEngine({
-    ...engineOptions(values),
-    workers: int(values.workers, '--workers', 1),
-    watchInbox: true,
-    transport: 'http',
-  });
+  // A gex-desk command that holds the database is waited for (wait-for-command.ts).
+  const started = await startAfterCommands(
+    userDataDir(),
+    () =>
+      startEngine({
+        ...engineOptions(values),
+        workers: int(values.workers, '--workers', 1),
+        watchInbox: true,
+        transport: 'http',
+      }),
+    (line) => out.error(`gex-desk: ${line}`),
+  );
   if (!started.ok) return (out.error(describeError(started.error)), exitFor(started.error));
   const engine = started.value;
   const host = await serve(engine, {

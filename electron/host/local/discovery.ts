@@ -82,12 +82,15 @@ export function privateFolder(dir: string): void {
   if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
 }
 
-export function writeDiscovery(file: string, d: Discovery): void {
+/** JSON only this user may read, written beside and renamed into place (never seen half-written). */
+function writePrivateJson(file: string, value: object): void {
   privateFolder(join(file, '..'));
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(d, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(temp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
   renameSync(temp, file);
 }
+
+export const writeDiscovery = (file: string, d: Discovery): void => writePrivateJson(file, d);
 
 /**
  * The discovery file of a database; null when there is none or it is not one (a damaged
@@ -135,6 +138,44 @@ export function removeSocket(endpoint: string): void {
     if (lstatSync(endpoint).isSocket()) rmSync(endpoint, { force: true });
   } catch {
     // gone meanwhile
+  }
+}
+
+/**
+ * A command that opened the database itself (nothing was running): its note beside the
+ * discovery files, `engines/<key>.holder.json`, so that another command finding the
+ * database locked knows it is one of ours, which ends by itself, and waits for it.
+ */
+export interface Holder {
+  pid: number;
+  /** `store` (a listing, the rules) or `engine` (ingest, queue --drain: runs jobs). */
+  kind: string;
+  started_at: string;
+}
+
+export const holderFile = (home: string, dbPath: string): string =>
+  join(home, 'engines', `${dbKey(dbPath)}.holder.json`);
+
+export const writeHolder = (file: string, h: Holder): void => writePrivateJson(file, h);
+
+/** The note, while its process lives; null otherwise. */
+export function readHolder(file: string): Holder | null {
+  try {
+    const h = JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>;
+    if (typeof h.pid === 'number' && processAlive(h.pid)) return h as Holder;
+  } catch {
+    // none, or not a note of ours
+  }
+  return null;
+}
+
+/** Removes the note only while it is still `pid`'s. */
+export function removeHolder(file: string, pid: number): void {
+  try {
+    if ((JSON.parse(readFileSync(file, 'utf8')) as Partial<Holder>).pid === pid)
+      rmSync(file, { force: true });
+  } catch {
+    // gone already
   }
 }
 

@@ -1,0 +1,74 @@
+// A gex-desk command that opened the database itself (nothing else was running) leaves
+// a holder note (discovery.ts) and ends by itself. Whoever then finds the database
+// locked by it — the next command, `gex-desk serve`, the desktop app — waits for it to
+// end and opens again, instead of failing: scripts that overlap take turns. Up to
+// GEX_DESK_LOCK_WAIT_MS (2 min by default); anything else holding the database is
+// reported at once, as before.
+import type { AppError, Result } from '../../../shared/result.ts';
+import { holderFile, readHolder, type Holder } from './discovery.ts';
+
+/** How long to wait for a command that holds the database (GEX_DESK_LOCK_WAIT_MS). */
+export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.GEX_DESK_LOCK_WAIT_MS);
+  return env.GEX_DESK_LOCK_WAIT_MS !== undefined && Number.isFinite(n) && n >= 0 ? n : 120_000;
+}
+
+/**
+ * The command that holds the database of a DB_LOCKED error (its `file`): a live holder
+ * note whose process is the one the lock names; null when something else holds it.
+ */
+export function commandHolding(home: string, locked: AppError): Holder | null {
+  if (locked.code !== 'DB_LOCKED' || !locked.file) return null;
+  const holder = readHolder(holderFile(home, locked.file));
+  const lockPid = /PID (\d+)/.exec(locked.message)?.[1];
+  return holder && (!lockPid || Number(lockPid) === holder.pid) ? holder : null;
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `holder` has let go of the database (its note is gone or another's), or at `deadline`. */
+export async function holderEnded(
+  home: string,
+  dbPath: string,
+  holder: Holder,
+  deadline: number,
+): Promise<void> {
+  const file = holderFile(home, dbPath);
+  while (readHolder(file)?.pid === holder.pid && Date.now() < deadline) await delay(100);
+}
+
+export function busyMessage(db: string, h: Holder, waitedMs: number): string {
+  const what = h.kind === 'engine' ? 'running jobs' : 'reading it';
+  return `The database ${db} is in use by another gex-desk command (PID ${h.pid}, ${what} since ${h.started_at}), which has not finished after ${waitedMs / 1000} s of waiting (GEX_DESK_LOCK_WAIT_MS). Wait for it to end, then try again.`;
+}
+
+export const waitingLine = (db: string, h: Holder): string =>
+  `the database ${db} is in use by another gex-desk command (PID ${h.pid}); waiting for it to finish…`;
+
+/**
+ * `start` (an engine on the database), again after each command that held the database
+ * has ended; its own result otherwise. `onWait` is told once, when waiting begins.
+ */
+export async function startAfterCommands<T>(
+  home: string,
+  start: () => Promise<Result<T>>,
+  onWait: (line: string) => void,
+): Promise<Result<T>> {
+  const waitMs = lockWaitMs();
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    const r = await start();
+    if (r.ok) return r;
+    const holder = commandHolding(home, r.error);
+    if (!holder) return r;
+    if (Date.now() >= deadline)
+      return {
+        ok: false,
+        error: { ...r.error, message: busyMessage(r.error.file!, holder, waitMs) },
+      };
+    if (!told) onWait(waitingLine(r.error.file!, holder));
+    told = true;
+    await holderEnded(home, r.error.file!, holder, deadline);
+  }
+}

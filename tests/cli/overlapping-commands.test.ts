@@ -1,0 +1,98 @@
+// Commands that overlap on one database with nothing else running on it: the first opens
+// it itself, and the next waits for it to end (saying so on stderr) instead of failing,
+// up to GEX_DESK_LOCK_WAIT_MS. The first here is this test process, holding the database
+// through the same openApi a command uses; the next is the real command.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openApi, type ApiSession } from '../../electron/host/cli/api.ts';
+import { holderFile } from '../../electron/host/local/discovery.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { repoRoot } from '../pipeline/helpers.ts';
+import { BIN, runCli } from './run-cli.ts';
+
+const savedHome = process.env.GEX_DESK_HOME;
+afterEach(() => {
+  if (savedHome === undefined) delete process.env.GEX_DESK_HOME;
+  else process.env.GEX_DESK_HOME = savedHome;
+});
+
+/** A database with one ingested file, and a command holding it as `gex-desk jobs` would. */
+async function held() {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-overlap-'));
+  const home = join(dir, 'home');
+  const db = join(dir, 'gex.duckdb');
+  const file = join(dir, 'chain.csv');
+  writeCboeCsv(file, { seed: 21, expiries: 2, strikesPerExpiry: 8 });
+  const ingest = await runCli(['ingest', file, '--db', db], { home });
+  expect(ingest.code, ingest.stderr).toBe(0);
+  process.env.GEX_DESK_HOME = home;
+  const opened = await openApi({ dbPath: db }, { kind: 'store' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  return { home, db, session: opened.value as ApiSession };
+}
+
+/** The real command, its stderr watched as it runs. */
+function command(args: string[], home: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, GEX_DESK_HOME: home, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiting = new Promise<void>((resolve) =>
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('waiting for it to finish')) resolve();
+    }),
+  );
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { waiting, ended };
+}
+
+describe('commands that overlap on a database', () => {
+  it('wait for the one that holds it, say so, and then run', { timeout: 60_000 }, async () => {
+    const { home, db, session } = await held();
+    expect(existsSync(holderFile(home, db))).toBe(true);
+    const next = command(['jobs', '--json', '--db', db], home);
+    await next.waiting;
+    await session.close();
+    expect(existsSync(holderFile(home, db))).toBe(false);
+    const r = await next.ended;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(
+      `the database ${db} is in use by another gex-desk command (PID ${process.pid}); waiting for it to finish…`,
+    );
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { status: string }),
+    ).toEqual([expect.objectContaining({ status: 'completed' })]);
+  });
+
+  it(
+    'exit 3 after GEX_DESK_LOCK_WAIT_MS, naming the command that still holds it',
+    { timeout: 60_000 },
+    async () => {
+      const { home, db, session } = await held();
+      try {
+        const r = await command(['jobs', '--db', db], home, { GEX_DESK_LOCK_WAIT_MS: '300' }).ended;
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `DB_LOCKED: The database .* is in use by another gex-desk command \\(PID ${process.pid}, reading it since .*\\), which has not finished after 0.3 s of waiting \\(GEX_DESK_LOCK_WAIT_MS\\)`,
+          ),
+        );
+      } finally {
+        await session.close();
+      }
+    },
+  );
+});
