@@ -151,6 +151,16 @@ describe('gex-desk ingest', () => {
     expect(r.stdout).toContain('BAD_SHAPE');
     const json = await runCli(['ingest', file, '--json', ...args]);
     expect(json.lines[0]).toMatchObject({ status: 'failed', rule: 'deciding' });
+    // The entry of its end records no level; the one of its arrival, the bound it waited at.
+    const trail = await runCli([
+      'audit',
+      '--request',
+      String(json.lines[0]!.request_id),
+      '--json',
+      ...args,
+    ]);
+    expect(trail.lines.at(-1)).toMatchObject({ kind: 'failed', priority: null });
+    expect(trail.lines[0]).toMatchObject({ kind: 'arrival', priority: expect.any(String) });
     const jobs = await runCli(['jobs', ...args]);
     const rows = jobs.stdout.split('\n').filter((l) => l.includes('no-timestamp.json'));
     expect(rows).toHaveLength(2);
@@ -167,6 +177,17 @@ describe('gex-desk ingest', () => {
     // The JSON keeps its contract: the stored level and the rule that says why.
     const json = await runCli(['ingest', file, '--json', ...args]);
     expect(json.lines[0]).toMatchObject({ status: 'failed', priority: 'LOW', rule: 'unreadable' });
+    // Its audit entry records no level either.
+    const trail = await runCli([
+      'audit',
+      '--request',
+      String(json.lines[0]!.request_id),
+      '--json',
+      ...args,
+    ]);
+    expect(trail.lines).toEqual([
+      expect.objectContaining({ kind: 'rejected', rule: 'unreadable', priority: null }),
+    ]);
     const jobs = await runCli(['jobs', ...args]);
     const rows = jobs.stdout.split('\n').filter((l) => l.includes('gone.csv'));
     expect(rows).toHaveLength(2);

@@ -8,9 +8,9 @@
 //    alone (listings, rules, sources, audit: fast to start) or a whole engine with
 //    workers (ingest, queue --drain).
 // When another command holds the database (one that opened it itself), this one waits
-// for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database is held
-// by something that does not answer (or a command past that wait) does a command fail,
-// with DB_LOCKED (exit 3) and a message that says who holds it.
+// for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database
+// is held by something that does not answer (or a command past that wait) does a
+// command fail, with DB_LOCKED (exit 3) and a message that says who holds it.
 import { existsSync, mkdirSync } from 'node:fs';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
