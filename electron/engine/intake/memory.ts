@@ -7,7 +7,6 @@
 // kept by the events every change is announced with (after its commit). A burst of
 // arrivals then needs no query before its decision: at 70 files a second, one query
 // each (6 ms here) was most of what held acknowledgements back.
-import { INPUT_ERRORS, type ErrorCode } from '../../../shared/result.ts';
 import {
   MEASURES_VERSION,
   TERMINAL_STATUSES,
@@ -15,7 +14,7 @@ import {
   type ProcessingJob,
 } from '../../../shared/domain.ts';
 import { num, type Store } from '../store/db.ts';
-import { reliabilityOf } from '../store/sources.ts';
+import { failedOnInput, reliabilityOf } from '../store/sources.ts';
 
 export interface RequestContext {
   duplicate: {
@@ -181,8 +180,7 @@ export class IntakeMemory {
       noteCompleted(this, job, snapshot);
       return;
     }
-    if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode))
-      source.failed++;
+    if (failedOnInput(job)) source.failed++;
     // A failed or cancelled request is no longer what the next one compares with.
     const k = this.#readOf.get(job.request_id);
     if (k === undefined) return;

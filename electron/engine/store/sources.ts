@@ -30,14 +30,17 @@ export const reliabilityOf = (ok: number, failed: number): number =>
  * cancels, shutdowns, timeouts and crashed workers say nothing about the source, and a
  * failure that was retried counts once, at its end.
  */
+/** A job that failed on its input: the only failure that counts against its source. */
+export const failedOnInput = (job: { status: string; error: { code: string } | null }): boolean =>
+  job.status === 'failed' && job.error !== null && INPUT_ERRORS.has(job.error.code as ErrorCode);
+
 export async function recordOutcome(
   db: Store | Tx,
   job: { source: string; status: string; error: { code: string } | null },
 ): Promise<void> {
   if (job.status === 'completed' || job.status === 'duplicate')
     await recordIngest(db, job.source, true);
-  else if (job.status === 'failed' && job.error && INPUT_ERRORS.has(job.error.code as ErrorCode))
-    await recordIngest(db, job.source, false);
+  else if (failedOnInput(job)) await recordIngest(db, job.source, false);
 }
 
 /** A source as stored: its counts, the analyst's override (if any) and its latest arrival. */
