@@ -1,8 +1,31 @@
 // Structured logs: one JSON object a line in <dataDir>/logs/gex-desk.log, so that a
 // support question can be answered from the file. Never throws: logging must not take
-// the engine down.
-import { appendFileSync, mkdirSync } from 'node:fs';
+// the engine down. Bounded: past LOG_MAX_BYTES the file becomes gex-desk.1.log (the
+// older ones move up, the oldest past LOG_KEEP is dropped) and a new one starts, so
+// that an app open all day, every day, does not fill the disk. Every process of a
+// database (the app, commands) appends to the same file; each checks its size after
+// every LOG_CHECK_BYTES it wrote, and a rename by one is seen by the others at their
+// next line (they append by path).
+import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+
+export const LOG_MAX_BYTES = 10 * 1024 * 1024;
+export const LOG_KEEP = 3;
+const LOG_CHECK_BYTES = 256 * 1024;
+
+/** gex-desk.log → gex-desk.1.log → … → gex-desk.<keep>.log, the oldest dropped. */
+export function rotateLog(file: string, keep = LOG_KEEP): void {
+  const old = (n: number) => file.replace(/\.log$/, `.${n}.log`);
+  rmSync(old(keep), { force: true });
+  for (let n = keep - 1; n >= 1; n--) {
+    try {
+      renameSync(old(n), old(n + 1));
+    } catch {
+      // not there yet
+    }
+  }
+  renameSync(file, old(1));
+}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
@@ -13,18 +36,31 @@ export interface Logger {
   error(event: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(dataDir: string, component = 'engine'): Logger {
+export function createLogger(
+  dataDir: string,
+  component = 'engine',
+  maxBytes = LOG_MAX_BYTES,
+): Logger {
   const dir = join(dataDir, 'logs');
   const file = join(dir, 'gex-desk.log');
   let ready = false;
+  // Bytes written since the size was last looked at; the first line looks at once.
+  let unchecked = Infinity;
   const log = (level: LogLevel, event: string, fields: Record<string, unknown> = {}) => {
     try {
       if (!ready) {
         mkdirSync(dir, { recursive: true });
         ready = true;
       }
-      appendFileSync(
-        file,
+      if (unchecked >= Math.min(LOG_CHECK_BYTES, maxBytes / 4)) {
+        unchecked = 0;
+        try {
+          if (statSync(file).size >= maxBytes) rotateLog(file);
+        } catch {
+          // none yet, or another process rotated it a moment ago
+        }
+      }
+      const line =
         JSON.stringify({
           t: new Date().toISOString(),
           level,
@@ -32,8 +68,9 @@ export function createLogger(dataDir: string, component = 'engine'): Logger {
           pid: process.pid,
           event,
           ...fields,
-        }) + '\n',
-      );
+        }) + '\n';
+      appendFileSync(file, line);
+      unchecked += line.length;
     } catch {
       // A full disk or a read-only folder must not stop ingest.
     }
