@@ -7,6 +7,7 @@
 // gives exit 3, at once, with a message that says so.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -395,6 +396,29 @@ describe('the command line beside gex-desk serve', () => {
       expect(await findEngine(p.home, p.db)).toMatchObject({ state: 'live' });
       child.kill('SIGTERM');
       await exited(child);
+    },
+  );
+
+  it(
+    'exits 3, saying what to do, when its port is taken, and leaves no engine behind',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      const taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      const port = (taken.address() as AddressInfo).port;
+      try {
+        const r = await runCli(['serve', '--port', String(port), ...p.args], { home: p.home });
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(
+          `gex-desk: cannot serve on 127.0.0.1:${port}: the port is in use by another program; choose another with --port N`,
+        );
+        expect(await findEngine(p.home, p.db)).toEqual({ state: 'none' });
+        expect(dbIsFree(p.db)).toBe(true);
+      } finally {
+        taken.close();
+      }
     },
   );
 

@@ -41,12 +41,19 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   );
   if (!started.ok) return (out.error(describeError(started.error)), exitFor(started.error));
   const engine = started.value;
-  const host = await serve(engine, {
-    port,
-    rendererDir: RENDERER_DIR,
-    uploadDir: join(engine.config.inbox, '.uploads'),
-    maxUploadBytes: engine.config.maxUploadBytes,
-  });
+  let host;
+  try {
+    host = await serve(engine, {
+      port,
+      rendererDir: RENDERER_DIR,
+      uploadDir: join(engine.config.inbox, '.uploads'),
+      maxUploadBytes: engine.config.maxUploadBytes,
+    });
+  } catch (e) {
+    await engine.shutdown(); // its workers would keep this process alive
+    out.error(`gex-desk: ${listenFailure(e, port)}`);
+    return EXIT.environment;
+  }
   // Other gex-desk commands on this database go through this engine (CONTRACTS.md).
   const local = await serveLocal(engine, { home: userDataDir(), host: 'serve' }).catch(
     (e: unknown) => {
@@ -68,4 +75,15 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   await host.close();
   await engine.shutdown();
   return EXIT.ok;
+}
+
+/** Why the address could not be listened on, and what to do. */
+function listenFailure(e: unknown, port: number | undefined): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const where = `127.0.0.1:${port ?? 0}`;
+  if (code === 'EADDRINUSE')
+    return `cannot serve on ${where}: the port is in use by another program; choose another with --port N, or leave --port out for a free one`;
+  if (code === 'EACCES')
+    return `cannot serve on ${where}: this user may not listen on that port; choose one above 1023`;
+  return `cannot serve on ${where}: ${(e as Error).message}`;
 }
