@@ -1,13 +1,14 @@
 // Where the engine keeps its files and how it computes GEX: defaults, then the config
 // file, then environment variables, then explicit options (the CLI's flags), validated
 // once so that the rest of the engine can trust every value.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { makeDirs } from './make-dirs.ts';
 
 export const APP_NAME = 'gex-desk';
 
@@ -187,7 +188,7 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
   const next = { ...current, [key]: value };
   const temp = `${configFile}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(configFile), { recursive: true });
+    makeDirs(dirname(configFile));
     writeFileSync(temp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     renameSync(temp, configFile);
     return ok(undefined);

@@ -2,7 +2,6 @@
 // the scheduler and (optionally) the watched inbox, and exposes one handler per call
 // of the API map. The desktop shell, the browser host and the CLI all start the
 // engine through here, so they cannot drift apart.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
@@ -30,6 +29,7 @@ import { RulesService } from './rules/service.ts';
 import { Store } from './store/db.ts';
 import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
 import type { WorkerPool } from './workers/pool.ts';
+import { makeDirs } from './make-dirs.ts';
 
 export interface EngineOptions extends ConfigOverrides, PoolChoices {
   /** Watch the inbox folder (the desktop app and `serve` do; one-shot CLI commands do not). */
@@ -66,7 +66,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   }
   const cfg = config.value;
   try {
-    mkdirSync(cfg.dataDir, { recursive: true });
+    makeDirs(cfg.dataDir);
   } catch (e) {
     await opts.pool?.close();
     return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, {

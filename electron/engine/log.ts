@@ -6,8 +6,9 @@
 // database (the app, commands) appends to the same file; each checks its size after
 // every LOG_CHECK_BYTES it wrote, and a rename by one is seen by the others at their
 // next line (they append by path).
-import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from './make-dirs.ts';
 
 export const LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const LOG_KEEP = 3;
@@ -49,7 +50,7 @@ export function createLogger(
   const log = (level: LogLevel, event: string, fields: Record<string, unknown> = {}) => {
     try {
       if (!ready) {
-        mkdirSync(dir, { recursive: true });
+        makeDirs(dir);
         ready = true;
       }
       if (unchecked >= Math.min(LOG_CHECK_BYTES, maxBytes / 4)) {

@@ -24,6 +24,18 @@ describe('options every command takes, before the command', () => {
     expect(before.stdout).toBe(after.stdout);
   });
 
+  it.runIf(process.platform === 'linux')(
+    'exit 3 with the path when the database folder cannot be made (under /proc), at once',
+    async () => {
+      const r = await runCli(['jobs', '--db', '/proc/gex-desk-nope/x.duckdb']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(
+        "IO: Cannot open the database /proc/gex-desk-nope/x.duckdb: ENOENT: no such file or directory, mkdir '/proc/gex-desk-nope'",
+      );
+    },
+    30_000,
+  );
+
   it('prints the usage (exit 2) when no command follows them', async () => {
     const { db } = cliHome();
     const r = await runCli(['--db', db]);

@@ -4,7 +4,6 @@
 // folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
 // taking files but stays alive until the jobs of the files in its processing/ have ended
 // and moved them to its done/ or failed/, so that no file is stranded.
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
@@ -13,6 +12,7 @@ import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { filesUnder, Inbox } from './inbox.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 export interface InboxControlOptions {
   dir: string;
@@ -73,7 +73,7 @@ export class InboxControl {
     const dir = resolve(dirInput);
     try {
       for (const d of [dir, join(dir, 'processing'), join(dir, 'done'), join(dir, 'failed')])
-        mkdirSync(d, { recursive: true });
+        makeDirs(d);
     } catch (e) {
       return err('IO', `Cannot use ${dir} as the inbox: ${(e as Error).message}`, { file: dir });
     }

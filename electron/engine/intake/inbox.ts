@@ -14,7 +14,6 @@ import {
   type Dirent,
   existsSync,
   lstatSync,
-  mkdirSync,
   openSync,
   readdirSync,
   renameSync,
@@ -26,6 +25,7 @@ import type { SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 export interface InboxOptions {
   dir: string;
@@ -94,8 +94,7 @@ export class Inbox {
 
   /** Creates the folders, settles files a previous run left in processing/, and starts polling. */
   async start(): Promise<void> {
-    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir])
-      mkdirSync(d, { recursive: true });
+    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) makeDirs(d);
     for (const name of filesUnder(this.processingDir)) {
       const path = join(this.processingDir, name);
       this.#pending.add(path);
@@ -324,7 +323,7 @@ export class Inbox {
   #unique(dir: string, name: string): string {
     const ext = extname(name);
     const stem = name.slice(0, name.length - ext.length);
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    makeDirs(dirname(join(dir, name)));
     for (let i = 0; ; i++) {
       const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
       if (!existsSync(candidate) && !existsSync(`${candidate}.reason.txt`)) return candidate;

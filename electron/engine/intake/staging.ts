@@ -8,7 +8,7 @@
 // the jobs table at start); a failed job keeps its bytes for a retry until its retention
 // ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { constants, readdirSync, rmSync } from 'node:fs';
 import {
   chmod,
   copyFile,
@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { readError } from '../read-error.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 export interface StagingOptions {
   dir: string;
@@ -98,7 +99,7 @@ export class Staging {
   constructor(opts: StagingOptions) {
     this.#opts = opts;
     this.dir = opts.dir;
-    mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir);
   }
 
   pathOf(hash: string): string {

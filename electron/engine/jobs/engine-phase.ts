@@ -5,15 +5,16 @@
 // transitions.ts). A job interrupted anywhere else (waiting, in a worker) was not, and
 // is simply run again — so an outside kill (a crash of the machine, a test's SIGKILL)
 // does not set good files aside.
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../make-dirs.ts';
 
 export class EnginePhases {
   readonly #dir: string;
 
   constructor(dir: string) {
     this.#dir = dir;
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   }
 
   enter(jobId: string): void {

@@ -6,7 +6,7 @@
 //   <dataDir>/snapshots/underlying=SPX/date=2024-01-07/<id>.parquet  the snapshot's one row
 // The store reads the first two with read_parquet; analysts keep all three as the export,
 // and another workstation can attach the folder read-only (electron/engine/analytics/).
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ExpiryTable, StrikeTable } from './aggregate.ts';
 import { datasetPath, EXPIRIES_DATASET, snapshotParquetPath } from '../export-layout.ts';
@@ -21,6 +21,7 @@ import {
   stringSeries,
   type NativeDataFrame,
 } from './polars-native.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 /** Column order of the strike file (the store's INSERT … SELECT names its columns). */
 export const STRIKE_COLUMNS = [
@@ -122,7 +123,7 @@ export function snapshotFrame(
 const madeDirs = new Set<string>();
 function ensureDir(dir: string): void {
   if (madeDirs.has(dir)) return;
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   if (madeDirs.size >= 10_000) madeDirs.clear();
   madeDirs.add(dir);
 }

@@ -14,7 +14,6 @@
 // once (when a neighbour in its batch fails): it must not act outside the database —
 // no events, no pushes into outside arrays, no files — but return what it found, or
 // be queued with `{ solo: true }`. It must not wait on anything but its own `tx`.
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
@@ -34,6 +33,7 @@ import { IdleCheckpoint, WAL_CHECKPOINT_THRESHOLD } from './idle-checkpoint.ts';
 import { loadDuckDB } from '../native-modules.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { StatementCache } from './statement-cache.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 export type { CommitStats, GroupCommitOptions, Params, Row, Tx } from './group-commit.ts';
 
@@ -90,7 +90,7 @@ export class Store {
     const o: StoreOptions = Array.isArray(opts) ? { migrations: opts } : opts;
     const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      if (path !== ':memory:') makeDirs(dirname(path));
       const instance = await loadDuckDB().DuckDBInstance.create(
         path,
         o.threads === undefined ? undefined : { threads: String(o.threads) },

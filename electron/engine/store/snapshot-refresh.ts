@@ -5,13 +5,14 @@
 // rows added, all in the transaction that completes the job; and its exports are
 // rewritten under its own id (written to temporary files inside the transaction with
 // DuckDB's COPY, renamed into place after the commit, removed after a rollback).
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
 import { EXPIRIES_DATASET, SNAPSHOTS_DATASET } from '../export-layout.ts';
 import type { Tx } from './db.ts';
 import { insertDetail } from './snapshot-insert.ts';
+import { makeDirs } from '../make-dirs.ts';
 
 export interface Refresh {
   /** After the commit: the rewritten exports take their places. */
@@ -91,7 +92,7 @@ async function rewriteExports(
   const moves: [string, string][] = [];
   try {
     for (const [from, to, replace] of files) {
-      mkdirSync(dirname(to), { recursive: true });
+      makeDirs(dirname(to));
       const tmp = join(dirname(to), `.${existing.id}.${process.pid}.${Date.now()}.refresh.tmp`);
       moves.push([tmp, to]);
       await tx.run(

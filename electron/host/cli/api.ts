@@ -11,7 +11,7 @@
 // for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database
 // is held by something that does not answer (or a command past that wait) does a
 // command fail, with DB_LOCKED (exit 3) and a message that says who holds it.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Config, ConfigOverrides } from '../../engine/config.ts';
@@ -22,6 +22,7 @@ import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { ApiClient } from './api-client.ts';
 import { findEngine, type Found } from './find-engine.ts';
 import { describeError, exitFor, type ExitCode, type Output } from './io.ts';
+import { makeDirs } from '../../engine/make-dirs.ts';
 
 export type { ApiClient } from './api-client.ts';
 
@@ -152,7 +153,7 @@ async function earlyPool(
   const config = loadConfig(settings);
   if (!config.ok) return undefined;
   try {
-    mkdirSync(config.value.dataDir, { recursive: true });
+    makeDirs(config.value.dataDir);
   } catch {
     return undefined;
   }

@@ -12,7 +12,6 @@ import {
   chmodSync,
   existsSync,
   lstatSync,
-  mkdirSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -21,6 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { makeDirs } from '../../engine/make-dirs.ts';
 
 export interface Discovery {
   /** The endpoint's protocol version (LOCAL_PROTOCOL in shared/channels.ts). */
@@ -73,7 +73,7 @@ export function endpointFor(home: string, dbPath: string, platform = process.pla
 
 /** A folder only this user may enter: created 0700, and refused when it is a link or another user's. */
 export function privateFolder(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
   if (process.platform === 'win32') return;
   const st = lstatSync(dir);
   if (!st.isDirectory() || st.isSymbolicLink()) throw new Error(`${dir} is not a folder`);

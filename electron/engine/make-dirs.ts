@@ -1,0 +1,26 @@
+// `mkdir -p` that cannot spin. Node's own recursive mkdirSync loops for ever, at full
+// CPU, when the file system answers ENOENT for a folder whose parent exists (/proc and
+// other special or remote file systems do): a `--db` or inbox path there hung the app or
+// the command. This makes each missing folder in turn and throws the first error as it
+// is, which every caller already turns into a message that names the path.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export function makeDirs(dir: string, mode?: number): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  for (; !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break; // a root that does not exist (a missing drive)
+  }
+  if (existsSync(d) && !statSync(d).isDirectory())
+    throw Object.assign(new Error(`ENOTDIR: ${d} is a file, not a folder`), { code: 'ENOTDIR' });
+  for (const d of missing) {
+    try {
+      mkdirSync(d, mode === undefined ? undefined : { mode });
+    } catch (e) {
+      // Made meanwhile by another process (two commands starting at once): fine.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
+}
