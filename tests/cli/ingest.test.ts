@@ -1,6 +1,7 @@
 // `gex-desk ingest` and `gex-desk snapshots` as CONTRACTS.md describes them, run as a
 // real command on real files: figures, idempotency, and one clear error per bad input
 // without stopping the other files of the same command.
+import { spawn } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -9,10 +10,11 @@ import {
   writeBadFiles,
   writeCboeCsv,
   writeCboeJson,
+  writeLongCsv,
   writeUndatedJson,
 } from '../fixtures/option-chains.ts';
 import { runSampleTests, SPX_SAMPLE, META_SAMPLE } from '../pipeline/helpers.ts';
-import { cliHome, runCli } from './run-cli.ts';
+import { BIN, cliHome, runCli } from './run-cli.ts';
 
 describe('gex-desk ingest', () => {
   it.runIf(runSampleTests)(
@@ -212,6 +214,44 @@ describe('gex-desk ingest', () => {
       expect(r.stderr, argv.join(' ')).toMatch(message);
     }
   });
+
+  it(
+    'says on an interrupt what it leaves: the requests still queued, and the files not submitted',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, db, args } = cliHome();
+      const small = join(dir, 'small.csv');
+      writeCboeCsv(small, { seed: 31, expiries: 2, strikesPerExpiry: 6 });
+      // Two chains of about 30 MB: each runs about a second, long after the first has ended.
+      const big = [1, 2].map((i) => {
+        const f = join(dir, `big${i}.csv`);
+        writeLongCsv(f, { seed: 40 + i, expiries: 60, strikesPerExpiry: 4000 });
+        return f;
+      });
+      const child = spawn(process.execPath, [BIN, 'ingest', small, ...big, ...args], {
+        env: { ...process.env, GEX_DESK_HOME: join(dir, 'home') },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes('✓ ')) child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(130);
+      const waiting =
+        /interrupted\. (\d+) requests? submitted had not ended: they stay queued, nothing is lost/.exec(
+          stderr,
+        );
+      expect(waiting, stderr).not.toBeNull();
+      // What it said is what the database holds.
+      const jobs = await runCli(['jobs', '--json', '--db', db], { home: join(dir, 'home') });
+      const open = jobs.lines.filter((j) => j.status === 'queued' || j.status === 'deciding');
+      expect(open.length).toBe(Number(waiting![1]));
+      expect(open.length).toBeGreaterThan(0);
+    },
+  );
 
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
     const { dir, args } = cliHome();

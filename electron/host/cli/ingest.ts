@@ -99,14 +99,21 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     options: { workers: int(values.workers, '--workers', 1), ...atOnce },
   } as const;
   return withApi(engineOptions(values), out, needs, async (api, session) => {
-    const stop = () => void session.close().then(() => process.exit(130));
+    const progress: Progress = { unsent: planned.length, waiting: new Set() };
+    const stop = () => {
+      // Said once closed: a running job finishes while its engine shuts down.
+      void session.close().then(() => {
+        out.error(interrupted(progress, api.where));
+        process.exit(130);
+      });
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
       const waitForEnd = jobWaiter(api);
       const t0 = Date.now();
       const results = planned.map((p) =>
-        delay(p.at_ms - (Date.now() - t0)).then(() => runOne(api, waitForEnd, p)),
+        delay(p.at_ms - (Date.now() - t0)).then(() => runOne(api, waitForEnd, p, progress)),
       );
       let worst: ExitCode = EXIT.ok;
       for (const pending of results) {
@@ -199,7 +206,34 @@ const rejected = (file: string, error: AppError): IngestLine => ({
   error,
 });
 
-async function runOne(api: ApiClient, waitForEnd: WaitForEnd, p: Planned): Promise<IngestLine> {
+/** What an interrupt leaves: files not submitted yet, and jobs submitted that have not ended. */
+interface Progress {
+  unsent: number;
+  waiting: Set<string>;
+}
+
+/** The line an interrupted ingest leaves on stderr: what became of what it had not finished. */
+function interrupted(p: Progress, where: ApiClient['where']): string {
+  const parts = [`gex-desk: interrupted.`];
+  const n = p.waiting.size;
+  if (n > 0)
+    parts.push(
+      where === 'running-engine'
+        ? `${n} request${n === 1 ? '' : 's'} submitted had not ended: the running engine goes on with them (its Queue view, gex-desk jobs).`
+        : `${n} request${n === 1 ? '' : 's'} submitted had not ended: they stay queued, nothing is lost, and run the next time GEX Desk (the app or gex-desk serve) runs on this database, or with gex-desk queue --drain.`,
+    );
+  if (p.unsent > 0)
+    parts.push(`${p.unsent} file${p.unsent === 1 ? ' was' : 's were'} not submitted.`);
+  return parts.join(' ');
+}
+
+async function runOne(
+  api: ApiClient,
+  waitForEnd: WaitForEnd,
+  p: Planned,
+  progress: Progress,
+): Promise<IngestLine> {
+  progress.unsent -= 1;
   if (p.invalid) return rejected(p.file, p.invalid);
   const submitted = Date.now();
   const r = await api.call('ingest:submit', {
@@ -212,7 +246,9 @@ async function runOne(api: ApiClient, waitForEnd: WaitForEnd, p: Planned): Promi
   if (!r.ok) return rejected(p.file, r.error);
   const ack = r.value;
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
+  progress.waiting.add(ack.job_id);
   const ended = await waitForEnd(ack.job_id);
+  progress.waiting.delete(ack.job_id);
   if (!ended.ok)
     return {
       file: p.file,
