@@ -10,7 +10,6 @@ import {
   writeBadFiles,
   writeCboeCsv,
   writeCboeJson,
-  writeLongCsv,
   writeUndatedJson,
 } from '../fixtures/option-chains.ts';
 import { runSampleTests, SPX_SAMPLE, META_SAMPLE } from '../pipeline/helpers.ts';
@@ -220,36 +219,41 @@ describe('gex-desk ingest', () => {
     { timeout: 120_000 },
     async () => {
       const { dir, db, args } = cliHome();
-      const small = join(dir, 'small.csv');
-      writeCboeCsv(small, { seed: 31, expiries: 2, strikesPerExpiry: 6 });
-      // Two chains of about 30 MB: each runs about a second, long after the first has ended.
-      const big = [1, 2].map((i) => {
-        const f = join(dir, `big${i}.csv`);
-        writeLongCsv(f, { seed: 40 + i, expiries: 60, strikesPerExpiry: 4000 });
+      const home = join(dir, 'home');
+      const files = [0, 1, 2, 3, 4].map((i) => {
+        const f = join(dir, `c${i}.csv`);
+        writeCboeCsv(f, { seed: 31 + i, expiries: 2, strikesPerExpiry: 6 });
         return f;
       });
-      const child = spawn(process.execPath, [BIN, 'ingest', small, ...big, ...args], {
-        env: { ...process.env, GEX_DESK_HOME: join(dir, 'home') },
+      // Two now, three a minute later: the interrupt comes before those are submitted.
+      const manifest = join(dir, 'replay.jsonl');
+      writeFileSync(
+        manifest,
+        files.map((file, i) => JSON.stringify({ file, at_ms: i < 2 ? 0 : 60_000 })).join('\n'),
+      );
+      const child = spawn(process.execPath, [BIN, 'ingest', '--manifest', manifest, ...args], {
+        env: { ...process.env, GEX_DESK_HOME: home },
       });
       let stdout = '';
       let stderr = '';
+      let sent = false;
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.stdout.on('data', (d: Buffer) => {
         stdout += d.toString();
-        if (stdout.includes('✓ ')) child.kill('SIGINT');
+        // Once: a second interrupt kills at once, as it does in a terminal.
+        if (stdout.includes('✓ ') && !sent) sent = child.kill('SIGINT');
       });
       const code = await new Promise<number | null>((r) => child.on('close', r));
-      expect(code).toBe(130);
-      const waiting =
-        /interrupted\. (\d+) requests? submitted had not ended: they stay queued, nothing is lost/.exec(
-          stderr,
-        );
-      expect(waiting, stderr).not.toBeNull();
-      // What it said is what the database holds.
-      const jobs = await runCli(['jobs', '--json', '--db', db], { home: join(dir, 'home') });
+      expect(code, stderr).toBe(130);
+      expect(stderr).toMatch(/^gex-desk: interrupted\. /);
+      expect(stderr).toContain('3 files were not submitted.');
+      // What it says of the requests it submitted is what the database holds.
+      const said =
+        /(\d+) requests? submitted had not ended: they stay queued, nothing is lost/.exec(stderr);
+      const jobs = await runCli(['jobs', '--json', '--db', db], { home });
+      expect(jobs.lines).toHaveLength(2);
       const open = jobs.lines.filter((j) => j.status === 'queued' || j.status === 'deciding');
-      expect(open.length).toBe(Number(waiting![1]));
-      expect(open.length).toBeGreaterThan(0);
+      expect(open.length).toBe(said ? Number(said[1]) : 0);
     },
   );
 

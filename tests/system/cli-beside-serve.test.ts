@@ -336,6 +336,50 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'an ingest interrupted beside serve says the running engine goes on with its requests',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const found = await findEngine(p.home, p.db, 5000);
+      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+      const api = found.client;
+      try {
+        expect((await api.call('queue:pause', {})).ok).toBe(true);
+        const child = spawn(process.execPath, [BIN, 'ingest', chains[2]!, ...p.args], {
+          cwd: repoRoot,
+          env: { ...process.env, GEX_DESK_HOME: p.home },
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const closed = new Promise<number | null>((r) => child.on('close', r));
+        await expect
+          .poll(async () => {
+            const jobs = await api.call('jobs:list', { limit: 10 });
+            return jobs.ok ? jobs.value.length : 0;
+          })
+          .toBe(1);
+        child.kill('SIGINT');
+        expect(await closed).toBe(130);
+        expect(stderr).toContain(
+          'gex-desk: interrupted. 1 request submitted had not ended: the running engine goes on with them',
+        );
+        expect((await api.call('queue:resume', {})).ok).toBe(true);
+        await expect
+          .poll(async () => {
+            const jobs = await api.call('jobs:list', { limit: 10 });
+            return jobs.ok ? jobs.value[0]?.status : undefined;
+          })
+          .toBe('completed');
+      } finally {
+        await api.close();
+        serve.kill('SIGTERM');
+        await exited(serve);
+      }
+    },
+  );
+
+  it(
     'ends a waiting ingest with exit 3, not a hang, when serve stops while its job waits',
     { timeout: 120_000 },
     async () => {
