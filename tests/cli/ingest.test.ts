@@ -15,6 +15,18 @@ import {
 import { runSampleTests, SPX_SAMPLE, META_SAMPLE } from '../pipeline/helpers.ts';
 import { BIN, cliHome, runCli } from './run-cli.ts';
 
+/** One request's audit trail, as `gex-desk audit --request ID --json` prints it. */
+const auditOf = (line: Record<string, unknown>, args: string[]) =>
+  runCli(['audit', '--request', String(line.request_id), '--json', ...args]);
+
+/** The `gex-desk jobs` table: the file's two rows (two ingests) say "not decided", no level. */
+async function expectUndecidedRows(name: string, args: string[]): Promise<void> {
+  const jobs = await runCli(['jobs', ...args]);
+  const rows = jobs.stdout.split('\n').filter((l) => l.includes(name));
+  expect(rows).toHaveLength(2);
+  for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
+}
+
 describe('gex-desk ingest', () => {
   it.runIf(runSampleTests)(
     'reports the SPX sample figures and the META sample in submission order',
@@ -153,19 +165,10 @@ describe('gex-desk ingest', () => {
     const json = await runCli(['ingest', file, '--json', ...args]);
     expect(json.lines[0]).toMatchObject({ status: 'failed', rule: 'deciding' });
     // The entry of its end records no level; the one of its arrival, the bound it waited at.
-    const trail = await runCli([
-      'audit',
-      '--request',
-      String(json.lines[0]!.request_id),
-      '--json',
-      ...args,
-    ]);
+    const trail = await auditOf(json.lines[0]!, args);
     expect(trail.lines.at(-1)).toMatchObject({ kind: 'failed', priority: null });
     expect(trail.lines[0]).toMatchObject({ kind: 'arrival', priority: expect.any(String) });
-    const jobs = await runCli(['jobs', ...args]);
-    const rows = jobs.stdout.split('\n').filter((l) => l.includes('no-timestamp.json'));
-    expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
+    await expectUndecidedRows('no-timestamp.json', args);
   });
 
   it('says a file that could not be read at arrival was never given a level', async () => {
@@ -179,20 +182,11 @@ describe('gex-desk ingest', () => {
     const json = await runCli(['ingest', file, '--json', ...args]);
     expect(json.lines[0]).toMatchObject({ status: 'failed', priority: 'LOW', rule: 'unreadable' });
     // Its audit entry records no level either.
-    const trail = await runCli([
-      'audit',
-      '--request',
-      String(json.lines[0]!.request_id),
-      '--json',
-      ...args,
-    ]);
+    const trail = await auditOf(json.lines[0]!, args);
     expect(trail.lines).toEqual([
       expect.objectContaining({ kind: 'rejected', rule: 'unreadable', priority: null }),
     ]);
-    const jobs = await runCli(['jobs', ...args]);
-    const rows = jobs.stdout.split('\n').filter((l) => l.includes('gone.csv'));
-    expect(rows).toHaveLength(2);
-    for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
+    await expectUndecidedRows('gone.csv', args);
   });
 
   it('refuses --workers 0 and a manifest it cannot read as usage errors (exit 2) that say why', async () => {
