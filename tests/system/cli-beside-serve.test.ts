@@ -116,6 +116,14 @@ async function startServe(
   return child;
 }
 
+/** `serve` on the place's database, and its API reached the way a command reaches it. */
+async function serveWithApi(p: { home: string; db: string; args: string[] }) {
+  const serve = await startServe(p);
+  const found = await findEngine(p.home, p.db, 5000);
+  if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+  return { serve, api: found.client };
+}
+
 const exited = (c: ChildProcess) =>
   new Promise<void>((resolve) =>
     c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve()),
@@ -295,10 +303,7 @@ describe('the command line beside gex-desk serve', () => {
     { timeout: 180_000 },
     async () => {
       const p = place();
-      const serve = await startServe(p);
-      const found = await findEngine(p.home, p.db, 5000);
-      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
-      const api = found.client;
+      const { serve, api } = await serveWithApi(p);
       try {
         // Seconds of work ahead of the failing file: the drain starts well before it runs.
         const big = [0, 1, 2, 3, 4, 5].map((i) => {
@@ -340,10 +345,7 @@ describe('the command line beside gex-desk serve', () => {
     { timeout: 120_000 },
     async () => {
       const p = place();
-      const serve = await startServe(p);
-      const found = await findEngine(p.home, p.db, 5000);
-      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
-      const api = found.client;
+      const { serve, api } = await serveWithApi(p);
       try {
         expect((await api.call('queue:pause', {})).ok).toBe(true);
         const child = spawn(process.execPath, [BIN, 'ingest', chains[2]!, ...p.args], {
@@ -384,12 +386,10 @@ describe('the command line beside gex-desk serve', () => {
     { timeout: 120_000 },
     async () => {
       const p = place();
-      const serve = await startServe(p);
-      const found = await findEngine(p.home, p.db, 5000);
-      if (found.state !== 'live') throw new Error(`serve is ${found.state}`);
+      const { serve, api } = await serveWithApi(p);
       // The desk holds the queue: the job waits, and so does the command.
-      expect((await found.client.call('queue:pause', {})).ok).toBe(true);
-      await found.client.close();
+      expect((await api.call('queue:pause', {})).ok).toBe(true);
+      await api.close();
       const waiting = runCli(['ingest', chains[1]!, '--json', ...p.args], { home: p.home });
       await expect
         .poll(
