@@ -345,7 +345,7 @@ describe('long format', () => {
     expect(out.snapshot.put_gex).toBeLessThan(0);
   });
 
-  it('is recognised by any documented column names, in any case, with spaces or dashes', async () => {
+  it('is recognised by any documented column names, in any case, camelCase, with spaces, dashes, slashes or dots', async () => {
     const text = longCsvText(makeChain({ seed: 33, expiries: 3, strikesPerExpiry: 12 }));
     const [header, ...rows] = text.split('\n');
     expect(header).toBe(
@@ -358,6 +358,8 @@ describe('long format', () => {
       'Ticker,Quote Time,Underlying Price,Expiration Date,Strike Price,Put-Call,Open Interest,Vol,Implied Volatility,Gamma,Bid,Ask',
       'symbol,timestamp,spot_price,expiration,strike,right,oi,volume,implied_vol,gamma,bid,ask',
       '"ROOT","ASOF","SPOT","EXPIRY_DATE","STRIKE","CP","OPENINTEREST","VOL","IV","GAMMA","BID","ASK"',
+      'underlyingSymbol,asOf,UnderlyingPrice,expirationDate,strikePrice,Call/Put,openInterest,tradeVolume,ImpliedVolatility,gamma,bid,ask',
+      'Underlying,Quote.DateTime,Underlying Last,Expiration,Strike,C/P,OI,Volume,IV,Gamma,Bid,Ask',
     ]) {
       const file = join(dir, `names-${names.slice(0, 6).replace(/\W/g, '')}.csv`);
       writeFileSync(file, [names, ...rows].join('\n'));
@@ -378,6 +380,68 @@ describe('long format', () => {
         format: 'long-csv',
         underlying: expected.underlying,
       });
+    }
+  });
+
+  it("a vendor's layout: the most specific of several names wins, other columns are ignored", async () => {
+    const chain = makeChain({ seed: 35, expiries: 3, strikesPerExpiry: 10 });
+    const text = longCsvText(chain);
+    const canonical = join(dir, 'vendor-canonical.csv');
+    writeFileSync(canonical, text);
+    const expected = (await run(canonical)).snapshot;
+    const [, ...rows] = text.trimEnd().split('\n');
+    // As CBOE DataShop writes its quotes: the option root beside the underlying (SPXW beside
+    // SPX, which must not be taken for it), the spot as active_underlying_price, a space in
+    // the timestamp, and columns the format does not use.
+    const vendor = [
+      'underlying_symbol,quote_datetime,root,expiration,strike,option_type,open,trade_volume,bid,ask,active_underlying_price,implied_volatility,delta,gamma,open_interest',
+      ...rows.map((line) => {
+        const [u, asOf, spot, expiry, strike, type, oi, vol, iv, gamma, bid, ask] = line.split(',');
+        return [
+          u,
+          asOf!.replace('T', ' '),
+          `${u}W`,
+          expiry,
+          strike,
+          type,
+          '1.5',
+          vol,
+          bid,
+          ask,
+          spot,
+          iv,
+          '',
+          gamma,
+          oi,
+        ].join(',');
+      }),
+    ].join('\r\n');
+    const file = join(dir, 'vendor-datashop.csv');
+    writeFileSync(file, vendor);
+    const got = (await run(file)).snapshot;
+    for (const k of [
+      'underlying',
+      'as_of',
+      'spot',
+      'contracts',
+      'total_gex',
+      'zero_gamma',
+    ] as const)
+      expect(got[k], k).toEqual(expected[k]);
+
+    // The same name twice is not a choice the reader can make.
+    const twice = join(dir, 'vendor-twice.csv');
+    writeFileSync(twice, vendor.replace('trade_volume', 'open_interest'));
+    const r = await runPipeline({
+      file: twice,
+      dataDir: join(dir, 'out'),
+      snapshotId: 'twice',
+      conventions: conventions(),
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toMatchObject({ code: 'BAD_HEADER', field: 'open_interest', line: 1 });
+      expect(r.error.message).toContain('2 columns named open_interest');
     }
   });
 

@@ -9,16 +9,20 @@ import { parseExpiry } from './dates.ts';
 import { numberProblem, rule, type NumberRule, type NumericField } from './numbers.ts';
 import { parseTimestamp } from './time.ts';
 
-/** Canonical column → accepted header names (case-insensitive, spaces as underscores). */
+/**
+ * Canonical column → accepted header names, as `normalise` gives them. When a header has
+ * several of one column's names (a vendor's `underlying_symbol` beside its `root`), the
+ * first in this order is the column: the most specific name first.
+ */
 export const LONG_COLUMNS = {
-  underlying: ['underlying', 'ticker', 'symbol', 'root'],
-  as_of: ['as_of', 'asof', 'timestamp', 'quote_time', 'quote_datetime'],
-  spot: ['spot', 'underlying_price', 'spot_price'],
+  underlying: ['underlying', 'underlying_symbol', 'ticker', 'symbol', 'root'],
+  as_of: ['as_of', 'asof', 'quote_datetime', 'quote_date_time', 'quote_time', 'timestamp'],
+  spot: ['spot', 'underlying_price', 'spot_price', 'active_underlying_price', 'underlying_last'],
   expiry: ['expiry', 'expiration', 'expiration_date', 'expiry_date'],
   strike: ['strike', 'strike_price'],
-  option_type: ['option_type', 'type', 'call_put', 'put_call', 'cp', 'right'],
+  option_type: ['option_type', 'call_put', 'put_call', 'cp', 'c_p', 'right', 'type'],
   open_interest: ['open_interest', 'oi', 'openinterest'],
-  volume: ['volume', 'vol'],
+  volume: ['volume', 'vol', 'trade_volume'],
   iv: ['iv', 'implied_volatility', 'implied_vol'],
   gamma: ['gamma'],
   delta: ['delta'],
@@ -55,11 +59,17 @@ export type Table = {
   prepareText?(cols: [number, string][]): Err | null;
 };
 
+/**
+ * A header cell as the names above are written: camelCase split (`openInterest`,
+ * `UnderlyingPrice`), lower case, spaces, dashes, slashes and dots as one `_`
+ * (`Put-Call`, `Call/Put`).
+ */
 const normalise = (h: string): string =>
   h
     .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
-    .replace(/[\s-]+/g, '_');
+    .replace(/[\s\-/.]+/g, '_');
 
 /**
  * Whether a header's cells name the long format's underlying and strike columns, by any
@@ -83,16 +93,19 @@ export function mapHeader(
   const idx: LongHeader = {};
   const norm = names.map(normalise);
   for (const key of Object.keys(LONG_COLUMNS) as LongColumn[]) {
-    const found = norm
-      .map((n, i) => ((LONG_COLUMNS[key] as readonly string[]).includes(n) ? i : -1))
-      .filter((i) => i >= 0);
-    if (found.length > 1)
-      return err(
-        'BAD_HEADER',
-        `${file}: the column ${key} appears ${found.length} times in the header`,
-        { file, field: key, ...where },
-      );
-    if (found.length === 1) idx[key] = found[0]!;
+    for (const name of LONG_COLUMNS[key]) {
+      const found = norm.flatMap((n, i) => (n === name ? [i] : []));
+      if (found.length > 1)
+        return err(
+          'BAD_HEADER',
+          `${file}: the header has ${found.length} columns named ${name}; which is ${key} is unclear`,
+          { file, field: key, ...where },
+        );
+      if (found.length === 1) {
+        idx[key] = found[0]!;
+        break;
+      }
+    }
   }
   for (const key of REQUIRED) {
     if (idx[key] === undefined)
