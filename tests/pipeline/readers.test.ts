@@ -445,6 +445,56 @@ describe('long format', () => {
     }
   });
 
+  it('a no-value marker (N/A, NaN, null, -) reads as a blank cell: unknown where optional, missing where required', async () => {
+    const text = longCsvText(makeChain({ seed: 36, expiries: 2, strikesPerExpiry: 8 }));
+    const [header, ...rows] = text.trimEnd().split('\n');
+    const cols = header!.split(',');
+    const at = (name: string) => cols.indexOf(name);
+    const markers = ['N/A', 'NaN', 'null', '-', '#N/A', '--'];
+    const withCells = (value: (i: number) => string, names: string[]) =>
+      [
+        header,
+        ...rows.map((line, i) => {
+          const cells = line.split(',');
+          for (const n of names) cells[at(n)] = value(i);
+          return cells.join(',');
+        }),
+      ].join('\n');
+    const blank = join(dir, 'no-value-blank.csv');
+    writeFileSync(
+      blank,
+      withCells(() => '', ['bid', 'ask']),
+    );
+    const marked = join(dir, 'no-value-marked.csv');
+    writeFileSync(
+      marked,
+      withCells((i) => markers[i % markers.length]!, ['bid', 'ask']),
+    );
+    const expected = (await run(blank)).snapshot;
+    const got = (await run(marked)).snapshot;
+    for (const k of ['contracts', 'total_gex', 'zero_gamma', 'quality'] as const)
+      expect(got[k], k).toEqual(expected[k]);
+
+    // Required: the marker is a missing value, named as such, at its line.
+    const lines = [header!, ...rows];
+    const cells = lines[3]!.split(',');
+    cells[at('open_interest')] = 'N/A';
+    lines[3] = cells.join(',');
+    const missing = join(dir, 'no-value-required.csv');
+    writeFileSync(missing, lines.join('\n'));
+    const r = await runPipeline({
+      file: missing,
+      dataDir: join(dir, 'out'),
+      snapshotId: 'missing',
+      conventions: conventions(),
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toMatchObject({ code: 'BAD_VALUE', line: 4, field: 'open_interest' });
+      expect(r.error.message).toContain('is missing');
+    }
+  });
+
   it('columns separated by semicolons, tabs or bars are refused with what to do', async () => {
     const text = longCsvText(makeChain({ seed: 34, expiries: 1, strikesPerExpiry: 4 }));
     for (const [sep, what] of [

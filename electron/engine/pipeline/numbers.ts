@@ -17,8 +17,8 @@ const POW10 = [
 
 /**
  * The number in bytes[start, end): optional spaces, sign, digits with thousands
- * separators, fraction, exponent. EMPTY for a blank cell, NOT_A_NUMBER for text,
- * TOO_BIG for a literal beyond a double.
+ * separators, fraction, exponent. EMPTY for a blank cell or a no-value marker (`N/A`,
+ * `NaN`, `null`, `-`), NOT_A_NUMBER for other text, TOO_BIG for a literal beyond a double.
  */
 export function parseNumberAt(bytes: Buffer, start: number, end: number): number {
   while (start < end && bytes[start] === 0x20) start++;
@@ -62,11 +62,13 @@ export function parseNumberAt(bytes: Buffer, start: number, end: number): number
 }
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** What spreadsheets and vendors write for "no value": read as a blank cell. */
+const NO_VALUE = /^(n\/?a|#n\/a|nan|null|none|-+)$/i;
 
 /** The same grammar over text (Parquet string columns, the slow path of parseNumberAt). */
 export function parseNumberText(text: string): number {
   const s = text.replace(/,/g, '').trim();
-  if (s === '') return EMPTY;
+  if (s === '' || NO_VALUE.test(s)) return EMPTY;
   if (!NUMBER_RE.test(s)) return NOT_A_NUMBER;
   const v = Number(s);
   return Number.isFinite(v) ? v : TOO_BIG;
