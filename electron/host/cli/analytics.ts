@@ -15,7 +15,7 @@ import type { ApiClient } from './api-client.ts';
 import { withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import { snapshotJson } from './io.ts';
-import { bn, describeError, EXIT, table, UsageError, type ExitCode, type Output } from './io.ts';
+import { describeError, EXIT, table, usd, UsageError, type ExitCode, type Output } from './io.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
 
 export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
@@ -46,17 +46,6 @@ export const readOnly = (
     { kind: 'store' },
     (api) => work(api),
   );
-
-/** USD in Bn, M or units, whichever reads best. */
-const usd = (v: number | null): string => {
-  if (v === null) return '—';
-  const a = Math.abs(v);
-  return a >= 1e9
-    ? `${(v / 1e9).toFixed(2)} Bn`
-    : a >= 1e6
-      ? `${(v / 1e6).toFixed(2)} M`
-      : v.toFixed(0);
-};
 
 /**
  * A strike's figures over all expiries, in the order `snapshot --json` writes them: its
@@ -120,7 +109,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
       `${s.underlying} ${s.as_of}  spot ${s.spot}  (${s.id}${d.origin === 'local' ? '' : `, from ${d.origin}`})`,
     );
     out.line(
-      `total GEX ${bn(s.total_gex)} per 1% move; zero gamma ${s.zero_gamma ?? '—'}; call wall ${s.call_wall ?? '—'}; put wall ${s.put_wall ?? '—'}; absolute-gamma strike ${d.absolute_gamma_strike ?? '—'}`,
+      `total GEX ${usd(s.total_gex)} per 1% move; zero gamma ${s.zero_gamma ?? '—'}; call wall ${s.call_wall ?? '—'}; put wall ${s.put_wall ?? '—'}; absolute-gamma strike ${d.absolute_gamma_strike ?? '—'}`,
     );
     if (d.exposures)
       out.line(
@@ -233,7 +222,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
           r.value.map((p) => [
             p.as_of,
             p.spot,
-            bn(p.total_gex),
+            usd(p.total_gex),
             p.zero_gamma,
             p.call_wall,
             p.put_wall,
@@ -274,7 +263,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
     }
     out.line(`${d.from} (${d.from_as_of}) → ${d.to} (${d.to_as_of})`);
     out.line(
-      `total GEX ${bn(d.total_gex_change)}; zero gamma ${d.zero_gamma_move ?? '—'}; call wall ${d.call_wall_move ?? '—'}; put wall ${d.put_wall_move ?? '—'}`,
+      `total GEX ${usd(d.total_gex_change)}; zero gamma ${d.zero_gamma_move ?? '—'}; call wall ${d.call_wall_move ?? '—'}; put wall ${d.put_wall_move ?? '—'}`,
     );
     out.line(
       `${d.strikes.length} strikes changed\n` +
@@ -343,7 +332,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
             l.call_wall,
             l.put_wall,
             l.absolute_gamma_strike,
-            bn(l.total_gex),
+            usd(l.total_gex),
             l.origin,
             l.id,
           ]),

@@ -14,7 +14,7 @@ import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import {
-  bn,
+  usd,
   describeError,
   EXIT,
   exitFor,
@@ -344,7 +344,7 @@ function humanLine(l: IngestLine): string {
   if (l.error) return `${head}\n    ${describeError(l.error)}`;
   const s = l.snapshot;
   if (!s) return head;
-  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${s.spot}  total GEX ${bn(s.total_gex as number)}  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${s.parquet}`;
+  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${s.spot}  total GEX ${usd(s.total_gex as number)}  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${s.parquet}`;
 }
 
 const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());

@@ -68,8 +68,18 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
   return [fmt(headers), ...cells.map(fmt)].join('\n');
 }
 
-export const bn = (usd: number | null): string =>
-  usd === null ? '—' : `${(usd / 1e9).toFixed(2)} Bn`;
+/**
+ * USD in Bn, M or units, whichever reads best: each figure carries its unit, so a small
+ * equity's −35 M is not written "−0.04 Bn" beside SPX's −11.00 Bn.
+ */
+export function usd(v: number | null): string {
+  if (v === null) return '—';
+  const a = Math.abs(v);
+  // From the figure that would round to 1000.00 M.
+  if (a >= 999_995_000) return `${(v / 1e9).toFixed(2)} Bn`;
+  if (a >= 1e6) return `${(v / 1e6).toFixed(2)} M`;
+  return v.toFixed(0);
+}
 
 /** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */
 export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({

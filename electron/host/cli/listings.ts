@@ -8,7 +8,7 @@ import type { QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
-  bn,
+  usd,
   describeError,
   duration,
   EXIT,
@@ -117,7 +117,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
             s.as_of,
             s.underlying,
             s.spot,
-            bn(s.total_gex),
+            usd(s.total_gex),
             s.zero_gamma,
             s.call_wall,
             s.put_wall,

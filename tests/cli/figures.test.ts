@@ -1,0 +1,17 @@
+// How the command line writes a dollar figure in its tables and summaries: each in the
+// unit it reads best, so a small equity's exposure is not a row of "0.00 Bn".
+import { describe, expect, it } from 'vitest';
+import { usd } from '../../electron/host/cli/io.ts';
+
+describe('usd', () => {
+  it('writes billions, millions or dollars, whichever the figure reaches, sign kept', () => {
+    expect(usd(-10_998_709_390.13)).toBe('-11.00 Bn');
+    expect(usd(1_000_000_000)).toBe('1.00 Bn');
+    expect(usd(999_999_999)).toBe('1.00 Bn');
+    expect(usd(999_990_000)).toBe('999.99 M');
+    expect(usd(-35_250_000)).toBe('-35.25 M');
+    expect(usd(240_000)).toBe('240000');
+    expect(usd(0)).toBe('0');
+    expect(usd(null)).toBe('—');
+  });
+});
