@@ -214,6 +214,16 @@ describe('diff', () => {
       code: 'NOT_FOUND',
       message: expect.stringContaining('nope'),
     });
+    // The start of an id names the one snapshot it begins; the start of two names neither.
+    const analytics = new Analytics({ store: ws.store, timeZone: NY });
+    const byStart = await analytics.diff('snap-', 'snap-b');
+    expect(byStart.ok ? null : byStart.error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'id',
+      message: 'snap- begins the ids of 2 snapshots (snap-a, snap-b); give more of the id.',
+    });
+    const short = await analytics.snapshot('sna');
+    expect(short.ok ? null : short.error.code).toBe('NOT_FOUND');
     await ws.store.close();
   });
 });
@@ -318,11 +328,27 @@ describe('an attached export folder', () => {
         expect(Math.abs(s[k]! - o[k]!)).toBeLessThanOrEqual(1e-9 * Math.abs(o[k]!) + 1e-9);
     });
 
-    // A diff across origins.
-    const diff = await analytics.diff(jan.id, feb.id);
-    expect(diff.ok && diff.value.total_gex_change).toBe(
-      Math.round((feb.output.snapshot.total_gex - jan.output.snapshot.total_gex) * 100) / 100,
-    );
+    // A diff across origins, by whole ids and by their first characters.
+    for (const [from, to] of [
+      [jan.id, feb.id],
+      [jan.id.slice(0, 8), feb.id.slice(0, 6)],
+    ]) {
+      const diff = await analytics.diff(from!, to!);
+      expect(diff.ok && diff.value).toMatchObject({
+        from: jan.id,
+        to: feb.id,
+        total_gex_change:
+          Math.round((feb.output.snapshot.total_gex - jan.output.snapshot.total_gex) * 100) / 100,
+      });
+    }
+    // The start of an id, in the store or the attached folder, reads that snapshot.
+    for (const whole of [feb.id, mar.id]) {
+      const got = await analytics.snapshot(whole.slice(0, 8));
+      expect(got.ok && got.value.snapshot.id).toBe(whole);
+      const cells = await analytics.cells(whole.slice(0, 5));
+      const own = await analytics.cells(whole);
+      expect(cells.ok && own.ok && cells.value).toEqual(own.ok && own.value);
+    }
 
     expect(tree(theirs.dataDir)).toEqual(before);
     await mine.store.close();

@@ -4,7 +4,7 @@
 // <root>/expiries/… for their expiries. Listing the folders lets a query read only the
 // partitions it needs (an underlying; a few dates around a range; the latest dates).
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { EXPIRIES_DATASET, segment, SNAPSHOTS_DATASET } from '../export-layout.ts';
 
 /** Offsets run from −12 h to +14 h: the same instant can sit in date folders up to 2 days apart. */
@@ -92,6 +92,18 @@ export class ExportFolder {
       }
     }
     return undefined;
+  }
+
+  /** Ids of snapshot files whose name begins with `prefix`, at most `limit`, sorted. */
+  idsStartingWith(prefix: string, limit: number): string[] {
+    const ids = new Set<string>();
+    for (const u of this.underlyings())
+      for (const d of dirs(join(this.#snapshots(), u), 'date='))
+        for (const f of parquetFiles(join(this.#snapshots(), u, d))) {
+          const id = basename(f, '.parquet');
+          if (id.startsWith(prefix)) ids.add(id);
+        }
+    return [...ids].sort().slice(0, limit);
   }
 
   snapshotFile = (rel: string): string => join(this.#snapshots(), rel);

@@ -134,6 +134,10 @@ export class ExportOrigin implements SnapshotOrigin {
     return rel ? (await this.#summaries([this.folder.snapshotFile(rel)]))[0] : undefined;
   }
 
+  async idsStartingWith(prefix: string, limit: number): Promise<string[]> {
+    return this.folder.idsStartingWith(prefix, limit);
+  }
+
   async strikes(id: string): Promise<StrikeRow[]> {
     const rel = this.folder.locate(id);
     if (!rel) return [];

@@ -24,6 +24,11 @@ import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
 
+/** The fewest characters of an id taken as its start (#resolve). */
+const MIN_ID_PREFIX = 4;
+/** Ids named in the message when a start is ambiguous. */
+const AMBIGUOUS_SHOWN = 5;
+
 export interface AnalyticsOptions {
   store: Store;
   /** Export folders (other workstations' data folders) to read beside the store. */
@@ -122,53 +127,96 @@ export class Analytics {
     const origins = this.#origins();
     if (!origins.ok) return origins;
     const a = await this.#find(origins.value, fromId);
-    if (!a) return err('NOT_FOUND', `There is no snapshot ${fromId}${this.#where()}.`);
+    if (!a.ok) return a;
     const b = await this.#find(origins.value, toId);
-    if (!b) return err('NOT_FOUND', `There is no snapshot ${toId}${this.#where()}.`);
+    if (!b.ok) return b;
     return ok(
       diffSnapshots(
-        a.summary,
-        b.summary,
-        await a.origin.strikes(fromId),
-        await b.origin.strikes(toId),
+        a.value.summary,
+        b.value.summary,
+        await a.value.origin.strikes(a.value.summary.id),
+        await b.value.origin.strikes(b.value.summary.id),
       ),
     );
   }
 
-  async snapshot(id: string): Promise<Result<SnapshotDetail>> {
-    const local = await snapshotDetail(this.#store, id);
-    if (local) return ok(local);
-    const origins = this.#origins();
-    if (!origins.ok) return origins;
-    for (const a of this.#attached) {
-      const detail = await exportDetail(a.folder, id);
-      if (detail) return ok(detail);
-    }
-    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
+  snapshot(id: string): Promise<Result<SnapshotDetail>> {
+    return this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail);
   }
 
   /** One snapshot's strike × expiry cells, from the store or the attached folder that holds it. */
-  async cells(id: string): Promise<Result<SnapshotCells>> {
-    const local = await storeCells(this.#store, id);
-    if (local) return ok(local);
+  cells(id: string): Promise<Result<SnapshotCells>> {
+    return this.#read(id, (i) => storeCells(this.#store, i), exportCells);
+  }
+
+  /** What the store, else the first attached folder, gives for the snapshot `id` names (#resolve). */
+  async #read<T>(
+    id: string,
+    local: (id: string) => Promise<T | undefined>,
+    attached: (folder: ExportFolder, id: string) => Promise<T | undefined>,
+  ): Promise<Result<T>> {
+    const exact = async (i: string): Promise<T | undefined> => {
+      const found = await local(i);
+      if (found) return found;
+      for (const a of this.#attached) {
+        const there = await attached(a.folder, i);
+        if (there) return there;
+      }
+      return undefined;
+    };
     const origins = this.#origins();
+    const direct = await (origins.ok ? exact(id) : local(id));
+    if (direct) return ok(direct);
     if (!origins.ok) return origins;
-    for (const a of this.#attached) {
-      const cells = await exportCells(a.folder, id);
-      if (cells) return ok(cells);
-    }
-    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
+    const full = await this.#resolve(origins.value, id);
+    if (!full.ok) return full;
+    const found = await exact(full.value);
+    return found ? ok(found) : this.#notFound(full.value);
   }
 
   async #find(
     origins: SnapshotOrigin[],
     id: string,
-  ): Promise<{ origin: SnapshotOrigin; summary: SnapshotSummary } | undefined> {
-    for (const origin of origins) {
-      const summary = await origin.summary(id);
-      if (summary) return { origin, summary };
-    }
-    return undefined;
+  ): Promise<Result<{ origin: SnapshotOrigin; summary: SnapshotSummary }>> {
+    const exact = async (i: string) => {
+      for (const origin of origins) {
+        const summary = await origin.summary(i);
+        if (summary) return { origin, summary };
+      }
+      return undefined;
+    };
+    const direct = await exact(id);
+    if (direct) return ok(direct);
+    const full = await this.#resolve(origins, id);
+    if (!full.ok) return full;
+    const found = await exact(full.value);
+    return found ? ok(found) : this.#notFound(full.value);
+  }
+
+  #notFound(id: string): Result<never> {
+    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
+  }
+
+  /**
+   * The id of the one snapshot whose id begins with `prefix` (at least MIN_ID_PREFIX
+   * characters), as git takes the start of a commit's: the tables print ids in full, an
+   * analyst types the first few characters. NOT_FOUND when none; VALIDATION naming them
+   * when several.
+   */
+  async #resolve(origins: SnapshotOrigin[], prefix: string): Promise<Result<string>> {
+    const ids = new Set<string>();
+    if (prefix.length >= MIN_ID_PREFIX)
+      for (const o of origins)
+        for (const id of await o.idsStartingWith(prefix, AMBIGUOUS_SHOWN)) ids.add(id);
+    const [only, ...others] = [...ids].sort();
+    if (only === undefined) return this.#notFound(prefix);
+    if (others.length === 0) return ok(only);
+    const shown = [only, ...others].slice(0, AMBIGUOUS_SHOWN);
+    return err(
+      'VALIDATION',
+      `${prefix} begins the ids of ${ids.size >= AMBIGUOUS_SHOWN ? `${AMBIGUOUS_SHOWN} or more` : ids.size} snapshots (${shown.join(', ')}); give more of the id.`,
+      { field: 'id' },
+    );
   }
 
   async #known(origins: SnapshotOrigin[], underlying: string): Promise<boolean> {

@@ -49,6 +49,14 @@ export class StoreOrigin implements SnapshotOrigin {
     return row && toSummary(row, this.origin);
   }
 
+  async idsStartingWith(prefix: string, limit: number): Promise<string[]> {
+    const rows = await this.#store.all<{ id: string }>(
+      `SELECT id FROM gex_snapshots WHERE starts_with(id, $1) ORDER BY id LIMIT ${limit}`,
+      [prefix],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async strikes(id: string): Promise<StrikeRow[]> {
     return this.#store.all<StrikeRow>(
       `SELECT strike, net_gex, call_open_interest, put_open_interest FROM gex_by_strike WHERE snapshot_id = $1 ORDER BY strike`,

@@ -41,6 +41,8 @@ export interface SnapshotOrigin {
   /** Each underlying's latest snapshot by as_of. */
   latest(): Promise<SnapshotSummary[]>;
   summary(id: string): Promise<SnapshotSummary | undefined>;
+  /** Ids that begin with `prefix`, at most `limit` of them. */
+  idsStartingWith(prefix: string, limit: number): Promise<string[]>;
   /** Per strike over all expiries. */
   strikes(id: string): Promise<StrikeRow[]>;
 }

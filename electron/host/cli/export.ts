@@ -93,10 +93,10 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   const file = resolve(values.out);
   if (existsSync(file) && statSync(file).isDirectory())
     throw new UsageError(`--out ${values.out} is a folder; give a file`);
-  const id = positionals[0]!;
   return readOnly(values, out, async (api) => {
-    const r = await api.call('snapshots:get', { id });
+    const r = await api.call('snapshots:get', { id: positionals[0]! });
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    const id = r.value.snapshot.id; // in full, when the argument was its start
     if (!existsSync(dirname(file))) {
       out.error(`gex-desk: cannot write ${file}: the folder ${dirname(file)} does not exist`);
       return EXIT.rejected;

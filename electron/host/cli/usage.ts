@@ -60,10 +60,12 @@ export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
   Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
 
 const ATTACH_HELP = `  --attach DIR   also read this export folder (another workstation's data folder), read-only; repeatable`;
+const ID_HELP = `  An ID may be given by its first characters (four or more): the tables print it in full.`;
 
 export const SNAPSHOT_USAGE = `gex-desk snapshot ID [--json] [--attach DIR]
   One snapshot in full: figures, exposures (GEX, DEX, VEX, CEX), absolute-gamma strike,
   buckets (0DTE, weekly, monthly), expiries and strikes.
+${ID_HELP}
 ${ATTACH_HELP}`;
 
 export const HISTORY_USAGE = `gex-desk history UNDERLYING [--from ISO] [--to ISO] [--json] [--attach DIR]
@@ -75,6 +77,7 @@ ${ATTACH_HELP}`;
 export const DIFF_USAGE = `gex-desk diff ID_A ID_B [--json] [--attach DIR]
   Snapshot A → B: the move of total GEX, zero gamma and the walls, and every strike whose
   net GEX, call or put open interest changed (a strike missing on one side counts as 0).
+${ID_HELP}
 ${ATTACH_HELP}`;
 
 export const LEVELS_USAGE = `gex-desk levels [--json] [--attach DIR]
@@ -84,7 +87,8 @@ ${ATTACH_HELP}`;
 
 export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out FILE [--attach DIR]
   Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json).
-  Without --format, FILE's extension gives it (.csv, .parquet, .json).`;
+  Without --format, FILE's extension gives it (.csv, .parquet, .json).
+${ID_HELP}`;
 
 export const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
 
