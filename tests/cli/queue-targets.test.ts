@@ -53,6 +53,10 @@ describe('level targets', () => {
       const table = await runCli(['queue', ...args], { home });
       expect(table.stdout).toMatch(/CRITICAL\s+10 s\s+flag/);
       expect(table.stdout).toMatch(/LOW\s+4 h\s+flag/);
+      // The summary line in words, not the JSON object.
+      expect(table.stdout).toContain(
+        'no engine running; jobs: 0 deciding, 0 queued, 0 running, 0 completed, 0 failed',
+      );
     },
   );
 

@@ -193,7 +193,13 @@ function printQueue(stats: QueueStats, out: Output): void {
       ]),
     ),
   );
+  const t = stats.totals;
+  // A command that opened the database itself runs no workers: say whose figures these are.
+  const engine =
+    stats.workers === 0
+      ? 'no engine running'
+      : `workers ${stats.busy_workers}/${stats.workers} busy, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
   out.line(
-    `workers ${stats.workers}, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}; totals: ${JSON.stringify(stats.totals)}`,
+    `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running, ${t.completed} completed, ${t.failed} failed`,
   );
 }
