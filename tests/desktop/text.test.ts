@@ -65,6 +65,10 @@ describe('one GEX scale per view', () => {
     expect(gexScale([625_000_000, -12_000])).toBe(M);
     expect(gex(625_000_000, M)).toBe('625.00 M');
     expect(gexNumber(Number.NaN, M)).toBe('—');
+    // A figure that rounds to zero has no sign (a tiny chain's CEX of -1,200 $).
+    expect(gex(-1_200, M)).toBe('0.00 M');
+    expect(gex(-0, BN)).toBe('0.00 Bn');
+    expect(gex(-5_000_000, M)).toBe('-5.00 M');
   });
 
   it('labels axis ticks in the axis scale with the decimals the step needs', () => {

@@ -78,7 +78,7 @@ export function usd(v: number | null): string {
   // From the figure that would round to 1000.00 M.
   if (a >= 999_995_000) return `${(v / 1e9).toFixed(2)} Bn`;
   if (a >= 1e6) return `${(v / 1e6).toFixed(2)} M`;
-  return v.toFixed(0);
+  return Math.round(v).toFixed(0); // -0.3 → "0", not "-0"
 }
 
 /** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */

@@ -1,8 +1,13 @@
 // Number formatting for a dense professional UI: fixed decimals, thousands
 // separators, durations compact (850 ms, 12.4 s, 3m 05s), percentages with a space
 // ("97.9 %"). GEX figures go through scale.ts, so that one view uses one scale.
+// signDisplay 'negative': a figure that rounds to zero reads "0.00", never "-0.00".
 const nf = (digits: number) =>
-  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+    signDisplay: 'negative',
+  });
 const cache = new Map<number, Intl.NumberFormat>();
 const fmt = (digits: number) => {
   let f = cache.get(digits);
