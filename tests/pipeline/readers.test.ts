@@ -727,6 +727,37 @@ describe('delta from the file, roots, one underlying', () => {
     });
   });
 
+  it('an adjusted option (AAPL1) in an AAPL file is of AAPL, and its rows are dropped with the reason, in CSV and JSON', async () => {
+    // Every other expiry is AAPL1's, the first one included: the file's first symbol is adjusted.
+    const chain = makeChain({
+      seed: 78,
+      underlying: 'AAPL',
+      spot: 190.5,
+      expiries: 4,
+      strikesPerExpiry: 8,
+      roots: ['AAPL1', 'AAPL'],
+    });
+    const parent = { ...chain, contracts: chain.contracts.filter((k) => k.root === 'AAPL') };
+    const adjusted = chain.contracts.length - parent.contracts.length;
+    expect(adjusted).toBeGreaterThan(0);
+    const e = expectedGex(parent);
+    const csv = join(dir, 'adjusted.csv');
+    writeFileSync(csv, cboeCsvText(chain));
+    const json = join(dir, 'adjusted.json');
+    writeFileSync(json, cboeJsonText(chain));
+    for (const file of [csv, json]) {
+      const out = await run(file);
+      expect(out.snapshot, file).toMatchObject({ underlying: 'AAPL', contracts: e.used });
+      expect(out.snapshot.call_gex, file).toBeCloseTo(e.call, 0);
+      expect(out.snapshot.put_gex, file).toBeCloseTo(e.put, 0);
+      expect(out.snapshot.quality.dropped, file).toEqual([
+        { reason: 'adjusted option (deliverable not 100 shares)', rows: adjusted },
+      ]);
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok && sniffed.value.underlying, file).toBe('AAPL');
+    }
+  });
+
   it('the tokenizer: quoted cells with commas, "" escapes and line breaks keep the lines of the file', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,note';
     const rows = [

@@ -17,12 +17,14 @@ import { yearFraction } from './black-scholes.ts';
 import { bucketCode, dateInZone } from './buckets.ts';
 import type { Chain } from './chain.ts';
 import { contractExposures, type ContractExposures } from './contract-exposures.ts';
+import { isAdjustedRoot } from './occ.ts';
 import { isoDate } from './time.ts';
 
 export { extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
 
 export const DROP_EXPIRED = 'expired';
 export const DROP_NO_GREEKS = 'no gamma and no iv';
+export const DROP_ADJUSTED = 'adjusted option (deliverable not 100 shares)';
 
 /** The rows a GEX run uses, and the inputs of the gamma profile. */
 export type UsedContracts = {
@@ -59,26 +61,33 @@ export type GexResult = GexTotals & {
   partial: DroppedRows[];
 };
 
-/** Which rows are used: not expired, and with a gamma or an IV to take gamma from. */
+/**
+ * Which rows are used: not expired, not an adjusted option (occ.ts), and with a gamma or
+ * an IV to take gamma from.
+ */
 export function selectContracts(chain: Chain, conv: GexConventions): UsedContracts {
   const c = chain.contracts;
   const snapshotDate = isoDate(chain.as_of);
   const expiryT = c.expiries.map((e) => yearFraction(snapshotDate, e, conv.day_count));
   const expired = c.expiries.map((e) => e < snapshotDate);
+  const adjusted = c.roots.map((r) => r !== chain.underlying && isAdjustedRoot(r));
   const rows = new Int32Array(c.n);
   const t = new Float64Array(c.n);
   let used = 0;
   let nExpired = 0;
+  let nAdjusted = 0;
   let nNoGreeks = 0;
   for (let i = 0; i < c.n; i++) {
     const e = c.expiry[i]!;
     t[i] = expiryT[e]!;
     if (expired[e]) nExpired++;
+    else if (adjusted[c.root[i]!]) nAdjusted++;
     else if (Number.isNaN(c.gamma[i]!) && Number.isNaN(c.iv[i]!)) nNoGreeks++;
     else rows[used++] = i;
   }
   const dropped = [];
   if (nExpired > 0) dropped.push({ reason: DROP_EXPIRED, rows: nExpired });
+  if (nAdjusted > 0) dropped.push({ reason: DROP_ADJUSTED, rows: nAdjusted });
   if (nNoGreeks > 0) dropped.push({ reason: DROP_NO_GREEKS, rows: nNoGreeks });
   return {
     rows: rows.subarray(0, used),

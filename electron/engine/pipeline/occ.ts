@@ -40,13 +40,27 @@ const ROOT_ALIASES: Record<string, string> = {
   MXEF: 'MXEF',
 };
 
-/** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
-export function underlyingOfRoot(root: string): string {
-  const r = root
+/**
+ * An adjusted option's root: its parent's and a digit (AAPL1, after a split, a merger or a
+ * special dividend). It trades on the same underlying, but its deliverable is not 100
+ * shares, so its figures are not comparable: a run counts it as dropped (gex.ts).
+ */
+const ADJUSTED_ROOT = /^([A-Z]{1,5})\d$/;
+
+const cleanRoot = (root: string): string =>
+  root
     .trim()
     .toUpperCase()
     .replace(/^[_^$]/, '');
-  return ROOT_ALIASES[r] ?? r;
+
+/** Whether a root is an adjusted option's (AAPL1), not its parent's (AAPL). */
+export const isAdjustedRoot = (root: string): boolean => ADJUSTED_ROOT.test(cleanRoot(root));
+
+/** The underlying's ticker for an option root: SPXW → SPX, AAPL1 → AAPL; equities keep their root. */
+export function underlyingOfRoot(root: string): string {
+  const r = cleanRoot(root);
+  const parent = ADJUSTED_ROOT.exec(r)?.[1] ?? r;
+  return ROOT_ALIASES[parent] ?? parent;
 }
 
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
