@@ -36,8 +36,8 @@ const GLOBAL_OPTIONS = new Set(['--db', '--data-dir']);
 
 /**
  * Scripts also write the options every command takes before the command
- * (`gex-desk --db X jobs`, as `git -C`): they are moved after it, where its parser reads
- * them.
+ * (`gex-desk --db X jobs`, as `git -C`): they are moved after it and its subcommand,
+ * where its parser reads them, but before any `--` (after which everything is a file).
  */
 function commandFirst(argv: string[]): string[] {
   let i = 0;
@@ -45,7 +45,9 @@ function commandFirst(argv: string[]): string[] {
     i += argv[i]!.includes('=') ? 1 : 2;
   if (i === 0) return argv;
   if (i >= argv.length) return []; // options and no command: the usage
-  return [...argv.slice(i, i + 1), ...argv.slice(i + 1), ...argv.slice(0, i)];
+  const rest = argv.slice(i + 1);
+  const end = rest.includes('--') ? rest.indexOf('--') : rest.length;
+  return [argv[i]!, ...rest.slice(0, end), ...argv.slice(0, i), ...rest.slice(end)];
 }
 
 export async function main(argv: string[], out: Output = stdio): Promise<ExitCode> {

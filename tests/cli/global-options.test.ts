@@ -22,6 +22,30 @@ describe('options every command takes, before the command', () => {
     expect(before.code).toBe(0);
     expect(after.lines).toHaveLength(1);
     expect(before.stdout).toBe(after.stdout);
+
+    // Before `--`, which ends the options: what follows it is only files.
+    const second = join(dir, 'second.csv');
+    writeCboeCsv(second, { seed: 12, expiries: 2, strikesPerExpiry: 8 });
+    const dashed = await runCli(['--db', db, 'ingest', '--json', '--', second]);
+    expect(dashed.stderr).toBe('');
+    expect(dashed.code).toBe(0);
+    expect(dashed.lines.map((l) => [l.file, l.status])).toEqual([[second, 'completed']]);
+    expect((await runCli(['snapshots', '--json', '--db', db])).lines).toHaveLength(2);
+    // And before a command that has subcommands.
+    const set = await runCli([
+      '--db',
+      db,
+      'sources',
+      'set',
+      'cli',
+      '--reliability',
+      '0.5',
+      '--justification',
+      'test',
+    ]);
+    expect(set.code, set.stderr).toBe(0);
+    const sources = await runCli(['sources', '--json', '--db', db]);
+    expect(sources.lines).toEqual([expect.objectContaining({ completed: 2, reliability: 0.5 })]);
   });
 
   it.runIf(process.platform === 'linux')(
