@@ -3,12 +3,22 @@
 // errno codes, for the pipeline, the staging area and the command line.
 import { err, type Result } from '../../shared/result.ts';
 
+/** NOT_A_FILE, saying what to give instead: a folder's files, or a regular file. */
+export function notAFile(file: string, folder: boolean): Result<never> {
+  return err(
+    'NOT_A_FILE',
+    folder
+      ? `${file} is a folder, not a file: give the files in it (or drop the folder into the watched inbox)`
+      : `${file} is not a regular file (a device, a pipe or a socket)`,
+    { file },
+  );
+}
+
 export function readError(file: string, e: unknown): Result<never> {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR')
     return err('FILE_NOT_FOUND', `${file} does not exist`, { file });
-  if (code === 'EISDIR')
-    return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+  if (code === 'EISDIR') return notAFile(file, true);
   if (code === 'EACCES' || code === 'EPERM')
     return err('IO', `${file} cannot be read: permission denied`, { file });
   return err('IO', `cannot read ${file}: ${(e as Error)?.message ?? String(e)}`, { file });

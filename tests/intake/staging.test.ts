@@ -111,6 +111,11 @@ describe('Staging.capture', () => {
       'FILE_TOO_LARGE named',
     ]);
     expect(readdirSync(staging.dir)).toEqual([]);
+    // A folder is told apart from other things that are not files: say what to give instead.
+    const folder = await staging.capture(dir);
+    expect(folder.ok ? null : folder.error.message).toBe(
+      `${dir} is a folder, not a file: give the files in it (or drop the folder into the watched inbox)`,
+    );
   });
 
   it('refuses a file that is still being written while it is read, and leaves nothing staged', async () => {
@@ -169,7 +174,10 @@ describe('Staging.capture', () => {
     const fifo = join(dir, 'stalled');
     execFileSync('mkfifo', [fifo]);
     const r = await staging.capture(fifo);
-    expect(r.ok ? 'ok' : r.error.code).toBe('NOT_A_FILE');
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: 'NOT_A_FILE',
+      message: `${fifo} is not a regular file (a device, a pipe or a socket)`,
+    });
   });
 
   it('ends a capture slower than its timeout as TIMEOUT, stages nothing, and serves the next one', async () => {

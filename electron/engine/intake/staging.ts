@@ -21,7 +21,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readError } from '../read-error.ts';
+import { notAFile, readError } from '../read-error.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
@@ -202,8 +202,7 @@ export class Staging {
     let before: Fingerprint;
     try {
       const s = await stat(file);
-      if (!s.isFile())
-        return err('NOT_A_FILE', `${file} is not a file (a directory or a device)`, { file });
+      if (!s.isFile()) return notAFile(file, s.isDirectory());
       before = fingerprint(s);
     } catch (e) {
       return this.#ioError(file, e);
