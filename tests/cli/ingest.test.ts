@@ -277,19 +277,21 @@ describe('gex-desk ingest', () => {
     writeCboeCsv(join(dir, 'one.csv'), { seed: 21, expiries: 2, strikesPerExpiry: 10 });
     writeCboeCsv(join(dir, 'two.csv'), { seed: 22, expiries: 2, strikesPerExpiry: 10 });
     const manifest = join(dir, 'arrivals.jsonl');
+    // As Notepad saves it: a BOM, CRLF; the level in lower case, as --priority takes it.
     writeFileSync(
       manifest,
-      [
-        JSON.stringify({ file: 'two.csv', source: 'vendor-a', at_ms: 300 }),
-        JSON.stringify({
-          file: 'one.csv',
-          source: 'vendor-a',
-          requested_priority: 'HIGH',
-          justification: 'desk asked',
-          at_ms: 0,
-        }),
-        '{not json',
-      ].join('\n'),
+      '\uFEFF' +
+        [
+          JSON.stringify({ file: 'two.csv', source: 'vendor-a', at_ms: 300 }),
+          JSON.stringify({
+            file: 'one.csv',
+            source: 'vendor-a',
+            requested_priority: 'high',
+            justification: 'desk asked',
+            at_ms: 0,
+          }),
+          '{not json',
+        ].join('\r\n'),
     );
     const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
     expect(r.code).toBe(1);

@@ -86,6 +86,18 @@ describe('evalLines', () => {
     expect(await collect(evalLines(lines, defaultRules(), now))).toEqual(EXPECTED);
   });
 
+  it('skips a BOM before the first line, whichever way the input comes', async () => {
+    const withBom = '\uFEFF' + INPUT;
+    expect(await collect(evalLines(withBom, defaultRules(), now))).toEqual(EXPECTED);
+    const lines = createInterface({
+      input: Readable.from([Buffer.from(withBom)]),
+      crlfDelay: Infinity,
+    });
+    expect(await collect(evalLines(lines, defaultRules(), now))).toEqual(EXPECTED);
+    const bytes = Readable.from([Buffer.from(withBom)]);
+    expect(await collect(evalLines(bytes, defaultRules(), now))).toEqual(EXPECTED);
+  });
+
   it('uses the clock when neither the line nor the caller gives now', async () => {
     const asOf = new Date(Date.now() - 1000).toISOString();
     const [out] = await collect(

@@ -52,7 +52,9 @@ export async function* evalLines(
   compiled: CompiledRules,
   now?: Date,
 ): AsyncGenerator<string> {
-  for await (const [line, text] of numberedLines(input)) {
+  for await (const [line, raw] of numberedLines(input)) {
+    // A BOM (a file saved by a Windows editor, piped in) is not part of the first line's JSON.
+    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (text.trim() === '') continue;
     let facts: unknown;
     try {

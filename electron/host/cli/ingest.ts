@@ -28,7 +28,11 @@ import { INGEST_USAGE } from './usage.ts';
 const ManifestLine = z.object({
   file: z.string().min(1),
   source: z.string().min(1).optional(),
-  requested_priority: PriorityLevel.optional(),
+  // In any case, as --priority takes it ("high").
+  requested_priority: z.preprocess(
+    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+    PriorityLevel.optional(),
+  ),
   justification: z.string().optional(),
   author: z.string().optional(),
   at_ms: z.number().nonnegative().default(0),
@@ -145,51 +149,55 @@ function readManifest(path: string, defaultSource: string): Planned[] {
   }
   const base = dirname(resolve(path));
   const planned: Planned[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (!raw.trim()) return;
-    const where = { file: path, line: i + 1 };
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
+  // A BOM, as Windows editors save UTF-8, is not part of the first line's JSON.
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      if (!raw.trim()) return;
+      const where = { file: path, line: i + 1 };
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (e) {
+        planned.push({
+          file: path,
+          source: defaultSource,
+          at_ms: 0,
+          invalid: {
+            code: 'VALIDATION',
+            message: `manifest line ${i + 1} is not JSON: ${(e as Error).message}`,
+            ...where,
+          },
+        });
+        return;
+      }
+      const parsed = ManifestLine.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        planned.push({
+          file: path,
+          source: defaultSource,
+          at_ms: 0,
+          invalid: {
+            code: 'VALIDATION',
+            message: `manifest line ${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message}`,
+            field: issue.path.join('.'),
+            ...where,
+          },
+        });
+        return;
+      }
+      const m = parsed.data;
       planned.push({
-        file: path,
-        source: defaultSource,
-        at_ms: 0,
-        invalid: {
-          code: 'VALIDATION',
-          message: `manifest line ${i + 1} is not JSON: ${(e as Error).message}`,
-          ...where,
-        },
+        file: resolve(base, m.file),
+        source: m.source ?? defaultSource,
+        requested_priority: m.requested_priority,
+        justification: m.justification,
+        author: m.author,
+        at_ms: m.at_ms,
       });
-      return;
-    }
-    const parsed = ManifestLine.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      planned.push({
-        file: path,
-        source: defaultSource,
-        at_ms: 0,
-        invalid: {
-          code: 'VALIDATION',
-          message: `manifest line ${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message}`,
-          field: issue.path.join('.'),
-          ...where,
-        },
-      });
-      return;
-    }
-    const m = parsed.data;
-    planned.push({
-      file: resolve(base, m.file),
-      source: m.source ?? defaultSource,
-      requested_priority: m.requested_priority,
-      justification: m.justification,
-      author: m.author,
-      at_ms: m.at_ms,
     });
-  });
   return planned;
 }
 
