@@ -140,6 +140,27 @@ describe('CBOE CSV', () => {
     expect(Math.max(...rows.map((c) => c.open_interest))).toBeGreaterThanOrEqual(1000);
   });
 
+  it('reads a Last: price whose unquoted thousands separators split it over cells', async () => {
+    const chain = makeChain({ seed: 14, spot: 17245.32, expiries: 2, strikesPerExpiry: 10 });
+    const lines = cboeCsvText(chain).split('\n');
+    expect(lines[1]).toContain('Last: 17245.32,');
+    const prices: [string, number][] = [
+      ['Last: 17,245.32', 17245.32],
+      ['"Last: 17,245.32"', 17245.32],
+      ['Last: 1,017,245', 1017245],
+      ['Last: 17', 17],
+    ];
+    for (const [cell, spot] of prices) {
+      const file = join(dir, 'last-separators.csv');
+      lines[1] = `NASDAQ 100 INDEX,${cell},Change: -12.5`;
+      writeFileSync(file, lines.join('\n'));
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok && sniffed.value.spot, cell).toBe(spot);
+      const r = await readChain(file, conventions());
+      expect(r.ok && r.value.spot, cell).toBe(spot);
+    }
+  });
+
   it('keeps fractional strikes and SPX/SPXW rows sharing an expiry and strike', async () => {
     const chain = makeChain({
       seed: 14,

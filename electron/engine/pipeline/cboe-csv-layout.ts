@@ -58,11 +58,21 @@ export function parseCboeDate(line: string, exchangeZone: string): string | null
   return zonedIso(t, LABEL_ZONES[label] ?? exchangeZone);
 }
 
-/** The text after "Last:" on line 2, or null when the line has no such cell. */
+/**
+ * The text after "Last:" on line 2, or null when the line has no such cell. CBOE writes
+ * these lines' numbers with thousands separators and no quotes ("Volume: 71,039,449"), so
+ * a price of 17,245.32 comes as the cells "Last: 17" and "245.32": the digit groups that
+ * follow are joined back, never read as a price of 17.
+ */
 function lastText(line: string): string | null {
-  for (const cell of splitCsvLine(line)) {
-    const m = /^\s*Last:\s*(.*)$/i.exec(cell);
-    if (m) return m[1]!.replace(/[$\s]/g, '');
+  const cells = splitCsvLine(line);
+  for (let i = 0; i < cells.length; i++) {
+    const m = /^\s*Last:\s*(.*)$/i.exec(cells[i]!);
+    if (!m) continue;
+    let text = m[1]!.replace(/[$\s]/g, '');
+    while (/^-?\d{1,3}(,\d{3})*$/.test(text) && /^\s*\d{3}(\.\d*)?\s*$/.test(cells[i + 1] ?? ''))
+      text += `,${cells[++i]!.trim()}`;
+    return text;
   }
   return null;
 }
