@@ -616,6 +616,42 @@ describe('long format', () => {
       '2024-01-02T09:30:00+00:00',
     );
     expect(parseTimestamp('yesterday', 'America/New_York')).toBeNull();
+    // A fraction of zeros is dropped, another kept.
+    expect(parseTimestamp('2024-01-08 10:30:00.000000-05:00', 'UTC')).toBe(
+      '2024-01-08T10:30:00-05:00',
+    );
+    expect(parseTimestamp('2024-01-08T15:30:00.250Z', 'UTC')).toBe('2024-01-08T15:30:00.250Z');
+  });
+
+  it('Parquet timestamp and date columns: a zoned timestamp is that instant, a naive one exchange time', async () => {
+    const rows = 4;
+    const frame = pl.DataFrame({
+      underlying: Array(rows).fill('QQQ'),
+      as_of: Array(rows).fill(new Date('2024-01-08T15:30:00Z')),
+      spot: Array(rows).fill(400.5),
+      expiry: Array(rows).fill(new Date('2024-01-19T00:00:00Z')),
+      strike: [395, 395, 405, 405],
+      option_type: ['C', 'P', 'C', 'P'],
+      open_interest: [100, 200, 300, 400],
+      volume: [1, 2, 3, 4],
+      iv: [0.2, 0.21, 0.19, 0.2],
+    });
+    const zoned = join(dir, 'zoned.parquet');
+    frame
+      .withColumns(
+        pl.col('as_of').cast(pl.Datetime('us', 'America/New_York')),
+        pl.col('expiry').cast(pl.Date),
+      )
+      .writeParquet(zoned);
+    const naive = join(dir, 'naive.parquet');
+    frame.writeParquet(naive);
+    const a = await readChain(zoned, conventions());
+    expect(a.ok && [a.value.as_of, a.value.contracts.expiries]).toEqual([
+      '2024-01-08T10:30:00-05:00',
+      ['2024-01-19'],
+    ]);
+    const b = await readChain(naive, conventions());
+    expect(b.ok && b.value.as_of).toBe('2024-01-08T15:30:00-05:00');
   });
 
   it('parses expiries in the usual forms', () => {
