@@ -152,6 +152,12 @@ describe('gex-desk ingest', () => {
         snapshot: { underlying: 'META', spot: 749.75 },
       });
     }
+    // For people, after the last file's lines: how the requests ended, in one line.
+    const human = await runCli(['ingest', ...files, ...args]);
+    expect(human.code).toBe(1);
+    expect(human.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^9 requests: 8 failed, 1 duplicate; \d+\.\d s$/,
+    );
   });
 
   it('says a request refused at its facts read was never given a level', async () => {

@@ -120,8 +120,10 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
         delay(p.at_ms - (Date.now() - t0)).then(() => runOne(api, waitForEnd, p, progress)),
       );
       let worst: ExitCode = EXIT.ok;
+      const byStatus = new Map<IngestLine['status'], number>();
       for (const pending of results) {
         const line = await pending; // in submission order
+        byStatus.set(line.status, (byStatus.get(line.status) ?? 0) + 1);
         if (values.json) out.json(line);
         else out.line(humanLine(line));
         if (line.error && exitFor(line.error) === EXIT.environment) worst = EXIT.environment;
@@ -131,6 +133,11 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
         )
           worst = EXIT.rejected;
       }
+      // Several files: how they ended, in one line, after the last one's.
+      if (!values.json && planned.length > 1)
+        out.line(
+          `${planned.length} requests: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}; ${seconds(Date.now() - t0)}`,
+        );
       return worst;
     } finally {
       process.off('SIGINT', stop);
@@ -338,6 +345,8 @@ function jobWaiter(api: ApiClient): WaitForEnd {
       else waiting.set(jobId, wake);
     });
 }
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 function humanLine(l: IngestLine): string {
   const mark = l.status === 'completed' || l.status === 'duplicate' ? '✓' : '✗';
