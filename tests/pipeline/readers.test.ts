@@ -58,6 +58,13 @@ async function run(file: string) {
   return r.value;
 }
 
+type Figures = Awaited<ReturnType<typeof run>>['snapshot'];
+/** The snapshot of the same chain read from another layout: the same figures. */
+function expectSameSnapshot(got: Figures, expected: Figures, label: string): void {
+  for (const k of ['underlying', 'as_of', 'spot', 'contracts', 'total_gex', 'zero_gamma'] as const)
+    expect(got[k], `${label}: ${k}`).toEqual(expected[k]);
+}
+
 describe('CBOE CSV', () => {
   it('reads the current date form, EST, and gives two contracts per line', async () => {
     const file = join(dir, 'spx-new.csv');
@@ -386,15 +393,7 @@ describe('long format', () => {
       writeFileSync(file, [names, ...rows].join('\n'));
       const got = (await run(file)).snapshot;
       expect(got.format, names).toBe('long-csv');
-      for (const k of [
-        'underlying',
-        'as_of',
-        'spot',
-        'contracts',
-        'total_gex',
-        'zero_gamma',
-      ] as const)
-        expect(got[k], `${names}: ${k}`).toEqual(expected[k]);
+      expectSameSnapshot(got, expected, names);
       // The cheap facts at arrival come from the same header.
       const sniffed = await sniffChain(file, conventions());
       expect(sniffed.ok && sniffed.value, names).toMatchObject({
@@ -439,16 +438,7 @@ describe('long format', () => {
     ].join('\r\n');
     const file = join(dir, 'vendor-datashop.csv');
     writeFileSync(file, vendor);
-    const got = (await run(file)).snapshot;
-    for (const k of [
-      'underlying',
-      'as_of',
-      'spot',
-      'contracts',
-      'total_gex',
-      'zero_gamma',
-    ] as const)
-      expect(got[k], k).toEqual(expected[k]);
+    expectSameSnapshot((await run(file)).snapshot, expected, 'DataShop layout');
 
     // The same name twice is not a choice the reader can make.
     const twice = join(dir, 'vendor-twice.csv');

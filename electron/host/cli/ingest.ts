@@ -162,37 +162,32 @@ function readManifest(path: string, defaultSource: string): Planned[] {
     .split(/\r?\n/)
     .forEach((raw, i) => {
       if (!raw.trim()) return;
-      const where = { file: path, line: i + 1 };
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch (e) {
+      /** The line, reported as rejected with why; never submitted. */
+      const refuse = (message: string, field?: string) =>
         planned.push({
           file: path,
           source: defaultSource,
           at_ms: 0,
           invalid: {
             code: 'VALIDATION',
-            message: `manifest line ${i + 1} is not JSON: ${(e as Error).message}`,
-            ...where,
+            message: `manifest line ${i + 1}${message}`,
+            ...(field === undefined ? {} : { field }),
+            file: path,
+            line: i + 1,
           },
         });
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (e) {
+        refuse(` is not JSON: ${(e as Error).message}`);
         return;
       }
       const parsed = ManifestLine.safeParse(value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        planned.push({
-          file: path,
-          source: defaultSource,
-          at_ms: 0,
-          invalid: {
-            code: 'VALIDATION',
-            message: `manifest line ${i + 1}: ${issue.path.join('.') || 'line'}: ${issue.message}`,
-            field: issue.path.join('.'),
-            ...where,
-          },
-        });
+        const field = issue.path.join('.');
+        refuse(`: ${field || 'line'}: ${issue.message}`, field);
         return;
       }
       const m = parsed.data;
