@@ -3,12 +3,16 @@
 // errno codes, for the pipeline, the staging area and the command line.
 import { err, type Result } from '../../shared/result.ts';
 
-/** NOT_A_FILE, saying what to give instead: a folder's files, or a regular file. */
-export function notAFile(file: string, folder: boolean): Result<never> {
+/** A chain's folder: what to do instead. */
+export const CHAIN_FOLDER_HINT =
+  ': give the files in it (or drop the folder into the watched inbox)';
+
+/** NOT_A_FILE, telling a folder (with `folderHint`, what to give instead) from a device. */
+export function notAFile(file: string, folder: boolean, folderHint = ''): Result<never> {
   return err(
     'NOT_A_FILE',
     folder
-      ? `${file} is a folder, not a file: give the files in it (or drop the folder into the watched inbox)`
+      ? `${file} is a folder, not a file${folderHint}`
       : `${file} is not a regular file (a device, a pipe or a socket)`,
     { file },
   );

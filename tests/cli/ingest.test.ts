@@ -205,7 +205,7 @@ describe('gex-desk ingest', () => {
         ['ingest', '--manifest', join(dir, 'missing.jsonl')],
         new RegExp(`cannot read the manifest: ${join(dir, 'missing.jsonl')} does not exist`),
       ],
-      [['ingest', '--manifest', dir], /cannot read the manifest: .* is not a file/],
+      [['ingest', '--manifest', dir], /cannot read the manifest: .* is a folder, not a file\n/],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);

@@ -21,7 +21,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { notAFile, readError } from '../read-error.ts';
+import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
@@ -202,7 +202,7 @@ export class Staging {
     let before: Fingerprint;
     try {
       const s = await stat(file);
-      if (!s.isFile()) return notAFile(file, s.isDirectory());
+      if (!s.isFile()) return notAFile(file, s.isDirectory(), CHAIN_FOLDER_HINT);
       before = fingerprint(s);
     } catch (e) {
       return this.#ioError(file, e);

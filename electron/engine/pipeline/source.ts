@@ -11,7 +11,7 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../../shared/limits.ts'
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
-import { notAFile, readError } from '../read-error.ts';
+import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
 
 export type SourceFile = {
   file: string;
@@ -31,7 +31,7 @@ export function checkStat(file: string, stat: () => Stats, limits: ReadLimits): 
   } catch (e) {
     return readError(file, e);
   }
-  if (!st.isFile()) return notAFile(file, st.isDirectory());
+  if (!st.isFile()) return notAFile(file, st.isDirectory(), CHAIN_FOLDER_HINT);
   return checkSize(file, st.size, limits);
 }
 
