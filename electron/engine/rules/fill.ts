@@ -91,10 +91,13 @@ export const createFiller = (p: Program): Filler => {
       const toSub = ageTo[i] ? t.nowSub : t.asOfSub;
       let ms = toMs - fromMs + (toSub - fromSub);
       if (ms < -a.futureLimitMs) {
-        const fact = ageFrom[i] ? a.to : a.from;
+        // The later instant is the fact at fault (as_of, against now).
+        const [fact, at, other, otherAt] = ageFrom[i]
+          ? [a.to, toMs, a.from, fromMs]
+          : [a.from, fromMs, a.to, toMs];
         return err(
           'INVALID_FACT',
-          `${fact} is ${(-ms / 1000).toFixed(3).replace(/\.?0+$/, '')} s in the future; more than ${a.futureLimitMs / 1000} s is invalid`,
+          `${fact} (${isoOf(at)}) is ${span(-ms)} after ${other} (${isoOf(otherAt)}); more than ${a.futureLimitMs / 1000} s in the future is invalid: a wrong clock, or a time written without its zone?`,
           { fact },
         );
       }
@@ -152,3 +155,14 @@ export const createFiller = (p: Program): Filler => {
 
   return { given, times, ages: deriveAges, ordinals: deriveOrdinals, ordinalsPartial };
 };
+
+const isoOf = (ms: number): string => new Date(ms).toISOString();
+
+/** A length of time as a person reads it: 61.5 s, 12 min 5 s, 24.0 h, 3.2 days. */
+function span(ms: number): string {
+  const s = ms / 1000;
+  if (s < 120) return `${s.toFixed(3).replace(/\.?0+$/, '')} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  if (s < 172_800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} days`;
+}
