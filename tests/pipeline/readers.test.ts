@@ -774,35 +774,58 @@ describe('delta from the file, roots, one underlying', () => {
     });
   });
 
-  it('an adjusted option (AAPL1) in an AAPL file is of AAPL, and its rows are dropped with the reason, in CSV and JSON', async () => {
-    // Every other expiry is AAPL1's, the first one included: the file's first symbol is adjusted.
-    const chain = makeChain({
-      seed: 78,
-      underlying: 'AAPL',
-      spot: 190.5,
-      expiries: 4,
-      strikesPerExpiry: 8,
-      roots: ['AAPL1', 'AAPL'],
-    });
-    const parent = { ...chain, contracts: chain.contracts.filter((k) => k.root === 'AAPL') };
-    const adjusted = chain.contracts.length - parent.contracts.length;
-    expect(adjusted).toBeGreaterThan(0);
-    const e = expectedGex(parent);
-    const csv = join(dir, 'adjusted.csv');
-    writeFileSync(csv, cboeCsvText(chain));
-    const json = join(dir, 'adjusted.json');
-    writeFileSync(json, cboeJsonText(chain));
-    for (const file of [csv, json]) {
-      const out = await run(file);
-      expect(out.snapshot, file).toMatchObject({ underlying: 'AAPL', contracts: e.used });
-      expect(out.snapshot.call_gex, file).toBeCloseTo(e.call, 0);
-      expect(out.snapshot.put_gex, file).toBeCloseTo(e.put, 0);
-      expect(out.snapshot.quality.dropped, file).toEqual([
-        { reason: 'adjusted option (deliverable not 100 shares)', rows: adjusted },
-      ]);
-      const sniffed = await sniffChain(file, conventions());
-      expect(sniffed.ok && sniffed.value.underlying, file).toBe('AAPL');
+  it('an adjusted option (AAPL1) beside its stock (AAPL) is of AAPL, its rows dropped with the reason; a ticker ending in a digit alone is itself', async () => {
+    // Every other expiry is AAPL1's; in the second file, the first one: it comes first.
+    for (const roots of [
+      ['AAPL', 'AAPL1'],
+      ['AAPL1', 'AAPL'],
+    ]) {
+      const chain = makeChain({
+        seed: 78,
+        underlying: 'AAPL',
+        spot: 190.5,
+        expiries: 4,
+        strikesPerExpiry: 8,
+        roots,
+      });
+      const parent = { ...chain, contracts: chain.contracts.filter((k) => k.root === 'AAPL') };
+      const adjusted = chain.contracts.length - parent.contracts.length;
+      expect(adjusted).toBeGreaterThan(0);
+      const e = expectedGex(parent);
+      for (const [name, text] of [
+        ['adjusted.csv', cboeCsvText(chain)],
+        ['adjusted.json', cboeJsonText(chain)],
+      ] as const) {
+        const file = join(dir, name);
+        writeFileSync(file, text);
+        const at = `${roots.join(',')} ${name}`;
+        const out = await run(file);
+        expect(out.snapshot, at).toMatchObject({ underlying: 'AAPL', contracts: e.used });
+        expect(out.snapshot.call_gex, at).toBeCloseTo(e.call, 0);
+        expect(out.snapshot.put_gex, at).toBeCloseTo(e.put, 0);
+        expect(out.snapshot.quality.dropped, at).toEqual([
+          { reason: 'adjusted option (deliverable not 100 shares)', rows: adjusted },
+        ]);
+        // At arrival, the first symbol tells only when it is the stock's.
+        const sniffed = await sniffChain(file, conventions());
+        expect(sniffed.ok && sniffed.value.underlying, at).toBe(
+          roots[0] === 'AAPL' ? 'AAPL' : null,
+        );
+      }
     }
+    // A ticker of its own that ends in a digit: nothing is adjusted.
+    const own = makeChain({
+      seed: 79,
+      underlying: 'NEW1',
+      spot: 50,
+      expiries: 2,
+      strikesPerExpiry: 6,
+    });
+    const file = join(dir, 'new1.json');
+    writeFileSync(file, cboeJsonText(own));
+    const out = await run(file);
+    expect(out.snapshot).toMatchObject({ underlying: 'NEW1', contracts: own.contracts.length });
+    expect(out.snapshot.quality.dropped).toEqual([]);
   });
 
   it('the tokenizer: quoted cells with commas, "" escapes and line breaks keep the lines of the file', async () => {

@@ -17,7 +17,7 @@ import { yearFraction } from './black-scholes.ts';
 import { bucketCode, dateInZone } from './buckets.ts';
 import type { Chain } from './chain.ts';
 import { contractExposures, type ContractExposures } from './contract-exposures.ts';
-import { isAdjustedRoot } from './occ.ts';
+import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
 import { isoDate } from './time.ts';
 
 export { extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
@@ -70,7 +70,9 @@ export function selectContracts(chain: Chain, conv: GexConventions): UsedContrac
   const snapshotDate = isoDate(chain.as_of);
   const expiryT = c.expiries.map((e) => yearFraction(snapshotDate, e, conv.day_count));
   const expired = c.expiries.map((e) => e < snapshotDate);
-  const adjusted = c.roots.map((r) => r !== chain.underlying && isAdjustedRoot(r));
+  const adjusted = c.roots.map(
+    (r) => parentOfAdjusted(underlyingOfRoot(r), chain.underlying) === chain.underlying,
+  );
   const rows = new Int32Array(c.n);
   const t = new Float64Array(c.n);
   let used = 0;

@@ -26,6 +26,16 @@ export function parseOcc(symbol: string): OccSymbol | null {
   };
 }
 
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * The underlying a file's first symbol gives, when its ends are all that was read: null
+ * when it ends in a digit, which may be an adjusted option's (AAPL1) whose stock's rows
+ * come later (parentOfAdjusted): the whole read decides then, never another value.
+ */
+export const underlyingFromHead = (u: string | null): string | null =>
+  u !== null && isDigitCode(u.charCodeAt(u.length - 1)) ? null : u;
+
 /** Roots that are another name for the same underlying (weeklies, PM-settled, quarterlies). */
 const ROOT_ALIASES: Record<string, string> = {
   SPXW: 'SPX',
@@ -40,30 +50,30 @@ const ROOT_ALIASES: Record<string, string> = {
   MXEF: 'MXEF',
 };
 
-/**
- * An adjusted option's root: its parent's and a digit (AAPL1, after a split, a merger or a
- * special dividend). It trades on the same underlying, but its deliverable is not 100
- * shares, so its figures are not comparable: a run counts it as dropped (gex.ts).
- */
-const ADJUSTED_ROOT = /^([A-Z]{1,5})\d$/;
-
-const cleanRoot = (root: string): string =>
-  root
+/** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
+export function underlyingOfRoot(root: string): string {
+  const r = root
     .trim()
     .toUpperCase()
     .replace(/^[_^$]/, '');
-
-/** Whether a root is an adjusted option's (AAPL1), not its parent's (AAPL). */
-export const isAdjustedRoot = (root: string): boolean => ADJUSTED_ROOT.test(cleanRoot(root));
-
-/** The underlying's ticker for an option root: SPXW → SPX, AAPL1 → AAPL; equities keep their root. */
-export function underlyingOfRoot(root: string): string {
-  const r = cleanRoot(root);
-  const parent = ADJUSTED_ROOT.exec(r)?.[1] ?? r;
-  return ROOT_ALIASES[parent] ?? parent;
+  return ROOT_ALIASES[r] ?? r;
 }
 
-const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+/**
+ * When two underlyings of one file are a stock's and its adjusted options' (AAPL and
+ * AAPL1, after a split, a merger or a special dividend): the stock's; else null. Only
+ * such a pair is told apart, so that a ticker that ends in a digit is never taken for an
+ * adjusted one. An adjusted option's deliverable is not 100 shares: a run counts its rows
+ * as dropped (gex.ts).
+ */
+export function parentOfAdjusted(a: string, b: string): string | null {
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return long.length === short.length + 1 &&
+    long.startsWith(short) &&
+    isDigitCode(long.charCodeAt(short.length))
+    ? short
+    : null;
+}
 
 /**
  * parseOcc for a whole chain: its symbols differ mostly in the strike, so everything

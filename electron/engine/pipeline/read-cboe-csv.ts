@@ -26,7 +26,7 @@ import {
 import { cellIndex, scanCsv, textAt, type CsvTable } from './csv-scan.ts';
 import { lineStart, preambleLines } from './csv-text.ts';
 import { rule } from './numbers.ts';
-import { parseOcc, underlyingOfRoot } from './occ.ts';
+import { parentOfAdjusted, parseOcc, underlyingOfRoot } from './occ.ts';
 import type { SourceFile } from './source.ts';
 
 export { parseCboeDate } from './cboe-csv-layout.ts';
@@ -183,13 +183,18 @@ function symbolRoots(file: string, t: CsvTable, h: CboeHeader, c: Contracts): st
         seen = { code, underlying: cell.underlying };
         raws.set(raw, seen);
         if (cell.underlying !== null && underlying !== null && cell.underlying !== underlying) {
-          const line = t.lines[r]!;
-          const field = sideLabel(side === 0 ? 'call' : 'put');
-          return err(
-            'BAD_VALUE',
-            `${file}, line ${line}, field "${field}": the symbol root ${quoted(cell.root!)} is of ${quoted(cell.underlying)}, not ${underlying} as the first symbol: a file holds one underlying`,
-            { file, line, field },
-          );
+          // A stock's adjusted options (AAPL1 beside AAPL) are of the stock; any other is not.
+          const parent = parentOfAdjusted(cell.underlying, underlying);
+          if (parent === null) {
+            const line = t.lines[r]!;
+            const field = sideLabel(side === 0 ? 'call' : 'put');
+            return err(
+              'BAD_VALUE',
+              `${file}, line ${line}, field "${field}": the symbol root ${quoted(cell.root!)} is of ${quoted(cell.underlying)}, not ${underlying} as the first symbol: a file holds one underlying`,
+              { file, line, field },
+            );
+          }
+          underlying = parent;
         }
         underlying ??= cell.underlying;
       }

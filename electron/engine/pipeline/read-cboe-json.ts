@@ -8,7 +8,7 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
 import { EMPTY, NOT_A_NUMBER, numberProblem, rule, TOO_BIG } from './numbers.ts';
-import { occParser, underlyingOfRoot } from './occ.ts';
+import { occParser, parentOfAdjusted, underlyingOfRoot } from './occ.ts';
 import type { SourceFile } from './source.ts';
 import { parseTimestamp } from './time.ts';
 
@@ -172,11 +172,14 @@ export function readCboeJson(
       const u = underlyingOfRoot(occ.root);
       if (underlying === null) underlying = u;
       else if (u !== underlying) {
-        return err(
-          'BAD_VALUE',
-          `${file}: ${at()}.option (${quoted(o.option)}) is an option on ${quoted(u)}, not ${underlying} as the first: a file holds one underlying`,
-          { file, field: `${at()}.option` },
-        );
+        const parent = parentOfAdjusted(u, underlying);
+        if (parent !== null) underlying = parent;
+        else
+          return err(
+            'BAD_VALUE',
+            `${file}: ${at()}.option (${quoted(o.option)}) is an option on ${quoted(u)}, not ${underlying} as the first: a file holds one underlying`,
+            { file, field: `${at()}.option` },
+          );
       }
       rc = c.roots.length;
       c.roots.push(occ.root);

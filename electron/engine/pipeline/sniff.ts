@@ -19,7 +19,7 @@ import { detectFormat, HEAD_BYTES } from './detect-format.ts';
 import { firstRowFacts, mapHeader, MAX_UNDERLYING } from './long-table.ts';
 import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
 import { numberProblem, rule } from './numbers.ts';
-import { parseOcc, underlyingOfRoot } from './occ.ts';
+import { parseOcc, underlyingFromHead, underlyingOfRoot } from './occ.ts';
 import { symbolCell } from './read-cboe-csv.ts';
 import { csvTable, readLongCsvHeader } from './read-long.ts';
 import { jsonValue, readJsonEnds } from './sniff-json.ts';
@@ -108,7 +108,7 @@ function sniffCboeCsv(
   // The first cell that can hold a symbol decides, as in the reader (a line's call, then its put).
   for (let k = 0; k < t.kept; k++) {
     const cell = symbolCell(t.bytes, t.starts[k]!, t.ends[k]!, t.escaped[k]!);
-    if (cell) return { ...facts, underlying: cell.underlying };
+    if (cell) return { ...facts, underlying: underlyingFromHead(cell.underlying) };
   }
   return facts;
 }
@@ -166,7 +166,11 @@ function sniffCboeJson(head: Buffer, tail: Buffer, eof: boolean, conv: GexConven
     first && typeof first === 'object' && typeof first.option === 'string'
       ? parseOcc(first.option)
       : null;
-  return { underlying: occ ? underlyingOfRoot(occ.root) : null, as_of: asOf, spot };
+  return {
+    underlying: occ ? underlyingFromHead(underlyingOfRoot(occ.root)) : null,
+    as_of: asOf,
+    spot,
+  };
 }
 
 /**
