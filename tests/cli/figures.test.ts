@@ -1,7 +1,7 @@
 // How the command line writes a dollar figure in its tables and summaries: each in the
 // unit it reads best, so a small equity's exposure is not a row of "0.00 Bn".
 import { describe, expect, it } from 'vitest';
-import { usd } from '../../electron/host/cli/io.ts';
+import { table, usd } from '../../electron/host/cli/io.ts';
 
 describe('usd', () => {
   it('writes billions, millions or dollars, whichever the figure reaches, sign kept', () => {
@@ -14,5 +14,27 @@ describe('usd', () => {
     expect(usd(0)).toBe('0');
     expect(usd(-0.3)).toBe('0');
     expect(usd(null)).toBe('—');
+  });
+});
+
+describe('table', () => {
+  it('right-aligns numbers and dollar figures, left-aligns text', () => {
+    expect(
+      table(
+        ['underlying', 'spot', 'total GEX'],
+        [
+          ['SPX', 4697.2402, usd(-10_998_709_390.13)],
+          ['QQQ', 400, usd(240_000)],
+          ['META', null, usd(625_110_000)],
+        ],
+      ),
+    ).toBe(
+      [
+        'underlying       spot  total GEX',
+        'SPX         4697.2402  -11.00 Bn',
+        'QQQ               400     240000',
+        'META                —   625.11 M',
+      ].join('\n'),
+    );
   });
 });

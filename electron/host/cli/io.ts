@@ -53,12 +53,22 @@ export const stdio: Output = {
 export const describeError = (e: AppError): string =>
   `${e.code}: ${e.message}${e.file && !e.message.includes(e.file) ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`;
 
-/** A plain aligned table; numbers right-aligned. */
+/** A dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M", "240000"), or none. */
+const FIGURE = /^-?\d+(\.\d+)?( Bn| M)?$|^—$/;
+
+/** A plain aligned table; numbers and dollar figures right-aligned. */
 export function table(headers: string[], rows: (string | number | null)[][]): string {
   const cells = rows.map((r) => r.map((c) => (c === null ? '—' : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const numeric = headers.map(
-    (_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null),
+    (_, i) =>
+      rows.length > 0 &&
+      rows.every(
+        (r) =>
+          typeof r[i] === 'number' ||
+          r[i] === null ||
+          (typeof r[i] === 'string' && FIGURE.test(r[i])),
+      ),
   );
   const fmt = (r: string[]) =>
     r
