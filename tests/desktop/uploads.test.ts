@@ -238,5 +238,12 @@ describe('resolving an id', () => {
     expect(safeFileName('.hidden')).toBe('_hidden');
     expect(safeFileName('a\u0000b;rm -rf.csv')).toBe('a_b_rm -rf.csv');
     expect(safeFileName('')).toBe('upload');
+    // The analyst's own name, in any script; composed, and cut within what a disk allows.
+    expect(safeFileName('SPX é (copy).csv')).toBe('SPX é (copy).csv');
+    expect(safeFileName('donne\u0301es_Übersicht_期权.csv')).toBe('données_Übersicht_期权.csv');
+    const long = safeFileName(`${'期'.repeat(100)}.csv`);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
+    expect(long).toBe('期'.repeat(66));
+    expect(safeFileName('a\u202Eb|c<d>.csv')).toBe('a_b_c_d_.csv');
   });
 });

@@ -53,12 +53,21 @@ interface Upload {
 const RECENTLY_ENDED = 1000;
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A file name safe to keep on disk: its last component, no control or path characters. */
+/** Longest name kept, in UTF-8 bytes (file systems allow 255). */
+const MAX_NAME_BYTES = 200;
+
+/**
+ * A file name safe to keep on disk, and the analyst's own in the queue: its last
+ * component; letters and digits of any script kept (données.csv), control, path and
+ * shell characters replaced.
+ */
 export function safeFileName(name: string): string {
-  const base = basename(name.replaceAll('\\', '/'))
-    .replace(/[^\w.\- ()[\]+@]/g, '_')
+  const base = basename(name.normalize('NFC').replaceAll('\\', '/'))
+    .replace(/[^\p{L}\p{M}\p{N}_.\- ()[\]+@]/gu, '_')
     .replace(/^\.+/, '_');
-  return (base || 'upload').slice(0, 120);
+  const chars = [...(base || 'upload')];
+  while (Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop();
+  return chars.join('');
 }
 
 /** An upload stopped because it broke a limit; carries the answer for the page. */
