@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts';
 import { writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import pl from 'nodejs-polars';
 import {
@@ -41,6 +42,63 @@ describe('bad input', () => {
       if (expected.field !== undefined) expect(e.field).toBe(expected.field);
     });
   }
+
+  it('a spreadsheet saved instead of its CSV is BINARY_FILE saying to save it as CSV; a zip, to unpack it', async () => {
+    // Stored (uncompressed) entries: the local headers a zip writer puts first.
+    const zipOf = (entries: [string, string][]) =>
+      Buffer.concat(
+        entries.flatMap(([name, text]) => {
+          const data = Buffer.from(text);
+          const h = Buffer.alloc(30);
+          h.writeUInt32LE(0x04034b50, 0);
+          h.writeUInt16LE(20, 4);
+          h.writeUInt32LE(crc32(data), 14);
+          h.writeUInt32LE(data.length, 18);
+          h.writeUInt32LE(data.length, 22);
+          h.writeUInt16LE(Buffer.byteLength(name), 26);
+          return [h, Buffer.from(name), data];
+        }),
+      );
+    const cases: [string, Buffer, string][] = [
+      [
+        'book.xlsx',
+        zipOf([
+          ['[Content_Types].xml', '<Types/>'],
+          ['_rels/.rels', '<Relationships/>'],
+          ['xl/workbook.xml', '<workbook/>'],
+        ]),
+        'is an Excel workbook (xlsx), not an option chain: save the sheet as "CSV UTF-8"',
+      ],
+      [
+        'book.ods',
+        zipOf([
+          ['mimetype', 'application/vnd.oasis.opendocument.spreadsheet'],
+          ['content.xml', '<office/>'],
+        ]),
+        'is an OpenDocument spreadsheet (ods), not an option chain: save the sheet as "CSV UTF-8"',
+      ],
+      [
+        'book.xls',
+        Buffer.concat([
+          Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+          Buffer.alloc(504),
+        ]),
+        'is an Excel workbook (xls) or another Office file',
+      ],
+      [
+        'chains.zip',
+        zipOf([['spx.csv', 'underlying,strike\n']]),
+        'is a zip archive, not an option chain: unpack it first',
+      ],
+    ];
+    for (const [name, bytes, says] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const e = await failure(file);
+      expect(e.code, name).toBe('BINARY_FILE');
+      expect(e.message, name).toContain(`${file} ${says}`);
+    }
+  });
 
   it('readFacts reports the same errors', async () => {
     const r = await readFacts(bad.truncated!.path, conventions());

@@ -23,11 +23,36 @@ const PACKED: [number[], string][] = [
 ];
 
 /**
+ * A spreadsheet an analyst saved instead of its CSV: an Excel workbook (xlsx: a zip whose
+ * entries are [Content_Types].xml and xl/…; xls: an OLE2 compound file), an OpenDocument
+ * one (a zip whose first entry, "mimetype", names it); else null. A zip's entry names are
+ * in its local headers, in the first bytes.
+ */
+function spreadsheet(head: Buffer): string | null {
+  if (starts(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+    return 'an Excel workbook (xls) or another Office file';
+  if (!starts(head, [0x50, 0x4b, 0x03, 0x04])) return null;
+  const text = head.toString('latin1');
+  if (text.includes('application/vnd.oasis.opendocument.spreadsheet'))
+    return 'an OpenDocument spreadsheet (ods)';
+  if (text.includes('[Content_Types].xml') && text.includes('xl/'))
+    return 'an Excel workbook (xlsx)';
+  return null;
+}
+
+/**
  * Format by content from `head` (the file's first HEAD_BYTES, or all of it when shorter)
  * of a file of `size` bytes.
  */
 export function detectFormat(file: string, head: Buffer, size: number): Result<ChainFormat> {
   if (starts(head, [0x50, 0x41, 0x52, 0x31])) return ok('long-parquet');
+  const workbook = spreadsheet(head);
+  if (workbook)
+    return err(
+      'BINARY_FILE',
+      `${file} is ${workbook}, not an option chain: save the sheet as "CSV UTF-8" and submit that`,
+      { file },
+    );
   for (const [magic, what] of PACKED) {
     if (starts(head, magic))
       return err('BINARY_FILE', `${file} is ${what}, not an option chain: unpack it first`, {
