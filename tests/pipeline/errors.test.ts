@@ -43,7 +43,7 @@ describe('bad input', () => {
     });
   }
 
-  it('a spreadsheet saved instead of its CSV is BINARY_FILE saying to save it as CSV; a zip, to unpack it', async () => {
+  it('a spreadsheet or a web page saved instead of the chain says what to do: save the sheet as CSV, download the CSV; a zip, unpack it', async () => {
     // Stored (uncompressed) entries: the local headers a zip writer puts first.
     const zipOf = (entries: [string, string][]) =>
       Buffer.concat(
@@ -98,6 +98,16 @@ describe('bad input', () => {
       expect(e.code, name).toBe('BINARY_FILE');
       expect(e.message, name).toContain(`${file} ${says}`);
     }
+    // The web page, saved instead of the file its button downloads.
+    const page = join(dir, 'spx.csv.html');
+    writeFileSync(
+      page,
+      '\uFEFF\n<!DOCTYPE html>\n<html lang="en"><head><title>SPX</title></head></html>',
+    );
+    expect(await failure(page)).toMatchObject({
+      code: 'UNKNOWN_FORMAT',
+      message: expect.stringContaining(`${page} is a web page (HTML), not an option chain`),
+    });
   });
 
   it('readFacts reports the same errors', async () => {

@@ -87,6 +87,13 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
   if (head[start] === 0x7b /* { */ || head[start] === 0x5b /* [ */) return ok('cboe-json');
   if (!isMostlyText(sample))
     return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
+  // A page saved from the browser instead of the file its Download button gives.
+  if (/^<(!doctype html|html)[\s>]/i.test(head.toString('latin1', start, start + 32)))
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file} is a web page (HTML), not an option chain: download the chain with the page's "Download CSV" (CBOE) or export it as CSV`,
+      { file, line: 1 },
+    );
   const lines = firstLines(head, 4);
   if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '')) return ok('cboe-csv');
   const header = lines.find((l) => l.trim() !== '') ?? '';
