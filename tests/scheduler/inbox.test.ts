@@ -109,11 +109,20 @@ describe('Inbox', () => {
     expect(ls(dir)).toEqual(['done', 'failed', 'processing']);
   });
 
-  it('ignores dotfiles, *.part and *.tmp until they are renamed', async () => {
+  it('ignores dotfiles, partial downloads, *.tmp and lock files until they are renamed', async () => {
     const { dir, inbox, submitted } = await setup();
-    writeFileSync(join(dir, '.hidden.csv'), 'sleep:0');
-    writeFileSync(join(dir, 'big.csv.part'), 'sleep:0');
-    writeFileSync(join(dir, 'x.tmp'), 'sleep:0');
+    for (const name of [
+      '.hidden.csv',
+      'big.csv.part',
+      'x.tmp',
+      'spx.csv.crdownload',
+      'spx.csv.partial',
+      'spx.csv.download',
+      '~$book.xlsx',
+      'Thumbs.db',
+      'desktop.ini',
+    ])
+      writeFileSync(join(dir, name), 'sleep:0');
     mkdirSync(join(dir, 'sub'));
     await inbox.poll();
     await inbox.poll();

@@ -2,7 +2,7 @@
 // fs.watch, which misses events on network shares and fires mid-write) finds files;
 // a file is taken only once it is complete — size and mtime unchanged over two
 // consecutive polls, and openable — and never while it is still being written
-// (dotfiles, `*.part` and `*.tmp` are ignored). A folder dropped in brings its files:
+// (dotfiles, partial downloads, `*.tmp` and lock files are ignored: IGNORED). A folder dropped in brings its files:
 // each is taken on its own, once complete, and keeps its folder (`batch/a.csv` goes to
 // `processing/batch/a.csv`, then `done/batch/a.csv`); the emptied folder is left. A
 // taken file is moved to `processing/` first, so that it is submitted exactly once
@@ -44,7 +44,13 @@ interface Seen {
   mtimeMs: number;
 }
 
-const IGNORED = /(^\.)|(\.part$)|(\.tmp$)/i;
+/**
+ * Names never taken: dotfiles, files still being downloaded or written (`*.part`,
+ * `*.partial`, `*.crdownload`, `*.download`, `*.tmp`), an Office lock file (`~$book.xlsx`)
+ * and the folder files of Windows (`Thumbs.db`, `desktop.ini`).
+ */
+const IGNORED =
+  /(^\.)|(^~\$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)/i;
 /** The inbox's own folders, at its top level. */
 const OWN = new Set(['processing', 'done', 'failed']);
 /** How deep into dropped folders files are looked for. */
