@@ -23,8 +23,9 @@ export const InboxStatus = z.object({
   processing: z.string(),
   done: z.string(),
   failed: z.string(),
-  /** Files (not `.reason.txt`) in each folder now. */
+  /** Files (not `.reason.txt`) in each folder now; `waiting`: dropped in, not taken yet. */
   counts: z.object({
+    waiting: z.number().int().default(0),
     processing: z.number().int(),
     done: z.number().int(),
     failed: z.number().int(),

@@ -51,19 +51,34 @@ describe('the inbox from the app', () => {
       processing: join(dir, 'processing'),
       done: join(dir, 'done'),
       failed: join(dir, 'failed'),
-      counts: { processing: 0, done: 0, failed: 0 },
+      counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
       watching: true,
       config_file: te.engine.config.configFile,
     });
     chain(dir, 'good.csv', 1);
     writeFileSync(join(dir, 'junk.csv'), 'not an option chain\n');
-    await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 1, failed: 1 });
-    await poll(() => events.at(-1)?.counts).toEqual({ processing: 0, done: 1, failed: 1 });
+    await poll(async () => (await status()).counts).toEqual({
+      waiting: 0,
+      processing: 0,
+      done: 1,
+      failed: 1,
+    });
+    await poll(() => events.at(-1)?.counts).toEqual({
+      waiting: 0,
+      processing: 0,
+      done: 1,
+      failed: 1,
+    });
     // A folder dropped in: its files run on the real engine and are counted in their folder.
     mkdirSync(join(dir, 'batch'));
     chain(join(dir, 'batch'), 'good.csv', 4);
     writeFileSync(join(dir, 'batch', 'junk.csv'), 'not an option chain\n');
-    await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 2, failed: 2 });
+    await poll(async () => (await status()).counts).toEqual({
+      waiting: 0,
+      processing: 0,
+      done: 2,
+      failed: 2,
+    });
     expect(readFileSync(join(dir, 'failed', 'batch', 'junk.csv.reason.txt'), 'utf8')).toMatch(
       /^UNKNOWN_FORMAT: /,
     );
@@ -77,12 +92,15 @@ describe('the inbox from the app', () => {
     chain(old, 'held.csv', 2);
     await poll(async () => (await status()).counts.processing).toBe(1);
 
+    // A file already in the new folder waits there until two polls find it complete.
+    mkdirSync(next, { recursive: true });
+    chain(next, 'early.csv', 5);
     const set = await te.engine.handlers['inbox:set']({ dir: next });
     if (!set.ok) throw new Error(set.error.message);
     expect(set.value).toMatchObject({
       dir: next,
       watching: true,
-      counts: { processing: 0, done: 0, failed: 0 },
+      counts: { waiting: 1, processing: 0, done: 0, failed: 0 },
     });
     expect(JSON.parse(readFileSync(te.engine.config.configFile, 'utf8'))).toEqual({ inbox: next });
     expect(events.at(-1)!.dir).toBe(next);
@@ -95,7 +113,12 @@ describe('the inbox from the app', () => {
 
     copyFileSync(join(old, 'done', 'held.csv'), join(next, 'again.csv')); // a duplicate: done
     chain(next, 'fresh.csv', 3);
-    await poll(async () => (await status()).counts).toEqual({ processing: 0, done: 2, failed: 0 });
+    await poll(async () => (await status()).counts).toEqual({
+      waiting: 0,
+      processing: 0,
+      done: 3,
+      failed: 0,
+    });
     expect(existsSync(join(old, 'again.csv'))).toBe(false);
   });
 

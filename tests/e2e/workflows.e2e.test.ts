@@ -262,6 +262,8 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     const dialog = page.getByTestId('inbox-dialog');
     await dialog.waitFor();
     expect(await dialog.getByTestId('inbox-count-done').textContent()).toBe('1');
+    // The inbox's own row: files dropped in and not taken yet (none now).
+    expect(await dialog.getByTestId('inbox-count-dir').textContent()).toBe('0');
     expect(await dialog.getByTestId('inbox-folder-done').textContent()).toContain(
       join(next, 'done'),
     );

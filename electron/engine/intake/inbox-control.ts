@@ -11,7 +11,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { filesUnder, Inbox } from './inbox.ts';
+import { filesUnder, Inbox, waitingFiles } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 
 export interface InboxControlOptions {
@@ -58,6 +58,7 @@ export class InboxControl {
       done,
       failed,
       counts: {
+        waiting: waitingCount(dir),
         processing: filesUnder(processing).length,
         done: filesUnder(done).length,
         failed: filesUnder(failed).length,
@@ -132,5 +133,14 @@ export class InboxControl {
       if (!this.#stopped) this.#opts.events.emit('inbox:updated', this.status());
     }, this.#opts.announceEveryMs ?? 250);
     this.#timer.unref();
+  }
+}
+
+/** Files dropped in and not taken yet; 0 when the folder cannot be read (or is not made yet). */
+function waitingCount(dir: string): number {
+  try {
+    return waitingFiles(dir).length;
+  } catch {
+    return 0;
   }
 }

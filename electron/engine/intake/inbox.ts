@@ -35,7 +35,10 @@ export interface InboxOptions {
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
   log?: Logger;
-  /** Told after a file moved (into processing/, done/ or failed/): the folders' counts changed. */
+  /**
+   * Told after a file moved (into processing/, done/ or failed/), or when the files waiting
+   * in the inbox changed in number: the folders' counts changed.
+   */
   onMoved?: () => void;
 }
 
@@ -76,6 +79,33 @@ export function filesUnder(dir: string, depth = 0): string[] {
   return out;
 }
 
+/**
+ * The regular files under an inbox `dir` not taken yet (a folder dropped in brings its
+ * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored
+ * names and anything but files and folders are left out; each symbolic link is given to
+ * `onLink` (the watcher refuses it). An inbox that cannot be read throws; a subfolder
+ * gone meanwhile is skipped.
+ */
+export function waitingFiles(
+  dir: string,
+  onLink: (rel: string) => void = () => undefined,
+  rel = '',
+  depth = 0,
+): string[] {
+  const out: string[] = [];
+  const entries = depth === 0 ? readdirSync(dir, { withFileTypes: true }) : entriesOf(dir);
+  for (const e of entries) {
+    if (IGNORED.test(e.name)) continue;
+    const relPath = rel ? join(rel, e.name) : e.name;
+    // A link dropped into a shared inbox must not make the engine read its target.
+    if (e.isSymbolicLink()) onLink(relPath);
+    else if (e.isFile()) out.push(relPath);
+    else if (e.isDirectory() && depth < MAX_DEPTH && !(depth === 0 && OWN.has(e.name)))
+      out.push(...waitingFiles(join(dir, e.name), onLink, relPath, depth + 1));
+  }
+  return out;
+}
+
 export class Inbox {
   readonly dir: string;
   readonly processingDir: string;
@@ -83,6 +113,8 @@ export class Inbox {
   readonly failedDir: string;
   #opts: InboxOptions;
   #seen = new Map<string, Seen>();
+  /** Files waiting at the last poll (the count shown beside the folders'). */
+  #waiting = 0;
   /** Files in processing/ whose job has not ended yet. */
   #pending = new Set<string>();
   #timer: NodeJS.Timeout | null = null;
@@ -170,7 +202,7 @@ export class Inbox {
   async #poll(): Promise<void> {
     let files: string[];
     try {
-      files = this.#walk(this.dir, '', 0);
+      files = waitingFiles(this.dir, (link) => this.#refuseLink(link));
     } catch (e) {
       this.#opts.log?.warn('inbox.unreadable', { dir: this.dir, error: String(e) });
       return;
@@ -194,30 +226,10 @@ export class Inbox {
       if (taken) this.#track(this.#submit(taken));
     }
     for (const name of [...this.#seen.keys()]) if (!present.has(name)) this.#seen.delete(name);
-  }
-
-  /**
-   * The regular files under `dir` (a folder dropped in brings its files, to
-   * MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored names
-   * and anything but files and folders are left out. A link is refused on the way.
-   */
-  #walk(dir: string, rel: string, depth: number): string[] {
-    const out: string[] = [];
-    // The inbox itself unreadable throws (and is logged); a subfolder gone meanwhile is skipped.
-    const entries = depth === 0 ? readdirSync(dir, { withFileTypes: true }) : entriesOf(dir);
-    for (const e of entries) {
-      if (IGNORED.test(e.name)) continue;
-      const relPath = rel ? join(rel, e.name) : e.name;
-      if (e.isSymbolicLink()) {
-        // A link dropped into a shared inbox must not make the engine read its target.
-        this.#refuseLink(relPath);
-      } else if (e.isFile()) {
-        out.push(relPath);
-      } else if (e.isDirectory() && depth < MAX_DEPTH && !(depth === 0 && OWN.has(e.name))) {
-        out.push(...this.#walk(join(dir, e.name), relPath, depth + 1));
-      }
+    if (files.length !== this.#waiting) {
+      this.#waiting = files.length;
+      this.#opts.onMoved?.();
     }
-    return out;
   }
 
   #refuseLink(name: string): void {

@@ -11,6 +11,7 @@ import { INBOX_USAGE } from './usage.ts';
 const describe = (s: InboxStatus): string =>
   [
     `inbox ${s.dir} (${s.watching ? 'watched by the running engine' : 'not watched: no engine runs on this database'})`,
+    `  waiting    ${s.counts.waiting}  (dropped in, ${s.watching ? 'taken once complete' : 'taken once an engine runs'})`,
     `  processing ${s.counts.processing}  ${s.processing}`,
     `  done       ${s.counts.done}  ${s.done}`,
     `  failed     ${s.counts.failed}  ${s.failed}`,

@@ -15,12 +15,18 @@ import { Modal } from '../Modal.tsx';
 
 type FolderKey = 'dir' | 'processing' | 'done' | 'failed';
 const FOLDERS: { key: FolderKey; label: string; hint: string }[] = [
-  { key: 'dir', label: 'Inbox', hint: 'Drop option-chain files (or folders of them) here' },
+  {
+    key: 'dir',
+    label: 'Inbox',
+    hint: 'Drop option-chain files (or folders of them) here; the count is those not taken yet',
+  },
   { key: 'processing', label: 'Processing', hint: 'Files being ingested now' },
   { key: 'done', label: 'Done', hint: 'Files whose snapshot is stored' },
   { key: 'failed', label: 'Failed', hint: 'Files that failed, each with a .reason.txt' },
 ];
-const countOf = (s: InboxStatus, k: FolderKey): number | null => (k === 'dir' ? null : s.counts[k]);
+/** The inbox's own row counts the files dropped in and not taken yet. */
+const countOf = (s: InboxStatus, k: FolderKey): number =>
+  k === 'dir' ? s.counts.waiting : s.counts[k];
 
 function FolderRow({
   s,
@@ -56,7 +62,7 @@ function FolderRow({
         {label}
       </th>
       <td className="num" data-testid={`inbox-count-${k}`}>
-        {count === null ? '' : int(count)}
+        {int(count)}
       </td>
       <td className="mono path-cell">{path}</td>
       <td className="actions">

@@ -1,6 +1,6 @@
-// The inbox in the status bar: its folder and how many files ended in done/ and failed/,
-// live from `inbox:updated`; a click opens the inbox dialog (its folders, and choosing
-// another one), drawn outside the bar.
+// The inbox in the status bar: its folder, the files waiting in it (when any) and how many
+// ended in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog
+// (its folders, and choosing another one), drawn outside the bar.
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useApp } from '../../state/store.ts';
@@ -27,6 +27,14 @@ export function InboxStatus() {
         <span className="path" data-testid="status-inbox-dir">
           {status.dir}
         </span>{' '}
+        {status.counts.waiting > 0 && (
+          <>
+            <span className="label">waiting</span>{' '}
+            <span className="num" data-testid="status-inbox-waiting">
+              {int(status.counts.waiting)}
+            </span>{' '}
+          </>
+        )}
         <span className="label">done</span>{' '}
         <span className="num" data-testid="status-inbox-done">
           {int(status.counts.done)}
