@@ -78,7 +78,9 @@ export function StatusBar() {
       <span className={`num ${counts.failed ? 'neg' : ''}`} data-testid="total-failed">
         {counts.failed}
       </span>
-      <span className="label">cancelled</span> <span className="num">{counts.cancelled}</span>
+      {/* None cancelled: a narrow window leaves it to the Queue's tabs (room for the inbox's). */}
+      <span className={`label ${counts.cancelled ? '' : 'narrow-hide'}`}>cancelled</span>{' '}
+      <span className={`num ${counts.cancelled ? '' : 'narrow-hide'}`}>{counts.cancelled}</span>
       {stats && (
         <>
           <span className="sep" />
