@@ -2,13 +2,13 @@
 // fs.watch, which misses events on network shares and fires mid-write) finds files;
 // a file is taken only once it is complete — size and mtime unchanged over two
 // consecutive polls, and openable — and never while it is still being written
-// (dotfiles, partial downloads, `*.tmp` and lock files are ignored: IGNORED). A folder dropped in brings its files:
-// each is taken on its own, once complete, and keeps its folder (`batch/a.csv` goes to
-// `processing/batch/a.csv`, then `done/batch/a.csv`); the emptied folder is left. A
-// taken file is moved to `processing/` first, so that it is submitted exactly once
-// even across restarts, then to `done/` or `failed/` (with `<name>.reason.txt` beside
-// it) when its job ends. A name that already exists there gets a suffix: no file is
-// ever lost.
+// (dotfiles, partial downloads, `*.tmp` and lock files are ignored: IGNORED). A folder
+// dropped in brings its files: each is taken on its own, once complete, and keeps its
+// folder (`batch/a.csv` goes to `processing/batch/a.csv`, then `done/batch/a.csv`); the
+// emptied folder is left. A taken file is moved to `processing/` first, so that it is
+// submitted exactly once even across restarts, then to `done/` or `failed/` (with
+// `<name>.reason.txt` beside it) when its job ends. A name that already exists there
+// gets a suffix: no file is ever lost.
 import {
   closeSync,
   type Dirent,
