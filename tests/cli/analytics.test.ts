@@ -271,7 +271,8 @@ describe('gex-desk analytics commands', () => {
       [['export', 'nope', '--format', 'csv', '--out', '/tmp/x.csv'], 1, /no snapshot nope/],
       [['history'], 2, /UNDERLYING/],
       [['history', 'SPX', '--from', 'yesterday'], 2, /--from/],
-      [['diff', 'a'], 2, /ID_A ID_B/],
+      [['diff', 'a'], 2, /^gex-desk: diff takes ID_A ID_B, not a\n/],
+      [['snapshot'], 2, /^gex-desk: snapshot takes ID, not nothing\n/],
       [['export', 'x', '--format', 'xml', '--out', '/tmp/x'], 2, /--format/],
       [['export', 'x', '--format', 'csv'], 2, /--out/],
       [

@@ -87,8 +87,13 @@ export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {
   };
 }
 
+/** The command's arguments, or a usage error naming the command and what it takes. */
 function positionals(given: string[], want: string[], usage: string): string[] {
-  if (given.length !== want.length) throw new UsageError(`takes ${want.join(' ')}\n${usage}`);
+  const command = usage.split(' ')[1]; // "gex-desk diff ID_A ID_B …"
+  if (given.length !== want.length)
+    throw new UsageError(
+      `${command} takes ${want.join(' ')}, not ${given.length === 0 ? 'nothing' : given.join(' ')}\n${usage}`,
+    );
   return given;
 }
 
