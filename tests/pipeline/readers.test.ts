@@ -47,15 +47,26 @@ function expectedGex(chain: FixtureChain): { call: number; put: number; used: nu
   return { call, put, used };
 }
 
-async function run(file: string) {
-  const r = await runPipeline({
+const pipelineOf = (file: string) =>
+  runPipeline({
     file,
     dataDir: join(dir, 'out'),
     snapshotId: `t${Math.random().toString(36).slice(2)}`,
     conventions: conventions(),
   });
+
+async function run(file: string) {
+  const r = await pipelineOf(file);
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
+}
+
+/** The error a file is refused with; the test fails when it is read. */
+async function failureOf(file: string) {
+  const r = await pipelineOf(file);
+  expect(r.ok, file).toBe(false);
+  if (r.ok) throw new Error(`${file} was read`);
+  return r.error;
 }
 
 type Figures = Awaited<ReturnType<typeof run>>['snapshot'];
@@ -443,17 +454,9 @@ describe('long format', () => {
     // The same name twice is not a choice the reader can make.
     const twice = join(dir, 'vendor-twice.csv');
     writeFileSync(twice, vendor.replace('trade_volume', 'open_interest'));
-    const r = await runPipeline({
-      file: twice,
-      dataDir: join(dir, 'out'),
-      snapshotId: 'twice',
-      conventions: conventions(),
-    });
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error).toMatchObject({ code: 'BAD_HEADER', field: 'open_interest', line: 1 });
-      expect(r.error.message).toContain('2 columns named open_interest');
-    }
+    const e = await failureOf(twice);
+    expect(e).toMatchObject({ code: 'BAD_HEADER', field: 'open_interest', line: 1 });
+    expect(e.message).toContain('2 columns named open_interest');
   });
 
   it('a no-value marker (N/A, NaN, null, -) reads as a blank cell: unknown where optional, missing where required', async () => {
@@ -493,17 +496,9 @@ describe('long format', () => {
     lines[3] = cells.join(',');
     const missing = join(dir, 'no-value-required.csv');
     writeFileSync(missing, lines.join('\n'));
-    const r = await runPipeline({
-      file: missing,
-      dataDir: join(dir, 'out'),
-      snapshotId: 'missing',
-      conventions: conventions(),
-    });
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error).toMatchObject({ code: 'BAD_VALUE', line: 4, field: 'open_interest' });
-      expect(r.error.message).toContain('is missing');
-    }
+    const e = await failureOf(missing);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 4, field: 'open_interest' });
+    expect(e.message).toContain('is missing');
   });
 
   it('columns separated by semicolons, tabs or bars are refused with what to do', async () => {
@@ -516,17 +511,10 @@ describe('long format', () => {
       const file = join(dir, `separated-${what.replace(' ', '-')}.txt`);
       // A decimal comma, as such exports write them: never to be read as a thousands separator.
       writeFileSync(file, text.replace(/,/g, sep).replace(/(\d)\.(\d)/g, '$1,$2'));
-      const r = await runPipeline({
-        file,
-        dataDir: join(dir, 'out'),
-        snapshotId: 'sep',
-        conventions: conventions(),
-      });
-      expect(r.ok, what).toBe(false);
-      if (r.ok) continue;
-      expect(r.error, what).toMatchObject({ code: 'UNKNOWN_FORMAT', file, line: 1 });
-      expect(r.error.message, what).toContain(`separated by ${what}`);
-      expect(r.error.message, what).toContain('commas, with a decimal point');
+      const e = await failureOf(file);
+      expect(e, what).toMatchObject({ code: 'UNKNOWN_FORMAT', file, line: 1 });
+      expect(e.message, what).toContain(`separated by ${what}`);
+      expect(e.message, what).toContain('commas, with a decimal point');
     }
   });
 

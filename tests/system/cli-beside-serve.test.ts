@@ -129,6 +129,21 @@ const exited = (c: ChildProcess) =>
     c.exitCode !== null || c.signalCode !== null ? resolve() : c.once('exit', () => resolve()),
   );
 
+/** `work` beside a running serve and its API, then both closed, whatever `work` did. */
+async function besideServe(
+  p: { home: string; db: string; args: string[] },
+  work: (api: Awaited<ReturnType<typeof serveWithApi>>['api']) => Promise<void>,
+): Promise<void> {
+  const { serve, api } = await serveWithApi(p);
+  try {
+    await work(api);
+  } finally {
+    await api.close();
+    serve.kill('SIGTERM');
+    await exited(serve);
+  }
+}
+
 /** The commands whose answers must not depend on whether serve holds the database. */
 async function session(p: { home: string; args: string[] }): Promise<Record<string, CliRun>> {
   const run = (args: string[], input?: string) =>
@@ -303,8 +318,7 @@ describe('the command line beside gex-desk serve', () => {
     { timeout: 180_000 },
     async () => {
       const p = place();
-      const { serve, api } = await serveWithApi(p);
-      try {
+      await besideServe(p, async (api) => {
         // Seconds of work ahead of the failing file: the drain starts well before it runs.
         const big = [0, 1, 2, 3, 4, 5].map((i) => {
           const f = join(inputs, `big-${i}.csv`);
@@ -332,11 +346,7 @@ describe('the command line beside gex-desk serve', () => {
           ...big.map(() => 'completed'),
           'failed',
         ]);
-      } finally {
-        await api.close();
-        serve.kill('SIGTERM');
-        await exited(serve);
-      }
+      });
     },
   );
 
@@ -345,8 +355,7 @@ describe('the command line beside gex-desk serve', () => {
     { timeout: 120_000 },
     async () => {
       const p = place();
-      const { serve, api } = await serveWithApi(p);
-      try {
+      await besideServe(p, async (api) => {
         expect((await api.call('queue:pause', {})).ok).toBe(true);
         const child = spawn(process.execPath, [BIN, 'ingest', chains[2]!, ...p.args], {
           cwd: repoRoot,
@@ -373,11 +382,7 @@ describe('the command line beside gex-desk serve', () => {
             return jobs.ok ? jobs.value[0]?.status : undefined;
           })
           .toBe('completed');
-      } finally {
-        await api.close();
-        serve.kill('SIGTERM');
-        await exited(serve);
-      }
+      });
     },
   );
 
