@@ -341,6 +341,22 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(await page.getByTestId('move-call-wall').textContent()).toContain(
       `${a.call_wall!.toLocaleString('en-US')} → ${b.call_wall!.toLocaleString('en-US')}`,
     );
+    // The charts start at B's spot ± 10 %, as a snapshot's do; the window follows the choice,
+    // and "all strikes" shows every one.
+    const near = (share: number) =>
+      diff.strikes
+        .filter((s) => Math.abs(s.strike - b.spot) <= share * b.spot)
+        .map((s) => s.strike);
+    const shown = async () =>
+      (await downloadCsv(() => page.getByTestId('chart-diff-gex-csv').click()))
+        .slice(1)
+        .map((r) => Number(r[0]));
+    expect(await shown()).toEqual(near(0.1));
+    await shot(page, 'workbench-compare');
+    await page.getByTestId('compare-window').selectOption('0.02');
+    expect(near(0.02).length).toBeLessThan(diff.strikes.length);
+    expect(await shown()).toEqual(near(0.02));
+    await page.getByTestId('compare-window').selectOption('0');
     const csv = await downloadCsv(() => page.getByTestId('chart-diff-gex-csv').click());
     expect(csv.slice(1).map((r) => [Number(r[0]), Number(r[1])])).toEqual(
       diff.strikes.map((s) => [s.strike, s.net_gex_change]),
@@ -349,7 +365,6 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(oi.slice(1).map((r) => [Number(r[0]), Number(r[1]), Number(r[2])])).toEqual(
       diff.strikes.map((s) => [s.strike, s.call_open_interest_change, s.put_open_interest_change]),
     );
-    await shot(page, 'workbench-compare');
     await noSerious('workbench: compare');
   });
 

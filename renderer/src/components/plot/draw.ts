@@ -286,7 +286,7 @@ export function drawPlot(
   ctx.font = FONT;
   const placed = placeLabels(
     markers.map((m) => ({ x: L.px(m.x) + 3, w: ctx.measureText(m.label).width })),
-    4,
+    Math.max(4, markers.length),
   );
   // Lines first, then every label over them (with a halo), so no line crosses a label.
   for (const m of markers) {

@@ -14,7 +14,14 @@ import { ErrorLine } from '../../components/common.tsx';
 import { DASH, int, price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
-import { MARK, NEG, POS } from './StrikeChart.tsx';
+import {
+  DEFAULT_WINDOW,
+  MARK,
+  NEG,
+  POS,
+  StrikeWindowSelect,
+  windowAround,
+} from './StrikeChart.tsx';
 
 const signed = (v: number | null, f: (v: number) => string) =>
   v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
@@ -51,6 +58,9 @@ export function CompareView({ ids }: { ids: string[] }) {
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [diff, setDiff] = useState<SnapshotDiff | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  // Both charts start from a window around B's spot, as a snapshot's do: a chain's far
+  // strikes would otherwise squeeze every change near spot into a few pixels.
+  const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
   const fallback = useApp((s) => s.snapshots[0]?.id);
   const [aId, bId] = ids.length >= 2 ? [ids[0]!, ids[1]!] : [null, ids[0] ?? fallback ?? null];
 
@@ -198,6 +208,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             {points?.map(option)}
           </select>
         </label>
+        <StrikeWindowSelect value={windowShare} onChange={setWindowShare} testId="compare-window" />
         {b && <span className="muted">{points?.length} snapshots of this underlying</span>}
       </div>
       {!bId && <div className="empty">No snapshots yet.</div>}
@@ -243,13 +254,14 @@ export function CompareView({ ids }: { ids: string[] }) {
       {diff && diff.strikes.length === 0 && (
         <div className="empty">Nothing changed between A and B.</div>
       )}
-      {specs && (
+      {specs && b && (
         <>
           <div className="chart-box">
             <Plot
               spec={specs.gexSpec}
               title={specs.gexSpec.label}
               testId="chart-diff-gex"
+              initial={windowAround(b.spot, windowShare)}
               height={240}
             />
           </div>
@@ -258,6 +270,7 @@ export function CompareView({ ids }: { ids: string[] }) {
               spec={specs.oiSpec}
               title={specs.oiSpec.label}
               testId="chart-diff-oi"
+              initial={windowAround(b.spot, windowShare)}
               height={200}
             />
           </div>

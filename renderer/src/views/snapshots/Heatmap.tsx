@@ -11,6 +11,7 @@ import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
 import { DASH, price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
+import { windowAround } from './StrikeChart.tsx';
 import {
   BUCKET_COLOR,
   BUCKET_LABEL,
@@ -155,8 +156,8 @@ export function Heatmap({
 }) {
   const spot = detail.snapshot.spot;
   const all: [number, number] = [cells.strikes[0] ?? 0, cells.strikes.at(-1) ?? 1];
-  const start: [number, number] =
-    windowShare > 0 ? [spot * (1 - windowShare), spot * (1 + windowShare)] : all;
+  const around = windowAround(spot, windowShare);
+  const start: [number, number] = around ? [around.lo, around.hi] : all;
   const [win, setWin] = useState(start);
   const [key, setKey] = useState(`${start}`);
   if (key !== `${start}`) {

@@ -15,7 +15,7 @@ import { ErrorLine } from '../../components/common.tsx';
 import { price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
-import { levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
+import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 
 const TOTALS = [
@@ -316,7 +316,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
                 filter={ALL}
                 markers={replayMarkers}
                 spot={replay.snapshot.spot}
-                windowShare={0.1}
+                windowShare={DEFAULT_WINDOW}
                 height={220}
               />
             ) : (

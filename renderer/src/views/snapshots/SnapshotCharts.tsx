@@ -12,7 +12,13 @@ import { price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { ExpiryChart } from './ExpiryChart.tsx';
 import { Heatmap } from './Heatmap.tsx';
-import { levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
+import {
+  DEFAULT_WINDOW,
+  levelMarkers,
+  MARK,
+  StrikeChart,
+  StrikeWindowSelect,
+} from './StrikeChart.tsx';
 import {
   ALL,
   BUCKET_LABEL,
@@ -24,8 +30,6 @@ import {
   type ExpiryFilter,
   type Measure,
 } from './snapshot-data.ts';
-
-const WINDOWS = [0.02, 0.05, 0.1, 0.15, 0.25, 0];
 
 function ProfileChart({ detail }: { detail: SnapshotDetail }) {
   const spec = useMemo((): PlotSpec => {
@@ -126,7 +130,7 @@ export function SnapshotCharts({
 }) {
   const [measure, setMeasure] = useState<Measure>('net');
   const [filter, setFilter] = useState<ExpiryFilter>(ALL);
-  const [windowShare, setWindowShare] = useState(0.1);
+  const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
   const s = detail.snapshot;
   const rows = useMemo(() => strikeRows(detail, cells, filter), [detail, cells, filter]);
   const levels = useMemo(() => levelsOf(detail, filter, rows), [detail, filter, rows]);
@@ -186,20 +190,7 @@ export function SnapshotCharts({
           </optgroup>
         </select>
       </label>
-      <label>
-        Window{' '}
-        <select
-          value={windowShare}
-          onChange={(e) => setWindowShare(Number(e.target.value))}
-          data-testid="strike-window"
-        >
-          {WINDOWS.map((w) => (
-            <option key={w} value={w}>
-              {w ? `spot ± ${w * 100} %` : 'all strikes'}
-            </option>
-          ))}
-        </select>
-      </label>
+      <StrikeWindowSelect value={windowShare} onChange={setWindowShare} testId="strike-window" />
       <span className="wb-levels muted" data-testid="filter-levels">
         {levels.source}: call wall <b className="pos">{price(levels.callWall)}</b> · put wall{' '}
         <b className="neg">{price(levels.putWall)}</b> · abs γ strike{' '}

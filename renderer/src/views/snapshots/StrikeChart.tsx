@@ -25,6 +25,37 @@ export const MARK = {
   abs: '#5fd3e6',
 };
 
+/** Windows around spot the strike charts start from (a share of spot each side; 0 = all strikes). */
+export const STRIKE_WINDOWS = [0.02, 0.05, 0.1, 0.15, 0.25, 0];
+export const DEFAULT_WINDOW = 0.1;
+
+/** The starting window of a strike axis: spot ± the share, or the whole axis. */
+export const windowAround = (spot: number, share: number) =>
+  share > 0 ? { lo: spot * (1 - share), hi: spot * (1 + share) } : undefined;
+
+export function StrikeWindowSelect(props: {
+  value: number;
+  onChange(share: number): void;
+  testId: string;
+}) {
+  return (
+    <label>
+      Window{' '}
+      <select
+        value={props.value}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+        data-testid={props.testId}
+      >
+        {STRIKE_WINDOWS.map((w) => (
+          <option key={w} value={w}>
+            {w ? `spot ± ${w * 100} %` : 'all strikes'}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function levelMarkers(spot: number, flip: number | null, lv: Levels): Marker[] {
   const out: Marker[] = [{ x: spot, label: `spot ${price(spot)}`, color: MARK.spot, kind: 'spot' }];
   if (flip !== null)
@@ -130,8 +161,7 @@ export function StrikeChart(props: {
     () => strikeSpec(underlying, rows, measure, filter, markers),
     [underlying, rows, measure, filter, markers],
   );
-  const initial =
-    windowShare > 0 ? { lo: spot * (1 - windowShare), hi: spot * (1 + windowShare) } : undefined;
+  const initial = windowAround(spot, windowShare);
   if (rows.strike.length === 0)
     return <div className="empty">No strikes in {filterLabel(filter)}.</div>;
   return (
