@@ -201,7 +201,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     // XSP's sparkline draws its whole history.
     await poll(() =>
       page.locator('[data-underlying=XSP] svg.spark').getAttribute('aria-label'),
-    ).toBe(`Total GEX of XSP over ${HISTORY} snapshots`);
+    ).toBe(`Total GEX of XSP over ${HISTORY.toLocaleString('en-US')} snapshots`);
     const csv = await downloadCsv(() => page.getByTestId('levels-csv').click());
     expect(csv.slice(1).map((r) => r[0])).toEqual(levels.map((l) => l.underlying));
     expect(Number(csv.find((r) => r[0] === 'SPX')![8])).toBe(spx.total_gex);
@@ -292,7 +292,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('open-history').click();
     await page.getByTestId('history-view').waitFor();
     await page.getByTestId('history-underlying').selectOption('XSP');
-    await poll(() => page.getByTestId('history-count').textContent()).toBe(`${HISTORY} snapshots`);
+    await poll(() => page.getByTestId('history-count').textContent()).toBe(
+      `${HISTORY.toLocaleString('en-US')} snapshots`,
+    );
     await poll(() => between('history:data', 'history:drawn')).toBeGreaterThan(0);
     const ms = await between('history:data', 'history:drawn');
     console.log(
@@ -353,6 +355,24 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
         .map((r) => Number(r[0]));
     expect(await shown()).toEqual(near(0.1));
     await shot(page, 'workbench-compare');
+    await noSerious('workbench: compare');
+
+    // Another underlying: one snapshot is nothing to compare, and says so (no chart of the
+    // last pair left behind); XSP again compares its latest snapshot with the one before.
+    await page.getByTestId('compare-underlying').selectOption('SPX');
+    await page.getByTestId('compare-needs-two').waitFor();
+    expect(await page.getByTestId('compare-needs-two').textContent()).toContain(
+      'SPX has one snapshot',
+    );
+    expect(await page.getByTestId('chart-diff-gex').count()).toBe(0);
+    await shot(page, 'workbench-compare-one');
+    await noSerious('workbench: compare, one snapshot');
+    await page.getByTestId('compare-underlying').selectOption('XSP');
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(history.at(-1)!.id);
+    await poll(() => page.getByTestId('compare-a').inputValue()).toBe(history.at(-2)!.id);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${a.id}/${b.id}`);
+    await page.getByTestId('compare-view').waitFor();
     await page.getByTestId('compare-window').selectOption('0.02');
     expect(near(0.02).length).toBeLessThan(diff.strikes.length);
     expect(await shown()).toEqual(near(0.02));

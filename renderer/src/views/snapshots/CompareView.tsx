@@ -2,7 +2,8 @@
 // GEX, the zero-gamma flip and both walls with where each was and is; the change of net
 // GEX by strike and the change of open interest (calls and puts) by strike, over every
 // strike where anything changed. Either side is chosen from the underlying's history;
-// opened from a snapshot, A is the snapshot before it.
+// opened from a snapshot, A is the snapshot before it; choosing an underlying compares its
+// latest snapshot with the one before.
 import { useEffect, useMemo, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -22,6 +23,8 @@ import {
   StrikeWindowSelect,
   windowAround,
 } from './StrikeChart.tsx';
+import { plural } from '../../text/words.ts';
+import { useLevels } from './use-levels.ts';
 
 const signed = (v: number | null, f: (v: number) => string) =>
   v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
@@ -55,6 +58,8 @@ function Move({
 
 export function CompareView({ ids }: { ids: string[] }) {
   const client = useApp((s) => s.client);
+  const levels = useLevels();
+  const [underlying, setUnderlying] = useState<string | null>(null);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [diff, setDiff] = useState<SnapshotDiff | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -73,6 +78,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       const h = await client.call('snapshots:history', { underlying: r.value.snapshot.underlying });
       if (!live) return;
       if (!h.ok) return setError(h.error);
+      setUnderlying(r.value.snapshot.underlying);
       setPoints(h.value);
       if (!aId) {
         const i = h.value.findIndex((p) => p.id === bId);
@@ -86,6 +92,8 @@ export function CompareView({ ids }: { ids: string[] }) {
   }, [client, aId, bId]);
 
   useEffect(() => {
+    // Another pair (or none): the last pair's figures must not stay on screen meanwhile.
+    setDiff(null);
     if (!client || !aId || !bId) return;
     let live = true;
     void client.call('snapshots:diff', { from: aId, to: bId }).then((r) => {
@@ -188,6 +196,24 @@ export function CompareView({ ids }: { ids: string[] }) {
     <section className="compare-view" aria-label="Compare two snapshots" data-testid="compare-view">
       <div className="toolbar">
         <label>
+          Underlying{' '}
+          <select
+            value={underlying ?? ''}
+            onChange={(e) => {
+              const latest = levels.find((l) => l.underlying === e.target.value);
+              if (latest) showPane(`compare/${latest.id}`);
+            }}
+            data-testid="compare-underlying"
+          >
+            {underlying !== null && !levels.some((l) => l.underlying === underlying) && (
+              <option value={underlying}>{underlying}</option>
+            )}
+            {levels.map((l) => (
+              <option key={l.underlying}>{l.underlying}</option>
+            ))}
+          </select>
+        </label>
+        <label>
           A{' '}
           <select
             value={aId ?? ''}
@@ -209,9 +235,17 @@ export function CompareView({ ids }: { ids: string[] }) {
           </select>
         </label>
         <StrikeWindowSelect value={windowShare} onChange={setWindowShare} testId="compare-window" />
-        {b && <span className="muted">{points?.length} snapshots of this underlying</span>}
+        {b && points && (
+          <span className="muted">{plural(points.length, 'snapshot')} of this underlying</span>
+        )}
       </div>
       {!bId && <div className="empty">No snapshots yet.</div>}
+      {points && points.length < 2 && (
+        <div className="empty" data-testid="compare-needs-two">
+          {underlying} has one snapshot: a comparison needs two. Ingest another {underlying} chain,
+          or choose another underlying.
+        </div>
+      )}
       {error && <ErrorLine error={error} />}
       {diff && a && b && (
         <div className="key-figures compare-figures">

@@ -17,6 +17,8 @@ import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
+import { plural } from '../../text/words.ts';
+import { useLevels } from './use-levels.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -26,21 +28,10 @@ const TOTALS = [
 ] as const;
 type Total = (typeof TOTALS)[number]['id'];
 
-function useUnderlyings(): string[] {
-  const client = useApp((s) => s.client);
-  const [list, setList] = useState<string[]>([]);
-  useEffect(() => {
-    if (!client) return;
-    void client
-      .call('snapshots:levels', {})
-      .then((r) => r.ok && setList(r.value.map((l) => l.underlying)));
-  }, [client]);
-  return list;
-}
-
 export function HistoryView({ underlying }: { underlying: string }) {
   const client = useApp((s) => s.client);
-  const underlyings = useUnderlyings();
+  const levels = useLevels();
+  const underlyings = useMemo(() => levels.map((l) => l.underlying), [levels]);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [total, setTotal] = useState<Total>('total_gex');
@@ -228,7 +219,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           </select>
         </label>
         <span className="row-count" data-testid="history-count">
-          {points ? `${points.length} snapshots` : 'Loading…'}
+          {points ? plural(points.length, 'snapshot') : 'Loading…'}
         </span>
         {missing && (
           <span className="muted">

@@ -16,6 +16,7 @@ import { price } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
+import { plural } from '../../text/words.ts';
 
 type Spark = Record<string, number[]>;
 
@@ -138,7 +139,7 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
       cell: (r) => (
         <Sparkline
           values={spark[r.underlying]}
-          label={`Total GEX of ${r.underlying} over ${spark[r.underlying]?.length ?? 0} snapshots`}
+          label={`Total GEX of ${r.underlying} over ${plural(spark[r.underlying]?.length ?? 0, 'snapshot')}`}
         />
       ),
     },
