@@ -79,9 +79,12 @@ describe('the inbox from the app', () => {
       done: 2,
       failed: 2,
     });
-    expect(readFileSync(join(dir, 'failed', 'batch', 'junk.csv.reason.txt'), 'utf8')).toMatch(
-      /^UNKNOWN_FORMAT: /,
-    );
+    // The reason names the file where it lies now, not where it was read (processing/).
+    const failed = join(dir, 'failed', 'batch', 'junk.csv');
+    const reason = readFileSync(`${failed}.reason.txt`, 'utf8');
+    expect(reason).toMatch(/^UNKNOWN_FORMAT: /);
+    expect(reason).toContain(`${failed} is not a format`);
+    expect(reason).not.toContain('processing');
   });
 
   it('watches a new folder, kept in the config file, and finishes the files the old one took', async () => {

@@ -317,7 +317,10 @@ export class Inbox {
       ]
         .filter(Boolean)
         .join(', ');
-      const text = `${error.code}: ${error.message}${where ? ` (${where})` : ''}\n${jobId ? `job: ${jobId}\n` : ''}file: ${name}\n`;
+      // The engine's message names the file where it was read, in processing/: name it where
+      // it lies now, beside this reason.
+      const message = error.message.split(path).join(target);
+      const text = `${error.code}: ${message}${where ? ` (${where})` : ''}\n${jobId ? `job: ${jobId}\n` : ''}file: ${name}\n`;
       writeFileSync(`${target}.reason.txt`, text);
     }
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
