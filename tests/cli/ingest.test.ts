@@ -2,7 +2,7 @@
 // real command on real files: figures, idempotency, and one clear error per bad input
 // without stopping the other files of the same command.
 import { spawn } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,32 @@ describe('gex-desk ingest', () => {
     expect(n).toEqual([{ n: 1 }]);
     conn.closeSync();
     instance.closeSync();
+  });
+
+  it('expands a file pattern given as written (as Windows shells pass it), and names one that matches nothing', async () => {
+    const { dir, args } = cliHome();
+    mkdirSync(join(dir, 'chains', 'older.csv'), { recursive: true }); // a folder: not a file
+    writeCboeCsv(join(dir, 'chains', 'b.csv'), { seed: 21, underlying: 'SPX', expiries: 2 });
+    writeCboeCsv(join(dir, 'chains', 'a.csv'), { seed: 22, underlying: 'NDX', expiries: 2 });
+    writeFileSync(join(dir, 'chains', 'notes.txt'), 'not a chain');
+    // A child process gets its arguments unexpanded, as cmd.exe and PowerShell pass them.
+    const r = await runCli([
+      'ingest',
+      join(dir, 'chains', '*.csv'),
+      join(dir, 'none', '*.csv'),
+      '--json',
+      ...args,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => [l.file, l.status])).toEqual([
+      [join(dir, 'chains', 'a.csv'), 'completed'],
+      [join(dir, 'chains', 'b.csv'), 'completed'],
+      [join(dir, 'none', '*.csv'), 'rejected'],
+    ]);
+    expect(r.lines[2]!.error).toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: `no file matches the pattern ${join(dir, 'none', '*.csv')}`,
+    });
   });
 
   it('gives each bad input a clear error and exit code 1, and still ingests the good file', async () => {

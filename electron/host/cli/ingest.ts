@@ -13,6 +13,7 @@ import type { AppError, Result } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
+import { expandFiles } from './file-patterns.ts';
 import {
   usd,
   describeError,
@@ -81,13 +82,22 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');
   const source = values.source ?? 'cli';
-  const planned: Planned[] = positionals.map((file) => ({
-    file: resolve(file),
+  const planned: Planned[] = expandFiles(positionals).map(({ file, unmatched }) => ({
+    file,
     source,
     requested_priority,
     justification: values.justification,
     author: values.author,
     at_ms: 0,
+    ...(unmatched === undefined
+      ? {}
+      : {
+          invalid: {
+            code: 'FILE_NOT_FOUND',
+            message: `no file matches the pattern ${file}`,
+            file,
+          },
+        }),
   }));
   if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
