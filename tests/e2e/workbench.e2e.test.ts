@@ -322,6 +322,31 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(Number(csv[1]![1])).toBe(history[0]!.spot);
     await shot(page, 'workbench-history');
     await noSerious('workbench: history');
+
+    // An underlying with one snapshot: its levels are drawn (a line of one point is
+    // nothing; a dot is), and say so.
+    await page.getByTestId('history-underlying').selectOption('META');
+    await poll(() => page.getByTestId('history-count').textContent()).toBe('1 snapshot');
+    // The canvas as this test uses it (the tests' TypeScript has no DOM library).
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      } | null;
+    };
+    const callWallPixels = () =>
+      page
+        .locator('.history-view [data-testid=chart-history-levels] canvas')
+        .evaluate((c: Canvas) => {
+          const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+          let n = 0; // the call wall's colour, #3fbf7f
+          for (let i = 0; i < data.length; i += 4)
+            if (data[i] === 0x3f && data[i + 1] === 0xbf && data[i + 2] === 0x7f) n++;
+          return n;
+        });
+    await poll(callWallPixels).toBeGreaterThan(10);
+    await shot(page, 'workbench-history-one');
   });
 
   it('compares two snapshots: moves of flip and walls, change of GEX and OI by strike', async () => {

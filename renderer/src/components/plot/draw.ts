@@ -83,7 +83,10 @@ export function fullWindow(spec: PlotSpec): Window {
   if (n === 0) return { lo: 0, hi: 1 };
   const lo = spec.x[0]!;
   const hi = spec.x[n - 1]!;
-  const pad = spec.xKind === 'category' ? 0.6 : n > 1 ? ((hi - lo) / (n - 1)) * 0.6 : 1;
+  // One point alone: half an hour either side on a time axis (so that its time has a
+  // tick), one unit on a number axis.
+  const alone = spec.xKind === 'time' ? 1_800_000 : 1;
+  const pad = spec.xKind === 'category' ? 0.6 : n > 1 ? ((hi - lo) / (n - 1)) * 0.6 : alone;
   return { lo: lo - pad, hi: hi + pad };
 }
 
@@ -276,6 +279,15 @@ export function drawPlot(
     }
     ctx.stroke();
     ctx.lineWidth = 1;
+    // A value with no neighbour (one snapshot, or one between gaps) has no line: a dot.
+    ctx.fillStyle = s.color;
+    const gap = (j: number) => s.values[j] === null || s.values[j] === undefined;
+    for (let i = from; i < to; i++) {
+      if (gap(i) || !gap(i - 1) || !gap(i + 1)) continue;
+      ctx.beginPath();
+      ctx.arc(L.px(spec.x[i]!), L.py(s.values[i]!), 3, 0, 2 * Math.PI);
+      ctx.fill();
+    }
   }
   ctx.restore();
 
