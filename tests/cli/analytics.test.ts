@@ -240,6 +240,37 @@ describe('gex-desk analytics commands', () => {
       'strikes',
     ]);
     expect(diff.lines[0]).toMatchObject({ from: ids.jan, to: ids.feb });
+    // The table: where each level was (A) and is (B), and its move with its sign.
+    type Level = number | null;
+    const d = diff.lines[0] as { zero_gamma_move: Level; call_wall_move: Level };
+    const [jan, feb] = history.lines as { zero_gamma: Level; call_wall: Level }[];
+    const level = (v: Level) => (v === null ? '—' : String(v));
+    const human = await runCli(['diff', ids.jan!, ids.feb!, ...args]);
+    expect(human.code, human.stderr).toBe(0);
+    const row = (name: string) =>
+      human.stdout
+        .split('\n')
+        .find((l) => l.startsWith(name))!
+        .slice(name.length)
+        .trim()
+        .split(/\s+/);
+    const move = (v: Level) =>
+      v === null
+        ? '—'
+        : Math.round(v * 100) === 0
+          ? '±0'
+          : `${v > 0 ? '+' : '-'}${Math.round(Math.abs(v) * 100) / 100}`;
+    expect(row('zero gamma')).toEqual([
+      level(jan!.zero_gamma),
+      level(feb!.zero_gamma),
+      move(d.zero_gamma_move),
+    ]);
+    expect(row('call wall')).toEqual([
+      level(jan!.call_wall),
+      level(feb!.call_wall),
+      move(d.call_wall_move),
+    ]);
+    expect(human.stdout).toMatch(/\n\d+ strikes? changed\n/);
 
     // export: csv and parquet hold the strike table, json the snapshot --json object.
     // Without --format, the file's extension gives it. The first characters of an id name it.

@@ -243,6 +243,14 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
   });
 }
 
+/** A move with its sign: +38.08, -23.63 Bn, ±0 (nothing that shows); — when a side has none. */
+function signed(v: number | null, f = (x: number) => String(Math.round(x * 100) / 100)): string {
+  if (v === null) return '—';
+  const text = f(Math.abs(v));
+  if (Number(text.split(' ')[0]) === 0) return '±0';
+  return `${v > 0 ? '+' : '-'}${text}`;
+}
+
 export async function diffCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals: args } = parse(argv, {
     json: { type: 'boolean' },
@@ -267,11 +275,29 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
       return EXIT.ok;
     }
     out.line(`${d.from} (${d.from_as_of}) → ${d.to} (${d.to_as_of})`);
+    // Where each level was and is, beside its move (A's and B's own figures).
+    const [a, b] = await Promise.all([
+      api.call('snapshots:get', { id: d.from }),
+      api.call('snapshots:get', { id: d.to }),
+    ]);
+    if (!a.ok) return (out.error(describeError(a.error)), EXIT.rejected);
+    if (!b.ok) return (out.error(describeError(b.error)), EXIT.rejected);
+    const [sa, sb] = [a.value.snapshot, b.value.snapshot];
+    const level = (v: number | null) => (v === null ? '—' : String(v));
     out.line(
-      `total GEX ${usd(d.total_gex_change)}; zero gamma ${d.zero_gamma_move ?? '—'}; call wall ${d.call_wall_move ?? '—'}; put wall ${d.put_wall_move ?? '—'}`,
+      table(
+        ['', 'A', 'B', 'move'],
+        [
+          ['total GEX', usd(sa.total_gex), usd(sb.total_gex), signed(d.total_gex_change, usd)],
+          ['zero gamma', level(sa.zero_gamma), level(sb.zero_gamma), signed(d.zero_gamma_move)],
+          ['call wall', level(sa.call_wall), level(sb.call_wall), signed(d.call_wall_move)],
+          ['put wall', level(sa.put_wall), level(sb.put_wall), signed(d.put_wall_move)],
+        ],
+      ),
     );
+    if (d.strikes.length === 0) return (out.line('no strike changed'), EXIT.ok);
     out.line(
-      `${d.strikes.length} strikes changed\n` +
+      `${d.strikes.length} ${d.strikes.length === 1 ? 'strike' : 'strikes'} changed\n` +
         table(
           ['strike', 'net GEX change', 'call OI change', 'put OI change'],
           d.strikes.map((k) => [
