@@ -601,6 +601,35 @@ describe('long format', () => {
     expect(parseTimestamp('2024-01-08T15:30:00.250Z', 'UTC')).toBe('2024-01-08T15:30:00.250Z');
   });
 
+  it('a US-order date and time, as Excel writes it, is exchange time (month first, as expiries)', () => {
+    const ny = (text: string) => parseTimestamp(text, 'America/New_York');
+    expect(ny('01/08/2024 10:30:00')).toBe('2024-01-08T10:30:00-05:00');
+    expect(ny('1/8/2024 10:30')).toBe('2024-01-08T10:30:00-05:00');
+    expect(ny('7/1/2024 9:30:15 AM')).toBe('2024-07-01T09:30:15-04:00');
+    expect(ny('7/1/2024 12:05 AM')).toBe('2024-07-01T00:05:00-04:00');
+    expect(ny('7/1/2024 12:05 PM')).toBe('2024-07-01T12:05:00-04:00');
+    expect(ny('7/1/2024 3:59:00 p.m.')).toBe('2024-07-01T15:59:00-04:00');
+    for (const bad of ['13/01/2024 10:30', '2/30/2024 10:30', '7/1/2024 13:00 PM', '7/1/2024'])
+      expect(ny(bad), bad).toBeNull();
+  });
+
+  it('an as_of that is not a timestamp is refused with the forms that are', async () => {
+    const file = join(dir, 'epoch-as-of.csv');
+    writeFileSync(
+      file,
+      'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\n' +
+        'SPY,1704727800000,475,2024-01-19,470,C,1000,10,0.15\n',
+    );
+    const r = await readChain(file, conventions());
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'as_of' });
+      expect(r.error.message).toContain(
+        'is not a timestamp: write 2024-01-08T10:30:00-05:00, or without the offset',
+      );
+    }
+  });
+
   it('Parquet timestamp and date columns: a zoned timestamp is that instant, a naive one exchange time', async () => {
     const rows = 4;
     const frame = pl.DataFrame({

@@ -9,6 +9,10 @@ import { parseExpiry } from './dates.ts';
 import { numberProblem, rule, type NumberRule, type NumericField } from './numbers.ts';
 import { parseTimestamp } from './time.ts';
 
+/** What an as_of cell that is not a timestamp is told, with the forms that are. */
+const NOT_A_TIMESTAMP =
+  'is not a timestamp: write 2024-01-08T10:30:00-05:00, or without the offset (exchange time) 2024-01-08 10:30:00 or 01/08/2024 10:30:00';
+
 /**
  * Canonical column → accepted header names, as `normalise` gives them. When a header has
  * several of one column's names (a vendor's `underlying_symbol` beside its `root`), the
@@ -153,7 +157,7 @@ export function firstRowFacts(
   if (underlying.length > MAX_UNDERLYING)
     return t.bad(0, idx.underlying!, 'underlying', `is longer than ${MAX_UNDERLYING} characters`);
   const asOf = parseTimestamp(t.text(idx.as_of!, 0), conv.exchange_time_zone);
-  if (asOf === null) return t.bad(0, idx.as_of!, 'as_of', 'is not an ISO-8601 timestamp');
+  if (asOf === null) return t.bad(0, idx.as_of!, 'as_of', NOT_A_TIMESTAMP);
   const spot = t.number(idx.spot!, 0);
   const problem = numberProblem(spot, rule('spot', true));
   if (problem) return t.bad(0, idx.spot!, 'spot', problem);
@@ -210,7 +214,7 @@ export function readTable(
     const a = t.text(idx.as_of!, r);
     if (!okAsOf.has(a)) {
       const iso = parseTimestamp(a, conv.exchange_time_zone);
-      if (iso === null) return t.bad(r, idx.as_of!, 'as_of', 'is not an ISO-8601 timestamp');
+      if (iso === null) return t.bad(r, idx.as_of!, 'as_of', NOT_A_TIMESTAMP);
       if (Date.parse(iso) !== Date.parse(asOf))
         return t.bad(
           r,

@@ -158,12 +158,39 @@ export function validWall(t: WallTime): boolean {
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
+/** A US-order date and time as Excel writes it: `1/8/2024 10:30`, `01/08/2024 10:30:00 AM`. */
+const US_RE =
+  /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AP])\.?M\.?)?$/i;
+
+/** Exchange time from a US-order date and time (month first, as expiries are read); null if invalid. */
+function usTimestamp(m: RegExpExecArray, timeZone: string): string | null {
+  let hour = Number(m[4]);
+  const half = m[7]?.toUpperCase();
+  if (half) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half === 'P' ? 12 : 0);
+  }
+  const t: WallTime = {
+    year: Number(m[3]),
+    month: Number(m[1]),
+    day: Number(m[2]),
+    hour,
+    minute: Number(m[5]),
+    second: m[6] ? Number(m[6]) : 0,
+  };
+  return validWall(t) ? zonedIso(t, timeZone) : null;
+}
+
 /**
  * An ISO-like timestamp: with an offset or Z it is kept (normalised to ±HH:MM), without
- * one it is exchange time. Null when it is not a valid timestamp.
+ * one it is exchange time; a US-order date and time (Excel's) is exchange time too. Null
+ * when it is not a valid timestamp.
  */
 export function parseTimestamp(text: string, timeZone: string): string | null {
-  const m = ISO_RE.exec(text.trim());
+  const trimmed = text.trim();
+  const us = US_RE.exec(trimmed);
+  if (us) return usTimestamp(us, timeZone);
+  const m = ISO_RE.exec(trimmed);
   if (!m) return null;
   const t: WallTime = {
     year: Number(m[1]),
