@@ -115,6 +115,29 @@ const SCROLL = `(async () => {
   return { tasks, frames, steps: Math.ceil(el.scrollHeight / 600) };
 })()`;
 
+// The x labels a category chart of 55 expiries draws at 940 px: where each is centred and
+// how wide it is.
+const CATEGORY_LABELS = `(() => {
+  const P = window.GexPlot;
+  const x = Array.from({ length: 55 }, (_, i) => i);
+  const name = (i) => new Date(Date.UTC(2024, 0, 8 + i * 7)).toISOString().slice(0, 10) + ' Weekly';
+  const spec = {
+    label: 'by expiry', x, xTitle: 'Expiry', xKind: 'category', yTitle: 'GEX', xFormat: name,
+    yTick: (v) => String(v),
+    series: [{ label: 's', values: x.map((i) => i - 20), kind: 'bar', color: '#4c9dff', unit: 'USD', format: String }],
+  };
+  const c = document.createElement('canvas');
+  const ctx = c.getContext('2d');
+  const drawn = [];
+  const fillText = ctx.fillText.bind(ctx);
+  ctx.fillText = (text, px, py) => {
+    if (/ Weekly$/.test(text)) drawn.push({ x: px, w: ctx.measureText(text).width });
+    fillText(text, px, py);
+  };
+  P.drawPlot(ctx, spec, P.fullWindow(spec), 940, 260, null);
+  return drawn;
+})()`;
+
 const DRAW_10K = `(() => {
   const P = window.GexPlot;
   const n = 10000;
@@ -472,5 +495,13 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       `[workbench] 10,000-point series drawn in ${ms.toFixed(1)} ms (median of 7); chart code ${(bytes / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzip`,
     );
     expect(ms).toBeLessThan(100);
+
+    // Category labels (an expiry and its bucket) never overlap, at the narrow window's width.
+    const labels = (await page.evaluate(CATEGORY_LABELS)) as { x: number; w: number }[];
+    expect(labels.length).toBeGreaterThan(3);
+    for (let i = 1; i < labels.length; i++)
+      expect(labels[i]!.x - labels[i]!.w / 2).toBeGreaterThan(
+        labels[i - 1]!.x + labels[i - 1]!.w / 2,
+      );
   });
 });

@@ -147,14 +147,23 @@ export function placeLabels(widths: { x: number; w: number }[], rowsMax: number)
   });
 }
 
-function xTickValues(spec: PlotSpec, win: Window, width: number): number[] {
+function xTickValues(
+  spec: PlotSpec,
+  win: Window,
+  width: number,
+  labelWidth: (text: string) => number,
+): number[] {
   const room = width - MARGIN.left - MARGIN.right;
   if (spec.xKind === 'time')
     return timeTicks(win.lo, win.hi, Math.max(2, Math.floor(room / 120)), spec.xOffsetMin);
   if (spec.xKind === 'category') {
     const lo = Math.max(0, Math.ceil(win.lo));
     const hi = Math.min(spec.x.length - 1, Math.floor(win.hi));
-    const every = Math.max(1, Math.ceil((hi - lo + 1) / Math.max(1, Math.floor(room / 74))));
+    // Every label as wide as the widest shown, and a gap: none overlaps its neighbour.
+    let widest = 0;
+    for (let i = lo; i <= hi; i++) widest = Math.max(widest, labelWidth(spec.xFormat(spec.x[i]!)));
+    const slots = Math.max(1, Math.floor(room / (widest + 12)));
+    const every = Math.max(1, Math.ceil((hi - lo + 1) / slots));
     const out: number[] = [];
     for (let i = lo; i <= hi; i += every) out.push(i);
     return out;
@@ -221,7 +230,7 @@ export function drawPlot(
   ctx.textBaseline = 'top';
   ctx.font = FONT;
   ctx.fillStyle = colors.axis;
-  for (const t of xTickValues(spec, win, width)) {
+  for (const t of xTickValues(spec, win, width, (text) => ctx.measureText(text).width)) {
     const x = L.px(t);
     if (x < MARGIN.left - 1 || x > right + 1) continue;
     ctx.fillRect(Math.round(x), bottom, 1, 4);
