@@ -33,6 +33,11 @@ describe('expandFiles', () => {
     ]);
   });
 
+  it('reads the backslashes of a Windows pattern as separators', () => {
+    const dir = folder();
+    expect(expandFiles(['.\\*.json'], dir, 'win32')).toEqual([{ file: join(dir, 'c.json') }]);
+  });
+
   it('keeps a pattern that matches no file (or only folders), marked unmatched', () => {
     const dir = folder();
     expect(expandFiles(['*.parquet', 'sub*'], dir)).toEqual([

@@ -14,11 +14,17 @@ export interface GivenFile {
   unmatched?: string;
 }
 
-export function expandFiles(given: string[], cwd = process.cwd()): GivenFile[] {
+export function expandFiles(
+  given: string[],
+  cwd = process.cwd(),
+  platform = process.platform,
+): GivenFile[] {
   return given.flatMap((name): GivenFile[] => {
     const file = resolve(cwd, name);
     if (!PATTERN.test(name) || exists(file)) return [{ file }];
-    const files = globSync(name, { cwd })
+    // Windows writes paths with backslashes, which a pattern would take for escapes.
+    const pattern = platform === 'win32' ? name.replaceAll('\\', '/') : name;
+    const files = globSync(pattern, { cwd })
       .map((m) => resolve(cwd, m))
       .filter(isFile)
       .sort();
