@@ -92,7 +92,7 @@ function positionals(given: string[], want: string[], usage: string): string[] {
   const command = usage.split(' ')[1]; // "gex-desk diff ID_A ID_B …"
   if (given.length !== want.length)
     throw new UsageError(
-      `${command} takes ${want.join(' ')}, not ${given.length === 0 ? 'nothing' : given.join(' ')}\n${usage}`,
+      `${command} takes ${want.join(' ')}${given.length === 0 ? '' : `, not ${given.join(' ')}`}\n${usage}`,
     );
   return given;
 }

@@ -47,12 +47,22 @@ export function level(value: string | undefined, flag: string): PriorityLevel | 
   return parsed.data;
 }
 
-export function int(value: string | undefined, flag: string, min = 0): number | undefined {
+export function int(
+  value: string | undefined,
+  flag: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw new UsageError(
-      `${flag} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}"`,
-    );
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range =
+      max < Number.MAX_SAFE_INTEGER
+        ? ` from ${min} to ${max}`
+        : min > 0
+          ? ` of at least ${min}`
+          : '';
+    throw new UsageError(`${flag} must be a whole number${range}, not "${value}"`);
+  }
   return n;
 }

@@ -25,8 +25,7 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
   if (values.help) return (out.line(AUDIT_USAGE), EXIT.ok);
   if (positionals.length > 0)
     throw new UsageError(`audit takes no arguments (did you mean --request ${positionals[0]}?)`);
-  const limit = int(values.limit, '--limit') ?? (values.request ? 10_000 : 500);
-  if (limit < 1 || limit > 10_000) throw new UsageError('--limit must be between 1 and 10000');
+  const limit = int(values.limit, '--limit', 1, 10_000) ?? (values.request ? 10_000 : 500);
   const request_id = values.request;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r = await api.call('audit:list', {

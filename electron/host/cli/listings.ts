@@ -32,7 +32,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
     values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
   if (status && !status.success)
     throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
-  const limit = int(values.limit, '--limit') ?? 100_000;
+  const limit = int(values.limit, '--limit', 1, 100_000) ?? 100_000;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r = await api.call('jobs:list', { status: status?.data, limit });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
@@ -86,7 +86,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
     limit: { type: 'string' },
   });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
-  const limit = int(values.limit, '--limit') ?? 10_000;
+  const limit = int(values.limit, '--limit', 1, 10_000) ?? 10_000;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r = await api.call('snapshots:list', { underlying: values.underlying, limit });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));

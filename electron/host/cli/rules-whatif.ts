@@ -52,8 +52,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules whatif takes one FILE');
   const file = positionals[0]!;
-  const last = int(values.last, '--last') ?? 1000;
-  if (last < 1 || last > 100_000) throw new UsageError('--last must be between 1 and 100000');
+  const last = int(values.last, '--last', 1, 100_000) ?? 1000;
   const text = readText(file);
   // An invalid file is reported as `rules check` reports it, without touching the database.
   const checked = checkRules(text);
