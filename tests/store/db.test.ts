@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Store } from '../../electron/engine/store/db.ts';
@@ -102,6 +102,33 @@ describe('Store', () => {
     } finally {
       holder.kill('SIGKILL');
     }
+  });
+
+  it('refuses a path that holds something other than a database, and changes nothing there', async () => {
+    // DuckDB itself would open an existing `.csv` as an empty database in memory: every
+    // snapshot stored would be lost when the process ends.
+    const dir = dirname(tempDb());
+    mkdirSync(dir, { recursive: true });
+    const chain = join(dir, 'spx.csv');
+    writeFileSync(chain, 'underlying,as_of,spot\nSPX,2024-01-08T10:30:00-05:00,4700\n');
+    const before = readFileSync(chain);
+    const refused = await Store.open(chain);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('IO');
+      expect(refused.error.message).toBe(
+        `The database ${chain} is not a DuckDB database file: --db names the database; a chain is given to gex-desk ingest (nothing was opened or changed)`,
+      );
+    }
+    expect(readFileSync(chain)).toEqual(before);
+    const folder = await Store.open(dir);
+    expect(folder.ok || folder.error.message).toBe(
+      `The database ${dir} is a folder: name the database file in it (${join(dir, 'gex.duckdb')})`,
+    );
+    // A database file, once written, opens again.
+    const db = join(dir, 'gex.duckdb');
+    await (await open(db)).close();
+    await (await open(db)).close();
   });
 
   it('runs urgent statements before normal ones that are still waiting', async () => {

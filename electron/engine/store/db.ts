@@ -34,6 +34,7 @@ import { loadDuckDB } from '../native-modules.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { StatementCache } from './statement-cache.ts';
 import { makeDirs } from '../make-dirs.ts';
+import { checkDatabaseFile } from './database-file.ts';
 
 export type { CommitStats, GroupCommitOptions, Params, Row, Tx } from './group-commit.ts';
 
@@ -90,7 +91,11 @@ export class Store {
     const o: StoreOptions = Array.isArray(opts) ? { migrations: opts } : opts;
     const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
     try {
-      if (path !== ':memory:') makeDirs(dirname(path));
+      if (path !== ':memory:') {
+        const file = checkDatabaseFile(path);
+        if (!file.ok) return file;
+        makeDirs(dirname(path));
+      }
       const instance = await loadDuckDB().DuckDBInstance.create(
         path,
         o.threads === undefined ? undefined : { threads: String(o.threads) },
