@@ -5,10 +5,11 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { GexConventions } from '../../shared/domain.ts';
 import { makeDirs } from './make-dirs.ts';
+import { checkConventions } from './pipeline/conventions.ts';
 
 export const APP_NAME = 'gex-desk';
 
@@ -140,6 +141,16 @@ export function loadConfig(
     ),
   );
   const merged = { ...fromFile, ...fromEnv, ...explicit } as Partial<Config>;
+  // Checked now, not at the first file's run (an unknown time zone refused every file);
+  // the defaults are valid as they are (and checking a zone loads ICU's data).
+  const conventions = fromFile.conventions
+    ? checkConventions(configFile, fromFile.conventions)
+    : ok(GexConventions.parse({}));
+  if (!conventions.ok)
+    return err('VALIDATION', `The config file ${configFile}: ${conventions.error.message}`, {
+      file: configFile,
+      field: conventions.error.field,
+    });
   const dbPath = resolve(merged.dbPath ?? join(home, 'gex-desk.duckdb'));
   const candidate = {
     dbPath,
@@ -151,7 +162,7 @@ export function loadConfig(
     maxUploadBytes: merged.maxUploadBytes ?? 512 * 1024 * 1024,
     limits: ReadLimits.parse(fromFile.limits ?? {}),
     keepStagedHours: merged.keepStagedHours ?? 72,
-    conventions: GexConventions.parse(fromFile.conventions ?? {}),
+    conventions: conventions.value,
     attach: [...(fromFile.attach ?? []), ...(overrides.attach ?? []).map((d) => resolve(d))],
     configFile: resolve(configFile),
   };

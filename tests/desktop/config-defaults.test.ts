@@ -62,3 +62,28 @@ it("runs the engine's DuckDB with those threads", async () => {
     await engine.shutdown();
   }
 });
+
+it('refuses conventions the pipeline would refuse when the file is loaded, not at its first file', () => {
+  const dir = home();
+  const configFile = join(dir, 'config.json');
+  const refused = (conventions: object) => {
+    writeFileSync(configFile, JSON.stringify({ conventions }));
+    const r = loadConfig({}, { GEX_DESK_HOME: dir });
+    return r.ok ? null : r.error;
+  };
+  expect(refused({ exchange_time_zone: 'Mars/Olympus' })).toMatchObject({
+    code: 'VALIDATION',
+    message: `The config file ${configFile}: conventions.exchange_time_zone: "Mars/Olympus" is not a time zone`,
+    field: 'conventions.exchange_time_zone',
+  });
+  expect(refused({ profile_low: 1.3 })?.message).toBe(
+    `The config file ${configFile}: conventions.profile_low must be below profile_high`,
+  );
+  expect(refused({ exchange_time_zone: 'Europe/London', rate: 0.05 })).toBeNull();
+  const loaded = loadConfig({}, { GEX_DESK_HOME: dir });
+  expect(loaded.ok && loaded.value.conventions).toMatchObject({
+    exchange_time_zone: 'Europe/London',
+    rate: 0.05,
+    profile_points: 60,
+  });
+});

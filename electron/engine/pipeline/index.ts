@@ -2,7 +2,11 @@
 // the Parquet hand-off) and readFacts (the cheap pass the rules decide priority from).
 // Both return Result values and never throw: a worker sends the result across a process
 // boundary as it is.
-import { GexConventions, MEASURES_VERSION, type SnapshotMeasures } from '../../../shared/domain.ts';
+import {
+  MEASURES_VERSION,
+  type GexConventions,
+  type SnapshotMeasures,
+} from '../../../shared/domain.ts';
 import { readFile, stat } from 'node:fs/promises';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
@@ -16,7 +20,8 @@ import { writeSnapshotParquet } from './snapshot-row.ts';
 import { keep, lookUp, type Figures, type Prepared } from './prepared.ts';
 import { checkLimits, readSource } from './read-chain.ts';
 import { openSource, sourceOf } from './source.ts';
-import { isoDate, isValidTimeZone } from './time.ts';
+import { isoDate } from './time.ts';
+import { checkConventions } from './conventions.ts';
 
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
@@ -31,33 +36,6 @@ export type RunPipelineInput = StagedFile & {
 };
 
 const cents = (v: number): number => Math.round(v * 100) / 100;
-
-/** Conventions as given, with defaults; a bad one is a VALIDATION error naming the field. */
-function checkConventions(file: string, given: unknown): Result<GexConventions> {
-  const parsed = GexConventions.safeParse(given ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') ?? '';
-    return err('VALIDATION', `conventions.${field}: ${issue?.message ?? 'invalid'}`, {
-      file,
-      field: `conventions.${field}`,
-    });
-  }
-  if (parsed.data.profile_low >= parsed.data.profile_high) {
-    return err('VALIDATION', 'conventions.profile_low must be below profile_high', {
-      file,
-      field: 'conventions.profile_low',
-    });
-  }
-  if (!isValidTimeZone(parsed.data.exchange_time_zone)) {
-    return err(
-      'VALIDATION',
-      `conventions.exchange_time_zone: "${parsed.data.exchange_time_zone}" is not a time zone`,
-      { file, field: 'conventions.exchange_time_zone' },
-    );
-  }
-  return ok(parsed.data);
-}
 
 /** The conventions and limits a task gives, checked and with their defaults. */
 function settingsOf(
