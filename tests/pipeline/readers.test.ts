@@ -132,6 +132,24 @@ describe('CBOE CSV', () => {
     expect(parseCboeDate('"Date: 7 January 2024 at 10:52 AM EST"', ny)).toBe(
       '2024-01-07T10:52:00-05:00',
     );
+    // Other US zones by their label, on that date; a label it does not know is never
+    // taken for exchange time (a file saved in California would be three hours off).
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM PST"', ny)).toBe(
+      '2024-01-07T10:52:00-08:00',
+    );
+    expect(parseCboeDate('"Date: July 8, 2024 at 10:52 AM PT"', ny)).toBe(
+      '2024-07-08T10:52:00-07:00',
+    );
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM MST"', ny)).toBe(
+      '2024-01-07T10:52:00-07:00',
+    );
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM Eastern"', ny)).toBe(
+      '2024-01-07T10:52:00-05:00',
+    );
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM"', ny)).toBe(
+      '2024-01-07T10:52:00-05:00',
+    );
+    expect(parseCboeDate('"Date: January 7, 2024 at 10:52 AM CET"', ny)).toBeNull();
     expect(parseCboeDate('"Date: Someday"', ny)).toBeNull();
     expect(parseCboeDate('"Date: February 30, 2024 at 10:52 AM EST"', ny)).toBeNull();
   });
@@ -176,6 +194,33 @@ describe('CBOE CSV', () => {
       expect(sniffed.ok && sniffed.value.spot, cell).toBe(spot);
       const r = await readChain(file, conventions());
       expect(r.ok && r.value.spot, cell).toBe(spot);
+    }
+  });
+
+  it('reads a date line in another US zone by its label, and refuses a label it does not know', async () => {
+    const chain = makeChain({ seed: 15, expiries: 2, strikesPerExpiry: 10 });
+    const lines = cboeCsvText(chain).split('\n');
+    const file = join(dir, 'zone-label.csv');
+    const dated = (label: string) => {
+      lines[2] = `"Date: January 7, 2024 at 10:52 AM ${label}",Bid: 1,Ask: 2,Size: 1*1,Volume: 0`;
+      writeFileSync(file, lines.join('\n'));
+    };
+    dated('PST');
+    const sniffed = await sniffChain(file, conventions());
+    expect(sniffed.ok && sniffed.value.as_of).toBe('2024-01-07T10:52:00-08:00');
+    const read = await readChain(file, conventions());
+    expect(read.ok && read.value.as_of).toBe('2024-01-07T10:52:00-08:00');
+    dated('CET');
+    // The cheap facts at arrival leave an unknown as_of to the read, which refuses it.
+    const guessed = await sniffChain(file, conventions());
+    expect(guessed.ok && guessed.value.as_of).toBeNull();
+    const refused = await readChain(file, conventions());
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'Date' });
+      expect(refused.error.message).toContain(
+        'the time zone "CET" is not one GEX Desk knows (EST, EDT',
+      );
     }
   });
 

@@ -13,19 +13,48 @@ import { monthNumber, validWall, zonedIso, type WallTime } from './time.ts';
 export const HEADER_LINE = 4;
 export const FIRST_DATA_LINE = 5;
 
-/** Time zones of the labels CBOE writes; anything else is the exchange's zone. */
+/**
+ * Time zones of the labels a date line may carry (the offset is the zone's on that date).
+ * CBOE writes EST, EDT or ET: the exchange's own zone (`conventions.exchange_time_zone`),
+ * as is a date line without a label. Any other label is refused, never taken for
+ * exchange time: a file saved on the west coast would be three hours off.
+ */
+const EXCHANGE = '';
 const LABEL_ZONES: Record<string, string> = {
+  '': EXCHANGE,
+  EST: EXCHANGE,
+  EDT: EXCHANGE,
+  ET: EXCHANGE,
+  EASTERN: EXCHANGE,
   UTC: 'UTC',
   GMT: 'UTC',
   Z: 'UTC',
   CST: 'America/Chicago',
   CDT: 'America/Chicago',
   CT: 'America/Chicago',
+  CENTRAL: 'America/Chicago',
+  MST: 'America/Denver',
+  MDT: 'America/Denver',
+  MT: 'America/Denver',
+  MOUNTAIN: 'America/Denver',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  PT: 'America/Los_Angeles',
+  PACIFIC: 'America/Los_Angeles',
 };
+export const KNOWN_ZONE_LABELS = Object.keys(LABEL_ZONES).filter(Boolean).join(', ');
 
-const TIME = String.raw`,?\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*([A-Za-z]{1,5})?`;
+const TIME = String.raw`,?\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*([A-Za-z]+)?`;
 const MONTH_FIRST = new RegExp(String.raw`Date:\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + TIME);
 const DAY_FIRST = new RegExp(String.raw`Date:\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})` + TIME);
+
+/** The time zone label of a date line when it is not one of LABEL_ZONES; null otherwise. */
+export function unknownZoneLabel(line: string): string | null {
+  const text = line.replace(/"/g, '');
+  const m = MONTH_FIRST.exec(text) ?? DAY_FIRST.exec(text);
+  const label = (m?.[8] ?? '').toUpperCase();
+  return Object.hasOwn(LABEL_ZONES, label) ? null : label;
+}
 
 /** "Date: January 7, 2024 at 10:52 AM EST" or "Date: February 5 2022, 8:26 PM EST" → ISO. */
 export function parseCboeDate(line: string, exchangeZone: string): string | null {
@@ -55,7 +84,8 @@ export function parseCboeDate(line: string, exchangeZone: string): string | null
   };
   if (!validWall(t)) return null;
   const label = (m[8] ?? '').toUpperCase();
-  return zonedIso(t, LABEL_ZONES[label] ?? exchangeZone);
+  if (!Object.hasOwn(LABEL_ZONES, label)) return null; // a label it does not know (unknownZoneLabel says which)
+  return zonedIso(t, LABEL_ZONES[label] || exchangeZone);
 }
 
 /**
@@ -99,6 +129,13 @@ export function readPreamble(
       line: 2,
       field: 'Last',
     });
+  const zoneLabel = unknownZoneLabel(lines[2] ?? '');
+  if (zoneLabel !== null)
+    return err(
+      'BAD_VALUE',
+      `${file}, line 3, field "Date": the time zone "${zoneLabel}" is not one GEX Desk knows (${KNOWN_ZONE_LABELS}; EST, EDT and ET are the exchange's)`,
+      { file, line: 3, field: 'Date' },
+    );
   const asOf = parseCboeDate(lines[2] ?? '', conv.exchange_time_zone);
   if (asOf === null) {
     return err(
