@@ -224,6 +224,31 @@ describe('CBOE CSV', () => {
     }
   });
 
+  it('refuses implied volatilities in percent (most above 500 %), and keeps a chain with a few high ones', async () => {
+    const chain = makeChain({ seed: 16, expiries: 3, strikesPerExpiry: 20 });
+    const file = join(dir, 'iv-percent.csv');
+    const withIv = (scale: (iv: number, i: number) => number) => {
+      const scaled = {
+        ...chain,
+        contracts: chain.contracts.map((c, i) => ({ ...c, iv: c.iv && scale(c.iv, i) })),
+      };
+      writeFileSync(file, longCsvText(scaled));
+    };
+    withIv((iv) => iv * 100);
+    const refused = await readChain(file, conventions());
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'iv' });
+      expect(refused.error.message).toMatch(
+        /look like percentages; GEX Desk reads IV as a decimal \([\d.]+ for [\d.]+ %\): divide the column by 100$/,
+      );
+    }
+    // A fifth of the contracts far out at 500 %+ is a real (if wild) chain: read as it is.
+    withIv((iv, i) => (i % 5 === 0 ? 6 + iv : iv));
+    const read = await readChain(file, conventions());
+    expect(read.ok).toBe(true);
+  });
+
   it('keeps fractional strikes and SPX/SPXW rows sharing an expiry and strike', async () => {
     const chain = makeChain({
       seed: 14,

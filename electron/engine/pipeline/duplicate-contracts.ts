@@ -7,7 +7,7 @@ import { err, type Err } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
 
 /** Where contract slot `i` is in the file, as the format counts. */
-function place(chain: Chain, line: number): string {
+export function contractPlace(chain: Chain, line: number): string {
   switch (chain.format) {
     case 'cboe-json':
       return `$.data.options[${line - 1}]`;
@@ -39,10 +39,10 @@ export function findDuplicateContract(file: string, chain: Chain): Err | null {
     const root = c.root[i]! >= 0 ? c.roots[c.root[i]!]! : chain.underlying;
     const what = `${quoted(root)} ${c.expiries[c.expiry[i]!]} ${strike} ${c.call[i] ? 'call' : 'put'}`;
     const [a, b] = [c.line[first]!, c.line[i]!];
-    const where = chain.format === 'cboe-json' ? { field: place(chain, b) } : { line: b };
+    const where = chain.format === 'cboe-json' ? { field: contractPlace(chain, b) } : { line: b };
     return err(
       'DUPLICATE_CONTRACT',
-      `${file}: the contract ${what} appears twice, at ${place(chain, a)} and ${place(chain, b)}: a file lists each contract once`,
+      `${file}: the contract ${what} appears twice, at ${contractPlace(chain, a)} and ${contractPlace(chain, b)}: a file lists each contract once`,
       { file, ...where },
     );
   }

@@ -1,13 +1,14 @@
 // Dispatches a recognised file to its reader: the one entry from bytes to a Chain. Every
-// chain then passes the checks that do not depend on the format: no contract twice, and
-// the facts sniff gives from the file's ends are the chain's (else the file says two
-// things, e.g. a JSON key given twice, and is refused).
+// chain then passes the checks that do not depend on the format: no contract twice, IV
+// as a decimal (not in percent), and the facts sniff gives from the file's ends are the
+// chain's (else the file says two things, e.g. a JSON key given twice, and is refused).
 import type { GexConventions } from '../../../shared/domain.ts';
 import { DEFAULT_READ_LIMITS, ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
 import { HEAD_BYTES } from './detect-format.ts';
 import { findDuplicateContract } from './duplicate-contracts.ts';
+import { ivInPercent } from './iv-scale.ts';
 import { readCboeCsv } from './read-cboe-csv.ts';
 import { readCboeJson } from './read-cboe-json.ts';
 import { readLongCsv } from './read-long.ts';
@@ -37,6 +38,8 @@ export function readSource(
   if (!chain.ok) return chain;
   const duplicate = findDuplicateContract(src.file, chain.value);
   if (duplicate) return duplicate;
+  const percent = ivInPercent(src.file, chain.value);
+  if (percent) return percent;
   const disagreement = endsDisagree(src, chain.value, conv, limits);
   if (disagreement) return disagreement;
   return chain;
