@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { quoted } from './chain.ts';
 import { rowTexts, splitCsvLine } from './csv-scan.ts';
 import { numberProblem, parseNumberText, rule } from './numbers.ts';
-import { monthNumber, validWall, zonedIso, type WallTime } from './time.ts';
+import { hour24, monthNumber, validWall, zonedIso, type WallTime } from './time.ts';
 
 export const HEADER_LINE = 4;
 export const FIRST_DATA_LINE = 5;
@@ -68,12 +68,8 @@ export function parseCboeDate(line: string, exchangeZone: string): string | null
   if (!m || !parts) return null;
   const month = monthNumber(parts[0]);
   if (month === 0) return null;
-  let hour = Number(m[4]);
-  const ampm = m[7]?.toUpperCase();
-  if (ampm) {
-    if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (ampm === 'PM' ? 12 : 0);
-  }
+  const hour = hour24(Number(m[4]), m[7]);
+  if (hour === null) return null;
   const t: WallTime = {
     year: Number(parts[2]),
     month,

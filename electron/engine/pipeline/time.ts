@@ -162,14 +162,17 @@ const ISO_RE =
 const US_RE =
   /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AP])\.?M\.?)?$/i;
 
+/** The hour on a 24-hour clock from a 12-hour one with its AM or PM (A/P); null if it is not one. */
+export function hour24(hour: number, half: string | undefined): number | null {
+  if (!half) return hour;
+  if (hour < 1 || hour > 12) return null;
+  return (hour % 12) + (half.toUpperCase().startsWith('P') ? 12 : 0);
+}
+
 /** Exchange time from a US-order date and time (month first, as expiries are read); null if invalid. */
 function usTimestamp(m: RegExpExecArray, timeZone: string): string | null {
-  let hour = Number(m[4]);
-  const half = m[7]?.toUpperCase();
-  if (half) {
-    if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (half === 'P' ? 12 : 0);
-  }
+  const hour = hour24(Number(m[4]), m[7]);
+  if (hour === null) return null;
   const t: WallTime = {
     year: Number(m[3]),
     month: Number(m[1]),
