@@ -5,9 +5,9 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { GexConventions } from '../../shared/domain.ts';
 import { makeDirs } from './make-dirs.ts';
 import { checkConventions } from './pipeline/conventions.ts';
 

@@ -14,8 +14,8 @@ const CHAIN_EXTENSIONS = new Set(['.csv', '.json', '.parquet', '.txt', '.xlsx'])
 export function checkDatabaseFile(path: string): Result<void> {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return ok(undefined);
-  const refuse = (what: string) =>
-    err('IO', `The database ${path} ${what}`, { file: path }) as Result<void>;
+  const refuse = (what: string): Result<void> =>
+    err('IO', `The database ${path} ${what}`, { file: path });
   if (st.isDirectory())
     return refuse(`is a folder: name the database file in it (${join(path, 'gex.duckdb')})`);
   if (!st.isFile()) return refuse('is not a regular file');
