@@ -28,7 +28,7 @@ export function ivInPercent(file: string, chain: Chain): Err | null {
   const v = iv[first]!;
   return err(
     'BAD_VALUE',
-    `${file}, ${contractPlace(chain, line[first]!)}, field "iv" (${v}): ${high} of ${known} implied volatilities are above ${PERCENT_LIKE} (${PERCENT_LIKE * 100} %), so they look like percentages; GEX Desk reads IV as a decimal (${v / 100} for ${v} %): divide the column by 100`,
+    `${file}, ${contractPlace(chain, line[first]!)}, field "iv" (${v}): ${high} of ${known} implied volatilities are above ${PERCENT_LIKE} (${PERCENT_LIKE * 100} %), so they look like percentages; GEX Desk reads IV as a decimal (${+(v / 100).toPrecision(8)} for ${v} %): divide the column by 100`,
     { file, line: line[first]!, field: 'iv' },
   );
 }
