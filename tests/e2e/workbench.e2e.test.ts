@@ -138,6 +138,29 @@ const CATEGORY_LABELS = `(() => {
   return drawn;
 })()`;
 
+// The x labels a time chart draws at 940 px (a day of snapshots, 09:45 to 15:40, the
+// History view's window): where each is centred and how wide it is, and the canvas's width.
+const TIME_LABELS = `(() => {
+  const P = window.GexPlot;
+  const x = [0, 30, 67, 105, 145, 200, 275, 355].map((m) => Date.UTC(2024, 0, 7, 14, 45 + m));
+  const spec = {
+    label: 'over time', x, xTitle: 'As of', xKind: 'time', yTitle: 'GEX', xOffsetMin: -300,
+    xFormat: (v) => new Date(v - 300 * 60000).toISOString().slice(0, 16).replace('T', ' '),
+    yTick: (v) => String(v),
+    series: [{ label: 's', values: x.map((_, i) => i), kind: 'line', color: '#4c9dff', unit: 'USD', format: String }],
+  };
+  const c = document.createElement('canvas');
+  const ctx = c.getContext('2d');
+  const drawn = [];
+  const fillText = ctx.fillText.bind(ctx);
+  ctx.fillText = (text, px, py) => {
+    if (/^2024-/.test(text)) drawn.push({ x: px, w: ctx.measureText(text).width });
+    fillText(text, px, py);
+  };
+  P.drawPlot(ctx, spec, P.fullWindow(spec), 940, 260, null);
+  return drawn;
+})()`;
+
 const DRAW_10K = `(() => {
   const P = window.GexPlot;
   const n = 10000;
@@ -503,5 +526,14 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       expect(labels[i]!.x - labels[i]!.w / 2).toBeGreaterThan(
         labels[i - 1]!.x + labels[i - 1]!.w / 2,
       );
+
+    // Time labels near the right edge are moved inside the canvas, never cut off.
+    const times = (await page.evaluate(TIME_LABELS)) as { x: number; w: number }[];
+    expect(times.length).toBeGreaterThan(3);
+    for (const [i, t] of times.entries()) {
+      expect(t.x - t.w / 2).toBeGreaterThanOrEqual(0);
+      expect(t.x + t.w / 2).toBeLessThanOrEqual(940);
+      if (i > 0) expect(t.x - t.w / 2).toBeGreaterThan(times[i - 1]!.x + times[i - 1]!.w / 2);
+    }
   });
 });

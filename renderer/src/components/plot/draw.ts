@@ -35,6 +35,8 @@ export interface PlotSpec {
   xTitle: string;
   /** A position as a label (a strike, a time, an expiry). */
   xFormat(v: number): string;
+  /** A tick's label, given the previous tick's value (default: xFormat). */
+  xTickFormat?(v: number, previous: number | null): string;
   /** `time`: x is epoch ms; `category`: x is 0..n-1 and every label is a category. */
   xKind: 'number' | 'time' | 'category';
   yTitle: string;
@@ -230,11 +232,22 @@ export function drawPlot(
   ctx.textBaseline = 'top';
   ctx.font = FONT;
   ctx.fillStyle = colors.axis;
+  let previous: number | null = null;
+  let labelEnd = -Infinity;
   for (const t of xTickValues(spec, win, width, (text) => ctx.measureText(text).width)) {
     const x = L.px(t);
     if (x < MARGIN.left - 1 || x > right + 1) continue;
     ctx.fillRect(Math.round(x), bottom, 1, 4);
-    ctx.fillText(spec.xFormat(t), x, bottom + 6);
+    // `previous`: the last tick whose label was drawn (a date left out is shown next).
+    const text = spec.xTickFormat ? spec.xTickFormat(t, previous) : spec.xFormat(t);
+    // A label near an edge is moved inside the canvas, never cut; one that would then
+    // touch its neighbour is left out (its tick stays).
+    const w = ctx.measureText(text).width;
+    const cx = Math.min(Math.max(x, w / 2 + 2), width - w / 2 - 2);
+    if (cx - w / 2 < labelEnd + 8) continue;
+    ctx.fillText(text, cx, bottom + 6);
+    labelEnd = cx + w / 2;
+    previous = t;
   }
   ctx.font = SANS;
   ctx.fillText(spec.xTitle, (MARGIN.left + right) / 2, bottom + 20);

@@ -10,7 +10,7 @@ import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
-import { offsetMinutes, stamp } from '../../components/plot/ticks.ts';
+import { offsetMinutes, stamp, timeTickFormat } from '../../components/plot/ticks.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
@@ -107,7 +107,14 @@ export function HistoryView({ underlying }: { underlying: string }) {
     const x = points.map((p) => Date.parse(p.as_of));
     const off = offsetMinutes(points[points.length - 1]!.as_of);
     const time = (v: number) => stamp(v, off);
-    const base = { x, xTitle: 'As of', xFormat: time, xKind: 'time' as const, xOffsetMin: off };
+    const base = {
+      x,
+      xTitle: 'As of',
+      xFormat: time,
+      xTickFormat: timeTickFormat(off),
+      xKind: 'time' as const,
+      xOffsetMin: off,
+    };
     const levels: PlotSpec = {
       ...base,
       label: `${underlying} spot, flip and walls over time`,
