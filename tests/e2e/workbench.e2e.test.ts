@@ -459,6 +459,31 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await noSerious('workbench: compare');
   });
 
+  it('keeps the snapshot or underlying in view when the History and Compare tabs are chosen', async () => {
+    const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const open = history[10]!;
+    // A snapshot open below the board: Compare puts it against the one before it …
+    await page.goto(`${desk.host.origin}/#/snapshots/${open.id}`);
+    await page.getByTestId('snapshot-workbench').waitFor();
+    await page.locator('[data-pane=compare]').click();
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(open.id);
+    await poll(() => page.getByTestId('compare-a').inputValue()).toBe(history[9]!.id);
+    // … History, from that comparison, shows its underlying …
+    await page.locator('[data-pane=history]').click();
+    await poll(() => page.getByTestId('history-underlying').inputValue()).toBe('XSP');
+    // … and Compare, from a history, its latest snapshot against the one before.
+    await page.getByTestId('history-underlying').selectOption('SPX');
+    await page.getByTestId('history-underlying').selectOption('XSP');
+    await page.locator('[data-pane=compare]').click();
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(history.at(-1)!.id);
+    // With nothing in view, History opens on the newest stored snapshot's underlying.
+    const [newest] = await api(desk.te.engine.handlers['snapshots:list']({ limit: 1 }));
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    await page.locator('[data-pane=history]').click();
+    await poll(() => page.getByTestId('history-underlying').inputValue()).toBe(newest!.underlying);
+  });
+
   it('lists every snapshot, virtualised: scrolling it end to end runs no script over 50 ms', async () => {
     await page.locator('[data-pane=list]').click();
     const total = HISTORY + 2;

@@ -17,3 +17,29 @@ export function paneOf(pane: string | undefined): { kind: string; args: string[]
   const [kind = '', ...args] = (pane ?? '').split('/');
   return { kind, args };
 }
+
+/** The underlying a pane is about, and the snapshot in view of it (open, or B of a comparison). */
+export interface InView {
+  underlying: string;
+  id?: string;
+}
+
+/**
+ * Where a pane tab leads from what is in view, so that History and Compare follow the
+ * snapshot or underlying the analyst is looking at: History shows its underlying; Compare
+ * puts the snapshot in view against the one before it (an underlying's latest, when only
+ * the underlying is known: `latestOf`). Without anything in view, the pane's own default.
+ */
+export async function paneFrom(
+  kind: string,
+  inView: InView | null,
+  latestOf: (underlying: string) => Promise<string | undefined>,
+): Promise<string> {
+  if (!inView) return kind;
+  if (kind === 'history') return `history/${inView.underlying}`;
+  if (kind === 'compare') {
+    const id = inView.id ?? (await latestOf(inView.underlying));
+    return id ? `compare/${id}` : kind;
+  }
+  return kind;
+}

@@ -3,8 +3,8 @@
 // an underlying's history, and the comparison of two snapshots. A snapshot opened from
 // the board or the list shows below it with its workbench of charts.
 import { useCallback, useEffect, useState } from 'react';
-import { useApp } from '../state/store.ts';
-import { paneOf, showPane } from '../state/workbench.ts';
+import { snapshotById, useApp } from '../state/store.ts';
+import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
 import { BN, type GexScale } from '../text/scale.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
 import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
@@ -26,11 +26,35 @@ export function SnapshotsView() {
   const [scale, setScale] = useState<GexScale>(BN);
   const onScale = useCallback((s: GexScale) => setScale(s), []);
   const showDetail = !!selected && (kind === '' || kind === 'list');
+  const client = useApp((s) => s.client);
+  const snapshots = useApp((s) => s.snapshots);
+  // The snapshot a pane shows: the open one, or B of a comparison.
+  const shownId = showDetail ? selected : kind === 'compare' ? (args[1] ?? args[0]) : undefined;
+  const shown = snapshotById(snapshots, shownId);
+  const inView: InView | null =
+    kind === 'history' && args[0]
+      ? { underlying: args[0] }
+      : shown
+        ? { underlying: shown.underlying, id: shown.id }
+        : null;
 
-  // A deep link to a snapshot that is not among the recent ones loads it.
+  // A deep link to a snapshot that is not among the recent ones loads it (and B of a
+  // comparison, whose underlying the History tab follows).
   useEffect(() => {
-    if (selected) void useApp.getState().ensureSnapshot(selected);
-  }, [selected]);
+    if (shownId) void useApp.getState().ensureSnapshot(shownId);
+  }, [shownId]);
+
+  const openPane = async (target: string) => {
+    if (target === kind) return; // the pane in view stays as it is
+    const latestOf = async (underlying: string) => {
+      const r = await client?.call('snapshots:levels', {});
+      return r?.ok ? r.value.find((l) => l.underlying === underlying)?.id : undefined;
+    };
+    const from = useApp.getState().snapshotsPane;
+    const next = await paneFrom(target, inView, latestOf);
+    // Moved elsewhere meanwhile (a link, the address): that move stands.
+    if (useApp.getState().snapshotsPane === from) showPane(next);
+  };
 
   return (
     <div
@@ -49,7 +73,7 @@ export function SnapshotsView() {
             data-pane={p.kind || 'levels'}
             onClick={(e) => {
               e.preventDefault();
-              showPane(p.kind);
+              void openPane(p.kind);
             }}
           >
             {p.label}

@@ -42,10 +42,13 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const [replay, setReplay] = useState<SnapshotDetail | null>(null);
   const cache = useRef(new Map<string, SnapshotDetail>());
 
-  // With no underlying named, the first one on the board.
+  // With no underlying named, that of the newest snapshot stored (as Compare opens on it),
+  // else the first one on the board.
+  const newest = useApp((s) => s.snapshots[0]?.underlying);
   useEffect(() => {
-    if (!underlying && underlyings[0]) showPane(`history/${underlyings[0]}`);
-  }, [underlying, underlyings]);
+    const first = newest && underlyings.includes(newest) ? newest : underlyings[0];
+    if (!underlying && first) showPane(`history/${first}`);
+  }, [underlying, underlyings, newest]);
 
   useEffect(() => {
     if (!client || !underlying) return;
