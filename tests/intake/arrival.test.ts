@@ -155,6 +155,44 @@ describe('arrival', () => {
     expect(junkTrail[0]!.explanation).toMatch(/UNKNOWN_FORMAT/);
   });
 
+  it('counts a request that ends at its arrival (a duplicate, an unreadable file) in the queue totals at once', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const good = join(dir, 'good.csv');
+    writeCboeCsv(good, {
+      seed: 12,
+      underlying: 'QQQ',
+      spot: 400,
+      expiries: 2,
+      strikesPerExpiry: 8,
+    });
+    // The status bar's figures: the last queue:stats event.
+    let announced: { completed: number; failed: number } | null = null;
+    engine.events.on('queue:stats', (s) => (announced = s.totals));
+    const totals = async () => {
+      const s = await engine.handlers['queue:stats']({});
+      if (!s.ok) throw new Error(s.error.message);
+      return { completed: s.value.totals.completed, failed: s.value.totals.failed };
+    };
+    const first = await engine.handlers['ingest:submit']({ file: good, source: 'desk' });
+    if (!first.ok) throw new Error(first.error.message);
+    await engine.drain();
+    expect(await totals()).toEqual({ completed: 1, failed: 0 });
+    // Both end at the door: the scheduler never runs them, and the totals still count them.
+    const missing = await engine.handlers['ingest:submit']({
+      file: join(dir, 'gone.csv'),
+      source: 'desk',
+    });
+    const again = await engine.handlers['ingest:submit']({ file: good, source: 'desk' });
+    expect(missing.ok && missing.value.status).toBe('failed');
+    expect(again.ok && again.value.status).toBe('duplicate');
+    expect(await totals()).toEqual({ completed: 2, failed: 1 });
+    await expect
+      .poll(() => announced, { timeout: 5_000 })
+      .toEqual(expect.objectContaining({ completed: 2, failed: 1 }));
+  });
+
   it('a request cancelled before its facts were read is decided by the rules when retried', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;

@@ -135,6 +135,13 @@ export class Scheduler {
       announceAudit,
       dispatch: () => this.#dispatch(),
     };
+    // The totals change with every job that ends, here or at its arrival (an unreadable
+    // file, a duplicate: the intake announces those, and the scheduler never runs them).
+    this.events.on('job:updated', (job) => {
+      if (!TERMINAL_STATUSES.has(job.status) && job.status !== 'queued') return;
+      this.#stats.markStale();
+      this.#changed();
+    });
   }
 
   /** Queue statistics straight from the table, for commands that run no scheduler (targets: the default rules' unless given). */
@@ -407,7 +414,6 @@ export class Scheduler {
   /** Emits a row as written (with the progress of a running job). */
   #emit(job: ProcessingJob | undefined): void {
     if (!job) return;
-    if (TERMINAL_STATUSES.has(job.status) || job.status === 'queued') this.#stats.markStale();
     const s = this.#inService.get(job.id);
     if (s && job.status === 'running') s.job = job;
     const p = this.#progress.get(job.id);
