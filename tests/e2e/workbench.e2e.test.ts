@@ -161,6 +161,38 @@ const TIME_LABELS = `(() => {
   return drawn;
 })()`;
 
+// A bar chart whose tallest bar stands where two marker labels go (a wall at spot): the
+// lowest label's bottom edge and the tallest bar's top, in pixels.
+const MARKER_ROOM = `(() => {
+  const P = window.GexPlot;
+  const x = Array.from({ length: 21 }, (_, i) => 4600 + i * 10);
+  const spec = {
+    label: 'by strike', x, xTitle: 'Strike', xKind: 'number', yTitle: 'GEX', xFormat: String,
+    yTick: (v) => String(v), yZero: true,
+    series: [{ label: 's', values: x.map((k) => (k === 4700 ? 3 : 0.5)), kind: 'bar', color: '#4c9dff', unit: 'USD', format: String }],
+    markers: [
+      { x: 4700, label: 'call wall 4,700', color: '#3fbf7f' },
+      { x: 4701, label: 'spot 4,701.00', color: '#e9eef5' },
+    ],
+  };
+  const c = document.createElement('canvas');
+  const ctx = c.getContext('2d');
+  let barTop = Infinity;
+  let labelBottom = -Infinity;
+  const fillRect = ctx.fillRect.bind(ctx);
+  ctx.fillRect = (rx, ry, rw, rh) => {
+    if (ctx.fillStyle === '#4c9dff') barTop = Math.min(barTop, ry);
+    fillRect(rx, ry, rw, rh);
+  };
+  const fillText = ctx.fillText.bind(ctx);
+  ctx.fillText = (text, px, py) => {
+    if (/^(call wall|spot) /.test(text)) labelBottom = Math.max(labelBottom, py + 6);
+    fillText(text, px, py);
+  };
+  P.drawPlot(ctx, spec, P.fullWindow(spec), 600, 260, null);
+  return { barTop, labelBottom };
+})()`;
+
 const DRAW_10K = `(() => {
   const P = window.GexPlot;
   const n = 10000;
@@ -551,6 +583,11 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       expect(labels[i]!.x - labels[i]!.w / 2).toBeGreaterThan(
         labels[i - 1]!.x + labels[i - 1]!.w / 2,
       );
+
+    // Marker labels sit above the data: the tallest bar is never under them.
+    const room = (await page.evaluate(MARKER_ROOM)) as { barTop: number; labelBottom: number };
+    expect(room.labelBottom).toBeGreaterThan(0);
+    expect(room.barTop).toBeGreaterThan(room.labelBottom);
 
     // Time labels near the right edge are moved inside the canvas, never cut off.
     const times = (await page.evaluate(TIME_LABELS)) as { x: number; w: number }[];

@@ -104,7 +104,17 @@ export interface Layout {
   yhi: number;
 }
 
-export function layout(spec: PlotSpec, win: Window, width: number, height: number): Layout {
+/**
+ * `top`: where the data's highest value is drawn — below the rows of marker labels, so
+ * that no label covers a bar or a line's peak.
+ */
+export function layout(
+  spec: PlotSpec,
+  win: Window,
+  width: number,
+  height: number,
+  top = MARGIN.top,
+): Layout {
   const { x } = spec;
   const from = lowerBound(x, win.lo);
   const to = lowerBound(x, win.hi + 1e-9 * Math.abs(win.hi));
@@ -125,12 +135,12 @@ export function layout(spec: PlotSpec, win: Window, width: number, height: numbe
   if (!spec.yZero || ylo < 0) ylo -= padY;
   if (!spec.yZero || yhi > 0) yhi += padY;
   const w = width - MARGIN.left - MARGIN.right;
-  const h = height - MARGIN.top - MARGIN.bottom;
+  const h = height - top - MARGIN.bottom;
   const span = win.hi - win.lo || 1;
   return {
     px: (v) => MARGIN.left + ((v - win.lo) / span) * w,
     xv: (p) => win.lo + ((p - MARGIN.left) / w) * span,
-    py: (v) => MARGIN.top + ((yhi - v) / (yhi - ylo)) * h,
+    py: (v) => top + ((yhi - v) / (yhi - ylo)) * h,
     from,
     to,
     ylo,
@@ -197,7 +207,20 @@ export function drawPlot(
   cursor: number | null,
   colors: Colors = DARK,
 ): Layout {
-  const L = layout(spec, win, width, height);
+  // Reference levels: their labels' rows, placed first, make the room above the data.
+  const span = win.hi - win.lo || 1;
+  const pxOf = (v: number) =>
+    MARGIN.left + ((v - win.lo) / span) * (width - MARGIN.left - MARGIN.right);
+  const markers = (spec.markers ?? [])
+    .filter((m) => m.x >= win.lo && m.x <= win.hi)
+    .sort((a, b) => a.x - b.x);
+  ctx.font = FONT;
+  const placed = placeLabels(
+    markers.map((m) => ({ x: pxOf(m.x) + 3, w: ctx.measureText(m.label).width })),
+    Math.max(4, markers.length),
+  );
+  const rows = placed.length === 0 ? 0 : Math.max(...placed) + 1;
+  const L = layout(spec, win, width, height, MARGIN.top + rows * LABEL_ROW);
   const bottom = height - MARGIN.bottom;
   const right = width - MARGIN.right;
   ctx.fillStyle = colors.bg;
@@ -313,16 +336,7 @@ export function drawPlot(
   }
   ctx.restore();
 
-  // Reference levels, labels in rows that do not overlap.
-  const markers = (spec.markers ?? [])
-    .filter((m) => m.x >= win.lo && m.x <= win.hi)
-    .sort((a, b) => a.x - b.x);
-  ctx.font = FONT;
-  const placed = placeLabels(
-    markers.map((m) => ({ x: L.px(m.x) + 3, w: ctx.measureText(m.label).width })),
-    Math.max(4, markers.length),
-  );
-  // Lines first, then every label over them (with a halo), so no line crosses a label.
+  // Reference levels, labels in the rows placed above. Lines first, then every label over them (with a halo), so no line crosses a label.
   for (const m of markers) {
     const x = Math.round(L.px(m.x)) + 0.5;
     ctx.strokeStyle = m.color;
