@@ -115,51 +115,46 @@ const SCROLL = `(async () => {
   return { tasks, frames, steps: Math.ceil(el.scrollHeight / 600) };
 })()`;
 
-// The x labels a category chart of 55 expiries draws at 940 px: where each is centred and
-// how wide it is.
-const CATEGORY_LABELS = `(() => {
+// The labels matching `pattern` that a chart (`spec`, JavaScript that defines x and spec)
+// draws at 940 px: where each is centred and how wide it is.
+const drawnLabels = (spec: string, pattern: string) => `(() => {
   const P = window.GexPlot;
-  const x = Array.from({ length: 55 }, (_, i) => i);
-  const name = (i) => new Date(Date.UTC(2024, 0, 8 + i * 7)).toISOString().slice(0, 10) + ' Weekly';
-  const spec = {
-    label: 'by expiry', x, xTitle: 'Expiry', xKind: 'category', yTitle: 'GEX', xFormat: name,
-    yTick: (v) => String(v),
-    series: [{ label: 's', values: x.map((i) => i - 20), kind: 'bar', color: '#4c9dff', unit: 'USD', format: String }],
-  };
+  ${spec}
   const c = document.createElement('canvas');
   const ctx = c.getContext('2d');
   const drawn = [];
   const fillText = ctx.fillText.bind(ctx);
   ctx.fillText = (text, px, py) => {
-    if (/ Weekly$/.test(text)) drawn.push({ x: px, w: ctx.measureText(text).width });
+    if (${pattern}.test(text)) drawn.push({ x: px, w: ctx.measureText(text).width });
     fillText(text, px, py);
   };
   P.drawPlot(ctx, spec, P.fullWindow(spec), 940, 260, null);
   return drawn;
 })()`;
 
-// The x labels a time chart draws at 940 px (a day of snapshots, 09:45 to 15:40, the
-// History view's window): where each is centred and how wide it is, and the canvas's width.
-const TIME_LABELS = `(() => {
-  const P = window.GexPlot;
-  const x = [0, 30, 67, 105, 145, 200, 275, 355].map((m) => Date.UTC(2024, 0, 7, 14, 45 + m));
+// A category chart of 55 expiries.
+const CATEGORY_LABELS = drawnLabels(
+  `const x = Array.from({ length: 55 }, (_, i) => i);
+  const name = (i) => new Date(Date.UTC(2024, 0, 8 + i * 7)).toISOString().slice(0, 10) + ' Weekly';
+  const spec = {
+    label: 'by expiry', x, xTitle: 'Expiry', xKind: 'category', yTitle: 'GEX', xFormat: name,
+    yTick: (v) => String(v),
+    series: [{ label: 's', values: x.map((i) => i - 20), kind: 'bar', color: '#4c9dff', unit: 'USD', format: String }],
+  };`,
+  '/ Weekly$/',
+);
+
+// A time chart of a day of snapshots, 09:45 to 15:40 (the History view's window).
+const TIME_LABELS = drawnLabels(
+  `const x = [0, 30, 67, 105, 145, 200, 275, 355].map((m) => Date.UTC(2024, 0, 7, 14, 45 + m));
   const spec = {
     label: 'over time', x, xTitle: 'As of', xKind: 'time', yTitle: 'GEX', xOffsetMin: -300,
     xFormat: (v) => new Date(v - 300 * 60000).toISOString().slice(0, 16).replace('T', ' '),
     yTick: (v) => String(v),
     series: [{ label: 's', values: x.map((_, i) => i), kind: 'line', color: '#4c9dff', unit: 'USD', format: String }],
-  };
-  const c = document.createElement('canvas');
-  const ctx = c.getContext('2d');
-  const drawn = [];
-  const fillText = ctx.fillText.bind(ctx);
-  ctx.fillText = (text, px, py) => {
-    if (/^2024-/.test(text)) drawn.push({ x: px, w: ctx.measureText(text).width });
-    fillText(text, px, py);
-  };
-  P.drawPlot(ctx, spec, P.fullWindow(spec), 940, 260, null);
-  return drawn;
-})()`;
+  };`,
+  '/^2024-/',
+);
 
 // A bar chart whose tallest bar stands where two marker labels go (a wall at spot): the
 // lowest label's bottom edge and the tallest bar's top, in pixels.
