@@ -20,7 +20,9 @@ import {
   poll,
   serious,
   shot,
+  SMALL,
   until,
+  WIDE,
   type Desk,
 } from './harness.ts';
 
@@ -134,6 +136,14 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
       stale.map(() => expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d /)),
     );
     expect(await rows.first().locator('.rule-cell').textContent()).toBe('G2 → G2');
+    // At the narrow window's width every row's Trail button is in the panel, not scrolled out.
+    await page.setViewportSize(SMALL);
+    const panel = (await page.locator('.whatif-scroll').first().boundingBox())!;
+    for (const r of await rows.all()) {
+      const trail = (await r.getByRole('button', { name: /^Audit trail of/ }).boundingBox())!;
+      expect(trail.x + trail.width).toBeLessThanOrEqual(panel.x + panel.width);
+    }
+    await page.setViewportSize(WIDE);
     await shot(page, 'rules-whatif');
     await expectNoSerious('rules: what would change');
 
