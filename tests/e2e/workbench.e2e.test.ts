@@ -188,6 +188,28 @@ const MARKER_ROOM = `(() => {
   return { barTop, labelBottom };
 })()`;
 
+// The y labels (drawn right-aligned left of the plot) of a chart whose values are all 0,
+// in millions: a chain with no open interest near spot, or an expiry filter that leaves none.
+const FLAT_Y_LABELS = `(() => {
+  const P = window.GexPlot;
+  const x = [95, 100, 105];
+  const spec = {
+    label: 'flat', x, xTitle: 'Strike', xKind: 'number', yTitle: 'GEX', xFormat: String, yZero: true,
+    yTick: (v) => (v / 1e6).toFixed(2),
+    series: [{ label: 's', values: [0, 0, 0], kind: 'bar', color: '#4c9dff', unit: 'USD', format: String }],
+  };
+  const c = document.createElement('canvas');
+  const ctx = c.getContext('2d');
+  const drawn = [];
+  const fillText = ctx.fillText.bind(ctx);
+  ctx.fillText = (text, px, py) => {
+    if (ctx.textAlign === 'right') drawn.push(text);
+    fillText(text, px, py);
+  };
+  P.drawPlot(ctx, spec, P.fullWindow(spec), 600, 260, null);
+  return drawn;
+})()`;
+
 const DRAW_10K = `(() => {
   const P = window.GexPlot;
   const n = 10000;
@@ -583,6 +605,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     const room = (await page.evaluate(MARKER_ROOM)) as { barTop: number; labelBottom: number };
     expect(room.labelBottom).toBeGreaterThan(0);
     expect(room.barTop).toBeGreaterThan(room.labelBottom);
+
+    // All zeros: one y label, 0, not "0.00" three times.
+    expect(await page.evaluate(FLAT_Y_LABELS)).toEqual(['0.00']);
 
     // Time labels near the right edge are moved inside the canvas, never cut off.
     const times = (await page.evaluate(TIME_LABELS)) as { x: number; w: number }[];

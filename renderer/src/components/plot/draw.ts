@@ -102,6 +102,8 @@ export interface Layout {
   to: number;
   ylo: number;
   yhi: number;
+  /** Every value shown is 0 (or none is shown): the y axis has nothing to scale but 0. */
+  flat: boolean;
 }
 
 /**
@@ -128,6 +130,7 @@ export function layout(
       if (v > yhi) yhi = v;
     }
   }
+  const flat = !Number.isFinite(ylo) || (ylo === 0 && yhi === 0);
   if (!Number.isFinite(ylo)) [ylo, yhi] = [-1, 1];
   if (ylo === yhi)
     [ylo, yhi] = ylo === 0 ? [-1, 1] : [ylo - Math.abs(ylo) * 0.05, yhi + Math.abs(yhi) * 0.05];
@@ -145,6 +148,7 @@ export function layout(
     to,
     ylo,
     yhi,
+    flat,
   };
 }
 
@@ -230,7 +234,11 @@ export function drawPlot(
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
-  const yt = ticks(L.ylo, L.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
+  // Nothing but zeros: one tick, 0 (the made-up range around it would label ±1 dollar
+  // "0.00" three times on a chart in millions).
+  const yt = L.flat
+    ? [0]
+    : ticks(L.ylo, L.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
   const ystep = yt.length > 1 ? yt[1]! - yt[0]! : Math.abs(L.yhi - L.ylo);
   for (const t of yt) {
     const y = Math.round(L.py(t)) + 0.5;
