@@ -22,6 +22,8 @@ import {
   SAMPLES,
   serious,
   shot,
+  SMALL,
+  WIDE,
   type Desk,
 } from './harness.ts';
 
@@ -31,6 +33,7 @@ const HISTORY = Number(process.env.WORKBENCH_HISTORY ?? 1000);
 /** The most snapshots the list loads (SnapshotList.tsx, the API's limit). */
 const LIST_LIMIT = 10_000;
 
+type Box = { top: number; bottom: number };
 let desk: Desk;
 let page: Page;
 let spxId = '';
@@ -244,6 +247,23 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     page = desk.page;
     const h = desk.te.engine.handlers;
     const files = [SPX, META];
+    // Four more underlyings: more than the compact board shows rows (XSP, last, below them).
+    for (const [k, underlying] of ['AMD', 'IWM', 'NVDA', 'QQQ'].entries()) {
+      const file = join(desk.fixtures, `${underlying.toLowerCase()}.csv`);
+      writeFileSync(
+        file,
+        cboeCsvText(
+          makeChain({
+            seed: 7 + k,
+            underlying,
+            spot: 100 + 50 * k,
+            expiries: 2,
+            strikesPerExpiry: 10,
+          }),
+        ),
+      );
+      files.push(file);
+    }
     // An underlying with a long intraday history: small chains, one every 10 minutes.
     const t0 = Date.parse('2024-03-04T09:30:00Z');
     for (let i = 0; i < HISTORY; i++) {
@@ -533,9 +553,32 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => page.getByTestId('history-underlying').inputValue()).toBe(newest!.underlying);
   });
 
+  it('scrolls the open snapshot’s row into the compact board above it', async () => {
+    const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
+    const xsp = levels.find((l) => l.underlying === 'XSP')!;
+    await page.goto(`${desk.host.origin}/#/snapshots/${xsp.id}`);
+    await page.getByTestId('snapshot-workbench').waitFor();
+    const row = page.locator('[data-testid=levels-row][data-underlying=XSP]');
+    await poll(() => row.getAttribute('class')).toContain('selected');
+    // The row is inside the board's scrolling box, below its sticky header.
+    const inView = () =>
+      row.evaluate((el: { closest(s: string): unknown; getBoundingClientRect(): Box }) => {
+        const box = (
+          el.closest('.tscroll') as { getBoundingClientRect(): Box }
+        ).getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return r.top >= box.top && r.bottom <= box.bottom + 0.5;
+      });
+    await poll(inView).toBe(true);
+    // And it stays there when the window gets smaller (the board's box with it).
+    await page.setViewportSize(SMALL);
+    await poll(inView).toBe(true);
+    await page.setViewportSize(WIDE);
+  });
+
   it('lists every snapshot, virtualised: scrolling it end to end runs no script over 50 ms', async () => {
     await page.locator('[data-pane=list]').click();
-    const total = HISTORY + 2;
+    const total = HISTORY + 6; // XSP's history, SPX, META and the four others
     // The list loads the newest 10,000 stored, and says so when there are more.
     await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(
       total > LIST_LIMIT

@@ -2,7 +2,7 @@
 // latest snapshot's spot, zero gamma, walls, absolute-gamma strike, total GEX (one
 // scale, named in the header), its age, and a sparkline of total GEX over its history.
 // A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, LevelsRow } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
@@ -167,6 +167,19 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
   ];
 }
 
+/** Scrolls the board's box so that its selected row shows below the header; false without one. */
+function revealSelected(board: HTMLElement | null): boolean {
+  const scroller = board?.querySelector<HTMLElement>('.tscroll');
+  const row = scroller?.querySelector<HTMLElement>('.levels-row.selected');
+  if (!scroller || !row) return false;
+  const box = scroller.getBoundingClientRect();
+  const r = row.getBoundingClientRect();
+  const head = scroller.querySelector('.thead-group')?.getBoundingClientRect().height ?? 0;
+  if (r.top < box.top + head) scroller.scrollTop -= box.top + head - r.top;
+  else if (r.bottom > box.bottom) scroller.scrollTop += r.bottom - box.bottom;
+  return true;
+}
+
 export function LevelsBoard({ compact }: { compact: boolean }) {
   const client = useApp((s) => s.client);
   const selected = useApp((s) => s.snapshotId);
@@ -205,6 +218,22 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const scale = gexScale(rows.map((r) => r.total_gex));
   const cols = useMemo(() => columns(scale, spark), [scale, spark]);
   const [table, setFrame] = useTable('levels', cols, rows, { id: 'underlying', dir: 'asc' });
+
+  // The open snapshot's row is kept in the board's own box (the compact board above an
+  // open snapshot shows a few rows): scrolled there when it opens and when the box changes
+  // size, never on new data (an analyst may be looking at other rows), never the page.
+  const board = useRef<HTMLElement>(null);
+  const shownFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (shownFor.current !== selected && revealSelected(board.current)) shownFor.current = selected;
+  }, [selected, table.rows, compact]);
+  useEffect(() => {
+    const scroller = board.current?.querySelector('.tscroll');
+    if (!scroller) return;
+    const watch = new ResizeObserver(() => revealSelected(board.current));
+    watch.observe(scroller);
+    return () => watch.disconnect();
+  }, []);
   const open = (r: LevelsRow | undefined) => r && useApp.getState().openSnapshot(r.id);
   const roving = useRoving({ count: table.rows.length, onOpen: (i) => open(table.rows[i]) });
   const exportCsv = () =>
@@ -245,6 +274,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
 
   return (
     <section
+      ref={board}
       className={`levels-board${compact ? ' compact' : ''}`}
       aria-label="Levels board"
       data-testid="levels-board"
