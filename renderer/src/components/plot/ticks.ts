@@ -52,12 +52,16 @@ export function offsetMinutes(iso: string): number {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
- * Time-axis tick labels in an offset: the date where the day changes (and on the first
- * tick), the time alone otherwise — "2024-01-07 10:00", "11:00", …, "2024-01-08 00:00".
+ * Time-axis tick labels in an offset: midnight as its date alone, the date and time where
+ * the day changes otherwise (and on the first tick), the time alone between —
+ * "2024-01-07 10:00", "11:00", …, "23:00", "2024-01-08", "01:00".
  */
 export function timeTickFormat(offsetMin: number): (v: number, previous: number | null) => string {
   const day = (ms: number) => Math.floor((ms + offsetMin * MIN) / D);
-  return (v, previous) => stamp(v, offsetMin, previous === null || day(previous) !== day(v));
+  return (v, previous) => {
+    const label = stamp(v, offsetMin, previous === null || day(previous) !== day(v));
+    return (v + offsetMin * MIN) % D === 0 ? stamp(v, offsetMin).slice(0, 10) : label;
+  };
 }
 
 /** "2024-01-07 10:52" of an instant in an offset (minutes east of UTC). */
