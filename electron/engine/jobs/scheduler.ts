@@ -138,7 +138,7 @@ export class Scheduler {
     // The totals change with every job that ends, here or at its arrival (an unreadable
     // file, a duplicate: the intake announces those, and the scheduler never runs them).
     this.events.on('job:updated', (job) => {
-      if (!TERMINAL_STATUSES.has(job.status) && job.status !== 'queued') return;
+      if (!TERMINAL_STATUSES.has(job.status)) return;
       this.#stats.markStale();
       this.#changed();
     });
@@ -414,6 +414,7 @@ export class Scheduler {
   /** Emits a row as written (with the progress of a running job). */
   #emit(job: ProcessingJob | undefined): void {
     if (!job) return;
+    if (job.status === 'queued') this.#stats.markStale(); // back in the queue (the listener above counts ends)
     const s = this.#inService.get(job.id);
     if (s && job.status === 'running') s.job = job;
     const p = this.#progress.get(job.id);
