@@ -414,7 +414,8 @@ export class Scheduler {
   /** Emits a row as written (with the progress of a running job). */
   #emit(job: ProcessingJob | undefined): void {
     if (!job) return;
-    if (job.status === 'queued') this.#stats.markStale(); // back in the queue (the listener above counts ends)
+    // Back in the queue (the constructor's listener counts the jobs that end).
+    if (job.status === 'queued') this.#stats.markStale();
     const s = this.#inService.get(job.id);
     if (s && job.status === 'running') s.job = job;
     const p = this.#progress.get(job.id);

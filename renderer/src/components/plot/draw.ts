@@ -106,6 +106,13 @@ export interface Layout {
   flat: boolean;
 }
 
+/** x value → pixel (it does not depend on the data, so labels can be placed before it). */
+function xPixel(win: Window, width: number): (v: number) => number {
+  const span = win.hi - win.lo || 1;
+  const w = width - MARGIN.left - MARGIN.right;
+  return (v) => MARGIN.left + ((v - win.lo) / span) * w;
+}
+
 /**
  * `top`: where the data's highest value is drawn — below the rows of marker labels, so
  * that no label covers a bar or a line's peak.
@@ -141,7 +148,7 @@ export function layout(
   const h = height - top - MARGIN.bottom;
   const span = win.hi - win.lo || 1;
   return {
-    px: (v) => MARGIN.left + ((v - win.lo) / span) * w,
+    px: xPixel(win, width),
     xv: (p) => win.lo + ((p - MARGIN.left) / w) * span,
     py: (v) => top + ((yhi - v) / (yhi - ylo)) * h,
     from,
@@ -212,9 +219,7 @@ export function drawPlot(
   colors: Colors = DARK,
 ): Layout {
   // Reference levels: their labels' rows, placed first, make the room above the data.
-  const span = win.hi - win.lo || 1;
-  const pxOf = (v: number) =>
-    MARGIN.left + ((v - win.lo) / span) * (width - MARGIN.left - MARGIN.right);
+  const pxOf = xPixel(win, width);
   const markers = (spec.markers ?? [])
     .filter((m) => m.x >= win.lo && m.x <= win.hi)
     .sort((a, b) => a.x - b.x);
@@ -344,7 +349,8 @@ export function drawPlot(
   }
   ctx.restore();
 
-  // Reference levels, labels in the rows placed above. Lines first, then every label over them (with a halo), so no line crosses a label.
+  // Reference levels, labels in the rows placed above. Lines first, then every label over
+  // them (with a halo), so no line crosses a label.
   for (const m of markers) {
     const x = Math.round(L.px(m.x)) + 0.5;
     ctx.strokeStyle = m.color;
