@@ -264,6 +264,15 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       );
       files.push(file);
     }
+    // QQQ again at the same instant with other figures (a file re-sent, another vendor).
+    const qqq2 = join(desk.fixtures, 'qqq-2.csv');
+    writeFileSync(
+      qqq2,
+      cboeCsvText(
+        makeChain({ seed: 99, underlying: 'QQQ', spot: 251, expiries: 2, strikesPerExpiry: 10 }),
+      ),
+    );
+    files.push(qqq2);
     // An underlying with a long intraday history: small chains, one every 10 minutes.
     const t0 = Date.parse('2024-03-04T09:30:00Z');
     for (let i = 0; i < HISTORY; i++) {
@@ -507,6 +516,13 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(await page.getByTestId('chart-diff-gex').count()).toBe(0);
     await shot(page, 'workbench-compare-one');
     await noSerious('workbench: compare, one snapshot');
+    // Two snapshots of one instant are told apart in the choices (their spot and id).
+    await page.getByTestId('compare-underlying').selectOption('QQQ');
+    await page.getByTestId('chart-diff-gex').waitFor();
+    const choices = await page.getByTestId('compare-a').locator('option').allTextContents();
+    expect(choices).toHaveLength(2);
+    expect(choices[0]).not.toBe(choices[1]);
+    expect(choices.join(' ')).toMatch(/spot 250 .* spot 251 |spot 251 .* spot 250 /);
     await page.getByTestId('compare-underlying').selectOption('XSP');
     await poll(() => page.getByTestId('compare-b').inputValue()).toBe(history.at(-1)!.id);
     await poll(() => page.getByTestId('compare-a').inputValue()).toBe(history.at(-2)!.id);
@@ -578,7 +594,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
 
   it('lists every snapshot, virtualised: scrolling it end to end runs no script over 50 ms', async () => {
     await page.locator('[data-pane=list]').click();
-    const total = HISTORY + 6; // XSP's history, SPX, META and the four others
+    const total = HISTORY + 7; // XSP's history, SPX, META and the four others (QQQ twice)
     // The list loads the newest 10,000 stored, and says so when there are more.
     await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(
       total > LIST_LIMIT

@@ -185,9 +185,17 @@ export function CompareView({ ids }: { ids: string[] }) {
     return { gexSpec, oiSpec };
   }, [diff, a, b]);
 
+  // Snapshots of one instant (a file re-sent with other figures, two vendors) are told
+  // apart by their spot and id: two identical choices would hide which is which.
+  const sharedAsOf = useMemo(() => {
+    const seen = new Map<string, number>();
+    for (const p of points ?? []) seen.set(p.as_of, (seen.get(p.as_of) ?? 0) + 1);
+    return seen;
+  }, [points]);
   const option = (p: HistoryPoint) => (
     <option key={p.id} value={p.id}>
       {asOfStamp(p.as_of)}
+      {(sharedAsOf.get(p.as_of) ?? 0) > 1 && ` · spot ${price(p.spot)} · ${p.id.slice(0, 8)}`}
     </option>
   );
   const totalScale = gexScale([diff?.total_gex_change, a?.total_gex, b?.total_gex]);
