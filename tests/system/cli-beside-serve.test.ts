@@ -364,12 +364,9 @@ describe('the command line beside gex-desk serve', () => {
         let stderr = '';
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         const closed = new Promise<number | null>((r) => child.on('close', r));
-        await expect
-          .poll(async () => {
-            const jobs = await api.call('jobs:list', { limit: 10 });
-            return jobs.ok ? jobs.value.length : 0;
-          })
-          .toBe(1);
+        // Interrupted the moment the engine has queued the job: its answer to the command
+        // may still be on its way, and the command must wait for it to count the job.
+        await new Promise<void>((resolve) => api.on('job:updated', () => resolve()));
         child.kill('SIGINT');
         expect(await closed).toBe(130);
         expect(stderr).toContain(

@@ -113,13 +113,23 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     options: { workers: int(values.workers, '--workers', 1), ...atOnce },
   } as const;
   return withApi(engineOptions(values), out, needs, async (api, session) => {
-    const progress: Progress = { unsent: planned.length, waiting: new Set() };
+    const progress: Progress = {
+      stopped: false,
+      unsent: planned.length,
+      sending: new Set(),
+      waiting: new Set(),
+    };
     const stop = () => {
-      // Said once closed: a running job finishes while its engine shuts down.
-      void session.close().then(() => {
-        out.error(interrupted(progress, api.where));
-        process.exit(130);
-      });
+      progress.stopped = true;
+      // A submission on its way is answered first (milliseconds), so that the count says
+      // what the engine took; then said once closed: a running job finishes while its
+      // engine shuts down.
+      void settled(progress.sending, ANSWER_WAIT_MS)
+        .then(() => session.close())
+        .then(() => {
+          out.error(interrupted(progress, api.where));
+          process.exit(130);
+        });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -226,21 +236,43 @@ const rejected = (file: string, error: AppError): IngestLine => ({
   error,
 });
 
-/** What an interrupt leaves: files not submitted yet, and jobs submitted that have not ended. */
+/**
+ * What an interrupt leaves: files not submitted yet, submissions not answered yet, and jobs
+ * submitted that have not ended. Once `stopped`, nothing more is submitted.
+ */
 interface Progress {
+  stopped: boolean;
   unsent: number;
+  sending: Set<Promise<unknown>>;
   waiting: Set<string>;
+}
+
+/** How long an interrupt waits for the answers to submissions already sent. */
+const ANSWER_WAIT_MS = 3000;
+
+/** Resolves when every promise has settled, or after `ms`, whichever is first. */
+function settled(promises: Iterable<Promise<unknown>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.allSettled(promises).then(() => undefined),
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** The line an interrupted ingest leaves on stderr: what became of what it had not finished. */
 function interrupted(p: Progress, where: ApiClient['where']): string {
   const parts = [`gex-desk: interrupted.`];
   const n = p.waiting.size;
+  const unanswered = p.sending.size;
   if (n > 0)
     parts.push(
       where === 'running-engine'
         ? `${n} request${n === 1 ? '' : 's'} submitted had not ended: the running engine goes on with them (its Queue view, gex-desk jobs).`
         : `${n} request${n === 1 ? '' : 's'} submitted had not ended: they stay queued, nothing is lost, and run the next time GEX Desk (the app or gex-desk serve) runs on this database, or with gex-desk queue --drain.`,
+    );
+  if (unanswered > 0)
+    parts.push(
+      `${unanswered} request${unanswered === 1 ? ' was' : 's were'} sent with no answer yet: gex-desk jobs shows whether ${unanswered === 1 ? 'it was' : 'they were'} taken.`,
     );
   if (p.unsent > 0)
     parts.push(`${p.unsent} file${p.unsent === 1 ? ' was' : 's were'} not submitted.`);
@@ -253,20 +285,31 @@ async function runOne(
   p: Planned,
   progress: Progress,
 ): Promise<IngestLine> {
+  if (progress.stopped) return new Promise(() => undefined); // the process is ending
   progress.unsent -= 1;
   if (p.invalid) return rejected(p.file, p.invalid);
   const submitted = Date.now();
-  const r = await api.call('ingest:submit', {
-    file: p.file,
-    source: p.source,
-    requested_priority: p.requested_priority,
-    justification: p.justification,
-    author: p.author,
-  });
+  // Its job is counted as waiting in the same turn as the answer arrives: an interrupt
+  // that waited for this submission then finds it.
+  const sending = api
+    .call('ingest:submit', {
+      file: p.file,
+      source: p.source,
+      requested_priority: p.requested_priority,
+      justification: p.justification,
+      author: p.author,
+    })
+    .then((r) => {
+      if (r.ok && r.value.status !== 'rejected' && r.value.job_id)
+        progress.waiting.add(r.value.job_id);
+      return r;
+    })
+    .finally(() => progress.sending.delete(sending));
+  progress.sending.add(sending);
+  const r = await sending;
   if (!r.ok) return rejected(p.file, r.error);
   const ack = r.value;
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
-  progress.waiting.add(ack.job_id);
   const ended = await waitForEnd(ack.job_id);
   progress.waiting.delete(ack.job_id);
   if (!ended.ok)
