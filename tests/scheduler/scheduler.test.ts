@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
+import { ok } from '../../shared/result.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
 import { getJob, insertJob, listJobs } from '../../electron/engine/jobs/repository.ts';
@@ -109,6 +110,50 @@ describe('Scheduler dispatch', () => {
     await scheduler.drain();
     await sleep(50);
     expect(seen.length).toBe(count);
+  });
+
+  it('announces the queue as it ends: a job that ends while statistics are made is in the next ones', async () => {
+    const live = {} as { scheduler: Scheduler; store: Store }; // for the runner, once set up
+    // Just before the job's completion is written, another request ends at its arrival (the
+    // intake announces that): statistics are made at once, count the job running, and
+    // re-read the table behind the completion's commit (reads wait behind writes). The
+    // job's end comes while they are being made; the Queue view keeps the last announced.
+    const runJob: RunJob = async (job, ctx) => {
+      const r = await ctx.pool.run(
+        { type: 'run', taskId: `${job.id}#${job.attempts}`, input: { action: job.file } },
+        { signal: ctx.signal },
+      );
+      if (!r.ok) return r;
+      const outcome = { status: 'completed', snapshot_id: `snap-${job.id}` } as const;
+      live.scheduler.events.emit('job:updated', {
+        ...job,
+        id: 'ended-at-arrival',
+        status: 'failed',
+      });
+      await live.store.transaction(async (tx) => {
+        await tx.all('SELECT count(*) FROM range(30000000)'); // a write that takes a while
+        await ctx.complete(tx, outcome);
+      });
+      return ok(outcome);
+    };
+    const { scheduler, store } = Object.assign(
+      live,
+      await setup({ size: 1, spare: 0, statsEveryMs: 0, historyEveryMs: 0, runJob }),
+    );
+    const seen: { running: number; completed: number; levelsRunning: number }[] = [];
+    scheduler.events.on('queue:stats', (s) =>
+      seen.push({
+        running: s.totals.running,
+        completed: s.totals.completed,
+        levelsRunning: s.levels.reduce((n, l) => n + l.running, 0),
+      }),
+    );
+    await scheduler.start();
+    await scheduler.enqueue(await addJob(store, 'LOW', 'sleep:1'));
+    await scheduler.drain();
+    await until(() => seen.at(-1)?.completed === 1);
+    await sleep(100);
+    expect(seen.at(-1)).toEqual({ running: 0, completed: 1, levelsRunning: 0 });
   });
 
   it('keeps FIFO per level with several workers and jobs arriving while others run', async () => {

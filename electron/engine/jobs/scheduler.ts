@@ -67,6 +67,9 @@ export class Scheduler {
   #tickTimer: NodeJS.Timeout | null = null;
   #wakeTimer: NodeJS.Timeout | null = null;
   #statsTimer: NodeJS.Timeout | null = null;
+  /** Statistics are being made; `#statsAgain`: something changed meanwhile. */
+  #statsMaking = false;
+  #statsAgain = false;
   /** Store work started by timers, awaited by shutdown so nothing touches the store after it. */
   #background = new Set<Promise<unknown>>();
   #lastStatsAt = 0;
@@ -436,18 +439,33 @@ export class Scheduler {
     return this.#store.at('CRITICAL');
   }
 
-  /** Schedules a throttled `queue:stats` event (spaced in real time: it paces the UI, it measures no job). */
+  /**
+   * Schedules a throttled `queue:stats` event (spaced in real time: it paces the UI, it
+   * measures no job). A change while statistics are being made (they may wait for the
+   * table behind a job's commit) makes another once they are out: the last announced is
+   * never older than the last change.
+   */
   #changed(): void {
     // Statistics cost a query of the jobs table: none when nobody listens (a one-shot command).
-    if (this.#statsTimer || this.#stopped || !this.events.listens('queue:stats')) return;
+    if (this.#stopped || !this.events.listens('queue:stats')) return;
+    if (this.#statsMaking) {
+      this.#statsAgain = true;
+      return;
+    }
+    if (this.#statsTimer) return;
     const wait = Math.max(0, this.#lastStatsAt + this.#statsEveryMs - Date.now());
     this.#statsTimer = setTimeout(() => {
+      this.#statsTimer = null;
+      this.#statsMaking = true;
       this.#lastStatsAt = Date.now();
       const announced = this.stats()
         .then((s) => this.events.emit('queue:stats', s))
         .catch(() => undefined)
         .finally(() => {
-          this.#statsTimer = null;
+          this.#statsMaking = false;
+          if (!this.#statsAgain) return;
+          this.#statsAgain = false;
+          this.#changed();
         });
       void this.#inBackground(announced);
     }, wait);
