@@ -153,6 +153,11 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     const total = haveSamples ? '-11.00' : bn(snap.total_gex);
     await poll(() => row.getByTestId('submission-figures').textContent()).toContain(`${total} Bn`);
     expect(await row.getByTestId('submission-figures').textContent()).toContain('SPX');
+    // The level's card agrees with the list: the job ran and ended, its latency counted.
+    const jobs = await te.engine.handlers['jobs:list']({ limit: 10 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    const card = page.getByTestId(`level-${jobs.value[0]!.priority}`);
+    await poll(() => card.textContent()).toMatch(/waiting0running.*n = 1$/);
     await shot('queue');
 
     await row.getByTestId('submission-figures').click();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
+import type { QueueStats } from '../../shared/api.ts';
 import { ok } from '../../shared/result.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
@@ -114,6 +115,7 @@ describe('Scheduler dispatch', () => {
 
   it('announces the queue as it ends: a job that ends while statistics are made is in the next ones', async () => {
     const live = {} as { scheduler: Scheduler; store: Store }; // for the runner, once set up
+    const asked: Promise<QueueStats>[] = [];
     // Just before the job's completion is written, another request ends at its arrival (the
     // intake announces that): statistics are made at once, count the job running, and
     // re-read the table behind the completion's commit (reads wait behind writes). The
@@ -125,6 +127,7 @@ describe('Scheduler dispatch', () => {
       );
       if (!r.ok) return r;
       const outcome = { status: 'completed', snapshot_id: `snap-${job.id}` } as const;
+      asked.push(live.scheduler.stats()); // the Queue view's poll, at the same moment
       live.scheduler.events.emit('job:updated', {
         ...job,
         id: 'ended-at-arrival',
@@ -154,6 +157,9 @@ describe('Scheduler dispatch', () => {
     await until(() => seen.at(-1)?.completed === 1);
     await sleep(100);
     expect(seen.at(-1)).toEqual({ running: 0, completed: 1, levelsRunning: 0 });
+    // The poll's answer is as of the table it read: the job ended there, so not running.
+    const polled = await asked[0]!;
+    expect(polled.totals).toMatchObject({ running: 0, completed: 1 });
   });
 
   it('keeps FIFO per level with several workers and jobs arriving while others run', async () => {

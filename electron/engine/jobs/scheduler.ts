@@ -263,7 +263,7 @@ export class Scheduler {
   }
 
   async stats(): Promise<QueueStats> {
-    return this.#stats.stats({
+    return this.#stats.stats(() => ({
       nowMs: this.#clock(),
       ready: this.#ready,
       running: [...this.#inService.values()].map((s) => s.row),
@@ -272,7 +272,7 @@ export class Scheduler {
       paused: this.#paused,
       idle: this.#idle(),
       targets: this.#targets(),
-    });
+    }));
   }
 
   /** Holds dispatch: waiting jobs (and new ones) wait, lateness still counts, running jobs finish. */

@@ -44,8 +44,15 @@ export class StatsCache {
     this.#stale = true;
   }
 
-  async stats(input: StatsInput): Promise<QueueStats> {
-    const h = await this.#historyFor(input.nowMs, input.idle);
+  /**
+   * `live` is read twice: before the table's figures, to know whether they must be
+   * re-read, and after them, as those may wait behind commits (a job's completion among
+   * them): what waits and runs is then as of the figures, never older.
+   */
+  async stats(live: () => StatsInput): Promise<QueueStats> {
+    const before = live();
+    const h = await this.#historyFor(before.nowMs, before.idle);
+    const input = live();
     const open: OpenLevel[] = PRIORITY_LEVELS.map((level) =>
       openLevel(level, input.ready, input.running),
     );
