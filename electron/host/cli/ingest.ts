@@ -126,6 +126,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
       // engine shuts down.
       void settled(progress.sending, ANSWER_WAIT_MS)
         .then(() => session.close())
+        .catch(() => undefined) // interrupted all the same
         .then(() => {
           out.error(interrupted(progress, api.where));
           process.exit(130);
