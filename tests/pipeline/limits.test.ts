@@ -189,6 +189,9 @@ describe('sane ranges: absurd finite numbers are refused at read time, naming li
     [8, '-50', 'Calls Delta'],
     [6, '-1e400', 'Calls Volume'],
     [20, '1e400', 'Puts Gamma'],
+    // A gamma is never negative: a put's signed one would turn its GEX around.
+    [20, '-0.0004', 'Puts Gamma'],
+    [9, '-5', 'Calls Gamma'],
     // Absurdly small: a Black-Scholes gamma from these would be infinite.
     [7, '1e-320', 'Calls IV'],
     [11, '0.0001', 'Strike'],
@@ -233,6 +236,13 @@ describe('sane ranges: absurd finite numbers are refused at read time, naming li
       code: 'BAD_VALUE',
       field: '$.data.options[0].gamma',
     });
+    const signed = JSON.parse(json);
+    signed.data.options[5].gamma = -0.002;
+    expect(await failure(file('signed.json', JSON.stringify(signed)))).toMatchObject({
+      code: 'BAD_VALUE',
+      field: '$.data.options[5].gamma',
+      message: expect.stringContaining('must not be negative'),
+    });
     const spot = json.replace(/"current_price":[^,}]*/, '"current_price":1e300');
     expect(await failure(file('p.json', spot))).toMatchObject({
       code: 'BAD_VALUE',
@@ -257,6 +267,7 @@ describe('sane ranges: absurd finite numbers are refused at read time, naming li
       ['strike', 1e308, 9],
       ['open_interest', -Infinity, 4],
       ['gamma', Infinity, 2],
+      ['gamma', -0.01, 3],
     ] as const) {
       const df = pl.readParquet(parquet);
       const values = df.getColumn(col).toArray() as number[];

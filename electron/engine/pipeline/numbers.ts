@@ -91,7 +91,9 @@ export const RANGES = {
   open_interest: { min: 0, max: 1e9 },
   volume: { min: 0, max: 1e9 },
   iv: { min: 0, max: 100, smallest: 1e-4 },
-  gamma: { min: -1e4, max: 1e4 },
+  // An option's gamma is never negative: a negative one is a file that signs it (a put's, the
+  // dealer's side) or a corrupt cell, and taken as given it would turn a put's GEX around.
+  gamma: { min: 0, max: 1e4 },
   delta: { min: -1.5, max: 1.5 },
   bid: { min: -1e9, max: 1e9 },
   ask: { min: -1e9, max: 1e9 },
