@@ -143,6 +143,27 @@ describe('quality in words', () => {
     });
     expect(describeQuality({ ...q, score: 0.9 }, 0.95)).toMatchObject({ tone: 'low', below: true });
   });
+
+  it('says which figures the file did not give: no IV, gamma from the model', () => {
+    const v = describeQuality(
+      {
+        ...q,
+        dropped: [],
+        partial: [
+          { reason: 'no gamma in the file: Black-Scholes gamma from iv', rows: 432 },
+          { reason: 'iv 0 or missing: vanna and charm count 0', rows: 1 },
+        ],
+      },
+      0,
+    );
+    expect(v.notes).toEqual([
+      '432 rows: gamma from Black-Scholes, none in the file',
+      '1 row: no IV, so no vanna or charm',
+    ]);
+    expect(v.summary).toBe(
+      'Quality 2.1 %: 432 of 21,038 rows used; 432 rows: gamma from Black-Scholes, none in the file; 1 row: no IV, so no vanna or charm',
+    );
+  });
 });
 
 describe('errors without the app’s folders', () => {

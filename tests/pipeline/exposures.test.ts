@@ -84,8 +84,11 @@ describe('one contract, by hand', () => {
     expect(Math.abs(both.measures.exposures.cex)).toBeLessThan(
       1e-9 * Math.abs(call.measures.exposures.cex),
     );
-    // GEX with BS gamma from IV: the same gamma for both, puts negative.
+    // GEX with BS gamma from IV: the same gamma for both, puts negative; the snapshot says so.
     expectClose(call.measures.exposures.gex, -put.measures.exposures.gex, 'gamma');
+    expect(both.snapshot.quality.partial).toEqual([
+      { reason: 'no gamma in the file: Black-Scholes gamma from iv', rows: 2 },
+    ]);
   });
 
   it('with r and q: Δc − Δp = e^{−qT}, charm_c − charm_p = q·e^{−qT} per year; act-365 counts days ÷ 365', async () => {

@@ -5,7 +5,8 @@
 //   vex = vanna × OI × m × S × 0.01 (one vol point), puts negative;
 //   cex = charm per day of the day count × OI × m × S, puts negative.
 // A contract with σ 0 or missing gives no vanna and no charm (0), and, without a delta of
-// its own, the σ → 0 limit of delta; both are counted for the data-quality figures.
+// its own, the σ → 0 limit of delta; both are counted for the data-quality figures, as is
+// a gamma the file did not give (taken from σ, so the figures rest on the model).
 import type { DroppedRows, GexConventions } from '../../../shared/domain.ts';
 import { bsGamma, bsGreeks, daysPerYear, intrinsicDelta, type Greeks } from './black-scholes.ts';
 import type { Chain } from './chain.ts';
@@ -16,6 +17,7 @@ export const VOL_POINT = 0.01;
 
 export const PARTIAL_NO_VOL = 'iv 0 or missing: vanna and charm count 0';
 export const PARTIAL_INTRINSIC_DELTA = 'no delta and iv 0 or missing: delta at its σ → 0 limit';
+export const PARTIAL_MODEL_GAMMA = 'no gamma in the file: Black-Scholes gamma from iv';
 
 /** Per used row (index j into used.rows), signed as they are summed. */
 export type ContractExposures = {
@@ -50,6 +52,7 @@ export function contractExposures(
   const g: Greeks = { delta: 0, vanna: 0, charm: 0 };
   let noVol = 0;
   let intrinsic = 0;
+  let modelGamma = 0;
   for (let j = 0; j < m; j++) {
     const i = used.rows[j]!;
     const strike = c.strike[i]!;
@@ -59,7 +62,10 @@ export function contractExposures(
     const call = c.call[i] === 1;
     const sign = call ? 1 : -1;
     let gamma = c.gamma[i]!;
-    if (Number.isNaN(gamma)) gamma = bsGamma(spot, strike, iv, t, r, q);
+    if (Number.isNaN(gamma)) {
+      gamma = bsGamma(spot, strike, iv, t, r, q);
+      modelGamma++;
+    }
     let delta = c.delta[i]!;
     if (iv > 0) {
       bsGreeks(call, spot, strike, iv, t, r, q, g);
@@ -76,6 +82,7 @@ export function contractExposures(
     out.gex[j] = sign * gamma * oi * gexScale;
     out.dex[j] = delta * oi * deltaScale;
   }
+  if (modelGamma > 0) out.partial.push({ reason: PARTIAL_MODEL_GAMMA, rows: modelGamma });
   if (noVol > 0) out.partial.push({ reason: PARTIAL_NO_VOL, rows: noVol });
   if (intrinsic > 0) out.partial.push({ reason: PARTIAL_INTRINSIC_DELTA, rows: intrinsic });
   return out;

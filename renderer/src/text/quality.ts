@@ -11,6 +11,14 @@ const REASONS: Record<string, string> = {
   'no gamma and no iv': 'no gamma and no IV',
 };
 
+/** Rows used that could not give every figure from the file (contract-exposures.ts), in words. */
+const NOTES: Record<string, string> = {
+  'iv 0 or missing: vanna and charm count 0': 'no IV, so no vanna or charm',
+  'no delta and iv 0 or missing: delta at its σ → 0 limit':
+    'no delta and no IV, delta at its limit',
+  'no gamma in the file: Black-Scholes gamma from iv': 'gamma from Black-Scholes, none in the file',
+};
+
 /** At or above this share the badge is green (below the threshold it is red, between amber). */
 export const GOOD_QUALITY = 0.95;
 
@@ -22,6 +30,8 @@ export interface QualityView {
   below: boolean;
   /** "97.9 % dropped: expired expiries", largest first. */
   reasons: string[];
+  /** "600 rows: no IV, so no vanna or charm": rows used whose figures the file did not all give. */
+  notes: string[];
   /** Everything in one sentence, for a tooltip or a screen reader. */
   summary: string;
 }
@@ -36,13 +46,17 @@ export function describeQuality(q: DataQuality, threshold: number): QualityView 
       (d) =>
         `${pct(q.rows_total ? d.rows / q.rows_total : 0)} dropped: ${REASONS[d.reason] ?? d.reason}`,
     );
+  const notes = (q.partial ?? [])
+    .filter((p) => p.rows > 0)
+    .map((p) => `${int(p.rows)} ${p.rows === 1 ? 'row' : 'rows'}: ${NOTES[p.reason] ?? p.reason}`);
   const label = pct(q.score);
   const summary = [
     `Quality ${label}: ${int(q.rows_used)} of ${int(q.rows_total)} rows used`,
     ...reasons,
+    ...notes,
     below ? `below your ${pct(threshold, 0)} threshold` : null,
   ]
     .filter(Boolean)
     .join('; ');
-  return { label, tone, below, reasons, summary };
+  return { label, tone, below, reasons, notes, summary };
 }
