@@ -278,3 +278,52 @@ describe('sane ranges: absurd finite numbers are refused at read time, naming li
     }
   });
 });
+
+describe("deltas signed as calls' and puts' are: DEX sums them as given", () => {
+  const csvLines = cboeCsvText(small).split('\n');
+  // CBOE columns: 8 Calls Delta, 19 Puts Delta; data from line 5.
+  const withDeltas = (name: string, put: (line: number) => string, call = '0.5'): string =>
+    file(
+      name,
+      csvLines
+        .map((l, i) => {
+          if (i < 4 || l === '') return l;
+          const cells = l.split(',');
+          cells[8] = call;
+          cells[19] = put(i + 1);
+          return cells.join(',');
+        })
+        .join('\n'),
+    );
+
+  it("CBOE CSV: puts' deltas unsigned are refused at the first, with how many", async () => {
+    const e = await failure(withDeltas('unsigned.csv', () => '0.5'));
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 5, field: 'Puts Delta' });
+    expect(e.message).toContain('40 contracts here have the wrong sign');
+    const one = await failure(withDeltas('one.csv', (line) => (line === 9 ? '0.3' : '-0.5')));
+    expect(one).toMatchObject({ code: 'BAD_VALUE', line: 9, field: 'Puts Delta' });
+    expect(one.message).toContain('1 contract here has the wrong sign');
+  });
+
+  it('CBOE CSV: a wrong sign within rounding of 0 is read as given; a call is judged too', async () => {
+    const noise = await readFacts(
+      withDeltas('noise.csv', () => '0.00005', '-0.00005'),
+      conventions(),
+    );
+    expect(noise.ok).toBe(true);
+    expect(await failure(withDeltas('call.csv', () => '-0.5', '-0.2'))).toMatchObject({
+      code: 'BAD_VALUE',
+      line: 5,
+      field: 'Calls Delta',
+    });
+  });
+
+  it('CBOE JSON: named by its place in the options array', async () => {
+    const doc = JSON.parse(cboeJsonText(small));
+    const at = doc.data.options.findIndex((o: { option: string }) => /\d{6}P/.test(o.option));
+    doc.data.options[at].delta = 0.25;
+    const e = await failure(file('delta.json', JSON.stringify(doc)));
+    expect(e).toMatchObject({ code: 'BAD_VALUE', field: 'delta' });
+    expect(e.message).toContain(`$.data.options[${at}]`);
+  });
+});

@@ -1,12 +1,13 @@
 // Dispatches a recognised file to its reader: the one entry from bytes to a Chain. Every
 // chain then passes the checks that do not depend on the format: no contract twice, IV
-// as a decimal (not in percent), and the facts sniff gives from the file's ends are the
+// as a decimal (not in percent), deltas signed as calls' and puts' are, and the facts sniff gives from the file's ends are the
 // chain's (else the file says two things, e.g. a JSON key given twice, and is refused).
 import type { GexConventions } from '../../../shared/domain.ts';
 import { DEFAULT_READ_LIMITS, ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
 import { HEAD_BYTES } from './detect-format.ts';
+import { deltaSignWrong } from './delta-sign.ts';
 import { findDuplicateContract } from './duplicate-contracts.ts';
 import { ivInPercent } from './iv-scale.ts';
 import { readCboeCsv } from './read-cboe-csv.ts';
@@ -40,6 +41,8 @@ export function readSource(
   if (duplicate) return duplicate;
   const percent = ivInPercent(src.file, chain.value);
   if (percent) return percent;
+  const signs = deltaSignWrong(src.file, chain.value);
+  if (signs) return signs;
   const disagreement = endsDisagree(src, chain.value, conv, limits);
   if (disagreement) return disagreement;
   return chain;
