@@ -241,7 +241,7 @@ describe('sane ranges: absurd finite numbers are refused at read time, naming li
     expect(await failure(file('signed.json', JSON.stringify(signed)))).toMatchObject({
       code: 'BAD_VALUE',
       field: '$.data.options[5].gamma',
-      message: expect.stringContaining('must not be negative'),
+      message: expect.stringContaining("must not be negative: an option's gamma never is"),
     });
     const spot = json.replace(/"current_price":[^,}]*/, '"current_price":1e300');
     expect(await failure(file('p.json', spot))).toMatchObject({

@@ -78,7 +78,14 @@ export function parseNumberText(text: string): number {
  * Accepted values of a field: [min, max], min excluded where `above` is set; where
  * `smallest` is set, a value nearer 0 than it is refused unless it is 0 itself.
  */
-export type Range = { min: number; max: number; above?: boolean; smallest?: number };
+export type Range = {
+  min: number;
+  max: number;
+  above?: boolean;
+  smallest?: number;
+  /** What a value below a `min` of 0 is told, when the field's own reason helps more. */
+  negative?: string;
+};
 
 /**
  * The sane range of every numeric field (documented in docs/formats.md). Besides the
@@ -93,7 +100,12 @@ export const RANGES = {
   iv: { min: 0, max: 100, smallest: 1e-4 },
   // An option's gamma is never negative: a negative one is a file that signs it (a put's, the
   // dealer's side) or a corrupt cell, and taken as given it would turn a put's GEX around.
-  gamma: { min: 0, max: 1e4 },
+  gamma: {
+    min: 0,
+    max: 1e4,
+    negative:
+      "must not be negative: an option's gamma never is (give puts' gamma unsigned, as exchanges write it)",
+  },
   delta: { min: -1.5, max: 1.5 },
   bid: { min: -1e9, max: 1e9 },
   ask: { min: -1e9, max: 1e9 },
@@ -117,7 +129,8 @@ export function numberProblem(v: number, r: NumberRule): string | null {
   if (v === EMPTY) return r.required ? 'is missing' : null;
   if (Number.isNaN(v)) return 'is not a number';
   if (r.above ? !(v > r.min) : v < r.min) {
-    if (r.min === 0) return r.above ? 'must be greater than 0' : 'must not be negative';
+    if (r.min === 0)
+      return r.above ? 'must be greater than 0' : (r.negative ?? 'must not be negative');
     return outOfRange(r);
   }
   if (v === TOO_BIG || v > r.max) return outOfRange(r);
