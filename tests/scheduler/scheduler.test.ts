@@ -538,6 +538,25 @@ describe('Scheduler escalation', () => {
     await scheduler.cancel(blocker);
   });
 
+  it('gives latency percentiles in whole milliseconds', async () => {
+    const store = await openStore(join(tempDir(), 'gex.duckdb'));
+    try {
+      const now = Date.now();
+      // 10, 11 and 13 ms: interpolated, p90 is 12.6 and p99 12.96.
+      for (const ms of [10, 11, 13]) {
+        const id = await addJob(store, 'HIGH', 'sleep:0', { submittedAtMs: now - 1000 });
+        await store.run(
+          `UPDATE jobs SET status = 'completed', started_at = $2::TIMESTAMPTZ, finished_at = $2::TIMESTAMPTZ WHERE id = $1`,
+          [id, new Date(now - 1000 + ms).toISOString()],
+        );
+      }
+      const high = (await Scheduler.statsFromStore(store)).levels.find((l) => l.level === 'HIGH')!;
+      expect([high.latency_p50_ms, high.latency_p90_ms, high.latency_p99_ms]).toEqual([11, 13, 13]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reads the targets of the active rules at every check', async () => {
     let now = Date.parse('2026-01-05T10:00:00Z');
     const targets = { ...DEFAULT_TARGETS, LOW: { target_ms: 1000, onLate: 'flag' as const } };

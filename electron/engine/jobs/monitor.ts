@@ -21,6 +21,11 @@ export interface MonitorInput {
 }
 
 const nullable = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+/** A latency percentile in whole ms: interpolation between rows gives 169.0000000000001. */
+const wholeMs = (v: unknown): number | null => {
+  const n = nullable(v);
+  return n === null ? null : Math.round(n);
+};
 
 /** What only the table knows: latencies of finished jobs in the window, and totals. */
 export interface History {
@@ -53,7 +58,7 @@ export async function history(
       const q = (l?.q as unknown[] | undefined) ?? [];
       return [
         level,
-        { p50: nullable(q[0]), p90: nullable(q[1]), p99: nullable(q[2]), n: l ? num(l.n) : 0 },
+        { p50: wholeMs(q[0]), p90: wholeMs(q[1]), p99: wholeMs(q[2]), n: l ? num(l.n) : 0 },
       ];
     }),
   ) as History['latency'];
