@@ -308,7 +308,11 @@ describe('gex-desk analytics commands', () => {
       [['snapshots', '--limit', '0'], 2, /--limit must be a whole number from 1 to 10000, not "0"/],
       [['jobs', '--limit', '200000'], 2, /--limit must be a whole number from 1 to 100000/],
       [['audit', '--limit', '0'], 2, /--limit must be a whole number from 1 to 10000/],
-      [['export', 'x', '--format', 'xml', '--out', '/tmp/x'], 2, /--format/],
+      [
+        ['export', 'x', '--format', 'xml', '--out', '/tmp/x'],
+        2,
+        /--format "xml" is not one export writes: csv, parquet, json/,
+      ],
       [['export', 'x', '--format', 'csv'], 2, /--out/],
       [
         ['export', 'x', '--out', '/tmp/x.xlsx'],

@@ -88,7 +88,9 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   const format = (values.format ?? extname(values.out).slice(1)).toLowerCase() as Format;
   if (!FORMATS.includes(format))
     throw new UsageError(
-      `export needs --format ${FORMATS.join('|')}${values.format ? '' : ', or an --out FILE ending in .csv, .parquet or .json'}`,
+      values.format
+        ? `--format ${JSON.stringify(values.format)} is not one export writes: ${FORMATS.join(', ')}`
+        : `export needs --format ${FORMATS.join('|')}, or an --out FILE ending in .csv, .parquet or .json`,
     );
   const file = resolve(values.out);
   if (existsSync(file) && statSync(file).isDirectory())
