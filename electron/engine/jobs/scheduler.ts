@@ -291,6 +291,9 @@ export class Scheduler {
   /** Resolves when no job is waiting or in service (retries in their backoff count as waiting). */
   drain(): Promise<void> {
     if (this.#idle()) return Promise.resolve();
+    // A retry waiting out its backoff is the only thing left to wake for: while someone
+    // waits for the queue to empty, its timer keeps the process alive.
+    this.#wakeTimer?.ref();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
   }
 
@@ -384,7 +387,7 @@ export class Scheduler {
       },
       Math.max(1, earliest - now),
     );
-    this.#wakeTimer.unref();
+    if (this.#drainWaiters.length === 0) this.#wakeTimer.unref();
   }
 
   #launch(row: repo.QueuedRow, now: number): void {
