@@ -93,6 +93,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return opened;
   }
   const store = opened.value;
+  store.whenFatal((e) => log.error('store.fatal', { error: e.message }));
   const events = new EngineEvents((event, e) =>
     log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }),
   );
@@ -206,7 +207,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     ...storeHandlers({ store, events, config: cfg, rules: rulesAccess }),
     'engine:health': async () =>
       ok({
-        ok: true,
+        ok: store.fatal === null,
         db_path: cfg.dbPath,
         data_dir: cfg.dataDir,
         inbox: inbox.status().dir,
@@ -243,7 +244,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
               targets: rules.active.compiled.targets,
             })),
       ),
-    'queue:drain': async () => (scheduler ? drainQueue(scheduler, events) : noScheduler()),
+    'queue:drain': async () => (scheduler ? drainQueue(scheduler, events, store) : noScheduler()),
     'inbox:get': async () => ok(inbox.status()),
     'inbox:set': async ({ dir }) => inbox.set(dir),
   };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Store } from '../../electron/engine/store/db.ts';
+import { openFailure, Store } from '../../electron/engine/store/db.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { appendAudit, listAudit } from '../../electron/engine/store/audit.ts';
 
@@ -203,5 +203,24 @@ describe('Store', () => {
     expect(rows[0]).toMatchObject({ rule: 'G3', priority: 'HIGH', facts: { total_volume: 80000 } });
     expect(rows[0]!.at).toMatch(/\.\d{3}Z$/);
     await store.close();
+  });
+});
+
+describe('why a database cannot be opened', () => {
+  it('leads with a full disk, which DuckDB says deep in its own words', () => {
+    // What DuckDB 1.x said creating a database on a full 1 MB tmpfs here.
+    const duckdb =
+      'FATAL Error: Failed: database has been invalidated because of a previous fatal error. The database must be restarted prior to being used again.\nOriginal error: "Failed to create checkpoint because of error: Could not write file "/mnt/full/db.duckdb": No space left on device"';
+    const r = openFailure('/mnt/full/db.duckdb', duckdb);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('IO');
+    expect(r.error.message).toMatch(
+      /^Cannot open the database \/mnt\/full\/db\.duckdb: the disk holding it is full; free some space/,
+    );
+    const other = openFailure('/x/db.duckdb', 'IO Error: Permission denied');
+    expect(!other.ok && other.error.message).toBe(
+      'Cannot open the database /x/db.duckdb: IO Error: Permission denied',
+    );
   });
 });

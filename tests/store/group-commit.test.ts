@@ -285,3 +285,42 @@ describe('group commit', () => {
     expect(said('refused').filter((id) => landed.has(id))).toEqual([]);
   });
 });
+
+describe('a database DuckDB has invalidated', () => {
+  // DuckDB's words when a checkpoint could not write (a full disk, tests/system/disk-full.test.ts
+  // has the real one): from then on nothing can be read or written until the file is opened again.
+  const FATAL =
+    'FATAL Error: Failed to create checkpoint because of error: Could not write file "x.duckdb": No space left on device';
+
+  it('is told once, fails every later statement at once with why, and still closes', async () => {
+    const store = await open();
+    await store.run('CREATE TABLE t (id INTEGER)');
+    const told: string[] = [];
+    store.whenFatal((e) => told.push(`${e.code}: ${e.message}`));
+    expect(store.fatal).toBeNull();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.run('INSERT INTO t VALUES (1)');
+        throw new Error(FATAL);
+      }),
+    ).rejects.toThrow(FATAL);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(
+      /^IO: The database .* can no longer be written: the disk holding it is full/,
+    );
+    expect(store.fatal?.code).toBe('IO');
+    await expect(store.run('INSERT INTO t VALUES (2)')).rejects.toThrow(FATAL);
+    // A listener that comes late is told at once; one that stopped is not told.
+    const late: string[] = [];
+    store.whenFatal((e) => late.push(e.code));
+    expect(late).toEqual(['IO']);
+    expect(told).toHaveLength(1);
+    await store.close(); // no CHECKPOINT on an invalidated database, but the file is released
+    const again = await Store.open(store.path);
+    expect(again.ok).toBe(true);
+    if (again.ok) {
+      expect(await again.value.all('SELECT * FROM t')).toEqual([]);
+      await again.value.close();
+    }
+  });
+});

@@ -2,13 +2,15 @@
 // how the jobs that ended meanwhile ended (`gex-desk queue --drain` exits 1 when one
 // failed). A paused queue would never empty: it is refused rather than waited on.
 import type { DrainResult } from '../../../shared/api.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
+import type { Store } from '../store/db.ts';
 
 export async function drainQueue(
   scheduler: Scheduler,
   events: EngineEvents,
+  store: Pick<Store, 'whenFatal'>,
 ): Promise<Result<DrainResult>> {
   if (scheduler.paused)
     return err(
@@ -21,10 +23,15 @@ export async function drainQueue(
     if (job.status === 'completed' || job.status === 'duplicate') completed.add(job.id);
     else if (job.status === 'failed') failed.add(job.id);
   });
+  // A database that failed (a full disk) can end no job: the drain ends with why.
+  let stopWatching = (): void => undefined;
+  const fatal = new Promise<AppError>((resolve) => (stopWatching = store.whenFatal(resolve)));
   try {
-    await scheduler.drain();
+    const failure = await Promise.race([scheduler.drain().then(() => null), fatal]);
+    if (failure) return err(failure.code, failure.message, { file: failure.file });
   } finally {
     off();
+    stopWatching();
   }
   return ok({ stats: await scheduler.stats(), completed: completed.size, failed: failed.size });
 }

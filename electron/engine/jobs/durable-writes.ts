@@ -4,6 +4,7 @@
 // engine's health. Should the process end first, recovery finds the row as last written
 // (running) and runs the job again; nothing is lost either way.
 import type { Logger } from '../log.ts';
+import { isFatal } from '../store/group-commit.ts';
 
 export interface DurableWritesOptions {
   clock: () => number;
@@ -58,7 +59,9 @@ export class DurableWrites {
         return value;
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        if (/database is closed/i.test(message)) throw e;
+        // Closed, or invalidated by DuckDB (no write can land until the file is opened
+        // again): the row stays as last written, and recovery takes it from there.
+        if (/database is closed/i.test(message) || isFatal(e)) throw e;
         if (!failed) {
           failed = true;
           this.#failing++;

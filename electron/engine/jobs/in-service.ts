@@ -18,6 +18,7 @@ import type {
   RunJob,
   SchedulerPool,
 } from './types.ts';
+import { diskFull, isDiskFull } from '../disk-full.ts';
 
 export type StopReason = 'cancel' | 'preempt' | 'shutdown' | 'lost';
 
@@ -111,7 +112,9 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
 }
 
 const threw = (what: string, file: string, e: unknown) =>
-  err('INTERNAL', `${what} threw: ${e instanceof Error ? e.message : String(e)}`, { file });
+  isDiskFull(e)
+    ? diskFull(file, what, e)
+    : err('INTERNAL', `${what} threw: ${e instanceof Error ? e.message : String(e)}`, { file });
 
 /** A deciding job's facts read; the decider writes what it became. */
 async function decide(d: ServiceDeps, s: InService): Promise<void> {
@@ -169,6 +172,8 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
     } else ac.abort('lost' satisfies StopReason); // no longer queued in the table: not ours to run
     return j;
   });
+  // Awaited once the run ends; a write that fails meanwhile (a full disk) must not go unhandled.
+  written.catch(() => undefined);
   let result: Result<JobOutcome>;
   try {
     result = await d.runJob(s.job, context(d, s, d.limits.jobTimeoutMs));

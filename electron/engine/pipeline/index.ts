@@ -22,6 +22,7 @@ import { checkLimits, readSource } from './read-chain.ts';
 import { openSource, sourceOf } from './source.ts';
 import { isoDate } from './time.ts';
 import { checkConventions } from './conventions.ts';
+import { diskFull, isDiskFull } from '../disk-full.ts';
 
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
@@ -164,6 +165,7 @@ export async function readAhead(
 }
 
 function internal(file: string, e: unknown): Result<never> {
+  if (isDiskFull(e)) return diskFull(file, 'the pipeline', e);
   return err(
     'INTERNAL',
     `${file}: the pipeline failed unexpectedly: ${(e as Error)?.message ?? String(e)}`,

@@ -17,7 +17,7 @@
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import {
   CommitQueue,
   DEFAULT_GROUP_COMMIT,
@@ -65,6 +65,8 @@ interface Connection {
   queue: CommitQueue;
   /** Checkpoints between bursts (a file database only). */
   checkpoints: IdleCheckpoint | null;
+  /** Told once when DuckDB invalidates the database (Store.whenFatal). */
+  fatalListeners: Set<(error: AppError) => void>;
 }
 
 export class Store {
@@ -104,7 +106,16 @@ export class Store {
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
       const queue = new CommitQueue(conn, group, statements);
-      const store = new Store(path, { instance, conn, queue, checkpoints: null }, DEFAULT_LANE);
+      const fatalListeners = new Set<(error: AppError) => void>();
+      queue.onFatal = (e) => {
+        for (const listener of [...fatalListeners]) listener(fatalError(path, e));
+        fatalListeners.clear();
+      };
+      const store = new Store(
+        path,
+        { instance, conn, queue, checkpoints: null, fatalListeners },
+        DEFAULT_LANE,
+      );
       try {
         await store.#migrate(migrations);
         if (path !== ':memory:') {
@@ -122,16 +133,7 @@ export class Store {
       }
       return ok(store);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      if (/Could not set lock|Conflicting lock/i.test(message)) {
-        const holder = /PID (\d+)/.exec(message)?.[1];
-        return err(
-          'DB_LOCKED',
-          `The database ${path} is in use by another GEX Desk process${holder ? ` (PID ${holder})` : ''}; close the desktop app or that command first.`,
-          { file: path },
-        );
-      }
-      return err('IO', `Cannot open the database ${path}: ${message}`, { file: path });
+      return openFailure(path, e instanceof Error ? e.message : String(e));
     }
   }
 
@@ -212,6 +214,26 @@ export class Store {
     }
   }
 
+  /**
+   * The database's fatal failure, once DuckDB has invalidated it (a full disk, say): from
+   * then on every statement fails with it, until the file is opened again.
+   */
+  get fatal(): AppError | null {
+    const e = this.#db.queue.fatal;
+    return e && fatalError(this.path, e);
+  }
+
+  /** Calls `listener` once the database has failed fatally (at once if it has); returns how to stop. */
+  whenFatal(listener: (error: AppError) => void): () => void {
+    const { queue, fatalListeners } = this.#db;
+    if (queue.fatal) {
+      listener(fatalError(this.path, queue.fatal));
+      return () => undefined;
+    }
+    fatalListeners.add(listener);
+    return () => fatalListeners.delete(listener);
+  }
+
   /** CHECKPOINT and close; safe to call twice. */
   async close(): Promise<void> {
     const { queue, conn, instance } = this.#db;
@@ -223,13 +245,14 @@ export class Store {
       'raw',
       async () => {
         try {
-          if (this.path !== ':memory:') await conn.run('CHECKPOINT');
+          // After a fatal error DuckDB can write nothing; its WAL is folded in at the next open.
+          if (this.path !== ':memory:' && !queue.fatal) await conn.run('CHECKPOINT');
         } finally {
           conn.closeSync();
           instance.closeSync();
         }
       },
-      { lane: DEFAULT_LANE },
+      { lane: DEFAULT_LANE, evenIfFatal: true },
     );
     queue.closed = true;
     await last.catch(() => undefined);
@@ -257,3 +280,33 @@ export const num = (v: unknown): number => (typeof v === 'bigint' ? Number(v) : 
 /** An epoch-ms column (`epoch_ms(col)`) as ISO-8601 with milliseconds and a Z offset. */
 export const iso = (v: unknown): string | null =>
   v === null || v === undefined ? null : new Date(num(v)).toISOString();
+
+/** Why DuckDB could not open `path`, in words an analyst acts on: who holds it, a full disk. */
+export function openFailure(path: string, message: string): Result<never> {
+  if (/Could not set lock|Conflicting lock/i.test(message)) {
+    const holder = /PID (\d+)/.exec(message)?.[1];
+    return err(
+      'DB_LOCKED',
+      `The database ${path} is in use by another GEX Desk process${holder ? ` (PID ${holder})` : ''}; close the desktop app or that command first.`,
+      { file: path },
+    );
+  }
+  // DuckDB says a full disk deep in its own words ("Failed to create checkpoint …"); lead with it.
+  if (/No space left on device/i.test(message))
+    return err(
+      'IO',
+      `Cannot open the database ${path}: the disk holding it is full; free some space and try again (${message})`,
+      { file: path },
+    );
+  return err('IO', `Cannot open the database ${path}: ${message}`, { file: path });
+}
+
+/** A fatal DuckDB error in words: the file cannot be written until it is opened again. */
+function fatalError(path: string, e: Error): AppError {
+  const full = /No space left on device/i.test(e.message);
+  return {
+    code: 'IO',
+    message: `The database ${path} can no longer be written${full ? ': the disk holding it is full. Free some space, then' : '. Then'} open it again (the app, gex-desk serve or gex-desk queue --drain): what was queued is kept and runs then (DuckDB: ${e.message})`,
+    file: path,
+  };
+}

@@ -112,6 +112,10 @@ class TxRun {
   }
 }
 
+/** DuckDB's words for an error after which the database must be opened again. */
+export const isFatal = (e: unknown): e is Error =>
+  e instanceof Error && /FATAL Error|database has been invalidated/i.test(e.message);
+
 export class CommitQueue {
   closed = false;
   readonly stats: CommitStats = {
@@ -131,6 +135,14 @@ export class CommitQueue {
   onIdle: (() => void) | null = null;
   /** Called when work arrives at an idle queue. */
   onBusy: (() => void) | null = null;
+  /**
+   * DuckDB's fatal error, once it has invalidated the database (a checkpoint that could not
+   * write, on a full disk): nothing can be read or written until the file is opened again,
+   * so every work from then on fails at once with it.
+   */
+  fatal: Error | null = null;
+  /** Called once, when DuckDB first reports a fatal error. */
+  onFatal: ((error: Error) => void) | null = null;
   readonly #conn: DuckDBConnection;
   readonly #statements: StatementCache;
   readonly #group: GroupCommitOptions | null;
@@ -148,9 +160,10 @@ export class CommitQueue {
   push<T>(
     kind: WorkKind,
     fn: (tx: Tx) => Promise<T>,
-    opts: { lane: number; solo?: boolean },
+    opts: { lane: number; solo?: boolean; evenIfFatal?: boolean },
   ): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the database is closed'));
+    if (this.fatal && !opts.evenIfFatal) return Promise.reject(this.fatal);
     return new Promise<T>((resolve, reject) => {
       const work: Work = { kind, fn, resolve: resolve as (v: unknown) => void, reject };
       const alone = kind === 'raw' || opts.solo === true || this.#group === null;
@@ -196,6 +209,10 @@ export class CommitQueue {
 
   #settle(work: Work, ok: boolean, value: unknown): void {
     this.stats.works++;
+    if (!ok && !this.fatal && isFatal(value)) {
+      this.fatal = value as Error;
+      this.onFatal?.(this.fatal);
+    }
     if (ok) work.resolve(value);
     else work.reject(value);
   }

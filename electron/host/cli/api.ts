@@ -17,6 +17,7 @@ import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Config, ConfigOverrides } from '../../engine/config.ts';
 import type { EngineOptions } from '../../engine/engine.ts';
 import type { EngineEvents } from '../../engine/events.ts';
+import type { Store } from '../../engine/store/db.ts';
 import type { PoolChoices } from '../../engine/workers/engine-pool.ts';
 import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { ApiClient } from './api-client.ts';
@@ -122,6 +123,7 @@ function lockedMessage(db: string, found: Found, original: AppError): string {
 async function inProcess(
   handlers: Partial<CallHandlers>,
   events: Pick<EngineEvents, 'on'>,
+  store: Pick<Store, 'whenFatal'>,
 ): Promise<ApiClient> {
   const { createDispatcher } = await import('../handlers.ts');
   const dispatch = createDispatcher(handlers, { transport: 'local' });
@@ -130,7 +132,9 @@ async function inProcess(
     call: <K extends CallName>(name: K, request: CallRequest<K>) =>
       dispatch(name, request) as Promise<Result<CallResponse<K>>>,
     on: (event, listener) => events.on(event, listener),
-    onLost: () => undefined, // this process's own engine goes away only with it
+    // This process's own engine goes away only with it, but its database may fail (a full
+    // disk): then no job can end, and whoever waits for one is told why.
+    onLost: (listener) => void store.whenFatal(listener),
   };
 }
 
@@ -210,7 +214,7 @@ async function openOwn(
     if (!started.ok) return started;
     const engine = started.value;
     return ok({
-      api: await inProcess(engine.handlers, engine.events),
+      api: await inProcess(engine.handlers, engine.events, engine.store),
       close: () => engine.shutdown(),
     });
   }
@@ -237,5 +241,5 @@ async function openOwn(
     'inbox:get': async () => ok(inbox.status()),
     'inbox:set': async ({ dir }) => inbox.set(dir),
   };
-  return ok({ api: await inProcess(handlers, events), close: () => store.close() });
+  return ok({ api: await inProcess(handlers, events, store), close: () => store.close() });
 }

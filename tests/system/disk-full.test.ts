@@ -1,0 +1,81 @@
+// A full disk under the database, for real: a 4 MB tmpfs holds the DuckDB file while
+// five SPX-size chains are ingested. DuckDB fails a checkpoint there and invalidates the
+// database; the command must neither crash nor wait for ever, but say, for each request
+// that could not end, that the disk is full, and exit 3 (CONTRACTS.md). Once space is
+// freed, `queue --drain` runs what was queued: nothing is lost. Needs a tmpfs mount
+// (root, as in CI); elsewhere it is skipped and says why.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { runCli } from '../cli/run-cli.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'gex-disk-full-'));
+const disk = join(work, 'disk');
+
+function mountTmpfs(size: string, remount = false): boolean {
+  try {
+    execFileSync(
+      'mount',
+      remount
+        ? ['-o', `remount,size=${size}`, disk]
+        : ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', disk],
+      {
+        stdio: 'ignore',
+      },
+    );
+    return true;
+  } catch {
+    return false;
+  }
+}
+execFileSync('mkdir', ['-p', disk]);
+const mounted = mountTmpfs('4m');
+if (!mounted) console.warn('[disk-full] skipped: cannot mount a tmpfs here (needs root)');
+
+afterAll(() => {
+  if (mounted) execFileSync('umount', [disk], { stdio: 'ignore' });
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe.skipIf(!mounted)('a full disk under the database', () => {
+  it('ends every wait with why, exit 3; once space is freed, the queue drains and nothing is lost', async () => {
+    const files = Array.from({ length: 5 }, (_, i) => {
+      const f = join(work, `spx-${i}.csv`);
+      writeCboeCsv(f, { seed: 900 + i, underlying: 'SPX', expiries: 55, strikesPerExpiry: 192 });
+      return f;
+    });
+    const args = ['--db', join(disk, 'gex.duckdb'), '--data-dir', join(work, 'data')];
+    const home = join(work, 'home');
+    const full = await runCli(['ingest', ...files, '--json', ...args], { home });
+    expect(full.stderr).not.toMatch(/triggerUncaughtException|internal error/);
+    expect(full.code).toBe(3);
+    expect(full.lines).toHaveLength(5);
+    const notDone = full.lines.filter((l) => l.status !== 'completed');
+    expect(notDone.length).toBeGreaterThan(0);
+    for (const l of notDone) {
+      const error = l.error as { code: string; message: string };
+      expect(error.code).toBe('IO');
+      expect(error.message).toMatch(/disk (holding it )?is full/);
+    }
+
+    expect(mountTmpfs('200m', true)).toBe(true);
+    const drained = await runCli(['queue', '--drain', ...args], { home });
+    expect(drained.stderr).toBe('');
+    const jobs = (await runCli(['jobs', '--json', ...args], { home })).lines;
+    // Every request is stored and ended: done now, or failed for the disk (a retry in the
+    // app runs it again) — none left waiting, none lost.
+    expect(jobs).toHaveLength(5);
+    for (const j of jobs)
+      expect(
+        j.status === 'completed' ||
+          (j.status === 'failed' && (j.error as { code?: string } | null)?.code === 'IO'),
+        JSON.stringify(j),
+      ).toBe(true);
+    // What the full disk left queued ran once space was freed.
+    const completedBefore = full.lines.filter((l) => l.status === 'completed').length;
+    expect(jobs.filter((j) => j.status === 'completed').length).toBeGreaterThan(completedBefore);
+  }, 180_000);
+});
