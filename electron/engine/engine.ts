@@ -216,6 +216,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
         started_at,
         transport: opts.transport ?? 'http',
         pending_final_writes: scheduler?.unwrittenFinalStates ?? 0,
+        ...(store.fatal ? { problem: store.fatal.message } : {}),
       }),
     'ingest:submit': submitRequest,
     'jobs:cancel': async ({ id, author }) =>

@@ -15,6 +15,8 @@ export const Health = z.object({
   transport: z.enum(['ipc', 'http', 'local']),
   /** Final job states whose write failed and is being retried (a full disk, say). */
   pending_final_writes: z.number().int().default(0),
+  /** Why `ok` is false, in words (the database failed: a full disk, say). */
+  problem: z.string().optional(),
 });
 
 /** The watched inbox: its folders, how many files ended in each, and whether it is watched. */

@@ -21,7 +21,9 @@ export function StatusBar() {
       : health
         ? health.ok
           ? 'engine ok'
-          : 'engine degraded'
+          : health.problem
+            ? 'database failed'
+            : 'engine degraded'
         : 'connecting…';
   const workers = stats?.workers ?? health?.workers ?? 0;
   const busy = Math.min(workers, counts.running);
@@ -32,7 +34,10 @@ export function StatusBar() {
         className={`dot ${ok ? 'ok' : healthError || (health && !health.ok) ? 'bad' : 'warn'}`}
         aria-hidden
       />
-      <span data-testid="engine-state" title={health ? `database ${health.db_path}` : undefined}>
+      <span
+        data-testid="engine-state"
+        title={health ? (health.problem ?? `database ${health.db_path}`) : undefined}
+      >
         {state}
       </span>
       {health && (
