@@ -290,9 +290,7 @@ export class Staging {
     const src = await open(file, 'r');
     const dst = await open(tmp, 'wx', 0o644);
     try {
-      const copied = await readAll(src, abandoned, (chunk) =>
-        dst.write(chunk).then(() => undefined),
-      );
+      const copied = await readAll(src, abandoned, (chunk) => writeAll(dst, chunk));
       if (this.#opts.durable !== false) await dst.datasync();
       return copied;
     } finally {
@@ -319,6 +317,20 @@ export class Staging {
     if (!refused.ok && refused.error.code === 'IO')
       this.#opts.log?.warn('staging.io', { file, error: String(e) });
     return refused;
+  }
+}
+
+/**
+ * All of `chunk`: a write may take only part of it (a disk filling up), and the rest must
+ * follow or fail — else the copy is short of bytes its hash was taken over, and its run
+ * would blame the analyst's file for having changed.
+ */
+async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
+  for (let at = 0; at < chunk.length;) {
+    const { bytesWritten } = await fh.write(chunk, at, chunk.length - at);
+    if (bytesWritten <= 0)
+      throw Object.assign(new Error('no byte written'), { code: 'ENOSPC' } as const);
+    at += bytesWritten;
   }
 }
 
