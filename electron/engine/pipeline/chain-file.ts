@@ -52,14 +52,22 @@ export function writeChainFile(path: string, chain: Chain): void {
   const pad = Buffer.alloc((8 - ((4 + head.length) % 8)) % 8);
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
+  // A write may take only part of its bytes (a disk filling up): the rest follows or fails.
+  const write = (b: Uint8Array): void => {
+    for (let at = 0; at < b.byteLength;) {
+      const n = writeSync(fd, b, at, b.byteLength - at);
+      if (n <= 0) throw Object.assign(new Error(`${tmp}: no byte written`), { code: 'ENOSPC' });
+      at += n;
+    }
+  };
   try {
-    writeSync(fd, prefix);
-    writeSync(fd, head);
-    writeSync(fd, pad);
+    write(prefix);
+    write(head);
+    write(pad);
     for (const b of blocks) {
-      writeSync(fd, b);
+      write(b);
       const tail = (8 - (b.byteLength % 8)) % 8;
-      if (tail) writeSync(fd, Buffer.alloc(tail));
+      if (tail) write(Buffer.alloc(tail));
     }
   } catch (e) {
     closeSync(fd);
