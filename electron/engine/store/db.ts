@@ -35,6 +35,7 @@ import { MIGRATIONS, type Migration } from './migrations.ts';
 import { StatementCache } from './statement-cache.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { checkDatabaseFile } from './database-file.ts';
+import { isDiskFull } from '../disk-full.ts';
 
 export type { CommitStats, GroupCommitOptions, Params, Row, Tx } from './group-commit.ts';
 
@@ -292,7 +293,7 @@ export function openFailure(path: string, message: string): Result<never> {
     );
   }
   // DuckDB says a full disk deep in its own words ("Failed to create checkpoint …"); lead with it.
-  if (/No space left on device/i.test(message))
+  if (isDiskFull(message))
     return err(
       'IO',
       `Cannot open the database ${path}: the disk holding it is full; free some space and try again (${message})`,
@@ -303,7 +304,7 @@ export function openFailure(path: string, message: string): Result<never> {
 
 /** A fatal DuckDB error in words: the file cannot be written until it is opened again. */
 function fatalError(path: string, e: Error): AppError {
-  const full = /No space left on device/i.test(e.message);
+  const full = isDiskFull(e);
   return {
     code: 'IO',
     message: `The database ${path} can no longer be written${full ? ': the disk holding it is full. Free some space, then' : '. Then'} open it again (the app, gex-desk serve or gex-desk queue --drain): what was queued is kept and runs then (DuckDB: ${e.message})`,
