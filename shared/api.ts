@@ -161,6 +161,11 @@ export const events = {
   'inbox:updated': InboxStatus,
   /** A source's override was set or cleared. */
   'source:updated': SourceRecord,
+  /**
+   * The engine's database failed (a full disk): nothing more can be stored, and no job can
+   * end, until it is opened again. Said once; `engine:health` says it from then on.
+   */
+  'engine:failed': AppError,
 } as const;
 
 export type CallName = keyof typeof calls;

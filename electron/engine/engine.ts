@@ -93,10 +93,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return opened;
   }
   const store = opened.value;
-  store.whenFatal((e) => log.error('store.fatal', { error: e.message }));
   const events = new EngineEvents((event, e) =>
     log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }),
   );
+  store.whenFatal((e) => {
+    log.error('store.fatal', { error: e.message });
+    events.emit('engine:failed', e);
+  });
   const rulesLoaded = await RulesService.load(store, events);
   if (!rulesLoaded.ok) {
     await pool?.close();

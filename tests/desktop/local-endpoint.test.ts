@@ -152,6 +152,38 @@ describe('the local endpoint', () => {
     }
   });
 
+  it("tells a command waiting beside the engine when the engine's database fails", async () => {
+    const other = await startTestEngine({ workers: 1 });
+    const h = mkdtempSync(join(tmpdir(), 'gex-home-'));
+    const ep = await serveLocal(other.engine, { home: h, host: 'test' });
+    const api = new RemoteApi(JSON.parse(readFileSync(ep.discoveryFile, 'utf8')) as Discovery);
+    try {
+      const lost: string[] = [];
+      api.onLost((e) => lost.push(`${e.code}: ${e.message}`));
+      // The event socket is open once an event comes through it.
+      let announced = 0;
+      api.on('queue:stats', () => announced++);
+      await expect
+        .poll(async () => (await api.call('queue:pause', {}), announced), { timeout: 10_000 })
+        .toBeGreaterThan(0);
+      // DuckDB's words when a checkpoint could not write (tests/system/disk-full.test.ts).
+      const fatal =
+        'FATAL Error: Failed to create checkpoint because of error: Could not write file "gex.duckdb": No space left on device';
+      await other.engine.store
+        .transaction(async () => {
+          throw new Error(fatal);
+        })
+        .catch(() => undefined);
+      await expect.poll(() => lost.length, { timeout: 10_000 }).toBe(1);
+      expect(lost[0]).toMatch(/^IO: The database .* can no longer be written: the disk holding/);
+    } finally {
+      await api.close();
+      await ep.close();
+      await other.stop();
+      rmSync(h, { recursive: true, force: true });
+    }
+  });
+
   it('removes the discovery file and the socket when it closes', async () => {
     const other = await startTestEngine({ runJobs: false });
     const h = mkdtempSync(join(tmpdir(), 'gex-home-'));

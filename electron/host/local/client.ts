@@ -47,6 +47,8 @@ export class RemoteApi implements ApiClient {
   #ready: Promise<void> | null = null;
   #closed = false;
   #lost = new Set<(error: AppError) => void>();
+  /** Unsubscribes from `engine:failed`, once onLost has been asked for. */
+  #watchingFailure: (() => void) | undefined;
 
   constructor(discovery: Discovery) {
     this.discovery = discovery;
@@ -192,6 +194,11 @@ export class RemoteApi implements ApiClient {
   }
 
   onLost(listener: (error: AppError) => void): void {
+    // The engine goes on, but its database failed (a full disk): no job will end there.
+    this.#watchingFailure ??= this.on('engine:failed', (error) => {
+      for (const l of this.#lost) l(error);
+      this.#lost.clear();
+    });
     this.#lost.add(listener);
   }
 

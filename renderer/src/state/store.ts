@@ -127,6 +127,8 @@ export const useApp = create<State>((set, get) => {
           const rest = get().snapshots.filter((s) => s.id !== snap.id);
           set({ snapshots: [snap, ...rest].slice(0, 500) });
         }),
+        // The engine's database failed: the status bar says so now, not at the next poll.
+        client.on('engine:failed', () => void get().refreshHealth()),
         client.on('rules:activated', () => {
           void get().refreshHealth();
           void useLevels.getState().load(client);
