@@ -204,6 +204,7 @@ export class RemoteApi implements ApiClient {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#watchingFailure?.();
     this.#socket?.terminate();
     this.#agent.destroy();
   }
