@@ -8,6 +8,7 @@ import { useApp, type View } from './state/store.ts';
 import { useSubmissions } from './state/submissions.ts';
 import { bindRoute } from './state/bind-route.ts';
 import { StatusBar } from './components/StatusBar.tsx';
+import { EngineProblem } from './components/EngineProblem.tsx';
 import { DropTarget } from './components/DropTarget.tsx';
 import { OpenFilesButton } from './components/OpenFilesButton.tsx';
 import { SubmitDialog } from './components/SubmitDialog.tsx';
@@ -92,6 +93,7 @@ export function App({ client }: { client: GexClient }) {
         </header>
         <div className="body">
           <main className="content" id="main" tabIndex={-1}>
+            <EngineProblem />
             {view === 'queue' && <QueueView />}
             {view === 'snapshots' && <SnapshotsView />}
             {view === 'rules' && (
