@@ -4,6 +4,7 @@
 // never passes for a good one.
 import type { DataQuality } from '../../../shared/domain.ts';
 import { int, pct } from './numbers.ts';
+import { plural } from './words.ts';
 
 /** The pipeline's drop reasons (electron/engine/pipeline/gex.ts) as an analyst says them. */
 const REASONS: Record<string, string> = {
@@ -48,7 +49,7 @@ export function describeQuality(q: DataQuality, threshold: number): QualityView 
     );
   const notes = (q.partial ?? [])
     .filter((p) => p.rows > 0)
-    .map((p) => `${int(p.rows)} ${p.rows === 1 ? 'row' : 'rows'}: ${NOTES[p.reason] ?? p.reason}`);
+    .map((p) => `${plural(p.rows, 'row')}: ${NOTES[p.reason] ?? p.reason}`);
   const label = pct(q.score);
   const summary = [
     `Quality ${label}: ${int(q.rows_used)} of ${int(q.rows_total)} rows used`,
