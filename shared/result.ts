@@ -50,6 +50,12 @@ export const AppError = z.object({
   column: z.number().int().optional(),
   field: z.string().optional(),
   fact: z.string().optional(),
+  /**
+   * The machine's doing, not the input's (a full disk, a database that can no longer be
+   * written): the same request may succeed later, unchanged. A watched folder keeps such a
+   * file and tries it again rather than setting it aside as failed.
+   */
+  transient: z.boolean().optional(),
 });
 export type AppError = z.infer<typeof AppError>;
 

@@ -15,6 +15,6 @@ export function diskFull(file: string, what: string, e: unknown): Result<never> 
   return err(
     'IO',
     `${file}: the disk is full: ${what} could not write; free some space, then retry (${detail})`,
-    { file },
+    { file, transient: true },
   );
 }

@@ -158,6 +158,9 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
     if (!accepting || !scheduler || !memory)
       return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
+    // A database that can no longer be written takes nothing: say so (transient: a watched
+    // folder keeps the file) rather than stage a copy nobody can record.
+    if (store.fatal) return { ok: false, error: store.fatal };
     const s = scheduler;
     const deps = {
       rules,
@@ -170,14 +173,20 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       conventions: cfg.conventions,
       limits: cfg.limits,
     };
-    return submit(
-      {
-        ...deps,
-        enqueue: (id, row) => void s.enqueue(id, row),
-        arriving: (at, level) => s.arriving(at, level),
-      },
-      req,
-    );
+    try {
+      return await submit(
+        {
+          ...deps,
+          enqueue: (id, row) => void s.enqueue(id, row),
+          arriving: (at, level) => s.arriving(at, level),
+        },
+        req,
+      );
+    } catch (e) {
+      // The database failed under this request: its words, not DuckDB's raw error.
+      if (store.fatal) return { ok: false, error: store.fatal };
+      throw e;
+    }
   };
 
   const inbox = new InboxControl({

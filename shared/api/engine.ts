@@ -32,6 +32,14 @@ export const InboxStatus = z.object({
     done: z.number().int(),
     failed: z.number().int(),
   }),
+  /**
+   * Files put back into the inbox after a refusal that was the machine's, not theirs (a full
+   * disk): `count` of them, the latest `reason`, and when the next is tried again. Null when none.
+   */
+  held: z
+    .object({ count: z.number().int(), reason: z.string(), retry_at: z.string() })
+    .nullable()
+    .default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),
   /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */

@@ -52,6 +52,7 @@ describe('the inbox from the app', () => {
       done: join(dir, 'done'),
       failed: join(dir, 'failed'),
       counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
+      held: null,
       watching: true,
       config_file: te.engine.config.configFile,
     });

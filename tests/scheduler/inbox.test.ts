@@ -1,7 +1,8 @@
 // The watched inbox against a real folder, a real DuckDB file and a real scheduler on
 // child processes. The file's text is the sleepy worker's action (the test double of
 // the pipeline's work); `submit` inserts and enqueues a job the way the engine's
-// submit flow does, and rejects files named reject-*.
+// submit flow does, rejects files named reject-*, and refuses files named full-* for a
+// full disk (transient) the first two times.
 import {
   appendFileSync,
   existsSync,
@@ -14,7 +15,7 @@ import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
-import { ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
 import { Inbox } from '../../electron/engine/intake/inbox.ts';
 import { getJob, insertJob } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
@@ -26,7 +27,7 @@ afterEach(async () => {
   cleanupDirs();
 });
 
-async function setup() {
+async function setup(opts: { holdMs?: number } = {}) {
   const root = tempDir();
   const store = await openStore(join(root, 'gex.duckdb'));
   const pool = sleepyPool({ size: 1, spare: 0 });
@@ -38,9 +39,18 @@ async function setup() {
   });
   await scheduler.start();
   const submitted: string[] = [];
+  const refusals = new Map<string, number>();
   const submit = async (file: string): Promise<Result<SubmitAck>> => {
     submitted.push(file);
     const request_id = randomUUID();
+    const refused = refusals.get(basename(file)) ?? 0;
+    if (basename(file).startsWith('full-') && refused < 2) {
+      refusals.set(basename(file), refused + 1);
+      return err('IO', `${file}: the disk is full: the staging area could not write`, {
+        file,
+        transient: true,
+      });
+    }
     if (basename(file).startsWith('reject-'))
       return ok({
         request_id,
@@ -76,7 +86,13 @@ async function setup() {
     });
   };
   const dir = join(root, 'inbox');
-  const inbox = new Inbox({ dir, submit, pollMs: 60_000, findJob: async () => undefined });
+  const inbox = new Inbox({
+    dir,
+    submit,
+    pollMs: 60_000,
+    holdMs: opts.holdMs,
+    findJob: async () => undefined,
+  });
   scheduler.events.on('job:updated', (j) => inbox.onJobUpdated(j));
   await inbox.start();
   teardown.push(async () => {
@@ -191,6 +207,42 @@ describe('Inbox', () => {
     expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(
       /^INVALID_FACT: as_of is in the future/,
     );
+  });
+
+  it('keeps a file refused for a full disk in the inbox, held, and tries it again after a wait that doubles', async () => {
+    const holdMs = 1000;
+    const { dir, inbox, scheduler, submitted } = await setup({ holdMs });
+    writeFileSync(join(dir, 'full-1.csv'), 'sleep:0');
+    const taken = join(dir, 'processing', 'full-1.csv');
+    const heldFor = async (): Promise<number> => {
+      const from = Date.now();
+      await until(() => existsSync(join(dir, 'full-1.csv')));
+      // Back in the inbox, held: polls meanwhile leave it there.
+      const tries = submitted.length;
+      await inbox.poll();
+      await inbox.poll();
+      if (Date.now() - from < holdMs) expect(submitted).toHaveLength(tries);
+      expect(inbox.held()).toMatchObject({ count: 1 });
+      expect(inbox.held()!.reason).toBe(
+        `${join(dir, 'full-1.csv')}: the disk is full: the staging area could not write`,
+      );
+      while (submitted.length === tries) {
+        await new Promise((r) => setTimeout(r, 50));
+        await inbox.poll();
+      }
+      return Date.now() - from;
+    };
+    await inbox.poll();
+    await inbox.poll();
+    expect(submitted).toEqual([taken]);
+    expect(await heldFor()).toBeGreaterThanOrEqual(holdMs - 50);
+    expect(await heldFor()).toBeGreaterThanOrEqual(2 * holdMs - 50);
+    expect(submitted).toEqual([taken, taken, taken]);
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'done')).length === 1);
+    expect(ls(join(dir, 'done'))).toEqual(['full-1.csv']);
+    expect(ls(join(dir, 'failed'))).toEqual([]);
+    expect(inbox.held()).toBeNull();
   });
 
   it('settles files a previous run left in processing/ once their recovered job ends', async () => {

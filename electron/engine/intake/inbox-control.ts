@@ -63,6 +63,7 @@ export class InboxControl {
         done: filesUnder(done).length,
         failed: filesUnder(failed).length,
       },
+      held: this.#inbox?.held() ?? null,
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
     };

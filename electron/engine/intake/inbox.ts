@@ -8,7 +8,9 @@
 // emptied folder is left. A taken file is moved to `processing/` first, so that it is
 // submitted exactly once even across restarts, then to `done/` or `failed/` (with
 // `<name>.reason.txt` beside it) when its job ends. A name that already exists there
-// gets a suffix: no file is ever lost.
+// gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
+// (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
+// and is tried again after a while (10 s, doubling to 5 min), until it is taken.
 import {
   closeSync,
   type Dirent,
@@ -34,6 +36,8 @@ export interface InboxOptions {
   /** Optional: the latest job of a file, to settle files left in `processing/` by a previous run. */
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
+  /** The first wait before a held file is tried again (it doubles, to HOLD_MAX_MS). */
+  holdMs?: number;
   log?: Logger;
   /**
    * Told after a file moved (into processing/, done/ or failed/), or when the files waiting
@@ -47,6 +51,22 @@ interface Seen {
   mtimeMs: number;
 }
 
+/** A file put back after a transient refusal: why, how often, and when it is tried again. */
+interface Hold {
+  error: AppError;
+  tries: number;
+  untilMs: number;
+}
+
+/** The files held in the inbox (see Inbox), as the inbox's status tells them. */
+export interface HeldFiles {
+  count: number;
+  /** The latest refusal's words. */
+  reason: string;
+  /** When the next of them is tried again. */
+  retry_at: string;
+}
+
 /**
  * Names never taken: dotfiles, files still being downloaded or written (`*.part`,
  * `*.partial`, `*.crdownload`, `*.download`, `*.tmp`), an Office lock file (`~$book.xlsx`)
@@ -56,6 +76,8 @@ const IGNORED =
   /(^\.)|(^~\$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)/i;
 /** The inbox's own folders, at its top level. */
 const OWN = new Set(['processing', 'done', 'failed']);
+/** The longest wait before a held file is tried again. */
+const HOLD_MAX_MS = 5 * 60_000;
 /** How deep into dropped folders files are looked for. */
 const MAX_DEPTH = 8;
 
@@ -120,6 +142,8 @@ export class Inbox {
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
   #submits = new Set<Promise<void>>();
+  /** Held files by their path relative to the inbox. */
+  #held = new Map<string, Hold>();
   #stopped = false;
 
   constructor(opts: InboxOptions) {
@@ -182,6 +206,21 @@ export class Inbox {
     return this.#polling;
   }
 
+  /** The files held after a transient refusal and still in the inbox; null when none. */
+  held(): HeldFiles | null {
+    let latest: Hold | null = null;
+    let next = Infinity;
+    let count = 0;
+    for (const [name, hold] of this.#held) {
+      if (!existsSync(join(this.dir, name))) continue; // taken, or moved away by the analyst
+      count++;
+      next = Math.min(next, hold.untilMs);
+      if (!latest || hold.untilMs > latest.untilMs) latest = hold;
+    }
+    if (!latest) return null;
+    return { count, reason: latest.error.message, retry_at: new Date(next).toISOString() };
+  }
+
   /** Files in processing/ whose job has not ended yet (a retired inbox lives until none is left). */
   get pendingCount(): number {
     return this.#pending.size;
@@ -191,6 +230,7 @@ export class Inbox {
   onJobUpdated(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
     if (job.status === 'completed' || job.status === 'duplicate') this.#finish(job.file, null);
+    else if (job.status === 'failed' && job.error?.transient) this.#hold(job.file, job.error);
     else
       this.#finish(
         job.file,
@@ -220,6 +260,7 @@ export class Inbox {
       const before = this.#seen.get(name);
       this.#seen.set(name, now);
       if (!before || before.size !== now.size || before.mtimeMs !== now.mtimeMs) continue;
+      if ((this.#held.get(name)?.untilMs ?? 0) > Date.now()) continue;
       if (!this.#openable(join(this.dir, name))) continue;
       const taken = this.#take(name);
       this.#seen.delete(name);
@@ -280,8 +321,13 @@ export class Inbox {
         error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) },
       };
     }
-    if (!result.ok) return this.#finish(path, result.error);
+    if (!result.ok)
+      return result.error.transient
+        ? this.#hold(path, result.error)
+        : this.#finish(path, result.error);
     const ack = result.value;
+    if (ack.status === 'failed' && ack.error?.transient) return this.#hold(path, ack.error);
+    this.#held.delete(relative(this.processingDir, path));
     this.#opts.log?.info('inbox.submitted', { file: path, status: ack.status, job_id: ack.job_id });
     // A queued job ends later (onJobUpdated); the rest ended at submission.
     if (ack.status === 'duplicate') this.#finish(path, null);
@@ -295,6 +341,7 @@ export class Inbox {
 
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
     if (!this.#pending.delete(path)) return;
+    this.#held.delete(relative(this.processingDir, path));
     // Its path under processing/ (or, for a refused link, under the inbox): a file of a
     // dropped folder keeps its folder in done/ and failed/.
     const inProcessing = path.startsWith(this.processingDir + sep);
@@ -321,9 +368,45 @@ export class Inbox {
       // it lies now, beside this reason.
       const message = error.message.split(path).join(target);
       const text = `${error.code}: ${message}${where ? ` (${where})` : ''}\n${jobId ? `job: ${jobId}\n` : ''}file: ${name}\n`;
-      writeFileSync(`${target}.reason.txt`, text);
+      try {
+        writeFileSync(`${target}.reason.txt`, text);
+      } catch (e) {
+        // A full disk: the file is in failed/ all the same, and the job keeps its error.
+        this.#opts.log?.error('inbox.reason_failed', { file: target, error: String(e) });
+      }
     }
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
+  }
+
+  /**
+   * Puts a file refused for the machine's sake back into the inbox (in its folder, under a
+   * free name), to be tried again after a wait that doubles with each refusal. Should it not
+   * move, it stays in processing/ and is submitted again at the next start.
+   */
+  #hold(path: string, error: AppError): void {
+    if (!this.#pending.delete(path)) return;
+    let target: string;
+    try {
+      target = this.#unique(this.dir, relative(this.processingDir, path));
+      renameSync(path, target);
+    } catch (e) {
+      this.#opts.log?.error('inbox.move_failed', { file: path, to: this.dir, error: String(e) });
+      return;
+    }
+    this.#pruneProcessing(dirname(path));
+    const name = relative(this.dir, target);
+    const tries = (this.#held.get(relative(this.processingDir, path))?.tries ?? 0) + 1;
+    const waitMs = Math.min((this.#opts.holdMs ?? 10_000) * 2 ** (tries - 1), HOLD_MAX_MS);
+    // The engine named the file in processing/: name it where it lies now.
+    const held = { ...error, message: error.message.split(path).join(target) };
+    this.#held.set(name, { error: held, tries, untilMs: Date.now() + waitMs });
+    this.#opts.log?.warn('inbox.held', {
+      file: name,
+      tries,
+      retry_in_ms: waitMs,
+      error: held.message,
+    });
+    this.#opts.onMoved?.();
   }
 
   /** Removes the emptied folders of a dropped folder from processing/ (processing/ is ours). */

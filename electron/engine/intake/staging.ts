@@ -21,6 +21,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import { join } from 'node:path';
+import { diskFull, isDiskFull } from '../disk-full.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
@@ -311,8 +312,7 @@ export class Staging {
   }
 
   #ioError(file: string, e: unknown): Result<never> {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') return err('IO', `no space left to stage ${file}`, { file });
+    if (isDiskFull(e)) return diskFull(file, 'the staging area (a copy taken on arrival)', e);
     const refused = readError(file, e);
     if (!refused.ok && refused.error.code === 'IO')
       this.#opts.log?.warn('staging.io', { file, error: String(e) });

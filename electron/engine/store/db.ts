@@ -309,5 +309,6 @@ function fatalError(path: string, e: Error): AppError {
     code: 'IO',
     message: `The database ${path} can no longer be written${full ? ': the disk holding it is full. Free some space, then' : '. Then'} open it again (the app, gex-desk serve or gex-desk queue --drain): what was queued is kept and runs then (DuckDB: ${e.message})`,
     file: path,
+    transient: true,
   };
 }
