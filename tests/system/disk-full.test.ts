@@ -2,19 +2,34 @@
 // five SPX-size chains are ingested. DuckDB fails a checkpoint there and invalidates the
 // database; the command must neither crash nor wait for ever, but say, for each request
 // that could not end, that the disk is full, and exit 3 (CONTRACTS.md). Once space is
-// freed, `queue --drain` runs what was queued: nothing is lost. Needs a tmpfs mount
-// (root, as in CI); elsewhere it is skipped and says why.
+// freed, `queue --drain` runs what was queued: nothing is lost. The watched inbox, whose
+// data folder is full, keeps the files it could not stage (never in failed/) and takes
+// them once space is freed. Needs a tmpfs mount (root, as in CI); elsewhere it is skipped
+// and says why.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { startTestEngine } from '../desktop/engine.ts';
+import { UploadFolder } from '../../electron/host/http/uploads.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'gex-disk-full-'));
 const disk = join(work, 'disk');
 const dataDisk = join(work, 'data-disk');
+const inboxDisk = join(work, 'inbox-disk');
+const uploadDisk = join(work, 'upload-disk');
 
 function mountTmpfs(at: string, size: string, remount = false): boolean {
   try {
@@ -32,11 +47,17 @@ function mountTmpfs(at: string, size: string, remount = false): boolean {
 }
 mkdirSync(disk);
 mkdirSync(dataDisk);
-const mounted = mountTmpfs(disk, '4m') && mountTmpfs(dataDisk, '6m');
+mkdirSync(inboxDisk);
+mkdirSync(uploadDisk);
+const mounted =
+  mountTmpfs(disk, '4m') &&
+  mountTmpfs(dataDisk, '6m') &&
+  mountTmpfs(inboxDisk, '8m') &&
+  mountTmpfs(uploadDisk, '1m');
 if (!mounted) console.warn('[disk-full] skipped: cannot mount a tmpfs here (needs root)');
 
 afterAll(() => {
-  for (const at of [disk, dataDisk])
+  for (const at of [disk, dataDisk, inboxDisk, uploadDisk])
     try {
       execFileSync('umount', [at], { stdio: 'ignore' });
     } catch {
@@ -51,7 +72,7 @@ const files = Array.from({ length: 5 }, (_, i) => {
   return f;
 });
 
-describe.skipIf(!mounted)('a full disk under the database', () => {
+describe.skipIf(!mounted)('a full disk', () => {
   it('ends every wait with why, exit 3; once space is freed, the queue drains and nothing is lost', async () => {
     const args = ['--db', join(disk, 'gex.duckdb'), '--data-dir', join(work, 'data')];
     const home = join(work, 'home');
@@ -101,4 +122,60 @@ describe.skipIf(!mounted)('a full disk under the database', () => {
       });
     expect(r.lines.filter((l) => l.status === 'completed').length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('the watched inbox keeps a file it cannot stage for a full disk, and takes it once space is freed', async () => {
+    const te = await startTestEngine({ watchInbox: true, dataDir: join(inboxDisk, 'data') });
+    try {
+      const inbox = te.engine.config.inbox;
+      const status = async () => {
+        const r = await te.engine.handlers['inbox:get']({});
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      };
+      // The data folder's disk all but full: no chain can be staged there.
+      const ballast = join(inboxDisk, 'ballast');
+      writeFileSync(ballast, Buffer.alloc(7.5 * 1024 * 1024));
+      const names = files.slice(0, 2).map((f, i) => {
+        writeFileSync(join(inbox, `spx-${i}.csv`), readFileSync(f));
+        return `spx-${i}.csv`;
+      });
+      await expect
+        .poll(async () => (await status()).held?.count ?? 0, { timeout: 30_000, interval: 100 })
+        .toBe(2);
+      const held = (await status()).held!;
+      expect(held.reason).toMatch(/the disk is full.*free some space/);
+      // Named where it lies, in the inbox, not where the engine read it.
+      expect(held.reason).not.toContain('processing');
+      expect(Date.parse(held.retry_at)).toBeGreaterThan(Date.now());
+      expect(readdirSync(join(inbox, 'failed'))).toEqual([]);
+      for (const n of names) expect(existsSync(join(inbox, n))).toBe(true);
+
+      rmSync(ballast);
+      await expect
+        .poll(() => readdirSync(join(inbox, 'done')).sort(), { timeout: 60_000, interval: 250 })
+        .toEqual(names);
+      expect(readdirSync(join(inbox, 'failed'))).toEqual([]);
+      expect((await status()).held).toBeNull();
+    } finally {
+      await te.stop();
+    }
+  }, 120_000);
+
+  it('an upload to a browser host whose disk is full says so, and keeps nothing', async () => {
+    const uploads = await UploadFolder.open(join(uploadDisk, 'uploads'));
+    const r = await uploads.receive('spx.csv', undefined, Readable.from([readFileSync(files[0]!)]));
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'IO',
+        message:
+          "spx.csv: the disk on the engine's machine is full: the upload could not be stored; free some space there, then send it again.",
+        file: 'spx.csv',
+        transient: true,
+      },
+    });
+    // Its partial file goes (removed in the background).
+    await expect.poll(() => readdirSync(join(uploadDisk, 'uploads'))).toEqual([]);
+    expect(uploads.usage).toEqual({ bytes: 0, count: 0, inFlight: 0 });
+  });
 });

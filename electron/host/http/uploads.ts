@@ -16,6 +16,7 @@ import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../../engine/log.ts';
 import type { UploadResolver } from '../handlers.ts';
+import { isDiskFull } from '../../engine/disk-full.ts';
 
 export interface UploadLimits {
   /** Largest single upload, bytes. */
@@ -175,6 +176,12 @@ export class UploadFolder implements UploadResolver {
       if (e instanceof Refused) return e.result;
       // The reason stays in the log: a message for the page must not show the host's paths.
       this.#log?.warn('uploads.failed', { upload: upload.id, error: String(e) });
+      if (isDiskFull(e))
+        return err(
+          'IO',
+          `${name}: the disk on the engine's machine is full: the upload could not be stored; free some space there, then send it again.`,
+          { file: name, transient: true },
+        );
       return err(
         'IO',
         `${name}: the upload did not complete (${(e as NodeJS.ErrnoException).code ?? 'connection closed'}).`,
