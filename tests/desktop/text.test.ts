@@ -19,7 +19,7 @@ import {
   localStamp,
   offsetLabel,
 } from '../../renderer/src/text/time.ts';
-import { plural } from '../../renderer/src/text/words.ts';
+import { heldText, plural } from '../../renderer/src/text/words.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
 import {
   cleanError,
@@ -107,6 +107,31 @@ describe('plurals', () => {
     expect(plural(1, 'entry')).toBe('1 entry');
     expect(plural(2, 'entry')).toBe('2 entries');
     expect(plural(12_000, 'snapshot')).toBe('12,000 snapshots');
+  });
+});
+
+describe('files held in the inbox', () => {
+  it('says how many, why without DuckDB’s own words, and when they are tried again', () => {
+    expect(
+      heldText(
+        {
+          count: 2,
+          reason:
+            'The database /d/gex.duckdb can no longer be written: the disk holding it is full. Free some space, then open it again (DuckDB: FATAL Error: …)',
+        },
+        '14:03:27',
+      ),
+    ).toBe(
+      '2 files held in the inbox, not failed: The database /d/gex.duckdb can no longer be written: the disk holding it is full. Free some space, then open it again. Tried again from 14:03:27.',
+    );
+    expect(
+      heldText(
+        { count: 1, reason: '/in/a.csv: the disk is full: free some space, then retry (ENOSPC)' },
+        '09:00:00',
+      ),
+    ).toBe(
+      '1 file held in the inbox, not failed: /in/a.csv: the disk is full: free some space, then retry (ENOSPC). Tried again from 09:00:00.',
+    );
   });
 });
 

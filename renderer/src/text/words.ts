@@ -7,3 +7,14 @@ export function plural(n: number, singular: string, pluralForm?: string): string
   const word = n === 1 ? singular : (pluralForm ?? IRREGULAR[singular] ?? `${singular}s`);
   return `${int(n)} ${word}`;
 }
+
+/**
+ * The inbox's held files in a sentence: how many, why (the engine's words) and when they
+ * are tried again: "2 files held in the inbox: … . Tried again from 14:03:27."
+ */
+export function heldText(held: { count: number; reason: string }, retryAt: string): string {
+  // DuckDB's own words add nothing an analyst acts on (the banner over the views cuts them too).
+  const cut = held.reason.indexOf(' (DuckDB:');
+  const reason = (cut < 0 ? held.reason : held.reason.slice(0, cut)).replace(/[.\s]+$/, '');
+  return `${plural(held.count, 'file')} held in the inbox, not failed: ${reason}. Tried again from ${retryAt}.`;
+}

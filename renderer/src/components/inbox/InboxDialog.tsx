@@ -10,6 +10,8 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
+import { localStamp } from '../../text/time.ts';
+import { heldText } from '../../text/words.ts';
 import { ErrorLine } from '../common.tsx';
 import { Modal } from '../Modal.tsx';
 
@@ -194,6 +196,11 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
               ))}
             </tbody>
           </table>
+          {status.held && (
+            <p className="banner paused inbox-held" role="status" data-testid="inbox-held">
+              {heldText(status.held, localStamp(status.held.retry_at))}
+            </p>
+          )}
           <ChangeFolder s={status} onDone={onClose} />
         </>
       )}

@@ -1,11 +1,13 @@
-// The inbox in the status bar: its folder, the files waiting in it (when any) and how many
-// ended in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog
+// The inbox in the status bar: its folder, the files waiting in it (when any), those held
+// there for a full disk (when any) and how many ended in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog
 // (its folders, and choosing another one), drawn outside the bar.
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
+import { localClock } from '../../text/time.ts';
+import { heldText } from '../../text/words.ts';
 import { InboxDialog } from './InboxDialog.tsx';
 
 export function InboxStatus() {
@@ -14,6 +16,8 @@ export function InboxStatus() {
   const [open, setOpen] = useState(false);
   useEffect(() => (client ? useInbox.getState().follow(client) : undefined), [client]);
   if (!status) return null;
+  // Held files wait too, but are counted on their own.
+  const waiting = status.counts.waiting - (status.held?.count ?? 0);
   return (
     <>
       <span className="sep" />
@@ -27,11 +31,23 @@ export function InboxStatus() {
         <span className="path" data-testid="status-inbox-dir">
           {status.dir}
         </span>{' '}
-        {status.counts.waiting > 0 && (
+        {waiting > 0 && (
           <>
             <span className="label">waiting</span>{' '}
             <span className="num" data-testid="status-inbox-waiting">
-              {int(status.counts.waiting)}
+              {int(waiting)}
+            </span>{' '}
+          </>
+        )}
+        {status.held && (
+          <>
+            <span className="label">held</span>{' '}
+            <span
+              className="num warn"
+              data-testid="status-inbox-held"
+              title={heldText(status.held, localClock(status.held.retry_at))}
+            >
+              {int(status.held.count)}
             </span>{' '}
           </>
         )}
