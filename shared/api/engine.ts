@@ -40,6 +40,8 @@ export const InboxStatus = z.object({
     .object({ count: z.number().int(), reason: z.string(), retry_at: z.string() })
     .nullable()
     .default(null),
+  /** Why the watched folder could not be read at the last look (a share gone); null when it could. */
+  problem: z.string().nullable().default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),
   /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */

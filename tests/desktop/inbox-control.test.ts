@@ -53,6 +53,7 @@ describe('the inbox from the app', () => {
       failed: join(dir, 'failed'),
       counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
       held: null,
+      problem: null,
       watching: true,
       config_file: te.engine.config.configFile,
     });

@@ -6,7 +6,7 @@
 // view and both changes are in the audit trail; the inbox shows in the status bar and
 // follows a change of folder and the files that end in it. Screenshots at both sizes,
 // axe-core on each new view.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -285,6 +285,20 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await shot(page, 'statusbar-inbox');
+
+    // The folder goes away (a share disconnected): the status bar says so, and the dialog why.
+    renameSync(next, `${next}-away`);
+    await page.getByTestId('status-inbox-problem').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('status-inbox-problem').textContent()).toBe('unreachable');
+    await page.getByTestId('status-inbox').click();
+    expect(await page.getByTestId('inbox-problem').textContent()).toBe(
+      `The inbox ${next} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.`,
+    );
+    await shot(page, 'inbox-unreachable');
+    await expectNoSerious('inbox unreachable');
+    await page.keyboard.press('Escape');
+    renameSync(`${next}-away`, next);
+    await page.getByTestId('status-inbox-problem').waitFor({ state: 'detached', timeout: 10_000 });
     expect(desk.problems).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { Inbox } from '../../electron/engine/intake/inbox.ts';
+import { createLogger, type Logger } from '../../electron/engine/log.ts';
 import { getJob, insertJob } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
 import { cleanupDirs, openStore, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
@@ -27,7 +29,7 @@ afterEach(async () => {
   cleanupDirs();
 });
 
-async function setup(opts: { holdMs?: number } = {}) {
+async function setup(opts: { holdMs?: number; log?: Logger } = {}) {
   const root = tempDir();
   const store = await openStore(join(root, 'gex.duckdb'));
   const pool = sleepyPool({ size: 1, spare: 0 });
@@ -91,6 +93,7 @@ async function setup(opts: { holdMs?: number } = {}) {
     submit,
     pollMs: 60_000,
     holdMs: opts.holdMs,
+    log: opts.log,
     findJob: async () => undefined,
   });
   scheduler.events.on('job:updated', (j) => inbox.onJobUpdated(j));
@@ -243,6 +246,33 @@ describe('Inbox', () => {
     expect(ls(join(dir, 'done'))).toEqual(['full-1.csv']);
     expect(ls(join(dir, 'failed'))).toEqual([]);
     expect(inbox.held()).toBeNull();
+  });
+
+  it('says once that its folder is gone, makes no folder in its place, and takes files again once it is back', async () => {
+    const log = createLogger(tempDir());
+    const { dir, inbox, submitted } = await setup({ log });
+    const events = () =>
+      readFileSync(log.file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { event: string }).event)
+        .filter((e) => e.startsWith('inbox.'));
+    expect(inbox.problem).toBeNull();
+    rmSync(dir, { recursive: true }); // a share disconnected
+    for (let i = 0; i < 4; i++) await inbox.poll();
+    expect(inbox.problem).toBe(
+      `The inbox ${dir} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.`,
+    );
+    expect(existsSync(dir)).toBe(false);
+    expect(events()).toEqual(['inbox.unreadable']);
+    mkdirSync(dir); // back, without its own folders
+    writeFileSync(join(dir, 'a.csv'), 'sleep:0');
+    await inbox.poll();
+    expect(inbox.problem).toBeNull();
+    await inbox.poll();
+    expect(submitted).toEqual([join(dir, 'processing', 'a.csv')]);
+    await until(() => events().includes('inbox.submitted'));
+    expect(events()).toEqual(['inbox.unreadable', 'inbox.readable', 'inbox.submitted']);
   });
 
   it('settles files a previous run left in processing/ once their recovered job ends', async () => {

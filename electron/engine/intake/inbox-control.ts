@@ -64,6 +64,7 @@ export class InboxControl {
         failed: filesUnder(failed).length,
       },
       held: this.#inbox?.held() ?? null,
+      problem: this.#inbox?.problem ?? null,
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
     };

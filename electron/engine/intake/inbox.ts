@@ -40,8 +40,9 @@ export interface InboxOptions {
   holdMs?: number;
   log?: Logger;
   /**
-   * Told after a file moved (into processing/, done/ or failed/), or when the files waiting
-   * in the inbox changed in number: the folders' counts changed.
+   * Told after a file moved (into processing/, done/ or failed/, or back into the inbox,
+   * held), when the files waiting in the inbox changed in number, or when the folder could
+   * no longer (or again) be read: what the inbox's status says changed.
    */
   onMoved?: () => void;
 }
@@ -80,6 +81,23 @@ const OWN = new Set(['processing', 'done', 'failed']);
 const HOLD_MAX_MS = 5 * 60_000;
 /** How deep into dropped folders files are looked for. */
 const MAX_DEPTH = 8;
+
+/**
+ * Why an inbox folder cannot be read, for the analyst. It is not made again in its place:
+ * a share that is not mounted would then fill the local disk under its mount point.
+ */
+function unreadable(dir: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'does not exist (a network share disconnected, or the folder moved or deleted)'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'cannot be read: permission denied'
+        : code === 'ENOTDIR'
+          ? 'is not a folder'
+          : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  return `The inbox ${dir} ${why}; files dropped there are taken once it can be read again.`;
+}
 
 /** A folder's entries; none when it is gone or unreadable. */
 function entriesOf(dir: string): Dirent[] {
@@ -142,6 +160,8 @@ export class Inbox {
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
   #submits = new Set<Promise<void>>();
+  /** Why the folder could not be read at the last poll; null when it could. */
+  #problem: string | null = null;
   /** Held files by their path relative to the inbox. */
   #held = new Map<string, Hold>();
   #stopped = false;
@@ -206,6 +226,14 @@ export class Inbox {
     return this.#polling;
   }
 
+  /**
+   * Why the folder could not be read at the last poll (a network share gone, the folder
+   * moved or deleted, no permission), in words; null when it could.
+   */
+  get problem(): string | null {
+    return this.#problem;
+  }
+
   /** The files held after a transient refusal and still in the inbox; null when none. */
   held(): HeldFiles | null {
     let latest: Hold | null = null;
@@ -244,8 +272,19 @@ export class Inbox {
     try {
       files = waitingFiles(this.dir, (link) => this.#refuseLink(link));
     } catch (e) {
-      this.#opts.log?.warn('inbox.unreadable', { dir: this.dir, error: String(e) });
+      // Said once, not at every poll: a share can stay away all weekend.
+      const why = unreadable(this.dir, e);
+      if (why !== this.#problem) {
+        this.#problem = why;
+        this.#opts.log?.warn('inbox.unreadable', { dir: this.dir, error: String(e) });
+        this.#opts.onMoved?.();
+      }
       return;
+    }
+    if (this.#problem !== null) {
+      this.#problem = null;
+      this.#opts.log?.info('inbox.readable', { dir: this.dir });
+      this.#opts.onMoved?.();
     }
     const present = new Set<string>();
     for (const name of files) {

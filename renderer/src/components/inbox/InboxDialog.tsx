@@ -172,6 +172,11 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
       {error && <ErrorLine error={error} />}
       {status && (
         <>
+          {status.problem && (
+            <p className="banner error inbox-note" role="alert" data-testid="inbox-problem">
+              {status.problem}
+            </p>
+          )}
           <p className="muted">
             {status.watching
               ? 'Files put in the inbox are ingested as they arrive, then moved to done or failed.'
@@ -197,7 +202,7 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
             </tbody>
           </table>
           {status.held && (
-            <p className="banner paused inbox-held" role="status" data-testid="inbox-held">
+            <p className="banner paused inbox-note" role="status" data-testid="inbox-held">
               {heldText(status.held, localStamp(status.held.retry_at))}
             </p>
           )}

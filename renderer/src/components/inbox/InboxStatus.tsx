@@ -1,4 +1,5 @@
-// The inbox in the status bar: its folder, the files waiting in it (when any), those held
+// The inbox in the status bar: its folder ("unreachable" when it cannot be read: a share
+// gone), the files waiting in it (when any), those held
 // there for a full disk (when any) and how many ended in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog
 // (its folders, and choosing another one), drawn outside the bar.
 import { useEffect, useState } from 'react';
@@ -24,13 +25,20 @@ export function InboxStatus() {
       <button
         className="status-link"
         data-testid="status-inbox"
-        title={`${status.dir}${status.watching ? '' : ' (not watched)'}: open the inbox`}
+        title={`${status.problem ?? `${status.dir}${status.watching ? '' : ' (not watched)'}`}: open the inbox`}
         onClick={() => setOpen(true)}
       >
         <span className="label">inbox</span>{' '}
         <span className="path" data-testid="status-inbox-dir">
           {status.dir}
         </span>{' '}
+        {status.problem && (
+          <>
+            <span className="num neg" data-testid="status-inbox-problem">
+              unreachable
+            </span>{' '}
+          </>
+        )}
         {waiting > 0 && (
           <>
             <span className="label">waiting</span>{' '}
