@@ -20,6 +20,17 @@ export const Health = z.object({
 });
 
 /** The watched inbox: its folders, how many files ended in each, and whether it is watched. */
+/**
+ * Files put back into the inbox after a refusal that was the machine's, not theirs (a full
+ * disk): `count` of them, the latest refusal's `reason`, and when the next is tried again.
+ */
+export const HeldFiles = z.object({
+  count: z.number().int(),
+  reason: z.string(),
+  retry_at: z.string(),
+});
+export type HeldFiles = z.infer<typeof HeldFiles>;
+
 export const InboxStatus = z.object({
   dir: z.string(),
   processing: z.string(),
@@ -32,14 +43,8 @@ export const InboxStatus = z.object({
     done: z.number().int(),
     failed: z.number().int(),
   }),
-  /**
-   * Files put back into the inbox after a refusal that was the machine's, not theirs (a full
-   * disk): `count` of them, the latest `reason`, and when the next is tried again. Null when none.
-   */
-  held: z
-    .object({ count: z.number().int(), reason: z.string(), retry_at: z.string() })
-    .nullable()
-    .default(null),
+  /** Files held in the inbox for the machine's sake (HeldFiles); null when none. */
+  held: HeldFiles.nullable().default(null),
   /** Why the watched folder could not be read at the last look (a share gone); null when it could. */
   problem: z.string().nullable().default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */

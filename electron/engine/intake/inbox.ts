@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import type { SubmitAck } from '../../../shared/api.ts';
+import type { HeldFiles, SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
@@ -57,15 +57,6 @@ interface Hold {
   error: AppError;
   tries: number;
   untilMs: number;
-}
-
-/** The files held in the inbox (see Inbox), as the inbox's status tells them. */
-export interface HeldFiles {
-  count: number;
-  /** The latest refusal's words. */
-  reason: string;
-  /** When the next of them is tried again. */
-  retry_at: string;
 }
 
 /**
