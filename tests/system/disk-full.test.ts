@@ -4,8 +4,8 @@
 // that could not end, that the disk is full, and exit 3 (CONTRACTS.md). Once space is
 // freed, `queue --drain` runs what was queued: nothing is lost. The watched inbox, whose
 // data folder is full, keeps the files it could not stage (never in failed/) and takes
-// them once space is freed. Needs a tmpfs mount (root, as in CI); elsewhere it is skipped
-// and says why.
+// them once space is freed. An upload to the browser host and an export on a full disk say
+// so too. Needs a tmpfs mount (root, as in CI); elsewhere it is skipped and says why.
 import { execFileSync } from 'node:child_process';
 import {
   existsSync,
@@ -30,6 +30,7 @@ const disk = join(work, 'disk');
 const dataDisk = join(work, 'data-disk');
 const inboxDisk = join(work, 'inbox-disk');
 const uploadDisk = join(work, 'upload-disk');
+const exportDisk = join(work, 'export-disk');
 
 function mountTmpfs(at: string, size: string, remount = false): boolean {
   try {
@@ -49,15 +50,17 @@ mkdirSync(disk);
 mkdirSync(dataDisk);
 mkdirSync(inboxDisk);
 mkdirSync(uploadDisk);
+mkdirSync(exportDisk);
 const mounted =
   mountTmpfs(disk, '4m') &&
   mountTmpfs(dataDisk, '6m') &&
   mountTmpfs(inboxDisk, '8m') &&
-  mountTmpfs(uploadDisk, '1m');
+  mountTmpfs(uploadDisk, '1m') &&
+  mountTmpfs(exportDisk, '64k');
 if (!mounted) console.warn('[disk-full] skipped: cannot mount a tmpfs here (needs root)');
 
 afterAll(() => {
-  for (const at of [disk, dataDisk, inboxDisk, uploadDisk])
+  for (const at of [disk, dataDisk, inboxDisk, uploadDisk, exportDisk])
     try {
       execFileSync('umount', [at], { stdio: 'ignore' });
     } catch {
@@ -178,4 +181,23 @@ describe.skipIf(!mounted)('a full disk', () => {
     await expect.poll(() => readdirSync(join(uploadDisk, 'uploads'))).toEqual([]);
     expect(uploads.usage).toEqual({ bytes: 0, count: 0, inFlight: 0 });
   });
+
+  it('an export to a full disk says so, exit 3, and leaves nothing behind', async () => {
+    const args = ['--db', join(work, 'db3', 'gex.duckdb'), '--data-dir', join(work, 'data3')];
+    const home = join(work, 'home3');
+    const ingested = await runCli(['ingest', files[0]!, '--json', ...args], { home });
+    expect(ingested.code).toBe(0);
+    const id = (ingested.lines[0]!.snapshot as { id: string }).id;
+    // One page of the 64 KB disk left free: no export fits.
+    writeFileSync(join(exportDisk, 'ballast'), Buffer.alloc(60 * 1024));
+    for (const format of ['csv', 'parquet', 'json']) {
+      const out = join(exportDisk, `spx.${format}`);
+      const r = await runCli(['export', id, '--out', out, ...args], { home });
+      expect(r.stderr).toBe(
+        `gex-desk: cannot write ${out}: the disk is full; free some space, then export again\n`,
+      );
+      expect(r.code).toBe(3);
+    }
+    expect(readdirSync(exportDisk)).toEqual(['ballast']);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
+import { isDiskFull } from '../../engine/disk-full.ts';
 import { parse } from './args.ts';
 import { describeError, EXIT, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
@@ -74,6 +75,15 @@ async function write(d: SnapshotDetail, format: Format, tmp: string): Promise<nu
   return table.length;
 }
 
+/** Why a file could not be written, in words: a full disk, permissions, or the system's own. */
+function writeFailure(e: unknown): string {
+  if (isDiskFull(e)) return 'the disk is full; free some space, then export again';
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'the file system is read-only';
+  return e instanceof Error ? e.message : String(e);
+}
+
 export async function exportCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals } = parse(argv, {
     format: { type: 'string' },
@@ -105,8 +115,14 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
     }
     const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
     try {
-      const n = await write(r.value, format, tmp);
-      renameSync(tmp, file);
+      let n: number;
+      try {
+        n = await write(r.value, format, tmp);
+        renameSync(tmp, file);
+      } catch (e) {
+        out.error(`gex-desk: cannot write ${file}: ${writeFailure(e)}`);
+        return EXIT.environment;
+      }
       if (values.json) out.json({ id, format, out: file, strikes: n });
       else out.line(`wrote ${n} strikes of snapshot ${id} (${format}) to ${file}`);
       return EXIT.ok;
