@@ -44,6 +44,7 @@ export const HistoryRequest = z.object({
   from: TimeBound.optional(),
   to: TimeBound.optional(),
 });
+export type HistoryRequest = z.infer<typeof HistoryRequest>;
 
 /**
  * A snapshot's levels as the history and the levels board list them: where it comes from,

@@ -14,8 +14,8 @@ import {
   type Workstation,
 } from './helpers.ts';
 import { oracle } from '../pipeline/exposures-oracle.ts';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { saveSnapshot } from '../../electron/engine/store/snapshots.ts';
 import type { OracleContract } from '../pipeline/exposures-oracle.ts';
 
@@ -351,6 +351,43 @@ describe('an attached export folder', () => {
     }
 
     expect(tree(theirs.dataDir)).toEqual(before);
+    await mine.store.close();
+    await theirs.store.close();
+  });
+
+  it('a file copied only in part is an error that names it, in every query', async () => {
+    const mine = await workstation();
+    const theirs = await workstation();
+    const feb = await ingestChain(theirs, 'feb', chain(AS_OF.b, 3));
+    const analytics = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
+    const files = readdirSync(theirs.dataDir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith(`${feb.id}.parquet`))
+      .map((f) => join(theirs.dataDir, f));
+    const rowFile = files.find((f) => f.includes(`${sep}snapshots${sep}`))!;
+    const strikesFile = files.find((f) => f.startsWith(join(theirs.dataDir, 'underlying=')))!;
+    const unreadable = (file: string) => ({
+      ok: false,
+      error: {
+        code: 'BAD_SHAPE',
+        file,
+        message: expect.stringMatching(
+          new RegExp(
+            `^${file}, in an attached export folder, cannot be read as Parquet \\(copied only in part, or damaged\\): copy it again, or remove it \\(`,
+          ),
+        ),
+      },
+    });
+    const whole = readFileSync(rowFile);
+    writeFileSync(rowFile, whole.subarray(0, whole.length >> 1)); // a copy still arriving
+    expect(await analytics.levels()).toEqual(unreadable(rowFile));
+    expect(await analytics.history({ underlying: 'SPX' })).toEqual(unreadable(rowFile));
+    expect(await analytics.snapshot(feb.id)).toEqual(unreadable(rowFile));
+    writeFileSync(rowFile, whole);
+    expect((await analytics.levels()).ok).toBe(true);
+    writeFileSync(strikesFile, 'not parquet');
+    expect(await analytics.snapshot(feb.id)).toEqual(unreadable(strikesFile));
+    expect(await analytics.cells(feb.id)).toEqual(unreadable(strikesFile));
+    expect(await analytics.diff(feb.id, feb.id)).toEqual(unreadable(strikesFile));
     await mine.store.close();
     await theirs.store.close();
   });

@@ -4,7 +4,7 @@
 // them, and the by-strike chart sums them under an expiry filter.
 import type { SnapshotCells } from '../../../shared/api.ts';
 import type { Store } from '../store/db.ts';
-import type { ExportFolder } from './export-folder.ts';
+import { readExportFile, type ExportFolder } from './export-folder.ts';
 import { polars } from '../native-modules.ts';
 
 type Row = Record<string, unknown>;
@@ -71,7 +71,8 @@ export async function exportCells(
   const rel = folder.locate(id);
   if (!rel) return undefined;
   const pl = polars();
-  const frame = pl.readParquet(folder.strikesFile(rel));
+  const file = folder.strikesFile(rel);
+  const frame = await readExportFile(file, () => pl.readParquet(file));
   const has = new Set(frame.columns);
   const sums = [...FIGURES, ...MEASURES.filter((m) => has.has(m))].map((c) => pl.col(c).sum());
   const rows = frame

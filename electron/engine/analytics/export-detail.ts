@@ -8,7 +8,7 @@ import type { SnapshotDetail } from '../../../shared/api.ts';
 import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { STALE_NOTE } from '../store/snapshots.ts';
-import type { ExportFolder } from './export-folder.ts';
+import { readExportFile, type ExportFolder } from './export-folder.ts';
 
 type Row = Record<string, unknown>;
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -23,17 +23,19 @@ export async function exportDetail(
   if (!rel) return undefined;
   const rowFile = folder.snapshotFile(rel);
   const pl = polars();
-  const [r] = pl.readParquet(rowFile).toRecords() as Row[];
+  const [r] = (await readExportFile(rowFile, () => pl.readParquet(rowFile))).toRecords() as Row[];
   if (!r) return undefined;
-  const strikeFrame = pl
-    .readParquet(folder.strikesFile(rel))
+  const strikesFile = folder.strikesFile(rel);
+  const strikeFrame = (await readExportFile(strikesFile, () => pl.readParquet(strikesFile)))
     .groupBy('strike')
     .agg(...STRIKE_FIGURES.map((c) => pl.col(c).sum()))
     .sort('strike');
   const strikes = strikeFrame.toRecords() as Row[];
   const expiryFile = folder.expiriesFile(rel);
   const expiries = existsSync(expiryFile)
-    ? (pl.readParquet(expiryFile).sort('expiry').toRecords() as Row[])
+    ? ((await readExportFile(expiryFile, () => pl.readParquet(expiryFile)))
+        .sort('expiry')
+        .toRecords() as Row[])
     : [];
   const measured = r.measures_version !== null && r.measures_version !== undefined;
   const exposures = measured

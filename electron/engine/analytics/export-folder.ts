@@ -6,6 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { EXPIRIES_DATASET, segment, SNAPSHOTS_DATASET } from '../export-layout.ts';
+import { err, type Result } from '../../../shared/result.ts';
 
 /** Offsets run from −12 h to +14 h: the same instant can sit in date folders up to 2 days apart. */
 const DATE_MARGIN_DAYS = 2;
@@ -29,6 +30,36 @@ function parquetFiles(path: string): string[] {
       .map((d) => join(path, d.name));
   } catch {
     return [];
+  }
+}
+
+/** A file of an attached export folder that cannot be read: copied only in part, or damaged. */
+export class UnreadableExport extends Error {
+  readonly file: string;
+  constructor(file: string, cause: unknown) {
+    super(
+      `${file}, in an attached export folder, cannot be read as Parquet (copied only in part, or damaged): copy it again, or remove it (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
+    this.file = file;
+  }
+}
+
+/** `read` of one file of an attached folder; should it fail, the error names the file. */
+export async function readExportFile<T>(file: string, read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    throw new UnreadableExport(file, e);
+  }
+}
+
+/** A query over attached folders as a Result: a file that cannot be read is BAD_SHAPE, named. */
+export async function attachedQuery<T>(query: () => Promise<Result<T>>): Promise<Result<T>> {
+  try {
+    return await query();
+  } catch (e) {
+    if (e instanceof UnreadableExport) return err('BAD_SHAPE', e.message, { file: e.file });
+    throw e;
   }
 }
 

@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { polars } from '../native-modules.ts';
-import type { ExportFolder } from './export-folder.ts';
+import { readExportFile, type ExportFolder } from './export-folder.ts';
 import { toSummary, type SnapshotOrigin, type SnapshotSummary, type StrikeRow } from './summary.ts';
 
 /** The snapshot row's columns a summary reads (snapshot-row.ts), under the summary's names. */
@@ -76,12 +76,18 @@ export class ExportOrigin implements SnapshotOrigin {
       out.push(summary);
     };
     for (const [partition, wanted] of missing) {
-      if (wanted.length >= GLOB_SHARE * this.folder.partitionFileCount(partition)) {
-        // Most of the partition: one lazy scan of its glob, collected off the event loop.
-        const frame = await pl
-          .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE })
-          .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
-          .collect();
+      // Most of the partition: one lazy scan of its glob, collected off the event loop. Should
+      // one of its files be unreadable (a copy still arriving), the files are read one by one,
+      // which names it.
+      const frame =
+        wanted.length >= GLOB_SHARE * this.folder.partitionFileCount(partition)
+          ? await pl
+              .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE })
+              .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
+              .collect()
+              .catch(() => null)
+          : null;
+      if (frame) {
         const times = new Map(wanted.map((w) => [w.file, w.mtimeMs]));
         for (const r of frame.toRecords() as Record<string, unknown>[]) {
           const m = times.get(String(r[FILE]));
@@ -92,9 +98,13 @@ export class ExportOrigin implements SnapshotOrigin {
         // slower), yielding to the event loop now and then.
         for (const [i, w] of wanted.entries()) {
           if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-          const [r] = pl
-            .readParquet(w.file, { columns: SUMMARY_COLUMNS.map(([c]) => c) })
-            .toRecords() as Record<string, unknown>[];
+          const [r] = await readExportFile(
+            w.file,
+            () =>
+              pl
+                .readParquet(w.file, { columns: SUMMARY_COLUMNS.map(([c]) => c) })
+                .toRecords() as Record<string, unknown>[],
+          );
           if (r)
             read(
               Object.fromEntries(SUMMARY_COLUMNS.map(([c, as]) => [as, r[c]])),
@@ -142,10 +152,13 @@ export class ExportOrigin implements SnapshotOrigin {
     const rel = this.folder.locate(id);
     if (!rel) return [];
     const pl = polars();
-    const frame = pl
-      .readParquet(this.folder.strikesFile(rel), {
+    const file = this.folder.strikesFile(rel);
+    const strikes = await readExportFile(file, () =>
+      pl.readParquet(file, {
         columns: ['strike', 'net_gex', 'call_open_interest', 'put_open_interest'],
-      })
+      }),
+    );
+    const frame = strikes
       .groupBy('strike')
       .agg(
         pl.col('net_gex').sum(),

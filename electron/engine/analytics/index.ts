@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import type {
   HistoryPoint,
+  HistoryRequest,
   LevelsRow,
   SnapshotCells,
   SnapshotDetail,
@@ -18,7 +19,7 @@ import { snapshotDetail } from '../store/snapshot-detail.ts';
 import { exportCells, storeCells } from './cells.ts';
 import { diffSnapshots } from './diff.ts';
 import { exportDetail } from './export-detail.ts';
-import { ExportFolder } from './export-folder.ts';
+import { attachedQuery, ExportFolder } from './export-folder.ts';
 import { ExportOrigin } from './export-origin.ts';
 import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
@@ -71,11 +72,30 @@ export class Analytics {
     return ok([this.#local, ...this.#attached]);
   }
 
-  async history(req: {
-    underlying: string;
-    from?: string;
-    to?: string;
-  }): Promise<Result<HistoryPoint[]>> {
+  // Each query answers a Result: a file of an attached folder that cannot be read (a copy
+  // still arriving) is BAD_SHAPE, naming it, not an internal error.
+  history(req: HistoryRequest): Promise<Result<HistoryPoint[]>> {
+    return attachedQuery(() => this.#history(req));
+  }
+
+  levels(): Promise<Result<LevelsRow[]>> {
+    return attachedQuery(() => this.#levels());
+  }
+
+  diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
+    return attachedQuery(() => this.#diff(fromId, toId));
+  }
+
+  snapshot(id: string): Promise<Result<SnapshotDetail>> {
+    return attachedQuery(() => this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail));
+  }
+
+  /** One snapshot's strike × expiry cells, from the store or the attached folder that holds it. */
+  cells(id: string): Promise<Result<SnapshotCells>> {
+    return attachedQuery(() => this.#read(id, (i) => storeCells(this.#store, i), exportCells));
+  }
+
+  async #history(req: HistoryRequest): Promise<Result<HistoryPoint[]>> {
     const bounds = resolveBounds(req.from, req.to, this.#timeZone);
     if (!bounds.ok) return bounds;
     const origins = this.#origins();
@@ -104,7 +124,7 @@ export class Analytics {
     return ok(all.map(historyPoint));
   }
 
-  async levels(): Promise<Result<LevelsRow[]>> {
+  async #levels(): Promise<Result<LevelsRow[]>> {
     const origins = this.#origins();
     if (!origins.ok) return origins;
     const best = new Map<string, SnapshotSummary>();
@@ -123,7 +143,7 @@ export class Analytics {
     );
   }
 
-  async diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
+  async #diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
     const origins = this.#origins();
     if (!origins.ok) return origins;
     const a = await this.#find(origins.value, fromId);
@@ -138,15 +158,6 @@ export class Analytics {
         await b.value.origin.strikes(b.value.summary.id),
       ),
     );
-  }
-
-  snapshot(id: string): Promise<Result<SnapshotDetail>> {
-    return this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail);
-  }
-
-  /** One snapshot's strike × expiry cells, from the store or the attached folder that holds it. */
-  cells(id: string): Promise<Result<SnapshotCells>> {
-    return this.#read(id, (i) => storeCells(this.#store, i), exportCells);
   }
 
   /** What the store, else the first attached folder, gives for the snapshot `id` names (#resolve). */
