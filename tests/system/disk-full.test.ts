@@ -159,6 +159,10 @@ describe.skipIf(!mounted)('a full disk', () => {
         .toEqual(names);
       expect(readdirSync(join(inbox, 'failed'))).toEqual([]);
       expect((await status()).held).toBeNull();
+      // A refusal for a full disk stored nothing: no failed job that a retry could not run.
+      const jobs = await te.engine.handlers['jobs:list']({ limit: 100 });
+      if (!jobs.ok) throw new Error(jobs.error.message);
+      expect(jobs.value.map((j) => j.status)).toEqual(['completed', 'completed']);
     } finally {
       await te.stop();
     }

@@ -93,6 +93,10 @@ async function admit(
   ticket.read();
   // Where the time between arrival and acknowledgement goes, for the log.
   const capturedMs = performance.now();
+  // Not captured for the machine's sake (a full disk): refused, nothing stored — not a failed
+  // job that a retry could not run (its file has no copy) — and the same request may be sent
+  // again (a watched inbox keeps the file and does).
+  if (!captured.ok && captured.error.transient) return captured;
   if (!captured.ok) return ok(await unreadable(deps, a, captured.error, null));
   const staged = captured.value;
   const head = readHead(a.request.file, staged, deps.conventions, deps.limits);
