@@ -1,5 +1,6 @@
-// `gex-desk inbox [--json]` and `gex-desk inbox set DIR`: the watched folder, how many
-// files ended in done/ and failed/, and choosing another folder (kept in config.json;
+// `gex-desk inbox [--json]` and `gex-desk inbox set DIR`: the watched folder (and why it
+// cannot be read, when it cannot), the files waiting (those held for a full disk among
+// them), how many ended in done/ and failed/, and choosing another folder (kept in config.json;
 // a running engine watches it at once). Through the API map (api.ts).
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
@@ -11,7 +12,13 @@ import { INBOX_USAGE } from './usage.ts';
 const describe = (s: InboxStatus): string =>
   [
     `inbox ${s.dir} (${s.watching ? 'watched by the running engine' : 'not watched: no engine runs on this database'})`,
+    ...(s.problem ? [`  ${s.problem}`] : []),
     `  waiting    ${s.counts.waiting}  (dropped in, ${s.watching ? 'taken once complete' : 'taken once an engine runs'})`,
+    ...(s.held
+      ? [
+          `  held       ${s.held.count}  (of those waiting; tried again from ${s.held.retry_at}): ${s.held.reason}`,
+        ]
+      : []),
     `  processing ${s.counts.processing}  ${s.processing}`,
     `  done       ${s.counts.done}  ${s.done}`,
     `  failed     ${s.counts.failed}  ${s.failed}`,

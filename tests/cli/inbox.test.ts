@@ -1,0 +1,86 @@
+// `gex-desk inbox`: on its own (no engine watches the folder) and beside a running engine
+// whose inbox folder is gone and whose database has failed: the command says what the
+// window says — the folder's problem, and the files held for the machine's sake.
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InboxStatus } from '../../shared/api.ts';
+import { serveLocal } from '../../electron/host/local/endpoint.ts';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
+import { startTestEngine } from '../desktop/engine.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('gex-desk inbox', () => {
+  it('alone: the folders and their counts, not watched; inbox set keeps another folder', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const env = { GEX_DESK_CONFIG: join(dir, 'config.json') };
+    const shown = await runCli(['inbox', ...args], { env });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/not watched: no engine runs on this database/);
+    expect(shown.stdout).not.toMatch(/held/);
+    const next = join(dir, 'elsewhere');
+    const set = await runCli(['inbox', 'set', next, '--json', ...args], { env });
+    expect(set.code, set.stderr).toBe(0);
+    const status = InboxStatus.parse(set.lines[0]);
+    expect(status).toMatchObject({ dir: next, held: null, problem: null, watching: false });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({
+      inbox: next,
+    });
+  });
+
+  it('beside a running engine: why its folder cannot be read, and the files it holds', async () => {
+    const te = await startTestEngine({ watchInbox: true });
+    const home = mkdtempSync(join(tmpdir(), 'gex-home-'));
+    dirs.push(home);
+    const local = await serveLocal(te.engine, { home, host: 'test' });
+    const inbox = te.engine.config.inbox;
+    const args = ['--db', te.engine.config.dbPath];
+    const status = async () => {
+      const r = await te.engine.handlers['inbox:get']({});
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    try {
+      renameSync(inbox, `${inbox}-away`);
+      await expect.poll(async () => (await status()).problem, { timeout: 10_000 }).not.toBeNull();
+      const away = await runCli(['inbox', ...args], { home });
+      expect(away.code, away.stderr).toBe(0);
+      expect(away.stdout).toContain(
+        `\n  The inbox ${inbox} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.\n`,
+      );
+      renameSync(`${inbox}-away`, inbox);
+
+      // The database fails (DuckDB's words for a checkpoint that could not write): a file
+      // dropped meanwhile is held in the inbox, not failed.
+      await te.engine.store
+        .transaction(async () => {
+          throw new Error(
+            'FATAL Error: Failed to create checkpoint because of error: Could not write file "gex.duckdb": No space left on device',
+          );
+        })
+        .catch(() => undefined);
+      writeFileSync(
+        join(inbox, 'spx.csv'),
+        cboeCsvText(makeChain({ seed: 3, expiries: 2, strikesPerExpiry: 10 })),
+      );
+      await expect.poll(async () => (await status()).held?.count, { timeout: 10_000 }).toBe(1);
+      const held = await runCli(['inbox', ...args], { home });
+      expect(held.code, held.stderr).toBe(0);
+      expect(held.stdout).toMatch(
+        /\n {2}held {7}1 {2}\(of those waiting; tried again from \d{4}-\d\d-\d\dT[\d:.]+Z\): The database .* can no longer be written: the disk holding it is full\./,
+      );
+      const json = await runCli(['inbox', '--json', ...args], { home });
+      expect(InboxStatus.parse(json.lines[0]).held).toMatchObject({ count: 1 });
+    } finally {
+      await local.close();
+      await te.stop();
+    }
+  }, 60_000);
+});
