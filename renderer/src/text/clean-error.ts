@@ -17,6 +17,12 @@ export function stripPaths(message: string, file?: string): string {
   return out.replace(ABSOLUTE, (path) => basename(path));
 }
 
+/** The engine's words up to DuckDB's own ("… (DuckDB: FATAL Error: …)"), which no analyst acts on. */
+export function withoutDuckDb(message: string): string {
+  const cut = message.indexOf(' (DuckDB:');
+  return cut > 0 ? message.slice(0, cut) : message;
+}
+
 export function cleanError(error: AppError): AppError {
   return {
     ...error,

@@ -1,4 +1,6 @@
 // Counted nouns as a person writes them: "1 job", "2 jobs", "1 entry", "3 entries".
+import type { HeldFiles } from '../../../shared/api.ts';
+import { withoutDuckDb } from './clean-error.ts';
 import { int } from './numbers.ts';
 
 const IRREGULAR: Record<string, string> = { entry: 'entries', query: 'queries', this: 'these' };
@@ -9,12 +11,11 @@ export function plural(n: number, singular: string, pluralForm?: string): string
 }
 
 /**
- * The inbox's held files in a sentence: how many, why (the engine's words) and when they
- * are tried again: "2 files held in the inbox: … . Tried again from 14:03:27."
+ * The inbox's held files in a sentence: how many, why (the engine's words, without
+ * DuckDB's) and when they are tried again: "2 files held in the inbox, not failed: ….
+ * Tried again from 14:03:27."
  */
-export function heldText(held: { count: number; reason: string }, retryAt: string): string {
-  // DuckDB's own words add nothing an analyst acts on (the banner over the views cuts them too).
-  const cut = held.reason.indexOf(' (DuckDB:');
-  const reason = (cut < 0 ? held.reason : held.reason.slice(0, cut)).replace(/[.\s]+$/, '');
+export function heldText(held: Pick<HeldFiles, 'count' | 'reason'>, retryAt: string): string {
+  const reason = withoutDuckDb(held.reason).replace(/[.\s]+$/, '');
   return `${plural(held.count, 'file')} held in the inbox, not failed: ${reason}. Tried again from ${retryAt}.`;
 }

@@ -1,7 +1,7 @@
 // The inbox in the status bar: its folder ("unreachable" when it cannot be read: a share
-// gone), the files waiting in it (when any), those held
-// there for a full disk (when any) and how many ended in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog
-// (its folders, and choosing another one), drawn outside the bar.
+// gone), the files waiting in it (when any), those held there for a full disk (when any)
+// and how many ended in done/ and failed/, live from `inbox:updated`; a click opens the
+// inbox dialog (its folders, and choosing another one), drawn outside the bar.
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useApp } from '../../state/store.ts';
