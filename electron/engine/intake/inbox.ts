@@ -297,6 +297,10 @@ export class Inbox {
       if (taken) this.#track(this.#submit(taken));
     }
     for (const name of [...this.#seen.keys()]) if (!present.has(name)) this.#seen.delete(name);
+    // A held file the analyst took away is forgotten (one taken again is pending meanwhile).
+    for (const name of [...this.#held.keys()])
+      if (!present.has(name) && !this.#pending.has(join(this.processingDir, name)))
+        this.#held.delete(name);
     if (files.length !== this.#waiting) {
       this.#waiting = files.length;
       this.#opts.onMoved?.();
