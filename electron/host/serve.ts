@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TOKEN_QUERY } from '../../shared/channels.ts';
 import { ok } from '../../shared/result.ts';
@@ -24,6 +24,14 @@ import { staticFolder } from './http/static-files.ts';
 import { UploadFolder, type UploadLimits } from './http/uploads.ts';
 
 export { TOKEN_HEADER } from '../../shared/channels.ts';
+
+/**
+ * The browser host's upload folder: in the data folder, beside the staging area (on the same
+ * file system, an upload is staged by a hard link, not a copy), never in the inbox, which may
+ * be a read-only share.
+ */
+export const uploadFolderOf = (config: { dataDir: string }): string =>
+  join(config.dataDir, 'uploads');
 
 export interface ServeOptions {
   /** 0 or absent: a free port. */

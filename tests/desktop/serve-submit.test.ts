@@ -8,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
-import { serve, TOKEN_HEADER, type ServeHandle } from '../../electron/host/serve.ts';
+import {
+  serve,
+  TOKEN_HEADER,
+  uploadFolderOf,
+  type ServeHandle,
+} from '../../electron/host/serve.ts';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
 import { json, send, type Answer } from './http.ts';
@@ -54,7 +59,7 @@ beforeAll(async () => {
   writeFileSync(chainPath, chainText);
   host = await serve(te.engine, {
     rendererDir,
-    uploadDir: join(te.engine.config.inbox, '.uploads'),
+    uploadDir: uploadFolderOf(te.engine.config),
   });
 });
 afterAll(async () => {

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { serve, type ServeHandle } from '../../electron/host/serve.ts';
+import { serve, uploadFolderOf, type ServeHandle } from '../../electron/host/serve.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
@@ -109,7 +109,7 @@ export async function openDesk(
   mkdirSync(fixtures, { recursive: true });
   const host = await serve(te.engine, {
     rendererDir: join(ROOT, 'out/renderer'),
-    uploadDir: join(te.engine.config.inbox, '.uploads'),
+    uploadDir: uploadFolderOf(te.engine.config),
   });
   const context = await chromium.launchPersistentContext(join(te.dir, 'chromium-profile'), {
     executablePath: CHROMIUM,

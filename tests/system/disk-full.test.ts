@@ -6,7 +6,6 @@
 // data folder is full, keeps the files it could not stage (never in failed/) and takes
 // them once space is freed. An upload to the browser host and an export on a full disk say
 // so too. Needs a tmpfs mount (root, as in CI); elsewhere it is skipped and says why.
-import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -22,6 +21,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { runCli } from '../cli/run-cli.ts';
+import { mountTmpfs, remount, unmount } from './tmpfs.ts';
 import { startTestEngine } from '../desktop/engine.ts';
 import { UploadFolder } from '../../electron/host/http/uploads.ts';
 
@@ -32,20 +32,6 @@ const inboxDisk = join(work, 'inbox-disk');
 const uploadDisk = join(work, 'upload-disk');
 const exportDisk = join(work, 'export-disk');
 
-function mountTmpfs(at: string, size: string, remount = false): boolean {
-  try {
-    execFileSync(
-      'mount',
-      remount
-        ? ['-o', `remount,size=${size}`, at]
-        : ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', at],
-      { stdio: 'ignore' },
-    );
-    return true;
-  } catch {
-    return false;
-  }
-}
 mkdirSync(disk);
 mkdirSync(dataDisk);
 mkdirSync(inboxDisk);
@@ -60,12 +46,7 @@ const mounted =
 if (!mounted) console.warn('[disk-full] skipped: cannot mount a tmpfs here (needs root)');
 
 afterAll(() => {
-  for (const at of [disk, dataDisk, inboxDisk, uploadDisk, exportDisk])
-    try {
-      execFileSync('umount', [at], { stdio: 'ignore' });
-    } catch {
-      // not mounted
-    }
+  for (const at of [disk, dataDisk, inboxDisk, uploadDisk, exportDisk]) unmount(at);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -91,7 +72,7 @@ describe.skipIf(!mounted)('a full disk', () => {
       expect(error.message).toMatch(/disk (holding it )?is full/);
     }
 
-    expect(mountTmpfs(disk, '200m', true)).toBe(true);
+    expect(remount(disk, 'size=200m')).toBe(true);
     const drained = await runCli(['queue', '--drain', ...args], { home });
     expect(drained.stderr).toBe('');
     const jobs = (await runCli(['jobs', '--json', ...args], { home })).lines;

@@ -73,22 +73,34 @@ const HOLD_MAX_MS = 5 * 60_000;
 /** How deep into dropped folders files are looked for. */
 const MAX_DEPTH = 8;
 
+/** What an errno says of a folder, in words: "does not exist (…)", "is on a read-only file system"… */
+function folderWhy(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'does not exist (a network share disconnected, or the folder moved or deleted)';
+    case 'EROFS':
+      return 'is on a read-only file system';
+    case 'EACCES':
+    case 'EPERM':
+      return 'cannot be used: permission denied';
+    case 'ENOTDIR':
+      return 'is not a folder';
+    default:
+      return `cannot be used (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  }
+}
+
 /**
  * Why an inbox folder cannot be read, for the analyst. It is not made again in its place:
  * a share that is not mounted would then fill the local disk under its mount point.
  */
-function unreadable(dir: string, e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  const why =
-    code === 'ENOENT'
-      ? 'does not exist (a network share disconnected, or the folder moved or deleted)'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'cannot be read: permission denied'
-        : code === 'ENOTDIR'
-          ? 'is not a folder'
-          : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
-  return `The inbox ${dir} ${why}; files dropped there are taken once it can be read again.`;
-}
+const unreadable = (dir: string, e: unknown): string =>
+  `The inbox ${dir} ${folderWhy(e)}; files dropped there are taken once it can be read again.`;
+
+/** Why the inbox's own folders cannot be made in it (a read-only share), for the analyst. */
+const unusable = (dir: string, e: unknown): string =>
+  `The inbox ${dir} ${folderWhy(e)}: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;
 
 /** A folder's entries; none when it is gone or unreadable. */
 function entriesOf(dir: string): Dirent[] {
@@ -151,8 +163,10 @@ export class Inbox {
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
   #submits = new Set<Promise<void>>();
-  /** Why the folder could not be read at the last poll; null when it could. */
+  /** Why the folder could not be read or used at the last poll; null when it could. */
   #problem: string | null = null;
+  /** Whether processing/, done/ and failed/ are made. */
+  #ready = false;
   /** Held files by their path relative to the inbox. */
   #held = new Map<string, Hold>();
   #stopped = false;
@@ -167,7 +181,9 @@ export class Inbox {
 
   /** Creates the folders, settles files a previous run left in processing/, and starts polling. */
   async start(): Promise<void> {
-    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) makeDirs(d);
+    // A folder that cannot be used yet does not keep the engine from starting: it says why,
+    // and is tried at every poll.
+    this.#prepare(true);
     for (const name of filesUnder(this.processingDir)) {
       const path = join(this.processingDir, name);
       this.#pending.add(path);
@@ -263,15 +279,9 @@ export class Inbox {
     try {
       files = waitingFiles(this.dir, (link) => this.#refuseLink(link));
     } catch (e) {
-      // Said once, not at every poll: a share can stay away all weekend.
-      const why = unreadable(this.dir, e);
-      if (why !== this.#problem) {
-        this.#problem = why;
-        this.#opts.log?.warn('inbox.unreadable', { dir: this.dir, error: String(e) });
-        this.#opts.onMoved?.();
-      }
-      return;
+      return this.#report('inbox.unreadable', unreadable(this.dir, e), e);
     }
+    if (!this.#prepare(false)) return;
     if (this.#problem !== null) {
       this.#problem = null;
       this.#opts.log?.info('inbox.readable', { dir: this.dir });
@@ -324,6 +334,32 @@ export class Inbox {
     } catch {
       return false; // still held by its writer (Windows), or not ours to take
     }
+  }
+
+  /**
+   * Makes the inbox's own folders (at start the inbox too: a first run); false when they
+   * cannot be made (a read-only share, no permission), the problem said. A folder that is
+   * gone is not made again after the start (see `unreadable`).
+   */
+  #prepare(atStart: boolean): boolean {
+    if (this.#ready) return true;
+    if (!atStart && !existsSync(this.dir)) return false;
+    try {
+      for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) makeDirs(d);
+    } catch (e) {
+      this.#report('inbox.unusable', unusable(this.dir, e), e);
+      return false;
+    }
+    this.#ready = true;
+    return true;
+  }
+
+  /** A problem of the folder, said once (logged and announced), not at every poll: a share can stay away all weekend. */
+  #report(event: string, problem: string, e: unknown): void {
+    if (problem === this.#problem) return;
+    this.#problem = problem;
+    this.#opts.log?.warn(event, { dir: this.dir, error: String(e) });
+    this.#opts.onMoved?.();
   }
 
   /** Moves a complete file into processing/; null when it could not be moved (tried again next poll). */

@@ -2,12 +2,11 @@
 // line on stdout is the address to open, with the per-launch token. Beside it, the
 // local endpoint through which other gex-desk commands on the same database reach this
 // engine. It runs until SIGINT or SIGTERM, then shuts down gracefully.
-import { join } from 'node:path';
 import { userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
 import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
-import { serve } from '../serve.ts';
+import { serve, uploadFolderOf } from '../serve.ts';
 import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
@@ -46,7 +45,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     host = await serve(engine, {
       port,
       rendererDir: RENDERER_DIR,
-      uploadDir: join(engine.config.inbox, '.uploads'),
+      uploadDir: uploadFolderOf(engine.config),
       maxUploadBytes: engine.config.maxUploadBytes,
     });
   } catch (e) {
