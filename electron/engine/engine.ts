@@ -59,6 +59,25 @@ export interface Engine {
 }
 
 export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engine>> {
+  // What is open when a step throws (a file where a folder of the data folder belongs): closed
+  // again, last first, so that neither workers nor the database outlive the failed start.
+  const open: (() => Promise<unknown>)[] = [];
+  try {
+    return await start(opts, (close) => open.push(close));
+  } catch (e) {
+    for (const close of open.reverse()) await close().catch(() => undefined);
+    const message = e instanceof Error ? e.message : String(e);
+    return err(
+      (e as NodeJS.ErrnoException)?.code ? 'IO' : 'INTERNAL',
+      `The engine could not start: ${message}`,
+    );
+  }
+}
+
+async function start(
+  opts: EngineOptions,
+  opened: (close: () => Promise<unknown>) => void,
+): Promise<Result<Engine>> {
   const config = loadConfig(opts);
   if (!config.ok) {
     await opts.pool?.close();
@@ -78,6 +97,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   // The pool first: a worker's start (Node, then Polars) overlaps opening the database and
   // loading the rules, so that a one-shot command's file finds a worker (nearly) ready.
   const pool = runJobs ? (opts.pool ?? createEnginePool(cfg, opts, log)) : null;
+  if (pool) opened(() => pool.close());
   const opening = Store.open(cfg.dbPath, {
     allowedDirectories: [cfg.dataDir, ...cfg.attach],
     threads: storeThreads(cfg.workers),
@@ -87,12 +107,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
   // the first arrival's timestamps need). About 45 ms of a cold command's start.
   RulesService.checkDefaults();
   warmTimeZone(cfg.conventions.exchange_time_zone);
-  const opened = await opening;
-  if (!opened.ok) {
+  const openedStore = await opening;
+  if (!openedStore.ok) {
     await pool?.close();
-    return opened;
+    return openedStore;
   }
-  const store = opened.value;
+  const store = openedStore.value;
+  opened(() => store.close());
   const events = new EngineEvents((event, e) =>
     log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }),
   );
@@ -152,6 +173,8 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
       inEngineAtStop: () => phases.takeLeftovers(),
     });
     await scheduler.start();
+    const started = scheduler;
+    opened(() => started.shutdown(0));
   }
 
   let accepting = true;

@@ -2,6 +2,7 @@
 // scripts write them: the same output and exit code as after it.
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliHome, runCli } from './run-cli.ts';
 
@@ -46,6 +47,24 @@ describe('options every command takes, before the command', () => {
     expect(set.code, set.stderr).toBe(0);
     const sources = await runCli(['sources', '--json', '--db', db]);
     expect(sources.lines).toEqual([expect.objectContaining({ completed: 2, reliability: 0.5 })]);
+  });
+
+  it('exit 3 with why when the engine cannot start, and nothing left holding the database', async () => {
+    const { dir, db } = cliHome();
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    // A file where the engine keeps a folder of its own.
+    writeFileSync(join(data, 'in-engine'), '');
+    const file = join(dir, 'chain.csv');
+    writeCboeCsv(file, { seed: 13, expiries: 2, strikesPerExpiry: 8 });
+    const r = await runCli(['ingest', file, '--db', db, '--data-dir', data]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(
+      `IO: The engine could not start: ENOTDIR: ${join(data, 'in-engine')} is a file, not a folder\n`,
+    );
+    // The database was closed: the next command opens it at once.
+    const jobs = await runCli(['jobs', '--json', '--db', db, '--data-dir', data]);
+    expect(jobs.code, jobs.stderr).toBe(0);
   });
 
   it.runIf(process.platform === 'linux')(
