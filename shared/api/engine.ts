@@ -45,7 +45,10 @@ export const InboxStatus = z.object({
   }),
   /** Files held in the inbox for the machine's sake (HeldFiles); null when none. */
   held: HeldFiles.nullable().default(null),
-  /** Why the watched folder could not be read at the last look (a share gone); null when it could. */
+  /**
+   * What keeps the watched folder from taking files (a share gone, a read-only folder, files it
+   * may not move), in words; null when nothing does.
+   */
   problem: z.string().nullable().default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),

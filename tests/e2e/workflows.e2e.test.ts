@@ -289,7 +289,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     // The folder goes away (a share disconnected): the status bar says so, and the dialog why.
     renameSync(next, `${next}-away`);
     await page.getByTestId('status-inbox-problem').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('status-inbox-problem').textContent()).toBe('unreachable');
+    expect(await page.getByTestId('status-inbox-problem').textContent()).toBe('needs attention');
     await page.getByTestId('status-inbox').click();
     expect(await page.getByTestId('inbox-problem').textContent()).toBe(
       `The inbox ${next} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.`,

@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -273,6 +274,32 @@ describe('Inbox', () => {
     expect(submitted).toEqual([join(dir, 'processing', 'a.csv')]);
     await until(() => events().includes('inbox.submitted'));
     expect(events()).toEqual(['inbox.unreadable', 'inbox.readable', 'inbox.submitted']);
+  });
+
+  it('says once, as its problem, that a file it may not move stays where it is, and takes it once it may', async (ctx) => {
+    const log = createLogger(tempDir());
+    const { dir, inbox, submitted } = await setup({ log });
+    const file = join(dir, 'theirs.csv');
+    writeFileSync(file, 'sleep:0');
+    // An immutable file (chattr +i): not even root may move it, as a user may not move
+    // another's file on a shared folder.
+    const chattr = (flag: string) =>
+      spawnSync('chattr', [flag, file], { stdio: 'ignore' }).status === 0;
+    if (!chattr('+i')) return ctx.skip('chattr +i is not available here');
+    try {
+      for (let i = 0; i < 6; i++) await inbox.poll();
+      expect(submitted).toEqual([]);
+      expect(inbox.problem).toBe(
+        `theirs.csv in the inbox ${dir} cannot be moved into processing/ (permission denied): GEX Desk moves each file it takes. Let it (the file's owner or the folder's rights), or copy the file in again.`,
+      );
+      const events = readFileSync(log.file, 'utf8').match(/"event":"inbox\.take_failed"/g);
+      expect(events).toHaveLength(1);
+    } finally {
+      chattr('-i');
+    }
+    for (let i = 0; i < 2; i++) await inbox.poll();
+    expect(submitted).toEqual([join(dir, 'processing', 'theirs.csv')]);
+    expect(inbox.problem).toBeNull();
   });
 
   it('settles files a previous run left in processing/ once their recovered job ends', async () => {

@@ -91,6 +91,14 @@ function folderWhy(e: unknown): string {
   }
 }
 
+/** Why a file could not be moved, in a few words. */
+function moveWhy(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EPERM' || code === 'EACCES') return 'permission denied';
+  if (code === 'EBUSY') return 'in use by another program';
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+
 /**
  * Why an inbox folder cannot be read, for the analyst. It is not made again in its place:
  * a share that is not mounted would then fill the local disk under its mount point.
@@ -165,6 +173,8 @@ export class Inbox {
   #submits = new Set<Promise<void>>();
   /** Why the folder could not be read or used at the last poll; null when it could. */
   #problem: string | null = null;
+  /** Files found complete that could not be moved into processing/, and why. */
+  #stuck = new Map<string, string>();
   /** Whether processing/, done/ and failed/ are made. */
   #ready = false;
   /** Held files by their path relative to the inbox. */
@@ -234,11 +244,17 @@ export class Inbox {
   }
 
   /**
-   * Why the folder could not be read at the last poll (a network share gone, the folder
-   * moved or deleted, no permission), in words; null when it could.
+   * What keeps the inbox from taking files, in words: the folder could not be read at the
+   * last poll (a network share gone, the folder moved or deleted), or used (read-only), or
+   * files in it could not be moved into processing/ (another user's, on a shared folder);
+   * null when nothing does.
    */
   get problem(): string | null {
-    return this.#problem;
+    if (this.#problem !== null) return this.#problem;
+    const [first] = this.#stuck;
+    if (!first) return null;
+    const others = this.#stuck.size - 1;
+    return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes. Let it (the file's owner or the folder's rights), or copy the file in again.`;
   }
 
   /** The files held after a transient refusal and still in the inbox; null when none. */
@@ -307,6 +323,11 @@ export class Inbox {
       if (taken) this.#track(this.#submit(taken));
     }
     for (const name of [...this.#seen.keys()]) if (!present.has(name)) this.#seen.delete(name);
+    for (const name of [...this.#stuck.keys()])
+      if (!present.has(name)) {
+        this.#stuck.delete(name); // taken away
+        this.#opts.onMoved?.();
+      }
     // A held file the analyst took away is forgotten (one taken again is pending meanwhile).
     for (const name of [...this.#held.keys()])
       if (!present.has(name) && !this.#pending.has(join(this.processingDir, name)))
@@ -367,10 +388,17 @@ export class Inbox {
     try {
       const target = this.#unique(this.processingDir, name);
       renameSync(join(this.dir, name), target);
+      this.#stuck.delete(name);
       this.#opts.onMoved?.();
       return target;
     } catch (e) {
-      this.#opts.log?.warn('inbox.take_failed', { file: name, error: String(e) });
+      // Said once a file, not at every try (a file another user owns on a shared folder).
+      const why = moveWhy(e);
+      if (this.#stuck.get(name) !== why) {
+        this.#stuck.set(name, why);
+        this.#opts.log?.warn('inbox.take_failed', { file: name, error: String(e) });
+        this.#opts.onMoved?.();
+      }
       return null;
     }
   }

@@ -1,7 +1,8 @@
-// The inbox in the status bar: its folder ("unreachable" when it cannot be read: a share
-// gone), the files waiting in it (when any), those held there for a full disk (when any)
-// and how many ended in done/ and failed/, live from `inbox:updated`; a click opens the
-// inbox dialog (its folders, and choosing another one), drawn outside the bar.
+// The inbox in the status bar: its folder ("needs attention" when it cannot take files: a
+// share gone, a read-only folder, a file it may not move — why in the tooltip), the files
+// waiting in it (when any), those held there for a full disk (when any) and how many ended
+// in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog (its
+// folders, and choosing another one), drawn outside the bar.
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useApp } from '../../state/store.ts';
@@ -35,7 +36,7 @@ export function InboxStatus() {
         {status.problem && (
           <>
             <span className="num neg" data-testid="status-inbox-problem">
-              unreachable
+              needs attention
             </span>{' '}
           </>
         )}
