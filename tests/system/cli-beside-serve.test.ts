@@ -446,6 +446,26 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'a second serve on the same database says the first runs there, exit 3',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      const first = await startServe(p);
+      try {
+        const r = await runCli(['serve', ...p.args], { home: p.home });
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toBe(
+          `gex-desk: GEX Desk already runs on the database ${p.db} (gex-desk serve, PID ${first.pid}): use that one — every gex-desk command works beside it — or stop it before serving from here.\n`,
+        );
+      } finally {
+        first.kill('SIGTERM');
+        await exited(first);
+      }
+    },
+  );
+
+  it(
     'exits 3, saying what to do, when its port is taken, and leaves no engine behind',
     { timeout: 60_000 },
     async () => {
