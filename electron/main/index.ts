@@ -13,6 +13,7 @@ import { userDataDir } from '../engine/config.ts';
 import { createDispatcher } from '../host/handlers.ts';
 import { serveLocal, type LocalEndpoint } from '../host/local/endpoint.ts';
 import { startAfterCommands } from '../host/local/wait-for-command.ts';
+import { whoRuns } from '../host/local/running-engine.ts';
 import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
@@ -147,6 +148,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
 /** Electron's side of a failed launch: the dialog, the log, the exit. */
 const startupShell = {
   showError: (title: string, message: string) => dialog.showErrorBox(title, message),
+  whoRuns: (dbPath: string) => whoRuns(userDataDir(), dbPath),
   exit: (code: number) => {
     quitting = 'done';
     engine = null;

@@ -16,6 +16,8 @@ export interface StartupShell {
   showError(title: string, message: string): void;
   exit(code: number): void;
   log(event: string, error: unknown): void;
+  /** Which GEX Desk program runs an engine on `dbPath` ("gex-desk serve, PID 123"), if one does. */
+  whoRuns?(dbPath: string): string | null;
 }
 
 /**
@@ -26,7 +28,9 @@ export type Launch = (started: (engine: Releasable) => void) => Promise<Result<v
 
 export const START_FAILED_TITLE = 'GEX Desk cannot start';
 
-export function describeStartError(e: AppError): string {
+export function describeStartError(e: AppError, who: string | null = null): string {
+  if (e.code === 'DB_LOCKED' && who)
+    return `GEX Desk already runs on the database ${e.file} (${who}).\n\nUse that one, or stop it and start GEX Desk again.`;
   const where = e.file ? `\n\n${e.file}` : '';
   const hint =
     e.code === 'DB_LOCKED'
@@ -42,7 +46,11 @@ export async function launchOrExit(launch: Launch, shell: StartupShell): Promise
   try {
     const launched = await launch((e) => (engine = e));
     if (launched.ok) return true;
-    message = describeStartError(launched.error);
+    const { error } = launched;
+    message = describeStartError(
+      error,
+      error.code === 'DB_LOCKED' && error.file ? (shell.whoRuns?.(error.file) ?? null) : null,
+    );
   } catch (e) {
     shell.log('launch.failed', e);
     message = `Starting the window failed: ${e instanceof Error ? e.message : String(e)}`;

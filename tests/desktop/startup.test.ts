@@ -2,6 +2,7 @@
 // engine cannot start (a bad config file, the database held by another process) or a
 // later step throws (the window), the user gets a dialog saying why, the database is
 // already released when it shows, the app exits with 3, and nothing rejects unhandled.
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ok } from '../../shared/result.ts';
 import { startEngine } from '../../electron/engine/engine.ts';
 import { launchOrExit, START_FAILED_TITLE, type Launch } from '../../electron/main/startup.ts';
+import { whoRuns } from '../../electron/host/local/running-engine.ts';
 import { dbIsFree, holdDb } from './db-lock.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'gex-startup-'));
@@ -113,6 +115,38 @@ describe('a failed launch', () => {
       holder.kill('SIGKILL');
     }
   });
+
+  it('when GEX Desk already runs on the database (gex-desk serve): says which program, and its PID', async () => {
+    const home = join(dir, 'home');
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, 'serving-child.ts'), home, dir],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.on('data', (d: Buffer) => d.toString().includes('serving') && resolve());
+        child.once('exit', (code) => reject(new Error(`the serving child exited with ${code}`)));
+      });
+      const { seen, shell: sh } = shell();
+      const up = await launchOrExit(
+        launchThat(() => undefined),
+        {
+          ...sh,
+          whoRuns: (db) => whoRuns(home, db),
+        },
+      );
+      expect(up).toBe(false);
+      expect(seen.dialogs[0]!.message).toBe(
+        `GEX Desk already runs on the database ${paths().dbPath} (gex-desk serve, PID ${child.pid}).\n\nUse that one, or stop it and start GEX Desk again.`,
+      );
+      expect(seen.exits).toEqual([3]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('still exits when the dialog itself fails', async () => {
     const { seen, shell: sh } = shell();

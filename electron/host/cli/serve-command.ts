@@ -6,21 +6,12 @@ import { userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
 import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
+import { whoRuns } from '../local/running-engine.ts';
 import { serve, uploadFolderOf } from '../serve.ts';
 import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { SERVE_USAGE } from './usage.ts';
-
-/** The GEX Desk engine already serving `dbPath` (the desktop app, another serve), in words; null when none. */
-async function runningEngine(dbPath: string): Promise<string | null> {
-  const { discoveryFile, processAlive, readDiscovery } = await import('../local/discovery.ts');
-  const d = readDiscovery(discoveryFile(userDataDir(), dbPath));
-  if (!d || !processAlive(d.pid)) return null;
-  const who =
-    d.host === 'serve' ? 'gex-desk serve' : d.host === 'desktop' ? 'the desktop app' : d.host;
-  return `GEX Desk already runs on the database ${dbPath} (${who}, PID ${d.pid}): use that one — every gex-desk command works beside it — or stop it before serving from here.`;
-}
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { port: { type: 'string' }, workers: { type: 'string' } });
@@ -49,11 +40,15 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     (line) => out.error(`gex-desk: ${line}`),
   );
   if (!started.ok) {
-    const running =
+    const who =
       started.error.code === 'DB_LOCKED' && started.error.file
-        ? await runningEngine(started.error.file)
+        ? whoRuns(userDataDir(), started.error.file)
         : null;
-    out.error(running ? `gex-desk: ${running}` : describeError(started.error));
+    out.error(
+      who
+        ? `gex-desk: GEX Desk already runs on the database ${started.error.file} (${who}): use that one — every gex-desk command works beside it — or stop it before serving from here.`
+        : describeError(started.error),
+    );
     return exitFor(started.error);
   }
   const engine = started.value;
