@@ -131,6 +131,25 @@ describe('Store', () => {
     await (await open(db)).close();
   });
 
+  it('says a database file cut short is damaged, and what to do', async () => {
+    const whole = tempDb();
+    const store = await open(whole);
+    await store.run('CREATE TABLE t AS SELECT range AS n FROM range(200000)');
+    await store.close();
+    const cut = join(dirname(whole), 'cut.duckdb');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 100_000)); // a copy cut short
+    const r = await Store.open(cut);
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: 'IO',
+      file: cut,
+      message: expect.stringMatching(
+        new RegExp(
+          `^The database ${cut} is damaged \\(.+\\): restore it from a copy, or move it aside and GEX Desk makes a new one; the snapshots stay readable`,
+        ),
+      ),
+    });
+  });
+
   it('runs urgent statements before normal ones that are still waiting', async () => {
     const store = await open(tempDb());
     await store.run('CREATE TABLE seen (n INTEGER, lane VARCHAR)');

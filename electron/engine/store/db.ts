@@ -299,6 +299,14 @@ export function openFailure(path: string, message: string): Result<never> {
       `Cannot open the database ${path}: the disk holding it is full; free some space and try again (${message})`,
       { file: path },
     );
+  // A file cut short (a copy or a crash on a full disk) or damaged: what to do, the snapshots'
+  // own Parquet files being safe in the data folder.
+  if (/Could not read enough bytes|corrupt|checksum/i.test(message))
+    return err(
+      'IO',
+      `The database ${path} is damaged (${message}): restore it from a copy, or move it aside and GEX Desk makes a new one; the snapshots stay readable from their Parquet files in the data folder (gex-desk levels --attach DATA_FOLDER)`,
+      { file: path },
+    );
   return err('IO', `Cannot open the database ${path}: ${message}`, { file: path });
 }
 
