@@ -290,7 +290,7 @@ describe('Inbox', () => {
       for (let i = 0; i < 6; i++) await inbox.poll();
       expect(submitted).toEqual([]);
       expect(inbox.problem).toBe(
-        `theirs.csv in the inbox ${dir} cannot be moved into processing/ (permission denied): GEX Desk moves each file it takes. Let it (the file's owner or the folder's rights), or copy the file in again.`,
+        `theirs.csv in the inbox ${dir} cannot be moved into processing/ (permission denied): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`,
       );
       const events = readFileSync(log.file, 'utf8').match(/"event":"inbox\.take_failed"/g);
       expect(events).toHaveLength(1);

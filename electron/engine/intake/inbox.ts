@@ -254,7 +254,7 @@ export class Inbox {
     const [first] = this.#stuck;
     if (!first) return null;
     const others = this.#stuck.size - 1;
-    return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes. Let it (the file's owner or the folder's rights), or copy the file in again.`;
+    return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
   }
 
   /** The files held after a transient refusal and still in the inbox; null when none. */
