@@ -290,6 +290,9 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     renameSync(next, `${next}-away`);
     await page.getByTestId('status-inbox-problem').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('status-inbox-problem').textContent()).toBe('needs attention');
+    expect(await page.getByTestId('status-inbox').getAttribute('title')).toBe(
+      `The inbox ${next} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again. Click to open the inbox.`,
+    );
     await page.getByTestId('status-inbox').click();
     expect(await page.getByTestId('inbox-problem').textContent()).toBe(
       `The inbox ${next} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.`,

@@ -26,7 +26,11 @@ export function InboxStatus() {
       <button
         className="status-link"
         data-testid="status-inbox"
-        title={`${status.problem ?? `${status.dir}${status.watching ? '' : ' (not watched)'}`}: open the inbox`}
+        title={
+          status.problem
+            ? `${status.problem} Click to open the inbox.`
+            : `${status.dir}${status.watching ? '' : ' (not watched)'}: open the inbox`
+        }
         onClick={() => setOpen(true)}
       >
         <span className="label">inbox</span>{' '}
