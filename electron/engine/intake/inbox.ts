@@ -10,7 +10,9 @@
 // `<name>.reason.txt` beside it) when its job ends. A name that already exists there
 // gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
-// and is tried again after a while (10 s, doubling to 5 min), until it is taken.
+// and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
+// the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
+// said once, as its `problem`, not at every poll.
 import {
   closeSync,
   type Dirent,
@@ -73,30 +75,26 @@ const HOLD_MAX_MS = 5 * 60_000;
 /** How deep into dropped folders files are looked for. */
 const MAX_DEPTH = 8;
 
-/** What an errno says of a folder, in words: "does not exist (…)", "is on a read-only file system"… */
-function folderWhy(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'does not exist (a network share disconnected, or the folder moved or deleted)';
-    case 'EROFS':
-      return 'is on a read-only file system';
-    case 'EACCES':
-    case 'EPERM':
-      return 'cannot be used: permission denied';
-    case 'ENOTDIR':
-      return 'is not a folder';
-    default:
-      return `cannot be used (${code ?? (e instanceof Error ? e.message : String(e))})`;
-  }
-}
-
-/** Why a file could not be moved, in a few words. */
-function moveWhy(e: unknown): string {
+/** An errno in a few words: "permission denied", "in use by another program", or its code. */
+function errnoWords(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'EPERM' || code === 'EACCES') return 'permission denied';
   if (code === 'EBUSY') return 'in use by another program';
   return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** What an errno says of a folder, as the end of a sentence: "does not exist (…)", "is on a read-only file system"… */
+function folderWhy(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT':
+      return 'does not exist (a network share disconnected, or the folder moved or deleted)';
+    case 'EROFS':
+      return 'is on a read-only file system';
+    case 'ENOTDIR':
+      return 'is not a folder';
+    default:
+      return `cannot be used (${errnoWords(e)})`;
+  }
 }
 
 /**
@@ -393,7 +391,7 @@ export class Inbox {
       return target;
     } catch (e) {
       // Said once a file, not at every try (a file another user owns on a shared folder).
-      const why = moveWhy(e);
+      const why = errnoWords(e);
       if (this.#stuck.get(name) !== why) {
         this.#stuck.set(name, why);
         this.#opts.log?.warn('inbox.take_failed', { file: name, error: String(e) });
