@@ -9,7 +9,7 @@
 // (another folder) and NODE_DISABLE_COMPILE_CACHE=1 are honoured as Node documents.
 import module from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { tooOld } from './node-version.js';
 
 // Exit 3: the environment failed (CONTRACTS.md), not the analyst's input.
@@ -21,10 +21,12 @@ if (old) {
 
 function cacheRoot() {
   const env = process.env;
+  // A base folder set empty or relative counts as not set (the XDG spec's rule).
+  const base = (v) => (v && isAbsolute(v) ? v : undefined);
   if (process.platform === 'win32')
-    return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'gex-desk', 'Cache');
+    return join(base(env.LOCALAPPDATA) ?? join(homedir(), 'AppData', 'Local'), 'gex-desk', 'Cache');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'gex-desk');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gex-desk');
+  return join(base(env.XDG_CACHE_HOME) ?? join(homedir(), '.cache'), 'gex-desk');
 }
 
 // Before the first import of our code: only modules loaded after this are cached. Set

@@ -3,7 +3,7 @@
 // once so that the rest of the engine can trust every value.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve, win32 } from 'node:path';
 import { z } from 'zod';
 import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
@@ -13,16 +13,27 @@ import { checkConventions } from './pipeline/conventions.ts';
 
 export const APP_NAME = 'gex-desk';
 
-/** The per-user folder, the same one Electron's `app.getPath('userData')` gives the desktop app. */
+/**
+ * The per-user folder, the same one the desktop app gives Electron (`app.setPath('userData')`,
+ * electron/main). A base folder set empty or relative counts as not set, as the XDG spec
+ * says: otherwise `XDG_CONFIG_HOME=` (some session scripts export it empty) put the
+ * database in whatever folder a command happened to run from.
+ */
 export function userDataDir(
   env: NodeJS.ProcessEnv = process.env,
   platform = process.platform,
 ): string {
   if (env.GEX_DESK_HOME) return resolve(env.GEX_DESK_HOME);
   if (platform === 'win32')
-    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
+    return join(baseDir(env.APPDATA, platform) ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
-  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
+  return join(baseDir(env.XDG_CONFIG_HOME, platform) ?? join(homedir(), '.config'), APP_NAME);
+}
+
+/** A base folder from the environment, when it is set to an absolute path. */
+function baseDir(value: string | undefined, platform: NodeJS.Platform): string | undefined {
+  const isAbsolute = platform === 'win32' ? win32.isAbsolute : posix.isAbsolute;
+  return value && isAbsolute(value) ? value : undefined;
 }
 
 export const Config = z.object({

@@ -25,12 +25,12 @@ export function cliHome(): { dir: string; db: string; args: string[] } {
 
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv; home?: string } = {},
+  opts: { input?: string; env?: NodeJS.ProcessEnv; home?: string; cwd?: string } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const home = opts.home ?? mkdtempSync(join(tmpdir(), 'gex-home-'));
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: repoRoot,
+      cwd: opts.cwd ?? repoRoot,
       env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
