@@ -224,6 +224,15 @@ describe('diff', () => {
     });
     const short = await analytics.snapshot('sna');
     expect(short.ok ? null : short.error.code).toBe('NOT_FOUND');
+    // A ticker typed where an id goes is told apart from an id that is not there.
+    const ticker = await analytics.snapshot(outA.snapshot.underlying.toLowerCase());
+    expect(ticker.ok ? null : ticker.error).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(
+        `${outA.snapshot.underlying} is an underlying, not a snapshot id: its history lists its snapshots`,
+      ),
+    });
+    expect(short.ok ? null : short.error.message).not.toMatch(/underlying/);
     await ws.store.close();
   });
 });

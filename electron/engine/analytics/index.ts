@@ -204,8 +204,12 @@ export class Analytics {
     return found ? ok(found) : this.#notFound(full.value);
   }
 
-  #notFound(id: string): Result<never> {
-    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.`);
+  #notFound(id: string, underlying = false): Result<never> {
+    // An analyst who types a ticker where an id goes (`snapshot SPX`) is told where the ids are.
+    const hint = underlying
+      ? ` ${id.toUpperCase()} is an underlying, not a snapshot id: its history lists its snapshots with their ids.`
+      : '';
+    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.${hint}`);
   }
 
   /**
@@ -220,7 +224,8 @@ export class Analytics {
       for (const o of origins)
         for (const id of await o.idsStartingWith(prefix, AMBIGUOUS_SHOWN)) ids.add(id);
     const [only, ...others] = [...ids].sort();
-    if (only === undefined) return this.#notFound(prefix);
+    if (only === undefined)
+      return this.#notFound(prefix, await this.#known(origins, prefix.toUpperCase()));
     if (others.length === 0) return ok(only);
     const shown = [only, ...others].slice(0, AMBIGUOUS_SHOWN);
     return err(
