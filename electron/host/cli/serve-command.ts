@@ -2,6 +2,7 @@
 // line on stdout is the address to open, with the per-launch token. Beside it, the
 // local endpoint through which other gex-desk commands on the same database reach this
 // engine. It runs until SIGINT or SIGTERM, then shuts down gracefully.
+import { createServer } from 'node:net';
 import { userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
 import { startAfterCommands } from '../local/wait-for-command.ts';
@@ -18,6 +19,9 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   if (values.help) return (out.line(SERVE_USAGE), EXIT.ok);
   const port = int(values.port, '--port');
   if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');
+  // A port another program holds is said before a minute of building and the engine's start.
+  const taken = port === undefined ? null : await cannotListen(port);
+  if (taken) return (out.error(`gex-desk: ${listenFailure(taken, port)}`), EXIT.environment);
   if (rendererIsStale()) {
     out.error('Building the user interface (once after an install or an update; about a minute)…');
     try {
@@ -86,6 +90,15 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   await host.close();
   await engine.shutdown();
   return EXIT.ok;
+}
+
+/** The error listening on 127.0.0.1:`port` gives now, or null when it can be listened on. */
+function cannotListen(port: number): Promise<Error | null> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (e) => resolve(e));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(null)));
+  });
 }
 
 /** Why the address could not be listened on, and what to do. */
