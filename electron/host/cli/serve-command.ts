@@ -23,7 +23,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   const taken = port === undefined ? null : await cannotListen(port);
   if (taken) return (out.error(`gex-desk: ${listenFailure(taken, port)}`), EXIT.environment);
   if (rendererIsStale()) {
-    out.error('Building the user interface (once after an install or an update; about a minute)…');
+    out.error('Building the user interface (once after an install or an update; a few seconds)…');
     try {
       await buildRenderer();
     } catch (e) {
