@@ -21,6 +21,7 @@ import {
   LevelsRow,
   SnapshotDetail,
   SnapshotDiff,
+  RemovedSnapshot,
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
 
@@ -82,6 +83,19 @@ export const calls = {
     SnapshotDiff,
   ),
   'snapshots:levels': call(none, z.array(LevelsRow)),
+  /**
+   * Removes a snapshot of this workstation's store (one ingested by mistake): its figures
+   * and its export files, audited as `removed` (who, why, what it was). The request and job
+   * that made it keep their trail; the same file may be ingested again.
+   */
+  'snapshots:remove': call(
+    z.object({
+      id: z.string().min(1),
+      justification: z.string().trim().min(1, 'removing a snapshot needs a justification'),
+      author: z.string().min(1).optional(),
+    }),
+    RemovedSnapshot,
+  ),
   'rules:active': call(none, ActiveRules),
   'rules:check': call(
     z.object({ text: z.string() }),
@@ -155,6 +169,8 @@ export const events = {
   'job:updated': ProcessingJob,
   'queue:stats': QueueStats,
   'snapshot:created': GEXSnapshot,
+  /** A snapshot was removed (snapshots:remove): its id and what it was. */
+  'snapshot:removed': RemovedSnapshot,
   'rules:activated': RuleVersion,
   'audit:appended': AuditEntry,
   /** The inbox's folder or counts changed. */

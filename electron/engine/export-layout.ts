@@ -2,7 +2,7 @@
 // strike files at its root, `expiries/` and `snapshots/` beside them), one file per
 // snapshot per dataset. Declared apart from the writers so that what only needs the
 // layout (the store, the analytics over attached folders) does not load Polars.
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 /** Sibling dataset roots of the strike files' root (the data folder itself). */
 export const EXPIRIES_DATASET = 'expiries';
@@ -33,3 +33,21 @@ export const datasetPath = (
   date: string,
   snapshotId: string,
 ): string => snapshotParquetPath(join(dataDir, dataset), underlying, date, snapshotId);
+
+/**
+ * A stored snapshot's three export files, from its strike file's path
+ * (`<root>/underlying=U/date=D/<id>.parquet`: the datasets' root is three levels up).
+ */
+export function exportFilesOf(strikesParquet: string): {
+  strikes: string;
+  expiries: string;
+  snapshot: string;
+} {
+  const root = dirname(dirname(dirname(strikesParquet)));
+  const rel = relative(root, strikesParquet);
+  return {
+    strikes: strikesParquet,
+    expiries: join(root, EXPIRIES_DATASET, rel),
+    snapshot: join(root, SNAPSHOTS_DATASET, rel),
+  };
+}

@@ -9,6 +9,7 @@ import { IsoTimestamp, PriorityLevel } from '../domain.ts';
  * `requeued` (a retryable failure, a restart, a shutdown), `retried` and `cancelled`
  * (by whom), `late` and `escalation`, to `completed` or `failed`. `rules` is a rule-set
  * activation; `source` a source's reliability override set or cleared (by whom, why);
+ * `removed` a snapshot removed from the store (by whom, why, what it was);
  * `job` is how entries written before version 4 of the store were kinded.
  */
 export const AuditKind = z.enum([
@@ -28,6 +29,7 @@ export const AuditKind = z.enum([
   'rules',
   'job',
   'source',
+  'removed',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 

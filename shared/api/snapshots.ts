@@ -101,3 +101,11 @@ export const LevelsRow = SnapshotLevels.extend({
   age_s: z.number(),
 });
 export type LevelsRow = z.infer<typeof LevelsRow>;
+
+/** A snapshot removed from the store (snapshots:remove): what it was, and its export files deleted. */
+export const RemovedSnapshot = z.object({
+  snapshot: GEXSnapshot,
+  /** The export files removed with it (the strike, expiry and snapshot datasets'). */
+  files: z.array(z.string()),
+});
+export type RemovedSnapshot = z.infer<typeof RemovedSnapshot>;

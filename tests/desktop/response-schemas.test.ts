@@ -98,6 +98,24 @@ const cases: { [K in CallName]: Case<K> } = {
   'snapshots:history': { request: () => ({ underlying: 'SPX', from: '2024-01-01' }) },
   'snapshots:diff': { request: ({ snapshots }) => ({ from: snapshots[0], to: snapshots[1] }) },
   'snapshots:levels': { request: () => ({}) },
+  'snapshots:remove': {
+    // A snapshot of its own, so that the cases after it still find the fixture's two.
+    request: async ({ dir }) => {
+      const file = join(dir, 'spx-removed.csv');
+      writeCboeCsv(file, {
+        seed: 5,
+        expiries: 2,
+        strikesPerExpiry: 6,
+        asOf: '2024-01-10T10:30:00',
+      });
+      const ack = await call('ingest:submit', { file, source: 'desk' });
+      if (!ack.job_id) throw new Error(`${file} was not queued (${ack.status})`);
+      await te.engine.drain();
+      const job = (await call('jobs:get', { id: ack.job_id })).job;
+      if (!job.snapshot_id) throw new Error(`${file} made no snapshot (${job.status})`);
+      return { id: job.snapshot_id, justification: 'the wrong file', author: 'ana' };
+    },
+  },
   'rules:active': { request: () => ({}) },
   'rules:check': { request: async () => ({ text: (await call('rules:active', {})).text }) },
   'rules:dryRun': {

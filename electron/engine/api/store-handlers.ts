@@ -5,7 +5,7 @@
 // the store alone (electron/host/cli/api.ts), so both give the same answers. What
 // rule-heavy calls load (the rules compiler) is imported on their first use, so that a
 // listing starts fast.
-import type { CallHandlers } from '../../../shared/api.ts';
+import { LOCAL_ORIGIN, type CallHandlers } from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Config } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
@@ -141,6 +141,27 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     'snapshots:history': async (req) => (await analytics()).history(req),
     'snapshots:diff': async ({ from, to }) => (await analytics()).diff(from, to),
     'snapshots:levels': async () => (await analytics()).levels(),
+    'snapshots:remove': async ({ id, justification, author }) => {
+      // The id as the other calls take it (its first characters will do), from the store only.
+      const found = await (await analytics()).snapshot(id);
+      if (!found.ok) return found;
+      const { snapshot, origin } = found.value;
+      if (origin !== LOCAL_ORIGIN)
+        return err(
+          'VALIDATION',
+          `Snapshot ${snapshot.id} is in the attached folder ${origin}, which GEX Desk only reads: remove it on the workstation that exports there.`,
+          { field: 'id' },
+        );
+      const { removeSnapshot } = await import('../store/snapshot-remove.ts');
+      const removed = await removeSnapshot(store, (e) => deps.events.emit('audit:appended', e), {
+        id: snapshot.id,
+        justification: justification.trim(),
+        author: author ?? null,
+        atMs: Date.now(),
+      });
+      if (removed.ok) deps.events.emit('snapshot:removed', removed.value);
+      return removed;
+    },
     'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),
     'audit:list': async (req) => ok(await listAudit(store, req)),
     'rules:active': async () => {

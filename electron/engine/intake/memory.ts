@@ -199,9 +199,28 @@ export class IntakeMemory {
     this.#sources.set(s.id, source);
   }
 
+  /**
+   * A snapshot was removed (snapshots:remove): its content is no longer a duplicate, and its
+   * underlying's latest is the one before it. The request that made it stays a read request,
+   * as the guidelines count it.
+   */
+  onSnapshotRemoved(s: { id: string; content_hash: string; underlying: string }): void {
+    if (this.#byHash.get(s.content_hash)?.id === s.id) this.#byHash.delete(s.content_hash);
+    this.#byId.delete(s.id);
+    const k = key(s.underlying);
+    if (this.#latest.get(k)?.id !== s.id) return;
+    this.#latest.delete(k);
+    for (const other of this.#byId.values()) if (key(other.underlying) === k) this.#offer(other);
+  }
+
   #addSnapshot(hash: string, s: StoredSnapshot): void {
     this.#byHash.set(hash, s);
     this.#byId.set(s.id, s);
+    this.#offer(s);
+  }
+
+  /** Makes `s` its underlying's latest when its as_of (then its storing) is the latest. */
+  #offer(s: StoredSnapshot): void {
     const k = key(s.underlying);
     const latest = this.#latest.get(k);
     if (

@@ -6,10 +6,10 @@
 // rewritten under its own id (written to temporary files inside the transaction with
 // DuckDB's COPY, renamed into place after the commit, removed after a rollback).
 import { renameSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
-import { EXPIRIES_DATASET, SNAPSHOTS_DATASET } from '../export-layout.ts';
+import { exportFilesOf } from '../export-layout.ts';
 import type { Tx } from './db.ts';
 import { insertDetail } from './snapshot-insert.ts';
 import { makeDirs } from '../make-dirs.ts';
@@ -73,19 +73,13 @@ async function rewriteExports(
   output: PipelineOutput,
 ): Promise<[string, string][]> {
   if (existing.parquet === output.strikesParquet) return [];
-  // <root>/underlying=U/date=D/<id>.parquet: the datasets' root is three levels up.
-  const root = dirname(dirname(dirname(existing.parquet)));
-  const rel = relative(root, existing.parquet);
+  const stored = exportFilesOf(existing.parquet);
   const files: [string, string, string][] = [
-    [output.strikesParquet, existing.parquet, `${sqlText(existing.id)} AS snapshot_id`],
-    [
-      output.expiriesParquet,
-      join(root, EXPIRIES_DATASET, rel),
-      `${sqlText(existing.id)} AS snapshot_id`,
-    ],
+    [output.strikesParquet, stored.strikes, `${sqlText(existing.id)} AS snapshot_id`],
+    [output.expiriesParquet, stored.expiries, `${sqlText(existing.id)} AS snapshot_id`],
     [
       output.snapshotParquet,
-      join(root, SNAPSHOTS_DATASET, rel),
+      stored.snapshot,
       `${sqlText(existing.id)} AS snapshot_id, ${sqlText(existing.source_file)} AS source_file`,
     ],
   ];

@@ -172,6 +172,15 @@ export async function getSnapshot(store: Store, id: string): Promise<GEXSnapshot
   return row && toSnapshot(row);
 }
 
+/** One stored snapshot, read inside a transaction. */
+export async function snapshotIn(tx: Tx, id: string): Promise<GEXSnapshot | undefined> {
+  const [row] = await tx.all<Record<string, unknown>>(
+    `SELECT ${COLUMNS} FROM gex_snapshots WHERE id = $1`,
+    [id],
+  );
+  return row && toSnapshot(row);
+}
+
 export async function listSnapshots(
   store: Store,
   opts: { underlying?: string; limit: number },

@@ -80,12 +80,15 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
 }
 
 export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, {
+  if (argv[0] === 'remove') return removeCommand(argv.slice(1), out);
+  const { values, positionals } = parse(argv, {
     json: { type: 'boolean' },
     underlying: { type: 'string' },
     limit: { type: 'string' },
   });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
+  if (positionals.length > 0)
+    throw new UsageError(`unknown snapshots command "${positionals[0]}"\n${SNAPSHOTS_USAGE}`);
   const limit = int(values.limit, '--limit', 1, 10_000) ?? 10_000;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r = await api.call('snapshots:list', { underlying: values.underlying, limit });
@@ -127,6 +130,34 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
         ),
       );
     }
+    return EXIT.ok;
+  });
+}
+
+/** `snapshots remove ID --justification TEXT [--author NAME] [--json]`. */
+async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
+  const { values, positionals } = parse(argv, {
+    justification: { type: 'string' },
+    author: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
+  if (positionals.length !== 1) throw new UsageError('snapshots remove takes one snapshot ID');
+  if (!values.justification?.trim())
+    throw new UsageError('snapshots remove needs a --justification that is not blank');
+  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const r = await api.call('snapshots:remove', {
+      id: positionals[0]!,
+      justification: values.justification!,
+      author: values.author,
+    });
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    const s = r.value.snapshot;
+    if (values.json) out.json({ ...snapshotJson(s), files: r.value.files });
+    else
+      out.line(
+        `removed snapshot ${s.id} (${s.underlying} as of ${s.as_of}, total GEX ${usd(s.total_gex)}); ${r.value.files.length} export file${r.value.files.length === 1 ? '' : 's'} deleted`,
+      );
     return EXIT.ok;
   });
 }

@@ -39,7 +39,10 @@ export const RULES_USAGE = `gex-desk rules <command>
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
   Lists jobs, newest first. STATUS: ${JOB_STATUSES.join(', ')}.`;
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
-  Lists stored snapshots, newest first.`;
+  Lists stored snapshots, newest first.
+  snapshots remove ID --justification TEXT [--author NAME] [--json]
+                             remove a snapshot ingested by mistake: its figures and export
+                             files (audited; its file may then be ingested again)`;
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
   Shows the queue per level: the active rules' target and late behaviour, waiting, running,
   oldest wait, latency percentiles, late jobs.
