@@ -304,6 +304,60 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await page.getByTestId('status-inbox-problem').waitFor({ state: 'detached', timeout: 10_000 });
     expect(desk.problems).toEqual([]);
   });
+
+  it('removes a snapshot ingested by mistake: justified, gone from the board, in its trail', async () => {
+    const requestId = await submit(
+      chainFile(desk.fixtures, 'mistake.csv', 330, {
+        underlying: 'QQQ',
+        spot: 430,
+        expiries: 2,
+        strikesPerExpiry: 8,
+      }),
+    );
+    await desk.te.engine.drain();
+    const levels = await desk.te.engine.handlers['snapshots:levels']({});
+    if (!levels.ok) throw new Error(levels.error.message);
+    const id = levels.value.find((l) => l.underlying === 'QQQ')!.id;
+    await page.evaluate(`location.hash = '#/snapshots/${id}'`);
+    await page.getByTestId('snapshot-detail').waitFor();
+    const row = page.locator('[data-testid=levels-row][data-underlying=QQQ]');
+    await row.waitFor();
+
+    await page.getByTestId('remove-snapshot').click();
+    const dialog = page.getByTestId('remove-snapshot-dialog');
+    await dialog.waitFor();
+    // Without a justification, nothing is removed and the dialog says why.
+    await dialog.getByTestId('remove-snapshot-confirm').click();
+    expect(await dialog.getByText('A justification is required.').count()).toBe(1);
+    await dialog.getByLabel('Justification').fill('the wrong file: a test chain');
+    await dialog.getByLabel('Your name').fill('e2e analyst');
+    await shot(page, 'snapshot-remove-dialog');
+    await expectNoSerious('snapshots: remove dialog');
+    await dialog.getByTestId('remove-snapshot-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('snapshot-detail').waitFor({ state: 'detached' });
+    await row.waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid=levels-row][data-underlying=SPX]').count()).toBe(1);
+    await shot(page, 'snapshot-removed');
+    const gone = await desk.te.engine.handlers['snapshots:get']({ id });
+    expect(gone.ok ? null : gone.error.code).toBe('NOT_FOUND');
+
+    // Its request's trail ends with the removal: who and why.
+    await page.evaluate(`location.hash = '#/audit/${requestId}'`);
+    await page.getByTestId('audit-view').waitFor();
+    await poll(async () =>
+      (await page.getByTestId('timeline-entry').allTextContents()).join('\n'),
+    ).toMatch(/removed[\s\S]*the wrong file: a test chain/);
+    expect(await page.getByTestId('trail-snapshot-removed').textContent()).toBe('snapshot removed');
+    await shot(page, 'audit-snapshot-removed');
+    await expectNoSerious('audit: a removal in its trail');
+    // The job's drawer says so too, instead of a way to a snapshot that is gone.
+    await page.evaluate(`location.hash = '#/queue/job/${await jobOf(requestId)}'`);
+    await page.getByTestId('drawer-snapshot-removed').waitFor();
+    expect(await page.getByTestId('drawer-snapshot').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    expect(desk.problems).toEqual([]);
+  });
 });
 
 async function jobOf(requestId: string): Promise<string> {

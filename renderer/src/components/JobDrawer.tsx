@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { endedUndecided, type ProcessingJob } from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
 import { useRequests, asOfOf } from '../state/requests.ts';
-import { useAudit } from '../state/use-audit.ts';
+import { snapshotRemoved, useAudit } from '../state/use-audit.ts';
 import { useLevelPolicy, lateWords } from '../state/levels.ts';
 import { basename, duration, span } from '../text/numbers.ts';
 import { asOfStamp, localStamp } from '../text/time.ts';
@@ -198,15 +198,20 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
           </>
         )}
       </dl>
-      {job.snapshot_id && (
-        <button
-          className="btn small"
-          onClick={() => useApp.getState().openSnapshot(job.snapshot_id)}
-          data-testid="drawer-snapshot"
-        >
-          Open the snapshot ›
-        </button>
-      )}
+      {job.snapshot_id &&
+        (snapshotRemoved(audit.entries, job.snapshot_id) ? (
+          <p className="muted small" data-testid="drawer-snapshot-removed">
+            Its snapshot was removed (see its trail below).
+          </p>
+        ) : (
+          <button
+            className="btn small"
+            onClick={() => useApp.getState().openSnapshot(job.snapshot_id)}
+            data-testid="drawer-snapshot"
+          >
+            Open the snapshot ›
+          </button>
+        ))}
       {job.error && (
         <div className={`drawer-error ${job.status === 'cancelled' ? 'neutral' : ''}`}>
           <ErrorLine error={job.error} />

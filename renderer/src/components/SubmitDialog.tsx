@@ -1,5 +1,6 @@
 // The submit dialog: which files, from which source, and optionally a manual
 // priority, which the firm's rule G1 only accepts with a justification.
+import { rememberAuthor } from '../state/author.ts';
 import { useEffect, useRef, useState } from 'react';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { useLevelOrder } from '../state/levels.ts';
@@ -35,7 +36,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
     setTried(true);
     if (justificationMissing || sourceMissing) return;
     localStorage.setItem('gex-desk.source', source.trim());
-    localStorage.setItem('gex-desk.author', author.trim());
+    rememberAuthor(author);
     void useSubmissions.getState().submit(files, {
       source: source.trim(),
       ...(priority ? { requested_priority: priority, justification: justification.trim() } : {}),

@@ -5,7 +5,7 @@
 // view and its open item, mirrored in the address by route.ts). The user's own
 // submissions are in submissions.ts.
 import { create } from 'zustand';
-import type { CallResponse, QueueStats } from '../../../shared/api.ts';
+import type { CallResponse, QueueStats, RemovedSnapshot } from '../../../shared/api.ts';
 import type { GEXSnapshot, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import type { GexClient } from '../api/client.ts';
@@ -30,12 +30,16 @@ interface State extends Route {
   jobsVersion: number;
   counts: JobCounts;
   snapshots: GEXSnapshot[];
+  /** Bumped at each snapshot removed, so that the views which loaded snapshots load again. */
+  removals: number;
   loadError: AppError | null;
 
   setView(view: View): void;
   /** Applies a route (from the address) as it is. */
   goTo(route: Route): void;
   openSnapshot(id: string | null): void;
+  /** A snapshot was removed (here or anywhere): out of the lists, closed if open. */
+  onSnapshotRemoved(removed: RemovedSnapshot): void;
   openAudit(requestId: string): void;
   openJob(id: string | null): void;
   start(client: GexClient): () => void;
@@ -54,6 +58,8 @@ interface State extends Route {
 export const useApp = create<State>((set, get) => {
   // Job events are collected here and applied once per frame.
   let buffered: ProcessingJob[] = [];
+  /** Snapshots removed so far (an id is never used again). */
+  const removed = new Set<string>();
   let frame = 0;
   const publish = (jobs: Map<string, ProcessingJob>) =>
     set({ jobs, jobsVersion: get().jobsVersion + 1, counts: countJobs(jobs.values()) });
@@ -101,6 +107,7 @@ export const useApp = create<State>((set, get) => {
     jobsVersion: 0,
     counts: NO_JOBS,
     snapshots: [],
+    removals: 0,
     loadError: null,
 
     setView: (view) => set({ view }),
@@ -112,6 +119,16 @@ export const useApp = create<State>((set, get) => {
         view: 'snapshots',
         snapshotsPane: s.view === 'snapshots' && s.snapshotsPane === 'list' ? 'list' : '',
       })),
+    // Told twice when this window removed it (the answer, then the event): once is enough.
+    onSnapshotRemoved: ({ snapshot }) => {
+      if (removed.has(snapshot.id)) return;
+      removed.add(snapshot.id);
+      set((s) => ({
+        snapshots: s.snapshots.filter((x) => x.id !== snapshot.id),
+        snapshotId: s.snapshotId === snapshot.id ? null : s.snapshotId,
+        removals: s.removals + 1,
+      }));
+    },
     openAudit: (requestId) => set({ auditRequest: requestId, view: 'audit' }),
     openJob: (id) => set({ jobId: id, view: 'queue' }),
 
@@ -127,6 +144,7 @@ export const useApp = create<State>((set, get) => {
           const rest = get().snapshots.filter((s) => s.id !== snap.id);
           set({ snapshots: [snap, ...rest].slice(0, 500) });
         }),
+        client.on('snapshot:removed', (removed) => get().onSnapshotRemoved(removed)),
         // The engine's database failed: the status bar says so now, not at the next poll.
         client.on('engine:failed', () => void get().refreshHealth()),
         client.on('rules:activated', () => {

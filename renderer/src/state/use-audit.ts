@@ -71,3 +71,7 @@ export function jobOfRequest(
       found = job;
   return found;
 }
+
+/** Whether a request's trail says its snapshot was removed since (snapshots:remove). */
+export const snapshotRemoved = (entries: readonly AuditEntry[], id: string | null): boolean =>
+  id !== null && entries.some((e) => e.kind === 'removed' && e.facts?.snapshot_id === id);

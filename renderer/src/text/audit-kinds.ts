@@ -33,6 +33,11 @@ const KINDS: Record<string, KindInfo> = {
     tone: 'override',
     hint: 'A source’s reliability override was set or cleared',
   },
+  removed: {
+    label: 'removed',
+    tone: 'override',
+    hint: 'An analyst removed the snapshot it made',
+  },
 };
 
 /** The kinds in the order of a request's life, for the filter chips. */

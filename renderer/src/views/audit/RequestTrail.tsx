@@ -3,7 +3,7 @@
 import type { AuditEntry } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
-import { jobOfRequest } from '../../state/use-audit.ts';
+import { jobOfRequest, snapshotRemoved } from '../../state/use-audit.ts';
 import { basename } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine, StatusPill } from '../../components/common.tsx';
@@ -45,14 +45,19 @@ export function RequestTrail({
             Open the job ›
           </button>
         )}
-        {job?.snapshot_id && (
-          <button
-            className="btn small"
-            onClick={() => useApp.getState().openSnapshot(job.snapshot_id)}
-          >
-            Open the snapshot ›
-          </button>
-        )}
+        {job?.snapshot_id &&
+          (snapshotRemoved(entries, job.snapshot_id) ? (
+            <span className="muted small" data-testid="trail-snapshot-removed">
+              snapshot removed
+            </span>
+          ) : (
+            <button
+              className="btn small"
+              onClick={() => useApp.getState().openSnapshot(job.snapshot_id)}
+            >
+              Open the snapshot ›
+            </button>
+          ))}
         <span className="row-count">{plural(entries.length, 'entry')}</span>
       </div>
       {error && (

@@ -3,6 +3,7 @@
 // switching views and reloads), an old version opened read-only, the engine's
 // diagnostics of the draft, the history, and activation and rollback, which always
 // go through a confirmation showing the diff against the active version.
+import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActiveRules, Diagnostic, RuleVersion } from '../../../../shared/api.ts';
 import type { AppError, Result } from '../../../../shared/result.ts';
@@ -103,7 +104,7 @@ export function useRuleEditor(): RuleEditorState {
   const [activated, setActivated] = useState<number | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [pending, setPending] = useState<PendingChange | null>(null);
-  const [author, setAuthorState] = useState(() => localStorage.getItem('gex-desk.author') ?? '');
+  const [author, setAuthorState] = useState(rememberedAuthor);
 
   const loadHistory = useCallback(async () => {
     if (!client) return;
@@ -252,7 +253,7 @@ export function useRuleEditor(): RuleEditorState {
     author,
     setAuthor(a) {
       setAuthorState(a);
-      localStorage.setItem('gex-desk.author', a.trim());
+      rememberAuthor(a);
     },
     viewVersion,
     backToDraft: () => setViewing(null),

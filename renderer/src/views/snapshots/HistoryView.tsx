@@ -50,6 +50,8 @@ export function HistoryView({ underlying }: { underlying: string }) {
     if (!underlying && first) showPane(`history/${first}`);
   }, [underlying, underlyings, newest]);
 
+  // Loaded again when a snapshot is removed (it may be one of these points).
+  const removals = useApp((s) => s.removals);
   useEffect(() => {
     if (!client || !underlying) return;
     let live = true;
@@ -64,7 +66,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
     return () => {
       live = false;
     };
-  }, [client, underlying]);
+  }, [client, underlying, removals]);
 
   useEffect(() => {
     if (!points) return;

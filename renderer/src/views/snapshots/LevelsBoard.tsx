@@ -184,12 +184,13 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const client = useApp((s) => s.client);
   const selected = useApp((s) => s.snapshotId);
   const latest = useApp((s) => s.snapshots[0]?.id);
+  const removals = useApp((s) => s.removals);
   const [rows, setRows] = useState<LevelsRow[]>([]);
   const [spark, setSpark] = useState<Spark>({});
   const [error, setError] = useState<AppError | null>(null);
   const [loaded, setLoaded] = useState(false);
 
-  // Loaded when shown, and again when a snapshot arrives.
+  // Loaded when shown, and again when a snapshot arrives or is removed.
   useEffect(() => {
     if (!client) return;
     let live = true;
@@ -213,7 +214,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
     return () => {
       live = false;
     };
-  }, [client, latest]);
+  }, [client, latest, removals]);
 
   const scale = gexScale(rows.map((r) => r.total_gex));
   const cols = useMemo(() => columns(scale, spark), [scale, spark]);

@@ -98,6 +98,7 @@ const LIST_LIMIT = 10_000;
 function useAllSnapshots(): { all: GEXSnapshot[]; stored: number; error: AppError | null } {
   const client = useApp((s) => s.client);
   const live = useApp((s) => s.snapshots);
+  const removals = useApp((s) => s.removals);
   const [loaded, setLoaded] = useState<GEXSnapshot[]>([]);
   const [counted, setCounted] = useState(0);
   const [error, setError] = useState<AppError | null>(null);
@@ -116,7 +117,7 @@ function useAllSnapshots(): { all: GEXSnapshot[]; stored: number; error: AppErro
     return () => {
       on = false;
     };
-  }, [client]);
+  }, [client, removals]);
   return useMemo(() => {
     const ids = new Set(loaded.map((s) => s.id));
     const fresh = live.filter((s) => !ids.has(s.id));

@@ -3,7 +3,7 @@
 // data quality with the reasons, the way to its history and to a comparison, and the
 // workbench of charts (SnapshotCharts).
 import { useEffect, useState } from 'react';
-import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
+import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { basename, int, price } from '../../text/numbers.ts';
@@ -12,6 +12,7 @@ import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
 import { showPane } from '../../state/workbench.ts';
+import { RemoveSnapshotDialog } from './RemoveSnapshotDialog.tsx';
 import { SnapshotCharts } from './SnapshotCharts.tsx';
 import { measured, REINGEST } from './snapshot-data.ts';
 
@@ -39,6 +40,7 @@ export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: Ge
   const [detail, setDetail] = useState<SnapshotDetail | null>(null);
   const [cells, setCells] = useState<SnapshotCells | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [removing, setRemoving] = useState(false);
 
   useEffect(() => {
     if (!client) return;
@@ -109,11 +111,28 @@ export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: Ge
           >
             Compare with the one before
           </button>
+          {detail.origin === LOCAL_ORIGIN && (
+            <button
+              className="btn small ghost"
+              onClick={() => setRemoving(true)}
+              data-testid="remove-snapshot"
+              title="Remove this snapshot (ingested by mistake): its figures and export files"
+            >
+              Remove…
+            </button>
+          )}
           <button className="btn small ghost" onClick={close}>
             Close
           </button>
         </span>
       </div>
+      {removing && (
+        <RemoveSnapshotDialog
+          snapshot={s}
+          onClose={() => setRemoving(false)}
+          onDone={(removed) => useApp.getState().onSnapshotRemoved(removed)}
+        />
+      )}
       <div className="key-figures">
         <Figure label="Spot" value={price(s.spot)} />
         <Figure

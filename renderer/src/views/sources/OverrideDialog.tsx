@@ -6,10 +6,9 @@ import type { SourceRecord } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { ErrorLine } from '../../components/common.tsx';
+import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
 import { useApp } from '../../state/store.ts';
 import { num } from '../../text/numbers.ts';
-
-const AUTHOR_KEY = 'gex-desk.author';
 
 export function OverrideDialog({
   source,
@@ -25,7 +24,7 @@ export function OverrideDialog({
   const client = useApp((s) => s.client);
   const [value, setValue] = useState(num(source.override?.reliability ?? source.reliability, 2));
   const [why, setWhy] = useState('');
-  const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
+  const [author, setAuthor] = useState(rememberedAuthor);
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
   const reliability = Number(value);
@@ -37,7 +36,7 @@ export function OverrideDialog({
     if (!client || busy || (mode === 'set' && (!valueOk || whyMissing))) return;
     setBusy(true);
     const who = author.trim();
-    if (who) localStorage.setItem(AUTHOR_KEY, who);
+    if (who) rememberAuthor(who);
     const res =
       mode === 'set'
         ? await client.call('sources:set', {

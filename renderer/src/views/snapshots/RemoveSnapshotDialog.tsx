@@ -1,0 +1,112 @@
+// Removing a snapshot ingested by mistake: what goes (its figures and its export files),
+// what stays (its request's trail, where the removal is recorded), a justification
+// (required) and who does it. The engine's refusal is shown as it says it.
+import { useState } from 'react';
+import type { RemovedSnapshot } from '../../../../shared/api.ts';
+import type { GEXSnapshot } from '../../../../shared/domain.ts';
+import type { AppError } from '../../../../shared/result.ts';
+import { Modal } from '../../components/Modal.tsx';
+import { ErrorLine } from '../../components/common.tsx';
+import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
+import { useApp } from '../../state/store.ts';
+import { basename } from '../../text/numbers.ts';
+import { asOfStamp } from '../../text/time.ts';
+
+export function RemoveSnapshotDialog({
+  snapshot,
+  onClose,
+  onDone,
+}: {
+  snapshot: GEXSnapshot;
+  onClose(): void;
+  onDone(removed: RemovedSnapshot): void;
+}) {
+  const client = useApp((s) => s.client);
+  const [why, setWhy] = useState('');
+  const [author, setAuthor] = useState(rememberedAuthor);
+  const [tried, setTried] = useState(false);
+  const [error, setError] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const whyMissing = why.trim() === '';
+
+  const submit = async () => {
+    setTried(true);
+    if (!client || busy || whyMissing) return;
+    setBusy(true);
+    const who = author.trim();
+    if (who) rememberAuthor(who);
+    const res = await client.call('snapshots:remove', {
+      id: snapshot.id,
+      justification: why.trim(),
+      ...(who ? { author: who } : {}),
+    });
+    setBusy(false);
+    if (!res.ok) return setError(res.error);
+    onDone(res.value);
+  };
+
+  return (
+    <Modal
+      title={`Remove the ${snapshot.underlying} snapshot of ${asOfStamp(snapshot.as_of)}`}
+      onClose={onClose}
+      testId="remove-snapshot-dialog"
+    >
+      <p className="muted">
+        Its figures and its three export files are deleted, and it leaves the levels board, the
+        history and the list. Its request keeps its trail, where the removal is recorded; the file (
+        {basename(snapshot.source_file)}) can be ingested again.
+      </p>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label htmlFor="remove-why">Justification</label>
+        <div>
+          <textarea
+            id="remove-why"
+            rows={2}
+            data-autofocus
+            value={why}
+            placeholder="Why this snapshot should not be kept (the wrong file, a broken chain)"
+            aria-invalid={tried && whyMissing}
+            aria-describedby={tried && whyMissing ? 'remove-why-hint' : undefined}
+            onChange={(e) => setWhy(e.target.value)}
+          />
+          {tried && whyMissing && (
+            <div className="field-hint" id="remove-why-hint">
+              A justification is required.
+            </div>
+          )}
+        </div>
+        <label htmlFor="remove-author">Your name</label>
+        <input
+          id="remove-author"
+          value={author}
+          autoComplete="name"
+          onChange={(e) => setAuthor(e.target.value)}
+        />
+        {error && (
+          <div className="form-error" role="alert">
+            <ErrorLine error={error} />
+          </div>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="btn danger"
+            disabled={busy}
+            data-testid="remove-snapshot-confirm"
+          >
+            Remove snapshot
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
