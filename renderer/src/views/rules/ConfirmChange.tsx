@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import type { AppError } from '../../../../shared/result.ts';
 import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { ErrorLine } from '../../components/common.tsx';
+import { AuthorField, FormActions } from '../../components/form-parts.tsx';
 import { plural } from '../../text/words.ts';
 import type { PendingChange } from './useRuleEditor.ts';
 
@@ -119,13 +119,7 @@ export function ConfirmChange({
           void submit();
         }}
       >
-        <label htmlFor="change-author">Your name</label>
-        <input
-          id="change-author"
-          value={author}
-          onChange={(e) => setAuthor(e.target.value)}
-          autoComplete="name"
-        />
+        <AuthorField id="change-author" value={author} onChange={setAuthor} />
         <label htmlFor="change-comment">Why</label>
         <div>
           <textarea
@@ -138,24 +132,14 @@ export function ConfirmChange({
           />
           {commentMissing && <div className="field-hint">A comment is required.</div>}
         </div>
-        {error && (
-          <div className="form-error" role="alert">
-            <ErrorLine error={error} />
-          </div>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onCancel}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn primary"
-            disabled={commentMissing || busy || !author.trim()}
-            data-testid="confirm-change-button"
-          >
-            {pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
-          </button>
-        </div>
+        <FormActions
+          error={error}
+          onCancel={onCancel}
+          label={pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
+          tone="primary"
+          disabled={commentMissing || busy || !author.trim()}
+          testId="confirm-change-button"
+        />
       </form>
     </Modal>
   );

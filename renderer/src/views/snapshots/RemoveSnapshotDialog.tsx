@@ -6,7 +6,7 @@ import type { RemovedSnapshot } from '../../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { ErrorLine } from '../../components/common.tsx';
+import { AuthorField, FormActions } from '../../components/form-parts.tsx';
 import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
 import { useApp } from '../../state/store.ts';
 import { basename } from '../../text/numbers.ts';
@@ -81,31 +81,15 @@ export function RemoveSnapshotDialog({
             </div>
           )}
         </div>
-        <label htmlFor="remove-author">Your name</label>
-        <input
-          id="remove-author"
-          value={author}
-          autoComplete="name"
-          onChange={(e) => setAuthor(e.target.value)}
+        <AuthorField id="remove-author" value={author} onChange={setAuthor} />
+        <FormActions
+          error={error}
+          onCancel={onClose}
+          label="Remove snapshot"
+          tone="danger"
+          disabled={busy}
+          testId="remove-snapshot-confirm"
         />
-        {error && (
-          <div className="form-error" role="alert">
-            <ErrorLine error={error} />
-          </div>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn danger"
-            disabled={busy}
-            data-testid="remove-snapshot-confirm"
-          >
-            Remove snapshot
-          </button>
-        </div>
       </form>
     </Modal>
   );

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { SourceRecord } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { ErrorLine } from '../../components/common.tsx';
+import { AuthorField, FormActions } from '../../components/form-parts.tsx';
 import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
 import { useApp } from '../../state/store.ts';
 import { num } from '../../text/numbers.ts';
@@ -109,31 +109,15 @@ export function OverrideDialog({
           />
           {whyMissing && <div className="field-hint">A justification is required.</div>}
         </div>
-        <label htmlFor="override-author">Your name</label>
-        <input
-          id="override-author"
-          value={author}
-          autoComplete="name"
-          onChange={(e) => setAuthor(e.target.value)}
+        <AuthorField id="override-author" value={author} onChange={setAuthor} />
+        <FormActions
+          error={error}
+          onCancel={onClose}
+          label={mode === 'set' ? 'Set override' : 'Clear override'}
+          tone={mode === 'set' ? 'primary' : 'danger'}
+          disabled={busy || (mode === 'set' && (!valueOk || whyMissing))}
+          testId="override-confirm"
         />
-        {error && (
-          <div className="form-error" role="alert">
-            <ErrorLine error={error} />
-          </div>
-        )}
-        <div className="modal-actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={`btn ${mode === 'set' ? 'primary' : 'danger'}`}
-            disabled={busy || (mode === 'set' && (!valueOk || whyMissing))}
-            data-testid="override-confirm"
-          >
-            {mode === 'set' ? 'Set override' : 'Clear override'}
-          </button>
-        </div>
       </form>
     </Modal>
   );
