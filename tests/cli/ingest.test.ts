@@ -221,7 +221,7 @@ describe('gex-desk ingest', () => {
     await expectUndecidedRows('gone.csv', args);
   });
 
-  it('refuses --workers 0 and a manifest it cannot read as usage errors (exit 2) that say why', async () => {
+  it('refuses --workers 0, a manifest it cannot read and standard input as usage errors (exit 2) that say why', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');
     writeCboeCsv(f, { seed: 5, expiries: 2, strikesPerExpiry: 6 });
@@ -232,6 +232,11 @@ describe('gex-desk ingest', () => {
         new RegExp(`cannot read the manifest: ${join(dir, 'missing.jsonl')} does not exist`),
       ],
       [['ingest', '--manifest', dir], /cannot read the manifest: .* is a folder, not a file\n/],
+      // A pipe (`curl … | gex-desk ingest -`) is said to be one, not a missing file named "-".
+      [
+        ['ingest', '-'],
+        /ingest takes files, not standard input \("-"\): save the chain to a file first/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);

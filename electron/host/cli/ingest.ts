@@ -81,6 +81,11 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError('--priority needs a --justification that is not blank');
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');
+  // The staging captures a file by its path (and keeps its name in the trail): a pipe has neither.
+  if (positionals.includes('-'))
+    throw new UsageError(
+      'ingest takes files, not standard input ("-"): save the chain to a file first (curl -o chain.csv …), then give its path',
+    );
   const source = values.source ?? 'cli';
   const planned: Planned[] = expandFiles(positionals).map(({ file, unmatched }) => ({
     file,
