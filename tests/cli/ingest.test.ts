@@ -2,7 +2,7 @@
 // real command on real files: figures, idempotency, and one clear error per bad input
 // without stopping the other files of the same command.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -221,7 +221,7 @@ describe('gex-desk ingest', () => {
     await expectUndecidedRows('gone.csv', args);
   });
 
-  it('refuses --workers 0, a manifest it cannot read and standard input as usage errors (exit 2) that say why', async () => {
+  it('refuses --workers 0, a manifest it cannot read and standard input twice as usage errors (exit 2) that say why', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');
     writeCboeCsv(f, { seed: 5, expiries: 2, strikesPerExpiry: 6 });
@@ -232,17 +232,36 @@ describe('gex-desk ingest', () => {
         new RegExp(`cannot read the manifest: ${join(dir, 'missing.jsonl')} does not exist`),
       ],
       [['ingest', '--manifest', dir], /cannot read the manifest: .* is a folder, not a file\n/],
-      // A pipe (`curl … | gex-desk ingest -`) is said to be one, not a missing file named "-".
-      [
-        ['ingest', '-'],
-        /ingest takes files, not standard input \("-"\): save the chain to a file first/,
-      ],
+      [['ingest', '-', '-'], /ingest reads standard input \("-"\) once/],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr, argv.join(' ')).toMatch(message);
     }
+  });
+
+  it('ingests a chain piped in (-), named "-" in its lines, and leaves no file of it behind', async () => {
+    const { dir, args } = cliHome();
+    const f = join(dir, 'piped.csv');
+    writeCboeCsv(f, { seed: 7, expiries: 2, strikesPerExpiry: 6 });
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const env = { TMPDIR: tmp };
+    const piped = await runCli(['ingest', '-', '--json', ...args], {
+      input: readFileSync(f, 'utf8'),
+      env,
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.lines[0]).toMatchObject({ file: '-', status: 'completed' });
+    expect(readdirSync(tmp)).toEqual([]);
+    // The same bytes from the file itself are its duplicate: the content was captured whole.
+    const again = await runCli(['ingest', f, '--json', ...args]);
+    expect(again.lines[0]).toMatchObject({ status: 'duplicate' });
+    const empty = await runCli(['ingest', '-', ...args], { input: '', env });
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain('EMPTY_FILE: the chain piped in is empty\n');
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it(

@@ -1,6 +1,7 @@
 // `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL
 // --justification TEXT] [--json]`: submits each file, waits until every request has
-// ended, and reports one line per request in submission order (CONTRACTS.md). A
+// ended, and reports one line per request in submission order (CONTRACTS.md); `-` is a
+// chain piped in (piped-input.ts). A
 // manifest replays a recorded arrival pattern: each line is submitted `at_ms` after
 // the command starts. Through the API map (api.ts): to the running engine when there
 // is one, else to an engine of this process, with workers started on demand.
@@ -24,6 +25,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { pipedFile } from './piped-input.ts';
 import { INGEST_USAGE } from './usage.ts';
 
 const ManifestLine = z.object({
@@ -62,16 +64,19 @@ export interface IngestLine {
   error?: AppError;
 }
 
+const OPTIONS = {
+  manifest: { type: 'string' },
+  source: { type: 'string' },
+  priority: { type: 'string' },
+  justification: { type: 'string' },
+  author: { type: 'string' },
+  workers: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+type IngestValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
+
 export async function ingestCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    manifest: { type: 'string' },
-    source: { type: 'string' },
-    priority: { type: 'string' },
-    justification: { type: 'string' },
-    author: { type: 'string' },
-    workers: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) {
     out.line(INGEST_USAGE);
     return EXIT.ok;
@@ -81,13 +86,32 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError('--priority needs a --justification that is not blank');
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');
-  // The staging captures a file by its path (and keeps its name in the trail): a pipe has neither.
-  if (positionals.includes('-'))
-    throw new UsageError(
-      'ingest takes files, not standard input ("-"): save the chain to a file first (curl -o chain.csv …), then give its path',
+  if (positionals.filter((f) => f === '-').length > 1)
+    throw new UsageError('ingest reads standard input ("-") once');
+  // A chain piped in: kept in a file of its own while the command runs, named "-" in its lines.
+  const piped = positionals.includes('-') ? await pipedFile() : null;
+  try {
+    return await ingestFiles(
+      values,
+      positionals.map((f) => (f === '-' ? piped!.path : f)),
+      requested_priority,
+      out,
+      piped?.path ?? null,
     );
+  } finally {
+    piped?.remove();
+  }
+}
+
+async function ingestFiles(
+  values: IngestValues,
+  files: string[],
+  requested_priority: PriorityLevel | undefined,
+  out: Output,
+  piped: string | null,
+): Promise<ExitCode> {
   const source = values.source ?? 'cli';
-  const planned: Planned[] = expandFiles(positionals).map(({ file, unmatched }) => ({
+  const planned: Planned[] = expandFiles(files).map(({ file, unmatched }) => ({
     file,
     source,
     requested_priority,
@@ -148,7 +172,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
       let worst: ExitCode = EXIT.ok;
       const byStatus = new Map<IngestLine['status'], number>();
       for (const pending of results) {
-        const line = await pending; // in submission order
+        const line = asGiven(await pending, piped); // in submission order
         byStatus.set(line.status, (byStatus.get(line.status) ?? 0) + 1);
         if (values.json) out.json(line);
         else out.line(humanLine(line));
@@ -170,6 +194,18 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
       process.off('SIGTERM', stop);
     }
   });
+}
+
+/** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
+function asGiven(line: IngestLine, piped: string | null): IngestLine {
+  if (piped === null || line.file !== piped) return line;
+  const { file: _file, ...rest } = line.error ?? {};
+  const error = line.error && {
+    ...rest,
+    code: line.error.code,
+    message: line.error.message.replaceAll(piped, 'the chain piped in'),
+  };
+  return { ...line, file: '-', ...(error ? { error } : {}) };
 }
 
 function readManifest(path: string, defaultSource: string): Planned[] {

@@ -14,7 +14,8 @@ export const JOB_STATUSES = [
 
 export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL --justification TEXT] [--json]
   Submits each file as an ingest request and waits until every request has ended.
-  A FILE may be a pattern (chains/*.csv), expanded here where the shell does not (Windows).
+  A FILE may be a pattern (chains/*.csv), expanded here where the shell does not (Windows);
+  - reads a chain piped in (curl … | gex-desk ingest -).
   --manifest FILE     JSON Lines: {"file","source","requested_priority","justification","at_ms"} a line
   --source ID         the data source (default: cli)
   --priority LEVEL    manual priority (CRITICAL, HIGH, MEDIUM, LOW); needs --justification

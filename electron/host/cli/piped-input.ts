@@ -1,0 +1,35 @@
+// `gex-desk ingest -`: a chain piped in (`curl … | gex-desk ingest -`). The engine takes a
+// file by its path — its staging captures the bytes from there — so the piped bytes are
+// kept in a file of their own, in a private folder of this command's, for the command's
+// life (the staged copy outlives it).
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { UsageError } from './io.ts';
+
+export interface PipedFile {
+  path: string;
+  remove(): void;
+}
+
+export async function pipedFile(
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+): Promise<PipedFile> {
+  if (stdin.isTTY)
+    throw new UsageError(
+      'ingest -: nothing is piped in; give a FILE, or pipe a chain in (curl … | gex-desk ingest -)',
+    );
+  const dir = mkdtempSync(join(tmpdir(), 'gex-desk-stdin-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  // Also when the command ends on an interrupt (process.exit).
+  process.once('exit', remove);
+  const path = join(dir, 'stdin');
+  try {
+    await pipeline(stdin, createWriteStream(path));
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return { path, remove };
+}
