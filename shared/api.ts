@@ -21,7 +21,10 @@ import {
   LevelsRow,
   SnapshotDetail,
   SnapshotDiff,
+  PruneRequest,
+  PruneResult,
   RemovedSnapshot,
+  SnapshotsRemoved,
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
 
@@ -96,6 +99,8 @@ export const calls = {
     }),
     RemovedSnapshot,
   ),
+  /** Removes every snapshot of this store before a time (of one underlying), each audited as `removed`. */
+  'snapshots:prune': call(PruneRequest, PruneResult),
   'rules:active': call(none, ActiveRules),
   'rules:check': call(
     z.object({ text: z.string() }),
@@ -169,8 +174,8 @@ export const events = {
   'job:updated': ProcessingJob,
   'queue:stats': QueueStats,
   'snapshot:created': GEXSnapshot,
-  /** A snapshot was removed (snapshots:remove): its id and what it was. */
-  'snapshot:removed': RemovedSnapshot,
+  /** Snapshots were removed (snapshots:remove, snapshots:prune), in one event however many. */
+  'snapshots:removed': SnapshotsRemoved,
   'rules:activated': RuleVersion,
   'audit:appended': AuditEntry,
   /** The inbox's folder or counts changed. */

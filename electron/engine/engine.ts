@@ -146,7 +146,7 @@ async function start(
     if (removed > 0) log.info('staging.swept', { removed });
     events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
     events.on('snapshot:created', (s) => memory.onSnapshot(s));
-    events.on('snapshot:removed', (r) => memory.onSnapshotRemoved(r.snapshot));
+    events.on('snapshots:removed', (r) => r.snapshots.forEach((s) => memory.onSnapshotRemoved(s)));
     events.on('job:updated', (job: ProcessingJob) => memory.onJob(job));
     events.on('source:updated', (s) => memory.onSource(s));
     // Jobs' state changes and snapshots go through the store's lane of their level: a

@@ -109,3 +109,34 @@ export const RemovedSnapshot = z.object({
   files: z.array(z.string()),
 });
 export type RemovedSnapshot = z.infer<typeof RemovedSnapshot>;
+
+/** Every snapshot before a time (of one underlying, if given): what an old history is pruned by. */
+export const PruneRequest = z.object({
+  /** as_of strictly before this instant; a date YYYY-MM-DD is that day's start in the exchange's time zone. */
+  before: TimeBound,
+  underlying: z.string().trim().min(1).max(32).optional(),
+  justification: z.string().trim().min(1, 'removing snapshots needs a justification'),
+  author: z.string().min(1).optional(),
+  /** Only say what would be removed. */
+  dry_run: z.boolean().default(false),
+});
+
+export const PruneResult = z.object({
+  dry_run: z.boolean(),
+  /** How many snapshots were (or would be) removed, of which underlyings, and their as_of range. */
+  count: z.number().int().min(0),
+  underlyings: z.array(z.string()),
+  oldest: IsoTimestamp.nullable(),
+  newest: IsoTimestamp.nullable(),
+  /** Export files deleted (0 on a dry run). */
+  files: z.number().int().min(0),
+});
+export type PruneResult = z.infer<typeof PruneResult>;
+
+/** Snapshots removed (snapshots:remove, snapshots:prune): what the views and the engine's memory forget. */
+export const SnapshotsRemoved = z.object({
+  snapshots: z.array(
+    z.object({ id: z.string(), underlying: z.string(), content_hash: z.string() }),
+  ),
+});
+export type SnapshotsRemoved = z.infer<typeof SnapshotsRemoved>;

@@ -62,4 +62,51 @@ describe('gex-desk snapshots remove', () => {
     const audit = await runCli(['audit', '--json', '--limit', '1', ...args]);
     expect(audit.lines[0]).toMatchObject({ kind: 'removed', actor: 'ana', file: wrong });
   });
+
+  it('removes every snapshot before a date, after a dry run that says what it would', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const files = ['2023-05-02', '2023-05-03', '2024-01-08'].map((day, i) => {
+      const f = join(dir, `spx-${day}.csv`);
+      writeCboeCsv(f, { seed: 40 + i, expiries: 2, strikesPerExpiry: 6, asOf: `${day}T10:30:00` });
+      return f;
+    });
+    expect((await runCli(['ingest', ...files, ...args])).code).toBe(0);
+    const prune = [
+      'snapshots',
+      'remove',
+      '--before',
+      '2024-01-01',
+      '--justification',
+      'kept a year',
+    ];
+    const dry = await runCli([...prune, '--dry-run', ...args]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toBe(
+      'would remove 2 snapshots of SPX, as of 2023-05-02T10:30:00-04:00 to 2023-05-03T10:30:00-04:00 (a dry run: nothing removed)\n',
+    );
+    expect((await runCli(['snapshots', '--json', ...args])).lines).toHaveLength(3);
+    const done = await runCli([...prune, '--json', ...args]);
+    expect(done.lines[0]).toMatchObject({
+      dry_run: false,
+      count: 2,
+      underlyings: ['SPX'],
+      files: 6,
+    });
+    const left = await runCli(['snapshots', '--json', ...args]);
+    expect(left.lines.map((l) => l.as_of)).toEqual(['2024-01-08T10:30:00-05:00']);
+    const again = await runCli([...prune, ...args]);
+    expect(again.stdout).toBe('no snapshot before 2024-01-01\n');
+    const usage = await runCli([
+      'snapshots',
+      'remove',
+      'abcd',
+      '--dry-run',
+      '--justification',
+      'x',
+      ...args,
+    ]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/^gex-desk: --underlying and --dry-run go with --before DATE/);
+  });
 });

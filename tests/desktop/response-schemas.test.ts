@@ -116,6 +116,10 @@ const cases: { [K in CallName]: Case<K> } = {
       return { id: job.snapshot_id, justification: 'the wrong file', author: 'ana' };
     },
   },
+  // A dry run: the fixture's snapshots stay for the cases after it.
+  'snapshots:prune': {
+    request: () => ({ before: '2024-01-09', justification: 'older than kept', dry_run: true }),
+  },
   'rules:active': { request: () => ({}) },
   'rules:check': { request: async () => ({ text: (await call('rules:active', {})).text }) },
   'rules:dryRun': {

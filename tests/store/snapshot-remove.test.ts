@@ -82,7 +82,7 @@ describe('snapshots:remove', () => {
 
     const heard: { removed: unknown[]; audit: AuditEntry[] } = { removed: [], audit: [] };
     const offs = [
-      te.engine.events.on('snapshot:removed', (r) => heard.removed.push(r)),
+      te.engine.events.on('snapshots:removed', (r) => heard.removed.push(r)),
       te.engine.events.on('audit:appended', (e) => heard.audit.push(e)),
     ];
     // By the first characters of its id, as the tables print it and analysts type it.
@@ -97,7 +97,9 @@ describe('snapshots:remove', () => {
     for (const f of files) expect(existsSync(f), f).toBe(false);
     for (const t of TABLES) expect(await rowsOf(t, b.snapshot), t).toBe(0);
     for (const t of TABLES) expect(await rowsOf(t, a.snapshot), t).toBeGreaterThan(0);
-    expect(heard.removed).toEqual([removed]);
+    expect(heard.removed).toEqual([
+      { snapshots: [{ id: b.snapshot, underlying: 'SPX', content_hash: stored.content_hash }] },
+    ]);
 
     // The levels fall back to the snapshot before; the removed one is found nowhere.
     expect((await must('snapshots:levels', {})).find((l) => l.underlying === 'SPX')?.id).toBe(
@@ -153,6 +155,61 @@ describe('snapshots:remove', () => {
       message: expect.stringContaining('removing a snapshot needs a justification'),
     });
     expect(await rowsOf('gex_snapshots', q.snapshot)).toBe(1);
+  });
+
+  it('prunes every snapshot before a date (of one underlying), after a dry run that removes nothing', async () => {
+    const chain = (name: string, underlying: string, spot: number, asOf: string, seed: number) => {
+      const file = join(dir, name);
+      writeCboeCsv(file, { seed, underlying, spot, expiries: 2, strikesPerExpiry: 6, asOf });
+      return ingest(file);
+    };
+    const oldDia = await chain('dia-old.csv', 'DIA', 380, '2023-06-01T10:30:00', 41);
+    const newDia = await chain('dia-new.csv', 'DIA', 385, '2023-07-03T10:30:00', 42);
+    const oldXle = await chain('xle-old.csv', 'XLE', 85, '2023-06-02T10:30:00', 43);
+    const heard: unknown[] = [];
+    const off = te.engine.events.on('snapshots:removed', (r) => heard.push(r));
+    try {
+      const dry = await must('snapshots:prune', {
+        before: '2023-07-03',
+        justification: 'older than the desk keeps',
+        dry_run: true,
+      });
+      // Everything before 2023-07-03 in this store: the two above and none of the 2024 ones.
+      expect(dry).toEqual({
+        dry_run: true,
+        count: 2,
+        underlyings: ['DIA', 'XLE'],
+        oldest: '2023-06-01T10:30:00-04:00',
+        newest: '2023-06-02T10:30:00-04:00',
+        files: 0,
+      });
+      expect(await rowsOf('gex_snapshots', oldDia.snapshot)).toBe(1);
+      expect(heard).toEqual([]);
+
+      const dia = await must('snapshots:prune', {
+        before: '2023-07-03',
+        underlying: 'dia',
+        justification: 'older than the desk keeps',
+        author: 'ana',
+      });
+      expect(dia).toMatchObject({ dry_run: false, count: 1, underlyings: ['DIA'], files: 3 });
+      for (const t of TABLES) expect(await rowsOf(t, oldDia.snapshot), t).toBe(0);
+      for (const t of TABLES) expect(await rowsOf(t, newDia.snapshot), t).toBeGreaterThan(0);
+      expect(await rowsOf('gex_snapshots', oldXle.snapshot)).toBe(1);
+
+      // The day is the exchange's: 2023-06-02 10:30 New York is before 2023-06-03, not before 2023-06-02.
+      const none = await must('snapshots:prune', { before: '2023-06-02', justification: 'x' });
+      expect(none.count).toBe(0);
+      const rest = await must('snapshots:prune', { before: '2023-06-03', justification: 'x' });
+      expect(rest).toMatchObject({ count: 1, underlyings: ['XLE'] });
+      expect(heard).toHaveLength(2);
+      const audit = await must('audit:list', { limit: 10 });
+      expect(audit.filter((e) => e.kind === 'removed' && e.actor === 'ana')).toHaveLength(1);
+    } finally {
+      off();
+    }
+    const bad = await call('snapshots:prune', { before: '2023-02-30', justification: 'x' });
+    expect(bad.ok ? null : bad.error.message).toMatch(/^before: "2023-02-30" is not/);
   });
 
   it("leaves another workstation's attached export folder alone", async () => {

@@ -114,6 +114,29 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
         }),
     ));
 
+  /** Removes what `sel` selects, audited, and tells the engine's memory and the windows once. */
+  const remove = async (
+    sel: import('../store/snapshot-remove.ts').Selection,
+    why: { justification: string; author?: string },
+  ) => {
+    const { removeSnapshots } = await import('../store/snapshot-remove.ts');
+    const removed = await removeSnapshots(
+      store,
+      (e) => deps.events.emit('audit:appended', e),
+      sel,
+      { justification: why.justification.trim(), author: why.author ?? null, atMs: Date.now() },
+    );
+    if (removed.snapshots.length > 0)
+      deps.events.emit('snapshots:removed', {
+        snapshots: removed.snapshots.map(({ id, underlying, content_hash }) => ({
+          id,
+          underlying,
+          content_hash,
+        })),
+      });
+    return removed;
+  };
+
   return {
     'jobs:get': async ({ id }) => {
       const job = await getJob(store, id);
@@ -152,15 +175,29 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
           `Snapshot ${snapshot.id} is in the attached folder ${origin}, which GEX Desk only reads: remove it on the workstation that exports there.`,
           { field: 'id' },
         );
-      const { removeSnapshot } = await import('../store/snapshot-remove.ts');
-      const removed = await removeSnapshot(store, (e) => deps.events.emit('audit:appended', e), {
-        id: snapshot.id,
-        justification: justification.trim(),
-        author: author ?? null,
-        atMs: Date.now(),
+      const removed = await remove({ id: snapshot.id }, { justification, author });
+      const [one] = removed.snapshots;
+      return one
+        ? ok({ snapshot: one, files: removed.files })
+        : err('NOT_FOUND', `There is no snapshot ${id} in this store.`);
+    },
+    'snapshots:prune': async ({ before, underlying, justification, author, dry_run }) => {
+      const { resolveBounds } = await import('../analytics/time-bounds.ts');
+      const bound = resolveBounds(before, undefined, deps.config.conventions.exchange_time_zone);
+      if (!bound.ok) return err('VALIDATION', bound.error.message.replace(/^from/, 'before'));
+      const sel = { beforeMs: bound.value.fromMs, underlying: underlying ?? null };
+      const { selectedSnapshots } = await import('../store/snapshot-remove.ts');
+      const { snapshots, files } = dry_run
+        ? { snapshots: await selectedSnapshots(store, sel), files: [] }
+        : await remove(sel, { justification, author });
+      return ok({
+        dry_run,
+        count: snapshots.length,
+        underlyings: [...new Set(snapshots.map((s) => s.underlying))].sort(),
+        oldest: snapshots[0]?.as_of ?? null,
+        newest: snapshots.at(-1)?.as_of ?? null,
+        files: files.length,
       });
-      if (removed.ok) deps.events.emit('snapshot:removed', removed.value);
-      return removed;
     },
     'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),
     'audit:list': async (req) => ok(await listAudit(store, req)),

@@ -1,72 +1,107 @@
-// Removing a snapshot an analyst ingested by mistake (the wrong file, a vendor's broken
-// chain), which would otherwise stay its underlying's latest levels for good. Its row and
-// its figures in every table go in one transaction with an audit entry (kind `removed`:
-// who, why, and what the snapshot was), then its export files. The request and job that
-// made it keep their trail (the audit log is only ever appended to), and the same file
-// may be ingested again: it is no longer a duplicate of anything.
+// Removing snapshots: one ingested by mistake (the wrong file, a vendor's broken chain),
+// which would otherwise stay its underlying's latest levels for good, or every snapshot
+// older than a date (keeping the database and the export folder to what the desk still
+// uses). Their rows and their figures in every table go in one transaction with an audit
+// entry each (kind `removed`: who, why, and what the snapshot was) in the trail of the
+// request that made it, then their export files. The requests and jobs keep their trails
+// (the audit log is only ever appended to), and a removed snapshot's file may be ingested
+// again: it is no longer a duplicate of anything.
 import { existsSync, rmSync } from 'node:fs';
-import type { AuditEntry, RemovedSnapshot } from '../../../shared/api.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import type { AuditEntry } from '../../../shared/api.ts';
+import type { GEXSnapshot } from '../../../shared/domain.ts';
 import { exportFilesOf } from '../export-layout.ts';
 import { auditedTransaction } from './audit.ts';
-import type { Store } from './db.ts';
-import { snapshotIn } from './snapshots.ts';
+import type { Params, Store } from './db.ts';
+import { snapshotsWhere } from './snapshots.ts';
 
 /** The tables that hold a snapshot's figures, by its id. */
 const DETAIL_TABLES = ['gex_strikes', 'gex_expiries', 'gex_buckets', 'gamma_profiles'] as const;
 
-export interface Removal {
-  id: string;
+/** Which snapshots: one by its full id, or every one whose as_of is before a time (of one underlying). */
+export type Selection = { id: string } | { beforeMs: number; underlying: string | null };
+
+export interface Why {
   justification: string;
   author: string | null;
   atMs: number;
 }
 
-export async function removeSnapshot(
+export interface Removed {
+  /** Oldest first. */
+  snapshots: GEXSnapshot[];
+  /** The export files deleted. */
+  files: string[];
+}
+
+function where(sel: Selection): { sql: string; params: Params } {
+  if ('id' in sel) return { sql: 'id = $1', params: [sel.id] };
+  return sel.underlying === null
+    ? { sql: 'as_of < make_timestamptz($1::BIGINT * 1000)', params: [sel.beforeMs] }
+    : {
+        sql: 'as_of < make_timestamptz($1::BIGINT * 1000) AND upper(underlying) = upper($2)',
+        params: [sel.beforeMs, sel.underlying],
+      };
+}
+
+/** The snapshots a selection names, oldest first, without removing anything (a dry run). */
+export async function selectedSnapshots(store: Store, sel: Selection): Promise<GEXSnapshot[]> {
+  const w = where(sel);
+  return store.transaction((tx) => snapshotsWhere(tx, w.sql, w.params));
+}
+
+export async function removeSnapshots(
   store: Store,
   announce: (entry: AuditEntry) => void,
-  r: Removal,
-): Promise<Result<RemovedSnapshot>> {
-  const removed = await auditedTransaction(store, announce, async (tx, audit) => {
-    const s = await snapshotIn(tx, r.id);
-    if (!s) return null;
+  sel: Selection,
+  why: Why,
+): Promise<Removed> {
+  const w = where(sel);
+  const snapshots = await auditedTransaction(store, announce, async (tx, audit) => {
+    const found = await snapshotsWhere(tx, w.sql, w.params);
+    if (found.length === 0) return found;
+    const ids = `SELECT id FROM gex_snapshots WHERE ${w.sql}`;
     for (const table of DETAIL_TABLES)
-      await tx.run(`DELETE FROM ${table} WHERE snapshot_id = $1`, [s.id]);
-    await tx.run('DELETE FROM gex_snapshots WHERE id = $1', [s.id]);
-    await audit({
-      kind: 'removed',
-      request_id: s.request_id,
-      job_id: s.job_id,
-      rule_version: null,
-      rule: null,
-      priority: null,
-      facts: {
-        snapshot_id: s.id,
-        underlying: s.underlying,
-        as_of: s.as_of,
-        spot: s.spot,
-        total_gex: s.total_gex,
-        content_hash: s.content_hash,
-        source_file: s.source_file,
-        justification: r.justification,
-      },
-      explanation: `snapshot ${s.id} of ${s.underlying} as of ${s.as_of} removed: ${r.justification}`,
-      actor: r.author,
-      file: s.source_file,
-      underlying: s.underlying,
-      at: new Date(r.atMs),
-    });
-    return s;
+      await tx.run(`DELETE FROM ${table} WHERE snapshot_id IN (${ids})`, w.params);
+    await tx.run(`DELETE FROM gex_snapshots WHERE ${w.sql}`, w.params);
+    await audit.many(found.map((s) => removedEntry(s, why)));
+    return found;
   });
-  if (!removed) return err('NOT_FOUND', `There is no snapshot ${r.id} in this store.`);
   // After the commit: the store is the truth, and a file left behind (one another program
   // holds open on Windows) is only an export that no snapshot names any more.
-  const files = Object.values(exportFilesOf(removed.parquet)).filter((f) => existsSync(f));
-  for (const f of files)
-    try {
-      rmSync(f, { force: true });
-    } catch {
-      // Said by its absence from `files` below.
+  const files: string[] = [];
+  for (const s of snapshots)
+    for (const f of Object.values(exportFilesOf(s.parquet))) {
+      if (!existsSync(f)) continue;
+      try {
+        rmSync(f, { force: true });
+        files.push(f);
+      } catch {
+        // Left out of `files`.
+      }
     }
-  return ok({ snapshot: removed, files: files.filter((f) => !existsSync(f)) });
+  return { snapshots, files };
 }
+
+const removedEntry = (s: GEXSnapshot, why: Why) => ({
+  kind: 'removed' as const,
+  request_id: s.request_id,
+  job_id: s.job_id,
+  rule_version: null,
+  rule: null,
+  priority: null,
+  facts: {
+    snapshot_id: s.id,
+    underlying: s.underlying,
+    as_of: s.as_of,
+    spot: s.spot,
+    total_gex: s.total_gex,
+    content_hash: s.content_hash,
+    source_file: s.source_file,
+    justification: why.justification,
+  },
+  explanation: `snapshot ${s.id} of ${s.underlying} as of ${s.as_of} removed: ${why.justification}`,
+  actor: why.author,
+  file: s.source_file,
+  underlying: s.underlying,
+  at: new Date(why.atMs),
+});

@@ -13,7 +13,7 @@ import {
   type SnapshotMeasures,
 } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
-import { iso, num, type Store, type Tx } from './db.ts';
+import { iso, num, type Params, type Store, type Tx } from './db.ts';
 import { insertDetail } from './snapshot-insert.ts';
 import { refreshMeasures, type Refresh } from './snapshot-refresh.ts';
 
@@ -172,13 +172,17 @@ export async function getSnapshot(store: Store, id: string): Promise<GEXSnapshot
   return row && toSnapshot(row);
 }
 
-/** One stored snapshot, read inside a transaction. */
-export async function snapshotIn(tx: Tx, id: string): Promise<GEXSnapshot | undefined> {
-  const [row] = await tx.all<Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM gex_snapshots WHERE id = $1`,
-    [id],
+/** The stored snapshots a condition selects, oldest first, read inside a transaction. */
+export async function snapshotsWhere(
+  tx: Tx,
+  where: string,
+  params: Params,
+): Promise<GEXSnapshot[]> {
+  const rows = await tx.all<Record<string, unknown>>(
+    `SELECT ${COLUMNS} FROM gex_snapshots WHERE ${where} ORDER BY as_of, created_at`,
+    params,
   );
-  return row && toSnapshot(row);
+  return rows.map(toSnapshot);
 }
 
 export async function listSnapshots(

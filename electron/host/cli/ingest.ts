@@ -16,6 +16,7 @@ import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
+  counted,
   usd,
   describeError,
   EXIT,
@@ -309,8 +310,8 @@ function interrupted(p: Progress, where: ApiClient['where']): string {
   if (n > 0)
     parts.push(
       where === 'running-engine'
-        ? `${n} request${n === 1 ? '' : 's'} submitted had not ended: the running engine goes on with them (its Queue view, gex-desk jobs).`
-        : `${n} request${n === 1 ? '' : 's'} submitted had not ended: they stay queued, nothing is lost, and run the next time GEX Desk (the app or gex-desk serve) runs on this database, or with gex-desk queue --drain.`,
+        ? `${counted(n, 'request')} submitted had not ended: the running engine goes on with them (its Queue view, gex-desk jobs).`
+        : `${counted(n, 'request')} submitted had not ended: they stay queued, nothing is lost, and run the next time GEX Desk (the app or gex-desk serve) runs on this database, or with gex-desk queue --drain.`,
     );
   if (unanswered > 0)
     parts.push(

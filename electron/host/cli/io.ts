@@ -82,6 +82,9 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
  * USD in Bn, M or units, whichever reads best: each figure carries its unit, so a small
  * equity's −35 M is not written "−0.04 Bn" beside SPX's −11.00 Bn.
  */
+/** "1 snapshot", "3 snapshots". */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function usd(v: number | null): string {
   if (v === null) return '—';
   const a = Math.abs(v);

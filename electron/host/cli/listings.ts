@@ -4,10 +4,11 @@
 // from the store alone (`jobs`, `snapshots`, `queue` start fast: no workers, no
 // scheduler), or by a whole engine of this process for `--drain`.
 import { endedUndecided, JobStatus } from '../../../shared/domain.ts';
-import type { QueueStats } from '../../../shared/api.ts';
+import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
+  counted,
   usd,
   describeError,
   duration,
@@ -134,32 +135,61 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
   });
 }
 
-/** `snapshots remove ID --justification TEXT [--author NAME] [--json]`. */
+/**
+ * `snapshots remove ID --justification TEXT [--author NAME] [--json]`, or every snapshot
+ * before a date: `snapshots remove --before DATE [--underlying SYM] [--dry-run] …`.
+ */
 async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals } = parse(argv, {
+    before: { type: 'string' },
+    underlying: { type: 'string' },
+    'dry-run': { type: 'boolean' },
     justification: { type: 'string' },
     author: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
-  if (positionals.length !== 1) throw new UsageError('snapshots remove takes one snapshot ID');
+  const prune = values.before !== undefined;
+  if (prune ? positionals.length > 0 : positionals.length !== 1)
+    throw new UsageError('snapshots remove takes one snapshot ID, or --before DATE');
+  if (!prune && (values.underlying !== undefined || values['dry-run']))
+    throw new UsageError('--underlying and --dry-run go with --before DATE');
   if (!values.justification?.trim())
     throw new UsageError('snapshots remove needs a --justification that is not blank');
+  const why = { justification: values.justification, author: values.author };
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
-    const r = await api.call('snapshots:remove', {
-      id: positionals[0]!,
-      justification: values.justification!,
-      author: values.author,
-    });
+    if (prune) {
+      const r = await api.call('snapshots:prune', {
+        before: values.before!,
+        underlying: values.underlying,
+        dry_run: values['dry-run'] ?? false,
+        ...why,
+      });
+      if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+      if (values.json) out.json(r.value);
+      else out.line(prunedText(r.value, values.before!, values.underlying));
+      return EXIT.ok;
+    }
+    const r = await api.call('snapshots:remove', { id: positionals[0]!, ...why });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const s = r.value.snapshot;
     if (values.json) out.json({ ...snapshotJson(s), files: r.value.files });
     else
       out.line(
-        `removed snapshot ${s.id} (${s.underlying} as of ${s.as_of}, total GEX ${usd(s.total_gex)}); ${r.value.files.length} export file${r.value.files.length === 1 ? '' : 's'} deleted`,
+        `removed snapshot ${s.id} (${s.underlying} as of ${s.as_of}, total GEX ${usd(s.total_gex)}); ${counted(r.value.files.length, 'export file')} deleted`,
       );
     return EXIT.ok;
   });
+}
+
+function prunedText(p: PruneResult, before: string, underlying: string | undefined): string {
+  if (p.count === 0)
+    return `no snapshot${underlying ? ` of ${underlying.toUpperCase()}` : ''} before ${before}`;
+  const when = p.oldest === p.newest ? `as of ${p.oldest}` : `as of ${p.oldest} to ${p.newest}`;
+  const what = `${counted(p.count, 'snapshot')} of ${p.underlyings.join(', ')}, ${when}`;
+  return p.dry_run
+    ? `would remove ${what} (a dry run: nothing removed)`
+    : `removed ${what}; ${counted(p.files, 'export file')} deleted`;
 }
 
 export async function queueCommand(argv: string[], out: Output): Promise<ExitCode> {

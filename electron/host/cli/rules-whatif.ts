@@ -10,6 +10,7 @@ import { checkRules } from '../../engine/rules/index.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
+  counted,
   describeError,
   EXIT,
   exitFor,
@@ -85,7 +86,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
       );
     const replayed = r.value.replayed;
     out.line(
-      `${moved.length} of ${replayed} decided request${replayed === 1 ? '' : 's'} would change level under ${file} (active rules: version ${r.value.active_version ?? 'default'}).`,
+      `${moved.length} of ${counted(replayed, 'decided request')} would change level under ${file} (active rules: version ${r.value.active_version ?? 'default'}).`,
     );
     for (const g of r.value.summary.filter((s) => s.from !== s.to))
       out.line(`  ${g.from} → ${g.to}: ${g.count}`);

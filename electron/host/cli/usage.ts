@@ -43,7 +43,10 @@ export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [
   Lists stored snapshots, newest first.
   snapshots remove ID --justification TEXT [--author NAME] [--json]
                              remove a snapshot ingested by mistake: its figures and export
-                             files (audited; its file may then be ingested again)`;
+                             files (audited; its file may then be ingested again)
+  snapshots remove --before DATE [--underlying SYM] [--dry-run] --justification TEXT
+                             remove every snapshot whose as_of is before DATE (YYYY-MM-DD,
+                             the exchange's day, or an ISO time); --dry-run only counts them`;
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
   Shows the queue per level: the active rules' target and late behaviour, waiting, running,
   oldest wait, latency percentiles, late jobs.

@@ -5,7 +5,7 @@
 // view and its open item, mirrored in the address by route.ts). The user's own
 // submissions are in submissions.ts.
 import { create } from 'zustand';
-import type { CallResponse, QueueStats, RemovedSnapshot } from '../../../shared/api.ts';
+import type { CallResponse, QueueStats } from '../../../shared/api.ts';
 import type { GEXSnapshot, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import type { GexClient } from '../api/client.ts';
@@ -38,8 +38,8 @@ interface State extends Route {
   /** Applies a route (from the address) as it is. */
   goTo(route: Route): void;
   openSnapshot(id: string | null): void;
-  /** A snapshot was removed (here or anywhere): out of the lists, closed if open. */
-  onSnapshotRemoved(removed: RemovedSnapshot): void;
+  /** Snapshots were removed (here or anywhere): out of the lists, closed if open. */
+  onSnapshotsRemoved(ids: readonly string[]): void;
   openAudit(requestId: string): void;
   openJob(id: string | null): void;
   start(client: GexClient): () => void;
@@ -119,13 +119,14 @@ export const useApp = create<State>((set, get) => {
         view: 'snapshots',
         snapshotsPane: s.view === 'snapshots' && s.snapshotsPane === 'list' ? 'list' : '',
       })),
-    // Told twice when this window removed it (the answer, then the event): once is enough.
-    onSnapshotRemoved: ({ snapshot }) => {
-      if (removed.has(snapshot.id)) return;
-      removed.add(snapshot.id);
+    // Told twice when this window removed one (the answer, then the event): once is enough.
+    onSnapshotsRemoved: (ids) => {
+      const gone = new Set(ids.filter((id) => !removed.has(id)));
+      if (gone.size === 0) return;
+      for (const id of gone) removed.add(id);
       set((s) => ({
-        snapshots: s.snapshots.filter((x) => x.id !== snapshot.id),
-        snapshotId: s.snapshotId === snapshot.id ? null : s.snapshotId,
+        snapshots: s.snapshots.filter((x) => !gone.has(x.id)),
+        snapshotId: s.snapshotId !== null && gone.has(s.snapshotId) ? null : s.snapshotId,
         removals: s.removals + 1,
       }));
     },
@@ -144,7 +145,9 @@ export const useApp = create<State>((set, get) => {
           const rest = get().snapshots.filter((s) => s.id !== snap.id);
           set({ snapshots: [snap, ...rest].slice(0, 500) });
         }),
-        client.on('snapshot:removed', (removed) => get().onSnapshotRemoved(removed)),
+        client.on('snapshots:removed', (r) =>
+          get().onSnapshotsRemoved(r.snapshots.map((x) => x.id)),
+        ),
         // The engine's database failed: the status bar says so now, not at the next poll.
         client.on('engine:failed', () => void get().refreshHealth()),
         client.on('rules:activated', () => {

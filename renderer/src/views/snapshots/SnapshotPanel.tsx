@@ -130,7 +130,7 @@ export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: Ge
         <RemoveSnapshotDialog
           snapshot={s}
           onClose={() => setRemoving(false)}
-          onDone={(removed) => useApp.getState().onSnapshotRemoved(removed)}
+          onDone={(removed) => useApp.getState().onSnapshotsRemoved([removed.snapshot.id])}
         />
       )}
       <div className="key-figures">
