@@ -200,11 +200,10 @@ async function ingestFiles(
 /** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
 function asGiven(line: IngestLine, piped: string | null): IngestLine {
   if (piped === null || line.file !== piped) return line;
-  const { file: _file, ...rest } = line.error ?? {};
   const error = line.error && {
-    ...rest,
-    code: line.error.code,
+    ...line.error,
     message: line.error.message.replaceAll(piped, 'the chain piped in'),
+    file: undefined,
   };
   return { ...line, file: '-', ...(error ? { error } : {}) };
 }
