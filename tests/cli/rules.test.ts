@@ -97,5 +97,20 @@ describe('gex-desk rules', () => {
       [2, false],
       [1, false],
     ]);
+    // The active text activated again (a deploy script's daily run) makes no new version.
+    const current = join(dir, 'current.json');
+    writeFileSync(current, (await runCli(['rules', 'show', ...args], { home })).stdout);
+    const same = await runCli(['rules', 'activate', current, '--author', 'ci', ...args], { home });
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toBe(
+      `rule set version 3 is already active with the text of ${current}: nothing changed\n`,
+    );
+    const sameJson = await runCli(
+      ['rules', 'activate', current, '--author', 'ci', '--json', ...args],
+      { home },
+    );
+    expect(sameJson.lines[0]).toMatchObject({ version: 3, active: true });
+    const after = await runCli(['rules', 'history', '--json', ...args], { home });
+    expect(after.lines).toHaveLength(3);
   });
 });
