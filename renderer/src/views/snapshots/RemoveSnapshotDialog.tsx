@@ -4,10 +4,8 @@
 import { useState } from 'react';
 import type { RemovedSnapshot } from '../../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
-import type { AppError } from '../../../../shared/result.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { AuthorField, FormActions } from '../../components/form-parts.tsx';
-import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
+import { AuthorField, FormActions, useAuditedCall } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
 import { basename } from '../../text/numbers.ts';
 import { asOfStamp } from '../../text/time.ts';
@@ -23,26 +21,16 @@ export function RemoveSnapshotDialog({
 }) {
   const client = useApp((s) => s.client);
   const [why, setWhy] = useState('');
-  const [author, setAuthor] = useState(rememberedAuthor);
   const [tried, setTried] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
   const whyMissing = why.trim() === '';
 
   const submit = async () => {
     setTried(true);
-    if (!client || busy || whyMissing) return;
-    setBusy(true);
-    const who = author.trim();
-    if (who) rememberAuthor(who);
-    const res = await client.call('snapshots:remove', {
-      id: snapshot.id,
-      justification: why.trim(),
-      ...(who ? { author: who } : {}),
-    });
-    setBusy(false);
-    if (!res.ok) return setError(res.error);
-    onDone(res.value);
+    if (!client || whyMissing) return;
+    await run((who) =>
+      client.call('snapshots:remove', { id: snapshot.id, justification: why.trim(), ...who }),
+    );
   };
 
   return (

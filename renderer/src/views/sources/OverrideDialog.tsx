@@ -3,10 +3,8 @@
 // by the engine with the change. The engine's refusal is shown as it says it.
 import { useState } from 'react';
 import type { SourceRecord } from '../../../../shared/api.ts';
-import type { AppError } from '../../../../shared/result.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { AuthorField, FormActions } from '../../components/form-parts.tsx';
-import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
+import { AuthorField, FormActions, useAuditedCall } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
 import { num } from '../../text/numbers.ts';
 
@@ -24,35 +22,28 @@ export function OverrideDialog({
   const client = useApp((s) => s.client);
   const [value, setValue] = useState(num(source.override?.reliability ?? source.reliability, 2));
   const [why, setWhy] = useState('');
-  const [author, setAuthor] = useState(rememberedAuthor);
-  const [error, setError] = useState<AppError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
   const reliability = Number(value);
   const valueOk =
     value.trim() !== '' && Number.isFinite(reliability) && reliability >= 0 && reliability <= 1;
   const whyMissing = mode === 'set' && why.trim() === '';
 
   const submit = async () => {
-    if (!client || busy || (mode === 'set' && (!valueOk || whyMissing))) return;
-    setBusy(true);
-    const who = author.trim();
-    if (who) rememberAuthor(who);
-    const res =
+    if (!client || (mode === 'set' && (!valueOk || whyMissing))) return;
+    await run((who) =>
       mode === 'set'
-        ? await client.call('sources:set', {
+        ? client.call('sources:set', {
             id: source.id,
             reliability,
             justification: why.trim(),
-            ...(who ? { author: who } : {}),
+            ...who,
           })
-        : await client.call('sources:clear', {
+        : client.call('sources:clear', {
             id: source.id,
             ...(why.trim() ? { justification: why.trim() } : {}),
-            ...(who ? { author: who } : {}),
-          });
-    setBusy(false);
-    if (!res.ok) return setError(res.error);
-    onDone(res.value);
+            ...who,
+          }),
+    );
   };
 
   return (
