@@ -35,6 +35,13 @@ async function ingest(file: string): Promise<{ snapshot: string; status: string 
   return { snapshot: job.snapshot_id, status: job.status };
 }
 
+/** Writes a small CBOE chain of `underlying` as of `asOf` (exchange time) and ingests it. */
+function chain(name: string, underlying: string, spot: number, asOf: string, seed: number) {
+  const file = join(dir, name);
+  writeCboeCsv(file, { seed, underlying, spot, expiries: 2, strikesPerExpiry: 6, asOf });
+  return ingest(file);
+}
+
 const rowsOf = async (table: string, id: string) =>
   Number(
     (await te.engine.store.one<{ n: bigint }>(
@@ -137,16 +144,7 @@ describe('snapshots:remove', () => {
   });
 
   it('refuses an unknown id and a blank justification, and removes nothing', async () => {
-    const file = join(dir, 'qqq.csv');
-    writeCboeCsv(file, {
-      seed: 13,
-      underlying: 'QQQ',
-      spot: 400,
-      expiries: 2,
-      strikesPerExpiry: 6,
-      asOf: '2024-01-08T10:30:00',
-    });
-    const q = await ingest(file);
+    const q = await chain('qqq.csv', 'QQQ', 400, '2024-01-08T10:30:00', 13);
     const unknown = await call('snapshots:remove', { id: 'no-such-id', justification: 'x' });
     expect(unknown.ok ? null : unknown.error.code).toBe('NOT_FOUND');
     const blank = await call('snapshots:remove', { id: q.snapshot, justification: '   ' });
@@ -158,11 +156,6 @@ describe('snapshots:remove', () => {
   });
 
   it('prunes every snapshot before a date (of one underlying), after a dry run that removes nothing', async () => {
-    const chain = (name: string, underlying: string, spot: number, asOf: string, seed: number) => {
-      const file = join(dir, name);
-      writeCboeCsv(file, { seed, underlying, spot, expiries: 2, strikesPerExpiry: 6, asOf });
-      return ingest(file);
-    };
     const oldDia = await chain('dia-old.csv', 'DIA', 380, '2023-06-01T10:30:00', 41);
     const newDia = await chain('dia-new.csv', 'DIA', 385, '2023-07-03T10:30:00', 42);
     const oldXle = await chain('xle-old.csv', 'XLE', 85, '2023-06-02T10:30:00', 43);
@@ -213,16 +206,7 @@ describe('snapshots:remove', () => {
   });
 
   it("leaves another workstation's attached export folder alone", async () => {
-    const file = join(dir, 'iwm.csv');
-    writeCboeCsv(file, {
-      seed: 14,
-      underlying: 'IWM',
-      spot: 200,
-      expiries: 2,
-      strikesPerExpiry: 6,
-      asOf: '2024-01-08T10:30:00',
-    });
-    const theirs = await ingest(file);
+    const theirs = await chain('iwm.csv', 'IWM', 200, '2024-01-08T10:30:00', 14);
     const reader = await startTestEngine({ workers: 1, attach: [te.engine.config.dataDir] });
     try {
       const r = await createDispatcher(reader.engine.handlers, { transport: 'ipc' })(
