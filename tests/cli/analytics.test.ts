@@ -271,6 +271,15 @@ describe('gex-desk analytics commands', () => {
       move(d.call_wall_move),
     ]);
     expect(human.stdout).toMatch(/\n\d+ strikes? changed\n/);
+    expect(human.stdout.split('\n')[0]).toBe(
+      `SPX ${ids.jan} (${AS_OF.jan}) → SPX ${ids.feb} (${AS_OF.feb})`,
+    );
+    expect(human.stderr).toBe('');
+    // Two ids pasted from two underlyings' rows: said, not passed off as a move of one.
+    const across = await runCli(['diff', ids.jan!, ids.meta!, ...args]);
+    expect(across.code, across.stderr).toBe(0);
+    expect(across.stdout.split('\n')[0]).toMatch(/^SPX \S+ \(.*\) → META \S+ \(/);
+    expect(across.stderr).toMatch(/A is SPX and B is META/);
 
     // export: csv and parquet hold the strike table, json the snapshot --json object.
     // Without --format, the file's extension gives it. The first characters of an id name it.

@@ -274,7 +274,6 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
       });
       return EXIT.ok;
     }
-    out.line(`${d.from} (${d.from_as_of}) → ${d.to} (${d.to_as_of})`);
     // Where each level was and is, beside its move (A's and B's own figures).
     const [a, b] = await Promise.all([
       api.call('snapshots:get', { id: d.from }),
@@ -283,6 +282,15 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
     if (!a.ok) return (out.error(describeError(a.error)), EXIT.rejected);
     if (!b.ok) return (out.error(describeError(b.error)), EXIT.rejected);
     const [sa, sb] = [a.value.snapshot, b.value.snapshot];
+    out.line(
+      `${sa.underlying} ${d.from} (${d.from_as_of}) → ${sb.underlying} ${d.to} (${d.to_as_of})`,
+    );
+    // Two ids pasted from two underlyings' rows: the strikes of one are not the other's.
+    if (sa.underlying !== sb.underlying)
+      out.error(
+        `note: A is ${sa.underlying} and B is ${sb.underlying}: their strikes are of two ` +
+          `underlyings, so the changes by strike compare unrelated contracts.`,
+      );
     const level = (v: number | null) => (v === null ? '—' : String(v));
     out.line(
       table(
