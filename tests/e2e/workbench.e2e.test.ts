@@ -561,6 +561,17 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.locator('[data-pane=compare]').click();
     await poll(() => page.getByTestId('compare-b').inputValue()).toBe(open.id);
     await poll(() => page.getByTestId('compare-a').inputValue()).toBe(history[9]!.id);
+    // … the first one has nothing before it: it is A, and the next one B (never a later A,
+    // which would turn every move around) …
+    await page.goto(`${desk.host.origin}/#/snapshots/${history[0]!.id}`);
+    await page.getByTestId('snapshot-workbench').waitFor();
+    await page.getByTestId('open-compare').click();
+    await poll(() => page.getByTestId('compare-a').inputValue()).toBe(history[0]!.id);
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(history[1]!.id);
+    await page.goto(`${desk.host.origin}/#/snapshots/${open.id}`);
+    await page.getByTestId('snapshot-workbench').waitFor();
+    await page.locator('[data-pane=compare]').click();
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(open.id);
     // … History, from that comparison, shows its underlying …
     await page.locator('[data-pane=history]').click();
     await poll(() => page.getByTestId('history-underlying').inputValue()).toBe('XSP');

@@ -2,7 +2,8 @@
 // GEX, the zero-gamma flip and both walls with where each was and is; the change of net
 // GEX by strike and the change of open interest (calls and puts) by strike, over every
 // strike where anything changed. Either side is chosen from the underlying's history;
-// opened from a snapshot, A is the snapshot before it; choosing an underlying compares its
+// opened from a snapshot, A is the snapshot before it (or it is A, and the next one B, when
+// it is the first); choosing an underlying compares its
 // latest snapshot with the one before.
 import { useEffect, useMemo, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff } from '../../../../shared/api.ts';
@@ -81,9 +82,11 @@ export function CompareView({ ids }: { ids: string[] }) {
       setUnderlying(r.value.snapshot.underlying);
       setPoints(h.value);
       if (!aId) {
+        // A before B, always: the underlying's first snapshot is compared with the next
+        // one (A = it), never with a later one as A, which would turn every move around.
         const i = h.value.findIndex((p) => p.id === bId);
-        const a = h.value[i > 0 ? i - 1 : i + 1];
-        if (a) showPane(`compare/${a.id}/${bId}`);
+        if (i > 0) showPane(`compare/${h.value[i - 1]!.id}/${bId}`);
+        else if (h.value[i + 1]) showPane(`compare/${bId}/${h.value[i + 1]!.id}`);
       }
     });
     return () => {

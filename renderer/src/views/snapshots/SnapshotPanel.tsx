@@ -108,8 +108,9 @@ export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: Ge
             className="btn small ghost"
             onClick={() => showPane(`compare/${s.id}`)}
             data-testid="open-compare"
+            title="This snapshot against the one before it (or the next one, when it is the first); either side can be changed"
           >
-            Compare with the one before
+            Compare
           </button>
           {detail.origin === LOCAL_ORIGIN && (
             <button
