@@ -347,6 +347,7 @@ describe('gex-desk ingest', () => {
             at_ms: 0,
           }),
           '{not json',
+          JSON.stringify({ fiel: 'one.csv', at_ms: 0 }),
         ].join('\r\n'),
     );
     const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
@@ -354,9 +355,17 @@ describe('gex-desk ingest', () => {
     expect(r.lines.map((l) => [String(l.file).split(/[/\\]/).pop(), l.status])).toEqual([
       ['one.csv', 'completed'],
       ['arrivals.jsonl', 'rejected'],
+      ['arrivals.jsonl', 'rejected'],
       ['two.csv', 'completed'],
     ]);
     expect(r.lines[0]).toMatchObject({ priority: 'HIGH', rule: 'G1' });
     expect(r.lines[1]!.error).toMatchObject({ code: 'VALIDATION', line: 3 });
+    // A misspelt field: which one is missing, the name the line has, and the names it takes.
+    expect(r.lines[2]!.error).toMatchObject({
+      code: 'VALIDATION',
+      line: 4,
+      message:
+        'manifest line 4: file: it is missing; this line has "fiel", a line takes file, source, requested_priority, justification, author, at_ms',
+    });
   });
 });

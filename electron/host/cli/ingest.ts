@@ -208,6 +208,26 @@ function asGiven(line: IngestLine, piped: string | null): IngestLine {
   return { ...line, file: '-', ...(error ? { error } : {}) };
 }
 
+const MANIFEST_FIELDS = Object.keys(ManifestLine.shape);
+
+/**
+ * Why a manifest line's field is refused, in words: a field left out (or misspelt, the
+ * usual reason: `"fiel"`) is "missing", with the line's unknown names and the ones a line
+ * takes; anything else as zod says it.
+ */
+function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
+  const given = value !== null && typeof value === 'object' && !Array.isArray(value);
+  const key = issue.path[0];
+  if (!given || typeof key !== 'string' || (value as Record<string, unknown>)[key] !== undefined)
+    return issue.message;
+  const unknown = Object.keys(value).filter((k) => !MANIFEST_FIELDS.includes(k));
+  return (
+    `it is missing` +
+    (unknown.length > 0 ? `; this line has ${unknown.map((k) => `"${k}"`).join(', ')},` : ';') +
+    ` a line takes ${MANIFEST_FIELDS.join(', ')}`
+  );
+}
+
 function readManifest(path: string, defaultSource: string): Planned[] {
   let text: string;
   try {
@@ -249,7 +269,7 @@ function readManifest(path: string, defaultSource: string): Planned[] {
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.join('.');
-        refuse(`: ${field || 'line'}: ${issue.message}`, field);
+        refuse(`: ${field || 'line'}: ${manifestProblem(value, issue)}`, field);
         return;
       }
       const m = parsed.data;
