@@ -149,8 +149,8 @@ export class Store {
 
   /**
    * The rows of a read of many rows, handed over as one JSON text (`to_json(list(row))`):
-   * @duckdb/node-api converts one value at a time (about 2 µs a string), which was most
-   * of loading 20,000 snapshots' ids and hashes at start (IntakeMemory). Only for
+   * @duckdb/node-api converts one value at a time (about 2 µs a string), a third of
+   * loading 20,000 snapshots and their hashes at start (IntakeMemory). Only for
    * columns whose JSON is exact: text, booleans, integers below 2^53 and doubles (written
    * shortest round-trip); times as `epoch_ms(…)::DOUBLE`, integers cast to DOUBLE too, so
    * that the rows are the same when they come the slow way. In no particular order.
