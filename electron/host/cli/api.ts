@@ -71,9 +71,11 @@ export async function openApi(
       const local = await openLocal(cfg, overrides, needs, holderFile(home, cfg.dbPath));
       if (local.ok || local.error.code !== 'DB_LOCKED') return local;
       // An engine starting on the database takes it a moment before its endpoint is up,
-      // and a command that has just opened it, before its holder note is written.
+      // and a command that has just opened it, before its holder note is written. An
+      // engine that has already had its time to answer is not asked again (which doubled
+      // the wait before the command said so).
       for (const until = Date.now() + LOCK_GRACE_MS; ; await delay(100)) {
-        const found = await findEngine(home, cfg.dbPath);
+        const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
         if (found.state === 'live') return ok(remoteSession(found));
         if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
         if (found.state === 'silent' || Date.now() >= until)
