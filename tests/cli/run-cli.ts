@@ -25,7 +25,14 @@ export function cliHome(): { dir: string; db: string; args: string[] } {
 
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv; home?: string; cwd?: string } = {},
+  opts: {
+    input?: string;
+    env?: NodeJS.ProcessEnv;
+    home?: string;
+    cwd?: string;
+    /** Told of each piece of stdout as it comes (to act on observed progress). */
+    onStdout?: (text: string) => void;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const home = opts.home ?? mkdtempSync(join(tmpdir(), 'gex-home-'));
@@ -36,7 +43,10 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(d.toString());
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -3,8 +3,9 @@
 // (at_ms), `jobs --json`, `rules whatif`, `queue --drain`, `sources` and `audit` run through it and answer
 // exactly as they do with no engine running (compared field by field, ids and times
 // aside); after `kill -9` of serve its discovery file is recognised as stale and the
-// command opens the database itself; a database held by something that does not answer
-// gives exit 3, at once, with a message that says so.
+// command opens the database itself; an `ingest` whose serve goes away (SIGTERM, kill -9)
+// while its requests run waits for them in an engine of its own; a database held by
+// something that does not answer gives exit 3, at once, with a message that says so.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -384,7 +385,7 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
-    'ends a waiting ingest with exit 3, not a hang, when serve stops while its job waits',
+    'goes on with a waiting ingest in an engine of its own, not a hang, when serve stops while the desk holds its job',
     { timeout: 120_000 },
     async () => {
       const p = place();
@@ -403,10 +404,11 @@ describe('the command line beside gex-desk serve', () => {
         )
         .toBe(1);
       serve.kill('SIGTERM');
+      // The pause was the desk's, and ended with it: the command's own engine runs the job.
       const r = await waiting;
-      expect(r.code).toBe(3);
-      expect(r.lines[0]).toMatchObject({ status: 'failed', error: { code: 'IO' } });
-      expect(String((r.lines[0]!.error as { message: string }).message)).toContain('went away');
+      expect(r.stderr).toContain('went away');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lines[0]).toMatchObject({ status: 'completed', file: chains[1] });
       await exited(serve);
     },
   );
@@ -462,6 +464,45 @@ describe('the command line beside gex-desk serve', () => {
         first.kill('SIGTERM');
         await exited(first);
       }
+    },
+  );
+
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'waits for its requests to their end when the serve it reached goes away (%s) while they run',
+    { timeout: 120_000 },
+    async (signal) => {
+      const p = place();
+      const dir = mkdtempSync(join(tmpdir(), 'gex-going-'));
+      const files = Array.from({ length: 40 }, (_, i) => {
+        const f = join(dir, `c${i}.csv`);
+        writeCboeCsv(f, { seed: 300 + i, expiries: 10, strikesPerExpiry: 100 });
+        return f;
+      });
+      const serve = await startServe(p);
+      // Killed once the first request has ended: the others are stored, some not run yet.
+      let killed = false;
+      const r = await runCli(['ingest', ...files, '--json', ...p.args], {
+        home: p.home,
+        onStdout: () => {
+          if (!killed) serve.kill(signal);
+          killed = true;
+        },
+      });
+      await exited(serve);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `The running GEX Desk engine \\(PID ${serve.pid}\\) (stopped answering|went away)`,
+        ),
+      );
+      expect(r.stderr).toContain('The requests it took are stored');
+      // Every request as it ended, none called failed because the app went away.
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lines.map((l) => [l.file, l.status])).toEqual(files.map((f) => [f, 'completed']));
+      const ids = r.lines.map((l) => (l.snapshot as { id: string }).id);
+      expect(new Set(ids).size).toBe(files.length);
+      // As stored: each of them once, completed.
+      const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+      expect(jobs.lines.map((j) => j.status)).toEqual(files.map(() => 'completed'));
     },
   );
 

@@ -9,6 +9,8 @@ import type { AppError } from '../../../shared/result.ts';
 export interface ApiClient extends GexApi {
   /** `in-process`: this command opened the database; `running-engine`: an engine's local endpoint answers. */
   readonly where: 'in-process' | 'running-engine';
+  /** The running engine's process (`running-engine` only): whether it has ended after it went away. */
+  readonly enginePid?: number;
   /**
    * Told once if the engine goes away while events are awaited (the running engine quit
    * or crashed; an in-process engine never does): nothing more will be heard.

@@ -4,15 +4,17 @@
 // chain piped in (piped-input.ts). A
 // manifest replays a recorded arrival pattern: each line is submitted `at_ms` after
 // the command starts. Through the API map (api.ts): to the running engine when there
-// is one, else to an engine of this process, with workers started on demand.
+// is one, else to an engine of this process, with workers started on demand; if the
+// running engine goes away meanwhile, its requests are waited for in the next one
+// (job-waiter.ts).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
-import { endedUndecided, PriorityLevel, TERMINAL_STATUSES } from '../../../shared/domain.ts';
-import type { AppError, Result } from '../../../shared/result.ts';
+import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
-import { withApi, type ApiClient } from './api.ts';
+import { openApi, withApi, type ApiClient, type ApiSession } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
@@ -26,6 +28,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { jobWaiter, type JobWaiter } from './job-waiter.ts';
 import { pipedFile } from './piped-input.ts';
 import { INGEST_USAGE } from './usage.ts';
 
@@ -142,7 +145,22 @@ async function ingestFiles(
     kind: 'engine',
     options: { workers: int(values.workers, '--workers', 1), ...atOnce },
   } as const;
-  return withApi(engineOptions(values), out, needs, async (api, session) => {
+  const overrides = engineOptions(values);
+  return withApi(overrides, out, needs, async (api, session) => {
+    // The API of the engine that comes next, when the running one goes away (the app quit
+    // or crashed) while requests it took have not ended: closed with the first.
+    const later: ApiSession[] = [];
+    const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
+    const waiter = jobWaiter(api, async (from, lost) => {
+      out.error(
+        `gex-desk: ${lost.message.replace(/\.?$/, '.')} The requests it took are stored: once it has let go of the database, this command goes on with those that have not ended.`,
+      );
+      if (from.enginePid !== undefined) await processGone(from.enginePid, ENGINE_EXIT_WAIT_MS);
+      const next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
+      if (!next.ok) return next;
+      later.push(next.value!);
+      return { ok: true, value: next.value!.api };
+    });
     const progress: Progress = {
       stopped: false,
       unsent: planned.length,
@@ -155,20 +173,19 @@ async function ingestFiles(
       // what the engine took; then said once closed: a running job finishes while its
       // engine shuts down.
       void settled(progress.sending, ANSWER_WAIT_MS)
-        .then(() => session.close())
+        .then(closeAll)
         .catch(() => undefined) // interrupted all the same
         .then(() => {
-          out.error(interrupted(progress, api.where));
+          out.error(interrupted(progress, waiter.api().where));
           process.exit(130);
         });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     try {
-      const waitForEnd = jobWaiter(api);
       const t0 = Date.now();
       const results = planned.map((p) =>
-        delay(p.at_ms - (Date.now() - t0)).then(() => runOne(api, waitForEnd, p, progress)),
+        delay(p.at_ms - (Date.now() - t0)).then(() => runOne(waiter, p, progress)),
       );
       let worst: ExitCode = EXIT.ok;
       const byStatus = new Map<IngestLine['status'], number>();
@@ -193,8 +210,20 @@ async function ingestFiles(
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      await Promise.all(later.map((s) => s.close()));
     }
   });
+}
+
+/**
+ * How long the command waits for an engine that went away to end (its shutdown lets the
+ * running jobs finish, within 10 s, then checkpoints) before it opens the database.
+ */
+const ENGINE_EXIT_WAIT_MS = 30_000;
+
+async function processGone(pid: number, ms: number): Promise<void> {
+  const { processAlive } = await import('../local/discovery.ts');
+  for (const until = Date.now() + ms; processAlive(pid) && Date.now() < until;) await delay(100);
 }
 
 /** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
@@ -285,8 +314,6 @@ function readManifest(path: string, defaultSource: string): Planned[] {
   return planned;
 }
 
-type WaitForEnd = (jobId: string) => Promise<Result<JobDetail>>;
-
 /** A request refused before anything was stored: a bad manifest line, a call the API refused. */
 const rejected = (file: string, error: AppError): IngestLine => ({
   file,
@@ -341,19 +368,15 @@ function interrupted(p: Progress, where: ApiClient['where']): string {
   return parts.join(' ');
 }
 
-async function runOne(
-  api: ApiClient,
-  waitForEnd: WaitForEnd,
-  p: Planned,
-  progress: Progress,
-): Promise<IngestLine> {
+async function runOne(waiter: JobWaiter, p: Planned, progress: Progress): Promise<IngestLine> {
   if (progress.stopped) return new Promise(() => undefined); // the process is ending
   progress.unsent -= 1;
   if (p.invalid) return rejected(p.file, p.invalid);
   const submitted = Date.now();
   // Its job is counted as waiting in the same turn as the answer arrives: an interrupt
   // that waited for this submission then finds it.
-  const sending = api
+  const sending = waiter
+    .api()
     .call('ingest:submit', {
       file: p.file,
       source: p.source,
@@ -372,7 +395,7 @@ async function runOne(
   if (!r.ok) return rejected(p.file, r.error);
   const ack = r.value;
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
-  const ended = await waitForEnd(ack.job_id);
+  const ended = await waiter.waitForEnd(ack.job_id);
   progress.waiting.delete(ack.job_id);
   if (!ended.ok)
     return {
@@ -420,40 +443,6 @@ function fromJob(
   if (snapshot) line.snapshot = snapshotJson(snapshot);
   if (job.error) line.error = job.error;
   return line;
-}
-
-/**
- * Waits for jobs to end, from one subscription to job:updated made before any submission
- * (so no job can end unseen, even before its submission is acknowledged: such an end is
- * kept until it is asked for). Then one call for the job as stored, with its snapshot. If
- * the engine goes away meanwhile, every wait ends with its error.
- */
-function jobWaiter(api: ApiClient): WaitForEnd {
-  const waiting = new Map<string, () => void>();
-  /** Jobs that ended before anyone waited for them (another command's too, beside the app): the latest few. */
-  const ended = new Set<string>();
-  let lost: AppError | null = null;
-  api.on('job:updated', (job) => {
-    if (!TERMINAL_STATUSES.has(job.status)) return;
-    const wake = waiting.get(job.id);
-    if (wake) return wake();
-    ended.add(job.id);
-    if (ended.size > 10_000) ended.delete(ended.values().next().value!);
-  });
-  api.onLost((error) => {
-    lost = error;
-    for (const wake of waiting.values()) wake();
-  });
-  return (jobId) =>
-    new Promise((resolveJob) => {
-      const wake = () => {
-        waiting.delete(jobId);
-        if (lost) resolveJob({ ok: false, error: lost });
-        else void api.call('jobs:get', { id: jobId }).then(resolveJob);
-      };
-      if (ended.delete(jobId) || lost) wake();
-      else waiting.set(jobId, wake);
-    });
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

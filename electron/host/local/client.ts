@@ -54,6 +54,10 @@ export class RemoteApi implements ApiClient {
     this.discovery = discovery;
   }
 
+  get enginePid(): number {
+    return this.discovery.pid;
+  }
+
   #post(path: string, body: string, timeoutMs?: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = request(

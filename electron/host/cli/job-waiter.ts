@@ -1,0 +1,88 @@
+// How `gex-desk ingest` waits for its jobs to end, even when the engine it waits on goes
+// away. One subscription to job:updated is made before any submission (so no job can end
+// unseen, even before its submission is acknowledged: such an end is kept until it is
+// asked for); then one call for the job as stored, with its snapshot.
+// Beside the app, the app may quit (or crash) while the command waits. Its requests are
+// stored and nothing queued is lost, so the command does not call them failed: `reconnect`
+// gives the API that comes next — a new engine's, or one started in this process, which
+// takes the queued jobs up again — and every wait goes on there, from the job as stored.
+// Only when there is no next API does a wait end with the error.
+import type { JobDetail } from '../../../shared/api.ts';
+import { TERMINAL_STATUSES } from '../../../shared/domain.ts';
+import type { AppError, Result } from '../../../shared/result.ts';
+import type { ApiClient } from './api-client.ts';
+
+export interface JobWaiter {
+  /** The API the command works through now (the next one, once the first went away). */
+  api(): ApiClient;
+  /** Resolves once the job has ended, with the job as stored and its snapshot. */
+  waitForEnd(jobId: string): Promise<Result<JobDetail>>;
+}
+
+/** Jobs that ended before anyone waited for them (another command's too, beside the app): the latest few. */
+const KEEP_ENDED = 10_000;
+
+export function jobWaiter(
+  first: ApiClient,
+  reconnect: (from: ApiClient, lost: AppError) => Promise<Result<ApiClient>>,
+): JobWaiter {
+  const waiting = new Map<string, () => void>();
+  const ended = new Set<string>();
+  let api = first;
+  /** Set when the engine went away and no other API could be had: every wait ends with it. */
+  let gone: AppError | null = null;
+  let switching: Promise<void> | null = null;
+
+  const watch = (a: ApiClient) => {
+    a.on('job:updated', (job) => {
+      if (a !== api || !TERMINAL_STATUSES.has(job.status)) return;
+      const wake = waiting.get(job.id);
+      if (wake) return wake();
+      ended.add(job.id);
+      if (ended.size > KEEP_ENDED) ended.delete(ended.values().next().value!);
+    });
+    a.onLost((error) => void moveOn(a, error));
+  };
+
+  /** `from` went away: the next API (once, however many waits noticed), then every wait asks it. */
+  const moveOn = (from: ApiClient, error: AppError): Promise<void> => {
+    if (from !== api) return switching ?? Promise.resolve();
+    switching ??= reconnect(from, error).then((next) => {
+      if (next.ok) {
+        api = next.value;
+        watch(api);
+      } else gone = next.error;
+      switching = null;
+      for (const wake of [...waiting.values()]) wake();
+    });
+    return switching;
+  };
+
+  watch(first);
+  return {
+    api: () => api,
+    waitForEnd: (jobId) =>
+      new Promise((resolve) => {
+        const wake = async (): Promise<void> => {
+          waiting.delete(jobId);
+          if (gone) return resolve({ ok: false, error: gone });
+          const asked = api;
+          const r = await asked.call('jobs:get', { id: jobId });
+          // The engine went away between the job's end and this call (an app quitting).
+          if (!r.ok && r.error.code === 'IO' && asked.where === 'running-engine') {
+            await moveOn(asked, r.error);
+            return wake();
+          }
+          // Asked after a move: a job the next engine has not run yet is waited for there.
+          if (r.ok && !TERMINAL_STATUSES.has(r.value.job.status)) {
+            if (ended.delete(jobId)) return wake();
+            waiting.set(jobId, () => void wake());
+            return;
+          }
+          resolve(r);
+        };
+        if (ended.delete(jobId) || gone) void wake();
+        else waiting.set(jobId, () => void wake());
+      }),
+  };
+}
