@@ -152,10 +152,13 @@ async function ingestFiles(
     const later: ApiSession[] = [];
     const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
     const waiter = jobWaiter(api, async (from, lost) => {
+      // This process's own engine is lost only with its database (a full disk): nothing
+      // comes next, and every wait ends with why.
+      if (from.enginePid === undefined) return { ok: false, error: lost };
       out.error(
         `gex-desk: ${lost.message.replace(/\.?$/, '.')} The requests it took are stored: once it has let go of the database, this command goes on with those that have not ended.`,
       );
-      if (from.enginePid !== undefined) await processGone(from.enginePid, ENGINE_EXIT_WAIT_MS);
+      await processGone(from.enginePid, ENGINE_EXIT_WAIT_MS);
       const next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
       if (!next.ok) return next;
       later.push(next.value!);
