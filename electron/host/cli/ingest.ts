@@ -12,7 +12,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
-import type { AppError } from '../../../shared/result.ts';
+import { ok, type AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
 import { openApi, withApi, type ApiClient, type ApiSession } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
@@ -162,7 +162,7 @@ async function ingestFiles(
       const next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
       if (!next.ok) return next;
       later.push(next.value!);
-      return { ok: true, value: next.value!.api };
+      return ok(next.value!.api);
     });
     const progress: Progress = {
       stopped: false,
