@@ -494,7 +494,7 @@ describe('the command line beside gex-desk serve', () => {
           `The running GEX Desk engine \\(PID ${serve.pid}\\) (stopped answering|went away)`,
         ),
       );
-      expect(r.stderr).toContain('The requests it took are stored');
+      expect(r.stderr).toContain('What it took is stored');
       // Every request as it ended, none called failed because the app went away.
       expect(r.code, r.stderr).toBe(0);
       expect(r.lines.map((l) => [l.file, l.status])).toEqual(files.map((f) => [f, 'completed']));

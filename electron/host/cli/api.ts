@@ -88,6 +88,39 @@ export async function openApi(
   );
 }
 
+/**
+ * How long a command waits for an engine that went away to end (its shutdown lets the
+ * running jobs finish, within 10 s, then checkpoints) before it opens the database.
+ */
+const ENGINE_EXIT_WAIT_MS = 30_000;
+
+/**
+ * The API after `from`, a running engine, went away (the app quit or crashed) while the
+ * command waited on work it had stored: once its process has ended, whatever
+ * `openApi` finds — the app started again, or an engine of this process, which takes the
+ * queued jobs up. Said on stderr, once. Null for this process's own engine, which is lost
+ * only with its database (a full disk): nothing comes next.
+ */
+export async function nextApi(
+  from: ApiClient,
+  lost: AppError,
+  overrides: ConfigOverrides,
+  needs: LocalNeeds,
+  out: Output,
+): Promise<Result<ApiSession> | null> {
+  if (from.enginePid === undefined) return null;
+  out.error(
+    `gex-desk: ${lost.message.replace(/\.?$/, '.')} What it took is stored: once it has let go of the database, this command goes on with what has not ended.`,
+  );
+  const { processAlive } = await import('../local/discovery.ts');
+  for (const until = Date.now() + ENGINE_EXIT_WAIT_MS; processAlive(from.enginePid);) {
+    if (Date.now() >= until) break;
+    await delay(100);
+  }
+  const next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
+  return next.ok ? ok(next.value!) : next;
+}
+
 /** Runs `work` with the API and always closes it; a failure to reach it is reported with its exit code. */
 export async function withApi(
   overrides: ConfigOverrides,

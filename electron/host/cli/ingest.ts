@@ -14,7 +14,7 @@ import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
 import { ok, type AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
-import { openApi, withApi, type ApiClient, type ApiSession } from './api.ts';
+import { nextApi, withApi, type ApiClient, type ApiSession } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
@@ -152,17 +152,11 @@ async function ingestFiles(
     const later: ApiSession[] = [];
     const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
     const waiter = jobWaiter(api, async (from, lost) => {
-      // This process's own engine is lost only with its database (a full disk): nothing
-      // comes next, and every wait ends with why.
-      if (from.enginePid === undefined) return { ok: false, error: lost };
-      out.error(
-        `gex-desk: ${lost.message.replace(/\.?$/, '.')} The requests it took are stored: once it has let go of the database, this command goes on with those that have not ended.`,
-      );
-      await processGone(from.enginePid, ENGINE_EXIT_WAIT_MS);
-      const next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
+      const next = await nextApi(from, lost, overrides, needs, out);
+      if (!next) return { ok: false, error: lost };
       if (!next.ok) return next;
-      later.push(next.value!);
-      return ok(next.value!.api);
+      later.push(next.value);
+      return ok(next.value.api);
     });
     const progress: Progress = {
       stopped: false,
@@ -216,17 +210,6 @@ async function ingestFiles(
       await Promise.all(later.map((s) => s.close()));
     }
   });
-}
-
-/**
- * How long the command waits for an engine that went away to end (its shutdown lets the
- * running jobs finish, within 10 s, then checkpoints) before it opens the database.
- */
-const ENGINE_EXIT_WAIT_MS = 30_000;
-
-async function processGone(pid: number, ms: number): Promise<void> {
-  const { processAlive } = await import('../local/discovery.ts');
-  for (const until = Date.now() + ms; processAlive(pid) && Date.now() < until;) await delay(100);
 }
 
 /** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
