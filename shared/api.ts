@@ -47,10 +47,12 @@ export const calls = {
   'engine:health': call(none, Health),
   'ingest:submit': call(SubmitRequest, SubmitAck),
   'jobs:get': call(z.object({ id: z.string().min(1) }), JobDetail),
+  /** Newest first; `after`: the id of the last job of the previous page (the list goes on after it). */
   'jobs:list': call(
     z.object({
       status: JobStatus.optional(),
       limit: z.number().int().min(1).max(100_000).default(10_000),
+      after: z.string().min(1).optional(),
     }),
     z.array(ProcessingJob),
   ),
@@ -68,10 +70,12 @@ export const calls = {
   'queue:resume': call(none, QueueStats),
   /** Runs until nothing is queued, deciding or running (CONFLICT while the queue is paused). */
   'queue:drain': call(none, DrainResult),
+  /** Newest stored first; `after`: the id of the last snapshot of the previous page. */
   'snapshots:list': call(
     z.object({
       underlying: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).default(200),
+      after: z.string().min(1).optional(),
     }),
     z.array(GEXSnapshot),
   ),

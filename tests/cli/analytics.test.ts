@@ -314,8 +314,8 @@ describe('gex-desk analytics commands', () => {
       [['diff', 'a'], 2, /^gex-desk: diff takes ID_A ID_B, not a\n/],
       [['snapshot'], 2, /^gex-desk: snapshot takes ID\n/],
       // A limit out of range is the command's usage, not the engine's refusal (exit 1).
-      [['snapshots', '--limit', '0'], 2, /--limit must be a whole number from 1 to 10000, not "0"/],
-      [['jobs', '--limit', '200000'], 2, /--limit must be a whole number from 1 to 100000/],
+      [['snapshots', '--limit', '0'], 2, /--limit must be a whole number of at least 1, not "0"/],
+      [['jobs', '--limit', '1.5'], 2, /--limit must be a whole number of at least 1, not "1.5"/],
       [['audit', '--limit', '0'], 2, /--limit must be a whole number from 1 to 10000/],
       [
         ['export', 'x', '--format', 'xml', '--out', '/tmp/x'],

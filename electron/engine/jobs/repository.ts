@@ -255,16 +255,19 @@ export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJ
 }
 
 /** Newest first (by submission order). */
+/** Newest first; `after` the job of that id, when a list is read a page at a time. */
 export async function listJobs(
   db: Db,
-  opts: { status?: JobStatus; limit: number },
+  opts: { status?: JobStatus; limit: number; after?: string },
 ): Promise<ProcessingJob[]> {
-  const rows = opts.status
-    ? await db.all(`${SELECT} WHERE status = $2 ORDER BY seq DESC LIMIT $1`, [
-        opts.limit,
-        opts.status,
-      ])
-    : await db.all(`${SELECT} ORDER BY seq DESC LIMIT $1`, [opts.limit]);
+  const params: (string | number)[] = [opts.limit];
+  const where: string[] = [];
+  if (opts.status) where.push(`status = $${params.push(opts.status)}`);
+  if (opts.after) where.push(`seq < (SELECT seq FROM jobs WHERE id = $${params.push(opts.after)})`);
+  const rows = await db.all(
+    `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $1`,
+    params,
+  );
   return rows.map(toJob);
 }
 

@@ -185,15 +185,25 @@ export async function snapshotsWhere(
   return rows.map(toSnapshot);
 }
 
+/**
+ * Newest stored first (then the latest as_of, then the id: one order, so that pages meet
+ * exactly); `after` the snapshot of that id, when a list is read a page at a time.
+ */
 export async function listSnapshots(
   store: Store,
-  opts: { underlying?: string; limit: number },
+  opts: { underlying?: string; limit: number; after?: string },
 ): Promise<GEXSnapshot[]> {
-  const where = opts.underlying ? 'WHERE upper(underlying) = upper($2)' : '';
-  const params = opts.underlying ? [opts.limit, opts.underlying] : [opts.limit];
+  const params: unknown[] = [opts.limit];
+  const where: string[] = [];
+  if (opts.underlying) where.push(`upper(underlying) = upper($${params.push(opts.underlying)})`);
+  if (opts.after)
+    where.push(
+      `(s.created_at, s.as_of, s.id) < (SELECT (created_at, as_of, id) FROM gex_snapshots WHERE id = $${params.push(opts.after)})`,
+    );
   const rows = await store.all<Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM gex_snapshots ${where} ORDER BY created_at DESC, as_of DESC LIMIT $1`,
-    params,
+    `SELECT ${COLUMNS} FROM gex_snapshots s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY s.created_at DESC, s.as_of DESC, s.id DESC LIMIT $1`,
+    params as Params,
   );
   return rows.map(toSnapshot);
 }

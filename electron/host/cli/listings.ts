@@ -3,7 +3,13 @@
 // through the API map (api.ts): the running engine's when there is one, else one served
 // from the store alone (`jobs`, `snapshots`, `queue` start fast: no workers, no
 // scheduler), or by a whole engine of this process for `--drain`.
-import { endedUndecided, JobStatus } from '../../../shared/domain.ts';
+import {
+  endedUndecided,
+  JobStatus,
+  type GEXSnapshot,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
+import { ok, type Result } from '../../../shared/result.ts';
 import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
@@ -33,34 +39,19 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
     values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
   if (status && !status.success)
     throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
-  const limit = int(values.limit, '--limit', 1, 100_000) ?? 100_000;
+  const limit = int(values.limit, '--limit', 1);
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
-    const r = await api.call('jobs:list', { status: status?.data, limit });
+    const jobs: ProcessingJob[] = [];
+    const r = await eachPage(
+      (page, after) => api.call('jobs:list', { status: status?.data, limit: page, after }),
+      limit,
+      (some) => {
+        if (values.json) some.forEach((j) => out.json(jobJson(j)));
+        else jobs.push(...some);
+      },
+    );
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
-    const jobs = r.value;
-    if (values.json) {
-      for (const j of jobs)
-        out.json({
-          id: j.id,
-          request_id: j.request_id,
-          file: j.file,
-          underlying: j.underlying,
-          priority: j.priority,
-          effective_priority: j.effective_priority,
-          status: j.status,
-          submitted_at: j.submitted_at,
-          decided_at: j.decided_at,
-          started_at: j.started_at,
-          finished_at: j.finished_at,
-          attempts: j.attempts,
-          error: j.error,
-          late: j.late,
-          rule: j.rule,
-          rule_version: j.rule_version,
-          source: j.source,
-          snapshot_id: j.snapshot_id,
-        });
-    } else {
+    if (!values.json)
       out.line(
         table(
           ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file'],
@@ -75,9 +66,56 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
           ]),
         ),
       );
-    }
     return EXIT.ok;
   });
+}
+
+/** A `jobs --json` line (CONTRACTS.md, and the fields added since). */
+const jobJson = (j: ProcessingJob) => ({
+  id: j.id,
+  request_id: j.request_id,
+  file: j.file,
+  underlying: j.underlying,
+  priority: j.priority,
+  effective_priority: j.effective_priority,
+  status: j.status,
+  submitted_at: j.submitted_at,
+  decided_at: j.decided_at,
+  started_at: j.started_at,
+  finished_at: j.finished_at,
+  attempts: j.attempts,
+  error: j.error,
+  late: j.late,
+  rule: j.rule,
+  rule_version: j.rule_version,
+  source: j.source,
+  snapshot_id: j.snapshot_id,
+});
+
+/** What one call may list (the API's own bound on `limit`). */
+const PAGE = 10_000;
+
+/**
+ * A whole list, or its first `limit` items, read a page at a time (each page `after` the
+ * last one's id) and handed to `take` as it comes: a desk's year of jobs or snapshots is
+ * listed whole, never cut at one call's bound.
+ */
+async function eachPage<T extends { id: string }>(
+  call: (page: number, after: string | undefined) => Promise<Result<T[]>>,
+  limit: number | undefined,
+  take: (items: T[]) => void,
+): Promise<Result<void>> {
+  let after: string | undefined;
+  for (let left = limit ?? Infinity; left > 0;) {
+    const page = Math.min(PAGE, left);
+    const r = await call(page, after);
+    if (!r.ok) return r;
+    take(r.value);
+    if (r.value.length < page) break;
+    left -= r.value.length;
+    after = r.value.at(-1)!.id;
+  }
+  return ok(undefined);
 }
 
 export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
@@ -90,20 +128,26 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
   if (positionals.length > 0)
     throw new UsageError(`unknown snapshots command "${positionals[0]}"\n${SNAPSHOTS_USAGE}`);
-  const limit = int(values.limit, '--limit', 1, 10_000) ?? 10_000;
+  const limit = int(values.limit, '--limit', 1);
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
-    const r = await api.call('snapshots:list', { underlying: values.underlying, limit });
+    const snapshots: GEXSnapshot[] = [];
+    const r = await eachPage(
+      (page, after) =>
+        api.call('snapshots:list', { underlying: values.underlying, limit: page, after }),
+      limit,
+      (some) => {
+        if (!values.json) return snapshots.push(...some);
+        for (const s of some)
+          out.json({
+            ...snapshotJson(s),
+            request_id: s.request_id,
+            job_id: s.job_id,
+            created_at: s.created_at,
+          });
+      },
+    );
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
-    const snapshots = r.value;
-    if (values.json) {
-      for (const s of snapshots)
-        out.json({
-          ...snapshotJson(s),
-          request_id: s.request_id,
-          job_id: s.job_id,
-          created_at: s.created_at,
-        });
-    } else {
+    if (!values.json)
       out.line(
         table(
           [
@@ -130,7 +174,6 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
           ]),
         ),
       );
-    }
     return EXIT.ok;
   });
 }

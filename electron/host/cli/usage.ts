@@ -38,9 +38,9 @@ export const RULES_USAGE = `gex-desk rules <command>
                              without activating it: each request whose level would change`;
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
-  Lists jobs, newest first. STATUS: ${JOB_STATUSES.join(', ')}.`;
+  Lists jobs, newest first: all of them, or the first N. STATUS: ${JOB_STATUSES.join(', ')}.`;
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
-  Lists stored snapshots, newest first.
+  Lists stored snapshots, newest first: all of them, or the first N.
   snapshots remove ID --justification TEXT [--author NAME] [--json]
                              remove a snapshot ingested by mistake: its figures and export
                              files (audited; its file may then be ingested again)
