@@ -142,11 +142,13 @@ export const calls = {
     WhatIfAnswer,
   ),
   /** `order`: `newest` first (default) or `oldest` first (a request's timeline). */
+  /** `after`: the id of the last entry of the previous page (the list goes on after it, in its order). */
   'audit:list': call(
     z.object({
       request_id: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).default(500),
       order: z.enum(['newest', 'oldest']).default('newest'),
+      after: z.number().int().optional(),
     }),
     z.array(AuditEntry),
   ),

@@ -1,7 +1,7 @@
-// `gex-desk snapshots` and `gex-desk jobs` list a desk's whole history, however long: a
+// `gex-desk snapshots`, `jobs` and `audit` list a desk's whole history, however long: a
 // list longer than one call may return (10,000) is read a page at a time, and `--limit`
 // takes any count. Before, `snapshots --json` stopped at 10,000 without a word, and
-// `--limit 20000` was refused. The database is a real one: two chains ingested by the
+// `--limit 20000` was refused (and `audit --request` stopped at 10,000 entries). The database is a real one: two chains ingested by the
 // command, then their rows copied in DuckDB (new ids, earlier times), as months of use
 // would leave them.
 import { rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Each snapshot and job row `copies` more times, ids suffixed, stored and submitted earlier. */
+/** Each snapshot and job row `copies` more times, ids suffixed, stored and submitted earlier; the audit trail half as often. */
 async function multiply(db: string, copies: number): Promise<void> {
   const instance = await DuckDBInstance.create(db);
   const c = await instance.connect();
@@ -30,15 +30,19 @@ async function multiply(db: string, copies: number): Promise<void> {
     `INSERT INTO jobs BY NAME SELECT j.* EXCLUDE (seq) REPLACE (j.id || '-' || k.k AS id,
        j.submitted_at - to_minutes(k.k) AS submitted_at) FROM jobs j, k`,
   );
+  // The audit trail: every entry again and again, under the same requests (a long trail).
+  await c.run(
+    `INSERT INTO audit_log BY NAME SELECT a.* EXCLUDE (id) FROM audit_log a, k WHERE k.k <= ${Math.ceil(copies / 2)}`,
+  );
   await c.run('CHECKPOINT');
   c.closeSync();
   instance.closeSync();
 }
 
-async function rows(db: string, sql: string): Promise<string[]> {
+async function rows(db: string, sql: string): Promise<unknown[]> {
   const instance = await DuckDBInstance.create(db);
   const c = await instance.connect();
-  const ids = (await (await c.run(sql)).getRowsJS()).map((r) => r[0] as string);
+  const ids = (await (await c.run(sql)).getRowsJS()).map((r) => r[0]);
   c.closeSync();
   instance.closeSync();
   return ids;
@@ -75,5 +79,22 @@ describe('long lists', () => {
       await rows(db, 'SELECT id FROM jobs ORDER BY seq DESC'),
     );
     expect(jobs.lines).toHaveLength(10_006);
+
+    // The audit trail: the latest 500 by default, as many as asked for, one request's whole.
+    const newestEntries = await rows(db, 'SELECT id::INTEGER FROM audit_log ORDER BY id DESC');
+    expect(newestEntries.length).toBeGreaterThan(20_000);
+    const latest = await runCli(['audit', '--json', ...args]);
+    expect(latest.lines.map((l) => l.id)).toEqual(newestEntries.slice(0, 500));
+    const many = await runCli(['audit', '--limit', '20000', '--json', ...args]);
+    expect(many.code, many.stderr).toBe(0);
+    expect(many.lines.map((l) => l.id)).toEqual(newestEntries.slice(0, 20_000));
+    const request = ingested.lines[0]!.request_id as string;
+    const trail = await rows(
+      db,
+      `SELECT id::INTEGER FROM audit_log WHERE request_id = '${request}' ORDER BY id`,
+    );
+    expect(trail.length).toBeGreaterThan(10_000);
+    const whole = await runCli(['audit', '--request', request, '--json', ...args]);
+    expect(whole.lines.map((l) => l.id)).toEqual(trail);
   }, 120_000);
 });

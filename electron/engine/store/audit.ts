@@ -62,14 +62,18 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
 /** Newest first by default; `oldest` first for a request's timeline (its first `limit` entries). */
 export async function listAudit(
   store: Store,
-  opts: { request_id?: string; limit: number; order?: 'newest' | 'oldest' },
+  opts: { request_id?: string; limit: number; order?: 'newest' | 'oldest'; after?: number },
 ): Promise<AuditEntry[]> {
-  const where = opts.request_id ? 'WHERE request_id = $2' : '';
-  const params = opts.request_id ? [opts.limit, opts.request_id] : [opts.limit];
+  const oldest = opts.order === 'oldest';
+  const params: (string | number)[] = [opts.limit];
+  const where: string[] = [];
+  if (opts.request_id) where.push(`request_id = $${params.push(opts.request_id)}`);
+  if (opts.after !== undefined) where.push(`id ${oldest ? '>' : '<'} $${params.push(opts.after)}`);
   const rows = await store.all<Record<string, unknown>>(
     `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
          file, underlying
-       FROM audit_log ${where} ORDER BY id ${opts.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT $1`,
+       FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id ${oldest ? 'ASC' : 'DESC'} LIMIT $1`,
     params,
   );
   return rows.map((r) => ({

@@ -3,6 +3,7 @@
 // cancels (with who), lateness and escalations, completions and failures, rule and
 // source changes — each with its file and underlying. One request's trail reads oldest
 // first (its timeline); the whole log newest first. Through the API map (api.ts).
+import type { AuditEntry } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -14,6 +15,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { eachPage } from './pages.ts';
 import { AUDIT_USAGE } from './usage.ts';
 
 export async function auditCommand(argv: string[], out: Output): Promise<ExitCode> {
@@ -25,27 +27,37 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
   if (values.help) return (out.line(AUDIT_USAGE), EXIT.ok);
   if (positionals.length > 0)
     throw new UsageError(`audit takes no arguments (did you mean --request ${positionals[0]}?)`);
-  const limit = int(values.limit, '--limit', 1, 10_000) ?? (values.request ? 10_000 : 500);
+  // One request's whole trail; else the latest 500 entries, or as many as asked for.
+  const limit = int(values.limit, '--limit', 1) ?? (values.request ? undefined : 500);
   const request_id = values.request;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
-    const r = await api.call('audit:list', {
-      request_id,
+    const entries: AuditEntry[] = [];
+    let found = 0;
+    const r = await eachPage<AuditEntry>(
+      (page, after) =>
+        api.call('audit:list', {
+          request_id,
+          limit: page,
+          order: request_id ? 'oldest' : 'newest',
+          after,
+        }),
       limit,
-      order: request_id ? 'oldest' : 'newest',
-    });
+      (some) => {
+        found += some.length;
+        if (values.json) some.forEach((e) => out.json(e));
+        else entries.push(...some);
+      },
+    );
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
-    if (request_id && r.value.length === 0) {
+    if (request_id && found === 0) {
       out.error(`There is no audit entry for request ${request_id}.`);
       return EXIT.rejected;
     }
-    if (values.json) {
-      for (const e of r.value) out.json(e);
-      return EXIT.ok;
-    }
+    if (values.json) return EXIT.ok;
     out.line(
       table(
         ['at', 'kind', 'level', 'rule', 'actor', 'underlying', 'file', 'explanation'],
-        r.value.map((e) => [
+        entries.map((e) => [
           e.at,
           e.kind,
           e.priority,

@@ -9,9 +9,9 @@ import {
   type GEXSnapshot,
   type ProcessingJob,
 } from '../../../shared/domain.ts';
-import { ok, type Result } from '../../../shared/result.ts';
 import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
+import { eachPage } from './pages.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
   counted,
@@ -42,7 +42,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   const limit = int(values.limit, '--limit', 1);
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const jobs: ProcessingJob[] = [];
-    const r = await eachPage(
+    const r = await eachPage<ProcessingJob>(
       (page, after) => api.call('jobs:list', { status: status?.data, limit: page, after }),
       limit,
       (some) => {
@@ -92,32 +92,6 @@ const jobJson = (j: ProcessingJob) => ({
   snapshot_id: j.snapshot_id,
 });
 
-/** What one call may list (the API's own bound on `limit`). */
-const PAGE = 10_000;
-
-/**
- * A whole list, or its first `limit` items, read a page at a time (each page `after` the
- * last one's id) and handed to `take` as it comes: a desk's year of jobs or snapshots is
- * listed whole, never cut at one call's bound.
- */
-async function eachPage<T extends { id: string }>(
-  call: (page: number, after: string | undefined) => Promise<Result<T[]>>,
-  limit: number | undefined,
-  take: (items: T[]) => void,
-): Promise<Result<void>> {
-  let after: string | undefined;
-  for (let left = limit ?? Infinity; left > 0;) {
-    const page = Math.min(PAGE, left);
-    const r = await call(page, after);
-    if (!r.ok) return r;
-    take(r.value);
-    if (r.value.length < page) break;
-    left -= r.value.length;
-    after = r.value.at(-1)!.id;
-  }
-  return ok(undefined);
-}
-
 export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (argv[0] === 'remove') return removeCommand(argv.slice(1), out);
   const { values, positionals } = parse(argv, {
@@ -131,7 +105,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
   const limit = int(values.limit, '--limit', 1);
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const snapshots: GEXSnapshot[] = [];
-    const r = await eachPage(
+    const r = await eachPage<GEXSnapshot>(
       (page, after) =>
         api.call('snapshots:list', { underlying: values.underlying, limit: page, after }),
       limit,

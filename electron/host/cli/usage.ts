@@ -60,7 +60,8 @@ export const SOURCES_USAGE = `gex-desk sources [--json]
   sources clear ID [--justification TEXT] [--author NAME]
                              back to the reliability computed from its ingests`;
 export const AUDIT_USAGE = `gex-desk audit [--request ID] [--json] [--limit N]
-  The audit trail with file and underlying: one request's oldest first, else newest first.`;
+  The audit trail with file and underlying: one request's whole trail, oldest first; else
+  the latest 500 entries (or N), newest first.`;
 export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR
   The watched inbox folder and its counts; \`set\` chooses another (kept in config.json).`;
 
