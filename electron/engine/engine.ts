@@ -20,7 +20,7 @@ import { Staging } from './intake/staging.ts';
 import { submit } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
-import { latestJobOfFile } from './jobs/repository.ts';
+import { latestJobOfFile, setJobFile } from './jobs/repository.ts';
 import { createRunJob } from './jobs/run-job.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -223,6 +223,12 @@ async function start(
         ? {
             submit: async (file) => submitRequest({ file, source: 'inbox' }),
             findJob: (file) => latestJobOfFile(store, file),
+            // The job names the file where the analyst finds it (done/, failed/), not the
+            // processing/ path it was read from, which no longer exists.
+            settled: (jobId, file) =>
+              void setJobFile(store, jobId, file).catch((e: unknown) =>
+                log.error('inbox.job_file', { job_id: jobId, file, error: String(e) }),
+              ),
           }
         : null,
   });

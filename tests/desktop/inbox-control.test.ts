@@ -87,6 +87,22 @@ describe('the inbox from the app', () => {
     expect(reason).toMatch(/^UNKNOWN_FORMAT: /);
     expect(reason).toContain(`${failed} is not a format`);
     expect(reason).not.toContain('processing');
+    // Each job names its file where it lies now (what `gex-desk jobs` prints), not the
+    // processing/ path it was read from, which no longer exists.
+    const jobFiles = async () => {
+      const r = await te.engine.handlers['jobs:list']({ limit: 100 });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.map((j) => j.file);
+    };
+    await poll(async () => (await jobFiles()).map((f) => f.slice(dir.length + 1)).sort()).toEqual(
+      [
+        join('done', 'good.csv'),
+        join('failed', 'junk.csv'),
+        join('done', 'batch', 'good.csv'),
+        join('failed', 'batch', 'junk.csv'),
+      ].sort(),
+    );
+    for (const f of await jobFiles()) expect(existsSync(f), f).toBe(true);
   });
 
   it('watches a new folder, kept in the config file, and finishes the files the old one took', async () => {

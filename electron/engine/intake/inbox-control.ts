@@ -23,6 +23,8 @@ export interface InboxControlOptions {
   watch: {
     submit: (file: string) => Promise<Result<SubmitAck>>;
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
+    /** A job's file has moved to done/ or failed/: where it lies now. */
+    settled?: (jobId: string, file: string) => void;
     pollMs?: number;
   } | null;
   /** Spacing of inbox:updated events while files move. */
@@ -122,6 +124,7 @@ export class InboxControl {
       findJob: w.findJob,
       pollMs: w.pollMs,
       onMoved: () => this.#announceSoon(),
+      onSettled: w.settled,
     });
     await inbox.start();
     return inbox;

@@ -47,6 +47,8 @@ export interface InboxOptions {
    * no longer (or again) be read: what the inbox's status says changed.
    */
   onMoved?: () => void;
+  /** Told where a job's file lies now, once it has moved to done/ or failed/. */
+  onSettled?: (jobId: string, file: string) => void;
 }
 
 interface Seen {
@@ -278,7 +280,8 @@ export class Inbox {
   /** Moves a file whose job has ended; call with every `job:updated` (others are ignored). */
   onJobUpdated(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
-    if (job.status === 'completed' || job.status === 'duplicate') this.#finish(job.file, null);
+    if (job.status === 'completed' || job.status === 'duplicate')
+      this.#finish(job.file, null, job.id);
     else if (job.status === 'failed' && job.error?.transient) this.#hold(job.file, job.error);
     else
       this.#finish(
@@ -426,7 +429,7 @@ export class Inbox {
     this.#held.delete(relative(this.processingDir, path));
     this.#opts.log?.info('inbox.submitted', { file: path, status: ack.status, job_id: ack.job_id });
     // A queued job ends later (onJobUpdated); the rest ended at submission.
-    if (ack.status === 'duplicate') this.#finish(path, null);
+    if (ack.status === 'duplicate') this.#finish(path, null, ack.job_id);
     else if (ack.status !== 'queued' && ack.status !== 'deciding')
       this.#finish(
         path,
@@ -453,6 +456,7 @@ export class Inbox {
     }
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
+    if (jobId) this.#opts.onSettled?.(jobId, target);
     if (error) {
       const where = [
         error.line !== undefined ? `line ${error.line}` : '',

@@ -250,11 +250,18 @@ export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefi
 }
 
 /** The newest job of a file (the inbox settles files a previous run left in processing/). */
+/**
+ * Where a job's file lies now (the watched inbox moved it to done/ or failed/ once the job
+ * ended). Not a change of the job's state: no revision, no event.
+ */
+export async function setJobFile(db: Db, id: string, file: string): Promise<void> {
+  await db.run('UPDATE jobs SET file = $2 WHERE id = $1', [id, file]);
+}
+
 export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJob | undefined> {
   return first(await db.all(`${SELECT} WHERE file = $1 ORDER BY seq DESC LIMIT 1`, [file]));
 }
 
-/** Newest first (by submission order). */
 /** Newest first; `after` the job of that id, when a list is read a page at a time. */
 export async function listJobs(
   db: Db,
