@@ -20,6 +20,15 @@ describe('gex-desk rules', () => {
     expect(r.code).toBe(1);
     expect(r.lines[0]).toMatchObject({ file: broken, severity: 'error', line: 3 });
     expect(r.lines[0]!.column).toBeGreaterThan(1);
+    // A file that is not there, or a folder: said in words, a usage error.
+    const missing = await runCli(['rules', 'check', join(dir, 'missing.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      `gex-desk: cannot read the rule file: ${join(dir, 'missing.json')} does not exist\n`,
+    );
+    const folder = await runCli(['rules', 'whatif', dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`cannot read the rule file: ${dir} is a folder, not a file`);
   });
 
   it('eval answers each line: a decision, an error naming the fact, or the line that is not JSON', async () => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
+import { readError } from '../../engine/read-error.ts';
 import {
   checkRules,
   defaultRulesText,
@@ -25,11 +26,13 @@ import {
 } from './io.ts';
 import { RULES_USAGE } from './usage.ts';
 
+/** A rule file's text; one that cannot be read is a usage error, in words ("… does not exist"). */
 export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    const refused = readError(path, e);
+    throw new UsageError(`cannot read the rule file: ${refused.ok ? path : refused.error.message}`);
   }
 }
 
