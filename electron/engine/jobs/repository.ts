@@ -11,6 +11,7 @@
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { iso, num, type Params, type Store, type Tx } from '../store/db.ts';
+import { Filters } from '../store/filters.ts';
 import { values } from '../store/values.ts';
 
 type Db = Store | Tx;
@@ -267,14 +268,10 @@ export async function listJobs(
   db: Db,
   opts: { status?: JobStatus; limit: number; after?: string },
 ): Promise<ProcessingJob[]> {
-  const params: (string | number)[] = [opts.limit];
-  const where: string[] = [];
-  if (opts.status) where.push(`status = $${params.push(opts.status)}`);
-  if (opts.after) where.push(`seq < (SELECT seq FROM jobs WHERE id = $${params.push(opts.after)})`);
-  const rows = await db.all(
-    `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $1`,
-    params,
-  );
+  const f = new Filters(opts.limit);
+  if (opts.status) f.add('status = ?', opts.status);
+  if (opts.after) f.add('seq < (SELECT seq FROM jobs WHERE id = ?)', opts.after);
+  const rows = await db.all(`${SELECT} ${f.where} ORDER BY seq DESC LIMIT $1`, f.values);
   return rows.map(toJob);
 }
 

@@ -5,6 +5,7 @@
 // and any outcome can be explained afterwards. Rows are only ever appended.
 import type { AuditEntry } from '../../../shared/api.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
+import { Filters } from './filters.ts';
 import { values } from './values.ts';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'file' | 'underlying'> & {
@@ -65,16 +66,14 @@ export async function listAudit(
   opts: { request_id?: string; limit: number; order?: 'newest' | 'oldest'; after?: number },
 ): Promise<AuditEntry[]> {
   const oldest = opts.order === 'oldest';
-  const params: (string | number)[] = [opts.limit];
-  const where: string[] = [];
-  if (opts.request_id) where.push(`request_id = $${params.push(opts.request_id)}`);
-  if (opts.after !== undefined) where.push(`id ${oldest ? '>' : '<'} $${params.push(opts.after)}`);
+  const f = new Filters(opts.limit);
+  if (opts.request_id) f.add('request_id = ?', opts.request_id);
+  if (opts.after !== undefined) f.add(`id ${oldest ? '>' : '<'} ?`, opts.after);
   const rows = await store.all<Record<string, unknown>>(
     `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
          file, underlying
-       FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY id ${oldest ? 'ASC' : 'DESC'} LIMIT $1`,
-    params,
+       FROM audit_log ${f.where} ORDER BY id ${oldest ? 'ASC' : 'DESC'} LIMIT $1`,
+    f.values,
   );
   return rows.map((r) => ({
     id: num(r.id),

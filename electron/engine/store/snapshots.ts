@@ -14,6 +14,7 @@ import {
 } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
 import { iso, num, type Params, type Store, type Tx } from './db.ts';
+import { Filters } from './filters.ts';
 import { insertDetail } from './snapshot-insert.ts';
 import { refreshMeasures, type Refresh } from './snapshot-refresh.ts';
 
@@ -193,17 +194,17 @@ export async function listSnapshots(
   store: Store,
   opts: { underlying?: string; limit: number; after?: string },
 ): Promise<GEXSnapshot[]> {
-  const params: unknown[] = [opts.limit];
-  const where: string[] = [];
-  if (opts.underlying) where.push(`upper(underlying) = upper($${params.push(opts.underlying)})`);
+  const f = new Filters(opts.limit);
+  if (opts.underlying) f.add('upper(underlying) = upper(?)', opts.underlying);
   if (opts.after)
-    where.push(
-      `(s.created_at, s.as_of, s.id) < (SELECT (created_at, as_of, id) FROM gex_snapshots WHERE id = $${params.push(opts.after)})`,
+    f.add(
+      '(s.created_at, s.as_of, s.id) < (SELECT (created_at, as_of, id) FROM gex_snapshots WHERE id = ?)',
+      opts.after,
     );
   const rows = await store.all<Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM gex_snapshots s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${COLUMNS} FROM gex_snapshots s ${f.where}
      ORDER BY s.created_at DESC, s.as_of DESC, s.id DESC LIMIT $1`,
-    params as Params,
+    f.values,
   );
   return rows.map(toSnapshot);
 }
