@@ -33,6 +33,7 @@ export const QueueStats = z.object({
     failed: z.number().int(),
     /** Arrived, waiting for (or in) the facts read that decides their level. */
     deciding: z.number().int().default(0),
+    cancelled: z.number().int().default(0),
   }),
 });
 export type QueueStats = z.infer<typeof QueueStats>;

@@ -143,7 +143,14 @@ describe('Scheduler with the real pipeline worker', () => {
     }
     expect(order.violations).toEqual([]);
     const stats = await scheduler.stats();
-    expect(stats.totals).toEqual({ queued: 0, running: 0, completed: 19, failed: 0, deciding: 0 });
+    expect(stats.totals).toEqual({
+      queued: 0,
+      running: 0,
+      completed: 19,
+      failed: 0,
+      deciding: 0,
+      cancelled: 0,
+    });
     expect(stats.levels.reduce((n, l) => n + l.completed_in_window, 0)).toBe(19);
     expect(stats.levels.find((l) => l.level === 'LOW')!.latency_p50_ms).toBeGreaterThan(0);
   }, 180_000);

@@ -87,7 +87,14 @@ describe('Scheduler dispatch', () => {
     const live = await scheduler.stats();
     const table = await Scheduler.statsFromStore(store, { workers: 1 });
     expect({ ...live, busy_workers: 0 }).toEqual(table);
-    expect(live.totals).toEqual({ queued: 0, running: 0, completed: 8, failed: 0, deciding: 0 });
+    expect(live.totals).toEqual({
+      queued: 0,
+      running: 0,
+      completed: 8,
+      failed: 0,
+      deciding: 0,
+      cancelled: 0,
+    });
     expect(live.levels.find((l) => l.level === 'MEDIUM')!.completed_in_window).toBe(8);
   });
 

@@ -70,6 +70,7 @@ export async function history(
       completed: total('completed') + total('duplicate'),
       failed: total('failed'),
       deciding: total('deciding'),
+      cancelled: total('cancelled'),
     },
     windowMs,
   };

@@ -2,8 +2,10 @@
 // rule set, the inbox (its folder and files done and failed), how busy the workers are
 // and the job totals. The totals and the busy
 // workers are counted from the same job list the views show (state/job-counts.ts),
-// so the bar never says "failed 0" beside failed jobs.
-import { useApp } from '../state/store.ts';
+// so the bar never says "failed 0" beside failed jobs; past the newest jobs that list
+// holds, the jobs ended are the database's counts (endedTotals).
+import { useShallow } from 'zustand/react/shallow';
+import { endedTotals, useApp } from '../state/store.ts';
 import { num } from '../text/numbers.ts';
 import { InboxStatus } from './inbox/InboxStatus.tsx';
 
@@ -13,6 +15,9 @@ export function StatusBar() {
   const connected = useApp((s) => s.connected);
   const stats = useApp((s) => s.stats);
   const counts = useApp((s) => s.counts);
+  // Past the list's limit the list holds only the newest jobs: how many ended, and how,
+  // is the database's count (queue:stats), never that of the jobs listed.
+  const ended = useApp(useShallow(endedTotals));
   const ok = !!health?.ok && !healthError && connected;
   const state = healthError
     ? 'engine unreachable'
@@ -78,14 +83,21 @@ export function StatusBar() {
         {counts.queued}
       </span>
       <span className="label">running</span> <span className="num">{counts.running}</span>
-      <span className="label">done</span> <span className="num">{counts.completed}</span>
+      <span className="label">done</span>{' '}
+      <span className="num" data-testid="total-done" title={ended.title}>
+        {ended.completed}
+      </span>
       <span className="label">failed</span>{' '}
-      <span className={`num ${counts.failed ? 'neg' : ''}`} data-testid="total-failed">
-        {counts.failed}
+      <span
+        className={`num ${ended.failed ? 'neg' : ''}`}
+        data-testid="total-failed"
+        title={ended.title}
+      >
+        {ended.failed}
       </span>
       {/* None cancelled: a narrow window leaves it to the Queue's tabs (room for the inbox's). */}
-      <span className={`label ${counts.cancelled ? '' : 'narrow-hide'}`}>cancelled</span>{' '}
-      <span className={`num ${counts.cancelled ? '' : 'narrow-hide'}`}>{counts.cancelled}</span>
+      <span className={`label ${ended.cancelled ? '' : 'narrow-hide'}`}>cancelled</span>{' '}
+      <span className={`num ${ended.cancelled ? '' : 'narrow-hide'}`}>{ended.cancelled}</span>
       {stats && (
         <>
           <span className="sep" />

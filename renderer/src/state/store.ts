@@ -17,6 +17,29 @@ import { HOME, type Route, type View } from './route.ts';
 export type Health = CallResponse<'engine:health'>;
 export type { View } from './route.ts';
 
+/** The most jobs the views load at once (the newest); more are read from the engine's totals. */
+export const JOB_LIST_LIMIT = 10_000;
+
+/**
+ * Jobs ended, by how: counted from the list while it holds every job, else (past
+ * JOB_LIST_LIMIT) the database's totals. A new object each call: select it with
+ * `useShallow`.
+ */
+export function endedTotals(s: {
+  counts: JobCounts;
+  jobsTruncated: boolean;
+  stats: QueueStats | null;
+}): { completed: number; failed: number; cancelled: number; title: string | undefined } {
+  if (!s.jobsTruncated || !s.stats) return { ...s.counts, title: undefined };
+  const t = s.stats.totals;
+  return {
+    completed: t.completed,
+    failed: t.failed,
+    cancelled: t.cancelled,
+    title: 'All jobs stored; the Queue lists the newest',
+  };
+}
+
 interface State extends Route {
   client: GexClient | null;
   connected: boolean;
@@ -29,6 +52,11 @@ interface State extends Route {
   /** Bumped whenever `jobs` changed, so selectors can memoise on it. */
   jobsVersion: number;
   counts: JobCounts;
+  /**
+   * The list holds the newest JOB_LIST_LIMIT jobs (and those since), not every job stored:
+   * totals then come from the engine's (queue:stats).
+   */
+  jobsTruncated: boolean;
   snapshots: GEXSnapshot[];
   /** Bumped at each snapshot removed, so that the views which loaded snapshots load again. */
   removals: number;
@@ -106,6 +134,7 @@ export const useApp = create<State>((set, get) => {
     jobs: new Map(),
     jobsVersion: 0,
     counts: NO_JOBS,
+    jobsTruncated: false,
     snapshots: [],
     removals: 0,
     loadError: null,
@@ -178,8 +207,9 @@ export const useApp = create<State>((set, get) => {
     async refreshJobs() {
       const client = get().client;
       if (!client) return;
-      const res = await client.call('jobs:list', { limit: 10_000 });
+      const res = await client.call('jobs:list', { limit: JOB_LIST_LIMIT });
       if (!res.ok) return set({ loadError: res.error });
+      set({ jobsTruncated: res.value.length >= JOB_LIST_LIMIT });
       const jobs = new Map<string, ProcessingJob>();
       for (const job of res.value) jobs.set(job.id, job);
       // Events that arrived while the list was loading are newer: keep them.

@@ -24,6 +24,7 @@ import { useRoving } from '../components/table/roving.ts';
 import { useLevelOrder } from '../state/levels.ts';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
+import { TruncatedNote } from './queue/TruncatedNote.tsx';
 import { jobColumns, type RowContext } from './queue/job-columns.tsx';
 
 type Filter = 'active' | 'all' | 'completed' | 'failed' | 'cancelled';
@@ -226,6 +227,7 @@ export function QueueView() {
         <PauseToggle onError={setActionError} />
       </div>
       <PausedBanner />
+      <TruncatedNote />
       {actionError && (
         <div className="banner error" role="alert">
           <ErrorLine error={actionError} />

@@ -1,0 +1,63 @@
+// A desk after weeks of use: more jobs stored than the Queue loads at once (10,000, the
+// newest). The status bar's done and failed are the database's counts, not those of the
+// jobs listed, and the Queue says that it lists the newest, how many are stored and what
+// lists them all. Before, the bar said "done 5,000 failed 5,000" for 6,001 of each.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axe,
+  chainFile,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  SMALL,
+  WIDE,
+  type Desk,
+} from './harness.ts';
+
+let desk: Desk;
+
+describe.skipIf(!haveChromium)('a long history on screen', () => {
+  beforeAll(async () => {
+    desk = await openDesk();
+  }, 120_000);
+  afterAll(async () => {
+    await desk?.close();
+  }, 60_000);
+
+  it('counts ended jobs from the database past the list, and says the list holds the newest', async () => {
+    const { page, te } = desk;
+    const good = chainFile(desk.fixtures, 'good.csv', 91, { expiries: 1, strikesPerExpiry: 3 });
+    const junk = join(desk.fixtures, 'junk.csv');
+    writeFileSync(junk, 'not an option chain\n');
+    for (const file of [good, junk]) {
+      const r = await te.engine.handlers['ingest:submit']({ file, source: 'desk' });
+      expect(r.ok).toBe(true);
+    }
+    await te.engine.drain();
+    // Weeks of the same: each job 6,000 times more, submitted earlier (real rows, copied).
+    await te.engine.store.run(
+      `INSERT INTO jobs BY NAME SELECT j.* EXCLUDE (seq) REPLACE (j.id || '-' || r.k AS id,
+         j.submitted_at - to_minutes(r.k) AS submitted_at) FROM jobs j, range(1, 6001) r(k)`,
+    );
+    await page.reload();
+    await page.getByTestId('queue-view').waitFor();
+    await poll(() => page.getByTestId('total-done').textContent()).toBe('6001');
+    await poll(() => page.getByTestId('total-failed').textContent()).toBe('6001');
+    await poll(() => page.getByTestId('jobs-truncated').textContent()).toBe(
+      'The newest 10,000 of 12,002 jobs stored are listed, and counted in the tabs; gex-desk jobs lists them all.',
+    );
+    await page.locator('[data-filter=all]').click();
+    await poll(() => page.getByTestId('row-count').textContent()).toBe('10,000 jobs');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      expect(serious(await axe(page, 'queue: a long history'))).toEqual([]);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'queue-long-history');
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+});
