@@ -55,7 +55,7 @@ describe('level targets', () => {
       expect(table.stdout).toMatch(/LOW\s+4 h\s+flag/);
       // The summary line in words, not the JSON object.
       expect(table.stdout).toContain(
-        'no engine running; jobs: 0 deciding, 0 queued, 0 running, 0 completed, 0 failed',
+        'no engine running; jobs: 0 deciding, 0 queued, 0 running, 0 completed, 0 failed, 0 cancelled',
       );
     },
   );

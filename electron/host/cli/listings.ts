@@ -278,6 +278,6 @@ function printQueue(stats: QueueStats, out: Output): void {
       ? 'no engine running'
       : `workers ${stats.busy_workers}/${stats.workers} busy, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
   out.line(
-    `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running, ${t.completed} completed, ${t.failed} failed`,
+    `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running, ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled`,
   );
 }
