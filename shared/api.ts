@@ -10,7 +10,7 @@ import { Decision, GEXSnapshot, JobStatus, ProcessingJob } from './domain.ts';
 import { AppError, type Result } from './result.ts';
 import { Diagnostic } from './rules.ts';
 import { SnapshotCells } from './cells.ts';
-import { AuditEntry } from './api/audit.ts';
+import { AuditEntry, AuditKind } from './api/audit.ts';
 import { Health, InboxStatus } from './api/engine.ts';
 import { RequestRecord, SubmitAck, SubmitRequest, type FileSubmitRequest } from './api/ingest.ts';
 import { DrainResult, JobDetail, QueueStats } from './api/queue.ts';
@@ -149,6 +149,8 @@ export const calls = {
       limit: z.number().int().min(1).max(10_000).default(500),
       order: z.enum(['newest', 'oldest']).default('newest'),
       after: z.number().int().optional(),
+      /** Only entries of this kind (the Sources view: `source`, however long the trail). */
+      kind: AuditKind.optional(),
     }),
     z.array(AuditEntry),
   ),

@@ -1,7 +1,9 @@
 // A desk after weeks of use: more jobs stored than the Queue loads at once (10,000, the
 // newest). The status bar's done and failed are the database's counts, not those of the
 // jobs listed, and the Queue says that it lists the newest, how many are stored and what
-// lists them all. Before, the bar said "done 5,000 failed 5,000" for 6,001 of each.
+// lists them all; a source's override stays in its history however long the trail has
+// grown since. Before, the bar said "done 4000 failed 6000" for 6,001 of each, and the
+// Sources view lost an override's entry once 5,000 newer entries of any kind had come.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +60,31 @@ describe.skipIf(!haveChromium)('a long history on screen', () => {
     }
     await page.setViewportSize(WIDE);
     await shot(page, 'queue-long-history');
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  it('keeps a source override in its history however many entries the trail has since', async () => {
+    const { page, te } = desk;
+    const set = await te.engine.handlers['sources:set']({
+      id: 'desk',
+      reliability: 0.3,
+      justification: 'vendor feed replayed stale quotes',
+      author: 'e2e analyst',
+    });
+    expect(set.ok).toBe(true);
+    // A few bursts later: thousands of entries of other kinds (real rows, copied).
+    await te.engine.store.run(
+      `INSERT INTO audit_log BY NAME SELECT a.* EXCLUDE (id) FROM audit_log a, range(1, 3001) r(k)
+         WHERE a.kind <> 'source'`,
+    );
+    await page.reload();
+    await page.evaluate(`location.hash = '#/sources'`);
+    const row = page.locator('[data-testid=source-row][data-source=desk]');
+    await row.waitFor();
+    await poll(() => row.getByTestId('source-audit').textContent()).toBe('1 change ›');
+    expect(await row.getByTestId('override').textContent()).toContain(
+      'vendor feed replayed stale quotes',
+    );
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });

@@ -63,11 +63,18 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
 /** Newest first by default; `oldest` first for a request's timeline (its first `limit` entries). */
 export async function listAudit(
   store: Store,
-  opts: { request_id?: string; limit: number; order?: 'newest' | 'oldest'; after?: number },
+  opts: {
+    request_id?: string;
+    limit: number;
+    order?: 'newest' | 'oldest';
+    after?: number;
+    kind?: AuditEntry['kind'];
+  },
 ): Promise<AuditEntry[]> {
   const oldest = opts.order === 'oldest';
   const f = new Filters(opts.limit);
   if (opts.request_id) f.add('request_id = ?', opts.request_id);
+  if (opts.kind) f.add('kind = ?', opts.kind);
   if (opts.after !== undefined) f.add(`id ${oldest ? '>' : '<'} ?`, opts.after);
   const rows = await store.all<Record<string, unknown>>(
     `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,

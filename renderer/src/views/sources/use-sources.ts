@@ -51,8 +51,10 @@ export function useSources(): SourcesFeed {
       if (res.ok) setSources(res.value);
       else setError(res.error);
     });
-    void client.call('audit:list', { limit: 5000 }).then((res) => {
-      if (live && res.ok) setEntries(res.value.filter((e) => e.kind === 'source'));
+    // The sources' changes alone: among all entries, the newest few thousand would leave
+    // an override set a few bursts ago out of its source's history.
+    void client.call('audit:list', { kind: 'source', limit: 5000 }).then((res) => {
+      if (live && res.ok) setEntries(res.value);
     });
     const offs = [
       client.on('source:updated', (rec) =>
