@@ -85,6 +85,16 @@ describe.skipIf(!haveChromium)('a long history on screen', () => {
     expect(await row.getByTestId('override').textContent()).toContain(
       'vendor feed replayed stale quotes',
     );
+    // The audit trail on the kind `source` finds it too, under 30,000 newer entries.
+    await page.evaluate(`location.hash = '#/audit'`);
+    await page.getByTestId('audit-view').waitFor();
+    await page.locator('.chip[data-kind=source]').click();
+    await poll(() => page.getByTestId('audit-count').textContent()).toBe('1 entry');
+    expect(await page.locator('.audit-row').allTextContents()).toEqual([
+      expect.stringContaining('vendor feed replayed stale quotes'),
+    ]);
+    await page.locator('.chip[data-kind=source]').click();
+    await poll(() => page.getByTestId('audit-count').textContent()).toBe('5,000 entries');
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });

@@ -1,7 +1,10 @@
-// Audit entries as the views read them: all of them or one request's, loaded once
-// and kept live from `audit:appended`.
+// Audit entries as the views read them: all of them, those of some kinds, or one
+// request's, loaded once and kept live from `audit:appended`. Kinds are asked of the
+// engine, not picked out of the newest entries: a rule change or a source override of
+// last week is among the newest of its kind, not among the newest 5,000 of all.
 import { useEffect, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
+import { AuditKind } from '../../../shared/api/audit.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from './store.ts';
@@ -12,7 +15,14 @@ export interface AuditFeed {
   loaded: boolean;
 }
 
-export function useAudit(requestId: string, limit = 5000): AuditFeed {
+const ALL_KINDS: ReadonlySet<string> = new Set();
+const KNOWN: ReadonlySet<string> = new Set(AuditKind.options);
+
+export function useAudit(
+  requestId: string,
+  limit = 5000,
+  kinds: ReadonlySet<string> = ALL_KINDS,
+): AuditFeed {
   const client = useApp((s) => s.client);
   const [feed, setFeed] = useState<AuditFeed & { key: string }>({
     entries: [],
@@ -21,24 +31,34 @@ export function useAudit(requestId: string, limit = 5000): AuditFeed {
     key: '',
   });
   const rid = requestId.trim();
+  const kindList = [...kinds].filter((k): k is AuditKind => KNOWN.has(k)).sort();
+  const kindKey = kindList.join(',');
 
   useEffect(() => {
     if (!client) return;
     let live = true;
-    const key = rid;
-    void client.call('audit:list', { limit, ...(rid ? { request_id: rid } : {}) }).then((res) => {
+    const key = `${rid}|${kindKey}`;
+    const wanted = kindKey ? new Set(kindKey.split(',')) : null;
+    const base = { limit, ...(rid ? { request_id: rid } : {}) };
+    const asks = wanted
+      ? [...wanted].map((kind) => client.call('audit:list', { ...base, kind: kind as AuditKind }))
+      : [client.call('audit:list', base)];
+    void Promise.all(asks).then((answers) => {
       if (!live) return;
-      if (res.ok)
-        setFeed((f) => ({
-          key,
-          loaded: true,
-          error: null,
-          entries: merge(res.value, f.key === key ? f.entries : []),
-        }));
-      else setFeed({ key, loaded: true, error: res.error, entries: [] });
+      const failed = answers.find((r) => !r.ok);
+      if (failed && !failed.ok)
+        return setFeed({ key, loaded: true, error: failed.error, entries: [] });
+      const loaded = answers.flatMap((r) => (r.ok ? r.value : []));
+      setFeed((f) => ({
+        key,
+        loaded: true,
+        error: null,
+        entries: merge(loaded, f.key === key ? f.entries : []),
+      }));
     });
     const off = client.on('audit:appended', (entry) => {
       if (rid && entry.request_id !== rid) return;
+      if (wanted && !wanted.has(entry.kind)) return;
       setFeed((f) =>
         f.key !== key || f.entries.some((e) => e.id === entry.id)
           ? f
@@ -49,9 +69,9 @@ export function useAudit(requestId: string, limit = 5000): AuditFeed {
       live = false;
       off();
     };
-  }, [client, rid, limit]);
+  }, [client, rid, limit, kindKey]);
 
-  return feed.key === rid ? feed : { entries: [], error: null, loaded: false };
+  return feed.key === `${rid}|${kindKey}` ? feed : { entries: [], error: null, loaded: false };
 }
 
 /** Loaded entries with those heard while loading, newest first, each once. */

@@ -18,7 +18,18 @@ import { ROW_HEIGHT, VirtualTable } from '../components/table/VirtualTable.tsx';
 import { auditColumns, type JobOf } from './audit/audit-columns.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
 
-const CORE_KINDS = new Set(['decision', 'override', 'rejected', 'escalation', 'late', 'rules']);
+// Offered whatever the newest entries hold: the analysts' own acts and the rare events one
+// looks for (a rule change, a source override, a removed snapshot).
+const CORE_KINDS = new Set([
+  'decision',
+  'override',
+  'rejected',
+  'escalation',
+  'late',
+  'rules',
+  'source',
+  'removed',
+]);
 
 function useJobIndex(): JobOf {
   const jobs = useApp((s) => s.jobs);
@@ -65,7 +76,8 @@ function AuditTable({
   );
   const [table, setFrame] = useTable<AuditEntry, JobOf>('audit', columns, filtered);
   const rows = table.rows;
-  const seen = new Set<string>(entries.map((e) => e.kind));
+  // The kinds chosen stay among the chips (the entries are of those kinds only, then).
+  const seen = new Set<string>([...entries.map((e) => e.kind), ...kinds]);
   const chips = [
     ...KIND_ORDER.filter((k) => CORE_KINDS.has(k) || seen.has(k)),
     ...[...seen].filter((k) => !KIND_ORDER.includes(k)),
@@ -165,7 +177,9 @@ function AuditTable({
 
 export function AuditView() {
   const requestId = useApp((s) => s.auditRequest);
-  const feed = useAudit(requestId);
+  const kinds = useAuditFilter((s) => s.kinds);
+  // The whole log by the kinds chosen; a request's trail whole.
+  const feed = useAudit(requestId, 5000, requestId ? undefined : kinds);
   return (
     <div className="view audit-view" data-testid="audit-view">
       <h1 className="sr-only">Audit trail</h1>
