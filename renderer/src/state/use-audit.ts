@@ -13,6 +13,8 @@ export interface AuditFeed {
   entries: AuditEntry[];
   error: AppError | null;
   loaded: boolean;
+  /** More are stored than were loaded (a kind, or the whole log, past the limit). */
+  truncated?: boolean;
 }
 
 const ALL_KINDS: ReadonlySet<string> = new Set();
@@ -53,6 +55,7 @@ export function useAudit(
         key,
         loaded: true,
         error: null,
+        truncated: answers.some((r) => r.ok && r.value.length >= limit),
         entries: merge(loaded, f.key === key ? f.entries : []),
       }));
     });

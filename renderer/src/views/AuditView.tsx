@@ -9,6 +9,7 @@ import { useApp } from '../state/store.ts';
 import { useAudit } from '../state/use-audit.ts';
 import { useAuditFilter } from '../state/audit-filter.ts';
 import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
+import { int } from '../text/numbers.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
@@ -51,9 +52,11 @@ function useJobIndex(): JobOf {
 function AuditTable({
   entries,
   error,
+  truncated,
 }: {
   entries: AuditEntry[];
   error: ReturnType<typeof useAudit>['error'];
+  truncated: boolean;
 }) {
   const kinds = useAuditFilter((s) => s.kinds);
   const setKinds = useAuditFilter((s) => s.setKinds);
@@ -117,8 +120,16 @@ function AuditTable({
           spellCheck={false}
         />
         <span className="spacer" />
-        <span className="row-count" data-testid="audit-count">
-          {plural(rows.length, 'entry')}
+        <span
+          className="row-count"
+          data-testid="audit-count"
+          title={truncated ? 'gex-desk audit --limit N lists more' : undefined}
+        >
+          {!truncated
+            ? plural(rows.length, 'entry')
+            : rows.length === entries.length
+              ? `the newest ${int(rows.length)} entries`
+              : `${int(rows.length)} of the newest ${int(entries.length)} entries`}
         </span>
       </div>
       {error && (
@@ -191,7 +202,7 @@ export function AuditView() {
           error={feed.error}
         />
       ) : (
-        <AuditTable entries={feed.entries} error={feed.error} />
+        <AuditTable entries={feed.entries} error={feed.error} truncated={!!feed.truncated} />
       )}
     </div>
   );
