@@ -134,6 +134,12 @@ describe('gex-desk sources and audit', () => {
         'source vendor-b: reliability override 0.60 cleared (back to computed 1.00): vendor back',
         'source vendor-b: reliability set to 0.60 (was computed 1.00): vendor outage',
       ]);
+      // Only the sources' changes, asked as such (`--kind`); an unknown kind is a usage error.
+      const sourced = await run(['audit', '--kind', 'source', '--json']);
+      expect(sourced.lines.map((e) => e.explanation)).toEqual(changes);
+      const unknown = await run(['audit', '--kind', 'sources']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/--kind must be one of .*source/);
       const human = await run(['audit', '--request', String(next.lines[0]!.request_id)]);
       expect(human.stdout.split('\n')[1]).toMatch(/arrival/);
     },

@@ -1,9 +1,10 @@
-// `gex-desk audit [--request ID] [--json] [--limit N]`: the audit trail — arrivals,
+// `gex-desk audit [--request ID] [--kind KIND] [--json] [--limit N]`: the audit trail — arrivals,
 // decisions and overrides, rejections, starts, preemptions, requeues, retries and
 // cancels (with who), lateness and escalations, completions and failures, rule and
 // source changes — each with its file and underlying. One request's trail reads oldest
 // first (its timeline); the whole log newest first. Through the API map (api.ts).
 import type { AuditEntry } from '../../../shared/api.ts';
+import { AuditKind } from '../../../shared/api/audit.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -21,12 +22,16 @@ import { AUDIT_USAGE } from './usage.ts';
 export async function auditCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals } = parse(argv, {
     request: { type: 'string' },
+    kind: { type: 'string' },
     json: { type: 'boolean' },
     limit: { type: 'string' },
   });
   if (values.help) return (out.line(AUDIT_USAGE), EXIT.ok);
   if (positionals.length > 0)
     throw new UsageError(`audit takes no arguments (did you mean --request ${positionals[0]}?)`);
+  const kind = values.kind === undefined ? undefined : AuditKind.safeParse(values.kind);
+  if (kind && !kind.success)
+    throw new UsageError(`--kind must be one of ${AuditKind.options.join(', ')}`);
   // One request's whole trail; else the latest 500 entries, or as many as asked for.
   const limit = int(values.limit, '--limit', 1) ?? (values.request ? undefined : 500);
   const request_id = values.request;
@@ -40,6 +45,7 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
           limit: page,
           order: request_id ? 'oldest' : 'newest',
           after,
+          kind: kind?.data,
         }),
       limit,
       (some) => {

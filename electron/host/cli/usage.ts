@@ -59,9 +59,9 @@ export const SOURCES_USAGE = `gex-desk sources [--json]
                              override the source's reliability (0 to 1) for its next requests
   sources clear ID [--justification TEXT] [--author NAME]
                              back to the reliability computed from its ingests`;
-export const AUDIT_USAGE = `gex-desk audit [--request ID] [--json] [--limit N]
+export const AUDIT_USAGE = `gex-desk audit [--request ID] [--kind KIND] [--json] [--limit N]
   The audit trail with file and underlying: one request's whole trail, oldest first; else
-  the latest 500 entries (or N), newest first.`;
+  the latest 500 entries (or N), newest first. KIND: only those (source, rules, removed, …).`;
 export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR
   The watched inbox folder and its counts; \`set\` chooses another (kept in config.json).`;
 
