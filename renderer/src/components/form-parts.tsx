@@ -1,7 +1,7 @@
-// The parts every audited dialog's form ends with (a rule change, a source override, a
-// snapshot removal): who does it, the engine's refusal as it says it, Cancel and the
-// action. Inside a `form-grid` form whose submit runs the action.
-import { useState } from 'react';
+// The parts of every audited dialog's form (a rule change, a source override, a snapshot
+// removal): the form itself, why (the entry's justification or comment), who does it, the
+// engine's refusal as it says it, Cancel and the action.
+import { useState, type ReactNode } from 'react';
 import type { AppError, Result } from '../../../shared/result.ts';
 import { rememberAuthor, rememberedAuthor } from '../state/author.ts';
 import { ErrorLine } from './common.tsx';
@@ -75,6 +75,62 @@ export function FormActions({
         <button type="submit" className={`btn ${tone}`} disabled={disabled} data-testid={testId}>
           {label}
         </button>
+      </div>
+    </>
+  );
+}
+
+/** The dialog's form: a grid of fields whose submit (Enter, or its button) runs `onSubmit`. */
+export function AuditedForm({ onSubmit, children }: { onSubmit(): void; children: ReactNode }) {
+  return (
+    <form
+      className="form-grid"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
+/** Why, in a few words; `missing`: the text that says it must be given, shown beside it. */
+export function WhyField({
+  id,
+  label,
+  value,
+  onChange,
+  placeholder,
+  missing,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  placeholder: string;
+  missing: string | null;
+}) {
+  const hint = `${id}-hint`;
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <div>
+        <textarea
+          id={id}
+          rows={2}
+          data-autofocus
+          value={value}
+          placeholder={placeholder}
+          aria-invalid={missing !== null || undefined}
+          aria-describedby={missing !== null ? hint : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        {missing !== null && (
+          <div className="field-hint" id={hint}>
+            {missing}
+          </div>
+        )}
       </div>
     </>
   );

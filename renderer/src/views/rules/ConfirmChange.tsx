@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import type { AppError } from '../../../../shared/result.ts';
 import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { AuthorField, FormActions } from '../../components/form-parts.tsx';
+import { AuditedForm, AuthorField, FormActions, WhyField } from '../../components/form-parts.tsx';
 import { plural } from '../../text/words.ts';
 import type { PendingChange } from './useRuleEditor.ts';
 
@@ -112,26 +112,16 @@ export function ConfirmChange({
         </span>
       </div>
       <DiffView rows={foldUnchanged(lines)} />
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <AuditedForm onSubmit={() => void submit()}>
         <AuthorField id="change-author" value={author} onChange={setAuthor} />
-        <label htmlFor="change-comment">Why</label>
-        <div>
-          <textarea
-            id="change-comment"
-            rows={2}
-            data-autofocus
-            value={comment}
-            placeholder="What changes and why (kept in the history and the audit trail)"
-            onChange={(e) => setComment(e.target.value)}
-          />
-          {commentMissing && <div className="field-hint">A comment is required.</div>}
-        </div>
+        <WhyField
+          id="change-comment"
+          label="Why"
+          value={comment}
+          onChange={setComment}
+          placeholder="What changes and why (kept in the history and the audit trail)"
+          missing={commentMissing ? 'A comment is required.' : null}
+        />
         <FormActions
           error={error}
           onCancel={onCancel}
@@ -140,7 +130,7 @@ export function ConfirmChange({
           disabled={commentMissing || busy || !author.trim()}
           testId="confirm-change-button"
         />
-      </form>
+      </AuditedForm>
     </Modal>
   );
 }

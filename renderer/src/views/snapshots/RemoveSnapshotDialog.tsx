@@ -5,7 +5,13 @@ import { useState } from 'react';
 import type { RemovedSnapshot } from '../../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { AuthorField, FormActions, useAuditedCall } from '../../components/form-parts.tsx';
+import {
+  AuditedForm,
+  AuthorField,
+  FormActions,
+  useAuditedCall,
+  WhyField,
+} from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
 import { basename } from '../../text/numbers.ts';
 import { asOfStamp } from '../../text/time.ts';
@@ -44,31 +50,15 @@ export function RemoveSnapshotDialog({
         history and the list. Its request keeps its trail, where the removal is recorded; the file (
         {basename(snapshot.source_file)}) can be ingested again.
       </p>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label htmlFor="remove-why">Justification</label>
-        <div>
-          <textarea
-            id="remove-why"
-            rows={2}
-            data-autofocus
-            value={why}
-            placeholder="Why this snapshot should not be kept (the wrong file, a broken chain)"
-            aria-invalid={tried && whyMissing}
-            aria-describedby={tried && whyMissing ? 'remove-why-hint' : undefined}
-            onChange={(e) => setWhy(e.target.value)}
-          />
-          {tried && whyMissing && (
-            <div className="field-hint" id="remove-why-hint">
-              A justification is required.
-            </div>
-          )}
-        </div>
+      <AuditedForm onSubmit={() => void submit()}>
+        <WhyField
+          id="remove-why"
+          label="Justification"
+          value={why}
+          onChange={setWhy}
+          placeholder="Why this snapshot should not be kept (the wrong file, a broken chain)"
+          missing={tried && whyMissing ? 'A justification is required.' : null}
+        />
         <AuthorField id="remove-author" value={author} onChange={setAuthor} />
         <FormActions
           error={error}
@@ -78,7 +68,7 @@ export function RemoveSnapshotDialog({
           disabled={busy}
           testId="remove-snapshot-confirm"
         />
-      </form>
+      </AuditedForm>
     </Modal>
   );
 }

@@ -4,7 +4,13 @@
 import { useState } from 'react';
 import type { SourceRecord } from '../../../../shared/api.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { AuthorField, FormActions, useAuditedCall } from '../../components/form-parts.tsx';
+import {
+  AuditedForm,
+  AuthorField,
+  FormActions,
+  useAuditedCall,
+  WhyField,
+} from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
 import { num } from '../../text/numbers.ts';
 
@@ -62,13 +68,7 @@ export function OverrideDialog({
           : `New requests from this source go back to the computed reliability, ${num(source.computed_reliability, 2)}.`}{' '}
         The change is recorded in the audit trail.
       </p>
-      <form
-        className="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <AuditedForm onSubmit={() => void submit()}>
         {mode === 'set' && (
           <>
             <label htmlFor="override-value">Reliability (0–1)</label>
@@ -88,18 +88,14 @@ export function OverrideDialog({
             </div>
           </>
         )}
-        <label htmlFor="override-why">{mode === 'set' ? 'Justification' : 'Why (optional)'}</label>
-        <div>
-          <textarea
-            id="override-why"
-            rows={2}
-            data-autofocus
-            value={why}
-            placeholder="Why this source's record is not what it should be"
-            onChange={(e) => setWhy(e.target.value)}
-          />
-          {whyMissing && <div className="field-hint">A justification is required.</div>}
-        </div>
+        <WhyField
+          id="override-why"
+          label={mode === 'set' ? 'Justification' : 'Why (optional)'}
+          value={why}
+          onChange={setWhy}
+          placeholder="Why this source's record is not what it should be"
+          missing={whyMissing ? 'A justification is required.' : null}
+        />
         <AuthorField id="override-author" value={author} onChange={setAuthor} />
         <FormActions
           error={error}
@@ -109,7 +105,7 @@ export function OverrideDialog({
           disabled={busy || (mode === 'set' && (!valueOk || whyMissing))}
           testId="override-confirm"
         />
-      </form>
+      </AuditedForm>
     </Modal>
   );
 }
