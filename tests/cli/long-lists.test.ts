@@ -28,7 +28,7 @@ async function multiply(db: string, copies: number): Promise<void> {
   );
   await c.run(
     `INSERT INTO jobs BY NAME SELECT j.* EXCLUDE (seq) REPLACE (j.id || '-' || k.k AS id,
-       j.submitted_at - to_minutes(k.k) AS submitted_at) FROM jobs j, k`,
+       j.submitted_at - to_seconds(k.k % 97) AS submitted_at) FROM jobs j, k`,
   );
   // The audit trail: every entry again and again, under the same requests (a long trail).
   await c.run(
@@ -76,7 +76,7 @@ describe('long lists', () => {
     const jobs = await runCli(['jobs', '--json', ...args]);
     expect(jobs.code, jobs.stderr).toBe(0);
     expect(jobs.lines.map((l) => l.id)).toEqual(
-      await rows(db, 'SELECT id FROM jobs ORDER BY seq DESC'),
+      await rows(db, 'SELECT id FROM jobs ORDER BY submitted_at DESC, seq DESC'),
     );
     expect(jobs.lines).toHaveLength(10_006);
 

@@ -250,7 +250,6 @@ export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefi
   return rows[0] ? toJob(rows[0]) : undefined;
 }
 
-/** The newest job of a file (the inbox settles files a previous run left in processing/). */
 /**
  * Where a job's file lies now (the watched inbox moved it to done/ or failed/ once the job
  * ended). Not a change of the job's state: no revision, no event.
@@ -259,19 +258,28 @@ export async function setJobFile(db: Db, id: string, file: string): Promise<void
   await db.run('UPDATE jobs SET file = $2 WHERE id = $1', [id, file]);
 }
 
+/** The newest job of a file (the inbox settles files a previous run left in processing/). */
 export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJob | undefined> {
   return first(await db.all(`${SELECT} WHERE file = $1 ORDER BY seq DESC LIMIT 1`, [file]));
 }
 
-/** Newest first; `after` the job of that id, when a list is read a page at a time. */
+/**
+ * Newest arrival first (rows are stored out of arrival order: a large file is staged while
+ * a small one after it is stored); `after` the job of that id, when a list is read a page
+ * at a time.
+ */
 export async function listJobs(
   db: Db,
   opts: { status?: JobStatus; limit: number; after?: string },
 ): Promise<ProcessingJob[]> {
   const f = new Filters(opts.limit);
   if (opts.status) f.add('status = ?', opts.status);
-  if (opts.after) f.add('seq < (SELECT seq FROM jobs WHERE id = ?)', opts.after);
-  const rows = await db.all(`${SELECT} ${f.where} ORDER BY seq DESC LIMIT $1`, f.values);
+  if (opts.after)
+    f.add('(submitted_at, seq) < (SELECT (submitted_at, seq) FROM jobs WHERE id = ?)', opts.after);
+  const rows = await db.all(
+    `${SELECT} ${f.where} ORDER BY submitted_at DESC, seq DESC LIMIT $1`,
+    f.values,
+  );
   return rows.map(toJob);
 }
 
