@@ -529,6 +529,49 @@ describe('long format', () => {
     expect(e.message).toContain('2 columns named open_interest');
   });
 
+  it("an index written as vendors write it (^SPX, $SPX) or by its weekly root (SPXW) is the CBOE files' SPX", async () => {
+    const text = longCsvText(makeChain({ seed: 37, expiries: 3, strikesPerExpiry: 10 }));
+    const canonical = join(dir, 'index-canonical.csv');
+    writeFileSync(canonical, text);
+    const expected = (await run(canonical)).snapshot;
+    expect(expected.underlying).toBe('SPX');
+    const [header, ...rows] = text.trimEnd().split('\n');
+    const written = (name: string, underlying: (i: number) => string): string => {
+      const file = join(dir, `index-${name}.csv`);
+      const lines = rows.map((line, i) => line.replace(/^SPX,/, `${underlying(i)},`));
+      writeFileSync(file, [header, ...lines].join('\n'));
+      return file;
+    };
+    // CBOE DataShop's underlying_symbol is ^SPX; a Schwab export's $SPX; a root column mixes
+    // SPX and SPXW rows, as the CBOE CSV does (both count).
+    for (const [name, underlying] of [
+      ['caret', () => '^SPX'],
+      ['dollar', () => '$spx'],
+      ['roots', (i: number) => (i % 2 ? 'SPXW' : 'SPX')],
+    ] as const) {
+      const file = written(name, underlying);
+      expectSameSnapshot((await run(file)).snapshot, expected, name);
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok && sniffed.value.underlying, name).toBe('SPX');
+      // In Parquet the same, the arrival's facts read from its metadata included.
+      const parquet = file.replace(/\.csv$/, '.parquet');
+      pl.readCSV(file, { ignoreErrors: false }).writeParquet(parquet);
+      expectSameSnapshot((await run(parquet)).snapshot, expected, name);
+      // (Its metadata gives a column's value only when every row holds the same.)
+      const sniffedParquet = await sniffChain(parquet, conventions());
+      expect(sniffedParquet.ok && sniffedParquet.value.underlying, name).toBe(
+        name === 'roots' ? null : 'SPX',
+      );
+    }
+    // Another underlying in the file is still refused, at its line.
+    const mixed = written('mixed', (i) => (i === 3 ? 'NDX' : '^SPX'));
+    expect(await failureOf(mixed)).toMatchObject({
+      code: 'BAD_VALUE',
+      field: 'underlying',
+      line: 5,
+    });
+  });
+
   it('a no-value marker (N/A, NaN, null, -) reads as a blank cell: unknown where optional, missing where required', async () => {
     const text = longCsvText(makeChain({ seed: 36, expiries: 2, strikesPerExpiry: 8 }));
     const [header, ...rows] = text.trimEnd().split('\n');

@@ -7,6 +7,7 @@ import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
 import { parseExpiry } from './dates.ts';
 import { numberProblem, rule, type NumberRule, type NumericField } from './numbers.ts';
+import { underlyingOfRoot } from './occ.ts';
 import { parseTimestamp } from './time.ts';
 
 /** What an as_of cell that is not a timestamp is told, with the forms that are. */
@@ -152,7 +153,9 @@ export function firstRowFacts(
   idx: LongHeader,
   conv: GexConventions,
 ): Result<SnapshotFacts> {
-  const underlying = t.text(idx.underlying!, 0).trim().toUpperCase();
+  // As the CBOE files' symbols give it: a vendor's index ticker `^SPX` (CBOE DataShop,
+  // Yahoo) or `$SPX`, and the weekly root `SPXW`, are SPX, one history with the CBOE files'.
+  const underlying = underlyingOfRoot(t.text(idx.underlying!, 0));
   if (underlying === '') return t.bad(0, idx.underlying!, 'underlying', 'is missing');
   if (underlying.length > MAX_UNDERLYING)
     return t.bad(0, idx.underlying!, 'underlying', `is longer than ${MAX_UNDERLYING} characters`);
@@ -201,15 +204,18 @@ export function readTable(
   const asOfText = t.text(idx.as_of!, 0);
   const okAsOf = new Set([asOfText]);
   const expiryCode = new Map<string, number>();
+  const sameUnderlying = new Set([t.text(idx.underlying!, 0)]);
   for (let r = 0; r < t.rows; r++) {
     const u = t.text(idx.underlying!, r);
-    if (u !== underlying && u.trim().toUpperCase() !== underlying) {
-      return t.bad(
-        r,
-        idx.underlying!,
-        'underlying',
-        `differs from the first row's ${quoted(underlying)}: a file holds one underlying`,
-      );
+    if (!sameUnderlying.has(u)) {
+      if (underlyingOfRoot(u) !== underlying)
+        return t.bad(
+          r,
+          idx.underlying!,
+          'underlying',
+          `differs from the first row's ${quoted(underlying)}: a file holds one underlying`,
+        );
+      sameUnderlying.add(u);
     }
     const a = t.text(idx.as_of!, r);
     if (!okAsOf.has(a)) {

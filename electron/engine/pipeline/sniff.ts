@@ -194,7 +194,7 @@ function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConvent
     c.constant && c.physical === 6 && c.utf8
       ? Buffer.from(c.constant).toString('utf8').replace(/ UTC$/, 'Z')
       : null;
-  const u = text(column('underlying'))?.trim().toUpperCase() ?? '';
+  const u = underlyingOfRoot(text(column('underlying')) ?? ''); // as firstRowFacts reads it
   const a = text(column('as_of'));
   const s = column('spot');
   const spot =
