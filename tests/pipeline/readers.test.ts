@@ -529,6 +529,95 @@ describe('long format', () => {
     expect(e.message).toContain('2 columns named open_interest');
   });
 
+  it("CBOE DataShop's end-of-day layout: the _1545 columns, as_of the quote_date at 15:45 exchange time", async () => {
+    const chain = makeChain({
+      seed: 38,
+      asOf: '2024-01-08T15:45:00',
+      expiries: 3,
+      strikesPerExpiry: 10,
+    });
+    const canonical = join(dir, 'eod-canonical.csv');
+    writeFileSync(canonical, longCsvText(chain));
+    const expected = (await run(canonical)).snapshot;
+    expect(expected.as_of).toBe('2024-01-08T15:45:00-05:00');
+    const [, ...rows] = longCsvText(chain).trimEnd().split('\n');
+    // The header of UnderlyingOptionsEODCalcs, in its order; the end-of-day quote (bid_eod)
+    // and the implied underlying price are not the 15:45 figures the format reads.
+    const header =
+      'underlying_symbol,quote_date,root,expiration,strike,option_type,open,high,low,close,trade_volume,bid_size_1545,bid_1545,ask_size_1545,ask_1545,underlying_bid_1545,underlying_ask_1545,implied_underlying_price_1545,active_underlying_price_1545,implied_volatility_1545,delta_1545,gamma_1545,theta_1545,vega_1545,rho_1545,bid_size_eod,bid_eod,ask_size_eod,ask_eod,underlying_bid_eod,underlying_ask_eod,vwap,open_interest,delivery_code';
+    const eod = [
+      header,
+      ...rows.map((line) => {
+        const [, asOf, spot, expiry, strike, type, oi, vol, iv, gamma, bid, ask] = line.split(',');
+        const s = Number(spot);
+        return [
+          '^SPX',
+          asOf!.slice(0, 10),
+          'SPXW',
+          expiry,
+          strike,
+          type,
+          '1',
+          '2',
+          '0.5',
+          '1.5',
+          vol,
+          '10',
+          bid,
+          '12',
+          ask,
+          s - 1,
+          s + 1,
+          s * 1.001,
+          spot,
+          iv,
+          '',
+          gamma,
+          '-1.2',
+          '3.1',
+          '0.9',
+          '10',
+          '0.01',
+          '12',
+          '99',
+          s - 9,
+          s + 9,
+          '1.4',
+          oi,
+          '',
+        ].join(',');
+      }),
+    ].join('\r\n');
+    const file = join(dir, 'UnderlyingOptionsEODCalcs_2024-01-08.csv');
+    writeFileSync(file, eod);
+    const got = (await run(file)).snapshot;
+    expectSameSnapshot(got, expected, 'EOD CSV');
+    expect(got.call_wall).toBe(expected.call_wall);
+    const sniffed = await sniffChain(file, conventions());
+    expect(sniffed.ok && sniffed.value).toMatchObject({
+      format: 'long-csv',
+      underlying: 'SPX',
+      as_of: '2024-01-08T15:45:00-05:00',
+    });
+    // As Parquet, with quote_date a Date.
+    const parquet = join(dir, 'eod.parquet');
+    pl.readCSV(file, { ignoreErrors: false })
+      .withColumns(pl.col('quote_date').str.strptime(pl.Date, '%Y-%m-%d'))
+      .writeParquet(parquet);
+    expectSameSnapshot((await run(parquet)).snapshot, expected, 'EOD Parquet');
+
+    // A day that is not one is said as such, at its line.
+    const bad = join(dir, 'eod-bad-date.csv');
+    writeFileSync(bad, eod.replace(/\r\n\^SPX,2024-01-08,/, '\r\n^SPX,the 8th,'));
+    const e = await failureOf(bad);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', field: 'as_of', line: 2 });
+    expect(e.message).toContain('is not a date');
+    // Without the _1545 columns a quote_date is no time of day: as_of is still missing.
+    const bare = join(dir, 'eod-bare.csv');
+    writeFileSync(bare, eod.replace(/_1545/g, '_x'));
+    expect(await failureOf(bare)).toMatchObject({ code: 'BAD_HEADER', field: 'as_of' });
+  });
+
   it("an index written as vendors write it (^SPX, $SPX) or by its weekly root (SPXW) is the CBOE files' SPX", async () => {
     const text = longCsvText(makeChain({ seed: 37, expiries: 3, strikesPerExpiry: 10 }));
     const canonical = join(dir, 'index-canonical.csv');

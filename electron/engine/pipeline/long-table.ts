@@ -35,7 +35,21 @@ export const LONG_COLUMNS = {
   ask: ['ask'],
 } as const;
 export type LongColumn = keyof typeof LONG_COLUMNS;
-export type LongHeader = Partial<Record<LongColumn, number>>;
+export type LongHeader = Partial<Record<LongColumn, number>> & {
+  /** The time of day of a date-only as_of column (CBOE DataShop's EOD quote_date: 15:45). */
+  asOfClock?: string;
+};
+
+/**
+ * CBOE DataShop's end-of-day files (UnderlyingOptionsEODCalcs) give the quote, the spot and
+ * the greeks as of 15:45 exchange time in columns suffixed `_1545` (`bid_1545`,
+ * `active_underlying_price_1545`, `implied_volatility_1545`, `gamma_1545`), and the day in
+ * `quote_date`: such a column is read as its name without the suffix, and as_of is that
+ * day at 15:45 (the columns keep the name on early-close days, and so does the time).
+ */
+const EOD_SUFFIX = '_1545';
+const EOD_DATE = 'quote_date';
+const EOD_CLOCK = '15:45:00';
 const REQUIRED: LongColumn[] = [
   'underlying',
   'as_of',
@@ -97,8 +111,9 @@ export function mapHeader(
   const where = line === undefined ? {} : { line };
   const idx: LongHeader = {};
   const norm = names.map(normalise);
+  let eodColumns = false;
   for (const key of Object.keys(LONG_COLUMNS) as LongColumn[]) {
-    for (const name of LONG_COLUMNS[key]) {
+    for (const name of LONG_COLUMNS[key].flatMap((n) => [n, `${n}${EOD_SUFFIX}`])) {
       const found = norm.flatMap((n, i) => (n === name ? [i] : []));
       if (found.length > 1)
         return err(
@@ -108,9 +123,15 @@ export function mapHeader(
         );
       if (found.length === 1) {
         idx[key] = found[0]!;
+        eodColumns ||= name.endsWith(EOD_SUFFIX);
         break;
       }
     }
+  }
+  const eodDate = norm.indexOf(EOD_DATE);
+  if (idx.as_of === undefined && eodColumns && eodDate >= 0) {
+    idx.as_of = eodDate;
+    idx.asOfClock = EOD_CLOCK;
   }
   for (const key of REQUIRED) {
     if (idx[key] === undefined)
@@ -147,6 +168,18 @@ function optionType(text: string): number {
 
 export type SnapshotFacts = { underlying: string; as_of: string; spot: number };
 
+const notATimestamp = (idx: LongHeader): string =>
+  idx.asOfClock
+    ? `is not a date (of the ${EOD_DATE} the ${EOD_SUFFIX} columns are of)`
+    : NOT_A_TIMESTAMP;
+
+/** An as_of cell as a timestamp's text: a date-only column's day at the time its header gives. */
+export const withClock = (cell: string, idx: LongHeader): string =>
+  idx.asOfClock ? `${cell.trim()} ${idx.asOfClock}` : cell;
+
+const asOfText = (t: Table, idx: LongHeader, r: number): string =>
+  withClock(t.text(idx.as_of!, r), idx);
+
 /** The snapshot's underlying, as_of and spot as the first row gives them. */
 export function firstRowFacts(
   t: Table,
@@ -159,8 +192,8 @@ export function firstRowFacts(
   if (underlying === '') return t.bad(0, idx.underlying!, 'underlying', 'is missing');
   if (underlying.length > MAX_UNDERLYING)
     return t.bad(0, idx.underlying!, 'underlying', `is longer than ${MAX_UNDERLYING} characters`);
-  const asOf = parseTimestamp(t.text(idx.as_of!, 0), conv.exchange_time_zone);
-  if (asOf === null) return t.bad(0, idx.as_of!, 'as_of', NOT_A_TIMESTAMP);
+  const asOf = parseTimestamp(asOfText(t, idx, 0), conv.exchange_time_zone);
+  if (asOf === null) return t.bad(0, idx.as_of!, 'as_of', notATimestamp(idx));
   const spot = t.number(idx.spot!, 0);
   const problem = numberProblem(spot, rule('spot', true));
   if (problem) return t.bad(0, idx.spot!, 'spot', problem);
@@ -201,8 +234,7 @@ export function readTable(
   const first = firstRowFacts(t, idx, conv);
   if (!first.ok) return first;
   const { underlying, as_of: asOf } = first.value;
-  const asOfText = t.text(idx.as_of!, 0);
-  const okAsOf = new Set([asOfText]);
+  const okAsOf = new Set([t.text(idx.as_of!, 0)]);
   const expiryCode = new Map<string, number>();
   const sameUnderlying = new Set([t.text(idx.underlying!, 0)]);
   for (let r = 0; r < t.rows; r++) {
@@ -219,8 +251,8 @@ export function readTable(
     }
     const a = t.text(idx.as_of!, r);
     if (!okAsOf.has(a)) {
-      const iso = parseTimestamp(a, conv.exchange_time_zone);
-      if (iso === null) return t.bad(r, idx.as_of!, 'as_of', NOT_A_TIMESTAMP);
+      const iso = parseTimestamp(asOfText(t, idx, r), conv.exchange_time_zone);
+      if (iso === null) return t.bad(r, idx.as_of!, 'as_of', notATimestamp(idx));
       if (Date.parse(iso) !== Date.parse(asOf))
         return t.bad(
           r,

@@ -6,7 +6,14 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { badCell, parseNumberColumn, type Chain } from './chain.ts';
 import { cellIndex, cellText, rowTexts, scanCsv, type CsvTable } from './csv-scan.ts';
-import { LONG_COLUMNS, mapHeader, readTable, type LongHeader, type Table } from './long-table.ts';
+import {
+  LONG_COLUMNS,
+  mapHeader,
+  readTable,
+  type LongColumn,
+  type LongHeader,
+  type Table,
+} from './long-table.ts';
 import { parseNumberAt } from './numbers.ts';
 import type { SourceFile } from './source.ts';
 
@@ -71,7 +78,7 @@ export function readLongCsvHeader(
 
 /** The columns of the header that the reader uses. */
 export const keptColumns = (idx: LongHeader): number[] =>
-  (Object.keys(LONG_COLUMNS) as (keyof LongHeader)[]).map((k) => idx[k] ?? -1);
+  (Object.keys(LONG_COLUMNS) as LongColumn[]).map((k) => idx[k] ?? -1);
 
 /**
  * Text of cell (row, col), reusing the last text read from that column when the cell's

@@ -16,7 +16,7 @@ import { nameFromLine2, readHeader, readPreamble } from './cboe-csv-layout.ts';
 import { scanCsv, type CsvTable } from './csv-scan.ts';
 import { lineStart, preambleLines } from './csv-text.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
-import { firstRowFacts, mapHeader, MAX_UNDERLYING } from './long-table.ts';
+import { firstRowFacts, mapHeader, MAX_UNDERLYING, withClock } from './long-table.ts';
 import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
 import { numberProblem, rule } from './numbers.ts';
 import { parseOcc, underlyingFromHead, underlyingOfRoot } from './occ.ts';
@@ -203,7 +203,7 @@ function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConvent
       : NaN;
   return {
     underlying: u !== '' && u.length <= MAX_UNDERLYING ? u : null,
-    as_of: a === null ? null : parseTimestamp(a, conv.exchange_time_zone),
+    as_of: a === null ? null : parseTimestamp(withClock(a, header.value), conv.exchange_time_zone),
     spot: numberProblem(spot, rule('spot', true)) === null ? spot : null,
   };
 }
