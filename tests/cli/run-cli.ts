@@ -32,6 +32,8 @@ export function runCli(
     cwd?: string;
     /** Told of each piece of stdout as it comes (to act on observed progress). */
     onStdout?: (text: string) => void;
+    /** Told of each piece of stderr as it comes. */
+    onStderr?: (text: string) => void;
   } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
@@ -47,7 +49,10 @@ export function runCli(
       stdout += d.toString();
       opts.onStdout?.(d.toString());
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(d.toString());
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       // JSON Lines output; other text (tables, a rule file's lines) is left out.

@@ -507,6 +507,46 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'queue --drain goes on in an engine of its own when the serve it drained through stops',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const dir = mkdtempSync(join(tmpdir(), 'gex-drain-'));
+      // SPX-size chains, so that serve's one worker is busy for seconds with them.
+      const files = Array.from({ length: 30 }, (_, i) => {
+        const f = join(dir, `d${i}.csv`);
+        writeCboeCsv(f, { seed: 500 + i, expiries: 40, strikesPerExpiry: 250 });
+        return f;
+      });
+      const { serve, api } = await serveWithApi(p);
+      for (const file of files)
+        expect((await api.call('ingest:submit', { file, source: 'drain-test' })).ok).toBe(true);
+      await api.close();
+      // Stopped once the drain says what it waits for: its call is then serve's.
+      let stopped = false;
+      const r = await runCli(['queue', '--drain', '--json', ...p.args], {
+        home: p.home,
+        onStderr: (text) => {
+          if (!stopped && text.includes('gex-desk: draining')) serve.kill('SIGTERM');
+          stopped ||= text.includes('gex-desk: draining');
+        },
+      });
+      await exited(serve);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `gex-desk: draining \\d+ jobs? waiting and \\d running in GEX Desk \\(PID ${serve.pid}\\)`,
+        ),
+      );
+      expect(r.stderr).toMatch(/stopped answering|went away/);
+      // The jobs serve had not run were run by the command's own engine; none left, none failed.
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lines[0]!.totals).toMatchObject({ queued: 0, running: 0, deciding: 0, failed: 0 });
+      const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+      expect(jobs.lines.map((j) => j.status)).toEqual(files.map(() => 'completed'));
+    },
+  );
+
+  it(
     'exits 3, saying what to do, when its port is taken, and leaves no engine behind',
     { timeout: 60_000 },
     async () => {

@@ -12,6 +12,7 @@ import {
 import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { eachPage } from './pages.ts';
+import { drainQueue } from './queue-drain.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
   counted,
@@ -220,11 +221,12 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   const needs = values.drain
     ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
     : ({ kind: 'store' } as const);
-  return withApi(engineOptions(values), out, needs, async (api) => {
+  const overrides = engineOptions(values);
+  return withApi(overrides, out, needs, async (api) => {
     let stats: QueueStats;
     let failed = 0;
     if (values.drain) {
-      const r = await api.call('queue:drain', {});
+      const r = await drainQueue(api, overrides, needs, out);
       if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
       stats = r.value.stats;
       failed = r.value.failed;

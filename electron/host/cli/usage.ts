@@ -50,7 +50,8 @@ export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
   Shows the queue per level: the active rules' target and late behaviour, waiting, running,
   oldest wait, latency percentiles, late jobs.
-  --drain  runs the queued jobs (including those recovered after a crash) until none is left.`;
+  --drain  runs the queued jobs (including those recovered after a crash) until none is left;
+           beside the app, in the app, and when it quits meanwhile, in this command.`;
 
 export const SOURCES_USAGE = `gex-desk sources [--json]
   Each data source: completed and failed ingests, reliability, last ingest, and the rules
