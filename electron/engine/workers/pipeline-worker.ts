@@ -77,6 +77,11 @@ if (parentPort) parentPort.on('message', (e) => onMessage(e.data));
 else process.on('message', onMessage);
 // When the engine goes away (even by SIGKILL), go too.
 process.on('disconnect', () => process.exit(0));
+// A terminal's Ctrl-C reaches every process of the command's group, this one too. It is
+// the command's to act on: it lets the running job finish and then ends its workers. Died
+// of it, this worker's task would count as a crash on the file's content and charge an
+// attempt (three Ctrl-Cs, and a healthy file was set aside as a poison file).
+process.on('SIGINT', () => undefined);
 
 /** `--read-ahead JSON`: the files to warm up on (a one-shot command's); unreadable: the usual warm-up. */
 function readAheadArg(): ReadAhead | undefined {

@@ -85,7 +85,8 @@ export interface Exited {
 export function startCommand(
   home: Home,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv } = {},
+  /** `group`: the command leads a process group of its own, as a terminal's job does (Ctrl-C reaches all of it). */
+  opts: { env?: NodeJS.ProcessEnv; group?: boolean } = {},
 ): Running {
   mkdirSync(dirname(home.log), { recursive: true });
   mkdirSync(home.staging, { recursive: true });
@@ -96,6 +97,7 @@ export function startCommand(
     cwd: repoRoot,
     env: userEnv(home, opts.env ?? {}),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.group ?? false,
   });
   let stdout = '';
   let stderr = '';
