@@ -534,7 +534,7 @@ describe('the command line beside gex-desk serve', () => {
       await exited(serve);
       expect(r.stderr).toMatch(
         new RegExp(
-          `gex-desk: draining \\d+ jobs? waiting and \\d running in GEX Desk \\(PID ${serve.pid}\\)`,
+          `gex-desk: draining \\d+ jobs \\(\\d+ waiting, \\d running\\) in GEX Desk \\(PID ${serve.pid}\\)`,
         ),
       );
       expect(r.stderr).toMatch(/stopped answering|went away/);

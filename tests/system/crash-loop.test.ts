@@ -144,7 +144,7 @@ describe('SIGKILL on observed progress', () => {
       const drained = await runCommand(home, ['queue', '--drain', '--json']);
       // Only what it drains, said on stderr.
       expect(drained.stderr).toMatch(
-        /^(gex-desk: draining \d+ jobs? waiting and \d+ running; it ends once none is left\n)?$/,
+        /^(gex-desk: draining \d+ jobs? \(\d+ waiting, \d+ running\); it ends once none is left\n)?$/,
       );
       expect(drained.code).toBe(0);
 

@@ -76,7 +76,7 @@ describe.skipIf(!mounted)('a full disk', () => {
     const drained = await runCli(['queue', '--drain', ...args], { home });
     // Only what it drains, said on stderr.
     expect(drained.stderr).toMatch(
-      /^(gex-desk: draining \d+ jobs? waiting and \d+ running; it ends once none is left\n)?$/,
+      /^(gex-desk: draining \d+ jobs? \(\d+ waiting, \d+ running\); it ends once none is left\n)?$/,
     );
     const jobs = (await runCli(['jobs', '--json', ...args], { home })).lines;
     // Every request acknowledged is stored and ended: done now, or failed for the disk (a

@@ -222,11 +222,11 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
     ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
     : ({ kind: 'store' } as const);
   const overrides = engineOptions(values);
-  return withApi(overrides, out, needs, async (api) => {
+  return withApi(overrides, out, needs, async (api, session) => {
     let stats: QueueStats;
     let failed = 0;
     if (values.drain) {
-      const r = await drainQueue(api, overrides, needs, out);
+      const r = await drainQueue(session, overrides, needs, out);
       if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
       stats = r.value.stats;
       failed = r.value.failed;

@@ -11,7 +11,7 @@ import { nextApi, type ApiClient, type ApiSession, type LocalNeeds } from './api
 import { counted, type Output } from './io.ts';
 
 export async function drainQueue(
-  api: ApiClient,
+  session: ApiSession,
   overrides: ConfigOverrides,
   needs: LocalNeeds,
   out: Output,
@@ -19,7 +19,25 @@ export async function drainQueue(
   const later: ApiSession[] = [];
   /** Jobs that failed in an engine that then went away, whose own answer never came. */
   const failedEarlier = new Set<string>();
-  let current = api;
+  let current = session.api;
+  // Ctrl-C (or SIGTERM): this command's own engine shuts down as the app does — the running
+  // jobs finish, the rest stay queued — instead of the process dying mid-write.
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void Promise.all([session, ...later].map((s) => s.close()))
+      .catch(() => undefined) // interrupted all the same
+      .then(() => {
+        out.error(
+          current.where === 'running-engine'
+            ? 'gex-desk: interrupted. The running engine goes on with the queue (its Queue view, gex-desk queue).'
+            : 'gex-desk: interrupted. The jobs not run stay queued, nothing is lost: they run the next time GEX Desk (the app or gex-desk serve) runs on this database, or with gex-desk queue --drain.',
+        );
+        process.exit(130);
+      });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
     for (;;) {
       const failedHere = new Set<string>();
@@ -29,6 +47,7 @@ export async function drainQueue(
         });
       await announce(current, out);
       const r = await current.call('queue:drain', {});
+      if (stopping) return new Promise(() => undefined); // the process is ending: its answer is moot
       if (r.ok) return ok({ ...r.value, failed: r.value.failed + failedEarlier.size });
       const next =
         r.error.code === 'IO' ? await nextApi(current, r.error, overrides, needs, out) : null;
@@ -39,6 +58,8 @@ export async function drainQueue(
       current = next.value.api;
     }
   } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await Promise.all(later.map((s) => s.close()));
   }
 }
@@ -51,6 +72,6 @@ async function announce(api: ApiClient, out: Output): Promise<void> {
   if (queued + deciding + running === 0) return;
   const where = api.where === 'running-engine' ? ` in GEX Desk (PID ${api.enginePid})` : '';
   out.error(
-    `gex-desk: draining ${counted(queued + deciding, 'job')} waiting and ${running} running${where}; it ends once none is left`,
+    `gex-desk: draining ${counted(queued + deciding + running, 'job')} (${queued + deciding} waiting, ${running} running)${where}; it ends once none is left`,
   );
 }
