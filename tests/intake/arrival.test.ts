@@ -3,7 +3,7 @@
 // after its acknowledgement still ingests, every step of a request is in the audit trail
 // with the file named, and only a final input error counts against a source. The real
 // engine on a temporary database, with its real workers.
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,6 +19,25 @@ afterEach(async () => {
 });
 
 const folder = () => mkdtempSync(join(tmpdir(), 'gex-arrival-'));
+
+/** This process's children that are pipeline workers (Linux: /proc). */
+function workerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return (
+          ppid === process.pid &&
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pipeline-worker')
+        );
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
 const isoSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
 async function trail(t: TestEngine, requestId: string) {
@@ -233,6 +252,49 @@ describe('arrival', () => {
     expect(done).toMatchObject({ status: 'completed', priority: 'HIGH', rule: 'G3' });
     const kinds = (await trail(running, ack.value.request_id)).map((e) => e.kind);
     expect(kinds.indexOf('decision')).toBeGreaterThan(kinds.indexOf('retried'));
+  });
+
+  it("reads again, counting no crash, a file whose facts read's worker was stopped from outside (SIGTERM)", async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const file = join(folder(), 'live-big.csv');
+    // Real-time: its level needs its facts, read for a while from a large file.
+    writeLongCsv(file, {
+      seed: 5,
+      underlying: 'TSLA',
+      spot: 240,
+      expiries: 60,
+      strikesPerExpiry: 800,
+      asOf: isoSeconds(Date.now()),
+      offset: '+00:00',
+    });
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    expect(ack.value.status).toBe('deciding');
+    const busy = async () => {
+      const stats = await engine.handlers['queue:stats']({});
+      return stats.ok ? stats.value.busy_workers : 0;
+    };
+    while ((await busy()) === 0) await new Promise((r) => setTimeout(r, 5));
+    // Every pipeline worker of this process: the one reading the file among them.
+    for (const pid of workerPids()) process.kill(pid, 'SIGTERM');
+    await engine.drain();
+    const id = ack.value.job_id!;
+    const done = await engine.handlers['jobs:get']({ id });
+    expect(done.ok && done.value.job.status).toBe('completed');
+    const row = await engine.store.one<{ crashes: number | null }>(
+      'SELECT crashes FROM jobs WHERE id = $1',
+      [id],
+    );
+    expect(row!.crashes ?? 0).toBe(0);
+    const requeued = (await trail(running, ack.value.request_id)).filter(
+      (e) => e.kind === 'requeued',
+    );
+    expect(requeued.map((e) => e.explanation)).toEqual([
+      expect.stringMatching(
+        /^facts read stopped: the pipeline worker was stopped by SIGTERM, sent from outside GEX Desk, .*; read again$/,
+      ),
+    ]);
   });
 
   it('counts only final input errors against a source: a cancel says nothing about it', async () => {

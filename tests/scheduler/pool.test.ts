@@ -77,6 +77,28 @@ describe('WorkerPool', () => {
       expect((after.value as { pid: number }).pid).not.toBe((first.value as { pid: number }).pid);
   });
 
+  it("fails the task of a worker stopped by another's SIGTERM, SIGINT or SIGHUP with SHUTTING_DOWN: no crash of its file", async () => {
+    const pool = make({ size: 1, spare: 0 });
+    await pool.ready();
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      const long = pool.run(task(signal, 'sleep:60000'));
+      await until(() => pool.busy === 1);
+      process.kill(pool.pids[0]!, signal);
+      const stopped = await long;
+      expect(stopped.ok ? null : stopped.error).toMatchObject({
+        code: 'SHUTTING_DOWN',
+        message: `the pipeline worker was stopped by ${signal}, sent from outside GEX Desk, while running task ${signal}`,
+      });
+      await pool.ready();
+    }
+    // A worker that dies on its own (a signal nobody sends to stop it) is still a crash.
+    const long = pool.run(task('segv', 'sleep:60000'));
+    await until(() => pool.busy === 1);
+    process.kill(pool.pids[0]!, 'SIGSEGV');
+    const crashed = await long;
+    expect(crashed.ok ? null : crashed.error.code).toBe('WORKER_CRASHED');
+  });
+
   it('kills a running task by id, on abort and on timeout', async () => {
     const pool = make({ size: 2, spare: 0 });
     await pool.ready();

@@ -65,13 +65,13 @@ function place(name: string): { home: Home; big: string; small: string } {
   return { home, big, small };
 }
 
-/** Starts `args` in a group of its own; SIGINT to the group once a first Parquet file appears. */
-async function interruptedMidRun(home: Home, args: string[]) {
+/** Starts `args` in a group of its own; `signal` to the group once a first Parquet file appears. */
+async function interruptedMidRun(home: Home, args: string[], signal: NodeJS.Signals = 'SIGINT') {
   const run = startCommand(home, args, { group: true });
   const before = new Set(parquetFiles(home.dataDir));
   const seen = await when(() => parquetFiles(home.dataDir).some((p) => !before.has(p)), run.exited);
   expect(seen, 'a first snapshot before the command ended').toBe(true);
-  process.kill(-run.child.pid!, 'SIGINT');
+  process.kill(-run.child.pid!, signal);
   return run.exited;
 }
 
@@ -87,6 +87,26 @@ describe('Ctrl-C, as a terminal sends it to the process group', () => {
       const { jobs, crashed } = await stored(home);
       expect(crashed).toEqual([]);
       expect(jobs).toEqual([
+        { status: 'completed', crashes: 0, attempts: 1 },
+        { status: 'completed', crashes: 0, attempts: 1 },
+      ]);
+    },
+  );
+
+  it(
+    'SIGTERM to the whole group (a service manager stopping it): the job its worker ran goes back to the queue, uncharged, no crash',
+    { timeout: 120_000 },
+    async () => {
+      const { home, big, small } = place('term');
+      const r = await interruptedMidRun(home, ['ingest', big, small, '--workers', '2'], 'SIGTERM');
+      expect(r.code, r.stderr).toBe(130);
+      const { jobs, crashed } = await stored(home);
+      expect(crashed).toEqual([]);
+      expect(jobs.map((j) => j.crashes)).toEqual([0, 0]);
+      // The next engine runs what was stopped, as its first attempt.
+      const drained = await runCommand(home, ['queue', '--drain', '--json']);
+      expect(drained.code, drained.stderr).toBe(0);
+      expect((await stored(home)).jobs).toEqual([
         { status: 'completed', crashes: 0, attempts: 1 },
         { status: 'completed', crashes: 0, attempts: 1 },
       ]);

@@ -129,6 +129,12 @@ async function decide(d: ServiceDeps, s: InService): Promise<void> {
   const reason = reasonOf(s);
   if (reason === 'shutdown') return; // still deciding in the table: read again at the next start
   if (reason === 'cancel') return cancelled(d, s, 'cancelled while its facts were read');
+  if (!result.ok && result.error.code === 'SHUTTING_DOWN') {
+    // Its worker stopped from outside: read again, not counted as a failed read.
+    d.ready.insert(row);
+    const why = `facts read stopped: ${result.error.message}; read again`;
+    return d.transitions.note(jobAudit(row.job, 'requeued', why, { at: new Date(d.clock()) }));
+  }
   if (result.ok) {
     const outcome = result.value;
     if (outcome.kind === 'queued') {
@@ -242,13 +248,12 @@ async function settle(
         (await d.read(job.id, job.effective_priority)),
     );
   }
-  if (reason === 'shutdown') {
-    const entry = jobAudit(
-      job,
-      'requeued',
-      'stopped by shutdown; back in the queue, attempt not charged',
-      { at: new Date(now) },
-    );
+  const stopped = !result.ok && result.error.code === 'SHUTTING_DOWN';
+  if (reason === 'shutdown' || stopped) {
+    const why = reason === 'shutdown' ? 'stopped by shutdown' : `stopped: ${result.error.message}`;
+    const entry = jobAudit(job, 'requeued', `${why}; back in the queue, attempt not charged`, {
+      at: new Date(now),
+    });
     return requeue(d, s, job, { charge: false, notBeforeMs: null, error: null }, entry);
   }
   if (reason === 'cancel') return cancelled(d, s, 'cancelled while running');

@@ -4,7 +4,8 @@
 // demand (a task waiting and no idle worker) or ahead of time (`prewarm`): a one-shot
 // command runs its single file on the first worker that is up, without waiting for the
 // rest. A worker that dies is replaced; the task it held fails with WORKER_CRASHED (which
-// the scheduler may retry). `spare` workers are held back for urgent work — CRITICAL jobs
+// the scheduler may retry), or with SHUTTING_DOWN when a signal from outside stopped it
+// (a service manager stopping everything of `gex-desk serve`, a kill): not the file's doing. `spare` workers are held back for urgent work — CRITICAL jobs
 // and facts reads that could be CRITICAL — so that those never wait behind long jobs: a
 // normal task only starts while more than `spare` workers are idle or can be started.
 import { availableParallelism, getPriority, setPriority } from 'node:os';
@@ -17,6 +18,12 @@ import { forkWorker, type LaunchWorker, type WorkerProcess } from './launcher.ts
 export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('./pipeline-worker.ts', import.meta.url));
 
 const WORKER_NICE = 10;
+
+/**
+ * Signals that stop a process on someone's request, never because of what it ran; the
+ * pool itself only ever kills with SIGKILL while a task runs (and SIGTERM once it closes).
+ */
+const STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGTERM', 'SIGINT', 'SIGHUP']);
 
 export interface PoolOptions {
   /** The worker module to fork (default: electron/host/pipeline-worker.ts of this repo). */
@@ -353,10 +360,15 @@ export class WorkerPool implements TaskRunner {
         task,
         task.killed
           ? { ok: false, error: task.killed }
-          : err(
-              'WORKER_CRASHED',
-              `the pipeline worker died (${how}) while running task ${task.message.taskId}${tail ? `: ${tail}` : ''}`,
-            ),
+          : signal && STOP_SIGNALS.has(signal)
+            ? err(
+                'SHUTTING_DOWN',
+                `the pipeline worker was stopped by ${signal}, sent from outside GEX Desk, while running task ${task.message.taskId}`,
+              )
+            : err(
+                'WORKER_CRASHED',
+                `the pipeline worker died (${how}) while running task ${task.message.taskId}${tail ? `: ${tail}` : ''}`,
+              ),
       );
     }
     if (this.#closing) return;
