@@ -382,6 +382,45 @@ describe('Scheduler cancel, retry, failures', () => {
     await again.shutdown(1000);
   });
 
+  it('puts a job whose worker was stopped from outside back uncharged, three times, then fails it as stopped: never a crash', async () => {
+    const { store, scheduler } = await setup({ size: 1, spare: 0, backoffMs: 10, maxAttempts: 5 });
+    await scheduler.start();
+    const id = await addJob(store, 'HIGH', 'stopped');
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    const job = (await getJob(store, id))!;
+    expect([job.status, job.attempts, job.error?.code]).toEqual(['failed', 1, 'SHUTTING_DOWN']);
+    expect(job.error?.message).toMatch(
+      /^the pipeline worker was stopped by SIGTERM, sent from outside GEX Desk/,
+    );
+    const trail = (await listAudit(store, { request_id: `req-${id}`, limit: 20 }))
+      .reverse()
+      .map((a) => [
+        a.kind,
+        a.kind === 'requeued' ? a.explanation.replace(/task [^;]+/, 'task …') : '',
+      ]);
+    const back = [
+      'requeued',
+      'stopped: the pipeline worker was stopped by SIGTERM, sent from outside GEX Desk, while running task …; back in the queue, attempt not charged',
+    ];
+    expect(trail).toEqual([
+      ['started', ''],
+      back,
+      ['started', ''],
+      back,
+      ['started', ''],
+      back,
+      ['started', ''],
+      ['failed', ''],
+    ]);
+    const row = await store.one<{ crashes: number | null }>(
+      'SELECT crashes FROM jobs WHERE id = $1',
+      [id],
+    );
+    expect(row!.crashes ?? 0).toBe(0);
+    await scheduler.shutdown(1000);
+  });
+
   it('sets aside a job whose result the engine was storing when it stopped, the fifth time, instead of running it at every start', async () => {
     const path = join(tempDir(), 'gex.duckdb');
     const store = await openStore(path);

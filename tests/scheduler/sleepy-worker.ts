@@ -4,6 +4,7 @@
 // messages) but, instead of running the pipeline, does what `input.action` says:
 //   "sleep:<ms>"        answer ok after <ms>
 //   "crash"             exit(1) mid-task (the pool must report WORKER_CRASHED)
+//   "stopped"           SIGTERM to itself mid-task, as a watchdog sends it (SHUTTING_DOWN)
 //   "fail:<CODE>"       answer an error with that code
 //   "crash-until:<dir>" crash unless <dir>/ok exists (to test retries that succeed)
 //   "heap"              answer the V8 heap limit it was started with
@@ -28,6 +29,7 @@ process.on('message', (m: Msg) => {
     action.slice(action.indexOf(':') + 1),
   ];
   if (verb === 'crash') process.exit(1);
+  if (verb === 'stopped') process.kill(process.pid, 'SIGTERM');
   if (verb === 'heap') {
     // What V8 was told this process may use (the pool's --max-old-space-size).
     const heapMb = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;

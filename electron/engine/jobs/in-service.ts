@@ -129,7 +129,7 @@ async function decide(d: ServiceDeps, s: InService): Promise<void> {
   const reason = reasonOf(s);
   if (reason === 'shutdown') return; // still deciding in the table: read again at the next start
   if (reason === 'cancel') return cancelled(d, s, 'cancelled while its facts were read');
-  if (!result.ok && result.error.code === 'SHUTTING_DOWN') {
+  if (!result.ok && stoppedFromOutside(row, result.error)) {
     // Its worker stopped from outside: read again, not counted as a failed read.
     d.ready.insert(row);
     const why = `facts read stopped: ${result.error.message}; read again`;
@@ -248,7 +248,7 @@ async function settle(
         (await d.read(job.id, job.effective_priority)),
     );
   }
-  const stopped = !result.ok && result.error.code === 'SHUTTING_DOWN';
+  const stopped = !result.ok && stoppedFromOutside(s.row, result.error);
   if (reason === 'shutdown' || stopped) {
     const why = reason === 'shutdown' ? 'stopped by shutdown' : `stopped: ${result.error.message}`;
     const entry = jobAudit(job, 'requeued', `${why}; back in the queue, attempt not charged`, {
@@ -270,6 +270,21 @@ async function settle(
     return requeue(d, s, job, { charge: true, notBeforeMs: now + delay, error }, entry);
   }
   d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id, job.effective_priority)));
+}
+
+/** Worker stops from outside a job is put back for uncharged; past them, it fails as stopped. */
+const MAX_STOPS = 3;
+
+/**
+ * Whether a task ended because its worker was stopped from outside (SHUTTING_DOWN: a
+ * service manager stopping everything, a kill) and the job goes back uncharged. Bounded:
+ * a watchdog that stops whatever takes much memory (earlyoom) would otherwise stop the
+ * same file's worker for ever.
+ */
+function stoppedFromOutside(row: repo.QueuedRow, error: AppError): boolean {
+  if (error.code !== 'SHUTTING_DOWN') return false;
+  row.stops = (row.stops ?? 0) + 1;
+  return row.stops <= MAX_STOPS;
 }
 
 /**

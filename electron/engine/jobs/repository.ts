@@ -57,6 +57,8 @@ export interface QueuedRow {
   attempts: number;
   /** Facts reads that failed for a reason a retry may cure (kept in memory only). */
   readAttempts?: number;
+  /** Times its worker was stopped from outside (kept in memory only; in-service.ts). */
+  stops?: number;
   /** Pipeline workers that crashed on this job's content, across restarts. */
   crashes: number;
   /** The whole row, so a job can start without reading it again. */
