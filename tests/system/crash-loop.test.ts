@@ -12,7 +12,7 @@
 // writing its output and committing its snapshot), or the engine having started (its
 // recovery of the previous run's jobs). A run whose trigger does not come within 120 s
 // fails the test.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -25,17 +25,11 @@ import {
   type Running,
   cleanUp,
 } from './bursts/command.ts';
+import { parquetFiles } from './bursts/observe.ts';
 
 const KILLS = 20;
 const TRIGGERS = ['acknowledged', 'reading', 'parquet', 'engine-started'] as const;
 type Trigger = (typeof TRIGGERS)[number];
-
-const parquetFiles = (dir: string): string[] =>
-  existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile() && d.name.endsWith('.parquet'))
-        .map((d) => join(d.parentPath, d.name))
-    : [];
 
 /** Resolves once the trigger is observed in this run (polled every 10 ms). */
 function observed(home: Home, run: Running, trigger: Trigger, n: number): Promise<void> {

@@ -5,19 +5,12 @@
 // poison file. `ingest` and `queue --drain` (each with an engine of its own) are run in
 // a process group of their own and sent SIGINT as a terminal sends it, once a small
 // file's Parquet shows that a big file, started beside it, is mid-run.
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { cleanUp, newHome, runCommand, startCommand, type Home } from './bursts/command.ts';
-
-const parquetFiles = (dir: string): string[] =>
-  existsSync(dir)
-    ? readdirSync(dir, { recursive: true, withFileTypes: true })
-        .filter((d) => d.isFile() && d.name.endsWith('.parquet'))
-        .map((d) => join(d.parentPath, d.name))
-    : [];
+import { parquetFiles } from './bursts/observe.ts';
 
 /** Resolves once `test` holds (polled every 10 ms), or `false` when the process has exited first. */
 function when(test: () => boolean, exited: Promise<unknown>): Promise<boolean> {

@@ -168,3 +168,11 @@ export class StagingWatcher {
     clearInterval(this.#timer);
   }
 }
+
+/** The Parquet exports under a data folder (a new one: a run wrote its output). */
+export const parquetFiles = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile() && d.name.endsWith('.parquet'))
+        .map((d) => join(d.parentPath, d.name))
+    : [];
