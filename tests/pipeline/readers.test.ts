@@ -618,6 +618,44 @@ describe('long format', () => {
     expect(await failureOf(bare)).toMatchObject({ code: 'BAD_HEADER', field: 'as_of' });
   });
 
+  it('a root column beside the underlying: SPX and SPXW rows of one expiry and strike are two contracts, an adjusted root is dropped as such', async () => {
+    const chain = makeChain({ seed: 39, expiries: 3, strikesPerExpiry: 10 });
+    const canonical = join(dir, 'roots-canonical.csv');
+    writeFileSync(canonical, longCsvText(chain));
+    const expected = (await run(canonical)).snapshot;
+    const [header, ...rows] = longCsvText(chain).trimEnd().split('\n');
+    // As CBOE DataShop writes SPX: every contract of the monthly expiries twice, under its
+    // AM root SPX and its PM root SPXW (both count, as in the CBOE CSV).
+    const withRoot = (name: string, underlying: string, roots: string[]) => {
+      const file = join(dir, `roots-${name}.csv`);
+      const lines = rows.flatMap((line) =>
+        roots.map((r) => `${line.replace(/^SPX,/, `${underlying},`)},${r}`),
+      );
+      writeFileSync(file, [`${header},root`, ...lines].join('\n'));
+      return file;
+    };
+    const bothFile = withRoot('both', '^SPX', ['SPX', 'SPXW']);
+    const both = (await run(bothFile)).snapshot;
+    expect(both.underlying).toBe('SPX');
+    const bothParquet = bothFile.replace(/\.csv$/, '.parquet');
+    pl.readCSV(bothFile, { ignoreErrors: false }).writeParquet(bothParquet);
+    expectSameSnapshot((await run(bothParquet)).snapshot, both, 'roots in Parquet');
+    expect(both.contracts).toBe(2 * expected.contracts);
+    expect(both.total_gex).toBeCloseTo(2 * expected.total_gex, 0);
+    expect(both.zero_gamma).toBeCloseTo(expected.zero_gamma!, 6);
+    // A stock's adjusted options (AAPL1 beside AAPL, after a split): of the stock, not used.
+    const adjusted = (await run(withRoot('adjusted', 'AAPL', ['AAPL', 'AAPL1']))).snapshot;
+    expect(adjusted.underlying).toBe('AAPL');
+    expect(adjusted.total_gex).toBeCloseTo(expected.total_gex, 0);
+    expect(adjusted.quality.dropped).toContainEqual({
+      reason: 'adjusted option (deliverable not 100 shares)',
+      rows: rows.length,
+    });
+    // Another underlying's root is refused at its line.
+    const other = withRoot('other', 'SPX', ['SPX', 'NDXP']);
+    expect(await failureOf(other)).toMatchObject({ code: 'BAD_VALUE', field: 'root', line: 3 });
+  });
+
   it("an index written as vendors write it (^SPX, $SPX) or by its weekly root (SPXW) is the CBOE files' SPX", async () => {
     const text = longCsvText(makeChain({ seed: 37, expiries: 3, strikesPerExpiry: 10 }));
     const canonical = join(dir, 'index-canonical.csv');

@@ -7,7 +7,7 @@ import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
 import { parseExpiry } from './dates.ts';
 import { numberProblem, rule, type NumberRule, type NumericField } from './numbers.ts';
-import { underlyingOfRoot } from './occ.ts';
+import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
 import { parseTimestamp } from './time.ts';
 
 /** What an as_of cell that is not a timestamp is told, with the forms that are. */
@@ -38,7 +38,18 @@ export type LongColumn = keyof typeof LONG_COLUMNS;
 export type LongHeader = Partial<Record<LongColumn, number>> & {
   /** The time of day of a date-only as_of column (CBOE DataShop's EOD quote_date: 15:45). */
   asOfClock?: string;
+  /**
+   * The option root of each row, where a `root` column stands beside the underlying's
+   * (CBOE DataShop's `root`: SPX and SPXW, AAPL and its adjusted AAPL1).
+   */
+  root?: number;
 };
+
+/** The columns the format reads, by index in the header. */
+export const usedColumns = (idx: LongHeader): number[] =>
+  [...(Object.keys(LONG_COLUMNS) as LongColumn[]).map((k) => idx[k]), idx.root].filter(
+    (i): i is number => i !== undefined,
+  );
 
 /**
  * CBOE DataShop's end-of-day files (UnderlyingOptionsEODCalcs) give the quote, the spot and
@@ -128,6 +139,8 @@ export function mapHeader(
       }
     }
   }
+  const root = norm.indexOf('root');
+  if (root >= 0 && root !== idx.underlying) idx.root = root;
   const eodDate = norm.indexOf(EOD_DATE);
   if (idx.as_of === undefined && eodColumns && eodDate >= 0) {
     idx.as_of = eodDate;
@@ -225,9 +238,13 @@ export function readTable(
   conv: GexConventions,
 ): Result<Chain> {
   if (t.rows === 0) return err('NO_ROWS', `${file} has a header but no option rows`, { file });
-  const unreadable = t.prepareText?.(
-    (['underlying', 'as_of', 'expiry', 'option_type'] as const).map((k) => [idx[k]!, k]),
-  );
+  const unreadable = t.prepareText?.([
+    ...(['underlying', 'as_of', 'expiry', 'option_type'] as const).map((k): [number, string] => [
+      idx[k]!,
+      k,
+    ]),
+    ...(idx.root === undefined ? [] : [[idx.root, 'root'] as [number, string]]),
+  ]);
   if (unreadable) return unreadable;
   const c = allocContracts(t.rows);
   for (let r = 0; r < t.rows; r++) c.line[r] = t.lineOf(r);
@@ -237,6 +254,9 @@ export function readTable(
   const okAsOf = new Set([t.text(idx.as_of!, 0)]);
   const expiryCode = new Map<string, number>();
   const sameUnderlying = new Set([t.text(idx.underlying!, 0)]);
+  // Each contract's root: its row's root column, else its underlying cell (`SPXW`, `^SPX`).
+  const rootCol = idx.root ?? idx.underlying!;
+  const rootCode = new Map<string, number>();
   for (let r = 0; r < t.rows; r++) {
     const u = t.text(idx.underlying!, r);
     if (!sameUnderlying.has(u)) {
@@ -249,6 +269,23 @@ export function readTable(
         );
       sameUnderlying.add(u);
     }
+    const rootText = t.text(rootCol, r);
+    let root = rootCode.get(rootText);
+    if (root === undefined) {
+      const name = rootText.trim().toUpperCase() || underlying;
+      const of = underlyingOfRoot(name);
+      if (of !== underlying && parentOfAdjusted(of, underlying) !== underlying)
+        return t.bad(
+          r,
+          rootCol,
+          'root',
+          `is an option root of ${quoted(of)}, not of the file's underlying ${quoted(underlying)}: a file holds one underlying`,
+        );
+      root = c.roots.indexOf(name);
+      if (root < 0) root = c.roots.push(name) - 1;
+      rootCode.set(rootText, root);
+    }
+    c.root[r] = root;
     const a = t.text(idx.as_of!, r);
     if (!okAsOf.has(a)) {
       const iso = parseTimestamp(asOfText(t, idx, r), conv.exchange_time_zone);
@@ -303,8 +340,5 @@ export function readTable(
     const problem = t.numbers(col, key, rule(key, REQUIRED_NUMBER.has(key)), out);
     if (problem) return problem;
   }
-  // One underlying: every contract's root is it (duplicates are judged by expiry, strike, type).
-  c.roots.push(underlying);
-  c.root.fill(0);
   return ok({ format, underlying, as_of: asOf, spot, contracts: c });
 }

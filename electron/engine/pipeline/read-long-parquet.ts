@@ -6,14 +6,7 @@ import type { GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, type Err, type Result } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
-import {
-  LONG_COLUMNS,
-  mapHeader,
-  readTable,
-  type LongColumn,
-  type LongHeader,
-  type Table,
-} from './long-table.ts';
+import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from './long-table.ts';
 import { EMPTY, numberProblem, parseNumberText, TOO_BIG } from './numbers.ts';
 import { polars, type Polars } from '../native-modules.ts';
 import { readParquetMeta } from './parquet-meta.ts';
@@ -56,9 +49,7 @@ export function readLongParquet(
   const header = mapHeader(file, names, undefined);
   if (!header.ok) return header;
   const idx: LongHeader = header.value;
-  const used = (Object.keys(LONG_COLUMNS) as LongColumn[])
-    .map((k) => idx[k])
-    .filter((i): i is number => i !== undefined);
+  const used = usedColumns(idx);
   const size = used.reduce((n, i) => n + m.columns[i]!.uncompressed, 0);
   if (size > limits.maxFileBytes) {
     return err(

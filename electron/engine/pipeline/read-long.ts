@@ -6,18 +6,10 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { badCell, parseNumberColumn, type Chain } from './chain.ts';
 import { cellIndex, cellText, rowTexts, scanCsv, type CsvTable } from './csv-scan.ts';
-import {
-  LONG_COLUMNS,
-  mapHeader,
-  readTable,
-  type LongColumn,
-  type LongHeader,
-  type Table,
-} from './long-table.ts';
+import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from './long-table.ts';
 import { parseNumberAt } from './numbers.ts';
 import type { SourceFile } from './source.ts';
 
-export { LONG_COLUMNS } from './long-table.ts';
 
 /** The header: the first non-blank line among the first four (as detectFormat found it). */
 export type LongCsvHeader = {
@@ -76,10 +68,6 @@ export function readLongCsvHeader(
   return err('BAD_HEADER', `${file}: no header line (see docs/formats.md)`, { file, line: 1 });
 }
 
-/** The columns of the header that the reader uses. */
-export const keptColumns = (idx: LongHeader): number[] =>
-  (Object.keys(LONG_COLUMNS) as LongColumn[]).map((k) => idx[k] ?? -1);
-
 /**
  * Text of cell (row, col), reusing the last text read from that column when the cell's
  * bytes are the same: a long file repeats its underlying, as_of and expiry on every row,
@@ -135,7 +123,7 @@ export function readLongCsv(
   if (!header.ok) return header;
   const h = header.value;
   const scanned = scanCsv(file, bytes, h.bodyStart, h.bodyLine, h.width, {
-    keep: keptColumns(h.idx),
+    keep: usedColumns(h.idx),
     maxRows: limits.maxRows,
     rowLimit: `${limits.maxRows} contracts (limits.maxRows)`,
     maxLineBytes: limits.maxLineBytes,
