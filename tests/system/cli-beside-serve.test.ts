@@ -294,6 +294,22 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'shuts down as on SIGTERM when its terminal goes away (SIGHUP: an ssh session dropped)',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      let stderr = '';
+      const serve = await startServe(p, (d) => (stderr += d));
+      serve.kill('SIGHUP');
+      await exited(serve);
+      expect(serve.exitCode).toBe(0);
+      expect(stderr).toContain('Shutting down…');
+      expect(existsSync(discoveryFile(p.home, p.db))).toBe(false);
+      expect(dbIsFree(p.db)).toBe(true);
+    },
+  );
+
+  it(
     'ignores and removes the discovery file of a serve killed with SIGKILL',
     { timeout: 120_000 },
     async () => {

@@ -1,5 +1,5 @@
 // Ctrl-C in a terminal reaches the whole process group: the command and its pipeline
-// workers. The command stops as the app does (its running jobs finish, the rest stay
+// workers (so do a service manager's SIGTERM and a dropped terminal's SIGHUP). The command stops as the app does (its running jobs finish, the rest stay
 // queued); a worker must not die of it, or its task counts as a crash on the file's
 // content and charges an attempt — three Ctrl-Cs, and a healthy file was set aside as a
 // poison file. `ingest` and `queue --drain` (each with an engine of its own) are run in
@@ -68,7 +68,7 @@ async function interruptedMidRun(home: Home, args: string[], signal: NodeJS.Sign
   return run.exited;
 }
 
-describe('Ctrl-C, as a terminal sends it to the process group', () => {
+describe('stop signals to the process group: Ctrl-C, a service manager, a terminal gone', () => {
   it(
     'ingest stops as the app does: the big file running beside finishes, no crash is counted',
     { timeout: 120_000 },
@@ -86,13 +86,17 @@ describe('Ctrl-C, as a terminal sends it to the process group', () => {
     },
   );
 
-  it(
-    'SIGTERM to the whole group (a service manager stopping it): the job its worker ran goes back to the queue, uncharged, no crash',
+  it.each([
+    ['SIGTERM', 'a service manager stopping it'],
+    ['SIGHUP', 'its terminal gone: an ssh session dropped'],
+  ] as const)(
+    '%s to the whole group (%s): the job its worker ran goes back to the queue, uncharged, no crash',
     { timeout: 120_000 },
-    async () => {
-      const { home, big, small } = place('term');
-      const r = await interruptedMidRun(home, ['ingest', big, small, '--workers', '2'], 'SIGTERM');
+    async (signal) => {
+      const { home, big, small } = place(signal);
+      const r = await interruptedMidRun(home, ['ingest', big, small, '--workers', '2'], signal);
       expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain('gex-desk: interrupted.');
       const { jobs, crashed } = await stored(home);
       expect(crashed).toEqual([]);
       expect(jobs.map((j) => j.crashes)).toEqual([0, 0]);

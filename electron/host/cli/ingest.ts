@@ -30,6 +30,7 @@ import {
 } from './io.ts';
 import { jobWaiter, type JobWaiter } from './job-waiter.ts';
 import { pipedFile } from './piped-input.ts';
+import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 
 const ManifestLine = z.object({
@@ -177,8 +178,7 @@ async function ingestFiles(
           process.exit(130);
         });
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    const offStop = onStopSignal(stop);
     try {
       const t0 = Date.now();
       const results = planned.map((p) =>
@@ -205,8 +205,7 @@ async function ingestFiles(
         );
       return worst;
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      offStop();
       await Promise.all(later.map((s) => s.close()));
     }
   });

@@ -9,6 +9,7 @@ import { ok, type Result } from '../../../shared/result.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { nextApi, type ApiClient, type ApiSession, type LocalNeeds } from './api.ts';
 import { counted, type Output } from './io.ts';
+import { onStopSignal } from './stop-signals.ts';
 
 export async function drainQueue(
   session: ApiSession,
@@ -20,7 +21,7 @@ export async function drainQueue(
   /** Jobs that failed in an engine that then went away, whose own answer never came. */
   const failedEarlier = new Set<string>();
   let current = session.api;
-  // Ctrl-C (or SIGTERM): this command's own engine shuts down as the app does — the running
+  // Ctrl-C (or SIGTERM, SIGHUP): this command's own engine shuts down as the app does — the running
   // jobs finish, the rest stay queued — instead of the process dying mid-write.
   let stopping = false;
   const stop = () => {
@@ -36,8 +37,7 @@ export async function drainQueue(
         process.exit(130);
       });
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const offStop = onStopSignal(stop);
   try {
     for (;;) {
       const failedHere = new Set<string>();
@@ -58,8 +58,7 @@ export async function drainQueue(
       current = next.value.api;
     }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    offStop();
     await Promise.all(later.map((s) => s.close()));
   }
 }

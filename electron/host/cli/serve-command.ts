@@ -1,7 +1,7 @@
 // `gex-desk serve [--port N]`: the desktop UI for a browser on 127.0.0.1. The first
 // line on stdout is the address to open, with the per-launch token. Beside it, the
 // local endpoint through which other gex-desk commands on the same database reach this
-// engine. It runs until SIGINT or SIGTERM, then shuts down gracefully.
+// engine. It runs until SIGINT, SIGTERM or SIGHUP, then shuts down gracefully.
 import { createServer } from 'node:net';
 import { userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
@@ -12,6 +12,7 @@ import { serve, uploadFolderOf } from '../serve.ts';
 import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { onStopSignal } from './stop-signals.ts';
 import { SERVE_USAGE } from './usage.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
@@ -81,10 +82,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   );
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
-  await new Promise<void>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal());
-    process.once('SIGTERM', () => resolveSignal());
-  });
+  await new Promise<void>((resolveSignal) => onStopSignal(resolveSignal));
   out.error('Shutting down…');
   await local?.close();
   await host.close();
