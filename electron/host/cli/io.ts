@@ -23,15 +23,18 @@ export interface Output {
 }
 
 /**
- * Writes to a stream until its reader has gone (`gex-desk snapshots --json | head -1`):
- * then EPIPE, which would otherwise end the process with a stack trace, stops the writing
- * quietly, and the command finishes its work (an ingest's requests are not abandoned)
- * and exits with its own code.
+ * Writes to a stream until its reader has gone (`gex-desk snapshots --json | head -1`, or
+ * the terminal itself: an ssh session dropped): then EPIPE (EIO from a terminal hung up),
+ * which would otherwise end the process with a stack trace, stops the writing quietly, and
+ * the command finishes its work (an ingest's requests are not abandoned, serve's shutdown
+ * checkpoints the database) and exits with its own code.
  */
+const READER_GONE = new Set(['EPIPE', 'EIO']);
+
 export function streamWriter(stream: NodeJS.WritableStream): (text: string) => void {
   let gone = false;
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (!READER_GONE.has(e.code ?? '')) throw e;
     gone = true;
   });
   return (text) => {
