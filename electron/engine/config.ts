@@ -59,11 +59,17 @@ export const Config = z.object({
 });
 export type Config = z.infer<typeof Config>;
 
-/** The config file's shape: every field optional, paths relative to the file. */
-const ConfigFile = Config.omit({ configFile: true }).partial().extend({
-  conventions: GexConventions.partial().optional(),
-  limits: ReadLimits.partial().optional(),
-});
+/**
+ * The config file's shape: every field optional, paths relative to the file. Strict: a
+ * misspelt setting (`"wrokers": 2`, `"exchange_timezone"`) is said, not silently ignored.
+ */
+const ConfigFile = Config.omit({ configFile: true })
+  .partial()
+  .extend({
+    conventions: GexConventions.partial().strict().optional(),
+    limits: ReadLimits.partial().strict().optional(),
+  })
+  .strict();
 
 export interface ConfigOverrides {
   dbPath?: string;
@@ -223,5 +229,22 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
 }
 
 function describe(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return error.issues
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${issueText(i)}` : issueText(i)))
+    .join('; ');
+}
+
+/** An issue in words; an unknown setting with the ones that exist where it stands. */
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const known = knownSettings(issue.path);
+  const names = issue.keys.map((k) => `"${k}"`).join(', ');
+  return `${issue.keys.length === 1 ? 'no setting' : 'no settings'} ${names}${known ? `; the settings here are ${known.join(', ')}` : ''}`;
+}
+
+function knownSettings(path: PropertyKey[]): string[] | null {
+  if (path.length === 0) return Object.keys(ConfigFile.shape);
+  if (path[0] === 'conventions') return Object.keys(GexConventions.shape);
+  if (path[0] === 'limits') return Object.keys(ReadLimits.shape);
+  return null;
 }

@@ -87,3 +87,24 @@ it('refuses conventions the pipeline would refuse when the file is loaded, not a
     profile_points: 60,
   });
 });
+
+it('says a misspelt setting, with the ones there are, instead of ignoring it', () => {
+  const dir = home();
+  const configFile = join(dir, 'config.json');
+  const refused = (settings: object) => {
+    writeFileSync(configFile, JSON.stringify(settings));
+    const r = loadConfig({}, { GEX_DESK_HOME: dir });
+    return r.ok ? null : r.error.message;
+  };
+  expect(refused({ wrokers: 2 })).toBe(
+    `The config file ${configFile}: no setting "wrokers"; the settings here are dbPath, dataDir, inbox, workers, workerHeapMb, latencyWindowMs, maxUploadBytes, limits, keepStagedHours, conventions, attach`,
+  );
+  expect(refused({ conventions: { exchange_timezone: 'Europe/London' } })).toBe(
+    `The config file ${configFile}: conventions: no setting "exchange_timezone"; the settings here are contract_multiplier, move, day_count, rate, dividend_yield, profile_points, profile_low, profile_high, exchange_time_zone`,
+  );
+  expect(refused({ limits: { maxRow: 5, maxCols: 3 } })).toBe(
+    `The config file ${configFile}: limits: no settings "maxRow", "maxCols"; the settings here are maxFileBytes, maxColumns, maxRows, maxLineBytes`,
+  );
+  // What the app itself keeps there is a setting.
+  expect(refused({ workers: 1, inbox: 'in', limits: { maxRows: 5 } })).toBeNull();
+});

@@ -92,7 +92,7 @@ describe('stop signals to the process group: Ctrl-C, a service manager, a termin
   ] as const)(
     '%s to the whole group (%s): the job its worker ran goes back to the queue, uncharged, no crash',
     { timeout: 120_000 },
-    async (signal) => {
+    async (signal, _why) => {
       const { home, big, small } = place(signal);
       const r = await interruptedMidRun(home, ['ingest', big, small, '--workers', '2'], signal);
       expect(r.code, r.stderr).toBe(130);
