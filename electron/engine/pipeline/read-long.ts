@@ -10,7 +10,6 @@ import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from '
 import { parseNumberAt } from './numbers.ts';
 import type { SourceFile } from './source.ts';
 
-
 /** The header: the first non-blank line among the first four (as detectFormat found it). */
 export type LongCsvHeader = {
   line: number;
