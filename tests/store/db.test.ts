@@ -80,6 +80,29 @@ describe('Store', () => {
     await store.close();
   });
 
+  it('refuses a file a newer version has migrated, changing nothing', async () => {
+    const path = tempDb();
+    const newer = [
+      ...MIGRATIONS,
+      {
+        version: CURRENT_SCHEMA_VERSION + 1,
+        name: 'newer',
+        statements: ['CREATE TABLE t (a INTEGER)'],
+      },
+    ];
+    (await open(path, newer)).close();
+    const r = await Store.open(path);
+    expect(r.ok ? null : r.error).toEqual({
+      code: 'IO',
+      message: `Cannot open the database ${path}: it was last used by a newer GEX Desk (schema version ${CURRENT_SCHEMA_VERSION + 1}; this one knows up to ${CURRENT_SCHEMA_VERSION}): open it with that version, or give this one another database (--db); nothing was changed`,
+      file: path,
+    });
+    // The newer version still opens it as it left it.
+    const again = await open(path, newer);
+    expect(await again.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION + 1);
+    await again.close();
+  });
+
   it('refuses with DB_LOCKED while another process holds the file', async () => {
     const path = tempDb();
     (await open(path)).close();

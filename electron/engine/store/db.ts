@@ -216,6 +216,14 @@ export class Store {
         (r) => r.version,
       );
     });
+    // A file a newer GEX Desk has migrated (an app rolled back after an update): its tables
+    // may not be the ones this version reads and writes. Refused before anything is written.
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    const newest = Math.max(0, ...applied);
+    if (newest > known)
+      throw new Error(
+        `it was last used by a newer GEX Desk (schema version ${newest}; this one knows up to ${known}): open it with that version, or give this one another database (--db); nothing was changed`,
+      );
     const pending = [...migrations]
       .sort((a, b) => a.version - b.version)
       .filter((m) => !applied.includes(m.version));
