@@ -233,6 +233,7 @@ describe('gex-desk ingest', () => {
       ],
       [['ingest', '--manifest', dir], /cannot read the manifest: .* is a folder, not a file\n/],
       [['ingest', '-', '-'], /ingest reads standard input \("-"\) once/],
+      [['ingest', '-', '--manifest', '-'], /a chain piped in, or the manifest, not both/],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);
@@ -367,5 +368,27 @@ describe('gex-desk ingest', () => {
       message:
         'manifest line 4: file: it is missing; this line has "fiel", a line takes file, source, requested_priority, justification, author, at_ms',
     });
+  });
+  it('reads a manifest piped in (--manifest -), its relative paths from the current folder', async () => {
+    const { dir, args } = cliHome();
+    mkdirSync(join(dir, 'chains'));
+    writeCboeCsv(join(dir, 'chains', 'a.csv'), { seed: 23, expiries: 2, strikesPerExpiry: 8 });
+    writeCboeCsv(join(dir, 'chains', 'b.csv'), { seed: 24, expiries: 2, strikesPerExpiry: 8 });
+    const lines = [
+      JSON.stringify({ file: 'chains/b.csv', at_ms: 150 }),
+      JSON.stringify({ file: 'chains/a.csv', source: 'vendor-p', at_ms: 0 }),
+      '{not json',
+    ].join('\n');
+    const r = await runCli(['ingest', '--manifest', '-', '--json', ...args], {
+      input: lines,
+      cwd: dir,
+    });
+    expect(r.code).toBe(1);
+    expect(r.lines.map((l) => [l.file, l.status])).toEqual([
+      [join(dir, 'chains', 'a.csv'), 'completed'],
+      ['-', 'rejected'],
+      [join(dir, 'chains', 'b.csv'), 'completed'],
+    ]);
+    expect(r.lines[1]!.error).toMatchObject({ code: 'VALIDATION', line: 3 });
   });
 });

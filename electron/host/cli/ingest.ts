@@ -29,7 +29,7 @@ import {
   type Output,
 } from './io.ts';
 import { jobWaiter, type JobWaiter } from './job-waiter.ts';
-import { pipedFile } from './piped-input.ts';
+import { pipedFile, pipedText } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 
@@ -91,8 +91,10 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError('--priority needs a --justification that is not blank');
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');
-  if (positionals.filter((f) => f === '-').length > 1)
-    throw new UsageError('ingest reads standard input ("-") once');
+  if (positionals.filter((f) => f === '-').length + (values.manifest === '-' ? 1 : 0) > 1)
+    throw new UsageError(
+      'ingest reads standard input ("-") once: a chain piped in, or the manifest, not both',
+    );
   // A chain piped in: kept in a file of its own while the command runs, named "-" in its lines.
   const piped = positionals.includes('-') ? await pipedFile() : null;
   try {
@@ -133,7 +135,8 @@ async function ingestFiles(
           },
         }),
   }));
-  if (values.manifest) planned.push(...readManifest(values.manifest, source));
+  if (values.manifest === '-') planned.push(...readManifest('-', source, await pipedText()));
+  else if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
   // Files given at once: one worker starts at once and, while the engine starts, reads the
@@ -242,15 +245,19 @@ function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
   );
 }
 
-function readManifest(path: string, defaultSource: string): Planned[] {
+/**
+ * The manifest's lines; `piped`: its text, piped in (`--manifest -`), whose relative paths
+ * are then relative to the current folder.
+ */
+function readManifest(path: string, defaultSource: string, piped?: string): Planned[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = piped ?? readFileSync(path, 'utf8');
   } catch (e) {
     const refused = readError(path, e);
     throw new UsageError(`cannot read the manifest: ${refused.ok ? path : refused.error.message}`);
   }
-  const base = dirname(resolve(path));
+  const base = piped === undefined ? dirname(resolve(path)) : process.cwd();
   const planned: Planned[] = [];
   // A BOM, as Windows editors save UTF-8, is not part of the first line's JSON.
   text

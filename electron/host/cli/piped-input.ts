@@ -1,7 +1,7 @@
 // `gex-desk ingest -`: a chain piped in (`curl … | gex-desk ingest -`). The engine takes a
 // file by its path — its staging captures the bytes from there — so the piped bytes are
 // kept in a file of their own, in a private folder of this command's, for the command's
-// life (the staged copy outlives it).
+// life (the staged copy outlives it). `--manifest -`: the manifest's lines piped in.
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,4 +32,17 @@ export async function pipedFile(
     throw e;
   }
   return { path, remove };
+}
+
+/** `gex-desk ingest --manifest -`: the manifest's lines piped in, as text. */
+export async function pipedText(
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
+): Promise<string> {
+  if (stdin.isTTY)
+    throw new UsageError(
+      'ingest --manifest -: nothing is piped in; give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
+    );
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }
