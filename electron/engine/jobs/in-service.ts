@@ -272,7 +272,7 @@ async function settle(
   d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id, job.effective_priority)));
 }
 
-/** Worker stops from outside a job is put back for uncharged; past them, it fails as stopped. */
+/** How often a job whose worker was stopped from outside goes back uncharged; then it fails. */
 const MAX_STOPS = 3;
 
 /**

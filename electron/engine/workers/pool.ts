@@ -4,10 +4,11 @@
 // demand (a task waiting and no idle worker) or ahead of time (`prewarm`): a one-shot
 // command runs its single file on the first worker that is up, without waiting for the
 // rest. A worker that dies is replaced; the task it held fails with WORKER_CRASHED (which
-// the scheduler may retry), or with SHUTTING_DOWN when a signal from outside stopped it
-// (a service manager stopping everything of `gex-desk serve`, a kill): not the file's doing. `spare` workers are held back for urgent work — CRITICAL jobs
-// and facts reads that could be CRITICAL — so that those never wait behind long jobs: a
-// normal task only starts while more than `spare` workers are idle or can be started.
+// the scheduler may retry), or with SHUTTING_DOWN when a signal from outside stopped it (a
+// service manager stopping everything of `gex-desk serve`, a kill): not the file's doing.
+// `spare` workers are held back for urgent work — CRITICAL jobs and facts reads that could
+// be CRITICAL — so that those never wait behind long jobs: a normal task only starts while
+// more than `spare` workers are idle or can be started.
 import { availableParallelism, getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ReadAhead } from '../../../shared/pipeline.ts';

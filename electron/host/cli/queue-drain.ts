@@ -21,8 +21,8 @@ export async function drainQueue(
   /** Jobs that failed in an engine that then went away, whose own answer never came. */
   const failedEarlier = new Set<string>();
   let current = session.api;
-  // Ctrl-C (or SIGTERM, SIGHUP): this command's own engine shuts down as the app does — the running
-  // jobs finish, the rest stay queued — instead of the process dying mid-write.
+  // Ctrl-C (or SIGTERM, SIGHUP): this command's own engine shuts down as the app does — the
+  // running jobs finish, the rest stay queued — instead of the process dying mid-write.
   let stopping = false;
   const stop = () => {
     stopping = true;
