@@ -89,6 +89,16 @@ describe('gex-desk analytics commands', () => {
     const history = await runCli(['history', 'SPX', '--json', ...args]);
     expect(history.code, history.stderr).toBe(0);
     expect(history.lines.map((l) => l.id)).toEqual([ids.jan, ids.feb, ids.mar]);
+    // The underlying as vendors and the CBOE files' roots write it is the same one.
+    for (const written of ['^SPX', '$spx', 'SPXW']) {
+      const again = await runCli(['history', written, '--json', ...args]);
+      expect(
+        again.lines.map((l) => l.id),
+        written,
+      ).toEqual([ids.jan, ids.feb, ids.mar]);
+      const listed = await runCli(['snapshots', '--underlying', written, '--json', ...args]);
+      expect(listed.lines, written).toHaveLength(3);
+    }
     expect(Object.keys(history.lines[0]!)).toEqual([
       'id',
       'as_of',

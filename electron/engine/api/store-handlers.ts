@@ -7,6 +7,7 @@
 // listing starts fast.
 import { LOCAL_ORIGIN, type CallHandlers } from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 import type { Config } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import { getJob, listJobs } from '../jobs/repository.ts';
@@ -17,6 +18,13 @@ import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { getRequests } from '../store/requests.ts';
 import { countSnapshots, getSnapshot, listSnapshots } from '../store/snapshots.ts';
+
+/**
+ * An underlying as an analyst may write it, as the snapshots store it: the CBOE files'
+ * roots and a vendor's index ticker name one underlying (`^SPX`, `$spx`, `SPXW` → SPX).
+ */
+const asStored = (u: string | undefined): string | undefined =>
+  u === undefined ? undefined : underlyingOfRoot(u);
 
 export interface ActiveRules {
   version: number | null;
@@ -157,11 +165,13 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
           targets: (await deps.rules.active()).compiled.targets,
         }),
       ),
-    'snapshots:list': async (req) => ok(await listSnapshots(store, req)),
+    'snapshots:list': async (req) =>
+      ok(await listSnapshots(store, { ...req, underlying: asStored(req.underlying) })),
     'snapshots:count': async () => ok({ total: await countSnapshots(store) }),
     'snapshots:get': async ({ id }) => (await analytics()).snapshot(id),
     'snapshots:cells': async ({ id }) => (await analytics()).cells(id),
-    'snapshots:history': async (req) => (await analytics()).history(req),
+    'snapshots:history': async (req) =>
+      (await analytics()).history({ ...req, underlying: asStored(req.underlying)! }),
     'snapshots:diff': async ({ from, to }) => (await analytics()).diff(from, to),
     'snapshots:levels': async () => (await analytics()).levels(),
     'snapshots:remove': async ({ id, justification, author }) => {
@@ -185,7 +195,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const { resolveBounds } = await import('../analytics/time-bounds.ts');
       const bound = resolveBounds(before, undefined, deps.config.conventions.exchange_time_zone);
       if (!bound.ok) return err('VALIDATION', bound.error.message.replace(/^from/, 'before'));
-      const sel = { beforeMs: bound.value.fromMs, underlying: underlying ?? null };
+      const sel = { beforeMs: bound.value.fromMs, underlying: asStored(underlying) ?? null };
       const { selectedSnapshots } = await import('../store/snapshot-remove.ts');
       const { snapshots, files } = dry_run
         ? { snapshots: await selectedSnapshots(store, sel), files: [] }

@@ -1,6 +1,6 @@
 // OCC option symbols (ROOT + YYMMDD + C/P + strike×1000 in 8 digits, the root padded to
-// six characters or not) and the mapping from a symbol's root to the underlying's ticker:
-// weekly and PM-settled roots trade on the same index as their parent.
+// six characters or not), and which roots are a stock's adjusted options. The mapping from
+// a root to its underlying's ticker (SPXW → SPX) is shared/underlyings.ts.
 
 export type OccSymbol = { root: string; expiry: string; option_type: 'C' | 'P'; strike: number };
 
@@ -36,28 +36,7 @@ const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 export const underlyingFromHead = (u: string | null): string | null =>
   u !== null && isDigitCode(u.charCodeAt(u.length - 1)) ? null : u;
 
-/** Roots that are another name for the same underlying (weeklies, PM-settled, quarterlies). */
-const ROOT_ALIASES: Record<string, string> = {
-  SPXW: 'SPX',
-  SPXQ: 'SPX',
-  SPXPM: 'SPX',
-  NDXP: 'NDX',
-  NDXW: 'NDX',
-  RUTW: 'RUT',
-  VIXW: 'VIX',
-  XSPW: 'XSP',
-  DJXW: 'DJX',
-  MXEF: 'MXEF',
-};
-
-/** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
-export function underlyingOfRoot(root: string): string {
-  const r = root
-    .trim()
-    .toUpperCase()
-    .replace(/^[_^$]/, '');
-  return ROOT_ALIASES[r] ?? r;
-}
+export { underlyingOfRoot } from '../../../shared/underlyings.ts';
 
 /**
  * When two underlyings of one file are a stock's and its adjusted options' (AAPL and
