@@ -16,7 +16,7 @@ import { entrySubject } from '../components/Timeline.tsx';
 import { Cells } from '../components/table/TableHead.tsx';
 import { useTable } from '../components/table/use-table.ts';
 import { ROW_HEIGHT, VirtualTable } from '../components/table/VirtualTable.tsx';
-import { auditColumns, type JobOf } from './audit/audit-columns.tsx';
+import { auditColumns, newestFirst, type JobOf } from './audit/audit-columns.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
 
 // Offered whatever the newest entries hold: the analysts' own acts and the rare events one
@@ -67,14 +67,16 @@ function AuditTable({
   const q = query.trim().toLowerCase();
   const filtered = useMemo(
     () =>
-      entries.filter((e) => {
-        if (kinds.size && !kinds.has(e.kind)) return false;
-        if (!q) return true;
-        const { file, underlying } = entrySubject(e, jobOf(e));
-        return `${file ?? ''} ${underlying ?? ''} ${e.request_id ?? ''} ${e.actor ?? ''} ${e.explanation}`
-          .toLowerCase()
-          .includes(q);
-      }),
+      entries
+        .filter((e) => {
+          if (kinds.size && !kinds.has(e.kind)) return false;
+          if (!q) return true;
+          const { file, underlying } = entrySubject(e, jobOf(e));
+          return `${file ?? ''} ${underlying ?? ''} ${e.request_id ?? ''} ${e.actor ?? ''} ${e.explanation}`
+            .toLowerCase()
+            .includes(q);
+        })
+        .sort(newestFirst),
     [entries, kinds, q, jobOf],
   );
   const [table, setFrame] = useTable<AuditEntry, JobOf>('audit', columns, filtered);

@@ -39,16 +39,24 @@ function TimelineLink({ e }: { e: AuditEntry }) {
   );
 }
 
+/**
+ * Newest first by when it happened, then by when it was recorded: an event is recorded a
+ * moment after it happens (a job's start is written with its run under way), so the order
+ * of the records alone put 10:00:57 below 10:00:58. `at` is UTC ISO text throughout.
+ */
+export const newestFirst = (a: AuditEntry, b: AuditEntry): number =>
+  a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1;
+
 export function auditColumns(): Column<AuditEntry, JobOf>[] {
   const zone = localZone();
   return [
     {
       id: 'at',
       label: `At, ${zone}`,
-      title: `When it was recorded, ${zone} (your time zone)`,
+      title: `When it happened, ${zone} (your time zone)`,
       width: 140,
       className: 'num-left',
-      sort: compareBy((e) => e.id),
+      sort: (a, b) => -newestFirst(a, b),
       cell: (e) => localDateTime(e.at),
       title_of: (e) => e.at,
     },
