@@ -13,13 +13,15 @@ export interface PipedFile {
   remove(): void;
 }
 
-export async function pipedFile(
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
-): Promise<PipedFile> {
-  if (stdin.isTTY)
-    throw new UsageError(
-      'ingest -: nothing is piped in; give a FILE, or pipe a chain in (curl … | gex-desk ingest -)',
-    );
+type Stdin = NodeJS.ReadableStream & { isTTY?: boolean };
+
+/** A terminal pipes nothing in: `instead` says what to give then. */
+function mustBePiped(stdin: Stdin, option: string, instead: string): void {
+  if (stdin.isTTY) throw new UsageError(`ingest ${option}: nothing is piped in; ${instead}`);
+}
+
+export async function pipedFile(stdin: Stdin = process.stdin): Promise<PipedFile> {
+  mustBePiped(stdin, '-', 'give a FILE, or pipe a chain in (curl … | gex-desk ingest -)');
   const dir = mkdtempSync(join(tmpdir(), 'gex-desk-stdin-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   // Also when the command ends on an interrupt (process.exit).
@@ -35,13 +37,12 @@ export async function pipedFile(
 }
 
 /** `gex-desk ingest --manifest -`: the manifest's lines piped in, as text. */
-export async function pipedText(
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin,
-): Promise<string> {
-  if (stdin.isTTY)
-    throw new UsageError(
-      'ingest --manifest -: nothing is piped in; give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
-    );
+export async function pipedText(stdin: Stdin = process.stdin): Promise<string> {
+  mustBePiped(
+    stdin,
+    '--manifest -',
+    'give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
+  );
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
