@@ -32,9 +32,18 @@ export const SnapshotDetail = z.object({
 });
 export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
 
-/** An ISO-8601 timestamp with offset, or a date (YYYY-MM-DD: that day in the exchange's time zone). */
+/**
+ * An ISO-8601 timestamp with offset; one without (`2024-01-08T09:30`: exchange time, as in
+ * the files); or a date (YYYY-MM-DD: that day in the exchange's time zone).
+ */
 export const TimeBound = z.union([
   IsoTimestamp,
+  z
+    .string()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/,
+      'a timestamp without offset (exchange time)',
+    ),
   z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
 ]);
 

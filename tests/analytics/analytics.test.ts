@@ -93,6 +93,9 @@ describe('history', () => {
     // 2024-02-01 in New York: 11:00 (a) and 20:00 (b) are in it; 2024-02-02 New York has neither.
     expect(await listed('2024-02-01', '2024-02-01')).toEqual([ids.a, ids.b]);
     expect(await listed('2024-02-02', '2024-02-29')).toEqual([]);
+    // Without an offset a time is New York's: a is 11:00 there, b 20:00.
+    expect(await listed('2024-02-01T11:00', '2024-02-01 20:00:00')).toEqual([ids.a, ids.b]);
+    expect(await listed('2024-02-01T11:00:00.001', '2024-02-01T19:59')).toEqual([]);
     const bad = await analytics.history({
       underlying: 'SPX',
       from: '2024-03-01',

@@ -128,6 +128,19 @@ describe('gex-desk analytics commands', () => {
       ...args,
     ]);
     expect(ranged.lines.map((l) => l.id)).toEqual([ids.feb, ids.mar]);
+    // A time without an offset is exchange time, as in the files: feb is at 16:15 New York.
+    const wall = await runCli([
+      'history',
+      'SPX',
+      '--from',
+      '2024-02-29T16:15',
+      '--to',
+      '2024-03-01 09:44:59',
+      '--json',
+      ...args,
+    ]);
+    expect(wall.code, wall.stderr).toBe(0);
+    expect(wall.lines.map((l) => l.id)).toEqual([ids.feb]);
 
     const logFile = join(dir, 'data', 'logs', 'gex-desk.log');
     const enginesStarted = () =>
@@ -321,6 +334,7 @@ describe('gex-desk analytics commands', () => {
       [['export', 'nope', '--format', 'csv', '--out', '/tmp/x.csv'], 1, /no snapshot nope/],
       [['history'], 2, /UNDERLYING/],
       [['history', 'SPX', '--from', 'yesterday'], 2, /--from/],
+      [['history', 'SPX', '--to', '2024-02-30T10:00'], 2, /to: "2024-02-30T10:00" is not/],
       [['diff', 'a'], 2, /^gex-desk: diff takes ID_A ID_B, not a\n/],
       [['snapshot'], 2, /^gex-desk: snapshot takes ID\n/],
       // A limit out of range is the command's usage, not the engine's refusal (exit 1).

@@ -839,6 +839,13 @@ describe('long format', () => {
       '2024-01-08T10:30:00-05:00',
     );
     expect(parseTimestamp('2024-01-08T15:30:00.250Z', 'UTC')).toBe('2024-01-08T15:30:00.250Z');
+    // Also without an offset: 10:30:00.250 is not 10:30:00.
+    expect(parseTimestamp('2024-01-08 10:30:00.250', 'America/New_York')).toBe(
+      '2024-01-08T10:30:00.250-05:00',
+    );
+    expect(parseTimestamp('2024-01-08 10:30:00.000', 'America/New_York')).toBe(
+      '2024-01-08T10:30:00-05:00',
+    );
   });
 
   it('a US-order date and time, as Excel writes it, is exchange time (month first, as expiries)', () => {

@@ -1,8 +1,9 @@
-// History's --from/--to: an ISO-8601 timestamp with offset is that instant; a date
+// History's --from/--to (and prune's --before): an ISO-8601 timestamp with offset is that
+// instant, one without is exchange time (as in the files: `2024-01-08T09:30`); a date
 // (YYYY-MM-DD) is that whole day in the exchange's time zone (from its first to its last
 // millisecond). Bounds are inclusive, in epoch milliseconds.
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { zonedIso } from '../pipeline/time.ts';
+import { parseTimestamp, zonedIso } from '../pipeline/time.ts';
 
 export type Bounds = { fromMs: number; toMs: number };
 
@@ -23,6 +24,11 @@ function nextDay(date: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+function instant(value: string, timeZone: string): number | null {
+  const iso = parseTimestamp(value, timeZone);
+  return iso === null ? null : Date.parse(iso);
+}
+
 export function resolveBounds(
   from: string | undefined,
   to: string | undefined,
@@ -37,11 +43,11 @@ export function resolveBounds(
         : start === null
           ? null
           : dayStart(nextDay(value), timeZone)! - 1
-      : Date.parse(value);
+      : instant(value, timeZone);
     if (ms === null || Number.isNaN(ms))
       return err(
         'VALIDATION',
-        `${field}: "${value}" is not an ISO-8601 timestamp with offset or a date YYYY-MM-DD`,
+        `${field}: "${value}" is not an ISO-8601 timestamp (2024-01-08T10:30:00-05:00, or exchange time without an offset) or a date YYYY-MM-DD`,
         { field },
       );
     return ok(ms);

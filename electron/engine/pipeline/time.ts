@@ -205,9 +205,12 @@ export function parseTimestamp(text: string, timeZone: string): string | null {
   };
   if (!validWall(t)) return null;
   const zone = m[8];
-  if (!zone) return zonedIso(t, timeZone);
   // A fraction of zeros (a Parquet timestamp written as text: ".000000") says nothing.
   const frac = /^\.0*$/.test(m[7] ?? '') ? '' : (m[7] ?? '');
+  if (!zone) {
+    const iso = zonedIso(t, timeZone);
+    return `${iso.slice(0, 19)}${frac}${iso.slice(19)}`;
+  }
   if (zone.toUpperCase() === 'Z') return `${wallIso(t)}${frac}Z`;
   const off = zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   return `${wallIso(t)}${frac}${off}`;

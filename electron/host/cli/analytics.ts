@@ -194,7 +194,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
     const v = values[flag];
     if (v !== undefined && !TimeBound.safeParse(v).success)
       throw new UsageError(
-        `--${flag} "${v}" is not an ISO-8601 timestamp with offset (2024-01-08T10:30:00-05:00) or a date (2024-01-08)`,
+        `--${flag} "${v}" is not an ISO-8601 timestamp (2024-01-08T10:30:00-05:00, or 2024-01-08T10:30 in exchange time) or a date (2024-01-08)`,
       );
   }
   return readOnly(values, out, async (api) => {

@@ -47,7 +47,8 @@ export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [
                              files (audited; its file may then be ingested again)
   snapshots remove --before DATE [--underlying SYM] [--dry-run] --justification TEXT
                              remove every snapshot whose as_of is before DATE (YYYY-MM-DD,
-                             the exchange's day, or an ISO time); --dry-run only counts them`;
+                             the exchange's day, or an ISO time: without an offset, exchange
+                             time); --dry-run only counts them`;
 export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
   Shows the queue per level: the active rules' target and late behaviour, waiting, running,
   oldest wait, latency percentiles, late jobs.
@@ -81,8 +82,9 @@ ${ATTACH_HELP}`;
 
 export const HISTORY_USAGE = `gex-desk history UNDERLYING [--from ISO] [--to ISO] [--json] [--attach DIR]
   Every snapshot of UNDERLYING, oldest as_of first: spot, total GEX, zero gamma, walls, DEX, VEX, CEX.
-  --from, --to   inclusive bounds on as_of: an ISO-8601 timestamp with offset, or a date
-                 YYYY-MM-DD (that whole day in the exchange's time zone)
+  --from, --to   inclusive bounds on as_of: an ISO-8601 timestamp (with an offset, or
+                 without one: exchange time, 2024-01-08T09:30), or a date YYYY-MM-DD
+                 (that whole day in the exchange's time zone)
 ${ATTACH_HELP}`;
 
 export const DIFF_USAGE = `gex-desk diff ID_A ID_B [--json] [--attach DIR]
