@@ -28,6 +28,7 @@ export async function benchLoad(
     const quiet = {
       line: () => undefined,
       json: () => undefined,
+      bytes: () => undefined,
       error: (t: string) => process.stderr.write(t + '\n'),
     };
     const lag = monitorEventLoopDelay({ resolution: 5 });

@@ -2,7 +2,7 @@
 // them, run as the real command on real files: JSON shapes, as_of order, exit codes, the
 // measures against the independent computation, a version-2 database brought forward,
 // and another workstation's export folder attached read-only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
@@ -323,6 +323,19 @@ describe('gex-desk analytics commands', () => {
     expect(parquet.getColumn('strike').toArray()).toEqual(s.strikes.map((k) => k.strike));
     expect(parquet.getColumn('dex').toArray()).toEqual(s.strikes.map((k) => k.dex));
     expect(JSON.parse(readFileSync(join(dir, 'feb.json'), 'utf8'))).toEqual(s);
+
+    // --out -: the same bytes on stdout, to pipe on (and no file named "-" anywhere).
+    for (const format of ['csv', 'json', 'parquet']) {
+      const r = await runCli(['export', ids.feb!, '--format', format, '--out', '-', ...args], {
+        cwd: dir,
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      if (format === 'parquet')
+        expect(pl.readParquet(r.stdoutBytes).toRecords()).toEqual(parquet.toRecords());
+      else expect(r.stdout).toBe(readFileSync(join(dir, `feb.${format}`), 'utf8'));
+    }
+    expect(existsSync(join(dir, '-'))).toBe(false);
   });
 
   it('exit 1 for an unknown id or underlying, exit 2 for usage', async () => {
@@ -347,6 +360,12 @@ describe('gex-desk analytics commands', () => {
         /--format "xml" is not one export writes: csv, parquet, json/,
       ],
       [['export', 'x', '--format', 'csv'], 2, /--out/],
+      [['export', 'x', '--out', '-'], 2, /export --out - needs --format csv\|parquet\|json/],
+      [
+        ['export', 'x', '--format', 'csv', '--out', '-', '--json'],
+        2,
+        /--json goes with --out FILE/,
+      ],
       [
         ['export', 'x', '--out', '/tmp/x.xlsx'],
         2,

@@ -10,6 +10,8 @@ export interface CliRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
+  /** stdout as written (an export's Parquet). */
+  stdoutBytes: Buffer;
   stderr: string;
   /** stdout parsed as JSON Lines. */
   lines: Record<string, unknown>[];
@@ -43,10 +45,10 @@ export function runCli(
       env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    let stdout = '';
+    const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
+      chunks.push(d);
       opts.onStdout?.(d.toString());
     });
     child.stderr.on('data', (d: Buffer) => {
@@ -55,6 +57,8 @@ export function runCli(
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      const stdoutBytes = Buffer.concat(chunks);
+      const stdout = stdoutBytes.toString();
       // JSON Lines output; other text (tables, a rule file's lines) is left out.
       const lines = stdout.split('\n').flatMap((l) => {
         if (!l.startsWith('{')) return [];
@@ -64,7 +68,7 @@ export function runCli(
           return [];
         }
       });
-      resolve({ code, signal, stdout, stderr, lines });
+      resolve({ code, signal, stdout, stdoutBytes, stderr, lines });
     });
     child.stdin.end(opts.input ?? '');
   });

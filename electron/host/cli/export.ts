@@ -1,7 +1,8 @@
 // `gex-desk export ID --format csv|parquet|json --out FILE` (ANALYTICS.md): a snapshot's
 // strike table (per strike over all expiries, the `strikes` of `snapshot --json`, led by
 // the snapshot's id, underlying and as_of), or with json the whole `snapshot --json`
-// object. Written under a temporary name beside FILE, then renamed.
+// object. Written under a temporary name beside FILE, then renamed; `--out -` writes it to
+// standard output instead.
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
@@ -40,39 +41,45 @@ const csvCell = (v: string | number | null): string => {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 
-async function write(d: SnapshotDetail, format: Format, tmp: string): Promise<number> {
+/** The export's content: the strike table (csv, parquet) or the snapshot object (json). */
+async function content(
+  d: SnapshotDetail,
+  format: Format,
+): Promise<{ data: string | Buffer; strikes: number }> {
   const table = rows(d);
-  if (format === 'json') writeFileSync(tmp, JSON.stringify(snapshotDetailJson(d)) + '\n');
-  else if (format === 'csv') {
+  const strikes = table.length;
+  if (format === 'json') return { data: JSON.stringify(snapshotDetailJson(d)) + '\n', strikes };
+  if (format === 'csv') {
     const lines = [
       EXPORT_COLUMNS.join(','),
       ...table.map((r) => EXPORT_COLUMNS.map((c) => csvCell(r[c])).join(',')),
     ];
-    writeFileSync(tmp, lines.join('\n') + '\n');
-  } else {
-    // Loaded only for this format (about 0.4 s).
-    const { polars } = await import('../../engine/native-modules.ts');
-    const pl = polars();
-    const text = (c: 'snapshot_id' | 'underlying' | 'as_of') =>
-      pl.Series(
-        c,
-        table.map((r) => r[c] as string),
-        pl.Utf8,
-      );
-    const numbers = (c: (typeof EXPORT_COLUMNS)[number]) =>
-      pl.Series(
-        c,
-        table.map((r) => r[c] as number | null),
-        pl.Float64,
-      );
-    pl.DataFrame([
+    return { data: lines.join('\n') + '\n', strikes };
+  }
+  // Loaded only for this format (about 0.4 s).
+  const { polars } = await import('../../engine/native-modules.ts');
+  const pl = polars();
+  const text = (c: 'snapshot_id' | 'underlying' | 'as_of') =>
+    pl.Series(
+      c,
+      table.map((r) => r[c] as string),
+      pl.Utf8,
+    );
+  const numbers = (c: (typeof EXPORT_COLUMNS)[number]) =>
+    pl.Series(
+      c,
+      table.map((r) => r[c] as number | null),
+      pl.Float64,
+    );
+  const data = pl
+    .DataFrame([
       text('snapshot_id'),
       text('underlying'),
       text('as_of'),
       ...EXPORT_COLUMNS.slice(3).map((c) => numbers(c)),
-    ]).writeParquet(tmp, { compression: 'zstd' });
-  }
-  return table.length;
+    ])
+    .writeParquet({ compression: 'zstd' });
+  return { data, strikes };
 }
 
 /** Why a file could not be written, in words: a full disk, permissions, or the system's own. */
@@ -93,32 +100,51 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   });
   if (values.help) return (out.line(EXPORT_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`export takes one ID\n${EXPORT_USAGE}`);
-  if (!values.out) throw new UsageError('export needs --out FILE');
+  if (!values.out) throw new UsageError('export needs --out FILE (or --out - for standard output)');
+  // `--out -`: standard output, to pipe the export into another tool.
+  const toStdout = values.out === '-';
   // Without --format, the --out file's extension says it (x.parquet).
   const format = (values.format ?? extname(values.out).slice(1)).toLowerCase() as Format;
   if (!FORMATS.includes(format))
     throw new UsageError(
       values.format
         ? `--format ${JSON.stringify(values.format)} is not one export writes: ${FORMATS.join(', ')}`
-        : `export needs --format ${FORMATS.join('|')}, or an --out FILE ending in .csv, .parquet or .json`,
+        : toStdout
+          ? `export --out - needs --format ${FORMATS.join('|')}`
+          : `export needs --format ${FORMATS.join('|')}, or an --out FILE ending in .csv, .parquet or .json`,
+    );
+  if (toStdout && values.json)
+    throw new UsageError(
+      'export --out - writes the export itself to stdout; --json goes with --out FILE',
+    );
+  if (toStdout && format === 'parquet' && process.stdout.isTTY)
+    throw new UsageError(
+      'export --format parquet --out -: Parquet is binary; pipe or redirect it (> FILE), or give --out FILE',
     );
   const file = resolve(values.out);
-  if (existsSync(file) && statSync(file).isDirectory())
+  if (!toStdout && existsSync(file) && statSync(file).isDirectory())
     throw new UsageError(`--out ${values.out} is a folder; give a file`);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: positionals[0]! });
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
     const id = r.value.snapshot.id; // in full, when the argument was its start
+    if (toStdout) {
+      out.bytes((await content(r.value, format)).data);
+      return EXIT.ok;
+    }
     if (!existsSync(dirname(file))) {
       out.error(`gex-desk: cannot write ${file}: the folder ${dirname(file)} does not exist`);
       return EXIT.rejected;
     }
+    // Written under a temporary name beside FILE, then renamed: never half a file.
     const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
     try {
       let n: number;
       try {
-        n = await write(r.value, format, tmp);
+        const { data, strikes } = await content(r.value, format);
+        writeFileSync(tmp, data);
         renameSync(tmp, file);
+        n = strikes;
       } catch (e) {
         out.error(`gex-desk: cannot write ${file}: ${writeFailure(e)}`);
         return EXIT.environment;

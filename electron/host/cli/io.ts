@@ -20,6 +20,8 @@ export interface Output {
   line(text: string): void;
   json(value: unknown): void;
   error(text: string): void;
+  /** A file's content, as is (`export --out -`). */
+  bytes(data: string | Uint8Array): void;
 }
 
 /**
@@ -31,7 +33,9 @@ export interface Output {
  */
 const READER_GONE = new Set(['EPIPE', 'EIO']);
 
-export function streamWriter(stream: NodeJS.WritableStream): (text: string) => void {
+type Writer = (text: string | Uint8Array) => void;
+
+export function streamWriter(stream: NodeJS.WritableStream): Writer {
   let gone = false;
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (!READER_GONE.has(e.code ?? '')) throw e;
@@ -42,15 +46,16 @@ export function streamWriter(stream: NodeJS.WritableStream): (text: string) => v
   };
 }
 
-let out: ((text: string) => void) | null = null;
-let err: ((text: string) => void) | null = null;
-const toStdout = (text: string) => (out ??= streamWriter(process.stdout))(text);
-const toStderr = (text: string) => (err ??= streamWriter(process.stderr))(text);
+let out: Writer | null = null;
+let err: Writer | null = null;
+const toStdout: Writer = (text) => (out ??= streamWriter(process.stdout))(text);
+const toStderr: Writer = (text) => (err ??= streamWriter(process.stderr))(text);
 
 export const stdio: Output = {
   line: (text) => toStdout(text + '\n'),
   json: (value) => toStdout(JSON.stringify(value) + '\n'),
   error: (text) => toStderr(text + '\n'),
+  bytes: toStdout,
 };
 
 export const describeError = (e: AppError): string =>

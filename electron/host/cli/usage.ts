@@ -100,7 +100,8 @@ ${ATTACH_HELP}`;
 
 export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out FILE [--attach DIR]
   Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json).
-  Without --format, FILE's extension gives it (.csv, .parquet, .json).
+  Without --format, FILE's extension gives it (.csv, .parquet, .json). --out - writes the
+  export to standard output (gex-desk export ID --format csv --out - | …).
 ${ID_HELP}`;
 
 export const USAGE = `gex-desk — gamma exposure from option chains, prioritised by the firm's rules
