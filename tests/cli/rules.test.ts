@@ -122,4 +122,42 @@ describe('gex-desk rules', () => {
     const after = await runCli(['rules', 'history', '--json', ...args], { home });
     expect(after.lines).toHaveLength(3);
   });
+
+  it('a rule file - is the rules piped in: check, whatif and activate read stdin (`rules show | … | rules check -`)', async () => {
+    const { dir, args } = cliHome();
+    const home = dir;
+    const text = readFileSync(DEFAULT, 'utf8');
+    const broken = '{\n  "levels": {\n    "CRITICAL": { "target": "30 s" ,, }\n}\n';
+    const ok = await runCli(['rules', 'check', '-'], { input: text });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toBe('<stdin>: valid\n');
+    const bad = await runCli(['rules', 'check', '-', '--json'], { input: broken });
+    expect(bad.code).toBe(1);
+    expect(bad.lines[0]).toMatchObject({ file: '<stdin>', severity: 'error', line: 3 });
+    const whatif = await runCli(['rules', 'whatif', '-', ...args], { input: broken, home });
+    expect(whatif.code).toBe(1);
+    expect(whatif.stderr).toMatch(/^<stdin>:3:\d+: error SYNTAX/);
+    const edited = text.replace(
+      /("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/,
+      '$1"MEDIUM"',
+    );
+    expect(edited).not.toBe(text);
+    const activated = await runCli(
+      ['rules', 'activate', '-', '--author', 'ana', '--json', ...args],
+      {
+        input: edited,
+        home,
+      },
+    );
+    expect(activated.code, activated.stderr).toBe(0);
+    expect(activated.lines[0]).toMatchObject({ version: 2, active: true });
+    const shown = await runCli(['rules', 'show', ...args], { home });
+    expect(shown.stdout.trim()).toBe(edited.trim());
+    // eval reads its facts on stdin: the rules cannot come from there too.
+    const evalBoth = await runCli(['rules', 'eval', '--rules', '-'], { input: '' });
+    expect(evalBoth.code).toBe(2);
+    expect(evalBoth.stderr).toMatch(
+      /rules eval reads the facts on stdin; give the rules as a FILE/,
+    );
+  });
 });

@@ -135,8 +135,13 @@ async function ingestFiles(
           },
         }),
   }));
-  if (values.manifest === '-') planned.push(...readManifest('-', source, await pipedText()));
-  else if (values.manifest) planned.push(...readManifest(values.manifest, source));
+  if (values.manifest === '-') {
+    const text = await pipedText(
+      'ingest --manifest -',
+      'give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
+    );
+    planned.push(...readManifest('-', source, text));
+  } else if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
 
   // Files given at once: one worker starts at once and, while the engine starts, reads the

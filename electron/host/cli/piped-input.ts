@@ -1,7 +1,7 @@
 // `gex-desk ingest -`: a chain piped in (`curl … | gex-desk ingest -`). The engine takes a
 // file by its path — its staging captures the bytes from there — so the piped bytes are
 // kept in a file of their own, in a private folder of this command's, for the command's
-// life (the staged copy outlives it). `--manifest -`: the manifest's lines piped in.
+// life (the staged copy outlives it). `--manifest -` and a rule file `-`: text piped in.
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +16,12 @@ export interface PipedFile {
 type Stdin = NodeJS.ReadableStream & { isTTY?: boolean };
 
 /** A terminal pipes nothing in: `instead` says what to give then. */
-function mustBePiped(stdin: Stdin, option: string, instead: string): void {
-  if (stdin.isTTY) throw new UsageError(`ingest ${option}: nothing is piped in; ${instead}`);
+function mustBePiped(stdin: Stdin, usage: string, instead: string): void {
+  if (stdin.isTTY) throw new UsageError(`${usage}: nothing is piped in; ${instead}`);
 }
 
 export async function pipedFile(stdin: Stdin = process.stdin): Promise<PipedFile> {
-  mustBePiped(stdin, '-', 'give a FILE, or pipe a chain in (curl … | gex-desk ingest -)');
+  mustBePiped(stdin, 'ingest -', 'give a FILE, or pipe a chain in (curl … | gex-desk ingest -)');
   const dir = mkdtempSync(join(tmpdir(), 'gex-desk-stdin-'));
   const remove = () => rmSync(dir, { recursive: true, force: true });
   // Also when the command ends on an interrupt (process.exit).
@@ -36,13 +36,16 @@ export async function pipedFile(stdin: Stdin = process.stdin): Promise<PipedFile
   return { path, remove };
 }
 
-/** `gex-desk ingest --manifest -`: the manifest's lines piped in, as text. */
-export async function pipedText(stdin: Stdin = process.stdin): Promise<string> {
-  mustBePiped(
-    stdin,
-    '--manifest -',
-    'give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
-  );
+/**
+ * Text piped in: `usage` is what was asked for (`ingest --manifest -`), `instead` what to
+ * give when nothing is piped.
+ */
+export async function pipedText(
+  usage: string,
+  instead: string,
+  stdin: Stdin = process.stdin,
+): Promise<string> {
+  mustBePiped(stdin, usage, instead);
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');

@@ -19,7 +19,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
-import { readText } from './rules.ts';
+import { readText, ruleFileName } from './rules.ts';
 import { RULES_USAGE } from './usage.ts';
 
 /** The contract's line: `to` is {priority, rule}, with null and the reason when it is not known. */
@@ -52,9 +52,9 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
   });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules whatif takes one FILE');
-  const file = positionals[0]!;
+  const file = ruleFileName(positionals[0]!);
   const last = int(values.last, '--last', 1, 100_000) ?? 1000;
-  const text = readText(file);
+  const text = await readText(positionals[0]!);
   // An invalid file is reported as `rules check` reports it, without touching the database.
   const checked = checkRules(text);
   if (!checked.ok) {

@@ -24,10 +24,22 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { pipedText } from './piped-input.ts';
 import { RULES_USAGE } from './usage.ts';
 
-/** A rule file's text; one that cannot be read is a usage error, in words ("… does not exist"). */
-export function readText(path: string): string {
+/** How a rule file `-` (standard input) is named in what the command prints. */
+export const ruleFileName = (path: string): string => (path === '-' ? '<stdin>' : path);
+
+/**
+ * A rule file's text, `-` for standard input (`gex-desk rules show | sed … | gex-desk rules
+ * check -`); one that cannot be read is a usage error, in words ("… does not exist").
+ */
+export async function readText(path: string): Promise<string> {
+  if (path === '-')
+    return pipedText(
+      'rules: a rule file -',
+      'give a rule FILE, or pipe the rules in (… | gex-desk rules check -)',
+    );
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -65,8 +77,8 @@ async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules check takes one FILE');
-  const file = positionals[0]!;
-  const result = checkRules(readText(file));
+  const file = ruleFileName(positionals[0]!);
+  const result = checkRules(await readText(positionals[0]!));
   for (const d of result.diagnostics) {
     if (values.json) out.json({ file, ...d });
     else out.line(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
@@ -79,8 +91,10 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { rules: { type: 'string' } });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   const { compileText } = await import('../../engine/rules/service.ts');
+  if (values.rules === '-')
+    throw new UsageError('rules eval reads the facts on stdin; give the rules as a FILE');
   const compiled = values.rules
-    ? compileText(readText(values.rules), null)
+    ? compileText(await readText(values.rules), null)
     : await activeRules(engineOptions(values), out);
   if (!compiled.ok) {
     out.error(describeError(compiled.error));
@@ -128,7 +142,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} needs --author NAME`);
   if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
-  const text = sub === 'activate' ? readText(positionals[0]!) : '';
+  const text = sub === 'activate' ? await readText(positionals[0]!) : '';
   const version =
     sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
@@ -173,7 +187,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
             if (values.json && current) out.json(current);
             else
               out.line(
-                `rule set version ${active.value.version} is already active with the text of ${positionals[0]}: nothing changed`,
+                `rule set version ${active.value.version} is already active with the text of ${ruleFileName(positionals[0]!)}: nothing changed`,
               );
             return EXIT.ok;
           }
@@ -191,7 +205,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
           if (sub === 'activate')
             for (const d of checkRules(text).diagnostics)
               out.error(
-                `${positionals[0]}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`,
+                `${ruleFileName(positionals[0]!)}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`,
               );
           return exitFor(r.error);
         }

@@ -36,7 +36,8 @@ export const RULES_USAGE = `gex-desk rules <command>
                              activate an earlier version again (as a new version)
   whatif FILE [--last N] [--json]
                              replay the last N decided requests (default 1000) under FILE,
-                             without activating it: each request whose level would change`;
+                             without activating it: each request whose level would change
+  FILE - (check, activate, whatif) is the rules piped in: gex-desk rules show | … | gex-desk rules check -`;
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
   Lists jobs, newest first: all of them, or the first N. STATUS: ${JOB_STATUSES.join(', ')}.`;
