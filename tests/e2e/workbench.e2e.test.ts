@@ -648,6 +648,37 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(longestJs).toBeLessThan(50);
   });
 
+  it('keeps the open snapshot’s row in view in the list above it, also from a bookmark', async () => {
+    const xsp = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    // A snapshot from the middle of the list: hundreds of rows below its top.
+    const deep = xsp[Math.floor(xsp.length / 2)]!;
+    await page.goto(`${desk.host.origin}/#/snapshots/list/${deep.id}`);
+    await page.getByTestId('snapshot-workbench').waitFor();
+    const row = page.locator('[data-testid=snapshot-row].selected');
+    // The row is inside the list's scrolling box, below its sticky header.
+    const inView = () =>
+      row.evaluate(
+        (el: {
+          closest(s: string): { getBoundingClientRect(): Box; querySelector(s: string): unknown };
+          getBoundingClientRect(): Box;
+        }) => {
+          const scroller = el.closest('.tscroll');
+          const box = scroller.getBoundingClientRect();
+          const head = (
+            scroller.querySelector('.thead-group') as { getBoundingClientRect(): Box }
+          ).getBoundingClientRect();
+          const r = el.getBoundingClientRect();
+          return r.top >= head.bottom - 0.5 && r.bottom <= box.bottom + 0.5;
+        },
+      );
+    await poll(() => row.count()).toBe(1);
+    await poll(inView).toBe(true);
+    await shot(page, 'workbench-list-open');
+    await page.setViewportSize(SMALL);
+    await poll(inView).toBe(true);
+    await page.setViewportSize(WIDE);
+  });
+
   it('draws a 10,000-point series with the chart code in Chromium (and says how big that code is)', async () => {
     const { build } = await import('vite');
     const out = mkdtempSync(join(tmpdir(), 'gex-plot-'));

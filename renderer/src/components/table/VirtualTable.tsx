@@ -6,7 +6,7 @@
 // The Queue (views/QueueView.tsx) still draws its own frame: moved onto this one, its
 // p95 frame at 10,000 jobs came out late in `npx vitest run tests/e2e/scale.e2e.test.ts`
 // (7 of 8 windows, against 0 of 8 with its own), for a reason not found yet.
-import { useCallback, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { TableHead } from './TableHead.tsx';
 import { tableStyle, type TableModel } from './use-table.ts';
@@ -47,6 +47,11 @@ export interface VirtualTableProps<T extends { id: string | number }, C> {
   overscan?: number;
   /** False: rows follow the scroll on the next frame, one render per frame. */
   useFlushSync?: boolean;
+  /**
+   * The row open elsewhere on screen (the snapshot below the list): scrolled into view
+   * when it changes, or once it is listed (a reload, a bookmark), and left alone after.
+   */
+  selectedId?: string | number | null;
 }
 
 export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTableProps<T, C>) {
@@ -60,10 +65,36 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     overscan: p.overscan ?? 8,
     ...(p.useFlushSync === undefined ? {} : { useFlushSync: p.useFlushSync }),
     scrollMargin: ROW_HEIGHT,
+    // A row scrolled to from below stops under the sticky header, not behind it.
+    scrollPaddingStart: ROW_HEIGHT,
     getItemKey: (i) => rows[i]!.id,
   });
   const items = virtualizer.getVirtualItems();
   const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
+  // The selected row, brought into view once it is listed and again when the table's box
+  // changes size (the list shrinks above the snapshot opened from it); a scroll of the
+  // analyst's own is left alone.
+  const selectedIndex = useRef(-1);
+  selectedIndex.current = p.selectedId == null ? -1 : rows.findIndex((r) => r.id === p.selectedId);
+  const revealed = useRef<string | number | null>(null);
+  useEffect(() => {
+    const id = p.selectedId ?? null;
+    if (id === revealed.current || selectedIndex.current < 0) return;
+    revealed.current = id;
+    scrollTo(selectedIndex.current);
+  }, [p.selectedId, rows, scrollTo]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let height = el.clientHeight;
+    const watch = new ResizeObserver(() => {
+      if (el.clientHeight === height) return;
+      height = el.clientHeight;
+      if (selectedIndex.current >= 0) scrollTo(selectedIndex.current);
+    });
+    watch.observe(el);
+    return () => watch.disconnect();
+  }, [scrollTo]);
   const roving = useRoving({
     count: rows.length,
     onOpen: (i) => rows[i] && p.onOpen(rows[i]),

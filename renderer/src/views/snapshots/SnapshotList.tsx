@@ -194,6 +194,7 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
         label="Snapshots"
         scrollTestId="snapshot-scroll"
         onOpen={(s) => open(s.id)}
+        selectedId={selected}
         overscan={6}
         // Rows follow the scroll on the next frame, one render per frame (not one per event).
         useFlushSync={false}
