@@ -37,6 +37,11 @@ export interface EngineOptions extends ConfigOverrides, PoolChoices {
   /** Start workers and the scheduler; read-only commands (`jobs`, `snapshots`) do not need them. */
   runJobs?: boolean;
   /**
+   * The scheduler starts paused: it runs nothing, while calls that change the queue work
+   * (`gex-desk jobs cancel` without the app, which must not start the rest of the queue).
+   */
+  paused?: boolean;
+  /**
    * A pool already started for this engine (createEnginePool, by a command that starts its
    * first worker before loading the engine); the engine owns it from here on.
    */
@@ -173,6 +178,7 @@ async function start(
       finalize: finishJob,
       inEngineAtStop: () => phases.takeLeftovers(),
     });
+    if (opts.paused) scheduler.pause();
     await scheduler.start();
     const started = scheduler;
     opened(() => started.shutdown(0));

@@ -12,9 +12,9 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
-import { ok, type AppError } from '../../../shared/result.ts';
+import type { AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
-import { nextApi, withApi, type ApiClient, type ApiSession } from './api.ts';
+import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
@@ -28,7 +28,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
-import { jobWaiter, type JobWaiter } from './job-waiter.ts';
+import { followingWaiter, type JobWaiter } from './job-waiter.ts';
 import { pipedFile, pipedText } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
@@ -158,15 +158,8 @@ async function ingestFiles(
   return withApi(overrides, out, needs, async (api, session) => {
     // The API of the engine that comes next, when the running one goes away (the app quit
     // or crashed) while requests it took have not ended: closed with the first.
-    const later: ApiSession[] = [];
+    const { waiter, later } = followingWaiter(api, overrides, needs, out);
     const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
-    const waiter = jobWaiter(api, async (from, lost) => {
-      const next = await nextApi(from, lost, overrides, needs, out);
-      if (!next) return { ok: false, error: lost };
-      if (!next.ok) return next;
-      later.push(next.value);
-      return ok(next.value.api);
-    });
     const progress: Progress = {
       stopped: false,
       unsent: planned.length,
@@ -394,19 +387,26 @@ async function runOne(waiter: JobWaiter, p: Planned, progress: Progress): Promis
   if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
   const ended = await waiter.waitForEnd(ack.job_id);
   progress.waiting.delete(ack.job_id);
-  if (!ended.ok)
-    return {
-      file: p.file,
-      request_id: ack.request_id,
-      job_id: ack.job_id,
-      status: 'failed',
-      priority: null,
-      rule: null,
-      latency_ms: null,
-      error: ended.error,
-    };
-  return fromJob(p.file, ack, ended.value, submitted);
+  if (!ended.ok) return notSeenToEnd(p.file, ack.request_id, ack.job_id, ended.error);
+  return fromJob(p.file, ended.value, submitted);
 }
+
+/** A job whose end could not be waited for (its engine went, and no other could be had). */
+export const notSeenToEnd = (
+  file: string,
+  requestId: string,
+  jobId: string,
+  error: AppError,
+): IngestLine => ({
+  file,
+  request_id: requestId,
+  job_id: jobId,
+  status: 'failed',
+  priority: null,
+  rule: null,
+  latency_ms: null,
+  error,
+});
 
 function fromAck(file: string, ack: SubmitAck, latency: number): IngestLine {
   return {
@@ -420,17 +420,19 @@ function fromAck(file: string, ack: SubmitAck, latency: number): IngestLine {
   };
 }
 
-/** latency_ms: from this command's submission to the data being available (the job's end). */
-function fromJob(
+/**
+ * A job's line once it has ended; latency_ms: from this command's submission (or retry) to
+ * the data being available (the job's end).
+ */
+export function fromJob(
   file: string,
-  ack: SubmitAck,
   { job, snapshot }: JobDetail,
   submittedMs: number,
 ): IngestLine {
   const latency = job.finished_at ? Math.max(0, Date.parse(job.finished_at) - submittedMs) : null;
   const line: IngestLine = {
     file,
-    request_id: ack.request_id,
+    request_id: job.request_id,
     job_id: job.id,
     status: job.status as IngestLine['status'],
     priority: job.priority,
@@ -444,7 +446,7 @@ function fromJob(
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-function humanLine(l: IngestLine): string {
+export function humanLine(l: IngestLine): string {
   const mark = l.status === 'completed' || l.status === 'duplicate' ? '✓' : '✗';
   // A request the rules never decided (its file refused at arrival or at its facts read)
   // has only a stored default or the upper bound it waited at, which is no level of its own.

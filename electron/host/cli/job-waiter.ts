@@ -9,8 +9,11 @@
 // Only when there is no next API does a wait end with the error.
 import type { JobDetail } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES } from '../../../shared/domain.ts';
-import type { AppError, Result } from '../../../shared/result.ts';
+import { ok, type AppError, type Result } from '../../../shared/result.ts';
+import type { ConfigOverrides } from '../../engine/config.ts';
 import type { ApiClient } from './api-client.ts';
+import { nextApi, type ApiSession, type LocalNeeds } from './api.ts';
+import type { Output } from './io.ts';
 
 export interface JobWaiter {
   /** The API the command works through now (the next one, once the first went away). */
@@ -85,4 +88,26 @@ export function jobWaiter(
         else waiting.set(jobId, () => void wake());
       }),
   };
+}
+
+/**
+ * A command's waiter (`ingest`, `jobs retry`) that goes on in the engine that comes next
+ * when the one it works through goes away; `later` holds the sessions it opened, for the
+ * command to close.
+ */
+export function followingWaiter(
+  first: ApiClient,
+  overrides: ConfigOverrides,
+  needs: LocalNeeds,
+  out: Output,
+): { waiter: JobWaiter; later: ApiSession[] } {
+  const later: ApiSession[] = [];
+  const waiter = jobWaiter(first, async (from, lost) => {
+    const next = await nextApi(from, lost, overrides, needs, out);
+    if (!next) return { ok: false, error: lost };
+    if (!next.ok) return next;
+    later.push(next.value);
+    return ok(next.value.api);
+  });
+  return { waiter, later };
 }

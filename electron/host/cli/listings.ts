@@ -30,6 +30,8 @@ import {
 import { JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
+  if (argv[0] === 'retry' || argv[0] === 'cancel')
+    return (await import('./job-actions.ts')).jobActionCommand(argv[0], argv.slice(1), out);
   const { values } = parse(argv, {
     json: { type: 'boolean' },
     status: { type: 'string' },
@@ -55,7 +57,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
     if (!values.json)
       out.line(
         table(
-          ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file'],
+          ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file', 'id'],
           jobs.map((j) => [
             j.submitted_at,
             j.status + (j.late ? ' (late)' : ''),
@@ -64,6 +66,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
             j.underlying,
             j.attempts,
             j.file,
+            j.id,
           ]),
         ),
       );
@@ -72,7 +75,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
 }
 
 /** A `jobs --json` line (CONTRACTS.md, and the fields added since). */
-const jobJson = (j: ProcessingJob) => ({
+export const jobJson = (j: ProcessingJob) => ({
   id: j.id,
   request_id: j.request_id,
   file: j.file,

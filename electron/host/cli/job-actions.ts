@@ -1,0 +1,85 @@
+// `gex-desk jobs retry ID...` and `gex-desk jobs cancel ID...`: what the Queue view's Retry
+// and Cancel buttons do, for a script or a machine without a display. Beside the app (or
+// `serve`) they go through it; otherwise this command's own engine does the work: a retry
+// runs the job, as `ingest` runs its own (the queue's other jobs with it, by priority) and
+// waits for its end; a cancel starts its engine paused, so that it runs nothing.
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
+import { withApi, type LocalNeeds } from './api.ts';
+import { engineOptions, int, parse } from './args.ts';
+import { fromJob, humanLine, notSeenToEnd } from './ingest.ts';
+import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { followingWaiter } from './job-waiter.ts';
+import { jobJson } from './listings.ts';
+import { JOBS_USAGE } from './usage.ts';
+
+const OPTIONS = {
+  author: { type: 'string' },
+  workers: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The worse of two exit codes (0 ok, 1 refused or failed, 3 the environment). */
+const worse = (a: ExitCode, b: ExitCode): ExitCode => Math.max(a, b) as ExitCode;
+
+export async function jobActionCommand(
+  action: 'retry' | 'cancel',
+  argv: string[],
+  out: Output,
+): Promise<ExitCode> {
+  const { values, positionals: ids } = parse(argv, OPTIONS);
+  if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
+  if (ids.length === 0)
+    throw new UsageError(
+      `jobs ${action} takes the ID of each job (gex-desk jobs --status ${action === 'retry' ? 'failed' : 'queued'} lists them)`,
+    );
+  const author = values.author?.trim() || undefined;
+  const overrides = engineOptions(values);
+  const needs: LocalNeeds = {
+    kind: 'engine',
+    options:
+      action === 'retry' ? { workers: int(values.workers, '--workers', 1) } : { paused: true },
+  };
+  return withApi(overrides, out, needs, async (api) => {
+    let code: ExitCode = EXIT.ok;
+    const refused = (id: string, error: AppError) => {
+      if (values.json) out.json({ job_id: id, error });
+      else out.line(`✗ ${id}  ${describeError(error)}`);
+      code = worse(code, exitFor(error));
+    };
+    if (action === 'cancel') {
+      for (const id of ids) {
+        const r = await api.call('jobs:cancel', { id, author });
+        if (!r.ok) refused(id, r.error);
+        else if (values.json) out.json(jobJson(r.value));
+        else out.line(`✓ ${id}  cancelled  ${r.value.file}`);
+      }
+      return code;
+    }
+    // Subscribed before the first retry, so that no job can end unseen.
+    const { waiter, later } = followingWaiter(api, overrides, needs, out);
+    try {
+      const retried: { job: ProcessingJob; at: number }[] = [];
+      for (const id of ids) {
+        const at = Date.now();
+        const r = await waiter.api().call('jobs:retry', { id, author });
+        if (!r.ok) refused(id, r.error);
+        else retried.push({ job: r.value, at });
+      }
+      for (const { job, at } of retried) {
+        const ended = await waiter.waitForEnd(job.id);
+        const line = ended.ok
+          ? fromJob(job.file, ended.value, at)
+          : notSeenToEnd(job.file, job.request_id, job.id, ended.error);
+        if (values.json) out.json({ job_id: job.id, ...line });
+        else out.line(humanLine(line));
+        if (line.error) code = worse(code, exitFor(line.error));
+        else if (line.status !== 'completed' && line.status !== 'duplicate')
+          code = worse(code, EXIT.rejected);
+      }
+      return code;
+    } finally {
+      await Promise.all(later.map((s) => s.close()));
+    }
+  });
+}

@@ -1,0 +1,72 @@
+// `gex-desk jobs cancel` and `jobs retry`, the Queue view's buttons for scripts, run as the
+// real command on a database whose queue a real engine left behind (started paused, as
+// the cancel command's own engine is, so that its jobs are still waiting): a cancel that
+// runs nothing else, a retry that runs its job to its end, and the refusals.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { startTestEngine } from '../desktop/engine.ts';
+import { runCli } from './run-cli.ts';
+
+describe('gex-desk jobs cancel / retry', () => {
+  it('cancels a waiting job without running the queue, retries it to its end, and refuses what cannot be done', async () => {
+    const t = await startTestEngine({ paused: true });
+    const files = ['a', 'b'].map((name, i) => {
+      const file = join(t.dir, `${name}.csv`);
+      writeCboeCsv(file, { seed: 300 + i, underlying: 'SPX', spot: 4700, expiries: 3 });
+      return file;
+    });
+    const ids: string[] = [];
+    for (const file of files) {
+      const ack = await t.engine.handlers['ingest:submit']({ file, source: 'desk' });
+      if (!ack.ok || !ack.value.job_id) throw new Error(`not queued: ${JSON.stringify(ack)}`);
+      ids.push(ack.value.job_id);
+    }
+    await t.engine.shutdown(5000); // both left waiting in the database
+    const [a, b] = ids as [string, string];
+    const args = ['--db', join(t.dir, 'gex.duckdb')];
+    const statuses = async () =>
+      Object.fromEntries(
+        (await runCli(['jobs', '--json', ...args])).lines.map((j) => [j.id, j.status]),
+      );
+    expect(await statuses()).toEqual({ [a]: 'queued', [b]: 'queued' });
+
+    const cancelled = await runCli(['jobs', 'cancel', a, '--author', 'ana', ...args]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(cancelled.stdout).toBe(`✓ ${a}  cancelled  ${files[0]}\n`);
+    // The command's own engine ran nothing: b still waits.
+    expect(await statuses()).toEqual({ [a]: 'cancelled', [b]: 'queued' });
+    const audit = await runCli(['audit', '--kind', 'cancelled', '--json', ...args]);
+    expect(audit.lines.map((e) => [e.job_id, e.actor])).toContainEqual([a, 'ana']);
+
+    // Retried after its file was moved away: it runs on the bytes captured at arrival.
+    rmSync(files[0]!);
+    const retried = await runCli(['jobs', 'retry', a, '--json', ...args]);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.lines).toHaveLength(1);
+    expect(retried.lines[0]).toMatchObject({
+      job_id: a,
+      file: files[0],
+      status: 'completed',
+      snapshot: { underlying: 'SPX' },
+    });
+    expect(retried.lines[0]!.latency_ms).toBeGreaterThanOrEqual(0);
+    expect((await statuses())[a]).toBe('completed');
+
+    // Refusals: each said at its id, the others still done; exit 1.
+    const mixed = await runCli(['jobs', 'retry', 'nope', a, ...args]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stdout).toContain('✗ nope  NOT_FOUND');
+    expect(mixed.stdout).toContain(
+      `✗ ${a}  CONFLICT: job ${a} is completed; only a failed or cancelled job can be retried`,
+    );
+    const late = await runCli(['jobs', 'cancel', a, ...args]);
+    expect(late.code).toBe(1);
+    expect(late.stdout).toMatch(/CONFLICT: .* only a waiting or running job can be cancelled/);
+    const none = await runCli(['jobs', 'retry', ...args]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/jobs retry takes the ID of each job/);
+    rmSync(t.dir, { recursive: true, force: true });
+  }, 60_000);
+});
