@@ -29,7 +29,10 @@ describe('in a terminal', () => {
       ['ingest', '--manifest', '-'],
       /ingest --manifest -: nothing is piped in; give a manifest FILE, or pipe its lines in/,
     ],
-    [['rules', 'check', '-'], /nothing is piped in; give a rule FILE, or pipe the rules in/],
+    [
+      ['rules', 'check', '-'],
+      /rules check -: nothing is piped in; give a rule FILE, or pipe the rules in/,
+    ],
     [
       ['export', 'any', '--format', 'parquet', '--out', '-'],
       /Parquet is binary; pipe or redirect it \(> FILE\), or give --out FILE/,

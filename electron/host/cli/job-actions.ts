@@ -6,7 +6,7 @@
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { withApi, type LocalNeeds } from './api.ts';
-import { engineOptions, int, parse } from './args.ts';
+import { engineOptions, parse } from './args.ts';
 import { fromJob, humanLine, notSeenToEnd } from './ingest.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
@@ -15,7 +15,6 @@ import { JOBS_USAGE } from './usage.ts';
 
 const OPTIONS = {
   author: { type: 'string' },
-  workers: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -35,11 +34,7 @@ export async function jobActionCommand(
     );
   const author = values.author?.trim() || undefined;
   const overrides = engineOptions(values);
-  const needs: LocalNeeds = {
-    kind: 'engine',
-    options:
-      action === 'retry' ? { workers: int(values.workers, '--workers', 1) } : { paused: true },
-  };
+  const needs: LocalNeeds = { kind: 'engine', options: { paused: action === 'cancel' } };
   return withApi(overrides, out, needs, async (api) => {
     let code: ExitCode = EXIT.ok;
     const refused = (id: string, error: AppError) => {

@@ -54,7 +54,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
   if (positionals.length !== 1) throw new UsageError('rules whatif takes one FILE');
   const file = ruleFileName(positionals[0]!);
   const last = int(values.last, '--last', 1, 100_000) ?? 1000;
-  const text = await readText(positionals[0]!);
+  const text = await readText(positionals[0]!, 'whatif');
   // An invalid file is reported as `rules check` reports it, without touching the database.
   const checked = checkRules(text);
   if (!checked.ok) {

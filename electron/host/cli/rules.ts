@@ -34,11 +34,11 @@ export const ruleFileName = (path: string): string => (path === '-' ? '<stdin>' 
  * A rule file's text, `-` for standard input (`gex-desk rules show | sed … | gex-desk rules
  * check -`); one that cannot be read is a usage error, in words ("… does not exist").
  */
-export async function readText(path: string): Promise<string> {
+export async function readText(path: string, command: string): Promise<string> {
   if (path === '-')
     return pipedText(
-      'rules: a rule file -',
-      'give a rule FILE, or pipe the rules in (… | gex-desk rules check -)',
+      `rules ${command} -`,
+      `give a rule FILE, or pipe the rules in (… | gex-desk rules ${command} -)`,
     );
   try {
     return readFileSync(path, 'utf8');
@@ -78,7 +78,7 @@ async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules check takes one FILE');
   const file = ruleFileName(positionals[0]!);
-  const result = checkRules(await readText(positionals[0]!));
+  const result = checkRules(await readText(positionals[0]!, 'check'));
   for (const d of result.diagnostics) {
     if (values.json) out.json({ file, ...d });
     else out.line(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
@@ -94,7 +94,7 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (values.rules === '-')
     throw new UsageError('rules eval reads the facts on stdin; give the rules as a FILE');
   const compiled = values.rules
-    ? compileText(await readText(values.rules), null)
+    ? compileText(await readText(values.rules, 'eval'), null)
     : await activeRules(engineOptions(values), out);
   if (!compiled.ok) {
     out.error(describeError(compiled.error));
@@ -142,7 +142,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} needs --author NAME`);
   if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
-  const text = sub === 'activate' ? await readText(positionals[0]!) : '';
+  const text = sub === 'activate' ? await readText(positionals[0]!, 'activate') : '';
   const version =
     sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
