@@ -2,7 +2,7 @@
 // real command on a database whose queue a real engine left behind (started paused, as
 // the cancel command's own engine is, so that its jobs are still waiting): a cancel that
 // runs nothing else, a retry that runs its job to its end, and the refusals.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
@@ -17,6 +17,15 @@ describe('gex-desk jobs cancel / retry', () => {
       writeCboeCsv(file, { seed: 300 + i, underlying: 'SPX', spot: 4700, expiries: 3 });
       return file;
     });
+    // Stale, so decided at arrival; its run finds the bad number.
+    const broken = join(t.dir, 'broken.csv');
+    writeFileSync(
+      broken,
+      'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\n' +
+        'SPX,2024-01-08T10:30:00-05:00,4700,2024-01-19,4700,C,12,1,0.2\n' +
+        'SPX,2024-01-08T10:30:00-05:00,4700,2024-01-19,4700,P,abc,1,0.2\n',
+    );
+    files.push(broken);
     const ids: string[] = [];
     for (const file of files) {
       const ack = await t.engine.handlers['ingest:submit']({ file, source: 'desk' });
@@ -24,19 +33,19 @@ describe('gex-desk jobs cancel / retry', () => {
       ids.push(ack.value.job_id);
     }
     await t.engine.shutdown(5000); // both left waiting in the database
-    const [a, b] = ids as [string, string];
+    const [a, b, c] = ids as [string, string, string];
     const args = ['--db', join(t.dir, 'gex.duckdb')];
     const statuses = async () =>
       Object.fromEntries(
         (await runCli(['jobs', '--json', ...args])).lines.map((j) => [j.id, j.status]),
       );
-    expect(await statuses()).toEqual({ [a]: 'queued', [b]: 'queued' });
+    expect(await statuses()).toEqual({ [a]: 'queued', [b]: 'queued', [c]: 'queued' });
 
     const cancelled = await runCli(['jobs', 'cancel', a, '--author', 'ana', ...args]);
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toBe(`✓ ${a}  cancelled  ${files[0]}\n`);
     // The command's own engine ran nothing: b still waits.
-    expect(await statuses()).toEqual({ [a]: 'cancelled', [b]: 'queued' });
+    expect(await statuses()).toEqual({ [a]: 'cancelled', [b]: 'queued', [c]: 'queued' });
     const audit = await runCli(['audit', '--kind', 'cancelled', '--json', ...args]);
     expect(audit.lines.map((e) => [e.job_id, e.actor])).toContainEqual([a, 'ana']);
 
@@ -67,6 +76,24 @@ describe('gex-desk jobs cancel / retry', () => {
     const none = await runCli(['jobs', 'retry', ...args]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/jobs retry takes the ID of each job/);
+
+    // A job that failed on its file's content is not retried (the Queue view offers no
+    // Retry either): the bytes captured at arrival would fail the same way. --force does.
+    // (Run by the retry's own engine with a, or by this drain.)
+    await runCli(['queue', '--drain', ...args]);
+    expect((await statuses())[c]).toBe('failed');
+    const same = await runCli(['jobs', 'retry', c, ...args]);
+    expect(same.code).toBe(1);
+    expect(same.stdout).toBe(
+      `✗ ${c}  CONFLICT: A retry would fail the same way: BAD_VALUE is a problem of the file itself. Correct the file and ingest it again. (--force retries it all the same)\n`,
+    );
+    const forced = await runCli(['jobs', 'retry', c, '--force', '--json', ...args]);
+    expect(forced.code).toBe(1);
+    expect(forced.lines[0]).toMatchObject({
+      job_id: c,
+      status: 'failed',
+      error: { code: 'BAD_VALUE', line: 3, field: 'open_interest' },
+    });
     rmSync(t.dir, { recursive: true, force: true });
   }, 60_000);
 });

@@ -21,12 +21,8 @@ import {
 } from '../../renderer/src/text/time.ts';
 import { heldText, plural } from '../../renderer/src/text/words.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
-import {
-  cleanError,
-  noRetryReason,
-  retryHelps,
-  stripPaths,
-} from '../../renderer/src/text/clean-error.ts';
+import { cleanError, stripPaths } from '../../renderer/src/text/clean-error.ts';
+import { noRetryReason, retryHelps } from '../../shared/retry.ts';
 
 describe('numbers', () => {
   it('formats prices, integers, fixed decimals and percentages with separators', () => {

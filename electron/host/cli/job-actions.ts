@@ -5,6 +5,7 @@
 // waits for its end; a cancel starts its engine paused, so that it runs nothing.
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
+import { noRetryReason } from '../../../shared/retry.ts';
 import { withApi, type LocalNeeds } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import { fromJob, humanLine, notSeenToEnd } from './ingest.ts';
@@ -15,6 +16,7 @@ import { JOBS_USAGE } from './usage.ts';
 
 const OPTIONS = {
   author: { type: 'string' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
 
@@ -56,6 +58,18 @@ export async function jobActionCommand(
     try {
       const retried: { job: ProcessingJob; at: number }[] = [];
       for (const id of ids) {
+        // As the Queue view offers none: a job that failed on its file's content would fail
+        // the same way (a retry runs the bytes captured at arrival), unless --force (after
+        // an update that reads such files).
+        const current = values.force ? null : await waiter.api().call('jobs:get', { id });
+        const why = current?.ok ? noRetryReason(current.value.job) : null;
+        if (why) {
+          refused(id, {
+            code: 'CONFLICT',
+            message: `${why.replace('submit it again', 'ingest it again')} (--force retries it all the same)`,
+          });
+          continue;
+        }
         const at = Date.now();
         const r = await waiter.api().call('jobs:retry', { id, author });
         if (!r.ok) refused(id, r.error);

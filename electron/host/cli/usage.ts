@@ -41,9 +41,10 @@ export const RULES_USAGE = `gex-desk rules <command>
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
   Lists jobs, newest first: all of them, or the first N. STATUS: ${JOB_STATUSES.join(', ')}.
-  jobs retry ID... [--author NAME] [--json]
+  jobs retry ID... [--author NAME] [--force] [--json]
                              queue failed or cancelled jobs again (their files as captured at
-                             arrival) and wait for their ends, as ingest does
+                             arrival) and wait for their ends, as ingest does; a job that
+                             failed on its file's content only with --force
   jobs cancel ID... [--author NAME] [--json]
                              cancel waiting or running jobs`;
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]

@@ -10,7 +10,7 @@ import { snapshotRemoved, useAudit } from '../state/use-audit.ts';
 import { useLevelPolicy, lateWords } from '../state/levels.ts';
 import { basename, duration, span } from '../text/numbers.ts';
 import { asOfStamp, localStamp } from '../text/time.ts';
-import { noRetryReason, retryHelps } from '../text/clean-error.ts';
+import { noRetryReason, retryHelps } from '../../../shared/retry.ts';
 import { ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from './common.tsx';
 import { QualityBadge } from './QualityBadge.tsx';
 import { Timeline } from './Timeline.tsx';

@@ -1,8 +1,7 @@
 // Errors as an analyst should see them: the file by its base name, and no folder of
 // the app's own (staging, uploads, the data folder) in the message. The code and the
 // rest of the message stay exactly as the engine wrote them.
-import type { ProcessingJob } from '../../../shared/domain.ts';
-import { RETRYABLE, type AppError } from '../../../shared/result.ts';
+import type { AppError } from '../../../shared/result.ts';
 import { basename } from './numbers.ts';
 
 // An absolute POSIX or Windows path, not part of a URL; it ends at whitespace or
@@ -29,17 +28,4 @@ export function cleanError(error: AppError): AppError {
     message: stripPaths(error.message, error.file),
     ...(error.file !== undefined ? { file: basename(error.file) } : {}),
   };
-}
-
-/** Errors a retry may cure: the environment's, and a cancel. Never bad input. */
-export function retryHelps(job: Pick<ProcessingJob, 'status' | 'error'>): boolean {
-  if (job.status === 'cancelled') return true;
-  if (job.status !== 'failed') return false;
-  return !job.error || RETRYABLE.has(job.error.code);
-}
-
-/** Why a failed job is not offered a retry, in words. */
-export function noRetryReason(job: Pick<ProcessingJob, 'status' | 'error'>): string | null {
-  if (job.status !== 'failed' || retryHelps(job) || !job.error) return null;
-  return `A retry would fail the same way: ${job.error.code} is a problem of the file itself. Correct the file and submit it again.`;
 }

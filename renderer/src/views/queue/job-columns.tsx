@@ -18,7 +18,7 @@ import {
 import { QualityBadge } from '../../components/QualityBadge.tsx';
 import { useApp } from '../../state/store.ts';
 import { asOfOf } from '../../state/requests.ts';
-import { retryHelps } from '../../text/clean-error.ts';
+import { retryHelps } from '../../../../shared/retry.ts';
 import { basename, duration } from '../../text/numbers.ts';
 import { asOfStamp, localClock, localZone } from '../../text/time.ts';
 

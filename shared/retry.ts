@@ -1,0 +1,18 @@
+// Which ended jobs a retry may cure, for the Queue view's Retry and `gex-desk jobs retry`
+// alike: a retry runs the file as it was captured at arrival, so a job that failed on its
+// content would fail the same way.
+import type { ProcessingJob } from './domain.ts';
+import { RETRYABLE } from './result.ts';
+
+/** Errors a retry may cure: the environment's, and a cancel. Never bad input. */
+export function retryHelps(job: Pick<ProcessingJob, 'status' | 'error'>): boolean {
+  if (job.status === 'cancelled') return true;
+  if (job.status !== 'failed') return false;
+  return !job.error || RETRYABLE.has(job.error.code);
+}
+
+/** Why a failed job is not offered a retry, in words. */
+export function noRetryReason(job: Pick<ProcessingJob, 'status' | 'error'>): string | null {
+  if (job.status !== 'failed' || retryHelps(job) || !job.error) return null;
+  return `A retry would fail the same way: ${job.error.code} is a problem of the file itself. Correct the file and submit it again.`;
+}
