@@ -326,8 +326,8 @@ describe('the command line beside gex-desk serve', () => {
         .poll(stopped, { timeout: 30_000 })
         .toBe(true)
         .catch((e: Error) => {
-          // Seen failing twice (a CI run, and 1 of 4 runs here), not in 51 runs since: say what serve was
-          // doing (gone, or its state and where it waits), and its last log lines.
+          // If it has not stopped: whether serve is gone (a signal with no handler yet: the
+          // race fixed in serve-command.ts) or what it waits on, and its last log lines.
           const proc = (f: string) => {
             try {
               return readFileSync(`/proc/${pid}/${f}`, 'utf8').trim();

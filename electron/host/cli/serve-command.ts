@@ -80,9 +80,13 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       return null;
     },
   );
+  // Listened for before the address is printed: whoever reads it (a service manager, a
+  // script) may stop serve at once, and a signal that came between the line and the
+  // handler would end the process without its orderly stop.
+  const stopAsked = new Promise<void>((resolveSignal) => onStopSignal(resolveSignal));
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
-  await new Promise<void>((resolveSignal) => onStopSignal(resolveSignal));
+  await stopAsked;
   out.error('Shutting down…');
   await local?.close();
   await host.close();
