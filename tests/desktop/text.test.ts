@@ -61,9 +61,15 @@ describe('one GEX scale per view', () => {
     expect(gexScale([625_000_000, -12_000])).toBe(M);
     expect(gex(625_000_000, M)).toBe('625.00 M');
     expect(gexNumber(Number.NaN, M)).toBe('—');
-    // A figure that rounds to zero has no sign (a tiny chain's CEX of -1,200 $).
-    expect(gex(-1_200, M)).toBe('0.00 M');
+    // A small equity's figure beside SPX keeps its sign, the gamma regime, in two
+    // significant digits; only a negligible one reads 0, without a sign.
+    expect(gex(-3_980_000, BN)).toBe('-0.0040 Bn');
+    expect(gex(4_950_000, BN)).toBe('0.0050 Bn');
+    expect(gexNumber(-1_200, M)).toBe('-0.0012');
+    expect(gexNumber(49_000, BN)).toBe('0.000049');
+    expect(gex(-1_200, BN)).toBe('0.00 Bn');
     expect(gex(-0, BN)).toBe('0.00 Bn');
+    expect(gex(0.004, M, 0)).toBe('0 M');
     expect(gex(-5_000_000, M)).toBe('-5.00 M');
   });
 

@@ -23,10 +23,24 @@ export function gexScale(values: Iterable<number | null | undefined>): GexScale 
   return max >= 1e9 ? BN : M;
 }
 
-/** "-11.00" in the given scale (for cells whose header names the unit). */
+/** Beyond this many decimals a figure is negligible in its view's scale, and reads 0. */
+const MAX_DIGITS = 6;
+
+/**
+ * "-11.00" in the given scale (for cells whose header names the unit). A figure that
+ * would round to zero keeps two significant digits ("-0.0040" Bn for a small equity's
+ * -3.98 M beside SPX), so that its sign, the gamma regime, is still read and agrees
+ * with its colour; only a negligible one reads "0.00".
+ */
 export function gexNumber(value: number | null | undefined, scale: GexScale, digits = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  return num(value / scale.div, digits);
+  const v = value / scale.div;
+  const a = Math.abs(v);
+  if (a > 0 && a < 0.5 * 10 ** -digits) {
+    const needed = Math.ceil(-Math.log10(a)) + 1;
+    if (needed <= MAX_DIGITS) return num(v, Math.max(digits, needed));
+  }
+  return num(v, digits);
 }
 
 /** "-11.00 Bn" in the given scale. */
