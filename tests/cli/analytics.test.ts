@@ -338,6 +338,26 @@ describe('gex-desk analytics commands', () => {
     expect(existsSync(join(dir, '-'))).toBe(false);
   });
 
+  it("a person's output reads a file's spot as quoted; --json keeps the stored value", async () => {
+    // 240 × 1.015 in binary floating point, as a spreadsheet or a script writes it.
+    const spot = 240 * 1.015;
+    expect(String(spot)).toBe('243.59999999999997');
+    const { dir, args } = cliHome();
+    const file = join(dir, 'tsla.csv');
+    writeChain(file, { ...spx(AS_OF.jan, 5), underlying: 'TSLA', spot, step: 2.5 });
+    const ingest = await runCli(['ingest', file, ...args]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    expect(ingest.stdout).toContain('TSLA 2024-01-31T10:00:00-05:00  spot 243.6  total GEX');
+    const listed = await runCli(['snapshots', ...args]);
+    expect(listed.stdout).toMatch(/TSLA +243\.6 /);
+    const json = await runCli(['snapshots', '--json', ...args]);
+    const row = JSON.parse(json.stdout) as { id: string; spot: number };
+    expect(row.spot).toBe(spot);
+    const one = await runCli(['snapshot', row.id, ...args]);
+    expect(one.stdout).toContain(`spot 243.6  (${row.id})`);
+    expect(one.stdout + listed.stdout + ingest.stdout).not.toContain('99999');
+  });
+
   it('exit 1 for an unknown id or underlying, exit 2 for usage', async () => {
     const { args } = cliHome();
     const cases: [string[], number, RegExp][] = [

@@ -1,7 +1,7 @@
 // How the command line writes a dollar figure in its tables and summaries: each in the
 // unit it reads best, so a small equity's exposure is not a row of "0.00 Bn".
 import { describe, expect, it } from 'vitest';
-import { table, usd } from '../../electron/host/cli/io.ts';
+import { plain, table, usd } from '../../electron/host/cli/io.ts';
 
 describe('usd', () => {
   it('writes billions, millions or dollars, whichever the figure reaches, sign kept', () => {
@@ -17,6 +17,17 @@ describe('usd', () => {
   });
 });
 
+describe('plain', () => {
+  it("writes a number with a price's digits, not binary floating point's", () => {
+    expect(plain(240 * 1.015)).toBe('243.6');
+    expect(plain(0.1 + 0.2)).toBe('0.3');
+    expect(plain(4697.2402)).toBe('4697.2402');
+    expect(plain(0.0001234)).toBe('0.0001234');
+    expect(plain(20592)).toBe('20592');
+    expect(plain(-4734.48)).toBe('-4734.48');
+  });
+});
+
 describe('table', () => {
   it('right-aligns numbers and dollar figures, left-aligns text', () => {
     expect(
@@ -24,6 +35,7 @@ describe('table', () => {
         ['underlying', 'spot', 'total GEX'],
         [
           ['SPX', 4697.2402, usd(-10_998_709_390.13)],
+          ['TSLA', 240 * 1.015, usd(-3_980_000)],
           ['QQQ', 400, usd(240_000)],
           ['META', null, usd(625_110_000)],
         ],
@@ -32,6 +44,7 @@ describe('table', () => {
       [
         'underlying       spot  total GEX',
         'SPX         4697.2402  -11.00 Bn',
+        'TSLA            243.6    -3.98 M',
         'QQQ               400     240000',
         'META                —   625.11 M',
       ].join('\n'),

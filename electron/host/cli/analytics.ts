@@ -14,8 +14,17 @@ import { STRIKE_FIGURES, type GEXStrike } from '../../../shared/domain.ts';
 import type { ApiClient } from './api-client.ts';
 import { withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
-import { snapshotJson } from './io.ts';
-import { describeError, EXIT, table, usd, UsageError, type ExitCode, type Output } from './io.ts';
+import {
+  describeError,
+  EXIT,
+  plain,
+  snapshotJson,
+  table,
+  usd,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
 
 export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
@@ -111,7 +120,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
     if (values.json) return (out.json(snapshotDetailJson(d)), EXIT.ok);
     const s = d.snapshot;
     out.line(
-      `${s.underlying} ${s.as_of}  spot ${s.spot}  (${s.id}${d.origin === 'local' ? '' : `, from ${d.origin}`})`,
+      `${s.underlying} ${s.as_of}  spot ${plain(s.spot)}  (${s.id}${d.origin === 'local' ? '' : `, from ${d.origin}`})`,
     );
     out.line(
       `total GEX ${usd(s.total_gex)} per 1% move; zero gamma ${s.zero_gamma ?? '—'}; call wall ${s.call_wall ?? '—'}; put wall ${s.put_wall ?? '—'}; absolute-gamma strike ${d.absolute_gamma_strike ?? '—'}`,
@@ -291,7 +300,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
         `note: A is ${sa.underlying} and B is ${sb.underlying}: their strikes are of two ` +
           `underlyings, so the changes by strike compare unrelated contracts.`,
       );
-    const level = (v: number | null) => (v === null ? '—' : String(v));
+    const level = (v: number | null) => (v === null ? '—' : plain(v));
     out.line(
       table(
         ['', 'A', 'B', 'move'],

@@ -64,9 +64,19 @@ export const describeError = (e: AppError): string =>
 /** A dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M", "240000"), or none. */
 const FIGURE = /^-?\d+(\.\d+)?( Bn| M)?$|^—$/;
 
+/**
+ * A number as a person reads it: a file's spot of 243.59999999999997 (binary floating
+ * point's rendering of 240 × 1.015) reads 243.6; 12 significant digits keep every digit a
+ * price is quoted with. Output for programs (--json) keeps the stored value.
+ */
+export const plain = (n: number): string =>
+  Number.isInteger(n) || !Number.isFinite(n) ? String(n) : String(Number(n.toPrecision(12)));
+
 /** A plain aligned table; numbers and dollar figures right-aligned. */
 export function table(headers: string[], rows: (string | number | null)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (c === null ? '—' : String(c))));
+  const cells = rows.map((r) =>
+    r.map((c) => (c === null ? '—' : typeof c === 'number' ? plain(c) : c)),
+  );
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const numeric = headers.map(
     (_, i) =>
@@ -86,13 +96,13 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
   return [fmt(headers), ...cells.map(fmt)].join('\n');
 }
 
+/** "1 snapshot", "3 snapshots". */
+export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /**
  * USD in Bn, M or units, whichever reads best: each figure carries its unit, so a small
  * equity's −35 M is not written "−0.04 Bn" beside SPX's −11.00 Bn.
  */
-/** "1 snapshot", "3 snapshots". */
-export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
 export function usd(v: number | null): string {
   if (v === null) return '—';
   const a = Math.abs(v);
