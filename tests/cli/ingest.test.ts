@@ -184,6 +184,14 @@ describe('gex-desk ingest', () => {
     expect(human.stdout.trimEnd().split('\n').at(-1)).toMatch(
       /^9 requests: 8 failed, 1 duplicate; \d+\.\d s$/,
     );
+    // `jobs` says why each failed, at its line where one is known.
+    const failed = (await runCli(['jobs', '--status', 'failed', ...args])).stdout.split('\n');
+    expect(failed[0]).toMatch(/ id +error$/);
+    for (const c of cases) {
+      const row = failed.find((l) => l.includes(`${bad[c]!.path} `));
+      const line = bad[c]!.line ? ` \\(line ${bad[c]!.line}\\)` : '( \\(line \\d+\\))?';
+      expect(row, c).toMatch(new RegExp(` ${bad[c]!.code}${line}$`));
+    }
   });
 
   it('says a request refused at its facts read was never given a level', async () => {

@@ -57,7 +57,17 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
     if (!values.json)
       out.line(
         table(
-          ['submitted', 'status', 'level', 'effective', 'underlying', 'attempts', 'file', 'id'],
+          [
+            'submitted',
+            'status',
+            'level',
+            'effective',
+            'underlying',
+            'attempts',
+            'file',
+            'id',
+            'error',
+          ],
           jobs.map((j) => [
             j.submitted_at,
             j.status + (j.late ? ' (late)' : ''),
@@ -67,6 +77,9 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
             j.attempts,
             j.file,
             j.id,
+            // Why it failed, in a word a script or a person can look up; the message with
+            // --json, or in `audit --request`.
+            j.error ? `${j.error.code}${j.error.line ? ` (line ${j.error.line})` : ''}` : '',
           ]),
         ),
       );
