@@ -29,6 +29,18 @@ describe('plain', () => {
 });
 
 describe('table', () => {
+  it('right-aligns ages as numbers', () => {
+    expect(
+      table(
+        ['underlying', 'age'],
+        [
+          ['META', '454 d'],
+          ['SPX', '1059 d'],
+        ],
+      ),
+    ).toBe(['underlying     age', 'META         454 d', 'SPX         1059 d'].join('\n'));
+  });
+
   it('right-aligns numbers and dollar figures, left-aligns text', () => {
     expect(
       table(

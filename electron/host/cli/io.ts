@@ -61,8 +61,11 @@ export const stdio: Output = {
 export const describeError = (e: AppError): string =>
   `${e.code}: ${e.message}${e.file && !e.message.includes(e.file) ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`;
 
-/** A dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M", "240000"), or none. */
-const FIGURE = /^-?\d+(\.\d+)?( Bn| M)?$|^—$/;
+/**
+ * A figure to right-align: a dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M",
+ * "240000"), an age ("454 d", "12 min"), or none.
+ */
+const FIGURE = /^-?\d+(\.\d+)?( Bn| M| s| min| h| d)?$|^—$/;
 
 /**
  * A number as a person reads it: a file's spot of 243.59999999999997 (binary floating
