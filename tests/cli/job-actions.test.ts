@@ -27,10 +27,12 @@ describe('gex-desk jobs cancel / retry', () => {
     );
     files.push(broken);
     const ids: string[] = [];
+    const requests: string[] = [];
     for (const file of files) {
       const ack = await t.engine.handlers['ingest:submit']({ file, source: 'desk' });
       if (!ack.ok || !ack.value.job_id) throw new Error(`not queued: ${JSON.stringify(ack)}`);
       ids.push(ack.value.job_id);
+      requests.push(ack.value.request_id);
     }
     await t.engine.shutdown(5000); // both left waiting in the database
     const [a, b, c] = ids as [string, string, string];
@@ -41,13 +43,21 @@ describe('gex-desk jobs cancel / retry', () => {
       );
     expect(await statuses()).toEqual({ [a]: 'queued', [b]: 'queued', [c]: 'queued' });
 
-    const cancelled = await runCli(['jobs', 'cancel', a, '--author', 'ana', ...args]);
+    // A job named by the first characters of its id, as the table prints it in full.
+    const cancelled = await runCli(['jobs', 'cancel', a.slice(0, 8), '--author', 'ana', ...args]);
     expect(cancelled.code, cancelled.stderr).toBe(0);
     expect(cancelled.stdout).toBe(`✓ ${a}  cancelled  ${files[0]}\n`);
     // The command's own engine ran nothing: b still waits.
     expect(await statuses()).toEqual({ [a]: 'cancelled', [b]: 'queued', [c]: 'queued' });
     const audit = await runCli(['audit', '--kind', 'cancelled', '--json', ...args]);
     expect(audit.lines.map((e) => [e.job_id, e.actor])).toContainEqual([a, 'ana']);
+    // Its trail from the job's id (what `jobs` prints) or its start, as from its request's.
+    const trail = await runCli(['audit', '--request', requests[0]!, '--json', ...args]);
+    expect(trail.lines.map((e) => e.kind)).toEqual(['arrival', 'decision', 'cancelled']);
+    for (const named of [a, a.slice(0, 6)])
+      expect((await runCli(['audit', '--request', named, '--json', ...args])).lines).toEqual(
+        trail.lines,
+      );
 
     // Retried after its file was moved away: it runs on the bytes captured at arrival.
     rmSync(files[0]!);
@@ -87,7 +97,8 @@ describe('gex-desk jobs cancel / retry', () => {
     expect(same.stdout).toBe(
       `✗ ${c}  CONFLICT: A retry would fail the same way: BAD_VALUE is a problem of the file itself. Correct the file and ingest it again. (--force retries it all the same)\n`,
     );
-    const forced = await runCli(['jobs', 'retry', c, '--force', '--json', ...args]);
+    // Named by its request's id (what `ingest --json` and the audit trail give).
+    const forced = await runCli(['jobs', 'retry', requests[2]!, '--force', '--json', ...args]);
     expect(forced.code).toBe(1);
     expect(forced.lines[0]).toMatchObject({
       job_id: c,

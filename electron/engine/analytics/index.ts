@@ -24,11 +24,7 @@ import { ExportOrigin } from './export-origin.ts';
 import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
-
-/** The fewest characters of an id taken as its start (#resolve). */
-const MIN_ID_PREFIX = 4;
-/** Ids named in the message when a start is ambiguous. */
-const AMBIGUOUS_SHOWN = 5;
+import { AMBIGUOUS_SHOWN, MIN_ID_START, onlyId } from '../store/id-start.ts';
 
 export interface AnalyticsOptions {
   store: Store;
@@ -213,25 +209,16 @@ export class Analytics {
   }
 
   /**
-   * The id of the one snapshot whose id begins with `prefix` (at least MIN_ID_PREFIX
-   * characters), as git takes the start of a commit's: the tables print ids in full, an
-   * analyst types the first few characters. NOT_FOUND when none; VALIDATION naming them
-   * when several.
+   * The id of the one snapshot whose id begins with `prefix` (id-start.ts). NOT_FOUND when
+   * none; VALIDATION naming them when several.
    */
   async #resolve(origins: SnapshotOrigin[], prefix: string): Promise<Result<string>> {
-    const ids = new Set<string>();
-    if (prefix.length >= MIN_ID_PREFIX)
-      for (const o of origins)
-        for (const id of await o.idsStartingWith(prefix, AMBIGUOUS_SHOWN)) ids.add(id);
-    const [only, ...others] = [...ids].sort();
-    if (only === undefined)
-      return this.#notFound(prefix, await this.#known(origins, prefix.toUpperCase()));
-    if (others.length === 0) return ok(only);
-    const shown = [only, ...others].slice(0, AMBIGUOUS_SHOWN);
-    return err(
-      'VALIDATION',
-      `${prefix} begins the ids of ${ids.size >= AMBIGUOUS_SHOWN ? `${AMBIGUOUS_SHOWN} or more` : ids.size} snapshots (${shown.join(', ')}); give more of the id.`,
-      { field: 'id' },
+    const ids: string[] = [];
+    if (prefix.length >= MIN_ID_START)
+      for (const o of origins) ids.push(...(await o.idsStartingWith(prefix, AMBIGUOUS_SHOWN)));
+    return (
+      onlyId(prefix, ids, 'snapshot') ??
+      this.#notFound(prefix, await this.#known(origins, prefix.toUpperCase()))
     );
   }
 

@@ -9,9 +9,10 @@
 // docs/scheduler.md). A `deciding` job waits for its facts read at the highest level the
 // rules could still give it; `decideQueued` turns it into a queued job at its level.
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
-import type { AppError } from '../../../shared/result.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import { iso, num, type Params, type Store, type Tx } from '../store/db.ts';
 import { Filters } from '../store/filters.ts';
+import { AMBIGUOUS_SHOWN, MIN_ID_START, onlyId } from '../store/id-start.ts';
 import { values } from '../store/values.ts';
 
 type Db = Store | Tx;
@@ -250,6 +251,34 @@ export async function endWaiting(
 export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefined> {
   const rows = await db.all(`${SELECT} WHERE id = $1`, [id]);
   return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+/**
+ * The job an analyst names: by its id, by its request's (what the audit trail and
+ * `ingest --json` give), or by the start of either (id-start.ts). NOT_FOUND when none;
+ * VALIDATION naming them when several.
+ */
+export async function findJob(db: Db, given: string): Promise<Result<ProcessingJob>> {
+  const exact =
+    (await getJob(db, given)) ??
+    first(await db.all(`${SELECT} WHERE request_id = $1 ORDER BY seq DESC LIMIT 1`, [given]));
+  if (exact) return ok(exact);
+  if (given.length >= MIN_ID_START) {
+    const rows = await db.all(
+      `SELECT id FROM jobs WHERE starts_with(id, $1) OR starts_with(request_id, $1)
+       ORDER BY id LIMIT ${AMBIGUOUS_SHOWN}`,
+      [given],
+    );
+    const one = onlyId(
+      given,
+      rows.map((r) => String(r.id)),
+      'job',
+    );
+    if (one && !one.ok) return one;
+    const job = one && (await getJob(db, one.value));
+    if (job) return ok(job);
+  }
+  return err('NOT_FOUND', `There is no job ${given}.`);
 }
 
 /**

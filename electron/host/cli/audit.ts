@@ -3,8 +3,9 @@
 // cancels (with who), lateness and escalations, completions and failures, rule and
 // source changes — each with its file and underlying. One request's trail reads oldest
 // first (its timeline); the whole log newest first. Through the API map (api.ts).
-import type { AuditEntry } from '../../../shared/api.ts';
+import type { AuditEntry, GexApi } from '../../../shared/api.ts';
 import { AuditKind } from '../../../shared/api/audit.ts';
+import { ok, type Result } from '../../../shared/result.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -34,8 +35,10 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
     throw new UsageError(`--kind must be one of ${AuditKind.options.join(', ')}`);
   // One request's whole trail; else the latest 500 entries, or as many as asked for.
   const limit = int(values.limit, '--limit', 1) ?? (values.request ? undefined : 500);
-  const request_id = values.request;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+    const named = values.request ? await requestNamed(api, values.request) : undefined;
+    if (named && !named.ok) return (out.error(describeError(named.error)), exitFor(named.error));
+    const request_id = named?.value;
     const entries: AuditEntry[] = [];
     let found = 0;
     const r = await eachPage<AuditEntry>(
@@ -56,7 +59,7 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
     );
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     if (request_id && found === 0) {
-      out.error(`There is no audit entry for request ${request_id}.`);
+      out.error(`There is no audit entry for request ${values.request}.`);
       return EXIT.rejected;
     }
     if (values.json) return EXIT.ok;
@@ -77,4 +80,15 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
     );
     return EXIT.ok;
   });
+}
+
+/**
+ * The request whose trail `--request` asks for: a request's id as given, or the request
+ * of the job it names (the id `gex-desk jobs` prints) or begins (its first characters).
+ * A request refused before it had a job is found by its full id only.
+ */
+async function requestNamed(api: GexApi, given: string): Promise<Result<string>> {
+  const r = await api.call('jobs:get', { id: given });
+  if (r.ok) return ok(r.value.job.request_id);
+  return r.error.code === 'NOT_FOUND' ? ok(given) : r;
 }

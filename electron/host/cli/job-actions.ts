@@ -44,12 +44,20 @@ export async function jobActionCommand(
       else out.line(`✗ ${id}  ${describeError(error)}`);
       code = worse(code, exitFor(error));
     };
+    // The job each argument names: its id, its request's, or the start of either.
+    const named = async (id: string, via = api) => {
+      const r = await via.call('jobs:get', { id });
+      if (!r.ok) refused(id, r.error);
+      return r.ok ? r.value.job : null;
+    };
     if (action === 'cancel') {
-      for (const id of ids) {
-        const r = await api.call('jobs:cancel', { id, author });
-        if (!r.ok) refused(id, r.error);
+      for (const given of ids) {
+        const job = await named(given);
+        if (!job) continue;
+        const r = await api.call('jobs:cancel', { id: job.id, author });
+        if (!r.ok) refused(job.id, r.error);
         else if (values.json) out.json(jobJson(r.value));
-        else out.line(`✓ ${id}  cancelled  ${r.value.file}`);
+        else out.line(`✓ ${job.id}  cancelled  ${r.value.file}`);
       }
       return code;
     }
@@ -57,22 +65,23 @@ export async function jobActionCommand(
     const { waiter, later } = followingWaiter(api, overrides, needs, out);
     try {
       const retried: { job: ProcessingJob; at: number }[] = [];
-      for (const id of ids) {
+      for (const given of ids) {
+        const job = await named(given, waiter.api());
+        if (!job) continue;
         // As the Queue view offers none: a job that failed on its file's content would fail
         // the same way (a retry runs the bytes captured at arrival), unless --force (after
         // an update that reads such files).
-        const current = values.force ? null : await waiter.api().call('jobs:get', { id });
-        const why = current?.ok ? noRetryReason(current.value.job) : null;
+        const why = values.force ? null : noRetryReason(job);
         if (why) {
-          refused(id, {
+          refused(job.id, {
             code: 'CONFLICT',
             message: `${why.replace('submit it again', 'ingest it again')} (--force retries it all the same)`,
           });
           continue;
         }
         const at = Date.now();
-        const r = await waiter.api().call('jobs:retry', { id, author });
-        if (!r.ok) refused(id, r.error);
+        const r = await waiter.api().call('jobs:retry', { id: job.id, author });
+        if (!r.ok) refused(job.id, r.error);
         else retried.push({ job: r.value, at });
       }
       for (const { job, at } of retried) {

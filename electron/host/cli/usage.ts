@@ -47,7 +47,8 @@ export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
                              arrival) and wait for their ends, as ingest does; a job that
                              failed on its file's content only with --force
   jobs cancel ID... [--author NAME] [--json]
-                             cancel waiting or running jobs`;
+                             cancel waiting or running jobs
+  An ID is a job's, its request's, or the first characters (four or more) of either.`;
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
   Lists stored snapshots, newest first: all of them, or the first N.
   snapshots remove ID --justification TEXT [--author NAME] [--json]
@@ -72,7 +73,9 @@ export const SOURCES_USAGE = `gex-desk sources [--json]
                              back to the reliability computed from its ingests`;
 export const AUDIT_USAGE = `gex-desk audit [--request ID] [--kind KIND] [--json] [--limit N]
   The audit trail with file and underlying: one request's whole trail, oldest first; else
-  the latest 500 entries (or N), newest first. KIND: only those (source, rules, removed, …).`;
+  the latest 500 entries (or N), newest first. KIND: only those (source, rules, removed, …).
+  --request takes a request's id, or a job's (as gex-desk jobs prints it) or its first
+  characters (four or more): that job's request.`;
 export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR
   The watched inbox folder and its counts; \`set\` chooses another (kept in config.json).`;
 

@@ -1,0 +1,30 @@
+// Ids as an analyst types them: the start of one, as git takes the start of a commit's.
+// The tables print ids in full (36 characters); a person types the first few. Written
+// once for snapshots (analytics) and jobs, so that both take the same starts and say an
+// ambiguous one the same way.
+import { err, ok, type Result } from '../../../shared/result.ts';
+
+/** The fewest characters of an id taken as its start. */
+export const MIN_ID_START = 4;
+/** Ids read to tell one from several, and named in the message when a start is ambiguous. */
+export const AMBIGUOUS_SHOWN = 5;
+
+/**
+ * The one id among those that begin with `start` (at most AMBIGUOUS_SHOWN of them, read
+ * in id order); undefined when none does; VALIDATION naming them when several do.
+ */
+export function onlyId(
+  start: string,
+  ids: Iterable<string>,
+  noun: string,
+): Result<string> | undefined {
+  const [only, ...others] = [...new Set(ids)].sort();
+  if (only === undefined) return undefined;
+  if (others.length === 0) return ok(only);
+  const n = others.length + 1;
+  return err(
+    'VALIDATION',
+    `${start} begins the ids of ${n >= AMBIGUOUS_SHOWN ? `${AMBIGUOUS_SHOWN} or more` : n} ${noun}s (${[only, ...others].slice(0, AMBIGUOUS_SHOWN).join(', ')}); give more of the id.`,
+    { field: 'id' },
+  );
+}
