@@ -92,6 +92,9 @@ describe('gex-desk jobs cancel / retry', () => {
     // (Run by the retry's own engine with a, or by this drain.)
     await runCli(['queue', '--drain', ...args]);
     expect((await statuses())[c]).toBe('failed');
+    const desk = async () =>
+      (await runCli(['sources', '--json', ...args])).lines.find((l) => l.id === 'desk');
+    expect(await desk()).toMatchObject({ completed: 2, failed: 1 });
     const same = await runCli(['jobs', 'retry', c, ...args]);
     expect(same.code).toBe(1);
     expect(same.stdout).toBe(
@@ -105,6 +108,11 @@ describe('gex-desk jobs cancel / retry', () => {
       status: 'failed',
       error: { code: 'BAD_VALUE', line: 3, field: 'open_interest' },
     });
+    // The source's record counts the request's final outcome once: one failure, however
+    // often it is retried (each forced retry counted one more, and could push a healthy
+    // source under G4's threshold).
+    await runCli(['jobs', 'retry', c, '--force', ...args]);
+    expect(await desk()).toMatchObject({ completed: 2, failed: 1 });
     rmSync(t.dir, { recursive: true, force: true });
   }, 60_000);
 });

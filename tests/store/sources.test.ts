@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Store } from '../../electron/engine/store/db.ts';
-import { recordOutcome, storedSource } from '../../electron/engine/store/sources.ts';
+import {
+  recordOutcome,
+  storedSource,
+  withdrawOutcome,
+} from '../../electron/engine/store/sources.ts';
 
 let dir: string;
 let store: Store;
@@ -54,4 +58,26 @@ it('creates the row of a source that has none, with its first count', async () =
     recordOutcome(tx, { source: 'gone', status: 'failed', error: { code: 'BAD_HEADER' } }),
   );
   expect(await counts('gone')).toEqual({ completed: 0, failed: 1 });
+});
+
+it("takes back a retried job's counted failure, and only one that was counted", async () => {
+  const bad = { source: 'vendor', status: 'failed', error: { code: 'BAD_VALUE' } };
+  await store.transaction((tx) => recordOutcome(tx, bad));
+  await store.transaction((tx) =>
+    recordOutcome(tx, { source: 'vendor', status: 'completed', error: null }),
+  );
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 1 });
+  // A cancelled job and a crash counted nothing, so a retry of either takes nothing back.
+  await store.transaction((tx) =>
+    withdrawOutcome(tx, { source: 'vendor', status: 'cancelled', error: null }),
+  );
+  await store.transaction((tx) =>
+    withdrawOutcome(tx, { source: 'vendor', status: 'failed', error: { code: 'WORKER_CRASHED' } }),
+  );
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 1 });
+  await store.transaction((tx) => withdrawOutcome(tx, bad));
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 0 });
+  // Never below zero (a count reset by hand, an older store).
+  await store.transaction((tx) => withdrawOutcome(tx, bad));
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 0 });
 });

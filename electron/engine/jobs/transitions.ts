@@ -13,6 +13,7 @@ import {
   type AuditWriter,
 } from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
+import { withdrawOutcome } from '../store/sources.ts';
 import type { DurableWrites } from './durable-writes.ts';
 import { jobAudit } from './job-audit.ts';
 import * as repo from './repository.ts';
@@ -235,7 +236,9 @@ export class Transitions {
   retry(id: string, by: string | null): Promise<ProcessingJob | undefined> {
     const now = this.#d.clock();
     return this.#tx(null, async (tx, audit) => {
+      const ended = await repo.getJob(tx, id);
       const j = await repo.requeueFinished(tx, id, now);
+      if (j && ended) await withdrawOutcome(tx, ended);
       if (j)
         await audit(
           jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, {

@@ -24,16 +24,16 @@ async function recordIngest(db: Store | Tx, id: string, success: boolean): Promi
 export const reliabilityOf = (ok: number, failed: number): number =>
   ok + failed === 0 ? 1 : ok / (ok + failed);
 
-/**
- * Counts a job's FINAL outcome in its source's record (inside the transaction of that
- * final state): a success, or a failure that says the source sent bad data. Preemptions,
- * cancels, shutdowns, timeouts and crashed workers say nothing about the source, and a
- * failure that was retried counts once, at its end.
- */
 /** A job that failed on its input: the only failure that counts against its source. */
 export const failedOnInput = (job: { status: string; error: { code: string } | null }): boolean =>
   job.status === 'failed' && job.error !== null && INPUT_ERRORS.has(job.error.code as ErrorCode);
 
+/**
+ * Counts a job's FINAL outcome in its source's record (inside the transaction of that
+ * final state): a success, or a failure that says the source sent bad data. Preemptions,
+ * cancels, shutdowns, timeouts and crashed workers say nothing about the source, and a
+ * failure that was retried counts once, at its end (withdrawOutcome).
+ */
 export async function recordOutcome(
   db: Store | Tx,
   job: { source: string; status: string; error: { code: string } | null },
@@ -41,6 +41,24 @@ export async function recordOutcome(
   if (job.status === 'completed' || job.status === 'duplicate')
     await recordIngest(db, job.source, true);
   else if (failedOnInput(job)) await recordIngest(db, job.source, false);
+}
+
+/**
+ * Takes back the outcome a job's end counted, when an analyst retries it (inside the
+ * retry's transaction): its final outcome is the retry's, counted when that ends. Without
+ * this, each forced retry of a file that fails on its content counted one more failure
+ * against its source, and could push it under G4's threshold. Only a failure on input was
+ * counted (a cancelled job, the other retryable end, counted nothing).
+ */
+export async function withdrawOutcome(
+  db: Store | Tx,
+  job: { source: string; status: string; error: { code: string } | null },
+): Promise<void> {
+  if (failedOnInput(job))
+    await db.run(
+      'UPDATE sources SET ingests_failed = greatest(ingests_failed - 1, 0) WHERE id = $1',
+      [job.source],
+    );
 }
 
 /** A source as stored: its counts, the analyst's override (if any) and its latest arrival. */
