@@ -74,7 +74,11 @@ describe('the inbox from the app', () => {
     // A folder dropped in: its files run on the real engine and are counted in their folder.
     mkdirSync(join(dir, 'batch'));
     chain(join(dir, 'batch'), 'good.csv', 4);
-    writeFileSync(join(dir, 'batch', 'junk.csv'), 'not an option chain\n');
+    writeFileSync(
+      join(dir, 'batch', 'junk.csv'),
+      'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\n' +
+        'SPX,2024-01-08T10:30:00-05:00,4700,2024-01-19,4700,C,abc,1,0.2\n',
+    );
     await poll(async () => (await status()).counts).toEqual({
       waiting: 0,
       processing: 0,
@@ -84,9 +88,17 @@ describe('the inbox from the app', () => {
     // The reason names the file where it lies now, not where it was read (processing/).
     const failed = join(dir, 'failed', 'batch', 'junk.csv');
     const reason = readFileSync(`${failed}.reason.txt`, 'utf8');
-    expect(reason).toMatch(/^UNKNOWN_FORMAT: /);
-    expect(reason).toContain(`${failed} is not a format`);
+    expect(reason).toMatch(/^BAD_VALUE: /);
+    expect(reason).toContain(`${failed}, line 2, field "open_interest"`);
     expect(reason).not.toContain('processing');
+    // Then what a script reads, a "key: value" line each.
+    expect(reason.split('\n').slice(1)).toEqual([
+      'line: 2',
+      'field: open_interest',
+      expect.stringMatching(/^job: [0-9a-f-]{36}$/),
+      `file: ${join('batch', 'junk.csv')}`,
+      '',
+    ]);
     // Each job names its file where it lies now (what `gex-desk jobs` prints), not the
     // processing/ path it was read from, which no longer exists.
     const jobFiles = async () => {

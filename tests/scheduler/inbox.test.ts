@@ -206,7 +206,7 @@ describe('Inbox', () => {
       'reject-1.csv.reason.txt',
     ]);
     expect(readFileSync(join(dir, 'failed', 'bad.csv.reason.txt'), 'utf8')).toMatch(
-      /^BAD_VALUE: asked to fail/,
+      /^BAD_VALUE: asked to fail[^\n]*\njob: [0-9a-f-]{36}\nfile: bad.csv\n$/,
     );
     expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(
       /^INVALID_FACT: as_of is in the future/,

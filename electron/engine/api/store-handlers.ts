@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 import type { Config } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
-import { findJob, listJobs } from '../jobs/repository.ts';
+import { jobNamed, listJobs } from '../jobs/repository.ts';
 import { queueStats } from '../jobs/monitor.ts';
 import type { CompiledRules } from '../rules/index.ts';
 import type { RulesService } from '../rules/service.ts';
@@ -147,7 +147,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
 
   return {
     'jobs:get': async ({ id }) => {
-      const found = await findJob(store, id);
+      const found = await jobNamed(store, id);
       if (!found.ok) return found;
       const job = found.value;
       const snapshot = job.snapshot_id

@@ -458,16 +458,22 @@ export class Inbox {
     this.#opts.onMoved?.();
     if (jobId) this.#opts.onSettled?.(jobId, target);
     if (error) {
-      const where = [
-        error.line !== undefined ? `line ${error.line}` : '',
-        error.field ? `field ${error.field}` : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
       // The engine's message names the file where it was read, in processing/: name it where
-      // it lies now, beside this reason.
+      // it lies now, beside this reason. Then one "key: value" line each for a script
+      // (the message already says the line and field in words).
       const message = error.message.split(path).join(target);
-      const text = `${error.code}: ${message}${where ? ` (${where})` : ''}\n${jobId ? `job: ${jobId}\n` : ''}file: ${name}\n`;
+      const fields: [string, string | number | undefined | null][] = [
+        ['line', error.line],
+        ['field', error.field],
+        ['job', jobId],
+        ['file', name],
+      ];
+      const text = [
+        `${error.code}: ${message}`,
+        ...fields.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}: ${v}`),
+      ]
+        .map((l) => `${l}\n`)
+        .join('');
       try {
         writeFileSync(`${target}.reason.txt`, text);
       } catch (e) {

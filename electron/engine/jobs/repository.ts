@@ -258,7 +258,7 @@ export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefi
  * `ingest --json` give), or by the start of either (id-start.ts). NOT_FOUND when none;
  * VALIDATION naming them when several.
  */
-export async function findJob(db: Db, given: string): Promise<Result<ProcessingJob>> {
+export async function jobNamed(db: Db, given: string): Promise<Result<ProcessingJob>> {
   const exact =
     (await getJob(db, given)) ??
     first(await db.all(`${SELECT} WHERE request_id = $1 ORDER BY seq DESC LIMIT 1`, [given]));

@@ -3,20 +3,20 @@
 // start of several is refused naming them, as a snapshot's is.
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findJob } from '../../electron/engine/jobs/repository.ts';
+import { jobNamed } from '../../electron/engine/jobs/repository.ts';
 import { onlyId } from '../../electron/engine/store/id-start.ts';
 import { addJob, cleanupDirs, openStore, tempDir } from '../scheduler/helpers.ts';
 
 afterAll(cleanupDirs);
 
-describe('findJob', () => {
+describe('jobNamed', () => {
   it("finds a job by its id, its request's id, or the start of either; refuses a start of several", async () => {
     const store = await openStore(join(tempDir(), 'gex.duckdb'));
     try {
       const a = await addJob(store, 'LOW', 'a', { id: 'abcd1111-0000-4000-8000-000000000001' });
       const b = await addJob(store, 'LOW', 'b', { id: 'abcd2222-0000-4000-8000-000000000002' });
       const id = async (given: string) => {
-        const r = await findJob(store, given);
+        const r = await jobNamed(store, given);
         return r.ok ? r.value.id : r.error;
       };
       expect(await id(a)).toBe(a);
