@@ -8,6 +8,9 @@ import { AppError } from '../result.ts';
 const justified = (r: { requested_priority?: unknown; justification?: string }) =>
   !r.requested_priority || (r.justification ?? '').trim().length > 0;
 
+/** A data source as a request names it: " vendor " is the source "vendor"; a blank one is none. */
+export const SourceName = z.string().trim().min(1, 'a source needs a name that is not blank');
+
 /**
  * A request to ingest one file, named in exactly one way: `file`, a path on the engine's
  * machine (desktop drop, CLI, inbox), or `upload`, the id the browser host gave an
@@ -18,7 +21,7 @@ export const SubmitRequest = z
   .object({
     file: z.string().min(1).optional(),
     upload: z.string().min(1).optional(),
-    source: z.string().min(1).default('manual'),
+    source: SourceName.default('manual'),
     requested_priority: PriorityLevel.optional(),
     justification: z.string().optional(),
     author: z.string().optional(),

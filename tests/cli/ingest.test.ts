@@ -242,6 +242,7 @@ describe('gex-desk ingest', () => {
       [['ingest', '--manifest', dir], /cannot read the manifest: .* is a folder, not a file\n/],
       [['ingest', '-', '-'], /ingest reads standard input \("-"\) once/],
       [['ingest', '-', '--manifest', '-'], /a chain piped in, or the manifest, not both/],
+      [['ingest', f, '--source', ' '], /--source needs a name that is not blank/],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);
@@ -347,7 +348,8 @@ describe('gex-desk ingest', () => {
       manifest,
       '\uFEFF' +
         [
-          JSON.stringify({ file: 'two.csv', source: 'vendor-a', at_ms: 300 }),
+          // A source name with spaces around it is that source; a blank one is refused.
+          JSON.stringify({ file: 'two.csv', source: ' vendor-a ', at_ms: 300 }),
           JSON.stringify({
             file: 'one.csv',
             source: 'vendor-a',
@@ -357,6 +359,7 @@ describe('gex-desk ingest', () => {
           }),
           '{not json',
           JSON.stringify({ fiel: 'one.csv', at_ms: 0 }),
+          JSON.stringify({ file: 'one.csv', source: '  ', at_ms: 0 }),
         ].join('\r\n'),
     );
     const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
@@ -365,8 +368,16 @@ describe('gex-desk ingest', () => {
       ['one.csv', 'completed'],
       ['arrivals.jsonl', 'rejected'],
       ['arrivals.jsonl', 'rejected'],
+      ['arrivals.jsonl', 'rejected'],
       ['two.csv', 'completed'],
     ]);
+    expect(r.lines[3]!.error).toMatchObject({
+      code: 'VALIDATION',
+      line: 5,
+      message: 'manifest line 5: source: a source needs a name that is not blank',
+    });
+    const sources = await runCli(['sources', '--json', ...args]);
+    expect(sources.lines.map((l) => [l.id, l.completed])).toEqual([['vendor-a', 2]]);
     expect(r.lines[0]).toMatchObject({ priority: 'HIGH', rule: 'G1' });
     expect(r.lines[1]!.error).toMatchObject({ code: 'VALIDATION', line: 3 });
     // A misspelt field: which one is missing, the name the line has, and the names it takes.

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
+import { SourceName } from '../../../shared/api/ingest.ts';
 import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
@@ -36,7 +37,7 @@ import { INGEST_USAGE } from './usage.ts';
 
 const ManifestLine = z.object({
   file: z.string().min(1),
-  source: z.string().min(1).optional(),
+  source: SourceName.optional(),
   // In any case, as --priority takes it ("high").
   requested_priority: z.preprocess(
     (v) => (typeof v === 'string' ? v.toUpperCase() : v),
@@ -90,6 +91,8 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   const requested_priority = level(values.priority, '--priority');
   if (requested_priority && !(values.justification ?? '').trim())
     throw new UsageError('--priority needs a --justification that is not blank');
+  if (values.source !== undefined && !values.source.trim())
+    throw new UsageError('--source needs a name that is not blank');
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');
   if (positionals.filter((f) => f === '-').length + (values.manifest === '-' ? 1 : 0) > 1)
@@ -118,7 +121,7 @@ async function ingestFiles(
   out: Output,
   piped: string | null,
 ): Promise<ExitCode> {
-  const source = values.source ?? 'cli';
+  const source = values.source?.trim() || 'cli';
   const planned: Planned[] = expandFiles(files).map(({ file, unmatched }) => ({
     file,
     source,
