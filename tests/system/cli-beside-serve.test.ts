@@ -500,18 +500,26 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
-    'a second serve on the same database says the first runs there, exit 3',
+    'a second serve on the same database says the first runs there, exit 3 (on its port too)',
     { timeout: 60_000 },
     async () => {
       const p = place();
-      const first = await startServe(p);
+      const free = createServer();
+      await new Promise<void>((resolve) => free.listen(0, '127.0.0.1', resolve));
+      const port = String((free.address() as AddressInfo).port);
+      await new Promise((resolve) => free.close(resolve));
+      const first = await startServe({ ...p, args: [...p.args, '--port', port] });
       try {
-        const r = await runCli(['serve', ...p.args], { home: p.home });
-        expect(r.code).toBe(3);
-        expect(r.stdout).toBe('');
-        expect(r.stderr).toBe(
-          `gex-desk: GEX Desk already runs on the database ${p.db} (gex-desk serve, PID ${first.pid}): use that one — every gex-desk command works beside it — or stop it before serving from here.\n`,
-        );
+        // The same command again (its port now the first's): the first is said, not "a port
+        // in use by another program".
+        for (const again of [[], ['--port', port]]) {
+          const r = await runCli(['serve', ...again, ...p.args], { home: p.home });
+          expect(r.code).toBe(3);
+          expect(r.stdout).toBe('');
+          expect(r.stderr).toBe(
+            `gex-desk: GEX Desk already runs on the database ${p.db} (gex-desk serve, PID ${first.pid}): use that one — every gex-desk command works beside it — or stop it before serving from here.\n`,
+          );
+        }
       } finally {
         first.kill('SIGTERM');
         await exited(first);

@@ -3,7 +3,7 @@
 // local endpoint through which other gex-desk commands on the same database reach this
 // engine. It runs until SIGINT, SIGTERM or SIGHUP, then shuts down gracefully.
 import { createServer } from 'node:net';
-import { userDataDir } from '../../engine/config.ts';
+import { loadConfig, userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
 import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
@@ -22,7 +22,15 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');
   // A port another program holds is said before a minute of building and the engine's start.
   const taken = port === undefined ? null : await cannotListen(port);
-  if (taken) return (out.error(`gex-desk: ${listenFailure(taken, port)}`), EXIT.environment);
+  if (taken) {
+    // Most often the port of this database's own serve, started before: say that one.
+    const db = loadConfig(engineOptions(values));
+    const who = db.ok ? whoRuns(userDataDir(), db.value.dbPath) : null;
+    out.error(
+      who && db.ok ? alreadyRuns(db.value.dbPath, who) : `gex-desk: ${listenFailure(taken, port)}`,
+    );
+    return EXIT.environment;
+  }
   if (rendererIsStale()) {
     out.error('Building the user interface (once after an install or an update; a few seconds)…');
     try {
@@ -49,11 +57,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       started.error.code === 'DB_LOCKED' && started.error.file
         ? whoRuns(userDataDir(), started.error.file)
         : null;
-    out.error(
-      who
-        ? `gex-desk: GEX Desk already runs on the database ${started.error.file} (${who}): use that one — every gex-desk command works beside it — or stop it before serving from here.`
-        : describeError(started.error),
-    );
+    out.error(who ? alreadyRuns(started.error.file!, who) : describeError(started.error));
     return exitFor(started.error);
   }
   const engine = started.value;
@@ -93,6 +97,9 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   await engine.shutdown();
   return EXIT.ok;
 }
+
+const alreadyRuns = (db: string, who: string) =>
+  `gex-desk: GEX Desk already runs on the database ${db} (${who}): use that one — every gex-desk command works beside it — or stop it before serving from here.`;
 
 /** The error listening on 127.0.0.1:`port` gives now, or null when it can be listened on. */
 function cannotListen(port: number): Promise<Error | null> {
