@@ -174,8 +174,15 @@ export const calls = {
     SourceRecord,
   ),
   'inbox:get': call(none, InboxStatus),
-  /** Watches another folder from now on and keeps the choice; refused by the browser host (a path). */
-  'inbox:set': call(z.object({ dir: z.string().min(1) }), InboxStatus),
+  /**
+   * Watches another folder from now on and keeps the choice; refused by the browser host (a
+   * path). A folder that already holds files is refused (CONFLICT, field `take_existing`)
+   * unless `take_existing`: the inbox would ingest and move each of them.
+   */
+  'inbox:set': call(
+    z.object({ dir: z.string().trim().min(1), take_existing: z.boolean().optional() }),
+    InboxStatus,
+  ),
 } as const;
 
 export const events = {

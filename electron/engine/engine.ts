@@ -13,7 +13,7 @@ import { storeHandlers } from './api/store-handlers.ts';
 import { announcer } from './intake/announce.ts';
 import { ArrivalWriter } from './intake/arrival-writer.ts';
 import { createDecideJob } from './intake/decide.ts';
-import { InboxControl } from './intake/inbox-control.ts';
+import { InboxControl, ownPaths } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { Staging } from './intake/staging.ts';
@@ -222,6 +222,7 @@ async function start(
   const inbox = new InboxControl({
     dir: cfg.inbox,
     configFile: cfg.configFile,
+    own: ownPaths(cfg),
     events,
     log,
     watch:
@@ -295,7 +296,7 @@ async function start(
       ),
     'queue:drain': async () => (scheduler ? drainQueue(scheduler, events, store) : noScheduler()),
     'inbox:get': async () => ok(inbox.status()),
-    'inbox:set': async ({ dir }) => inbox.set(dir),
+    'inbox:set': async ({ dir, take_existing }) => inbox.set(dir, take_existing),
   };
 
   let closing: Promise<void> | null = null;

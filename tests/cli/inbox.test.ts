@@ -1,7 +1,7 @@
 // `gex-desk inbox`: on its own (no engine watches the folder) and beside a running engine
 // whose inbox folder is gone and whose database has failed: the command says what the
 // window says — the folder's problem, and the files held for the machine's sake.
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,29 @@ describe('gex-desk inbox', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({
       inbox: next,
     });
+    // A script's empty variable (inbox set "$DIR") is not the current folder, whose every
+    // file the inbox would take and move.
+    const blank = await runCli(['inbox', 'set', '', ...args], { env });
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toMatch(/inbox set needs a FOLDER, not ""/);
+    // A folder that already holds files: refused, and said how to take them.
+    const full = join(dir, 'full');
+    mkdirSync(join(full, 'sub'), { recursive: true });
+    for (const f of ['a.csv', 'b.csv', join('sub', 'c.csv'), 'd.csv', '.hidden'])
+      writeFileSync(join(full, f), 'x');
+    const refused = await runCli(['inbox', 'set', full, ...args], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `CONFLICT: ${full} already holds 4 files (a.csv, b.csv, d.csv, …): as the inbox it would ingest each and move it into its done/ or failed/ folder. Choose an empty folder, or confirm that it should take them. --take-existing takes them.\n`,
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toMatchObject({
+      inbox: next,
+    });
+    const taken = await runCli(['inbox', 'set', full, '--take-existing', '--json', ...args], {
+      env,
+    });
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.lines[0]).toMatchObject({ dir: full, counts: { waiting: 4 } });
   });
 
   it('beside a running engine: why its folder cannot be read, and the files it holds', async () => {

@@ -125,10 +125,24 @@ describe('the inbox from the app', () => {
     chain(old, 'held.csv', 2);
     await poll(async () => (await status()).counts.processing).toBe(1);
 
-    // A file already in the new folder waits there until two polls find it complete.
+    // A folder that already holds a file is refused (the inbox would take and move it), and
+    // nothing changes, until the analyst confirms; the file then waits there until two
+    // polls find it complete.
     mkdirSync(next, { recursive: true });
     chain(next, 'early.csv', 5);
-    const set = await te.engine.handlers['inbox:set']({ dir: next });
+    const refused = await te.engine.handlers['inbox:set']({ dir: next });
+    expect(refused).toEqual({
+      ok: false,
+      error: {
+        code: 'CONFLICT',
+        field: 'take_existing',
+        file: next,
+        message: `${next} already holds 1 file (early.csv): as the inbox it would ingest each and move it into its done/ or failed/ folder. Choose an empty folder, or confirm that it should take them.`,
+      },
+    });
+    expect((await status()).dir).toBe(old);
+    expect(existsSync(join(next, 'processing'))).toBe(false);
+    const set = await te.engine.handlers['inbox:set']({ dir: next, take_existing: true });
     if (!set.ok) throw new Error(set.error.message);
     expect(set.value).toMatchObject({
       dir: next,
@@ -153,6 +167,25 @@ describe('the inbox from the app', () => {
       failed: 0,
     });
     expect(existsSync(join(old, 'again.csv'))).toBe(false);
+  });
+
+  it("is never a folder that holds GEX Desk's own files", async () => {
+    const { dbPath, dataDir } = te.engine.config;
+    const before = (await status()).dir;
+    for (const [dir, what] of [
+      [join(dbPath, '..'), `database, ${dbPath}`],
+      [dataDir, `data folder (exports and staged files), ${dataDir}`],
+      [join(dbPath, '..', '..'), `database, ${dbPath}`],
+    ] as const) {
+      // Taking what it holds is no answer either.
+      const r = await te.engine.handlers['inbox:set']({ dir, take_existing: true });
+      expect(r.ok ? null : r.error).toMatchObject({
+        code: 'VALIDATION',
+        field: 'dir',
+        message: expect.stringContaining(`cannot be the inbox: it holds GEX Desk's own ${what}`),
+      });
+    }
+    expect((await status()).dir).toBe(before);
   });
 
   it('may be chosen over IPC and the local endpoint, never by the browser host', async () => {

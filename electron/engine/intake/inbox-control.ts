@@ -4,7 +4,7 @@
 // folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
 // taking files but stays alive until the jobs of the files in its processing/ have ended
 // and moved them to its done/ or failed/, so that no file is stranded.
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -29,6 +29,31 @@ export interface InboxControlOptions {
   } | null;
   /** Spacing of inbox:updated events while files move. */
   announceEveryMs?: number;
+  /** GEX Desk's own files and folders (ownPaths): no inbox may hold them. */
+  own?: OwnPath[];
+}
+
+/** One of GEX Desk's own files or folders, named for the analyst. */
+export interface OwnPath {
+  what: string;
+  path: string;
+}
+
+/** What an inbox must never hold, of a configuration: the database, the data folder, the config file. */
+export const ownPaths = (cfg: { dbPath: string; dataDir: string; configFile: string }): OwnPath[] =>
+  [
+    { what: 'database', path: cfg.dbPath },
+    { what: 'data folder (exports and staged files)', path: cfg.dataDir },
+    { what: 'config file', path: cfg.configFile },
+  ].filter((o) => o.path);
+
+/** Files named in a refusal, of those a folder holds. */
+const NAMED = 3;
+
+/** Whether `path` is `dir` or lies under it. */
+function within(dir: string, path: string): boolean {
+  const r = relative(dir, resolve(path));
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
 export class InboxControl {
@@ -72,10 +97,20 @@ export class InboxControl {
     };
   }
 
-  /** Keeps `dir` in the config file and, when watching, watches it from now on. */
-  async set(dirInput: string): Promise<Result<InboxStatus>> {
+  /**
+   * Keeps `dir` in the config file and, when watching, watches it from now on. A folder that
+   * holds GEX Desk's own files is refused; one that already holds files, unless
+   * `takeExisting`: the inbox ingests every file under it and moves each into its done/ or
+   * failed/, so a slip (a home folder, a project, an empty argument taken as the current
+   * folder) would take and move all of them.
+   */
+  async set(dirInput: string, takeExisting = false): Promise<Result<InboxStatus>> {
     if (this.#stopped) return err('SHUTTING_DOWN', 'The engine is shutting down.');
     const dir = resolve(dirInput);
+    if (dir !== this.#dir) {
+      const refused = this.#refusal(dir, takeExisting);
+      if (refused) return refused;
+    }
     try {
       for (const d of [dir, join(dir, 'processing'), join(dir, 'done'), join(dir, 'failed')])
         makeDirs(d);
@@ -97,6 +132,30 @@ export class InboxControl {
     const status = this.status();
     this.#opts.events.emit('inbox:updated', status);
     return ok(status);
+  }
+
+  #refusal(dir: string, takeExisting: boolean): Result<never> | null {
+    const own = (this.#opts.own ?? []).find((o) => within(dir, o.path));
+    if (own)
+      return err(
+        'VALIDATION',
+        `${dir} cannot be the inbox: it holds GEX Desk's own ${own.what}, ${own.path}, which it would take as files dropped in. Choose a folder of its own.`,
+        { file: dir, field: 'dir' },
+      );
+    if (takeExisting) return null;
+    let there: string[];
+    try {
+      there = waitingFiles(dir);
+    } catch {
+      return null; // not made yet, or said when its folders are made below
+    }
+    if (there.length === 0) return null;
+    const names = there.sort().slice(0, NAMED).join(', ') + (there.length > NAMED ? ', …' : '');
+    return err(
+      'CONFLICT',
+      `${dir} already holds ${there.length === 1 ? '1 file' : `${there.length.toLocaleString('en-US')} files`} (${names}): as the inbox it would ingest each and move it into its done/ or failed/ folder. Choose an empty folder, or confirm that it should take them.`,
+      { file: dir, field: 'take_existing' },
+    );
   }
 
   /** Moves the file of a job that ended (in whichever inbox took it). */

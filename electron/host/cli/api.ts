@@ -253,7 +253,7 @@ async function openOwn(
       close: () => engine.shutdown(),
     });
   }
-  const [{ Store }, { EngineEvents }, { storeHandlers, storeRules }, { InboxControl }] =
+  const [{ Store }, { EngineEvents }, { storeHandlers, storeRules }, { InboxControl, ownPaths }] =
     await Promise.all([
       import('../../engine/store/db.ts'),
       import('../../engine/events.ts'),
@@ -268,13 +268,14 @@ async function openOwn(
   const inbox = new InboxControl({
     dir: cfg.inbox,
     configFile: cfg.configFile,
+    own: ownPaths(cfg),
     events,
     watch: null,
   });
   const handlers: Partial<CallHandlers> = {
     ...storeHandlers({ store, events, config: cfg, rules: storeRules(store, events) }),
     'inbox:get': async () => ok(inbox.status()),
-    'inbox:set': async ({ dir }) => inbox.set(dir),
+    'inbox:set': async ({ dir, take_existing }) => inbox.set(dir, take_existing),
   };
   return ok({ api: await inProcess(handlers, events, store), close: () => store.close() });
 }

@@ -26,17 +26,28 @@ const describe = (s: InboxStatus): string =>
   ].join('\n');
 
 export async function inboxCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, {
+    json: { type: 'boolean' },
+    'take-existing': { type: 'boolean' },
+  });
   if (values.help) return (out.line(INBOX_USAGE), EXIT.ok);
   const [sub, dir, ...extra] = positionals;
   if (sub !== undefined && (sub !== 'set' || dir === undefined || extra.length > 0))
     throw new UsageError(INBOX_USAGE);
+  // Not the current folder: a script's empty variable (inbox set "$DIR") must not make it so.
+  if (dir !== undefined && !dir.trim()) throw new UsageError('inbox set needs a FOLDER, not ""');
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r =
       dir === undefined
         ? await api.call('inbox:get', {})
-        : await api.call('inbox:set', { dir: resolve(dir) });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+        : await api.call('inbox:set', {
+            dir: resolve(dir),
+            take_existing: values['take-existing'],
+          });
+    if (!r.ok && r.error.field === 'take_existing')
+      out.error(`${describeError(r.error)} --take-existing takes them.`);
+    else if (!r.ok) out.error(describeError(r.error));
+    if (!r.ok) return exitFor(r.error);
     if (values.json) out.json(r.value);
     else out.line(describe(r.value));
     return EXIT.ok;

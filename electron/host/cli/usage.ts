@@ -76,8 +76,10 @@ export const AUDIT_USAGE = `gex-desk audit [--request ID] [--kind KIND] [--json]
   the latest 500 entries (or N), newest first. KIND: only those (source, rules, removed, …).
   --request takes a request's id, or a job's (as gex-desk jobs prints it) or its first
   characters (four or more): that job's request.`;
-export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR
-  The watched inbox folder and its counts; \`set\` chooses another (kept in config.json).`;
+export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR [--take-existing]
+  The watched inbox folder and its counts; \`set\` chooses another (kept in config.json). A
+  folder that already holds files is refused unless --take-existing: the inbox ingests each
+  and moves it into its done/ or failed/.`;
 
 export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
   Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;

@@ -11,8 +11,11 @@ interface InboxState {
   error: AppError | null;
   /** Loads the status and follows its events; returns the unsubscribe. */
   follow(client: GexClient): () => void;
-  /** Watches `dir` from now on (kept in the config file); the engine's refusal as a value. */
-  change(client: GexClient, dir: string): Promise<AppError | null>;
+  /**
+   * Watches `dir` from now on (kept in the config file); the engine's refusal as a value.
+   * `takeExisting`: the analyst confirmed that the files already there are to be taken.
+   */
+  change(client: GexClient, dir: string, takeExisting?: boolean): Promise<AppError | null>;
 }
 
 export const useInbox = create<InboxState>((set) => ({
@@ -35,8 +38,8 @@ export const useInbox = create<InboxState>((set) => ({
       for (const off of offs) off();
     };
   },
-  async change(client, dir) {
-    const res = await client.call('inbox:set', { dir });
+  async change(client, dir, takeExisting) {
+    const res = await client.call('inbox:set', { dir, take_existing: takeExisting });
     if (!res.ok) return res.error;
     set({ status: res.value, error: null });
     return null;

@@ -104,10 +104,10 @@ function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
         here at once.
       </p>
     );
-  const submit = async () => {
+  const submit = async (takeExisting = false) => {
     if (!dir.trim() || busy) return;
     setBusy(true);
-    const e = await change(client, dir.trim());
+    const e = await change(client, dir.trim(), takeExisting);
     setBusy(false);
     setError(e);
     if (!e) onDone();
@@ -148,6 +148,17 @@ function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
       {error && (
         <div className="form-error" role="alert">
           <ErrorLine error={error} />
+          {/* The folder already holds files: taken only when the analyst says so. */}
+          {error.field === 'take_existing' && (
+            <button
+              type="button"
+              className="btn"
+              data-testid="inbox-take-existing"
+              onClick={() => void submit(true)}
+            >
+              Take them and watch this folder
+            </button>
+          )}
         </div>
       )}
       <div className="modal-actions">
