@@ -59,7 +59,7 @@ function Move({
 
 export function CompareView({ ids }: { ids: string[] }) {
   const client = useApp((s) => s.client);
-  const levels = useLevels();
+  const levels = useLevels() ?? [];
   const [underlying, setUnderlying] = useState<string | null>(null);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [diff, setDiff] = useState<SnapshotDiff | null>(null);

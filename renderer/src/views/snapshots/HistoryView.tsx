@@ -31,7 +31,7 @@ type Total = (typeof TOTALS)[number]['id'];
 export function HistoryView({ underlying }: { underlying: string }) {
   const client = useApp((s) => s.client);
   const levels = useLevels();
-  const underlyings = useMemo(() => levels.map((l) => l.underlying), [levels]);
+  const underlyings = useMemo(() => (levels ?? []).map((l) => l.underlying), [levels]);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [total, setTotal] = useState<Total>('total_gex');
@@ -43,12 +43,13 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const cache = useRef(new Map<string, SnapshotDetail>());
 
   // With no underlying named, that of the newest snapshot stored (as Compare opens on it),
-  // else the first one on the board.
+  // else the first one on the board; none on a desk with no snapshot yet.
   const newest = useApp((s) => s.snapshots[0]?.underlying);
   useEffect(() => {
-    const first = newest && underlyings.includes(newest) ? newest : underlyings[0];
+    const first = newest ?? underlyings[0];
     if (!underlying && first) showPane(`history/${first}`);
   }, [underlying, underlyings, newest]);
+  const none = !underlying && !newest && levels?.length === 0;
 
   // Loaded again when a snapshot is removed (it may be one of these points).
   const removals = useApp((s) => s.removals);
@@ -231,7 +232,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           </select>
         </label>
         <span className="row-count" data-testid="history-count">
-          {points ? plural(points.length, 'snapshot') : 'Loading…'}
+          {points ? plural(points.length, 'snapshot') : none ? '' : 'Loading…'}
         </span>
         {missing && (
           <span className="muted">
@@ -241,6 +242,12 @@ export function HistoryView({ underlying }: { underlying: string }) {
       </div>
       {error && <ErrorLine error={error} />}
       {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
+      {none && (
+        <div className="empty" data-testid="history-empty">
+          No snapshots yet. Drop option-chain files anywhere, or use “Open files…”; each
+          underlying’s history is drawn here from its first snapshot.
+        </div>
+      )}
       {levelsSpec && totalsSpec && specs && (
         <>
           <div className="chart-box">

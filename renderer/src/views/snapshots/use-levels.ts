@@ -1,15 +1,23 @@
 // The underlyings on the levels board, each with its latest snapshot: what the History
-// and Compare views offer to choose from.
+// and Compare views offer to choose from. Loaded when shown, and again when a snapshot
+// arrives or is removed, so that the first snapshot of an underlying is offered at once.
 import { useEffect, useState } from 'react';
 import type { LevelsRow } from '../../../../shared/api.ts';
 import { useApp } from '../../state/store.ts';
 
-export function useLevels(): LevelsRow[] {
+/** The board's rows; null until first loaded (an empty list is a desk with no snapshot). */
+export function useLevels(): LevelsRow[] | null {
   const client = useApp((s) => s.client);
-  const [rows, setRows] = useState<LevelsRow[]>([]);
+  const latest = useApp((s) => s.snapshots[0]?.id);
+  const removals = useApp((s) => s.removals);
+  const [rows, setRows] = useState<LevelsRow[] | null>(null);
   useEffect(() => {
     if (!client) return;
-    void client.call('snapshots:levels', {}).then((r) => r.ok && setRows(r.value));
-  }, [client]);
+    let live = true;
+    void client.call('snapshots:levels', {}).then((r) => live && r.ok && setRows(r.value));
+    return () => {
+      live = false;
+    };
+  }, [client, latest, removals]);
   return rows;
 }
