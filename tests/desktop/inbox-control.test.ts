@@ -185,6 +185,11 @@ describe('the inbox from the app', () => {
         message: expect.stringContaining(`cannot be the inbox: it holds GEX Desk's own ${what}`),
       });
     }
+    // Nor a folder in the data folder, where exports and staged files are written.
+    const inData = await te.engine.handlers['inbox:set']({ dir: join(dataDir, 'underlying=SPX') });
+    expect(inData.ok ? null : inData.error.message).toBe(
+      `${join(dataDir, 'underlying=SPX')} cannot be the inbox: it lies in GEX Desk's own data folder (exports and staged files), ${dataDir}, whose files it would take as files dropped in. Choose a folder of its own.`,
+    );
     expect((await status()).dir).toBe(before);
   });
 

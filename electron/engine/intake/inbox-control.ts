@@ -37,13 +37,15 @@ export interface InboxControlOptions {
 export interface OwnPath {
   what: string;
   path: string;
+  /** A folder GEX Desk writes in: no inbox may lie in it either (it would take what is written). */
+  writes?: boolean;
 }
 
 /** What an inbox must never hold, of a configuration: the database, the data folder, the config file. */
 export const ownPaths = (cfg: { dbPath: string; dataDir: string; configFile: string }): OwnPath[] =>
   [
     { what: 'database', path: cfg.dbPath },
-    { what: 'data folder (exports and staged files)', path: cfg.dataDir },
+    { what: 'data folder (exports and staged files)', path: cfg.dataDir, writes: true },
     { what: 'config file', path: cfg.configFile },
   ].filter((o) => o.path);
 
@@ -135,13 +137,19 @@ export class InboxControl {
   }
 
   #refusal(dir: string, takeExisting: boolean): Result<never> | null {
-    const own = (this.#opts.own ?? []).find((o) => within(dir, o.path));
-    if (own)
-      return err(
-        'VALIDATION',
-        `${dir} cannot be the inbox: it holds GEX Desk's own ${own.what}, ${own.path}, which it would take as files dropped in. Choose a folder of its own.`,
-        { file: dir, field: 'dir' },
-      );
+    for (const own of this.#opts.own ?? []) {
+      const why = within(dir, own.path)
+        ? `it holds GEX Desk's own ${own.what}, ${own.path}`
+        : own.writes && within(own.path, dir)
+          ? `it lies in GEX Desk's own ${own.what}, ${own.path}`
+          : null;
+      if (why)
+        return err(
+          'VALIDATION',
+          `${dir} cannot be the inbox: ${why}, whose files it would take as files dropped in. Choose a folder of its own.`,
+          { file: dir, field: 'dir' },
+        );
+    }
     if (takeExisting) return null;
     let there: string[];
     try {
