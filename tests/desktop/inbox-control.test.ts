@@ -10,10 +10,11 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxStatus } from '../../shared/api.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
@@ -191,6 +192,43 @@ describe('the inbox from the app', () => {
       `${join(dataDir, 'underlying=SPX')} cannot be the inbox: it lies in GEX Desk's own data folder (exports and staged files), ${dataDir}, whose files it would take as files dropped in. Choose a folder of its own.`,
     );
     expect((await status()).dir).toBe(before);
+  });
+
+  it('does not watch a configured folder that holds its own files, and says why', async () => {
+    // config.json edited by hand: the inbox is the folder of the database itself.
+    const dir = mkdtempSync(join(tmpdir(), 'gex-own-'));
+    chain(dir, 'dropped.csv', 7);
+    const own = await startTestEngine({
+      dbPath: join(dir, 'gex.duckdb'),
+      dataDir: join(dir, 'data'),
+      inbox: dir,
+      watchInbox: true,
+    });
+    try {
+      const get = async () => {
+        const r = await own.engine.handlers['inbox:get']({});
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      };
+      expect(await get()).toMatchObject({
+        dir,
+        watching: false,
+        problem: `${dir} cannot be the inbox: it holds GEX Desk's own database, ${join(dir, 'gex.duckdb')}, whose files it would take as files dropped in. Choose a folder of its own. Nothing is taken from it until another folder is chosen.`,
+      });
+      await new Promise((r) => setTimeout(r, 1500)); // polls would have taken them by now
+      const left = readdirSync(dir);
+      expect(left).toEqual(expect.arrayContaining(['dropped.csv', 'gex.duckdb']));
+      expect(left).not.toContain('processing');
+      // Another folder is watched at once.
+      const next = join(dir, '..', `${basename(dir)}-inbox`);
+      const set = await own.engine.handlers['inbox:set']({ dir: next });
+      expect(set.ok && set.value).toMatchObject({ dir: next, watching: true, problem: null });
+      chain(next, 'a.csv', 8);
+      await poll(async () => (await get()).counts.done).toBe(1);
+    } finally {
+      await own.stop();
+      for (const d of [dir, `${dir}-inbox`]) rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('may be chosen over IPC and the local endpoint, never by the browser host', async () => {

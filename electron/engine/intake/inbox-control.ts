@@ -66,6 +66,12 @@ export class InboxControl {
   #retired = new Set<Inbox>();
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
+  /**
+   * Why the configured folder is not watched: it holds GEX Desk's own files or lies in them
+   * (a config.json edited by hand: `"inbox": "."` beside the database would take the
+   * database itself). Cleared once another folder is chosen.
+   */
+  #notWatched: string | null = null;
 
   constructor(opts: InboxControlOptions) {
     this.#opts = opts;
@@ -73,7 +79,14 @@ export class InboxControl {
   }
 
   async start(): Promise<void> {
-    if (this.#opts.watch) this.#inbox = await this.#watch(this.#dir);
+    if (!this.#opts.watch) return;
+    const own = this.#ownFiles(this.#dir);
+    if (own) {
+      this.#notWatched = `${own} Nothing is taken from it until another folder is chosen.`;
+      this.#opts.log?.error('inbox.refused', { dir: this.#dir, why: own });
+      return;
+    }
+    this.#inbox = await this.#watch(this.#dir);
   }
 
   status(): InboxStatus {
@@ -93,7 +106,7 @@ export class InboxControl {
         failed: filesUnder(failed).length,
       },
       held: this.#inbox?.held() ?? null,
-      problem: this.#inbox?.problem ?? null,
+      problem: this.#inbox?.problem ?? this.#notWatched,
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
     };
@@ -127,6 +140,9 @@ export class InboxControl {
       if (old) {
         await old.stop();
         if (old.pendingCount > 0) this.#retired.add(old);
+      }
+      if (old || this.#notWatched !== null) {
+        this.#notWatched = null;
         this.#inbox = await this.#watch(dir);
       }
       this.#opts.log?.info('inbox.changed', { dir, draining: this.#retired.size });
@@ -136,7 +152,8 @@ export class InboxControl {
     return ok(status);
   }
 
-  #refusal(dir: string, takeExisting: boolean): Result<never> | null {
+  /** Why `dir` cannot be the inbox, when it holds GEX Desk's own files or lies in them. */
+  #ownFiles(dir: string): string | null {
     for (const own of this.#opts.own ?? []) {
       const why = within(dir, own.path)
         ? `it holds GEX Desk's own ${own.what}, ${own.path}`
@@ -144,12 +161,14 @@ export class InboxControl {
           ? `it lies in GEX Desk's own ${own.what}, ${own.path}`
           : null;
       if (why)
-        return err(
-          'VALIDATION',
-          `${dir} cannot be the inbox: ${why}, whose files it would take as files dropped in. Choose a folder of its own.`,
-          { file: dir, field: 'dir' },
-        );
+        return `${dir} cannot be the inbox: ${why}, whose files it would take as files dropped in. Choose a folder of its own.`;
     }
+    return null;
+  }
+
+  #refusal(dir: string, takeExisting: boolean): Result<never> | null {
+    const own = this.#ownFiles(dir);
+    if (own) return err('VALIDATION', own, { file: dir, field: 'dir' });
     if (takeExisting) return null;
     let there: string[];
     try {
