@@ -12,7 +12,13 @@ import { Diagnostic } from './rules.ts';
 import { SnapshotCells } from './cells.ts';
 import { AuditEntry, AuditKind } from './api/audit.ts';
 import { Health, InboxStatus } from './api/engine.ts';
-import { RequestRecord, SubmitAck, SubmitRequest, type FileSubmitRequest } from './api/ingest.ts';
+import {
+  RequestRecord,
+  SourceName,
+  SubmitAck,
+  SubmitRequest,
+  type FileSubmitRequest,
+} from './api/ingest.ts';
 import { DrainResult, JobDetail, QueueStats } from './api/queue.ts';
 import { ActiveRules, RuleVersion, WhatIfAnswer } from './api/rules.ts';
 import {
@@ -47,10 +53,14 @@ export const calls = {
   'engine:health': call(none, Health),
   'ingest:submit': call(SubmitRequest, SubmitAck),
   'jobs:get': call(z.object({ id: z.string().min(1) }), JobDetail),
-  /** Newest first; `after`: the id of the last job of the previous page (the list goes on after it). */
+  /**
+   * Newest first; `after`: the id of the last job of the previous page (the list goes on
+   * after it); `source`: only the jobs of that data source.
+   */
   'jobs:list': call(
     z.object({
       status: JobStatus.optional(),
+      source: SourceName.optional(),
       limit: z.number().int().min(1).max(100_000).default(10_000),
       after: z.string().min(1).optional(),
     }),

@@ -378,6 +378,13 @@ describe('gex-desk ingest', () => {
     });
     const sources = await runCli(['sources', '--json', ...args]);
     expect(sources.lines.map((l) => [l.id, l.completed])).toEqual([['vendor-a', 2]]);
+    // A source's jobs, as the Sources view opens them in the Queue.
+    const ofVendor = await runCli(['jobs', '--source', ' vendor-a ', '--json', ...args]);
+    expect(ofVendor.lines.map((l) => String(l.file).split(/[/\\]/).pop()).sort()).toEqual([
+      'one.csv',
+      'two.csv',
+    ]);
+    expect((await runCli(['jobs', '--source', 'cli', '--json', ...args])).lines).toEqual([]);
     expect(r.lines[0]).toMatchObject({ priority: 'HIGH', rule: 'G1' });
     expect(r.lines[1]!.error).toMatchObject({ code: 'VALIDATION', line: 3 });
     // A misspelt field: which one is missing, the name the line has, and the names it takes.

@@ -246,6 +246,27 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await page.locator('.chip[data-kind=source]').click();
   });
 
+  it('opens the Queue on a source’s failed jobs from its failed count', async () => {
+    await goTo(page, 'sources');
+    const vendor = page.locator('[data-testid=source-row][data-source=vendor-x]');
+    await vendor
+      .getByRole('button', { name: '1 failed: show the failed jobs of vendor-x in the Queue' })
+      .click();
+    await page.getByTestId('queue-view').waitFor();
+    expect(await page.locator('[data-filter=failed]').getAttribute('aria-pressed')).toBe('true');
+    const box = page.getByPlaceholder('Filter by file, underlying, source, rule, id');
+    expect(await box.inputValue()).toBe('vendor-x');
+    await poll(() => page.getByTestId('row-count').textContent()).toBe('1 job');
+    expect(await page.getByTestId('queue-view').textContent()).toContain('bad-value.csv');
+    await shot(page, 'queue-source-failed');
+    await expectNoSerious('queue: a source’s failed jobs');
+    // The filter is the analyst's from then on; the next visit opens as usual.
+    await box.fill('');
+    await goTo(page, 'sources');
+    await goTo(page, 'queue');
+    expect(await page.locator('[data-filter=active]').getAttribute('aria-pressed')).toBe('true');
+  });
+
   it('shows the inbox in the status bar and follows a change of folder and its files', async () => {
     const inbox = desk.te.engine.config.inbox;
     await poll(() => page.getByTestId('status-inbox-dir').textContent()).toBe(inbox);

@@ -301,10 +301,11 @@ export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJ
  */
 export async function listJobs(
   db: Db,
-  opts: { status?: JobStatus; limit: number; after?: string },
+  opts: { status?: JobStatus; source?: string; limit: number; after?: string },
 ): Promise<ProcessingJob[]> {
   const f = new Filters(opts.limit);
   if (opts.status) f.add('status = ?', opts.status);
+  if (opts.source) f.add('source = ?', opts.source);
   if (opts.after)
     f.add('(submitted_at, seq) < (SELECT (submitted_at, seq) FROM jobs WHERE id = ?)', opts.after);
   const rows = await db.all(

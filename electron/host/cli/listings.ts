@@ -35,9 +35,13 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   const { values } = parse(argv, {
     json: { type: 'boolean' },
     status: { type: 'string' },
+    source: { type: 'string' },
     limit: { type: 'string' },
   });
   if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
+  const source = values.source?.trim();
+  if (values.source !== undefined && !source)
+    throw new UsageError('--source needs a name that is not blank');
   const status =
     values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
   if (status && !status.success)
@@ -46,7 +50,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const jobs: ProcessingJob[] = [];
     const r = await eachPage<ProcessingJob>(
-      (page, after) => api.call('jobs:list', { status: status?.data, limit: page, after }),
+      (page, after) => api.call('jobs:list', { status: status?.data, source, limit: page, after }),
       limit,
       (some) => {
         if (values.json) some.forEach((j) => out.json(jobJson(j)));

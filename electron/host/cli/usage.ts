@@ -39,9 +39,9 @@ export const RULES_USAGE = `gex-desk rules <command>
                              without activating it: each request whose level would change
   FILE - (check, activate, whatif) is the rules piped in: gex-desk rules show | … | gex-desk rules check -`;
 
-export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--limit N]
+export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--source ID] [--limit N]
   Lists jobs, newest first: all of them, or the first N; a failed job's error code and line.
-  STATUS: ${JOB_STATUSES.join(', ')}.
+  STATUS: ${JOB_STATUSES.join(', ')}. --source ID: only that data source's jobs.
   jobs retry ID... [--author NAME] [--force] [--json]
                              queue failed or cancelled jobs again (their files as captured at
                              arrival) and wait for their ends, as ingest does; a job that

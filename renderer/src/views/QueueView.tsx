@@ -22,12 +22,13 @@ import { Cells, TableHead } from '../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
 import { useLevelOrder } from '../state/levels.ts';
+import { useQueueFilter, type QueueTab } from '../state/queue-filter.ts';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
 import { TruncatedNote } from './queue/TruncatedNote.tsx';
 import { jobColumns, type RowContext } from './queue/job-columns.tsx';
 
-type Filter = 'active' | 'all' | 'completed' | 'failed' | 'cancelled';
+type Filter = QueueTab;
 const FILTERS: { id: Filter; label: string }[] = [
   { id: 'active', label: 'Active' },
   { id: 'all', label: 'All' },
@@ -55,7 +56,10 @@ function passes(
   // A job the rules never decided has no level to pick it by.
   if (levels.size > 0 && (endedUndecided(job) || !levels.has(job.effective_priority))) return false;
   return (
-    !q || `${job.file} ${job.underlying ?? ''} ${job.id} ${job.rule}`.toLowerCase().includes(q)
+    !q ||
+    `${job.file} ${job.underlying ?? ''} ${job.source} ${job.id} ${job.rule}`
+      .toLowerCase()
+      .includes(q)
   );
 }
 
@@ -97,9 +101,11 @@ export function QueueView() {
   const openJob = useApp((s) => s.openJob);
   const records = useRequests((s) => s.records);
   useRequests((s) => s.version);
-  const [filter, setFilter] = useState<Filter>('active');
+  // Opened by another view on a tab and a filter (the Sources view's failed count).
+  const [asked] = useState(() => useQueueFilter.getState().take());
+  const [filter, setFilter] = useState<Filter>(asked?.tab ?? 'active');
   const [levels, setLevels] = useState<Set<PriorityLevel>>(new Set());
-  const [query, setQuery] = useState('');
+  const [query, setQuery] = useState(asked?.query ?? '');
   const [actionError, setActionError] = useState<AppError | null>(null);
   const now = useNow(1000);
   const scroller = useRef<HTMLDivElement>(null);
@@ -216,7 +222,7 @@ export function QueueView() {
           className="search"
           type="search"
           aria-label="Filter jobs by file, underlying, rule or id"
-          placeholder="Filter by file, underlying, rule, id"
+          placeholder="Filter by file, underlying, source, rule, id"
           value={query}
           onChange={(e) => changeFilter({ query: e.target.value })}
         />

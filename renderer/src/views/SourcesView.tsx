@@ -8,6 +8,7 @@ import { useState } from 'react';
 import type { SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { openAuditOfKinds } from '../state/audit-filter.ts';
+import { openQueueFiltered } from '../state/queue-filter.ts';
 import { int, num } from '../text/numbers.ts';
 import { localStamp } from '../text/time.ts';
 import { plural } from '../text/words.ts';
@@ -143,7 +144,18 @@ export function SourcesView() {
                       {int(s.completed)}
                     </td>
                     <td className={`num ${s.failed ? 'neg' : ''}`} data-testid="failed">
-                      {int(s.failed)}
+                      {s.failed > 0 ? (
+                        <button
+                          className="link-button failed-jobs"
+                          title="Show its failed jobs in the Queue"
+                          aria-label={`${int(s.failed)} failed: show the failed jobs of ${s.name} in the Queue`}
+                          onClick={() => openQueueFiltered('failed', s.id)}
+                        >
+                          {int(s.failed)}
+                        </button>
+                      ) : (
+                        int(s.failed)
+                      )}
                     </td>
                     <td>
                       <Reliability s={s} />
