@@ -142,6 +142,12 @@ describe('gex-desk sources and audit', () => {
       expect(unknown.stderr).toMatch(/--kind must be one of .*source/);
       const human = await run(['audit', '--request', String(next.lines[0]!.request_id)]);
       expect(human.stdout.split('\n')[1]).toMatch(/arrival/);
+      // Sources are named exactly; one named so but for its case is pointed at.
+      const cased = await run(['sources', 'clear', 'Vendor-B']);
+      expect(cased.code).toBe(1);
+      expect(cased.stderr).toContain(
+        'NOT_FOUND: There is no source "Vendor-B" (did you mean "vendor-b"?): a source is known once a request has named it.',
+      );
     },
   );
 

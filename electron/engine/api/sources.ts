@@ -86,11 +86,16 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
       });
       return { source: (await storedSource(tx, id))!, changed: true };
     });
-    if (!after)
+    if (!after) {
+      // Sources are named exactly ("inbox", not "INBOX"): one named so but for its case is meant.
+      const known = (await listStoredSources(deps.store)).map((s) => s.id);
+      const near = known.find((k) => k.toLowerCase() === id.trim().toLowerCase());
       return err(
         'NOT_FOUND',
-        `There is no source "${id}": a source is known once a request has named it.`,
+        `There is no source "${id}"${near ? ` (did you mean "${near}"?)` : ''}: a source is known once a request has named it.`,
+        { field: 'id' },
       );
+    }
     const record = toRecord(after.source, rules);
     if (after.changed) deps.events.emit('source:updated', record);
     return ok(record);
