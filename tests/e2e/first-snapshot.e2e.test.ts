@@ -1,10 +1,12 @@
 // A new desk, before its first snapshot: the History tab says there is none yet (it said
 // "Loading…" for ever), and draws the first underlying's history when its first snapshot
-// arrives, without a reload (the underlyings it offers were read once, when it opened).
+// arrives, without a reload (the underlyings it offers were read once, when it opened);
+// the rules' replay says there is nothing to replay yet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axe,
   chainFile,
+  goTo,
   haveChromium,
   openDesk,
   poll,
@@ -38,6 +40,14 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
       expect(serious(await axe(page, 'history: no snapshot yet'))).toEqual([]);
     }
     await page.setViewportSize(WIDE);
+    // The rules' replay has nothing to replay yet, and says so (it said "all 0 past requests").
+    await goTo(page, 'rules');
+    await page.getByRole('tab', { name: 'What would change' }).click();
+    await poll(() => page.getByTestId('whatif-state').textContent()).toBe(
+      'No request has been decided yet: there is nothing to replay.',
+    );
+    await page.goto(`${desk.host.origin}/#/snapshots/history`);
+    await page.getByTestId('history-empty').waitFor();
 
     const file = chainFile(desk.fixtures, 'ndx.csv', 41, {
       underlying: 'NDX',

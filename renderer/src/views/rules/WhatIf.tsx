@@ -186,9 +186,11 @@ export function WhatIf({
             : error?.key === key
               ? 'The replay failed.'
               : current
-                ? changed === 0
-                  ? `Your draft decides all ${int(current.replayed)} past requests as they were decided.`
-                  : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise.`
+                ? current.replayed === 0
+                  ? 'No request has been decided yet: there is nothing to replay.'
+                  : changed === 0
+                    ? `Your draft decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as ${current.replayed === 1 ? 'it was' : 'they were'} decided.`
+                    : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise.`
                 : 'Replaying…'}
       </div>
       {error?.key === key && <ErrorLine error={error.error} />}
