@@ -21,6 +21,12 @@ describe('gex-desk rules whatif', () => {
     async () => {
       const { dir, args } = cliHome();
       const home = join(dir, 'home');
+      // Before any request: nothing to replay, said so.
+      const before = await runCli(['rules', 'whatif', DEFAULT, ...args], { home });
+      expect(before.code, before.stderr).toBe(0);
+      expect(before.stdout).toBe(
+        `No request has been decided yet: there is nothing to replay under ${DEFAULT} (active rules: version default).\n`,
+      );
       const stale = ['SPX', 'NDX', 'QQQ'].map((u, i) => {
         const f = join(dir, `stale-${u}.csv`);
         writeCboeCsv(f, { seed: 60 + i, underlying: u, expiries: 3, strikesPerExpiry: 15 });

@@ -85,8 +85,11 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
         ),
       );
     const replayed = r.value.replayed;
+    const active = `active rules: version ${r.value.active_version ?? 'default'}`;
     out.line(
-      `${moved.length} of ${counted(replayed, 'decided request')} would change level under ${file} (active rules: version ${r.value.active_version ?? 'default'}).`,
+      replayed === 0
+        ? `No request has been decided yet: there is nothing to replay under ${file} (${active}).`
+        : `${moved.length} of ${counted(replayed, 'decided request')} would change level under ${file} (${active}).`,
     );
     for (const g of r.value.summary.filter((s) => s.from !== s.to))
       out.line(`  ${g.from} → ${g.to}: ${g.count}`);
