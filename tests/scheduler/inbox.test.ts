@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { Inbox } from '../../electron/engine/intake/inbox.ts';
+import { Inbox, waitingFiles } from '../../electron/engine/intake/inbox.ts';
 import { createLogger, type Logger } from '../../electron/engine/log.ts';
 import { getJob, insertJob } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
@@ -342,5 +342,18 @@ describe('Inbox', () => {
     await until(() => ls(join(dir, 'processing')).length === 0);
     await again.stop();
     expect(ls(join(dir, 'done'))).toEqual(['late.csv', 'left.csv']);
+  });
+});
+
+describe('waitingFiles', () => {
+  it('lists the files not taken yet, in dropped folders too, and stops at a limit', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'done'));
+    mkdirSync(join(dir, 'batch', 'deep'), { recursive: true });
+    for (const f of ['a.csv', 'done/old.csv', '.hidden.csv', 'b.csv.part', 'batch/deep/c.csv'])
+      writeFileSync(join(dir, f), 'x');
+    expect(waitingFiles(dir).sort()).toEqual(['a.csv', join('batch', 'deep', 'c.csv')]);
+    expect(waitingFiles(dir, undefined, 1)).toHaveLength(1);
+    expect(waitingFiles(dir, undefined, 0)).toEqual([]);
   });
 });

@@ -51,6 +51,8 @@ export const ownPaths = (cfg: { dbPath: string; dataDir: string; configFile: str
 
 /** Files named in a refusal, of those a folder holds. */
 const NAMED = 3;
+/** Files counted in a folder chosen as the inbox, at most (a home folder is not walked to its end). */
+const COUNTED = 10_000;
 
 /** Whether `path` is `dir` or lies under it. */
 function within(dir: string, path: string): boolean {
@@ -172,7 +174,7 @@ export class InboxControl {
     if (takeExisting) return null;
     let there: string[];
     try {
-      there = waitingFiles(dir);
+      there = waitingFiles(dir, undefined, COUNTED);
     } catch {
       return null; // not made yet, or said when its folders are made below
     }
@@ -180,7 +182,7 @@ export class InboxControl {
     const names = there.sort().slice(0, NAMED).join(', ') + (there.length > NAMED ? ', …' : '');
     return err(
       'CONFLICT',
-      `${dir} already holds ${there.length === 1 ? '1 file' : `${there.length.toLocaleString('en-US')} files`} (${names}): as the inbox it would ingest each and move it into its done/ or failed/ folder. Choose an empty folder, or confirm that it should take them.`,
+      `${dir} already holds ${there.length === 1 ? '1 file' : `${there.length.toLocaleString('en-US')}${there.length >= COUNTED ? ' or more' : ''} files`} (${names}): as the inbox it would ingest each and move it into its done/ or failed/ folder. Choose an empty folder, or confirm that it should take them.`,
       { file: dir, field: 'take_existing' },
     );
   }

@@ -135,25 +135,29 @@ export function filesUnder(dir: string, depth = 0): string[] {
  * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored
  * names and anything but files and folders are left out; each symbolic link is given to
  * `onLink` (the watcher refuses it). An inbox that cannot be read throws; a subfolder
- * gone meanwhile is skipped.
+ * gone meanwhile is skipped. `limit`: stop once that many are found (whether a folder
+ * chosen as the inbox already holds files: a home folder is not walked to its end).
  */
 export function waitingFiles(
   dir: string,
   onLink: (rel: string) => void = () => undefined,
-  rel = '',
-  depth = 0,
+  limit = Infinity,
 ): string[] {
   const out: string[] = [];
-  const entries = depth === 0 ? readdirSync(dir, { withFileTypes: true }) : entriesOf(dir);
-  for (const e of entries) {
-    if (IGNORED.test(e.name)) continue;
-    const relPath = rel ? join(rel, e.name) : e.name;
-    // A link dropped into a shared inbox must not make the engine read its target.
-    if (e.isSymbolicLink()) onLink(relPath);
-    else if (e.isFile()) out.push(relPath);
-    else if (e.isDirectory() && depth < MAX_DEPTH && !(depth === 0 && OWN.has(e.name)))
-      out.push(...waitingFiles(join(dir, e.name), onLink, relPath, depth + 1));
-  }
+  const walk = (folder: string, rel: string, depth: number): void => {
+    const entries = depth === 0 ? readdirSync(folder, { withFileTypes: true }) : entriesOf(folder);
+    for (const e of entries) {
+      if (out.length >= limit) return;
+      if (IGNORED.test(e.name)) continue;
+      const relPath = rel ? join(rel, e.name) : e.name;
+      // A link dropped into a shared inbox must not make the engine read its target.
+      if (e.isSymbolicLink()) onLink(relPath);
+      else if (e.isFile()) out.push(relPath);
+      else if (e.isDirectory() && depth < MAX_DEPTH && !(depth === 0 && OWN.has(e.name)))
+        walk(join(folder, e.name), relPath, depth + 1);
+    }
+  };
+  walk(dir, '', 0);
   return out;
 }
 
