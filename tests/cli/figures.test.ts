@@ -1,7 +1,7 @@
 // How the command line writes a dollar figure in its tables and summaries: each in the
 // unit it reads best, so a small equity's exposure is not a row of "0.00 Bn".
 import { describe, expect, it } from 'vitest';
-import { plain, table, usd } from '../../electron/host/cli/io.ts';
+import { elapsed, plain, table, usd } from '../../electron/host/cli/io.ts';
 
 describe('usd', () => {
   it('writes billions, millions or dollars, whichever the figure reaches, sign kept', () => {
@@ -25,6 +25,28 @@ describe('plain', () => {
     expect(plain(0.0001234)).toBe('0.0001234');
     expect(plain(20592)).toBe('20592');
     expect(plain(-4734.48)).toBe('-4734.48');
+  });
+});
+
+describe('elapsed', () => {
+  it('writes a measured time in the unit it reads best (the queue: a wait of hours is not 5400000 ms)', () => {
+    expect(elapsed(null)).toBe('—');
+    expect(elapsed(346.6)).toBe('347 ms');
+    expect(elapsed(12_449)).toBe('12.4 s');
+    expect(elapsed(185_000)).toBe('3m 05s');
+    expect(elapsed(5_400_000)).toBe('1h 30m');
+    expect(
+      table(
+        ['level', 'p50'],
+        [
+          ['CRITICAL', elapsed(347)],
+          ['LOW', elapsed(5_400_000)],
+          ['HIGH', elapsed(null)],
+        ],
+      ),
+    ).toBe(
+      ['level        p50', 'CRITICAL  347 ms', 'LOW       1h 30m', 'HIGH           —'].join('\n'),
+    );
   });
 });
 

@@ -63,9 +63,9 @@ export const describeError = (e: AppError): string =>
 
 /**
  * A figure to right-align: a dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M",
- * "240000"), an age ("454 d", "12 min"), or none.
+ * "240000"), an age or a time ("454 d", "12 min", "347 ms", "3m 05s"), or none.
  */
-const FIGURE = /^-?\d+(\.\d+)?( Bn| M| s| min| h| d)?$|^—$/;
+const FIGURE = /^-?\d+(\.\d+)?( Bn| M| ms| s| min| h| d)?$|^\d+[mh] \d\d[sm]$|^—$/;
 
 /**
  * A number as a person reads it: a file's spot of 243.59999999999997 (binary floating
@@ -136,6 +136,16 @@ export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
   format: s.format,
   content_hash: s.content_hash,
 });
+
+/** A time measured, as a person reads it: "347 ms", "12.4 s", "3m 05s", "2h 10m" (— when none). */
+export function elapsed(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.floor(ms / 1000);
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
 
 /** A level target as the rule files write them: "30 s", "5 min", "2 h" (— when unknown). */
 export function duration(ms: number | null): string {

@@ -19,6 +19,7 @@ import {
   usd,
   describeError,
   duration,
+  elapsed,
   EXIT,
   exitFor,
   snapshotJson,
@@ -264,7 +265,6 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
 
 /** Per level, beside its figures, the target and late behaviour of the ACTIVE rules. */
 function printQueue(stats: QueueStats, out: Output): void {
-  const ms = (v: number | null) => (v === null ? null : Math.round(v));
   out.line(
     table(
       [
@@ -273,11 +273,11 @@ function printQueue(stats: QueueStats, out: Output): void {
         'when late',
         'waiting',
         'running',
-        'oldest wait ms',
+        'oldest wait',
         'late',
-        'p50 ms',
-        'p90 ms',
-        'p99 ms',
+        'p50',
+        'p90',
+        'p99',
       ],
       stats.levels.map((l) => [
         l.level,
@@ -285,11 +285,11 @@ function printQueue(stats: QueueStats, out: Output): void {
         l.on_late,
         l.waiting,
         l.running,
-        ms(l.oldest_wait_ms),
+        elapsed(l.oldest_wait_ms),
         l.late,
-        ms(l.latency_p50_ms),
-        ms(l.latency_p90_ms),
-        ms(l.latency_p99_ms),
+        elapsed(l.latency_p50_ms),
+        elapsed(l.latency_p90_ms),
+        elapsed(l.latency_p99_ms),
       ]),
     ),
   );
