@@ -63,4 +63,52 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     expect(await page.getByTestId('history-empty').count()).toBe(0);
     expect(desk.problems).toEqual([]);
   });
+
+  it('keeps the levels board live through a burst without a query per snapshot stored', async () => {
+    const { page, te } = desk;
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    const asked: Record<string, number> = {};
+    const count = (r: { url(): string }) => {
+      const name = /\/api\/call\/([^?]+)/.exec(r.url())?.[1];
+      if (name) asked[name] = (asked[name] ?? 0) + 1;
+    };
+    page.on('request', count);
+    // 30 snapshots of three underlyings, submitted at once (a burst).
+    const started = Date.now();
+    const files = Array.from({ length: 30 }, (_, i) =>
+      chainFile(desk.fixtures, `burst-${i}.csv`, 500 + i, {
+        underlying: ['AMD', 'IWM', 'QQQ'][i % 3],
+        spot: 100 + i,
+        expiries: 1,
+        strikesPerExpiry: 6,
+      }),
+    );
+    for (const file of files) {
+      const r = await te.engine.handlers['ingest:submit']({ file, source: 'desk' });
+      expect(r.ok).toBe(true);
+    }
+    await te.engine.drain();
+    // The board ends with every underlying at its latest snapshot …
+    const levels = await te.engine.handlers['snapshots:levels']({});
+    if (!levels.ok) throw new Error(levels.error.message);
+    const qqq = levels.value.find((l) => l.underlying === 'QQQ')!;
+    const figure = (v: number | null) =>
+      v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    await poll(() =>
+      page.locator('[data-testid=levels-row][data-underlying=QQQ]').textContent(),
+    ).toMatch(new RegExp(`^QQQ${figure(qqq.spot)}${figure(qqq.zero_gamma)}`));
+    await poll(() => page.getByTestId('levels-row').count()).toBe(levels.value.length);
+    page.off('request', count);
+    // … having asked for the levels at most once a second (and the sparklines' histories
+    // with them), not once per snapshot stored (30, and 30 × 4 histories, before).
+    const seconds = Math.ceil((Date.now() - started) / 1000);
+    expect(asked['snapshots:levels']).toBeLessThanOrEqual(seconds + 1);
+    expect(asked['snapshots:history'] ?? 0).toBeLessThanOrEqual(
+      (seconds + 1) * levels.value.length,
+    );
+    console.log(
+      `[first-snapshot] 30 snapshots in ${seconds} s: snapshots:levels asked ${asked['snapshots:levels']} times, snapshots:history ${asked['snapshots:history'] ?? 0}`,
+    );
+  });
 });

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, LevelsRow } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
+import { useArrivals } from '../../state/use-arrivals.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { Cells, TableHead } from '../../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../../components/table/use-table.ts';
@@ -183,14 +184,15 @@ function revealSelected(board: HTMLElement | null): boolean {
 export function LevelsBoard({ compact }: { compact: boolean }) {
   const client = useApp((s) => s.client);
   const selected = useApp((s) => s.snapshotId);
-  const latest = useApp((s) => s.snapshots[0]?.id);
+  const arrivals = useArrivals();
   const removals = useApp((s) => s.removals);
   const [rows, setRows] = useState<LevelsRow[]>([]);
   const [spark, setSpark] = useState<Spark>({});
   const [error, setError] = useState<AppError | null>(null);
   const [loaded, setLoaded] = useState(false);
 
-  // Loaded when shown, and again when a snapshot arrives or is removed.
+  // Loaded when shown, and again when a snapshot is removed or arrives (at most once a
+  // second during a burst: use-arrivals.ts).
   useEffect(() => {
     if (!client) return;
     let live = true;
@@ -214,7 +216,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
     return () => {
       live = false;
     };
-  }, [client, latest, removals]);
+  }, [client, arrivals, removals]);
 
   const scale = gexScale(rows.map((r) => r.total_gex));
   const cols = useMemo(() => columns(scale, spark), [scale, spark]);

@@ -1,14 +1,16 @@
 // The underlyings on the levels board, each with its latest snapshot: what the History
 // and Compare views offer to choose from. Loaded when shown, and again when a snapshot
-// arrives or is removed, so that the first snapshot of an underlying is offered at once.
+// is removed or arrives (at most once a second: use-arrivals.ts), so that the first
+// snapshot of an underlying is offered without a reload.
 import { useEffect, useState } from 'react';
 import type { LevelsRow } from '../../../../shared/api.ts';
+import { useArrivals } from '../../state/use-arrivals.ts';
 import { useApp } from '../../state/store.ts';
 
 /** The board's rows; null until first loaded (an empty list is a desk with no snapshot). */
 export function useLevels(): LevelsRow[] | null {
   const client = useApp((s) => s.client);
-  const latest = useApp((s) => s.snapshots[0]?.id);
+  const arrivals = useArrivals();
   const removals = useApp((s) => s.removals);
   const [rows, setRows] = useState<LevelsRow[] | null>(null);
   useEffect(() => {
@@ -18,6 +20,6 @@ export function useLevels(): LevelsRow[] | null {
     return () => {
       live = false;
     };
-  }, [client, latest, removals]);
+  }, [client, arrivals, removals]);
   return rows;
 }
