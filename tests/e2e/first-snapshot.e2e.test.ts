@@ -1,7 +1,8 @@
 // A new desk, before its first snapshot: the History tab says there is none yet (it said
 // "Loading…" for ever), and draws the first underlying's history when its first snapshot
 // arrives, without a reload (the underlyings it offers were read once, when it opened);
-// the rules' replay says there is nothing to replay yet.
+// the rules' replay says there is nothing to replay yet; the history on screen takes in
+// the underlying's next snapshot as it arrives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axe,
@@ -61,6 +62,18 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     await poll(() => page.getByTestId('history-count').textContent()).toBe('1 snapshot');
     expect(await page.getByTestId('history-underlying').inputValue()).toBe('NDX');
     expect(await page.getByTestId('history-empty').count()).toBe(0);
+    // The next one of NDX joins the history on screen (it was drawn once, when opened).
+    const next = chainFile(desk.fixtures, 'ndx-2.csv', 42, {
+      underlying: 'NDX',
+      spot: 16850,
+      asOf: '2024-01-08T11:30:00',
+      expiries: 2,
+      strikesPerExpiry: 10,
+    });
+    const again = await te.engine.handlers['ingest:submit']({ file: next, source: 'desk' });
+    expect(again.ok).toBe(true);
+    await te.engine.drain();
+    await poll(() => page.getByTestId('history-count').textContent()).toBe('2 snapshots');
     expect(desk.problems).toEqual([]);
   });
 

@@ -19,6 +19,7 @@ import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.t
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
+import { useArrivals } from '../../state/use-arrivals.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -51,10 +52,19 @@ export function HistoryView({ underlying }: { underlying: string }) {
   }, [underlying, underlyings, newest]);
   const none = !underlying && !newest && levels?.length === 0;
 
-  // Loaded again when a snapshot is removed (it may be one of these points).
+  // Loaded again when a snapshot is removed (it may be one of these points), and when one
+  // of this underlying arrives (looked at no more than once a second: use-arrivals.ts).
+  // The replay stays where the analyst left it, unless at the newest point: it follows.
   const removals = useApp((s) => s.removals);
+  const arrivals = useArrivals();
+  const [arrived, setArrived] = useState(0);
+  const newestLoaded = useRef<{ underlying: string; id: string | undefined } | null>(null);
+  const atNewest = useRef(true);
+  const newestOf = (u: string) => useApp.getState().snapshots.find((x) => x.underlying === u)?.id;
   useEffect(() => {
     if (!client || !underlying) return;
+    const same = newestLoaded.current?.underlying === underlying;
+    newestLoaded.current = { underlying, id: newestOf(underlying) };
     let live = true;
     void client.call('snapshots:history', { underlying }).then((r) => {
       if (!live) return;
@@ -62,12 +72,19 @@ export function HistoryView({ underlying }: { underlying: string }) {
       if (!r.ok) return setError(r.error);
       setError(null);
       setPoints(r.value);
-      setAt(Math.max(0, r.value.length - 1));
+      if (!same || atNewest.current) setAt(Math.max(0, r.value.length - 1));
     });
     return () => {
       live = false;
     };
-  }, [client, underlying, removals]);
+  }, [client, underlying, removals, arrived]);
+  useEffect(() => {
+    const loaded = newestLoaded.current;
+    if (loaded && newestOf(loaded.underlying) !== loaded.id) setArrived((n) => n + 1);
+  }, [arrivals]);
+  useEffect(() => {
+    atNewest.current = points === null || at >= points.length - 1;
+  }, [at, points]);
 
   useEffect(() => {
     if (!points) return;
