@@ -1,8 +1,8 @@
 // A new desk, before its first snapshot: the History tab says there is none yet (it said
 // "Loading…" for ever), and draws the first underlying's history when its first snapshot
 // arrives, without a reload (the underlyings it offers were read once, when it opened);
-// the rules' replay says there is nothing to replay yet; the history on screen takes in
-// the underlying's next snapshot as it arrives.
+// the rules' replay says there is nothing to replay yet; the history on screen, and
+// Compare's choices, take in the underlying's next snapshots as they arrive.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axe,
@@ -74,6 +74,24 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     expect(again.ok).toBe(true);
     await te.engine.drain();
     await poll(() => page.getByTestId('history-count').textContent()).toBe('2 snapshots');
+    // Compare offers a third as it arrives, the pair compared staying as chosen.
+    await page.goto(`${desk.host.origin}/#/snapshots/compare`);
+    const b = page.getByTestId('compare-b');
+    await poll(() => b.locator('option').count()).toBe(2);
+    const pair = [await page.getByTestId('compare-a').inputValue(), await b.inputValue()];
+    const third = chainFile(desk.fixtures, 'ndx-3.csv', 43, {
+      underlying: 'NDX',
+      spot: 16900,
+      asOf: '2024-01-08T12:30:00',
+      expiries: 2,
+      strikesPerExpiry: 10,
+    });
+    expect((await te.engine.handlers['ingest:submit']({ file: third, source: 'desk' })).ok).toBe(
+      true,
+    );
+    await te.engine.drain();
+    await poll(() => b.locator('option').count()).toBe(3);
+    expect([await page.getByTestId('compare-a').inputValue(), await b.inputValue()]).toEqual(pair);
     expect(desk.problems).toEqual([]);
   });
 

@@ -26,6 +26,7 @@ import {
 } from './StrikeChart.tsx';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
+import { useArrivals } from '../../state/use-arrivals.ts';
 
 const signed = (v: number | null, f: (v: number) => string) =>
   v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
@@ -93,6 +94,24 @@ export function CompareView({ ids }: { ids: string[] }) {
       live = false;
     };
   }, [client, aId, bId]);
+
+  // A new snapshot of the underlying joins the choices as it arrives (looked at no more
+  // than once a second: use-arrivals.ts); the pair compared stays as chosen.
+  const arrivals = useArrivals();
+  useEffect(() => {
+    if (!client || !underlying || !points) return;
+    const newest = useApp.getState().snapshots.find((x) => x.underlying === underlying)?.id;
+    if (!newest || points.some((p) => p.id === newest)) return;
+    let live = true;
+    void client.call('snapshots:history', { underlying }).then((h) => {
+      if (live && h.ok) setPoints(h.value);
+    });
+    return () => {
+      live = false;
+    };
+    // Only when snapshots arrive, not when the points it sets change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [arrivals]);
 
   useEffect(() => {
     // Another pair (or none): the last pair's figures must not stay on screen meanwhile.
