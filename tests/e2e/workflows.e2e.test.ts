@@ -254,7 +254,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
       .click();
     await page.getByTestId('queue-view').waitFor();
     expect(await page.locator('[data-filter=failed]').getAttribute('aria-pressed')).toBe('true');
-    const box = page.getByPlaceholder('Filter by file, underlying, source, rule, id');
+    const box = page.getByLabel('Filter jobs by file, underlying, source, rule or id');
     expect(await box.inputValue()).toBe('vendor-x');
     await poll(() => page.getByTestId('row-count').textContent()).toBe('1 job');
     expect(await page.getByTestId('queue-view').textContent()).toContain('bad-value.csv');

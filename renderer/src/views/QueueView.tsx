@@ -221,8 +221,8 @@ export function QueueView() {
         <input
           className="search"
           type="search"
-          aria-label="Filter jobs by file, underlying, rule or id"
-          placeholder="Filter by file, underlying, source, rule, id"
+          aria-label="Filter jobs by file, underlying, source, rule or id"
+          placeholder="File, underlying, source, rule, id"
           value={query}
           onChange={(e) => changeFilter({ query: e.target.value })}
         />
