@@ -2,6 +2,7 @@
 // checking (an unknown flag is a usage error, exit 2), and typed values. How a command
 // then reaches the engine is api.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SourceName } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
@@ -37,6 +38,14 @@ export function engineOptions(values: {
     ...(typeof values.db === 'string' ? { dbPath: values.db } : {}),
     ...(typeof values['data-dir'] === 'string' ? { dataDir: values['data-dir'] } : {}),
   };
+}
+
+/** `--source ID`: a data source as requests name it (trimmed; a blank one is a usage error). */
+export function sourceOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = SourceName.safeParse(value);
+  if (!parsed.success) throw new UsageError('--source needs a name that is not blank');
+  return parsed.data;
 }
 
 export function level(value: string | undefined, flag: string): PriorityLevel | undefined {

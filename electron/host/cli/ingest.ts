@@ -16,7 +16,7 @@ import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
-import { engineOptions, int, level, parse } from './args.ts';
+import { engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
   counted,
@@ -91,8 +91,6 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   const requested_priority = level(values.priority, '--priority');
   if (requested_priority && !(values.justification ?? '').trim())
     throw new UsageError('--priority needs a --justification that is not blank');
-  if (values.source !== undefined && !values.source.trim())
-    throw new UsageError('--source needs a name that is not blank');
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');
   if (positionals.filter((f) => f === '-').length + (values.manifest === '-' ? 1 : 0) > 1)
@@ -121,7 +119,7 @@ async function ingestFiles(
   out: Output,
   piped: string | null,
 ): Promise<ExitCode> {
-  const source = values.source?.trim() || 'cli';
+  const source = sourceOption(values.source) ?? 'cli';
   const planned: Planned[] = expandFiles(files).map(({ file, unmatched }) => ({
     file,
     source,

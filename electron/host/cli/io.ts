@@ -137,15 +137,8 @@ export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
   content_hash: s.content_hash,
 });
 
-/** A time measured, as a person reads it: "347 ms", "12.4 s", "3m 05s", "2h 10m" (— when none). */
-export function elapsed(ms: number | null): string {
-  if (ms === null) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
-}
+/** A time measured, as a person reads it: "347 ms", "3m 05s" (shared/elapsed.ts, as the app writes it). */
+export { elapsed } from '../../../shared/elapsed.ts';
 
 /** A level target as the rule files write them: "30 s", "5 min", "2 h" (— when unknown). */
 export function duration(ms: number | null): string {

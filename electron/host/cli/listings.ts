@@ -13,7 +13,7 @@ import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainQueue } from './queue-drain.ts';
-import { engineOptions, int, parse } from './args.ts';
+import { engineOptions, int, parse, sourceOption } from './args.ts';
 import {
   counted,
   usd,
@@ -40,9 +40,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
     limit: { type: 'string' },
   });
   if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
-  const source = values.source?.trim();
-  if (values.source !== undefined && !source)
-    throw new UsageError('--source needs a name that is not blank');
+  const source = sourceOption(values.source);
   const status =
     values.status === undefined ? undefined : JobStatus.safeParse(values.status.toLowerCase());
   if (status && !status.success)

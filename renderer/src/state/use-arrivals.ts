@@ -35,3 +35,7 @@ export function useArrivals(everyMs = ARRIVALS_EVERY_MS): number {
   );
   return tick;
 }
+
+/** The id of the newest snapshot of `underlying` that arrived while the app was open (or was listed at its start). */
+export const newestStoredOf = (underlying: string): string | undefined =>
+  useApp.getState().snapshots.find((s) => s.underlying === underlying)?.id;

@@ -2,6 +2,8 @@
 // separators, durations compact (850 ms, 12.4 s, 3m 05s), percentages with a space
 // ("97.9 %"). GEX figures go through scale.ts, so that one view uses one scale.
 // signDisplay 'negative': a figure that rounds to zero reads "0.00", never "-0.00".
+import { elapsed } from '../../../shared/elapsed.ts';
+
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', {
     minimumFractionDigits: digits,
@@ -32,17 +34,8 @@ export function price(value: number | null | undefined): string {
   return Number.isInteger(value) ? int(value) : num(value, 2);
 }
 
-export function duration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return DASH;
-  if (ms < 0) ms = 0;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.floor((ms % 60_000) / 1000);
-  if (m < 60) return `${m}m ${String(s).padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h ${String(m % 60).padStart(2, '0')}m`;
-}
+/** A time measured: "347 ms", "12.4 s", "3m 05s" (shared/elapsed.ts, as the command line writes it). */
+export const duration = elapsed;
 
 /** A share 0..1 as a percentage: "97.9 %". */
 export function pct(share: number | null | undefined, digits = 1): string {

@@ -26,7 +26,7 @@ import {
 } from './StrikeChart.tsx';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
-import { useArrivals } from '../../state/use-arrivals.ts';
+import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
 const signed = (v: number | null, f: (v: number) => string) =>
   v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
@@ -100,7 +100,7 @@ export function CompareView({ ids }: { ids: string[] }) {
   const arrivals = useArrivals();
   useEffect(() => {
     if (!client || !underlying || !points) return;
-    const newest = useApp.getState().snapshots.find((x) => x.underlying === underlying)?.id;
+    const newest = newestStoredOf(underlying);
     if (!newest || points.some((p) => p.id === newest)) return;
     let live = true;
     void client.call('snapshots:history', { underlying }).then((h) => {

@@ -19,7 +19,7 @@ import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.t
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
-import { useArrivals } from '../../state/use-arrivals.ts';
+import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -60,11 +60,10 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const [arrived, setArrived] = useState(0);
   const newestLoaded = useRef<{ underlying: string; id: string | undefined } | null>(null);
   const atNewest = useRef(true);
-  const newestOf = (u: string) => useApp.getState().snapshots.find((x) => x.underlying === u)?.id;
   useEffect(() => {
     if (!client || !underlying) return;
     const same = newestLoaded.current?.underlying === underlying;
-    newestLoaded.current = { underlying, id: newestOf(underlying) };
+    newestLoaded.current = { underlying, id: newestStoredOf(underlying) };
     let live = true;
     void client.call('snapshots:history', { underlying }).then((r) => {
       if (!live) return;
@@ -80,7 +79,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
   }, [client, underlying, removals, arrived]);
   useEffect(() => {
     const loaded = newestLoaded.current;
-    if (loaded && newestOf(loaded.underlying) !== loaded.id) setArrived((n) => n + 1);
+    if (loaded && newestStoredOf(loaded.underlying) !== loaded.id) setArrived((n) => n + 1);
   }, [arrivals]);
   useEffect(() => {
     atNewest.current = points === null || at >= points.length - 1;
