@@ -5,7 +5,7 @@
 // grown since. Before, the bar said "done 4000 failed 6000" for 6,001 of each, and the
 // Sources view lost an override's entry once 5,000 newer entries of any kind had come.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axe,
@@ -43,7 +43,7 @@ describe.skipIf(!haveChromium)('a long history on screen', () => {
     // Weeks of the same: each job 6,000 times more, submitted earlier (real rows, copied).
     await te.engine.store.run(
       `INSERT INTO jobs BY NAME SELECT j.* EXCLUDE (seq) REPLACE (j.id || '-' || r.k AS id,
-         j.submitted_at - to_minutes(r.k) AS submitted_at) FROM jobs j, range(1, 6001) r(k)`,
+         j.request_id || '-' || r.k AS request_id, j.submitted_at - to_minutes(r.k) AS submitted_at) FROM jobs j, range(1, 6001) r(k)`,
     );
     await page.reload();
     await page.getByTestId('queue-view').waitFor();
@@ -60,6 +60,34 @@ describe.skipIf(!haveChromium)('a long history on screen', () => {
     }
     await page.setViewportSize(WIDE);
     await shot(page, 'queue-long-history');
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  it('opens a job older than the newest listed, from its address and its trail', async () => {
+    const { page, te } = desk;
+    const all = await te.engine.handlers['jobs:list']({ limit: 100_000 });
+    if (!all.ok) throw new Error(all.error.message);
+    const oldest = all.value.at(-1)!;
+    // A bookmark to it: the page loads the newest 10,000, which leave it out.
+    await page.evaluate(`location.hash = '#/queue/job/${oldest.id}'`);
+    await page.reload();
+    const drawer = page.getByTestId('job-drawer');
+    await poll(() => drawer.locator('#drawer-title').textContent()).toBe(basename(oldest.file));
+    // Its request's trail names the job and opens it.
+    await page.evaluate(`location.hash = '#/audit/${oldest.request_id}'`);
+    await page.getByRole('button', { name: 'Open the job ›' }).click();
+    await poll(() => page.evaluate('location.hash')).toBe(`#/queue/job/${oldest.id}`);
+    await drawer.waitFor();
+    // A job the engine does not have is said, not shown as nothing.
+    await page.evaluate(`location.hash = '#/queue/job/no-such-job'`);
+    await poll(() => page.getByTestId('open-job-error').textContent()).toContain(
+      'There is no job no-such-job.',
+    );
+    await shot(page, 'queue-no-such-job');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      expect(serious(await axe(page, 'queue: no such job'))).toEqual([]);
+    }
     expect(desk.problems).toEqual([]);
   }, 120_000);
 

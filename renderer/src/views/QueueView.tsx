@@ -13,6 +13,7 @@ import {
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
 import { useRequests } from '../state/requests.ts';
+import { useJob } from '../state/use-job.ts';
 import { useNow } from '../hooks.ts';
 import { plural } from '../text/words.ts';
 import { int } from '../text/numbers.ts';
@@ -127,7 +128,8 @@ export function QueueView() {
     snapshots: snapshotsById,
     onError: setActionError,
   };
-  const open = jobId ? jobsMap.get(jobId) : undefined;
+  // The open job may be older than the jobs listed (or not exist at all).
+  const { job: open, error: openError } = useJob('id', jobId);
 
   // A job opened from the address or a link is shown even if the filter hid it …
   useEffect(() => {
@@ -234,6 +236,14 @@ export function QueueView() {
       </div>
       <PausedBanner />
       <TruncatedNote />
+      {openError && (
+        <div className="banner error" role="alert" data-testid="open-job-error">
+          <ErrorLine error={openError} />
+          <button className="btn tiny ghost" onClick={() => openJob(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {actionError && (
         <div className="banner error" role="alert">
           <ErrorLine error={actionError} />

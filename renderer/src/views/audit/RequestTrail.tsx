@@ -3,7 +3,8 @@
 import type { AuditEntry } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
-import { jobOfRequest, snapshotRemoved } from '../../state/use-audit.ts';
+import { snapshotRemoved } from '../../state/use-audit.ts';
+import { useJob } from '../../state/use-job.ts';
 import { basename } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine, StatusPill } from '../../components/common.tsx';
@@ -22,7 +23,8 @@ export function RequestTrail({
 }) {
   const jobs = useApp((s) => s.jobs);
   useApp((s) => s.jobsVersion);
-  const job = jobOfRequest(jobs, requestId);
+  // The request's job may be older than the jobs listed: then it is read.
+  const { job } = useJob('request', requestId);
   const file = entries.find((e) => e.file)?.file ?? job?.file ?? null;
   const underlying = entries.find((e) => e.underlying)?.underlying ?? job?.underlying ?? null;
   return (

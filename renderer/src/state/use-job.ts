@@ -1,0 +1,54 @@
+// The job a view names — a bookmark's `#/queue/job/ID`, an audit trail's request — may be
+// older than the newest JOB_LIST_LIMIT jobs the store holds (a desk that ingests bursts
+// passes 10,000 jobs in days). It is then read from the engine once (`jobs:get`, which
+// takes a job's id or its request's), so that its drawer and its trail's links still
+// open; and a job the engine does not have is said, not shown as nothing.
+import { useEffect, useState } from 'react';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { AppError } from '../../../shared/result.ts';
+import { useApp } from './store.ts';
+import { jobOfRequest } from './use-audit.ts';
+
+export interface NamedJob {
+  /** The job: from the store's list when it holds it (kept live by events), else as read. */
+  job: ProcessingJob | undefined;
+  /** The engine's answer when it has no such job (NOT_FOUND), or could not be asked. */
+  error: AppError | null;
+}
+
+/** The job of id `key` (`by: 'id'`) or the newest job of request `key` (`by: 'request'`). */
+export function useJob(by: 'id' | 'request', key: string | null): NamedJob {
+  const client = useApp((s) => s.client);
+  const jobs = useApp((s) => s.jobs);
+  useApp((s) => s.jobsVersion);
+  const listed = key ? (by === 'id' ? jobs.get(key) : jobOfRequest(jobs, key)) : undefined;
+  const [read, setRead] = useState<{ key: string; job?: ProcessingJob; error?: AppError } | null>(
+    null,
+  );
+  const unknown = !!key && !listed;
+  useEffect(() => {
+    if (!client || !key || !unknown) return;
+    let live = true;
+    void client.call('jobs:get', { id: key }).then((r) => {
+      if (!live) return;
+      // jobs:get also matches the start of an id; a view's key is always a whole one.
+      const whole = r.ok && (by === 'id' ? r.value.job.id : r.value.job.request_id) === key;
+      setRead(
+        whole ? { key, job: r.value.job } : { key, error: r.ok ? notFound(by, key) : r.error },
+      );
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, by, key, unknown]);
+  if (!key) return { job: undefined, error: null };
+  if (listed) return { job: listed, error: null };
+  return read?.key === key
+    ? { job: read.job, error: read.error ?? null }
+    : { job: undefined, error: null };
+}
+
+const notFound = (by: 'id' | 'request', key: string): AppError => ({
+  code: 'NOT_FOUND',
+  message: by === 'id' ? `There is no job ${key}.` : `There is no job of request ${key}.`,
+});
