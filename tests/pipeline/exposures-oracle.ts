@@ -213,8 +213,9 @@ export function oracle(
   asOf: string,
   conv: OracleConventions = DEFAULT_ORACLE,
 ): OracleResult {
-  const snapshotDate = asOf.slice(0, 10);
+  // One date for expired rows, day counts and buckets: as_of's in the exchange's zone.
   const today = exchangeDate(asOf, conv.timeZone);
+  const snapshotDate = today;
   const perDay = conv.dayCount === 'act-365' ? 365 : 262;
   const byStrike = new Map<string, OracleStrike>();
   const byExpiry = new Map<string, OracleStrike>();

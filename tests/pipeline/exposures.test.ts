@@ -165,16 +165,19 @@ describe('buckets and the absolute-gamma strike', () => {
       call_wall: number;
       put_wall: number;
     }[];
-    // The expired check uses the date of as_of in its own offset (2024-01-09): 01-08 is expired there.
+    // The expired check uses the same date (2024-01-08, not the 01-09 of the UTC offset):
+    // 01-08 is the 0DTE expiry, not an expired one.
     expect(expiries.map((e) => [e.expiry, e.bucket])).toEqual([
+      ['2024-01-08', '0dte'],
       ['2024-01-12', 'weekly'],
       ['2024-01-19', 'monthly'],
       ['2024-02-16', 'monthly'],
       ['2024-02-23', 'weekly'],
     ]);
-    expect(out.measures.buckets.map((b) => b.bucket)).toEqual(['weekly', 'monthly']);
-    expect(out.measures.buckets[1]).toMatchObject({ call_wall: 103, put_wall: 92 });
-    expect(expiries[1]).toMatchObject({ call_wall: 102, put_wall: 93 });
+    expect(out.measures.buckets.map((b) => b.bucket)).toEqual(['0dte', 'weekly', 'monthly']);
+    expect(out.measures.buckets[0]).toMatchObject({ call_wall: 100, put_wall: 95 });
+    expect(out.measures.buckets[2]).toMatchObject({ call_wall: 103, put_wall: 92 });
+    expect(expiries[2]).toMatchObject({ call_wall: 102, put_wall: 93 });
     const local = await run('buckets-local', text.replaceAll(asOf, '2024-01-19T10:00:00-05:00'));
     expect(local.measures.buckets.map((b) => b.bucket)).toEqual(['0dte', 'weekly', 'monthly']);
     expect(local.measures.buckets[0]).toMatchObject({ call_wall: 102, put_wall: 93 });

@@ -134,6 +134,53 @@ describe('GEX, walls and max pain', () => {
   });
 });
 
+describe("the snapshot's date", () => {
+  it("is the exchange's, whatever offset as_of is written in", async () => {
+    // One instant, Friday 2024-01-19 19:30 in New York, written three ways; the chain
+    // has that Friday's expiry (0DTE: not expired) and the next Friday's.
+    const run = async (name: string, asOf: string) => {
+      const file = join(dir, `${name}.csv`);
+      writeFileSync(
+        file,
+        [
+          HEAD,
+          ...['2024-01-19', '2024-01-26'].flatMap((e) => [
+            `TEST,${asOf},100,${e},100,C,1000,1,0.25,`,
+            `TEST,${asOf},100,${e},95,P,800,1,0.3,`,
+          ]),
+        ].join('\n') + '\n',
+      );
+      const r = await runPipeline({
+        file,
+        dataDir: join(dir, 'out'),
+        snapshotId: name,
+        conventions: conventions(),
+      });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return { ...r.value.snapshot, buckets: r.value.measures.buckets };
+    };
+    const ny = await run('date-ny', '2024-01-19T19:30:00-05:00');
+    expect(ny.contracts).toBe(4);
+    expect(ny.buckets.map((b) => b.bucket)).toContain('0dte');
+    expect(ny.parquet).toContain(join('date=2024-01-19', 'date-ny.parquet'));
+    for (const [name, asOf] of [
+      ['date-utc', '2024-01-20T00:30:00Z'],
+      ['date-tokyo', '2024-01-20T09:30:00+09:00'],
+    ] as const) {
+      const s = await run(name, asOf);
+      expect(s.contracts).toBe(4);
+      expect([s.total_gex, s.zero_gamma, s.call_wall, s.put_wall]).toEqual([
+        ny.total_gex,
+        ny.zero_gamma,
+        ny.call_wall,
+        ny.put_wall,
+      ]);
+      expect(s.buckets).toEqual(ny.buckets);
+      expect(s.parquet).toContain(join('date=2024-01-19', `${name}.parquet`));
+    }
+  });
+});
+
 describe('gamma profile and zero gamma', () => {
   it('a call above and a put below spot cross zero at √(K₁K₂)·e^{−σ²T/2}', async () => {
     const iv = 0.3;

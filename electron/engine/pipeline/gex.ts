@@ -18,7 +18,6 @@ import { bucketCode, dateInZone } from './buckets.ts';
 import type { Chain } from './chain.ts';
 import { contractExposures, type ContractExposures } from './contract-exposures.ts';
 import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
-import { isoDate } from './time.ts';
 
 export { extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
 
@@ -32,6 +31,8 @@ export type UsedContracts = {
   rows: Int32Array;
   /** Year fraction of each contract (all rows; meaningful for used ones). */
   t: Float64Array;
+  /** The snapshot's date (YYYY-MM-DD) in the exchange's time zone: expiries before it are expired. */
+  date: string;
   quality: DataQuality;
 };
 
@@ -67,7 +68,9 @@ export type GexResult = GexTotals & {
  */
 export function selectContracts(chain: Chain, conv: GexConventions): UsedContracts {
   const c = chain.contracts;
-  const snapshotDate = isoDate(chain.as_of);
+  // The exchange's date, whatever offset as_of is written in (a UTC Parquet timestamp of
+  // an evening quote is already the next day in its own offset).
+  const snapshotDate = dateInZone(chain.as_of, conv.exchange_time_zone);
   const expiryT = c.expiries.map((e) => yearFraction(snapshotDate, e, conv.day_count));
   const expired = c.expiries.map((e) => e < snapshotDate);
   const adjusted = c.roots.map(
@@ -94,6 +97,7 @@ export function selectContracts(chain: Chain, conv: GexConventions): UsedContrac
   return {
     rows: rows.subarray(0, used),
     t,
+    date: snapshotDate,
     quality: { score: c.n === 0 ? 0 : used / c.n, rows_total: c.n, rows_used: used, dropped },
   };
 }
@@ -110,8 +114,7 @@ export function computeGex(
 ): Result<GexResult> {
   const c = chain.contracts;
   const x = contractExposures(chain, used, conv);
-  const exchangeDate = dateInZone(chain.as_of, conv.exchange_time_zone);
-  const bucketOfExpiry = Uint8Array.from(c.expiries, (e) => bucketCode(e, exchangeDate));
+  const bucketOfExpiry = Uint8Array.from(c.expiries, (e) => bucketCode(e, used.date));
   const a = aggregate(chain, used.rows, x, bucketOfExpiry);
   const { totals } = a;
   const total_gex = totals.call_gex + totals.put_gex;

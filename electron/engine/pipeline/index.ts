@@ -20,7 +20,6 @@ import { writeSnapshotParquet } from './snapshot-row.ts';
 import { keep, lookUp, type Figures, type Prepared } from './prepared.ts';
 import { checkLimits, readSource } from './read-chain.ts';
 import { openSource, sourceOf } from './source.ts';
-import { isoDate } from './time.ts';
 import { checkConventions } from './conventions.ts';
 import { diskFull, isDiskFull } from '../disk-full.ts';
 
@@ -208,7 +207,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       snapshotId: input.snapshotId,
       underlying: chain.value.underlying,
       as_of: chain.value.as_of,
-      date: isoDate(chain.value.as_of),
+      date: used.date,
     };
     const parquet = await writeStrikesParquet(gex.strikes, meta);
     const snapshot: PipelineSnapshot = {

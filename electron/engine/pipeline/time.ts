@@ -216,9 +216,6 @@ export function parseTimestamp(text: string, timeZone: string): string | null {
   return `${wallIso(t)}${frac}${off}`;
 }
 
-/** The calendar date (YYYY-MM-DD) of an ISO timestamp, in its own offset. */
-export const isoDate = (iso: string): string => iso.slice(0, 10);
-
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 /** 1..12 from an English month name or abbreviation; 0 when unknown. */
 export const monthNumber = (name: string): number =>
