@@ -15,6 +15,7 @@ import { occParser, parseOcc, underlyingOfRoot } from '../../electron/engine/pip
 import { parseCboeDate } from '../../electron/engine/pipeline/read-cboe-csv.ts';
 import { parseExpiry } from '../../electron/engine/pipeline/dates.ts';
 import { parseTimestamp } from '../../electron/engine/pipeline/time.ts';
+import { parseNumberAt, parseNumberText } from '../../electron/engine/pipeline/numbers.ts';
 import { ContractRow } from '../../shared/domain.ts';
 import {
   cboeCsvText,
@@ -174,6 +175,62 @@ describe('CBOE CSV', () => {
     const oi = chain.contracts.reduce((n, c) => n + c.open_interest, 0);
     expect(rows.reduce((n, c) => n + c.open_interest, 0)).toBe(oi);
     expect(Math.max(...rows.map((c) => c.open_interest))).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('reads a comma as a thousands separator only where it groups thousands', async () => {
+    const at = (s: string) => parseNumberAt(Buffer.from(s), 0, s.length);
+    const good: [string, number][] = [
+      ['1,234', 1234],
+      ['-1,234,567.25', -1234567.25],
+      ['12,345.', 12345],
+      ['999,000e-3', 999],
+      ['1234', 1234],
+      ['0.0012', 0.0012],
+    ];
+    for (const [s, v] of good) {
+      expect(at(s), s).toBe(v);
+      expect(parseNumberText(s), s).toBe(v);
+    }
+    // Decimal commas and broken groups: never 12, 35, 476354 or 1235.
+    for (const s of [
+      '0,0012',
+      '3,5',
+      '4763,54',
+      '1,23',
+      '1,2345',
+      '1234,567',
+      ',5',
+      '1,',
+      '1.5,0',
+    ]) {
+      expect(at(s), s).toBeNaN();
+      expect(parseNumberText(s), s).toBeNaN();
+    }
+
+    // In a file: the cell's line and field, and nothing stored.
+    const csvLines = cboeCsvText(makeChain({ seed: 15, expiries: 2, strikesPerExpiry: 5 })).split(
+      '\n',
+    );
+    const cells = csvLines[6]!.split(',');
+    const gamma = csvLines[3]!.split(',').indexOf('Gamma');
+    cells[gamma] = '"0,0012"';
+    csvLines[6] = cells.join(',');
+    const cboe = join(dir, 'decimal-comma-cboe.csv');
+    writeFileSync(cboe, csvLines.join('\n'));
+    const e = await failureOf(cboe);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', file: cboe, line: 7, field: 'Calls Gamma' });
+    expect(e.message).toContain('("0,0012") is not a number');
+
+    const long = join(dir, 'decimal-comma-long.csv');
+    const text = longCsvText(makeChain({ seed: 16, expiries: 1, strikesPerExpiry: 3 }));
+    writeFileSync(
+      long,
+      text.replace(/^([^,\n]+,[^,\n]+,)([\d.]+)/m, (_, head, spot) => {
+        return `${head}"${String(spot).replace('.', ',')}"`;
+      }),
+    );
+    const e2 = await failureOf(long);
+    expect(e2).toMatchObject({ code: 'BAD_VALUE', file: long, line: 2, field: 'spot' });
   });
 
   it('reads a Last: price whose unquoted thousands separators split it over cells', async () => {

@@ -34,15 +34,24 @@ export function parseNumberAt(bytes: Buffer, start: number, end: number): number
   let digits = 0;
   let scale = 0;
   let any = false;
+  // Thousands separators only where they group thousands: `1,234,567`, never `0,0012` or
+  // `3,5` (a decimal comma, which read as a separator would make 0.0012 into 12).
+  let group = 0;
+  let grouped = false;
   for (; i < end; i++) {
     const b = bytes[i]!;
     if (b >= 0x30 && b <= 0x39) {
       mant = mant * 10 + (b - 0x30);
       digits++;
+      group++;
       any = true;
-    } else if (b === COMMA && any) continue;
-    else break;
+    } else if (b === COMMA && any) {
+      if (grouped ? group !== 3 : group > 3 || mant === 0) return NOT_A_NUMBER;
+      grouped = true;
+      group = 0;
+    } else break;
   }
+  if (grouped && group !== 3) return NOT_A_NUMBER;
   if (i < end && bytes[i] === 0x2e) {
     for (i++; i < end; i++) {
       const b = bytes[i]!;
@@ -62,12 +71,16 @@ export function parseNumberAt(bytes: Buffer, start: number, end: number): number
 }
 
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** An integer part with thousands separators, each group of three digits. */
+const GROUPED_RE = /^[+-]?[1-9]\d{0,2}(,\d{3})+(\.|[eE]|$)/;
 /** What spreadsheets and vendors write for "no value": read as a blank cell. */
 const NO_VALUE = /^(n\/?a|#n\/a|nan|null|none|-+)$/i;
 
 /** The same grammar over text (Parquet string columns, the slow path of parseNumberAt). */
 export function parseNumberText(text: string): number {
-  const s = text.replace(/,/g, '').trim();
+  const t = text.trim();
+  if (t.includes(',') && !GROUPED_RE.test(t)) return NOT_A_NUMBER;
+  const s = t.replace(/,/g, '');
   if (s === '' || NO_VALUE.test(s)) return EMPTY;
   if (!NUMBER_RE.test(s)) return NOT_A_NUMBER;
   const v = Number(s);
