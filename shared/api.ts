@@ -23,6 +23,7 @@ import { DrainResult, JobDetail, QueueStats } from './api/queue.ts';
 import { ActiveRules, RuleVersion, WhatIfAnswer } from './api/rules.ts';
 import {
   HistoryPoint,
+  AttachFolders,
   HistoryRequest,
   LevelsRow,
   SnapshotDetail,
@@ -91,15 +92,15 @@ export const calls = {
   ),
   /** How many snapshots are stored (the list above stops at its limit). */
   'snapshots:count': call(none, z.object({ total: z.number().int().min(0) })),
-  'snapshots:get': call(z.object({ id: z.string() }), SnapshotDetail),
+  'snapshots:get': call(z.object({ id: z.string(), attach: AttachFolders }), SnapshotDetail),
   /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
-  'snapshots:cells': call(z.object({ id: z.string() }), SnapshotCells),
+  'snapshots:cells': call(z.object({ id: z.string(), attach: AttachFolders }), SnapshotCells),
   'snapshots:history': call(HistoryRequest, z.array(HistoryPoint)),
   'snapshots:diff': call(
-    z.object({ from: z.string().min(1), to: z.string().min(1) }),
+    z.object({ from: z.string().min(1), to: z.string().min(1), attach: AttachFolders }),
     SnapshotDiff,
   ),
-  'snapshots:levels': call(none, z.array(LevelsRow)),
+  'snapshots:levels': call(z.object({ attach: AttachFolders }).strict(), z.array(LevelsRow)),
   /**
    * Removes a snapshot of this workstation's store (one ingested by mistake): its figures
    * and its export files, audited as `removed` (who, why, what it was). The request and job

@@ -115,6 +115,23 @@ async function submitVia(
   return ack;
 }
 
+/** Why the browser host refuses a call that names a folder on the engine's machine, if it does. */
+function pathRefused(name: CallName, data: unknown): Result<never> | null {
+  if (name === 'inbox:set')
+    return err(
+      'INVALID_REQUEST',
+      `inbox:set: ${PATHS_REFUSED}, and cannot choose the inbox folder (a path): choose it in the desktop app or in config.json`,
+      { field: 'dir' },
+    );
+  if ((data as { attach?: unknown }).attach !== undefined)
+    return err(
+      'INVALID_REQUEST',
+      `${name}: ${PATHS_REFUSED}, and reads no folder a page names (attach): attach export folders in config.json`,
+      { field: 'attach' },
+    );
+  return null;
+}
+
 /**
  * `handlers` may lack calls (a command that opened only the store serves those it can);
  * a missing one is NOT_FOUND.
@@ -129,12 +146,10 @@ export function createDispatcher(handlers: Partial<CallHandlers>, opts: Dispatch
       const { message, field } = describeIssues(parsed.error.issues);
       return err('VALIDATION', `${name}: ${message}`, field ? { field } : {});
     }
-    if (name === 'inbox:set' && opts.transport === 'http')
-      return err(
-        'INVALID_REQUEST',
-        `inbox:set: ${PATHS_REFUSED}, and cannot choose the inbox folder (a path): choose it in the desktop app or in config.json`,
-        { field: 'dir' },
-      );
+    if (opts.transport === 'http') {
+      const refused = pathRefused(name, parsed.data);
+      if (refused) return refused;
+    }
     const handler = handlers[name] as (req: unknown) => Promise<Result<unknown>>;
     if (typeof handler !== 'function') return err('NOT_FOUND', `no handler for "${name}"`);
     try {

@@ -47,11 +47,20 @@ export const TimeBound = z.union([
   z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
 ]);
 
+/**
+ * Export folders (other workstations' data folders) to read for this call beside those the
+ * engine's configuration attaches: the command line's `--attach`, which a running engine
+ * must honour as the command's own store would. Paths on the engine's machine, so the
+ * browser host refuses them (electron/host/handlers.ts).
+ */
+export const AttachFolders = z.array(z.string().min(1)).max(32).optional();
+
 export const HistoryRequest = z.object({
   underlying: z.string().trim().min(1).max(32),
   /** Inclusive bounds on as_of. */
   from: TimeBound.optional(),
   to: TimeBound.optional(),
+  attach: AttachFolders,
 });
 export type HistoryRequest = z.infer<typeof HistoryRequest>;
 

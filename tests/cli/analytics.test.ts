@@ -370,6 +370,7 @@ describe('gex-desk analytics commands', () => {
       [['history', 'SPX', '--to', '2024-02-30T10:00'], 2, /to: "2024-02-30T10:00" is not/],
       [['diff', 'a'], 2, /^gex-desk: diff takes ID_A ID_B, not a\n/],
       [['snapshot'], 2, /^gex-desk: snapshot takes ID\n/],
+      [['levels', 'extra'], 2, /^gex-desk: levels takes no arguments, not extra\n/],
       // A limit out of range is the command's usage, not the engine's refusal (exit 1).
       [['snapshots', '--limit', '0'], 2, /--limit must be a whole number of at least 1, not "0"/],
       [['jobs', '--limit', '1.5'], 2, /--limit must be a whole number of at least 1, not "1.5"/],

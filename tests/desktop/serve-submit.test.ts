@@ -100,6 +100,21 @@ describe('a path over HTTP', () => {
     ).toEqual([]);
   });
 
+  it('is refused as a folder to read snapshots from (attach), which the command line may name', async () => {
+    for (const [name, req] of [
+      ['snapshots:levels', {}],
+      ['snapshots:history', { underlying: 'SPX' }],
+      ['snapshots:get', { id: 'x' }],
+      ['snapshots:cells', { id: 'x' }],
+      ['snapshots:diff', { from: 'x', to: 'y' }],
+    ] as const) {
+      const answer = await call(name, { ...req, attach: [te.dir] });
+      expect(answer.error, name).toMatchObject({ code: 'INVALID_REQUEST', field: 'attach' });
+      expect(answer.error!.message).toContain('the browser host accepts files only as uploads');
+    }
+    expect((await call('snapshots:levels', {})).ok).toBe(true);
+  });
+
   it('is refused together with an upload id too (exactly one way to name a file)', async () => {
     const answer = await call('ingest:submit', {
       file: chainPath,

@@ -145,6 +145,12 @@ async function besideServe(
   }
 }
 
+/** Another workstation's export folder, attached by the analytics commands (--attach). */
+const theirs = place();
+const theirFolder = join(theirs.db, '..', 'data');
+const theirChain = join(inputs, 'xlf.csv');
+writeCboeCsv(theirChain, { seed: 60, underlying: 'XLF', expiries: 2, strikesPerExpiry: 8 });
+
 /** The commands whose answers must not depend on whether serve holds the database. */
 async function session(p: { home: string; args: string[] }): Promise<Record<string, CliRun>> {
   const run = (args: string[], input?: string) =>
@@ -160,6 +166,8 @@ async function session(p: { home: string; args: string[] }): Promise<Record<stri
     history: await run(['rules', 'history', '--json']),
     drain: await run(['queue', '--drain', '--json']),
     sources: await run(['sources', '--json']),
+    levels: await run(['levels', '--attach', theirFolder, '--json']),
+    attached: await run(['history', 'XLF', '--attach', theirFolder, '--json']),
   };
 }
 
@@ -175,6 +183,7 @@ const TIMES = new Set([
   'latency_p90_ms',
   'latency_p99_ms',
   'throughput_per_min',
+  'age_s',
 ]);
 const IDS = new Set(['id', 'request_id', 'job_id', 'snapshot_id']);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
@@ -200,6 +209,8 @@ let alone: { p: ReturnType<typeof place>; runs: Record<string, CliRun> };
 beforeAll(async () => {
   // serve builds the UI when it is older than its sources; not inside a test's timing.
   await buildRenderer();
+  const their = await runCli(['ingest', theirChain, ...theirs.args], { home: theirs.home });
+  if (their.code !== 0) throw new Error(their.stderr);
   const p = place();
   alone = { p, runs: await session(p) };
 }, 300_000);
@@ -227,7 +238,7 @@ describe('the command line beside gex-desk serve', () => {
         expect(comparable(byFile(beside[name]!.lines), dirOf(p))).toEqual(
           comparable(byFile(alone.runs[name]!.lines), dirOf(alone.p)),
         );
-      for (const name of ['eval', 'show', 'history', 'drain', 'sources'])
+      for (const name of ['eval', 'show', 'history', 'drain', 'sources', 'levels', 'attached'])
         expect(comparable(beside[name]!.lines, dirOf(p))).toEqual(
           comparable(alone.runs[name]!.lines, dirOf(alone.p)),
         );
@@ -243,6 +254,16 @@ describe('the command line beside gex-desk serve', () => {
         expect.objectContaining({ fact: 'total_volume' }),
       ]);
       expect(beside.snapshots!.lines).toHaveLength(5);
+      // --attach read the other workstation's folder through serve too (it was ignored).
+      expect(beside.attached!.lines.map((l) => l.origin)).toEqual([theirFolder]);
+      expect(beside.levels!.lines.map((l) => l.underlying)).toEqual([
+        'DIA',
+        'IWM',
+        'NDX',
+        'QQQ',
+        'SPX',
+        'XLF',
+      ]);
       expect(
         beside.whatif!.lines.every(
           (l) =>

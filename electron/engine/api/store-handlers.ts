@@ -110,17 +110,19 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       sourceHandlers({ store, events: deps.events, activeRules: () => deps.rules.active() }),
     );
   const sources = () => (sourceCalls ??= loadSources());
-  // History, diff, levels and details, over the store and any attached export folders.
+  // History, diff, levels and details, over the store and any attached export folders:
+  // the configuration's, kept (with what they have read) for the engine's life, and for
+  // one call those its request adds (the command line's --attach).
   let analyticsP: Promise<import('../analytics/index.ts').Analytics> | null = null;
-  const analytics = () =>
-    (analyticsP ??= import('../analytics/index.ts').then(
+  const analyticsOf = (attach: string[]) =>
+    import('../analytics/index.ts').then(
       ({ Analytics }) =>
-        new Analytics({
-          store,
-          attach: deps.config.attach,
-          timeZone: deps.config.conventions.exchange_time_zone,
-        }),
-    ));
+        new Analytics({ store, attach, timeZone: deps.config.conventions.exchange_time_zone }),
+    );
+  const analytics = (more?: string[]) =>
+    more?.length
+      ? analyticsOf([...deps.config.attach, ...more])
+      : (analyticsP ??= analyticsOf(deps.config.attach));
 
   /** Removes what `sel` selects, audited, and tells the engine's memory and the windows once. */
   const remove = async (
@@ -169,12 +171,12 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     'snapshots:list': async (req) =>
       ok(await listSnapshots(store, { ...req, underlying: asStored(req.underlying) })),
     'snapshots:count': async () => ok({ total: await countSnapshots(store) }),
-    'snapshots:get': async ({ id }) => (await analytics()).snapshot(id),
-    'snapshots:cells': async ({ id }) => (await analytics()).cells(id),
+    'snapshots:get': async ({ id, attach }) => (await analytics(attach)).snapshot(id),
+    'snapshots:cells': async ({ id, attach }) => (await analytics(attach)).cells(id),
     'snapshots:history': async (req) =>
-      (await analytics()).history({ ...req, underlying: asStored(req.underlying)! }),
-    'snapshots:diff': async ({ from, to }) => (await analytics()).diff(from, to),
-    'snapshots:levels': async () => (await analytics()).levels(),
+      (await analytics(req.attach)).history({ ...req, underlying: asStored(req.underlying)! }),
+    'snapshots:diff': async ({ from, to, attach }) => (await analytics(attach)).diff(from, to),
+    'snapshots:levels': async ({ attach }) => (await analytics(attach)).levels(),
     'snapshots:remove': async ({ id, justification, author }) => {
       // The id as the other calls take it (its first characters will do), from the store only.
       const found = await (await analytics()).snapshot(id);

@@ -6,6 +6,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   TimeBound,
+  type CallName,
+  type GexApi,
   type HistoryPoint,
   type LevelsRow,
   type SnapshotDetail,
@@ -40,21 +42,41 @@ export function attachOption(values: { attach?: string[] }): string[] | undefine
   });
 }
 
+/** The calls that read snapshots, and so take the --attach folders. */
+const READS_SNAPSHOTS = new Set<CallName>([
+  'snapshots:get',
+  'snapshots:cells',
+  'snapshots:history',
+  'snapshots:diff',
+  'snapshots:levels',
+]);
+
 /**
- * Runs `work` through the API map: the running engine's (whose configuration says which
- * folders are attached), or this process's own over the store (with `--attach`).
+ * Runs `work` through the API map: the running engine's, or this process's own over the
+ * store. The --attach folders go with every call that reads snapshots, so that a running
+ * engine reads them beside its configuration's as this process's own store would (it
+ * ignored them, and `history X --attach DIR` said there was no snapshot of X).
  */
 export const readOnly = (
   values: Parameters<typeof engineOptions>[0] & { attach?: string[] },
   out: Output,
   work: (api: ApiClient) => Promise<ExitCode>,
-) =>
-  withApi(
-    { ...engineOptions(values), attach: attachOption(values) },
-    out,
-    { kind: 'store' },
-    (api) => work(api),
+) => {
+  const attach = attachOption(values);
+  return withApi({ ...engineOptions(values), attach }, out, { kind: 'store' }, (api) =>
+    work(attach ? attaching(api, attach) : api),
   );
+};
+
+function attaching(api: ApiClient, attach: string[]): ApiClient {
+  return new Proxy(api, {
+    get(target, key, receiver) {
+      if (key !== 'call') return Reflect.get(target, key, receiver);
+      return ((name: CallName, req: object) =>
+        target.call(name, READS_SNAPSHOTS.has(name) ? { ...req, attach } : req)) as GexApi['call'];
+    },
+  });
+}
 
 /**
  * A strike's figures over all expiries, in the order `snapshot --json` writes them: its
@@ -101,7 +123,7 @@ function positionals(given: string[], want: string[], usage: string): string[] {
   const command = usage.split(' ')[1]; // "gex-desk diff ID_A ID_B …"
   if (given.length !== want.length)
     throw new UsageError(
-      `${command} takes ${want.join(' ')}${given.length === 0 ? '' : `, not ${given.join(' ')}`}\n${usage}`,
+      `${command} takes ${want.length ? want.join(' ') : 'no arguments'}${given.length === 0 ? '' : `, not ${given.join(' ')}`}\n${usage}`,
     );
   return given;
 }
