@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { Decision, PriorityLevel, PriorityRequest } from '../domain.ts';
 import { AppError } from '../result.ts';
 
-const justified = (r: { requested_priority?: unknown; justification?: string }) =>
+/** G1: a manual priority needs a justification that is not blank. */
+export const justified = (r: { requested_priority?: unknown; justification?: string }) =>
   !r.requested_priority || (r.justification ?? '').trim().length > 0;
 
 /** A data source as a request names it: " vendor " is the source "vendor"; a blank one is none. */

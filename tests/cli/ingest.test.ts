@@ -360,6 +360,7 @@ describe('gex-desk ingest', () => {
           '{not json',
           JSON.stringify({ fiel: 'one.csv', at_ms: 0 }),
           JSON.stringify({ file: 'one.csv', source: '  ', at_ms: 0 }),
+          JSON.stringify({ file: 'one.csv', requested_priority: 'HIGH', justification: ' ' }),
         ].join('\r\n'),
     );
     const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
@@ -369,8 +370,18 @@ describe('gex-desk ingest', () => {
       ['arrivals.jsonl', 'rejected'],
       ['arrivals.jsonl', 'rejected'],
       ['arrivals.jsonl', 'rejected'],
+      ['arrivals.jsonl', 'rejected'],
       ['two.csv', 'completed'],
     ]);
+    // A level without a justification is said at its line, as the other bad lines are.
+    expect(r.lines[4]!.error).toMatchObject({
+      code: 'VALIDATION',
+      field: 'justification',
+      line: 6,
+      file: manifest,
+      message:
+        'manifest line 6: justification: a manual priority (requested_priority) needs a justification that is not blank',
+    });
     expect(r.lines[3]!.error).toMatchObject({
       code: 'VALIDATION',
       line: 5,

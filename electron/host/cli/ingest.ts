@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
-import { SourceName } from '../../../shared/api/ingest.ts';
+import { justified, SourceName } from '../../../shared/api/ingest.ts';
 import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
@@ -46,6 +46,11 @@ const ManifestLine = z.object({
   justification: z.string().optional(),
   author: z.string().optional(),
   at_ms: z.number().nonnegative().default(0),
+});
+/** A line as it may be submitted: said at its line, not by the engine's refusal without one. */
+const ManifestRequest = ManifestLine.refine(justified, {
+  message: 'a manual priority (requested_priority) needs a justification that is not blank',
+  path: ['justification'],
 });
 
 interface Planned {
@@ -235,6 +240,7 @@ const MANIFEST_FIELDS = Object.keys(ManifestLine.shape);
 function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
   const given = value !== null && typeof value === 'object' && !Array.isArray(value);
   const key = issue.path[0];
+  if (issue.code === 'custom') return issue.message;
   if (!given || typeof key !== 'string' || (value as Record<string, unknown>)[key] !== undefined)
     return issue.message;
   const unknown = Object.keys(value).filter((k) => !MANIFEST_FIELDS.includes(k));
@@ -286,7 +292,7 @@ function readManifest(path: string, defaultSource: string, piped?: string): Plan
         refuse(` is not JSON: ${(e as Error).message}`);
         return;
       }
-      const parsed = ManifestLine.safeParse(value);
+      const parsed = ManifestRequest.safeParse(value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.join('.');
