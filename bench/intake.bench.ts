@@ -15,6 +15,7 @@ import { IntakeMemory } from '../electron/engine/intake/memory.ts';
 import { Store } from '../electron/engine/store/db.ts';
 import { stats } from '../tests/system/bursts/judge.ts';
 import { StagingWatcher } from '../tests/system/bursts/observe.ts';
+import { ownFolder } from '../electron/engine/own-folder.ts';
 import { requestedLevelBurst, SPX_SIZE } from '../tests/system/bursts/plan.ts';
 import { writeBurst } from '../tests/system/bursts/write.ts';
 import { newYorkTime } from '../tests/system/bursts/chains.ts';
@@ -45,7 +46,10 @@ export async function benchIntake(
     });
     if (!started.ok) throw new Error(started.error.message);
     const engine = started.value;
-    const staging = new StagingWatcher(join(dir, 'data', 'staging'), 50);
+    const staging = new StagingWatcher(
+      ownFolder(join(dir, 'data'), join(dir, 'gex.duckdb'), 'staging'),
+      50,
+    );
     try {
       await engine.handlers['queue:pause']({});
       // This process is the engine: its CPU (JavaScript, DuckDB's and libuv's threads) per arrival.

@@ -17,6 +17,7 @@ import { InboxControl, ownPaths } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { Staging } from './intake/staging.ts';
+import { ownFolder } from './own-folder.ts';
 import { submit } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
@@ -137,7 +138,8 @@ async function start(
 
   let scheduler: Scheduler | null = null;
   const staging = new Staging({
-    dir: join(cfg.dataDir, 'staging'),
+    dir: ownFolder(cfg.dataDir, cfg.dbPath, 'staging'),
+    legacyDir: join(cfg.dataDir, 'staging'),
     maxBytes: cfg.limits.maxFileBytes,
     log,
   });
@@ -157,7 +159,7 @@ async function start(
     // Jobs' state changes and snapshots go through the store's lane of their level: a
     // burst of LOW work never holds up the data a CRITICAL request waits for.
     const jobStore = store;
-    const phases = new EnginePhases(join(cfg.dataDir, 'in-engine'));
+    const phases = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-engine'));
     const stage = {
       store: jobStore,
       events,

@@ -10,12 +10,13 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TOKEN_QUERY } from '../../shared/channels.ts';
 import { ok } from '../../shared/result.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { createDispatcher, type HostedEngine } from './handlers.ts';
+import { ownFolder } from '../engine/own-folder.ts';
 import { contentSecurityPolicy } from './http/csp.ts';
 import { eventSocket } from './http/event-socket.ts';
 import { apiRoutes, guarded } from './http/api-routes.ts';
@@ -28,10 +29,10 @@ export { TOKEN_HEADER } from '../../shared/channels.ts';
 /**
  * The browser host's upload folder: in the data folder, beside the staging area (on the same
  * file system, an upload is staged by a hard link, not a copy), never in the inbox, which may
- * be a read-only share.
+ * be a read-only share; its database's own (own-folder.ts), as it is swept at start.
  */
-export const uploadFolderOf = (config: { dataDir: string }): string =>
-  join(config.dataDir, 'uploads');
+export const uploadFolderOf = (config: { dataDir: string; dbPath: string }): string =>
+  ownFolder(config.dataDir, config.dbPath, 'uploads');
 
 export interface ServeOptions {
   /** 0 or absent: a free port. */

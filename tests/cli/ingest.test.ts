@@ -211,6 +211,36 @@ describe('gex-desk ingest', () => {
     await expectUndecidedRows('no-timestamp.json', args);
   });
 
+  it("keeps a failed file's bytes for a retry while another database's engine starts on the same data folder", async () => {
+    // Two databases in one folder share its data folder (data/) by default.
+    const { dir } = cliHome();
+    const a = ['--db', join(dir, 'a.duckdb')];
+    const b = ['--db', join(dir, 'b.duckdb')];
+    const bad = writeBadFiles(dir).badValue!;
+    const first = await runCli(['ingest', bad.path, '--json', ...a]);
+    expect(first.lines[0]).toMatchObject({ status: 'failed', error: { code: 'BAD_VALUE' } });
+    const other = await runCli(['queue', '--drain', ...b]);
+    expect(other.code, other.stderr).toBe(0);
+    // Its kept bytes are still there to retry on, and a new submission reads the file again.
+    const retry = await runCli([
+      'jobs',
+      'retry',
+      String(first.lines[0]!.job_id),
+      '--force',
+      '--json',
+      ...a,
+    ]);
+    expect(retry.lines[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'BAD_VALUE', line: bad.line },
+    });
+    const again = await runCli(['ingest', bad.path, '--json', ...a]);
+    expect(again.lines[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'BAD_VALUE', line: bad.line },
+    });
+  });
+
   it('says a file that could not be read at arrival was never given a level', async () => {
     const { dir, args } = cliHome();
     const file = join(dir, 'gone.csv');

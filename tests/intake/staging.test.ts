@@ -248,4 +248,43 @@ describe('Staging.capture', () => {
     expect(readdirSync(again.dir)).toEqual([hashes[1]]);
     expect(again.refs(hashes[1]!)).toBe(1);
   });
+
+  it("recover moves a live job's blob in from the folder every database shared, and leaves the rest there", async () => {
+    const dir = temp();
+    const legacy = join(dir, 'staging');
+    const old = new Staging({ dir: legacy, maxBytes: 1 << 30 });
+    const hashes = [];
+    for (const n of ['mine', 'theirs']) {
+      const f = join(dir, `${n}.csv`);
+      writeFileSync(f, `content ${n}\n`);
+      const r = await old.capture(f);
+      if (!r.ok) throw new Error(r.error.message);
+      hashes.push(r.value.hash);
+    }
+    writeFileSync(old.chainPathOf(hashes[0]!), 'parsed');
+    const own = new Staging({
+      dir: join(legacy, 'gex.duckdb-1234abcd'),
+      maxBytes: 1 << 30,
+      legacyDir: legacy,
+    });
+    expect(own.recover([hashes[0]!])).toEqual({ removed: 0 });
+    expect(readdirSync(own.dir).sort()).toEqual([hashes[0], `${hashes[0]}.chain`].sort());
+    expect(readFileSync(own.pathOf(hashes[0]!), 'utf8')).toBe('content mine\n');
+    // Another database's blob (or an old leftover) is not this engine's to sweep.
+    expect(existsSync(join(legacy, hashes[1]!))).toBe(true);
+  });
+
+  it('a capture puts back the blob of a content whose jobs hold it but whose file went', async () => {
+    const dir = temp();
+    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });
+    const f = join(dir, 'kept.csv');
+    writeFileSync(f, 'kept for a retry\n');
+    const first = await staging.capture(f);
+    if (!first.ok) throw new Error(first.error.message);
+    rmSync(first.value.path); // swept by another engine, before each had its own folder
+    const again = await staging.capture(f);
+    if (!again.ok) throw new Error(again.error.message);
+    expect(staging.refs(again.value.hash)).toBe(2);
+    expect(readFileSync(again.value.path, 'utf8')).toBe('kept for a retry\n');
+  });
 });

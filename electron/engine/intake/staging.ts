@@ -8,7 +8,7 @@
 // the jobs table at start); a failed job keeps its bytes for a retry until its retention
 // ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, readdirSync, rmSync } from 'node:fs';
+import { constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import {
   chmod,
   copyFile,
@@ -40,6 +40,12 @@ export interface StagingOptions {
   /** Hard-link files on the same file system instead of copying them (default true). */
   links?: boolean;
   log?: Logger;
+  /**
+   * Where staged bytes were kept before each database had a staging area of its own (one
+   * folder for every database of the data folder): a live job's blob found there at start
+   * is moved into this one; the rest there is left alone (another database's, perhaps).
+   */
+  legacyDir?: string;
 }
 
 export interface CaptureOptions {
@@ -141,6 +147,7 @@ export class Staging {
   recover(liveHashes: Iterable<string>): { removed: number } {
     this.#refs.clear();
     for (const h of liveHashes) this.acquire(h);
+    if (this.#opts.legacyDir) this.#adopt(this.#opts.legacyDir);
     let removed = 0;
     for (const name of readdirSync(this.dir)) {
       const hash = name.endsWith('.chain') ? name.slice(0, -'.chain'.length) : name;
@@ -149,6 +156,21 @@ export class Staging {
       removed++;
     }
     return { removed };
+  }
+
+  /** Moves the live jobs' blobs (and parsed chains) that are missing here from `legacy`. */
+  #adopt(legacy: string): void {
+    for (const hash of this.#refs.keys())
+      for (const name of [hash, `${hash}.chain`]) {
+        const from = join(legacy, name);
+        const to = join(this.dir, name);
+        if (existsSync(to) || !existsSync(from) || !statSync(from).isFile()) continue;
+        try {
+          renameSync(from, to);
+        } catch (e) {
+          this.#opts.log?.warn('staging.adopt', { file: from, error: String(e) });
+        }
+      }
   }
 
   /**
@@ -233,7 +255,10 @@ export class Staging {
         );
       const path = this.pathOf(copied.hash);
       this.acquire(copied.hash);
-      if ((this.#refs.get(copied.hash) ?? 0) > 1 || (await exists(path))) {
+      // Whether the blob is there, not whether a job holds it: a referenced blob may have
+      // gone (swept by an engine that shared this folder before each had its own), and the
+      // new capture is then what its jobs run on.
+      if (await exists(path)) {
         await rm(tmp, { force: true });
       } else {
         // A link shares the analyst's inode: its mode is theirs, not ours to change.

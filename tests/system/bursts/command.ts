@@ -11,6 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { BIN } from '../../cli/run-cli.ts';
 import { repoRoot } from '../../pipeline/helpers.ts';
 import { LogWatcher, StagingWatcher } from './observe.ts';
+import { ownFolder } from '../../../electron/engine/own-folder.ts';
 
 /** One line of `gex-desk ingest --json`. */
 export interface IngestLine {
@@ -45,7 +46,7 @@ export function newHome(prefix = 'gex-burst-'): Home {
     db: join(dir, 'gex.duckdb'),
     dataDir,
     log: join(dataDir, 'logs', 'gex-desk.log'),
-    staging: join(dataDir, 'staging'),
+    staging: ownFolder(dataDir, join(dir, 'gex.duckdb'), 'staging'),
     home,
   };
 }
