@@ -849,6 +849,55 @@ describe('long format', () => {
     expect(a.contracts).toBe(e.used);
   });
 
+  it("reads a Parquet file's numbers stored as text with the CSV's grammar, never cast", async () => {
+    const csv = join(dir, 'text-numbers.csv');
+    writeLongCsv(csv, { seed: 33, expiries: 3, strikesPerExpiry: 10 });
+    const text = pl.readCSV(csv, { inferSchemaLength: 0 }); // every column as text
+    const withCells = (col: string, cells: Record<number, string>) =>
+      text.withColumn(
+        pl.Series(
+          col,
+          (text.getColumn(col).toArray() as string[]).map((v, i) => cells[i] ?? v),
+          pl.Utf8,
+        ),
+      );
+    const write = (name: string, df: typeof text) => {
+      const path = join(dir, name);
+      df.writeParquet(path);
+      return path;
+    };
+    // All text, with thousands separators and a no-value marker: the CSV's snapshot.
+    const oi = text.getColumn('open_interest').toArray() as string[];
+    const big = oi.findIndex((v) => Number(v) >= 1000);
+    expect(big).toBeGreaterThanOrEqual(0);
+    const same = write(
+      'text-numbers.parquet',
+      withCells('open_interest', { [big]: Number(oi[big]).toLocaleString('en-US') }).withColumn(
+        pl.Series(
+          'bid',
+          (text.getColumn('bid').toArray() as string[]).map((v, i) => (i === 3 ? 'N/A' : v)),
+          pl.Utf8,
+        ),
+      ),
+    );
+    expect(pl.readParquet(same).getColumn('open_interest').dtype.variant).toBe('String');
+    const a = (await run(csv)).snapshot;
+    const b = (await run(same)).snapshot;
+    for (const k of ['contracts', 'total_gex', 'zero_gamma', 'call_wall', 'put_wall'] as const)
+      expect(b[k], k).toEqual(a[k]);
+    // Text that is no number is said at its row, in an optional column too (it was null:
+    // "missing", or a gamma silently computed from the IV).
+    for (const [col, field] of [
+      ['gamma', 'gamma'],
+      ['open_interest', 'open_interest'],
+    ] as const) {
+      const bad = write(`text-${col}.parquet`, withCells(col, { 39: 'abc' }));
+      const e = await failureOf(bad);
+      expect(e, col).toMatchObject({ code: 'BAD_VALUE', line: 40, field });
+      expect(e.message, col).toContain('("abc") is not a number');
+    }
+  });
+
   it('a cell repeating the last one reads the same, quoted or not, but an escaped quote is not its raw bytes', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma\n';
     const row = (u: string, expiry: string, strike: number) =>

@@ -134,7 +134,10 @@ function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names
     let values = numbers.get(col);
     if (!values) {
       const s = series(col);
-      const dtype = String(s.dtype);
+      // Text read with the CSV's grammar (thousands, no-value markers, "not a number"),
+      // never cast: a cast makes any text it cannot read null, that is "missing" or, in an
+      // optional column, silently unknown. (`String(dtype)` is "DataType(String)".)
+      const dtype = s.dtype.variant;
       if (dtype === 'String' || dtype === 'Utf8') {
         const txt = textOf(col, field);
         values = Array.isArray(txt) ? Float64Array.from(txt, parseNumberText) : txt;
