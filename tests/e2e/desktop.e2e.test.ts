@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { PRIORITY_LEVELS } from '../../shared/domain.ts';
 import {
+  axe,
   chainFile as makeChainFile,
   dropFile as drop,
   haveChromium,
@@ -18,6 +19,7 @@ import {
   poll,
   resumeQueue as resume,
   SAMPLES,
+  serious,
   shot as shoot,
   submission as submissionOf,
   type Desk,
@@ -365,6 +367,43 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
     expect(started.map((j) => j.effective_priority)).toEqual(
       PRIORITY_LEVELS.flatMap((l) => [l, l]),
     );
+  });
+
+  it('lists a request waiting for the read that decides its level as waiting, counted, and cancellable', async () => {
+    await page.locator('[data-filter=active]').click();
+    await pauseQueue();
+    // Fresh data with no requested level: its level waits for its file's facts read.
+    const nyNow = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'America/New_York',
+      dateStyle: 'short',
+      timeStyle: 'medium',
+    })
+      .format(new Date())
+      .replace(' ', 'T');
+    const file = chainFile('fresh-deciding.json', 321, {
+      asOf: nyNow,
+      expiries: 4,
+      strikesPerExpiry: 30,
+    });
+    const ack = await te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    expect(ack.value.status).toBe('deciding');
+    const row = page.locator('[data-testid=job-row][data-status=deciding]', {
+      hasText: 'fresh-deciding.json',
+    });
+    await poll(() => row.count()).toBe(1);
+    expect(await row.locator('.deciding-level').textContent()).toBe('≤CRITICAL');
+    await poll(() => page.getByTestId('total-queued').textContent()).toBe('1');
+    await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(
+      /^Paused — 1 waiting/,
+    );
+    await shot('queue-deciding');
+    expect(serious(await axe(page, 'queue: a request deciding'))).toEqual([]);
+    await row.getByRole('button', { name: 'Cancel fresh-deciding.json' }).click();
+    await poll(() => row.count()).toBe(0);
+    const job = await te.engine.handlers['jobs:get']({ id: ack.value.job_id! });
+    expect(job.ok && job.value.job.status).toBe('cancelled');
+    await resumeQueue();
   });
 
   it("shows the audit trail of the decisions, and a request's trail as one timeline", async () => {

@@ -42,7 +42,8 @@ function Actions({ job }: { job: ProcessingJob }) {
           },
     );
   };
-  const canCancel = job.status === 'queued' || job.status === 'running';
+  const canCancel =
+    job.status === 'deciding' || job.status === 'queued' || job.status === 'running';
   const why = noRetryReason(job);
   return (
     <div className="drawer-actions">

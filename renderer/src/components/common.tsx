@@ -30,6 +30,7 @@ export function UndecidedLevel({ job }: { job: { rule: string; priority: Priorit
 }
 
 const STATUS_HINT: Record<string, string> = {
+  deciding: 'Waiting for the read of its file that decides its level',
   queued: 'Waiting for a worker',
   running: 'Being computed',
   completed: 'Done: the snapshot is stored',

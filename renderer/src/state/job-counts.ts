@@ -5,8 +5,9 @@ import type { ProcessingJob } from '../../../shared/domain.ts';
 
 export interface JobCounts {
   all: number;
-  /** Queued or running. */
+  /** Waiting or running. */
   active: number;
+  /** Waiting: for a worker (`queued`), or for the read of its file that decides its level (`deciding`). */
   queued: number;
   running: number;
   /** Completed, duplicates included (both end with a snapshot). */
@@ -29,7 +30,7 @@ export function countJobs(jobs: Iterable<ProcessingJob>): JobCounts {
   const c = { ...NO_JOBS };
   for (const job of jobs) {
     c.all++;
-    if (job.status === 'queued') c.queued++;
+    if (job.status === 'queued' || job.status === 'deciding') c.queued++;
     else if (job.status === 'running') c.running++;
     else if (job.status === 'completed' || job.status === 'duplicate') c.completed++;
     else if (job.status === 'failed') c.failed++;

@@ -40,7 +40,9 @@ const FILTERS: { id: Filter; label: string }[] = [
 const ROW = 30;
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
-const isActive = (j: ProcessingJob) => j.status === 'queued' || j.status === 'running';
+/** Waiting (for a worker, or for the read that decides its level) or running. */
+const isActive = (j: ProcessingJob) =>
+  j.status === 'deciding' || j.status === 'queued' || j.status === 'running';
 
 function passes(
   job: ProcessingJob,
@@ -64,7 +66,6 @@ function passes(
   );
 }
 
-/** Active: running first, then in the order the scheduler takes them; otherwise newest first. */
 /** Each job's arrival in ms, parsed once per job object (an update is a new object). */
 const arrivals = new WeakMap<ProcessingJob, number>();
 function arrivalMs(job: ProcessingJob): number {

@@ -23,13 +23,13 @@ import { basename, duration } from '../../text/numbers.ts';
 import { asOfStamp, localClock, localZone } from '../../text/time.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+const waiting = (job: ProcessingJob) => job.status === 'queued' || job.status === 'deciding';
 
 export function waitMs(job: ProcessingJob, now: number): number {
   const started = ms(job.started_at);
   const finished = ms(job.finished_at);
   return (
-    (Number.isFinite(started) ? started : job.status === 'queued' ? now : finished) -
-    ms(job.submitted_at)
+    (Number.isFinite(started) ? started : waiting(job) ? now : finished) - ms(job.submitted_at)
   );
 }
 
@@ -54,6 +54,18 @@ const asOf = (job: ProcessingJob, ctx: RowContext) =>
 
 function Level({ job }: { job: ProcessingJob }) {
   if (endedUndecided(job)) return <UndecidedLevel job={job} />;
+  if (job.status === 'deciding')
+    return (
+      <span
+        className="deciding-level"
+        title={`Not decided yet: its file waits for the read that decides its level, ranked as ${job.priority}, the highest the rules could give it`}
+      >
+        <span className="flag bound" aria-hidden>
+          ≤
+        </span>
+        <LevelBadge level={job.priority} />
+      </span>
+    );
   const escalated = job.effective_priority !== job.priority;
   return (
     <>
@@ -94,7 +106,7 @@ function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): v
   };
   return (
     <>
-      {(job.status === 'queued' || job.status === 'running') && (
+      {(waiting(job) || job.status === 'running') && (
         <button
           className="btn tiny"
           data-testid="cancel-job"
