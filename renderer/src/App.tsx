@@ -4,7 +4,8 @@
 // anywhere open the submit dialog. A browser tab the host refuses (401) says so.
 import { lazy, Suspense, useEffect } from 'react';
 import type { GexClient } from './api/client.ts';
-import { useApp, type View } from './state/store.ts';
+import { jobTotals, useApp, type View } from './state/store.ts';
+import { int } from './text/numbers.ts';
 import { useSubmissions } from './state/submissions.ts';
 import { bindRoute } from './state/bind-route.ts';
 import { StatusBar } from './components/StatusBar.tsx';
@@ -34,7 +35,11 @@ export function App({ client }: { client: GexClient }) {
   const view = useApp((s) => s.view);
   const unauthorized = useApp((s) => s.unauthorized);
   const pending = useSubmissions((s) => s.pending);
-  const active = useApp((s) => s.counts.active);
+  // Waiting and running: the database's count past the jobs listed (jobTotals).
+  const active = useApp((s) => {
+    const t = jobTotals(s);
+    return t.queued + t.running;
+  });
 
   useEffect(() => useApp.getState().start(client), [client]);
   useEffect(() => bindRoute(), []);
@@ -80,8 +85,8 @@ export function App({ client }: { client: GexClient }) {
               >
                 {n.label}
                 {n.view === 'queue' && active ? (
-                  <span className="tab-count" aria-label={`${active} active`}>
-                    {active}
+                  <span className="tab-count" aria-label={`${int(active)} active`}>
+                    {int(active)}
                   </span>
                 ) : null}
               </a>

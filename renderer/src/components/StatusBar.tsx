@@ -3,10 +3,10 @@
 // and the job totals. The totals and the busy
 // workers are counted from the same job list the views show (state/job-counts.ts),
 // so the bar never says "failed 0" beside failed jobs; past the newest jobs that list
-// holds, the jobs ended are the database's counts (endedTotals).
+// holds, they are the database's counts (jobTotals).
 import { useShallow } from 'zustand/react/shallow';
-import { endedTotals, useApp } from '../state/store.ts';
-import { num } from '../text/numbers.ts';
+import { jobTotals, useApp } from '../state/store.ts';
+import { int, num } from '../text/numbers.ts';
 import { InboxStatus } from './inbox/InboxStatus.tsx';
 
 export function StatusBar() {
@@ -14,10 +14,9 @@ export function StatusBar() {
   const healthError = useApp((s) => s.healthError);
   const connected = useApp((s) => s.connected);
   const stats = useApp((s) => s.stats);
-  const counts = useApp((s) => s.counts);
-  // Past the list's limit the list holds only the newest jobs: how many ended, and how,
-  // is the database's count (queue:stats), never that of the jobs listed.
-  const ended = useApp(useShallow(endedTotals));
+  // Past the list's limit the list holds only the newest jobs: how many wait, run and
+  // ended is the database's count (queue:stats), never that of the jobs listed.
+  const totals = useApp(useShallow(jobTotals));
   const ok = !!health?.ok && !healthError && connected;
   const state = healthError
     ? 'engine unreachable'
@@ -31,7 +30,7 @@ export function StatusBar() {
             : 'engine degraded'
         : 'connecting…';
   const workers = stats?.workers ?? health?.workers ?? 0;
-  const busy = Math.min(workers, counts.running);
+  const busy = Math.min(workers, totals.running);
 
   return (
     <footer className="statusbar" data-testid="statusbar">
@@ -79,25 +78,30 @@ export function StatusBar() {
       )}
       <span className="sep" />
       <span className="label">queued</span>{' '}
-      <span className="num" data-testid="total-queued">
-        {counts.queued}
+      <span className="num" data-testid="total-queued" title={totals.title}>
+        {int(totals.queued)}
       </span>
-      <span className="label">running</span> <span className="num">{counts.running}</span>
+      <span className="label">running</span>{' '}
+      <span className="num" title={totals.title}>
+        {int(totals.running)}
+      </span>
       <span className="label">done</span>{' '}
-      <span className="num" data-testid="total-done" title={ended.title}>
-        {ended.completed}
+      <span className="num" data-testid="total-done" title={totals.title}>
+        {int(totals.completed)}
       </span>
       <span className="label">failed</span>{' '}
       <span
-        className={`num ${ended.failed ? 'neg' : ''}`}
+        className={`num ${totals.failed ? 'neg' : ''}`}
         data-testid="total-failed"
-        title={ended.title}
+        title={totals.title}
       >
-        {ended.failed}
+        {int(totals.failed)}
       </span>
       {/* None cancelled: a narrow window leaves it to the Queue's tabs (room for the inbox's). */}
-      <span className={`label ${ended.cancelled ? '' : 'narrow-hide'}`}>cancelled</span>{' '}
-      <span className={`num ${ended.cancelled ? '' : 'narrow-hide'}`}>{ended.cancelled}</span>
+      <span className={`label ${totals.cancelled ? '' : 'narrow-hide'}`}>cancelled</span>{' '}
+      <span className={`num ${totals.cancelled ? '' : 'narrow-hide'}`}>
+        {int(totals.cancelled)}
+      </span>
       {stats && (
         <>
           <span className="sep" />

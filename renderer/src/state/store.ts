@@ -21,18 +21,28 @@ export type { View } from './route.ts';
 export const JOB_LIST_LIMIT = 10_000;
 
 /**
- * Jobs ended, by how: counted from the list while it holds every job, else (past
- * JOB_LIST_LIMIT) the database's totals. A new object each call: select it with
- * `useShallow`.
+ * The jobs by status as the status bar and the Queue's tab say them: counted from the
+ * list while it holds every job, else (past JOB_LIST_LIMIT) the database's totals — a
+ * paused or busy queue's oldest waiting jobs may be older than the newest listed. A new
+ * object each call: select it with `useShallow`.
  */
-export function endedTotals(s: {
+export function jobTotals(s: {
   counts: JobCounts;
   jobsTruncated: boolean;
   stats: QueueStats | null;
-}): { completed: number; failed: number; cancelled: number; title: string | undefined } {
+}): {
+  queued: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  title: string | undefined;
+} {
   if (!s.jobsTruncated || !s.stats) return { ...s.counts, title: undefined };
   const t = s.stats.totals;
   return {
+    queued: t.queued + t.deciding,
+    running: t.running,
     completed: t.completed,
     failed: t.failed,
     cancelled: t.cancelled,
