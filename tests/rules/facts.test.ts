@@ -63,6 +63,19 @@ describe('facts validation', () => {
     });
   }
 
+  it('says a number too large for a double (1e400 in JSON) is not finite, not that it was null', () => {
+    for (const fact of ['gex_change', 'total_volume', 'source_reliability'] as const) {
+      const d = defaultRules().decide(
+        JSON.parse(`{${JSON.stringify(valid).slice(1, -1)}, "${fact}": -1e400}`),
+      );
+      expect(d.ok, fact).toBe(false);
+      if (d.ok) continue;
+      expect(d.error).toMatchObject({ code: 'INVALID_FACT', fact });
+      expect(d.error.message).toContain('got -Infinity, not a finite number');
+      expect(d.error.message).not.toContain('got null');
+    }
+  });
+
   it('accepts offsets, fractional seconds, nulls for the optional facts and ignores unknown keys', () => {
     for (const change of [
       {},

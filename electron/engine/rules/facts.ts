@@ -67,6 +67,8 @@ export const fastFacts = (x: Record<string, unknown>): Facts | null => {
 const describeGot = (input: object, fact: string): string => {
   if (!(fact in input)) return 'it is missing';
   const v = (input as Record<string, unknown>)[fact];
+  // A literal too large for a double (1e400) parses as Infinity, which JSON writes as null.
+  if (typeof v === 'number' && !Number.isFinite(v)) return `got ${v}, not a finite number`;
   const s = JSON.stringify(v);
   return `got ${s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s}`;
 };
