@@ -21,14 +21,20 @@ const Timestamp = z.string().refine((s) => !Number.isNaN(parseIsoMs(s)));
 
 /** How each given fact may be used in a rule condition. */
 export type FactType =
-  | { kind: 'string'; nullable: boolean }
+  | {
+      kind: 'string';
+      nullable: boolean;
+      /** Its length after trimming, when the guidelines bound it (a request outside is invalid). */
+      minLength?: number;
+      maxLength?: number;
+    }
   | { kind: 'timestamp' }
   | { kind: 'number'; integer: boolean; min: number; max: number; nullable: boolean }
   | { kind: 'level'; nullable: boolean };
 
 /** The fact table of GUIDELINES.md: the facts every request supplies. */
 export const GIVEN_FACTS = {
-  underlying: { kind: 'string', nullable: false },
+  underlying: { kind: 'string', nullable: false, minLength: 1, maxLength: 10 },
   as_of: { kind: 'timestamp' },
   now: { kind: 'timestamp' },
   total_volume: { kind: 'number', integer: true, min: 0, max: Infinity, nullable: false },

@@ -155,6 +155,39 @@ describe('checkRules', () => {
     expect(errors(never)[0]!.message).toMatch(/never (holds|reached)/);
   });
 
+  it('judges rows by the underlyings a valid request can have (1–10 characters after trimming)', () => {
+    // A row for an underlying no request can name never holds ...
+    for (const name of ['ABCDEFGHIJK', '   ']) {
+      const text = replaceOnce(
+        DEFAULT,
+        '{ "id": "G3.CRITICAL"',
+        `{ "id": "G3.ODD", "when": { "underlying": "${name}" }, "level": "CRITICAL" },\n        { "id": "G3.CRITICAL"`,
+      );
+      const e = errors(text);
+      expect(
+        e.map((d) => d.code),
+        name,
+      ).toEqual(['UNREACHABLE_ROW']);
+      expect(e[0]).toMatchObject(where(text, '{ "id": "G3.ODD"'));
+    }
+    // ... and a last row for every underlying but one no request can name covers them all.
+    for (const name of ['', 'ZZZZZZZZZZZ']) {
+      const text = replaceOnce(
+        DEFAULT,
+        '{ "id": "G3.LOW", "level": "LOW",',
+        `{ "id": "G3.LOW", "when": { "underlying": { "!=": "${name}" } }, "level": "LOW",`,
+      );
+      expect(errors(text), name).toEqual([]);
+    }
+    // A ten-character one is a real underlying: the row holds for it.
+    const ten = replaceOnce(
+      DEFAULT,
+      '{ "id": "G3.CRITICAL"',
+      '{ "id": "G3.TEN", "when": { "underlying": "ABCDEFGHIJ" }, "level": "CRITICAL" },\n        { "id": "G3.CRITICAL"',
+    );
+    expect(errors(ten)).toEqual([]);
+  });
+
   it('refuses a conflict: rows of a "unique" table that give different levels for one input', () => {
     const text = replaceOnce(DEFAULT, '"hit": "first"', '"hit": "unique"');
     const e = errors(text);

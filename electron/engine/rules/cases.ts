@@ -41,7 +41,13 @@ const numericPoints = (info: FactInfo): number[] => {
 export const pointsOf = (info: FactInfo): Value[] => {
   if (info.type === 'number') return [...numericPoints(info), ...(info.nullable ? [NaN] : [])];
   if (info.type === 'level') return [NaN, 0, 1, 2, 3];
-  return [...info.literals, OTHER, ...(info.nullable ? [null] : [])];
+  // A literal no valid request can have (an underlying "" or of 11 characters) stands for
+  // no case: a row that needs it never holds, and no valid request lacks a level for it.
+  const valid = [...info.literals].filter((l) => {
+    const n = [...l].length; // characters, as the facts' check counts them
+    return n >= info.min && n <= info.max;
+  });
+  return [...valid, OTHER, ...(info.nullable ? [null] : [])];
 };
 
 /** Reading and writing a case's values in the program's slots, and showing them in a message. */

@@ -13,6 +13,7 @@ export type FactInfo = {
   type: 'number' | 'ordinal' | 'level' | 'string' | 'timestamp';
   derived: boolean;
   integer: boolean;
+  /** A number's bounds; a string's length after trimming (a request outside is invalid). */
   min: number;
   max: number;
   nullable: boolean;
@@ -109,7 +110,14 @@ export const createFactTable = (derivedCount: number): FactTable => {
         max: t.max,
         nullable: t.nullable,
       });
-    else if (t.kind === 'string') addFact(name, { ...base, type: 'string', nullable: t.nullable });
+    else if (t.kind === 'string')
+      addFact(name, {
+        ...base,
+        type: 'string',
+        nullable: t.nullable,
+        min: t.minLength ?? 0,
+        max: t.maxLength ?? Infinity,
+      });
     else if (t.kind === 'level')
       addFact(name, { ...base, type: 'level', nullable: t.nullable, values: PRIORITY_LEVELS });
     else addFact(name, { ...base, type: 'timestamp' });
