@@ -4,6 +4,9 @@
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** Longer is no timestamp: a fraction of 70 digits (what a writer may print) still fits. */
+const MAX_LENGTH = 100;
+
 /** `subMs`: the sub-millisecond part (0 ≤ x < 1) of the last timestamp parseIsoMs accepted. */
 export const parsedTimestamp = { subMs: 0 };
 
@@ -17,13 +20,15 @@ const d2 = (s: string, i: number): number => {
 /**
  * Milliseconds since the epoch of an ISO-8601 timestamp that carries an offset or Z
  * (`2024-01-07T10:52:00.25-05:00`), or NaN when it is not one (no offset, impossible
- * date or time). The whole milliseconds are returned exactly; any finer fraction is
- * left in `parsedTimestamp.subMs`, so that differences of equal fractions stay exact.
+ * date or time). The whole milliseconds are returned exactly; the finer fraction, to the
+ * nanosecond (digits beyond are read and ignored), is left in `parsedTimestamp.subMs`, so
+ * that an age of whole milliseconds and nanoseconds stays exact in a double (a picosecond
+ * beside 300,000 ms would not: 299999.999999999999 rounds to 300000).
  * Shape checked by hand, no Date or RegExp, no allocation: it runs for every decision.
  */
 export const parseIsoMs = (s: string): number => {
   const n = s.length;
-  if (n < 17 || n > 64) return NaN;
+  if (n < 17 || n > MAX_LENGTH) return NaN;
   const c1 = d2(s, 0),
     c2 = d2(s, 2),
     month = d2(s, 5),
@@ -49,19 +54,20 @@ export const parseIsoMs = (s: string): number => {
     i = 19;
     if (s.charCodeAt(19) === 46) {
       i = 20;
-      let scale = 100,
-        subScale = 0.1;
+      // Digits 1–3 are milliseconds; 4–9 the nanoseconds beyond them, kept as an integer
+      // (exact) and scaled once.
+      let digits = 0,
+        ns = 0;
       for (; i < n; i++) {
         const c = s.charCodeAt(i) - 48;
         if (c < 0 || c > 9) break;
-        if (scale >= 1) {
-          ms += c * scale;
-          scale /= 10;
-        } else if (subScale > 1e-12) {
-          sub += c * subScale;
-          subScale /= 10;
-        }
+        if (digits < 3) ms = ms * 10 + c;
+        else if (digits < 9) ns = ns * 10 + c;
+        digits++;
       }
+      if (digits < 3) ms *= digits === 1 ? 100 : 10;
+      else if (digits < 9) ns *= 10 ** (9 - digits);
+      sub = ns / 1e6;
       if (i === 20) return NaN;
     }
   }

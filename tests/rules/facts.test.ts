@@ -196,6 +196,28 @@ describe('parseIsoMs', () => {
     expect(parsedTimestamp.subMs).toBeCloseTo(0.4567, 10);
   });
 
+  it('reads a fraction of any length to the nanosecond, and ages exactly at the boundaries', () => {
+    const long = `2024-01-07T10:52:00.${'1'.repeat(40)}-05:00`;
+    expect(parseIsoMs(long)).toBe(Date.parse('2024-01-07T10:52:00.111-05:00'));
+    expect(parsedTimestamp.subMs).toBeCloseTo(0.111111, 12);
+    const rules = defaultRules();
+    const at = (asOf: string, now: string) =>
+      rules.decide({ ...valid, underlying: 'SPX', as_of: asOf, now, gex_change: 0.25 });
+    const level = (d: ReturnType<typeof at>) => (d.ok ? d.value.priority : d.error.code);
+    // 4.999999999 s old: real-time; 5 s: not.
+    expect(level(at('2024-01-07T15:52:00.000000001Z', '2024-01-07T15:52:05Z'))).toBe('CRITICAL');
+    expect(level(at('2024-01-07T15:52:00.0000000000Z', '2024-01-07T15:52:05Z'))).toBe('HIGH');
+    // 299.999999999 s old: fresh; 300 s: stale.
+    expect(level(at('2024-01-07T15:52:00.000000001Z', '2024-01-07T15:57:00Z'))).toBe('HIGH');
+    expect(level(at('2024-01-07T15:52:00Z', '2024-01-07T15:57:00.000000000Z'))).toBe('LOW');
+    // 60.000000001 s in the future: invalid; 60 s: skew.
+    expect(level(at('2024-01-07T15:53:00.000000001Z', '2024-01-07T15:52:00Z'))).toBe(
+      'INVALID_FACT',
+    );
+    expect(level(at('2024-01-07T15:53:00Z', '2024-01-07T15:52:00Z'))).toBe('CRITICAL');
+    expect(level(at(long, '2024-01-07T15:52:02Z'))).toBe('CRITICAL');
+  });
+
   it('rejects what is not an instant', () => {
     for (const s of [
       '2024-01-07T10:52:00',
