@@ -85,6 +85,14 @@ describe('gex-desk analytics commands', () => {
     expect(lastColumn(tables.history.stdout)).toEqual([ids.jan, ids.feb, ids.mar]);
     const taken = await runCli(['snapshot', lastColumn(tables.levels.stdout)[0]!, ...args]);
     expect(taken.code, taken.stderr).toBe(0);
+    // Every exposure is named with its unit (ANALYTICS.md), in every table for people.
+    for (const t of [tables.snapshots, tables.levels, tables.history])
+      expect(t.stdout.split('\n')[0]).toContain('total GEX USD/1%');
+    expect(tables.history.stdout.split('\n')[0]).toMatch(
+      /DEX USD .*VEX USD\/vol pt .*CEX USD\/day/,
+    );
+    expect(taken.stdout).toContain(' USD per 1% move;');
+    expect(taken.stdout).toMatch(/net GEX USD\/1% +DEX USD +VEX USD\/vol pt +CEX USD\/day/);
 
     const history = await runCli(['history', 'SPX', '--json', ...args]);
     expect(history.code, history.stderr).toBe(0);

@@ -24,6 +24,7 @@ import {
   table,
   usd,
   UsageError,
+  withUnits,
   type ExitCode,
   type Output,
 } from './io.ts';
@@ -145,25 +146,25 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
       `${s.underlying} ${s.as_of}  spot ${plain(s.spot)}  (${s.id}${d.origin === 'local' ? '' : `, from ${d.origin}`})`,
     );
     out.line(
-      `total GEX ${usd(s.total_gex)} per 1% move; zero gamma ${s.zero_gamma ?? '—'}; call wall ${s.call_wall ?? '—'}; put wall ${s.put_wall ?? '—'}; absolute-gamma strike ${d.absolute_gamma_strike ?? '—'}`,
+      `total GEX ${usd(s.total_gex)} USD per 1% move; zero gamma ${s.zero_gamma ?? '—'}; call wall ${s.call_wall ?? '—'}; put wall ${s.put_wall ?? '—'}; absolute-gamma strike ${d.absolute_gamma_strike ?? '—'}`,
     );
     if (d.exposures)
       out.line(
-        `DEX ${usd(d.exposures.dex)} of delta; VEX ${usd(d.exposures.vex)} of delta per vol point; CEX ${usd(d.exposures.cex)} of delta per day`,
+        `DEX ${usd(d.exposures.dex)} USD of delta; VEX ${usd(d.exposures.vex)} USD of delta per vol point; CEX ${usd(d.exposures.cex)} USD of delta per day`,
       );
     if (d.note) out.line(`note: ${d.note}`);
     if (d.buckets)
       out.line(
         '\n' +
           table(
-            ['bucket', 'net GEX', 'call wall', 'put wall'],
+            withUnits(['bucket', 'net GEX', 'call wall', 'put wall']),
             d.buckets.map((b) => [b.bucket, usd(b.net_gex), b.call_wall, b.put_wall]),
           ),
       );
     out.line(
       '\n' +
         table(
-          ['expiry', 'bucket', 'net GEX', 'DEX', 'VEX', 'CEX', 'call wall', 'put wall'],
+          withUnits(['expiry', 'bucket', 'net GEX', 'DEX', 'VEX', 'CEX', 'call wall', 'put wall']),
           d.expiries.map((e) => [
             e.expiry,
             e.bucket,
@@ -179,7 +180,17 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
     out.line(
       '\n' +
         table(
-          ['strike', 'call GEX', 'put GEX', 'net GEX', 'DEX', 'VEX', 'CEX', 'call OI', 'put OI'],
+          withUnits([
+            'strike',
+            'call GEX',
+            'put GEX',
+            'net GEX',
+            'DEX',
+            'VEX',
+            'CEX',
+            'call OI',
+            'put OI',
+          ]),
           d.strikes.map((k) => [
             k.strike,
             usd(k.call_gex),
@@ -242,7 +253,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
     else
       out.line(
         table(
-          [
+          withUnits([
             'as_of',
             'spot',
             'total GEX',
@@ -254,7 +265,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
             'CEX',
             'origin',
             'id',
-          ],
+          ]),
           r.value.map((p) => [
             p.as_of,
             p.spot,
@@ -327,7 +338,12 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
       table(
         ['', 'A', 'B', 'move'],
         [
-          ['total GEX', usd(sa.total_gex), usd(sb.total_gex), signed(d.total_gex_change, usd)],
+          [
+            withUnits(['total GEX'])[0]!,
+            usd(sa.total_gex),
+            usd(sb.total_gex),
+            signed(d.total_gex_change, usd),
+          ],
           ['zero gamma', level(sa.zero_gamma), level(sb.zero_gamma), signed(d.zero_gamma_move)],
           ['call wall', level(sa.call_wall), level(sb.call_wall), signed(d.call_wall_move)],
           ['put wall', level(sa.put_wall), level(sb.put_wall), signed(d.put_wall_move)],
@@ -338,7 +354,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
     out.line(
       `${d.strikes.length} ${d.strikes.length === 1 ? 'strike' : 'strikes'} changed\n` +
         table(
-          ['strike', 'net GEX change', 'call OI change', 'put OI change'],
+          withUnits(['strike', 'net GEX change', 'call OI change', 'put OI change']),
           d.strikes.map((k) => [
             k.strike,
             usd(k.net_gex_change),
@@ -380,7 +396,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
     else
       out.line(
         table(
-          [
+          withUnits([
             'underlying',
             'as_of',
             'age',
@@ -392,7 +408,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
             'total GEX',
             'origin',
             'id',
-          ],
+          ]),
           r.value.map((l) => [
             l.underlying,
             l.as_of,

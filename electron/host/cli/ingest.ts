@@ -467,7 +467,7 @@ export function humanLine(l: IngestLine): string {
   if (l.error) return `${head}\n    ${describeError(l.error)}`;
   const s = l.snapshot;
   if (!s) return head;
-  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${plain(s.spot as number)}  total GEX ${usd(s.total_gex as number)}  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${s.parquet}`;
+  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${plain(s.spot as number)}  total GEX ${usd(s.total_gex as number)} USD/1%  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${s.parquet}`;
 }
 
 const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());

@@ -75,6 +75,23 @@ const FIGURE = /^-?\d+(\.\d+)?( Bn| M| ms| s| min| h| d)?$|^\d+[mh] \d\d[sm]$|^â
 export const plain = (n: number): string =>
   Number.isInteger(n) || !Number.isFinite(n) ? String(n) : String(Number(n.toPrecision(12)));
 
+/**
+ * Column names of exposures with their units (ANALYTICS.md: "units are stated with every
+ * figure"): GEX in USD per 1% move of the underlying, DEX in USD of delta, VEX per vol
+ * point, CEX per day. Levels (spot, walls, zero gamma) are prices of the underlying.
+ */
+const UNITS: Record<string, string> = {
+  GEX: 'USD/1%',
+  DEX: 'USD',
+  VEX: 'USD/vol pt',
+  CEX: 'USD/day',
+};
+export const withUnits = (names: string[]): string[] =>
+  names.map((n) => {
+    const unit = n.split(' ').find((w) => UNITS[w]);
+    return unit ? `${n} ${UNITS[unit]}` : n;
+  });
+
 /** A plain aligned table; numbers and dollar figures right-aligned. */
 export function table(headers: string[], rows: (string | number | null)[][]): string {
   const cells = rows.map((r) =>

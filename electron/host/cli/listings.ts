@@ -17,6 +17,7 @@ import { engineOptions, int, parse, sourceOption } from './args.ts';
 import {
   counted,
   usd,
+  withUnits,
   describeError,
   duration,
   elapsed,
@@ -144,7 +145,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
     if (!values.json)
       out.line(
         table(
-          [
+          withUnits([
             'as_of',
             'underlying',
             'spot',
@@ -154,7 +155,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
             'put wall',
             'contracts',
             'id',
-          ],
+          ]),
           snapshots.map((s) => [
             s.as_of,
             s.underlying,
