@@ -171,8 +171,9 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await shot(page, 'drawer-completed');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
-    await good.focus();
+    // The focus is back on the row that opened it, not on the page.
     const focused = () => page.evaluate('document.activeElement?.dataset?.rowIndex');
+    await poll(focused).toBe(await good.getAttribute('data-row-index'));
     await page.keyboard.press('Home');
     await poll(focused).toBe('0');
     await page.keyboard.press('ArrowDown');

@@ -170,6 +170,22 @@ export function QueueView() {
   }, [client, visibleKey]);
 
   const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
+  // Closing the drawer gives the focus back to its job's row, where it fell to the page.
+  const wasOpen = useRef<string | null>(null);
+  useEffect(() => {
+    const closed = wasOpen.current;
+    wasOpen.current = jobId;
+    if (jobId || !closed) return;
+    const active = document.activeElement;
+    if (active && active !== document.body) return;
+    const i = rows.findIndex((r) => r.id === closed);
+    if (i >= 0)
+      scroller.current
+        ?.querySelector<HTMLElement>(`[data-row-index="${i}"]`)
+        ?.focus({ preventScroll: true });
+    // Only when the drawer closes, not when the rows change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jobId]);
   const roving = useRoving({
     count: rows.length,
     onOpen: (i) => rows[i] && openJob(rows[i].id),
