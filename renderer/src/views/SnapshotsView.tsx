@@ -2,10 +2,9 @@
 // levels board (first: every underlying's latest levels), the list of every snapshot,
 // an underlying's history, and the comparison of two snapshots. A snapshot opened from
 // the board or the list shows below it with its workbench of charts.
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { snapshotById, useApp } from '../state/store.ts';
 import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
-import { BN, type GexScale } from '../text/scale.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
 import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
 import { SnapshotList } from './snapshots/SnapshotList.tsx';
@@ -23,8 +22,6 @@ export function SnapshotsView() {
   const selected = useApp((s) => s.snapshotId);
   const pane = useApp((s) => s.snapshotsPane);
   const { kind, args } = paneOf(pane);
-  const [scale, setScale] = useState<GexScale>(BN);
-  const onScale = useCallback((s: GexScale) => setScale(s), []);
   const showDetail = !!selected && (kind === '' || kind === 'list');
   const client = useApp((s) => s.client);
   const snapshots = useApp((s) => s.snapshots);
@@ -81,10 +78,10 @@ export function SnapshotsView() {
         ))}
       </nav>
       {kind === '' && <LevelsBoard compact={showDetail} />}
-      {kind === 'list' && <SnapshotList onScale={onScale} />}
+      {kind === 'list' && <SnapshotList />}
       {kind === 'history' && <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} />}
       {kind === 'compare' && <CompareView ids={args} />}
-      {showDetail && <SnapshotPanel id={selected} scale={kind === 'list' ? scale : undefined} />}
+      {showDetail && <SnapshotPanel id={selected} />}
     </div>
   );
 }

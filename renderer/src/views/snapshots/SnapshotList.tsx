@@ -9,7 +9,7 @@ import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useSettings } from '../../state/settings.ts';
-import { gexScale, type GexScale } from '../../text/scale.ts';
+import { gexScale } from '../../text/scale.ts';
 import { int } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine } from '../../components/common.tsx';
@@ -134,7 +134,7 @@ function countText(shown: number, listed: number, stored: number): string {
   return shown === listed ? `${newest} of ${all}` : `${int(shown)} of ${newest} (${all} stored)`;
 }
 
-export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
+export function SnapshotList() {
   const { all, stored, error } = useAllSnapshots();
   const selected = useApp((s) => s.snapshotId);
   const open = useApp((s) => s.openSnapshot);
@@ -151,7 +151,6 @@ export function SnapshotList({ onScale }: { onScale(scale: GexScale): void }) {
     if (openOne) values.push(openOne.total_gex, openOne.call_gex, openOne.put_gex);
     return gexScale(values);
   }, [shown, openOne]);
-  useEffect(() => onScale(scale), [scale, onScale]);
   const columns = useMemo(() => snapshotColumns(scale), [scale]);
   const [table, setFrame] = useTable('snapshots', columns, shown, { id: 'asof', dir: 'desc' });
 

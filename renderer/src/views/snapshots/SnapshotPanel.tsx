@@ -7,7 +7,7 @@ import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { basename, int, price } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
@@ -35,7 +35,7 @@ function Figure({
   );
 }
 
-export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: GexScale }) {
+export function SnapshotPanel({ id }: { id: string }) {
   const client = useApp((s) => s.client);
   const [detail, setDetail] = useState<SnapshotDetail | null>(null);
   const [cells, setCells] = useState<SnapshotCells | null>(null);
@@ -75,7 +75,9 @@ export function SnapshotPanel({ id, scale: listScale }: { id: string; scale?: Ge
   if (!detail || detail.snapshot.id !== id)
     return <div className="snapshot-panel empty">Loading the snapshot…</div>;
   const s = detail.snapshot;
-  const scale = listScale ?? gexScale([s.total_gex, s.call_gex, s.put_gex]);
+  // Its own scale, as its charts have: the list's (Bn beside SPX) read a small underlying's
+  // -67.53 M as -0.07 Bn above a chart in M.
+  const scale = gexScale([s.total_gex, s.call_gex, s.put_gex]);
   const unitTitle = `${GEX_UNIT}`;
 
   return (
