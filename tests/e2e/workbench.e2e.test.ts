@@ -452,6 +452,12 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     );
     expect(csv.length - 1).toBe(HISTORY);
     expect(Number(csv[1]![1])).toBe(history[0]!.spot);
+    // Its readout names the time's zone, as every data time on screen does.
+    await page.locator('.history-view [data-testid=chart-history-levels] canvas').focus();
+    await page.keyboard.press('Home');
+    await poll(() => page.getByTestId('chart-history-levels-readout').textContent()).toMatch(
+      /^As of 2024-03-04 09:30:00 UTC−5: spot /,
+    );
     await shot(page, 'workbench-history');
     await noSerious('workbench: history');
 
@@ -677,6 +683,24 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.setViewportSize(SMALL);
     await poll(inView).toBe(true);
     await page.setViewportSize(WIDE);
+  });
+
+  it('shows a small underlying’s snapshot in its own scale from the list, as its charts', async () => {
+    const [qqq] = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'QQQ' }));
+    const { snapshot } = await api(desk.te.engine.handlers['snapshots:get']({ id: qqq!.id }));
+    const largest = Math.max(
+      ...[snapshot.total_gex, snapshot.call_gex, snapshot.put_gex].map(Math.abs),
+    );
+    expect(largest).toBeLessThan(1e9); // millions, in a list that reads SPX's billions
+    await page.goto(`${desk.host.origin}/#/snapshots/list/${qqq!.id}`);
+    const total = page
+      .getByTestId('snapshot-detail')
+      .locator('.kf', { hasText: 'Total GEX' })
+      .locator('.kf-value');
+    await poll(() => total.textContent()).toBe(`${(snapshot.total_gex / 1e6).toFixed(2)} M`);
+    expect(await page.getByTestId('snapshot-detail').locator('.unit-note').textContent()).toContain(
+      'in millions of dollars',
+    );
   });
 
   it('draws a 10,000-point series with the chart code in Chromium (and says how big that code is)', async () => {

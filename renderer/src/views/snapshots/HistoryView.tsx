@@ -14,7 +14,7 @@ import { offsetMinutes, stamp, timeTickFormat } from '../../components/plot/tick
 import { ErrorLine } from '../../components/common.tsx';
 import { price } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
-import { asOfStamp } from '../../text/time.ts';
+import { asOfStamp, offsetLabelOfMinutes } from '../../text/time.ts';
 import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
@@ -128,7 +128,15 @@ export function HistoryView({ underlying }: { underlying: string }) {
     if (!points || points.length === 0) return null;
     const x = points.map((p) => Date.parse(p.as_of));
     const off = offsetMinutes(points[points.length - 1]!.as_of);
-    const time = (v: number) => stamp(v, off);
+    // The axis reads in the newest point's offset; a point's readout in its own, as the
+    // file wrote it, and always with its zone (a week across a DST change: 09:30 UTC−5 is
+    // not the axis's 10:30).
+    const zone = offsetLabelOfMinutes(off);
+    const asOfAt = new Map(points.map((p, i) => [x[i]!, p.as_of]));
+    const time = (v: number) => {
+      const own = asOfAt.get(v);
+      return own ? asOfStamp(own) : `${stamp(v, off)} ${zone}`;
+    };
     const base = {
       x,
       xTitle: 'As of',
