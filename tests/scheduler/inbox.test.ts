@@ -30,7 +30,7 @@ afterEach(async () => {
   cleanupDirs();
 });
 
-async function setup(opts: { holdMs?: number; log?: Logger } = {}) {
+async function setup(opts: { holdMs?: number; quietMs?: number; log?: Logger } = {}) {
   const root = tempDir();
   const store = await openStore(join(root, 'gex.duckdb'));
   const pool = sleepyPool({ size: 1, spare: 0 });
@@ -93,6 +93,8 @@ async function setup(opts: { holdMs?: number; log?: Logger } = {}) {
     dir,
     submit,
     pollMs: 60_000,
+    // Polled by hand here, two polls in a row: the quiet period is its own test.
+    quietMs: opts.quietMs ?? 0,
     holdMs: opts.holdMs,
     log: opts.log,
     findJob: async () => undefined,
@@ -127,6 +129,26 @@ describe('Inbox', () => {
     await until(() => ls(join(dir, 'done')).length === 1);
     expect(ls(join(dir, 'done'))).toEqual(['spx.csv']);
     expect(ls(dir)).toEqual(['done', 'failed', 'processing']);
+  });
+
+  it('waits out a writer that pauses between its pieces: a file still for less than the quiet period is not taken', async () => {
+    const { dir, inbox, submitted } = await setup({ quietMs: 600 });
+    const file = join(dir, 'slow.csv');
+    writeFileSync(file, 'first rows\n');
+    await inbox.poll();
+    // The writer pauses 400 ms: two polls see the same size and mtime, as before.
+    await new Promise((r) => setTimeout(r, 400));
+    await inbox.poll();
+    expect(submitted).toEqual([]); // taken here before: half written
+    appendFileSync(file, 'the rest\n');
+    await inbox.poll();
+    await new Promise((r) => setTimeout(r, 300));
+    await inbox.poll();
+    expect(submitted).toEqual([]); // still for 300 ms only
+    await new Promise((r) => setTimeout(r, 400));
+    await inbox.poll();
+    expect(submitted).toEqual([join(dir, 'processing', 'slow.csv')]);
+    expect(readFileSync(submitted[0]!, 'utf8')).toBe('first rows\nthe rest\n');
   });
 
   it('ignores dotfiles, partial downloads, *.tmp and lock files until they are renamed', async () => {
@@ -333,6 +355,7 @@ describe('Inbox', () => {
         throw new Error('must not resubmit');
       },
       pollMs: 60_000,
+      quietMs: 0,
       findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)),
     });
     scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));

@@ -1,7 +1,7 @@
 // The watched inbox: a folder analysts and scripts drop files into. Polling (not
 // fs.watch, which misses events on network shares and fires mid-write) finds files;
 // a file is taken only once it is complete — size and mtime unchanged over two
-// consecutive polls, and openable — and never while it is still being written
+// consecutive polls and for QUIET_MS, and openable — and never while it is still being written
 // (dotfiles, partial downloads, `*.tmp` and lock files are ignored: IGNORED). A folder
 // dropped in brings its files: each is taken on its own, once complete, and keeps its
 // folder (`batch/a.csv` goes to `processing/batch/a.csv`, then `done/batch/a.csv`); the
@@ -38,6 +38,13 @@ export interface InboxOptions {
   /** Optional: the latest job of a file, to settle files left in `processing/` by a previous run. */
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
+  /**
+   * How long a file's size and mtime must stay the same before it is taken (default
+   * QUIET_MS), beside two polls: a writer that pauses for a second between its pieces (a
+   * vendor's script, a slow share) was taken half written, and its first rows stored as a
+   * completed snapshot.
+   */
+  quietMs?: number;
   /** The first wait before a held file is tried again (it doubles, to HOLD_MAX_MS). */
   holdMs?: number;
   log?: Logger;
@@ -54,7 +61,12 @@ export interface InboxOptions {
 interface Seen {
   size: number;
   mtimeMs: number;
+  /** When this size and mtime were first seen (this process's clock: a share's may differ). */
+  sinceMs: number;
 }
+
+/** The default quiet period of a file before it is taken (see `quietMs`). */
+export const QUIET_MS = 2000;
 
 /** A file put back after a transient refusal: why, how often, and when it is tried again. */
 interface Hold {
@@ -317,10 +329,12 @@ export class Inbox {
         continue; // gone between readdir and stat
       }
       present.add(name);
-      const now = { size: st.size, mtimeMs: st.mtimeMs };
       const before = this.#seen.get(name);
-      this.#seen.set(name, now);
-      if (!before || before.size !== now.size || before.mtimeMs !== now.mtimeMs) continue;
+      if (!before || before.size !== st.size || before.mtimeMs !== st.mtimeMs) {
+        this.#seen.set(name, { size: st.size, mtimeMs: st.mtimeMs, sinceMs: Date.now() });
+        continue;
+      }
+      if (Date.now() - before.sinceMs < (this.#opts.quietMs ?? QUIET_MS)) continue;
       if ((this.#held.get(name)?.untilMs ?? 0) > Date.now()) continue;
       if (!this.#openable(join(this.dir, name))) continue;
       const taken = this.#take(name);
