@@ -233,9 +233,9 @@ async function start(
             submit: async (file) => submitRequest({ file, source: 'inbox' }),
             findJob: (file) => latestJobOfFile(store, file),
             // The job names the file where the analyst finds it (done/, failed/), not the
-            // processing/ path it was read from, which no longer exists.
+            // processing/ path it was read from: written before the file moves (inbox.ts).
             settled: (jobId, file) =>
-              void setJobFile(store, jobId, file).catch((e: unknown) =>
+              setJobFile(store, jobId, file).catch((e: unknown) =>
                 log.error('inbox.job_file', { job_id: jobId, file, error: String(e) }),
               ),
           }

@@ -30,7 +30,14 @@ afterEach(async () => {
   cleanupDirs();
 });
 
-async function setup(opts: { holdMs?: number; quietMs?: number; log?: Logger } = {}) {
+async function setup(
+  opts: {
+    holdMs?: number;
+    quietMs?: number;
+    log?: Logger;
+    onSettled?: (jobId: string, file: string) => Promise<void>;
+  } = {},
+) {
   const root = tempDir();
   const store = await openStore(join(root, 'gex.duckdb'));
   const pool = sleepyPool({ size: 1, spare: 0 });
@@ -97,6 +104,7 @@ async function setup(opts: { holdMs?: number; quietMs?: number; log?: Logger } =
     quietMs: opts.quietMs ?? 0,
     holdMs: opts.holdMs,
     log: opts.log,
+    onSettled: opts.onSettled,
     findJob: async () => undefined,
   });
   scheduler.events.on('job:updated', (j) => inbox.onJobUpdated(j));
@@ -149,6 +157,24 @@ describe('Inbox', () => {
     await inbox.poll();
     expect(submitted).toEqual([join(dir, 'processing', 'slow.csv')]);
     expect(readFileSync(submitted[0]!, 'utf8')).toBe('first rows\nthe rest\n');
+  });
+
+  it("writes where a job's file goes before it moves there: a crash between never leaves a job naming processing/", async () => {
+    const told: { file: string; stillInProcessing: boolean }[] = [];
+    const { dir, inbox, scheduler } = await setup({
+      onSettled: async (_job, file) => {
+        await new Promise((r) => setTimeout(r, 50)); // a store's write
+        told.push({ file, stillInProcessing: existsSync(join(dir, 'processing', 'spx.csv')) });
+      },
+    });
+    writeFileSync(join(dir, 'spx.csv'), 'sleep:0');
+    await inbox.poll();
+    await inbox.poll();
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'done')).length === 1);
+    expect(told).toEqual([{ file: join(dir, 'done', 'spx.csv'), stillInProcessing: true }]);
+    expect(ls(join(dir, 'processing'))).toEqual([]);
+    expect(inbox.pendingCount).toBe(0);
   });
 
   it('ignores dotfiles, partial downloads, *.tmp and lock files until they are renamed', async () => {

@@ -24,7 +24,7 @@ export interface InboxControlOptions {
     submit: (file: string) => Promise<Result<SubmitAck>>;
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
     /** A job's file has moved to done/ or failed/: where it lies now. */
-    settled?: (jobId: string, file: string) => void;
+    settled?: (jobId: string, file: string) => Promise<void> | void;
     pollMs?: number;
   } | null;
   /** Spacing of inbox:updated events while files move. */

@@ -54,8 +54,13 @@ export interface InboxOptions {
    * no longer (or again) be read: what the inbox's status says changed.
    */
   onMoved?: () => void;
-  /** Told where a job's file lies now, once it has moved to done/ or failed/. */
-  onSettled?: (jobId: string, file: string) => void;
+  /**
+   * Told where a job's file is moving (done/, failed/), and awaited before it moves: a crash
+   * between the two leaves a job naming done/ beside its file still in processing/, which
+   * the next start submits again (a duplicate), never a job naming processing/ — which a
+   * new file of the same name there would have been taken for, and moved unread.
+   */
+  onSettled?: (jobId: string, file: string) => Promise<void> | void;
 }
 
 interface Seen {
@@ -195,6 +200,8 @@ export class Inbox {
   #ready = false;
   /** Held files by their path relative to the inbox. */
   #held = new Map<string, Hold>();
+  /** Files of processing/ being moved to done/ or failed/ (their jobs' paths written first). */
+  #finishing = new Set<string>();
   #stopped = false;
 
   constructor(opts: InboxOptions) {
@@ -457,7 +464,15 @@ export class Inbox {
   }
 
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
-    if (!this.#pending.delete(path)) return;
+    if (!this.#pending.has(path) || this.#finishing.has(path)) return;
+    this.#finishing.add(path);
+    void this.#move(path, error, jobId).finally(() => {
+      this.#finishing.delete(path);
+      this.#pending.delete(path);
+    });
+  }
+
+  async #move(path: string, error: AppError | null, jobId: string | null): Promise<void> {
     this.#held.delete(relative(this.processingDir, path));
     // Its path under processing/ (or, for a refused link, under the inbox): a file of a
     // dropped folder keeps its folder in done/ and failed/.
@@ -467,6 +482,7 @@ export class Inbox {
     let target = join(dir, name);
     try {
       target = this.#unique(dir, name);
+      if (jobId) await this.#opts.onSettled?.(jobId, target);
       renameSync(path, target);
     } catch (e) {
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
@@ -474,7 +490,6 @@ export class Inbox {
     }
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
-    if (jobId) this.#opts.onSettled?.(jobId, target);
     if (error) {
       // The engine's message names the file where it was read, in processing/: name it where
       // it lies now, beside this reason. Then one "key: value" line each for a script
