@@ -21,7 +21,7 @@ import { ownFolder } from './own-folder.ts';
 import { submit } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
-import { latestJobOfFile, setJobFile } from './jobs/repository.ts';
+import { inboxesOfJobs, latestJobOfFile, setJobFile } from './jobs/repository.ts';
 import { createRunJob } from './jobs/run-job.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -232,6 +232,7 @@ async function start(
         ? {
             submit: async (file) => submitRequest({ file, source: 'inbox' }),
             findJob: (file) => latestJobOfFile(store, file),
+            inboxesOfJobs: () => inboxesOfJobs(store),
             // The job names the file where the analyst finds it (done/, failed/), not the
             // processing/ path it was read from: written before the file moves (inbox.ts).
             settled: (jobId, file) =>

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboxStatus } from '../../shared/api.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
+import { startEngine } from '../../electron/engine/engine.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
 
 let te: TestEngine;
@@ -247,4 +248,52 @@ describe('the inbox from the app', () => {
     const get = await createDispatcher(te.engine.handlers, { transport: 'http' })('inbox:get', {});
     expect(get).toMatchObject({ ok: true, value: { dir: join(dir, 'local') } });
   });
+});
+
+describe('an inbox changed while its files were in processing/', () => {
+  it('finishes them after the app stopped and started again: they reach its done/, their jobs name them there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gex-resume-'));
+    const old = join(dir, 'old inbox');
+    const next = join(dir, 'next inbox');
+    const base = {
+      dbPath: join(dir, 'gex.duckdb'),
+      dataDir: join(dir, 'data'),
+      configFile: join(dir, 'config.json'),
+      workers: 1,
+      watchInbox: true,
+    };
+    const start = async (inbox: string) => {
+      const started = await startEngine({ ...base, inbox });
+      if (!started.ok) throw new Error(started.error.message);
+      return started.value;
+    };
+    const jobs = async (engine: Awaited<ReturnType<typeof start>>) => {
+      const r = await engine.handlers['jobs:list']({ limit: 10 });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    let engine = await start(old);
+    try {
+      // Held by a paused queue, the file is in the old processing/ when the inbox changes,
+      // and still there when the app stops.
+      await engine.handlers['queue:pause']({});
+      chain(old, 'held.csv', 7);
+      await poll(async () => (await jobs(engine)).length).toBe(1);
+      const set = await engine.handlers['inbox:set']({ dir: next });
+      expect(set.ok).toBe(true);
+      await engine.shutdown(5000);
+      expect(readdirSync(join(old, 'processing'))).toEqual(['held.csv']);
+
+      engine = await start(next);
+      await engine.handlers['queue:resume']({});
+      await poll(() => existsSync(join(old, 'done', 'held.csv'))).toBe(true);
+      expect(readdirSync(join(old, 'processing'))).toEqual([]);
+      await poll(async () => (await jobs(engine)).map((j) => [j.status, j.file])).toEqual([
+        ['completed', join(old, 'done', 'held.csv')],
+      ]);
+    } finally {
+      await engine.shutdown(5000);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,6 +4,7 @@
 // folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
 // taking files but stays alive until the jobs of the files in its processing/ have ended
 // and moved them to its done/ or failed/, so that no file is stranded.
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
@@ -25,6 +26,8 @@ export interface InboxControlOptions {
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
     /** A job's file has moved to done/ or failed/: where it lies now. */
     settled?: (jobId: string, file: string) => Promise<void> | void;
+    /** The folders whose processing/ the jobs' files lie in (this and earlier inboxes). */
+    inboxesOfJobs?: () => Promise<string[]>;
     pollMs?: number;
   } | null;
   /** Spacing of inbox:updated events while files move. */
@@ -89,6 +92,24 @@ export class InboxControl {
       return;
     }
     this.#inbox = await this.#watch(this.#dir);
+    await this.#resumeEarlier();
+  }
+
+  /**
+   * The inboxes this one was changed from whose processing/ still holds files (the app
+   * stopped before they ended): retired again, so that their files reach their done/ or
+   * failed/ as their jobs end. Not even the changes' folders were known at the next start.
+   */
+  async #resumeEarlier(): Promise<void> {
+    const earlier = (await this.#opts.watch?.inboxesOfJobs?.()) ?? [];
+    for (const dir of new Set(earlier.map((d) => resolve(d)))) {
+      if (dir === this.#dir || this.#ownFiles(dir) || !existsSync(join(dir, 'processing')))
+        continue;
+      const old = await this.#watch(dir);
+      await old.stop();
+      if (old.pendingCount > 0) this.#retired.add(old);
+      this.#opts.log?.info('inbox.resumed', { dir, draining: old.pendingCount });
+    }
   }
 
   status(): InboxStatus {

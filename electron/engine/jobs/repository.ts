@@ -289,6 +289,19 @@ export async function setJobFile(db: Db, id: string, file: string): Promise<void
   await db.run('UPDATE jobs SET file = $2 WHERE id = $1', [id, file]);
 }
 
+/**
+ * The folders whose `processing/` holds the file of an inbox job: the inboxes of this
+ * database, the current one and those it was changed from (whose files a stop may have
+ * left there).
+ */
+export async function inboxesOfJobs(db: Db): Promise<string[]> {
+  const rows = await db.all(
+    `SELECT DISTINCT regexp_extract(file, '^(.*)[\\\\/]processing[\\\\/]', 1) AS dir
+     FROM jobs WHERE source = 'inbox' AND regexp_matches(file, '[\\\\/]processing[\\\\/]')`,
+  );
+  return rows.map((r) => String(r.dir)).filter((d) => d !== '');
+}
+
 /** The newest job of a file (the inbox settles files a previous run left in processing/). */
 export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJob | undefined> {
   return first(await db.all(`${SELECT} WHERE file = $1 ORDER BY seq DESC LIMIT 1`, [file]));
