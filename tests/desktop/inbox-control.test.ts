@@ -116,6 +116,12 @@ describe('the inbox from the app', () => {
         join('failed', 'batch', 'junk.csv'),
       ].sort(),
     );
+    // Its error too, as the reason file beside it does.
+    const jobs = await te.engine.handlers['jobs:list']({ limit: 100 });
+    const junk = jobs.ok ? jobs.value.find((j) => j.file === failed) : undefined;
+    expect(junk?.error).toMatchObject({ code: 'BAD_VALUE', file: failed, line: 2 });
+    expect(junk?.error?.message).toContain(`${failed}, line 2, field "open_interest"`);
+    expect(junk?.error?.message).not.toContain('processing');
     for (const f of await jobFiles()) expect(existsSync(f), f).toBe(true);
   });
 

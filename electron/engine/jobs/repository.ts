@@ -283,10 +283,23 @@ export async function jobNamed(db: Db, given: string): Promise<Result<Processing
 
 /**
  * Where a job's file lies now (the watched inbox moved it to done/ or failed/ once the job
- * ended). Not a change of the job's state: no revision, no event.
+ * ended), its error naming it there too, as the reason file beside it does. Not a change
+ * of the job's state: no revision, no event.
  */
 export async function setJobFile(db: Db, id: string, file: string): Promise<void> {
-  await db.run('UPDATE jobs SET file = $2 WHERE id = $1', [id, file]);
+  const job = await getJob(db, id);
+  if (!job) return;
+  const was = job.file;
+  const error = job.error && {
+    ...job.error,
+    message: job.error.message.split(was).join(file),
+    ...(job.error.file === was ? { file } : {}),
+  };
+  await db.run('UPDATE jobs SET file = $2, error = $3::JSON WHERE id = $1', [
+    id,
+    file,
+    error ? JSON.stringify(error) : null,
+  ]);
 }
 
 /**
