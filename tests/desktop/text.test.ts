@@ -9,6 +9,7 @@ import {
   num,
   pct,
   price,
+  spotPrice,
   basename,
 } from '../../renderer/src/text/numbers.ts';
 import { BN, M, gex, gexNumber, gexScale, gexTick } from '../../renderer/src/text/scale.ts';
@@ -29,6 +30,11 @@ describe('numbers', () => {
     expect(price(4697.2402)).toBe('4,697.24');
     expect(price(4800)).toBe('4,800');
     expect(price(null)).toBe('—');
+    // A spot keeps its two decimals when whole, so that a column of spots reads alike.
+    expect(spotPrice(500)).toBe('500.00');
+    expect(spotPrice(17052)).toBe('17,052.00');
+    expect(spotPrice(4697.2402)).toBe('4,697.24');
+    expect(spotPrice(null)).toBe('—');
     expect(int(20592)).toBe('20,592');
     expect(num(0.979, 1)).toBe('1.0');
     expect(pct(0.979)).toBe('97.9 %');

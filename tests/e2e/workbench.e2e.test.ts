@@ -536,7 +536,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     const choices = await page.getByTestId('compare-a').locator('option').allTextContents();
     expect(choices).toHaveLength(2);
     expect(choices[0]).not.toBe(choices[1]);
-    expect(choices.join(' ')).toMatch(/spot 250 .* spot 251 |spot 251 .* spot 250 /);
+    expect(choices.join(' ')).toMatch(
+      /spot 250\.00 .* spot 251\.00 |spot 251\.00 .* spot 250\.00 /,
+    );
     await page.getByTestId('compare-underlying').selectOption('XSP');
     await poll(() => page.getByTestId('compare-b').inputValue()).toBe(history.at(-1)!.id);
     await poll(() => page.getByTestId('compare-a').inputValue()).toBe(history.at(-2)!.id);

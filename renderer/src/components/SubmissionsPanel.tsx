@@ -7,7 +7,7 @@ import type { GEXSnapshot } from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
 import { ownError, useSubmissions, type Submission } from '../state/submissions.ts';
 import { useSettings } from '../state/settings.ts';
-import { bytes, price } from '../text/numbers.ts';
+import { bytes, price, spotPrice } from '../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, type GexScale } from '../text/scale.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine, LevelBadge, Progress, StatusPill } from './common.tsx';
@@ -81,7 +81,7 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
               </b>
             </span>
             <span>
-              spot <b>{price(snapshot.spot)}</b>
+              spot <b>{spotPrice(snapshot.spot)}</b>
             </span>
             <span>
               zero γ <b>{price(snapshot.zero_gamma)}</b>

@@ -34,6 +34,15 @@ export function price(value: number | null | undefined): string {
   return Number.isInteger(value) ? int(value) : num(value, 2);
 }
 
+/**
+ * A spot: always two decimals ("500.00" beside "505.10" in one column), where strikes and
+ * walls (`price`) drop them when whole.
+ */
+export function spotPrice(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  return num(value, 2);
+}
+
 /** A time measured: "347 ms", "12.4 s", "3m 05s" (shared/elapsed.ts, as the command line writes it). */
 export const duration = elapsed;
 

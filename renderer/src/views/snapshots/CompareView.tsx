@@ -13,7 +13,7 @@ import { showPane } from '../../state/workbench.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { ErrorLine } from '../../components/common.tsx';
-import { DASH, int, price } from '../../text/numbers.ts';
+import { DASH, int, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import {
@@ -28,8 +28,9 @@ import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
+// The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
-  v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${f(Math.abs(v))}`;
+  v === null ? DASH : `${v > 0 ? '+' : v < 0 ? '-' : '±'}${f(Math.abs(v))}`;
 
 function Move({
   label,
@@ -139,7 +140,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     const scale = gexScale(net);
     const markers: Marker[] = [];
     if (b) {
-      markers.push({ x: b.spot, label: `spot B ${price(b.spot)}`, color: MARK.spot });
+      markers.push({ x: b.spot, label: `spot B ${spotPrice(b.spot)}`, color: MARK.spot });
       if (b.zero_gamma !== null)
         markers.push({ x: b.zero_gamma, label: `flip B ${price(b.zero_gamma)}`, color: MARK.flip });
       if (a?.zero_gamma != null && a.zero_gamma !== b.zero_gamma)
@@ -217,7 +218,7 @@ export function CompareView({ ids }: { ids: string[] }) {
   const option = (p: HistoryPoint) => (
     <option key={p.id} value={p.id}>
       {asOfStamp(p.as_of)}
-      {(sharedAsOf.get(p.as_of) ?? 0) > 1 && ` · spot ${price(p.spot)} · ${p.id.slice(0, 8)}`}
+      {(sharedAsOf.get(p.as_of) ?? 0) > 1 && ` · spot ${spotPrice(p.spot)} · ${p.id.slice(0, 8)}`}
     </option>
   );
   const totalScale = gexScale([diff?.total_gex_change, a?.total_gex, b?.total_gex]);

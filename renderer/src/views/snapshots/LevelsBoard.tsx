@@ -13,7 +13,7 @@ import { tableStyle, useTable } from '../../components/table/use-table.ts';
 import { useRoving } from '../../components/table/roving.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
-import { price } from '../../text/numbers.ts';
+import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
@@ -78,7 +78,7 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
       width: 84,
       align: 'right',
       sort: compareBy((r) => r.spot),
-      cell: (r) => price(r.spot),
+      cell: (r) => spotPrice(r.spot),
     },
     {
       id: 'zero',

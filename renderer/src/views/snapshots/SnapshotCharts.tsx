@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
-import { price } from '../../text/numbers.ts';
+import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { ExpiryChart } from './ExpiryChart.tsx';
 import { Heatmap } from './Heatmap.tsx';
@@ -55,7 +55,7 @@ function ProfileChart({ detail }: { detail: SnapshotDetail }) {
         },
       ],
       markers: [
-        { x: s.spot, label: `spot ${price(s.spot)}`, color: MARK.spot, kind: 'spot' },
+        { x: s.spot, label: `spot ${spotPrice(s.spot)}`, color: MARK.spot, kind: 'spot' },
         ...(s.zero_gamma !== null
           ? [
               {

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
-import { basename, int, price } from '../../text/numbers.ts';
+import { basename, int, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
@@ -137,7 +137,7 @@ export function SnapshotPanel({ id }: { id: string }) {
         />
       )}
       <div className="key-figures">
-        <Figure label="Spot" value={price(s.spot)} />
+        <Figure label="Spot" value={spotPrice(s.spot)} />
         <Figure
           label="Total GEX"
           title={unitTitle}

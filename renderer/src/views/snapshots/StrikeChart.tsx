@@ -4,7 +4,7 @@
 import { useMemo } from 'react';
 import type { Marker, PlotSpec, Series } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
-import { price } from '../../text/numbers.ts';
+import { price, spotPrice } from '../../text/numbers.ts';
 import { gex, gexScale, gexTick } from '../../text/scale.ts';
 import {
   filterLabel,
@@ -57,7 +57,9 @@ export function StrikeWindowSelect(props: {
 }
 
 export function levelMarkers(spot: number, flip: number | null, lv: Levels): Marker[] {
-  const out: Marker[] = [{ x: spot, label: `spot ${price(spot)}`, color: MARK.spot, kind: 'spot' }];
+  const out: Marker[] = [
+    { x: spot, label: `spot ${spotPrice(spot)}`, color: MARK.spot, kind: 'spot' },
+  ];
   if (flip !== null)
     out.push({ x: flip, label: `flip ${price(flip)}`, color: MARK.flip, kind: 'flip' });
   if (lv.callWall !== null)

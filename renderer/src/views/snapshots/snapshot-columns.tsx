@@ -5,7 +5,7 @@
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
-import { basename, price } from '../../text/numbers.ts';
+import { basename, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 
@@ -40,7 +40,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
       width: 78,
       align: 'right',
       sort: compareBy((s) => s.spot),
-      cell: (s) => price(s.spot),
+      cell: (s) => spotPrice(s.spot),
     },
     {
       id: 'total',
