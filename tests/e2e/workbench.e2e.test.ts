@@ -403,6 +403,10 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => page.locator('#chart-heatmap-readout').textContent()).toMatch(
       new RegExp(`^Expiry ${one.expiry} \\(\\w+\\), strike [\\d,.]+: net GEX `),
     );
+    // In the snapshot's own scale, as its key figures (SPX: Bn), not in one of its own.
+    expect(await page.getByTestId('chart-heatmap').textContent()).toMatch(
+      /largest cell \d+\.\d+ Bn/,
+    );
 
     // Back to net GEX of all expiries, all strikes: the CSV is the engine's strikes, exactly.
     await page.getByTestId('expiry-filter').selectOption('all');

@@ -23,6 +23,16 @@ export function gexScale(values: Iterable<number | null | undefined>): GexScale 
   return max >= 1e9 ? BN : M;
 }
 
+/**
+ * A snapshot's scale, from its own totals: its key figures and its heatmap read in it (a
+ * heatmap's largest cell, 938.04 M, beside SPX's figures in Bn read in two scales).
+ */
+export const snapshotScale = (s: {
+  total_gex: number;
+  call_gex: number;
+  put_gex: number;
+}): GexScale => gexScale([s.total_gex, s.call_gex, s.put_gex]);
+
 /** Beyond this many decimals a figure is negligible in its view's scale, and reads 0. */
 const MAX_DIGITS = 6;
 

@@ -10,7 +10,7 @@ import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-e
 import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
 import { DASH, price } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
 import { windowAround } from './StrikeChart.tsx';
 import {
   BUCKET_COLOR,
@@ -235,7 +235,7 @@ export function Heatmap({
     if (r >= 0 && c >= 0 && r < g.expiries.length && c < g.strikes.length) setCur([r, c]);
   };
   const bucketOf = (e: string) => detail.expiries.find((x) => x.expiry === e)?.bucket;
-  const scale = gexScale([g.max]);
+  const scale = snapshotScale(detail.snapshot);
   const readout = c0
     ? (() => {
         const e = g.expiries[c0[0]]!;

@@ -7,7 +7,7 @@ import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { basename, int, price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
@@ -77,7 +77,7 @@ export function SnapshotPanel({ id }: { id: string }) {
   const s = detail.snapshot;
   // Its own scale, as its charts have: the list's (Bn beside SPX) read a small underlying's
   // -67.53 M as -0.07 Bn above a chart in M.
-  const scale = gexScale([s.total_gex, s.call_gex, s.put_gex]);
+  const scale = snapshotScale(s);
   const unitTitle = `${GEX_UNIT}`;
 
   return (
