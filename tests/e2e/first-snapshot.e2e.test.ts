@@ -126,9 +126,12 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     const qqq = levels.value.find((l) => l.underlying === 'QQQ')!;
     const figure = (v: number | null) =>
       v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+    // A spot keeps its two decimals (128.00).
+    const spotFigure = (v: number) =>
+      v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     await poll(() =>
       page.locator('[data-testid=levels-row][data-underlying=QQQ]').textContent(),
-    ).toMatch(new RegExp(`^QQQ${figure(qqq.spot)}${figure(qqq.zero_gamma)}`));
+    ).toMatch(new RegExp(`^QQQ${spotFigure(qqq.spot)}${figure(qqq.zero_gamma)}`));
     await poll(() => page.getByTestId('levels-row').count()).toBe(levels.value.length);
     page.off('request', count);
     // … having asked for the levels at most once a second (and the sparklines' histories
