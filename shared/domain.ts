@@ -59,6 +59,11 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
   'cancelled',
 ]);
 
+/** Waiting: for a worker (`queued`), or for the read of its file that decides its level (`deciding`). */
+export const isWaiting = (status: string): boolean => status === 'queued' || status === 'deciding';
+/** Not ended yet: waiting or running (what the Queue's Active tab lists, and may be cancelled). */
+export const isOpen = (status: string): boolean => isWaiting(status) || status === 'running';
+
 /**
  * A job that ended with no decision of the rules: it failed or was cancelled before its
  * facts read decided it (`rule` still `deciding`; its `priority` is only the upper bound

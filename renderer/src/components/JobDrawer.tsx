@@ -3,7 +3,7 @@
 // decided and the facts it decided on, a clean error, the request's audit timeline,
 // the snapshot, and Retry only where a retry can help, with what happened after.
 import { useEffect, useRef, useState } from 'react';
-import { endedUndecided, type ProcessingJob } from '../../../shared/domain.ts';
+import { endedUndecided, isOpen, type ProcessingJob } from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
 import { useRequests, asOfOf } from '../state/requests.ts';
 import { snapshotRemoved, useAudit } from '../state/use-audit.ts';
@@ -42,8 +42,7 @@ function Actions({ job }: { job: ProcessingJob }) {
           },
     );
   };
-  const canCancel =
-    job.status === 'deciding' || job.status === 'queued' || job.status === 'running';
+  const canCancel = isOpen(job.status);
   const why = noRetryReason(job);
   return (
     <div className="drawer-actions">

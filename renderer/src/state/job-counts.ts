@@ -1,7 +1,7 @@
 // The jobs counted by status, once per change of the job list, so that the Queue's
 // filters, its empty-state text and the status bar all say the same numbers (the
 // status bar used to read the scheduler's window and said "failed 0" beside failed jobs).
-import type { ProcessingJob } from '../../../shared/domain.ts';
+import { isWaiting, type ProcessingJob } from '../../../shared/domain.ts';
 
 export interface JobCounts {
   all: number;
@@ -30,7 +30,7 @@ export function countJobs(jobs: Iterable<ProcessingJob>): JobCounts {
   const c = { ...NO_JOBS };
   for (const job of jobs) {
     c.all++;
-    if (job.status === 'queued' || job.status === 'deciding') c.queued++;
+    if (isWaiting(job.status)) c.queued++;
     else if (job.status === 'running') c.running++;
     else if (job.status === 'completed' || job.status === 'duplicate') c.completed++;
     else if (job.status === 'failed') c.failed++;

@@ -4,6 +4,7 @@
 // interrupted says so instead of spinning forever.
 import { create } from 'zustand';
 import type { AppError } from '../../../shared/result.ts';
+import { isOpen } from '../../../shared/domain.ts';
 import { useApp } from './store.ts';
 import {
   ownError,
@@ -115,9 +116,7 @@ export const useSubmissions = create<SubmissionsState>((set, get) => {
           if (s.stage === 'uploading' || s.stage === 'submitting') return true;
           if (s.stage !== 'queued') return false;
           const job = s.ack?.job_id ? jobs.get(s.ack.job_id) : undefined;
-          return (
-            !job || job.status === 'deciding' || job.status === 'queued' || job.status === 'running'
-          );
+          return !job || isOpen(job.status);
         }),
       );
     },

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   endedUndecided,
+  isOpen,
   levelRank,
   type PriorityLevel,
   type ProcessingJob,
@@ -40,9 +41,6 @@ const FILTERS: { id: Filter; label: string }[] = [
 const ROW = 30;
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
-/** Waiting (for a worker, or for the read that decides its level) or running. */
-const isActive = (j: ProcessingJob) =>
-  j.status === 'deciding' || j.status === 'queued' || j.status === 'running';
 
 function passes(
   job: ProcessingJob,
@@ -52,7 +50,7 @@ function passes(
 ): boolean {
   const byStatus =
     filter === 'all' ||
-    (filter === 'active' && isActive(job)) ||
+    (filter === 'active' && isOpen(job.status)) ||
     (filter === 'completed' && (job.status === 'completed' || job.status === 'duplicate')) ||
     job.status === filter;
   if (!byStatus) return false;

@@ -4,7 +4,7 @@
 // once done, a clean error when failed. On a narrow window the least needed columns
 // (rule, run, submitted) give way first; the drawer has them all.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
-import { endedUndecided, levelRank } from '../../../../shared/domain.ts';
+import { endedUndecided, isOpen, isWaiting, levelRank } from '../../../../shared/domain.ts';
 import type { RequestRecord } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
@@ -23,13 +23,13 @@ import { basename, duration } from '../../text/numbers.ts';
 import { asOfStamp, localClock, localZone } from '../../text/time.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
-const waiting = (job: ProcessingJob) => job.status === 'queued' || job.status === 'deciding';
 
 export function waitMs(job: ProcessingJob, now: number): number {
   const started = ms(job.started_at);
   const finished = ms(job.finished_at);
   return (
-    (Number.isFinite(started) ? started : waiting(job) ? now : finished) - ms(job.submitted_at)
+    (Number.isFinite(started) ? started : isWaiting(job.status) ? now : finished) -
+    ms(job.submitted_at)
   );
 }
 
@@ -106,7 +106,7 @@ function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): v
   };
   return (
     <>
-      {(waiting(job) || job.status === 'running') && (
+      {isOpen(job.status) && (
         <button
           className="btn tiny"
           data-testid="cancel-job"
