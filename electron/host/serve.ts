@@ -20,7 +20,7 @@ import { ownFolder } from '../engine/own-folder.ts';
 import { contentSecurityPolicy } from './http/csp.ts';
 import { eventSocket } from './http/event-socket.ts';
 import { apiRoutes, guarded } from './http/api-routes.ts';
-import { refuse, sendJson, statusOf } from './http/replies.ts';
+import { refuse, requestUrl, sendJson, statusOf } from './http/replies.ts';
 import { staticFolder } from './http/static-files.ts';
 import { UploadFolder, type UploadLimits } from './http/uploads.ts';
 
@@ -130,7 +130,8 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!hostOk(req)) return refuse(res, 403, 'wrong Host header');
-    const url = new URL(req.url ?? '/', origin);
+    const url = requestUrl(req, origin);
+    if (!url) return refuse(res, 400, 'not a path');
     if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url);
     return api(req, res, url);
   }

@@ -1,6 +1,7 @@
 // A plain HTTP and WebSocket client for the browser host's tests: it sends exactly the
 // headers it is given (no cookie jar, no automatic Origin), as a hostile local client would.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { SOCKET_AUTH } from '../../shared/channels.ts';
 
@@ -64,5 +65,34 @@ export function authenticate(
     );
     ws.once('close', (code) => resolve(code));
     ws.send(raw ?? JSON.stringify({ type: SOCKET_AUTH, token }));
+  });
+}
+
+/**
+ * Writes `text` as it is on a new connection (a port on 127.0.0.1, or a socket's path) and
+ * resolves with all the host answered.
+ */
+export function rawRequest(to: number | string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const at = typeof to === 'number' ? { port: to, host: '127.0.0.1' } : { path: to };
+    const socket = connect(at, () => socket.write(text));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    socket.on('error', reject);
+  });
+}
+
+/** Sends `text` and resets the connection at once, without reading the answer. */
+export function resetAfter(port: number, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(text);
+      setTimeout(() => {
+        socket.resetAndDestroy();
+        resolve();
+      }, 1);
+    });
+    socket.on('error', () => resolve());
   });
 }

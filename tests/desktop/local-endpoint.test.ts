@@ -24,6 +24,7 @@ import {
 import { serveLocal, type LocalEndpoint } from '../../electron/host/local/endpoint.ts';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
+import { rawRequest } from './http.ts';
 
 const unix = process.platform !== 'win32';
 let te: TestEngine;
@@ -111,6 +112,22 @@ describe('the local endpoint', () => {
       ok: true,
       value: { transport: 'local', db_path: te.engine.config.dbPath },
     });
+  });
+
+  it('answers a path that is no path (`//`), socket or not, and stays up', async () => {
+    const upgrade =
+      'GET // HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    expect(await rawRequest(local.endpoint, upgrade)).toMatch(/^HTTP\/1\.1 404/);
+    const call = await post(local.endpoint, '//', { [TOKEN_HEADER]: local.token }, '{}');
+    expect(call.status).toBe(404);
+    const right = await post(
+      local.endpoint,
+      '/api/call/engine:health',
+      { [TOKEN_HEADER]: local.token },
+      '{}',
+    );
+    expect(right.body.ok).toBe(true);
   });
 
   it("takes files by path, refuses uploads, and carries the job's events", async () => {

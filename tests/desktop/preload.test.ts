@@ -29,7 +29,7 @@ const { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, IPC_FOLDER_CHANNEL } =
 type Bridge = import('../../shared/api.ts').GexBridge;
 
 describe('preload', () => {
-  it('exposes only window.gex, with call, on and pathForFile', () => {
+  it('exposes only window.gex, with call, on, pathForFile and the inbox folder calls', () => {
     expect([...exposed.keys()]).toEqual(['gex']);
     expect(Object.keys(exposed.get('gex') as object).sort()).toEqual([
       'call',

@@ -3,14 +3,22 @@
 // launch token (UNAUTHORIZED), from another Origin or for another Host, never echoes a
 // request body, and its event socket hears nothing until the page's first message
 // carries the token.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SOCKET_UNAUTHORIZED } from '../../shared/channels.ts';
 import { serve, TOKEN_HEADER, type ServeHandle } from '../../electron/host/serve.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
-import { authenticate, json, openSocket, send as sendTo, type Reply } from './http.ts';
+import {
+  authenticate,
+  json,
+  openSocket,
+  rawRequest,
+  resetAfter,
+  send as sendTo,
+  type Reply,
+} from './http.ts';
 
 let te: TestEngine;
 let host: ServeHandle;
@@ -244,6 +252,78 @@ describe('the event socket', () => {
     expect(heardEarly).toEqual([]);
     ws.close();
     early.close();
+  });
+});
+
+describe('hostile clients', () => {
+  const upgrade = (path: string, hostHeader: string, origin?: string) =>
+    `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\n${origin ? `Origin: ${origin}\r\n` : ''}` +
+    'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+  const alive = async () => expect((await api('engine:health', {}, good())).status).toBe(200);
+
+  it('answers a path that is no path (`//`), socket or not, and stays up', async () => {
+    const hostHeader = `127.0.0.1:${host.port}`;
+    // Any web page can open `ws://127.0.0.1:PORT//`: refused before its path is read.
+    expect(await rawRequest(host.port, upgrade('//', 'x'))).toMatch(/^HTTP\/1\.1 403/);
+    expect(await rawRequest(host.port, upgrade('//', hostHeader, host.origin))).toMatch(
+      /^HTTP\/1\.1 404/,
+    );
+    expect(
+      await rawRequest(host.port, upgrade('http://x/api/events', hostHeader, host.origin)),
+    ).toMatch(/^HTTP\/1\.1 400/);
+    expect((await send('GET', '//')).status).toBe(404);
+    expect((await send('POST', '//api/call/engine:health', good(), '{}')).status).toBe(405);
+    await alive();
+  });
+
+  it('stays up when clients reset their connections as they are refused', async () => {
+    const hostHeader = `127.0.0.1:${host.port}`;
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        resetAfter(
+          host.port,
+          i % 2
+            ? upgrade('/wrong', hostHeader, host.origin)
+            : upgrade('/api/events', hostHeader, 'http://evil.example'),
+        ),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    await alive();
+  });
+
+  it('keeps room for a page with the token while others hold sockets without it', async () => {
+    const idle = await Promise.all(
+      Array.from({ length: 80 }, () => openSocket(host.port, host.origin).catch(() => null)),
+    );
+    const page = await openSocket(host.port, host.origin);
+    expect(await authenticate(page, host.token)).toBe('ready');
+    page.close();
+    for (const ws of idle) ws?.close();
+  });
+
+  it('never writes the token, or a client that went away, to the log', async () => {
+    const logFile = join(te.dir, 'data', 'logs', 'gex-desk.log');
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        resetAfter(
+          host.port,
+          `GET /?token=${host.token} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\n\r\n`,
+        ),
+      ),
+    );
+    await send('GET', `//?token=${host.token}`);
+    await new Promise((r) => setTimeout(r, 200));
+    let log = '';
+    try {
+      log = readFileSync(logFile, 'utf8');
+    } catch {
+      // nothing logged at all
+    }
+    expect(log).not.toContain(host.token);
+    expect(log).not.toContain('PREMATURE_CLOSE');
+    await alive();
   });
 });
 

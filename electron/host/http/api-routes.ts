@@ -65,8 +65,11 @@ export function guarded(
 ) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
+      // A client that went away mid-answer is no failure of ours.
+      if ((e as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
       log?.error(`${what}.failed`, {
-        url: req.url?.slice(0, 200),
+        // Never the query: the page's address carries its token there.
+        path: req.url?.split('?')[0]!.slice(0, 200),
         error: e instanceof Error ? e.stack : String(e),
       });
       if (!res.headersSent) refuse(res, 500, 'the request failed; the host log has the details');

@@ -14,7 +14,7 @@ import {
   SOCKET_UNAUTHORIZED,
 } from '../../../shared/channels.ts';
 import type { HostedEngine } from '../handlers.ts';
-import { tokenMatches } from './replies.ts';
+import { requestUrl, tokenMatches } from './replies.ts';
 
 export interface EventSocketOptions {
   token: string;
@@ -23,8 +23,14 @@ export interface EventSocketOptions {
   trusted(req: IncomingMessage): boolean;
   /** How long a socket may stay open without its token. */
   authTimeoutMs?: number;
-  /** Open sockets at most (pages of this host; further ones get 503). */
+  /** Sockets with the token at most (pages of this host; further ones get 503). */
   maxSockets?: number;
+  /**
+   * Sockets still without their token at most; a further one drops the oldest of them
+   * (a page reconnects by itself), so that clients that never send a token cannot keep a
+   * page out.
+   */
+  maxPending?: number;
 }
 
 export interface EventSocket {
@@ -33,6 +39,7 @@ export interface EventSocket {
 }
 
 const REASONS: Record<number, string> = {
+  400: 'Bad Request',
   403: 'Forbidden',
   404: 'Not Found',
   503: 'Service Unavailable',
@@ -52,9 +59,18 @@ function parseHello(text: string): { type?: unknown; token?: unknown } | null {
 export function eventSocket(opts: EventSocketOptions): EventSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   const authed = new Set<WebSocket>();
+  // In the order they opened: the first is the one to go.
+  const pending = new Set<WebSocket>();
   const maxSockets = opts.maxSockets ?? 64;
+  const maxPending = opts.maxPending ?? 16;
 
   wss.on('connection', (ws: WebSocket) => {
+    if (pending.size >= maxPending) {
+      const oldest = pending.values().next().value!;
+      pending.delete(oldest);
+      oldest.terminate();
+    }
+    pending.add(ws);
     const timer = setTimeout(
       () => ws.close(SOCKET_UNAUTHORIZED, 'no token'),
       opts.authTimeoutMs ?? 5000,
@@ -62,6 +78,7 @@ export function eventSocket(opts: EventSocketOptions): EventSocket {
     ws.on('message', (data) => {
       if (authed.has(ws)) return; // the socket carries events only; calls go over HTTP
       clearTimeout(timer);
+      pending.delete(ws);
       const hello = parseHello(String(data));
       if (hello?.type !== SOCKET_AUTH || !tokenMatches(hello.token, opts.token)) {
         ws.close(SOCKET_UNAUTHORIZED, 'missing or wrong token');
@@ -72,6 +89,7 @@ export function eventSocket(opts: EventSocketOptions): EventSocket {
     });
     ws.on('close', () => {
       clearTimeout(timer);
+      pending.delete(ws);
       authed.delete(ws);
     });
     ws.on('error', () => ws.terminate());
@@ -87,14 +105,19 @@ export function eventSocket(opts: EventSocketOptions): EventSocket {
 
   return {
     upgrade(req, socket, head) {
-      const path = new URL(req.url ?? '/', 'http://host').pathname;
+      // Node stops listening for the socket's errors once it hands it over here: a
+      // client that resets as it is answered must not take the process down.
+      socket.on('error', () => socket.destroy());
+      const url = opts.trusted(req) ? requestUrl(req, 'http://host') : undefined;
       const status = !opts.trusted(req)
         ? 403
-        : path !== EVENTS_PATH
-          ? 404
-          : wss.clients.size >= maxSockets
-            ? 503
-            : 0;
+        : !url
+          ? 400
+          : url.pathname !== EVENTS_PATH
+            ? 404
+            : authed.size >= maxSockets
+              ? 503
+              : 0;
       if (status) {
         socket.end(
           `HTTP/1.1 ${status} ${REASONS[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,

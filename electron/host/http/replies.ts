@@ -36,6 +36,21 @@ export function statusOf(code: ErrorCode): RefusalStatus | 200 {
   }
 }
 
+/**
+ * The request's target as a URL on `origin`, or undefined when it is no path: `new URL`
+ * reads `//x` as another host (and throws on `//`), and a proxy's absolute form names
+ * another server; neither is anything this host serves.
+ */
+export function requestUrl(req: IncomingMessage, origin: string): URL | undefined {
+  const target = req.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(origin + target);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Same length and same bytes, in constant time. */
 export function tokenMatches(given: unknown, token: string): boolean {
   if (typeof given !== 'string' || given.length === 0) return false;

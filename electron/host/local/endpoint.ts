@@ -16,7 +16,7 @@ import { LOCAL_PROTOCOL, TOKEN_HEADER } from '../../../shared/channels.ts';
 import { createDispatcher, type HostedEngine } from '../handlers.ts';
 import { apiRoutes, guarded } from '../http/api-routes.ts';
 import { eventSocket } from '../http/event-socket.ts';
-import { refuse } from '../http/replies.ts';
+import { refuse, requestUrl } from '../http/replies.ts';
 import {
   canonicalDb,
   discoveryFile,
@@ -63,7 +63,8 @@ export async function serveLocal(
   const server = createServer(
     guarded(
       async (req, res) => {
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        const url = requestUrl(req, 'http://localhost');
+        if (!url) return refuse(res, 400, 'not a path');
         if (!url.pathname.startsWith('/api/')) return refuse(res, 404, 'no such endpoint');
         return api(req, res, url);
       },
@@ -77,6 +78,8 @@ export async function serveLocal(
     events: engine.events,
     trusted: () => true,
     maxSockets: 1024,
+    // Only this user can reach it, and a script may start many commands at once.
+    maxPending: 1024,
   });
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
     sockets.upgrade(req, socket, head),
