@@ -367,6 +367,30 @@ describe('an attached export folder', () => {
     await theirs.store.close();
   });
 
+  it('diffs the same positions, stored here and read from the folder, as unchanged', async () => {
+    // The store sums a strike's cells in DuckDB, the folder's reader in Polars: in another
+    // order, so the same figures differ in their last bits.
+    const mine = await workstation();
+    const theirs = await workstation();
+    const wide = {
+      expiries: Array.from({ length: 12 }, (_, i) => `2024-0${4 + (i % 6)}-${10 + i}`),
+      strikes: 40,
+    };
+    const here = await ingestChain(mine, 'here', chain(AS_OF.jan, 9, wide));
+    const there = await ingestChain(theirs, 'there', chain(AS_OF.mar, 9, wide));
+    const analytics = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
+    const diff = await analytics.diff(here.id, there.id);
+    if (!diff.ok) throw new Error(diff.error.message);
+    expect(diff.value).toMatchObject({
+      total_gex_change: 0,
+      call_wall_move: 0,
+      put_wall_move: 0,
+      strikes: [],
+    });
+    await mine.store.close();
+    await theirs.store.close();
+  });
+
   it('a file copied only in part is an error that names it, in every query', async () => {
     const mine = await workstation();
     const theirs = await workstation();
