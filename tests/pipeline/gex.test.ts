@@ -95,6 +95,23 @@ describe('GEX, walls and max pain', () => {
     expect(s.max_pain).toBe(100);
   });
 
+  it('rounds figures to the cent alike for both signs, and never to −0', async () => {
+    // 0.5 × 1 × 100 × 1.5² × 0.01 = 1.125 USD a side: half a cent either way.
+    const half = (
+      await runRows('half-cent', 1.5, [
+        [1.5, 'C', 1, 0.2, 0.5],
+        [1.5, 'P', 1, 0.2, 0.5],
+      ])
+    ).snapshot;
+    expect(Math.abs(half.call_gex)).toBeCloseTo(1.13, 10);
+    expect(half.put_gex).toBe(-half.call_gex);
+    expect(half.total_gex).toBe(half.call_gex + half.put_gex);
+    // −0.004 USD is 0 to the cent, not −0 (which a Parquet reader shows as −0.0).
+    const tiny = (await runRows('minus-zero', 1, [[1, 'P', 1, 0.2, 0.004]])).snapshot;
+    expect(tiny.total_gex).toBe(0);
+    expect(tiny.put_gex).toBe(0);
+  });
+
   it('max pain by brute force agrees with the linear method', () => {
     const strikes = Float64Array.from([80, 85, 90, 95, 100, 105, 110, 115]);
     const callOi = Float64Array.from([5, 0, 100, 300, 50, 900, 20, 10]);

@@ -4,9 +4,8 @@
 // gamma and both walls (B − A; null when either side has none).
 import type { SnapshotDiff, StrikeChange } from '../../../shared/api.ts';
 import type { SnapshotSummary, StrikeRow } from './summary.ts';
+import { cents } from '../cents.ts';
 
-/** B − A of figures stored to the cent (GEX, zero gamma): the change to the cent, without float noise. */
-const cents = (v: number): number => Math.round(v * 100) / 100;
 /** Strikes carry at most 3 decimals (OCC symbols); 1e-6 removes the noise of their difference. */
 const strikeMove = (v: number): number => Math.round(v * 1e6) / 1e6;
 const move = (a: number | null, b: number | null, round: (v: number) => number): number | null =>

@@ -22,6 +22,7 @@ import { checkLimits, readSource } from './read-chain.ts';
 import { openSource, sourceOf } from './source.ts';
 import { checkConventions } from './conventions.ts';
 import { diskFull, isDiskFull } from '../disk-full.ts';
+import { cents } from '../cents.ts';
 
 export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
@@ -34,8 +35,6 @@ export type RunPipelineInput = StagedFile & {
   limits?: Partial<ReadLimits>;
   onProgress?: (fraction: number, stage: string) => void;
 };
-
-const cents = (v: number): number => Math.round(v * 100) / 100;
 
 /** The conventions and limits a task gives, checked and with their defaults. */
 function settingsOf(
