@@ -416,6 +416,12 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(csv[0]).toEqual(['Strike', 'Net GEX (USD, $ per 1 % move)']);
     const rows = csv.slice(1).map((r) => [Number(r[0]), Number(r[1])]);
     expect(rows).toEqual(detail.strikes.map((s) => [s.strike, s.net_gex]));
+    // By expiry: the date and its bucket in columns of their own, as the engine has them.
+    const byExpiry = await downloadCsv(() => page.getByTestId('chart-expiries-csv').click());
+    expect(byExpiry[0]).toEqual(['Expiry', 'Bucket', 'Net GEX (USD, $ per 1 % move)']);
+    expect(byExpiry.slice(1).map((r) => [r[0], r[1], Number(r[2])])).toEqual(
+      detail.expiries.map((e) => [e.expiry, e.bucket ?? '', e.net_gex]),
+    );
     // The heatmap's cells are the engine's cells.
     const cells = await api(desk.te.engine.handlers['snapshots:cells']({ id: spxId }));
     const heat = await downloadCsv(() => page.getByTestId('chart-heatmap-csv').click());

@@ -40,15 +40,24 @@ export function plotCsv(spec: PlotSpec, win: Window): string {
   const rows: (string | number | null)[][] = [];
   for (let i = from; i < to; i++) {
     const x = spec.x[i]!;
-    const head =
-      spec.xKind === 'category'
-        ? spec.xFormat(x)
-        : spec.xKind === 'time'
-          ? new Date(x).toISOString()
-          : x;
-    rows.push([head, ...spec.series.map((s) => s.values[i] ?? null)]);
+    const head = spec.xColumns
+      ? spec.xColumns.values(x)
+      : [
+          spec.xKind === 'category'
+            ? spec.xFormat(x)
+            : spec.xKind === 'time'
+              ? new Date(x).toISOString()
+              : x,
+        ];
+    rows.push([...head, ...spec.series.map((s) => s.values[i] ?? null)]);
   }
-  return csvText([spec.xTitle, ...spec.series.map((s) => `${s.label} (${s.unit})`)], rows);
+  return csvText(
+    [
+      ...(spec.xColumns?.titles ?? [spec.xTitle]),
+      ...spec.series.map((s) => `${s.label} (${s.unit})`),
+    ],
+    rows,
+  );
 }
 
 /** A PNG of a chart drawn afresh at twice its size by `paint` (without the cursor), downloaded. */

@@ -39,6 +39,11 @@ export interface PlotSpec {
   xTickFormat?(v: number, previous: number | null): string;
   /** `time`: x is epoch ms; `category`: x is 0..n-1 and every label is a category. */
   xKind: 'number' | 'time' | 'category';
+  /**
+   * How the CSV writes a position when one label holds several things (an expiry and its
+   * bucket): a column each, for a spreadsheet. Default: one column, `xTitle`.
+   */
+  xColumns?: { titles: string[]; values(v: number): (string | number | null)[] };
   yTitle: string;
   yTick(v: number, step: number): string;
   series: Series[];

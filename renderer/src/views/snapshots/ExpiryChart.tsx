@@ -43,6 +43,10 @@ export function ExpiryChart({
         return e ? `${e.expiry}${e.bucket ? ` ${BUCKET_LABEL[e.bucket]}` : ''}` : '';
       },
       xKind: 'category',
+      xColumns: {
+        titles: ['Expiry', 'Bucket'],
+        values: (i) => [ex[i]!.expiry, ex[i]!.bucket ?? null],
+      },
       yTitle: `${info.unit}, ${scale.unit}`,
       yTick: (v, step) => gexTick(v, scale, step),
       series: [
