@@ -91,3 +91,16 @@ export function writeChain(path: string, g: GeneratedChain): OracleContract[] {
   writeFileSync(path, chainCsv(g, contracts));
   return contracts;
 }
+
+/**
+ * The smallest chain of an underlying (any text: quoted as CSV quotes it): a call and a put
+ * at strike 400, spot 400, OI 10, iv 0.3, gamma 0.01, expiring 2024-03-22, as of 10:30
+ * New York time on `date`.
+ */
+export function writeTinyChain(path: string, underlying: string, date = '2024-03-15'): void {
+  const u = /[",\r\n]/.test(underlying) ? `"${underlying.replaceAll('"', '""')}"` : underlying;
+  const rows = ['C', 'P'].map(
+    (t) => `${u},${date}T10:30:00-04:00,400,2024-03-22,400,${t},10,1,0.3,0.01`,
+  );
+  writeFileSync(path, [HEADER, ...rows].join('\n') + '\n');
+}

@@ -3,9 +3,18 @@
 // store can be made as version 2 of the schema wrote it (the old migrations, the old
 // statements, the old Parquet columns), to test what migration 3 does with it.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runPipeline } from '../../electron/engine/pipeline/index.ts';
 import { Store } from '../../electron/engine/store/db.ts';
@@ -13,7 +22,12 @@ import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { saveSnapshot } from '../../electron/engine/store/snapshots.ts';
 import type { PipelineOutput } from '../../shared/pipeline.ts';
 import { conventions } from '../pipeline/helpers.ts';
-import { writeChain, type GeneratedChain } from './chains.ts';
+import { writeChain, writeTinyChain, type GeneratedChain } from './chains.ts';
+import {
+  EXPIRIES_DATASET,
+  segment,
+  SNAPSHOTS_DATASET,
+} from '../../electron/engine/export-layout.ts';
 
 const dirs: string[] = [];
 export function tempDir(prefix = 'gex-analytics-'): string {
@@ -58,6 +72,54 @@ export async function ingestChain(ws: Workstation, name: string, g: GeneratedCha
   const output = await pipeline(ws, file);
   const saved = await saveSnapshot(ws.store, output, { request_id: null, job_id: null });
   return { file, output, contracts, id: saved.snapshot.id, status: saved.status };
+}
+
+/** Stores the smallest chain of `underlying` (writeTinyChain) as of `date`. */
+export async function ingestTiny(ws: Workstation, underlying: string, date = '2024-03-15') {
+  const file = join(ws.dir, `tiny-${randomUUID()}.csv`);
+  writeTinyChain(file, underlying, date);
+  const output = await pipeline(ws, file);
+  const saved = await saveSnapshot(ws.store, output, { request_id: null, job_id: null });
+  return { file, output, id: saved.snapshot.id };
+}
+
+/**
+ * Lays a workstation's exports out as versions before 2026-12-05 wrote them: each
+ * underlying's folder named with `_` for every character outside [A-Za-z0-9._-] (so that
+ * `BRK/B`, `BRK\B` and `BRK_B` share `underlying=BRK_B`), the store's paths moved with them.
+ */
+export async function asOldLayout(ws: Workstation): Promise<void> {
+  for (const root of [
+    ws.dataDir,
+    join(ws.dataDir, EXPIRIES_DATASET),
+    join(ws.dataDir, SNAPSHOTS_DATASET),
+  ]) {
+    if (!existsSync(root)) continue;
+    for (const name of readdirSync(root).filter((n) => n.startsWith('underlying='))) {
+      const old = `underlying=${segment(decodeURIComponent(name.slice('underlying='.length)))}`;
+      if (old === name) continue;
+      for (const date of readdirSync(join(root, name))) {
+        mkdirSync(join(root, old, date), { recursive: true });
+        for (const f of readdirSync(join(root, name, date)))
+          renameSync(join(root, name, date, f), join(root, old, date, f));
+        rmdirSync(join(root, name, date));
+      }
+      rmdirSync(join(root, name));
+    }
+  }
+  const rows = await ws.store.all<{ id: string; underlying: string; parquet: string }>(
+    'SELECT id, underlying, parquet FROM gex_snapshots',
+  );
+  for (const r of rows) {
+    const date = basename(dirname(r.parquet));
+    const moved = join(
+      ws.dataDir,
+      `underlying=${segment(r.underlying)}`,
+      date,
+      basename(r.parquet),
+    );
+    await ws.store.run('UPDATE gex_snapshots SET parquet = $1 WHERE id = $2', [moved, r.id]);
+  }
 }
 
 /**

@@ -3,9 +3,17 @@
 // snapshots' rows, <root>/underlying=U/date=D/<id>.parquet for their strikes, and
 // <root>/expiries/… for their expiries. Listing the folders lets a query read only the
 // partitions it needs (an underlying; a few dates around a range; the latest dates).
+// An underlying's folder is named as export-layout.ts says (percent-encoded), or, in
+// folders written before 2026-12-05, with `_` for each character outside [A-Za-z0-9._-]:
+// both are read, and each file's own `underlying` column decides whose it is.
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { EXPIRIES_DATASET, segment, SNAPSHOTS_DATASET } from '../export-layout.ts';
+import {
+  EXPIRIES_DATASET,
+  segment,
+  SNAPSHOTS_DATASET,
+  underlyingFolders,
+} from '../export-layout.ts';
 import { err, type Result } from '../../../shared/result.ts';
 
 /** Offsets run from −12 h to +14 h: the same instant can sit in date folders up to 2 days apart. */
@@ -82,14 +90,20 @@ export class ExportFolder {
     return dirs(this.#snapshots(), 'underlying=');
   }
 
-  /** The snapshot files of an underlying with dates within [fromMs, toMs] (with the offsets' margin). */
+  /**
+   * The snapshot files that may be an underlying's, with dates within [fromMs, toMs] (with the
+   * offsets' margin): in its folder and in the one older exports named it, which may hold
+   * other underlyings' files too (the caller keeps the rows of this underlying).
+   */
   historyFiles(underlying: string, fromMs: number, toMs: number): string[] {
-    const folder = join(this.#snapshots(), `underlying=${segment(underlying.toUpperCase())}`);
     const lo = fromMs <= -8.64e15 ? '' : isoDay(fromMs - DATE_MARGIN_DAYS * 86_400_000);
     const hi = toMs >= 8.64e15 ? '~' : isoDay(toMs + DATE_MARGIN_DAYS * 86_400_000);
-    return dirs(folder, 'date=')
-      .filter((d) => d.slice(5) >= lo && d.slice(5) <= hi)
-      .flatMap((d) => parquetFiles(join(folder, d)));
+    return underlyingFolders(underlying.toUpperCase()).flatMap((name) => {
+      const folder = join(this.#snapshots(), name);
+      return dirs(folder, 'date=')
+        .filter((d) => d.slice(5) >= lo && d.slice(5) <= hi)
+        .flatMap((d) => parquetFiles(join(folder, d)));
+    });
   }
 
   /** Per underlying, the files of its latest dates: the latest instant is among them. */

@@ -1,0 +1,188 @@
+// The underlying's partition folder of the exports round-trips: DuckDB's Hive read of the
+// documented globs gives back every underlying as stored (`BRK/B`, `BRK\B` and `BRK_B`
+// are three folders, not one), on real DuckDB and files the real pipeline wrote; the
+// folder names are valid on Windows too. Exports laid out the older way (`_` for each
+// character outside [A-Za-z0-9._-]) keep working: the store's own snapshots, removing one,
+// and attaching such a folder, also beside snapshots written the new way.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Analytics } from '../../electron/engine/analytics/index.ts';
+import {
+  exportFilesOf,
+  EXPIRIES_DATASET,
+  partitionValue,
+  SNAPSHOTS_DATASET,
+} from '../../electron/engine/export-layout.ts';
+import { removeSnapshots } from '../../electron/engine/store/snapshot-remove.ts';
+import { asOldLayout, cleanupDirs, ingestTiny, tempDir, workstation } from './helpers.ts';
+
+afterAll(cleanupDirs);
+
+const NY = 'America/New_York';
+const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** Underlyings a file may name, with the characters the older names lost or Windows refuses. */
+const UNDERLYINGS = [
+  'BRK/B',
+  'BRK\\B',
+  'BRK_B',
+  'BRK.B',
+  'A,B',
+  'A"B',
+  '100%',
+  'A%2FB',
+  'A=B',
+  'A B',
+  'A:B',
+  'A*B',
+  'A?B',
+  'A<B',
+  'A>B',
+  'A|B',
+  "A'B",
+  'A#B',
+  'A.',
+  '=1+1',
+  'ÄB',
+];
+/** What Windows refuses in a file or folder name, and a name's last character it drops. */
+const windowsRefuses = (name: string): boolean =>
+  /[\\/:*?"<>|]|[. ]$/.test(name) || [...name].some((c) => c.charCodeAt(0) < 32);
+
+async function duckdb() {
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  return {
+    rows: async (sql: string) =>
+      (await con.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[],
+    run: (sql: string) => con.run(sql),
+    close: () => {
+      con.closeSync();
+      db.closeSync();
+    },
+  };
+}
+
+describe("the underlying's partition folder", () => {
+  it('encodes every character so that DuckDB reads the value back from the folder name alone', async () => {
+    // Every printable ASCII character, alone and inside a ticker, and a few beyond ASCII.
+    const values = [
+      ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)),
+      ...Array.from({ length: 95 }, (_, i) => `A${String.fromCharCode(32 + i)}B`),
+      '..',
+      'A..',
+      'Ä',
+      '€',
+      '日本',
+      '😀',
+    ].filter((v) => v.trim() === v);
+    const dir = tempDir();
+    const d = await duckdb();
+    for (const [i, v] of values.entries()) {
+      const name = `underlying=${partitionValue(v)}`;
+      expect(windowsRefuses(name), JSON.stringify(v)).toBe(false);
+      mkdirSync(join(dir, name));
+      // The file holds only the value's index: the underlying comes from the folder.
+      await d.run(`COPY (SELECT ${i} AS i) TO ${q(join(dir, name, 'x.parquet'))} (FORMAT parquet)`);
+    }
+    expect(readdirSync(dir)).toHaveLength(values.length); // no two values share a folder
+    const back = await d.rows(
+      `SELECT i, underlying FROM read_parquet(${q(`${dir}/underlying=*/*.parquet`)}) ORDER BY i`,
+    );
+    d.close();
+    expect(back.map((r) => r.underlying)).toEqual(values);
+  });
+
+  it("the exports' documented globs give each snapshot its own underlying", async () => {
+    const ws = await workstation();
+    const ids = new Map<string, string>();
+    for (const u of UNDERLYINGS) ids.set((await ingestTiny(ws, u)).id, u.toUpperCase());
+    const d = await duckdb();
+    for (const root of [
+      ws.dataDir,
+      join(ws.dataDir, EXPIRIES_DATASET),
+      join(ws.dataDir, SNAPSHOTS_DATASET),
+    ]) {
+      const glob = q(`${root}/underlying=*/date=*/*.parquet`);
+      const rows = await d.rows(
+        `SELECT DISTINCT snapshot_id, underlying, CAST(date AS VARCHAR) AS date FROM read_parquet(${glob})`,
+      );
+      expect(new Map(rows.map((r) => [String(r.snapshot_id), String(r.underlying)])), root).toEqual(
+        ids,
+      );
+      expect(rows.every((r) => r.date === '2024-03-15')).toBe(true);
+      const brk = await d.rows(
+        `SELECT DISTINCT snapshot_id FROM read_parquet(${glob}) WHERE underlying = 'BRK/B'`,
+      );
+      expect(brk.map((r) => ids.get(String(r.snapshot_id)))).toEqual(['BRK/B']);
+      const folders = readdirSync(root).filter((n) => n.startsWith('underlying='));
+      expect(folders).toHaveLength(UNDERLYINGS.length);
+      for (const f of folders) expect(windowsRefuses(f), f).toBe(false);
+    }
+    expect(readdirSync(ws.dataDir)).toContain('underlying=BRK%2FB');
+    d.close();
+    await ws.store.close();
+  });
+
+  it('exports laid out the older way keep working: the store, removal, and attached', async () => {
+    const theirs = await workstation();
+    const slash = await ingestTiny(theirs, 'BRK/B');
+    const back = await ingestTiny(theirs, 'BRK\\B');
+    const under = await ingestTiny(theirs, 'BRK_B');
+    await asOldLayout(theirs);
+    expect(readdirSync(join(theirs.dataDir, SNAPSHOTS_DATASET))).toEqual(['underlying=BRK_B']);
+
+    // The store's own snapshots, as it always read them.
+    const own = new Analytics({ store: theirs.store, timeZone: NY });
+    const ownHistory = await own.history({ underlying: 'BRK/B' });
+    expect(ownHistory.ok && ownHistory.value.map((p) => p.id)).toEqual([slash.id]);
+
+    // Another workstation attaches the folder: each underlying is its own.
+    const mine = await workstation();
+    const attached = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
+    for (const [u, id] of [
+      ['BRK/B', slash.id],
+      ['brk\\b', back.id],
+      ['BRK_B', under.id],
+    ] as const) {
+      const h = await attached.history({ underlying: u });
+      expect(h.ok && h.value.map((p) => [p.id, p.origin]), u).toEqual([[id, theirs.dataDir]]);
+    }
+    const detail = await attached.snapshot(back.id);
+    expect(detail.ok && detail.value.snapshot.underlying).toBe('BRK\\B');
+    expect(detail.ok && detail.value.expiries.map((e) => e.expiry)).toEqual(['2024-03-22']);
+
+    // A snapshot of BRK/B written now goes to its own folder; history reads both.
+    const later = await ingestTiny(theirs, 'BRK/B', '2024-03-18');
+    expect(later.output.snapshotParquet).toContain(`${SNAPSHOTS_DATASET}/underlying=BRK%2FB/`);
+    const both = await attached.history({ underlying: 'BRK/B' });
+    expect(both.ok && both.value.map((p) => p.id)).toEqual([slash.id, later.id]);
+
+    // Removing one in the older layout removes its three files, and only those.
+    const files = Object.values(exportFilesOf(slash.output.strikesParquet));
+    const stored = await theirs.store.one<{ parquet: string }>(
+      'SELECT parquet FROM gex_snapshots WHERE id = $1',
+      [slash.id],
+    );
+    expect(stored!.parquet).toContain('underlying=BRK_B');
+    const oldFiles = Object.values(exportFilesOf(stored!.parquet));
+    expect(oldFiles.every((f) => existsSync(f))).toBe(true);
+    expect(files.some((f) => existsSync(f))).toBe(false); // they were moved to the old names
+    const removed = await removeSnapshots(
+      theirs.store,
+      () => undefined,
+      { id: slash.id },
+      { justification: 'test', author: null, atMs: Date.now() },
+    );
+    expect(removed.files.sort()).toEqual(oldFiles.sort());
+    expect(oldFiles.some((f) => existsSync(f))).toBe(false);
+    const after = await attached.history({ underlying: 'BRK/B' });
+    expect(after.ok && after.value.map((p) => p.id)).toEqual([later.id]);
+    const still = await attached.history({ underlying: 'BRK_B' });
+    expect(still.ok && still.value.map((p) => p.id)).toEqual([under.id]);
+    await mine.store.close();
+    await theirs.store.close();
+  });
+});
