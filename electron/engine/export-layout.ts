@@ -56,6 +56,15 @@ export const underlyingFolders = (underlying: string): string[] => [
   ...new Set([underlyingFolder(underlying), `underlying=${segment(underlying)}`]),
 ];
 
+/**
+ * Whether a partition folder may hold files of several underlyings: only one named the
+ * older way after a ticker with a character it replaced, so a name with `_` and without
+ * `%` (in either layout a name without `_` is its one underlying's, and the older names
+ * never hold `%`). Readers go by each file's own `underlying` there.
+ */
+export const mayHoldSeveral = (folderName: string): boolean =>
+  folderName.includes('_', 'underlying='.length) && !folderName.includes('%');
+
 export function snapshotParquetPath(
   dataDir: string,
   underlying: string,

@@ -185,4 +185,29 @@ describe("the underlying's partition folder", () => {
     await mine.store.close();
     await theirs.store.close();
   });
+
+  for (const layout of ['older', 'new'] as const)
+    it(`levels over an attached folder lists each underlying the folder holds (${layout} layout)`, async () => {
+      // BRK/B, BRK\B and BRK_B on the 15th, then BRK_B alone on later days: in the older
+      // layout one folder whose latest dates hold only BRK_B.
+      const theirs = await workstation();
+      for (const u of ['BRK/B', 'BRK\\B', 'BRK_B']) await ingestTiny(theirs, u, '2024-03-15');
+      for (const day of ['2024-03-18', '2024-03-19', '2024-03-20'])
+        await ingestTiny(theirs, 'BRK_B', day);
+      if (layout === 'older') await asOldLayout(theirs);
+      const now = () => Date.parse('2024-03-21T00:00:00Z');
+      const own = await new Analytics({ store: theirs.store, timeZone: NY, now }).levels();
+      const mine = await workstation();
+      const attached = await new Analytics({
+        store: mine.store,
+        attach: [theirs.dataDir],
+        timeZone: NY,
+        now,
+      }).levels();
+      if (!own.ok || !attached.ok) throw new Error('levels');
+      expect(own.value.map((r) => r.underlying)).toEqual(['BRK/B', 'BRK\\B', 'BRK_B']);
+      expect(attached.value).toEqual(own.value.map((r) => ({ ...r, origin: theirs.dataDir })));
+      await mine.store.close();
+      await theirs.store.close();
+    });
 });

@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   EXPIRIES_DATASET,
+  mayHoldSeveral,
   segment,
   SNAPSHOTS_DATASET,
   underlyingFolders,
@@ -106,11 +107,18 @@ export class ExportFolder {
     });
   }
 
-  /** Per underlying, the files of its latest dates: the latest instant is among them. */
+  /**
+   * The files among which each underlying's latest snapshot is: of a folder that is one
+   * underlying's, the files of its latest dates (the latest instant is among them); of a
+   * folder named the older way that may hold several (`underlying=BRK_B` with BRK/B, BRK\B
+   * and BRK_B), every file, as the latest dates may hold only some of them. The caller
+   * groups by the underlying inside the files.
+   */
   latestFiles(): string[] {
     return this.underlyings().flatMap((u) => {
       const folder = join(this.#snapshots(), u);
       const dates = dirs(folder, 'date=').sort();
+      if (mayHoldSeveral(u)) return dates.flatMap((d) => parquetFiles(join(folder, d)));
       const last = dates.at(-1);
       if (!last) return [];
       const cutoff = isoDay(Date.parse(last.slice(5)) - DATE_MARGIN_DAYS * 86_400_000);
