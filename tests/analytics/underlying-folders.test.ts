@@ -210,4 +210,25 @@ describe("the underlying's partition folder", () => {
       await mine.store.close();
       await theirs.store.close();
     });
+
+  for (const layout of ['older', 'new'] as const)
+    it(`an underlying an attached folder does not hold is NOT_FOUND, whatever folder its name shares (${layout} layout)`, async () => {
+      const theirs = await workstation();
+      await ingestTiny(theirs, 'BRK_B', '2024-03-15');
+      if (layout === 'older') await asOldLayout(theirs);
+      const mine = await workstation();
+      const attached = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
+      for (const u of ['BRK/B', 'BRK\\B', 'NOPE']) {
+        const h = await attached.history({ underlying: u });
+        expect(h.ok ? h.value : h.error, u).toMatchObject({
+          code: 'NOT_FOUND',
+          message: `There is no snapshot of ${u} (in the store or the attached folders ${theirs.dataDir}).`,
+        });
+      }
+      // Known, with nothing in the range: an empty answer, as for the store.
+      const empty = await attached.history({ underlying: 'BRK_B', from: '2025-01-01' });
+      expect(empty).toEqual({ ok: true, value: [] });
+      await mine.store.close();
+      await theirs.store.close();
+    });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { writeChain, type GeneratedChain } from '../analytics/chains.ts';
-import { pipeline, saveAsVersion2, tree, workstation } from '../analytics/helpers.ts';
+import { ingestTiny, pipeline, saveAsVersion2, tree, workstation } from '../analytics/helpers.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
 import { cliHome, runCli } from './run-cli.ts';
@@ -479,5 +479,20 @@ describe('gex-desk analytics commands', () => {
     const keep = (t: Record<string, string>) =>
       Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('logs')));
     expect(keep(tree(folder))).toEqual(keep(before));
+  });
+
+  it('--attach: an underlying only sharing a folder name with one there is exit 1 NOT_FOUND', async () => {
+    const theirs = await workstation();
+    await ingestTiny(theirs, 'BRK_B');
+    await theirs.store.close();
+    const mine = cliHome();
+    const attach = ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')];
+    const unknown = await runCli(['history', 'BRK/B', '--json', ...attach]);
+    expect(unknown.code, unknown.stderr).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toMatch(/NOT_FOUND: There is no snapshot of BRK\/B/);
+    const known = await runCli(['history', 'BRK_B', '--json', ...attach]);
+    expect(known.code, known.stderr).toBe(0);
+    expect(known.lines.map((l) => l.origin)).toEqual([theirs.dataDir]);
   });
 });

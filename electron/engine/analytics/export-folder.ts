@@ -108,6 +108,18 @@ export class ExportFolder {
   }
 
   /**
+   * Whether a folder that holds only this underlying's files (its own, or an older name no
+   * other underlying shares) holds one: then the underlying is known without reading a file.
+   */
+  hasOwnFiles(underlying: string): boolean {
+    return underlyingFolders(underlying.toUpperCase()).some((name) => {
+      if (mayHoldSeveral(name)) return false;
+      const folder = join(this.#snapshots(), name);
+      return dirs(folder, 'date=').some((d) => parquetFiles(join(folder, d)).length > 0);
+    });
+  }
+
+  /**
    * The files among which each underlying's latest snapshot is: of a folder that is one
    * underlying's, the files of its latest dates (the latest instant is among them); of a
    * folder named the older way that may hold several (`underlying=BRK_B` with BRK/B, BRK\B

@@ -125,8 +125,14 @@ export class ExportOrigin implements SnapshotOrigin {
     );
   }
 
+  /**
+   * Whether a file of the folder is the underlying's: its folder holding files is not
+   * enough where the folder is named the older way and may hold others' (`underlying=BRK_B`
+   * for BRK/B), so there the files' own underlying column answers.
+   */
   async hasUnderlying(underlying: string): Promise<boolean> {
-    return this.folder.historyFiles(underlying, -8.64e15, 8.64e15).length > 0;
+    if (this.folder.hasOwnFiles(underlying)) return true;
+    return (await this.history(underlying, -8.64e15, 8.64e15)).length > 0;
   }
 
   async latest(): Promise<SnapshotSummary[]> {
