@@ -14,7 +14,10 @@ import {
   type Workstation,
 } from './helpers.ts';
 import { oracle } from '../pipeline/exposures-oracle.ts';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { exportFilesOf } from '../../electron/engine/export-layout.ts';
+import { STALE_NOTE } from '../../electron/engine/store/snapshots.ts';
 import { join, sep } from 'node:path';
 import { saveSnapshot } from '../../electron/engine/store/snapshots.ts';
 import type { OracleContract } from '../pipeline/exposures-oracle.ts';
@@ -424,6 +427,47 @@ describe('an attached export folder', () => {
     expect(await analytics.snapshot(feb.id)).toEqual(unreadable(strikesFile));
     expect(await analytics.cells(feb.id)).toEqual(unreadable(strikesFile));
     expect(await analytics.diff(feb.id, feb.id)).toEqual(unreadable(strikesFile));
+    await mine.store.close();
+    await theirs.store.close();
+  });
+
+  it('a snapshot whose expiries file is missing is an error that names it, unless it predates expiries', async () => {
+    const mine = await workstation();
+    const theirs = await workstation();
+    const feb = await ingestChain(theirs, 'feb', chain(AS_OF.b, 3));
+    const analytics = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
+    const { expiries: expiryFile, snapshot: rowFile } = exportFilesOf(feb.output.strikesParquet);
+    const missing = (file: string) => ({
+      ok: false,
+      error: {
+        code: 'BAD_SHAPE',
+        file,
+        message: `${file}, in an attached export folder, is missing (not copied yet, or removed): copy the snapshot's files again, or remove the others`,
+      },
+    });
+    const whole = readFileSync(expiryFile);
+    rmSync(expiryFile);
+    expect(await analytics.snapshot(feb.id)).toEqual(missing(expiryFile));
+    expect(await analytics.snapshot(feb.id.slice(0, 8))).toEqual(missing(expiryFile));
+    // The strike file missing is said the same way.
+    writeFileSync(expiryFile, whole);
+    const strikes = readFileSync(feb.output.strikesParquet);
+    rmSync(feb.output.strikesParquet);
+    expect(await analytics.snapshot(feb.id)).toEqual(missing(feb.output.strikesParquet));
+    writeFileSync(feb.output.strikesParquet, strikes);
+    expect((await analytics.snapshot(feb.id)).ok).toBe(true);
+
+    // A row without measures (a snapshot from before expiries were computed) has none to miss.
+    const con = await (await DuckDBInstance.create(':memory:')).connect();
+    const q = (p: string) => `'${p.replaceAll("'", "''")}'`;
+    await con.run(
+      `COPY (SELECT * REPLACE (NULL::INTEGER AS measures_version) FROM read_parquet(${q(rowFile)})) TO ${q(`${rowFile}.old`)} (FORMAT parquet)`,
+    );
+    con.closeSync();
+    renameSync(`${rowFile}.old`, rowFile);
+    rmSync(expiryFile);
+    const old = await analytics.snapshot(feb.id);
+    expect(old.ok && [old.value.expiries, old.value.note]).toEqual([[], STALE_NOTE]);
     await mine.store.close();
     await theirs.store.close();
   });

@@ -1,7 +1,9 @@
 // One snapshot of an attached export folder in full (the same SnapshotDetail as a stored
 // one): its row from the snapshots dataset, its strikes summed over expiries from the
 // strike file, its expiries from the expiries file (nodejs-polars; three small files, read
-// at once); created_at is the row file's time.
+// at once); created_at is the row file's time. The three are written together, so a
+// missing one is an error naming it (BAD_SHAPE), never a shorter answer; only a row without
+// measures (a snapshot from before expiries were computed) has no expiries to read.
 import { existsSync, statSync } from 'node:fs';
 import { polars } from '../native-modules.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
@@ -31,13 +33,14 @@ export async function exportDetail(
     .agg(...STRIKE_FIGURES.map((c) => pl.col(c).sum()))
     .sort('strike');
   const strikes = strikeFrame.toRecords() as Row[];
-  const expiryFile = folder.expiriesFile(rel);
-  const expiries = existsSync(expiryFile)
-    ? ((await readExportFile(expiryFile, () => pl.readParquet(expiryFile)))
-        .sort('expiry')
-        .toRecords() as Row[])
-    : [];
   const measured = r.measures_version !== null && r.measures_version !== undefined;
+  const expiryFile = folder.expiriesFile(rel);
+  const expiries =
+    measured || existsSync(expiryFile)
+      ? ((await readExportFile(expiryFile, () => pl.readParquet(expiryFile)))
+          .sort('expiry')
+          .toRecords() as Row[])
+      : [];
   const exposures = measured
     ? {
         gex: Number(r.exposure_gex),

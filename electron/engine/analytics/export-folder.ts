@@ -42,12 +42,14 @@ function parquetFiles(path: string): string[] {
   }
 }
 
-/** A file of an attached export folder that cannot be read: copied only in part, or damaged. */
+/** A file of an attached export folder that cannot be read: missing, copied only in part, or damaged. */
 export class UnreadableExport extends Error {
   readonly file: string;
   constructor(file: string, cause: unknown) {
     super(
-      `${file}, in an attached export folder, cannot be read as Parquet (copied only in part, or damaged): copy it again, or remove it (${cause instanceof Error ? cause.message : String(cause)})`,
+      existsSync(file)
+        ? `${file}, in an attached export folder, cannot be read as Parquet (copied only in part, or damaged): copy it again, or remove it (${cause instanceof Error ? cause.message : String(cause)})`
+        : `${file}, in an attached export folder, is missing (not copied yet, or removed): copy the snapshot's files again, or remove the others`,
     );
     this.file = file;
   }
