@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
-import { writeChain, type GeneratedChain } from '../analytics/chains.ts';
+import { writeChain, writeTinyChain, type GeneratedChain } from '../analytics/chains.ts';
 import { ingestTiny, pipeline, saveAsVersion2, tree, workstation } from '../analytics/helpers.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
@@ -494,5 +494,33 @@ describe('gex-desk analytics commands', () => {
     const known = await runCli(['history', 'BRK_B', '--json', ...attach]);
     expect(known.code, known.stderr).toBe(0);
     expect(known.lines.map((l) => l.origin)).toEqual([theirs.dataDir]);
+  });
+
+  it('export csv: an underlying a spreadsheet would run as a formula is written as text', async () => {
+    const { dir, args } = cliHome();
+    const files = ['=1+1', '@SUM(A1)'].map((u, i) => {
+      const f = join(dir, `f${i}.csv`);
+      writeTinyChain(f, u);
+      return f;
+    });
+    const ingest = await runCli(['ingest', ...files, '--json', ...args]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    for (const [i, cell] of [`'=1+1`, `'@SUM(A1)`].entries()) {
+      const id = (ingest.lines[i]!.snapshot as { id: string }).id;
+      const out = join(dir, `x${i}.csv`);
+      const r = await runCli(['export', id, '--out', out, ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      const [header, row] = readFileSync(out, 'utf8').trim().split('\n');
+      const cells = Object.fromEntries(header!.split(',').map((c, j) => [c, row!.split(',')[j]]));
+      expect(cells).toMatchObject({
+        snapshot_id: id,
+        underlying: cell,
+        as_of: '2024-03-15T10:30:00-04:00',
+        strike: '400',
+      });
+      // Numbers stay numbers, negative ones too.
+      expect(Number(cells.put_gex)).toBeLessThan(0);
+      expect(cells.put_gex).toMatch(/^-\d/);
+    }
   });
 });

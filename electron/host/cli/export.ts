@@ -6,6 +6,7 @@
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
+import { csvTextCell } from '../../../shared/csv.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
@@ -35,11 +36,9 @@ function rows(
   }));
 }
 
-const csvCell = (v: string | number | null): string => {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
+/** Numbers as they are; text through csvTextCell (quoted, and never read as a formula). */
+const csvCell = (v: string | number | null): string =>
+  v === null ? '' : typeof v === 'number' ? String(v) : csvTextCell(v);
 
 /** The export's content: the strike table (csv, parquet) or the snapshot object (json). */
 async function content(

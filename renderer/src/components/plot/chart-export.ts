@@ -1,8 +1,12 @@
 // Export of what a chart shows: a PNG of the canvas as drawn (without the cursor), and
 // a CSV of the points in the chart's current window with exact values in their units
-// (GEX in dollars, not the axis's rounded billions), for a spreadsheet.
+// (GEX in dollars, not the axis's rounded billions), for a spreadsheet; text cells never
+// read as formulas there (csv-text.ts).
+import { csvText } from './csv-text.ts';
 import type { PlotSpec, Window } from './draw.ts';
 import { lowerBound } from './draw.ts';
+
+export { csvText };
 
 /** A file name from a chart's label: "SPX net GEX by strike" → "spx-net-gex-by-strike". */
 export const fileStem = (label: string): string =>
@@ -21,16 +25,6 @@ export function download(blob: Blob, name: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-const cell = (v: string | number | null | undefined): string => {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
-export function csvText(header: string[], rows: (string | number | null)[][]): string {
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 
 /** The chart's points inside the window: x (as labelled for categories), then each series. */
