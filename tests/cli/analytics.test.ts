@@ -2,7 +2,7 @@
 // them, run as the real command on real files: JSON shapes, as_of order, exit codes, the
 // measures against the independent computation, a version-2 database brought forward,
 // and another workstation's export folder attached read-only.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
@@ -522,5 +522,31 @@ describe('gex-desk analytics commands', () => {
       expect(Number(cells.put_gex)).toBeLessThan(0);
       expect(cells.put_gex).toMatch(/^-\d/);
     }
+  });
+
+  it('export to a long file name: written under a short temporary name; one too long is a clean exit 1', async () => {
+    const { dir, args } = cliHome();
+    const file = join(dir, 'tiny.csv');
+    writeTinyChain(file, 'SPX');
+    const ingest = await runCli(['ingest', file, '--json', ...args]);
+    const id = (ingest.lines[0]!.snapshot as { id: string }).id;
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    // 253 bytes: a valid name, whose old temporary name (`.<name>.<pid>.tmp`) was not.
+    const long = join(out, `${'x'.repeat(249)}.csv`);
+    const ok = await runCli(['export', id, '--out', long, '--json', ...args]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.lines[0]).toMatchObject({ id, format: 'csv', out: long, strikes: 1 });
+    expect(readFileSync(long, 'utf8')).toMatch(/^snapshot_id,underlying,/);
+    expect(readdirSync(out)).toEqual([`${'x'.repeat(249)}.csv`]);
+    // 256 bytes: more than the file system takes.
+    const tooLong = join(out, `${'y'.repeat(252)}.csv`);
+    const refused = await runCli(['export', id, '--out', tooLong, ...args]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toBe(
+      `gex-desk: cannot write ${tooLong}: its name is 256 bytes long, and file systems take 255 at most; give a shorter one\n`,
+    );
+    expect(readdirSync(out)).toEqual([`${'x'.repeat(249)}.csv`]); // nothing left behind
   });
 });

@@ -1,8 +1,9 @@
 // `gex-desk export ID --format csv|parquet|json --out FILE` (ANALYTICS.md): a snapshot's
 // strike table (per strike over all expiries, the `strikes` of `snapshot --json`, led by
 // the snapshot's id, underlying and as_of), or with json the whole `snapshot --json`
-// object. Written under a temporary name beside FILE, then renamed; `--out -` writes it to
-// standard output instead.
+// object. Written under a short temporary name beside FILE, then renamed; `--out -` writes
+// it to standard output instead.
+import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
@@ -81,6 +82,37 @@ async function content(
   return { data, strikes };
 }
 
+/** Most file systems' longest file name, in bytes (ext4, APFS; NTFS's 255 UTF-16 units). */
+const NAME_MAX = 255;
+
+/**
+ * A name the file system refuses as too long: the --out argument's fault, so a clean
+ * message and exit 1, never the system's text (or 3, which says the machine failed).
+ */
+function nameTooLong(e: unknown, file: string): string | null {
+  if ((e as NodeJS.ErrnoException)?.code !== 'ENAMETOOLONG') return null;
+  const bytes = Buffer.byteLength(basename(file));
+  return bytes > NAME_MAX
+    ? `its name is ${bytes} bytes long, and file systems take ${NAME_MAX} at most; give a shorter one`
+    : `its path is too long for the file system; give a shorter one`;
+}
+
+/**
+ * A temporary name in FILE's folder for writing it before the rename: short, whatever
+ * FILE's length (`.<FILE's name>.<pid>.tmp` passed 255 bytes for a long but valid name).
+ */
+const temporaryName = (file: string): string =>
+  join(dirname(file), `.gex-export.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+
+/** Removes the temporary file if it is there; never throws (it runs in a `finally`). */
+function removeQuietly(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // Left behind: a dotfile named as ours, which a later export never reuses.
+  }
+}
+
 /** Why a file could not be written, in words: a full disk, permissions, or the system's own. */
 function writeFailure(e: unknown): string {
   if (isDiskFull(e)) return 'the disk is full; free some space, then export again';
@@ -136,7 +168,7 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
       return EXIT.rejected;
     }
     // Written under a temporary name beside FILE, then renamed: never half a file.
-    const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+    const tmp = temporaryName(file);
     try {
       let n: number;
       try {
@@ -145,14 +177,15 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
         renameSync(tmp, file);
         n = strikes;
       } catch (e) {
-        out.error(`gex-desk: cannot write ${file}: ${writeFailure(e)}`);
-        return EXIT.environment;
+        const refused = nameTooLong(e, file);
+        out.error(`gex-desk: cannot write ${file}: ${refused ?? writeFailure(e)}`);
+        return refused ? EXIT.rejected : EXIT.environment;
       }
       if (values.json) out.json({ id, format, out: file, strikes: n });
       else out.line(`wrote ${n} strikes of snapshot ${id} (${format}) to ${file}`);
       return EXIT.ok;
     } finally {
-      rmSync(tmp, { force: true });
+      removeQuietly(tmp);
     }
   });
 }
