@@ -322,8 +322,107 @@ describe("deltas signed as calls' and puts' are: DEX sums them as given", () => 
     const doc = JSON.parse(cboeJsonText(small));
     const at = doc.data.options.findIndex((o: { option: string }) => /\d{6}P/.test(o.option));
     doc.data.options[at].delta = 0.25;
-    const e = await failure(file('delta.json', JSON.stringify(doc)));
-    expect(e).toMatchObject({ code: 'BAD_VALUE', field: 'delta' });
-    expect(e.message).toContain(`$.data.options[${at}]`);
+    const e = await failure(file('delta.json', JSON.stringify(doc, null, 1)));
+    // A JSON file has no line to name (a minified one has one line): the option's path.
+    expect(e).toMatchObject({ code: 'BAD_VALUE', field: `$.data.options[${at}].delta` });
+    expect(e.line).toBeUndefined();
+    expect(e.message).toContain(`$.data.options[${at}].delta (0.25): a put's delta is negative`);
   });
+
+  it('long format, Parquet: named by its row', async () => {
+    const parquet = join(dir, 'delta.parquet');
+    writeLongParquet(parquet, { seed: 5, expiries: 4, strikesPerExpiry: 10 });
+    const df = pl.readParquet(parquet);
+    const types = df.getColumn('option_type').toArray() as string[];
+    const out = join(dir, 'delta-signed.parquet');
+    df.withColumns(
+      pl.Series(
+        'delta',
+        types.map((t, r) => (t === 'C' ? 0.5 : r === 7 ? 0.5 : -0.5)),
+        pl.Float64,
+      ),
+    ).writeParquet(out);
+    const e = await failure(out);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 8, field: 'delta' });
+    expect(e.message).toContain(`, row 8, field "delta" (0.5): a put's delta`);
+  });
+});
+
+describe('a chain-wide check names its contract as the format counts: a JSON path, a Parquet row', () => {
+  it('CBOE JSON: IV in percent', async () => {
+    const doc = JSON.parse(cboeJsonText(small));
+    for (const o of doc.data.options) if (o.iv) o.iv *= 100;
+    const at = doc.data.options.findIndex((o: { iv: number }) => o.iv > 5);
+    const e = await failure(file('iv-percent.json', JSON.stringify(doc, null, 1)));
+    expect(e).toMatchObject({ code: 'BAD_VALUE', field: `$.data.options[${at}].iv` });
+    expect(e.line).toBeUndefined();
+    expect(e.message).toContain(`$.data.options[${at}].iv (${doc.data.options[at].iv}): `);
+  });
+
+  // A total past the largest double: the only way there, with every value in its sane
+  // range, is an absurd convention (a move of 1e298; not so large that the scale alone overflows). `only` keeps one contract's gamma
+  // (GEX) or one contract's IV (the profile), so that it is the one named.
+  const only = small.contracts.reduce(
+    (best, c, i) => (c.open_interest > small.contracts[best]!.open_interest ? i : best),
+    0,
+  );
+  const forGex = {
+    ...small,
+    contracts: small.contracts.map((c, i) => ({ ...c, gamma: i === only ? c.gamma : 0 })),
+  };
+  const forProfile = {
+    ...small,
+    contracts: small.contracts.map((c, i) => ({ ...c, gamma: 0, iv: i === only ? c.iv : 0 })),
+  };
+  async function overflow(path: string) {
+    const run = await runPipeline({
+      file: path,
+      dataDir: join(dir, 'out'),
+      snapshotId: `s${runs++}`,
+      conventions: conventions({ move: 1e298 }),
+    });
+    if (run.ok) throw new Error(`${path} was accepted`);
+    return run.error;
+  }
+  const parquetOf = (name: string, chain: typeof small): string => {
+    const path = join(dir, `${name}-base.parquet`);
+    writeLongParquet(path, { seed: 5, expiries: 4, strikesPerExpiry: 10 });
+    const out = join(dir, `${name}.parquet`);
+    pl.readParquet(path)
+      .withColumns(
+        pl.Series(
+          'gamma',
+          chain.contracts.map((c) => c.gamma),
+          pl.Float64,
+        ),
+        pl.Series(
+          'iv',
+          chain.contracts.map((c) => c.iv),
+          pl.Float64,
+        ),
+      )
+      .writeParquet(out);
+    return out;
+  };
+
+  for (const [what, chain, message] of [
+    ['GEX', forGex, 'GEX that is not a finite number'],
+    ['the gamma profile', forProfile, 'makes the gamma profile at'],
+  ] as const) {
+    it(`${what} not finite: named by its JSON path, Parquet row, CSV line`, async () => {
+      const json = await overflow(
+        file(`${what}.json`, JSON.stringify(JSON.parse(cboeJsonText(chain)), null, 1)),
+      );
+      expect(json).toMatchObject({ code: 'BAD_VALUE', field: `$.data.options[${only}]` });
+      expect(json.line).toBeUndefined();
+      expect(json.message).toContain(`, $.data.options[${only}]: the contract`);
+      expect(json.message).toContain(message);
+      const parquet = await overflow(parquetOf(what.replace(/ /g, '-'), chain));
+      expect(parquet).toMatchObject({ code: 'BAD_VALUE', line: only + 1 });
+      expect(parquet.message).toContain(`, row ${only + 1}: the contract`);
+      const csv = await overflow(file(`${what}.csv`, longCsvText(chain)));
+      expect(csv).toMatchObject({ code: 'BAD_VALUE', line: only + 2 });
+      expect(csv.message).toContain(`, line ${only + 2}: the contract`);
+    });
+  }
 });

@@ -11,7 +11,10 @@ import { EMPTY, numberProblem, parseNumberAt, type NumberRule } from './numbers.
 
 export type Contracts = {
   n: number;
-  /** 1-based line of the file (CSV), row (Parquet) or index + 1 in the options array (JSON). */
+  /**
+   * 1-based line of the file (CSV), row (Parquet) or index + 1 in the options array (JSON,
+   * no line of anything): an error names it through contractAt (contract-place.ts).
+   */
   line: Int32Array;
   /** Index into `expiries`. */
   expiry: Int32Array;

@@ -5,7 +5,7 @@
 // rounding of 0 (|Δ| below DELTA_NOISE) is left as given: it moves nothing.
 import { err, type Err } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
-import { contractPlace } from './duplicate-contracts.ts';
+import { contractAt } from './contract-place.ts';
 
 export const DELTA_NOISE = 1e-4;
 
@@ -22,11 +22,12 @@ export function deltaSignWrong(file: string, chain: Chain): Err | null {
   if (first < 0) return null;
   const isCall = call[first] === 1;
   const field = chain.format === 'cboe-csv' ? `${isCall ? 'Calls' : 'Puts'} Delta` : 'delta';
+  const { place, where } = contractAt(chain, line[first]!, field);
   const side = isCall ? 'call' : 'put';
   const these = `${wrong.toLocaleString('en-US')} contract${wrong === 1 ? '' : 's'}`;
   return err(
     'BAD_VALUE',
-    `${file}, ${contractPlace(chain, line[first]!)}, field "${field}" (${delta[first]}): a ${side}'s delta is ${isCall ? 'positive (0 to 1)' : 'negative (−1 to 0)'}, but ${these} here ${wrong === 1 ? 'has' : 'have'} the wrong sign: give puts' deltas signed, as exchanges write them, or leave the column empty to have them computed`,
-    { file, line: line[first]!, field },
+    `${file}, ${place} (${delta[first]}): a ${side}'s delta is ${isCall ? 'positive (0 to 1)' : 'negative (−1 to 0)'}, but ${these} here ${wrong === 1 ? 'has' : 'have'} the wrong sign: give puts' deltas signed, as exchanges write them, or leave the column empty to have them computed`,
+    { file, ...where },
   );
 }

@@ -5,18 +5,7 @@
 // different contracts. Judged over the normalised chain, so it is the same for every format.
 import { err, type Err } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
-
-/** Where contract slot `i` is in the file, as the format counts. */
-export function contractPlace(chain: Chain, line: number): string {
-  switch (chain.format) {
-    case 'cboe-json':
-      return `$.data.options[${line - 1}]`;
-    case 'long-parquet':
-      return `row ${line}`;
-    default:
-      return `line ${line}`;
-  }
-}
+import { contractAt, contractPlace } from './contract-place.ts';
 
 /** DUPLICATE_CONTRACT naming both places of the first contract seen twice, or null. */
 export function findDuplicateContract(file: string, chain: Chain): Err | null {
@@ -39,7 +28,7 @@ export function findDuplicateContract(file: string, chain: Chain): Err | null {
     const root = c.root[i]! >= 0 ? c.roots[c.root[i]!]! : chain.underlying;
     const what = `${quoted(root)} ${c.expiries[c.expiry[i]!]} ${strike} ${c.call[i] ? 'call' : 'put'}`;
     const [a, b] = [c.line[first]!, c.line[i]!];
-    const where = chain.format === 'cboe-json' ? { field: contractPlace(chain, b) } : { line: b };
+    const { where } = contractAt(chain, b);
     return err(
       'DUPLICATE_CONTRACT',
       `${file}: the contract ${what} appears twice, at ${contractPlace(chain, a)} and ${contractPlace(chain, b)}: a file lists each contract once`,

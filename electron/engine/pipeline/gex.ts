@@ -17,6 +17,7 @@ import { yearFraction } from './black-scholes.ts';
 import { bucketCode, dateInZone } from './buckets.ts';
 import type { Chain } from './chain.ts';
 import { contractExposures, type ContractExposures } from './contract-exposures.ts';
+import { contractAt } from './contract-place.ts';
 import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
 
 export { extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
@@ -183,14 +184,14 @@ function notFinite(
     for (let k = 0; k < values.length; k++) {
       running[k]! += values[k]!;
       if (Number.isFinite(running[k])) continue;
-      const line = c.line[i]!;
+      const { place, where } = contractAt(chain, c.line[i]!);
       const what = Number.isFinite(values[k])
         ? `brings the total ${names[k]} past the largest finite number`
         : `gives a ${names[k]} that is not a finite number`;
       return err(
         'BAD_VALUE',
-        `${file}, line ${line}: the contract (strike ${c.strike[i]}, open interest ${c.open_interest[i]}, gamma ${c.gamma[i]}, iv ${c.iv[i]}) ${what}`,
-        { file, line },
+        `${file}, ${place}: the contract (strike ${c.strike[i]}, open interest ${c.open_interest[i]}, gamma ${c.gamma[i]}, iv ${c.iv[i]}) ${what}`,
+        { file, ...where },
       );
     }
   }

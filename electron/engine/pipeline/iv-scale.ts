@@ -5,7 +5,7 @@
 // 500 %, so such a chain is refused, naming the first such contract and the fix.
 import { err, type Err } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
-import { contractPlace } from './duplicate-contracts.ts';
+import { contractAt } from './contract-place.ts';
 
 /** Above this an IV is read as a percentage when most of the chain's are. */
 const PERCENT_LIKE = 5;
@@ -26,9 +26,10 @@ export function ivInPercent(file: string, chain: Chain): Err | null {
   }
   if (known === 0 || high * 2 <= known) return null;
   const v = iv[first]!;
+  const { place, where } = contractAt(chain, line[first]!, 'iv');
   return err(
     'BAD_VALUE',
-    `${file}, ${contractPlace(chain, line[first]!)}, field "iv" (${v}): ${high} of ${known} implied volatilities are above ${PERCENT_LIKE} (${PERCENT_LIKE * 100} %), so they look like percentages; GEX Desk reads IV as a decimal (${+(v / 100).toPrecision(8)} for ${v} %): divide the column by 100`,
-    { file, line: line[first]!, field: 'iv' },
+    `${file}, ${place} (${v}): ${high} of ${known} implied volatilities are above ${PERCENT_LIKE} (${PERCENT_LIKE * 100} %), so they look like percentages; GEX Desk reads IV as a decimal (${+(v / 100).toPrecision(8)} for ${v} %): divide the column by 100`,
+    { file, ...where },
   );
 }

@@ -8,6 +8,7 @@ import type { GammaProfilePoint, GexConventions } from '../../../shared/domain.t
 import { err, type Err } from '../../../shared/result.ts';
 import { bsGamma, INV_SQRT_2PI } from './black-scholes.ts';
 import type { Chain } from './chain.ts';
+import { contractAt } from './contract-place.ts';
 import type { UsedContracts } from './gex.ts';
 
 export function gammaProfile(
@@ -100,10 +101,11 @@ export function profileNotFinite(
       scale;
     sum += term;
     if (Number.isFinite(sum)) continue;
+    const { place, where } = contractAt(chain, c.line[i]!);
     return err(
       'BAD_VALUE',
-      `${file}, line ${c.line[i]}: the contract (strike ${c.strike[i]}, open interest ${c.open_interest[i]}, iv ${iv}) makes the gamma profile at ${bad.level} not a finite number`,
-      { file, line: c.line[i]! },
+      `${file}, ${place}: the contract (strike ${c.strike[i]}, open interest ${c.open_interest[i]}, iv ${iv}) makes the gamma profile at ${bad.level} not a finite number`,
+      { file, ...where },
     );
   }
   return err('BAD_VALUE', `${file}: the gamma profile at ${bad.level} is not a finite number`, {
