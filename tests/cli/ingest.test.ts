@@ -2,7 +2,7 @@
 // real command on real files: figures, idempotency, and one clear error per bad input
 // without stopping the other files of the same command.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -301,6 +301,106 @@ describe('gex-desk ingest', () => {
     const empty = await runCli(['ingest', '-', ...args], { input: '', env });
     expect(empty.code).toBe(1);
     expect(empty.stdout).toContain('EMPTY_FILE: the chain piped in is empty\n');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('keeps no more of a chain piped in than a file may hold: FILE_TOO_LARGE one byte past the limit', async () => {
+    const { dir, args } = cliHome();
+    const f = join(dir, 'piped.csv');
+    writeCboeCsv(f, { seed: 8, expiries: 2, strikesPerExpiry: 6 });
+    const text = readFileSync(f, 'utf8');
+    const size = Buffer.byteLength(text);
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const withLimit = (maxFileBytes: number) => {
+      const home = join(dir, `home-${maxFileBytes}`);
+      mkdirSync(home);
+      writeFileSync(join(home, 'config.json'), JSON.stringify({ limits: { maxFileBytes } }));
+      return home;
+    };
+    // Exactly the limit is a file like any other.
+    const at = await runCli(['ingest', '-', '--json', ...args], {
+      input: text,
+      env: { TMPDIR: tmp },
+      home: withLimit(size),
+    });
+    expect(at.code, at.stderr).toBe(0);
+    expect(at.lines[0]).toMatchObject({ file: '-', status: 'completed' });
+    // One byte more is refused by the command itself: never submitted, nothing kept.
+    const past = await runCli(['ingest', '-', '--json', ...args], {
+      input: text,
+      env: { TMPDIR: tmp },
+      home: withLimit(size - 1),
+    });
+    expect(past.code, past.stderr).toBe(1);
+    expect(past.stderr).toBe('');
+    expect(past.lines).toEqual([
+      {
+        file: '-',
+        request_id: null,
+        status: 'rejected',
+        priority: null,
+        rule: null,
+        latency_ms: null,
+        error: {
+          code: 'FILE_TOO_LARGE',
+          message: `the chain piped in is larger than the limit of ${((size - 1) / 1024 / 1024).toFixed(1)} MiB (setting maxFileBytes): it was read no further, and nothing of it was kept`,
+        },
+      },
+    ]);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses an endless pipe at the limit, at once, instead of copying it all', async () => {
+    const { dir, args } = cliHome();
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    const limit = 4 * 1024 * 1024;
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ limits: { maxFileBytes: limit } }));
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const child = spawn(process.execPath, [BIN, 'ingest', '-', '--json', ...args], {
+      env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1', TMPDIR: tmp },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Writes for ever (1 MiB at a time, as fast as it is taken) until the command stops reading.
+    const block = Buffer.alloc(1024 * 1024, 0x41);
+    let sent = 0;
+    let stopped = false;
+    child.stdin.on('error', () => (stopped = true)); // EPIPE: the reader has gone
+    const pump = () => {
+      while (!stopped && child.stdin.writable) {
+        sent += block.length;
+        if (!child.stdin.write(block)) return void child.stdin.once('drain', pump);
+      }
+    };
+    pump();
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        // What it copied (gigabytes, when it does not stop) goes with the test.
+        rmSync(tmp, { recursive: true, force: true });
+        reject(new Error(`still reading after ${sent} bytes`));
+      }, 20_000);
+      child.on('close', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    stopped = true;
+    expect(code, stderr).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({
+      file: '-',
+      status: 'rejected',
+      request_id: null,
+      error: { code: 'FILE_TOO_LARGE' },
+    });
+    // Read up to the limit and a pipe's buffers past it, not on and on.
+    expect(sent).toBeLessThan(limit + 8 * 1024 * 1024);
     expect(readdirSync(tmp)).toEqual([]);
   });
 

@@ -56,6 +56,9 @@ export function runCli(
       opts.onStderr?.(d.toString());
     });
     child.on('error', reject);
+    // A command may stop reading its input before the end (a chain piped in past its limit,
+    // or onto a full disk): the rest of it is then not delivered, which is no failure here.
+    child.stdin.on('error', () => undefined);
     child.on('close', (code, signal) => {
       const stdoutBytes = Buffer.concat(chunks);
       const stdout = stdoutBytes.toString();

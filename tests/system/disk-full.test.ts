@@ -31,22 +31,25 @@ const dataDisk = join(work, 'data-disk');
 const inboxDisk = join(work, 'inbox-disk');
 const uploadDisk = join(work, 'upload-disk');
 const exportDisk = join(work, 'export-disk');
+const pipeDisk = join(work, 'pipe-disk');
 
 mkdirSync(disk);
 mkdirSync(dataDisk);
 mkdirSync(inboxDisk);
 mkdirSync(uploadDisk);
 mkdirSync(exportDisk);
+mkdirSync(pipeDisk);
 const mounted =
   mountTmpfs(disk, '4m') &&
   mountTmpfs(dataDisk, '6m') &&
   mountTmpfs(inboxDisk, '8m') &&
   mountTmpfs(uploadDisk, '1m') &&
-  mountTmpfs(exportDisk, '64k');
+  mountTmpfs(exportDisk, '64k') &&
+  mountTmpfs(pipeDisk, '1m');
 if (!mounted) console.warn('[disk-full] skipped: cannot mount a tmpfs here (needs root)');
 
 afterAll(() => {
-  for (const at of [disk, dataDisk, inboxDisk, uploadDisk, exportDisk]) unmount(at);
+  for (const at of [disk, dataDisk, inboxDisk, uploadDisk, exportDisk, pipeDisk]) unmount(at);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -189,5 +192,37 @@ describe.skipIf(!mounted)('a full disk', () => {
       expect(r.code).toBe(3);
     }
     expect(readdirSync(exportDisk)).toEqual(['ballast']);
+  }, 60_000);
+
+  it('a chain piped in that fills the temporary disk: said as such, with its line, exit 3', async () => {
+    const args = ['--db', join(work, 'db4', 'gex.duckdb'), '--data-dir', join(work, 'data4')];
+    const home = join(work, 'home4');
+    const env = { TMPDIR: pipeDisk };
+    const input = readFileSync(files[0]!, 'utf8'); // 3 MB, on a 1 MB disk
+    const json = await runCli(['ingest', '-', '--json', ...args], { home, env, input });
+    expect(json.code, json.stderr).toBe(3);
+    expect(json.stderr).toBe('');
+    expect(json.lines).toHaveLength(1);
+    expect(json.lines[0]).toMatchObject({
+      file: '-',
+      request_id: null,
+      status: 'rejected',
+      error: { code: 'IO', transient: true },
+    });
+    const { message } = (json.lines[0] as { error: { message: string } }).error;
+    expect(message).toMatch(
+      new RegExp(
+        `^the disk is full: the chain piped in could not be kept in its temporary copy in ${pipeDisk}/gex-desk-stdin-\\w+; free some space there, or set TMPDIR to a folder on another disk, then pipe it again \\(ENOSPC: no space left on device, write\\)$`,
+      ),
+    );
+    // For a person: the request's line, in the usual form.
+    const human = await runCli(['ingest', '-', ...args], { home, env, input });
+    expect(human.code).toBe(3);
+    expect(human.stderr).toBe('');
+    expect(human.stdout).toMatch(
+      /^✗ - {2}rejected\n {4}IO: the disk is full: the chain piped in could not be kept in its temporary copy in /,
+    );
+    // Its partial copy goes.
+    expect(readdirSync(pipeDisk)).toEqual([]);
   }, 60_000);
 });

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import { justified, SourceName } from '../../../shared/api/ingest.ts';
 import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
-import type { AppError } from '../../../shared/result.ts';
+import type { AppError, Result } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse, sourceOption } from './args.ts';
@@ -31,7 +31,7 @@ import {
   type Output,
 } from './io.ts';
 import { followingWaiter, type JobWaiter } from './job-waiter.ts';
-import { pipedFile, pipedText } from './piped-input.ts';
+import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 
@@ -102,46 +102,63 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError(
       'ingest reads standard input ("-") once: a chain piped in, or the manifest, not both',
     );
-  // A chain piped in: kept in a file of its own while the command runs, named "-" in its lines.
-  const piped = positionals.includes('-') ? await pipedFile() : null;
+  // A chain piped in: kept in a file of its own while the command runs, named "-" in its
+  // lines; no more of it than a file may hold (the configuration's limits.maxFileBytes).
+  let piped: Result<PipedFile> | null = null;
+  if (positionals.includes('-')) {
+    const { loadConfig } = await import('../../engine/config.ts');
+    const config = loadConfig(engineOptions(values));
+    if (!config.ok) {
+      out.error(describeError(config.error));
+      return exitFor(config.error);
+    }
+    piped = await pipedFile(config.value.limits.maxFileBytes);
+  }
   try {
-    return await ingestFiles(
-      values,
-      positionals.map((f) => (f === '-' ? piped!.path : f)),
-      requested_priority,
-      out,
-      piped?.path ?? null,
-    );
+    return await ingestFiles(values, positionals, requested_priority, out, piped);
   } finally {
-    piped?.remove();
+    if (piped?.ok) piped.value.remove();
   }
 }
 
 async function ingestFiles(
   values: IngestValues,
-  files: string[],
+  given: string[],
   requested_priority: PriorityLevel | undefined,
   out: Output,
-  piped: string | null,
+  piped: Result<PipedFile> | null,
 ): Promise<ExitCode> {
   const source = sourceOption(values.source) ?? 'cli';
-  const planned: Planned[] = expandFiles(files).map(({ file, unmatched }) => ({
-    file,
+  const request = {
     source,
     requested_priority,
     justification: values.justification,
     author: values.author,
     at_ms: 0,
-    ...(unmatched === undefined
-      ? {}
-      : {
-          invalid: {
-            code: 'FILE_NOT_FOUND',
-            message: `no file matches the pattern ${file}`,
-            file,
-          },
-        }),
-  }));
+  };
+  const planned: Planned[] = given.flatMap((name): Planned[] => {
+    // The chain piped in, or why it could not be kept: its line, never submitted.
+    if (name === '-')
+      return [
+        piped!.ok
+          ? { ...request, file: piped!.value.path }
+          : { ...request, file: '-', invalid: piped!.error },
+      ];
+    return expandFiles([name]).map(({ file, unmatched }) => ({
+      ...request,
+      file,
+      ...(unmatched === undefined
+        ? {}
+        : {
+            invalid: {
+              code: 'FILE_NOT_FOUND',
+              message: `no file matches the pattern ${file}`,
+              file,
+            },
+          }),
+    }));
+  });
+  const pipedPath = piped?.ok ? piped.value.path : null;
   if (values.manifest === '-') {
     const text = await pipedText(
       'ingest --manifest -',
@@ -150,13 +167,25 @@ async function ingestFiles(
     planned.push(...readManifest('-', source, text));
   } else if (values.manifest) planned.push(...readManifest(values.manifest, source));
   planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
+  // Nothing to submit (the chain piped in could not be kept, every manifest line refused):
+  // said at once, without an engine, which would only delay it (and on a full disk fail).
+  if (planned.length > 0 && planned.every((p) => p.invalid))
+    return report(
+      planned.map((p) => Promise.resolve(rejected(p.file, p.invalid!))),
+      values,
+      out,
+      pipedPath,
+      Date.now(),
+    );
 
   // Files given at once: one worker starts at once and, while the engine starts, reads the
   // first files ahead (their runs then find them parsed and worked out); the others start
   // when work waits. A manifest replays arrivals over time: every worker starts and
   // warms up at once, so that the first urgent request of a burst does not meet a cold
   // worker started for it.
-  const atOnce = values.manifest ? {} : { prewarm: 1, readAhead: planned.map((p) => p.file) };
+  const atOnce = values.manifest
+    ? {}
+    : { prewarm: 1, readAhead: planned.filter((p) => !p.invalid).map((p) => p.file) };
   const needs = {
     kind: 'engine',
     options: { workers: int(values.workers, '--workers', 1), ...atOnce },
@@ -192,31 +221,45 @@ async function ingestFiles(
       const results = planned.map((p) =>
         delay(p.at_ms - (Date.now() - t0)).then(() => runOne(waiter, p, progress)),
       );
-      let worst: ExitCode = EXIT.ok;
-      const byStatus = new Map<IngestLine['status'], number>();
-      for (const pending of results) {
-        const line = asGiven(await pending, piped); // in submission order
-        byStatus.set(line.status, (byStatus.get(line.status) ?? 0) + 1);
-        if (values.json) out.json(line);
-        else out.line(humanLine(line));
-        if (line.error && exitFor(line.error) === EXIT.environment) worst = EXIT.environment;
-        else if (
-          worst === EXIT.ok &&
-          (line.status === 'failed' || line.status === 'rejected' || line.status === 'cancelled')
-        )
-          worst = EXIT.rejected;
-      }
-      // Several files: how they ended, in one line, after the last one's.
-      if (!values.json && planned.length > 1)
-        out.line(
-          `${planned.length} requests: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}; ${seconds(Date.now() - t0)}`,
-        );
-      return worst;
+      return await report(results, values, out, pipedPath, t0);
     } finally {
       offStop();
       await Promise.all(later.map((s) => s.close()));
     }
   });
+}
+
+/**
+ * Prints each request's line as it ends, in submission order (and, without --json, a
+ * count when there are several); the exit code they make.
+ */
+async function report(
+  results: Promise<IngestLine>[],
+  values: IngestValues,
+  out: Output,
+  pipedPath: string | null,
+  t0: number,
+): Promise<ExitCode> {
+  let worst: ExitCode = EXIT.ok;
+  const byStatus = new Map<IngestLine['status'], number>();
+  for (const pending of results) {
+    const line = asGiven(await pending, pipedPath); // in submission order
+    byStatus.set(line.status, (byStatus.get(line.status) ?? 0) + 1);
+    if (values.json) out.json(line);
+    else out.line(humanLine(line));
+    if (line.error && exitFor(line.error) === EXIT.environment) worst = EXIT.environment;
+    else if (
+      worst === EXIT.ok &&
+      (line.status === 'failed' || line.status === 'rejected' || line.status === 'cancelled')
+    )
+      worst = EXIT.rejected;
+  }
+  // Several files: how they ended, in one line, after the last one's.
+  if (!values.json && results.length > 1)
+    out.line(
+      `${results.length} requests: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}; ${seconds(Date.now() - t0)}`,
+    );
+  return worst;
 }
 
 /** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
