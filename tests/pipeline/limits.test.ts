@@ -144,6 +144,80 @@ describe('columns, rows and lines', () => {
   });
 });
 
+describe('maxLineBytes counts a line without its ending: LF, CRLF or CR', () => {
+  const max = DEFAULT_READ_LIMITS.maxLineBytes;
+  /** `line` with `cell`'s "#" widened (with "0"s, or "x"s) so that the line is `bytes` long. */
+  const sized = (line: string, bytes: number, fill = 'x'): string =>
+    line.replace('#', fill.repeat(bytes - Buffer.byteLength(line) + 1));
+  const ENDINGS = [
+    ['LF', '\n'],
+    ['CRLF', '\r\n'],
+    ['CR', '\r'],
+  ] as const;
+
+  for (const [name, eol] of ENDINGS) {
+    it(`long format, ${name}: a header or a row of exactly ${max} bytes is read; one more is refused`, async () => {
+      const lines = longCsvText(small).trimEnd().split('\n');
+      // An extra column, ignored by the reader, widens a line to the size wanted.
+      const withNote = (header: number, row: number) =>
+        file(
+          'sized.csv',
+          [
+            sized(`${lines[0]},note#`, header),
+            ...lines.slice(1).map((l, i) => (i === 2 ? sized(`${l},#`, row) : `${l},`)),
+          ].join(eol) + eol,
+        );
+      const read = await readFacts(withNote(max, max), conventions());
+      expect(read.ok ? null : read.error).toBeNull();
+      expect(await failure(withNote(max + 1, 100))).toMatchObject({
+        code: 'LINE_TOO_LONG',
+        line: 1,
+      });
+      expect(await failure(withNote(200, max + 1))).toMatchObject({
+        code: 'LINE_TOO_LONG',
+        line: 4,
+      });
+    });
+  }
+
+  for (const [name, excel] of [
+    ['LF', false],
+    ['CRLF and a BOM', true],
+  ] as const) {
+    it(`CBOE CSV, ${name}: a preamble line or a row of exactly ${max} bytes is read; one more is refused`, async () => {
+      const eol = excel ? '\r\n' : '\n';
+      const lines = cboeCsvText(small, { excel })
+        .replace(/^\uFEFF/, '')
+        .split(eol);
+      // Line 3's last cell and a row's call "Last Sale" (neither read) widen a line.
+      const widened = (line3: number, line6: number) =>
+        file(
+          'sized-cboe.csv',
+          (excel ? '\uFEFF' : '') +
+            lines
+              .map((l, i) =>
+                i === 2
+                  ? sized(`${l.replace(/"$/, '#"')}`, line3, ' ')
+                  : i === 5
+                    ? sized(l.replace(/^([^,]*,[^,]*,[^,]*)/, '$1#'), line6, '0')
+                    : l,
+              )
+              .join(eol),
+        );
+      const read = await readFacts(widened(max, max), conventions());
+      expect(read.ok ? null : read.error).toBeNull();
+      expect(await failure(widened(max + 1, 300))).toMatchObject({
+        code: 'LINE_TOO_LONG',
+        line: 3,
+      });
+      expect(await failure(widened(300, max + 1))).toMatchObject({
+        code: 'LINE_TOO_LONG',
+        line: 6,
+      });
+    });
+  }
+});
+
 describe('Parquet metadata before decoding', () => {
   it('rows and decompressed size are judged from the footer', async () => {
     const rows = 200_000;

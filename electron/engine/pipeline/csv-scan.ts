@@ -29,6 +29,8 @@ export class RowCells {
   breaks = 0;
   /** The row ended at a line break inside the buffer (not at its end). */
   terminated = false;
+  /** Where the row's bytes end, before its line ending (LF, CRLF or CR). */
+  end = 0;
   constructor(capacity: number) {
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
@@ -93,6 +95,7 @@ export function scanRow(bytes: Buffer, pos: number, r: RowCells): number {
       continue;
     }
     r.terminated = pos < n;
+    r.end = pos;
     if (b === CR) pos++;
     if (bytes[pos] === LF) pos++;
     break;
@@ -113,13 +116,28 @@ export function rowTexts(
   bytes: Buffer,
   pos: number,
   maxCells: number,
-): { cells: string[]; count: number; next: number; breaks: number; terminated: boolean } {
+): {
+  cells: string[];
+  count: number;
+  next: number;
+  /** Where the row's bytes end, before its line ending (when next >= 0). */
+  end: number;
+  breaks: number;
+  terminated: boolean;
+} {
   const r = new RowCells(maxCells);
   const next = scanRow(bytes, pos, r);
   const cells: string[] = [];
   for (let i = 0; i < Math.min(r.count, maxCells); i++)
     cells.push(textAt(bytes, r.starts[i]!, r.ends[i]!, r.escaped[i]!));
-  return { cells, count: r.count, next, breaks: r.breaks, terminated: next >= 0 && r.terminated };
+  return {
+    cells,
+    count: r.count,
+    next,
+    end: next < 0 ? bytes.length : r.end,
+    breaks: r.breaks,
+    terminated: next >= 0 && r.terminated,
+  };
 }
 
 /** Splits one line of text into cells, honouring double quotes. */
@@ -238,7 +256,8 @@ export function scanCsv(
         { file, line: rowLine },
       );
     }
-    if (next - rowStart > opts.maxLineBytes) {
+    // The line's bytes without its ending (LF, CRLF or CR), quoted line breaks included.
+    if (r.end - rowStart > opts.maxLineBytes) {
       return err(
         'LINE_TOO_LONG',
         `${file}, line ${rowLine} is longer than ${opts.maxLineBytes} bytes (limits.maxLineBytes)`,

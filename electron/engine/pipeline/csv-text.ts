@@ -2,26 +2,26 @@
 // and the header (cells are split by the one tokenizer, csv-scan.ts).
 import { err, ok, type Result } from '../../../shared/result.ts';
 
-const BOM = '\uFEFF';
-
 /** The first `n` lines as strings (BOM and CR removed), each cut at `maxBytes` bytes. */
 export function firstLines(bytes: Buffer, n: number, maxBytes = Infinity): string[] {
   return linesOf(bytes, n, maxBytes).lines;
 }
 
-/** Lines cut at `limit` bytes, and the first (1-based) longer than that, or 0. */
+/**
+ * Lines cut at `limit` bytes, and the first (1-based) longer than that, or 0. A line is
+ * measured without its ending (LF or CRLF) and, the first, without the file's BOM.
+ */
 function linesOf(bytes: Buffer, n: number, limit: number): { lines: string[]; longLine: number } {
   const buf = bytes;
   const lines: string[] = [];
   let longLine = 0;
-  let pos = 0;
+  let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   while (lines.length < n && pos <= buf.length) {
     let end = buf.indexOf(0x0a, pos);
     if (end < 0) end = buf.length;
-    if (end - pos > limit && longLine === 0) longLine = lines.length + 1;
-    let line = buf.toString('utf8', pos, Math.min(end, pos + limit));
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (lines.length === 0 && line.startsWith(BOM)) line = line.slice(1);
+    const stop = end > pos && buf[end - 1] === 0x0d ? end - 1 : end;
+    if (stop - pos > limit && longLine === 0) longLine = lines.length + 1;
+    const line = buf.toString('utf8', pos, Math.min(stop, pos + limit));
     lines.push(line);
     if (end >= buf.length) break;
     pos = end + 1;

@@ -28,21 +28,22 @@ export function readLongCsvHeader(
   limits: ReadLimits,
 ): Result<LongCsvHeader> {
   let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const tooLong = (line: number): Result<never> =>
+    err(
+      'LINE_TOO_LONG',
+      `${file}, line ${line} is longer than ${limits.maxLineBytes} bytes (limits.maxLineBytes)`,
+      { file, line },
+    );
   for (let line = 1; line <= 4 && pos < bytes.length; line++) {
-    let end = bytes.indexOf(0x0a, pos);
-    if (end < 0) end = bytes.length;
-    if (end - pos > limits.maxLineBytes) {
-      return err(
-        'LINE_TOO_LONG',
-        `${file}, line ${line} is longer than ${limits.maxLineBytes} bytes (limits.maxLineBytes)`,
-        { file, line },
-      );
-    }
+    // The line without its ending (LF, CRLF or CR), measured as the body's rows are.
+    let end = pos;
+    while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
     let blank = true;
-    for (let i = pos; i < end && blank; i++)
-      blank = bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0d;
+    for (let i = pos; i < end && blank; i++) blank = bytes[i] === 0x20 || bytes[i] === 0x09;
     if (!blank) {
       const row = rowTexts(bytes, pos, limits.maxColumns + 1);
+      // A quoted cell's line breaks count in its line.
+      if (row.end - pos > limits.maxLineBytes) return tooLong(line);
       if (row.count > limits.maxColumns) {
         return err(
           'TOO_MANY_COLUMNS',
@@ -62,7 +63,8 @@ export function readLongCsvHeader(
         complete: row.terminated,
       });
     }
-    pos = end + 1;
+    if (end - pos > limits.maxLineBytes) return tooLong(line);
+    pos = end + (bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? 2 : 1);
   }
   return err('BAD_HEADER', `${file}: no header line (see docs/formats.md)`, { file, line: 1 });
 }
