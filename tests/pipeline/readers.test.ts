@@ -815,6 +815,29 @@ describe('long format', () => {
     }
   });
 
+  it('a CBOE quote download re-saved with semicolons, tabs or bars is refused with what to do', async () => {
+    // As Excel saves it in a locale with decimal commas: BOM, CRLF, another separator.
+    const text = cboeCsvText(makeChain({ seed: 35, expiries: 1, strikesPerExpiry: 4 }), {
+      excel: true,
+    });
+    for (const [sep, what] of [
+      [';', 'semicolons'],
+      ['\t', 'tabs'],
+      ['|', 'vertical bars'],
+    ] as const) {
+      const file = join(dir, `cboe-separated-${what.replace(' ', '-')}.csv`);
+      writeFileSync(file, text.replace(/,/g, sep).replace(/(\d)\.(\d)/g, '$1,$2'));
+      const e = await failureOf(file);
+      expect(e, what).toMatchObject({ code: 'UNKNOWN_FORMAT', file, line: 2 });
+      expect(e.message, what).toBe(
+        `${file} looks like a CBOE quote download with its columns separated by ${what}; GEX Desk reads them separated by commas, with a decimal point: submit the file as CBOE's "Download CSV" gives it, or export it as "CSV (comma delimited)" (see docs/formats.md)`,
+      );
+      // The cheap facts at arrival refuse it alike.
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok ? null : sniffed.error).toEqual(e);
+    }
+  });
+
   it('CSV and Parquet of the same chain give the same snapshot', async () => {
     const csv = join(dir, 'same.csv');
     const parquet = join(dir, 'same.parquet');

@@ -98,8 +98,17 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
   if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '')) return ok('cboe-csv');
   const header = lines.find((l) => l.trim() !== '') ?? '';
   if (isLongHeader(splitCsvLine(header))) return ok('long-csv');
-  // Vendor exports in some locales use another separator; their decimal commas would be
-  // misread as thousands separators, so they are refused with what to do instead.
+  // Vendor exports in some locales use another separator, and so does a CBOE download
+  // re-saved by a spreadsheet there; their decimal commas would be misread as thousands
+  // separators, so they are refused with what to do instead.
+  const cboeSep = /([;\t|])\s*"?Last:/i.exec(lines[1] ?? '')?.[1];
+  const cboeWhat = OTHER_SEPARATORS.find(([sep]) => sep === cboeSep)?.[1];
+  if (cboeWhat)
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file} looks like a CBOE quote download with its columns separated by ${cboeWhat}; GEX Desk reads them separated by commas, with a decimal point: submit the file as CBOE's "Download CSV" gives it, or export it as "CSV (comma delimited)" (see docs/formats.md)`,
+      { file, line: 2 },
+    );
   for (const [sep, what] of OTHER_SEPARATORS) {
     if (isLongHeader(header.split(sep)))
       return err(
