@@ -344,7 +344,7 @@ describe('gex-desk ingest', () => {
         latency_ms: null,
         error: {
           code: 'FILE_TOO_LARGE',
-          message: `the chain piped in is larger than the limit of ${((size - 1) / 1024 / 1024).toFixed(1)} MiB (setting maxFileBytes): it was read no further, and nothing of it was kept`,
+          message: `the chain piped in is larger than the limit of ${((size - 1) / 1024).toFixed(1)} KiB (setting maxFileBytes): it was read no further, and nothing of it was kept`,
         },
       },
     ]);

@@ -51,7 +51,15 @@ describe('numbers', () => {
   });
 
   it('gives sizes and base names', () => {
-    expect(bytes(1_578_085)).toBe('1.5 MB');
+    // Binary units, labelled as such: 146,302,901 bytes are 146.3 MB but 139.5 MiB.
+    expect(bytes(146_302_901)).toBe('139.5 MiB');
+    expect(bytes(1_578_085)).toBe('1.5 MiB');
+    expect(bytes(20_000_000)).toBe('19.1 MiB');
+    expect(bytes(2048)).toBe('2.0 KiB');
+    expect(bytes(3 * 1024 ** 3)).toBe('3.00 GiB');
+    // Never "1024.0 KiB": a size that rounds up to the next unit is written in it.
+    expect(bytes(1024 ** 2 - 1)).toBe('1.0 MiB');
+    expect(bytes(1023)).toBe('1023 B');
     expect(bytes(40)).toBe('40 B');
     expect(basename('/tmp/a/b/spx.csv')).toBe('spx.csv');
     expect(basename('C:\\data\\meta.json')).toBe('meta.json');

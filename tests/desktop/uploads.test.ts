@@ -123,6 +123,21 @@ describe('limits', () => {
     expect((await up(h, 'fits.csv', Buffer.alloc(100, 67))).status).toBe(200);
   });
 
+  it('says sizes in binary units, labelled as such (MiB, not MB)', async () => {
+    const folder = await UploadFolder.open(join(scratch, 'units'), { maxBytes: 20_000_000 });
+    const refused = await folder.receive('big.csv', 146_302_901, Readable.from([]));
+    expect(refused).toEqual(
+      err('FILE_TOO_LARGE', 'big.csv: 139.5 MiB is more than the 19.1 MiB upload limit.', {
+        file: 'big.csv',
+      }),
+    );
+    const small = await UploadFolder.open(join(scratch, 'units-small'), { maxBytes: 100 });
+    const streamed = await small.receive('b.csv', undefined, Readable.from([Buffer.alloc(101)]));
+    expect(streamed.ok ? null : streamed.error.message).toBe(
+      'b.csv: more than the 100 B upload limit.',
+    );
+  });
+
   it('keeps the folder within its byte quota (413) and its file quota (429 QUOTA_EXCEEDED)', async () => {
     const h = await host(join(scratch, 'quota'), { maxBytes: 100, quotaBytes: 150, quotaCount: 2 });
     expect((await up(h, 'a.csv', Buffer.alloc(100, 65))).status).toBe(200);

@@ -23,6 +23,7 @@ import {
 import { join } from 'node:path';
 import { diskFull, isDiskFull } from '../disk-full.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
+import { byteSize } from '../../../shared/bytes.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
@@ -234,7 +235,7 @@ export class Staging {
     if (before.size > this.#opts.maxBytes)
       return err(
         'FILE_TOO_LARGE',
-        `${file} is ${mib(before.size)}, above the limit of ${mib(this.#opts.maxBytes)} (setting maxFileBytes)`,
+        `${file} is ${byteSize(before.size)}, above the limit of ${byteSize(this.#opts.maxBytes)} (setting maxFileBytes)`,
         { file },
       );
 
@@ -418,5 +419,3 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
-
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

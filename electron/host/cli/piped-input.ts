@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { byteSize } from '../../../shared/bytes.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { UsageError } from './io.ts';
 
@@ -27,8 +28,6 @@ export const PIPED_NAME = 'the chain piped in';
 function mustBePiped(stdin: Stdin, usage: string, instead: string): void {
   if (stdin.isTTY) throw new UsageError(`${usage}: nothing is piped in; ${instead}`);
 }
-
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /**
  * The chain piped in, kept in a temporary file of at most `maxBytes`: read no further than
@@ -64,7 +63,7 @@ export async function pipedFile(
           remove();
           return err(
             'FILE_TOO_LARGE',
-            `${PIPED_NAME} is larger than the limit of ${mib(maxBytes)} (setting maxFileBytes): it was read no further, and nothing of it was kept`,
+            `${PIPED_NAME} is larger than the limit of ${byteSize(maxBytes)} (setting maxFileBytes): it was read no further, and nothing of it was kept`,
           );
         }
         stage = 'write';

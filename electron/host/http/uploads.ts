@@ -13,6 +13,7 @@ import { basename, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { SubmitAck, UploadReceipt } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
+import { byteSize } from '../../../shared/bytes.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../../engine/log.ts';
 import type { UploadResolver } from '../handlers.ts';
@@ -80,8 +81,6 @@ class Refused extends Error {
   }
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
 export class UploadFolder implements UploadResolver {
   readonly dir: string;
   readonly limits: UploadLimits;
@@ -145,7 +144,7 @@ export class UploadFolder implements UploadResolver {
     if (declared !== undefined && declared > maxBytes) {
       return err(
         'FILE_TOO_LARGE',
-        `${name}: ${mb(declared)} is more than the ${mb(maxBytes)} upload limit.`,
+        `${name}: ${byteSize(declared)} is more than the ${byteSize(maxBytes)} upload limit.`,
         { file: name },
       );
     }
@@ -283,7 +282,7 @@ export class UploadFolder implements UploadResolver {
         throw new Refused(
           err(
             'FILE_TOO_LARGE',
-            `${upload.name}: more than the ${mb(this.limits.maxBytes)} upload limit.`,
+            `${upload.name}: more than the ${byteSize(this.limits.maxBytes)} upload limit.`,
             { file: upload.name },
           ),
         );
@@ -297,7 +296,7 @@ export class UploadFolder implements UploadResolver {
     const { quotaBytes } = this.limits;
     return err(
       'FILE_TOO_LARGE',
-      `${name}: the upload folder's quota (${mb(quotaBytes)}) is full with files waiting for their jobs; send it once some have finished.`,
+      `${name}: the upload folder's quota (${byteSize(quotaBytes)}) is full with files waiting for their jobs; send it once some have finished.`,
       { file: name },
     );
   }

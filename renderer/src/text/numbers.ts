@@ -2,6 +2,7 @@
 // separators, durations compact (850 ms, 12.4 s, 3m 05s), percentages with a space
 // ("97.9 %"). GEX figures go through scale.ts, so that one view uses one scale.
 // signDisplay 'negative': a figure that rounds to zero reads "0.00", never "-0.00".
+import { byteSize } from '../../../shared/bytes.ts';
 import { elapsed } from '../../../shared/elapsed.ts';
 
 const nf = (digits: number) =>
@@ -52,12 +53,8 @@ export function pct(share: number | null | undefined, digits = 1): string {
   return `${fmt(digits).format(share * 100)} %`;
 }
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
-}
+/** A file's size in binary units, labelled as such: "139.5 MiB" (shared/bytes.ts, as the engine writes it). */
+export const bytes = byteSize;
 
 export function basename(path: string): string {
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
