@@ -110,6 +110,42 @@ describe('bad input', () => {
     });
   });
 
+  it('a UTF-16 or UTF-32 file is named by its encoding, and told how to save its format as UTF-8', async () => {
+    const chain = makeChain({ seed: 9, expiries: 1, strikesPerExpiry: 4 });
+    const csv = cboeCsvText(chain);
+    const json = cboeJsonText(chain);
+    /** `text` in UTF-16 or UTF-32, little- or big-endian, with or without a BOM. */
+    const encoded = (text: string, bits: 16 | 32, le: boolean, bom = true): Buffer => {
+      const units = [...((bom ? '\uFEFF' : '') + text)].map((c) => c.codePointAt(0)!);
+      const out = Buffer.alloc(units.length * (bits / 8));
+      units.forEach((u, i) => {
+        if (bits === 16) out[le ? 'writeUInt16LE' : 'writeUInt16BE'](u, i * 2);
+        else out[le ? 'writeUInt32LE' : 'writeUInt32BE'](u, i * 4);
+      });
+      return out;
+    };
+    const CSV_ADVICE = 'GEX Desk reads UTF-8 (save it as "CSV UTF-8")';
+    const JSON_ADVICE = 'GEX Desk reads UTF-8 (save it with the encoding UTF-8)';
+    const cases: [string, Buffer, string][] = [
+      ['u16le.csv', encoded(csv, 16, true), `is UTF-16 LE text; ${CSV_ADVICE}`],
+      ['u16be.csv', encoded(csv, 16, false), `is UTF-16 BE text; ${CSV_ADVICE}`],
+      ['u16le-nobom.csv', encoded(csv, 16, true, false), `is UTF-16 LE text; ${CSV_ADVICE}`],
+      ['u16le.json', encoded(json, 16, true), `is UTF-16 LE JSON; ${JSON_ADVICE}`],
+      ['u16be-nobom.json', encoded(json, 16, false, false), `is UTF-16 BE JSON; ${JSON_ADVICE}`],
+      ['u32le.csv', encoded(csv, 32, true), `is UTF-32 LE text; ${CSV_ADVICE}`],
+      ['u32be.csv', encoded(csv, 32, false), `is UTF-32 BE text; ${CSV_ADVICE}`],
+      ['u32le-nobom.csv', encoded(csv, 32, true, false), `is UTF-32 LE text; ${CSV_ADVICE}`],
+      ['u32le.json', encoded(json, 32, true), `is UTF-32 LE JSON; ${JSON_ADVICE}`],
+      ['u32be-nobom.json', encoded(json, 32, false, false), `is UTF-32 BE JSON; ${JSON_ADVICE}`],
+    ];
+    for (const [name, bytes, says] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const e = await failure(file);
+      expect(e, name).toEqual({ code: 'BINARY_FILE', message: `${file} ${says}`, file });
+    }
+  });
+
   it('readFacts reports the same errors', async () => {
     const r = await readFacts(bad.truncated!.path, conventions());
     expect(r.ok).toBe(false);

@@ -1,7 +1,7 @@
 // Which chain format a file is, from its first bytes only (the same bytes whether the
 // whole file was read or only its head, so sniff and the readers always agree): Parquet
 // magic, a JSON object, one of the two CSV layouts; or why it is none: empty, binary,
-// compressed, UTF-16, unknown text. Never the extension.
+// compressed, UTF-16 or UTF-32, unknown text. Never the extension.
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { splitCsvLine } from './csv-scan.ts';
@@ -59,10 +59,15 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
         file,
       });
   }
-  if (starts(head, [0xff, 0xfe]) || starts(head, [0xfe, 0xff]) || looksUtf16(head)) {
+  const wide = wideEncoding(head);
+  if (wide) {
+    // What to save it as: a JSON chain in an editor, a CSV one from the spreadsheet.
+    const json = firstChar(head, wide) === '{' || firstChar(head, wide) === '[';
     return err(
       'BINARY_FILE',
-      `${file} is UTF-16 text; GEX Desk reads UTF-8 (save it as "CSV UTF-8")`,
+      json
+        ? `${file} is ${wide.name} JSON; GEX Desk reads UTF-8 (save it with the encoding UTF-8)`
+        : `${file} is ${wide.name} text; GEX Desk reads UTF-8 (save it as "CSV UTF-8")`,
       { file },
     );
   }
@@ -130,18 +135,47 @@ const OTHER_SEPARATORS: [string, string][] = [
   ['|', 'vertical bars'],
 ];
 
-/** UTF-16 without a BOM: ASCII text with a NUL in every other byte. */
-function looksUtf16(head: Uint8Array): boolean {
-  const n = Math.min(head.length, 512) & ~1;
-  if (n < 8) return false;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i < n; i += 2) {
-    if (head[i] === 0) even++;
-    if (head[i + 1] === 0) odd++;
+/** Text in UTF-16 or UTF-32: its name, bytes per code unit and byte order. */
+type Wide = { name: string; unit: 2 | 4; le: boolean };
+
+/**
+ * UTF-32 or UTF-16, by its BOM (UTF-32's first: its little-endian BOM, FF FE 00 00, begins
+ * with UTF-16's) or, without one, by where ASCII text's NUL bytes fall: three of every four
+ * bytes (UTF-32), one of every two (UTF-16). Null for anything else.
+ */
+function wideEncoding(head: Uint8Array): Wide | null {
+  if (starts(head, [0xff, 0xfe, 0x00, 0x00])) return { name: 'UTF-32 LE', unit: 4, le: true };
+  if (starts(head, [0x00, 0x00, 0xfe, 0xff])) return { name: 'UTF-32 BE', unit: 4, le: false };
+  if (starts(head, [0xff, 0xfe])) return { name: 'UTF-16 LE', unit: 2, le: true };
+  if (starts(head, [0xfe, 0xff])) return { name: 'UTF-16 BE', unit: 2, le: false };
+  for (const unit of [4, 2] as const) {
+    const n = Math.min(head.length, 512) & ~(unit - 1);
+    if (n < 4 * unit) continue;
+    // NULs counted at each position within a code unit.
+    const nul = new Array<number>(unit).fill(0);
+    for (let i = 0; i < n; i++) if (head[i] === 0) nul[i % unit]!++;
+    const units = n / unit;
+    const all = (k: number) => nul[k]! > units * 0.9;
+    // ASCII in the low byte: NUL in every other byte of the unit, almost always.
+    const high = (le: boolean) =>
+      nul.every((c, k) => (k === (le ? 0 : unit - 1) ? c === 0 : all(k)));
+    if (high(true)) return { name: `UTF-${unit * 8} LE`, unit, le: true };
+    if (high(false)) return { name: `UTF-${unit * 8} BE`, unit, le: false };
   }
-  const half = n / 2;
-  return (odd > half * 0.9 && even === 0) || (even > half * 0.9 && odd === 0);
+  return null;
+}
+
+/** The first character of `head` in `enc` that is not a BOM or blank space, if ASCII; else ''. */
+function firstChar(head: Uint8Array, enc: Wide): string {
+  for (let i = 0; i + enc.unit <= head.length; i += enc.unit) {
+    let code = 0;
+    for (let k = 0; k < enc.unit; k++)
+      code = code * 256 + head[enc.le ? i + enc.unit - 1 - k : i + k]!;
+    if (code === 0xfeff || code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a)
+      continue;
+    return code < 0x80 ? String.fromCharCode(code) : '';
+  }
+  return '';
 }
 
 /** Control bytes other than tab/CR/LF/FF in more than 1% of the head mean binary. */
