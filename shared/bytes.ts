@@ -20,3 +20,15 @@ export function byteSize(n: number): string {
   }
   return `${n} B`; // not reached
 }
+
+/**
+ * A size beside the limit it is over, told apart: the two as `byteSize` writes them, or
+ * in whole bytes when those would read the same ("19.1 MiB is more than the 19.1 MiB
+ * limit" says nothing).
+ */
+export function byteSizesApart(size: number, limit: number): [string, string] {
+  const [a, b] = [byteSize(size), byteSize(limit)];
+  if (a !== b) return [a, b];
+  const exact = (n: number) => `${n.toLocaleString('en-US')} bytes`;
+  return [exact(size), exact(limit)];
+}

@@ -2,6 +2,7 @@
 // view, times always with their zone, counted nouns, quality in words, and errors
 // without the app's own folders.
 import { describe, expect, it } from 'vitest';
+import { byteSizesApart } from '../../shared/bytes.ts';
 import {
   bytes,
   duration,
@@ -55,6 +56,12 @@ describe('numbers', () => {
     expect(bytes(146_302_901)).toBe('139.5 MiB');
     expect(bytes(1_578_085)).toBe('1.5 MiB');
     expect(bytes(20_000_000)).toBe('19.1 MiB');
+    // A size over a limit it rounds to is told apart from it in whole bytes.
+    expect(byteSizesApart(20_000_001, 20_000_000)).toEqual([
+      '20,000,001 bytes',
+      '20,000,000 bytes',
+    ]);
+    expect(byteSizesApart(146_302_901, 20_000_000)).toEqual(['139.5 MiB', '19.1 MiB']);
     expect(bytes(2048)).toBe('2.0 KiB');
     expect(bytes(3 * 1024 ** 3)).toBe('3.00 GiB');
     // Never "1024.0 KiB": a size that rounds up to the next unit is written in it.

@@ -23,7 +23,7 @@ import {
 import { join } from 'node:path';
 import { diskFull, isDiskFull } from '../disk-full.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
-import { byteSize } from '../../../shared/bytes.ts';
+import { byteSizesApart } from '../../../shared/bytes.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
@@ -232,12 +232,14 @@ export class Staging {
       return this.#ioError(file, e);
     }
     if (before.size === 0) return err('EMPTY_FILE', `${file} is empty`, { file });
-    if (before.size > this.#opts.maxBytes)
+    if (before.size > this.#opts.maxBytes) {
+      const [size, limit] = byteSizesApart(before.size, this.#opts.maxBytes);
       return err(
         'FILE_TOO_LARGE',
-        `${file} is ${byteSize(before.size)}, above the limit of ${byteSize(this.#opts.maxBytes)} (setting maxFileBytes)`,
+        `${file} is ${size}, above the limit of ${limit} (setting maxFileBytes)`,
         { file },
       );
+    }
 
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {

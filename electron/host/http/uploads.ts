@@ -13,7 +13,7 @@ import { basename, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { SubmitAck, UploadReceipt } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
-import { byteSize } from '../../../shared/bytes.ts';
+import { byteSize, byteSizesApart } from '../../../shared/bytes.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../../engine/log.ts';
 import type { UploadResolver } from '../handlers.ts';
@@ -142,11 +142,10 @@ export class UploadFolder implements UploadResolver {
       );
     }
     if (declared !== undefined && declared > maxBytes) {
-      return err(
-        'FILE_TOO_LARGE',
-        `${name}: ${byteSize(declared)} is more than the ${byteSize(maxBytes)} upload limit.`,
-        { file: name },
-      );
+      const [size, limit] = byteSizesApart(declared, maxBytes);
+      return err('FILE_TOO_LARGE', `${name}: ${size} is more than the ${limit} upload limit.`, {
+        file: name,
+      });
     }
     if (declared !== undefined && this.#bytes + declared > quotaBytes) return this.#overQuota(name);
 
