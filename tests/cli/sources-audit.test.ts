@@ -151,6 +151,35 @@ describe('gex-desk sources and audit', () => {
     },
   );
 
+  it(
+    'shows and audits an override as it was set (0.7999, not 0.80 beside G4’s < 0.8)',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, args } = cliHome();
+      const home = join(dir, 'home');
+      const run = (xs: string[]) => runCli([...xs, ...args], { home });
+      const file = join(dir, 'chain.csv');
+      writeCboeCsv(file, { seed: 97, underlying: 'SPX', expiries: 2, strikesPerExpiry: 10 });
+      expect((await run(['ingest', file, '--source', 'vendor-c', '--json'])).code).toBe(0);
+      const set = ['sources', 'set', 'vendor-c', '--reliability', '0.7999', '--justification'];
+      expect((await run([...set, 'thin feed'])).code).toBe(0);
+      expect((await run([...set, 'thin feed, still'])).code).toBe(0);
+      const table = await run(['sources']);
+      expect(table.stdout).toMatch(
+        /vendor-c\s+1\s+0\s+1\.00\s+0\.7999 \(override\)\s+.*G4: demotes/,
+      );
+      const changes = (await run(['audit', '--kind', 'source', '--json'])).lines.map(
+        (e) => e.explanation,
+      );
+      expect(changes).toEqual([
+        'source vendor-c: reliability set to 0.7999 (was override 0.7999): thin feed, still',
+        'source vendor-c: reliability set to 0.7999 (was computed 1.00): thin feed',
+      ]);
+      const described = await run([...set, 'thin feed, again']);
+      expect(described.stdout).toContain('reliability 0.7999 (override by someone');
+    },
+  );
+
   it('refuses an unknown source (exit 1) and a bad reliability or a missing justification (exit 2)', async () => {
     const { dir, args } = cliHome();
     const home = join(dir, 'home');

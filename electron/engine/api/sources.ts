@@ -4,6 +4,7 @@
 // its audit entry (kind `source`: who, why, from what to what) in one transaction, then
 // announced; new requests of the source read the override (intake/context.ts).
 import type { AuditEntry, CallHandlers, SourceRecord } from '../../../shared/api.ts';
+import { reliabilityText } from '../../../shared/reliability.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
 import type { CompiledRules } from '../rules/index.ts';
@@ -27,7 +28,8 @@ export interface SourcesDeps {
 
 type SourceCalls = Pick<CallHandlers, 'sources:list' | 'sources:set' | 'sources:clear'>;
 
-const fixed = (x: number) => x.toFixed(2);
+// As stored, with the digits it has (0.7999, not 0.80 beside G4's `< 0.8`).
+const fixed = reliabilityText;
 
 export function sourceHandlers(deps: SourcesDeps): SourceCalls {
   const toRecord = (

@@ -3,6 +3,7 @@
 // reliability sets off under the active rules, and an analyst's override of it (audited;
 // the next requests of the source use it). Through the API map (api.ts).
 import type { SourceRecord } from '../../../shared/api.ts';
+import { reliabilityText } from '../../../shared/reliability.ts';
 import { withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import {
@@ -16,7 +17,8 @@ import {
 } from './io.ts';
 import { SOURCES_USAGE } from './usage.ts';
 
-const pct = (x: number) => x.toFixed(2);
+// The digits a reliability has, so that it never reads across a rule's threshold.
+const pct = reliabilityText;
 
 const triggersText = (s: SourceRecord): string =>
   s.triggers.length === 0

