@@ -204,6 +204,20 @@ describe('gex-desk sources and audit', () => {
       (await run(['sources', 'set', 'nobody', '--reliability', '0.5', '--justification', '  ']))
         .code,
     ).toBe(2);
+    // A plain decimal only: what Number() also reads (hex, exponents, blanks, Infinity) is not one.
+    for (const bad of ['0x1', '1e0', ' 1 ', 'Infinity']) {
+      const r = await run([
+        'sources',
+        'set',
+        'nobody',
+        '--reliability',
+        bad,
+        '--justification',
+        'x',
+      ]);
+      expect([bad, r.code]).toEqual([bad, 2]);
+      expect(r.stderr).toContain(`--reliability must be a decimal from 0 to 1, not "${bad}"`);
+    }
     const none = await run(['audit', '--request', 'no-such-request']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('There is no audit entry for request no-such-request');

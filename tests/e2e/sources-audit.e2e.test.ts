@@ -94,4 +94,31 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     expect(y.triggers.map((t) => t.rule)).toContain('G4');
     expect(await vendor.getByTestId('reliability').textContent()).toBe('0.7999');
   });
+
+  it('takes a plain decimal from 0 to 1 only (not 0x1, 1e0, " 1 " or Infinity)', async () => {
+    await goTo(page, 'sources');
+    await row('vendor-x')
+      .getByRole('button', { name: 'Override the reliability of vendor-x' })
+      .click();
+    const dialog = page.getByTestId('override-dialog');
+    await dialog.waitFor();
+    const field = dialog.getByLabel('Reliability (0–1)');
+    const confirm = dialog.getByTestId('override-confirm');
+    await dialog.getByLabel('Justification').fill('checking the field');
+    for (const bad of ['0x1', '1e0', ' 1 ', 'Infinity', '1.5']) {
+      await field.fill(bad);
+      expect([bad, await field.getAttribute('aria-invalid')]).toEqual([bad, 'true']);
+      expect([bad, await confirm.isDisabled()]).toEqual([bad, true]);
+    }
+    await field.fill('0x1');
+    await shot(page, 'sources-override-not-a-decimal');
+    await expectNoSerious('sources: a reliability that is not a plain decimal');
+    for (const good of ['1', '.25', '0.3']) {
+      await field.fill(good);
+      expect([good, await field.getAttribute('aria-invalid')]).toEqual([good, 'false']);
+      expect([good, await confirm.isDisabled()]).toEqual([good, false]);
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
 });

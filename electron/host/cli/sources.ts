@@ -3,7 +3,7 @@
 // reliability sets off under the active rules, and an analyst's override of it (audited;
 // the next requests of the source use it). Through the API map (api.ts).
 import type { SourceRecord } from '../../../shared/api.ts';
-import { reliabilityText } from '../../../shared/reliability.ts';
+import { parseReliability, reliabilityText } from '../../../shared/reliability.ts';
 import { withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import {
@@ -87,15 +87,13 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
   const id = positionals[0]!;
   let reliability = NaN;
   if (sub === 'set') {
-    reliability = Number(values.reliability);
-    if (
-      values.reliability === undefined ||
-      values.reliability.trim() === '' ||
-      !(reliability >= 0 && reliability <= 1)
-    )
+    // A plain decimal only: Number() also read "0x1", "1e0", " 1 " and "Infinity".
+    const parsed = parseReliability(values.reliability ?? '');
+    if (!parsed.ok)
       throw new UsageError(
-        `--reliability must be a number from 0 to 1, not "${values.reliability ?? ''}"`,
+        `--reliability must be a decimal from 0 to 1, not "${values.reliability ?? ''}"`,
       );
+    reliability = parsed.value;
     if (!values.justification?.trim())
       throw new UsageError('sources set needs a --justification that is not blank');
   }

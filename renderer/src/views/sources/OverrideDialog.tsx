@@ -12,7 +12,11 @@ import {
   WhyField,
 } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
-import { reliabilityInput, reliabilityText } from '../../../../shared/reliability.ts';
+import {
+  parseReliability,
+  reliabilityInput,
+  reliabilityText,
+} from '../../../../shared/reliability.ts';
 
 export function OverrideDialog({
   source,
@@ -31,9 +35,10 @@ export function OverrideDialog({
   );
   const [why, setWhy] = useState('');
   const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
-  const reliability = Number(value);
-  const valueOk =
-    value.trim() !== '' && Number.isFinite(reliability) && reliability >= 0 && reliability <= 1;
+  // A plain decimal only: Number() also read "0x1", "1e0", " 1 " and "Infinity".
+  const parsed = parseReliability(value);
+  const valueOk = parsed.ok;
+  const reliability = parsed.ok ? parsed.value : NaN;
   const whyMissing = mode === 'set' && why.trim() === '';
 
   const submit = async () => {
@@ -85,7 +90,9 @@ export function OverrideDialog({
                 onChange={(e) => setValue(e.target.value)}
               />
               <div className="field-hint" id="override-value-hint">
-                {valueOk ? '0 never reliable, 1 always' : 'Enter a number from 0 to 1.'}
+                {valueOk
+                  ? '0 never reliable, 1 always'
+                  : 'Enter a decimal from 0 to 1, such as 0.8.'}
               </div>
             </div>
           </>
