@@ -20,6 +20,7 @@ import {
   localDateTime,
   localStamp,
   offsetLabel,
+  zoneIfOther,
 } from '../../renderer/src/text/time.ts';
 import { heldText, plural } from '../../renderer/src/text/words.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
@@ -120,6 +121,15 @@ describe('times with their zone', () => {
     );
     expect(localClock('2025-12-02T13:03:27Z', 'UTC')).toBe('13:03:27');
     expect(localDateTime('2025-12-02T13:03:27Z', 'UTC')).toBe('2025-12-02 13:03:27');
+  });
+});
+
+describe('a time from the other side of a daylight-saving change', () => {
+  it('names its own zone where the header names another', () => {
+    expect(zoneIfOther('2026-12-05T08:54:40Z', 'CEST', 'Europe/Berlin')).toBe('CET');
+    expect(zoneIfOther('2026-12-05T08:54:40Z', 'CET', 'Europe/Berlin')).toBe('');
+    expect(zoneIfOther('2027-07-01T10:00:00Z', 'CET', 'Europe/Berlin')).toBe('CEST');
+    expect(zoneIfOther(null, 'CET', 'Europe/Berlin')).toBe('');
   });
 });
 

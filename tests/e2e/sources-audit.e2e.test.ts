@@ -121,4 +121,57 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
   });
+
+  it('is never an hour off across a daylight-saving change (Audit and Queue)', async () => {
+    // A queued job to show in the Queue's Active tab.
+    await desk.te.engine.handlers['queue:pause']({});
+    await submit(
+      chainFile(desk.fixtures, 'waiting.csv', 530, { expiries: 2, strikesPerExpiry: 8 }),
+      'vendor-x',
+    );
+    const newest = await desk.te.engine.handlers['audit:list']({ limit: 1, order: 'newest' });
+    if (!newest.ok) throw new Error(newest.error.message);
+    const at = newest.value[0]!.at;
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      timeZoneName: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date(at));
+    const part = (t: string) => berlin.find((p) => p.type === t)!.value;
+    const clock = `${part('hour')}:${part('minute')}:${part('second')}`;
+    const zone = part('timeZoneName'); // "CET" in winter, "CEST" in summer
+    // Now on the other side of a daylight-saving change from the entries.
+    const month = new Date(at).getUTCMonth();
+    const other = month >= 3 && month <= 9 ? '2027-01-15T10:00:00Z' : '2027-07-01T10:00:00Z';
+    await page.clock.setFixedTime(new Date(other));
+    await page.reload();
+    await page.getByTestId('engine-state').getByText('engine ok', { exact: true }).waitFor();
+
+    await goTo(page, 'audit');
+    const first = page.locator('.audit-row').first();
+    await poll(() => first.locator('.td-at').textContent()).toContain(clock);
+    const header = (await page.locator('.audit-table [role=columnheader]').first().textContent())!;
+    const cell = (await first.locator('.td-at').textContent())!;
+    // The cell names its own zone, or the header names the cell's.
+    const named = cell.endsWith(`${clock} ${zone}`) || header === `At, ${zone}`;
+    expect([header, cell, named]).toEqual([header, cell, true]);
+    await shot(page, 'audit-other-side-of-dst');
+
+    await goTo(page, 'queue');
+    const job = page.locator('[data-testid=job-row]', { hasText: 'waiting.csv' });
+    await job.waitFor();
+    const submitted = (await job.locator('.td-submitted').textContent())!;
+    const qHeader = (await page
+      .locator('[data-testid=queue-view] [role=columnheader]', { hasText: 'Submitted' })
+      .textContent())!;
+    const qNamed =
+      new RegExp(`^\\d\\d:\\d\\d:\\d\\d ${zone}$`).test(submitted) ||
+      qHeader === `Submitted, ${zone}`;
+    expect([qHeader, submitted, qNamed]).toEqual([qHeader, submitted, true]);
+    await shot(page, 'queue-other-side-of-dst');
+    await expectNoSerious('queue: the other side of a daylight-saving change');
+  });
 });

@@ -84,3 +84,19 @@ export function localDateTime(iso: string | null | undefined, timeZone?: string)
   const p = localParts(iso, timeZone);
   return p ? `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}` : iso;
 }
+
+/**
+ * An instant's zone when it is not `headerZone`: a column's header names the zone of now
+ * ("CEST"), and an entry from the other side of a daylight-saving change (09:54:40 in
+ * December, CET) would read an hour off under it; such a cell names its own ("CET").
+ * Empty when the zones are the same.
+ */
+export function zoneIfOther(
+  iso: string | null | undefined,
+  headerZone: string,
+  timeZone?: string,
+): string {
+  if (!iso) return '';
+  const zone = localParts(iso, timeZone)?.timeZoneName ?? '';
+  return zone && zone !== headerZone ? zone : '';
+}

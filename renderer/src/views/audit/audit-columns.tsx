@@ -1,4 +1,5 @@
-// The audit table's columns: when (local time, the zone in the header), what kind,
+// The audit table's columns: when (local time, the zone in the header, or in the cell
+// when it is another: across a daylight-saving change), what kind,
 // the level and rule (with the rule set's version), who, which file and underlying
 // (the entry's own, else its job's), the explanation and the request's timeline.
 import type { AuditEntry } from '../../../../shared/api.ts';
@@ -8,7 +9,8 @@ import { LevelBadge } from '../../components/common.tsx';
 import { entrySubject } from '../../components/Timeline.tsx';
 import { kindInfo } from '../../text/audit-kinds.ts';
 import { stripPaths } from '../../text/clean-error.ts';
-import { localDateTime, localZone } from '../../text/time.ts';
+import { localDateTime, localStamp, localZone } from '../../text/time.ts';
+import { ZonedTime } from '../../components/ZonedTime.tsx';
 import { useApp } from '../../state/store.ts';
 
 export type JobOf = (e: AuditEntry) => ProcessingJob | undefined;
@@ -53,12 +55,12 @@ export function auditColumns(): Column<AuditEntry, JobOf>[] {
     {
       id: 'at',
       label: `At, ${zone}`,
-      title: `When it happened, ${zone} (your time zone)`,
-      width: 140,
+      title: `When it happened, ${zone} (your time zone; an entry from the other side of a daylight-saving change names its own)`,
+      width: 158,
       className: 'num-left',
       sort: (a, b) => -newestFirst(a, b),
-      cell: (e) => localDateTime(e.at),
-      title_of: (e) => e.at,
+      cell: (e) => <ZonedTime text={localDateTime(e.at)} iso={e.at} headerZone={zone} />,
+      title_of: (e) => `${localStamp(e.at)} (${e.at})`,
     },
     {
       id: 'kind',

@@ -20,7 +20,8 @@ import { useApp } from '../../state/store.ts';
 import { asOfOf } from '../../state/requests.ts';
 import { retryHelps } from '../../../../shared/retry.ts';
 import { basename, duration } from '../../text/numbers.ts';
-import { asOfStamp, localClock, localZone } from '../../text/time.ts';
+import { asOfStamp, localClock, localStamp, localZone } from '../../text/time.ts';
+import { ZonedTime } from '../../components/ZonedTime.tsx';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
@@ -185,13 +186,15 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
     {
       id: 'submitted',
       label: `Submitted, ${zone}`,
-      title: `Submission time, ${zone} (your time zone)`,
-      width: 104,
+      title: `Submission time, ${zone} (your time zone; a job from the other side of a daylight-saving change names its own)`,
+      width: 118,
       align: 'right',
       optional: 2,
       sort: compareBy((j) => ms(j.submitted_at)),
-      cell: (j) => localClock(j.submitted_at),
-      title_of: (j) => `${localClock(j.submitted_at)} ${zone}`,
+      cell: (j) => (
+        <ZonedTime text={localClock(j.submitted_at)} iso={j.submitted_at} headerZone={zone} />
+      ),
+      title_of: (j) => localStamp(j.submitted_at),
     },
     {
       id: 'wait',
