@@ -122,6 +122,28 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('opens a source’s own changes from its “N changes ›”', async () => {
+    await goTo(page, 'sources');
+    const link = row('vendor-y').getByTestId('source-audit');
+    await poll(() => link.textContent()).toBe('2 changes ›');
+    await link.click();
+    await page.getByTestId('audit-view').waitFor();
+    await poll(() => page.getByTestId('audit-count').textContent()).toBe('2 entries');
+    const texts = await page.locator('.audit-row').allTextContents();
+    expect(texts.every((t) => t.includes('source vendor-y:'))).toBe(true);
+    expect(
+      await page.getByLabel('Filter entries by file, underlying, request or analyst').inputValue(),
+    ).toBe('vendor-y');
+    await shot(page, 'audit-one-source');
+    await expectNoSerious('audit: one source’s changes');
+    // The next visit opens as usual.
+    await goTo(page, 'sources');
+    await goTo(page, 'audit');
+    expect(
+      await page.getByLabel('Filter entries by file, underlying, request or analyst').inputValue(),
+    ).toBe('');
+  });
+
   it('is never an hour off across a daylight-saving change (Audit and Queue)', async () => {
     // A queued job to show in the Queue's Active tab.
     await desk.te.engine.handlers['queue:pause']({});

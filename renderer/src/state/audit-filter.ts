@@ -1,21 +1,36 @@
 // The Audit view's kind filter, kept apart from the view so that another view can open
 // the audit trail already filtered (the Sources view: "its changes in the audit trail"
-// opens it on kind `source`).
+// opens it on kind `source`, and a source's "N changes ›" on that source's).
 import { create } from 'zustand';
 import { useApp } from './store.ts';
 
 interface AuditFilter {
   kinds: ReadonlySet<string>;
   setKinds(kinds: ReadonlySet<string>): void;
+  /** The filter box's text another view asked for, taken once by the view when it shows. */
+  query: string | null;
+  takeQuery(): string | null;
 }
 
-export const useAuditFilter = create<AuditFilter>((set) => ({
+export const useAuditFilter = create<AuditFilter>((set, get) => ({
   kinds: new Set(),
   setKinds: (kinds) => set({ kinds }),
+  query: null,
+  takeQuery() {
+    const q = get().query;
+    if (q !== null) set({ query: null });
+    return q;
+  },
 }));
 
 /** Opens the audit trail showing only entries of these kinds. */
 export function openAuditOfKinds(...kinds: string[]): void {
-  useAuditFilter.getState().setKinds(new Set(kinds));
+  useAuditFilter.setState({ kinds: new Set(kinds), query: null });
+  useApp.getState().openAudit('');
+}
+
+/** Opens the audit trail on one source's changes: kind `source`, its id in the filter box. */
+export function openAuditOfSource(id: string): void {
+  useAuditFilter.setState({ kinds: new Set(['source']), query: id });
   useApp.getState().openAudit('');
 }

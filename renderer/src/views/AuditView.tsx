@@ -60,7 +60,8 @@ function AuditTable({
 }) {
   const kinds = useAuditFilter((s) => s.kinds);
   const setKinds = useAuditFilter((s) => s.setKinds);
-  const [query, setQuery] = useState('');
+  // Another view's filter (a source's changes) is taken once; the box is the analyst's after.
+  const [query, setQuery] = useState(() => useAuditFilter.getState().takeQuery() ?? '');
   const [open, setOpen] = useState<number | null>(null);
   const jobOf = useJobIndex();
   const columns = useMemo(() => auditColumns(), []);

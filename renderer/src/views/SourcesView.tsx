@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import type { SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
-import { openAuditOfKinds } from '../state/audit-filter.ts';
+import { openAuditOfKinds, openAuditOfSource } from '../state/audit-filter.ts';
 import { openQueueFiltered } from '../state/queue-filter.ts';
 import { reliabilityText } from '../../../shared/reliability.ts';
 import { int } from '../text/numbers.ts';
@@ -100,7 +100,7 @@ export function SourcesView() {
         <div className="banner ok" role="status" data-testid="source-recorded">
           Recorded in the audit trail: {recorded.explanation}
           {recorded.actor ? ` (by ${recorded.actor})` : ''}.
-          <button className="btn tiny" onClick={() => openAuditOfKinds('source')}>
+          <button className="btn tiny" onClick={() => openAuditOfSource(changed!)}>
             See it in the audit trail ›
           </button>
           <button className="btn tiny ghost" onClick={() => setChanged(null)}>
@@ -179,7 +179,7 @@ export function SourcesView() {
                           className="link-button audit-link"
                           title={trail[0]!.explanation}
                           data-testid="source-audit"
-                          onClick={() => openAuditOfKinds('source')}
+                          onClick={() => openAuditOfSource(s.id)}
                         >
                           {plural(trail.length, 'change')} ›
                         </button>
