@@ -43,6 +43,15 @@ async function setOverride(id: string, reliability: number, justification: strin
   return r.value;
 }
 
+/** What these checks read of an element (this file is type-checked without the DOM library; a cast, since the
+ * checks run in the page, where no helper of this file is). */
+type El = {
+  getAttribute(name: string): string | null;
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+};
+
 const row = (id: string) => page.locator(`[data-testid=source-row][data-source="${id}"]`);
 
 describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, zones', () => {
@@ -142,6 +151,36 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     expect(
       await page.getByLabel('Filter entries by file, underlying, request or analyst').inputValue(),
     ).toBe('');
+  });
+
+  it('keeps every kind’s chip while one is chosen, so that kinds combine', async () => {
+    await goTo(page, 'audit');
+    const chip = (k: string) => page.locator(`.chip[data-kind=${k}]`);
+    for (const k of ['source', 'failed', 'completed', 'arrival'])
+      if ((await chip(k).getAttribute('aria-pressed')) === 'true') await chip(k).click();
+    await poll(() => chip('failed').count()).toBe(1);
+    const before = await page
+      .locator('.chips .chip')
+      .evaluateAll((xs) => (xs as unknown as El[]).map((x) => x.getAttribute('data-kind')));
+    expect(before).toEqual(expect.arrayContaining(['arrival', 'started', 'completed', 'failed']));
+    await chip('failed').click();
+    await poll(() => page.locator('.audit-row[data-kind=failed]').count()).toBeGreaterThan(0);
+    const during = await page
+      .locator('.chips .chip')
+      .evaluateAll((xs) => (xs as unknown as El[]).map((x) => x.getAttribute('data-kind')));
+    expect(during).toEqual(before);
+    await chip('completed').click();
+    await poll(() => page.locator('.audit-row[data-kind=completed]').count()).toBeGreaterThan(0);
+    const kinds = new Set(
+      await page
+        .locator('.audit-row')
+        .evaluateAll((xs) => (xs as unknown as El[]).map((x) => x.getAttribute('data-kind'))),
+    );
+    expect([...kinds].sort()).toEqual(['completed', 'failed']);
+    await shot(page, 'audit-failed-and-completed');
+    await expectNoSerious('audit: two kinds chosen');
+    await chip('completed').click();
+    await chip('failed').click();
   });
 
   it('is never an hour off across a daylight-saving change (Audit and Queue)', async () => {

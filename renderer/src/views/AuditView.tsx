@@ -2,7 +2,7 @@
 // rule change and job event, newest first, live, filterable by kind and by file,
 // underlying or request; rows reachable from the keyboard (Enter shows the facts).
 // One request's entries open as its timeline (`#/audit/REQUEST`).
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
@@ -60,6 +60,7 @@ function AuditTable({
 }) {
   const kinds = useAuditFilter((s) => s.kinds);
   const setKinds = useAuditFilter((s) => s.setKinds);
+  const offered = useAuditFilter((s) => s.offered);
   // Another view's filter (a source's changes) is taken once; the box is the analyst's after.
   const [query, setQuery] = useState(() => useAuditFilter.getState().takeQuery() ?? '');
   const [open, setOpen] = useState<number | null>(null);
@@ -82,8 +83,12 @@ function AuditTable({
   );
   const [table, setFrame] = useTable<AuditEntry, JobOf>('audit', columns, filtered);
   const rows = table.rows;
-  // The kinds chosen stay among the chips (the entries are of those kinds only, then).
-  const seen = new Set<string>([...entries.map((e) => e.kind), ...kinds]);
+  // The whole log's kinds are remembered, so that their chips stay while some are chosen
+  // (the entries are of those kinds only, then) and kinds can be combined.
+  useEffect(() => {
+    if (kinds.size === 0) useAuditFilter.getState().offer(new Set(entries.map((e) => e.kind)));
+  }, [entries, kinds]);
+  const seen = new Set<string>([...entries.map((e) => e.kind), ...offered, ...kinds]);
   const chips = [
     ...KIND_ORDER.filter((k) => CORE_KINDS.has(k) || seen.has(k)),
     ...[...seen].filter((k) => !KIND_ORDER.includes(k)),
