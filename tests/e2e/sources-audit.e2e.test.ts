@@ -19,6 +19,8 @@ import {
   poll,
   serious,
   shot,
+  SMALL,
+  WIDE,
   type Desk,
 } from './harness.ts';
 
@@ -181,6 +183,24 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await expectNoSerious('audit: two kinds chosen');
     await chip('completed').click();
     await chip('failed').click();
+  });
+
+  it('shows a rule’s whole name (“unreadable”, “deciding”) at both widths', async () => {
+    await goTo(page, 'audit');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await poll(() => page.locator('.audit-row .td-rule').count()).toBeGreaterThan(0);
+      const cut = await page.locator('.audit-row .td-rule').evaluateAll((cells) =>
+        (cells as unknown as El[])
+          .filter((c) => c.textContent && c.scrollWidth > c.clientWidth)
+          .filter((c) => !(c.getAttribute('title') ?? '').includes(c.textContent!.split(' ')[0]!))
+          .map((c) => c.textContent),
+      );
+      expect([size.width, cut]).toEqual([size.width, []]);
+      const names = await page.locator('.audit-row .td-rule').allTextContents();
+      expect(names.some((n) => n.startsWith('unreadable'))).toBe(true);
+    }
+    await page.setViewportSize(WIDE);
   });
 
   it('is never an hour off across a daylight-saving change (Audit and Queue)', async () => {

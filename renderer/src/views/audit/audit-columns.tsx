@@ -79,10 +79,15 @@ export function auditColumns(): Column<AuditEntry, JobOf>[] {
       id: 'rule',
       label: 'Rule',
       title: 'The deciding rule and the rule set’s version',
-      width: 64,
+      width: 92,
       className: 'mono',
       optional: 2,
       sort: compareBy((e) => e.rule),
+      // A name longer than the column ("unreadable", "deciding") is whole in the tooltip.
+      title_of: (e) =>
+        e.rule
+          ? `rule ${e.rule}${e.rule_version ? ` (rule set v${e.rule_version})` : ''}`
+          : undefined,
       cell: (e) => (
         <>
           {e.rule ?? ''}
