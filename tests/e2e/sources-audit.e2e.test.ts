@@ -243,6 +243,18 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     // The cell names its own zone, or the header names the cell's.
     const named = cell.endsWith(`${clock} ${zone}`) || header === `At, ${zone}`;
     expect([header, cell, named]).toEqual([header, cell, true]);
+    // …and shows it whole, at both sizes.
+    for (const size of [SMALL, WIDE]) {
+      await page.setViewportSize(size);
+      const clipped = await page
+        .locator('.audit-row .td-at')
+        .evaluateAll((cells) =>
+          (cells as unknown as El[])
+            .filter((c) => c.scrollWidth > c.clientWidth)
+            .map((c) => c.textContent),
+        );
+      expect([size.width, clipped]).toEqual([size.width, []]);
+    }
     await shot(page, 'audit-other-side-of-dst');
 
     await goTo(page, 'queue');

@@ -91,6 +91,22 @@ export function localDateTime(iso: string | null | undefined, timeZone?: string)
  * December, CET) would read an hour off under it; such a cell names its own ("CET").
  * Empty when the zones are the same.
  */
+/**
+ * Whether any of these instants is in another zone than `headerZone`: the audit's At
+ * column widens for the zone it then names. Read once per UTC minute (a burst of 5,000
+ * entries spans a few), as the zone changes on a minute at the finest.
+ */
+export function anyOtherZone(isos: Iterable<string>, headerZone: string): boolean {
+  const seen = new Set<string>();
+  for (const iso of isos) {
+    const minute = iso.endsWith('Z') ? iso.slice(0, 16) : iso;
+    if (seen.has(minute)) continue;
+    seen.add(minute);
+    if (zoneIfOther(iso, headerZone)) return true;
+  }
+  return false;
+}
+
 export function zoneIfOther(
   iso: string | null | undefined,
   headerZone: string,

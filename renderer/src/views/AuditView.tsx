@@ -10,6 +10,7 @@ import { useAudit } from '../state/use-audit.ts';
 import { useAuditFilter } from '../state/audit-filter.ts';
 import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
 import { int } from '../text/numbers.ts';
+import { anyOtherZone, localZone } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
@@ -65,7 +66,16 @@ function AuditTable({
   const [query, setQuery] = useState(() => useAuditFilter.getState().takeQuery() ?? '');
   const [open, setOpen] = useState<number | null>(null);
   const jobOf = useJobIndex();
-  const columns = useMemo(() => auditColumns(), []);
+  const zone = useMemo(() => localZone(), []);
+  const otherZone = useMemo(
+    () =>
+      anyOtherZone(
+        entries.map((e) => e.at),
+        zone,
+      ),
+    [entries, zone],
+  );
+  const columns = useMemo(() => auditColumns(zone, otherZone), [zone, otherZone]);
   const q = query.trim().toLowerCase();
   const filtered = useMemo(
     () =>

@@ -49,14 +49,17 @@ function TimelineLink({ e }: { e: AuditEntry }) {
 export const newestFirst = (a: AuditEntry, b: AuditEntry): number =>
   a.at === b.at ? b.id - a.id : a.at < b.at ? 1 : -1;
 
-export function auditColumns(): Column<AuditEntry, JobOf>[] {
-  const zone = localZone();
+/** `otherZone`: some entry names its own zone, and the At column makes room for it. */
+export function auditColumns(
+  zone: string = localZone(),
+  otherZone = false,
+): Column<AuditEntry, JobOf>[] {
   return [
     {
       id: 'at',
       label: `At, ${zone}`,
       title: `When it happened, ${zone} (your time zone; an entry from the other side of a daylight-saving change names its own)`,
-      width: 158,
+      width: otherZone ? 192 : 158,
       className: 'num-left',
       sort: (a, b) => -newestFirst(a, b),
       cell: (e) => <ZonedTime text={localDateTime(e.at)} iso={e.at} headerZone={zone} />,
