@@ -20,7 +20,7 @@ import {
   type FileSubmitRequest,
 } from './api/ingest.ts';
 import { DrainResult, JobDetail, QueueStats } from './api/queue.ts';
-import { ActiveRules, RuleVersion, WhatIfAnswer } from './api/rules.ts';
+import { ActiveRules, RuleVersion, WhatIfAnswer, WhatIfBaseline } from './api/rules.ts';
 import {
   HistoryPoint,
   AttachFolders,
@@ -147,9 +147,17 @@ export const calls = {
     z.object({ ids: z.array(z.string()).min(1).max(1000) }),
     z.array(RequestRecord),
   ),
-  /** Replays the last `last` decided requests under `text` (RULES_INVALID / RULES_SYNTAX when it is not valid). */
+  /**
+   * Replays the last `last` decided requests under `text` (RULES_INVALID / RULES_SYNTAX when
+   * it is not valid), compared with their level at arrival or with the active rules (`baseline`).
+   */
   'rules:whatif': call(
-    z.object({ text: z.string(), last: z.number().int().min(1).max(100_000).default(1000) }),
+    z.object({
+      text: z.string(),
+      last: z.number().int().min(1).max(100_000).default(1000),
+      /** Default `arrival`. */
+      baseline: WhatIfBaseline.optional(),
+    }),
     WhatIfAnswer,
   ),
   /** `order`: `newest` first (default) or `oldest` first (a request's timeline). */

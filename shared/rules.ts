@@ -368,6 +368,8 @@ export const WhatIfRecord = z.object({
   facts: z.record(z.string(), z.unknown()),
   unknown: z.array(z.string()).optional(),
   from: RuleOutcome,
+  /** The rule-set version that decided it (null: none recorded). */
+  rule_version: z.number().int().nullable().optional(),
 });
 export type WhatIfRecord = z.infer<typeof WhatIfRecord>;
 
@@ -384,7 +386,11 @@ export type WhatIfUnknown = z.infer<typeof WhatIfUnknown>;
  * A request the edited rules decide otherwise: another level or rule, an error when its
  * facts are now invalid, or `unknown` when the new outcome depends on facts never read.
  */
-export const WhatIfChange = WhatIfRecord.omit({ facts: true, unknown: true }).extend({
+export const WhatIfChange = WhatIfRecord.omit({
+  facts: true,
+  unknown: true,
+  rule_version: true,
+}).extend({
   to: z.union([RuleOutcome, z.object({ error: AppError }), WhatIfUnknown]),
 });
 export type WhatIfChange = z.infer<typeof WhatIfChange>;

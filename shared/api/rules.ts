@@ -34,8 +34,19 @@ export const ActiveRules = z.object({
 export type ActiveRules = z.infer<typeof ActiveRules>;
 
 /** What-if of an edited rule set on the last N decided requests (not activated). */
+/**
+ * What a replayed request is compared with: the level it got at arrival, under the
+ * version active then (`arrival`, the CLI's contract), or what the active rule set
+ * decides on the same stored facts now (`active`: only the edit's own effect).
+ */
+export const WhatIfBaseline = z.enum(['arrival', 'active']);
+export type WhatIfBaseline = z.infer<typeof WhatIfBaseline>;
+
 export const WhatIfAnswer = WhatIfResult.extend({
-  /** The active version the requests are compared against (they were decided by theirs). */
+  /** The active version (with `arrival`, the requests were decided by theirs). */
   active_version: z.number().int().nullable(),
+  baseline: WhatIfBaseline,
+  /** How many of the replayed requests were decided by a version other than the active one. */
+  earlier: z.number().int().min(0),
 });
 export type WhatIfAnswer = z.infer<typeof WhatIfAnswer>;

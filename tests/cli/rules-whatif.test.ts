@@ -2,8 +2,9 @@
 // ingested by the real command (stale ones decided LOW at arrival by G2, an override,
 // fresh data decided after its facts read, an unreadable file) are replayed under an
 // edit that makes stale data MEDIUM: exactly the stale requests without an override
-// move, LOW → MEDIUM; the default rules move nothing; --last bounds the replay; an
-// invalid file exits 1 and writes nothing.
+// move, LOW → MEDIUM; the default rules move nothing; --last bounds the replay; once the
+// edit is active, --against active compares with it (nothing moves) while the default
+// still compares with the level at arrival; an invalid file exits 1 and writes nothing.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +116,34 @@ describe('gex-desk rules whatif', () => {
       const none = await runCli(['rules', 'whatif', DEFAULT, '--json', ...args], { home });
       expect(none.code).toBe(0);
       expect(none.stdout).toBe('');
+
+      // Once the edit is active, the default still compares with the level at arrival
+      // (the contract), and --against active with the active rules: nothing moves.
+      const act = await runCli(['rules', 'activate', edited, '--author', 'ana', ...args], { home });
+      expect(act.code, act.stderr).toBe(0);
+      const still = await runCli(['rules', 'whatif', edited, '--json', ...args], { home });
+      expect(still.lines.map((l) => l.request_id).sort()).toEqual([...staleIds].sort());
+      const againstActive = await runCli(
+        ['rules', 'whatif', edited, '--against', 'active', ...args],
+        { home },
+      );
+      expect(againstActive.code, againstActive.stderr).toBe(0);
+      expect(againstActive.stdout).toBe(
+        `0 of 5 decided requests would change level under ${edited} (against the active rules, version 2).\n`,
+      );
+      const back = await runCli(
+        ['rules', 'whatif', DEFAULT, '--against', 'active', '--json', ...args],
+        { home },
+      );
+      expect(back.lines.map((l) => [l.request_id, l.from, l.to]).sort()).toEqual(
+        [...staleIds]
+          .sort()
+          .map((id) => [id, { priority: 'MEDIUM', rule: 'G2' }, { priority: 'LOW', rule: 'G2' }]),
+      );
+      const wrong = await runCli(['rules', 'whatif', edited, '--against', 'then', ...args], {
+        home,
+      });
+      expect(wrong.code).toBe(2);
 
       const broken = join(dir, 'broken.json');
       writeFileSync(broken, '{ "levels": ');

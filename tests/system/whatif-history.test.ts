@@ -84,3 +84,51 @@ describe('rules:whatif on stored requests', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'RULES_SYNTAX', line: 1 } });
   });
 });
+
+describe('rules:whatif against the active rules (the Rules view)', () => {
+  /** The default rules with stale data sent to `level` (G2's row). */
+  const staleTo = (level: string) =>
+    defaultRulesText().replace(
+      /("freshness":\s*\{\s*"==":\s*"stale"\s*\}\s*\},\s*"level":\s*)"LOW"/,
+      `$1"${level}"`,
+    );
+
+  it('reports nothing for the active text itself, after versions that decided otherwise', async () => {
+    // The three (stale) requests were decided LOW (G2) by version 1; a later version sends stale data to MEDIUM.
+    const v = await te.engine.handlers['rules:activate']({
+      text: staleTo('MEDIUM'),
+      author: 'test',
+      comment: 'stale is MEDIUM',
+    });
+    if (!v.ok) throw new Error(v.error.message);
+    const text = staleTo('MEDIUM');
+    // Against their level at arrival (the CLI's contract): the stale ones moved, LOW → MEDIUM.
+    const arrival = await te.engine.handlers['rules:whatif']({ text, last: 1000 });
+    if (!arrival.ok) throw new Error(arrival.error.message);
+    expect(arrival.value.baseline).toBe('arrival');
+    expect(arrival.value.summary).toEqual([{ from: 'LOW', to: 'MEDIUM', count: 3 }]);
+    expect(arrival.value.earlier).toBe(3);
+    // Against the active rules on the same facts: the draft is the active text, nothing moves.
+    const same = await te.engine.handlers['rules:whatif']({ text, last: 1000, baseline: 'active' });
+    if (!same.ok) throw new Error(same.error.message);
+    expect(same.value).toMatchObject({
+      replayed: 3,
+      changes: [],
+      summary: [],
+      baseline: 'active',
+      earlier: 3,
+      active_version: v.value.version,
+    });
+    // A draft that sends stale data to HIGH moves them from the active rules' MEDIUM, not from LOW.
+    const high = await te.engine.handlers['rules:whatif']({
+      text: staleTo('HIGH'),
+      last: 1000,
+      baseline: 'active',
+    });
+    if (!high.ok) throw new Error(high.error.message);
+    expect(high.value.summary).toEqual([{ from: 'MEDIUM', to: 'HIGH', count: 3 }]);
+    expect(high.value.changes.map((c) => c.from)).toEqual(
+      Array(3).fill({ priority: 'MEDIUM', rule: 'G2' }),
+    );
+  });
+});

@@ -229,7 +229,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       withService((s) => s.rollback(version, author, comment)),
     'rules:schema': async () =>
       ok((await import('../rules/index.ts')).rulesJsonSchema() as Record<string, unknown>),
-    'rules:whatif': async ({ text, last }) => {
+    'rules:whatif': async ({ text, last, baseline = 'arrival' }) => {
       const [{ compileText }, { whatIf }, { decidedRequests }] = await Promise.all([
         import('../rules/service.ts'),
         import('../rules/whatif.ts'),
@@ -241,7 +241,13 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
         decidedRequests(store, last),
         deps.rules.active(),
       ]);
-      return ok({ ...whatIf(compiled.value, records), active_version: active.version });
+      const earlier = records.filter((r) => r.rule_version !== active.version).length;
+      return ok({
+        ...whatIf(compiled.value, records, baseline === 'active' ? active.compiled : undefined),
+        active_version: active.version,
+        baseline,
+        earlier,
+      });
     },
     'sources:list': async (req) => (await sources())['sources:list'](req),
     'sources:set': async (req) => (await sources())['sources:set'](req),

@@ -6,6 +6,14 @@
 // it never had, and when its new outcome depends on them it is listed as `unknown`
 // with the levels it could get, never decided on a guess. Pure: the caller reads the
 // records from the store (or anywhere) and shows the result.
+//
+// By default a request is compared with the level it got at arrival (under whatever
+// version was active then). With a `baseline` rule set (the active one, for the Rules
+// view) it is compared with what the baseline decides on the same stored facts now, so
+// that only the edit's own effect shows, not that of activations since: the baseline's
+// outcome is the `from`; when the baseline cannot decide it either (facts never read,
+// or refused) the two outcomes are compared as they are, and the arrival's level is the
+// `from` of a request they decide otherwise.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import type { Result } from '../../../shared/result.ts';
 import type {
@@ -44,12 +52,38 @@ const replay = (rules: CompiledRules, r: WhatIfRecord): Replayed => {
   return { ok: true, value: { unknown: { upper: p.value.upper, lower: p.value.lower } } };
 };
 
-/** The records `rules` decides otherwise than they were, and how many move per level pair. */
-export const whatIf = (rules: CompiledRules, records: readonly WhatIfRecord[]): WhatIfResult => {
+/** Whether two replays come out the same: one outcome, one range, or one refusal. */
+const sameReplay = (a: Replayed, b: Replayed): boolean => {
+  if (!a.ok || !b.ok) return !a.ok && !b.ok && a.error.code === b.error.code;
+  if ('unknown' in a.value || 'unknown' in b.value)
+    return (
+      'unknown' in a.value &&
+      'unknown' in b.value &&
+      a.value.unknown.upper === b.value.unknown.upper &&
+      a.value.unknown.lower === b.value.unknown.lower
+    );
+  return a.value.priority === b.value.priority && a.value.rule === b.value.rule;
+};
+
+/**
+ * The records `rules` decides otherwise than they were (or than `baseline` decides them
+ * now, when given), and how many move per level pair.
+ */
+export const whatIf = (
+  rules: CompiledRules,
+  records: readonly WhatIfRecord[],
+  baseline?: CompiledRules,
+): WhatIfResult => {
   const changes: WhatIfChange[] = [];
   const groups = new Map<string, WhatIfGroup>();
-  for (const r of records) {
-    const d = replay(rules, r);
+  for (const record of records) {
+    const d = replay(rules, record);
+    let r = record;
+    if (baseline) {
+      const b = replay(baseline, record);
+      if (sameReplay(b, d)) continue;
+      if (b.ok && !('unknown' in b.value)) r = { ...record, from: b.value };
+    }
     let to: WhatIfChange['to'];
     let toLevel: WhatIfGroup['to'];
     if (!d.ok) {

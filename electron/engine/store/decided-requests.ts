@@ -14,7 +14,7 @@ import { num, type Store } from './db.ts';
 const FROM_SNAPSHOT = ['underlying', 'as_of', 'total_volume', 'total_open_interest'] as const;
 
 const QUERY = `SELECT r.id, r.file, coalesce(r.underlying, j.underlying, s.underlying) AS underlying, r.facts,
-    j.priority, j.rule, s.underlying AS s_underlying, s.as_of_text AS s_as_of,
+    j.priority, j.rule, j.rule_version, s.underlying AS s_underlying, s.as_of_text AS s_as_of,
     s.total_volume AS s_volume, s.total_open_interest AS s_oi
   FROM requests r JOIN jobs j ON j.request_id = r.id
   LEFT JOIN gex_snapshots s ON s.id = j.snapshot_id
@@ -54,6 +54,8 @@ export async function decidedRequests(store: Store, last: number): Promise<WhatI
       facts,
       ...(unknown.size > 0 ? { unknown: [...unknown] as GivenFactName[] } : {}),
       from: { priority: r.priority as WhatIfRecord['from']['priority'], rule: r.rule as string },
+      rule_version:
+        r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),
     });
   }
   return records;

@@ -1,6 +1,8 @@
-// `gex-desk rules whatif FILE [--last N] [--json]` (CONTRACTS.md): the last N decided
-// requests replayed under the rule set in FILE, without activating it (`rules:whatif`),
-// listing each request whose LEVEL would change. A request decided at its arrival whose
+// `gex-desk rules whatif FILE [--last N] [--against arrival|active] [--json]` (CONTRACTS.md):
+// the last N decided requests replayed under the rule set in FILE, without activating it
+// (`rules:whatif`), listing each request whose LEVEL would change: against the level it
+// got at arrival (the default, the contract), or with `--against active` against what the
+// active rules decide on the same facts (the edit's own effect, as the Rules view shows). A request decided at its arrival whose
 // new level depends on facts never read is listed with `to.priority` null and the range
 // it could get (`to.unknown`); one whose facts FILE refuses, with `to.error`. Exit 0
 // when FILE is valid (even when nothing moves), 1 when it is not.
@@ -48,12 +50,16 @@ const toText = (c: WhatIfChange): string =>
 export async function whatifCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals } = parse(argv, {
     last: { type: 'string' },
+    against: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules whatif takes one FILE');
   const file = ruleFileName(positionals[0]!);
   const last = int(values.last, '--last', 1, 100_000) ?? 1000;
+  const against = values.against ?? 'arrival';
+  if (against !== 'arrival' && against !== 'active')
+    throw new UsageError(`--against takes arrival or active, not ${against}`);
   const text = await readText(positionals[0]!, 'whatif');
   // An invalid file is reported as `rules check` reports it, without touching the database.
   const checked = checkRules(text);
@@ -64,7 +70,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
     return EXIT.rejected;
   }
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
-    const r = await api.call('rules:whatif', { text, last });
+    const r = await api.call('rules:whatif', { text, last, baseline: against });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const moved = levelChanges(r.value);
     if (values.json) {
@@ -85,7 +91,10 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
         ),
       );
     const replayed = r.value.replayed;
-    const active = `active rules: version ${r.value.active_version ?? 'default'}`;
+    const active =
+      against === 'active'
+        ? `against the active rules, version ${r.value.active_version ?? 'default'}`
+        : `active rules: version ${r.value.active_version ?? 'default'}`;
     out.line(
       replayed === 0
         ? `No request has been decided yet: there is nothing to replay under ${file} (${active}).`

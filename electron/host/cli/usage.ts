@@ -34,9 +34,11 @@ export const RULES_USAGE = `gex-desk rules <command>
   history [--json]           list the stored versions
   rollback VERSION --author NAME
                              activate an earlier version again (as a new version)
-  whatif FILE [--last N] [--json]
+  whatif FILE [--last N] [--against arrival|active] [--json]
                              replay the last N decided requests (default 1000) under FILE,
                              without activating it: each request whose level would change
+                             (against its level at arrival, or --against active: against
+                             what the active rules decide on the same facts)
   FILE - (check, activate, whatif) is the rules piped in: gex-desk rules show | … | gex-desk rules check -`;
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--source ID] [--limit N]

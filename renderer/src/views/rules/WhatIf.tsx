@@ -1,5 +1,7 @@
 // "What would change": the last N real requests replayed, from the facts stored at
-// their arrival, under the edited rules (rules:whatif), before anything is activated.
+// their arrival, under the edited rules and under the active ones (rules:whatif with
+// the `active` baseline), before anything is activated: only the draft's own effect
+// shows, never that of versions activated since a request arrived (those are counted).
 // Changes are grouped by from → to level with their counts; a group opens to its
 // requests (file, underlying, arrival), each one click from its audit trail. Results
 // are keyed by the text and N they came from, so they never outlive the draft.
@@ -124,7 +126,7 @@ export function WhatIf({
     if (!client || draftValid !== true) return;
     let live = true;
     const timer = window.setTimeout(async () => {
-      const res = await client.call('rules:whatif', { text: draftText, last });
+      const res = await client.call('rules:whatif', { text: draftText, last, baseline: 'active' });
       if (!live) return;
       if (!res.ok) return setError({ key, error: res.error });
       setError(null);
@@ -148,8 +150,9 @@ export function WhatIf({
   return (
     <div className="whatif" data-testid="whatif">
       <p className="muted small">
-        The last requests replayed under your draft, from the facts stored when each arrived,
-        against the level and rule they were given. Nothing is stored or activated.
+        The last requests replayed under your draft and under the active rules
+        {activeVersion !== null ? ` (v${activeVersion})` : ''}, both from the facts stored when each
+        arrived. Nothing is stored or activated.
       </p>
       <form
         className="row-actions"
@@ -189,10 +192,20 @@ export function WhatIf({
                 ? current.replayed === 0
                   ? 'No request has been decided yet: there is nothing to replay.'
                   : changed === 0
-                    ? `Your draft decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as ${current.replayed === 1 ? 'it was' : 'they were'} decided.`
+                    ? `Your draft decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as the active rules do.`
                     : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise.`
                 : 'Replaying…'}
       </div>
+      {current && current.earlier > 0 && (
+        <p className="muted small" data-testid="whatif-earlier">
+          {current.earlier === current.replayed
+            ? current.replayed === 1
+              ? 'It was decided by an earlier version'
+              : `All ${int(current.replayed)} were decided by earlier versions`
+            : `${int(current.earlier)} of them were decided by earlier versions`}
+          ; the levels they got then are not compared here.
+        </p>
+      )}
       {error?.key === key && <ErrorLine error={error.error} />}
       {current && current.summary.length > 0 && (
         <ul className="whatif-groups" aria-label="Changes by level">

@@ -1,0 +1,107 @@
+// The Rules view's details in real Chromium against the real engine, on a history
+// decided by an earlier version: What would change compares the draft with the active
+// rules, not with past activations. Screenshots at both sizes, axe-core on each new state.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  axe,
+  chainFile,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  until,
+  type Desk,
+} from './harness.ts';
+
+let desk: Desk;
+let page: Page;
+let original: string;
+/** The stale requests (decided LOW by G2 under version 1). */
+const stale: string[] = [];
+
+const expectNoSerious = async (label: string) =>
+  expect(serious(await axe(page, label))).toEqual([]);
+const title = () => page.getByTestId('rules-title').textContent();
+const check = () => page.getByTestId('rules-check').textContent();
+
+const PASTE = `(text) => {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}`;
+
+async function setEditorText(text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
+}
+
+/** The default rules with G2 sending stale data to `level`. */
+function staleTo(level: string): string {
+  const row = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
+  if (!original.includes(row))
+    throw new Error('the default rules no longer have the G2 row this test edits');
+  return original.replace(row, row.replace('"LOW"', `"${level}"`));
+}
+
+describe.skipIf(!haveChromium)('rules view details', () => {
+  beforeAll(async () => {
+    desk = await openDesk({ workers: 1 });
+    page = desk.page;
+    const active = await desk.te.engine.handlers['rules:active']({});
+    if (!active.ok) throw new Error(active.error.message);
+    original = active.value.text;
+    // Three stale chains decided LOW by version 1, then a version that sends stale data to MEDIUM.
+    for (let i = 0; i < 3; i++) {
+      const file = chainFile(desk.fixtures, `stale-${i}.csv`, 400 + i, {
+        expiries: 2,
+        strikesPerExpiry: 8,
+      });
+      const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
+      if (!r.ok) throw new Error(r.error.message);
+      stale.push(r.value.request_id);
+    }
+    await desk.te.engine.drain();
+    const v2 = await desk.te.engine.handlers['rules:activate']({
+      text: staleTo('MEDIUM'),
+      author: 'e2e',
+      comment: 'stale is MEDIUM',
+    });
+    if (!v2.ok) throw new Error(v2.error.message);
+    await goTo(page, 'rules');
+    await page.locator('.monaco-editor').waitFor();
+    await until(check, (t) => /^valid/.test(t ?? ''), 'the rules to be checked');
+  }, 180_000);
+
+  afterAll(async () => {
+    await desk?.close();
+  });
+
+  it('what would change: nothing without a draft, after a version that decided otherwise; a draft is compared with the active rules', async () => {
+    expect(await title()).toMatch(/^Version 2active$/);
+    await page.getByRole('tab', { name: 'What would change' }).click();
+    await poll(() => page.getByTestId('whatif-state').textContent()).toBe(
+      'Your draft decides all 3 past requests as the active rules do.',
+    );
+    expect(await page.getByTestId('whatif-group').count()).toBe(0);
+    expect(await page.getByTestId('whatif-earlier').textContent()).toBe(
+      'All 3 were decided by earlier versions; the levels they got then are not compared here.',
+    );
+    await shot(page, 'rules-whatif-no-draft');
+    await expectNoSerious('rules: what would change, no draft');
+
+    // A draft sending stale data to HIGH moves them from the active rules' MEDIUM.
+    await setEditorText(staleTo('HIGH'));
+    await poll(title).toMatch(/^Your draft/);
+    await poll(() => page.getByTestId('whatif-state').textContent()).toBe(
+      'Your draft decides 3 of 3 past requests otherwise.',
+    );
+    const groups = page.getByTestId('whatif-group');
+    expect(await groups.count()).toBe(1);
+    expect(await groups.first().getAttribute('data-from')).toBe('MEDIUM');
+    expect(await groups.first().getAttribute('data-to')).toBe('HIGH');
+  });
+});
