@@ -1,6 +1,7 @@
 // The Rules view's details in real Chromium against the real engine, on a history
 // decided by an earlier version: What would change compares the draft with the active
-// rules, not with past activations. Screenshots at both sizes, axe-core on each new state.
+// rules, not with past activations; the dry run's form takes decimals as typed and says
+// when a text is not a number. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -103,5 +104,41 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     expect(await groups.count()).toBe(1);
     expect(await groups.first().getAttribute('data-from')).toBe('MEDIUM');
     expect(await groups.first().getAttribute('data-to')).toBe('HIGH');
+  });
+
+  it('the dry run’s form takes a decimal typed key by key, and says when a text is not a number', async () => {
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await page.getByRole('button', { name: 'critical', exact: true }).click();
+    const reliability = page.getByLabel('Source reliability');
+    await reliability.fill('');
+    await reliability.pressSequentially('0.6');
+    expect(await reliability.inputValue()).toBe('0.6');
+    // 0.6 < 0.8: G4 demotes the CRITICAL to HIGH, before and after.
+    const row = page.locator('.dry-run tbody tr', { hasText: 'critical' });
+    await poll(() => row.textContent()).toMatch(/^critical\s*HIGH\s*G4\s*HIGH\s*G4$/);
+    const change = page.getByLabel('GEX change');
+    await change.fill('');
+    await change.pressSequentially('0.07');
+    expect(await change.inputValue()).toBe('0.07');
+    await poll(() => row.textContent()).not.toMatch(/HIGH\s*G4/);
+    expect(await row.textContent()).not.toContain('INVALID');
+    // The JSON has the numbers.
+    await page.getByRole('button', { name: 'JSON Lines' }).click();
+    expect((await page.locator('#facts-json').inputValue()).split('\n')[0]).toMatch(
+      /"gex_change":0\.07.*"source_reliability":0\.6|"source_reliability":0\.6.*"gex_change":0\.07/,
+    );
+    await page.getByRole('button', { name: 'Form' }).click();
+    // Text that is no number is said so, and left as typed.
+    const volume = page.getByLabel('Volume');
+    await volume.fill('8e');
+    expect(await volume.inputValue()).toBe('8e');
+    expect(await volume.getAttribute('aria-invalid')).toBe('true');
+    await poll(() => page.locator('#fact-total_volume-error').textContent()).toBe(
+      '“8e” is not a number.',
+    );
+    await shot(page, 'rules-facts-form-error');
+    await expectNoSerious('rules: facts form with a field error');
+    await volume.fill('80000');
+    expect(await page.locator('#fact-total_volume-error').count()).toBe(0);
   });
 });

@@ -1,5 +1,9 @@
 // One request's facts as a small form, for the dry run: the given facts of the
-// guidelines with their types, so an analyst need not type JSON.
+// guidelines with their types, so an analyst need not type JSON. A number field shows
+// the text as typed (a half-typed `0.` stays `0.`, never turns into `0`) while the
+// facts get its value; text that is no number is said so under the field and goes to
+// the rules as typed (they refuse it too), never silently changed.
+import { useState } from 'react';
 import { useLevelOrder } from '../../state/levels.ts';
 import type { FactRow } from './facts.ts';
 
@@ -53,26 +57,43 @@ const FIELDS: Field[] = [
 
 const shown = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-function parseField(f: Field, raw: string): unknown {
+/** The fact a field's text gives: a number for a number field whose text is one. */
+export function parseField(f: Pick<Field, 'kind' | 'nullable'>, raw: string): unknown {
   if (f.kind === 'text' || f.kind === 'level') return raw === '' ? undefined : raw;
   if (raw.trim() === '') return f.nullable ? null : undefined;
-  const n = Number(raw);
+  const n = Number(raw.trim());
   return Number.isFinite(n) ? n : raw;
+}
+
+/** What is wrong with a number field's text, if anything. */
+export function fieldProblem(f: Pick<Field, 'kind'>, raw: string): string | null {
+  if (f.kind !== 'int' && f.kind !== 'number') return null;
+  if (raw.trim() === '') return null;
+  const n = Number(raw.trim());
+  if (!Number.isFinite(n)) return `“${raw}” is not a number.`;
+  if (f.kind === 'int' && !Number.isInteger(n)) return 'A whole number.';
+  return null;
 }
 
 export function FactsForm({ row, onChange }: { row: FactRow; onChange(row: FactRow): void }) {
   const levelOrder = useLevelOrder();
+  // The texts as typed, for the row this form last gave out (another row: its values).
+  const [typed, setTyped] = useState<{ row: FactRow; texts: Record<string, string> } | null>(null);
+  const texts = typed?.row === row ? typed.texts : {};
   const set = (f: Field, raw: string) => {
     const next = { ...row };
     const v = parseField(f, raw);
     if (v === undefined) delete next[f.key];
     else next[f.key] = v;
+    setTyped({ row: next, texts: { ...texts, [f.key]: raw } });
     onChange(next);
   };
   return (
     <div className="facts-form">
       {FIELDS.map((f) => {
         const id = `fact-${f.key}`;
+        const text = texts[f.key] ?? shown(row[f.key]);
+        const problem = fieldProblem(f, text);
         return (
           <div className="ff-row" key={f.key}>
             <label htmlFor={id} title={f.hint}>
@@ -90,12 +111,19 @@ export function FactsForm({ row, onChange }: { row: FactRow; onChange(row: FactR
             ) : (
               <input
                 id={id}
-                value={shown(row[f.key])}
+                value={text}
                 inputMode={f.kind === 'text' ? 'text' : 'decimal'}
                 placeholder={f.key === 'source_reliability' ? '1' : f.nullable ? 'null' : ''}
                 spellCheck={false}
+                aria-invalid={problem !== null}
+                aria-describedby={problem ? `${id}-error` : undefined}
                 onChange={(e) => set(f, e.target.value)}
               />
+            )}
+            {problem && (
+              <div className="field-error" id={`${id}-error`}>
+                {problem}
+              </div>
             )}
           </div>
         );
