@@ -1,7 +1,8 @@
 // The Rules view's details in real Chromium against the real engine, on a history
 // decided by an earlier version: What would change compares the draft with the active
 // rules, not with past activations; the dry run's form takes decimals as typed and says
-// when a text is not a number. Screenshots at both sizes, axe-core on each new state.
+// when a text is not a number; undo survives switching views. Screenshots at both
+// sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -27,6 +28,11 @@ const expectNoSerious = async (label: string) =>
   expect(serious(await axe(page, label))).toEqual([]);
 const title = () => page.getByTestId('rules-title').textContent();
 const check = () => page.getByTestId('rules-check').textContent();
+/** The draft's whole text, as kept (the editor draws only the lines in sight). */
+const draftText = () =>
+  page.evaluate(
+    `JSON.parse(localStorage.getItem('gex-desk.rules-draft') ?? '{"text": ""}').text`,
+  ) as Promise<string>;
 
 const PASTE = `(text) => {
   const data = new DataTransfer();
@@ -104,6 +110,22 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     expect(await groups.count()).toBe(1);
     expect(await groups.first().getAttribute('data-from')).toBe('MEDIUM');
     expect(await groups.first().getAttribute('data-to')).toBe('HIGH');
+  });
+
+  it('undo in the draft still works after switching views', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('zzq');
+    await poll(draftText).toContain('zzq');
+    await goTo(page, 'queue');
+    await goTo(page, 'rules');
+    await poll(title).toMatch(/^Your draft/);
+    expect(await draftText()).toContain('zzq');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Z');
+    await poll(draftText).not.toContain('zzq');
+    expect(await draftText()).toBe(staleTo('HIGH'));
+    await poll(check).toMatch(/^valid/);
   });
 
   it('the dry run’s form takes a decimal typed key by key, and says when a text is not a number', async () => {

@@ -127,7 +127,11 @@ export function useRuleEditor(): RuleEditorState {
     );
   }, [client, draftModel]);
 
-  /** Takes the active rules in; the draft follows them unless the analyst has one of their own. */
+  /**
+   * Takes the active rules in; the draft follows them unless the analyst has one of their own.
+   * The model (kept across views) is set only when its text differs: setValue would empty its
+   * undo stack, and coming back to the view must leave Ctrl+Z working.
+   */
   const applyActive = useCallback(
     (res: Result<ActiveRules>, first: boolean) => {
       if (!res.ok) return setError(res.error);
@@ -138,11 +142,11 @@ export function useRuleEditor(): RuleEditorState {
       if (first) {
         const saved = storage.load();
         if (saved && saved.text !== res.value.text) {
-          draftModel.setValue(saved.text);
+          if (draftModel.getValue() !== saved.text) draftModel.setValue(saved.text);
           setRestored(saved);
         } else {
           storage.clear();
-          draftModel.setValue(res.value.text);
+          if (draftModel.getValue() !== res.value.text) draftModel.setValue(res.value.text);
         }
       } else if (!hadOwnDraft && draftModel.getValue() !== res.value.text) {
         draftModel.setValue(res.value.text);
