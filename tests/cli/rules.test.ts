@@ -121,6 +121,21 @@ describe('gex-desk rules', () => {
     expect(sameJson.lines[0]).toMatchObject({ version: 3, active: true });
     const after = await runCli(['rules', 'history', '--json', ...args], { home });
     expect(after.lines).toHaveLength(3);
+    // So does a rollback to a version whose text is the active one (version 1's is 3's).
+    const again = await runCli(['rules', 'rollback', '1', '--author', 'ci', ...args], { home });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(
+      'rule set version 3 is already active with the text of version 1: nothing changed\n',
+    );
+    const againJson = await runCli(
+      ['rules', 'rollback', '1', '--author', 'ci', '--json', ...args],
+      { home },
+    );
+    expect(againJson.lines[0]).toMatchObject({ version: 3, active: true });
+    expect((await runCli(['rules', 'history', '--json', ...args], { home })).lines).toHaveLength(3);
+    // A version that is not there is still refused.
+    const missing = await runCli(['rules', 'rollback', '9', '--author', 'ci', ...args], { home });
+    expect(missing.code).not.toBe(0);
   });
 
   it('a rule file - is the rules piped in: check, whatif and activate read stdin (`rules show | … | rules check -`)', async () => {

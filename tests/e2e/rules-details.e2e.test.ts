@@ -1,8 +1,9 @@
 // The Rules view's details in real Chromium against the real engine, on a history
 // decided by an earlier version: What would change compares the draft with the active
 // rules, not with past activations; the dry run's form takes decimals as typed and says
-// when a text is not a number; undo survives switching views. Screenshots at both
-// sizes, axe-core on each new state.
+// when a text is not a number; undo survives switching views; the confirmation does not
+// offer a rollback that changes nothing. Screenshots at both sizes, axe-core on each
+// new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -162,5 +163,36 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await expectNoSerious('rules: facts form with a field error');
     await volume.fill('80000');
     expect(await page.locator('#fact-total_volume-error').count()).toBe(0);
+  });
+
+  it('does not offer a rollback to the active text: it would change nothing', async () => {
+    // Version 1's text (the defaults) becomes active again, as a new version, through the engine.
+    const made = await desk.te.engine.handlers['rules:rollback']({ version: 1, author: 'e2e' });
+    if (!made.ok) throw new Error(made.error.message);
+    const n = made.value.version;
+    await page.getByRole('tab', { name: /^History/ }).click();
+    await poll(() => page.locator('.history > li').first().textContent()).toMatch(
+      new RegExp(`^v${n}active`),
+    );
+    await page
+      .locator('.history [data-version="1"]')
+      .getByRole('button', { name: 'Roll back to version 1' })
+      .click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('diff-stats').textContent()).toBe('no change');
+    expect(await dialog.getByTestId('no-change').textContent()).toBe(
+      `Version 1 has the text of active version ${n}: rolling back to it would change nothing.`,
+    );
+    await dialog.getByLabel('Your name').fill('e2e analyst');
+    await dialog.getByLabel('Why').fill('again');
+    expect(await dialog.getByTestId('confirm-change-button').isDisabled()).toBe(true);
+    await shot(page, 'rules-rollback-no-change');
+    await expectNoSerious('rules: rollback that changes nothing');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const history = await desk.te.engine.handlers['rules:history']({});
+    expect(history.ok && history.value.length).toBe(n);
+    expect(desk.problems).toEqual([]);
   });
 });

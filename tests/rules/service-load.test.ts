@@ -55,3 +55,27 @@ it('compiles an edited active rule set from its own text, not the defaults', asy
   const d = loaded.value.active.compiled.decide({ ...facts, total_volume: 100 }, now);
   expect(d.ok && d.value.priority).not.toBe('CRITICAL');
 });
+
+it('rolls back to the active text as activate of it does: no new version, no audit entry', async () => {
+  const store = await newStore();
+  const loaded = await RulesService.load(store);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const rules = loaded.value;
+  const edited = defaultRulesText().replace(/100000/g, '1000000');
+  const v2 = await rules.activate(edited, 'ana', 'stricter impact');
+  const v3 = await rules.activate(defaultRulesText(), 'ana', 'back to the guidelines');
+  expect([v2.ok && v2.value.version, v3.ok && v3.value.version]).toEqual([2, 3]);
+  const audited = async () =>
+    (
+      await store.all<{ n: unknown }>(`SELECT count(*) AS n FROM audit_log WHERE kind = 'rules'`)
+    )[0]!.n;
+  const before = await audited();
+  // Version 1 has the text active now (version 3's).
+  const same = await rules.rollback(1, 'bob', 'once more');
+  expect(same).toMatchObject({ ok: true, value: { version: 3, active: true } });
+  expect((await rules.history()).map((v) => v.version)).toEqual([3, 2, 1]);
+  expect(await audited()).toEqual(before);
+  // Another text is a rollback as before.
+  const back = await rules.rollback(2, 'bob');
+  expect(back).toMatchObject({ ok: true, value: { version: 4, comment: 'rollback to version 2' } });
+});

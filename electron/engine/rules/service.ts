@@ -133,10 +133,19 @@ export class RulesService {
     return ok(version);
   }
 
-  /** Activates an earlier version's text again, as a new version; the analyst's comment follows the standard one. */
+  /**
+   * Activates an earlier version's text again, as a new version; the analyst's comment
+   * follows the standard one. A version whose text is the active one's changes nothing: no
+   * new version, no audit entry, and the active version is the answer (as `rules activate`
+   * of the active text).
+   */
   async rollback(version: number, author: string, comment?: string): Promise<Result<RuleVersion>> {
     const text = await ruleSetText(this.#store, version);
     if (text === undefined) return err('NOT_FOUND', `There is no rule set version ${version}.`);
+    if (text === this.#active.text) {
+      const current = (await this.history()).find((v) => v.active);
+      if (current) return ok(current);
+    }
     const why = comment?.trim();
     return this.activate(text, author, `rollback to version ${version}${why ? `: ${why}` : ''}`);
   }

@@ -178,19 +178,27 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
       }
       default: {
         // A deploy script that activates the desk's rule file every day makes no new
-        // version while the file is the active text.
-        if (sub === 'activate') {
-          const active = await api.call('rules:active', {});
-          if (active.ok && active.value.version !== null && active.value.text === text) {
-            const history = await api.call('rules:history', {});
-            const current = history.ok ? history.value.find((v) => v.active) : undefined;
-            if (values.json && current) out.json(current);
-            else
-              out.line(
-                `rule set version ${active.value.version} is already active with the text of ${ruleFileName(positionals[0]!)}: nothing changed`,
-              );
-            return EXIT.ok;
-          }
+        // version while the file is the active text; nor does a rollback to a version
+        // whose text is the active one.
+        const target =
+          sub === 'activate'
+            ? { ok: true as const, value: { text } }
+            : await api.call('rules:get', { version: version! });
+        const active = await api.call('rules:active', {});
+        if (
+          target.ok &&
+          active.ok &&
+          active.value.version !== null &&
+          active.value.text === target.value.text
+        ) {
+          const history = await api.call('rules:history', {});
+          const current = history.ok ? history.value.find((v) => v.active) : undefined;
+          if (values.json && current) out.json(current);
+          else
+            out.line(
+              `rule set version ${active.value.version} is already active with the text of ${sub === 'activate' ? ruleFileName(positionals[0]!) : `version ${version}`}: nothing changed`,
+            );
+          return EXIT.ok;
         }
         const r =
           sub === 'activate'

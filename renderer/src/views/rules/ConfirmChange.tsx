@@ -2,6 +2,7 @@
 // or an old version for a rollback) as a diff against the active version, the
 // number of changed lines, who is making the change and why; nothing goes live
 // until the analyst confirms.
+// A change that changes nothing (a rollback to the active text) is said so, not offered.
 import { useMemo, useState } from 'react';
 import type { AppError } from '../../../../shared/result.ts';
 import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
@@ -81,7 +82,7 @@ export function ConfirmChange({
   const commentMissing = comment.trim() === '';
 
   const submit = async () => {
-    if (commentMissing || busy) return;
+    if (commentMissing || same || busy) return;
     setBusy(true);
     await onConfirm(comment);
     setBusy(false);
@@ -112,6 +113,13 @@ export function ConfirmChange({
         </span>
       </div>
       <DiffView rows={foldUnchanged(lines)} />
+      {same && (
+        <div className="banner info" role="status" data-testid="no-change">
+          {pending.kind === 'rollback'
+            ? `Version ${pending.version} has the text of active version ${baseVersion ?? '—'}: rolling back to it would change nothing.`
+            : `Your draft is the text of active version ${baseVersion ?? '—'}: there is nothing to activate.`}
+        </div>
+      )}
       <AuditedForm onSubmit={() => void submit()}>
         <AuthorField id="change-author" value={author} onChange={setAuthor} />
         <WhyField
@@ -127,7 +135,7 @@ export function ConfirmChange({
           onCancel={onCancel}
           label={pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
           tone="primary"
-          disabled={commentMissing || busy || !author.trim()}
+          disabled={commentMissing || same || busy || !author.trim()}
           testId="confirm-change-button"
         />
       </AuditedForm>
