@@ -1,9 +1,9 @@
 // The Rules view's details in real Chromium against the real engine, on a history
 // decided by an earlier version: What would change compares the draft with the active
 // rules, not with past activations; the dry run's form takes decimals as typed and says
-// when a text is not a number; undo survives switching views; the confirmation does not
-// offer a rollback that changes nothing. Screenshots at both sizes, axe-core on each
-// new state.
+// when a text is not a number; undo survives switching views; the confirmation says
+// what is missing and does not offer a rollback that changes nothing. Screenshots at
+// both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -163,6 +163,31 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await expectNoSerious('rules: facts form with a field error');
     await volume.fill('80000');
     expect(await page.locator('#fact-total_volume-error').count()).toBe(0);
+  });
+
+  it('says what is missing before Activate', async () => {
+    await page.getByRole('button', { name: 'Activate…' }).click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    const confirm = dialog.getByTestId('confirm-change-button');
+    const name = dialog.getByLabel('Your name');
+    await name.fill('');
+    await dialog.getByLabel('Why').fill('stale data is worth a HIGH');
+    expect(await confirm.isDisabled()).toBe(true);
+    expect(await dialog.locator('#change-author-hint').textContent()).toBe(
+      'Your name is required: every rule change records its author.',
+    );
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'rules-activate-name-missing');
+    await expectNoSerious('rules: activate dialog without a name');
+    await name.fill('e2e analyst');
+    expect(await dialog.locator('#change-author-hint').count()).toBe(0);
+    expect(await confirm.isDisabled()).toBe(false);
+    await confirm.click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(() => page.getByTestId('activated-banner').textContent()).toBe(
+      'Version 3 is now active.',
+    );
   });
 
   it('does not offer a rollback to the active text: it would change nothing', async () => {

@@ -27,20 +27,37 @@ export function useAuditedCall<T>(onDone: (value: T) => void) {
   return { author, setAuthor, busy, error, run };
 }
 
-/** "Your name": recorded as the actor of the audit entry. */
+/** "Your name": recorded as the actor of the audit entry; `missing`: why it must be given. */
 export function AuthorField({
   id,
   value,
   onChange,
+  missing = null,
 }: {
   id: string;
   value: string;
   onChange(value: string): void;
+  missing?: string | null;
 }) {
+  const hint = `${id}-hint`;
   return (
     <>
       <label htmlFor={id}>Your name</label>
-      <input id={id} value={value} autoComplete="name" onChange={(e) => onChange(e.target.value)} />
+      <div>
+        <input
+          id={id}
+          value={value}
+          autoComplete="name"
+          aria-invalid={missing !== null || undefined}
+          aria-describedby={missing !== null ? hint : undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+        {missing !== null && (
+          <div className="field-hint" id={hint}>
+            {missing}
+          </div>
+        )}
+      </div>
     </>
   );
 }

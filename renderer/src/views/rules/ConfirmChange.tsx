@@ -3,6 +3,7 @@
 // number of changed lines, who is making the change and why; nothing goes live
 // until the analyst confirms.
 // A change that changes nothing (a rollback to the active text) is said so, not offered.
+// What is missing (a name, a comment) is said beside its field.
 import { useMemo, useState } from 'react';
 import type { AppError } from '../../../../shared/result.ts';
 import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
@@ -80,9 +81,10 @@ export function ConfirmChange({
       ? `Your draft becomes the active rule set, replacing version ${baseVersion ?? '—'}.`
       : `The text of version ${pending.version} becomes active again, as a new version, replacing version ${baseVersion ?? '—'}.`;
   const commentMissing = comment.trim() === '';
+  const authorMissing = author.trim() === '';
 
   const submit = async () => {
-    if (commentMissing || same || busy) return;
+    if (commentMissing || authorMissing || same || busy) return;
     setBusy(true);
     await onConfirm(comment);
     setBusy(false);
@@ -121,7 +123,14 @@ export function ConfirmChange({
         </div>
       )}
       <AuditedForm onSubmit={() => void submit()}>
-        <AuthorField id="change-author" value={author} onChange={setAuthor} />
+        <AuthorField
+          id="change-author"
+          value={author}
+          onChange={setAuthor}
+          missing={
+            authorMissing ? 'Your name is required: every rule change records its author.' : null
+          }
+        />
         <WhyField
           id="change-comment"
           label="Why"
@@ -135,7 +144,7 @@ export function ConfirmChange({
           onCancel={onCancel}
           label={pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
           tone="primary"
-          disabled={commentMissing || same || busy || !author.trim()}
+          disabled={commentMissing || authorMissing || same || busy}
           testId="confirm-change-button"
         />
       </AuditedForm>
