@@ -39,6 +39,8 @@ describe('hash routes', () => {
       ['#/snapshots/history/SPX', { ...HOME, view: 'snapshots', snapshotsPane: 'history/SPX' }],
       ['#/snapshots/compare/a1/b2', { ...HOME, view: 'snapshots', snapshotsPane: 'compare/a1/b2' }],
       ['#/rules', { ...HOME, view: 'rules' }],
+      ['#/rules/whatif', { ...HOME, view: 'rules', rulesTab: 'whatif' }],
+      ['#/rules/history', { ...HOME, view: 'rules', rulesTab: 'history' }],
       ['#/audit', { ...HOME, view: 'audit' }],
       ['#/audit/req-9', { ...HOME, view: 'audit', auditRequest: 'req-9' }],
     ] as const;
@@ -52,6 +54,7 @@ describe('hash routes', () => {
     expect(parseHash('')).toEqual(HOME);
     expect(parseHash('#/nowhere')).toEqual(HOME);
     expect(parseHash('#/snapshots/%E0%A4%A')).toEqual({ ...HOME, view: 'snapshots' });
+    expect(parseHash('#/rules/nowhere')).toEqual({ ...HOME, view: 'rules' });
   });
 
   it('writes only the open item of the view on screen', () => {
@@ -61,6 +64,9 @@ describe('hash routes', () => {
     expect(
       formatRoute({ view: 'snapshots', snapshotId: 's1', jobId: 'j1', auditRequest: '' }),
     ).toBe('#/snapshots/s1');
+    expect(formatRoute({ ...HOME, view: 'audit', auditRequest: 'r1', rulesTab: 'whatif' })).toBe(
+      '#/audit/r1',
+    );
   });
 });
 

@@ -1,9 +1,10 @@
 // The Rules view's details in real Chromium against the real engine, on a history
 // decided by an earlier version: What would change compares the draft with the active
-// rules, not with past activations; the dry run's form takes decimals as typed and says
-// when a text is not a number; undo survives switching views; the confirmation says
-// what is missing and does not offer a rollback that changes nothing. Screenshots at
-// both sizes, axe-core on each new state.
+// rules (not with past activations) and keeps its tab and open group across a trip to
+// a request's trail; the dry run's form takes decimals as typed and says when a text is
+// not a number; undo survives switching views; the confirmation says what is missing
+// and does not offer a rollback that changes nothing. Screenshots at both sizes,
+// axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -111,6 +112,38 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     expect(await groups.count()).toBe(1);
     expect(await groups.first().getAttribute('data-from')).toBe('MEDIUM');
     expect(await groups.first().getAttribute('data-to')).toBe('HIGH');
+  });
+
+  it('back from a request’s trail lands on What would change, its group still open', async () => {
+    await page.getByRole('tab', { name: 'What would change' }).click();
+    await poll(() => page.url()).toMatch(/#\/rules\/whatif$/);
+    const group = page.getByTestId('whatif-group').first();
+    await group.getByRole('button', { expanded: false }).click();
+    const rows = page.getByTestId('whatif-request');
+    await poll(() => rows.count()).toBe(3);
+    const id = await rows.first().getAttribute('data-request');
+    await rows
+      .first()
+      .getByRole('button', { name: /^Audit trail of / })
+      .click();
+    await page.getByTestId('request-trail').waitFor();
+    expect(page.url()).toContain(`#/audit/${id}`);
+    await page.goBack();
+    await page.getByTestId('rules-view').waitFor();
+    await poll(() =>
+      page.getByRole('tab', { name: 'What would change' }).getAttribute('aria-selected'),
+    ).toBe('true');
+    expect(
+      await page
+        .getByTestId('whatif-group')
+        .first()
+        .locator('.whatif-group-head')
+        .getAttribute('aria-expanded'),
+    ).toBe('true');
+    await poll(() => rows.count()).toBe(3);
+    // The dry run is back at #/rules.
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await poll(() => page.url()).toMatch(/#\/rules$/);
   });
 
   it('undo in the draft still works after switching views', async () => {

@@ -10,6 +10,7 @@ const routeOf = (s: Route): Route => ({
   snapshotsPane: s.snapshotsPane,
   jobId: s.jobId,
   auditRequest: s.auditRequest,
+  rulesTab: s.rulesTab,
 });
 
 export function bindRoute(): () => void {

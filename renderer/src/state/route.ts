@@ -2,7 +2,9 @@
 // comes back to the same view: `#/queue`, `#/queue/job/ID` (a job's drawer),
 // `#/snapshots` (the levels board), `#/snapshots/ID` (an open snapshot), the Snapshots
 // panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING`, `#/snapshots/compare/A/B`,
-// `#/rules`, `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`. Pure
+// `#/rules` (the dry run beside the editor), `#/rules/whatif` and `#/rules/history` (the
+// side panel's other tabs, so that Back from a request's trail lands on What would change),
+// `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`. Pure
 // functions here; App binds them to
 // the store and the window.
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
@@ -18,7 +20,12 @@ export interface Route {
   jobId: string | null;
   /** The request whose timeline is shown (Audit); '' for every entry. */
   auditRequest: string;
+  /** The Rules view's side tab: '' (the dry run), 'whatif' or 'history'. */
+  rulesTab?: string;
 }
+
+/** The Rules view's side tabs besides the dry run. */
+export const RULES_TABS = ['whatif', 'history'];
 
 export const HOME: Route = {
   view: 'queue',
@@ -26,6 +33,7 @@ export const HOME: Route = {
   snapshotsPane: '',
   jobId: null,
   auditRequest: '',
+  rulesTab: '',
 };
 
 /** Snapshots' panes besides the levels board (a snapshot id is never one of these words). */
@@ -57,6 +65,7 @@ export function parseHash(hash: string): Route {
         : [pane, ...parts.slice(2).map((p) => decode(p) ?? '')].join('/'),
     jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
     auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
+    rulesTab: view === 'rules' && RULES_TABS.includes(parts[1] ?? '') ? parts[1]! : '',
   };
 }
 
@@ -70,5 +79,7 @@ export function formatRoute(r: Route): string {
   }
   if (r.view === 'queue' && r.jobId) return `#/queue/job/${id(r.jobId)}`;
   if (r.view === 'audit' && r.auditRequest) return `#/audit/${id(r.auditRequest)}`;
+  if (r.view === 'rules' && r.rulesTab && RULES_TABS.includes(r.rulesTab))
+    return `#/rules/${r.rulesTab}`;
   return `#/${r.view}`;
 }

@@ -4,8 +4,10 @@
 // lays them out. Default export, because the view is loaded lazily with Monaco.
 //
 // The side panel's tabs are a list: the dry run on typed facts, "What would change"
-// (the what-if on the last real requests, issue 11) and the history.
+// (the what-if on the last real requests, issue 11) and the history. The tab on screen
+// is in the address (`#/rules/whatif`), so Back from a request's audit trail returns to it.
 import { useState, type ReactNode } from 'react';
+import { useApp } from '../state/store.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { Modal } from '../components/Modal.tsx';
 import { plural } from '../text/words.ts';
@@ -121,7 +123,9 @@ function StateBanner({ r }: { r: RuleEditorState }) {
 
 export default function RulesView() {
   const r = useRuleEditor();
-  const [tab, setTab] = useState('dry');
+  const tab = useApp((s) => s.rulesTab) || 'dry';
+  const setTab = (id: string) =>
+    useApp.setState({ view: 'rules', rulesTab: id === 'dry' ? '' : id });
   const [discarding, setDiscarding] = useState(false);
   const side = SIDE_TABS.find((t) => t.id === tab) ?? SIDE_TABS[0]!;
   const readOnly = r.viewing !== null;

@@ -4,7 +4,9 @@
 // shows, never that of versions activated since a request arrived (those are counted).
 // Changes are grouped by from → to level with their counts; a group opens to its
 // requests (file, underlying, arrival), each one click from its audit trail. Results
-// are keyed by the text and N they came from, so they never outlive the draft.
+// are keyed by the text and N they came from, so they never outlive the draft. The
+// last results, N and the open group are kept while the window lives, so a trip to a
+// request's trail and Back finds them as they were.
 import { useEffect, useState } from 'react';
 import type { WhatIfAnswer } from '../../../../shared/api.ts';
 import type { WhatIfChange, WhatIfGroup } from '../../../../shared/rules.ts';
@@ -104,6 +106,15 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
   );
 }
 
+/** What the panel showed last (kept across unmounting, e.g. a trip to the audit trail). */
+const kept: {
+  lastInput: string;
+  last: number;
+  runs: number;
+  open: string | null;
+  result: { key: string; answer: WhatIfAnswer } | null;
+} = { lastInput: String(DEFAULT_LAST), last: DEFAULT_LAST, runs: 0, open: null, result: null };
+
 export function WhatIf({
   draftText,
   draftValid,
@@ -114,13 +125,16 @@ export function WhatIf({
   activeVersion: number | null;
 }) {
   const client = useApp((s) => s.client);
-  const [lastInput, setLastInput] = useState(String(DEFAULT_LAST));
-  const [last, setLast] = useState(DEFAULT_LAST);
-  const [result, setResult] = useState<{ key: string; answer: WhatIfAnswer } | null>(null);
+  const [lastInput, setLastInput] = useState(kept.lastInput);
+  const [last, setLast] = useState(kept.last);
+  const [result, setResult] = useState(kept.result);
   const [error, setError] = useState<{ key: string; error: AppError } | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
-  const [runs, setRuns] = useState(0);
+  const [open, setOpen] = useState(kept.open);
+  const [runs, setRuns] = useState(kept.runs);
   const key = `${last}\u0000${draftText}\u0000${activeVersion}\u0000${runs}`;
+  useEffect(() => {
+    Object.assign(kept, { lastInput, last, runs, open, result });
+  }, [lastInput, last, runs, open, result]);
 
   useEffect(() => {
     if (!client || draftValid !== true) return;
