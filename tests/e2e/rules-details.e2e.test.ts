@@ -3,8 +3,8 @@
 // rules (not with past activations) and keeps its tab and open group across a trip to
 // a request's trail; the dry run's form takes decimals as typed and says when a text is
 // not a number; undo survives switching views; the confirmation says what is missing
-// and does not offer a rollback that changes nothing. Screenshots at both sizes,
-// axe-core on each new state.
+// and does not offer a rollback that changes nothing; the focus lands in the editor
+// after Discard and Activate. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
@@ -30,6 +30,8 @@ const expectNoSerious = async (label: string) =>
   expect(serious(await axe(page, label))).toEqual([]);
 const title = () => page.getByTestId('rules-title').textContent();
 const check = () => page.getByTestId('rules-check').textContent();
+const focusInEditor = () =>
+  page.evaluate('document.activeElement?.closest(".monaco-editor") != null');
 /** The draft's whole text, as kept (the editor draws only the lines in sight). */
 const draftText = () =>
   page.evaluate(
@@ -198,7 +200,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     expect(await page.locator('#fact-total_volume-error').count()).toBe(0);
   });
 
-  it('says what is missing before Activate', async () => {
+  it('says what is missing before Activate, and the focus lands in the editor after it', async () => {
     await page.getByRole('button', { name: 'Activate…' }).click();
     const dialog = page.getByTestId('confirm-change');
     await dialog.waitFor();
@@ -221,6 +223,20 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await poll(() => page.getByTestId('activated-banner').textContent()).toBe(
       'Version 3 is now active.',
     );
+    await poll(focusInEditor).toBe(true);
+  });
+
+  it('the focus lands in the editor after Discard', async () => {
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' ');
+    await poll(title).toMatch(/^Your draft/);
+    await page.getByRole('button', { name: 'Discard draft…' }).click();
+    const dialog = page.getByTestId('discard-dialog');
+    await dialog.getByRole('button', { name: 'Discard', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await poll(title).toMatch(/^Version 3active$/);
+    await poll(focusInEditor).toBe(true);
   });
 
   it('does not offer a rollback to the active text: it would change nothing', async () => {

@@ -1,5 +1,7 @@
 // A modal dialog: labelled, the first field focused, Escape cancels, Tab stays
-// inside, and focus returns to where it was when the dialog closes.
+// inside, and focus returns to where it was when the dialog closes — or, when that
+// element can no longer take it (the dialog's action disabled or removed its opener),
+// to `fallbackFocus`, rather than dropping to the page's body.
 import { useEffect, useRef, type ReactNode } from 'react';
 
 const FOCUSABLE =
@@ -11,17 +13,22 @@ export function Modal({
   children,
   wide,
   testId,
+  fallbackFocus,
 }: {
   title: ReactNode;
   onClose(): void;
   children: ReactNode;
   wide?: boolean;
   testId?: string;
+  /** Where the focus goes when the element focused before the dialog cannot take it back. */
+  fallbackFocus?: () => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
+  const fallback = useRef(fallbackFocus);
   useEffect(() => {
     close.current = onClose;
+    fallback.current = fallbackFocus;
   });
 
   useEffect(() => {
@@ -55,6 +62,7 @@ export function Modal({
     return () => {
       window.removeEventListener('keydown', onKey, true);
       before?.focus?.();
+      if (before && document.activeElement !== before) fallback.current?.();
     };
   }, []);
 

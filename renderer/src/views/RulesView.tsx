@@ -6,7 +6,7 @@
 // The side panel's tabs are a list: the dry run on typed facts, "What would change"
 // (the what-if on the last real requests, issue 11) and the history. The tab on screen
 // is in the address (`#/rules/whatif`), so Back from a request's audit trail returns to it.
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../state/store.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { Modal } from '../components/Modal.tsx';
@@ -126,6 +126,8 @@ export default function RulesView() {
   const tab = useApp((s) => s.rulesTab) || 'dry';
   const setTab = (id: string) =>
     useApp.setState({ view: 'rules', rulesTab: id === 'dry' ? '' : id });
+  // Where the focus goes when a dialog's opener is disabled by what the dialog did.
+  const focusEditor = useRef<() => void>(() => {});
   const [discarding, setDiscarding] = useState(false);
   const side = SIDE_TABS.find((t) => t.id === tab) ?? SIDE_TABS[0]!;
   const readOnly = r.viewing !== null;
@@ -174,7 +176,12 @@ export default function RulesView() {
         </div>
       )}
       <div className="rules-body">
-        <RuleEditor model={r.shownModel} readOnly={readOnly} diagnostics={r.diagnostics} />
+        <RuleEditor
+          model={r.shownModel}
+          readOnly={readOnly}
+          diagnostics={r.diagnostics}
+          focusRef={focusEditor}
+        />
         <div className="rules-side">
           <div className="segmented" role="tablist" aria-label="Rule tools">
             {SIDE_TABS.map((t) => (
@@ -203,6 +210,7 @@ export default function RulesView() {
           error={r.error}
           onConfirm={r.confirm}
           onCancel={r.cancelPending}
+          fallbackFocus={() => focusEditor.current()}
         />
       )}
       {discarding && (
@@ -210,6 +218,7 @@ export default function RulesView() {
           title="Discard your draft?"
           onClose={() => setDiscarding(false)}
           testId="discard-dialog"
+          fallbackFocus={() => focusEditor.current()}
         >
           <p>
             Your edits are lost and the editor shows active version {r.active?.version ?? '—'}{' '}

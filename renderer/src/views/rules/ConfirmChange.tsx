@@ -55,6 +55,7 @@ export function ConfirmChange({
   error,
   onConfirm,
   onCancel,
+  fallbackFocus,
 }: {
   pending: PendingChange;
   /** The version active now (another window may have activated one since the dialog opened). */
@@ -64,6 +65,8 @@ export function ConfirmChange({
   error: AppError | null;
   onConfirm(comment: string): Promise<AppError | null>;
   onCancel(): void;
+  /** Where the focus goes when the dialog closes and its opener is disabled. */
+  fallbackFocus?: () => void;
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -91,7 +94,13 @@ export function ConfirmChange({
   };
 
   return (
-    <Modal title={title} onClose={onCancel} wide testId="confirm-change">
+    <Modal
+      title={title}
+      onClose={onCancel}
+      wide
+      testId="confirm-change"
+      fallbackFocus={fallbackFocus}
+    >
       <p className="muted">
         {what} New requests are decided by it at once; queued and running jobs keep their level.
       </p>

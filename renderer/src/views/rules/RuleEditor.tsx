@@ -1,7 +1,7 @@
 // The Monaco editor of the rules: the draft (editable) or an old version
 // (read-only), the engine's diagnostics under it (click to go to one), and the
 // keyboard hint: Tab indents here, Ctrl+M makes Tab move focus instead.
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type MutableRefObject } from 'react';
 import type { Diagnostic } from '../../../../shared/api.ts';
 import { monaco } from '../../monaco.ts';
 
@@ -9,10 +9,13 @@ export function RuleEditor({
   model,
   readOnly,
   diagnostics,
+  focusRef,
 }: {
   model: monaco.editor.ITextModel;
   readOnly: boolean;
   diagnostics: Diagnostic[];
+  /** Set to a function that puts the focus in the editor (for the view's dialogs). */
+  focusRef?: MutableRefObject<() => void>;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
@@ -61,6 +64,14 @@ export function RuleEditor({
       editor.current = null;
     };
   }, []);
+
+  useEffect(() => {
+    if (!focusRef) return;
+    focusRef.current = () => editor.current?.focus();
+    return () => {
+      focusRef.current = () => {};
+    };
+  }, [focusRef]);
 
   useEffect(() => {
     const ed = editor.current;

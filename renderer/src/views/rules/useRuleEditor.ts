@@ -227,6 +227,10 @@ export function useRuleEditor(): RuleEditorState {
       setError(res.error);
       return res.error;
     }
+    // The new state first, then the dialog closes: the focus it gives back finds the
+    // buttons as they are now (Activate disabled), not as they were.
+    await loadActive(false);
+    await loadHistory();
     setPending(null);
     setActivated(res.value.version);
     setError(null);
@@ -235,8 +239,6 @@ export function useRuleEditor(): RuleEditorState {
       setRestored(null);
     }
     setViewing(null);
-    await loadActive(false);
-    await loadHistory();
     return null;
   };
 
