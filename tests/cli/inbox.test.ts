@@ -58,6 +58,36 @@ describe('gex-desk inbox', () => {
     expect(taken.lines[0]).toMatchObject({ dir: full, counts: { waiting: 4 } });
   });
 
+  it('alone: says why an engine would not watch a folder set by hand, as the app says it', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const config = join(dir, 'config.json');
+    const env = { GEX_DESK_CONFIG: config };
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    for (const [inbox, problem] of [
+      [
+        join(dir, 'data'),
+        `${join(dir, 'data')} cannot be the inbox: it holds GEX Desk's own data folder (exports and staged files), ${join(dir, 'data')}, whose files it would take as files dropped in. Choose a folder of its own. An engine takes nothing from it until another folder is chosen.`,
+      ],
+      [
+        file,
+        `The inbox ${file} is not a folder; files dropped there are taken once it can be read again.`,
+      ],
+      [join(dir, 'not-made-yet'), null],
+    ] as const) {
+      writeFileSync(config, JSON.stringify({ inbox }));
+      const r = await runCli(['inbox', '--json', ...args], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(InboxStatus.parse(r.lines[0]).problem).toBe(problem);
+      if (problem) {
+        const text = await runCli(['inbox', ...args], { env });
+        expect(text.stdout).toContain(`\n  ${problem}\n`);
+        expect(text.stdout).toMatch(/waiting +\d+ +\(dropped in, not taken: see above\)/);
+      }
+    }
+  });
+
   it('beside a running engine: why its folder cannot be read, and the files it holds', async () => {
     const te = await startTestEngine({ watchInbox: true });
     const home = mkdtempSync(join(tmpdir(), 'gex-home-'));

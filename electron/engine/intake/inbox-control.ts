@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { filesUnder, Inbox, waitingFiles } from './inbox.ts';
+import { filesUnder, folderProblem, Inbox, waitingFiles } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 
 export interface InboxControlOptions {
@@ -129,7 +129,7 @@ export class InboxControl {
         failed: filesUnder(failed).length,
       },
       held: this.#inbox?.held() ?? null,
-      problem: this.#inbox?.problem ?? this.#notWatched,
+      problem: this.#inbox?.problem ?? this.#notWatched ?? this.#unwatchedProblem(),
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
     };
@@ -173,6 +173,17 @@ export class InboxControl {
     const status = this.status();
     this.#opts.events.emit('inbox:updated', status);
     return ok(status);
+  }
+
+  /**
+   * A one-shot command watches nothing: what an engine would say of the folder, so that
+   * `gex-desk inbox` without the app says it as the app does.
+   */
+  #unwatchedProblem(): string | null {
+    if (this.#opts.watch) return null;
+    const own = this.#ownFiles(this.#dir);
+    if (own) return `${own} An engine takes nothing from it until another folder is chosen.`;
+    return folderProblem(this.#dir);
   }
 
   /** Why `dir` cannot be the inbox, when it holds GEX Desk's own files or lies in them. */

@@ -14,7 +14,9 @@
 // the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
 // said once, as its `problem`, not at every poll.
 import {
+  accessSync,
   closeSync,
+  constants,
   type Dirent,
   existsSync,
   lstatSync,
@@ -126,6 +128,25 @@ const unreadable = (dir: string, e: unknown): string =>
 /** Why the inbox's own folders cannot be made in it (a read-only share), for the analyst. */
 const unusable = (dir: string, e: unknown): string =>
   `The inbox ${dir} ${folderWhy(e)}: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;
+
+/**
+ * What an engine starting on `dir` would say of it, read without making anything (a
+ * one-shot command watches nothing): null when it would be watched (a folder not made yet
+ * is made at the engine's start).
+ */
+export function folderProblem(dir: string): string | null {
+  try {
+    readdirSync(dir);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? null : unreadable(dir, e);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    return unusable(dir, e);
+  }
+  return null;
+}
 
 /** A folder's entries; none when it is gone or unreadable. */
 function entriesOf(dir: string): Dirent[] {
