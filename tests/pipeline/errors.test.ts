@@ -252,13 +252,21 @@ describe('bad input', () => {
     });
   });
 
-  it('JSON that is not valid JSON (not cut short) is BAD_SHAPE with its line', async () => {
+  it('JSON that is not valid JSON (not cut short) is BAD_SHAPE with its line, never the text', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(
       file,
       '{\n "timestamp": "2025-09-06 23:24:50",\n "data": {"options": [} ,\n "x": 1\n}\n',
     );
     expect(await failure(file)).toMatchObject({ code: 'BAD_SHAPE', line: 3 });
+    // Near the end, V8 quotes the file around the token, up to and across its last line break.
+    writeFileSync(
+      file,
+      '{"timestamp": "2025-09-06 23:24:50",\n"secret": "s3cr3t-value", "data": {"options": [,]}}\n',
+    );
+    const end = await failure(file);
+    expect(end).toMatchObject({ code: 'BAD_SHAPE', line: 2 });
+    expect(end.message).toBe(`${file}, line 2: not valid JSON (Unexpected token ',')`);
   });
 
   it('a JSON value of the wrong type is BAD_SHAPE naming its path and showing the value once quoted', async () => {

@@ -42,8 +42,8 @@ function errorPosition(text: string, message: string): number {
 
 /** V8's reason without the file's content or the position (given as a line instead). */
 const reasonOf = (message: string): string =>
-  (message.split('\n')[0] ?? '')
-    .replace(SNIPPET, '')
+  // The snippet first: it may hold the file's own line breaks.
+  (message.replace(SNIPPET, '').split('\n')[0] ?? '')
     .replace(/ in JSON at position \d+.*$/, '')
     .replace(/ at position \d+.*$/, '')
     .slice(0, 80);
