@@ -149,6 +149,15 @@ describe('gex-desk analytics commands', () => {
     ]);
     expect(wall.code, wall.stderr).toBe(0);
     expect(wall.lines.map((l) => l.id)).toEqual([ids.feb]);
+    // Nothing in the range: nothing for a script; a line that says so for a person.
+    const none = ['history', 'SPX', '--from', '2025-01-01', '--to', '2025-01-02'];
+    const noneJson = await runCli([...none, '--json', ...args]);
+    expect([noneJson.code, noneJson.stdout]).toEqual([0, '']);
+    const noneText = await runCli([...none, ...args]);
+    expect([noneText.code, noneText.stdout]).toEqual([
+      0,
+      'no snapshot of SPX from 2025-01-01 to 2025-01-02\n',
+    ]);
 
     const logFile = join(dir, 'data', 'logs', 'gex-desk.log');
     const enginesStarted = () =>

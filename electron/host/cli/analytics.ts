@@ -29,6 +29,7 @@ import {
   type Output,
 } from './io.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
+import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 
 export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
 
@@ -250,6 +251,10 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
       return r.error.code === 'VALIDATION' ? EXIT.usage : EXIT.rejected;
     }
     if (values.json) r.value.forEach((p) => out.json(historyJson(p)));
+    else if (r.value.length === 0)
+      out.line(
+        `no snapshot of ${underlyingOfRoot(underlying!)}${values.from ? ` from ${values.from}` : ''}${values.to ? ` to ${values.to}` : ''}`,
+      );
     else
       out.line(
         table(
