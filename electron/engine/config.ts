@@ -10,6 +10,7 @@ import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { makeDirs } from './make-dirs.ts';
 import { checkConventions } from './pipeline/conventions.ts';
+import { MAX_WORKERS } from '../../shared/workers.ts';
 
 export const APP_NAME = 'gex-desk';
 
@@ -40,7 +41,7 @@ export const Config = z.object({
   dbPath: z.string().min(1),
   dataDir: z.string().min(1),
   inbox: z.string().min(1),
-  workers: z.number().int().min(1).max(64),
+  workers: z.number().int().min(1).max(MAX_WORKERS),
   /** V8 heap limit of each pipeline worker, MiB. */
   workerHeapMb: z.number().int().min(64),
   /** How long a finished job's latency counts in the queue's percentiles. */
@@ -147,8 +148,12 @@ export function loadConfig(
     if (v === undefined || v === '') continue;
     if (key === 'workers') {
       const n = Number(v);
-      if (!Number.isInteger(n))
-        return err('VALIDATION', `${name} must be a whole number, not "${v}"`, { field: name });
+      if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
+        return err(
+          'VALIDATION',
+          `${name} must be a whole number from 1 to ${MAX_WORKERS}, not "${v}"`,
+          { field: name },
+        );
       fromEnv.workers = n;
     } else fromEnv[key] = resolve(v);
   }

@@ -259,12 +259,14 @@ describe('gex-desk ingest', () => {
     await expectUndecidedRows('gone.csv', args);
   });
 
-  it('refuses --workers 0, a manifest it cannot read and standard input twice as usage errors (exit 2) that say why', async () => {
+  it('refuses --workers 0 or 65, a manifest it cannot read and standard input twice as usage errors (exit 2) that say why', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');
     writeCboeCsv(f, { seed: 5, expiries: 2, strikesPerExpiry: 6 });
     const cases: [string[], RegExp][] = [
-      [['ingest', f, '--workers', '0'], /--workers must be a whole number of at least 1, not "0"/],
+      [['ingest', f, '--workers', '0'], /--workers must be a whole number from 1 to 64, not "0"/],
+      [['ingest', f, '--workers', '65'], /--workers must be a whole number from 1 to 64, not "65"/],
+      [['queue', '--drain', '--workers', '100'], /--workers must be a whole number from 1 to 64/],
       [
         ['ingest', '--manifest', join(dir, 'missing.jsonl')],
         new RegExp(`cannot read the manifest: ${join(dir, 'missing.jsonl')} does not exist`),
@@ -344,7 +346,7 @@ describe('gex-desk ingest', () => {
         latency_ms: null,
         error: {
           code: 'FILE_TOO_LARGE',
-          message: `the chain piped in is larger than the limit of ${((size - 1) / 1024).toFixed(1)} KiB (setting maxFileBytes): it was read no further, and nothing of it was kept`,
+          message: `the chain piped in is larger than the limit of ${((size - 1) / 1024).toFixed(1)} KiB (setting limits.maxFileBytes): it was read no further, and nothing of it was kept`,
         },
       },
     ]);

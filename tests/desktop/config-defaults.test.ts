@@ -34,6 +34,16 @@ it('takes the configured number of workers over the default: file, then environm
   expect(fromFile.ok && fromFile.value.workers).toBe(5);
   const fromEnv = loadConfig({}, { GEX_DESK_HOME: dir, GEX_DESK_WORKERS: '3' });
   expect(fromEnv.ok && fromEnv.value.workers).toBe(3);
+  // Out of range in the environment: named there, not as "Invalid configuration: workers".
+  for (const v of ['0', '100'])
+    expect(loadConfig({}, { GEX_DESK_HOME: dir, GEX_DESK_WORKERS: v })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        field: 'GEX_DESK_WORKERS',
+        message: `GEX_DESK_WORKERS must be a whole number from 1 to 64, not "${v}"`,
+      },
+    });
 });
 
 it('gives DuckDB the cores the workers leave, at least one', () => {

@@ -34,6 +34,7 @@ import { followingWaiter, type JobWaiter } from './job-waiter.ts';
 import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
+import { MAX_WORKERS } from '../../../shared/workers.ts';
 
 const ManifestLine = z.object({
   file: z.string().min(1),
@@ -188,7 +189,7 @@ async function ingestFiles(
     : { prewarm: 1, readAhead: planned.filter((p) => !p.invalid).map((p) => p.file) };
   const needs = {
     kind: 'engine',
-    options: { workers: int(values.workers, '--workers', 1), ...atOnce },
+    options: { workers: int(values.workers, '--workers', 1, MAX_WORKERS), ...atOnce },
   } as const;
   const overrides = engineOptions(values);
   return withApi(overrides, out, needs, async (api, session) => {

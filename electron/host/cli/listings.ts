@@ -30,6 +30,7 @@ import {
   type Output,
 } from './io.ts';
 import { JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
+import { MAX_WORKERS } from '../../../shared/workers.ts';
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (argv[0] === 'retry' || argv[0] === 'cancel')
@@ -237,7 +238,7 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
     workers: { type: 'string' },
   });
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
-  const workers = int(values.workers, '--workers', 1);
+  const workers = int(values.workers, '--workers', 1, MAX_WORKERS);
   const needs = values.drain
     ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
     : ({ kind: 'store' } as const);

@@ -14,6 +14,7 @@ import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { SERVE_USAGE } from './usage.ts';
+import { MAX_WORKERS } from '../../../shared/workers.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(argv, { port: { type: 'string' }, workers: { type: 'string' } });
@@ -46,7 +47,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     () =>
       startEngine({
         ...engineOptions(values),
-        workers: int(values.workers, '--workers', 1),
+        workers: int(values.workers, '--workers', 1, MAX_WORKERS),
         watchInbox: true,
         transport: 'http',
       }),

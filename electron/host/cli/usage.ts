@@ -22,7 +22,7 @@ export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source
   --priority LEVEL    manual priority (CRITICAL, HIGH, MEDIUM, LOW); needs --justification
   --justification T   why the manual priority
   --author NAME       who submits (recorded in the audit log)
-  --workers N         pipeline workers (default: one per core but one, at least one)
+  --workers N         pipeline workers, 1 to 64 (default: one per core but one, at least one)
   --json              one JSON object a line per request, in submission order`;
 
 export const RULES_USAGE = `gex-desk rules <command>
