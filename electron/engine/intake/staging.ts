@@ -236,7 +236,7 @@ export class Staging {
       const [size, limit] = byteSizesApart(before.size, this.#opts.maxBytes);
       return err(
         'FILE_TOO_LARGE',
-        `${file} is ${size}, above the limit of ${limit} (setting maxFileBytes)`,
+        `${file} is ${size}, above the limit of ${limit} (setting limits.maxFileBytes)`,
         { file },
       );
     }

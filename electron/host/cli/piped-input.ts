@@ -63,7 +63,7 @@ export async function pipedFile(
           remove();
           return err(
             'FILE_TOO_LARGE',
-            `${PIPED_NAME} is larger than the limit of ${byteSize(maxBytes)} (setting maxFileBytes): it was read no further, and nothing of it was kept`,
+            `${PIPED_NAME} is larger than the limit of ${byteSize(maxBytes)} (setting limits.maxFileBytes): it was read no further, and nothing of it was kept`,
           );
         }
         stage = 'write';
