@@ -12,7 +12,7 @@ export const JOB_STATUSES = [
   'cancelled',
 ] as const;
 
-export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL --justification TEXT] [--json]
+export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL --justification TEXT] [--author NAME] [--workers N] [--json]
   Submits each file as an ingest request and waits until every request has ended.
   A FILE may be a pattern (chains/*.csv), expanded here where the shell does not (Windows);
   - reads a chain piped in (curl … | gex-desk ingest -).
@@ -27,12 +27,14 @@ export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source
 
 export const RULES_USAGE = `gex-desk rules <command>
   eval [--rules FILE]        facts as JSON Lines on stdin → one decision a line on stdout
-  check FILE                 validate a rule file (errors and conflicts with line and column)
-  show [--version N]         print the active (or a stored) rule set
-  activate FILE --author NAME [--comment TEXT]
+  check FILE [--json]        validate a rule file (errors and conflicts with line and column;
+                             --json: one object a problem, with its end: endLine, endColumn)
+  show [--version N] [--json]
+                             print the active (or a stored) rule set
+  activate FILE --author NAME [--comment TEXT] [--json]
                              store FILE as a new version and make it active
   history [--json]           list the stored versions
-  rollback VERSION --author NAME
+  rollback VERSION --author NAME [--json]
                              activate an earlier version again (as a new version)
   whatif FILE [--last N] [--against arrival|active] [--json]
                              replay the last N decided requests (default 1000) under FILE,
@@ -57,6 +59,7 @@ export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [
                              remove a snapshot ingested by mistake: its figures and export
                              files (audited; its file may then be ingested again)
   snapshots remove --before DATE [--underlying SYM] [--dry-run] --justification TEXT
+                   [--author NAME] [--json]
                              remove every snapshot whose as_of is before DATE (YYYY-MM-DD,
                              the exchange's day, or an ISO time: without an offset, exchange
                              time); --dry-run only counts them`;
@@ -69,16 +72,16 @@ export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
 export const SOURCES_USAGE = `gex-desk sources [--json]
   Each data source: completed and failed ingests, reliability, last ingest, and the rules
   its reliability sets off under the active rules.
-  sources set ID --reliability X --justification TEXT [--author NAME]
+  sources set ID --reliability X --justification TEXT [--author NAME] [--json]
                              override the source's reliability (0 to 1) for its next requests
-  sources clear ID [--justification TEXT] [--author NAME]
+  sources clear ID [--justification TEXT] [--author NAME] [--json]
                              back to the reliability computed from its ingests`;
 export const AUDIT_USAGE = `gex-desk audit [--request ID] [--kind KIND] [--json] [--limit N]
   The audit trail with file and underlying: one request's whole trail, oldest first; else
   the latest 500 entries (or N), newest first. KIND: only those (source, rules, removed, …).
   --request takes a request's id, or a job's (as gex-desk jobs prints it) or its first
   characters (four or more): that job's request.`;
-export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR [--take-existing]
+export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR [--take-existing] [--json]
   The watched inbox folder and its counts; \`set\` chooses another (kept in config.json). A
   folder that already holds files is refused unless --take-existing: the inbox ingests each
   and moves it into its done/ or failed/.`;
@@ -113,8 +116,9 @@ export const LEVELS_USAGE = `gex-desk levels [--json] [--attach DIR]
   total GEX and age.
 ${ATTACH_HELP}`;
 
-export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out FILE [--attach DIR]
-  Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json).
+export const EXPORT_USAGE = `gex-desk export ID --format csv|parquet|json --out FILE [--attach DIR] [--json]
+  Writes a snapshot's strike table (csv, parquet) or the whole snapshot --json object (json);
+  --json says what it wrote as {"id", "format", "out", "strikes"}.
   Without --format, FILE's extension gives it (.csv, .parquet, .json). --out - writes the
   export to standard output (gex-desk export ID --format csv --out - | …).
 ${ID_HELP}`;
