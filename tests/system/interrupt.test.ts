@@ -5,6 +5,7 @@
 // poison file. `ingest` and `queue --drain` (each with an engine of its own) are run in
 // a process group of their own and sent SIGINT as a terminal sends it, once a small
 // file's Parquet shows that a big file, started beside it, is mid-run.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -83,6 +84,31 @@ describe('stop signals to the process group: Ctrl-C, a service manager, a termin
         { status: 'completed', crashes: 0, attempts: 1 },
         { status: 'completed', crashes: 0, attempts: 1 },
       ]);
+    },
+  );
+
+  it(
+    'ingest interrupted while its engine starts: said once it has, every file accounted for',
+    { timeout: 120_000 },
+    async () => {
+      const home = newHome('gex-interrupt-early-');
+      onTestFinished(cleanUp(home));
+      const files = [1, 2, 3].map((i) => {
+        const f = join(home.dir, `early-${i}.csv`);
+        writeCboeCsv(f, { seed: 70 + i, expiries: 3, strikesPerExpiry: 20 });
+        return f;
+      });
+      const run = startCommand(home, ['ingest', ...files], { group: true });
+      // The database appears as the engine begins to open it.
+      expect(await when(() => existsSync(home.db), run.exited)).toBe(true);
+      process.kill(-run.child.pid!, 'SIGINT');
+      const r = await run.exited;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/^gex-desk: interrupted\./);
+      const unsent = Number(/(\d+) files? w(?:as|ere) not submitted/.exec(r.stderr)?.[1] ?? 0);
+      const { jobs, crashed } = await stored(home);
+      expect(crashed).toEqual([]);
+      expect(jobs.length + unsent).toBe(files.length);
     },
   );
 

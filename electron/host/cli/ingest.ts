@@ -192,42 +192,53 @@ async function ingestFiles(
     options: { workers: int(values.workers, '--workers', 1, MAX_WORKERS), ...atOnce },
   } as const;
   const overrides = engineOptions(values);
-  return withApi(overrides, out, needs, async (api, session) => {
-    // The API of the engine that comes next, when the running one goes away (the app quit
-    // or crashed) while requests it took have not ended: closed with the first.
-    const { waiter, later } = followingWaiter(api, overrides, needs, out);
-    const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
-    const progress: Progress = {
-      stopped: false,
-      unsent: planned.length,
-      sending: new Set(),
-      waiting: new Set(),
-    };
-    const stop = () => {
-      progress.stopped = true;
-      // A submission on its way is answered first (milliseconds), so that the count says
-      // what the engine took; then said once closed: a running job finishes while its
-      // engine shuts down.
-      void settled(progress.sending, ANSWER_WAIT_MS)
-        .then(closeAll)
-        .catch(() => undefined) // interrupted all the same
-        .then(() => {
-          out.error(interrupted(progress, waiter.api().where));
-          process.exit(130);
-        });
-    };
-    const offStop = onStopSignal(stop);
-    try {
-      const t0 = Date.now();
-      const results = planned.map((p) =>
-        delay(p.at_ms - (Date.now() - t0)).then(() => runOne(waiter, p, progress)),
-      );
-      return await report(results, values, out, pipedPath, t0);
-    } finally {
-      offStop();
-      await Promise.all(later.map((s) => s.close()));
-    }
-  });
+  // An interrupt while the engine starts (under a second; longer on a cold machine) is
+  // taken once it has: nothing is submitted, the engine is let go in order, and the files
+  // not submitted are said, as at any later moment (it ended the process silently).
+  let interruptedEarly = false;
+  const offEarly = onStopSignal(() => (interruptedEarly = true));
+  try {
+    return await withApi(overrides, out, needs, async (api, session) => {
+      offEarly();
+      // The API of the engine that comes next, when the running one goes away (the app quit
+      // or crashed) while requests it took have not ended: closed with the first.
+      const { waiter, later } = followingWaiter(api, overrides, needs, out);
+      const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
+      const progress: Progress = {
+        stopped: false,
+        unsent: planned.length,
+        sending: new Set(),
+        waiting: new Set(),
+      };
+      const stop = () => {
+        progress.stopped = true;
+        // A submission on its way is answered first (milliseconds), so that the count says
+        // what the engine took; then said once closed: a running job finishes while its
+        // engine shuts down.
+        void settled(progress.sending, ANSWER_WAIT_MS)
+          .then(closeAll)
+          .catch(() => undefined) // interrupted all the same
+          .then(() => {
+            out.error(interrupted(progress, waiter.api().where));
+            process.exit(130);
+          });
+      };
+      const offStop = onStopSignal(stop);
+      if (interruptedEarly) stop();
+      try {
+        const t0 = Date.now();
+        const results = planned.map((p) =>
+          delay(p.at_ms - (Date.now() - t0)).then(() => runOne(waiter, p, progress)),
+        );
+        return await report(results, values, out, pipedPath, t0);
+      } finally {
+        offStop();
+        await Promise.all(later.map((s) => s.close()));
+      }
+    });
+  } finally {
+    offEarly();
+  }
 }
 
 /**
