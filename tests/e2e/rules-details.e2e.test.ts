@@ -7,6 +7,7 @@
 // after Discard and Activate. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { setEditorText, staleTo } from './rule-editor.ts';
 import {
   axe,
   chainFile,
@@ -38,25 +39,8 @@ const draftText = () =>
     `JSON.parse(localStorage.getItem('gex-desk.rules-draft') ?? '{"text": ""}').text`,
   ) as Promise<string>;
 
-const PASTE = `(text) => {
-  const data = new DataTransfer();
-  data.setData('text/plain', text);
-  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-}`;
-
-async function setEditorText(text: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
-}
-
 /** The default rules with G2 sending stale data to `level`. */
-function staleTo(level: string): string {
-  const row = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
-  if (!original.includes(row))
-    throw new Error('the default rules no longer have the G2 row this test edits');
-  return original.replace(row, row.replace('"LOW"', `"${level}"`));
-}
+const staleToLevel = (level: string): string => staleTo(original, level);
 
 describe.skipIf(!haveChromium)('rules view details', () => {
   beforeAll(async () => {
@@ -77,7 +61,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     }
     await desk.te.engine.drain();
     const v2 = await desk.te.engine.handlers['rules:activate']({
-      text: staleTo('MEDIUM'),
+      text: staleToLevel('MEDIUM'),
       author: 'e2e',
       comment: 'stale is MEDIUM',
     });
@@ -105,7 +89,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await expectNoSerious('rules: what would change, no draft');
 
     // A draft sending stale data to HIGH moves them from the active rules' MEDIUM.
-    await setEditorText(staleTo('HIGH'));
+    await setEditorText(page, staleToLevel('HIGH'));
     await poll(title).toMatch(/^Your draft/);
     await poll(() => page.getByTestId('whatif-state').textContent()).toBe(
       'Your draft decides 3 of 3 past requests otherwise.',
@@ -160,7 +144,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+Z');
     await poll(draftText).not.toContain('zzq');
-    expect(await draftText()).toBe(staleTo('HIGH'));
+    expect(await draftText()).toBe(staleToLevel('HIGH'));
     await poll(check).toMatch(/^valid/);
   });
 

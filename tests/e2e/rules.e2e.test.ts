@@ -6,6 +6,7 @@
 // editor says how to leave it with the keyboard. Screenshots at both sizes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { setEditorText, staleTo } from './rule-editor.ts';
 import {
   axe,
   goTo,
@@ -26,28 +27,6 @@ const expectNoSerious = async (label: string) =>
   expect(serious(await axe(page, label))).toEqual([]);
 const title = () => page.getByTestId('rules-title').textContent();
 const check = () => page.getByTestId('rules-check').textContent();
-
-// Browser-side: a paste of `text` into the focused element, as the clipboard delivers it.
-const PASTE = `(text) => {
-  const data = new DataTransfer();
-  data.setData('text/plain', text);
-  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-}`;
-
-/** Replaces the editor's whole text: select all, then paste. */
-async function setEditorText(text: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
-}
-
-/** The default rules with G2 (stale data) sending requests to MEDIUM instead of LOW: a one-line edit. */
-function staleToMedium(text: string): string {
-  const row = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
-  if (!text.includes(row))
-    throw new Error('the default rules no longer have the G2 row this test edits');
-  return text.replace(row, row.replace('"LOW"', '"MEDIUM"'));
-}
 
 describe.skipIf(!haveChromium)('safe rule changes', () => {
   beforeAll(async () => {
@@ -80,7 +59,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
   });
 
   it('shows what an edit changes, and keeps it as a draft across views and reloads', async () => {
-    await setEditorText(staleToMedium(original));
+    await setEditorText(page, staleTo(original, 'MEDIUM'));
     await poll(title).toMatch(/^Your draft/);
     await poll(check).toMatch(/^valid/);
     await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(

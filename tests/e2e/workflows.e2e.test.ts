@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { setEditorText, staleTo } from './rule-editor.ts';
 import { writeBadFiles } from '../fixtures/option-chains.ts';
 import {
   axe,
@@ -35,27 +36,15 @@ const others: string[] = [];
 const expectNoSerious = async (label: string) =>
   expect(serious(await axe(page, label))).toEqual([]);
 
-const PASTE = `(text) => {
-  const data = new DataTransfer();
-  data.setData('text/plain', text);
-  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-}`;
-
-async function setEditorText(text: string): Promise<void> {
-  await page.locator('.monaco-editor .view-lines').first().click();
-  await page.keyboard.press('Control+A');
-  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
-}
-
 /** Stale data to MEDIUM instead of LOW (G2), and CRITICAL's target 45 s, then escalate. */
 function edited(text: string): string {
-  const row = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
   const critical = '"CRITICAL": { "target": "30 s", "on_late": "flag" }';
-  if (!text.includes(row) || !text.includes(critical))
-    throw new Error('the default rules no longer have the lines this test edits');
-  return text
-    .replace(row, row.replace('"LOW"', '"MEDIUM"'))
-    .replace(critical, '"CRITICAL": { "target": "45 s", "on_late": "escalate" }');
+  if (!text.includes(critical))
+    throw new Error('the default rules no longer have the CRITICAL target this test edits');
+  return staleTo(text, 'MEDIUM').replace(
+    critical,
+    '"CRITICAL": { "target": "45 s", "on_late": "escalate" }',
+  );
 }
 
 async function submit(file: string, extra: Record<string, string> = {}): Promise<string> {
@@ -113,7 +102,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
     const active = await desk.te.engine.handlers['rules:active']({});
     if (!active.ok) throw new Error(active.error.message);
-    await setEditorText(edited(active.value.text));
+    await setEditorText(page, edited(active.value.text));
     await poll(() => page.getByTestId('rules-check').textContent()).toMatch(/^valid/);
     await page.getByRole('tab', { name: 'What would change' }).click();
     await poll(() => page.getByTestId('whatif-state').textContent()).toBe(

@@ -27,6 +27,23 @@ export function useAuditedCall<T>(onDone: (value: T) => void) {
   return { author, setAuthor, busy, error, run };
 }
 
+const hintId = (id: string) => `${id}-hint`;
+
+/** A field's state while something is missing from it: invalid, and described by its hint. */
+const hinted = (id: string, missing: string | null) => ({
+  'aria-invalid': missing !== null || undefined,
+  'aria-describedby': missing !== null ? hintId(id) : undefined,
+});
+
+/** What is missing from a field, under it. */
+function Hint({ id, missing }: { id: string; missing: string | null }) {
+  return missing === null ? null : (
+    <div className="field-hint" id={hintId(id)}>
+      {missing}
+    </div>
+  );
+}
+
 /** "Your name": recorded as the actor of the audit entry; `missing`: why it must be given. */
 export function AuthorField({
   id,
@@ -39,7 +56,6 @@ export function AuthorField({
   onChange(value: string): void;
   missing?: string | null;
 }) {
-  const hint = `${id}-hint`;
   return (
     <>
       <label htmlFor={id}>Your name</label>
@@ -48,15 +64,10 @@ export function AuthorField({
           id={id}
           value={value}
           autoComplete="name"
-          aria-invalid={missing !== null || undefined}
-          aria-describedby={missing !== null ? hint : undefined}
+          {...hinted(id, missing)}
           onChange={(e) => onChange(e.target.value)}
         />
-        {missing !== null && (
-          <div className="field-hint" id={hint}>
-            {missing}
-          </div>
-        )}
+        <Hint id={id} missing={missing} />
       </div>
     </>
   );
@@ -128,7 +139,6 @@ export function WhyField({
   placeholder: string;
   missing: string | null;
 }) {
-  const hint = `${id}-hint`;
   return (
     <>
       <label htmlFor={id}>{label}</label>
@@ -139,15 +149,10 @@ export function WhyField({
           data-autofocus
           value={value}
           placeholder={placeholder}
-          aria-invalid={missing !== null || undefined}
-          aria-describedby={missing !== null ? hint : undefined}
+          {...hinted(id, missing)}
           onChange={(e) => onChange(e.target.value)}
         />
-        {missing !== null && (
-          <div className="field-hint" id={hint}>
-            {missing}
-          </div>
-        )}
+        <Hint id={id} missing={missing} />
       </div>
     </>
   );

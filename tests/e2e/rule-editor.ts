@@ -1,0 +1,29 @@
+// The rule editor as the Rules tests drive it: its whole text replaced as an analyst
+// pastes (Monaco takes a paste from the clipboard event, not from typed keys, which its
+// auto-closing brackets would change), and the one-line edit of the default rules they
+// make (G2 sending stale data to another level).
+import type { Page } from 'playwright-core';
+
+// Browser-side: a paste of `text` into the focused element, as the clipboard delivers it.
+const PASTE = `(text) => {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+}`;
+
+/** Replaces the editor's whole text: select all, then paste. */
+export async function setEditorText(page: Page, text: string): Promise<void> {
+  await page.locator('.monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+A');
+  await page.evaluate(`(${PASTE})(${JSON.stringify(text)})`);
+}
+
+/** G2's row of the default rules, which sends stale data to LOW. */
+export const STALE_ROW = '{ "when": { "freshness": { "==": "stale" } }, "level": "LOW" }';
+
+/** `text` (the default rules) with G2 sending stale data to `level` instead of LOW. */
+export function staleTo(text: string, level: string): string {
+  if (!text.includes(STALE_ROW))
+    throw new Error('the default rules no longer have the G2 row this test edits');
+  return text.replace(STALE_ROW, STALE_ROW.replace('"LOW"', `"${level}"`));
+}
