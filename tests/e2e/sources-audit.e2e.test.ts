@@ -133,6 +133,86 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('fits a long source id and justification at 1024×700 and 1440×900, the actions in view', async () => {
+    await goTo(page, 'sources');
+    const long = row(LONG_ID);
+    await long.waitFor();
+    for (const size of [SMALL, WIDE]) {
+      await page.setViewportSize(size);
+      // Measured in the page: the scroller, the table and each column (what a cut id or a
+      // min width on one cell leaves too wide is named in a failure).
+      const fit = await page.locator('.sources-scroll').evaluate((el) => {
+        const e = el as unknown as El & {
+          querySelector(s: string): (El & { getBoundingClientRect(): { width: number } }) | null;
+          querySelectorAll(
+            s: string,
+          ): ArrayLike<El & { getBoundingClientRect(): { width: number } }>;
+        };
+        const table = e.querySelector('table')!;
+        const heads = Array.from(e.querySelectorAll('thead th'));
+        return {
+          scroll: e.scrollWidth,
+          client: e.clientWidth,
+          table: Math.round(table.getBoundingClientRect().width),
+          columns: heads.map(
+            (h) => `${h.textContent || '(actions)'} ${Math.round(h.getBoundingClientRect().width)}`,
+          ),
+        };
+      });
+      expect([size.width, fit.scroll <= fit.client, fit]).toEqual([size.width, true, fit]);
+      expect([size.width, fit.table <= fit.client]).toEqual([size.width, true]);
+      // Every row's Override… and Clear… wholly inside the window.
+      const out = await page.locator('[data-testid=source-row] .actions button').evaluateAll(
+        (bs, w) =>
+          (
+            bs as unknown as (El & {
+              getBoundingClientRect(): { left: number; right: number };
+            })[]
+          )
+            .filter((b) => {
+              const r = b.getBoundingClientRect();
+              return r.left < 0 || r.right > w;
+            })
+            .map((b) => b.getAttribute('aria-label')),
+        size.width,
+      );
+      expect([size.width, out]).toEqual([size.width, []]);
+      expect(await long.getByRole('button', { name: /^Override…|^Override the/ }).isVisible()).toBe(
+        true,
+      );
+      // The whole id: in the row header's text (its accessible name) and in its tooltip (it is
+      // cut on screen).
+      const head = long.locator('th[scope=row]');
+      expect(await head.textContent()).toContain(LONG_ID);
+      expect(await head.locator(`[title="${LONG_ID}"]`).count()).toBe(1);
+      // The justification takes the room: a few lines at most, the whole text in its title.
+      const box = (await long.getByTestId('override').boundingBox())!;
+      expect([size.width, box.width >= 200, box.height <= 100, box]).toEqual([
+        size.width,
+        true,
+        true,
+        box,
+      ]);
+      const whole = await long
+        .getByTestId('override')
+        .evaluate(
+          (c, text) =>
+            [
+              c,
+              ...Array.from(
+                (c as unknown as { querySelectorAll(s: string): ArrayLike<El> }).querySelectorAll(
+                  '[title]',
+                ),
+              ),
+            ].some((x) => ((x as El).getAttribute('title') ?? '').includes(text)),
+          LONG_WHY,
+        );
+      expect([size.width, whole]).toEqual([size.width, true]);
+    }
+    await shot(page, 'sources-long-id');
+    await expectNoSerious('sources: a long source id and justification');
+  });
+
   it('opens a source’s own changes from its “N changes ›”', async () => {
     await goTo(page, 'sources');
     const link = row('vendor-y').getByTestId('source-audit');

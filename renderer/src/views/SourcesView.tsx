@@ -34,12 +34,25 @@ function Reliability({ s }: { s: SourceRecord }) {
   );
 }
 
+/** The date and the time may go on two lines (at 1024 px), each kept whole. */
+function Stamp({ iso }: { iso: string | null }) {
+  const [date, ...time] = localStamp(iso).split(' ');
+  return (
+    <>
+      <span className="nowrap">{date}</span>{' '}
+      {time.length > 0 && <span className="nowrap">{time.join(' ')}</span>}
+    </>
+  );
+}
+
 function Override({ s }: { s: SourceRecord }) {
   if (!s.override) return <span className="muted">none</span>;
   const o = s.override;
   return (
-    <div className="override-cell" data-testid="override">
-      <div>
+    // The justification takes the column's room and is cut after three lines; the whole of it
+    // is in the tooltip, and in the text that a screen reader reads.
+    <div className="override-cell" data-testid="override" title={o.justification}>
+      <div className="override-what">
         <span className="num strong">{reliabilityText(o.reliability)}</span>{' '}
         <span className="justification">“{o.justification}”</span>
       </div>
@@ -141,8 +154,17 @@ export function SourcesView() {
                 return (
                   <tr key={s.id} data-testid="source-row" data-source={s.id}>
                     <th scope="row" className="source-name">
-                      {s.name}
-                      {s.name !== s.id && <span className="muted small mono"> {s.id}</span>}
+                      {/* A long name or id is cut (two lines at most) and whole in the tooltip
+                          and the accessible name, so that the actions stay in the window. */}
+                      <span className="source-cut" title={s.name}>
+                        {s.name}
+                      </span>
+                      {s.name !== s.id && (
+                        <span className="source-cut muted small mono" title={s.id}>
+                          {' '}
+                          {s.id}
+                        </span>
+                      )}
                     </th>
                     <td className="num" data-testid="completed">
                       {int(s.completed)}
@@ -164,7 +186,9 @@ export function SourcesView() {
                     <td>
                       <Reliability s={s} />
                     </td>
-                    <td className="mono small">{localStamp(s.last_ingest_at)}</td>
+                    <td className="mono small last-ingest">
+                      <Stamp iso={s.last_ingest_at} />
+                    </td>
                     <td>
                       <Override s={s} />
                     </td>
