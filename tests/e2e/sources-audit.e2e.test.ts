@@ -265,6 +265,63 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await chip('failed').click();
   });
 
+  it('opens the last row’s facts in view after End, then Enter, at both sizes', async () => {
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      // A fresh list each time (nothing open, scrolled to the top).
+      await goTo(page, 'sources');
+      await goTo(page, 'audit');
+      const first = page.locator('.audit-row').first();
+      await first.waitFor();
+      const count =
+        Number(
+          await page.getByRole('table', { name: 'Audit entries' }).getAttribute('aria-rowcount'),
+        ) - 1;
+      await first.focus();
+      // As an analyst types them: Enter right after End, while the list is still scrolling
+      // to the last row (drawn only once there) — it opens the last row, not the first.
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      const facts = page.locator('.audit-item.open .facts');
+      await facts.waitFor();
+      // Wholly inside the list's visible part: under the sticky header, above its bottom edge.
+      const where = () =>
+        page.locator('.audit-table .tscroll').evaluate((el) => {
+          const box = (x: unknown) =>
+            (
+              x as {
+                getBoundingClientRect(): { top: number; bottom: number };
+              }
+            ).getBoundingClientRect();
+          const e = el as unknown as {
+            clientHeight: number;
+            querySelector(s: string): unknown;
+          };
+          const list = box(el);
+          const head = box(e.querySelector('.thead-group'));
+          const f = box(e.querySelector('.audit-item.open .facts'));
+          return {
+            inView: f.top >= head.bottom - 1 && f.bottom <= list.top + e.clientHeight + 1,
+            facts: [Math.round(f.top), Math.round(f.bottom)],
+            visible: [Math.round(head.bottom), Math.round(list.top + e.clientHeight)],
+          };
+        });
+      await poll(async () => (await where()).inView).toBe(true);
+      expect(await page.locator('.audit-item.open').getAttribute('data-index')).toBe(
+        String(count - 1),
+      );
+      await poll(() =>
+        page.evaluate(
+          'document.activeElement && document.activeElement.getAttribute("data-row-index")',
+        ),
+      ).toBe(String(count - 1));
+      expect([size.width, (await where()).inView]).toEqual([size.width, true]);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'audit-last-row-facts');
+    await expectNoSerious('audit: the last row’s facts open');
+  });
+
   it('shows a rule’s whole name (“unreadable”, “deciding”) at both widths', async () => {
     await goTo(page, 'audit');
     // The list is virtualised: only the empty file's entries, so that its row is drawn at both sizes.

@@ -162,6 +162,7 @@ function AuditTable({
         label="Audit entries"
         empty="No audit entries."
         onOpen={(e) => toggle(e.id)}
+        openId={open}
         estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
         overscan={12}
         renderRow={({ row: e, index, key, top, rowProps, measure }) => (

@@ -6,11 +6,12 @@
 // The Queue (views/QueueView.tsx) still draws its own frame: moved onto this one, its
 // p95 frame at 10,000 jobs came out late in `npx vitest run tests/e2e/scale.e2e.test.ts`
 // (7 of 8 windows, against 0 of 8 with its own), for a reason not found yet.
-import { useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { TableHead } from './TableHead.tsx';
 import { tableStyle, type TableModel } from './use-table.ts';
 import { useRoving } from './roving.ts';
+import { revealIn } from './reveal.ts';
 
 /** The height of a row (and of the header row, which sits in the same scroller). */
 export const ROW_HEIGHT = 30;
@@ -52,6 +53,11 @@ export interface VirtualTableProps<T extends { id: string | number }, C> {
    * when it changes, or once it is listed (a reload, a bookmark), and left alone after.
    */
   selectedId?: string | number | null;
+  /**
+   * The row open in place, its details drawn below its cells (an audit entry's facts):
+   * brought into view when it opens (reveal.ts).
+   */
+  openId?: string | number | null;
 }
 
 export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTableProps<T, C>) {
@@ -95,6 +101,17 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     watch.observe(el);
     return () => watch.disconnect();
   }, [scrollTo]);
+  // What opened is in the page once this render is committed: its height is read there.
+  const opened = useRef<string | number | null>(null);
+  useLayoutEffect(() => {
+    const id = p.openId ?? null;
+    if (id === opened.current) return;
+    opened.current = id;
+    const el = scroller.current;
+    const index = id === null ? -1 : rows.findIndex((r) => r.id === id);
+    const item = el?.querySelector<HTMLElement>(`.vlist > [data-index="${index}"]`);
+    if (el && item) revealIn(el, item, ROW_HEIGHT);
+  }, [p.openId, rows]);
   const roving = useRoving({
     count: rows.length,
     onOpen: (i) => rows[i] && p.onOpen(rows[i]),
@@ -109,13 +126,11 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
       aria-label={p.label}
       aria-rowcount={rows.length + 1}
       style={tableStyle(table)}
+      // Holds the keyboard's focus while the row moved to is drawn (roving.ts).
+      tabIndex={-1}
+      onKeyDown={roving.onKeyDown}
     >
-      <div
-        className="tscroll"
-        ref={scroller}
-        data-testid={p.scrollTestId}
-        onKeyDown={roving.onKeyDown}
-      >
+      <div className="tscroll" ref={scroller} data-testid={p.scrollTestId}>
         <div role="rowgroup" className="thead-group">
           <TableHead table={table} />
         </div>
