@@ -251,14 +251,23 @@ describe('resolving an id', () => {
     expect(safeFileName('../../etc/passwd')).toBe('passwd');
     expect(safeFileName('..\\..\\win.ini')).toBe('win.ini');
     expect(safeFileName('.hidden')).toBe('_hidden');
-    expect(safeFileName('a\u0000b;rm -rf.csv')).toBe('a_b_rm -rf.csv');
+    expect(safeFileName('a\u0000b;rm -rf.csv')).toBe('a_b;rm -rf.csv');
     expect(safeFileName('')).toBe('upload');
     // The analyst's own name, in any script; composed, and cut within what a disk allows.
     expect(safeFileName('SPX é (copy).csv')).toBe('SPX é (copy).csv');
     expect(safeFileName('donne\u0301es_Übersicht_期权.csv')).toBe('données_Übersicht_期权.csv');
     const long = safeFileName(`${'期'.repeat(100)}.csv`);
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
-    expect(long).toBe('期'.repeat(66));
+    expect(long).toBe(`${'期'.repeat(65)}.csv`);
     expect(safeFileName('a\u202Eb|c<d>.csv')).toBe('a_b_c_d_.csv');
+    // What no file system minds stays the analyst's own.
+    expect(safeFileName('IWM options chain export — very long (final, corrected) v2.csv')).toBe(
+      'IWM options chain export — very long (final, corrected) v2.csv',
+    );
+    expect(safeFileName("Q3 'desk' #2 & co; 50%.json")).toBe("Q3 'desk' #2 & co; 50%.json");
+    // What Windows would refuse or change is made harmless.
+    expect(safeFileName('CON.csv')).toBe('_CON.csv');
+    expect(safeFileName('chain.csv. ')).toBe('chain.csv__');
+    expect(safeFileName('a:b*c?.csv')).toBe('a_b_c_.csv');
   });
 });

@@ -9,7 +9,7 @@
 import { createWriteStream, lstatSync, realpathSync } from 'node:fs';
 import { lstat, mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { basename, join, sep } from 'node:path';
+import { basename, extname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { SubmitAck, UploadReceipt } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
@@ -59,17 +59,26 @@ const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 const MAX_NAME_BYTES = 200;
 
 /**
- * A file name safe to keep on disk, and the analyst's own in the queue: its last
- * component; letters and digits of any script kept (données.csv), control, path and
- * shell characters replaced.
+ * A file name safe to keep on disk on every system, and otherwise the analyst's own (the
+ * queue, the drawer and `gex-desk jobs` show it): its last component; only what a file
+ * system refuses or misreads is replaced — control and invisible format characters (a
+ * right-to-left override would disguise the name), and `< > : " / \ | ? *` (Windows) —
+ * so that "IWM export — final, v2.csv" stays as it was named. A leading dot (hidden), a
+ * trailing dot or space (Windows drops them) and Windows's device names (CON, NUL, …) are
+ * made harmless; a name too long is cut in its stem, keeping its extension.
  */
 export function safeFileName(name: string): string {
-  const base = basename(name.normalize('NFC').replaceAll('\\', '/'))
-    .replace(/[^\p{L}\p{M}\p{N}_.\- ()[\]+@]/gu, '_')
-    .replace(/^\.+/, '_');
-  const chars = [...(base || 'upload')];
-  while (Buffer.byteLength(chars.join('')) > MAX_NAME_BYTES) chars.pop();
-  return chars.join('');
+  let base = basename(name.normalize('NFC').replaceAll('\\', '/'))
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}<>:"/\\|?*]/gu, '_')
+    .replace(/^\.+/, '_')
+    .replace(/[. ]+$/, (tail) => '_'.repeat(tail.length));
+  if (/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(base)) base = `_${base}`;
+  base ||= 'upload';
+  const ext = extname(base);
+  const keep = Buffer.byteLength(ext) <= 16 && ext !== base ? ext : '';
+  const stem = [...base.slice(0, base.length - keep.length)];
+  while (Buffer.byteLength(stem.join('') + keep) > MAX_NAME_BYTES) stem.pop();
+  return stem.join('') + keep;
 }
 
 /** An upload stopped because it broke a limit; carries the answer for the page. */
