@@ -6,7 +6,7 @@
 // the token that says so, and no serious or critical axe-core violation in any view.
 // Screenshots of each state at 1440×900 and 1024×700 go to test-results/screenshots/.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
 import {
@@ -199,8 +199,10 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     expect(page.url()).toMatch(/#\/queue$/);
   });
 
-  it('retries a cancelled job from its drawer and says so', async () => {
+  it('retries a cancelled job from its drawer and says so, each change by the analyst named', async () => {
     await goTo(page, 'queue');
+    // The name the analyst gave in a dialog of this profile.
+    await page.evaluate(`localStorage.setItem('gex-desk.author', 'e2e-analyst')`);
     await page.locator('[data-filter=active]').click();
     await pauseQueue(page);
     const file = chainFile(desk.fixtures, 'spx_later.csv', 23, {
@@ -227,6 +229,29 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       .poll(async () => (await jobOf('spx_later.csv'))?.status, { timeout: 60_000 })
       .toBe('completed');
     await shot(page, 'drawer-retried');
+    // The trail names who cancelled it and who retried it.
+    const job = (await jobOf('spx_later.csv'))!;
+    const trail = await desk.te.engine.handlers['audit:list']({
+      request_id: job.request_id,
+      order: 'oldest',
+      limit: 500,
+    });
+    if (!trail.ok) throw new Error(trail.error.message);
+    const by = (kind: string) => trail.value.filter((e) => e.kind === kind).map((e) => e.actor);
+    expect([by('cancelled'), by('retried')]).toEqual([['e2e-analyst'], ['e2e-analyst']]);
+    // Another job's drawer says nothing of this one's retry.
+    await page.locator('[data-filter=all]').click();
+    await row('spx_good.csv').click();
+    await poll(() => drawer.locator('h2').textContent()).toBe('spx_good.csv');
+    expect(await drawer.getByTestId('drawer-feedback').textContent()).toBe('');
+    await page.keyboard.press('Escape');
+    // The search reads what the rows show: a file's name, not the folder it lies in.
+    const search = page.getByLabel('Filter jobs by file, underlying, source, rule or id');
+    await search.fill(basename(desk.fixtures));
+    await poll(() => page.locator('[data-testid=job-row]').count()).toBe(0);
+    await search.fill('spx_good');
+    await poll(() => page.locator('[data-testid=job-row]').count()).toBe(1);
+    await search.fill('');
   });
 
   it('shows no level for a request its facts read refused: the rules never gave it one', async () => {
@@ -256,6 +281,10 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     );
     await shot(page, 'drawer-undecided');
     await expectNoSerious('queue: a job never decided');
+    // A primary button under the pointer keeps its contrast.
+    await page.getByTestId('open-files').hover();
+    await expectNoSerious('queue: Open files… hovered');
+    await page.mouse.move(0, 0);
   });
 
   it('offers a skip link to the content as the first Tab stop', async () => {

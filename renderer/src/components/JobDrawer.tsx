@@ -217,7 +217,8 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
           <ErrorLine error={job.error} />
         </div>
       )}
-      <Actions job={job} />
+      {/* Its own per job: one job's "Cancel requested." is not another's. */}
+      <Actions key={job.id} job={job} />
       {request?.facts && (
         <section>
           <h3>Facts at arrival</h3>

@@ -11,6 +11,7 @@ import type { AppError } from '../../../shared/result.ts';
 import type { GexClient } from '../api/client.ts';
 import { isStale } from './job-order.ts';
 import { countJobs, NO_JOBS, type JobCounts } from './job-counts.ts';
+import { rememberedAuthor } from './author.ts';
 import { useLevels } from './levels.ts';
 import { HOME, type Route, type View } from './route.ts';
 
@@ -126,7 +127,9 @@ export const useApp = create<State>((set, get) => {
   ): Promise<AppError | null> => {
     const client = get().client;
     if (!client) return null;
-    const res = await client.call(call, { id });
+    // The analyst named in this profile's dialogs is the one who cancels or retries.
+    const author = rememberedAuthor().trim();
+    const res = await client.call(call, author ? { id, author } : { id });
     if (!res.ok) return res.error;
     buffered.push(res.value);
     schedule();

@@ -17,7 +17,7 @@ import { useRequests } from '../state/requests.ts';
 import { useJob } from '../state/use-job.ts';
 import { useNow } from '../hooks.ts';
 import { plural } from '../text/words.ts';
-import { int } from '../text/numbers.ts';
+import { basename, int } from '../text/numbers.ts';
 import { ErrorLine, LevelBadge } from '../components/common.tsx';
 import { JobDrawer } from '../components/JobDrawer.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
@@ -58,7 +58,8 @@ function passes(
   if (levels.size > 0 && (endedUndecided(job) || !levels.has(job.effective_priority))) return false;
   return (
     !q ||
-    `${job.file} ${job.underlying ?? ''} ${job.source} ${job.id} ${job.rule}`
+    // The file's name as shown, not its folders (an upload's lie in the data folder).
+    `${basename(job.file)} ${job.underlying ?? ''} ${job.source} ${job.id} ${job.rule}`
       .toLowerCase()
       .includes(q)
   );
