@@ -1,7 +1,8 @@
 // A modal dialog: labelled, the first field focused, Escape cancels, Tab stays
 // inside, and focus returns to where it was when the dialog closes — or, when that
 // element can no longer take it (the dialog's action disabled or removed its opener),
-// to `fallbackFocus`, rather than dropping to the page's body.
+// to `fallbackFocus`, rather than dropping to the page's body. `aside` stands at the
+// right of the title (a summary such as a size), outside the dialog's name.
 import { useEffect, useRef, type ReactNode } from 'react';
 
 const FOCUSABLE =
@@ -14,8 +15,10 @@ export function Modal({
   wide,
   testId,
   fallbackFocus,
+  aside,
 }: {
   title: ReactNode;
+  aside?: ReactNode;
   onClose(): void;
   children: ReactNode;
   wide?: boolean;
@@ -62,7 +65,9 @@ export function Modal({
     return () => {
       window.removeEventListener('keydown', onKey, true);
       before?.focus?.();
-      if (before && document.activeElement !== before) fallback.current?.();
+      // Opened with nothing focused (files dropped on the window), or the element cannot take it back.
+      if (!before || before === document.body || document.activeElement !== before)
+        fallback.current?.();
     };
   }, []);
 
@@ -78,6 +83,7 @@ export function Modal({
       >
         <div className="modal-head">
           <h2 id="modal-title">{title}</h2>
+          {aside}
         </div>
         {children}
       </div>

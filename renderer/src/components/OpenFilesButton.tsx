@@ -2,11 +2,15 @@
 import { useRef } from 'react';
 import { useSubmissions } from '../state/submissions.ts';
 
+/** The button's id: where the submit dialog gives the focus back when it closes. */
+export const OPEN_FILES_ID = 'open-files';
+
 export function OpenFilesButton() {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
       <button
+        id={OPEN_FILES_ID}
         className="btn primary"
         onClick={() => input.current?.click()}
         data-testid="open-files"

@@ -1,7 +1,11 @@
 // The submit dialog: which files, from which source, and optionally a manual
-// priority, which the firm's rule G1 only accepts with a justification.
+// priority, which the firm's rule G1 only accepts with a justification. A modal
+// (Modal.tsx): Tab stays inside, Escape cancels, and the focus goes back to "Open
+// files…" (also when the files were dropped on the window, with nothing focused).
 import { rememberAuthor } from '../state/author.ts';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { Modal } from './Modal.tsx';
+import { OPEN_FILES_ID } from './OpenFilesButton.tsx';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { useLevelOrder } from '../state/levels.ts';
 import { bytes } from '../text/numbers.ts';
@@ -17,16 +21,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
   const [priority, setPriority] = useState<PriorityLevel | ''>('');
   const [justification, setJustification] = useState('');
   const [tried, setTried] = useState(false);
-  const first = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => first.current?.focus(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') useSubmissions.getState().cancelPending();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  const cancel = () => useSubmissions.getState().cancelPending();
 
   const justificationMissing = priority !== '' && justification.trim() === '';
   const sourceMissing = source.trim() === '';
@@ -45,98 +40,86 @@ export function SubmitDialog({ files }: { files: File[] }) {
   };
 
   return (
-    <div className="modal-backdrop" role="presentation">
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="submit-title"
-        data-testid="submit-dialog"
+    <Modal
+      title={`Submit ${files.length} file${files.length === 1 ? '' : 's'}`}
+      aside={<span className="muted">{bytes(total)}</span>}
+      onClose={cancel}
+      testId="submit-dialog"
+      fallbackFocus={() => document.getElementById(OPEN_FILES_ID)?.focus()}
+    >
+      <ul className="file-list">
+        {files.map((f, i) => (
+          <li key={`${f.name}-${i}`}>
+            <span className="file-name">{f.name}</span>
+            <span className="num muted">{bytes(f.size)}</span>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="form-grid"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
       >
-        <div className="modal-head">
-          <h2 id="submit-title">
-            Submit {files.length} file{files.length === 1 ? '' : 's'}
-          </h2>
-          <span className="muted">{bytes(total)}</span>
-        </div>
-        <ul className="file-list">
-          {files.map((f, i) => (
-            <li key={`${f.name}-${i}`}>
-              <span className="file-name">{f.name}</span>
-              <span className="num muted">{bytes(f.size)}</span>
-            </li>
-          ))}
-        </ul>
-        <form
-          className="form-grid"
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <label htmlFor="sub-source">Source</label>
-          <div>
-            <input
-              id="sub-source"
-              value={source}
-              onChange={(e) => setSource(e.target.value)}
-              spellCheck={false}
-            />
-            {tried && sourceMissing && <div className="field-error">A source is required.</div>}
-          </div>
-          <label htmlFor="sub-author">Analyst</label>
+        <label htmlFor="sub-source">Source</label>
+        <div>
           <input
-            id="sub-author"
-            value={author}
-            placeholder="optional"
-            onChange={(e) => setAuthor(e.target.value)}
+            id="sub-source"
+            value={source}
+            onChange={(e) => setSource(e.target.value)}
+            spellCheck={false}
           />
-          <label htmlFor="sub-priority">Priority</label>
-          <select
-            id="sub-priority"
-            value={priority}
-            onChange={(e) => setPriority(e.target.value as PriorityLevel | '')}
-          >
-            <option value="">By the active rules</option>
-            {levelOrder.map((l) => (
-              <option key={l} value={l}>
-                {l} (manual override)
-              </option>
-            ))}
-          </select>
-          {priority !== '' && (
-            <>
-              <label htmlFor="sub-justification">Justification</label>
-              <div>
-                <textarea
-                  id="sub-justification"
-                  rows={2}
-                  value={justification}
-                  placeholder="Why this priority (recorded in the audit trail)"
-                  onChange={(e) => setJustification(e.target.value)}
-                />
-                {tried && justificationMissing && (
-                  <div className="field-error">
-                    A manual priority needs a justification (rule G1).
-                  </div>
-                )}
-              </div>
-            </>
-          )}
-          <div className="modal-actions">
-            <button
-              type="button"
-              className="btn"
-              onClick={() => useSubmissions.getState().cancelPending()}
-            >
-              Cancel
-            </button>
-            <button type="submit" className="btn primary" ref={first} data-testid="submit-files">
-              Submit
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+          {tried && sourceMissing && <div className="field-error">A source is required.</div>}
+        </div>
+        <label htmlFor="sub-author">Analyst</label>
+        <input
+          id="sub-author"
+          value={author}
+          placeholder="optional"
+          onChange={(e) => setAuthor(e.target.value)}
+        />
+        <label htmlFor="sub-priority">Priority</label>
+        <select
+          id="sub-priority"
+          value={priority}
+          onChange={(e) => setPriority(e.target.value as PriorityLevel | '')}
+        >
+          <option value="">By the active rules</option>
+          {levelOrder.map((l) => (
+            <option key={l} value={l}>
+              {l} (manual override)
+            </option>
+          ))}
+        </select>
+        {priority !== '' && (
+          <>
+            <label htmlFor="sub-justification">Justification</label>
+            <div>
+              <textarea
+                id="sub-justification"
+                rows={2}
+                value={justification}
+                placeholder="Why this priority (recorded in the audit trail)"
+                onChange={(e) => setJustification(e.target.value)}
+              />
+              {tried && justificationMissing && (
+                <div className="field-error">
+                  A manual priority needs a justification (rule G1).
+                </div>
+              )}
+            </div>
+          </>
+        )}
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={cancel}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" data-autofocus data-testid="submit-files">
+            Submit
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }
