@@ -1,4 +1,5 @@
-// The submit dialog holds and returns the keyboard's focus like every other dialog.
+// The submit dialog holds and returns the keyboard's focus like every other dialog, and
+// an escalated late job's level (CRITICAL ↑M LATE) stays whole in the Queue.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +8,16 @@ import {
   axe,
   chainFile,
   dropFile,
+  goTo,
   haveChromium,
   openDesk,
   pauseQueue,
+  poll,
   serious,
   shot,
+  SMALL,
   until,
+  WIDE,
   type Desk,
 } from './harness.ts';
 
@@ -37,6 +42,23 @@ async function chooseFile(path: string): Promise<void> {
   ]);
   await chooser.setFiles(path);
   await page.getByTestId('submit-dialog').waitFor();
+}
+
+/** Elements cut in their box (scrollWidth over clientWidth) or reaching past the window. */
+const CUT = `(sel) => [...document.querySelectorAll(sel)].filter((el) => {
+  const r = el.getBoundingClientRect();
+  return el.scrollWidth > el.clientWidth + 0.5 || r.left < 0 || r.right > window.innerWidth + 0.5;
+}).map((el) => ({ text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth, right: Math.round(el.getBoundingClientRect().right) }))`;
+const cut = (sel: string) =>
+  page.evaluate(`(${CUT})(${JSON.stringify(sel)})`) as Promise<
+    { text: string; scroll: number; client: number; right: number }[]
+  >;
+
+/** Opens the submissions panel when it is collapsed. */
+async function openPanel(): Promise<void> {
+  if (await page.locator('.side-panel.collapsed').count())
+    await page.locator('.panel-toggle').click();
+  await page.locator('.side-panel:not(.collapsed)').waitFor();
 }
 
 describe.skipIf(!haveChromium)('fit and focus', () => {
@@ -90,5 +112,54 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
     expect(serious(await axe(page, 'submit dialog'))).toEqual([]);
     await shot(page, 'submit-dialog-modal');
     await page.keyboard.press('Escape');
+  });
+
+  it('shows an escalated late job’s level whole at both sizes', async () => {
+    const active = await desk.te.engine.handlers['rules:active']({});
+    if (!active.ok) throw new Error(active.error.message);
+    const edited = JSON.parse(active.value.text) as {
+      levels: Record<string, { target: string; on_late: string }>;
+    };
+    edited.levels.HIGH = { target: '2 s', on_late: 'escalate' };
+    edited.levels.MEDIUM = { target: '2 s', on_late: 'escalate' };
+    edited.levels.LOW = { target: '2 s', on_late: 'escalate' };
+    const res = await desk.te.engine.handlers['rules:activate']({
+      text: JSON.stringify(edited, null, 2),
+      author: 'e2e',
+      comment: 'short targets',
+    });
+    if (!res.ok) throw new Error(res.error.message);
+    await goTo(page, 'queue');
+    await poll(() => page.getByTestId('target-LOW').textContent()).toBe(
+      'target 2 s, then escalate',
+    );
+    for (const [i, priority] of (['LOW', 'MEDIUM', 'HIGH'] as const).entries()) {
+      const name = `late-${priority.toLowerCase()}.csv`;
+      const path = chainFile(desk.fixtures, name, 510 + i, { expiries: 2, strikesPerExpiry: 8 });
+      await dropFile(page, path, name);
+      await page.getByLabel('Priority').selectOption(priority);
+      await page.getByLabel('Justification').fill('late test');
+      await page.getByTestId('submit-files').click();
+      await page.getByTestId('submit-dialog').waitFor({ state: 'detached' });
+    }
+    // LOW escalates to CRITICAL past three targets; every one of them is then late.
+    await until(
+      () => page.locator('.job-row[data-level=CRITICAL].is-late .flag.esc').count(),
+      (n) => n >= 3,
+      'the three jobs to be escalated to CRITICAL and late',
+      60_000,
+    );
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await openPanel();
+      await page.waitForTimeout(250);
+      expect(await cut('.job-row .c-level'), `level cells at ${size.width}`).toEqual([]);
+      expect(await page.locator('.job-row .c-level').first().textContent()).toMatch(
+        /CRITICAL.*↑.*LATE/,
+      );
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'queue-late-escalated');
+    expect(serious(await axe(page, 'queue: late escalated'))).toEqual([]);
   });
 });

@@ -133,7 +133,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'level',
       label: 'Level',
       title: 'Level after any escalation (↑ and the original level); LATE past its target',
-      width: 112,
+      // Room for the widest cell whole: CRITICAL ↑M LATE (an escalated job past its target).
+      width: 140,
       className: 'c-level',
       sort: compareBy((j) => levelRank(j.effective_priority)),
       cell: (j) => <Level job={j} />,
