@@ -1,5 +1,6 @@
 // The submit dialog holds and returns the keyboard's focus like every other dialog, and
-// an escalated late job's level (CRITICAL ↑M LATE) stays whole in the Queue.
+// what must be read stays whole: an escalated late job's level in the Queue, and the
+// jobs' actions in a 1024×700 window with the submissions panel open.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
   poll,
   serious,
   shot,
+  SHOTS,
   SMALL,
   until,
   WIDE,
@@ -161,5 +163,28 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
     await page.setViewportSize(WIDE);
     await shot(page, 'queue-late-escalated');
     expect(serious(await axe(page, 'queue: late escalated'))).toEqual([]);
+  });
+
+  it('keeps every job’s actions in view at 1024×700 with the submissions panel open', async () => {
+    await page.setViewportSize(SMALL);
+    // A narrow window starts it collapsed: the analyst opens it.
+    await openPanel();
+    await page.waitForTimeout(250);
+    expect(await page.getByTestId('job-row').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('.job-row .c-act button').count()).toBeGreaterThanOrEqual(4);
+    expect(await cut('.job-row .c-act button')).toEqual([]);
+    // Nor behind the table's edge (a sideways scroll): within the table's visible box.
+    const hidden = await page.evaluate(`(() => {
+      const box = document.querySelector('.queue-view .tscroll').getBoundingClientRect();
+      return [...document.querySelectorAll('.job-row .c-act button')].filter((b) => b.getBoundingClientRect().right > box.right + 0.5).length;
+    })()`);
+    expect(hidden).toBe(0);
+    expect(await cut('.job-row .c-outcome')).toEqual([]);
+    const sideways = await page.evaluate(
+      `(() => { const s = document.querySelector('.queue-view .tscroll'); return s ? s.scrollWidth - s.clientWidth : -1; })()`,
+    );
+    expect(sideways).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'queue-panel-open@1024.png') });
+    await page.setViewportSize(WIDE);
   });
 });

@@ -1,8 +1,10 @@
 // The Queue table's columns and what each cell of a job shows: level (with
 // escalation and lateness), status, the file's base name, the underlying, the data's
 // as-of, times, the rule, and the outcome: progress while running, the quality badge
-// once done, a clean error when failed. On a narrow window the least needed columns
-// (rule, run, submitted) give way first; the drawer has them all.
+// once done, a clean error when failed. On a narrow window (or beside the open
+// submissions panel) the least needed columns give way first: rule, run, submitted,
+// wait, then the underlying (in the file's name) and the as-of; the drawer has them
+// all, and the level, status, file, outcome and actions stay.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
 import { endedUndecided, isOpen, isWaiting, levelRank } from '../../../../shared/domain.ts';
 import type { RequestRecord } from '../../../../shared/api.ts';
@@ -169,6 +171,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'Underlying',
       width: 84,
       className: 'c-und',
+      optional: 2,
       sort: compareBy((j) => j.underlying),
       cell: (j) => j.underlying ?? '',
     },
@@ -177,6 +180,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'As of',
       title: 'When the data was observed, in the offset the exchange wrote it',
       width: 154,
+      optional: 1,
       className: 'num-left c-asof',
       cell: (j, ctx) => {
         const at = asOf(j, ctx);
@@ -190,7 +194,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: `Submission time, ${zone} (your time zone; a job from the other side of a daylight-saving change names its own)`,
       width: 118,
       align: 'right',
-      optional: 2,
+      optional: 4,
       sort: compareBy((j) => ms(j.submitted_at)),
       cell: (j) => (
         <ZonedTime text={localClock(j.submitted_at)} iso={j.submitted_at} headerZone={zone} />
@@ -203,7 +207,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: 'Submission to start (or to now while waiting)',
       width: 62,
       align: 'right',
-      optional: 1,
+      optional: 3,
       cell: (j, ctx) => {
         const w = waitMs(j, ctx.now);
         return Number.isFinite(w) ? duration(w) : '';
@@ -215,7 +219,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: 'Start to end (or to now while running)',
       width: 62,
       align: 'right',
-      optional: 3,
+      optional: 5,
       cell: (j, ctx) => {
         const r = runMs(j, ctx.now);
         return Number.isFinite(r) ? duration(r) : '';
@@ -227,7 +231,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: 'The rule that decided the level',
       width: 48,
       className: 'c-rule',
-      optional: 4,
+      optional: 6,
       sort: compareBy((j) => j.rule),
       cell: (j) => j.rule,
       title_of: (j) => `rule ${j.rule}${j.rule_version ? ` (rule set v${j.rule_version})` : ''}`,
