@@ -153,8 +153,8 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
     );
     for (const size of [WIDE, SMALL]) {
       await page.setViewportSize(size);
-      await openPanel();
       await page.waitForTimeout(250);
+      await openPanel();
       expect(await cut('.job-row .c-level'), `level cells at ${size.width}`).toEqual([]);
       expect(await page.locator('.job-row .c-level').first().textContent()).toMatch(
         /CRITICAL.*↑.*LATE/,
@@ -167,9 +167,9 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
 
   it('keeps every job’s actions in view at 1024×700 with the submissions panel open', async () => {
     await page.setViewportSize(SMALL);
-    // A narrow window starts it collapsed: the analyst opens it.
-    await openPanel();
     await page.waitForTimeout(250);
+    // A narrow window collapses it: the analyst opens it.
+    await openPanel();
     expect(await page.getByTestId('job-row').count()).toBeGreaterThanOrEqual(4);
     expect(await page.locator('.job-row .c-act button').count()).toBeGreaterThanOrEqual(4);
     expect(await cut('.job-row .c-act button')).toEqual([]);
