@@ -1,6 +1,7 @@
 // The submit dialog holds and returns the keyboard's focus like every other dialog, and
-// what must be read stays whole: an escalated late job's level in the Queue, and the
-// jobs' actions in a 1024×700 window with the submissions panel open.
+// what must be read stays whole: an escalated late job's level in the Queue, the jobs'
+// actions in a 1024×700 window with the submissions panel open, and there too the
+// inbox's counts in the status bar while the queue is paused.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,5 +187,23 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
     expect(sideways).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'queue-panel-open@1024.png') });
     await page.setViewportSize(WIDE);
+  });
+
+  it('keeps the inbox counts whole in the status bar at 1024×700 while paused', async () => {
+    // A cancelled job too: the bar then names the cancelled ones, even at 1024 px.
+    await page.getByTestId('job-row').first().getByTestId('cancel-job').click();
+    await page.getByTestId('status-paused').waitFor();
+    await page.setViewportSize(SMALL);
+    await page.waitForTimeout(200);
+    const counts =
+      '[data-testid=status-inbox], [data-testid=status-inbox-done], [data-testid=status-inbox-failed], [data-testid=status-paused], [data-testid=total-queued], [data-testid=total-failed]';
+    expect(await cut(counts)).toEqual([]);
+    for (const id of ['status-inbox-done', 'status-inbox-failed']) {
+      expect(await page.getByTestId(id).isVisible(), id).toBe(true);
+    }
+    expect(await page.getByTestId('status-inbox-done').textContent()).toBe('0');
+    expect(await page.getByTestId('status-inbox-failed').textContent()).toBe('1');
+    await page.setViewportSize(WIDE);
+    await shot(page, 'statusbar-inbox-paused');
   });
 });

@@ -3,7 +3,9 @@
 // and the job totals. The totals and the busy
 // workers are counted from the same job list the views show (state/job-counts.ts),
 // so the bar never says "failed 0" beside failed jobs; past the newest jobs that list
-// holds, they are the database's counts (jobTotals).
+// holds, they are the database's counts (jobTotals). When the bar is too narrow (a
+// 1024-px window with the queue paused), the transport and then the throughput give
+// way (cut, whole in their tooltips) before the inbox's counts and the queue's.
 import { useShallow } from 'zustand/react/shallow';
 import { jobTotals, useApp } from '../state/store.ts';
 import { int, num } from '../text/numbers.ts';
@@ -31,6 +33,7 @@ export function StatusBar() {
         : 'connecting…';
   const workers = stats?.workers ?? health?.workers ?? 0;
   const busy = Math.min(workers, totals.running);
+  const transport = health?.transport === 'ipc' ? 'desktop' : 'browser host';
 
   return (
     <footer className="statusbar" data-testid="statusbar">
@@ -105,14 +108,19 @@ export function StatusBar() {
       {stats && (
         <>
           <span className="sep" />
-          <span className="label" title="Jobs completed per minute over the latency window">
+          <span
+            className="label give"
+            title={`${num(stats.throughput_per_min, 1)} jobs/min: jobs completed per minute over the latency window`}
+          >
             {num(stats.throughput_per_min, 1)} jobs/min
           </span>
         </>
       )}
       <span className="spacer" />
       {health && (
-        <span className="label">{health.transport === 'ipc' ? 'desktop' : 'browser host'}</span>
+        <span className="label give first" title={transport}>
+          {transport}
+        </span>
       )}
     </footer>
   );
