@@ -287,6 +287,25 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await page.mouse.move(0, 0);
   });
 
+  it('sorts by level with the jobs never decided together, after every level', async () => {
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=all]').click();
+    const rows = page.locator('[data-testid=job-row]');
+    await page.getByRole('columnheader', { name: 'Level' }).getByRole('button').click();
+    await poll(() =>
+      page.getByRole('columnheader', { name: 'Level' }).getAttribute('aria-sort'),
+    ).toBe('ascending');
+    const undecided: boolean[] = [];
+    for (let i = 0; i < (await rows.count()); i++)
+      undecided.push((await rows.nth(i).getByTestId('level-undecided').count()) > 0);
+    const first = undecided.indexOf(true);
+    const last = undecided.lastIndexOf(true);
+    expect(first).toBeGreaterThanOrEqual(0);
+    // One block, at one end of the list.
+    expect(undecided.slice(first, last + 1).every(Boolean)).toBe(true);
+    expect(first === 0 || last === undecided.length - 1).toBe(true);
+  });
+
   it('offers a skip link to the content as the first Tab stop', async () => {
     await goTo(page, 'queue');
     // A fresh page: the first Tab press starts from the top.

@@ -138,7 +138,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       // Room for the widest cell whole: CRITICAL ↑M LATE (an escalated job past its target).
       width: 140,
       className: 'c-level',
-      sort: compareBy((j) => levelRank(j.effective_priority)),
+      // A job the rules never decided shows no level: together, after every level.
+      sort: compareBy((j) => (endedUndecided(j) ? Infinity : levelRank(j.effective_priority))),
       cell: (j) => <Level job={j} />,
     },
     {
