@@ -25,6 +25,7 @@ import {
   submitFile,
   until,
   type Desk,
+  expectNoSerious,
 } from './harness.ts';
 import { writeUndatedJson } from '../fixtures/option-chains.ts';
 
@@ -38,8 +39,6 @@ const jobs = async () => {
 };
 const jobOf = async (name: string) => (await jobs()).find((j) => j.file.endsWith(`/${name}`));
 const row = (name: string) => page.locator('[data-testid=job-row]', { hasText: name });
-const expectNoSerious = async (label: string) =>
-  expect(serious(await axe(page, label))).toEqual([]);
 
 describe.skipIf(!haveChromium)('an analyst’s day', () => {
   beforeAll(async () => {
@@ -102,7 +101,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       /: \d+ of [\d,]+ rows used; \d+\.\d % dropped: expired expiries; below your 80 % threshold$/,
     );
     await shot(page, 'queue-all');
-    await expectNoSerious('queue: all jobs');
+    await expectNoSerious(page, 'queue: all jobs');
 
     await goTo(page, 'snapshots');
     // The levels board comes first; every snapshot, with its quality, is one pane away.
@@ -144,7 +143,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     );
     expect(await row('junk.csv').getByRole('button', { name: /Retry/ }).count()).toBe(0);
     await shot(page, 'drawer-failed');
-    await expectNoSerious('queue: drawer of a failed job');
+    await expectNoSerious(page, 'queue: drawer of a failed job');
 
     // From the keyboard: the row is a Tab stop, the arrows move, Enter opens, Escape closes.
     await drawer.getByRole('button', { name: 'Close the job details' }).click();
@@ -280,10 +279,10 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       'not read: the file was refused',
     );
     await shot(page, 'drawer-undecided');
-    await expectNoSerious('queue: a job never decided');
+    await expectNoSerious(page, 'queue: a job never decided');
     // A primary button under the pointer keeps its contrast.
     await page.getByTestId('open-files').hover();
-    await expectNoSerious('queue: Open files… hovered');
+    await expectNoSerious(page, 'queue: Open files… hovered');
     await page.mouse.move(0, 0);
   });
 
@@ -349,7 +348,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       );
     }
     await shot(page, 'audit-trail');
-    await expectNoSerious('audit: a request trail');
+    await expectNoSerious(page, 'audit: a request trail');
     await page.getByRole('button', { name: '‹ All entries' }).click();
     const first = page.locator('.audit-row').first();
     await first.waitFor();
@@ -362,7 +361,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     );
     expect(await page.getByTestId('audit-count').textContent()).toMatch(/^\d+ entr(y|ies)$/);
     await shot(page, 'audit-all');
-    await expectNoSerious('audit: all entries');
+    await expectNoSerious(page, 'audit: all entries');
   });
 
   it('names a rejected (unreadable) file in its audit trail', async () => {
@@ -387,7 +386,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     expect(page.url()).toContain(`#/snapshots/${spx.snapshot_id}`);
     expect(await page.locator('[data-view=snapshots]').getAttribute('aria-current')).toBe('page');
     await shot(page, 'snapshot-after-reload');
-    await expectNoSerious('snapshots: an open snapshot');
+    await expectNoSerious(page, 'snapshots: an open snapshot');
     // Back returns to the previous view.
     await goTo(page, 'audit');
     await page.goBack();
@@ -396,7 +395,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await page.reload();
     await page.getByTestId('rules-view').waitFor();
     await page.locator('.monaco-editor').waitFor();
-    await expectNoSerious('rules');
+    await expectNoSerious(page, 'rules');
     await page.reload();
     await page.getByTestId('rules-view').waitFor();
   });
@@ -419,7 +418,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await page.keyboard.press('ArrowRight');
     await poll(async () => Number(await handle.getAttribute('aria-valuenow'))).toBe(before + 16);
     await shot(page, 'snapshots-sorted');
-    await expectNoSerious('snapshots: the list');
+    await expectNoSerious(page, 'snapshots: the list');
     // The open snapshot closes when the filter hides its row.
     await page.locator('[data-testid=snapshot-row]', { hasText: 'NDX' }).click();
     await page.getByTestId('snapshot-detail').waitFor();
@@ -463,7 +462,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     );
     await poll(() => page.getByTestId('status-rules').textContent()).toBe(`v${res.value.version}`);
     await shot(page, 'queue-targets');
-    await expectNoSerious('queue: active jobs');
+    await expectNoSerious(page, 'queue: active jobs');
   });
 
   it('explains itself in a tab opened without the token', async () => {

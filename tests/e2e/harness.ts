@@ -195,6 +195,11 @@ export const serious = (found: AxeFinding[]) =>
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
 
+/** axe-core on the page as it is finds nothing serious or critical. */
+export async function expectNoSerious(page: Page, label: string): Promise<void> {
+  expect(serious(await axe(page, label))).toEqual([]);
+}
+
 // Browser-side helper, as source text: this file is type-checked without the DOM library.
 const DROP = `async ({ b64, name }) => {
   const bin = atob(b64);

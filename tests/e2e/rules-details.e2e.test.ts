@@ -9,16 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { setEditorText, staleTo } from './rule-editor.ts';
 import {
-  axe,
   chainFile,
   goTo,
   haveChromium,
   openDesk,
   poll,
-  serious,
   shot,
   until,
   type Desk,
+  expectNoSerious,
 } from './harness.ts';
 
 let desk: Desk;
@@ -27,8 +26,6 @@ let original: string;
 /** The stale requests (decided LOW by G2 under version 1). */
 const stale: string[] = [];
 
-const expectNoSerious = async (label: string) =>
-  expect(serious(await axe(page, label))).toEqual([]);
 const title = () => page.getByTestId('rules-title').textContent();
 const check = () => page.getByTestId('rules-check').textContent();
 const focusInEditor = () =>
@@ -86,7 +83,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
       'All 3 were decided by earlier versions; the levels they got then are not compared here.',
     );
     await shot(page, 'rules-whatif-no-draft');
-    await expectNoSerious('rules: what would change, no draft');
+    await expectNoSerious(page, 'rules: what would change, no draft');
 
     // A draft sending stale data to HIGH moves them from the active rules' MEDIUM.
     await setEditorText(page, staleToLevel('HIGH'));
@@ -179,7 +176,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
       '“8e” is not a number.',
     );
     await shot(page, 'rules-facts-form-error');
-    await expectNoSerious('rules: facts form with a field error');
+    await expectNoSerious(page, 'rules: facts form with a field error');
     await volume.fill('80000');
     expect(await page.locator('#fact-total_volume-error').count()).toBe(0);
   });
@@ -198,7 +195,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     );
     expect(await name.getAttribute('aria-invalid')).toBe('true');
     await shot(page, 'rules-activate-name-missing');
-    await expectNoSerious('rules: activate dialog without a name');
+    await expectNoSerious(page, 'rules: activate dialog without a name');
     await name.fill('e2e analyst');
     expect(await dialog.locator('#change-author-hint').count()).toBe(0);
     expect(await confirm.isDisabled()).toBe(false);
@@ -246,7 +243,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await dialog.getByLabel('Why').fill('again');
     expect(await dialog.getByTestId('confirm-change-button').isDisabled()).toBe(true);
     await shot(page, 'rules-rollback-no-change');
-    await expectNoSerious('rules: rollback that changes nothing');
+    await expectNoSerious(page, 'rules: rollback that changes nothing');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'detached' });
     const history = await desk.te.engine.handlers['rules:history']({});

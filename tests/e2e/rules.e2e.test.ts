@@ -8,23 +8,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { setEditorText, staleTo } from './rule-editor.ts';
 import {
-  axe,
   goTo,
   haveChromium,
   openDesk,
   poll,
-  serious,
   shot,
   until,
   type Desk,
+  expectNoSerious,
 } from './harness.ts';
 
 let desk: Desk;
 let page: Page;
 let original: string;
 
-const expectNoSerious = async (label: string) =>
-  expect(serious(await axe(page, label))).toEqual([]);
 const title = () => page.getByTestId('rules-title').textContent();
 const check = () => page.getByTestId('rules-check').textContent();
 
@@ -55,7 +52,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     expect(await title()).toMatch(/^Version 1active$/);
     expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
     await shot(page, 'rules');
-    await expectNoSerious('rules: the active version');
+    await expectNoSerious(page, 'rules: the active version');
   });
 
   it('shows what an edit changes, and keeps it as a draft across views and reloads', async () => {
@@ -113,7 +110,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     const dialog = page.getByTestId('discard-dialog');
     await dialog.waitFor();
     await shot(page, 'rules-discard-dialog');
-    await expectNoSerious('rules: discard dialog');
+    await expectNoSerious(page, 'rules: discard dialog');
     await dialog.getByRole('button', { name: 'Keep the draft' }).click();
     await dialog.waitFor({ state: 'detached' });
     expect(await title()).toMatch(/^Your draft/);
@@ -137,7 +134,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel('Why').fill('stale data is still worth a MEDIUM');
     await shot(page, 'rules-activate-dialog');
-    await expectNoSerious('rules: activate dialog');
+    await expectNoSerious(page, 'rules: activate dialog');
     await confirm.click();
     await dialog.waitFor({ state: 'detached' });
     await poll(() => page.getByTestId('activated-banner').textContent()).toBe(
@@ -170,7 +167,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
       'xyz',
     );
     await shot(page, 'rules-read-only');
-    await expectNoSerious('rules: an old version, read-only');
+    await expectNoSerious(page, 'rules: an old version, read-only');
 
     await page
       .getByTestId('viewing-banner')
@@ -215,7 +212,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     await poll(() => page.locator('.dry-run .field-error').textContent()).toMatch(
       /^Facts: line 2: /,
     );
-    await expectNoSerious('rules: facts as JSON');
+    await expectNoSerious(page, 'rules: facts as JSON');
   });
 
   it('says how to leave the editor with the keyboard, and Ctrl+M switches what Tab does', async () => {

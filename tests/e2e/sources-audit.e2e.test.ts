@@ -11,17 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { writeBadFiles } from '../fixtures/option-chains.ts';
 import {
-  axe,
   chainFile,
   goTo,
   haveChromium,
   openDesk,
   poll,
-  serious,
   shot,
   SMALL,
   WIDE,
   type Desk,
+  expectNoSerious,
 } from './harness.ts';
 
 let desk: Desk;
@@ -29,9 +28,6 @@ let page: Page;
 const LONG_ID = 'northwind-derivatives-eu-west-2-secondary-backup-mirror-feed-01';
 const LONG_WHY =
   'The vendor re-sent the whole of last week’s files after an outage at their secondary site, and about a third of them carry stale quotes under fresh timestamps; until they confirm the fix we treat this feed as barely reliable and let G4 demote it.';
-
-const expectNoSerious = async (label: string) =>
-  expect(serious(await axe(page, label))).toEqual([]);
 
 async function submit(file: string, source: string): Promise<string> {
   const r = await desk.te.engine.handlers['ingest:submit']({ file, source });
@@ -91,7 +87,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await dialog.waitFor();
     expect(await dialog.getByLabel('Reliability (0–1)').inputValue()).toBe('0.7999');
     await shot(page, 'sources-override-exact');
-    await expectNoSerious('sources: the override, pre-filled exactly');
+    await expectNoSerious(page, 'sources: the override, pre-filled exactly');
     await dialog.getByLabel('Justification').fill('thin feed, still');
     await dialog.getByTestId('override-confirm').click();
     await dialog.waitFor({ state: 'detached' });
@@ -123,7 +119,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     }
     await field.fill('0x1');
     await shot(page, 'sources-override-not-a-decimal');
-    await expectNoSerious('sources: a reliability that is not a plain decimal');
+    await expectNoSerious(page, 'sources: a reliability that is not a plain decimal');
     for (const good of ['1', '.25', '0.3']) {
       await field.fill(good);
       expect([good, await field.getAttribute('aria-invalid')]).toEqual([good, 'false']);
@@ -210,7 +206,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
       expect([size.width, whole]).toEqual([size.width, true]);
     }
     await shot(page, 'sources-long-id');
-    await expectNoSerious('sources: a long source id and justification');
+    await expectNoSerious(page, 'sources: a long source id and justification');
   });
 
   it('opens a source’s own changes from its “N changes ›”', async () => {
@@ -226,7 +222,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
       await page.getByLabel('Filter entries by file, underlying, request or analyst').inputValue(),
     ).toBe('vendor-y');
     await shot(page, 'audit-one-source');
-    await expectNoSerious('audit: one source’s changes');
+    await expectNoSerious(page, 'audit: one source’s changes');
     // The next visit opens as usual.
     await goTo(page, 'sources');
     await goTo(page, 'audit');
@@ -260,7 +256,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     );
     expect([...kinds].sort()).toEqual(['completed', 'failed']);
     await shot(page, 'audit-failed-and-completed');
-    await expectNoSerious('audit: two kinds chosen');
+    await expectNoSerious(page, 'audit: two kinds chosen');
     await chip('completed').click();
     await chip('failed').click();
   });
@@ -319,7 +315,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     }
     await page.setViewportSize(WIDE);
     await shot(page, 'audit-last-row-facts');
-    await expectNoSerious('audit: the last row’s facts open');
+    await expectNoSerious(page, 'audit: the last row’s facts open');
   });
 
   it('shows a rule’s whole name (“unreadable”, “deciding”) at both widths', async () => {
@@ -406,6 +402,6 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
       qHeader === `Submitted, ${zone}`;
     expect([qHeader, submitted, qNamed]).toEqual([qHeader, submitted, true]);
     await shot(page, 'queue-other-side-of-dst');
-    await expectNoSerious('queue: the other side of a daylight-saving change');
+    await expectNoSerious(page, 'queue: the other side of a daylight-saving change');
   });
 });

@@ -13,18 +13,17 @@ import type { Page } from 'playwright-core';
 import { setEditorText, staleTo } from './rule-editor.ts';
 import { writeBadFiles } from '../fixtures/option-chains.ts';
 import {
-  axe,
   chainFile,
   goTo,
   haveChromium,
   openDesk,
   poll,
-  serious,
   shot,
   SMALL,
   until,
   WIDE,
   type Desk,
+  expectNoSerious,
 } from './harness.ts';
 
 let desk: Desk;
@@ -32,9 +31,6 @@ let page: Page;
 /** Request ids of the stale requests (decided LOW by G2) and of the rest. */
 const stale: string[] = [];
 const others: string[] = [];
-
-const expectNoSerious = async (label: string) =>
-  expect(serious(await axe(page, label))).toEqual([]);
 
 /** Stale data to MEDIUM instead of LOW (G2), and CRITICAL's target 45 s, then escalate. */
 function edited(text: string): string {
@@ -134,7 +130,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     }
     await page.setViewportSize(WIDE);
     await shot(page, 'rules-whatif');
-    await expectNoSerious('rules: what would change');
+    await expectNoSerious(page, 'rules: what would change');
 
     // Fewer requests replayed: only the last two.
     await page.getByLabel('Replay the last').fill('2');
@@ -193,7 +189,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     const desk_ = page.locator('[data-testid=source-row][data-source=desk]');
     expect(await desk_.getByTestId('completed').textContent()).toBe('4');
     await shot(page, 'sources');
-    await expectNoSerious('sources: the list');
+    await expectNoSerious(page, 'sources: the list');
 
     await vendor.getByRole('button', { name: 'Override the reliability of vendor-x' }).click();
     const dialog = page.getByTestId('override-dialog');
@@ -204,7 +200,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     expect(await confirm.isDisabled()).toBe(true); // no justification yet
     await dialog.getByLabel('Justification').fill('feed outage all week');
     await shot(page, 'sources-override-dialog');
-    await expectNoSerious('sources: override dialog');
+    await expectNoSerious(page, 'sources: override dialog');
     await confirm.click();
     await dialog.waitFor({ state: 'detached' });
     await poll(() => vendor.getByTestId('reliability').textContent()).toBe('0.20');
@@ -248,7 +244,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await poll(() => page.getByTestId('row-count').textContent()).toBe('1 job');
     expect(await page.getByTestId('queue-view').textContent()).toContain('bad-value.csv');
     await shot(page, 'queue-source-failed');
-    await expectNoSerious('queue: a source’s failed jobs');
+    await expectNoSerious(page, 'queue: a source’s failed jobs');
     // The filter is the analyst's from then on; the next visit opens as usual.
     await box.fill('');
     await goTo(page, 'sources');
@@ -291,7 +287,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
       'gex-desk inbox set FOLDER',
     );
     await shot(page, 'inbox-dialog');
-    await expectNoSerious('inbox dialog');
+    await expectNoSerious(page, 'inbox dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await shot(page, 'statusbar-inbox');
@@ -308,7 +304,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
       `The inbox ${next} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.`,
     );
     await shot(page, 'inbox-unreachable');
-    await expectNoSerious('inbox unreachable');
+    await expectNoSerious(page, 'inbox unreachable');
     await page.keyboard.press('Escape');
     renameSync(`${next}-away`, next);
     await page.getByTestId('status-inbox-problem').waitFor({ state: 'detached', timeout: 10_000 });
@@ -342,7 +338,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await dialog.getByLabel('Justification').fill('the wrong file: a test chain');
     await dialog.getByLabel('Your name').fill('e2e analyst');
     await shot(page, 'snapshot-remove-dialog');
-    await expectNoSerious('snapshots: remove dialog');
+    await expectNoSerious(page, 'snapshots: remove dialog');
     await dialog.getByTestId('remove-snapshot-confirm').click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByTestId('snapshot-detail').waitFor({ state: 'detached' });
@@ -360,7 +356,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     ).toMatch(/removed[\s\S]*the wrong file: a test chain/);
     expect(await page.getByTestId('trail-snapshot-removed').textContent()).toBe('snapshot removed');
     await shot(page, 'audit-snapshot-removed');
-    await expectNoSerious('audit: a removal in its trail');
+    await expectNoSerious(page, 'audit: a removal in its trail');
     // The job's drawer says so too, instead of a way to a snapshot that is gone.
     await page.evaluate(`location.hash = '#/queue/job/${await jobOf(requestId)}'`);
     await page.getByTestId('drawer-snapshot-removed').waitFor();
