@@ -1,6 +1,6 @@
 // Small React hooks shared by the views.
 import {
-  useEffect,
+  useCallback,
   useLayoutEffect,
   useRef,
   useState,
@@ -8,14 +8,46 @@ import {
   type RefObject,
 } from 'react';
 
-/** The current time, refreshed every `ms` (for live wait/run times). */
+/**
+ * One clock per period for every view that shows live times, so that figures of the same
+ * wait (a row, the drawer, the level cards) tick together rather than up to a period apart.
+ */
+const clocks = new Map<
+  number,
+  { now: number; listeners: Set<() => void>; timer?: ReturnType<typeof setInterval> }
+>();
+
+function clock(ms: number) {
+  let c = clocks.get(ms);
+  if (!c) clocks.set(ms, (c = { now: Date.now(), listeners: new Set() }));
+  return c;
+}
+
+function subscribeClock(ms: number, changed: () => void): () => void {
+  const c = clock(ms);
+  c.listeners.add(changed);
+  if (!c.timer) {
+    c.now = Date.now();
+    c.timer = setInterval(() => {
+      c.now = Date.now();
+      for (const l of c.listeners) l();
+    }, ms);
+  }
+  return () => {
+    c.listeners.delete(changed);
+    if (c.listeners.size === 0) {
+      clearInterval(c.timer);
+      c.timer = undefined;
+    }
+  };
+}
+
+/** The current time, refreshed every `ms` (for live wait/run times), the same for every view. */
 export function useNow(ms = 1000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
+  return useSyncExternalStore(
+    useCallback((changed: () => void) => subscribeClock(ms, changed), [ms]),
+    () => clock(ms).now,
+  );
 }
 
 /** Whether a CSS media query matches, live. */

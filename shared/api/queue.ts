@@ -9,6 +9,8 @@ export const LevelStats = z.object({
   waiting: z.number().int(),
   running: z.number().int(),
   oldest_wait_ms: z.number().nullable(),
+  /** When the oldest waiting job arrived: the Queue view counts its wait on from it each second, as its rows do. */
+  oldest_submitted_at: z.string().nullable().default(null),
   late: z.number().int(),
   latency_p50_ms: z.number().nullable(),
   latency_p90_ms: z.number().nullable(),
@@ -18,6 +20,7 @@ export const LevelStats = z.object({
   target_ms: z.number().nullable().default(null),
   on_late: z.enum(['flag', 'escalate']).nullable().default(null),
 });
+export type LevelStats = z.infer<typeof LevelStats>;
 export const QueueStats = z.object({
   levels: z.array(LevelStats),
   workers: z.number().int(),

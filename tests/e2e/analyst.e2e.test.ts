@@ -198,6 +198,44 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     expect(page.url()).toMatch(/#\/queue$/);
   });
 
+  it('counts a level’s oldest wait on each second with the waiting job’s row', async () => {
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=active]').click();
+    await pauseQueue(page);
+    const file = chainFile(desk.fixtures, 'spx_waits.csv', 24, {
+      expiries: 4,
+      strikesPerExpiry: 20,
+    });
+    const ack = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    await poll(() => row('spx_waits.csv').getAttribute('data-status')).toBe('queued');
+    const level = (await row('spx_waits.csv').getAttribute('data-level'))!;
+    try {
+      // Once the statistics have counted it (they come every 2 s), the row and its level's
+      // card are read together, four times a second, for five seconds: the figures must
+      // agree and not stand still between two statistics.
+      await poll(() => page.getByTestId(`waiting-${level}`).textContent()).toBe('1');
+      const pairs: [string, string][] = [];
+      for (let i = 0; i < 20; i++) {
+        pairs.push(
+          await page.evaluate<[string, string]>(`(() => {
+            const row = [...document.querySelectorAll('[data-testid=job-row]')]
+              .find((r) => r.textContent.includes('spx_waits.csv'));
+            const card = document.querySelector('[data-testid=level-${level}] .fig.dur');
+            return [row?.querySelector('.td-wait')?.textContent ?? '', card?.textContent ?? ''];
+          })()`),
+        );
+        await page.waitForTimeout(250);
+      }
+      expect(pairs.filter(([r, c]) => r !== c)).toEqual([]);
+      expect(new Set(pairs.map(([r]) => r)).size).toBeGreaterThanOrEqual(4);
+    } finally {
+      await desk.te.engine.handlers['jobs:cancel']({ id: ack.value.job_id! });
+      await resumeQueue(page);
+    }
+    expect((await jobOf('spx_waits.csv'))?.status).toBe('cancelled');
+  });
+
   it('retries a cancelled job from its drawer and says so, each change by the analyst named', async () => {
     await goTo(page, 'queue');
     // The name the analyst gave in a dialog of this profile.

@@ -98,6 +98,29 @@ describe('Scheduler dispatch', () => {
     expect(live.levels.find((l) => l.level === 'MEDIUM')!.completed_in_window).toBe(8);
   });
 
+  it('says when each level’s oldest waiting job arrived, live and from the table alike', async () => {
+    const { store, scheduler } = await setup({ size: 1, spare: 0 });
+    const t0 = Date.parse('2026-12-05T09:30:00.123Z');
+    await addJob(store, 'MEDIUM', 'sleep:5', { submittedAtMs: t0 + 20_000 });
+    await addJob(store, 'MEDIUM', 'sleep:5', { submittedAtMs: t0 });
+    await addJob(store, 'LOW', 'sleep:5', { submittedAtMs: t0 + 40_000 });
+    scheduler.pause();
+    await scheduler.start();
+    const live = await scheduler.stats();
+    const table = await Scheduler.statsFromStore(store, { workers: 1 });
+    for (const stats of [live, table]) {
+      const at = Object.fromEntries(stats.levels.map((l) => [l.level, l.oldest_submitted_at]));
+      expect(at).toEqual({
+        CRITICAL: null,
+        HIGH: null,
+        MEDIUM: '2026-12-05T09:30:00.123Z',
+        LOW: '2026-12-05T09:30:40.123Z',
+      });
+      const medium = stats.levels.find((l) => l.level === 'MEDIUM')!;
+      expect(medium.oldest_wait_ms).toBeGreaterThanOrEqual(Date.now() - t0 - 5_000);
+    }
+  });
+
   it('announces queue statistics while someone listens, and makes none otherwise', async () => {
     const { store, scheduler } = await setup({ size: 1, spare: 0, statsEveryMs: 10 });
     const made = vi.spyOn(scheduler, 'stats');

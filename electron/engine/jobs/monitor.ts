@@ -98,6 +98,8 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
       running: o?.running ?? 0,
       oldest_wait_ms:
         o?.oldestSubmittedMs == null ? null : Math.max(0, input.nowMs - o.oldestSubmittedMs),
+      oldest_submitted_at:
+        o?.oldestSubmittedMs == null ? null : new Date(o.oldestSubmittedMs).toISOString(),
       late: o?.late ?? 0,
       latency_p50_ms: l.p50,
       latency_p90_ms: l.p90,

@@ -2,8 +2,9 @@
 // level's target, and the latency percentiles. Targets and late behaviour come from
 // the active rule set (state/levels.ts) and change as soon as a new one is activated.
 import { memo } from 'react';
-import type { LevelPolicyInfo } from '../../../../shared/api.ts';
+import type { LevelPolicyInfo, LevelStats } from '../../../../shared/api.ts';
 import { PRIORITY_LEVELS } from '../../../../shared/domain.ts';
+import { useNow } from '../../hooks.ts';
 import { useApp } from '../../state/store.ts';
 import { useLevels, lateWords } from '../../state/levels.ts';
 import { duration, int, span } from '../../text/numbers.ts';
@@ -32,6 +33,15 @@ function Figure({
   );
 }
 
+/**
+ * The oldest job's wait now: counted on each second from its arrival, on the clock the rows
+ * use, not frozen at the last statistics (which come every 2 s).
+ */
+function oldestWait(l: LevelStats | undefined, now: number): number | null {
+  if (!l?.oldest_submitted_at) return l?.oldest_wait_ms ?? null;
+  return Math.max(0, now - Date.parse(l.oldest_submitted_at));
+}
+
 function targetLine(p: LevelPolicyInfo | undefined): string {
   if (!p) return 'target —';
   return `target ${span(p.target_ms)}, then ${p.on_late === 'escalate' ? 'escalate' : 'flag'}`;
@@ -40,6 +50,7 @@ function targetLine(p: LevelPolicyInfo | undefined): string {
 export const LevelCards = memo(function LevelCards() {
   const stats = useApp((s) => s.stats);
   const levels = useLevels((s) => s.levels);
+  const now = useNow(1000);
   const byLevel = new Map(stats?.levels.map((l) => [l.level, l]) ?? []);
   const policies = new Map(levels?.map((l) => [l.level, l]) ?? []);
   const order = levels?.map((l) => l.level) ?? PRIORITY_LEVELS;
@@ -48,7 +59,8 @@ export const LevelCards = memo(function LevelCards() {
       {order.map((level) => {
         const l = byLevel.get(level);
         const policy = policies.get(level);
-        const overdue = !!policy && (l?.oldest_wait_ms ?? 0) > policy.target_ms;
+        const oldest = oldestWait(l, now);
+        const overdue = !!policy && (oldest ?? 0) > policy.target_ms;
         return (
           <div
             key={level}
@@ -74,7 +86,7 @@ export const LevelCards = memo(function LevelCards() {
               <Figure value={int(l?.running ?? 0)} label="running" />
               <Figure value={int(l?.late ?? 0)} label="late" tone={l?.late ? 'neg' : ''} />
               <Figure
-                value={duration(l?.oldest_wait_ms ?? null)}
+                value={duration(oldest)}
                 label="oldest wait"
                 tone={`dur ${overdue ? 'neg' : ''}`}
                 title={
