@@ -22,6 +22,7 @@ async function runRows(
   spot: number,
   rows: [number, 'C' | 'P', number, number, number | ''][],
   conv: Partial<GexConventions> = {},
+  expiry = EXPIRY,
 ) {
   const file = join(dir, `${name}.csv`);
   writeFileSync(
@@ -29,7 +30,7 @@ async function runRows(
     [
       HEAD,
       ...rows.map(
-        ([k, t, oi, iv, g]) => `TEST,${AS_OF},${spot},${EXPIRY},${k},${t},${oi},1,${iv},${g}`,
+        ([k, t, oi, iv, g]) => `TEST,${AS_OF},${spot},${expiry},${k},${t},${oi},1,${iv},${g}`,
       ),
     ].join('\n') + '\n',
   );
@@ -290,5 +291,30 @@ describe('gamma profile and zero gamma', () => {
         ]),
       ),
     ).toBeNull();
+  });
+
+  it('zeroGamma sees no flip where the profile only leaves or reaches exactly 0', () => {
+    const p = (gex: number[]) => gex.map((g, i) => ({ level: i + 1, gex: g }));
+    // Gamma underflows to 0 far from every strike: 0 → positive → 0 never changes sign.
+    expect(zeroGamma(p([0, 0, 3, 5, 2, 0]))).toBeNull();
+    // 0 → negative → positive: the flip is where it goes from negative to positive.
+    expect(zeroGamma(p([0, 0, -1, 3]))).toBe(3.25);
+    // A level exactly at 0 between the two signs is the flip, as is the first of several.
+    expect(zeroGamma(p([-2, 0, 4]))).toBe(2);
+    expect(zeroGamma(p([-2, 0, 0, 4]))).toBe(2);
+    expect(zeroGamma(p([5, 0, 0, 7, -1]))).toBe(4 + 7 / 8);
+  });
+
+  it('reports no zero gamma for a 0DTE calls-only chain whose profile is 0 far from its strike', async () => {
+    const out = await runRows(
+      'calls-only-0dte',
+      100,
+      [[100, 'C', 1000, 0.05, 0.3]],
+      {},
+      '2024-01-08',
+    );
+    expect(out.profile.some((p) => p.gex === 0)).toBe(true);
+    expect(out.profile.every((p) => p.gex >= 0)).toBe(true);
+    expect(out.snapshot.zero_gamma).toBeNull();
   });
 });

@@ -59,16 +59,22 @@ export function gammaProfile(
 
 /**
  * The first level where the profile changes sign, linearly interpolated between the two
- * levels around it; null when it never does (or the profile is all zero).
+ * levels around it; null when it never does (or the profile is all zero). A level where the
+ * profile is exactly 0 has no sign: far from every strike, short-dated gamma underflows to 0,
+ * and going from there to positive is no flip. Between a negative and a positive level, a
+ * stretch of exact zeros puts the flip where the profile first reaches 0.
  */
 export function zeroGamma(profile: GammaProfilePoint[]): number | null {
-  for (let i = 0; i + 1 < profile.length; i++) {
-    const a = profile[i]!;
-    const b = profile[i + 1]!;
-    if (Math.sign(a.gex) !== Math.sign(b.gex)) {
-      if (b.gex === a.gex) return a.level;
+  let last = -1; // the last level with a sign
+  for (let i = 0; i < profile.length; i++) {
+    const b = profile[i]!;
+    if (b.gex === 0 || Number.isNaN(b.gex)) continue;
+    if (last >= 0 && Math.sign(profile[last]!.gex) !== Math.sign(b.gex)) {
+      if (last < i - 1) return profile[last + 1]!.level;
+      const a = profile[last]!;
       return b.level - ((b.level - a.level) * b.gex) / (b.gex - a.gex);
     }
+    last = i;
   }
   return null;
 }
