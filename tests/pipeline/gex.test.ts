@@ -255,6 +255,24 @@ describe('gamma profile and zero gamma', () => {
     expect(out.snapshot.put_gex).toBeCloseTo(-5000 * 0.01 * 100 * 100 * 100 * 0.01, 6);
   });
 
+  it('says that a contract with no gamma and IV 0 counts a gamma of 0, not one from its IV', async () => {
+    const out = await runRows('no-gamma-iv0', 100, [
+      [100, 'C', 50_000, 0, ''],
+      [110, 'C', 20, 0.2, ''],
+      [100, 'P', 10, 0.2, 0.05],
+    ]);
+    expect(out.snapshot.call_gex).toBeCloseTo(
+      bsGamma(100, 110, 0.2, 10 / 262, 0, 0) * 20 * 100 * 100 * 100 * 0.01,
+      2, // to the cent, as stored
+    );
+    expect(out.snapshot.quality.partial).toEqual(
+      expect.arrayContaining([
+        { reason: 'no gamma in the file: Black-Scholes gamma from iv', rows: 1 },
+        { reason: 'no gamma in the file and iv 0: gamma counts 0', rows: 1 },
+      ]),
+    );
+  });
+
   it('zeroGamma interpolates linearly and takes the first change', () => {
     const p = (pairs: [number, number][]) => pairs.map(([level, gex]) => ({ level, gex }));
     expect(

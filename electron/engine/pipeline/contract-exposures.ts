@@ -6,7 +6,8 @@
 //   cex = charm per day of the day count × OI × m × S, puts negative.
 // A contract with σ 0 or missing gives no vanna and no charm (0), and, without a delta of
 // its own, the σ → 0 limit of delta; both are counted for the data-quality figures, as is
-// a gamma the file did not give (taken from σ, so the figures rest on the model).
+// a gamma the file did not give (taken from σ, so the figures rest on the model; with σ 0
+// there is none to take, and its gamma counts 0).
 import type { DroppedRows, GexConventions } from '../../../shared/domain.ts';
 import { bsGamma, bsGreeks, daysPerYear, intrinsicDelta, type Greeks } from './black-scholes.ts';
 import type { Chain } from './chain.ts';
@@ -18,6 +19,7 @@ export const VOL_POINT = 0.01;
 export const PARTIAL_NO_VOL = 'iv 0 or missing: vanna and charm count 0';
 export const PARTIAL_INTRINSIC_DELTA = 'no delta and iv 0 or missing: delta at its σ → 0 limit';
 export const PARTIAL_MODEL_GAMMA = 'no gamma in the file: Black-Scholes gamma from iv';
+export const PARTIAL_NO_GAMMA = 'no gamma in the file and iv 0: gamma counts 0';
 
 /** Per used row (index j into used.rows), signed as they are summed. */
 export type ContractExposures = {
@@ -53,6 +55,7 @@ export function contractExposures(
   let noVol = 0;
   let intrinsic = 0;
   let modelGamma = 0;
+  let noGamma = 0;
   for (let j = 0; j < m; j++) {
     const i = used.rows[j]!;
     const strike = c.strike[i]!;
@@ -63,8 +66,14 @@ export function contractExposures(
     const sign = call ? 1 : -1;
     let gamma = c.gamma[i]!;
     if (Number.isNaN(gamma)) {
-      gamma = bsGamma(spot, strike, iv, t, r, q);
-      modelGamma++;
+      // A row with neither is dropped (gex.ts); IV 0 gives no model gamma to take.
+      if (iv > 0) {
+        gamma = bsGamma(spot, strike, iv, t, r, q);
+        modelGamma++;
+      } else {
+        gamma = 0;
+        noGamma++;
+      }
     }
     let delta = c.delta[i]!;
     if (iv > 0) {
@@ -83,6 +92,7 @@ export function contractExposures(
     out.dex[j] = delta * oi * deltaScale;
   }
   if (modelGamma > 0) out.partial.push({ reason: PARTIAL_MODEL_GAMMA, rows: modelGamma });
+  if (noGamma > 0) out.partial.push({ reason: PARTIAL_NO_GAMMA, rows: noGamma });
   if (noVol > 0) out.partial.push({ reason: PARTIAL_NO_VOL, rows: noVol });
   if (intrinsic > 0) out.partial.push({ reason: PARTIAL_INTRINSIC_DELTA, rows: intrinsic });
   return out;

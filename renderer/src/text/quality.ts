@@ -18,6 +18,7 @@ const NOTES: Record<string, string> = {
   'no delta and iv 0 or missing: delta at its σ → 0 limit':
     'no delta and no IV, delta at its limit',
   'no gamma in the file: Black-Scholes gamma from iv': 'gamma from Black-Scholes, none in the file',
+  'no gamma in the file and iv 0: gamma counts 0': 'no gamma and IV 0, so gamma counts 0',
 };
 
 /** At or above this share the badge is green (below the threshold it is red, between amber). */
