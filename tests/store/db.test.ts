@@ -66,6 +66,40 @@ describe('Store', () => {
     await store.close();
   });
 
+  it.each(MIGRATIONS.slice(0, -1).map((m) => m.version))(
+    'brings a version-%i file holding a job, its request, trail and source to the current schema',
+    async (version) => {
+      const path = tempDb();
+      const old = await open(path, MIGRATIONS.slice(0, version));
+      const at = '2024-01-08T15:30:00.000Z';
+      await old.run(`INSERT INTO sources (id, name) VALUES ('inbox', 'inbox')`);
+      await old.run(
+        `INSERT INTO requests (id, file, source, submitted_at) VALUES ('r1', '/in/spx.csv', 'inbox', '${at}')`,
+      );
+      await old.run(
+        `INSERT INTO jobs (id, request_id, file, source, underlying, priority, effective_priority, rule, rule_version, status, submitted_at, queued_at)
+         VALUES ('j1', 'r1', '/in/spx.csv', 'inbox', 'SPX', 'LOW', 'LOW', 'G2', 1, 'completed', '${at}', '${at}')`,
+      );
+      await old.run(
+        `INSERT INTO audit_log (recorded_at, kind, request_id, job_id, explanation) VALUES ('${at}', 'decision', 'r1', 'j1', 'G2')`,
+      );
+      await old.close();
+      const store = await open(path);
+      expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
+      const [job] = await store.all<{ decided: string }>(
+        `SELECT strftime(decided_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M') AS decided FROM jobs`,
+      );
+      // Migration 4 fills what it adds from the rows (a later version's rows had them already).
+      const filled = version < 4;
+      expect(job).toEqual({ decided: filled ? '2024-01-08T15:30' : null });
+      const trail = await store.all('SELECT file, underlying FROM audit_log');
+      expect(trail).toEqual([
+        filled ? { file: '/in/spx.csv', underlying: 'SPX' } : { file: null, underlying: null },
+      ]);
+      await store.close();
+    },
+  );
+
   it('applies pending migrations all together or not at all', async () => {
     const path = tempDb();
     (await open(path, MIGRATIONS.slice(0, 1))).close();

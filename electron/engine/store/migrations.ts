@@ -209,9 +209,9 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE requests ADD COLUMN total_gex DOUBLE`,
       `ALTER TABLE requests ADD COLUMN size BIGINT`,
       `CREATE INDEX requests_underlying ON requests (underlying)`,
-      // When the job's level was decided: its arrival, or the end of its facts read.
+      // When the job's level was decided: its arrival, or the end of its facts read (set
+      // below: DuckDB refuses to commit an ALTER TABLE after an UPDATE of the same table's rows).
       `ALTER TABLE jobs ADD COLUMN decided_at TIMESTAMPTZ`,
-      `UPDATE jobs SET decided_at = submitted_at`,
       // Poison files: worker crashes on a job's content, and engine stops during its run,
       // counted across restarts (jobs/transitions.ts sets such a job aside).
       `ALTER TABLE jobs ADD COLUMN crashes INTEGER DEFAULT 0`,
@@ -220,6 +220,7 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE jobs ADD COLUMN interruptions INTEGER DEFAULT 0`,
       // Counts a job's written changes: the UI keeps the newest of events that cross.
       `ALTER TABLE jobs ADD COLUMN revision INTEGER DEFAULT 0`,
+      `UPDATE jobs SET decided_at = submitted_at`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
       `UPDATE audit_log SET file = j.file, underlying = j.underlying FROM jobs j WHERE audit_log.job_id = j.id`,
