@@ -606,6 +606,21 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => page.getByTestId('history-underlying').inputValue()).toBe(newest!.underlying);
   });
 
+  it('plays a history from its first snapshot when Play is pressed at the newest', async () => {
+    // QQQ has two snapshots; the replay opens on the newest ("2 / 2").
+    await page.goto(`${desk.host.origin}/#/snapshots/history/QQQ`);
+    await poll(() => page.getByTestId('history-count').textContent()).toBe('2 snapshots');
+    const at = page.getByTestId('history-at');
+    const play = page.getByTestId('history-play');
+    await poll(() => at.textContent()).toMatch(/^2 \/ 2 /);
+    await play.click();
+    // It starts again from the first, steps to the newest, and stops there.
+    await poll(() => at.textContent()).toMatch(/^1 \/ 2 /);
+    expect(await play.textContent()).toBe('Pause');
+    await poll(() => at.textContent()).toMatch(/^2 \/ 2 /);
+    await poll(() => play.textContent()).toBe('Play');
+  });
+
   it('scrolls the open snapshot’s row into the compact board above it', async () => {
     const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
     const xsp = levels.find((l) => l.underlying === 'XSP')!;

@@ -313,7 +313,11 @@ export function HistoryView({ underlying }: { underlying: string }) {
           <div className="replay-bar">
             <button
               className="btn small"
-              onClick={() => setPlaying((p) => !p)}
+              onClick={() => {
+                // From the newest point (where it opens), Play replays from the first.
+                if (!playing && at >= points!.length - 1) setAt(0);
+                setPlaying(!playing);
+              }}
               disabled={points!.length < 2}
               data-testid="history-play"
             >
