@@ -621,6 +621,52 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => play.textContent()).toBe('Play');
   });
 
+  it('steps Back and Forward through the board, a snapshot, its history and a comparison', async () => {
+    const origin = desk.host.origin;
+    const xsp = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const [before, newest] = [xsp.at(-2)!.id, xsp.at(-1)!.id];
+    const url = () => page.url();
+    const title = () => page.locator('#snapshot-title').textContent();
+    await page.goto(`${origin}/#/queue`);
+    await page.getByTestId('queue-view').waitFor();
+    await goTo(page, 'snapshots');
+    await page.getByTestId('levels-board').waitFor();
+    await page.locator('[data-testid=levels-row][data-underlying=SPX]').click();
+    await poll(url).toBe(`${origin}/#/snapshots/${spxId}`);
+    await page.getByTestId('open-history').click();
+    await page.getByTestId('history-view').waitFor();
+    expect(url()).toBe(`${origin}/#/snapshots/history/SPX`);
+    // Back: the snapshot it came from, open; Back again: the board; Forward: the snapshot.
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots/${spxId}`);
+    await poll(title).toMatch(/^SPX /);
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    await page.getByTestId('snapshot-detail').waitFor({ state: 'detached' });
+    await page.goForward();
+    await poll(url).toBe(`${origin}/#/snapshots/${spxId}`);
+    await poll(title).toMatch(/^SPX /);
+
+    // Another snapshot from the board, then Compare (its address completed in place with
+    // the snapshot before): Back returns to that snapshot, then to SPX's.
+    await page.locator('[data-testid=levels-row][data-underlying=XSP]').click();
+    await poll(url).toBe(`${origin}/#/snapshots/${newest}`);
+    await page.getByTestId('open-compare').click();
+    await poll(url).toBe(`${origin}/#/snapshots/compare/${before}/${newest}`);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots/${newest}`);
+    await poll(title).toMatch(/^XSP /);
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots/${spxId}`);
+    await poll(title).toMatch(/^SPX /);
+    await page.goForward();
+    await page.goForward();
+    await poll(url).toBe(`${origin}/#/snapshots/compare/${before}/${newest}`);
+    await page.getByTestId('compare-view').waitFor();
+  });
+
   it('scrolls the open snapshot’s row into the compact board above it', async () => {
     const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
     const xsp = levels.find((l) => l.underlying === 'XSP')!;

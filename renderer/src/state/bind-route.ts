@@ -1,30 +1,18 @@
 // Keeps the address and the store in step: the address decides what is on screen at
-// load and on Back / Forward; moving in the app writes the address (a new history
-// entry when the view changes, in place when only its open item does).
-import { formatRoute, parseHash, type Route } from './route.ts';
+// load and on Back / Forward; moving in the app writes the address, a new history entry
+// for each move of the analyst's and in place for the app's own (in-place.ts).
+import { changingInPlace, inPlace } from './in-place.ts';
+import { formatRoute, parseHash } from './route.ts';
 import { useApp } from './store.ts';
 
-const routeOf = (s: Route): Route => ({
-  view: s.view,
-  snapshotId: s.snapshotId,
-  snapshotsPane: s.snapshotsPane,
-  jobId: s.jobId,
-  auditRequest: s.auditRequest,
-  rulesTab: s.rulesTab,
-});
-
 export function bindRoute(): () => void {
-  const fromAddress = () => useApp.getState().goTo(parseHash(location.hash));
+  const fromAddress = () => inPlace(() => useApp.getState().goTo(parseHash(location.hash)));
   fromAddress();
-  let last = routeOf(useApp.getState());
   const unsubscribe = useApp.subscribe((s) => {
-    const route = routeOf(s);
-    const hash = formatRoute(route);
-    const viewChanged = route.view !== last.view;
-    last = route;
+    const hash = formatRoute(s);
     if (hash === location.hash) return;
-    if (viewChanged) history.pushState(null, '', hash);
-    else history.replaceState(null, '', hash);
+    if (changingInPlace()) history.replaceState(null, '', hash);
+    else history.pushState(null, '', hash);
   });
   window.addEventListener('popstate', fromAddress);
   window.addEventListener('hashchange', fromAddress);

@@ -14,6 +14,7 @@ import { countJobs, NO_JOBS, type JobCounts } from './job-counts.ts';
 import { rememberedAuthor } from './author.ts';
 import { useLevels } from './levels.ts';
 import { HOME, type Route, type View } from './route.ts';
+import { inPlace } from './in-place.ts';
 
 export type Health = CallResponse<'engine:health'>;
 export type { View } from './route.ts';
@@ -166,11 +167,14 @@ export const useApp = create<State>((set, get) => {
       const gone = new Set(ids.filter((id) => !removed.has(id)));
       if (gone.size === 0) return;
       for (const id of gone) removed.add(id);
-      set((s) => ({
-        snapshots: s.snapshots.filter((x) => !gone.has(x.id)),
-        snapshotId: s.snapshotId !== null && gone.has(s.snapshotId) ? null : s.snapshotId,
-        removals: s.removals + 1,
-      }));
+      // The address of a snapshot that is gone is no step to go Back to: replaced.
+      inPlace(() =>
+        set((s) => ({
+          snapshots: s.snapshots.filter((x) => !gone.has(x.id)),
+          snapshotId: s.snapshotId !== null && gone.has(s.snapshotId) ? null : s.snapshotId,
+          removals: s.removals + 1,
+        })),
+      );
     },
     openAudit: (requestId) => set({ auditRequest: requestId, view: 'audit' }),
     openJob: (id) => set({ jobId: id, view: 'queue' }),

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
+import { inPlace } from '../state/in-place.ts';
 import { useRequests } from '../state/requests.ts';
 import { useJob } from '../state/use-job.ts';
 import { useNow } from '../hooks.ts';
@@ -146,7 +147,7 @@ export function QueueView() {
     const f = next.filter ?? filter;
     const l = next.levels ?? levels;
     const qq = (next.query ?? query).trim().toLowerCase();
-    if (open && !passes(open, f, l, qq)) openJob(null);
+    if (open && !passes(open, f, l, qq)) inPlace(() => openJob(null));
     if (next.filter) setFilter(next.filter);
     if (next.levels) setLevels(next.levels);
     if (next.query !== undefined) setQuery(next.query);

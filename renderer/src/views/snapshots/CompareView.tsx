@@ -10,6 +10,7 @@ import type { HistoryPoint, SnapshotDiff } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
+import { inPlace } from '../../state/in-place.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { ErrorLine } from '../../components/common.tsx';
@@ -86,9 +87,10 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (!aId) {
         // A before B, always: the underlying's first snapshot is compared with the next
         // one (A = it), never with a later one as A, which would turn every move around.
+        // The address completed, in place: Back from it never lands on `compare/B` again.
         const i = h.value.findIndex((p) => p.id === bId);
-        if (i > 0) showPane(`compare/${h.value[i - 1]!.id}/${bId}`);
-        else if (h.value[i + 1]) showPane(`compare/${bId}/${h.value[i + 1]!.id}`);
+        if (i > 0) inPlace(() => showPane(`compare/${h.value[i - 1]!.id}/${bId}`));
+        else if (h.value[i + 1]) inPlace(() => showPane(`compare/${bId}/${h.value[i + 1]!.id}`));
       }
     });
     return () => {

@@ -8,6 +8,7 @@ import type { HistoryPoint, SnapshotDetail } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
+import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { offsetMinutes, stamp, timeTickFormat } from '../../components/plot/ticks.ts';
@@ -48,7 +49,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const newest = useApp((s) => s.snapshots[0]?.underlying);
   useEffect(() => {
     const first = newest ?? underlyings[0];
-    if (!underlying && first) showPane(`history/${first}`);
+    if (!underlying && first) inPlace(() => showPane(`history/${first}`));
   }, [underlying, underlyings, newest]);
   const none = !underlying && !newest && levels?.length === 0;
 

@@ -8,6 +8,7 @@ import { memo, useEffect, useMemo, useState } from 'react';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
+import { inPlace } from '../../state/in-place.ts';
 import { useSettings } from '../../state/settings.ts';
 import { gexScale } from '../../text/scale.ts';
 import { int } from '../../text/numbers.ts';
@@ -156,7 +157,7 @@ export function SnapshotList() {
 
   const changeFilter = (value: string) => {
     const q = value.trim().toUpperCase();
-    if (openOne && q && !openOne.underlying.toUpperCase().includes(q)) open(null);
+    if (openOne && q && !openOne.underlying.toUpperCase().includes(q)) inPlace(() => open(null));
     setFilter(value);
   };
 
