@@ -364,6 +364,57 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await page.keyboard.press('Escape');
     expect(desk.problems).toEqual([]);
   });
+
+  it('after a removal from the keyboard, the focus is on the pane it was open under and the status says what went', async () => {
+    for (const [i, underlying] of ['IWM', 'DIA'].entries())
+      await submit(
+        chainFile(desk.fixtures, `${underlying.toLowerCase()}.csv`, 340 + i, {
+          underlying,
+          spot: 200 + 100 * i,
+          expiries: 2,
+          strikesPerExpiry: 8,
+        }),
+      );
+    await desk.te.engine.drain();
+    const levels = await desk.te.engine.handlers['snapshots:levels']({});
+    if (!levels.ok) throw new Error(levels.error.message);
+    const idOf = (u: string) => levels.value.find((l) => l.underlying === u)!.id;
+    const focused = `(() => {
+      const el = document.activeElement;
+      const view = document.querySelector('[data-testid=snapshots-view]');
+      return el && el !== document.body && view && view.contains(el) ? el.textContent : null;
+    })()`;
+    // IWM under the levels board, DIA under the list of every snapshot.
+    for (const [address, underlying, pane] of [
+      ['#/snapshots/', 'IWM', 'Latest levels per underlying'],
+      ['#/snapshots/list/', 'DIA', 'Every stored snapshot'],
+    ] as const) {
+      await page.evaluate(`location.hash = '${address}${idOf(underlying)}'`);
+      await page.getByTestId('snapshot-detail').waitFor();
+      const title = (await page.locator('#snapshot-title').textContent())!;
+      expect(title).toMatch(new RegExp(`^${underlying} `));
+      await page.getByTestId('remove-snapshot').focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByTestId('remove-snapshot-dialog');
+      await dialog.waitFor();
+      await page.keyboard.type('the wrong file, removed from the keyboard');
+      await dialog.getByTestId('remove-snapshot-confirm').focus();
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByTestId('snapshot-detail').waitFor({ state: 'detached' });
+      // The focus is in the view, on the pane's title, not dropped to the page's body …
+      expect(await page.evaluate(focused)).toBe(pane);
+      // … and a polite status says what was removed.
+      const status = page.getByTestId('snapshot-removed-status');
+      expect(await status.getAttribute('role')).toBe('status');
+      expect(await status.textContent()).toBe(
+        `Removed the ${underlying} snapshot of ${title.slice(underlying.length + 1)}.`,
+      );
+    }
+    await shot(page, 'snapshot-removed-keyboard');
+    await expectNoSerious(page, 'snapshots: removed from the keyboard');
+    expect(desk.problems).toEqual([]);
+  });
 });
 
 async function jobOf(requestId: string): Promise<string> {

@@ -2,7 +2,8 @@
 // levels board (first: every underlying's latest levels), the list of every snapshot,
 // an underlying's history, and the comparison of two snapshots. A snapshot opened from
 // the board or the list shows below it with its workbench of charts.
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { GEXSnapshot } from '../../../shared/domain.ts';
 import { snapshotById, useApp } from '../state/store.ts';
 import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
@@ -10,6 +11,7 @@ import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
 import { SnapshotList } from './snapshots/SnapshotList.tsx';
 import { HistoryView } from './snapshots/HistoryView.tsx';
 import { CompareView } from './snapshots/CompareView.tsx';
+import { asOfStamp } from '../text/time.ts';
 
 const PANES = [
   { kind: '', label: 'Levels', hint: 'Every underlying’s latest levels' },
@@ -35,6 +37,19 @@ export function SnapshotsView() {
         ? { underlying: shown.underlying, id: shown.id }
         : null;
 
+  // A snapshot removed here: the focus goes to the title of the pane it was open under
+  // (its Remove… button went with it), and a status line says what went while the analyst
+  // stays on that pane with nothing open.
+  const root = useRef<HTMLDivElement>(null);
+  const [removed, setRemoved] = useState<{ text: string; pane: string } | null>(null);
+  const removedText = removed && removed.pane === (pane ?? '') && !selected ? removed.text : '';
+  const onRemoved = (s: GEXSnapshot) =>
+    setRemoved({
+      text: `Removed the ${s.underlying} snapshot of ${asOfStamp(s.as_of)}.`,
+      pane: pane ?? '',
+    });
+  const landing = () => root.current?.querySelector<HTMLElement>('.pane-title')?.focus();
+
   // A deep link to a snapshot that is not among the recent ones loads it (and B of a
   // comparison, whose underlying the History tab follows).
   useEffect(() => {
@@ -55,6 +70,7 @@ export function SnapshotsView() {
 
   return (
     <div
+      ref={root}
       className={`view snapshots-view${showDetail ? ' has-detail' : ''}`}
       data-testid="snapshots-view"
     >
@@ -77,11 +93,19 @@ export function SnapshotsView() {
           </a>
         ))}
       </nav>
+      {/* Always in the page, so that what is written into it is read out. */}
+      <div
+        role="status"
+        className={removedText ? 'banner ok' : 'sr-only'}
+        data-testid="snapshot-removed-status"
+      >
+        {removedText}
+      </div>
       {kind === '' && <LevelsBoard compact={showDetail} />}
       {kind === 'list' && <SnapshotList />}
       {kind === 'history' && <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} />}
       {kind === 'compare' && <CompareView ids={args} />}
-      {showDetail && <SnapshotPanel id={selected} />}
+      {showDetail && <SnapshotPanel id={selected} onRemoved={onRemoved} landing={landing} />}
     </div>
   );
 }

@@ -283,7 +283,9 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
       data-testid="levels-board"
     >
       <div className="toolbar">
-        <h2 className="pane-title">Latest levels per underlying</h2>
+        <h2 className="pane-title" tabIndex={-1}>
+          Latest levels per underlying
+        </h2>
         <span className="spacer" />
         <button
           className="btn small ghost"

@@ -20,10 +20,13 @@ export function RemoveSnapshotDialog({
   snapshot,
   onClose,
   onDone,
+  fallbackFocus,
 }: {
   snapshot: GEXSnapshot;
   onClose(): void;
   onDone(removed: RemovedSnapshot): void;
+  /** Where the focus goes once it is removed: its Remove… button has gone with it. */
+  fallbackFocus(): void;
 }) {
   const client = useApp((s) => s.client);
   const [why, setWhy] = useState('');
@@ -43,6 +46,7 @@ export function RemoveSnapshotDialog({
     <Modal
       title={`Remove the ${snapshot.underlying} snapshot of ${asOfStamp(snapshot.as_of)}`}
       onClose={onClose}
+      fallbackFocus={fallbackFocus}
       testId="remove-snapshot-dialog"
     >
       <p className="muted">

@@ -164,6 +164,9 @@ export function SnapshotList() {
   return (
     <>
       <div className="toolbar">
+        <h2 className="pane-title" tabIndex={-1}>
+          Every stored snapshot
+        </h2>
         <input
           className="search"
           type="search"

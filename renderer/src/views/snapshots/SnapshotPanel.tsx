@@ -4,6 +4,7 @@
 // workbench of charts (SnapshotCharts).
 import { useEffect, useState } from 'react';
 import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../../shared/api.ts';
+import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { basename, int, price, spotPrice } from '../../text/numbers.ts';
@@ -35,7 +36,17 @@ function Figure({
   );
 }
 
-export function SnapshotPanel({ id }: { id: string }) {
+export function SnapshotPanel({
+  id,
+  onRemoved,
+  landing,
+}: {
+  id: string;
+  /** It was removed here (the panel closes with it). */
+  onRemoved(snapshot: GEXSnapshot): void;
+  /** Focuses what is left in the view once it is removed. */
+  landing(): void;
+}) {
   const client = useApp((s) => s.client);
   const [detail, setDetail] = useState<SnapshotDetail | null>(null);
   const [cells, setCells] = useState<SnapshotCells | null>(null);
@@ -133,7 +144,11 @@ export function SnapshotPanel({ id }: { id: string }) {
         <RemoveSnapshotDialog
           snapshot={s}
           onClose={() => setRemoving(false)}
-          onDone={(removed) => useApp.getState().onSnapshotsRemoved([removed.snapshot.id])}
+          onDone={(removed) => {
+            useApp.getState().onSnapshotsRemoved([removed.snapshot.id]);
+            onRemoved(removed.snapshot);
+          }}
+          fallbackFocus={landing}
         />
       )}
       <div className="key-figures">
