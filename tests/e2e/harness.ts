@@ -14,7 +14,7 @@ import {
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { serve, uploadFolderOf, type ServeHandle } from '../../electron/host/serve.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
@@ -150,11 +150,16 @@ export async function openDesk(
   };
 }
 
-/** Screenshots of the page as it is, at 1440×900 and at 1024×700 (`NAME.png`, `NAME@1024.png`). */
-export async function shot(page: Page, name: string): Promise<void> {
+/**
+ * Screenshots of the page as it is, at 1440×900 and at 1024×700 (`NAME.png`, `NAME@1024.png`);
+ * `inView` is scrolled into view at each size first.
+ */
+export async function shot(page: Page, name: string, inView?: Locator): Promise<void> {
+  await inView?.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   await page.setViewportSize(SMALL);
   await page.waitForTimeout(150);
+  await inView?.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, `${name}@1024.png`) });
   await page.setViewportSize(WIDE);
   await page.waitForTimeout(100);

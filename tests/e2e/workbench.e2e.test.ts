@@ -23,6 +23,7 @@ import {
   serious,
   shot,
   SMALL,
+  until,
   WIDE,
   type Desk,
 } from './harness.ts';
@@ -220,6 +221,38 @@ const FLAT_Y_LABELS = `(() => {
   P.drawPlot(ctx, spec, P.fullWindow(spec), 600, 260, null);
   return drawn;
 })()`;
+
+// Records the text the page draws on canvases (window.__drawn): each call's text, centre,
+// width, alignment and whether its canvas is the heatmap's on the page or one off it (the
+// PNG export's), in the canvas's CSS pixels.
+const RECORD_TEXT = `(() => {
+  if (window.__drawn) return;
+  window.__drawn = [];
+  const P = CanvasRenderingContext2D.prototype;
+  const fillText = P.fillText;
+  P.fillText = function (text, x, y, ...rest) {
+    const c = this.canvas;
+    window.__drawn.push({
+      text, x, align: this.textAlign, baseline: this.textBaseline, w: this.measureText(text).width,
+      where: c.isConnected ? (c.closest('[data-testid=chart-heatmap]') ? 'heatmap' : 'other') : 'offscreen',
+    });
+    return fillText.call(this, text, x, y, ...rest);
+  };
+})()`;
+type Drawn = { text: string; x: number; align: string; baseline: string; w: number; where: string };
+/**
+ * The strike labels (numbers centred under the map) of the latest drawing on a canvas
+ * `where` (the last run of its calls before its "Strike" title); then forgets all drawn.
+ */
+async function strikeLabels(where: string): Promise<Drawn[]> {
+  const all = ((await page.evaluate('window.__drawn.splice(0)')) as Drawn[]).filter(
+    (d) => d.where === where,
+  );
+  const titles = all.flatMap((d, i) => (d.text === 'Strike' ? [i] : []));
+  return all
+    .slice((titles.at(-2) ?? -1) + 1, titles.at(-1) ?? 0)
+    .filter((d) => d.align === 'center' && d.baseline === 'top' && /^[\d,.]+$/.test(d.text));
+}
 
 const DRAW_10K = `(() => {
   const P = window.GexPlot;
@@ -428,6 +461,56 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(heat.length - 1).toBe(cells.net_gex.length);
     const sum = heat.slice(1).reduce((n, r) => n + Number(r[2]), 0);
     expect(sum).toBeCloseTo(detail.snapshot.total_gex, -3);
+  });
+
+  it('labels the heatmap’s strike axis over each label’s own column, none cut at an edge, on screen and in the PNG', async () => {
+    // SPX strikes are 5 apart near spot and 25 to 2,000 apart further out; the map has one
+    // equal column per strike, and reads out the strike of the column under the mouse.
+    await page.getByTestId('expiry-filter').selectOption('all');
+    const heat = page.getByTestId('chart-heatmap');
+    const canvas = heat.locator('canvas');
+    const readout = page.locator('#chart-heatmap-readout');
+    await page.evaluate(RECORD_TEXT);
+    let labels: Drawn[] = [];
+    for (const [share, name] of [
+      ['0.25', 'spot-25'],
+      ['0', 'all'],
+      ['0.1', 'spot-10'],
+    ] as const) {
+      await page.evaluate('window.__drawn.length = 0');
+      await page.getByTestId('strike-window').selectOption(share);
+      await poll(async () => (labels = await strikeLabels('heatmap')).length).toBeGreaterThan(3);
+      const box = (await canvas.boundingBox())!;
+      // Each label inside the chart, none over another.
+      expect.soft(labels.filter((l) => l.x - l.w / 2 < 0 || l.x + l.w / 2 > box.width)).toEqual([]);
+      for (const [i, l] of labels.entries())
+        if (i) expect.soft(l.x - l.w / 2).toBeGreaterThan(labels[i - 1]!.x + labels[i - 1]!.w / 2);
+      // The column under each label's centre is that label's strike.
+      const read: string[] = [];
+      for (const l of labels) {
+        const before = await readout.textContent();
+        await canvas.hover({ position: { x: l.x, y: box.height / 2 } });
+        const text = await until(
+          () => readout.textContent(),
+          (t) => t !== before,
+          'the readout',
+          3000,
+        ).catch(() => before);
+        read.push(/strike ([\d,.]+):/.exec(text ?? '')?.[1] ?? `(${text})`);
+      }
+      expect(read, `window ${share}`).toEqual(labels.map((l) => l.text));
+      await shot(page, `workbench-heatmap-${name}`, heat);
+    }
+    await noSerious('workbench: heatmap');
+    // The PNG is drawn by the same code: the same labels in the same places.
+    await page.evaluate('window.__drawn.length = 0');
+    await Promise.all([
+      page.waitForEvent('download'),
+      heat.getByRole('button', { name: /as PNG$/ }).click(),
+    ]);
+    expect(await strikeLabels('offscreen')).toEqual(
+      labels.map((l) => ({ ...l, where: 'offscreen' })),
+    );
   });
 
   it('draws 1,000 snapshots of history within a second, and replays them with the slider', async () => {

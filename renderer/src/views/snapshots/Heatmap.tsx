@@ -5,7 +5,7 @@
 // keys and reads out exactly; PNG and CSV export what is shown.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
-import { ticks } from '../../components/plot/ticks.ts';
+import { columnLabels } from '../../components/plot/column-labels.ts';
 import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-export.ts';
 import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
@@ -127,12 +127,16 @@ function draw(
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const lo = g.strikes[0]!;
-  const hi = g.strikes[cols - 1]!;
-  const xOf = (s: number) => M.left + ((s - lo) / (hi - lo || 1)) * (cw * (cols - 1)) + cw / 2;
-  for (const t of ticks(lo, hi, Math.max(3, Math.floor((w - M.left) / 80)))) {
-    ctx.fillText(price(t), xOf(t), h - M.bottom + 6);
-  }
+  // One column per strike, however far apart: each label over its own strike's column.
+  const labels = columnLabels(g.strikes, {
+    format: price,
+    measure: (t) => ctx.measureText(t).width,
+    left: M.left,
+    columnWidth: cw,
+    width: w,
+    gap: 40,
+  });
+  for (const l of labels) ctx.fillText(l.text, l.x, h - M.bottom + 6);
   ctx.font = '10.5px system-ui, sans-serif';
   ctx.fillText('Strike', (M.left + w - M.right) / 2, h - M.bottom + 20);
   if (cur) {
