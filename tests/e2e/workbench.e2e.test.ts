@@ -463,6 +463,54 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(sum).toBeCloseTo(detail.snapshot.total_gex, -3);
   });
 
+  it('chooses the measure from the keyboard: one Tab stop, the arrows choose (wrapping), Home and End', async () => {
+    await page.getByTestId('expiry-filter').selectOption('all');
+    const title = () => page.getByTestId('chart-strikes').locator('.chart-title').textContent();
+    // The measure of the focused element, else its test id.
+    const focused = () =>
+      page.evaluate(
+        '(({ dataset: d }) => d.measure ?? d.testid ?? document.activeElement.tagName)(document.activeElement)',
+      );
+    await page.locator('[data-measure=net]').click();
+    await poll(title).toBe('SPX Net GEX by strike, all expiries');
+    // Tab reaches the group once, on the chosen measure, and leaves it for the expiry filter.
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).not.toBe('net');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('net');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('expiry-filter');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('net');
+    // The arrow keys move and choose, around the ends; Home and End go to the first and last.
+    for (const [key, measure, label] of [
+      ['ArrowRight', 'callput', 'Call & put GEX'],
+      ['ArrowDown', 'dex', 'DEX'],
+      ['ArrowLeft', 'callput', 'Call & put GEX'],
+      ['ArrowUp', 'net', 'Net GEX'],
+      ['ArrowLeft', 'cex', 'CEX'],
+      ['ArrowRight', 'net', 'Net GEX'],
+      ['End', 'cex', 'CEX'],
+      ['ArrowDown', 'net', 'Net GEX'],
+      ['End', 'cex', 'CEX'],
+      ['Home', 'net', 'Net GEX'],
+      ['ArrowUp', 'cex', 'CEX'],
+      ['ArrowUp', 'vex', 'VEX'],
+    ]) {
+      await page.keyboard.press(key!);
+      await poll(title).toBe(`SPX ${label} by strike, all expiries`);
+      expect(await focused(), key).toBe(measure);
+      expect(
+        await page.locator('[role=radio][aria-checked=true]').getAttribute('data-measure'),
+      ).toBe(measure);
+    }
+    expect(await page.locator('[role=radio][tabindex="0"]').count()).toBe(1);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('expiry-filter');
+    await noSerious('workbench: measure chooser');
+    await page.locator('[data-measure=net]').click();
+  });
+
   it('labels the heatmap’s strike axis over each label’s own column, none cut at an edge, on screen and in the PNG', async () => {
     // SPX strikes are 5 apart near spot and 25 to 2,000 apart further out; the map has one
     // equal column per strike, and reads out the strike of the column under the mouse.

@@ -8,6 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
+import { radioGroup } from '../../components/radio-group.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { ExpiryChart } from './ExpiryChart.tsx';
@@ -148,14 +149,18 @@ export function SnapshotCharts({
     return () => cancelAnimationFrame(id);
   }, [cells, s.id]);
 
+  const measures = radioGroup(
+    MEASURES.map((m) => m.id),
+    measure,
+    setMeasure,
+  );
   const controls = (
     <div className="wb-controls" role="group" aria-label="What the charts show">
-      <div className="seg" role="radiogroup" aria-label="Measure by strike">
+      <div className="seg" {...measures.group} aria-label="Measure by strike">
         {MEASURES.map((m) => (
           <button
             key={m.id}
-            role="radio"
-            aria-checked={measure === m.id}
+            {...measures.radio(m.id)}
             className={`chip text ${measure === m.id ? 'on' : ''}`}
             title={`${m.hint}, ${m.unit}`}
             data-measure={m.id}
