@@ -129,6 +129,39 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await poll(() => page.url()).toMatch(/#\/rules$/);
   });
 
+  it('takes the side tabs from the keyboard: one Tab stop, the arrows choose', async () => {
+    await goTo(page, 'rules');
+    const tab = (name: string | RegExp) => page.getByRole('tab', { name });
+    await tab('Dry run').click();
+    const focused = () => page.evaluate('document.activeElement?.textContent ?? ""');
+    const tabbable = () =>
+      page.evaluate(
+        '[...document.querySelectorAll("[role=tab]")].filter((t) => t.tabIndex === 0).length',
+      );
+    const steps: [string, string | RegExp, RegExp][] = [
+      ['ArrowRight', 'What would change', /#\/rules\/whatif$/],
+      ['End', /^History/, /#\/rules\/history$/],
+      ['ArrowRight', 'Dry run', /#\/rules$/],
+      ['ArrowLeft', /^History/, /#\/rules\/history$/],
+      ['Home', 'Dry run', /#\/rules$/],
+    ];
+    for (const [key, name, url] of steps) {
+      await page.keyboard.press(key);
+      await poll(() => tab(name).getAttribute('aria-selected')).toBe('true');
+      expect(await focused()).toMatch(typeof name === 'string' ? name : /^History/);
+      await poll(() => page.url()).toMatch(url);
+      expect(await tabbable()).toBe(1);
+      // The panel is labelled by the tab that shows it.
+      expect(await page.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe(
+        await tab(name).getAttribute('id'),
+      );
+    }
+    // Tab leaves the list for the panel's content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.getAttribute("role")')).not.toBe('tab');
+    await expectNoSerious(page, 'rules side tabs');
+  });
+
   it('undo in the draft still works after switching views', async () => {
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+End');

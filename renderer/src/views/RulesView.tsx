@@ -18,6 +18,7 @@ import { DryRun } from './rules/DryRun.tsx';
 import { WhatIf } from './rules/WhatIf.tsx';
 import { RuleHistory } from './rules/RuleHistory.tsx';
 import { ConfirmChange } from './rules/ConfirmChange.tsx';
+import { tabList } from '../components/one-of.ts';
 
 type SideTab = {
   id: string;
@@ -131,6 +132,12 @@ export default function RulesView() {
   const [discarding, setDiscarding] = useState(false);
   const side = SIDE_TABS.find((t) => t.id === tab) ?? SIDE_TABS[0]!;
   const readOnly = r.viewing !== null;
+  const tabs = tabList(
+    'rules-side',
+    SIDE_TABS.map((t) => t.id),
+    side.id,
+    setTab,
+  );
 
   return (
     <div className="view rules-view" data-testid="rules-view">
@@ -183,12 +190,11 @@ export default function RulesView() {
           focusRef={focusEditor}
         />
         <div className="rules-side">
-          <div className="segmented" role="tablist" aria-label="Rule tools">
+          <div className="segmented" {...tabs.list} aria-label="Rule tools">
             {SIDE_TABS.map((t) => (
               <button
                 key={t.id}
-                role="tab"
-                aria-selected={t.id === side.id}
+                {...tabs.tab(t.id)}
                 className={t.id === side.id ? 'on' : ''}
                 onClick={() => setTab(t.id)}
               >
@@ -196,7 +202,7 @@ export default function RulesView() {
               </button>
             ))}
           </div>
-          <div role="tabpanel" className="side-panel-body">
+          <div {...tabs.panel} className="side-panel-body">
             {side.render(r)}
           </div>
         </div>

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
-import { radioGroup } from '../../components/radio-group.ts';
+import { radioGroup } from '../../components/one-of.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { ExpiryChart } from './ExpiryChart.tsx';
