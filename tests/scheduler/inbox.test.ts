@@ -1,8 +1,9 @@
 // The watched inbox against a real folder, a real DuckDB file and a real scheduler on
 // child processes. The file's text is the sleepy worker's action (the test double of
 // the pipeline's work); `submit` inserts and enqueues a job the way the engine's
-// submit flow does, rejects files named reject-*, and refuses files named full-* for a
-// full disk (transient) the first two times.
+// submit flow does, rejects files named reject-*, refuses files named full-* for a
+// full disk (transient) the first two times, and ends files named dup-* (a stored
+// content) and unreadable-* (a job stored as failed) at submission, as the engine does.
 import {
   appendFileSync,
   existsSync,
@@ -50,6 +51,8 @@ async function setup(
   await scheduler.start();
   const submitted: string[] = [];
   const refusals = new Map<string, number>();
+  /** What the file of each job ended at submission held when it was submitted. */
+  const contents = new Map<string, string>();
   const submit = async (file: string): Promise<Result<SubmitAck>> => {
     submitted.push(file);
     const request_id = randomUUID();
@@ -59,6 +62,20 @@ async function setup(
       return err('IO', `${file}: the disk is full: the staging area could not write`, {
         file,
         transient: true,
+      });
+    }
+    const ended = basename(file).match(/^(dup|unreadable)-/)?.[1];
+    if (ended) {
+      const job_id = randomUUID();
+      contents.set(job_id, readFileSync(file, 'utf8'));
+      return ok({
+        request_id,
+        job_id,
+        status: ended === 'dup' ? 'duplicate' : 'failed',
+        decision: null,
+        snapshot_id: null,
+        error:
+          ended === 'dup' ? null : { code: 'UNKNOWN_FORMAT', message: `${file} is not a chain` },
       });
     }
     if (basename(file).startsWith('reject-'))
@@ -114,7 +131,7 @@ async function setup(
     await scheduler.shutdown(0);
     await store.close();
   });
-  return { dir, inbox, scheduler, store, submitted };
+  return { dir, inbox, scheduler, store, submitted, contents };
 }
 
 const ls = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
@@ -259,6 +276,42 @@ describe('Inbox', () => {
     expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(
       /^INVALID_FACT: as_of is in the future/,
     );
+  });
+
+  it('never gives two files that end together one name: each keeps its own, named by its job and its reason', async () => {
+    const settled = new Map<string, string>();
+    const { dir, inbox, contents } = await setup({
+      onSettled: async (job, file) => {
+        await new Promise((r) => setTimeout(r, 50)); // a store's write, while the other ends
+        settled.set(job, file);
+      },
+    });
+    // Each first name is taken, so each file's next free name is the other's own.
+    writeFileSync(join(dir, 'done', 'dup-y1.csv'), 'an older dup-y1.csv');
+    writeFileSync(join(dir, 'failed', 'unreadable-z.csv'), 'an older unreadable-z.csv');
+    for (const name of ['dup-y1.csv', 'dup-y1-1.csv', 'unreadable-z.csv', 'unreadable-z-1.csv'])
+      writeFileSync(join(dir, name), `dropped as ${name}`);
+    await inbox.poll();
+    await inbox.poll(); // all four taken in one poll, all four ended at submission
+    await until(() => settled.size === 4 && ls(join(dir, 'processing')).length === 0);
+    expect(ls(join(dir, 'done'))).toEqual(['dup-y1-1.csv', 'dup-y1-2.csv', 'dup-y1.csv']);
+    expect(ls(join(dir, 'failed'))).toEqual([
+      'unreadable-z-1.csv',
+      'unreadable-z-1.csv.reason.txt',
+      'unreadable-z-2.csv',
+      'unreadable-z-2.csv.reason.txt',
+      'unreadable-z.csv',
+    ]);
+    expect(new Set(settled.values()).size).toBe(4);
+    for (const [job, file] of settled) {
+      expect(readFileSync(file, 'utf8')).toBe(contents.get(job));
+      if (!file.includes(`${join(dir, 'failed')}`)) continue;
+      // Its reason names it where it lies now, as its job does.
+      const reason = readFileSync(`${file}.reason.txt`, 'utf8');
+      expect(reason).toBe(
+        `UNKNOWN_FORMAT: ${file} is not a chain\njob: ${job}\nfile: ${basename(file)}\n`,
+      );
+    }
   });
 
   it('keeps a file refused for a full disk in the inbox, held, and tries it again after a wait that doubles', async () => {

@@ -223,6 +223,8 @@ export class Inbox {
   #held = new Map<string, Hold>();
   /** Files of processing/ being moved to done/ or failed/ (their jobs' paths written first). */
   #finishing = new Set<string>();
+  /** Names in done/ and failed/ being moved to: no other file is given one meanwhile. */
+  #reserved = new Set<string>();
   #stopped = false;
 
   constructor(opts: InboxOptions) {
@@ -501,26 +503,34 @@ export class Inbox {
     const name = relative(inProcessing ? this.processingDir : this.dir, path);
     const dir = error ? this.failedDir : this.doneDir;
     let target = join(dir, name);
+    let reserved = false;
     try {
       target = this.#unique(dir, name);
+      // Another file ending meanwhile (while its job's path is written) must not be given
+      // this name too: the second rename would replace the first file.
+      this.#reserved.add(target);
+      reserved = true;
       if (jobId) await this.#opts.onSettled?.(jobId, target);
       renameSync(path, target);
     } catch (e) {
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
       return;
+    } finally {
+      if (reserved) this.#reserved.delete(target);
     }
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
     if (error) {
       // The engine's message names the file where it was read, in processing/: name it where
-      // it lies now, beside this reason. Then one "key: value" line each for a script
-      // (the message already says the line and field in words).
+      // it lies now, beside this reason, as `file:` does (its name in failed/, suffix and
+      // all). Then one "key: value" line each for a script (the message already says the
+      // line and field in words).
       const message = error.message.split(path).join(target);
       const fields: [string, string | number | undefined | null][] = [
         ['line', error.line],
         ['field', error.field],
         ['job', jobId],
-        ['file', name],
+        ['file', relative(dir, target)],
       ];
       const text = [
         `${error.code}: ${message}`,
@@ -582,7 +592,8 @@ export class Inbox {
 
   /**
    * `name`, or `stem-1.ext`, `stem-2.ext`… — the first free name in `dir` (a reason file
-   * counts as taken). `name` may hold folders (a file of a dropped folder); they are made.
+   * counts as taken, and so does a name another file is being moved to). `name` may hold
+   * folders (a file of a dropped folder); they are made.
    */
   #unique(dir: string, name: string): string {
     const ext = extname(name);
@@ -590,7 +601,12 @@ export class Inbox {
     makeDirs(dirname(join(dir, name)));
     for (let i = 0; ; i++) {
       const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
-      if (!existsSync(candidate) && !existsSync(`${candidate}.reason.txt`)) return candidate;
+      if (
+        !this.#reserved.has(candidate) &&
+        !existsSync(candidate) &&
+        !existsSync(`${candidate}.reason.txt`)
+      )
+        return candidate;
     }
   }
 }
