@@ -36,7 +36,10 @@ export const InboxStatus = z.object({
   processing: z.string(),
   done: z.string(),
   failed: z.string(),
-  /** Files (not `.reason.txt`) in each folder now; `waiting`: dropped in, not taken yet. */
+  /**
+   * Files in each folder now (a symbolic link refused into failed/ is one; the `.reason.txt`
+   * beside each failed file is not); `waiting`: dropped in, not taken yet.
+   */
   counts: z.object({
     waiting: z.number().int().default(0),
     processing: z.number().int(),

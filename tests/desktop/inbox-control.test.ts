@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,6 +254,37 @@ describe('the inbox from the app', () => {
     }
     const get = await createDispatcher(te.engine.handlers, { transport: 'http' })('inbox:get', {});
     expect(get).toMatchObject({ ok: true, value: { dir: join(dir, 'local') } });
+  });
+
+  it('counts what its folders hold: a refused link is a failed file, a reason note is not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gex-inbox-'));
+    const outside = mkdtempSync(join(tmpdir(), 'gex-outside-'));
+    try {
+      const set = await te.engine.handlers['inbox:set']({ dir });
+      expect(set.ok).toBe(true);
+      chain(outside, 'target.csv', 9);
+      symlinkSync(join(outside, 'target.csv'), join(dir, 'link.csv'));
+      symlinkSync(outside, join(dir, 'link-to-folder'));
+      writeFileSync(join(dir, 'junk.csv'), 'not an option chain\n');
+      chain(dir, 'notes.reason.txt', 10); // the inbox's own name: left where it is
+      await poll(async () => (await status()).counts).toEqual({
+        waiting: 0,
+        processing: 0,
+        done: 0,
+        failed: 3,
+      });
+      expect(readdirSync(join(dir, 'failed')).sort()).toEqual([
+        'junk.csv',
+        'junk.csv.reason.txt',
+        'link-to-folder',
+        'link-to-folder.reason.txt',
+        'link.csv',
+        'link.csv.reason.txt',
+      ]);
+      expect(readdirSync(dir).sort()).toEqual(['done', 'failed', 'notes.reason.txt', 'processing']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
 

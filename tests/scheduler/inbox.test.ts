@@ -194,7 +194,7 @@ describe('Inbox', () => {
     expect(inbox.pendingCount).toBe(0);
   });
 
-  it('ignores dotfiles, partial downloads, *.tmp and lock files until they are renamed', async () => {
+  it('ignores dotfiles, partial downloads, *.tmp, lock files and reason notes until they are renamed', async () => {
     const { dir, inbox, submitted } = await setup();
     for (const name of [
       '.hidden.csv',
@@ -206,9 +206,11 @@ describe('Inbox', () => {
       '~$book.xlsx',
       'Thumbs.db',
       'desktop.ini',
+      'notes.reason.txt', // the inbox's own name (a failed/ folder dropped in again brings its notes)
     ])
       writeFileSync(join(dir, name), 'sleep:0');
     mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'a.csv.reason.txt'), 'sleep:0');
     await inbox.poll();
     await inbox.poll();
     expect(submitted).toEqual([]);
@@ -444,6 +446,46 @@ describe('Inbox', () => {
     await until(() => ls(join(dir, 'processing')).length === 0);
     await again.stop();
     expect(ls(join(dir, 'done'))).toEqual(['late.csv', 'left.csv']);
+  });
+
+  it('settles every file a previous run left in processing/, whatever its name', async () => {
+    const { dir, scheduler, store } = await setup();
+    // Left by an earlier version, which took a file so named (`.reason.txt` is ignored now).
+    const left = join(dir, 'processing', 'late.reason.txt');
+    writeFileSync(left, 'sleep:0');
+    const id = randomUUID();
+    await store.transaction((tx) =>
+      insertJob(tx, {
+        id,
+        request_id: 'r',
+        file: left,
+        source: 'inbox',
+        underlying: null,
+        content_hash: null,
+        priority: 'LOW',
+        rule: 'G3',
+        rule_version: 1,
+        submitted_at: new Date().toISOString(),
+      }),
+    );
+    const settled: string[] = [];
+    const again = new Inbox({
+      dir,
+      submit: async () => {
+        throw new Error('must not resubmit');
+      },
+      pollMs: 60_000,
+      findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)),
+      onSettled: (_job, file) => void settled.push(file),
+    });
+    scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
+    await again.start();
+    await scheduler.enqueue(id);
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'processing')).length === 0);
+    await again.stop();
+    expect(ls(join(dir, 'done'))).toEqual(['late.reason.txt']);
+    expect(settled).toEqual([join(dir, 'done', 'late.reason.txt')]);
   });
 });
 

@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { filesUnder, folderProblem, Inbox, waitingFiles } from './inbox.ts';
+import { countUnder, folderProblem, Inbox, waitingFiles } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 
 export interface InboxControlOptions {
@@ -124,9 +124,9 @@ export class InboxControl {
       failed,
       counts: {
         waiting: waitingCount(dir),
-        processing: filesUnder(processing).length,
-        done: filesUnder(done).length,
-        failed: filesUnder(failed).length,
+        processing: countUnder(processing),
+        done: countUnder(done),
+        failed: countUnder(failed, true),
       },
       held: this.#inbox?.held() ?? null,
       problem: this.#inbox?.problem ?? this.#notWatched ?? this.#unwatchedProblem(),

@@ -2,13 +2,13 @@
 // fs.watch, which misses events on network shares and fires mid-write) finds files;
 // a file is taken only once it is complete — size and mtime unchanged over two
 // consecutive polls and for QUIET_MS, and openable — and never while it is still being written
-// (dotfiles, partial downloads, `*.tmp` and lock files are ignored: IGNORED). A folder
-// dropped in brings its files: each is taken on its own, once complete, and keeps its
-// folder (`batch/a.csv` goes to `processing/batch/a.csv`, then `done/batch/a.csv`); the
-// emptied folder is left. A taken file is moved to `processing/` first, so that it is
+// (dotfiles, partial downloads, `*.tmp`, lock files, and `*.reason.txt`, its own notes, are
+// ignored: IGNORED). A folder dropped in brings its files: each is taken on its own, once
+// complete, and keeps its folder (`batch/a.csv` goes to `processing/batch/a.csv`, then
+// `done/batch/a.csv`); the emptied folder is left. A taken file is moved to `processing/` first, so that it is
 // submitted exactly once even across restarts, then to `done/` or `failed/` (with
-// `<name>.reason.txt` beside it) when its job ends. A name that already exists there
-// gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
+// `<name>.reason.txt` beside it) when its job ends. A name that already exists there, or
+// that another file is being moved to, gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
 // the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
@@ -84,11 +84,13 @@ interface Hold {
 
 /**
  * Names never taken: dotfiles, files still being downloaded or written (`*.part`,
- * `*.partial`, `*.crdownload`, `*.download`, `*.tmp`), an Office lock file (`~$book.xlsx`)
- * and the folder files of Windows (`Thumbs.db`, `desktop.ini`).
+ * `*.partial`, `*.crdownload`, `*.download`, `*.tmp`), an Office lock file (`~$book.xlsx`),
+ * the folder files of Windows (`Thumbs.db`, `desktop.ini`) and the inbox's own reason
+ * notes (`*.reason.txt`: a failed/ folder dropped in again brings them; in failed/ they
+ * are told from the failed files by that name).
  */
 const IGNORED =
-  /(^\.)|(^~\$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)/i;
+  /(^\.)|(^~\$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)|(\.reason\.txt$)/i;
 /** The inbox's own folders, at its top level. */
 const OWN = new Set(['processing', 'done', 'failed']);
 /** The longest wait before a held file is tried again. */
@@ -157,16 +159,30 @@ function entriesOf(dir: string): Dirent[] {
   }
 }
 
-/** Regular files under `dir` (paths relative to it), `.reason.txt` notes left out; none when it is missing. */
-export function filesUnder(dir: string, depth = 0): string[] {
+/** The entries under `dir`, to MAX_DEPTH, that `keep` keeps (paths relative to it); none when it is missing. */
+function entriesUnder(dir: string, keep: (e: Dirent) => boolean, depth = 0): string[] {
   const out: string[] = [];
   for (const e of entriesOf(dir)) {
-    if (e.isFile() && !e.name.endsWith('.reason.txt')) out.push(e.name);
+    if (keep(e)) out.push(e.name);
     else if (e.isDirectory() && depth < MAX_DEPTH)
-      for (const f of filesUnder(join(dir, e.name), depth + 1)) out.push(join(e.name, f));
+      for (const f of entriesUnder(join(dir, e.name), keep, depth + 1)) out.push(join(e.name, f));
   }
   return out;
 }
+
+/** Regular files under `dir` (paths relative to it): in processing/, every one is a file the inbox took. */
+export const filesUnder = (dir: string): string[] => entriesUnder(dir, (e) => e.isFile());
+
+/**
+ * How many files one of the inbox's folders holds, as the analyst sees it: a symbolic link
+ * refused into failed/ is one (to a folder too); `notes`: the `.reason.txt` written beside
+ * each failed file is not (no file so named is taken: IGNORED).
+ */
+export const countUnder = (dir: string, notes = false): number =>
+  entriesUnder(
+    dir,
+    (e) => (e.isFile() || e.isSymbolicLink()) && !(notes && e.name.endsWith('.reason.txt')),
+  ).length;
 
 /**
  * The regular files under an inbox `dir` not taken yet (a folder dropped in brings its
