@@ -53,6 +53,12 @@ export const InboxStatus = z.object({
    * may not move), in words; null when nothing does.
    */
   problem: z.string().nullable().default(null),
+  /**
+   * Files dropped into the folder watched before the last change (inbox:set) and not taken
+   * by then — still being written, or held — which no inbox takes now: where, and how many
+   * are still there; null when none.
+   */
+  left_behind: z.object({ dir: z.string(), count: z.number().int() }).nullable().default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),
   /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */

@@ -55,7 +55,14 @@ describe('gex-desk inbox', () => {
       env,
     });
     expect(taken.code, taken.stderr).toBe(0);
-    expect(taken.lines[0]).toMatchObject({ dir: full, counts: { waiting: 4 } });
+    expect(taken.lines[0]).toMatchObject({ dir: full, counts: { waiting: 4 }, left_behind: null });
+    // Back to the folder before, which took none of them: they are left in this one, and said.
+    writeFileSync(join(next, 'late.csv'), 'x');
+    const back = await runCli(['inbox', 'set', next, '--take-existing', ...args], { env });
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toContain(
+      `\n  left       4  in the previous inbox ${full}: not taken before the change, and not taken now (move them into this folder to ingest them)\n`,
+    );
   });
 
   it('alone: says why an engine would not watch a folder set by hand, as the app says it', async () => {

@@ -10,6 +10,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -57,6 +58,7 @@ describe('the inbox from the app', () => {
       counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
       held: null,
       problem: null,
+      left_behind: null,
       watching: true,
       config_file: te.engine.config.configFile,
     });
@@ -285,6 +287,25 @@ describe('the inbox from the app', () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  it('says the files left in the folder it stops watching, dropped there too late to be taken', async () => {
+    const old = (await status()).dir;
+    const next = mkdtempSync(join(tmpdir(), 'gex-inbox-'));
+    chain(old, 'late.csv', 11); // dropped just now: complete for the inbox in 2 s only
+    const set = await te.engine.handlers['inbox:set']({ dir: next });
+    if (!set.ok) throw new Error(set.error.message);
+    // Its notes.reason.txt (ignored) is not one of them.
+    expect(set.value.left_behind).toEqual({ dir: old, count: 1 });
+    expect(events.at(-1)!.left_behind).toEqual({ dir: old, count: 1 });
+    await new Promise((r) => setTimeout(r, 3000)); // the old inbox would have taken it by now
+    expect(existsSync(join(old, 'late.csv'))).toBe(true);
+    expect((await status()).left_behind).toEqual({ dir: old, count: 1 });
+    // Moved into the new folder, as the analyst is told to: taken there, and no longer said.
+    renameSync(join(old, 'late.csv'), join(next, 'late.csv'));
+    await poll(async () => (await status()).counts.done).toBe(1);
+    expect((await status()).left_behind).toBeNull();
+    expect(events.at(-1)!.left_behind).toBeNull();
   });
 });
 

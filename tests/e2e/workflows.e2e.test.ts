@@ -6,7 +6,7 @@
 // view and both changes are in the audit trail; the inbox shows in the status bar and
 // follows a change of folder and the files that end in it. Screenshots at both sizes,
 // axe-core on each new view.
-import { copyFileSync, mkdirSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -256,8 +256,10 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     const inbox = desk.te.engine.config.inbox;
     await poll(() => page.getByTestId('status-inbox-dir').textContent()).toBe(inbox);
     expect(await page.getByTestId('status-inbox-done').textContent()).toBe('0');
-    // Another folder, chosen beside the app (as `gex-desk inbox set` does through the API).
+    // Another folder, chosen beside the app (as `gex-desk inbox set` does through the API),
+    // a moment after a file was dropped into this one: too late for it to be taken.
     const next = join(desk.te.dir, 'inbox-2');
+    writeFileSync(join(inbox, 'late.csv'), 'dropped a moment before the change\n');
     const set = await desk.te.engine.handlers['inbox:set']({ dir: next });
     if (!set.ok) throw new Error(set.error.message);
     await poll(() => page.getByTestId('status-inbox-dir').textContent()).toBe(next);
@@ -285,6 +287,9 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     );
     expect(await dialog.getByTestId('inbox-browser-note').textContent()).toContain(
       'gex-desk inbox set FOLDER',
+    );
+    expect(await dialog.getByTestId('inbox-left').textContent()).toBe(
+      `1 file still in the previous inbox, ${inbox}: not taken before the change, and not taken now. Move it into this folder to ingest it.`,
     );
     await shot(page, 'inbox-dialog');
     await expectNoSerious(page, 'inbox dialog');

@@ -3,7 +3,9 @@
 // the engine runs. A change is kept in the config file first (config.json in the per-user
 // folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
 // taking files but stays alive until the jobs of the files in its processing/ have ended
-// and moved them to its done/ or failed/, so that no file is stranded.
+// and moved them to its done/ or failed/, so that no file is stranded. Files dropped into
+// the old folder and not taken by then (still being written) stay there: they are said
+// (`left_behind`), so that the analyst moves them into the new one.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
@@ -77,6 +79,8 @@ export class InboxControl {
    * database itself). Cleared once another folder is chosen.
    */
   #notWatched: string | null = null;
+  /** The folder watched before the last change: the files left there are said (`left_behind`). */
+  #previous: string | null = null;
 
   constructor(opts: InboxControlOptions) {
     this.#opts = opts;
@@ -130,6 +134,7 @@ export class InboxControl {
       },
       held: this.#inbox?.held() ?? null,
       problem: this.#inbox?.problem ?? this.#notWatched ?? this.#unwatchedProblem(),
+      left_behind: this.#leftBehind(),
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
     };
@@ -159,6 +164,8 @@ export class InboxControl {
     if (!saved.ok) return saved;
     if (dir !== this.#dir) {
       const old = this.#inbox;
+      // Its files not taken yet stay there (the old inbox stops taking them), and are said.
+      this.#previous = this.#ownFiles(this.#dir) ? null : this.#dir;
       this.#dir = dir;
       if (old) {
         await old.stop();
@@ -173,6 +180,17 @@ export class InboxControl {
     const status = this.status();
     this.#opts.events.emit('inbox:updated', status);
     return ok(status);
+  }
+
+  /**
+   * The files dropped into the previous folder and not taken before the change, still there
+   * (those of the new folder, should it lie in the old one, left out); null when none.
+   */
+  #leftBehind(): InboxStatus['left_behind'] {
+    const old = this.#previous;
+    if (!old) return null;
+    const count = waitingCount(old, (f) => !within(this.#dir, join(old, f)));
+    return count ? { dir: old, count } : null;
   }
 
   /**
@@ -261,10 +279,10 @@ export class InboxControl {
   }
 }
 
-/** Files dropped in and not taken yet; 0 when the folder cannot be read (or is not made yet). */
-function waitingCount(dir: string): number {
+/** Files dropped in and not taken yet (those `keep` keeps); 0 when the folder cannot be read (or is not made yet). */
+function waitingCount(dir: string, keep: (file: string) => boolean = () => true): number {
   try {
-    return waitingFiles(dir).length;
+    return waitingFiles(dir).filter(keep).length;
   } catch {
     return 0;
   }

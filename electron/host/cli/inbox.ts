@@ -1,7 +1,8 @@
 // `gex-desk inbox [--json]` and `gex-desk inbox set DIR`: the watched folder (and why it
 // cannot be read, when it cannot), the files waiting (those held for a full disk among
-// them), how many ended in done/ and failed/, and choosing another folder (kept in config.json;
-// a running engine watches it at once). Through the API map (api.ts).
+// them, and those left in the folder watched before), how many ended in done/ and failed/,
+// and choosing another folder (kept in config.json; a running engine watches it at once).
+// Through the API map (api.ts).
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
@@ -17,6 +18,11 @@ const describe = (s: InboxStatus): string =>
     ...(s.held
       ? [
           `  held       ${s.held.count}  (of those waiting; tried again from ${s.held.retry_at}): ${s.held.reason}`,
+        ]
+      : []),
+    ...(s.left_behind
+      ? [
+          `  left       ${s.left_behind.count}  in the previous inbox ${s.left_behind.dir}: not taken before the change, and not taken now (move ${s.left_behind.count === 1 ? 'it' : 'them'} into this folder to ingest ${s.left_behind.count === 1 ? 'it' : 'them'})`,
         ]
       : []),
     `  processing ${s.counts.processing}  ${s.processing}`,

@@ -2,7 +2,8 @@
 // folders with how many files each holds, each one openable (the desktop app opens it in
 // the file manager; a browser tab can only copy its path), and choosing another folder:
 // the desktop's native picker or a typed path, checked by the engine (inbox:set), whose
-// refusal is shown as it says it. The browser host takes no paths, so there the dialog
+// refusal is shown as it says it, and the files left untaken in the folder watched before
+// (the dialog stays open to say so). The browser host takes no paths, so there the dialog
 // says where the folder is chosen instead.
 import { useState } from 'react';
 import type { InboxStatus } from '../../../../shared/api.ts';
@@ -11,7 +12,7 @@ import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
 import { localStamp } from '../../text/time.ts';
-import { heldText } from '../../text/words.ts';
+import { heldText, plural } from '../../text/words.ts';
 import { ErrorLine } from '../common.tsx';
 import { Modal } from '../Modal.tsx';
 
@@ -110,7 +111,8 @@ function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
     const e = await change(client, dir.trim(), takeExisting);
     setBusy(false);
     setError(e);
-    if (!e) onDone();
+    // Files left in the previous folder are said in the dialog: it stays open to say it.
+    if (!e && !useInbox.getState().status?.left_behind) onDone();
   };
   return (
     <form
@@ -215,6 +217,14 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
           {status.held && (
             <p className="banner paused inbox-note" role="status" data-testid="inbox-held">
               {heldText(status.held, localStamp(status.held.retry_at))}
+            </p>
+          )}
+          {status.left_behind && (
+            <p className="banner paused inbox-note" role="status" data-testid="inbox-left">
+              {plural(status.left_behind.count, 'file')} still in the previous inbox,{' '}
+              <span className="mono">{status.left_behind.dir}</span>: not taken before the change,
+              and not taken now. Move {status.left_behind.count === 1 ? 'it' : 'them'} into this
+              folder to ingest {status.left_behind.count === 1 ? 'it' : 'them'}.
             </p>
           )}
           <ChangeFolder s={status} onDone={onClose} />
