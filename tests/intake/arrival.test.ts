@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
+import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
 import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 
@@ -295,6 +296,101 @@ describe('arrival', () => {
         /^facts read stopped: the pipeline worker was stopped by SIGTERM, sent from outside GEX Desk, .*; read again$/,
       ),
     ]);
+  });
+
+  it('knows no gex_change at arrival while an earlier request of the underlying is unread: the bound holds, no early decision', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    const levels = {
+      CRITICAL: { target: '30 s', on_late: 'flag' },
+      HIGH: { target: '5 min', on_late: 'escalate' },
+      MEDIUM: { target: '30 min', on_late: 'escalate' },
+      LOW: { target: '2 h', on_late: 'escalate' },
+    };
+    const activate = async (rules: unknown[]) => {
+      const text = JSON.stringify({
+        name: 't',
+        levels,
+        derived: {},
+        combine: 'highest-level',
+        rules,
+      });
+      const r = await engine.handlers['rules:activate']({ text, author: 'test', comment: '' });
+      if (!r.ok) throw new Error(r.error.message);
+    };
+    const chain = (name: string, underlying: string, expiries: number) => {
+      const file = join(dir, name);
+      writeCboeCsv(file, {
+        seed: expiries,
+        underlying,
+        spot: 4700,
+        expiries,
+        strikesPerExpiry: 20,
+      });
+      return file;
+    };
+    const submit = async (file: string) => {
+      const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+      if (!ack.ok) throw new Error(ack.error.message);
+      const jobs = await engine.handlers['jobs:list']({ limit: 10 });
+      if (!jobs.ok) throw new Error(jobs.error.message);
+      return { ack: ack.value, bound: jobs.value.find((j) => j.id === ack.value.job_id)!.priority };
+    };
+    const final = async (jobId: string | null) => {
+      const jobs = await engine.handlers['jobs:list']({ limit: 10 });
+      if (!jobs.ok) throw new Error(jobs.error.message);
+      return jobs.value.find((j) => j.id === jobId)!.priority;
+    };
+    const rank = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+    // A change over 10 % is CRITICAL, volume MEDIUM: A (first of SPX) could be MEDIUM at most.
+    await activate([
+      { id: 'CHG', rows: [{ when: { gex_change: { '>': 0.1 } }, level: 'CRITICAL' }] },
+      {
+        id: 'VOL',
+        rows: [{ when: { total_volume: { '>': 0 } }, level: 'MEDIUM' }, { level: 'LOW' }],
+      },
+    ]);
+    await engine.handlers['queue:pause']({});
+    const a = await submit(chain('a.csv', 'SPX', 2));
+    const b = await submit(chain('b.csv', 'SPX', 9));
+    expect(a.bound).toBe('MEDIUM');
+    // A is read first (FIFO at MEDIUM … or not: B's level must never exceed its bound).
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    expect(b.bound).toBe('CRITICAL');
+    expect(rank.indexOf(await final(b.ack.job_id))).toBeLessThanOrEqual(rank.indexOf(b.bound));
+
+    // No change known is LOW: C, the first of QQQ, is decided at once; D, arriving while C
+    // has not run, cannot be: what it compares with is C's total, still unread.
+    await activate([
+      {
+        id: 'T',
+        rows: [
+          { when: { gex_change: null }, level: 'LOW' },
+          { when: { gex_change: { '>': 0.1 } }, level: 'CRITICAL' },
+          { level: 'MEDIUM' },
+        ],
+      },
+    ]);
+    await engine.handlers['queue:pause']({});
+    const c = await submit(chain('c.csv', 'QQQ', 2));
+    const d = await submit(chain('d.csv', 'QQQ', 9));
+    expect([c.ack.status, c.bound]).toEqual(['queued', 'LOW']);
+    expect([d.ack.status, d.bound]).toEqual(['deciding', 'CRITICAL']);
+    // An engine started now (after a crash) knows the same from the store.
+    const settledFromStore = async () =>
+      (await IntakeMemory.load(engine.store)).context({
+        content_hash: null,
+        underlying: 'QQQ',
+        source: 'desk',
+        arrivedMs: Date.now(),
+      }).previous_final;
+    expect(await settledFromStore()).toBe(false);
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    expect(await settledFromStore()).toBe(true);
   });
 
   it('counts only final input errors against a source: a cancel says nothing about it', async () => {

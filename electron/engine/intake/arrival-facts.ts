@@ -45,8 +45,10 @@ export function arrivalFacts(
     unknown.delete('total_volume');
     unknown.delete('total_open_interest');
   }
-  if (head.underlying !== null && (previous === null || dup)) {
-    // With nothing to compare with, a file is news (null) whatever it says.
+  if (head.underlying !== null && context.previous_final && (previous === null || dup)) {
+    // With nothing to compare with, a file is news (null) whatever it says. Only once no
+    // earlier request of the underlying may still bring a total: one read later would be
+    // this request's previous one, and the decision taken now would not be the rules'.
     given.gex_change =
       dup && previous !== null && previous !== 0
         ? Math.abs(dup.total_gex - previous) / Math.abs(previous)

@@ -17,7 +17,7 @@ export const PEEK_TIMEOUT_MS = 2000;
 /** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
 export async function levelBound(
   deps: Pick<IntakeDeps, 'rules' | 'memory' | 'conventions' | 'limits'>,
-  a: Pick<Arrival, 'request' | 'arrivedMs'>,
+  a: Pick<Arrival, 'request' | 'arrivedMs'> & { request_id?: string },
   timeoutMs = PEEK_TIMEOUT_MS,
 ): Promise<PriorityLevel> {
   let timer: NodeJS.Timeout | undefined;
@@ -35,6 +35,7 @@ export async function levelBound(
     underlying: head.value.underlying,
     source: a.request.source,
     arrivedMs: a.arrivedMs,
+    request_id: a.request_id,
   });
   const { given, unknown } = arrivalFacts(a, head.value, context);
   const outcome = deps.rules.active.compiled.decidePartial(given, unknown, new Date(a.arrivedMs));

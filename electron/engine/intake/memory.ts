@@ -25,6 +25,12 @@ export interface RequestContext {
   } | null;
   /** The total GEX `gex_change` compares with; null when there is none (a first snapshot is news). */
   previous_total_gex: number | null;
+  /**
+   * No earlier request of the underlying (or of one not known yet) may still bring a total:
+   * `previous_total_gex` is final. False while one is waiting for its read or its run, which
+   * may make it this request's previous one (so `gex_change` is not known at arrival).
+   */
+  previous_final: boolean;
   source_reliability: number;
   source_known: boolean;
 }
@@ -57,6 +63,11 @@ export class IntakeMemory {
   /** Per underlying, the requests whose file was read, in arrival order. */
   #reads = new Map<string, Read[]>();
   #readOf = new Map<string, string>();
+  /**
+   * Requests whose total may still become known — arrived, not read, not ended — by id:
+   * their underlying (null until known) and arrival.
+   */
+  #unread = new Map<string, { key: string | null; arrivedMs: number }>();
   #sources = new Map<string, { ok: number; failed: number; override: number | null }>();
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
@@ -87,6 +98,12 @@ export class IntakeMemory {
     // In arrival order, which noteRead keeps with an insertion from the end.
     reads.sort((a, b) => a.arrived - b.arrived);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
+    for (const r of await store.all<{ id: string; underlying: string | null; arrived: number }>(
+      `SELECT r.id, coalesce(j.underlying, r.underlying) AS underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived
+       FROM requests r JOIN jobs j ON j.request_id = r.id
+       WHERE r.total_gex IS NULL AND j.status IN ('deciding', 'queued', 'running')`,
+    ))
+      m.noteArrival(r.id, r.arrived, r.underlying);
     for (const r of await store.all(
       'SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources',
     ))
@@ -104,6 +121,8 @@ export class IntakeMemory {
     underlying: string | null;
     source: string;
     arrivedMs: number;
+    /** The request itself, which is not its own previous one. */
+    request_id?: string;
   }): RequestContext {
     const stored = q.content_hash === null ? undefined : this.#byHash.get(q.content_hash);
     const duplicate = stored && stored.measures_version >= MEASURES_VERSION ? stored : null;
@@ -117,6 +136,9 @@ export class IntakeMemory {
       },
       previous_total_gex:
         q.underlying === null ? null : this.#previous(key(q.underlying), q.arrivedMs),
+      previous_final:
+        q.underlying !== null &&
+        this.#noneUnreadBefore(key(q.underlying), q.arrivedMs, q.request_id),
       // An analyst's override (sources:set) wins over the record until it is cleared.
       source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
       source_known: source !== undefined,
@@ -140,8 +162,35 @@ export class IntakeMemory {
     return this.#latest.get(underlying)?.total_gex ?? null;
   }
 
+  /** Whether every request of `k` (or of an underlying not known yet) that arrived before is settled. */
+  #noneUnreadBefore(k: string, arrivedMs: number, self: string | undefined): boolean {
+    for (const [id, u] of this.#unread)
+      if (id !== self && u.arrivedMs <= arrivedMs && (u.key === null || u.key === k)) return false;
+    return true;
+  }
+
+  /**
+   * A request arrived (its underlying null until its file's first bytes give it): until it
+   * is read or ends, the later requests of its underlying cannot know what they compare with.
+   */
+  noteArrival(requestId: string, arrivedMs: number, underlying: string | null = null): void {
+    this.#unread.set(requestId, { key: underlying === null ? null : key(underlying), arrivedMs });
+  }
+
+  /** What a request's first bytes say its underlying is. */
+  noteUnderlying(requestId: string, underlying: string | null): void {
+    const u = this.#unread.get(requestId);
+    if (u && underlying !== null) u.key = key(underlying);
+  }
+
+  /** A request that brings no total (refused, unreadable, or ended at its arrival). */
+  noteSettled(requestId: string): void {
+    this.#unread.delete(requestId);
+  }
+
   /** A request's file was read (its facts read, or its run): later requests compare with it. */
   noteRead(requestId: string, underlying: string, arrivedMs: number, totalGex: number): void {
+    this.#unread.delete(requestId);
     if (this.#readOf.has(requestId)) return;
     const k = key(underlying);
     const reads = this.#reads.get(k) ?? [];
@@ -168,8 +217,14 @@ export class IntakeMemory {
 
   /** Follows every job:updated event: a job's final state counts in its source's record once. */
   onJob(job: ProcessingJob): void {
-    if (!TERMINAL_STATUSES.has(job.status) || (this.#counted.get(job.id) ?? -1) >= job.revision)
+    if (!TERMINAL_STATUSES.has(job.status)) {
+      // Retried after it ended unread: its total may come again.
+      if (!this.#readOf.has(job.request_id) && !this.#unread.has(job.request_id))
+        this.noteArrival(job.request_id, Date.parse(job.submitted_at), job.underlying);
       return;
+    }
+    if ((this.#counted.get(job.id) ?? -1) >= job.revision) return;
+    this.#unread.delete(job.request_id);
     this.#counted.set(job.id, job.revision);
     const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0, override: null };
     this.#sources.set(job.source, source);

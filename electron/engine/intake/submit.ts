@@ -62,9 +62,15 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
     job_id: randomUUID(),
   };
   const ticket = deps.arriving(a.arrivedMs, req.requested_priority ?? null);
+  deps.memory.noteArrival(a.request_id, a.arrivedMs);
+  let waits = false;
   try {
-    return await admit(deps, a, ticket);
+    const r = await admit(deps, a, ticket);
+    waits = r.ok && (r.value.status === 'queued' || r.value.status === 'deciding');
+    return r;
   } finally {
+    // Only a request that waits for its read or its run may still bring a total.
+    if (!waits) deps.memory.noteSettled(a.request_id);
     ticket.done();
   }
 }
@@ -104,11 +110,13 @@ async function admit(
     deps.staging.release(staged.hash);
     return ok(await unreadable(deps, a, head.error, staged));
   }
+  deps.memory.noteUnderlying(a.request_id, head.value.underlying);
   const context = deps.memory.context({
     content_hash: staged.hash,
     underlying: head.value.underlying,
     source: a.request.source,
     arrivedMs: a.arrivedMs,
+    request_id: a.request_id,
   });
   const { given, unknown } = arrivalFacts(a, head.value, context);
   const rules = deps.rules.active;
