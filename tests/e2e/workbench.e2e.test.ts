@@ -423,6 +423,17 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       `put wall ${monthly.put_wall!.toLocaleString('en-US')}`,
     );
     expect(await page.locator('[data-bucket=monthly]').getAttribute('class')).toBe('on');
+    // The flip is not the monthly expiries' own: it says it is the whole chain's.
+    const flip = detail.snapshot.zero_gamma!.toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    });
+    expect(await page.getByTestId('filter-levels').textContent()).toContain(
+      `flip ${flip} (of all expiries`,
+    );
+    expect(
+      await page.getByTestId('chart-strikes-markers').locator('[data-marker=flip]').textContent(),
+    ).toBe(`flip ${flip} (all expiries)`);
     await shot(page, 'workbench-snapshot-monthly');
 
     // One expiry: its own walls, and the heatmap keeps that one row, read from the keyboard.

@@ -136,8 +136,8 @@ export function SnapshotCharts({
   const rows = useMemo(() => strikeRows(detail, cells, filter), [detail, cells, filter]);
   const levels = useMemo(() => levelsOf(detail, filter, rows), [detail, filter, rows]);
   const markers = useMemo(
-    () => levelMarkers(s.spot, s.zero_gamma, levels),
-    [s.spot, s.zero_gamma, levels],
+    () => levelMarkers(s.spot, s.zero_gamma, levels, filter !== ALL),
+    [s.spot, s.zero_gamma, levels, filter],
   );
   const needsV3 =
     (measure === 'dex' || measure === 'vex' || measure === 'cex') && !measured(detail);
@@ -200,6 +200,9 @@ export function SnapshotCharts({
         {levels.source}: call wall <b className="pos">{price(levels.callWall)}</b> · put wall{' '}
         <b className="neg">{price(levels.putWall)}</b> · abs γ strike{' '}
         <b>{measured(detail) ? price(levels.absGamma) : REINGEST}</b>
+        {filter !== ALL && s.zero_gamma !== null && (
+          <> · flip {price(s.zero_gamma)} (of all expiries: the chain's gamma profile)</>
+        )}
       </span>
     </div>
   );

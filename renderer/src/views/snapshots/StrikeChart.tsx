@@ -56,12 +56,27 @@ export function StrikeWindowSelect(props: {
   );
 }
 
-export function levelMarkers(spot: number, flip: number | null, lv: Levels): Marker[] {
+/**
+ * Spot, the flip and the walls as a chart's markers. The walls are those of the expiries
+ * shown; the flip comes from the whole chain's gamma profile, and says so (`ofAll`) when
+ * the chart shows only some expiries.
+ */
+export function levelMarkers(
+  spot: number,
+  flip: number | null,
+  lv: Levels,
+  ofAll = false,
+): Marker[] {
   const out: Marker[] = [
     { x: spot, label: `spot ${spotPrice(spot)}`, color: MARK.spot, kind: 'spot' },
   ];
   if (flip !== null)
-    out.push({ x: flip, label: `flip ${price(flip)}`, color: MARK.flip, kind: 'flip' });
+    out.push({
+      x: flip,
+      label: `flip ${price(flip)}${ofAll ? ' (all expiries)' : ''}`,
+      color: MARK.flip,
+      kind: 'flip',
+    });
   if (lv.callWall !== null)
     out.push({
       x: lv.callWall,
