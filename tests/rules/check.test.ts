@@ -224,6 +224,58 @@ describe('checkRules', () => {
     expect(e[0]!.message).toMatch(/impact=low/);
   });
 
+  it('judges rows by valid requests only: a requested level always comes with a justification (G1)', () => {
+    const levels = JSON.parse(DEFAULT).levels;
+    const file = (rules: unknown[]) =>
+      JSON.stringify({ name: 'g1', levels, derived: {}, combine: 'highest-level', rules }, null, 2);
+    // Every valid request has a level: one without a requested level from the first row,
+    // one with it has a justification and gets the second.
+    const covered = file([
+      {
+        id: 'T',
+        rows: [
+          { when: { requested_priority: null }, level: 'LOW' },
+          { when: { justification: { '!=': null } }, level: 'HIGH' },
+        ],
+      },
+    ]);
+    expect(checkRules(covered)).toEqual({ ok: true, diagnostics: [] });
+    // A "unique" table whose rows only both hold for a request G1 refuses.
+    const unique = file([
+      {
+        id: 'U',
+        hit: 'unique',
+        rows: [
+          { when: { requested_priority: 'HIGH' }, level: 'HIGH' },
+          { when: { justification: null }, level: 'LOW' },
+          {
+            when: { requested_priority: { '!=': 'HIGH' }, justification: { '!=': null } },
+            level: 'LOW',
+          },
+        ],
+      },
+    ]);
+    expect(errors(unique)).toEqual([]);
+    // A row that needs a requested level without a justification (or a blank one) never holds.
+    const dead = file([
+      {
+        id: 'T',
+        rows: [
+          { when: { requested_priority: 'HIGH', justification: null }, level: 'HIGH' },
+          {
+            when: { requested_priority: { in: ['LOW', 'HIGH'] }, justification: '  ' },
+            level: 'HIGH',
+          },
+          { level: 'LOW' },
+        ],
+      },
+    ]);
+    expect(errors(dead).map((e) => [e.code, /row \d of T/.exec(e.message)?.[0]])).toEqual([
+      ['UNREACHABLE_ROW', 'row 1 of T'],
+      ['UNREACHABLE_ROW', 'row 2 of T'],
+    ]);
+  });
+
   it('refuses a derived fact without a value for some input', () => {
     const text = replaceOnce(DEFAULT, ',\n        { "value": "stale" }', '');
     const e = errors(text);

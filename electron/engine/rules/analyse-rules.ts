@@ -17,6 +17,21 @@ type TableSeen = RowReach & { applied: boolean; adjusted: boolean[] };
 const rowName = (t: TableProgram, j: number) =>
   t.rows[j]!.id ? `row ${t.rows[j]!.id}` : `row ${j + 1} of ${t.id}`;
 
+/**
+ * Whether the case in the slots is a request the facts' check lets through: GUIDELINES G1
+ * refuses a requested level without a justification before any rule runs, so no row needs
+ * to cover that case, and a row that only holds there is never reached. Only when the
+ * rules look at both facts: a justification they do not look at may be any valid one.
+ */
+const validRequest = (p: Program, lists: Case[][]): (() => boolean) => {
+  const enumerated = new Set(lists.flatMap((l) => l[0]?.infos.map((i) => i.name) ?? []));
+  if (!enumerated.has('requested_priority') || !enumerated.has('justification')) return () => true;
+  const level = p.facts.get('requested_priority')!.slot;
+  const justification = p.facts.get('justification')!.slot;
+  const { num, str } = p.slots;
+  return () => Number.isNaN(num[level]!) || (str[justification] ?? '').trim() !== '';
+};
+
 export const analyseRules = (
   p: Program,
   lists: Case[][],
@@ -117,6 +132,7 @@ export const analyseRules = (
     });
   };
 
+  const valid = validRequest(p, lists);
   for (let n = 0; n < total; n++) {
     let rem = n;
     lists.forEach((list, c) => {
@@ -125,6 +141,7 @@ export const analyseRules = (
       current[c] = tuple;
       tuple.infos.forEach((info, k) => values.set(info, tuple.values[k]!));
     });
+    if (!valid()) continue;
     let decided = false;
     let override: { t: TableProgram; level: number } | null = null;
     for (const t of all) {
