@@ -23,6 +23,7 @@ import { Inbox, waitingFiles } from '../../electron/engine/intake/inbox.ts';
 import { createLogger, type Logger } from '../../electron/engine/log.ts';
 import { getJob, insertJob } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
+import type { Store } from '../../electron/engine/store/db.ts';
 import { cleanupDirs, openStore, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
 
 const teardown: (() => Promise<void>)[] = [];
@@ -135,6 +136,28 @@ async function setup(
 }
 
 const ls = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
+
+/** A file a previous run left in processing/, with its job (queued): the job's id. */
+async function leftInProcessing(store: Store, dir: string, name: string): Promise<string> {
+  const file = join(dir, 'processing', name);
+  writeFileSync(file, 'sleep:0');
+  const id = randomUUID();
+  await store.transaction((tx) =>
+    insertJob(tx, {
+      id,
+      request_id: 'r',
+      file,
+      source: 'inbox',
+      underlying: null,
+      content_hash: null,
+      priority: 'LOW',
+      rule: 'G3',
+      rule_version: 1,
+      submitted_at: new Date().toISOString(),
+    }),
+  );
+  return id;
+}
 
 describe('Inbox', () => {
   it('submits a file only once its size and mtime held still over two polls', async () => {
@@ -413,23 +436,7 @@ describe('Inbox', () => {
     await scheduler.drain();
     await until(() => ls(join(dir, 'done')).length === 1);
     // A second inbox on the same folder, as after a restart, with a job for a file in processing/.
-    const left = join(dir, 'processing', 'left.csv');
-    writeFileSync(left, 'sleep:0');
-    const id = randomUUID();
-    await store.transaction((tx) =>
-      insertJob(tx, {
-        id,
-        request_id: 'r',
-        file: left,
-        source: 'inbox',
-        underlying: null,
-        content_hash: null,
-        priority: 'LOW',
-        rule: 'G3',
-        rule_version: 1,
-        submitted_at: new Date().toISOString(),
-      }),
-    );
+    const id = await leftInProcessing(store, dir, 'left.csv');
     const again = new Inbox({
       dir,
       submit: async () => {
@@ -451,23 +458,7 @@ describe('Inbox', () => {
   it('settles every file a previous run left in processing/, whatever its name', async () => {
     const { dir, scheduler, store } = await setup();
     // Left by an earlier version, which took a file so named (`.reason.txt` is ignored now).
-    const left = join(dir, 'processing', 'late.reason.txt');
-    writeFileSync(left, 'sleep:0');
-    const id = randomUUID();
-    await store.transaction((tx) =>
-      insertJob(tx, {
-        id,
-        request_id: 'r',
-        file: left,
-        source: 'inbox',
-        underlying: null,
-        content_hash: null,
-        priority: 'LOW',
-        rule: 'G3',
-        rule_version: 1,
-        submitted_at: new Date().toISOString(),
-      }),
-    );
+    const id = await leftInProcessing(store, dir, 'late.reason.txt');
     const settled: string[] = [];
     const again = new Inbox({
       dir,
