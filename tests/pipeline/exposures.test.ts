@@ -302,25 +302,28 @@ describe('sparse cells', () => {
 });
 
 describe('bounds', () => {
-  it('a chain whose every contract has expired: zero exposures, no expiries, no buckets, typed empty files', async () => {
-    const out = await run(
-      'all-expired',
+  it('refuses a chain whose every contract has expired (NO_ROWS, saying why): a snapshot of zeros would be its underlying’s latest', async () => {
+    const file = join(dir, 'all-expired.csv');
+    writeFileSync(
+      file,
       HEAD +
         row(100, 'C', 10, 0.2, 0.01, '2024-01-05') +
-        row(100, 'P', 10, 0.2, 0.01, '2024-01-05'),
+        row(100, 'P', 10, 0.2, 0.01, '2024-01-05') +
+        row(105, 'C', 10, 0.2, 0.01, '2024-01-05'),
     );
-    expect(out.measures).toEqual({
-      measures_version: 3,
-      exposures: { gex: 0, dex: 0, vex: 0, cex: 0 },
-      absolute_gamma_strike: null,
-      buckets: [],
+    const r = await runPipeline({
+      file,
+      dataDir: join(dir, 'data'),
+      snapshotId: 'all-expired',
+      conventions: conventions(),
     });
-    const expiries = pl.readParquet(out.expiriesParquet);
-    expect(expiries.height).toBe(0);
-    expect(expiries.getColumn('call_wall').dtype.equals(pl.Float64)).toBe(true);
-    expect(pl.readParquet(out.snapshotParquet).getColumn('as_of_ms').toArray()).toEqual([
-      Date.parse(AS_OF),
-    ]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toEqual({
+      code: 'NO_ROWS',
+      file,
+      message: `${file}: none of its 3 option rows can be used (3 expired before 2024-01-08, the exchange's date of its as_of)`,
+    });
   });
 
   it('a total that overflows is BAD_VALUE naming the line, never INTERNAL', async () => {

@@ -13,7 +13,7 @@ import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../share
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
 import { readChainFile, writeChainFile } from './chain-file.ts';
-import { computeGex, selectContracts } from './gex.ts';
+import { computeGex, DROP_EXPIRED, selectContracts } from './gex.ts';
 import { writeExpiriesParquet, writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, profileNotFinite, zeroGamma } from './profile.ts';
 import { writeSnapshotParquet } from './snapshot-row.ts';
@@ -104,6 +104,20 @@ function figuresOf(
   lap?: (stage: string, fraction: number) => void,
 ): Result<Figures> {
   const used = selectContracts(chain, conv);
+  // Nothing left to compute from: a snapshot of zeros would stand on the levels board as
+  // the underlying's latest figures.
+  if (used.rows.length === 0) {
+    const why = used.quality.dropped.map((d) =>
+      d.reason === DROP_EXPIRED
+        ? `${d.rows} expired before ${used.date}, the exchange's date of its as_of`
+        : `${d.rows}: ${d.reason}`,
+    );
+    return err(
+      'NO_ROWS',
+      `${file}: none of its ${chain.contracts.n} option rows can be used (${why.join('; ')})`,
+      { file },
+    );
+  }
   const gex = computeGex(chain, used, conv, file);
   if (!gex.ok) return gex;
   lap?.('gex', 0.6);
