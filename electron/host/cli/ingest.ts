@@ -68,7 +68,7 @@ interface Planned {
 export interface IngestLine {
   file: string;
   request_id: string | null;
-  status: 'completed' | 'duplicate' | 'failed' | 'rejected' | 'cancelled';
+  status: 'completed' | 'duplicate' | 'failed' | 'rejected';
   priority: PriorityLevel | null;
   rule: string | null;
   latency_ms: number | null;
@@ -253,17 +253,15 @@ async function report(
   t0: number,
 ): Promise<ExitCode> {
   let worst: ExitCode = EXIT.ok;
-  const byStatus = new Map<IngestLine['status'], number>();
+  const byStatus = new Map<string, number>();
   for (const pending of results) {
     const line = asGiven(await pending, pipedPath); // in submission order
-    byStatus.set(line.status, (byStatus.get(line.status) ?? 0) + 1);
+    const how = cancelled(line) ? 'cancelled' : line.status;
+    byStatus.set(how, (byStatus.get(how) ?? 0) + 1);
     if (values.json) out.json(line);
     else out.line(humanLine(line));
     if (line.error && exitFor(line.error) === EXIT.environment) worst = EXIT.environment;
-    else if (
-      worst === EXIT.ok &&
-      (line.status === 'failed' || line.status === 'rejected' || line.status === 'cancelled')
-    )
+    else if (worst === EXIT.ok && (line.status === 'failed' || line.status === 'rejected'))
       worst = EXIT.rejected;
   }
   // Several files: how they ended, in one line, after the last one's.
@@ -493,19 +491,27 @@ export function fromJob(
   submittedMs: number,
 ): IngestLine {
   const latency = job.finished_at ? Math.max(0, Date.parse(job.finished_at) - submittedMs) : null;
+  // CONTRACTS.md knows no `cancelled`: a job cancelled while the command waited failed,
+  // CANCELLED (its error says by whom).
   const line: IngestLine = {
     file,
     request_id: job.request_id,
     job_id: job.id,
-    status: job.status as IngestLine['status'],
+    status: job.status === 'cancelled' ? 'failed' : (job.status as IngestLine['status']),
     priority: job.priority,
     rule: job.rule,
     latency_ms: latency,
   };
   if (snapshot) line.snapshot = snapshotJson(snapshot);
   if (job.error) line.error = job.error;
+  if (job.status === 'cancelled' && job.error?.code !== 'CANCELLED')
+    line.error = { code: 'CANCELLED', message: job.error?.message ?? 'the job was cancelled' };
   return line;
 }
+
+/** A request that failed because it was cancelled: counted as such in the summary line. */
+const cancelled = (l: IngestLine): boolean =>
+  l.status === 'failed' && l.error?.code === 'CANCELLED';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 

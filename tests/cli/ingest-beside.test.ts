@@ -1,0 +1,82 @@
+// `gex-desk ingest` beside a running engine (a real engine of this process, reached
+// through its local endpoint as the desktop app's): a job cancelled in the app while the
+// command waits for it, an interrupt that leaves requests behind, and a --data-dir other
+// than the engine's own.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serveLocal, type LocalEndpoint } from '../../electron/host/local/endpoint.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { runCli } from './run-cli.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Beside {
+  te: TestEngine;
+  local: LocalEndpoint;
+  home: string;
+  args: string[];
+  /** A small chain file of its own. */
+  chain(name: string, seed: number): string;
+}
+
+/** `work` beside a running engine (one worker), then both stopped. */
+async function besideEngine(work: (b: Beside) => Promise<void>): Promise<void> {
+  const te = await startTestEngine({ workers: 1 });
+  const home = mkdtempSync(join(tmpdir(), 'gex-home-'));
+  dirs.push(home);
+  const local = await serveLocal(te.engine, { home, host: 'test' });
+  const chain = (name: string, seed: number) => {
+    const f = join(te.dir, name);
+    writeCboeCsv(f, { seed, expiries: 2, strikesPerExpiry: 8 });
+    return f;
+  };
+  try {
+    await work({ te, local, home, args: ['--db', te.engine.config.dbPath], chain });
+  } finally {
+    await local.close();
+    await te.stop();
+  }
+}
+
+describe('gex-desk ingest beside a running engine', () => {
+  it('reports a job cancelled in the app while it waits as failed, CANCELLED (the contract has no "cancelled")', async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const h = te.engine.handlers;
+      expect((await h['queue:pause']({})).ok).toBe(true);
+      const files = [chain('a.csv', 1), chain('b.csv', 2)];
+      const json = runCli(['ingest', ...files, '--json', ...args], { home });
+      const human = runCli(['ingest', files[0]!, chain('c.csv', 3), ...args], { home });
+      const queued = async () => {
+        const r = await h['jobs:list']({ limit: 10 });
+        return r.ok ? r.value.filter((j) => j.status === 'queued') : [];
+      };
+      await expect.poll(async () => (await queued()).length, { timeout: 30_000 }).toBe(4);
+      // Both commands' a.csv: the analyst cancels them in the Queue view.
+      for (const job of (await queued()).filter((j) => j.file === files[0]))
+        expect((await h['jobs:cancel']({ id: job.id, author: 'ana' })).ok).toBe(true);
+      expect((await h['queue:resume']({})).ok).toBe(true);
+
+      const r = await json;
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.lines.map((l) => l.status)).toEqual(['failed', 'completed']);
+      expect(r.lines[0]).toMatchObject({
+        file: files[0],
+        error: { code: 'CANCELLED', message: 'cancelled before it started by ana' },
+      });
+      const text = await human;
+      expect(text.code, text.stderr).toBe(1);
+      expect(text.stdout).toContain(
+        `✗ ${files[0]}  failed  LOW (G2)\n    CANCELLED: cancelled before it started by ana\n`,
+      );
+      expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(
+        /^2 requests: 1 cancelled, 1 completed; \d+\.\d s$/,
+      );
+    });
+  }, 60_000);
+});
