@@ -109,4 +109,24 @@ describe('gex-desk snapshots remove', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^gex-desk: --underlying and --dry-run go with --before DATE/);
   });
+
+  it('refuses a --before that is no time as history refuses its --from: usage, naming the forms (exit 2)', async () => {
+    const { args } = cliHome();
+    // Epoch seconds, a month and day no calendar has, words.
+    for (const before of ['1704600000', '2024-13-45', 'notadate']) {
+      const r = await runCli([
+        'snapshots',
+        'remove',
+        '--before',
+        before,
+        '--justification',
+        'x',
+        ...args,
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(
+        `gex-desk: --before "${before}" is not an ISO-8601 timestamp (2024-01-08T10:30:00-05:00, or 2024-01-08T10:30 in exchange time) or a date (2024-01-08)`,
+      );
+    }
+  });
 });

@@ -5,7 +5,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  TimeBound,
   type CallName,
   type GexApi,
   type HistoryPoint,
@@ -28,6 +27,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { timeOption } from './time-option.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 
@@ -233,13 +233,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
   });
   if (values.help) return (out.line(HISTORY_USAGE), EXIT.ok);
   const [underlying] = positionals(args, ['UNDERLYING'], HISTORY_USAGE);
-  for (const flag of ['from', 'to'] as const) {
-    const v = values[flag];
-    if (v !== undefined && !TimeBound.safeParse(v).success)
-      throw new UsageError(
-        `--${flag} "${v}" is not an ISO-8601 timestamp (2024-01-08T10:30:00-05:00, or 2024-01-08T10:30 in exchange time) or a date (2024-01-08)`,
-      );
-  }
+  for (const flag of ['from', 'to'] as const) timeOption(values[flag], flag);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:history', {
       underlying: underlying!,

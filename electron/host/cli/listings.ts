@@ -29,6 +29,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { timeOption } from './time-option.ts';
 import { JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
 
@@ -188,7 +189,7 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
     json: { type: 'boolean' },
   });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
-  const prune = values.before !== undefined;
+  const prune = timeOption(values.before, 'before') !== undefined;
   if (prune ? positionals.length > 0 : positionals.length !== 1)
     throw new UsageError('snapshots remove takes one snapshot ID, or --before DATE');
   if (!prune && (values.underlying !== undefined || values['dry-run']))
