@@ -497,13 +497,15 @@ describe('gex-desk ingest', () => {
     );
     const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
     expect(r.code).toBe(1);
-    expect(r.lines.map((l) => [String(l.file).split(/[/\\]/).pop(), l.status])).toEqual([
-      ['one.csv', 'completed'],
-      ['arrivals.jsonl', 'rejected'],
-      ['arrivals.jsonl', 'rejected'],
-      ['arrivals.jsonl', 'rejected'],
-      ['arrivals.jsonl', 'rejected'],
-      ['two.csv', 'completed'],
+    // A bad line that names its file is reported as that file's (as a script matches
+    // lines); one that names none, as the manifest's.
+    expect(r.lines.map((l) => [l.file, l.status])).toEqual([
+      [join(dir, 'one.csv'), 'completed'],
+      [manifest, 'rejected'],
+      [manifest, 'rejected'],
+      [join(dir, 'one.csv'), 'rejected'],
+      [join(dir, 'one.csv'), 'rejected'],
+      [join(dir, 'two.csv'), 'completed'],
     ]);
     // A level without a justification is said at its line, as the other bad lines are.
     expect(r.lines[4]!.error).toMatchObject({
@@ -511,13 +513,13 @@ describe('gex-desk ingest', () => {
       field: 'justification',
       line: 6,
       file: manifest,
-      message:
-        'manifest line 6: justification: a manual priority (requested_priority) needs a justification that is not blank',
+      message: `manifest ${manifest} line 6: justification: a manual priority (requested_priority) needs a justification that is not blank`,
     });
     expect(r.lines[3]!.error).toMatchObject({
       code: 'VALIDATION',
       line: 5,
-      message: 'manifest line 5: source: a source needs a name that is not blank',
+      file: manifest,
+      message: `manifest ${manifest} line 5: source: a source needs a name that is not blank`,
     });
     const sources = await runCli(['sources', '--json', ...args]);
     expect(sources.lines.map((l) => [l.id, l.completed])).toEqual([['vendor-a', 2]]);
@@ -534,8 +536,7 @@ describe('gex-desk ingest', () => {
     expect(r.lines[2]!.error).toMatchObject({
       code: 'VALIDATION',
       line: 4,
-      message:
-        'manifest line 4: file: it is missing; this line has "fiel", a line takes file, source, requested_priority, justification, author, at_ms',
+      message: `manifest ${manifest} line 4: file: it is missing; this line has "fiel", a line takes file, source, requested_priority, justification, author, at_ms`,
     });
   });
   it('reads a manifest piped in (--manifest -), its relative paths from the current folder', async () => {
@@ -559,5 +560,8 @@ describe('gex-desk ingest', () => {
       [join(dir, 'chains', 'b.csv'), 'completed'],
     ]);
     expect(r.lines[1]!.error).toMatchObject({ code: 'VALIDATION', line: 3 });
+    expect(String(r.lines[1]!.error && (r.lines[1]!.error as { message: string }).message)).toMatch(
+      /^manifest \(piped in\) line 3 is not JSON/,
+    );
   });
 });

@@ -324,21 +324,25 @@ function readManifest(path: string, defaultSource: string, piped?: string): Plan
     .split(/\r?\n/)
     .forEach((raw, i) => {
       if (!raw.trim()) return;
-      /** The line, reported as rejected with why; never submitted. */
+      let value: unknown;
+      /**
+       * The line, reported as rejected with why; never submitted. Its line names the file it
+       * asked for (a script matches lines by file), else the manifest; the error names the
+       * manifest's line.
+       */
       const refuse = (message: string, field?: string) =>
         planned.push({
-          file: path,
+          file: namedFile(value, base) ?? path,
           source: defaultSource,
           at_ms: 0,
           invalid: {
             code: 'VALIDATION',
-            message: `manifest line ${i + 1}${message}`,
+            message: `manifest ${piped === undefined ? path : '(piped in)'} line ${i + 1}${message}`,
             ...(field === undefined ? {} : { field }),
             file: path,
             line: i + 1,
           },
         });
-      let value: unknown;
       try {
         value = JSON.parse(raw);
       } catch (e) {
@@ -363,6 +367,12 @@ function readManifest(path: string, defaultSource: string, piped?: string): Plan
       });
     });
   return planned;
+}
+
+/** The file a manifest line names, resolved as a valid line's is; undefined when it names none. */
+function namedFile(value: unknown, base: string): string | undefined {
+  const file = (value as { file?: unknown } | null)?.file;
+  return typeof file === 'string' && file.trim() ? resolve(base, file) : undefined;
 }
 
 /** A request refused before anything was stored: a bad manifest line, a call the API refused. */
