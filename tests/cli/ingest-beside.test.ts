@@ -2,7 +2,7 @@
 // through its local endpoint as the desktop app's): a job cancelled in the app while the
 // command waits for it, an interrupt that leaves requests behind, and a --data-dir other
 // than the engine's own.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,35 @@ describe('gex-desk ingest beside a running engine', () => {
       expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(
         /^2 requests: 1 cancelled, 1 completed; \d+\.\d s$/,
       );
+    });
+  }, 60_000);
+
+  it("refuses a --data-dir other than the running engine's, naming both (exit 2): its exports went to the engine's folder", async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const file = chain('d.csv', 4);
+      const theirs = te.engine.config.dataDir;
+      const mine = join(te.dir, 'my-exports');
+      for (const command of [
+        ['ingest', file, '--json'],
+        ['snapshots', '--json'],
+      ]) {
+        const r = await runCli([...command, '--data-dir', mine, ...args], { home });
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.split('\n')[0]).toBe(
+          `gex-desk: --data-dir ${mine} is not the data folder of GEX Desk (test, PID ${process.pid}), which runs on the database ${te.engine.config.dbPath} and writes its exports to ${theirs}: a command beside it cannot write elsewhere. Leave out --data-dir (or give ${theirs}), or stop GEX Desk and run the command again.`,
+        );
+      }
+      const jobs = await te.engine.handlers['jobs:list']({ limit: 10 });
+      expect(jobs.ok && jobs.value).toEqual([]);
+      expect(existsSync(mine)).toBe(false);
+      // The engine's own folder, named: the command works beside it.
+      const same = await runCli(['ingest', file, '--json', '--data-dir', theirs, ...args], {
+        home,
+      });
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.lines[0]).toMatchObject({ status: 'completed' });
+      expect(String((same.lines[0]!.snapshot as { parquet: string }).parquet)).toContain(theirs);
     });
   }, 60_000);
 });

@@ -11,7 +11,8 @@
 // for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database
 // is held by something that does not answer (or a command past that wait) does a
 // command fail, with DB_LOCKED (exit 3) and a message that says who holds it.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Config, ConfigOverrides } from '../../engine/config.ts';
@@ -22,7 +23,7 @@ import type { PoolChoices } from '../../engine/workers/engine-pool.ts';
 import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { ApiClient } from './api-client.ts';
 import { findEngine, type Found } from './find-engine.ts';
-import { describeError, exitFor, type ExitCode, type Output } from './io.ts';
+import { describeError, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
 
 export type { ApiClient } from './api-client.ts';
@@ -63,7 +64,7 @@ export async function openApi(
   const cfg = config.value;
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
-  if (first.state === 'live') return ok(remoteSession(first));
+  if (first.state === 'live') return liveSession(first, cfg, overrides);
   if (opts.onlyExisting && !existsSync(cfg.dbPath)) return ok(null);
   return startAfterCommands(
     home,
@@ -76,7 +77,7 @@ export async function openApi(
       // the wait before the command said so).
       for (const until = Date.now() + LOCK_GRACE_MS; ; await delay(100)) {
         const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
-        if (found.state === 'live') return ok(remoteSession(found));
+        if (found.state === 'live') return liveSession(found, cfg, overrides);
         if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
         if (found.state === 'silent' || Date.now() >= until)
           return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error), {
@@ -117,7 +118,14 @@ export async function nextApi(
     if (Date.now() >= until) break;
     await delay(100);
   }
-  const next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
+  let next: Result<ApiSession | null>;
+  try {
+    next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
+  } catch (e) {
+    // The app started again with another data folder than --data-dir names.
+    if (!(e instanceof UsageError)) throw e;
+    return err('CONFLICT', e.message);
+  }
   return next.ok ? ok(next.value!) : next;
 }
 
@@ -143,6 +151,43 @@ export async function withApi(
 
 function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
   return { api: found.client, close: () => found.client.close() };
+}
+
+/**
+ * The running engine's session, unless the command names a data folder (--data-dir) other
+ * than the engine's: its exports would go to the engine's folder, not the one named, so
+ * the command is refused as a usage error (exit 2) that names both.
+ */
+async function liveSession(
+  found: Extract<Found, { state: 'live' }>,
+  cfg: Config,
+  overrides: ConfigOverrides,
+): Promise<Result<ApiSession>> {
+  if (overrides.dataDir === undefined) return ok(remoteSession(found));
+  const health = await found.client.call('engine:health', {});
+  if (!health.ok) {
+    await found.client.close();
+    return health;
+  }
+  const theirs = health.value.data_dir;
+  if (samePath(theirs, cfg.dataDir)) return ok(remoteSession(found));
+  await found.client.close();
+  const d = found.client.discovery;
+  throw new UsageError(
+    `--data-dir ${cfg.dataDir} is not the data folder of GEX Desk (${d.host}, PID ${d.pid}), which runs on the database ${cfg.dbPath} and writes its exports to ${theirs}: a command beside it cannot write elsewhere. Leave out --data-dir (or give ${theirs}), or stop GEX Desk and run the command again.`,
+  );
+}
+
+/** Whether two paths name the same folder (through links; one not made yet by its path). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
 }
 
 function lockedMessage(db: string, found: Found, original: AppError): string {
