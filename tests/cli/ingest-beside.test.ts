@@ -6,10 +6,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { serveLocal, type LocalEndpoint } from '../../electron/host/local/endpoint.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
-import { runCli } from './run-cli.ts';
+import { BIN, runCli } from './run-cli.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -106,6 +107,47 @@ describe('gex-desk ingest beside a running engine', () => {
       expect(same.code, same.stderr).toBe(0);
       expect(same.lines[0]).toMatchObject({ status: 'completed' });
       expect(String((same.lines[0]!.snapshot as { parquet: string }).parquet)).toContain(theirs);
+    });
+  }, 60_000);
+
+  it('prints on an interrupt the lines of the requests that had ended, behind one the app still holds', async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const h = te.engine.handlers;
+      const [waits, done] = [chain('waits.csv', 5), chain('done.csv', 6)];
+      const first = await runCli(['ingest', done!, '--json', ...args], { home });
+      expect(first.lines[0]).toMatchObject({ status: 'completed' });
+      // The desk holds the queue: the first file waits; the second, already ingested,
+      // ends at its submission (a duplicate).
+      expect((await h['queue:pause']({})).ok).toBe(true);
+      const child = spawn(process.execPath, [BIN, 'ingest', waits!, done!, '--json', ...args], {
+        env: { ...process.env, GEX_DESK_HOME: home },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      // Interrupted once the command has asked for the duplicate's end, and had it.
+      const answered = new Set<string>();
+      const get = h['jobs:get'];
+      h['jobs:get'] = async (req) => {
+        const r = await get(req);
+        if (r.ok) answered.add(r.value.job.status);
+        return r;
+      };
+      await expect.poll(() => answered.has('duplicate'), { timeout: 30_000 }).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGINT');
+      expect(await closed, stderr).toBe(130);
+      expect(
+        stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown),
+      ).toEqual([expect.objectContaining({ file: done, status: 'duplicate' })]);
+      expect(stderr).toContain(
+        'gex-desk: interrupted. 1 request submitted had not ended: the running engine goes on with them',
+      );
     });
   }, 60_000);
 });

@@ -449,6 +449,72 @@ describe('gex-desk ingest', () => {
     },
   );
 
+  it(
+    'prints on an interrupt the lines of the requests that had ended, behind one still waiting',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, db, args } = cliHome();
+      const home = join(dir, 'home');
+      // A chain that keeps the one worker busy for a second or more; one that waits behind
+      // it; and one already ingested, which ends at its submission (a duplicate).
+      const busy = join(dir, 'busy.csv');
+      writeCboeCsv(busy, { seed: 41, expiries: 100, strikesPerExpiry: 800 });
+      const [waits, done] = ['waits.csv', 'done.csv'].map((name, i) => {
+        const f = join(dir, name);
+        writeCboeCsv(f, { seed: 42 + i, expiries: 2, strikesPerExpiry: 6 });
+        return f;
+      });
+      const first = await runCli(['ingest', done!, '--json', ...args], { home });
+      expect(first.lines[0]).toMatchObject({ status: 'completed' });
+      const manifest = join(dir, 'replay.jsonl');
+      writeFileSync(
+        manifest,
+        [
+          { file: busy, at_ms: 0 },
+          { file: waits, at_ms: 100 },
+          { file: done, at_ms: 100 },
+        ]
+          .map((l) => JSON.stringify(l))
+          .join('\n'),
+      );
+      const child = spawn(
+        process.execPath,
+        [BIN, 'ingest', '--manifest', manifest, '--json', ...args],
+        { env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1' } },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      // Interrupted once the duplicate has been answered (the engine's log says so).
+      const log = join(dir, 'data', 'logs', 'gex-desk.log');
+      const accepted = () => {
+        try {
+          return readFileSync(log, 'utf8').match(/"event":"request\.accepted"/g)?.length ?? 0;
+        } catch {
+          return 0;
+        }
+      };
+      await expect.poll(accepted, { timeout: 60_000, interval: 20 }).toBe(4);
+      child.kill('SIGINT');
+      expect(await closed, stderr).toBe(130);
+      // The busy chain ran to its end as the engine shut down; the duplicate had ended
+      // behind the file still waiting, which has no line (stderr counts it).
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => [l.file, l.status])).toEqual([
+        [busy, 'completed'],
+        [done, 'duplicate'],
+      ]);
+      expect(stderr).toContain('1 request submitted had not ended: they stay queued');
+      const jobs = await runCli(['jobs', '--json', '--db', db], { home });
+      expect(jobs.lines.find((j) => j.file === waits)).toMatchObject({ status: 'queued' });
+    },
+  );
+
   it('takes a manual priority with its justification, and refuses one without (exit 2)', async () => {
     const { dir, args } = cliHome();
     const f = join(dir, 'f.csv');

@@ -171,13 +171,12 @@ async function ingestFiles(
   // Nothing to submit (the chain piped in could not be kept, every manifest line refused):
   // said at once, without an engine, which would only delay it (and on a full disk fail).
   if (planned.length > 0 && planned.every((p) => p.invalid))
-    return report(
+    return new Report(
       planned.map((p) => Promise.resolve(rejected(p.file, p.invalid!))),
       values,
       out,
       pipedPath,
-      Date.now(),
-    );
+    ).inOrder(Date.now());
 
   // Files given at once: one worker starts at once and, while the engine starts, reads the
   // first files ahead (their runs then find them parsed and worked out); the others start
@@ -210,15 +209,17 @@ async function ingestFiles(
         sending: new Set(),
         waiting: new Set(),
       };
+      let report: Report | null = null;
       const stop = () => {
         progress.stopped = true;
         // A submission on its way is answered first (milliseconds), so that the count says
         // what the engine took; then said once closed: a running job finishes while its
-        // engine shuts down.
+        // engine shuts down. The lines of the requests that ended by then are printed.
         void settled(progress.sending, ANSWER_WAIT_MS)
           .then(closeAll)
           .catch(() => undefined) // interrupted all the same
           .then(() => {
+            report?.interrupted();
             out.error(interrupted(progress, waiter.api().where));
             process.exit(130);
           });
@@ -230,7 +231,8 @@ async function ingestFiles(
         const results = planned.map((p) =>
           delay(p.at_ms - (Date.now() - t0)).then(() => runOne(waiter, p, progress)),
         );
-        return await report(results, values, out, pipedPath, t0);
+        report = new Report(results, values, out, pipedPath);
+        return await report.inOrder(t0);
       } finally {
         offStop();
         await Promise.all(later.map((s) => s.close()));
@@ -242,34 +244,73 @@ async function ingestFiles(
 }
 
 /**
- * Prints each request's line as it ends, in submission order (and, without --json, a
- * count when there are several); the exit code they make.
+ * The requests' lines, each printed once, in submission order: as each ends (and, without
+ * --json, a count when there are several), with the exit code they make; on an interrupt,
+ * the lines of every request that has ended so far (the others, not ended, are left out:
+ * stderr counts them), so that a script reading stdout knows which files are done.
  */
-async function report(
-  results: Promise<IngestLine>[],
-  values: IngestValues,
-  out: Output,
-  pipedPath: string | null,
-  t0: number,
-): Promise<ExitCode> {
-  let worst: ExitCode = EXIT.ok;
-  const byStatus = new Map<string, number>();
-  for (const pending of results) {
-    const line = asGiven(await pending, pipedPath); // in submission order
-    const how = cancelled(line) ? 'cancelled' : line.status;
-    byStatus.set(how, (byStatus.get(how) ?? 0) + 1);
-    if (values.json) out.json(line);
-    else out.line(humanLine(line));
-    if (line.error && exitFor(line.error) === EXIT.environment) worst = EXIT.environment;
-    else if (worst === EXIT.ok && (line.status === 'failed' || line.status === 'rejected'))
-      worst = EXIT.rejected;
+class Report {
+  #ended: (IngestLine | undefined)[];
+  /** Lines printed so far, from the first: the next line in order is `#next`'s. */
+  #next = 0;
+  #printed = new Set<number>();
+  #interrupted = false;
+  #worst: ExitCode = EXIT.ok;
+  #byStatus = new Map<string, number>();
+
+  private readonly results: Promise<IngestLine>[];
+  private readonly values: IngestValues;
+  private readonly out: Output;
+  private readonly pipedPath: string | null;
+
+  constructor(
+    results: Promise<IngestLine>[],
+    values: IngestValues,
+    out: Output,
+    pipedPath: string | null,
+  ) {
+    this.results = results;
+    this.values = values;
+    this.out = out;
+    this.pipedPath = pipedPath;
+    this.#ended = results.map(() => undefined);
+    results.forEach((r, i) => void r.then((line) => (this.#ended[i] = line)));
   }
-  // Several files: how they ended, in one line, after the last one's.
-  if (!values.json && results.length > 1)
-    out.line(
-      `${results.length} requests: ${[...byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}; ${seconds(Date.now() - t0)}`,
-    );
-  return worst;
+
+  /** Prints each line as it ends, in submission order; the exit code they make. */
+  async inOrder(t0: number): Promise<ExitCode> {
+    for (; this.#next < this.results.length; this.#next++) {
+      const line = await this.results[this.#next]!;
+      if (this.#interrupted) return new Promise(() => undefined); // the process is ending
+      this.#print(this.#next, line);
+    }
+    // Several files: how they ended, in one line, after the last one's.
+    if (!this.values.json && this.results.length > 1)
+      this.out.line(
+        `${this.results.length} requests: ${[...this.#byStatus].map(([status, n]) => `${n} ${status}`).join(', ')}; ${seconds(Date.now() - t0)}`,
+      );
+    return this.#worst;
+  }
+
+  /** Interrupted: the lines of the requests that have ended and were not printed yet, in order. */
+  interrupted(): void {
+    this.#interrupted = true;
+    this.#ended.forEach((line, i) => {
+      if (line && !this.#printed.has(i)) this.#print(i, line);
+    });
+  }
+
+  #print(i: number, ended: IngestLine): void {
+    this.#printed.add(i);
+    const line = asGiven(ended, this.pipedPath);
+    const how = cancelled(line) ? 'cancelled' : line.status;
+    this.#byStatus.set(how, (this.#byStatus.get(how) ?? 0) + 1);
+    if (this.values.json) this.out.json(line);
+    else this.out.line(humanLine(line));
+    if (line.error && exitFor(line.error) === EXIT.environment) this.#worst = EXIT.environment;
+    else if (this.#worst === EXIT.ok && (line.status === 'failed' || line.status === 'rejected'))
+      this.#worst = EXIT.rejected;
+  }
 }
 
 /** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
