@@ -102,6 +102,15 @@ async function submitVia(
     );
   if (!opts.uploads)
     return err('INVALID_REQUEST', 'ingest:submit: this host takes no uploads', { field: 'upload' });
+  // A page does not date its arrival: the engine does.
+  for (const field of ['arrived_at'] as const)
+    if (rest[field] !== undefined)
+      return err(
+        'INVALID_REQUEST',
+        `ingest:submit: \`${field}\` is the command line's; the browser host takes none`,
+        { field },
+      );
+
   const taken = await opts.uploads.take(upload);
   if (!taken.ok) return taken;
   let ack: Result<SubmitAck>;

@@ -2,7 +2,7 @@
 // or a browser upload), the upload's receipt, the acknowledgement once the request is
 // stored, and the stored request with the facts its level was decided on (`requests:get`).
 import { z } from 'zod';
-import { Decision, PriorityLevel, PriorityRequest } from '../domain.ts';
+import { Decision, IsoTimestamp, PriorityLevel, PriorityRequest } from '../domain.ts';
 import { AppError } from '../result.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
@@ -26,6 +26,13 @@ export const SubmitRequest = z
     requested_priority: PriorityLevel.optional(),
     justification: z.string().optional(),
     author: z.string().optional(),
+    /**
+     * The command line's own (local transport only): the request's arrival when it came
+     * before the submission (the command was given the file, then waited for the
+     * database), which the engine takes as the request's `now` and the start of its waits
+     * (never later than its own clock).
+     */
+    arrived_at: IsoTimestamp.optional(),
   })
   .refine((r) => (r.file === undefined) !== (r.upload === undefined), {
     message: 'name the file in exactly one way: `file` (a path) or `upload` (an upload id)',

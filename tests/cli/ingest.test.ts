@@ -470,7 +470,8 @@ describe('gex-desk ingest', () => {
       writeFileSync(
         manifest,
         [
-          { file: busy, at_ms: 0 },
+          // HIGH: it runs first, whichever of them the engine is given first.
+          { file: busy, requested_priority: 'HIGH', justification: 'desk', at_ms: 0 },
           { file: waits, at_ms: 100 },
           { file: done, at_ms: 100 },
         ]

@@ -77,6 +77,39 @@ describe('commands that overlap on a database', () => {
   });
 
   it(
+    "counts an ingest's wait for the database in its requests' arrival: latency and the job's submitted_at",
+    { timeout: 60_000 },
+    async () => {
+      const { home, db, session } = await held();
+      const file = join(db, '..', 'urgent.csv');
+      writeCboeCsv(file, { seed: 22, expiries: 2, strikesPerExpiry: 8 });
+      const given = Date.now();
+      const next = command(
+        ['ingest', file, '--priority', 'critical', '--justification', 'desk', '--json', '--db', db],
+        home,
+      );
+      await next.waiting;
+      const waitFrom = Date.now();
+      await new Promise((r) => setTimeout(r, 1500));
+      const waitTo = Date.now();
+      await session.close();
+      const r = await next.ended;
+      expect(r.code, r.stderr).toBe(0);
+      const line = JSON.parse(r.stdout) as { status: string; latency_ms: number; job_id: string };
+      expect(line.status).toBe('completed');
+      // The file was given to the command before it waited: its wait counts.
+      expect(line.latency_ms).toBeGreaterThanOrEqual(waitTo - waitFrom);
+      const jobs = await runCli(['jobs', '--json', '--db', db], { home });
+      const job = jobs.lines.find((j) => j.id === line.job_id)!;
+      expect(Date.parse(String(job.submitted_at))).toBeGreaterThanOrEqual(given);
+      expect(Date.parse(String(job.submitted_at))).toBeLessThanOrEqual(waitFrom);
+      expect(Date.parse(String(job.finished_at)) - Date.parse(String(job.submitted_at))).toBe(
+        line.latency_ms,
+      );
+    },
+  );
+
+  it(
     'exit 3 after GEX_DESK_LOCK_WAIT_MS, naming the command that still holds it',
     { timeout: 60_000 },
     async () => {

@@ -179,6 +179,23 @@ describe('an upload', () => {
     await poll(() => host.uploads.usage.count).toBe(0);
   });
 
+  it('is refused with an arrival of its own, which only the command line gives', async () => {
+    const receipt = await upload(
+      'dated.csv',
+      chainText.replace('Change: 8.5602', 'Change: 8.5604'),
+    );
+    const before = await stored();
+    for (const [field, value] of [['arrived_at', '2024-01-08T10:00:00Z']] as const) {
+      const answer = await call('ingest:submit', { upload: receipt.value!.upload, [field]: value });
+      expect(answer.error).toMatchObject({ code: 'INVALID_REQUEST', field });
+    }
+    expect(await stored()).toEqual(before);
+    // Not taken by the refusals: it can still be submitted.
+    const ack = await call<{ job_id: string }>('ingest:submit', { upload: receipt.value!.upload });
+    expect(ack.ok).toBe(true);
+    await poll(async () => (await job(ack.value!.job_id))?.status).toBe('completed');
+  });
+
   it('whose file cannot be read ends at once, and is deleted', async () => {
     const receipt = await upload('notes.csv', 'hello,world\n1,2\n');
     const ack = await call<{ status: string; job_id: string }>('ingest:submit', {

@@ -53,15 +53,20 @@ export interface IntakeDeps {
 }
 
 export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<Result<SubmitAck>> {
-  // The clock starts here: rule `now`, waits and latencies all count from this moment.
+  // The clock starts here: rule `now`, waits and latencies all count from this moment —
+  // or from the arrival the command line gives, when it was given the file before it
+  // could submit it (never later than this moment).
+  const receivedMs = (deps.clock ?? Date.now)();
+  const given = req.arrived_at === undefined ? NaN : Date.parse(req.arrived_at);
   const a: Arrival = {
-    arrivedMs: (deps.clock ?? Date.now)(),
+    arrivedMs: Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
     startedMs: performance.now(),
     request: { ...req, file: resolve(req.file) },
     request_id: randomUUID(),
     job_id: randomUUID(),
   };
-  const ticket = deps.arriving(a.arrivedMs, req.requested_priority ?? null);
+  // Lower work is held back from the request's coming in, whenever it arrived.
+  const ticket = deps.arriving(receivedMs, req.requested_priority ?? null);
   deps.memory.noteArrival(a.request_id, a.arrivedMs);
   let waits = false;
   try {

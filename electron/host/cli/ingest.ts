@@ -1,36 +1,34 @@
 // `gex-desk ingest FILE... [--manifest FILE] [--source ID] [--priority LEVEL
 // --justification TEXT] [--json]`: submits each file, waits until every request has
 // ended, and reports one line per request in submission order (CONTRACTS.md); `-` is a
-// chain piped in (piped-input.ts). A
-// manifest replays a recorded arrival pattern: each line is submitted `at_ms` after
-// the command starts. Through the API map (api.ts): to the running engine when there
-// is one, else to an engine of this process, with workers started on demand; if the
-// running engine goes away meanwhile, its requests are waited for in the next one
-// (job-waiter.ts).
+// chain piped in (piped-input.ts). A manifest replays a recorded arrival pattern: each
+// line arrives `at_ms` after the command starts. Through the API map (api.ts): to the
+// running engine when there is one, else to an engine of this process, with workers
+// started on demand; each request from its submission to its end, through the engine
+// that comes next if the running one goes away: ingest-request.ts; its line:
+// ingest-lines.ts.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import { justified, SourceName } from '../../../shared/api/ingest.ts';
-import { endedUndecided, PriorityLevel } from '../../../shared/domain.ts';
-import type { AppError, Result } from '../../../shared/result.ts';
+import { PriorityLevel } from '../../../shared/domain.ts';
+import type { Result } from '../../../shared/result.ts';
 import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
   counted,
-  usd,
-  plain,
   describeError,
   EXIT,
   exitFor,
-  snapshotJson,
   UsageError,
   type ExitCode,
   type Output,
 } from './io.ts';
-import { followingWaiter, type JobWaiter } from './job-waiter.ts';
+import { followingWaiter } from './job-waiter.ts';
+import { cancelled, humanLine, rejected, type IngestLine } from './ingest-lines.ts';
+import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
 import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
@@ -54,29 +52,6 @@ const ManifestRequest = ManifestLine.refine(justified, {
   path: ['justification'],
 });
 
-interface Planned {
-  file: string;
-  source: string;
-  requested_priority?: PriorityLevel;
-  justification?: string;
-  author?: string;
-  at_ms: number;
-  /** A manifest line that could not be read: reported as rejected, never submitted. */
-  invalid?: AppError;
-}
-
-export interface IngestLine {
-  file: string;
-  request_id: string | null;
-  status: 'completed' | 'duplicate' | 'failed' | 'rejected';
-  priority: PriorityLevel | null;
-  rule: string | null;
-  latency_ms: number | null;
-  job_id?: string | null;
-  snapshot?: Record<string, unknown>;
-  error?: AppError;
-}
-
 const OPTIONS = {
   manifest: { type: 'string' },
   source: { type: 'string' },
@@ -89,6 +64,9 @@ const OPTIONS = {
 type IngestValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 export async function ingestCommand(argv: string[], out: Output): Promise<ExitCode> {
+  // When the command was given its files: their arrival, and the start a manifest's at_ms
+  // count from, however long the command then waits for the database or its engine.
+  const givenMs = Date.now();
   const { values, positionals } = parse(argv, OPTIONS);
   if (values.help) {
     out.line(INGEST_USAGE);
@@ -116,7 +94,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     piped = await pipedFile(config.value.limits.maxFileBytes);
   }
   try {
-    return await ingestFiles(values, positionals, requested_priority, out, piped);
+    return await ingestFiles(values, positionals, requested_priority, out, piped, givenMs);
   } finally {
     if (piped?.ok) piped.value.remove();
   }
@@ -128,6 +106,7 @@ async function ingestFiles(
   requested_priority: PriorityLevel | undefined,
   out: Output,
   piped: Result<PipedFile> | null,
+  givenMs: number,
 ): Promise<ExitCode> {
   const source = sourceOption(values.source) ?? 'cli';
   const request = {
@@ -137,7 +116,7 @@ async function ingestFiles(
     author: values.author,
     at_ms: 0,
   };
-  const planned: Planned[] = given.flatMap((name): Planned[] => {
+  const planned: PlannedRequest[] = given.flatMap((name): PlannedRequest[] => {
     // The chain piped in, or why it could not be kept: its line, never submitted.
     if (name === '-')
       return [
@@ -227,12 +206,18 @@ async function ingestFiles(
       const offStop = onStopSignal(stop);
       if (interruptedEarly) stop();
       try {
-        const t0 = Date.now();
-        const results = planned.map((p) =>
-          delay(p.at_ms - (Date.now() - t0)).then(() => runOne(waiter, p, progress)),
-        );
+        // Each request arrives at_ms after the command was given it; one due before the
+        // engine could be reached (the database held by another command, the engine
+        // starting) is submitted at once, with its arrival then.
+        const reachedMs = Date.now();
+        const results = planned.map((p) => {
+          const dueMs = givenMs + p.at_ms;
+          return delay(dueMs - Date.now()).then(() =>
+            runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null),
+          );
+        });
         report = new Report(results, values, out, pipedPath);
-        return await report.inOrder(t0);
+        return await report.inOrder(givenMs);
       } finally {
         offStop();
         await Promise.all(later.map((s) => s.close()));
@@ -349,7 +334,7 @@ function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
  * The manifest's lines; `piped`: its text, piped in (`--manifest -`), whose relative paths
  * are then relative to the current folder.
  */
-function readManifest(path: string, defaultSource: string, piped?: string): Planned[] {
+function readManifest(path: string, defaultSource: string, piped?: string): PlannedRequest[] {
   let text: string;
   try {
     text = piped ?? readFileSync(path, 'utf8');
@@ -358,7 +343,7 @@ function readManifest(path: string, defaultSource: string, piped?: string): Plan
     throw new UsageError(`cannot read the manifest: ${refused.ok ? path : refused.error.message}`);
   }
   const base = piped === undefined ? dirname(resolve(path)) : process.cwd();
-  const planned: Planned[] = [];
+  const planned: PlannedRequest[] = [];
   // A BOM, as Windows editors save UTF-8, is not part of the first line's JSON.
   text
     .replace(/^\uFEFF/, '')
@@ -416,28 +401,6 @@ function namedFile(value: unknown, base: string): string | undefined {
   return typeof file === 'string' && file.trim() ? resolve(base, file) : undefined;
 }
 
-/** A request refused before anything was stored: a bad manifest line, a call the API refused. */
-const rejected = (file: string, error: AppError): IngestLine => ({
-  file,
-  request_id: null,
-  status: 'rejected',
-  priority: null,
-  rule: null,
-  latency_ms: null,
-  error,
-});
-
-/**
- * What an interrupt leaves: files not submitted yet, submissions not answered yet, and jobs
- * submitted that have not ended. Once `stopped`, nothing more is submitted.
- */
-interface Progress {
-  stopped: boolean;
-  unsent: number;
-  sending: Set<Promise<unknown>>;
-  waiting: Set<string>;
-}
-
 /** How long an interrupt waits for the answers to submissions already sent. */
 const ANSWER_WAIT_MS = 3000;
 
@@ -470,116 +433,6 @@ function interrupted(p: Progress, where: ApiClient['where']): string {
   return parts.join(' ');
 }
 
-async function runOne(waiter: JobWaiter, p: Planned, progress: Progress): Promise<IngestLine> {
-  if (progress.stopped) return new Promise(() => undefined); // the process is ending
-  progress.unsent -= 1;
-  if (p.invalid) return rejected(p.file, p.invalid);
-  const submitted = Date.now();
-  // Its job is counted as waiting in the same turn as the answer arrives: an interrupt
-  // that waited for this submission then finds it.
-  const sending = waiter
-    .api()
-    .call('ingest:submit', {
-      file: p.file,
-      source: p.source,
-      requested_priority: p.requested_priority,
-      justification: p.justification,
-      author: p.author,
-    })
-    .then((r) => {
-      if (r.ok && r.value.status !== 'rejected' && r.value.job_id)
-        progress.waiting.add(r.value.job_id);
-      return r;
-    })
-    .finally(() => progress.sending.delete(sending));
-  progress.sending.add(sending);
-  const r = await sending;
-  if (!r.ok) return rejected(p.file, r.error);
-  const ack = r.value;
-  if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - submitted);
-  const ended = await waiter.waitForEnd(ack.job_id);
-  progress.waiting.delete(ack.job_id);
-  if (!ended.ok) return notSeenToEnd(p.file, ack.request_id, ack.job_id, ended.error);
-  return fromJob(p.file, ended.value, submitted);
-}
-
-/** A job whose end could not be waited for (its engine went, and no other could be had). */
-export const notSeenToEnd = (
-  file: string,
-  requestId: string,
-  jobId: string,
-  error: AppError,
-): IngestLine => ({
-  file,
-  request_id: requestId,
-  job_id: jobId,
-  status: 'failed',
-  priority: null,
-  rule: null,
-  latency_ms: null,
-  error,
-});
-
-function fromAck(file: string, ack: SubmitAck, latency: number): IngestLine {
-  return {
-    file,
-    request_id: ack.request_id,
-    status: ack.status === 'rejected' ? 'rejected' : 'failed',
-    priority: ack.decision?.priority ?? null,
-    rule: ack.decision?.rule ?? null,
-    latency_ms: latency,
-    ...(ack.error ? { error: ack.error } : {}),
-  };
-}
-
-/**
- * A job's line once it has ended; latency_ms: from this command's submission (or retry) to
- * the data being available (the job's end).
- */
-export function fromJob(
-  file: string,
-  { job, snapshot }: JobDetail,
-  submittedMs: number,
-): IngestLine {
-  const latency = job.finished_at ? Math.max(0, Date.parse(job.finished_at) - submittedMs) : null;
-  // CONTRACTS.md knows no `cancelled`: a job cancelled while the command waited failed,
-  // CANCELLED (its error says by whom).
-  const line: IngestLine = {
-    file,
-    request_id: job.request_id,
-    job_id: job.id,
-    status: job.status === 'cancelled' ? 'failed' : (job.status as IngestLine['status']),
-    priority: job.priority,
-    rule: job.rule,
-    latency_ms: latency,
-  };
-  if (snapshot) line.snapshot = snapshotJson(snapshot);
-  if (job.error) line.error = job.error;
-  if (job.status === 'cancelled' && job.error?.code !== 'CANCELLED')
-    line.error = { code: 'CANCELLED', message: job.error?.message ?? 'the job was cancelled' };
-  return line;
-}
-
-/** A request that failed because it was cancelled: counted as such in the summary line. */
-const cancelled = (l: IngestLine): boolean =>
-  l.status === 'failed' && l.error?.code === 'CANCELLED';
-
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-export function humanLine(l: IngestLine): string {
-  const mark = l.status === 'completed' || l.status === 'duplicate' ? '✓' : '✗';
-  // A request the rules never decided (its file refused at arrival or at its facts read)
-  // has only a stored default or the upper bound it waited at, which is no level of its own.
-  const level = !l.priority
-    ? ''
-    : endedUndecided(l)
-      ? '  level not decided'
-      : `  ${l.priority} (${l.rule})`;
-  const head = `${mark} ${l.file}  ${l.status}${level}`;
-  if (l.error) return `${head}\n    ${describeError(l.error)}`;
-  const s = l.snapshot;
-  if (!s) return head;
-  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${plain(s.spot as number)}  total GEX ${usd(s.total_gex as number)} USD/1%  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${s.parquet}`;
-}
 
 const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());

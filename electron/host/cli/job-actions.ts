@@ -8,7 +8,7 @@ import type { AppError } from '../../../shared/result.ts';
 import { noRetryReason } from '../../../shared/retry.ts';
 import { withApi, type LocalNeeds } from './api.ts';
 import { engineOptions, parse } from './args.ts';
-import { fromJob, humanLine, notSeenToEnd } from './ingest.ts';
+import { fromJob, humanLine, notSeenToEnd } from './ingest-lines.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { jobJson } from './listings.ts';

@@ -28,7 +28,7 @@ export interface JudgeInput {
   /** as_of as written, by path; the planned reference (the moment submitting should start). */
   asOfMs: Map<string, number>;
   referenceMs: number;
-  /** When the command began submitting (its log's engine.started). */
+  /** When the plan's at_ms 0 was due: the command's start and the manifest's lead (run.ts). */
   commandStartMs: number;
   lines: IngestLine[];
   jobs: JobRecord[];

@@ -4,13 +4,15 @@
 // the real `gex-desk ingest --manifest FILE --json`, and judge it from the command's
 // output (plus the database file it left, read once it has exited).
 //
-// The reference. The command begins submitting when its engine has started (the log's
-// `engine.started`); a manifest's at_ms counts from then. Real-time files must carry an
-// as_of equal to their planned arrival, so the reference R is chosen before they are
-// written (after an estimate of the writing time), and the command is started at
-// R − (its start-up time, measured on the seed ingest just before) − 1 s (arriving early
-// keeps real-time data real-time; arriving 5 s late would not). The judge reports how
-// far the real start and each submission drifted from that plan.
+// The reference. A manifest's at_ms counts from the command's start, and a line due before
+// its engine has started is submitted when it has (dated when it was due). So that the
+// burst keeps its shape, the manifest's lines carry a lead: the command's start-up time
+// (measured on the seed ingest just before) and a margin, added to every at_ms. Real-time
+// files must carry an as_of equal to their planned arrival, so the reference R (when the
+// plan's at_ms 0 is due) is chosen before they are written (after an estimate of the
+// writing time), and the command is started at R − lead − 1 s (arriving early keeps
+// real-time data real-time; arriving 5 s late would not). The judge reports how far the
+// real start and each submission drifted from that plan.
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -59,6 +61,8 @@ export interface BurstRun {
 }
 
 const EARLY_MS = 1000;
+/** Beyond the command's measured start-up, before the first line is due (a slower start). */
+const LEAD_MARGIN_MS = 500;
 const loadAvg = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -96,15 +100,16 @@ export async function runBurst(o: BurstRunOptions): Promise<BurstRun> {
       note(`seeds ingested; the command starts in ${startupMs} ms`);
     }
     t = Date.now();
-    const written = writeBurst(burst, startupMs);
+    const leadMs = startupMs + LEAD_MARGIN_MS;
+    const written = writeBurst(burst, leadMs);
     const writeMs = Date.now() - t;
-    const late = Date.now() - (written.referenceMs - startupMs);
+    const late = Date.now() - (written.referenceMs - leadMs);
     note(
       `wrote the files in ${(writeMs / 1000).toFixed(1)} s${late > 0 ? `, ${late} ms later than planned` : ''}`,
     );
     // Started a little early: a real-time file arriving before its as_of is still 0 s old
     // (up to 60 s ahead), one arriving 5 s late is not real-time any more.
-    await sleep(written.referenceMs - startupMs - EARLY_MS - Date.now());
+    await sleep(written.referenceMs - leadMs - EARLY_MS - Date.now());
 
     const load = { before: loadAvg(), max: 0, after: 0, cores: 0 };
     const sampler = setInterval(() => (load.max = Math.max(load.max, loadAvg())), 2000);
@@ -119,7 +124,8 @@ export async function runBurst(o: BurstRunOptions): Promise<BurstRun> {
     const started = run.log.of(run.child.pid, 'engine.started')[0];
     if (!started)
       throw new Error(`the command never started its engine (exit ${exit.code}): ${exit.stderr}`);
-    const commandStartMs = Date.parse(started.t);
+    // When the plan's at_ms 0 was due: the lead after the command's start.
+    const commandStartMs = run.spawnedAtMs + leadMs;
     const acks = new Map(
       run.log
         .of(run.child.pid, 'request.accepted')

@@ -52,21 +52,22 @@ export function writeSeeds(b: Burst): string | null {
 }
 
 /**
- * The burst's files and their manifest. Files with a fixed as_of are written first, which
- * gives the writing time per file; the reference is then chosen so that the real-time
- * files are written before it, with the command's start-up time still to come:
- * now + (their writing time, with a margin) + `startupMs`.
+ * The burst's files and their manifest, each line `leadMs` later than planned (the
+ * command's start-up, during which it submits nothing). Files with a fixed as_of are
+ * written first, which gives the writing time per file; the reference is then chosen so
+ * that the real-time files are written before it, with the lead still to come:
+ * now + (their writing time, with a margin) + `leadMs`.
  */
-export function writeBurst(b: Burst, startupMs: number): Written {
+export function writeBurst(b: Burst, leadMs: number): Written {
   const asOfMs = new Map<string, number>();
   const fixed = b.files.filter((f) => 'fixedMs' in f.asOf);
   const relative = b.files.filter((f) => !('fixedMs' in f.asOf));
   const t0 = Date.now();
   for (const f of fixed) asOfMs.set(f.path, writeOne(f, 0));
   const perFile = fixed.length > 0 ? (Date.now() - t0) / fixed.length : 250;
-  const referenceMs = Date.now() + Math.ceil(relative.length * perFile * 1.3) + 1000 + startupMs;
+  const referenceMs = Date.now() + Math.ceil(relative.length * perFile * 1.3) + 1000 + leadMs;
   for (const f of relative) asOfMs.set(f.path, writeOne(f, referenceMs));
   const manifest = join(b.dir, `${b.kind}.jsonl`);
-  writeFileSync(manifest, b.files.map((f) => line(f, f.atMs)).join('\n') + '\n');
+  writeFileSync(manifest, b.files.map((f) => line(f, f.atMs + leadMs)).join('\n') + '\n');
   return { referenceMs, manifest, asOfMs };
 }
