@@ -102,8 +102,8 @@ async function submitVia(
     );
   if (!opts.uploads)
     return err('INVALID_REQUEST', 'ingest:submit: this host takes no uploads', { field: 'upload' });
-  // A page does not date its arrival: the engine does.
-  for (const field of ['arrived_at'] as const)
+  // A page neither names the request nor dates its arrival: the engine does both.
+  for (const field of ['request_id', 'arrived_at'] as const)
     if (rest[field] !== undefined)
       return err(
         'INVALID_REQUEST',

@@ -27,11 +27,13 @@ export const SubmitRequest = z
     justification: z.string().optional(),
     author: z.string().optional(),
     /**
-     * The command line's own (local transport only): the request's arrival when it came
-     * before the submission (the command was given the file, then waited for the
-     * database), which the engine takes as the request's `now` and the start of its waits
-     * (never later than its own clock).
+     * The command line's own (local transport only): the request's id, chosen by the
+     * command, so that it can find the request again when the engine went away before
+     * answering; and its arrival when it came before the submission (the command was
+     * given the file, then waited for the database), which the engine takes as the
+     * request's `now` and the start of its waits (never later than its own clock).
      */
+    request_id: z.uuid().optional(),
     arrived_at: IsoTimestamp.optional(),
   })
   .refine((r) => (r.file === undefined) !== (r.upload === undefined), {

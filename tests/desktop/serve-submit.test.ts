@@ -179,13 +179,16 @@ describe('an upload', () => {
     await poll(() => host.uploads.usage.count).toBe(0);
   });
 
-  it('is refused with an arrival of its own, which only the command line gives', async () => {
+  it('is refused with an id or an arrival of its own, which only the command line gives', async () => {
     const receipt = await upload(
       'dated.csv',
       chainText.replace('Change: 8.5602', 'Change: 8.5604'),
     );
     const before = await stored();
-    for (const [field, value] of [['arrived_at', '2024-01-08T10:00:00Z']] as const) {
+    for (const [field, value] of [
+      ['request_id', '7d3f3a52-3a1e-4b8e-9d55-0f8f8b7c2a11'],
+      ['arrived_at', '2024-01-08T10:00:00Z'],
+    ] as const) {
       const answer = await call('ingest:submit', { upload: receipt.value!.upload, [field]: value });
       expect(answer.error).toMatchObject({ code: 'INVALID_REQUEST', field });
     }

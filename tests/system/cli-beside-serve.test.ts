@@ -587,6 +587,53 @@ describe('the command line beside gex-desk serve', () => {
     },
   );
 
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'goes on with a manifest whose serve goes away (%s) while its lines are still being submitted: none rejected, none twice',
+    { timeout: 120_000 },
+    async (signal) => {
+      const p = place();
+      const dir = mkdtempSync(join(tmpdir(), 'gex-replay-'));
+      // A recorded arrival pattern: a chain every 500 ms; serve goes at 1.7 s, with half
+      // of them still to come (and one, perhaps, on its way).
+      const files = Array.from({ length: 8 }, (_, i) => {
+        const f = join(dir, `r${i}.csv`);
+        writeCboeCsv(f, { seed: 800 + i, expiries: 10, strikesPerExpiry: 100 });
+        return f;
+      });
+      const manifest = join(dir, 'replay.jsonl');
+      writeFileSync(
+        manifest,
+        files.map((file, i) => JSON.stringify({ file, at_ms: i * 500 })).join('\n'),
+      );
+      const serve = await startServe(p);
+      const ingest = runCli(['ingest', '--manifest', manifest, '--json', ...p.args], {
+        home: p.home,
+      });
+      await new Promise((r) => setTimeout(r, 1700));
+      serve.kill(signal);
+      const r = await ingest;
+      await exited(serve);
+      expect(r.stderr).toContain('What it took is stored');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lines.map((l) => [l.file, l.status])).toEqual(files.map((f) => [f, 'completed']));
+      // As stored: each request once, the one the command reported.
+      const jobs = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+      expect(jobs.lines.map((j) => j.file).sort()).toEqual([...files].sort());
+      expect(jobs.lines.map((j) => j.status)).toEqual(files.map(() => 'completed'));
+      expect(jobs.lines.map((j) => j.request_id).sort()).toEqual(
+        r.lines.map((l) => l.request_id).sort(),
+      );
+      // Each arrived when the manifest says, whichever engine took it (a line sent again to
+      // the next engine keeps its arrival).
+      const arrivals = files.map((f) =>
+        Date.parse(String(jobs.lines.find((j) => j.file === f)!.submitted_at)),
+      );
+      arrivals.forEach((at, i) =>
+        expect(Math.abs(at - arrivals[0]! - i * 500), `arrival ${i}`).toBeLessThan(250),
+      );
+    },
+  );
+
   it(
     'queue --drain goes on in an engine of its own when the serve it drained through stops',
     { timeout: 120_000 },

@@ -62,7 +62,7 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
     arrivedMs: Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
     startedMs: performance.now(),
     request: { ...req, file: resolve(req.file) },
-    request_id: randomUUID(),
+    request_id: req.request_id ?? randomUUID(),
     job_id: randomUUID(),
   };
   // Lower work is held back from the request's coming in, whenever it arrived.

@@ -16,4 +16,10 @@ export interface ApiClient extends GexApi {
    * or crashed; an in-process engine never does): nothing more will be heard.
    */
   onLost(listener: (error: AppError) => void): void;
+  /**
+   * Whether a call's error is the engine going away (its endpoint stopped answering), not
+   * an answer of the engine's own (which may also be IO: a full disk). Only a running
+   * engine's client has it.
+   */
+  wentAway?(error: AppError): boolean;
 }

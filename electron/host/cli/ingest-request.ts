@@ -1,7 +1,14 @@
-// One request of `gex-desk ingest`, from its submission to its end. When the command was
-// given the file before it could submit it (it waited for the database, or for its engine
-// to start), it dates the request's arrival then, so that its waits and latency count
-// from there (GUIDELINES.md: `now` is when the command line sent it).
+// One request of `gex-desk ingest`, from its submission to its end. The command names the
+// request (its id) and, when it was given the file before it could submit it (it waited
+// for the database, or for its engine to start), dates its arrival then, so that its
+// waits and latency count from there (GUIDELINES.md: `now` is when the command line sent
+// it). Beside the app, the app may quit or crash while the request is on its way: the
+// submission then failed for the engine's going, not for the request, which is neither
+// reported rejected nor lost. In the engine that comes next (the app again, or this
+// command's own: job-waiter.ts) the request is looked up by its id: stored before the
+// first engine went (its answer lost on the way), it is waited for there, never submitted
+// twice; else it is submitted again, with the arrival it had.
+import { randomUUID } from 'node:crypto';
 import type { SubmitAck, SubmitRequest } from '../../../shared/api.ts';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
@@ -31,6 +38,10 @@ export interface Progress {
   waiting: Set<string>;
 }
 
+/** A call that failed because its engine went away (quit, crashed), not because of the request. */
+const wentAway = (api: ApiClient, e: AppError): boolean =>
+  api.where === 'running-engine' && (e.code === 'SHUTTING_DOWN' || (api.wentAway?.(e) ?? false));
+
 /**
  * Submits `p` and waits for its end; `givenMs`: when the command was given it, if before
  * this moment (null: it arrives now).
@@ -45,25 +56,56 @@ export async function runRequest(
   progress.unsent -= 1;
   if (p.invalid) return rejected(p.file, p.invalid);
   const arrivedMs = givenMs ?? Date.now();
-  const r = await submitted(
-    waiter.api(),
-    {
-      file: p.file,
-      source: p.source,
-      requested_priority: p.requested_priority,
-      justification: p.justification,
-      author: p.author,
-      ...(givenMs === null ? {} : { arrived_at: new Date(givenMs).toISOString() }),
-    },
-    progress,
-  );
-  if (!r.ok) return rejected(p.file, r.error);
-  const ack = r.value;
-  if (ack.status === 'rejected' || !ack.job_id) return fromAck(p.file, ack, Date.now() - arrivedMs);
-  const ended = await waiter.waitForEnd(ack.job_id);
-  progress.waiting.delete(ack.job_id);
-  if (!ended.ok) return notSeenToEnd(p.file, ack.request_id, ack.job_id, ended.error);
-  return fromJob(p.file, ended.value, arrivedMs);
+  const request = {
+    file: p.file,
+    source: p.source,
+    requested_priority: p.requested_priority,
+    justification: p.justification,
+    author: p.author,
+    request_id: randomUUID(),
+    ...(givenMs === null ? {} : { arrived_at: new Date(givenMs).toISOString() }),
+  } satisfies SubmitRequest;
+  const waitFor = async (jobId: string): Promise<IngestLine> => {
+    progress.waiting.add(jobId);
+    const ended = await waiter.waitForEnd(jobId);
+    progress.waiting.delete(jobId);
+    if (!ended.ok) return notSeenToEnd(p.file, request.request_id, jobId, ended.error);
+    return fromJob(p.file, ended.value, arrivedMs);
+  };
+  /** The engine went: on to the next one, or the line that says none could be had. */
+  const moveOn = async (api: ApiClient, lost: AppError): Promise<IngestLine | null> =>
+    (await waiter.next(api, lost)) ? null : notSeenToEnd(p.file, request.request_id, null, lost);
+
+  let sentToLost = false; // a submission went to an engine that went away meanwhile
+  for (;;) {
+    const api = waiter.api();
+    if (sentToLost) {
+      const found = await api.call('jobs:get', { id: request.request_id });
+      if (found.ok) return waitFor(found.value.job.id);
+      if (wentAway(api, found.error)) {
+        const none = await moveOn(api, found.error);
+        if (none) return none;
+        continue;
+      }
+      // Not stored with a job. Stored without one (refused there), it is submitted again
+      // under another id, whose refusal is then said; else under its own.
+      const stored = await api.call('requests:get', { ids: [request.request_id] });
+      if (stored.ok && stored.value.length > 0) request.request_id = randomUUID();
+      Object.assign(request, { arrived_at: new Date(arrivedMs).toISOString() });
+    }
+    const r = await submitted(api, request, progress);
+    if (!r.ok && wentAway(api, r.error)) {
+      sentToLost = true;
+      const none = await moveOn(api, r.error);
+      if (none) return none;
+      continue;
+    }
+    if (!r.ok) return rejected(p.file, r.error);
+    const ack = r.value;
+    if (ack.status === 'rejected' || !ack.job_id)
+      return fromAck(p.file, ack, Date.now() - arrivedMs);
+    return waitFor(ack.job_id);
+  }
 }
 
 /**

@@ -20,6 +20,11 @@ export interface JobWaiter {
   api(): ApiClient;
   /** Resolves once the job has ended, with the job as stored and its snapshot. */
   waitForEnd(jobId: string): Promise<Result<JobDetail>>;
+  /**
+   * A call to `from` found it gone: the API that comes next (the same one however many
+   * calls noticed), or null when there is none.
+   */
+  next(from: ApiClient, lost: AppError): Promise<ApiClient | null>;
 }
 
 /** Jobs that ended before anyone waited for them (another command's too, beside the app): the latest few. */
@@ -64,6 +69,10 @@ export function jobWaiter(
   watch(first);
   return {
     api: () => api,
+    next: async (from, lost) => {
+      await moveOn(from, lost);
+      return gone ? null : api;
+    },
     waitForEnd: (jobId) =>
       new Promise((resolve) => {
         const wake = async (): Promise<void> => {

@@ -47,6 +47,8 @@ export class RemoteApi implements ApiClient {
   #ready: Promise<void> | null = null;
   #closed = false;
   #lost = new Set<(error: AppError) => void>();
+  /** The errors of calls that found the engine gone (wentAway). */
+  #goneErrors = new WeakSet<AppError>();
   /** Unsubscribes from `engine:failed`, once onLost has been asked for. */
   #watchingFailure: (() => void) | undefined;
 
@@ -116,11 +118,14 @@ export class RemoteApi implements ApiClient {
   }
 
   async call<K extends CallName>(name: K, req: CallRequest<K>): Promise<Result<CallResponse<K>>> {
-    const gone = (why: string) =>
-      err(
+    const gone = (why: string) => {
+      const r = err(
         'IO',
         `The running GEX Desk engine (PID ${this.discovery.pid}) stopped answering: ${why}`,
-      ) as Result<CallResponse<K>>;
+      );
+      this.#goneErrors.add(r.error);
+      return r as Result<CallResponse<K>>;
+    };
     if (this.#ready) {
       try {
         await this.#ready;
@@ -195,6 +200,10 @@ export class RemoteApi implements ApiClient {
         if (!ready) reject(e);
       });
     });
+  }
+
+  wentAway(error: AppError): boolean {
+    return this.#goneErrors.has(error);
   }
 
   onLost(listener: (error: AppError) => void): void {

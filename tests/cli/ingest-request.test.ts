@@ -1,0 +1,89 @@
+// One request of `gex-desk ingest` whose engine goes away while its submission is on its
+// way (ingest-request.ts), on the real engine: the first engine is reached through a link
+// that loses the submission's answer, as a socket does when the app quits or crashes —
+// after the engine stored the request, or before it could. The command goes on in the
+// engine that comes next (here the same engine, reached in process) and reports how the
+// request really ended: never rejected, never submitted twice, its arrival kept.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppError } from '../../shared/result.ts';
+import { ok } from '../../shared/result.ts';
+import type { ApiClient } from '../../electron/host/cli/api-client.ts';
+import { runRequest, type Progress } from '../../electron/host/cli/ingest-request.ts';
+import { jobWaiter } from '../../electron/host/cli/job-waiter.ts';
+import { createDispatcher } from '../../electron/host/handlers.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { join } from 'node:path';
+
+let te: TestEngine;
+beforeAll(async () => {
+  te = await startTestEngine({ workers: 1 });
+});
+afterAll(() => te?.stop());
+
+/** The engine's API in process, as a command's own engine serves it. */
+function inProcess(): ApiClient {
+  const dispatch = createDispatcher(te.engine.handlers, { transport: 'local' });
+  return {
+    where: 'in-process',
+    call: (name, req) => dispatch(name, req) as never,
+    on: (event, listener) => te.engine.events.on(event, listener),
+    onLost: () => undefined,
+  };
+}
+
+/** A running engine's link that goes away with one submission: `stored` says whether it got there first. */
+function losingLink(stored: boolean): ApiClient {
+  const api = inProcess();
+  const lost = new WeakSet<AppError>();
+  return {
+    ...api,
+    where: 'running-engine',
+    enginePid: process.pid,
+    call: async (name, req) => {
+      if (name !== 'ingest:submit') return api.call(name, req);
+      if (stored) await api.call(name, req);
+      const error: AppError = {
+        code: 'IO',
+        message: 'The running GEX Desk engine stopped answering: socket hang up',
+      };
+      lost.add(error);
+      return { ok: false, error } as never;
+    },
+    wentAway: (e) => lost.has(e),
+  };
+}
+
+const progress = (): Progress => ({
+  stopped: false,
+  unsent: 1,
+  sending: new Set(),
+  waiting: new Set(),
+});
+
+async function jobsOf(file: string) {
+  const r = await te.engine.handlers['jobs:list']({ limit: 100 });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value.filter((j) => j.file === file);
+}
+
+describe('a submission whose engine went away before it answered', () => {
+  it.each([
+    ['after it stored the request: the stored one is waited for, not submitted again', true],
+    ['before it stored it: it is submitted to the next, with its arrival', false],
+  ])('%s', async (_, stored) => {
+    const file = join(te.dir, `lost-${stored}.csv`);
+    writeCboeCsv(file, { seed: stored ? 61 : 62, expiries: 2, strikesPerExpiry: 8 });
+    const next = inProcess();
+    const waiter = jobWaiter(losingLink(stored), async () => ok(next));
+    const givenMs = Date.now() - 5000; // the command was given it 5 s ago
+    const line = await runRequest(waiter, { file, source: 'cli', at_ms: 0 }, progress(), givenMs);
+    expect(line).toMatchObject({ file, status: 'completed' });
+    expect(waiter.api()).toBe(next);
+    const jobs = await jobsOf(file);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ id: line.job_id, request_id: line.request_id });
+    expect(Date.parse(jobs[0]!.submitted_at)).toBe(givenMs);
+    expect(line.latency_ms).toBe(Date.parse(jobs[0]!.finished_at!) - givenMs);
+  });
+});
