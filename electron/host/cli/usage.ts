@@ -131,6 +131,7 @@ ${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SNAPSHOT
 Every command takes --db PATH (the DuckDB file; default: the desktop app's per-user file)
 and --data-dir DIR (Parquet exports; default beside the database), after the command or
 before it (gex-desk --db PATH jobs). While the desktop app
-or gex-desk serve runs on the database, a command goes through it (same output).
+or gex-desk serve runs on the database, a command goes through it (same output; a
+--data-dir other than its data folder is refused).
 Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
 (database held by something that does not answer, disk full, permissions).`;
