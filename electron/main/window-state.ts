@@ -1,6 +1,6 @@
 // Remembers the main window's size, position and maximised state in a small JSON
-// file in the user's data folder, and restores them only when they still fit on a
-// connected display (a monitor may have been unplugged since).
+// file in the user's data folder, and restores them only where the window can still be
+// seen and moved: a monitor may have been unplugged, or the screens rearranged, since.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, screen, type BrowserWindow, type Rectangle } from 'electron';
@@ -18,12 +18,50 @@ export type WindowState = z.infer<typeof WindowState>;
 const DEFAULT: WindowState = { width: 1440, height: 900, maximized: false };
 const file = () => join(app.getPath('userData'), 'window-state.json');
 
-function visible(b: Rectangle): boolean {
-  return screen.getAllDisplays().some(({ workArea: w }) => {
-    const ix = Math.max(0, Math.min(b.x + b.width, w.x + w.width) - Math.max(b.x, w.x));
-    const iy = Math.max(0, Math.min(b.y + b.height, w.y + w.height) - Math.max(b.y, w.y));
-    return ix >= 100 && iy >= 60;
-  });
+const area = (r: Rectangle) => r.width * r.height;
+
+function overlap(a: Rectangle, b: Rectangle): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+/** The height of a title bar: this much of the window's top must be on the screen. */
+const TITLE_BAR = 30;
+
+/**
+ * Where a saved window goes, given the displays' work areas (the primary first). It stays
+ * where it was when its top edge and title bar are on a display's work area and at least
+ * half of it is on that display. Otherwise it is moved onto the display holding most of
+ * it (shrunk to fit when larger than it), or, when no display holds any of it (that
+ * monitor is gone), centred on the primary display.
+ */
+function placeWindow(saved: Rectangle, workAreas: readonly Rectangle[]): Rectangle {
+  const fits = (w: Rectangle) =>
+    saved.y >= w.y && saved.y + TITLE_BAR <= w.y + w.height && overlap(saved, w) * 2 >= area(saved);
+  if (workAreas.length === 0 || workAreas.some(fits)) return saved;
+  const most = workAreas.reduce((a, b) => (overlap(saved, b) > overlap(saved, a) ? b : a));
+  const on = overlap(saved, most) > 0;
+  const w = on ? most : workAreas[0]!;
+  const width = Math.min(saved.width, w.width);
+  const height = Math.min(saved.height, w.height);
+  // Just inside the display it was mostly on; centred on the primary one otherwise.
+  const place = (at: number, from: number, room: number) =>
+    on ? Math.min(Math.max(at, from), from + room) : from + Math.round(room / 2);
+  return {
+    x: place(saved.x, w.x, w.width - width),
+    y: place(saved.y, w.y, w.height - height),
+    width,
+    height,
+  };
+}
+
+/** The displays' work areas, the primary display's first. */
+function workAreas(): Rectangle[] {
+  const primary = screen.getPrimaryDisplay();
+  return [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map(
+    (d) => d.workArea,
+  );
 }
 
 export function loadWindowState(): WindowState {
@@ -32,9 +70,8 @@ export function loadWindowState(): WindowState {
     if (!parsed.success) return DEFAULT;
     const s = parsed.data;
     if (s.x === undefined || s.y === undefined) return s;
-    return visible({ x: s.x, y: s.y, width: s.width, height: s.height })
-      ? s
-      : { ...s, x: undefined, y: undefined };
+    const placed = placeWindow({ x: s.x, y: s.y, width: s.width, height: s.height }, workAreas());
+    return { ...placed, maximized: s.maximized };
   } catch {
     return DEFAULT;
   }

@@ -10,13 +10,17 @@ const dir = mkdtempSync(join(tmpdir(), 'gex-shell-'));
 const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
 const appEvents = new Map<string, (...args: unknown[]) => void>();
 const sessionHooks: Record<string, unknown> = {};
+/** The connected displays, the primary first (a laptop's 1920×1080 with a 40 px taskbar). */
+const LAPTOP = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
+let displays: { id: number; workArea: { x: number; y: number; width: number; height: number } }[] =
+  [LAPTOP];
 
 vi.mock('electron', async () => ({
   app: {
     getPath: () => dir,
     on: (event: string, fn: (...args: unknown[]) => void) => appEvents.set(event, fn),
   },
-  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  screen: { getAllDisplays: () => displays, getPrimaryDisplay: () => displays[0] },
   protocol: {
     registerSchemesAsPrivileged: (schemes: unknown) => (sessionHooks.schemes = schemes),
     handle: (scheme: string, fn: (req: Request) => Promise<Response>) =>
@@ -50,16 +54,52 @@ describe('window state', () => {
     expect(loadWindowState()).toMatchObject({ width: 1440, height: 900 });
   });
 
-  it('restores a saved position that is on a display, and drops one that is not', () => {
-    writeFileSync(
-      file,
-      JSON.stringify({ x: 100, y: 80, width: 1200, height: 800, maximized: true }),
-    );
+  const saved = (bounds: object) => writeFileSync(file, JSON.stringify(bounds));
+
+  it('restores a window that is on a display as it was', () => {
+    saved({ x: 100, y: 80, width: 1200, height: 800, maximized: true });
     expect(loadWindowState()).toEqual({ x: 100, y: 80, width: 1200, height: 800, maximized: true });
-    writeFileSync(file, JSON.stringify({ x: 5000, y: 80, width: 1200, height: 800 }));
-    const s = loadWindowState();
-    expect(s.x).toBeUndefined();
-    expect(s.width).toBe(1200);
+    // On a second display still connected (to the right); and across the two, title bar
+    // and most of it on the second.
+    const right = { id: 2, workArea: { x: 1920, y: 0, width: 2560, height: 1400 } };
+    displays = [LAPTOP, right];
+    try {
+      saved({ x: 2200, y: 100, width: 1200, height: 800 });
+      expect(loadWindowState()).toMatchObject({ x: 2200, y: 100, width: 1200, height: 800 });
+      saved({ x: 1500, y: 100, width: 1200, height: 800 });
+      expect(loadWindowState()).toMatchObject({ x: 1500, y: 100, width: 1200, height: 800 });
+    } finally {
+      displays = [LAPTOP];
+    }
+  });
+
+  it('moves a window whose title bar is above every screen down onto it, shrunk to fit', () => {
+    // Saved on a monitor above the laptop, now gone: only its bottom 100 px were on the laptop.
+    saved({ x: 200, y: -1000, width: 1440, height: 1100 });
+    expect(loadWindowState()).toEqual({
+      x: 200,
+      y: 0,
+      width: 1440,
+      height: 1040,
+      maximized: false,
+    });
+    // Mostly on the screen, but the title bar 20 px above it.
+    saved({ x: 100, y: -20, width: 1200, height: 800 });
+    expect(loadWindowState()).toMatchObject({ x: 100, y: 0, width: 1200, height: 800 });
+  });
+
+  it('moves a window that is mostly off the side of the screen back onto it', () => {
+    saved({ x: 1800, y: 100, width: 1440, height: 900 });
+    expect(loadWindowState()).toMatchObject({ x: 480, y: 100, width: 1440, height: 900 });
+    saved({ x: -1300, y: 100, width: 1440, height: 900 });
+    expect(loadWindowState()).toMatchObject({ x: 0, y: 100, width: 1440, height: 900 });
+  });
+
+  it('centres a window whose display is gone on the primary display', () => {
+    saved({ x: 2200, y: 100, width: 1200, height: 800 });
+    expect(loadWindowState()).toMatchObject({ x: 360, y: 120, width: 1200, height: 800 });
+    saved({ x: 5000, y: 80, width: 2400, height: 1300 });
+    expect(loadWindowState()).toMatchObject({ x: 0, y: 0, width: 1920, height: 1040 });
   });
 
   it('saves the bounds when the window closes', () => {
