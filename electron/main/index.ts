@@ -60,7 +60,7 @@ function openPaths(paths: string[]): void {
     pendingOpen.push(...paths);
     return;
   }
-  for (const file of paths) void dispatchCall('ingest:submit', { file, source: 'desktop' });
+  for (const file of paths) void dispatchCall('ingest:submit', { file });
 }
 
 function createWindow(): BrowserWindow {

@@ -33,7 +33,7 @@ async function openFiles(deps: MenuDeps): Promise<void> {
   if (picked.canceled) return;
   const failures: string[] = [];
   for (const file of picked.filePaths) {
-    const res = await deps.dispatch('ingest:submit', { file, source: 'desktop' });
+    const res = await deps.dispatch('ingest:submit', { file });
     if (!res.ok) failures.push(`${file}: ${res.error.code} ${res.error.message}`);
     else {
       const ack = res.value as { status: string; error: { code: string; message: string } | null };

@@ -11,13 +11,24 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const state = vi.hoisted(() => ({
   windowFails: true,
+  packaged: false,
   dialogs: [] as { title: string; message: string; dbFree: boolean }[],
   exits: [] as number[],
   quits: 0,
   windows: 0,
+  focused: 0,
   app: new Map<string, (...args: unknown[]) => void>(),
   dbPath: '',
+  menu: null as { template: MenuItem[] } | null,
+  /** What File → Open Files… picks. */
+  picked: [] as string[],
+  boxes: [] as { title?: string; message: string }[],
 }));
+interface MenuItem {
+  label?: string;
+  submenu?: MenuItem[];
+  click?: () => void;
+}
 
 vi.mock('electron', async () => {
   const { utilityProcess } = await import('./utility-process.ts');
@@ -33,11 +44,17 @@ vi.mock('electron', async () => {
     once = noop;
     maximize = noop;
     isDestroyed = () => false;
+    isMinimized = () => false;
+    restore = noop;
+    focus = () => void state.focused++;
     loadURL = async () => undefined;
   }
+  const display = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 } };
   return {
     app: {
-      isPackaged: false,
+      get isPackaged() {
+        return state.packaged;
+      },
       setPath: noop,
       getPath: () => process.env.GEX_DESK_HOME,
       requestSingleInstanceLock: () => true,
@@ -50,8 +67,16 @@ vi.mock('electron', async () => {
     dialog: {
       showErrorBox: (title: string, message: string) =>
         void state.dialogs.push({ title, message, dbFree: dbIsFree(state.dbPath) }),
+      showOpenDialog: async () => ({ canceled: false, filePaths: state.picked }),
+      showMessageBox: async (...args: unknown[]) => {
+        state.boxes.push(args.at(-1) as { message: string });
+        return { response: 0, checkboxChecked: false };
+      },
     },
-    Menu: { setApplicationMenu: noop, buildFromTemplate: (template: unknown) => ({ template }) },
+    Menu: {
+      setApplicationMenu: (menu: { template: MenuItem[] }) => (state.menu = menu),
+      buildFromTemplate: (template: unknown) => ({ template }),
+    },
     ipcMain: { handle: noop, removeHandler: noop },
     protocol: { registerSchemesAsPrivileged: noop, handle: noop },
     session: {
@@ -61,7 +86,7 @@ vi.mock('electron', async () => {
         setPermissionCheckHandler: noop,
       },
     },
-    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+    screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
     shell: { openPath: noop },
     net: { fetch: noop },
     utilityProcess,
@@ -72,6 +97,7 @@ const { forkCalls, launched } = await import('./utility-process.ts');
 const { discoveryFile } = await import('../../electron/host/local/discovery.ts');
 const { runCli } = await import('../cli/run-cli.ts');
 const { dbIsFree } = await import('./db-lock.ts');
+const { writeCboeCsv } = await import('../fixtures/option-chains.ts');
 
 const root = mkdtempSync(join(tmpdir(), 'gex-main-'));
 const saved = { ...process.env };
@@ -90,10 +116,15 @@ async function launchApp(opts: { windowFails: boolean; config?: string }): Promi
   });
   Object.assign(state, {
     windowFails: opts.windowFails,
+    packaged: false,
     dialogs: [],
     exits: [],
     quits: 0,
     windows: 0,
+    focused: 0,
+    menu: null,
+    picked: [],
+    boxes: [],
     dbPath: join(home, 'gex-desk.duckdb'),
   });
   state.app.clear();
@@ -176,5 +207,42 @@ describe('the desktop shell', () => {
     expect(existsSync(discovery)).toBe(false);
     await poll(workersGone).toBe(true);
     expect(state.exits).toEqual([]);
+  });
+});
+
+describe('files handed to the app', () => {
+  const home = () => dirname(state.dbPath);
+  const openFilesItem = () =>
+    state
+      .menu!.template.find((m) => m.label === 'File')!
+      .submenu!.find((i) => i.label === 'Open Files…')!;
+  /** Distinct option chains in the app's folder. */
+  const chains = (...seeds: number[]) =>
+    seeds.map((seed) => {
+      const file = join(home(), `chain-${seed}.csv`);
+      writeCboeCsv(file, { seed, underlying: 'SPX' });
+      return file;
+    });
+  const jobs = async () => (await runCli(['jobs', '--json'], { home: home() })).lines;
+  async function quit(): Promise<void> {
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+    await poll(() => state.quits).toBe(1);
+  }
+
+  it('from the menu, a second launch and macOS open-file are submitted with the default source', async () => {
+    await launchApp({ windowFails: false });
+    await poll(() => state.menu).not.toBeNull();
+    const [menuFile, argFile, openedFile] = chains(1, 2, 3);
+    state.picked = [menuFile!];
+    openFilesItem().click!();
+    // A packaged app takes its arguments as files (in development they are Electron's own).
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', argFile], home());
+    state.app.get('open-file')!({ preventDefault: () => undefined }, openedFile);
+    await poll(async () => (await jobs()).length).toBe(3);
+    // As the app's own dialog and `gex-desk ingest` submit: the source the analyst's
+    // overrides and the rules' reliability facts are kept for.
+    expect(new Set((await jobs()).map((j) => j.source))).toEqual(new Set(['manual']));
+    await quit();
   });
 });
