@@ -4,8 +4,7 @@
 // this engine while the app runs. Everything that does work lives in the engine; this file
 // only wires Electron to it. A launch that fails shows why, releases the database and
 // exits (startup.ts).
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { ok, type Result } from '../../shared/result.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
@@ -17,6 +16,7 @@ import { whoRuns } from '../host/local/running-engine.ts';
 import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
+import { filesIn, submitFiles } from './open-files.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
@@ -44,23 +44,19 @@ async function stopEngine(e: Engine, timeoutMs?: number): Promise<void> {
   await e.shutdown(timeoutMs);
 }
 
-/** Files named on a command line ("Open with GEX Desk"): existing regular files only. */
-function filesIn(argv: string[], cwd: string): string[] {
-  if (!app.isPackaged) return []; // in development, argv holds Electron's own arguments
-  return argv
-    .slice(1)
-    .filter((a) => !a.startsWith('-'))
-    .map((a) => resolve(cwd, a))
-    .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false);
+/** Files named on a command line ("Open with GEX Desk"). */
+function argFiles(argv: string[], cwd: string): string[] {
+  // In development argv holds Electron's own arguments.
+  return app.isPackaged ? filesIn(argv.slice(1), cwd) : [];
 }
 
-/** Submits files the OS handed to the app; the active rules decide their priority. */
+/** Submits files the OS handed to the app, as File → Open Files… does. */
 function openPaths(paths: string[]): void {
   if (!dispatchCall) {
     pendingOpen.push(...paths);
     return;
   }
-  for (const file of paths) void dispatchCall('ingest:submit', { file });
+  if (paths.length > 0) void submitFiles(dispatchCall, paths, mainWindow);
 }
 
 function createWindow(): BrowserWindow {
@@ -141,7 +137,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
     }),
   );
   mainWindow = createWindow();
-  openPaths([...pendingOpen.splice(0), ...filesIn(process.argv, process.cwd())]);
+  openPaths([...pendingOpen.splice(0), ...argFiles(process.argv, process.cwd())]);
   return ok(undefined);
 }
 
@@ -167,7 +163,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   registerAppScheme();
   app.on('second-instance', (_event, argv, cwd) => {
-    openPaths(filesIn(argv, cwd));
+    openPaths(argFiles(argv, cwd));
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();

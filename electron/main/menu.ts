@@ -9,6 +9,7 @@ import {
   type OpenDialogOptions,
 } from 'electron';
 import type { Dispatch } from '../host/handlers.ts';
+import { submitFiles } from './open-files.ts';
 
 export interface MenuDeps {
   window: () => BrowserWindow | null;
@@ -30,25 +31,7 @@ async function openFiles(deps: MenuDeps): Promise<void> {
   const picked = win
     ? await dialog.showOpenDialog(win, options)
     : await dialog.showOpenDialog(options);
-  if (picked.canceled) return;
-  const failures: string[] = [];
-  for (const file of picked.filePaths) {
-    const res = await deps.dispatch('ingest:submit', { file });
-    if (!res.ok) failures.push(`${file}: ${res.error.code} ${res.error.message}`);
-    else {
-      const ack = res.value as { status: string; error: { code: string; message: string } | null };
-      if (ack.error) failures.push(`${file}: ${ack.error.code} ${ack.error.message}`);
-    }
-  }
-  if (failures.length > 0) {
-    const box = {
-      type: 'error' as const,
-      title: 'Some files were not queued',
-      message: failures.join('\n'),
-    };
-    if (win) await dialog.showMessageBox(win, box);
-    else await dialog.showMessageBox(box);
-  }
+  if (!picked.canceled) await submitFiles(deps.dispatch, picked.filePaths, win);
 }
 
 export function buildMenu(deps: MenuDeps): Menu {

@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const state = vi.hoisted(() => ({
@@ -243,6 +244,38 @@ describe('files handed to the app', () => {
     // As the app's own dialog and `gex-desk ingest` submit: the source the analyst's
     // overrides and the rules' reliability facts are kept for.
     expect(new Set((await jobs()).map((j) => j.source))).toEqual(new Set(['manual']));
+    await quit();
+  });
+
+  it('a refused file is named in the same box whether it came from the menu or a second launch', async () => {
+    await launchApp({ windowFails: false });
+    await poll(() => state.menu).not.toBeNull();
+    const junk = join(home(), 'notes.csv');
+    writeFileSync(junk, 'not an option chain\n');
+    state.picked = [junk];
+    openFilesItem().click!();
+    await poll(() => state.boxes.length).toBe(1);
+    expect(state.boxes[0]).toMatchObject({
+      title: 'Some files were not queued',
+      message: expect.stringContaining(`${junk}: `),
+    });
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', junk], home());
+    await poll(() => state.boxes.length).toBe(2);
+    expect(state.boxes[1]).toEqual(state.boxes[0]);
+    await quit();
+  });
+
+  it("takes a file manager's file:// URIs (Open with, a .desktop file's %U) as files", async () => {
+    await launchApp({ windowFails: false });
+    await poll(() => state.menu).not.toBeNull();
+    mkdirSync(join(home(), 'my chains'));
+    const file = join(home(), 'my chains', 'spx #1.csv');
+    writeCboeCsv(file, { seed: 4, underlying: 'SPX' });
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', pathToFileURL(file).href], home());
+    await poll(async () => (await jobs()).map((j) => j.file)).toEqual([file]);
+    expect(state.boxes).toEqual([]);
     await quit();
   });
 });

@@ -1,0 +1,51 @@
+// Files handed to the app outside its window — File → Open Files…, "Open with GEX Desk",
+// a second launch with file arguments, macOS open-file — are submitted by path, the
+// active rules deciding their priority, and those the engine refuses are listed in one
+// message box, whichever way they came: without it a refused file leaves no trace.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dialog, type BrowserWindow } from 'electron';
+import type { SubmitAck } from '../../shared/api.ts';
+import type { Dispatch } from '../host/handlers.ts';
+
+/** A command-line argument as a path: file:// URIs too (a file manager's "Open with", %U). */
+function asPath(arg: string, cwd: string): string | null {
+  if (!arg.startsWith('file:')) return resolve(cwd, arg);
+  try {
+    return fileURLToPath(arg);
+  } catch {
+    return null; // another host's file (file://server/…), or no file URI at all
+  }
+}
+
+/** The files named by command-line arguments (options skipped): existing regular files only. */
+export function filesIn(args: readonly string[], cwd: string): string[] {
+  return args
+    .filter((a) => !a.startsWith('-'))
+    .map((a) => asPath(a, cwd))
+    .filter((p): p is string => p !== null)
+    .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false);
+}
+
+/** Submits `files` one by one; a box then names each refused one and why. */
+export async function submitFiles(
+  dispatch: Dispatch,
+  files: readonly string[],
+  win: BrowserWindow | null,
+): Promise<void> {
+  const failures: string[] = [];
+  for (const file of files) {
+    const res = await dispatch('ingest:submit', { file });
+    const error = res.ok ? (res.value as SubmitAck).error : res.error;
+    if (error) failures.push(`${file}: ${error.code} ${error.message}`);
+  }
+  if (failures.length === 0) return;
+  const box = {
+    type: 'error' as const,
+    title: 'Some files were not queued',
+    message: failures.join('\n'),
+  };
+  if (win) await dialog.showMessageBox(win, box);
+  else await dialog.showMessageBox(box);
+}
