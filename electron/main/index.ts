@@ -9,7 +9,7 @@ import { app, BrowserWindow, dialog, Menu } from 'electron';
 import { ok, type Result } from '../../shared/result.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
-import { createDispatcher } from '../host/handlers.ts';
+import { createDispatcher, type Dispatch } from '../host/handlers.ts';
 import { serveLocal, type LocalEndpoint } from '../host/local/endpoint.ts';
 import { startAfterCommands } from '../host/local/wait-for-command.ts';
 import { whoRuns } from '../host/local/running-engine.ts';
@@ -19,6 +19,7 @@ import { buildMenu } from './menu.ts';
 import { filesIn, submitFiles } from './open-files.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
+import { showWaiting } from './waiting.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
 import { launchUtilityWorker } from './worker-launcher.ts';
 
@@ -93,10 +94,23 @@ function createWindow(): BrowserWindow {
 }
 
 async function launch(started: (engine: Releasable) => void): Promise<Result<void>> {
+  openPaths(argFiles(process.argv, process.cwd())); // kept until the engine is up
   hardenSessions(devOrigin);
   if (!devServer) serveRenderer(join(here, '../renderer'));
 
-  // A gex-desk command that holds the database (a script's ingest) is waited for.
+  // The window at once, even while the engine waits below; the page's calls are held
+  // until the engine is up.
+  let engineUp: (dispatch: Dispatch) => void = () => undefined;
+  const ready = new Promise<Dispatch>((resolve) => (engineUp = resolve));
+  const held: Dispatch = async (name, payload) => (await ready)(name, payload);
+  const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
+  const trusted = senderCheck(contents, devOrigin ?? APP_ORIGIN);
+  registerCallChannel(held, trusted);
+  registerFolderChannel({ dispatch: held, isTrusted: trusted, window: () => mainWindow });
+  mainWindow = createWindow();
+
+  // A gex-desk command that holds the database (a script's ingest) is waited for, saying so.
+  let closeWaiting = (): void => undefined;
   const starting = await startAfterCommands(
     userDataDir(),
     () =>
@@ -107,8 +121,12 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
         workerEntry: join(here, 'pipeline-worker.js'),
         launchWorker: launchUtilityWorker,
       }),
-    (line) => console.warn(`GEX Desk: ${line}`),
+    (line) => {
+      console.warn(`GEX Desk: ${line}`);
+      closeWaiting = showWaiting(mainWindow, line);
+    },
   );
+  closeWaiting();
   if (!starting.ok) return starting;
   const running = starting.value;
   engine = running;
@@ -123,10 +141,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
   );
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
-  const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
-  const trusted = senderCheck(contents, devOrigin ?? APP_ORIGIN);
-  registerCallChannel(dispatch, trusted);
-  registerFolderChannel({ dispatch, isTrusted: trusted, window: () => mainWindow });
+  engineUp(dispatch);
   forwardEvents(engine, contents);
   Menu.setApplicationMenu(
     buildMenu({
@@ -136,8 +151,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
       dev: devServer !== null,
     }),
   );
-  mainWindow = createWindow();
-  openPaths([...pendingOpen.splice(0), ...argFiles(process.argv, process.cwd())]);
+  openPaths(pendingOpen.splice(0));
   return ok(undefined);
 }
 

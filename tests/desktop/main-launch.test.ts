@@ -4,14 +4,16 @@
 // good launch starts the pipeline workers as utility processes (never with
 // ELECTRON_RUN_AS_NODE), lets `gex-desk` commands through its local endpoint while it
 // runs, and a quit waits for the engine to let go of the database and its endpoint.
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 const state = vi.hoisted(() => ({
   windowFails: true,
+  menuFails: false,
   packaged: false,
   dialogs: [] as { title: string; message: string; dbFree: boolean }[],
   exits: [] as number[],
@@ -23,8 +25,21 @@ const state = vi.hoisted(() => ({
   menu: null as { template: MenuItem[] } | null,
   /** What File → Open Files… picks. */
   picked: [] as string[],
-  boxes: [] as { title?: string; message: string }[],
+  boxes: [] as Box[],
+  /** The window's web contents (the renderer's calls come from it). */
+  contents: null as unknown,
+  /** The handlers of ipcMain.handle, by channel. */
+  ipc: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
 }));
+/** A message box shown: its options, and its button pressed (as the user would). */
+interface Box {
+  title?: string;
+  message: string;
+  detail?: string;
+  buttons?: string[];
+  signal?: AbortSignal;
+  press: (button: number) => void;
+}
 interface MenuItem {
   label?: string;
   submenu?: MenuItem[];
@@ -36,10 +51,15 @@ vi.mock('electron', async () => {
   const { dbIsFree } = await import('./db-lock.ts');
   const noop = () => undefined;
   class BrowserWindow {
-    webContents = { isDestroyed: () => false, send: noop };
+    webContents = {
+      isDestroyed: () => false,
+      send: noop,
+      mainFrame: { url: 'http://localhost:5173/' },
+    };
     constructor() {
       if (state.windowFails) throw new Error('Failed to create the window: no display');
       state.windows++;
+      state.contents = this.webContents;
     }
     on = noop;
     once = noop;
@@ -69,16 +89,28 @@ vi.mock('electron', async () => {
       showErrorBox: (title: string, message: string) =>
         void state.dialogs.push({ title, message, dbFree: dbIsFree(state.dbPath) }),
       showOpenDialog: async () => ({ canceled: false, filePaths: state.picked }),
-      showMessageBox: async (...args: unknown[]) => {
-        state.boxes.push(args.at(-1) as { message: string });
-        return { response: 0, checkboxChecked: false };
-      },
+      // Open until a button is pressed, or until its signal closes it (as if cancelled).
+      showMessageBox: (...args: unknown[]) =>
+        new Promise((resolve) => {
+          const options = args.at(-1) as Omit<Box, 'press'>;
+          const press = (response: number) => resolve({ response, checkboxChecked: false });
+          state.boxes.push({ ...options, press });
+          options.signal?.addEventListener('abort', () => press(0));
+          if (!options.signal) press(0);
+        }),
     },
     Menu: {
-      setApplicationMenu: (menu: { template: MenuItem[] }) => (state.menu = menu),
+      setApplicationMenu: (menu: { template: MenuItem[] }) => {
+        if (state.menuFails) throw new Error('the menu failed');
+        state.menu = menu;
+      },
       buildFromTemplate: (template: unknown) => ({ template }),
     },
-    ipcMain: { handle: noop, removeHandler: noop },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
+        void state.ipc.set(channel, fn),
+      removeHandler: noop,
+    },
     protocol: { registerSchemesAsPrivileged: noop, handle: noop },
     session: {
       defaultSession: {
@@ -95,9 +127,10 @@ vi.mock('electron', async () => {
 });
 
 const { forkCalls, launched } = await import('./utility-process.ts');
-const { discoveryFile } = await import('../../electron/host/local/discovery.ts');
+const { discoveryFile, holderFile, writeHolder } =
+  await import('../../electron/host/local/discovery.ts');
 const { runCli } = await import('../cli/run-cli.ts');
-const { dbIsFree } = await import('./db-lock.ts');
+const { dbIsFree, holdDb } = await import('./db-lock.ts');
 const { writeCboeCsv } = await import('../fixtures/option-chains.ts');
 
 const root = mkdtempSync(join(tmpdir(), 'gex-main-'));
@@ -106,10 +139,17 @@ let n = 0;
 const poll = <T>(fn: () => T) => expect.poll(fn, { timeout: 30_000, interval: 25 });
 
 /** Imports the shell afresh, as a new app launch, on its own user folder. */
-async function launchApp(opts: { windowFails: boolean; config?: string }): Promise<void> {
+async function launchApp(opts: {
+  windowFails: boolean;
+  menuFails?: boolean;
+  config?: string;
+  /** Done in the new user folder before the launch. */
+  before?: (home: string, dbPath: string) => Promise<void>;
+}): Promise<void> {
   const home = join(root, String(++n));
   mkdirSync(home, { recursive: true });
   if (opts.config !== undefined) writeFileSync(join(home, 'config.json'), opts.config);
+  await opts.before?.(home, join(home, 'gex-desk.duckdb'));
   Object.assign(process.env, {
     GEX_DESK_HOME: home,
     GEX_DESK_WORKERS: '1',
@@ -117,6 +157,7 @@ async function launchApp(opts: { windowFails: boolean; config?: string }): Promi
   });
   Object.assign(state, {
     windowFails: opts.windowFails,
+    menuFails: opts.menuFails ?? false,
     packaged: false,
     dialogs: [],
     exits: [],
@@ -126,9 +167,11 @@ async function launchApp(opts: { windowFails: boolean; config?: string }): Promi
     menu: null,
     picked: [],
     boxes: [],
+    contents: null,
     dbPath: join(home, 'gex-desk.duckdb'),
   });
   state.app.clear();
+  state.ipc.clear();
   vi.resetModules();
   await import('../../electron/main/index.ts');
 }
@@ -146,17 +189,17 @@ afterAll(() => {
 });
 
 describe('the desktop shell', () => {
-  it('when the window cannot be created: a dialog, the database released first, no worker left, exit 3', async () => {
+  it('when a step after the engine started fails: a dialog, the database released first, no worker left, exit 3', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      await launchApp({ windowFails: true });
+      await launchApp({ windowFails: false, menuFails: true });
       await poll(() => state.exits).toEqual([3]);
       expect(state.dialogs).toEqual([
         {
           title: 'GEX Desk cannot start',
-          message: expect.stringContaining('no display'),
+          message: expect.stringContaining('the menu failed'),
           dbFree: true,
         },
       ]);
@@ -168,6 +211,19 @@ describe('the desktop shell', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('when the window cannot be created: a dialog saying why, exit 3, no engine started', async () => {
+    await launchApp({ windowFails: true });
+    await poll(() => state.exits).toEqual([3]);
+    expect(state.dialogs).toEqual([
+      {
+        title: 'GEX Desk cannot start',
+        message: expect.stringContaining('no display'),
+        dbFree: true,
+      },
+    ]);
+    expect(forkCalls).toEqual([]);
   });
 
   it('when the engine cannot start: a dialog naming the problem, exit 3, nothing started', async () => {
@@ -187,7 +243,8 @@ describe('the desktop shell', () => {
       expect(call.options.env?.ELECTRON_RUN_AS_NODE).toBeUndefined();
       expect(call.options.execArgv?.some((a) => a.startsWith('--max-old-space-size='))).toBe(true);
     }
-    await poll(() => state.windows).toBe(1);
+    await poll(() => state.menu).not.toBeNull(); // the launch's last step
+    expect(state.windows).toBe(1);
     expect(dbIsFree(state.dbPath)).toBe(false);
     expect(state.dialogs).toEqual([]);
     // While the app runs, a gex-desk command on its database goes through it.
@@ -262,7 +319,8 @@ describe('files handed to the app', () => {
     state.packaged = true;
     state.app.get('second-instance')!({}, ['gex-desk-app', junk], home());
     await poll(() => state.boxes.length).toBe(2);
-    expect(state.boxes[1]).toEqual(state.boxes[0]);
+    const shown = ({ title, message }: Box) => ({ title, message });
+    expect(shown(state.boxes[1]!)).toEqual(shown(state.boxes[0]!));
     await quit();
   });
 
@@ -277,5 +335,66 @@ describe('files handed to the app', () => {
     await poll(async () => (await jobs()).map((j) => j.file)).toEqual([file]);
     expect(state.boxes).toEqual([]);
     await quit();
+  });
+});
+
+describe('while a gex-desk command holds the database', () => {
+  let holder: ChildProcess | null = null;
+  /** The database held as a `gex-desk ingest` holds it: locked, with its holder note. */
+  const held = async (home: string, dbPath: string) => {
+    holder = await holdDb(dbPath);
+    const note = { pid: holder.pid!, kind: 'engine', started_at: new Date().toISOString() };
+    writeHolder(holderFile(home, dbPath), note);
+  };
+  const release = () => holder?.kill('SIGKILL');
+  afterEach(release);
+  const waitingBox = () => state.boxes.find((b) => b.title === 'GEX Desk is waiting');
+
+  it('the window comes at once, saying what it waits for; a second launch focuses it, its files and the calls wait for the engine', async () => {
+    await launchApp({ windowFails: false, before: held });
+    await poll(() => state.windows).toBe(1);
+    await poll(waitingBox).toBeDefined();
+    expect(waitingBox()).toMatchObject({
+      message: 'Waiting for the gex-desk command that is using the database',
+      detail: expect.stringContaining(`(PID ${holder!.pid})`),
+      buttons: ['Quit'],
+    });
+    // The renderer's calls are held, not refused.
+    const contents = state.contents;
+    const call = state.ipc.get('gex:call')!(
+      { sender: contents, senderFrame: (contents as { mainFrame: unknown }).mainFrame },
+      'queue:stats',
+      {},
+    );
+    // A second launch, with a file.
+    const [file] = [join(dirname(state.dbPath), 'chain.csv')];
+    writeCboeCsv(file!, { seed: 5, underlying: 'SPX' });
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', file], dirname(state.dbPath));
+    expect(state.focused).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(state.menu).toBeNull(); // still waiting
+    expect(waitingBox()!.signal!.aborted).toBe(false);
+
+    release();
+    await poll(() => waitingBox()!.signal!.aborted).toBe(true);
+    await expect(call).resolves.toMatchObject({ ok: true });
+    const jobs = await runCli(['jobs', '--json'], { home: dirname(state.dbPath) });
+    expect(jobs.lines.map((j) => j.file)).toEqual([file]);
+    expect(state.quits).toBe(0); // the box closed by itself is no Quit
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+    await poll(() => state.quits).toBe(1);
+  });
+
+  it("the waiting box's Quit quits", async () => {
+    await launchApp({ windowFails: false, before: held });
+    await poll(waitingBox).toBeDefined();
+    waitingBox()!.press(0);
+    await poll(() => state.quits).toBe(1);
+    // Electron would have exited here; the stand-in app goes on until its engine is up.
+    release();
+    await poll(() => state.menu).not.toBeNull();
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+    await poll(() => state.quits).toBe(2);
   });
 });
