@@ -137,6 +137,34 @@ async function setup(
 
 const ls = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
 
+/**
+ * A second inbox on the same folder, as after a restart, with job `id` recovered: it must
+ * settle what lies in processing/ once the job ends, and submit nothing. The files settled.
+ */
+async function restartedInbox(
+  t: { dir: string; scheduler: Scheduler; store: Store },
+  id: string,
+): Promise<string[]> {
+  const settled: string[] = [];
+  const again = new Inbox({
+    dir: t.dir,
+    submit: async () => {
+      throw new Error('must not resubmit');
+    },
+    pollMs: 60_000,
+    quietMs: 0,
+    findJob: (file) => getJob(t.store, id).then((j) => (j && j.file === file ? j : undefined)),
+    onSettled: (_job, file) => void settled.push(file),
+  });
+  t.scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
+  await again.start();
+  await t.scheduler.enqueue(id);
+  await t.scheduler.drain();
+  await until(() => ls(join(t.dir, 'processing')).length === 0);
+  await again.stop();
+  return settled;
+}
+
 /** A file a previous run left in processing/, with its job (queued): the job's id. */
 async function leftInProcessing(store: Store, dir: string, name: string): Promise<string> {
   const file = join(dir, 'processing', name);
@@ -437,21 +465,7 @@ describe('Inbox', () => {
     await until(() => ls(join(dir, 'done')).length === 1);
     // A second inbox on the same folder, as after a restart, with a job for a file in processing/.
     const id = await leftInProcessing(store, dir, 'left.csv');
-    const again = new Inbox({
-      dir,
-      submit: async () => {
-        throw new Error('must not resubmit');
-      },
-      pollMs: 60_000,
-      quietMs: 0,
-      findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)),
-    });
-    scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
-    await again.start();
-    await scheduler.enqueue(id);
-    await scheduler.drain();
-    await until(() => ls(join(dir, 'processing')).length === 0);
-    await again.stop();
+    await restartedInbox({ dir, scheduler, store }, id);
     expect(ls(join(dir, 'done'))).toEqual(['late.csv', 'left.csv']);
   });
 
@@ -459,22 +473,7 @@ describe('Inbox', () => {
     const { dir, scheduler, store } = await setup();
     // Left by an earlier version, which took a file so named (`.reason.txt` is ignored now).
     const id = await leftInProcessing(store, dir, 'late.reason.txt');
-    const settled: string[] = [];
-    const again = new Inbox({
-      dir,
-      submit: async () => {
-        throw new Error('must not resubmit');
-      },
-      pollMs: 60_000,
-      findJob: (file) => getJob(store, id).then((j) => (j && j.file === file ? j : undefined)),
-      onSettled: (_job, file) => void settled.push(file),
-    });
-    scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
-    await again.start();
-    await scheduler.enqueue(id);
-    await scheduler.drain();
-    await until(() => ls(join(dir, 'processing')).length === 0);
-    await again.stop();
+    const settled = await restartedInbox({ dir, scheduler, store }, id);
     expect(ls(join(dir, 'done'))).toEqual(['late.reason.txt']);
     expect(settled).toEqual([join(dir, 'done', 'late.reason.txt')]);
   });
