@@ -809,6 +809,37 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('compare-view').waitFor();
   });
 
+  it('adds no step of its own: a bare address on load, a drawer the app closed', async () => {
+    const origin = desk.host.origin;
+    const url = () => page.url();
+    // The page the token's address opens: written as the view it shows, in place.
+    await page.goto(`${origin}/`);
+    await page.getByTestId('queue-view').waitFor();
+    const entries = await page.evaluate<number>('history.length');
+    await poll(url).toBe(`${origin}/#/queue`);
+    await page.getByTestId('status-workers').waitFor();
+    await page.waitForTimeout(2_500); // statistics and health come and go meanwhile
+    expect(await page.evaluate<number>('history.length')).toBe(entries);
+
+    // A job's drawer the filter then hides: the app closes it and steps back to the entry
+    // before, so that Back never leaves the analyst where they are.
+    await page.goto(`${origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=all]').click();
+    await page.locator('[data-testid=job-row][data-status=completed]').first().click();
+    await poll(url).toMatch(/#\/queue\/job\//);
+    await page.locator('[data-filter=active]').click();
+    await page.getByTestId('job-drawer').waitFor({ state: 'detached' });
+    await poll(url).toBe(`${origin}/#/queue`);
+    await goTo(page, 'rules');
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/queue`);
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+  });
+
   it('scrolls the open snapshot’s row into the compact board above it', async () => {
     const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
     const xsp = levels.find((l) => l.underlying === 'XSP')!;

@@ -5,14 +5,26 @@ import { changingInPlace, inPlace } from './in-place.ts';
 import { formatRoute, parseHash } from './route.ts';
 import { useApp } from './store.ts';
 
+/** What each entry we add remembers: the address of the one before it. */
+type EntryState = { before: string } | null;
+
 export function bindRoute(): () => void {
-  const fromAddress = () => inPlace(() => useApp.getState().goTo(parseHash(location.hash)));
+  const fromAddress = () => {
+    inPlace(() => useApp.getState().goTo(parseHash(location.hash)));
+    // A bare or odd address (the token's page, `#/`) is written as the view it shows, in
+    // place: else the next change of the store would add it as a step of its own.
+    const hash = formatRoute(useApp.getState());
+    if (hash !== location.hash) history.replaceState(history.state, '', hash);
+  };
   fromAddress();
   const unsubscribe = useApp.subscribe((s) => {
     const hash = formatRoute(s);
     if (hash === location.hash) return;
-    if (changingInPlace()) history.replaceState(null, '', hash);
-    else history.pushState(null, '', hash);
+    if (!changingInPlace()) history.pushState({ before: location.hash }, '', hash);
+    // The app closed what the analyst opened (a removed snapshot, a filtered-out drawer):
+    // back to the entry before when it shows just that, so that no Back does nothing.
+    else if ((history.state as EntryState)?.before === hash) history.back();
+    else history.replaceState(history.state, '', hash);
   });
   window.addEventListener('popstate', fromAddress);
   window.addEventListener('hashchange', fromAddress);
