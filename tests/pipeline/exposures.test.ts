@@ -326,6 +326,24 @@ describe('bounds', () => {
     });
   });
 
+  it('refuses a chain no row of which has a gamma (none in the file, IV 0): NO_ROWS, not a snapshot of zeros', async () => {
+    const file = join(dir, 'no-gamma.csv');
+    writeFileSync(file, HEAD + row(100, 'C', 10, 0, '') + row(100, 'P', 10, 0, ''));
+    const r = await runPipeline({
+      file,
+      dataDir: join(dir, 'data'),
+      snapshotId: 'no-gamma',
+      conventions: conventions(),
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error).toEqual({
+      code: 'NO_ROWS',
+      file,
+      message: `${file}: none of its 2 option rows can be used (2: no gamma in the file and iv 0)`,
+    });
+  });
+
   it('a total that overflows is BAD_VALUE naming the line, never INTERNAL', async () => {
     const file = join(dir, 'huge.csv');
     writeFileSync(file, HEAD + row(100, 'C', 10, 0.2, 0.01) + row(100, 'C', 1e300, 0.2, 1e10));

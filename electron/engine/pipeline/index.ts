@@ -10,10 +10,11 @@ import {
 import { readFile, stat } from 'node:fs/promises';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
 import { readChainFile, writeChainFile } from './chain-file.ts';
-import { computeGex, DROP_EXPIRED, selectContracts } from './gex.ts';
+import { computeGex, DROP_EXPIRED, selectContracts, type UsedContracts } from './gex.ts';
+import { PARTIAL_NO_GAMMA } from './contract-exposures.ts';
 import { writeExpiriesParquet, writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, profileNotFinite, zeroGamma } from './profile.ts';
 import { writeSnapshotParquet } from './snapshot-row.ts';
@@ -94,6 +95,25 @@ async function loadChain(
 }
 
 /**
+ * NO_ROWS for a chain with nothing to compute from — every row dropped (expired, …), or
+ * every one used without a gamma (none in the file and IV 0): a snapshot of zeros would
+ * stand on the levels board as its underlying's latest figures.
+ */
+function unusable(file: string, chain: Chain, used: UsedContracts, noGamma: number): Err {
+  const why = used.quality.dropped.map((d) =>
+    d.reason === DROP_EXPIRED
+      ? `${d.rows} expired before ${used.date}, the exchange's date of its as_of`
+      : `${d.rows}: ${d.reason}`,
+  );
+  if (noGamma > 0) why.push(`${noGamma}: no gamma in the file and iv 0`);
+  return err(
+    'NO_ROWS',
+    `${file}: none of its ${chain.contracts.n} option rows can be used (${why.join('; ')})`,
+    { file },
+  );
+}
+
+/**
  * The rows used, the exposures, the gamma profile and its zero; `file` names the file in
  * an error; `lap` times the two stages.
  */
@@ -104,22 +124,11 @@ function figuresOf(
   lap?: (stage: string, fraction: number) => void,
 ): Result<Figures> {
   const used = selectContracts(chain, conv);
-  // Nothing left to compute from: a snapshot of zeros would stand on the levels board as
-  // the underlying's latest figures.
-  if (used.rows.length === 0) {
-    const why = used.quality.dropped.map((d) =>
-      d.reason === DROP_EXPIRED
-        ? `${d.rows} expired before ${used.date}, the exchange's date of its as_of`
-        : `${d.rows}: ${d.reason}`,
-    );
-    return err(
-      'NO_ROWS',
-      `${file}: none of its ${chain.contracts.n} option rows can be used (${why.join('; ')})`,
-      { file },
-    );
-  }
+  if (used.rows.length === 0) return unusable(file, chain, used, 0);
   const gex = computeGex(chain, used, conv, file);
   if (!gex.ok) return gex;
+  const noGamma = gex.value.partial.find((p) => p.reason === PARTIAL_NO_GAMMA)?.rows ?? 0;
+  if (noGamma === used.rows.length) return unusable(file, chain, used, noGamma);
   lap?.('gex', 0.6);
   const profile = gammaProfile(chain, used, conv);
   const overflow = profileNotFinite(file, chain, used, conv, profile);
