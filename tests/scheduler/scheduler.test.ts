@@ -607,6 +607,35 @@ describe('Scheduler escalation', () => {
     await scheduler.cancel(blocker);
   });
 
+  it('flags late, as it starts, a job already past its target when it is dispatched at once', async () => {
+    // No check runs before the dispatch: the start itself must see the wait.
+    const { store, scheduler, started } = await setup({ tickMs: 60_000 });
+    const waitedMs = DEFAULT_TARGETS.CRITICAL.target_ms + 10_000;
+    const overdue = await addJob(store, 'CRITICAL', 'sleep:0', {
+      submittedAtMs: Date.now() - waitedMs,
+    });
+    const onTime = await addJob(store, 'CRITICAL', 'sleep:0');
+    await scheduler.start();
+    await scheduler.drain();
+
+    const j = (await getJob(store, overdue))!;
+    expect([j.status, j.late, j.effective_priority]).toEqual(['completed', true, 'CRITICAL']);
+    expect(started.find((s) => s.id === overdue)!.late).toBe(true);
+    const audit = await listAudit(store, {
+      request_id: `req-${overdue}`,
+      limit: 10,
+      order: 'oldest',
+    });
+    expect(audit.map((a) => a.kind)).toEqual(['late', 'started', 'completed']);
+    expect(audit[0]!.priority).toBe('CRITICAL');
+    expect(audit[0]!.explanation).toMatch(
+      `past its target of ${DEFAULT_TARGETS.CRITICAL.target_ms} ms`,
+    );
+
+    const o = (await getJob(store, onTime))!;
+    expect([o.status, o.late]).toEqual(['completed', false]);
+  });
+
   it('gives latency percentiles in whole milliseconds', async () => {
     const store = await openStore(join(tempDir(), 'gex.duckdb'));
     try {

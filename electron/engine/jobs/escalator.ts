@@ -3,12 +3,14 @@
 // arrival, is flagged late, and escalated one level where the rules say so; the wait
 // clock at the new level starts at the escalation (docs/scheduler.md says why). Jobs
 // still deciding have no level yet and are left alone; running jobs cannot be sped up.
+// A job the scheduler takes to run before a check saw it past its target (it arrived
+// late, or passed its target between two checks) is flagged as it starts (lateAtStart).
 import { escalate, PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
-import { auditedTransaction } from '../store/audit.ts';
+import { auditedTransaction, type AuditInput } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
-import { jobAudit } from './job-audit.ts';
+import { jobAudit, type AuditedJob } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
 
@@ -19,6 +21,24 @@ export interface EscalatorDeps {
   announceAudit: (entry: AuditEntry) => void;
   /** Called with each row as written. */
   written: (job: repo.QueuedRow['job']) => void;
+}
+
+/** A wait past its level's target: what the `late` audit entry says. */
+export interface Lateness {
+  level: PriorityLevel;
+  waitedMs: number;
+  targetMs: number;
+  atMs: number;
+}
+
+/** The `late` audit entry, written once per job: by a check, or as the job starts. */
+export function lateEntry(job: AuditedJob, l: Lateness): AuditInput {
+  return jobAudit(
+    { ...job, effective_priority: l.level },
+    'late',
+    `late: waited ${l.waitedMs} ms at ${l.level}, past its target of ${l.targetMs} ms`,
+    { at: new Date(l.atMs) },
+  );
 }
 
 export class Escalator {
@@ -55,6 +75,20 @@ export class Escalator {
     await Promise.all(work);
   }
 
+  /**
+   * A queued job taken to run at `nowMs`: its lateness, when it has waited past its
+   * level's target and is not flagged yet (flagged in memory here; the caller writes it
+   * with the start). Never escalated: it is starting now.
+   */
+  lateAtStart(row: repo.QueuedRow, nowMs: number): Lateness | null {
+    const targetMs = this.#deps.targets()[row.level].target_ms;
+    const waitedMs = nowMs - row.queuedAtMs;
+    if (row.phase !== 'run' || row.late || waitedMs <= targetMs) return null;
+    row.late = true;
+    row.job = { ...row.job, late: true };
+    return { level: row.level, waitedMs, targetMs, atMs: nowMs };
+  }
+
   async #late(
     row: repo.QueuedRow,
     to: PriorityLevel | null,
@@ -87,14 +121,7 @@ export class Escalator {
           : await repo.markLate(tx, row.id);
         if (!j) return undefined;
         if (!wasLate)
-          await audit(
-            jobAudit(
-              { ...j, effective_priority: from },
-              'late',
-              `late: waited ${waited} ms at ${from}, past its target of ${targetMs} ms`,
-              { at },
-            ),
-          );
+          await audit(lateEntry(j, { level: from, waitedMs: waited, targetMs, atMs: nowMs }));
         if (to)
           await audit(
             jobAudit(

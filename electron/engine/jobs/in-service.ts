@@ -6,6 +6,7 @@ import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import { err, RETRYABLE, type AppError, type Result } from '../../../shared/result.ts';
 import type { AuditInput } from '../store/audit.ts';
 import type { RunOptions, TaskMessage } from '../workers/pool.ts';
+import type { Lateness } from './escalator.ts';
 import { jobAudit } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
@@ -52,6 +53,8 @@ export interface ServiceDeps {
   announceAudit: (entry: AuditEntry) => void;
   /** A worker became free: look for the next job. */
   dispatch: () => void;
+  /** A job taken to run past its level's target and not flagged yet is late (escalator.ts). */
+  lateAtStart: (row: repo.QueuedRow, nowMs: number) => Lateness | null;
 }
 
 /** A facts read gets this many tries for a reason a retry may cure (a crashed worker, a timeout). */
@@ -162,6 +165,7 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
   // The store runs statements in order, so this write precedes anything the run writes,
   // and a busy store delays the announcement, never the start. Should the process die
   // first, the row is still `queued` and simply runs again.
+  const late = d.lateAtStart(row, s.startedAtMs);
   s.job = {
     ...row.job,
     status: 'running',
@@ -170,7 +174,7 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
     attempts: row.job.attempts + 1,
     progress: null,
   };
-  const written = d.transitions.markRunning(row.id, s.startedAtMs, row.level).then((j) => {
+  const written = d.transitions.markRunning(row.id, s.startedAtMs, row.level, late).then((j) => {
     if (j) {
       s.job = j;
       s.written = true;

@@ -411,12 +411,14 @@ export async function markRunning(
   db: Db,
   id: string,
   nowMs: number,
+  late = false,
 ): Promise<ProcessingJob | undefined> {
   return updated(
     db,
-    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = 'running', started_at = $2::TIMESTAMPTZ, attempts = attempts + 1, not_before = NULL,
+         late = late OR $3::BOOLEAN
        WHERE id = $1 AND status = 'queued'`,
-    [id, ts(nowMs)],
+    [id, ts(nowMs), late],
   );
 }
 

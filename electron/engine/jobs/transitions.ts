@@ -15,6 +15,7 @@ import {
 import type { Store, Tx } from '../store/db.ts';
 import { withdrawOutcome } from '../store/sources.ts';
 import type { DurableWrites } from './durable-writes.ts';
+import { lateEntry, type Lateness } from './escalator.ts';
 import { jobAudit } from './job-audit.ts';
 import * as repo from './repository.ts';
 
@@ -124,13 +125,16 @@ export class Transitions {
     return this.#tx(level, (tx) => repo.noteCrash(tx, jobId));
   }
 
+  /** queued → running; a job `late` as it starts is flagged in the same write, with its `late` entry. */
   markRunning(
     id: string,
     startedAtMs: number,
     level: PriorityLevel,
+    late: Lateness | null = null,
   ): Promise<ProcessingJob | undefined> {
     return this.#tx(level, async (tx, audit) => {
-      const j = await repo.markRunning(tx, id, startedAtMs);
+      const j = await repo.markRunning(tx, id, startedAtMs, late !== null);
+      if (j && late) await audit(lateEntry(j, late));
       if (j)
         await audit(
           jobAudit(j, 'started', `started (attempt ${j.attempts}) at ${j.effective_priority}`, {
