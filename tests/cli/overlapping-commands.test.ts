@@ -3,7 +3,7 @@
 // up to GEX_DESK_LOCK_WAIT_MS. The first here is this test process, holding the database
 // through the same openApi a command uses; the next is the real command.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ function command(args: string[], home: string, env: NodeJS.ProcessEnv = {}) {
   const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
-  return { waiting, ended };
+  return { child, waiting, ended };
 }
 
 describe('commands that overlap on a database', () => {
@@ -126,6 +126,44 @@ describe('commands that overlap on a database', () => {
       } finally {
         await session.close();
       }
+    },
+  );
+});
+
+describe('an ingest interrupted while it waits for another command', () => {
+  it(
+    'stops waiting at once, says its file was not submitted and exits 130; the other goes on',
+    { timeout: 90_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gex-overlap-'));
+      const home = join(dir, 'home');
+      const db = join(dir, 'gex.duckdb');
+      const chain = (name: string, seed: number) => {
+        const f = join(dir, name);
+        writeCboeCsv(f, { seed, expiries: 2, strikesPerExpiry: 8 });
+        return f;
+      };
+      const a = chain('a.csv', 31);
+      const b = chain('b.csv', 32);
+      // The first holds the database for its manifest's line, due 8 s after it starts.
+      const manifest = join(dir, 'm.jsonl');
+      writeFileSync(manifest, JSON.stringify({ file: a, at_ms: 8000 }) + '\n');
+      const first = command(['ingest', '--manifest', manifest, '--json', '--db', db], home);
+      await expect.poll(() => existsSync(holderFile(home, db)), { timeout: 30_000 }).toBe(true);
+      const next = command(['ingest', b, '--json', '--db', db], home);
+      await next.waiting;
+      const signalled = Date.now();
+      next.child.kill('SIGINT');
+      const r = await next.ended;
+      expect(Date.now() - signalled).toBeLessThan(2000);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('gex-desk: interrupted. 1 file was not submitted.');
+      const done = await first.ended;
+      expect(done.code, done.stderr).toBe(0);
+      expect(JSON.parse(done.stdout)).toMatchObject({ file: a, status: 'completed' });
+      const jobs = await runCli(['jobs', '--json', '--db', db], { home });
+      expect(jobs.lines.map((j) => j.file)).toEqual([a]);
     },
   );
 });

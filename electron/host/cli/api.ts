@@ -49,12 +49,13 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The API for a command: the running engine's, or one served in this process.
  * `onlyExisting`: with no engine running and no database file, null (nothing is created).
- * `onWait`: told when the command starts waiting for another that holds the database.
+ * `onWait`: told when the command starts waiting for another that holds the database;
+ * `signal`: ends that wait (CANCELLED, nothing opened).
  */
 export async function openApi(
   overrides: ConfigOverrides,
   needs: LocalNeeds,
-  opts: { onlyExisting?: boolean; onWait?: (line: string) => void } = {},
+  opts: { onlyExisting?: boolean; onWait?: (line: string) => void; signal?: AbortSignal } = {},
 ): Promise<Result<ApiSession | null>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
   const { holderFile } = await import('../local/discovery.ts');
@@ -86,6 +87,7 @@ export async function openApi(
       }
     },
     (line) => opts.onWait?.(`gex-desk: ${line}`),
+    opts.signal,
   );
 }
 
@@ -129,15 +131,24 @@ export async function nextApi(
   return next.ok ? ok(next.value!) : next;
 }
 
-/** Runs `work` with the API and always closes it; a failure to reach it is reported with its exit code. */
+/**
+ * Runs `work` with the API and always closes it; a failure to reach it is reported with
+ * its exit code. `interrupt`: its signal ends a wait for another command that holds the
+ * database, and its `stopped` says what the command leaves and ends the process.
+ */
 export async function withApi(
   overrides: ConfigOverrides,
   out: Output,
   needs: LocalNeeds,
   work: (api: ApiClient, session: ApiSession) => Promise<ExitCode>,
+  interrupt?: { signal: AbortSignal; stopped: () => never },
 ): Promise<ExitCode> {
-  const opened = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
+  const opened = await openApi(overrides, needs, {
+    onWait: (m) => out.error(m),
+    signal: interrupt?.signal,
+  });
   if (!opened.ok) {
+    if (interrupt?.signal.aborted && opened.error.code === 'CANCELLED') interrupt.stopped();
     out.error(describeError(opened.error));
     return exitFor(opened.error);
   }

@@ -172,57 +172,74 @@ async function ingestFiles(
   const overrides = engineOptions(values);
   // An interrupt while the engine starts (under a second; longer on a cold machine) is
   // taken once it has: nothing is submitted, the engine is let go in order, and the files
-  // not submitted are said, as at any later moment (it ended the process silently).
-  let interruptedEarly = false;
-  const offEarly = onStopSignal(() => (interruptedEarly = true));
+  // not submitted are said, as at any later moment (it ended the process silently). One
+  // while the command waits for another that holds the database ends the wait at once,
+  // with nothing opened (it waited up to GEX_DESK_LOCK_WAIT_MS).
+  const early = new AbortController();
+  const offEarly = onStopSignal(() => early.abort());
+  const stoppedWaiting = (): never => {
+    out.error(
+      interrupted(
+        { stopped: true, unsent: planned.length, sending: new Set(), waiting: new Set() },
+        'in-process',
+      ),
+    );
+    process.exit(130);
+  };
   try {
-    return await withApi(overrides, out, needs, async (api, session) => {
-      offEarly();
-      // The API of the engine that comes next, when the running one goes away (the app quit
-      // or crashed) while requests it took have not ended: closed with the first.
-      const { waiter, later } = followingWaiter(api, overrides, needs, out);
-      const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
-      const progress: Progress = {
-        stopped: false,
-        unsent: planned.length,
-        sending: new Set(),
-        waiting: new Set(),
-      };
-      let report: Report | null = null;
-      const stop = () => {
-        progress.stopped = true;
-        // A submission on its way is answered first (milliseconds), so that the count says
-        // what the engine took; then said once closed: a running job finishes while its
-        // engine shuts down. The lines of the requests that ended by then are printed.
-        void settled(progress.sending, ANSWER_WAIT_MS)
-          .then(closeAll)
-          .catch(() => undefined) // interrupted all the same
-          .then(() => {
-            report?.interrupted();
-            out.error(interrupted(progress, waiter.api().where));
-            process.exit(130);
+    return await withApi(
+      overrides,
+      out,
+      needs,
+      async (api, session) => {
+        offEarly();
+        // The API of the engine that comes next, when the running one goes away (the app quit
+        // or crashed) while requests it took have not ended: closed with the first.
+        const { waiter, later } = followingWaiter(api, overrides, needs, out);
+        const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
+        const progress: Progress = {
+          stopped: false,
+          unsent: planned.length,
+          sending: new Set(),
+          waiting: new Set(),
+        };
+        let report: Report | null = null;
+        const stop = () => {
+          progress.stopped = true;
+          // A submission on its way is answered first (milliseconds), so that the count says
+          // what the engine took; then said once closed: a running job finishes while its
+          // engine shuts down. The lines of the requests that ended by then are printed.
+          void settled(progress.sending, ANSWER_WAIT_MS)
+            .then(closeAll)
+            .catch(() => undefined) // interrupted all the same
+            .then(() => {
+              report?.interrupted();
+              out.error(interrupted(progress, waiter.api().where));
+              process.exit(130);
+            });
+        };
+        const offStop = onStopSignal(stop);
+        if (early.signal.aborted) stop();
+        try {
+          // Each request arrives at_ms after the command was given it; one due before the
+          // engine could be reached (the database held by another command, the engine
+          // starting) is submitted at once, with its arrival then.
+          const reachedMs = Date.now();
+          const results = planned.map((p) => {
+            const dueMs = givenMs + p.at_ms;
+            return delay(dueMs - Date.now()).then(() =>
+              runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null),
+            );
           });
-      };
-      const offStop = onStopSignal(stop);
-      if (interruptedEarly) stop();
-      try {
-        // Each request arrives at_ms after the command was given it; one due before the
-        // engine could be reached (the database held by another command, the engine
-        // starting) is submitted at once, with its arrival then.
-        const reachedMs = Date.now();
-        const results = planned.map((p) => {
-          const dueMs = givenMs + p.at_ms;
-          return delay(dueMs - Date.now()).then(() =>
-            runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null),
-          );
-        });
-        report = new Report(results, values, out, pipedPath);
-        return await report.inOrder(givenMs);
-      } finally {
-        offStop();
-        await Promise.all(later.map((s) => s.close()));
-      }
-    });
+          report = new Report(results, values, out, pipedPath);
+          return await report.inOrder(givenMs);
+        } finally {
+          offStop();
+          await Promise.all(later.map((s) => s.close()));
+        }
+      },
+      { signal: early.signal, stopped: stoppedWaiting },
+    );
   } finally {
     offEarly();
   }

@@ -4,7 +4,7 @@
 // end and opens again, instead of failing: scripts that overlap take turns. Up to
 // GEX_DESK_LOCK_WAIT_MS (2 min by default); anything else holding the database is
 // reported at once, as before.
-import type { AppError, Result } from '../../../shared/result.ts';
+import { err, type AppError, type Result } from '../../../shared/result.ts';
 import { holderFile, readHolder, type Holder } from './discovery.ts';
 
 /** How long to wait for a command that holds the database (GEX_DESK_LOCK_WAIT_MS). */
@@ -26,15 +26,20 @@ export function commandHolding(home: string, locked: AppError): Holder | null {
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves once `holder` has let go of the database (its note is gone or another's), or at `deadline`. */
+/**
+ * Resolves once `holder` has let go of the database (its note is gone or another's), at
+ * `deadline`, or once `signal` is aborted.
+ */
 export async function holderEnded(
   home: string,
   dbPath: string,
   holder: Holder,
   deadline: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const file = holderFile(home, dbPath);
-  while (readHolder(file)?.pid === holder.pid && Date.now() < deadline) await delay(100);
+  while (readHolder(file)?.pid === holder.pid && Date.now() < deadline && !signal?.aborted)
+    await delay(100);
 }
 
 export function busyMessage(db: string, h: Holder, waitedMs: number): string {
@@ -48,11 +53,14 @@ export const waitingLine = (db: string, h: Holder): string =>
 /**
  * `start` (an engine on the database), again after each command that held the database
  * has ended; its own result otherwise. `onWait` is told once, when waiting begins.
+ * `signal` (the command interrupted) ends the wait at once, with CANCELLED: nothing is
+ * opened. A `start` under way is let finish.
  */
 export async function startAfterCommands<T>(
   home: string,
   start: () => Promise<Result<T>>,
   onWait: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<Result<T>> {
   const waitMs = lockWaitMs();
   const deadline = Date.now() + waitMs;
@@ -62,6 +70,12 @@ export async function startAfterCommands<T>(
     if (r.ok) return r;
     const holder = commandHolding(home, r.error);
     if (!holder) return r;
+    if (signal?.aborted)
+      return err(
+        'CANCELLED',
+        `interrupted while waiting for another gex-desk command (PID ${holder.pid}) to finish with the database ${r.error.file}`,
+        { file: r.error.file },
+      );
     if (Date.now() >= deadline)
       return {
         ok: false,
@@ -69,6 +83,6 @@ export async function startAfterCommands<T>(
       };
     if (!told) onWait(waitingLine(r.error.file!, holder));
     told = true;
-    await holderEnded(home, r.error.file!, holder, deadline);
+    await holderEnded(home, r.error.file!, holder, deadline, signal);
   }
 }
