@@ -11,6 +11,8 @@ interface InboxState {
   error: AppError | null;
   /** Loads the status and follows its events; returns the unsubscribe. */
   follow(client: GexClient): () => void;
+  /** Asks for the status again (what no event says: files leaving the folder watched before). */
+  refresh(client: GexClient): Promise<void>;
   /**
    * Watches `dir` from now on (kept in the config file); the engine's refusal as a value.
    * `takeExisting`: the analyst confirmed that the files already there are to be taken.
@@ -18,25 +20,25 @@ interface InboxState {
   change(client: GexClient, dir: string, takeExisting?: boolean): Promise<AppError | null>;
 }
 
-export const useInbox = create<InboxState>((set) => ({
+export const useInbox = create<InboxState>((set, get) => ({
   status: null,
   error: null,
   follow(client) {
-    void client
-      .call('inbox:get', {})
-      .then((res) =>
-        res.ok ? set({ status: res.value, error: null }) : set({ error: res.error }),
-      );
+    void get().refresh(client);
     const offs = [
       client.on('inbox:updated', (status) => set({ status, error: null })),
       client.onConnection((up) => {
-        if (up)
-          void client.call('inbox:get', {}).then((res) => res.ok && set({ status: res.value }));
+        if (up) void get().refresh(client);
       }),
     ];
     return () => {
       for (const off of offs) off();
     };
+  },
+  async refresh(client) {
+    const res = await client.call('inbox:get', {});
+    if (res.ok) set({ status: res.value, error: null });
+    else set({ error: res.error });
   },
   async change(client, dir, takeExisting) {
     const res = await client.call('inbox:set', { dir, take_existing: takeExisting });

@@ -5,7 +5,7 @@
 // refusal is shown as it says it, and the files left untaken in the folder watched before
 // (the dialog stays open to say so). The browser host takes no paths, so there the dialog
 // says where the folder is chosen instead.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { InboxStatus } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
@@ -177,9 +177,23 @@ function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
   );
 }
 
+/** How often the dialog asks again while files lie in the folder watched before (unwatched). */
+const LEFT_BEHIND_EVERY_MS = 2000;
+
 export function InboxDialog({ onClose }: { onClose(): void }) {
   const status = useInbox((s) => s.status);
   const error = useInbox((s) => s.error);
+  const client = useApp((st) => st.client);
+  const leftBehind = status?.left_behind != null;
+  // No event says that a file left the folder watched before: asked at opening, and
+  // again while the note about its files is shown.
+  useEffect(() => {
+    if (!client) return;
+    void useInbox.getState().refresh(client);
+    if (!leftBehind) return;
+    const t = setInterval(() => void useInbox.getState().refresh(client), LEFT_BEHIND_EVERY_MS);
+    return () => clearInterval(t);
+  }, [client, leftBehind]);
   return (
     <Modal title="Inbox" onClose={onClose} wide testId="inbox-dialog">
       {error && <ErrorLine error={error} />}
