@@ -68,6 +68,9 @@ export async function runRequest(
   const waitFor = async (jobId: string): Promise<IngestLine> => {
     progress.waiting.add(jobId);
     const ended = await waiter.waitForEnd(jobId);
+    // Not seen to its end because this command is stopping (its engine closed under the
+    // wait): no line, and still counted among those that had not ended.
+    if (!ended.ok && progress.stopped) return new Promise(() => undefined);
     progress.waiting.delete(jobId);
     if (!ended.ok) return notSeenToEnd(p.file, request.request_id, jobId, ended.error);
     return fromJob(p.file, ended.value, arrivedMs);
