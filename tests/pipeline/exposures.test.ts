@@ -22,11 +22,8 @@ import {
 import { conventions, tempDir } from './helpers.ts';
 
 const dir = tempDir('gex-exposures-');
-async function run(
-  name: string,
-  text: string,
-  conv: Partial<GexConventions> = {},
-): Promise<PipelineOutput> {
+/** The pipeline on `text`, written as `<name>.csv`: its result and the file's path. */
+async function attempt(name: string, text: string, conv: Partial<GexConventions> = {}) {
   const file = join(dir, `${name}.csv`);
   writeFileSync(file, text);
   const r = await runPipeline({
@@ -35,8 +32,25 @@ async function run(
     snapshotId: name,
     conventions: conventions(conv),
   });
+  return { file, r };
+}
+
+async function run(
+  name: string,
+  text: string,
+  conv: Partial<GexConventions> = {},
+): Promise<PipelineOutput> {
+  const { r } = await attempt(name, text, conv);
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
+}
+
+/** The error the pipeline refuses `text` with, and the file's path. */
+async function refusal(name: string, text: string) {
+  const { file, r } = await attempt(name, text);
+  expect(r.ok).toBe(false);
+  if (r.ok) throw new Error('accepted');
+  return { file, error: r.error };
 }
 
 const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma\n';
@@ -303,23 +317,14 @@ describe('sparse cells', () => {
 
 describe('bounds', () => {
   it('refuses a chain whose every contract has expired (NO_ROWS, saying why): a snapshot of zeros would be its underlying’s latest', async () => {
-    const file = join(dir, 'all-expired.csv');
-    writeFileSync(
-      file,
+    const { file, error } = await refusal(
+      'all-expired',
       HEAD +
         row(100, 'C', 10, 0.2, 0.01, '2024-01-05') +
         row(100, 'P', 10, 0.2, 0.01, '2024-01-05') +
         row(105, 'C', 10, 0.2, 0.01, '2024-01-05'),
     );
-    const r = await runPipeline({
-      file,
-      dataDir: join(dir, 'data'),
-      snapshotId: 'all-expired',
-      conventions: conventions(),
-    });
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error).toEqual({
+    expect(error).toEqual({
       code: 'NO_ROWS',
       file,
       message: `${file}: none of its 3 option rows can be used (3 expired before 2024-01-08, the exchange's date of its as_of)`,
@@ -327,17 +332,11 @@ describe('bounds', () => {
   });
 
   it('refuses a chain no row of which has a gamma (none in the file, IV 0): NO_ROWS, not a snapshot of zeros', async () => {
-    const file = join(dir, 'no-gamma.csv');
-    writeFileSync(file, HEAD + row(100, 'C', 10, 0, '') + row(100, 'P', 10, 0, ''));
-    const r = await runPipeline({
-      file,
-      dataDir: join(dir, 'data'),
-      snapshotId: 'no-gamma',
-      conventions: conventions(),
-    });
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error).toEqual({
+    const { file, error } = await refusal(
+      'no-gamma',
+      HEAD + row(100, 'C', 10, 0, '') + row(100, 'P', 10, 0, ''),
+    );
+    expect(error).toEqual({
       code: 'NO_ROWS',
       file,
       message: `${file}: none of its 2 option rows can be used (2: no gamma in the file and iv 0)`,
@@ -345,19 +344,13 @@ describe('bounds', () => {
   });
 
   it('a total that overflows is BAD_VALUE naming the line, never INTERNAL', async () => {
-    const file = join(dir, 'huge.csv');
-    writeFileSync(file, HEAD + row(100, 'C', 10, 0.2, 0.01) + row(100, 'C', 1e300, 0.2, 1e10));
-    const r = await runPipeline({
-      file,
-      dataDir: join(dir, 'data'),
-      snapshotId: 'huge',
-      conventions: conventions(),
-    });
-    expect(r.ok).toBe(false);
-    if (r.ok) return;
-    expect(r.error.code).toBe('BAD_VALUE');
-    expect(r.error.line).toBe(3);
-    expect(r.error.message).toContain('line 3');
+    const { error } = await refusal(
+      'huge',
+      HEAD + row(100, 'C', 10, 0.2, 0.01) + row(100, 'C', 1e300, 0.2, 1e10),
+    );
+    expect(error.code).toBe('BAD_VALUE');
+    expect(error.line).toBe(3);
+    expect(error.message).toContain('line 3');
   });
 
   it('a 60,000-row file whose expiries spread over 1900–2200 runs in bounded memory (sparse cells)', async () => {
