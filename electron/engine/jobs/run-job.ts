@@ -4,7 +4,7 @@
 // left when there is one; then one transaction in the store's lane of its level stores the
 // snapshot and completes the job together — so a snapshot exists exactly when its job is
 // completed, even across crashes, and a job cancelled meanwhile stores nothing.
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { PipelineResult, type PipelineOutput } from '../../../shared/pipeline.ts';
@@ -13,7 +13,7 @@ import type { EngineEvents } from '../events.ts';
 import type { Staging } from '../intake/staging.ts';
 import type { EnginePhases } from './engine-phase.ts';
 import type { Store } from '../store/db.ts';
-import { saveSnapshot } from '../store/snapshots.ts';
+import { removeHandOff, saveSnapshot } from '../store/snapshots.ts';
 import type { RunJob } from './types.ts';
 
 class JobNotRunning extends Error {}
@@ -80,7 +80,7 @@ export function createRunJob(deps: RunJobDeps): RunJob {
       );
     } catch (e) {
       if (!(e instanceof JobNotRunning)) throw e;
-      rmSync(output.strikesParquet, { force: true });
+      removeHandOff(output);
       return err('CANCELLED', `job ${job.id} was no longer running; its snapshot was not stored`);
     } finally {
       phases.leave(job.id);

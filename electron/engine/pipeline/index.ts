@@ -7,6 +7,7 @@ import {
   type GexConventions,
   type SnapshotMeasures,
 } from '../../../shared/domain.ts';
+import { rmSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
@@ -56,7 +57,15 @@ export type StagedFile = {
   sourceFile?: string;
   contentHash?: string;
   chainFile?: string;
+  /**
+   * Asked before each file is written: false when whoever asked for the read has gone (a
+   * worker's engine killed), and then nothing more is written (workers/engine-present.ts).
+   */
+  stillWanted?: () => Promise<boolean>;
 };
+
+const abandonedBy = (file: string): Err =>
+  err('CANCELLED', `${file}: abandoned: the engine that asked for this read has gone`, { file });
 
 /** The name every message of a task gives its file: the analyst's, not the staged copy's. */
 const nameOf = (f: StagedFile): string => f.sourceFile ?? f.file;
@@ -231,7 +240,17 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       as_of: chain.value.as_of,
       date: used.date,
     };
+    // Abandoned between two files, the run takes back what it wrote: no file of it stays.
+    const written: string[] = [];
+    const abandoned = async (): Promise<boolean> => {
+      if (input.stillWanted === undefined || (await input.stillWanted())) return false;
+      for (const path of written) rmSync(path, { force: true });
+      return true;
+    };
+    const gone = abandonedBy(file);
+    if (await abandoned()) return gone;
     const parquet = await writeStrikesParquet(gex.strikes, meta);
+    written.push(parquet);
     const snapshot: PipelineSnapshot = {
       id: input.snapshotId,
       underlying: chain.value.underlying,
@@ -259,7 +278,10 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       absolute_gamma_strike: gex.absolute_gamma_strike,
       buckets: gex.buckets,
     };
+    if (await abandoned()) return gone;
     const expiriesParquet = await writeExpiriesParquet(gex.expiries, meta);
+    written.push(expiriesParquet);
+    if (await abandoned()) return gone;
     const snapshotParquet = await writeSnapshotParquet(snapshot, measures, profile, meta);
     lap('parquet', 0.95);
     timings.total = performance.now() - begin;
@@ -297,7 +319,10 @@ export async function readFacts(
     const loaded = await loadChain({ ...staged, chainFile: undefined }, conv, limits, false);
     if (!loaded.ok) return loaded;
     const chain = ok(loaded.value.chain);
-    if (staged.chainFile) writeChainFile(staged.chainFile, chain.value);
+    if (staged.chainFile) {
+      if (staged.stillWanted && !(await staged.stillWanted())) return abandonedBy(file);
+      writeChainFile(staged.chainFile, chain.value);
+    }
     let gex = loaded.value.figures?.gex;
     if (!gex) {
       const computed = computeGex(chain.value, selectContracts(chain.value, conv), conv, file);

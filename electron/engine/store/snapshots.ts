@@ -136,11 +136,15 @@ export async function saveSnapshot(
     throw e;
   }
   (refresh as Refresh | null)?.commit();
-  if (outcome.status === 'duplicate' && outcome.snapshot.parquet !== output.strikesParquet) {
-    for (const path of [output.strikesParquet, output.expiriesParquet, output.snapshotParquet])
-      rmSync(path, { force: true });
-  }
+  if (outcome.status === 'duplicate' && outcome.snapshot.parquet !== output.strikesParquet)
+    removeHandOff(output);
   return outcome;
+}
+
+/** Removes a run's three Parquet files: what is not stored leaves none of them behind. */
+export function removeHandOff(output: PipelineOutput): void {
+  for (const path of [output.strikesParquet, output.expiriesParquet, output.snapshotParquet])
+    rmSync(path, { force: true });
 }
 
 /** A snapshot's measures (schema version 3 on); null when it was stored before them. */

@@ -8,6 +8,7 @@
 import { ReadAhead, WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
 import { err } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
+import { enginePresent } from './engine-present.ts';
 import { warmUp } from './warm-up.ts';
 
 /** Electron's utility process talks through `process.parentPort`; a forked child through process.send. */
@@ -49,13 +50,14 @@ async function handle(message: unknown): Promise<void> {
   if (req.type === 'run') {
     const result = await runPipeline({
       ...req.input,
+      stillWanted: enginePresent,
       onProgress: (fraction, stage) =>
         void send({ type: 'progress', taskId: req.taskId, fraction, stage }),
     });
     await send({ type: 'result', taskId: req.taskId, result });
   } else {
     const { type: _type, taskId: _taskId, conventions, limits, ...staged } = req;
-    const result = await readFacts(staged, conventions, limits);
+    const result = await readFacts({ ...staged, stillWanted: enginePresent }, conventions, limits);
     await send({ type: 'result', taskId: req.taskId, result });
   }
 }
