@@ -28,6 +28,7 @@ import { createLogger, type Logger } from './log.ts';
 import { warmTimeZone } from './pipeline/time.ts';
 import { RulesService } from './rules/service.ts';
 import { Store } from './store/db.ts';
+import { removeUnstoredExports } from './store/unstored-exports.ts';
 import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
 import type { WorkerPool } from './workers/pool.ts';
 import { makeDirs } from './make-dirs.ts';
@@ -160,6 +161,9 @@ async function start(
     // burst of LOW work never holds up the data a CRITICAL request waits for.
     const jobStore = store;
     const phases = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-engine'));
+    const leftovers = phases.takeLeftovers();
+    const unstored = await removeUnstoredExports(store, cfg.dataDir, leftovers);
+    if (unstored > 0) log.info('exports.swept', { removed: unstored });
     const stage = {
       store: jobStore,
       events,
@@ -178,7 +182,7 @@ async function start(
       runJob: createRunJob({ ...stage, phases }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
-      inEngineAtStop: () => phases.takeLeftovers(),
+      inEngineAtStop: () => leftovers,
     });
     if (opts.paused) scheduler.pause();
     await scheduler.start();
