@@ -112,7 +112,13 @@ export async function benchWhatIf(): Promise<Measure[]> {
     const handlers = storeHandlers({
       store,
       events: new EngineEvents(),
-      config: { latencyWindowMs: 900_000, attach: [], conventions: GexConventions.parse({}) },
+      config: {
+        latencyWindowMs: 900_000,
+        attach: [],
+        conventions: GexConventions.parse({}),
+        dataDir: dir,
+        dbPath: store.path,
+      },
       rules: storeRules(store, new EngineEvents()),
     });
     const totals: number[] = [];

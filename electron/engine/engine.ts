@@ -28,6 +28,7 @@ import { createLogger, type Logger } from './log.ts';
 import { warmTimeZone } from './pipeline/time.ts';
 import { RulesService } from './rules/service.ts';
 import { Store } from './store/db.ts';
+import { removalIntentsOf } from './store/removal-intents.ts';
 import { removeUnstoredExports } from './store/unstored-exports.ts';
 import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
 import type { WorkerPool } from './workers/pool.ts';
@@ -135,6 +136,8 @@ async function start(
     return rulesLoaded;
   }
   const rules = rulesLoaded.value;
+  const swept = await removalIntentsOf(cfg).settle(store);
+  if (swept.length > 0) log.info('removals.settled', { removed: swept.length });
   const started_at = new Date().toISOString();
 
   let scheduler: Scheduler | null = null;
@@ -161,8 +164,12 @@ async function start(
     // burst of LOW work never holds up the data a CRITICAL request waits for.
     const jobStore = store;
     const phases = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-engine'));
+    const runs = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-run'));
     const leftovers = phases.takeLeftovers();
-    const unstored = await removeUnstoredExports(store, cfg.dataDir, leftovers);
+    const unstored = await removeUnstoredExports(store, cfg.dataDir, [
+      ...leftovers,
+      ...runs.takeLeftovers(),
+    ]);
     if (unstored > 0) log.info('exports.swept', { removed: unstored });
     const stage = {
       store: jobStore,
@@ -179,7 +186,7 @@ async function start(
       events,
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
-      runJob: createRunJob({ ...stage, phases }),
+      runJob: createRunJob({ ...stage, phases, runs }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
       inEngineAtStop: () => leftovers,

@@ -15,6 +15,7 @@ import {
   partitionValue,
   SNAPSHOTS_DATASET,
 } from '../../electron/engine/export-layout.ts';
+import { removalIntentsOf } from '../../electron/engine/store/removal-intents.ts';
 import { removeSnapshots } from '../../electron/engine/store/snapshot-remove.ts';
 import { asOldLayout, cleanupDirs, ingestTiny, tempDir, workstation } from './helpers.ts';
 
@@ -172,6 +173,7 @@ describe("the underlying's partition folder", () => {
     expect(files.some((f) => existsSync(f))).toBe(false); // they were moved to the old names
     const removed = await removeSnapshots(
       theirs.store,
+      removalIntentsOf({ dataDir: theirs.dataDir, dbPath: theirs.store.path }),
       () => undefined,
       { id: slash.id },
       { justification: 'test', author: null, atMs: Date.now() },

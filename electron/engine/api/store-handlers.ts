@@ -43,7 +43,7 @@ export interface RulesAccess {
 export interface StoreApiDeps {
   store: Store;
   events: EngineEvents;
-  config: Pick<Config, 'latencyWindowMs' | 'attach' | 'conventions'>;
+  config: Pick<Config, 'latencyWindowMs' | 'attach' | 'conventions' | 'dataDir' | 'dbPath'>;
   rules: RulesAccess;
 }
 
@@ -130,8 +130,10 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     why: { justification: string; author?: string },
   ) => {
     const { removeSnapshots } = await import('../store/snapshot-remove.ts');
+    const { removalIntentsOf } = await import('../store/removal-intents.ts');
     const removed = await removeSnapshots(
       store,
+      removalIntentsOf(deps.config),
       (e) => deps.events.emit('audit:appended', e),
       sel,
       { justification: why.justification.trim(), author: why.author ?? null, atMs: Date.now() },

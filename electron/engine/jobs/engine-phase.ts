@@ -4,7 +4,9 @@
 // engine died: it may be what killed it, so it counts towards being set aside (see
 // transitions.ts). A job interrupted anywhere else (waiting, in a worker) was not, and
 // is simply run again — so an outside kill (a crash of the machine, a test's SIGKILL)
-// does not set good files aside.
+// does not set good files aside. A second set (`in-run`) marks each job from its run's
+// start until its files are stored or removed: what a dead process left of a run that no
+// snapshot names is removed at the next start (store/unstored-exports.ts).
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDirs } from '../make-dirs.ts';

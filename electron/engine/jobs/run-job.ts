@@ -14,6 +14,7 @@ import type { Staging } from '../intake/staging.ts';
 import type { EnginePhases } from './engine-phase.ts';
 import type { Store } from '../store/db.ts';
 import { removeHandOff, saveSnapshot } from '../store/snapshots.ts';
+import { removeRunFiles } from '../store/unstored-exports.ts';
 import type { RunJob } from './types.ts';
 
 class JobNotRunning extends Error {}
@@ -22,6 +23,8 @@ export interface RunJobDeps {
   store: Store;
   /** Marks the jobs whose result the engine's own process is storing. */
   phases: EnginePhases;
+  /** Marks the jobs from their run's start until its files are stored or removed. */
+  runs: EnginePhases;
   events: EngineEvents;
   staging: Staging;
   dataDir: string;
@@ -30,8 +33,8 @@ export interface RunJobDeps {
 }
 
 export function createRunJob(deps: RunJobDeps): RunJob {
-  const { store, events, staging, dataDir, conventions, limits, phases } = deps;
-  return async (job, ctx) => {
+  const { store, events, staging, dataDir, conventions, limits, phases, runs } = deps;
+  const run: RunJob = async (job, ctx) => {
     if (!job.content_hash || !existsSync(staging.pathOf(job.content_hash)))
       return err(
         'FILE_NOT_FOUND',
@@ -54,13 +57,20 @@ export function createRunJob(deps: RunJobDeps): RunJob {
       { type: 'run', taskId: job.id, input },
       { onProgress: ctx.onProgress, signal: ctx.signal },
     );
+    // A worker stopped mid-run (a crash, a timeout, a cancel) may have left files of it.
+    const takeBack = () => job.underlying && removeRunFiles(dataDir, job.underlying, job.id, true);
     const parsed = PipelineResult.safeParse(result);
-    if (!parsed.success)
+    if (!parsed.success) {
+      takeBack();
       return err(
         'INTERNAL',
         `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`,
       );
-    if (!parsed.data.ok) return parsed.data;
+    }
+    if (!parsed.data.ok) {
+      takeBack();
+      return parsed.data;
+    }
     const output = parsed.data.value as PipelineOutput;
     const ids = { request_id: job.request_id, job_id: job.id };
     let saved;
@@ -87,5 +97,13 @@ export function createRunJob(deps: RunJobDeps): RunJob {
     }
     if (saved.status === 'completed') events.emit('snapshot:created', saved.snapshot);
     return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
+  };
+  return async (job, ctx) => {
+    runs.enter(job.id);
+    try {
+      return await run(job, ctx);
+    } finally {
+      runs.leave(job.id);
+    }
   };
 }

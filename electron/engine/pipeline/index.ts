@@ -215,6 +215,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     onProgress?.(fraction, stage);
   };
   const begin = last;
+  // A run that fails or is abandoned between two files takes back what it wrote.
+  const written: string[] = [];
+  const takeBack = (): void => written.forEach((path) => rmSync(path, { force: true }));
   try {
     const settings = settingsOf(file, input.conventions, input.limits);
     if (!settings.ok) return settings;
@@ -240,11 +243,9 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       as_of: chain.value.as_of,
       date: used.date,
     };
-    // Abandoned between two files, the run takes back what it wrote: no file of it stays.
-    const written: string[] = [];
     const abandoned = async (): Promise<boolean> => {
       if (input.stillWanted === undefined || (await input.stillWanted())) return false;
-      for (const path of written) rmSync(path, { force: true });
+      takeBack();
       return true;
     };
     const gone = abandonedBy(file);
@@ -297,6 +298,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     onProgress?.(1, 'done');
     return ok(output);
   } catch (e) {
+    takeBack();
     return internal(file, e);
   }
 }

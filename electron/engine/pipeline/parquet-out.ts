@@ -7,7 +7,7 @@
 // The store reads the first two with read_parquet; analysts keep all three as the export,
 // and another workstation can attach the folder read-only (electron/engine/analytics/).
 import { existsSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ExpiryTable, StrikeTable } from './aggregate.ts';
 import { datasetPath, EXPIRIES_DATASET, snapshotParquetPath } from '../export-layout.ts';
 import {
@@ -134,7 +134,11 @@ function ensureDir(dir: string): void {
  */
 export function writeFrameAtomically(frame: NativeDataFrame, path: string): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+  // Named after its file (`.<id>.parquet.…`): what a killed process left is found by its id.
+  const tmp = join(
+    dir,
+    `.${basename(path)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`,
+  );
   const known = madeDirs.has(dir);
   ensureDir(dir);
   try {

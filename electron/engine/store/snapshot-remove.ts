@@ -5,13 +5,14 @@
 // entry each (kind `removed`: who, why, and what the snapshot was) in the trail of the
 // request that made it, then their export files. The requests and jobs keep their trails
 // (the audit log is only ever appended to), and a removed snapshot's file may be ingested
-// again: it is no longer a duplicate of anything.
-import { existsSync, rmSync } from 'node:fs';
+// again: it is no longer a duplicate of anything. The files are noted before the commit
+// (removal-intents.ts), so that a process killed before removing them leaves none for good.
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import { exportFilesOf } from '../export-layout.ts';
 import { auditedTransaction } from './audit.ts';
 import type { Params, Store } from './db.ts';
+import { removeFiles, type RemovalIntents } from './removal-intents.ts';
 import { snapshotsWhere } from './snapshots.ts';
 
 /** The tables that hold a snapshot's figures, by its id. */
@@ -51,14 +52,20 @@ export async function selectedSnapshots(store: Store, sel: Selection): Promise<G
 
 export async function removeSnapshots(
   store: Store,
+  intents: RemovalIntents,
   announce: (entry: AuditEntry) => void,
   sel: Selection,
   why: Why,
 ): Promise<Removed> {
+  await intents.settle(store);
   const w = where(sel);
+  let note: string | null = null;
   const snapshots = await auditedTransaction(store, announce, async (tx, audit) => {
     const found = await snapshotsWhere(tx, w.sql, w.params);
     if (found.length === 0) return found;
+    note = intents.note(
+      found.map((s) => ({ snapshot_id: s.id, files: Object.values(exportFilesOf(s.parquet)) })),
+    );
     const ids = `SELECT id FROM gex_snapshots WHERE ${w.sql}`;
     for (const table of DETAIL_TABLES)
       await tx.run(`DELETE FROM ${table} WHERE snapshot_id IN (${ids})`, w.params);
@@ -67,20 +74,14 @@ export async function removeSnapshots(
     for (let i = 0; i < found.length; i += 1000)
       await audit.many(found.slice(i, i + 1000).map((s) => removedEntry(s, why)));
     return found;
+  }).catch((e: unknown) => {
+    if (note) intents.done(note); // not committed: every file stays
+    throw e;
   });
   // After the commit: the store is the truth, and a file left behind (one another program
   // holds open on Windows) is only an export that no snapshot names any more.
-  const files: string[] = [];
-  for (const s of snapshots)
-    for (const f of Object.values(exportFilesOf(s.parquet))) {
-      if (!existsSync(f)) continue;
-      try {
-        rmSync(f, { force: true });
-        files.push(f);
-      } catch {
-        // Left out of `files`.
-      }
-    }
+  const files = removeFiles(snapshots.flatMap((s) => Object.values(exportFilesOf(s.parquet))));
+  if (note) intents.done(note);
   return { snapshots, files };
 }
 

@@ -1,10 +1,11 @@
-// The export files of jobs the engine died storing, when no snapshot of theirs was
-// stored. A run's three Parquet files are named by its job's id; a duplicate's (or a
-// cancelled store's) are removed only after its transaction — so an engine killed in
-// between left them in the data folder for good, files of no snapshot. The jobs the
-// engine's own process was storing are known at the next start (engine-phase.ts): any
-// of them not stored as its own snapshot loses its files here (one run again writes
-// them anew).
+// The export files of runs whose snapshot was not stored. A run's three Parquet files
+// (and, while they are written, their temporary files `.<id>.….tmp`) are named by its
+// job's id; a duplicate's, a cancelled store's, a failed run's are removed after the fact
+// — so an engine killed in between left them in the data folder for good, files of no
+// snapshot that a workstation attaching the folder reads as snapshots. The jobs the
+// engine's process had in a worker or was storing are known at the next start
+// (engine-phase.ts): those not stored as their own snapshot lose their files here (a job
+// that runs again writes them anew), and every one its temporary files.
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -15,33 +16,63 @@ import {
 } from '../export-layout.ts';
 import type { Store } from './db.ts';
 
-/** Removes the leftover jobs' export files; returns how many were removed. */
+/**
+ * Removes the files named by `id` in the underlying's date folders of the three datasets:
+ * its temporary files, and with `final` its export files too. Returns how many went.
+ */
+export function removeRunFiles(
+  dataDir: string,
+  underlying: string,
+  id: string,
+  final: boolean,
+): number {
+  const name = `${segment(id)}.parquet`;
+  const temporary = (f: string) => f.startsWith(`.${segment(id)}.`) && f.endsWith('.tmp');
+  let removed = 0;
+  for (const root of [dataDir, join(dataDir, EXPIRIES_DATASET), join(dataDir, SNAPSHOTS_DATASET)])
+    for (const folder of underlyingFolders(underlying)) {
+      const dir = join(root, folder);
+      if (!existsSync(dir)) continue;
+      for (const date of readdirSync(dir)) {
+        let files: string[];
+        try {
+          files = readdirSync(join(dir, date));
+        } catch {
+          continue; // not a folder
+        }
+        for (const f of files)
+          if ((final && f === name) || temporary(f)) {
+            rmSync(join(dir, date, f), { force: true });
+            removed++;
+          }
+      }
+    }
+  return removed;
+}
+
+/** Removes what the leftover jobs' runs left that no snapshot names; returns how many files went. */
 export async function removeUnstoredExports(
   store: Store,
   dataDir: string,
   jobIds: readonly string[],
 ): Promise<number> {
   if (jobIds.length === 0) return 0;
-  const jobs = await store.all<{ id: string; underlying: string }>(
-    `SELECT id, underlying FROM jobs
-      WHERE list_contains(from_json($1, '["VARCHAR"]'), id) AND underlying IS NOT NULL
-        AND NOT (status = 'completed' AND snapshot_id = id)`,
-    [JSON.stringify(jobIds)],
+  const jobs = await store.all<{
+    id: string;
+    underlying: string;
+    snapshot_id: string | null;
+    own: boolean;
+  }>(
+    `SELECT id, underlying, snapshot_id, (status = 'completed' AND snapshot_id = id) AS own FROM jobs
+      WHERE list_contains(from_json($1, '["VARCHAR"]'), id) AND underlying IS NOT NULL`,
+    [JSON.stringify([...new Set(jobIds)])],
   );
   let removed = 0;
   for (const job of jobs) {
-    const name = `${segment(job.id)}.parquet`;
-    for (const root of [dataDir, join(dataDir, EXPIRIES_DATASET), join(dataDir, SNAPSHOTS_DATASET)])
-      for (const folder of underlyingFolders(job.underlying)) {
-        const dir = join(root, folder);
-        if (!existsSync(dir)) continue;
-        for (const date of readdirSync(dir)) {
-          const file = join(dir, date, name);
-          if (!existsSync(file)) continue;
-          rmSync(file, { force: true });
-          removed++;
-        }
-      }
+    removed += removeRunFiles(dataDir, job.underlying, job.id, !job.own);
+    // A duplicate refreshing its stored snapshot's exports wrote temporary files of that one.
+    if (job.snapshot_id && job.snapshot_id !== job.id)
+      removed += removeRunFiles(dataDir, job.underlying, job.snapshot_id, false);
   }
   return removed;
 }
