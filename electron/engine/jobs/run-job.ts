@@ -58,17 +58,19 @@ export function createRunJob(deps: RunJobDeps): RunJob {
       { onProgress: ctx.onProgress, signal: ctx.signal },
     );
     // A worker stopped mid-run (a crash, a timeout, a cancel) may have left files of it.
-    const takeBack = () => job.underlying && removeRunFiles(dataDir, job.underlying, job.id, true);
+    const takeBack = async () => {
+      if (job.underlying) await removeRunFiles(dataDir, job.underlying, job.id, true);
+    };
     const parsed = PipelineResult.safeParse(result);
     if (!parsed.success) {
-      takeBack();
+      await takeBack();
       return err(
         'INTERNAL',
         `The pipeline worker answered in an unexpected shape: ${parsed.error.message}`,
       );
     }
     if (!parsed.data.ok) {
-      takeBack();
+      await takeBack();
       return parsed.data;
     }
     const output = parsed.data.value as PipelineOutput;

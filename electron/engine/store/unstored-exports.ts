@@ -6,7 +6,7 @@
 // engine's process had in a worker or was storing are known at the next start
 // (engine-phase.ts): those not stored as their own snapshot lose their files here (a job
 // that runs again writes them anew), and every one its temporary files.
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   EXPIRIES_DATASET,
@@ -19,33 +19,28 @@ import type { Store } from './db.ts';
 /**
  * Removes the files named by `id` in the underlying's date folders of the three datasets:
  * its temporary files, and with `final` its export files too. Returns how many went.
+ * Asynchronous: after a failed run it is awaited on the engine's event loop, which a long
+ * desk's thousands of files must not hold up.
  */
-export function removeRunFiles(
+export async function removeRunFiles(
   dataDir: string,
   underlying: string,
   id: string,
   final: boolean,
-): number {
+): Promise<number> {
   const name = `${segment(id)}.parquet`;
   const temporary = (f: string) => f.startsWith(`.${segment(id)}.`) && f.endsWith('.tmp');
+  const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
   let removed = 0;
   for (const root of [dataDir, join(dataDir, EXPIRIES_DATASET), join(dataDir, SNAPSHOTS_DATASET)])
     for (const folder of underlyingFolders(underlying)) {
       const dir = join(root, folder);
-      if (!existsSync(dir)) continue;
-      for (const date of readdirSync(dir)) {
-        let files: string[];
-        try {
-          files = readdirSync(join(dir, date));
-        } catch {
-          continue; // not a folder
-        }
-        for (const f of files)
+      for (const date of await list(dir))
+        for (const f of await list(join(dir, date)))
           if ((final && f === name) || temporary(f)) {
-            rmSync(join(dir, date, f), { force: true });
+            await rm(join(dir, date, f), { force: true });
             removed++;
           }
-      }
     }
   return removed;
 }
@@ -69,10 +64,10 @@ export async function removeUnstoredExports(
   );
   let removed = 0;
   for (const job of jobs) {
-    removed += removeRunFiles(dataDir, job.underlying, job.id, !job.own);
+    removed += await removeRunFiles(dataDir, job.underlying, job.id, !job.own);
     // A duplicate refreshing its stored snapshot's exports wrote temporary files of that one.
     if (job.snapshot_id && job.snapshot_id !== job.id)
-      removed += removeRunFiles(dataDir, job.underlying, job.snapshot_id, false);
+      removed += await removeRunFiles(dataDir, job.underlying, job.snapshot_id, false);
   }
   return removed;
 }
