@@ -1,12 +1,15 @@
 // The chain a worker warms up on (workers/warm-up.ts) is read, decided on and run like a
 // real CBOE download: if it stopped parsing, every worker would start cold again. A worker
-// started ahead of time says ready first and warms up only until a real task comes.
-import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// started ahead of time says ready first and warms up only until a real task comes. The
+// folder it warms up in is gone however the worker ends: stopped, left by its engine, or
+// killed outright (then the next warm-up removes it).
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts';
+import { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { warmUp, warmUpChain } from '../../electron/engine/workers/warm-up.ts';
 import { GexConventions } from '../../shared/domain.ts';
 import { WorkerReply, type WorkerRequest } from '../../shared/pipeline.ts';
@@ -108,5 +111,87 @@ describe('a worker started ahead of time', () => {
     // A malformed read-ahead is ignored: the worker warms up as usual.
     const usual = await start(undefined, ['--read-ahead', '{"files": 3}']);
     expect(usual[1]).toEqual({ type: 'warmed', steps: 2, stopped: false });
+  }, 60_000);
+});
+
+describe("a worker's warm-up folder", () => {
+  const entry = join(repoRoot, 'electron/engine/workers/pipeline-worker.ts');
+  let n = 0;
+  /** A temporary folder of the test's own, the workers' TMPDIR. */
+  const ownTmp = (): string => {
+    const tmp = join(dir, `tmp-${n++}`);
+    mkdirSync(tmp);
+    return tmp;
+  };
+  const warmFolders = (tmp: string): string[] =>
+    readdirSync(tmp).filter((name) => name.startsWith('gex-warm-'));
+  /** Resolves once a warm-up folder is in `tmp` (polled every 2 ms: the warm-up lasts about 150 ms). */
+  const warmingUp = (tmp: string): Promise<void> =>
+    new Promise((resolve) => {
+      const poll = setInterval(() => {
+        if (warmFolders(tmp).length === 0) return;
+        clearInterval(poll);
+        resolve();
+      }, 2);
+    });
+  const exited = (child: ChildProcess): Promise<{ code: number | null; signal: string | null }> =>
+    new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const startWarm = (tmp: string): ChildProcess =>
+    fork(entry, ['--warm'], {
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+
+  it('is removed when SIGTERM stops the worker mid-warm-up, which still dies of SIGTERM', async () => {
+    const tmp = ownTmp();
+    const child = startWarm(tmp);
+    const exit = exited(child);
+    await warmingUp(tmp);
+    child.kill('SIGTERM');
+    // Dying of the signal, not exiting: the pool tells a stop from outside by it.
+    expect(await exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(warmFolders(tmp)).toEqual([]);
+  }, 60_000);
+
+  it('is removed when its engine goes away mid-warm-up (the worker exits on disconnect)', async () => {
+    const tmp = ownTmp();
+    const child = startWarm(tmp);
+    const exit = exited(child);
+    await warmingUp(tmp);
+    child.disconnect();
+    expect(await exit).toEqual({ code: 0, signal: null });
+    expect(warmFolders(tmp)).toEqual([]);
+  }, 60_000);
+
+  it('is removed when the pool closes mid-warm-up', async () => {
+    const tmp = ownTmp();
+    const pool = new WorkerPool({ size: 1, spare: 0, env: { ...process.env, TMPDIR: tmp } });
+    await pool.ready();
+    await warmingUp(tmp);
+    await pool.close();
+    expect(warmFolders(tmp)).toEqual([]);
+  }, 60_000);
+
+  it("of a worker killed outright is removed by a later warm-up; no one else's folder is", async () => {
+    const tmp = ownTmp();
+    const killed = startWarm(tmp);
+    const exit = exited(killed);
+    await warmingUp(tmp);
+    killed.kill('SIGKILL');
+    await exit;
+    const left = warmFolders(tmp);
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^gex-warm-${killed.pid}-\\w{6}$`))]);
+    // A live process's, names of another form (older warm-ups', a test's): kept.
+    const others = [`gex-warm-${process.pid}-abc123`, 'gex-warm-Xy12z9', 'gex-warm-test-abc123'];
+    for (const name of others) mkdirSync(join(tmp, name));
+
+    const later = startWarm(tmp);
+    await new Promise<void>((resolve) =>
+      later.on('message', (m) => {
+        if (WorkerReply.parse(m).type === 'warmed') resolve();
+      }),
+    );
+    later.kill();
+    expect(warmFolders(tmp).sort()).toEqual([...others].sort());
   }, 60_000);
 });

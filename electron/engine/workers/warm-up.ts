@@ -11,12 +11,12 @@
 // cold start), and that task warms the worker instead. A one-shot command's worker warms
 // up on the command's own files instead (`readAhead`): their chains and figures wait for
 // their tasks (pipeline/prepared.ts), so the run that follows only writes its Parquet.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GexConventions } from '../../../shared/domain.ts';
 import type { ReadAhead } from '../../../shared/pipeline.ts';
 import { readAhead, readFacts, runPipeline } from '../pipeline/index.ts';
+import { warmUpFolder } from './warm-up-folder.ts';
 
 const EXPIRIES = 60;
 const STRIKES = 80;
@@ -79,7 +79,8 @@ export async function warmUp(
     }
     return { steps, stopped: false };
   }
-  const dir = mkdtempSync(join(tmpdir(), 'gex-warm-'));
+  const folder = warmUpFolder();
+  const dir = folder.path;
   try {
     const file = join(dir, 'warm.csv');
     writeFileSync(file, warmUpChain());
@@ -99,6 +100,6 @@ export async function warmUp(
     });
     return { steps: 2, stopped: false };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    folder.remove();
   }
 }

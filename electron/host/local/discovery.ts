@@ -21,6 +21,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeDirs } from '../../engine/make-dirs.ts';
+import { processAlive } from '../../engine/process-alive.ts';
+
+export { processAlive };
 
 export interface Discovery {
   /** The endpoint's protocol version (LOCAL_PROTOCOL in shared/channels.ts). */
@@ -176,15 +179,5 @@ export function removeHolder(file: string, pid: number): void {
       rmSync(file, { force: true });
   } catch {
     // gone already
-  }
-}
-
-/** Whether a process with this id exists (EPERM: it does, and is another user's). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
