@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -19,9 +20,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
-import { Inbox, waitingFiles } from '../../electron/engine/intake/inbox.ts';
+import { countUnder, Inbox, waitingFiles } from '../../electron/engine/intake/inbox.ts';
 import { createLogger, type Logger } from '../../electron/engine/log.ts';
-import { getJob, insertJob } from '../../electron/engine/jobs/repository.ts';
+import { getJob, insertJob, latestJobOfFile } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
 import type { Store } from '../../electron/engine/store/db.ts';
 import { cleanupDirs, openStore, sleepyPool, tempDir, testRunJob, until } from './helpers.ts';
@@ -38,6 +39,7 @@ async function setup(
     quietMs?: number;
     log?: Logger;
     onSettled?: (jobId: string, file: string) => Promise<void>;
+    onMoved?: () => void;
   } = {},
 ) {
   const root = tempDir();
@@ -123,6 +125,7 @@ async function setup(
     holdMs: opts.holdMs,
     log: opts.log,
     onSettled: opts.onSettled,
+    onMoved: opts.onMoved,
     findJob: async () => undefined,
   });
   scheduler.events.on('job:updated', (j) => inbox.onJobUpdated(j));
@@ -132,7 +135,7 @@ async function setup(
     await scheduler.shutdown(0);
     await store.close();
   });
-  return { dir, inbox, scheduler, store, submitted, contents };
+  return { dir, inbox, scheduler, store, submit, submitted, contents };
 }
 
 const ls = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
@@ -329,6 +332,67 @@ describe('Inbox', () => {
     expect(readFileSync(join(dir, 'failed', 'reject-1.csv.reason.txt'), 'utf8')).toMatch(
       /^INVALID_FACT: as_of is in the future/,
     );
+  });
+
+  it('never has a failed file without its note: a kill at any point leaves the file where it was, or beside its note', async () => {
+    const bare: string[] = [];
+    // Told right after each move: what lies in failed/ then is what a kill there leaves.
+    const { dir, inbox, scheduler } = await setup({
+      onMoved: () => {
+        for (const f of ls(failed))
+          if (!f.endsWith('.reason.txt') && !existsSync(join(failed, `${f}.reason.txt`)))
+            bare.push(f);
+      },
+    });
+    const failed = join(dir, 'failed');
+    writeFileSync(join(dir, 'bad.csv'), 'fail:BAD_VALUE');
+    writeFileSync(join(dir, 'reject-1.csv'), 'sleep:0');
+    symlinkSync(join(dir, 'bad.csv'), join(dir, 'link.csv'));
+    await inbox.poll();
+    await inbox.poll();
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'processing')).length === 0 && ls(failed).length === 6);
+    expect(bare).toEqual([]);
+    expect(ls(failed)).toEqual([
+      'bad.csv',
+      'bad.csv.reason.txt',
+      'link.csv',
+      'link.csv.reason.txt',
+      'reject-1.csv',
+      'reject-1.csv.reason.txt',
+    ]);
+  });
+
+  it('settles a file killed between its note and its move at the next start: the note is written anew beside it', async () => {
+    const t = await setup();
+    await t.inbox.stop();
+    const failed = join(t.dir, 'failed');
+    // What a kill between the two left: the file still in processing/, its note in failed/.
+    writeFileSync(join(t.dir, 'processing', 'x.csv'), 'fail:BAD_VALUE');
+    const before =
+      'BAD_VALUE: asked to fail\njob: 00000000-0000-4000-8000-000000000000\nfile: x.csv\n';
+    writeFileSync(join(failed, 'x.csv.reason.txt'), before);
+    // A note is no failed file, nor a file to take.
+    expect(countUnder(failed, true)).toBe(0);
+    expect(waitingFiles(t.dir)).toEqual([]);
+
+    const again = new Inbox({
+      dir: t.dir,
+      submit: t.submit,
+      pollMs: 60_000,
+      quietMs: 0,
+      findJob: (file) => latestJobOfFile(t.store, file),
+    });
+    t.scheduler.events.on('job:updated', (j) => again.onJobUpdated(j));
+    await again.start();
+    await t.scheduler.drain();
+    await until(() => ls(join(t.dir, 'processing')).length === 0);
+    await again.stop();
+    expect(ls(failed)).toEqual(['x.csv', 'x.csv.reason.txt']);
+    const note = readFileSync(join(failed, 'x.csv.reason.txt'), 'utf8');
+    expect(note).toMatch(/^BAD_VALUE: asked to fail[^\n]*\njob: [0-9a-f-]{36}\nfile: x.csv\n$/);
+    expect(note).not.toBe(before); // the job that failed it now
+    expect(countUnder(failed, true)).toBe(1);
   });
 
   it('never gives two files that end together one name: each keeps its own, named by its job and its reason', async () => {

@@ -7,7 +7,7 @@
 // complete, and keeps its folder (`batch/a.csv` goes to `processing/batch/a.csv`, then
 // `done/batch/a.csv`); the emptied folder is left. A taken file is moved to `processing/` first, so that it is
 // submitted exactly once even across restarts, then to `done/` or `failed/` (with
-// `<name>.reason.txt` beside it) when its job ends. A name that already exists there, or
+// `<name>.reason.txt` beside it, written first) when its job ends. A name that already exists there, or
 // that another file is being moved to, gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
@@ -24,6 +24,7 @@ import {
   readdirSync,
   renameSync,
   rmdirSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
@@ -104,6 +105,53 @@ function errnoWords(e: unknown): string {
   if (code === 'EPERM' || code === 'EACCES') return 'permission denied';
   if (code === 'EBUSY') return 'in use by another program';
   return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** Removes a file of ours; one that stays is no harm to the caller. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // stays
+  }
+}
+
+/** Whether anything lies at `path`, a link that leads nowhere included. */
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A failed file's note: the error, then one "key: value" line each for a script (the
+ * message already says the line and field in words). The engine's message names the file
+ * where it was read (`path`, in processing/): the note names it where it is going
+ * (`target`), beside the note, as `file:` does (its name in failed/, suffix and all).
+ */
+function reasonNote(
+  error: AppError,
+  path: string,
+  target: string,
+  dir: string,
+  jobId: string | null,
+): string {
+  const message = error.message.split(path).join(target);
+  const fields: [string, string | number | undefined | null][] = [
+    ['line', error.line],
+    ['field', error.field],
+    ['job', jobId],
+    ['file', relative(dir, target)],
+  ];
+  return [
+    `${error.code}: ${message}`,
+    ...fields.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}: ${v}`),
+  ]
+    .map((l) => `${l}\n`)
+    .join('');
 }
 
 /** What an errno says of a folder, as the end of a sentence: "does not exist (…)", "is on a read-only file system"… */
@@ -520,6 +568,7 @@ export class Inbox {
     const dir = error ? this.failedDir : this.doneDir;
     let target = join(dir, name);
     let reserved = false;
+    let noted = false;
     try {
       target = this.#unique(dir, name);
       // Another file ending meanwhile (while its job's path is written) must not be given
@@ -527,8 +576,13 @@ export class Inbox {
       this.#reserved.add(target);
       reserved = true;
       if (jobId) await this.#opts.onSettled?.(jobId, target);
+      // The note before the file: a kill between the two leaves the file where it was, to be
+      // settled again at the next start (which writes the note anew: #unique), never a
+      // failed file without its note.
+      if (error) noted = this.#writeReason(reasonNote(error, path, target, dir, jobId), target);
       renameSync(path, target);
     } catch (e) {
+      if (noted) removeQuietly(`${target}.reason.txt`); // left, a later file of its name replaces it
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
       return;
     } finally {
@@ -536,32 +590,19 @@ export class Inbox {
     }
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
-    if (error) {
-      // The engine's message names the file where it was read, in processing/: name it where
-      // it lies now, beside this reason, as `file:` does (its name in failed/, suffix and
-      // all). Then one "key: value" line each for a script (the message already says the
-      // line and field in words).
-      const message = error.message.split(path).join(target);
-      const fields: [string, string | number | undefined | null][] = [
-        ['line', error.line],
-        ['field', error.field],
-        ['job', jobId],
-        ['file', relative(dir, target)],
-      ];
-      const text = [
-        `${error.code}: ${message}`,
-        ...fields.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}: ${v}`),
-      ]
-        .map((l) => `${l}\n`)
-        .join('');
-      try {
-        writeFileSync(`${target}.reason.txt`, text);
-      } catch (e) {
-        // A full disk: the file is in failed/ all the same, and the job keeps its error.
-        this.#opts.log?.error('inbox.reason_failed', { file: target, error: String(e) });
-      }
-    }
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
+  }
+
+  /** Writes a failed file's note; false when it could not be written. */
+  #writeReason(text: string, target: string): boolean {
+    try {
+      writeFileSync(`${target}.reason.txt`, text);
+      return true;
+    } catch (e) {
+      // A full disk: the file goes to failed/ all the same, and the job keeps its error.
+      this.#opts.log?.error('inbox.reason_failed', { file: target, error: String(e) });
+      return false;
+    }
   }
 
   /**
@@ -607,9 +648,12 @@ export class Inbox {
   }
 
   /**
-   * `name`, or `stem-1.ext`, `stem-2.ext`… — the first free name in `dir` (a reason file
-   * counts as taken, and so does a name another file is being moved to). `name` may hold
-   * folders (a file of a dropped folder); they are made.
+   * `name`, or `stem-1.ext`, `stem-2.ext`… — the first free name in `dir`: nothing lies
+   * there (a link that leads nowhere included), no other file is being moved to it and,
+   * but in failed/, no reason note. In failed/ a note without its file is the one a kill
+   * left between writing it and moving its file (or its file was taken away): the name
+   * is free, and the note is written anew. `name` may hold folders (a file of a dropped
+   * folder); they are made.
    */
   #unique(dir: string, name: string): string {
     const ext = extname(name);
@@ -619,8 +663,8 @@ export class Inbox {
       const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
       if (
         !this.#reserved.has(candidate) &&
-        !existsSync(candidate) &&
-        !existsSync(`${candidate}.reason.txt`)
+        !lexists(candidate) &&
+        (dir === this.failedDir || !existsSync(`${candidate}.reason.txt`))
       )
         return candidate;
     }
