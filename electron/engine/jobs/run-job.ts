@@ -91,8 +91,8 @@ export function createRunJob(deps: RunJobDeps): RunJob {
         },
       );
     } catch (e) {
+      removeHandOff(output); // not stored (the transaction did not commit)
       if (!(e instanceof JobNotRunning)) throw e;
-      removeHandOff(output);
       return err('CANCELLED', `job ${job.id} was no longer running; its snapshot was not stored`);
     } finally {
       phases.leave(job.id);
