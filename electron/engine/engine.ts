@@ -165,12 +165,12 @@ async function start(
     const jobStore = store;
     const phases = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-engine'));
     const runs = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-run'));
-    const leftovers = phases.takeLeftovers();
-    const unstored = await removeUnstoredExports(store, cfg.dataDir, [
-      ...leftovers,
-      ...runs.takeLeftovers(),
-    ]);
+    // The markers go once their runs' files are: a start killed meanwhile sweeps again.
+    const leftovers = phases.leftovers();
+    const unfinished = runs.leftovers();
+    const unstored = await removeUnstoredExports(store, cfg.dataDir, [...leftovers, ...unfinished]);
     if (unstored > 0) log.info('exports.swept', { removed: unstored });
+    runs.forget(unfinished);
     const stage = {
       store: jobStore,
       events,
@@ -189,7 +189,10 @@ async function start(
       runJob: createRunJob({ ...stage, phases, runs }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
-      inEngineAtStop: () => leftovers,
+      inEngineAtStop: () => {
+        phases.forget(leftovers);
+        return leftovers;
+      },
     });
     if (opts.paused) scheduler.pause();
     await scheduler.start();

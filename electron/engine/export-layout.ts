@@ -88,6 +88,10 @@ export const datasetPath = (
   snapshotId: string,
 ): string => snapshotParquetPath(join(dataDir, dataset), underlying, date, snapshotId);
 
+/** The datasets' root of a strike file (`<root>/underlying=U/date=D/<id>.parquet`). */
+export const exportRootOf = (strikesParquet: string): string =>
+  dirname(dirname(dirname(strikesParquet)));
+
 /**
  * A stored snapshot's three export files, from its strike file's path
  * (`<root>/underlying=U/date=D/<id>.parquet`: the datasets' root is three levels up).
@@ -97,7 +101,7 @@ export function exportFilesOf(strikesParquet: string): {
   expiries: string;
   snapshot: string;
 } {
-  const root = dirname(dirname(dirname(strikesParquet)));
+  const root = exportRootOf(strikesParquet);
   const rel = relative(root, strikesParquet);
   return {
     strikes: strikesParquet,
@@ -105,3 +109,12 @@ export function exportFilesOf(strikesParquet: string): {
     snapshot: join(root, SNAPSHOTS_DATASET, rel),
   };
 }
+
+/**
+ * A stored snapshot's three export files in the data folder in use: its strike file's
+ * partition path under `dataDir`. Not the absolute path stored with it, which names another
+ * desk's folder once the database and its data folder were copied (a removal there deleted
+ * the other desk's files) and no folder once they were moved.
+ */
+export const exportFilesIn = (dataDir: string, storedParquet: string) =>
+  exportFilesOf(join(dataDir, relative(exportRootOf(storedParquet), storedParquet)));

@@ -173,6 +173,7 @@ describe("the underlying's partition folder", () => {
     expect(files.some((f) => existsSync(f))).toBe(false); // they were moved to the old names
     const removed = await removeSnapshots(
       theirs.store,
+      theirs.dataDir,
       removalIntentsOf({ dataDir: theirs.dataDir, dbPath: theirs.store.path }),
       () => undefined,
       { id: slash.id },

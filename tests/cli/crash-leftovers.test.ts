@@ -3,8 +3,8 @@
 // folder reads every file there as a snapshot), and nothing a stored snapshot needs goes.
 // Each case makes the state the kill leaves — by a real SIGKILL where it can land anywhere
 // in a long stretch, and otherwise by putting back what the dead process had not removed.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { exportFilesOf } from '../../electron/engine/export-layout.ts';
@@ -100,6 +100,43 @@ describe('what a killed engine left of a run', () => {
   });
 });
 
+describe('a start that sweeps', () => {
+  it('forgets a run only once its files are gone (a start killed while it sweeps leaves its markers)', async () => {
+    const d = desk();
+    const a = d.chain('a.csv', 12);
+    const again = join(d.home.dir, 'a-again.csv');
+    copyFileSync(a, again);
+    const first = await d.ingest(a);
+    const dup = await d.ingest(again);
+    const stored = exportFilesOf(first.snapshot.parquet);
+    const dataDir = d.dataDirOf(stored);
+    const left = Object.values(d.writtenAs(stored, dup.job_id));
+    const runs = ownFolder(dataDir, d.home.db, 'in-run');
+    mkdirSync(runs, { recursive: true });
+    const marker = join(runs, dup.job_id);
+    writeFileSync(marker, '');
+    // A long desk: the sweep reads many date folders, time enough to watch it.
+    for (const f of left)
+      for (let i = 0; i < 1500; i++) mkdirSync(join(dirname(dirname(f)), `date=x${i}`));
+    const child = spawn(process.execPath, [BIN, ...d.home.args, 'queue', '--drain'], {
+      env: { ...process.env, GEX_DESK_HOME: d.home.dir, GEX_DESK_WORKERS: '1' },
+      stdio: 'ignore',
+    });
+    let running = true;
+    const exited = new Promise((r) => child.on('exit', r)).then(() => (running = false));
+    const seen: string[] = [];
+    while (running) {
+      // Its marker gone while a file of it is still there: a kill now would leave that file.
+      if (!existsSync(marker) && left.some((f) => existsSync(f))) seen.push('forgotten first');
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await exited;
+    expect(seen).toEqual([]);
+    expect(left.filter((f) => existsSync(f))).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
 describe('what a killed removal left', () => {
   it('removes the files of a snapshot whose rows went, and keeps those of one whose removal never committed', async () => {
     const d = desk();
@@ -142,5 +179,36 @@ describe('what a killed removal left', () => {
     expect(filesA.filter((f) => existsSync(f))).toEqual([]);
     expect(filesB.filter((f) => !existsSync(f))).toEqual([]);
     expect(readdirSync(notes)).toEqual([]);
+  });
+});
+
+describe('a copied desk', () => {
+  it("removes its own copy of a snapshot's files, never the files of the desk it was copied from", async () => {
+    const d = desk();
+    const a = await d.ingest(d.chain('a.csv', 13));
+    const original = Object.values(exportFilesOf(a.snapshot.parquet));
+    const copy = join(d.home.dir, 'copy');
+    mkdirSync(copy);
+    cpSync(d.home.db, join(copy, 'gex.duckdb'));
+    cpSync(d.dataDirOf(exportFilesOf(a.snapshot.parquet)), join(copy, 'data'), { recursive: true });
+    const copied = original.map((f) =>
+      join(copy, 'data', relative(d.dataDirOf(exportFilesOf(a.snapshot.parquet)), f)),
+    );
+    expect(copied.filter((f) => !existsSync(f))).toEqual([]);
+    const removed = await runCli([
+      '--db',
+      join(copy, 'gex.duckdb'),
+      '--data-dir',
+      join(copy, 'data'),
+      'snapshots',
+      'remove',
+      a.snapshot.id,
+      '--justification',
+      'wrong file',
+      '--json',
+    ]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(copied.filter((f) => existsSync(f))).toEqual([]);
+    expect(original.filter((f) => !existsSync(f))).toEqual([]);
   });
 });

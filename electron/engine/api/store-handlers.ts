@@ -133,6 +133,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     const { removalIntentsOf } = await import('../store/removal-intents.ts');
     const removed = await removeSnapshots(
       store,
+      deps.config.dataDir,
       removalIntentsOf(deps.config),
       (e) => deps.events.emit('audit:appended', e),
       sel,

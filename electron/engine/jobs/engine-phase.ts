@@ -27,10 +27,13 @@ export class EnginePhases {
     rmSync(join(this.#dir, jobId), { force: true });
   }
 
-  /** The jobs a previous process was working on when it stopped; forgets them. */
-  takeLeftovers(): string[] {
-    const ids = readdirSync(this.#dir);
+  /** The jobs a previous process was working on when it stopped. */
+  leftovers(): string[] {
+    return readdirSync(this.#dir);
+  }
+
+  /** Forgets them, once what they stand for is settled (a kill before leaves them for the next start). */
+  forget(ids: readonly string[]): void {
     for (const id of ids) rmSync(join(this.#dir, id), { force: true });
-    return ids;
   }
 }

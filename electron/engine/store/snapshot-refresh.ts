@@ -9,7 +9,7 @@ import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
-import { exportFilesOf } from '../export-layout.ts';
+import { exportFilesIn, exportRootOf } from '../export-layout.ts';
 import type { Tx } from './db.ts';
 import { insertDetail } from './snapshot-insert.ts';
 import { makeDirs } from '../make-dirs.ts';
@@ -73,7 +73,8 @@ async function rewriteExports(
   output: PipelineOutput,
 ): Promise<[string, string][]> {
   if (existing.parquet === output.strikesParquet) return [];
-  const stored = exportFilesOf(existing.parquet);
+  // In the data folder the run wrote to: the one in use.
+  const stored = exportFilesIn(exportRootOf(output.strikesParquet), existing.parquet);
   const files: [string, string, string][] = [
     [output.strikesParquet, stored.strikes, `${sqlText(existing.id)} AS snapshot_id`],
     [output.expiriesParquet, stored.expiries, `${sqlText(existing.id)} AS snapshot_id`],

@@ -9,7 +9,7 @@
 // (removal-intents.ts), so that a process killed before removing them leaves none for good.
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
-import { exportFilesOf } from '../export-layout.ts';
+import { exportFilesIn } from '../export-layout.ts';
 import { auditedTransaction } from './audit.ts';
 import type { Params, Store } from './db.ts';
 import { removeFiles, type RemovalIntents } from './removal-intents.ts';
@@ -52,20 +52,20 @@ export async function selectedSnapshots(store: Store, sel: Selection): Promise<G
 
 export async function removeSnapshots(
   store: Store,
+  dataDir: string,
   intents: RemovalIntents,
   announce: (entry: AuditEntry) => void,
   sel: Selection,
   why: Why,
 ): Promise<Removed> {
   await intents.settle(store);
+  const filesOf = (s: GEXSnapshot) => Object.values(exportFilesIn(dataDir, s.parquet));
   const w = where(sel);
   let note: string | null = null;
   const snapshots = await auditedTransaction(store, announce, async (tx, audit) => {
     const found = await snapshotsWhere(tx, w.sql, w.params);
     if (found.length === 0) return found;
-    note = intents.note(
-      found.map((s) => ({ snapshot_id: s.id, files: Object.values(exportFilesOf(s.parquet)) })),
-    );
+    note = intents.note(found.map((s) => ({ snapshot_id: s.id, files: filesOf(s) })));
     const ids = `SELECT id FROM gex_snapshots WHERE ${w.sql}`;
     for (const table of DETAIL_TABLES)
       await tx.run(`DELETE FROM ${table} WHERE snapshot_id IN (${ids})`, w.params);
@@ -80,7 +80,7 @@ export async function removeSnapshots(
   });
   // After the commit: the store is the truth, and a file left behind (one another program
   // holds open on Windows) is only an export that no snapshot names any more.
-  const files = removeFiles(snapshots.flatMap((s) => Object.values(exportFilesOf(s.parquet))));
+  const files = removeFiles(snapshots.flatMap(filesOf));
   if (note) intents.done(note);
   return { snapshots, files };
 }
