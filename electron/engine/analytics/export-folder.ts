@@ -133,12 +133,15 @@ export class ExportFolder {
       const folder = join(this.#snapshots(), u);
       const dates = dirs(folder, 'date=').sort();
       if (mayHoldSeveral(u)) return dates.flatMap((d) => parquetFiles(join(folder, d)));
-      const last = dates.at(-1);
+      // The latest date that holds a file: one whose snapshots were all removed (an empty
+      // folder) or whose first file is still being written (only its temporary file) has none.
+      const files = new Map<string, string[]>();
+      const filesOf = (d: string) =>
+        files.get(d) ?? files.set(d, parquetFiles(join(folder, d))).get(d)!;
+      const last = dates.findLast((d) => filesOf(d).length > 0);
       if (!last) return [];
       const cutoff = isoDay(Date.parse(last.slice(5)) - DATE_MARGIN_DAYS * 86_400_000);
-      return dates
-        .filter((d) => d.slice(5) >= cutoff)
-        .flatMap((d) => parquetFiles(join(folder, d)));
+      return dates.filter((d) => d.slice(5) >= cutoff && d <= last).flatMap(filesOf);
     });
   }
 

@@ -6,8 +6,8 @@
 // (and before the next removal): its files go when their snapshot is gone from the
 // store, and stay when the transaction never committed.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { makeDirs } from '../make-dirs.ts';
 import { ownFolder } from '../own-folder.ts';
 import type { Store } from './db.ts';
@@ -17,7 +17,11 @@ export interface Noted {
   files: string[];
 }
 
-/** Removes the files that exist; returns those removed (one another program holds open on Windows stays). */
+/**
+ * Removes the files that exist; returns those removed (one another program holds open on
+ * Windows stays). A partition folder (`date=…`, then `underlying=…`) left empty goes too: a
+ * reader of the folder takes an underlying's latest date to be the last one it finds.
+ */
 export function removeFiles(files: readonly string[]): string[] {
   const removed: string[] = [];
   for (const f of files) {
@@ -29,7 +33,20 @@ export function removeFiles(files: readonly string[]): string[] {
       // Left out.
     }
   }
+  for (const folder of new Set(removed.map(dirname))) {
+    if (removeIfEmpty(folder)) removeIfEmpty(dirname(folder));
+  }
   return removed;
+}
+
+/** Whether the folder was empty and is gone (a writer that creates it again meanwhile wins). */
+function removeIfEmpty(folder: string): boolean {
+  try {
+    rmdirSync(folder);
+    return true;
+  } catch {
+    return false; // not empty, or gone already
+  }
 }
 
 export class RemovalIntents {
