@@ -5,9 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
 import { calls } from '../../shared/api.ts';
 import { chainContracts, chainCsv, type GeneratedChain } from './chains.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import {
   cleanupDirs,
   ingestChain,
+  ingestFile,
   pipeline,
   tree,
   workstation,
@@ -329,19 +331,7 @@ describe('an attached export folder', () => {
       'measures_version',
     ] as const)
       expect(got.value[k], k).toEqual(own.value[k]);
-    expect(got.value.strikes.map((s) => s.strike)).toEqual(own.value.strikes.map((s) => s.strike));
-    got.value.strikes.forEach((s, i) => {
-      const o = own.value.strikes[i]!;
-      for (const k of [
-        'net_gex',
-        'dex',
-        'vex',
-        'cex',
-        'call_open_interest',
-        'put_open_interest',
-      ] as const)
-        expect(Math.abs(s[k]! - o[k]!)).toBeLessThanOrEqual(1e-9 * Math.abs(o[k]!) + 1e-9);
-    });
+    expect(got.value.strikes).toEqual(own.value.strikes);
 
     // A diff across origins, by whole ids and by their first characters.
     for (const [from, to] of [
@@ -366,6 +356,41 @@ describe('an attached export folder', () => {
     }
 
     expect(tree(theirs.dataDir)).toEqual(before);
+    await mine.store.close();
+    await theirs.store.close();
+  });
+
+  it("reads a snapshot's strikes to the bit as the workstation that stored it does", async () => {
+    // An ordinary CBOE chain of several expiries: a strike's figures are sums of its
+    // expiries' cells, which differ in their last bits when summed in another order.
+    const theirs = await workstation();
+    const file = join(theirs.dir, 'spx.csv');
+    writeCboeCsv(file, { seed: 11, expiries: 12, strikesPerExpiry: 40 });
+    const { id } = await ingestFile(theirs, file);
+    const mine = await workstation();
+    const own = await new Analytics({ store: theirs.store, timeZone: NY }).snapshot(id);
+    const attached = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
+    const got = await attached.snapshot(id);
+    const cells = await attached.cells(id);
+    if (!own.ok || !got.ok || !cells.ok) throw new Error('snapshot');
+    expect(got.value.origin).toBe(theirs.dataDir);
+
+    // A strike's figures are its cells summed from 0 by expiry ascending (the cells come
+    // by expiry). By expiry descending, some net GEX reads otherwise in its last bits.
+    const sums = (figure: 'net_gex' | 'dex' | 'vex' | 'cex', descending = false) => {
+      const s = cells.value.strikes.map(() => 0);
+      const order = [...cells.value.net_gex.keys()];
+      for (const i of descending ? order.reverse() : order)
+        s[cells.value.strike_index[i]!]! += cells.value[figure]![i]!;
+      return s;
+    };
+    expect(sums('net_gex', true)).not.toEqual(sums('net_gex'));
+    for (const figure of ['net_gex', 'dex', 'vex', 'cex'] as const)
+      expect(
+        own.value.strikes.map((s) => s[figure]),
+        figure,
+      ).toEqual(sums(figure));
+    expect(got.value.strikes).toEqual(own.value.strikes);
     await mine.store.close();
     await theirs.store.close();
   });

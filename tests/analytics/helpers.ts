@@ -65,13 +65,18 @@ export async function pipeline(
   return r.value;
 }
 
+/** Runs the pipeline on `file` (any format it reads) and stores the snapshot. */
+export async function ingestFile(ws: Workstation, file: string) {
+  const output = await pipeline(ws, file);
+  const saved = await saveSnapshot(ws.store, output, { request_id: null, job_id: null });
+  return { file, output, id: saved.snapshot.id, status: saved.status };
+}
+
 /** Writes a generated chain and stores its snapshot; returns the run and the chain's contracts. */
 export async function ingestChain(ws: Workstation, name: string, g: GeneratedChain) {
   const file = join(ws.dir, `${name}.csv`);
   const contracts = writeChain(file, g);
-  const output = await pipeline(ws, file);
-  const saved = await saveSnapshot(ws.store, output, { request_id: null, job_id: null });
-  return { file, output, contracts, id: saved.snapshot.id, status: saved.status };
+  return { ...(await ingestFile(ws, file)), contracts };
 }
 
 /** Stores the smallest chain of `underlying` (writeTinyChain) as of `date`. */

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { writeChain, writeTinyChain, type GeneratedChain } from '../analytics/chains.ts';
-import { ingestTiny, pipeline, saveAsVersion2, tree, workstation } from '../analytics/helpers.ts';
+import {
+  ingestFile,
+  ingestTiny,
+  pipeline,
+  saveAsVersion2,
+  tree,
+  workstation,
+} from '../analytics/helpers.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
 import { cliHome, runCli } from './run-cli.ts';
@@ -509,6 +517,33 @@ describe('gex-desk analytics commands', () => {
     const known = await runCli(['history', 'BRK_B', '--json', ...attach]);
     expect(known.code, known.stderr).toBe(0);
     expect(known.lines.map((l) => l.origin)).toEqual([theirs.dataDir]);
+  });
+
+  it('--attach: export csv and snapshot --json read an attached snapshot as the workstation that stored it does, to the digit', async () => {
+    // An ordinary CBOE chain of several expiries: its strikes sum their expiries' cells,
+    // whose last digits depend on the order of the sum.
+    const theirs = await workstation();
+    const file = join(theirs.dir, 'spx.csv');
+    writeCboeCsv(file, { seed: 11, expiries: 12, strikesPerExpiry: 40 });
+    const { id } = await ingestFile(theirs, file);
+    await theirs.store.close();
+    const mine = cliHome();
+    const desks = {
+      owner: ['--db', theirs.dbPath, '--data-dir', theirs.dataDir],
+      attaching: ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')],
+    };
+    const read = async (args: string[]) => {
+      const csv = await runCli(['export', id, '--format', 'csv', '--out', '-', ...args]);
+      const json = await runCli(['snapshot', id, '--json', ...args]);
+      expect(csv.code, csv.stderr).toBe(0);
+      expect(json.code, json.stderr).toBe(0);
+      return { csv: csv.stdout, strikes: json.lines[0]!.strikes, origin: json.lines[0]!.origin };
+    };
+    const [owner, attaching] = [await read(desks.owner), await read(desks.attaching)];
+    expect([owner.origin, attaching.origin]).toEqual(['local', theirs.dataDir]);
+    expect(owner.csv.split('\n')).toHaveLength(40 + 2);
+    expect(attaching.csv).toBe(owner.csv);
+    expect(attaching.strikes).toEqual(owner.strikes);
   });
 
   it('export csv: an underlying a spreadsheet would run as a formula is written as text', async () => {

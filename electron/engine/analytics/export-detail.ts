@@ -1,9 +1,10 @@
 // One snapshot of an attached export folder in full (the same SnapshotDetail as a stored
 // one): its row from the snapshots dataset, its strikes summed over expiries from the
-// strike file, its expiries from the expiries file (nodejs-polars; three small files, read
-// at once); created_at is the row file's time. The three are written together, so a
-// missing one is an error naming it (BAD_SHAPE), never a shorter answer; only a row without
-// measures (a snapshot from before expiries were computed) has no expiries to read.
+// strike file (in the store's order, strike-sums.ts), its expiries from the expiries file
+// (nodejs-polars; three small files, read at once); created_at is the row file's time. The
+// three are written together, so a missing one is an error naming it (BAD_SHAPE), never a
+// shorter answer; only a row without measures (a snapshot from before expiries were
+// computed) has no expiries to read.
 import { existsSync, statSync } from 'node:fs';
 import { polars } from '../native-modules.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
@@ -11,6 +12,7 @@ import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../sh
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { STALE_NOTE } from '../store/snapshots.ts';
 import { readExportFile, type ExportFolder } from './export-folder.ts';
+import { strikeSums } from './strike-sums.ts';
 
 type Row = Record<string, unknown>;
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -28,11 +30,10 @@ export async function exportDetail(
   const [r] = (await readExportFile(rowFile, () => pl.readParquet(rowFile))).toRecords() as Row[];
   if (!r) return undefined;
   const strikesFile = folder.strikesFile(rel);
-  const strikeFrame = (await readExportFile(strikesFile, () => pl.readParquet(strikesFile)))
-    .groupBy('strike')
-    .agg(...STRIKE_FIGURES.map((c) => pl.col(c).sum()))
-    .sort('strike');
-  const strikes = strikeFrame.toRecords() as Row[];
+  const strikes = strikeSums(
+    await readExportFile(strikesFile, () => pl.readParquet(strikesFile)),
+    STRIKE_FIGURES,
+  );
   const measured = r.measures_version !== null && r.measures_version !== undefined;
   const expiryFile = folder.expiriesFile(rel);
   const expiries =

@@ -10,7 +10,14 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { polars } from '../native-modules.ts';
 import { readExportFile, type ExportFolder } from './export-folder.ts';
-import { toSummary, type SnapshotOrigin, type SnapshotSummary, type StrikeRow } from './summary.ts';
+import { strikeSums } from './strike-sums.ts';
+import {
+  STRIKE_ROW_FIGURES,
+  toSummary,
+  type SnapshotOrigin,
+  type SnapshotSummary,
+  type StrikeRow,
+} from './summary.ts';
 
 /** The snapshot row's columns a summary reads (snapshot-row.ts), under the summary's names. */
 const SUMMARY_COLUMNS: [string, string][] = [
@@ -159,19 +166,9 @@ export class ExportOrigin implements SnapshotOrigin {
     if (!rel) return [];
     const pl = polars();
     const file = this.folder.strikesFile(rel);
-    const strikes = await readExportFile(file, () =>
-      pl.readParquet(file, {
-        columns: ['strike', 'net_gex', 'call_open_interest', 'put_open_interest'],
-      }),
+    const cells = await readExportFile(file, () =>
+      pl.readParquet(file, { columns: ['strike', 'expiry', ...STRIKE_ROW_FIGURES] }),
     );
-    const frame = strikes
-      .groupBy('strike')
-      .agg(
-        pl.col('net_gex').sum(),
-        pl.col('call_open_interest').sum(),
-        pl.col('put_open_interest').sum(),
-      )
-      .sort('strike');
-    return frame.toRecords() as StrikeRow[];
+    return strikeSums(cells, STRIKE_ROW_FIGURES) as StrikeRow[];
   }
 }

@@ -4,7 +4,14 @@
 // thousands of small files takes tens to hundreds.
 import { LOCAL_ORIGIN } from '../../../shared/api.ts';
 import type { Store } from '../store/db.ts';
-import { toSummary, type SnapshotOrigin, type SnapshotSummary, type StrikeRow } from './summary.ts';
+import { strikeSumsQuery } from './strike-sums.ts';
+import {
+  STRIKE_ROW_FIGURES,
+  toSummary,
+  type SnapshotOrigin,
+  type SnapshotSummary,
+  type StrikeRow,
+} from './summary.ts';
 
 const SUMMARY = `id, underlying, as_of_text AS as_of, epoch_ms(as_of) AS as_of_ms, spot, total_gex, zero_gamma,
   call_wall, put_wall, exposure_dex AS dex, exposure_vex AS vex, exposure_cex AS cex, absolute_gamma_strike,
@@ -58,9 +65,6 @@ export class StoreOrigin implements SnapshotOrigin {
   }
 
   async strikes(id: string): Promise<StrikeRow[]> {
-    return this.#store.all<StrikeRow>(
-      `SELECT strike, net_gex, call_open_interest, put_open_interest FROM gex_by_strike WHERE snapshot_id = $1 ORDER BY strike`,
-      [id],
-    );
+    return this.#store.all<StrikeRow>(strikeSumsQuery(STRIKE_ROW_FIGURES), [id]);
   }
 }

@@ -23,13 +23,11 @@ export type SnapshotSummary = {
   content_hash: string;
 };
 
+/** The figures of a strike a diff compares. */
+export const STRIKE_ROW_FIGURES = ['net_gex', 'call_open_interest', 'put_open_interest'] as const;
+
 /** Strike rows a diff compares. */
-export type StrikeRow = {
-  strike: number;
-  net_gex: number;
-  call_open_interest: number;
-  put_open_interest: number;
-};
+export type StrikeRow = { strike: number } & Record<(typeof STRIKE_ROW_FIGURES)[number], number>;
 
 /** Where snapshots come from: the store, or one attached export folder. */
 export interface SnapshotOrigin {

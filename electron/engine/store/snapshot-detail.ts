@@ -3,7 +3,8 @@
 // strikes with dex/vex/cex and open interest, the gamma profile. A snapshot stored
 // before schema version 3 answers with nulls for what was not computed then, and a note.
 import { LOCAL_ORIGIN, type SnapshotDetail } from '../../../shared/api.ts';
-import type { BucketFigures, ExpiryBucket } from '../../../shared/domain.ts';
+import { STRIKE_FIGURES, type BucketFigures, type ExpiryBucket } from '../../../shared/domain.ts';
+import { strikeSumsQuery } from '../analytics/strike-sums.ts';
 import type { Store } from './db.ts';
 import { getSnapshot, MEASURE_COLUMNS, measuresOf, STALE_NOTE } from './snapshots.ts';
 
@@ -21,11 +22,7 @@ export async function snapshotDetail(
     [id],
   ))!;
   const measured = measureRow.measures_version !== null;
-  const strikes = await store.all<Row>(
-    `SELECT strike, call_gex, put_gex, net_gex, dex, vex, cex, call_open_interest, put_open_interest, call_volume, put_volume
-       FROM gex_by_strike WHERE snapshot_id = $1 ORDER BY strike`,
-    [id],
-  );
+  const strikes = await store.all<Row>(strikeSumsQuery(STRIKE_FIGURES), [id]);
   const expiries = await store.all<Row>(
     measured
       ? `SELECT strftime(expiry, '%Y-%m-%d') AS expiry, bucket, call_gex, put_gex, net_gex, dex, vex, cex,
