@@ -396,8 +396,8 @@ describe('an attached export folder', () => {
   });
 
   it('diffs the same positions, stored here and read from the folder, as unchanged', async () => {
-    // The store sums a strike's cells in DuckDB, the folder's reader in Polars: in another
-    // order, so the same figures differ in their last bits.
+    // Each side sums a strike's cells (the store in DuckDB, the folder's reader in JS) in
+    // the same order: in another, the same figures would differ in their last bits.
     const mine = await workstation();
     const theirs = await workstation();
     const wide = {

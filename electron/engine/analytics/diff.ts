@@ -1,7 +1,9 @@
 // Snapshot A → snapshot B (ANALYTICS.md): per strike of either (a strike missing on one
 // side counts as 0 there), the change of net GEX and of call and put open interest,
 // listing exactly the strikes where one of them changed; and the moves of total GEX, zero
-// gamma and both walls (B − A; null when either side has none).
+// gamma and both walls (B − A; null when either side has none). Both sides' strikes are
+// summed in one order (strike-sums.ts), so the same positions are the same to the bit,
+// whether stored here or read from an attached folder.
 import type { SnapshotDiff, StrikeChange } from '../../../shared/api.ts';
 import type { SnapshotSummary, StrikeRow } from './summary.ts';
 import { cents } from '../cents.ts';
@@ -10,17 +12,6 @@ import { cents } from '../cents.ts';
 const strikeMove = (v: number): number => Math.round(v * 1e6) / 1e6;
 const move = (a: number | null, b: number | null, round: (v: number) => number): number | null =>
   a === null || b === null ? null : round(b - a);
-
-/**
- * y − x, or 0 when it is only the noise of summing in another order: a store sums a
- * strike's cells in DuckDB and an attached folder's reader in Polars, so the same
- * positions differ in their last bits (1e-16 of the figure; a billion-dollar strike's
- * sum moves by a few 1e-7 USD). A change under a billionth of the figure is no change.
- */
-function changeOf(x: number, y: number): number {
-  const d = y - x;
-  return Math.abs(d) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y)) ? 0 : d;
-}
 
 export function diffSnapshots(
   a: SnapshotSummary,
@@ -38,9 +29,9 @@ export function diffSnapshots(
     const y = after.get(strike) ?? zero;
     const change = {
       strike,
-      net_gex_change: changeOf(x.net_gex, y.net_gex),
-      call_open_interest_change: changeOf(x.call_open_interest, y.call_open_interest),
-      put_open_interest_change: changeOf(x.put_open_interest, y.put_open_interest),
+      net_gex_change: y.net_gex - x.net_gex,
+      call_open_interest_change: y.call_open_interest - x.call_open_interest,
+      put_open_interest_change: y.put_open_interest - x.put_open_interest,
     };
     if (
       change.net_gex_change !== 0 ||
