@@ -258,6 +258,39 @@ describe('errors without the app’s folders', () => {
     );
   });
 
+  it('keeps the whole path of an export file and of an attached folder, which an analyst must find', async () => {
+    // Snapshot files are <uuid>.parquet in folders often all called `data`: the base name
+    // alone cannot be found to copy it again or remove it (the command line names it whole).
+    const file = '/mnt/desk b/data/snapshots/underlying=MSFT/date=2024-04-10/0000copying.parquet';
+    const error = {
+      code: 'BAD_SHAPE' as const,
+      message: `${file}, in an attached export folder, cannot be read as Parquet (copied only in part, or damaged): copy it again, or remove it (parquet: File out of specification: The file must end with PAR1)`,
+      file,
+    };
+    expect(cleanError(error)).toEqual(error);
+    const windows = 'D:\\exports\\data\\underlying=SPX\\date=2024-04-10\\0b1c.parquet';
+    expect(stripPaths(`${windows} is missing`)).toBe(`${windows} is missing`);
+    // The app's own folders still go, in the same message.
+    expect(stripPaths(`${file} and /home/ana/.config/gex-desk/staging/spx.csv`, file)).toBe(
+      `${file} and spx.csv`,
+    );
+    // An attached folder is named whole where the message calls it one.
+    const gone = {
+      code: 'FILE_NOT_FOUND' as const,
+      message: 'The attached export folder /mnt/desk-b/data does not exist (or cannot be read).',
+      file: '/mnt/desk-b/data',
+    };
+    expect(cleanError(gone)).toEqual(gone);
+    expect(
+      stripPaths(
+        'There is no snapshot 9e77 (in the store or the attached folders /a/data, /b/data).',
+      ),
+    ).toBe('There is no snapshot 9e77 (in the store or the attached folders /a/data, /b/data).');
+    expect(
+      stripPaths('Snapshot 9e77 is in the attached folder /a/data, which GEX Desk only reads'),
+    ).toBe('Snapshot 9e77 is in the attached folder /a/data, which GEX Desk only reads');
+  });
+
   it('offers a retry only where it can help', () => {
     const failed = (
       code: 'WORKER_CRASHED' | 'TIMEOUT' | 'IO' | 'UNKNOWN_FORMAT' | 'TRUNCATED',

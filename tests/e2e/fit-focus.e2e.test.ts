@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import {
   axe,
   chainFile,
+  cutOff,
   dropFile,
   goTo,
   haveChromium,
@@ -47,15 +48,7 @@ async function chooseFile(path: string): Promise<void> {
   await page.getByTestId('submit-dialog').waitFor();
 }
 
-/** Elements cut in their box (scrollWidth over clientWidth) or reaching past the window. */
-const CUT = `(sel) => [...document.querySelectorAll(sel)].filter((el) => {
-  const r = el.getBoundingClientRect();
-  return el.scrollWidth > el.clientWidth + 0.5 || r.left < 0 || r.right > window.innerWidth + 0.5;
-}).map((el) => ({ text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth, right: Math.round(el.getBoundingClientRect().right) }))`;
-const cut = (sel: string) =>
-  page.evaluate(`(${CUT})(${JSON.stringify(sel)})`) as Promise<
-    { text: string; scroll: number; client: number; right: number }[]
-  >;
+const cut = (sel: string) => cutOff(page, sel);
 
 /** Opens the submissions panel when it is collapsed. */
 async function openPanel(): Promise<void> {

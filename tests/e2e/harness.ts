@@ -97,13 +97,14 @@ export interface Desk {
 }
 
 export async function openDesk(
-  opts: { workers?: number; watchInbox?: boolean; chromiumArgs?: string[] } = {},
+  opts: { workers?: number; watchInbox?: boolean; chromiumArgs?: string[]; attach?: string[] } = {},
 ): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
   await ensureRenderer();
   const te = await startTestEngine({
     workers: opts.workers ?? 1,
     ...(opts.watchInbox ? { watchInbox: true } : {}),
+    ...(opts.attach ? { attach: opts.attach } : {}),
   });
   const fixtures = join(te.dir, 'fixtures');
   mkdirSync(fixtures, { recursive: true });
@@ -204,6 +205,18 @@ export const serious = (found: AxeFinding[]) =>
 export async function expectNoSerious(page: Page, label: string): Promise<void> {
   expect(serious(await axe(page, label))).toEqual([]);
 }
+
+/** Elements cut in their box (scrollWidth over clientWidth) or reaching past the window. */
+const CUT = `(sel) => [...document.querySelectorAll(sel)].filter((el) => {
+  const r = el.getBoundingClientRect();
+  return el.scrollWidth > el.clientWidth + 0.5 || r.left < 0 || r.right > window.innerWidth + 0.5;
+}).map((el) => ({ text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth, right: Math.round(el.getBoundingClientRect().right) }))`;
+
+/** The elements `sel` finds that are cut in their box or reach past the window (none: an empty list). */
+export const cutOff = (page: Page, sel: string) =>
+  page.evaluate(`(${CUT})(${JSON.stringify(sel)})`) as Promise<
+    { text: string; scroll: number; client: number; right: number }[]
+  >;
 
 // Browser-side helper, as source text: this file is type-checked without the DOM library.
 const DROP = `async ({ b64, name }) => {

@@ -1,6 +1,10 @@
-// Errors as an analyst should see them: the file by its base name, and no folder of
-// the app's own (staging, uploads, the data folder) in the message. The code and the
-// rest of the message stay exactly as the engine wrote them.
+// Errors as an analyst should see them: no folder of the app's own (staging, uploads,
+// the inbox's processing/) in the message, and such a file by its base name. Two kinds of
+// path keep their whole path, as the command line shows them: a file of an export folder
+// (an attached one, or the data folder another desk attaches), named `<id>.parquet` in a
+// folder `date=…`, whose base name alone cannot be found to copy it again or remove it;
+// and an attached folder the message names as such, whose base name is often just `data`.
+// The code and the rest of the message stay exactly as the engine wrote them.
 import type { AppError } from '../../../shared/result.ts';
 import { basename } from './numbers.ts';
 
@@ -9,11 +13,30 @@ import { basename } from './numbers.ts';
 const ABSOLUTE =
   /(?<![\w:/.\\])(?:[A-Za-z]:[\\/]|\/)(?:[^\s"'`,;()<>[\]]+[\\/])+[^\s"'`,;()<>[\]]*[^\s"'`,;()<>[\].:]/g;
 
-/** The message with every absolute path replaced by its base name. */
+// The Hive layout of export files (export-layout.ts), which no folder of the app's own has.
+const EXPORT_FILE = /[\\/]underlying=[^\\/]+[\\/]date=[^\\/]+[\\/][^\\/]+\.parquet$/;
+
+/** Whether `path` is a file of an export folder: `…/underlying=U/date=D/<name>.parquet`. */
+export const isExportFile = (path: string): boolean => EXPORT_FILE.test(path);
+
+// "the attached export folder P", "the attached folders P, Q": the words before such a path.
+const ATTACHED_BEFORE = /attached (?:export )?folders? (?:[^\s,]+, )*$/;
+
+const shown = (path: string, offset: number, message: string): string =>
+  isExportFile(path) || ATTACHED_BEFORE.test(message.slice(0, offset)) ? path : basename(path);
+
+/** The message with every absolute path but those above replaced by its base name. */
 export function stripPaths(message: string, file?: string): string {
-  let out = message;
-  if (file && /[\\/]/.test(file)) out = out.replaceAll(file, basename(file));
-  return out.replace(ABSOLUTE, (path) => basename(path));
+  if (!file || !/[\\/]/.test(file)) return message.replace(ABSOLUTE, shown);
+  // The error's own file is found whole, even with a space in a folder's name.
+  const [first, ...rest] = message.split(file);
+  let before = first!;
+  let out = stripPaths(before);
+  for (const part of rest) {
+    out += shown(file, before.length, before) + stripPaths(part);
+    before += file + part;
+  }
+  return out;
 }
 
 /** The engine's words up to DuckDB's own ("… (DuckDB: FATAL Error: …)"), which no analyst acts on. */
@@ -22,10 +45,15 @@ export function withoutDuckDb(message: string): string {
   return cut > 0 ? message.slice(0, cut) : message;
 }
 
+/** The error as stripPaths says; its file kept whole where the message keeps it. */
 export function cleanError(error: AppError): AppError {
+  const message = stripPaths(error.message, error.file);
+  const { file } = error;
   return {
     ...error,
-    message: stripPaths(error.message, error.file),
-    ...(error.file !== undefined ? { file: basename(error.file) } : {}),
+    message,
+    ...(file !== undefined
+      ? { file: isExportFile(file) || message.includes(file) ? file : basename(file) }
+      : {}),
   };
 }
