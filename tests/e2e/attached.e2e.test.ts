@@ -1,7 +1,8 @@
 // A desk whose own store is empty, with another workstation's export folder attached: a
 // file of the folder that cannot be read (a copy still arriving) is named by its whole
 // path on every view that shows the error, wrapped at both window sizes (its base name,
-// `<uuid>.parquet` in folders all called `data`, could not be found).
+// `<uuid>.parquet` in folders all called `data`, could not be found), and History and
+// Compare say no "Loading…" beside it.
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -106,5 +107,26 @@ describe.skipIf(!haveChromium)('a desk with an attached export folder, its own s
     await page.goto(`${desk.host.origin}/#/snapshots/${ids.amd1}`);
     await namesWhole(page, strikes, 'snapshot', '.snapshot-panel');
     await shot(page, 'attached-unreadable-snapshot');
+  });
+
+  it('says no "Loading…" beside that error, in History and Compare, an underlying named or not', async () => {
+    const { page } = desk;
+    const copying = join(exportFile(ids.msft2!, 'snapshots'), '..', '0000copying.parquet');
+    await page.goto(`${desk.host.origin}/#/snapshots/history/MSFT`);
+    await namesWhole(page, copying, 'history', '[data-testid=history-view]');
+    expect(await page.getByTestId('history-count').textContent()).toBe('');
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${ids.msft2}`);
+    await namesWhole(page, copying, 'compare', '[data-testid=compare-view]');
+    expect(await page.getByTestId('compare-underlying').inputValue()).toBe('MSFT');
+    // None named: the board's error is why there is none (it said "Loading…" for good, and
+    // Compare "No snapshots yet."). Loaded anew: the snapshots opened before would name one.
+    for (const pane of ['history', 'compare']) {
+      await page.goto('about:blank');
+      await page.goto(`${desk.host.origin}/#/snapshots/${pane}`);
+      await namesWhole(page, copying, `${pane}, none named`, `[data-testid=${pane}-view]`);
+      expect(await page.locator(`[data-testid=${pane}-view]`).textContent()).not.toMatch(
+        /Loading|No snapshots/,
+      );
+    }
   });
 });

@@ -62,7 +62,8 @@ function Move({
 
 export function CompareView({ ids }: { ids: string[] }) {
   const client = useApp((s) => s.client);
-  const levels = useLevels() ?? [];
+  const { rows, error: levelsError } = useLevels();
+  const levels = rows ?? [];
   const [underlying, setUnderlying] = useState<string | null>(null);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [diff, setDiff] = useState<SnapshotDiff | null>(null);
@@ -81,8 +82,8 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (!r.ok) return live && setError(r.error);
       const h = await client.call('snapshots:history', { underlying: r.value.snapshot.underlying });
       if (!live) return;
-      if (!h.ok) return setError(h.error);
       setUnderlying(r.value.snapshot.underlying);
+      if (!h.ok) return setError(h.error);
       setPoints(h.value);
       if (!aId) {
         // A before B, always: the underlying's first snapshot is compared with the next
@@ -272,7 +273,10 @@ export function CompareView({ ids }: { ids: string[] }) {
           <span className="muted">{plural(points.length, 'snapshot')} of this underlying</span>
         )}
       </div>
-      {!bId && <div className="empty">No snapshots yet.</div>}
+      {!bId && levelsError && <ErrorLine error={levelsError} />}
+      {!bId && !levelsError && (
+        <div className="empty">{rows?.length === 0 ? 'No snapshots yet.' : 'Loading…'}</div>
+      )}
       {points && points.length < 2 && (
         <div className="empty" data-testid="compare-needs-two">
           {underlying} has one snapshot: a comparison needs two. Ingest another {underlying} chain,

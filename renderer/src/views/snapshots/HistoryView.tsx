@@ -32,7 +32,7 @@ type Total = (typeof TOTALS)[number]['id'];
 
 export function HistoryView({ underlying }: { underlying: string }) {
   const client = useApp((s) => s.client);
-  const levels = useLevels();
+  const { rows: levels, error: levelsError } = useLevels();
   const underlyings = useMemo(() => (levels ?? []).map((l) => l.underlying), [levels]);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
@@ -52,6 +52,8 @@ export function HistoryView({ underlying }: { underlying: string }) {
     if (!underlying && first) inPlace(() => showPane(`history/${first}`));
   }, [underlying, underlyings, newest]);
   const none = !underlying && !newest && levels?.length === 0;
+  // With none named, the board's error is why none is: said, not "Loading…" for good.
+  const shownError = error ?? (underlying ? null : levelsError);
 
   // Loaded again when a snapshot is removed (it may be one of these points), and when one
   // of this underlying arrives (looked at no more than once a second: use-arrivals.ts).
@@ -69,7 +71,11 @@ export function HistoryView({ underlying }: { underlying: string }) {
     void client.call('snapshots:history', { underlying }).then((r) => {
       if (!live) return;
       performance.mark('history:data', { detail: underlying });
-      if (!r.ok) return setError(r.error);
+      if (!r.ok) {
+        // Not the last underlying's points under this one's name.
+        setPoints(null);
+        return setError(r.error);
+      }
       setError(null);
       setPoints(r.value);
       if (!same || atNewest.current) setAt(Math.max(0, r.value.length - 1));
@@ -257,7 +263,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           </select>
         </label>
         <span className="row-count" data-testid="history-count">
-          {points ? plural(points.length, 'snapshot') : none ? '' : 'Loading…'}
+          {points ? plural(points.length, 'snapshot') : none || shownError ? '' : 'Loading…'}
         </span>
         {missing && (
           <span className="muted">
@@ -265,7 +271,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           </span>
         )}
       </div>
-      {error && <ErrorLine error={error} />}
+      {shownError && <ErrorLine error={shownError} />}
       {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
       {none && (
         <div className="empty" data-testid="history-empty">

@@ -4,22 +4,33 @@
 // snapshot of an underlying is offered without a reload.
 import { useEffect, useState } from 'react';
 import type { LevelsRow } from '../../../../shared/api.ts';
+import type { AppError } from '../../../../shared/result.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
 import { useApp } from '../../state/store.ts';
 
-/** The board's rows; null until first loaded (an empty list is a desk with no snapshot). */
-export function useLevels(): LevelsRow[] | null {
+export interface Levels {
+  /** The board's rows; null until loaded (an empty list is a desk with no snapshot). */
+  rows: LevelsRow[] | null;
+  /** Why they could not be loaded (a file of an attached folder that cannot be read). */
+  error: AppError | null;
+}
+
+export function useLevels(): Levels {
   const client = useApp((s) => s.client);
   const arrivals = useArrivals();
   const removals = useApp((s) => s.removals);
-  const [rows, setRows] = useState<LevelsRow[] | null>(null);
+  const [levels, setLevels] = useState<Levels>({ rows: null, error: null });
   useEffect(() => {
     if (!client) return;
     let live = true;
-    void client.call('snapshots:levels', {}).then((r) => live && r.ok && setRows(r.value));
+    void client.call('snapshots:levels', {}).then((r) => {
+      if (!live) return;
+      // Rows loaded before stay on offer while a later load fails.
+      setLevels((was) => (r.ok ? { rows: r.value, error: null } : { ...was, error: r.error }));
+    });
     return () => {
       live = false;
     };
   }, [client, arrivals, removals]);
-  return rows;
+  return levels;
 }
