@@ -1,8 +1,9 @@
-// A desk whose own store is empty, with another workstation's export folder attached: a
-// file of the folder that cannot be read (a copy still arriving) is named by its whole
-// path on every view that shows the error, wrapped at both window sizes (its base name,
-// `<uuid>.parquet` in folders all called `data`, could not be found), and History and
-// Compare say no "Loading…" beside it.
+// A desk whose own store is empty, with another workstation's export folder attached:
+// Compare opens on an attached underlying (it opened blank, its underlying already
+// chosen); a file of the folder that cannot be read (a copy still arriving) is named by
+// its whole path on every view that shows the error, wrapped at both window sizes (its
+// base name, `<uuid>.parquet` in folders all called `data`, could not be found), and
+// History and Compare say no "Loading…" beside it.
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -82,6 +83,18 @@ describe.skipIf(!haveChromium)('a desk with an attached export folder, its own s
     await desk?.close();
     cleanupDirs();
   }, 60_000);
+
+  it('Compare opens on the first underlying of the board, its latest snapshot against the one before', async () => {
+    const { page } = desk;
+    await page.goto(`${desk.host.origin}/#/snapshots/compare`);
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(ids.amd2);
+    expect(await page.getByTestId('compare-a').inputValue()).toBe(ids.amd1);
+    expect(await page.getByTestId('compare-underlying').inputValue()).toBe('AMD');
+    await page.getByTestId('move-total').waitFor();
+    expect(page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${ids.amd1}/${ids.amd2}`);
+    await shot(page, 'attached-compare');
+    await expectNoSerious(page, 'attached: compare opened on none');
+  });
 
   it('names a file it cannot read by its whole path, wrapped, on the board, History, Compare and a snapshot', async () => {
     const { page } = desk;

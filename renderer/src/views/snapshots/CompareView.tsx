@@ -3,8 +3,9 @@
 // GEX by strike and the change of open interest (calls and puts) by strike, over every
 // strike where anything changed. Either side is chosen from the underlying's history;
 // opened from a snapshot, A is the snapshot before it (or it is A, and the next one B, when
-// it is the first); choosing an underlying compares its
-// latest snapshot with the one before.
+// it is the first); choosing an underlying compares its latest snapshot (stored here or
+// in an attached folder) with the one before, and so does opening Compare on none: the
+// underlying of the newest snapshot stored here, else the first on the board.
 import { useEffect, useMemo, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -71,8 +72,16 @@ export function CompareView({ ids }: { ids: string[] }) {
   // Both charts start from a window around B's spot, as a snapshot's do: a chain's far
   // strikes would otherwise squeeze every change near spot into a few pixels.
   const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
-  const fallback = useApp((s) => s.snapshots[0]?.id);
-  const [aId, bId] = ids.length >= 2 ? [ids[0]!, ids[1]!] : [null, ids[0] ?? fallback ?? null];
+  const [aId, bId] = ids.length >= 2 ? [ids[0]!, ids[1]!] : [null, ids[0] ?? null];
+
+  // None named: as if its underlying were chosen (a desk whose own store is empty may
+  // have attached snapshots, which the board has and the list of stored ones has not).
+  const newest = useApp((s) => s.snapshots[0]?.underlying);
+  useEffect(() => {
+    if (ids.length > 0 || !rows) return;
+    const start = rows.find((l) => l.underlying === newest) ?? rows[0];
+    if (start) inPlace(() => showPane(`compare/${start.id}`));
+  }, [ids.length, rows, newest]);
 
   // B's underlying and its history (the choices on both sides).
   useEffect(() => {
