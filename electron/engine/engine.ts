@@ -50,6 +50,11 @@ export interface EngineOptions extends ConfigOverrides, PoolChoices {
    */
   pool?: WorkerPool;
   transport?: 'ipc' | 'http' | 'local';
+  /**
+   * Told as soon as the database is this process's (before the rest of the start, which
+   * takes seconds with thousands of jobs queued): a command notes there that it holds it.
+   */
+  onStoreOpened?: () => void;
 }
 
 export interface Engine {
@@ -122,6 +127,7 @@ async function start(
   }
   const store = openedStore.value;
   opened(() => store.close());
+  opts.onStoreOpened?.();
   const events = new EngineEvents((event, e) =>
     log.error('event.listener_failed', { event, error: e instanceof Error ? e.stack : String(e) }),
   );

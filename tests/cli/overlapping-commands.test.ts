@@ -3,12 +3,13 @@
 // up to GEX_DESK_LOCK_WAIT_MS. The first here is this test process, holding the database
 // through the same openApi a command uses; the next is the real command.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApi, type ApiSession } from '../../electron/host/cli/api.ts';
-import { holderFile } from '../../electron/host/local/discovery.ts';
+import { holderFile, removeHolder, writeHolder } from '../../electron/host/local/discovery.ts';
+import { Store } from '../../electron/engine/store/db.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 import { BIN, runCli } from './run-cli.ts';
@@ -166,4 +167,58 @@ describe('an ingest interrupted while it waits for another command', () => {
       expect(jobs.lines.map((j) => j.file)).toEqual([a]);
     },
   );
+});
+
+describe('a command that runs jobs', () => {
+  it('notes that it holds the database as soon as it is its own, before the rest of its start', async () => {
+    // Its start reads the queue, the rules and the snapshots: seconds with thousands of jobs
+    // queued. Noted only after it, a command that came meanwhile found the database locked by
+    // a process with no note, and failed at once instead of waiting (`serve` restarted
+    // beside a script's ingest: DB_LOCKED, exit 3).
+    const dir = mkdtempSync(join(tmpdir(), 'gex-overlap-'));
+    const home = join(dir, 'home');
+    const db = join(dir, 'gex.duckdb');
+    const file = join(dir, 'chain.csv');
+    writeCboeCsv(file, { seed: 23, expiries: 2, strikesPerExpiry: 8 });
+    expect((await runCli(['ingest', file, '--db', db], { home })).code).toBe(0);
+    const log = join(dir, 'data', 'logs', 'gex-desk.log');
+    const startsBefore = readFileSync(log, 'utf8').split('engine.started').length;
+    const drain = command(['queue', '--drain', '--db', db], home);
+    const note = holderFile(home, db);
+    let notedFirst: boolean | null = null;
+    while (notedFirst === null) {
+      // Read the log first: a note seen after it was there before the line.
+      const started = readFileSync(log, 'utf8').split('engine.started').length > startsBefore;
+      if (existsSync(note)) notedFirst = true;
+      else if (started) notedFirst = false;
+      else await new Promise((r) => setTimeout(r, 1));
+    }
+    expect((await drain.ended).code).toBe(0);
+    expect(notedFirst, 'noted before the engine said it had started').toBe(true);
+  });
+});
+
+describe('a database locked a moment ago by a command not yet noted', () => {
+  it('is waited for once the note appears, within a grace', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gex-overlap-'));
+    const home = join(dir, 'home');
+    const db = join(dir, 'gex.duckdb');
+    // This process opens the database as a command does, and notes it only 2.5 s later: after
+    // the next command found it locked (it fails at once without a note), within its grace.
+    const opened = await Store.open(db);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const next = command(['jobs', '--json', '--db', db], home);
+    await new Promise((r) => setTimeout(r, 2500));
+    writeHolder(holderFile(home, db), {
+      pid: process.pid,
+      kind: 'store',
+      started_at: new Date().toISOString(),
+    });
+    await Promise.race([next.waiting, next.ended]); // ended: it did not wait
+    await opened.value.close();
+    removeHolder(holderFile(home, db), process.pid);
+    const r = await next.ended;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('waiting for it to finish');
+  });
 });

@@ -261,18 +261,27 @@ async function openLocal(
   needs: LocalNeeds,
   holderAt: string,
 ): Promise<Result<ApiSession>> {
-  const opened = await openOwn(cfg, overrides, needs);
-  if (!opened.ok) return opened;
-  // Told after the database is ours, removed after it is closed.
+  // Noted as soon as the database is ours (another command that finds it locked waits for
+  // a command it finds noted, and fails at once otherwise: an engine's start with thousands
+  // of jobs queued took seconds before its note), removed after it is closed.
   const { writeHolder, removeHolder } = await import('../local/discovery.ts');
-  try {
-    writeHolder(holderAt, {
-      pid: process.pid,
-      kind: needs.kind,
-      started_at: new Date().toISOString(),
-    });
-  } catch {
-    // Without the note, another command fails at once instead of waiting: no worse than before.
+  let noted = false;
+  const note = () => {
+    try {
+      writeHolder(holderAt, {
+        pid: process.pid,
+        kind: needs.kind,
+        started_at: new Date().toISOString(),
+      });
+      noted = true;
+    } catch {
+      // Without the note, another command fails at once instead of waiting: no worse than before.
+    }
+  };
+  const opened = await openOwn(cfg, overrides, needs, note);
+  if (!opened.ok) {
+    if (noted) removeHolder(holderAt, process.pid);
+    return opened;
   }
   return ok({
     api: opened.value.api,
@@ -291,13 +300,20 @@ async function openOwn(
   cfg: Config,
   overrides: ConfigOverrides,
   needs: LocalNeeds,
+  onStoreOpened: () => void,
 ): Promise<Result<ApiSession>> {
   if (needs.kind === 'engine') {
     const pool = await earlyPool({ ...overrides, ...needs.options }, needs.options);
     let started;
     try {
       const { startEngine } = await import('../../engine/engine.ts');
-      started = await startEngine({ ...overrides, ...needs.options, transport: 'local', pool });
+      started = await startEngine({
+        ...overrides,
+        ...needs.options,
+        transport: 'local',
+        pool,
+        onStoreOpened,
+      });
     } catch (e) {
       await pool?.close(); // its workers would keep this process alive
       throw e;
@@ -318,6 +334,7 @@ async function openOwn(
     ]);
   const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir, ...cfg.attach] });
   if (!opened.ok) return opened;
+  onStoreOpened();
   const store = opened.value;
   const events = new EngineEvents();
   // Nothing is watched by a one-shot command; the folder can still be read and chosen.

@@ -27,6 +27,23 @@ export function commandHolding(home: string, locked: AppError): Holder | null {
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * A command notes that it holds the database just after it has opened it: one that locked
+ * it a moment ago may not have yet. How long the lock's process is given to.
+ */
+const NOTE_GRACE_MS = 2_000;
+
+/** The command holding the database once its note appears, within `ms`; null if none does. */
+async function noteWithin(home: string, locked: AppError, ms: number): Promise<Holder | null> {
+  if (locked.code !== 'DB_LOCKED' || !/PID \d+/.test(locked.message)) return null;
+  for (const until = Date.now() + ms; Date.now() < until;) {
+    await delay(100);
+    const holder = commandHolding(home, locked);
+    if (holder) return holder;
+  }
+  return null;
+}
+
+/**
  * Resolves once `holder` has let go of the database (its note is gone or another's), at
  * `deadline`, or once `signal` is aborted.
  */
@@ -68,7 +85,8 @@ export async function startAfterCommands<T>(
   for (;;) {
     const r = await start();
     if (r.ok) return r;
-    const holder = commandHolding(home, r.error);
+    const holder =
+      commandHolding(home, r.error) ?? (await noteWithin(home, r.error, NOTE_GRACE_MS));
     if (!holder) return r;
     if (signal?.aborted)
       return err(
