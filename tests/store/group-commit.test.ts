@@ -194,6 +194,28 @@ describe('group commit', () => {
     expect(settled).toEqual(expected);
   });
 
+  it("takes the last lane's oldest work first, after CRITICAL's, once it has waited: a burst of LOW work does not hold the reads for its whole length", async () => {
+    const store = await open();
+    await store.run('CREATE TABLE t (n INTEGER)');
+    const low = store.at('LOW');
+    // 300 LOW works queued at once, 5 ms each: about two seconds of work in lane 3.
+    let done = 0;
+    const burst = Array.from({ length: 300 }, (_, i) =>
+      low
+        .transaction(async (tx) => {
+          await new Promise((r) => setTimeout(r, 5));
+          await tx.run('INSERT INTO t VALUES ($1)', [i]);
+        })
+        .then(() => done++),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    // A read of the analyst's (the last lane), as the UI's listing of jobs.
+    const doneAtRead = await store.all('SELECT count(*) FROM t').then(() => done);
+    await Promise.all(burst);
+    expect(done).toBe(300);
+    expect(doneAtRead).toBeLessThan(150);
+  });
+
   it('caps a batch by its number of works and by its time', async () => {
     const store = await open(tempDb(), { groupCommit: { maxWorks: 3, maxMs: 10_000 } });
     await store.run('CREATE TABLE t (id INTEGER)');

@@ -13,7 +13,8 @@
 //
 // Lanes by priority: the work of CRITICAL requests and jobs (lane 0) is always taken
 // before HIGH's (1), MEDIUM's (2), LOW's (3), and those before everything else (4: the
-// listings and the UI's reads); each lane keeps its order.
+// listings and the UI's reads) — which go first, after CRITICAL's, once the oldest has
+// waited LAST_LANE_WAIT_MS; each lane keeps its order.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StatementCache } from './statement-cache.ts';
 
@@ -59,7 +60,18 @@ interface Entry {
   work: Work;
   alone: boolean;
   failure?: { error: unknown };
+  /** When it was queued (performance.now()). */
+  at: number;
 }
+
+/**
+ * How long the oldest work of the last lane (the listings and the UI's reads) waits behind
+ * the jobs' before it goes first, after CRITICAL's only. Under a burst of LOW jobs lanes
+ * 1–3 never empty: the reads that show a CRITICAL job's stored result (its job, its
+ * snapshot, the levels, `ingest`'s own wait for its job) waited until the burst's end,
+ * about three minutes for 3,000 files.
+ */
+export const LAST_LANE_WAIT_MS = 100;
 
 export interface CommitStats {
   /** Works settled (resolved or rejected). */
@@ -167,13 +179,24 @@ export class CommitQueue {
     return new Promise<T>((resolve, reject) => {
       const work: Work = { kind, fn, resolve: resolve as (v: unknown) => void, reject };
       const alone = kind === 'raw' || opts.solo === true || this.#group === null;
-      this.#lanes[Math.max(0, Math.min(LANES - 1, opts.lane))]!.push({ work, alone });
+      this.#lanes[Math.max(0, Math.min(LANES - 1, opts.lane))]!.push({
+        work,
+        alone,
+        at: performance.now(),
+      });
       void this.#pump();
     });
   }
 
   #first(): Entry[] | undefined {
     if (this.#replay.length > 0) return this.#replay;
+    const last = this.#lanes[DEFAULT_LANE]!;
+    if (
+      last.length > 0 &&
+      this.#lanes[0]!.length === 0 &&
+      performance.now() - last[0]!.at >= LAST_LANE_WAIT_MS
+    )
+      return last;
     return this.#lanes.find((l) => l.length > 0);
   }
 
@@ -295,8 +318,8 @@ export class CommitQueue {
       const { entry, error } = failed;
       const retry: Entry =
         entry.work.kind === 'statement'
-          ? { work: entry.work, alone: true }
-          : { work: entry.work, alone: false, failure: { error } };
+          ? { work: entry.work, alone: true, at: entry.at }
+          : { work: entry.work, alone: false, failure: { error }, at: entry.at };
       this.#replay.unshift(...done.map((d) => d.entry), retry);
       return;
     }
@@ -308,7 +331,9 @@ export class CommitQueue {
       await this.#rollback();
       this.stats.rollbacks++;
       this.#replay.unshift(
-        ...done.map((d) => (d.entry.failure ? d.entry : { work: d.entry.work, alone: true })),
+        ...done.map((d) =>
+          d.entry.failure ? d.entry : { work: d.entry.work, alone: true, at: d.entry.at },
+        ),
       );
       return;
     }
