@@ -19,8 +19,9 @@ export interface Noted {
 
 /**
  * Removes the files that exist; returns those removed (one another program holds open on
- * Windows stays). A partition folder (`date=…`, then `underlying=…`) left empty goes too: a
- * reader of the folder takes an underlying's latest date to be the last one it finds.
+ * Windows stays). A partition folder (`date=…`, then `underlying=…`) left empty goes too,
+ * that every reader of the folder would otherwise step over for good (a writer that needs
+ * it again makes it again: parquet-out.ts).
  */
 export function removeFiles(files: readonly string[]): string[] {
   const removed: string[] = [];
