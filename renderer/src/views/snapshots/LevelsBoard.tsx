@@ -3,7 +3,7 @@
 // scale, named in the header), its age, and a sparkline of total GEX over its history.
 // A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HistoryPoint, LevelsRow } from '../../../../shared/api.ts';
+import type { LevelsRow } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
@@ -18,8 +18,9 @@ import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.t
 import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
+import { useSparklines, type Spark } from './use-sparklines.ts';
 
-type Spark = Record<string, number[]>;
+type Sparks = ReadonlyMap<string, Spark>;
 
 /** An age as an analyst says it: "45 s", "12 min", "5 h 12 min", "3 d 4 h", "451 days". */
 export function age(seconds: number): string {
@@ -33,7 +34,13 @@ export function age(seconds: number): string {
   return d < 14 ? `${d} d ${h % 24} h` : `${d.toLocaleString('en-US')} days`;
 }
 
-function Sparkline({ values, label }: { values: number[] | undefined; label: string }) {
+function Sparkline({ values, label }: { values: number[] | null | undefined; label: string }) {
+  if (values === null)
+    return (
+      <span className="muted" title="Its history could not be read: History shows why">
+        —
+      </span>
+    );
   if (!values || values.length < 2)
     return <span className="muted">{values ? 'one snapshot' : '…'}</span>;
   const w = 110;
@@ -54,7 +61,7 @@ function Sparkline({ values, label }: { values: number[] | undefined; label: str
   );
 }
 
-function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] {
+function columns(scale: GexScale, spark: Sparks): Column<LevelsRow, undefined>[] {
   const lvl = (v: number | null, r: LevelsRow) =>
     v === null && r.note ? (
       <span className="muted" title={r.note}>
@@ -137,12 +144,15 @@ function columns(scale: GexScale, spark: Spark): Column<LevelsRow, undefined>[] 
       title: 'Total GEX of every stored snapshot, oldest first',
       width: 124,
       optional: 1,
-      cell: (r) => (
-        <Sparkline
-          values={spark[r.underlying]}
-          label={`Total GEX of ${r.underlying} over ${plural(spark[r.underlying]?.length ?? 0, 'snapshot')}`}
-        />
-      ),
+      cell: (r) => {
+        const values = spark.get(r.underlying)?.values;
+        return (
+          <Sparkline
+            values={values}
+            label={`Total GEX of ${r.underlying} over ${plural(values?.length ?? 0, 'snapshot')}`}
+          />
+        );
+      },
     },
     {
       id: 'age',
@@ -187,37 +197,28 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const arrivals = useArrivals();
   const removals = useApp((s) => s.removals);
   const [rows, setRows] = useState<LevelsRow[]>([]);
-  const [spark, setSpark] = useState<Spark>({});
   const [error, setError] = useState<AppError | null>(null);
   const [loaded, setLoaded] = useState(false);
 
   // Loaded when shown, and again when a snapshot is removed or arrives (at most once a
-  // second during a burst: use-arrivals.ts).
+  // second during a burst: use-arrivals.ts); the sparklines of the rows on screen with them.
   useEffect(() => {
     if (!client) return;
     let live = true;
-    void client.call('snapshots:levels', {}).then(async (res) => {
+    void client.call('snapshots:levels', {}).then((res) => {
       if (!live) return;
       setLoaded(true);
       if (!res.ok) return setError(res.error);
       setError(null);
       setRows(res.value);
-      const histories = await Promise.all(
-        res.value.map((r) => client.call('snapshots:history', { underlying: r.underlying })),
-      );
-      if (!live) return;
-      const next: Spark = {};
-      res.value.forEach((r, i) => {
-        const h = histories[i]!;
-        if (h.ok) next[r.underlying] = h.value.map((p: HistoryPoint) => p.total_gex);
-      });
-      setSpark(next);
     });
     return () => {
       live = false;
     };
   }, [client, arrivals, removals]);
 
+  const board = useRef<HTMLElement>(null);
+  const spark = useSparklines(rows, board);
   const scale = gexScale(rows.map((r) => r.total_gex));
   const cols = useMemo(() => columns(scale, spark), [scale, spark]);
   const [table, setFrame] = useTable('levels', cols, rows, { id: 'underlying', dir: 'asc' });
@@ -225,7 +226,6 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   // The open snapshot's row is kept in the board's own box (the compact board above an
   // open snapshot shows a few rows): scrolled there when it opens and when the box changes
   // size, never on new data (an analyst may be looking at other rows), never the page.
-  const board = useRef<HTMLElement>(null);
   const shownFor = useRef<string | null>(null);
   useEffect(() => {
     if (shownFor.current !== selected && revealSelected(board.current)) shownFor.current = selected;

@@ -1,0 +1,131 @@
+// A desk with hundreds of underlyings on the levels board. Its sparklines are read for
+// the rows on screen, a few requests at a time, and again only for an underlying with a
+// new snapshot. Before, the board asked for every underlying's history at once and again
+// at every arrival: at 2,700 underlyings Chromium refused most of them
+// (net::ERR_INSUFFICIENT_RESOURCES), rows kept "…" for good, and the view opened next
+// waited seconds behind them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chainFile, haveChromium, openDesk, poll, type Desk } from './harness.ts';
+
+/** Underlyings copied from SPX's snapshots (real rows of the store), beside SPX. */
+const COPIES = 300;
+/** The most history requests the board may have in flight (SPARK_READS of use-sparklines.ts). */
+const MAX_IN_FLIGHT = 4;
+
+let desk: Desk;
+let page: Page;
+
+/** The page's `snapshots:history` requests: how many are in flight, the most ever, and for which underlyings. */
+const history = { inFlight: 0, most: 0, asked: [] as string[] };
+const isHistory = (r: { url(): string }) => r.url().includes('/api/call/snapshots:history');
+
+// Browser-side: the board's rows inside its scrolling box, and whether each has its sparkline.
+const ON_SCREEN = `(() => {
+  const box = document.querySelector('[data-testid=levels-board] .tscroll').getBoundingClientRect();
+  return [...document.querySelectorAll('[data-testid=levels-row]')]
+    .filter((row) => { const r = row.getBoundingClientRect(); return r.bottom > box.top && r.top < box.bottom; })
+    .map((row) => ({ underlying: row.dataset.underlying, drawn: !!row.querySelector('svg.spark') }));
+})()`;
+const onScreen = () =>
+  page.evaluate(ON_SCREEN) as Promise<{ underlying: string; drawn: boolean }[]>;
+
+/** Waits until every row on screen has drawn its sparkline; returns those rows. */
+async function allDrawn(): Promise<string[]> {
+  await poll(async () =>
+    (await onScreen()).filter((r) => !r.drawn).map((r) => r.underlying),
+  ).toEqual([]);
+  return (await onScreen()).map((r) => r.underlying);
+}
+
+const spxAs = (n: number, asOf: string) =>
+  chainFile(desk.fixtures, `spx-${n}.csv`, 700 + n, {
+    underlying: 'SPX',
+    spot: 4700 + n * 10,
+    asOf,
+    expiries: 1,
+    strikesPerExpiry: 6,
+  });
+
+describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () => {
+  beforeAll(async () => {
+    desk = await openDesk();
+    page = desk.page;
+    for (const [n, asOf] of [
+      [1, '2024-01-08T10:30:00'],
+      [2, '2024-01-08T11:30:00'],
+    ] as const) {
+      const r = await desk.te.engine.handlers['ingest:submit']({
+        file: spxAs(n, asOf),
+        source: 'desk',
+      });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    await desk.te.engine.drain();
+    // U001 … U300, each with SPX's two snapshots (copies of the stored rows).
+    await desk.te.engine.store.run(
+      `INSERT INTO gex_snapshots BY NAME SELECT s.* REPLACE (s.id || '-' || r.k AS id,
+         'U' || lpad(r.k::VARCHAR, 3, '0') AS underlying, s.content_hash || '-' || r.k AS content_hash)
+       FROM gex_snapshots s, range(1, ${COPIES + 1}) r(k)`,
+    );
+    page.on('request', (r) => {
+      if (!isHistory(r)) return;
+      history.inFlight++;
+      history.most = Math.max(history.most, history.inFlight);
+      history.asked.push(
+        (JSON.parse(r.postData() ?? '{}') as { underlying?: string }).underlying ?? '',
+      );
+    });
+    const ended = (r: { url(): string }) => {
+      if (isHistory(r)) history.inFlight--;
+    };
+    page.on('requestfinished', ended);
+    page.on('requestfailed', ended);
+  }, 120_000);
+  afterAll(async () => {
+    await desk?.close();
+  }, 60_000);
+
+  it('reads the sparklines of the rows on screen, a few requests at a time', async () => {
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await poll(() => page.getByTestId('levels-row').count()).toBe(COPIES + 1);
+    const first = await allDrawn();
+    expect(first.length).toBeGreaterThan(5);
+    expect(history.most).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    // Only rows that were on screen were asked for, not the other ~290.
+    expect(new Set(history.asked).size).toBeLessThan(first.length + 10);
+    // Scrolled to the end: the rows there get theirs, the ones passed over are not all read.
+    await page.evaluate(
+      `(() => { const s = document.querySelector('[data-testid=levels-board] .tscroll'); s.scrollTop = s.scrollHeight; })()`,
+    );
+    const last = await allDrawn();
+    expect(last).toContain(`U${COPIES}`);
+    expect(history.most).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    expect(new Set(history.asked).size).toBeLessThan(first.length + last.length + 20);
+    expect(
+      await page
+        .locator(`[data-testid=levels-row][data-underlying=U${COPIES}] svg.spark`)
+        .getAttribute('aria-label'),
+    ).toBe(`Total GEX of U${COPIES} over 2 snapshots`);
+  });
+
+  it('reads again only the history of the underlying with a new snapshot', async () => {
+    await page.evaluate(
+      `(() => { document.querySelector('[data-testid=levels-board] .tscroll').scrollTop = 0; })()`,
+    );
+    const spark = page.locator('[data-testid=levels-row][data-underlying=SPX] svg.spark');
+    await poll(() => spark.getAttribute('aria-label')).toBe('Total GEX of SPX over 2 snapshots');
+    await allDrawn();
+    history.asked = [];
+    const r = await desk.te.engine.handlers['ingest:submit']({
+      file: spxAs(3, '2024-01-08T12:30:00'),
+      source: 'desk',
+    });
+    expect(r.ok).toBe(true);
+    await desk.te.engine.drain();
+    await poll(() => spark.getAttribute('aria-label')).toBe('Total GEX of SPX over 3 snapshots');
+    // The board reloads its levels once a second at most: give a second load time to ask.
+    await page.waitForTimeout(1500);
+    expect([...new Set(history.asked)]).toEqual(['SPX']);
+  });
+});
