@@ -3,10 +3,12 @@
 // new snapshot. Before, the board asked for every underlying's history at once and again
 // at every arrival: at 2,700 underlyings Chromium refused most of them
 // (net::ERR_INSUFFICIENT_RESOURCES), rows kept "…" for good, and the view opened next
-// waited seconds behind them.
+// waited seconds behind them. Audit, opened right after, said "No audit entries. 0
+// entries" all that time; a view now says it loads until its first answer (Audit, All
+// snapshots, the Queue), never that there is nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chainFile, haveChromium, openDesk, poll, type Desk } from './harness.ts';
+import { chainFile, goTo, haveChromium, openDesk, poll, type Desk } from './harness.ts';
 
 /** Underlyings copied from SPX's snapshots (real rows of the store), beside SPX. */
 const COPIES = 300;
@@ -29,6 +31,18 @@ const ON_SCREEN = `(() => {
 })()`;
 const onScreen = () =>
   page.evaluate(ON_SCREEN) as Promise<{ underlying: string; drawn: boolean }[]>;
+
+// Browser-side: records every text the elements `selectors` find show, from now on
+// (before the first render, when given to addInitScript), in window.__texts.
+const RECORD_TEXTS = (selectors: string) => `(() => {
+  const seen = (window.__texts = []);
+  const record = () => {
+    for (const el of document.querySelectorAll(${JSON.stringify(selectors)}))
+      if (!seen.includes(el.textContent)) seen.push(el.textContent);
+  };
+  new MutationObserver(record).observe(document, { subtree: true, childList: true, characterData: true });
+})()`;
+const textsSeen = () => page.evaluate('window.__texts') as Promise<string[]>;
 
 /** Waits until every row on screen has drawn its sparkline; returns those rows. */
 async function allDrawn(): Promise<string[]> {
@@ -127,5 +141,42 @@ describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () =
     // The board reloads its levels once a second at most: give a second load time to ask.
     await page.waitForTimeout(1500);
     expect([...new Set(history.asked)]).toEqual(['SPX']);
+  });
+
+  it('opens Audit right after the board saying it loads until its entries come, not that there are none', async () => {
+    await goTo(page, 'snapshots');
+    await page.getByTestId('levels-board').waitFor();
+    await page.evaluate(RECORD_TEXTS('[data-testid=audit-view] .empty, [data-testid=audit-count]'));
+    await goTo(page, 'audit');
+    await poll(() => page.getByTestId('audit-count').textContent()).toMatch(/^\d+ entries$/);
+    const seen = await textsSeen();
+    expect(seen).toContain('Loading the audit trail…');
+    expect(seen).not.toContain('No audit entries.');
+    expect(seen).not.toContain('0 entries');
+    expect(await page.locator('.audit-row').count()).toBeGreaterThan(0);
+  });
+
+  it('opens All snapshots with no count until its list and count come', async () => {
+    await goTo(page, 'snapshots');
+    await page.evaluate(
+      RECORD_TEXTS('[data-testid=snapshots-view] .empty, [data-testid=snapshot-count]'),
+    );
+    await page.locator('[data-pane=list]').click();
+    const all = `${(2 * COPIES + 3).toLocaleString('en-US')} snapshots`;
+    await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(all);
+    // Not the count of the few the app heard of meanwhile, nor "none".
+    expect((await textsSeen()).filter((t) => t !== '')).toEqual([all]);
+  });
+
+  it('opens the Queue on a reload saying it loads until its jobs come', async () => {
+    await page.addInitScript(RECORD_TEXTS('[data-testid=queue-view] .empty'));
+    await page.goto(`${desk.host.origin}/#/queue`);
+    await page.reload();
+    await page.locator('[data-filter=all]').click();
+    await poll(() => page.getByTestId('row-count').textContent()).toBe('3 jobs');
+    const seen = await textsSeen();
+    expect(seen).toContain('Loading the jobs…');
+    expect(seen.filter((t) => t.startsWith('No jobs yet'))).toEqual([]);
+    expect(desk.problems).toEqual([]);
   });
 });

@@ -69,6 +69,8 @@ interface State extends Route {
    * totals then come from the engine's (queue:stats).
    */
   jobsTruncated: boolean;
+  /** The job list has answered once (until then the Queue says it loads, not that there are none). */
+  jobsListed: boolean;
   snapshots: GEXSnapshot[];
   /** Bumped at each snapshot removed, so that the views which loaded snapshots load again. */
   removals: number;
@@ -149,6 +151,7 @@ export const useApp = create<State>((set, get) => {
     jobsVersion: 0,
     counts: NO_JOBS,
     jobsTruncated: false,
+    jobsListed: false,
     snapshots: [],
     removals: 0,
     loadError: null,
@@ -225,8 +228,8 @@ export const useApp = create<State>((set, get) => {
       const client = get().client;
       if (!client) return;
       const res = await client.call('jobs:list', { limit: JOB_LIST_LIMIT });
-      if (!res.ok) return set({ loadError: res.error });
-      set({ jobsTruncated: res.value.length >= JOB_LIST_LIMIT });
+      if (!res.ok) return set({ loadError: res.error, jobsListed: true });
+      set({ jobsTruncated: res.value.length >= JOB_LIST_LIMIT, jobsListed: true });
       const jobs = new Map<string, ProcessingJob>();
       for (const job of res.value) jobs.set(job.id, job);
       // Events that arrived while the list was loading are newer: keep them.

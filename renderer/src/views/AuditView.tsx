@@ -53,10 +53,13 @@ function useJobIndex(): JobOf {
 function AuditTable({
   entries,
   error,
+  loaded,
   truncated,
 }: {
   entries: AuditEntry[];
   error: ReturnType<typeof useAudit>['error'];
+  /** False while the first answer is awaited: no count and no "none" yet. */
+  loaded: boolean;
   truncated: boolean;
 }) {
   const kinds = useAuditFilter((s) => s.kinds);
@@ -143,11 +146,13 @@ function AuditTable({
           data-testid="audit-count"
           title={truncated ? 'gex-desk audit --limit N lists more' : undefined}
         >
-          {!truncated
-            ? plural(rows.length, 'entry')
-            : rows.length === entries.length
-              ? `the newest ${int(rows.length)} entries`
-              : `${int(rows.length)} of the newest ${int(entries.length)} entries`}
+          {!loaded
+            ? ''
+            : !truncated
+              ? plural(rows.length, 'entry')
+              : rows.length === entries.length
+                ? `the newest ${int(rows.length)} entries`
+                : `${int(rows.length)} of the newest ${int(entries.length)} entries`}
         </span>
       </div>
       {error && (
@@ -160,7 +165,7 @@ function AuditTable({
         frame={setFrame}
         className="audit-table"
         label="Audit entries"
-        empty="No audit entries."
+        empty={loaded ? 'No audit entries.' : 'Loading the audit trail…'}
         onOpen={(e) => toggle(e.id)}
         openId={open}
         estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
@@ -221,7 +226,12 @@ export function AuditView() {
           error={feed.error}
         />
       ) : (
-        <AuditTable entries={feed.entries} error={feed.error} truncated={!!feed.truncated} />
+        <AuditTable
+          entries={feed.entries}
+          error={feed.error}
+          loaded={feed.loaded}
+          truncated={!!feed.truncated}
+        />
       )}
     </div>
   );

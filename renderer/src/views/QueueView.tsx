@@ -98,6 +98,7 @@ export function QueueView() {
   const jobsMap = useApp((s) => s.jobs);
   const version = useApp((s) => s.jobsVersion);
   const counts = useApp((s) => s.counts);
+  const listed = useApp((s) => s.jobsListed);
   const snapshots = useApp((s) => s.snapshots);
   const jobId = useApp((s) => s.jobId);
   const openJob = useApp((s) => s.openJob);
@@ -247,7 +248,7 @@ export function QueueView() {
         />
         <span className="spacer" />
         <span className="row-count" data-testid="row-count">
-          {plural(rows.length, 'job')}
+          {listed ? plural(rows.length, 'job') : ''}
         </span>
         <PauseToggle onError={setActionError} />
       </div>
@@ -290,11 +291,13 @@ export function QueueView() {
             {rows.length === 0 ? (
               <div className="empty" role="row">
                 <span role="cell">
-                  {counts.all === 0
-                    ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
-                    : filter === 'active' && levels.size === 0 && !q
-                      ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
-                      : 'No job matches.'}
+                  {!listed
+                    ? 'Loading the jobs…'
+                    : counts.all === 0
+                      ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
+                      : filter === 'active' && levels.size === 0 && !q
+                        ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
+                        : 'No job matches.'}
                 </span>
               </div>
             ) : (

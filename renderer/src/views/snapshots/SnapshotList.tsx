@@ -96,13 +96,20 @@ const LIST_LIMIT = 10_000;
  * ones merged in front; `stored` is how many exist, which is more than `all` holds when
  * the list stopped at its limit.
  */
-function useAllSnapshots(): { all: GEXSnapshot[]; stored: number; error: AppError | null } {
+function useAllSnapshots(): {
+  all: GEXSnapshot[];
+  stored: number;
+  error: AppError | null;
+  /** False until the list has answered. */
+  listed: boolean;
+} {
   const client = useApp((s) => s.client);
   const live = useApp((s) => s.snapshots);
   const removals = useApp((s) => s.removals);
   const [loaded, setLoaded] = useState<GEXSnapshot[]>([]);
   const [counted, setCounted] = useState(0);
   const [error, setError] = useState<AppError | null>(null);
+  const [listed, setListed] = useState(false);
   useEffect(() => {
     if (!client) return;
     let on = true;
@@ -111,6 +118,7 @@ function useAllSnapshots(): { all: GEXSnapshot[]; stored: number; error: AppErro
       client.call('snapshots:count', {}),
     ]).then(([list, count]) => {
       if (!on) return;
+      setListed(true);
       if (list.ok) setLoaded(list.value);
       else setError(list.error);
       if (count.ok) setCounted(count.value.total);
@@ -123,8 +131,8 @@ function useAllSnapshots(): { all: GEXSnapshot[]; stored: number; error: AppErro
     const ids = new Set(loaded.map((s) => s.id));
     const fresh = live.filter((s) => !ids.has(s.id));
     const all = fresh.length ? [...fresh, ...loaded] : loaded;
-    return { all, stored: Math.max(all.length, counted + fresh.length), error };
-  }, [loaded, live, counted, error]);
+    return { all, stored: Math.max(all.length, counted + fresh.length), error, listed };
+  }, [loaded, live, counted, error, listed]);
 }
 
 /** "12 snapshots", "3 of 12 snapshots", or — past the list's limit — which part it shows. */
@@ -136,7 +144,7 @@ function countText(shown: number, listed: number, stored: number): string {
 }
 
 export function SnapshotList() {
-  const { all, stored, error } = useAllSnapshots();
+  const { all, stored, error, listed } = useAllSnapshots();
   const selected = useApp((s) => s.snapshotId);
   const open = useApp((s) => s.openSnapshot);
   const loadError = useApp((s) => s.loadError) ?? error;
@@ -187,7 +195,7 @@ export function SnapshotList() {
               : undefined
           }
         >
-          {countText(shown.length, all.length, stored)}
+          {listed ? countText(shown.length, all.length, stored) : ''}
         </span>
       </div>
       <VirtualTable
@@ -206,6 +214,8 @@ export function SnapshotList() {
             <ErrorLine error={loadError} />
           ) : all.length ? (
             'No snapshot matches.'
+          ) : !listed ? (
+            'Loading the snapshots…'
           ) : (
             'No snapshots yet. A finished ingest appears here.'
           )
