@@ -92,6 +92,11 @@ export const ProcessingJob = z.object({
   revision: z.number().int().nonnegative().default(0),
   /** The request's arrival: every wait and latency counts from here. */
   submitted_at: IsoTimestamp,
+  /**
+   * The order the job was stored in: of jobs that arrived in the same millisecond (an
+   * ingest manifest's lines, one inbox poll's files), the scheduler runs the lower first.
+   */
+  seq: z.number().int().nonnegative().default(0),
   /** When its level was decided: the arrival, or the end of its facts read. */
   decided_at: IsoTimestamp.nullable().default(null),
   started_at: IsoTimestamp.nullable(),

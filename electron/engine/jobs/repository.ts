@@ -114,6 +114,7 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     status: r.status as JobStatus,
     revision: num(r.revision ?? 0),
     submitted_at: iso(r.submitted_at)!,
+    seq: num(r.seq),
     decided_at: iso(r.decided_at),
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),

@@ -7,7 +7,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   endedUndecided,
   isOpen,
-  levelRank,
   type PriorityLevel,
   type ProcessingJob,
 } from '../../../shared/domain.ts';
@@ -30,6 +29,7 @@ import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
 import { TruncatedNote } from './queue/TruncatedNote.tsx';
 import { jobColumns, type RowContext } from './queue/job-columns.tsx';
+import { viewOrder } from './queue/view-order.ts';
 
 type Filter = QueueTab;
 const FILTERS: { id: Filter; label: string }[] = [
@@ -40,8 +40,6 @@ const FILTERS: { id: Filter; label: string }[] = [
   { id: 'cancelled', label: 'Cancelled' },
 ];
 const ROW = 30;
-
-const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
 function passes(
   job: ProcessingJob,
@@ -64,32 +62,6 @@ function passes(
       .toLowerCase()
       .includes(q)
   );
-}
-
-/** Each job's arrival in ms, parsed once per job object (an update is a new object). */
-const arrivals = new WeakMap<ProcessingJob, number>();
-function arrivalMs(job: ProcessingJob): number {
-  let t = arrivals.get(job);
-  if (t === undefined) arrivals.set(job, (t = ms(job.submitted_at)));
-  return t;
-}
-
-/**
- * Active: running first, then by level, then oldest first; otherwise newest first. The
- * keys are computed once per job, not per comparison: at 10,000 jobs a sort with
- * Date.parse in the comparator took most of a frame.
- */
-function viewOrder(jobs: ProcessingJob[], filter: Filter): ProcessingJob[] {
-  const keyed = jobs.map((job) => ({
-    job,
-    group:
-      filter === 'active'
-        ? (job.status === 'running' ? 0 : 4) + levelRank(job.effective_priority)
-        : 0,
-    t: filter === 'active' ? arrivalMs(job) : -arrivalMs(job),
-  }));
-  keyed.sort((a, b) => a.group - b.group || a.t - b.t);
-  return keyed.map((k) => k.job);
 }
 
 export function QueueView() {
@@ -119,7 +91,7 @@ export function QueueView() {
     void version;
     const out: ProcessingJob[] = [];
     for (const job of jobsMap.values()) if (passes(job, filter, levels, q)) out.push(job);
-    return viewOrder(out, filter);
+    return viewOrder(out, filter === 'active');
   }, [jobsMap, version, filter, levels, q]);
   const [table, setFrame] = useTable<ProcessingJob, RowContext>('queue', columns, filtered);
   const rows = table.rows;
