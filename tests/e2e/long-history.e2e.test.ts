@@ -5,12 +5,14 @@
 // grown since; a job older than the list still opens, from its address and its trail.
 // Before, the bar said "done 4000 failed 6000" for 6,001 of each, and the
 // Sources view lost an override's entry once 5,000 newer entries of any kind had come.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import {
   axe,
   chainFile,
+  goTo,
   haveChromium,
   openDesk,
   pauseQueue,
@@ -116,6 +118,8 @@ describe.skipIf(!haveChromium)('a long history on screen', () => {
     await page.getByTestId('queue-view').waitFor();
     await poll(() => page.getByTestId('total-queued').textContent()).toBe('3');
     expect(await page.locator('[data-view=queue] .tab-count').textContent()).toBe('3');
+    // The paused banner counts them too (it said "0 waiting": it counted the list only).
+    expect(await page.getByTestId('paused-banner').textContent()).toMatch(/^Paused — 3 waiting\./);
     await resumeQueue(page);
     expect(desk.problems).toEqual([]);
   }, 120_000);
@@ -161,6 +165,39 @@ describe.skipIf(!haveChromium)('a long history on screen', () => {
       .evaluateAll((cells) => cells.map((c) => (c as unknown as { title: string }).title));
     expect(times.length).toBeGreaterThan(5);
     expect(times).toEqual([...times].sort().reverse());
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  it('says how many wait in the paused banner with thousands separated, as every count', async () => {
+    const { page, te } = desk;
+    await goTo(page, 'queue');
+    await pauseQueue(page);
+    const dir = join(desk.fixtures, 'waiting');
+    mkdirSync(dir);
+    const files = Array.from({ length: 1000 }, (_, i) => {
+      const path = join(dir, `w${i}.csv`);
+      writeFileSync(
+        path,
+        cboeCsvText(makeChain({ seed: 5000 + i, expiries: 1, strikesPerExpiry: 2 })),
+      );
+      return path;
+    });
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < files.length) {
+          const file = files[next++]!;
+          const r = await te.engine.handlers['ingest:submit']({ file, source: 'desk' });
+          expect(r.ok && r.value.status).toBe('queued');
+        }
+      }),
+    );
+    await poll(() => page.getByTestId('total-queued').textContent()).toBe('1,000');
+    // It said "Paused — 1000 waiting" beside the status bar's "1,000".
+    expect(await page.getByTestId('paused-banner').textContent()).toMatch(
+      /^Paused — 1,000 waiting\./,
+    );
+    // They stay waiting: the desk closes next.
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });

@@ -1,8 +1,10 @@
 // Pause / Resume of the queue's dispatch as the engine reports it
 // (`QueueStats.paused`), and the banner that says so while it is held.
 import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { AppError } from '../../../../shared/result.ts';
-import { useApp } from '../../state/store.ts';
+import { jobTotals, useApp } from '../../state/store.ts';
+import { int } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
 
 export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
@@ -33,11 +35,12 @@ export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
 
 export function PausedBanner() {
   const paused = useApp((s) => s.stats?.paused ?? false);
-  const counts = useApp((s) => s.counts);
+  // The database's counts past the jobs listed, as the status bar's.
+  const counts = useApp(useShallow(jobTotals));
   if (!paused) return null;
   return (
     <div className="banner paused" data-testid="paused-banner" role="status">
-      <b>Paused</b> — <span className="num">{counts.queued}</span> waiting
+      <b>Paused</b> — <span className="num">{int(counts.queued)}</span> waiting
       {counts.running > 0 ? (
         <>, {plural(counts.running, 'job')} running to completion</>
       ) : null}.{' '}
