@@ -169,7 +169,9 @@ describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () =
   });
 
   it('opens the Queue on a reload saying it loads until its jobs come', async () => {
-    await page.addInitScript(RECORD_TEXTS('[data-testid=queue-view] .empty'));
+    await page.addInitScript(
+      RECORD_TEXTS('[data-testid=queue-view] .empty, [data-filter=all] .count'),
+    );
     await page.goto(`${desk.host.origin}/#/queue`);
     await page.reload();
     await page.locator('[data-filter=all]').click();
@@ -177,6 +179,9 @@ describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () =
     const seen = await textsSeen();
     expect(seen).toContain('Loading the jobs…');
     expect(seen.filter((t) => t.startsWith('No jobs yet'))).toEqual([]);
+    // Nor counts of a list not read yet ("All 0").
+    expect(seen).toContain('3');
+    expect(seen).not.toContain('0');
     expect(desk.problems).toEqual([]);
   });
 });

@@ -24,13 +24,16 @@ export const JOB_LIST_LIMIT = 10_000;
 
 /**
  * The jobs by status as the status bar and the Queue's tab say them: counted from the
- * list while it holds every job, else (past JOB_LIST_LIMIT) the database's totals — a
+ * list while it holds every job, else (past JOB_LIST_LIMIT, or before the list's first
+ * answer) the database's totals — a
  * paused or busy queue's oldest waiting jobs may be older than the newest listed. A new
  * object each call: select it with `useShallow`.
  */
 export function jobTotals(s: {
   counts: JobCounts;
   jobsTruncated: boolean;
+  /** The first listing has answered (before it, the counts of the list are no count). */
+  jobsListed: boolean;
   stats: QueueStats | null;
 }): {
   queued: number;
@@ -40,7 +43,7 @@ export function jobTotals(s: {
   cancelled: number;
   title: string | undefined;
 } {
-  if (!s.jobsTruncated || !s.stats) return { ...s.counts, title: undefined };
+  if ((s.jobsListed && !s.jobsTruncated) || !s.stats) return { ...s.counts, title: undefined };
   const t = s.stats.totals;
   return {
     queued: t.queued + t.deciding,

@@ -193,7 +193,7 @@ export function QueueView() {
               onClick={() => changeFilter({ filter: f.id })}
               data-filter={f.id}
             >
-              {f.label} <span className="num count">{int(countOf[f.id])}</span>
+              {f.label} {listed && <span className="num count">{int(countOf[f.id])}</span>}
             </button>
           ))}
         </div>
