@@ -37,18 +37,23 @@ function desk() {
     for (const k of ['strikes', 'expiries', 'snapshot'] as const) copyFileSync(stored[k], as[k]);
     return as;
   };
-  return { home, run, ingest, chain, dataDirOf, writtenAs };
+  /** A chain ingested, then a copy of it: the copy is a duplicate of the first's snapshot. */
+  const twice = async (seed: number) => {
+    const a = chain('a.csv', seed);
+    const again = join(home.dir, 'a-again.csv');
+    copyFileSync(a, again);
+    const first = await ingest(a);
+    const dup = await ingest(again);
+    expect(dup.status).toBe('duplicate');
+    return { first, dup };
+  };
+  return { home, run, ingest, chain, dataDirOf, writtenAs, twice };
 }
 
 describe('what a killed engine left of a run', () => {
   it("a duplicate's files, when it died before removing them, go at the next start", async () => {
     const d = desk();
-    const a = d.chain('a.csv', 3);
-    const again = join(d.home.dir, 'a-again.csv');
-    copyFileSync(a, again);
-    const first = await d.ingest(a);
-    const dup = await d.ingest(again);
-    expect(dup.status).toBe('duplicate');
+    const { first, dup } = await d.twice(3);
     const stored = exportFilesOf(first.snapshot.parquet);
     const dataDir = d.dataDirOf(stored);
     d.writtenAs(stored, dup.job_id);
@@ -103,11 +108,7 @@ describe('what a killed engine left of a run', () => {
 describe('a start that sweeps', () => {
   it('forgets a run only once its files are gone (a start killed while it sweeps leaves its markers)', async () => {
     const d = desk();
-    const a = d.chain('a.csv', 12);
-    const again = join(d.home.dir, 'a-again.csv');
-    copyFileSync(a, again);
-    const first = await d.ingest(a);
-    const dup = await d.ingest(again);
+    const { first, dup } = await d.twice(12);
     const stored = exportFilesOf(first.snapshot.parquet);
     const dataDir = d.dataDirOf(stored);
     const left = Object.values(d.writtenAs(stored, dup.job_id));
