@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Store, type StoreOptions } from '../../electron/engine/store/db.ts';
+import { CommitQueue, DEFAULT_GROUP_COMMIT } from '../../electron/engine/store/group-commit.ts';
+import { StatementCache } from '../../electron/engine/store/statement-cache.ts';
 
 const dirs: string[] = [];
 const tempDb = () => {
@@ -214,6 +217,61 @@ describe('group commit', () => {
     await Promise.all(burst);
     expect(done).toBe(300);
     expect(doneAtRead).toBeLessThan(150);
+  });
+
+  it("runs every work once when the last lane's head comes of age between a look at the lanes and a take", async () => {
+    // A clock that moves 7 ms at every look: the last lane's head comes of age (100 ms)
+    // while the queue is choosing. Taking from the lane first *then*, not the one looked
+    // at, lost a work (its caller waited for good) and ran another twice.
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    let t = 0;
+    const queue = new CommitQueue(
+      conn,
+      DEFAULT_GROUP_COMMIT,
+      new StatementCache(conn),
+      () => (t += 7),
+    );
+    await queue.push('statement', (tx) => tx.run('CREATE TABLE t (lane INTEGER, n INTEGER)'), {
+      lane: 0,
+    });
+    // Each LOW work queues a work of the last lane as it runs, so that those come of age
+    // while LOW work is still queued.
+    const reads = new Map<number, Promise<unknown>>();
+    const low = Array.from({ length: 60 }, (_, n) =>
+      queue.push(
+        'transaction',
+        async (tx) => {
+          await tx.run('INSERT INTO t VALUES (3, $1)', [n]);
+          if (!reads.has(n))
+            reads.set(
+              n,
+              queue.push('statement', (t2) => t2.run('INSERT INTO t VALUES (4, $1)', [n]), {
+                lane: 4,
+              }),
+            );
+        },
+        { lane: 3 },
+      ),
+    );
+    const settled = await Promise.race([
+      Promise.all(low)
+        .then(() => Promise.all(reads.values()))
+        .then(() => 'all settled'),
+      new Promise((r) => setTimeout(() => r('some never settled'), 10_000)),
+    ]);
+    expect(settled).toBe('all settled');
+    const rows = await queue.push(
+      'statement',
+      (tx) =>
+        tx.all<{ runs: bigint }>(
+          'SELECT count(*) AS runs FROM t GROUP BY lane, n HAVING count(*) <> 1',
+        ),
+      { lane: 0 },
+    );
+    expect(rows).toEqual([]);
+    conn.closeSync();
+    instance.closeSync();
   });
 
   it('caps a batch by its number of works and by its time', async () => {

@@ -60,7 +60,7 @@ interface Entry {
   work: Work;
   alone: boolean;
   failure?: { error: unknown };
-  /** When it was queued (performance.now()). */
+  /** When it was queued (the queue's clock). */
   at: number;
 }
 
@@ -159,11 +159,16 @@ export class CommitQueue {
   readonly #statements: StatementCache;
   readonly #group: GroupCommitOptions | null;
 
+  /** The clock a work's wait is counted by (milliseconds; tests replace it). */
+  readonly #now: () => number;
+
   constructor(
     conn: DuckDBConnection,
     group: GroupCommitOptions | null,
     statements: StatementCache,
+    now: () => number = () => performance.now(),
   ) {
+    this.#now = now;
     this.#conn = conn;
     this.#statements = statements;
     this.#group = group;
@@ -182,7 +187,7 @@ export class CommitQueue {
       this.#lanes[Math.max(0, Math.min(LANES - 1, opts.lane))]!.push({
         work,
         alone,
-        at: performance.now(),
+        at: this.#now(),
       });
       void this.#pump();
     });
@@ -194,7 +199,7 @@ export class CommitQueue {
     if (
       last.length > 0 &&
       this.#lanes[0]!.length === 0 &&
-      performance.now() - last[0]!.at >= LAST_LANE_WAIT_MS
+      this.#now() - last[0]!.at >= LAST_LANE_WAIT_MS
     )
       return last;
     return this.#lanes.find((l) => l.length > 0);
@@ -204,8 +209,15 @@ export class CommitQueue {
     return this.#first()?.[0];
   }
 
-  #take(): Entry | undefined {
-    return this.#first()?.shift();
+  /**
+   * Takes the entry `#peek` gave: the lane it heads, not the lane first now — the last
+   * lane's head may have become old enough to go first in between, and taking from it
+   * instead lost that work (never settled: its caller waited for good) and ran the peeked
+   * one twice.
+   */
+  #take(entry: Entry): void {
+    const lane = this.#replay[0] === entry ? this.#replay : this.#lanes.find((l) => l[0] === entry);
+    lane?.shift();
   }
 
   async #pump(): Promise<void> {
@@ -215,10 +227,10 @@ export class CommitQueue {
     try {
       for (let next = this.#peek(); next; next = this.#peek()) {
         if (next.failure) {
-          this.#take();
+          this.#take(next);
           this.#settle(next.work, false, next.failure.error);
         } else if (next.alone) {
-          this.#take();
+          this.#take(next);
           await this.#runAlone(next.work);
         } else {
           await this.#runBatch(this.#group!);
@@ -281,7 +293,9 @@ export class CommitQueue {
     try {
       await this.#conn.run('BEGIN TRANSACTION');
     } catch (e) {
-      this.#settle(this.#take()!.work, false, e);
+      const first = this.#peek()!;
+      this.#take(first);
+      this.#settle(first.work, false, e);
       return;
     }
     const done: { entry: Entry; ok: boolean; value: unknown }[] = [];
@@ -292,7 +306,7 @@ export class CommitQueue {
     ) {
       const entry = this.#peek();
       if (!entry || entry.alone) break;
-      this.#take();
+      this.#take(entry);
       if (entry.failure) {
         done.push({ entry, ok: false, value: entry.failure.error });
         continue;
