@@ -977,6 +977,21 @@ describe('long format', () => {
     );
   });
 
+  it('a wall-clock time around a daylight-saving change is the instant the clocks showed', () => {
+    const ny = (text: string) => parseTimestamp(text, 'America/New_York');
+    // Spring forward (02:00 EST → 03:00 EDT): 02:30 shows on no clock; read with the offset
+    // from before the jump, it is 07:30Z, which the clocks showed as 03:30 EDT.
+    expect(ny('2024-03-10 02:30:00')).toBe('2024-03-10T03:30:00-04:00');
+    expect(Date.parse(ny('2024-03-10 02:30:00')!)).toBe(Date.parse('2024-03-10T07:30:00Z'));
+    expect(ny('2024-03-10 01:59:59')).toBe('2024-03-10T01:59:59-05:00');
+    expect(ny('2024-03-10 03:00:00')).toBe('2024-03-10T03:00:00-04:00');
+    // Fall back: 01:30 shows twice, read as the first (EDT), and 02:30 once (EST).
+    expect(ny('2024-11-03 01:30:00')).toBe('2024-11-03T01:30:00-04:00');
+    expect(ny('2024-11-03 02:30:00')).toBe('2024-11-03T02:30:00-05:00');
+    // East of UTC (Berlin jumps 02:00 CET → 03:00 CEST).
+    expect(parseTimestamp('2024-03-31 02:15', 'Europe/Berlin')).toBe('2024-03-31T03:15:00+02:00');
+  });
+
   it('a US-order date and time, as Excel writes it, is exchange time (month first, as expiries)', () => {
     const ny = (text: string) => parseTimestamp(text, 'America/New_York');
     expect(ny('01/08/2024 10:30:00')).toBe('2024-01-08T10:30:00-05:00');

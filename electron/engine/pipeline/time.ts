@@ -131,10 +131,27 @@ export function formatOffset(minutes: number): string {
 /** ISO-8601 of a wall-clock time in `timeZone`, e.g. 2024-01-07T10:52:00-05:00. */
 export function zonedIso(t: WallTime, timeZone: string): string {
   const wallAsUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
-  // Two passes settle the offset around DST changes.
-  let offset = offsetAt(timeZone, wallAsUtc);
-  offset = offsetAt(timeZone, wallAsUtc - offset * 60000);
-  return `${wallIso(t)}${formatOffset(offset)}`;
+  // Two passes settle the offset around DST changes; a time the clocks show twice (the
+  // hour they go back) is read as its first, as Temporal's 'compatible' reads it.
+  const first = offsetAt(timeZone, wallAsUtc);
+  const offset = offsetAt(timeZone, wallAsUtc - first * MINUTE);
+  if (offsetAt(timeZone, wallAsUtc - offset * MINUTE) === offset)
+    return `${wallIso(t)}${formatOffset(offset)}`;
+  // A time the clocks jump over (spring forward) shows on no clock: read it, as Temporal
+  // does, with the offset from before the jump, and write it as the clocks then read
+  // (02:30 on a New York spring-forward day is 03:30-04:00), not an hour early.
+  const instant = wallAsUtc - Math.min(first, offset) * MINUTE;
+  const after = offsetAt(timeZone, instant);
+  const shown = new Date(instant + after * MINUTE);
+  const wall: WallTime = {
+    year: shown.getUTCFullYear(),
+    month: shown.getUTCMonth() + 1,
+    day: shown.getUTCDate(),
+    hour: shown.getUTCHours(),
+    minute: shown.getUTCMinutes(),
+    second: shown.getUTCSeconds(),
+  };
+  return `${wallIso(wall)}${formatOffset(after)}`;
 }
 
 export const wallIso = (t: WallTime): string =>
