@@ -921,6 +921,42 @@ describe('long format', () => {
     }
   });
 
+  it("a Parquet float column's NaN is empty, as the CSV's NaN cell is", async () => {
+    const csv = join(dir, 'nan-cells.csv');
+    writeLongCsv(csv, { seed: 34, expiries: 3, strikesPerExpiry: 10 });
+    const text = pl.readCSV(csv, { inferSchemaLength: 0 });
+    const withNaN = (col: string, row: number) =>
+      text.withColumn(
+        pl.Series(
+          col,
+          (text.getColumn(col).toArray() as string[]).map((v, i) => (i === row ? 'NaN' : v)),
+          pl.Utf8,
+        ),
+      );
+    // A vendor's frame writes a missing gamma or bid as the float NaN (Polars does).
+    const both = withNaN('gamma', 4).withColumn(withNaN('bid', 7).getColumn('bid'));
+    const nanCsv = join(dir, 'nan-cells-text.csv');
+    both.writeCSV(nanCsv);
+    const nanParquet = join(dir, 'nan-cells.parquet');
+    pl.readCSV(nanCsv, { ignoreErrors: false }).writeParquet(nanParquet);
+    const gamma = pl.readParquet(nanParquet).getColumn('gamma');
+    expect(gamma.dtype.variant).toBe('Float64');
+    expect(Number.isNaN((gamma.toArray() as number[])[4])).toBe(true);
+    const a = (await run(nanCsv)).snapshot;
+    const b = (await run(nanParquet)).snapshot;
+    for (const k of ['contracts', 'total_gex', 'zero_gamma', 'call_wall', 'put_wall'] as const)
+      expect(b[k], k).toEqual(a[k]);
+    // In a required column it is missing, at its row.
+    const oiCsv = join(dir, 'nan-oi.csv');
+    withNaN('open_interest', 9).writeCSV(oiCsv);
+    const oiParquet = join(dir, 'nan-oi.parquet');
+    pl.readCSV(oiCsv, { ignoreErrors: false }).writeParquet(oiParquet);
+    expect(pl.readParquet(oiParquet).getColumn('open_interest').dtype.variant).toBe('Float64');
+    const e = await failureOf(oiParquet);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 10, field: 'open_interest' });
+    expect(e.message).toContain('is missing');
+  });
+
   it('a cell repeating the last one reads the same, quoted or not, but an escaped quote is not its raw bytes', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma\n';
     const row = (u: string, expiry: string, strike: number) =>

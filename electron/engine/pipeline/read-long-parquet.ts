@@ -144,10 +144,10 @@ function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names
       } else {
         try {
           const raw = s.cast(pl.Float64).toArray() as (number | null)[];
-          values =
-            raw.length === rows
-              ? Float64Array.from(raw, (v) => (v === null ? EMPTY : v === -Infinity ? TOO_BIG : v))
-              : uneven(col, raw.length);
+          // A float NaN is how a data frame writes a missing value: empty, as a CSV's `NaN`.
+          const cell = (v: number | null) =>
+            v === null || Number.isNaN(v) ? EMPTY : v === -Infinity ? TOO_BIG : v;
+          values = raw.length === rows ? Float64Array.from(raw, cell) : uneven(col, raw.length);
         } catch {
           values = bad(0, col, field, 'is not a numeric column');
         }
