@@ -175,11 +175,11 @@ async function measureAt(
   const h = await local.history({ underlying: 'SPX' });
   const hp = await warm.history({ underlying: 'SPX' });
   if (!h.ok || !hp.ok) throw new Error('history failed');
-  const ids = h.value.map((p) => p.id);
+  const ids = h.value.rows.map((p) => p.id);
   same(
     'history: engine reader',
-    hp.value.map((p) => [p.id, p.total_gex]),
-    h.value.map((p) => [p.id, p.total_gex]),
+    hp.value.rows.map((p) => [p.id, p.total_gex]),
+    h.value.rows.map((p) => [p.id, p.total_gex]),
   );
   const historyFiles = folder.historyFiles('SPX', -8.64e15, 8.64e15);
   const partition = join(dataDir, SNAPSHOTS_DATASET, 'underlying=SPX');
@@ -247,10 +247,10 @@ async function measureAt(
   const l = await local.levels();
   const lp = await warm.levels();
   if (!l.ok || !lp.ok) throw new Error('levels failed');
-  const latest = l.value.map((r) => r.id);
+  const latest = l.value.rows.map((r) => r.id);
   same(
     'levels: engine reader',
-    lp.value.map((r) => r.id),
+    lp.value.rows.map((r) => r.id),
     latest,
   );
   const latestFiles = folder.latestFiles();

@@ -22,10 +22,10 @@ import {
 import { DrainResult, JobDetail, QueueStats } from './api/queue.ts';
 import { ActiveRules, RuleVersion, WhatIfAnswer, WhatIfBaseline } from './api/rules.ts';
 import {
-  HistoryPoint,
+  HistoryAnswer,
   AttachFolders,
   HistoryRequest,
-  LevelsRow,
+  LevelsAnswer,
   SnapshotDetail,
   SnapshotDiff,
   PruneRequest,
@@ -95,12 +95,12 @@ export const calls = {
   'snapshots:get': call(z.object({ id: z.string(), attach: AttachFolders }), SnapshotDetail),
   /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
   'snapshots:cells': call(z.object({ id: z.string(), attach: AttachFolders }), SnapshotCells),
-  'snapshots:history': call(HistoryRequest, z.array(HistoryPoint)),
+  'snapshots:history': call(HistoryRequest, HistoryAnswer),
   'snapshots:diff': call(
     z.object({ from: z.string().min(1), to: z.string().min(1), attach: AttachFolders }),
     SnapshotDiff,
   ),
-  'snapshots:levels': call(z.object({ attach: AttachFolders }).strict(), z.array(LevelsRow)),
+  'snapshots:levels': call(z.object({ attach: AttachFolders }).strict(), LevelsAnswer),
   /**
    * Removes a snapshot of this workstation's store (one ingested by mistake): its figures
    * and its export files, audited as `removed` (who, why, what it was). The request and job

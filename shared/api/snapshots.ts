@@ -90,6 +90,25 @@ export const HistoryPoint = SnapshotLevels.extend({
 });
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
+/**
+ * A file of an attached export folder that could not be read (a copy still arriving, a
+ * damaged one, one this user may not read): its whole path, and what was wrong with it.
+ */
+export const UnreadableFile = z.object({ path: z.string(), message: z.string() });
+export type UnreadableFile = z.infer<typeof UnreadableFile>;
+
+/**
+ * The answer of a call that reads many snapshots (history, levels): what every readable
+ * file gave, and each file that could not be read, so that one such file hides only
+ * itself and is named, never a shorter answer in silence.
+ */
+const partialAnswer = <Row extends z.ZodType>(row: Row) =>
+  z.object({ rows: z.array(row), unreadable: z.array(UnreadableFile) });
+
+/** An underlying's history, oldest as_of first. */
+export const HistoryAnswer = partialAnswer(HistoryPoint);
+export type HistoryAnswer = z.infer<typeof HistoryAnswer>;
+
 export const StrikeChange = z.object({
   strike: z.number(),
   net_gex_change: z.number(),
@@ -119,6 +138,10 @@ export const LevelsRow = SnapshotLevels.extend({
   age_s: z.number(),
 });
 export type LevelsRow = z.infer<typeof LevelsRow>;
+
+/** The levels board: each underlying's latest readable snapshot, by underlying. */
+export const LevelsAnswer = partialAnswer(LevelsRow);
+export type LevelsAnswer = z.infer<typeof LevelsAnswer>;
 
 /** A snapshot removed from the store (snapshots:remove): what it was, and its export files deleted. */
 export const RemovedSnapshot = z.object({

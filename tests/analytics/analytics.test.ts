@@ -3,6 +3,7 @@
 // inputs (the generated contracts, the instants of as_of), never from the engine's output.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
+import { UnreadableExport } from '../../electron/engine/analytics/export-folder.ts';
 import { calls } from '../../shared/api.ts';
 import { chainContracts, chainCsv, type GeneratedChain } from './chains.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
@@ -11,6 +12,7 @@ import {
   ingestChain,
   ingestFile,
   pipeline,
+  tempDir,
   tree,
   workstation,
   type Workstation,
@@ -74,10 +76,12 @@ describe('history', () => {
     // The API's own response schema holds (what the UI receives).
     calls['snapshots:history'].response.parse(r.value);
     const byInstant = Object.entries(AS_OF).sort(([, x], [, y]) => Date.parse(x) - Date.parse(y));
-    expect(r.value.map((p) => p.id)).toEqual(byInstant.map(([k]) => ids[k as keyof typeof AS_OF]));
-    expect(r.value.map((p) => p.as_of)).toEqual(byInstant.map(([, v]) => v));
-    expect(r.value.map((p) => p.spot)).toEqual([4801, 4802, 4803, 4804]);
-    for (const p of r.value) {
+    expect(r.value.rows.map((p) => p.id)).toEqual(
+      byInstant.map(([k]) => ids[k as keyof typeof AS_OF]),
+    );
+    expect(r.value.rows.map((p) => p.as_of)).toEqual(byInstant.map(([, v]) => v));
+    expect(r.value.rows.map((p) => p.spot)).toEqual([4801, 4802, 4803, 4804]);
+    for (const p of r.value.rows) {
       expect(p.origin).toBe('local');
       expect(p.note).toBeNull();
       for (const k of ['dex', 'vex', 'cex'] as const) expect(Number.isFinite(p[k])).toBe(true);
@@ -91,7 +95,7 @@ describe('history', () => {
     const listed = async (from?: string, to?: string) => {
       const r = await analytics.history({ underlying: 'SPX', from, to });
       if (!r.ok) throw new Error(r.error.message);
-      return r.value.map((p) => p.id);
+      return r.value.rows.map((p) => p.id);
     };
     expect(await listed(AS_OF.a, AS_OF.b)).toEqual([ids.a, ids.b]);
     expect(await listed(AS_OF.b)).toEqual([ids.b, ids.mar]);
@@ -252,11 +256,11 @@ describe('levels', () => {
     const r = await new Analytics({ store: ws.store, timeZone: NY, now: () => now }).levels();
     if (!r.ok) throw new Error(r.error.message);
     calls['snapshots:levels'].response.parse(r.value);
-    expect(r.value.map((l) => [l.underlying, l.origin])).toEqual([
+    expect(r.value.rows.map((l) => [l.underlying, l.origin])).toEqual([
       ['META', 'local'],
       ['SPX', 'local'],
     ]);
-    const spx = r.value[1]!;
+    const spx = r.value.rows[1]!;
     expect(spx.id).toBe(ids.mar);
     expect(spx.age_s).toBe((now - Date.parse(AS_OF.mar)) / 1000);
     expect(spx.absolute_gamma_strike).not.toBeNull();
@@ -289,12 +293,12 @@ describe('an attached export folder', () => {
 
     const history = await analytics.history({ underlying: 'SPX' });
     if (!history.ok) throw new Error(history.error.message);
-    expect(history.value.map((p) => [p.id, p.origin])).toEqual([
+    expect(history.value.rows.map((p) => [p.id, p.origin])).toEqual([
       [jan.id, 'local'],
       [feb.id, theirs.dataDir],
       [mar.id, 'local'],
     ]);
-    expect(history.value[1]).toMatchObject({
+    expect(history.value.rows[1]).toMatchObject({
       as_of: AS_OF.b,
       spot: 4803,
       total_gex: feb.output.snapshot.total_gex,
@@ -303,11 +307,11 @@ describe('an attached export folder', () => {
 
     const levels = await analytics.levels();
     if (!levels.ok) throw new Error(levels.error.message);
-    expect(levels.value.map((l) => [l.underlying, l.id, l.origin])).toEqual([
+    expect(levels.value.rows.map((l) => [l.underlying, l.id, l.origin])).toEqual([
       ['NDX', ndx.id, theirs.dataDir],
       ['SPX', mar.id, 'local'],
     ]);
-    expect(levels.value[0]!.age_s).toBe(
+    expect(levels.value.rows[0]!.age_s).toBe(
       Math.round(
         (Date.parse('2024-03-05T00:00:00Z') - Date.parse('2024-03-04T10:00:00-05:00')) / 1000,
       ),
@@ -419,7 +423,91 @@ describe('an attached export folder', () => {
     await theirs.store.close();
   });
 
-  it('a file copied only in part is an error that names it, in every query', async () => {
+  it('a file that cannot be read hides only its own snapshot from history and levels, and is named', async () => {
+    const mine = await workstation();
+    const theirs = await workstation();
+    const jan = await ingestChain(mine, 'jan', chain(AS_OF.jan, 1));
+    const feb = await ingestChain(theirs, 'feb', chain(AS_OF.b, 3));
+    const mar = await ingestChain(theirs, 'mar', chain(AS_OF.mar, 4));
+    const ndx = await ingestChain(
+      theirs,
+      'ndx',
+      chain('2024-03-04T10:00:00-05:00', 7, { underlying: 'NDX', spot: 18000 }),
+    );
+    // SPX's newest snapshot there still arriving: its row file half written.
+    const rowFile = exportFilesOf(mar.output.strikesParquet).snapshot;
+    const whole = readFileSync(rowFile);
+    writeFileSync(rowFile, whole.subarray(0, whole.length >> 1));
+    const analytics = new Analytics({
+      store: mine.store,
+      attach: [theirs.dataDir],
+      timeZone: NY,
+      now: () => Date.parse('2024-03-05T00:00:00Z'),
+    });
+    const named = [
+      {
+        path: rowFile,
+        message: expect.stringMatching(
+          /^cannot be read as Parquet \(copied only in part, or damaged\): copy it again, or remove it \(.*PAR1/,
+        ),
+      },
+    ];
+
+    // Asked twice: the second time the readable files' rows are kept, the other tried again.
+    for (const _ of [1, 2]) {
+      const levels = await analytics.levels();
+      if (!levels.ok) throw new Error(levels.error.message);
+      calls['snapshots:levels'].response.parse(levels.value);
+      expect(levels.value.rows.map((l) => [l.underlying, l.id, l.origin])).toEqual([
+        ['NDX', ndx.id, theirs.dataDir],
+        ['SPX', feb.id, theirs.dataDir],
+      ]);
+      expect(levels.value.unreadable).toEqual(named);
+
+      const history = await analytics.history({ underlying: 'SPX' });
+      if (!history.ok) throw new Error(history.error.message);
+      calls['snapshots:history'].response.parse(history.value);
+      expect(history.value.rows.map((p) => [p.id, p.origin])).toEqual([
+        [jan.id, 'local'],
+        [feb.id, theirs.dataDir],
+      ]);
+      expect(history.value.unreadable).toEqual(named);
+    }
+    // Another underlying's history reads none of SPX's files: nothing to name.
+    const ndxHistory = await analytics.history({ underlying: 'NDX' });
+    expect(ndxHistory.ok && ndxHistory.value).toEqual({
+      rows: [expect.objectContaining({ id: ndx.id })],
+      unreadable: [],
+    });
+    // Compare's snapshots that can be read still compare; the unreadable one is an error naming it.
+    const diff = await analytics.diff(jan.id, feb.id);
+    expect(diff.ok && diff.value.to).toBe(feb.id);
+    const broken = await analytics.diff(feb.id, mar.id);
+    expect(broken.ok ? null : broken.error).toMatchObject({ code: 'BAD_SHAPE', file: rowFile });
+
+    // Copied again in full: listed, and nothing named.
+    writeFileSync(rowFile, whole);
+    const levels = await analytics.levels();
+    expect(levels.ok && levels.value.rows.map((l) => l.id)).toEqual([ndx.id, mar.id]);
+    expect(levels.ok && levels.value.unreadable).toEqual([]);
+    await mine.store.close();
+    await theirs.store.close();
+  });
+
+  it('a file this user may not read is said to be so, not damaged', () => {
+    // As root (CI) every file can be read: the cause is what Polars says of EACCES.
+    const file = join(tempDir(), 'x.parquet');
+    writeFileSync(file, 'PAR1');
+    const denied = new UnreadableExport(file, new Error('Permission denied (os error 13)'));
+    expect(denied.unreadable).toEqual({
+      path: file,
+      message:
+        'cannot be read: permission denied (this user may not read it): let this user read it, or remove it (Permission denied (os error 13))',
+    });
+    expect(denied.message).toBe(`${file}, in an attached export folder, ${denied.reason}`);
+  });
+
+  it('a file of the snapshot asked for copied only in part is an error that names it', async () => {
     const mine = await workstation();
     const theirs = await workstation();
     const feb = await ingestChain(theirs, 'feb', chain(AS_OF.b, 3));
@@ -443,11 +531,10 @@ describe('an attached export folder', () => {
     });
     const whole = readFileSync(rowFile);
     writeFileSync(rowFile, whole.subarray(0, whole.length >> 1)); // a copy still arriving
-    expect(await analytics.levels()).toEqual(unreadable(rowFile));
-    expect(await analytics.history({ underlying: 'SPX' })).toEqual(unreadable(rowFile));
     expect(await analytics.snapshot(feb.id)).toEqual(unreadable(rowFile));
+    expect(await analytics.diff(feb.id, feb.id)).toEqual(unreadable(rowFile));
     writeFileSync(rowFile, whole);
-    expect((await analytics.levels()).ok).toBe(true);
+    expect((await analytics.snapshot(feb.id)).ok).toBe(true);
     writeFileSync(strikesFile, 'not parquet');
     expect(await analytics.snapshot(feb.id)).toEqual(unreadable(strikesFile));
     expect(await analytics.cells(feb.id)).toEqual(unreadable(strikesFile));

@@ -28,7 +28,7 @@ describe('levels over an attached folder whose desk removed snapshots', () => {
     const board = async () => {
       const r = await analytics().levels();
       if (!r.ok) throw new Error(r.error.message);
-      return r.value.map((l) => [l.underlying, l.id]);
+      return r.value.rows.map((l) => [l.underlying, l.id]);
     };
     expect(await board()).toEqual([
       ['NDX', other.id],

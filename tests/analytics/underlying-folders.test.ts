@@ -138,7 +138,7 @@ describe("the underlying's partition folder", () => {
     // The store's own snapshots, as it always read them.
     const own = new Analytics({ store: theirs.store, timeZone: NY });
     const ownHistory = await own.history({ underlying: 'BRK/B' });
-    expect(ownHistory.ok && ownHistory.value.map((p) => p.id)).toEqual([slash.id]);
+    expect(ownHistory.ok && ownHistory.value.rows.map((p) => p.id)).toEqual([slash.id]);
 
     // Another workstation attaches the folder: each underlying is its own.
     const mine = await workstation();
@@ -149,7 +149,7 @@ describe("the underlying's partition folder", () => {
       ['BRK_B', under.id],
     ] as const) {
       const h = await attached.history({ underlying: u });
-      expect(h.ok && h.value.map((p) => [p.id, p.origin]), u).toEqual([[id, theirs.dataDir]]);
+      expect(h.ok && h.value.rows.map((p) => [p.id, p.origin]), u).toEqual([[id, theirs.dataDir]]);
     }
     const detail = await attached.snapshot(back.id);
     expect(detail.ok && detail.value.snapshot.underlying).toBe('BRK\\B');
@@ -159,7 +159,7 @@ describe("the underlying's partition folder", () => {
     const later = await ingestTiny(theirs, 'BRK/B', '2024-03-18');
     expect(later.output.snapshotParquet).toContain(`${SNAPSHOTS_DATASET}/underlying=BRK%2FB/`);
     const both = await attached.history({ underlying: 'BRK/B' });
-    expect(both.ok && both.value.map((p) => p.id)).toEqual([slash.id, later.id]);
+    expect(both.ok && both.value.rows.map((p) => p.id)).toEqual([slash.id, later.id]);
 
     // Removing one in the older layout removes its three files, and only those.
     const files = Object.values(exportFilesOf(slash.output.strikesParquet));
@@ -182,9 +182,9 @@ describe("the underlying's partition folder", () => {
     expect(removed.files.sort()).toEqual(oldFiles.sort());
     expect(oldFiles.some((f) => existsSync(f))).toBe(false);
     const after = await attached.history({ underlying: 'BRK/B' });
-    expect(after.ok && after.value.map((p) => p.id)).toEqual([later.id]);
+    expect(after.ok && after.value.rows.map((p) => p.id)).toEqual([later.id]);
     const still = await attached.history({ underlying: 'BRK_B' });
-    expect(still.ok && still.value.map((p) => p.id)).toEqual([under.id]);
+    expect(still.ok && still.value.rows.map((p) => p.id)).toEqual([under.id]);
     await mine.store.close();
     await theirs.store.close();
   });
@@ -208,8 +208,11 @@ describe("the underlying's partition folder", () => {
         now,
       }).levels();
       if (!own.ok || !attached.ok) throw new Error('levels');
-      expect(own.value.map((r) => r.underlying)).toEqual(['BRK/B', 'BRK\\B', 'BRK_B']);
-      expect(attached.value).toEqual(own.value.map((r) => ({ ...r, origin: theirs.dataDir })));
+      expect(own.value.rows.map((r) => r.underlying)).toEqual(['BRK/B', 'BRK\\B', 'BRK_B']);
+      expect(attached.value).toEqual({
+        rows: own.value.rows.map((r) => ({ ...r, origin: theirs.dataDir })),
+        unreadable: [],
+      });
       await mine.store.close();
       await theirs.store.close();
     });
@@ -230,7 +233,7 @@ describe("the underlying's partition folder", () => {
       }
       // Known, with nothing in the range: an empty answer, as for the store.
       const empty = await attached.history({ underlying: 'BRK_B', from: '2025-01-01' });
-      expect(empty).toEqual({ ok: true, value: [] });
+      expect(empty).toEqual({ ok: true, value: { rows: [], unreadable: [] } });
       await mine.store.close();
       await theirs.store.close();
     });

@@ -2,12 +2,13 @@
 // them, run as the real command on real files: JSON shapes, as_of order, exit codes, the
 // measures against the independent computation, a version-2 database brought forward,
 // and another workstation's export folder attached read-only.
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { writeChain, writeTinyChain, type GeneratedChain } from '../analytics/chains.ts';
 import {
+  ingestChain,
   ingestFile,
   ingestTiny,
   pipeline,
@@ -17,6 +18,7 @@ import {
 } from '../analytics/helpers.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
+import { exportFilesOf } from '../../electron/engine/export-layout.ts';
 import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
 import { cliHome, runCli } from './run-cli.ts';
 
@@ -502,6 +504,27 @@ describe('gex-desk analytics commands', () => {
     const keep = (t: Record<string, string>) =>
       Object.fromEntries(Object.entries(t).filter(([k]) => !k.startsWith('logs')));
     expect(keep(tree(folder))).toEqual(keep(before));
+  });
+
+  it('--attach: a damaged file there is named on stderr, exit 1, after every readable snapshot', async () => {
+    const theirs = await workstation();
+    const good = await ingestChain(theirs, 'feb', spx(AS_OF.feb, 2));
+    const bad = await ingestChain(theirs, 'mar', spx(AS_OF.mar, 3));
+    await theirs.store.close();
+    const rowFile = exportFilesOf(bad.output.strikesParquet).snapshot;
+    writeFileSync(rowFile, readFileSync(rowFile).subarray(0, 100)); // a copy still arriving
+    const mine = cliHome();
+    const attach = ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')];
+    const named = new RegExp(
+      `^${rowFile}, in an attached export folder, cannot be read as Parquet \\(copied only in part, or damaged\\): copy it again, or remove it \\(.*\\)$`,
+      'm',
+    );
+    for (const command of [['levels'], ['history', 'SPX']]) {
+      const r = await runCli([...command, '--json', ...attach]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.lines.map((l) => l.id)).toEqual([good.id]);
+      expect(r.stderr).toMatch(named);
+    }
   });
 
   it('--attach: an underlying only sharing a folder name with one there is exit 1 NOT_FOUND', async () => {

@@ -1,10 +1,11 @@
 // A desk whose own store is empty, with another workstation's export folder attached:
 // Compare opens on an attached underlying (it opened blank, its underlying already
-// chosen); a file of the folder that cannot be read (a copy still arriving) is named by
-// its whole path on every view that shows the error, wrapped at both window sizes (its
-// base name, `<uuid>.parquet` in folders all called `data`, could not be found), and
-// History and Compare say no "Loading…" beside it.
-import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+// chosen); a file of the folder that cannot be read (a copy still arriving) hides only
+// itself: the board, History and Compare show every other snapshot, with a notice naming
+// it by its whole path (its base name, `<uuid>.parquet` in folders all called `data`,
+// could not be found), wrapped at both window sizes; a snapshot opened whose own file is
+// damaged is an error naming that file.
+import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,37 @@ const exportFile = (id: string, under: 'strikes' | 'snapshots'): string =>
         f.endsWith(`${sep}${id}.parquet`) &&
         f.startsWith(join(theirs, under === 'strikes' ? 'underlying=' : 'snapshots')),
     )!;
+
+/**
+ * The notice in `within` names `files` whole, each with what is wrong, as a status (read
+ * out), and takes no more than a third of the window: neither it nor the view runs off it.
+ */
+async function namedInNotice(page: Page, files: string[], view: string, within: string) {
+  const notice = page.locator(within).getByTestId('unreadable-notice');
+  await poll(() => notice.locator('.unreadable-path').allTextContents()).toEqual(files);
+  expect(await notice.getAttribute('role')).toBe('status');
+  for (const line of await notice.getByTestId('unreadable-file').allTextContents())
+    expect(line).toMatch(
+      /cannot be read as Parquet \(copied only in part, or damaged\): copy it again, or remove it \(.+\)$/,
+    );
+  for (const size of [WIDE, SMALL]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(100);
+    expect(
+      await cutOff(page, `${within}, ${within} .unreadable-notice, ${within} .unreadable-files li`),
+      `${view} at ${size.width}`,
+    ).toEqual([]);
+    const box = (await notice.boundingBox())!;
+    expect(box.y + box.height, `${view} at ${size.width}: the notice in the window`).toBeLessThan(
+      size.height,
+    );
+    expect(box.height, `${view} at ${size.width}: the notice's height`).toBeLessThan(
+      size.height / 3,
+    );
+    await expectNoSerious(page, `attached: ${view} at ${size.width}`);
+  }
+  await page.setViewportSize(WIDE);
+}
 
 /** The error line on screen names `file` whole (where, message, tooltip), and nothing runs off the window. */
 async function namesWhole(page: Page, file: string, view: string, within: string): Promise<void> {
@@ -96,50 +128,63 @@ describe.skipIf(!haveChromium)('a desk with an attached export folder, its own s
     await expectNoSerious(page, 'attached: compare opened on none');
   });
 
-  it('names a file it cannot read by its whole path, wrapped, on the board, History, Compare and a snapshot', async () => {
+  it('shows every snapshot it can read, and names the file it cannot by its whole path, on the board, History and Compare', async () => {
     const { page } = desk;
-    // A copy still arriving, in MSFT's latest date folder: every query over it fails.
+    // Copies still arriving, in each underlying's latest date folder beside its latest snapshot.
     const copying = join(exportFile(ids.msft2!, 'snapshots'), '..', '0000copying.parquet');
+    const amdCopying = join(exportFile(ids.amd2!, 'snapshots'), '..', '0000copying.parquet');
     writeFileSync(copying, 'PAR1 partial');
+    writeFileSync(amdCopying, 'PAR1 partial');
+    const named = [amdCopying, copying];
 
+    // The board: both underlyings at their latest snapshot, and the notice.
     await page.goto(`${desk.host.origin}/#/snapshots`);
-    await namesWhole(page, copying, 'levels board', '[data-testid=levels-board]');
+    const board = page.getByTestId('levels-board');
+    await poll(() => board.getByTestId('levels-row').count()).toBe(2);
+    await board.locator('[data-testid=levels-row][data-underlying=MSFT]').click();
+    await poll(() => page.url()).toBe(`${desk.host.origin}/#/snapshots/${ids.msft2}`);
+    await namedInNotice(page, named, 'levels board', '[data-testid=levels-board]');
     await shot(page, 'attached-unreadable-levels');
 
+    // History: both MSFT snapshots, drawn.
     await page.goto(`${desk.host.origin}/#/snapshots/history/MSFT`);
-    await namesWhole(page, copying, 'history', '[data-testid=history-view]');
+    await poll(() => page.getByTestId('history-count').textContent()).toBe('2 snapshots');
+    await page.getByTestId('chart-history-levels').waitFor();
+    await namedInNotice(page, named, 'history', '[data-testid=history-view]');
     await shot(page, 'attached-unreadable-history');
 
+    // Compare: MSFT's latest against the one before.
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${ids.msft2}`);
-    await namesWhole(page, copying, 'compare', '[data-testid=compare-view]');
+    await poll(() => page.getByTestId('compare-a').inputValue()).toBe(ids.msft1);
+    await page.getByTestId('move-total').waitFor();
+    await namedInNotice(page, named, 'compare', '[data-testid=compare-view]');
     await shot(page, 'attached-unreadable-compare');
 
-    // A snapshot whose strike file is damaged: the snapshot view names that file.
+    // None named: History and Compare open on the board's first underlying, the file named.
+    for (const pane of ['history', 'compare']) {
+      await page.goto('about:blank');
+      await page.goto(`${desk.host.origin}/#/snapshots/${pane}`);
+      await poll(() => page.url()).toContain(
+        pane === 'history' ? '/history/AMD' : `/compare/${ids.amd1}/${ids.amd2}`,
+      );
+      await namedInNotice(page, named, `${pane}, none named`, `[data-testid=${pane}-view]`);
+    }
+
+    // Copied in full (here: gone), the notice goes with them.
+    rmSync(copying);
+    rmSync(amdCopying);
+    await page.goto('about:blank');
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await poll(() => board.getByTestId('levels-row').count()).toBe(2);
+    await poll(() => page.getByTestId('unreadable-file').count()).toBe(0);
+  });
+
+  it('names a damaged file of the snapshot opened by its whole path, wrapped', async () => {
+    const { page } = desk;
     const strikes = exportFile(ids.amd1!, 'strikes');
     writeFileSync(strikes, 'not parquet');
     await page.goto(`${desk.host.origin}/#/snapshots/${ids.amd1}`);
     await namesWhole(page, strikes, 'snapshot', '.snapshot-panel');
     await shot(page, 'attached-unreadable-snapshot');
-  });
-
-  it('says no "Loading…" beside that error, in History and Compare, an underlying named or not', async () => {
-    const { page } = desk;
-    const copying = join(exportFile(ids.msft2!, 'snapshots'), '..', '0000copying.parquet');
-    await page.goto(`${desk.host.origin}/#/snapshots/history/MSFT`);
-    await namesWhole(page, copying, 'history', '[data-testid=history-view]');
-    expect(await page.getByTestId('history-count').textContent()).toBe('');
-    await page.goto(`${desk.host.origin}/#/snapshots/compare/${ids.msft2}`);
-    await namesWhole(page, copying, 'compare', '[data-testid=compare-view]');
-    expect(await page.getByTestId('compare-underlying').inputValue()).toBe('MSFT');
-    // None named: the board's error is why there is none (it said "Loading…" for good, and
-    // Compare "No snapshots yet."). Loaded anew: the snapshots opened before would name one.
-    for (const pane of ['history', 'compare']) {
-      await page.goto('about:blank');
-      await page.goto(`${desk.host.origin}/#/snapshots/${pane}`);
-      await namesWhole(page, copying, `${pane}, none named`, `[data-testid=${pane}-view]`);
-      expect(await page.locator(`[data-testid=${pane}-view]`).textContent()).not.toMatch(
-        /Loading|No snapshots/,
-      );
-    }
   });
 });

@@ -123,7 +123,7 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     // The board ends with every underlying at its latest snapshot …
     const levels = await te.engine.handlers['snapshots:levels']({});
     if (!levels.ok) throw new Error(levels.error.message);
-    const qqq = levels.value.find((l) => l.underlying === 'QQQ')!;
+    const qqq = levels.value.rows.find((l) => l.underlying === 'QQQ')!;
     const figure = (v: number | null) =>
       v === null ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: 2 });
     // A spot keeps its two decimals (128.00).
@@ -132,14 +132,14 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     await poll(() =>
       page.locator('[data-testid=levels-row][data-underlying=QQQ]').textContent(),
     ).toMatch(new RegExp(`^QQQ${spotFigure(qqq.spot)}${figure(qqq.zero_gamma)}`));
-    await poll(() => page.getByTestId('levels-row').count()).toBe(levels.value.length);
+    await poll(() => page.getByTestId('levels-row').count()).toBe(levels.value.rows.length);
     page.off('request', count);
     // … having asked for the levels at most once a second (and the sparklines' histories
     // with them), not once per snapshot stored (30, and 30 × 4 histories, before).
     const seconds = Math.ceil((Date.now() - started) / 1000);
     expect(asked['snapshots:levels']).toBeLessThanOrEqual(seconds + 1);
     expect(asked['snapshots:history'] ?? 0).toBeLessThanOrEqual(
-      (seconds + 1) * levels.value.length,
+      (seconds + 1) * levels.value.rows.length,
     );
     console.log(
       `[first-snapshot] 30 snapshots in ${seconds} s: snapshots:levels asked ${asked['snapshots:levels']} times, snapshots:history ${asked['snapshots:history'] ?? 0}`,

@@ -339,7 +339,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     console.log(
       `[workbench] ingested ${files.length} chains through the engine in ${Date.now() - started} ms`,
     );
-    const levels = await api(h['snapshots:levels']({}));
+    const levels = (await api(h['snapshots:levels']({}))).rows;
     spxId = levels.find((l) => l.underlying === 'SPX')!.id;
   }, 900_000);
 
@@ -352,7 +352,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await goTo(page, 'snapshots');
     const board = page.getByTestId('levels-board');
     await board.waitFor();
-    const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
+    const levels = (await api(desk.te.engine.handlers['snapshots:levels']({}))).rows;
     await poll(() => page.getByTestId('levels-row').count()).toBe(levels.length);
     const spx = levels.find((l) => l.underlying === 'SPX')!;
     const row = page.locator('[data-testid=levels-row][data-underlying=SPX]');
@@ -586,7 +586,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     );
     expect(ms).toBeLessThan(1000);
     expect(page.url()).toMatch(/#\/snapshots\/history\/XSP$/);
-    const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const history = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
+      .rows;
     const slider = page.getByTestId('history-slider');
     await poll(() => page.getByTestId('history-at').textContent()).toContain(
       `${HISTORY} / ${HISTORY}`,
@@ -642,7 +643,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   it('compares two snapshots: moves of flip and walls, change of GEX and OI by strike', async () => {
     await goTo(page, 'snapshots');
     await page.locator('[data-pane=compare]').click();
-    const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const history = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
+      .rows;
     const [a, b] = [history[0]!, history[5]!];
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a.id}/${b.id}`);
     await page.getByTestId('compare-view').waitFor();
@@ -713,7 +715,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   });
 
   it('keeps the snapshot or underlying in view when the History and Compare tabs are chosen', async () => {
-    const history = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const history = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
+      .rows;
     const open = history[10]!;
     // A snapshot open below the board: Compare puts it against the one before it …
     await page.goto(`${desk.host.origin}/#/snapshots/${open.id}`);
@@ -765,7 +768,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
 
   it('steps Back and Forward through the board, a snapshot, its history and a comparison', async () => {
     const origin = desk.host.origin;
-    const xsp = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const xsp = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
+      .rows;
     const [before, newest] = [xsp.at(-2)!.id, xsp.at(-1)!.id];
     const url = () => page.url();
     const title = () => page.locator('#snapshot-title').textContent();
@@ -841,7 +845,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   });
 
   it('scrolls the open snapshot’s row into the compact board above it', async () => {
-    const levels = await api(desk.te.engine.handlers['snapshots:levels']({}));
+    const levels = (await api(desk.te.engine.handlers['snapshots:levels']({}))).rows;
     const xsp = levels.find((l) => l.underlying === 'XSP')!;
     await page.goto(`${desk.host.origin}/#/snapshots/${xsp.id}`);
     await page.getByTestId('snapshot-workbench').waitFor();
@@ -901,7 +905,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   });
 
   it('keeps the open snapshot’s row in view in the list above it, also from a bookmark', async () => {
-    const xsp = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' }));
+    const xsp = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
+      .rows;
     // A snapshot from the middle of the list: hundreds of rows below its top.
     const deep = xsp[Math.floor(xsp.length / 2)]!;
     await page.goto(`${desk.host.origin}/#/snapshots/list/${deep.id}`);
@@ -932,7 +937,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   });
 
   it('shows a small underlying’s snapshot in its own scale from the list, as its charts', async () => {
-    const [qqq] = await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'QQQ' }));
+    const [qqq] = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'QQQ' })))
+      .rows;
     const { snapshot } = await api(desk.te.engine.handlers['snapshots:get']({ id: qqq!.id }));
     const largest = Math.max(
       ...[snapshot.total_gex, snapshot.call_gex, snapshot.put_gex].map(Math.abs),

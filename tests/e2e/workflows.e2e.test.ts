@@ -331,7 +331,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await desk.te.engine.drain();
     const levels = await desk.te.engine.handlers['snapshots:levels']({});
     if (!levels.ok) throw new Error(levels.error.message);
-    const id = levels.value.find((l) => l.underlying === 'QQQ')!.id;
+    const id = levels.value.rows.find((l) => l.underlying === 'QQQ')!.id;
     await page.evaluate(`location.hash = '#/snapshots/${id}'`);
     await page.getByTestId('snapshot-detail').waitFor();
     const row = page.locator('[data-testid=levels-row][data-underlying=QQQ]');
@@ -386,7 +386,7 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await desk.te.engine.drain();
     const levels = await desk.te.engine.handlers['snapshots:levels']({});
     if (!levels.ok) throw new Error(levels.error.message);
-    const idOf = (u: string) => levels.value.find((l) => l.underlying === u)!.id;
+    const idOf = (u: string) => levels.value.rows.find((l) => l.underlying === u)!.id;
     const focused = `(() => {
       const el = document.activeElement;
       const view = document.querySelector('[data-testid=snapshots-view]');

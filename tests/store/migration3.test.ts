@@ -84,7 +84,7 @@ describe('migration 3 from a version-2 database', () => {
     expect(before.value.expiries.map((e) => e.bucket)).toEqual([null, null, null]);
     expect(before.value.profile).toHaveLength(60);
     const history = await analytics.history({ underlying: 'SPX' });
-    expect(history.ok && history.value[0]).toMatchObject({
+    expect(history.ok && history.value.rows[0]).toMatchObject({
       id: 'old-spx',
       dex: null,
       vex: null,
@@ -92,7 +92,9 @@ describe('migration 3 from a version-2 database', () => {
       note: before.value.note,
     });
     const levels = await analytics.levels();
-    expect(levels.ok && levels.value.map((l) => [l.id, l.absolute_gamma_strike, l.note])).toEqual([
+    expect(
+      levels.ok && levels.value.rows.map((l) => [l.id, l.absolute_gamma_strike, l.note]),
+    ).toEqual([
       ['old-ndx', null, before.value.note],
       ['old-spx', null, before.value.note],
     ]);

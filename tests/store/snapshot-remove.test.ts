@@ -83,7 +83,7 @@ describe('snapshots:remove', () => {
     const files = Object.values(exportFilesOf(stored.parquet));
     for (const f of files) expect(existsSync(f), f).toBe(true);
     for (const t of TABLES) expect(await rowsOf(t, b.snapshot), t).toBeGreaterThan(0);
-    expect((await must('snapshots:levels', {})).find((l) => l.underlying === 'SPX')?.id).toBe(
+    expect((await must('snapshots:levels', {})).rows.find((l) => l.underlying === 'SPX')?.id).toBe(
       b.snapshot,
     );
 
@@ -109,7 +109,7 @@ describe('snapshots:remove', () => {
     ]);
 
     // The levels fall back to the snapshot before; the removed one is found nowhere.
-    expect((await must('snapshots:levels', {})).find((l) => l.underlying === 'SPX')?.id).toBe(
+    expect((await must('snapshots:levels', {})).rows.find((l) => l.underlying === 'SPX')?.id).toBe(
       a.snapshot,
     );
     const gone = await call('snapshots:get', { id: b.snapshot });
@@ -138,7 +138,7 @@ describe('snapshots:remove', () => {
     const again = await ingest(wrong);
     expect(again.status).toBe('completed');
     expect(again.snapshot).not.toBe(b.snapshot);
-    expect((await must('snapshots:levels', {})).find((l) => l.underlying === 'SPX')?.id).toBe(
+    expect((await must('snapshots:levels', {})).rows.find((l) => l.underlying === 'SPX')?.id).toBe(
       again.snapshot,
     );
   });

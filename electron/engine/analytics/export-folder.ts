@@ -6,7 +6,7 @@
 // An underlying's folder is named as export-layout.ts says (percent-encoded), or, in
 // folders written before 2026-12-05, with `_` for each character outside [A-Za-z0-9._-]:
 // both are read, and each file's own `underlying` column decides whose it is.
-import { existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   EXPIRIES_DATASET,
@@ -15,6 +15,7 @@ import {
   SNAPSHOTS_DATASET,
   underlyingFolders,
 } from '../export-layout.ts';
+import type { UnreadableFile } from '../../../shared/api.ts';
 import { err, type Result } from '../../../shared/result.ts';
 
 /** Offsets run from −12 h to +14 h: the same instant can sit in date folders up to 2 days apart. */
@@ -42,16 +43,37 @@ function parquetFiles(path: string): string[] {
   }
 }
 
-/** A file of an attached export folder that cannot be read: missing, copied only in part, or damaged. */
+/** What is wrong with a file of an attached folder that `cause` says could not be read. */
+function whatIsWrong(file: string, cause: unknown): string {
+  const said = cause instanceof Error ? cause.message : String(cause);
+  if (!existsSync(file))
+    return "is missing (not copied yet, or removed): copy the snapshot's files again, or remove the others";
+  let readable = true;
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    readable = false;
+  }
+  if (!readable || /permission denied|os error 13\b/i.test(said))
+    return `cannot be read: permission denied (this user may not read it): let this user read it, or remove it (${said})`;
+  return `cannot be read as Parquet (copied only in part, or damaged): copy it again, or remove it (${said})`;
+}
+
+/** A file of an attached export folder that cannot be read: missing, copied only in part, damaged, or forbidden. */
 export class UnreadableExport extends Error {
   readonly file: string;
+  /** What is wrong, without the file's path ("cannot be read as Parquet …"). */
+  readonly reason: string;
   constructor(file: string, cause: unknown) {
-    super(
-      existsSync(file)
-        ? `${file}, in an attached export folder, cannot be read as Parquet (copied only in part, or damaged): copy it again, or remove it (${cause instanceof Error ? cause.message : String(cause)})`
-        : `${file}, in an attached export folder, is missing (not copied yet, or removed): copy the snapshot's files again, or remove the others`,
-    );
+    const reason = whatIsWrong(file, cause);
+    super(`${file}, in an attached export folder, ${reason}`);
     this.file = file;
+    this.reason = reason;
+  }
+
+  /** As an answer lists it beside what the other files gave. */
+  get unreadable(): UnreadableFile {
+    return { path: this.file, message: this.reason };
   }
 }
 
@@ -145,12 +167,9 @@ export class ExportFolder {
     });
   }
 
-  /** How many snapshot files a partition folder (<root>/snapshots/underlying=U) holds. */
-  partitionFileCount(partition: string): number {
-    return dirs(partition, 'date=').reduce(
-      (n, d) => n + parquetFiles(join(partition, d)).length,
-      0,
-    );
+  /** The snapshot files of a partition folder (<root>/snapshots/underlying=U), every date's. */
+  partitionFiles(partition: string): string[] {
+    return dirs(partition, 'date=').flatMap((d) => parquetFiles(join(partition, d)));
   }
 
   /** The snapshot file of an id: its path relative to a dataset root, or undefined. */

@@ -5,15 +5,17 @@
 // same files (bench/analytics.bench.ts, docs/analytics.md): a partition's glob as one lazy
 // scan, collected off the event loop, and a few files read one by one, were the fastest.
 // Rows already read are kept per file (path, modification time): a second query reads
-// only new files.
+// only new files. A file that cannot be read (a copy still arriving, a damaged one) is
+// named beside what the others gave (history, latest), and tried again by the next query.
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { polars } from '../native-modules.ts';
-import { readExportFile, type ExportFolder } from './export-folder.ts';
+import { readExportFile, UnreadableExport, type ExportFolder } from './export-folder.ts';
 import { strikeSums } from './strike-sums.ts';
 import {
   STRIKE_ROW_FIGURES,
   toSummary,
+  type Readable,
   type SnapshotOrigin,
   type SnapshotSummary,
   type StrikeRow,
@@ -59,9 +61,13 @@ export class ExportOrigin implements SnapshotOrigin {
     this.origin = folder.root;
   }
 
-  /** The summaries of these snapshot files: from the cache, else read (a partition's glob when most of it is wanted). */
-  async #summaries(files: string[]): Promise<SnapshotSummary[]> {
+  /**
+   * The summaries of these snapshot files: from the cache, else read (a partition's glob
+   * when most of it is wanted); and the files that could not be read.
+   */
+  async #summaries(files: string[]): Promise<Readable<SnapshotSummary>> {
     const out: SnapshotSummary[] = [];
+    const unreadable: UnreadableExport[] = [];
     const missing = new Map<string, { file: string; mtimeMs: number }[]>();
     for (const file of files) {
       const m = mtime(file);
@@ -75,7 +81,7 @@ export class ExportOrigin implements SnapshotOrigin {
         missing.get(partition)!.push({ file, mtimeMs: m });
       }
     }
-    if (missing.size === 0) return out;
+    if (missing.size === 0) return { rows: out, unreadable };
     const pl = polars();
     const read = (r: Record<string, unknown>, file: string, mtimeMs: number) => {
       const summary = toSummary(r, this.origin);
@@ -85,9 +91,9 @@ export class ExportOrigin implements SnapshotOrigin {
     for (const [partition, wanted] of missing) {
       // Most of the partition: one lazy scan of its glob, collected off the event loop. Should
       // one of its files be unreadable (a copy still arriving), the files are read one by one,
-      // which names it.
+      // which names it and reads the others.
       const frame =
-        wanted.length >= GLOB_SHARE * this.folder.partitionFileCount(partition)
+        wanted.length >= GLOB_SHARE * this.folder.partitionFiles(partition).length
           ? await pl
               .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE })
               .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
@@ -111,7 +117,11 @@ export class ExportOrigin implements SnapshotOrigin {
               pl
                 .readParquet(w.file, { columns: SUMMARY_COLUMNS.map(([c]) => c) })
                 .toRecords() as Record<string, unknown>[],
-          );
+          ).catch((e: unknown) => {
+            if (!(e instanceof UnreadableExport)) throw e;
+            unreadable.push(e);
+            return [];
+          });
           if (r)
             read(
               Object.fromEntries(SUMMARY_COLUMNS.map(([c, as]) => [as, r[c]])),
@@ -121,15 +131,22 @@ export class ExportOrigin implements SnapshotOrigin {
         }
       }
     }
-    return out;
+    return { rows: out, unreadable };
   }
 
-  async history(underlying: string, fromMs: number, toMs: number): Promise<SnapshotSummary[]> {
-    const rows = await this.#summaries(this.folder.historyFiles(underlying, fromMs, toMs));
+  async history(
+    underlying: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Readable<SnapshotSummary>> {
+    const read = await this.#summaries(this.folder.historyFiles(underlying, fromMs, toMs));
     const u = underlying.toUpperCase();
-    return rows.filter(
-      (s) => s.underlying.toUpperCase() === u && s.as_of_ms >= fromMs && s.as_of_ms <= toMs,
-    );
+    return {
+      rows: read.rows.filter(
+        (s) => s.underlying.toUpperCase() === u && s.as_of_ms >= fromMs && s.as_of_ms <= toMs,
+      ),
+      unreadable: read.unreadable,
+    };
   }
 
   /**
@@ -139,22 +156,38 @@ export class ExportOrigin implements SnapshotOrigin {
    */
   async hasUnderlying(underlying: string): Promise<boolean> {
     if (this.folder.hasOwnFiles(underlying)) return true;
-    return (await this.history(underlying, -8.64e15, 8.64e15)).length > 0;
+    return (await this.history(underlying, -8.64e15, 8.64e15)).rows.length > 0;
   }
 
-  async latest(): Promise<SnapshotSummary[]> {
+  async latest(): Promise<Readable<SnapshotSummary>> {
+    const read = await this.#summaries(this.folder.latestFiles());
+    // A partition whose latest files could not all be read: its underlying's latest readable
+    // snapshot may be older than the dates read, so the rest of the partition is read too.
+    const tried = new Set(read.unreadable.map((u) => u.file));
+    const partitions = new Set([...tried].map((f) => dirname(dirname(f))));
+    if (partitions.size > 0) {
+      const more = await this.#summaries(
+        [...partitions].flatMap((p) => this.folder.partitionFiles(p)).filter((f) => !tried.has(f)),
+      );
+      read.rows.push(...more.rows);
+      read.unreadable.push(...more.unreadable);
+    }
     const best = new Map<string, SnapshotSummary>();
-    for (const s of await this.#summaries(this.folder.latestFiles())) {
+    for (const s of read.rows) {
       const key = s.underlying.toUpperCase();
       const b = best.get(key);
       if (!b || s.as_of_ms > b.as_of_ms) best.set(key, s);
     }
-    return [...best.values()];
+    return { rows: [...best.values()], unreadable: read.unreadable };
   }
 
+  /** One snapshot's summary; its file unreadable is an error naming it (UnreadableExport). */
   async summary(id: string): Promise<SnapshotSummary | undefined> {
     const rel = this.folder.locate(id);
-    return rel ? (await this.#summaries([this.folder.snapshotFile(rel)]))[0] : undefined;
+    if (!rel) return undefined;
+    const { rows, unreadable } = await this.#summaries([this.folder.snapshotFile(rel)]);
+    if (unreadable[0]) throw unreadable[0];
+    return rows[0];
   }
 
   async idsStartingWith(prefix: string, limit: number): Promise<string[]> {

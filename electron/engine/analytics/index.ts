@@ -3,12 +3,14 @@
 // snapshot in full — over the workstation's store and over export folders attached
 // read-only (config `attach`, or `--attach DIR`). Snapshots of an attached folder are
 // marked with its path as their origin; one whose content is already listed (the store,
-// or an earlier folder) is listed once, from the first origin.
+// or an earlier folder) is listed once, from the first origin. History and levels read
+// many files: one that cannot be read is named beside what the others gave, so that it
+// hides only its own snapshot; one snapshot read in full (or diffed) unreadable is an error.
 import { resolve } from 'node:path';
 import type {
-  HistoryPoint,
+  HistoryAnswer,
   HistoryRequest,
-  LevelsRow,
+  LevelsAnswer,
   SnapshotCells,
   SnapshotDetail,
   SnapshotDiff,
@@ -19,7 +21,7 @@ import { snapshotDetail } from '../store/snapshot-detail.ts';
 import { exportCells, storeCells } from './cells.ts';
 import { diffSnapshots } from './diff.ts';
 import { exportDetail } from './export-detail.ts';
-import { attachedQuery, ExportFolder } from './export-folder.ts';
+import { attachedQuery, ExportFolder, type UnreadableExport } from './export-folder.ts';
 import { ExportOrigin } from './export-origin.ts';
 import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
@@ -35,6 +37,12 @@ export interface AnalyticsOptions {
   /** Epoch ms now (levels' age); replaced only in tests about time. */
   now?: () => number;
 }
+
+/** The unreadable files as an answer lists them: each once, by path. */
+const named = (files: UnreadableExport[]) =>
+  [...new Map(files.map((f) => [f.file, f.unreadable])).values()].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
 
 export class Analytics {
   readonly #local: StoreOrigin;
@@ -69,12 +77,13 @@ export class Analytics {
   }
 
   // Each query answers a Result: a file of an attached folder that cannot be read (a copy
-  // still arriving) is BAD_SHAPE, naming it, not an internal error.
-  history(req: HistoryRequest): Promise<Result<HistoryPoint[]>> {
+  // still arriving) is BAD_SHAPE, naming it, not an internal error — or, in history and
+  // levels, listed in `unreadable` beside the other files' rows.
+  history(req: HistoryRequest): Promise<Result<HistoryAnswer>> {
     return attachedQuery(() => this.#history(req));
   }
 
-  levels(): Promise<Result<LevelsRow[]>> {
+  levels(): Promise<Result<LevelsAnswer>> {
     return attachedQuery(() => this.#levels());
   }
 
@@ -91,25 +100,28 @@ export class Analytics {
     return attachedQuery(() => this.#read(id, (i) => storeCells(this.#store, i), exportCells));
   }
 
-  async #history(req: HistoryRequest): Promise<Result<HistoryPoint[]>> {
+  async #history(req: HistoryRequest): Promise<Result<HistoryAnswer>> {
     const bounds = resolveBounds(req.from, req.to, this.#timeZone);
     if (!bounds.ok) return bounds;
     const origins = this.#origins();
     if (!origins.ok) return origins;
     const seen = new Set<string>();
     const all: SnapshotSummary[] = [];
+    const unreadable: UnreadableExport[] = [];
     for (const origin of origins.value) {
-      for (const s of await origin.history(
-        req.underlying,
-        bounds.value.fromMs,
-        bounds.value.toMs,
-      )) {
+      const read = await origin.history(req.underlying, bounds.value.fromMs, bounds.value.toMs);
+      unreadable.push(...read.unreadable);
+      for (const s of read.rows) {
         if (seen.has(s.content_hash)) continue;
         seen.add(s.content_hash);
         all.push(s);
       }
     }
-    if (all.length === 0 && !(await this.#known(origins.value, req.underlying))) {
+    if (
+      all.length === 0 &&
+      unreadable.length === 0 &&
+      !(await this.#known(origins.value, req.underlying))
+    ) {
       return err(
         'NOT_FOUND',
         `There is no snapshot of ${req.underlying.toUpperCase()}${this.#where()}.`,
@@ -117,26 +129,30 @@ export class Analytics {
     }
     // Stable: equal instants keep the store's order, then the folders'.
     all.sort((a, b) => a.as_of_ms - b.as_of_ms);
-    return ok(all.map(historyPoint));
+    return ok({ rows: all.map(historyPoint), unreadable: named(unreadable) });
   }
 
-  async #levels(): Promise<Result<LevelsRow[]>> {
+  async #levels(): Promise<Result<LevelsAnswer>> {
     const origins = this.#origins();
     if (!origins.ok) return origins;
     const best = new Map<string, SnapshotSummary>();
+    const unreadable: UnreadableExport[] = [];
     for (const origin of origins.value) {
-      for (const s of await origin.latest()) {
+      const read = await origin.latest();
+      unreadable.push(...read.unreadable);
+      for (const s of read.rows) {
         const key = s.underlying.toUpperCase();
         const b = best.get(key);
         if (!b || s.as_of_ms > b.as_of_ms) best.set(key, s);
       }
     }
     const now = this.#now();
-    return ok(
-      [...best.entries()]
+    return ok({
+      rows: [...best.entries()]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, s]) => levelsRow(s, now)),
-    );
+      unreadable: named(unreadable),
+    });
   }
 
   async #diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {

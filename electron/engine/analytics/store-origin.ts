@@ -8,6 +8,7 @@ import { strikeSumsQuery } from './strike-sums.ts';
 import {
   STRIKE_ROW_FIGURES,
   toSummary,
+  type Readable,
   type SnapshotOrigin,
   type SnapshotSummary,
   type StrikeRow,
@@ -25,14 +26,18 @@ export class StoreOrigin implements SnapshotOrigin {
     this.#store = store;
   }
 
-  async history(underlying: string, fromMs: number, toMs: number): Promise<SnapshotSummary[]> {
+  async history(
+    underlying: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Readable<SnapshotSummary>> {
     const rows = await this.#store.all(
       `SELECT ${SUMMARY} FROM gex_snapshots
        WHERE upper(underlying) = upper($1) AND epoch_ms(as_of) BETWEEN $2 AND $3
        ORDER BY as_of, created_at`,
       [underlying, fromMs, toMs],
     );
-    return rows.map((r) => toSummary(r, this.origin));
+    return { rows: rows.map((r) => toSummary(r, this.origin)), unreadable: [] };
   }
 
   async hasUnderlying(underlying: string): Promise<boolean> {
@@ -43,12 +48,12 @@ export class StoreOrigin implements SnapshotOrigin {
     return row !== undefined;
   }
 
-  async latest(): Promise<SnapshotSummary[]> {
+  async latest(): Promise<Readable<SnapshotSummary>> {
     const rows = await this.#store.all(
       `SELECT ${SUMMARY} FROM gex_snapshots
        QUALIFY row_number() OVER (PARTITION BY upper(underlying) ORDER BY as_of DESC, created_at DESC) = 1`,
     );
-    return rows.map((r) => toSummary(r, this.origin));
+    return { rows: rows.map((r) => toSummary(r, this.origin)), unreadable: [] };
   }
 
   async summary(id: string): Promise<SnapshotSummary | undefined> {

@@ -2,6 +2,7 @@
 // attached export folder), and how it becomes a history point or a levels row.
 import type { HistoryPoint, LevelsRow } from '../../../shared/api.ts';
 import { STALE_NOTE } from '../store/snapshots.ts';
+import type { UnreadableExport } from './export-folder.ts';
 
 export type SnapshotSummary = {
   id: string;
@@ -29,15 +30,21 @@ export const STRIKE_ROW_FIGURES = ['net_gex', 'call_open_interest', 'put_open_in
 /** Strike rows a diff compares. */
 export type StrikeRow = { strike: number } & Record<(typeof STRIKE_ROW_FIGURES)[number], number>;
 
+/** What the readable files gave, and the files that could not be read (none in the store). */
+export interface Readable<T> {
+  rows: T[];
+  unreadable: UnreadableExport[];
+}
+
 /** Where snapshots come from: the store, or one attached export folder. */
 export interface SnapshotOrigin {
   readonly origin: string;
   /** An underlying's snapshots with as_of in [fromMs, toMs], any order. */
-  history(underlying: string, fromMs: number, toMs: number): Promise<SnapshotSummary[]>;
+  history(underlying: string, fromMs: number, toMs: number): Promise<Readable<SnapshotSummary>>;
   /** Whether it holds any snapshot of the underlying. */
   hasUnderlying(underlying: string): Promise<boolean>;
-  /** Each underlying's latest snapshot by as_of. */
-  latest(): Promise<SnapshotSummary[]>;
+  /** Each underlying's latest readable snapshot by as_of. */
+  latest(): Promise<Readable<SnapshotSummary>>;
   summary(id: string): Promise<SnapshotSummary | undefined>;
   /** Ids that begin with `prefix`, at most `limit` of them. */
   idsStartingWith(prefix: string, limit: number): Promise<string[]>;

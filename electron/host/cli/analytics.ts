@@ -10,6 +10,7 @@ import {
   type HistoryPoint,
   type LevelsRow,
   type SnapshotDetail,
+  type UnreadableFile,
 } from '../../../shared/api.ts';
 import { STRIKE_FIGURES, type GEXStrike } from '../../../shared/domain.ts';
 import type { ApiClient } from './api-client.ts';
@@ -209,6 +210,15 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
   });
 }
 
+/**
+ * After the rows of history or levels, each file of an attached folder that could not be
+ * read, on stderr by its whole path: exit 1, as the answer lacks what it holds.
+ */
+function unreadableFiles(out: Output, files: UnreadableFile[]): ExitCode {
+  for (const f of files) out.error(`${f.path}, in an attached export folder, ${f.message}`);
+  return files.length === 0 ? EXIT.ok : EXIT.rejected;
+}
+
 const historyJson = (p: HistoryPoint): Record<string, unknown> => ({
   id: p.id,
   as_of: p.as_of,
@@ -244,8 +254,9 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
       out.error(describeError(r.error));
       return r.error.code === 'VALIDATION' ? EXIT.usage : EXIT.rejected;
     }
-    if (values.json) r.value.forEach((p) => out.json(historyJson(p)));
-    else if (r.value.length === 0)
+    const { rows, unreadable } = r.value;
+    if (values.json) rows.forEach((p) => out.json(historyJson(p)));
+    else if (rows.length === 0)
       out.line(
         `no snapshot of ${underlyingOfRoot(underlying!)}${values.from ? ` from ${values.from}` : ''}${values.to ? ` to ${values.to}` : ''}`,
       );
@@ -265,7 +276,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
             'origin',
             'id',
           ]),
-          r.value.map((p) => [
+          rows.map((p) => [
             p.as_of,
             p.spot,
             usd(p.total_gex),
@@ -280,7 +291,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
           ]),
         ),
       );
-    return EXIT.ok;
+    return unreadableFiles(out, unreadable);
   });
 }
 
@@ -391,7 +402,8 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:levels', {});
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
-    if (values.json) r.value.forEach((l) => out.json(levelsJson(l)));
+    const { rows, unreadable } = r.value;
+    if (values.json) rows.forEach((l) => out.json(levelsJson(l)));
     else
       out.line(
         table(
@@ -408,7 +420,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
             'origin',
             'id',
           ]),
-          r.value.map((l) => [
+          rows.map((l) => [
             l.underlying,
             l.as_of,
             age(l.age_s),
@@ -423,7 +435,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
           ]),
         ),
       );
-    return EXIT.ok;
+    return unreadableFiles(out, unreadable);
   });
 }
 

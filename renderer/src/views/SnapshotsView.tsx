@@ -60,7 +60,7 @@ export function SnapshotsView() {
     if (target === kind) return; // the pane in view stays as it is
     const latestOf = async (underlying: string) => {
       const r = await client?.call('snapshots:levels', {});
-      return r?.ok ? r.value.find((l) => l.underlying === underlying)?.id : undefined;
+      return r?.ok ? r.value.rows.find((l) => l.underlying === underlying)?.id : undefined;
     };
     const from = useApp.getState().snapshotsPane;
     const next = await paneFrom(target, inView, latestOf);

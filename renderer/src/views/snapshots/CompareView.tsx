@@ -7,7 +7,7 @@
 // in an attached folder) with the one before, and so does opening Compare on none: the
 // underlying of the newest snapshot stored here, else the first on the board.
 import { useEffect, useMemo, useState } from 'react';
-import type { HistoryPoint, SnapshotDiff } from '../../../../shared/api.ts';
+import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
@@ -28,6 +28,7 @@ import {
 } from './StrikeChart.tsx';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
+import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
@@ -63,10 +64,11 @@ function Move({
 
 export function CompareView({ ids }: { ids: string[] }) {
   const client = useApp((s) => s.client);
-  const { rows, error: levelsError } = useLevels();
+  const { rows, error: levelsError, unreadable: levelsUnreadable } = useLevels();
   const levels = rows ?? [];
   const [underlying, setUnderlying] = useState<string | null>(null);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
+  const [pointsUnreadable, setPointsUnreadable] = useState<UnreadableFile[]>([]);
   const [diff, setDiff] = useState<SnapshotDiff | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   // Both charts start from a window around B's spot, as a snapshot's do: a chain's far
@@ -93,14 +95,16 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (!live) return;
       setUnderlying(r.value.snapshot.underlying);
       if (!h.ok) return setError(h.error);
-      setPoints(h.value);
+      setPoints(h.value.rows);
+      setPointsUnreadable(h.value.unreadable);
+      const history = h.value.rows;
       if (!aId) {
         // A before B, always: the underlying's first snapshot is compared with the next
         // one (A = it), never with a later one as A, which would turn every move around.
         // The address completed, in place: Back from it never lands on `compare/B` again.
-        const i = h.value.findIndex((p) => p.id === bId);
-        if (i > 0) inPlace(() => showPane(`compare/${h.value[i - 1]!.id}/${bId}`));
-        else if (h.value[i + 1]) inPlace(() => showPane(`compare/${bId}/${h.value[i + 1]!.id}`));
+        const i = history.findIndex((p) => p.id === bId);
+        if (i > 0) inPlace(() => showPane(`compare/${history[i - 1]!.id}/${bId}`));
+        else if (history[i + 1]) inPlace(() => showPane(`compare/${bId}/${history[i + 1]!.id}`));
       }
     });
     return () => {
@@ -117,7 +121,9 @@ export function CompareView({ ids }: { ids: string[] }) {
     if (!newest || points.some((p) => p.id === newest)) return;
     let live = true;
     void client.call('snapshots:history', { underlying }).then((h) => {
-      if (live && h.ok) setPoints(h.value);
+      if (!live || !h.ok) return;
+      setPoints(h.value.rows);
+      setPointsUnreadable(h.value.unreadable);
     });
     return () => {
       live = false;
@@ -282,6 +288,7 @@ export function CompareView({ ids }: { ids: string[] }) {
           <span className="muted">{plural(points.length, 'snapshot')} of this underlying</span>
         )}
       </div>
+      <UnreadableNotice files={unreadableOf(levelsUnreadable, pointsUnreadable)} />
       {!bId && levelsError && <ErrorLine error={levelsError} />}
       {!bId && !levelsError && (
         <div className="empty">{rows?.length === 0 ? 'No snapshots yet.' : 'Loading…'}</div>

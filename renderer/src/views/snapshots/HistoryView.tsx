@@ -4,7 +4,7 @@
 // (or plays them) and replays each one's by-strike chart under them. Marks
 // `history:data` and `history:drawn` (User Timing) for the e2e speed check.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { HistoryPoint, SnapshotDetail } from '../../../../shared/api.ts';
+import type { HistoryPoint, SnapshotDetail, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
@@ -20,6 +20,7 @@ import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.t
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
+import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
 const TOTALS = [
@@ -32,9 +33,10 @@ type Total = (typeof TOTALS)[number]['id'];
 
 export function HistoryView({ underlying }: { underlying: string }) {
   const client = useApp((s) => s.client);
-  const { rows: levels, error: levelsError } = useLevels();
+  const { rows: levels, error: levelsError, unreadable: levelsUnreadable } = useLevels();
   const underlyings = useMemo(() => (levels ?? []).map((l) => l.underlying), [levels]);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
+  const [pointsUnreadable, setPointsUnreadable] = useState<UnreadableFile[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [total, setTotal] = useState<Total>('total_gex');
   const [at, setAt] = useState(0);
@@ -74,11 +76,13 @@ export function HistoryView({ underlying }: { underlying: string }) {
       if (!r.ok) {
         // Not the last underlying's points under this one's name.
         setPoints(null);
+        setPointsUnreadable([]);
         return setError(r.error);
       }
       setError(null);
-      setPoints(r.value);
-      if (!same || atNewest.current) setAt(Math.max(0, r.value.length - 1));
+      setPoints(r.value.rows);
+      setPointsUnreadable(r.value.unreadable);
+      if (!same || atNewest.current) setAt(Math.max(0, r.value.rows.length - 1));
     });
     return () => {
       live = false;
@@ -271,6 +275,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           </span>
         )}
       </div>
+      <UnreadableNotice files={unreadableOf(levelsUnreadable, pointsUnreadable)} />
       {shownError && <ErrorLine error={shownError} />}
       {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
       {none && (

@@ -3,7 +3,7 @@
 // scale, named in the header), its age, and a sparkline of total GEX over its history.
 // A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LevelsRow } from '../../../../shared/api.ts';
+import type { LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
@@ -19,6 +19,7 @@ import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useSparklines, type Spark } from './use-sparklines.ts';
+import { UnreadableNotice } from './UnreadableNotice.tsx';
 
 type Sparks = ReadonlyMap<string, Spark>;
 
@@ -198,6 +199,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const removals = useApp((s) => s.removals);
   const [rows, setRows] = useState<LevelsRow[]>([]);
   const [error, setError] = useState<AppError | null>(null);
+  const [unreadable, setUnreadable] = useState<UnreadableFile[]>([]);
   const [loaded, setLoaded] = useState(false);
 
   // Loaded when shown, and again when a snapshot is removed or arrives (at most once a
@@ -208,9 +210,13 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
     void client.call('snapshots:levels', {}).then((res) => {
       if (!live) return;
       setLoaded(true);
-      if (!res.ok) return setError(res.error);
+      if (!res.ok) {
+        setUnreadable([]);
+        return setError(res.error);
+      }
       setError(null);
-      setRows(res.value);
+      setRows(res.value.rows);
+      setUnreadable(res.value.unreadable);
     });
     return () => {
       live = false;
@@ -296,6 +302,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
           Export CSV
         </button>
       </div>
+      <UnreadableNotice files={unreadable} />
       <div
         ref={setFrame}
         className="table levels-table"
@@ -314,6 +321,8 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
                 <span role="cell">
                   {error ? (
                     <ErrorLine error={error} />
+                  ) : loaded && unreadable.length > 0 ? (
+                    'No snapshot could be read (the files named above).'
                   ) : loaded ? (
                     'No snapshots yet. A finished ingest appears here.'
                   ) : (

@@ -3,7 +3,7 @@
 // is removed or arrives (at most once a second: use-arrivals.ts), so that the first
 // snapshot of an underlying is offered without a reload.
 import { useEffect, useState } from 'react';
-import type { LevelsRow } from '../../../../shared/api.ts';
+import type { LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
 import { useApp } from '../../state/store.ts';
@@ -11,22 +11,26 @@ import { useApp } from '../../state/store.ts';
 export interface Levels {
   /** The board's rows; null until loaded (an empty list is a desk with no snapshot). */
   rows: LevelsRow[] | null;
-  /** Why they could not be loaded (a file of an attached folder that cannot be read). */
+  /** Why they could not be loaded (an attached folder that is gone). */
   error: AppError | null;
+  /** Files of attached folders that could not be read: their snapshots are not among the rows. */
+  unreadable: UnreadableFile[];
 }
 
 export function useLevels(): Levels {
   const client = useApp((s) => s.client);
   const arrivals = useArrivals();
   const removals = useApp((s) => s.removals);
-  const [levels, setLevels] = useState<Levels>({ rows: null, error: null });
+  const [levels, setLevels] = useState<Levels>({ rows: null, error: null, unreadable: [] });
   useEffect(() => {
     if (!client) return;
     let live = true;
     void client.call('snapshots:levels', {}).then((r) => {
       if (!live) return;
       // Rows loaded before stay on offer while a later load fails.
-      setLevels((was) => (r.ok ? { rows: r.value, error: null } : { ...was, error: r.error }));
+      setLevels((was) =>
+        r.ok ? { ...r.value, error: null } : { ...was, error: r.error, unreadable: [] },
+      );
     });
     return () => {
       live = false;

@@ -90,7 +90,7 @@ export class SparkReader {
     if (this.#closed) return;
     const stale = this.#staleWhileRead.delete(underlying);
     this.#sparks.set(underlying, {
-      values: res.ok ? res.value.map((p) => p.total_gex) : null,
+      values: res.ok ? res.value.rows.map((p) => p.total_gex) : null,
       of: stale ? '' : latest,
     });
     this.#publish(new Map(this.#sparks));
