@@ -61,6 +61,15 @@ export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set([
 
 /** Waiting: for a worker (`queued`), or for the read of its file that decides its level (`deciding`). */
 export const isWaiting = (status: string): boolean => status === 'queued' || status === 'deciding';
+/**
+ * Running in the table, its run over: its result waits to be stored (its worker is free).
+ * Not a state of its own — the row is `running` until the completion's commit.
+ */
+export const isStoring = (job: { status: string; run_ended_at?: string | null }): boolean =>
+  job.status === 'running' && !!job.run_ended_at;
+/** What the Queue shows as a job's status: its state, or `storing` for a running job whose run is over. */
+export const shownStatus = (job: { status: string; run_ended_at?: string | null }): string =>
+  isStoring(job) ? 'storing' : job.status;
 /** Not ended yet: waiting or running (what the Queue's Active tab lists, and may be cancelled). */
 export const isOpen = (status: string): boolean => isWaiting(status) || status === 'running';
 
@@ -100,6 +109,14 @@ export const ProcessingJob = z.object({
   /** When its level was decided: the arrival, or the end of its facts read. */
   decided_at: IsoTimestamp.nullable().default(null),
   started_at: IsoTimestamp.nullable(),
+  /**
+   * When its worker's run ended with a result, which then waited to be stored: its Ran time
+   * is started_at → run_ended_at. A running job that has one is storing (its worker is
+   * free; its commit may wait in the store's lane behind higher work). Null until then,
+   * and for a job that did not complete.
+   */
+  run_ended_at: IsoTimestamp.nullable().default(null),
+  /** When it ended: for a completed job, when its snapshot was stored (data available). */
   finished_at: IsoTimestamp.nullable(),
   attempts: z.number().int().nonnegative(),
   late: z.boolean(),

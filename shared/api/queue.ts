@@ -8,6 +8,8 @@ export const LevelStats = z.object({
   level: PriorityLevel,
   waiting: z.number().int(),
   running: z.number().int(),
+  /** Run over, its result waiting to be stored (in no worker, not counted as running). */
+  storing: z.number().int().default(0),
   oldest_wait_ms: z.number().nullable(),
   /** When the oldest waiting job arrived: the Queue view counts its wait on from it each second, as its rows do. */
   oldest_submitted_at: z.string().nullable().default(null),
@@ -32,6 +34,8 @@ export const QueueStats = z.object({
   totals: z.object({
     queued: z.number().int(),
     running: z.number().int(),
+    /** Run over, its result waiting to be stored (see LevelStats.storing). */
+    storing: z.number().int().default(0),
     completed: z.number().int(),
     failed: z.number().int(),
     /** Arrived, waiting for (or in) the facts read that decides their level. */

@@ -146,6 +146,7 @@ describe('Scheduler with the real pipeline worker', () => {
     expect(stats.totals).toEqual({
       queued: 0,
       running: 0,
+      storing: 0,
       completed: 19,
       failed: 0,
       deciding: 0,

@@ -90,6 +90,7 @@ describe('Scheduler dispatch', () => {
     expect(live.totals).toEqual({
       queued: 0,
       running: 0,
+      storing: 0,
       completed: 8,
       failed: 0,
       deciding: 0,

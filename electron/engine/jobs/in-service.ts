@@ -35,6 +35,11 @@ export interface InService {
   cancelledBy: string | null;
   /** A completion written in the runner's transaction: its row, and audit entries announced after it. */
   completion: Completion | null;
+  /**
+   * When its run ended with a result, which now waits to be stored (its commit may queue
+   * behind higher work in the store's lane): it is storing, no longer running. Null before.
+   */
+  runEndedAtMs: number | null;
 }
 
 export interface ServiceDeps {
@@ -70,6 +75,7 @@ export function newService(row: repo.QueuedRow, startedAtMs: number): InService 
     written: false,
     cancelledBy: null,
     completion: null,
+    runEndedAtMs: null,
   };
 }
 
@@ -100,6 +106,13 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
           s.released = true;
           d.dispatch();
         }
+        if (s.row.phase === 'run' && result.ok && !s.ac.signal.aborted && s.runEndedAtMs === null) {
+          // Its result goes to the store now. Said at once, as progress is: no state
+          // changes (the row stays running until the completion's commit), and only once
+          // `running` is written (the scheduler adds the run's end to the rows it announces).
+          s.runEndedAtMs = d.clock();
+          if (s.written) d.emit(s.job);
+        }
         return result;
       },
     },
@@ -108,7 +121,7 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
       if (s.written) d.emitProgress(s.job, fraction);
     },
     complete: async (tx, outcome) => {
-      s.completion = await d.transitions.completeInTx(tx, s.row.id, outcome);
+      s.completion = await d.transitions.completeInTx(tx, s.row.id, outcome, s.runEndedAtMs);
       return s.completion !== null;
     },
   };
@@ -170,6 +183,7 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
     ...row.job,
     status: 'running',
     started_at: new Date(s.startedAtMs).toISOString(),
+    run_ended_at: null,
     finished_at: null,
     attempts: row.job.attempts + 1,
     progress: null,
@@ -248,8 +262,12 @@ async function settle(
     const current = await d.read(job.id, job.effective_priority);
     if (current?.status !== 'running') return d.emit(current);
     return d.emit(
-      (await d.transitions.complete(job.id, result.value, job.effective_priority)) ??
-        (await d.read(job.id, job.effective_priority)),
+      (await d.transitions.complete(
+        job.id,
+        result.value,
+        job.effective_priority,
+        s.runEndedAtMs,
+      )) ?? (await d.read(job.id, job.effective_priority)),
     );
   }
   const stopped = !result.ok && stoppedFromOutside(s.row, result.error);

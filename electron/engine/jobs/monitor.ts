@@ -67,6 +67,7 @@ export async function history(
     totals: {
       queued: total('queued'),
       running: total('running'),
+      storing: 0,
       completed: total('completed') + total('duplicate'),
       failed: total('failed'),
       deciding: total('deciding'),
@@ -81,6 +82,8 @@ export interface OpenLevel {
   level: PriorityLevel;
   waiting: number;
   running: number;
+  /** Run over, its result waiting to be stored (only a live scheduler knows: the table says running). */
+  storing?: number;
   oldestSubmittedMs: number | null;
   late: number;
 }
@@ -96,6 +99,7 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
       level,
       waiting: o?.waiting ?? 0,
       running: o?.running ?? 0,
+      storing: o?.storing ?? 0,
       oldest_wait_ms:
         o?.oldestSubmittedMs == null ? null : Math.max(0, input.nowMs - o.oldestSubmittedMs),
       oldest_submitted_at:

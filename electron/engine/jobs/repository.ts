@@ -68,7 +68,7 @@ export interface QueuedRow {
 
 const COLUMNS = `id, seq, request_id, file, source, underlying, content_hash, priority, effective_priority, rule, rule_version,
   status, coalesce(revision, 0) AS revision, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
-  epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
+  epoch_ms(run_ended_at) AS run_ended_at, epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
 const SELECT = `SELECT ${COLUMNS} FROM jobs`;
 const first = (rows: Record<string, unknown>[]) => (rows[0] ? toJob(rows[0]) : undefined);
 
@@ -117,6 +117,7 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     seq: num(r.seq),
     decided_at: iso(r.decided_at),
     started_at: iso(r.started_at),
+    run_ended_at: iso(r.run_ended_at),
     finished_at: iso(r.finished_at),
     attempts: num(r.attempts),
     late: Boolean(r.late),
@@ -426,8 +427,9 @@ export async function markRunning(
 /**
  * running → completed/duplicate with its snapshot. The lead's snapshot persistence
  * calls this inside the transaction that writes the snapshot, so "snapshot stored"
- * and "job completed" are one atomic fact. The row as written; undefined when the job
- * was not running.
+ * and "job completed" are one atomic fact. `runEndedMs`: when its run ended (its result
+ * then waited for this transaction). The row as written; undefined when the job was not
+ * running.
  */
 export async function completeJobTx(
   tx: Db,
@@ -435,13 +437,15 @@ export async function completeJobTx(
   snapshotId: string,
   status: 'completed' | 'duplicate',
   nowMs: number = Date.now(),
+  runEndedMs: number | null = null,
 ): Promise<ProcessingJob | undefined> {
   return updated(
     tx,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1, status = $2, snapshot_id = $3, finished_at = $4::TIMESTAMPTZ, error = NULL,
+         run_ended_at = $5::TIMESTAMPTZ,
          underlying = coalesce(underlying, (SELECT underlying FROM gex_snapshots WHERE id = $3))
        WHERE id = $1 AND status = 'running'`,
-    [jobId, status, snapshotId, ts(nowMs)],
+    [jobId, status, snapshotId, ts(nowMs), runEndedMs === null ? null : ts(runEndedMs)],
   );
 }
 

@@ -264,10 +264,16 @@ export class Scheduler {
   }
 
   async stats(): Promise<QueueStats> {
+    const inService = () => [...this.#inService.values()];
     return this.#stats.stats(() => ({
       nowMs: this.#clock(),
       ready: this.#ready,
-      running: [...this.#inService.values()].map((s) => s.row),
+      running: inService()
+        .filter((s) => s.runEndedAtMs === null)
+        .map((s) => s.row),
+      storing: inService()
+        .filter((s) => s.runEndedAtMs !== null)
+        .map((s) => s.row),
       workers: this.#pool.workers,
       busyWorkers: this.#pool.busy,
       paused: this.#paused,
@@ -418,7 +424,7 @@ export class Scheduler {
 
   // ——— announcing ———
 
-  /** Emits a row as written (with the progress of a running job). */
+  /** Emits a row as written (with the progress of a running job, and when its run ended). */
   #emit(job: ProcessingJob | undefined): void {
     if (!job) return;
     // Back in the queue (the constructor's listener counts the jobs that end).
@@ -426,9 +432,16 @@ export class Scheduler {
     const s = this.#inService.get(job.id);
     if (s && job.status === 'running') s.job = job;
     const p = this.#progress.get(job.id);
+    const ended = s?.runEndedAtMs ?? null;
     this.events.emit(
       'job:updated',
-      job.status === 'running' && p !== undefined ? { ...job, progress: p } : job,
+      job.status !== 'running'
+        ? job
+        : {
+            ...job,
+            progress: p ?? job.progress,
+            run_ended_at: ended === null ? null : new Date(ended).toISOString(),
+          },
     );
     this.#changed();
   }

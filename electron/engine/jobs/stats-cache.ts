@@ -16,6 +16,8 @@ export interface StatsInput {
   ready: ReadyQueue;
   /** Rows in service (running, or being decided), by the level they occupy. */
   running: Iterable<QueuedRow>;
+  /** Rows whose run has ended, their result waiting to be stored. */
+  storing: Iterable<QueuedRow>;
   workers: number;
   busyWorkers: number;
   paused: boolean;
@@ -54,7 +56,7 @@ export class StatsCache {
     const h = await this.#historyFor(before.nowMs, before.idle);
     const input = live();
     const open: OpenLevel[] = PRIORITY_LEVELS.map((level) =>
-      openLevel(level, input.ready, input.running),
+      openLevel(level, input.ready, input.running, input.storing),
     );
     let queued = 0;
     let deciding = 0;
@@ -67,6 +69,7 @@ export class StatsCache {
       if (r.phase === 'decide') deciding++;
       else running++;
     }
+    const storing = [...input.storing].length;
     const stats = combine(open, h, {
       nowMs: input.nowMs,
       workers: input.workers,
@@ -74,7 +77,7 @@ export class StatsCache {
       paused: input.paused,
       targets: input.targets,
     });
-    return { ...stats, totals: { ...stats.totals, queued, running, deciding } };
+    return { ...stats, totals: { ...stats.totals, queued, running, storing, deciding } };
   }
 
   #historyFor(nowMs: number, idle: boolean): Promise<History> {
@@ -96,6 +99,7 @@ function openLevel(
   level: PriorityLevel,
   ready: ReadyQueue,
   inService: Iterable<QueuedRow>,
+  storingRows: Iterable<QueuedRow>,
 ): OpenLevel {
   const waiting = ready.at(level);
   let running = 0;
@@ -110,5 +114,11 @@ function openLevel(
     running++;
     if (r.late) late++;
   }
-  return { level, waiting: waiting.length, running, oldestSubmittedMs: oldest, late };
+  let storing = 0;
+  for (const r of storingRows) {
+    if (r.level !== level) continue;
+    storing++;
+    if (r.late) late++;
+  }
+  return { level, waiting: waiting.length, running, storing, oldestSubmittedMs: oldest, late };
 }

@@ -148,10 +148,16 @@ export class Transitions {
   /**
    * running → completed/duplicate inside the caller's transaction (the one that stores the
    * snapshot): the row as written and the audit entries to announce once that
-   * transaction has committed, or null when the job was no longer running.
+   * transaction has committed, or null when the job was no longer running. `runEndedMs`:
+   * when its run ended, which may be long before this transaction runs.
    */
-  async completeInTx(tx: Tx, jobId: string, outcome: JobOutcome): Promise<Completion | null> {
-    const job = await this.#completeRow(tx, jobId, outcome);
+  async completeInTx(
+    tx: Tx,
+    jobId: string,
+    outcome: JobOutcome,
+    runEndedMs: number | null = null,
+  ): Promise<Completion | null> {
+    const job = await this.#completeRow(tx, jobId, outcome, runEndedMs);
     if (!job) return null;
     const entry = await appendAudit(tx, this.#completedEntry(job, outcome));
     await this.#d.finalize(tx, job);
@@ -163,17 +169,24 @@ export class Transitions {
     jobId: string,
     outcome: JobOutcome,
     level: PriorityLevel,
+    runEndedMs: number | null = null,
   ): Promise<ProcessingJob | undefined> {
     return this.#final(`complete ${jobId}`, level, async (tx, audit) => {
-      const job = await this.#completeRow(tx, jobId, outcome);
+      const job = await this.#completeRow(tx, jobId, outcome, runEndedMs);
       if (job) await audit(this.#completedEntry(job, outcome));
       return job;
     });
   }
 
-  #completeRow(tx: Tx, jobId: string, outcome: JobOutcome): Promise<ProcessingJob | undefined> {
+  /** finished_at is now, as the transaction runs: when its snapshot is stored, not when its run ended. */
+  #completeRow(
+    tx: Tx,
+    jobId: string,
+    outcome: JobOutcome,
+    runEndedMs: number | null,
+  ): Promise<ProcessingJob | undefined> {
     const now = this.#d.clock();
-    return repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, now);
+    return repo.completeJobTx(tx, jobId, outcome.snapshot_id, outcome.status, now, runEndedMs);
   }
 
   #completedEntry(job: ProcessingJob, outcome: JobOutcome): AuditInput {

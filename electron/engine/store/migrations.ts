@@ -220,6 +220,9 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE jobs ADD COLUMN interruptions INTEGER DEFAULT 0`,
       // Counts a job's written changes: the UI keeps the newest of events that cross.
       `ALTER TABLE jobs ADD COLUMN revision INTEGER DEFAULT 0`,
+      // Migration 6's column, added here too for a file migrated from before this version:
+      // its ALTER could not commit after the UPDATE below (migrations share a transaction).
+      `ALTER TABLE jobs ADD COLUMN run_ended_at TIMESTAMPTZ`,
       `UPDATE jobs SET decided_at = submitted_at`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
@@ -236,6 +239,16 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE sources ADD COLUMN override_justification VARCHAR`,
       `ALTER TABLE sources ADD COLUMN override_author VARCHAR`,
       `ALTER TABLE sources ADD COLUMN override_at TIMESTAMPTZ`,
+    ],
+  },
+  {
+    version: 6,
+    name: 'when a job’s run ended',
+    statements: [
+      // Its worker's run ended (its result then waited for the store): a job's Ran time ends
+      // here, and finished_at (data available) may come much later under a busy store.
+      // (Added by migration 4 already on a file that was migrated from before it.)
+      `ALTER TABLE jobs ADD COLUMN IF NOT EXISTS run_ended_at TIMESTAMPTZ`,
     ],
   },
 ];

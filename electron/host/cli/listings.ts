@@ -105,6 +105,7 @@ export const jobJson = (j: ProcessingJob) => ({
   submitted_at: j.submitted_at,
   decided_at: j.decided_at,
   started_at: j.started_at,
+  run_ended_at: j.run_ended_at,
   finished_at: j.finished_at,
   attempts: j.attempts,
   error: j.error,
@@ -301,6 +302,6 @@ function printQueue(stats: QueueStats, out: Output): void {
       ? 'no engine running'
       : `workers ${stats.busy_workers}/${stats.workers} busy, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
   out.line(
-    `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running, ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled`,
+    `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running${t.storing ? `, ${t.storing} storing (run over, result waiting for the store)` : ''}, ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled`,
   );
 }
