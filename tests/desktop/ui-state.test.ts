@@ -72,8 +72,10 @@ describe('hash routes', () => {
 
 describe('job counts', () => {
   const job = (status: ProcessingJob['status']) => ({ status }) as ProcessingJob;
-  it('counts duplicates as completed and active as queued plus running', () => {
+  it('counts duplicates as completed, a running job whose run is over as storing, and active as queued, running and storing', () => {
+    const storing = { status: 'running', run_ended_at: '2026-12-05T09:30:00.000Z' };
     const jobs = [
+      storing as ProcessingJob,
       'queued',
       'queued',
       'running',
@@ -83,12 +85,13 @@ describe('job counts', () => {
       'failed',
       'failed',
       'cancelled',
-    ].map((s) => job(s as ProcessingJob['status']));
+    ].map((s) => (typeof s === 'string' ? job(s as ProcessingJob['status']) : s));
     expect(countJobs(jobs)).toEqual({
-      all: 9,
-      active: 3,
+      all: 10,
+      active: 4,
       queued: 2,
       running: 1,
+      storing: 1,
       completed: 2,
       failed: 3,
       cancelled: 1,

@@ -4,14 +4,16 @@
 // one click from its audit trail; after the edit is activated the Queue shows the new
 // rules' targets; a source's reliability override is set and cleared from the Sources
 // view and both changes are in the audit trail; the inbox shows in the status bar and
-// follows a change of folder and the files that end in it. Screenshots at both sizes,
-// axe-core on each new view.
+// follows a change of folder and the files that end in it; a job whose run is over while
+// its result waits in the store's lane shows as storing, not running, and its Ran time
+// ends with its run. Screenshots at both sizes, axe-core on each new view.
 import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { setEditorText, staleTo } from './rule-editor.ts';
 import { writeBadFiles } from '../fixtures/option-chains.ts';
+import { elapsed } from '../../shared/elapsed.ts';
 import {
   chainFile,
   goTo,
@@ -90,6 +92,59 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
 
   afterAll(async () => {
     await desk?.close();
+  });
+
+  it('shows a LOW job whose run is over while the store’s LOW lane is busy as storing, not running; its Ran time ends with its run', async () => {
+    await goTo(page, 'queue');
+    // The store's LOW lane kept busy, as by a burst's LOW work: 30 works of 50 ms waiting.
+    const low = desk.te.engine.store.at('LOW');
+    let pending = 0;
+    let busy = true;
+    const topUp = () => {
+      while (busy && pending < 30) {
+        pending++;
+        void low
+          .transaction(() => new Promise((r) => setTimeout(r, 50)))
+          .finally(() => {
+            pending--;
+            topUp();
+          });
+      }
+    };
+    topUp();
+    const name = 'stored-late.csv';
+    const requestId = await submit(
+      chainFile(desk.fixtures, name, 330, { expiries: 2, strikesPerExpiry: 5 }),
+      { source: 'low-burst' },
+    );
+    stale.push(requestId); // a past stale request for the tests that follow
+    try {
+      // Its run is over in milliseconds; its `running` and `completed` rows wait in the lane
+      // (the list shows it queued until they are written, as announced only once written).
+      await poll(() => page.getByTestId('storing-LOW').textContent()).toBe('+ 1 storing');
+      expect(await page.getByTestId('running-LOW').textContent()).toBe('0');
+    } finally {
+      busy = false;
+      await until(
+        () => pending,
+        (n) => n === 0,
+        'the LOW lane to empty',
+      );
+    }
+    await desk.te.engine.drain();
+    const id = await jobOf(requestId);
+    const got = await desk.te.engine.handlers['jobs:get']({ id });
+    if (!got.ok) throw new Error(got.error.message);
+    const job = got.value.job;
+    const at = (iso: string | null) => Date.parse(iso ?? '');
+    await page.evaluate(`location.hash = '#/queue/job/${id}'`);
+    await poll(() => page.getByTestId('drawer-ran').textContent()).toMatch(
+      new RegExp(`^${elapsed(at(job.run_ended_at) - at(job.started_at))}\\b`),
+    );
+    expect(await page.getByTestId('drawer-stored').textContent()).toBe(
+      `${elapsed(at(job.finished_at) - at(job.run_ended_at))} after its run`,
+    );
+    await page.keyboard.press('Escape');
   });
 
   it('what would change: exactly the stale past requests, LOW → MEDIUM, each one click from its trail', async () => {

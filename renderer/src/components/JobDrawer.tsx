@@ -3,7 +3,13 @@
 // decided and the facts it decided on, a clean error, the request's audit timeline,
 // the snapshot, and Retry only where a retry can help, with what happened after.
 import { useEffect, useRef, useState } from 'react';
-import { endedUndecided, isOpen, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  endedUndecided,
+  isOpen,
+  isStoring,
+  shownStatus,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
 import { useRequests, asOfOf } from '../state/requests.ts';
 import { snapshotRemoved, useAudit } from '../state/use-audit.ts';
@@ -115,8 +121,15 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
   const wait =
     (Number.isFinite(started) ? started : Number.isFinite(finished) ? finished : now) -
     ms(job.submitted_at);
+  // The run itself, to its end; storing its result (which may wait behind higher work in
+  // the store) is shown apart.
+  const runEnded = ms(job.run_ended_at);
+  const ranUntil = Number.isFinite(runEnded) ? runEnded : finished;
   const run = Number.isFinite(started)
-    ? (Number.isFinite(finished) ? finished : now) - started
+    ? (Number.isFinite(ranUntil) ? ranUntil : now) - started
+    : NaN;
+  const stored = Number.isFinite(runEnded)
+    ? (Number.isFinite(finished) ? finished : now) - runEnded
     : NaN;
 
   return (
@@ -132,7 +145,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         <h2 id="drawer-title" ref={heading} tabIndex={-1} className="drawer-file">
           {basename(job.file)}
         </h2>
-        <StatusPill status={job.status} />
+        <StatusPill status={shownStatus(job)} />
         <button className="btn small ghost" onClick={onClose} aria-label="Close the job details">
           Close
         </button>
@@ -185,10 +198,20 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         <dt>Waited</dt>
         <dd className="num-left">{Number.isFinite(wait) ? duration(wait) : '—'}</dd>
         <dt>Ran</dt>
-        <dd className="num-left">
+        <dd className="num-left" data-testid="drawer-ran">
           {Number.isFinite(run) ? duration(run) : 'never started'}
           {job.attempts > 0 && <span className="muted"> · {plural(job.attempts, 'attempt')}</span>}
         </dd>
+        {Number.isFinite(stored) && (
+          <>
+            <dt>Stored</dt>
+            <dd className="num-left" data-testid="drawer-stored">
+              {isStoring(job)
+                ? `waiting for the store, ${duration(stored)}`
+                : `${duration(stored)} after its run`}
+            </dd>
+          </>
+        )}
         {snapshot && (
           <>
             <dt>Quality</dt>

@@ -88,6 +88,19 @@ export function StatusBar() {
       <span className="num" title={totals.title}>
         {int(totals.running)}
       </span>
+      {totals.storing > 0 && (
+        <>
+          <span
+            className="label"
+            title="Computed, their results waiting to be stored (their workers are free)"
+          >
+            storing
+          </span>{' '}
+          <span className="num" data-testid="total-storing" title={totals.title}>
+            {int(totals.storing)}
+          </span>
+        </>
+      )}
       <span className="label">done</span>{' '}
       <span className="num" data-testid="total-done" title={totals.title}>
         {int(totals.completed)}

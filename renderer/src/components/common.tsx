@@ -33,6 +33,7 @@ const STATUS_HINT: Record<string, string> = {
   deciding: 'Waiting for the read of its file that decides its level',
   queued: 'Waiting for a worker',
   running: 'Being computed',
+  storing: 'Computed; its result waits to be stored (its worker is free for the next job)',
   completed: 'Done: the snapshot is stored',
   duplicate: 'The same data was already stored: its snapshot is shown',
   failed: 'Ended with an error',

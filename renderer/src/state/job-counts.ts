@@ -1,15 +1,18 @@
 // The jobs counted by status, once per change of the job list, so that the Queue's
 // filters, its empty-state text and the status bar all say the same numbers (the
 // status bar used to read the scheduler's window and said "failed 0" beside failed jobs).
-import { isWaiting, type ProcessingJob } from '../../../shared/domain.ts';
+import { isStoring, isWaiting, type ProcessingJob } from '../../../shared/domain.ts';
 
 export interface JobCounts {
   all: number;
-  /** Waiting or running. */
+  /** Waiting, running or storing. */
   active: number;
   /** Waiting: for a worker (`queued`), or for the read of its file that decides its level (`deciding`). */
   queued: number;
+  /** Computing in a worker. */
   running: number;
+  /** Run over, the result waiting to be stored (running in the table; its worker is free). */
+  storing: number;
   /** Completed, duplicates included (both end with a snapshot). */
   completed: number;
   failed: number;
@@ -21,6 +24,7 @@ export const NO_JOBS: JobCounts = {
   active: 0,
   queued: 0,
   running: 0,
+  storing: 0,
   completed: 0,
   failed: 0,
   cancelled: 0,
@@ -31,11 +35,12 @@ export function countJobs(jobs: Iterable<ProcessingJob>): JobCounts {
   for (const job of jobs) {
     c.all++;
     if (isWaiting(job.status)) c.queued++;
+    else if (isStoring(job)) c.storing++;
     else if (job.status === 'running') c.running++;
     else if (job.status === 'completed' || job.status === 'duplicate') c.completed++;
     else if (job.status === 'failed') c.failed++;
     else if (job.status === 'cancelled') c.cancelled++;
   }
-  c.active = c.queued + c.running;
+  c.active = c.queued + c.running + c.storing;
   return c;
 }

@@ -38,6 +38,7 @@ export function jobTotals(s: {
 }): {
   queued: number;
   running: number;
+  storing: number;
   completed: number;
   failed: number;
   cancelled: number;
@@ -48,6 +49,7 @@ export function jobTotals(s: {
   return {
     queued: t.queued + t.deciding,
     running: t.running,
+    storing: t.storing,
     completed: t.completed,
     failed: t.failed,
     cancelled: t.cancelled,

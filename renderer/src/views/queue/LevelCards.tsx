@@ -1,4 +1,5 @@
-// Per level: jobs waiting and running, late ones, the oldest wait against the
+// Per level: jobs waiting and running (and, apart, those whose run is over and whose
+// result waits to be stored), late ones, the oldest wait against the
 // level's target, and the latency percentiles. Targets and late behaviour come from
 // the active rule set (state/levels.ts) and change as soon as a new one is activated.
 import { memo } from 'react';
@@ -83,7 +84,12 @@ export const LevelCards = memo(function LevelCards() {
             </div>
             <div className="card-figures">
               <Figure value={int(l?.waiting ?? 0)} label="waiting" testId={`waiting-${level}`} />
-              <Figure value={int(l?.running ?? 0)} label="running" />
+              <Figure
+                value={int(l?.running ?? 0)}
+                label="running"
+                testId={`running-${level}`}
+                title="Being computed by a worker"
+              />
               <Figure value={int(l?.late ?? 0)} label="late" tone={l?.late ? 'neg' : ''} />
               <Figure
                 value={duration(oldest)}
@@ -94,6 +100,15 @@ export const LevelCards = memo(function LevelCards() {
                 }
               />
             </div>
+            {!!l?.storing && (
+              <div
+                className="card-storing small muted"
+                data-testid={`storing-${level}`}
+                title="Computed, their results waiting to be stored (their workers are free)"
+              >
+                + {int(l.storing)} storing
+              </div>
+            )}
             <div
               className="card-latency"
               title="Latency, from submission to data available, of the jobs completed in the latency window"

@@ -41,9 +41,10 @@ export function PausedBanner() {
   return (
     <div className="banner paused" data-testid="paused-banner" role="status">
       <b>Paused</b> — <span className="num">{int(counts.queued)}</span> waiting
-      {counts.running > 0 ? (
-        <>, {plural(counts.running, 'job')} running to completion</>
-      ) : null}.{' '}
+      {counts.running + counts.storing > 0 ? (
+        <>, {plural(counts.running + counts.storing, 'job')} running to completion</>
+      ) : null}
+      .{' '}
       <span className="banner-note">
         No job starts until the queue is resumed; waiting time still counts toward lateness.
       </span>

@@ -6,7 +6,14 @@
 // wait, then the underlying (in the file's name) and the as-of; the drawer has them
 // all, and the level, status, file, outcome and actions stay.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
-import { endedUndecided, isOpen, isWaiting, levelRank } from '../../../../shared/domain.ts';
+import {
+  endedUndecided,
+  isOpen,
+  isStoring,
+  isWaiting,
+  levelRank,
+  shownStatus,
+} from '../../../../shared/domain.ts';
 import type { RequestRecord } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
@@ -36,11 +43,12 @@ export function waitMs(job: ProcessingJob, now: number): number {
   );
 }
 
+/** The run itself: to its end, not to its result's store (which may wait behind higher work). */
 export function runMs(job: ProcessingJob, now: number): number {
   const started = ms(job.started_at);
   if (!Number.isFinite(started)) return NaN;
-  const finished = ms(job.finished_at);
-  return (Number.isFinite(finished) ? finished : now) - started;
+  const ended = ms(job.run_ended_at ?? job.finished_at);
+  return (Number.isFinite(ended) ? ended : now) - started;
 }
 
 export interface RowContext {
@@ -87,6 +95,7 @@ function Level({ job }: { job: ProcessingJob }) {
 }
 
 function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot | undefined }) {
+  if (isStoring(job)) return <span className="muted">storing the result…</span>;
   if (job.status === 'running')
     return (
       <>
@@ -146,10 +155,10 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'status',
       label: 'Status',
       width: 84,
-      sort: compareBy((j) => j.status),
+      sort: compareBy((j) => shownStatus(j)),
       cell: (j) => (
         <>
-          <StatusPill status={j.status} />
+          <StatusPill status={shownStatus(j)} />
           {j.attempts > 1 && <span className="small"> ×{j.attempts}</span>}
         </>
       ),
@@ -217,7 +226,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
     {
       id: 'run',
       label: 'Run',
-      title: 'Start to end (or to now while running)',
+      title:
+        'Start to the end of its run (or to now while running); storing its result is not counted',
       width: 62,
       align: 'right',
       optional: 5,
