@@ -121,8 +121,12 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     try {
       // Its run is over in milliseconds; its `running` and `completed` rows wait in the lane
       // (the list shows it queued until they are written, as announced only once written).
-      await poll(() => page.getByTestId('storing-LOW').textContent()).toBe('+ 1 storing');
-      expect(await page.getByTestId('running-LOW').textContent()).toBe('0');
+      const card = async () =>
+        `${await page.getByTestId('running-LOW').textContent()} running ${await page
+          .getByTestId('storing-LOW')
+          .textContent({ timeout: 100 })
+          .catch(() => '')}`;
+      await poll(card).toBe('0 running + 1 storing');
     } finally {
       busy = false;
       await until(
