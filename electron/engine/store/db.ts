@@ -99,10 +99,13 @@ export class Store {
         if (!file.ok) return file;
         makeDirs(dirname(path));
       }
-      const instance = await loadDuckDB().DuckDBInstance.create(
-        path,
-        o.threads === undefined ? undefined : { threads: String(o.threads) },
-      );
+      const instance = await loadDuckDB().DuckDBInstance.create(path, {
+        ...(o.threads === undefined ? {} : { threads: String(o.threads) }),
+        // DuckDB keeps by default every Parquet file read_parquet reads, in memory, until
+        // its memory limit (80% of the machine's): each snapshot's files are read once, at
+        // its insert, and the engine grew by their size with every request (docs/performance.md).
+        enable_external_file_cache: 'false',
+      });
       const conn = await instance.connect();
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
