@@ -5,6 +5,8 @@
 //    VmHWM) read when it says `ready`, after the facts pass, and after the run;
 //  - engine: bench/cold-steps.ts (the engine's pieces, one worker) on the same file: its
 //    own peak, storing the snapshot's strikes through DuckDB.
+// `memory-requests` (run only when named): the engine's RSS over thousands of tiny
+// requests, which must not grow with their count (benchMemoryOverRequests).
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -128,6 +130,49 @@ export async function benchMemory(): Promise<Measure[]> {
       );
     }
     return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface RequestsSample {
+  requests: number;
+  label?: string;
+  rssMb: number;
+  heapMb: number;
+  duckdbMb: number;
+}
+
+/**
+ * `npm run bench -- memory-requests` (BENCH_REQUESTS, 2,000 by default): the engine's RSS,
+ * JS heap and DuckDB's own count (duckdb_memory()) before, along and after that many
+ * tiny requests, and after 10 s idle (bench/engine-requests.ts, a process of its own).
+ */
+export async function benchMemoryOverRequests(
+  n = Number(process.env.BENCH_REQUESTS ?? 2000),
+): Promise<Measure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-bench-requests-'));
+  try {
+    const r = await mustRun(process.execPath, ['bench/engine-requests.ts', String(n), dir]);
+    const samples = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RequestsSample);
+    // From the first quarter on: the start's own growth (DuckDB's and V8's first pages) is once.
+    const first = samples[1]!;
+    const last = samples.at(-1)!;
+    return [
+      ...samples.map((s) => ({
+        name: `engine RSS after ${s.requests} requests${s.label ? ` (${s.label}, 10 s)` : ''}`,
+        value: s.rssMb,
+        unit: `MB (heap ${s.heapMb} MB, DuckDB ${s.duckdbMb} MB)`,
+      })),
+      {
+        name: `engine RSS grown per request, from ${first.requests} to idle`,
+        value: ((last.rssMb - first.rssMb) * 1000) / (n - first.requests),
+        unit: 'KB',
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   fuzz: async () => (await import('./fuzz.bench.ts')).benchFuzz(),
   cold: async () => (await import('./cold.bench.ts')).benchCold(),
   memory: async () => (await import('./memory.bench.ts')).benchMemory(),
+  'memory-requests': async () => (await import('./memory.bench.ts')).benchMemoryOverRequests(),
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics(),
   bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
@@ -24,7 +25,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
 };
 
 /** Suites that run only when named (`npm run bench -- fuzz`): they take minutes. */
-const ONLY_WHEN_NAMED = new Set(['fuzz']);
+const ONLY_WHEN_NAMED = new Set(['fuzz', 'memory-requests']);
 
 /**
  * The engine's warm time per snapshot includes the DuckDB step: every pipeline run of
