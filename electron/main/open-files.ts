@@ -2,7 +2,6 @@
 // a second launch with file arguments, macOS open-file — are submitted by path, the
 // active rules deciding their priority, and those the engine refuses are listed in one
 // message box, whichever way they came: without it a refused file leaves no trace.
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dialog, type BrowserWindow } from 'electron';
@@ -19,13 +18,16 @@ function asPath(arg: string, cwd: string): string | null {
   }
 }
 
-/** The files named by command-line arguments (options skipped): existing regular files only. */
+/**
+ * The files named by command-line arguments (options skipped). Not checked here: one that
+ * is missing, a folder or cannot be read is the engine's to refuse, and so is named with
+ * its reason in the box below like any other refused file.
+ */
 export function filesIn(args: readonly string[], cwd: string): string[] {
   return args
     .filter((a) => !a.startsWith('-'))
     .map((a) => asPath(a, cwd))
-    .filter((p): p is string => p !== null)
-    .filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile() ?? false);
+    .filter((p): p is string => p !== null);
 }
 
 /** Submits `files` one by one; a box then names each refused one and why. */

@@ -5,7 +5,15 @@
 // ELECTRON_RUN_AS_NODE), lets `gex-desk` commands through its local endpoint while it
 // runs, and a quit waits for the engine to let go of the database and its endpoint.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -145,6 +153,8 @@ async function launchApp(opts: {
   config?: string;
   /** Done in the new user folder before the launch. */
   before?: (home: string, dbPath: string) => Promise<void>;
+  /** A built app, launched with these arguments (argv[0] the program) in its user folder. */
+  packaged?: (home: string) => string[];
 }): Promise<void> {
   const home = join(root, String(++n));
   mkdirSync(home, { recursive: true });
@@ -158,7 +168,7 @@ async function launchApp(opts: {
   Object.assign(state, {
     windowFails: opts.windowFails,
     menuFails: opts.menuFails ?? false,
-    packaged: false,
+    packaged: opts.packaged !== undefined,
     dialogs: [],
     exits: [],
     quits: 0,
@@ -173,14 +183,19 @@ async function launchApp(opts: {
   state.app.clear();
   state.ipc.clear();
   vi.resetModules();
+  if (opts.packaged) process.argv = opts.packaged(home);
   await import('../../electron/main/index.ts');
 }
 
 const workersGone = () =>
   launched.every((p) => p.child.exitCode !== null || p.child.signalCode !== null);
 
+const argv = process.argv;
 beforeEach(() => {
   forkCalls.length = 0;
+});
+afterEach(() => {
+  process.argv = argv;
 });
 afterAll(() => {
   process.env = saved;
@@ -321,6 +336,67 @@ describe('files handed to the app', () => {
     await poll(() => state.boxes.length).toBe(2);
     const shown = ({ title, message }: Box) => ({ title, message });
     expect(shown(state.boxes[1]!)).toEqual(shown(state.boxes[0]!));
+    await quit();
+  });
+
+  /** The box naming the files not queued: one line each. */
+  const notQueued = () => {
+    const boxes = state.boxes.filter((b) => b.title === 'Some files were not queued');
+    expect(boxes).toHaveLength(1);
+    return boxes[0]!.message.split('\n');
+  };
+  /** Two links to each other: any stat of them fails (ELOOP). */
+  const linkLoop = (dir: string) => {
+    symlinkSync(join(dir, 'loop-b.csv'), join(dir, 'loop-a.csv'));
+    symlinkSync(join(dir, 'loop-a.csv'), join(dir, 'loop-b.csv'));
+    return join(dir, 'loop-a.csv');
+  };
+
+  it('a file argument that cannot be checked (a loop of links) does not stop the launch: it is named in the box, the others are queued', async () => {
+    await launchApp({
+      windowFails: false,
+      before: async (dir) =>
+        void writeCboeCsv(join(dir, 'good.csv'), { seed: 6, underlying: 'SPX' }),
+      packaged: (dir) => ['gex-desk-app', linkLoop(dir), join(dir, 'good.csv')],
+    });
+    await poll(() => state.menu).not.toBeNull();
+    expect(state.exits).toEqual([]);
+    expect(state.dialogs).toEqual([]);
+    await poll(() => state.boxes.length).toBe(1);
+    expect(notQueued()).toEqual([expect.stringMatching(/loop-a\.csv: IO .*ELOOP/)]);
+    expect((await jobs()).map((j) => j.file)).toContain(join(home(), 'good.csv'));
+    await quit();
+  });
+
+  it('a second launch naming a file that cannot be checked (a name too long) focuses the window and queues the others', async () => {
+    await launchApp({ windowFails: false });
+    await poll(() => state.menu).not.toBeNull();
+    const [good] = chains(7);
+    const tooLong = join(home(), `${'x'.repeat(300)}.csv`);
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', good, tooLong], home());
+    expect(state.focused).toBe(1);
+    await poll(() => state.boxes.length).toBe(1);
+    expect(notQueued()).toEqual([expect.stringMatching(/x{300}\.csv: .*ENAMETOOLONG/)]);
+    expect((await jobs()).map((j) => j.file)).toContain(good);
+    await quit();
+  });
+
+  it('a missing file and a folder named on the command line are named in the box with why', async () => {
+    await launchApp({ windowFails: false });
+    await poll(() => state.menu).not.toBeNull();
+    const [good] = chains(8);
+    mkdirSync(join(home(), 'chains'));
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', 'spx.csv', good, 'chains'], home());
+    await poll(() => state.boxes.length).toBe(1);
+    expect(notQueued()).toEqual([
+      `${join(home(), 'spx.csv')}: FILE_NOT_FOUND ${join(home(), 'spx.csv')} does not exist`,
+      expect.stringMatching(
+        /chains: NOT_A_FILE .*chains is a folder, not a file: give the files in it/,
+      ),
+    ]);
+    expect((await jobs()).map((j) => j.file)).toContain(good);
     await quit();
   });
 
