@@ -100,13 +100,21 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
 
   // The window at once, even while the engine waits below; the page's calls are held
   // until the engine is up.
-  let engineUp: (dispatch: Dispatch) => void = () => undefined;
-  const ready = new Promise<Dispatch>((resolve) => (engineUp = resolve));
-  const held: Dispatch = async (name, payload) => (await ready)(name, payload);
+  let engineUp: (up: { dispatch: Dispatch; dataDir: string }) => void = () => undefined;
+  const ready = new Promise<{ dispatch: Dispatch; dataDir: string }>((r) => (engineUp = r));
+  const held: Dispatch = async (name, payload) => (await ready).dispatch(name, payload);
   const contents = () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null);
   const trusted = senderCheck(contents, devOrigin ?? APP_ORIGIN);
   registerCallChannel(held, trusted);
   registerFolderChannel({ dispatch: held, isTrusted: trusted, window: () => mainWindow });
+  Menu.setApplicationMenu(
+    buildMenu({
+      window: () => mainWindow,
+      dispatch: held,
+      dataDir: async () => (await ready).dataDir,
+      dev: devServer !== null && !app.isPackaged, // a built app never has developer tools
+    }),
+  );
   mainWindow = createWindow();
 
   // A gex-desk command that holds the database (a script's ingest) is waited for, saying so.
@@ -141,16 +149,8 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
   );
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
-  engineUp(dispatch);
+  engineUp({ dispatch, dataDir: engine.config.dataDir });
   forwardEvents(engine, contents);
-  Menu.setApplicationMenu(
-    buildMenu({
-      window: () => mainWindow,
-      dispatch,
-      dataDir: engine.config.dataDir,
-      dev: devServer !== null,
-    }),
-  );
   openPaths(pendingOpen.splice(0));
   return ok(undefined);
 }

@@ -1,5 +1,7 @@
 // The application menu: open files (submitted straight to the engine, by the rules),
-// open the data folder, quit; plus the standard edit and view roles.
+// open the data folder, quit; plus the standard edit and view roles. Set before the
+// window exists, so that Electron's default menu (developer tools, Reload) never shows in
+// the built app: what needs the engine waits for it.
 import {
   dialog,
   Menu,
@@ -14,7 +16,8 @@ import { submitFiles } from './open-files.ts';
 export interface MenuDeps {
   window: () => BrowserWindow | null;
   dispatch: Dispatch;
-  dataDir: string;
+  /** The engine's data folder, once it is up. */
+  dataDir: () => Promise<string>;
   dev: boolean;
 }
 
@@ -42,7 +45,10 @@ export function buildMenu(deps: MenuDeps): Menu {
       label: 'File',
       submenu: [
         { label: 'Open Files…', accelerator: 'CmdOrCtrl+O', click: () => void openFiles(deps) },
-        { label: 'Open Data Folder', click: () => void shell.openPath(deps.dataDir) },
+        {
+          label: 'Open Data Folder',
+          click: () => void deps.dataDir().then((dir) => shell.openPath(dir)),
+        },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit', label: 'Quit' },
       ],

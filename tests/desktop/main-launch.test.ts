@@ -1,6 +1,7 @@
 // The desktop shell's entry (electron/main/index.ts) with the Electron runtime replaced
-// and the real engine: a window that cannot be created, or an engine that cannot start,
-// ends in a dialog and exit 3 with the database already released and no worker left; a
+// and the real engine: a menu or a window that cannot be created, or an engine that cannot
+// start, ends in a dialog and exit 3 with the database already released and no worker left
+// (tests/desktop/startup.test.ts: a step failing once the engine runs); a
 // good launch starts the pipeline workers as utility processes (never with
 // ELECTRON_RUN_AS_NODE), lets `gex-desk` commands through its local endpoint while it
 // runs, and a quit waits for the engine to let go of the database and its endpoint.
@@ -31,6 +32,10 @@ const state = vi.hoisted(() => ({
   app: new Map<string, (...args: unknown[]) => void>(),
   dbPath: '',
   menu: null as { template: MenuItem[] } | null,
+  /** How many windows there were when the menu was set. */
+  windowsAtMenu: -1,
+  /** The folders shell.openPath opened. */
+  opened: [] as string[],
   /** What File → Open Files… picks. */
   picked: [] as string[],
   boxes: [] as Box[],
@@ -50,6 +55,7 @@ interface Box {
 }
 interface MenuItem {
   label?: string;
+  role?: string;
   submenu?: MenuItem[];
   click?: () => void;
 }
@@ -111,6 +117,7 @@ vi.mock('electron', async () => {
       setApplicationMenu: (menu: { template: MenuItem[] }) => {
         if (state.menuFails) throw new Error('the menu failed');
         state.menu = menu;
+        state.windowsAtMenu = state.windows;
       },
       buildFromTemplate: (template: unknown) => ({ template }),
     },
@@ -128,7 +135,7 @@ vi.mock('electron', async () => {
       },
     },
     screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
-    shell: { openPath: noop },
+    shell: { openPath: async (path: string) => void state.opened.push(path) },
     net: { fetch: noop },
     utilityProcess,
   };
@@ -175,6 +182,8 @@ async function launchApp(opts: {
     windows: 0,
     focused: 0,
     menu: null,
+    windowsAtMenu: -1,
+    opened: [],
     picked: [],
     boxes: [],
     contents: null,
@@ -186,6 +195,16 @@ async function launchApp(opts: {
   if (opts.packaged) process.argv = opts.packaged(home);
   await import('../../electron/main/index.ts');
 }
+
+/** Once the engine is up: a call of the window's, held until then, answered. */
+async function engineUp(): Promise<void> {
+  await poll(() => state.contents).not.toBeNull();
+  const contents = state.contents as { mainFrame: unknown };
+  const call = state.ipc.get('gex:call')!;
+  await call({ sender: contents, senderFrame: contents.mainFrame }, 'queue:stats', {});
+}
+const fileItem = (label: string) =>
+  state.menu!.template.find((m) => m.label === 'File')!.submenu!.find((i) => i.label === label)!;
 
 const workersGone = () =>
   launched.every((p) => p.child.exitCode !== null || p.child.signalCode !== null);
@@ -204,7 +223,7 @@ afterAll(() => {
 });
 
 describe('the desktop shell', () => {
-  it('when a step after the engine started fails: a dialog, the database released first, no worker left, exit 3', async () => {
+  it('when the menu cannot be set: a dialog saying why, exit 3, no engine started', async () => {
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
@@ -218,10 +237,8 @@ describe('the desktop shell', () => {
           dbFree: true,
         },
       ]);
-      // Its endpoint went with it: no command will look for it.
-      expect(existsSync(discoveryFile(dirname(state.dbPath), state.dbPath))).toBe(false);
-      expect(forkCalls.length).toBeGreaterThan(0);
-      await poll(workersGone).toBe(true);
+      expect(state.windows).toBe(0);
+      expect(forkCalls).toEqual([]);
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
@@ -258,7 +275,7 @@ describe('the desktop shell', () => {
       expect(call.options.env?.ELECTRON_RUN_AS_NODE).toBeUndefined();
       expect(call.options.execArgv?.some((a) => a.startsWith('--max-old-space-size='))).toBe(true);
     }
-    await poll(() => state.menu).not.toBeNull(); // the launch's last step
+    await engineUp();
     expect(state.windows).toBe(1);
     expect(dbIsFree(state.dbPath)).toBe(false);
     expect(state.dialogs).toEqual([]);
@@ -285,10 +302,6 @@ describe('the desktop shell', () => {
 
 describe('files handed to the app', () => {
   const home = () => dirname(state.dbPath);
-  const openFilesItem = () =>
-    state
-      .menu!.template.find((m) => m.label === 'File')!
-      .submenu!.find((i) => i.label === 'Open Files…')!;
   /** Distinct option chains in the app's folder. */
   const chains = (...seeds: number[]) =>
     seeds.map((seed) => {
@@ -304,10 +317,10 @@ describe('files handed to the app', () => {
 
   it('from the menu, a second launch and macOS open-file are submitted with the default source', async () => {
     await launchApp({ windowFails: false });
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     const [menuFile, argFile, openedFile] = chains(1, 2, 3);
     state.picked = [menuFile!];
-    openFilesItem().click!();
+    fileItem('Open Files…').click!();
     // A packaged app takes its arguments as files (in development they are Electron's own).
     state.packaged = true;
     state.app.get('second-instance')!({}, ['gex-desk-app', argFile], home());
@@ -321,11 +334,11 @@ describe('files handed to the app', () => {
 
   it('a refused file is named in the same box whether it came from the menu or a second launch', async () => {
     await launchApp({ windowFails: false });
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     const junk = join(home(), 'notes.csv');
     writeFileSync(junk, 'not an option chain\n');
     state.picked = [junk];
-    openFilesItem().click!();
+    fileItem('Open Files…').click!();
     await poll(() => state.boxes.length).toBe(1);
     expect(state.boxes[0]).toMatchObject({
       title: 'Some files were not queued',
@@ -359,7 +372,7 @@ describe('files handed to the app', () => {
         void writeCboeCsv(join(dir, 'good.csv'), { seed: 6, underlying: 'SPX' }),
       packaged: (dir) => ['gex-desk-app', linkLoop(dir), join(dir, 'good.csv')],
     });
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     expect(state.exits).toEqual([]);
     expect(state.dialogs).toEqual([]);
     await poll(() => state.boxes.length).toBe(1);
@@ -370,7 +383,7 @@ describe('files handed to the app', () => {
 
   it('a second launch naming a file that cannot be checked (a name too long) focuses the window and queues the others', async () => {
     await launchApp({ windowFails: false });
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     const [good] = chains(7);
     const tooLong = join(home(), `${'x'.repeat(300)}.csv`);
     state.packaged = true;
@@ -384,7 +397,7 @@ describe('files handed to the app', () => {
 
   it('a missing file and a folder named on the command line are named in the box with why', async () => {
     await launchApp({ windowFails: false });
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     const [good] = chains(8);
     mkdirSync(join(home(), 'chains'));
     state.packaged = true;
@@ -402,7 +415,7 @@ describe('files handed to the app', () => {
 
   it("takes a file manager's file:// URIs (Open with, a .desktop file's %U) as files", async () => {
     await launchApp({ windowFails: false });
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     mkdirSync(join(home(), 'my chains'));
     const file = join(home(), 'my chains', 'spx #1.csv');
     writeCboeCsv(file, { seed: 4, underlying: 'SPX' });
@@ -426,7 +439,7 @@ describe('while a gex-desk command holds the database', () => {
   afterEach(release);
   const waitingBox = () => state.boxes.find((b) => b.title === 'GEX Desk is waiting');
 
-  it('the window comes at once, saying what it waits for; a second launch focuses it, its files and the calls wait for the engine', async () => {
+  it('the window comes at once, saying what it waits for; a second launch focuses it, its files, the calls and the menu wait for the engine', async () => {
     await launchApp({ windowFails: false, before: held });
     await poll(() => state.windows).toBe(1);
     await poll(waitingBox).toBeDefined();
@@ -443,21 +456,49 @@ describe('while a gex-desk command holds the database', () => {
       {},
     );
     // A second launch, with a file.
-    const [file] = [join(dirname(state.dbPath), 'chain.csv')];
+    const home = dirname(state.dbPath);
+    const [file, picked] = [join(home, 'chain.csv'), join(home, 'picked.csv')];
     writeCboeCsv(file!, { seed: 5, underlying: 'SPX' });
+    writeCboeCsv(picked!, { seed: 6, underlying: 'SPX' });
     state.packaged = true;
-    state.app.get('second-instance')!({}, ['gex-desk-app', file], dirname(state.dbPath));
+    state.app.get('second-instance')!({}, ['gex-desk-app', file], home);
     expect(state.focused).toBe(1);
+    // The app's own menu: its items work, what needs the engine waits for it.
+    state.picked = [picked!];
+    fileItem('Open Files…').click!();
+    fileItem('Open Data Folder').click!();
     await new Promise((r) => setTimeout(r, 300));
-    expect(state.menu).toBeNull(); // still waiting
+    expect(state.opened).toEqual([]);
     expect(waitingBox()!.signal!.aborted).toBe(false);
 
     release();
     await poll(() => waitingBox()!.signal!.aborted).toBe(true);
     await expect(call).resolves.toMatchObject({ ok: true });
-    const jobs = await runCli(['jobs', '--json'], { home: dirname(state.dbPath) });
-    expect(jobs.lines.map((j) => j.file)).toEqual([file]);
+    const jobs = async () => (await runCli(['jobs', '--json'], { home })).lines.map((j) => j.file);
+    await poll(async () => new Set(await jobs())).toEqual(new Set([file, picked]));
+    expect(state.opened).toEqual([join(home, 'data')]);
     expect(state.quits).toBe(0); // the box closed by itself is no Quit
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+    await poll(() => state.quits).toBe(1);
+  });
+
+  it("the built app's own menu is set before its window, without developer tools or Reload, while it waits", async () => {
+    await launchApp({ windowFails: false, before: held, packaged: () => ['gex-desk-app'] });
+    await poll(waitingBox).toBeDefined();
+    expect(state.windows).toBe(1);
+    expect(state.windowsAtMenu).toBe(0);
+    const roles = state.menu!.template.flatMap((m) => [
+      m.role,
+      ...(m.submenu ?? []).map((i) => i.role),
+    ]);
+    expect(roles).toContain('zoomIn');
+    expect(roles).not.toContain('toggleDevTools');
+    expect(roles).not.toContain('reload');
+    expect(
+      state.menu!.template.find((m) => m.label === 'File')!.submenu!.map((i) => i.label),
+    ).toEqual(['Open Files…', 'Open Data Folder', undefined, 'Quit']);
+    release();
+    await poll(() => waitingBox()!.signal!.aborted).toBe(true);
     state.app.get('before-quit')!({ preventDefault: () => undefined });
     await poll(() => state.quits).toBe(1);
   });
@@ -469,7 +510,7 @@ describe('while a gex-desk command holds the database', () => {
     await poll(() => state.quits).toBe(1);
     // Electron would have exited here; the stand-in app goes on until its engine is up.
     release();
-    await poll(() => state.menu).not.toBeNull();
+    await engineUp();
     state.app.get('before-quit')!({ preventDefault: () => undefined });
     await poll(() => state.quits).toBe(2);
   });
