@@ -16,7 +16,7 @@ import { whoRuns } from '../host/local/running-engine.ts';
 import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
-import { filesIn, submitFiles } from './open-files.ts';
+import { filesIn, showNotQueued, submitFiles } from './open-files.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { showWaiting } from './waiting.ts';
@@ -37,6 +37,8 @@ let dispatchCall: ReturnType<typeof createDispatcher> | null = null;
 let localEndpoint: LocalEndpoint | null = null;
 /** Files the OS asked us to open before the engine was ready. */
 const pendingOpen: string[] = [];
+/** Boxes naming files handed over while the app shuts down: it quits once they are read. */
+const closingBoxes: Promise<unknown>[] = [];
 
 /** The command line's endpoint first (commands stop finding the engine), then the engine. */
 async function stopEngine(e: Engine, timeoutMs?: number): Promise<void> {
@@ -53,6 +55,15 @@ function argFiles(argv: string[], cwd: string): string[] {
 
 /** Submits files the OS handed to the app, as File → Open Files… does. */
 function openPaths(paths: string[]): void {
+  // A relaunch while the app closes reaches it (it still holds the single-instance lock),
+  // but its engine takes no more files: they are said not queued, never lost in silence.
+  if (quitting !== 'no') {
+    const closing = paths.map(
+      (p) => `${p}: SHUTTING_DOWN GEX Desk is closing — open it again in a moment`,
+    );
+    closingBoxes.push(showNotQueued(closing, null).catch(() => undefined));
+    return;
+  }
   if (!dispatchCall) {
     pendingOpen.push(...paths);
     return;
@@ -199,6 +210,9 @@ if (!app.requestSingleInstanceLock()) {
     quitting = 'shutting-down';
     void stopEngine(engine, 10_000)
       .catch((e: unknown) => console.error('engine shutdown failed', e))
+      .then(async () => {
+        while (closingBoxes.length > 0) await Promise.all(closingBoxes.splice(0));
+      })
       .finally(() => {
         quitting = 'done';
         app.quit();

@@ -42,6 +42,14 @@ export async function submitFiles(
     const error = res.ok ? (res.value as SubmitAck).error : res.error;
     if (error) failures.push(`${file}: ${error.code} ${error.message}`);
   }
+  await showNotQueued(failures, win);
+}
+
+/** The one box naming the files not queued, a line each ("file: CODE why"); none for none. */
+export async function showNotQueued(
+  failures: readonly string[],
+  win: BrowserWindow | null,
+): Promise<void> {
   if (failures.length === 0) return;
   const box = {
     type: 'error' as const,

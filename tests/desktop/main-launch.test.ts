@@ -39,6 +39,8 @@ const state = vi.hoisted(() => ({
   /** What File → Open Files… picks. */
   picked: [] as string[],
   boxes: [] as Box[],
+  /** Boxes stay open until pressed (else one without a signal is answered at once). */
+  holdBoxes: false,
   /** The window's web contents (the renderer's calls come from it). */
   contents: null as unknown,
   /** The handlers of ipcMain.handle, by channel. */
@@ -110,7 +112,7 @@ vi.mock('electron', async () => {
           const press = (response: number) => resolve({ response, checkboxChecked: false });
           state.boxes.push({ ...options, press });
           options.signal?.addEventListener('abort', () => press(0));
-          if (!options.signal) press(0);
+          if (!options.signal && !state.holdBoxes) press(0);
         }),
     },
     Menu: {
@@ -186,6 +188,7 @@ async function launchApp(opts: {
     opened: [],
     picked: [],
     boxes: [],
+    holdBoxes: false,
     contents: null,
     dbPath: join(home, 'gex-desk.duckdb'),
   });
@@ -411,6 +414,30 @@ describe('files handed to the app', () => {
     ]);
     expect((await jobs()).map((j) => j.file)).toContain(good);
     await quit();
+  });
+
+  it('a file handed over while the app shuts down is said not queued, and the quit waits until that is read', async () => {
+    await launchApp({ windowFails: false });
+    await engineUp();
+    const [file] = chains(9);
+    state.packaged = true;
+    state.holdBoxes = true;
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+    // The relaunch reaches the first instance, which still holds the single-instance lock.
+    state.app.get('second-instance')!({}, ['gex-desk-app', file], home());
+    await poll(() => state.boxes.length).toBe(1);
+    expect(state.boxes[0]).toMatchObject({
+      title: 'Some files were not queued',
+      message: `${file}: SHUTTING_DOWN GEX Desk is closing — open it again in a moment`,
+    });
+    await poll(() => dbIsFree(state.dbPath)).toBe(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(state.quits).toBe(0);
+    state.boxes[0]!.press(0);
+    await poll(() => state.quits).toBe(1);
+    const after = await runCli(['jobs', '--json'], { home: home() });
+    expect(after.code).toBe(0);
+    expect(after.lines).toEqual([]);
   });
 
   it("takes a file manager's file:// URIs (Open with, a .desktop file's %U) as files", async () => {
