@@ -16,7 +16,7 @@ import { whoRuns } from '../host/local/running-engine.ts';
 import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
-import { filesIn, showNotQueued, submitFiles } from './open-files.ts';
+import { filesIn, gathered, showNotQueued, submitFiles } from './open-files.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { showWaiting } from './waiting.ts';
@@ -193,9 +193,10 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
+  const openFile = gathered(openPaths);
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    openPaths([path]);
+    openFile(path);
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {

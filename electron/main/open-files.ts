@@ -30,6 +30,21 @@ export function filesIn(args: readonly string[], cwd: string): string[] {
     .filter((p): p is string => p !== null);
 }
 
+/**
+ * `open` called once with the paths given one by one in a short while (each within `ms` of
+ * the one before): Finder sends one macOS open-file event per file, and the files opened
+ * together belong in one box.
+ */
+export function gathered(open: (paths: string[]) => void, ms = 100): (path: string) => void {
+  const paths: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return (path) => {
+    paths.push(path);
+    clearTimeout(timer);
+    timer = setTimeout(() => open(paths.splice(0)), ms);
+  };
+}
+
 /** Submits `files` one by one; a box then names each refused one and why. */
 export async function submitFiles(
   dispatch: Dispatch,

@@ -440,6 +440,21 @@ describe('files handed to the app', () => {
     expect(after.lines).toEqual([]);
   });
 
+  it('several files refused at once from Finder (one open-file event each) are named in one box', async () => {
+    await launchApp({ windowFails: false });
+    await engineUp();
+    const junk = [1, 2, 3].map((i) => {
+      const file = join(home(), `notes-${i}.csv`);
+      writeFileSync(file, 'not an option chain\n');
+      return file;
+    });
+    for (const file of junk) state.app.get('open-file')!({ preventDefault: () => undefined }, file);
+    await poll(() => state.boxes.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(notQueued()).toEqual(junk.map((file) => expect.stringContaining(`${file}: `)));
+    await quit();
+  });
+
   it("takes a file manager's file:// URIs (Open with, a .desktop file's %U) as files", async () => {
     await launchApp({ windowFails: false });
     await engineUp();
