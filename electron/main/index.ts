@@ -16,7 +16,7 @@ import { whoRuns } from '../host/local/running-engine.ts';
 import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
-import { filesIn, gathered, showNotQueued, submitFiles } from './open-files.ts';
+import { filesIn, gathered, showNotQueued, submitFiles, type Handed } from './open-files.ts';
 import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { showWaiting } from './waiting.ts';
@@ -36,7 +36,7 @@ let quitting: 'no' | 'shutting-down' | 'done' = 'no';
 let dispatchCall: ReturnType<typeof createDispatcher> | null = null;
 let localEndpoint: LocalEndpoint | null = null;
 /** Files the OS asked us to open before the engine was ready. */
-const pendingOpen: string[] = [];
+const pendingOpen: Handed = { files: [], refused: [] };
 /** Boxes naming files handed over while the app shuts down: it quits once they are read. */
 const closingBoxes: Promise<unknown>[] = [];
 
@@ -48,27 +48,28 @@ async function stopEngine(e: Engine, timeoutMs?: number): Promise<void> {
 }
 
 /** Files named on a command line ("Open with GEX Desk"). */
-function argFiles(argv: string[], cwd: string): string[] {
+function argFiles(argv: string[], cwd: string): Handed {
   // In development argv holds Electron's own arguments.
-  return app.isPackaged ? filesIn(argv.slice(1), cwd) : [];
+  return app.isPackaged ? filesIn(argv.slice(1), cwd) : { files: [], refused: [] };
 }
 
 /** Submits files the OS handed to the app, as File → Open Files… does. */
-function openPaths(paths: string[]): void {
+function openPaths({ files, refused }: Handed): void {
   // A relaunch while the app closes reaches it (it still holds the single-instance lock),
   // but its engine takes no more files: they are said not queued, never lost in silence.
   if (quitting !== 'no') {
-    const closing = paths.map(
+    const closing = files.map(
       (p) => `${p}: SHUTTING_DOWN GEX Desk is closing — open it again in a moment`,
     );
-    closingBoxes.push(showNotQueued(closing, null).catch(() => undefined));
+    closingBoxes.push(showNotQueued([...refused, ...closing], null).catch(() => undefined));
     return;
   }
   if (!dispatchCall) {
-    pendingOpen.push(...paths);
+    pendingOpen.files.push(...files);
+    pendingOpen.refused.push(...refused);
     return;
   }
-  if (paths.length > 0) void submitFiles(dispatchCall, paths, mainWindow);
+  if (files.length + refused.length > 0) void submitFiles(dispatchCall, files, mainWindow, refused);
 }
 
 function createWindow(): BrowserWindow {
@@ -162,7 +163,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
   dispatchCall = dispatch;
   engineUp({ dispatch, dataDir: engine.config.dataDir });
   forwardEvents(engine, contents);
-  openPaths(pendingOpen.splice(0));
+  openPaths({ files: pendingOpen.files.splice(0), refused: pendingOpen.refused.splice(0) });
   return ok(undefined);
 }
 
@@ -193,7 +194,7 @@ if (!app.requestSingleInstanceLock()) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
-  const openFile = gathered(openPaths);
+  const openFile = gathered((files) => openPaths({ files, refused: [] }));
   app.on('open-file', (event, path) => {
     event.preventDefault();
     openFile(path);

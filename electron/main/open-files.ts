@@ -8,6 +8,12 @@ import { dialog, type BrowserWindow } from 'electron';
 import type { SubmitAck } from '../../shared/api.ts';
 import type { Dispatch } from '../host/handlers.ts';
 
+/** Files handed to the app: those to submit; a line ("arg: CODE why") per argument naming none here. */
+export interface Handed {
+  files: string[];
+  refused: string[];
+}
+
 /** A command-line argument as a path: file:// URIs too (a file manager's "Open with", %U). */
 function asPath(arg: string, cwd: string): string | null {
   if (!arg.startsWith('file:')) return resolve(cwd, arg);
@@ -23,11 +29,14 @@ function asPath(arg: string, cwd: string): string | null {
  * is missing, a folder or cannot be read is the engine's to refuse, and so is named with
  * its reason in the box below like any other refused file.
  */
-export function filesIn(args: readonly string[], cwd: string): string[] {
-  return args
-    .filter((a) => !a.startsWith('-'))
-    .map((a) => asPath(a, cwd))
-    .filter((p): p is string => p !== null);
+export function filesIn(args: readonly string[], cwd: string): Handed {
+  const handed: Handed = { files: [], refused: [] };
+  for (const arg of args.filter((a) => !a.startsWith('-'))) {
+    const path = asPath(arg, cwd);
+    if (path !== null) handed.files.push(path);
+    else handed.refused.push(`${arg}: FILE_NOT_FOUND not a file on this computer`);
+  }
+  return handed;
 }
 
 /**
@@ -45,13 +54,14 @@ export function gathered(open: (paths: string[]) => void, ms = 100): (path: stri
   };
 }
 
-/** Submits `files` one by one; a box then names each refused one and why. */
+/** Submits `files` one by one; a box then names each refused one and why, after `refused`. */
 export async function submitFiles(
   dispatch: Dispatch,
   files: readonly string[],
   win: BrowserWindow | null,
+  refused: readonly string[] = [],
 ): Promise<void> {
-  const failures: string[] = [];
+  const failures = [...refused];
   for (const file of files) {
     const res = await dispatch('ingest:submit', { file });
     const error = res.ok ? (res.value as SubmitAck).error : res.error;

@@ -416,6 +416,23 @@ describe('files handed to the app', () => {
     await quit();
   });
 
+  it("a file:// URI of another host's file and an unmatched pattern are named in the box", async () => {
+    await launchApp({ windowFails: false });
+    await engineUp();
+    const [good] = chains(10);
+    const remote = 'file://fileserver/chains/spx.csv';
+    state.packaged = true;
+    state.app.get('second-instance')!({}, ['gex-desk-app', remote, good, '*.parquet'], home());
+    await poll(() => state.boxes.length).toBe(1);
+    const pattern = join(home(), '*.parquet');
+    expect(notQueued()).toEqual([
+      `${remote}: FILE_NOT_FOUND not a file on this computer`,
+      `${pattern}: FILE_NOT_FOUND ${pattern} does not exist`,
+    ]);
+    expect((await jobs()).map((j) => j.file)).toContain(good);
+    await quit();
+  });
+
   it('a file handed over while the app shuts down is said not queued, and the quit waits until that is read', async () => {
     await launchApp({ windowFails: false });
     await engineUp();
