@@ -17,14 +17,20 @@ import { registerFolderChannel } from './folders.ts';
 import { forwardEvents, registerCallChannel, senderCheck } from './ipc.ts';
 import { buildMenu } from './menu.ts';
 import { filesIn, gathered, showNotQueued, submitFiles, type Handed } from './open-files.ts';
-import { APP_ORIGIN, hardenSessions, registerAppScheme, serveRenderer } from './security.ts';
+import {
+  APP_ORIGIN,
+  devServerUrl,
+  hardenSessions,
+  registerAppScheme,
+  serveRenderer,
+} from './security.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { showWaiting } from './waiting.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
 import { launchUtilityWorker } from './worker-launcher.ts';
 
 const here = import.meta.dirname;
-const devServer = process.env.ELECTRON_RENDERER_URL ?? null;
+const devServer = devServerUrl();
 const devOrigin = devServer ? new URL(devServer).origin : null;
 
 // The desktop app and the command line share one per-user folder (and so one database).
@@ -124,7 +130,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
       window: () => mainWindow,
       dispatch: held,
       dataDir: async () => (await ready).dataDir,
-      dev: devServer !== null && !app.isPackaged, // a built app never has developer tools
+      dev: devServer !== null, // a built app never has developer tools
     }),
   );
   mainWindow = createWindow();

@@ -13,6 +13,15 @@ import { staticFolder } from '../host/http/static-files.ts';
 export { APP_SCHEME } from '../../shared/channels.ts';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
+/**
+ * electron-vite's dev server (ELECTRON_RENDERER_URL), in development only: a built app
+ * loads its own files whatever its environment says, so that a variable set on an
+ * analyst's machine cannot point its window, and the rights its pages have, elsewhere.
+ */
+export function devServerUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  return app.isPackaged ? null : (env.ELECTRON_RENDERER_URL ?? null);
+}
+
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
@@ -25,9 +34,18 @@ export function registerAppScheme(): void {
 
 /** Serves the built renderer folder on app://gex/ (files inside it only). */
 export function serveRenderer(rendererDir: string): void {
-  const staticFile = staticFolder(rendererDir);
+  // The folder is found at the first request, so that a broken install says so in the window.
+  let staticFile: ReturnType<typeof staticFolder> | null = null;
   const csp = contentSecurityPolicy({ header: true });
   protocol.handle(APP_SCHEME, async (request) => {
+    try {
+      staticFile ??= staticFolder(rendererDir);
+    } catch {
+      return new Response(
+        `GEX Desk's window files are missing (${rendererDir}): install the app again.`,
+        { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } },
+      );
+    }
     let url: URL;
     try {
       url = new URL(request.url);

@@ -43,6 +43,8 @@ const state = vi.hoisted(() => ({
   holdBoxes: false,
   /** The window's web contents (the renderer's calls come from it). */
   contents: null as unknown,
+  /** The addresses the windows loaded. */
+  loaded: [] as string[],
   /** The handlers of ipcMain.handle, by channel. */
   ipc: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
 }));
@@ -84,7 +86,7 @@ vi.mock('electron', async () => {
     isMinimized = () => false;
     restore = noop;
     focus = () => void state.focused++;
-    loadURL = async () => undefined;
+    loadURL = async (url: string) => void state.loaded.push(url);
   }
   const display = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 } };
   return {
@@ -190,6 +192,7 @@ async function launchApp(opts: {
     boxes: [],
     holdBoxes: false,
     contents: null,
+    loaded: [],
     dbPath: join(home, 'gex-desk.duckdb'),
   });
   state.app.clear();
@@ -553,6 +556,9 @@ describe('while a gex-desk command holds the database', () => {
     expect(roles).toContain('zoomIn');
     expect(roles).not.toContain('toggleDevTools');
     expect(roles).not.toContain('reload');
+    // Its own files, not the dev server ELECTRON_RENDERER_URL names (launchApp sets it).
+    expect(process.env.ELECTRON_RENDERER_URL).toBe('http://localhost:5173');
+    expect(state.loaded).toEqual(['app://gex/index.html']);
     expect(
       state.menu!.template.find((m) => m.label === 'File')!.submenu!.map((i) => i.label),
     ).toEqual(['Open Files…', 'Open Data Folder', undefined, 'Quit']);

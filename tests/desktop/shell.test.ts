@@ -15,8 +15,13 @@ const LAPTOP = { id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1040 } };
 let displays: { id: number; workArea: { x: number; y: number; width: number; height: number } }[] =
   [LAPTOP];
 
+let packaged = false;
+
 vi.mock('electron', async () => ({
   app: {
+    get isPackaged() {
+      return packaged;
+    },
     getPath: () => dir,
     on: (event: string, fn: (...args: unknown[]) => void) => appEvents.set(event, fn),
   },
@@ -37,7 +42,7 @@ vi.mock('electron', async () => ({
 }));
 
 const { loadWindowState, trackWindowState } = await import('../../electron/main/window-state.ts');
-const { hardenSessions, serveRenderer, registerAppScheme, APP_ORIGIN } =
+const { devServerUrl, hardenSessions, serveRenderer, registerAppScheme, APP_ORIGIN } =
   await import('../../electron/main/security.ts');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -168,6 +173,19 @@ describe('hardening', () => {
 });
 
 describe('the app:// protocol', () => {
+  it('is what a built app loads, whatever ELECTRON_RENDERER_URL says; the dev server only in development', () => {
+    const env = { ELECTRON_RENDERER_URL: 'http://localhost:5173' };
+    try {
+      packaged = true;
+      expect(devServerUrl(env)).toBeNull();
+      packaged = false;
+      expect(devServerUrl(env)).toBe('http://localhost:5173');
+      expect(devServerUrl({})).toBeNull();
+    } finally {
+      packaged = false;
+    }
+  });
+
   it('is registered as a secure standard scheme', () => {
     registerAppScheme();
     expect(sessionHooks.schemes).toEqual([
@@ -196,5 +214,12 @@ describe('the app:// protocol', () => {
     expect((await handle(new Request(`${APP_ORIGIN}/%E0%A4%A`))).status).toBe(400);
     expect((await handle(new Request(`${APP_ORIGIN}/nope.js`))).status).toBe(404);
     expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
+  });
+
+  it('says in the window that its files are missing, in a broken install', async () => {
+    serveRenderer(join(dir, 'no-renderer'));
+    const res = await protocolHandlers.get('app')!(new Request(`${APP_ORIGIN}/index.html`));
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain('window files are missing');
   });
 });
