@@ -23,8 +23,8 @@ describe('the level bound at the door', () => {
   it('is the decided level, the rules’ upper bound, or CRITICAL when nothing can be read', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;
+    const rules = engine.rules.active;
     const deps = {
-      rules: engine.rules,
       memory: await IntakeMemory.load(engine.store),
       conventions: engine.config.conventions,
       limits: engine.config.limits,
@@ -56,7 +56,7 @@ describe('the level bound at the door', () => {
     writeFileSync(garbage, Buffer.from([0, 1, 2, 3, 0, 0, 9]));
 
     const bound = (file: string) =>
-      levelBound(deps, { request: { file, source: 'vendor' }, arrivedMs: now });
+      levelBound(deps, { request: { file, source: 'vendor' }, arrivedMs: now, rules });
     expect(await bound(stale)).toBe('LOW');
     expect(await bound(live)).toBe('CRITICAL');
     expect(await bound(join(dir, 'missing.csv'))).toBe('CRITICAL');
@@ -72,7 +72,11 @@ describe('the level bound at the door', () => {
     const held = pipes.map((fifo) => open(fifo, 'r'));
     try {
       expect(
-        await levelBound(deps, { request: { file: stale, source: 'vendor' }, arrivedMs: now }, 50),
+        await levelBound(
+          deps,
+          { request: { file: stale, source: 'vendor' }, arrivedMs: now, rules },
+          50,
+        ),
       ).toBe('CRITICAL');
     } finally {
       // A writer lets each held open return.
@@ -81,7 +85,11 @@ describe('the level bound at the door', () => {
     }
     // Given its time, the same read answers.
     expect(
-      await levelBound(deps, { request: { file: stale, source: 'vendor' }, arrivedMs: now }, 2000),
+      await levelBound(
+        deps,
+        { request: { file: stale, source: 'vendor' }, arrivedMs: now, rules },
+        2000,
+      ),
     ).toBe('LOW');
   });
 });

@@ -79,3 +79,27 @@ it('rolls back to the active text as activate of it does: no new version, no aud
   const back = await rules.rollback(2, 'bob');
   expect(back).toMatchObject({ ok: true, value: { version: 4, comment: 'rollback to version 2' } });
 });
+
+it('gives the rules of an earlier version, the one a waiting request arrived under, after a reload too', async () => {
+  const store = await newStore();
+  const loaded = await RulesService.load(store);
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const edited = defaultRulesText().replace(/100000/g, '1000000');
+  const v2 = await loaded.value.activate(edited, 'ana', 'stricter impact');
+  expect(v2.ok && v2.value.version).toBe(2);
+  const priority = async (rules: RulesService, version: number | null) => {
+    const r = await rules.ofVersion(version);
+    if (!r.ok) throw new Error(r.error.message);
+    const d = r.value.compiled.decide({ ...facts, total_volume: 100 }, now);
+    return d.ok && [r.value.version, d.value.priority, d.value.rule_version];
+  };
+  expect(await priority(loaded.value, 1)).toEqual([1, 'CRITICAL', 1]);
+  expect(await priority(loaded.value, 2)).toEqual([2, 'HIGH', 2]);
+  // No version stored with the request: the active one.
+  expect(await priority(loaded.value, null)).toEqual([2, 'HIGH', 2]);
+  // An engine started again compiles version 1 from the stored history.
+  const again = await RulesService.load(store);
+  if (!again.ok) throw new Error(again.error.message);
+  expect(await priority(again.value, 1)).toEqual([1, 'CRITICAL', 1]);
+  expect(await again.value.ofVersion(9)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+});

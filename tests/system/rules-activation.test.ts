@@ -1,21 +1,111 @@
 // Issue 3's promise: analysts may change the rules while work waits. Activation never
 // changes the level of a job already queued or running, loses none, and the very next
 // request is decided by the new version; the audit log says which version decided each.
-import { mkdtempSync } from 'node:fs';
+// A request still waiting for its facts read (deciding) is decided by the version active
+// at its arrival (GUIDELINES v2: the app's own queueing never changes a level), also when
+// the engine restarted meanwhile.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../../shared/domain.ts';
+import { startEngine, type Engine, type EngineOptions } from '../../electron/engine/engine.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
-import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 
 let running: TestEngine | null = null;
+const dirs: string[] = [];
 afterEach(async () => {
   await running?.stop();
   running = null;
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** The real engine on the database in `dir`: started again on the same files after a stop. */
+async function engineIn(dir: string, opts: EngineOptions = {}): Promise<Engine> {
+  const started = await startEngine({
+    dbPath: join(dir, 'gex.duckdb'),
+    dataDir: join(dir, 'data'),
+    inbox: join(dir, 'inbox'),
+    configFile: join(dir, 'no-config.json'),
+    workers: 1,
+    ...opts,
+  });
+  if (!started.ok) throw new Error(`the engine did not start: ${started.error.message}`);
+  return started.value;
+}
+
+const isoSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+
+/**
+ * Long-format chains observed 200 s ago, of underlyings without history, with open interest
+ * over 100,000: fresh, high impact, a first snapshot — HIGH under the guidelines (G3) — but
+ * their totals are known only once the whole file is read, so each waits as deciding.
+ */
+function freshChains(dir: string, n: number): string[] {
+  const asOf = isoSeconds(Date.now() - 200_000);
+  return Array.from({ length: n }, (_, i) => {
+    const file = join(dir, `fresh-${i}.csv`);
+    const chain = writeLongCsv(file, {
+      seed: 500 + i,
+      underlying: `F${i}`,
+      spot: 100,
+      expiries: 4,
+      strikesPerExpiry: 30,
+      asOf,
+      offset: '+00:00',
+    });
+    expect(chain.contracts.reduce((s, c) => s + c.open_interest, 0)).toBeGreaterThan(100_000);
+    return file;
+  });
+}
+
+/** The default rules with data fresh for 100 s instead of 300: a 200 s old chain is stale, LOW (G2). */
+function freshFor100s(): string {
+  const edited = defaultRulesText().replace(
+    /("when": \{ "age_s": \{ "<": )300( \} \}, "value": "fresh")/,
+    '$1100$2',
+  );
+  expect(edited).not.toBe(defaultRulesText());
+  return edited;
+}
+
+async function submitDeciding(engine: Engine, files: string[], version: number) {
+  const acks = await Promise.all(
+    files.map((file) => engine.handlers['ingest:submit']({ file, source: 'vendor' })),
+  );
+  return acks.map((a) => {
+    if (!a.ok) throw new Error(a.error.message);
+    expect([a.value.status, a.value.decision]).toEqual(['deciding', null]);
+    return { job_id: a.value.job_id!, request_id: a.value.request_id, version };
+  });
+}
+
+/** Each request's job, arrival and decision: all at the version of its arrival, HIGH by G3. */
+async function expectDecidedAtArrival(
+  engine: Engine,
+  requests: { job_id: string; request_id: string; version: number }[],
+) {
+  const jobs = await engine.handlers['jobs:list']({ limit: 1000 });
+  if (!jobs.ok) throw new Error(jobs.error.message);
+  for (const r of requests) {
+    const job = jobs.value.find((j) => j.id === r.job_id)!;
+    expect([job.status, job.priority, job.rule, job.rule_version]).toEqual([
+      'completed',
+      'HIGH',
+      'G3',
+      r.version,
+    ]);
+    const trail = await listAudit(engine.store, { request_id: r.request_id, limit: 50 });
+    const at = (kind: string) => trail.filter((e) => e.kind === kind);
+    expect(at('arrival').map((e) => e.rule_version)).toEqual([r.version]);
+    expect(at('decision').map((e) => [e.priority, e.rule, e.rule_version])).toEqual([
+      ['HIGH', 'G3', r.version],
+    ]);
+  }
+}
 
 describe('activating rules while jobs wait', () => {
   it(
@@ -113,4 +203,77 @@ describe('activating rules while jobs wait', () => {
       ).toBe(true);
     },
   );
+
+  it('decides requests still deciding at an activation by the rules active at their arrival', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = mkdtempSync(join(tmpdir(), 'gex-activate-deciding-'));
+    dirs.push(dir);
+    const files = freshChains(dir, 7);
+    const v1 = engine.rules.active.version;
+    await engine.handlers['queue:pause']({});
+    const waiting = await submitDeciding(engine, files.slice(0, 6), v1);
+
+    // The desk shortens "fresh" to 100 s: under it these chains would be stale, LOW.
+    const activated = await engine.handlers['rules:activate']({
+      text: freshFor100s(),
+      author: 'analyst',
+      comment: 'fresh is 100 s',
+    });
+    if (!activated.ok) throw new Error(activated.error.message);
+    const v2 = activated.value.version;
+    // A request arriving now is the new version's at once: stale at its arrival.
+    const next = await engine.handlers['ingest:submit']({ file: files[6]!, source: 'vendor' });
+    if (!next.ok) throw new Error(next.error.message);
+    expect(next.value.decision).toMatchObject({ priority: 'LOW', rule: 'G2', rule_version: v2 });
+
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    await expectDecidedAtArrival(engine, waiting);
+  });
+
+  it('decides them by the rules of their arrival after a restart of the engine too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gex-activate-restart-'));
+    dirs.push(dir);
+    const files = freshChains(dir, 4);
+    let engine = await engineIn(dir, { paused: true });
+    const v1 = engine.rules.active.version;
+    const before = await submitDeciding(engine, files.slice(0, 2), v1);
+    const activated = await engine.handlers['rules:activate']({
+      text: freshFor100s(),
+      author: 'analyst',
+      comment: 'fresh is 100 s',
+    });
+    if (!activated.ok) throw new Error(activated.error.message);
+    const v2 = activated.value.version;
+    // Back to the guidelines: a third version, under which these two arrive.
+    const back = await engine.handlers['rules:rollback']({
+      version: v1,
+      author: 'analyst',
+      comment: 'too strict',
+    });
+    if (!back.ok) throw new Error(back.error.message);
+    const v3 = back.value.version;
+    expect(v3).toBeGreaterThan(v2);
+    const after = await submitDeciding(engine, files.slice(2, 4), v3);
+    await engine.handlers['rules:activate']({
+      text: freshFor100s(),
+      author: 'analyst',
+      comment: 'fresh is 100 s again',
+    });
+    await engine.shutdown(5000);
+
+    // The engine starts again with 100 s active; the four requests come back deciding.
+    engine = await engineIn(dir, { paused: true });
+    try {
+      const jobs = await engine.handlers['jobs:list']({ limit: 100 });
+      if (!jobs.ok) throw new Error(jobs.error.message);
+      expect(jobs.value.filter((j) => j.status === 'deciding')).toHaveLength(4);
+      await engine.handlers['queue:resume']({});
+      await engine.drain();
+      await expectDecidedAtArrival(engine, [...before, ...after]);
+    } finally {
+      await engine.shutdown(5000);
+    }
+  });
 });

@@ -4,6 +4,7 @@
 // the bound that orders captures before it (level-bound.ts).
 import type { FileSubmitRequest } from '../../../shared/api.ts';
 import type { GivenFactName } from '../../../shared/rules.ts';
+import type { VersionedRules } from '../rules/service.ts';
 import { FILE_FACTS, type FileHead } from './cheap-facts.ts';
 import type { RequestContext } from './memory.ts';
 
@@ -14,6 +15,8 @@ export interface Arrival {
   request_id: string;
   job_id: string;
   arrivedMs: number;
+  /** The rules active at the arrival: they decide the request, at the door or after its facts read. */
+  rules: VersionedRules;
   /** performance.now() at the arrival, for the durations logged. */
   startedMs: number;
 }

@@ -1,9 +1,10 @@
 // Deciding a job whose level the rules could not give at its arrival: its file's facts
 // are read in a worker (which leaves the parsed chain for the run, so the file is parsed
 // once), the GEX change is computed against the latest EARLIER request of the same
-// underlying whose file was read (GUIDELINES v2), and the rules decide with `now` still
-// the arrival. The request's facts, the job's level and the decision's audit entry are
-// written in one transaction; a job whose content turned out to be stored already ends as
+// underlying whose file was read (GUIDELINES v2), and the rules active at the arrival —
+// not those active now, should an analyst have activated others meanwhile — decide with
+// `now` still the arrival. The request's facts, the job's level and the decision's audit
+// entry are written in one transaction; a job whose content turned out to be stored already ends as
 // its duplicate; a request the rules find invalid is rejected.
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
 import { err, ok, type AppError } from '../../../shared/result.ts';
@@ -13,7 +14,7 @@ import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
 import { decideQueued, endWaiting } from '../jobs/repository.ts';
 import type { DecideJob, DecideOutcome } from '../jobs/types.ts';
-import type { RulesService } from '../rules/service.ts';
+import type { RulesService, VersionedRules } from '../rules/service.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { recordOutcome } from '../store/sources.ts';
@@ -90,7 +91,8 @@ async function decide(
     total_open_interest: Math.round(f.total_open_interest),
     gex_change: gexChange(f.total_gex, context.previous_total_gex),
   };
-  const rules = deps.rules.active;
+  // The version it arrived under (recorded on its job at arrival) decides it.
+  const rules = await rulesOfArrival(deps.rules, job);
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
   const now = (deps.clock ?? Date.now)();
   const outcome = await auditedTransaction(
@@ -125,7 +127,7 @@ async function decide(
       const d: Decision = {
         priority: decided.value.priority,
         rule: decided.value.rule,
-        explanation: decided.value.explanation,
+        explanation: decided.value.explanation + (rules.note ?? ''),
         rule_version: rules.version,
       };
       const withUnderlying = { ...job, underlying: f.underlying };
@@ -158,4 +160,21 @@ async function decide(
   if (outcome.kind !== 'gone' && !(outcome.kind === 'ended' && outcome.job?.status === 'failed'))
     deps.memory.noteRead(job.request_id, f.underlying, Date.parse(arrivedAt), f.total_gex);
   return outcome;
+}
+
+/**
+ * The rules of the version active at the job's arrival. Should that version no longer compile
+ * (a stored text an older app accepted), the active rules decide and the explanation says so.
+ */
+async function rulesOfArrival(
+  service: RulesService,
+  job: ProcessingJob,
+): Promise<VersionedRules & { note?: string }> {
+  const r = await service.ofVersion(job.rule_version);
+  if (r.ok) return r.value;
+  const active = service.active;
+  return {
+    ...active,
+    note: ` (the rules of its arrival, version ${job.rule_version}, could not be used: ${r.error.message}; decided by version ${active.version})`,
+  };
 }

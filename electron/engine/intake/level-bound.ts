@@ -16,8 +16,8 @@ export const PEEK_TIMEOUT_MS = 2000;
 
 /** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
 export async function levelBound(
-  deps: Pick<IntakeDeps, 'rules' | 'memory' | 'conventions' | 'limits'>,
-  a: Pick<Arrival, 'request' | 'arrivedMs'> & { request_id?: string },
+  deps: Pick<IntakeDeps, 'memory' | 'conventions' | 'limits'>,
+  a: Pick<Arrival, 'request' | 'arrivedMs' | 'rules'> & { request_id?: string },
   timeoutMs = PEEK_TIMEOUT_MS,
 ): Promise<PriorityLevel> {
   let timer: NodeJS.Timeout | undefined;
@@ -38,7 +38,7 @@ export async function levelBound(
     request_id: a.request_id,
   });
   const { given, unknown } = arrivalFacts(a, head.value, context);
-  const outcome = deps.rules.active.compiled.decidePartial(given, unknown, new Date(a.arrivedMs));
+  const outcome = a.rules.compiled.decidePartial(given, unknown, new Date(a.arrivedMs));
   if (!outcome.ok) return 'CRITICAL';
   return outcome.value.kind === 'decided' ? outcome.value.decision.priority : outcome.value.upper;
 }

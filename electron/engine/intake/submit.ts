@@ -60,6 +60,8 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
   const given = req.arrived_at === undefined ? NaN : Date.parse(req.arrived_at);
   const a: Arrival = {
     arrivedMs: Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
+    // The version that decides this request, whatever is activated while it waits.
+    rules: deps.rules.active,
     startedMs: performance.now(),
     request: { ...req, file: resolve(req.file) },
     request_id: req.request_id ?? randomUUID(),
@@ -124,7 +126,7 @@ async function admit(
     request_id: a.request_id,
   });
   const { given, unknown } = arrivalFacts(a, head.value, context);
-  const rules = deps.rules.active;
+  const rules = a.rules;
   // Partial evaluation of the decision tables: decided now, or the range of levels the
   // facts still unread could give.
   const decided = rules.compiled.decidePartial(given, unknown, new Date(a.arrivedMs));
@@ -321,7 +323,7 @@ async function rejected(
         kind: 'rejected',
         request_id: a.request_id,
         job_id: null,
-        rule_version: deps.rules.active.version,
+        rule_version: a.rules.version,
         rule: null,
         priority: null,
         facts: given,

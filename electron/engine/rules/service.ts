@@ -1,8 +1,11 @@
 // The active rule set: compiled once per version and swapped atomically on
 // activation, so a decision always sees one whole version. Activation never touches
 // jobs already queued or running (their level is stored on the job); new requests
-// use the new version at once. A database without rules starts with the default
-// rule set, which encodes GUIDELINES.md.
+// use the new version at once. A request still waiting for its facts read is decided by
+// the version active at its arrival (GUIDELINES v2: the app's own queueing never changes
+// a level): a replaced version stays compiled while requests of it are deciding, and one
+// not kept (after a restart) is compiled again from the stored history. A database
+// without rules starts with the default rule set, which encodes GUIDELINES.md.
 import type { AuditEntry, Diagnostic, LevelPolicyInfo, RuleVersion } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type Decision } from '../../../shared/domain.ts';
 import type { RuleSet } from '../../../shared/rules.ts';
@@ -17,14 +20,29 @@ import {
 } from './index.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
-import { activeRuleSet, ruleHistory, ruleSetText, storeRuleSet } from '../store/rule-sets.ts';
+import {
+  activeRuleSet,
+  decidingRuleVersions,
+  ruleHistory,
+  ruleSetText,
+  storeRuleSet,
+} from '../store/rule-sets.ts';
 
 export const SYSTEM_AUTHOR = 'gex-desk';
+
+/** One version of the rules, compiled. */
+export interface VersionedRules {
+  version: number;
+  text: string;
+  compiled: CompiledRules;
+}
 
 export class RulesService {
   #store: Store;
   #events: EngineEvents | undefined;
-  #active!: { version: number; text: string; compiled: CompiledRules };
+  #active!: VersionedRules;
+  /** Versions other than the active one that waiting requests arrived under, by version. */
+  #kept = new Map<number, Promise<Result<VersionedRules>>>();
 
   private constructor(store: Store, events?: EngineEvents) {
     this.#store = store;
@@ -58,8 +76,32 @@ export class RulesService {
     return ok(service);
   }
 
-  get active(): { version: number; text: string; compiled: CompiledRules } {
+  get active(): VersionedRules {
     return this.#active;
+  }
+
+  /**
+   * The rules of `version` — the one a waiting request arrived under, which decides it: the
+   * active version, one kept since its replacement, or one compiled again from the stored
+   * history. Null (a request stored without its version) is the active version.
+   */
+  async ofVersion(version: number | null): Promise<Result<VersionedRules>> {
+    if (version === null || version === this.#active.version) return ok(this.#active);
+    let kept = this.#kept.get(version);
+    if (!kept) {
+      kept = this.text(version).then((t) => {
+        if (!t.ok) return t;
+        const compiled = compileText(t.value.text, version);
+        return compiled.ok ? ok({ ...t.value, compiled: compiled.value }) : compiled;
+      });
+      this.#kept.set(version, kept);
+      // A version that could not be loaded is asked for again next time.
+      const forget = () => {
+        if (this.#kept.get(version) === kept) this.#kept.delete(version);
+      };
+      void kept.then((r) => (r.ok ? undefined : forget()), forget);
+    }
+    return kept;
   }
 
   /** The active rule set's levels: each one's target and late behaviour, CRITICAL first. */
@@ -124,13 +166,23 @@ export class RulesService {
       });
       return v;
     });
+    const replaced = this.#active;
     this.#active = {
       version: version.version,
       text,
       compiled: compileRules(parsed.value, version.version),
     };
+    this.#kept.set(replaced.version, Promise.resolve(ok(replaced)));
+    await this.#forgetUnused();
     this.#events?.emit('rules:activated', version);
     return ok(version);
+  }
+
+  /** Keeps only the versions that requests still deciding arrived under (any other loads again). */
+  async #forgetUnused(): Promise<void> {
+    const used = await decidingRuleVersions(this.#store).catch(() => null);
+    if (!used) return; // kept until the next activation asks again
+    for (const v of this.#kept.keys()) if (!used.includes(v)) this.#kept.delete(v);
   }
 
   /**

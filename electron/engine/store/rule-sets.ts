@@ -58,3 +58,11 @@ export async function ruleHistory(store: Store): Promise<RuleVersion[]> {
     toVersion,
   );
 }
+
+/** The versions that requests still deciding arrived under: the versions that will decide them. */
+export async function decidingRuleVersions(store: Store): Promise<number[]> {
+  const rows = await store.all<{ v: number | null }>(
+    `SELECT DISTINCT rule_version AS v FROM jobs WHERE status = 'deciding'`,
+  );
+  return rows.flatMap((r) => (r.v === null ? [] : [num(r.v)]));
+}
