@@ -4,8 +4,10 @@
 // open read-only, banners tell the present state only, the dry run shows before →
 // after and never outlives its text, facts go in through a form or as JSON, and the
 // editor says how to leave it with the keyboard. Screenshots at both sizes.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { writeLongCsv } from '../fixtures/option-chains.ts';
 import { setEditorText, staleTo } from './rule-editor.ts';
 import {
   goTo,
@@ -117,9 +119,26 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
   });
 
   it('activates only after the diff, a comment and a confirmation', async () => {
+    // Two requests wait, paused, for the read of their file that decides their level.
+    const { engine } = desk.te;
+    await engine.handlers['queue:pause']({});
+    const asOf = new Date(Date.now() - 200_000).toISOString().slice(0, 19);
+    const waiting = await Promise.all(
+      [0, 1].map(async (i) => {
+        const file = join(desk.fixtures, `deciding-${i}.csv`);
+        writeLongCsv(file, { seed: 40 + i, underlying: `D${i}`, asOf, offset: '+00:00' });
+        const ack = await engine.handlers['ingest:submit']({ file, source: 'vendor' });
+        if (!ack.ok) throw new Error(ack.error.message);
+        expect(ack.value.status).toBe('deciding');
+        return ack.value.job_id!;
+      }),
+    );
     await page.getByRole('button', { name: 'Activate…' }).click();
     const dialog = page.getByTestId('confirm-change');
     await dialog.waitFor();
+    await poll(() => dialog.getByTestId('change-effect').textContent()).toMatch(
+      /queued and running jobs keep their level, and the 2 requests still being decided keep the rules of their arrival\.$/,
+    );
     await poll(() => dialog.getByTestId('diff-stats').textContent()).toBe('+1 line · −1 line');
     // The changed line, removed and added, with context; the rest folded.
     expect(await dialog.locator('.diff-line.del').textContent()).toMatch(
@@ -141,6 +160,17 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
       'Version 2 is now active.',
     );
     await poll(title).toMatch(/^Version 2active$/);
+    // Decided after the activation, by the rules of their arrival.
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    const jobs = await engine.handlers['jobs:list']({ limit: 10 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    expect(
+      jobs.value.filter((j) => waiting.includes(j.id)).map((j) => [j.status, j.rule_version]),
+    ).toEqual([
+      ['completed', 1],
+      ['completed', 1],
+    ]);
     await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(
       'Your draft decides every request as the active rules do.',
     );

@@ -4,7 +4,10 @@
 // until the analyst confirms.
 // A change that changes nothing (a rollback to the active text) is said so, not offered.
 // What is missing (a name, a comment) is said beside its field.
+// Requests still being decided (waiting for the read of their file) keep the rules of their
+// arrival, whatever becomes active: the dialog says how many there are.
 import { useMemo, useState } from 'react';
+import { useApp } from '../../state/store.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
@@ -47,6 +50,12 @@ function DiffView({ rows }: { rows: DiffRow[] }) {
   );
 }
 
+/** Requests waiting for the read that decides them keep the rules they arrived under. */
+function stillDeciding(n: number): string {
+  if (n === 1) return 'the 1 request still being decided keeps the rules of its arrival';
+  return `${n > 0 ? `the ${plural(n, 'request')}` : 'requests'} still being decided keep the rules of their arrival`;
+}
+
 export function ConfirmChange({
   pending,
   activeVersion,
@@ -70,6 +79,7 @@ export function ConfirmChange({
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
+  const deciding = useApp((s) => s.stats?.totals.deciding ?? 0);
   const lines = useMemo(() => lineDiff(pending.base.text, pending.text), [pending]);
   const stats = diffStats(lines);
   const activeText = pending.base.text;
@@ -101,8 +111,9 @@ export function ConfirmChange({
       testId="confirm-change"
       fallbackFocus={fallbackFocus}
     >
-      <p className="muted">
-        {what} New requests are decided by it at once; queued and running jobs keep their level.
+      <p className="muted" data-testid="change-effect">
+        {what} New requests are decided by it at once; queued and running jobs keep their level, and{' '}
+        {stillDeciding(deciding)}.
       </p>
       {activeVersion !== baseVersion && (
         <div className="banner info" role="alert">
