@@ -33,6 +33,7 @@ import { removeUnstoredExports } from './store/unstored-exports.ts';
 import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
 import type { WorkerPool } from './workers/pool.ts';
 import { makeDirs } from './make-dirs.ts';
+import { settledBy } from './settled-by.ts';
 
 export interface EngineOptions extends ConfigOverrides, PoolChoices {
   /** Watch the inbox folder (the desktop app and `serve` do; one-shot CLI commands do not). */
@@ -207,7 +208,16 @@ async function start(
   }
 
   let accepting = true;
-  const submitRequest: CallHandlers['ingest:submit'] = async (req) => {
+  /** Submissions under way: a shutdown lets them end (by its deadline) before the store closes. */
+  const underWay = new Set<Promise<unknown>>();
+  const submitRequest: CallHandlers['ingest:submit'] = (req) => {
+    const answer = submitNow(req);
+    underWay.add(answer);
+    const done = () => void underWay.delete(answer);
+    answer.then(done, done);
+    return answer;
+  };
+  const submitNow: CallHandlers['ingest:submit'] = async (req) => {
     if (!accepting || !scheduler || !memory)
       return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     // A database that can no longer be written takes nothing: say so (transient: a watched
@@ -342,6 +352,7 @@ async function start(
         accepting = false;
         if (sweep) clearInterval(sweep);
         await inbox.stop(deadline);
+        await settledBy(Promise.allSettled(underWay), deadline);
         await scheduler?.shutdown(timeoutMs, deadline);
         // The workers go while the store checkpoints: neither needs the other any more.
         await Promise.all([pool?.close(), store.close()]);

@@ -33,6 +33,7 @@ import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts
 import type { AppError, Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
+import { settledBy } from '../settled-by.ts';
 
 export interface InboxOptions {
   dir: string;
@@ -330,19 +331,13 @@ export class Inbox {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
-    let timer: NodeJS.Timeout | null = null;
-    const deadline = new Promise<void>((resolve) => {
-      if (deadlineMs !== Infinity)
-        timer = setTimeout(resolve, Math.max(0, deadlineMs - Date.now()));
-    });
-    await Promise.race([
+    await settledBy(
       (async () => {
         await this.#polling;
         await Promise.all([...this.#submits]);
       })(),
-      deadline,
-    ]);
-    if (timer) clearTimeout(timer);
+      deadlineMs,
+    );
   }
 
   /** One look at the folder; submits the files found complete. (Runs on a timer; tests call it directly.) */
