@@ -10,6 +10,7 @@ import { useSubmissions } from './state/submissions.ts';
 import { bindRoute } from './state/bind-route.ts';
 import { StatusBar } from './components/StatusBar.tsx';
 import { EngineProblem } from './components/EngineProblem.tsx';
+import { Unreachable } from './components/Unreachable.tsx';
 import { DropTarget } from './components/DropTarget.tsx';
 import { OpenFilesButton } from './components/OpenFilesButton.tsx';
 import { SubmitDialog } from './components/SubmitDialog.tsx';
@@ -47,7 +48,7 @@ export function App({ client }: { client: GexClient }) {
     document.title = `${NAV.find((n) => n.view === view)?.label ?? ''} · GEX Desk`;
   }, [view]);
 
-  if (unauthorized) return <TokenScreen />;
+  if (unauthorized) return <TokenScreen why={unauthorized} />;
 
   return (
     <DropTarget>
@@ -98,6 +99,7 @@ export function App({ client }: { client: GexClient }) {
         </header>
         <div className="body">
           <main className="content" id="main" tabIndex={-1}>
+            <Unreachable />
             <EngineProblem />
             {view === 'queue' && <QueueView />}
             {view === 'snapshots' && <SnapshotsView />}

@@ -136,7 +136,7 @@ export async function openDesk(
     .getByTestId('engine-state')
     .getByText('engine ok', { exact: true })
     .waitFor({ timeout: 30_000 });
-  return {
+  const desk: Desk = {
     te,
     host,
     context,
@@ -145,10 +145,12 @@ export async function openDesk(
     problems,
     async close() {
       await context?.close();
-      await host?.close();
+      // The host it has now: a test may have stopped and started it again.
+      await desk.host?.close();
       await te?.stop();
     },
   };
+  return desk;
 }
 
 /**

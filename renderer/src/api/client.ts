@@ -28,14 +28,17 @@ export interface StagedFile {
   bytes: number;
 }
 
+/** Why a browser tab is refused: it had no token, or the server no longer takes the one it had. */
+export type Unauthorized = 'none' | 'refused';
+
 export interface GexClient extends GexApi {
   transport: 'ipc' | 'http';
   /** Makes a chosen/dropped file available to the engine (path lookup or upload). */
   stage(file: File, onProgress?: (fraction: number) => void): Promise<Result<StagedFile>>;
   /** Called with true/false when the live event stream connects or drops. */
   onConnection(listener: (connected: boolean) => void): () => void;
-  /** Called once the engine refuses our credentials (a browser tab opened without its token). */
-  onUnauthorized(listener: () => void): () => void;
+  /** Called once the engine refuses our credentials (a browser tab without its launch's token). */
+  onUnauthorized(listener: (why: Unauthorized) => void): () => void;
   /** The desktop app's folder actions (a native picker, the file manager); absent in a browser. */
   folders?: {
     choose(defaultPath?: string): Promise<Result<string | null>>;

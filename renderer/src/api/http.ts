@@ -5,7 +5,7 @@
 // (`?token=`), is kept in sessionStorage so that a reload works, and is removed from
 // the address bar; it is never a cookie. Without it, or with a stale one (the host was
 // restarted), every call answers UNAUTHORIZED, which the UI turns into "this address
-// needs its token".
+// needs its token" or, for a token the tab had, "its token changed".
 import {
   CALL_PATH,
   EVENTS_PATH,
@@ -25,7 +25,7 @@ import type {
   UploadReceipt,
 } from '../../../shared/api.ts';
 import type { Result } from '../../../shared/result.ts';
-import type { GexClient, StagedFile } from './client.ts';
+import type { GexClient, StagedFile, Unauthorized } from './client.ts';
 
 export const TOKEN_KEY = 'gex-desk-token';
 
@@ -63,7 +63,7 @@ export function createHttpClient(location: Location): GexClient {
   const connectionListeners = new Set<(connected: boolean) => void>();
   /** Files this page uploaded, by the stored path the host reported, to their upload ids. */
   const uploaded = new Map<string, string>();
-  const unauthorizedListeners = new Set<() => void>();
+  const unauthorizedListeners = new Set<(why: Unauthorized) => void>();
   let connected = false;
   let retry = 0;
 
@@ -73,12 +73,15 @@ export function createHttpClient(location: Location): GexClient {
     for (const l of connectionListeners) l(value);
   };
 
-  /** A stale token stays stale: forget it, so a reload asks for the address again. */
+  /**
+   * A stale token stays stale: forget it, so a reload asks for the address again. Only a
+   * token the tab had is refused (without one it never asks): the server restarted.
+   */
   const tokenRefused = () => {
     token = '';
     sessionStorage.removeItem(TOKEN_KEY);
     setConnected(false);
-    for (const l of unauthorizedListeners) l();
+    for (const l of unauthorizedListeners) l('refused');
   };
 
   function connect(): void {
@@ -201,7 +204,7 @@ export function createHttpClient(location: Location): GexClient {
     /** The page has no valid token (none in its address, or the host restarted): the UI explains. */
     onUnauthorized(listener) {
       unauthorizedListeners.add(listener);
-      if (!token) listener();
+      if (!token) listener('none');
       return () => unauthorizedListeners.delete(listener);
     },
   };

@@ -21,7 +21,7 @@ import { ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from './common.tsx'
 import { QualityBadge } from './QualityBadge.tsx';
 import { Timeline } from './Timeline.tsx';
 import { FactsTable } from './FactsTable.tsx';
-import { useNow } from '../hooks.ts';
+import { useDataNow, useUnreachable } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
@@ -50,12 +50,13 @@ function Actions({ job }: { job: ProcessingJob }) {
   };
   const canCancel = isOpen(job.status);
   const why = noRetryReason(job);
+  const off = useUnreachable();
   return (
     <div className="drawer-actions">
       {retryHelps(job) && (
         <button
           className="btn primary"
-          disabled={busy}
+          disabled={busy || off}
           onClick={() => void act('retry')}
           data-testid="drawer-retry"
         >
@@ -63,7 +64,7 @@ function Actions({ job }: { job: ProcessingJob }) {
         </button>
       )}
       {canCancel && (
-        <button className="btn" disabled={busy} onClick={() => void act('cancel')}>
+        <button className="btn" disabled={busy || off} onClick={() => void act('cancel')}>
           Cancel job
         </button>
       )}
@@ -99,7 +100,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
   const policy = useLevelPolicy(job.effective_priority);
   const audit = useAudit(job.request_id, 500);
   const heading = useRef<HTMLHeadingElement>(null);
-  const now = useNow(1000);
+  const now = useDataNow(1000);
 
   useEffect(() => {
     if (client) useRequests.getState().want(client, [job.request_id]);

@@ -10,12 +10,14 @@ import type { PriorityLevel } from '../../../shared/domain.ts';
 import { useLevelOrder } from '../state/levels.ts';
 import { bytes } from '../text/numbers.ts';
 import { useSubmissions } from '../state/submissions.ts';
+import { useUnreachable } from '../state/reach.ts';
 
 const remembered = (key: string, fallback: string) =>
   localStorage.getItem(`gex-desk.${key}`) ?? fallback;
 
 export function SubmitDialog({ files }: { files: File[] }) {
   const levelOrder = useLevelOrder();
+  const off = useUnreachable();
   const [source, setSource] = useState(() => remembered('source', 'manual'));
   const [author, setAuthor] = useState(() => remembered('author', ''));
   const [priority, setPriority] = useState<PriorityLevel | ''>('');
@@ -115,7 +117,13 @@ export function SubmitDialog({ files }: { files: File[] }) {
           <button type="button" className="btn" onClick={cancel}>
             Cancel
           </button>
-          <button type="submit" className="btn primary" data-autofocus data-testid="submit-files">
+          <button
+            type="submit"
+            className="btn primary"
+            data-autofocus
+            data-testid="submit-files"
+            disabled={off}
+          >
             Submit
           </button>
         </div>

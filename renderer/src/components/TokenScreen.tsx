@@ -1,21 +1,36 @@
 // What a browser tab shows when the browser host refuses it (401): a tab opened
 // without the address `gex-desk serve` printed has no token, and used to look like
-// an empty app. It says why and how to get in: open the printed address, or paste
-// the token.
+// an empty app; a tab whose token was refused had the previous launch's (the server
+// restarted at this address). It says why and how to get in: open the printed
+// address, or paste the token.
 import { useState } from 'react';
+import type { Unauthorized } from '../api/client.ts';
 import { TOKEN_KEY } from '../api/http.ts';
 
-export function TokenScreen() {
+export function TokenScreen({ why }: { why: Unauthorized }) {
   const [token, setToken] = useState('');
   return (
-    <main className="token-screen" id="main" data-testid="token-screen">
+    <main className="token-screen" id="main" data-testid="token-screen" data-why={why}>
       <div className="token-box">
-        <h1>This address needs its token</h1>
-        <p>
-          GEX Desk answered <b>401 Unauthorized</b>: this tab was opened without the token that{' '}
-          <code>gex-desk serve</code> printed when it started. Every launch makes a new one, and a
-          tab keeps it only for itself.
-        </p>
+        {why === 'refused' ? (
+          <>
+            <h1>This address’s token changed</h1>
+            <p>
+              GEX Desk answered <b>401 Unauthorized</b> to the token this tab had: its server
+              restarted at this address, and every launch of <code>gex-desk serve</code> makes a new
+              token, printed in the new address.
+            </p>
+          </>
+        ) : (
+          <>
+            <h1>This address needs its token</h1>
+            <p>
+              GEX Desk answered <b>401 Unauthorized</b>: this tab was opened without the token that{' '}
+              <code>gex-desk serve</code> printed when it started. Every launch makes a new one, and
+              a tab keeps it only for itself.
+            </p>
+          </>
+        )}
         <ol>
           <li>
             Open the address exactly as <code>gex-desk serve</code> printed it, with its{' '}

@@ -8,7 +8,7 @@ import { create } from 'zustand';
 import type { CallResponse, QueueStats } from '../../../shared/api.ts';
 import type { GEXSnapshot, ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
-import type { GexClient } from '../api/client.ts';
+import type { GexClient, Unauthorized } from '../api/client.ts';
 import { isStale } from './job-order.ts';
 import { countJobs, NO_JOBS, type JobCounts } from './job-counts.ts';
 import { rememberedAuthor } from './author.ts';
@@ -60,10 +60,15 @@ export function jobTotals(s: {
 interface State extends Route {
   client: GexClient | null;
   connected: boolean;
-  /** The browser host refused our token (a tab opened without it). */
-  unauthorized: boolean;
+  /**
+   * The browser host refused this tab: it had no token ('none'), or the one it had was
+   * refused ('refused': the server restarted at this address with a new one).
+   */
+  unauthorized: false | Unauthorized;
   health: Health | null;
   healthError: AppError | null;
+  /** When the engine last answered (ms), for figures shown while it cannot be reached. */
+  contactAt: number | null;
   stats: QueueStats | null;
   jobs: Map<string, ProcessingJob>;
   /** Bumped whenever `jobs` changed, so selectors can memoise on it. */
@@ -151,6 +156,7 @@ export const useApp = create<State>((set, get) => {
     unauthorized: false,
     health: null,
     healthError: null,
+    contactAt: null,
     stats: null,
     jobs: new Map(),
     jobsVersion: 0,
@@ -208,12 +214,17 @@ export const useApp = create<State>((set, get) => {
           void get().refreshHealth();
           void useLevels.getState().load(client);
         }),
-        client.onUnauthorized(() => set({ unauthorized: true })),
+        client.onUnauthorized((why) => set({ unauthorized: why })),
         client.onConnection((connected) => {
           set({ connected });
           // After a reconnect, events may have been missed: reload what they update.
           if (connected) {
-            void Promise.all([get().refreshJobs(), get().refreshSnapshots(), get().refreshStats()]);
+            void Promise.all([
+              get().refreshHealth(),
+              get().refreshJobs(),
+              get().refreshSnapshots(),
+              get().refreshStats(),
+            ]);
             void useLevels.getState().load(client);
           }
         }),
@@ -255,14 +266,14 @@ export const useApp = create<State>((set, get) => {
       const client = get().client;
       if (!client) return;
       const res = await client.call('queue:stats', {});
-      if (res.ok) set({ stats: res.value });
+      if (res.ok) set({ stats: res.value, contactAt: Date.now() });
     },
 
     async refreshHealth() {
       const client = get().client;
       if (!client) return;
       const res = await client.call('engine:health', {});
-      if (res.ok) set({ health: res.value, healthError: null });
+      if (res.ok) set({ health: res.value, healthError: null, contactAt: Date.now() });
       else set({ healthError: res.error });
     },
 

@@ -15,7 +15,7 @@ import { useApp } from '../state/store.ts';
 import { inPlace } from '../state/in-place.ts';
 import { useRequests } from '../state/requests.ts';
 import { useJob } from '../state/use-job.ts';
-import { useNow } from '../hooks.ts';
+import { useDataNow } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
 import { basename, int } from '../text/numbers.ts';
 import { ErrorLine, LevelBadge } from '../components/common.tsx';
@@ -82,7 +82,7 @@ export function QueueView() {
   const [levels, setLevels] = useState<Set<PriorityLevel>>(new Set());
   const [query, setQuery] = useState(asked?.query ?? '');
   const [actionError, setActionError] = useState<AppError | null>(null);
-  const now = useNow(1000);
+  const now = useDataNow(1000);
   const scroller = useRef<HTMLDivElement>(null);
   const columns = useMemo(() => jobColumns(), []);
   const q = query.trim().toLowerCase();

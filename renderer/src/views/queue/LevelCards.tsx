@@ -5,7 +5,7 @@
 import { memo } from 'react';
 import type { LevelPolicyInfo, LevelStats } from '../../../../shared/api.ts';
 import { PRIORITY_LEVELS } from '../../../../shared/domain.ts';
-import { useNow } from '../../hooks.ts';
+import { useDataNow } from '../../state/reach.ts';
 import { useApp } from '../../state/store.ts';
 import { useLevels, lateWords } from '../../state/levels.ts';
 import { duration, int, span } from '../../text/numbers.ts';
@@ -51,7 +51,7 @@ function targetLine(p: LevelPolicyInfo | undefined): string {
 export const LevelCards = memo(function LevelCards() {
   const stats = useApp((s) => s.stats);
   const levels = useLevels((s) => s.levels);
-  const now = useNow(1000);
+  const now = useDataNow(1000);
   const byLevel = new Map(stats?.levels.map((l) => [l.level, l]) ?? []);
   const policies = new Map(levels?.map((l) => [l.level, l]) ?? []);
   const order = levels?.map((l) => l.level) ?? PRIORITY_LEVELS;
@@ -94,6 +94,7 @@ export const LevelCards = memo(function LevelCards() {
               <Figure
                 value={duration(oldest)}
                 label="oldest wait"
+                testId={`oldest-${level}`}
                 tone={`dur ${overdue ? 'neg' : ''}`}
                 title={
                   overdue ? 'Longer than the target' : 'The longest wait of a job still queued'

@@ -6,11 +6,13 @@ import type { AppError } from '../../../../shared/result.ts';
 import { jobTotals, useApp } from '../../state/store.ts';
 import { int } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
+import { useUnreachable } from '../../state/reach.ts';
 
 export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
   const paused = useApp((s) => s.stats?.paused ?? false);
   const known = useApp((s) => s.stats !== null);
   const [busy, setBusy] = useState(false);
+  const off = useUnreachable();
   const toggle = () => {
     setBusy(true);
     void useApp
@@ -24,7 +26,7 @@ export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
       className={`btn small pause-toggle${paused ? ' is-paused' : ''}`}
       data-testid="queue-pause-toggle"
       aria-pressed={paused}
-      disabled={!known || busy}
+      disabled={!known || busy || off}
       onClick={toggle}
       title={paused ? 'Let queued jobs start again' : 'Hold queued jobs (running jobs finish)'}
     >

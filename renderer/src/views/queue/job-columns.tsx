@@ -31,6 +31,7 @@ import { retryHelps } from '../../../../shared/retry.ts';
 import { basename, duration } from '../../text/numbers.ts';
 import { asOfStamp, localClock, localStamp, localZone } from '../../text/time.ts';
 import { ZonedTime } from '../../components/ZonedTime.tsx';
+import { useUnreachable } from '../../state/reach.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
@@ -111,6 +112,7 @@ function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot 
 
 function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): void }) {
   const name = basename(job.file);
+  const off = useUnreachable();
   const act = (what: 'cancelJob' | 'retryJob') => (e: { stopPropagation(): void }) => {
     e.stopPropagation();
     const change = useApp.getState()[what];
@@ -123,13 +125,19 @@ function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): v
           className="btn tiny"
           data-testid="cancel-job"
           aria-label={`Cancel ${name}`}
+          disabled={off}
           onClick={act('cancelJob')}
         >
           Cancel
         </button>
       )}
       {retryHelps(job) && (
-        <button className="btn tiny" aria-label={`Retry ${name}`} onClick={act('retryJob')}>
+        <button
+          className="btn tiny"
+          aria-label={`Retry ${name}`}
+          disabled={off}
+          onClick={act('retryJob')}
+        >
           Retry
         </button>
       )}

@@ -7,6 +7,7 @@ import type { LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
+import { dataNow, useDataNow } from '../../state/reach.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { Cells, TableHead } from '../../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../../components/table/use-table.ts';
@@ -33,6 +34,18 @@ export function age(seconds: number): string {
   if (h < 48) return `${h} h ${m % 60} min`;
   const d = Math.floor(h / 24);
   return d < 14 ? `${d} d ${h % 24} h` : `${d.toLocaleString('en-US')} days`;
+}
+
+/** Seconds from a data time to `nowMs`. */
+const ageAt = (asOf: string, nowMs: number) => (nowMs - Date.parse(asOf)) / 1000;
+
+/**
+ * A row's age, counted on screen (the board is read again only when snapshots arrive or
+ * go, so the engine's age_s of that read would stand still); as of the last contact while
+ * the engine cannot be reached.
+ */
+function Age({ asOf }: { asOf: string }) {
+  return <>{age(ageAt(asOf, useDataNow(1000)))}</>;
 }
 
 function Sparkline({ values, label }: { values: number[] | null | undefined; label: string }) {
@@ -161,8 +174,8 @@ function columns(scale: GexScale, spark: Sparks): Column<LevelsRow, undefined>[]
       title: 'Time since the data’s as-of',
       width: 74,
       align: 'right',
-      sort: compareBy((r) => r.age_s),
-      cell: (r) => age(r.age_s),
+      sort: compareBy((r) => -Date.parse(r.as_of)),
+      cell: (r) => <Age asOf={r.as_of} />,
     },
     {
       id: 'asof',
@@ -245,7 +258,8 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   }, []);
   const open = (r: LevelsRow | undefined) => r && useApp.getState().openSnapshot(r.id);
   const roving = useRoving({ count: table.rows.length, onOpen: (i) => open(table.rows[i]) });
-  const exportCsv = () =>
+  const exportCsv = () => {
+    const now = dataNow();
     download(
       new Blob(
         [
@@ -272,7 +286,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
               r.put_wall,
               r.absolute_gamma_strike,
               r.total_gex,
-              r.age_s,
+              Math.round(ageAt(r.as_of, now)),
             ]),
           ),
         ],
@@ -280,6 +294,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
       ),
       'levels.csv',
     );
+  };
 
   return (
     <section

@@ -7,6 +7,7 @@ import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
+import { useUnreachable } from '../../state/reach.ts';
 import { basename, int, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
@@ -52,6 +53,7 @@ export function SnapshotPanel({
   const [cells, setCells] = useState<SnapshotCells | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [removing, setRemoving] = useState(false);
+  const off = useUnreachable();
 
   useEffect(() => {
     if (!client) return;
@@ -129,6 +131,7 @@ export function SnapshotPanel({
             <button
               className="btn small ghost"
               onClick={() => setRemoving(true)}
+              disabled={off}
               data-testid="remove-snapshot"
               title="Remove this snapshot (ingested by mistake): its figures and export files"
             >
