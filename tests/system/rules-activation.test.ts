@@ -72,6 +72,17 @@ function freshFor100s(): string {
   return edited;
 }
 
+/** Activates "fresh" shortened to 100 s (freshFor100s); its version. */
+async function activateFresh100s(engine: Engine): Promise<number> {
+  const activated = await engine.handlers['rules:activate']({
+    text: freshFor100s(),
+    author: 'analyst',
+    comment: 'fresh is 100 s',
+  });
+  if (!activated.ok) throw new Error(activated.error.message);
+  return activated.value.version;
+}
+
 async function submitDeciding(engine: Engine, files: string[], version: number) {
   const acks = await Promise.all(
     files.map((file) => engine.handlers['ingest:submit']({ file, source: 'vendor' })),
@@ -215,13 +226,7 @@ describe('activating rules while jobs wait', () => {
     const waiting = await submitDeciding(engine, files.slice(0, 6), v1);
 
     // The desk shortens "fresh" to 100 s: under it these chains would be stale, LOW.
-    const activated = await engine.handlers['rules:activate']({
-      text: freshFor100s(),
-      author: 'analyst',
-      comment: 'fresh is 100 s',
-    });
-    if (!activated.ok) throw new Error(activated.error.message);
-    const v2 = activated.value.version;
+    const v2 = await activateFresh100s(engine);
     // A request arriving now is the new version's at once: stale at its arrival.
     const next = await engine.handlers['ingest:submit']({ file: files[6]!, source: 'vendor' });
     if (!next.ok) throw new Error(next.error.message);
@@ -239,13 +244,7 @@ describe('activating rules while jobs wait', () => {
     let engine = await engineIn(dir, { paused: true });
     const v1 = engine.rules.active.version;
     const before = await submitDeciding(engine, files.slice(0, 2), v1);
-    const activated = await engine.handlers['rules:activate']({
-      text: freshFor100s(),
-      author: 'analyst',
-      comment: 'fresh is 100 s',
-    });
-    if (!activated.ok) throw new Error(activated.error.message);
-    const v2 = activated.value.version;
+    const v2 = await activateFresh100s(engine);
     // Back to the guidelines: a third version, under which these two arrive.
     const back = await engine.handlers['rules:rollback']({
       version: v1,
@@ -256,11 +255,7 @@ describe('activating rules while jobs wait', () => {
     const v3 = back.value.version;
     expect(v3).toBeGreaterThan(v2);
     const after = await submitDeciding(engine, files.slice(2, 4), v3);
-    await engine.handlers['rules:activate']({
-      text: freshFor100s(),
-      author: 'analyst',
-      comment: 'fresh is 100 s again',
-    });
+    await activateFresh100s(engine);
     await engine.shutdown(5000);
 
     // The engine starts again with 100 s active; the four requests come back deciding.
