@@ -4,14 +4,16 @@
 // 50 every 0.7 s, each with a requested level), submitted through the engine's own
 // handler in this process. Measured from each submission to its acknowledgement, and to
 // its bytes being staged (the staged file's mtime, watched from outside); next to it, one
-// arrival's store work on an idle store, alone and written with 49 others.
+// arrival's store work on an idle store, alone and written with 49 others, and one
+// capture of an SPX-size chain alone (the staging area on the file's own file system).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '../electron/engine/engine.ts';
 import { ArrivalWriter, type ArrivalRecord } from '../electron/engine/intake/arrival-writer.ts';
 import { IntakeMemory } from '../electron/engine/intake/memory.ts';
+import { Staging } from '../electron/engine/intake/staging.ts';
 import { Store } from '../electron/engine/store/db.ts';
 import { stats } from '../tests/system/bursts/judge.ts';
 import { StagingWatcher } from '../tests/system/bursts/observe.ts';
@@ -19,6 +21,7 @@ import { ownFolder } from '../electron/engine/own-folder.ts';
 import { requestedLevelBurst, SPX_SIZE } from '../tests/system/bursts/plan.ts';
 import { writeBurst } from '../tests/system/bursts/write.ts';
 import { newYorkTime } from '../tests/system/bursts/chains.ts';
+import { writeCboeJson } from '../tests/fixtures/option-chains.ts';
 import type { Measure } from './run.ts';
 
 export async function benchIntake(
@@ -39,6 +42,7 @@ export async function benchIntake(
     });
     writeBurst(burst, 0);
     const alone = await storeWorkAlone(join(dir, 'alone.duckdb'));
+    const captures = await captureCost(dir);
 
     const started = await startEngine({
       dbPath: join(dir, 'gex.duckdb'),
@@ -111,6 +115,7 @@ export async function benchIntake(
           unit: 'ms',
         },
         { name: 'per arrival, 50 written together', value: alone.together, unit: 'ms' },
+        ...captures,
       ];
     } finally {
       staging.stop();
@@ -119,6 +124,50 @@ export async function benchIntake(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The SPX sample (a CBOE CSV), when ../shared is there. */
+const SPX_SAMPLE = join(import.meta.dirname, '../../shared/samples/spx_quotedata_2024-01-07.csv');
+
+/**
+ * One capture alone, its file and the staging area on one file system (the default
+ * layout): the median wall time and the process's CPU (all threads) per capture, of an
+ * SPX-size CBOE JSON made here and of the SPX sample. Each blob is released before the
+ * next capture, so every one stages its bytes anew.
+ */
+async function captureCost(dir: string): Promise<Measure[]> {
+  const files: [string, string][] = [];
+  const json = join(dir, 'spx-size.json');
+  writeCboeJson(json, { underlying: 'SPX', spot: 4700, seed: 7, ...SPX_SIZE });
+  files.push(['an SPX-size CBOE JSON', json]);
+  if (existsSync(SPX_SAMPLE)) files.push(['the SPX sample CSV', SPX_SAMPLE]);
+  const staging = new Staging({ dir: join(dir, 'capture-staging'), maxBytes: 1 << 30 });
+  const out: Measure[] = [];
+  for (const [what, file] of files) {
+    const n = 60;
+    const walls: number[] = [];
+    let size = 0;
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const r = await staging.capture(file);
+      walls.push(performance.now() - t);
+      if (!r.ok) throw new Error(r.error.message);
+      size = r.value.size;
+      staging.release(r.value.hash);
+    }
+    const cpu = process.cpuUsage(cpu0);
+    const mb = (size / 1e6).toFixed(1);
+    out.push(
+      { name: `one capture of ${what} (${mb} MB), median`, value: stats(walls).p50, unit: 'ms' },
+      {
+        name: `CPU per capture of ${what} (all threads)`,
+        value: (cpu.user + cpu.system) / 1000 / n,
+        unit: 'ms',
+      },
+    );
+  }
+  return out;
 }
 
 /**
