@@ -28,7 +28,7 @@ export { TOKEN_HEADER } from '../../shared/channels.ts';
 
 /**
  * The browser host's upload folder: in the data folder, beside the staging area (on the same
- * file system, an upload is staged by a hard link, not a copy), never in the inbox, which may
+ * file system, an upload is staged by a clone or an in-kernel copy), never in the inbox, which may
  * be a read-only share; its database's own (own-folder.ts), as it is swept at start.
  */
 export const uploadFolderOf = (config: { dataDir: string; dbPath: string }): string =>

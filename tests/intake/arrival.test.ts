@@ -1,9 +1,18 @@
 // The arrival is the clock and the staged bytes are the content: a request's decision
-// counts `now` from its arrival even when its facts are read later, a file moved away
-// after its acknowledgement still ingests, every step of a request is in the audit trail
-// with the file named, and only a final input error counts against a source. The real
-// engine on a temporary database, with its real workers.
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// counts `now` from its arrival even when its facts are read later, a file moved away or
+// rewritten in place after its acknowledgement still ingests from its bytes then, every
+// step of a request is in the audit trail with the file named, and only a final input
+// error counts against a source. The real engine on a temporary database, with its real
+// workers.
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +21,7 @@ import { listAudit } from '../../electron/engine/store/audit.ts';
 import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
 import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { totalsOf, type Totals } from '../system/bursts/chains.ts';
 
 let running: TestEngine | null = null;
 afterEach(async () => {
@@ -40,6 +50,40 @@ function workerPids(): number[] {
     .map(Number);
 }
 const isoSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+
+/** An SPX chain to submit, and another valid one to write over it later (other totals). */
+function chainRewrittenLater(dir: string) {
+  const opts = { underlying: 'SPX', expiries: 3, strikesPerExpiry: 10 };
+  const file = join(dir, 'spx.csv');
+  const original = totalsOf(writeCboeCsv(file, { ...opts, seed: 21, spot: 4700 }));
+  const otherFile = join(dir, 'other.csv');
+  const other = {
+    file: otherFile,
+    ...totalsOf(writeCboeCsv(otherFile, { ...opts, seed: 5, spot: 4900 })),
+  };
+  expect(other.gex).not.toBeCloseTo(original.gex, 0);
+  return { file, original, other };
+}
+
+/** `cat from > file`: the same inode, its bytes truncated and written anew. */
+function rewriteInPlace(file: string, from: string): void {
+  const ino = statSync(file).ino;
+  writeFileSync(file, readFileSync(from));
+  expect(statSync(file).ino).toBe(ino);
+}
+
+/** The job completed with the snapshot of `want`'s bytes, not of those written over them. */
+async function expectSnapshotOf(t: TestEngine, id: string, want: Totals, not: Totals) {
+  const job = await t.engine.handlers['jobs:get']({ id });
+  if (!job.ok) throw new Error(job.error.message);
+  expect([job.value.job.status, job.value.job.error]).toEqual(['completed', null]);
+  const got = await t.engine.handlers['snapshots:get']({ id: job.value.job.snapshot_id! });
+  if (!got.ok) throw new Error(got.error.message);
+  const s = got.value.snapshot;
+  expect(s.total_gex).not.toBeCloseTo(not.gex, 0);
+  expect(Math.abs(s.total_gex - want.gex)).toBeLessThanOrEqual(Math.abs(want.gex) * 1e-9);
+  expect(s.total_open_interest).toBe(want.openInterest);
+}
 
 async function trail(t: TestEngine, requestId: string) {
   return (await listAudit(t.engine.store, { request_id: requestId, limit: 50 })).reverse();
@@ -109,30 +153,35 @@ describe('arrival', () => {
     rmSync(`${dir}-moved`, { recursive: true, force: true });
   });
 
-  it('refuses to run on a file rewritten in place after it was decided on (its staged link changed)', async () => {
+  it('runs on the bytes captured at arrival of a file rewritten in place before its job ran', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;
-    const dir = folder();
-    const file = join(dir, 'spx.csv');
-    writeCboeCsv(file, {
-      seed: 21,
-      underlying: 'SPX',
-      spot: 4700,
-      expiries: 3,
-      strikesPerExpiry: 10,
-    });
+    const { file, original, other } = chainRewrittenLater(folder());
     await engine.handlers['queue:pause']({});
     const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
     if (!ack.ok) throw new Error(ack.error.message);
-    // Rewritten in place (same inode): the bytes the decision was made on are gone.
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/\n$/, '\n\n'));
+    rewriteInPlace(file, other.file);
     await engine.handlers['queue:resume']({});
     await engine.drain();
-    const jobs = await engine.handlers['jobs:list']({ limit: 5 });
-    if (!jobs.ok) throw new Error(jobs.error.message);
-    const job = jobs.value.find((j) => j.id === ack.value.job_id)!;
-    expect([job.status, job.error?.code]).toEqual(['failed', 'FILE_CHANGED']);
-    expect(job.error?.message).toContain(file);
+    await expectSnapshotOf(running, ack.value.job_id!, original, other);
+  });
+
+  it('a cancelled job retried after its file was rewritten in place runs on the bytes captured at arrival', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const { file, original, other } = chainRewrittenLater(folder());
+    await engine.handlers['queue:pause']({});
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const id = ack.value.job_id!;
+    const cancelled = await engine.handlers['jobs:cancel']({ id, author: 'bo' });
+    expect(cancelled.ok && cancelled.value.status).toBe('cancelled');
+    rewriteInPlace(file, other.file);
+    const retried = await engine.handlers['jobs:retry']({ id, author: 'bo' });
+    expect(['queued', 'deciding']).toContain(retried.ok && retried.value.status);
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    await expectSnapshotOf(running, id, original, other);
   });
 
   it('records every step of a request, each naming its file, and an unreadable file too', async () => {

@@ -1,11 +1,12 @@
-// Staging captures a file's bytes at arrival: content-addressed, hashed while copied,
-// shared by every job of the same content, removed when the last one lets go, and a
-// file that changes while it is read is refused. Real files in a temp folder.
+// Staging captures a file's bytes at arrival: content-addressed, hashed as copied, bytes
+// of its own that no later write to the file touches, shared by every job of the same
+// content, removed when the last one lets go, and a file that changes while it is read is
+// refused. Real files in a temp folder.
 import { createHash, randomBytes } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
-  lstatSync,
+  linkSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -56,20 +57,18 @@ describe('Staging.capture', () => {
     ['one read exactly', 1024 * 1024],
     ['a short last read', 1024 * 1024 + 100],
     ['three reads', 2 * 1024 * 1024 + 70_000],
-  ])('hashes and keeps the right ends of a file %s, copied or linked', async (_, size) => {
+  ])('hashes and keeps the right ends of a file %s', async (_, size) => {
     const dir = temp();
     const body = randomBytes(size);
     const file = join(dir, 'chain.bin');
     writeFileSync(file, body);
-    for (const links of [false, true]) {
-      const staging = new Staging({ dir: join(dir, `staging-${links}`), maxBytes: 1 << 30, links });
-      const r = await staging.capture(file);
-      if (!r.ok) throw new Error(r.error.message);
-      expect(r.value.hash).toBe(sha(body));
-      expect(r.value.head.equals(body.subarray(0, EDGE_BYTES))).toBe(true);
-      expect(r.value.tail.equals(body.subarray(Math.max(0, size - EDGE_BYTES)))).toBe(true);
-      expect(readFileSync(staging.pathOf(r.value.hash)).equals(body)).toBe(true);
-    }
+    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });
+    const r = await staging.capture(file);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.hash).toBe(sha(body));
+    expect(r.value.head.equals(body.subarray(0, EDGE_BYTES))).toBe(true);
+    expect(r.value.tail.equals(body.subarray(Math.max(0, size - EDGE_BYTES)))).toBe(true);
+    expect(readFileSync(staging.pathOf(r.value.hash)).equals(body)).toBe(true);
   });
 
   it('shares one blob between captures of the same content, and removes it when the last reference goes', async () => {
@@ -141,7 +140,7 @@ describe('Staging.capture', () => {
 
   it('stages the file a symbolic link points to, and a copy keeps the bytes whatever happens to the file', async () => {
     const dir = temp();
-    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30, links: false });
+    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });
     const target = join(dir, 'target.csv');
     writeFileSync(target, 'rows\n');
     const link = join(dir, 'link.csv');
@@ -152,20 +151,24 @@ describe('Staging.capture', () => {
     expect(readFileSync(staging.pathOf(r.value.hash), 'utf8')).toBe('rows\n');
   });
 
-  it('links a file on the same file system instead of copying it (the same inode, not the link)', async () => {
+  it('keeps bytes of its own of a file on the same file system: rewritten in place, it changes nothing staged', async () => {
     const dir = temp();
     const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });
-    const target = join(dir, 'target.csv');
-    writeFileSync(target, 'rows\n');
-    const link = join(dir, 'link.csv');
-    symlinkSync(target, link);
-    const r = await staging.capture(link);
+    const file = join(dir, 'chain.csv');
+    writeFileSync(file, 'rows\n');
+    const r = await staging.capture(file);
     if (!r.ok) throw new Error(r.error.message);
-    expect(statSync(staging.pathOf(r.value.hash)).ino).toBe(statSync(target).ino);
-    expect(lstatSync(staging.pathOf(r.value.hash)).isSymbolicLink()).toBe(false);
-    // Deleting the analyst's file loses nothing.
-    rmSync(target);
-    expect(readFileSync(staging.pathOf(r.value.hash), 'utf8')).toBe('rows\n');
+    const staged = statSync(r.value.path);
+    expect([staged.ino === statSync(file).ino, staged.nlink, staged.mode & 0o777]).toEqual([
+      false,
+      1,
+      0o444,
+    ]);
+    // `cat other.csv > chain.csv`: the same inode, other bytes.
+    writeFileSync(file, 'other rows\n');
+    expect(readFileSync(r.value.path, 'utf8')).toBe('rows\n');
+    rmSync(file);
+    expect(readFileSync(r.value.path, 'utf8')).toBe('rows\n');
   });
 
   it('refuses a device or FIFO without reading it (it could block forever)', async () => {
@@ -247,6 +250,20 @@ describe('Staging.capture', () => {
     expect(again.recover([hashes[1]!])).toEqual({ removed: 3 });
     expect(readdirSync(again.dir)).toEqual([hashes[1]]);
     expect(again.refs(hashes[1]!)).toBe(1);
+  });
+
+  it("recover gives a live job's blob that an earlier version hard-linked to the analyst's file bytes of its own", async () => {
+    const dir = temp();
+    const staging = new Staging({ dir: join(dir, 'staging'), maxBytes: 1 << 30 });
+    const file = join(dir, 'chain.csv');
+    writeFileSync(file, 'rows\n');
+    const hash = sha('rows\n');
+    linkSync(file, staging.pathOf(hash));
+    expect(staging.recover([hash])).toEqual({ removed: 0 });
+    expect(readdirSync(staging.dir)).toEqual([hash]);
+    expect(statSync(staging.pathOf(hash)).nlink).toBe(1);
+    writeFileSync(file, 'other rows\n');
+    expect(readFileSync(staging.pathOf(hash), 'utf8')).toBe('rows\n');
   });
 
   it("recover moves a live job's blob in from the folder every database shared, and leaves the rest there", async () => {

@@ -1,25 +1,27 @@
 // The bytes a request was decided on, captured at the door. Analysts move or delete what
-// they dropped; so on arrival the file's bytes are put in a content-addressed staging
-// folder — a copy-on-write clone where the file system can clone, a hard link where the
-// file is on the same file system, a copy otherwise — hashed while they are captured,
-// and the job runs on the staged bytes. A file that changes while it is captured is
-// refused, never half taken. A staged blob is shared by every job of the same content
-// and removed when the last of them no longer needs it (reference counts, rebuilt from
-// the jobs table at start); a failed job keeps its bytes for a retry until its retention
-// ends.
+// they dropped, or rewrite it in place under the same name; so on arrival the file's
+// bytes are put in a content-addressed staging folder — a copy-on-write clone where the
+// file system can clone, a copy otherwise (never a hard link: it would share the bytes
+// the analyst can still overwrite) — hashed as they are captured, and the job runs on
+// the staged bytes. A file that changes while it is captured is refused, never half
+// taken. A staged blob is shared by every job of the same content and removed when the
+// last of them no longer needs it (reference counts, rebuilt from the jobs table at
+// start); a failed job keeps its bytes for a retry until its retention ends.
 import { createHash, randomUUID } from 'node:crypto';
-import { constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import {
-  chmod,
-  copyFile,
-  link,
-  open,
-  realpath,
-  rename,
-  rm,
-  stat,
-  type FileHandle,
-} from 'node:fs/promises';
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fdatasyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { chmod, copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diskFull, isDiskFull } from '../disk-full.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
@@ -38,8 +40,6 @@ export interface StagingOptions {
   concurrency?: number;
   /** fsync copied bytes before they are acknowledged (default true). */
   durable?: boolean;
-  /** Hard-link files on the same file system instead of copying them (default true). */
-  links?: boolean;
   log?: Logger;
   /**
    * Where staged bytes were kept before each database had a staging area of its own (one
@@ -100,9 +100,6 @@ export class Staging {
   #active = 0;
   /** Captures waiting for a slot, one first-in first-out queue per level rank (CRITICAL first). */
   #waiting: (() => void)[][] = [[], [], [], []];
-  /** Devices where cloning (linking) failed once: not tried there again. */
-  #noClone = new Set<number>();
-  #noLink = new Set<number>();
 
   constructor(opts: StagingOptions) {
     this.#opts = opts;
@@ -156,7 +153,34 @@ export class Staging {
       rmSync(join(this.dir, name), { force: true });
       removed++;
     }
+    for (const hash of this.#refs.keys()) this.#unshare(hash);
     return { removed };
+  }
+
+  /**
+   * Earlier versions staged a file on the same file system as a hard link to it: a live
+   * job's blob that still shares its inode with another name becomes a copy of its own
+   * (synced under a temporary name, then renamed over it: a crash leaves the link).
+   */
+  #unshare(hash: string): void {
+    const path = this.pathOf(hash);
+    const tmp = join(this.dir, `.capture-${randomUUID()}`);
+    try {
+      if (statSync(path).nlink < 2) return;
+      copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
+      chmodSync(tmp, 0o444);
+      const fd = openSync(tmp, 'r');
+      try {
+        fdatasyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.#opts.log?.warn('staging.unshare', { file: path, error: String(e) });
+    }
   }
 
   /** Moves the live jobs' blobs (and parsed chains) that are missing here from `legacy`. */
@@ -243,11 +267,10 @@ export class Staging {
 
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {
-      const shared =
-        (await this.#clone(file, tmp, before.dev)) || (await this.#link(file, tmp, before.dev));
-      const copied = shared
-        ? await this.#hashFile(tmp, abandoned)
-        : await this.#copy(file, tmp, abandoned);
+      // A clone where the file system can clone, else a copy made in the kernel
+      // (copy_file_range): bytes of our own, which the analyst's later writes cannot touch.
+      await copyFile(file, tmp, constants.COPYFILE_FICLONE);
+      const copied = await this.#hashFile(tmp, abandoned);
       if (abandoned.aborted) return err('TIMEOUT', `${file}: the capture was abandoned`, { file });
       const after = fingerprint(await stat(file).catch(() => ({ ...before, mtimeMs: NaN })));
       if (copied.size !== before.size || !sameFile(before, after))
@@ -264,8 +287,7 @@ export class Staging {
       if (await exists(path)) {
         await rm(tmp, { force: true });
       } else {
-        // A link shares the analyst's inode: its mode is theirs, not ours to change.
-        if (!shared) await chmod(tmp, 0o444).catch(() => undefined);
+        await chmod(tmp, 0o444).catch(() => undefined);
         await rename(tmp, path);
       }
       return ok({
@@ -282,57 +304,12 @@ export class Staging {
     }
   }
 
-  /**
-   * A hard link where the file is on the staging folder's file system: no bytes copied.
-   * It shares the inode, so a file rewritten IN PLACE after its capture would change the
-   * staged bytes; every read of staged bytes checks them against their hash
-   * (pipeline/index.ts) and fails FILE_CHANGED rather than run on other bytes than were
-   * decided on. (Editors and writers that replace a file — a new inode — do not affect
-   * it; moving or deleting it does not either.)
-   */
-  async #link(file: string, tmp: string, dev: number): Promise<boolean> {
-    if (this.#noLink.has(dev) || this.#opts.links === false) return false;
-    try {
-      // The file itself, not a symbolic link to it.
-      await link(await realpath(file), tmp);
-      return true;
-    } catch {
-      this.#noLink.add(dev);
-      return false;
-    }
-  }
-
-  /** A copy-on-write clone where the file system offers one; false when it does not. */
-  async #clone(file: string, tmp: string, dev: number): Promise<boolean> {
-    if (this.#noClone.has(dev)) return false;
-    try {
-      await copyFile(file, tmp, constants.COPYFILE_FICLONE_FORCE);
-      return true;
-    } catch {
-      this.#noClone.add(dev);
-      await rm(tmp, { force: true }).catch(() => undefined);
-      return false;
-    }
-  }
-
-  async #copy(file: string, tmp: string, abandoned: AbortSignal): Promise<Copied> {
-    const src = await open(file, 'r');
-    const dst = await open(tmp, 'wx', 0o644);
-    try {
-      const copied = await readAll(src, abandoned, (chunk) => writeAll(dst, chunk));
-      if (this.#opts.durable !== false) await dst.datasync();
-      return copied;
-    } finally {
-      await src.close().catch(() => undefined);
-      await dst.close().catch(() => undefined);
-    }
-  }
-
+  /** Hashes the captured copy, keeping its two ends, and syncs it before it is acknowledged. */
   async #hashFile(path: string, abandoned: AbortSignal): Promise<Copied> {
     const fh = await open(path, 'r');
     try {
-      const copied = await readAll(fh, abandoned, null);
-      if (this.#opts.durable !== false) await fh.datasync().catch(() => undefined);
+      const copied = await readAll(fh, abandoned);
+      if (this.#opts.durable !== false) await fh.datasync();
       return copied;
     } finally {
       await fh.close().catch(() => undefined);
@@ -348,20 +325,6 @@ export class Staging {
   }
 }
 
-/**
- * All of `chunk`: a write may take only part of it (a disk filling up), and the rest must
- * follow or fail — else the copy is short of bytes its hash was taken over, and its run
- * would blame the analyst's file for having changed.
- */
-async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
-  for (let at = 0; at < chunk.length;) {
-    const { bytesWritten } = await fh.write(chunk, at, chunk.length - at);
-    if (bytesWritten <= 0)
-      throw Object.assign(new Error('no byte written'), { code: 'ENOSPC' } as const);
-    at += bytesWritten;
-  }
-}
-
 interface Copied {
   hash: string;
   size: number;
@@ -370,14 +333,10 @@ interface Copied {
 }
 
 /**
- * Reads a whole file in chunks, hashing it and handing each chunk to `sink` (awaited
- * before the next read, so two buffers, alternating, hold every chunk); keeps both ends.
+ * Reads a whole file in chunks into two buffers, alternating (the tail may span the last
+ * two chunks), hashing it and keeping both ends.
  */
-async function readAll(
-  fh: FileHandle,
-  abandoned: AbortSignal,
-  sink: ((chunk: Buffer) => Promise<void>) | null,
-): Promise<Copied> {
+async function readAll(fh: FileHandle, abandoned: AbortSignal): Promise<Copied> {
   const hash = createHash('sha256');
   const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
   let size = 0;
@@ -392,7 +351,6 @@ async function readAll(
     if (bytesRead === 0) break;
     const chunk = buf.subarray(0, bytesRead);
     hash.update(chunk);
-    if (sink) await sink(chunk);
     if (head === null) head = Buffer.from(chunk.subarray(0, EDGE_BYTES));
     previous = last;
     last = chunk;

@@ -90,12 +90,13 @@ async function loadChain(
   const name = nameOf(input);
   const src = await openSource(input.file, limits, name);
   if (!src.ok) return src;
-  // Staged bytes may be a hard link to the analyst's file: one rewritten in place since it
-  // was decided on is not run on.
+  // Staged bytes are the engine's own copy; bytes that no longer hash to what was decided
+  // on are not run on (changed from outside, or a blob an earlier version hard-linked to
+  // the analyst's file, rewritten in place before this version took it over).
   if (input.contentHash && src.value.content_hash !== input.contentHash)
     return err(
       'FILE_CHANGED',
-      `${name} was changed in place after it was submitted: its level was decided on other bytes; submit it again`,
+      `${name}: the bytes captured at its submission have changed since, and its level was decided on them; submit it again`,
       { file: name },
     );
   const chain = readSource(src.value, conv, limits);
