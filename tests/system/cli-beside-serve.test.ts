@@ -177,6 +177,7 @@ const TIMES = new Set([
   'decided_at',
   'started_at',
   'finished_at',
+  'run_ended_at',
   'created_at',
   'last_ingest_at',
   'latency_p50_ms',
