@@ -308,13 +308,15 @@ describe('arrival', () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;
     const file = join(folder(), 'live-big.csv');
-    // Real-time: its level needs its facts, read for a while from a large file.
+    // Real-time: its level needs its facts, read for a while from a large file (long
+    // enough that the kill, after the stats say the worker is busy, still finds it reading
+    // on a loaded machine: 96,000 contracts were read first once).
     writeLongCsv(file, {
       seed: 5,
       underlying: 'TSLA',
       spot: 240,
-      expiries: 60,
-      strikesPerExpiry: 800,
+      expiries: 120,
+      strikesPerExpiry: 1200,
       asOf: isoSeconds(Date.now()),
       offset: '+00:00',
     });
