@@ -10,8 +10,8 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-export async function startTestEngine(opts: EngineOptions = {}): Promise<TestEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'gex-desk-'));
+/** The real engine on the database in `dir` (one worker): started again on the same files after a stop. */
+export async function engineIn(dir: string, opts: EngineOptions = {}): Promise<Engine> {
   const started = await startEngine({
     dbPath: join(dir, 'gex.duckdb'),
     dataDir: join(dir, 'data'),
@@ -22,7 +22,12 @@ export async function startTestEngine(opts: EngineOptions = {}): Promise<TestEng
   });
   if (!started.ok)
     throw new Error(`the engine did not start: ${started.error.code} ${started.error.message}`);
-  const engine = started.value;
+  return started.value;
+}
+
+export async function startTestEngine(opts: EngineOptions = {}): Promise<TestEngine> {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-desk-'));
+  const engine = await engineIn(dir, opts);
   return {
     engine,
     dir,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { serve, uploadFolderOf } from '../../electron/host/serve.ts';
+import { newYorkTime } from '../system/bursts/chains.ts';
 import {
   chainFile,
   expectNoSerious,
@@ -25,18 +26,6 @@ import {
 
 let desk: Desk;
 let page: Page;
-
-/** A wall-clock time in New York, "YYYY-MM-DD HH:MM:SS". */
-const NEW_YORK = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
 
 async function submit(name: string, seed: number): Promise<void> {
   const file = chainFile(desk.fixtures, name, seed);
@@ -139,7 +128,7 @@ describe.skipIf(!haveChromium)('a tab left open', () => {
     const t0 = Math.ceil(pageNow / 60_000) * 60_000 + 5_000;
     await page.clock.pauseAt(t0);
     await page.clock.resume();
-    const asOf = NEW_YORK.format(t0 - 5_000 - 9 * 60_000).replace(' ', 'T');
+    const asOf = newYorkTime(t0 - 5_000 - 9 * 60_000).wall;
     const file = chainFile(desk.fixtures, 'age-qqq.csv', 1, { underlying: 'QQQ', asOf, spot: 500 });
     const res = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
     if (!res.ok) throw new Error(res.error.message);

@@ -5,18 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEngine } from '../../electron/engine/engine.ts';
+import { engineIn } from '../desktop/engine.ts';
 import { writeLongCsv } from '../fixtures/option-chains.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gex-shutdown-submit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const paths = {
-  dbPath: join(dir, 'gex.duckdb'),
-  dataDir: join(dir, 'data'),
-  inbox: join(dir, 'inbox'),
-  configFile: join(dir, 'no-config.json'),
-};
 
 describe('a submission under way when the engine shuts down', () => {
   it('is let finish and kept; one after is refused as SHUTTING_DOWN — never an internal error', async () => {
@@ -25,9 +18,7 @@ describe('a submission under way when the engine shuts down', () => {
       writeLongCsv(file, { seed: 40 + i, expiries: 4, strikesPerExpiry: 60 });
       return file;
     });
-    const started = await startEngine({ ...paths, workers: 1, paused: true });
-    if (!started.ok) throw new Error(started.error.message);
-    const engine = started.value;
+    const engine = await engineIn(dir, { paused: true });
     const submits = files.map((file) =>
       engine.handlers['ingest:submit']({ file, source: 'desk' }).then(
         (r) => r,
@@ -44,16 +35,15 @@ describe('a submission under way when the engine shuts down', () => {
     expect(late.ok ? 'ok' : late.error.code).toBe('SHUTTING_DOWN');
 
     // Every acknowledged request is there for the next engine.
-    const again = await startEngine({ ...paths, workers: 1, paused: true });
-    if (!again.ok) throw new Error(again.error.message);
+    const again = await engineIn(dir, { paused: true });
     try {
       for (const a of answers) {
         if (!a.ok) continue;
-        const got = await again.value.handlers['jobs:get']({ id: a.value.job_id! });
+        const got = await again.handlers['jobs:get']({ id: a.value.job_id! });
         expect(got.ok, a.value.job_id!).toBe(true);
       }
     } finally {
-      await again.value.shutdown(10_000);
+      await again.shutdown(10_000);
     }
   });
 });

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TERMINAL_STATUSES } from '../../shared/domain.ts';
-import { startEngine, type Engine, type EngineOptions } from '../../electron/engine/engine.ts';
+import type { Engine } from '../../electron/engine/engine.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
-import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { engineIn, startTestEngine, type TestEngine } from '../desktop/engine.ts';
 
 let running: TestEngine | null = null;
 const dirs: string[] = [];
@@ -22,20 +22,6 @@ afterEach(async () => {
   running = null;
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** The real engine on the database in `dir`: started again on the same files after a stop. */
-async function engineIn(dir: string, opts: EngineOptions = {}): Promise<Engine> {
-  const started = await startEngine({
-    dbPath: join(dir, 'gex.duckdb'),
-    dataDir: join(dir, 'data'),
-    inbox: join(dir, 'inbox'),
-    configFile: join(dir, 'no-config.json'),
-    workers: 1,
-    ...opts,
-  });
-  if (!started.ok) throw new Error(`the engine did not start: ${started.error.message}`);
-  return started.value;
-}
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
