@@ -37,13 +37,21 @@ it('counts a LOW job whose result waits in the store’s lane as storing, not ru
     return file;
   });
   const announced: ProcessingJob[] = [];
-  engine.events.on('job:updated', (j) => announced.push(j));
+  /** When each job's `running` row was announced. */
+  const runningAnnouncedAt = new Map<string, number>();
+  engine.events.on('job:updated', (j) => {
+    announced.push(j);
+    if (j.status === 'running' && !runningAnnouncedAt.has(j.id))
+      runningAnnouncedAt.set(j.id, Date.now());
+  });
 
   // The store's LOW lane kept busy (as by a burst's LOW work): works of 50 ms each, always
   // 30 waiting, until the worker has ended both runs and a second more.
   const low = engine.store.at('LOW');
   keepBusy = true;
   let lastLowWorkAt = 0;
+  /** When each of the LOW lane's works finished. */
+  const lowWorksDoneAt: number[] = [];
   const topUp = () => {
     while (keepBusy && pending < 30) {
       pending++;
@@ -52,6 +60,7 @@ it('counts a LOW job whose result waits in the store’s lane as storing, not ru
           await sleep(50);
           lastLowWorkAt = Date.now();
         })
+        .then(() => lowWorksDoneAt.push(Date.now()))
         .finally(() => {
           pending--;
           topUp();
@@ -90,6 +99,30 @@ it('counts a LOW job whose result waits in the store’s lane as storing, not ru
     running: 0,
     storing: 2,
   });
+  // The job list says so too, while the LOW lane is still busy: a job's `running` row goes
+  // in the store's first lane (Store.forMoves), not behind its level's 30 waiting works —
+  // in that lane the list said queued for seconds while the scheduler ran the job.
+  const listStatuses = async () => {
+    const list = await engine.handlers['jobs:list']({ limit: 5 });
+    if (!list.ok) throw new Error(list.error.message);
+    return {
+      list: list.value,
+      statuses: ids.map((id) => list.value.find((j) => j.id === id)?.status),
+    };
+  };
+  const listedBy = Date.now() + 5000; // the lane stays busy until this test lets it go
+  let listed = await listStatuses();
+  while (listed.statuses.some((s) => s !== 'running') && Date.now() < listedBy) {
+    await sleep(20);
+    listed = await listStatuses();
+  }
+  expect(listed.statuses).toEqual(['running', 'running']);
+  for (const id of ids) {
+    const started = ms(listed.list.find((j) => j.id === id)!.started_at);
+    const said = runningAnnouncedAt.get(id)!;
+    // (Behind the lane's 30 works, 30 of them would have finished in between.)
+    expect(lowWorksDoneAt.filter((t) => t > started && t <= said).length).toBeLessThan(5);
+  }
   await sleep(1000);
   keepBusy = false;
   await engine.drain();

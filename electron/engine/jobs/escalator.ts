@@ -99,8 +99,8 @@ export class Escalator {
     const from = row.level;
     const waited = nowMs - row.queuedAtMs;
     const wasLate = row.late;
-    // In memory first, so that dispatch sees the new level at once; the row follows, and
-    // since the store runs statements in order, before any start of this job.
+    // In memory first, so that dispatch sees the new level at once; the row follows, in the
+    // store's lane of moves (Store.forMoves), and so before any start of this job.
     if (to && ready.remove(row.id)) {
       row.level = to;
       row.queuedAtMs = nowMs;
@@ -113,7 +113,7 @@ export class Escalator {
     }
     const at = new Date(nowMs);
     const written = await auditedTransaction(
-      store.at(from),
+      store.forMoves(),
       this.#deps.announceAudit,
       async (tx, audit) => {
         const j = to

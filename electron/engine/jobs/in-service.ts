@@ -188,7 +188,7 @@ async function run(d: ServiceDeps, s: InService): Promise<void> {
     attempts: row.job.attempts + 1,
     progress: null,
   };
-  const written = d.transitions.markRunning(row.id, s.startedAtMs, row.level, late).then((j) => {
+  const written = d.transitions.markRunning(row.id, s.startedAtMs, late).then((j) => {
     if (j) {
       s.job = j;
       s.written = true;

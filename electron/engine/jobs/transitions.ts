@@ -50,13 +50,17 @@ export class Transitions {
     this.#d = deps;
   }
 
-  /** In the store's lane of the job's level (null: the lane of everything else). */
+  /**
+   * In the store's lane of the job's level (null: the lane of everything else; 'move': the
+   * lane of moves between queued and running, Store.forMoves).
+   */
   #tx<T>(
-    level: PriorityLevel | null,
+    level: PriorityLevel | 'move' | null,
     work: (tx: Tx, audit: AuditWriter) => Promise<T>,
   ): Promise<T> {
-    const store = level ? this.#d.store.at(level) : this.#d.store;
-    return auditedTransaction(store, this.#d.announceAudit, work);
+    const { store } = this.#d;
+    const lane = level === 'move' ? store.forMoves() : level ? store.at(level) : store;
+    return auditedTransaction(lane, this.#d.announceAudit, work);
   }
 
   /** A final state: retried until written. */
@@ -129,10 +133,9 @@ export class Transitions {
   markRunning(
     id: string,
     startedAtMs: number,
-    level: PriorityLevel,
     late: Lateness | null = null,
   ): Promise<ProcessingJob | undefined> {
-    return this.#tx(level, async (tx, audit) => {
+    return this.#tx('move', async (tx, audit) => {
       const j = await repo.markRunning(tx, id, startedAtMs, late !== null);
       if (j && late) await audit(lateEntry(j, late));
       if (j)
@@ -242,7 +245,7 @@ export class Transitions {
     how: { charge: boolean; notBeforeMs: number | null; error: AppError | null },
     entry: AuditInput,
   ): Promise<ProcessingJob | undefined> {
-    return this.#tx(entry.priority, async (tx, audit) => {
+    return this.#tx('move', async (tx, audit) => {
       const j = await repo.requeueRunning(tx, jobId, how);
       if (j) await audit(entry);
       return j;

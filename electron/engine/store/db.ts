@@ -87,6 +87,19 @@ export class Store {
   }
 
   /**
+   * This store, its statements in the first lane: a job's moves between queued and running
+   * (its start, its escalation while it waits, its return to the queue), whatever its level.
+   * They are a row and an audit entry each, and the run has already begun: in the lane of a
+   * LOW job they waited behind a burst's LOW stores, and the job list said queued for seconds
+   * while the scheduler ran the job. In one lane they also keep their order, which a start
+   * depends on (it finds its row queued), and anything a level's lane writes of the job
+   * afterwards (its completion, its cancel) comes after them.
+   */
+  forMoves(): Store {
+    return this.at('CRITICAL');
+  }
+
+  /**
    * `opts`: the migrations (tests), the folders DuckDB may read and write besides the
    * database's own, and group commit's settings.
    */

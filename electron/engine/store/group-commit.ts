@@ -11,10 +11,11 @@
 // place. Hence the contract of a batched work: it may run more than once, so it must do
 // nothing outside the database but return its value (or be queued `solo`).
 //
-// Lanes by priority: the work of CRITICAL requests and jobs (lane 0) is always taken
-// before HIGH's (1), MEDIUM's (2), LOW's (3), and those before everything else (4: the
-// listings and the UI's reads) — which go first, after CRITICAL's, once the oldest has
-// waited LAST_LANE_WAIT_MS; each lane keeps its order.
+// Lanes by priority: the work of CRITICAL requests and jobs (lane 0, with the arrivals
+// and every job's moves between queued and running) is always taken before HIGH's (1),
+// MEDIUM's (2), LOW's (3), and those before everything else (4: the listings and the UI's
+// reads) — which go first, after CRITICAL's, once the oldest has waited
+// LAST_LANE_WAIT_MS; each lane keeps its order.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { StatementCache } from './statement-cache.ts';
 
