@@ -83,6 +83,29 @@ export const endedUndecided = (job: { status: string; rule: string | null }): bo
   (job.rule === 'deciding' || job.rule === 'unreadable') &&
   TERMINAL_STATUSES.has(job.status as JobStatus);
 
+/**
+ * A job's level as the command line's JSON gives it (CONTRACTS.md): the stored one, or
+ * null for a job no rule decided (`endedUndecided`) — whose stored LOW, requested level or
+ * upper bound is no decision, and whose `rule` (`unreadable`, `deciding`) is no rule of
+ * the rule set — as a `rejected` request has none.
+ */
+export const decidedLevel = (
+  job: Pick<ProcessingJob, 'status' | 'rule' | 'priority' | 'effective_priority' | 'decided_at'>,
+): {
+  priority: PriorityLevel | null;
+  effective_priority: PriorityLevel | null;
+  rule: string | null;
+  decided_at: string | null;
+} =>
+  endedUndecided(job)
+    ? { priority: null, effective_priority: null, rule: null, decided_at: null }
+    : {
+        priority: job.priority,
+        effective_priority: job.effective_priority,
+        rule: job.rule,
+        decided_at: job.decided_at,
+      };
+
 export const ProcessingJob = z.object({
   id: z.string(),
   request_id: z.string(),

@@ -19,12 +19,27 @@ import { BIN, cliHome, runCli } from './run-cli.ts';
 const auditOf = (line: Record<string, unknown>, args: string[]) =>
   runCli(['audit', '--request', String(line.request_id), '--json', ...args]);
 
-/** The `gex-desk jobs` table: the file's two rows (two ingests) say "not decided", no level. */
+/**
+ * The `gex-desk jobs` table: the file's two rows (two ingests) say "not decided", no level;
+ * its `--json` lines, null levels, rule and decision time.
+ */
 async function expectUndecidedRows(name: string, args: string[]): Promise<void> {
   const jobs = await runCli(['jobs', ...args]);
   const rows = jobs.stdout.split('\n').filter((l) => l.includes(name));
   expect(rows).toHaveLength(2);
   for (const row of rows) expect(row).toMatch(/failed\s+not decided\s+—\s/);
+  const json = (await runCli(['jobs', '--json', ...args])).lines.filter((l) =>
+    String(l.file).endsWith(name),
+  );
+  expect(json).toHaveLength(2);
+  for (const line of json)
+    expect(line).toMatchObject({
+      status: 'failed',
+      priority: null,
+      effective_priority: null,
+      rule: null,
+      decided_at: null,
+    });
 }
 
 describe('gex-desk ingest', () => {
@@ -203,7 +218,8 @@ describe('gex-desk ingest', () => {
     expect(r.stdout).toContain(`✗ ${file}  failed  level not decided\n`);
     expect(r.stdout).toContain('BAD_SHAPE');
     const json = await runCli(['ingest', file, '--json', ...args]);
-    expect(json.lines[0]).toMatchObject({ status: 'failed', rule: 'deciding' });
+    // Its JSON says so too: no level and no rule (not the upper bound it waited at).
+    expect(json.lines[0]).toMatchObject({ status: 'failed', priority: null, rule: null });
     // The entry of its end records no level; the one of its arrival, the bound it waited at.
     const trail = await auditOf(json.lines[0]!, args);
     expect(trail.lines.at(-1)).toMatchObject({ kind: 'failed', priority: null });
@@ -248,9 +264,10 @@ describe('gex-desk ingest', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`✗ ${file}  failed  level not decided\n`);
     expect(r.stdout).toContain('FILE_NOT_FOUND');
-    // The JSON keeps its contract: the stored level and the rule that says why.
+    // Its JSON says so too: no level and no rule (not the stored LOW; `unreadable` is no
+    // rule of the rule set), as for a rejected request.
     const json = await runCli(['ingest', file, '--json', ...args]);
-    expect(json.lines[0]).toMatchObject({ status: 'failed', priority: 'LOW', rule: 'unreadable' });
+    expect(json.lines[0]).toMatchObject({ status: 'failed', priority: null, rule: null });
     // Its audit entry records no level either.
     const trail = await auditOf(json.lines[0]!, args);
     expect(trail.lines).toEqual([

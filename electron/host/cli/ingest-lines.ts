@@ -2,21 +2,19 @@
 // line), made from what the engine answered or stored, and as a person reads it. Shared
 // with `jobs retry`, which reports the jobs it runs again the same way.
 import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
-import { endedUndecided, type PriorityLevel } from '../../../shared/domain.ts';
+import type { IngestLine as IngestJson } from '../../../shared/cli-lines.ts';
+import { decidedLevel, endedUndecided } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { describeError, plain, snapshotJson, usd } from './io.ts';
 
-export interface IngestLine {
-  file: string;
-  request_id: string | null;
-  status: 'completed' | 'duplicate' | 'failed' | 'rejected';
-  priority: PriorityLevel | null;
-  rule: string | null;
-  latency_ms: number | null;
-  job_id?: string | null;
-  snapshot?: Record<string, unknown>;
-  error?: AppError;
-}
+/**
+ * A request's line (shared/cli-lines.ts), and for people whether its job ended with no
+ * level of the rules (its JSON then says null, as for a request that made no job).
+ */
+export type IngestLine = IngestJson & { undecided?: true };
+
+/** The line as `--json` prints it. */
+export const ingestJson = ({ undecided: _, ...line }: IngestLine): IngestJson => line;
 
 /** A request refused before anything was stored: a bad manifest line, a call the API refused. */
 export const rejected = (file: string, error: AppError): IngestLine => ({
@@ -70,14 +68,16 @@ export function fromJob(file: string, { job, snapshot }: JobDetail, arrivedMs: n
   const latency = job.finished_at ? Math.max(0, Date.parse(job.finished_at) - arrivedMs) : null;
   // CONTRACTS.md knows no `cancelled`: a job cancelled while the command waited failed,
   // CANCELLED (its error says by whom).
+  const level = decidedLevel(job);
   const line: IngestLine = {
     file,
     request_id: job.request_id,
     job_id: job.id,
     status: job.status === 'cancelled' ? 'failed' : (job.status as IngestLine['status']),
-    priority: job.priority,
-    rule: job.rule,
+    priority: level.priority,
+    rule: level.rule,
     latency_ms: latency,
+    ...(endedUndecided(job) ? { undecided: true as const } : {}),
   };
   if (snapshot) line.snapshot = snapshotJson(snapshot);
   if (job.error) line.error = job.error;
@@ -94,11 +94,11 @@ export function humanLine(l: IngestLine): string {
   const mark = l.status === 'completed' || l.status === 'duplicate' ? '✓' : '✗';
   // A request the rules never decided (its file refused at arrival or at its facts read)
   // has only a stored default or the upper bound it waited at, which is no level of its own.
-  const level = !l.priority
-    ? ''
-    : endedUndecided(l)
-      ? '  level not decided'
-      : `  ${l.priority} (${l.rule})`;
+  const level = l.undecided
+    ? '  level not decided'
+    : l.priority
+      ? `  ${l.priority} (${l.rule})`
+      : '';
   const head = `${mark} ${l.file}  ${l.status}${level}`;
   if (l.error) return `${head}\n    ${describeError(l.error)}`;
   const s = l.snapshot;

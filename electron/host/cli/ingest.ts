@@ -27,7 +27,7 @@ import {
   type Output,
 } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
-import { cancelled, humanLine, rejected, type IngestLine } from './ingest-lines.ts';
+import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
 import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
@@ -307,7 +307,7 @@ class Report {
     const line = asGiven(ended, this.pipedPath);
     const how = cancelled(line) ? 'cancelled' : line.status;
     this.#byStatus.set(how, (this.#byStatus.get(how) ?? 0) + 1);
-    if (this.values.json) this.out.json(line);
+    if (this.values.json) this.out.json(ingestJson(line));
     else this.out.line(humanLine(line));
     if (line.error && exitFor(line.error) === EXIT.environment) this.#worst = EXIT.environment;
     else if (this.#worst === EXIT.ok && (line.status === 'failed' || line.status === 'rejected'))

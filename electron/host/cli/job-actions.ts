@@ -8,7 +8,7 @@ import type { AppError } from '../../../shared/result.ts';
 import { noRetryReason } from '../../../shared/retry.ts';
 import { withApi, type LocalNeeds } from './api.ts';
 import { engineOptions, parse } from './args.ts';
-import { fromJob, humanLine, notSeenToEnd } from './ingest-lines.ts';
+import { fromJob, humanLine, ingestJson, notSeenToEnd } from './ingest-lines.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { jobJson } from './listings.ts';
@@ -89,7 +89,7 @@ export async function jobActionCommand(
         const line = ended.ok
           ? fromJob(job.file, ended.value, at)
           : notSeenToEnd(job.file, job.request_id, job.id, ended.error);
-        if (values.json) out.json({ job_id: job.id, ...line });
+        if (values.json) out.json({ job_id: job.id, ...ingestJson(line) });
         else out.line(humanLine(line));
         if (line.error) code = worse(code, exitFor(line.error));
         else if (line.status !== 'completed' && line.status !== 'duplicate')

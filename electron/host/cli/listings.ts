@@ -3,7 +3,9 @@
 // through the API map (api.ts): the running engine's when there is one, else one served
 // from the store alone (`jobs`, `snapshots`, `queue` start fast: no workers, no
 // scheduler), or by a whole engine of this process for `--drain`.
+import type { JobLine } from '../../../shared/cli-lines.ts';
 import {
+  decidedLevel,
   endedUndecided,
   JobStatus,
   type GEXSnapshot,
@@ -93,28 +95,34 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   });
 }
 
-/** A `jobs --json` line (CONTRACTS.md, and the fields added since). */
-export const jobJson = (j: ProcessingJob) => ({
-  id: j.id,
-  request_id: j.request_id,
-  file: j.file,
-  underlying: j.underlying,
-  priority: j.priority,
-  effective_priority: j.effective_priority,
-  status: j.status,
-  submitted_at: j.submitted_at,
-  decided_at: j.decided_at,
-  started_at: j.started_at,
-  run_ended_at: j.run_ended_at,
-  finished_at: j.finished_at,
-  attempts: j.attempts,
-  error: j.error,
-  late: j.late,
-  rule: j.rule,
-  rule_version: j.rule_version,
-  source: j.source,
-  snapshot_id: j.snapshot_id,
-});
+/**
+ * A `jobs --json` line (CONTRACTS.md, and the fields added since). A job no rule decided
+ * says so with null levels, rule and decision time: its stored ones are no decision.
+ */
+export const jobJson = (j: ProcessingJob): JobLine => {
+  const level = decidedLevel(j);
+  return {
+    id: j.id,
+    request_id: j.request_id,
+    file: j.file,
+    underlying: j.underlying,
+    priority: level.priority,
+    effective_priority: level.effective_priority,
+    status: j.status,
+    submitted_at: j.submitted_at,
+    decided_at: level.decided_at,
+    started_at: j.started_at,
+    run_ended_at: j.run_ended_at,
+    finished_at: j.finished_at,
+    attempts: j.attempts,
+    error: j.error,
+    late: j.late,
+    rule: level.rule,
+    rule_version: j.rule_version,
+    source: j.source,
+    snapshot_id: j.snapshot_id,
+  };
+};
 
 export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (argv[0] === 'remove') return removeCommand(argv.slice(1), out);
