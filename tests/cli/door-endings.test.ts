@@ -1,13 +1,17 @@
-// Requests that end at the door, before any run: a file that cannot be read (missing,
-// empty, a folder, binary, of no known format). One that no rule decided says so in the
-// JSON (null level and rule), and is counted as no level's work in the queue's
-// statistics. The real command on real files.
+// Requests that end at the door, before any run: a duplicate (its content is a snapshot
+// already) and a file that cannot be read (missing, empty, a folder, binary, of no known
+// format). Each ends when it was found to end — its file hashed, read and decided — not at
+// its arrival: its latency is submission → answer, its audit trail is in time order; and
+// one that no rule decided says so in the JSON (null level and rule), is counted as no
+// level's work in the queue's statistics. The real command on real files.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IngestLine, JobLine } from '../../shared/cli-lines.ts';
-import { writeBadFiles } from '../fixtures/option-chains.ts';
+import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { cliHome, runCli } from './run-cli.ts';
+
+const ms = (iso: unknown) => Date.parse(String(iso));
 
 async function jobsJson(args: string[]): Promise<JobLine[]> {
   const r = await runCli(['jobs', '--json', ...args]);
@@ -15,7 +19,7 @@ async function jobsJson(args: string[]): Promise<JobLine[]> {
   return r.lines.map((l) => JobLine.parse(l));
 }
 
-/** Files refused at arrival, each for another reason, the last large. */
+/** Files refused at arrival, each for another reason, the last large (its capture takes a while). */
 function unreadableFiles(dir: string): { files: string[]; codes: string[] } {
   const bad = writeBadFiles(join(dir, 'bad'));
   const big = join(dir, 'big-notes.csv');
@@ -34,6 +38,57 @@ function unreadableFiles(dir: string): { files: string[]; codes: string[] } {
 }
 
 describe('requests that end at the door', () => {
+  it('dates a duplicate’s end when it was found to be one: after its decision, with a latency that counts the finding', async () => {
+    const { dir, args } = cliHome();
+    // Large enough that hashing and reading its ends takes a measurable time.
+    const file = join(dir, 'spx.csv');
+    writeCboeCsv(file, { seed: 17, underlying: 'SPX', expiries: 24, strikesPerExpiry: 200 });
+    const first = await runCli(['ingest', file, '--json', ...args]);
+    expect(first.code, first.stderr).toBe(0);
+    const second = await runCli(['ingest', file, '--json', ...args]);
+    expect(second.code, second.stderr).toBe(0);
+    const line = IngestLine.parse(second.lines[0]);
+    expect(line.status).toBe('duplicate');
+    expect(line.latency_ms).toBeGreaterThan(0);
+
+    const job = (await jobsJson(args)).find((j) => j.request_id === line.request_id)!;
+    expect(job.status).toBe('duplicate');
+    expect(ms(job.finished_at)).toBeGreaterThan(ms(job.submitted_at));
+
+    const trail = await runCli(['audit', '--request', line.request_id!, '--json', ...args]);
+    const entries = trail.lines as { kind: string; at: string }[];
+    expect(entries.map((e) => e.kind)).toEqual(['arrival', 'decision', 'completed']);
+    const at = entries.map((e) => ms(e.at));
+    // In time order, the end last: found a duplicate after (or as) it was decided.
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(at[2]).toBeGreaterThan(at[0]!);
+    expect(ms(job.finished_at)).toBe(at[2]);
+    expect(ms(job.finished_at)).toBeGreaterThanOrEqual(at[1]!);
+    // The command's latency counts to that end (from its own, earlier or equal, arrival).
+    expect(line.latency_ms).toBeGreaterThanOrEqual(ms(job.finished_at) - ms(job.submitted_at));
+  });
+
+  it('ends a file that cannot be read when that was found, and dates its audit entry then', async () => {
+    const { dir, args } = cliHome();
+    const { files, codes } = unreadableFiles(dir);
+    const r = await runCli(['ingest', ...files, '--json', ...args]);
+    expect(r.code, r.stderr).toBe(1);
+    r.lines.forEach((l, i) => {
+      const line = IngestLine.parse(l);
+      expect(line, files[i]).toMatchObject({ status: 'failed', error: { code: codes[i] } });
+      expect(line.latency_ms, files[i]).toBeGreaterThan(0);
+    });
+    const jobs = await jobsJson(args);
+    expect(jobs).toHaveLength(files.length);
+    for (const job of jobs)
+      expect(ms(job.finished_at), job.file).toBeGreaterThan(ms(job.submitted_at));
+    // The big file's end comes after its capture, and its only audit entry is dated then.
+    const bigJob = jobs.find((j) => j.file === files.at(-1))!;
+    const trail = await runCli(['audit', '--request', bigJob.request_id, '--json', ...args]);
+    expect(trail.lines).toEqual([expect.objectContaining({ kind: 'rejected', priority: null })]);
+    expect(ms(trail.lines[0]!.at)).toBe(ms(bigJob.finished_at));
+  });
+
   it('gives a file that cannot be read no level, rule or decision time, requested or not, and no level counts it', async () => {
     const { dir, args } = cliHome();
     const { files, codes } = unreadableFiles(dir);

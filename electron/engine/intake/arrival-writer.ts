@@ -82,9 +82,9 @@ class Lane {
 export class ArrivalWriter {
   #lane: Lane;
 
-  constructor(store: Store, announce: (entry: AuditEntry) => void) {
+  constructor(store: Store, announce: (entry: AuditEntry) => void, clock: () => number = Date.now) {
     const door = store.at('CRITICAL');
-    this.#lane = new Lane((records) => writeArrivals(door, announce, records));
+    this.#lane = new Lane((records) => writeArrivals(door, announce, records, clock));
   }
 
   write(record: ArrivalRecord): Promise<Written> {
@@ -96,6 +96,7 @@ function writeArrivals(
   store: Store,
   announce: (e: AuditEntry) => void,
   records: readonly ArrivalRecord[],
+  clock: () => number,
 ): Promise<Written[]> {
   return auditedTransaction(store, announce, async (tx, audit) => {
     await storeRequests(
@@ -107,24 +108,29 @@ function writeArrivals(
       records.flatMap((r) => (r.job ? [r.job] : [])),
     );
     await audit.many(records.flatMap((r) => r.audits));
+    // A job that ends here ends now, when it is known to end — its file hashed, read and
+    // decided — never at its arrival: its latency and its end's audit entry come after its
+    // decision's (just appended, stamped as they were).
+    const endedMs = clock();
     const byId = new Map(rows.map((row) => [row.id, row]));
     const written: Written[] = [];
     for (const r of records) {
       const row = r.job ? byId.get(r.job.id)! : null;
-      written.push(row ? await ending(tx, audit, r, row) : { job: null, row: null });
+      written.push(row ? await ending(tx, audit, r, row, endedMs) : { job: null, row: null });
     }
     return written;
   });
 }
 
-/** A job that ends as it arrives; the others wait for the scheduler. */
+/** A job that ends at the door (a duplicate, an unreadable file), at `endedMs`; the others wait for the scheduler. */
 async function ending(
   tx: Tx,
   audit: AuditWriter,
   r: ArrivalRecord,
   row: QueuedRow,
+  endedMs: number,
 ): Promise<Written> {
-  const at = r.request.arrivedMs;
+  const at = Math.max(endedMs, r.request.arrivedMs);
   if (r.end && 'duplicateOf' in r.end)
     return { job: await endDuplicate(tx, audit, row.job, r.end.duplicateOf, at), row: null };
   if (r.end && 'unreadable' in r.end)

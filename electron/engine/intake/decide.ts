@@ -94,11 +94,14 @@ async function decide(
   // The version it arrived under (recorded on its job at arrival) decides it.
   const rules = await rulesOfArrival(deps.rules, job);
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
-  const now = (deps.clock ?? Date.now)();
   const outcome = await auditedTransaction(
     deps.store.at(job.effective_priority),
     announcer(deps.events),
     async (tx, audit): Promise<DecideOutcome> => {
+      // Its decision (or rejection) and, for a duplicate, its end: when written, after any
+      // wait for the store, all at one moment, so that the trail stays in time order.
+      const now = (deps.clock ?? Date.now)();
+      const at = new Date(now);
       const facts = { given, derived: decided.ok ? decided.value.derived : {} };
       await recordFileFacts(tx, job.request_id, {
         facts,
@@ -119,6 +122,7 @@ async function decide(
           jobAudit(ended, 'rejected', `rejected: ${error.message}`, {
             actor: request?.author ?? null,
             facts: given,
+            at,
           }),
         );
         await recordOutcome(tx, ended);
@@ -132,27 +136,29 @@ async function decide(
       };
       const withUnderlying = { ...job, underlying: f.underlying };
       if (context.duplicate) {
-        await audit(
-          decisionEntry(
+        await audit({
+          ...decisionEntry(
             withUnderlying,
             d,
             { ...given, ...decided.value.derived, read_started_at: readStartedAt },
             request?.author ?? null,
           ),
-        );
+          at,
+        });
         const ended = await endDuplicate(tx, audit, withUnderlying, context.duplicate.id, now, d);
         return { kind: 'ended', job: ended };
       }
       const row = await decideQueued(tx, job.id, { ...d, underlying: f.underlying }, now);
       if (!row) return { kind: 'gone', job: undefined };
-      await audit(
-        decisionEntry(
+      await audit({
+        ...decisionEntry(
           row.job,
           d,
           { ...given, ...decided.value.derived, read_started_at: readStartedAt },
           request?.author ?? null,
         ),
-      );
+        at,
+      });
       return { kind: 'queued', row };
     },
   );

@@ -97,7 +97,11 @@ export async function recordFileFacts(
   );
 }
 
-/** A job whose content is already a snapshot ends as its duplicate, before it runs. */
+/**
+ * A job whose content is already a snapshot ends as its duplicate, before it runs, at
+ * `nowMs`: when it was found to be one (its file hashed and its level decided), never its
+ * arrival, so that its latency is submission → answer and its trail stays in time order.
+ */
 export async function endDuplicate(
   tx: Tx,
   audit: AuditWriter,
@@ -125,7 +129,7 @@ export async function endDuplicate(
   return ended;
 }
 
-/** A job whose file cannot be read (missing, empty, not a chain…) fails before it runs. */
+/** A job whose file cannot be read (missing, empty, not a chain…) fails before it runs, at `nowMs`: when that was found. */
 export async function endUnreadable(
   tx: Tx,
   audit: AuditWriter,

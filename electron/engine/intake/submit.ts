@@ -331,7 +331,7 @@ async function rejected(
         actor: a.request.author ?? null,
         file: a.request.file,
         underlying: head.underlying,
-        at: new Date(a.arrivedMs),
+        // When it was found invalid (written now), not its arrival.
       },
     ],
   });
