@@ -2,6 +2,7 @@
 // scripts, schedulers and checks depend on. Exit codes: 0 all went well; 1 some input
 // was rejected or some job failed; 2 usage error; 3 the environment failed.
 import { EXIT, stdio, UsageError, type ExitCode, type Output } from './cli/io.ts';
+import { nearWord } from './cli/near-words.ts';
 import { USAGE } from './cli/usage.ts';
 
 type Command = (argv: string[], out: Output) => Promise<ExitCode>;
@@ -11,8 +12,9 @@ type Command = (argv: string[], out: Output) => Promise<ExitCode>;
 // Every command reaches the engine the same way, through the API map (cli/api.ts
 // `withApi`): the running engine's local endpoint when one holds the database, else
 // the database opened by the command itself. A new command is one entry here, one
-// module in cli/ calling `withApi(…, api => api.call('name:verb', request))`, its
-// usage in cli/usage.ts, and — for a new call — its schema in shared/api.ts and its
+// module in cli/ that reads its flags with `parse` (cli/args.ts), told what words it
+// takes besides (any other is a usage error), and calls
+// `withApi(…, api => api.call('name:verb', request))`, its usage in cli/usage.ts, and — for a new call — its schema in shared/api.ts and its
 // handler in engine/api/store-handlers.ts (store only) or engine/engine.ts.
 const COMMANDS: Record<string, () => Promise<Command>> = {
   ingest: async () => (await import('./cli/ingest.ts')).ingestCommand,
@@ -62,7 +64,12 @@ export async function main(argv: string[], out: Output = stdio): Promise<ExitCod
   }
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
-    if (!load) throw new UsageError(`unknown command "${command}"`);
+    if (!load) {
+      const near = nearWord(command, Object.keys(COMMANDS));
+      throw new UsageError(
+        `unknown command "${command}"${near ? ` (did you mean \`gex-desk ${near}\`?)` : ''}`,
+      );
+    }
     return await (
       await load()
     )(rest, out);

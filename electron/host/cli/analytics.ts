@@ -121,7 +121,10 @@ export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {
   };
 }
 
-/** The command's arguments, or a usage error naming the command and what it takes. */
+/**
+ * The command's arguments, or a usage error naming the command and what it takes (one too
+ * many is refused as every command refuses it: args.ts).
+ */
 function positionals(given: string[], want: string[], usage: string): string[] {
   const command = usage.split(' ')[1]; // "gex-desk diff ID_A ID_B …"
   if (given.length !== want.length)
@@ -132,10 +135,14 @@ function positionals(given: string[], want: string[], usage: string): string[] {
 }
 
 export async function snapshotCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals: args } = parse(argv, {
-    json: { type: 'boolean' },
-    ...ATTACH_OPTION,
-  });
+  const { values, positionals: args } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      ...ATTACH_OPTION,
+    },
+    { command: 'snapshot', args: ['ID'] },
+  );
   if (values.help) return (out.line(SNAPSHOT_USAGE), EXIT.ok);
   const [id] = positionals(args, ['ID'], SNAPSHOT_USAGE);
   return readOnly(values, out, async (api) => {
@@ -235,12 +242,16 @@ const historyJson = (p: HistoryPoint): Record<string, unknown> => ({
 });
 
 export async function historyCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals: args } = parse(argv, {
-    json: { type: 'boolean' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    ...ATTACH_OPTION,
-  });
+  const { values, positionals: args } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      ...ATTACH_OPTION,
+    },
+    { command: 'history', args: ['UNDERLYING'] },
+  );
   if (values.help) return (out.line(HISTORY_USAGE), EXIT.ok);
   const [underlying] = positionals(args, ['UNDERLYING'], HISTORY_USAGE);
   for (const flag of ['from', 'to'] as const) timeOption(values[flag], flag);
@@ -304,10 +315,14 @@ function signed(v: number | null, f = (x: number) => String(Math.round(x * 100) 
 }
 
 export async function diffCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals: args } = parse(argv, {
-    json: { type: 'boolean' },
-    ...ATTACH_OPTION,
-  });
+  const { values, positionals: args } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      ...ATTACH_OPTION,
+    },
+    { command: 'diff', args: ['ID_A', 'ID_B'] },
+  );
   if (values.help) return (out.line(DIFF_USAGE), EXIT.ok);
   const [from, to] = positionals(args, ['ID_A', 'ID_B'], DIFF_USAGE);
   return readOnly(values, out, async (api) => {
@@ -393,10 +408,14 @@ const levelsJson = (l: LevelsRow): Record<string, unknown> => ({
 });
 
 export async function levelsCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals: args } = parse(argv, {
-    json: { type: 'boolean' },
-    ...ATTACH_OPTION,
-  });
+  const { values, positionals: args } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      ...ATTACH_OPTION,
+    },
+    { command: 'levels' },
+  );
   if (values.help) return (out.line(LEVELS_USAGE), EXIT.ok);
   positionals(args, [], LEVELS_USAGE);
   return readOnly(values, out, async (api) => {

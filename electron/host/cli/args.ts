@@ -6,6 +6,7 @@ import { SourceName } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
+import { nearWord } from './near-words.ts';
 
 export const COMMON_OPTIONS = {
   db: { type: 'string' },
@@ -13,12 +14,39 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+/**
+ * What a command takes besides its flags, so that a word it does not take is a usage error
+ * (exit 2) naming the word, never silently ignored: `rules eval draft.json` evaluated
+ * under the ACTIVE rules, `jobs cancle ID` listed every job, `queue drain` showed the
+ * table, each with exit 0.
+ */
+export interface Takes {
+  /** The command as typed: `jobs`, `rules eval`. */
+  command: string;
+  /**
+   * Its arguments' names, in order (`['ID_A', 'ID_B']`); a last one ending in `...` takes
+   * any number. None by default. A missing one is the command's to say.
+   */
+  args?: readonly string[];
+  /** What it takes, in words, when its args do not say it (`inbox`: "nothing, or set DIR"). */
+  says?: string;
+  /** Its subcommands, offered for a word close to one (`jobs cancle` → `jobs cancel`). */
+  subcommands?: readonly string[];
+  /**
+   * The fix for a word this command is often given by mistake, when it is close to neither
+   * a subcommand nor a flag (`rules eval FILE` → `--rules FILE`).
+   */
+  hint?: (word: string) => string | undefined;
+}
+
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   argv: string[],
   options: O,
+  takes: Takes,
 ) {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: argv,
       options: { ...COMMON_OPTIONS, ...options },
       allowPositionals: true,
@@ -27,6 +55,37 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  const args = takes.args ?? [];
+  if (!args.at(-1)?.endsWith('...') && parsed.positionals.length > args.length)
+    throw new UsageError(extraWords(takes, options, parsed.positionals));
+  return parsed;
+}
+
+/** A word as a message quotes it: as is, or in quotes when blank or spaced. */
+const quoted = (w: string): string => (w.trim() === '' || /\s/.test(w) ? JSON.stringify(w) : w);
+
+/**
+ * "levels takes no arguments, not extra", "diff takes ID_A ID_B, not a b c", with the fix
+ * for the first word too many where one is plain: a subcommand close to it (`jobs cancle`
+ * → `jobs cancel`), a flag of the command (`queue drain` → `queue --drain`), or the
+ * command's own hint.
+ */
+export function extraWords(
+  takes: Takes,
+  options: NonNullable<ParseArgsConfig['options']>,
+  given: readonly string[],
+): string {
+  const args = takes.args ?? [];
+  const word = given[args.length]!;
+  const all: NonNullable<ParseArgsConfig['options']> = { ...COMMON_OPTIONS, ...options };
+  const flag = nearWord(word.replace(/^-+/, ''), Object.keys(all));
+  const sub = takes.subcommands && nearWord(word, takes.subcommands);
+  const fix = sub
+    ? `did you mean \`${takes.command} ${sub}\`?`
+    : flag
+      ? `did you mean \`${takes.command} --${flag}${all[flag]!.type === 'string' ? ' …' : ''}\`?`
+      : takes.hint?.(word);
+  return `${takes.command} takes ${takes.says ?? (args.length ? args.join(' ') : 'no arguments')}, not ${given.map(quoted).join(' ')}${fix ? `: ${fix}` : ''}`;
 }
 
 /** The database and data folder a command names (`--db`, `--data-dir`); the rest comes from the config. */

@@ -21,15 +21,17 @@ import { eachPage } from './pages.ts';
 import { AUDIT_USAGE } from './usage.ts';
 
 export async function auditCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    request: { type: 'string' },
-    kind: { type: 'string' },
-    json: { type: 'boolean' },
-    limit: { type: 'string' },
-  });
+  const { values } = parse(
+    argv,
+    {
+      request: { type: 'string' },
+      kind: { type: 'string' },
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+    },
+    { command: 'audit', hint: (w) => `did you mean \`audit --request ${w}\`?` },
+  );
   if (values.help) return (out.line(AUDIT_USAGE), EXIT.ok);
-  if (positionals.length > 0)
-    throw new UsageError(`audit takes no arguments (did you mean --request ${positionals[0]}?)`);
   const kind = values.kind === undefined ? undefined : AuditKind.safeParse(values.kind);
   if (kind && !kind.success)
     throw new UsageError(`--kind must be one of ${AuditKind.options.join(', ')}`);

@@ -123,12 +123,16 @@ function writeFailure(e: unknown): string {
 }
 
 export async function exportCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    format: { type: 'string' },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
-    ...ATTACH_OPTION,
-  });
+  const { values, positionals } = parse(
+    argv,
+    {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      ...ATTACH_OPTION,
+    },
+    { command: 'export', args: ['ID'] },
+  );
   if (values.help) return (out.line(EXPORT_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`export takes one ID\n${EXPORT_USAGE}`);
   if (!values.out) throw new UsageError('export needs --out FILE (or --out - for standard output)');

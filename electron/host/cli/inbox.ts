@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
-import { engineOptions, parse } from './args.ts';
+import { engineOptions, extraWords, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { INBOX_USAGE } from './usage.ts';
 
@@ -32,14 +32,19 @@ const describe = (s: InboxStatus): string =>
   ].join('\n');
 
 export async function inboxCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    json: { type: 'boolean' },
-    'take-existing': { type: 'boolean' },
-  });
+  const options = { json: { type: 'boolean' }, 'take-existing': { type: 'boolean' } } as const;
+  const { values, positionals } = parse(argv, options, { command: 'inbox', args: ['set', 'DIR'] });
   if (values.help) return (out.line(INBOX_USAGE), EXIT.ok);
-  const [sub, dir, ...extra] = positionals;
-  if (sub !== undefined && (sub !== 'set' || dir === undefined || extra.length > 0))
-    throw new UsageError(INBOX_USAGE);
+  const [sub, dir] = positionals;
+  if (sub !== undefined && sub !== 'set')
+    throw new UsageError(
+      extraWords(
+        { command: 'inbox', subcommands: ['set'], says: 'nothing, or set DIR' },
+        options,
+        positionals,
+      ),
+    );
+  if (sub !== undefined && dir === undefined) throw new UsageError(INBOX_USAGE);
   // Not the current folder: a script's empty variable (inbox set "$DIR") must not make it so.
   if (dir !== undefined && !dir.trim()) throw new UsageError('inbox set needs a FOLDER, not ""');
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {

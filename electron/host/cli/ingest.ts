@@ -67,7 +67,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   // When the command was given its files: their arrival, and the start a manifest's at_ms
   // count from, however long the command then waits for the database or its engine.
   const givenMs = Date.now();
-  const { values, positionals } = parse(argv, OPTIONS);
+  const { values, positionals } = parse(argv, OPTIONS, { command: 'ingest', args: ['FILE...'] });
   if (values.help) {
     out.line(INGEST_USAGE);
     return EXIT.ok;

@@ -28,7 +28,10 @@ export async function jobActionCommand(
   argv: string[],
   out: Output,
 ): Promise<ExitCode> {
-  const { values, positionals: ids } = parse(argv, OPTIONS);
+  const { values, positionals: ids } = parse(argv, OPTIONS, {
+    command: `jobs ${action}`,
+    args: ['ID...'],
+  });
   if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
   if (ids.length === 0)
     throw new UsageError(

@@ -15,7 +15,7 @@ import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainQueue } from './queue-drain.ts';
-import { engineOptions, int, parse, sourceOption } from './args.ts';
+import { engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
 import {
   counted,
   usd,
@@ -32,18 +32,29 @@ import {
   type Output,
 } from './io.ts';
 import { timeOption } from './time-option.ts';
-import { JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
+import { JOB_STATUSES, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (argv[0] === 'retry' || argv[0] === 'cancel')
     return (await import('./job-actions.ts')).jobActionCommand(argv[0], argv.slice(1), out);
-  const { values } = parse(argv, {
-    json: { type: 'boolean' },
-    status: { type: 'string' },
-    source: { type: 'string' },
-    limit: { type: 'string' },
-  });
+  const { values } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      status: { type: 'string' },
+      source: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    {
+      command: 'jobs',
+      subcommands: ['retry', 'cancel'],
+      hint: (w) =>
+        (JOB_STATUSES as readonly string[]).includes(w.toLowerCase())
+          ? `did you mean \`jobs --status ${w.toLowerCase()}\`?`
+          : undefined,
+    },
+  );
   if (values.help) return (out.line(JOBS_USAGE), EXIT.ok);
   const source = sourceOption(values.source);
   const status =
@@ -124,16 +135,26 @@ export const jobJson = (j: ProcessingJob): JobLine => {
   };
 };
 
+/** A word that reads as an underlying's symbol (`snapshots META` for `--underlying META`). */
+const SYMBOL = /^\^?[A-Za-z][A-Za-z.]{0,9}$/;
+
 export async function snapshotsCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (argv[0] === 'remove') return removeCommand(argv.slice(1), out);
-  const { values, positionals } = parse(argv, {
-    json: { type: 'boolean' },
-    underlying: { type: 'string' },
-    limit: { type: 'string' },
-  });
+  const { values } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      underlying: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    {
+      command: 'snapshots',
+      subcommands: ['remove'],
+      hint: (w) =>
+        SYMBOL.test(w) ? `did you mean \`snapshots --underlying ${w.toUpperCase()}\`?` : undefined,
+    },
+  );
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
-  if (positionals.length > 0)
-    throw new UsageError(`unknown snapshots command "${positionals[0]}"\n${SNAPSHOTS_USAGE}`);
   const limit = int(values.limit, '--limit', 1);
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const snapshots: GEXSnapshot[] = [];
@@ -188,18 +209,32 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
  * `snapshots remove ID --justification TEXT [--author NAME] [--json]`, or every snapshot
  * before a date: `snapshots remove --before DATE [--underlying SYM] [--dry-run] …`.
  */
+const REMOVE_OPTIONS = {
+  before: { type: 'string' },
+  underlying: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  justification: { type: 'string' },
+  author: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    before: { type: 'string' },
-    underlying: { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    justification: { type: 'string' },
-    author: { type: 'string' },
-    json: { type: 'boolean' },
+  const { values, positionals } = parse(argv, REMOVE_OPTIONS, {
+    command: 'snapshots remove',
+    args: ['ID'],
+    says: 'one snapshot ID, or --before DATE',
   });
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
   const prune = timeOption(values.before, 'before') !== undefined;
-  if (prune ? positionals.length > 0 : positionals.length !== 1)
+  if (prune && positionals.length > 0)
+    throw new UsageError(
+      extraWords(
+        { command: 'snapshots remove', says: 'no snapshot ID with --before DATE' },
+        REMOVE_OPTIONS,
+        positionals,
+      ),
+    );
+  if (!prune && positionals.length !== 1)
     throw new UsageError('snapshots remove takes one snapshot ID, or --before DATE');
   if (!prune && (values.underlying !== undefined || values['dry-run']))
     throw new UsageError('--underlying and --dry-run go with --before DATE');
@@ -242,11 +277,15 @@ function prunedText(p: PruneResult, before: string, underlying: string | undefin
 }
 
 export async function queueCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, {
-    json: { type: 'boolean' },
-    drain: { type: 'boolean' },
-    workers: { type: 'string' },
-  });
+  const { values } = parse(
+    argv,
+    {
+      json: { type: 'boolean' },
+      drain: { type: 'boolean' },
+      workers: { type: 'string' },
+    },
+    { command: 'queue' },
+  );
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
   const workers = int(values.workers, '--workers', 1, MAX_WORKERS);
   const needs = values.drain

@@ -48,11 +48,20 @@ const toText = (c: WhatIfChange): string =>
       : `${c.to.unknown.lower}…${c.to.unknown.upper} (needs its file)`;
 
 export async function whatifCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    last: { type: 'string' },
-    against: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parse(
+    argv,
+    {
+      last: { type: 'string' },
+      against: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    {
+      command: 'rules whatif',
+      args: ['FILE'],
+      hint: (w) =>
+        /^\d+$/.test(w) ? `did you mean \`rules whatif FILE --last ${w}\`?` : undefined,
+    },
+  );
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules whatif takes one FILE');
   const file = ruleFileName(positionals[0]!);

@@ -24,6 +24,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
+import { nearWord } from './near-words.ts';
 import { pipedText } from './piped-input.ts';
 import { RULES_USAGE } from './usage.ts';
 
@@ -48,6 +49,8 @@ export async function readText(path: string, command: string): Promise<string> {
   }
 }
 
+const RULES_COMMANDS = ['eval', 'check', 'show', 'activate', 'history', 'rollback', 'whatif'];
+
 export async function rulesCommand(argv: string[], out: Output): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   switch (sub) {
@@ -68,13 +71,21 @@ export async function rulesCommand(argv: string[], out: Output): Promise<ExitCod
     case 'help':
       out.line(RULES_USAGE);
       return sub === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      throw new UsageError(`unknown rules command "${sub}"\n${RULES_USAGE}`);
+    default: {
+      const near = nearWord(sub, RULES_COMMANDS);
+      throw new UsageError(
+        `unknown rules command "${sub}"${near ? ` (did you mean \`rules ${near}\`?)` : ''}\n${RULES_USAGE}`,
+      );
+    }
   }
 }
 
 async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(
+    argv,
+    { json: { type: 'boolean' } },
+    { command: 'rules check', args: ['FILE'] },
+  );
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError('rules check takes one FILE');
   const file = ruleFileName(positionals[0]!);
@@ -88,7 +99,18 @@ async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
 }
 
 async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, { rules: { type: 'string' } });
+  const { values } = parse(
+    argv,
+    { rules: { type: 'string' } },
+    {
+      command: 'rules eval',
+      // `rules check FILE` and `rules whatif FILE` take the file so.
+      hint: (w) =>
+        argv.some((a) => a === '--rules' || a.startsWith('--rules='))
+          ? undefined
+          : `the rule file goes after --rules (gex-desk rules eval --rules ${w}); the facts come on stdin`,
+    },
+  );
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   const { compileText } = await import('../../engine/rules/service.ts');
   if (values.rules === '-')
@@ -131,12 +153,23 @@ async function activeRules(
 }
 
 async function storedCommand(sub: string, argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    author: { type: 'string' },
-    comment: { type: 'string' },
-    version: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parse(
+    argv,
+    {
+      author: { type: 'string' },
+      comment: { type: 'string' },
+      version: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    {
+      command: `rules ${sub}`,
+      args: sub === 'activate' ? ['FILE'] : sub === 'rollback' ? ['VERSION'] : [],
+      hint: (w) =>
+        sub === 'show' && /^\d+$/.test(w)
+          ? `did you mean \`rules show --version ${w}\`?`
+          : undefined,
+    },
+  );
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if ((sub === 'activate' || sub === 'rollback') && !values.author?.trim())
     throw new UsageError(`rules ${sub} needs --author NAME`);

@@ -17,7 +17,14 @@ import { SERVE_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
-  const { values } = parse(argv, { port: { type: 'string' }, workers: { type: 'string' } });
+  const { values } = parse(
+    argv,
+    { port: { type: 'string' }, workers: { type: 'string' } },
+    {
+      command: 'serve',
+      hint: (w) => (/^\d+$/.test(w) ? `did you mean \`serve --port ${w}\`?` : undefined),
+    },
+  );
   if (values.help) return (out.line(SERVE_USAGE), EXIT.ok);
   const port = int(values.port, '--port');
   if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');

@@ -40,10 +40,12 @@ function describe(s: SourceRecord): string {
 export async function sourcesCommand(argv: string[], out: Output): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   if (sub === 'set' || sub === 'clear') return changeCommand(sub, rest, out);
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  const { values } = parse(
+    argv,
+    { json: { type: 'boolean' } },
+    { command: 'sources', subcommands: ['set', 'clear'] },
+  );
   if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
-  if (positionals.length > 0)
-    throw new UsageError(`unknown sources command "${positionals[0]}"\n${SOURCES_USAGE}`);
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r = await api.call('sources:list', {});
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
@@ -76,12 +78,16 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
 }
 
 async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output): Promise<ExitCode> {
-  const { values, positionals } = parse(argv, {
-    reliability: { type: 'string' },
-    justification: { type: 'string' },
-    author: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const { values, positionals } = parse(
+    argv,
+    {
+      reliability: { type: 'string' },
+      justification: { type: 'string' },
+      author: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    { command: `sources ${sub}`, args: ['ID'] },
+  );
   if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`sources ${sub} takes one source ID`);
   const id = positionals[0]!;
