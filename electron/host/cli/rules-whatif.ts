@@ -8,7 +8,6 @@
 // when FILE is valid (even when nothing moves), 1 when it is not.
 import type { WhatIfAnswer } from '../../../shared/api.ts';
 import type { WhatIfChange } from '../../../shared/rules.ts';
-import { checkRules } from '../../engine/rules/index.ts';
 import { withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -21,7 +20,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
-import { readText, ruleFileName } from './rules.ts';
+import { readText, refusedAsChecked, ruleFileName } from './rules.ts';
 import { RULES_USAGE } from './usage.ts';
 
 /** The contract's line: `to` is {priority, rule}, with null and the reason when it is not known. */
@@ -71,13 +70,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError(`--against takes arrival or active, not ${against}`);
   const text = await readText(positionals[0]!, 'whatif');
   // An invalid file is reported as `rules check` reports it, without touching the database.
-  const checked = checkRules(text);
-  if (!checked.ok) {
-    for (const d of checked.diagnostics)
-      out.error(`${file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}`);
-    out.error(`${file}: not valid`);
-    return EXIT.rejected;
-  }
+  if (refusedAsChecked(file, text, out)) return EXIT.rejected;
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
     const r = await api.call('rules:whatif', { text, last, baseline: against });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
