@@ -644,6 +644,7 @@ describe('gex-desk ingest', () => {
       cwd: dir,
     });
     expect(r.code).toBe(1);
+    // The line that is not JSON is at the at_ms of the line before it (a.csv's).
     expect(r.lines.map((l) => [l.file, l.status])).toEqual([
       [join(dir, 'chains', 'a.csv'), 'completed'],
       ['-', 'rejected'],

@@ -6,14 +6,9 @@
 // running engine when there is one, else to an engine of this process, with workers
 // started on demand; each request from its submission to its end, through the engine
 // that comes next if the running one goes away: ingest-request.ts; its line:
-// ingest-lines.ts.
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
-import { justified, SourceName } from '../../../shared/api/ingest.ts';
-import { PriorityLevel } from '../../../shared/domain.ts';
+// ingest-lines.ts; a manifest's lines: manifest.ts.
+import type { PriorityLevel } from '../../../shared/domain.ts';
 import type { Result } from '../../../shared/result.ts';
-import { readError } from '../../engine/read-error.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
@@ -29,28 +24,11 @@ import {
 import { followingWaiter } from './job-waiter.ts';
 import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
+import { readManifest } from './manifest.ts';
 import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
-
-const ManifestLine = z.object({
-  file: z.string().min(1),
-  source: SourceName.optional(),
-  // In any case, as --priority takes it ("high").
-  requested_priority: z.preprocess(
-    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
-    PriorityLevel.optional(),
-  ),
-  justification: z.string().optional(),
-  author: z.string().optional(),
-  at_ms: z.number().nonnegative().default(0),
-});
-/** A line as it may be submitted: said at its line, not by the engine's refusal without one. */
-const ManifestRequest = ManifestLine.refine(justified, {
-  message: 'a manual priority (requested_priority) needs a justification that is not blank',
-  path: ['justification'],
-});
 
 const OPTIONS = {
   manifest: { type: 'string' },
@@ -146,7 +124,8 @@ async function ingestFiles(
     );
     planned.push(...readManifest('-', source, text));
   } else if (values.manifest) planned.push(...readManifest(values.manifest, source));
-  planned.sort((a, b) => a.at_ms - b.at_ms); // stable: ties keep their order
+  // Stable: ties keep their order (a refused manifest line is at the at_ms of its place).
+  planned.sort((a, b) => a.at_ms - b.at_ms);
   // Nothing to submit (the chain piped in could not be kept, every manifest line refused):
   // said at once, without an engine, which would only delay it (and on a full disk fail).
   if (planned.length > 0 && planned.every((p) => p.invalid))
@@ -324,98 +303,6 @@ function asGiven(line: IngestLine, piped: string | null): IngestLine {
     file: undefined,
   };
   return { ...line, file: '-', ...(error ? { error } : {}) };
-}
-
-const MANIFEST_FIELDS = Object.keys(ManifestLine.shape);
-
-/**
- * Why a manifest line's field is refused, in words: a field left out (or misspelt, the
- * usual reason: `"fiel"`) is "missing", with the line's unknown names and the ones a line
- * takes; anything else as zod says it.
- */
-function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
-  const given = value !== null && typeof value === 'object' && !Array.isArray(value);
-  const key = issue.path[0];
-  if (issue.code === 'custom') return issue.message;
-  if (!given || typeof key !== 'string' || (value as Record<string, unknown>)[key] !== undefined)
-    return issue.message;
-  const unknown = Object.keys(value).filter((k) => !MANIFEST_FIELDS.includes(k));
-  return (
-    `it is missing` +
-    (unknown.length > 0 ? `; this line has ${unknown.map((k) => `"${k}"`).join(', ')},` : ';') +
-    ` a line takes ${MANIFEST_FIELDS.join(', ')}`
-  );
-}
-
-/**
- * The manifest's lines; `piped`: its text, piped in (`--manifest -`), whose relative paths
- * are then relative to the current folder.
- */
-function readManifest(path: string, defaultSource: string, piped?: string): PlannedRequest[] {
-  let text: string;
-  try {
-    text = piped ?? readFileSync(path, 'utf8');
-  } catch (e) {
-    const refused = readError(path, e);
-    throw new UsageError(`cannot read the manifest: ${refused.ok ? path : refused.error.message}`);
-  }
-  const base = piped === undefined ? dirname(resolve(path)) : process.cwd();
-  const planned: PlannedRequest[] = [];
-  // A BOM, as Windows editors save UTF-8, is not part of the first line's JSON.
-  text
-    .replace(/^\uFEFF/, '')
-    .split(/\r?\n/)
-    .forEach((raw, i) => {
-      if (!raw.trim()) return;
-      let value: unknown;
-      /**
-       * The line, reported as rejected with why; never submitted. Its line names the file it
-       * asked for (a script matches lines by file), else the manifest; the error names the
-       * manifest's line.
-       */
-      const refuse = (message: string, field?: string) =>
-        planned.push({
-          file: namedFile(value, base) ?? path,
-          source: defaultSource,
-          at_ms: 0,
-          invalid: {
-            code: 'VALIDATION',
-            message: `manifest ${piped === undefined ? path : '(piped in)'} line ${i + 1}${message}`,
-            ...(field === undefined ? {} : { field }),
-            file: path,
-            line: i + 1,
-          },
-        });
-      try {
-        value = JSON.parse(raw);
-      } catch (e) {
-        refuse(` is not JSON: ${(e as Error).message}`);
-        return;
-      }
-      const parsed = ManifestRequest.safeParse(value);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const field = issue.path.join('.');
-        refuse(`: ${field || 'line'}: ${manifestProblem(value, issue)}`, field);
-        return;
-      }
-      const m = parsed.data;
-      planned.push({
-        file: resolve(base, m.file),
-        source: m.source ?? defaultSource,
-        requested_priority: m.requested_priority,
-        justification: m.justification,
-        author: m.author,
-        at_ms: m.at_ms,
-      });
-    });
-  return planned;
-}
-
-/** The file a manifest line names, resolved as a valid line's is; undefined when it names none. */
-function namedFile(value: unknown, base: string): string | undefined {
-  const file = (value as { file?: unknown } | null)?.file;
-  return typeof file === 'string' && file.trim() ? resolve(base, file) : undefined;
 }
 
 /** How long an interrupt waits for the answers to submissions already sent. */

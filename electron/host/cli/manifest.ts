@@ -1,0 +1,142 @@
+// An `ingest --manifest` file (CONTRACTS.md): JSON Lines, one request a line, `at_ms` when
+// to submit it. A line that cannot be read is refused at its line (reported as rejected,
+// never submitted) and keeps its place among the others.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { justified, SourceName } from '../../../shared/api/ingest.ts';
+import { PriorityLevel } from '../../../shared/domain.ts';
+import { readError } from '../../engine/read-error.ts';
+import { UsageError } from './io.ts';
+import type { PlannedRequest } from './ingest-request.ts';
+
+const ManifestLine = z.object({
+  file: z.string().min(1),
+  source: SourceName.optional(),
+  // In any case, as --priority takes it ("high").
+  requested_priority: z.preprocess(
+    (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+    PriorityLevel.optional(),
+  ),
+  justification: z.string().optional(),
+  author: z.string().optional(),
+  at_ms: z.number().nonnegative().default(0),
+});
+/** A line as it may be submitted: said at its line, not by the engine's refusal without one. */
+const ManifestRequest = ManifestLine.refine(justified, {
+  message: 'a manual priority (requested_priority) needs a justification that is not blank',
+  path: ['justification'],
+});
+
+export const MANIFEST_FIELDS = Object.keys(ManifestLine.shape);
+const TAKES = `a line takes ${MANIFEST_FIELDS.join(', ')}`;
+
+type Line = Record<string, unknown>;
+const isLine = (value: unknown): value is Line =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Why a manifest line's field is refused, in words: a field left out (or misspelt, the
+ * usual reason: `"fiel"`) is "missing", with the line's unknown names and the ones a line
+ * takes; anything else as zod says it.
+ */
+function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
+  const key = issue.path[0];
+  if (issue.code === 'custom') return issue.message;
+  if (!isLine(value) || typeof key !== 'string' || value[key] !== undefined) return issue.message;
+  const unknown = Object.keys(value).filter((k) => !MANIFEST_FIELDS.includes(k));
+  return (
+    `it is missing` +
+    (unknown.length > 0 ? `; this line has ${unknown.map((k) => `"${k}"`).join(', ')},` : ';') +
+    ` ${TAKES}`
+  );
+}
+
+/** A line's own `at_ms`, when it has one that can be read. */
+const ownAtMs = (value: unknown): number | undefined =>
+  isLine(value) && typeof value.at_ms === 'number' && value.at_ms >= 0 && value.at_ms < Infinity
+    ? value.at_ms
+    : undefined;
+
+/**
+ * The manifest's lines; `piped`: its text, piped in (`--manifest -`), whose relative paths
+ * are then relative to the current folder. A refused line is at its own `at_ms` when it
+ * has one that can be read, else at the line's before it, so that, sorted by `at_ms`
+ * (stably), it is reported where it stands among the others (it was reported at 0:
+ * first, before the lines due earlier than it in the file).
+ */
+export function readManifest(
+  path: string,
+  defaultSource: string,
+  piped?: string,
+): PlannedRequest[] {
+  let text: string;
+  try {
+    text = piped ?? readFileSync(path, 'utf8');
+  } catch (e) {
+    const refused = readError(path, e);
+    throw new UsageError(`cannot read the manifest: ${refused.ok ? path : refused.error.message}`);
+  }
+  const name = piped === undefined ? path : '(piped in)';
+  const base = piped === undefined ? dirname(resolve(path)) : process.cwd();
+  const planned: PlannedRequest[] = [];
+  let previousAtMs = 0;
+  // A BOM, as Windows editors save UTF-8, is not part of the first line's JSON.
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, i) => {
+      if (!raw.trim()) return;
+      let value: unknown;
+      /**
+       * The line, reported as rejected with why; never submitted. Its line names the file it
+       * asked for (a script matches lines by file), else the manifest; the error names the
+       * manifest's line.
+       */
+      const refuse = (message: string, field?: string) => {
+        previousAtMs = ownAtMs(value) ?? previousAtMs;
+        planned.push({
+          file: namedFile(value, base) ?? path,
+          source: defaultSource,
+          at_ms: previousAtMs,
+          invalid: {
+            code: 'VALIDATION',
+            message: `manifest ${name} line ${i + 1}${message}`,
+            ...(field === undefined ? {} : { field }),
+            file: path,
+            line: i + 1,
+          },
+        });
+      };
+      try {
+        value = JSON.parse(raw);
+      } catch (e) {
+        refuse(` is not JSON: ${(e as Error).message}`);
+        return;
+      }
+      const parsed = ManifestRequest.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = issue.path.join('.');
+        refuse(`: ${field || 'line'}: ${manifestProblem(value, issue)}`, field);
+        return;
+      }
+      const m = parsed.data;
+      previousAtMs = m.at_ms;
+      planned.push({
+        file: resolve(base, m.file),
+        source: m.source ?? defaultSource,
+        requested_priority: m.requested_priority,
+        justification: m.justification,
+        author: m.author,
+        at_ms: m.at_ms,
+      });
+    });
+  return planned;
+}
+
+/** The file a manifest line names, resolved as a valid line's is; undefined when it names none. */
+function namedFile(value: unknown, base: string): string | undefined {
+  const file = (value as { file?: unknown } | null)?.file;
+  return typeof file === 'string' && file.trim() ? resolve(base, file) : undefined;
+}
