@@ -1,10 +1,14 @@
 // `gex-desk ingest --manifest`: a refused line is reported at its place in submission
-// order (CONTRACTS.md). Before, every refused line was reported first (at_ms 0).
+// order (CONTRACTS.md), and a key no line takes is said, never silently dropped. Before,
+// every refused line was reported first (at_ms 0), and `{"file": …, "priority": "HIGH",
+// "justification": "FOMC"}` ran at the level the rules decided, LOW, without a word.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { cliHome, runCli } from './run-cli.ts';
+
+const TAKES = 'a line takes file, source, requested_priority, justification, author, at_ms';
 
 describe('gex-desk ingest --manifest', () => {
   it('reports a refused line at its own at_ms, else at the line before it, with --json and without', async () => {
@@ -46,5 +50,56 @@ describe('gex-desk ingest --manifest', () => {
     expect(heads.map((l) => l.split(/\s+/).slice(1, 3))).toEqual(
       order.map(([file, status]) => [file, status]),
     );
+  });
+
+  it('refuses a line with a slip of a key it lacks (priority), and warns of a key no line takes', async () => {
+    const { dir, args } = cliHome();
+    writeCboeCsv(join(dir, 'm3.csv'), { seed: 51, expiries: 1, strikesPerExpiry: 6 });
+    for (const [i, name] of ['two.csv', 'three.csv', 'four.csv'].entries())
+      writeCboeCsv(join(dir, name), { seed: 52 + i, expiries: 1, strikesPerExpiry: 6 });
+    const manifest = join(dir, 'arrivals.jsonl');
+    writeFileSync(
+      manifest,
+      [
+        JSON.stringify({ file: 'm3.csv', priority: 'HIGH', justification: 'FOMC' }),
+        // Another tool's own keys: the contract is open to extension.
+        JSON.stringify({ file: 'two.csv', vendor_ref: 'x-1', at_ms: 0 }),
+        JSON.stringify({ file: 'three.csv', vendor_ref: 'x-2', at_ms: 50 }),
+        // `priority` beside the key it would be a slip of: another tool's, ignored too.
+        JSON.stringify({
+          file: 'four.csv',
+          requested_priority: 'HIGH',
+          priority: 'p1',
+          justification: 'desk',
+          at_ms: 50,
+        }),
+      ].join('\n'),
+    );
+    const r = await runCli(['ingest', '--manifest', manifest, '--json', ...args]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.lines.map((l) => [String(l.file).split(/[/\\]/).pop(), l.status])).toEqual([
+      ['m3.csv', 'rejected'],
+      ['two.csv', 'completed'],
+      ['three.csv', 'completed'],
+      ['four.csv', 'completed'],
+    ]);
+    expect(r.lines[0]!.error).toEqual({
+      code: 'VALIDATION',
+      message: `manifest ${manifest} line 1: priority: not a key a line takes (did you mean "requested_priority"?); ${TAKES}`,
+      field: 'priority',
+      file: manifest,
+      line: 1,
+    });
+    expect(r.lines[3]).toMatchObject({ priority: 'HIGH' });
+    // Each ignored key once, at the first line that has it.
+    expect(r.stderr).toContain(
+      `gex-desk: manifest ${manifest} line 2: "vendor_ref" is not a key a line takes, ignored (on 2 lines); ${TAKES}\n`,
+    );
+    expect(r.stderr).toContain(
+      `gex-desk: manifest ${manifest} line 4: "priority" is not a key a line takes, ignored; ${TAKES}\n`,
+    );
+    // The refused line was not submitted: no job of m3.csv, at LOW or any level.
+    const jobs = await runCli(['jobs', '--json', ...args]);
+    expect(jobs.lines.map((l) => String(l.file).split(/[/\\]/).pop())).not.toContain('m3.csv');
   });
 });

@@ -117,13 +117,14 @@ async function ingestFiles(
     }));
   });
   const pipedPath = piped?.ok ? piped.value.path : null;
+  const warn = (text: string) => out.error(text);
   if (values.manifest === '-') {
     const text = await pipedText(
       'ingest --manifest -',
       'give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
     );
-    planned.push(...readManifest('-', source, text));
-  } else if (values.manifest) planned.push(...readManifest(values.manifest, source));
+    planned.push(...readManifest('-', source, warn, text));
+  } else if (values.manifest) planned.push(...readManifest(values.manifest, source, warn));
   // Stable: ties keep their order (a refused manifest line is at the at_ms of its place).
   planned.sort((a, b) => a.at_ms - b.at_ms);
   // Nothing to submit (the chain piped in could not be kept, every manifest line refused):

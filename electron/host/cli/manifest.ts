@@ -1,14 +1,18 @@
 // An `ingest --manifest` file (CONTRACTS.md): JSON Lines, one request a line, `at_ms` when
 // to submit it. A line that cannot be read is refused at its line (reported as rejected,
-// never submitted) and keeps its place among the others.
+// never submitted) and keeps its place among the others. The keys a line takes are
+// open to extension, so another key is ignored, with a warning; but one that reads as a
+// slip of a key the line lacks (`priority` for `requested_priority`) refuses the line:
+// submitted, it would have dropped the analyst's override without a word.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { justified, SourceName } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import { readError } from '../../engine/read-error.ts';
-import { UsageError } from './io.ts';
+import { counted, UsageError } from './io.ts';
 import type { PlannedRequest } from './ingest-request.ts';
+import { nearWord } from './near-words.ts';
 
 const ManifestLine = z.object({
   file: z.string().min(1),
@@ -52,6 +56,14 @@ function manifestProblem(value: unknown, issue: z.core.$ZodIssue): string {
   );
 }
 
+/** The keys of a line no line takes: each with the one it is a slip of, among those the line lacks. */
+function unknownKeys(line: Line): { key: string; near: string | undefined }[] {
+  const lacking = MANIFEST_FIELDS.filter((f) => line[f] === undefined);
+  return Object.keys(line)
+    .filter((k) => !MANIFEST_FIELDS.includes(k))
+    .map((key) => ({ key, near: nearWord(key, lacking) }));
+}
+
 /** A line's own `at_ms`, when it has one that can be read. */
 const ownAtMs = (value: unknown): number | undefined =>
   isLine(value) && typeof value.at_ms === 'number' && value.at_ms >= 0 && value.at_ms < Infinity
@@ -63,11 +75,13 @@ const ownAtMs = (value: unknown): number | undefined =>
  * are then relative to the current folder. A refused line is at its own `at_ms` when it
  * has one that can be read, else at the line's before it, so that, sorted by `at_ms`
  * (stably), it is reported where it stands among the others (it was reported at 0:
- * first, before the lines due earlier than it in the file).
+ * first, before the lines due earlier than it in the file). `warn`: each key no line takes,
+ * ignored, once, at the first line that has it.
  */
 export function readManifest(
   path: string,
   defaultSource: string,
+  warn: (text: string) => void,
   piped?: string,
 ): PlannedRequest[] {
   let text: string;
@@ -80,6 +94,8 @@ export function readManifest(
   const name = piped === undefined ? path : '(piped in)';
   const base = piped === undefined ? dirname(resolve(path)) : process.cwd();
   const planned: PlannedRequest[] = [];
+  /** The lines with a key no line takes, by key, in the order first met. */
+  const ignored = new Map<string, number[]>();
   let previousAtMs = 0;
   // A BOM, as Windows editors save UTF-8, is not part of the first line's JSON.
   text
@@ -121,6 +137,16 @@ export function readManifest(
         refuse(`: ${field || 'line'}: ${manifestProblem(value, issue)}`, field);
         return;
       }
+      const unknown = unknownKeys(value as Line);
+      const slip = unknown.find((u) => u.near !== undefined);
+      if (slip) {
+        refuse(
+          `: ${slip.key}: not a key a line takes (did you mean "${slip.near}"?); ${TAKES}`,
+          slip.key,
+        );
+        return;
+      }
+      for (const { key } of unknown) ignored.set(key, [...(ignored.get(key) ?? []), i + 1]);
       const m = parsed.data;
       previousAtMs = m.at_ms;
       planned.push({
@@ -132,6 +158,11 @@ export function readManifest(
         at_ms: m.at_ms,
       });
     });
+  for (const [key, lines] of ignored)
+    warn(
+      `gex-desk: manifest ${name} line ${lines[0]}: "${key}" is not a key a line takes, ignored` +
+        `${lines.length > 1 ? ` (on ${counted(lines.length, 'line')})` : ''}; ${TAKES}`,
+    );
   return planned;
 }
 

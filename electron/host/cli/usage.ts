@@ -16,8 +16,9 @@ export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source
   Submits each file as an ingest request and waits until every request has ended.
   A FILE may be a pattern (chains/*.csv), expanded here where the shell does not (Windows);
   - reads a chain piped in (curl … | gex-desk ingest -).
-  --manifest FILE     JSON Lines: {"file","source","requested_priority","justification","at_ms"} a line;
-                      - reads it piped in (its relative paths from the current folder)
+  --manifest FILE     JSON Lines: {"file","source","requested_priority","justification","author","at_ms"}
+                      a line (another key is ignored with a warning; a slip of one, "priority",
+                      refuses the line); - reads it piped in (its relative paths from the current folder)
   --source ID         the data source (default: cli)
   --priority LEVEL    manual priority (CRITICAL, HIGH, MEDIUM, LOW); needs --justification
   --justification T   why the manual priority
