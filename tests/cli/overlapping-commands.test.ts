@@ -78,6 +78,31 @@ describe('commands that overlap on a database', () => {
   });
 
   it(
+    'wait for it too when their own user folder (GEX_DESK_HOME) is another: the mark beside the database names its note',
+    { timeout: 60_000 },
+    async () => {
+      const { home, db, session } = await held();
+      const elsewhere = mkdtempSync(join(tmpdir(), 'gex-script-'));
+      const next = command(['jobs', '--json', '--db', db], elsewhere);
+      // It used to end at once, exit 3, the database "held by another process".
+      const first = await Promise.race([next.waiting.then(() => 'waiting'), next.ended]);
+      expect(first).toBe('waiting');
+      expect(JSON.parse(readFileSync(`${db}.holder.json`, 'utf8'))).toEqual({
+        pid: process.pid,
+        home,
+      });
+      await session.close();
+      expect(existsSync(`${db}.holder.json`)).toBe(false);
+      const r = await next.ended;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `the database ${db} is in use by another gex-desk command (PID ${process.pid}); waiting for it to finish…`,
+      );
+      expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed' });
+    },
+  );
+
+  it(
     "counts an ingest's wait for the database in its requests' arrival: latency and the job's submitted_at",
     { timeout: 60_000 },
     async () => {

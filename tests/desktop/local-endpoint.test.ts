@@ -5,7 +5,17 @@
 // command judges a discovery file: live, left by a dead process, nobody listening,
 // something that never answers, another protocol.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,6 +32,7 @@ import {
   type Discovery,
 } from '../../electron/host/local/discovery.ts';
 import { serveLocal, type LocalEndpoint } from '../../electron/host/local/endpoint.ts';
+import { markFile, readMark, writeMark } from '../../electron/host/local/db-mark.ts';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
 import { rawRequest } from './http.ts';
@@ -169,6 +180,22 @@ describe('the local endpoint', () => {
     }
   });
 
+  it('marks the database with its user folder, no token, for commands of another user folder', async () => {
+    const dbPath = te.engine.config.dbPath;
+    const mark = markFile(dbPath);
+    expect(mark).toBe(`${dbPath}.holder.json`);
+    const text = readFileSync(mark, 'utf8');
+    expect(JSON.parse(text)).toEqual({ pid: process.pid, home });
+    expect(text).not.toContain(local.token);
+    expect(text).not.toContain(local.endpoint);
+    if (unix) expect(statSync(mark).mode & 0o777).toBe(0o600);
+    // A command whose own user folder is another finds the engine through it.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'gex-home-'));
+    const found = await findEngine(elsewhere, dbPath, 2000);
+    expect(found.state).toBe('live');
+    if (found.state === 'live') await found.client.close();
+  });
+
   it("tells a command waiting beside the engine when the engine's database fails", async () => {
     const other = await startTestEngine({ workers: 1 });
     const h = mkdtempSync(join(tmpdir(), 'gex-home-'));
@@ -206,9 +233,12 @@ describe('the local endpoint', () => {
     const h = mkdtempSync(join(tmpdir(), 'gex-home-'));
     try {
       const ep = await serveLocal(other.engine, { home: h, host: 'test' });
+      const mark = markFile(other.engine.config.dbPath);
       expect(existsSync(ep.discoveryFile)).toBe(true);
+      expect(existsSync(mark)).toBe(true);
       await ep.close();
       expect(existsSync(ep.discoveryFile)).toBe(false);
+      expect(existsSync(mark)).toBe(false);
       if (unix) expect(existsSync(ep.endpoint)).toBe(false);
     } finally {
       await other.stop();
@@ -281,5 +311,61 @@ describe('a discovery file a command finds', () => {
       reason: expect.stringContaining('another version'),
     });
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('a mark beside the database a command finds', () => {
+  /** A database's folder, and a user folder with its private engines/ (as discovery.ts makes it). */
+  const setUp = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gex-mark-'));
+    const h = join(dir, 'home');
+    mkdirSync(join(h, 'engines'), { recursive: true, mode: 0o700 });
+    return { dbPath: join(dir, 'gex.duckdb'), h };
+  };
+
+  it("is trusted when it is this user's, private, and names a private folder of a live process", () => {
+    const { dbPath, h } = setUp();
+    writeMark(dbPath, h);
+    expect(readMark(dbPath)).toEqual({ pid: process.pid, home: h });
+  });
+
+  it('of a process that is gone: not used', () => {
+    const { dbPath, h } = setUp();
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], {
+      encoding: 'utf8',
+    });
+    writeFileSync(markFile(dbPath), JSON.stringify({ pid: Number(dead.stdout.trim()), home: h }), {
+      mode: 0o600,
+    });
+    expect(readMark(dbPath)).toBeNull();
+  });
+
+  it.runIf(unix)('open to others, a link, or naming a folder open to others: not used', () => {
+    const { dbPath, h } = setUp();
+    writeMark(dbPath, h);
+    chmodSync(markFile(dbPath), 0o644); // anyone could have written it
+    expect(readMark(dbPath)).toBeNull();
+
+    const linked = setUp();
+    const elsewhere = join(linked.h, 'elsewhere.json');
+    writeFileSync(elsewhere, JSON.stringify({ pid: process.pid, home: linked.h }), { mode: 0o600 });
+    symlinkSync(elsewhere, markFile(linked.dbPath));
+    expect(readMark(linked.dbPath)).toBeNull();
+
+    const open = setUp();
+    writeMark(open.dbPath, open.h);
+    expect(readMark(open.dbPath)).not.toBeNull();
+    chmodSync(join(open.h, 'engines'), 0o777); // its discovery files could be anyone's
+    expect(readMark(open.dbPath)).toBeNull();
+  });
+
+  it.runIf(unix)('is not written through a link left at its name', () => {
+    const { dbPath, h } = setUp();
+    const victim = join(h, 'victim.txt');
+    writeFileSync(victim, 'keep');
+    symlinkSync(victim, `${markFile(dbPath)}.${process.pid}.tmp`);
+    writeMark(dbPath, h);
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    expect(readMark(dbPath)).toEqual({ pid: process.pid, home: h });
   });
 });

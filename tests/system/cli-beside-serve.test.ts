@@ -7,7 +7,7 @@
 // while its requests run waits for them in an engine of its own; a database held by
 // something that does not answer gives exit 3, at once, with a message that says so.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -368,6 +368,48 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'a command with a user folder of its own (GEX_DESK_HOME, XDG_CONFIG_HOME) reaches the serve that holds its --db',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const serve = await startServe(p);
+      const script = mkdtempSync(join(tmpdir(), 'gex-script-'));
+      try {
+        const ingest = await runCli(['ingest', chains[0]!, '--json', ...p.args], {
+          home: join(script, 'home'),
+        });
+        expect(ingest.stderr).toBe('');
+        expect(ingest.code).toBe(0);
+        expect(ingest.lines.map((l) => l.status)).toEqual(['completed']);
+        // XDG_CONFIG_HOME instead (GEX_DESK_HOME set empty counts as not set).
+        const jobs = await runCli(['jobs', '--json', ...p.args], {
+          home: '',
+          env: { XDG_CONFIG_HOME: join(script, 'xdg') },
+        });
+        expect(jobs.stderr).toBe('');
+        expect(jobs.code).toBe(0);
+        expect(jobs.lines.map((j) => j.id)).toEqual([ingest.lines[0]!.job_id]);
+        expect(dbIsFree(p.db)).toBe(false); // serve held it all along: both went through it
+        // Nothing of the script's folders was used for the database.
+        expect(existsSync(join(script, 'home', 'gex-desk.duckdb'))).toBe(false);
+        expect(existsSync(join(script, 'xdg', 'gex-desk', 'gex-desk.duckdb'))).toBe(false);
+        // How they found it: beside the database, where serve's discovery file is, never its token.
+        const { token } = JSON.parse(readFileSync(discoveryFile(p.home, p.db), 'utf8')) as {
+          token: string;
+        };
+        const mark = readFileSync(`${p.db}.holder.json`, 'utf8');
+        expect(JSON.parse(mark)).toEqual({ pid: serve.pid, home: p.home });
+        expect(mark).not.toContain(token);
+        expect(statSync(`${p.db}.holder.json`).mode & 0o777).toBe(0o600);
+      } finally {
+        serve.kill('SIGTERM');
+        await exited(serve);
+      }
+      expect(existsSync(`${p.db}.holder.json`)).toBe(false);
+    },
+  );
+
+  it(
     'ignores and removes the discovery file of a serve killed with SIGKILL',
     { timeout: 120_000 },
     async () => {
@@ -712,7 +754,7 @@ describe('the command line beside gex-desk serve', () => {
         expect(r.code).toBe(3);
         expect(r.stdout).toBe('');
         expect(r.stderr).toMatch(
-          /DB_LOCKED: The database .* is held by another process \(PID \d+\) that does not answer: no GEX Desk engine/,
+          /DB_LOCKED: The database .* is held by another process \(PID \d+\) that does not answer: this command finds no GEX Desk engine on it to reach/,
         );
         expect(Date.now() - started).toBeLessThan(10_000);
       } finally {

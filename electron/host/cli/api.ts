@@ -12,7 +12,7 @@
 // is held by something that does not answer (or a command past that wait) does a
 // command fail, with DB_LOCKED (exit 3) and a message that says who holds it.
 import { existsSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Config, ConfigOverrides } from '../../engine/config.ts';
@@ -58,7 +58,6 @@ export async function openApi(
   opts: { onlyExisting?: boolean; onWait?: (line: string) => void; signal?: AbortSignal } = {},
 ): Promise<Result<ApiSession | null>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
-  const { holderFile } = await import('../local/discovery.ts');
   const { commandHolding, startAfterCommands } = await import('../local/wait-for-command.ts');
   const config = loadConfig(overrides);
   if (!config.ok) return config;
@@ -70,7 +69,7 @@ export async function openApi(
   return startAfterCommands(
     home,
     async (): Promise<Result<ApiSession>> => {
-      const local = await openLocal(cfg, overrides, needs, holderFile(home, cfg.dbPath));
+      const local = await openLocal(cfg, overrides, needs, home);
       if (local.ok || local.error.code !== 'DB_LOCKED') return local;
       // An engine starting on the database takes it a moment before its endpoint is up,
       // and a command that has just opened it, before its holder note is written. An
@@ -81,7 +80,7 @@ export async function openApi(
         if (found.state === 'live') return liveSession(found, cfg, overrides);
         if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
         if (found.state === 'silent' || Date.now() >= until)
-          return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error), {
+          return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error, home), {
             file: cfg.dbPath,
           });
       }
@@ -201,13 +200,18 @@ function samePath(a: string, b: string): boolean {
   return real(a) === real(b);
 }
 
-function lockedMessage(db: string, found: Found, original: AppError): string {
+/**
+ * Why the database cannot be had. No engine found is not said to be no engine running:
+ * one of another user, or of a GEX Desk without the mark beside the database (an older
+ * version), may hold it unseen.
+ */
+function lockedMessage(db: string, found: Found, original: AppError, home: string): string {
   if (found.state === 'silent') {
     const d = found.discovery;
     return `The database ${db} is held by GEX Desk (${d.host}, PID ${d.pid}), which does not answer on ${d.endpoint}: ${found.reason}. Wait for it, or stop it, then run the command again.`;
   }
   const pid = /PID (\d+)/.exec(original.message)?.[1];
-  return `The database ${db} is held by another process${pid ? ` (PID ${pid})` : ''} that does not answer: no GEX Desk engine (the desktop app or gex-desk serve) is running on it, so a gex-desk command that opened it itself, or another program, has it. Wait for that to end, or close it.`;
+  return `The database ${db} is held by another process${pid ? ` (PID ${pid})` : ''} that does not answer: this command finds no GEX Desk engine on it to reach (none announced in ${join(home, 'engines')} nor beside the database), so another program has it, or a GEX Desk this command cannot reach (another user's, or an older version's). Wait for that to end, or close it.`;
 }
 
 /** The API map served in this process by `handlers`, through the same dispatcher as every transport. */
@@ -259,12 +263,17 @@ async function openLocal(
   cfg: Config,
   overrides: ConfigOverrides,
   needs: LocalNeeds,
-  holderAt: string,
+  home: string,
 ): Promise<Result<ApiSession>> {
   // Noted as soon as the database is ours (another command that finds it locked waits for
   // a command it finds noted, and fails at once otherwise: an engine's start with thousands
-  // of jobs queued took seconds before its note), removed after it is closed.
-  const { writeHolder, removeHolder } = await import('../local/discovery.ts');
+  // of jobs queued took seconds before its note), removed after it is closed. The mark
+  // beside the database says where the note is, to commands of another user folder.
+  const [{ holderFile, writeHolder, removeHolder }, { writeMark, removeMark }] = await Promise.all([
+    import('../local/discovery.ts'),
+    import('../local/db-mark.ts'),
+  ]);
+  const holderAt = holderFile(home, cfg.dbPath);
   let noted = false;
   const note = () => {
     try {
@@ -274,13 +283,18 @@ async function openLocal(
         started_at: new Date().toISOString(),
       });
       noted = true;
+      writeMark(cfg.dbPath, home);
     } catch {
       // Without the note, another command fails at once instead of waiting: no worse than before.
     }
   };
+  const unnote = () => {
+    removeMark(cfg.dbPath, process.pid);
+    removeHolder(holderAt, process.pid);
+  };
   const opened = await openOwn(cfg, overrides, needs, note);
   if (!opened.ok) {
-    if (noted) removeHolder(holderAt, process.pid);
+    if (noted) unnote();
     return opened;
   }
   return ok({
@@ -289,7 +303,7 @@ async function openLocal(
       try {
         await opened.value.close();
       } finally {
-        removeHolder(holderAt, process.pid);
+        unnote();
       }
     },
   });

@@ -4,6 +4,9 @@
 // removed (only while it is still that engine's). A live process whose endpoint does not
 // answer in time, or answers for another database or in another protocol, is `silent`:
 // it is not used, and if it holds the database the command says so and exits 3.
+// The discovery file is looked for in the command's own user folder, then in the one the
+// mark beside the database names (db-mark.ts): an engine started with another
+// GEX_DESK_HOME or XDG_CONFIG_HOME than the command's is found all the same.
 import { LOCAL_PROTOCOL } from '../../../shared/channels.ts';
 import type { RemoteApi } from '../local/client.ts';
 import type { Discovery } from '../local/discovery.ts';
@@ -24,6 +27,18 @@ export async function findEngine(
   dbPath: string,
   timeoutMs = connectTimeoutMs(),
 ): Promise<Found> {
+  const { homesOf } = await import('../local/db-mark.ts');
+  let silent: Found | null = null;
+  for (const h of homesOf(home, dbPath)) {
+    const found = await findIn(h, dbPath, timeoutMs);
+    if (found.state === 'live') return found;
+    if (found.state === 'silent') silent ??= found;
+  }
+  return silent ?? { state: 'none' };
+}
+
+/** The engine of `dbPath` by the discovery file in the user folder `home`. */
+async function findIn(home: string, dbPath: string, timeoutMs: number): Promise<Found> {
   const { canonicalDb, discoveryFile, processAlive, readDiscovery, removeDiscovery } =
     await import('../local/discovery.ts');
   const file = discoveryFile(home, dbPath);

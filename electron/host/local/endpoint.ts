@@ -5,8 +5,9 @@
 // message — through the same routes and the same validating dispatcher, under the
 // `local` transport policy: the caller is the same user on the same machine, so calls
 // take file paths (as the desktop app's do), and no upload. A discovery file tells
-// commands where it is (discovery.ts); it is written once the endpoint listens and
-// removed, with the socket, when the endpoint closes.
+// commands where it is (discovery.ts), and a mark beside the database tells commands of
+// another user folder where that file is (db-mark.ts); both are written once the endpoint
+// listens and removed, with the socket, when the endpoint closes.
 import { randomBytes } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -27,6 +28,7 @@ import {
   writeDiscovery,
   type Discovery,
 } from './discovery.ts';
+import { removeMark, writeMark } from './db-mark.ts';
 
 export interface LocalEndpointOptions {
   /** The per-user folder (the discovery file goes to its `engines/`). */
@@ -109,8 +111,10 @@ export async function serveLocal(
     host: opts.host,
   };
   writeDiscovery(file, discovery);
+  writeMark(engine.config.dbPath, opts.home);
   // Also on an exit that skips close() (an uncaught error): the file must not outlive us.
   const onExit = () => {
+    removeMark(engine.config.dbPath, process.pid);
     removeDiscovery(file, discovery);
     removeSocket(endpoint);
   };
@@ -125,6 +129,7 @@ export async function serveLocal(
     close: () =>
       (closing ??= (async () => {
         // Commands stop finding this engine first, then its connections end.
+        removeMark(engine.config.dbPath, process.pid);
         removeDiscovery(file, discovery);
         sockets.close();
         await new Promise<void>((done) => {

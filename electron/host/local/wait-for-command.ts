@@ -3,9 +3,15 @@
 // locked by it — the next command, `gex-desk serve`, the desktop app — waits for it to
 // end and opens again, instead of failing: scripts that overlap take turns. Up to
 // GEX_DESK_LOCK_WAIT_MS (2 min by default); anything else holding the database is
-// reported at once, as before.
+// reported at once, as before. The note is looked for in the user folder of whoever
+// waits, then in the one the mark beside the database names (db-mark.ts): a command run
+// with another GEX_DESK_HOME is waited for too.
 import { err, type AppError, type Result } from '../../../shared/result.ts';
+import { homesOf } from './db-mark.ts';
 import { holderFile, readHolder, type Holder } from './discovery.ts';
+
+/** A command's holder note, and the user folder it was found in. */
+export type FoundHolder = Holder & { home: string };
 
 /** How long to wait for a command that holds the database (GEX_DESK_LOCK_WAIT_MS). */
 export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -17,11 +23,14 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
  * The command that holds the database of a DB_LOCKED error (its `file`): a live holder
  * note whose process is the one the lock names; null when something else holds it.
  */
-export function commandHolding(home: string, locked: AppError): Holder | null {
+export function commandHolding(home: string, locked: AppError): FoundHolder | null {
   if (locked.code !== 'DB_LOCKED' || !locked.file) return null;
-  const holder = readHolder(holderFile(home, locked.file));
   const lockPid = /PID (\d+)/.exec(locked.message)?.[1];
-  return holder && (!lockPid || Number(lockPid) === holder.pid) ? holder : null;
+  for (const h of homesOf(home, locked.file)) {
+    const holder = readHolder(holderFile(h, locked.file));
+    if (holder && (!lockPid || Number(lockPid) === holder.pid)) return { ...holder, home: h };
+  }
+  return null;
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -33,7 +42,7 @@ const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOTE_GRACE_MS = 2_000;
 
 /** The command holding the database once its note appears, within `ms`; null if none does. */
-async function noteWithin(home: string, locked: AppError, ms: number): Promise<Holder | null> {
+async function noteWithin(home: string, locked: AppError, ms: number): Promise<FoundHolder | null> {
   if (locked.code !== 'DB_LOCKED' || !/PID \d+/.test(locked.message)) return null;
   for (const until = Date.now() + ms; Date.now() < until;) {
     await delay(100);
@@ -48,13 +57,12 @@ async function noteWithin(home: string, locked: AppError, ms: number): Promise<H
  * `deadline`, or once `signal` is aborted.
  */
 export async function holderEnded(
-  home: string,
   dbPath: string,
-  holder: Holder,
+  holder: FoundHolder,
   deadline: number,
   signal?: AbortSignal,
 ): Promise<void> {
-  const file = holderFile(home, dbPath);
+  const file = holderFile(holder.home, dbPath);
   while (readHolder(file)?.pid === holder.pid && Date.now() < deadline && !signal?.aborted)
     await delay(100);
 }
@@ -101,6 +109,6 @@ export async function startAfterCommands<T>(
       };
     if (!told) onWait(waitingLine(r.error.file!, holder));
     told = true;
-    await holderEnded(home, r.error.file!, holder, deadline, signal);
+    await holderEnded(r.error.file!, holder, deadline, signal);
   }
 }
