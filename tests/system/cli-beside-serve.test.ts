@@ -4,8 +4,10 @@
 // exactly as they do with no engine running (compared field by field, ids and times
 // aside); after `kill -9` of serve its discovery file is recognised as stale and the
 // command opens the database itself; an `ingest` whose serve goes away (SIGTERM, kill -9)
-// while its requests run waits for them in an engine of its own; a database held by
-// something that does not answer gives exit 3, at once, with a message that says so.
+// while its requests run waits for them in an engine of its own; a command with a user
+// folder of its own finds serve by the mark beside the database; an `ingest` or `jobs
+// retry` beside a paused queue says so on stderr, and when it is resumed; a database held
+// by something that does not answer gives exit 3, at once, with a message that says so.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -463,6 +465,84 @@ describe('the command line beside gex-desk serve', () => {
           ...big.map(() => 'completed'),
           'failed',
         ]);
+      });
+    },
+  );
+
+  it(
+    'an ingest beside serve whose queue is paused says so on stderr, once, and when it is resumed; stdout stays JSON',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      await besideServe(p, async (api) => {
+        expect((await api.call('queue:pause', {})).ok).toBe(true);
+        let stderr = '';
+        const ingest = runCli(['ingest', chains[0]!, chains[1]!, '--json', ...p.args], {
+          home: p.home,
+          onStderr: (text) => (stderr += text),
+        });
+        try {
+          // It used to say nothing until someone resumed the queue.
+          await expect
+            .poll(() => stderr, { timeout: 60_000 })
+            .toContain('gex-desk: the queue of GEX Desk (PID ');
+        } finally {
+          expect((await api.call('queue:resume', {})).ok).toBe(true);
+        }
+        const r = await ingest;
+        expect(r.code, r.stderr).toBe(0);
+        const said = r.stderr.trim().split('\n');
+        expect(said).toEqual([
+          `gex-desk: the queue of GEX Desk (PID ${api.enginePid}) is paused: this command's requests not yet running wait in it until someone resumes it (Resume queue in its Queue view). Ctrl-C ends this command and leaves them queued there; they run once the queue is resumed.`,
+          `gex-desk: the queue of GEX Desk (PID ${api.enginePid}) was resumed: this command's requests run.`,
+        ]);
+        // stdout: the two requests' lines, JSON only.
+        const lines = r.stdout.trim().split('\n');
+        expect(lines.map((l) => (JSON.parse(l) as { status: string }).status)).toEqual([
+          'completed',
+          'completed',
+        ]);
+      });
+    },
+  );
+
+  it(
+    'jobs retry beside serve whose queue is paused says so too',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      await besideServe(p, async (api) => {
+        const bad = writeBadFiles(join(inputs, 'bad-retry')).badValue!.path;
+        const ack = await api.call('ingest:submit', { file: bad, source: 'retry' });
+        if (!ack.ok || !ack.value.job_id) throw new Error(JSON.stringify(ack));
+        const id = ack.value.job_id;
+        await expect
+          .poll(
+            async () => {
+              const job = await api.call('jobs:get', { id });
+              return job.ok ? job.value.job.status : undefined;
+            },
+            { timeout: 60_000 },
+          )
+          .toBe('failed');
+        expect((await api.call('queue:pause', {})).ok).toBe(true);
+        let stderr = '';
+        const retry = runCli(['jobs', 'retry', id, '--force', '--json', ...p.args], {
+          home: p.home,
+          onStderr: (text) => (stderr += text),
+        });
+        try {
+          await expect.poll(() => stderr, { timeout: 60_000 }).toContain('is paused');
+        } finally {
+          expect((await api.call('queue:resume', {})).ok).toBe(true);
+        }
+        const r = await retry;
+        expect(r.code).toBe(1); // it fails again, on the same bad value
+        expect(r.stderr).toContain(
+          `this command's jobs not yet running wait in it until someone resumes it`,
+        );
+        expect(r.stderr).toContain(`was resumed: this command's jobs run.`);
+        expect(r.lines).toEqual([expect.objectContaining({ job_id: id, status: 'failed' })]);
       });
     },
   );

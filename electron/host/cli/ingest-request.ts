@@ -36,6 +36,8 @@ export interface Progress {
   unsent: number;
   sending: Set<Promise<unknown>>;
   waiting: Set<string>;
+  /** Told each time a job joins `waiting` (a paused queue is then said: paused-notice.ts). */
+  onWaiting?: () => void;
 }
 
 /** A call that failed because its engine went away (quit, crashed), not because of the request. */
@@ -67,6 +69,7 @@ export async function runRequest(
   } satisfies SubmitRequest;
   const waitFor = async (jobId: string): Promise<IngestLine> => {
     progress.waiting.add(jobId);
+    progress.onWaiting?.();
     const ended = await waiter.waitForEnd(jobId);
     // Not seen to its end because this command is stopping (its engine closed under the
     // wait): no line, and still counted among those that had not ended.
@@ -124,8 +127,10 @@ function submitted(
   const sending = api
     .call('ingest:submit', request)
     .then((r) => {
-      if (r.ok && r.value.status !== 'rejected' && r.value.job_id)
+      if (r.ok && r.value.status !== 'rejected' && r.value.job_id) {
         progress.waiting.add(r.value.job_id);
+        progress.onWaiting?.();
+      }
       return r;
     })
     .finally(() => progress.sending.delete(sending));

@@ -26,6 +26,7 @@ import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './i
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
 import { readManifest } from './manifest.ts';
 import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
+import { pauseNotice } from './paused-notice.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
@@ -173,16 +174,22 @@ async function ingestFiles(
       needs,
       async (api, session) => {
         offEarly();
-        // The API of the engine that comes next, when the running one goes away (the app quit
-        // or crashed) while requests it took have not ended: closed with the first.
-        const { waiter, later } = followingWaiter(api, overrides, needs, out);
-        const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
         const progress: Progress = {
           stopped: false,
           unsent: planned.length,
           sending: new Set(),
           waiting: new Set(),
         };
+        // Beside an app whose queue is paused, the requests wait for Resume: said on stderr.
+        const paused = pauseNotice(out, {
+          waiting: () => progress.waiting.size,
+          mine: (id) => progress.waiting.has(id),
+        });
+        progress.onWaiting = paused.check;
+        // The API of the engine that comes next, when the running one goes away (the app quit
+        // or crashed) while requests it took have not ended: closed with the first.
+        const { waiter, later } = followingWaiter(api, overrides, needs, out, paused.watch);
+        const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
         let report: Report | null = null;
         const stop = () => {
           progress.stopped = true;

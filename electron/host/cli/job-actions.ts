@@ -11,6 +11,7 @@ import { engineOptions, parse } from './args.ts';
 import { fromJob, humanLine, ingestJson, notSeenToEnd } from './ingest-lines.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
+import { pauseNotice } from './paused-notice.ts';
 import { jobJson } from './listings.ts';
 import { JOBS_USAGE } from './usage.ts';
 
@@ -64,10 +65,20 @@ export async function jobActionCommand(
       }
       return code;
     }
+    const retried: { job: ProcessingJob; at: number }[] = [];
+    let ended = 0;
+    // Beside an app whose queue is paused, the retried jobs wait for Resume: said on stderr.
+    const paused = pauseNotice(
+      out,
+      {
+        waiting: () => retried.length - ended,
+        mine: (id) => retried.some(({ job }) => job.id === id),
+      },
+      'jobs',
+    );
     // Subscribed before the first retry, so that no job can end unseen.
-    const { waiter, later } = followingWaiter(api, overrides, needs, out);
+    const { waiter, later } = followingWaiter(api, overrides, needs, out, paused.watch);
     try {
-      const retried: { job: ProcessingJob; at: number }[] = [];
       for (const given of ids) {
         const job = await named(given, waiter.api());
         if (!job) continue;
@@ -85,13 +96,17 @@ export async function jobActionCommand(
         const at = Date.now();
         const r = await waiter.api().call('jobs:retry', { id: job.id, author });
         if (!r.ok) refused(job.id, r.error);
-        else retried.push({ job: r.value, at });
+        else {
+          retried.push({ job: r.value, at });
+          paused.check();
+        }
       }
       for (const { job, at } of retried) {
-        const ended = await waiter.waitForEnd(job.id);
-        const line = ended.ok
-          ? fromJob(job.file, ended.value, at)
-          : notSeenToEnd(job.file, job.request_id, job.id, ended.error);
+        const end = await waiter.waitForEnd(job.id);
+        ended += 1;
+        const line = end.ok
+          ? fromJob(job.file, end.value, at)
+          : notSeenToEnd(job.file, job.request_id, job.id, end.error);
         if (values.json) out.json({ job_id: job.id, ...ingestJson(line) });
         else out.line(humanLine(line));
         if (line.error) code = worse(code, exitFor(line.error));

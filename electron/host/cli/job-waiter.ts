@@ -33,6 +33,8 @@ const KEEP_ENDED = 10_000;
 export function jobWaiter(
   first: ApiClient,
   reconnect: (from: ApiClient, lost: AppError) => Promise<Result<ApiClient>>,
+  /** Told of each API the waiter works through: the first, then each that comes next. */
+  onApi?: (api: ApiClient) => void,
 ): JobWaiter {
   const waiting = new Map<string, () => void>();
   const ended = new Set<string>();
@@ -42,6 +44,7 @@ export function jobWaiter(
   let switching: Promise<void> | null = null;
 
   const watch = (a: ApiClient) => {
+    onApi?.(a);
     a.on('job:updated', (job) => {
       if (a !== api || !TERMINAL_STATUSES.has(job.status)) return;
       const wake = waiting.get(job.id);
@@ -109,14 +112,19 @@ export function followingWaiter(
   overrides: ConfigOverrides,
   needs: LocalNeeds,
   out: Output,
+  onApi?: (api: ApiClient) => void,
 ): { waiter: JobWaiter; later: ApiSession[] } {
   const later: ApiSession[] = [];
-  const waiter = jobWaiter(first, async (from, lost) => {
-    const next = await nextApi(from, lost, overrides, needs, out);
-    if (!next) return { ok: false, error: lost };
-    if (!next.ok) return next;
-    later.push(next.value);
-    return ok(next.value.api);
-  });
+  const waiter = jobWaiter(
+    first,
+    async (from, lost) => {
+      const next = await nextApi(from, lost, overrides, needs, out);
+      if (!next) return { ok: false, error: lost };
+      if (!next.ok) return next;
+      later.push(next.value);
+      return ok(next.value.api);
+    },
+    onApi,
+  );
   return { waiter, later };
 }
