@@ -68,7 +68,7 @@ describe('gex-desk rules whatif', () => {
         ['completed', 'LOW', 'G2'],
         ['completed', 'LOW', 'G2'],
         ['completed', 'LOW', 'G2'],
-        ['failed', 'LOW', 'unreadable'],
+        ['failed', null, null], // unreadable: no rule decided it
       ]);
       expect(b.lines[0]).toMatchObject({ status: 'completed', priority: 'HIGH', rule: 'G1' });
       expect(c.lines[0]).toMatchObject({ status: 'completed', rule: 'G3' });
