@@ -1,0 +1,66 @@
+// The y range of a zoomed chart (draw.ts layout): a line that runs on to points outside
+// the window stays inside the plot where it crosses the window's edges.
+import { describe, expect, it } from 'vitest';
+import {
+  layout,
+  lineAt,
+  MARGIN,
+  type PlotSpec,
+} from '../../renderer/src/components/plot/layout.ts';
+
+const at = (iso: string) => Date.parse(iso);
+// SPX total GEX over four snapshots (Bn): one point inside the zoom window, -11.00.
+const x = [
+  at('2024-01-05T20:00:00Z'),
+  at('2024-01-06T22:00:00Z'),
+  at('2024-01-07T15:52:00Z'),
+  at('2024-01-08T15:00:00Z'),
+];
+const values = [-12.5, -14.17, -11.0, -13.76];
+
+const spec = (kind: 'line' | 'bar', v: (number | null)[] = values): PlotSpec => ({
+  label: 'SPX Total GEX over time',
+  x,
+  xTitle: 'As of',
+  xFormat: String,
+  xKind: 'time',
+  yTitle: 'Bn',
+  yTick: String,
+  series: [{ label: 'total GEX', values: v, kind, color: '#fff', unit: 'Bn', format: String }],
+});
+
+const W = 800;
+const H = 200;
+const inside = (py: number) => py >= MARGIN.top - 1e-9 && py <= H - MARGIN.bottom + 1e-9;
+
+describe('layout of a zoomed time chart', () => {
+  // The window of the QA report: 2024-01-07 zoomed 5×, only the -11.00 point inside.
+  const win = { lo: at('2024-01-07T04:00:00Z'), hi: at('2024-01-08T04:00:00Z') };
+
+  it("keeps the line's values at the window's edges inside the plot", () => {
+    const L = layout(spec('line'), win, W, H);
+    expect(L.to - L.from).toBe(1);
+    const left = lineAt(x, values, win.lo)!;
+    const right = lineAt(x, values, win.hi)!;
+    expect(left).toBeLessThan(-12);
+    expect(right).toBeLessThan(-12);
+    for (const v of [left, right, -11]) expect(inside(L.py(v))).toBe(true);
+    expect(L.ylo).toBeLessThanOrEqual(Math.min(left, right));
+  });
+
+  it('scales to the line between two points when the window holds none', () => {
+    const between = { lo: at('2024-01-07T00:00:00Z'), hi: at('2024-01-07T06:00:00Z') };
+    const L = layout(spec('line'), between, W, H);
+    expect(L.to - L.from).toBe(0);
+    expect(L.flat).toBe(false);
+    for (const edge of [between.lo, between.hi])
+      expect(inside(L.py(lineAt(x, values, edge)!))).toBe(true);
+  });
+
+  it('leaves bars and gaps out: nothing is drawn to them', () => {
+    expect(layout(spec('bar'), win, W, H).ylo).toBeGreaterThan(-12);
+    const gap = [-12.5, null, -11.0, null];
+    expect(layout(spec('line', gap), win, W, H).ylo).toBeGreaterThan(-12);
+    expect(lineAt(x, gap, win.lo)).toBeNull();
+  });
+});
