@@ -1,7 +1,11 @@
-// Time-axis tick labels: the date where the day changes in the data's offset, the time
-// alone between, so that a day of snapshots reads "2024-01-07 10:00, 11:00, …".
+// Axis tick labels. Number axes: every step ticks() picks (1, 2, 2.5 or 5 × 10^k) is written
+// with the decimals it needs, so that distinct ticks read distinct, exact values. Time axes:
+// the date where the day changes in the data's offset, the time alone between, so that a
+// day of snapshots reads "2024-01-07 10:00, 11:00, …".
 import { describe, expect, it } from 'vitest';
-import { timeTickFormat } from '../../renderer/src/components/plot/ticks.ts';
+import { ticks, timeTickFormat } from '../../renderer/src/components/plot/ticks.ts';
+import { stepDigits, tickNumber } from '../../renderer/src/text/numbers.ts';
+import { BN, M, gexTick } from '../../renderer/src/text/scale.ts';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -24,5 +28,70 @@ describe('timeTickFormat', () => {
     expect(tokyo(at('2024-01-07T15:00:00Z'), at('2024-01-07T14:00:00Z'))).toBe('2024-01-08');
     expect(tokyo(at('2024-01-07T15:30:00Z'), null)).toBe('2024-01-08 00:30');
     expect(tokyo(at('2024-01-07T16:00:00Z'), at('2024-01-07T15:00:00Z'))).toBe('01:00');
+  });
+});
+
+describe('number tick labels', () => {
+  // What drawPlot does: ticks over a range, the step as two ticks' difference.
+  const axis = (lo: number, hi: number) => {
+    const t = ticks(lo, hi, 8);
+    return { t, step: t[1]! - t[0]! };
+  };
+  const parse = (label: string) => Number(label.replace(/,/g, ''));
+  const decimals = (label: string) => label.split('.')[1]?.length ?? 0;
+
+  for (const scale of [BN, M]) {
+    for (const m of [1, 2, 2.5, 5]) {
+      for (let k = -3; k <= 12; k++) {
+        const step = m * 10 ** k;
+        // The decimals of the step's significant digits, in the axis's scale.
+        const e = k - Math.log10(scale.div);
+        const want = Math.max(0, -e) + (m === 2.5 && e <= 0 ? 1 : 0);
+        it(`step ${m}e${k} in ${scale.unit}: ${want} decimals, labels distinct and exact`, () => {
+          // About zero, and far from it (1,234 steps up: thousands separators, long figures).
+          for (const base of [0, 1234 * step]) {
+            const { t, step: got } = axis(base - 3.7 * step, base + 4.1 * step);
+            expect(got / step).toBeCloseTo(1, 9);
+            const labels = t.map((v) => gexTick(v, scale, got));
+            expect(new Set(labels).size).toBe(t.length);
+            for (const [i, label] of labels.entries()) {
+              expect(decimals(label)).toBe(want);
+              expect(Math.abs(parse(label) - t[i]! / scale.div)).toBeLessThan(
+                (step / scale.div) * 1e-6,
+              );
+            }
+          }
+        });
+      }
+    }
+  }
+
+  it("reads the QA report's axes: -0.25 … 1 by 0.25, 0 … -7.5 by 2.5", () => {
+    expect([-0.25e6, 0, 0.25e6, 0.5e6, 0.75e6, 1e6].map((v) => gexTick(v, M, 0.25e6))).toEqual([
+      '-0.25',
+      '0.00',
+      '0.25',
+      '0.50',
+      '0.75',
+      '1.00',
+    ]);
+    expect([0, -2.5e6, -5e6, -7.5e6].map((v) => gexTick(v, M, 2.5e6))).toEqual([
+      '0.0',
+      '-2.5',
+      '-5.0',
+      '-7.5',
+    ]);
+  });
+
+  it('writes prices and contracts by their step too, and one lone tick as 0', () => {
+    expect([4700, 4702.5, 4705].map((v) => tickNumber(v, 2.5))).toEqual([
+      '4,700.0',
+      '4,702.5',
+      '4,705.0',
+    ]);
+    expect([0, 0.5, 1].map((v) => tickNumber(v, 0.5))).toEqual(['0.0', '0.5', '1.0']);
+    expect([stepDigits(0), stepDigits(1e-3 * 3), stepDigits(0.30000000000000004)]).toEqual([
+      0, 3, 1,
+    ]);
   });
 });

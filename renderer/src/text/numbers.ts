@@ -29,6 +29,29 @@ export function int(value: number | null | undefined): string {
   return num(value, 0);
 }
 
+/**
+ * The decimals that write a step exactly: those of its significant digits (1 → 0, 2.5 → 1,
+ * 0.25 → 2, 0.005 → 3), up to 20. A tick's step comes from subtracting two ticks, so a
+ * digit within a millionth of the step is float noise, not a decimal.
+ */
+export function stepDigits(step: number): number {
+  const s = Math.abs(step);
+  if (!(s > 0) || !Number.isFinite(s)) return 0;
+  for (let d = 0; d < 20; d++) {
+    const scaled = s * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) <= scaled * 1e-6) return d;
+  }
+  return 20;
+}
+
+/**
+ * An axis tick with the decimals its step needs, so that ticks 2.5 apart read "-7.5, -5.0,
+ * -2.5, 0.0" and never "-8, -5, -3, 0": two ticks never share a label, each reads its value.
+ */
+export function tickNumber(value: number, step: number): string {
+  return num(value, stepDigits(step));
+}
+
 /** A strike or price: no decimals when whole, otherwise up to 2. */
 export function price(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;

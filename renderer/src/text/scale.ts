@@ -1,7 +1,7 @@
 // GEX in one scale per view. A table that mixes "1.2 Bn" and "350 M", or an axis
 // that reads "1.2B, 800M, 400M", makes an analyst compare digits of different
 // sizes; each view picks one scale from its largest figure and says it once.
-import { DASH, num } from './numbers.ts';
+import { DASH, num, tickNumber } from './numbers.ts';
 
 /** What every GEX figure is: dollars of delta per 1 % move of the underlying. */
 export const GEX_UNIT = '$ per 1 % move';
@@ -59,9 +59,10 @@ export function gex(value: number | null | undefined, scale: GexScale, digits = 
   return n === DASH ? n : `${n} ${scale.unit}`;
 }
 
-/** An axis tick in the axis's scale, with as many decimals as its step needs (0–2). */
+/**
+ * An axis tick in the axis's scale, with the decimals that write its step exactly (steps of
+ * 2.5 M read "-7.5, -5.0, -2.5"; of 0.25 Bn "-0.25, 0.00, 0.25").
+ */
 export function gexTick(value: number, scale: GexScale, step: number): string {
-  const s = Math.abs(step / scale.div);
-  const digits = s >= 1 || s === 0 ? 0 : Math.min(2, Math.ceil(-Math.log10(s) - 1e-9));
-  return num(value / scale.div, digits);
+  return tickNumber(value / scale.div, step / scale.div);
 }

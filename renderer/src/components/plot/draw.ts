@@ -3,6 +3,7 @@
 // vertical lines whose labels never overlap, and the cursor. Pure: no React, no DOM but
 // the 2D context, so that the same code draws on screen, into the PNG export, and in
 // the render-time measurement (tests/e2e/workbench.e2e.test.ts).
+import { tickNumber } from '../../text/numbers.ts';
 import { ticks, timeTicks } from './ticks.ts';
 import { layout, MARGIN, xPixel, type Layout, type PlotSpec, type Window } from './layout.ts';
 
@@ -97,7 +98,8 @@ export function drawPlot(
   const yt = L.flat
     ? [0]
     : ticks(L.ylo, L.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
-  const ystep = yt.length > 1 ? yt[1]! - yt[0]! : Math.abs(L.yhi - L.ylo);
+  // One tick (the zeros) has no step: it reads "0".
+  const ystep = yt.length > 1 ? yt[1]! - yt[0]! : 0;
   for (const t of yt) {
     const y = Math.round(L.py(t)) + 0.5;
     ctx.strokeStyle = t === 0 ? colors.zero : colors.grid;
@@ -123,12 +125,20 @@ export function drawPlot(
   ctx.fillStyle = colors.axis;
   let previous: number | null = null;
   let labelEnd = -Infinity;
-  for (const t of xTickValues(spec, win, width, (text) => ctx.measureText(text).width)) {
+  const xt = xTickValues(spec, win, width, (text) => ctx.measureText(text).width);
+  const xstep = xt.length > 1 ? xt[1]! - xt[0]! : 0;
+  for (const t of xt) {
     const x = L.px(t);
     if (x < MARGIN.left - 1 || x > right + 1) continue;
     ctx.fillRect(Math.round(x), bottom, 1, 4);
     // `previous`: the last tick whose label was drawn (a date left out is shown next).
-    const text = spec.xTickFormat ? spec.xTickFormat(t, previous) : spec.xFormat(t);
+    // A number axis (strikes, spot levels) writes its ticks with their step's decimals, as
+    // the y axis does: a zoom to steps of 2.5 reads "4,702.5", never a rounded "4,703".
+    const text = spec.xTickFormat
+      ? spec.xTickFormat(t, previous)
+      : spec.xKind === 'number'
+        ? tickNumber(t, xstep)
+        : spec.xFormat(t);
     // A label near an edge is moved inside the canvas, never cut; one that would then
     // touch its neighbour is left out (its tick stays).
     const w = ctx.measureText(text).width;

@@ -15,7 +15,7 @@ import { inPlace } from '../../state/in-place.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { ErrorLine } from '../../components/common.tsx';
-import { DASH, int, price, spotPrice } from '../../text/numbers.ts';
+import { DASH, int, price, spotPrice, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import {
@@ -201,7 +201,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       xFormat: price,
       xKind: 'number',
       yTitle: 'Contracts',
-      yTick: (v) => int(v),
+      yTick: (v, step) => tickNumber(v, step),
       series: [
         {
           label: 'call OI change',

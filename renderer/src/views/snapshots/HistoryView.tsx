@@ -13,7 +13,7 @@ import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { offsetMinutes, stamp, timeTickFormat } from '../../components/plot/ticks.ts';
 import { ErrorLine } from '../../components/common.tsx';
-import { price } from '../../text/numbers.ts';
+import { price, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { asOfStamp, offsetLabelOfMinutes } from '../../text/time.ts';
 import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
@@ -160,7 +160,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
       ...base,
       label: `${underlying} spot, flip and walls over time`,
       yTitle: 'Price',
-      yTick: (v) => price(v),
+      yTick: (v, step) => tickNumber(v, step),
       series: [
         {
           label: 'spot',
