@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeChain, cboeCsvText } from '../fixtures/option-chains.ts';
+import { asOfName } from '../../renderer/src/components/plot/chart-about.ts';
 import {
   axe,
   goTo,
@@ -75,9 +76,13 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** The file name of the last download (downloadCsv's, or one awaited with downloadName). */
+let downloaded = '';
+
 /** Reads a CSV the page downloads when `click` runs. */
 async function downloadCsv(click: () => Promise<void>): Promise<string[][]> {
   const [dl] = await Promise.all([page.waitForEvent('download'), click()]);
+  downloaded = dl.suggestedFilename();
   return parseCsv(readFileSync((await dl.path())!, 'utf8'));
 }
 
@@ -457,12 +462,43 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.locator('[data-measure=net]').click();
     await page.getByTestId('strike-window').selectOption('0');
     const csv = await downloadCsv(() => page.getByTestId('chart-strikes-csv').click());
-    expect(csv[0]).toEqual(['Strike', 'Net GEX (USD, $ per 1 % move)']);
+    expect(csv[0]).toEqual([
+      'Strike',
+      'Net GEX (USD, $ per 1 % move)',
+      'underlying',
+      'as_of',
+      'snapshot_id',
+    ]);
     const rows = csv.slice(1).map((r) => [Number(r[0]), Number(r[1])]);
     expect(rows).toEqual(detail.strikes.map((s) => [s.strike, s.net_gex]));
+    // Whose figures these are, on every row and in the file's name: the underlying and the
+    // as-of in the exchange's time, so that two snapshots' exports never share a name.
+    expect(new Set(csv.slice(1).map((r) => r.slice(2).join(' ')))).toEqual(
+      new Set([`SPX ${detail.snapshot.as_of} ${spxId}`]),
+    );
+    expect(downloaded).toBe(
+      `spx-net-gex-by-strike-all-expiries_${asOfName(detail.snapshot.as_of)}.csv`,
+    );
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByTestId('chart-strikes')
+        .getByRole('button', { name: /as PNG$/ })
+        .click(),
+    ]);
+    expect(png.suggestedFilename()).toBe(
+      `spx-net-gex-by-strike-all-expiries_${asOfName(detail.snapshot.as_of)}.png`,
+    );
     // By expiry: the date and its bucket in columns of their own, as the engine has them.
     const byExpiry = await downloadCsv(() => page.getByTestId('chart-expiries-csv').click());
-    expect(byExpiry[0]).toEqual(['Expiry', 'Bucket', 'Net GEX (USD, $ per 1 % move)']);
+    expect(byExpiry[0]).toEqual([
+      'Expiry',
+      'Bucket',
+      'Net GEX (USD, $ per 1 % move)',
+      'underlying',
+      'as_of',
+      'snapshot_id',
+    ]);
     expect(byExpiry.slice(1).map((r) => [r[0], r[1], Number(r[2])])).toEqual(
       detail.expiries.map((e) => [e.expiry, e.bucket ?? '', e.net_gex]),
     );
@@ -605,6 +641,12 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     );
     expect(csv.length - 1).toBe(HISTORY);
     expect(Number(csv[1]![1])).toBe(history[0]!.spot);
+    // Times as the snapshots' files wrote them, in the exchange's offset (never UTC), each
+    // row naming its snapshot; the file named for the underlying and its first and last.
+    expect(csv.slice(1).map((r) => [r[0], r.at(-1)])).toEqual(history.map((p) => [p.as_of, p.id]));
+    expect(downloaded).toBe(
+      `xsp-spot-flip-and-walls-over-time_${asOfName(history[0]!.as_of)}_to_${asOfName(history.at(-1)!.as_of)}.csv`,
+    );
     // Its readout names the time's zone, as every data time on screen does.
     await page.locator('.history-view [data-testid=chart-history-levels] canvas').focus();
     await page.keyboard.press('Home');
@@ -707,6 +749,9 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(csv.slice(1).map((r) => [Number(r[0]), Number(r[1])])).toEqual(
       diff.strikes.map((s) => [s.strike, s.net_gex_change]),
     );
+    // Named for the underlying and both snapshots, which every row names too.
+    expect(downloaded).toBe(`xsp-change-of-net-gex-by-strike-a-to-b_${a.id}_to_${b.id}.csv`);
+    expect(csv[1]!.slice(2)).toEqual(['XSP', a.as_of, a.id, b.as_of, b.id]);
     const oi = await downloadCsv(() => page.getByTestId('chart-diff-oi-csv').click());
     expect(oi.slice(1).map((r) => [Number(r[0]), Number(r[1]), Number(r[2])])).toEqual(
       diff.strikes.map((s) => [s.strike, s.call_open_interest_change, s.put_open_interest_change]),

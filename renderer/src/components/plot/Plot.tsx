@@ -167,8 +167,14 @@ export function Plot(props: PlotProps) {
           .join('; ')}`;
 
   const exportPng = () =>
-    downloadPng(spec.label, width, height, (ctx) => drawPlot(ctx, spec, win, width, height, null));
-  const exportCsv = () => downloadCsv(spec.label, plotCsv(spec, win));
+    downloadPng(
+      spec.label,
+      width,
+      height,
+      (ctx) => drawPlot(ctx, spec, win, width, height, null),
+      spec.about,
+    );
+  const exportCsv = () => downloadCsv(spec.label, plotCsv(spec, win), spec.about);
 
   const tipLeft = cursorX === null ? 0 : pxOf(cursorX);
   const zoomed = win.lo > full.lo + 1e-9 || win.hi < full.hi - 1e-9;

@@ -1,5 +1,6 @@
 // A chart's spec and where its figures go: the window of a zoom, the y range, value →
 // pixel. Free of the DOM (draw.ts draws), so that node tests and typechecks read it.
+import type { ChartAbout } from './chart-about.ts';
 
 export interface Series {
   label: string;
@@ -48,6 +49,8 @@ export interface PlotSpec {
   yZero?: boolean;
   /** Time axes: the data's offset (minutes east of UTC), so that ticks fall on its round hours. */
   xOffsetMin?: number;
+  /** Whose figures these are: the export's file name, the PNG's title line, the CSV's last columns. */
+  about?: ChartAbout;
 }
 
 export interface Window {

@@ -71,3 +71,15 @@ export function stamp(ms: number, offsetMin: number, withDate = true): string {
   if (!withDate) return time;
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${time}`;
 }
+
+/**
+ * An instant as ISO 8601 in an offset, to the second: "2024-01-05T15:00:00-05:00", as the
+ * exchange's files, the levels CSV and the command line write a data time.
+ */
+export function isoInOffset(ms: number, offsetMin: number): string {
+  const d = new Date(ms + offsetMin * MIN);
+  const a = Math.abs(offsetMin);
+  const zone = `${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+  const frac = d.getUTCMilliseconds() ? `.${String(d.getUTCMilliseconds()).padStart(3, '0')}` : '';
+  return `${d.toISOString().slice(0, 19)}${frac}${zone}`;
+}

@@ -12,6 +12,7 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
+import { compareAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { ErrorLine } from '../../components/common.tsx';
@@ -172,8 +173,11 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (b.put_wall !== null)
         markers.push({ x: b.put_wall, label: `put wall B ${price(b.put_wall)}`, color: MARK.put });
     }
+    const about =
+      a && b && underlying ? compareAbout({ ...a, underlying }, { ...b, underlying }) : undefined;
     const gexSpec: PlotSpec = {
       label: `Change of net GEX by strike, A to B`,
+      about,
       x,
       xTitle: 'Strike',
       xFormat: price,
@@ -196,6 +200,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     };
     const oiSpec: PlotSpec = {
       label: `Change of open interest by strike, A to B`,
+      about,
       x,
       xTitle: 'Strike',
       xFormat: price,
@@ -224,7 +229,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       yZero: true,
     };
     return { gexSpec, oiSpec };
-  }, [diff, a, b]);
+  }, [diff, a, b, underlying]);
 
   // Snapshots of one instant (a file re-sent with other figures, two vendors) are told
   // apart by their spot and id: two identical choices would hide which is which.

@@ -3,6 +3,7 @@
 // ANALYTICS.md); the expiries outside the filter are dimmed.
 import { useMemo } from 'react';
 import type { SnapshotDetail } from '../../../../shared/api.ts';
+import { snapshotAbout } from '../../components/plot/chart-about.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { gex, gexScale, gexTick } from '../../text/scale.ts';
@@ -36,6 +37,7 @@ export function ExpiryChart({
     const take = inFilter(detail, filter);
     return {
       label: `${detail.snapshot.underlying} ${info.label} by expiry`,
+      about: snapshotAbout(detail.snapshot),
       x: ex.map((_, i) => i),
       xTitle: 'Expiry',
       xFormat: (i) => {

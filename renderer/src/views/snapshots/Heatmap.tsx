@@ -6,6 +6,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { columnLabels } from '../../components/plot/column-labels.ts';
+import { snapshotAbout } from '../../components/plot/chart-about.ts';
 import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-export.ts';
 import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
@@ -249,6 +250,7 @@ export function Heatmap({
       })()
     : 'Move over the map, or focus it and use the arrow keys, to read a cell.';
   const label = `${detail.snapshot.underlying} net GEX by strike and expiry, ${filterLabel(filter)}`;
+  const about = snapshotAbout(detail.snapshot);
   const exportCsv = () => {
     const rows: (string | number)[][] = [];
     g.expiries.forEach((e, r) =>
@@ -257,10 +259,17 @@ export function Heatmap({
         if (Number.isFinite(v)) rows.push([e, s, v]);
       }),
     );
-    downloadCsv(label, csvText(['Expiry', 'Strike', `net GEX (USD, ${GEX_UNIT})`], rows));
+    downloadCsv(
+      label,
+      csvText(
+        ['Expiry', 'Strike', `net GEX (USD, ${GEX_UNIT})`, ...about.columns.map((c) => c.title)],
+        rows.map((r) => [...r, ...about.columns.map((c) => c.value(0))]),
+      ),
+      about,
+    );
   };
   const exportPng = () =>
-    downloadPng(label, width, height, (ctx) => draw(ctx, g, detail, width, height, null));
+    downloadPng(label, width, height, (ctx) => draw(ctx, g, detail, width, height, null), about);
 
   return (
     <div className="plot" data-testid="chart-heatmap">

@@ -11,7 +11,8 @@ import { showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
-import { offsetMinutes, stamp, timeTickFormat } from '../../components/plot/ticks.ts';
+import { historyAbout, snapshotAbout } from '../../components/plot/chart-about.ts';
+import { isoInOffset, offsetMinutes, stamp, timeTickFormat } from '../../components/plot/ticks.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { price, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
@@ -150,6 +151,13 @@ export function HistoryView({ underlying }: { underlying: string }) {
     };
     const base = {
       x,
+      // The CSV's As of as each snapshot's file wrote it, in the exchange's offset (as the
+      // levels CSV and the command line write it), never UTC.
+      xColumns: {
+        titles: ['As of'],
+        values: (v: number) => [asOfAt.get(v) ?? isoInOffset(v, off)],
+      },
+      about: historyAbout(underlying, points),
       xTitle: 'As of',
       xFormat: time,
       xTickFormat: timeTickFormat(off),
@@ -230,6 +238,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
   );
   const levelsSpec = useMemo(() => specs && withReplay(specs.levels), [specs, withReplay]);
   const totalsSpec = useMemo(() => specs && withReplay(specs.totals), [specs, withReplay]);
+  const replayAbout = useMemo(() => replay && snapshotAbout(replay.snapshot), [replay]);
   const replayRows = useMemo(() => replay && strikeRows(replay, null, ALL), [replay]);
   const replayMarkers = useMemo(
     () =>
@@ -361,6 +370,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
             {replay && replayRows && replayMarkers && replay.snapshot.id === current?.id ? (
               <StrikeChart
                 underlying={`${underlying} ${asOfStamp(replay.snapshot.as_of)}`}
+                about={replayAbout ?? undefined}
                 rows={replayRows}
                 measure="net"
                 filter={ALL}

@@ -6,6 +6,7 @@
 // (User Timing, read by the e2e speed check).
 import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
+import { snapshotAbout } from '../../components/plot/chart-about.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { radioGroup } from '../../components/one-of.ts';
@@ -39,6 +40,7 @@ function ProfileChart({ detail }: { detail: SnapshotDetail }) {
     const s = detail.snapshot;
     return {
       label: `${s.underlying} gamma profile`,
+      about: snapshotAbout(s),
       x: p.map((x) => x.level),
       xTitle: 'Spot level',
       xFormat: price,
@@ -133,6 +135,7 @@ export function SnapshotCharts({
   const [filter, setFilter] = useState<ExpiryFilter>(ALL);
   const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
   const s = detail.snapshot;
+  const about = useMemo(() => snapshotAbout(s), [s]);
   const rows = useMemo(() => strikeRows(detail, cells, filter), [detail, cells, filter]);
   const levels = useMemo(() => levelsOf(detail, filter, rows), [detail, filter, rows]);
   const markers = useMemo(
@@ -221,6 +224,7 @@ export function SnapshotCharts({
           ) : (
             <StrikeChart
               underlying={s.underlying}
+              about={about}
               rows={rows}
               measure={measure}
               filter={filter}

@@ -2,6 +2,7 @@
 // filter keeps, with spot, the zero-gamma flip, the walls and the absolute-gamma strike
 // drawn where they are, starting from a window around spot the analyst sets.
 import { useMemo } from 'react';
+import type { ChartAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec, Series } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { price, spotPrice } from '../../text/numbers.ts';
@@ -108,6 +109,7 @@ export function strikeSpec(
   measure: Measure,
   filter: ExpiryFilter,
   markers: Marker[],
+  about?: ChartAbout,
 ): PlotSpec {
   const info = measureInfo(measure);
   const values = (m: Measure): (number | null)[][] =>
@@ -157,6 +159,7 @@ export function strikeSpec(
     series,
     markers,
     yZero: true,
+    about,
   };
 }
 
@@ -169,14 +172,16 @@ export function StrikeChart(props: {
   spot: number;
   /** Half the window around spot, as a share (0.1 = ± 10 %); 0 = all strikes. */
   windowShare: number;
+  /** The snapshot shown, for the exports' names and identifying columns. */
+  about?: ChartAbout;
   controls?: React.ReactNode;
   onDrawn?(): void;
   height?: number;
 }) {
   const { underlying, rows, measure, filter, markers, spot, windowShare } = props;
   const spec = useMemo(
-    () => strikeSpec(underlying, rows, measure, filter, markers),
-    [underlying, rows, measure, filter, markers],
+    () => strikeSpec(underlying, rows, measure, filter, markers, props.about),
+    [underlying, rows, measure, filter, markers, props.about],
   );
   const initial = windowAround(spot, windowShare);
   if (rows.strike.length === 0)

@@ -1,0 +1,114 @@
+// Whose figures an exported chart holds, so that two exports can be told apart: the file
+// name carries the underlying and the snapshot's as-of in the exchange's own time (or a
+// history's first and last, or a comparison's two snapshot ids), the PNG a title line,
+// and the CSV identifying columns after the chart's own (as `gex-desk export` leads with
+// snapshot_id, underlying, as_of). Times as stored, in the exchange's offset, as the
+// levels CSV and the command line write them. Pure: tests run it in Node.
+import { asOfStamp } from '../../text/time.ts';
+
+export interface ChartAbout {
+  underlying: string;
+  /** The file name's part after the chart's name. */
+  name: string;
+  /** The PNG's title line after the chart's label. */
+  title: string;
+  /** Columns every CSV row ends with: a value per row index (the same one for a snapshot). */
+  columns: { title: string; value(i: number): string | null }[];
+}
+
+interface Snap {
+  id: string;
+  underlying: string;
+  as_of: string;
+}
+
+/** A file name from a chart's label: "SPX net GEX by strike" → "spx-net-gex-by-strike". */
+export const fileStem = (label: string): string =>
+  label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80) || 'chart';
+
+/**
+ * An as-of for a file name, in the exchange's time as the file wrote it:
+ * "2025-09-05T16:00:00-04:00" → "2025-09-05_1600-0400" (seconds when not 0; "Z" → "+0000").
+ */
+export function asOfName(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(
+    iso,
+  );
+  if (!m) return fileStem(iso);
+  const [, date, h, min, s, off] = m;
+  const zone = off === 'Z' ? '+0000' : off!.replace(':', '');
+  return `${date}_${h}${min}${s && s !== '00' ? s : ''}${zone}`;
+}
+
+/** An id for a file name: letters, digits and dashes only. */
+const idName = (id: string) => id.replace(/[^A-Za-z0-9-]+/g, '-');
+
+/** One snapshot's chart. */
+export const snapshotAbout = (s: Snap): ChartAbout => ({
+  underlying: s.underlying,
+  name: asOfName(s.as_of),
+  title: `as of ${asOfStamp(s.as_of)}`,
+  columns: [
+    { title: 'underlying', value: () => s.underlying },
+    { title: 'as_of', value: () => s.as_of },
+    { title: 'snapshot_id', value: () => s.id },
+  ],
+});
+
+/** An underlying's history: its points, in as-of order, one CSV row each. */
+export function historyAbout(
+  underlying: string,
+  points: { id: string; as_of: string }[],
+): ChartAbout {
+  const first = points[0]?.as_of ?? '';
+  const last = points.at(-1)?.as_of ?? '';
+  return {
+    underlying,
+    name: first === last ? asOfName(first) : `${asOfName(first)}_to_${asOfName(last)}`,
+    title:
+      first === last ? `as of ${asOfStamp(first)}` : `${asOfStamp(first)} to ${asOfStamp(last)}`,
+    columns: [
+      { title: 'underlying', value: () => underlying },
+      { title: 'snapshot_id', value: (i) => points[i]?.id ?? null },
+    ],
+  };
+}
+
+/** A comparison of two snapshots of one underlying: A, then B. */
+export const compareAbout = (a: Snap, b: Snap): ChartAbout => ({
+  underlying: b.underlying,
+  name: `${idName(a.id)}_to_${idName(b.id)}`,
+  title: `A ${asOfStamp(a.as_of)} to B ${asOfStamp(b.as_of)}`,
+  columns: [
+    { title: 'underlying', value: () => b.underlying },
+    { title: 'a_as_of', value: () => a.as_of },
+    { title: 'a_snapshot_id', value: () => a.id },
+    { title: 'b_as_of', value: () => b.as_of },
+    { title: 'b_snapshot_id', value: () => b.id },
+  ],
+});
+
+/**
+ * The export's file name without its extension: the chart's label (led by the underlying
+ * when the label does not name it), then what `about` names.
+ */
+export function exportStem(label: string, about?: ChartAbout): string {
+  const stem = fileStem(label);
+  if (!about) return stem;
+  const u = fileStem(about.underlying);
+  const named = stem === u || stem.startsWith(`${u}-`) ? stem : `${u}-${stem}`;
+  return `${named}_${about.name}`;
+}
+
+/** The PNG's title line: the chart, its underlying (when the label does not name it), the as-of. */
+export function exportTitle(label: string, about?: ChartAbout): string {
+  if (!about) return label;
+  const named = label.toUpperCase().startsWith(`${about.underlying.toUpperCase()} `)
+    ? label
+    : `${about.underlying} ${label}`;
+  return `${named} · ${about.title}`;
+}
