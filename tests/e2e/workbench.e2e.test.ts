@@ -23,6 +23,7 @@ import {
   SAMPLES,
   serious,
   shot,
+  SHOTS,
   SMALL,
   until,
   WIDE,
@@ -377,6 +378,55 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(Number(csv.find((r) => r[0] === 'SPX')![8])).toBe(spx.total_gex);
     await shot(page, 'workbench-levels');
     await noSerious('workbench: levels board');
+  });
+
+  it('shows which column’s width handle has the keyboard’s focus, at both sizes', async () => {
+    await goTo(page, 'snapshots');
+    const board = page.getByTestId('levels-board');
+    await board.waitFor();
+    const handle = board.getByRole('separator', { name: 'Width of Spot' });
+    const cell = board.getByRole('columnheader', { name: 'Spot' });
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await page.evaluate(`document.activeElement?.blur()`);
+      // The header cell and the gap right of it, where the handle is drawn.
+      const box = (await cell.boundingBox())!;
+      const clip = { x: box.x - 4, y: box.y, width: box.width + 16, height: box.height };
+      const before = await page.screenshot({ clip });
+      // From the keyboard: Tab from the column before until Spot's width handle.
+      await board.getByRole('separator', { name: 'Width of Underlying' }).focus();
+      const label = () => page.evaluate(`document.activeElement?.getAttribute('aria-label')`);
+      for (let i = 0; i < 3 && (await label()) !== 'Width of Spot'; i++)
+        await page.keyboard.press('Tab');
+      expect(await label()).toBe('Width of Spot');
+      // Its focus paints something: the cell and gap look otherwise than unfocused …
+      const after = await page.screenshot({ clip });
+      expect(after.equals(before), `focus painted at ${size.width}`).toBe(false);
+      // … drawn whole: no box around the handle cuts it off.
+      const clipped = await page.evaluate(`(() => {
+        const el = document.activeElement;
+        const r = el.getBoundingClientRect();
+        for (let p = el.parentElement; p; p = p.parentElement) {
+          if (getComputedStyle(p).overflowX === 'visible') continue;
+          const b = p.getBoundingClientRect();
+          if (r.left < b.left - 0.5 || r.right > b.right + 0.5) return p.className;
+        }
+        return null;
+      })()`);
+      expect(clipped, `the box that cuts the handle at ${size.width}`).toBeNull();
+      await page.screenshot({
+        path: join(SHOTS, `workbench-levels-width-focus-${size.width}.png`),
+        clip: { ...clip, x: clip.x - 80, width: clip.width + 160, height: clip.height + 40 },
+      });
+      // The arrows still resize it.
+      const width = Number(await handle.getAttribute('aria-valuenow'));
+      await page.keyboard.press('ArrowRight');
+      await poll(async () => Number(await handle.getAttribute('aria-valuenow'))).toBeGreaterThan(
+        width,
+      );
+      await page.keyboard.press('ArrowLeft');
+    }
+    await page.setViewportSize(WIDE);
   });
 
   it('opens a snapshot from the board with Enter and draws the SPX sample within 300 ms of its data', async () => {
