@@ -2,7 +2,8 @@
 // what must be read stays whole: an escalated late job's level in the Queue, the jobs'
 // actions in a 1024×700 window with the submissions panel open, and there too the
 // inbox's counts in the status bar while the queue is paused.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -26,6 +27,7 @@ import {
 } from './harness.ts';
 
 let desk: Desk;
+let home = '';
 let page: Page;
 
 /** What has the focus: its data-testid, else its tag. */
@@ -59,7 +61,17 @@ async function openPanel(): Promise<void> {
 
 describe.skipIf(!haveChromium)('fit and focus', () => {
   beforeAll(async () => {
-    desk = await openDesk({ workers: 1, watchInbox: true });
+    // A database path as long as an analyst's home folder gives (the status bar shows it).
+    const tmp = process.env.TMPDIR;
+    home = mkdtempSync(join(tmpdir(), 'gex-desk-analyst-home-'));
+    process.env.TMPDIR = join(home, 'workstation');
+    mkdirSync(process.env.TMPDIR);
+    try {
+      desk = await openDesk({ workers: 1, watchInbox: true });
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
     page = desk.page;
     // A file dropped in the inbox that ends in failed/ (before the queue is paused).
     const junk = join(desk.fixtures, 'inbox-junk.csv');
@@ -74,6 +86,7 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
 
   afterAll(async () => {
     await desk?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   it('keeps Tab inside the submit dialog and gives the focus back to "Open files…"', async () => {
@@ -198,5 +211,30 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
     expect(await page.getByTestId('status-inbox-failed').textContent()).toBe('1');
     await page.setViewportSize(WIDE);
     await shot(page, 'statusbar-inbox-paused');
+  });
+
+  it('shortens the database path, never the status bar’s short items, from 1200 px up', async () => {
+    // The path shown from 1200 px up; the queue still paused, a job cancelled: a full bar.
+    const items =
+      '.statusbar > :not(.path):not(.sep):not(.spacer):not(.dot), .statusbar .status-link > :not(.path)';
+    for (const width of [1280, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.waitForTimeout(200);
+      expect(await page.locator('.statusbar > .path').isVisible()).toBe(true);
+      expect(await cut(items), `status bar items cut at ${width}`).toEqual([]);
+      // The transport, last, is there whole.
+      expect(await page.getByTestId('statusbar').getByText('browser host').isVisible()).toBe(true);
+      // The path gives what room there is, its file's name kept: what was cut is in the middle.
+      const path = desk.te.engine.config.dbPath;
+      expect(await page.locator('.statusbar > .path').getAttribute('title')).toBe(path);
+      const tail = page.locator('.statusbar > .path .path-tail');
+      expect(await tail.textContent()).toBe(path.slice(path.lastIndexOf('/') + 1));
+      expect(await cut('.statusbar > .path .path-tail')).toEqual([]);
+      await page.screenshot({
+        path: join(SHOTS, `statusbar-full-${width}.png`),
+        clip: { x: 0, y: 870, width, height: 30 },
+      });
+    }
+    await page.setViewportSize(WIDE);
   });
 });

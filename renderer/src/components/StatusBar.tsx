@@ -5,11 +5,18 @@
 // so the bar never says "failed 0" beside failed jobs; past the newest jobs that list
 // holds, they are the database's counts (jobTotals). When the bar is too narrow (a
 // 1024-px window with the queue paused), the transport and then the throughput give
-// way (cut, whole in their tooltips) before the inbox's counts and the queue's.
+// way (cut, whole in their tooltips) before the inbox's counts and the queue's; from
+// 1200 px up, the database path takes only the room left and is cut in the middle.
 import { useShallow } from 'zustand/react/shallow';
 import { jobTotals, useApp } from '../state/store.ts';
 import { int, num } from '../text/numbers.ts';
 import { InboxStatus } from './inbox/InboxStatus.tsx';
+
+// The database path is what gives way to the short items beside it, cut in the middle:
+// its folder shortens, its file's name stays.
+const fileAt = (path: string) => Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
+const pathHead = (path: string) => path.slice(0, fileAt(path));
+const pathTail = (path: string) => path.slice(fileAt(path));
 
 export function StatusBar() {
   const health = useApp((s) => s.health);
@@ -51,8 +58,13 @@ export function StatusBar() {
         <>
           <span className="sep narrow-hide" />
           <span className="label narrow-hide">database</span>
-          <span className="path narrow-hide" title={health.db_path}>
-            {health.db_path}
+          <span
+            className="path narrow-hide"
+            title={health.db_path}
+            style={{ width: `${health.db_path.length}ch` }}
+          >
+            <span className="path-head">{pathHead(health.db_path)}</span>
+            <span className="path-tail">{pathTail(health.db_path)}</span>
           </span>
           <span className="sep" />
           <span className="label">rules</span>{' '}
