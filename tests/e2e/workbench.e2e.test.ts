@@ -15,6 +15,7 @@ import { makeChain, cboeCsvText } from '../fixtures/option-chains.ts';
 import { asOfName } from '../../renderer/src/components/plot/chart-about.ts';
 import {
   axe,
+  cutOff,
   goTo,
   haveChromium,
   openDesk,
@@ -558,6 +559,52 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(heat.length - 1).toBe(cells.net_gex.length);
     const sum = heat.slice(1).reduce((n, r) => n + Number(r[2]), 0);
     expect(sum).toBeCloseTo(detail.snapshot.total_gex, -3);
+  });
+
+  it('keeps the by-expiry chart’s header tidy with an expiry chosen: PNG and CSV together on the title’s line, the note below', async () => {
+    await page.goto(`${desk.host.origin}/#/snapshots/${spxId}`);
+    await page.getByTestId('snapshot-workbench').waitFor();
+    const detail = await api(desk.te.engine.handlers['snapshots:get']({ id: spxId }));
+    const one = detail.expiries.find((e) => e.bucket === 'weekly')!;
+    await page.getByTestId('expiry-filter').selectOption(one.expiry);
+    const chart = page.getByTestId('chart-expiries');
+    const note = chart.getByTestId('chart-expiries-note');
+    await poll(() => note.textContent()).toBe(`others dimmed: expiry ${one.expiry} shown`);
+    const box = async (name: string) => {
+      const el =
+        name === 'title'
+          ? chart.locator('.chart-title')
+          : name === 'note'
+            ? note
+            : chart.getByRole('button', { name: `Export SPX Net GEX by expiry as ${name}` });
+      const b = (await el.boundingBox())!;
+      return { top: b.y, bottom: b.y + b.height, middle: b.y + b.height / 2, right: b.x + b.width };
+    };
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await chart.scrollIntoViewIfNeeded();
+      await poll(async () => (await box('CSV')).middle).toBeCloseTo((await box('PNG')).middle, 0);
+      const [title, png, csv, n] = await Promise.all(['title', 'PNG', 'CSV', 'note'].map(box));
+      // PNG and CSV side by side, on the title's line; the note on a line of its own below.
+      expect(Math.abs(png!.middle - csv!.middle), `PNG beside CSV at ${size.width}`).toBeLessThan(
+        2,
+      );
+      expect(
+        Math.abs(png!.middle - title!.middle),
+        `buttons on the title's line at ${size.width}`,
+      ).toBeLessThan(4);
+      expect(n!.top, `the note below the title at ${size.width}`).toBeGreaterThanOrEqual(
+        Math.max(title!.bottom, csv!.bottom) - 0.5,
+      );
+      expect(await cutOff(page, '[data-testid=chart-expiries] .plot-head > *')).toEqual([]);
+      await page.screenshot({
+        path: join(SHOTS, `workbench-expiry-header-${size.width}.png`),
+        clip: await chart.boundingBox().then((b) => ({ ...b!, height: 80 })),
+      });
+    }
+    await page.setViewportSize(WIDE);
+    await page.getByTestId('expiry-filter').selectOption('all');
+    await note.waitFor({ state: 'detached' });
   });
 
   it('chooses the measure from the keyboard: one Tab stop, the arrows choose (wrapping), Home and End', async () => {

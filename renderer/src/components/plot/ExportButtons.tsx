@@ -1,4 +1,5 @@
-// The PNG and CSV buttons every chart has, named for the chart they export.
+// The PNG and CSV buttons every chart has, named for the chart they export, kept together
+// (a header that wraps moves them as one).
 export function ExportButtons(props: {
   label: string;
   testId: string;
@@ -6,7 +7,7 @@ export function ExportButtons(props: {
   csv: () => void;
 }) {
   return (
-    <>
+    <span className="export-buttons">
       <button
         className="btn small ghost"
         onClick={props.png}
@@ -22,6 +23,6 @@ export function ExportButtons(props: {
       >
         CSV
       </button>
-    </>
+    </span>
   );
 }

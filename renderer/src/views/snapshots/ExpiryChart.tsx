@@ -70,17 +70,24 @@ export function ExpiryChart({
     };
   }, [detail, measure, filter]);
   if (detail.expiries.length === 0) return <div className="empty">No expiries.</div>;
+  // The buckets' key fills the title's line up to PNG and CSV (wrapping inside itself when
+  // narrow); what the filter shows goes on a line of its own below, never pushing an
+  // export button onto a line alone.
   const legend = (
-    <span className="legend" aria-label="Buckets">
-      {(Object.keys(BUCKET_LABEL) as (keyof typeof BUCKET_LABEL)[]).map((b) => (
-        <span key={b}>
-          <i style={{ background: BUCKET_COLOR[b] }} /> {BUCKET_LABEL[b]}
-        </span>
-      ))}
+    <>
+      <span className="legend fill" aria-label="Buckets">
+        {(Object.keys(BUCKET_LABEL) as (keyof typeof BUCKET_LABEL)[]).map((b) => (
+          <span key={b}>
+            <i style={{ background: BUCKET_COLOR[b] }} /> {BUCKET_LABEL[b]}
+          </span>
+        ))}
+      </span>
       {filter !== 'all' && (
-        <span className="muted">others dimmed: {filterLabel(filter)} shown</span>
+        <span className="muted plot-note" data-testid="chart-expiries-note">
+          others dimmed: {filterLabel(filter)} shown
+        </span>
       )}
-    </span>
+    </>
   );
   return (
     <Plot spec={spec} title={spec.label} testId="chart-expiries" controls={legend} height={230} />
