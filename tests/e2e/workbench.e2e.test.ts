@@ -1151,4 +1151,49 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       if (i > 0) expect(t.x - t.w / 2).toBeGreaterThan(times[i - 1]!.x + times[i - 1]!.w / 2);
     }
   });
+
+  // Last: it adds an underlying and removes one of its snapshots.
+  it('opens a saved comparison whose B was removed on A’s underlying, A chosen, another B to choose', async () => {
+    const h = desk.te.engine.handlers;
+    const t0 = Date.parse('2024-05-06T14:00:00Z');
+    for (let i = 0; i < 3; i++) {
+      const file = join(desk.fixtures, `dia_${i}.csv`);
+      const asOf = new Date(t0 + i * 3_600_000).toISOString().slice(0, 19);
+      writeFileSync(
+        file,
+        cboeCsvText(
+          makeChain({ seed: 300 + i, underlying: 'DIA', asOf, spot: 390 + i, expiries: 2 }),
+        ),
+      );
+      await api(h['ingest:submit']({ file, source: 'e2e' }));
+    }
+    await api(h['queue:drain']({}));
+    const [a, b, c] = (await api(h['snapshots:history']({ underlying: 'DIA' }))).rows;
+    // The link saved while A and B were both stored; then B removed.
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${b!.id}`);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await api(h['snapshots:remove']({ id: b!.id, justification: 'e2e: a saved link outlives it' }));
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${b!.id}`);
+    const view = page.getByTestId('compare-view');
+    await poll(() => view.getByTestId('error-line').first().textContent()).toContain(
+      `There is no snapshot ${b!.id}`,
+    );
+    // A's underlying and A stay chosen; B offers the snapshots left (A and C).
+    await poll(() => page.getByTestId('compare-underlying').inputValue()).toBe('DIA');
+    await poll(() => page.getByTestId('compare-a').inputValue()).toBe(a!.id);
+    const choices = page.getByTestId('compare-b').locator('option:not([disabled])');
+    await poll(() => choices.count()).toBe(2);
+    expect(await page.getByTestId('compare-b').locator('option:checked').textContent()).toBe(
+      'removed: choose another',
+    );
+    await shot(page, 'workbench-compare-removed-b');
+    await noSerious('workbench: compare, B removed');
+    // Choosing C compares A with it; the error goes.
+    await page.getByTestId('compare-b').selectOption(c!.id);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    expect(page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${c!.id}`);
+    await poll(() => view.getByTestId('error-line').count()).toBe(0);
+  });
 });

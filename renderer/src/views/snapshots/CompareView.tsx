@@ -86,15 +86,30 @@ export function CompareView({ ids }: { ids: string[] }) {
     if (start) inPlace(() => showPane(`compare/${start.id}`));
   }, [ids.length, rows, newest]);
 
-  // B's underlying and its history (the choices on both sides).
+  // B's underlying and its history (the choices on both sides). A saved link whose B was
+  // removed since: the error says so, and A's underlying and history stay, A chosen, for
+  // another B to be chosen.
+  const [goneB, setGoneB] = useState<string | null>(null);
   useEffect(() => {
     if (!client || !bId) return;
     let live = true;
-    void client.call('snapshots:get', { id: bId }).then(async (r) => {
-      if (!r.ok) return live && setError(r.error);
-      const h = await client.call('snapshots:history', { underlying: r.value.snapshot.underlying });
+    void (async () => {
+      const fromB = await client.call('snapshots:get', { id: bId });
+      const found = fromB.ok || !aId ? fromB : await client.call('snapshots:get', { id: aId });
       if (!live) return;
-      setUnderlying(r.value.snapshot.underlying);
+      setGoneB(fromB.ok ? null : bId);
+      if (!fromB.ok) setError(fromB.error);
+      if (!found.ok) {
+        // Neither side is stored: no underlying's choices left standing as if they were theirs.
+        setUnderlying(null);
+        setPoints(null);
+        return setError(found.error);
+      }
+      const h = await client.call('snapshots:history', {
+        underlying: found.value.snapshot.underlying,
+      });
+      if (!live) return;
+      setUnderlying(found.value.snapshot.underlying);
       if (!h.ok) return setError(h.error);
       setPoints(h.value.rows);
       setPointsUnreadable(h.value.unreadable);
@@ -107,7 +122,7 @@ export function CompareView({ ids }: { ids: string[] }) {
         if (i > 0) inPlace(() => showPane(`compare/${history[i - 1]!.id}/${bId}`));
         else if (history[i + 1]) inPlace(() => showPane(`compare/${bId}/${history[i + 1]!.id}`));
       }
-    });
+    })();
     return () => {
       live = false;
     };
@@ -259,6 +274,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             }}
             data-testid="compare-underlying"
           >
+            {underlying === null && <option value="">—</option>}
             {underlying !== null && !levels.some((l) => l.underlying === underlying) && (
               <option value={underlying}>{underlying}</option>
             )}
@@ -285,6 +301,11 @@ export function CompareView({ ids }: { ids: string[] }) {
             onChange={(e) => showPane(`compare/${aId}/${e.target.value}`)}
             data-testid="compare-b"
           >
+            {goneB !== null && goneB === bId && (
+              <option value={goneB} disabled>
+                removed: choose another
+              </option>
+            )}
             {points?.map(option)}
           </select>
         </label>
