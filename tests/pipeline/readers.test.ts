@@ -1294,3 +1294,75 @@ describe('delta from the file, roots, one underlying', () => {
     expect(Array.from(ok.value.contracts.open_interest)).toEqual([1234, 5]);
   });
 });
+
+const eolOf = (text: string): string =>
+  text.includes('\r\n') ? '\r\n' : text.includes('\r') ? '\r' : '\n';
+
+describe('files as editors and spreadsheets leave them', () => {
+  it('a CBOE download with CR line ends, or without its empty first line, reads as the download; its errors name their lines', async () => {
+    const text = cboeCsvText(makeChain({ seed: 61, expiries: 3, strikesPerExpiry: 12 }));
+    const lf = join(dir, 'cboe-lf.csv');
+    writeFileSync(lf, text);
+    const expected = (await run(lf)).snapshot;
+    const facts = await sniffChain(lf, conventions());
+    const variants: [string, string, number][] = [
+      // name, text, how many lines earlier than the download each line is
+      ['cboe-cr.csv', text.replace(/\n/g, '\r'), 0],
+      ['cboe-cr-excel.csv', `\uFEFF${text.replace(/\n/g, '\r')}`, 0],
+      ['cboe-no-first-line.csv', text.slice(1), 1],
+      ['cboe-no-first-line-crlf.csv', text.slice(1).replace(/\n/g, '\r\n'), 1],
+      ['cboe-no-first-line-cr.csv', text.slice(1).replace(/\n/g, '\r'), 1],
+    ];
+    for (const [name, body, shift] of variants) {
+      const file = join(dir, name);
+      writeFileSync(file, body);
+      expectSameSnapshot((await run(file)).snapshot, expected, name);
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok && sniffed.value, name).toEqual(facts.ok && facts.value);
+
+      // A bad cell on line 9 of the download, a bad Last: price, a header without Strike.
+      const lines = body.split(/\r\n|\r|\n/);
+      const bad = (line: number, edit: (l: string) => string): string => {
+        const copy = [...lines];
+        copy[line - 1 - shift] = edit(copy[line - 1 - shift]!);
+        const path = join(dir, `bad-${line}-${name}`);
+        writeFileSync(path, copy.join(eolOf(body)));
+        return path;
+      };
+      const cell = await failureOf(bad(9, (l) => l.replace(/^[^,]+/, 'someday')));
+      expect(cell, name).toMatchObject({
+        code: 'BAD_VALUE',
+        line: 9 - shift,
+        field: 'Expiration Date',
+      });
+      const last = await failureOf(bad(2, (l) => l.replace(/Last: [\d.]+/, 'Last: x')));
+      expect(last, name).toMatchObject({ code: 'BAD_VALUE', line: 2 - shift, field: 'Last' });
+      const header = await failureOf(bad(4, (l) => l.replace('Strike', 'Price')));
+      expect(header, name).toMatchObject({ code: 'BAD_HEADER', line: 4 - shift });
+      expect(header.message, name).toContain(`line ${4 - shift}: no "Strike" column`);
+      // An empty line (a lone CR in a CR file) is skipped and counted; the last line cut
+      // short but ended is a row with too few fields, not a file cut short.
+      const end = lines.length - 1 + shift;
+      const shortLast = await failureOf(bad(end, (l) => l.split(',').slice(0, 5).join(',')));
+      expect(shortLast, name).toMatchObject({ code: 'BAD_VALUE', line: end - shift });
+      const blankThenBad = await failureOf(
+        bad(9, (l) => `${eolOf(body)}${l.replace(/^[^,]+/, 'someday')}`),
+      );
+      expect(blankThenBad, name).toMatchObject({ code: 'BAD_VALUE', line: 10 - shift });
+    }
+
+    // What cannot be read is named as a CBOE download, with what is wrong.
+    const noPreamble = join(dir, 'cboe-no-preamble.csv');
+    writeFileSync(noPreamble, text.split('\n').slice(3).join('\r'));
+    const e = await failureOf(noPreamble);
+    expect(e).toMatchObject({ code: 'UNKNOWN_FORMAT', line: 1 });
+    expect(e.message).toContain('looks like a CBOE quote download without its first lines');
+    const moved = join(dir, 'cboe-last-moved.csv');
+    writeFileSync(moved, `exported by a script\n${text}`);
+    const e2 = await failureOf(moved);
+    expect(e2).toMatchObject({ code: 'UNKNOWN_FORMAT', line: 3 });
+    expect(e2.message).toContain(
+      'looks like a CBOE quote download, but its "Last:" line is line 3',
+    );
+  });
+});

@@ -1,17 +1,61 @@
 // The layout of CBOE's delayed-quotes "Download CSV" before its body: the preamble (line 2's
-// "Last:" price, line 3's date) and the header whose call and put columns share names
-// around Strike. Both the reader and sniff (a file's first bytes) read them with this one
-// code, so the facts sniff gives are the reader's.
+// "Last:" price, line 3's date; a line earlier when the empty first line was removed) and
+// the header whose call and put columns share names around Strike. Detection, the reader
+// and sniff (a file's first bytes) find and read them with this one code, so the facts
+// sniff gives are the reader's.
 import type { GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { quoted } from './chain.ts';
-import { rowTexts, splitCsvLine } from './csv-scan.ts';
+import { isBlankRow, rowTexts, splitCsvLine } from './csv-scan.ts';
 import { numberProblem, parseNumberText, rule } from './numbers.ts';
 import { hour24, monthNumber, validWall, zonedIso, type WallTime } from './time.ts';
 
-export const HEADER_LINE = 4;
-export const FIRST_DATA_LINE = 5;
+/**
+ * The 1-based lines of a download's parts: its "Last:" line (2 as CBOE writes it, after an
+ * empty line; 1 when that line was removed), the date line after it, the header, the body.
+ */
+export type CboeLines = { last: number; date: number; header: number; body: number };
+
+const LAST_CELL = /(^|,)\s*"?Last:/i;
+
+/** A line of only empty or blank cells (an empty line, or `,,,,` as Excel saves one). */
+export const isBlankLine = (line: string): boolean => {
+  const b = Buffer.from(line, 'utf8');
+  return isBlankRow(b, 0, b.length);
+};
+
+/**
+ * Where a download's parts are, from its first lines (firstLines(…, 4)): its "Last:" cell
+ * on line 2 (whatever line 1 holds), or on the first line that is not blank (the empty
+ * first line removed, or more blank lines above it); null when neither line has one.
+ */
+export function cboeLines(lines: readonly string[]): CboeLines | null {
+  let last = 0;
+  if (LAST_CELL.test(lines[1] ?? '')) last = 2;
+  else {
+    const first = lines.findIndex((l) => !isBlankLine(l));
+    if (first >= 0 && LAST_CELL.test(lines[first]!)) last = first + 1;
+  }
+  return last === 0 ? null : { last, date: last + 1, header: last + 2, body: last + 3 };
+}
+
+/** The 1-based line among `lines` with a "Last:" cell, 0 when none has one. */
+export const lineWithLast = (lines: readonly string[]): number =>
+  lines.findIndex((l) => LAST_CELL.test(l)) + 1;
+
+/**
+ * Whether a line is a download's header (Expiration Date, Calls, …, Strike, Puts, …): what
+ * tells a download whose preamble lines were removed.
+ */
+export function isCboeHeaderLine(line: string): boolean {
+  const cells = new Set(splitCsvLine(line).map((c) => c.trim().toLowerCase()));
+  return (
+    cells.has('strike') &&
+    (cells.has('calls') || cells.has('puts')) &&
+    ['expiration date', 'expiration', 'expiry', 'expiry date'].some((n) => cells.has(n))
+  );
+}
 
 /**
  * Time zones of the labels a date line may carry (the offset is the zone's on that date).
@@ -103,41 +147,43 @@ function lastText(line: string): string | null {
   return null;
 }
 
-/** spot from line 2's "Last:", as_of from line 3's "Date:". */
+/** spot from the "Last:" line (line 2), as_of from the "Date:" line after it. */
 export function readPreamble(
   file: string,
   lines: string[],
+  at: CboeLines,
   conv: GexConventions,
 ): Result<{ spot: number; as_of: string }> {
-  const text = lastText(lines[1] ?? '');
+  const text = lastText(lines[at.last - 1] ?? '');
   const spot = text === null ? NaN : parseNumberText(text);
   if (text === null || text === '' || Number.isNaN(spot)) {
     return err(
       'BAD_VALUE',
-      `${file}, line 2, field "Last": no positive underlying price after "Last:"`,
-      { file, line: 2, field: 'Last' },
+      `${file}, line ${at.last}, field "Last": no positive underlying price after "Last:"`,
+      { file, line: at.last, field: 'Last' },
     );
   }
   const problem = numberProblem(spot, rule('spot', true));
   if (problem !== null)
-    return err('BAD_VALUE', `${file}, line 2, field "Last" (${quoted(text)}) ${problem}`, {
+    return err('BAD_VALUE', `${file}, line ${at.last}, field "Last" (${quoted(text)}) ${problem}`, {
       file,
-      line: 2,
+      line: at.last,
       field: 'Last',
     });
-  const zoneLabel = unknownZoneLabel(lines[2] ?? '');
+  const dateLine = lines[at.date - 1] ?? '';
+  const zoneLabel = unknownZoneLabel(dateLine);
   if (zoneLabel !== null)
     return err(
       'BAD_VALUE',
-      `${file}, line 3, field "Date": the time zone "${zoneLabel}" is not one GEX Desk knows (${KNOWN_ZONE_LABELS}; EST, EDT and ET are the exchange's)`,
-      { file, line: 3, field: 'Date' },
+      `${file}, line ${at.date}, field "Date": the time zone "${zoneLabel}" is not one GEX Desk knows (${KNOWN_ZONE_LABELS}; EST, EDT and ET are the exchange's)`,
+      { file, line: at.date, field: 'Date' },
     );
-  const asOf = parseCboeDate(lines[2] ?? '', conv.exchange_time_zone);
+  const asOf = parseCboeDate(dateLine, conv.exchange_time_zone);
   if (asOf === null) {
     return err(
       'BAD_VALUE',
-      `${file}, line 3, field "Date": not a date like "January 7, 2024 at 10:52 AM EST"`,
-      { file, line: 3, field: 'Date' },
+      `${file}, line ${at.date}, field "Date": not a date like "January 7, 2024 at 10:52 AM EST"`,
+      { file, line: at.date, field: 'Date' },
     );
   }
   return ok({ spot, as_of: asOf });
@@ -174,19 +220,20 @@ export type CboeHeader = {
 
 export const sideLabel = (side: Side): string => (side === 'call' ? 'Calls' : 'Puts');
 
-/** The header (line 4, starting at byte `start`): where each needed column is. */
+/** The header (line `line`, 4 as CBOE writes it, starting at byte `start`): where each needed column is. */
 export function readHeader(
   file: string,
   bytes: Buffer,
   start: number,
+  line: number,
   limits: ReadLimits,
 ): Result<CboeHeader> {
-  const where = { file, line: HEADER_LINE };
+  const where = { file, line };
   const row = rowTexts(bytes, start, limits.maxColumns + 1);
   if (row.count > limits.maxColumns) {
     return err(
       'TOO_MANY_COLUMNS',
-      `${file}, line 4: the header has more than ${limits.maxColumns} columns (limits.maxColumns)`,
+      `${file}, line ${line}: the header has more than ${limits.maxColumns} columns (limits.maxColumns)`,
       where,
     );
   }
@@ -194,7 +241,7 @@ export function readHeader(
   if (header.length < 2)
     return err(
       'BAD_HEADER',
-      `${file}, line 4: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`,
+      `${file}, line ${line}: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`,
       where,
     );
   const find = (names: readonly string[], from: number, to: number): number => {
@@ -208,7 +255,7 @@ export function readHeader(
     [expiry, 'Expiration Date'],
   ] as const) {
     if (idx < 0)
-      return err('BAD_HEADER', `${file}, line 4: no "${name}" column in the header`, {
+      return err('BAD_HEADER', `${file}, line ${line}: no "${name}" column in the header`, {
         ...where,
         field: name,
       });
@@ -222,16 +269,20 @@ export function readHeader(
       else if (f.required) {
         return err(
           'BAD_HEADER',
-          `${file}, line 4: no ${f.label} column on the ${s} side of Strike`,
+          `${file}, line ${line}: no ${f.label} column on the ${s} side of Strike`,
           { ...where, field: `${sideLabel(s)} ${f.label}` },
         );
       }
     }
     if (side[s].iv === undefined && side[s].gamma === undefined) {
-      return err('BAD_HEADER', `${file}, line 4: neither IV nor Gamma on the ${s} side of Strike`, {
-        ...where,
-        field: `${sideLabel(s)} Gamma`,
-      });
+      return err(
+        'BAD_HEADER',
+        `${file}, line ${line}: neither IV nor Gamma on the ${s} side of Strike`,
+        {
+          ...where,
+          field: `${sideLabel(s)} Gamma`,
+        },
+      );
     }
   }
   const calls = find(['calls', 'call'], 0, header.length);
@@ -239,7 +290,7 @@ export function readHeader(
   return ok({ complete: row.terminated, width: header.length, strike, expiry, calls, puts, side });
 }
 
-/** Fallback when no symbol is an OCC symbol: the first word of the name on line 2. */
+/** Fallback when no symbol is an OCC symbol: the first word of the name on the "Last:" line. */
 export function nameFromLine2(line: string): string {
   const name = (splitCsvLine(line)[0] ?? '').trim();
   return (name.split(/\s+/)[0] ?? 'UNKNOWN').toUpperCase().slice(0, 10) || 'UNKNOWN';

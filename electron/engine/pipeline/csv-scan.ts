@@ -1,5 +1,6 @@
 // The one CSV tokenizer, strict and fast, over the file's bytes: quotes, "" escapes,
-// CRLF, blank lines, each row's 1-based line of the FILE kept for error messages.
+// LF, CRLF or CR line ends, blank lines, each row's 1-based line of the FILE kept for
+// error messages.
 // scanRow reads one row (the header, a preamble line); scanCsv reads the body and keeps
 // the bounds of only the columns a reader asked for, so memory grows with rows × those
 // columns, never with line breaks × header width. Numbers are then parsed straight from
@@ -11,6 +12,8 @@ const QUOTE = 0x22;
 const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
 
 /**
  * Where scanRow writes the bounds of a row's cells: cell `col` at `base + col` (or, with a
@@ -69,8 +72,12 @@ export function scanRow(bytes: Buffer, pos: number, r: RowCells): number {
         pos = q + 1;
         break;
       }
-      for (let i = bytes.indexOf(LF, start); i >= 0 && i < end; i = bytes.indexOf(LF, i + 1))
-        breaks++;
+      // Line ends inside the cell (LF, CRLF or CR), counted in the cell only: indexOf would
+      // look past it, to the end of a file without that byte.
+      for (let i = start; i < end; i++) {
+        const b = bytes[i];
+        if (b === LF || (b === CR && bytes[i + 1] !== LF)) breaks++;
+      }
       while (pos < n && bytes[pos] !== COMMA && bytes[pos] !== LF && bytes[pos] !== CR) pos++;
     } else {
       while (pos < n) {
@@ -103,6 +110,27 @@ export function scanRow(bytes: Buffer, pos: number, r: RowCells): number {
   r.count = col;
   r.breaks = breaks;
   return pos;
+}
+
+/**
+ * Whether the row in bytes[start, end) (without its line end) holds only empty or blank
+ * cells: `,,,,` as Excel writes a cleared row of its used range, `"", ""`, spaces.
+ */
+export function isBlankRow(bytes: Uint8Array, start: number, end: number): boolean {
+  let cellStart = true;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b === COMMA) cellStart = true;
+    else if (b === SPACE || b === TAB) continue;
+    else if (b === QUOTE && cellStart) {
+      // A quoted cell: blank inside, then its closing quote (not an escaped one).
+      i++;
+      while (i < end && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
+      if (bytes[i] !== QUOTE || bytes[i + 1] === QUOTE) return false;
+      cellStart = false;
+    } else return false;
+  }
+  return true;
 }
 
 /** Text of a cell given its bounds. */
@@ -230,8 +258,8 @@ export function scanCsv(
       line++;
       continue;
     }
-    if (b0 === CR && (pos + 1 === n || bytes[pos + 1] === LF)) {
-      pos += 2;
+    if (b0 === CR) {
+      pos += bytes[pos + 1] === LF ? 2 : 1;
       line++;
       continue;
     }
@@ -267,7 +295,7 @@ export function scanCsv(
     pos = next;
     line += r.breaks + 1;
     if (r.count !== width) {
-      if (pos >= n && bytes[n - 1] !== LF && r.count < width) {
+      if (!r.terminated && r.count < width) {
         return err(
           'TRUNCATED',
           `${file}, line ${rowLine} has ${r.count} of ${width} fields and the file ends there: it was cut short`,

@@ -1,15 +1,30 @@
 // Small text helpers for the few lines read before the body of a CSV file: the preamble
-// and the header (cells are split by the one tokenizer, csv-scan.ts).
+// and the header (cells are split by the one tokenizer, csv-scan.ts). A line ends at LF,
+// CRLF or a lone CR (old Mac and some exporters), as the tokenizer's rows do.
 import { err, ok, type Result } from '../../../shared/result.ts';
 
-/** The first `n` lines as strings (BOM and CR removed), each cut at `maxBytes` bytes. */
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** Where the line starting at `pos` ends (its LF or CR, or the end of the bytes). */
+function lineEnd(buf: Uint8Array, pos: number): number {
+  let i = pos;
+  while (i < buf.length && buf[i] !== LF && buf[i] !== CR) i++;
+  return i;
+}
+
+/** Where the line after the one ending at `end` starts (past LF, CRLF or CR). */
+const nextLine = (buf: Uint8Array, end: number): number =>
+  end + (buf[end] === CR && buf[end + 1] === LF ? 2 : 1);
+
+/** The first `n` lines as strings (BOM and line ends removed), each cut at `maxBytes` bytes. */
 export function firstLines(bytes: Buffer, n: number, maxBytes = Infinity): string[] {
   return linesOf(bytes, n, maxBytes).lines;
 }
 
 /**
  * Lines cut at `limit` bytes, and the first (1-based) longer than that, or 0. A line is
- * measured without its ending (LF or CRLF) and, the first, without the file's BOM.
+ * measured without its ending (LF, CRLF or CR) and, the first, without the file's BOM.
  */
 function linesOf(bytes: Buffer, n: number, limit: number): { lines: string[]; longLine: number } {
   const buf = bytes;
@@ -17,14 +32,11 @@ function linesOf(bytes: Buffer, n: number, limit: number): { lines: string[]; lo
   let longLine = 0;
   let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   while (lines.length < n && pos <= buf.length) {
-    let end = buf.indexOf(0x0a, pos);
-    if (end < 0) end = buf.length;
-    const stop = end > pos && buf[end - 1] === 0x0d ? end - 1 : end;
-    if (stop - pos > limit && longLine === 0) longLine = lines.length + 1;
-    const line = buf.toString('utf8', pos, Math.min(stop, pos + limit));
-    lines.push(line);
+    const end = lineEnd(buf, pos);
+    if (end - pos > limit && longLine === 0) longLine = lines.length + 1;
+    lines.push(buf.toString('utf8', pos, Math.min(end, pos + limit)));
     if (end >= buf.length) break;
-    pos = end + 1;
+    pos = nextLine(buf, end);
   }
   return { lines, longLine };
 }
@@ -51,9 +63,9 @@ export function preambleLines(
 export function lineStart(bytes: Buffer, n: number): number {
   let pos = 0;
   for (let i = 1; i < n; i++) {
-    const nl = bytes.indexOf(0x0a, pos);
-    if (nl < 0) return -1;
-    pos = nl + 1;
+    const end = lineEnd(bytes, pos);
+    if (end >= bytes.length) return -1;
+    pos = nextLine(bytes, end);
   }
   return pos;
 }

@@ -4,6 +4,7 @@
 // compressed, UTF-16 or UTF-32, unknown text. Never the extension.
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
+import { cboeLines, isBlankLine, isCboeHeaderLine, lineWithLast } from './cboe-csv-layout.ts';
 import { splitCsvLine } from './csv-scan.ts';
 import { firstLines } from './csv-text.ts';
 import { isLongHeader } from './long-table.ts';
@@ -100,19 +101,36 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
       { file, line: 1 },
     );
   const lines = firstLines(head, 4);
-  if (lines.length >= 2 && /(^|,)\s*"?Last:/i.test(lines[1] ?? '')) return ok('cboe-csv');
-  const header = lines.find((l) => l.trim() !== '') ?? '';
+  if (cboeLines(lines)) return ok('cboe-csv');
+  const headerAt = lines.findIndex((l) => !isBlankLine(l));
+  const header = lines[headerAt] ?? '';
   if (isLongHeader(splitCsvLine(header))) return ok('long-csv');
   // Vendor exports in some locales use another separator, and so does a CBOE download
   // re-saved by a spreadsheet there; their decimal commas would be misread as thousands
   // separators, so they are refused with what to do instead.
-  const cboeSep = /([;\t|])\s*"?Last:/i.exec(lines[1] ?? '')?.[1];
+  const cboeSepAt = lines.findIndex((l) => /[;\t|]\s*"?Last:/i.test(l));
+  const cboeSep = /([;\t|])\s*"?Last:/i.exec(lines[cboeSepAt] ?? '')?.[1];
   const cboeWhat = OTHER_SEPARATORS.find(([sep]) => sep === cboeSep)?.[1];
   if (cboeWhat)
     return err(
       'UNKNOWN_FORMAT',
       `${file} looks like a CBOE quote download with its columns separated by ${cboeWhat}; GEX Desk reads them separated by commas, with a decimal point: submit the file as CBOE's "Download CSV" gives it, or export it as "CSV (comma delimited)" (see docs/formats.md)`,
-      { file, line: 2 },
+      { file, line: cboeSepAt + 1 },
+    );
+  // A download whose first lines were edited: say so, and what the reader needs.
+  const lastAt = lineWithLast(lines);
+  if (lastAt > 0)
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file} looks like a CBOE quote download, but its "Last:" line is line ${lastAt} after other text; the download has it on line 2, after an empty line: submit the file as CBOE's "Download CSV" gives it (see docs/formats.md)`,
+      { file, line: lastAt },
+    );
+  const cboeHeaderAt = lines.findIndex(isCboeHeaderLine);
+  if (cboeHeaderAt >= 0)
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file} looks like a CBOE quote download without its first lines: line ${cboeHeaderAt + 1} is its header, but the name and "Last:" price line and the "Date:" line above it, which give the spot and the time, are missing: submit the file as CBOE's "Download CSV" gives it (see docs/formats.md)`,
+      { file, line: cboeHeaderAt + 1 },
     );
   for (const [sep, what] of OTHER_SEPARATORS) {
     if (isLongHeader(header.split(sep)))

@@ -14,8 +14,7 @@ import {
   type Contracts,
 } from './chain.ts';
 import {
-  FIRST_DATA_LINE,
-  HEADER_LINE,
+  cboeLines,
   nameFromLine2,
   readHeader,
   readPreamble,
@@ -24,9 +23,10 @@ import {
   type CboeHeader,
 } from './cboe-csv-layout.ts';
 import { cellIndex, scanCsv, textAt, type CsvTable } from './csv-scan.ts';
-import { lineStart, preambleLines } from './csv-text.ts';
+import { firstLines, lineStart, preambleLines } from './csv-text.ts';
 import { rule } from './numbers.ts';
 import { parentOfAdjusted, parseOcc, underlyingOfRoot } from './occ.ts';
+import { HEAD_BYTES } from './detect-format.ts';
 import type { SourceFile } from './source.ts';
 
 export { parseCboeDate } from './cboe-csv-layout.ts';
@@ -45,39 +45,39 @@ export function readCboeCsv(
   limits: ReadLimits,
 ): Result<Chain> {
   const { file, bytes } = src;
-  const pre = preambleLines(file, bytes, HEADER_LINE, limits.maxLineBytes);
+  // Where detectFormat found the "Last:" line (line 2, or 1 without the empty first line).
+  const at = cboeLines(firstLines(bytes.subarray(0, HEAD_BYTES), 4));
+  if (at === null)
+    return err('UNKNOWN_FORMAT', `${file}: no "Last:" line where a CBOE download has it`, {
+      file,
+      line: 2,
+    });
+  const pre = preambleLines(file, bytes, at.header, limits.maxLineBytes);
   if (!pre.ok) return pre;
   const lines = pre.value;
-  const facts = readPreamble(file, lines, conv);
+  const facts = readPreamble(file, lines, at, conv);
   if (!facts.ok) return facts;
-  if (lines.length < HEADER_LINE || (lines[3] ?? '').trim() === '') {
+  if (lines.length < at.header || (lines[at.header - 1] ?? '').trim() === '') {
     return err(
       'BAD_HEADER',
-      `${file}, line 4: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`,
-      { file, line: HEADER_LINE },
+      `${file}, line ${at.header}: the header line (Expiration Date, Calls, …, Strike, Puts, …) is missing`,
+      { file, line: at.header },
     );
   }
-  const header = readHeader(file, bytes, lineStart(bytes, HEADER_LINE), limits);
+  const header = readHeader(file, bytes, lineStart(bytes, at.header), at.header, limits);
   if (!header.ok) return header;
   const h = header.value;
-  const bodyStart = lineStart(bytes, FIRST_DATA_LINE);
-  const scanned = scanCsv(
-    file,
-    bytes,
-    bodyStart < 0 ? bytes.length : bodyStart,
-    FIRST_DATA_LINE,
-    h.width,
-    {
-      keep: keptColumns(h),
-      maxRows: Math.floor(limits.maxRows / 2),
-      rowLimit: `${limits.maxRows} contracts, two a line (limits.maxRows)`,
-      maxLineBytes: limits.maxLineBytes,
-    },
-  );
+  const bodyStart = lineStart(bytes, at.body);
+  const scanned = scanCsv(file, bytes, bodyStart < 0 ? bytes.length : bodyStart, at.body, h.width, {
+    keep: keptColumns(h),
+    maxRows: Math.floor(limits.maxRows / 2),
+    rowLimit: `${limits.maxRows} contracts, two a line (limits.maxRows)`,
+    maxLineBytes: limits.maxLineBytes,
+  });
   if (!scanned.ok) return scanned;
   const t = scanned.value;
   if (t.rows === 0)
-    return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: HEADER_LINE });
+    return err('NO_ROWS', `${file} has a header but no option rows`, { file, line: at.header });
   // Calls in slots [0, rows), puts in [rows, 2 rows).
   const c = allocContracts(t.rows * 2);
   for (let r = 0; r < t.rows; r++) {
@@ -114,7 +114,7 @@ export function readCboeCsv(
   }
   const fromSymbols = symbolRoots(file, t, h, c);
   if (typeof fromSymbols === 'object' && fromSymbols !== null) return fromSymbols;
-  const underlying = fromSymbols ?? nameFromLine2(lines[1] ?? '');
+  const underlying = fromSymbols ?? nameFromLine2(lines[at.last - 1] ?? '');
   return ok({
     format: 'cboe-csv',
     underlying,

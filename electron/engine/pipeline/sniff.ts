@@ -12,9 +12,9 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../../shared/limits.ts'
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { Stats } from 'node:fs';
-import { nameFromLine2, readHeader, readPreamble } from './cboe-csv-layout.ts';
+import { cboeLines, nameFromLine2, readHeader, readPreamble } from './cboe-csv-layout.ts';
 import { scanCsv, type CsvTable } from './csv-scan.ts';
-import { lineStart, preambleLines } from './csv-text.ts';
+import { firstLines, lineStart, preambleLines } from './csv-text.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
 import { firstRowFacts, mapHeader, MAX_UNDERLYING, withClock } from './long-table.ts';
 import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
@@ -87,23 +87,25 @@ function sniffCboeCsv(
   conv: GexConventions,
   limits: ReadLimits,
 ): Facts {
-  const lines = preambleLines(file, head, 4, limits.maxLineBytes);
-  // Lines 2 and 3 count only when whole: line 4 starts inside the head.
-  const headerStart = lineStart(head, 4);
+  const at = cboeLines(firstLines(head, 4));
+  if (at === null) return NONE;
+  const lines = preambleLines(file, head, at.header, limits.maxLineBytes);
+  // The "Last:" and date lines count only when whole: the header starts inside the head.
+  const headerStart = lineStart(head, at.header);
   if (!lines.ok || (headerStart < 0 && !eof)) return NONE;
-  const pre = readPreamble(file, lines.value, conv);
+  const pre = readPreamble(file, lines.value, at, conv);
   const facts: Facts = pre.ok
     ? { underlying: null, as_of: pre.value.as_of, spot: pre.value.spot }
     : { ...NONE };
   if (headerStart < 0) return facts;
-  const header = readHeader(file, head, headerStart, limits);
+  const header = readHeader(file, head, headerStart, at.header, limits);
   if (!header.ok || !(header.value.complete || eof)) return facts;
   const h = header.value;
   if (h.calls < 0 && h.puts < 0)
-    return { ...facts, underlying: nameFromLine2(lines.value[1] ?? '') };
-  const bodyStart = lineStart(head, 5);
+    return { ...facts, underlying: nameFromLine2(lines.value[at.last - 1] ?? '') };
+  const bodyStart = lineStart(head, at.body);
   if (bodyStart < 0) return facts;
-  const t = firstRow(file, head, eof, bodyStart, 5, h.width, [h.calls, h.puts], limits);
+  const t = firstRow(file, head, eof, bodyStart, at.body, h.width, [h.calls, h.puts], limits);
   if (!t) return facts;
   // The first cell that can hold a symbol decides, as in the reader (a line's call, then its put).
   for (let k = 0; k < t.kept; k++) {
