@@ -1365,4 +1365,68 @@ describe('files as editors and spreadsheets leave them', () => {
       'looks like a CBOE quote download, but its "Last:" line is line 3',
     );
   });
+
+  it('a row of empty cells (Excel\'s cleared rows, ",,,,") reads as a blank line in the CBOE and the long CSV, and in Parquet a row of nulls', async () => {
+    const cboeText = cboeCsvText(makeChain({ seed: 62, expiries: 2, strikesPerExpiry: 10 }), {
+      excel: true,
+    });
+    const longText = longCsvText(makeChain({ seed: 63, expiries: 2, strikesPerExpiry: 10 }));
+    for (const [name, text, eol] of [
+      ['cboe', cboeText, '\r\n'],
+      ['long', longText, '\n'],
+    ] as const) {
+      const lines = text.split(eol);
+      const bodyAt = name === 'cboe' ? 4 : 1;
+      const width = lines[bodyAt]!.split(',').length;
+      const good = join(dir, `blank-rows-${name}.csv`);
+      writeFileSync(good, text);
+      const expected = (await run(good)).snapshot;
+      // Rows of empty cells between the rows, at the end, of the header's width or not.
+      const blanks = [',', ','.repeat(width - 1), ','.repeat(width + 3), ' , ,"", " "'];
+      const copy = [...lines];
+      copy.splice(bodyAt + 3, 0, blanks[0]!, blanks[1]!);
+      copy.splice(copy.length - 1, 0, blanks[2]!, blanks[3]!);
+      if (name === 'long') copy.unshift(','.repeat(width - 1)); // above the header too
+      const file = join(dir, `blank-rows-${name}-2.csv`);
+      writeFileSync(file, copy.join(eol));
+      expectSameSnapshot((await run(file)).snapshot, expected, name);
+
+      // A row with one cell that is not empty is a row, refused at its line.
+      const oneCell = [...lines];
+      oneCell.splice(bodyAt + 3, 0, `${','.repeat(width - 1)}x`);
+      const bad = join(dir, `blank-rows-${name}-bad.csv`);
+      writeFileSync(bad, oneCell.join(eol));
+      const e = await failureOf(bad);
+      expect(e, name).toMatchObject({ code: 'BAD_VALUE', line: bodyAt + 4 });
+    }
+
+    // Parquet: what a data frame makes of such rows (every column null, NaN or blank) is
+    // skipped too; rows keep their place in the file in messages.
+    const good = join(dir, 'blank-rows-long.csv');
+    const records = pl.readCSV(good).toRecords();
+    const nulls = Object.fromEntries(Object.keys(records[0]!).map((k) => [k, null]));
+    const nans = Object.fromEntries(
+      Object.entries(records[0]!).map(([k, v]) => [k, typeof v === 'number' ? NaN : null]),
+    );
+    const withBlanks = [
+      ...records.slice(0, 3),
+      nulls,
+      { ...nans, underlying: ' ', as_of: '' },
+      ...records.slice(3),
+      nulls,
+    ];
+    const parquet = join(dir, 'blank-rows.parquet');
+    pl.DataFrame(withBlanks).writeParquet(parquet);
+    expect(pl.readParquet(parquet).height).toBe(records.length + 3);
+    expectSameSnapshot((await run(parquet)).snapshot, (await run(good)).snapshot, 'parquet');
+    withBlanks[6] = { ...withBlanks[6]!, open_interest: -1 };
+    pl.DataFrame(withBlanks).writeParquet(parquet);
+    const e = await failureOf(parquet);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 7, field: 'open_interest' });
+    expect(e.message).toContain('row 7,');
+    // A row with one value is a row.
+    withBlanks[6] = { ...nulls, strike: 4700 };
+    pl.DataFrame(withBlanks).writeParquet(parquet);
+    expect(await failureOf(parquet)).toMatchObject({ code: 'BAD_VALUE', line: 7 });
+  });
 });

@@ -1,6 +1,6 @@
 // The one CSV tokenizer, strict and fast, over the file's bytes: quotes, "" escapes,
-// LF, CRLF or CR line ends, blank lines, each row's 1-based line of the FILE kept for
-// error messages.
+// LF, CRLF or CR line ends, blank lines (and rows of empty cells, as Excel writes cleared
+// rows: `,,,,`), each row's 1-based line of the FILE kept for error messages.
 // scanRow reads one row (the header, a preamble line); scanCsv reads the body and keeps
 // the bounds of only the columns a reader asked for, so memory grows with rows × those
 // columns, never with line breaks × header width. Numbers are then parsed straight from
@@ -114,7 +114,8 @@ export function scanRow(bytes: Buffer, pos: number, r: RowCells): number {
 
 /**
  * Whether the row in bytes[start, end) (without its line end) holds only empty or blank
- * cells: `,,,,` as Excel writes a cleared row of its used range, `"", ""`, spaces.
+ * cells: `,,,,` as Excel writes a cleared row of its used range, `"", ""`, spaces. Such a
+ * row is read as a blank line.
  */
 export function isBlankRow(bytes: Uint8Array, start: number, end: number): boolean {
   let cellStart = true;
@@ -132,6 +133,10 @@ export function isBlankRow(bytes: Uint8Array, start: number, end: number): boole
   }
   return true;
 }
+
+/** Whether a row's first byte may begin a blank row (the cheap test before isBlankRow). */
+const mayBeBlank = (b: number | undefined): boolean =>
+  b === COMMA || b === SPACE || b === TAB || b === QUOTE;
 
 /** Text of a cell given its bounds. */
 export function textAt(bytes: Buffer, start: number, end: number, escaped: number): string {
@@ -207,7 +212,8 @@ export type ScanOptions = {
 
 /**
  * Scans rows from byte `offset` (which is line `firstLine` of the file); every row must
- * have exactly `width` cells. Blank lines are skipped.
+ * have exactly `width` cells. Blank lines, and rows whose cells are all empty or blank
+ * (whatever their number), are skipped.
  */
 export function scanCsv(
   file: string,
@@ -294,6 +300,7 @@ export function scanCsv(
     }
     pos = next;
     line += r.breaks + 1;
+    if (mayBeBlank(bytes[rowStart]) && isBlankRow(bytes, rowStart, r.end)) continue;
     if (r.count !== width) {
       if (!r.terminated && r.count < width) {
         return err(

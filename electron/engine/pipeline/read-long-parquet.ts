@@ -69,16 +69,60 @@ export function readLongParquet(
     );
   }
   if (df.height > limits.maxRows) return tooManyRows(df.height);
-  return readTable(file, 'long-parquet', parquetTable(file, df, names), idx, conv);
+  return readTable(file, 'long-parquet', parquetTable(file, df, names, idx), idx, conv);
 }
 
-/** long-table's view of the decoded columns; `col` is a column's index in the file's schema. */
-function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names: string[]): Table {
+type Frame = ReturnType<Polars['readParquet']>;
+
+/** A cell that is no value at all: null, a float NaN, or blank text. */
+const isBlankCell = (v: unknown): boolean =>
+  v === null ||
+  v === undefined ||
+  (typeof v === 'number' && Number.isNaN(v)) ||
+  (typeof v === 'string' && v.trim() === '');
+
+/**
+ * The rows that are not blank, by their index in the file, or null when none is blank. A
+ * blank row (every column read empty: null, NaN or blank text) is what a data frame makes
+ * of a CSV's row of empty cells (`,,,,`, as Excel writes cleared rows): skipped, as the
+ * CSV's is. Only rows whose underlying is blank are looked at, so a good file costs one
+ * pass over its underlying's texts, which the reader makes anyway.
+ */
+function nonBlankRows(
+  df: Frame,
+  names: string[],
+  used: number[],
+  underlying: string[],
+): Int32Array | null {
+  const blank: number[] = [];
+  for (let r = 0; r < underlying.length; r++) {
+    const u = underlying[r]!;
+    if (u.length > 0 && u.charCodeAt(0) > 0x20) continue;
+    if (u.trim() !== '') continue;
+    if (used.every((col) => isBlankCell(df.getColumn(names[col]!).get(r)))) blank.push(r);
+  }
+  if (blank.length === 0) return null;
+  const keep = new Int32Array(underlying.length - blank.length);
+  for (let r = 0, b = 0, k = 0; r < underlying.length; r++) {
+    if (blank[b] === r) b++;
+    else keep[k++] = r;
+  }
+  return keep;
+}
+
+/**
+ * long-table's view of the decoded columns, without their blank rows; `col` is a column's
+ * index in the file's schema, a row's place in messages its row in the file.
+ */
+function parquetTable(file: string, df: Frame, names: string[], idx: LongHeader): Table {
   const pl = polars();
-  const rows = df.height;
   const series = (col: number) => df.getColumn(names[col]!);
   const asText = (col: number) => series(col).cast(pl.Utf8);
-  const bad = (r: number, col: number, field: string, what: string): Err => {
+  /** Row r of the table: its index in the file (blank rows are not in the table). */
+  let keep: Int32Array | null = null;
+  const at = (r: number): number => (keep === null ? r : keep[r]!);
+  /** An error at row `r` of the file's rows (not the table's). */
+  const badAt = (r: number, col: number, field: string, what: string): Err => {
     let value = '';
     if (what !== 'is missing') {
       try {
@@ -93,11 +137,14 @@ function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names
       field,
     });
   };
+  const bad = (r: number, col: number, field: string, what: string): Err =>
+    badAt(at(r), col, field, what);
+  const frameRows = df.height;
   // A damaged file can decode to a column shorter than the frame.
   const uneven = (col: number, n: number): Err =>
     err(
       'BAD_SHAPE',
-      `${file}: the Parquet column ${quoted(names[col]!)} holds ${n} values for ${rows} rows`,
+      `${file}: the Parquet column ${quoted(names[col]!)} holds ${n} values for ${frameRows} rows`,
       { file, field: names[col]! },
     );
   const texts = new Map<number, string[] | Err>();
@@ -109,7 +156,7 @@ function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names
         const lengths = s.str.lengths();
         const longest = Number(lengths.max() ?? 0);
         if (longest > MAX_TEXT)
-          a = bad(
+          a = badAt(
             Number(lengths.argMax() ?? 0),
             col,
             field,
@@ -118,12 +165,12 @@ function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names
         else {
           const values = s.toArray() as (string | null)[];
           a =
-            values.length === rows
+            values.length === frameRows
               ? values.map((v) => (v === null ? '' : v.replace(/ UTC$/, 'Z')))
               : uneven(col, values.length);
         }
       } catch {
-        a = bad(0, col, field, 'cannot be read as text');
+        a = badAt(0, col, field, 'cannot be read as text');
       }
       texts.set(col, a);
     }
@@ -147,31 +194,35 @@ function parquetTable(file: string, df: ReturnType<Polars['readParquet']>, names
           // A float NaN is how a data frame writes a missing value: empty, as a CSV's `NaN`.
           const cell = (v: number | null) =>
             v === null || Number.isNaN(v) ? EMPTY : v === -Infinity ? TOO_BIG : v;
-          values = raw.length === rows ? Float64Array.from(raw, cell) : uneven(col, raw.length);
+          values =
+            raw.length === frameRows ? Float64Array.from(raw, cell) : uneven(col, raw.length);
         } catch {
-          values = bad(0, col, field, 'is not a numeric column');
+          values = badAt(0, col, field, 'is not a numeric column');
         }
       }
       numbers.set(col, values);
     }
     return values;
   };
+  const underlying = textOf(idx.underlying!, 'underlying');
+  if (Array.isArray(underlying)) keep = nonBlankRows(df, names, usedColumns(idx), underlying);
+  const rows = keep === null ? frameRows : keep.length;
   return {
     rows,
-    lineOf: (r) => r + 1,
+    lineOf: (r) => at(r) + 1,
     text: (col, r) => {
       const a = textOf(col, names[col]!);
-      return Array.isArray(a) ? a[r]! : '';
+      return Array.isArray(a) ? a[at(r)]! : '';
     },
     number: (col, r) => {
       const v = numbersOf(col, names[col]!);
-      return v instanceof Float64Array ? v[r]! : NaN;
+      return v instanceof Float64Array ? v[at(r)]! : NaN;
     },
     numbers: (col, field, rule, out) => {
       const values = numbersOf(col, field);
       if (!(values instanceof Float64Array)) return values;
       for (let r = 0; r < rows; r++) {
-        const v = values[r]!;
+        const v = values[at(r)]!;
         const problem = numberProblem(v, rule);
         if (problem !== null) return bad(r, col, field, problem);
         out[r] = v === EMPTY ? NaN : v;

@@ -5,12 +5,12 @@ import type { GexConventions } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { badCell, parseNumberColumn, type Chain } from './chain.ts';
-import { cellIndex, cellText, rowTexts, scanCsv, type CsvTable } from './csv-scan.ts';
+import { cellIndex, cellText, isBlankRow, rowTexts, scanCsv, type CsvTable } from './csv-scan.ts';
 import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from './long-table.ts';
 import { parseNumberAt } from './numbers.ts';
 import type { SourceFile } from './source.ts';
 
-/** The header: the first non-blank line among the first four (as detectFormat found it). */
+/** The header: the first non-blank line among the first four (as detectFormat found it; blank: empty, or only empty cells). */
 export type LongCsvHeader = {
   line: number;
   /** Line of the first data row (the header may hold quoted line breaks). */
@@ -38,9 +38,8 @@ export function readLongCsvHeader(
     // The line without its ending (LF, CRLF or CR), measured as the body's rows are.
     let end = pos;
     while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
-    let blank = true;
-    for (let i = pos; i < end && blank; i++) blank = bytes[i] === 0x20 || bytes[i] === 0x09;
-    if (!blank) {
+    // Blank: empty, or only empty cells (`,,,,` above the header, as Excel saves them).
+    if (!isBlankRow(bytes, pos, end)) {
       const row = rowTexts(bytes, pos, limits.maxColumns + 1);
       // A quoted cell's line breaks count in its line.
       if (row.end - pos > limits.maxLineBytes) return tooLong(line);
