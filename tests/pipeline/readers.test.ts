@@ -798,6 +798,72 @@ describe('long format', () => {
     expect(e.message).toContain('is missing');
   });
 
+  it('every required field empty or N/A, in the first row or a later one, is "missing" (CSV and Parquet)', async () => {
+    const text = longCsvText(makeChain({ seed: 37, expiries: 2, strikesPerExpiry: 4 }));
+    const [header, ...rows] = text.trimEnd().split('\n');
+    const cols = header!.split(',');
+    const required = [
+      'underlying',
+      'as_of',
+      'spot',
+      'expiry',
+      'strike',
+      'option_type',
+      'open_interest',
+      'volume',
+    ];
+    for (const col of required) {
+      for (const marker of ['', ' ', 'N/A', '#N/A', 'null', '-']) {
+        for (const row of [0, 1]) {
+          const lines = rows.map((l) => l.split(','));
+          lines[row]![cols.indexOf(col)] = marker;
+          const file = join(dir, `missing-${col}.csv`);
+          writeFileSync(file, [header, ...lines.map((l) => l.join(','))].join('\n'));
+          const e = await failureOf(file);
+          const label = `${col} ${JSON.stringify(marker)} row ${row}`;
+          expect(e, label).toMatchObject({ code: 'BAD_VALUE', line: row + 2, field: col });
+          expect(e.message, label).toMatch(/ is missing$/);
+        }
+      }
+      // A Parquet null at the second row (numbers typed, as a data frame writes them).
+      const numeric = new Set([
+        'spot',
+        'strike',
+        'open_interest',
+        'volume',
+        'iv',
+        'gamma',
+        'bid',
+        'ask',
+      ]);
+      const records: Record<string, string | number | null>[] = rows.map((l) =>
+        Object.fromEntries(
+          l.split(',').map((v, i) => [cols[i]!, numeric.has(cols[i]!) ? Number(v) : v]),
+        ),
+      );
+      records[1] = { ...records[1]!, [col]: null };
+      const parquet = join(dir, `missing-${col}.parquet`);
+      pl.DataFrame(records).writeParquet(parquet);
+      const e = await failureOf(parquet);
+      expect(e, `${col} parquet`).toMatchObject({ code: 'BAD_VALUE', line: 2, field: col });
+      expect(e.message, `${col} parquet`).toMatch(/ is missing$/);
+    }
+
+    // NA and NaN are tickers in the underlying column, never "missing".
+    const na = join(dir, 'ticker-na.csv');
+    writeFileSync(na, text.replace(/^SPX,/gm, 'NA,'));
+    expect((await run(na)).snapshot.underlying).toBe('NA');
+
+    // A CBOE download's expiry of N/A is missing too.
+    const cboe = cboeCsvText(makeChain({ seed: 38, expiries: 2, strikesPerExpiry: 4 })).split('\n');
+    cboe[6] = cboe[6]!.replace(/^[^,]+/, 'N/A');
+    const cboeFile = join(dir, 'cboe-expiry-na.csv');
+    writeFileSync(cboeFile, cboe.join('\n'));
+    const e = await failureOf(cboeFile);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 7, field: 'Expiration Date' });
+    expect(e.message).toMatch(/ is missing$/);
+  });
+
   it('columns separated by semicolons, tabs or bars are refused with what to do', async () => {
     const text = longCsvText(makeChain({ seed: 34, expiries: 1, strikesPerExpiry: 4 }));
     for (const [sep, what] of [

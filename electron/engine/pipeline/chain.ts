@@ -7,7 +7,7 @@ import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, type Err } from '../../../shared/result.ts';
 import { cellText, type CsvTable } from './csv-scan.ts';
 import { parseExpiry } from './dates.ts';
-import { EMPTY, numberProblem, parseNumberAt, type NumberRule } from './numbers.ts';
+import { EMPTY, isNoValueText, numberProblem, parseNumberAt, type NumberRule } from './numbers.ts';
 
 export type Contracts = {
   n: number;
@@ -167,7 +167,14 @@ export function parseExpiryColumn(
     if (code === undefined) {
       const iso = parseExpiry(text);
       if (iso === null)
-        return badCell(file, t, r, col, field, text.trim() === '' ? 'is missing' : 'is not a date');
+        return badCell(
+          file,
+          t,
+          r,
+          col,
+          field,
+          isNoValueText(text) ? 'is missing' : 'is not a date',
+        );
       code = byIso.get(iso);
       if (code === undefined) {
         code = expiries.length;

@@ -6,7 +6,14 @@ import type { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
 import { parseExpiry } from './dates.ts';
-import { numberProblem, rule, type NumberRule, type NumericField } from './numbers.ts';
+import {
+  isNoTicker,
+  isNoValueText,
+  numberProblem,
+  rule,
+  type NumberRule,
+  type NumericField,
+} from './numbers.ts';
 import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
 import { parseTimestamp } from './time.ts';
 
@@ -190,8 +197,13 @@ const notATimestamp = (idx: LongHeader): string =>
 export const withClock = (cell: string, idx: LongHeader): string =>
   idx.asOfClock ? `${cell.trim()} ${idx.asOfClock}` : cell;
 
-const asOfText = (t: Table, idx: LongHeader, r: number): string =>
-  withClock(t.text(idx.as_of!, r), idx);
+/** Row r's as_of, or its error: missing, or not a timestamp. */
+function parseAsOf(t: Table, idx: LongHeader, r: number, conv: GexConventions): string | Err {
+  const cell = t.text(idx.as_of!, r);
+  if (isNoValueText(cell)) return t.bad(r, idx.as_of!, 'as_of', 'is missing');
+  const iso = parseTimestamp(withClock(cell, idx), conv.exchange_time_zone);
+  return iso ?? t.bad(r, idx.as_of!, 'as_of', notATimestamp(idx));
+}
 
 /** The snapshot's underlying, as_of and spot as the first row gives them. */
 export function firstRowFacts(
@@ -201,12 +213,14 @@ export function firstRowFacts(
 ): Result<SnapshotFacts> {
   // As the CBOE files' symbols give it: a vendor's index ticker `^SPX` (CBOE DataShop,
   // Yahoo) or `$SPX`, and the weekly root `SPXW`, are SPX, one history with the CBOE files'.
-  const underlying = underlyingOfRoot(t.text(idx.underlying!, 0));
-  if (underlying === '') return t.bad(0, idx.underlying!, 'underlying', 'is missing');
+  const cell = t.text(idx.underlying!, 0);
+  const underlying = underlyingOfRoot(cell);
+  if (underlying === '' || isNoTicker(cell))
+    return t.bad(0, idx.underlying!, 'underlying', 'is missing');
   if (underlying.length > MAX_UNDERLYING)
     return t.bad(0, idx.underlying!, 'underlying', `is longer than ${MAX_UNDERLYING} characters`);
-  const asOf = parseTimestamp(asOfText(t, idx, 0), conv.exchange_time_zone);
-  if (asOf === null) return t.bad(0, idx.as_of!, 'as_of', notATimestamp(idx));
+  const asOf = parseAsOf(t, idx, 0, conv);
+  if (typeof asOf !== 'string') return asOf;
   const spot = t.number(idx.spot!, 0);
   const problem = numberProblem(spot, rule('spot', true));
   if (problem) return t.bad(0, idx.spot!, 'spot', problem);
@@ -260,6 +274,7 @@ export function readTable(
   for (let r = 0; r < t.rows; r++) {
     const u = t.text(idx.underlying!, r);
     if (!sameUnderlying.has(u)) {
+      if (isNoTicker(u)) return t.bad(r, idx.underlying!, 'underlying', 'is missing');
       if (underlyingOfRoot(u) !== underlying)
         return t.bad(
           r,
@@ -272,7 +287,7 @@ export function readTable(
     const rootText = t.text(rootCol, r);
     let root = rootCode.get(rootText);
     if (root === undefined) {
-      const name = rootText.trim().toUpperCase() || underlying;
+      const name = isNoTicker(rootText) ? underlying : rootText.trim().toUpperCase();
       const of = underlyingOfRoot(name);
       if (of !== underlying && parentOfAdjusted(of, underlying) !== underlying)
         return t.bad(
@@ -288,8 +303,8 @@ export function readTable(
     c.root[r] = root;
     const a = t.text(idx.as_of!, r);
     if (!okAsOf.has(a)) {
-      const iso = parseTimestamp(asOfText(t, idx, r), conv.exchange_time_zone);
-      if (iso === null) return t.bad(r, idx.as_of!, 'as_of', notATimestamp(idx));
+      const iso = parseAsOf(t, idx, r, conv);
+      if (typeof iso !== 'string') return iso;
       if (Date.parse(iso) !== Date.parse(asOf))
         return t.bad(
           r,
@@ -304,7 +319,7 @@ export function readTable(
     if (code === undefined) {
       const iso = parseExpiry(e);
       if (iso === null)
-        return t.bad(r, idx.expiry!, 'expiry', e.trim() === '' ? 'is missing' : 'is not a date');
+        return t.bad(r, idx.expiry!, 'expiry', isNoValueText(e) ? 'is missing' : 'is not a date');
       code = c.expiries.indexOf(iso);
       if (code < 0) {
         code = c.expiries.length;
@@ -313,8 +328,15 @@ export function readTable(
       expiryCode.set(e, code);
     }
     c.expiry[r] = code;
-    const type = optionType(t.text(idx.option_type!, r));
-    if (type < 0) return t.bad(r, idx.option_type!, 'option_type', 'must be C, P, call or put');
+    const typeText = t.text(idx.option_type!, r);
+    const type = optionType(typeText);
+    if (type < 0)
+      return t.bad(
+        r,
+        idx.option_type!,
+        'option_type',
+        isNoValueText(typeText) ? 'is missing' : 'must be C, P, call or put',
+      );
     c.call[r] = type;
   }
   const spots = new Float64Array(t.rows);

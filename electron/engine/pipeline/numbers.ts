@@ -76,6 +76,23 @@ const GROUPED_RE = /^[+-]?[1-9]\d{0,2}(,\d{3})+(\.|[eE]|$)/;
 /** What spreadsheets and vendors write for "no value": read as a blank cell. */
 const NO_VALUE = /^(n\/?a|#n\/a|nan|null|none|-+)$/i;
 
+/**
+ * A text cell that holds no value: blank, or one of the markers a number cell counts as
+ * empty (`N/A`, `#N/A`, `NaN`, `null`, `none`, dashes), so that a required text field
+ * (an expiry, an option type, a timestamp) is "missing" whichever is written.
+ */
+export function isNoValueText(text: string): boolean {
+  const t = text.trim();
+  return t === '' || NO_VALUE.test(t);
+}
+
+/**
+ * isNoValueText for a ticker or an option root: `NA` and `NaN` are tickers there (Nano
+ * Labs, a Nuveen fund), read as such.
+ */
+export const isNoTicker = (text: string): boolean =>
+  isNoValueText(text) && !/^\s*nan?\s*$/i.test(text);
+
 /** The same grammar over text (Parquet string columns, the slow path of parseNumberAt). */
 export function parseNumberText(text: string): number {
   const t = text.trim();
