@@ -1284,7 +1284,7 @@ describe('delta from the file, roots, one underlying', () => {
     });
   });
 
-  it('an adjusted option (AAPL1) beside its stock (AAPL) is of AAPL, its rows dropped with the reason; a ticker ending in a digit alone is itself', async () => {
+  it('an adjusted option (AAPL1) beside its stock (AAPL) is of AAPL, its rows dropped with the reason, in every reader; a ticker ending in a digit alone is itself', async () => {
     // Every other expiry is AAPL1's; in the second file, the first one: it comes first.
     for (const roots of [
       ['AAPL', 'AAPL1'],
@@ -1302,12 +1302,24 @@ describe('delta from the file, roots, one underlying', () => {
       const adjusted = chain.contracts.length - parent.contracts.length;
       expect(adjusted).toBeGreaterThan(0);
       const e = expectedGex(parent);
+      // The long format without a root column: each row's underlying cell is its root.
+      const [longHeader, ...longRows] = longCsvText(chain).trimEnd().split('\n');
+      const longText = [
+        longHeader,
+        ...longRows.map((l, i) => l.replace(/^[^,]+/, chain.contracts[i]!.root)),
+      ].join('\n');
+      expect(longText.split('\n')[1]).toMatch(new RegExp(`^${roots[0]},`));
+      const longParquet = join(dir, 'adjusted-long.parquet');
+      writeFileSync(join(dir, 'adjusted-long-source.csv'), longText);
+      pl.readCSV(join(dir, 'adjusted-long-source.csv')).writeParquet(longParquet);
       for (const [name, text] of [
         ['adjusted.csv', cboeCsvText(chain)],
         ['adjusted.json', cboeJsonText(chain)],
+        ['adjusted-long.csv', longText],
+        ['adjusted-long.parquet', null],
       ] as const) {
         const file = join(dir, name);
-        writeFileSync(file, text);
+        if (text !== null) writeFileSync(file, text);
         const at = `${roots.join(',')} ${name}`;
         const out = await run(file);
         expect(out.snapshot, at).toMatchObject({ underlying: 'AAPL', contracts: e.used });
@@ -1318,8 +1330,9 @@ describe('delta from the file, roots, one underlying', () => {
         ]);
         // At arrival, the first symbol tells only when it is the stock's.
         const sniffed = await sniffChain(file, conventions());
+        // (Parquet's footer tells only a column holding one value.)
         expect(sniffed.ok && sniffed.value.underlying, at).toBe(
-          roots[0] === 'AAPL' ? 'AAPL' : null,
+          roots[0] === 'AAPL' && !name.endsWith('.parquet') ? 'AAPL' : null,
         );
       }
     }

@@ -264,7 +264,10 @@ export function readTable(
   for (let r = 0; r < t.rows; r++) c.line[r] = t.lineOf(r);
   const first = firstRowFacts(t, idx, conv);
   if (!first.ok) return first;
-  const { underlying, as_of: asOf } = first.value;
+  const { as_of: asOf } = first.value;
+  // The first row's, but a stock's where the first rows are its adjusted options' (AAPL1
+  // before AAPL), as the CBOE files' symbols decide it.
+  let underlying = first.value.underlying;
   const okAsOf = new Set([t.text(idx.as_of!, 0)]);
   const expiryCode = new Map<string, number>();
   const sameUnderlying = new Set([t.text(idx.underlying!, 0)]);
@@ -275,13 +278,20 @@ export function readTable(
     const u = t.text(idx.underlying!, r);
     if (!sameUnderlying.has(u)) {
       if (isNoTicker(u)) return t.bad(r, idx.underlying!, 'underlying', 'is missing');
-      if (underlyingOfRoot(u) !== underlying)
-        return t.bad(
-          r,
-          idx.underlying!,
-          'underlying',
-          `differs from the first row's ${quoted(underlying)}: a file holds one underlying`,
-        );
+      const of = underlyingOfRoot(u);
+      if (of !== underlying) {
+        // A stock's adjusted options (AAPL1 beside AAPL) are of the stock, their rows
+        // dropped as such (gex.ts); any other underlying is not.
+        const parent = parentOfAdjusted(of, underlying);
+        if (parent === null)
+          return t.bad(
+            r,
+            idx.underlying!,
+            'underlying',
+            `differs from the first row's ${quoted(underlying)}: a file holds one underlying`,
+          );
+        underlying = parent;
+      }
       sameUnderlying.add(u);
     }
     const rootText = t.text(rootCol, r);

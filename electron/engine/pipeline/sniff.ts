@@ -129,7 +129,11 @@ function sniffLongCsv(
   const t = firstRow(file, head, eof, h.bodyStart, h.bodyLine, h.width, keep, limits);
   if (!t) return NONE;
   const first = firstRowFacts(csvTable(file, t), h.idx, conv);
-  return first.ok ? first.value : NONE;
+  // An underlying ending in a digit may be an adjusted option's (AAPL1) whose stock's rows
+  // come later: the whole read decides it, as for the CBOE files' symbols.
+  return first.ok
+    ? { ...first.value, underlying: underlyingFromHead(first.value.underlying) }
+    : NONE;
 }
 
 /** The first data row, whole inside the head (the scanner the reader uses), or null. */
