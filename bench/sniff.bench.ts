@@ -14,6 +14,7 @@ import {
 } from '../electron/engine/pipeline/index.ts';
 import { HEAD_BYTES } from '../electron/engine/pipeline/detect-format.ts';
 import { TAIL_BYTES } from '../electron/engine/pipeline/sniff.ts';
+import { notUtf8 } from '../electron/engine/pipeline/utf8.ts';
 import { GexConventions } from '../shared/domain.ts';
 import { writeCboeCsv, writeCboeJson } from '../tests/fixtures/option-chains.ts';
 
@@ -70,6 +71,8 @@ export async function benchSniff(): Promise<Measure[]> {
       const sync = await medianOf(5000, () => sniffChainSync(file, conv));
       const async = await medianOf(2000, () => sniffChain(file, conv));
       const facts = await medianOf(30, () => readFacts(file, conv));
+      // What refusing a Latin-1 file costs every good one: the whole file's UTF-8 check.
+      const utf8 = await medianOf(2000, () => notUtf8(file, bytes, name.endsWith('JSON')));
       out.push(
         {
           name: `${name}: sniffBytes (head and tail in memory, median)`,
@@ -84,6 +87,8 @@ export async function benchSniff(): Promise<Measure[]> {
         { name: `${name}: sniffChain (fs/promises; median)`, value: async * 1000, unit: 'µs' },
         { name: `${name}: readFacts, the whole file (median)`, value: facts, unit: 'ms' },
         { name: `${name}: readFacts ÷ sniffChainSync`, value: facts / sync, unit: '×' },
+        { name: `${name}: UTF-8 check of the whole file (median)`, value: utf8 * 1000, unit: 'µs' },
+        { name: `${name}: UTF-8 check ÷ readFacts`, value: (utf8 / facts) * 100, unit: '%' },
       );
     }
     return out;

@@ -2,7 +2,7 @@
 // one, the 1-based line of the FILE and the field; nothing is half-read.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFacts, runPipeline } from '../../electron/engine/pipeline/index.ts';
+import { readFacts, runPipeline, sniffChain } from '../../electron/engine/pipeline/index.ts';
 import { writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { readFileSync } from 'node:fs';
@@ -11,9 +11,12 @@ import {
   cboeCsvText,
   cboeJsonText,
   makeChain,
+  rng,
   writeBadFiles,
   writeLongParquet,
 } from '../fixtures/option-chains.ts';
+import { isUtf8 } from 'node:buffer';
+import { firstInvalidUtf8 } from '../../electron/engine/pipeline/utf8.ts';
 import { longestEcho } from './content-echo.ts';
 import { conventions, tempDir } from './helpers.ts';
 
@@ -143,6 +146,127 @@ describe('bad input', () => {
       writeFileSync(file, bytes);
       const e = await failure(file);
       expect(e, name).toEqual({ code: 'BINARY_FILE', message: `${file} ${says}`, file });
+    }
+  });
+
+  it('a Latin-1 or Windows-1252 file is refused at the line of its first byte that is not UTF-8, never read as U+FFFD', async () => {
+    const H = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
+    const R = '2024-01-08T10:30:00-05:00,4763.54,2024-01-19,4765';
+    const latin1 = (s: string) => Buffer.from(s, 'latin1');
+    const CSV_ADVICE = 'GEX Desk reads UTF-8: save it as "CSV UTF-8"';
+    const csvLines = cboeCsvText(makeChain({ seed: 9, expiries: 8, strikesPerExpiry: 300 })).split(
+      '\n',
+    );
+    expect(csvLines.join('\n').length).toBeGreaterThan(100_000);
+    const deep = csvLines.length - 5;
+    const withByte = (at: number, eol: string) =>
+      Buffer.concat([
+        Buffer.from(csvLines.slice(0, at - 1).join(eol) + eol),
+        latin1(csvLines[at - 1]!.replace(/^(\w+)/, '$1\u00e9')),
+        Buffer.from(eol + csvLines.slice(at).join(eol)),
+      ]);
+    const json = cboeJsonText(makeChain({ seed: 10, expiries: 1, strikesPerExpiry: 4 }));
+    const cases: [string, Buffer, number, string][] = [
+      ['dax.csv', latin1(`${H},note\nDAX\u00c9,${R},C,10,1,0.13,x\n`), 2, '0xC9'],
+      [
+        'gamma-dash.csv',
+        latin1(`${H},gamma\nSPX,${R},C,10,1,0.13,0.1\nSPX,${R},P,10,1,0.13,\x97\n`),
+        3,
+        '0x97',
+      ],
+      ['cboe-deep.csv', withByte(deep, '\n'), deep, '0xE9'],
+      ['cboe-deep-cr.csv', withByte(deep, '\r'), deep, '0xE9'],
+      ['cboe-deep-crlf.csv', withByte(deep, '\r\n'), deep, '0xE9'],
+      ['cboe-head.csv', withByte(9, '\n'), 9, '0xE9'],
+    ];
+    for (const [name, bytes, line, byte] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const e = await failure(file);
+      expect(e, name).toEqual({
+        code: 'BINARY_FILE',
+        message: `${file}, line ${line} is not UTF-8 text (byte ${byte}): the file is perhaps Latin-1 or Windows-1252 ("ANSI"), as some spreadsheets save it; ${CSV_ADVICE}`,
+        file,
+        line,
+      });
+      // At arrival: refused alike when the byte is in the head; else the head's facts.
+      const sniffed = await sniffChain(file, conventions());
+      if (name === 'cboe-deep.csv') expect(sniffed.ok, name).toBe(true);
+      else if (name !== 'cboe-deep-cr.csv' && name !== 'cboe-deep-crlf.csv')
+        expect(sniffed.ok ? null : sniffed.error, name).toEqual(e);
+    }
+    const jsonFile = join(dir, 'latin1.json');
+    writeFileSync(jsonFile, latin1(json.replace('"timestamp"', '"timestamp\u00e9", "timestamp"')));
+    const je = await failure(jsonFile);
+    expect(je).toMatchObject({ code: 'BINARY_FILE', line: 1 });
+    expect(je.message).toContain('GEX Desk reads UTF-8: save it with the encoding UTF-8');
+
+    // UTF-8 beyond ASCII reads, also a character cut by the end of the 64 KiB head.
+    // The note cell of the first row ends in a euro sign at bytes 65,535–65,537.
+    const note = `${H},note\nSPX,${R},C,10,1,0.13,`;
+    const pad = 'x'.repeat(65535 - Buffer.byteLength(note));
+    const utf8 = `${note}${pad}\u20ac\nSPX,${R},P,10,1,0.13,\u00e9\u2014\ud83d\ude00\n`;
+    const cutAt = Buffer.from(utf8).indexOf(Buffer.from('\u20ac'));
+    expect(cutAt).toBeLessThan(65536);
+    expect(cutAt + 3).toBeGreaterThan(65536);
+    const good = join(dir, 'utf8-beyond-ascii.csv');
+    writeFileSync(good, utf8);
+    const sniffed = await sniffChain(good, conventions());
+    expect(sniffed.ok ? sniffed.value : sniffed.error).toMatchObject({ format: 'long-csv' });
+    const r = await runPipeline({
+      file: good,
+      dataDir: join(dir, 'out'),
+      snapshotId: 'u',
+      conventions: conventions(),
+    });
+    expect(r.ok ? r.value.snapshot.contracts : r.error).toBe(2);
+
+    // Parquet's text is UTF-8: a column that is not is named.
+    const parquet = join(dir, 'latin1.parquet');
+    pl.DataFrame({
+      underlying: ['DAX\u00c9', 'DAX\u00c9'],
+      as_of: [R.split(',')[0]!, R.split(',')[0]!],
+      spot: [16000, 16000],
+      expiry: ['2024-01-19', '2024-01-19'],
+      strike: [16000, 16100],
+      option_type: ['C', 'P'],
+      open_interest: [10, 10],
+      volume: [1, 1],
+      iv: [0.13, 0.13],
+    }).writeParquet(parquet, { compression: 'uncompressed' });
+    const pq = readFileSync(parquet);
+    for (
+      let i = pq.indexOf(Buffer.from('\u00c9'));
+      i >= 0;
+      i = pq.indexOf(Buffer.from('\u00c9'), i)
+    )
+      pq.set([0xc9, 0x20], i);
+    writeFileSync(parquet, pq);
+    const pe = await failure(parquet);
+    expect(pe).toMatchObject({ code: 'BAD_SHAPE', field: 'underlying' });
+    expect(pe.message).toContain('the Parquet column "underlying" holds text that is not UTF-8');
+  });
+
+  it('the first byte that is not UTF-8 is found where the native validator fails, and only there', () => {
+    const random = rng(7);
+    const pool = [
+      0x41, 0x0a, 0x0d, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4,
+      0xf5, 0xff,
+    ];
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    for (let k = 0; k < 20_000; k++) {
+      const b = Buffer.from(
+        Array.from(
+          { length: 1 + Math.floor(random() * 6) },
+          () => pool[Math.floor(random() * pool.length)]!,
+        ),
+      );
+      const at = firstInvalidUtf8(b);
+      expect(at === -1, b.toString('hex')).toBe(isUtf8(b));
+      if (at >= 0) {
+        expect(() => fatal.decode(b.subarray(0, at)), b.toString('hex')).not.toThrow();
+        expect(() => fatal.decode(b.subarray(0, at + 4)), b.toString('hex')).toThrow();
+      }
     }
   });
 

@@ -1,12 +1,13 @@
 // Which chain format a file is, from its first bytes only (the same bytes whether the
 // whole file was read or only its head, so sniff and the readers always agree): Parquet
 // magic, a JSON object, one of the two CSV layouts; or why it is none: empty, binary,
-// compressed, UTF-16 or UTF-32, unknown text. Never the extension.
+// compressed, UTF-16 or UTF-32, not UTF-8 (Latin-1), unknown text. Never the extension.
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { cboeLines, isBlankLine, isCboeHeaderLine, lineWithLast } from './cboe-csv-layout.ts';
 import { splitCsvLine } from './csv-scan.ts';
 import { firstLines } from './csv-text.ts';
+import { notUtf8 } from './utf8.ts';
 import { isLongHeader } from './long-table.ts';
 
 /** How many first bytes decide the format (and that sniff reads). */
@@ -90,9 +91,15 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
       { file, line: 1 },
     );
   }
-  if (head[start] === 0x7b /* { */ || head[start] === 0x5b /* [ */) return ok('cboe-json');
+  // Text in another encoding than UTF-8 (Latin-1, Windows-1252): refused with the line,
+  // never decoded into U+FFFD (a head's last sequence may be cut by its end).
+  const cut = head.length < size;
+  if (head[start] === 0x7b /* { */ || head[start] === 0x5b /* [ */)
+    return notUtf8(file, head, true, cut) ?? ok('cboe-json');
   if (!isMostlyText(sample))
     return err('BINARY_FILE', `${file} is a binary file, not an option chain`, { file });
+  const encoding = notUtf8(file, head, false, cut);
+  if (encoding) return encoding;
   // A page saved from the browser instead of the file its Download button gives.
   if (/^<(!doctype html|html)[\s>]/i.test(head.toString('latin1', start, start + 32)))
     return err(

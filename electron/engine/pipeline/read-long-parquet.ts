@@ -62,11 +62,27 @@ export function readLongParquet(
   try {
     df = polars().readParquet(bytes, { columns: used.map((i) => names[i]!) });
   } catch (e) {
-    return err(
-      'BAD_SHAPE',
-      `${file}: not a readable Parquet file (${quoted(String((e as Error)?.message ?? e))})`,
-      { file },
-    );
+    const message = String((e as Error)?.message ?? e);
+    // Text that is not UTF-8 (Parquet's text is): which column, found reading each alone.
+    if (/invalid utf-?8/i.test(message)) {
+      const col = used.find((i) => {
+        try {
+          polars().readParquet(bytes, { columns: [names[i]!] });
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      if (col !== undefined)
+        return err(
+          'BAD_SHAPE',
+          `${file}: the Parquet column ${quoted(names[col]!)} holds text that is not UTF-8 (perhaps Latin-1 or Windows-1252); Parquet's text is UTF-8: write the column from text decoded with its encoding`,
+          { file, field: names[col]! },
+        );
+    }
+    return err('BAD_SHAPE', `${file}: not a readable Parquet file (${quoted(message)})`, {
+      file,
+    });
   }
   if (df.height > limits.maxRows) return tooManyRows(df.height);
   return readTable(file, 'long-parquet', parquetTable(file, df, names, idx), idx, conv);

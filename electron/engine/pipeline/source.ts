@@ -11,6 +11,7 @@ import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../../shared/limits.ts'
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
+import { notUtf8 } from './utf8.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
 
 export type SourceFile = {
@@ -72,9 +73,17 @@ export async function openSource(
   return sourceOf(name, bytes);
 }
 
-/** A file's bytes already in memory, recognised. */
+/**
+ * A file's bytes already in memory, recognised; a text chain only when all of it is UTF-8
+ * (detectFormat checked its head).
+ */
 export function sourceOf(file: string, bytes: Buffer): Result<SourceFile> {
   const detected = detectFormat(file, bytes.subarray(0, HEAD_BYTES), bytes.length);
   if (!detected.ok) return detected;
-  return ok({ file, bytes, format: detected.value, content_hash: sha256(bytes) });
+  const format = detected.value;
+  if (format !== 'long-parquet') {
+    const encoding = notUtf8(file, bytes, format === 'cboe-json');
+    if (encoding) return encoding;
+  }
+  return ok({ file, bytes, format, content_hash: sha256(bytes) });
 }
