@@ -756,12 +756,12 @@ describe('long format', () => {
     });
   });
 
-  it('a no-value marker (N/A, NaN, null, -) reads as a blank cell: unknown where optional, missing where required', async () => {
+  it('a no-value marker (N/A, NaN, null, -, an em or en dash) reads as a blank cell: unknown where optional, missing where required', async () => {
     const text = longCsvText(makeChain({ seed: 36, expiries: 2, strikesPerExpiry: 8 }));
     const [header, ...rows] = text.trimEnd().split('\n');
     const cols = header!.split(',');
     const at = (name: string) => cols.indexOf(name);
-    const markers = ['N/A', 'NaN', 'null', '-', '#N/A', '--'];
+    const markers = ['N/A', 'NaN', 'null', '-', '#N/A', '--', '\u2014', '\u2013', ' \u2014 '];
     const withCells = (value: (i: number) => string, names: string[]) =>
       [
         header,
@@ -813,7 +813,7 @@ describe('long format', () => {
       'volume',
     ];
     for (const col of required) {
-      for (const marker of ['', ' ', 'N/A', '#N/A', 'null', '-']) {
+      for (const marker of ['', ' ', 'N/A', '#N/A', 'null', '-', '\u2014', '\u2013']) {
         for (const row of [0, 1]) {
           const lines = rows.map((l) => l.split(','));
           lines[row]![cols.indexOf(col)] = marker;

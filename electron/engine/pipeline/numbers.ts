@@ -18,7 +18,7 @@ const POW10 = [
 /**
  * The number in bytes[start, end): optional spaces, sign, digits with thousands
  * separators, fraction, exponent. EMPTY for a blank cell or a no-value marker (`N/A`,
- * `NaN`, `null`, `-`), NOT_A_NUMBER for other text, TOO_BIG for a literal beyond a double.
+ * `NaN`, `null`, `-`, `—`), NOT_A_NUMBER for other text, TOO_BIG for a literal beyond a double.
  */
 export function parseNumberAt(bytes: Buffer, start: number, end: number): number {
   while (start < end && bytes[start] === 0x20) start++;
@@ -63,7 +63,8 @@ export function parseNumberAt(bytes: Buffer, start: number, end: number): number
     }
   }
   if (!any || digits > 15 || (i < end && (bytes[i] === 0x65 || bytes[i] === 0x45))) {
-    return parseNumberText(bytes.toString('latin1', start, end));
+    // UTF-8, so that a no-value marker beyond ASCII (an em dash) reads as such.
+    return parseNumberText(bytes.toString('utf8', start, end));
   }
   if (i < end) return NOT_A_NUMBER;
   const v = scale === 0 ? mant : mant / POW10[scale]!;
@@ -73,8 +74,12 @@ export function parseNumberAt(bytes: Buffer, start: number, end: number): number
 const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /** An integer part with thousands separators, each group of three digits. */
 const GROUPED_RE = /^[+-]?[1-9]\d{0,2}(,\d{3})+(\.|[eE]|$)/;
-/** What spreadsheets and vendors write for "no value": read as a blank cell. */
-const NO_VALUE = /^(n\/?a|#n\/a|nan|null|none|-+)$/i;
+/**
+ * What spreadsheets and vendors write for "no value": read as a blank cell. Dashes are
+ * hyphens and their typographic kin (figure, en and em dashes, the horizontal bar: `—`,
+ * as a web table or a word processor's autocorrect writes an empty cell).
+ */
+const NO_VALUE = /^(n\/?a|#n\/a|nan|null|none|[-\u2012-\u2015]+)$/i;
 
 /**
  * A text cell that holds no value: blank, or one of the markers a number cell counts as
