@@ -7,14 +7,16 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /** Where the line starting at `pos` ends (its LF or CR, or the end of the bytes). */
-function lineEnd(buf: Uint8Array, pos: number): number {
-  let i = pos;
-  while (i < buf.length && buf[i] !== LF && buf[i] !== CR) i++;
-  return i;
+function lineEnd(buf: Buffer, pos: number): number {
+  // Native searches: the next LF, then a CR before it (CRLF, or a file of CRs only).
+  let lf = buf.indexOf(LF, pos);
+  if (lf < 0) lf = buf.length;
+  const cr = buf.subarray(pos, lf).indexOf(CR);
+  return cr < 0 ? lf : pos + cr;
 }
 
 /** Where the line after the one ending at `end` starts (past LF, CRLF or CR). */
-const nextLine = (buf: Uint8Array, end: number): number =>
+const nextLine = (buf: Buffer, end: number): number =>
   end + (buf[end] === CR && buf[end + 1] === LF ? 2 : 1);
 
 /** The first `n` lines as strings (BOM and line ends removed), each cut at `maxBytes` bytes. */
