@@ -116,6 +116,13 @@ describe('checkRules', () => {
     }
   });
 
+  it('says what was meant by a level written in lower case, and nothing more for another word', () => {
+    const lower = errors(replaceOnce(DEFAULT, '"level": "CRITICAL"', '"level": "critical"'));
+    expect(lower[0]?.message).toMatch(/; got "critical": did you mean "CRITICAL"\?$/);
+    const other = errors(replaceOnce(DEFAULT, '"level": "CRITICAL"', '"level": "URGENT"'));
+    expect(other[0]?.message).not.toMatch(/did you mean/);
+  });
+
   it('refuses a document that is not a rule file', () => {
     for (const text of ['null', '[]', '42', '"rules"']) {
       const r = checkRules(text);

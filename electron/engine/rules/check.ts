@@ -3,6 +3,7 @@
 // schema also published as JSON Schema), and its meaning (facts, types, values,
 // then the exhaustive analysis of conflicts, gaps and unreachable rows).
 import { z } from 'zod';
+import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import {
   AdjustRule,
   RuleFile,
@@ -86,11 +87,20 @@ const shapeDiagnostics = (
       {
         severity: 'error',
         code: 'BAD_SHAPE',
-        message: `${where}: ${issue.message}`,
+        message: `${where}: ${issue.message}${slipOf(valueAt(value, path))}`,
         ...place(spanAt(root, path)),
       },
     ];
   });
+
+/** What was written, when it is a level in the wrong case ("low" for "LOW"): said, with what was meant. */
+function slipOf(written: unknown): string {
+  if (typeof written !== 'string') return '';
+  const level = PRIORITY_LEVELS.find((l) => l === written.trim().toUpperCase());
+  return level && level !== written
+    ? `; got ${JSON.stringify(written)}: did you mean "${level}"?`
+    : '';
+}
 
 const problemDiagnostic = (place: Place, root: Node, p: Problem): Diagnostic => ({
   severity: p.severity,
