@@ -216,7 +216,7 @@ export function WhatIf({
             ? current.replayed === 1
               ? 'It was decided by an earlier version'
               : `All ${int(current.replayed)} were decided by earlier versions`
-            : `${int(current.earlier)} of them were decided by earlier versions`}
+            : `${int(current.earlier)} of the ${int(current.replayed)} replayed were decided by earlier versions`}
           ; the levels they got then are not compared here.
         </p>
       )}
