@@ -21,6 +21,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { countUnder, Inbox, waitingFiles } from '../../electron/engine/intake/inbox.ts';
+import { InboxControl } from '../../electron/engine/intake/inbox-control.ts';
+import { EngineEvents } from '../../electron/engine/events.ts';
 import { createLogger, type Logger } from '../../electron/engine/log.ts';
 import { getJob, insertJob, latestJobOfFile } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
@@ -553,5 +555,57 @@ describe('waitingFiles', () => {
     expect(waitingFiles(dir).sort()).toEqual(['a.csv', join('batch', 'deep', 'c.csv')]);
     expect(waitingFiles(dir, undefined, 1)).toHaveLength(1);
     expect(waitingFiles(dir, undefined, 0)).toEqual([]);
+  });
+});
+
+describe('InboxControl at a start', () => {
+  it('moves the file of a job that ends while its start still looks up the others in processing/', async () => {
+    const root = tempDir();
+    const store = await openStore(join(root, 'gex.duckdb'));
+    const scheduler = new Scheduler({
+      store,
+      pool: sleepyPool({ size: 1, spare: 0 }),
+      runJob: (job, ctx) =>
+        testRunJob(store)({ ...job, file: readFileSync(job.file, 'utf8').trim() }, ctx),
+    });
+    await scheduler.start();
+    const dir = join(root, 'inbox');
+    mkdirSync(join(dir, 'processing'), { recursive: true });
+    // Two files a previous run left in processing/, their jobs queued.
+    const ids = [
+      await leftInProcessing(store, dir, 'a.csv'),
+      await leftInProcessing(store, dir, 'b.csv'),
+    ];
+    let lookups = 0;
+    const control = new InboxControl({
+      dir,
+      configFile: join(root, 'config.json'),
+      events: new EngineEvents(),
+      watch: {
+        submit: async () => err('INTERNAL', 'must not resubmit'),
+        // The scheduler runs before the inbox starts: the first file's job (found queued)
+        // ends while the second is looked up.
+        findJob: async (file) => {
+          if (++lookups === 2) {
+            for (const id of ids) await scheduler.enqueue(id);
+            await scheduler.drain();
+          }
+          return latestJobOfFile(store, file);
+        },
+        pollMs: 60_000,
+      },
+    });
+    scheduler.events.on('job:updated', (j) => control.onJobUpdated(j));
+    teardown.push(async () => {
+      await control.stop();
+      await scheduler.shutdown(0);
+      await store.close();
+    });
+    await control.start();
+    expect(lookups).toBe(2);
+    await until(
+      () => ls(join(dir, 'processing')).length === 0 && ls(join(dir, 'done')).length === 2,
+    );
+    expect(ls(join(dir, 'done'))).toEqual(['a.csv', 'b.csv']);
   });
 });

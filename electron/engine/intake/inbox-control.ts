@@ -69,6 +69,11 @@ export class InboxControl {
   #opts: InboxControlOptions;
   #dir: string;
   #inbox: Inbox | null = null;
+  /**
+   * Inboxes whose start is still going through their processing/: the jobs that end
+   * meanwhile are theirs to move (the scheduler runs before the inbox starts).
+   */
+  #starting = new Set<Inbox>();
   /** Inboxes of earlier folders, alive until their files in processing/ have ended. */
   #retired = new Set<Inbox>();
   #timer: NodeJS.Timeout | null = null;
@@ -96,6 +101,7 @@ export class InboxControl {
       return;
     }
     this.#inbox = await this.#watch(this.#dir);
+    this.#starting.delete(this.#inbox);
     await this.#resumeEarlier();
   }
 
@@ -112,6 +118,7 @@ export class InboxControl {
       const old = await this.#watch(dir);
       await old.stop();
       if (old.pendingCount > 0) this.#retired.add(old);
+      this.#starting.delete(old);
       this.#opts.log?.info('inbox.resumed', { dir, draining: old.pendingCount });
     }
   }
@@ -174,6 +181,7 @@ export class InboxControl {
       if (old || this.#notWatched !== null) {
         this.#notWatched = null;
         this.#inbox = await this.#watch(dir);
+        this.#starting.delete(this.#inbox);
       }
       this.#opts.log?.info('inbox.changed', { dir, draining: this.#retired.size });
     }
@@ -240,6 +248,7 @@ export class InboxControl {
   /** Moves the file of a job that ended (in whichever inbox took it). */
   onJobUpdated(job: ProcessingJob): void {
     this.#inbox?.onJobUpdated(job);
+    for (const s of this.#starting) s.onJobUpdated(job);
     for (const r of this.#retired) {
       r.onJobUpdated(job);
       if (r.pendingCount === 0) this.#retired.delete(r);
@@ -264,6 +273,8 @@ export class InboxControl {
       onMoved: () => this.#announceSoon(),
       onSettled: w.settled,
     });
+    // Left there by the caller once it has placed the inbox (#inbox, #retired): no event between.
+    this.#starting.add(inbox);
     await inbox.start();
     return inbox;
   }

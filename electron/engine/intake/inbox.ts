@@ -305,9 +305,12 @@ export class Inbox {
     // A folder that cannot be used yet does not keep the engine from starting: it says why,
     // and is tried at every poll.
     this.#prepare(true);
-    for (const name of filesUnder(this.processingDir)) {
-      const path = join(this.processingDir, name);
-      this.#pending.add(path);
+    // All pending before the first look-up: a job that ends while the others are looked up
+    // (the scheduler already runs) is moved by onJobUpdated, not lost until the next start.
+    const left = filesUnder(this.processingDir).map((name) => join(this.processingDir, name));
+    for (const path of left) this.#pending.add(path);
+    for (const path of left) {
+      if (!this.#pending.has(path) || this.#finishing.has(path)) continue; // ended meanwhile
       const job = await this.#opts.findJob?.(path);
       if (job && TERMINAL_STATUSES.has(job.status)) this.onJobUpdated(job);
       else if (this.#opts.findJob && !job) this.#track(this.#submit(path));
