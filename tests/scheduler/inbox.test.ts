@@ -10,6 +10,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -607,5 +608,32 @@ describe('InboxControl at a start', () => {
       () => ls(join(dir, 'processing')).length === 0 && ls(join(dir, 'done')).length === 2,
     );
     expect(ls(join(dir, 'done'))).toEqual(['a.csv', 'b.csv']);
+  });
+});
+
+describe('an inbox deleted or renamed while a file is in processing/', () => {
+  it('is not made again when the job ends: the job keeps naming the file where it was, the problem stays said', async () => {
+    const settled: string[] = [];
+    const t = await setup({ onSettled: async (_job, file) => void settled.push(file) });
+    const file = join(t.dir, 'f1.csv');
+    writeFileSync(file, 'sleep:0');
+    t.scheduler.pause();
+    await t.inbox.poll();
+    await t.inbox.poll();
+    expect(ls(join(t.dir, 'processing'))).toEqual(['f1.csv']);
+    const moved = `${t.dir}-moved`;
+    renameSync(t.dir, moved);
+    await t.inbox.poll();
+    expect(t.inbox.problem).toMatch(/does not exist/);
+    t.scheduler.resume();
+    await t.scheduler.drain();
+    await until(() => t.inbox.pendingCount === 0);
+    await t.inbox.poll();
+    expect(existsSync(t.dir)).toBe(false);
+    expect(ls(join(moved, 'processing'))).toEqual(['f1.csv']);
+    expect(settled.at(-1) ?? join(t.dir, 'processing', 'f1.csv')).toBe(
+      join(t.dir, 'processing', 'f1.csv'),
+    );
+    expect(t.inbox.problem).toMatch(/does not exist/);
   });
 });

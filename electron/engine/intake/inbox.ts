@@ -567,13 +567,17 @@ export class Inbox {
     let target = join(dir, name);
     let reserved = false;
     let noted = false;
+    let told = false;
     try {
       target = this.#unique(dir, name);
       // Another file ending meanwhile (while its job's path is written) must not be given
       // this name too: the second rename would replace the first file.
       this.#reserved.add(target);
       reserved = true;
-      if (jobId) await this.#opts.onSettled?.(jobId, target);
+      if (jobId) {
+        told = true;
+        await this.#opts.onSettled?.(jobId, target);
+      }
       // The note before the file: a kill between the two leaves the file where it was, to be
       // settled again at the next start (which writes the note anew: #unique), never a
       // failed file without its note.
@@ -581,7 +585,13 @@ export class Inbox {
       renameSync(path, target);
     } catch (e) {
       if (noted) removeQuietly(`${target}.reason.txt`); // left, a later file of its name replaces it
+      // The job names the file where it still lies (or last lay: a folder deleted with it),
+      // never a done/ or failed/ it did not reach.
+      if (told && jobId)
+        await Promise.resolve(this.#opts.onSettled?.(jobId, path)).catch(() => undefined);
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
+      // A folder gone (deleted, renamed, a share away): said as its problem, not made again.
+      if (!existsSync(this.dir)) this.#report('inbox.unreadable', unreadable(this.dir, e), e);
       return;
     } finally {
       if (reserved) this.#reserved.delete(target);
@@ -651,11 +661,17 @@ export class Inbox {
    * but in failed/, no reason note. In failed/ a note without its file is the one a kill
    * left between writing it and moving its file (or its file was taken away): the name
    * is free, and the note is written anew. `name` may hold folders (a file of a dropped
-   * folder); they are made.
+   * folder); they are made, and so is `dir` (processing/, done/, failed/), but only inside
+   * an inbox that exists: a folder deleted or renamed (a share unmounted) is not made again
+   * in its place (see `unreadable`), the move fails (ENOENT).
    */
   #unique(dir: string, name: string): string {
     const ext = extname(name);
     const stem = name.slice(0, name.length - ext.length);
+    if (!existsSync(this.dir))
+      throw Object.assign(new Error(`ENOENT: no such directory, ${this.dir}`), {
+        code: 'ENOENT',
+      });
     makeDirs(dirname(join(dir, name)));
     for (let i = 0; ; i++) {
       const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
