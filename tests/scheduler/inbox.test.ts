@@ -264,6 +264,8 @@ describe('Inbox', () => {
       'Thumbs.db',
       'desktop.ini',
       'notes.reason.txt', // the inbox's own name (a failed/ folder dropped in again brings its notes)
+      'spx.csv~', // an editor's backup
+      '#spx.csv#', // an editor's autosave
     ])
       writeFileSync(join(dir, name), 'sleep:0');
     mkdirSync(join(dir, 'sub'));
@@ -271,6 +273,23 @@ describe('Inbox', () => {
     await inbox.poll();
     await inbox.poll();
     expect(submitted).toEqual([]);
+  });
+
+  it('waits for a browser download: the name it reserves beside its *.part is not taken until renamed over', async () => {
+    const { dir, inbox, submitted } = await setup();
+    // Firefox: an empty file under the final name, the download into <name>.part.
+    writeFileSync(join(dir, 'ff.csv'), '');
+    writeFileSync(join(dir, 'ff.csv.part'), 'sleep:0');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'ch.csv'), '');
+    writeFileSync(join(dir, 'sub', 'ch.csv.crdownload'), 'sleep:0');
+    await inbox.poll();
+    await inbox.poll();
+    expect(submitted).toEqual([]);
+    renameSync(join(dir, 'ff.csv.part'), join(dir, 'ff.csv'));
+    await inbox.poll();
+    await inbox.poll();
+    expect(submitted).toEqual([join(dir, 'processing', 'ff.csv')]);
   });
 
   it('takes the files of a folder dropped in, each once complete, and keeps their folders', async () => {

@@ -54,4 +54,30 @@ describe.skipIf(!mounted)('an inbox on a read-only share', () => {
       await te.stop();
     }
   }, 60_000);
+
+  it('says the folder is read-only, not the files rights, once its own folders are made', async () => {
+    // A share used before, its folders made, remounted read-only with a file dropped in.
+    expect(remount(share, 'rw')).toBe(true);
+    rmSync(join(share, 'done'), { recursive: true, force: true });
+    for (const d of ['processing', 'done', 'failed'])
+      mkdirSync(join(share, d), { recursive: true });
+    writeCboeCsv(join(share, 'late.csv'), { seed: 78, expiries: 2, strikesPerExpiry: 10 });
+    expect(remount(share, 'ro')).toBe(true);
+    const te = await startTestEngine({ watchInbox: true, inbox: share });
+    try {
+      const status = async () => {
+        const r = await te.engine.handlers['inbox:get']({});
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value;
+      };
+      await expect
+        .poll(async () => (await status()).problem, { timeout: 30_000 })
+        .toBe(
+          `The inbox ${share} is on a read-only file system: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`,
+        );
+    } finally {
+      expect(remount(share, 'rw')).toBe(true);
+      await te.stop();
+    }
+  }, 60_000);
 });

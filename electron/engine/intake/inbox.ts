@@ -87,16 +87,28 @@ interface Hold {
 /**
  * Names never taken: dotfiles, files still being downloaded or written (`*.part`,
  * `*.partial`, `*.crdownload`, `*.download`, `*.tmp`), an Office lock file (`~$book.xlsx`),
+ * editor backups and autosaves (`book.csv~`, `#book.csv#`),
  * the folder files of Windows (`Thumbs.db`, `desktop.ini`) and the inbox's own reason
  * notes (`*.reason.txt`: a failed/ folder dropped in again brings them; in failed/ they
  * are told from the failed files by that name).
  */
 const IGNORED =
-  /(^\.)|(^~\$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)|(\.reason\.txt$)/i;
+  /(^\.)|(^~\$)|(~$)|(^#.*#$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)|(\.reason\.txt$)/i;
+/** The endings a browser downloads a file under before renaming it to its name. */
+const PARTIAL_ENDINGS = ['.part', '.partial', '.crdownload', '.download'];
+/**
+ * Whether `name` is the place a browser holds while it downloads beside it: Firefox reserves
+ * the final name with an empty file and downloads into `<name>.part`, then renames over it
+ * (the empty file taken would fail as EMPTY_FILE, and the download be taken again).
+ */
+const downloading = (name: string, names: Set<string>): boolean =>
+  PARTIAL_ENDINGS.some((end) => names.has(name + end));
 /** The inbox's own folders, at its top level. */
 const OWN = new Set(['processing', 'done', 'failed']);
 /** The longest wait before a held file is tried again. */
 const HOLD_MAX_MS = 5 * 60_000;
+/** Why a file could not be taken, when the inbox is on a read-only file system (see `problem`). */
+const READ_ONLY = 'read-only file system';
 /** How deep into dropped folders files are looked for. */
 const MAX_DEPTH = 8;
 
@@ -249,9 +261,10 @@ export function waitingFiles(
   const out: string[] = [];
   const walk = (folder: string, rel: string, depth: number): void => {
     const entries = depth === 0 ? readdirSync(folder, { withFileTypes: true }) : entriesOf(folder);
+    const names = new Set(entries.map((e) => e.name));
     for (const e of entries) {
       if (out.length >= limit) return;
-      if (IGNORED.test(e.name)) continue;
+      if (IGNORED.test(e.name) || downloading(e.name, names)) continue;
       const relPath = rel ? join(rel, e.name) : e.name;
       // A link dropped into a shared inbox must not make the engine read its target.
       if (e.isSymbolicLink()) onLink(relPath);
@@ -361,6 +374,8 @@ export class Inbox {
     if (this.#problem !== null) return this.#problem;
     const [first] = this.#stuck;
     if (!first) return null;
+    // A share remounted read-only: no rights of the files' would help, the folder must change.
+    if (first[1] === READ_ONLY) return unusable(this.dir, { code: 'EROFS' });
     const others = this.#stuck.size - 1;
     return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
   }
@@ -504,7 +519,7 @@ export class Inbox {
       return target;
     } catch (e) {
       // Said once a file, not at every try (a file another user owns on a shared folder).
-      const why = errnoWords(e);
+      const why = (e as NodeJS.ErrnoException)?.code === 'EROFS' ? READ_ONLY : errnoWords(e);
       if (this.#stuck.get(name) !== why) {
         this.#stuck.set(name, why);
         this.#opts.log?.warn('inbox.take_failed', { file: name, error: String(e) });
