@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
@@ -273,6 +273,24 @@ describe('Inbox', () => {
     await inbox.poll();
     await inbox.poll();
     expect(submitted).toEqual([]);
+  });
+
+  it('says the files dropped more than 8 folders deep, which it does not take', async () => {
+    const { dir, inbox, submitted } = await setup();
+    const eight = join(dir, 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8');
+    mkdirSync(join(eight, 'd9'), { recursive: true });
+    writeFileSync(join(eight, 'ok.csv'), 'sleep:0');
+    writeFileSync(join(eight, 'd9', 'deep.csv'), 'sleep:0');
+    writeFileSync(join(eight, 'd9', 'deeper.csv'), 'sleep:0');
+    await inbox.poll();
+    await inbox.poll();
+    expect(submitted).toEqual([join(dir, 'processing', relative(dir, eight), 'ok.csv')]);
+    expect(inbox.problem).toBe(
+      `2 files lie more than 8 folders deep in the inbox ${dir} (in ${join(eight, 'd9')}, …) and will not be taken: the inbox looks 8 folders deep at most. Move them up into a shallower folder.`,
+    );
+    rmSync(join(eight, 'd9'), { recursive: true });
+    await inbox.poll();
+    expect(inbox.problem).toBeNull();
   });
 
   it('waits for a browser download: the name it reserves beside its *.part is not taken until renamed over', async () => {

@@ -249,7 +249,8 @@ export const countUnder = (dir: string, notes = false): number =>
  * The regular files under an inbox `dir` not taken yet (a folder dropped in brings its
  * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored
  * names and anything but files and folders are left out; each symbolic link is given to
- * `onLink` (the watcher refuses it). An inbox that cannot be read throws; a subfolder
+ * `onLink` (the watcher refuses it), each folder deeper than MAX_DEPTH to `onTooDeep` (its
+ * files are not taken: the inbox says so). An inbox that cannot be read throws; a subfolder
  * gone meanwhile is skipped. `limit`: stop once that many are found (whether a folder
  * chosen as the inbox already holds files: a home folder is not walked to its end).
  */
@@ -257,6 +258,7 @@ export function waitingFiles(
   dir: string,
   onLink: (rel: string) => void = () => undefined,
   limit = Infinity,
+  onTooDeep: (rel: string) => void = () => undefined,
 ): string[] {
   const out: string[] = [];
   const walk = (folder: string, rel: string, depth: number): void => {
@@ -269,8 +271,10 @@ export function waitingFiles(
       // A link dropped into a shared inbox must not make the engine read its target.
       if (e.isSymbolicLink()) onLink(relPath);
       else if (e.isFile()) out.push(relPath);
-      else if (e.isDirectory() && depth < MAX_DEPTH && !(depth === 0 && OWN.has(e.name)))
-        walk(join(folder, e.name), relPath, depth + 1);
+      else if (e.isDirectory() && !(depth === 0 && OWN.has(e.name))) {
+        if (depth < MAX_DEPTH) walk(join(folder, e.name), relPath, depth + 1);
+        else onTooDeep(relPath);
+      }
     }
   };
   walk(dir, '', 0);
@@ -295,6 +299,8 @@ export class Inbox {
   #problem: string | null = null;
   /** Files found complete that could not be moved into processing/, and why. */
   #stuck = new Map<string, string>();
+  /** Files in folders deeper than MAX_DEPTH at the last poll (never taken): how many, and the first folder. */
+  #tooDeep: { count: number; first: string } | null = null;
   /** Whether processing/, done/ and failed/ are made. */
   #ready = false;
   /** Held files by their path relative to the inbox. */
@@ -373,11 +379,19 @@ export class Inbox {
   get problem(): string | null {
     if (this.#problem !== null) return this.#problem;
     const [first] = this.#stuck;
-    if (!first) return null;
+    if (!first) return this.#deepProblem();
     // A share remounted read-only: no rights of the files' would help, the folder must change.
     if (first[1] === READ_ONLY) return unusable(this.dir, { code: 'EROFS' });
     const others = this.#stuck.size - 1;
     return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
+  }
+
+  /** Files dropped too deep to be taken, in words; null when none. */
+  #deepProblem(): string | null {
+    const deep = this.#tooDeep;
+    if (!deep) return null;
+    const files = deep.count === 1 ? '1 file lies' : `${deep.count} files lie`;
+    return `${files} more than ${MAX_DEPTH} folders deep in the inbox ${this.dir} (in ${join(this.dir, deep.first)}${deep.count > 1 ? ', …' : ''}) and will not be taken: the inbox looks ${MAX_DEPTH} folders deep at most. Move them up into a shallower folder.`;
   }
 
   /** The files held after a transient refusal and still in the inbox; null when none. */
@@ -416,8 +430,14 @@ export class Inbox {
 
   async #poll(): Promise<void> {
     let files: string[];
+    const deep: string[] = [];
     try {
-      files = waitingFiles(this.dir, (link) => this.#refuseLink(link));
+      files = waitingFiles(
+        this.dir,
+        (link) => this.#refuseLink(link),
+        Infinity,
+        (folder) => void deep.push(folder),
+      );
     } catch (e) {
       return this.#report('inbox.unreadable', unreadable(this.dir, e), e);
     }
@@ -458,6 +478,16 @@ export class Inbox {
     for (const name of [...this.#held.keys()])
       if (!present.has(name) && !this.#pending.has(join(this.processingDir, name)))
         this.#held.delete(name);
+    const tooDeep = deep.length
+      ? {
+          count: deep.reduce((n, f) => n + countUnder(join(this.dir, f)), 0),
+          first: deep.sort()[0]!,
+        }
+      : null;
+    if (tooDeep?.count !== this.#tooDeep?.count || tooDeep?.first !== this.#tooDeep?.first) {
+      this.#tooDeep = tooDeep?.count ? tooDeep : null;
+      this.#opts.onMoved?.();
+    }
     if (files.length !== this.#waiting) {
       this.#waiting = files.length;
       this.#opts.onMoved?.();
