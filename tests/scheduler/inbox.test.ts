@@ -651,20 +651,27 @@ describe('InboxControl at a start', () => {
 describe('an inbox deleted or renamed while a file is in processing/', () => {
   it('is not made again when the job ends: the job keeps naming the file where it was, the problem stays said', async () => {
     const settled: string[] = [];
-    const t = await setup({ onSettled: async (_job, file) => void settled.push(file) });
+    const log = createLogger(tempDir());
+    const t = await setup({ log, onSettled: async (_job, file) => void settled.push(file) });
+    const logged = (event: string) =>
+      existsSync(log.file) && readFileSync(log.file, 'utf8').includes(`"event":"${event}"`);
     const file = join(t.dir, 'f1.csv');
-    writeFileSync(file, 'sleep:0');
-    t.scheduler.pause();
+    // Read when its job starts (as the engine reads its staged copy), then a while running.
+    writeFileSync(file, 'sleep:1500');
     await t.inbox.poll();
     await t.inbox.poll();
+    await until(() => logged('inbox.submitted'));
+    const [job] = await t.store.all('select id from jobs');
+    await until(async () => (await getJob(t.store, job!.id as string))?.status === 'running');
     expect(ls(join(t.dir, 'processing'))).toEqual(['f1.csv']);
     const moved = `${t.dir}-moved`;
     renameSync(t.dir, moved);
     await t.inbox.poll();
     expect(t.inbox.problem).toMatch(/does not exist/);
-    t.scheduler.resume();
     await t.scheduler.drain();
-    await until(() => t.inbox.pendingCount === 0);
+    expect((await getJob(t.store, job!.id as string))?.status).toBe('completed');
+    // The move was tried and failed (the job's end is kept for the folder's return).
+    await until(() => logged('inbox.move_failed'));
     await t.inbox.poll();
     expect(existsSync(t.dir)).toBe(false);
     expect(ls(join(moved, 'processing'))).toEqual(['f1.csv']);
@@ -672,5 +679,12 @@ describe('an inbox deleted or renamed while a file is in processing/', () => {
       join(t.dir, 'processing', 'f1.csv'),
     );
     expect(t.inbox.problem).toMatch(/does not exist/);
+    // Back in its place: the file reaches done/, its job names it there.
+    renameSync(moved, t.dir);
+    await t.inbox.poll();
+    expect(t.inbox.problem).toBeNull();
+    await until(() => t.inbox.pendingCount === 0 && ls(join(t.dir, 'done')).length === 1);
+    expect(ls(join(t.dir, 'done'))).toEqual(['f1.csv']);
+    expect(settled.at(-1)).toBe(join(t.dir, 'done', 'f1.csv'));
   });
 });

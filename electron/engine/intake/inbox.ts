@@ -307,6 +307,8 @@ export class Inbox {
   #held = new Map<string, Hold>();
   /** Files of processing/ being moved to done/ or failed/ (their jobs' paths written first). */
   #finishing = new Set<string>();
+  /** Files of processing/ whose jobs ended while the inbox was gone: moved once it is back. */
+  #unsettled = new Map<string, { error: AppError | null; jobId: string | null }>();
   /** Names in done/ and failed/ being moved to: no other file is given one meanwhile. */
   #reserved = new Set<string>();
   #stopped = false;
@@ -446,6 +448,7 @@ export class Inbox {
       this.#problem = null;
       this.#opts.log?.info('inbox.readable', { dir: this.dir });
       this.#opts.onMoved?.();
+      this.#settleUnsettled();
     }
     const present = new Set<string>();
     for (const name of files) {
@@ -596,13 +599,28 @@ export class Inbox {
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
     if (!this.#pending.has(path) || this.#finishing.has(path)) return;
     this.#finishing.add(path);
-    void this.#move(path, error, jobId).finally(() => {
-      this.#finishing.delete(path);
-      this.#pending.delete(path);
-    });
+    void this.#move(path, error, jobId)
+      .then((gone) => {
+        // Its folder gone (a share away, renamed): moved once the folder is back, if ever.
+        if (gone) this.#unsettled.set(path, { error, jobId });
+      })
+      .finally(() => {
+        this.#finishing.delete(path);
+        if (!this.#unsettled.has(path)) this.#pending.delete(path);
+      });
   }
 
-  async #move(path: string, error: AppError | null, jobId: string | null): Promise<void> {
+  /** Moves, to done/ or failed/, the files whose jobs ended while the inbox was gone: it is back. */
+  #settleUnsettled(): void {
+    for (const [path, { error, jobId }] of [...this.#unsettled]) {
+      this.#unsettled.delete(path);
+      if (existsSync(path)) this.#finish(path, error, jobId);
+      else this.#pending.delete(path); // deleted with its folder
+    }
+  }
+
+  /** Moves a job's file to done/ or failed/; true when it could not, its inbox gone. */
+  async #move(path: string, error: AppError | null, jobId: string | null): Promise<boolean> {
     this.#held.delete(relative(this.processingDir, path));
     // Its path under processing/ (or, for a refused link, under the inbox): a file of a
     // dropped folder keeps its folder in done/ and failed/.
@@ -636,14 +654,18 @@ export class Inbox {
         await Promise.resolve(this.#opts.onSettled?.(jobId, path)).catch(() => undefined);
       this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
       // A folder gone (deleted, renamed, a share away): said as its problem, not made again.
-      if (!existsSync(this.dir)) this.#report('inbox.unreadable', unreadable(this.dir, e), e);
-      return;
+      if (!existsSync(this.dir)) {
+        this.#report('inbox.unreadable', unreadable(this.dir, e), e);
+        return true;
+      }
+      return false;
     } finally {
       if (reserved) this.#reserved.delete(target);
     }
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
+    return false;
   }
 
   /** Writes a failed file's note; false when it could not be written. */
