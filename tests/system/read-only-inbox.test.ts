@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uploadFolderOf } from '../../electron/host/serve.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
-import { startTestEngine } from '../desktop/engine.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { mountTmpfs, remount, unmount } from './tmpfs.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'gex-ro-inbox-'));
@@ -23,6 +23,17 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+/** The inbox's state as the engine reports it. */
+async function inboxStatus(te: TestEngine) {
+  const r = await te.engine.handlers['inbox:get']({});
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+/** What the inbox says of the share while it is read-only. */
+const readOnlyProblem = () =>
+  `The inbox ${share} is on a read-only file system: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;
+
 describe.skipIf(!mounted)('an inbox on a read-only share', () => {
   it('does not keep the engine from starting, says why, and is used once writable', async () => {
     const chain = join(work, 'spx.csv');
@@ -32,15 +43,9 @@ describe.skipIf(!mounted)('an inbox on a read-only share', () => {
 
     const te = await startTestEngine({ watchInbox: true, inbox: share });
     try {
-      const status = async () => {
-        const r = await te.engine.handlers['inbox:get']({});
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value;
-      };
+      const status = () => inboxStatus(te);
       const first = await status();
-      expect(first.problem).toBe(
-        `The inbox ${share} is on a read-only file system: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`,
-      );
+      expect(first.problem).toBe(readOnlyProblem());
       expect(first.counts.waiting).toBe(1);
       // The browser host's uploads are kept in the data folder, not in the inbox.
       expect(uploadFolderOf(te.engine.config).startsWith(te.engine.config.dataDir)).toBe(true);
@@ -65,16 +70,10 @@ describe.skipIf(!mounted)('an inbox on a read-only share', () => {
     expect(remount(share, 'ro')).toBe(true);
     const te = await startTestEngine({ watchInbox: true, inbox: share });
     try {
-      const status = async () => {
-        const r = await te.engine.handlers['inbox:get']({});
-        if (!r.ok) throw new Error(r.error.message);
-        return r.value;
-      };
+      const status = () => inboxStatus(te);
       await expect
         .poll(async () => (await status()).problem, { timeout: 30_000 })
-        .toBe(
-          `The inbox ${share} is on a read-only file system: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`,
-        );
+        .toBe(readOnlyProblem());
     } finally {
       expect(remount(share, 'rw')).toBe(true);
       await te.stop();
