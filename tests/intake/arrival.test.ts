@@ -22,6 +22,7 @@ import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
 import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { totalsOf, type Totals } from '../system/bursts/chains.ts';
+import { sleep, until } from '../scheduler/helpers.ts';
 
 let running: TestEngine | null = null;
 afterEach(async () => {
@@ -87,6 +88,24 @@ async function expectSnapshotOf(t: TestEngine, id: string, want: Totals, not: To
 
 async function trail(t: TestEngine, requestId: string) {
   return (await listAudit(t.engine.store, { request_id: requestId, limit: 50 })).reverse();
+}
+
+/** Activates a rule set of these decision tables (the default levels' targets). */
+async function activateRules(t: TestEngine, rules: unknown[]): Promise<void> {
+  const levels = {
+    CRITICAL: { target: '30 s', on_late: 'flag' },
+    HIGH: { target: '5 min', on_late: 'escalate' },
+    MEDIUM: { target: '30 min', on_late: 'escalate' },
+    LOW: { target: '2 h', on_late: 'escalate' },
+  };
+  const text = JSON.stringify({ name: 't', levels, derived: {}, combine: 'highest-level', rules });
+  const r = await t.engine.handlers['rules:activate']({ text, author: 'test', comment: '' });
+  if (!r.ok) throw new Error(r.error.message);
+}
+
+/** Every file under `dir`, at any depth. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f));
 }
 
 describe('arrival', () => {
@@ -353,23 +372,7 @@ describe('arrival', () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;
     const dir = folder();
-    const levels = {
-      CRITICAL: { target: '30 s', on_late: 'flag' },
-      HIGH: { target: '5 min', on_late: 'escalate' },
-      MEDIUM: { target: '30 min', on_late: 'escalate' },
-      LOW: { target: '2 h', on_late: 'escalate' },
-    };
-    const activate = async (rules: unknown[]) => {
-      const text = JSON.stringify({
-        name: 't',
-        levels,
-        derived: {},
-        combine: 'highest-level',
-        rules,
-      });
-      const r = await engine.handlers['rules:activate']({ text, author: 'test', comment: '' });
-      if (!r.ok) throw new Error(r.error.message);
-    };
+    const activate = (rules: unknown[]) => activateRules(running!, rules);
     const chain = (name: string, underlying: string, expiries: number) => {
       const file = join(dir, name);
       writeCboeCsv(file, {
@@ -442,6 +445,58 @@ describe('arrival', () => {
     await engine.handlers['queue:resume']({});
     await engine.drain();
     expect(await settledFromStore()).toBe(true);
+  });
+
+  it('holds lower work while a decision waits for the store: the worker its facts read freed does not start a LOW job first', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    // QQQ is LOW at its arrival (its underlying is in the file's first bytes); SPX is HIGH
+    // once its volume is read, so it waits for a facts read ranked HIGH.
+    await activateRules(running, [
+      {
+        id: 'U',
+        rows: [
+          { when: { underlying: 'QQQ' }, level: 'LOW' },
+          { when: { total_volume: { '>': 0 } }, level: 'HIGH' },
+          { level: 'LOW' },
+        ],
+      },
+    ]);
+    const submit = async (underlying: string) => {
+      const file = join(dir, `${underlying}.csv`);
+      writeCboeCsv(file, { seed: 3, underlying, spot: 4700, expiries: 3, strikesPerExpiry: 20 });
+      const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+      if (!ack.ok) throw new Error(ack.error.message);
+      return ack.value;
+    };
+    await engine.handlers['queue:pause']({});
+    const low = await submit('QQQ');
+    const high = await submit('SPX');
+    expect([low.status, high.status]).toEqual(['queued', 'deciding']);
+
+    // The store held (as by a busy burst) from before SPX's facts read ends until well after.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await engine.handlers['queue:resume']({});
+    const held = engine.store.at('CRITICAL').transaction(() => gate, { solo: true });
+    // The read has ended when it has left the parsed chain in the staging folder.
+    await until(() => filesUnder(running!.dir).some((f) => f.endsWith('.chain')));
+    await sleep(500); // a worker offered to lower work would have started the LOW job by now
+    release();
+    await held;
+    await engine.drain();
+
+    const startedAt = async (id: string) => {
+      const j = await engine.handlers['jobs:get']({ id });
+      if (!j.ok) throw new Error(j.error.message);
+      expect([j.value.job.status, j.value.job.effective_priority]).toEqual([
+        'completed',
+        id === high.job_id ? 'HIGH' : 'LOW',
+      ]);
+      return Date.parse(j.value.job.started_at!);
+    };
+    expect(await startedAt(low.job_id!)).toBeGreaterThan(await startedAt(high.job_id!));
   });
 
   it('counts only final input errors against a source: a cancel says nothing about it', async () => {

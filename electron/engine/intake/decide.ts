@@ -8,7 +8,12 @@
 // its duplicate; a request the rules find invalid is rejected.
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
 import { err, ok, type AppError } from '../../../shared/result.ts';
-import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
+import type {
+  Decision,
+  GexConventions,
+  PriorityLevel,
+  ProcessingJob,
+} from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
@@ -63,7 +68,7 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
         `The facts read answered in an unexpected shape: ${parsed.error.message}`,
       );
     if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
-    return ok(await decide(deps, job, parsed.data.value as FileFacts, readStartedAt));
+    return ok(await decide(deps, job, parsed.data.value as FileFacts, readStartedAt, ctx.decided));
   };
 }
 
@@ -72,6 +77,7 @@ async function decide(
   job: ProcessingJob,
   f: FileFacts,
   readStartedAt: string,
+  decidedLevel: (level: PriorityLevel) => void,
 ): Promise<DecideOutcome> {
   const request = await getRequest(deps.store.at(job.effective_priority), job.request_id);
   const atArrival = request?.facts?.given ?? {};
@@ -94,6 +100,7 @@ async function decide(
   // The version it arrived under (recorded on its job at arrival) decides it.
   const rules = await rulesOfArrival(deps.rules, job);
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
+  if (decided.ok) decidedLevel(decided.value.priority);
   const outcome = await auditedTransaction(
     deps.store.at(job.effective_priority),
     announcer(deps.events),

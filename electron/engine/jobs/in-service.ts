@@ -6,6 +6,7 @@ import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import { err, RETRYABLE, type AppError, type Result } from '../../../shared/result.ts';
 import type { AuditInput } from '../store/audit.ts';
 import type { RunOptions, TaskMessage } from '../workers/pool.ts';
+import type { ArrivalTicket } from './arriving.ts';
 import type { Lateness } from './escalator.ts';
 import { jobAudit } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
@@ -40,6 +41,13 @@ export interface InService {
    * behind higher work in the store's lane): it is storing, no longer running. Null before.
    */
   runEndedAtMs: number | null;
+  /**
+   * A deciding job whose facts read has ended and whose decision is being written: it holds
+   * lower work (at the level it could still get, then at the level decided) until its job
+   * is in the ready queue, so that a worker freed by its read does not start lower work in
+   * the moment the decision's transaction waits for the store.
+   */
+  deciding: ArrivalTicket | null;
 }
 
 export interface ServiceDeps {
@@ -58,6 +66,8 @@ export interface ServiceDeps {
   announceAudit: (entry: AuditEntry) => void;
   /** A worker became free: look for the next job. */
   dispatch: () => void;
+  /** Holds lower work than `level` from starting until the ticket is done (arriving.ts). */
+  hold: (level: PriorityLevel) => ArrivalTicket;
   /** A job taken to run past its level's target and not flagged yet is late (escalator.ts). */
   lateAtStart: (row: repo.QueuedRow, nowMs: number) => Lateness | null;
 }
@@ -76,6 +86,7 @@ export function newService(row: repo.QueuedRow, startedAtMs: number): InService 
     cancelledBy: null,
     completion: null,
     runEndedAtMs: null,
+    deciding: null,
   };
 }
 
@@ -103,6 +114,8 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
           signal: opts.signal ?? s.ac.signal,
         });
         if (!s.released) {
+          // Held before the freed worker is offered to lower work (the decision is not written yet).
+          if (s.row.phase === 'decide' && result.ok) s.deciding ??= d.hold(s.row.level);
           s.released = true;
           d.dispatch();
         }
@@ -116,6 +129,7 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
         return result;
       },
     },
+    decided: (level) => s.deciding?.level(level),
     onProgress: (fraction) => {
       // Announced only once `running` is written and announced, never ahead of it.
       if (s.written) d.emitProgress(s.job, fraction);
@@ -134,6 +148,14 @@ const threw = (what: string, file: string, e: unknown) =>
 
 /** A deciding job's facts read; the decider writes what it became. */
 async function decide(d: ServiceDeps, s: InService): Promise<void> {
+  try {
+    await decideOnce(d, s);
+  } finally {
+    s.deciding?.done(); // after its job is in the ready queue, or ended
+  }
+}
+
+async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
   const { row } = s;
   let result: Result<DecideOutcome>;
   try {

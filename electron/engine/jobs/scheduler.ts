@@ -137,6 +137,7 @@ export class Scheduler {
       },
       announceAudit,
       dispatch: () => this.#dispatch(),
+      hold: (level) => this.#arriving.add(this.#clock(), level),
       lateAtStart: (row, nowMs) => this.#escalator.lateAtStart(row, nowMs),
     };
     // The totals change with every job that ends, here or at its arrival (an unreadable

@@ -1,6 +1,6 @@
 // What the scheduler is given and gives: the pool it runs on, the two kinds of work it
 // hands out (a facts read that decides a job's level, a job's run), and its options.
-import type { ProcessingJob } from '../../../shared/domain.ts';
+import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
@@ -18,6 +18,11 @@ export interface JobContext {
   /** Aborted on cancel, preemption or shutdown; pass it to pool.run. */
   signal: AbortSignal;
   onProgress: (fraction: number, stage: string) => void;
+  /**
+   * A deciding job's level is known, before it is written: lower work keeps waiting for it
+   * while the decision's transaction waits for the store (in-service.ts).
+   */
+  decided: (level: PriorityLevel) => void;
   /**
    * Completes the job inside the caller's transaction (the one storing its snapshot), so
    * that "snapshot stored" and "job completed" are one fact. False when the job was no
