@@ -1153,10 +1153,10 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   });
 
   // Last: it adds an underlying and removes one of its snapshots.
-  it('opens a saved comparison whose B was removed on A’s underlying, A chosen, another B to choose', async () => {
+  it('opens a saved comparison whose B, or whose A, was removed: the other stays chosen, another to choose', async () => {
     const h = desk.te.engine.handlers;
     const t0 = Date.parse('2024-05-06T14:00:00Z');
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       const file = join(desk.fixtures, `dia_${i}.csv`);
       const asOf = new Date(t0 + i * 3_600_000).toISOString().slice(0, 19);
       writeFileSync(
@@ -1168,7 +1168,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       await api(h['ingest:submit']({ file, source: 'e2e' }));
     }
     await api(h['queue:drain']({}));
-    const [a, b, c] = (await api(h['snapshots:history']({ underlying: 'DIA' }))).rows;
+    const [a, b, c, d] = (await api(h['snapshots:history']({ underlying: 'DIA' }))).rows;
     // The link saved while A and B were both stored; then B removed.
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${b!.id}`);
     await page.getByTestId('chart-diff-gex').waitFor();
@@ -1184,7 +1184,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => page.getByTestId('compare-underlying').inputValue()).toBe('DIA');
     await poll(() => page.getByTestId('compare-a').inputValue()).toBe(a!.id);
     const choices = page.getByTestId('compare-b').locator('option:not([disabled])');
-    await poll(() => choices.count()).toBe(2);
+    await poll(() => choices.count()).toBe(3);
     expect(await page.getByTestId('compare-b').locator('option:checked').textContent()).toBe(
       'removed: choose another',
     );
@@ -1194,6 +1194,27 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('compare-b').selectOption(c!.id);
     await page.getByTestId('chart-diff-gex').waitFor();
     expect(page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${c!.id}`);
+    await poll(() => view.getByTestId('error-line').count()).toBe(0);
+
+    // The mirror: A removed, B still stored. A reads "removed", not B's first snapshot.
+    await api(h['snapshots:remove']({ id: a!.id, justification: 'e2e: and then A' }));
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${d!.id}`);
+    await poll(() => view.getByTestId('error-line').first().textContent()).toContain(
+      `There is no snapshot ${a!.id}`,
+    );
+    await poll(() => page.getByTestId('compare-b').inputValue()).toBe(d!.id);
+    const choicesA = page.getByTestId('compare-a').locator('option:not([disabled])');
+    await poll(() => choicesA.count()).toBe(2);
+    expect(await page.getByTestId('compare-a').locator('option:checked').textContent()).toBe(
+      'removed: choose another',
+    );
+    await shot(page, 'workbench-compare-removed-a');
+    await noSerious('workbench: compare, A removed');
+    await page.getByTestId('compare-a').selectOption(c!.id);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    expect(page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${c!.id}/${d!.id}`);
     await poll(() => view.getByTestId('error-line').count()).toBe(0);
   });
 });

@@ -167,6 +167,9 @@ export function CompareView({ ids }: { ids: string[] }) {
 
   const a = points?.find((p) => p.id === aId);
   const b = points?.find((p) => p.id === bId);
+  // The mirror of a removed B: a saved link whose A was removed since (B still stored) says
+  // so in A's choice, rather than show B's underlying's first snapshot there as if chosen.
+  const goneA = aId !== null && points !== null && !a && error?.code === 'NOT_FOUND';
   const specs = useMemo(() => {
     if (!diff || diff.strikes.length === 0) return null;
     const x = diff.strikes.map((s) => s.strike);
@@ -290,6 +293,11 @@ export function CompareView({ ids }: { ids: string[] }) {
             onChange={(e) => showPane(`compare/${e.target.value}/${bId}`)}
             data-testid="compare-a"
           >
+            {goneA && (
+              <option value={aId} disabled>
+                removed: choose another
+              </option>
+            )}
             {points?.map(option)}
           </select>
         </label>
