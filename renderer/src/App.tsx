@@ -2,7 +2,7 @@
 // item has an address, so reloads and bookmarks keep them), "Open files", the
 // active view, the collapsible submissions panel and the status bar; files dropped
 // anywhere open the submit dialog. A browser tab the host refuses (401) says so.
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { GexClient } from './api/client.ts';
 import { jobTotals, useApp, type View } from './state/store.ts';
 import { int } from './text/numbers.ts';
@@ -16,13 +16,23 @@ import { OpenFilesButton } from './components/OpenFilesButton.tsx';
 import { SubmitDialog } from './components/SubmitDialog.tsx';
 import { SubmissionsPanel } from './components/SubmissionsPanel.tsx';
 import { TokenScreen } from './components/TokenScreen.tsx';
+import { ViewBoundary } from './components/ViewBoundary.tsx';
 import { QueueView } from './views/QueueView.tsx';
 import { SnapshotsView } from './views/SnapshotsView.tsx';
 import { AuditView } from './views/AuditView.tsx';
 import { SourcesView } from './views/SourcesView.tsx';
 
-// Monaco is large: load it only when the rules view is opened.
-const RulesView = lazy(() => import('./views/RulesView.tsx'));
+// Monaco is large: load it only when the rules view is opened. A failed load is
+// remembered by React.lazy: trying again takes a new one.
+const loadRulesView = () => lazy(() => import('./views/RulesView.tsx'));
+let RulesView = loadRulesView();
+function retryRulesView(): void {
+  // A stylesheet that failed to arrive stays in the document, and Vite would take it as
+  // loaded: drop it so that the new import fetches it again.
+  for (const link of document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet]'))
+    if (link.sheet === null) link.remove();
+  RulesView = loadRulesView();
+}
 
 const NAV: { view: View; label: string; hint: string }[] = [
   { view: 'queue', label: 'Queue', hint: 'Jobs waiting and running, per level' },
@@ -34,6 +44,7 @@ const NAV: { view: View; label: string; hint: string }[] = [
 
 export function App({ client }: { client: GexClient }) {
   const view = useApp((s) => s.view);
+  const [, setAttempt] = useState(0);
   const unauthorized = useApp((s) => s.unauthorized);
   const pending = useSubmissions((s) => s.pending);
   // Waiting and running: the database's count past the jobs listed (jobTotals).
@@ -101,15 +112,28 @@ export function App({ client }: { client: GexClient }) {
           <main className="content" id="main" tabIndex={-1}>
             <Unreachable />
             <EngineProblem />
-            {view === 'queue' && <QueueView />}
-            {view === 'snapshots' && <SnapshotsView />}
-            {view === 'rules' && (
-              <Suspense fallback={<div className="empty">Loading the editor…</div>}>
-                <RulesView />
-              </Suspense>
-            )}
-            {view === 'audit' && <AuditView />}
-            {view === 'sources' && <SourcesView />}
+            <ViewBoundary
+              key={view}
+              label={NAV.find((n) => n.view === view)?.label ?? view}
+              onRetry={
+                view === 'rules'
+                  ? () => {
+                      retryRulesView();
+                      setAttempt((n) => n + 1);
+                    }
+                  : undefined
+              }
+            >
+              {view === 'queue' && <QueueView />}
+              {view === 'snapshots' && <SnapshotsView />}
+              {view === 'rules' && (
+                <Suspense fallback={<div className="empty">Loading the editor…</div>}>
+                  <RulesView />
+                </Suspense>
+              )}
+              {view === 'audit' && <AuditView />}
+              {view === 'sources' && <SourcesView />}
+            </ViewBoundary>
           </main>
           <SubmissionsPanel />
         </div>
