@@ -1,8 +1,11 @@
 // Builds the renderer alone (no Electron bundles) into out/renderer when it is
 // missing or older than its sources: `gex-desk serve` right after `npm install`
 // needs no build step, and the e2e tests always drive the current UI.
+// A build never empties the folder: a running `gex-desk serve` may still serve the
+// previous build to an open tab, whose lazily loaded chunks have the old hashed names;
+// assets no build has written for a week are removed.
 // Runnable by hand: `node electron/host/renderer-build.ts [--force]`.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,6 +35,23 @@ export function rendererIsStale(): boolean {
 
 export const RENDERER_DIR = join(ROOT, 'out/renderer');
 
+/** How long an asset no build wrote again is kept for tabs opened on an earlier build. */
+export const KEEP_OLD_ASSETS_MS = 7 * 24 * 3600_000;
+
+/** Removes the assets of earlier builds that no build has written for KEEP_OLD_ASSETS_MS. */
+export function pruneOldAssets(now = Date.now()): string[] {
+  const dir = join(RENDERER_DIR, 'assets');
+  const removed: string[] = [];
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    if (st?.isFile() && now - st.mtimeMs > KEEP_OLD_ASSETS_MS) {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
 export async function buildRenderer(force = false): Promise<void> {
   if (!force && !rendererIsStale()) return;
   // Always the production bundle `serve` ships, also under a test runner: vitest sets
@@ -41,7 +61,14 @@ export async function buildRenderer(force = false): Promise<void> {
   try {
     const { build } = await import('vite');
     const { rendererConfig } = await import('../../electron.vite.config.ts');
-    await build({ configFile: false, logLevel: 'warn', mode: 'production', ...rendererConfig });
+    await build({
+      configFile: false,
+      logLevel: 'warn',
+      mode: 'production',
+      ...rendererConfig,
+      build: { ...rendererConfig.build, emptyOutDir: false },
+    });
+    pruneOldAssets();
   } finally {
     if (env === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = env;

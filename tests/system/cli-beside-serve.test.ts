@@ -9,7 +9,14 @@
 // retry` beside a paused queue says so on stderr, and when it is resumed; a database held
 // by something that does not answer gives exit 3, at once, with a message that says so.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -653,6 +660,12 @@ describe('the command line beside gex-desk serve', () => {
       const port = String((free.address() as AddressInfo).port);
       await new Promise((resolve) => free.close(resolve));
       const first = await startServe({ ...p, args: [...p.args, '--port', port] });
+      // The UI's sources look newer than its build: a serve that went on would build it,
+      // rewriting out/renderer under the first's open tabs. Refused, it must not.
+      const page = join(repoRoot, 'out/renderer/index.html');
+      const built = statSync(page);
+      utimesSync(page, built.atime, new Date(2000, 0, 1));
+      const stale = statSync(page).mtimeMs;
       try {
         // The same command again (its port now the first's): the first is said, not "a port
         // in use by another program".
@@ -660,11 +673,13 @@ describe('the command line beside gex-desk serve', () => {
           const r = await runCli(['serve', ...again, ...p.args], { home: p.home });
           expect(r.code).toBe(3);
           expect(r.stdout).toBe('');
+          expect(statSync(page).mtimeMs).toBe(stale);
           expect(r.stderr).toBe(
             `gex-desk: GEX Desk already runs on the database ${p.db} (gex-desk serve, PID ${first.pid}): use that one — every gex-desk command works beside it — or stop it before serving from here.\n`,
           );
         }
       } finally {
+        utimesSync(page, built.atime, built.mtime);
         first.kill('SIGTERM');
         await exited(first);
       }

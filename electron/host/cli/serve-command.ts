@@ -28,7 +28,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   if (values.help) return (out.line(SERVE_USAGE), EXIT.ok);
   const port = int(values.port, '--port');
   if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');
-  // A port another program holds is said before a minute of building and the engine's start.
+  // A port another program holds is said before the engine's start and a minute of building.
   const taken = port === undefined ? null : await cannotListen(port);
   if (taken) {
     // Most often the port of this database's own serve, started before: say that one.
@@ -38,15 +38,6 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       who && db.ok ? alreadyRuns(db.value.dbPath, who) : `gex-desk: ${listenFailure(taken, port)}`,
     );
     return EXIT.environment;
-  }
-  if (rendererIsStale()) {
-    out.error('Building the user interface (once after an install or an update; a few seconds)…');
-    try {
-      await buildRenderer();
-    } catch (e) {
-      out.error(`gex-desk: building the user interface failed: ${(e as Error).message}`);
-      return EXIT.environment;
-    }
   }
   // A gex-desk command that holds the database is waited for (wait-for-command.ts).
   const started = await startAfterCommands(
@@ -69,6 +60,22 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     return exitFor(started.error);
   }
   const engine = started.value;
+  // Listened for from the engine's start (a build may follow) and before the address is
+  // printed: whoever reads it (a service manager, a script) may stop serve at once, and a
+  // signal that came before the handler would end the process without its orderly stop.
+  const stopAsked = new Promise<void>((resolveSignal) => onStopSignal(resolveSignal));
+  // Built only now that nothing can refuse: a serve refused for a database another one
+  // holds must not rewrite the UI that one serves.
+  if (rendererIsStale()) {
+    out.error('Building the user interface (once after an install or an update; a few seconds)…');
+    try {
+      await buildRenderer();
+    } catch (e) {
+      await engine.shutdown();
+      out.error(`gex-desk: building the user interface failed: ${(e as Error).message}`);
+      return EXIT.environment;
+    }
+  }
   let host;
   try {
     host = await serve(engine, {
@@ -92,10 +99,6 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       return null;
     },
   );
-  // Listened for before the address is printed: whoever reads it (a service manager, a
-  // script) may stop serve at once, and a signal that came between the line and the
-  // handler would end the process without its orderly stop.
-  const stopAsked = new Promise<void>((resolveSignal) => onStopSignal(resolveSignal));
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
   await stopAsked;
