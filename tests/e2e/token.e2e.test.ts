@@ -74,7 +74,10 @@ describe.skipIf(!haveChromium)('the token in a browser', () => {
     const state = page.getByTestId('engine-state');
     await poll(() => state.textContent()).toBe('engine ok');
     expect(page.url()).not.toContain('token');
-    expect(await page.evaluate('sessionStorage.length')).toBe(1);
+    expect(await page.evaluate('Object.keys(sessionStorage).sort()')).toEqual([
+      'gex-desk-token',
+      'gex-desk-token-accepted',
+    ]);
     expect(calls.length).toBeGreaterThan(0);
     for (const c of calls) expect(c).toEqual({ status: 200, token: host.token });
     expect(sockets.length).toBeGreaterThan(0);
@@ -104,4 +107,26 @@ describe.skipIf(!haveChromium)('the token in a browser', () => {
     });
     expect(await context.cookies()).toEqual([]);
   });
+
+  it.each([
+    ['a wrong token', () => `${host.origin}/?token=abc`],
+    ['the printed address cut short', () => host.url.slice(0, -6)],
+  ])(
+    'opened with %s, says the address’s token is wrong or cut short, not that the server restarted',
+    async (_what, address) => {
+      const { page, calls } = await newPage();
+      await page.goto(address());
+      const screen = page.getByTestId('token-screen');
+      await screen.waitFor();
+      expect(await screen.getAttribute('data-why')).toBe('wrong');
+      expect(await screen.locator('h1').textContent()).toBe(
+        'This address’s token is wrong or cut short',
+      );
+      expect(await screen.textContent()).toMatch(/Copy the whole address it printed/);
+      expect(await screen.textContent()).not.toMatch(/restarted/);
+      expect(calls.some((c) => c.status === 401)).toBe(true);
+      // Nothing of the refused token is kept for a reload.
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    },
+  );
 });

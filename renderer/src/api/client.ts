@@ -28,8 +28,11 @@ export interface StagedFile {
   bytes: number;
 }
 
-/** Why a browser tab is refused: it had no token, or the server no longer takes the one it had. */
-export type Unauthorized = 'none' | 'refused';
+/**
+ * Why a browser tab is refused: it had no token, the server never took the one it had
+ * (wrong or cut short), or the server no longer takes the one it had in use (restarted).
+ */
+export type Unauthorized = 'none' | 'wrong' | 'refused';
 
 export interface GexClient extends GexApi {
   transport: 'ipc' | 'http';

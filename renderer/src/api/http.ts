@@ -5,7 +5,8 @@
 // (`?token=`), is kept in sessionStorage so that a reload works, and is removed from
 // the address bar; it is never a cookie. Without it, or with a stale one (the host was
 // restarted), every call answers UNAUTHORIZED, which the UI turns into "this address
-// needs its token" or, for a token the tab had, "its token changed".
+// needs its token", for a token the server never accepted "the address's token is wrong
+// or cut short", or, for a token the tab had in use, "its token changed".
 import {
   CALL_PATH,
   EVENTS_PATH,
@@ -28,6 +29,8 @@ import type { Result } from '../../../shared/result.ts';
 import type { GexClient, StagedFile, Unauthorized } from './client.ts';
 
 export const TOKEN_KEY = 'gex-desk-token';
+/** Set once the server has accepted the tab's token (a call answered, the socket ready). */
+export const TOKEN_ACCEPTED_KEY = 'gex-desk-token-accepted';
 
 /** The code every call answers with while the page has no valid token. */
 export const UNAUTHORIZED = 'UNAUTHORIZED' as const;
@@ -44,6 +47,8 @@ function takeToken(location: Location): string {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get(TOKEN_QUERY);
   if (fromUrl) {
+    if (sessionStorage.getItem(TOKEN_KEY) !== fromUrl)
+      sessionStorage.removeItem(TOKEN_ACCEPTED_KEY);
     sessionStorage.setItem(TOKEN_KEY, fromUrl);
     url.searchParams.delete(TOKEN_QUERY);
     history.replaceState(null, '', url.pathname + url.search + url.hash);
@@ -73,15 +78,25 @@ export function createHttpClient(location: Location): GexClient {
     for (const l of connectionListeners) l(value);
   };
 
+  /** The server answered this token: a later refusal means it restarted with another. */
+  const tokenAccepted = () => {
+    if (token) sessionStorage.setItem(TOKEN_ACCEPTED_KEY, '1');
+  };
+
   /**
-   * A stale token stays stale: forget it, so a reload asks for the address again. Only a
-   * token the tab had is refused (without one it never asks): the server restarted.
+   * A refused token stays refused: forget it, so a reload asks for the address again.
+   * One the server had accepted means it restarted with a new one; one it never accepted
+   * was wrong from the start (a mistyped or truncated address).
    */
   const tokenRefused = () => {
+    // Several requests in flight with the token are refused: the first one tells.
+    if (!token) return;
+    const had = sessionStorage.getItem(TOKEN_ACCEPTED_KEY) === '1';
     token = '';
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(TOKEN_ACCEPTED_KEY);
     setConnected(false);
-    for (const l of unauthorizedListeners) l('refused');
+    for (const l of unauthorizedListeners) l(had ? 'refused' : 'wrong');
   };
 
   function connect(): void {
@@ -98,6 +113,7 @@ export function createHttpClient(location: Location): GexClient {
         return;
       }
       if (data.type === SOCKET_READY) {
+        tokenAccepted();
         retry = 0;
         setConnected(true);
         return;
@@ -145,6 +161,7 @@ export function createHttpClient(location: Location): GexClient {
       tokenRefused();
       return unauthorized();
     }
+    tokenAccepted();
     try {
       return (await res.json()) as Result<CallResponse<K>>;
     } catch {

@@ -1,11 +1,11 @@
 // What a browser tab shows when the browser host refuses it (401): a tab opened
 // without the address `gex-desk serve` printed has no token, and used to look like
 // an empty app; a tab whose token was refused had the previous launch's (the server
-// restarted at this address). It says why and how to get in: open the printed
-// address, or paste the token.
+// restarted at this address), or one the server never took (an address copied only in
+// part). It says why and how to get in: open the printed address, or paste the token.
 import { useState } from 'react';
 import type { Unauthorized } from '../api/client.ts';
-import { TOKEN_KEY } from '../api/http.ts';
+import { TOKEN_ACCEPTED_KEY, TOKEN_KEY } from '../api/http.ts';
 
 export function TokenScreen({ why }: { why: Unauthorized }) {
   const [token, setToken] = useState('');
@@ -19,6 +19,16 @@ export function TokenScreen({ why }: { why: Unauthorized }) {
               GEX Desk answered <b>401 Unauthorized</b> to the token this tab had: its server
               restarted at this address, and every launch of <code>gex-desk serve</code> makes a new
               token, printed in the new address.
+            </p>
+          </>
+        ) : why === 'wrong' ? (
+          <>
+            <h1>This address’s token is wrong or cut short</h1>
+            <p>
+              GEX Desk answered <b>401 Unauthorized</b> to the token this tab was opened with: it is
+              not the one <code>gex-desk serve</code> printed, most often because the address was
+              copied only in part. Copy the whole address it printed, up to the end of its{' '}
+              <code>?token=…</code>.
             </p>
           </>
         ) : (
@@ -47,6 +57,7 @@ export function TokenScreen({ why }: { why: Unauthorized }) {
             const t = inUrl ? decodeURIComponent(inUrl) : given;
             if (!t) return;
             sessionStorage.setItem(TOKEN_KEY, t);
+            sessionStorage.removeItem(TOKEN_ACCEPTED_KEY);
             location.reload();
           }}
         >

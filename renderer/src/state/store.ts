@@ -61,8 +61,9 @@ interface State extends Route {
   client: GexClient | null;
   connected: boolean;
   /**
-   * The browser host refused this tab: it had no token ('none'), or the one it had was
-   * refused ('refused': the server restarted at this address with a new one).
+   * The browser host refused this tab: it had no token ('none'), one it never accepted
+   * ('wrong': mistyped or cut short), or the one it had in use ('refused': the server
+   * restarted at this address with a new one).
    */
   unauthorized: false | Unauthorized;
   health: Health | null;
