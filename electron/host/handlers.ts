@@ -23,7 +23,14 @@ export interface HostedEngine {
   events: {
     on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
   };
-  config: { dbPath: string; dataDir: string; inbox: string; workers: number };
+  config: {
+    dbPath: string;
+    dataDir: string;
+    inbox: string;
+    workers: number;
+    /** The largest file the engine reads (the browser host's uploads are held to it). */
+    limits?: { maxFileBytes: number };
+  };
   log?: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 

@@ -22,7 +22,7 @@ import { eventSocket } from './http/event-socket.ts';
 import { apiRoutes, guarded } from './http/api-routes.ts';
 import { refuse, requestUrl, sendJson, statusOf } from './http/replies.ts';
 import { staticFolder } from './http/static-files.ts';
-import { UploadFolder, type UploadLimits } from './http/uploads.ts';
+import { DEFAULT_UPLOAD_LIMITS, UploadFolder, type UploadLimits } from './http/uploads.ts';
 
 export { TOKEN_HEADER } from '../../shared/channels.ts';
 
@@ -41,12 +41,29 @@ export interface ServeOptions {
   rendererDir: string;
   /** Where uploads are kept until their jobs end (swept at start). */
   uploadDir: string;
-  /** Largest single upload (the engine's `maxUploadBytes`). */
+  /**
+   * Largest single upload (the engine's `maxUploadBytes`); never more than the engine's
+   * `limits.maxFileBytes`, as a larger file would only be refused at its submission.
+   */
   maxUploadBytes?: number;
   /** The upload folder's other limits. */
   uploadLimits?: Partial<UploadLimits>;
   /** Fixed token (tests); a random one per launch otherwise. */
   token?: string;
+}
+
+/**
+ * The largest upload: `maxUploadBytes` (or the folder's own limit), and never more than
+ * the largest file the engine reads: a file past that would be stored in full, counted
+ * against the quota and a slot, then refused FILE_TOO_LARGE at its submission.
+ */
+export function uploadLimit(
+  engine: Pick<HostedEngine, 'config'>,
+  opts: Pick<ServeOptions, 'maxUploadBytes' | 'uploadLimits'>,
+): number {
+  const asked =
+    opts.maxUploadBytes ?? opts.uploadLimits?.maxBytes ?? DEFAULT_UPLOAD_LIMITS.maxBytes;
+  return Math.min(asked, engine.config.limits?.maxFileBytes ?? asked);
 }
 
 export interface ServeHandle {
@@ -63,10 +80,7 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
   const staticFile = staticFolder(resolve(opts.rendererDir));
   const uploads = await UploadFolder.open(
     resolve(opts.uploadDir),
-    {
-      ...opts.uploadLimits,
-      ...(opts.maxUploadBytes !== undefined ? { maxBytes: opts.maxUploadBytes } : {}),
-    },
+    { ...opts.uploadLimits, maxBytes: uploadLimit(engine, opts) },
     engine.log,
   );
   const dispatch = createDispatcher(engine.handlers, { transport: 'http', uploads });

@@ -4,6 +4,7 @@
 // request body, and its event socket hears nothing until the page's first message
 // carries the token.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -206,6 +207,55 @@ describe('the API', () => {
     const longName = await send('POST', `/api/call/x:${'A'.repeat(100)}`, good(), '{}');
     expect(longName.status).toBe(404);
     expect(longName.body).not.toContain('A'.repeat(41));
+  });
+
+  it('answers a call body past the limit 413 FILE_TOO_LARGE naming the call: by its length before reading it, or once read', async () => {
+    const headers =
+      `POST /api/call/jobs:list HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nOrigin: ${host.origin}\r\n` +
+      `${TOKEN_HEADER}: ${host.token}\r\ncontent-type: application/json\r\n`;
+    // Only the headers: answered without waiting for 40 MiB that never come.
+    const early = await rawRequest(
+      host.port,
+      `${headers}Content-Length: ${40 * 1024 * 1024}\r\n\r\n`,
+    );
+    expect(early).toMatch(/^HTTP\/1\.1 413 /);
+    expect(early.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(early.slice(early.indexOf('\r\n\r\n') + 4))).toEqual({
+      ok: false,
+      error: {
+        code: 'FILE_TOO_LARGE',
+        message: 'jobs:list: the request body is 40.0 MiB, more than the 32.0 MiB a call may send.',
+      },
+    });
+    // Sent without a length (chunked): read up to the limit, then the same code and call.
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          method: 'POST',
+          path: '/api/call/jobs:list',
+          headers: { ...good(), 'content-type': 'application/json' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      const chunk = Buffer.alloc(1024 * 1024, 32);
+      for (let i = 0; i < 33; i++) req.write(chunk);
+      req.end();
+    });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toEqual({
+      ok: false,
+      error: {
+        code: 'FILE_TOO_LARGE',
+        message: 'jobs:list: the request body is more than the 32.0 MiB a call may send.',
+      },
+    });
   });
 });
 

@@ -24,7 +24,7 @@ import { err, ok } from '../../shared/result.ts';
 import { serve, TOKEN_HEADER, type ServeHandle } from '../../electron/host/serve.ts';
 import { safeFileName, UploadFolder, type UploadLimits } from '../../electron/host/http/uploads.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
-import { json, send } from './http.ts';
+import { json, rawRequest, send } from './http.ts';
 
 let te: TestEngine;
 let rendererDir: string;
@@ -121,6 +121,41 @@ describe('limits', () => {
     await poll(() => readdirSync(dir).length).toBe(0);
     expect(h.uploads.usage.bytes).toBe(0);
     expect((await up(h, 'fits.csv', Buffer.alloc(100, 67))).status).toBe(200);
+  });
+
+  it('holds uploads to the largest file the engine reads, refused by its length before its body, with the analyst’s file name', async () => {
+    const dir = mkdtempSync(join(scratch, 'engine-limit-'));
+    const configFile = join(dir, 'config.json');
+    writeFileSync(configFile, JSON.stringify({ limits: { maxFileBytes: 1000 } }));
+    const small = await startTestEngine({ runJobs: false, configFile });
+    try {
+      const h = await serve(small.engine, {
+        rendererDir,
+        uploadDir: join(dir, 'uploads'),
+        maxUploadBytes: 512 * 1024 * 1024,
+      });
+      hosts.push(h);
+      expect(h.uploads.limits.maxBytes).toBe(1000);
+      // Only the headers: the answer comes without the body, and the connection closes.
+      const answer = await rawRequest(
+        h.port,
+        `POST /api/upload?name=${encodeURIComponent('IWM export, v2.csv')} HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\n` +
+          `Origin: ${h.origin}\r\n${TOKEN_HEADER}: ${h.token}\r\nContent-Length: 2000\r\n\r\n`,
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+      const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as {
+        error: { code: string; message: string; file: string };
+      };
+      expect(body.error).toEqual({
+        code: 'FILE_TOO_LARGE',
+        message: 'IWM export, v2.csv: 2.0 KiB is more than the 1000 B upload limit.',
+        file: 'IWM export, v2.csv',
+      });
+      expect(h.uploads.usage).toEqual({ bytes: 0, count: 0, inFlight: 0 });
+      expect((await up(h, 'fits.csv', Buffer.alloc(1000, 67))).status).toBe(200);
+    } finally {
+      await small.stop();
+    }
   });
 
   it('says sizes in binary units, labelled as such (MiB, not MB)', async () => {

@@ -6,6 +6,7 @@
 // transport policy says what a call may take; uploads are the browser host's alone.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CALL_PATH, TOKEN_HEADER, UPLOAD_PATH } from '../../../shared/channels.ts';
+import { byteSize } from '../../../shared/bytes.ts';
 import { err } from '../../../shared/result.ts';
 import type { Dispatch, HostedEngine } from '../handlers.ts';
 import { readBody, refuse, sendJson, tokenMatches } from './replies.ts';
@@ -21,8 +22,32 @@ export interface ApiRoutesOptions {
   upload?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
 
-const MAX_CALL_BYTES = 32 * 1024 * 1024;
+export const MAX_CALL_BYTES = 32 * 1024 * 1024;
 const CALL_NAME = new RegExp(`^${CALL_PATH}([a-z]{1,40}:[A-Za-z]{1,40})$`);
+
+/**
+ * A call whose body is past MAX_CALL_BYTES: 413 FILE_TOO_LARGE naming the call, as an
+ * upload past its limit is answered; the connection closes after the answer, so that the
+ * rest of the body is not read.
+ */
+function callTooLarge(
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  declared?: number,
+): void {
+  const size = declared === undefined ? 'more than' : `${byteSize(declared)}, more than`;
+  res.setHeader('connection', 'close');
+  sendJson(
+    res,
+    413,
+    err(
+      'FILE_TOO_LARGE',
+      `${name}: the request body is ${size} the ${byteSize(MAX_CALL_BYTES)} a call may send.`,
+    ),
+  );
+  req.resume();
+}
 
 /** Answers a request under /api/ (the caller routes the rest). */
 export function apiRoutes(opts: ApiRoutesOptions) {
@@ -31,8 +56,12 @@ export function apiRoutes(opts: ApiRoutesOptions) {
     res: ServerResponse,
     name: string,
   ): Promise<void> {
+    // Too large by its declared length: answered before reading a byte of it.
+    const length = req.headers['content-length'];
+    if (length !== undefined && /^\d+$/.test(length) && Number(length) > MAX_CALL_BYTES)
+      return callTooLarge(req, res, name, Number(length));
     const body = await readBody(req, MAX_CALL_BYTES);
-    if (!body.ok) return sendJson(res, 413, body);
+    if (!body.ok) return callTooLarge(req, res, name);
     let payload: unknown = {};
     if (body.value.length > 0) {
       try {
