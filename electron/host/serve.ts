@@ -2,8 +2,8 @@
 // without a display. It listens on 127.0.0.1 only and trusts nothing else: a random
 // token per launch (in the printed URL, then kept by the page: a header on every API
 // call, the first message of the event socket; never a cookie, which every port of
-// 127.0.0.1 would share), the Host header must name this server (against DNS
-// rebinding), and API calls and the socket must come from this server's own Origin
+// 127.0.0.1 would share), the Host header must name this server, 127.0.0.1 or localhost
+// on its port (against DNS rebinding), and API calls and the socket must come from this server's own Origin
 // (against other pages in the same browser). The built UI itself is public and served
 // without the token. Files enter only as uploads: over HTTP no call takes a path.
 import { createReadStream } from 'node:fs';
@@ -66,6 +66,26 @@ export function uploadLimit(
   return Math.min(asked, engine.config.limits?.maxFileBytes ?? asked);
 }
 
+/**
+ * The page a browser gets when it opened this server by a name it does not answer to:
+ * which address to open. It names only this server's own address (never the request's
+ * Host, never the token).
+ */
+function wrongHostPage(res: ServerResponse, port: number): void {
+  const at = `http://127.0.0.1:${port}/`;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Open GEX Desk at ${at}</title></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto;line-height:1.5"><main><h1>Open GEX Desk at ${at}</h1><p>This server answers only to <code>127.0.0.1:${port}</code> and <code>localhost:${port}</code> (other names are refused, against DNS rebinding). Open the address <code>gex-desk serve</code> printed, with its <code>?token=…</code>.</p><p>From another machine, forward the same port through SSH: <code>ssh -L ${port}:127.0.0.1:${port} HOST</code>, then open the printed address on this one.</p></main></body></html>`;
+  res.writeHead(403, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'x-frame-options': 'DENY',
+  });
+  res.end(html);
+}
+
 export interface ServeHandle {
   url: string;
   origin: string;
@@ -90,8 +110,12 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
 
   let port = 0;
   let origin = '';
-  const hostOk = (req: IncomingMessage) => req.headers.host === `127.0.0.1:${port}`;
-  const originOk = (req: IncomingMessage) => req.headers.origin === origin;
+  // The names this server answers to: its address, and `localhost` (a tunnel's or a
+  // port forward's usual name) on the same port. Any other name is DNS rebinding's.
+  const names = () => [`127.0.0.1:${port}`, `localhost:${port}`];
+  const hostOk = (req: IncomingMessage) => names().includes(req.headers.host?.toLowerCase() ?? '');
+  const originOk = (req: IncomingMessage) =>
+    names().some((n) => req.headers.origin === `http://${n}`);
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
@@ -114,7 +138,11 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
     if (found.isPage) {
       headers['content-security-policy'] = contentSecurityPolicy({
         header: true,
-        extra: { 'connect-src': `ws://127.0.0.1:${port}` },
+        extra: {
+          'connect-src': names()
+            .map((n) => `ws://${n}`)
+            .join(' '),
+        },
       });
       headers['x-frame-options'] = 'DENY';
     }
@@ -143,7 +171,15 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostOk(req)) return refuse(res, 403, 'wrong Host header');
+    if (!hostOk(req)) {
+      // A person who opened the page by another name is told which address to open.
+      if (
+        req.headers['sec-fetch-mode'] === 'navigate' ||
+        /text\/html/.test(req.headers.accept ?? '')
+      )
+        return wrongHostPage(res, port);
+      return refuse(res, 403, 'wrong Host header');
+    }
     const url = requestUrl(req, origin);
     if (!url) return refuse(res, 400, 'not a path');
     if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url);

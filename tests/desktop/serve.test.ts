@@ -105,6 +105,47 @@ describe('the page', () => {
     expect((await send('POST', '/index.html', {}, 'x')).status).toBe(405);
   });
 
+  it('answers to localhost on its own port too (a tunnel, a port forward), and tells a browser that used another name where to go', async () => {
+    const local = `localhost:${host.port}`;
+    expect((await send('GET', `/?token=${host.token}`, { host: local })).status).toBe(200);
+    const page = await send('GET', '/', { host: local });
+    expect(page.headers['content-security-policy']).toContain(`ws://${local}`);
+    const call = await api(
+      'engine:health',
+      {},
+      { host: local, origin: `http://${local}`, [TOKEN_HEADER]: host.token },
+    );
+    expect(call.status).toBe(200);
+    expect(json(call).ok).toBe(true);
+    // localhost on another port, or another name: refused, a browser's page navigation with a page.
+    for (const name of [`localhost:${host.port + 1}`, `evil.example:${host.port}`]) {
+      const bare = await send('GET', '/', { host: name });
+      expect(bare.status).toBe(403);
+      expect(json(bare).error!.code).toBe('INVALID_REQUEST');
+      const nav = await send('GET', `/?token=${host.token}`, {
+        host: name,
+        accept: 'text/html,application/xhtml+xml',
+        'sec-fetch-mode': 'navigate',
+      });
+      expect(nav.status).toBe(403);
+      expect(nav.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(nav.body).toContain(`Open GEX Desk at http://127.0.0.1:${host.port}/`);
+      expect(nav.body).toContain(`ssh -L ${host.port}:127.0.0.1:${host.port}`);
+      expect(nav.body).not.toContain(host.token);
+      expect(nav.body).not.toContain('evil');
+    }
+    // Another page's Origin on localhost is still foreign.
+    expect(
+      (
+        await api(
+          'engine:health',
+          {},
+          { host: local, origin: `http://localhost:${host.port + 1}`, [TOKEN_HEADER]: host.token },
+        )
+      ).status,
+    ).toBe(403);
+  });
+
   it('serves nothing outside the renderer folder', async () => {
     for (const path of [
       '/%2e%2e/%2e%2e/etc/passwd',
