@@ -2,7 +2,7 @@
 // scripts, schedulers and checks depend on. Exit codes: 0 all went well; 1 some input
 // was rejected or some job failed; 2 usage error; 3 the environment failed.
 import { EXIT, stdio, UsageError, type ExitCode, type Output } from './cli/io.ts';
-import { nearWord } from './cli/near-words.ts';
+import { nearWord } from '../../shared/near-words.ts';
 import { USAGE } from './cli/usage.ts';
 
 type Command = (argv: string[], out: Output) => Promise<ExitCode>;

@@ -6,7 +6,7 @@ import { SourceName } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
-import { nearWord } from './near-words.ts';
+import { nearWord } from '../../../shared/near-words.ts';
 
 export const COMMON_OPTIONS = {
   db: { type: 'string' },

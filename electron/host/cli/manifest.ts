@@ -12,7 +12,7 @@ import { PriorityLevel } from '../../../shared/domain.ts';
 import { readError } from '../../engine/read-error.ts';
 import { counted, UsageError } from './io.ts';
 import type { PlannedRequest } from './ingest-request.ts';
-import { nearWord } from './near-words.ts';
+import { nearWord } from '../../../shared/near-words.ts';
 
 const ManifestLine = z.object({
   file: z.string().min(1),

@@ -25,7 +25,7 @@ import {
   type ExitCode,
   type Output,
 } from './io.ts';
-import { nearWord } from './near-words.ts';
+import { nearWord } from '../../../shared/near-words.ts';
 import { pipedText } from './piped-input.ts';
 import { RULES_USAGE } from './usage.ts';
 

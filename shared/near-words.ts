@@ -1,6 +1,8 @@
 // "Did you mean …?": the known word a slip was most likely meant as (a subcommand typed
-// `cancle`, a manifest key written `priority` for `requested_priority`). Shared by the
-// usage errors (args.ts) and the manifest's key check (manifest.ts). Imports nothing.
+// `cancle`, a manifest key written `priority` for `requested_priority`, an API request's
+// `dryRun` for `dry_run`). Shared by the command line's usage errors (cli/args.ts), the
+// manifest's key check (cli/manifest.ts) and the API's refusal of unknown keys
+// (electron/host/handlers.ts). Imports nothing.
 
 /** Lower case, without `_`, `-` and spaces: `Requested-Priority` and `requested_priority` are one word. */
 const squeezed = (w: string): string => w.toLowerCase().replace(/[-_\s]/g, '');
