@@ -48,18 +48,18 @@ const call = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, respon
   request,
   response,
 });
-const none = z.object({}).strict();
+const none = z.strictObject({});
 
 export const calls = {
   'engine:health': call(none, Health),
   'ingest:submit': call(SubmitRequest, SubmitAck),
-  'jobs:get': call(z.object({ id: z.string().min(1) }), JobDetail),
+  'jobs:get': call(z.strictObject({ id: z.string().min(1) }), JobDetail),
   /**
    * Newest first; `after`: the id of the last job of the previous page (the list goes on
    * after it); `source`: only the jobs of that data source.
    */
   'jobs:list': call(
-    z.object({
+    z.strictObject({
       status: JobStatus.optional(),
       source: SourceName.optional(),
       limit: z.number().int().min(1).max(100_000).default(10_000),
@@ -69,11 +69,11 @@ export const calls = {
   ),
   /** `author`: who asked, recorded in the audit trail. */
   'jobs:cancel': call(
-    z.object({ id: z.string(), author: z.string().min(1).optional() }),
+    z.strictObject({ id: z.string(), author: z.string().min(1).optional() }),
     ProcessingJob,
   ),
   'jobs:retry': call(
-    z.object({ id: z.string(), author: z.string().min(1).optional() }),
+    z.strictObject({ id: z.string(), author: z.string().min(1).optional() }),
     ProcessingJob,
   ),
   'queue:stats': call(none, QueueStats),
@@ -83,7 +83,7 @@ export const calls = {
   'queue:drain': call(none, DrainResult),
   /** Newest stored first; `after`: the id of the last snapshot of the previous page. */
   'snapshots:list': call(
-    z.object({
+    z.strictObject({
       underlying: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).default(200),
       after: z.string().min(1).optional(),
@@ -92,22 +92,22 @@ export const calls = {
   ),
   /** How many snapshots are stored (the list above stops at its limit). */
   'snapshots:count': call(none, z.object({ total: z.number().int().min(0) })),
-  'snapshots:get': call(z.object({ id: z.string(), attach: AttachFolders }), SnapshotDetail),
+  'snapshots:get': call(z.strictObject({ id: z.string(), attach: AttachFolders }), SnapshotDetail),
   /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
-  'snapshots:cells': call(z.object({ id: z.string(), attach: AttachFolders }), SnapshotCells),
+  'snapshots:cells': call(z.strictObject({ id: z.string(), attach: AttachFolders }), SnapshotCells),
   'snapshots:history': call(HistoryRequest, HistoryAnswer),
   'snapshots:diff': call(
-    z.object({ from: z.string().min(1), to: z.string().min(1), attach: AttachFolders }),
+    z.strictObject({ from: z.string().min(1), to: z.string().min(1), attach: AttachFolders }),
     SnapshotDiff,
   ),
-  'snapshots:levels': call(z.object({ attach: AttachFolders }).strict(), LevelsAnswer),
+  'snapshots:levels': call(z.strictObject({ attach: AttachFolders }), LevelsAnswer),
   /**
    * Removes a snapshot of this workstation's store (one ingested by mistake): its figures
    * and its export files, audited as `removed` (who, why, what it was). The request and job
    * that made it keep their trail; the same file may be ingested again.
    */
   'snapshots:remove': call(
-    z.object({
+    z.strictObject({
       id: z.string().min(1),
       justification: z.string().trim().min(1, 'removing a snapshot needs a justification'),
       author: z.string().min(1).optional(),
@@ -118,24 +118,31 @@ export const calls = {
   'snapshots:prune': call(PruneRequest, PruneResult),
   'rules:active': call(none, ActiveRules),
   'rules:check': call(
-    z.object({ text: z.string() }),
+    z.strictObject({ text: z.string() }),
     z.object({ ok: z.boolean(), diagnostics: z.array(Diagnostic) }),
   ),
   'rules:dryRun': call(
-    z.object({ text: z.string(), facts: z.array(z.record(z.string(), z.unknown())).max(10_000) }),
+    z.strictObject({
+      text: z.string(),
+      facts: z.array(z.record(z.string(), z.unknown())).max(10_000),
+    }),
     z.array(z.union([Decision, z.object({ error: AppError })])),
   ),
   'rules:activate': call(
-    z.object({ text: z.string(), author: z.string().min(1), comment: z.string().default('') }),
+    z.strictObject({
+      text: z.string(),
+      author: z.string().min(1),
+      comment: z.string().default(''),
+    }),
     RuleVersion,
   ),
   'rules:history': call(none, z.array(RuleVersion)),
   'rules:get': call(
-    z.object({ version: z.number().int() }),
+    z.strictObject({ version: z.number().int() }),
     z.object({ version: z.number().int(), text: z.string() }),
   ),
   'rules:rollback': call(
-    z.object({
+    z.strictObject({
       version: z.number().int(),
       author: z.string().min(1),
       comment: z.string().optional(),
@@ -144,7 +151,7 @@ export const calls = {
   ),
   'rules:schema': call(none, z.record(z.string(), z.unknown())),
   'requests:get': call(
-    z.object({ ids: z.array(z.string()).min(1).max(1000) }),
+    z.strictObject({ ids: z.array(z.string()).min(1).max(1000) }),
     z.array(RequestRecord),
   ),
   /**
@@ -152,7 +159,7 @@ export const calls = {
    * it is not valid), compared with their level at arrival or with the active rules (`baseline`).
    */
   'rules:whatif': call(
-    z.object({
+    z.strictObject({
       text: z.string(),
       last: z.number().int().min(1).max(100_000).default(1000),
       /** Default `arrival`. */
@@ -163,7 +170,7 @@ export const calls = {
   /** `order`: `newest` first (default) or `oldest` first (a request's timeline). */
   /** `after`: the id of the last entry of the previous page (the list goes on after it, in its order). */
   'audit:list': call(
-    z.object({
+    z.strictObject({
       request_id: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).default(500),
       order: z.enum(['newest', 'oldest']).default('newest'),
@@ -176,7 +183,7 @@ export const calls = {
   'sources:list': call(none, z.array(SourceRecord)),
   /** Sets a reliability override (audited as `source`); new requests of the source use it. */
   'sources:set': call(
-    z.object({
+    z.strictObject({
       id: z.string().min(1),
       reliability: z.number().min(0).max(1),
       justification: z.string().trim().min(1, 'a reliability override needs a justification'),
@@ -185,7 +192,7 @@ export const calls = {
     SourceRecord,
   ),
   'sources:clear': call(
-    z.object({
+    z.strictObject({
       id: z.string().min(1),
       justification: z.string().optional(),
       author: z.string().min(1).optional(),
@@ -199,7 +206,7 @@ export const calls = {
    * unless `take_existing`: the inbox would ingest and move each of them.
    */
   'inbox:set': call(
-    z.object({ dir: z.string().trim().min(1), take_existing: z.boolean().optional() }),
+    z.strictObject({ dir: z.string().trim().min(1), take_existing: z.boolean().optional() }),
     InboxStatus,
   ),
 } as const;

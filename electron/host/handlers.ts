@@ -1,10 +1,11 @@
 // The one gate every call passes on its way into the engine, whatever the transport
 // (Electron IPC, the browser host, the command line's local endpoint): the channel must
-// be one declared in shared/api.ts, the request must parse with that call's zod schema,
+// be one declared in shared/api.ts, the request must parse with that call's zod schema
+// (which refuses a key it does not name: a misspelt `dry_run` must not be ignored),
 // a file must be named the way its transport allows (a path on the desktop and the
 // command line, an upload id in a browser, where no call takes a path), and a handler
 // that throws becomes an INTERNAL error value instead of a lost exception.
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   calls,
   type CallHandlers,
@@ -14,6 +15,7 @@ import {
   type SubmitAck,
   type SubmitRequest,
 } from '../../shared/api.ts';
+import { nearWord } from '../../shared/near-words.ts';
 import { err, type Result } from '../../shared/result.ts';
 import type { Logger } from '../engine/log.ts';
 
@@ -38,25 +40,75 @@ export type Dispatch = (name: string, payload: unknown) => Promise<Result<unknow
 
 export const isCallName = (name: string): name is CallName => Object.hasOwn(calls, name);
 
-/** Formats zod issues as "field.path: message; …" so a person sees which field was wrong. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): {
-  message: string;
-  field: string | undefined;
-} {
-  const parts = issues.map((i) => {
-    const path = i.path.map(String).join('.');
-    // zod quotes unknown keys whole; they come from the request, so show a short piece only.
-    const message =
-      i.code === 'unrecognized_keys'
-        ? `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys
-            .slice(0, 5)
-            .map((k) => JSON.stringify(k.slice(0, 40)))
-            .join(', ')}`
-        : i.message;
-    return `${path || '(request)'}: ${message}`;
+/** The keys the object at `path` of `schema` takes (through optional, default, nullable and arrays). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined {
+  let at: z.core.$ZodType = schema;
+  for (let i = 0; ;) {
+    const def = at._zod.def as { type: string; innerType?: z.core.$ZodType };
+    if (def.innerType && ['optional', 'default', 'nullable', 'prefault'].includes(def.type)) {
+      at = def.innerType;
+      continue;
+    }
+    const segment = path[i++];
+    if (at instanceof z.ZodObject) {
+      if (segment === undefined) return Object.keys(at.shape);
+      const next: z.core.$ZodType | undefined = (at.shape as Record<string, z.core.$ZodType>)[
+        String(segment)
+      ];
+      if (!next) return undefined;
+      at = next;
+    } else if (at instanceof z.ZodArray && typeof segment === 'number') {
+      at = at.element;
+    } else return undefined;
+  }
+}
+
+/** A key of the request, as an error may show it: quoted, at most 40 characters of it. */
+const shown = (key: string) => JSON.stringify(key.slice(0, 40));
+
+/**
+ * "unknown field "dryRun" (did you mean "dry_run"?)": the keys `schema` does not take, each
+ * with the one it was most likely meant as, or else the keys it does take.
+ */
+function unknownKeys(keys: readonly string[], known: readonly string[] | undefined): string {
+  const named = keys.slice(0, 5).map((k) => {
+    const near = known && nearWord(k, known);
+    return near ? `${shown(k)} (did you mean "${near}"?)` : shown(k);
   });
-  const first = issues[0];
-  const field = first && first.path.length > 0 ? first.path.map(String).join('.') : undefined;
+  const more = keys.length > 5 ? ` and ${keys.length - 5} more` : '';
+  const said = `unknown field${keys.length > 1 ? 's' : ''} ${named.join(', ')}${more}`;
+  if (!known || named.some((n) => n.includes('did you mean'))) return said;
+  return `${said}; ${known.length ? `it takes ${known.join(', ')}` : 'it takes no fields'}`;
+}
+
+/**
+ * Formats zod issues as "field.path: message; …" so a person sees which field was wrong.
+ * Unknown keys come first (a misspelt key is often why a field it was meant as is
+ * missing), named by at most 40 characters each, with the key of `schema` they are near.
+ */
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  schema?: z.ZodType,
+): { message: string; field: string | undefined } {
+  const ordered = [...issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  const parts = ordered.map((i) => {
+    const path = i.path.map(String).join('.');
+    if (i.code === 'unrecognized_keys') {
+      const said = unknownKeys(i.keys, schema && keysAt(schema, i.path));
+      return path ? `${path}: ${said}` : said;
+    }
+    return `${path || '(request)'}: ${i.message}`;
+  });
+  const first = ordered[0];
+  const path = first
+    ? [
+        ...first.path.map(String),
+        ...(first.code === 'unrecognized_keys' ? first.keys.slice(0, 1) : []),
+      ]
+    : [];
+  const field = path.length > 0 ? path.map((p) => p.slice(0, 40)).join('.') : undefined;
   return { message: parts.join('; '), field };
 }
 
@@ -159,7 +211,7 @@ export function createDispatcher(handlers: Partial<CallHandlers>, opts: Dispatch
     }
     const parsed = calls[name].request.safeParse(payload ?? {});
     if (!parsed.success) {
-      const { message, field } = describeIssues(parsed.error.issues);
+      const { message, field } = describeIssues(parsed.error.issues, calls[name].request);
       return err('VALIDATION', `${name}: ${message}`, field ? { field } : {});
     }
     if (opts.transport === 'http') {

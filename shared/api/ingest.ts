@@ -19,7 +19,7 @@ export const SourceName = z.string().trim().min(1, 'a source needs a name that i
  * browser host never takes a path, the desktop app never an upload.
  */
 export const SubmitRequest = z
-  .object({
+  .strictObject({
     file: z.string().min(1).optional(),
     upload: z.string().min(1).optional(),
     source: SourceName.default('manual'),

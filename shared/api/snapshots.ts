@@ -55,7 +55,7 @@ export const TimeBound = z.union([
  */
 export const AttachFolders = z.array(z.string().min(1)).max(32).optional();
 
-export const HistoryRequest = z.object({
+export const HistoryRequest = z.strictObject({
   underlying: z.string().trim().min(1).max(32),
   /** Inclusive bounds on as_of. */
   from: TimeBound.optional(),
@@ -152,7 +152,7 @@ export const RemovedSnapshot = z.object({
 export type RemovedSnapshot = z.infer<typeof RemovedSnapshot>;
 
 /** Every snapshot before a time (of one underlying, if given): what an old history is pruned by. */
-export const PruneRequest = z.object({
+export const PruneRequest = z.strictObject({
   /** as_of strictly before this instant; a date YYYY-MM-DD is that day's start in the exchange's time zone. */
   before: TimeBound,
   underlying: z.string().trim().min(1).max(32).optional(),
