@@ -32,20 +32,32 @@ export const SnapshotDetail = z.object({
 });
 export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
 
+/** The forms a time bound takes, as a refusal names them (here and analytics/time-bounds.ts). */
+export const TIME_BOUND_FORMS =
+  'an ISO-8601 timestamp (2024-01-08T10:30:00-05:00, or exchange time without an offset) or a date YYYY-MM-DD';
+
+/** `"yesterday" is not …`: a bound refused, by at most 40 characters of it, with the forms taken. */
+export const notATimeBound = (value: unknown): string =>
+  `${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : 'a ' + typeof value} is not ${TIME_BOUND_FORMS}`;
+
 /**
  * An ISO-8601 timestamp with offset; one without (`2024-01-08T09:30`: exchange time, as in
- * the files); or a date (YYYY-MM-DD: that day in the exchange's time zone).
+ * the files); or a date (YYYY-MM-DD: that day in the exchange's time zone). Anything else
+ * is refused naming these forms (not zod's "Invalid input" of a union).
  */
-export const TimeBound = z.union([
-  IsoTimestamp,
-  z
-    .string()
-    .regex(
-      /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/,
-      'a timestamp without offset (exchange time)',
-    ),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
-]);
+export const TimeBound = z.union(
+  [
+    IsoTimestamp,
+    z
+      .string()
+      .regex(
+        /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/,
+        'a timestamp without offset (exchange time)',
+      ),
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+  ],
+  { error: (issue) => notATimeBound(issue.input) },
+);
 
 /**
  * Export folders (other workstations' data folders) to read for this call beside those the

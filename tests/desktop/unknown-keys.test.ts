@@ -4,7 +4,7 @@
 // meant only to count, a misspelt `underlying` pruned every underlying, a camel-cased
 // `requested_priority` was dropped and `stauts` listed every job. Each is now a
 // VALIDATION error naming the call, the key and the key it was likely meant as, and
-// nothing is removed or stored.
+// nothing is removed or stored. A time bound that is no time names the forms it takes.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -170,6 +170,27 @@ describe.each(transports)('over %s', (_, call) => {
     expect(answer.error!.message).toBe(
       `jobs:list: unknown field "${long.slice(0, 40)}"; it takes status, source, limit, after`,
     );
+  });
+
+  it('a time bound that is no time names the forms it takes', async () => {
+    for (const [name, req, field] of [
+      ['snapshots:prune', { before: 'yesterday', justification: 'old' }, 'before'],
+      ['snapshots:history', { underlying: 'META', from: 'yesterday' }, 'from'],
+      ['snapshots:history', { underlying: 'META', to: 'last week' }, 'to'],
+    ] as const) {
+      const answer = await call(name, req);
+      expect(answer.error, name).toMatchObject({ code: 'VALIDATION', field });
+      expect(answer.error!.message).toMatch(
+        new RegExp(`^${name}: ${field}: "[a-z ]+" is not an ISO-8601 timestamp \\(2024-01-08T`),
+      );
+      expect(answer.error!.message).toContain('or a date YYYY-MM-DD');
+    }
+    // The engine's own refusal (a date that is no day) says the same.
+    const day = await call('snapshots:prune', { before: '2025-13-45', justification: 'old' });
+    expect(day.error!.message).toContain(
+      '"2025-13-45" is not an ISO-8601 timestamp (2024-01-08T10:30:00-05:00',
+    );
+    expect(await count()).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@
 // instant, one without is exchange time (as in the files: `2024-01-08T09:30`); a date
 // (YYYY-MM-DD) is that whole day in the exchange's time zone (from its first to its last
 // millisecond). Bounds are inclusive, in epoch milliseconds.
+import { notATimeBound } from '../../../shared/api/snapshots.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { parseTimestamp, zonedIso } from '../pipeline/time.ts';
 
@@ -45,11 +46,7 @@ export function resolveBounds(
           : dayStart(nextDay(value), timeZone)! - 1
       : instant(value, timeZone);
     if (ms === null || Number.isNaN(ms))
-      return err(
-        'VALIDATION',
-        `${field}: "${value}" is not an ISO-8601 timestamp (2024-01-08T10:30:00-05:00, or exchange time without an offset) or a date YYYY-MM-DD`,
-        { field },
-      );
+      return err('VALIDATION', `${field}: ${notATimeBound(value)}`, { field });
     return ok(ms);
   };
   const fromMs = one(from, 'from');
