@@ -13,6 +13,7 @@ import {
   type GEXSnapshot,
   type ProcessingJob,
 } from '../../../shared/domain.ts';
+import { INPUT_ERRORS } from '../../../shared/result.ts';
 import { num, type Store } from '../store/db.ts';
 import { failedOnInput, reliabilityOf } from '../store/sources.ts';
 
@@ -71,6 +72,13 @@ export class IntakeMemory {
   #sources = new Map<string, { ok: number; failed: number; override: number | null }>();
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
+  /**
+   * Jobs whose end counted a failure against their source, by id: their source and the
+   * revision of that end. An analyst's retry takes that failure back (withdrawOutcome, in
+   * the store); so does this memory, or each retry that fails again left one more failure
+   * here than in `sources`, and G4 read a lower reliability than the store's.
+   */
+  #failures = new Map<string, { source: string; revision: number }>();
 
   static async load(store: Store): Promise<IntakeMemory> {
     const m = new IntakeMemory();
@@ -112,6 +120,14 @@ export class IntakeMemory {
         failed: num(r.ingests_failed),
         override: r.reliability_override === null ? null : num(r.reliability_override),
       });
+    // The failures counted before this start, which a retry may still take back.
+    for (const r of await store.all<{ id: string; source: string; revision: unknown }>(
+      `SELECT id, source, coalesce(revision, 0) AS revision FROM jobs
+       WHERE status = 'failed' AND json_extract_string(error, '$.code') IN (${[...INPUT_ERRORS]
+         .map((c) => `'${c}'`)
+         .join(', ')})`,
+    ))
+      m.#failures.set(r.id, { source: r.source, revision: num(r.revision) });
     return m;
   }
 
@@ -218,6 +234,7 @@ export class IntakeMemory {
   /** Follows every job:updated event: a job's final state counts in its source's record once. */
   onJob(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status)) {
+      this.#withdraw(job);
       // Retried after it ended unread: its total may come again.
       if (!this.#readOf.has(job.request_id) && !this.#unread.has(job.request_id))
         this.noteArrival(job.request_id, Date.parse(job.submitted_at), job.underlying);
@@ -237,7 +254,10 @@ export class IntakeMemory {
       noteCompleted(this, job, snapshot);
       return;
     }
-    if (failedOnInput(job)) source.failed++;
+    if (failedOnInput(job)) {
+      source.failed++;
+      this.#failures.set(job.id, { source: job.source, revision: job.revision });
+    }
     // A failed or cancelled request is no longer what the next one compares with.
     const k = this.#readOf.get(job.request_id);
     if (k === undefined) return;
@@ -247,6 +267,19 @@ export class IntakeMemory {
       reads.findIndex((r) => r.requestId === job.request_id),
       1,
     );
+  }
+
+  /**
+   * A job that failed on its input is queued again (an analyst's retry): its failure no
+   * longer counts, as the retry's transaction took it back in the store; its final outcome
+   * is the retry's, counted when that ends. A cancelled job counted nothing.
+   */
+  #withdraw(job: ProcessingJob): void {
+    const counted = this.#failures.get(job.id);
+    if (!counted || job.revision <= counted.revision) return;
+    this.#failures.delete(job.id);
+    const source = this.#sources.get(counted.source);
+    if (source) source.failed = Math.max(source.failed - 1, 0);
   }
 
   /** An analyst set or cleared a source's reliability override. */

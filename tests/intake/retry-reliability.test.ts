@@ -1,0 +1,121 @@
+// A retried request counts once in its source's record, by how its retry ends (docs/
+// scheduler.md) — in what G4 decides with as in what `sources` shows. The store took a
+// retried failure back; the engine's memory did not, so each retry that failed again
+// left a phantom failure there and the next request of the source was demoted by G4
+// ("source reliability 0.6666666666666666 < 0.8") while `sources` read 0.80. The real
+// engine with its real workers, across a restart.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { engineIn } from '../desktop/engine.ts';
+import type { Engine } from '../../electron/engine/engine.ts';
+
+let engine: Engine | null = null;
+afterEach(async () => {
+  await engine?.shutdown(5000);
+  engine = null;
+});
+
+const SOURCE = 'vendorG';
+
+async function submit(e: Engine, file: string): Promise<string> {
+  const ack = await e.handlers['ingest:submit']({ file, source: SOURCE });
+  if (!ack.ok) throw new Error(ack.error.message);
+  return ack.value.job_id!;
+}
+
+/** A fresh chain of its own underlying, so that nothing but G4 could lower its level. */
+function chain(dir: string, i: number): string {
+  const file = join(dir, `chain-${i}.csv`);
+  writeCboeCsv(file, {
+    seed: 300 + i,
+    underlying: `U${i}X`,
+    spot: 100 + i,
+    expiries: 1,
+    strikesPerExpiry: 5,
+  });
+  return file;
+}
+
+/** A chain with a gamma that is not a number: BAD_VALUE, an input error counted against the source. */
+function badValue(dir: string): string {
+  const file = chain(dir, 9);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const cells = lines[lines.length - 1]!.split(',');
+  cells[9] = 'abc';
+  lines[lines.length - 1] = cells.join(',');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+async function reliability(e: Engine): Promise<number | undefined> {
+  const sources = await e.handlers['sources:list']({});
+  if (!sources.ok) throw new Error(sources.error.message);
+  return sources.value.find((s) => s.id === SOURCE)?.reliability;
+}
+
+/** The source reliability a new request of the source was decided with (what G4 reads). */
+async function decidedWith(e: Engine, dir: string, i: number): Promise<unknown> {
+  const id = await submit(e, chain(dir, i));
+  await e.drain();
+  const job = await e.handlers['jobs:get']({ id });
+  if (!job.ok) throw new Error(job.error.message);
+  expect(job.value.job.status).toBe('completed');
+  const trail = await e.handlers['audit:list']({
+    request_id: job.value.job.request_id,
+    limit: 500,
+    order: 'oldest',
+  });
+  if (!trail.ok) throw new Error(trail.error.message);
+  const decided = trail.value.find((a) => a.kind === 'decision');
+  return decided?.facts?.source_reliability;
+}
+
+async function retryFailsAgain(e: Engine, id: string): Promise<void> {
+  const retried = await e.handlers['jobs:retry']({ id, author: 'ivan' });
+  expect(retried.ok).toBe(true);
+  await e.drain();
+  const job = await e.handlers['jobs:get']({ id });
+  expect(job.ok && [job.value.job.status, job.value.job.error?.code]).toEqual([
+    'failed',
+    'BAD_VALUE',
+  ]);
+}
+
+it('decides with the reliability sources shows after retries that fail again, and after a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-retry-reliability-'));
+  const files = mkdtempSync(join(tmpdir(), 'gex-retry-files-'));
+  engine = await engineIn(dir);
+  for (let i = 0; i < 4; i++) await submit(engine, chain(files, i));
+  const bad = badValue(files);
+  const badId = await submit(engine, bad);
+  await engine.drain();
+  expect(await reliability(engine)).toBe(0.8);
+
+  await retryFailsAgain(engine, badId);
+  await retryFailsAgain(engine, badId);
+  expect(await reliability(engine)).toBe(0.8);
+  // 4 of 5 is not under G4's 0.8; a phantom failure (4 of 6, 4 of 7) was.
+  expect(await decidedWith(engine, files, 10)).toBe(0.8);
+  expect(await reliability(engine)).toBe(5 / 6);
+
+  // After a restart, a retry takes back a failure counted before it.
+  await engine.shutdown(5000);
+  engine = await engineIn(dir);
+  await retryFailsAgain(engine, badId);
+  expect(await reliability(engine)).toBe(5 / 6);
+  // One more failure would make it 5 of 7 (0.71…), under 0.8: G4.
+  expect(await decidedWith(engine, files, 11)).toBe(5 / 6);
+
+  // A cancelled job counted nothing, so its retry takes nothing back; it counts as it ends.
+  await engine.handlers['queue:pause']({});
+  const cancelled = await submit(engine, chain(files, 12));
+  expect((await engine.handlers['jobs:cancel']({ id: cancelled, author: 'ivan' })).ok).toBe(true);
+  expect((await engine.handlers['jobs:retry']({ id: cancelled, author: 'ivan' })).ok).toBe(true);
+  await engine.handlers['queue:resume']({});
+  await engine.drain();
+  expect(await reliability(engine)).toBe(7 / 8);
+  expect(await decidedWith(engine, files, 13)).toBe(7 / 8);
+});
