@@ -82,11 +82,61 @@ describe('requests that end at the door', () => {
     expect(jobs).toHaveLength(files.length);
     for (const job of jobs)
       expect(ms(job.finished_at), job.file).toBeGreaterThan(ms(job.submitted_at));
-    // The big file's end comes after its capture, and its only audit entry is dated then.
+    // The big file's end comes after its capture, and its `failed` entry is dated then,
+    // after its arrival's.
     const bigJob = jobs.find((j) => j.file === files.at(-1))!;
     const trail = await runCli(['audit', '--request', bigJob.request_id, '--json', ...args]);
-    expect(trail.lines).toEqual([expect.objectContaining({ kind: 'rejected', priority: null })]);
-    expect(ms(trail.lines[0]!.at)).toBe(ms(bigJob.finished_at));
+    expect(trail.lines).toEqual([
+      expect.objectContaining({ kind: 'arrival', priority: null }),
+      expect.objectContaining({ kind: 'failed', priority: null }),
+    ]);
+    expect(ms(trail.lines[0]!.at)).toBe(ms(bigJob.submitted_at));
+    expect(ms(trail.lines[1]!.at)).toBe(ms(bigJob.finished_at));
+  });
+
+  it('records a file that cannot be read as its arrival, then a failed entry by its sender, under the active rules', async () => {
+    const { dir, args } = cliHome();
+    const file = join(dir, 'empty.csv');
+    writeFileSync(file, '');
+    const r = await runCli([
+      'ingest',
+      file,
+      '--source',
+      'vendorE',
+      '--author',
+      'ivan',
+      '--json',
+      ...args,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const line = IngestLine.parse(r.lines[0]);
+    expect(line).toMatchObject({ status: 'failed', error: { code: 'EMPTY_FILE' } });
+    const trail = await runCli(['audit', '--request', line.request_id!, '--json', ...args]);
+    const version = 1; // the default rules, the only ones this home has activated
+    expect(trail.lines).toEqual([
+      expect.objectContaining({
+        kind: 'arrival',
+        actor: 'ivan',
+        rule_version: version,
+        priority: null,
+        file,
+        facts: { source: 'vendorE' },
+      }),
+      expect.objectContaining({
+        kind: 'failed',
+        actor: 'ivan',
+        rule: 'unreadable',
+        rule_version: version,
+        priority: null,
+        file,
+        facts: { error: expect.objectContaining({ code: 'EMPTY_FILE', file }) },
+      }),
+    ]);
+    // As `jobs` shows it and its source counts it: failed.
+    const failed = await runCli(['audit', '--kind', 'failed', '--json', ...args]);
+    expect(failed.lines.map((l) => (l as { request_id: string }).request_id)).toContain(
+      line.request_id,
+    );
   });
 
   it('gives a file that cannot be read no level, rule or decision time, requested or not, and no level counts it', async () => {

@@ -268,10 +268,11 @@ describe('gex-desk ingest', () => {
     // rule of the rule set), as for a rejected request.
     const json = await runCli(['ingest', file, '--json', ...args]);
     expect(json.lines[0]).toMatchObject({ status: 'failed', priority: null, rule: null });
-    // Its audit entry records no level either.
+    // Its audit entries record no level either.
     const trail = await auditOf(json.lines[0]!, args);
     expect(trail.lines).toEqual([
-      expect.objectContaining({ kind: 'rejected', rule: 'unreadable', priority: null }),
+      expect.objectContaining({ kind: 'arrival', rule: 'unreadable', priority: null }),
+      expect.objectContaining({ kind: 'failed', rule: 'unreadable', priority: null }),
     ]);
     await expectUndecidedRows('gone.csv', args);
   });

@@ -402,17 +402,21 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await expectNoSerious(page, 'audit: all entries');
   });
 
-  it('names a rejected (unreadable) file in its audit trail', async () => {
+  it('names an unreadable file in its audit trail: its arrival, then its failure', async () => {
     await submission(page, 'junk.csv')
       .getByRole('button', { name: /audit trail/ })
       .click();
     await page.getByTestId('request-trail').waitFor();
     await expect
       .poll(() => page.getByTestId('timeline-entry').count(), { timeout: 5000 })
-      .toBeGreaterThan(0);
+      .toBeGreaterThan(1);
     const entries = page.getByTestId('timeline-entry');
     expect(await entries.locator('.file-name').first().textContent()).toBe('junk.csv');
-    expect(await entries.first().textContent()).toContain('UNKNOWN_FORMAT');
+    // A failed job, as its header says: its entries are `arrival` and `failed`, never `rejected`.
+    expect(await entries.allTextContents()).toEqual([
+      expect.stringContaining('arrived'),
+      expect.stringContaining('UNKNOWN_FORMAT'),
+    ]);
   });
 
   it('keeps the view and its open item across a reload', async () => {

@@ -239,8 +239,11 @@ describe('arrival', () => {
     expect(goodTrail.find((e) => e.kind === 'override')!.actor).toBe('ana');
     expect(goodTrail.at(-1)!.underlying).toBe('QQQ');
     const junkTrail = await trail(running, b.value.request_id);
-    expect(junkTrail.map((e) => [e.kind, e.file])).toEqual([['rejected', junk]]);
-    expect(junkTrail[0]!.explanation).toMatch(/UNKNOWN_FORMAT/);
+    expect(junkTrail.map((e) => [e.kind, e.file])).toEqual([
+      ['arrival', junk],
+      ['failed', junk],
+    ]);
+    expect(junkTrail[1]!.explanation).toMatch(/UNKNOWN_FORMAT/);
   });
 
   it('counts a request that ends at its arrival (a duplicate, an unreadable file) in the queue totals at once', async () => {

@@ -12,11 +12,16 @@
 // one bad row fails only its own request.
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
-import type { AppError } from '../../../shared/result.ts';
 import { insertJobs, type NewJob, type QueuedRow } from '../jobs/repository.ts';
 import { auditedTransaction, type AuditInput, type AuditWriter } from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
-import { endDuplicate, endUnreadable, storeRequests, type NewRequest } from './requests.ts';
+import {
+  endDuplicate,
+  endUnreadable,
+  storeRequests,
+  type NewRequest,
+  type UnreadableEnd,
+} from './requests.ts';
 
 /** One arrival to write: its request, its job (none for a rejected request), its entries. */
 export interface ArrivalRecord {
@@ -24,7 +29,7 @@ export interface ArrivalRecord {
   job: NewJob | null;
   audits: AuditInput[];
   /** How its job ends at once: a duplicate of a stored snapshot, or a file that cannot be read. */
-  end?: { duplicateOf: string } | { unreadable: AppError };
+  end?: { duplicateOf: string } | { unreadable: UnreadableEnd };
 }
 
 /** What was written: the job as stored (ended or waiting), and its row for the scheduler. */

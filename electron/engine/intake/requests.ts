@@ -129,22 +129,36 @@ export async function endDuplicate(
   return ended;
 }
 
-/** A job whose file cannot be read (missing, empty, not a chain…) fails before it runs, at `nowMs`: when that was found. */
+/**
+ * A job whose file cannot be read (missing, empty, not a chain…) fails before it runs, at
+ * `nowMs`: when that was found. A `failed` entry (its job was stored, and counts as failed
+ * in `jobs` and in its source's record), not `rejected` (nothing queued): by the analyst who
+ * sent it, with the rule set active at its arrival and the error (its file, a line if known).
+ */
 export async function endUnreadable(
   tx: Tx,
   audit: AuditWriter,
   job: ProcessingJob,
-  error: AppError,
+  end: UnreadableEnd,
   nowMs: number,
 ): Promise<ProcessingJob> {
+  const { error } = end;
   const ended = (await endWaiting(tx, job.id, 'failed', { error }, nowMs))!;
-  await audit(
-    jobAudit(ended, 'rejected', `rejected: ${error.code}: ${error.message}`, {
-      actor: null,
+  await audit({
+    ...jobAudit(ended, 'failed', `failed: ${error.code}: ${error.message}`, {
+      actor: end.actor,
       at: new Date(nowMs),
       facts: { error },
     }),
-  );
+    rule_version: end.rule_version,
+  });
   await recordOutcome(tx, ended);
   return ended;
+}
+
+/** How a file that cannot be read ends: its error, who sent it, the rule set active at its arrival. */
+export interface UnreadableEnd {
+  error: AppError;
+  actor: string | null;
+  rule_version: number | null;
 }

@@ -273,22 +273,45 @@ async function unreadable(
   staged: Staged | null,
 ): Promise<SubmitAck> {
   const clean = { ...error, file: a.request.file };
+  const job: NewJob = {
+    id: a.job_id,
+    request_id: a.request_id,
+    file: a.request.file,
+    source: a.request.source,
+    underlying: null,
+    content_hash: null,
+    priority: a.request.requested_priority ?? 'LOW',
+    rule: 'unreadable',
+    rule_version: null,
+    submitted_at: new Date(a.arrivedMs).toISOString(),
+  };
+  const actor = a.request.author ?? null;
+  const rule_version = a.rules.version;
+  // Its arrival first, as every request's trail begins (no level: none was decided).
+  const what = staged
+    ? ` (${staged.size.toLocaleString('en-US')} bytes, sha256 ${staged.hash.slice(0, 12)}…)`
+    : '';
+  const arrival: AuditInput = {
+    ...jobAudit(
+      { ...job, effective_priority: job.priority, status: 'failed' },
+      'arrival',
+      `arrived${what} from ${a.request.source}; its file cannot be read`,
+      {
+        actor,
+        at: new Date(a.arrivedMs),
+        facts: {
+          source: a.request.source,
+          ...(staged ? { size: staged.size, content_hash: staged.hash } : {}),
+        },
+      },
+    ),
+    rule_version,
+  };
   const written = await deps.writer.write({
     request: requestRow(a, staged, null, null, null),
-    job: {
-      id: a.job_id,
-      request_id: a.request_id,
-      file: a.request.file,
-      source: a.request.source,
-      underlying: null,
-      content_hash: null,
-      priority: a.request.requested_priority ?? 'LOW',
-      rule: 'unreadable',
-      rule_version: null,
-      submitted_at: new Date(a.arrivedMs).toISOString(),
-    },
-    audits: [],
-    end: { unreadable: clean },
+    job,
+    audits: [arrival],
+    end: { unreadable: { error: clean, actor, rule_version } },
   });
   deps.events.emit('job:updated', written.job as ProcessingJob);
   deps.log.warn('request.unreadable', {
