@@ -61,6 +61,30 @@ describe('gex-desk rules', () => {
     expect(r.lines[2]).toMatchObject({ line: 3 });
   });
 
+  it('explains G4 with the reliability as it reads everywhere ("0.3333… < 0.8"), the facts\' value exact', async () => {
+    const { args } = cliHome();
+    const facts = (id: string, source_reliability: number) =>
+      JSON.stringify({
+        id,
+        underlying: 'SPX',
+        as_of: '2024-01-08T14:59:58Z',
+        now: '2024-01-08T15:00:00Z',
+        total_volume: 80000,
+        total_open_interest: 300000,
+        gex_change: 0.25,
+        source_reliability,
+      });
+    const input = [facts('third', 1 / 3), facts('typed', 0.7999), facts('half', 0.5)].join('\n');
+    // The active rules, from the database of this home.
+    const r = await runCli(['rules', 'eval', ...args], { input });
+    expect(r.code, r.stderr).toBe(0);
+    const explanations = r.lines.map((l) => (l as { explanation: string }).explanation);
+    expect(explanations[0]).toContain('G4: source reliability 0.3333… < 0.8 demotes');
+    expect(explanations[1]).toContain('G4: source reliability 0.7999 < 0.8 demotes');
+    expect(explanations[2]).toContain('G4: source reliability 0.50 < 0.8 demotes');
+    expect(explanations.join(' ')).not.toMatch(/\d\.\d{5}/);
+  });
+
   it('activate stores a new version, history lists it, rollback activates the old text again', async () => {
     const { dir, args } = cliHome();
     const home = dir;

@@ -93,7 +93,7 @@ describe('GUIDELINES.md examples', () => {
     );
     const g4 = rules.decide(facts(2, 80_000, 300_000, 0.25, { source_reliability: 0.6 }));
     expect(g4.ok && g4.value.explanation).toMatch(
-      /^G4: source reliability 0\.6 < 0\.8 demotes CRITICAL → HIGH/,
+      /^G4: source reliability 0\.60 < 0\.8 demotes CRITICAL → HIGH/,
     );
     const g1 = rules.decide(
       facts(400, 10, 10, 0, { requested_priority: 'HIGH', justification: 'FOMC' }),

@@ -92,7 +92,7 @@ describe('the rule language', () => {
     const d = rules.decide(facts({ underlying: 'ndx' }));
     expect(d.ok && [d.value.priority, d.value.rule]).toEqual(['HIGH', 'G5']);
     expect(d.ok && d.value.explanation).toMatch(
-      /^G5: underlying "ndx", source reliability 1 ≥ 0.8 escalates LOW → HIGH \(G3: /,
+      /^G5: underlying "ndx", source reliability 1.00 ≥ 0.8 escalates LOW → HIGH \(G3: /,
     );
     // Adjusting one table in opposite directions for the same input is a conflict.
     const both = checkRules(
@@ -117,7 +117,7 @@ describe('the rule language', () => {
     const low = compile(base).decide(facts({ source_reliability: 0.1 }));
     expect(low.ok && [low.value.priority, low.value.rule]).toEqual(['LOW', 'G3']);
     expect(low.ok && low.value.explanation).toContain(
-      'G4: source reliability 0.1 < 0.8, LOW stays LOW',
+      'G4: source reliability 0.10 < 0.8, LOW stays LOW',
     );
   });
 

@@ -2,11 +2,19 @@
 // the rule file. Null is NaN in the slot, so that every ordering comparison with it
 // is false, as docs/rules.md promises. When the value is unknown it lies in the
 // slot's range [lo, hi] (null too if maybeNull), which decides the three-valued answer.
+import { reliabilityText } from '../../../shared/reliability.ts';
 import { atom, triOf, type Cond } from './cond.ts';
 import type { FactInfo } from './fact-table.ts';
 import { OP_WORD, type CompareContext, type Op } from './ops.ts';
 
 const fmt = (v: number): string => (Number.isNaN(v) ? 'null' : String(v));
+
+/**
+ * A fact's value as an explanation shows it: a reliability as everywhere else it reads
+ * (docs/desktop.md, Sources: "0.6666…", not 0.6666666666666666); the facts keep it exact.
+ */
+export const factText = (info: Pick<FactInfo, 'name'>, v: number): string =>
+  info.name === 'source_reliability' && !Number.isNaN(v) ? reliabilityText(v) : fmt(v);
 
 /** Whether a value of `info` in [lo, hi] can equal `c`. */
 const canEqual = (info: FactInfo, lo: number, hi: number, c: number): boolean =>
@@ -39,7 +47,7 @@ export const compareNumber = (
       ctx.slots,
       holds,
       () => unknownTri(lo[slot]!, hi[slot]!, maybeNull[slot] === 1),
-      () => `${label} ${fmt(num[slot]!)} ${rhs}`,
+      () => `${label} ${factText(info, num[slot]!)} ${rhs}`,
       `${label} ${rhs}`,
     );
 
@@ -69,7 +77,7 @@ export const compareNumber = (
           ctx.slots,
           () => !Number.isNaN(num[slot]!),
           () => triOf(true, maybeNull[slot] === 1),
-          () => `${label} ${fmt(num[slot]!)}`,
+          () => `${label} ${factText(info, num[slot]!)}`,
           `${label} not null`,
         )
       : atom(

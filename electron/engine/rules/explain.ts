@@ -1,8 +1,9 @@
-// The one-line explanation of a decision ("G4: source reliability 0.6 < 0.8 demotes
+// The one-line explanation of a decision ("G4: source reliability 0.60 < 0.8 demotes
 // CRITICAL → HIGH (G3: impact high, change large, freshness real-time → CRITICAL)"),
 // built from the conditions that held and the facts' values in the slots. Facts
 // that partial evaluation does not know yet are never shown with a value.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
+import { factText } from './compare-number.ts';
 import { TRUE } from './cond.ts';
 import type { FactInfo } from './fact-table.ts';
 import { displayName } from './ops.ts';
@@ -56,7 +57,8 @@ export const createExplainer = (p: Program): Explainer => {
     const values = rowFacts(t, j)
       .filter(isKnown)
       .map((info) => {
-        const v = info.type === 'string' ? JSON.stringify(rawStr[info.slot]) : valueOf(info);
+        const raw = info.type === 'string' ? JSON.stringify(rawStr[info.slot]) : valueOf(info);
+        const v = typeof raw === 'number' ? factText(info, raw) : raw;
         return `${displayName(info.name)} ${v}`;
       });
     const what = r.note ?? (values.length ? 'no earlier row holds' : 'anything else');
