@@ -81,7 +81,10 @@ describe('long lists', () => {
     expect(jobs.lines).toHaveLength(10_006);
 
     // The audit trail: the latest 500 by default, as many as asked for, one request's whole.
-    const newestEntries = await rows(db, 'SELECT id::INTEGER FROM audit_log ORDER BY id DESC');
+    const newestEntries = await rows(
+      db,
+      'SELECT id::INTEGER FROM audit_log ORDER BY recorded_at DESC, id DESC',
+    );
     expect(newestEntries.length).toBeGreaterThan(20_000);
     const latest = await runCli(['audit', '--json', ...args]);
     expect(latest.lines.map((l) => l.id)).toEqual(newestEntries.slice(0, 500));
@@ -91,7 +94,7 @@ describe('long lists', () => {
     const request = ingested.lines[0]!.request_id as string;
     const trail = await rows(
       db,
-      `SELECT id::INTEGER FROM audit_log WHERE request_id = '${request}' ORDER BY id`,
+      `SELECT id::INTEGER FROM audit_log WHERE request_id = '${request}' ORDER BY recorded_at, id`,
     );
     expect(trail.length).toBeGreaterThan(10_000);
     const whole = await runCli(['audit', '--request', request, '--json', ...args]);

@@ -127,8 +127,10 @@ describe('gex-desk sources and audit', () => {
       expect((decision.facts as { source_reliability: number }).source_reliability).toBe(1);
 
       const log = await run(['audit', '--json']);
-      const ids = log.lines.map((e) => e.id as number);
-      expect(ids).toEqual([...ids].sort((a, b) => b - a)); // newest first
+      // Newest first by when each happened (an arrival is written after entries of later
+      // moments: its decision's), entries of one moment newest written first.
+      const order = log.lines.map((e) => [Date.parse(e.at as string), e.id as number] as const);
+      expect(order).toEqual([...order].sort((a, b) => b[0] - a[0] || b[1] - a[1]));
       const changes = log.lines.filter((e) => e.kind === 'source').map((e) => e.explanation);
       expect(changes).toEqual([
         'source vendor-b: reliability override 0.60 cleared (back to computed 1.00): vendor back',

@@ -60,7 +60,14 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
   return (await appendAudits(db, [entry]))[0]!;
 }
 
-/** Newest first by default; `oldest` first for a request's timeline (its first `limit` entries). */
+/**
+ * In time order — newest first by default; `oldest` first for a request's timeline (its
+ * first `limit` entries) — by when each thing happened (`at`), not by when its entry was
+ * written: an arrival is written with its decision and dated at its arrival, which may be
+ * before entries written earlier (as the Audit view sorts). Entries of one moment keep
+ * their write order (id). `after` is the id of the previous page's last entry: the list
+ * goes on from its place in that order, with no gap or repeat.
+ */
 export async function listAudit(
   store: Store,
   opts: {
@@ -75,11 +82,16 @@ export async function listAudit(
   const f = new Filters(opts.limit);
   if (opts.request_id) f.add('request_id = ?', opts.request_id);
   if (opts.kind) f.add('kind = ?', opts.kind);
-  if (opts.after !== undefined) f.add(`id ${oldest ? '>' : '<'} ?`, opts.after);
+  if (opts.after !== undefined)
+    f.add(
+      `(recorded_at, id) ${oldest ? '>' : '<'} (SELECT (recorded_at, id) FROM audit_log WHERE id = ?)`,
+      opts.after,
+    );
+  const dir = oldest ? 'ASC' : 'DESC';
   const rows = await store.all<Record<string, unknown>>(
     `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
          file, underlying
-       FROM audit_log ${f.where} ORDER BY id ${oldest ? 'ASC' : 'DESC'} LIMIT $1`,
+       FROM audit_log ${f.where} ORDER BY recorded_at ${dir}, id ${dir} LIMIT $1`,
     f.values,
   );
   return rows.map((r) => ({
