@@ -318,6 +318,53 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await expectNoSerious(page, 'audit: the last row’s facts open');
   });
 
+  it('shows the whole explanation in the panel Enter opens, cut in its column or not, at both sizes', async () => {
+    const failed = await desk.te.engine.handlers['audit:list']({
+      limit: 500,
+      order: 'newest',
+      kind: 'failed',
+    });
+    if (!failed.ok) throw new Error(failed.error.message);
+    const entry = failed.value.find((e) => e.file?.endsWith('empty.csv'))!;
+    expect(entry.explanation).toMatch(/^failed: EMPTY_FILE: /);
+    await goTo(page, 'audit');
+    const filter = page.getByLabel('Filter entries by file, underlying, request or analyst');
+    await filter.fill('empty.csv');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      const row = page.locator('.audit-row[data-kind=failed]').first();
+      await row.waitFor();
+      if ((await page.locator('.audit-item.open').count()) > 0) await row.click(); // closes it
+      await poll(() => page.locator('.audit-item.open').count()).toBe(0);
+      await row.focus();
+      await page.keyboard.press('Enter');
+      const shown = page.locator('.audit-item.open').getByTestId('audit-explanation');
+      await shown.waitFor();
+      expect([size.width, await shown.textContent()]).toEqual([size.width, entry.explanation]);
+      // Wrapped, never cut: all of it inside the panel, the panel inside the window.
+      const fits = await shown.evaluate((el, w) => {
+        const e = el as unknown as El & {
+          scrollHeight: number;
+          clientHeight: number;
+          getBoundingClientRect(): { left: number; right: number };
+        };
+        const r = e.getBoundingClientRect();
+        return (
+          e.scrollWidth <= e.clientWidth &&
+          e.scrollHeight <= e.clientHeight + 1 &&
+          r.left >= 0 &&
+          r.right <= w
+        );
+      }, size.width);
+      expect([size.width, fits]).toEqual([size.width, true]);
+    }
+    await shot(page, 'audit-explanation-open');
+    await expectNoSerious(page, 'audit: an entry opened with its explanation');
+    await page.keyboard.press('Enter'); // closes it
+    await filter.fill('');
+    await page.setViewportSize(WIDE);
+  });
+
   it('shows a rule’s whole name (“unreadable”, “deciding”) at both widths', async () => {
     await goTo(page, 'audit');
     // The list is virtualised: only the empty file's entries, so that its row is drawn at both sizes.

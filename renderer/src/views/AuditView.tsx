@@ -1,6 +1,7 @@
 // The audit trail: every decision, override, rejection, escalation, lateness flag,
 // rule change and job event, newest first, live, filterable by kind and by file,
-// underlying or request; rows reachable from the keyboard (Enter shows the facts).
+// underlying or request; rows reachable from the keyboard (Enter shows the whole
+// explanation and the facts).
 // One request's entries open as its timeline (`#/audit/REQUEST`).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
@@ -188,11 +189,16 @@ function AuditTable({
               <Cells table={table} row={e} ctx={jobOf} />
             </div>
             {open === e.id && (
-              // A row of the table, one cell; the facts focusable, since long ones (an
+              // A row of the table, one cell: the whole explanation, wrapped (the
+              // Explanation column cuts it at a narrow window, its full text otherwise
+              // only in a mouse title), then the facts — focusable, since long ones (an
               // error's message) scroll sideways and a region that scrolls must be
               // reachable from the keyboard.
               <div role="row">
                 <div role="cell">
+                  <p className="audit-explanation" data-testid="audit-explanation">
+                    {e.explanation}
+                  </p>
                   <pre className="facts" tabIndex={0}>
                     {JSON.stringify(
                       { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
