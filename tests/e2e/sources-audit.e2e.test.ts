@@ -365,6 +365,16 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await page.setViewportSize(WIDE);
   });
 
+  it('says which failures the Sources failed count leaves out, where the Queue lists them all', async () => {
+    await goTo(page, 'sources');
+    expect(await page.getByTestId('failed-counts').textContent()).toMatch(
+      /Failed counts only what the source sent wrong .*Failed tab also lists failures that say nothing about it \(a missing file/,
+    );
+    const link = row('vendor-y').locator('.failed-jobs');
+    expect(await link.getAttribute('title')).toMatch(/also lists failures not counted here/);
+    await shot(page, 'sources-failed-counts');
+  });
+
   it('shows a rule’s whole name (“unreadable”, “deciding”) at both widths', async () => {
     await goTo(page, 'audit');
     // The list is virtualised: only the empty file's entries, so that its row is drawn at both sizes.

@@ -94,6 +94,12 @@ export function SourcesView() {
       <div className="toolbar">
         <span className="muted">
           Reliability is completed ÷ (completed + failed); an override replaces it for new requests.
+          <span data-testid="failed-counts">
+            {' '}
+            Failed counts only what the source sent wrong (bad or unreadable content); the
+            Queue&apos;s Failed tab also lists failures that say nothing about it (a missing file, a
+            crash, a timeout).
+          </span>{' '}
           Rules from the active rule set{version !== null ? `, v${version}` : ''}.
         </span>
         <span className="spacer" />
@@ -173,8 +179,8 @@ export function SourcesView() {
                       {s.failed > 0 ? (
                         <button
                           className="link-button failed-jobs"
-                          title="Show its failed jobs in the Queue"
-                          aria-label={`${int(s.failed)} failed: show the failed jobs of ${s.name} in the Queue`}
+                          title="Show its failed jobs in the Queue (which also lists failures not counted here: a missing file, a crash, a timeout)"
+                          aria-label={`${int(s.failed)} failed on their content: show the failed jobs of ${s.name} in the Queue, which also lists failures not counted here`}
                           onClick={() => openQueueFiltered('failed', s.id)}
                         >
                           {int(s.failed)}
