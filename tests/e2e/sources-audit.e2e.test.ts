@@ -375,6 +375,15 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await shot(page, 'sources-failed-counts');
   });
 
+  it('says why the status bar counts 2 workers where the engine was started with 1', async () => {
+    const health = await desk.te.engine.handlers['engine:health']({});
+    expect(health.ok && health.value.workers).toBe(1);
+    await poll(() => page.getByTestId('status-workers').textContent()).toMatch(/\/2$/);
+    expect(await page.getByTestId('status-workers-label').getAttribute('title')).toBe(
+      'Workers computing a job now, of all 2: 1 set by --workers (or the workers setting) and 1 spare kept for CRITICAL work',
+    );
+  });
+
   it('shows a rule’s whole name (“unreadable”, “deciding”) at both widths', async () => {
     await goTo(page, 'audit');
     // The list is virtualised: only the empty file's entries, so that its row is drawn at both sizes.

@@ -40,6 +40,13 @@ export function StatusBar() {
         : 'connecting…';
   const workers = stats?.workers ?? health?.workers ?? 0;
   const busy = Math.min(workers, totals.running);
+  // queue:stats counts every worker; engine:health the workers setting (`--workers`),
+  // without the spare the pool keeps for CRITICAL work: 2 beside 1 under `--workers 1`.
+  const spare = stats && health ? Math.max(0, stats.workers - health.workers) : 0;
+  const workersTitle =
+    spare > 0
+      ? `Workers computing a job now, of all ${workers}: ${health!.workers} set by --workers (or the workers setting) and ${spare} spare kept for CRITICAL work`
+      : 'Workers computing a job now, of all workers';
   const transport = health?.transport === 'ipc' ? 'desktop' : 'browser host';
 
   return (
@@ -73,7 +80,7 @@ export function StatusBar() {
       )}
       <InboxStatus />
       <span className="sep" />
-      <span className="label" title="Workers computing a job now, of all workers">
+      <span className="label" title={workersTitle} data-testid="status-workers-label">
         workers busy
       </span>
       <span className="num" data-testid="status-workers">
