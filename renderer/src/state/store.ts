@@ -13,6 +13,7 @@ import { isStale } from './job-order.ts';
 import { countJobs, NO_JOBS, type JobCounts } from './job-counts.ts';
 import { rememberedAuthor } from './author.ts';
 import { useLevels } from './levels.ts';
+import { useRequests } from './requests.ts';
 import { HOME, type Route, type View } from './route.ts';
 import { inPlace } from './in-place.ts';
 
@@ -120,9 +121,18 @@ export const useApp = create<State>((set, get) => {
     frame = 0;
     if (buffered.length === 0) return;
     const jobs = get().jobs;
-    for (const job of buffered) if (!isStale(job, jobs.get(job.id))) jobs.set(job.id, job);
+    const decided: string[] = [];
+    for (const job of buffered) {
+      const was = jobs.get(job.id);
+      if (isStale(job, was)) continue;
+      if (was?.status === 'deciding' && job.status !== 'deciding') decided.push(job.request_id);
+      jobs.set(job.id, job);
+    }
     buffered = [];
     publish(jobs);
+    // The read that decided them wrote their requests' facts: fetched again where shown.
+    const client = get().client;
+    if (client && decided.length > 0) useRequests.getState().changed(client, decided);
   };
   // At most ~12 flushes a second, each on an animation frame: a burst of thousands of
   // events costs a handful of re-sorts, not one per event.
@@ -252,7 +262,14 @@ export const useApp = create<State>((set, get) => {
       // Events that arrived while the list was loading are newer: keep them.
       for (const job of buffered) if (!isStale(job, jobs.get(job.id))) jobs.set(job.id, job);
       buffered = [];
+      // Decisions that landed while events were missed (a reconnect) wrote facts too.
+      const before = get().jobs;
+      const decided: string[] = [];
+      for (const job of jobs.values())
+        if (before.get(job.id)?.status === 'deciding' && job.status !== 'deciding')
+          decided.push(job.request_id);
       publish(jobs);
+      if (decided.length > 0) useRequests.getState().changed(client, decided);
     },
 
     async refreshSnapshots() {
