@@ -90,6 +90,14 @@ export const calls = {
     }),
     z.array(GEXSnapshot),
   ),
+  /**
+   * The stored snapshots of these ids (those that exist, in no particular order): the
+   * Queue's rows ask for the snapshots of the jobs on screen, whatever their age.
+   */
+  'snapshots:many': call(
+    z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
+    z.array(GEXSnapshot),
+  ),
   /** How many snapshots are stored (the list above stops at its limit). */
   'snapshots:count': call(none, z.object({ total: z.number().int().min(0) })),
   'snapshots:get': call(z.strictObject({ id: z.string(), attach: AttachFolders }), SnapshotDetail),

@@ -92,6 +92,7 @@ const cases: { [K in CallName]: Case<K> } = {
   'queue:resume': { request: () => ({}) },
   'queue:drain': { request: () => ({}) },
   'snapshots:list': { request: () => ({ underlying: 'SPX' }) },
+  'snapshots:many': { request: ({ snapshots }) => ({ ids: [...snapshots, 'no-such-snapshot'] }) },
   'snapshots:count': { request: () => ({}) },
   'snapshots:get': { request: ({ snapshots }) => ({ id: snapshots[0] }) },
   'snapshots:cells': { request: ({ snapshots }) => ({ id: snapshots[0] }) },

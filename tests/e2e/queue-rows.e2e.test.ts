@@ -4,8 +4,11 @@
 // keys for Cancel and Retry; the focus kept through Pause / Resume, Cancel and Retry; a
 // failed row's message without its file and line said twice; the status bar whole at
 // 1024×700.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { newYorkTime } from '../system/bursts/chains.ts';
 import {
   chainFile,
@@ -70,4 +73,35 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     await shot(page, 'queue-rows-drawer-decided', drawer);
     await drawer.getByRole('button', { name: 'Close' }).click();
   });
+
+  it('gives every completed row its quality badge, past the newest 200 snapshots', async () => {
+    // 230 snapshots stored before the page loads: the store's list holds the newest 200.
+    for (let i = 0; i < 230; i++) {
+      const file = join(desk.fixtures, `tiny-${String(i).padStart(3, '0')}.csv`);
+      writeFileSync(
+        file,
+        cboeCsvText(makeChain({ seed: 100 + i, expiries: 1, strikesPerExpiry: 2 })),
+      );
+      await submit(file);
+    }
+    await desk.te.engine.drain();
+    await page.reload();
+    await page.getByTestId('engine-state').getByText('engine ok').waitFor({ timeout: 30_000 });
+    await goTo(page, 'queue');
+    await showTab('completed');
+    const body = page.getByTestId('jobs-body');
+    // The oldest rows: the end of the list (newest first).
+    await body.locator('[data-testid=job-row]').first().focus();
+    await page.keyboard.press('End');
+    await poll(() => row('tiny-000.csv').count()).toBe(1);
+    // Browser-side, as source text (this file is type-checked without the DOM library).
+    const badgeless = () =>
+      page.evaluate(`[...document.querySelectorAll('[data-testid=job-row]')]
+        .filter((r) => ['completed', 'duplicate'].includes(r.getAttribute('data-status')))
+        .filter((r) => !r.querySelector('[data-testid=quality]'))
+        .map((r) => r.querySelector('.c-file')?.textContent)`) as Promise<string[]>;
+    await poll(badgeless).toEqual([]);
+    expect(await row('tiny-000.csv').locator('[data-testid=quality]').count()).toBe(1);
+    await shot(page, 'queue-rows-oldest-badges');
+  }, 240_000);
 });

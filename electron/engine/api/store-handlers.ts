@@ -17,7 +17,7 @@ import type { RulesService } from '../rules/service.ts';
 import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { getRequests } from '../store/requests.ts';
-import { countSnapshots, getSnapshot, listSnapshots } from '../store/snapshots.ts';
+import { countSnapshots, getSnapshot, getSnapshots, listSnapshots } from '../store/snapshots.ts';
 
 /**
  * An underlying as an analyst may write it, as the snapshots store it: the CBOE files'
@@ -173,6 +173,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       ),
     'snapshots:list': async (req) =>
       ok(await listSnapshots(store, { ...req, underlying: asStored(req.underlying) })),
+    'snapshots:many': async ({ ids }) => ok(await getSnapshots(store, ids)),
     'snapshots:count': async () => ok({ total: await countSnapshots(store) }),
     'snapshots:get': async ({ id, attach }) => (await analytics(attach)).snapshot(id),
     'snapshots:cells': async ({ id, attach }) => (await analytics(attach)).cells(id),

@@ -177,6 +177,18 @@ export async function getSnapshot(store: Store, id: string): Promise<GEXSnapshot
   return row && toSnapshot(row);
 }
 
+/** The stored snapshots with these ids that exist, in no particular order. */
+export async function getSnapshots(store: Store, ids: readonly string[]): Promise<GEXSnapshot[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const placeholders = unique.map((_, i) => `$${i + 1}`).join(', ');
+  const rows = await store.all<Record<string, unknown>>(
+    `SELECT ${COLUMNS} FROM gex_snapshots WHERE id IN (${placeholders})`,
+    unique,
+  );
+  return rows.map(toSnapshot);
+}
+
 /** The stored snapshots a condition selects, oldest first, read inside a transaction. */
 export async function snapshotsWhere(
   tx: Tx,

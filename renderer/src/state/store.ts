@@ -14,6 +14,7 @@ import { countJobs, NO_JOBS, type JobCounts } from './job-counts.ts';
 import { rememberedAuthor } from './author.ts';
 import { useLevels } from './levels.ts';
 import { useRequests } from './requests.ts';
+import { useSnapshotCache } from './snapshot-cache.ts';
 import { HOME, type Route, type View } from './route.ts';
 import { inPlace } from './in-place.ts';
 
@@ -192,6 +193,7 @@ export const useApp = create<State>((set, get) => {
       const gone = new Set(ids.filter((id) => !removed.has(id)));
       if (gone.size === 0) return;
       for (const id of gone) removed.add(id);
+      useSnapshotCache.getState().forget(gone);
       // The address of a snapshot that is gone is no step to go Back to: replaced.
       inPlace(() =>
         set((s) => ({

@@ -14,6 +14,7 @@ import type { AppError } from '../../../shared/result.ts';
 import { useApp } from '../state/store.ts';
 import { inPlace } from '../state/in-place.ts';
 import { useRequests } from '../state/requests.ts';
+import { useSnapshotCache } from '../state/snapshot-cache.ts';
 import { useJob } from '../state/use-job.ts';
 import { useDataNow } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
@@ -76,6 +77,8 @@ export function QueueView() {
   const openJob = useApp((s) => s.openJob);
   const records = useRequests((s) => s.records);
   useRequests((s) => s.version);
+  const cached = useSnapshotCache((s) => s.records);
+  const cacheVersion = useSnapshotCache((s) => s.version);
   // Opened by another view on a tab and a filter (the Sources view's failed count).
   const [asked] = useState(() => useQueueFilter.getState().take());
   const [filter, setFilter] = useState<Filter>(asked?.tab ?? 'active');
@@ -96,10 +99,17 @@ export function QueueView() {
   const [table, setFrame] = useTable<ProcessingJob, RowContext>('queue', columns, filtered);
   const rows = table.rows;
   const snapshotsById = useMemo(() => new Map(snapshots.map((s) => [s.id, s])), [snapshots]);
+  // The newest (the store's list, live) else those read for the rows on screen.
+  const snapshotOf = useCallback(
+    (id: string) => snapshotsById.get(id) ?? cached.get(id),
+    // cacheVersion: the cache's map changes in place.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [snapshotsById, cached, cacheVersion],
+  );
   const ctx: RowContext = {
     now,
     requests: records,
-    snapshots: snapshotsById,
+    snapshotOf,
     onError: setActionError,
   };
   // The open job may be older than the jobs listed (or not exist at all).
@@ -141,6 +151,15 @@ export function QueueView() {
   useEffect(() => {
     if (client && visibleKey) useRequests.getState().want(client, visibleKey.split(','));
   }, [client, visibleKey]);
+  // The quality badges of the rows on screen: their snapshots, read by id where the list
+  // of the newest does not hold them.
+  const missingKey = items
+    .map((i) => rows[i.index]?.snapshot_id)
+    .filter((id): id is string => !!id && !snapshotsById.has(id))
+    .join(',');
+  useEffect(() => {
+    if (client && missingKey) useSnapshotCache.getState().want(client, missingKey.split(','));
+  }, [client, missingKey]);
 
   const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
   // Closing the drawer gives the focus back to its job's row, where it fell to the page.

@@ -55,12 +55,13 @@ export function runMs(job: ProcessingJob, now: number): number {
 export interface RowContext {
   now: number;
   requests: Map<string, RequestRecord>;
-  snapshots: Map<string, GEXSnapshot>;
+  /** The snapshot of this id, when loaded (the newest, or read for the rows on screen). */
+  snapshotOf(id: string): GEXSnapshot | undefined;
   onError(e: AppError): void;
 }
 
 const snapshotOf = (job: ProcessingJob, ctx: RowContext) =>
-  job.snapshot_id ? ctx.snapshots.get(job.snapshot_id) : undefined;
+  job.snapshot_id ? ctx.snapshotOf(job.snapshot_id) : undefined;
 const asOf = (job: ProcessingJob, ctx: RowContext) =>
   asOfOf(ctx.requests.get(job.request_id)) ?? snapshotOf(job, ctx)?.as_of ?? null;
 
