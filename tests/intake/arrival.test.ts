@@ -502,6 +502,57 @@ describe('arrival', () => {
     expect(await startedAt(low.job_id!)).toBeGreaterThan(await startedAt(high.job_id!));
   });
 
+  it('counts a job whose facts are read as deciding, not running, in its level and the totals alike', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const dir = folder();
+    // SPX is HIGH once its volume is read: it waits for a facts read ranked HIGH.
+    await activateRules(running, [
+      {
+        id: 'V',
+        rows: [{ when: { total_volume: { '>': 0 } }, level: 'HIGH' }, { level: 'LOW' }],
+      },
+    ]);
+    await engine.handlers['queue:pause']({});
+    const file = join(dir, 'SPX.csv');
+    writeCboeCsv(file, { seed: 4, spot: 4700, expiries: 3, strikesPerExpiry: 20 });
+    const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    expect(ack.value.status).toBe('deciding');
+    const stats = async () => {
+      const s = await engine.handlers['queue:stats']({});
+      if (!s.ok) throw new Error(s.error.message);
+      return s.value;
+    };
+    // Read once now, so that the figures read while the store is held come from the cache.
+    await stats();
+
+    // The decision's transaction waits for the store (as behind a burst): its worker is free.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = engine.store.at('CRITICAL').transaction(() => gate, { solo: true });
+    await engine.handlers['queue:resume']({});
+    try {
+      await until(() => filesUnder(running!.dir).some((f) => f.endsWith('.chain')));
+      await until(async () => (await stats()).busy_workers === 0);
+      const s = await stats();
+      const high = s.levels.find((l) => l.level === 'HIGH')!;
+      expect({ waiting: high.waiting, running: high.running }).toEqual({ waiting: 1, running: 0 });
+      expect({ running: s.totals.running, deciding: s.totals.deciding }).toEqual({
+        running: 0,
+        deciding: 1,
+      });
+      // The levels and the totals say the same.
+      const sum = (k: 'waiting' | 'running') => s.levels.reduce((n, l) => n + l[k], 0);
+      expect(sum('running')).toBe(s.totals.running);
+      expect(sum('waiting')).toBe(s.totals.queued + s.totals.deciding);
+    } finally {
+      release();
+      await held;
+    }
+    await engine.drain();
+  });
+
   it('counts only final input errors against a source: a cancel says nothing about it', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;

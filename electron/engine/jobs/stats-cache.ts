@@ -2,7 +2,9 @@
 // own mirror of rows already written (no query), latencies and totals from the table,
 // re-read at most every `everyMs` and only after jobs ended (or now and then, so that old
 // completions leave the sliding window), so a UI asking several times a second does not
-// load a busy store.
+// load a busy store. "Running" is a run on a worker: a job in its facts read (on a
+// worker, or its worker freed while the decision is written) is deciding, counted per
+// level as waiting at its upper bound, so that the levels and the totals agree.
 import type { QueueStats } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
@@ -14,7 +16,10 @@ import type { QueuedRow } from './repository.ts';
 export interface StatsInput {
   nowMs: number;
   ready: ReadyQueue;
-  /** Rows in service (running, or being decided), by the level they occupy. */
+  /**
+   * Rows in service whose run has not ended: runs (phase `run`) and facts reads (phase
+   * `decide`, counted as deciding, not running), by the level they occupy.
+   */
   running: Iterable<QueuedRow>;
   /** Rows whose run has ended, their result waiting to be stored. */
   storing: Iterable<QueuedRow>;
@@ -55,8 +60,11 @@ export class StatsCache {
     const before = live();
     const h = await this.#historyFor(before.nowMs, before.idle);
     const input = live();
+    const runs: QueuedRow[] = [];
+    const reads: QueuedRow[] = [];
+    for (const r of input.running) (r.phase === 'decide' ? reads : runs).push(r);
     const open: OpenLevel[] = PRIORITY_LEVELS.map((level) =>
-      openLevel(level, input.ready, input.running, input.storing),
+      openLevel(level, input.ready, reads, runs, input.storing),
     );
     let queued = 0;
     let deciding = 0;
@@ -64,11 +72,8 @@ export class StatsCache {
       if (r.phase === 'decide') deciding++;
       else queued++;
     }
-    let running = 0;
-    for (const r of input.running) {
-      if (r.phase === 'decide') deciding++;
-      else running++;
-    }
+    deciding += reads.length;
+    const running = runs.length;
     const storing = [...input.storing].length;
     const stats = combine(open, h, {
       nowMs: input.nowMs,
@@ -95,21 +100,28 @@ export class StatsCache {
   }
 }
 
+/**
+ * A level's open jobs: waiting (in the ready queue, or in the facts read that decides
+ * them, at their upper bound), running (a run on a worker), storing (run over).
+ */
 function openLevel(
   level: PriorityLevel,
   ready: ReadyQueue,
-  inService: Iterable<QueuedRow>,
+  reads: readonly QueuedRow[],
+  runs: Iterable<QueuedRow>,
   storingRows: Iterable<QueuedRow>,
 ): OpenLevel {
-  const waiting = ready.at(level);
+  const queued = ready.at(level);
+  const reading = reads.filter((r) => r.level === level);
   let running = 0;
   let late = 0;
   let oldest: number | null = null;
-  for (const r of waiting) {
-    if (r.late) late++;
-    if (oldest === null || r.submittedAtMs < oldest) oldest = r.submittedAtMs;
-  }
-  for (const r of inService) {
+  for (const list of [queued, reading])
+    for (const r of list) {
+      if (r.late) late++;
+      if (oldest === null || r.submittedAtMs < oldest) oldest = r.submittedAtMs;
+    }
+  for (const r of runs) {
     if (r.level !== level) continue;
     running++;
     if (r.late) late++;
@@ -120,5 +132,12 @@ function openLevel(
     storing++;
     if (r.late) late++;
   }
-  return { level, waiting: waiting.length, running, storing, oldestSubmittedMs: oldest, late };
+  return {
+    level,
+    waiting: queued.length + reading.length,
+    running,
+    storing,
+    oldestSubmittedMs: oldest,
+    late,
+  };
 }
