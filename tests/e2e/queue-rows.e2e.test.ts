@@ -12,6 +12,7 @@ import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { newYorkTime } from '../system/bursts/chains.ts';
 import {
   chainFile,
+  expectNoSerious,
   goTo,
   haveChromium,
   openDesk,
@@ -104,4 +105,50 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     expect(await row('tiny-000.csv').locator('[data-testid=quality]').count()).toBe(1);
     await shot(page, 'queue-rows-oldest-badges');
   }, 240_000);
+
+  it('is one Tab stop: the focused row cancels on Delete and retries on R', async () => {
+    await showTab('all');
+    await pauseQueue(page);
+    for (const [i, name] of ['keys-a.csv', 'keys-b.csv'].entries())
+      await submit(chainFile(desk.fixtures, name, 400 + i, { expiries: 1, strikesPerExpiry: 4 }));
+    await poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBe(2);
+    const body = page.getByTestId('jobs-body');
+    // Rows' buttons are no Tab stops: one Tab from a row leaves the table.
+    await body.locator('[data-row-index="0"]').focus();
+    const first = (await focused()).file!;
+    await page.keyboard.press('Tab');
+    const after = await focused();
+    expect(after.inTable, JSON.stringify(after)).toBe(false);
+    expect(await body.locator('[data-testid=job-row] button').count()).toBe(2);
+    expect(await body.locator('[data-testid=job-row] button:not([tabindex="-1"])').count()).toBe(0);
+    // Delete on the focused row cancels its job, R retries it.
+    await body.locator('[data-row-index="0"]').focus();
+    await page.keyboard.press('Delete');
+    await poll(() => row(first).getAttribute('data-status')).toBe('cancelled');
+    await row(first).focus();
+    await page.keyboard.press('r');
+    await poll(() => row(first).getAttribute('data-status')).toBe('queued');
+    await expectNoSerious(page, 'queue: rows with keys');
+    await resumeQueue(page);
+    await desk.te.engine.drain();
+  });
 });
+
+/** Where the focus is: its test id, whether in the jobs table, its row's index and file. */
+function focused(): Promise<{
+  testid: string | null;
+  inTable: boolean;
+  rowIndex: string | null;
+  file: string | null;
+}> {
+  return page.evaluate(`(() => {
+    const a = document.activeElement;
+    const row = a?.closest('[data-testid=job-row]');
+    return {
+      testid: a?.getAttribute('data-testid') ?? (a === document.body ? 'body' : null),
+      inTable: !!a?.closest('[data-testid=jobs-body]'),
+      rowIndex: row?.getAttribute('data-row-index') ?? null,
+      file: row?.querySelector('.c-file')?.textContent ?? null,
+    };
+  })()`);
+}

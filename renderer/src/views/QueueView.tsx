@@ -2,7 +2,7 @@
 // targets; below, every job in one virtualised table (smooth with 10,000 rows) with
 // sortable, resizable columns, rows reachable from the keyboard, and a drawer with a
 // job's whole story on click or Enter. Pause / Resume holds the queue's dispatch.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   endedUndecided,
@@ -29,7 +29,7 @@ import { useQueueFilter, type QueueTab } from '../state/queue-filter.ts';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
 import { TruncatedNote } from './queue/TruncatedNote.tsx';
-import { jobColumns, type RowContext } from './queue/job-columns.tsx';
+import { changeJob, jobColumns, type RowContext } from './queue/job-columns.tsx';
 import { viewOrder } from './queue/view-order.ts';
 
 type Filter = QueueTab;
@@ -183,6 +183,25 @@ export function QueueView() {
     onOpen: (i) => rows[i] && openJob(rows[i].id),
     scrollTo,
   });
+  // Keys on the focused row: Delete (or Backspace) cancels its job, R retries it.
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const el = e.target as HTMLElement;
+    const i = el.dataset.rowIndex;
+    const job = i !== undefined && el.getAttribute('role') === 'row' ? rows[Number(i)] : undefined;
+    const plain = !e.altKey && !e.ctrlKey && !e.metaKey;
+    const what =
+      e.key === 'Delete' || e.key === 'Backspace'
+        ? 'cancel'
+        : e.key === 'r' || e.key === 'R'
+          ? 'retry'
+          : null;
+    if (job && plain && what) {
+      e.preventDefault();
+      changeJob(what, job, ctx);
+      return;
+    }
+    roving.onKeyDown(e);
+  };
 
   const toggleLevel = (l: PriorityLevel) => {
     const next = new Set(levels);
@@ -267,15 +286,11 @@ export function QueueView() {
           className="table jobs-table"
           role="table"
           aria-label="Jobs"
+          data-testid="jobs-table"
           aria-rowcount={rows.length + 1}
           style={tableStyle(table)}
         >
-          <div
-            className="tscroll"
-            ref={scroller}
-            data-testid="jobs-body"
-            onKeyDown={roving.onKeyDown}
-          >
+          <div className="tscroll" ref={scroller} data-testid="jobs-body" onKeyDown={onKeyDown}>
             <div role="rowgroup" className="thead-group">
               <TableHead table={table} />
             </div>

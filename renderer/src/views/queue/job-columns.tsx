@@ -111,13 +111,27 @@ function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot 
   return null;
 }
 
-function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): void }) {
+/**
+ * Cancel (Delete on the row) or retry (R on the row): the engine answers with the job as
+ * written.
+ */
+export function changeJob(
+  what: 'cancel' | 'retry',
+  job: ProcessingJob,
+  ctx: Pick<RowContext, 'onError'>,
+): void {
+  if (what === 'cancel' ? !isOpen(job.status) : !retryHelps(job)) return;
+  const change = useApp.getState()[what === 'cancel' ? 'cancelJob' : 'retryJob'];
+  void change(job.id).then((err) => err && ctx.onError(err));
+}
+
+// Out of the Tab order: the table is one Tab stop, its focused row acts on Delete and R.
+function Actions({ job, ctx }: { job: ProcessingJob; ctx: RowContext }) {
   const name = basename(job.file);
   const off = useUnreachable();
-  const act = (what: 'cancelJob' | 'retryJob') => (e: { stopPropagation(): void }) => {
+  const act = (what: 'cancel' | 'retry') => (e: { stopPropagation(): void }) => {
     e.stopPropagation();
-    const change = useApp.getState()[what];
-    void change(job.id).then((err) => err && onError(err));
+    changeJob(what, job, ctx);
   };
   return (
     <>
@@ -126,8 +140,11 @@ function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): v
           className="btn tiny"
           data-testid="cancel-job"
           aria-label={`Cancel ${name}`}
+          aria-keyshortcuts="Delete"
+          title="Cancel (Delete on the row)"
+          tabIndex={-1}
           disabled={off}
-          onClick={act('cancelJob')}
+          onClick={act('cancel')}
         >
           Cancel
         </button>
@@ -136,8 +153,11 @@ function Actions({ job, onError }: { job: ProcessingJob; onError(e: AppError): v
         <button
           className="btn tiny"
           aria-label={`Retry ${name}`}
+          aria-keyshortcuts="R"
+          title="Retry (R on the row)"
+          tabIndex={-1}
           disabled={off}
-          onClick={act('retryJob')}
+          onClick={act('retry')}
         >
           Retry
         </button>
@@ -271,7 +291,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'Actions',
       width: 60,
       className: 'c-act',
-      cell: (j, ctx) => <Actions job={j} onError={ctx.onError} />,
+      title: 'Cancel (Delete on the focused row), Retry (R on the focused row)',
+      cell: (j, ctx) => <Actions job={j} ctx={ctx} />,
     },
   ];
 }
