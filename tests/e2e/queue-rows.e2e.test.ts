@@ -106,30 +106,67 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     await shot(page, 'queue-rows-oldest-badges');
   }, 240_000);
 
-  it('is one Tab stop: the focused row cancels on Delete and retries on R', async () => {
-    await showTab('all');
-    await pauseQueue(page);
-    for (const [i, name] of ['keys-a.csv', 'keys-b.csv'].entries())
+  it('is one Tab stop: the focused row cancels on Delete and retries on R, and the focus stays through Pause, Cancel and Retry', async () => {
+    await showTab('active');
+    const toggle = page.getByTestId('queue-pause-toggle');
+    // Pause from the keyboard: the focus stays on the toggle, now Resume.
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('paused-banner').waitFor();
+    await poll(() => toggle.textContent()).toContain('Resume queue');
+    expect(await focused()).toMatchObject({ testid: 'queue-pause-toggle' });
+
+    for (const [i, name] of ['keys-a.csv', 'keys-b.csv', 'keys-c.csv', 'keys-d.csv'].entries())
       await submit(chainFile(desk.fixtures, name, 400 + i, { expiries: 1, strikesPerExpiry: 4 }));
-    await poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBe(2);
+    await poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBe(4);
     const body = page.getByTestId('jobs-body');
     // Rows' buttons are no Tab stops: one Tab from a row leaves the table.
     await body.locator('[data-row-index="0"]').focus();
-    const first = (await focused()).file!;
+    const first = (await focused()).file;
     await page.keyboard.press('Tab');
     const after = await focused();
     expect(after.inTable, JSON.stringify(after)).toBe(false);
-    expect(await body.locator('[data-testid=job-row] button').count()).toBe(2);
+    expect(await body.locator('[data-testid=job-row] button').count()).toBe(4);
     expect(await body.locator('[data-testid=job-row] button:not([tabindex="-1"])').count()).toBe(0);
-    // Delete on the focused row cancels its job, R retries it.
+
+    // Delete on the focused row cancels its job; the focus goes to the row in its place.
     await body.locator('[data-row-index="0"]').focus();
     await page.keyboard.press('Delete');
-    await poll(() => row(first).getAttribute('data-status')).toBe('cancelled');
-    await row(first).focus();
-    await page.keyboard.press('r');
-    await poll(() => row(first).getAttribute('data-status')).toBe('queued');
+    await poll(() => row(first!).count()).toBe(0);
+    await poll(async () => (await focused()).testid).toBe('job-row');
+    const next = await focused();
+    expect(next.file).not.toBe(first);
+    expect(next.rowIndex).toBe('0');
+    // A click on a row's Cancel: the focus goes to the row that took its place, not the page.
+    const second = next.file!;
+    await row(second)
+      .getByRole('button', { name: `Cancel ${second}` })
+      .click();
+    await poll(() => row(second).count()).toBe(0);
+    await poll(async () => (await focused()).testid).toBe('job-row');
+    await shot(page, 'queue-rows-keys-active');
     await expectNoSerious(page, 'queue: rows with keys');
-    await resumeQueue(page);
+
+    // R on a cancelled row retries it: it leaves the Cancelled tab, the focus stays in the table.
+    await showTab('cancelled');
+    await poll(() => page.locator('[data-testid=job-row]').count()).toBe(2);
+    await body.locator('[data-row-index="0"]').focus();
+    const retried = (await focused()).file!;
+    await page.keyboard.press('r');
+    await poll(() => row(retried).count()).toBe(0);
+    await poll(async () => (await focused()).testid).toBe('job-row');
+    await body.locator('[data-row-index="0"]').focus();
+    await page.keyboard.press('R');
+    await poll(() => page.locator('[data-testid=job-row]').count()).toBe(0);
+    // No row left: the table keeps the focus.
+    await poll(async () => (await focused()).testid).toBe('jobs-table');
+
+    // Resume from the keyboard: the focus stays on the toggle.
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('paused-banner').waitFor({ state: 'detached' });
+    await poll(() => toggle.textContent()).toContain('Pause queue');
+    expect(await focused()).toMatchObject({ testid: 'queue-pause-toggle' });
     await desk.te.engine.drain();
   });
 });

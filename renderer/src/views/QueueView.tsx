@@ -106,11 +106,24 @@ export function QueueView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [snapshotsById, cached, cacheVersion],
   );
+  // A row's Cancel or Retry: once the answer is in the rows, the focus stays on its row,
+  // or goes to the row now in its place when it left the filter (or to the table).
+  const changing = useRef<{ id: string; index: number; status: string } | null>(null);
   const ctx: RowContext = {
     now,
     requests: records,
     snapshotOf,
-    onError: setActionError,
+    onError: (e) => {
+      changing.current = null;
+      setActionError(e);
+    },
+    onChange: (job) => {
+      changing.current = {
+        id: job.id,
+        index: rows.findIndex((r) => r.id === job.id),
+        status: job.status,
+      };
+    },
   };
   // The open job may be older than the jobs listed (or not exist at all).
   const { job: open, error: openError } = useJob('id', jobId);
@@ -183,6 +196,19 @@ export function QueueView() {
     onOpen: (i) => rows[i] && openJob(rows[i].id),
     scrollTo,
   });
+  useEffect(() => {
+    const c = changing.current;
+    if (!c || jobsMap.get(c.id)?.status === c.status) return;
+    changing.current = null;
+    const active = document.activeElement;
+    // Only where the focus fell to the page (its row or button gone), never away from elsewhere.
+    if (active && active !== document.body && active.isConnected) return;
+    const same = rows.findIndex((r) => r.id === c.id);
+    const i = same >= 0 ? same : Math.min(Math.max(c.index, 0), rows.length - 1);
+    const el =
+      i >= 0 ? scroller.current?.querySelector<HTMLElement>(`[data-row-index="${i}"]`) : null;
+    (el ?? scroller.current?.closest<HTMLElement>('[role=table]'))?.focus({ preventScroll: true });
+  }, [rows, jobsMap, version]);
   // Keys on the focused row: Delete (or Backspace) cancels its job, R retries it.
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     const el = e.target as HTMLElement;
@@ -287,6 +313,8 @@ export function QueueView() {
           role="table"
           aria-label="Jobs"
           data-testid="jobs-table"
+          // Takes the focus when a Cancel or Retry leaves no row.
+          tabIndex={-1}
           aria-rowcount={rows.length + 1}
           style={tableStyle(table)}
         >

@@ -14,6 +14,7 @@ export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
   const [busy, setBusy] = useState(false);
   const off = useUnreachable();
   const toggle = () => {
+    if (busy) return;
     setBusy(true);
     void useApp
       .getState()
@@ -26,7 +27,9 @@ export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
       className={`btn small pause-toggle${paused ? ' is-paused' : ''}`}
       data-testid="queue-pause-toggle"
       aria-pressed={paused}
-      disabled={!known || busy || off}
+      // Not disabled while the engine answers: a disabled button drops the focus to the page.
+      aria-disabled={busy || undefined}
+      disabled={!known || off}
       onClick={toggle}
       title={paused ? 'Let queued jobs start again' : 'Hold queued jobs (running jobs finish)'}
     >

@@ -58,6 +58,8 @@ export interface RowContext {
   /** The snapshot of this id, when loaded (the newest, or read for the rows on screen). */
   snapshotOf(id: string): GEXSnapshot | undefined;
   onError(e: AppError): void;
+  /** A row's Cancel or Retry is asked (the row may then leave the filter). */
+  onChange(job: ProcessingJob): void;
 }
 
 const snapshotOf = (job: ProcessingJob, ctx: RowContext) =>
@@ -113,14 +115,15 @@ function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot 
 
 /**
  * Cancel (Delete on the row) or retry (R on the row): the engine answers with the job as
- * written.
+ * written. `then` is told before the answer is applied, to keep the focus where it was.
  */
 export function changeJob(
   what: 'cancel' | 'retry',
   job: ProcessingJob,
-  ctx: Pick<RowContext, 'onError'>,
+  ctx: Pick<RowContext, 'onError' | 'onChange'>,
 ): void {
   if (what === 'cancel' ? !isOpen(job.status) : !retryHelps(job)) return;
+  ctx.onChange(job);
   const change = useApp.getState()[what === 'cancel' ? 'cancelJob' : 'retryJob'];
   void change(job.id).then((err) => err && ctx.onError(err));
 }
