@@ -2,6 +2,7 @@
 // view, times always with their zone, counted nouns, quality in words, and errors
 // without the app's own folders.
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../shared/result.ts';
 import { byteSizesApart } from '../../shared/bytes.ts';
 import {
   bytes,
@@ -24,7 +25,7 @@ import {
 } from '../../renderer/src/text/time.ts';
 import { heldText, plural } from '../../renderer/src/text/words.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
-import { cleanError, stripPaths } from '../../renderer/src/text/clean-error.ts';
+import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
 import { noRetryReason, retryHelps } from '../../shared/retry.ts';
 
 describe('numbers', () => {
@@ -306,5 +307,57 @@ describe('errors without the app’s folders', () => {
       /UNKNOWN_FORMAT is a problem of the file itself/,
     );
     expect(noRetryReason(failed('IO'))).toBeNull();
+  });
+});
+
+describe('a failed row’s message without its place said twice', () => {
+  it('drops the file, line and field the row shows beside it, keeping what was wrong', () => {
+    const cell: AppError = {
+      code: 'BAD_VALUE',
+      file: 'spx.csv',
+      line: 10,
+      field: 'Calls Gamma',
+      message: 'spx.csv, line 10, field "Calls Gamma" ("0,0012") is not a number',
+    };
+    expect(withoutPlace(cell)).toBe('is not a number ("0,0012")');
+    expect(
+      withoutPlace({ ...cell, message: 'spx.csv, line 10, field "Calls Gamma" is missing' }),
+    ).toBe('is missing');
+    expect(
+      withoutPlace({
+        code: 'BAD_VALUE',
+        file: 'spx.csv',
+        line: 12,
+        message: 'spx.csv, line 12 has 30 fields where the header has 31',
+      }),
+    ).toBe('has 30 fields where the header has 31');
+    expect(
+      withoutPlace({
+        code: 'BAD_HEADER',
+        file: 'spx.csv',
+        line: 4,
+        message: 'spx.csv, line 4: no "Strike" column in the header',
+      }),
+    ).toBe('no "Strike" column in the header');
+    // A Parquet file's rows, and a field of its own name.
+    expect(
+      withoutPlace({
+        code: 'BAD_VALUE',
+        file: 'x.parquet',
+        line: 40,
+        field: 'gamma',
+        message: 'x.parquet, row 40, field "gamma" ("abc") is not a number',
+      }),
+    ).toBe('is not a number ("abc")');
+    // A message that does not open with its place stays whole.
+    const other: AppError = {
+      code: 'IO',
+      file: 'spx.csv',
+      message: 'the disk is full while writing spx.csv',
+    };
+    expect(withoutPlace(other)).toBe(other.message);
+    expect(
+      withoutPlace({ code: 'INTERNAL', message: 'spx.csv, line 3', file: 'spx.csv', line: 3 }),
+    ).toBe('spx.csv, line 3');
   });
 });

@@ -12,6 +12,7 @@ import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { newYorkTime } from '../system/bursts/chains.ts';
 import {
   chainFile,
+  cutOff,
   expectNoSerious,
   goTo,
   haveChromium,
@@ -20,6 +21,8 @@ import {
   poll,
   resumeQueue,
   shot,
+  SMALL,
+  WIDE,
   type Desk,
 } from './harness.ts';
 
@@ -168,6 +171,50 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     await poll(() => toggle.textContent()).toContain('Pause queue');
     expect(await focused()).toMatchObject({ testid: 'queue-pause-toggle' });
     await desk.te.engine.drain();
+  });
+
+  it('shows in a failed row what was wrong, not its file and line again', async () => {
+    const lines = cboeCsvText(makeChain({ seed: 15, expiries: 2, strikesPerExpiry: 5 })).split(
+      '\n',
+    );
+    const cells = lines[6]!.split(',');
+    cells[lines[3]!.split(',').indexOf('Gamma')] = '"0,0012"';
+    lines[6] = cells.join(',');
+    const name = 'decimal-comma-with-a-long-name.csv';
+    const file = join(desk.fixtures, name);
+    writeFileSync(file, lines.join('\n'));
+    await submit(file);
+    await desk.te.engine.drain();
+    await showTab('failed');
+    const message = row(name).locator('.error-message');
+    await poll(() => message.textContent()).toBe('is not a number ("0,0012")');
+    expect(await row(name).locator('.error-where').textContent()).toBe(
+      'line 7 · field Calls Gamma',
+    );
+    // Whole at 1440; at 1024 the place gives way first, and what was wrong stays in view.
+    expect(await cutOff(page, '.job-row .error-message')).toEqual([]);
+    await page.setViewportSize(SMALL);
+    const shown = () =>
+      page.evaluate(`(() => {
+        const m = document.querySelector('.job-row .error-message');
+        const w = document.querySelector('.job-row .error-where');
+        const probe = document.createElement('span');
+        probe.textContent = 'is not a number…';
+        m.parentElement.appendChild(probe);
+        const needed = probe.getBoundingClientRect().width;
+        probe.remove();
+        return { message: m.clientWidth >= needed, where: w.clientWidth < w.scrollWidth };
+      })()`);
+    await poll(shown).toEqual({ message: true, where: true });
+    await page.setViewportSize(WIDE);
+    await shot(page, 'queue-rows-failed');
+    // The drawer keeps the whole message.
+    await row(name).click();
+    await poll(() => page.getByTestId('job-drawer').textContent()).toContain(
+      `${name}, line 7, field "Calls Gamma" ("0,0012") is not a number`,
+    );
+    await expectNoSerious(page, 'queue: a failed row');
+    await page.getByTestId('job-drawer').getByRole('button', { name: 'Close' }).click();
   });
 });
 

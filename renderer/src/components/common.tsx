@@ -1,7 +1,7 @@
 // Small shared pieces: level badges, job status pills, error lines, progress bars.
 import type { PriorityLevel, JobStatus } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
-import { cleanError } from '../text/clean-error.ts';
+import { cleanError, withoutPlace } from '../text/clean-error.ts';
 
 export function LevelBadge({ level, title }: { level: PriorityLevel; title?: string }) {
   return (
@@ -72,7 +72,20 @@ export function Progress({ value, label }: { value: number | null; label?: strin
  * "BAD_VALUE · spx.csv:12 · field strike · the message", with the file by its base
  * name and no folder of the app's own in the message.
  */
-export function ErrorLine({ error: raw, compact }: { error: AppError; compact?: boolean }) {
+/**
+ * An error on one line. `compact`: in a table row (no file: it has its own column);
+ * `placed`: the row shows the file, so the message goes without the file, line and field
+ * it opens with, and the place gives way before it (what was wrong is what the room is for).
+ */
+export function ErrorLine({
+  error: raw,
+  compact,
+  placed,
+}: {
+  error: AppError;
+  compact?: boolean;
+  placed?: boolean;
+}) {
   const error = cleanError(raw);
   // In a table row the file has its own column: only the line is worth the room.
   const where = [
@@ -85,13 +98,13 @@ export function ErrorLine({ error: raw, compact }: { error: AppError; compact?: 
   ].filter(Boolean);
   return (
     <span
-      className={`error-line ${compact ? 'compact' : ''}`}
+      className={`error-line ${compact ? 'compact' : ''}${placed ? ' placed' : ''}`}
       title={`${error.code}: ${error.message}`}
       data-testid="error-line"
     >
       <span className="error-code">{error.code}</span>
       {where.length > 0 && <span className="error-where">{where.join(' · ')}</span>}
-      <span className="error-message">{error.message}</span>
+      <span className="error-message">{placed ? withoutPlace(error) : error.message}</span>
     </span>
   );
 }

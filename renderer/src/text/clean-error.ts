@@ -57,3 +57,31 @@ export function cleanError(error: AppError): AppError {
       : {}),
   };
 }
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The message without the place its error's own fields already say (`spx.csv, line 10,
+ * field "Calls Gamma" ("x") is not a number` → `is not a number ("x")`): a table row shows
+ * the line and field beside it, and its room is for what was wrong. The message is kept
+ * whole where it does not start with that place.
+ */
+export function withoutPlace(error: AppError): string {
+  const { message, file, line, field } = error;
+  let rest = message;
+  const take = (re: RegExp) => {
+    const m = re.exec(rest);
+    if (m) rest = rest.slice(m[0].length);
+    return !!m;
+  };
+  if (file) {
+    const names = [file, basename(file)].map(escape).join('|');
+    if (!take(new RegExp(`^(?:${names})(?:[,:]\\s*|\\s+(?=(?:line|row) ))`))) return message;
+  }
+  if (line !== undefined) take(new RegExp(`^(?:line|row) ${line}(?:[,:]\\s*|\\s+|$)`));
+  if (field) take(new RegExp(`^field (?:"${escape(field)}"|${escape(field)})(?::\\s*|\\s+|$)`));
+  // A value quoted in parentheses opens the rest: what was wrong goes first, where a
+  // narrow row still shows it ("is not a number (“0,0012”)").
+  rest = rest.replace(/^\(("(?:[^"\\]|\\.)*")\)\s+(.+)$/s, '$2 ($1)');
+  return rest.trim() ? rest : message;
+}

@@ -108,7 +108,7 @@ function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot 
       </>
     );
   if (job.status === 'cancelled') return <span className="muted">cancelled</span>;
-  if (job.error) return <ErrorLine error={job.error} compact />;
+  if (job.error) return <ErrorLine error={job.error} compact placed />;
   if (snapshot) return <QualityBadge quality={snapshot.quality} />;
   return null;
 }
@@ -283,7 +283,8 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'outcome',
       label: 'Outcome',
       title: 'Progress, data quality of the snapshot, or the error',
-      width: 200,
+      // The larger share of the room with the file's: a failed row's message needs it more.
+      width: 240,
       min: 150,
       flex: true,
       className: 'c-outcome',
