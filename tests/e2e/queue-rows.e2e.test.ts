@@ -21,6 +21,7 @@ import {
   poll,
   resumeQueue,
   shot,
+  SHOTS,
   SMALL,
   WIDE,
   type Desk,
@@ -215,6 +216,37 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     );
     await expectNoSerious(page, 'queue: a failed row');
     await page.getByTestId('job-drawer').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('keeps every status bar item whole at 1024×700: the throughput and the transport too', async () => {
+    // A full bar: paused, jobs waiting, one cancelled, hundreds done, one failed, a throughput.
+    await showTab('active');
+    await pauseQueue(page);
+    for (const [i, name] of ['bar-a.csv', 'bar-b.csv', 'bar-c.csv'].entries())
+      await submit(chainFile(desk.fixtures, name, 600 + i, { expiries: 1, strikesPerExpiry: 4 }));
+    await poll(() => page.locator('[data-testid=job-row][data-status=queued]').count()).toBe(3);
+    await row('bar-a.csv').getByRole('button', { name: 'Cancel bar-a.csv' }).click();
+    await poll(() => row('bar-a.csv').count()).toBe(0);
+    await page.setViewportSize(SMALL);
+    const items =
+      '.statusbar > :not(.path):not(.sep):not(.spacer):not(.dot), .statusbar .status-link > :not(.path)';
+    await poll(() => cutOff(page, items)).toEqual([]);
+    const bar = page.getByTestId('statusbar');
+    expect(await bar.getByText('browser host').isVisible()).toBe(true);
+    expect(await bar.getByText(/jobs\/min$/).textContent()).toMatch(/^\d[\d,]*\.\d jobs\/min$/);
+    await page.screenshot({
+      path: join(SHOTS, 'queue-rows-statusbar@1024.png'),
+      clip: { x: 0, y: 670, width: 1024, height: 30 },
+    });
+    // Nothing past the bar's right edge (its overflow is hidden).
+    expect(
+      await page.evaluate(
+        `(() => { const b = document.querySelector('.statusbar'); return b.scrollWidth - b.clientWidth; })()`,
+      ),
+    ).toBe(0);
+    await page.setViewportSize(WIDE);
+    await resumeQueue(page);
+    await desk.te.engine.drain();
   });
 });
 

@@ -3,10 +3,10 @@
 // and the job totals. The totals and the busy
 // workers are counted from the same job list the views show (state/job-counts.ts),
 // so the bar never says "failed 0" beside failed jobs; past the newest jobs that list
-// holds, they are the database's counts (jobTotals). When the bar is too narrow (a
-// 1024-px window with the queue paused), the transport and then the throughput give
-// way (cut, whole in their tooltips) before the inbox's counts and the queue's; from
-// 1200 px up, the database path takes only the room left and is cut in the middle.
+// holds, they are the database's counts (jobTotals). No count, the throughput or the
+// transport is ever cut: under 1200 px the database path and the inbox's folder are left
+// to their tooltips; from 1200 px up, the database path takes only the room left and is
+// cut in the middle.
 import { useShallow } from 'zustand/react/shallow';
 import { jobTotals, useApp } from '../state/store.ts';
 import { int, num } from '../text/numbers.ts';
@@ -141,7 +141,7 @@ export function StatusBar() {
         <>
           <span className="sep" />
           <span
-            className="label give"
+            className="label whole"
             title={`${num(stats.throughput_per_min, 1)} jobs/min: jobs completed per minute over the latency window`}
           >
             {num(stats.throughput_per_min, 1)} jobs/min
@@ -150,7 +150,7 @@ export function StatusBar() {
       )}
       <span className="spacer" />
       {health && (
-        <span className="label give first" title={transport}>
+        <span className="label whole" title={transport}>
           {transport}
         </span>
       )}

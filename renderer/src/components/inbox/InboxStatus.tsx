@@ -34,7 +34,8 @@ export function InboxStatus() {
         onClick={() => setOpen(true)}
       >
         <span className="label">inbox</span>{' '}
-        <span className="path" data-testid="status-inbox-dir">
+        {/* Under 1200 px, in the tooltip only: the counts beside it need the room. */}
+        <span className="path narrow-hide" data-testid="status-inbox-dir">
           {status.dir}
         </span>{' '}
         {status.problem && (
