@@ -294,7 +294,9 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await goTo(page, 'sources');
     const vendor = page.locator('[data-testid=source-row][data-source=vendor-x]');
     await vendor
-      .getByRole('button', { name: '1 failed: show the failed jobs of vendor-x in the Queue' })
+      .getByRole('button', {
+        name: '1 failed on their content: show the failed jobs of vendor-x in the Queue, which also lists failures not counted here',
+      })
       .click();
     await page.getByTestId('queue-view').waitFor();
     expect(await page.locator('[data-filter=failed]').getAttribute('aria-pressed')).toBe('true');
