@@ -2,10 +2,11 @@
 // the scheduler and (optionally) the watched inbox, and exposes one handler per call
 // of the API map. The desktop shell, the browser host and the CLI all start the
 // engine through here, so they cannot drift apart.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
+import { configuredAttach } from './configured-attach.ts';
 import { loadConfig, storeThreads, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
 import { drainQueue } from './api/drain.ts';
@@ -286,7 +287,16 @@ async function start(
   const noScheduler = () => err('INTERNAL', 'This engine was started without a scheduler.');
   const rulesAccess = { active: async () => rules.active, service: async () => ok(rules) };
   const handlers: CallHandlers = {
-    ...storeHandlers({ store, events, config: cfg, rules: rulesAccess }),
+    ...storeHandlers({
+      store,
+      events,
+      config: cfg,
+      rules: rulesAccess,
+      attach: configuredAttach(
+        cfg,
+        opts.attach?.map((d) => resolve(d)),
+      ),
+    }),
     'engine:health': async () =>
       ok({
         ok: store.fatal === null,

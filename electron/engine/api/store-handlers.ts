@@ -45,6 +45,11 @@ export interface StoreApiDeps {
   events: EngineEvents;
   config: Pick<Config, 'latencyWindowMs' | 'attach' | 'conventions' | 'dataDir' | 'dbPath'>;
   rules: RulesAccess;
+  /**
+   * The configured export folders as they are now (a running engine: configuredAttach, so
+   * that an edit of config.json's `attach` counts at once); else the configuration's.
+   */
+  attach?: () => Result<string[]>;
 }
 
 export type StoreCalls = Omit<
@@ -111,18 +116,33 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     );
   const sources = () => (sourceCalls ??= loadSources());
   // History, diff, levels and details, over the store and any attached export folders:
-  // the configuration's, kept (with what they have read) for the engine's life, and for
-  // one call those its request adds (the command line's --attach).
-  let analyticsP: Promise<import('../analytics/index.ts').Analytics> | null = null;
+  // the configured ones (kept, with what they have read, while the configuration names the
+  // same folders) and, for one call, those its request adds (the command line's --attach).
+  let kept: { key: string; analytics: Promise<import('../analytics/index.ts').Analytics> } | null =
+    null;
   const analyticsOf = (attach: string[]) =>
     import('../analytics/index.ts').then(
       ({ Analytics }) =>
         new Analytics({ store, attach, timeZone: deps.config.conventions.exchange_time_zone }),
     );
-  const analytics = (more?: string[]) =>
-    more?.length
-      ? analyticsOf([...deps.config.attach, ...more])
-      : (analyticsP ??= analyticsOf(deps.config.attach));
+  const analyticsR = async (
+    more?: string[],
+  ): Promise<Result<import('../analytics/index.ts').Analytics>> => {
+    const configured = deps.attach ? deps.attach() : ok(deps.config.attach);
+    if (!configured.ok) return configured;
+    if (more?.length) return ok(await analyticsOf([...configured.value, ...more]));
+    const key = JSON.stringify(configured.value);
+    if (kept?.key !== key) kept = { key, analytics: analyticsOf(configured.value) };
+    return ok(await kept.analytics);
+  };
+  /** `read` over the analytics of the configured (and `more`) folders, or why they cannot be read. */
+  const withAnalytics = async <T>(
+    more: string[] | undefined,
+    read: (a: import('../analytics/index.ts').Analytics) => Promise<Result<T>>,
+  ): Promise<Result<T>> => {
+    const a = await analyticsR(more);
+    return a.ok ? read(a.value) : a;
+  };
 
   /** Removes what `sel` selects, audited, and tells the engine's memory and the windows once. */
   const remove = async (
@@ -175,15 +195,17 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       ok(await listSnapshots(store, { ...req, underlying: asStored(req.underlying) })),
     'snapshots:many': async ({ ids }) => ok(await getSnapshots(store, ids)),
     'snapshots:count': async () => ok({ total: await countSnapshots(store) }),
-    'snapshots:get': async ({ id, attach }) => (await analytics(attach)).snapshot(id),
-    'snapshots:cells': async ({ id, attach }) => (await analytics(attach)).cells(id),
-    'snapshots:history': async (req) =>
-      (await analytics(req.attach)).history({ ...req, underlying: asStored(req.underlying)! }),
-    'snapshots:diff': async ({ from, to, attach }) => (await analytics(attach)).diff(from, to),
-    'snapshots:levels': async ({ attach }) => (await analytics(attach)).levels(),
+    'snapshots:get': ({ id, attach }) => withAnalytics(attach, (a) => a.snapshot(id)),
+    'snapshots:cells': ({ id, attach }) => withAnalytics(attach, (a) => a.cells(id)),
+    'snapshots:history': (req) =>
+      withAnalytics(req.attach, (a) =>
+        a.history({ ...req, underlying: asStored(req.underlying)! }),
+      ),
+    'snapshots:diff': ({ from, to, attach }) => withAnalytics(attach, (a) => a.diff(from, to)),
+    'snapshots:levels': ({ attach }) => withAnalytics(attach, (a) => a.levels()),
     'snapshots:remove': async ({ id, justification, author }) => {
       // The id as the other calls take it (its first characters will do), from the store only.
-      const found = await (await analytics()).snapshot(id);
+      const found = await withAnalytics(undefined, (a) => a.snapshot(id));
       if (!found.ok) return found;
       const { snapshot, origin } = found.value;
       if (origin !== LOCAL_ORIGIN)
