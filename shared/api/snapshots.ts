@@ -1,6 +1,7 @@
 // The answers of the snapshot calls (ANALYTICS.md): one snapshot's figures by strike,
 // expiry and bucket, an underlying's history, the difference of two snapshots, and the
 // levels board (each underlying's latest snapshot).
+import { LeftExports } from '../left-exports.ts';
 import { z } from 'zod';
 import {
   BucketFigures,
@@ -160,6 +161,8 @@ export const RemovedSnapshot = z.object({
   snapshot: GEXSnapshot,
   /** The export files removed with it (the strike, expiry and snapshot datasets'). */
   files: z.array(z.string()),
+  /** Its export files left on disk, by folder (shared/left-exports.ts); none most often. */
+  left: z.array(LeftExports),
 });
 export type RemovedSnapshot = z.infer<typeof RemovedSnapshot>;
 
@@ -183,6 +186,8 @@ export const PruneResult = z.object({
   newest: IsoTimestamp.nullable(),
   /** Export files deleted (0 on a dry run). */
   files: z.number().int().min(0),
+  /** Their export files left on disk, by folder, counted (shared/left-exports.ts). */
+  left: z.array(LeftExports),
 });
 export type PruneResult = z.infer<typeof PruneResult>;
 

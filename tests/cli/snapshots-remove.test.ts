@@ -110,6 +110,77 @@ describe('gex-desk snapshots remove', () => {
     expect(usage.stderr).toMatch(/^gex-desk: --underlying and --dry-run go with --before DATE/);
   });
 
+  it('names the export files it leaves in the folder they were exported to (another --data-dir), text and --json', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const days = ['2023-05-02', '2023-05-03', '2024-01-08'];
+    const files = days.map((day, i) => {
+      const f = join(dir, `spx-${day}.csv`);
+      writeCboeCsv(f, { seed: 50 + i, expiries: 2, strikesPerExpiry: 6, asOf: `${day}T10:30:00` });
+      return f;
+    });
+    const ingested = await runCli(['ingest', ...files, '--json', ...args]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    const snap = (i: number) => ingested.lines[i]!.snapshot as { id: string; parquet: string };
+    const exported = join(dir, 'data');
+    expect(snap(2).parquet.startsWith(exported)).toBe(true);
+    // The database now used with another data folder (moved, or a copy): nothing of the
+    // folder its snapshots were exported to is deleted, and that is said, file by file.
+    const elsewhere = [...args, '--data-dir', join(dir, 'other-data')];
+    const text = await runCli([
+      'snapshots',
+      'remove',
+      snap(2).id,
+      '--justification',
+      'wrong file',
+      ...elsewhere,
+    ]);
+    expect(text.code, text.stderr).toBe(0);
+    const [first, ...named] = text.stdout.trimEnd().split('\n');
+    expect(first).toContain(
+      `; 0 export files deleted; 3 export files left in ${exported}, where the snapshot was exported (not the data folder in use, so not deleted): a desk attaching that folder still sees the snapshot`,
+    );
+    expect(named).toHaveLength(3);
+    for (const line of named) {
+      const f = line.replace(/^  left: /, '');
+      expect(f.startsWith(exported) && existsSync(f), line).toBe(true);
+    }
+    expect(named[0]).toBe(`  left: ${snap(2).parquet}`);
+
+    const json = await runCli([
+      'snapshots',
+      'remove',
+      snap(1).id,
+      '--justification',
+      'wrong file',
+      '--json',
+      ...elsewhere,
+    ]);
+    expect(json.lines[0]).toMatchObject({
+      id: snap(1).id,
+      files: [],
+      left: [{ folder: exported, reason: 'outside', count: 3 }],
+    });
+    expect((json.lines[0]!.left as { files: string[] }[])[0]!.files).toContain(snap(1).parquet);
+
+    const pruned = await runCli([
+      'snapshots',
+      'remove',
+      '--before',
+      '2023-06-01',
+      '--justification',
+      'kept a year',
+      '--json',
+      ...elsewhere,
+    ]);
+    expect(pruned.lines[0]).toMatchObject({
+      count: 1,
+      files: 0,
+      left: [{ folder: exported, reason: 'outside', count: 3 }],
+    });
+    expect(existsSync(snap(0).parquet)).toBe(true);
+  });
+
   it('refuses a --before that is no time as history refuses its --from: usage, naming the forms (exit 2)', async () => {
     const { args } = cliHome();
     // Epoch seconds, a month and day no calendar has, words.

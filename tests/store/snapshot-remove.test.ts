@@ -175,6 +175,7 @@ describe('snapshots:remove', () => {
         oldest: '2023-06-01T10:30:00-04:00',
         newest: '2023-06-02T10:30:00-04:00',
         files: 0,
+        left: [],
       });
       expect(await rowsOf('gex_snapshots', oldDia.snapshot)).toBe(1);
       expect(heard).toEqual([]);
@@ -185,7 +186,13 @@ describe('snapshots:remove', () => {
         justification: 'older than the desk keeps',
         author: 'ana',
       });
-      expect(dia).toMatchObject({ dry_run: false, count: 1, underlyings: ['DIA'], files: 3 });
+      expect(dia).toMatchObject({
+        dry_run: false,
+        count: 1,
+        underlyings: ['DIA'],
+        files: 3,
+        left: [],
+      });
       for (const t of TABLES) expect(await rowsOf(t, oldDia.snapshot), t).toBe(0);
       for (const t of TABLES) expect(await rowsOf(t, newDia.snapshot), t).toBeGreaterThan(0);
       expect(await rowsOf('gex_snapshots', oldXle.snapshot)).toBe(1);

@@ -217,7 +217,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const removed = await remove({ id: snapshot.id }, { justification, author });
       const [one] = removed.snapshots;
       return one
-        ? ok({ snapshot: one, files: removed.files })
+        ? ok({ snapshot: one, files: removed.files, left: removed.left })
         : err('NOT_FOUND', `There is no snapshot ${id} in this store.`);
     },
     'snapshots:prune': async ({ before, underlying, justification, author, dry_run }) => {
@@ -226,8 +226,8 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       if (!bound.ok) return err('VALIDATION', bound.error.message.replace(/^from/, 'before'));
       const sel = { beforeMs: bound.value.fromMs, underlying: asStored(underlying) ?? null };
       const { selectedSnapshots } = await import('../store/snapshot-remove.ts');
-      const { snapshots, files } = dry_run
-        ? { snapshots: await selectedSnapshots(store, sel), files: [] }
+      const { snapshots, files, left } = dry_run
+        ? { snapshots: await selectedSnapshots(store, sel), files: [], left: [] }
         : await remove(sel, { justification, author });
       return ok({
         dry_run,
@@ -236,6 +236,8 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
         oldest: snapshots[0]?.as_of ?? null,
         newest: snapshots.at(-1)?.as_of ?? null,
         files: files.length,
+        // Counted: a prune of years leaves thousands (the command's remove names each).
+        left: left.map(({ files: _named, ...l }) => l),
       });
     },
     'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),

@@ -9,7 +9,10 @@
 // (removal-intents.ts), so that a process killed before removing them leaves none for good.
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
-import { exportFilesIn } from '../export-layout.ts';
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { LeftExports } from '../../../shared/left-exports.ts';
+import { exportFilesIn, exportFilesOf, exportRootOf } from '../export-layout.ts';
 import { auditedTransaction } from './audit.ts';
 import type { Params, Store } from './db.ts';
 import { removeFiles, type RemovalIntents } from './removal-intents.ts';
@@ -32,6 +35,12 @@ export interface Removed {
   snapshots: GEXSnapshot[];
   /** The export files deleted. */
   files: string[];
+  /**
+   * Their export files still on disk, by folder: where the stored paths name another
+   * folder than the data folder in use (never deleted: a copied database must not delete
+   * another desk's files), or those deleting failed for.
+   */
+  left: LeftExports[];
 }
 
 function where(sel: Selection): { sql: string; params: Params } {
@@ -82,7 +91,36 @@ export async function removeSnapshots(
   // holds open on Windows) is only an export that no snapshot names any more.
   const files = removeFiles(snapshots.flatMap(filesOf));
   if (note) intents.done(note);
-  return { snapshots, files };
+  return { snapshots, files, left: leftExports(dataDir, snapshots, files) };
+}
+
+/** Of the snapshots' export files (in the data folder in use, and where they were exported), those still on disk. */
+function leftExports(dataDir: string, snapshots: GEXSnapshot[], deleted: string[]): LeftExports[] {
+  const gone = new Set(deleted);
+  const inUse = resolve(dataDir);
+  const byFolder = new Map<string, LeftExports & { files: string[] }>();
+  for (const s of snapshots) {
+    const candidates = new Set([
+      ...Object.values(exportFilesIn(dataDir, s.parquet)),
+      ...Object.values(exportFilesOf(s.parquet)),
+    ]);
+    for (const f of candidates) {
+      if (gone.has(f) || !existsSync(f)) continue;
+      const rel = relative(inUse, f);
+      const root =
+        rel && !rel.startsWith('..') && !isAbsolute(rel) ? inUse : resolve(exportRootOf(s.parquet));
+      const entry = byFolder.get(root) ?? {
+        folder: root,
+        reason: root === inUse ? ('not_deleted' as const) : ('outside' as const),
+        files: [],
+        count: 0,
+      };
+      entry.files.push(f);
+      entry.count += 1;
+      byFolder.set(root, entry);
+    }
+  }
+  return [...byFolder.values()];
 }
 
 const removedEntry = (s: GEXSnapshot, why: Why) => ({

@@ -12,6 +12,7 @@ import {
   type ProcessingJob,
 } from '../../../shared/domain.ts';
 import type { PruneResult, QueueStats } from '../../../shared/api.ts';
+import { leftExportsText } from '../../../shared/left-exports.ts';
 import { withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainQueue } from './queue-drain.ts';
@@ -257,11 +258,14 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
     const r = await api.call('snapshots:remove', { id: positionals[0]!, ...why });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const s = r.value.snapshot;
-    if (values.json) out.json({ ...snapshotJson(s), files: r.value.files });
-    else
+    if (values.json) out.json({ ...snapshotJson(s), files: r.value.files, left: r.value.left });
+    else {
+      const left = r.value.left;
       out.line(
-        `removed snapshot ${s.id} (${s.underlying} as of ${s.as_of}, total GEX ${usd(s.total_gex)}); ${counted(r.value.files.length, 'export file')} deleted`,
+        `removed snapshot ${s.id} (${s.underlying} as of ${s.as_of}, total GEX ${usd(s.total_gex)}); ${counted(r.value.files.length, 'export file')} deleted${left.length ? `; ${leftExportsText(left)}` : ''}`,
       );
+      for (const f of left.flatMap((l) => l.files ?? [])) out.line(`  left: ${f}`);
+    }
     return EXIT.ok;
   });
 }
@@ -273,7 +277,7 @@ function prunedText(p: PruneResult, before: string, underlying: string | undefin
   const what = `${counted(p.count, 'snapshot')} of ${p.underlyings.join(', ')}, ${when}`;
   return p.dry_run
     ? `would remove ${what} (a dry run: nothing removed)`
-    : `removed ${what}; ${counted(p.files, 'export file')} deleted`;
+    : `removed ${what}; ${counted(p.files, 'export file')} deleted${p.left.length ? `; ${leftExportsText(p.left)}` : ''}`;
 }
 
 export async function queueCommand(argv: string[], out: Output): Promise<ExitCode> {

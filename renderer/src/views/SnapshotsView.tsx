@@ -4,6 +4,7 @@
 // the board or the list shows below it with its workbench of charts.
 import { useEffect, useRef, useState } from 'react';
 import type { GEXSnapshot } from '../../../shared/domain.ts';
+import { leftExportsText, type LeftExports } from '../../../shared/left-exports.ts';
 import { snapshotById, useApp } from '../state/store.ts';
 import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
@@ -41,12 +42,15 @@ export function SnapshotsView() {
   // (its Remove… button went with it), and a status line says what went while the analyst
   // stays on that pane with nothing open.
   const root = useRef<HTMLDivElement>(null);
-  const [removed, setRemoved] = useState<{ text: string; pane: string } | null>(null);
+  const [removed, setRemoved] = useState<{ text: string; pane: string; left: boolean } | null>(
+    null,
+  );
   const removedText = removed && removed.pane === (pane ?? '') && !selected ? removed.text : '';
-  const onRemoved = (s: GEXSnapshot) =>
+  const onRemoved = (s: GEXSnapshot, left: LeftExports[]) =>
     setRemoved({
-      text: `Removed the ${s.underlying} snapshot of ${asOfStamp(s.as_of)}.`,
+      text: `Removed the ${s.underlying} snapshot of ${asOfStamp(s.as_of)}.${left.length ? ` ${leftExportsText(left)}` : ''}`,
       pane: pane ?? '',
+      left: left.length > 0,
     });
   const landing = () => root.current?.querySelector<HTMLElement>('.pane-title')?.focus();
 
@@ -96,7 +100,7 @@ export function SnapshotsView() {
       {/* Always in the page, so that what is written into it is read out. */}
       <div
         role="status"
-        className={removedText ? 'banner ok' : 'sr-only'}
+        className={removedText ? `banner ${removed?.left ? 'paused' : 'ok'}` : 'sr-only'}
         data-testid="snapshot-removed-status"
       >
         {removedText}

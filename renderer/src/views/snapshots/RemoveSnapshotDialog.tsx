@@ -50,9 +50,9 @@ export function RemoveSnapshotDialog({
       testId="remove-snapshot-dialog"
     >
       <p className="muted">
-        Its figures and its three export files are deleted, and it leaves the levels board, the
-        history and the list. Its request keeps its trail, where the removal is recorded; the file (
-        {basename(snapshot.source_file)}) can be ingested again.
+        Its figures and its three export files in this data folder are deleted, and it leaves the
+        levels board, the history and the list. Its request keeps its trail, where the removal is
+        recorded; the file ({basename(snapshot.source_file)}) can be ingested again.
       </p>
       <AuditedForm onSubmit={() => void submit()}>
         <WhyField

@@ -2,6 +2,7 @@
 // exposures beyond gamma, or "re-ingest to see" on a snapshot stored before them), its
 // data quality with the reasons, the way to its history and to a comparison, and the
 // workbench of charts (SnapshotCharts).
+import type { LeftExports } from '../../../../shared/left-exports.ts';
 import { useEffect, useState } from 'react';
 import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
@@ -43,8 +44,8 @@ export function SnapshotPanel({
   landing,
 }: {
   id: string;
-  /** It was removed here (the panel closes with it). */
-  onRemoved(snapshot: GEXSnapshot): void;
+  /** It was removed here (the panel closes with it); `left`: its export files still on disk. */
+  onRemoved(snapshot: GEXSnapshot, left: LeftExports[]): void;
   /** Focuses what is left in the view once it is removed. */
   landing(): void;
 }) {
@@ -149,7 +150,7 @@ export function SnapshotPanel({
           onClose={() => setRemoving(false)}
           onDone={(removed) => {
             useApp.getState().onSnapshotsRemoved([removed.snapshot.id]);
-            onRemoved(removed.snapshot);
+            onRemoved(removed.snapshot, removed.left);
           }}
           fallbackFocus={landing}
         />
