@@ -142,7 +142,7 @@ describe('gex-desk snapshots remove', () => {
     );
     expect(named).toHaveLength(3);
     for (const line of named) {
-      const f = line.replace(/^  left: /, '');
+      const f = line.replace(/^ {2}left: /, '');
       expect(f.startsWith(exported) && existsSync(f), line).toBe(true);
     }
     expect(named[0]).toBe(`  left: ${snap(2).parquet}`);
