@@ -116,7 +116,16 @@ export type UnreadableFile = z.infer<typeof UnreadableFile>;
  * itself and is named, never a shorter answer in silence.
  */
 const partialAnswer = <Row extends z.ZodType>(row: Row) =>
-  z.object({ rows: z.array(row), unreadable: z.array(UnreadableFile) });
+  z.object({
+    rows: z.array(row),
+    unreadable: z.array(UnreadableFile),
+    /**
+     * Attached folders that hold no export (the per-user folder, data/snapshots, an
+     * underlying's folder): `path` the folder, `message` why and the folder likely meant.
+     * Nothing is read from them; said, so that an empty answer is not taken for "none".
+     */
+    not_exports: z.array(UnreadableFile),
+  });
 
 /** An underlying's history, oldest as_of first. */
 export const HistoryAnswer = partialAnswer(HistoryPoint);

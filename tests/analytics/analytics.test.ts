@@ -478,6 +478,7 @@ describe('an attached export folder', () => {
     expect(ndxHistory.ok && ndxHistory.value).toEqual({
       rows: [expect.objectContaining({ id: ndx.id })],
       unreadable: [],
+      not_exports: [],
     });
     // Compare's snapshots that can be read still compare; the unreadable one is an error naming it.
     const diff = await analytics.diff(jan.id, feb.id);

@@ -212,6 +212,7 @@ describe("the underlying's partition folder", () => {
       expect(attached.value).toEqual({
         rows: own.value.rows.map((r) => ({ ...r, origin: theirs.dataDir })),
         unreadable: [],
+        not_exports: [],
       });
       await mine.store.close();
       await theirs.store.close();
@@ -233,7 +234,7 @@ describe("the underlying's partition folder", () => {
       }
       // Known, with nothing in the range: an empty answer, as for the store.
       const empty = await attached.history({ underlying: 'BRK_B', from: '2025-01-01' });
-      expect(empty).toEqual({ ok: true, value: { rows: [], unreadable: [] } });
+      expect(empty).toEqual({ ok: true, value: { rows: [], unreadable: [], not_exports: [] } });
       await mine.store.close();
       await theirs.store.close();
     });

@@ -7,7 +7,7 @@
 // folders written before 2026-12-05, with `_` for each character outside [A-Za-z0-9._-]:
 // both are read, and each file's own `underlying` column decides whose it is.
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   EXPIRIES_DATASET,
   mayHoldSeveral,
@@ -31,6 +31,19 @@ function dirs(path: string, prefix: string): string[] {
   } catch {
     return [];
   }
+}
+
+function readableDirs(path: string): string[] {
+  return dirs(path, '').filter((d) => !d.startsWith('.'));
+}
+
+/** Whether `path` looks like an export folder: one of the three datasets is there. */
+function holdsExports(path: string): boolean {
+  return (
+    dirs(path, 'underlying=').length > 0 ||
+    dirs(join(path, SNAPSHOTS_DATASET), 'underlying=').length > 0 ||
+    dirs(join(path, EXPIRIES_DATASET), 'underlying=').length > 0
+  );
 }
 
 function parquetFiles(path: string): string[] {
@@ -104,6 +117,32 @@ export class ExportFolder {
 
   get exists(): boolean {
     return existsSync(this.root);
+  }
+
+  /**
+   * Why this folder is likely not an export folder (a data folder), or null: it holds none
+   * of the three datasets and no `underlying=` folders (the per-user folder, the parent of
+   * data/, an underlying's folder), or it is one dataset of one (data/snapshots). Reading
+   * it answers nothing, which must not pass for "no snapshots" in silence; the message
+   * names the folder likely meant when one is in sight (`<dir>/data`, the parent).
+   */
+  problem(): string | null {
+    const dataset = basename(this.root);
+    const parent = dirname(this.root);
+    if ((dataset === SNAPSHOTS_DATASET || dataset === EXPIRIES_DATASET) && holdsExports(parent))
+      return `is the ${dataset} dataset of an export folder, not the folder: attach ${parent} instead`;
+    if (holdsExports(this.root)) return null;
+    const inside = readableDirs(this.root).find((d) => holdsExports(join(this.root, d)));
+    const up = basename(parent);
+    const folderAbove =
+      up === SNAPSHOTS_DATASET || up === EXPIRIES_DATASET ? dirname(parent) : parent;
+    const above = holdsExports(folderAbove) ? folderAbove : undefined;
+    const likely = inside
+      ? `; attach ${join(this.root, inside)} instead, which holds them`
+      : above && dataset.startsWith('underlying=')
+        ? `; attach ${above} instead, the export folder it lies in`
+        : ' (a data folder with nothing exported yet holds none either)';
+    return `holds none of an export folder's three datasets (${SNAPSHOTS_DATASET}/, ${EXPIRIES_DATASET}/, the strikes' underlying=…/ folders), so no snapshot is read from it${likely}`;
   }
 
   #snapshots(): string {

@@ -14,6 +14,7 @@ import type {
   SnapshotCells,
   SnapshotDetail,
   SnapshotDiff,
+  UnreadableFile,
 } from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Store } from '../store/db.ts';
@@ -58,6 +59,14 @@ export class Analytics {
     this.#attached = roots.map((root) => new ExportOrigin(new ExportFolder(root)));
     this.#timeZone = opts.timeZone;
     this.#now = opts.now ?? Date.now;
+  }
+
+  /** The attached folders that hold no export, and why (ExportFolder.problem). */
+  notExports(): UnreadableFile[] {
+    return this.#attached.flatMap((a) => {
+      const problem = a.folder.exists ? a.folder.problem() : null;
+      return problem ? [{ path: a.origin, message: problem }] : [];
+    });
   }
 
   get attached(): string[] {
@@ -124,12 +133,16 @@ export class Analytics {
     ) {
       return err(
         'NOT_FOUND',
-        `There is no snapshot of ${req.underlying.toUpperCase()}${this.#where()}.`,
+        `There is no snapshot of ${req.underlying.toUpperCase()}${this.#where()}.${this.#wrongFolders()}`,
       );
     }
     // Stable: equal instants keep the store's order, then the folders'.
     all.sort((a, b) => a.as_of_ms - b.as_of_ms);
-    return ok({ rows: all.map(historyPoint), unreadable: named(unreadable) });
+    return ok({
+      rows: all.map(historyPoint),
+      unreadable: named(unreadable),
+      not_exports: this.notExports(),
+    });
   }
 
   async #levels(): Promise<Result<LevelsAnswer>> {
@@ -152,6 +165,7 @@ export class Analytics {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, s]) => levelsRow(s, now)),
       unreadable: named(unreadable),
+      not_exports: this.notExports(),
     });
   }
 
@@ -221,7 +235,10 @@ export class Analytics {
     const hint = underlying
       ? ` ${id.toUpperCase()} is an underlying, not a snapshot id: its history lists its snapshots with their ids.`
       : '';
-    return err('NOT_FOUND', `There is no snapshot ${id}${this.#where()}.${hint}`);
+    return err(
+      'NOT_FOUND',
+      `There is no snapshot ${id}${this.#where()}.${hint}${this.#wrongFolders()}`,
+    );
   }
 
   /**
@@ -241,6 +258,13 @@ export class Analytics {
   async #known(origins: SnapshotOrigin[], underlying: string): Promise<boolean> {
     for (const o of origins) if (await o.hasUnderlying(underlying)) return true;
     return false;
+  }
+
+  /** The attached folders that hold no export, as sentences after a "no snapshot". */
+  #wrongFolders(): string {
+    return this.notExports()
+      .map((f) => ` ${f.path} ${f.message}.`)
+      .join('');
   }
 
   #where(): string {

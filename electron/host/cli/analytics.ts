@@ -39,8 +39,11 @@ export function attachOption(values: { attach?: string[] }): string[] | undefine
   if (!values.attach) return undefined;
   return values.attach.map((dir) => {
     const abs = resolve(dir);
-    if (!existsSync(abs) || !statSync(abs).isDirectory())
-      throw new UsageError(`--attach ${dir}: there is no such folder`);
+    if (!existsSync(abs)) throw new UsageError(`--attach ${dir}: there is no such folder`);
+    if (!statSync(abs).isDirectory())
+      throw new UsageError(
+        `--attach ${dir}: is a file, not a folder (attach the export folder, another workstation's data folder)`,
+      );
     return abs;
   });
 }
@@ -221,7 +224,13 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
  * After the rows of history or levels, each file of an attached folder that could not be
  * read, on stderr by its whole path: exit 1, as the answer lacks what it holds.
  */
-function unreadableFiles(out: Output, files: UnreadableFile[]): ExitCode {
+function unreadableFiles(
+  out: Output,
+  files: UnreadableFile[],
+  notExports: UnreadableFile[],
+): ExitCode {
+  // A folder that holds no export is a warning: the answer is all there is to read.
+  for (const f of notExports) out.error(`warning: the attached folder ${f.path} ${f.message}`);
   for (const f of files) out.error(`${f.path}, in an attached export folder, ${f.message}`);
   return files.length === 0 ? EXIT.ok : EXIT.rejected;
 }
@@ -265,7 +274,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
       out.error(describeError(r.error));
       return r.error.code === 'VALIDATION' ? EXIT.usage : EXIT.rejected;
     }
-    const { rows, unreadable } = r.value;
+    const { rows, unreadable, not_exports } = r.value;
     if (values.json) rows.forEach((p) => out.json(historyJson(p)));
     else if (rows.length === 0)
       out.line(
@@ -302,7 +311,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
           ]),
         ),
       );
-    return unreadableFiles(out, unreadable);
+    return unreadableFiles(out, unreadable, not_exports);
   });
 }
 
@@ -421,7 +430,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:levels', {});
     if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
-    const { rows, unreadable } = r.value;
+    const { rows, unreadable, not_exports } = r.value;
     if (values.json) rows.forEach((l) => out.json(levelsJson(l)));
     else
       out.line(
@@ -454,7 +463,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
           ]),
         ),
       );
-    return unreadableFiles(out, unreadable);
+    return unreadableFiles(out, unreadable, not_exports);
   });
 }
 

@@ -65,7 +65,12 @@ function Move({
 
 export function CompareView({ ids }: { ids: string[] }) {
   const client = useApp((s) => s.client);
-  const { rows, error: levelsError, unreadable: levelsUnreadable } = useLevels();
+  const {
+    rows,
+    error: levelsError,
+    unreadable: levelsUnreadable,
+    not_exports: notExports,
+  } = useLevels();
   const levels = rows ?? [];
   const [underlying, setUnderlying] = useState<string | null>(null);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
@@ -322,7 +327,10 @@ export function CompareView({ ids }: { ids: string[] }) {
           <span className="muted">{plural(points.length, 'snapshot')} of this underlying</span>
         )}
       </div>
-      <UnreadableNotice files={unreadableOf(levelsUnreadable, pointsUnreadable)} />
+      <UnreadableNotice
+        files={unreadableOf(levelsUnreadable, pointsUnreadable)}
+        folders={notExports}
+      />
       {!bId && levelsError && <ErrorLine error={levelsError} />}
       {!bId && !levelsError && (
         <div className="empty">{rows?.length === 0 ? 'No snapshots yet.' : 'Loading…'}</div>

@@ -34,7 +34,12 @@ type Total = (typeof TOTALS)[number]['id'];
 
 export function HistoryView({ underlying }: { underlying: string }) {
   const client = useApp((s) => s.client);
-  const { rows: levels, error: levelsError, unreadable: levelsUnreadable } = useLevels();
+  const {
+    rows: levels,
+    error: levelsError,
+    unreadable: levelsUnreadable,
+    not_exports: notExports,
+  } = useLevels();
   const underlyings = useMemo(() => (levels ?? []).map((l) => l.underlying), [levels]);
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [pointsUnreadable, setPointsUnreadable] = useState<UnreadableFile[]>([]);
@@ -284,7 +289,10 @@ export function HistoryView({ underlying }: { underlying: string }) {
           </span>
         )}
       </div>
-      <UnreadableNotice files={unreadableOf(levelsUnreadable, pointsUnreadable)} />
+      <UnreadableNotice
+        files={unreadableOf(levelsUnreadable, pointsUnreadable)}
+        folders={notExports}
+      />
       {shownError && <ErrorLine error={shownError} />}
       {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
       {none && (

@@ -213,6 +213,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const [rows, setRows] = useState<LevelsRow[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [unreadable, setUnreadable] = useState<UnreadableFile[]>([]);
+  const [notExports, setNotExports] = useState<UnreadableFile[]>([]);
   const [loaded, setLoaded] = useState(false);
 
   // Loaded when shown, and again when a snapshot is removed or arrives (at most once a
@@ -225,11 +226,13 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
       setLoaded(true);
       if (!res.ok) {
         setUnreadable([]);
+        setNotExports([]);
         return setError(res.error);
       }
       setError(null);
       setRows(res.value.rows);
       setUnreadable(res.value.unreadable);
+      setNotExports(res.value.not_exports);
     });
     return () => {
       live = false;
@@ -317,7 +320,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
           Export CSV
         </button>
       </div>
-      <UnreadableNotice files={unreadable} />
+      <UnreadableNotice files={unreadable} folders={notExports} />
       <div
         ref={setFrame}
         className="table levels-table"

@@ -10,14 +10,40 @@ export function unreadableOf(...lists: (UnreadableFile[] | undefined)[]): Unread
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export function UnreadableNotice({ files }: { files: UnreadableFile[] }) {
+export function UnreadableNotice({
+  files,
+  folders = [],
+}: {
+  files: UnreadableFile[];
+  /** Attached folders that hold no export (not_exports): nothing is read from them. */
+  folders?: UnreadableFile[];
+}) {
   // Always in the page, so that what is written into it is read out.
+  const shown = files.length > 0 || folders.length > 0;
   return (
     <div
       role="status"
-      className={files.length > 0 ? 'banner paused unreadable-notice' : 'sr-only'}
+      className={shown ? 'banner paused unreadable-notice' : 'sr-only'}
       data-testid="unreadable-notice"
     >
+      {folders.length > 0 && (
+        <>
+          <p className="unreadable-title">
+            {folders.length === 1
+              ? 'An attached folder is not an export folder: no snapshot is read from it.'
+              : `${folders.length} attached folders are not export folders: no snapshot is read from them.`}{' '}
+            Change <code>attach</code> in config.json.
+          </p>
+          <ul className="unreadable-files" aria-label="Attached folders that hold no export">
+            {folders.map((f) => (
+              <li key={f.path} data-testid="not-export-folder">
+                <code className="unreadable-path">{f.path}</code>{' '}
+                <span className="unreadable-message">{f.message}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       {files.length > 0 && (
         <>
           <p className="unreadable-title">

@@ -15,13 +15,20 @@ export interface Levels {
   error: AppError | null;
   /** Files of attached folders that could not be read: their snapshots are not among the rows. */
   unreadable: UnreadableFile[];
+  /** Attached folders that hold no export (not_exports). */
+  not_exports: UnreadableFile[];
 }
 
 export function useLevels(): Levels {
   const client = useApp((s) => s.client);
   const arrivals = useArrivals();
   const removals = useApp((s) => s.removals);
-  const [levels, setLevels] = useState<Levels>({ rows: null, error: null, unreadable: [] });
+  const [levels, setLevels] = useState<Levels>({
+    rows: null,
+    error: null,
+    unreadable: [],
+    not_exports: [],
+  });
   useEffect(() => {
     if (!client) return;
     let live = true;
@@ -29,7 +36,9 @@ export function useLevels(): Levels {
       if (!live) return;
       // Rows loaded before stay on offer while a later load fails.
       setLevels((was) =>
-        r.ok ? { ...r.value, error: null } : { ...was, error: r.error, unreadable: [] },
+        r.ok
+          ? { ...r.value, error: null }
+          : { ...was, error: r.error, unreadable: [], not_exports: [] },
       );
     });
     return () => {
