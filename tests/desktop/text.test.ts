@@ -2,6 +2,7 @@
 // view, times always with their zone, counted nouns, quality in words, and errors
 // without the app's own folders.
 import { describe, expect, it } from 'vitest';
+import { originLabel, shortFolder } from '../../renderer/src/text/origin.ts';
 import type { AppError } from '../../shared/result.ts';
 import { byteSizesApart } from '../../shared/bytes.ts';
 import {
@@ -359,5 +360,20 @@ describe('a failed row’s message without its place said twice', () => {
     expect(
       withoutPlace({ code: 'INTERNAL', message: 'spx.csv, line 3', file: 'spx.csv', line: 3 }),
     ).toBe('spx.csv, line 3');
+  });
+});
+
+describe('where an attached snapshot comes from', () => {
+  it('shortens the folder from the left, keeping what tells desks apart', () => {
+    expect(originLabel('local')).toBeNull();
+    expect(originLabel('/mnt/desk-b/gex-desk/data')).toBe('attached: /mnt/desk-b/gex-desk/data');
+    expect(shortFolder('/mnt/trading-floor/desk-b/gex-desk/data')).toBe('…/gex-desk/data');
+    expect(shortFolder('/srv/exports/workstation-long-name-b/gex-desk-data')).toBe(
+      '…/gex-desk-data',
+    );
+    expect(shortFolder('C:\\Users\\ana\\AppData\\Roaming\\GEX Desk\\data')).toBe('…/GEX Desk/data');
+    expect(shortFolder(`/tmp/x/${'a'.repeat(20)}middle${'z'.repeat(20)}`)).toBe(
+      `…/${'a'.repeat(11)}…${'z'.repeat(11)}`,
+    );
   });
 });

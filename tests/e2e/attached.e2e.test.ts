@@ -4,11 +4,13 @@
 // itself: the board, History and Compare show every other snapshot, with a notice naming
 // it by its whole path (its base name, `<uuid>.parquet` in folders all called `data`,
 // could not be found), wrapped at both window sizes; a snapshot opened whose own file is
-// damaged is an error naming that file.
-import { readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// damaged is an error naming that file. Each row, the board's CSV and the open snapshot say
+// which folder it comes from (read-only: no Remove… and the header says why).
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shortFolder } from '../../renderer/src/text/origin.ts';
 import { cleanupDirs, ingestChain, workstation } from '../analytics/helpers.ts';
 import type { GeneratedChain } from '../analytics/chains.ts';
 import {
@@ -126,6 +128,57 @@ describe.skipIf(!haveChromium)('a desk with an attached export folder, its own s
     expect(page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${ids.amd1}/${ids.amd2}`);
     await shot(page, 'attached-compare');
     await expectNoSerious(page, 'attached: compare opened on none');
+  });
+
+  it("says where each snapshot comes from: the board's rows and CSV, the open snapshot (read-only, so no Remove…)", async () => {
+    const { page } = desk;
+    const short = shortFolder(theirs);
+    expect(short).toBe('…/deskBexport…edovernight');
+    const label = `attached: ${short}`;
+    await page.goto('about:blank');
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    const board = page.getByTestId('levels-board');
+    await poll(() => board.getByTestId('levels-row').count()).toBe(2);
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await poll(() => board.locator('.origin-attached').allTextContents()).toEqual([short, short]);
+      expect(await board.locator('.origin-attached').first().getAttribute('title')).toBe(
+        `Read-only, from the attached export folder ${theirs}`,
+      );
+      // The columns are fitted to the new width once it has been laid out.
+      await poll(() => cutOff(page, '.levels-row .origin-attached')).toEqual([]);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'attached-origin-levels');
+    await expectNoSerious(page, 'attached: origin on the board');
+
+    // The board's CSV: the origin is the last column, whole.
+    const [dl] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('levels-csv').click(),
+    ]);
+    const lines = readFileSync((await dl.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines.map((l) => l.split(',').at(-1))).toEqual(['origin', theirs, theirs]);
+
+    // The open snapshot: its folder in the header, read-only, and no Remove… to offer.
+    await board.locator('[data-testid=levels-row][data-underlying=AMD]').click();
+    const origin = page.getByTestId('snapshot-origin');
+    await poll(() => origin.textContent()).toBe(`${label} · read-only`);
+    expect(await origin.getAttribute('title')).toContain(theirs);
+    expect(await origin.getAttribute('title')).toContain('only reads');
+    expect(await page.getByTestId('remove-snapshot').count()).toBe(0);
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(100);
+      expect(await cutOff(page, '[data-testid=snapshot-origin]'), `at ${size.width}`).toEqual([]);
+      await expectNoSerious(page, `attached: origin of the open snapshot at ${size.width}`);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'attached-origin-snapshot');
+    // The next test's board is a new page's (the address alone would keep this board's read).
+    await page.goto('about:blank');
   });
 
   it('shows every snapshot it can read, and names the file it cannot by its whole path, on the board, History and Compare', async () => {

@@ -3,7 +3,7 @@
 // scale, named in the header), its age, and a sparkline of total GEX over its history.
 // A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
+import { LOCAL_ORIGIN, type LevelsRow, type UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
@@ -16,6 +16,7 @@ import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
+import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
@@ -75,7 +76,28 @@ function Sparkline({ values, label }: { values: number[] | null | undefined; lab
   );
 }
 
-function columns(scale: GexScale, spark: Sparks): Column<LevelsRow, undefined>[] {
+/** Where a row's snapshot comes from: this desk, or the attached folder (shortened; whole in the tooltip). */
+function Origin({ origin }: { origin: string }) {
+  // The column says "attached from": the folder alone, shortened, fits it at 1024 px.
+  return originLabel(origin) ? (
+    <span
+      className="origin-attached"
+      title={`Read-only, from the attached export folder ${origin}`}
+    >
+      {shortFolder(origin)}
+    </span>
+  ) : (
+    <span className="muted" title="This desk’s own store">
+      this desk
+    </span>
+  );
+}
+
+function columns(
+  scale: GexScale,
+  spark: Sparks,
+  attached: boolean,
+): Column<LevelsRow, undefined>[] {
   const lvl = (v: number | null, r: LevelsRow) =>
     v === null && r.note ? (
       <span className="muted" title={r.note}>
@@ -189,6 +211,22 @@ function columns(scale: GexScale, spark: Sparks): Column<LevelsRow, undefined>[]
       sort: compareBy((r) => Date.parse(r.as_of)),
       cell: (r) => asOfStamp(r.as_of),
     },
+    // Only on a desk that attaches export folders: where each row's snapshot comes from.
+    ...(attached
+      ? [
+          {
+            id: 'origin',
+            label: 'Attached from',
+            title:
+              'The attached export folder the snapshot is read from (read-only), or this desk’s own store',
+            width: 210,
+            min: 210,
+            className: 'origin-cell',
+            sort: compareBy((r: LevelsRow) => r.origin),
+            cell: (r: LevelsRow) => <Origin origin={r.origin} />,
+          } satisfies Column<LevelsRow, undefined>,
+        ]
+      : []),
   ];
 }
 
@@ -242,7 +280,8 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const board = useRef<HTMLElement>(null);
   const spark = useSparklines(rows, board);
   const scale = gexScale(rows.map((r) => r.total_gex));
-  const cols = useMemo(() => columns(scale, spark), [scale, spark]);
+  const attached = rows.some((r) => r.origin !== LOCAL_ORIGIN);
+  const cols = useMemo(() => columns(scale, spark, attached), [scale, spark, attached]);
   const [table, setFrame] = useTable('levels', cols, rows, { id: 'underlying', dir: 'asc' });
 
   // The open snapshot's row is kept in the board's own box (the compact board above an
@@ -278,6 +317,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
               'absolute_gamma_strike',
               `total_gex (USD, ${GEX_UNIT})`,
               'age_s',
+              'origin',
             ],
             table.rows.map((r) => [
               r.underlying,
@@ -290,6 +330,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
               r.absolute_gamma_strike,
               r.total_gex,
               Math.round(ageAt(r.as_of, now)),
+              r.origin,
             ]),
           ),
         ],

@@ -11,6 +11,7 @@ import { useApp } from '../../state/store.ts';
 import { useUnreachable } from '../../state/reach.ts';
 import { basename, int, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
+import { originLabel } from '../../text/origin.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
@@ -112,6 +113,15 @@ export function SnapshotPanel({
           {s.format} · {basename(s.source_file)} · {int(s.quality.rows_used)} of{' '}
           {int(s.quality.rows_total)} rows used
         </span>
+        {originLabel(detail.origin) && (
+          <span
+            className="snapshot-origin"
+            data-testid="snapshot-origin"
+            title={`Read from the attached export folder ${detail.origin}, which GEX Desk only reads: it can be removed only on the workstation that exports there`}
+          >
+            {originLabel(detail.origin)} · read-only
+          </span>
+        )}
         <span className="snapshot-actions">
           <button
             className="btn small ghost"
