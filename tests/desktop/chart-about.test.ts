@@ -74,4 +74,21 @@ describe('chart exports named for their snapshot', () => {
       '2024-07-05T20:00:00.250+05:30',
     );
   });
+
+  it("names History's replayed chart as any snapshot's: <underlying>-<chart>_<as-of>, the as-of once", () => {
+    // The replay's title carries the as-of after the underlying (HistoryView), which the
+    // file name repeated: spx-2024-01-09-09-45-00-utc-5-net-gex-…_2024-01-09_0945-0500.csv.
+    const about = snapshotAbout({
+      id: 's1',
+      underlying: 'SPX',
+      as_of: '2024-01-09T09:45:00-05:00',
+    });
+    const label = 'SPX 2024-01-09 09:45:00 UTC−5 Net GEX by strike, all expiries';
+    expect(exportStem(label, about)).toBe(
+      'spx-net-gex-by-strike-all-expiries_2024-01-09_0945-0500',
+    );
+    expect(exportTitle(label, about)).toBe(
+      'SPX Net GEX by strike, all expiries · as of 2024-01-09 09:45:00 UTC−5',
+    );
+  });
 });

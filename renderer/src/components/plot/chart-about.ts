@@ -14,6 +14,12 @@ export interface ChartAbout {
   title: string;
   /** Columns every CSV row ends with: a value per row index (the same one for a snapshot). */
   columns: { title: string; value(i: number): string | null }[];
+  /**
+   * The as-of as a chart's label may show it ("2024-01-09 09:45:00 UTC−5": History's
+   * replayed chart is titled "SPX <as-of> Net GEX by strike"): left out of the file name
+   * and the PNG's title, which name the as-of once, from `name` and `title`.
+   */
+  stamp?: string;
 }
 
 interface Snap {
@@ -52,6 +58,7 @@ export const snapshotAbout = (s: Snap): ChartAbout => ({
   underlying: s.underlying,
   name: asOfName(s.as_of),
   title: `as of ${asOfStamp(s.as_of)}`,
+  stamp: asOfStamp(s.as_of),
   columns: [
     { title: 'underlying', value: () => s.underlying },
     { title: 'as_of', value: () => s.as_of },
@@ -97,18 +104,23 @@ export const compareAbout = (a: Snap, b: Snap): ChartAbout => ({
  * when the label does not name it), then what `about` names.
  */
 export function exportStem(label: string, about?: ChartAbout): string {
-  const stem = fileStem(label);
-  if (!about) return stem;
+  if (!about) return fileStem(label);
+  const stem = fileStem(withoutStamp(label, about));
   const u = fileStem(about.underlying);
   const named = stem === u || stem.startsWith(`${u}-`) ? stem : `${u}-${stem}`;
   return `${named}_${about.name}`;
 }
 
 /** The PNG's title line: the chart, its underlying (when the label does not name it), the as-of. */
-export function exportTitle(label: string, about?: ChartAbout): string {
-  if (!about) return label;
+export function exportTitle(chartLabel: string, about?: ChartAbout): string {
+  if (!about) return chartLabel;
+  const label = withoutStamp(chartLabel, about);
   const named = label.toUpperCase().startsWith(`${about.underlying.toUpperCase()} `)
     ? label
     : `${about.underlying} ${label}`;
   return `${named} · ${about.title}`;
 }
+
+/** The label without the as-of `about` names anyway (History's replay: "SPX <as-of> Net GEX …"). */
+const withoutStamp = (label: string, about: ChartAbout): string =>
+  about.stamp ? label.replace(` ${about.stamp}`, '').replace(`${about.stamp} `, '') : label;
