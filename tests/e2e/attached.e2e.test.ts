@@ -5,7 +5,9 @@
 // it by its whole path (its base name, `<uuid>.parquet` in folders all called `data`,
 // could not be found), wrapped at both window sizes; a snapshot opened whose own file is
 // damaged is an error naming that file. Each row, the board's CSV and the open snapshot say
-// which folder it comes from (read-only: no Remove… and the header says why).
+// which folder it comes from (read-only: no Remove… and the header says why). A desk that
+// attached the other's per-user folder instead of its data folder is told so, and which
+// folder it likely meant (it was an empty board and nothing else).
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -239,5 +241,50 @@ describe.skipIf(!haveChromium)('a desk with an attached export folder, its own s
     await page.goto(`${desk.host.origin}/#/snapshots/${ids.amd1}`);
     await namesWhole(page, strikes, 'snapshot', '.snapshot-panel');
     await shot(page, 'attached-unreadable-snapshot');
+  });
+});
+
+describe.skipIf(!haveChromium)('a desk that attached the wrong folder', () => {
+  let wrongDesk: Desk;
+  let home: string;
+  let data: string;
+  beforeAll(async () => {
+    const ws = await workstation();
+    await ingestChain(ws, 'amd', chain('AMD', '2024-04-09T10:00:00-04:00', 5));
+    await ws.store.close();
+    // The other desk's per-user folder (its database beside data/), not its data folder.
+    home = ws.dir;
+    data = ws.dataDir;
+    wrongDesk = await openDesk({ attach: [home] });
+  }, 120_000);
+  afterAll(async () => {
+    await wrongDesk?.close();
+    cleanupDirs();
+  }, 60_000);
+
+  it('says the folder holds no export and names the one likely meant, at both sizes', async () => {
+    const { page } = wrongDesk;
+    await page.goto(`${wrongDesk.host.origin}/#/snapshots`);
+    const notice = page.getByTestId('levels-board').getByTestId('unreadable-notice');
+    const folder = notice.getByTestId('not-export-folder');
+    await poll(() => folder.count()).toBe(1);
+    expect(await folder.locator('.unreadable-path').textContent()).toBe(home);
+    expect(await folder.locator('.unreadable-message').textContent()).toContain(
+      `so no snapshot is read from it; attach ${data} instead, which holds them`,
+    );
+    expect(await notice.textContent()).toContain('An attached folder is not an export folder');
+    expect(await notice.getAttribute('role')).toBe('status');
+    expect(await page.getByTestId('levels-board').locator('.empty').textContent()).toBe(
+      'No snapshot stored here, and none read from the folder named above.',
+    );
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await poll(() =>
+        cutOff(page, '[data-testid=levels-board] .unreadable-notice, .unreadable-files li'),
+      ).toEqual([]);
+      await expectNoSerious(page, `attached the wrong folder: board at ${size.width}`);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'attached-wrong-folder');
   });
 });

@@ -382,6 +382,8 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
                     <ErrorLine error={error} />
                   ) : loaded && unreadable.length > 0 ? (
                     'No snapshot could be read (the files named above).'
+                  ) : loaded && notExports.length > 0 ? (
+                    'No snapshot stored here, and none read from the folder named above.'
                   ) : loaded ? (
                     'No snapshots yet. A finished ingest appears here.'
                   ) : (
