@@ -7,8 +7,9 @@
 // follows a change of folder and the files that end in it; a job whose run is over while
 // its result waits in the store's lane shows as storing, not running, and its Ran time
 // ends with its run. Screenshots at both sizes, axe-core on each new view.
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { exportFilesOf } from '../../electron/engine/export-layout.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { setEditorText, staleTo } from './rule-editor.ts';
@@ -483,6 +484,56 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await shot(page, 'snapshot-removed-keyboard');
     await expectNoSerious(page, 'snapshots: removed from the keyboard');
     expect(desk.problems).toEqual([]);
+  });
+
+  it('names the export files a removal left in the folder they were exported to, another than the data folder in use', async () => {
+    await submit(
+      chainFile(desk.fixtures, 'xlk.csv', 350, {
+        underlying: 'XLK',
+        spot: 210,
+        expiries: 2,
+        strikesPerExpiry: 8,
+      }),
+    );
+    await desk.te.engine.drain();
+    const levels = await desk.te.engine.handlers['snapshots:levels']({});
+    if (!levels.ok) throw new Error(levels.error.message);
+    const id = levels.value.rows.find((l) => l.underlying === 'XLK')!.id;
+    // As a database copied from another desk names it: its files there (copied), its row
+    // naming them, and none in this data folder.
+    const got = await desk.te.engine.handlers['snapshots:get']({ id });
+    if (!got.ok) throw new Error(got.error.message);
+    const dataDir = desk.te.engine.config.dataDir;
+    const other = join(desk.te.dir, 'desk-b-data');
+    const mine = Object.values(exportFilesOf(got.value.snapshot.parquet));
+    const theirs = mine.map((f) => join(other, relative(dataDir, f)));
+    mine.forEach((f, i) => {
+      mkdirSync(dirname(theirs[i]!), { recursive: true });
+      renameSync(f, theirs[i]!);
+    });
+    await desk.te.engine.store.run('UPDATE gex_snapshots SET parquet = $1 WHERE id = $2', [
+      theirs[0]!,
+      id,
+    ]);
+
+    await page.evaluate(`location.hash = '#/snapshots/${id}'`);
+    await page.getByTestId('snapshot-detail').waitFor();
+    await page.getByTestId('remove-snapshot').click();
+    const dialog = page.getByTestId('remove-snapshot-dialog');
+    await dialog.getByLabel('Justification').fill('copied by mistake');
+    await dialog.getByTestId('remove-snapshot-confirm').click();
+    await dialog.waitFor({ state: 'detached' });
+    const status = page.getByTestId('snapshot-removed-status');
+    await poll(() => status.textContent()).toContain(
+      `3 export files left in ${other}, where the snapshot was exported (not the data folder in use, so not deleted): a desk attaching that folder still sees the snapshot`,
+    );
+    for (const f of theirs) expect(existsSync(f), f).toBe(true);
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await expectNoSerious(page, `snapshots: a removal that left files, at ${size.width}`);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'snapshot-removed-left-files');
   });
 });
 
