@@ -20,6 +20,7 @@ import { ContractRow } from '../../shared/domain.ts';
 import {
   cboeCsvText,
   cboeJsonText,
+  LONG_NUMERIC_COLUMNS,
   longCsvText,
   makeChain,
   writeCboeCsv,
@@ -826,16 +827,7 @@ describe('long format', () => {
         }
       }
       // A Parquet null at the second row (numbers typed, as a data frame writes them).
-      const numeric = new Set([
-        'spot',
-        'strike',
-        'open_interest',
-        'volume',
-        'iv',
-        'gamma',
-        'bid',
-        'ask',
-      ]);
+      const numeric = new Set(LONG_NUMERIC_COLUMNS);
       const records: Record<string, string | number | null>[] = rows.map((l) =>
         Object.fromEntries(
           l.split(',').map((v, i) => [cols[i]!, numeric.has(cols[i]!) ? Number(v) : v]),
