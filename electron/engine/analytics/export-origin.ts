@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { polars } from '../native-modules.ts';
 import { readExportFile, UnreadableExport, type ExportFolder } from './export-folder.ts';
+import { createdMs, isLater } from './snapshot-order.ts';
 import { strikeSums } from './strike-sums.ts';
 import {
   STRIKE_ROW_FIGURES,
@@ -84,7 +85,7 @@ export class ExportOrigin implements SnapshotOrigin {
     if (missing.size === 0) return { rows: out, unreadable };
     const pl = polars();
     const read = (r: Record<string, unknown>, file: string, mtimeMs: number) => {
-      const summary = toSummary(r, this.origin);
+      const summary = { ...toSummary(r, this.origin), created_ms: createdMs(mtimeMs) };
       this.#cache.set(file, { mtimeMs, summary });
       out.push(summary);
     };
@@ -176,7 +177,7 @@ export class ExportOrigin implements SnapshotOrigin {
     for (const s of read.rows) {
       const key = s.underlying.toUpperCase();
       const b = best.get(key);
-      if (!b || s.as_of_ms > b.as_of_ms) best.set(key, s);
+      if (!b || isLater(s, b)) best.set(key, s);
     }
     return { rows: [...best.values()], unreadable: read.unreadable };
   }

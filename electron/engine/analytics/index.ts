@@ -24,6 +24,7 @@ import { diffSnapshots } from './diff.ts';
 import { exportDetail } from './export-detail.ts';
 import { attachedQuery, ExportFolder, type UnreadableExport } from './export-folder.ts';
 import { ExportOrigin } from './export-origin.ts';
+import { compareSnapshots, isLater } from './snapshot-order.ts';
 import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
@@ -136,8 +137,9 @@ export class Analytics {
         `There is no snapshot of ${req.underlying.toUpperCase()}${this.#where()}.${this.#wrongFolders()}`,
       );
     }
-    // Stable: equal instants keep the store's order, then the folders'.
-    all.sort((a, b) => a.as_of_ms - b.as_of_ms);
+    // One order whatever the origin (snapshot-order.ts); the same snapshot in two origins
+    // (its id) keeps the store's place, then the folders' (a stable sort).
+    all.sort(compareSnapshots);
     return ok({
       rows: all.map(historyPoint),
       unreadable: named(unreadable),
@@ -156,7 +158,7 @@ export class Analytics {
       for (const s of read.rows) {
         const key = s.underlying.toUpperCase();
         const b = best.get(key);
-        if (!b || s.as_of_ms > b.as_of_ms) best.set(key, s);
+        if (!b || isLater(s, b)) best.set(key, s);
       }
     }
     const now = this.#now();

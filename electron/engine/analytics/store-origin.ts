@@ -4,6 +4,7 @@
 // thousands of small files takes tens to hundreds.
 import { LOCAL_ORIGIN } from '../../../shared/api.ts';
 import type { Store } from '../store/db.ts';
+import { LATEST_FIRST_SQL, OLDEST_FIRST_SQL } from './snapshot-order.ts';
 import { strikeSumsQuery } from './strike-sums.ts';
 import {
   STRIKE_ROW_FIGURES,
@@ -14,7 +15,8 @@ import {
   type StrikeRow,
 } from './summary.ts';
 
-const SUMMARY = `id, underlying, as_of_text AS as_of, epoch_ms(as_of) AS as_of_ms, spot, total_gex, zero_gamma,
+const SUMMARY = `id, underlying, as_of_text AS as_of, epoch_ms(as_of) AS as_of_ms,
+  epoch_ms(created_at) AS created_ms, spot, total_gex, zero_gamma,
   call_wall, put_wall, exposure_dex AS dex, exposure_vex AS vex, exposure_cex AS cex, absolute_gamma_strike,
   measures_version, content_hash`;
 
@@ -34,7 +36,7 @@ export class StoreOrigin implements SnapshotOrigin {
     const rows = await this.#store.all(
       `SELECT ${SUMMARY} FROM gex_snapshots
        WHERE upper(underlying) = upper($1) AND epoch_ms(as_of) BETWEEN $2 AND $3
-       ORDER BY as_of, created_at`,
+       ORDER BY ${OLDEST_FIRST_SQL}`,
       [underlying, fromMs, toMs],
     );
     return { rows: rows.map((r) => toSummary(r, this.origin)), unreadable: [] };
@@ -51,7 +53,7 @@ export class StoreOrigin implements SnapshotOrigin {
   async latest(): Promise<Readable<SnapshotSummary>> {
     const rows = await this.#store.all(
       `SELECT ${SUMMARY} FROM gex_snapshots
-       QUALIFY row_number() OVER (PARTITION BY upper(underlying) ORDER BY as_of DESC, created_at DESC) = 1`,
+       QUALIFY row_number() OVER (PARTITION BY upper(underlying) ORDER BY ${LATEST_FIRST_SQL}) = 1`,
     );
     return { rows: rows.map((r) => toSummary(r, this.origin)), unreadable: [] };
   }

@@ -11,6 +11,8 @@ export type SnapshotSummary = {
   /** As in the file, with its offset. */
   as_of: string;
   as_of_ms: number;
+  /** When it was created, epoch ms: the store's created_at, an attached snapshot's row file time. */
+  created_ms: number;
   spot: number;
   total_gex: number;
   zero_gamma: number | null;
@@ -43,7 +45,7 @@ export interface SnapshotOrigin {
   history(underlying: string, fromMs: number, toMs: number): Promise<Readable<SnapshotSummary>>;
   /** Whether it holds any snapshot of the underlying. */
   hasUnderlying(underlying: string): Promise<boolean>;
-  /** Each underlying's latest readable snapshot by as_of. */
+  /** Each underlying's latest readable snapshot (snapshot-order.ts). */
   latest(): Promise<Readable<SnapshotSummary>>;
   summary(id: string): Promise<SnapshotSummary | undefined>;
   /** Ids that begin with `prefix`, at most `limit` of them. */
@@ -62,6 +64,7 @@ export function toSummary(r: Record<string, unknown>, origin: string): SnapshotS
     underlying: String(r.underlying),
     as_of: String(r.as_of),
     as_of_ms: Number(r.as_of_ms),
+    created_ms: Number(r.created_ms),
     spot: Number(r.spot),
     total_gex: Number(r.total_gex),
     zero_gamma: num(r.zero_gamma),

@@ -5,7 +5,7 @@
 // is stored exactly once, even when the engine dies half-way. content_hash is UNIQUE:
 // the same content twice is a duplicate, never a second snapshot; but a duplicate of a
 // snapshot stored before the current measures brings them to it (snapshot-refresh.ts).
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import {
   MEASURES_VERSION,
   type GEXSnapshot,
@@ -13,6 +13,7 @@ import {
   type SnapshotMeasures,
 } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
+import { OLDEST_FIRST_SQL } from '../analytics/snapshot-order.ts';
 import { iso, num, type Params, type Store, type Tx } from './db.ts';
 import { Filters } from './filters.ts';
 import { insertDetail } from './snapshot-insert.ts';
@@ -38,6 +39,19 @@ export interface SaveOutcome {
  * (bringing its measures up to date when it predates them) and removes the new
  * Parquet files.
  */
+/**
+ * When the snapshot was created: its row file's time (whole ms), which is what a desk that
+ * attaches this folder reads as its created_at, so both order a tie on as_of alike
+ * (analytics/snapshot-order.ts); now when there is no row file.
+ */
+function createdAt(output: PipelineOutput): Date {
+  try {
+    return new Date(Math.floor(statSync(output.snapshotParquet).mtimeMs));
+  } catch {
+    return new Date();
+  }
+}
+
 export async function saveSnapshot(
   store: Store,
   output: PipelineOutput,
@@ -67,7 +81,7 @@ export async function saveSnapshot(
         await inTransaction?.(tx, dup);
         return dup;
       }
-      const created = new Date();
+      const created = createdAt(output);
       const m = output.measures;
       await tx.run(
         `INSERT INTO gex_snapshots (id, underlying, as_of, as_of_text, spot, contracts, total_gex, call_gex, put_gex,
@@ -196,7 +210,7 @@ export async function snapshotsWhere(
   params: Params,
 ): Promise<GEXSnapshot[]> {
   const rows = await tx.all<Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM gex_snapshots WHERE ${where} ORDER BY as_of, created_at`,
+    `SELECT ${COLUMNS} FROM gex_snapshots WHERE ${where} ORDER BY ${OLDEST_FIRST_SQL}`,
     params,
   );
   return rows.map(toSnapshot);
