@@ -28,6 +28,7 @@ import { heldText, plural } from '../../renderer/src/text/words.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
 import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
 import { noRetryReason, retryHelps } from '../../shared/retry.ts';
+import { roundPrice } from '../../shared/prices.ts';
 
 describe('numbers', () => {
   it('formats prices, integers, fixed decimals and percentages with separators', () => {
@@ -43,6 +44,29 @@ describe('numbers', () => {
     expect(num(0.979, 1)).toBe('1.0');
     expect(pct(0.979)).toBe('97.9 %');
     expect(pct(0.0205)).toBe('2.1 %');
+  });
+
+  it('shows a sub-dollar underlying\'s levels with the decimals they need, never all "0.01"', () => {
+    // Spot 0.0125, call wall 0.0125, max pain 0.013, zero gamma 0.010932 (stored to 5
+    // significant figures): each reads as written, at least two decimals.
+    expect(spotPrice(0.0125)).toBe('0.0125');
+    expect(price(0.0125)).toBe('0.0125');
+    expect(price(0.013)).toBe('0.013');
+    expect(price(0.010932)).toBe('0.010932');
+    expect(price(0.5)).toBe('0.50');
+    expect(spotPrice(0.25)).toBe('0.25');
+    // Float noise in a level is not a decimal; a finer figure stops at 5 significant figures.
+    expect(price(0.0125 + 1e-17)).toBe('0.0125');
+    expect(price(0.01093249)).toBe('0.010932');
+    expect(price(-0.0109)).toBe('-0.0109');
+    // From $1 up, as before: 2 decimals (whole strikes none).
+    expect(price(1.005)).toBe('1.01');
+    expect(price(4734.48)).toBe('4,734.48');
+    expect(spotPrice(1)).toBe('1.00');
+    // What the engine stores: the cent from $1 up, 5 significant figures below.
+    expect(roundPrice(4734.484999)).toBe(4734.48);
+    expect(roundPrice(0.0109324)).toBe(0.010932);
+    expect(roundPrice(-0.0109326)).toBe(-0.010933);
   });
 
   it('writes durations compactly, always with a unit', () => {

@@ -7,6 +7,7 @@
 import type { SnapshotDiff, StrikeChange } from '../../../shared/api.ts';
 import type { SnapshotSummary, StrikeRow } from './summary.ts';
 import { cents } from '../cents.ts';
+import { priceDecimals, roundTo } from '../../../shared/prices.ts';
 
 /** Strikes carry at most 3 decimals (OCC symbols); 1e-6 removes the noise of their difference. */
 const strikeMove = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -46,7 +47,10 @@ export function diffSnapshots(
     from_as_of: a.as_of,
     to_as_of: b.as_of,
     total_gex_change: cents(b.total_gex - a.total_gex),
-    zero_gamma_move: move(a.zero_gamma, b.zero_gamma, cents),
+    // At the precision of the levels moved (the cent from $1 up, shared/prices.ts).
+    zero_gamma_move: move(a.zero_gamma, b.zero_gamma, (v) =>
+      roundTo(v, Math.max(priceDecimals(a.zero_gamma ?? 0), priceDecimals(b.zero_gamma ?? 0))),
+    ),
     call_wall_move: move(a.call_wall, b.call_wall, strikeMove),
     put_wall_move: move(a.put_wall, b.put_wall, strikeMove),
     strikes: changes,

@@ -18,6 +18,7 @@ import { computeGex, DROP_EXPIRED, selectContracts, type UsedContracts } from '.
 import { PARTIAL_NO_GAMMA } from './contract-exposures.ts';
 import { writeExpiriesParquet, writeStrikesParquet } from './parquet-out.ts';
 import { gammaProfile, profileNotFinite, zeroGamma } from './profile.ts';
+import { roundPrice } from '../../../shared/prices.ts';
 import { writeSnapshotParquet } from './snapshot-row.ts';
 import { keep, lookUp, type Figures, type Prepared } from './prepared.ts';
 import { checkLimits, readSource } from './read-chain.ts';
@@ -262,7 +263,8 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       total_gex: cents(gex.total_gex),
       call_gex: cents(gex.call_gex),
       put_gex: cents(gex.put_gex),
-      zero_gamma: zero === null ? null : cents(zero),
+      // A level, at a precision relative to the price (the cent from $1 up).
+      zero_gamma: zero === null ? null : roundPrice(zero),
       call_wall: gex.call_wall,
       put_wall: gex.put_wall,
       max_pain: gex.max_pain,

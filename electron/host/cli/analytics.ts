@@ -315,8 +315,11 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
   });
 }
 
-/** A move with its sign: +38.08, -23.63 Bn, ±0 (nothing that shows); — when a side has none. */
-function signed(v: number | null, f = (x: number) => String(Math.round(x * 100) / 100)): string {
+/**
+ * A move with its sign: +38.08, -23.63 Bn, +0.000312 (a sub-dollar level's move, as the
+ * engine rounded it: shared/prices.ts), ±0 (nothing that shows); — when a side has none.
+ */
+function signed(v: number | null, f = plain): string {
   if (v === null) return '—';
   const text = f(Math.abs(v));
   if (Number(text.split(' ')[0]) === 0) return '±0';

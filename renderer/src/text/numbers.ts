@@ -4,6 +4,7 @@
 // signDisplay 'negative': a figure that rounds to zero reads "0.00", never "-0.00".
 import { byteSize } from '../../../shared/bytes.ts';
 import { elapsed } from '../../../shared/elapsed.ts';
+import { shownPriceDecimals } from '../../../shared/prices.ts';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', {
@@ -52,19 +53,23 @@ export function tickNumber(value: number, step: number): string {
   return num(value, stepDigits(step));
 }
 
-/** A strike or price: no decimals when whole, otherwise up to 2. */
+/**
+ * A strike or price: no decimals when whole, otherwise 2 from $1 up; below $1 the decimals
+ * it is written with, up to its precision (shared/prices.ts: 0.0125, 0.013, 0.010932), so
+ * that a sub-dollar underlying's spot, walls and flip do not all read "0.01".
+ */
 export function price(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  return Number.isInteger(value) ? int(value) : num(value, 2);
+  return Number.isInteger(value) ? int(value) : num(value, shownPriceDecimals(value));
 }
 
 /**
- * A spot: always two decimals ("500.00" beside "505.10" in one column), where strikes and
- * walls (`price`) drop them when whole.
+ * A spot: always two decimals from $1 up ("500.00" beside "505.10" in one column), where
+ * strikes and walls (`price`) drop them when whole; below $1 as `price` shows it.
  */
 export function spotPrice(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  return num(value, 2);
+  return num(value, shownPriceDecimals(value));
 }
 
 /** A time measured: "347 ms", "12.4 s", "3m 05s" (shared/elapsed.ts, as the command line writes it). */
