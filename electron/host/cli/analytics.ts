@@ -23,6 +23,8 @@ import {
   snapshotJson,
   table,
   usd,
+  usdIn,
+  money,
   UsageError,
   withUnits,
   type ExitCode,
@@ -170,7 +172,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
         '\n' +
           table(
             withUnits(['bucket', 'net GEX', 'call wall', 'put wall']),
-            d.buckets.map((b) => [b.bucket, usd(b.net_gex), b.call_wall, b.put_wall]),
+            d.buckets.map((b) => [b.bucket, money(b.net_gex), b.call_wall, b.put_wall]),
           ),
       );
     out.line(
@@ -180,10 +182,10 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
           d.expiries.map((e) => [
             e.expiry,
             e.bucket,
-            usd(e.net_gex),
-            usd(e.dex),
-            usd(e.vex),
-            usd(e.cex),
+            money(e.net_gex),
+            money(e.dex),
+            money(e.vex),
+            money(e.cex),
             e.call_wall,
             e.put_wall,
           ]),
@@ -205,12 +207,12 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
           ]),
           d.strikes.map((k) => [
             k.strike,
-            usd(k.call_gex),
-            usd(k.put_gex),
-            usd(k.net_gex),
-            usd(k.dex),
-            usd(k.vex),
-            usd(k.cex),
+            money(k.call_gex),
+            money(k.put_gex),
+            money(k.net_gex),
+            money(k.dex),
+            money(k.vex),
+            money(k.cex),
             k.call_open_interest,
             k.put_open_interest,
           ]),
@@ -299,13 +301,13 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
           rows.map((p) => [
             p.as_of,
             p.spot,
-            usd(p.total_gex),
+            money(p.total_gex),
             p.zero_gamma,
             p.call_wall,
             p.put_wall,
-            usd(p.dex),
-            usd(p.vex),
-            usd(p.cex),
+            money(p.dex),
+            money(p.vex),
+            money(p.cex),
             p.origin,
             p.id,
           ]),
@@ -371,15 +373,17 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
           `underlyings, so the changes by strike compare unrelated contracts.`,
       );
     const level = (v: number | null) => (v === null ? '—' : plain(v));
+    // A's, B's and the move's total GEX in one scale, read side by side.
+    const gexOfBoth = usdIn([sa.total_gex, sb.total_gex, d.total_gex_change]);
     out.line(
       table(
         ['', 'A', 'B', 'move'],
         [
           [
             withUnits(['total GEX'])[0]!,
-            usd(sa.total_gex),
-            usd(sb.total_gex),
-            signed(d.total_gex_change, usd),
+            gexOfBoth(sa.total_gex),
+            gexOfBoth(sb.total_gex),
+            signed(d.total_gex_change, gexOfBoth),
           ],
           ['zero gamma', level(sa.zero_gamma), level(sb.zero_gamma), signed(d.zero_gamma_move)],
           ['call wall', level(sa.call_wall), level(sb.call_wall), signed(d.call_wall_move)],
@@ -394,7 +398,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
           withUnits(['strike', 'net GEX change', 'call OI change', 'put OI change']),
           d.strikes.map((k) => [
             k.strike,
-            usd(k.net_gex_change),
+            money(k.net_gex_change),
             k.call_open_interest_change,
             k.put_open_interest_change,
           ]),
@@ -460,7 +464,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
             l.call_wall,
             l.put_wall,
             l.absolute_gamma_strike,
-            usd(l.total_gex),
+            money(l.total_gex),
             l.origin,
             l.id,
           ]),

@@ -1,8 +1,9 @@
 // What every command shares: its exit codes (a public contract, see CONTRACTS.md), a
 // usage error type, and writing JSON lines, aligned tables and snapshots to stdout (and
-// stopping quietly when the reader of a pipe has gone). Type imports only: this module
-// loads nothing.
+// stopping quietly when the reader of a pipe has gone). Loads nothing but the shared GEX
+// scale (shared/gex-scale.ts, itself without imports).
 import type { GEXSnapshot } from '../../../shared/domain.ts';
+import { gexScale, scaled } from '../../../shared/gex-scale.ts';
 import type { AppError, ErrorCode } from '../../../shared/result.ts';
 
 export const EXIT = { ok: 0, rejected: 1, usage: 2, environment: 3 } as const;
@@ -92,10 +93,53 @@ export const withUnits = (names: string[]): string[] =>
     return unit ? `${n} ${UNITS[unit]}` : n;
   });
 
-/** A plain aligned table; numbers and dollar figures right-aligned. */
-export function table(headers: string[], rows: (string | number | null)[][]): string {
+/** A dollar figure in a table column, written in the column's one scale (`table`). */
+export interface Usd {
+  usd: number | null;
+}
+/** A dollar figure for a table cell: the table writes its column in one scale. */
+export const money = (v: number | null): Usd => ({ usd: v });
+
+type Cell = string | number | null | Usd;
+const isUsd = (c: Cell): c is Usd => typeof c === 'object' && c !== null;
+
+/**
+ * Dollar figures read side by side (a column, A beside B) in one scale, that of the largest
+ * (shared/gex-scale.ts, as the app's tables; whole dollars when none reaches 1 M): "-345.40 Bn"
+ * and "0.0023 Bn", never "2.31 M" below it.
+ */
+export function usdIn(values: (number | null)[]): (v: number | null) => string {
+  const scale = gexScale(values, { wholeDollars: true });
+  return (v) => {
+    const s = scaled(v, scale);
+    if (s === null) return '—';
+    // Whole dollars are whole (a small figure's sign is no regime beside dollars); a figure
+    // that rounds to nothing reads 0, never -0.
+    const text = s.value.toFixed(scale.unit === '' ? 0 : s.digits).replace(/^-(?=0(\.0*)?$)/, '');
+    return scale.unit === '' ? text : `${text} ${scale.unit}`;
+  };
+}
+
+function usdColumn(rows: Cell[][], i: number): (c: Usd) => string {
+  const f = usdIn(
+    rows.map((r) => r[i]).flatMap((c) => (c !== undefined && isUsd(c) ? [c.usd] : [])),
+  );
+  return (c) => f(c.usd);
+}
+
+/**
+ * A plain aligned table; numbers and dollar figures right-aligned. The dollar figures of a
+ * column (`money`) are written in one scale, that of its largest figure (shared/gex-scale.ts,
+ * as the app's tables), so that an analyst compares digits of one size down a column.
+ */
+export function table(headers: string[], rows: Cell[][]): string {
+  const columns = headers.map((_, i) =>
+    rows.some((r) => r[i] !== undefined && isUsd(r[i]!)) ? usdColumn(rows, i) : null,
+  );
   const cells = rows.map((r) =>
-    r.map((c) => (c === null ? '—' : typeof c === 'number' ? plain(c) : c)),
+    r.map((c, i) =>
+      c === null ? '—' : isUsd(c) ? columns[i]!(c) : typeof c === 'number' ? plain(c) : c,
+    ),
   );
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
   const numeric = headers.map(
@@ -104,6 +148,7 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
       rows.every(
         (r) =>
           typeof r[i] === 'number' ||
+          isUsd(r[i]!) ||
           r[i] === null ||
           (typeof r[i] === 'string' && FIGURE.test(r[i])),
       ),
@@ -120,8 +165,9 @@ export function table(headers: string[], rows: (string | number | null)[][]): st
 export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
- * USD in Bn, M or units, whichever reads best: each figure carries its unit, so a small
- * equity's −35 M is not written "−0.04 Bn" beside SPX's −11.00 Bn.
+ * One USD figure in a sentence (a snapshot's summary line, an ingest's): in Bn, M or units,
+ * whichever reads best. Figures read one under another (a table's column) go through
+ * `money`/`usdIn` instead, in one scale.
  */
 export function usd(v: number | null): string {
   if (v === null) return '—';

@@ -19,6 +19,7 @@ import { drainQueue } from './queue-drain.ts';
 import { engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
 import {
   counted,
+  money,
   usd,
   withUnits,
   describeError,
@@ -193,7 +194,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
             s.as_of,
             s.underlying,
             s.spot,
-            usd(s.total_gex),
+            money(s.total_gex),
             s.zero_gamma,
             s.call_wall,
             s.put_wall,

@@ -1,27 +1,12 @@
-// GEX in one scale per view. A table that mixes "1.2 Bn" and "350 M", or an axis
-// that reads "1.2B, 800M, 400M", makes an analyst compare digits of different
-// sizes; each view picks one scale from its largest figure and says it once.
+// GEX in one scale per view (shared/gex-scale.ts, which the command line's tables use
+// too), written with the app's separators: "-11.00 Bn", axis ticks in the axis's scale.
+import { BN, M, gexScale, scaled, type GexScale } from '../../../shared/gex-scale.ts';
 import { DASH, num, tickNumber } from './numbers.ts';
+
+export { BN, M, gexScale, type GexScale };
 
 /** What every GEX figure is: dollars of delta per 1 % move of the underlying. */
 export const GEX_UNIT = '$ per 1 % move';
-
-export interface GexScale {
-  div: number;
-  /** "Bn" or "M": written after the figures or in the header. */
-  unit: 'Bn' | 'M';
-}
-
-export const BN: GexScale = { div: 1e9, unit: 'Bn' };
-export const M: GexScale = { div: 1e6, unit: 'M' };
-
-/** Billions when any figure reaches 1 Bn, millions otherwise. */
-export function gexScale(values: Iterable<number | null | undefined>): GexScale {
-  let max = 0;
-  for (const v of values)
-    if (v !== null && v !== undefined && Number.isFinite(v)) max = Math.max(max, Math.abs(v));
-  return max >= 1e9 ? BN : M;
-}
 
 /**
  * A snapshot's scale, from its own totals: its key figures and its heatmap read in it (a
@@ -33,24 +18,13 @@ export const snapshotScale = (s: {
   put_gex: number;
 }): GexScale => gexScale([s.total_gex, s.call_gex, s.put_gex]);
 
-/** Beyond this many decimals a figure is negligible in its view's scale, and reads 0. */
-const MAX_DIGITS = 6;
-
 /**
- * "-11.00" in the given scale (for cells whose header names the unit). A figure that
- * would round to zero keeps two significant digits ("-0.0040" Bn for a small equity's
- * -3.98 M beside SPX), so that its sign, the gamma regime, is still read and agrees
- * with its colour; only a negligible one reads "0.00".
+ * "-11.00" in the given scale (for cells whose header names the unit); a figure that would
+ * round to zero keeps two significant digits (shared/gex-scale.ts: "-0.0040").
  */
 export function gexNumber(value: number | null | undefined, scale: GexScale, digits = 2): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
-  const v = value / scale.div;
-  const a = Math.abs(v);
-  if (a > 0 && a < 0.5 * 10 ** -digits) {
-    const needed = Math.ceil(-Math.log10(a)) + 1;
-    if (needed <= MAX_DIGITS) return num(v, Math.max(digits, needed));
-  }
-  return num(v, digits);
+  const s = scaled(value, scale, digits);
+  return s === null ? DASH : num(s.value, s.digits);
 }
 
 /** "-11.00 Bn" in the given scale. */
