@@ -108,7 +108,9 @@ describe('a failed launch', () => {
     const holder = await holdDb(paths().dbPath);
     try {
       const seen = await failsToStart();
-      expect(seen.dialogs[0]!.message).toMatch(/in use by another GEX Desk process/);
+      expect(seen.dialogs[0]!.message).toMatch(
+        /in use by another process \(PID \d+\): another GEX Desk .* or another program/,
+      );
       expect(seen.dialogs[0]!.message).toContain('Close the other program');
       expect(seen.exits).toEqual([3]);
     } finally {

@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   statSync,
@@ -19,7 +20,7 @@ import {
 } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
@@ -855,6 +856,44 @@ describe('the command line beside gex-desk serve', () => {
       } finally {
         holder.kill('SIGKILL');
       }
+    },
+  );
+
+  it(
+    'serve names the holder of its database as a process, not as GEX Desk, when no GEX Desk holds it',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      const holder = await holdDb(p.db);
+      children.push(holder);
+      try {
+        const r = await runCli(['serve', ...p.args], { home: p.home });
+        expect(r.code).toBe(3);
+        expect(r.stderr).toMatch(
+          new RegExp(
+            `in use by another process \\(PID ${holder.pid}\\): another GEX Desk .* or another program`,
+          ),
+        );
+        expect(r.stderr).not.toContain('another GEX Desk process');
+      } finally {
+        holder.kill('SIGKILL');
+      }
+    },
+  );
+
+  it(
+    'serve says its upload folder cannot be made (not that the address failed) when the data folder cannot take it',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      const data = join(dirname(p.db), 'data');
+      mkdirSync(data);
+      writeFileSync(join(data, 'uploads'), 'not a folder'); // where uploads/<database>/ goes
+      const r = await runCli(['serve', '--data-dir', data, ...p.args], { home: p.home });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`cannot make the upload folder ${join(data, 'uploads')}`);
+      expect(r.stderr).not.toContain('cannot serve on');
+      expect(await findEngine(p.home, p.db)).toEqual({ state: 'none' });
     },
   );
 

@@ -334,7 +334,9 @@ export function openFailure(path: string, message: string): Result<never> {
     const holder = /PID (\d+)/.exec(message)?.[1];
     return err(
       'DB_LOCKED',
-      `The database ${path} is in use by another GEX Desk process${holder ? ` (PID ${holder})` : ''}; close the desktop app or that command first.`,
+      // Who it is is not known here: GEX Desk's own holders are named by the callers that
+      // can find them (whoRuns, the command line's discovery); this one may be any program.
+      `The database ${path} is in use by another process${holder ? ` (PID ${holder})` : ''}: another GEX Desk (the desktop app, gex-desk serve or a command) or another program that opened it; close that first.`,
       { file: path },
     );
   }

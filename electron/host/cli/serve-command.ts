@@ -15,6 +15,7 @@ import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } 
 import { onStopSignal } from './stop-signals.ts';
 import { SERVE_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
+import { isDiskFull } from '../../engine/disk-full.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(
@@ -77,16 +78,19 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     }
   }
   let host;
+  const uploadDir = uploadFolderOf(engine.config);
   try {
     host = await serve(engine, {
       port,
       rendererDir: RENDERER_DIR,
-      uploadDir: uploadFolderOf(engine.config),
+      uploadDir,
       maxUploadBytes: engine.config.maxUploadBytes,
     });
   } catch (e) {
     await engine.shutdown(); // its workers would keep this process alive
-    out.error(`gex-desk: ${listenFailure(e, port)}`);
+    out.error(
+      `gex-desk: ${(e as NodeJS.ErrnoException).syscall === 'listen' ? listenFailure(e, port) : uploadFolderFailure(uploadDir, e)}`,
+    );
     return EXIT.environment;
   }
   // Other gex-desk commands on this database go through this engine (CONTRACTS.md).
@@ -119,6 +123,19 @@ function cannotListen(port: number): Promise<Error | null> {
     probe.once('error', (e) => resolve(e));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(null)));
   });
+}
+
+/** Why the upload folder (in the data folder) could not be made: not the address's fault. */
+function uploadFolderFailure(dir: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = isDiskFull(e)
+    ? 'the disk is full'
+    : code === 'EROFS'
+      ? 'the file system is read-only'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'this user may not write there'
+        : (e as Error).message;
+  return `cannot make the upload folder ${dir}: ${why}; uploads and exports go to the data folder, which must be writable (--data-dir, or dataDir in the config file)`;
 }
 
 /** Why the address could not be listened on, and what to do. */

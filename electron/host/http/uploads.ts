@@ -18,6 +18,7 @@ import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../../engine/log.ts';
 import type { UploadResolver } from '../handlers.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
+import { makeDirs } from '../../engine/make-dirs.ts';
 
 export interface UploadLimits {
   /** Largest single upload, bytes. */
@@ -115,7 +116,8 @@ export class UploadFolder implements UploadResolver {
   ): Promise<UploadFolder> {
     const info = await lstat(dir).catch(() => null);
     if (info && !info.isDirectory()) await unlink(dir);
-    await mkdir(dir, { recursive: true });
+    // Each missing folder in turn: a read-only data folder says EROFS, not ENOENT.
+    makeDirs(dir);
     const left = await readdir(dir);
     await Promise.all(left.map((name) => rm(join(dir, name), { recursive: true, force: true })));
     if (left.length > 0) log?.info('uploads.swept', { removed: left.length });
