@@ -183,6 +183,38 @@ export const DataQuality = z.object({
 });
 export type DataQuality = z.infer<typeof DataQuality>;
 
+/** How GEX is computed; the defaults are the public reference's conventions. */
+export const GexConventions = z.object({
+  contract_multiplier: z.number().positive().default(100),
+  /** Size of the move GEX is quoted for: 0.01 = per 1%. */
+  move: z.number().positive().default(0.01),
+  /** `business-262`: Mon–Fri days ÷ 262; `act-365`: calendar days ÷ 365. */
+  day_count: z.enum(['business-262', 'act-365']).default('business-262'),
+  rate: z.number().default(0),
+  dividend_yield: z.number().default(0),
+  profile_points: z.number().int().min(2).max(2000).default(60),
+  profile_low: z.number().positive().default(0.8),
+  profile_high: z.number().positive().default(1.2),
+  /** Time zone of exchange timestamps that carry no offset (CBOE JSON, CSV "EST"). */
+  exchange_time_zone: z.string().default('America/New_York'),
+});
+export type GexConventions = z.infer<typeof GexConventions>;
+
+/**
+ * Conventions as one canonical text — every field, in the schema's order — the key a
+ * snapshot's figures are told apart by (the same bytes under other conventions are another
+ * snapshot) and what the store and the export files record.
+ */
+export const conventionsKey = (c: GexConventions): string =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.keys(GexConventions.shape).map((k) => [k, c[k as keyof GexConventions]]),
+    ),
+  );
+
+/** The defaults (no `conventions` in the config). */
+export const DEFAULT_CONVENTIONS: GexConventions = GexConventions.parse({});
+
 /** GEX is in USD per 1% move of the underlying. */
 export const GEXSnapshot = z.object({
   id: z.string(),
@@ -207,6 +239,11 @@ export const GEXSnapshot = z.object({
   created_at: IsoTimestamp,
   request_id: z.string().nullable(),
   job_id: z.string().nullable(),
+  /**
+   * The conventions its figures were computed under (every field, defaults filled in);
+   * null for a snapshot stored before they were recorded (2026-12-06): not known.
+   */
+  conventions: GexConventions.nullable().default(null),
 });
 export type GEXSnapshot = z.infer<typeof GEXSnapshot>;
 
@@ -308,23 +345,6 @@ export type SnapshotMeasures = z.infer<typeof SnapshotMeasures>;
 
 export const GammaProfilePoint = z.object({ level: z.number(), gex: z.number() });
 export type GammaProfilePoint = z.infer<typeof GammaProfilePoint>;
-
-/** How GEX is computed; the defaults are the public reference's conventions. */
-export const GexConventions = z.object({
-  contract_multiplier: z.number().positive().default(100),
-  /** Size of the move GEX is quoted for: 0.01 = per 1%. */
-  move: z.number().positive().default(0.01),
-  /** `business-262`: Mon–Fri days ÷ 262; `act-365`: calendar days ÷ 365. */
-  day_count: z.enum(['business-262', 'act-365']).default('business-262'),
-  rate: z.number().default(0),
-  dividend_yield: z.number().default(0),
-  profile_points: z.number().int().min(2).max(2000).default(60),
-  profile_low: z.number().positive().default(0.8),
-  profile_high: z.number().positive().default(1.2),
-  /** Time zone of exchange timestamps that carry no offset (CBOE JSON, CSV "EST"). */
-  exchange_time_zone: z.string().default('America/New_York'),
-});
-export type GexConventions = z.infer<typeof GexConventions>;
 
 /** The outcome of a priority decision. */
 export const Decision = z.object({

@@ -158,7 +158,7 @@ async function start(
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
   // What arrivals are decided from that only the store knows, kept in memory from here on.
-  const memory = runJobs ? await IntakeMemory.load(store) : null;
+  const memory = runJobs ? await IntakeMemory.load(store, cfg.conventions) : null;
   const writer = new ArrivalWriter(store, announcer(events));
   if (pool && memory) {
     const { removed } = await stagedJobs.recover(store);

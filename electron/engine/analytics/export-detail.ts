@@ -10,7 +10,7 @@ import { polars } from '../native-modules.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
-import { STALE_NOTE } from '../store/snapshots.ts';
+import { conventionsOf, STALE_NOTE } from '../store/snapshots.ts';
 import { readExportFile, type ExportFolder } from './export-folder.ts';
 import { strikeSums } from './strike-sums.ts';
 
@@ -74,6 +74,8 @@ export async function exportDetail(
       created_at: statSync(rowFile).mtime.toISOString(),
       request_id: null,
       job_id: null,
+      // Files written before 2026-12-06 have no such column: not recorded.
+      conventions: conventionsOf(r.conventions),
     },
     strikes: strikes.map((s) => ({
       snapshot_id: id,

@@ -1,5 +1,7 @@
 // What a request is decided from that only the store knows — whether its content is
-// already a snapshot (whose totals are then this file's too), the total GEX it is
+// already a snapshot under the engine's conventions (whose totals are then this file's
+// too; the same bytes under other conventions are another snapshot, and a snapshot stored
+// before conventions were recorded stays its content's duplicate, as it was), the total GEX it is
 // compared with (GUIDELINES v2: the latest EARLIER request of the same underlying whose
 // file was read, else the latest snapshot of it), its source's record and an analyst's
 // override of its reliability — kept in memory.
@@ -8,13 +10,17 @@
 // arrivals then needs no query before its decision: at 70 files a second, one query
 // each (6 ms here) was most of what held acknowledgements back.
 import {
+  conventionsKey,
+  DEFAULT_CONVENTIONS,
   MEASURES_VERSION,
+  type GexConventions,
   TERMINAL_STATUSES,
   type GEXSnapshot,
   type ProcessingJob,
 } from '../../../shared/domain.ts';
 import { INPUT_ERRORS } from '../../../shared/result.ts';
 import { num, type Store } from '../store/db.ts';
+import { conventionsOf } from '../store/snapshots.ts';
 import { failedOnInput, reliabilityOf } from '../store/sources.ts';
 
 export interface RequestContext {
@@ -44,6 +50,8 @@ interface StoredSnapshot {
   total_gex: number;
   /** The measures it was stored with; an older one is ingested again, not a duplicate. */
   measures_version: number;
+  /** The conventions key it was computed under (conventionsKey); null: not recorded. */
+  conventions: string | null;
   asOfMs: number;
   createdMs: number;
 }
@@ -57,7 +65,10 @@ interface Read {
 const key = (underlying: string) => underlying.toUpperCase();
 
 export class IntakeMemory {
-  #byHash = new Map<string, StoredSnapshot>();
+  /** The engine's conventions (conventionsKey): what a run of a request computes under. */
+  readonly #conventions: string;
+  /** Per content hash, its snapshots (one per conventions they were computed under). */
+  #byHash = new Map<string, StoredSnapshot[]>();
   #byId = new Map<string, StoredSnapshot>();
   /** Per underlying, the snapshot with the latest as_of. */
   #latest = new Map<string, StoredSnapshot>();
@@ -80,19 +91,29 @@ export class IntakeMemory {
    */
   #failures = new Map<string, { source: string; revision: number }>();
 
-  static async load(store: Store): Promise<IntakeMemory> {
-    const m = new IntakeMemory();
+  constructor(conventions: GexConventions = DEFAULT_CONVENTIONS) {
+    this.#conventions = conventionsKey(conventions);
+  }
+
+  /** `conventions`: the engine's (its config's), which its runs compute under. */
+  static async load(
+    store: Store,
+    conventions: GexConventions = DEFAULT_CONVENTIONS,
+  ): Promise<IntakeMemory> {
+    const m = new IntakeMemory(conventions);
     // Every snapshot and every read request, however long the history: as JSON (allJson),
     // which takes a third off what a long history adds to the start (20,000 snapshots and
     // 30,000 requests: 195 → 130 ms).
-    for (const r of await store.allJson<StoredSnapshot & { content_hash: string }>(
-      `SELECT id, content_hash, underlying, total_volume::DOUBLE AS total_volume,
+    for (const r of await store.allJson<
+      Omit<StoredSnapshot, 'conventions'> & { content_hash: string; conventions: string | null }
+    >(
+      `SELECT id, content_hash, conventions::VARCHAR AS conventions, underlying, total_volume::DOUBLE AS total_volume,
          total_open_interest::DOUBLE AS total_open_interest, total_gex::DOUBLE AS total_gex,
          coalesce(measures_version, 0)::DOUBLE AS measures_version,
          epoch_ms(as_of)::DOUBLE AS asOfMs, epoch_ms(created_at)::DOUBLE AS createdMs
        FROM gex_snapshots`,
     ))
-      m.#addSnapshot(r.content_hash, r);
+      m.#addSnapshot(r.content_hash, { ...r, conventions: keyOf(conventionsOf(r.conventions)) });
     const reads = await store.allJson<{
       id: string;
       underlying: string;
@@ -140,7 +161,7 @@ export class IntakeMemory {
     /** The request itself, which is not its own previous one. */
     request_id?: string;
   }): RequestContext {
-    const stored = q.content_hash === null ? undefined : this.#byHash.get(q.content_hash);
+    const stored = q.content_hash === null ? undefined : this.#stored(q.content_hash);
     const duplicate = stored && stored.measures_version >= MEASURES_VERSION ? stored : null;
     const source = this.#sources.get(q.source);
     return {
@@ -159,6 +180,18 @@ export class IntakeMemory {
       source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
       source_known: source !== undefined,
     };
+  }
+
+  /**
+   * The snapshot of this content under the engine's conventions, else one stored before
+   * conventions were recorded (not known: the duplicate of its content, as it was).
+   */
+  #stored(hash: string): StoredSnapshot | undefined {
+    const all = this.#byHash.get(hash) ?? [];
+    return (
+      all.find((s) => s.conventions === this.#conventions) ??
+      all.find((s) => s.conventions === null)
+    );
   }
 
   /** The latest earlier read request's total, else the latest snapshot's. */
@@ -226,6 +259,7 @@ export class IntakeMemory {
       total_open_interest: s.total_open_interest,
       total_gex: s.total_gex,
       measures_version: s.measures_version ?? MEASURES_VERSION,
+      conventions: keyOf(s.conventions),
       asOfMs: Date.parse(s.as_of),
       createdMs: Date.parse(s.created_at),
     });
@@ -295,7 +329,9 @@ export class IntakeMemory {
    * as the guidelines count it.
    */
   onSnapshotRemoved(s: { id: string; content_hash: string; underlying: string }): void {
-    if (this.#byHash.get(s.content_hash)?.id === s.id) this.#byHash.delete(s.content_hash);
+    const same = (this.#byHash.get(s.content_hash) ?? []).filter((o) => o.id !== s.id);
+    if (same.length > 0) this.#byHash.set(s.content_hash, same);
+    else this.#byHash.delete(s.content_hash);
     this.#byId.delete(s.id);
     const k = key(s.underlying);
     if (this.#latest.get(k)?.id !== s.id) return;
@@ -304,7 +340,11 @@ export class IntakeMemory {
   }
 
   #addSnapshot(hash: string, s: StoredSnapshot): void {
-    this.#byHash.set(hash, s);
+    // The same snapshot again (its measures filled in) replaces itself.
+    const same = (this.#byHash.get(hash) ?? []).filter(
+      (o) => o.id !== s.id && o.conventions !== s.conventions,
+    );
+    this.#byHash.set(hash, [...same, s]);
     this.#byId.set(s.id, s);
     this.#offer(s);
   }
@@ -321,6 +361,9 @@ export class IntakeMemory {
       this.#latest.set(k, s);
   }
 }
+
+const keyOf = (c: GexConventions | null | undefined): string | null =>
+  c ? conventionsKey(c) : null;
 
 /** A request decided without a facts read gets its total from its snapshot when it completes. */
 function noteCompleted(m: IntakeMemory, job: ProcessingJob, snapshot: StoredSnapshot): void {

@@ -275,6 +275,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       format: chain.value.format,
       source_file: file,
       parquet,
+      conventions: conv,
     };
     const measures: SnapshotMeasures = {
       measures_version: MEASURES_VERSION,

@@ -3,7 +3,11 @@
 // so that a workstation that attaches this folder reads history and levels from these
 // small files alone. Column names and types are declared here once; the analytics'
 // export reader (electron/engine/analytics/) reads them back by these names.
-import type { GammaProfilePoint, SnapshotMeasures } from '../../../shared/domain.ts';
+import {
+  conventionsKey,
+  type GammaProfilePoint,
+  type SnapshotMeasures,
+} from '../../../shared/domain.ts';
 import type { PipelineSnapshot } from '../../../shared/pipeline.ts';
 import { datasetPath, SNAPSHOTS_DATASET } from '../export-layout.ts';
 import { snapshotFrame, writeFrameAtomically, type SnapshotRow } from './parquet-out.ts';
@@ -40,6 +44,11 @@ export const SNAPSHOT_ROW_TYPES = {
   content_hash: 'string',
   format: 'string',
   source_file: 'string',
+  /**
+   * JSON text: the conventions the figures were computed under (shared/domain.ts
+   * conventionsKey); absent from files written before 2026-12-06, null when not recorded.
+   */
+  conventions: 'string',
 } as const satisfies Record<string, 'string' | 'float' | 'int'>;
 
 export function snapshotRow(
@@ -75,6 +84,7 @@ export function snapshotRow(
     content_hash: s.content_hash,
     format: s.format,
     source_file: s.source_file,
+    conventions: s.conventions === null ? null : conventionsKey(s.conventions),
   };
 }
 

@@ -251,6 +251,54 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE jobs ADD COLUMN IF NOT EXISTS run_ended_at TIMESTAMPTZ`,
     ],
   },
+  {
+    // The conventions a snapshot was computed under (canonical JSON, shared/domain.ts
+    // conventionsKey), NULL on the rows stored before: not recorded, not known. The same
+    // content under other conventions is another snapshot, so content_hash alone is no
+    // longer unique: DuckDB cannot drop a UNIQUE constraint, so the table is copied into one
+    // without it (the columns of migrations 1 and 3, in their order, then the new one), and
+    // (content_hash, conventions) is the unique key.
+    version: 7,
+    name: 'the conventions a snapshot was computed under',
+    statements: [
+      `CREATE TABLE gex_snapshots_7 (
+        id VARCHAR PRIMARY KEY,
+        underlying VARCHAR NOT NULL,
+        as_of TIMESTAMPTZ NOT NULL,
+        as_of_text VARCHAR NOT NULL,
+        spot DOUBLE NOT NULL,
+        contracts BIGINT NOT NULL,
+        total_gex DOUBLE NOT NULL,
+        call_gex DOUBLE NOT NULL,
+        put_gex DOUBLE NOT NULL,
+        zero_gamma DOUBLE,
+        call_wall DOUBLE,
+        put_wall DOUBLE,
+        max_pain DOUBLE,
+        total_open_interest DOUBLE NOT NULL,
+        total_volume DOUBLE NOT NULL,
+        quality JSON NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        source_file VARCHAR NOT NULL,
+        parquet VARCHAR NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        request_id VARCHAR,
+        job_id VARCHAR,
+        measures_version INTEGER,
+        absolute_gamma_strike DOUBLE,
+        exposure_gex DOUBLE,
+        exposure_dex DOUBLE,
+        exposure_vex DOUBLE,
+        exposure_cex DOUBLE,
+        conventions JSON
+      )`,
+      `INSERT INTO gex_snapshots_7 BY NAME SELECT * FROM gex_snapshots`,
+      `DROP TABLE gex_snapshots`,
+      `ALTER TABLE gex_snapshots_7 RENAME TO gex_snapshots`,
+      `CREATE UNIQUE INDEX gex_snapshots_content ON gex_snapshots (content_hash, conventions)`,
+    ],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

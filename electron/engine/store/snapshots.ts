@@ -2,11 +2,16 @@
 // rows and of expiry rows; DuckDB reads them into gex_strikes and gex_expiries, inside
 // the same transaction that writes the snapshot row (with its exposures), its buckets,
 // its gamma profile and (through the caller's hook) the job's completion — so a snapshot
-// is stored exactly once, even when the engine dies half-way. content_hash is UNIQUE:
-// the same content twice is a duplicate, never a second snapshot; but a duplicate of a
-// snapshot stored before the current measures brings them to it (snapshot-refresh.ts).
+// is stored exactly once, even when the engine dies half-way. (content_hash, conventions)
+// is UNIQUE: the same content under the same conventions twice is a duplicate, never a
+// second snapshot; under other conventions it is another snapshot (its figures differ). A
+// snapshot stored before conventions were recorded (NULL: not known) stays the duplicate of
+// its content, as it was; and a duplicate of a snapshot stored before the current measures
+// brings them to it (snapshot-refresh.ts).
 import { rmSync, statSync } from 'node:fs';
 import {
+  conventionsKey,
+  GexConventions,
   MEASURES_VERSION,
   type GEXSnapshot,
   type JobStatus,
@@ -24,7 +29,7 @@ export const MEASURE_COLUMNS = `measures_version, absolute_gamma_strike, exposur
 
 const COLUMNS = `id, underlying, as_of_text, spot, contracts, total_gex, call_gex, put_gex, zero_gamma, call_wall,
   put_wall, max_pain, total_open_interest, total_volume, quality, content_hash, format, source_file, parquet,
-  epoch_ms(created_at) AS created_at, request_id, job_id, measures_version`;
+  epoch_ms(created_at) AS created_at, request_id, job_id, measures_version, conventions`;
 
 export interface SaveOutcome {
   status: Extract<JobStatus, 'completed' | 'duplicate'>;
@@ -63,9 +68,14 @@ export async function saveSnapshot(
   let outcome: SaveOutcome;
   try {
     outcome = await store.transaction(async (tx) => {
+      const conventions = s.conventions === null ? null : conventionsKey(s.conventions);
+      // The same conventions first; else one stored before they were recorded (at most one:
+      // content_hash alone was unique then).
       const found = await tx.all<Record<string, unknown>>(
-        `SELECT ${COLUMNS} FROM gex_snapshots WHERE content_hash = $1`,
-        [s.content_hash],
+        `SELECT ${COLUMNS} FROM gex_snapshots
+         WHERE content_hash = $1 AND (conventions = $2::JSON OR conventions IS NULL)
+         ORDER BY conventions NULLS LAST LIMIT 1`,
+        [s.content_hash, conventions],
       );
       if (found[0]) {
         const existing = toSnapshot(found[0]);
@@ -86,9 +96,9 @@ export async function saveSnapshot(
       await tx.run(
         `INSERT INTO gex_snapshots (id, underlying, as_of, as_of_text, spot, contracts, total_gex, call_gex, put_gex,
          zero_gamma, call_wall, put_wall, max_pain, total_open_interest, total_volume, quality, content_hash, format,
-         source_file, parquet, created_at, request_id, job_id, ${MEASURE_COLUMNS})
+         source_file, parquet, created_at, request_id, job_id, ${MEASURE_COLUMNS}, conventions)
        VALUES ($1, $2, $3::TIMESTAMPTZ, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::JSON, $16, $17, $18, $19,
-         $20::TIMESTAMPTZ, $21, $22, $23, $24, $25, $26, $27, $28)`,
+         $20::TIMESTAMPTZ, $21, $22, $23, $24, $25, $26, $27, $28, $29::JSON)`,
         [
           s.id,
           s.underlying,
@@ -118,6 +128,7 @@ export async function saveSnapshot(
           m.exposures.dex,
           m.exposures.vex,
           m.exposures.cex,
+          conventions,
         ],
       );
       await insertDetail(tx, s.id, output);
@@ -269,5 +280,13 @@ export function toSnapshot(r: Record<string, unknown>): GEXSnapshot {
     created_at: iso(r.created_at)!,
     request_id: (r.request_id as string | null) ?? null,
     job_id: (r.job_id as string | null) ?? null,
+    conventions: conventionsOf(r.conventions),
   };
+}
+
+/** The conventions column: null when not recorded (stored before 2026-12-06). */
+export function conventionsOf(v: unknown): GexConventions | null {
+  if (typeof v !== 'string') return null;
+  const parsed = GexConventions.safeParse(JSON.parse(v));
+  return parsed.success ? parsed.data : null;
 }

@@ -2,6 +2,7 @@
 // [--to ISO]`, `diff ID_A ID_B`, `levels`. Read-only: they open the store without the
 // worker pool or the scheduler. `--attach DIR` (repeatable) reads another workstation's
 // export folder beside the store, as the config's `attach` does.
+import { conventionsLine } from '../../../shared/conventions-text.ts';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -167,6 +168,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
         `DEX ${usd(d.exposures.dex)} USD of delta; VEX ${usd(d.exposures.vex)} USD of delta per vol point; CEX ${usd(d.exposures.cex)} USD of delta per day`,
       );
     if (d.note) out.line(`note: ${d.note}`);
+    out.line(`conventions: ${conventionsLine(s.conventions)}`);
     if (d.buckets)
       out.line(
         '\n' +

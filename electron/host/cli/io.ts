@@ -198,6 +198,8 @@ export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
   quality: s.quality,
   format: s.format,
   content_hash: s.content_hash,
+  // The conventions its figures were computed under (every field); null: not recorded.
+  conventions: s.conventions,
 });
 
 /** A time measured, as a person reads it: "347 ms", "3m 05s" (shared/elapsed.ts, as the app writes it). */
