@@ -171,10 +171,19 @@ describe.skipIf(!haveChromium)('a desk with an attached export folder, its own s
     expect(await origin.getAttribute('title')).toContain(theirs);
     expect(await origin.getAttribute('title')).toContain('only reads');
     expect(await page.getByTestId('remove-snapshot').count()).toBe(0);
+    // The conventions it was computed under, from its export row.
+    const conventions = page.getByTestId('snapshot-conventions');
+    expect(await conventions.textContent()).toBe(
+      'Conventions: business-262, r 0 %, q 0 %, ×100 (the defaults)',
+    );
+    expect(await conventions.getAttribute('title')).toContain('"day_count":"business-262"');
     for (const size of [WIDE, SMALL]) {
       await page.setViewportSize(size);
       await page.waitForTimeout(100);
       expect(await cutOff(page, '[data-testid=snapshot-origin]'), `at ${size.width}`).toEqual([]);
+      expect(await cutOff(page, '[data-testid=snapshot-conventions]'), `at ${size.width}`).toEqual(
+        [],
+      );
       await expectNoSerious(page, `attached: origin of the open snapshot at ${size.width}`);
     }
     await page.setViewportSize(WIDE);

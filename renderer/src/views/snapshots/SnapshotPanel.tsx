@@ -12,6 +12,7 @@ import { useUnreachable } from '../../state/reach.ts';
 import { basename, int, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
 import { originLabel } from '../../text/origin.ts';
+import { conventionsLine } from '../../../../shared/conventions-text.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
@@ -215,6 +216,17 @@ export function SnapshotPanel({
         {scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars; DEX in $ of delta, VEX in $ of
         delta per vol point, CEX in $ of delta per day.
         {detail.note && <span data-testid="snapshot-note"> {detail.note}</span>}
+      </p>
+      <p
+        className="conventions-note muted"
+        data-testid="snapshot-conventions"
+        title={
+          s.conventions
+            ? `Computed under these GEX conventions (config "conventions"): ${JSON.stringify(s.conventions)}`
+            : 'The conventions of a snapshot stored before GEX Desk recorded them are not known'
+        }
+      >
+        Conventions: {conventionsLine(s.conventions)}
       </p>
       <SnapshotCharts detail={detail} cells={cells} />
     </section>
