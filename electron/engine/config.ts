@@ -1,7 +1,7 @@
 // Where the engine keeps its files and how it computes GEX: defaults, then the config
 // file, then environment variables, then explicit options (the CLI's flags), validated
 // once so that the rest of the engine can trust every value.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, posix, resolve, win32 } from 'node:path';
 import { z } from 'zod';
@@ -11,6 +11,8 @@ import { err, ok, type Result } from '../../shared/result.ts';
 import { makeDirs } from './make-dirs.ts';
 import { checkConventions } from './pipeline/conventions.ts';
 import { MAX_WORKERS } from '../../shared/workers.ts';
+import { DEFAULT_DB_FILE } from './store/database-file.ts';
+import { checkEnv, envNumber, envPath, type PathVar } from './env.ts';
 
 export const APP_NAME = 'gex-desk';
 
@@ -37,6 +39,15 @@ function baseDir(value: string | undefined, platform: NodeJS.Platform): string |
   return value && isAbsolute(value) ? value : undefined;
 }
 
+/**
+ * Longest `latencyWindowMs`: a year. Far beyond any use, and far below what a date can
+ * hold (the queue's window starts `latencyWindowMs` before now: from about 8.64e15 ms
+ * that is no date, and `queue` failed with "Invalid time value").
+ */
+export const MAX_LATENCY_WINDOW_MS = 365 * 24 * 3_600_000;
+/** Longest `keepStagedHours`: ten years (hours past about 2.4e12 are no date either). */
+export const MAX_KEEP_STAGED_HOURS = 10 * 366 * 24;
+
 export const Config = z.object({
   dbPath: z.string().min(1),
   dataDir: z.string().min(1),
@@ -44,19 +55,34 @@ export const Config = z.object({
   workers: z.number().int().min(1).max(MAX_WORKERS),
   /** V8 heap limit of each pipeline worker, MiB. */
   workerHeapMb: z.number().int().min(64),
-  /** How long a finished job's latency counts in the queue's percentiles. */
-  latencyWindowMs: z.number().int().positive(),
+  /** How long a finished job's latency counts in the queue's percentiles (a year at most). */
+  latencyWindowMs: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_LATENCY_WINDOW_MS, `at most ${MAX_LATENCY_WINDOW_MS} (a year)`),
   /** Largest upload the browser host accepts. */
   maxUploadBytes: z.number().int().positive(),
   /** What a file may hold: size, columns, rows, line length (shared/limits.ts). */
   limits: ReadLimits,
   /** How long a failed or cancelled job keeps its staged bytes for a retry (0: not at all). */
-  keepStagedHours: z.number().nonnegative(),
+  keepStagedHours: z
+    .number()
+    .nonnegative()
+    .max(MAX_KEEP_STAGED_HOURS, `at most ${MAX_KEEP_STAGED_HOURS} (ten years)`),
   conventions: GexConventions,
   /** Other workstations' export folders, read read-only beside the store by history and levels. */
   attach: z.array(z.string().min(1)).default([]),
   /** The config file consulted (it need not exist); settings changed from the app are kept there. */
   configFile: z.string().default(''),
+  /**
+   * Where each path setting given came from (`--db`, `GEX_DESK_DB`, `dbPath in FILE`),
+   * for messages; a default one is absent.
+   */
+  origins: z
+    .object({ dbPath: z.string(), dataDir: z.string(), inbox: z.string() })
+    .partial()
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -64,7 +90,7 @@ export type Config = z.infer<typeof Config>;
  * The config file's shape: every field optional, paths relative to the file. Strict: a
  * misspelt setting (`"wrokers": 2`, `"exchange_timezone"`) is said, not silently ignored.
  */
-const ConfigFile = Config.omit({ configFile: true })
+const ConfigFile = Config.omit({ configFile: true, origins: true })
   .partial()
   .extend({
     conventions: GexConventions.partial().strict().optional(),
@@ -104,64 +130,101 @@ export const defaultWorkers = (cores = availableParallelism()): number => Math.m
 export const storeThreads = (workers: number, cores = availableParallelism()): number =>
   Math.max(1, cores - workers);
 
-const ENV: Record<string, 'dbPath' | 'dataDir' | 'inbox' | 'workers'> = {
+const ENV = {
   GEX_DESK_DB: 'dbPath',
   GEX_DESK_DATA_DIR: 'dataDir',
   GEX_DESK_INBOX: 'inbox',
-  GEX_DESK_WORKERS: 'workers',
+} as const satisfies Partial<Record<PathVar, PathSetting>>;
+
+/** The settings that are paths, and the flag that names each on the command line. */
+type PathSetting = 'dbPath' | 'dataDir' | 'inbox';
+const FLAG: Record<PathSetting, string | undefined> = {
+  dbPath: '--db',
+  dataDir: '--data-dir',
+  inbox: undefined,
 };
 
 export function loadConfig(
   overrides: ConfigOverrides = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Result<Config> {
+  const checkedEnv = checkEnv(env);
+  if (!checkedEnv.ok) return checkedEnv;
   const home = userDataDir(env);
-  const configFile = overrides.configFile ?? env.GEX_DESK_CONFIG ?? join(home, 'config.json');
+  const namedByEnv =
+    overrides.configFile === undefined ? envPath(env, 'GEX_DESK_CONFIG') : undefined;
+  const configFile = overrides.configFile ?? namedByEnv ?? join(home, 'config.json');
+  const fileNamed = namedByEnv
+    ? `The config file ${configFile} (GEX_DESK_CONFIG)`
+    : `The config file ${configFile}`;
+  const origins: Partial<Record<PathSetting, string>> = {};
   let fromFile: z.infer<typeof ConfigFile> = {};
-  if (existsSync(configFile)) {
+  const st = statSync(configFile, { throwIfNoEntry: false });
+  // Named by the variable, the file is meant: without it, the defaults' figures would
+  // be computed under other conventions than the analyst chose, without a word.
+  if (!st && namedByEnv)
+    return err(
+      'VALIDATION',
+      `GEX_DESK_CONFIG names the config file ${configFile}, which does not exist: create it, or unset GEX_DESK_CONFIG to use the per-user file ${join(home, 'config.json')}`,
+      { file: configFile, field: 'GEX_DESK_CONFIG' },
+    );
+  if (st?.isDirectory())
+    return err('VALIDATION', `${fileNamed} is a folder, not a file: name the JSON file in it`, {
+      file: configFile,
+    });
+  if (st) {
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(configFile, 'utf8'));
+      raw = JSON.parse(readConfigText(configFile));
     } catch (e) {
-      return err(
-        'VALIDATION',
-        `The config file ${configFile} is not valid JSON: ${(e as Error).message}`,
-        { file: configFile },
-      );
+      return err('VALIDATION', `${fileNamed} is not valid JSON: ${(e as Error).message}`, {
+        file: configFile,
+      });
     }
     const parsed = ConfigFile.safeParse(raw);
     if (!parsed.success)
-      return err('VALIDATION', `The config file ${configFile}: ${describe(parsed.error)}`, {
+      return err('VALIDATION', `${fileNamed}: ${describe(parsed.error)}`, {
         file: configFile,
       });
     fromFile = parsed.data;
     for (const key of ['dbPath', 'dataDir', 'inbox'] as const) {
       const v = fromFile[key];
-      if (v) fromFile[key] = resolve(dirname(configFile), v);
+      if (!v) continue;
+      fromFile[key] = resolve(dirname(configFile), v);
+      origins[key] = `${key} in ${resolve(configFile)}`;
     }
     if (fromFile.attach)
       fromFile.attach = fromFile.attach.map((d) => resolve(dirname(configFile), d));
   }
   const fromEnv: ConfigOverrides = {};
   for (const [name, key] of Object.entries(ENV)) {
-    const v = env[name];
-    if (v === undefined || v === '') continue;
-    if (key === 'workers') {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS)
-        return err(
-          'VALIDATION',
-          `${name} must be a whole number from 1 to ${MAX_WORKERS}, not "${v}"`,
-          { field: name },
-        );
-      fromEnv.workers = n;
-    } else fromEnv[key] = resolve(v);
+    const v = envPath(env, name as PathVar);
+    if (v === undefined) continue;
+    fromEnv[key] = v;
+    origins[key] = name;
   }
+  const workers = envNumber(env, 'GEX_DESK_WORKERS');
+  if (workers.ok && workers.value !== undefined) fromEnv.workers = workers.value;
   const explicit = Object.fromEntries(
     Object.entries(overrides).filter(
       ([k, v]) => v !== undefined && k !== 'configFile' && k !== 'attach',
     ),
-  );
+  ) as ConfigOverrides;
+  for (const key of ['dbPath', 'dataDir', 'inbox'] as const) {
+    const v = explicit[key];
+    if (v === undefined) continue;
+    // Not the current folder: a script's empty variable (`--db "$DB"`) must not make it so.
+    if (!v.trim())
+      return err('VALIDATION', `${FLAG[key] ?? key} needs a path, not ${JSON.stringify(v)}`, {
+        field: key,
+      });
+    origins[key] = FLAG[key] ?? key;
+  }
+  const blankAttach = (overrides.attach ?? []).find((d) => !d.trim());
+  if (blankAttach !== undefined)
+    return err('VALIDATION', `--attach needs a folder, not ${JSON.stringify(blankAttach)}`, {
+      field: 'attach',
+    });
   const merged = { ...fromFile, ...fromEnv, ...explicit } as Partial<Config>;
   // Checked now, not at the first file's run (an unknown time zone refused every file);
   // the defaults are valid as they are (and checking a zone loads ICU's data).
@@ -169,11 +232,11 @@ export function loadConfig(
     ? checkConventions(configFile, fromFile.conventions)
     : ok(GexConventions.parse({}));
   if (!conventions.ok)
-    return err('VALIDATION', `The config file ${configFile}: ${conventions.error.message}`, {
+    return err('VALIDATION', `${fileNamed}: ${conventions.error.message}`, {
       file: configFile,
       field: conventions.error.field,
     });
-  const dbPath = resolve(merged.dbPath ?? join(home, 'gex-desk.duckdb'));
+  const dbPath = resolve(merged.dbPath ?? join(home, DEFAULT_DB_FILE));
   const candidate = {
     dbPath,
     dataDir: resolve(merged.dataDir ?? join(dirname(dbPath), 'data')),
@@ -187,10 +250,27 @@ export function loadConfig(
     conventions: conventions.value,
     attach: [...(fromFile.attach ?? []), ...(overrides.attach ?? []).map((d) => resolve(d))],
     configFile: resolve(configFile),
+    origins,
   };
   const parsed = Config.safeParse(candidate);
   if (!parsed.success) return err('VALIDATION', `Invalid configuration: ${describe(parsed.error)}`);
   return ok(parsed.data);
+}
+
+/**
+ * Where a path setting of `cfg` came from, as a message says it: `--data-dir`,
+ * `GEX_DESK_DATA_DIR`, `dataDir in /…/config.json`; undefined for the default.
+ */
+export function originOf(cfg: Pick<Config, 'origins'>, key: PathSetting): string | undefined {
+  return cfg.origins?.[key];
+}
+
+/**
+ * A config file's text. A byte-order mark before the JSON (Windows Notepad writes one)
+ * is no part of it: JSON.parse refused such a file as "not valid JSON".
+ */
+function readConfigText(file: string): string {
+  return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
 }
 
 /**
@@ -202,7 +282,7 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
   let current: Record<string, unknown> = {};
   try {
     if (existsSync(configFile)) {
-      const parsed: unknown = JSON.parse(readFileSync(configFile, 'utf8'));
+      const parsed: unknown = JSON.parse(readConfigText(configFile));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
         return err(
           'VALIDATION',

@@ -7,7 +7,7 @@ import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts'
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { configuredAttach } from './configured-attach.ts';
-import { loadConfig, storeThreads, type Config, type ConfigOverrides } from './config.ts';
+import { loadConfig, originOf, storeThreads, type Config, type ConfigOverrides } from './config.ts';
 import { EngineEvents } from './events.ts';
 import { drainQueue } from './api/drain.ts';
 import { storeHandlers } from './api/store-handlers.ts';
@@ -115,6 +115,7 @@ async function start(
   if (pool) opened(() => pool.close());
   const opening = Store.open(cfg.dbPath, {
     allowedDirectories: [cfg.dataDir, ...cfg.attach],
+    origin: originOf(cfg, 'dbPath'),
     threads: storeThreads(cfg.workers),
   });
   // While DuckDB opens the file and migrates it on its own threads, this one prepares what

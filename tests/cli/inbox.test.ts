@@ -21,6 +21,8 @@ describe('gex-desk inbox', () => {
     const { dir, args } = cliHome();
     dirs.push(dir);
     const env = { GEX_DESK_CONFIG: join(dir, 'config.json') };
+    // A config file named by GEX_DESK_CONFIG must be there (an empty one is no settings).
+    writeFileSync(env.GEX_DESK_CONFIG, '{}\n');
     const shown = await runCli(['inbox', ...args], { env });
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/not watched: no engine runs on this database/);

@@ -180,7 +180,7 @@ describe('Store', () => {
     expect(readFileSync(chain)).toEqual(before);
     const folder = await Store.open(dir);
     expect(folder.ok || folder.error.message).toBe(
-      `The database ${dir} is a folder: name the database file in it (${join(dir, 'gex.duckdb')})`,
+      `The database ${dir} is a folder: name the database file in it (${join(dir, 'gex-desk.duckdb')})`,
     );
     // A database file, once written, opens again.
     const db = join(dir, 'gex.duckdb');

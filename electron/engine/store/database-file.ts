@@ -11,13 +11,22 @@ const MAGIC = Buffer.from('DUCK');
 const MAGIC_AT = 8;
 const CHAIN_EXTENSIONS = new Set(['.csv', '.json', '.parquet', '.txt', '.xlsx']);
 
-export function checkDatabaseFile(path: string): Result<void> {
+/** The default database's file name, in the per-user folder. */
+export const DEFAULT_DB_FILE = 'gex-desk.duckdb';
+
+/**
+ * `origin`: where the path came from (`--db`, `GEX_DESK_DB`, `dbPath in FILE`), said in
+ * the message: "The database /tmp is a folder" left the analyst to guess which of them
+ * named it.
+ */
+export function checkDatabaseFile(path: string, origin?: string): Result<void> {
   const st = statSync(path, { throwIfNoEntry: false });
   if (!st) return ok(undefined);
+  const named = origin ? `${path} (${origin})` : path;
   const refuse = (what: string): Result<void> =>
-    err('IO', `The database ${path} ${what}`, { file: path });
+    err('IO', `The database ${named} ${what}`, { file: path });
   if (st.isDirectory())
-    return refuse(`is a folder: name the database file in it (${join(path, 'gex.duckdb')})`);
+    return refuse(`is a folder: name the database file in it (${join(path, DEFAULT_DB_FILE)})`);
   if (!st.isFile()) return refuse('is not a regular file');
   const head = Buffer.alloc(MAGIC_AT + MAGIC.length);
   const fd = openSync(path, 'r');
@@ -29,6 +38,6 @@ export function checkDatabaseFile(path: string): Result<void> {
   if (head.subarray(MAGIC_AT).equals(MAGIC)) return ok(undefined);
   const chain = CHAIN_EXTENSIONS.has(extname(path).toLowerCase());
   return refuse(
-    `is not a DuckDB database file${chain ? ': --db names the database; a chain is given to gex-desk ingest' : ''} (nothing was opened or changed)`,
+    `is not a DuckDB database file${chain ? `: ${origin?.startsWith('dbPath in ') ? 'dbPath' : (origin ?? '--db')} names the database; a chain is given to gex-desk ingest` : ''} (nothing was opened or changed)`,
   );
 }

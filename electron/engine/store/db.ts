@@ -49,6 +49,8 @@ export interface StoreOptions {
   statementCache?: boolean;
   /** DuckDB's threads (config.ts, storeThreads); DuckDB's default, one per core, when absent. */
   threads?: number;
+  /** Where the path came from (config.ts, originOf), for a refusal's message. */
+  origin?: string;
 }
 
 export interface TransactionOptions {
@@ -108,7 +110,7 @@ export class Store {
     const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
     try {
       if (path !== ':memory:') {
-        const file = checkDatabaseFile(path);
+        const file = checkDatabaseFile(path, o.origin);
         if (!file.ok) return file;
         makeDirs(dirname(path));
       }

@@ -8,6 +8,7 @@
 // mark beside the database names (db-mark.ts): an engine started with another
 // GEX_DESK_HOME or XDG_CONFIG_HOME than the command's is found all the same.
 import { LOCAL_PROTOCOL } from '../../../shared/channels.ts';
+import { envNumberOr } from '../../engine/env.ts';
 import type { RemoteApi } from '../local/client.ts';
 import type { Discovery } from '../local/discovery.ts';
 
@@ -18,8 +19,7 @@ export type Found =
 
 /** How long a running engine has to answer its health call (GEX_DESK_CONNECT_TIMEOUT_MS). */
 export function connectTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.GEX_DESK_CONNECT_TIMEOUT_MS);
-  return Number.isFinite(n) && n > 0 ? n : 5000;
+  return envNumberOr(env, 'GEX_DESK_CONNECT_TIMEOUT_MS');
 }
 
 export async function findEngine(

@@ -7,6 +7,7 @@
 // waits, then in the one the mark beside the database names (db-mark.ts): a command run
 // with another GEX_DESK_HOME is waited for too.
 import { err, type AppError, type Result } from '../../../shared/result.ts';
+import { envNumberOr } from '../../engine/env.ts';
 import { homesOf } from './db-mark.ts';
 import { holderFile, readHolder, type Holder } from './discovery.ts';
 
@@ -15,8 +16,7 @@ export type FoundHolder = Holder & { home: string };
 
 /** How long to wait for a command that holds the database (GEX_DESK_LOCK_WAIT_MS). */
 export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.GEX_DESK_LOCK_WAIT_MS);
-  return env.GEX_DESK_LOCK_WAIT_MS !== undefined && Number.isFinite(n) && n >= 0 ? n : 120_000;
+  return envNumberOr(env, 'GEX_DESK_LOCK_WAIT_MS');
 }
 
 /**
