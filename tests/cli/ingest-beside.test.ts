@@ -2,7 +2,7 @@
 // through its local endpoint as the desktop app's): a job cancelled in the app while the
 // command waits for it, an interrupt that leaves requests behind, and a --data-dir other
 // than the engine's own.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -107,6 +107,42 @@ describe('gex-desk ingest beside a running engine', () => {
       expect(same.code, same.stderr).toBe(0);
       expect(same.lines[0]).toMatchObject({ status: 'completed' });
       expect(String((same.lines[0]!.snapshot as { parquet: string }).parquet)).toContain(theirs);
+    });
+  }, 60_000);
+
+  it("refuses another data folder given by GEX_DESK_DATA_DIR or the config file's dataDir the same way, naming where it came from", async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const file = chain('e.csv', 7);
+      const theirs = te.engine.config.dataDir;
+      const mine = join(te.dir, 'mine');
+      const configFile = join(te.dir, 'desk.json');
+      writeFileSync(configFile, JSON.stringify({ dataDir: mine }));
+      const runs: [NodeJS.ProcessEnv, string, string][] = [
+        [{ GEX_DESK_DATA_DIR: mine }, `GEX_DESK_DATA_DIR=${mine}`, 'GEX_DESK_DATA_DIR'],
+        [
+          { GEX_DESK_CONFIG: configFile },
+          `${mine} (dataDir in ${configFile})`,
+          'dataDir in that file',
+        ],
+      ];
+      for (const [env, given, leaveOut] of runs) {
+        const r = await runCli(['ingest', file, '--json', ...args], { home, env });
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.split('\n')[0]).toBe(
+          `gex-desk: ${given} is not the data folder of GEX Desk (test, PID ${process.pid}), which runs on the database ${te.engine.config.dbPath} and writes its exports to ${theirs}: a command beside it cannot write elsewhere. Leave out ${leaveOut} (or give ${theirs}), or stop GEX Desk and run the command again.`,
+        );
+      }
+      const jobs = await te.engine.handlers['jobs:list']({ limit: 10 });
+      expect(jobs.ok && jobs.value).toEqual([]);
+      expect(existsSync(mine)).toBe(false);
+      // The engine's own folder by the variable: the command works beside it.
+      const same = await runCli(['ingest', file, '--json', ...args], {
+        home,
+        env: { GEX_DESK_DATA_DIR: theirs },
+      });
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.lines[0]).toMatchObject({ status: 'completed' });
     });
   }, 60_000);
 

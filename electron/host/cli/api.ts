@@ -164,16 +164,18 @@ function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
 }
 
 /**
- * The running engine's session, unless the command names a data folder (--data-dir) other
- * than the engine's: its exports would go to the engine's folder, not the one named, so
- * the command is refused as a usage error (exit 2) that names both.
+ * The running engine's session, unless the command names a data folder other than the
+ * engine's — by --data-dir, GEX_DESK_DATA_DIR or `dataDir` in its config file: its exports
+ * would go to the engine's folder, not the one named, so the command is refused as a
+ * usage error (exit 2) that names both, and where the command's came from.
  */
 async function liveSession(
   found: Extract<Found, { state: 'live' }>,
   cfg: Config,
   overrides: ConfigOverrides,
 ): Promise<Result<ApiSession>> {
-  if (overrides.dataDir === undefined) return ok(remoteSession(found));
+  const origin = overrides.dataDir === undefined ? cfg.origins?.dataDir : '--data-dir';
+  if (origin === undefined) return ok(remoteSession(found));
   const health = await found.client.call('engine:health', {});
   if (!health.ok) {
     await found.client.close();
@@ -183,8 +185,15 @@ async function liveSession(
   if (samePath(theirs, cfg.dataDir)) return ok(remoteSession(found));
   await found.client.close();
   const d = found.client.discovery;
+  const given =
+    origin === '--data-dir'
+      ? `--data-dir ${cfg.dataDir}`
+      : origin.startsWith('GEX_DESK_')
+        ? `${origin}=${cfg.dataDir}`
+        : `${cfg.dataDir} (${origin})`;
+  const leaveOut = origin.startsWith('dataDir in ') ? `dataDir in that file` : origin;
   throw new UsageError(
-    `--data-dir ${cfg.dataDir} is not the data folder of GEX Desk (${d.host}, PID ${d.pid}), which runs on the database ${cfg.dbPath} and writes its exports to ${theirs}: a command beside it cannot write elsewhere. Leave out --data-dir (or give ${theirs}), or stop GEX Desk and run the command again.`,
+    `${given} is not the data folder of GEX Desk (${d.host}, PID ${d.pid}), which runs on the database ${cfg.dbPath} and writes its exports to ${theirs}: a command beside it cannot write elsewhere. Leave out ${leaveOut} (or give ${theirs}), or stop GEX Desk and run the command again.`,
   );
 }
 
@@ -346,7 +355,10 @@ async function openOwn(
       import('../../engine/api/store-handlers.ts'),
       import('../../engine/intake/inbox-control.ts'),
     ]);
-  const opened = await Store.open(cfg.dbPath, { allowedDirectories: [cfg.dataDir, ...cfg.attach] });
+  const opened = await Store.open(cfg.dbPath, {
+    allowedDirectories: [cfg.dataDir, ...cfg.attach],
+    origin: cfg.origins?.dbPath,
+  });
   if (!opened.ok) return opened;
   onStoreOpened();
   const store = opened.value;

@@ -55,10 +55,35 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  blankPaths(parsed.values);
   const args = takes.args ?? [];
   if (!args.at(-1)?.endsWith('...') && parsed.positionals.length > args.length)
     throw new UsageError(extraWords(takes, options, parsed.positionals));
   return parsed;
+}
+
+/**
+ * The flags that name a file or a folder, and what each takes. Given blank, each is a
+ * usage error (exit 2) naming it: `--data-dir ""` (a script's unset variable) wrote a
+ * data folder's parts into the current folder, `--attach ""` attached it, `--db ""` was
+ * refused as a folder, exit 3.
+ */
+export const PATH_OPTIONS: Readonly<Record<string, string>> = {
+  db: 'a database file',
+  'data-dir': 'a folder',
+  attach: 'a folder',
+  manifest: 'a file',
+  out: 'a file',
+  rules: 'a file',
+};
+
+function blankPaths(values: Record<string, unknown>): void {
+  for (const [name, what] of Object.entries(PATH_OPTIONS)) {
+    const given = values[name];
+    for (const v of Array.isArray(given) ? given : [given])
+      if (typeof v === 'string' && !v.trim())
+        throw new UsageError(`--${name} needs ${what}, not ${JSON.stringify(v)}`);
+  }
 }
 
 /** A word as a message quotes it: as is, or in quotes when blank or spaced. */

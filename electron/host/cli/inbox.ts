@@ -5,6 +5,7 @@
 // Through the API map (api.ts).
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
+import { envPath } from '../../engine/env.ts';
 import { withApi } from './api.ts';
 import { engineOptions, extraWords, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
@@ -61,6 +62,13 @@ export async function inboxCommand(argv: string[], out: Output): Promise<ExitCod
     if (!r.ok) return exitFor(r.error);
     if (values.json) out.json(r.value);
     else out.line(describe(r.value));
+    // Kept in the config file, but the variable comes before the file (config.ts): the
+    // analyst was told "kept in config.json" and the next start watched the old folder.
+    const inboxVar = envPath(process.env, 'GEX_DESK_INBOX');
+    if (dir !== undefined && inboxVar !== undefined)
+      out.error(
+        `gex-desk: GEX_DESK_INBOX=${process.env.GEX_DESK_INBOX} is set, and it overrides ${r.value.config_file}: commands and engines started with it set watch ${inboxVar}, not ${r.value.dir}. Unset it to use the folder chosen.`,
+      );
     return EXIT.ok;
   });
 }

@@ -1,0 +1,101 @@
+// The configuration as the real `gex-desk` command meets it: a path flag given empty (a
+// script's unset variable), a bad GEX_DESK_* variable, a config file named and missing,
+// a database path that is a folder said with where it came from, and `inbox set` while
+// GEX_DESK_INBOX overrides what it keeps.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { runCli } from './run-cli.ts';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+const temp = (name: string) => {
+  const d = mkdtempSync(join(tmpdir(), `gex-${name}-`));
+  dirs.push(d);
+  return d;
+};
+
+describe('a path flag given empty', () => {
+  it('is a usage error naming the flag (exit 2), and nothing is written in the current folder', async () => {
+    const cwd = temp('cwd');
+    const home = temp('home');
+    writeCboeCsv(join(cwd, 'chain.csv'), { seed: 3, expiries: 2, strikesPerExpiry: 8 });
+    const runs: [string[], string][] = [
+      [['ingest', 'chain.csv', '--data-dir', ''], '--data-dir needs a folder, not ""'],
+      [['ingest', 'chain.csv', '--data-dir=  '], '--data-dir needs a folder, not "  "'],
+      [['--data-dir', '', 'snapshots'], '--data-dir needs a folder, not ""'],
+      [['levels', '--attach', ''], '--attach needs a folder, not ""'],
+      [['history', 'SPX', '--attach', cwd, '--attach', ''], '--attach needs a folder, not ""'],
+      [['jobs', '--db', ''], '--db needs a database file, not ""'],
+      [['ingest', 'chain.csv', '--manifest', ''], '--manifest needs a file, not ""'],
+      [['export', 'x', '--out', ''], '--out needs a file, not ""'],
+    ];
+    for (const [args, said] of runs) {
+      const r = await runCli(args, { cwd, home });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.split('\n')[0]).toBe(`gex-desk: ${said}`);
+    }
+    expect(readdirSync(cwd)).toEqual(['chain.csv']);
+    expect(readdirSync(home)).toEqual([]);
+  }, 60_000);
+});
+
+describe('the GEX_DESK_* variables', () => {
+  it('refuses a timeout that is not a number, naming the variable (it was silently the default)', async () => {
+    const home = temp('home');
+    for (const name of ['GEX_DESK_LOCK_WAIT_MS', 'GEX_DESK_CONNECT_TIMEOUT_MS']) {
+      const r = await runCli(['jobs'], { home, env: { [name]: 'abc' } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^VALIDATION: ${name} must be a whole number from`));
+    }
+    // Empty is unset, as for every GEX_DESK_* variable.
+    const empty = await runCli(['jobs', '--json'], {
+      home,
+      env: { GEX_DESK_LOCK_WAIT_MS: '', GEX_DESK_CONNECT_TIMEOUT_MS: '', GEX_DESK_CONFIG: '' },
+    });
+    expect(empty.code, empty.stderr).toBe(0);
+  }, 60_000);
+
+  it('refuses a GEX_DESK_CONFIG that names no file, instead of computing under the defaults', async () => {
+    const home = temp('home');
+    const named = join(home, 'desk.json');
+    const r = await runCli(['jobs'], { home, env: { GEX_DESK_CONFIG: named } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `VALIDATION: GEX_DESK_CONFIG names the config file ${named}, which does not exist: create it, or unset GEX_DESK_CONFIG to use the per-user file ${join(home, 'config.json')}`,
+    );
+    expect(existsSync(join(home, 'gex-desk.duckdb'))).toBe(false);
+  }, 30_000);
+
+  it('says where a database path that is a folder came from, and the default file name', async () => {
+    const home = temp('home');
+    const folder = temp('folder');
+    const byEnv = await runCli(['jobs'], { home, env: { GEX_DESK_DB: folder } });
+    expect(byEnv.code).toBe(3);
+    expect(byEnv.stderr.trim()).toBe(
+      `IO: The database ${folder} (GEX_DESK_DB) is a folder: name the database file in it (${join(folder, 'gex-desk.duckdb')})`,
+    );
+    const byFlag = await runCli(['jobs', '--db', folder], { home });
+    expect(byFlag.stderr.trim()).toBe(
+      `IO: The database ${folder} (--db) is a folder: name the database file in it (${join(folder, 'gex-desk.duckdb')})`,
+    );
+  }, 30_000);
+
+  it('warns on `inbox set` that GEX_DESK_INBOX overrides the folder it keeps', async () => {
+    const home = temp('home');
+    const [a, b] = [join(home, 'a'), join(home, 'b')];
+    mkdirSync(b);
+    const r = await runCli(['inbox', 'set', b], { home, env: { GEX_DESK_INBOX: a } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`kept in ${join(home, 'config.json')}`);
+    expect(r.stderr.trim()).toBe(
+      `gex-desk: GEX_DESK_INBOX=${a} is set, and it overrides ${join(home, 'config.json')}: commands and engines started with it set watch ${a}, not ${b}. Unset it to use the folder chosen.`,
+    );
+    const quiet = await runCli(['inbox', 'set', b], { home });
+    expect(quiet.stderr).toBe('');
+  }, 30_000);
+});
