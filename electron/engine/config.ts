@@ -26,7 +26,8 @@ export function userDataDir(
   env: NodeJS.ProcessEnv = process.env,
   platform = process.platform,
 ): string {
-  if (env.GEX_DESK_HOME) return resolve(env.GEX_DESK_HOME);
+  const ownHome = envPath(env, 'GEX_DESK_HOME');
+  if (ownHome) return ownHome;
   if (platform === 'win32')
     return join(baseDir(env.APPDATA, platform) ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
