@@ -25,7 +25,9 @@ describe('conventions recorded with a snapshot', () => {
     writeFileSync(actConfig, JSON.stringify({ conventions: { day_count: 'act-365' } }));
     const args = ['--db', join(dir, 'db.duckdb'), '--data-dir', join(dir, 'data')];
     const act = { env: { GEX_DESK_CONFIG: actConfig } };
-    const none = { env: { GEX_DESK_CONFIG: join(dir, 'no-config.json') } };
+    const defaultsConfig = join(dir, 'defaults.json');
+    writeFileSync(defaultsConfig, '{}');
+    const none = { env: { GEX_DESK_CONFIG: defaultsConfig } };
     const ingest = async (opts: typeof act) => {
       const r = await runCli(['ingest', file, '--json', ...args], opts);
       expect(r.stderr).toBe('');
