@@ -28,7 +28,7 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
 import { warmTimeZone } from './pipeline/time.ts';
 import { RulesService } from './rules/service.ts';
-import { Store } from './store/db.ts';
+import { DatabaseDamaged, Store } from './store/db.ts';
 import { removalIntentsOf } from './store/removal-intents.ts';
 import { removeUnstoredExports } from './store/unstored-exports.ts';
 import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
@@ -81,6 +81,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return await start(opts, (close) => open.push(close));
   } catch (e) {
     for (const close of open.reverse()) await close().catch(() => undefined);
+    if (e instanceof DatabaseDamaged) return { ok: false, error: e.error };
     const message = e instanceof Error ? e.message : String(e);
     return err(
       (e as NodeJS.ErrnoException)?.code ? 'IO' : 'INTERNAL',

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openFailure, Store } from '../../electron/engine/store/db.ts';
+import { DatabaseDamaged, openFailure, Store } from '../../electron/engine/store/db.ts';
+import { createDispatcher } from '../../electron/host/handlers.ts';
+import { ok } from '../../shared/result.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { appendAudit, listAudit } from '../../electron/engine/store/audit.ts';
 
@@ -205,6 +207,47 @@ describe('Store', () => {
         ),
       ),
     });
+  });
+
+  it('says a database is damaged when a statement finds it so after the open (IO, not INTERNAL)', async () => {
+    const whole = tempDb();
+    const store = await open(whole);
+    await store.run(
+      "CREATE TABLE t AS SELECT range AS n, repeat('x', 40) || range AS s FROM range(400000)",
+    );
+    await store.close();
+    // A bad block among the table's data (its header and catalog intact): the file opens,
+    // and only a statement that reads those rows finds the damage.
+    const bytes = readFileSync(whole);
+    bytes.fill(0x5a, bytes.length >> 1, (bytes.length >> 1) + 256 * 1024);
+    const damaged = join(dirname(whole), 'damaged.duckdb');
+    writeFileSync(damaged, bytes);
+    const reopened = await open(damaged);
+    try {
+      const thrown = await reopened.all('SELECT sum(length(s)) AS n FROM t').catch((e) => e);
+      expect(thrown).toBeInstanceOf(DatabaseDamaged);
+      expect((thrown as DatabaseDamaged).error).toMatchObject({
+        code: 'IO',
+        file: damaged,
+        message: expect.stringMatching(
+          new RegExp(`^The database ${damaged} is damaged \\(.+\\): restore it from a copy`),
+        ),
+      });
+      // As a command or the app receives it: the same IO error, which exits 3.
+      const dispatch = createDispatcher(
+        {
+          'jobs:list': async () => {
+            await reopened.all('SELECT sum(length(s)) AS n FROM t');
+            return ok([]);
+          },
+        },
+        { transport: 'local' },
+      );
+      const answer = await dispatch('jobs:list', {});
+      expect(answer.ok ? null : answer.error).toEqual((thrown as DatabaseDamaged).error);
+    } finally {
+      await reopened.close();
+    }
   });
 
   it('runs urgent statements before normal ones that are still waiting', async () => {

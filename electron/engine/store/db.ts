@@ -157,7 +157,12 @@ export class Store {
   }
 
   #push<T>(kind: WorkKind, fn: (tx: Tx) => Promise<T>, solo = false): Promise<T> {
-    return this.#db.queue.push(kind, fn, { lane: this.#lane, solo });
+    return this.#db.queue.push(kind, fn, { lane: this.#lane, solo }).catch((e: unknown) => {
+      const message = e instanceof Error ? e.message : String(e);
+      throw DAMAGED.test(message) && !(e instanceof DatabaseDamaged)
+        ? new DatabaseDamaged(this.path, message)
+        : e;
+    });
   }
 
   /** One statement, in order within its lane; it resolves once its effect is committed. */
@@ -349,15 +354,34 @@ export function openFailure(path: string, message: string): Result<never> {
       `Cannot open the database ${path}: the disk holding it is full; free some space and try again (${message})`,
       { file: path },
     );
-  // A file cut short (a copy or a crash on a full disk) or damaged: what to do, the snapshots'
-  // own Parquet files being safe in the data folder.
-  if (/Could not read enough bytes|corrupt|checksum/i.test(message))
-    return err(
-      'IO',
-      `The database ${path} is damaged (${message}): restore it from a copy, or move it aside and GEX Desk makes a new one; the snapshots stay readable from their Parquet files in the data folder (gex-desk levels --attach DATA_FOLDER)`,
-      { file: path },
-    );
+  if (DAMAGED.test(message)) return { ok: false, error: damagedError(path, message) };
   return err('IO', `Cannot open the database ${path}: ${message}`, { file: path });
+}
+
+/** DuckDB's words for a file cut short (a copy, or a crash on a full disk) or damaged. */
+const DAMAGED = /Could not read enough bytes|corrupt|checksum/i;
+
+/** A damaged database: what to do, the snapshots' own Parquet files being safe in the data folder. */
+function damagedError(path: string, message: string): AppError {
+  return {
+    code: 'IO',
+    message: `The database ${path} is damaged (${message}): restore it from a copy, or move it aside and GEX Desk makes a new one; the snapshots stay readable from their Parquet files in the data folder (gex-desk levels --attach DATA_FOLDER)`,
+    file: path,
+  };
+}
+
+/**
+ * Damage DuckDB finds only when a statement reads the part of the file that holds it (a
+ * file truncated past its first blocks, a bad block among old snapshots'): thrown as the
+ * same IO error the open gives, which the API's dispatcher answers as it is (not INTERNAL).
+ */
+export class DatabaseDamaged extends Error {
+  readonly error: AppError;
+  constructor(path: string, message: string) {
+    const error = damagedError(path, message);
+    super(error.message);
+    this.error = error;
+  }
 }
 
 /** A fatal DuckDB error in words: the file cannot be written until it is opened again. */

@@ -20,6 +20,7 @@ import { engineOptions, parse } from './args.ts';
 import {
   describeError,
   EXIT,
+  exitFor,
   plain,
   snapshotJson,
   table,
@@ -153,7 +154,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
   const [id] = positionals(args, ['ID'], SNAPSHOT_USAGE);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: id! });
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const d = r.value;
     if (values.json) return (out.json(snapshotDetailJson(d)), EXIT.ok);
     const s = d.snapshot;
@@ -276,7 +277,7 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
     });
     if (!r.ok) {
       out.error(describeError(r.error));
-      return r.error.code === 'VALIDATION' ? EXIT.usage : EXIT.rejected;
+      return r.error.code === 'VALIDATION' ? EXIT.usage : exitFor(r.error);
     }
     const { rows, unreadable, not_exports } = r.value;
     if (values.json) rows.forEach((p) => out.json(historyJson(p)));
@@ -343,7 +344,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
   const [from, to] = positionals(args, ['ID_A', 'ID_B'], DIFF_USAGE);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:diff', { from: from!, to: to! });
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const d = r.value;
     if (values.json) {
       out.json({
@@ -362,8 +363,8 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
       api.call('snapshots:get', { id: d.from }),
       api.call('snapshots:get', { id: d.to }),
     ]);
-    if (!a.ok) return (out.error(describeError(a.error)), EXIT.rejected);
-    if (!b.ok) return (out.error(describeError(b.error)), EXIT.rejected);
+    if (!a.ok) return (out.error(describeError(a.error)), exitFor(a.error));
+    if (!b.ok) return (out.error(describeError(b.error)), exitFor(b.error));
     const [sa, sb] = [a.value.snapshot, b.value.snapshot];
     out.line(
       `${sa.underlying} ${d.from} (${d.from_as_of}) → ${sb.underlying} ${d.to} (${d.to_as_of})`,
@@ -438,7 +439,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
   positionals(args, [], LEVELS_USAGE);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:levels', {});
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const { rows, unreadable, not_exports } = r.value;
     if (values.json) rows.forEach((l) => out.json(levelsJson(l)));
     else

@@ -12,7 +12,7 @@ import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
 import { parse } from './args.ts';
-import { describeError, EXIT, UsageError, type ExitCode, type Output } from './io.ts';
+import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
 
 const FORMATS = ['csv', 'parquet', 'json'] as const;
@@ -161,7 +161,7 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError(`--out ${values.out} is a folder; give a file`);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: positionals[0]! });
-    if (!r.ok) return (out.error(describeError(r.error)), EXIT.rejected);
+    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const id = r.value.snapshot.id; // in full, when the argument was its start
     if (toStdout) {
       out.bytes((await content(r.value, format)).data);
