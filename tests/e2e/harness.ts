@@ -269,7 +269,11 @@ export async function pauseQueue(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Pause queue' }).click();
   await page.getByTestId('paused-banner').waitFor();
   await page.getByTestId('status-paused').waitFor();
-  expect(await page.getByTestId('queue-pause-toggle').getAttribute('aria-pressed')).toBe('true');
+  // One way of saying it: the label turns to what the button does next, no aria-pressed.
+  const toggle = page.getByTestId('queue-pause-toggle');
+  await poll(() => toggle.innerText()).toMatch(/Resume queue$/);
+  expect(await toggle.getAttribute('aria-pressed')).toBeNull();
+  expect(await page.getByRole('button', { name: 'Resume queue', exact: true }).count()).toBe(1);
 }
 
 export async function resumeQueue(page: Page): Promise<void> {

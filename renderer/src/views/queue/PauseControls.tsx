@@ -26,14 +26,14 @@ export function PauseToggle({ onError }: { onError: (e: AppError) => void }) {
     <button
       className={`btn small pause-toggle${paused ? ' is-paused' : ''}`}
       data-testid="queue-pause-toggle"
-      aria-pressed={paused}
+      // Its label says what it does next (no aria-pressed beside it: "Resume queue, pressed").
       // Not disabled while the engine answers: a disabled button drops the focus to the page.
       aria-disabled={busy || undefined}
       disabled={!known || off}
       onClick={toggle}
       title={paused ? 'Let queued jobs start again' : 'Hold queued jobs (running jobs finish)'}
     >
-      {paused ? '▶ Resume queue' : '❚❚ Pause queue'}
+      <span aria-hidden>{paused ? '▶' : '❚❚'}</span> {paused ? 'Resume queue' : 'Pause queue'}
     </button>
   );
 }
