@@ -1,13 +1,15 @@
 // The application frame: a skip link, the views' navigation (each view and its open
 // item has an address, so reloads and bookmarks keep them), "Open files", the
 // active view, the collapsible submissions panel and the status bar; files dropped
-// anywhere open the submit dialog. A browser tab the host refuses (401) says so.
+// anywhere open the submit dialog. A browser tab the host refuses (401) says so. A move
+// to another view lands the keyboard's focus on it (route-focus.ts).
 import { lazy, Suspense, useEffect, useState } from 'react';
 import type { GexClient } from './api/client.ts';
 import { jobTotals, useApp, type View } from './state/store.ts';
 import { int } from './text/numbers.ts';
 import { useSubmissions } from './state/submissions.ts';
 import { bindRoute } from './state/bind-route.ts';
+import { bindRouteFocus } from './state/route-focus.ts';
 import { StatusBar } from './components/StatusBar.tsx';
 import { EngineProblem } from './components/EngineProblem.tsx';
 import { Unreachable } from './components/Unreachable.tsx';
@@ -55,6 +57,7 @@ export function App({ client }: { client: GexClient }) {
 
   useEffect(() => useApp.getState().start(client), [client]);
   useEffect(() => bindRoute(), []);
+  useEffect(() => bindRouteFocus(), []);
   useEffect(() => {
     document.title = `${NAV.find((n) => n.view === view)?.label ?? ''} · GEX Desk`;
   }, [view]);

@@ -223,7 +223,9 @@ export function AuditView() {
   const feed = useAudit(requestId, 5000, requestId ? undefined : kinds);
   return (
     <div className="view audit-view" data-testid="audit-view">
-      <h1 className="sr-only">Audit trail</h1>
+      <h1 className="sr-only" tabIndex={-1}>
+        Audit trail
+      </h1>
       {requestId ? (
         <RequestTrail
           requestId={requestId}

@@ -245,7 +245,9 @@ export function QueueView() {
 
   return (
     <div className="view queue-view" data-testid="queue-view">
-      <h1 className="sr-only">Queue</h1>
+      <h1 className="sr-only" tabIndex={-1}>
+        Queue
+      </h1>
       <LevelCards />
       <div className="toolbar">
         <div className="segmented" role="group" aria-label="Jobs by status">

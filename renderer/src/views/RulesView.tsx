@@ -141,7 +141,9 @@ export default function RulesView() {
 
   return (
     <div className="view rules-view" data-testid="rules-view">
-      <h1 className="sr-only">Rules</h1>
+      <h1 className="sr-only" tabIndex={-1}>
+        Rules
+      </h1>
       <div className="toolbar">
         <span className="strong" data-testid="rules-title">
           {readOnly

@@ -78,7 +78,9 @@ export function SnapshotsView() {
       className={`view snapshots-view${showDetail ? ' has-detail' : ''}`}
       data-testid="snapshots-view"
     >
-      <h1 className="sr-only">Snapshots</h1>
+      <h1 className="sr-only" tabIndex={-1}>
+        Snapshots
+      </h1>
       <nav className="pane-tabs" aria-label="Snapshots panes">
         {PANES.map((p) => (
           <a

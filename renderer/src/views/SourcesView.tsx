@@ -90,7 +90,9 @@ export function SourcesView() {
 
   return (
     <div className="view sources-view" data-testid="sources-view">
-      <h1 className="sr-only">Sources</h1>
+      <h1 className="sr-only" tabIndex={-1}>
+        Sources
+      </h1>
       <div className="toolbar">
         <span className="muted">
           Reliability is completed ÷ (completed + failed); an override replaces it for new requests.

@@ -33,7 +33,7 @@ export function RequestTrail({
         <button className="btn small ghost" onClick={() => useApp.getState().openAudit('')}>
           ‹ All entries
         </button>
-        <h2 id="trail-title">
+        <h2 id="trail-title" tabIndex={-1}>
           {file ? <span className="file-name">{basename(file)}</span> : 'Request'}
           {underlying && <span className="underlying"> {underlying}</span>}
         </h2>

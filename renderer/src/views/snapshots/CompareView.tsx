@@ -270,7 +270,13 @@ export function CompareView({ ids }: { ids: string[] }) {
   const totalScale = gexScale([diff?.total_gex_change, a?.total_gex, b?.total_gex]);
 
   return (
-    <section className="compare-view" aria-label="Compare two snapshots" data-testid="compare-view">
+    <section
+      className="compare-view"
+      aria-label="Compare two snapshots"
+      data-testid="compare-view"
+      // Where the focus lands when the analyst opens it (route-focus.ts).
+      tabIndex={-1}
+    >
       <div className="toolbar">
         <label>
           Underlying{' '}

@@ -262,6 +262,8 @@ export function HistoryView({ underlying }: { underlying: string }) {
     <section
       className="history-view"
       aria-label={`History of ${underlying}`}
+      // Where the focus lands when the analyst opens it (route-focus.ts).
+      tabIndex={-1}
       data-testid="history-view"
     >
       <div className="toolbar">

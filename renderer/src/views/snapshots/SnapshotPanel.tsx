@@ -103,7 +103,7 @@ export function SnapshotPanel({
       aria-labelledby="snapshot-title"
     >
       <div className="snapshot-head">
-        <h2 id="snapshot-title">
+        <h2 id="snapshot-title" tabIndex={-1}>
           {s.underlying} <span className="muted">{asOfStamp(s.as_of)}</span>
         </h2>
         <QualityBadge quality={s.quality} reasons="inline" />

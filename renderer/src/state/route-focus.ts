@@ -1,0 +1,87 @@
+// Where the keyboard's focus goes when the analyst moves to another view or pane: a
+// button that opened it ("Open the snapshot ›", "timeline ›", "Compare", a workbench's
+// Close…) leaves the page with the view it was in, and the focus fell to the page's
+// body (a screen reader said nothing; Tab started again from the top). One rule for every
+// such move, here: once the new view is drawn, if the focus fell to the body, it goes back
+// to what had it when the analyst last left this address (the row a snapshot was opened
+// from, for its Close), else to the new view's heading, which is then read out. A move
+// that keeps its control in the page (a view's tab, a pane tab, a table's row) keeps the
+// focus where it is. The app's own changes of the address (in-place.ts) move nothing.
+import { changingInPlace } from './in-place.ts';
+import { formatRoute, type Route } from './route.ts';
+import { useApp } from './store.ts';
+import { paneOf } from './workbench.ts';
+
+/** The headings (or regions) a route lands on, most specific first. */
+export function landingOf(r: Route): string[] {
+  const view = `[data-testid=${r.view}-view]`;
+  if (r.view === 'snapshots') {
+    const { kind } = paneOf(r.snapshotsPane);
+    if (r.snapshotId && (kind === '' || kind === 'list')) return ['#snapshot-title'];
+    if (kind === 'history') return ['[data-testid=history-view]'];
+    if (kind === 'compare') return ['[data-testid=compare-view]'];
+    return [`${view} .pane-title`, `${view} h1`];
+  }
+  if (r.view === 'queue' && r.jobId) return ['#drawer-title'];
+  if (r.view === 'audit' && r.auditRequest) return ['#trail-title'];
+  return [`${view} h1`];
+}
+
+/** How long a view may take to be drawn (a snapshot's figures are read first). */
+const WAIT_MS = 15_000;
+
+const lost = (): boolean => {
+  const a = document.activeElement;
+  return !a || a === document.body || !a.isConnected;
+};
+
+export function bindRouteFocus(): () => void {
+  /** What had the focus when the analyst left each address. */
+  const openers = new Map<string, Element>();
+  let hash = formatRoute(useApp.getState());
+  let ticket = 0;
+  let timer = 0;
+
+  const land = (route: Route, at: string) => {
+    const mine = ++ticket;
+    const until = Date.now() + WAIT_MS;
+    const tryLand = () => {
+      if (mine !== ticket) return;
+      // The view kept the focus (or the analyst has moved it since): it stays.
+      if (!lost()) return;
+      const back = openers.get(at);
+      const target =
+        back?.isConnected && back instanceof HTMLElement
+          ? back
+          : landingOf(route)
+              .map((sel) => document.querySelector<HTMLElement>(sel))
+              .find((el) => el !== null);
+      if (target) {
+        if (target !== back && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+        target.focus({ preventScroll: target !== back });
+        if (target !== back) target.scrollIntoView({ block: 'nearest' });
+        return;
+      }
+      if (Date.now() < until) timer = window.setTimeout(tryLand, 50);
+    };
+    // After React has drawn the change.
+    window.clearTimeout(timer);
+    requestAnimationFrame(() => requestAnimationFrame(tryLand));
+  };
+
+  const unsubscribe = useApp.subscribe((s) => {
+    const next = formatRoute(s);
+    if (next === hash) return;
+    const was = hash;
+    hash = next;
+    if (changingInPlace()) return;
+    const from = document.activeElement;
+    if (from && from !== document.body) openers.set(was, from);
+    land(s, next);
+  });
+  return () => {
+    ticket++;
+    window.clearTimeout(timer);
+    unsubscribe();
+  };
+}
