@@ -17,6 +17,7 @@ import { DropTarget } from './components/DropTarget.tsx';
 import { OpenFilesButton } from './components/OpenFilesButton.tsx';
 import { SubmitDialog } from './components/SubmitDialog.tsx';
 import { SubmissionsPanel } from './components/SubmissionsPanel.tsx';
+import { Announcer } from './components/Announcer.tsx';
 import { TokenScreen } from './components/TokenScreen.tsx';
 import { ViewBoundary } from './components/ViewBoundary.tsx';
 import { QueueView } from './views/QueueView.tsx';
@@ -142,6 +143,7 @@ export function App({ client }: { client: GexClient }) {
         </div>
         <StatusBar />
       </div>
+      <Announcer />
       {pending && <SubmitDialog files={pending} />}
     </DropTarget>
   );

@@ -25,6 +25,7 @@ import {
   UndecidedLevel,
 } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
+import { announce } from '../../state/announce.ts';
 import { useApp } from '../../state/store.ts';
 import { asOfOf } from '../../state/requests.ts';
 import { retryHelps } from '../../../../shared/retry.ts';
@@ -125,7 +126,13 @@ export function changeJob(
   if (what === 'cancel' ? !isOpen(job.status) : !retryHelps(job)) return;
   ctx.onChange(job);
   const change = useApp.getState()[what === 'cancel' ? 'cancelJob' : 'retryJob'];
-  void change(job.id).then((err) => err && ctx.onError(err));
+  // Said aloud: Delete or R on a row may take the row away with the job (the Active list).
+  const name = basename(job.file);
+  void change(job.id).then((err) =>
+    err
+      ? ctx.onError(err)
+      : announce(what === 'cancel' ? `Cancelled ${name}.` : `${name} queued again.`),
+  );
 }
 
 // Out of the Tab order: the table is one Tab stop, its focused row acts on Delete and R.
