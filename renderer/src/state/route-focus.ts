@@ -77,6 +77,8 @@ export function bindRouteFocus(): () => void {
     if (changingInPlace()) return;
     const from = document.activeElement;
     if (from && from !== document.body) openers.set(was, from);
+    // Those gone with their views are no way back (and would hold their pages).
+    for (const [at, el] of openers) if (!el.isConnected && at !== was) openers.delete(at);
     land(s, next);
   });
   return () => {
