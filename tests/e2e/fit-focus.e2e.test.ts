@@ -1,12 +1,15 @@
 // The submit dialog holds and returns the keyboard's focus like every other dialog, and
 // what must be read stays whole: an escalated late job's level in the Queue, the jobs'
 // actions in a 1024×700 window with the submissions panel open, and there too the
-// inbox's counts in the status bar while the queue is paused.
+// inbox's counts in the status bar while the queue is paused. A button that opens another
+// view lands the focus on that view's heading (a workbench's Close gives it back to the
+// row it was opened from), and a polite live region says each submission's outcome.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { serve, uploadFolderOf } from '../../electron/host/serve.ts';
 import {
   axe,
   chainFile,
@@ -17,6 +20,8 @@ import {
   openDesk,
   pauseQueue,
   poll,
+  resumeQueue,
+  ROOT,
   serious,
   shot,
   SHOTS,
@@ -51,6 +56,21 @@ async function chooseFile(path: string): Promise<void> {
 }
 
 const cut = (sel: string) => cutOff(page, sel);
+
+/** What has the focus: its id, data-testid, tag and text. */
+const landed = () =>
+  page.evaluate(
+    `(() => { const a = document.activeElement; return a ? { id: a.id, testid: a.dataset.testid ?? '', tag: a.tagName.toLowerCase(), text: (a.textContent ?? '').trim().slice(0, 60) } : null; })()`,
+  ) as Promise<{ id: string; testid: string; tag: string; text: string } | null>;
+
+/** Focuses `el` and presses Enter on it, as a keyboard user opens it. */
+async function enterOn(el: ReturnType<Page['locator']>): Promise<void> {
+  await el.focus();
+  await page.keyboard.press('Enter');
+}
+
+/** The live region's lines. */
+const announced = () => page.getByTestId('announcer').innerText();
 
 /** Opens the submissions panel when it is collapsed. */
 async function openPanel(): Promise<void> {
@@ -236,5 +256,138 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
       });
     }
     await page.setViewportSize(WIDE);
+  });
+  it('says each submission’s outcome and a job cancelled from its row in a polite live region', async () => {
+    const region = page.getByTestId('announcer');
+    expect(await region.getAttribute('role')).toBe('status');
+    expect(await region.getAttribute('aria-live')).toBe('polite');
+    await goTo(page, 'queue');
+    // Delete on a waiting job's row (the queue is still paused): said, and the focus shows.
+    await page.locator('[data-filter=active]').click();
+    const waiting = page.locator('[data-testid=job-row][data-status=queued]').first();
+    const name = (await waiting.locator('.c-file').innerText()).trim();
+    expect(await waiting.getAttribute('aria-keyshortcuts')).toBe('Enter Delete');
+    await waiting.focus();
+    expect(await page.getByTestId('keys-hint').first().isVisible()).toBe(true);
+    await page.keyboard.press('Delete');
+    await poll(announced).toContain(`Cancelled ${name}.`);
+    const ring = await page.evaluate(
+      `(() => { const a = document.activeElement; return a && a !== document.body ? getComputedStyle(a).outlineStyle : 'none'; })()`,
+    );
+    expect(ring).not.toBe('none');
+    await shot(page, 'queue-cancelled-from-row');
+    await resumeQueue(page);
+    // A chain that completes and a file that is no chain: each outcome said as it ends.
+    const good = chainFile(desk.fixtures, 'said-good.csv', 601, {
+      expiries: 2,
+      strikesPerExpiry: 8,
+    });
+    await chooseFile(good);
+    await page.getByTestId('submit-files').click();
+    await poll(announced).toMatch(
+      /said-good\.csv: completed, level [A-Z]+, \w+ total GEX -?[\d.,]+ (M|Bn)\./,
+    );
+    const junk = join(desk.fixtures, 'said-junk.csv');
+    writeFileSync(junk, 'not,a chain\n1,2\n');
+    await chooseFile(junk);
+    await page.getByTestId('submit-files').click();
+    await poll(announced).toMatch(/said-junk\.csv: failed(, level [A-Z]+)?\. UNKNOWN_FORMAT: /);
+    expect(await focused()).toBe('open-files');
+    await openPanel();
+    expect(serious(await axe(page, 'submission outcomes said'))).toEqual([]);
+    await shot(page, 'submission-outcome-said');
+  });
+
+  it('lands the focus on the view a button opens, and gives it back after the workbench’s Close', async () => {
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=all]').click();
+    const done = page.locator('[data-testid=job-row]', {
+      has: page.locator('.c-file', { hasText: 'said-good.csv' }),
+    });
+    // The drawer's "Open the snapshot ›": the snapshot's heading, read out.
+    await done.click();
+    await enterOn(page.getByTestId('drawer-snapshot'));
+    await poll(async () => (await landed())?.id).toBe('snapshot-title');
+    // Its next Tab is in the workbench, not 26 stops away.
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(`!!document.activeElement?.closest('[data-testid=snapshot-detail]')`),
+    ).toBe(true);
+    expect(serious(await axe(page, 'focus landed on the snapshot'))).toEqual([]);
+    await shot(page, 'focus-landed-snapshot');
+    // "History of …": the History pane; "Open this snapshot": the snapshot again.
+    await enterOn(page.getByTestId('open-history'));
+    await poll(async () => (await landed())?.testid).toBe('history-view');
+    await enterOn(page.getByRole('button', { name: 'Open this snapshot' }));
+    await poll(async () => (await landed())?.id).toBe('snapshot-title');
+    // "Compare": the comparison.
+    await enterOn(page.getByTestId('open-compare'));
+    await poll(async () => (await landed())?.testid).toBe('compare-view');
+    expect(serious(await axe(page, 'focus landed on compare'))).toEqual([]);
+    await shot(page, 'focus-landed-compare');
+    // Opened from the levels board's row: Close gives the focus back to that row.
+    await page.locator('[data-pane=levels]').click();
+    const row = page.getByTestId('levels-row').first();
+    await enterOn(row);
+    await page.getByTestId('snapshot-detail').waitFor();
+    await enterOn(page.getByTestId('snapshot-detail').getByRole('button', { name: 'Close' }));
+    await page.getByTestId('snapshot-detail').waitFor({ state: 'detached' });
+    await poll(async () => (await landed())?.testid).toBe('levels-row');
+    // Not the status bar: the stop before the row is the board's own (its columns, Export).
+    await page.keyboard.press('Shift+Tab');
+    expect(
+      await page.evaluate(`!!document.activeElement?.closest('[data-testid=levels-board]')`),
+    ).toBe(true);
+
+    // The drawer's "open in Audit ›": the request's timeline.
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=all]').click();
+    await done.click();
+    await enterOn(page.getByRole('button', { name: 'open in Audit ›' }));
+    await poll(async () => (await landed())?.id).toBe('trail-title');
+    // Audit's rows are one Tab stop; T opens a row's timeline.
+    await page.getByRole('button', { name: '‹ All entries' }).click();
+    await page.locator('.audit-row').first().waitFor();
+    expect(await page.locator('[data-testid=open-timeline][tabindex="-1"]').count()).toBe(
+      await page.getByTestId('open-timeline').count(),
+    );
+    const auditRow = page.locator('.audit-row[aria-keyshortcuts="Enter T"]').first();
+    await auditRow.focus();
+    await page.keyboard.press('t');
+    await poll(async () => (await landed())?.id).toBe('trail-title');
+    expect(serious(await axe(page, 'focus landed on the timeline'))).toEqual([]);
+    await shot(page, 'focus-landed-timeline');
+    // Audit's "timeline ›" with the mouse's keyboard equivalent (the button itself).
+    await page.getByRole('button', { name: '‹ All entries' }).click();
+    await enterOn(page.getByTestId('open-timeline').first());
+    await poll(async () => (await landed())?.id).toBe('trail-title');
+
+    // Sources: the source changes (Audit's heading) and a source's failed jobs (the Queue's).
+    await goTo(page, 'sources');
+    await enterOn(page.getByRole('button', { name: 'Source changes in the audit trail ›' }));
+    await poll(async () => (await landed())?.text).toBe('Audit trail');
+    await goTo(page, 'sources');
+    await enterOn(page.locator('.failed-jobs').first());
+    await poll(async () => (await landed())?.text).toBe('Queue');
+    expect((await landed())?.tag).toBe('h1');
+  });
+  it('says an upload the host refused for its size', async () => {
+    // The host again at this address with this tab's token, taking uploads up to 1 KiB.
+    await desk.host.close();
+    await page.getByTestId('engine-unreachable').waitFor({ timeout: 30_000 });
+    desk.host = await serve(desk.te.engine, {
+      rendererDir: join(ROOT, 'out/renderer'),
+      uploadDir: uploadFolderOf(desk.te.engine.config),
+      port: desk.host.port,
+      token: desk.host.token,
+      maxUploadBytes: 1024,
+    });
+    await page.getByTestId('engine-unreachable').waitFor({ state: 'detached', timeout: 60_000 });
+    await poll(() => page.getByTestId('open-files').isEnabled()).toBe(true);
+    const big = chainFile(desk.fixtures, 'said-big.csv', 602, { expiries: 2, strikesPerExpiry: 8 });
+    await chooseFile(big);
+    await page.getByTestId('submit-files').click();
+    await poll(announced).toMatch(/said-big\.csv: not submitted\. [A-Z_]+: /);
+    expect(serious(await axe(page, 'upload refused said'))).toEqual([]);
   });
 });

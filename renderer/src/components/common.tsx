@@ -108,3 +108,21 @@ export function ErrorLine({
     </span>
   );
 }
+
+/**
+ * The keys a table's focused row acts on, shown while the table has the focus (its rows
+ * are one Tab stop and their buttons are out of the Tab order): in the corner of the
+ * table's area, so that showing it moves nothing. The rows name them in aria-keyshortcuts.
+ */
+export function KeysHint({ keys }: { keys: [key: string, does: string][] }) {
+  return (
+    <p className="keys-hint" aria-hidden data-testid="keys-hint">
+      {keys.map(([key, does], i) => (
+        <span key={key}>
+          {i > 0 && ' · '}
+          <kbd>{key}</kbd> {does}
+        </span>
+      ))}
+    </p>
+  );
+}

@@ -1,7 +1,7 @@
 // The audit trail: every decision, override, rejection, escalation, lateness flag,
 // rule change and job event, newest first, live, filterable by kind and by file,
 // underlying or request; rows reachable from the keyboard (Enter shows the whole
-// explanation and the facts).
+// explanation and the facts, T its request's timeline: one Tab stop, as the Queue's).
 // One request's entries open as its timeline (`#/audit/REQUEST`).
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
@@ -13,7 +13,7 @@ import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
 import { int } from '../text/numbers.ts';
 import { anyOtherZone, localZone } from '../text/time.ts';
 import { plural } from '../text/words.ts';
-import { ErrorLine } from '../components/common.tsx';
+import { ErrorLine, KeysHint } from '../components/common.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
 import { Cells } from '../components/table/TableHead.tsx';
 import { useTable } from '../components/table/use-table.ts';
@@ -161,57 +161,74 @@ function AuditTable({
           <ErrorLine error={error} />
         </div>
       )}
-      <VirtualTable
-        table={table}
-        frame={setFrame}
-        className="audit-table"
-        label="Audit entries"
-        empty={loaded ? 'No audit entries.' : 'Loading the audit trail…'}
-        onOpen={(e) => toggle(e.id)}
-        openId={open}
-        estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
-        overscan={12}
-        renderRow={({ row: e, index, key, top, rowProps, measure }) => (
-          <div
-            key={key}
-            data-index={index}
-            ref={measure}
-            className={`audit-item ${open === e.id ? 'open' : ''}`}
-            style={{ transform: `translateY(${top}px)` }}
-          >
+      <div className="table-area">
+        <VirtualTable
+          table={table}
+          frame={setFrame}
+          className="audit-table"
+          label="Audit entries"
+          empty={loaded ? 'No audit entries.' : 'Loading the audit trail…'}
+          onOpen={(e) => toggle(e.id)}
+          openId={open}
+          estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
+          overscan={12}
+          renderRow={({ row: e, index, key, top, rowProps, measure }) => (
             <div
-              role="row"
-              className="row audit-row"
-              data-kind={e.kind}
-              onClick={() => toggle(e.id)}
-              {...rowProps}
+              key={key}
+              data-index={index}
+              ref={measure}
+              className={`audit-item ${open === e.id ? 'open' : ''}`}
+              style={{ transform: `translateY(${top}px)` }}
             >
-              <Cells table={table} row={e} ctx={jobOf} />
-            </div>
-            {open === e.id && (
-              // A row of the table, one cell: the whole explanation, wrapped (the
-              // Explanation column cuts it at a narrow window, its full text otherwise
-              // only in a mouse title), then the facts — focusable, since long ones (an
-              // error's message) scroll sideways and a region that scrolls must be
-              // reachable from the keyboard.
-              <div role="row">
-                <div role="cell">
-                  <p className="audit-explanation" data-testid="audit-explanation">
-                    {e.explanation}
-                  </p>
-                  <pre className="facts" tabIndex={0}>
-                    {JSON.stringify(
-                      { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
-                      null,
-                      2,
-                    )}
-                  </pre>
-                </div>
+              <div
+                role="row"
+                className="row audit-row"
+                data-kind={e.kind}
+                onClick={() => toggle(e.id)}
+                aria-keyshortcuts={e.request_id ? 'Enter T' : 'Enter'}
+                onKeyDown={(ev) => {
+                  // T on the focused row: its request's timeline (the row's one action).
+                  const plain = !ev.altKey && !ev.ctrlKey && !ev.metaKey;
+                  if (ev.target !== ev.currentTarget || !plain || !e.request_id) return;
+                  if (ev.key !== 't' && ev.key !== 'T') return;
+                  ev.preventDefault();
+                  useApp.getState().openAudit(e.request_id);
+                }}
+                {...rowProps}
+              >
+                <Cells table={table} row={e} ctx={jobOf} />
               </div>
-            )}
-          </div>
-        )}
-      />
+              {open === e.id && (
+                // A row of the table, one cell: the whole explanation, wrapped (the
+                // Explanation column cuts it at a narrow window, its full text otherwise
+                // only in a mouse title), then the facts — focusable, since long ones (an
+                // error's message) scroll sideways and a region that scrolls must be
+                // reachable from the keyboard.
+                <div role="row">
+                  <div role="cell">
+                    <p className="audit-explanation" data-testid="audit-explanation">
+                      {e.explanation}
+                    </p>
+                    <pre className="facts" tabIndex={0}>
+                      {JSON.stringify(
+                        { request_id: e.request_id, job_id: e.job_id, facts: e.facts },
+                        null,
+                        2,
+                      )}
+                    </pre>
+                  </div>
+                </div>
+              )}
+            </div>
+          )}
+        />
+        <KeysHint
+          keys={[
+            ['Enter', 'details'],
+            ['T', 'timeline'],
+          ]}
+        />
+      </div>
     </>
   );
 }

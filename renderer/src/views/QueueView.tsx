@@ -19,7 +19,7 @@ import { useJob } from '../state/use-job.ts';
 import { useDataNow } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
 import { basename, int } from '../text/numbers.ts';
-import { ErrorLine, LevelBadge } from '../components/common.tsx';
+import { ErrorLine, KeysHint, LevelBadge } from '../components/common.tsx';
 import { JobDrawer } from '../components/JobDrawer.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../components/table/use-table.ts';
@@ -29,7 +29,7 @@ import { useQueueFilter, type QueueTab } from '../state/queue-filter.ts';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
 import { TruncatedNote } from './queue/TruncatedNote.tsx';
-import { changeJob, jobColumns, type RowContext } from './queue/job-columns.tsx';
+import { changeJob, jobColumns, rowKeys, type RowContext } from './queue/job-columns.tsx';
 import { viewOrder } from './queue/view-order.ts';
 
 type Filter = QueueTab;
@@ -355,6 +355,7 @@ export function QueueView() {
                       data-level={job.effective_priority}
                       style={{ transform: `translateY(${item.start - ROW}px)` }}
                       onClick={() => openJob(job.id)}
+                      aria-keyshortcuts={rowKeys(job)}
                       {...roving.rowProps(item.index)}
                     >
                       <Cells table={table} row={job} ctx={ctx} />
@@ -365,6 +366,13 @@ export function QueueView() {
             )}
           </div>
         </div>
+        <KeysHint
+          keys={[
+            ['Enter', 'details'],
+            ['Delete', 'cancel'],
+            ['R', 'retry'],
+          ]}
+        />
         {open && <JobDrawer job={open} onClose={() => openJob(null)} />}
       </div>
     </div>

@@ -27,10 +27,14 @@ function Kind({ kind }: { kind: string }) {
 function TimelineLink({ e }: { e: AuditEntry }) {
   if (!e.request_id) return null;
   return (
+    // Out of the Tab order, as the Queue's row actions: the table is one Tab stop, and T
+    // on the focused row opens this (AuditView).
     <button
       className="link-button"
       data-testid="open-timeline"
-      title={`The timeline of request ${e.request_id}`}
+      tabIndex={-1}
+      aria-keyshortcuts="T"
+      title={`The timeline of request ${e.request_id} (T on the row)`}
       onClick={(ev) => {
         ev.stopPropagation();
         useApp.getState().openAudit(e.request_id!);

@@ -135,6 +135,15 @@ export function changeJob(
   );
 }
 
+/** The keys the focused row acts on (its aria-keyshortcuts): Enter, and Delete and R where they do something. */
+export function rowKeys(job: ProcessingJob): string {
+  return [
+    'Enter',
+    ...(isOpen(job.status) ? ['Delete'] : []),
+    ...(retryHelps(job) ? ['R'] : []),
+  ].join(' ');
+}
+
 // Out of the Tab order: the table is one Tab stop, its focused row acts on Delete and R.
 function Actions({ job, ctx }: { job: ProcessingJob; ctx: RowContext }) {
   const name = basename(job.file);
