@@ -20,6 +20,7 @@ import { basename, join, relative } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubmitAck } from '../../shared/api.ts';
+import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { countUnder, Inbox, waitingFiles } from '../../electron/engine/intake/inbox.ts';
 import { InboxControl } from '../../electron/engine/intake/inbox-control.ts';
@@ -686,5 +687,53 @@ describe('an inbox deleted or renamed while a file is in processing/', () => {
     await until(() => t.inbox.pendingCount === 0 && ls(join(t.dir, 'done')).length === 1);
     expect(ls(join(t.dir, 'done'))).toEqual(['f1.csv']);
     expect(settled.at(-1)).toBe(join(t.dir, 'done', 'f1.csv'));
+  });
+});
+
+describe('a job that ended failed for the machine', () => {
+  it('moves its file to failed/, where its job names it: never back into the inbox beside a job naming processing/', async () => {
+    // A run refused by the machine once could end `failed` (a one-shot engine does not wait
+    // for the machine), its file then put back into the inbox, held, while its job still
+    // named processing/ — and the held file, taken again, became a second job of the bytes.
+    const dir = join(tempDir(), 'inbox');
+    const settled: [string, string][] = [];
+    const inbox = new Inbox({
+      dir,
+      pollMs: 60_000,
+      quietMs: 0,
+      submit: async () =>
+        ok({
+          request_id: 'r1',
+          job_id: 'j1',
+          status: 'queued',
+          decision: null,
+          snapshot_id: null,
+          error: null,
+        }),
+      onSettled: (jobId, file) => void settled.push([jobId, file]),
+    });
+    await inbox.start();
+    teardown.push(() => inbox.stop());
+    writeFileSync(join(dir, 'spx.csv'), 'chain');
+    await inbox.poll();
+    await inbox.poll();
+    const taken = join(dir, 'processing', 'spx.csv');
+    await until(() => existsSync(taken));
+    inbox.onJobUpdated({
+      id: 'j1',
+      file: taken,
+      status: 'failed',
+      error: {
+        code: 'IO',
+        message: `${taken}: the disk is full: the pipeline could not write; free some space, then retry`,
+        transient: true,
+      },
+    } as ProcessingJob);
+    await until(() => !existsSync(taken));
+    await until(() => settled.length > 0 || existsSync(join(dir, 'spx.csv')));
+    expect(existsSync(join(dir, 'failed', 'spx.csv'))).toBe(true);
+    expect(settled).toEqual([['j1', join(dir, 'failed', 'spx.csv')]]);
+    expect(existsSync(join(dir, 'spx.csv'))).toBe(false);
+    expect(inbox.held()).toBeNull();
   });
 });

@@ -419,9 +419,13 @@ export class Inbox {
   /** Moves a file whose job has ended; call with every `job:updated` (others are ignored). */
   onJobUpdated(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
+    // A job that ended failed for the machine (a one-shot engine does not wait for it) is a
+    // failed job all the same: its file goes where its job names it, and a retry of that job
+    // runs it. Put back into the inbox, it was taken again as a second job of the same bytes,
+    // beside a failed one still naming processing/. (A refusal at submission stores no job:
+    // that file is held, #submit.)
     if (job.status === 'completed' || job.status === 'duplicate')
       this.#finish(job.file, null, job.id);
-    else if (job.status === 'failed' && job.error?.transient) this.#hold(job.file, job.error);
     else
       this.#finish(
         job.file,
