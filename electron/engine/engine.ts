@@ -19,6 +19,7 @@ import { IntakeMemory } from './intake/memory.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { Staging } from './intake/staging.ts';
 import { ownFolder } from './own-folder.ts';
+import { isDiskFull } from './disk-full.ts';
 import { submit } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
@@ -154,10 +155,17 @@ async function start(
   const staging = new Staging({
     dir: ownFolder(cfg.dataDir, cfg.dbPath, 'staging'),
     legacyDir: join(cfg.dataDir, 'staging'),
+    dataDir: cfg.dataDir,
+    onNoSpace: () => yieldSpace(),
     maxBytes: cfg.limits.maxFileBytes,
     log,
   });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
+  /** A full disk: the bytes kept for ended jobs go, so that what waits for space gets it. */
+  function yieldSpace(): void {
+    const released = stagedJobs.yieldSpace();
+    if (released > 0) log.info('staging.yielded', { released });
+  }
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
   // What arrivals are decided from that only the store knows, kept in memory from here on.
   const memory = runJobs ? await IntakeMemory.load(store, cfg.conventions) : null;
@@ -165,7 +173,12 @@ async function start(
   if (pool && memory) {
     const { removed } = await stagedJobs.recover(store);
     if (removed > 0) log.info('staging.swept', { removed });
-    events.on('job:updated', (job: ProcessingJob) => stagedJobs.onJobUpdated(job));
+    events.on('job:updated', (job: ProcessingJob) => {
+      stagedJobs.onJobUpdated(job);
+      // A run waiting for space (in-service.ts): kept bytes of ended jobs must not hold it.
+      if (job.status !== 'failed' && job.error?.transient && isDiskFull(job.error.message))
+        yieldSpace();
+    });
     events.on('snapshot:created', (s) => memory.onSnapshot(s));
     events.on('snapshots:removed', (r) => r.snapshots.forEach((s) => memory.onSnapshotRemoved(s)));
     events.on('job:updated', (job: ProcessingJob) => memory.onJob(job));
@@ -199,6 +212,8 @@ async function start(
       runJob: createRunJob({ ...stage, phases, runs }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
+      // The app and `serve` live on: a run the machine refused waits for it (docs/scheduler.md).
+      waitForMachine: opts.watchInbox === true,
       inEngineAtStop: () => {
         phases.forget(leftovers);
         return leftovers;

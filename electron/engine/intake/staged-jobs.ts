@@ -1,6 +1,8 @@
 // Which jobs hold staged bytes. A job holds the reference its capture took until it ends;
 // a failed or cancelled job keeps its bytes for a retry during `keepEndedMs` (then they
-// go), and one retried in time holds them again. Rebuilt from the jobs table at start.
+// go), and one retried in time holds them again — unless the disk fills: then the bytes of
+// ended jobs go at once (`yieldSpace`), so that what waits for space (jobs, held inbox
+// files) gets it back. Rebuilt from the jobs table at start.
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import { num, type Store } from '../store/db.ts';
 import type { Staging } from './staging.ts';
@@ -51,6 +53,16 @@ export class StagedJobs {
       n++;
     }
     return n;
+  }
+
+  /**
+   * The disk under the staging area is full: the bytes kept for ended jobs (which run again
+   * only if an analyst retries them) go now, rather than keep the disk full for
+   * `keepEndedMs` while queued jobs and held files wait for space. A retry of such a job
+   * then says its bytes are gone (submit the file again). How many were let go.
+   */
+  yieldSpace(): number {
+    return this.sweep(Infinity);
   }
 
   /** At start: the references the table holds, and nothing else left in staging. */

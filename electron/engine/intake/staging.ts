@@ -23,7 +23,8 @@ import {
 } from 'node:fs';
 import { chmod, copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diskFull, isDiskFull } from '../disk-full.ts';
+import { isDiskFull } from '../disk-full.ts';
+import { folderFault } from '../folder-fault.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
 import { byteSizesApart } from '../../../shared/bytes.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -32,6 +33,13 @@ import { makeDirs } from '../make-dirs.ts';
 
 export interface StagingOptions {
   dir: string;
+  /**
+   * The data folder the staging area lies in: a copy it refuses (a full disk, a read-only
+   * file system) names it, not the analyst's file. Default: the staging folder itself.
+   */
+  dataDir?: string;
+  /** Told when a capture is refused for a full disk (the kept bytes of ended jobs yield: staged-jobs.ts). */
+  onNoSpace?: () => void;
   /** Largest file accepted (FILE_TOO_LARGE beyond). */
   maxBytes: number;
   /** A capture that takes longer (a stalled network share) ends with TIMEOUT. */
@@ -317,7 +325,15 @@ export class Staging {
   }
 
   #ioError(file: string, e: unknown): Result<never> {
-    if (isDiskFull(e)) return diskFull(file, 'the staging area (a copy taken on arrival)', e);
+    const { dataDir } = this.#opts;
+    const folder = dataDir
+      ? { path: dataDir, label: 'the data folder' }
+      : { path: this.dir, label: 'the staging folder' };
+    const fault = folderFault(e, folder, 'the staging area (a copy taken on arrival)', file);
+    if (fault) {
+      if (isDiskFull(e)) this.#opts.onNoSpace?.();
+      return fault;
+    }
     const refused = readError(file, e);
     if (!refused.ok && refused.error.code === 'IO')
       this.#opts.log?.warn('staging.io', { file, error: String(e) });

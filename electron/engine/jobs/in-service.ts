@@ -59,7 +59,14 @@ export interface ServiceDeps {
   /** Reads a job's row, in the store's lane of its level. */
   read: (id: string, level: PriorityLevel) => Promise<ProcessingJob | undefined>;
   clock: () => number;
-  limits: { maxAttempts: number; backoffMs: number; jobTimeoutMs: number; decideTimeoutMs: number };
+  limits: {
+    maxAttempts: number;
+    backoffMs: number;
+    jobTimeoutMs: number;
+    decideTimeoutMs: number;
+    /** A refusal of the machine's (`AppError.transient`) waits instead of failing (types.ts). */
+    waitForMachine: boolean;
+  };
   /** Announces a row as written. */
   emit: (job: ProcessingJob | undefined) => void;
   emitProgress: (job: ProcessingJob, fraction: number) => void;
@@ -74,6 +81,20 @@ export interface ServiceDeps {
 
 /** A facts read gets this many tries for a reason a retry may cure (a crashed worker, a timeout). */
 const READ_ATTEMPTS = 2;
+/** The longest wait of a job for the machine before it is tried again (as the inbox's held files). */
+const MACHINE_WAIT_MAX_MS = 5 * 60_000;
+
+/**
+ * Whether `error` is the machine's (a full disk, a read-only data folder) and the job is to
+ * wait for it rather than fail; if so, how long (doubling with each refusal, to 5 minutes).
+ */
+function machineWait(d: ServiceDeps, row: repo.QueuedRow, error: AppError): number | null {
+  if (!d.limits.waitForMachine || !error.transient) return null;
+  row.machineWaits = (row.machineWaits ?? 0) + 1;
+  return Math.min(d.limits.backoffMs * 2 ** (row.machineWaits - 1), MACHINE_WAIT_MAX_MS);
+}
+
+const inWords = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
 export function newService(row: repo.QueuedRow, startedAtMs: number): InService {
   return {
@@ -182,6 +203,15 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
     return;
   }
   const { error, poison } = await poisonCheck(d, row.job, result.error);
+  const wait = poison ? null : machineWait(d, row, error);
+  if (wait !== null) {
+    // Its staged bytes are safe: it waits for the machine, deciding, not failed.
+    const now = d.clock();
+    row.notBeforeMs = now + wait;
+    d.ready.insert(row);
+    const why = `facts read refused by the machine (${error.code}: ${error.message}); waits, read again in ${inWords(wait)}`;
+    return d.transitions.note(jobAudit(row.job, 'requeued', why, { at: new Date(now) }));
+  }
   const attempts = (row.readAttempts ?? 0) + 1;
   if (!poison && RETRYABLE.has(error.code) && attempts < READ_ATTEMPTS) {
     const now = d.clock();
@@ -305,6 +335,19 @@ async function settle(
     reason === null
       ? await poisonCheck(d, job, result.error)
       : { error: result.error, poison: false };
+  const wait = poison || reason !== null ? null : machineWait(d, s.row, error);
+  if (wait !== null) {
+    // The machine refused it (a full disk, a read-only data folder) while its staged bytes
+    // are safe: it waits, queued with the reason, its attempt not charged, and runs once
+    // the folder can be written — one job for its file, which stays where its job names it.
+    const retryAt = new Date(now + wait).toISOString();
+    const why = `refused by the machine (${error.code}: ${error.message}); waits, tried again in ${inWords(wait)}, attempt not charged`;
+    const entry = jobAudit(job, 'requeued', why, {
+      facts: { error, retry_at: retryAt },
+      at: new Date(now),
+    });
+    return requeue(d, s, job, { charge: false, notBeforeMs: now + wait, error }, entry);
+  }
   const { maxAttempts, backoffMs } = d.limits;
   if (!poison && RETRYABLE.has(error.code) && job.attempts < maxAttempts) {
     const delay = backoffMs * 2 ** (job.attempts - 1);

@@ -60,6 +60,8 @@ export interface QueuedRow {
   readAttempts?: number;
   /** Times its worker was stopped from outside (kept in memory only; in-service.ts). */
   stops?: number;
+  /** Times it was put back to wait for the machine (a full disk, a read-only folder; in-service.ts). */
+  machineWaits?: number;
   /** Pipeline workers that crashed on this job's content, across restarts. */
   crashes: number;
   /** The whole row, so a job can start without reading it again. */

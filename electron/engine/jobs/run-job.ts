@@ -16,6 +16,7 @@ import type { Store } from '../store/db.ts';
 import { removeHandOff, saveSnapshot } from '../store/snapshots.ts';
 import { removeRunFiles } from '../store/unstored-exports.ts';
 import type { RunJob } from './types.ts';
+import { folderFault } from '../folder-fault.ts';
 
 class JobNotRunning extends Error {}
 
@@ -95,17 +96,34 @@ export function createRunJob(deps: RunJobDeps): RunJob {
       if (!(e instanceof JobNotRunning)) throw e;
       return err('CANCELLED', `job ${job.id} was no longer running; its snapshot was not stored`);
     } finally {
-      phases.leave(job.id);
+      try {
+        phases.leave(job.id);
+      } catch {
+        // Left on a folder that can no longer be written: the next start settles it.
+      }
     }
     if (saved.status === 'completed') events.emit('snapshot:created', saved.snapshot);
     return ok({ status: saved.status, snapshot_id: saved.snapshot.id });
   };
+  const folder = { path: dataDir, label: 'the data folder' };
   return async (job, ctx) => {
-    runs.enter(job.id);
     try {
-      return await run(job, ctx);
-    } finally {
-      runs.leave(job.id);
+      runs.enter(job.id);
+      try {
+        return await run(job, ctx);
+      } finally {
+        try {
+          runs.leave(job.id);
+        } catch {
+          // Left on a folder that can no longer be written: the next start sweeps it.
+        }
+      }
+    } catch (e) {
+      // The data folder refused a write (read-only, full): the machine's doing, and the job
+      // waits for it (in-service.ts), rather than an INTERNAL failure blamed on the file.
+      const fault = folderFault(e, folder, 'the run', job.file);
+      if (fault) return fault;
+      throw e;
     }
   };
 }

@@ -129,6 +129,7 @@ export class Scheduler {
         backoffMs: opts.backoffMs ?? 1000,
         jobTimeoutMs: opts.jobTimeoutMs ?? 15 * 60_000,
         decideTimeoutMs: opts.decideTimeoutMs ?? 2 * 60_000,
+        waitForMachine: opts.waitForMachine ?? false,
       },
       emit: (j) => this.#emit(j),
       emitProgress: (job, fraction) => {

@@ -69,6 +69,13 @@ export interface SchedulerOptions {
   maxAttempts?: number;
   /** First retry delay; doubles per attempt (default 1000 ms). */
   backoffMs?: number;
+  /**
+   * A run (or facts read) refused by the machine (`AppError.transient`: a full disk, a
+   * read-only data folder) waits for it — back in the queue, uncharged, tried again after
+   * backoffMs doubling to 5 minutes — instead of failing. Engines that live on (the app,
+   * `serve`) wait; a one-shot command does not (default false): it ends, says why, exit 3.
+   */
+  waitForMachine?: boolean;
   /** A run longer than this is killed and ends TIMEOUT (retryable). Default 15 min. */
   jobTimeoutMs?: number;
   /** A facts read longer than this is killed and ends TIMEOUT. Default 2 min. */

@@ -25,6 +25,8 @@ import { checkLimits, readSource } from './read-chain.ts';
 import { openSource, sourceOf } from './source.ts';
 import { checkConventions } from './conventions.ts';
 import { diskFull, isDiskFull } from '../disk-full.ts';
+import { folderFault, type OwnFolder } from '../folder-fault.ts';
+import { dirname } from 'node:path';
 import { cents } from '../cents.ts';
 
 export { readChain } from './read-chain.ts';
@@ -196,7 +198,10 @@ export async function readAhead(
   return 2;
 }
 
-function internal(file: string, e: unknown): Result<never> {
+/** What the pipeline threw: a write our own folder refused (folder-fault.ts), else INTERNAL. */
+function internal(file: string, e: unknown, folder?: OwnFolder): Result<never> {
+  const fault = folder && folderFault(e, folder, 'the pipeline', file);
+  if (fault) return fault;
   if (isDiskFull(e)) return diskFull(file, 'the pipeline', e);
   return err(
     'INTERNAL',
@@ -303,7 +308,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     return ok(output);
   } catch (e) {
     takeBack();
-    return internal(file, e);
+    return internal(file, e, { path: input.dataDir, label: 'the data folder' });
   }
 }
 
@@ -347,6 +352,11 @@ export async function readFacts(
       content_hash: loaded.value.content_hash,
     });
   } catch (e) {
-    return internal(file, e);
+    const chainFolder = staged.chainFile && dirname(staged.chainFile);
+    return internal(
+      file,
+      e,
+      chainFolder ? { path: chainFolder, label: 'the staging folder' } : undefined,
+    );
   }
 }

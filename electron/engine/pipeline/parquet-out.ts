@@ -22,6 +22,7 @@ import {
   type NativeDataFrame,
 } from './polars-native.ts';
 import { makeDirs } from '../make-dirs.ts';
+import { asDiskFull } from '../disk-full.ts';
 
 /** Column order of the strike file (the store's INSERT … SELECT names its columns). */
 export const STRIKE_COLUMNS = [
@@ -152,8 +153,10 @@ export function writeFrameAtomically(frame: NativeDataFrame, path: string): void
     }
     renameSync(tmp, path);
   } catch (e) {
+    // Told before the partial file goes (which frees the space it filled).
+    const why = asDiskFull(e, dir);
     rmSync(tmp, { force: true });
-    throw e;
+    throw why;
   }
 }
 

@@ -1,0 +1,76 @@
+// A write into one of GEX Desk's own folders (the data folder: staging, runs' markers,
+// snapshots' files) that the machine refused — a full disk, a file system remounted
+// read-only, rights taken away. It is the machine's doing, not the input's: an `IO` error,
+// transient (the job waits and runs once the folder can be written; the inbox holds the
+// file), whose message names the folder that cannot be written, never the analyst's file
+// (which was readable all along). One mapping for the capture at the door, the pipeline
+// in its worker and the job runner around it.
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import { err, type Result } from '../../shared/result.ts';
+import { diskFull, isDiskFull } from './disk-full.ts';
+
+/** One of our folders: where it is, and what an analyst calls it ("the data folder"). */
+export interface OwnFolder {
+  path: string;
+  label: string;
+}
+
+const READ_ONLY = /read-only file system|os error 30\b/i;
+const DENIED = /permission denied|operation not permitted|os error 13\b/i;
+
+/** Why `folder` cannot be written now, as an errno code; null when it can. */
+function unwritable(folder: string): string | null {
+  let d = resolve(folder);
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  try {
+    accessSync(d, constants.W_OK);
+    return null;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException)?.code ?? 'EACCES';
+  }
+}
+
+/** Whether the error names a path in `folder` (its path, its copy's destination, or its words). */
+function inFolder(e: unknown, folder: string): boolean {
+  const root = resolve(folder);
+  const within = (p: unknown) =>
+    typeof p === 'string' && (resolve(p) === root || resolve(p).startsWith(root + sep));
+  const x = e as { path?: unknown; dest?: unknown; message?: unknown };
+  return within(x?.path) || within(x?.dest) || String(x?.message ?? e).includes(root);
+}
+
+/**
+ * IO (transient) when `e` is the machine refusing a write into `folder`, naming the folder;
+ * null when it is something else (a file the analyst gave that cannot be read is not ours
+ * to blame on the folder). `what`: who could not write ("the pipeline"); `file`: the input.
+ */
+export function folderFault(
+  e: unknown,
+  folder: OwnFolder,
+  what: string,
+  file: string,
+): Result<never> | null {
+  if (isDiskFull(e)) return diskFull(file, what, e, `${folder.label} ${folder.path}`);
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  const refused =
+    code === 'EROFS' ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    READ_ONLY.test(message) ||
+    DENIED.test(message);
+  if (!refused) return null;
+  // The folder itself decides: a read that was refused (the analyst's file) leaves it writable.
+  const why = unwritable(folder.path);
+  if (why === null && !(code === 'EROFS' && inFolder(e, folder.path))) return null;
+  const state =
+    why === 'EROFS' || (why === null && code === 'EROFS')
+      ? 'is read-only (its file system is mounted read-only)'
+      : 'cannot be written (permission denied)';
+  return err(
+    'IO',
+    `${folder.label} ${folder.path} ${state}: ${what} could not write in it; make it writable again — nothing is lost, what waits is taken then (${message})`,
+    { file, transient: true },
+  );
+}
