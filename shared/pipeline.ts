@@ -31,6 +31,11 @@ export const PipelineOutput = z.object({
   expiriesParquet: z.string(),
   /** The snapshot's one row (every figure, for readers of the exports), in the sibling `snapshots/` dataset. */
   snapshotParquet: z.string(),
+  /**
+   * When the snapshot was created (epoch ms), as its row file records it (`created_at_ms`):
+   * the store keeps this as its created_at, so an attached folder orders a tie alike.
+   */
+  created_ms: z.number().int(),
   /** Exposures, absolute-gamma strike, buckets (ANALYTICS.md). */
   measures: SnapshotMeasures,
   profile: z.array(GammaProfilePoint),

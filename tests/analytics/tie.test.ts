@@ -3,7 +3,7 @@
 // store or from the export folder attached by another desk. The attached reader used to keep
 // whichever file it read first — its order followed the random ids — while the store took
 // the one created last. The ids here run against the order of creation, both ways round.
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
@@ -36,6 +36,16 @@ async function store(ws: Workstation, file: string, id: string): Promise<string>
   const out = await pipeline(ws, file, id);
   await saveSnapshot(ws.store, out, { request_id: null, job_id: null });
   return out.snapshotParquet;
+}
+
+/** Rewrites a row file's recorded created_at (its created_at_ms column), as DuckDB copies it. */
+async function recordCreated(ws: Workstation, row: string, when: Date): Promise<void> {
+  const tmp = `${row}.tmp`;
+  await ws.store.run(
+    `COPY (SELECT * REPLACE (${when.getTime()}::BIGINT AS created_at_ms) FROM read_parquet('${row}'))
+     TO '${tmp}' (FORMAT parquet)`,
+  );
+  renameSync(tmp, row);
 }
 
 /** The same board and history from the store alone and from the folder attached alone. */
@@ -85,7 +95,7 @@ describe('a tie on as_of', () => {
     const { first, corrected } = chains(theirs.dir);
     const rows = [await store(theirs, first, HIGH), await store(theirs, corrected, LOW)];
     const when = new Date(Date.UTC(2024, 0, 10, 15, 31));
-    for (const row of rows) utimesSync(row, when, when);
+    for (const row of rows) await recordCreated(theirs, row, when);
     await theirs.store.run('UPDATE gex_snapshots SET created_at = $1::TIMESTAMPTZ', [
       when.toISOString(),
     ]);
@@ -93,6 +103,34 @@ describe('a tie on as_of', () => {
     expect(fromStore.levels).toEqual([[HIGH, 100]]);
     expect(attached).toEqual(fromStore);
     expect(fromStore.history).toEqual([LOW, HIGH]);
+    await theirs.store.close();
+  });
+
+  it('a snapshot whose measures were refreshed (its row file rewritten) keeps its place, from every origin', async () => {
+    const theirs = await workstation();
+    const { first, corrected } = chains(theirs.dir);
+    const firstRow = await store(theirs, first, HIGH);
+    // Stored before the current measures: the same file ingested again refreshes them.
+    await theirs.store.run('UPDATE gex_snapshots SET measures_version = NULL WHERE id = $1', [
+      HIGH,
+    ]);
+    const laterThan = async (row: string) => {
+      while (Date.now() <= Math.floor(statSync(row).mtimeMs))
+        await new Promise((r) => setImmediate(r));
+    };
+    await laterThan(firstRow);
+    const correctedRow = await store(theirs, corrected, LOW);
+    await laterThan(correctedRow);
+    const again = await pipeline(theirs, first);
+    const saved = await saveSnapshot(theirs.store, again, { request_id: null, job_id: null });
+    expect(saved).toMatchObject({ status: 'duplicate', refreshed: true });
+    expect(saved.snapshot.id).toBe(HIGH);
+    // Its row file was rewritten after the corrected one was written.
+    expect(statSync(firstRow).mtimeMs).toBeGreaterThan(statSync(correctedRow).mtimeMs);
+    const [fromStore, attached] = await bothOrigins(theirs);
+    expect(fromStore.levels).toEqual([[LOW, 105]]);
+    expect(attached).toEqual(fromStore);
+    expect(fromStore.history).toEqual([HIGH, LOW]);
     await theirs.store.close();
   });
 });

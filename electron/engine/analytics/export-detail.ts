@@ -1,7 +1,8 @@
 // One snapshot of an attached export folder in full (the same SnapshotDetail as a stored
 // one): its row from the snapshots dataset, its strikes summed over expiries from the
 // strike file (in the store's order, strike-sums.ts), its expiries from the expiries file
-// (nodejs-polars; three small files, read at once); created_at is the row file's time. The
+// (nodejs-polars; three small files, read at once); created_at is the row's (an older
+// file's: its modification time). The
 // three are written together, so a missing one is an error naming it (BAD_SHAPE), never a
 // shorter answer; only a row without measures (a snapshot from before expiries were
 // computed) has no expiries to read.
@@ -12,6 +13,7 @@ import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../sh
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { conventionsOf, STALE_NOTE } from '../store/snapshots.ts';
 import { readExportFile, type ExportFolder } from './export-folder.ts';
+import { createdMs } from './snapshot-order.ts';
 import { strikeSums } from './strike-sums.ts';
 
 type Row = Record<string, unknown>;
@@ -71,7 +73,12 @@ export async function exportDetail(
       format: String(r.format),
       source_file: String(r.source_file),
       parquet: folder.strikesFile(rel),
-      created_at: statSync(rowFile).mtime.toISOString(),
+      // As the row records it; a file written before 2026-12-06, its modification time.
+      created_at: new Date(
+        r.created_at_ms === null || r.created_at_ms === undefined
+          ? createdMs(statSync(rowFile).mtimeMs)
+          : Number(r.created_at_ms),
+      ).toISOString(),
       request_id: null,
       job_id: null,
       // Files written before 2026-12-06 have no such column: not recorded.

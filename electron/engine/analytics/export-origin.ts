@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { polars } from '../native-modules.ts';
 import { readExportFile, UnreadableExport, type ExportFolder } from './export-folder.ts';
+import { SNAPSHOT_ROW_TYPES } from '../pipeline/snapshot-row.ts';
 import { createdMs, isLater } from './snapshot-order.ts';
 import { strikeSums } from './strike-sums.ts';
 import {
@@ -23,7 +24,7 @@ import {
 } from './summary.ts';
 
 /** The snapshot row's columns a summary reads (snapshot-row.ts), under the summary's names. */
-const SUMMARY_COLUMNS: [string, string][] = [
+const SUMMARY_COLUMNS: [keyof typeof SNAPSHOT_ROW_TYPES, string][] = [
   ['snapshot_id', 'id'],
   ['underlying', 'underlying'],
   ['as_of', 'as_of'],
@@ -39,7 +40,24 @@ const SUMMARY_COLUMNS: [string, string][] = [
   ['absolute_gamma_strike', 'absolute_gamma_strike'],
   ['measures_version', 'measures_version'],
   ['content_hash', 'content_hash'],
+  // Absent from files written before 2026-12-06: read as null (SCAN below).
+  ['conventions', 'conventions'],
+  ['created_at_ms', 'created_at_ms'],
 ];
+/**
+ * How the row files are scanned: by the row's declared types (snapshot-row.ts), a column a
+ * file does not have (an older file: no conventions, no created_at_ms) read as null, the
+ * columns not read ignored.
+ */
+const SCAN = () => {
+  const pl = polars();
+  const types = { string: pl.Utf8, float: pl.Float64, int: pl.Int64 } as const;
+  return {
+    schema: Object.fromEntries(SUMMARY_COLUMNS.map(([c]) => [c, types[SNAPSHOT_ROW_TYPES[c]]])),
+    missingColumns: 'insert',
+    extraColumns: 'ignore',
+  } as const;
+};
 const FILE = '__file';
 /** Below this share of a partition's files, they are read one by one rather than by the partition's glob. */
 const GLOB_SHARE = 0.5;
@@ -85,7 +103,11 @@ export class ExportOrigin implements SnapshotOrigin {
     if (missing.size === 0) return { rows: out, unreadable };
     const pl = polars();
     const read = (r: Record<string, unknown>, file: string, mtimeMs: number) => {
-      const summary = { ...toSummary(r, this.origin), created_ms: createdMs(mtimeMs) };
+      // created_at as the row records it; an older file's, its modification time.
+      const recorded = r.created_at_ms;
+      const created =
+        recorded === null || recorded === undefined ? createdMs(mtimeMs) : Number(recorded);
+      const summary = { ...toSummary(r, this.origin), created_ms: created };
       this.#cache.set(file, { mtimeMs, summary });
       out.push(summary);
     };
@@ -96,7 +118,7 @@ export class ExportOrigin implements SnapshotOrigin {
       const frame =
         wanted.length >= GLOB_SHARE * this.folder.partitionFiles(partition).length
           ? await pl
-              .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE })
+              .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE, ...SCAN() })
               .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
               .collect()
               .catch(() => null)
@@ -114,10 +136,13 @@ export class ExportOrigin implements SnapshotOrigin {
           if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
           const [r] = await readExportFile(
             w.file,
-            () =>
-              pl
-                .readParquet(w.file, { columns: SUMMARY_COLUMNS.map(([c]) => c) })
-                .toRecords() as Record<string, unknown>[],
+            async () =>
+              (
+                await pl
+                  .scanParquet(w.file, SCAN())
+                  .select(...SUMMARY_COLUMNS.map(([c]) => pl.col(c)))
+                  .collect()
+              ).toRecords() as Record<string, unknown>[],
           ).catch((e: unknown) => {
             if (!(e instanceof UnreadableExport)) throw e;
             unreadable.push(e);

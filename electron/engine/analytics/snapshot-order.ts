@@ -3,8 +3,10 @@
 // re-sent with corrected figures for the same as_of is the later one), then by id, so that
 // two snapshots never compare equal and every origin picks the same "latest" on a tie. The
 // store's SQL and the comparator below are the same rule; keep them side by side.
-// created_at of an attached snapshot is its row file's time (export-detail.ts), and the
-// store stamps a snapshot with that same time (saveSnapshot), so both agree to the ms.
+// created_at is recorded in the snapshot's export row (created_at_ms, snapshot-row.ts) and
+// kept by the store as the same value (saveSnapshot), a refresh of the row keeping it
+// (snapshot-refresh.ts), so both agree to the ms whatever happens to the file's time. A
+// row file written before 2026-12-06 has no such column: its modification time stands in.
 
 /** Oldest first, for ORDER BY over gex_snapshots. */
 export const OLDEST_FIRST_SQL = 'as_of, created_at, id';
@@ -23,5 +25,5 @@ export function compareSnapshots(a: Ordered, b: Ordered): number {
 /** Whether `a` is the later of the two (the one a levels board shows). */
 export const isLater = (a: Ordered, b: Ordered): boolean => compareSnapshots(a, b) > 0;
 
-/** A creation time as the store keeps it (whole milliseconds): a file's mtimeMs floored. */
+/** A file's time as a creation time (whole milliseconds, as the store keeps it): an older row file's. */
 export const createdMs = (mtimeMs: number): number => Math.floor(mtimeMs);

@@ -292,7 +292,15 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
     const expiriesParquet = await writeExpiriesParquet(gex.expiries, meta);
     written.push(expiriesParquet);
     if (await abandoned()) return gone;
-    const snapshotParquet = await writeSnapshotParquet(snapshot, measures, profile, meta);
+    // Whole ms, as the store keeps it: the row and the store carry the same created_at.
+    const createdMs = Date.now();
+    const snapshotParquet = await writeSnapshotParquet(
+      snapshot,
+      measures,
+      profile,
+      meta,
+      createdMs,
+    );
     lap('parquet', 0.95);
     timings.total = performance.now() - begin;
     const output: PipelineOutput = {
@@ -300,6 +308,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       strikesParquet: parquet,
       expiriesParquet,
       snapshotParquet,
+      created_ms: createdMs,
       measures,
       profile,
       timings_ms: timings,

@@ -49,12 +49,19 @@ export const SNAPSHOT_ROW_TYPES = {
    * conventionsKey); absent from files written before 2026-12-06, null when not recorded.
    */
   conventions: 'string',
+  /**
+   * When the snapshot was created, epoch ms: what the store keeps as its created_at and what
+   * orders a tie on as_of (analytics/snapshot-order.ts). Absent from files written before
+   * 2026-12-06, whose readers fall back to the file's modification time.
+   */
+  created_at_ms: 'int',
 } as const satisfies Record<string, 'string' | 'float' | 'int'>;
 
 export function snapshotRow(
   s: PipelineSnapshot,
   m: SnapshotMeasures,
   profile: GammaProfilePoint[],
+  createdMs: number,
 ): SnapshotRow {
   return {
     snapshot_id: s.id,
@@ -85,6 +92,7 @@ export function snapshotRow(
     format: s.format,
     source_file: s.source_file,
     conventions: s.conventions === null ? null : conventionsKey(s.conventions),
+    created_at_ms: createdMs,
   };
 }
 
@@ -93,8 +101,12 @@ export async function writeSnapshotParquet(
   m: SnapshotMeasures,
   profile: GammaProfilePoint[],
   meta: { dataDir: string; date: string },
+  createdMs: number,
 ): Promise<string> {
   const path = datasetPath(SNAPSHOTS_DATASET, meta.dataDir, s.underlying, meta.date, s.id);
-  writeFrameAtomically(snapshotFrame(snapshotRow(s, m, profile), SNAPSHOT_ROW_TYPES), path);
+  writeFrameAtomically(
+    snapshotFrame(snapshotRow(s, m, profile, createdMs), SNAPSHOT_ROW_TYPES),
+    path,
+  );
   return path;
 }

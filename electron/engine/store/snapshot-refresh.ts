@@ -3,7 +3,7 @@
 // that run: the snapshot keeps its id, figures and history; its new columns are set, its
 // strike rows replaced (the same cells, now with dex, vex and cex), its expiry and bucket
 // rows added, all in the transaction that completes the job; and its exports are
-// rewritten under its own id (written to temporary files inside the transaction with
+// rewritten under its own id and created_at (written to temporary files inside the transaction with
 // DuckDB's COPY, renamed into place after the commit, removed after a rollback).
 import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -81,7 +81,10 @@ async function rewriteExports(
     [
       output.snapshotParquet,
       stored.snapshot,
-      `${sqlText(existing.id)} AS snapshot_id, ${sqlText(existing.source_file)} AS source_file`,
+      // Its own created_at too: the rewritten row keeps the snapshot's place among others
+      // of the same as_of on a desk that attaches this folder (analytics/snapshot-order.ts).
+      `${sqlText(existing.id)} AS snapshot_id, ${sqlText(existing.source_file)} AS source_file, ` +
+        `${Date.parse(existing.created_at)}::BIGINT AS created_at_ms`,
     ],
   ];
   const moves: [string, string][] = [];

@@ -8,7 +8,7 @@
 // snapshot stored before conventions were recorded (NULL: not known) stays the duplicate of
 // its content, as it was; and a duplicate of a snapshot stored before the current measures
 // brings them to it (snapshot-refresh.ts).
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import {
   conventionsKey,
   GexConventions,
@@ -45,17 +45,13 @@ export interface SaveOutcome {
  * Parquet files.
  */
 /**
- * When the snapshot was created: its row file's time (whole ms), which is what a desk that
- * attaches this folder reads as its created_at, so both order a tie on as_of alike
- * (analytics/snapshot-order.ts); now when there is no row file.
+ * When the snapshot was created: the instant its run recorded in its export row
+ * (`created_at_ms`), which is what a desk that attaches this folder reads as its created_at,
+ * so both order a tie on as_of alike (analytics/snapshot-order.ts) — kept here as the
+ * store's own value, not read from the file's time, which moves when the file is rewritten
+ * (a refresh of its measures) or copied.
  */
-function createdAt(output: PipelineOutput): Date {
-  try {
-    return new Date(Math.floor(statSync(output.snapshotParquet).mtimeMs));
-  } catch {
-    return new Date();
-  }
-}
+const createdAt = (output: PipelineOutput): Date => new Date(output.created_ms);
 
 export async function saveSnapshot(
   store: Store,
