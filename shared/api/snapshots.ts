@@ -10,8 +10,10 @@ import {
   GEXExpiry,
   GEXSnapshot,
   GEXStrike,
+  GexConventions,
   IsoTimestamp,
 } from '../domain.ts';
+import { ConventionsCompared } from '../conventions-compare.ts';
 
 /** Where a snapshot comes from: this workstation's store, or an attached export folder (its path). */
 export const LOCAL_ORIGIN = 'local';
@@ -93,6 +95,12 @@ const SnapshotLevels = z.object({
   put_wall: z.number().nullable(),
   absolute_gamma_strike: z.number().nullable(),
   note: z.string().nullable(),
+  /**
+   * The conventions its figures were computed under; null when not recorded (stored before
+   * 2026-12-06). Snapshots side by side under other conventions are told apart by these
+   * (shared/conventions-compare.ts).
+   */
+  conventions: GexConventions.nullable(),
 });
 
 /** One snapshot of an underlying's history (ANALYTICS.md), oldest as_of first. */
@@ -150,6 +158,8 @@ export const SnapshotDiff = z.object({
   call_wall_move: z.number().nullable(),
   put_wall_move: z.number().nullable(),
   strikes: z.array(StrikeChange),
+  /** A's and B's conventions, and whether they differ (or are not known to: not recorded). */
+  conventions: ConventionsCompared,
 });
 export type SnapshotDiff = z.infer<typeof SnapshotDiff>;
 

@@ -1,4 +1,4 @@
-// A snapshot's created_at travels in its export row (`created_at_ms`): the store keeps the
+// A snapshot's created_at (and its conventions) travel in its export row (`created_at_ms`): the store keeps the
 // very value its row records, and a desk that attaches the folder reads it from there,
 // through either way the rows are read (a partition's glob, or one file); a row file
 // written before the column existed falls back to its modification time, beside newer ones
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ExportFolder } from '../../electron/engine/analytics/export-folder.ts';
 import { ExportOrigin } from '../../electron/engine/analytics/export-origin.ts';
 import { exportFilesOf } from '../../electron/engine/export-layout.ts';
+import { DEFAULT_CONVENTIONS } from '../../shared/domain.ts';
 import { writeChain } from './chains.ts';
 import { cleanupDirs, ingestFile, workstation } from './helpers.ts';
 
@@ -43,9 +44,10 @@ describe('created_at in the export row', () => {
     for (const s of stored)
       expect(Number(pl.readParquet(s.row).toRecords()[0]!.created_at_ms)).toBe(created.get(s.id));
 
-    // The first as written before 2026-12-06: no created_at_ms, its time long before.
+    // The first as written before 2026-12-06: no created_at_ms (its time long before), no
+    // conventions (not recorded).
     const old = stored[0]!;
-    pl.readParquet(old.row).drop('created_at_ms').writeParquet(old.row);
+    pl.readParquet(old.row).drop('created_at_ms', 'conventions').writeParquet(old.row);
     const when = new Date(Date.UTC(2024, 0, 19, 15, 0, 0, 250));
     utimesSync(old.row, when, when);
     const want = new Map(created).set(old.id, when.getTime());
@@ -62,10 +64,13 @@ describe('created_at in the export row', () => {
     );
     expect(globbed.unreadable).toEqual([]);
     expect(new Map(globbed.rows.map((r) => [r.id, r.created_ms]))).toEqual(want);
+    const conv = new Map(stored.map((s) => [s.id, s === old ? null : DEFAULT_CONVENTIONS]));
+    expect(new Map(globbed.rows.map((r) => [r.id, r.conventions]))).toEqual(conv);
     // One file at a time (a snapshot's summary).
     for (const s of stored) {
       const one = await new ExportOrigin(new ExportFolder(theirs.dataDir)).summary(s.id);
       expect(one?.created_ms).toBe(want.get(s.id));
+      expect(one?.conventions).toEqual(conv.get(s.id));
     }
     await theirs.store.close();
   });

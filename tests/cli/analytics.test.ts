@@ -129,6 +129,7 @@ describe('gex-desk analytics commands', () => {
       'vex',
       'cex',
       'origin',
+      'conventions',
     ]);
     expect(history.lines.map((l) => [l.as_of, l.spot, l.origin])).toEqual([
       [AS_OF.jan, 4791, 'local'],
@@ -194,6 +195,7 @@ describe('gex-desk analytics commands', () => {
       'absolute_gamma_strike',
       'age_s',
       'origin',
+      'conventions',
     ]);
     const age = levels.lines[1]!.age_s as number;
     expect(Math.abs(age - (Date.now() - Date.parse(AS_OF.mar)) / 1000)).toBeLessThan(120);
@@ -288,6 +290,7 @@ describe('gex-desk analytics commands', () => {
       'call_wall_move',
       'put_wall_move',
       'strikes',
+      'conventions',
     ]);
     expect(diff.lines[0]).toMatchObject({ from: ids.jan, to: ids.feb });
     // The table: where each level was (A) and is (B), and its move with its sign.

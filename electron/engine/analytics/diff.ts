@@ -8,6 +8,7 @@ import type { SnapshotDiff, StrikeChange } from '../../../shared/api.ts';
 import type { SnapshotSummary, StrikeRow } from './summary.ts';
 import { cents } from '../cents.ts';
 import { priceDecimals, roundTo } from '../../../shared/prices.ts';
+import { compareConventions } from '../../../shared/conventions-compare.ts';
 
 /** Strikes carry at most 3 decimals (OCC symbols); 1e-6 removes the noise of their difference. */
 const strikeMove = (v: number): number => Math.round(v * 1e6) / 1e6;
@@ -54,5 +55,7 @@ export function diffSnapshots(
     call_wall_move: move(a.call_wall, b.call_wall, strikeMove),
     put_wall_move: move(a.put_wall, b.put_wall, strikeMove),
     strikes: changes,
+    // Moves under other conventions are partly theirs: said (conventions-compare.ts).
+    conventions: compareConventions(a.conventions, b.conventions),
   };
 }

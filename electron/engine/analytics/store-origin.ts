@@ -18,7 +18,7 @@ import {
 const SUMMARY = `id, underlying, as_of_text AS as_of, epoch_ms(as_of) AS as_of_ms,
   epoch_ms(created_at) AS created_ms, spot, total_gex, zero_gamma,
   call_wall, put_wall, exposure_dex AS dex, exposure_vex AS vex, exposure_cex AS cex, absolute_gamma_strike,
-  measures_version, content_hash`;
+  measures_version, content_hash, conventions`;
 
 export class StoreOrigin implements SnapshotOrigin {
   readonly origin = LOCAL_ORIGIN;

@@ -1,7 +1,8 @@
 // What history and levels read of each snapshot, whatever its origin (the store or an
 // attached export folder), and how it becomes a history point or a levels row.
 import type { HistoryPoint, LevelsRow } from '../../../shared/api.ts';
-import { STALE_NOTE } from '../store/snapshots.ts';
+import type { GexConventions } from '../../../shared/domain.ts';
+import { conventionsOf, STALE_NOTE } from '../store/snapshots.ts';
 import type { UnreadableExport } from './export-folder.ts';
 
 export type SnapshotSummary = {
@@ -11,7 +12,7 @@ export type SnapshotSummary = {
   /** As in the file, with its offset. */
   as_of: string;
   as_of_ms: number;
-  /** When it was created, epoch ms: the store's created_at, an attached snapshot's row file time. */
+  /** When it was created, epoch ms: the store's created_at, an attached snapshot's row's (snapshot-order.ts). */
   created_ms: number;
   spot: number;
   total_gex: number;
@@ -24,6 +25,8 @@ export type SnapshotSummary = {
   absolute_gamma_strike: number | null;
   measures_version: number | null;
   content_hash: string;
+  /** Null when not recorded (stored, or its row file written, before 2026-12-06). */
+  conventions: GexConventions | null;
 };
 
 /** The figures of a strike a diff compares. */
@@ -76,6 +79,7 @@ export function toSummary(r: Record<string, unknown>, origin: string): SnapshotS
     absolute_gamma_strike: num(r.absolute_gamma_strike),
     measures_version: num(r.measures_version),
     content_hash: String(r.content_hash),
+    conventions: conventionsOf(r.conventions),
   };
 }
 
@@ -96,6 +100,7 @@ export const historyPoint = (s: SnapshotSummary): HistoryPoint => ({
   cex: s.cex,
   absolute_gamma_strike: s.absolute_gamma_strike,
   note: noteOf(s),
+  conventions: s.conventions,
 });
 
 export const levelsRow = (s: SnapshotSummary, nowMs: number): LevelsRow => ({
@@ -111,4 +116,5 @@ export const levelsRow = (s: SnapshotSummary, nowMs: number): LevelsRow => ({
   absolute_gamma_strike: s.absolute_gamma_strike,
   age_s: Math.round((nowMs - s.as_of_ms) / 1000),
   note: noteOf(s),
+  conventions: s.conventions,
 });

@@ -3,6 +3,10 @@
 // worker pool or the scheduler. `--attach DIR` (repeatable) reads another workstation's
 // export folder beside the store, as the config's `attach` does.
 import { conventionsLine } from '../../../shared/conventions-text.ts';
+import {
+  diffConventionsNote,
+  historyConventionsNotes,
+} from '../../../shared/conventions-compare.ts';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -252,6 +256,7 @@ const historyJson = (p: HistoryPoint): Record<string, unknown> => ({
   vex: p.vex,
   cex: p.cex,
   origin: p.origin,
+  conventions: p.conventions,
   ...(p.note ? { note: p.note } : {}),
 });
 
@@ -316,6 +321,8 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
           ]),
         ),
       );
+    // Points computed under other conventions: a move across the change is partly theirs.
+    if (!values.json) for (const note of historyConventionsNotes(rows)) out.line(`note: ${note}`);
     return unreadableFiles(out, unreadable, not_exports);
   });
 }
@@ -355,6 +362,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
         call_wall_move: d.call_wall_move,
         put_wall_move: d.put_wall_move,
         strikes: d.strikes,
+        conventions: d.conventions,
       });
       return EXIT.ok;
     }
@@ -369,6 +377,9 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
     out.line(
       `${sa.underlying} ${d.from} (${d.from_as_of}) → ${sb.underlying} ${d.to} (${d.to_as_of})`,
     );
+    // Under other conventions (or not known to be the same): said before the moves it affects.
+    const conventions = diffConventionsNote(d.conventions);
+    if (conventions) out.line(`note: ${conventions}`);
     // Two ids pasted from two underlyings' rows: the strikes of one are not the other's.
     if (sa.underlying !== sb.underlying)
       out.error(
@@ -423,6 +434,7 @@ const levelsJson = (l: LevelsRow): Record<string, unknown> => ({
   absolute_gamma_strike: l.absolute_gamma_strike,
   age_s: l.age_s,
   origin: l.origin,
+  conventions: l.conventions,
   ...(l.note ? { note: l.note } : {}),
 });
 
