@@ -5,7 +5,8 @@
 // opened from a snapshot, A is the snapshot before it (or it is A, and the next one B, when
 // it is the first); choosing an underlying compares its latest snapshot (stored here or
 // in an attached folder) with the one before, and so does opening Compare on none: the
-// underlying of the newest snapshot stored here, else the first on the board.
+// underlying of the newest snapshot stored here, else the first on the board. A and B
+// computed under different conventions (or either's not recorded) are said to be so.
 import { useEffect, useMemo, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -30,6 +31,8 @@ import {
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
 import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
+import { ConventionsNote } from './ConventionsNote.tsx';
+import { diffConventionsNote } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
@@ -348,6 +351,12 @@ export function CompareView({ ids }: { ids: string[] }) {
         </div>
       )}
       {error && <ErrorLine error={error} />}
+      {diff && a && b && (
+        <ConventionsNote
+          notes={[diffConventionsNote(diff.conventions) ?? ''].filter(Boolean)}
+          testId="compare-conventions"
+        />
+      )}
       {diff && a && b && (
         <div className="key-figures compare-figures">
           <Move

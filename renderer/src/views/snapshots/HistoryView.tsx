@@ -1,7 +1,8 @@
 // An underlying's history (`snapshots:history`, as_of order): spot, the zero-gamma flip
 // and both walls against time on one chart, the chosen total exposure below it on the
 // same time window (zoom one, the other follows); a slider steps through the snapshots
-// (or plays them) and replays each one's by-strike chart under them. Marks
+// (or plays them) and replays each one's by-strike chart under them. Points computed under
+// more than one set of conventions are said to be so, each change marked on the charts. Marks
 // `history:data` and `history:drawn` (User Timing) for the e2e speed check.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDetail, UnreadableFile } from '../../../../shared/api.ts';
@@ -22,6 +23,12 @@ import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
 import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
+import { ConventionsNote } from './ConventionsNote.tsx';
+import {
+  fieldsChangedAt,
+  historyConventions,
+  historyConventionsNotes,
+} from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 
 const TOTALS = [
@@ -31,6 +38,8 @@ const TOTALS = [
   { id: 'cex', label: 'CEX', unit: '$ of delta per day' },
 ] as const;
 type Total = (typeof TOTALS)[number]['id'];
+/** The mark of a change of conventions: a violet, apart from the levels' colours. */
+const CONVENTIONS_MARK = '#b48cff';
 
 export function HistoryView({ underlying }: { underlying: string }) {
   const client = useApp((s) => s.client);
@@ -232,10 +241,28 @@ export function HistoryView({ underlying }: { underlying: string }) {
     return { levels, totals, time };
   }, [points, underlying, total]);
 
+  // Where the recorded conventions change: a mark on both charts, titled with the change.
+  const conventions = useMemo(() => {
+    if (!points) return { notes: [], markers: [] };
+    return {
+      notes: historyConventionsNotes(points, asOfStamp),
+      markers: historyConventions(points).changes.map((i) => ({
+        x: Date.parse(points[i]!.as_of),
+        // Short on the chart; the note above names what changed.
+        label: `conventions change: ${fieldsChangedAt(points, i)}`,
+        color: CONVENTIONS_MARK,
+        kind: 'conventions',
+      })),
+    };
+  }, [points]);
   const replayMarker = useMemo(
-    () =>
-      specs && current ? [{ x: Date.parse(current.as_of), label: 'replay', color: '#5fd3e6' }] : [],
-    [specs, current],
+    () => [
+      ...conventions.markers,
+      ...(specs && current
+        ? [{ x: Date.parse(current.as_of), label: 'replay', color: '#5fd3e6' }]
+        : []),
+    ],
+    [specs, current, conventions],
   );
   const withReplay = useCallback(
     (s: PlotSpec): PlotSpec => ({ ...s, markers: replayMarker }),
@@ -296,6 +323,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
         folders={notExports}
       />
       {shownError && <ErrorLine error={shownError} />}
+      <ConventionsNote notes={conventions.notes} testId="history-conventions" />
       {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
       {none && (
         <div className="empty" data-testid="history-empty">
