@@ -110,10 +110,12 @@ describe('a tie on as_of', () => {
     const theirs = await workstation();
     const { first, corrected } = chains(theirs.dir);
     const firstRow = await store(theirs, first, HIGH);
-    // Stored before the current measures: the same file ingested again refreshes them.
-    await theirs.store.run('UPDATE gex_snapshots SET measures_version = NULL WHERE id = $1', [
-      HIGH,
-    ]);
+    // Stored before the current measures (and before conventions were recorded): the same
+    // file ingested again refreshes them.
+    await theirs.store.run(
+      'UPDATE gex_snapshots SET measures_version = NULL, conventions = NULL WHERE id = $1',
+      [HIGH],
+    );
     const laterThan = async (row: string) => {
       while (Date.now() <= Math.floor(statSync(row).mtimeMs))
         await new Promise((r) => setImmediate(r));
@@ -131,6 +133,19 @@ describe('a tie on as_of', () => {
     expect(fromStore.levels).toEqual([[LOW, 105]]);
     expect(attached).toEqual(fromStore);
     expect(fromStore.history).toEqual([HIGH, LOW]);
+    // Its conventions stay "not recorded" in the rewritten row, as in the store.
+    const mine = await workstation();
+    for (const analytics of [
+      new Analytics({ store: theirs.store, timeZone: NY }),
+      new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY }),
+    ]) {
+      const history = await analytics.history({ underlying: 'QTIE' });
+      expect(history.ok && history.value.rows.map((r) => r.conventions === null)).toEqual([
+        true,
+        false,
+      ]);
+    }
+    await mine.store.close();
     await theirs.store.close();
   });
 });

@@ -7,7 +7,7 @@
 // DuckDB's COPY, renamed into place after the commit, removed after a rollback).
 import { renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { GEXSnapshot } from '../../../shared/domain.ts';
+import { conventionsKey, type GEXSnapshot } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
 import { exportFilesIn, exportRootOf } from '../export-layout.ts';
 import type { Tx } from './db.ts';
@@ -82,9 +82,12 @@ async function rewriteExports(
       output.snapshotParquet,
       stored.snapshot,
       // Its own created_at too: the rewritten row keeps the snapshot's place among others
-      // of the same as_of on a desk that attaches this folder (analytics/snapshot-order.ts).
+      // of the same as_of on a desk that attaches this folder (analytics/snapshot-order.ts);
+      // and its own conventions: one stored before they were recorded stays "not recorded"
+      // there as it does here, not the run's.
       `${sqlText(existing.id)} AS snapshot_id, ${sqlText(existing.source_file)} AS source_file, ` +
-        `${Date.parse(existing.created_at)}::BIGINT AS created_at_ms`,
+        `${Date.parse(existing.created_at)}::BIGINT AS created_at_ms, ` +
+        `${existing.conventions === null ? 'NULL' : sqlText(conventionsKey(existing.conventions))}::VARCHAR AS conventions`,
     ],
   ];
   const moves: [string, string][] = [];
