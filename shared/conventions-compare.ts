@@ -1,9 +1,10 @@
-// Snapshots put side by side (a diff, Compare, a history) may have been computed under
+// Snapshots put side by side (a diff, Compare, a history, the levels board) may have been computed under
 // different conventions: a change of day count or multiplier would read as a move of GEX.
 // Here they are compared, and the difference said in words the CLI and the app share; a
 // snapshot whose conventions were not recorded (stored before 2026-12-06) is said to be
 // that — never claimed to differ, nor to match.
 import { z } from 'zod';
+import { conventionsLine } from './conventions-text.ts';
 import { conventionsKey, GexConventions } from './domain.ts';
 
 /** What the fields are called in a sentence, in the schema's order. */
@@ -151,3 +152,43 @@ export function historyConventionsNotes(
     );
   return notes;
 }
+
+/**
+ * Sentences on a levels board's conventions (none unless its rows were computed under more
+ * than one recorded set): each set with its underlyings, and those not recorded.
+ */
+export function levelsConventionsNotes(
+  rows: readonly { underlying: string; conventions: GexConventions | null }[],
+): string[] {
+  const bySet = new Map<string, { c: GexConventions; underlyings: string[] }>();
+  const notRecorded: string[] = [];
+  for (const r of rows) {
+    if (r.conventions === null) {
+      notRecorded.push(r.underlying);
+      continue;
+    }
+    const key = conventionsKey(r.conventions);
+    if (!bySet.has(key)) bySet.set(key, { c: r.conventions, underlyings: [] });
+    bySet.get(key)!.underlyings.push(r.underlying);
+  }
+  if (bySet.size < 2) return [];
+  const notes = [
+    `These snapshots were computed under ${bySet.size} sets of conventions — ` +
+      [...bySet.values()]
+        .map((s) => `${listed(s.underlyings)}: ${conventionsLine(s.c)}`)
+        .join('; ') +
+      `: their figures do not compare one to one.`,
+  ];
+  if (notRecorded.length > 0)
+    notes.push(
+      `The conventions of ${listed(notRecorded)} were not recorded (stored before GEX Desk ` +
+        `recorded them).`,
+    );
+  return notes;
+}
+
+/** "AMD, MSFT", or the first five and how many more. */
+const listed = (names: string[]): string =>
+  names.length <= 5
+    ? names.join(', ')
+    : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;

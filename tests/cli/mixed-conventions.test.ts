@@ -1,7 +1,8 @@
 // Snapshots computed under different GEX conventions, side by side through the real
 // commands (real engine, DuckDB and Polars): `diff` says plainly that A and B were computed
-// under other conventions and which (`--json`: an added `conventions` field), and
-// `history` that its points span more than one set, naming each change; a snapshot whose
+// under other conventions and which (`--json`: an added `conventions` field), `history`
+// that its points span more than one set, naming each change, and `levels` which
+// underlyings' latest were computed under which set; a snapshot whose
 // conventions were not recorded is said to be that, never claimed to differ.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,19 @@ describe('snapshots under different conventions side by side', () => {
       ids.push(String((r.lines[0]!.snapshot as { id: string }).id));
     }
     const [a, b, c] = ids as [string, string, string];
+    // Another underlying, under act-365: the board's latest snapshots span two sets.
+    const other = join(dir, 'other.csv');
+    writeFileSync(other, chain(AS_OF[0]!, 500).replaceAll('QMIX', 'QOTH'));
+    expect((await runCli(['ingest', other, ...args], act)).code).toBe(0);
+    const levels = await runCli(['levels', ...args], none);
+    expect(levels.stdout).toContain(
+      'note: These snapshots were computed under 2 sets of conventions — QMIX: business-262, ' +
+        'r 0 %, q 0 %, ×100 (the defaults); QOTH: act-365, r 0 %, q 0 %, ×100 (not the defaults)',
+    );
+    const levelsJson = await runCli(['levels', '--json', ...args], none);
+    expect(levelsJson.lines.map((l) => (l.conventions as { day_count: string }).day_count)).toEqual(
+      ['business-262', 'act-365'],
+    );
 
     // act-365 → business-262: said on a line of its own, and in --json.
     const text = await runCli(['diff', a, b, ...args], none);
@@ -96,5 +110,7 @@ describe('snapshots under different conventions side by side', () => {
       'note: The conventions of 1 of these 3 snapshots were not recorded',
     );
     expect(partly.stdout).toContain('computed under 2 sets of conventions');
+    // The board: QMIX's latest not recorded, QOTH's recorded: one set, nothing claimed.
+    expect((await runCli(['levels', ...args], none)).stdout).not.toContain('note:');
   });
 });

@@ -2,7 +2,8 @@
 // folder attached: one under act-365 at 5 %, one under the defaults, one stored before
 // conventions were recorded): Compare says A and B were computed under other conventions
 // and which, or that B's were not recorded; History says its points span two sets, marks
-// the change on its charts, and says which were not recorded. Readable at 1024 px.
+// the change on its charts, and says which were not recorded; the levels board says which
+// underlyings' latest were computed under which set. Readable at 1024 px.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
@@ -61,6 +62,30 @@ describe.skipIf(!haveChromium)('snapshots under different conventions side by si
         const row = exportFilesOf(run.value.strikesParquet).snapshot;
         pl.readParquet(row).drop('conventions').writeParquet(row);
       }
+    }
+    // Another underlying under act-365 at 5 %, and one under the defaults: the board's
+    // latest snapshots span two sets (QMX's latest not recorded).
+    for (const [underlying, c, seed] of [
+      ['QMY', conventions({ day_count: 'act-365', rate: 0.05 }), 7],
+      ['QMZ', conventions(), 8],
+    ] as const) {
+      const file = join(ws.dir, `${underlying}.csv`);
+      writeChain(file, {
+        underlying,
+        asOf: AS_OF[0]!,
+        spot: 300,
+        expiries: ['2024-04-19'],
+        strikes: 7,
+        seed,
+      });
+      const run = await runPipeline({
+        file,
+        dataDir: ws.dataDir,
+        snapshotId: randomUUID(),
+        conventions: c,
+      });
+      if (!run.ok) throw new Error(run.error.message);
+      await saveSnapshot(ws.store, run.value, { request_id: null, job_id: null });
     }
     await ws.store.close();
     desk = await openDesk({ attach: [ws.dataDir] });
@@ -130,6 +155,28 @@ describe.skipIf(!haveChromium)('snapshots under different conventions side by si
       ).toBe(1);
     await readable('history-conventions', 'history');
     await shot(page, 'history-conventions');
+  });
+
+  it('the levels board says which underlyings were computed under which set, and which not recorded', async () => {
+    const { page } = desk;
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    const board = page.getByTestId('levels-board');
+    await poll(() => board.getByTestId('levels-row').count()).toBe(3);
+    await poll(() =>
+      board.getByTestId('levels-conventions').locator('p').allTextContents(),
+    ).toEqual([
+      'These snapshots were computed under 2 sets of conventions — QMY: act-365, r 5 %, q 0 %, ' +
+        '×100 (not the defaults); QMZ: business-262, r 0 %, q 0 %, ×100 (the defaults): their ' +
+        'figures do not compare one to one.',
+      'The conventions of QMX were not recorded (stored before GEX Desk recorded them).',
+    ]);
+    await readable('levels-conventions', 'levels board');
+    await shot(page, 'levels-conventions');
+    // Beside an open snapshot (the board compact): still whole.
+    await board.locator('[data-testid=levels-row][data-underlying=QMZ]').click();
+    await page.getByTestId('snapshot-detail').waitFor();
+    await readable('levels-conventions', 'levels board beside a snapshot');
+    await shot(page, 'levels-conventions-open');
   });
 
   it('the same conventions say nothing', async () => {

@@ -6,6 +6,7 @@ import { conventionsLine } from '../../../shared/conventions-text.ts';
 import {
   diffConventionsNote,
   historyConventionsNotes,
+  levelsConventionsNotes,
 } from '../../../shared/conventions-compare.ts';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -485,6 +486,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
           ]),
         ),
       );
+    if (!values.json) for (const note of levelsConventionsNotes(rows)) out.line(`note: ${note}`);
     return unreadableFiles(out, unreadable, not_exports);
   });
 }

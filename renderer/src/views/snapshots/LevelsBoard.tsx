@@ -22,6 +22,8 @@ import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useSparklines, type Spark } from './use-sparklines.ts';
 import { UnreadableNotice } from './UnreadableNotice.tsx';
+import { ConventionsNote } from './ConventionsNote.tsx';
+import { levelsConventionsNotes } from '../../../../shared/conventions-compare.ts';
 
 type Sparks = ReadonlyMap<string, Spark>;
 
@@ -340,6 +342,9 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
     );
   };
 
+  // Latest snapshots computed under more than one set of conventions: said above the rows.
+  const conventionNotes = useMemo(() => levelsConventionsNotes(rows), [rows]);
+
   return (
     <section
       ref={board}
@@ -362,6 +367,7 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
         </button>
       </div>
       <UnreadableNotice files={unreadable} folders={notExports} />
+      <ConventionsNote notes={conventionNotes} testId="levels-conventions" />
       <div
         ref={setFrame}
         className="table levels-table"
