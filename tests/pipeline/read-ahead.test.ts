@@ -23,7 +23,7 @@ function write(name: string, text: string): { file: string; hash: string } {
   return { file, hash: sha256(readFileSync(file)) };
 }
 
-/** What a run gives, without the timings (which differ by design) and Parquet paths. */
+/** What a run gives, without the timings and its creation time (which differ by design) and Parquet paths. */
 async function run(file: string, hash: string, id: string) {
   const out = await runPipeline({
     file,
@@ -38,6 +38,7 @@ async function run(file: string, hash: string, id: string) {
     strikesParquet: _s,
     expiriesParquet: _e,
     snapshotParquet: _p,
+    created_ms: _c,
     ...rest
   } = out.value;
   return { ...rest, snapshot: { ...rest.snapshot, parquet: '' } };
