@@ -3,7 +3,13 @@
 // the date where the day changes in the data's offset, the time alone between, so that a
 // day of snapshots reads "2024-01-07 10:00, 11:00, …".
 import { describe, expect, it } from 'vitest';
-import { ticks, timeTickFormat } from '../../renderer/src/components/plot/ticks.ts';
+import {
+  ticks,
+  timeTickFormat,
+  timeTicks,
+  wallClock,
+  wallClockX,
+} from '../../renderer/src/components/plot/ticks.ts';
 import { stepDigits, tickNumber } from '../../renderer/src/text/numbers.ts';
 import { BN, M, gexTick } from '../../renderer/src/text/scale.ts';
 
@@ -28,6 +34,84 @@ describe('timeTickFormat', () => {
     expect(tokyo(at('2024-01-07T15:00:00Z'), at('2024-01-07T14:00:00Z'))).toBe('2024-01-08');
     expect(tokyo(at('2024-01-07T15:30:00Z'), null)).toBe('2024-01-08 00:30');
     expect(tokyo(at('2024-01-07T16:00:00Z'), at('2024-01-07T15:00:00Z'))).toBe('01:00');
+  });
+});
+
+describe('a time axis across a change of daylight saving time (New York, 2024-11-03)', () => {
+  // A history from October (−04:00) into November (−05:00): each point at its exchange
+  // wall-clock time, the axis read at offset 0.
+  const asOf = [
+    '2024-10-11T09:45:00-04:00',
+    '2024-10-31T15:00:00-04:00',
+    '2024-11-01T09:45:00-04:00',
+    '2024-11-04T09:45:00-05:00',
+    '2024-11-05T15:00:00-05:00',
+  ];
+  const x = wallClockX(asOf);
+  const label = timeTickFormat(0);
+
+  it('places every point at its own wall-clock time, before the change and after it', () => {
+    for (const [i, iso] of asOf.entries()) {
+      const day = iso.slice(0, 10);
+      // Its day's midnight tick, then the hours and minutes the exchange's clock read.
+      const midnight = timeTicks(x[0]! - 86_400_000, x.at(-1)! + 86_400_000, 40, 0).find(
+        (t) => label(t, t - 86_400_000) === day,
+      );
+      expect(midnight, `a tick named ${day}`).toBeDefined();
+      expect((x[i]! - midnight!) / 60_000).toBe(
+        Number(iso.slice(11, 13)) * 60 + Number(iso.slice(14, 16)),
+      );
+    }
+    // 09:45 on either side of the change: the same time of day on the axis.
+    expect((x[3]! - x[0]!) % 86_400_000).toBe(0);
+  });
+
+  it('ticks each day at its midnight in the exchange’s time: "2024-11-04" is 00:00, not 01:00 or 23:00', () => {
+    const t = timeTicks(x[2]!, x[4]!, 6, 0);
+    const days = t.filter((v) => /^\d{4}-\d{2}-\d{2}$/.test(label(v, v - 1)));
+    expect(days.map((v) => label(v, v - 1))).toEqual([
+      '2024-11-02',
+      '2024-11-03',
+      '2024-11-04',
+      '2024-11-05',
+    ]);
+    // The tick named 2024-11-04 is the instant 2024-11-04T00:00−05:00 on the clock.
+    expect(days[2]).toBe(wallClock('2024-11-04T00:00:00-05:00'));
+  });
+
+  it('keeps positions ascending through the hour the clocks repeat', () => {
+    const back = wallClockX(['2024-11-03T01:30:00-04:00', '2024-11-03T01:10:00-05:00']);
+    expect(back[1]).toBeGreaterThan(back[0]!);
+  });
+});
+
+describe('long time axes tick on the calendar', () => {
+  const day = (v: number) => new Date(v).toISOString().slice(0, 10);
+
+  it('three months: the first of each month, never 30-day steps from 1970', () => {
+    const t = timeTicks(Date.UTC(2024, 8, 3), Date.UTC(2024, 11, 6), 4, 0);
+    expect(t.map(day)).toEqual(['2024-10-01', '2024-11-01', '2024-12-01']);
+  });
+
+  it('weeks start on Mondays', () => {
+    const t = timeTicks(Date.UTC(2024, 9, 1), Date.UTC(2024, 10, 20), 8, 0);
+    expect(t.length).toBeGreaterThan(3);
+    for (const v of t) expect(new Date(v).getUTCDay()).toBe(1);
+  });
+
+  it('a year or more: quarters, then years', () => {
+    expect(timeTicks(Date.UTC(2023, 10, 5), Date.UTC(2024, 10, 5), 5, 0).map(day)).toEqual([
+      '2024-01-01',
+      '2024-04-01',
+      '2024-07-01',
+      '2024-10-01',
+    ]);
+    expect(timeTicks(Date.UTC(2020, 5, 1), Date.UTC(2024, 5, 1), 4, 0).map(day)).toEqual([
+      '2021-01-01',
+      '2022-01-01',
+      '2023-01-01',
+      '2024-01-01',
+    ]);
   });
 });
 

@@ -71,17 +71,22 @@ export function drawPlot(
   height: number,
   cursor: number | null,
   colors: Colors = DARK,
-): Layout {
+): Layout & { xTicks: [string, number][] } {
   // Reference levels: their labels' rows, placed first, make the room above the data.
   const pxOf = xPixel(win, width);
   const markers = (spec.markers ?? [])
     .filter((m) => m.x >= win.lo && m.x <= win.hi)
     .sort((a, b) => a.x - b.x);
   ctx.font = FONT;
-  const placed = placeLabels(
-    markers.map((m) => ({ x: pxOf(m.x) + 3, w: ctx.measureText(m.label).width })),
-    Math.max(4, markers.length),
-  );
+  // A label goes right of its line, or left of it where it would pass the plot's right
+  // edge (a "replay" at the newest point is never cut to "rep").
+  const plotRight = width - MARGIN.right;
+  const labelBox = markers.map((m) => {
+    const w = ctx.measureText(m.label).width;
+    const x = Math.round(pxOf(m.x)) + 0.5;
+    return { x: x + 3 + w > plotRight && x - 3 - w >= MARGIN.left ? x - 3 - w : x + 3, w };
+  });
+  const placed = placeLabels(labelBox, Math.max(4, markers.length));
   const rows = placed.length === 0 ? 0 : Math.max(...placed) + 1;
   const L = layout(spec, win, width, height, MARGIN.top + rows * LABEL_ROW);
   const bottom = height - MARGIN.bottom;
@@ -125,6 +130,7 @@ export function drawPlot(
   ctx.fillStyle = colors.axis;
   let previous: number | null = null;
   let labelEnd = -Infinity;
+  const xTicks: [string, number][] = [];
   const xt = xTickValues(spec, win, width, (text) => ctx.measureText(text).width);
   const xstep = xt.length > 1 ? xt[1]! - xt[0]! : 0;
   for (const t of xt) {
@@ -145,6 +151,7 @@ export function drawPlot(
     const cx = Math.min(Math.max(x, w / 2 + 2), width - w / 2 - 2);
     if (cx - w / 2 < labelEnd + 8) continue;
     ctx.fillText(text, cx, bottom + 6);
+    xTicks.push([text, x]);
     labelEnd = cx + w / 2;
     previous = t;
   }
@@ -180,6 +187,9 @@ export function drawPlot(
       );
     }
   });
+  // A time series' line breaks across a hole (spec.xBreak, gaps.ts).
+  const broken = (i: number) =>
+    spec.xBreak !== undefined && i > 0 && spec.x[i]! - spec.x[i - 1]! > spec.xBreak;
   for (const s of spec.series) {
     if (s.kind !== 'line') continue;
     ctx.strokeStyle = s.color;
@@ -194,19 +204,26 @@ export function drawPlot(
       }
       const x = L.px(spec.x[i]!);
       const y = L.py(v);
-      if (pen) ctx.lineTo(x, y);
+      if (pen && !broken(i)) ctx.lineTo(x, y);
       else ctx.moveTo(x, y);
       pen = true;
     }
     ctx.stroke();
     ctx.lineWidth = 1;
-    // A value with no neighbour (one snapshot, or one between gaps) has no line: a dot.
+    // Where a segment is missing (a value with none beside it, a hole in time) the points
+    // are dots: one with no neighbour stays visible, and a hole's edges read as edges.
     ctx.fillStyle = s.color;
-    const gap = (j: number) => s.values[j] === null || s.values[j] === undefined;
+    const none = (j: number) =>
+      j < 0 || j >= spec.x.length || s.values[j] === null || s.values[j] === undefined;
+    const noLeft = (i: number) => none(i - 1) || broken(i);
+    const noRight = (i: number) => none(i + 1) || broken(i + 1);
     for (let i = from; i < to; i++) {
-      if (gap(i) || !gap(i - 1) || !gap(i + 1)) continue;
+      if (none(i)) continue;
+      const alone = noLeft(i) && noRight(i);
+      const edge = (noLeft(i) && i > 0) || (noRight(i) && i < spec.x.length - 1);
+      if (!alone && !edge) continue;
       ctx.beginPath();
-      ctx.arc(L.px(spec.x[i]!), L.py(s.values[i]!), 3, 0, 2 * Math.PI);
+      ctx.arc(L.px(spec.x[i]!), L.py(s.values[i]!), alone ? 3 : 2.5, 0, 2 * Math.PI);
       ctx.fill();
     }
   }
@@ -227,13 +244,13 @@ export function drawPlot(
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   markers.forEach((m, k) => {
-    const x = Math.round(L.px(m.x)) + 0.5;
+    const x = labelBox[k]!.x;
     const ty = MARGIN.top + 6 + placed[k]! * LABEL_ROW;
     ctx.lineWidth = 4;
     ctx.strokeStyle = colors.bg;
-    ctx.strokeText(m.label, x + 3, ty);
+    ctx.strokeText(m.label, x, ty);
     ctx.fillStyle = m.color;
-    ctx.fillText(m.label, x + 3, ty);
+    ctx.fillText(m.label, x, ty);
     ctx.lineWidth = 1;
   });
 
@@ -258,5 +275,5 @@ export function drawPlot(
       }
     }
   }
-  return L;
+  return { ...L, xTicks };
 }

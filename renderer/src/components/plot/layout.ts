@@ -47,6 +47,8 @@ export interface PlotSpec {
   markers?: Marker[];
   /** The y axis always shows 0 (bars). */
   yZero?: boolean;
+  /** Time series: a line breaks between two points further apart than this (gaps.ts). */
+  xBreak?: number;
   /** Time axes: the data's offset (minutes east of UTC), so that ticks fall on its round hours. */
   xOffsetMin?: number;
   /** Whose figures these are: the export's file name, the PNG's title line, the CSV's last columns. */
@@ -122,6 +124,7 @@ export function lineAt(
   x: ArrayLike<number>,
   values: ArrayLike<number | null>,
   v: number,
+  breakOver = Infinity,
 ): number | null {
   const i = lowerBound(x, v);
   if (i <= 0 || i >= x.length || x[i] === v) return null;
@@ -131,6 +134,7 @@ export function lineAt(
   if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
   const x0 = x[i - 1]!;
   const x1 = x[i]!;
+  if (x1 - x0 > breakOver) return null;
   return a + ((b - a) * (v - x0)) / (x1 - x0);
 }
 
@@ -164,7 +168,7 @@ export function layout(
     // each edge is drawn too, so the range holds it (else it leaves the plot, clipped).
     if (s.kind === 'line') {
       for (const edge of [win.lo, win.hi]) {
-        const v = lineAt(x, s.values, edge);
+        const v = lineAt(x, s.values, edge, spec.xBreak);
         if (v !== null) take(v);
       }
     }

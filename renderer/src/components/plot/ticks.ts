@@ -38,8 +38,53 @@ export function timeTicks(lo: number, hi: number, count: number, offsetMin = 0):
   const raw = (hi - lo) / count;
   const step = STEPS.find((s) => s >= raw) ?? STEPS[STEPS.length - 1]!;
   const shift = offsetMin * MIN;
+  // Weeks and longer fall on the calendar: Mondays, the 1st of a month, of a quarter, of a
+  // year (never every 30 days from 1970, which lands on any weekday of any month).
+  if (step >= 30 * D)
+    return calendarTicks(lo, hi, step >= 365 * D ? 12 : step >= 91 * D ? 3 : 1, shift);
+  // 1970-01-05, a Monday: weeks counted from it start on Mondays.
+  const anchor = step === 7 * D ? 4 * D : 0;
   const out: number[] = [];
-  for (let v = Math.ceil((lo + shift) / step) * step - shift; v <= hi; v += step) out.push(v);
+  for (let v = Math.ceil((lo + shift - anchor) / step) * step + anchor - shift; v <= hi; v += step)
+    out.push(v);
+  return out;
+}
+
+/** The first of every `months`-th month (counted from January) in [lo, hi], in an offset. */
+function calendarTicks(lo: number, hi: number, months: number, shift: number): number[] {
+  const d = new Date(lo + shift);
+  let y = d.getUTCFullYear();
+  let m = Math.floor(d.getUTCMonth() / months) * months;
+  const out: number[] = [];
+  for (;;) {
+    const v = Date.UTC(y, m, 1) - shift;
+    if (v > hi) return out;
+    if (v >= lo) out.push(v);
+    m += months;
+    if (m >= 12) [y, m] = [y + 1, m - 12];
+  }
+}
+
+/**
+ * An exchange time as a position on a time axis: its wall-clock reading taken as if it
+ * were UTC ("2024-10-11T09:45:00-04:00" → 2024-10-11T09:45Z). A history across a change
+ * of daylight saving time is placed, and ticked, in each point's own offset: 09:45 before
+ * the change and 09:45 after it fall at the same hour of their days. Read with offset 0.
+ */
+export function wallClock(iso: string): number {
+  return Date.parse(iso) + offsetMinutes(iso) * MIN;
+}
+
+/**
+ * Wall-clock positions of ascending instants, kept ascending: the hour repeated when the
+ * clocks go back (01:30 −04:00, then 01:10 −05:00) is placed a millisecond after the last.
+ */
+export function wallClockX(isos: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const iso of isos) {
+    const v = wallClock(iso);
+    out.push(out.length && v <= out[out.length - 1]! ? out[out.length - 1]! + 1 : v);
+  }
   return out;
 }
 

@@ -13,11 +13,12 @@ import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { historyAbout, snapshotAbout } from '../../components/plot/chart-about.ts';
-import { isoInOffset, offsetMinutes, stamp, timeTickFormat } from '../../components/plot/ticks.ts';
+import { stamp, timeTickFormat, wallClockX } from '../../components/plot/ticks.ts';
+import { gapOver } from '../../components/plot/gaps.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { price, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
-import { asOfStamp, offsetLabelOfMinutes } from '../../text/time.ts';
+import { asOfStamp } from '../../text/time.ts';
 import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
@@ -152,16 +153,14 @@ export function HistoryView({ underlying }: { underlying: string }) {
 
   const specs = useMemo(() => {
     if (!points || points.length === 0) return null;
-    const x = points.map((p) => Date.parse(p.as_of));
-    const off = offsetMinutes(points[points.length - 1]!.as_of);
-    // The axis reads in the newest point's offset; a point's readout in its own, as the
-    // file wrote it, and always with its zone (a week across a DST change: 09:30 UTC−5 is
-    // not the axis's 10:30).
-    const zone = offsetLabelOfMinutes(off);
+    // Each point at its exchange wall-clock time (ticks.ts wallClock), the axis read at
+    // offset 0: across a change of daylight saving time, 09:45 −04:00 and 09:45 −05:00 both
+    // sit at 09:45 of their day, as the readout, the CSV and the command line give them.
+    const x = wallClockX(points.map((p) => p.as_of));
     const asOfAt = new Map(points.map((p, i) => [x[i]!, p.as_of]));
     const time = (v: number) => {
       const own = asOfAt.get(v);
-      return own ? asOfStamp(own) : `${stamp(v, off)} ${zone}`;
+      return own ? asOfStamp(own) : `${stamp(v, 0)} exchange time`;
     };
     const base = {
       x,
@@ -169,14 +168,16 @@ export function HistoryView({ underlying }: { underlying: string }) {
       // levels CSV and the command line write it), never UTC.
       xColumns: {
         titles: ['As of'],
-        values: (v: number) => [asOfAt.get(v) ?? isoInOffset(v, off)],
+        values: (v: number) => [asOfAt.get(v) ?? stamp(v, 0)],
       },
       about: historyAbout(underlying, points),
       xTitle: 'As of',
       xFormat: time,
-      xTickFormat: timeTickFormat(off),
+      xTickFormat: timeTickFormat(0),
       xKind: 'time' as const,
-      xOffsetMin: off,
+      xOffsetMin: 0,
+      // A hole of days with no snapshot breaks the lines (gaps.ts).
+      xBreak: gapOver(x),
     };
     const levels: PlotSpec = {
       ...base,
@@ -243,26 +244,27 @@ export function HistoryView({ underlying }: { underlying: string }) {
 
   // Where the recorded conventions change: a mark on both charts, titled with the change.
   const conventions = useMemo(() => {
-    if (!points) return { notes: [], markers: [] };
+    if (!points || !specs) return { notes: [], markers: [] };
     return {
       notes: historyConventionsNotes(points, asOfStamp),
       markers: historyConventions(points).changes.map((i) => ({
-        x: Date.parse(points[i]!.as_of),
+        // Where the charts draw the point (its exchange wall-clock time).
+        x: specs.levels.x[i]!,
         // Short on the chart; the note above names what changed.
         label: `conventions change: ${fieldsChangedAt(points, i)}`,
         color: CONVENTIONS_MARK,
         kind: 'conventions',
       })),
     };
-  }, [points]);
+  }, [points, specs]);
   const replayMarker = useMemo(
     () => [
       ...conventions.markers,
       ...(specs && current
-        ? [{ x: Date.parse(current.as_of), label: 'replay', color: '#5fd3e6' }]
+        ? [{ x: specs.levels.x[at]!, label: 'replay', color: '#5fd3e6', kind: 'replay' }]
         : []),
     ],
-    [specs, current, conventions],
+    [specs, current, at, conventions],
   );
   const withReplay = useCallback(
     (s: PlotSpec): PlotSpec => ({ ...s, markers: replayMarker }),
