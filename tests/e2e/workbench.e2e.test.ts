@@ -321,6 +321,26 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       ),
     );
     files.push(qqq2);
+    // TSLA: twice a weekday (09:45 and 15:45 New York) through the change of daylight saving
+    // time (2024-11-03), with two weeks of no snapshot (Oct 14–25).
+    for (let d = Date.parse('2024-10-01'); d <= Date.parse('2024-11-08'); d += 86_400_000) {
+      const day = new Date(d).toISOString().slice(0, 10);
+      const wd = new Date(d).getUTCDay();
+      if (wd === 0 || wd === 6 || (day >= '2024-10-14' && day <= '2024-10-25')) continue;
+      for (const time of ['09:45:00', '15:45:00']) {
+        const file = join(desk.fixtures, `tsla_${day}_${time.slice(0, 2)}.csv`);
+        const chain = makeChain({
+          seed: d / 86_400_000 + Number(time.slice(0, 2)),
+          underlying: 'TSLA',
+          asOf: `${day}T${time}`,
+          spot: 250 + ((d / 86_400_000) % 9),
+          expiries: 2,
+          strikesPerExpiry: 10,
+        });
+        writeFileSync(file, cboeCsvText(chain));
+        files.push(file);
+      }
+    }
     // An underlying with a long intraday history: small chains, one every 10 minutes.
     const t0 = Date.parse('2024-03-04T09:30:00Z');
     for (let i = 0; i < HISTORY; i++) {
@@ -777,6 +797,147 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
         });
     await poll(callWallPixels).toBeGreaterThan(10);
     await shot(page, 'workbench-history-one');
+  });
+
+  it('draws a history across a change of daylight saving time and a hole: points at their exchange times, the line broken, the PNG with its legend', async () => {
+    await page.goto(`${desk.host.origin}/#/snapshots/history/TSLA`);
+    const history = (
+      await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'TSLA' }))
+    ).rows;
+    await poll(() => page.getByTestId('history-count').textContent()).toBe(
+      `${history.length} snapshots`,
+    );
+    const chart = page.locator('.history-view [data-testid=chart-history-levels]');
+    const canvas = chart.locator('canvas');
+    const tip = page.getByTestId('chart-history-levels-tip');
+    const readout = page.getByTestId('chart-history-levels-readout');
+    const index = (prefix: string) => history.findIndex((p) => p.as_of.startsWith(prefix));
+    /** Puts the cursor on point i (from the first, by the arrow keys); its x in CSS px. */
+    const cursorTo = async (i: number) => {
+      await canvas.focus();
+      await page.keyboard.press('Home');
+      for (let k = 0; k < i; k++) await page.keyboard.press('ArrowRight');
+      await poll(() => readout.textContent()).toContain(
+        `As of ${history[i]!.as_of.slice(0, 10)} ${history[i]!.as_of.slice(11, 19)}`,
+      );
+      return parseFloat((await tip.getAttribute('style'))!.match(/left:\s*([\d.]+)px/)![1]!);
+    };
+    type Canvas = {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      } | null;
+    };
+    // spot, flip, call wall, put wall (StrikeChart.tsx MARK).
+    const COLOURS = [
+      [0xe9, 0xee, 0xf5],
+      [0xe8, 0xb3, 0x3c],
+      [0x3f, 0xbf, 0x7f],
+      [0xff, 0x7a, 0x77],
+    ];
+
+    // The hole (Oct 11 15:45 → Oct 28 09:45): no line across its middle.
+    const before = index('2024-10-11T15:45');
+    expect(history[before + 1]!.as_of).toMatch(/^2024-10-28T09:45/);
+    const [x0, x1] = [await cursorTo(before), await cursorTo(before + 1)];
+    expect(x1 - x0).toBeGreaterThan(100);
+    const lineInHole = await canvas.evaluate(
+      (c: Canvas, [mid, colours]) => {
+        const dpr = c.width / (c as unknown as { clientWidth: number }).clientWidth;
+        const x = Math.round(mid * dpr);
+        const { data } = c.getContext('2d')!.getImageData(x - 2, 0, 5, c.height);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4)
+          for (const [r, g, b] of colours)
+            if (
+              Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) <
+              60
+            )
+              n++;
+        return n;
+      },
+      [(x0 + x1) / 2, COLOURS] as const,
+    );
+    expect(lineInHole, 'pixels of a line in the middle of the hole').toBe(0);
+
+    // Zoomed on the days around the change: each point lies where the ticks put its
+    // exchange wall-clock time, before the change (−04:00) and after it (−05:00).
+    const wall = (asOf: string) => Date.parse(`${asOf.slice(0, 19)}Z`);
+    for (const prefix of ['2024-11-01T09:45', '2024-11-04T09:45']) {
+      const i = index(prefix);
+      await cursorTo(i);
+      for (let k = 0; k < 9; k++) await page.keyboard.press('+');
+      await poll(async () => {
+        const ticks = JSON.parse((await canvas.getAttribute('data-x-ticks'))!) as [
+          string,
+          number,
+        ][];
+        return ticks.filter(([l]) => /^\d{4}-\d{2}-\d{2}$/.test(l)).length;
+      }).toBeGreaterThanOrEqual(2);
+      const days = (
+        JSON.parse((await canvas.getAttribute('data-x-ticks'))!) as [string, number][]
+      ).filter(([l]) => /^\d{4}-\d{2}-\d{2}$/.test(l));
+      const [[d0, p0], [d1, p1]] = [days[0]!, days.at(-1)!];
+      const t0 = Date.parse(`${d0}T00:00:00Z`);
+      const perMs = (p1 - p0) / (Date.parse(`${d1}T00:00:00Z`) - t0);
+      const x = parseFloat((await tip.getAttribute('style'))!.match(/left:\s*([\d.]+)px/)![1]!);
+      // An hour here is several pixels: the old axis put 09:45 −04:00 at 08:45.
+      expect(perMs * 3_600_000).toBeGreaterThan(5);
+      expect(Math.abs(x - (p0 + (wall(history[i]!.as_of) - t0) * perMs)), prefix).toBeLessThan(1.5);
+      await page.keyboard.press('0');
+    }
+    await shot(page, 'workbench-history-dst-hole');
+
+    // The PNG carries the legend: a line under the title naming each series in its colour.
+    const box = await canvas.boundingBox();
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      chart.getByRole('button', { name: /as PNG$/ }).click(),
+    ]);
+    const bytes = readFileSync((await png.path())!);
+    const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    expect(w).toBe(Math.round(box!.width) * 2);
+    // The chart (220), the title line (22) and one legend line (18), at twice the size.
+    expect(h).toBe((220 + 22 + 18) * 2);
+    const legend = await page.evaluate(
+      async ([b64, colours]) => {
+        // (The tests' TypeScript has no DOM library: the page's own, typed as used.)
+        const g = globalThis as unknown as {
+          atob(b64: string): string;
+          Blob: new (parts: Uint8Array[]) => unknown;
+          createImageBitmap(b: unknown): Promise<{ width: number; height: number }>;
+          OffscreenCanvas: new (
+            w: number,
+            h: number,
+          ) => {
+            getContext(kind: '2d'): {
+              drawImage(img: unknown, x: number, y: number): void;
+              getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+            } | null;
+          };
+        };
+        const raw = g.atob(b64);
+        const blob = new g.Blob([Uint8Array.from(raw, (ch) => ch.charCodeAt(0))]);
+        const img = await g.createImageBitmap(blob);
+        const ctx = new g.OffscreenCanvas(img.width, img.height).getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        // The legend's line: 22–40 px below the top, at 2×.
+        const { data } = ctx.getImageData(0, 44, img.width, 36);
+        return colours.map(([r, g, b]) => {
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4)
+            if (
+              Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) <
+              30
+            )
+              n++;
+          return n;
+        });
+      },
+      [bytes.toString('base64'), COLOURS] as const,
+    );
+    for (const [k, n] of legend.entries()) expect(n, `legend swatch ${k}`).toBeGreaterThan(10);
   });
 
   it('compares two snapshots: moves of flip and walls, change of GEX and OI by strike', async () => {

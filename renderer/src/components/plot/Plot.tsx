@@ -95,7 +95,9 @@ export function Plot(props: PlotProps) {
     c.height = Math.round(height * dpr);
     c.style.width = `${w}px`;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawPlot(ctx, spec, win, w, height, cursor);
+    const { xTicks } = drawPlot(ctx, spec, win, w, height, cursor);
+    // The x labels as drawn and where (CSS px): what a test checks a point's place against.
+    c.dataset.xTicks = JSON.stringify(xTicks);
     onDrawn?.();
   }, [box, spec, win, width, height, cursor, onDrawn]);
 
@@ -173,6 +175,10 @@ export function Plot(props: PlotProps) {
       height,
       (ctx) => drawPlot(ctx, spec, win, width, height, null),
       spec.about,
+      // The legend as the header shows it (charts of more than one series).
+      spec.series.length > 1
+        ? spec.series.map((s) => ({ label: s.label, color: s.color, kind: s.kind }))
+        : [],
     );
   const exportCsv = () => downloadCsv(spec.label, plotCsv(spec, win), spec.about);
 

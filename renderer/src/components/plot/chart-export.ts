@@ -52,11 +52,40 @@ export function plotCsv(spec: PlotSpec, win: Window): string {
 
 /** The title line's height above a PNG's chart. */
 const TITLE_ROW = 22;
+/** A legend line's height, under the title. */
+export const LEGEND_ROW = 18;
+const LEGEND_FONT = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
+const SWATCH = 18;
+
+/** A series as the PNG's legend names it: its colour, drawn as the chart draws it. */
+export interface LegendEntry {
+  label: string;
+  color: string;
+  kind: 'line' | 'bar';
+}
+
+/** Where each legend entry goes: left to right, on as many lines as the width needs. */
+export function legendPlaces(
+  entries: readonly LegendEntry[],
+  width: number,
+  textWidth: (text: string) => number,
+): { x: number; row: number }[] {
+  let x = 8;
+  let row = 0;
+  return entries.map((e) => {
+    const w = SWATCH + 4 + textWidth(e.label) + 14;
+    if (x > 8 && x + w > width - 8) [x, row] = [8, row + 1];
+    const at = { x, row };
+    x += w;
+    return at;
+  });
+}
 
 /**
  * A PNG of a chart drawn afresh at twice its size by `paint` (without the cursor), under a
- * title line naming the chart, its underlying and its as-of; downloaded under a name that
- * carries them too.
+ * title line naming the chart, its underlying and its as-of, and a legend naming each
+ * series in its colour (on screen the legend is the chart's HTML header, which a canvas
+ * export would leave behind); downloaded under a name that carries them too.
  */
 export function downloadPng(
   label: string,
@@ -64,20 +93,44 @@ export function downloadPng(
   height: number,
   paint: (ctx: CanvasRenderingContext2D) => void,
   about?: ChartAbout,
+  legend: readonly LegendEntry[] = [],
 ): void {
   const c = document.createElement('canvas');
+  const measure = c.getContext('2d')!;
+  measure.font = LEGEND_FONT;
+  const places = legendPlaces(legend, width, (t) => measure.measureText(t).width);
+  const rows = places.length ? Math.max(...places.map((p) => p.row)) + 1 : 0;
+  const head = TITLE_ROW + rows * LEGEND_ROW;
   c.width = width * 2;
-  c.height = (height + TITLE_ROW) * 2;
+  c.height = (height + head) * 2;
   const ctx = c.getContext('2d')!;
   ctx.scale(2, 2);
   ctx.fillStyle = '#0b0e12';
-  ctx.fillRect(0, 0, width, TITLE_ROW);
+  ctx.fillRect(0, 0, width, head);
   ctx.fillStyle = '#e9eef5';
   ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", sans-serif';
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
   ctx.fillText(exportTitle(label, about), 8, TITLE_ROW / 2, width - 16);
-  ctx.translate(0, TITLE_ROW);
+  ctx.font = LEGEND_FONT;
+  legend.forEach((e, k) => {
+    const { x, row } = places[k]!;
+    const y = TITLE_ROW + row * LEGEND_ROW + LEGEND_ROW / 2;
+    ctx.fillStyle = e.color;
+    ctx.strokeStyle = e.color;
+    if (e.kind === 'bar') ctx.fillRect(x + 4, y - 5, SWATCH - 8, 10);
+    else {
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(x, y);
+      ctx.lineTo(x + SWATCH, y);
+      ctx.stroke();
+      ctx.lineWidth = 1;
+    }
+    ctx.fillStyle = '#e9eef5';
+    ctx.fillText(e.label, x + SWATCH + 4, y);
+  });
+  ctx.translate(0, head);
   paint(ctx);
   c.toBlob((b) => b && download(b, `${exportStem(label, about)}.png`), 'image/png');
 }
