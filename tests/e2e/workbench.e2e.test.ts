@@ -34,6 +34,8 @@ import {
 const SPX = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
 const META = join(SAMPLES, 'cboe_delayed_META_2025-09-06.json');
 const HISTORY = Number(process.env.WORKBENCH_HISTORY ?? 1000);
+/** TSLA's history: twice a weekday, Oct 1–11 and Oct 28–Nov 8 2024 (19 days). */
+const TSLA_SNAPSHOTS = 38;
 /** The most snapshots the list loads (SnapshotList.tsx, the API's limit). */
 const LIST_LIMIT = 10_000;
 
@@ -807,6 +809,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await poll(() => page.getByTestId('history-count').textContent()).toBe(
       `${history.length} snapshots`,
     );
+    expect(history).toHaveLength(TSLA_SNAPSHOTS);
     const chart = page.locator('.history-view [data-testid=chart-history-levels]');
     const canvas = chart.locator('canvas');
     const tip = page.getByTestId('chart-history-levels-tip');
@@ -938,6 +941,16 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       [bytes.toString('base64'), COLOURS] as const,
     );
     for (const [k, n] of legend.entries()) expect(n, `legend swatch ${k}`).toBeGreaterThan(10);
+
+    // The board's sparkline is spaced by time too: the hole is one, and says so.
+    await goTo(page, 'snapshots');
+    await page.locator('[data-pane=levels]').click();
+    const spark = page.locator('[data-underlying=TSLA] svg.spark');
+    await poll(() => spark.getAttribute('aria-label')).toBe(
+      `Total GEX of TSLA over ${history.length} snapshots, 1 hole of days with none`,
+    );
+    // Its line starts afresh after the hole (a second M in its path).
+    expect((await spark.locator('path').getAttribute('d'))!.match(/M/g)).toHaveLength(2);
   });
 
   it('compares two snapshots: moves of flip and walls, change of GEX and OI by strike', async () => {
@@ -1172,7 +1185,8 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
 
   it('lists every snapshot, virtualised: scrolling it end to end runs no script over 50 ms', async () => {
     await page.locator('[data-pane=list]').click();
-    const total = HISTORY + 7; // XSP's history, SPX, META and the four others (QQQ twice)
+    // XSP's history, SPX, META, the four others (QQQ twice) and TSLA's history.
+    const total = HISTORY + 7 + TSLA_SNAPSHOTS;
     // The list loads the newest 10,000 stored, and says so when there are more.
     await poll(() => page.getByTestId('snapshot-count').textContent()).toBe(
       total > LIST_LIMIT

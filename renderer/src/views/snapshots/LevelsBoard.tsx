@@ -21,6 +21,7 @@ import { asOfStamp } from '../../text/time.ts';
 import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useSparklines, type Spark } from './use-sparklines.ts';
+import { breaksOf } from '../../components/plot/gaps.ts';
 import { UnreadableNotice } from './UnreadableNotice.tsx';
 import { ConventionsNote } from './ConventionsNote.tsx';
 import { levelsConventionsNotes } from '../../../../shared/conventions-compare.ts';
@@ -51,28 +52,62 @@ function Age({ asOf }: { asOf: string }) {
   return <>{age(ageAt(asOf, useDataNow(1000)))}</>;
 }
 
-function Sparkline({ values, label }: { values: number[] | null | undefined; label: string }) {
+/**
+ * Total GEX against time, as History draws it: spaced by each snapshot's time, and broken
+ * across a hole of days with none (gaps.ts), a point alone between holes a dot; so a
+ * two-week hole reads as one, not as a slope.
+ */
+function Sparkline({
+  values,
+  at,
+  label,
+}: {
+  values: number[] | null | undefined;
+  at: number[] | undefined;
+  label: string;
+}) {
   if (values === null)
     return (
       <span className="muted" title="Its history could not be read: History shows why">
         —
       </span>
     );
-  if (!values || values.length < 2)
+  if (!values || values.length < 2 || !at || at.length !== values.length)
     return <span className="muted">{values ? 'one snapshot' : '…'}</span>;
   const w = 110;
   const h = 22;
   let lo = Math.min(0, ...values);
   let hi = Math.max(0, ...values);
   if (lo === hi) [lo, hi] = [-1, 1];
-  const x = (i: number) => (i / (values.length - 1)) * (w - 2) + 1;
+  const span = at[at.length - 1]! - at[0]! || 1;
+  const x = (i: number) => ((at[i]! - at[0]!) / span) * (w - 2) + 1;
   const y = (v: number) => 1 + ((hi - v) / (hi - lo)) * (h - 2);
-  const d = values.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join('');
+  const breaks = new Set(breaksOf(at));
+  const d = values
+    .map((v, i) => `${i && !breaks.has(i) ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`)
+    .join('');
+  const alone = values
+    .map((_, i) => i)
+    .filter((i) => (i === 0 || breaks.has(i)) && (i === values.length - 1 || breaks.has(i + 1)));
   const last = values[values.length - 1]!;
+  const holes = breaks.size;
   return (
-    <svg width={w} height={h} className="spark" role="img" aria-label={label}>
+    <svg
+      width={w}
+      height={h}
+      className="spark"
+      role="img"
+      aria-label={holes ? `${label}, ${plural(holes, 'hole')} of days with none` : label}
+      data-holes={holes}
+    >
+      <title>
+        {`Total GEX against time${holes ? `; ${plural(holes, 'hole')} of days with no snapshot, where the line breaks` : ''}`}
+      </title>
       <line x1={0} x2={w} y1={y(0)} y2={y(0)} className="spark-zero" />
       <path d={d} className="spark-line" />
+      {alone.map((i) => (
+        <circle key={i} cx={x(i)} cy={y(values[i]!)} r={1.2} className="spark-dot" />
+      ))}
       <circle cx={x(values.length - 1)} cy={y(last)} r={2} className={last < 0 ? 'neg' : 'pos'} />
     </svg>
   );
@@ -179,7 +214,8 @@ function columns(
     {
       id: 'spark',
       label: 'Total GEX over time',
-      title: 'Total GEX of every stored snapshot, oldest first',
+      title:
+        'Total GEX of every stored snapshot against time; a hole of days with none breaks the line',
       width: 124,
       optional: 1,
       cell: (r) => {
@@ -187,6 +223,7 @@ function columns(
         return (
           <Sparkline
             values={values}
+            at={spark.get(r.underlying)?.at}
             label={`Total GEX of ${r.underlying} over ${plural(values?.length ?? 0, 'snapshot')}`}
           />
         );
