@@ -2,6 +2,7 @@
 // the window stays inside the plot where it crosses the window's edges.
 import { describe, expect, it } from 'vitest';
 import {
+  labelLeft,
   layout,
   lineAt,
   MARGIN,
@@ -62,5 +63,25 @@ describe('layout of a zoomed time chart', () => {
     const gap = [-12.5, null, -11.0, null];
     expect(layout(spec('line', gap), win, W, H).ylo).toBeGreaterThan(-12);
     expect(lineAt(x, gap, win.lo)).toBeNull();
+  });
+});
+
+describe('reference-level labels', () => {
+  // A plot from 60 to 1000 px; "replay" is 36 px wide.
+  it('go right of their line, and left of it where they would pass the right edge', () => {
+    expect(labelLeft(500, 36, 60, 1000)).toBe(503);
+    // The replay at the newest point, on the right edge: whole, left of its line.
+    expect(labelLeft(1000, 36, 60, 1000)).toBe(961);
+    expect(labelLeft(980, 36, 60, 1000)! + 36).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe('a line across a hole (xBreak)', () => {
+  it('has no value between the two points either side of it', () => {
+    const hx = [0, 10, 20, 100, 110];
+    const hv = [1, 2, 3, 4, 5];
+    expect(lineAt(hx, hv, 15, 30)).toBe(2.5);
+    expect(lineAt(hx, hv, 60, 30)).toBeNull();
+    expect(lineAt(hx, hv, 60)).toBe(3.5);
   });
 });

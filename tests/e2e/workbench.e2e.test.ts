@@ -899,6 +899,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       chart.getByRole('button', { name: /as PNG$/ }).click(),
     ]);
     const bytes = readFileSync((await png.path())!);
+    writeFileSync(join(SHOTS, 'workbench-history-export.png'), bytes);
     const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
     expect(w).toBe(Math.round(box!.width) * 2);
     // The chart (220), the title line (22) and one legend line (18), at twice the size.

@@ -5,7 +5,15 @@
 // the render-time measurement (tests/e2e/workbench.e2e.test.ts).
 import { tickNumber } from '../../text/numbers.ts';
 import { ticks, timeTicks } from './ticks.ts';
-import { layout, MARGIN, xPixel, type Layout, type PlotSpec, type Window } from './layout.ts';
+import {
+  labelLeft,
+  layout,
+  MARGIN,
+  xPixel,
+  type Layout,
+  type PlotSpec,
+  type Window,
+} from './layout.ts';
 
 export * from './layout.ts';
 
@@ -83,8 +91,7 @@ export function drawPlot(
   const plotRight = width - MARGIN.right;
   const labelBox = markers.map((m) => {
     const w = ctx.measureText(m.label).width;
-    const x = Math.round(pxOf(m.x)) + 0.5;
-    return { x: x + 3 + w > plotRight && x - 3 - w >= MARGIN.left ? x - 3 - w : x + 3, w };
+    return { x: labelLeft(Math.round(pxOf(m.x)) + 0.5, w, MARGIN.left, plotRight), w };
   });
   const placed = placeLabels(labelBox, Math.max(4, markers.length));
   const rows = placed.length === 0 ? 0 : Math.max(...placed) + 1;

@@ -117,6 +117,14 @@ export function xPixel(win: Window, width: number): (v: number) => number {
 }
 
 /**
+ * Where a reference level's label starts: right of its line at `x`, or left of it where
+ * it would pass the plot's right edge (a "replay" at the newest point, never cut to "rep").
+ */
+export function labelLeft(x: number, w: number, left: number, right: number): number {
+  return x + 3 + w > right && x - 3 - w >= left ? x - 3 - w : x + 3;
+}
+
+/**
  * A line's value at `v` between its two neighbouring points, when both have a value (the
  * line is drawn between them); null outside x's extent, on a point, or across a gap.
  */
