@@ -81,7 +81,7 @@ export const calls = {
   'queue:resume': call(none, QueueStats),
   /** Runs until nothing is queued, deciding or running (CONFLICT while the queue is paused). */
   'queue:drain': call(none, DrainResult),
-  /** Newest stored first; `after`: the id of the last snapshot of the previous page. */
+  /** Newest as-of first (then created_at, then id); `after`: the id of the last snapshot of the previous page. */
   'snapshots:list': call(
     z.strictObject({
       underlying: z.string().optional(),

@@ -61,7 +61,7 @@ describe('long lists', () => {
 
     const newestFirst = await rows(
       db,
-      'SELECT id FROM gex_snapshots ORDER BY created_at DESC, as_of DESC, id DESC',
+      'SELECT id FROM gex_snapshots ORDER BY as_of DESC, created_at DESC, id DESC',
     );
     expect(newestFirst).toHaveLength(10_006);
     const all = await runCli(['snapshots', '--json', ...args]);

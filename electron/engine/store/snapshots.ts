@@ -18,7 +18,7 @@ import {
   type SnapshotMeasures,
 } from '../../../shared/domain.ts';
 import type { PipelineOutput } from '../../../shared/pipeline.ts';
-import { OLDEST_FIRST_SQL } from '../analytics/snapshot-order.ts';
+import { LATEST_FIRST_SQL, OLDEST_FIRST_SQL } from '../analytics/snapshot-order.ts';
 import { iso, num, type Params, type Store, type Tx } from './db.ts';
 import { Filters } from './filters.ts';
 import { insertDetail } from './snapshot-insert.ts';
@@ -224,8 +224,10 @@ export async function snapshotsWhere(
 }
 
 /**
- * Newest stored first (then the latest as_of, then the id: one order, so that pages meet
- * exactly); `after` the snapshot of that id, when a list is read a page at a time.
+ * Newest as-of first, on the project's one order (snapshot-order.ts: as_of, then
+ * created_at, then id), as the UI's list and the levels board read them: a day's files
+ * ingested after later days' do not go ahead of those. One total order, so that pages
+ * meet exactly; `after` the snapshot of that id, when a list is read a page at a time.
  */
 export async function listSnapshots(
   store: Store,
@@ -235,12 +237,11 @@ export async function listSnapshots(
   if (opts.underlying) f.add('upper(underlying) = upper(?)', opts.underlying);
   if (opts.after)
     f.add(
-      '(s.created_at, s.as_of, s.id) < (SELECT (created_at, as_of, id) FROM gex_snapshots WHERE id = ?)',
+      '(s.as_of, s.created_at, s.id) < (SELECT (as_of, created_at, id) FROM gex_snapshots WHERE id = ?)',
       opts.after,
     );
   const rows = await store.all<Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM gex_snapshots s ${f.where}
-     ORDER BY s.created_at DESC, s.as_of DESC, s.id DESC LIMIT $1`,
+    `SELECT ${COLUMNS} FROM gex_snapshots s ${f.where} ORDER BY ${LATEST_FIRST_SQL} LIMIT $1`,
     f.values,
   );
   return rows.map(toSnapshot);

@@ -55,7 +55,7 @@ export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--source ID
                              cancel waiting or running jobs
   An ID is a job's, its request's, or the first characters (four or more) of either.`;
 export const SNAPSHOTS_USAGE = `gex-desk snapshots [--json] [--underlying SYM] [--limit N]
-  Lists stored snapshots, newest first: all of them, or the first N.
+  Lists stored snapshots, newest as-of first (then the later stored): all of them, or the first N.
   snapshots remove ID --justification TEXT [--author NAME] [--json]
                              remove a snapshot ingested by mistake: its figures and export
                              files (audited; its file may then be ingested again)
