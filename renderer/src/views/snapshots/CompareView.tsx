@@ -66,6 +66,21 @@ function Move({
   );
 }
 
+/** A side of the address that names no one snapshot, and what its choice says of it. */
+type Unresolved = { id: string; text: string };
+
+/** The length of an id in full (a UUID): anything shorter is its first characters. */
+const FULL_ID = 36;
+
+/**
+ * What a side's choice says when its id names no snapshot: removed since (an id in full),
+ * no such start, or a start that begins several ids (the error line names them).
+ */
+function unresolvedText(id: string, e: AppError): string {
+  if (e.code === 'VALIDATION') return 'ambiguous: choose one';
+  return id.length < FULL_ID ? 'unknown id: choose another' : 'removed: choose another';
+}
+
 export function CompareView({ ids }: { ids: string[] }) {
   const client = useApp((s) => s.client);
   const {
@@ -96,17 +111,29 @@ export function CompareView({ ids }: { ids: string[] }) {
 
   // B's underlying and its history (the choices on both sides). A saved link whose B was
   // removed since: the error says so, and A's underlying and history stay, A chosen, for
-  // another B to be chosen.
-  const [goneB, setGoneB] = useState<string | null>(null);
+  // another B to be chosen (and the mirror for A). A link with the first characters of
+  // the ids (as the engine and the CLI take them) is written with the full ids, in place;
+  // a start that begins several ids, or none, is said in its side's choice and the error.
+  const [goneB, setGoneB] = useState<Unresolved | null>(null);
+  const [goneA, setGoneA] = useState<Unresolved | null>(null);
   useEffect(() => {
     if (!client || !bId) return;
     let live = true;
     void (async () => {
-      const fromB = await client.call('snapshots:get', { id: bId });
-      const found = fromB.ok || !aId ? fromB : await client.call('snapshots:get', { id: aId });
+      const [fromB, fromA] = await Promise.all([
+        client.call('snapshots:get', { id: bId }),
+        aId ? client.call('snapshots:get', { id: aId }) : null,
+      ]);
       if (!live) return;
-      setGoneB(fromB.ok ? null : bId);
+      const fullB = fromB.ok ? fromB.value.snapshot.id : bId;
+      const fullA = fromA?.ok ? fromA.value.snapshot.id : aId;
+      if (fullB !== bId || fullA !== aId)
+        return inPlace(() => showPane(`compare/${fullA ? `${fullA}/` : ''}${fullB}`));
+      const found = fromB.ok || !fromA ? fromB : fromA;
+      setGoneB(fromB.ok ? null : { id: bId, text: unresolvedText(bId, fromB.error) });
+      setGoneA(!fromA || fromA.ok ? null : { id: aId!, text: unresolvedText(aId!, fromA.error) });
       if (!fromB.ok) setError(fromB.error);
+      else if (fromA && !fromA.ok) setError(fromA.error);
       if (!found.ok) {
         // Neither side is stored: no underlying's choices left standing as if they were theirs.
         setUnderlying(null);
@@ -175,9 +202,6 @@ export function CompareView({ ids }: { ids: string[] }) {
 
   const a = points?.find((p) => p.id === aId);
   const b = points?.find((p) => p.id === bId);
-  // The mirror of a removed B: a saved link whose A was removed since (B still stored) says
-  // so in A's choice, rather than show B's underlying's first snapshot there as if chosen.
-  const goneA = aId !== null && points !== null && !a && error?.code === 'NOT_FOUND';
   const specs = useMemo(() => {
     if (!diff || diff.strikes.length === 0) return null;
     const x = diff.strikes.map((s) => s.strike);
@@ -307,9 +331,9 @@ export function CompareView({ ids }: { ids: string[] }) {
             onChange={(e) => showPane(`compare/${e.target.value}/${bId}`)}
             data-testid="compare-a"
           >
-            {goneA && (
+            {goneA !== null && goneA.id === aId && (
               <option value={aId} disabled>
-                removed: choose another
+                {goneA.text}
               </option>
             )}
             {points?.map(option)}
@@ -323,9 +347,9 @@ export function CompareView({ ids }: { ids: string[] }) {
             onChange={(e) => showPane(`compare/${aId}/${e.target.value}`)}
             data-testid="compare-b"
           >
-            {goneB !== null && goneB === bId && (
-              <option value={goneB} disabled>
-                removed: choose another
+            {goneB !== null && goneB.id === bId && (
+              <option value={goneB.id} disabled>
+                {goneB.text}
               </option>
             )}
             {points?.map(option)}
