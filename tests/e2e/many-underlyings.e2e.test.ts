@@ -22,11 +22,13 @@ let page: Page;
 const history = { inFlight: 0, most: 0, asked: [] as string[] };
 const isHistory = (r: { url(): string }) => r.url().includes('/api/call/snapshots:history');
 
-// Browser-side: the board's rows inside its scrolling box, and whether each has its sparkline.
+// Browser-side: the board's rows whose sparkline cell is inside its scrolling box (the
+// board takes the window's height, so a row may show only a sliver above the cell), and
+// whether each has its sparkline.
 const ON_SCREEN = `(() => {
   const box = document.querySelector('[data-testid=levels-board] .tscroll').getBoundingClientRect();
   return [...document.querySelectorAll('[data-testid=levels-row]')]
-    .filter((row) => { const r = row.getBoundingClientRect(); return r.bottom > box.top && r.top < box.bottom; })
+    .filter((row) => { const r = row.querySelector('.td-spark').getBoundingClientRect(); return r.bottom > box.top && r.top < box.bottom; })
     .map((row) => ({ underlying: row.dataset.underlying, drawn: !!row.querySelector('svg.spark') }));
 })()`;
 const onScreen = () =>
