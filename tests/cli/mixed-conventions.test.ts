@@ -34,7 +34,9 @@ describe('snapshots under different conventions side by side', () => {
     const actConfig = join(dir, 'act.json');
     writeFileSync(actConfig, JSON.stringify({ conventions: { day_count: 'act-365' } }));
     const act = { env: { GEX_DESK_CONFIG: actConfig } };
-    const none = { env: { GEX_DESK_CONFIG: join(dir, 'no-config.json') } };
+    const defaultsConfig = join(dir, 'defaults.json');
+    writeFileSync(defaultsConfig, '{}');
+    const none = { env: { GEX_DESK_CONFIG: defaultsConfig } };
     const ids: string[] = [];
     for (const [i, asOf] of AS_OF.entries()) {
       const file = join(dir, `q${i}.csv`);
@@ -87,6 +89,20 @@ describe('snapshots under different conventions side by side', () => {
     expect(
       historyJson.lines.map((l) => (l.conventions as { day_count: string }).day_count),
     ).toEqual(['act-365', 'business-262', 'business-262']);
+
+    // The first file again under the defaults: another snapshot, with other figures, which
+    // history lists beside the first (not merged with it for their common content).
+    const again = await runCli(['ingest', join(dir, 'q0.csv'), '--json', ...args], none);
+    expect(again.lines[0]!.status).toBe('completed');
+    const twin = String((again.lines[0]!.snapshot as { id: string }).id);
+    const withTwin = await runCli(['history', 'QMIX', '--json', ...args], none);
+    expect(withTwin.lines.map((l) => l.id)).toEqual([a, twin, b, c]);
+    // Only for this check: the rest counts the three of before.
+    const removed = await runCli(
+      ['snapshots', 'remove', twin, '--justification', 'the check is done', ...args],
+      none,
+    );
+    expect(removed.code, removed.stderr).toBe(0);
 
     // C stored before conventions were recorded: "not recorded", never "different".
     const opened = await Store.open(db, MIGRATIONS);

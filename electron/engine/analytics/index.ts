@@ -2,8 +2,8 @@
 // of two snapshots, the levels board (each underlying's latest snapshot by as_of), and one
 // snapshot in full — over the workstation's store and over export folders attached
 // read-only (config `attach`, or `--attach DIR`). Snapshots of an attached folder are
-// marked with its path as their origin; one whose content is already listed (the store,
-// or an earlier folder) is listed once, from the first origin. History and levels read
+// marked with its path as their origin; one whose content, under the same conventions, is
+// already listed (the store, or an earlier folder) is listed once, from the first origin. History and levels read
 // many files: one that cannot be read is named beside what the others gave, so that it
 // hides only its own snapshot; one snapshot read in full (or diffed) unreadable is an error.
 import { resolve } from 'node:path';
@@ -16,6 +16,7 @@ import type {
   SnapshotDiff,
   UnreadableFile,
 } from '../../../shared/api.ts';
+import { conventionsKey } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Store } from '../store/db.ts';
 import { snapshotDetail } from '../store/snapshot-detail.ts';
@@ -122,8 +123,9 @@ export class Analytics {
       const read = await origin.history(req.underlying, bounds.value.fromMs, bounds.value.toMs);
       unreadable.push(...read.unreadable);
       for (const s of read.rows) {
-        if (seen.has(s.content_hash)) continue;
-        seen.add(s.content_hash);
+        const key = sameSnapshotKey(s);
+        if (seen.has(key)) continue;
+        seen.add(key);
         all.push(s);
       }
     }
@@ -274,4 +276,13 @@ export class Analytics {
       ? ''
       : ` (in the store or the attached folders ${this.attached.join(', ')})`;
   }
+}
+
+/**
+ * What makes two origins' snapshots one: the same content computed under the same
+ * conventions (the store's duplicate rule). The same file under other conventions is
+ * another snapshot, with other figures; not recorded is its own kind.
+ */
+function sameSnapshotKey(s: SnapshotSummary): string {
+  return `${s.content_hash} ${s.conventions ? conventionsKey(s.conventions) : 'not recorded'}`;
 }
