@@ -54,7 +54,8 @@ export function envNumber(env: NodeJS.ProcessEnv, name: NumberVar): Result<numbe
   const v = envValue(env, name);
   if (v === undefined) return ok(undefined);
   const { min, max } = NUMBER_VARS[name];
-  const n = v.trim() === '' ? NaN : Number(v);
+  // Digits only: Number() would also take 0x10, 1e3, 2.0 and " 2 ".
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < min || n > max)
     return err('VALIDATION', `${name} must be a whole number from ${min} to ${max}, not "${v}"`, {
       field: name,
