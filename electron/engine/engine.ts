@@ -319,6 +319,7 @@ async function start(
         ok: store.fatal === null,
         db_path: cfg.dbPath,
         data_dir: cfg.dataDir,
+        conventions: cfg.conventions,
         inbox: inbox.status().dir,
         workers: cfg.workers,
         rule_version: rules.active.version,

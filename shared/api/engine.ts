@@ -1,7 +1,7 @@
 // The engine's own state: its health (where its files are, which transport answers) and
 // the watched inbox's folders and counts.
 import { z } from 'zod';
-import { IsoTimestamp } from '../domain.ts';
+import { GexConventions, IsoTimestamp } from '../domain.ts';
 
 export const Health = z.object({
   ok: z.boolean(),
@@ -17,6 +17,8 @@ export const Health = z.object({
   pending_final_writes: z.number().int().default(0),
   /** Why `ok` is false, in words (the database failed: a full disk, say). */
   problem: z.string().optional(),
+  /** The conventions it computes with (read with its config, at its start). */
+  conventions: GexConventions.optional(),
 });
 
 /** The watched inbox: its folders, how many files ended in each, and whether it is watched. */

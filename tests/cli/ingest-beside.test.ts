@@ -146,6 +146,30 @@ describe('gex-desk ingest beside a running engine', () => {
     });
   }, 60_000);
 
+  it('refuses to ingest or retry under a config whose conventions the running engine does not compute with; reads are not refused', async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const file = chain('conv.csv', 8);
+      const configFile = join(te.dir, 'act.json');
+      writeFileSync(configFile, JSON.stringify({ conventions: { day_count: 'act-365' } }));
+      const env = { GEX_DESK_CONFIG: configFile };
+      const r = await runCli(['ingest', file, '--json', ...args], { home, env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0]).toBe(
+        `gex-desk: The config this command reads (${configFile}) names other conventions than GEX Desk (test, PID ${process.pid}) computes with (day count business-262 → act-365, from GEX Desk's to this config's): it read its config when it started, and files ingested through it are computed under its own. Restart GEX Desk to take the changed conventions, or run the command with the config it started with.`,
+      );
+      const jobs = await te.engine.handlers['jobs:list']({ limit: 10 });
+      expect(jobs.ok && jobs.value).toEqual([]);
+      // A read under that config is answered: it computes nothing.
+      const listed = await runCli(['snapshots', '--json', ...args], { home, env });
+      expect(listed.code, listed.stderr).toBe(0);
+      // The engine's own conventions: the file is taken.
+      const same = await runCli(['ingest', file, '--json', ...args], { home });
+      expect(same.code, same.stderr).toBe(0);
+      expect(same.lines[0]).toMatchObject({ status: 'completed' });
+    });
+  }, 60_000);
+
   it('prints on an interrupt the lines of the requests that had ended, behind one the app still holds', async () => {
     await besideEngine(async ({ te, home, args, chain }) => {
       const h = te.engine.handlers;

@@ -14,6 +14,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
+import { changesText } from '../../../shared/conventions-compare.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Config, ConfigOverrides } from '../../engine/config.ts';
 import type { EngineOptions } from '../../engine/engine.ts';
@@ -31,7 +32,12 @@ export type { ApiClient } from './api-client.ts';
 /** What a command needs of its own engine when none runs on its database. */
 export type LocalNeeds =
   | { kind: 'store' }
-  | { kind: 'engine'; options: Omit<EngineOptions, 'dbPath' | 'dataDir' | 'transport'> };
+  | {
+      kind: 'engine';
+      options: Omit<EngineOptions, 'dbPath' | 'dataDir' | 'transport'>;
+      /** It has files computed (ingest, jobs retry): under its config's conventions. */
+      computes?: boolean;
+    };
 
 export interface ApiSession {
   api: ApiClient;
@@ -64,7 +70,7 @@ export async function openApi(
   const cfg = config.value;
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
-  if (first.state === 'live') return liveSession(first, cfg, overrides);
+  if (first.state === 'live') return liveSession(first, cfg, overrides, needs);
   if (opts.onlyExisting && !existsSync(cfg.dbPath)) return ok(null);
   return startAfterCommands(
     home,
@@ -77,7 +83,7 @@ export async function openApi(
       // the wait before the command said so).
       for (const until = Date.now() + LOCK_GRACE_MS; ; await delay(100)) {
         const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
-        if (found.state === 'live') return liveSession(found, cfg, overrides);
+        if (found.state === 'live') return liveSession(found, cfg, overrides, needs);
         if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
         if (found.state === 'silent' || Date.now() >= until)
           return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error, home), {
@@ -166,25 +172,41 @@ function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
 /**
  * The running engine's session, unless the command names a data folder other than the
  * engine's — by --data-dir, GEX_DESK_DATA_DIR or `dataDir` in its config file: its exports
- * would go to the engine's folder, not the one named, so the command is refused as a
- * usage error (exit 2) that names both, and where the command's came from.
+ * would go to the engine's folder, not the one named — or, for a command that has files
+ * computed (`needs` an engine), reads other conventions than the engine computes with (it
+ * read its config at its start): its snapshots would be the engine's conventions', not
+ * those the command's config names. Either is refused as a usage error (exit 2) that
+ * names both, and where the command's came from.
  */
 async function liveSession(
   found: Extract<Found, { state: 'live' }>,
   cfg: Config,
   overrides: ConfigOverrides,
+  needs: LocalNeeds,
 ): Promise<Result<ApiSession>> {
   const origin = overrides.dataDir === undefined ? cfg.origins?.dataDir : '--data-dir';
-  if (origin === undefined) return ok(remoteSession(found));
+  const computes = needs.kind === 'engine' && needs.computes === true;
+  if (origin === undefined && !computes) return ok(remoteSession(found));
   const health = await found.client.call('engine:health', {});
   if (!health.ok) {
     await found.client.close();
     return health;
   }
+  const d = found.client.discovery;
+  const engineConventions = health.value.conventions;
+  if (computes && engineConventions) {
+    const differ = changesText(engineConventions, cfg.conventions);
+    if (differ !== '') {
+      await found.client.close();
+      throw new UsageError(
+        `The config this command reads (${cfg.configFile}) names other conventions than GEX Desk (${d.host}, PID ${d.pid}) computes with (${differ}, from GEX Desk's to this config's): it read its config when it started, and files ingested through it are computed under its own. Restart GEX Desk to take the changed conventions, or run the command with the config it started with.`,
+      );
+    }
+  }
+  if (origin === undefined) return ok(remoteSession(found));
   const theirs = health.value.data_dir;
   if (samePath(theirs, cfg.dataDir)) return ok(remoteSession(found));
   await found.client.close();
-  const d = found.client.discovery;
   const given =
     origin === '--data-dir'
       ? `--data-dir ${cfg.dataDir}`

@@ -149,6 +149,7 @@ async function ingestFiles(
   const needs = {
     kind: 'engine',
     options: { workers: int(values.workers, '--workers', 1, MAX_WORKERS), ...atOnce },
+    computes: true,
   } as const;
   const overrides = engineOptions(values);
   // An interrupt while the engine starts (under a second; longer on a cold machine) is

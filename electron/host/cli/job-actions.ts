@@ -40,7 +40,11 @@ export async function jobActionCommand(
     );
   const author = values.author?.trim() || undefined;
   const overrides = engineOptions(values);
-  const needs: LocalNeeds = { kind: 'engine', options: { paused: action === 'cancel' } };
+  const needs: LocalNeeds = {
+    kind: 'engine',
+    options: { paused: action === 'cancel' },
+    computes: action === 'retry',
+  };
   return withApi(overrides, out, needs, async (api) => {
     let code: ExitCode = EXIT.ok;
     const refused = (id: string, error: AppError) => {
