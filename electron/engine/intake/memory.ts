@@ -21,6 +21,7 @@ import {
 import { INPUT_ERRORS } from '../../../shared/result.ts';
 import { num, type Store } from '../store/db.ts';
 import { conventionsOf } from '../store/snapshots.ts';
+import { isLater } from '../analytics/snapshot-order.ts';
 import { failedOnInput, reliabilityOf } from '../store/sources.ts';
 
 export interface RequestContext {
@@ -349,18 +350,20 @@ export class IntakeMemory {
     this.#offer(s);
   }
 
-  /** Makes `s` its underlying's latest when its as_of (then its storing) is the latest. */
+  /**
+   * Makes `s` its underlying's latest when it is, by the one order of snapshots
+   * (snapshot-order.ts: as_of, created_at, id — what the levels board shows as latest); a
+   * snapshot offered again (its measures filled in) replaces itself.
+   */
   #offer(s: StoredSnapshot): void {
     const k = key(s.underlying);
     const latest = this.#latest.get(k);
-    if (
-      !latest ||
-      s.asOfMs > latest.asOfMs ||
-      (s.asOfMs === latest.asOfMs && s.createdMs >= latest.createdMs)
-    )
+    if (!latest || latest.id === s.id || isLater(ordered(s), ordered(latest)))
       this.#latest.set(k, s);
   }
 }
+
+const ordered = (s: StoredSnapshot) => ({ as_of_ms: s.asOfMs, created_ms: s.createdMs, id: s.id });
 
 const keyOf = (c: GexConventions | null | undefined): string | null =>
   c ? conventionsKey(c) : null;
