@@ -4,7 +4,7 @@
 // snapshot whose conventions were not recorded (stored before 2026-12-06) is said to be
 // that — never claimed to differ, nor to match.
 import { z } from 'zod';
-import { conventionsLine } from './conventions-text.ts';
+import { conventionsLine, pct } from './conventions-text.ts';
 import { conventionsKey, GexConventions } from './domain.ts';
 
 /** What the fields are called in a sentence, in the schema's order. */
@@ -27,11 +27,8 @@ const PERCENT = new Set<keyof GexConventions>([
   'profile_low',
   'profile_high',
 ]);
-/** Percent without float noise: 0.05 → "5 %". */
-const pct = (x: number): string => `${Number((x * 100).toPrecision(12))} %`;
-
 const valueText = (k: keyof GexConventions, v: GexConventions[keyof GexConventions]): string =>
-  k === 'contract_multiplier' ? `×${v}` : PERCENT.has(k) ? pct(Number(v)) : String(v);
+  k === 'contract_multiplier' ? `×${v}` : PERCENT.has(k) ? `${pct(Number(v))} %` : String(v);
 
 /** The two sides of a diff compared: `differ` names the fields (schema names) that differ. */
 export const ConventionsCompared = z.object({

@@ -5,7 +5,7 @@
 import { conventionsKey, DEFAULT_CONVENTIONS, type GexConventions } from './domain.ts';
 
 /** Percent without float noise: 0.05 → "5", 0.0125 → "1.25". */
-const pct = (x: number): string => String(Number((x * 100).toPrecision(12)));
+export const pct = (x: number): string => String(Number((x * 100).toPrecision(12)));
 
 /** Whether these are the defaults (no `conventions` in the config). */
 export const areDefaults = (c: GexConventions): boolean =>

@@ -1,10 +1,9 @@
-// Figures stored to the cent (GEX, zero gamma, the moves between them), rounded in one
+// Figures stored to the cent (GEX and the moves between them; price levels keep their own
+// precision, shared/prices.ts), rounded in one
 // place so that a put's −1.125 USD is −1.13 as a call's 1.125 is 1.13 (Math.round takes
 // halves up, which would make call + put ≠ total), and a figure that rounds to nothing is
 // 0, never −0 (a Parquet reader shows −0.0).
+import { roundTo } from '../../shared/prices.ts';
 
-/** `v` to the cent, halves away from zero. */
-export function cents(v: number): number {
-  const r = Math.round(Math.abs(v) * 100) / 100;
-  return r === 0 ? 0 : Math.sign(v) * r;
-}
+/** `v` to the cent, halves away from zero (prices.ts's rounding, to 2 decimals). */
+export const cents = (v: number): number => roundTo(v, 2);

@@ -19,6 +19,15 @@ export interface OwnFolder {
 const READ_ONLY = /read-only file system|os error 30\b/i;
 const DENIED = /permission denied|operation not permitted|os error 13\b/i;
 
+/** Why the machine refused a write, in words; null when the error is not such a refusal. */
+export function refusedWrite(e: unknown): string | null {
+  if (isDiskFull(e)) return 'the disk is full';
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EROFS') return 'the file system is read-only';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return null;
+}
+
 /** Why `folder` cannot be written now, as an errno code; null when it can. */
 function unwritable(folder: string): string | null {
   let d = resolve(folder);

@@ -11,6 +11,7 @@ import { csvTextCell } from '../../../shared/csv.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
+import { refusedWrite } from '../../engine/folder-fault.ts';
 import { parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
@@ -116,10 +117,7 @@ function removeQuietly(tmp: string): void {
 /** Why a file could not be written, in words: a full disk, permissions, or the system's own. */
 function writeFailure(e: unknown): string {
   if (isDiskFull(e)) return 'the disk is full; free some space, then export again';
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'the file system is read-only';
-  return e instanceof Error ? e.message : String(e);
+  return refusedWrite(e) ?? (e instanceof Error ? e.message : String(e));
 }
 
 export async function exportCommand(argv: string[], out: Output): Promise<ExitCode> {

@@ -15,7 +15,7 @@ import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } 
 import { onStopSignal } from './stop-signals.ts';
 import { SERVE_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
-import { isDiskFull } from '../../engine/disk-full.ts';
+import { refusedWrite } from '../../engine/folder-fault.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(
@@ -127,14 +127,7 @@ function cannotListen(port: number): Promise<Error | null> {
 
 /** Why the upload folder (in the data folder) could not be made: not the address's fault. */
 function uploadFolderFailure(dir: string, e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = isDiskFull(e)
-    ? 'the disk is full'
-    : code === 'EROFS'
-      ? 'the file system is read-only'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'this user may not write there'
-        : (e as Error).message;
+  const why = refusedWrite(e) ?? (e as Error).message;
   return `cannot make the upload folder ${dir}: ${why}; uploads and exports go to the data folder, which must be writable (--data-dir, or dataDir in the config file)`;
 }
 
