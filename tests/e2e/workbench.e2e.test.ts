@@ -1162,6 +1162,54 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('levels-board').waitFor();
   });
 
+  it('follows a comparison link while Compare is still completing its own address', async () => {
+    const origin = desk.host.origin;
+    const xsp = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
+      .rows;
+    const [a, b, newest] = [xsp[0]!.id, xsp[5]!.id, xsp.at(-1)!.id];
+    const link = `#/snapshots/compare/${a}/${b}`;
+    // The browser tells the page that its address moved (hashchange / popstate) a task
+    // after moving it; this holds those events back while asked, by a listener that comes
+    // before the app's (listeners on the window run in the order they were added).
+    await page.addInitScript(`
+      window.__held = [];
+      for (const type of ['hashchange', 'popstate'])
+        addEventListener(type, (e) => {
+          if (window.__hold) (e.stopImmediatePropagation(), window.__held.push(type));
+        });`);
+    await page.goto(`${origin}/#/snapshots/${newest}`);
+    await page.reload();
+    await poll(() => page.locator('#snapshot-title').textContent()).toMatch(/^XSP /);
+    // Compare from the snapshot: its address is completed (with the snapshot before) once
+    // the underlying's history arrives, which is held back here.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/api\/call\/snapshots:history/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.getByTestId('open-compare').click();
+      await page.getByTestId('compare-view').waitFor();
+      // The analyst follows a link, and the history arrives before the browser says so.
+      await page.evaluate(`window.__hold = true; location.hash = ${JSON.stringify(link)}`);
+      release();
+      // The pane has the history (its choices), so its completion has run.
+      await poll(() => page.getByTestId('compare-a').locator('option').count()).toBe(xsp.length);
+      expect(await page.evaluate('window.__held.length')).toBeGreaterThan(0);
+      await page.evaluate(
+        `window.__hold = false; dispatchEvent(new HashChangeEvent('hashchange'))`,
+      );
+    } finally {
+      release();
+      await page.unroute(/\/api\/call\/snapshots:history/);
+    }
+    // The link is what is shown, and the address.
+    await poll(() => page.getByTestId('compare-a').inputValue()).toBe(a);
+    expect(await page.getByTestId('compare-b').inputValue()).toBe(b);
+    expect(page.url()).toBe(`${origin}/${link}`);
+  });
+
   it('scrolls the open snapshot’s row into the compact board above it', async () => {
     const levels = (await api(desk.te.engine.handlers['snapshots:levels']({}))).rows;
     const xsp = levels.find((l) => l.underlying === 'XSP')!;
