@@ -325,6 +325,12 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
     await poll(async () => (await landed())?.testid).toBe('compare-view');
     expect(serious(await axe(page, 'focus landed on compare'))).toEqual([]);
     await shot(page, 'focus-landed-compare');
+    // Back and Forward (Alt+← / Alt+→) are the analyst's moves too: the focus lands on
+    // the view they return to, not on the page's body.
+    await page.goBack();
+    await poll(async () => (await landed())?.id).toBe('snapshot-title');
+    await page.goForward();
+    await poll(async () => (await landed())?.testid).toBe('compare-view');
     // Opened from the levels board's row: Close gives the focus back to that row.
     await page.locator('[data-pane=levels]').click();
     const row = page.getByTestId('levels-row').first();

@@ -1,7 +1,7 @@
 // Keeps the address and the store in step: the address decides what is on screen at
 // load and on Back / Forward; moving in the app writes the address, a new history entry
 // for each move of the analyst's and in place for the app's own (in-place.ts).
-import { changingInPlace, inPlace } from './in-place.ts';
+import { changingInPlace, fromTheAddress } from './in-place.ts';
 import { formatRoute, parseHash } from './route.ts';
 import { useApp } from './store.ts';
 
@@ -14,7 +14,7 @@ export function bindRoute(): () => void {
   // (an address completed by a reply that arrived in between) must not write over it.
   let synced = location.hash;
   const fromAddress = () => {
-    inPlace(() => useApp.getState().goTo(parseHash(location.hash)));
+    fromTheAddress(() => useApp.getState().goTo(parseHash(location.hash)));
     // A bare or odd address (the token's page, `#/`) is written as the view it shows, in
     // place: else the next change of the store would add it as a step of its own.
     const hash = formatRoute(useApp.getState());

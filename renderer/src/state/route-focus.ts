@@ -6,8 +6,9 @@
 // to what had it when the analyst last left this address (the row a snapshot was opened
 // from, for its Close), else to the new view's heading, which is then read out. A move
 // that keeps its control in the page (a view's tab, a pane tab, a table's row) keeps the
-// focus where it is. The app's own changes of the address (in-place.ts) move nothing.
-import { changingInPlace } from './in-place.ts';
+// focus where it is. Back and Forward are moves of the analyst's too; the app's own
+// changes of the address (in-place.ts) move nothing.
+import { changingInPlace, readingTheAddress } from './in-place.ts';
 import { formatRoute, type Route } from './route.ts';
 import { useApp } from './store.ts';
 import { paneOf } from './workbench.ts';
@@ -74,7 +75,7 @@ export function bindRouteFocus(): () => void {
     if (next === hash) return;
     const was = hash;
     hash = next;
-    if (changingInPlace()) return;
+    if (changingInPlace() && !readingTheAddress()) return;
     const from = document.activeElement;
     if (from && from !== document.body) openers.set(was, from);
     // Those gone with their views are no way back (and would hold their pages).
