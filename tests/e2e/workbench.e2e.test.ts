@@ -1162,6 +1162,28 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('levels-board').waitFor();
   });
 
+  it('opens a snapshot, a job and a request trail from a link with the first characters of their ids', async () => {
+    const origin = desk.host.origin;
+    const url = () => page.url();
+    const jobs = await api(desk.te.engine.handlers['jobs:list']({ limit: 1_000 }));
+    const job = jobs.find((j) => j.snapshot_id === spxId)!;
+    // A snapshot's: opened, the address written with the whole id (in place).
+    await page.goto(`${origin}/#/snapshots/${spxId.slice(0, 8)}`);
+    await poll(() => page.locator('#snapshot-title').textContent()).toMatch(/^SPX /);
+    await poll(url).toBe(`${origin}/#/snapshots/${spxId}`);
+    await page.goto(`${origin}/#/snapshots/list/${spxId.slice(0, 6)}`);
+    await poll(url).toBe(`${origin}/#/snapshots/list/${spxId}`);
+    await page.getByTestId('snapshot-detail').waitFor();
+    // A job's drawer, and a request's trail.
+    await page.goto(`${origin}/#/queue/job/${job.id.slice(0, 8)}`);
+    await poll(url).toBe(`${origin}/#/queue/job/${job.id}`);
+    await page.getByTestId('job-drawer').waitFor();
+    await page.goto(`${origin}/#/audit/${job.request_id.slice(0, 8)}`);
+    await poll(url).toBe(`${origin}/#/audit/${job.request_id}`);
+    await poll(() => page.locator('#trail-title').textContent()).toContain('SPX');
+    expect(await page.getByText('No audit entries for this request').count()).toBe(0);
+  });
+
   it('follows a comparison link while Compare is still completing its own address', async () => {
     const origin = desk.host.origin;
     const xsp = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))

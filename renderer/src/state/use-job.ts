@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
+import { inPlace } from './in-place.ts';
 import { useApp } from './store.ts';
 import { jobOfRequest } from './use-audit.ts';
 
@@ -31,11 +32,17 @@ export function useJob(by: 'id' | 'request', key: string | null): NamedJob {
     let live = true;
     void client.call('jobs:get', { id: key }).then((r) => {
       if (!live) return;
-      // jobs:get also matches the start of an id; a view's key is always a whole one.
-      const whole = r.ok && (by === 'id' ? r.value.job.id : r.value.job.request_id) === key;
-      setRead(
-        whole ? { key, job: r.value.job } : { key, error: r.ok ? notFound(by, key) : r.error },
-      );
+      // jobs:get also matches the start of an id (as the command line does): a link with
+      // one is written with the whole id, in place, which is then read again.
+      if (r.ok && (by === 'id' ? r.value.job.id : r.value.job.request_id) !== key) {
+        const { job } = r.value;
+        return inPlace(() =>
+          by === 'id'
+            ? useApp.getState().openJob(job.id)
+            : useApp.getState().openAudit(job.request_id),
+        );
+      }
+      setRead(r.ok ? { key, job: r.value.job } : { key, error: r.error });
     });
     return () => {
       live = false;
@@ -47,8 +54,3 @@ export function useJob(by: 'id' | 'request', key: string | null): NamedJob {
     ? { job: read.job, error: read.error ?? null }
     : { job: undefined, error: null };
 }
-
-const notFound = (by: 'id' | 'request', key: string): AppError => ({
-  code: 'NOT_FOUND',
-  message: by === 'id' ? `There is no job ${key}.` : `There is no job of request ${key}.`,
-});

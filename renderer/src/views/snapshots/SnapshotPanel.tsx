@@ -8,6 +8,7 @@ import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
+import { inPlace } from '../../state/in-place.ts';
 import { useUnreachable } from '../../state/reach.ts';
 import { basename, int, price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
@@ -66,6 +67,10 @@ export function SnapshotPanel({
       client.call('snapshots:cells', { id }),
     ]).then(([res, cellsRes]) => {
       if (!live) return;
+      // A link with the id's first characters (as the engine and the command line take
+      // them): the address is written with the whole id, in place, which reads it again.
+      if (res.ok && res.value.snapshot.id !== id)
+        return inPlace(() => useApp.getState().openSnapshot(res.value.snapshot.id));
       performance.mark('snapshot:data', { detail: id });
       if (res.ok) {
         setDetail(res.value);
