@@ -20,7 +20,7 @@ import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { exportFilesOf } from '../../electron/engine/export-layout.ts';
 import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
-import { cliHome, runCli } from './run-cli.ts';
+import { cliHome, cliStore, runCli } from './run-cli.ts';
 
 const spx = (asOf: string, seed: number): GeneratedChain => ({
   underlying: 'SPX',
@@ -389,7 +389,7 @@ describe('gex-desk analytics commands', () => {
   });
 
   it('exit 1 for an unknown id or underlying, exit 2 for usage', async () => {
-    const { args } = cliHome();
+    const { args } = await cliStore();
     const cases: [string[], number, RegExp][] = [
       [['snapshot', 'nope'], 1, /no snapshot nope/],
       [['history', 'NOPE'], 1, /no snapshot of NOPE/],
@@ -516,7 +516,7 @@ describe('gex-desk analytics commands', () => {
     await theirs.store.close();
     const rowFile = exportFilesOf(bad.output.strikesParquet).snapshot;
     writeFileSync(rowFile, readFileSync(rowFile).subarray(0, 100)); // a copy still arriving
-    const mine = cliHome();
+    const mine = await cliStore();
     const attach = ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')];
     const named = new RegExp(
       `^${rowFile}, in an attached export folder, cannot be read as Parquet \\(copied only in part, or damaged\\): copy it again, or remove it \\(.*\\)$`,
@@ -534,7 +534,7 @@ describe('gex-desk analytics commands', () => {
     const theirs = await workstation();
     await ingestTiny(theirs, 'BRK_B');
     await theirs.store.close();
-    const mine = cliHome();
+    const mine = await cliStore();
     const attach = ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')];
     const unknown = await runCli(['history', 'BRK/B', '--json', ...attach]);
     expect(unknown.code, unknown.stderr).toBe(1);
@@ -553,7 +553,7 @@ describe('gex-desk analytics commands', () => {
     writeCboeCsv(file, { seed: 11, expiries: 12, strikesPerExpiry: 40 });
     const { id } = await ingestFile(theirs, file);
     await theirs.store.close();
-    const mine = cliHome();
+    const mine = await cliStore();
     const desks = {
       owner: ['--db', theirs.dbPath, '--data-dir', theirs.dataDir],
       attaching: ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')],

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/index.ts';
-import { cliHome, runCli } from './run-cli.ts';
+import { cliHome, cliStore, runCli } from './run-cli.ts';
 
 describe('--attach of the wrong folder, or of a file', () => {
   it('warns on stderr naming the folder likely meant, and says a file is a file', async () => {
@@ -15,7 +15,7 @@ describe('--attach of the wrong folder, or of a file', () => {
     writeCboeCsv(chain, { seed: 7, expiries: 2, strikesPerExpiry: 6 });
     const ingested = await runCli(['ingest', chain, ...theirs.args]);
     expect(ingested.code, ingested.stderr).toBe(0);
-    const mine = cliHome();
+    const mine = await cliStore();
 
     const wrong = await runCli(['levels', '--attach', theirs.dir, ...mine.args]);
     expect(wrong.code, wrong.stderr).toBe(0);

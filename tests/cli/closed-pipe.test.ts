@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { repoRoot } from '../pipeline/helpers.ts';
-import { BIN, cliHome } from './run-cli.ts';
+import { BIN, cliStore } from './run-cli.ts';
 
 /** Runs the command with its stdout closed before it writes; its exit code and stderr. */
 function withStdoutClosed(args: string[]): Promise<{ code: number | null; stderr: string }> {
@@ -30,7 +30,7 @@ it('stops writing quietly when the reader of its output has gone', async () => {
   expect(help.stderr).toBe('');
   expect(help.code).toBe(0);
   // A command that reaches the store still finishes and says how it went.
-  const { args } = cliHome();
+  const { args } = await cliStore();
   const jobs = await withStdoutClosed(['jobs', ...args]);
   expect(jobs.stderr).toBe('');
   expect(jobs.code).toBe(0);

@@ -9,7 +9,7 @@ import { JOB_STATUSES } from '../../electron/host/cli/usage.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { serveLocal } from '../../electron/host/local/endpoint.ts';
 import { startTestEngine } from '../desktop/engine.ts';
-import { BIN } from './run-cli.ts';
+import { BIN, cliStore } from './run-cli.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 
@@ -68,8 +68,8 @@ describe('cold start of the command line', () => {
     ).toEqual([]);
   });
 
-  it('lists jobs, snapshots, sources and the audit trail from the store alone: no engine, pool, scheduler, pipeline or Polars', () => {
-    const db = join(dir, 'listings.duckdb');
+  it('lists jobs, snapshots, sources and the audit trail from the store alone: no engine, pool, scheduler, pipeline or Polars', async () => {
+    const { db } = await cliStore(); // a command that only reads creates no database
     for (const command of ['jobs', 'snapshots', 'sources', 'audit']) {
       const r = loaded([command, '--db', db]);
       expect(r.code).toBe(0);

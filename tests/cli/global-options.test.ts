@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from '../pipeline/helpers.ts';
 import { cliHome, runCli } from './run-cli.ts';
 
 describe('options every command takes, before the command', () => {
@@ -70,7 +71,17 @@ describe('options every command takes, before the command', () => {
   it.runIf(process.platform === 'linux')(
     'exit 3 with the path when the database folder cannot be made (under /proc), at once',
     async () => {
-      const r = await runCli(['jobs', '--db', '/proc/gex-desk-nope/x.duckdb']);
+      // A command that writes (one that only reads says there is no database there).
+      const rules = join(repoRoot, 'rules', 'default.rules.json');
+      const r = await runCli([
+        'rules',
+        'activate',
+        rules,
+        '--author',
+        'test',
+        '--db',
+        '/proc/gex-desk-nope/x.duckdb',
+      ]);
       expect(r.code).toBe(3);
       expect(r.stderr).toContain(
         "IO: Cannot open the database /proc/gex-desk-nope/x.duckdb: ENOENT: no such file or directory, mkdir '/proc/gex-desk-nope'",

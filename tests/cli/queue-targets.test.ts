@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { QueueStats } from '../../shared/api.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
-import { cliHome, runCli } from './run-cli.ts';
+import { cliStore, runCli } from './run-cli.ts';
 
 const edited = defaultRulesText()
   .replace(
@@ -29,7 +29,7 @@ describe('level targets', () => {
     { timeout: 60_000 },
     async () => {
       expect(edited).not.toBe(defaultRulesText());
-      const { dir, args } = cliHome();
+      const { dir, args } = await cliStore();
       const home = join(dir, 'home');
       const before = await runCli(['queue', '--json', ...args], { home });
       expect(targets(before.lines[0] as QueueStats)).toEqual([

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
-import { cliHome, runCli } from './run-cli.ts';
+import { cliStore, runCli } from './run-cli.ts';
 
 const DEFAULT = join(repoRoot, 'rules', 'default.rules.json');
 
@@ -20,7 +20,7 @@ describe('gex-desk rules whatif', () => {
     'lists exactly the stale past requests LOW → MEDIUM under an edit that makes stale data MEDIUM',
     { timeout: 120_000 },
     async () => {
-      const { dir, args } = cliHome();
+      const { dir, args } = await cliStore();
       const home = join(dir, 'home');
       // Before any request: nothing to replay, said so.
       const before = await runCli(['rules', 'whatif', DEFAULT, ...args], { home });

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../pipeline/helpers.ts';
-import { cliHome, runCli } from './run-cli.ts';
+import { cliHome, cliStore, runCli } from './run-cli.ts';
 
 const DEFAULT = join(repoRoot, 'rules', 'default.rules.json');
 
@@ -62,7 +62,7 @@ describe('gex-desk rules', () => {
   });
 
   it('explains G4 with the reliability as it reads everywhere ("0.3333… < 0.8"), the facts\' value exact', async () => {
-    const { args } = cliHome();
+    const { args } = await cliStore();
     const facts = (id: string, source_reliability: number) =>
       JSON.stringify({
         id,

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Store } from '../../electron/engine/store/db.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 
 export interface CliRun {
@@ -23,6 +24,19 @@ export function cliHome(): { dir: string; db: string; args: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'gex-cli-'));
   const db = join(dir, 'gex.duckdb');
   return { dir, db, args: ['--db', db] };
+}
+
+/**
+ * A home whose database exists, empty, as a store is before its first ingest: a command
+ * that only reads refuses a --db where no database is (cli/api.ts, READS), so a test that
+ * reads an empty store makes it first.
+ */
+export async function cliStore(): Promise<ReturnType<typeof cliHome>> {
+  const home = cliHome();
+  const opened = await Store.open(home.db);
+  if (!opened.ok) throw new Error(opened.error.message);
+  await opened.value.close();
+  return home;
 }
 
 export function runCli(

@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { userDataDir } from '../../electron/engine/config.ts';
+import { repoRoot } from '../pipeline/helpers.ts';
 import { runCli } from './run-cli.ts';
 
 const dirs: string[] = [];
@@ -49,7 +50,9 @@ describe.runIf(process.platform === 'linux')('a command with the XDG variables s
     it(`(${JSON.stringify(value)}) keeps its files under the home folder, nothing in the current one`, async () => {
       const home = tmp('gex-xdg-home-');
       const cwd = tmp('gex-xdg-cwd-');
-      const ran = await runCli(['jobs', '--json'], {
+      // A command that writes: one that only reads creates no database (api.ts, READS).
+      const rules = join(repoRoot, 'rules', 'default.rules.json');
+      const ran = await runCli(['rules', 'activate', rules, '--author', 'test'], {
         cwd,
         env: {
           HOME: home,

@@ -630,7 +630,7 @@ describe('the command line beside gex-desk serve', () => {
         else process.env.GEX_DESK_HOME = saved;
       });
       if (!opened.ok) throw new Error(opened.error.message);
-      const command = opened.value!;
+      const command = opened.value;
       let stderr = '';
       let closed = false;
       const serve = startServe(p, (d) => {

@@ -20,7 +20,7 @@ import {
 } from '../../../shared/api.ts';
 import { STRIKE_FIGURES, type GEXStrike } from '../../../shared/domain.ts';
 import type { ApiClient } from './api-client.ts';
-import { withApi } from './api.ts';
+import { READS, withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import {
   describeError,
@@ -78,7 +78,7 @@ export const readOnly = (
   work: (api: ApiClient) => Promise<ExitCode>,
 ) => {
   const attach = attachOption(values);
-  return withApi({ ...engineOptions(values), attach }, out, { kind: 'store' }, (api) =>
+  return withApi({ ...engineOptions(values), attach }, out, READS, (api) =>
     work(attach ? attaching(api, attach) : api),
   );
 };

@@ -7,6 +7,10 @@
 //    `local` transport policy. `needs` says how much of an engine that takes: the store
 //    alone (listings, rules, sources, audit: fast to start) or a whole engine with
 //    workers (ingest, queue --drain).
+// A command that only reads (`READS`) never creates the database: a path named by --db,
+// GEX_DESK_DB or the config file where nothing is stored is a usage error that says so
+// (a typo answered "no snapshots" and left an empty database behind), and the per-user
+// database not made yet (no ingest so far) reads as an empty store, held in memory.
 // When another command holds the database (one that opened it itself), this one waits
 // for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database
 // is held by something that does not answer (or a command past that wait) does a
@@ -31,13 +35,20 @@ export type { ApiClient } from './api-client.ts';
 
 /** What a command needs of its own engine when none runs on its database. */
 export type LocalNeeds =
-  | { kind: 'store' }
+  | {
+      kind: 'store';
+      /** It only reads: it must not create the database (see `READS`). */
+      onlyExisting?: boolean;
+    }
   | {
       kind: 'engine';
       options: Omit<EngineOptions, 'dbPath' | 'dataDir' | 'transport'>;
       /** It has files computed (ingest, jobs retry): under its config's conventions. */
       computes?: boolean;
     };
+
+/** The needs of a command that only reads: the store, and only one that exists. */
+export const READS = { kind: 'store', onlyExisting: true } as const satisfies LocalNeeds;
 
 export interface ApiSession {
   api: ApiClient;
@@ -53,16 +64,18 @@ const LOCK_GRACE_MS = 1500;
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The API for a command: the running engine's, or one served in this process.
- * `onlyExisting`: with no engine running and no database file, null (nothing is created).
+ * The API for a command: the running engine's, or one served in this process. For a
+ * command that only reads (`needs.onlyExisting`), with no engine running and no database
+ * file, nothing is created: the per-user database (none made yet) is an empty store held
+ * in memory, and a path named otherwise a usage error (UsageError, exit 2) that names it.
  * `onWait`: told when the command starts waiting for another that holds the database;
  * `signal`: ends that wait (CANCELLED, nothing opened).
  */
 export async function openApi(
   overrides: ConfigOverrides,
   needs: LocalNeeds,
-  opts: { onlyExisting?: boolean; onWait?: (line: string) => void; signal?: AbortSignal } = {},
-): Promise<Result<ApiSession | null>> {
+  opts: { onWait?: (line: string) => void; signal?: AbortSignal } = {},
+): Promise<Result<ApiSession>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
   const { commandHolding, startAfterCommands } = await import('../local/wait-for-command.ts');
   const config = loadConfig(overrides);
@@ -71,7 +84,8 @@ export async function openApi(
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
   if (first.state === 'live') return liveSession(first, cfg, overrides, needs);
-  if (opts.onlyExisting && !existsSync(cfg.dbPath)) return ok(null);
+  if (needs.kind === 'store' && needs.onlyExisting && !existsSync(cfg.dbPath))
+    return emptyStore(cfg, overrides, home);
   return startAfterCommands(
     home,
     async (): Promise<Result<ApiSession>> => {
@@ -125,7 +139,7 @@ export async function nextApi(
     if (Date.now() >= until) break;
     await delay(100);
   }
-  let next: Result<ApiSession | null>;
+  let next: Result<ApiSession>;
   try {
     next = await openApi(overrides, needs, { onWait: (m) => out.error(m) });
   } catch (e) {
@@ -133,7 +147,7 @@ export async function nextApi(
     if (!(e instanceof UsageError)) throw e;
     return err('CONFLICT', e.message);
   }
-  return next.ok ? ok(next.value!) : next;
+  return next;
 }
 
 /**
@@ -157,12 +171,42 @@ export async function withApi(
     out.error(describeError(opened.error));
     return exitFor(opened.error);
   }
-  const session = opened.value!;
+  const session = opened.value;
   try {
     return await work(session.api, session);
   } finally {
     await session.close();
   }
+}
+
+/**
+ * For a command that only reads, where no database file is: the per-user database (no
+ * ingest made it yet) as the empty store it would be, in memory — nothing is written —,
+ * and any other path, named by --db, GEX_DESK_DB or the config file, refused: nothing is
+ * stored there, and the command says so rather than answer "none" from a database it made.
+ */
+async function emptyStore(
+  cfg: Config,
+  overrides: ConfigOverrides,
+  home: string,
+): Promise<Result<ApiSession>> {
+  const { loadConfig } = await import('../../engine/config.ts');
+  const { DEFAULT_DB_FILE } = await import('../../engine/store/database-file.ts');
+  const perUser = resolve(home, DEFAULT_DB_FILE);
+  if (cfg.dbPath !== perUser) {
+    const origin = cfg.origins?.dbPath ?? '--db';
+    // The database the command would read without the setting that named this one.
+    const env = { ...process.env };
+    if (origin === 'GEX_DESK_DB') delete env.GEX_DESK_DB;
+    const without = origin.startsWith('dbPath in ')
+      ? ok({ dbPath: perUser })
+      : loadConfig({ ...overrides, dbPath: undefined }, env);
+    const usual = without.ok ? without.value.dbPath : undefined;
+    throw new UsageError(
+      `no database at ${cfg.dbPath}: nothing is stored there. Check ${origin}${usual && usual !== cfg.dbPath ? ` (without it, gex-desk reads ${usual})` : ''}, or run \`gex-desk ingest\` to start one there.`,
+    );
+  }
+  return openOwn({ ...cfg, dbPath: ':memory:' }, overrides, { kind: 'store' }, () => undefined);
 }
 
 function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {

@@ -6,7 +6,7 @@
 import type { AuditEntry, GexApi } from '../../../shared/api.ts';
 import { AuditKind } from '../../../shared/api/audit.ts';
 import { ok, type Result } from '../../../shared/result.ts';
-import { withApi } from './api.ts';
+import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
   describeError,
@@ -37,7 +37,7 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
     throw new UsageError(`--kind must be one of ${AuditKind.options.join(', ')}`);
   // One request's whole trail; else the latest 500 entries, or as many as asked for.
   const limit = int(values.limit, '--limit', 1) ?? (values.request ? undefined : 500);
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  return withApi(engineOptions(values), out, READS, async (api) => {
     const named = values.request ? await requestNamed(api, values.request) : undefined;
     if (named && !named.ok) return (out.error(describeError(named.error)), exitFor(named.error));
     const request_id = named?.value;

@@ -13,7 +13,7 @@ import {
 } from '../../../shared/domain.ts';
 import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { leftExportsText } from '../../../shared/left-exports.ts';
-import { withApi } from './api.ts';
+import { READS, withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainQueue } from './queue-drain.ts';
 import { engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
@@ -64,7 +64,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   if (status && !status.success)
     throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
   const limit = int(values.limit, '--limit', 1);
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  return withApi(engineOptions(values), out, READS, async (api) => {
     const jobs: ProcessingJob[] = [];
     const r = await eachPage<ProcessingJob>(
       (page, after) => api.call('jobs:list', { status: status?.data, source, limit: page, after }),
@@ -158,7 +158,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
   );
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
   const limit = int(values.limit, '--limit', 1);
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  return withApi(engineOptions(values), out, READS, async (api) => {
     const snapshots: GEXSnapshot[] = [];
     const r = await eachPage<GEXSnapshot>(
       (page, after) =>
@@ -295,7 +295,7 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   const workers = int(values.workers, '--workers', 1, MAX_WORKERS);
   const needs = values.drain
     ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
-    : ({ kind: 'store' } as const);
+    : READS;
   const overrides = engineOptions(values);
   return withApi(overrides, out, needs, async (api, session) => {
     let stats: QueueStats;

@@ -8,7 +8,7 @@
 // when FILE is valid (even when nothing moves), 1 when it is not.
 import type { WhatIfAnswer } from '../../../shared/api.ts';
 import type { WhatIfChange } from '../../../shared/rules.ts';
-import { withApi } from './api.ts';
+import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
   counted,
@@ -71,7 +71,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
   const text = await readText(positionals[0]!, 'whatif');
   // An invalid file is reported as `rules check` reports it, without touching the database.
   if (refusedAsChecked(file, text, out)) return EXIT.rejected;
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  return withApi(engineOptions(values), out, READS, async (api) => {
     const r = await api.call('rules:whatif', { text, last, baseline: against });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const moved = levelChanges(r.value);

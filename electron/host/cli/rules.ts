@@ -8,13 +8,8 @@ import type { Result } from '../../../shared/result.ts';
 import type { Diagnostic } from '../../../shared/rules.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { readError } from '../../engine/read-error.ts';
-import {
-  checkRules,
-  defaultRulesText,
-  evalLines,
-  type CompiledRules,
-} from '../../engine/rules/index.ts';
-import { openApi, withApi } from './api.ts';
+import { checkRules, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
+import { openApi, READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
   describeError,
@@ -153,19 +148,17 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
   return anyError ? EXIT.rejected : EXIT.ok;
 }
 
-/** The active rules without writing anything: a database that does not exist yet means the defaults. */
+/**
+ * The active rules without writing anything: the per-user database not made yet means the
+ * defaults (its empty store's), a database named where none is a usage error (api.ts).
+ */
 async function activeRules(
   overrides: ConfigOverrides,
   out: Output,
 ): Promise<Result<CompiledRules>> {
   const { compileText } = await import('../../engine/rules/service.ts');
-  const opened = await openApi(
-    overrides,
-    { kind: 'store' },
-    { onlyExisting: true, onWait: (m) => out.error(m) },
-  );
+  const opened = await openApi(overrides, READS, { onWait: (m) => out.error(m) });
   if (!opened.ok) return opened;
-  if (!opened.value) return compileText(defaultRulesText(), null);
   try {
     const active = await opened.value.api.call('rules:active', {});
     return active.ok ? compileText(active.value.text, active.value.version) : active;
@@ -203,7 +196,9 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     return EXIT.rejected;
   const version =
     sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  // show and history only read: they create no database (api.ts, READS).
+  const needs = sub === 'show' || sub === 'history' ? READS : ({ kind: 'store' } as const);
+  return withApi(engineOptions(values), out, needs, async (api) => {
     switch (sub) {
       case 'show': {
         const r =

@@ -4,7 +4,7 @@
 // the next requests of the source use it). Through the API map (api.ts).
 import type { SourceRecord } from '../../../shared/api.ts';
 import { parseReliability, reliabilityText } from '../../../shared/reliability.ts';
-import { withApi } from './api.ts';
+import { READS, withApi } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import {
   describeError,
@@ -46,7 +46,7 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
     { command: 'sources', subcommands: ['set', 'clear'] },
   );
   if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  return withApi(engineOptions(values), out, READS, async (api) => {
     const r = await api.call('sources:list', {});
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     if (values.json) for (const s of r.value) out.json(s);
