@@ -132,8 +132,9 @@ ${[INGEST_USAGE, RULES_USAGE, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE, SNAPSHOT
 Every command takes --db PATH (the DuckDB file; default: gex-desk.duckdb in the desktop
 app's per-user folder) and --data-dir DIR (Parquet exports; default beside the database),
 after the command or before it (gex-desk --db PATH jobs). A path flag given empty
-(--db "") is a usage error. While the desktop app or gex-desk serve runs on the database,
-a command goes through it (same output; another data folder than its own, by --data-dir,
+(--db "") is a usage error; so is, for a command that only reads (it never creates the
+database), a --db, GEX_DESK_DB or config dbPath where no database is. While the desktop
+app or gex-desk serve runs on the database, a command goes through it (same output; another data folder than its own, by --data-dir,
 GEX_DESK_DATA_DIR or the config file's dataDir, is refused).
 Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
 (database held by something that does not answer, disk full, permissions).`;
