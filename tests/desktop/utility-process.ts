@@ -1,7 +1,7 @@
 // STAND-IN for Electron's `utilityProcess` (the Electron runtime may be replaced in
 // tests): `fork` starts a real Node child with the parentPort shim, and the object it
 // returns behaves as Electron documents a UtilityProcess — 'spawn', 'message' (the
-// message itself), 'exit' with a code only, 'error'; postMessage, kill (SIGTERM), pid,
+// message itself), 'exit' with one number (a signal's own number), 'error'; postMessage, kill (SIGTERM), pid,
 // stderr when piped.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -31,6 +31,7 @@ export const launched: FakeUtilityProcess[] = (shared.gexLaunched ??= []);
 export class FakeUtilityProcess extends EventEmitter {
   readonly child: ChildProcess;
   readonly stderr: NodeJS.ReadableStream | null;
+  #killed = false;
   constructor(modulePath: string, args: string[], options: ForkCall['options']) {
     super();
     const stdio = Array.isArray(options.stdio) ? options.stdio : ['ignore', 'inherit', 'inherit'];
@@ -43,10 +44,14 @@ export class FakeUtilityProcess extends EventEmitter {
     this.stderr = this.child.stderr;
     this.child.on('spawn', () => this.emit('spawn'));
     this.child.on('message', (m) => this.emit('message', m));
-    // Electron reports an exit code only; a signal shows as 128 + its number.
-    this.child.on('exit', (code, signal) =>
-      this.emit('exit', code ?? 128 + (signal ? constants.signals[signal] : 0)),
-    );
+    // Electron reports one number, from waitpid on POSIX: for a signal, the raw wait
+    // status, i.e. the signal's number (worker-launcher.ts utilityExit says where from);
+    // 0 after its own kill() (SIGTERM, or the SIGKILL that follows it).
+    this.child.on('exit', (code, signal) => {
+      const n = signal ? constants.signals[signal] : 0;
+      const own = this.#killed && (signal === 'SIGTERM' || signal === 'SIGKILL');
+      this.emit('exit', code ?? (own ? 0 : n));
+    });
   }
   get pid(): number | undefined {
     return this.child.pid;
@@ -56,6 +61,7 @@ export class FakeUtilityProcess extends EventEmitter {
     this.child.send(message as never);
   }
   kill(): boolean {
+    this.#killed = true;
     return this.child.kill('SIGTERM');
   }
 }

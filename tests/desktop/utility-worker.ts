@@ -1,6 +1,8 @@
 // TEST DOUBLE of a worker's behaviour, for the utility-process launcher's adaptation
 // only: it talks through `process.parentPort` as a utility process does and does what
-// each message says — echo it, write to stderr, exit with a code, ignore SIGTERM.
+// each message says — echo it, write to stderr, exit with a code, ignore SIGTERM. Under a
+// pool (GEX_TEST_POOL set) it also says `ready` as a pipeline worker does, and holds every
+// task it is given without answering (a long job, to be stopped).
 interface Port {
   postMessage(message: unknown): void;
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -29,5 +31,6 @@ port.postMessage({
   env: process.env.GEX_TEST_MARK ?? null,
   runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null,
 });
+if (process.env.GEX_TEST_POOL) port.postMessage({ type: 'ready' });
 // Stay alive until told otherwise.
 setInterval(() => undefined, 1 << 30);

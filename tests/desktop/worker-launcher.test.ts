@@ -1,9 +1,10 @@
 // The desktop app's worker launcher (Electron's utilityProcess replaced by real Node
 // children given a parentPort): what it asks Electron for (the entry, the heap limit,
 // stderr piped, no ELECTRON_RUN_AS_NODE), and how it adapts a utility process to the
-// engine's WorkerProcess — messages both ways, exit, kill (SIGKILL even when SIGTERM is
-// ignored), terminate, stderr, an 'error' event — and the real engine running a real
-// chain on workers started this way.
+// engine's WorkerProcess — messages both ways, exit (a signal told apart from an exit
+// code), kill (SIGKILL even when SIGTERM is ignored), terminate, stderr, an 'error' event —
+// a worker stopped from outside ending its task SHUTTING_DOWN, as under serve, and the
+// real engine running a real chain on workers started this way.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,8 @@ vi.mock('electron', async () => ({
   utilityProcess: (await import('./utility-process.ts')).utilityProcess,
 }));
 
-const { launchUtilityWorker } = await import('../../electron/main/worker-launcher.ts');
+const { launchUtilityWorker, utilityExit } = await import('../../electron/main/worker-launcher.ts');
+const { WorkerPool } = await import('../../electron/engine/workers/pool.ts');
 const { forkCalls, launched } = await import('./utility-process.ts');
 const { createDispatcher } = await import('../../electron/host/handlers.ts');
 const { startTestEngine } = await import('./engine.ts');
@@ -33,7 +35,9 @@ function start(env: NodeJS.ProcessEnv = process.env) {
   started.push(w);
   const messages: unknown[] = [];
   let stderr = '';
-  const exit = new Promise<number | null>((resolve) => w.onExit((code) => resolve(code)));
+  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    w.onExit((code, signal) => resolve({ code, signal })),
+  );
   w.onMessage((m) => messages.push(m));
   w.onStderr((chunk) => (stderr += chunk));
   return { w, messages, exit, stderr: () => stderr };
@@ -74,7 +78,7 @@ describe('the utility-process launcher', () => {
     const { w, messages, exit } = start();
     await poll(() => messages.length).toBe(1);
     w.send({ do: 'exit', code: 7 });
-    expect(await exit).toBe(7);
+    expect(await exit).toEqual({ code: 7, signal: null });
     expect(() => w.send({ do: 'echo' })).not.toThrow();
     expect(() => w.terminate()).not.toThrow();
   });
@@ -94,17 +98,78 @@ describe('the utility-process launcher', () => {
     stubborn.w.terminate();
     await poll(() => stubborn.messages[2]).toEqual({ sigterm: true });
     stubborn.w.kill();
-    expect(await stubborn.exit).toBe(128 + 9);
+    // Its SIGKILL follows Electron's own kill() (terminate), which Electron reports as 0.
+    expect(await stubborn.exit).toEqual({ code: 0, signal: null });
     const polite = start();
     await poll(() => polite.messages.length).toBe(1);
     polite.w.terminate();
-    expect(await polite.exit).toBe(128 + 15);
+    // Electron reports its own kill() as exit code 0.
+    expect(await polite.exit).toEqual({ code: 0, signal: null });
+  });
+
+  it('reports a SIGTERM sent from outside as that signal, not as an exit code', async () => {
+    const { w, messages, exit } = start();
+    await poll(() => messages.length).toBe(1);
+    process.kill(w.pid!, 'SIGTERM');
+    expect(await exit).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it("reads Electron's exit number: a signal's own number or 128 + it (POSIX), an exit code otherwise", () => {
+    const read = (n: number, platform: NodeJS.Platform = 'linux') => utilityExit(n, platform);
+    expect(read(15)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(read(128 + 15)).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(read(2)).toEqual({ code: null, signal: 'SIGINT' });
+    expect(read(128 + 1, 'darwin')).toEqual({ code: null, signal: 'SIGHUP' });
+    expect(read(9)).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(read(11)).toEqual({ code: null, signal: 'SIGSEGV' });
+    expect(read(128 + 11)).toEqual({ code: null, signal: 'SIGSEGV' });
+    // Node's own exit codes stay codes: 1 is an uncaught exception, not SIGHUP.
+    expect(read(0)).toEqual({ code: 0, signal: null });
+    expect(read(1)).toEqual({ code: 1, signal: null });
+    expect(read(7)).toEqual({ code: 7, signal: null });
+    expect(read(2 << 8)).toEqual({ code: 2, signal: null });
+    // Windows has no signals: its exit code is the process's.
+    expect(read(15, 'win32')).toEqual({ code: 15, signal: null });
   });
 
   it('survives an error event (a V8 fatal error is followed by the exit)', async () => {
     const { messages } = start();
     await poll(() => messages.length).toBe(1);
     expect(() => launched.at(-1)!.emit('error', 'FatalError', 'v8', 'report')).not.toThrow();
+  });
+});
+
+describe('the pool on utility-process workers', () => {
+  // docs/scheduler.md "Stopped from outside is not a crash", as under serve (tests/scheduler/pool.test.ts).
+  it('ends the task of a worker stopped by SIGTERM or SIGINT from outside SHUTTING_DOWN; SIGSEGV is a crash', async () => {
+    const pool = new WorkerPool({
+      entry: WORKER,
+      size: 1,
+      spare: 0,
+      env: { ...process.env, GEX_TEST_POOL: '1' },
+      launch: launchUtilityWorker,
+    });
+    try {
+      const stopped = async (signal: NodeJS.Signals) => {
+        await pool.ready();
+        const long = pool.run({ type: 'run', taskId: signal });
+        await poll(() => pool.busy).toBe(1);
+        process.kill(pool.pids[0]!, signal);
+        const r = await long;
+        return r.ok ? null : r.error;
+      };
+      expect(await stopped('SIGTERM')).toMatchObject({
+        code: 'SHUTTING_DOWN',
+        message: expect.stringContaining('stopped by SIGTERM, sent from outside GEX Desk'),
+      });
+      expect(await stopped('SIGINT')).toMatchObject({ code: 'SHUTTING_DOWN' });
+      expect(await stopped('SIGSEGV')).toMatchObject({
+        code: 'WORKER_CRASHED',
+        message: expect.stringContaining('signal SIGSEGV'),
+      });
+    } finally {
+      await pool.close();
+    }
   });
 });
 
