@@ -24,6 +24,7 @@ import {
   registerAppScheme,
   serveRenderer,
 } from './security.ts';
+import { recoverRenderer } from './renderer-recovery.ts';
 import { launchOrExit, START_FAILED_TITLE, type Releasable } from './startup.ts';
 import { showWaiting } from './waiting.ts';
 import { loadWindowState, trackWindowState } from './window-state.ts';
@@ -102,6 +103,7 @@ function createWindow(): BrowserWindow {
   });
   if (state.maximized) win.maximize();
   trackWindowState(win);
+  recoverRenderer(win);
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;

@@ -1,5 +1,5 @@
 // Hardening of the desktop shell, applied to every web contents the app creates:
-// no navigation away from the app, no new windows, no <webview>, no permissions
+// no navigation away from the app (its own page may load again), no new windows, no <webview>, no permissions
 // (camera, notifications, …), and the Content-Security-Policy as a response header
 // on top of index.html's meta tag. The renderer is served from app://gex, a
 // privileged custom scheme, rather than file://, so that 'self' means only the app;
@@ -70,6 +70,16 @@ export function serveRenderer(rendererDir: string): void {
   });
 }
 
+/** Whether `url` is on `origin` (scheme://host[:port]); app:// URLs have no URL.origin. */
+export function isOrigin(url: string, origin: string): boolean {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}` === origin;
+  } catch {
+    return false;
+  }
+}
+
 export function hardenSessions(devServerOrigin: string | null): void {
   const csp = devServerOrigin
     ? contentSecurityPolicy({
@@ -87,8 +97,13 @@ export function hardenSessions(devServerOrigin: string | null): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
 
+  // The app's own page may load again (location.reload(), the error boundary's "Reload the
+  // page", a reload after a crash): Electron asks will-navigate for that too.
+  const own = devServerOrigin ?? APP_ORIGIN;
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-navigate', (event, url) => {
+      if (!isOrigin(url, own)) event.preventDefault();
+    });
     contents.on('will-redirect', (event) => event.preventDefault());
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -47,6 +47,10 @@ const state = vi.hoisted(() => ({
   loaded: [] as string[],
   /** The handlers of ipcMain.handle, by channel. */
   ipc: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
+  /** The last window created (its events are emitted by the test). */
+  window: null as { emit(event: string, ...args: unknown[]): void; webContents: unknown } | null,
+  /** How many times a window's page was reloaded. */
+  reloads: 0,
 }));
 /** A message box shown: its options, and its button pressed (as the user would). */
 interface Box {
@@ -68,18 +72,32 @@ vi.mock('electron', async () => {
   const { utilityProcess } = await import('./utility-process.ts');
   const { dbIsFree } = await import('./db-lock.ts');
   const noop = () => undefined;
-  class BrowserWindow {
-    webContents = {
-      isDestroyed: () => false,
-      send: noop,
-      mainFrame: { url: 'http://localhost:5173/' },
-    };
+  /** What a window and its web contents emit, as Electron would (the test emits them). */
+  class Emitter {
+    listeners = new Map<string, ((...args: unknown[]) => void)[]>();
+    on(event: string, fn: (...args: unknown[]) => void) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+      return this;
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const fn of this.listeners.get(event) ?? []) fn(...args);
+    }
+  }
+  class WebContents extends Emitter {
+    isDestroyed = () => false;
+    send = noop;
+    mainFrame = { url: 'http://localhost:5173/' };
+    reload = () => void state.reloads++;
+  }
+  class BrowserWindow extends Emitter {
+    webContents = new WebContents();
     constructor() {
+      super();
       if (state.windowFails) throw new Error('Failed to create the window: no display');
       state.windows++;
       state.contents = this.webContents;
+      state.window = this;
     }
-    on = noop;
     once = noop;
     maximize = noop;
     isDestroyed = () => false;
@@ -193,6 +211,8 @@ async function launchApp(opts: {
     holdBoxes: false,
     contents: null,
     loaded: [],
+    window: null,
+    reloads: 0,
     dbPath: join(home, 'gex-desk.duckdb'),
   });
   state.app.clear();
@@ -303,6 +323,22 @@ describe('the desktop shell', () => {
     expect(existsSync(discovery)).toBe(false);
     await poll(workersGone).toBe(true);
     expect(state.exits).toEqual([]);
+  });
+});
+
+describe('the window', () => {
+  const contents = () => state.window!.webContents as { emit(e: string, ...a: unknown[]): void };
+  it('gets its page back when the page died (renderer-recovery.ts): reloaded, not left dead', async () => {
+    await launchApp({ windowFails: false });
+    await engineUp();
+    contents().emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(state.reloads).toBe(0);
+    contents().emit('render-process-gone', {}, { reason: 'crashed', exitCode: 11 });
+    expect(state.reloads).toBe(1);
+    state.window!.emit('unresponsive');
+    expect(state.boxes.at(-1)).toMatchObject({ title: 'GEX Desk is not responding' });
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+    await poll(() => state.quits).toBe(1);
   });
 });
 

@@ -128,12 +128,13 @@ describe('window state', () => {
 });
 
 describe('hardening', () => {
-  it('denies navigation, redirects, webviews, new windows and permissions', () => {
+  it("denies navigation away from the app's page, redirects, webviews, new windows and permissions", () => {
     hardenSessions(null);
-    const handlers = new Map<string, (e: { preventDefault(): void }) => void>();
+    const handlers = new Map<string, (e: { preventDefault(): void }, url?: string) => void>();
     let openHandler: (() => { action: string }) | null = null;
     const contents = {
-      on: (event: string, fn: (e: { preventDefault(): void }) => void) => handlers.set(event, fn),
+      on: (event: string, fn: (e: { preventDefault(): void }, url?: string) => void) =>
+        handlers.set(event, fn),
       setWindowOpenHandler: (fn: () => { action: string }) => (openHandler = fn),
     };
     appEvents.get('web-contents-created')!({}, contents);
@@ -147,6 +148,27 @@ describe('hardening', () => {
       handlers.get(event)!(e);
       expect(e.prevented, event).toBe(true);
     }
+    // The app's own page may load again (a reload); nothing else, in a built app or in dev.
+    const navigate = (url: string) => {
+      let prevented = false;
+      handlers.get('will-navigate')!({ preventDefault: () => (prevented = true) }, url);
+      return prevented ? 'prevented' : 'allowed';
+    };
+    expect(navigate(`${APP_ORIGIN}/index.html#/jobs`)).toBe('allowed');
+    expect(navigate(`${APP_ORIGIN}/index.html`)).toBe('allowed');
+    for (const url of [
+      'https://example.com/',
+      'app://other/index.html',
+      'file:///etc/passwd',
+      'http://localhost:5173/',
+      'not a url',
+    ])
+      expect(navigate(url), url).toBe('prevented');
+    hardenSessions('http://localhost:5173');
+    appEvents.get('web-contents-created')!({}, contents);
+    expect(navigate('http://localhost:5173/')).toBe('allowed');
+    expect(navigate('http://localhost:5174/')).toBe('prevented');
+    expect(navigate(`${APP_ORIGIN}/index.html`)).toBe('prevented');
     expect(openHandler!()).toEqual({ action: 'deny' });
     let granted: boolean | null = null;
     (sessionHooks.permissionRequest as (wc: unknown, p: string, cb: (ok: boolean) => void) => void)(
