@@ -79,6 +79,28 @@ function openPaths({ files, refused }: Handed): void {
   if (files.length + refused.length > 0) void submitFiles(dispatchCall, files, mainWindow, refused);
 }
 
+/**
+ * A relaunch (or a Dock click) while the app closes: its window may be gone already, and
+ * the second process exits at once, so the analyst is told why nothing opens. The quit
+ * waits until the box is read (closingBoxes), so that starting again then works.
+ */
+let closingNotice: Promise<unknown> | null = null;
+function sayClosing(): void {
+  if (closingNotice) return;
+  closingNotice = dialog
+    .showMessageBox({
+      type: 'info',
+      title: 'GEX Desk is closing',
+      message: 'GEX Desk is closing',
+      detail:
+        'It is finishing or re-queueing its running jobs and closing its database. Start it again in a moment.',
+      buttons: ['OK'],
+    })
+    .catch(() => undefined)
+    .finally(() => (closingNotice = null));
+  closingBoxes.push(closingNotice);
+}
+
 function createWindow(): BrowserWindow {
   const state = loadWindowState();
   const win = new BrowserWindow({
@@ -197,7 +219,13 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   registerAppScheme();
   app.on('second-instance', (_event, argv, cwd) => {
-    openPaths(argFiles(argv, cwd));
+    const handed = argFiles(argv, cwd);
+    openPaths(handed);
+    if (quitting !== 'no') {
+      // Files handed over are named in their own box (openPaths); else say why nothing opens.
+      if (handed.files.length + handed.refused.length === 0) sayClosing();
+      return;
+    }
     if (!mainWindow) return;
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
@@ -209,7 +237,9 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (engine && !mainWindow) mainWindow = createWindow();
+    // The engine stays set while it shuts down: no window on an engine that is closing.
+    if (quitting !== 'no') sayClosing();
+    else if (engine && !mainWindow) mainWindow = createWindow();
   });
   // Graceful shutdown: hold the quit until the engine has finished or re-queued its
   // running jobs and checkpointed the database, then quit for real.

@@ -342,6 +342,48 @@ describe('the window', () => {
   });
 });
 
+describe('while the app closes after its window was closed', () => {
+  const closingBoxes = () => state.boxes.filter((b) => b.title === 'GEX Desk is closing');
+  /** The window's close button: 'closed', then window-all-closed → app.quit() → before-quit. */
+  async function closeWindow(): Promise<void> {
+    await launchApp({ windowFails: false });
+    await engineUp();
+    state.packaged = true;
+    state.holdBoxes = true;
+    state.window!.emit('closed');
+    state.app.get('before-quit')!({ preventDefault: () => undefined });
+  }
+
+  it('a relaunch without files is told the app is closing; the quit waits until that is read', async () => {
+    await closeWindow();
+    // The second instance exits at once; the first gets this.
+    state.app.get('second-instance')!({}, ['gex-desk-app'], dirname(state.dbPath));
+    expect(closingBoxes()).toEqual([
+      expect.objectContaining({
+        detail: expect.stringContaining('finishing or re-queueing its running jobs'),
+      }),
+    ]);
+    // A second relaunch meanwhile: the same box, not a second one.
+    state.app.get('second-instance')!({}, ['gex-desk-app'], dirname(state.dbPath));
+    expect(closingBoxes()).toHaveLength(1);
+    await poll(() => dbIsFree(state.dbPath)).toBe(true);
+    expect(state.quits).toBe(0);
+    closingBoxes()[0]!.press(0);
+    await poll(() => state.quits).toBe(1);
+    expect(state.windows).toBe(1);
+  });
+
+  it('macOS: a Dock click opens no window on the closing engine; it says the app is closing', async () => {
+    await closeWindow();
+    state.app.get('activate')!();
+    expect(state.windows).toBe(1);
+    expect(closingBoxes()).toHaveLength(1);
+    closingBoxes()[0]!.press(0);
+    await poll(() => state.quits).toBe(1);
+    expect(state.windows).toBe(1);
+  });
+});
+
 describe('files handed to the app', () => {
   const home = () => dirname(state.dbPath);
   /** Distinct option chains in the app's folder. */
