@@ -31,18 +31,27 @@ const TITLE_BAR = 30;
 
 /**
  * Where a saved window goes, given the displays' work areas (the primary first). It stays
- * where it was when its top edge and title bar are on a display's work area and at least
- * half of it is on that display. Otherwise it is moved onto the display holding most of
- * it (shrunk to fit when larger than it), or, when no display holds any of it (that
- * monitor is gone), centred on the primary display.
+ * where it was when it fits the display holding most of it (no wider or taller than that
+ * work area, at least half of it on it) and its whole title bar row (the top 30 px, from
+ * edge to edge: the close button too) is on the displays' work areas. Otherwise it is
+ * moved just inside the display holding most of it, shrunk to that display when larger,
+ * or, when no display holds any of it (that monitor is gone), centred on the primary one.
  */
 function placeWindow(saved: Rectangle, workAreas: readonly Rectangle[]): Rectangle {
-  const fits = (w: Rectangle) =>
-    saved.y >= w.y && saved.y + TITLE_BAR <= w.y + w.height && overlap(saved, w) * 2 >= area(saved);
-  if (workAreas.length === 0 || workAreas.some(fits)) return saved;
+  if (workAreas.length === 0) return saved;
   const most = workAreas.reduce((a, b) => (overlap(saved, b) > overlap(saved, a) ? b : a));
   const on = overlap(saved, most) > 0;
   const w = on ? most : workAreas[0]!;
+  const bar = { ...saved, height: TITLE_BAR };
+  // Work areas do not overlap: the bar is all on them when their shares add up to it.
+  const barOn = workAreas.reduce((sum, a) => sum + overlap(bar, a), 0) >= area(bar);
+  const fits =
+    on &&
+    barOn &&
+    saved.width <= w.width &&
+    saved.height <= w.height &&
+    overlap(saved, w) * 2 >= area(saved);
+  if (fits) return saved;
   const width = Math.min(saved.width, w.width);
   const height = Math.min(saved.height, w.height);
   // Just inside the display it was mostly on; centred on the primary one otherwise.

@@ -100,6 +100,15 @@ describe('window state', () => {
     expect(loadWindowState()).toMatchObject({ x: 0, y: 100, width: 1440, height: 900 });
   });
 
+  it('shrinks a window saved on a bigger monitor to the screen it comes back on, title bar and close button in reach', () => {
+    // Saved on a 2560×1440 monitor; after undocking only the laptop's screen is left.
+    saved({ x: 30, y: 20, width: 2500, height: 1380, maximized: false });
+    expect(loadWindowState()).toEqual({ x: 0, y: 0, width: 1920, height: 1040, maximized: false });
+    // Mostly on the screen, but its right end (the close button on Windows) off it.
+    saved({ x: 1000, y: 100, width: 1440, height: 900 });
+    expect(loadWindowState()).toMatchObject({ x: 480, y: 100, width: 1440, height: 900 });
+  });
+
   it('centres a window whose display is gone on the primary display', () => {
     saved({ x: 2200, y: 100, width: 1200, height: 800 });
     expect(loadWindowState()).toMatchObject({ x: 360, y: 120, width: 1200, height: 800 });
