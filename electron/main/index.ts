@@ -5,7 +5,7 @@
 // only wires Electron to it. A launch that fails shows why, releases the database and
 // exits (startup.ts).
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu } from 'electron';
+import { app, BrowserWindow, dialog, Menu, powerMonitor } from 'electron';
 import { ok, type Result } from '../../shared/result.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
 import { userDataDir } from '../engine/config.ts';
@@ -52,6 +52,27 @@ async function stopEngine(e: Engine, timeoutMs?: number): Promise<void> {
   await localEndpoint?.close();
   localEndpoint = null;
   await e.shutdown(timeoutMs);
+}
+
+/**
+ * The graceful shutdown of a quit, a Windows session's end or a system shutdown: the
+ * engine finishes or re-queues its running jobs and checkpoints the database, then the app
+ * quits for real. True while the end must be held (the engine is up and not yet stopped).
+ */
+function shutDown(): boolean {
+  if (quitting === 'done' || !engine) return false;
+  if (quitting === 'shutting-down') return true;
+  quitting = 'shutting-down';
+  void stopEngine(engine, 10_000)
+    .catch((e: unknown) => console.error('engine shutdown failed', e))
+    .then(async () => {
+      while (closingBoxes.length > 0) await Promise.all(closingBoxes.splice(0));
+    })
+    .finally(() => {
+      quitting = 'done';
+      app.quit();
+    });
+  return true;
 }
 
 /** Files named on a command line ("Open with GEX Desk"). */
@@ -124,6 +145,12 @@ function createWindow(): BrowserWindow {
     },
   });
   if (state.maximized) win.maximize();
+  // Windows ends a session (log off, shut down, restart) without before-quit: the engine is
+  // shut down as on a quit, the end delayed while it does (query-session-end allows that).
+  win.on('query-session-end', (event) => {
+    if (shutDown()) event.preventDefault();
+  });
+  win.on('session-end', () => void shutDown());
   trackWindowState(win);
   recoverRenderer(win);
   win.once('ready-to-show', () => win.show());
@@ -244,22 +271,17 @@ if (!app.requestSingleInstanceLock()) {
   // Graceful shutdown: hold the quit until the engine has finished or re-queued its
   // running jobs and checkpointed the database, then quit for real.
   app.on('before-quit', (event) => {
-    if (quitting === 'done' || !engine) return;
-    event.preventDefault();
-    if (quitting === 'shutting-down') return;
-    quitting = 'shutting-down';
-    void stopEngine(engine, 10_000)
-      .catch((e: unknown) => console.error('engine shutdown failed', e))
-      .then(async () => {
-        while (closingBoxes.length > 0) await Promise.all(closingBoxes.splice(0));
-      })
-      .finally(() => {
-        quitting = 'done';
-        app.quit();
-      });
+    if (shutDown()) event.preventDefault();
   });
   app.whenReady().then(
-    () => launchOrExit(launch, startupShell),
+    () => {
+      // Linux and macOS: the system shuts down or restarts (delayed while the engine stops).
+      powerMonitor.on('shutdown', (...args: unknown[]) => {
+        const event = args[0] as { preventDefault?: () => void } | undefined;
+        if (shutDown()) event?.preventDefault?.();
+      });
+      return launchOrExit(launch, startupShell);
+    },
     (e: unknown) => {
       dialog.showErrorBox(START_FAILED_TITLE, String(e));
       app.exit(3);

@@ -51,6 +51,8 @@ const state = vi.hoisted(() => ({
   window: null as { emit(event: string, ...args: unknown[]): void; webContents: unknown } | null,
   /** How many times a window's page was reloaded. */
   reloads: 0,
+  /** The handlers of powerMonitor.on, by event. */
+  power: new Map<string, (...args: unknown[]) => void>(),
 }));
 /** A message box shown: its options, and its button pressed (as the user would). */
 interface Box {
@@ -159,6 +161,9 @@ vi.mock('electron', async () => {
     screen: { getAllDisplays: () => [display], getPrimaryDisplay: () => display },
     shell: { openPath: async (path: string) => void state.opened.push(path) },
     net: { fetch: noop },
+    powerMonitor: {
+      on: (event: string, fn: (...args: unknown[]) => void) => void state.power.set(event, fn),
+    },
     utilityProcess,
   };
 });
@@ -217,6 +222,7 @@ async function launchApp(opts: {
   });
   state.app.clear();
   state.ipc.clear();
+  state.power.clear();
   vi.resetModules();
   if (opts.packaged) process.argv = opts.packaged(home);
   await import('../../electron/main/index.ts');
@@ -381,6 +387,43 @@ describe('while the app closes after its window was closed', () => {
     closingBoxes()[0]!.press(0);
     await poll(() => state.quits).toBe(1);
     expect(state.windows).toBe(1);
+  });
+});
+
+describe('the session or the system ending (no before-quit comes)', () => {
+  /** A preventable event, as Electron passes it. */
+  const preventable = () => {
+    const e = { prevented: false, preventDefault: () => void (e.prevented = true) };
+    return e;
+  };
+  async function endedBy(emit: () => void): Promise<void> {
+    await launchApp({ windowFails: false });
+    await engineUp();
+    const discovery = discoveryFile(dirname(state.dbPath), state.dbPath);
+    expect(dbIsFree(state.dbPath)).toBe(false);
+    emit();
+    // The engine stops as on a quit: database and endpoint released, workers gone, then quit.
+    await poll(() => state.quits).toBe(1);
+    expect(dbIsFree(state.dbPath)).toBe(true);
+    expect(existsSync(discovery)).toBe(false);
+    await poll(workersGone).toBe(true);
+  }
+
+  it('Windows: log off or shut down (the window’s query-session-end, held meanwhile; session-end)', async () => {
+    const query = preventable();
+    await endedBy(() => state.window!.emit('query-session-end', query));
+    expect(query.prevented).toBe(true);
+    await endedBy(() => state.window!.emit('session-end', preventable()));
+  });
+
+  it('Linux and macOS: the system shuts down (powerMonitor shutdown, held meanwhile)', async () => {
+    const shutdown = preventable();
+    await endedBy(() => state.power.get('shutdown')!(shutdown));
+    expect(shutdown.prevented).toBe(true);
+    // Once stopped, nothing is held any more.
+    const again = preventable();
+    state.power.get('shutdown')!(again);
+    expect(again.prevented).toBe(false);
   });
 });
 
