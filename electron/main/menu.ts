@@ -66,6 +66,14 @@ export function buildMenu(deps: MenuDeps): Menu {
           : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
+        // The role's CmdOrCtrl+Plus needs Shift on a US keyboard; Ctrl+= zooms in as in a
+        // browser (one accelerator per item: electron/electron#1507). Hidden, working.
+        {
+          role: 'zoomIn',
+          accelerator: 'CmdOrCtrl+=',
+          visible: false,
+          acceleratorWorksWhenHidden: true,
+        },
         { role: 'zoomOut' },
         { type: 'separator' },
         { role: 'togglefullscreen' },

@@ -66,6 +66,8 @@ interface Box {
 interface MenuItem {
   label?: string;
   role?: string;
+  accelerator?: string;
+  visible?: boolean;
   submenu?: MenuItem[];
   click?: () => void;
 }
@@ -675,6 +677,12 @@ describe('while a gex-desk command holds the database', () => {
       ...(m.submenu ?? []).map((i) => i.role),
     ]);
     expect(roles).toContain('zoomIn');
+    // Zoom in with Ctrl+= too (the role's Ctrl+Plus needs Shift on a US keyboard).
+    const view = state.menu!.template.find((m) => m.label === 'View')!.submenu!;
+    expect(view.filter((i) => i.role === 'zoomIn')).toEqual([
+      { role: 'zoomIn' },
+      expect.objectContaining({ accelerator: 'CmdOrCtrl+=', visible: false }),
+    ]);
     expect(roles).not.toContain('toggleDevTools');
     expect(roles).not.toContain('reload');
     // Its own files, not the dev server ELECTRON_RENDERER_URL names (launchApp sets it).
