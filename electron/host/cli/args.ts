@@ -53,6 +53,8 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
       strict: true,
     });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw new UsageError(unknownOption(argv, options, takes));
     throw new UsageError((e as Error).message);
   }
   blankPaths(parsed.values);
@@ -111,6 +113,53 @@ export function extraWords(
       ? `did you mean \`${takes.command} --${flag}${all[flag]!.type === 'string' ? ' …' : ''}\`?`
       : takes.hint?.(word);
   return `${takes.command} takes ${takes.says ?? (args.length ? args.join(' ') : 'no arguments')}, not ${given.map(quoted).join(' ')}${fix ? `: ${fix}` : ''}`;
+}
+
+/** A flag as its usage writes it: `--status …` for one that takes a value, `-h, --help`. */
+function flagText(name: string, o: NonNullable<ParseArgsConfig['options']>[string]): string {
+  return `${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ' …' : ''}`;
+}
+
+/** Whether a command takes files as its words (`ingest FILE...`, `rules check FILE`). */
+const takesPaths = (takes: Takes): boolean => (takes.args ?? []).some((a) => /^FILE\b/.test(a));
+
+/**
+ * A flag the command does not take: named with the command, and the flag it is close to
+ * (`jobs --staus` → `--status`), else the flags it takes. Node's own words told the analyst
+ * to put the flag after `--` as a positional argument, which for `ingest x.csv --jsn`
+ * submitted a file named `--jsn`: that is said only where a command takes files, and only
+ * for a file so named.
+ */
+export function unknownOption(
+  argv: string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+  takes: Takes,
+): string {
+  const all: NonNullable<ParseArgsConfig['options']> = { ...COMMON_OPTIONS, ...options };
+  // Read again without the strict check, for the flag as typed (`-x` of `-hx`, `--staus` of `--staus=failed`).
+  const { tokens } = parseArgs({
+    args: argv,
+    options: all,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  let raw = '?';
+  for (const t of tokens)
+    if (t.kind === 'option' && !Object.hasOwn(all, t.name)) {
+      raw = t.rawName;
+      break;
+    }
+  const command = `\`gex-desk ${takes.command}\``;
+  const near = raw.startsWith('--') ? nearWord(raw.slice(2), Object.keys(all)) : undefined;
+  if (near) return `unknown option ${raw} for ${command} (did you mean --${near}?)`;
+  const flags = Object.entries({ ...options, ...COMMON_OPTIONS }).map(([name, o]) =>
+    flagText(name, o),
+  );
+  const file = takesPaths(takes)
+    ? `; a file literally named ${raw} goes after -- (gex-desk ${takes.command} -- ${raw})`
+    : '';
+  return `unknown option ${raw} for ${command}: it takes ${flags.join(', ')}${file}`;
 }
 
 /** The database and data folder a command names (`--db`, `--data-dir`); the rest comes from the config. */
