@@ -5,6 +5,7 @@ import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync }
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, posix, resolve, win32 } from 'node:path';
 import { z } from 'zod';
+import type { InboxFrom } from '../../shared/api/engine.ts';
 import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
@@ -264,6 +265,17 @@ export function loadConfig(
  */
 export function originOf(cfg: Pick<Config, 'origins'>, key: PathSetting): string | undefined {
   return cfg.origins?.[key];
+}
+
+/**
+ * Where the inbox folder of `cfg` came from, as `inbox:get` says it (shared InboxStatus
+ * `from`): undefined when its starter named it (an override, no flag of the command line).
+ */
+export function inboxFrom(cfg: Pick<Config, 'origins'>): InboxFrom | undefined {
+  const origin = cfg.origins?.inbox;
+  if (origin === undefined) return 'default';
+  if (origin === 'GEX_DESK_INBOX') return 'env';
+  return origin.startsWith('inbox in ') ? 'config' : undefined;
 }
 
 /**

@@ -7,7 +7,14 @@ import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts'
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok, type Result } from '../../shared/result.ts';
 import { configuredAttach } from './configured-attach.ts';
-import { loadConfig, originOf, storeThreads, type Config, type ConfigOverrides } from './config.ts';
+import {
+  inboxFrom,
+  loadConfig,
+  originOf,
+  storeThreads,
+  type Config,
+  type ConfigOverrides,
+} from './config.ts';
 import { EngineEvents } from './events.ts';
 import { drainQueue } from './api/drain.ts';
 import { storeHandlers } from './api/store-handlers.ts';
@@ -272,6 +279,7 @@ async function start(
   const inbox = new InboxControl({
     dir: cfg.inbox,
     configFile: cfg.configFile,
+    from: inboxFrom(cfg),
     own: ownPaths(cfg),
     events,
     log,

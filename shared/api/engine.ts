@@ -33,6 +33,9 @@ export const HeldFiles = z.object({
 });
 export type HeldFiles = z.infer<typeof HeldFiles>;
 
+export const InboxFrom = z.enum(['config', 'env', 'default']);
+export type InboxFrom = z.infer<typeof InboxFrom>;
+
 export const InboxStatus = z.object({
   dir: z.string(),
   processing: z.string(),
@@ -63,7 +66,16 @@ export const InboxStatus = z.object({
   left_behind: z.object({ dir: z.string(), count: z.number().int() }).nullable().default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),
-  /** Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG). */
+  /**
+   * Where `inbox:set` keeps the choice (config.json in the per-user folder, or GEX_DESK_CONFIG),
+   * whether or not it exists; the folder comes from it only when `from` is `config`.
+   */
   config_file: z.string(),
+  /**
+   * Where the folder came from, by the configuration's precedence: the config file's `inbox`
+   * (or `inbox:set`), GEX_DESK_INBOX, or the default (`inbox/` beside the database). Absent
+   * from an older engine, and for a folder its starter named otherwise.
+   */
+  from: InboxFrom.optional(),
 });
 export type InboxStatus = z.infer<typeof InboxStatus>;

@@ -1,7 +1,8 @@
 // `gex-desk inbox [--json]` and `gex-desk inbox set DIR`: the watched folder (and why it
 // cannot be read, when it cannot), the files waiting (those held for a full disk among
 // them, and those left in the folder watched before), how many ended in done/ and failed/,
-// and choosing another folder (kept in config.json; a running engine watches it at once).
+// where the folder came from (the config file, GEX_DESK_INBOX or the default), and
+// choosing another folder (kept in config.json; a running engine watches it at once).
 // Through the API map (api.ts).
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
@@ -29,8 +30,25 @@ const describe = (s: InboxStatus): string =>
     `  processing ${s.counts.processing}  ${s.processing}`,
     `  done       ${s.counts.done}  ${s.done}`,
     `  failed     ${s.counts.failed}  ${s.failed}`,
-    `  kept in ${s.config_file}`,
+    `  ${whence(s)}`,
   ].join('\n');
+
+/**
+ * Where the folder came from, by the settings' precedence: it said "kept in <config file>"
+ * when no config file existed, when GEX_DESK_INBOX named the folder, and for the default.
+ */
+function whence(s: InboxStatus): string {
+  switch (s.from) {
+    case 'config':
+      return `from the config file ${s.config_file} (its "inbox")`;
+    case 'env':
+      return `from GEX_DESK_INBOX (which comes before the config file ${s.config_file})`;
+    case 'default':
+      return `the default: inbox/ beside the database (\`inbox set\` keeps another in ${s.config_file})`;
+    default:
+      return `\`inbox set\` keeps a folder chosen in ${s.config_file}`;
+  }
+}
 
 export async function inboxCommand(argv: string[], out: Output): Promise<ExitCode> {
   const options = { json: { type: 'boolean' }, 'take-existing': { type: 'boolean' } } as const;
