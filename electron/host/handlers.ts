@@ -163,7 +163,7 @@ async function submitVia(
   if (!opts.uploads)
     return err('INVALID_REQUEST', 'ingest:submit: this host takes no uploads', { field: 'upload' });
   // A page neither names the request nor dates its arrival: the engine does both.
-  for (const field of ['request_id', 'arrived_at'] as const)
+  for (const field of ['request_id', 'arrived_at', 'given_as'] as const)
     if (rest[field] !== undefined)
       return err(
         'INVALID_REQUEST',

@@ -35,6 +35,13 @@ export const SubmitRequest = z
      */
     request_id: z.uuid().optional(),
     arrived_at: IsoTimestamp.optional(),
+    /**
+     * The command line's own: the file as the analyst gave it, when `file` is only this
+     * command's temporary copy (`-`, a chain piped in, kept in a file deleted when the
+     * command ends). The request, its job and their audit entries name this; the bytes are
+     * read from `file`.
+     */
+    given_as: z.string().min(1).optional(),
   })
   .refine((r) => (r.file === undefined) !== (r.upload === undefined), {
     message: 'name the file in exactly one way: `file` (a path) or `upload` (an upload id)',

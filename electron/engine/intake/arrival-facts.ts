@@ -11,7 +11,10 @@ import type { RequestContext } from './memory.ts';
 export type Request = FileSubmitRequest & { file: string };
 
 export interface Arrival {
+  /** The request, its file named as the analyst gave it (`-` for a chain piped in). */
   request: Request;
+  /** Where the file's bytes are read: `request.file`, or the command line's copy of a chain piped in. */
+  read: string;
   request_id: string;
   job_id: string;
   arrivedMs: number;

@@ -17,13 +17,16 @@ export const PEEK_TIMEOUT_MS = 2000;
 /** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
 export async function levelBound(
   deps: Pick<IntakeDeps, 'memory' | 'conventions' | 'limits'>,
-  a: Pick<Arrival, 'request' | 'arrivedMs' | 'rules'> & { request_id?: string },
+  a: Pick<Arrival, 'request' | 'arrivedMs' | 'rules'> &
+    Partial<Pick<Arrival, 'read'>> & {
+      request_id?: string;
+    },
   timeoutMs = PEEK_TIMEOUT_MS,
 ): Promise<PriorityLevel> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
   const head = await Promise.race([
-    sniffChain(a.request.file, deps.conventions, deps.limits),
+    sniffChain(a.read ?? a.request.file, deps.conventions, deps.limits),
     late,
   ]);
   clearTimeout(timer);

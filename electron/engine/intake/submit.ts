@@ -58,12 +58,16 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
   // could submit it (never later than this moment).
   const receivedMs = (deps.clock ?? Date.now)();
   const given = req.arrived_at === undefined ? NaN : Date.parse(req.arrived_at);
+  const { given_as, ...named } = req;
+  const read = resolve(req.file);
   const a: Arrival = {
     arrivedMs: Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
     // The version that decides this request, whatever is activated while it waits.
     rules: deps.rules.active,
     startedMs: performance.now(),
-    request: { ...req, file: resolve(req.file) },
+    // A chain piped in is named as given (`-`), never by its copy that the command deletes.
+    request: { ...named, file: given_as ?? read },
+    read,
     request_id: req.request_id ?? randomUUID(),
     job_id: randomUUID(),
   };
@@ -102,7 +106,7 @@ async function admit(
     readStartedMs = performance.now();
     ticket.reading();
   };
-  const captured = await deps.staging.capture(a.request.file, { rank: levelRank(bound), started });
+  const captured = await deps.staging.capture(a.read, { rank: levelRank(bound), started });
   ticket.read();
   // Where the time between arrival and acknowledgement goes, for the log.
   const capturedMs = performance.now();

@@ -18,6 +18,8 @@ import type { JobWaiter } from './job-waiter.ts';
 
 export interface PlannedRequest {
   file: string;
+  /** The file as given, when `file` is this command's copy of it (`-`: a chain piped in). */
+  given_as?: string;
   source: string;
   requested_priority?: PriorityLevel;
   justification?: string;
@@ -64,6 +66,7 @@ export async function runRequest(
     requested_priority: p.requested_priority,
     justification: p.justification,
     author: p.author,
+    ...(p.given_as === undefined ? {} : { given_as: p.given_as }),
     request_id: randomUUID(),
     ...(givenMs === null ? {} : { arrived_at: new Date(givenMs).toISOString() }),
   } satisfies SubmitRequest;

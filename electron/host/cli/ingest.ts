@@ -25,7 +25,7 @@ import { followingWaiter } from './job-waiter.ts';
 import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
 import { readManifest } from './manifest.ts';
-import { pipedFile, pipedText, type PipedFile } from './piped-input.ts';
+import { PIPED_NAME, pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { pauseNotice } from './paused-notice.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
@@ -100,7 +100,7 @@ async function ingestFiles(
     if (name === '-')
       return [
         piped!.ok
-          ? { ...request, file: piped!.value.path }
+          ? { ...request, file: piped!.value.path, given_as: '-' }
           : { ...request, file: '-', invalid: piped!.error },
       ];
     return expandFiles([name]).map(({ file, unmatched }) => ({
@@ -303,12 +303,16 @@ class Report {
   }
 }
 
-/** A line as the analyst gave its file: "-" for the chain piped in (its file is only this command's). */
+/**
+ * A line as the analyst gave its file: "-" for the chain piped in (its file is only this
+ * command's), and in its message "the chain piped in" (the engine names it "-", as the
+ * job records it; an older engine, by the copy's path).
+ */
 function asGiven(line: IngestLine, piped: string | null): IngestLine {
   if (piped === null || line.file !== piped) return line;
   const error = line.error && {
     ...line.error,
-    message: line.error.message.replaceAll(piped, 'the chain piped in'),
+    message: line.error.message.replaceAll(piped, PIPED_NAME).replace(/^-(?=[\s:])/, PIPED_NAME),
     file: undefined,
   };
   return { ...line, file: '-', ...(error ? { error } : {}) };
