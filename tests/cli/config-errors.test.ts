@@ -91,7 +91,7 @@ describe('the GEX_DESK_* variables', () => {
     mkdirSync(b);
     const r = await runCli(['inbox', 'set', b], { home, env: { GEX_DESK_INBOX: a } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`kept in ${join(home, 'config.json')}`);
+    expect(r.stdout).toContain(`from the config file ${join(home, 'config.json')}`);
     expect(r.stderr.trim()).toBe(
       `gex-desk: GEX_DESK_INBOX=${a} is set, and it overrides ${join(home, 'config.json')}: commands and engines started with it set watch ${a}, not ${b}. Unset it to use the folder chosen.`,
     );
