@@ -393,7 +393,13 @@ describe('gex-desk analytics commands', () => {
     const cases: [string[], number, RegExp][] = [
       [['snapshot', 'nope'], 1, /no snapshot nope/],
       [['history', 'NOPE'], 1, /no snapshot of NOPE/],
-      [['diff', 'a', 'b'], 1, /no snapshot a/],
+      [['diff', 'aaaa', 'bbbb'], 1, /no snapshot aaaa/],
+      // Fewer than the 4 characters an id is taken by: usage, not "no snapshot".
+      [
+        ['diff', 'abcd', 'b'],
+        2,
+        /^gex-desk: `gex-desk diff` takes an id by its first 4 characters/,
+      ],
       [['export', 'nope', '--format', 'csv', '--out', '/tmp/x.csv'], 1, /no snapshot nope/],
       [['history'], 2, /UNDERLYING/],
       [['history', 'SPX', '--from', 'yesterday'], 2, /--from/],
@@ -404,7 +410,7 @@ describe('gex-desk analytics commands', () => {
         /^gex-desk: --to "2024-02-30T10:00" is not/,
       ],
       [['history', 'SPX', '--from', '2024-13-45'], 2, /^gex-desk: --from "2024-13-45" is not/],
-      [['diff', 'a'], 2, /^gex-desk: diff takes ID_A ID_B, not a\n/],
+      [['diff', 'abcd'], 2, /^gex-desk: diff takes ID_A ID_B, not abcd\n/],
       [['snapshot'], 2, /^gex-desk: snapshot takes ID\n/],
       [['levels', 'extra'], 2, /^gex-desk: levels takes no arguments, not extra\n/],
       // A limit out of range is the command's usage, not the engine's refusal (exit 1).
@@ -412,19 +418,19 @@ describe('gex-desk analytics commands', () => {
       [['jobs', '--limit', '1.5'], 2, /--limit must be a whole number of at least 1, not "1.5"/],
       [['audit', '--limit', '0'], 2, /--limit must be a whole number of at least 1/],
       [
-        ['export', 'x', '--format', 'xml', '--out', '/tmp/x'],
+        ['export', 'xxxx', '--format', 'xml', '--out', '/tmp/x'],
         2,
         /--format "xml" is not one export writes: csv, parquet, json/,
       ],
-      [['export', 'x', '--format', 'csv'], 2, /--out/],
-      [['export', 'x', '--out', '-'], 2, /export --out - needs --format csv\|parquet\|json/],
+      [['export', 'xxxx', '--format', 'csv'], 2, /--out/],
+      [['export', 'xxxx', '--out', '-'], 2, /export --out - needs --format csv\|parquet\|json/],
       [
-        ['export', 'x', '--format', 'csv', '--out', '-', '--json'],
+        ['export', 'xxxx', '--format', 'csv', '--out', '-', '--json'],
         2,
         /--json goes with --out FILE/,
       ],
       [
-        ['export', 'x', '--out', '/tmp/x.xlsx'],
+        ['export', 'xxxx', '--out', '/tmp/x.xlsx'],
         2,
         /--format csv\|parquet\|json, or an --out FILE ending in/,
       ],

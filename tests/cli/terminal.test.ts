@@ -34,7 +34,7 @@ describe('in a terminal', () => {
       /rules check -: nothing is piped in; give a rule FILE, or pipe the rules in/,
     ],
     [
-      ['export', 'any', '--format', 'parquet', '--out', '-'],
+      ['export', 'anyid', '--format', 'parquet', '--out', '-'],
       /Parquet is binary; pipe or redirect it \(> FILE\), or give --out FILE/,
     ],
   ])('%j is a usage error that says what to give', (args, message) => {

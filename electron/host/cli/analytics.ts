@@ -21,7 +21,7 @@ import {
 import { STRIKE_FIGURES, type GEXStrike } from '../../../shared/domain.ts';
 import type { ApiClient } from './api-client.ts';
 import { READS, withApi } from './api.ts';
-import { engineOptions, parse } from './args.ts';
+import { engineOptions, parse, tickerHint } from './args.ts';
 import {
   describeError,
   EXIT,
@@ -153,7 +153,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
       json: { type: 'boolean' },
       ...ATTACH_OPTION,
     },
-    { command: 'snapshot', args: ['ID'] },
+    { command: 'snapshot', args: ['ID'], hint: tickerHint },
   );
   if (values.help) return (out.line(SNAPSHOT_USAGE), EXIT.ok);
   const [id] = positionals(args, ['ID'], SNAPSHOT_USAGE);
@@ -346,7 +346,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
       json: { type: 'boolean' },
       ...ATTACH_OPTION,
     },
-    { command: 'diff', args: ['ID_A', 'ID_B'] },
+    { command: 'diff', args: ['ID_A', 'ID_B'], hint: tickerHint },
   );
   if (values.help) return (out.line(DIFF_USAGE), EXIT.ok);
   const [from, to] = positionals(args, ['ID_A', 'ID_B'], DIFF_USAGE);

@@ -7,6 +7,7 @@ import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
 import { nearWord } from '../../../shared/near-words.ts';
+import { MIN_ID_START } from '../../engine/store/id-start.ts';
 
 export const COMMON_OPTIONS = {
   db: { type: 'string' },
@@ -25,7 +26,9 @@ export interface Takes {
   command: string;
   /**
    * Its arguments' names, in order (`['ID_A', 'ID_B']`); a last one ending in `...` takes
-   * any number. None by default. A missing one is the command's to say.
+   * any number. None by default. A missing one is the command's to say. `ID`, `ID_A`,
+   * `ID_B`, `ID...` are a snapshot's, a job's or a request's id, or its first characters
+   * (idStart); a source's name is `SOURCE`.
    */
   args?: readonly string[];
   /** What it takes, in words, when its args do not say it (`inbox`: "nothing, or set DIR"). */
@@ -61,8 +64,41 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   const args = takes.args ?? [];
   if (!args.at(-1)?.endsWith('...') && parsed.positionals.length > args.length)
     throw new UsageError(extraWords(takes, options, parsed.positionals));
+  parsed.positionals.forEach((word, i) => {
+    if (/^ID(_[A-Z])?(\.\.\.)?$/.test(args[Math.min(i, args.length - 1)] ?? ''))
+      idStart(word, takes.command, takes.hint);
+  });
+  for (const flag of ID_OPTIONS) {
+    const given = (parsed.values as Record<string, unknown>)[flag];
+    if (typeof given === 'string') idStart(given, `${takes.command} --${flag}`);
+  }
   return parsed;
 }
+
+/** The flags that take an id or its first characters (`audit --request ID`). */
+const ID_OPTIONS = ['request'];
+
+/**
+ * An id as typed: in full, or its first MIN_ID_START characters or more. A shorter one is
+ * a usage error (exit 2) saying so: `snapshot 6d` answered "There is no snapshot 6d", exit
+ * 1, as if the store were searched. One check for every command that takes ids.
+ */
+function idStart(word: string, command: string, hint?: Takes['hint']): void {
+  if (word.trim().length >= MIN_ID_START) return;
+  const fix = hint?.(word);
+  throw new UsageError(
+    `\`gex-desk ${command}\` takes an id by its first ${MIN_ID_START} characters or more (the listings print ids in full), not ${JSON.stringify(word)}${fix ? `; ${fix}` : ''}`,
+  );
+}
+
+/**
+ * A ticker where a snapshot's id goes (`snapshot SPX`): said with where its ids are. A word
+ * of hex digits (`abc`) may be an id's start, and gets none.
+ */
+export const tickerHint = (word: string): string | undefined =>
+  /^[\^$]?[A-Za-z][A-Za-z.]{0,9}$/.test(word) && !/^[0-9a-f]+$/i.test(word)
+    ? `${word.toUpperCase()} looks like an underlying: \`gex-desk history ${word.toUpperCase()}\` lists its snapshots with their ids`
+    : undefined;
 
 /**
  * The flags that name a file or a folder, and what each takes. Given blank, each is a

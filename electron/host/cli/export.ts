@@ -12,7 +12,7 @@ import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
 import { refusedWrite } from '../../engine/folder-fault.ts';
-import { parse } from './args.ts';
+import { parse, tickerHint } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
 
@@ -129,7 +129,7 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
       json: { type: 'boolean' },
       ...ATTACH_OPTION,
     },
-    { command: 'export', args: ['ID'] },
+    { command: 'export', args: ['ID'], hint: tickerHint },
   );
   if (values.help) return (out.line(EXPORT_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`export takes one ID\n${EXPORT_USAGE}`);

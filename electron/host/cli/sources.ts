@@ -86,7 +86,7 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
       author: { type: 'string' },
       json: { type: 'boolean' },
     },
-    { command: `sources ${sub}`, args: ['ID'] },
+    { command: `sources ${sub}`, args: ['SOURCE'] },
   );
   if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`sources ${sub} takes one source ID`);
