@@ -179,7 +179,7 @@ describe('an upload', () => {
     await poll(() => host.uploads.usage.count).toBe(0);
   });
 
-  it('is refused with an id or an arrival of its own, which only the command line gives', async () => {
+  it('is refused with an id, an arrival or a name of its own, which only the command line gives', async () => {
     const receipt = await upload(
       'dated.csv',
       chainText.replace('Change: 8.5602', 'Change: 8.5604'),
@@ -188,6 +188,8 @@ describe('an upload', () => {
     for (const [field, value] of [
       ['request_id', '7d3f3a52-3a1e-4b8e-9d55-0f8f8b7c2a11'],
       ['arrived_at', '2024-01-08T10:00:00Z'],
+      // The name a page would give the stored upload: the command line's, for a chain piped in.
+      ['given_as', 'renamed.csv'],
     ] as const) {
       const answer = await call('ingest:submit', { upload: receipt.value!.upload, [field]: value });
       expect(answer.error).toMatchObject({ code: 'INVALID_REQUEST', field });
