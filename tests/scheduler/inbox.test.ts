@@ -619,6 +619,7 @@ describe('InboxControl at a start', () => {
     const control = new InboxControl({
       dir,
       configFile: join(root, 'config.json'),
+      from: 'config',
       events: new EngineEvents(),
       watch: {
         submit: async () => err('INTERNAL', 'must not resubmit'),

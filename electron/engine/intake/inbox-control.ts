@@ -12,7 +12,7 @@ import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
 import type { InboxFrom } from '../../../shared/api/engine.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { inboxFrom, loadConfig, saveConfigValue } from '../config.ts';
+import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { countUnder, folderProblem, Inbox, waitingFiles } from './inbox.ts';
@@ -21,11 +21,8 @@ import { makeDirs } from '../make-dirs.ts';
 export interface InboxControlOptions {
   dir: string;
   configFile: string;
-  /**
-   * Where `dir` came from (config.ts `inboxFrom`); when not given, read again from the
-   * configuration as the config file and the environment set it now.
-   */
-  from?: InboxFrom;
+  /** Where `dir` came from (config.ts `inboxFrom`); undefined when not known. */
+  from: InboxFrom | undefined;
   events: EngineEvents;
   log?: Logger;
   /** Null: nothing is watched (a one-shot command); the folder can still be chosen. */
@@ -93,16 +90,13 @@ export class InboxControl {
   /** The folder watched before the last change: the files left there are said (`left_behind`). */
   #previous: string | null = null;
 
-  /**
-   * Where the folder came from (InboxStatus `from`); the config file once chosen here. Read
-   * when first asked for, where the starter did not say (every one-shot command makes one).
-   */
-  #from: { value: InboxFrom | undefined } | null;
+  /** Where the folder came from (InboxStatus `from`); the config file once chosen here. */
+  #from: InboxFrom | undefined;
 
   constructor(opts: InboxControlOptions) {
     this.#opts = opts;
     this.#dir = resolve(opts.dir);
-    this.#from = 'from' in opts ? { value: opts.from } : null;
+    this.#from = opts.from;
   }
 
   async start(): Promise<void> {
@@ -183,7 +177,7 @@ export class InboxControl {
     }
     const saved = saveConfigValue(this.#opts.configFile, 'inbox', dir);
     if (!saved.ok) return saved;
-    this.#from = { value: 'config' };
+    this.#from = 'config';
     if (dir !== this.#dir) {
       const old = this.#inbox;
       // Its files not taken yet stay there (the old inbox stops taking them), and are said.
@@ -206,8 +200,7 @@ export class InboxControl {
   }
 
   #origin(): Pick<InboxStatus, 'from'> {
-    this.#from ??= { value: configuredFrom(this.#opts.configFile) };
-    return this.#from.value ? { from: this.#from.value } : {};
+    return this.#from ? { from: this.#from } : {};
   }
 
   /**
@@ -317,14 +310,4 @@ function waitingCount(dir: string, keep: (file: string) => boolean = () => true)
   } catch {
     return 0;
   }
-}
-
-/**
- * Where the configured inbox came from, for a starter that did not say (a one-shot
- * command): the configuration read again with the same config file, as it was read to
- * start (the config file's `inbox`, then GEX_DESK_INBOX); undefined if it cannot be read.
- */
-function configuredFrom(configFile: string): InboxFrom | undefined {
-  const cfg = loadConfig(configFile ? { configFile } : {});
-  return cfg.ok ? inboxFrom(cfg.value) : undefined;
 }

@@ -414,13 +414,19 @@ async function openOwn(
       close: () => engine.shutdown(),
     });
   }
-  const [{ Store }, { EngineEvents }, { storeHandlers, storeRules }, { InboxControl, ownPaths }] =
-    await Promise.all([
-      import('../../engine/store/db.ts'),
-      import('../../engine/events.ts'),
-      import('../../engine/api/store-handlers.ts'),
-      import('../../engine/intake/inbox-control.ts'),
-    ]);
+  const [
+    { Store },
+    { EngineEvents },
+    { storeHandlers, storeRules },
+    { InboxControl, ownPaths },
+    { inboxFrom },
+  ] = await Promise.all([
+    import('../../engine/store/db.ts'),
+    import('../../engine/events.ts'),
+    import('../../engine/api/store-handlers.ts'),
+    import('../../engine/intake/inbox-control.ts'),
+    import('../../engine/config.ts'),
+  ]);
   const opened = await Store.open(cfg.dbPath, {
     allowedDirectories: [cfg.dataDir, ...cfg.attach],
     origin: cfg.origins?.dbPath,
@@ -433,6 +439,7 @@ async function openOwn(
   const inbox = new InboxControl({
     dir: cfg.inbox,
     configFile: cfg.configFile,
+    from: inboxFrom(cfg),
     own: ownPaths(cfg),
     events,
     watch: null,
