@@ -127,8 +127,12 @@ describe('CBOE CSV', () => {
     expect(parseCboeDate('"Date: June 14, 2023 at 12:05 PM EDT"', ny)).toBe(
       '2023-06-14T12:05:00-04:00',
     );
-    // The label says exchange time; the offset is the zone's for that date.
+    // A label that names an offset is that offset, also on a date New York is on EDT: it
+    // is what the file says. ET (and no label) is exchange time, the zone's offset then.
     expect(parseCboeDate('"Date: March 11, 2024 at 9:30 AM EST"', ny)).toBe(
+      '2024-03-11T09:30:00-05:00',
+    );
+    expect(parseCboeDate('"Date: March 11, 2024 at 9:30 AM ET"', ny)).toBe(
       '2024-03-11T09:30:00-04:00',
     );
     expect(parseCboeDate('"Date: 7 January 2024 at 10:52 AM EST"', ny)).toBe(
@@ -280,6 +284,42 @@ describe('CBOE CSV', () => {
         'the time zone "CET" is not one GEX Desk knows (EST, EDT',
       );
     }
+  });
+
+  it('reads a label that names an offset as that offset: the second 01:30 of a fall-back night, and in any exchange zone', async () => {
+    const read = async (asOf: string, label: string, over = {}) => {
+      const file = join(dir, `zone-${label || 'none'}.csv`);
+      writeCboeCsv(file, { seed: 17, asOf, expiries: 2, strikesPerExpiry: 5, zoneLabel: label });
+      const conv = conventions(over);
+      const sniffed = await sniffChain(file, conv);
+      const stored = await runPipeline({
+        file,
+        dataDir: join(dir, 'out'),
+        snapshotId: `t${Math.random().toString(36).slice(2)}`,
+        conventions: conv,
+      });
+      if (!stored.ok) throw new Error(JSON.stringify(stored.error));
+      // What arrival sees (sniff) and what is stored agree.
+      expect(sniffed.ok && sniffed.value.as_of, label).toBe(stored.value.snapshot.as_of);
+      return stored.value.snapshot.as_of;
+    };
+    // The night New York's clocks go back, 01:30 shows twice: EST names the second (06:30Z),
+    // EDT the first (05:30Z); ET and no label are exchange time, read as the first.
+    expect(await read('2024-11-03T01:30:00', 'EST')).toBe('2024-11-03T01:30:00-05:00');
+    expect(await read('2024-11-03T01:30:00', 'EDT')).toBe('2024-11-03T01:30:00-04:00');
+    expect(await read('2024-11-03T01:30:00', 'ET')).toBe('2024-11-03T01:30:00-04:00');
+    expect(await read('2024-11-03T01:30:00', '')).toBe('2024-11-03T01:30:00-04:00');
+    // EST on a July date: what the file says, −05:00, not New York's −04:00 then.
+    expect(await read('2024-07-05T10:52:00', 'EST')).toBe('2024-07-05T10:52:00-05:00');
+    expect(await read('2024-07-05T10:52:00', 'CDT')).toBe('2024-07-05T10:52:00-05:00');
+    expect(await read('2024-01-05T10:52:00', 'MDT')).toBe('2024-01-05T10:52:00-06:00');
+    expect(await read('2024-07-05T10:52:00', 'GMT')).toBe('2024-07-05T10:52:00+00:00');
+    // An exchange in London: EST is still −05:00 (not London's +01:00), PST −08:00; ET
+    // and no label are London's time.
+    const london = { exchange_time_zone: 'Europe/London' };
+    expect(await read('2024-07-05T10:52:00', 'EST', london)).toBe('2024-07-05T10:52:00-05:00');
+    expect(await read('2024-07-05T10:52:00', 'PST', london)).toBe('2024-07-05T10:52:00-08:00');
+    expect(await read('2024-07-05T10:52:00', '', london)).toBe('2024-07-05T10:52:00+01:00');
   });
 
   it('refuses implied volatilities in percent (most above 500 %), and keeps a chain with a few high ones', async () => {

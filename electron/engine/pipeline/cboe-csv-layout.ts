@@ -9,7 +9,15 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { quoted } from './chain.ts';
 import { isBlankRow, rowTexts, splitCsvLine } from './csv-scan.ts';
 import { numberProblem, parseNumberText, rule } from './numbers.ts';
-import { hour24, monthNumber, validWall, zonedIso, type WallTime } from './time.ts';
+import {
+  formatOffset,
+  hour24,
+  monthNumber,
+  validWall,
+  wallIso,
+  zonedIso,
+  type WallTime,
+} from './time.ts';
 
 /**
  * The 1-based lines of a download's parts: its "Last:" line (2 as CBOE writes it, after an
@@ -58,46 +66,52 @@ export function isCboeHeaderLine(line: string): boolean {
 }
 
 /**
- * Time zones of the labels a date line may carry (the offset is the zone's on that date).
- * CBOE writes EST, EDT or ET: the exchange's own zone (`conventions.exchange_time_zone`),
- * as is a date line without a label. Any other label is refused, never taken for
- * exchange time: a file saved on the west coast would be three hours off.
+ * What the labels a date line may carry mean. A label that names one offset (EST is
+ * UTC−5, EDT UTC−4, PST UTC−8, …) is that offset, whatever the date or the exchange's zone:
+ * it is what the file says ("1:30 AM EST" the night clocks go back is the second 01:30,
+ * and an EST label on a July date is −05:00). A label that names a zone but no offset
+ * (ET, Eastern, CT, PT, …) is that zone's offset on the date; ET and Eastern, as a date
+ * line without a label, are the exchange's own zone (`conventions.exchange_time_zone`).
+ * Any other label is refused, never taken for exchange time: a file saved on the west
+ * coast would be three hours off.
  */
-const EXCHANGE = '';
-const LABEL_ZONES: Record<string, string> = {
+type LabelMeaning = { zone: string } | { offset: number };
+const EXCHANGE: LabelMeaning = { zone: '' };
+const fixed = (hours: number): LabelMeaning => ({ offset: hours * 60 });
+const LABELS: Record<string, LabelMeaning> = {
   '': EXCHANGE,
-  EST: EXCHANGE,
-  EDT: EXCHANGE,
+  EST: fixed(-5),
+  EDT: fixed(-4),
   ET: EXCHANGE,
   EASTERN: EXCHANGE,
-  UTC: 'UTC',
-  GMT: 'UTC',
-  Z: 'UTC',
-  CST: 'America/Chicago',
-  CDT: 'America/Chicago',
-  CT: 'America/Chicago',
-  CENTRAL: 'America/Chicago',
-  MST: 'America/Denver',
-  MDT: 'America/Denver',
-  MT: 'America/Denver',
-  MOUNTAIN: 'America/Denver',
-  PST: 'America/Los_Angeles',
-  PDT: 'America/Los_Angeles',
-  PT: 'America/Los_Angeles',
-  PACIFIC: 'America/Los_Angeles',
+  UTC: fixed(0),
+  GMT: fixed(0),
+  Z: fixed(0),
+  CST: fixed(-6),
+  CDT: fixed(-5),
+  CT: { zone: 'America/Chicago' },
+  CENTRAL: { zone: 'America/Chicago' },
+  MST: fixed(-7),
+  MDT: fixed(-6),
+  MT: { zone: 'America/Denver' },
+  MOUNTAIN: { zone: 'America/Denver' },
+  PST: fixed(-8),
+  PDT: fixed(-7),
+  PT: { zone: 'America/Los_Angeles' },
+  PACIFIC: { zone: 'America/Los_Angeles' },
 };
-export const KNOWN_ZONE_LABELS = Object.keys(LABEL_ZONES).filter(Boolean).join(', ');
+export const KNOWN_ZONE_LABELS = Object.keys(LABELS).filter(Boolean).join(', ');
 
 const TIME = String.raw`,?\s*(?:at\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?\s*([A-Za-z]+)?`;
 const MONTH_FIRST = new RegExp(String.raw`Date:\s*([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})` + TIME);
 const DAY_FIRST = new RegExp(String.raw`Date:\s*(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})` + TIME);
 
-/** The time zone label of a date line when it is not one of LABEL_ZONES; null otherwise. */
+/** The time zone label of a date line when it is not one of LABELS; null otherwise. */
 export function unknownZoneLabel(line: string): string | null {
   const text = line.replace(/"/g, '');
   const m = MONTH_FIRST.exec(text) ?? DAY_FIRST.exec(text);
   const label = (m?.[8] ?? '').toUpperCase();
-  return Object.hasOwn(LABEL_ZONES, label) ? null : label;
+  return Object.hasOwn(LABELS, label) ? null : label;
 }
 
 /** "Date: January 7, 2024 at 10:52 AM EST" or "Date: February 5 2022, 8:26 PM EST" → ISO. */
@@ -124,8 +138,10 @@ export function parseCboeDate(line: string, exchangeZone: string): string | null
   };
   if (!validWall(t)) return null;
   const label = (m[8] ?? '').toUpperCase();
-  if (!Object.hasOwn(LABEL_ZONES, label)) return null; // a label it does not know (unknownZoneLabel says which)
-  return zonedIso(t, LABEL_ZONES[label] || exchangeZone);
+  if (!Object.hasOwn(LABELS, label)) return null; // a label it does not know (unknownZoneLabel says which)
+  const meaning = LABELS[label]!;
+  if ('offset' in meaning) return `${wallIso(t)}${formatOffset(meaning.offset)}`;
+  return zonedIso(t, meaning.zone || exchangeZone);
 }
 
 /**
@@ -175,7 +191,7 @@ export function readPreamble(
   if (zoneLabel !== null)
     return err(
       'BAD_VALUE',
-      `${file}, line ${at.date}, field "Date": the time zone "${zoneLabel}" is not one GEX Desk knows (${KNOWN_ZONE_LABELS}; EST, EDT and ET are the exchange's)`,
+      `${file}, line ${at.date}, field "Date": the time zone "${zoneLabel}" is not one GEX Desk knows (${KNOWN_ZONE_LABELS}; ET and Eastern are the exchange's)`,
       { file, line: at.date, field: 'Date' },
     );
   const asOf = parseCboeDate(dateLine, conv.exchange_time_zone);
