@@ -7,6 +7,42 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** Longer is no timestamp: a fraction of 70 digits (what a writer may print) still fits. */
 const MAX_LENGTH = 100;
 
+/** No zone is further from UTC than 14 hours (Kiribati's +14:00). */
+export const MAX_OFFSET_MINUTES = 14 * 60;
+
+const leapYear = (year: number): boolean =>
+  (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+/**
+ * Whether a calendar date and a time of day exist: month 1–12, a day the month has (29
+ * February in a leap year only), hour 0–23, minute and second 0–59 (no leap second: an
+ * instant in epoch milliseconds has none). The one check of every timestamp GEX Desk reads,
+ * the readers' (pipeline/time.ts) and the rules' (parseIsoMs).
+ */
+export const validDateTime = (
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean =>
+  Number.isInteger(year) &&
+  month >= 1 &&
+  month <= 12 &&
+  day >= 1 &&
+  day <= (month === 2 && leapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]!) &&
+  hour >= 0 &&
+  hour <= 23 &&
+  minute >= 0 &&
+  minute <= 59 &&
+  second >= 0 &&
+  second <= 59;
+
+/** Whether an offset of `hours`:`minutes` (unsigned) is one a zone can have: ≤ 14:00, minutes < 60. */
+export const validOffset = (hours: number, minutes: number): boolean =>
+  hours >= 0 && minutes >= 0 && minutes <= 59 && hours * 60 + minutes <= MAX_OFFSET_MINUTES;
+
 /** `subMs`: the sub-millisecond part (0 ≤ x < 1) of the last timestamp parseIsoMs accepted. */
 export const parsedTimestamp = { subMs: 0 };
 
@@ -20,7 +56,7 @@ const d2 = (s: string, i: number): number => {
 /**
  * Milliseconds since the epoch of an ISO-8601 timestamp that carries an offset or Z
  * (`2024-01-07T10:52:00.25-05:00`), or NaN when it is not one (no offset, impossible
- * date or time). The whole milliseconds are returned exactly; the finer fraction, to the
+ * date or time, an offset beyond ±14:00). The whole milliseconds are returned exactly; the finer fraction, to the
  * nanosecond (digits beyond are read and ignored), is left in `parsedTimestamp.subMs`, so
  * that an age of whole milliseconds and nanoseconds stays exact in a double (a picosecond
  * beside 300,000 ms would not: 299999.999999999999 rounds to 300000).
@@ -79,13 +115,11 @@ export const parseIsoMs = (s: string): number => {
     if ((z !== 43 && z !== 45) || i + 6 !== n || s.charCodeAt(i + 3) !== 58) return NaN;
     const oh = d2(s, i + 1),
       om = d2(s, i + 4);
-    if (oh < 0 || om < 0 || oh > 23 || om > 59) return NaN;
+    if (!validOffset(oh, om)) return NaN;
     offsetMin = z === 45 ? -(oh * 60 + om) : oh * 60 + om;
   }
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return NaN;
+  if (!validDateTime(year, month, day, hour, minute, second)) return NaN;
   // Days from 1970-01-01 to the civil date (H. Hinnant's days_from_civil).
-  const leap = (year & 3) === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return NaN;
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

@@ -1155,6 +1155,51 @@ describe('long format', () => {
     }
   });
 
+  it('an as_of with an impossible second or offset is BAD_VALUE at its line and field, as an impossible date is', async () => {
+    const longFile = (asOf: string) => {
+      const file = join(dir, 'impossible-as-of.csv');
+      writeFileSync(
+        file,
+        'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\n' +
+          `SPY,${asOf},475,2024-01-19,470,C,1000,10,0.15\n` +
+          `SPY,${asOf},475,2024-01-19,470,P,1000,10,0.15\n`,
+      );
+      return file;
+    };
+    for (const asOf of [
+      '2024-02-30T10:30:00-05:00',
+      '2024-01-08T10:30:60-05:00',
+      '2024-01-08T10:30:00+25:00',
+      '2024-01-08T10:30:00+23:00',
+      '2024-01-08T10:30:00-14:30',
+      '2024-01-08T10:30:00+0560',
+      '2024-01-08 10:30:60',
+      '1/8/2024 10:30:60',
+    ]) {
+      const file = longFile(asOf);
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok && sniffed.value.as_of, asOf).toBeNull();
+      const e = await failureOf(file);
+      expect(e, asOf).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'as_of' });
+      expect(e.message, asOf).toContain('is not a timestamp');
+    }
+    // The furthest offsets a zone has are read.
+    for (const asOf of ['2024-01-08T10:30:59+14:00', '2024-01-08T10:30:00-12:00']) {
+      const r = await readChain(longFile(asOf), conventions());
+      expect(r.ok && r.value.as_of, asOf).toBe(asOf);
+    }
+    // CBOE JSON's timestamp likewise, at its JSON path.
+    const json = join(dir, 'impossible-timestamp.json');
+    writeFileSync(
+      json,
+      cboeJsonText(makeChain({ seed: 18, expiries: 1, strikesPerExpiry: 3 })).replace(
+        /"timestamp":\s*"[^"]*"/,
+        '"timestamp": "2024-01-08 10:30:60"',
+      ),
+    );
+    expect(await failureOf(json)).toMatchObject({ code: 'BAD_VALUE', field: '$.timestamp' });
+  });
+
   it('Parquet timestamp and date columns: a zoned timestamp is that instant, a naive one exchange time', async () => {
     const rows = 4;
     const frame = pl.DataFrame({

@@ -1,6 +1,8 @@
-// Timestamps in option-chain files come as exchange wall-clock time (CBOE's "EST"/"EDT",
+// Timestamps in option-chain files come as exchange wall-clock time (CBOE's "ET",
 // or no offset at all); this turns them into ISO-8601 with the right UTC offset for
 // that date in the exchange's time zone (so January is -05:00, July -04:00 in New York).
+
+import { validDateTime, validOffset } from '../../../shared/timestamp.ts';
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0');
 
@@ -157,20 +159,13 @@ export function zonedIso(t: WallTime, timeZone: string): string {
 export const wallIso = (t: WallTime): string =>
   `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}`;
 
-export function validWall(t: WallTime): boolean {
-  const d = new Date(Date.UTC(t.year, t.month - 1, t.day));
-  return (
-    d.getUTCFullYear() === t.year &&
-    d.getUTCMonth() === t.month - 1 &&
-    d.getUTCDate() === t.day &&
-    t.hour >= 0 &&
-    t.hour < 24 &&
-    t.minute >= 0 &&
-    t.minute < 60 &&
-    t.second >= 0 &&
-    t.second < 61
-  );
-}
+/**
+ * Whether a wall time exists, by the check every timestamp gets (shared/timestamp.ts, as
+ * the rules read as_of): seconds 0–59, a real date. Years 0–99 are refused, which Date.UTC
+ * would read as 1900–1999.
+ */
+export const validWall = (t: WallTime): boolean =>
+  t.year >= 100 && validDateTime(t.year, t.month, t.day, t.hour, t.minute, t.second);
 
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -230,6 +225,8 @@ export function parseTimestamp(text: string, timeZone: string): string | null {
   }
   if (zone.toUpperCase() === 'Z') return `${wallIso(t)}${frac}Z`;
   const off = zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  // No zone is beyond ±14:00 (+25:00 is no offset), as the rules check it.
+  if (!validOffset(Number(off.slice(1, 3)), Number(off.slice(4, 6)))) return null;
   return `${wallIso(t)}${frac}${off}`;
 }
 
