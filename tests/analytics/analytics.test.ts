@@ -264,6 +264,14 @@ describe('levels', () => {
     expect(spx.id).toBe(ids.mar);
     expect(spx.age_s).toBe((now - Date.parse(AS_OF.mar)) / 1000);
     expect(spx.absolute_gamma_strike).not.toBeNull();
+    // Whole seconds gone by, rounded down: 299.6 s is 299, not the 300 of "stale".
+    const justUnder = Date.parse(AS_OF.mar) + 299_600;
+    const under = await new Analytics({
+      store: ws.store,
+      timeZone: NY,
+      now: () => justUnder,
+    }).levels();
+    expect(under.ok && under.value.rows[1]!.age_s).toBe(299);
     await ws.store.close();
   });
 });
@@ -312,7 +320,7 @@ describe('an attached export folder', () => {
       ['SPX', mar.id, 'local'],
     ]);
     expect(levels.value.rows[0]!.age_s).toBe(
-      Math.round(
+      Math.floor(
         (Date.parse('2024-03-05T00:00:00Z') - Date.parse('2024-03-04T10:00:00-05:00')) / 1000,
       ),
     );

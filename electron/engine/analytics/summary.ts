@@ -114,7 +114,8 @@ export const levelsRow = (s: SnapshotSummary, nowMs: number): LevelsRow => ({
   call_wall: s.call_wall,
   put_wall: s.put_wall,
   absolute_gamma_strike: s.absolute_gamma_strike,
-  age_s: Math.round((nowMs - s.as_of_ms) / 1000),
+  // Whole seconds gone by, rounded down: 299.6 s is not yet the 300 s of "stale".
+  age_s: Math.floor((nowMs - s.as_of_ms) / 1000),
   note: noteOf(s),
   conventions: s.conventions,
 });

@@ -40,6 +40,7 @@ import {
 import { timeOption } from './time-option.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
+import { age } from '../../../shared/age.ts';
 
 export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
 
@@ -489,11 +490,4 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
     if (!values.json) for (const note of levelsConventionsNotes(rows)) out.line(`note: ${note}`);
     return unreadableFiles(out, unreadable, not_exports);
   });
-}
-
-function age(s: number): string {
-  if (s < 120) return `${s} s`;
-  if (s < 7200) return `${Math.round(s / 60)} min`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86_400)} d`;
 }
