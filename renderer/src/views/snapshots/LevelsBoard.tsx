@@ -18,6 +18,7 @@ import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
 import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp } from '../../text/time.ts';
+import { age } from '../../../../shared/age.ts';
 import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useSparklines, type Spark } from './use-sparklines.ts';
@@ -27,18 +28,6 @@ import { ConventionsNote } from './ConventionsNote.tsx';
 import { levelsConventionsNotes } from '../../../../shared/conventions-compare.ts';
 
 type Sparks = ReadonlyMap<string, Spark>;
-
-/** An age as an analyst says it: "45 s", "12 min", "5 h 12 min", "3 d 4 h", "451 days". */
-export function age(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${m % 60} min`;
-  const d = Math.floor(h / 24);
-  return d < 14 ? `${d} d ${h % 24} h` : `${d.toLocaleString('en-US')} days`;
-}
 
 /** Seconds from a data time to `nowMs`. */
 const ageAt = (asOf: string, nowMs: number) => (nowMs - Date.parse(asOf)) / 1000;
