@@ -1,7 +1,8 @@
 // What an exported chart says of whose figures it holds (chart-about.ts): the file name
 // carries the underlying and the as-of in the exchange's time (a comparison its two
-// snapshot ids), so two snapshots' exports never share a name; the CSV's time column is
-// in the exchange's offset, as the levels CSV and the command line write it.
+// snapshot ids), so two snapshots' exports never share a name, whatever offset the file
+// wrote its as-of in; the CSV's time column is in the exchange's offset, as the levels CSV
+// and the command line write it.
 import { describe, expect, it } from 'vitest';
 import {
   asOfName,
@@ -12,6 +13,9 @@ import {
   snapshotAbout,
 } from '../../renderer/src/components/plot/chart-about.ts';
 import { isoInOffset } from '../../renderer/src/components/plot/ticks.ts';
+import { DEFAULT_CONVENTIONS } from '../../shared/domain.ts';
+
+const NY = 'America/New_York';
 
 const meta = (id: string, as_of: string) => ({ id, underlying: 'META', as_of });
 
@@ -55,10 +59,14 @@ describe('chart exports named for their snapshot', () => {
   });
 
   it('names a history by its first and last as-of, its rows by their snapshot', () => {
-    const about = historyAbout('SPX', [
-      { id: 'x1', as_of: '2024-01-05T15:00:00-05:00' },
-      { id: 'x2', as_of: '2024-01-08T10:00:00-05:00' },
-    ]);
+    const about = historyAbout(
+      'SPX',
+      [
+        { id: 'x1', as_of: '2024-01-05T15:00:00-05:00' },
+        { id: 'x2', as_of: '2024-01-08T10:00:00-05:00' },
+      ],
+      NY,
+    );
     expect(exportStem('SPX Total GEX over time', about)).toBe(
       'spx-total-gex-over-time_2024-01-05_1500-0500_to_2024-01-08_1000-0500',
     );
@@ -90,5 +98,50 @@ describe('chart exports named for their snapshot', () => {
     expect(exportTitle(label, about)).toBe(
       'SPX Net GEX by strike, all expiries · as of 2024-01-09 09:45:00 UTC−5',
     );
+  });
+
+  it('names a snapshot by its as-of on the exchange clock, whatever offset its file wrote', () => {
+    // Friday 19:30 in New York, as a file in UTC writes it: named Friday's 19:30 −05:00,
+    // as the engine dates the snapshot, not "2024-01-20_0030+0000".
+    const utc = { id: 'u1', underlying: 'SPX', as_of: '2024-01-20T00:30:00Z' };
+    const label = 'SPX net GEX by strike, all expiries';
+    for (const about of [
+      snapshotAbout(utc),
+      snapshotAbout({ ...utc, conventions: DEFAULT_CONVENTIONS }),
+      snapshotAbout({ ...utc, conventions: null }, NY),
+    ]) {
+      expect(exportStem(label, about)).toBe(
+        'spx-net-gex-by-strike-all-expiries_2024-01-19_1930-0500',
+      );
+      expect(exportTitle(label, about)).toBe(
+        'SPX net GEX by strike, all expiries · as of 2024-01-19 19:30:00 UTC−5',
+      );
+      // The CSV keeps the as-of as stored.
+      expect(about.columns.find((c) => c.title === 'as_of')!.value(0)).toBe(utc.as_of);
+    }
+    // The zone its conventions record, else the engine's.
+    const tokyo = { ...DEFAULT_CONVENTIONS, exchange_time_zone: 'Asia/Tokyo' };
+    expect(snapshotAbout({ ...utc, conventions: tokyo }, NY).name).toBe('2024-01-20_0930+0900');
+    expect(snapshotAbout({ ...utc, conventions: null }, 'Europe/London').name).toBe(
+      '2024-01-20_0030+0000',
+    );
+    // Summer: −04:00.
+    expect(snapshotAbout({ ...utc, as_of: '2024-07-19T23:30:00+03:00' }).name).toBe(
+      '2024-07-19_1630-0400',
+    );
+  });
+
+  it('names a history by its first and last as-of on the exchange clock', () => {
+    const about = historyAbout(
+      'QZ',
+      [
+        { id: 'a', as_of: '2024-02-01T15:00:00-05:00' },
+        { id: 'd', as_of: '2024-02-02T09:00:00+09:00' },
+        { id: 'b', as_of: '2024-02-01T21:00:00Z' },
+      ],
+      NY,
+    );
+    expect(about.name).toBe('2024-02-01_1500-0500_to_2024-02-01_1600-0500');
+    expect(about.title).toBe('2024-02-01 15:00:00 UTC−5 to 2024-02-01 16:00:00 UTC−5');
   });
 });

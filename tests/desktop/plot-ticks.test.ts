@@ -3,17 +3,23 @@
 // the date where the day changes in the data's offset, the time alone between, so that a
 // day of snapshots reads "2024-01-07 10:00, 11:00, …".
 import { describe, expect, it } from 'vitest';
+import { ticks, timeTickFormat, timeTicks } from '../../renderer/src/components/plot/ticks.ts';
 import {
-  ticks,
-  timeTickFormat,
-  timeTicks,
-  wallClock,
-  wallClockX,
-} from '../../renderer/src/components/plot/ticks.ts';
+  exchangeZoneOf,
+  inExchangeTime,
+  wallClock as wallClockIn,
+  wallClockX as wallClockXIn,
+  zoneOffsetMinutes,
+  zoneTitle,
+} from '../../renderer/src/components/plot/exchange-time.ts';
+import { DEFAULT_CONVENTIONS } from '../../shared/domain.ts';
 import { stepDigits, tickNumber } from '../../renderer/src/text/numbers.ts';
 import { BN, M, gexTick } from '../../renderer/src/text/scale.ts';
 
 const at = (iso: string) => Date.parse(iso);
+const NY = 'America/New_York';
+const wallClock = (iso: string) => wallClockIn(iso, NY);
+const wallClockX = (isos: string[]) => wallClockXIn(isos, NY);
 
 describe('timeTickFormat', () => {
   const label = timeTickFormat(-300); // New York in winter
@@ -177,5 +183,60 @@ describe('number tick labels', () => {
     expect([stepDigits(0), stepDigits(1e-3 * 3), stepDigits(0.30000000000000004)]).toEqual([
       0, 3, 1,
     ]);
+  });
+});
+
+describe('points at their instant on the exchange clock, whatever offset the file wrote', () => {
+  // One series (15:00 … 20:00 New York, 2024-02-01) as five files wrote it.
+  const asOf = [
+    '2024-02-01T15:00:00-05:00',
+    '2024-02-01T21:00:00Z',
+    '2024-02-01T17:00:00-05:00',
+    '2024-02-02T09:00:00+09:00',
+    '2024-02-01T20:00:00-05:00',
+  ];
+
+  it('places them in order, on New York’s clock: 15:00, 16:00, 17:00, 19:00, 20:00', () => {
+    const x = wallClockX(asOf);
+    expect(x.map((v) => new Date(v).toISOString().slice(0, 16))).toEqual([
+      '2024-02-01T15:00',
+      '2024-02-01T16:00',
+      '2024-02-01T17:00',
+      '2024-02-01T19:00',
+      '2024-02-01T20:00',
+    ]);
+    // Five hours of data span five hours of axis, not eighteen.
+    expect((x.at(-1)! - x[0]!) / 3_600_000).toBe(5);
+  });
+
+  it('reads them in the exchange’s offset of their date (summer −04:00, winter −05:00)', () => {
+    expect(inExchangeTime('2024-02-02T09:00:00+09:00', NY)).toBe('2024-02-01T19:00:00-05:00');
+    expect(inExchangeTime('2024-07-01T13:45:00Z', NY)).toBe('2024-07-01T09:45:00-04:00');
+    expect(inExchangeTime('2024-07-01T13:45:00.250Z', 'Asia/Kolkata')).toBe(
+      '2024-07-01T19:15:00.250+05:30',
+    );
+    // Around the change (2024-11-03 06:00Z): the instant's own offset on either side.
+    expect(zoneOffsetMinutes(at('2024-11-03T05:59:59Z'), NY)).toBe(-240);
+    expect(zoneOffsetMinutes(at('2024-11-03T06:00:00Z'), NY)).toBe(-300);
+    expect(zoneOffsetMinutes(at('2024-03-10T06:59:00Z'), NY)).toBe(-300);
+    expect(zoneOffsetMinutes(at('2024-03-10T07:00:00Z'), NY)).toBe(-240);
+    // A zone the browser does not know: the string as written.
+    expect(inExchangeTime('2024-02-01T21:00:00Z', 'Nowhere/Atlantis')).toBe('2024-02-01T21:00:00Z');
+  });
+
+  it('places UTC-written points across a change of daylight saving time at their New York clock', () => {
+    const x = wallClockX(['2024-11-01T13:45:00Z', '2024-11-04T14:45:00Z']);
+    // 09:45 both days: whole days apart on the axis.
+    expect((x[1]! - x[0]!) % 86_400_000).toBe(0);
+  });
+
+  it('takes the zone of the newest recorded conventions, else the engine’s, and names it', () => {
+    const tokyo = { ...DEFAULT_CONVENTIONS, exchange_time_zone: 'Asia/Tokyo' };
+    expect(exchangeZoneOf([{ conventions: tokyo }, { conventions: null }], NY)).toBe('Asia/Tokyo');
+    expect(exchangeZoneOf([{ conventions: null }], 'Europe/London')).toBe('Europe/London');
+    expect(exchangeZoneOf([], undefined)).toBe(NY);
+    expect(zoneTitle(NY)).toBe('New York time');
+    expect(zoneTitle('America/Argentina/Buenos_Aires')).toBe('Buenos Aires time');
+    expect(zoneTitle('UTC')).toBe('UTC time');
   });
 });

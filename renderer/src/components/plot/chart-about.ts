@@ -2,9 +2,13 @@
 // name carries the underlying and the snapshot's as-of in the exchange's own time (or a
 // history's first and last, or a comparison's two snapshot ids), the PNG a title line,
 // and the CSV identifying columns after the chart's own (as `gex-desk export` leads with
-// snapshot_id, underlying, as_of). Times as stored, in the exchange's offset, as the
-// levels CSV and the command line write them. Pure: tests run it in Node.
+// snapshot_id, underlying, as_of). The name and the title read the as-of on the exchange's
+// clock (exchange-time.ts), whatever offset its file wrote: 2024-01-20T00:30Z is
+// "2024-01-19_1930-0500" in New York. The CSV columns keep the as-of as stored, as the
+// levels CSV and the command line write it. Pure: tests run it in Node.
+import type { GexConventions } from '../../../../shared/domain.ts';
 import { asOfStamp } from '../../text/time.ts';
+import { exchangeZoneOf, inExchangeTime } from './exchange-time.ts';
 
 export interface ChartAbout {
   underlying: string;
@@ -26,6 +30,8 @@ interface Snap {
   id: string;
   underlying: string;
   as_of: string;
+  /** Its conventions, whose exchange_time_zone its as-of is named in (null: not recorded). */
+  conventions?: GexConventions | null;
 }
 
 /** A file name from a chart's label: "SPX net GEX by strike" → "spx-net-gex-by-strike". */
@@ -37,8 +43,9 @@ export const fileStem = (label: string): string =>
     .slice(0, 80) || 'chart';
 
 /**
- * An as-of for a file name, in the exchange's time as the file wrote it:
- * "2025-09-05T16:00:00-04:00" → "2025-09-05_1600-0400" (seconds when not 0; "Z" → "+0000").
+ * An as-of for a file name, in the offset it is written in (give it the exchange's time:
+ * inExchangeTime): "2025-09-05T16:00:00-04:00" → "2025-09-05_1600-0400" (seconds when not
+ * 0; "Z" → "+0000").
  */
 export function asOfName(iso: string): string {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(
@@ -53,26 +60,36 @@ export function asOfName(iso: string): string {
 /** An id for a file name: letters, digits and dashes only. */
 const idName = (id: string) => id.replace(/[^A-Za-z0-9-]+/g, '-');
 
-/** One snapshot's chart. */
-export const snapshotAbout = (s: Snap): ChartAbout => ({
-  underlying: s.underlying,
-  name: asOfName(s.as_of),
-  title: `as of ${asOfStamp(s.as_of)}`,
-  stamp: asOfStamp(s.as_of),
-  columns: [
-    { title: 'underlying', value: () => s.underlying },
-    { title: 'as_of', value: () => s.as_of },
-    { title: 'snapshot_id', value: () => s.id },
-  ],
-});
+/**
+ * One snapshot's chart; `engineZone`: the exchange time zone of a snapshot whose conventions
+ * were not recorded (the engine's).
+ */
+export const snapshotAbout = (s: Snap, engineZone?: string): ChartAbout => {
+  const exchange = inExchangeTime(s.as_of, exchangeZoneOf([s], engineZone));
+  return {
+    underlying: s.underlying,
+    name: asOfName(exchange),
+    title: `as of ${asOfStamp(exchange)}`,
+    stamp: asOfStamp(s.as_of),
+    columns: [
+      { title: 'underlying', value: () => s.underlying },
+      { title: 'as_of', value: () => s.as_of },
+      { title: 'snapshot_id', value: () => s.id },
+    ],
+  };
+};
 
-/** An underlying's history: its points, in as-of order, one CSV row each. */
+/**
+ * An underlying's history: its points, in as-of order, one CSV row each; its first and last
+ * as-of in `zone`, the exchange's (exchangeZoneOf).
+ */
 export function historyAbout(
   underlying: string,
   points: { id: string; as_of: string }[],
+  zone: string,
 ): ChartAbout {
-  const first = points[0]?.as_of ?? '';
-  const last = points.at(-1)?.as_of ?? '';
+  const first = points[0] ? inExchangeTime(points[0].as_of, zone) : '';
+  const last = points.length ? inExchangeTime(points.at(-1)!.as_of, zone) : '';
   return {
     underlying,
     name: first === last ? asOfName(first) : `${asOfName(first)}_to_${asOfName(last)}`,

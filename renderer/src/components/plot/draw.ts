@@ -163,7 +163,7 @@ export function drawPlot(
     previous = t;
   }
   ctx.font = SANS;
-  ctx.fillText(spec.xTitle, (MARGIN.left + right) / 2, bottom + 20);
+  ctx.fillText(spec.xAxisTitle ?? spec.xTitle, (MARGIN.left + right) / 2, bottom + 20);
 
   // Data, clipped to the plot area.
   ctx.save();

@@ -29,7 +29,10 @@ export interface PlotSpec {
   label: string;
   /** Ascending. */
   x: ArrayLike<number>;
+  /** What x is, before a position in the readout ("As of 2024-01-07 10:52:00 UTC−5"). */
   xTitle: string;
+  /** The axis's title when it says more than the readout's `xTitle` (History's zone). */
+  xAxisTitle?: string;
   /** A position as a label (a strike, a time, an expiry). */
   xFormat(v: number): string;
   /** A tick's label, given the previous tick's value (default: xFormat). */

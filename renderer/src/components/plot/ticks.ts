@@ -65,29 +65,6 @@ function calendarTicks(lo: number, hi: number, months: number, shift: number): n
   }
 }
 
-/**
- * An exchange time as a position on a time axis: its wall-clock reading taken as if it
- * were UTC ("2024-10-11T09:45:00-04:00" → 2024-10-11T09:45Z). A history across a change
- * of daylight saving time is placed, and ticked, in each point's own offset: 09:45 before
- * the change and 09:45 after it fall at the same hour of their days. Read with offset 0.
- */
-export function wallClock(iso: string): number {
-  return Date.parse(iso) + offsetMinutes(iso) * MIN;
-}
-
-/**
- * Wall-clock positions of ascending instants, kept ascending: the hour repeated when the
- * clocks go back (01:30 −04:00, then 01:10 −05:00) is placed a millisecond after the last.
- */
-export function wallClockX(isos: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const iso of isos) {
-    const v = wallClock(iso);
-    out.push(out.length && v <= out[out.length - 1]! ? out[out.length - 1]! + 1 : v);
-  }
-  return out;
-}
-
 /** Minutes east of UTC of an ISO timestamp's offset ("-05:00" → -300). */
 export function offsetMinutes(iso: string): number {
   const m = /([+-])(\d{2}):(\d{2})$/.exec(iso);

@@ -4,6 +4,7 @@
 import { useMemo } from 'react';
 import type { SnapshotDetail } from '../../../../shared/api.ts';
 import { snapshotAbout } from '../../components/plot/chart-about.ts';
+import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { gex, gexScale, gexTick } from '../../text/scale.ts';
@@ -28,6 +29,7 @@ export function ExpiryChart({
   measure: Measure;
   filter: ExpiryFilter;
 }) {
+  const engineZone = useEngineZone();
   const spec = useMemo((): PlotSpec => {
     const m = measure === 'callput' ? 'net' : measure;
     const info = measureInfo(m);
@@ -37,7 +39,7 @@ export function ExpiryChart({
     const take = inFilter(detail, filter);
     return {
       label: `${detail.snapshot.underlying} ${info.label} by expiry`,
-      about: snapshotAbout(detail.snapshot),
+      about: snapshotAbout(detail.snapshot, engineZone),
       x: ex.map((_, i) => i),
       xTitle: 'Expiry',
       xFormat: (i) => {
@@ -68,7 +70,7 @@ export function ExpiryChart({
       ],
       yZero: true,
     };
-  }, [detail, measure, filter]);
+  }, [detail, measure, filter, engineZone]);
   if (detail.expiries.length === 0) return <div className="empty">No expiries.</div>;
   // The buckets' key fills the title's line up to PNG and CSV (wrapping inside itself when
   // narrow); what the filter shows goes on a line of its own below, never pushing an

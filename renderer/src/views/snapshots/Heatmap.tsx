@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { columnLabels } from '../../components/plot/column-labels.ts';
 import { snapshotAbout } from '../../components/plot/chart-about.ts';
+import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-export.ts';
 import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
@@ -159,6 +160,7 @@ export function Heatmap({
   filter: ExpiryFilter;
   windowShare: number;
 }) {
+  const engineZone = useEngineZone();
   const spot = detail.snapshot.spot;
   const all: [number, number] = [cells.strikes[0] ?? 0, cells.strikes.at(-1) ?? 1];
   const around = windowAround(spot, windowShare);
@@ -250,7 +252,7 @@ export function Heatmap({
       })()
     : 'Move over the map, or focus it and use the arrow keys, to read a cell.';
   const label = `${detail.snapshot.underlying} net GEX by strike and expiry, ${filterLabel(filter)}`;
-  const about = snapshotAbout(detail.snapshot);
+  const about = snapshotAbout(detail.snapshot, engineZone);
   const exportCsv = () => {
     const rows: (string | number)[][] = [];
     g.expiries.forEach((e, r) =>

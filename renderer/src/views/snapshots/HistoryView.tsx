@@ -13,7 +13,14 @@ import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { historyAbout, snapshotAbout } from '../../components/plot/chart-about.ts';
-import { stamp, timeTickFormat, wallClockX } from '../../components/plot/ticks.ts';
+import { stamp, timeTickFormat } from '../../components/plot/ticks.ts';
+import {
+  exchangeZoneOf,
+  inExchangeTime,
+  wallClockX,
+  zoneTitle,
+} from '../../components/plot/exchange-time.ts';
+import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import { gapOver } from '../../components/plot/gaps.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { price, tickNumber } from '../../text/numbers.ts';
@@ -61,6 +68,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const [cursor, setCursor] = useState<number | null>(null);
   const [replay, setReplay] = useState<SnapshotDetail | null>(null);
   const cache = useRef(new Map<string, SnapshotDetail>());
+  const engineZone = useEngineZone();
 
   // With no underlying named, that of the newest snapshot stored (as Compare opens on it),
   // else the first one on the board; none on a desk with no snapshot yet.
@@ -153,14 +161,21 @@ export function HistoryView({ underlying }: { underlying: string }) {
 
   const specs = useMemo(() => {
     if (!points || points.length === 0) return null;
-    // Each point at its exchange wall-clock time (ticks.ts wallClock), the axis read at
+    // Each point at its exchange wall-clock time (exchange-time.ts wallClock): the instant
+    // on the exchange's clock, whatever offset its file wrote (15:00 −05:00 and 20:00Z are
+    // one point; 09:00 +09:00 is 19:00 the day before in New York). The axis is read at
     // offset 0: across a change of daylight saving time, 09:45 −04:00 and 09:45 −05:00 both
-    // sit at 09:45 of their day, as the readout, the CSV and the command line give them.
-    const x = wallClockX(points.map((p) => p.as_of));
+    // sit at 09:45 of their day.
+    const zone = exchangeZoneOf(points, engineZone);
+    const x = wallClockX(
+      points.map((p) => p.as_of),
+      zone,
+    );
     const asOfAt = new Map(points.map((p, i) => [x[i]!, p.as_of]));
+    const exchangeStamp = (iso: string) => asOfStamp(inExchangeTime(iso, zone));
     const time = (v: number) => {
       const own = asOfAt.get(v);
-      return own ? asOfStamp(own) : `${stamp(v, 0)} exchange time`;
+      return own ? exchangeStamp(own) : `${stamp(v, 0)} ${zoneTitle(zone)}`;
     };
     const base = {
       x,
@@ -170,8 +185,10 @@ export function HistoryView({ underlying }: { underlying: string }) {
         titles: ['As of'],
         values: (v: number) => [asOfAt.get(v) ?? stamp(v, 0)],
       },
-      about: historyAbout(underlying, points),
+      about: historyAbout(underlying, points, zone),
       xTitle: 'As of',
+      // The axis says whose clock it reads: "As of (New York time)".
+      xAxisTitle: `As of (${zoneTitle(zone)})`,
       xFormat: time,
       xTickFormat: timeTickFormat(0),
       xKind: 'time' as const,
@@ -239,8 +256,8 @@ export function HistoryView({ underlying }: { underlying: string }) {
       ],
       yZero: true,
     };
-    return { levels, totals, time };
-  }, [points, underlying, total]);
+    return { levels, totals, time, exchangeStamp };
+  }, [points, underlying, total, engineZone]);
 
   // Where the recorded conventions change: a mark on both charts, titled with the change.
   const conventions = useMemo(() => {
@@ -272,7 +289,10 @@ export function HistoryView({ underlying }: { underlying: string }) {
   );
   const levelsSpec = useMemo(() => specs && withReplay(specs.levels), [specs, withReplay]);
   const totalsSpec = useMemo(() => specs && withReplay(specs.totals), [specs, withReplay]);
-  const replayAbout = useMemo(() => replay && snapshotAbout(replay.snapshot), [replay]);
+  const replayAbout = useMemo(
+    () => replay && snapshotAbout(replay.snapshot, engineZone),
+    [replay, engineZone],
+  );
   const replayRows = useMemo(() => replay && strikeRows(replay, null, ALL), [replay]);
   const replayMarkers = useMemo(
     () =>
@@ -391,11 +411,13 @@ export function HistoryView({ underlying }: { underlying: string }) {
               value={at}
               onChange={(e) => setAt(Number(e.target.value))}
               aria-label="Snapshot to replay"
-              aria-valuetext={current ? asOfStamp(current.as_of) : ''}
+              aria-valuetext={current && specs ? specs.exchangeStamp(current.as_of) : ''}
               data-testid="history-slider"
             />
             <span className="num replay-at" data-testid="history-at">
-              {current ? `${at + 1} / ${points!.length} · ${asOfStamp(current.as_of)}` : ''}
+              {current
+                ? `${at + 1} / ${points!.length} · ${specs.exchangeStamp(current.as_of)}`
+                : ''}
             </span>
             {current && (
               <button

@@ -7,6 +7,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { snapshotAbout } from '../../components/plot/chart-about.ts';
+import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { radioGroup } from '../../components/one-of.ts';
@@ -34,13 +35,14 @@ import {
 } from './snapshot-data.ts';
 
 function ProfileChart({ detail }: { detail: SnapshotDetail }) {
+  const engineZone = useEngineZone();
   const spec = useMemo((): PlotSpec => {
     const p = detail.profile;
     const scale = gexScale(p.map((x) => x.gex));
     const s = detail.snapshot;
     return {
       label: `${s.underlying} gamma profile`,
-      about: snapshotAbout(s),
+      about: snapshotAbout(s, engineZone),
       x: p.map((x) => x.level),
       xTitle: 'Spot level',
       xFormat: price,
@@ -72,7 +74,7 @@ function ProfileChart({ detail }: { detail: SnapshotDetail }) {
       ],
       yZero: true,
     };
-  }, [detail]);
+  }, [detail, engineZone]);
   if (detail.profile.length < 2) return <div className="empty">No profile.</div>;
   return (
     <Plot
@@ -135,7 +137,8 @@ export function SnapshotCharts({
   const [filter, setFilter] = useState<ExpiryFilter>(ALL);
   const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
   const s = detail.snapshot;
-  const about = useMemo(() => snapshotAbout(s), [s]);
+  const engineZone = useEngineZone();
+  const about = useMemo(() => snapshotAbout(s, engineZone), [s, engineZone]);
   const rows = useMemo(() => strikeRows(detail, cells, filter), [detail, cells, filter]);
   const levels = useMemo(() => levelsOf(detail, filter, rows), [detail, filter, rows]);
   const markers = useMemo(

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type { LevelsRow } from '../../../../shared/api.ts';
 import type { GexClient } from '../../api/client.ts';
 import { useApp } from '../../state/store.ts';
-import { wallClockX } from '../../components/plot/ticks.ts';
+import { exchangeZoneOf, wallClockX } from '../../components/plot/exchange-time.ts';
 
 /** The most history requests the board has in flight at once. */
 export const SPARK_READS = 4;
@@ -16,7 +16,7 @@ export const SPARK_READS = 4;
 export interface Spark {
   /** Total GEX of every snapshot, oldest first; null when the history could not be read. */
   values: number[] | null;
-  /** Each one's exchange wall-clock time (ticks.ts wallClockX): the sparkline is spaced by time. */
+  /** Each one's exchange wall-clock time (exchange-time.ts wallClockX): spaced by time. */
   at: number[];
   /** The latest snapshot it was read for; '' once stale (drawn until read again). */
   of: string;
@@ -94,7 +94,15 @@ export class SparkReader {
     const stale = this.#staleWhileRead.delete(underlying);
     this.#sparks.set(underlying, {
       values: res.ok ? res.value.rows.map((p) => p.total_gex) : null,
-      at: res.ok ? wallClockX(res.value.rows.map((p) => p.as_of)) : [],
+      at: res.ok
+        ? wallClockX(
+            res.value.rows.map((p) => p.as_of),
+            exchangeZoneOf(
+              res.value.rows,
+              useApp.getState().health?.conventions?.exchange_time_zone,
+            ),
+          )
+        : [],
       of: stale ? '' : latest,
     });
     this.#publish(new Map(this.#sparks));
