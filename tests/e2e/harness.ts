@@ -97,7 +97,14 @@ export interface Desk {
 }
 
 export async function openDesk(
-  opts: { workers?: number; watchInbox?: boolean; chromiumArgs?: string[]; attach?: string[] } = {},
+  opts: {
+    workers?: number;
+    watchInbox?: boolean;
+    chromiumArgs?: string[];
+    attach?: string[];
+    /** The browser's time zone (Europe/Berlin unless said). */
+    timezoneId?: string;
+  } = {},
 ): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
   await ensureRenderer();
@@ -116,7 +123,7 @@ export async function openDesk(
     executablePath: CHROMIUM,
     headless: true,
     viewport: WIDE,
-    timezoneId: 'Europe/Berlin',
+    timezoneId: opts.timezoneId ?? 'Europe/Berlin',
     args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
   });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -78,6 +78,25 @@ export function localClock(iso: string | null | undefined, timeZone?: string): s
   return p ? `${p.hour}:${p.minute}:${p.second}` : iso;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * An instant's local time for a cell whose header names the zone, with its date when that
+ * is not today's (`now`'s, in the same zone): "14:02:11" today, "Dec 5 14:02:11" another
+ * day of the year, "2024-12-05 14:02:11" another year. So that jobs of different days,
+ * listed together, never read alike.
+ */
+export function localWhen(iso: string | null | undefined, now: number, timeZone?: string): string {
+  if (!iso) return DASH;
+  const p = localParts(iso, timeZone);
+  if (!p) return iso;
+  const today = localParts(new Date(now).toISOString(), timeZone);
+  const time = `${p.hour}:${p.minute}:${p.second}`;
+  if (today && today.year === p.year && today.month === p.month && today.day === p.day) return time;
+  if (today?.year === p.year) return `${MONTHS[Number(p.month) - 1]} ${Number(p.day)} ${time}`;
+  return `${p.year}-${p.month}-${p.day} ${time}`;
+}
+
 /** An instant's local date and time without the zone (for cells whose header names it). */
 export function localDateTime(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return DASH;

@@ -73,13 +73,13 @@ export function TableHead<T, C>({ table }: { table: TableModel<T, C> }) {
                   table.setSort(nextSort(table.sort, c.id, c.align === 'right' ? 'desc' : 'asc'))
                 }
               >
-                <span className="th-label">{c.label}</span>
+                <HeadLabel column={c} />
                 <span className="th-arrow" aria-hidden>
                   {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
                 </span>
               </button>
             ) : (
-              <span className="th-label">{c.label}</span>
+              <HeadLabel column={c} />
             )}
             <ResizeHandle table={table} column={c} />
           </span>
@@ -104,5 +104,19 @@ export function Cells<T, C>({ table, row, ctx }: { table: TableModel<T, C>; row:
         </span>
       ))}
     </>
+  );
+}
+
+/** A header's label, and its second line when it has one (the zone of a time column). */
+function HeadLabel<T, C>({ column }: { column: Column<T, C> }) {
+  if (!column.sub) return <span className="th-label">{column.label}</span>;
+  return (
+    <span className="th-label th-two">
+      <span className="th-main">
+        {column.label}
+        <span className="sr-only">, </span>
+      </span>
+      <span className="th-sub">{column.sub}</span>
+    </span>
   );
 }

@@ -9,6 +9,11 @@ export interface Column<T, C = undefined> {
   id: string;
   /** The full header text. */
   label: string;
+  /**
+   * A second header line (the zone a time column is in: "GMT+11"), so that the label and it
+   * fit a narrow column; read after the label, with a comma ("Submitted, GMT+11").
+   */
+  sub?: string;
   /** Tooltip: what the column holds, with its unit or zone. */
   title?: string;
   /** Default width in pixels; a `flex` column grows from it. */

@@ -2,9 +2,10 @@
 // escalation and lateness), status, the file's base name, the underlying, the data's
 // as-of, times, the rule, and the outcome: progress while running, the quality badge
 // once done, a clean error when failed. On a narrow window (or beside the open
-// submissions panel) the least needed columns give way first: rule, run, submitted,
-// wait, then the underlying (in the file's name) and the as-of; the drawer has them
-// all, and the level, status, file, outcome and actions stay.
+// submissions panel) the least needed columns give way first: rule, run, wait, the
+// underlying (in the file's name), then the submission time and the as-of (at 1024 px the
+// Submitted column stays); the drawer has them all, and the level, status, file, outcome
+// and actions stay.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
 import {
   endedUndecided,
@@ -30,7 +31,7 @@ import { useApp } from '../../state/store.ts';
 import { asOfOf } from '../../state/requests.ts';
 import { retryHelps } from '../../../../shared/retry.ts';
 import { basename, duration } from '../../text/numbers.ts';
-import { asOfStamp, localClock, localStamp, localZone } from '../../text/time.ts';
+import { asOfStamp, localStamp, localWhen, localZone } from '../../text/time.ts';
 import { ZonedTime } from '../../components/ZonedTime.tsx';
 import { useUnreachable } from '../../state/reach.ts';
 
@@ -229,7 +230,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'Underlying',
       width: 84,
       className: 'c-und',
-      optional: 2,
+      optional: 3,
       sort: compareBy((j) => j.underlying),
       cell: (j) => j.underlying ?? '',
     },
@@ -248,14 +249,21 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
     },
     {
       id: 'submitted',
-      label: `Submitted, ${zone}`,
-      title: `Submission time, ${zone} (your time zone; a job from the other side of a daylight-saving change names its own)`,
+      // The zone on a line of its own: "Submitted, GMT+11" on one line was cut at 118 px.
+      label: 'Submitted',
+      sub: zone,
+      title: `Submission time, ${zone} (your time zone; a job from the other side of a daylight-saving change names its own), with its date when not today`,
+      // Room for a date: "Dec 5 14:02:11".
       width: 118,
       align: 'right',
-      optional: 4,
+      optional: 2,
       sort: compareBy((j) => ms(j.submitted_at)),
-      cell: (j) => (
-        <ZonedTime text={localClock(j.submitted_at)} iso={j.submitted_at} headerZone={zone} />
+      cell: (j, ctx) => (
+        <ZonedTime
+          text={localWhen(j.submitted_at, ctx.now)}
+          iso={j.submitted_at}
+          headerZone={zone}
+        />
       ),
       title_of: (j) => localStamp(j.submitted_at),
     },
@@ -265,7 +273,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: 'Submission to start (or to now while waiting)',
       width: 62,
       align: 'right',
-      optional: 3,
+      optional: 4,
       cell: (j, ctx) => {
         const w = waitMs(j, ctx.now);
         return Number.isFinite(w) ? duration(w) : '';
