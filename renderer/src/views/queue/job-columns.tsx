@@ -3,9 +3,8 @@
 // as-of, times, the rule, and the outcome: progress while running, the quality badge
 // once done, a clean error when failed. On a narrow window (or beside the open
 // submissions panel) the least needed columns give way first: rule, run, wait, the
-// underlying (in the file's name), then the submission time and the as-of (at 1024 px the
-// Submitted column stays); the drawer has them all, and the level, status, file, outcome
-// and actions stay.
+// submission time, then the underlying (often in the file's name) and the as-of; the
+// drawer has them all, and the level, status, file, outcome and actions stay.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
 import {
   endedUndecided,
@@ -230,7 +229,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'Underlying',
       width: 84,
       className: 'c-und',
-      optional: 3,
+      optional: 2,
       sort: compareBy((j) => j.underlying),
       cell: (j) => j.underlying ?? '',
     },
@@ -256,7 +255,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       // Room for a date: "Dec 5 14:02:11".
       width: 118,
       align: 'right',
-      optional: 2,
+      optional: 3,
       sort: compareBy((j) => ms(j.submitted_at)),
       cell: (j, ctx) => (
         <ZonedTime
