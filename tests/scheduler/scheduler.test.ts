@@ -325,6 +325,44 @@ describe('Scheduler dispatch', () => {
 });
 
 describe('Scheduler cancel, retry, failures', () => {
+  it('answers a cancel that came after the run ended (its result being stored) with CONFLICT: it completed', async () => {
+    // The run's result waits at a gate before it is stored, as it may behind the store's lane.
+    let reached = () => {};
+    const storing = new Promise<void>((r) => (reached = r));
+    let letGo = () => {};
+    const gate = new Promise<void>((r) => (letGo = r));
+    const opened: { store?: Store } = {};
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 0,
+      runJob: (job, ctx) =>
+        testRunJob(opened.store!)(job, {
+          ...ctx,
+          pool: {
+            run: async (message, opts) => {
+              const r = await ctx.pool.run(message, opts);
+              reached();
+              await gate;
+              return r;
+            },
+          },
+        }),
+    });
+    opened.store = store;
+    await scheduler.start();
+    const id = await addJob(store, 'HIGH', 'sleep:0');
+    await scheduler.enqueue(id);
+    await storing;
+    const answer = scheduler.cancel(id, 'qa');
+    letGo();
+    const r = await answer;
+    expect(await statusOf(store, id)).toBe('completed');
+    // Not "cancelled": the snapshot is stored, and the analyst is told so.
+    expect(r.ok ? r.value.status : r.error.code).toBe('CONFLICT');
+    expect(r.ok ? '' : r.error.message).toContain('completed before it could be cancelled');
+    expect(r.ok ? '' : r.error.message).toContain(`snap-${id}`);
+  });
+
   it('cancels a queued job and a running one (killing its worker)', async () => {
     const { store, scheduler, pool } = await setup({ size: 1, spare: 0 });
     await scheduler.start();

@@ -226,7 +226,11 @@ export class Scheduler {
       inService.cancelledBy = by;
       inService.ac.abort('cancel' satisfies StopReason);
       await this.#done.get(id);
-      return this.#current(id);
+      const now = await this.#current(id);
+      // Too late: its run had ended and its result was being stored (or it failed first).
+      // Said as refused, naming what it became, never as if it had been cancelled.
+      if (now.ok && now.value.status !== 'cancelled') return err('CONFLICT', tooLate(now.value));
+      return now;
     }
     const row = this.#ready.remove(id);
     const cancelled = row
@@ -505,4 +509,13 @@ export class Scheduler {
     if (!this.#idle()) return;
     for (const w of this.#drainWaiters.splice(0)) w();
   }
+}
+
+/** Why a cancel of a job in service came too late, with what the job became. */
+function tooLate(job: ProcessingJob): string {
+  const became =
+    job.status === 'completed'
+      ? `completed before it could be cancelled${job.snapshot_id ? `: its snapshot ${job.snapshot_id} is stored` : ''}`
+      : `${job.status} before it could be cancelled${job.error ? ` (${job.error.code})` : ''}`;
+  return `job ${job.id} ${became}`;
 }
