@@ -70,8 +70,11 @@ export const isStoring = (job: { status: string; run_ended_at?: string | null })
 /** What the Queue shows as a job's status: its state, or `storing` for a running job whose run is over. */
 export const shownStatus = (job: { status: string; run_ended_at?: string | null }): string =>
   isStoring(job) ? 'storing' : job.status;
-/** Not ended yet: waiting or running (what the Queue's Active tab lists, and may be cancelled). */
+/** Not ended yet: waiting or running (what the Queue's Active tab lists). */
 export const isOpen = (status: string): boolean => isWaiting(status) || status === 'running';
+/** May still be cancelled: open, and not storing (its result is stored whatever is asked). */
+export const cancellable = (job: { status: string; run_ended_at?: string | null }): boolean =>
+  isOpen(job.status) && !isStoring(job);
 
 /**
  * A job that ended with no decision of the rules: it failed or was cancelled before its

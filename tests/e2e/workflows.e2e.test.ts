@@ -128,6 +128,11 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
           .textContent({ timeout: 100 })
           .catch(() => '')}`;
       await poll(card).toBe('0 running + 1 storing');
+      // Its result is stored whatever is asked: no Cancel (nor Delete) is offered on its row.
+      const row = page.locator('[data-testid=job-row]', { hasText: name });
+      await poll(() => row.textContent()).toContain('storing the result');
+      expect(await row.getByTestId('cancel-job').count()).toBe(0);
+      expect(await row.getAttribute('aria-keyshortcuts')).toBe('Enter');
     } finally {
       busy = false;
       await until(

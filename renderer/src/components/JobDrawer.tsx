@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   endedUndecided,
-  isOpen,
+  cancellable,
   isStoring,
   shownStatus,
   type ProcessingJob,
@@ -48,7 +48,7 @@ function Actions({ job }: { job: ProcessingJob }) {
           },
     );
   };
-  const canCancel = isOpen(job.status);
+  const canCancel = cancellable(job);
   const why = noRetryReason(job);
   const off = useUnreachable();
   return (

@@ -8,7 +8,7 @@
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
 import {
   endedUndecided,
-  isOpen,
+  cancellable,
   isStoring,
   isWaiting,
   levelRank,
@@ -123,7 +123,7 @@ export function changeJob(
   job: ProcessingJob,
   ctx: Pick<RowContext, 'onError' | 'onChange'>,
 ): void {
-  if (what === 'cancel' ? !isOpen(job.status) : !retryHelps(job)) return;
+  if (what === 'cancel' ? !cancellable(job) : !retryHelps(job)) return;
   ctx.onChange(job);
   const change = useApp.getState()[what === 'cancel' ? 'cancelJob' : 'retryJob'];
   // Said aloud: Delete or R on a row may take the row away with the job (the Active list).
@@ -137,11 +137,9 @@ export function changeJob(
 
 /** The keys the focused row acts on (its aria-keyshortcuts): Enter, and Delete and R where they do something. */
 export function rowKeys(job: ProcessingJob): string {
-  return [
-    'Enter',
-    ...(isOpen(job.status) ? ['Delete'] : []),
-    ...(retryHelps(job) ? ['R'] : []),
-  ].join(' ');
+  return ['Enter', ...(cancellable(job) ? ['Delete'] : []), ...(retryHelps(job) ? ['R'] : [])].join(
+    ' ',
+  );
 }
 
 // Out of the Tab order: the table is one Tab stop, its focused row acts on Delete and R.
@@ -154,7 +152,7 @@ function Actions({ job, ctx }: { job: ProcessingJob; ctx: RowContext }) {
   };
   return (
     <>
-      {isOpen(job.status) && (
+      {cancellable(job) && (
         <button
           className="btn tiny"
           data-testid="cancel-job"
