@@ -60,10 +60,14 @@ export interface ServeOptions {
 export function uploadLimit(
   engine: Pick<HostedEngine, 'config'>,
   opts: Pick<ServeOptions, 'maxUploadBytes' | 'uploadLimits'>,
-): number {
+): Pick<UploadLimits, 'maxBytes' | 'maxBytesSetting'> {
   const asked =
     opts.maxUploadBytes ?? opts.uploadLimits?.maxBytes ?? DEFAULT_UPLOAD_LIMITS.maxBytes;
-  return Math.min(asked, engine.config.limits?.maxFileBytes ?? asked);
+  const engineMax = engine.config.limits?.maxFileBytes;
+  // The setting that binds is the one to name when an upload is refused for its size.
+  return engineMax !== undefined && engineMax < asked
+    ? { maxBytes: engineMax, maxBytesSetting: 'limits.maxFileBytes' }
+    : { maxBytes: asked, maxBytesSetting: 'maxUploadBytes' };
 }
 
 /**
@@ -100,7 +104,7 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
   const staticFile = staticFolder(resolve(opts.rendererDir));
   const uploads = await UploadFolder.open(
     resolve(opts.uploadDir),
-    { ...opts.uploadLimits, maxBytes: uploadLimit(engine, opts) },
+    { ...opts.uploadLimits, ...uploadLimit(engine, opts) },
     engine.log,
   );
   const dispatch = createDispatcher(engine.handlers, { transport: 'http', uploads });

@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { err, ok } from '../../shared/result.ts';
-import { serve, TOKEN_HEADER, type ServeHandle } from '../../electron/host/serve.ts';
+import { serve, uploadLimit, TOKEN_HEADER, type ServeHandle } from '../../electron/host/serve.ts';
 import { safeFileName, UploadFolder, type UploadLimits } from '../../electron/host/http/uploads.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
 import { json, rawRequest, send } from './http.ts';
@@ -136,6 +136,11 @@ describe('limits', () => {
       });
       hosts.push(h);
       expect(h.uploads.limits.maxBytes).toBe(1000);
+      // The setting that binds is the one a refusal names: here the engine's, else the host's.
+      expect(uploadLimit(small.engine, { maxUploadBytes: 500 })).toEqual({
+        maxBytes: 500,
+        maxBytesSetting: 'maxUploadBytes',
+      });
       // Only the headers: the answer comes without the body, and the connection closes.
       const answer = await rawRequest(
         h.port,
@@ -148,7 +153,8 @@ describe('limits', () => {
       };
       expect(body.error).toEqual({
         code: 'FILE_TOO_LARGE',
-        message: 'IWM export, v2.csv: 2.0 KiB is more than the 1000 B upload limit.',
+        message:
+          'IWM export, v2.csv: 2.0 KiB is more than the 1000 B upload limit (setting limits.maxFileBytes).',
         file: 'IWM export, v2.csv',
       });
       expect(h.uploads.usage).toEqual({ bytes: 0, count: 0, inFlight: 0 });

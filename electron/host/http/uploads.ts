@@ -23,6 +23,8 @@ import { makeDirs } from '../../engine/make-dirs.ts';
 export interface UploadLimits {
   /** Largest single upload, bytes. */
   maxBytes: number;
+  /** The setting that makes `maxBytes` what it is, named when an upload is refused for it. */
+  maxBytesSetting?: string;
   /** All uploads in the folder together, bytes (those still arriving included). */
   quotaBytes: number;
   /** Uploads in the folder at once. */
@@ -154,9 +156,11 @@ export class UploadFolder implements UploadResolver {
     }
     if (declared !== undefined && declared > maxBytes) {
       const [size, limit] = byteSizesApart(declared, maxBytes);
-      return err('FILE_TOO_LARGE', `${name}: ${size} is more than the ${limit} upload limit.`, {
-        file: name,
-      });
+      return err(
+        'FILE_TOO_LARGE',
+        `${name}: ${size} is more than the ${limit} upload limit${this.#setting()}.`,
+        { file: name },
+      );
     }
     if (declared !== undefined && this.#bytes + declared > quotaBytes) return this.#overQuota(name);
 
@@ -283,6 +287,12 @@ export class UploadFolder implements UploadResolver {
     }
   }
 
+  /** Which setting to change for a larger upload, when the starter said. */
+  #setting(): string {
+    const { maxBytesSetting } = this.limits;
+    return maxBytesSetting ? ` (setting ${maxBytesSetting})` : '';
+  }
+
   /** Passes the body through, counting it against the upload's limit and the folder's quota. */
   async *#counted(source: AsyncIterable<Buffer>, upload: Upload): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
@@ -292,7 +302,7 @@ export class UploadFolder implements UploadResolver {
         throw new Refused(
           err(
             'FILE_TOO_LARGE',
-            `${upload.name}: more than the ${byteSize(this.limits.maxBytes)} upload limit.`,
+            `${upload.name}: more than the ${byteSize(this.limits.maxBytes)} upload limit${this.#setting()}.`,
             { file: upload.name },
           ),
         );
