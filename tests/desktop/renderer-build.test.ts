@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildRenderer,
+  buildRendererApart,
   KEEP_OLD_ASSETS_MS,
   pruneOldAssets,
   RENDERER_DIR,
@@ -15,6 +16,18 @@ import {
 const assets = join(RENDERER_DIR, 'assets');
 
 describe('building the UI', () => {
+  // First in the file: the bundler is not loaded in this process yet.
+  it('builds apart for serve: the bundler’s memory goes with its own process', async () => {
+    const before = statSync(join(RENDERER_DIR, 'index.html'), { throwIfNoEntry: false });
+    const rss = process.memoryUsage().rss;
+    await buildRendererApart(true);
+    // In this process, the build took about 0.7 GB that it kept.
+    expect(process.memoryUsage().rss - rss).toBeLessThan(150 * 1024 * 1024);
+    expect(statSync(join(RENDERER_DIR, 'index.html')).mtimeMs).toBeGreaterThan(
+      before?.mtimeMs ?? 0,
+    );
+  }, 300_000);
+
   it('keeps the assets of the previous build, and removes those older than a week', async () => {
     await buildRenderer();
     const recent = join(assets, 'RulesView-0ld0ld00.js');

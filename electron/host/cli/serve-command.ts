@@ -9,7 +9,7 @@ import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
 import { whoRuns } from '../local/running-engine.ts';
 import { serve, uploadFolderOf } from '../serve.ts';
-import { buildRenderer, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
+import { buildRendererApart, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { onStopSignal } from './stop-signals.ts';
@@ -70,7 +70,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   if (rendererIsStale()) {
     out.error('Building the user interface (once after an install or an update; a few seconds)…');
     try {
-      await buildRenderer();
+      await buildRendererApart();
     } catch (e) {
       await engine.shutdown();
       out.error(`gex-desk: building the user interface failed: ${(e as Error).message}`);
