@@ -3,6 +3,7 @@
 // that date in the exchange's time zone (so January is -05:00, July -04:00 in New York).
 
 import { validDateTime, validOffset } from '../../../shared/timestamp.ts';
+import { zoneClock, zoneOffsetAt } from '../../../shared/zone-offset.ts';
 
 const pad = (n: number, w = 2): string => String(Math.abs(n)).padStart(w, '0');
 
@@ -15,25 +16,6 @@ export type WallTime = {
   second: number;
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** Loads what a zone's first offset needs (ICU's data: about 17 ms, once a process). */
 export function warmTimeZone(timeZone: string): void {
   try {
@@ -44,19 +26,8 @@ export function warmTimeZone(timeZone: string): void {
 }
 
 /** Offset in minutes east of UTC of `timeZone` at the UTC instant `utcMs`, asked of Intl. */
-export function intlOffset(timeZone: string, utcMs: number): number {
-  const parts = formatter(timeZone).formatToParts(new Date(utcMs));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
-}
+export const intlOffset = (timeZone: string, utcMs: number): number =>
+  zoneOffsetAt(timeZone, utcMs);
 
 /** A zone's offsets over one UTC year: offsets[i] holds from changes[i - 1] (inclusive). */
 type YearOffsets = { changes: number[]; offsets: number[] };
@@ -115,7 +86,7 @@ export function isValidTimeZone(timeZone: string): boolean {
   let valid = validZones.get(timeZone);
   if (valid === undefined) {
     try {
-      formatter(timeZone);
+      zoneClock(timeZone);
       valid = true;
     } catch {
       valid = false;

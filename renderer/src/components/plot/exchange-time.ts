@@ -4,6 +4,7 @@
 // (docs/formats.md, Time zones). The chart positions, the time axis and the export file
 // names all read an as-of through here, never through the offset its file happened to use.
 import { DEFAULT_CONVENTIONS, type GexConventions } from '../../../../shared/domain.ts';
+import { zoneOffsetAt, zoneClock } from '../../../../shared/zone-offset.ts';
 import { isoInOffset, offsetMinutes } from './ticks.ts';
 
 const MIN = 60_000;
@@ -12,45 +13,21 @@ const DAY = 86_400_000;
 /** The default exchange time zone (no conventions recorded, none from the engine). */
 export const DEFAULT_EXCHANGE_ZONE = DEFAULT_CONVENTIONS.exchange_time_zone;
 
-interface ZoneCache {
-  format: Intl.DateTimeFormat;
-  /** UTC day → the zone's offset all that day, or null when it changes during it. */
-  days: Map<number, number | null>;
-}
-const zones = new Map<string, ZoneCache | null>();
+/** Per zone: UTC day → the zone's offset all that day, or null when it changes during it. */
+const zones = new Map<string, Map<number, number | null> | null>();
 
-function zoneCache(zone: string): ZoneCache | null {
-  let z = zones.get(zone);
-  if (z === undefined) {
+function daysOf(zone: string): Map<number, number | null> | null {
+  let days = zones.get(zone);
+  if (days === undefined) {
     try {
-      z = {
-        format: new Intl.DateTimeFormat('en-US', {
-          timeZone: zone,
-          year: 'numeric',
-          month: 'numeric',
-          day: 'numeric',
-          hour: 'numeric',
-          minute: 'numeric',
-          second: 'numeric',
-          hourCycle: 'h23',
-        }),
-        days: new Map(),
-      };
+      zoneClock(zone);
+      days = new Map();
     } catch {
-      z = null; // not a time zone this browser knows
+      days = null; // not a time zone this browser knows
     }
-    zones.set(zone, z);
+    zones.set(zone, days);
   }
-  return z;
-}
-
-/** The zone's offset at an instant, read from the clock Intl gives (minutes east of UTC). */
-function offsetAt(format: Intl.DateTimeFormat, ms: number): number {
-  const p: Record<string, number> = {};
-  for (const part of format.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  const whole = ms - (((ms % 1000) + 1000) % 1000);
-  return Math.round((wall - whole) / MIN);
+  return days;
 }
 
 /**
@@ -60,17 +37,17 @@ function offsetAt(format: Intl.DateTimeFormat, ms: number): number {
  * not 1,000), at the instant itself on a day the clocks change.
  */
 export function zoneOffsetMinutes(ms: number, zone: string): number | null {
-  const z = zoneCache(zone);
-  if (!z || !Number.isFinite(ms)) return null;
+  const days = daysOf(zone);
+  if (!days || !Number.isFinite(ms)) return null;
   const day = Math.floor(ms / DAY);
-  let whole = z.days.get(day);
+  let whole = days.get(day);
   if (whole === undefined) {
-    const a = offsetAt(z.format, day * DAY);
-    const b = offsetAt(z.format, (day + 1) * DAY - 1000);
+    const a = zoneOffsetAt(zone, day * DAY);
+    const b = zoneOffsetAt(zone, (day + 1) * DAY - 1000);
     whole = a === b ? a : null;
-    z.days.set(day, whole);
+    days.set(day, whole);
   }
-  return whole ?? offsetAt(z.format, ms);
+  return whole ?? zoneOffsetAt(zone, ms);
 }
 
 /**
