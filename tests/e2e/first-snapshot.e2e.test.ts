@@ -2,7 +2,10 @@
 // "Loading…" for ever), and draws the first underlying's history when its first snapshot
 // arrives, without a reload (the underlyings it offers were read once, when it opened);
 // the rules' replay says there is nothing to replay yet; the history on screen, and
-// Compare's choices, take in the underlying's next snapshots as they arrive.
+// Compare's choices, take in the underlying's next snapshots as they arrive. The levels
+// board follows a burst a step at a time even when its levels call takes longer than the
+// second between its reloads (each call was dropped at the next reload: it stayed empty
+// until the burst was over).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axe,
@@ -144,5 +147,55 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     console.log(
       `[first-snapshot] 30 snapshots in ${seconds} s: snapshots:levels asked ${asked['snapshots:levels']} times, snapshots:history ${asked['snapshots:history'] ?? 0}`,
     );
+  });
+
+  it('shows a burst as it goes when the levels answer slower than the reloads come', async () => {
+    const { page, te } = desk;
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    const known = await te.engine.handlers['snapshots:levels']({});
+    if (!known.ok) throw new Error(known.error.message);
+    const before = known.value.rows.length;
+    const rows = page.getByTestId('levels-row');
+    await poll(() => rows.count()).toBe(before);
+    // Every levels answer 1.5 s late: slower than the board's reloads (one a second).
+    await page.route('**/api/call/snapshots:levels', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    let inFlight = 0;
+    let most = 0;
+    const isLevels = (r: { url(): string }) => r.url().includes('/api/call/snapshots:levels');
+    const start = (r: { url(): string }) => isLevels(r) && (most = Math.max(most, ++inFlight));
+    const end = (r: { url(): string }) => isLevels(r) && inFlight--;
+    page.on('request', start);
+    page.on('requestfinished', end);
+    page.on('requestfailed', end);
+    // A burst of 16 new underlyings, one stored every 0.3 s or so: a reload each second.
+    const BURST = 16;
+    let shownDuring = 0;
+    for (let i = 0; i < BURST; i++) {
+      const file = chainFile(desk.fixtures, `slow-${i}.csv`, 700 + i, {
+        underlying: `Z${String.fromCharCode(65 + i)}`,
+        spot: 50 + i,
+        expiries: 1,
+        strikesPerExpiry: 6,
+      });
+      expect((await te.engine.handlers['ingest:submit']({ file, source: 'desk' })).ok).toBe(true);
+      await te.engine.drain();
+      await new Promise((r) => setTimeout(r, 300));
+      shownDuring = Math.max(shownDuring, (await rows.count()) - before);
+    }
+    // Underlyings of the burst were on the board before it ended (none were: every answer
+    // was dropped at the next reload), and all of them once it is over.
+    expect(shownDuring).toBeGreaterThan(0);
+    await poll(() => rows.count()).toBe(before + BURST);
+    // Never two levels calls at once (each reload started one more beside the one in flight).
+    expect(most).toBe(1);
+    page.off('request', start);
+    page.off('requestfinished', end);
+    page.off('requestfailed', end);
+    await page.unroute('**/api/call/snapshots:levels');
+    console.log(`[first-snapshot] slow levels: ${shownDuring} of ${BURST} shown during the burst`);
+    expect(desk.problems).toEqual([]);
   });
 });

@@ -2,11 +2,10 @@
 // latest snapshot's spot, zero gamma, walls, absolute-gamma strike, total GEX (one
 // scale, named in the header), its age, and a sparkline of total GEX over its history.
 // A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { LOCAL_ORIGIN, type LevelsRow, type UnreadableFile } from '../../../../shared/api.ts';
-import type { AppError } from '../../../../shared/result.ts';
+import { useEffect, useMemo, useRef } from 'react';
+import { LOCAL_ORIGIN, type LevelsRow } from '../../../../shared/api.ts';
 import { useApp } from '../../state/store.ts';
-import { useArrivals } from '../../state/use-arrivals.ts';
+import { useLevels } from './use-levels.ts';
 import { dataNow, useDataNow } from '../../state/reach.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { Cells, TableHead } from '../../components/table/TableHead.tsx';
@@ -28,6 +27,9 @@ import { ConventionsNote } from './ConventionsNote.tsx';
 import { levelsConventionsNotes } from '../../../../shared/conventions-compare.ts';
 
 type Sparks = ReadonlyMap<string, Spark>;
+
+/** The board's rows before the first load (one list: the table and sparklines key on it). */
+const NO_ROWS: LevelsRow[] = [];
 
 /** Seconds from a data time to `nowMs`. */
 const ageAt = (asOf: string, nowMs: number) => (nowMs - Date.parse(asOf)) / 1000;
@@ -272,38 +274,14 @@ function revealSelected(board: HTMLElement | null): boolean {
 }
 
 export function LevelsBoard({ compact }: { compact: boolean }) {
-  const client = useApp((s) => s.client);
   const selected = useApp((s) => s.snapshotId);
-  const arrivals = useArrivals();
-  const removals = useApp((s) => s.removals);
-  const [rows, setRows] = useState<LevelsRow[]>([]);
-  const [error, setError] = useState<AppError | null>(null);
-  const [unreadable, setUnreadable] = useState<UnreadableFile[]>([]);
-  const [notExports, setNotExports] = useState<UnreadableFile[]>([]);
-  const [loaded, setLoaded] = useState(false);
-
   // Loaded when shown, and again when a snapshot is removed or arrives (at most once a
-  // second during a burst: use-arrivals.ts); the sparklines of the rows on screen with them.
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    void client.call('snapshots:levels', {}).then((res) => {
-      if (!live) return;
-      setLoaded(true);
-      if (!res.ok) {
-        setUnreadable([]);
-        setNotExports([]);
-        return setError(res.error);
-      }
-      setError(null);
-      setRows(res.value.rows);
-      setUnreadable(res.value.unreadable);
-      setNotExports(res.value.not_exports);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, arrivals, removals]);
+  // second during a burst, one call at a time: use-levels.ts); the sparklines of the rows
+  // on screen with them. Rows loaded before stay while a later load fails.
+  const levels = useLevels();
+  const rows = levels.rows ?? NO_ROWS;
+  const { error, unreadable, not_exports: notExports } = levels;
+  const loaded = levels.rows !== null || error !== null;
 
   const board = useRef<HTMLElement>(null);
   const spark = useSparklines(rows, board);

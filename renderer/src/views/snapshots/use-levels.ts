@@ -1,12 +1,14 @@
-// The underlyings on the levels board, each with its latest snapshot: what the History
-// and Compare views offer to choose from. Loaded when shown, and again when a snapshot
+// The underlyings on the levels board, each with its latest snapshot: the board's rows,
+// and what the History and Compare views offer to choose from. Loaded when shown, and again when a snapshot
 // is removed or arrives (at most once a second: use-arrivals.ts), so that the first
-// snapshot of an underlying is offered without a reload.
-import { useEffect, useState } from 'react';
+// snapshot of an underlying is offered without a reload. One levels call at a time: a
+// snapshot arriving meanwhile asks for one more when it returns (use-latest-call.ts).
+import { useState } from 'react';
 import type { LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
 import { useApp } from '../../state/store.ts';
+import { useLatestCall } from '../../state/use-latest-call.ts';
 
 export interface Levels {
   /** The board's rows; null until loaded (an empty list is a desk with no snapshot). */
@@ -29,21 +31,17 @@ export function useLevels(): Levels {
     unreadable: [],
     not_exports: [],
   });
-  useEffect(() => {
-    if (!client) return;
-    let live = true;
-    void client.call('snapshots:levels', {}).then((r) => {
-      if (!live) return;
+  useLatestCall(
+    () => client?.call('snapshots:levels', {}) ?? null,
+    (r) =>
       // Rows loaded before stay on offer while a later load fails.
       setLevels((was) =>
         r.ok
           ? { ...r.value, error: null }
           : { ...was, error: r.error, unreadable: [], not_exports: [] },
-      );
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, arrivals, removals]);
+      ),
+    [client],
+    [arrivals, removals],
+  );
   return levels;
 }
