@@ -7,7 +7,7 @@
 // in an attached folder) with the one before, and so does opening Compare on none: the
 // underlying of the newest snapshot stored here, else the first on the board. A and B
 // computed under different conventions (or either's not recorded) are said to be so.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
@@ -34,6 +34,7 @@ import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
 import { ConventionsNote } from './ConventionsNote.tsx';
 import { diffConventionsNote } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
+import { useLatestCall } from '../../state/use-latest-call.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
@@ -164,24 +165,27 @@ export function CompareView({ ids }: { ids: string[] }) {
   }, [client, aId, bId]);
 
   // A new snapshot of the underlying joins the choices as it arrives (looked at no more
-  // than once a second: use-arrivals.ts); the pair compared stays as chosen.
+  // than once a second: use-arrivals.ts; one call at a time: use-latest-call.ts); the pair
+  // compared stays as chosen.
   const arrivals = useArrivals();
-  useEffect(() => {
-    if (!client || !underlying || !points) return;
-    const newest = newestStoredOf(underlying);
-    if (!newest || points.some((p) => p.id === newest)) return;
-    let live = true;
-    void client.call('snapshots:history', { underlying }).then((h) => {
-      if (!live || !h.ok) return;
+  // The newest asked for: its answer may be applied while `points` here are not yet its.
+  const asked = useRef<string | undefined>(undefined);
+  useLatestCall(
+    () => {
+      if (!client || !underlying || !points) return null;
+      const newest = newestStoredOf(underlying);
+      if (!newest || newest === asked.current || points.some((p) => p.id === newest)) return null;
+      asked.current = newest;
+      return client.call('snapshots:history', { underlying });
+    },
+    (h) => {
+      if (!h.ok) return (asked.current = undefined);
       setPoints(h.value.rows);
       setPointsUnreadable(h.value.unreadable);
-    });
-    return () => {
-      live = false;
-    };
-    // Only when snapshots arrive, not when the points it sets change.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [arrivals]);
+    },
+    [client, underlying],
+    [arrivals],
+  );
 
   useEffect(() => {
     // Another pair (or none): the last pair's figures must not stay on screen meanwhile.

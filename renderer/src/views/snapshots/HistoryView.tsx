@@ -38,6 +38,7 @@ import {
   historyConventionsNotes,
 } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
+import { useLatestCall } from '../../state/use-latest-call.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -89,13 +90,17 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const [arrived, setArrived] = useState(0);
   const newestLoaded = useRef<{ underlying: string; id: string | undefined } | null>(null);
   const atNewest = useRef(true);
-  useEffect(() => {
-    if (!client || !underlying) return;
-    const same = newestLoaded.current?.underlying === underlying;
-    newestLoaded.current = { underlying, id: newestStoredOf(underlying) };
-    let live = true;
-    void client.call('snapshots:history', { underlying }).then((r) => {
-      if (!live) return;
+  // One call at a time: a snapshot arriving meanwhile asks for one more (use-latest-call.ts).
+  useLatestCall(
+    () => {
+      if (!client || !underlying) return null;
+      const same = newestLoaded.current?.underlying === underlying;
+      newestLoaded.current = { underlying, id: newestStoredOf(underlying) };
+      return client
+        .call('snapshots:history', { underlying })
+        .then((r) => ({ r, same, underlying }));
+    },
+    ({ r, same, underlying }) => {
       performance.mark('history:data', { detail: underlying });
       if (!r.ok) {
         // Not the last underlying's points under this one's name.
@@ -107,11 +112,10 @@ export function HistoryView({ underlying }: { underlying: string }) {
       setPoints(r.value.rows);
       setPointsUnreadable(r.value.unreadable);
       if (!same || atNewest.current) setAt(Math.max(0, r.value.rows.length - 1));
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, underlying, removals, arrived]);
+    },
+    [client, underlying],
+    [removals, arrived],
+  );
   useEffect(() => {
     const loaded = newestLoaded.current;
     if (loaded && newestStoredOf(loaded.underlying) !== loaded.id) setArrived((n) => n + 1);
