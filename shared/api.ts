@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Decision, GEXSnapshot, JobStatus, ProcessingJob } from './domain.ts';
 import { AppError, type Result } from './result.ts';
 import { Diagnostic } from './rules.ts';
-import { SnapshotCells } from './cells.ts';
+import { SnapshotCells, WindowShare } from './cells.ts';
 import { AuditEntry, AuditKind } from './api/audit.ts';
 import { Health, InboxStatus } from './api/engine.ts';
 import {
@@ -35,7 +35,7 @@ import {
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
 
-export { SnapshotCells } from './cells.ts';
+export { SnapshotCells, strikeWindow } from './cells.ts';
 export * from './api/audit.ts';
 export * from './api/engine.ts';
 export * from './api/ingest.ts';
@@ -101,8 +101,14 @@ export const calls = {
   /** How many snapshots are stored (the list above stops at its limit). */
   'snapshots:count': call(none, z.object({ total: z.number().int().min(0) })),
   'snapshots:get': call(z.strictObject({ id: z.string(), attach: AttachFolders }), SnapshotDetail),
-  /** The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry filter). */
-  'snapshots:cells': call(z.strictObject({ id: z.string(), attach: AttachFolders }), SnapshotCells),
+  /**
+   * The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry
+   * filter); with `window_share`, only those of the strikes within spot ± that share.
+   */
+  'snapshots:cells': call(
+    z.strictObject({ id: z.string(), attach: AttachFolders, window_share: WindowShare.optional() }),
+    SnapshotCells,
+  ),
   'snapshots:history': call(HistoryRequest, HistoryAnswer),
   'snapshots:diff': call(
     z.strictObject({ from: z.string().min(1), to: z.string().min(1), attach: AttachFolders }),

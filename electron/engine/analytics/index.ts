@@ -106,9 +106,18 @@ export class Analytics {
     return attachedQuery(() => this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail));
   }
 
-  /** One snapshot's strike × expiry cells, from the store or the attached folder that holds it. */
-  cells(id: string): Promise<Result<SnapshotCells>> {
-    return attachedQuery(() => this.#read(id, (i) => storeCells(this.#store, i), exportCells));
+  /**
+   * One snapshot's strike × expiry cells, from the store or the attached folder that holds
+   * it: all, or with `windowShare` those of the strikes within spot ± that share.
+   */
+  cells(id: string, windowShare?: number): Promise<Result<SnapshotCells>> {
+    return attachedQuery(() =>
+      this.#read(
+        id,
+        (i) => storeCells(this.#store, i, windowShare),
+        (folder, i) => exportCells(folder, i, windowShare),
+      ),
+    );
   }
 
   async #history(req: HistoryRequest): Promise<Result<HistoryAnswer>> {

@@ -196,7 +196,8 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     'snapshots:many': async ({ ids }) => ok(await getSnapshots(store, ids)),
     'snapshots:count': async () => ok({ total: await countSnapshots(store) }),
     'snapshots:get': ({ id, attach }) => withAnalytics(attach, (a) => a.snapshot(id)),
-    'snapshots:cells': ({ id, attach }) => withAnalytics(attach, (a) => a.cells(id)),
+    'snapshots:cells': ({ id, attach, window_share }) =>
+      withAnalytics(attach, (a) => a.cells(id, window_share)),
     'snapshots:history': (req) =>
       withAnalytics(req.attach, (a) =>
         a.history({ ...req, underlying: asStored(req.underlying)! }),
