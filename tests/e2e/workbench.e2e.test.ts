@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { makeChain, cboeCsvText } from '../fixtures/option-chains.ts';
 import { asOfName } from '../../renderer/src/components/plot/chart-about.ts';
 import {
@@ -581,6 +581,29 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     expect(heat.length - 1).toBe(cells.net_gex.length);
     const sum = heat.slice(1).reduce((n, r) => n + Number(r[2]), 0);
     expect(sum).toBeCloseTo(detail.snapshot.total_gex, -3);
+    // Back to spot ± 10 %: the page asks for that window's cells (not every strike's), and
+    // the CSV is exactly the engine's cells of that window, as drawn.
+    const asked: unknown[] = [];
+    const record = (r: Request) => {
+      if (r.url().endsWith('/api/call/snapshots:cells')) asked.push(r.postDataJSON());
+    };
+    page.on('request', record);
+    await page.getByTestId('strike-window').selectOption('0.1');
+    await poll(() => asked.length).toBeGreaterThan(0);
+    page.off('request', record);
+    expect(asked).toEqual([{ id: spxId, window_share: 0.1 }]);
+    const near = await api(
+      desk.te.engine.handlers['snapshots:cells']({ id: spxId, window_share: 0.1 }),
+    );
+    const heatNear = await downloadCsv(() => page.getByTestId('chart-heatmap-csv').click());
+    expect(heatNear.slice(1).map((r) => [r[0], Number(r[1]), Number(r[2])])).toEqual(
+      near.net_gex.map((v, i) => [
+        near.expiries[near.expiry_index[i]!],
+        near.strikes[near.strike_index[i]!],
+        v,
+      ]),
+    );
+    expect(near.net_gex.length).toBeLessThan(cells.net_gex.length);
   });
 
   it('keeps the by-expiry chart’s header tidy with an expiry chosen: PNG and CSV together on the title’s line, the note below', async () => {

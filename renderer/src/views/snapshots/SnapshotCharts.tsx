@@ -1,9 +1,10 @@
 // The open snapshot's workbench: which exposure the by-strike chart shows, which
 // expiries every chart keeps (all, a bucket, one expiry — the walls follow: the
 // engine's per-bucket and per-expiry walls), the window around spot; then the charts
-// by strike, by expiry, the strike × expiry heatmap and the gamma profile. Marks
-// `snapshot:data` when the figures arrive and `snapshot:drawn` once all are drawn
-// (User Timing, read by the e2e speed check).
+// by strike, by expiry, the strike × expiry heatmap and the gamma profile. The cells
+// come for the window (SnapshotPanel asks for them); the by-strike chart under an expiry
+// filter sums every strike's, asked for then. Marks `snapshot:drawn` once all are drawn
+// (User Timing, read by the e2e speed check; SnapshotPanel marks `snapshot:data`).
 import { useEffect, useMemo, useState } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { snapshotAbout } from '../../components/plot/chart-about.ts';
@@ -15,13 +16,7 @@ import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
 import { ExpiryChart } from './ExpiryChart.tsx';
 import { Heatmap } from './Heatmap.tsx';
-import {
-  DEFAULT_WINDOW,
-  levelMarkers,
-  MARK,
-  StrikeChart,
-  StrikeWindowSelect,
-} from './StrikeChart.tsx';
+import { levelMarkers, MARK, StrikeChart, StrikeWindowSelect } from './StrikeChart.tsx';
 import {
   ALL,
   BUCKET_LABEL,
@@ -33,6 +28,7 @@ import {
   type ExpiryFilter,
   type Measure,
 } from './snapshot-data.ts';
+import { useCells } from './use-cells.ts';
 
 function ProfileChart({ detail }: { detail: SnapshotDetail }) {
   const engineZone = useEngineZone();
@@ -129,17 +125,25 @@ function BucketWalls({ detail, filter }: { detail: SnapshotDetail; filter: Expir
 export function SnapshotCharts({
   detail,
   cells,
+  windowShare,
+  onWindowShare,
 }: {
   detail: SnapshotDetail;
+  /** The cells of the window (every strike's when it is 0), null until they arrive. */
   cells: SnapshotCells | null;
+  windowShare: number;
+  onWindowShare(share: number): void;
 }) {
   const [measure, setMeasure] = useState<Measure>('net');
   const [filter, setFilter] = useState<ExpiryFilter>(ALL);
-  const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
   const s = detail.snapshot;
   const engineZone = useEngineZone();
   const about = useMemo(() => snapshotAbout(s, engineZone), [s, engineZone]);
-  const rows = useMemo(() => strikeRows(detail, cells, filter), [detail, cells, filter]);
+  // Under an expiry filter the by-strike chart sums every strike's cells (its whole axis,
+  // its abs γ strike): those of a window would not do.
+  const every = useCells(s.id, filter !== ALL && windowShare !== 0 ? 0 : null);
+  const sums = filter === ALL ? null : windowShare === 0 ? cells : every;
+  const rows = useMemo(() => strikeRows(detail, sums, filter), [detail, sums, filter]);
   const levels = useMemo(() => levelsOf(detail, filter, rows), [detail, filter, rows]);
   const markers = useMemo(
     () => levelMarkers(s.spot, s.zero_gamma, levels, filter !== ALL),
@@ -201,7 +205,7 @@ export function SnapshotCharts({
           </optgroup>
         </select>
       </label>
-      <StrikeWindowSelect value={windowShare} onChange={setWindowShare} testId="strike-window" />
+      <StrikeWindowSelect value={windowShare} onChange={onWindowShare} testId="strike-window" />
       <span className="wb-levels muted" data-testid="filter-levels">
         {levels.source}: call wall <b className="pos">{price(levels.callWall)}</b> · put wall{' '}
         <b className="neg">{price(levels.putWall)}</b> · abs γ strike{' '}
@@ -216,7 +220,7 @@ export function SnapshotCharts({
   return (
     <div className="workbench" data-testid="snapshot-workbench">
       {controls}
-      {filter !== ALL && !cells && <p className="muted">Loading the cells of each expiry…</p>}
+      {filter !== ALL && !sums && <p className="muted">Loading the cells of each expiry…</p>}
       <div className="wb-grid">
         <div className="chart-box wide">
           {needsV3 ? (

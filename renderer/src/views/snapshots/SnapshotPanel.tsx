@@ -3,8 +3,8 @@
 // data quality with the reasons, the way to its history and to a comparison, and the
 // workbench of charts (SnapshotCharts).
 import type { LeftExports } from '../../../../shared/left-exports.ts';
-import { useEffect, useState } from 'react';
-import { LOCAL_ORIGIN, type SnapshotCells, type SnapshotDetail } from '../../../../shared/api.ts';
+import { useEffect, useRef, useState } from 'react';
+import { LOCAL_ORIGIN, type SnapshotDetail } from '../../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
@@ -20,7 +20,9 @@ import { QualityBadge } from '../../components/QualityBadge.tsx';
 import { showPane } from '../../state/workbench.ts';
 import { RemoveSnapshotDialog } from './RemoveSnapshotDialog.tsx';
 import { SnapshotCharts } from './SnapshotCharts.tsx';
+import { DEFAULT_WINDOW } from './StrikeChart.tsx';
 import { measured, REINGEST } from './snapshot-data.ts';
+import { useCells } from './use-cells.ts';
 
 function Figure({
   label,
@@ -54,27 +56,35 @@ export function SnapshotPanel({
 }) {
   const client = useApp((s) => s.client);
   const [detail, setDetail] = useState<SnapshotDetail | null>(null);
-  const [cells, setCells] = useState<SnapshotCells | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [removing, setRemoving] = useState(false);
   const off = useUnreachable();
+  // The charts' window around spot (0: all strikes): the cells asked for are its own,
+  // asked beside the figures (relative to spot, they need not wait for them).
+  const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
+  // `snapshot:data` once both the figures and the cells of this id are in (and again
+  // when the cells of another window arrive), before they are drawn.
+  const arrived = useRef({ id: '', detail: false, cells: false });
+  const landed = (what: 'detail' | 'cells', of: string) => {
+    if (arrived.current.id !== of) arrived.current = { id: of, detail: false, cells: false };
+    arrived.current[what] = true;
+    if (arrived.current.detail && arrived.current.cells)
+      performance.mark('snapshot:data', { detail: of });
+  };
+  const cells = useCells(id, windowShare, (of) => landed('cells', of));
 
   useEffect(() => {
     if (!client) return;
     let live = true;
-    void Promise.all([
-      client.call('snapshots:get', { id }),
-      client.call('snapshots:cells', { id }),
-    ]).then(([res, cellsRes]) => {
+    void client.call('snapshots:get', { id }).then((res) => {
       if (!live) return;
       // A link with the id's first characters (as the engine and the command line take
       // them): the address is written with the whole id, in place, which reads it again.
       if (res.ok && res.value.snapshot.id !== id)
         return inPlace(() => useApp.getState().openSnapshot(res.value.snapshot.id));
-      performance.mark('snapshot:data', { detail: id });
       if (res.ok) {
+        landed('detail', id);
         setDetail(res.value);
-        setCells(cellsRes.ok ? cellsRes.value : null);
         setError(null);
       } else setError(res.error);
     });
@@ -233,7 +243,12 @@ export function SnapshotPanel({
       >
         Conventions: {conventionsLine(s.conventions)}
       </p>
-      <SnapshotCharts detail={detail} cells={cells} />
+      <SnapshotCharts
+        detail={detail}
+        cells={cells}
+        windowShare={windowShare}
+        onWindowShare={setWindowShare}
+      />
     </section>
   );
 }

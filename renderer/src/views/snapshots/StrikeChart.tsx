@@ -5,6 +5,7 @@ import { useMemo } from 'react';
 import type { ChartAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec, Series } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
+import { strikeWindow } from '../../../../shared/api.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { gex, gexScale, gexTick } from '../../text/scale.ts';
 import {
@@ -30,9 +31,9 @@ export const MARK = {
 export const STRIKE_WINDOWS = [0.02, 0.05, 0.1, 0.15, 0.25, 0];
 export const DEFAULT_WINDOW = 0.1;
 
-/** The starting window of a strike axis: spot ± the share, or the whole axis. */
+/** The starting window of a strike axis: spot ± the share (as the engine keeps cells), or the whole axis. */
 export const windowAround = (spot: number, share: number) =>
-  share > 0 ? { lo: spot * (1 - share), hi: spot * (1 + share) } : undefined;
+  share > 0 ? strikeWindow(spot, share) : undefined;
 
 export function StrikeWindowSelect(props: {
   value: number;
