@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   memory: async () => (await import('./memory.bench.ts')).benchMemory(),
   'memory-requests': async () => (await import('./memory.bench.ts')).benchMemoryOverRequests(),
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics(),
+  cells: async () => (await import('./cells.bench.ts')).benchCells(),
   bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
   whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
