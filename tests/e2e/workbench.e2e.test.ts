@@ -513,6 +513,22 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
       await page.getByTestId('chart-strikes-markers').locator('[data-marker=flip]').textContent(),
     ).toBe(`flip ${flip} (all expiries)`);
     await shot(page, 'workbench-snapshot-monthly');
+    // Its by-strike chart sums every strike's monthly cells, not only those of the window
+    // the heatmap asked for: the whole axis holds each strike a monthly expiry has.
+    const every = await api(desk.te.engine.handlers['snapshots:cells']({ id: spxId }));
+    const months = new Set(
+      detail.expiries.filter((e) => e.bucket === 'monthly').map((e) => e.expiry),
+    );
+    const monthlyStrikes = [
+      ...new Set(
+        every.strike_index
+          .filter((_, i) => months.has(every.expiries[every.expiry_index[i]!]!))
+          .map((k) => every.strikes[k]!),
+      ),
+    ].sort((a, b) => a - b);
+    await chart.getByRole('button', { name: 'Whole axis' }).click();
+    const byStrike = await downloadCsv(() => page.getByTestId('chart-strikes-csv').click());
+    expect(byStrike.slice(1).map((r) => Number(r[0]))).toEqual(monthlyStrikes);
 
     // One expiry: its own walls, and the heatmap keeps that one row, read from the keyboard.
     const one = detail.expiries.find((e) => e.call_wall !== null && e.put_wall !== null)!;
