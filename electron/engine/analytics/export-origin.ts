@@ -1,13 +1,15 @@
 // Snapshots of an attached export folder (another workstation's data folder), read
 // read-only from its Parquet files with nodejs-polars: history from one underlying's
 // partitions, the latest per underlying from the latest date partitions, a snapshot's
-// summary and strikes from its own files. Measured against DuckDB's read_parquet of the
-// same files (bench/analytics.bench.ts, docs/analytics.md): a partition's glob as one lazy
-// scan, collected off the event loop, and a few files read one by one, were the fastest.
-// Rows already read are kept per file (path, modification time): a second query reads
-// only new files. A file that cannot be read (a copy still arriving, a damaged one) is
-// named beside what the others gave (history, latest), and tried again by the next query.
+// summary and strikes from its own files. A row file (one row) is read from its bytes,
+// fetched asynchronously and parsed in slices between which the event loop runs: the
+// engine's reads must never hold the store's commits of a burst's results (lazy scans, on
+// Polars' threads, did; readRows below). Rows already read are kept per file (path,
+// modification time): a second query reads only new files. A file that cannot be read (a
+// copy still arriving, a damaged one) is named beside what the others gave (history,
+// latest), and tried again by the next query.
 import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { polars } from '../native-modules.ts';
 import { readExportFile, UnreadableExport, type ExportFolder } from './export-folder.ts';
@@ -44,23 +46,74 @@ const SUMMARY_COLUMNS: [keyof typeof SNAPSHOT_ROW_TYPES, string][] = [
   ['conventions', 'conventions'],
   ['created_at_ms', 'created_at_ms'],
 ];
+const COLUMNS = SUMMARY_COLUMNS.map(([c]) => c);
+
+/** Row files whose bytes are being read at once, ahead of the one parsed. */
+const READ_AHEAD = 4;
+/** Parsing gives the event loop back after this long (ms): the store's commits run between. */
+const SLICE_MS = 4;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * How the row files are scanned: by the row's declared types (snapshot-row.ts), a column a
- * file does not have (an older file: no conventions, no created_at_ms) read as null, the
- * columns not read ignored.
+ * One row file's summary columns, under the summary's names, from its bytes: read eagerly
+ * (a row file is one row), only these columns; a file written before 2026-12-06 lacks
+ * conventions and created_at_ms, so where a column is missing the whole row is read and
+ * the absent ones are null.
  */
-const SCAN = () => {
+function parseRow(bytes: Buffer): Record<string, unknown> | undefined {
   const pl = polars();
-  const types = { string: pl.Utf8, float: pl.Float64, int: pl.Int64 } as const;
-  return {
-    schema: Object.fromEntries(SUMMARY_COLUMNS.map(([c]) => [c, types[SNAPSHOT_ROW_TYPES[c]]])),
-    missingColumns: 'insert',
-    extraColumns: 'ignore',
-  } as const;
-};
-const FILE = '__file';
-/** Below this share of a partition's files, they are read one by one rather than by the partition's glob. */
-const GLOB_SHARE = 0.5;
+  let frame;
+  try {
+    frame = pl.readParquet(bytes, { columns: COLUMNS });
+  } catch (e) {
+    if (!/unable to find column/i.test(String(e))) throw e;
+    frame = pl.readParquet(bytes);
+  }
+  const [r] = frame.toRecords() as Record<string, unknown>[];
+  return r && Object.fromEntries(SUMMARY_COLUMNS.map(([c, as]) => [as, r[c] ?? null]));
+}
+
+/**
+ * The rows of these files, each as it is read, or the file that could not be read. The
+ * bytes are read asynchronously (a few files ahead) and parsed on the event loop, which is
+ * given back every SLICE_MS. Not a lazy scan: a Polars scan cost 12–29 ms of CPU per file on
+ * Polars' own threads, whatever the file's size (one row here); a cold levels read of 980
+ * files took 27 s, and all that time the store committed a burst's finished jobs a few a
+ * second (docs/analytics.md, "A cold read beside a burst"). Parsing a row file's bytes
+ * takes under a millisecond.
+ */
+async function* readRows(
+  files: { file: string; mtimeMs: number }[],
+): AsyncGenerator<
+  { row: Record<string, unknown>; file: string; mtimeMs: number } | UnreadableExport
+> {
+  const bytes = (file: string) =>
+    readFile(file).then(
+      (b) => ({ ok: true as const, b }),
+      (e: unknown) => ({ ok: false as const, e }),
+    );
+  const ahead = files.slice(0, READ_AHEAD).map((f) => bytes(f.file));
+  let slice = performance.now();
+  for (const [i, { file, mtimeMs }] of files.entries()) {
+    const read = await ahead.shift()!;
+    const next = files[i + READ_AHEAD];
+    if (next) ahead.push(bytes(next.file));
+    let got;
+    try {
+      if (!read.ok) throw read.e;
+      const row = parseRow(read.b);
+      got = row && { row, file, mtimeMs };
+    } catch (e) {
+      got = new UnreadableExport(file, e);
+    }
+    if (got) yield got;
+    if (performance.now() - slice >= SLICE_MS) {
+      await yieldToLoop();
+      slice = performance.now();
+    }
+  }
+}
 
 const mtime = (file: string): number | null => {
   try {
@@ -81,28 +134,26 @@ export class ExportOrigin implements SnapshotOrigin {
   }
 
   /**
-   * The summaries of these snapshot files: from the cache, else read (a partition's glob
-   * when most of it is wanted); and the files that could not be read.
+   * The summaries of these snapshot files: from the cache, else read (readRows); and the
+   * files that could not be read.
    */
   async #summaries(files: string[]): Promise<Readable<SnapshotSummary>> {
     const out: SnapshotSummary[] = [];
-    const unreadable: UnreadableExport[] = [];
-    const missing = new Map<string, { file: string; mtimeMs: number }[]>();
+    const missing: { file: string; mtimeMs: number }[] = [];
     for (const file of files) {
       const m = mtime(file);
       if (m === null) continue;
       const hit = this.#cache.get(file);
       if (hit && hit.mtimeMs === m) out.push(hit.summary);
-      else {
-        // Partition of the underlying: <root>/snapshots/underlying=U
-        const partition = dirname(dirname(file));
-        if (!missing.has(partition)) missing.set(partition, []);
-        missing.get(partition)!.push({ file, mtimeMs: m });
-      }
+      else missing.push({ file, mtimeMs: m });
     }
-    if (missing.size === 0) return { rows: out, unreadable };
-    const pl = polars();
-    const read = (r: Record<string, unknown>, file: string, mtimeMs: number) => {
+    const unreadable: UnreadableExport[] = [];
+    for await (const got of readRows(missing)) {
+      if (got instanceof UnreadableExport) {
+        unreadable.push(got);
+        continue;
+      }
+      const { row: r, file, mtimeMs } = got;
       // created_at as the row records it; an older file's, its modification time.
       const recorded = r.created_at_ms;
       const created =
@@ -110,52 +161,6 @@ export class ExportOrigin implements SnapshotOrigin {
       const summary = { ...toSummary(r, this.origin), created_ms: created };
       this.#cache.set(file, { mtimeMs, summary });
       out.push(summary);
-    };
-    for (const [partition, wanted] of missing) {
-      // Most of the partition: one lazy scan of its glob, collected off the event loop. Should
-      // one of its files be unreadable (a copy still arriving), the files are read one by one,
-      // which names it and reads the others.
-      const frame =
-        wanted.length >= GLOB_SHARE * this.folder.partitionFiles(partition).length
-          ? await pl
-              .scanParquet(`${partition}/*/*.parquet`, { includeFilePaths: FILE, ...SCAN() })
-              .select(pl.col(FILE), ...SUMMARY_COLUMNS.map(([c, as]) => pl.col(c).alias(as)))
-              .collect()
-              .catch(() => null)
-          : null;
-      if (frame) {
-        const times = new Map(wanted.map((w) => [w.file, w.mtimeMs]));
-        for (const r of frame.toRecords() as Record<string, unknown>[]) {
-          const m = times.get(String(r[FILE]));
-          if (m !== undefined) read(r, String(r[FILE]), m);
-        }
-      } else {
-        // A few files: read one by one (a lazy concat of many single-file scans measured far
-        // slower), yielding to the event loop now and then.
-        for (const [i, w] of wanted.entries()) {
-          if (i % 16 === 15) await new Promise((resolve) => setImmediate(resolve));
-          const [r] = await readExportFile(
-            w.file,
-            async () =>
-              (
-                await pl
-                  .scanParquet(w.file, SCAN())
-                  .select(...SUMMARY_COLUMNS.map(([c]) => pl.col(c)))
-                  .collect()
-              ).toRecords() as Record<string, unknown>[],
-          ).catch((e: unknown) => {
-            if (!(e instanceof UnreadableExport)) throw e;
-            unreadable.push(e);
-            return [];
-          });
-          if (r)
-            read(
-              Object.fromEntries(SUMMARY_COLUMNS.map(([c, as]) => [as, r[c]])),
-              w.file,
-              w.mtimeMs,
-            );
-        }
-      }
     }
     return { rows: out, unreadable };
   }
