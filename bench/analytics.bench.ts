@@ -1,9 +1,9 @@
 // Analytics over many snapshots (history, levels, diff), at 1,000 and 10,000 snapshots
 // stored by the real pipeline and store: DuckDB over the store's tables (what the engine
 // uses for its own snapshots); over the Hive Parquet exports (what an attached folder is),
-// nodejs-polars lazy scans (the engine's reader: only the partitions a query needs; cold,
-// and warm from its per-file cache) against DuckDB's read_parquet of the same files, and
-// both engines over a glob of the whole dataset. Every variant's answer is checked against
+// the engine's reader (only the partitions a query needs, each row file parsed from its
+// bytes; cold, and warm from its per-file cache), nodejs-polars lazy scans and DuckDB's
+// read_parquet of the same files, and both engines over a glob of the whole dataset. Every variant's answer is checked against
 // the store's before it is timed; variants of one query are timed round-robin, so load
 // from other work on the machine falls on all of them alike. `GEX_BENCH_ANALYTICS=1000`
 // stops at 1,000.

@@ -21,6 +21,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   analytics: async () => (await import('./analytics.bench.ts')).benchAnalytics(),
   cells: async () => (await import('./cells.bench.ts')).benchCells(),
   bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
+  'attached-read': async () => (await import('./attached-read.bench.ts')).benchAttachedRead(),
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
   whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
 };
