@@ -42,7 +42,7 @@ const SUMMARY_COLUMNS: [keyof typeof SNAPSHOT_ROW_TYPES, string][] = [
   ['absolute_gamma_strike', 'absolute_gamma_strike'],
   ['measures_version', 'measures_version'],
   ['content_hash', 'content_hash'],
-  // Absent from files written before 2026-12-06: read as null (SCAN below).
+  // Absent from files written before 2026-12-06: read as null (parseRow below).
   ['conventions', 'conventions'],
   ['created_at_ms', 'created_at_ms'],
 ];
