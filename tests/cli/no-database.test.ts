@@ -18,11 +18,11 @@ const READS: string[][] = [
   ['queue'],
   ['audit'],
   ['sources'],
-  ['snapshot', 'x'],
+  ['snapshot', 'abcd'],
   ['history', 'SPX'],
-  ['diff', 'a', 'b'],
+  ['diff', 'abcd', 'bcde'],
   ['levels'],
-  ['export', 'x', '--format', 'csv', '--out', '-'],
+  ['export', 'abcd', '--format', 'csv', '--out', '-'],
   ['rules', 'show'],
   ['rules', 'history'],
   ['rules', 'whatif', RULES],
@@ -76,7 +76,7 @@ describe('a command that only reads, where no database is', () => {
     const jobs = await runCli(['jobs'], { home });
     expect(jobs.code, jobs.stderr).toBe(0);
     expect(jobs.stdout).toMatch(/^submitted +status/);
-    const missing = await runCli(['snapshot', 'x'], { home });
+    const missing = await runCli(['snapshot', 'abcd'], { home });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('NOT_FOUND');
     // The default rules, as a new store has them.
