@@ -22,6 +22,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   cells: async () => (await import('./cells.bench.ts')).benchCells(),
   bursts: async () => (await import('./bursts.bench.ts')).benchBursts(),
   'attached-read': async () => (await import('./attached-read.bench.ts')).benchAttachedRead(),
+  board: async () => (await import('./board.bench.ts')).benchBoard(),
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
   whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
 };
