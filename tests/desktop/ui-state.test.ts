@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { formatRoute, HOME, parseHash } from '../../renderer/src/state/route.ts';
-import { countJobs } from '../../renderer/src/state/job-counts.ts';
+import { countJobs, openByLevel } from '../../renderer/src/state/job-counts.ts';
 import { DEFAULT_SETTINGS, readSettings } from '../../renderer/src/state/settings.ts';
 import { draftStore, readDraft } from '../../renderer/src/state/rule-draft.ts';
 import {
@@ -95,6 +95,45 @@ describe('job counts', () => {
       completed: 2,
       failed: 3,
       cancelled: 1,
+    });
+  });
+});
+
+describe("open jobs by level (the Queue's level cards)", () => {
+  const job = (patch: Partial<ProcessingJob>) =>
+    ({
+      status: 'queued',
+      effective_priority: 'LOW',
+      late: false,
+      submitted_at: '2026-12-06T09:00:00.000Z',
+      run_ended_at: null,
+      ...patch,
+    }) as ProcessingJob;
+  it('counts by the level after escalation, deciding as waiting, a finished run as storing, and the oldest arrival waiting', () => {
+    const open = openByLevel([
+      job({ submitted_at: '2026-12-06T09:00:05.000Z' }),
+      job({ status: 'deciding', submitted_at: '2026-12-06T09:00:02.000Z', late: true }),
+      job({ status: 'running', submitted_at: '2026-12-06T08:00:00.000Z' }),
+      job({ status: 'running', run_ended_at: '2026-12-06T09:00:09.000Z' }),
+      job({ priority: 'LOW', effective_priority: 'HIGH', late: true }),
+      job({ status: 'completed', effective_priority: 'CRITICAL' }),
+      job({ status: 'failed' }),
+    ]);
+    expect(Object.fromEntries(open)).toEqual({
+      LOW: {
+        waiting: 2,
+        running: 1,
+        storing: 1,
+        late: 1,
+        oldestSubmittedMs: Date.parse('2026-12-06T09:00:02.000Z'),
+      },
+      HIGH: {
+        waiting: 1,
+        running: 0,
+        storing: 0,
+        late: 1,
+        oldestSubmittedMs: Date.parse('2026-12-06T09:00:00.000Z'),
+      },
     });
   });
 });

@@ -1,7 +1,12 @@
 // The jobs counted by status, once per change of the job list, so that the Queue's
 // filters, its empty-state text and the status bar all say the same numbers (the
 // status bar used to read the scheduler's window and said "failed 0" beside failed jobs).
-import { isStoring, isWaiting, type ProcessingJob } from '../../../shared/domain.ts';
+import {
+  isStoring,
+  isWaiting,
+  type PriorityLevel,
+  type ProcessingJob,
+} from '../../../shared/domain.ts';
 
 export interface JobCounts {
   all: number;
@@ -43,4 +48,43 @@ export function countJobs(jobs: Iterable<ProcessingJob>): JobCounts {
   }
   c.active = c.queued + c.running + c.storing;
   return c;
+}
+
+/** A level's open jobs, as the Queue's level cards show them. */
+export interface OpenAtLevel {
+  /** Queued, or in the facts read that decides them (at the level they could still get). */
+  waiting: number;
+  running: number;
+  storing: number;
+  late: number;
+  /** The arrival of the oldest one waiting (ms), or null. */
+  oldestSubmittedMs: number | null;
+}
+
+/**
+ * Per effective level, from the job list the Queue's table shows, so that the level cards
+ * and the rows beside them agree at every moment: the engine's statistics come at most
+ * every 250 ms and may wait behind a busy store's commits (about 2 s under a burst), while
+ * the rows follow the jobs' events.
+ */
+export function openByLevel(jobs: Iterable<ProcessingJob>): Map<PriorityLevel, OpenAtLevel> {
+  const out = new Map<PriorityLevel, OpenAtLevel>();
+  for (const job of jobs) {
+    const waiting = isWaiting(job.status);
+    if (!waiting && job.status !== 'running') continue;
+    const level = job.effective_priority;
+    let l = out.get(level);
+    if (!l) {
+      l = { waiting: 0, running: 0, storing: 0, late: 0, oldestSubmittedMs: null };
+      out.set(level, l);
+    }
+    if (job.late) l.late++;
+    if (waiting) {
+      l.waiting++;
+      const at = Date.parse(job.submitted_at);
+      if (l.oldestSubmittedMs === null || at < l.oldestSubmittedMs) l.oldestSubmittedMs = at;
+    } else if (isStoring(job)) l.storing++;
+    else l.running++;
+  }
+  return out;
 }

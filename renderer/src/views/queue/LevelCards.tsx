@@ -1,11 +1,14 @@
 // Per level: jobs waiting and running (and, apart, those whose run is over and whose
 // result waits to be stored), late ones, the oldest wait against the
-// level's target, and the latency percentiles. Targets and late behaviour come from
+// level's target, and the latency percentiles. What is open comes from the job list the
+// table beside them shows (state/job-counts.ts), while it holds every job; the latencies,
+// and the open jobs of a list cut at its limit, from the engine's statistics. Targets and late behaviour come from
 // the active rule set (state/levels.ts) and change as soon as a new one is activated.
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { LevelPolicyInfo, LevelStats } from '../../../../shared/api.ts';
 import { PRIORITY_LEVELS } from '../../../../shared/domain.ts';
 import { useDataNow } from '../../state/reach.ts';
+import { openByLevel, type OpenAtLevel } from '../../state/job-counts.ts';
 import { useApp } from '../../state/store.ts';
 import { useLevels, lateWords } from '../../state/levels.ts';
 import { duration, int, span } from '../../text/numbers.ts';
@@ -34,14 +37,16 @@ function Figure({
   );
 }
 
-/**
- * The oldest job's wait now: counted on each second from its arrival, on the clock the rows
- * use, not frozen at the last statistics (which come every 2 s).
- */
-function oldestWait(l: LevelStats | undefined, now: number): number | null {
-  if (!l?.oldest_submitted_at) return l?.oldest_wait_ms ?? null;
-  return Math.max(0, now - Date.parse(l.oldest_submitted_at));
-}
+/** A level's open jobs from the engine's statistics, when the job list does not hold them all. */
+const fromStats = (l: LevelStats | undefined): OpenAtLevel => ({
+  waiting: l?.waiting ?? 0,
+  running: l?.running ?? 0,
+  storing: l?.storing ?? 0,
+  late: l?.late ?? 0,
+  oldestSubmittedMs: l?.oldest_submitted_at ? Date.parse(l.oldest_submitted_at) : null,
+});
+
+const NONE_OPEN = fromStats(undefined);
 
 function targetLine(p: LevelPolicyInfo | undefined): string {
   if (!p) return 'target —';
@@ -50,8 +55,17 @@ function targetLine(p: LevelPolicyInfo | undefined): string {
 
 export const LevelCards = memo(function LevelCards() {
   const stats = useApp((s) => s.stats);
+  const jobs = useApp((s) => s.jobs);
+  const jobsVersion = useApp((s) => s.jobsVersion);
+  const wholeList = useApp((s) => s.jobsListed && !s.jobsTruncated);
   const levels = useLevels((s) => s.levels);
   const now = useDataNow(1000);
+  const listed = useMemo(
+    () => (wholeList ? openByLevel(jobs.values()) : null),
+    // jobsVersion moves whenever the (mutable) map changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [jobs, jobsVersion, wholeList],
+  );
   const byLevel = new Map(stats?.levels.map((l) => [l.level, l]) ?? []);
   const policies = new Map(levels?.map((l) => [l.level, l]) ?? []);
   const order = levels?.map((l) => l.level) ?? PRIORITY_LEVELS;
@@ -59,8 +73,11 @@ export const LevelCards = memo(function LevelCards() {
     <section className="level-cards" data-testid="level-cards" aria-label="Queue by level">
       {order.map((level) => {
         const l = byLevel.get(level);
+        const open = listed ? (listed.get(level) ?? NONE_OPEN) : fromStats(l);
         const policy = policies.get(level);
-        const oldest = oldestWait(l, now);
+        // Counted on each second from its arrival, on the clock the rows use.
+        const oldest =
+          open.oldestSubmittedMs === null ? null : Math.max(0, now - open.oldestSubmittedMs);
         const overdue = !!policy && (oldest ?? 0) > policy.target_ms;
         return (
           <div
@@ -83,14 +100,14 @@ export const LevelCards = memo(function LevelCards() {
               </span>
             </div>
             <div className="card-figures">
-              <Figure value={int(l?.waiting ?? 0)} label="waiting" testId={`waiting-${level}`} />
+              <Figure value={int(open.waiting)} label="waiting" testId={`waiting-${level}`} />
               <Figure
-                value={int(l?.running ?? 0)}
+                value={int(open.running)}
                 label="running"
                 testId={`running-${level}`}
                 title="Being computed by a worker"
               />
-              <Figure value={int(l?.late ?? 0)} label="late" tone={l?.late ? 'neg' : ''} />
+              <Figure value={int(open.late)} label="late" tone={open.late ? 'neg' : ''} />
               <Figure
                 value={duration(oldest)}
                 label="oldest wait"
@@ -101,13 +118,13 @@ export const LevelCards = memo(function LevelCards() {
                 }
               />
             </div>
-            {!!l?.storing && (
+            {!!open.storing && (
               <div
                 className="card-storing small muted"
                 data-testid={`storing-${level}`}
                 title="Computed, their results waiting to be stored (their workers are free)"
               >
-                + {int(l.storing)} storing
+                + {int(open.storing)} storing
               </div>
             )}
             <div
