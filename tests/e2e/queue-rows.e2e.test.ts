@@ -99,6 +99,14 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     await body.locator('[data-testid=job-row]').first().focus();
     await page.keyboard.press('End');
     await poll(() => row('tiny-000.csv').count()).toBe(1);
+    // The hint over the table's corner, shown while the table has the focus, leaves the
+    // last row moved to in full view (it covered part of it).
+    const hint = page.getByTestId('keys-hint').first();
+    expect(await hint.isVisible()).toBe(true);
+    await poll(async () => {
+      const last = (await row('tiny-000.csv').boundingBox())!;
+      return last.y + last.height <= (await hint.boundingBox())!.y;
+    }).toBe(true);
     // Browser-side, as source text (this file is type-checked without the DOM library).
     const badgeless = () =>
       page.evaluate(`[...document.querySelectorAll('[data-testid=job-row]')]

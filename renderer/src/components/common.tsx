@@ -114,6 +114,12 @@ export function ErrorLine({
  * are one Tab stop and their buttons are out of the Tab order): in the corner of the
  * table's area, so that showing it moves nothing. The rows name them in aria-keyshortcuts.
  */
+/**
+ * Room (px) a table with a KeysHint keeps after its last row and below a row scrolled to,
+ * so that the hint over the table's corner never covers a row the analyst moved to.
+ */
+export const KEYS_HINT_ROOM = 30;
+
 export function KeysHint({ keys }: { keys: [key: string, does: string][] }) {
   return (
     <p className="keys-hint" aria-hidden data-testid="keys-hint">

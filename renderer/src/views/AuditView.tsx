@@ -170,6 +170,7 @@ function AuditTable({
           empty={loaded ? 'No audit entries.' : 'Loading the audit trail…'}
           onOpen={(e) => toggle(e.id)}
           openId={open}
+          keysHint
           estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
           overscan={12}
           renderRow={({ row: e, index, key, top, rowProps, measure }) => (

@@ -19,7 +19,7 @@ import { useJob } from '../state/use-job.ts';
 import { useDataNow } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
 import { basename, int } from '../text/numbers.ts';
-import { ErrorLine, KeysHint, LevelBadge } from '../components/common.tsx';
+import { ErrorLine, KEYS_HINT_ROOM, KeysHint, LevelBadge } from '../components/common.tsx';
 import { JobDrawer } from '../components/JobDrawer.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../components/table/use-table.ts';
@@ -155,6 +155,8 @@ export function QueueView() {
     estimateSize: () => ROW,
     overscan: 8,
     scrollMargin: ROW,
+    paddingEnd: KEYS_HINT_ROOM,
+    scrollPaddingEnd: KEYS_HINT_ROOM,
     getItemKey: (i) => rows[i]!.id,
   });
   const items = virtualizer.getVirtualItems();
@@ -340,7 +342,8 @@ export function QueueView() {
               <div
                 role="rowgroup"
                 className="vlist"
-                style={{ height: virtualizer.getTotalSize() - ROW }}
+                // Every row and the room after the last (the header is the scroll margin, above).
+                style={{ height: virtualizer.getTotalSize() }}
               >
                 {items.map((item) => {
                   const job = rows[item.index]!;

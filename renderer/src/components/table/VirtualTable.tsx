@@ -8,6 +8,7 @@
 // (7 of 8 windows, against 0 of 8 with its own), for a reason not found yet.
 import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { KEYS_HINT_ROOM } from '../common.tsx';
 import { TableHead } from './TableHead.tsx';
 import { tableStyle, type TableModel } from './use-table.ts';
 import { useRoving } from './roving.ts';
@@ -58,6 +59,8 @@ export interface VirtualTableProps<T extends { id: string | number }, C> {
    * brought into view when it opens (reveal.ts).
    */
   openId?: string | number | null;
+  /** The table shows a KeysHint over its corner: room is kept for it after the last row. */
+  keysHint?: boolean;
 }
 
 export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTableProps<T, C>) {
@@ -73,6 +76,7 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     scrollMargin: ROW_HEIGHT,
     // A row scrolled to from below stops under the sticky header, not behind it.
     scrollPaddingStart: ROW_HEIGHT,
+    ...(p.keysHint ? { paddingEnd: KEYS_HINT_ROOM, scrollPaddingEnd: KEYS_HINT_ROOM } : {}),
     getItemKey: (i) => rows[i]!.id,
   });
   const items = virtualizer.getVirtualItems();
@@ -142,7 +146,8 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
           <div
             role="rowgroup"
             className="vlist"
-            style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}
+            // Every row and the room after the last (the header is the scroll margin, above).
+            style={{ height: virtualizer.getTotalSize() }}
           >
             {items.map((item) =>
               p.renderRow({
