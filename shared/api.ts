@@ -142,11 +142,18 @@ export const calls = {
     }),
     z.array(z.union([Decision, z.object({ error: AppError })])),
   ),
+  /**
+   * Stores `text` as the new active version. `base`: the version the change was made
+   * against; refused (CONFLICT, naming the version active now, its author and comment) when
+   * another is active by then, and nothing is activated. Without it, `text` replaces
+   * whatever is active.
+   */
   'rules:activate': call(
     z.strictObject({
       text: z.string(),
       author: z.string().min(1),
       comment: z.string().default(''),
+      base: z.number().int().min(1).optional(),
     }),
     RuleVersion,
   ),

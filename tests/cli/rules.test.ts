@@ -162,6 +162,58 @@ describe('gex-desk rules', () => {
     expect(missing.code).not.toBe(0);
   });
 
+  it('activate --base N refuses (exit 1) when another version was activated since N; without it, FILE replaces any', async () => {
+    const { dir, args } = cliHome();
+    const home = dir;
+    const text = readFileSync(DEFAULT, 'utf8');
+    const bob = join(dir, 'bob.json');
+    writeFileSync(bob, text.replace('"age_s": { "<": 300 }', '"age_s": { "<": 240 }'));
+    const ana = join(dir, 'ana.json');
+    writeFileSync(ana, text.replace('"age_s": { "<": 5 }', '"age_s": { "<": 7 }'));
+    const bobs = await runCli(
+      [
+        'rules',
+        'activate',
+        bob,
+        '--author',
+        'cli-bob',
+        '--comment',
+        'demote 2',
+        '--base',
+        '1',
+        ...args,
+      ],
+      { home },
+    );
+    expect(bobs.code, bobs.stderr).toBe(0);
+    expect(bobs.stdout).toBe('rule set version 2 is active (demote 2)\n');
+    const stale = await runCli(
+      ['rules', 'activate', ana, '--author', 'ana', '--comment', 'seven', '--base', '1', ...args],
+      { home },
+    );
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toContain(
+      'Version 2 (by cli-bob: "demote 2") has been activated since version 1',
+    );
+    const history = await runCli(['rules', 'history', '--json', ...args], { home });
+    expect(history.lines.map((v) => [v.version, v.active])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+    const bad = await runCli(
+      ['rules', 'activate', ana, '--author', 'ana', '--base', 'x', ...args],
+      {
+        home,
+      },
+    );
+    expect(bad.code).toBe(2);
+    // As before: no --base, the whole file is the analyst's choice.
+    const plain = await runCli(['rules', 'activate', ana, '--author', 'ana', ...args], { home });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toBe('rule set version 3 is active (no comment)\n');
+  });
+
   it('a rule file - is the rules piped in: check, whatif and activate read stdin (`rules show | … | rules check -`)', async () => {
     const { dir, args } = cliHome();
     const home = dir;

@@ -250,8 +250,8 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     },
     'rules:check': async ({ text }) => ok((await import('../rules/index.ts')).checkRules(text)),
     'rules:dryRun': ({ text, facts }) => withService((s) => s.dryRun(text, facts)),
-    'rules:activate': ({ text, author, comment }) =>
-      withService((s) => s.activate(text, author, comment)),
+    'rules:activate': ({ text, author, comment, base }) =>
+      withService((s) => s.activate(text, author, comment, base)),
     'rules:history': () => withService(async (s) => ok(await s.history())),
     'rules:get': ({ version }) => withService((s) => s.text(version)),
     'rules:rollback': ({ version, author, comment }) =>

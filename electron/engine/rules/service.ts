@@ -22,6 +22,7 @@ import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import {
   activeRuleSet,
+  activeRuleVersion,
   decidingRuleVersions,
   ruleHistory,
   ruleSetText,
@@ -135,7 +136,19 @@ export class RulesService {
     );
   }
 
-  async activate(text: string, author: string, comment: string): Promise<Result<RuleVersion>> {
+  /**
+   * Stores `text` as the new active version. With `base` (the version the analyst's draft
+   * started from, or the one whose changes they chose to undo), refused as CONFLICT when
+   * another version is active by then: read in the same transaction as the write, so no
+   * activation can land between the check and the new version. Without it, `text` replaces
+   * whatever is active (`rules activate FILE`: the whole file is the analyst's choice).
+   */
+  async activate(
+    text: string,
+    author: string,
+    comment: string,
+    base?: number,
+  ): Promise<Result<RuleVersion>> {
     const checked = checkRules(text);
     if (!checked.ok) {
       const first = checked.diagnostics.find((d) => d.severity === 'error');
@@ -151,7 +164,11 @@ export class RulesService {
     if (!parsed.ok) return parsed;
     // The new version and its audit entry are one fact: written together, then announced.
     const announce = (e: AuditEntry) => this.#events?.emit('audit:appended', e);
-    const version = await auditedTransaction(this.#store, announce, async (tx, audit) => {
+    const stored = await auditedTransaction(this.#store, announce, async (tx, audit) => {
+      if (base !== undefined) {
+        const now = await activeRuleVersion(tx);
+        if (now && now.version !== base) return { stale: now };
+      }
       const v = await storeRuleSet(tx, text, author, comment);
       await audit({
         kind: 'rules',
@@ -164,8 +181,10 @@ export class RulesService {
         explanation: `rule set version ${v.version} activated${comment ? `: ${comment}` : ''}`,
         actor: author,
       });
-      return v;
+      return { stale: null, v };
     });
+    if (stored.stale) return staleBase(base!, stored.stale);
+    const version = stored.v;
     const replaced = this.#active;
     this.#active = {
       version: version.version,
@@ -212,6 +231,18 @@ export class RulesService {
       ? err('NOT_FOUND', `There is no rule set version ${version}.`)
       : ok({ version, text });
   }
+}
+
+/** The refusal of an activation whose base is no longer the active version: who replaced it and why. */
+export function staleBase(base: number, active: RuleVersion) {
+  const why = active.comment.trim() ? `"${active.comment.trim()}"` : 'no comment';
+  return err(
+    'CONFLICT',
+    `Version ${active.version} (by ${active.author}: ${why}) has been activated since version ${base}, ` +
+      `which this change was based on; nothing was activated. Compare with version ${active.version} ` +
+      `and activate again, based on it, to replace it.`,
+    { field: 'base' },
+  );
 }
 
 export function compileText(text: string, version: number | null): Result<CompiledRules> {

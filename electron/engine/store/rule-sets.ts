@@ -24,6 +24,14 @@ export async function activeRuleSet(
   return row && { version: num(row.version), text: row.text };
 }
 
+/** The active version as stored (author, comment, time), read in the caller's transaction when given one. */
+export async function activeRuleVersion(db: Store | Tx): Promise<RuleVersion | undefined> {
+  const rows = await db.all<Record<string, unknown>>(
+    `${SELECT} WHERE active ORDER BY version DESC LIMIT 1`,
+  );
+  return rows[0] && toVersion(rows[0]);
+}
+
 export async function ruleSetText(store: Store, version: number): Promise<string | undefined> {
   return (
     await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version])

@@ -174,6 +174,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
       author: { type: 'string' },
       comment: { type: 'string' },
       version: { type: 'string' },
+      base: { type: 'string' },
       json: { type: 'boolean' },
     },
     {
@@ -190,6 +191,10 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} needs --author NAME`);
   if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
+  if (values.base !== undefined && sub !== 'activate')
+    throw new UsageError(`--base is for rules activate (the version FILE was edited from)`);
+  // The version FILE was edited from: refused (exit 1) when another is active by then.
+  const base = int(values.base, '--base', 1);
   const text = sub === 'activate' ? await readText(positionals[0]!, 'activate') : '';
   // Refused as `rules check` refuses it, without touching the database.
   if (sub === 'activate' && refusedAsChecked(ruleFileName(positionals[0]!), text, out))
@@ -259,6 +264,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
                 text,
                 author: values.author!,
                 comment: values.comment ?? '',
+                ...(base !== undefined ? { base } : {}),
               })
             : await api.call('rules:rollback', { version: version!, author: values.author! });
         if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));

@@ -32,8 +32,10 @@ export const RULES_USAGE = `gex-desk rules <command>
                              --json: one object a problem, with its end: endLine, endColumn)
   show [--version N] [--json]
                              print the active (or a stored) rule set
-  activate FILE --author NAME [--comment TEXT] [--json]
-                             store FILE as a new version and make it active
+  activate FILE --author NAME [--comment TEXT] [--base N] [--json]
+                             store FILE as a new version and make it active; with --base N
+                             (the version FILE was edited from), refused (exit 1) when
+                             another version has been activated since
   history [--json]           list the stored versions
   rollback VERSION --author NAME [--json]
                              activate an earlier version again (as a new version)
