@@ -182,7 +182,13 @@ describe('the rule draft', () => {
     // Another version activated meanwhile: the draft keeps its own starting point.
     drafts.save('{"a":3}', { version: 4, text: '{"a":9}' }, new Date('2025-12-02T10:05:00Z'));
     expect(drafts.load()).toMatchObject({ text: '{"a":3}', base: 3 });
+    // Its changes carried onto version 4: the draft is based on it from now on.
+    drafts.rebase(4);
+    drafts.save('{"a":4}', { version: 4, text: '{"a":9}' });
+    expect(drafts.load()).toMatchObject({ text: '{"a":4}', base: 4 });
     drafts.save('{"a":9}', { version: 4, text: '{"a":9}' });
+    expect(drafts.load()).toBeNull();
+    drafts.rebase(5);
     expect(drafts.load()).toBeNull();
     expect(readDraft('{"text": 5}')).toBeNull();
   });

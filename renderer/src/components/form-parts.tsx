@@ -81,6 +81,8 @@ export function FormActions({
   tone,
   disabled,
   testId,
+  title,
+  extra,
 }: {
   error: AppError | null;
   onCancel(): void;
@@ -88,6 +90,10 @@ export function FormActions({
   tone: 'primary' | 'danger';
   disabled: boolean;
   testId: string;
+  /** Why the button is disabled, when that is not said beside a field. */
+  title?: string;
+  /** Another way to submit, beside Cancel (its own button and action). */
+  extra?: ReactNode;
 }) {
   return (
     <>
@@ -100,7 +106,14 @@ export function FormActions({
         <button type="button" className="btn" onClick={onCancel}>
           Cancel
         </button>
-        <button type="submit" className={`btn ${tone}`} disabled={disabled} data-testid={testId}>
+        {extra}
+        <button
+          type="submit"
+          className={`btn ${tone}`}
+          disabled={disabled}
+          data-testid={testId}
+          title={title}
+        >
           {label}
         </button>
       </div>

@@ -27,6 +27,8 @@ export interface DraftStore {
   load(): RuleDraft | null;
   /** Keeps `text` as the draft, or forgets the draft when it equals the active text. */
   save(text: string, active: { version: number | null; text: string }, now?: Date): void;
+  /** Records `version` as the stored draft's base (its changes were carried onto it). */
+  rebase(version: number): void;
   clear(): void;
 }
 
@@ -43,6 +45,10 @@ export function draftStore(
         key,
         JSON.stringify({ text, base, saved_at: now.toISOString() } satisfies RuleDraft),
       );
+    },
+    rebase(version) {
+      const d = readDraft(storage.getItem(key));
+      if (d) storage.setItem(key, JSON.stringify({ ...d, base: version } satisfies RuleDraft));
     },
     clear: () => storage.removeItem(key),
   };

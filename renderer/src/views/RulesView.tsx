@@ -213,6 +213,10 @@ export default function RulesView() {
         <ConfirmChange
           pending={r.pending}
           activeVersion={r.active.version}
+          active={r.active}
+          draftBase={r.draftBase}
+          behind={r.behind}
+          onCarryOver={r.carryOver}
           author={r.author}
           setAuthor={r.setAuthor}
           error={r.error}

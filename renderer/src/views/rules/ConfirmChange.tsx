@@ -6,49 +6,22 @@
 // What is missing (a name, a comment) is said beside its field.
 // Requests still being decided (waiting for the read of their file) keep the rules of their
 // arrival, whatever becomes active: the dialog says how many there are.
+// A draft begun on a version no longer active is not offered as it is: the dialog names
+// the versions activated since (who, why), shows the analyst's changes and theirs apart,
+// and offers to carry the analyst's changes onto the active version (when no two touch the
+// same lines) or, said as such, to activate anyway, undoing theirs. A rollback whose
+// active version changed while the dialog was open must be asked again.
 import { useMemo, useState } from 'react';
+import type { ActiveRules } from '../../../../shared/api.ts';
 import { useApp } from '../../state/store.ts';
 import type { AppError } from '../../../../shared/result.ts';
-import { diffStats, foldUnchanged, lineDiff, type DiffRow } from '../../text/line-diff.ts';
+import { diffStats, foldUnchanged, lineDiff } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { AuditedForm, AuthorField, FormActions, WhyField } from '../../components/form-parts.tsx';
 import { plural } from '../../text/words.ts';
-import type { PendingChange } from './useRuleEditor.ts';
-
-/** The diff as text a person (and a screen reader) can read: changed lines with context, the rest folded. */
-function DiffView({ rows }: { rows: DiffRow[] }) {
-  return (
-    <div
-      className="diff"
-      data-testid="rules-diff"
-      role="region"
-      aria-label="Changes against the active version"
-      tabIndex={0}
-    >
-      {rows.map((r, i) =>
-        r.kind === 'skip' ? (
-          <div key={i} className="diff-skip">
-            ⋯ {plural(r.count, 'unchanged line')}
-          </div>
-        ) : (
-          <div key={i} className={`diff-line ${r.kind}`}>
-            <span className="ln" aria-hidden>
-              {r.a ?? ''}
-            </span>
-            <span className="ln" aria-hidden>
-              {r.b ?? ''}
-            </span>
-            <span className="sign">{r.kind === 'add' ? '+' : r.kind === 'del' ? '−' : ' '}</span>
-            <span className="sr-only">
-              {r.kind === 'add' ? 'added: ' : r.kind === 'del' ? 'removed: ' : ''}
-            </span>
-            <code>{r.text}</code>
-          </div>
-        ),
-      )}
-    </div>
-  );
-}
+import { BehindView } from './BehindView.tsx';
+import { DiffView } from './DiffView.tsx';
+import type { DraftBehind, PendingChange } from './useRuleEditor.ts';
 
 /** Requests waiting for the read that decides them keep the rules they arrived under. */
 function stillDeciding(n: number): string {
@@ -59,6 +32,10 @@ function stillDeciding(n: number): string {
 export function ConfirmChange({
   pending,
   activeVersion,
+  active,
+  draftBase,
+  behind,
+  onCarryOver,
   author,
   setAuthor,
   error,
@@ -69,10 +46,17 @@ export function ConfirmChange({
   pending: PendingChange;
   /** The version active now (another window may have activated one since the dialog opened). */
   activeVersion: number | null;
+  /** The active rules now. */
+  active: ActiveRules;
+  /** The version the draft began on. */
+  draftBase: number | null;
+  /** When another version is active than the draft's base (see useRuleEditor). */
+  behind: DraftBehind | null;
+  onCarryOver(text: string): void;
   author: string;
   setAuthor(a: string): void;
   error: AppError | null;
-  onConfirm(comment: string): Promise<AppError | null>;
+  onConfirm(comment: string, base?: number | null): Promise<AppError | null>;
   onCancel(): void;
   /** Where the focus goes when the dialog closes and its opener is disabled. */
   fallbackFocus?: () => void;
@@ -80,11 +64,17 @@ export function ConfirmChange({
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const deciding = useApp((s) => s.stats?.totals.deciding ?? 0);
-  const lines = useMemo(() => lineDiff(pending.base.text, pending.text), [pending]);
+  const activating = pending.kind === 'activate';
+  // An activation compares with the active version as it is now (the draft's base while it is
+  // the active one); a rollback with the one it was asked against.
+  const shown = activating ? active : pending.base;
+  const lines = useMemo(() => lineDiff(shown.text, pending.text), [shown.text, pending.text]);
   const stats = diffStats(lines);
-  const activeText = pending.base.text;
-  const baseVersion = pending.base.version;
+  const activeText = shown.text;
+  const baseVersion = shown.version;
   const same = pending.text === activeText;
+  const stale = activating && behind !== null && active.version !== null;
+  const rollbackStale = !activating && activeVersion !== baseVersion;
   const title =
     pending.kind === 'activate'
       ? 'Activate your edited rules'
@@ -96,12 +86,15 @@ export function ConfirmChange({
   const commentMissing = comment.trim() === '';
   const authorMissing = author.trim() === '';
 
-  const submit = async () => {
-    if (commentMissing || authorMissing || same || busy) return;
+  const blocked = commentMissing || authorMissing || same || busy;
+  /** `base`: the version whose text the analyst saw replaced (the engine refuses another). */
+  const submit = async (base: number | null) => {
+    if (blocked) return;
     setBusy(true);
-    await onConfirm(comment);
+    await onConfirm(comment, base);
     setBusy(false);
   };
+  const plainBase = activating ? (draftBase ?? active.version) : null;
 
   return (
     <Modal
@@ -115,26 +108,37 @@ export function ConfirmChange({
         {what} New requests are decided by it at once; queued and running jobs keep their level, and{' '}
         {stillDeciding(deciding)}.
       </p>
-      {activeVersion !== baseVersion && (
-        <div className="banner info" role="alert">
+      {rollbackStale && (
+        <div className="banner info" role="alert" data-testid="stale-base">
           Version {activeVersion} was activated meanwhile, elsewhere. The diff below is against
           version {baseVersion}; cancel and ask again to compare with version {activeVersion}.
         </div>
       )}
-      <div className="diff-head">
-        <span>
-          <b>−</b> active version {baseVersion ?? '—'} · <b>+</b>{' '}
-          {pending.kind === 'activate' ? 'your draft' : `version ${pending.version}`}
-        </span>
-        <span className="num" data-testid="diff-stats">
-          {same
-            ? 'no change'
-            : stats
-              ? `+${plural(stats.added, 'line')} · −${plural(stats.removed, 'line')}`
-              : 'comparing…'}
-        </span>
-      </div>
-      <DiffView rows={foldUnchanged(lines)} />
+      {stale ? (
+        <BehindView
+          behind={behind}
+          active={active as ActiveRules & { version: number }}
+          draft={pending.text}
+          onCarryOver={onCarryOver}
+        />
+      ) : (
+        <>
+          <div className="diff-head">
+            <span>
+              <b>−</b> active version {baseVersion ?? '—'} · <b>+</b>{' '}
+              {pending.kind === 'activate' ? 'your draft' : `version ${pending.version}`}
+            </span>
+            <span className="num" data-testid="diff-stats">
+              {same
+                ? 'no change'
+                : stats
+                  ? `+${plural(stats.added, 'line')} · −${plural(stats.removed, 'line')}`
+                  : 'comparing…'}
+            </span>
+          </div>
+          <DiffView rows={foldUnchanged(lines)} />
+        </>
+      )}
       {same && (
         <div className="banner info" role="status" data-testid="no-change">
           {pending.kind === 'rollback'
@@ -142,7 +146,7 @@ export function ConfirmChange({
             : `Your draft is the text of active version ${baseVersion ?? '—'}: there is nothing to activate.`}
         </div>
       )}
-      <AuditedForm onSubmit={() => void submit()}>
+      <AuditedForm onSubmit={() => void (stale || rollbackStale ? undefined : submit(plainBase))}>
         <AuthorField
           id="change-author"
           value={author}
@@ -164,8 +168,28 @@ export function ConfirmChange({
           onCancel={onCancel}
           label={pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
           tone="primary"
-          disabled={commentMissing || authorMissing || same || busy}
+          disabled={blocked || stale || rollbackStale}
+          title={
+            stale
+              ? `Version ${active.version} was activated since your draft began: carry your changes onto it, or activate anyway`
+              : rollbackStale
+                ? `Version ${activeVersion} was activated meanwhile: cancel and ask again`
+                : undefined
+          }
           testId="confirm-change-button"
+          extra={
+            stale ? (
+              <button
+                type="button"
+                className="btn danger"
+                disabled={blocked}
+                data-testid="activate-anyway"
+                onClick={() => void submit(active.version)}
+              >
+                Activate anyway, undoing v{active.version}’s changes
+              </button>
+            ) : undefined
+          }
         />
       </AuditedForm>
     </Modal>

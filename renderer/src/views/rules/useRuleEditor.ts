@@ -3,6 +3,9 @@
 // switching views and reloads), an old version opened read-only, the engine's
 // diagnostics of the draft, the history, and activation and rollback, which always
 // go through a confirmation showing the diff against the active version.
+// The draft remembers the version it began on (its base, kept with it): when another
+// version has been activated since, the confirmation shows both sides' changes, and
+// activation sends the base the analyst saw, so that the engine refuses a stale one.
 import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActiveRules, Diagnostic, RuleVersion } from '../../../../shared/api.ts';
@@ -68,6 +71,13 @@ export interface RuleEditorState {
   /** Whether the draft as it is now passed the engine's check; null while it is being checked. */
   checkOk: boolean | null;
   restored: RuleDraft | null;
+  /** The version the draft began on (the active one while the draft is the active text). */
+  draftBase: number | null;
+  /**
+   * When the draft began on a version that is no longer active: that version, its text
+   * (null while it loads) and the versions activated since, newest first.
+   */
+  behind: DraftBehind | null;
   /** The version this window just made active (shown while it is still the state). */
   activated: number | null;
   error: AppError | null;
@@ -80,8 +90,20 @@ export interface RuleEditorState {
   askActivate(): void;
   askRollback(v: number): Promise<void>;
   cancelPending(): void;
-  confirm(comment: string): Promise<AppError | null>;
+  /**
+   * Confirms the pending change. `base`, for an activation: the version the analyst saw the
+   * change against (the engine refuses it if another is active by then).
+   */
+  confirm(comment: string, base?: number | null): Promise<AppError | null>;
+  /** Puts `text` (the draft's changes carried onto the active version) in the draft, based on it. */
+  carryOver(text: string): void;
   clearError(): void;
+}
+
+export interface DraftBehind {
+  base: number;
+  baseText: string | null;
+  since: RuleVersion[];
 }
 
 export function useRuleEditor(): RuleEditorState {
@@ -105,6 +127,13 @@ export function useRuleEditor(): RuleEditorState {
   const [error, setError] = useState<AppError | null>(null);
   const [pending, setPending] = useState<PendingChange | null>(null);
   const [author, setAuthorState] = useState(rememberedAuthor);
+  const [draftBase, setDraftBase] = useState<number | null>(null);
+  const [baseText, setBaseText] = useState<{ version: number; text: string } | null>(null);
+  /** The base as stored with the draft; with no draft of its own, the active version. */
+  const syncBase = useCallback(
+    () => setDraftBase(storage.load()?.base ?? activeRef.current?.version ?? null),
+    [],
+  );
 
   const loadHistory = useCallback(async () => {
     if (!client) return;
@@ -152,9 +181,10 @@ export function useRuleEditor(): RuleEditorState {
         draftModel.setValue(res.value.text);
       }
       setDraftText(draftModel.getValue());
+      syncBase();
       void check();
     },
-    [draftModel, check],
+    [draftModel, check, syncBase],
   );
 
   const loadActive = useCallback(
@@ -197,6 +227,7 @@ export function useRuleEditor(): RuleEditorState {
       setError(null);
       const a = activeRef.current;
       if (a) storage.save(text, a);
+      syncBase();
       clearTimeout(timer);
       timer = window.setTimeout(() => void check(), 300);
     });
@@ -204,7 +235,36 @@ export function useRuleEditor(): RuleEditorState {
       sub.dispose();
       clearTimeout(timer);
     };
-  }, [draftModel, check]);
+  }, [draftModel, check, syncBase]);
+
+  // The text of the version the draft began on, once another is active: the three-way view's base.
+  const behindBase =
+    active && draftBase !== null && active.version !== null && draftBase !== active.version
+      ? draftBase
+      : null;
+  useEffect(() => {
+    if (!client || behindBase === null || baseText?.version === behindBase) return;
+    let live = true;
+    void client.call('rules:get', { version: behindBase }).then((res) => {
+      if (!live) return;
+      if (res.ok) setBaseText(res.value);
+      else setError(res.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, behindBase, baseText]);
+  const behind = useMemo<DraftBehind | null>(
+    () =>
+      behindBase === null
+        ? null
+        : {
+            base: behindBase,
+            baseText: baseText?.version === behindBase ? baseText.text : null,
+            since: history.filter((v) => v.version > behindBase),
+          },
+    [behindBase, baseText, history],
+  );
 
   const dirty = !!active && draftText !== active.text;
 
@@ -237,6 +297,7 @@ export function useRuleEditor(): RuleEditorState {
     if (kind === 'activate') {
       storage.clear();
       setRestored(null);
+      syncBase();
     }
     setViewing(null);
     return null;
@@ -253,6 +314,8 @@ export function useRuleEditor(): RuleEditorState {
     diagnostics,
     checkOk: checked && checked.text === draftText ? checked.ok : null,
     restored: dirty ? restored : null,
+    draftBase,
+    behind,
     activated: activated !== null && activated === active?.version && !dirty ? activated : null,
     error,
     pending,
@@ -283,7 +346,22 @@ export function useRuleEditor(): RuleEditorState {
       setPending({ kind: 'rollback', version, text: res.value.text, base: active });
     },
     cancelPending: () => setPending(null),
-    async confirm(comment) {
+    carryOver(text) {
+      const now = activeRef.current;
+      if (!now || now.version === null || !pending || pending.kind !== 'activate') return;
+      // An edit, not a new value: Ctrl+Z in the editor gives the draft as it was back.
+      if (draftModel.getValue() !== text)
+        draftModel.pushEditOperations(
+          [],
+          [{ range: draftModel.getFullModelRange(), text }],
+          () => null,
+        );
+      storage.rebase(now.version);
+      syncBase();
+      setError(null);
+      setPending({ kind: 'activate', text, base: now });
+    },
+    async confirm(comment, base) {
       if (!client || !pending) return null;
       const who = author.trim();
       if (!who) {
@@ -302,6 +380,7 @@ export function useRuleEditor(): RuleEditorState {
           text: pending.text,
           author: who,
           comment: comment.trim(),
+          ...(typeof base === 'number' ? { base } : {}),
         });
         if (res.ok && draftModel.getValue() !== pending.text) draftModel.setValue(pending.text);
         return finish(res, 'activate');
