@@ -180,6 +180,8 @@ export function useRuleEditor(): RuleEditorState {
       } else if (!hadOwnDraft && draftModel.getValue() !== res.value.text) {
         draftModel.setValue(res.value.text);
       }
+      // A draft that is the active text now (another window activated the same) is no draft.
+      if (draftModel.getValue() === res.value.text) storage.clear();
       setDraftText(draftModel.getValue());
       syncBase();
       void check();
