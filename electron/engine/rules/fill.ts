@@ -92,12 +92,13 @@ export const createFiller = (p: Program): Filler => {
       let ms = toMs - fromMs + (toSub - fromSub);
       if (ms < -a.futureLimitMs) {
         // The later instant is the fact at fault (as_of, against now).
-        const [fact, at, other, otherAt] = ageFrom[i]
-          ? [a.to, toMs, a.from, fromMs]
-          : [a.from, fromMs, a.to, toMs];
+        // Each instant as given, and the offset to the nanosecond: a rounded one (60.000 s)
+        // would read as within the limit it exceeds.
+        const [fact, other] = ageFrom[i] ? [a.to, a.from] : [a.from, a.to];
+        const ns = Math.round((fromMs - toMs) * 1e6) + Math.round((fromSub - toSub) * 1e6);
         return err(
           'INVALID_FACT',
-          `${fact} (${isoOf(at)}) is ${span(-ms)} after ${other} (${isoOf(otherAt)}); more than ${a.futureLimitMs / 1000} s in the future is invalid: a wrong clock, or a time written without its zone?`,
+          `${fact} (${givenTime(t, fact)}) is ${overLimit(ns, a.futureLimitMs)} after ${other} (${givenTime(t, other)}); more than ${a.futureLimitMs / 1000} s in the future is invalid: a wrong clock, or a time written without its zone?`,
           { fact },
         );
       }
@@ -156,7 +157,22 @@ export const createFiller = (p: Program): Filler => {
   return { given, times, ages: deriveAges, ordinals: deriveOrdinals, ordinalsPartial };
 };
 
-const isoOf = (ms: number): string => new Date(ms).toISOString();
+/** A timestamp fact as the request gave it (`now` filled in from the arrival when absent). */
+const givenTime = (t: Times, fact: string): string =>
+  String((t.facts as Record<string, unknown>)[fact]);
+
+/** Seconds to the nanosecond, without trailing zeros: 60.000000001 s. */
+const exactSeconds = (ns: number): string => {
+  const whole = Math.floor(ns / 1e9);
+  const frac = String(ns - whole * 1e9)
+    .padStart(9, '0')
+    .replace(/0+$/, '');
+  return `${whole}${frac ? `.${frac}` : ''} s`;
+};
+
+/** An offset past a limit: exact where rounding it could make it read as within the limit. */
+const overLimit = (ns: number, limitMs: number): string =>
+  ns < 120e9 || Math.abs(ns / 1e6 - limitMs) < 1000 ? exactSeconds(ns) : span(ns / 1e6);
 
 /** A length of time as a person reads it: 61.5 s, 12 min 5 s, 24.0 h, 3.2 days. */
 function span(ms: number): string {

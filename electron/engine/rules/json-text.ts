@@ -1,6 +1,7 @@
 // A rule file's JSON text: parsed by jsonc-parser (the parser behind Monaco's JSON
 // support) in strict mode (no comments, no trailing commas), with what it does not
-// do itself: a key given twice in one object is refused, and its error codes become
+// do itself: a key given twice in one object is refused, so is a number too large to
+// hold (1e400, which it reads as Infinity), and its error codes become
 // sentences that say what was expected and what was found. Every value and key keeps
 // its place, so that any problem can be shown at its line and column (1-based, in
 // UTF-16 code units, with the line breaks Monaco counts: \n, \r\n and \r).
@@ -154,7 +155,7 @@ class TooDeep extends Error {
   }
 }
 
-/** The problems of the text: its first syntax error, and every key repeated in an object. */
+/** The problems of the text: its first syntax error, every key repeated in an object, every number out of range. */
 const syntaxProblems = (text: string): SyntaxProblem[] => {
   const problems: SyntaxProblem[] = [];
   const positions = positionsOf(text);
@@ -197,6 +198,15 @@ const syntaxProblems = (text: string): SyntaxProblem[] => {
               end: offset + length,
             });
           }
+        },
+        // JSON allows 1e400, but no number can hold it: say so at the number.
+        onLiteralValue: (value, offset, length) => {
+          if (typeof value === 'number' && !Number.isFinite(value) && first === null)
+            problems.push({
+              message: `the number ${text.slice(offset, offset + length)} is out of range: a number must lie within ±1.7976931348623157e308`,
+              start: offset,
+              end: offset + length,
+            });
         },
         onSeparator: (character) => {
           if (character === ',') ctx.expectKey = ctx.container === 'object';
