@@ -114,14 +114,16 @@ export type DecisionWithFacts = Decision & { derived: DerivedFacts; facts: Facts
  * A decision from the facts known so far (CompiledRules.decidePartial). `decided`:
  * every completion of the unknown facts gets this level and rule; `facts` and
  * `derived` hold only what is known. `pending`: `upper` is the highest level a
- * completion can get, `lower` the lowest.
+ * completion can get, `lower` the lowest; `no_level`: some completion gets no level
+ * at all (a rule set with a gap, which `rules check` now refuses but an older version
+ * may have been activated with): its decision will fail RULES_INVALID.
  */
 export type PartialDecision =
   | {
       kind: 'decided';
       decision: Decision & { derived: DerivedFacts; facts: Partial<Facts> };
     }
-  | { kind: 'pending'; upper: PriorityLevel; lower: PriorityLevel };
+  | { kind: 'pending'; upper: PriorityLevel; lower: PriorityLevel; no_level?: true };
 
 // ---------------------------------------------------------------------------
 // Rule file

@@ -283,6 +283,55 @@ describe('checkRules', () => {
     ]);
   });
 
+  it('refuses a set whose levels for every request it cannot show, and names what to add', () => {
+    // Every request has a level here (UP or DOWN, by underlying and volume), but only the
+    // 481,601 cases where no rule has decided yet could show it: past the search's limit
+    // the set is refused, where it once passed with a warning; a catch-all row settles it.
+    const levels = JSON.parse(DEFAULT).levels;
+    const names = Array.from({ length: 400 }, (_, i) => `S${String(i).padStart(3, '0')}`);
+    const file = (catchAll: boolean) =>
+      JSON.stringify(
+        {
+          name: 'split',
+          levels,
+          derived: {},
+          combine: 'highest-level',
+          rules: [
+            {
+              id: 'UP',
+              rows: names.map((u, i) => ({
+                when: { underlying: u, total_volume: { '>=': 1000 + 3 * i } },
+                level: 'HIGH',
+              })),
+            },
+            {
+              id: 'DOWN',
+              rows: [
+                ...names.map((u, i) => ({
+                  when: { underlying: u, total_volume: { '<': 1000 + 3 * i } },
+                  level: 'LOW',
+                })),
+                { when: { not: { underlying: { in: names } } }, level: 'LOW' },
+                ...(catchAll ? [{ level: 'LOW' }] : []),
+              ],
+            },
+          ],
+        },
+        null,
+        2,
+      );
+    const text = file(false);
+    const e = errors(text);
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatchObject({
+      code: 'UNPROVEN_LEVEL',
+      ...where(text, '[', text.indexOf('"rules": [')),
+    });
+    expect(e[0]!.message).toMatch(/cannot show that every valid request gets a level/);
+    expect(e[0]!.message).toMatch(/as the last row of DOWN/);
+    expect(checkRules(file(true))).toEqual({ ok: true, diagnostics: [] });
+  });
+
   it('refuses a derived fact without a value for some input', () => {
     const text = replaceOnce(DEFAULT, ',\n        { "value": "stale" }', '');
     const e = errors(text);

@@ -358,6 +358,36 @@ describe('decidePartial on the GUIDELINES cases', () => {
     expect(r.ok && r.value).toEqual({ kind: 'pending', upper: 'CRITICAL', lower: 'MEDIUM' });
   });
 
+  it('never promises a level a rule set with a gap may not give (one activated before rules check refused it)', () => {
+    // The default rules without their catch-all G3.LOW: a fresh low-impact file whose GEX did
+    // not change gets no level. At arrival that was "MEDIUM to CRITICAL", then RULES_INVALID.
+    const file = defaultRuleFile();
+    const g3 = file.rules.find((t) => t.id === 'G3') as { rows: { id?: string }[] };
+    g3.rows = g3.rows.filter((r) => r.id !== 'G3.LOW');
+    const gap = compileRules(file as Parameters<typeof compileRules>[0], 7);
+    const facts = request({ underlying: 'SPX', as_of: ageS(2) });
+    const r = gap.decidePartial(facts, CONTENT);
+    expect(r.ok && r.value).toEqual({
+      kind: 'pending',
+      upper: 'CRITICAL',
+      lower: 'MEDIUM',
+      no_level: true,
+    });
+    const decided = gap.decide({
+      ...facts,
+      id: 'a',
+      total_volume: 1,
+      total_open_interest: 1,
+      gex_change: 0,
+    });
+    expect(decided.ok).toBe(false);
+    // The default rules give every completion a level: no such mark.
+    expect(rules.decidePartial(facts, CONTENT)).toEqual({
+      ok: true,
+      value: { kind: 'pending', upper: 'CRITICAL', lower: 'LOW' },
+    });
+  });
+
   it('bounds a file whose header could not be read by every level', () => {
     const r = rules.decidePartial(request(), ['underlying', 'as_of', ...CONTENT]);
     expect(r.ok && r.value).toEqual({ kind: 'pending', upper: 'CRITICAL', lower: 'LOW' });

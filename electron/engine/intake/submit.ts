@@ -242,7 +242,7 @@ function arrivalEntry(
   const what = `${staged.size.toLocaleString('en-US')} bytes, ${head.format}, sha256 ${staged.hash.slice(0, 12)}…`;
   const next =
     outcome.kind === 'pending'
-      ? `waiting for its facts read; the rules could give it ${outcome.lower === outcome.upper ? outcome.upper : `${outcome.lower} to ${outcome.upper}`}`
+      ? `waiting for its facts read; the rules could give it ${outcome.lower === outcome.upper ? outcome.upper : `${outcome.lower} to ${outcome.upper}`}${outcome.no_level ? ', or no level at all (the rule set has a gap: the request then fails RULES_INVALID)' : ''}`
       : 'decided at arrival';
   const facts = { size: staged.size, content_hash: staged.hash, ...head };
   return jobAudit(job, 'arrival', `arrived (${what}); ${next}`, {

@@ -4,7 +4,8 @@
 // never reached and values never produced.
 import { caseValues, pointsOf, type Components, type Value } from './cases.ts';
 import type { OrdinalProgram } from './derived.ts';
-import type { FactInfo } from './fact-table.ts';
+import { TRUE } from './cond.ts';
+import { setAllKnown, setUnknown, type FactInfo } from './fact-table.ts';
 import type { Problem } from './problems.ts';
 import type { Program } from './program.ts';
 import { reportUnreachable, rowReach, type RowReach } from './row-reach.ts';
@@ -42,6 +43,7 @@ export const enumerateCases = (
   for (const o of p.ordinals)
     seenOf.set(o, { ...rowReach(o.rows.length), produced: o.info.values.map(() => false) });
   let failed = false;
+  let limited = false;
   const uncoveredReported = new Set<OrdinalProgram>();
 
   /** The ordinals of a component for the case in the slots; false when one has no value. */
@@ -87,13 +89,27 @@ export const enumerateCases = (
     );
     const size = bases.reduce((n, b) => n * b.points.length, 1);
     if (size > COMPONENT_LIMIT) {
+      limited = true;
       problems.push({
         path: ords[0]?.path ?? [],
         code: 'ANALYSIS_LIMIT',
         severity: 'warning',
-        message: `too many combinations of ${members.join(', ')} (${size}) to check every case; conflicts and gaps were not checked`,
+        message: `too many combinations of ${members.join(', ')} (${size}) to check every case; not checked: derived facts' rows never reached and values never produced, and, for every rule, rows never reached, conflicts, rows whose level fact can be null and rules that never apply`,
       });
-      return null;
+      // Past the limit, a derived fact must have a value whatever its inputs.
+      for (const o of ords) {
+        for (const info of infos) if (info.type !== 'timestamp') setUnknown(p.slots, info);
+        const always = o.rows.some((r) => r.cond === null || r.cond.tri() === TRUE);
+        setAllKnown(p.slots);
+        if (!always)
+          problems.push({
+            path: [...o.path, 'rows'],
+            code: 'UNPROVEN_VALUE',
+            severity: 'error',
+            message: `cannot show that ${o.info.name} has a value for every input: too many combinations of ${members.join(', ')} (${size}) to try them all; end the table with a row without "when"`,
+          });
+      }
+      continue;
     }
     const seen = new Map<string, Case>();
     for (let n = 0; n < size; n++) {
@@ -117,7 +133,7 @@ export const enumerateCases = (
     lists.push([...seen.values()]);
   }
 
-  if (failed) return null;
+  if (failed || limited) return null;
   for (const o of p.ordinals) {
     const seen = seenOf.get(o)!;
     reportUnreachable(problems, o.info.name, o.rows, seen);

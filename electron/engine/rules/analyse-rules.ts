@@ -1,35 +1,94 @@
-// Second step of the analysis: the rules over every combination of the components'
-// cases. Finds rows never reached, conflicts (rows of a "unique" table, overrides,
-// adjustments in opposite directions), rows whose level fact can be null, inputs no
-// rule gives a level for, and rules that never apply.
+// Second step of the analysis: the rules over the components' cases. Each table (with
+// its adjustments) is tried over the product of only the components it reads, which
+// finds its rows never reached, its conflicts (rows of a "unique" table, adjustments in
+// opposite directions) and rows whose level fact can be null; each pair of overrides
+// over the components either reads. Whether some valid request gets no level at all is
+// a search over every component (coverage.ts) that stops early where a table surely
+// applies. What is past the limits is named: a warning for what was left unchecked,
+// an error when a level for every valid request could not be shown.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import type { Case } from './analyse-derived.ts';
 import { caseValues } from './cases.ts';
+import { FALSE } from './cond.ts';
+import { checkCoverage } from './coverage.ts';
+import { setAllKnown, setUnknown } from './fact-table.ts';
 import type { Problem } from './problems.ts';
 import type { Program } from './program.ts';
 import { reportUnreachable, rowReach, type RowReach } from './row-reach.ts';
-import type { TableProgram } from './tables.ts';
+import { tableFacts, type TableProgram } from './tables.ts';
 
-const PRODUCT_LIMIT = 1_000_000;
+/** The most cases one table (or one pair of overrides) is tried on. */
+export const PRODUCT_LIMIT = 1_000_000;
+/** The most conditions one table's cases may evaluate (a few hundred milliseconds). */
+const WORK_LIMIT = 20_000_000;
 
 type TableSeen = RowReach & { applied: boolean; adjusted: boolean[] };
 
 const rowName = (t: TableProgram, j: number) =>
   t.rows[j]!.id ? `row ${t.rows[j]!.id}` : `row ${j + 1} of ${t.id}`;
 
-/**
- * Whether the case in the slots is a request the facts' check lets through: GUIDELINES G1
- * refuses a requested level without a justification before any rule runs, so no row needs
- * to cover that case, and a row that only holds there is never reached. Only when the
- * rules look at both facts: a justification they do not look at may be any valid one.
- */
-const validRequest = (p: Program, lists: Case[][]): (() => boolean) => {
-  const enumerated = new Set(lists.flatMap((l) => l[0]?.infos.map((i) => i.name) ?? []));
-  if (!enumerated.has('requested_priority') || !enumerated.has('justification')) return () => true;
-  const level = p.facts.get('requested_priority')!.slot;
-  const justification = p.facts.get('justification')!.slot;
-  const { num, str } = p.slots;
-  return () => Number.isNaN(num[level]!) || (str[justification] ?? '').trim() !== '';
+/** Trying cases of some components: each component's index, its cases, and the product of them. */
+export type CaseSpace = ReturnType<typeof caseSpace>;
+
+export const caseSpace = (p: Program, lists: Case[][], ruleFacts: Set<string>) => {
+  const values = caseValues(p);
+  const compOf = new Map<string, number>();
+  lists.forEach((l, c) => l[0]?.infos.forEach((i) => compOf.set(i.name, c)));
+  const current: (Case | null)[] = lists.map(() => null);
+  const componentsOf = (facts: Iterable<string>): number[] =>
+    [...new Set([...facts].map((f) => compOf.get(f)).filter((c) => c !== undefined))].sort(
+      (a, b) => a - b,
+    );
+  const set = (c: number, tuple: Case) => {
+    current[c] = tuple;
+    tuple.infos.forEach((info, k) => values.set(info, tuple.values[k]!));
+  };
+  const level = p.facts.get('requested_priority')!;
+  const justification = p.facts.get('justification')!;
+  const reqComp = compOf.get(level.name);
+  const justComp = compOf.get(justification.name);
+  /**
+   * Whether the cases set are a request the facts' check lets through: GUIDELINES G1 refuses
+   * a requested level without a justification before any rule runs, so no row needs to
+   * cover that case, and a row that only holds there is never reached. Only when both are
+   * set: a justification nothing looks at may be any valid one.
+   */
+  const valid = (): boolean => {
+    if (reqComp === undefined || justComp === undefined) return true;
+    if (current[reqComp] === null || current[justComp] === null) return true;
+    const { num, str } = p.slots;
+    return Number.isNaN(num[level.slot]!) || (str[justification.slot] ?? '').trim() !== '';
+  };
+  /** The cases set, as the rules see them: "impact=low, change=large, …". */
+  const describe = () =>
+    current
+      .flatMap((c) =>
+        c === null
+          ? []
+          : c.infos
+              .map((info, k) => [info, c.values[k] ?? null] as const)
+              .filter(([info]) => ruleFacts.has(info.name))
+              .map(([info, v]) => values.show(info, v)),
+      )
+      .join(', ') || 'any facts';
+  const size = (comps: number[]) => comps.reduce((n, c) => n * lists[c]!.length, 1);
+  /** Calls `visit` for every valid case of `comps` (at most PRODUCT_LIMIT); false past it. */
+  const each = (comps: number[], visit: () => void): boolean => {
+    const total = size(comps);
+    if (total > PRODUCT_LIMIT) return false;
+    for (let n = 0; n < total; n++) {
+      let rem = n;
+      for (const c of comps) {
+        const list = lists[c]!;
+        set(c, list[rem % list.length]!);
+        rem = Math.floor(rem / list.length);
+      }
+      if (valid()) visit();
+    }
+    for (const c of comps) current[c] = null;
+    return true;
+  };
+  return { lists, compOf, current, componentsOf, set, valid, describe, size, each };
 };
 
 export const analyseRules = (
@@ -38,58 +97,40 @@ export const analyseRules = (
   ruleFacts: Set<string>,
   problems: Problem[],
 ): void => {
-  const total = lists.reduce((n, l) => n * l.length, 1);
-  if (total > PRODUCT_LIMIT) {
-    problems.push({
-      path: ['rules'],
-      code: 'ANALYSIS_LIMIT',
-      severity: 'warning',
-      message: `too many combinations of cases (${total}) to check every one; conflicts and gaps were not checked`,
-    });
-    return;
-  }
   const { num } = p.slots;
-  const values = caseValues(p);
+  const space = caseSpace(p, lists, ruleFacts);
+  const { describe } = space;
   const all = [...p.overrides, ...p.tables];
-  const seenOf = new Map<TableProgram, TableSeen>(
-    all.map((t) => [
-      t,
-      { ...rowReach(t.rows.length), applied: false, adjusted: t.adjusters.map(() => false) },
-    ]),
-  );
   const reported = new Set<string>();
   const report = (key: string, pr: Omit<Problem, 'severity'>) => {
     if (reported.has(key)) return;
     reported.add(key);
     problems.push({ ...pr, severity: 'error' });
   };
-  const current: Case[] = lists.map((l) => l[0]!);
-  /** The case in the slots, as the rules see it: "impact=low, change=large, …". */
-  const describe = () =>
-    current
-      .flatMap((c) =>
-        c.infos
-          .map((info, k) => [info, c.values[k] ?? null] as const)
-          .filter(([info]) => ruleFacts.has(info.name))
-          .map(([info, v]) => values.show(info, v)),
-      )
-      .join(', ') || 'any facts';
   const levelOf = (t: TableProgram, j: number) => {
     const r = t.rows[j]!;
     return r.level >= 0 ? r.level : num[r.levelSlot]!;
   };
+  /** The level `t` gives for the case set (NaN when none), and its first row holding. */
+  const levelGiven = (t: TableProgram): number => {
+    for (let j = 0; j < t.rows.length; j++) {
+      const r = t.rows[j]!;
+      if (r.cond === null || r.cond.holds()) return levelOf(t, j);
+    }
+    return NaN;
+  };
 
-  /** The level `t` gives for the case in the slots (NaN when none), checking its rows. */
-  const checkTable = (t: TableProgram): number => {
-    const s = seenOf.get(t)!;
+  /** Tries `t` on the case set, noting which rows hold and decide, and its conflicts. */
+  const checkTable = (t: TableProgram, s: TableSeen, live: readonly number[]): void => {
     const matching: number[] = [];
-    t.rows.forEach((r, j) => {
-      if (!(r.cond === null || r.cond.holds())) return;
+    for (const j of live) {
+      const r = t.rows[j]!;
+      if (!(r.cond === null || r.cond.holds())) continue;
       s.holds[j] = true;
       if (matching.length === 0) s.first[j] = true;
       matching.push(j);
-    });
-    if (matching.length === 0) return NaN;
+    }
+    if (matching.length === 0) return;
     const first = matching[0]!;
     const level = levelOf(t, first);
     if (Number.isNaN(level)) {
@@ -98,7 +139,7 @@ export const analyseRules = (
         code: 'NO_LEVEL',
         message: `${rowName(t, first)} takes its level from a fact that can be null here (${describe()}); test it with {"!=": null}`,
       });
-      return NaN;
+      return;
     }
     s.applied = true;
     if (t.hit === 'unique')
@@ -109,12 +150,7 @@ export const analyseRules = (
             code: 'CONFLICT',
             message: `${rowName(t, first)} and ${rowName(t, j)} both hold and give ${PRIORITY_LEVELS[level]} vs ${PRIORITY_LEVELS[levelOf(t, j)]} when ${describe()}; the table is "unique"`,
           });
-    return level;
-  };
-
-  /** Adjustments of `t` that hold for the case must all go one way. */
-  const checkAdjusters = (t: TableProgram): void => {
-    const s = seenOf.get(t)!;
+    // Adjustments of `t` that hold for the case must all go one way.
     let direction = 0;
     let directionBy = '';
     t.adjusters.forEach((a, k) => {
@@ -132,43 +168,73 @@ export const analyseRules = (
     });
   };
 
-  const valid = validRequest(p, lists);
-  for (let n = 0; n < total; n++) {
-    let rem = n;
-    lists.forEach((list, c) => {
-      const tuple = list[rem % list.length]!;
-      rem = Math.floor(rem / list.length);
-      current[c] = tuple;
-      tuple.infos.forEach((info, k) => values.set(info, tuple.values[k]!));
-    });
-    if (!valid()) continue;
-    let decided = false;
-    let override: { t: TableProgram; level: number } | null = null;
-    for (const t of all) {
-      const level = checkTable(t);
-      if (Number.isNaN(level)) continue;
-      decided = true;
-      if (t.override) {
-        if (override && override.level !== level)
-          report(`override:${override.t.id}:${t.id}`, {
-            path: t.path,
-            code: 'CONFLICT',
-            message: `overrides ${override.t.id} and ${t.id} both apply and give ${PRIORITY_LEVELS[override.level]} vs ${PRIORITY_LEVELS[level]} when ${describe()}`,
-          });
-        override ??= { t, level };
-      }
-      checkAdjusters(t);
-    }
-    if (!decided)
-      report('uncovered', {
-        path: ['rules'],
-        code: 'UNCOVERED',
-        message: `no rule gives a level when ${describe()}; add a row without "when" to a table`,
+  /**
+   * Like `space.each` for a table, with the rows that can hold: for each case of its largest
+   * component, the rows false whatever the others are (three-valued, the others unknown)
+   * are left out of the cases of the others. A table of many rows each on one underlying
+   * is then tried row by row, not every row on every underlying.
+   */
+  const eachLive = (t: TableProgram, comps: number[], visit: (live: number[]) => void) => {
+    const everyRow = t.rows.map((_, j) => j);
+    if (comps.length < 2)
+      return space.size(comps) <= PRODUCT_LIMIT && space.each(comps, () => visit(everyRow));
+    /** With `outer` the outer component: the rows that can hold for each of its cases, and the work. */
+    const plan = (outer: number) => {
+      const inner = comps.filter((c) => c !== outer);
+      const lives = lists[outer]!.map((tuple) => {
+        space.set(outer, tuple);
+        try {
+          for (const c of inner)
+            for (const info of lists[c]![0]!.infos)
+              if (info.type !== 'timestamp') setUnknown(p.slots, info);
+          return everyRow.filter((j) => t.rows[j]!.cond?.tri() !== FALSE);
+        } finally {
+          setAllKnown(p.slots);
+        }
       });
-  }
+      const innerSize = space.size(inner);
+      const work = lives.reduce(
+        (n, live) => n + innerSize * (live.length + t.adjusters.length + 1),
+        0,
+      );
+      return { outer, inner, lives, work: innerSize > PRODUCT_LIMIT ? Infinity : work };
+    };
+    const { outer, inner, lives, work } = comps
+      .map(plan)
+      .reduce((a, b) => (b.work < a.work ? b : a));
+    space.current[outer] = null;
+    if (work > WORK_LIMIT) return false;
+    lists[outer]!.forEach((tuple, k) => {
+      space.set(outer, tuple);
+      space.each(inner, () => visit(lives[k]!));
+    });
+    space.current[outer] = null;
+    return true;
+  };
 
   for (const t of all) {
-    const s = seenOf.get(t)!;
+    const s: TableSeen = {
+      ...rowReach(t.rows.length),
+      applied: false,
+      adjusted: t.adjusters.map(() => false),
+    };
+    const comps = space.componentsOf(tableFacts(t));
+    if (!eachLive(t, comps, (live) => checkTable(t, s, live))) {
+      const what = [
+        'rows never reached',
+        ...(t.hit === 'unique' ? ['rows giving different levels'] : []),
+        'rows whose level fact can be null',
+        ...(t.adjusters.length ? ['adjustments in opposite directions'] : []),
+        'whether it applies at all',
+      ];
+      problems.push({
+        path: t.path,
+        code: 'ANALYSIS_LIMIT',
+        severity: 'warning',
+        message: `too many combinations of cases for rule ${t.id} (${space.size(comps)}) to check every one; not checked: ${what.join(', ')}`,
+      });
+      continue;
+    }
     reportUnreachable(problems, t.id, t.rows, s, t.hit === 'unique');
     if (!s.applied && !s.holds.some(Boolean))
       problems.push({
@@ -187,4 +253,30 @@ export const analyseRules = (
         });
     });
   }
+
+  // The first override that applies decides: two that can apply together must agree.
+  p.overrides.forEach((a, i) =>
+    p.overrides.slice(i + 1).forEach((b) => {
+      const comps = space.componentsOf([...tableFacts(a), ...tableFacts(b)]);
+      const done = space.each(comps, () => {
+        const la = levelGiven(a);
+        const lb = levelGiven(b);
+        if (!Number.isNaN(la) && !Number.isNaN(lb) && la !== lb)
+          report(`override:${a.id}:${b.id}`, {
+            path: b.path,
+            code: 'CONFLICT',
+            message: `overrides ${a.id} and ${b.id} both apply and give ${PRIORITY_LEVELS[la]} vs ${PRIORITY_LEVELS[lb]} when ${describe()}`,
+          });
+      });
+      if (!done)
+        problems.push({
+          path: b.path,
+          code: 'ANALYSIS_LIMIT',
+          severity: 'warning',
+          message: `too many combinations of cases for overrides ${a.id} and ${b.id} (${space.size(comps)}) to check every one; not checked: whether they can both apply with different levels`,
+        });
+    }),
+  );
+
+  checkCoverage(p, space, problems);
 };

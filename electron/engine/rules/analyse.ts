@@ -9,6 +9,7 @@
 import { enumerateCases } from './analyse-derived.ts';
 import { analyseRules } from './analyse-rules.ts';
 import { componentsOf } from './cases.ts';
+import { checkCoverageUnlisted } from './coverage.ts';
 import type { Problem } from './problems.ts';
 import type { Program } from './program.ts';
 
@@ -17,5 +18,7 @@ export const analyse = (p: Program): Problem[] => {
   const comps = componentsOf(p);
   const lists = enumerateCases(p, comps, problems);
   if (lists) analyseRules(p, lists, comps.ruleFacts, problems);
+  // Cases past the limit of one component: a level for every request must still be shown.
+  else if (!problems.some((pr) => pr.severity === 'error')) checkCoverageUnlisted(p, problems);
   return problems;
 };

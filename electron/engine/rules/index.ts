@@ -20,8 +20,9 @@
 //       Result<PartialDecision>: from the facts known at arrival (the ones in `unknown`
 //       are absent or ignored), { kind: 'decided', decision } when every completion of
 //       the unknown facts gets that level and rule (explanation, facts and derived
-//       from the known facts only), else { kind: 'pending', upper, lower }: the highest
-//       and lowest level a completion can get. Known facts are validated as by
+//       from the known facts only), else { kind: 'pending', upper, lower, no_level? }:
+//       the highest and lowest level a completion can get, and no_level: true when
+//       some completion gets no level at all (a gap in the rules). Known facts are validated as by
 //       decide; one that makes every completion invalid is an INVALID_FACT error.
 //   whatIf(compiled, records: WhatIfRecord[]): WhatIfResult
 //       The records (facts as stored at arrival, `now` included, and the decision

@@ -157,7 +157,13 @@ export const createPartialEvaluator = (
       if (o.codes.length === 0)
         return err('RULES_INVALID', 'no rule of the rule set gives a level for these facts');
       if (o.codes.length === 1 && !o.none) return ok(decided(o, f, times));
-      return ok({ kind: 'pending', upper: o.upper, lower: o.lower });
+      // Never promise a level some completion does not get.
+      return ok({
+        kind: 'pending',
+        upper: o.upper,
+        lower: o.lower,
+        ...(o.none ? { no_level: true as const } : {}),
+      });
     } finally {
       setAllKnown(slots);
     }

@@ -150,3 +150,14 @@ export const buildTables = (
   });
   return { tables, overrides };
 };
+
+/** The facts a table's rows, level facts and adjustments read. */
+export const tableFacts = (t: TableProgram): Set<string> => {
+  const names = new Set<string>();
+  for (const r of t.rows) {
+    for (const f of r.cond?.facts ?? []) names.add(f);
+    if (r.level < 0 && r.levelSlot >= 0) names.add('requested_priority');
+  }
+  for (const a of t.adjusters) for (const f of a.cond.facts) names.add(f);
+  return names;
+};

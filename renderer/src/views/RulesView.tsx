@@ -223,6 +223,11 @@ export default function RulesView() {
           onConfirm={r.confirm}
           onCancel={r.cancelPending}
           fallbackFocus={() => focusEditor.current()}
+          warnings={
+            r.pending.kind === 'activate'
+              ? r.diagnostics.filter((d) => d.severity === 'warning')
+              : []
+          }
         />
       )}
       {discarding && (

@@ -11,10 +11,12 @@
 // and offers to carry the analyst's changes onto the active version (when no two touch the
 // same lines) or, said as such, to activate anyway, undoing theirs. A rollback whose
 // active version changed while the dialog was open must be asked again.
+// The warnings of what becomes active (what the analysis left unchecked) are listed too.
 import { useMemo, useState } from 'react';
 import type { ActiveRules } from '../../../../shared/api.ts';
 import { useApp } from '../../state/store.ts';
 import type { AppError } from '../../../../shared/result.ts';
+import type { Diagnostic } from '../../../../shared/rules.ts';
 import { diffStats, foldUnchanged, lineDiff } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { AuditedForm, AuthorField, FormActions, WhyField } from '../../components/form-parts.tsx';
@@ -42,6 +44,7 @@ export function ConfirmChange({
   onConfirm,
   onCancel,
   fallbackFocus,
+  warnings = [],
 }: {
   pending: PendingChange;
   /** The version active now (another window may have activated one since the dialog opened). */
@@ -60,6 +63,8 @@ export function ConfirmChange({
   onCancel(): void;
   /** Where the focus goes when the dialog closes and its opener is disabled. */
   fallbackFocus?: () => void;
+  /** The warnings `rules check` gives for the text that becomes active. */
+  warnings?: readonly Diagnostic[];
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -144,6 +149,18 @@ export function ConfirmChange({
           {pending.kind === 'rollback'
             ? `Version ${pending.version} has the text of active version ${baseVersion ?? '—'}: rolling back to it would change nothing.`
             : `Your draft is the text of active version ${baseVersion ?? '—'}: there is nothing to activate.`}
+        </div>
+      )}
+      {warnings.length > 0 && (
+        <div className="banner info" role="status" data-testid="change-warnings">
+          The check warns ({plural(warnings.length, 'warning')}); activating is allowed:
+          <ul>
+            {warnings.map((w, i) => (
+              <li key={i}>
+                line {w.line}, column {w.column}: {w.code}: {w.message}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
       <AuditedForm onSubmit={() => void (stale || rollbackStale ? undefined : submit(plainBase))}>

@@ -1,0 +1,113 @@
+// Rule sets past what the analysis once tried in one product of every component's cases
+// (1e6): a table of 50 rows each on one underlying and its own volume threshold, and no
+// catch-all row left, was "valid" with a warning that conflicts and gaps were not checked,
+// and a request it gave no level then failed RULES_INVALID. Each table is now tried over
+// the components it reads, and gaps are searched for apart: the gap is an error at its
+// place, a shadowed row UNREACHABLE_ROW. And two messages that contradicted themselves:
+// an as_of 60.000000001 s ahead was "60 s after now (…08:53:00.000Z)", and 1e400 read
+// as "a value, or an object of comparisons".
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../pipeline/helpers.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+const DEFAULT = JSON.parse(readFileSync(join(repoRoot, 'rules', 'default.rules.json'), 'utf8'));
+
+/** The default rules with a WATCH table of `n` rows (S000…), G3.LOW removed unless `catchAll`. */
+const watchRules = (n: number, catchAll: boolean, duplicate = false): string => {
+  const file = structuredClone(DEFAULT);
+  const g3 = file.rules.find((t: { id: string }) => t.id === 'G3');
+  if (!catchAll) g3.rows = g3.rows.filter((r: { id?: string }) => r.id !== 'G3.LOW');
+  const rows = Array.from({ length: n }, (_, i) => ({
+    when: {
+      underlying: `S${String(i).padStart(3, '0')}`,
+      freshness: 'fresh',
+      total_volume: { '>=': 1000 + i },
+    },
+    level: 'HIGH',
+  }));
+  if (duplicate) rows.push(structuredClone(rows[0]!));
+  file.rules.splice(2, 0, { id: 'WATCH', rows });
+  return JSON.stringify(file, null, 2);
+};
+
+/** 1-based line and column of the first `needle` in `text`. */
+const where = (text: string, needle: string, from = 0): string => {
+  const at = text.indexOf(needle, from);
+  const before = text.slice(0, at).split('\n');
+  return `${before.length}:${before[before.length - 1]!.length + 1}`;
+};
+
+describe('rules check past the old analysis limit', () => {
+  it('refuses a gap in a set of 50 watch rows, at the rules, and says what to add', async () => {
+    const { dir } = cliHome();
+    const file = join(dir, 'watch.json');
+    const text = watchRules(50, false);
+    writeFileSync(file, text);
+    const r = await runCli(['rules', 'check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${file}:${where(text, '[', text.indexOf('"rules": ['))}: error UNCOVERED: rules: no rule gives a level when`,
+    );
+    expect(r.stdout).toContain('add a row without "when" to a table');
+    expect(r.stdout).not.toContain('ANALYSIS_LIMIT');
+    expect(r.stdout).toMatch(/: not valid\n$/);
+  });
+
+  it('finds a shadowed duplicate row among 300, and accepts the set once it is removed', async () => {
+    const { dir } = cliHome();
+    const file = join(dir, 'dup.json');
+    const text = watchRules(300, true, true);
+    writeFileSync(file, text);
+    const r = await runCli(['rules', 'check', file]);
+    expect(r.code).toBe(1);
+    const last = text.indexOf('"underlying": "S000"', text.indexOf('"underlying": "S299"'));
+    const row = text.lastIndexOf('{', text.lastIndexOf('"when"', last));
+    expect(r.stdout).toContain(
+      `${file}:${where(text, '{', row)}: error UNREACHABLE_ROW: rules[2].rows[300]: row 301 of WATCH is never reached`,
+    );
+    writeFileSync(file, watchRules(300, true));
+    const ok = await runCli(['rules', 'check', file]);
+    expect(ok.stdout).toBe(`${file}: valid\n`);
+    expect(ok.code).toBe(0);
+  });
+
+  it('says a number too large to hold is out of range, at the number', async () => {
+    const { dir } = cliHome();
+    const file = join(dir, 'big.json');
+    const text = readFileSync(join(repoRoot, 'rules', 'default.rules.json'), 'utf8').replace(
+      '"<": 300 }',
+      '"<": 1e400 }',
+    );
+    writeFileSync(file, text);
+    const r = await runCli(['rules', 'check', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `${file}:${where(text, '1e400')}: error SYNTAX: JSON syntax: the number 1e400 is out of range`,
+    );
+    expect(r.stdout).not.toContain('an object of comparisons');
+  });
+});
+
+describe('rules eval at the future limit', () => {
+  it('gives as_of as written and the offset to the nanosecond', async () => {
+    const r = await runCli(['rules', 'eval'], {
+      input:
+        JSON.stringify({
+          id: 'a',
+          underlying: 'SPX',
+          as_of: '2026-12-06T08:53:00.000000001Z',
+          now: '2026-12-06T08:52:00Z',
+          total_volume: 1,
+          total_open_interest: 1,
+          gex_change: 0,
+        }) + '\n',
+    });
+    const out = JSON.parse(r.stdout);
+    expect(out.error.code).toBe('INVALID_FACT');
+    expect(out.error.message).toBe(
+      'as_of (2026-12-06T08:53:00.000000001Z) is 60.000000001 s after now (2026-12-06T08:52:00Z); more than 60 s in the future is invalid: a wrong clock, or a time written without its zone?',
+    );
+  });
+});
