@@ -130,6 +130,11 @@ describe('GEX, walls and max pain', () => {
       }
     }
     expect(maxPain(strikes, callOi, putOi)).toBe(best);
+    // No open interest at all: every strike's pain is 0, none is max pain (as no wall).
+    const none = new Float64Array(strikes.length);
+    expect(maxPain(strikes, none, none)).toBeNull();
+    // Open interest on one side only still has an answer.
+    expect(maxPain(strikes, none, putOi)).toBe(115);
   });
 
   it('uses BS gamma from IV where the gamma cell is empty', async () => {

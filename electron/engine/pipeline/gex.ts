@@ -201,7 +201,8 @@ function notFinite(
 /**
  * The strike at which option holders are paid the least: Σ call OI × max(0, S − K) +
  * Σ put OI × max(0, K − S), over the chain's strikes (sorted ascending). Prefix sums
- * make it linear.
+ * make it linear. Null without open interest (none at all, as the walls are then): every
+ * strike's pain is 0 and no strike is the answer, the lowest no more than any other.
  */
 export function maxPain(
   strikes: Float64Array,
@@ -213,10 +214,13 @@ export function maxPain(
   // calls below S pay OI×(S−K): track Σ OI and Σ OI×K of strikes ≤ S; puts above, likewise.
   let totalPutOi = 0;
   let totalPutOiK = 0;
+  let totalCallOi = 0;
   for (let i = 0; i < n; i++) {
     totalPutOi += putOi[i]!;
     totalPutOiK += putOi[i]! * strikes[i]!;
+    totalCallOi += callOi[i]!;
   }
+  if (!(totalPutOi + totalCallOi > 0)) return null;
   let cOi = 0;
   let cOiK = 0;
   let pOiBelow = 0;
