@@ -22,6 +22,7 @@ import {
   sideLabel,
   type CboeHeader,
 } from './cboe-csv-layout.ts';
+import { symbolFields, type SymbolCheck } from './cboe-csv-symbols.ts';
 import { cellIndex, scanCsv, textAt, type CsvTable } from './csv-scan.ts';
 import { firstLines, lineStart, preambleLines } from './csv-text.ts';
 import { rule } from './numbers.ts';
@@ -112,7 +113,7 @@ export function readCboeCsv(
       if (bad) return bad;
     }
   }
-  const fromSymbols = symbolRoots(file, t, h, c);
+  const fromSymbols = symbolRoots(file, t, h, c, symbolFields(file, t, h.strike, c));
   if (typeof fromSymbols === 'object' && fromSymbols !== null) return fromSymbols;
   const underlying = fromSymbols ?? nameFromLine2(lines[at.last - 1] ?? '');
   return ok({
@@ -148,9 +149,17 @@ export function symbolCell(
  * symbols (SPXW and SPX → SPX), null when no symbol is an OCC symbol, or the error of
  * the first symbol of another underlying: a file holds one underlying. The roots are
  * judged in file order (a line's call, then its put), each distinct raw root once, by
- * its first cell, which is what sniff reads from a file's first data line.
+ * its first cell, which is what sniff reads from a file's first data line. Each OCC
+ * symbol's expiry, type and strike are checked against its line by `agree`
+ * (cboe-csv-symbols.ts), in the same order, so the first bad cell is the one named.
  */
-function symbolRoots(file: string, t: CsvTable, h: CboeHeader, c: Contracts): string | null | Err {
+function symbolRoots(
+  file: string,
+  t: CsvTable,
+  h: CboeHeader,
+  c: Contracts,
+  agree: SymbolCheck,
+): string | null | Err {
   type Seen = { code: number; underlying: string | null };
   const raws = new Map<string, Seen>();
   const byName = new Map<string, number>();
@@ -201,7 +210,7 @@ function symbolRoots(file: string, t: CsvTable, h: CboeHeader, c: Contracts): st
       last[side] = { start, len, seen };
     }
     c.root[slot] = seen.code;
-    return null;
+    return seen.underlying === null ? null : agree(r, i, slot, side);
   };
   c.root.fill(-1);
   for (let r = 0; r < t.rows; r++) {
