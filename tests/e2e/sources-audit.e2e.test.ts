@@ -375,12 +375,14 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await shot(page, 'sources-failed-counts');
   });
 
-  it('says why the status bar counts 2 workers where the engine was started with 1', async () => {
+  it('counts the workers set by --workers 1, and the spare apart (not 0/2)', async () => {
     const health = await desk.te.engine.handlers['engine:health']({});
     expect(health.ok && health.value.workers).toBe(1);
-    await poll(() => page.getByTestId('status-workers').textContent()).toMatch(/\/2$/);
+    await poll(() => page.getByTestId('status-workers').textContent()).toMatch(
+      /^[01]\/1 \(\+1 spare(, busy)?\)$/,
+    );
     expect(await page.getByTestId('status-workers-label').getAttribute('title')).toBe(
-      'Workers computing a job now, of all 2: 1 set by --workers (or the workers setting) and 1 spare kept for CRITICAL work',
+      'Workers computing a job now, of the 1 set by --workers (or the workers setting), and the 1 spare kept for CRITICAL work only',
     );
   });
 

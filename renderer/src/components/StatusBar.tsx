@@ -41,11 +41,19 @@ export function StatusBar() {
   const workers = stats?.workers ?? health?.workers ?? 0;
   const busy = Math.min(workers, totals.running);
   // queue:stats counts every worker; engine:health the workers setting (`--workers`),
-  // without the spare the pool keeps for CRITICAL work: 2 beside 1 under `--workers 1`.
+  // without the spare the pool keeps for CRITICAL work (docs/scheduler.md): under
+  // `--workers 1` the bar reads "0/1 (+1 spare)", as the analyst set it, never "0/2".
   const spare = stats && health ? Math.max(0, stats.workers - health.workers) : 0;
+  const set = workers - spare;
+  // A CRITICAL job on the spare while every set worker is busy: "1/1 (+1 spare, busy)".
+  const spareBusy = Math.max(0, busy - set);
+  const workersText =
+    spare > 0
+      ? `${busy - spareBusy}/${set} (+${spare} spare${spareBusy > 0 ? `, ${spareBusy === spare ? 'busy' : `${spareBusy} busy`}` : ''})`
+      : `${busy}/${workers}`;
   const workersTitle =
     spare > 0
-      ? `Workers computing a job now, of all ${workers}: ${health!.workers} set by --workers (or the workers setting) and ${spare} spare kept for CRITICAL work`
+      ? `Workers computing a job now, of the ${set} set by --workers (or the workers setting), and the ${spare} spare kept for CRITICAL work only`
       : 'Workers computing a job now, of all workers';
   const transport = health?.transport === 'ipc' ? 'desktop' : 'browser host';
 
@@ -84,7 +92,7 @@ export function StatusBar() {
         workers busy
       </span>
       <span className="num" data-testid="status-workers">
-        {busy}/{workers}
+        {workersText}
       </span>
       {stats?.paused && (
         <>
