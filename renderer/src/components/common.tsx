@@ -99,7 +99,11 @@ export function ErrorLine({
   return (
     <span
       className={`error-line ${compact ? 'compact' : ''}${placed ? ' placed' : ''}`}
-      title={`${error.code}: ${error.message}`}
+      title={
+        placed && where.length > 0
+          ? `${error.code} (${where.join(' · ')}): ${withoutPlace(error)}`
+          : `${error.code}: ${error.message}`
+      }
       data-testid="error-line"
     >
       <span className="error-code">{error.code}</span>
