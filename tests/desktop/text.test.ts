@@ -15,7 +15,18 @@ import {
   spotPrice,
   basename,
 } from '../../renderer/src/text/numbers.ts';
-import { BN, M, gex, gexNumber, gexScale, gexTick } from '../../renderer/src/text/scale.ts';
+import {
+  BN,
+  M,
+  USD,
+  gex,
+  gexNumber,
+  gexReadout,
+  gexScale,
+  gexTick,
+  inScale,
+} from '../../renderer/src/text/scale.ts';
+import { usdIn } from '../../electron/host/cli/io.ts';
 import {
   asOfStamp,
   localClock,
@@ -115,10 +126,42 @@ describe('one GEX scale per view', () => {
     expect(gex(4_950_000, BN)).toBe('0.0050 Bn');
     expect(gexNumber(-1_200, M)).toBe('-0.0012');
     expect(gexNumber(49_000, BN)).toBe('0.000049');
-    expect(gex(-1_200, BN)).toBe('0.00 Bn');
     expect(gex(-0, BN)).toBe('0.00 Bn');
-    expect(gex(0.004, M, 0)).toBe('0 M');
     expect(gex(-5_000_000, M)).toBe('-5.00 M');
+  });
+
+  it('never writes a non-zero figure as 0, and fits a view of small figures', () => {
+    // A sub-dollar underlying's snapshot (call +7.94, put -28.83): whole dollars, not
+    // "0.00 M" beside "-0.000029 M".
+    const small = gexScale([7.9375, -28.83, -20.89]);
+    expect(small).toBe(USD);
+    expect(gex(7.9375, small)).toBe('8 USD');
+    expect(gex(-28.83, small)).toBe('-29 USD');
+    expect(gexNumber(3_012.55, small)).toBe('3,013');
+    expect(gexNumber(0.47, small)).toBe('0.47');
+    expect(gexNumber(0, small)).toBe('0');
+    // Beside SPX, in billions, $3,012.55 and -$1,200 keep their digits and their sign.
+    expect(gexNumber(3_012.55, BN)).toBe('0.0000030');
+    expect(gex(-1_200, BN)).toBe('-0.0000012 Bn');
+    expect(gex(0.004, M, { digits: 0 })).toBe('0.0000000040 M');
+    expect(gexNumber(0, BN)).toBe('0.00');
+    // The command line's columns follow the same rule.
+    expect(usdIn([3_012.55, 0.47, 0])(0.47)).toBe('0.47');
+    expect(usdIn([3_012.55, 0.47, 0])(3_012.55)).toBe('3013');
+    expect(usdIn([3_012.55, 0.47, 0])(0)).toBe('0');
+  });
+
+  it('reads out a figure with the significant digits that tell it from its neighbours', () => {
+    // A $45 underlying's profile in millions: $6,094 and $13,780 read apart, not "0.01 M".
+    expect(gexReadout(6_094, M, '$ per 1 % move')).toBe('0.00609 M $ per 1 % move');
+    expect(gexReadout(13_780, M, '$ per 1 % move')).toBe('0.0138 M $ per 1 % move');
+    expect(gexReadout(4_262, M, '$ per 1 % move')).toBe('0.00426 M $ per 1 % move');
+    expect(gexReadout(-1_234_567, M, '$')).toBe('-1.23 M $');
+    expect(gexReadout(0.47, USD, '$ per 1 % move')).toBe('0.470 $ per 1 % move');
+    expect(gexReadout(197_799, USD, '$ per 1 % move')).toBe('197,799 $ per 1 % move');
+    expect(inScale('Total GEX', USD)).toBe('Total GEX, USD');
+    expect(inScale('$ per 1 % move', USD)).toBe('$ per 1 % move');
+    expect(inScale('$ per 1 % move', M)).toBe('$ per 1 % move, M');
   });
 
   it('labels axis ticks in the axis scale with the decimals the step needs', () => {

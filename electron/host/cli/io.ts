@@ -106,16 +106,15 @@ const isUsd = (c: Cell): c is Usd => typeof c === 'object' && c !== null;
 /**
  * Dollar figures read side by side (a column, A beside B) in one scale, that of the largest
  * (shared/gex-scale.ts, as the app's tables; whole dollars when none reaches 1 M): "-345.40 Bn"
- * and "0.0023 Bn", never "2.31 M" below it.
+ * and "0.0023 Bn", never "2.31 M" below it; a non-zero figure never reads 0 ("0.47").
  */
 export function usdIn(values: (number | null)[]): (v: number | null) => string {
-  const scale = gexScale(values, { wholeDollars: true });
+  const scale = gexScale(values);
   return (v) => {
     const s = scaled(v, scale);
     if (s === null) return '—';
-    // Whole dollars are whole (a small figure's sign is no regime beside dollars); a figure
-    // that rounds to nothing reads 0, never -0.
-    const text = s.value.toFixed(scale.unit === '' ? 0 : s.digits).replace(/^-(?=0(\.0*)?$)/, '');
+    // Only an exact 0 rounds to nothing here; it reads 0, never -0.
+    const text = s.value.toFixed(s.digits).replace(/^-(?=0(\.0*)?$)/, '');
     return scale.unit === '' ? text : `${text} ${scale.unit}`;
   };
 }
@@ -165,17 +164,12 @@ export function table(headers: string[], rows: Cell[][]): string {
 export const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 /**
- * One USD figure in a sentence (a snapshot's summary line, an ingest's): in Bn, M or units,
- * whichever reads best. Figures read one under another (a table's column) go through
+ * One USD figure in a sentence (a snapshot's summary line, an ingest's): in Bn, M or whole
+ * dollars, whichever reads best (shared/gex-scale.ts). Figures read one under another (a table's column) go through
  * `money`/`usdIn` instead, in one scale.
  */
 export function usd(v: number | null): string {
-  if (v === null) return '—';
-  const a = Math.abs(v);
-  // From the figure that would round to 1000.00 M.
-  if (a >= 999_995_000) return `${(v / 1e9).toFixed(2)} Bn`;
-  if (a >= 1e6) return `${(v / 1e6).toFixed(2)} M`;
-  return Math.round(v).toFixed(0); // -0.3 → "0", not "-0"
+  return usdIn([v])(v);
 }
 
 /** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */

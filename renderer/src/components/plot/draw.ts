@@ -179,8 +179,12 @@ export function drawPlot(
   const slot = Math.max(1, (L.px(win.lo + gap) - L.px(win.lo)) * 0.8);
   const bw = Math.max(1, slot / Math.max(1, bars.length));
   const y0 = L.py(0);
+  // A bar stands at its own x: only those inside the window are drawn. One just outside,
+  // clipped at the edge, would read as a figure at a strike the window holds (and a window
+  // holding none would show its neighbours' bars over a made-up axis). Lines do run on to
+  // their neighbours outside, to cross the edges where they do.
   bars.forEach((s, k) => {
-    for (let i = from; i < to; i++) {
+    for (let i = L.from; i < L.to; i++) {
       const v = s.values[i];
       if (v === null || v === undefined || v === 0) continue;
       const x = L.px(spec.x[i]!) - slot / 2 + k * bw;

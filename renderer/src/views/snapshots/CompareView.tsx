@@ -18,7 +18,7 @@ import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { ErrorLine } from '../../components/common.tsx';
 import { DASH, int, price, spotPrice, tickNumber } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
+import { GEX_UNIT, gex, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import {
   DEFAULT_WINDOW,
@@ -236,7 +236,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       xTitle: 'Strike',
       xFormat: price,
       xKind: 'number',
-      yTitle: `${GEX_UNIT}, ${scale.unit}`,
+      yTitle: inScale(GEX_UNIT, scale),
       yTick: (v, step) => gexTick(v, scale, step),
       series: [
         {
@@ -246,7 +246,7 @@ export function CompareView({ ids }: { ids: string[] }) {
           color: POS,
           colorAt: (_, v) => (v < 0 ? NEG : POS),
           unit: `USD, ${GEX_UNIT}`,
-          format: (v) => `${signed(v, (u) => gex(u, scale))} ${GEX_UNIT}`,
+          format: (v) => signed(v, (u) => gexReadout(u, scale, GEX_UNIT)),
         },
       ],
       markers,
@@ -389,7 +389,7 @@ export function CompareView({ ids }: { ids: string[] }) {
         <div className="key-figures compare-figures">
           <Move
             testId="move-total"
-            label={`Total GEX, ${totalScale.unit}`}
+            label={inScale('Total GEX', totalScale)}
             from={gex(a.total_gex, totalScale)}
             to={gex(b.total_gex, totalScale)}
             move={signed(diff.total_gex_change, (v) => gex(v, totalScale))}

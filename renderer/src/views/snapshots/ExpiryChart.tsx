@@ -7,7 +7,7 @@ import { snapshotAbout } from '../../components/plot/chart-about.ts';
 import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
-import { gex, gexScale, gexTick } from '../../text/scale.ts';
+import { gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
 import {
   BUCKET_COLOR,
   BUCKET_LABEL,
@@ -51,7 +51,7 @@ export function ExpiryChart({
         titles: ['Expiry', 'Bucket'],
         values: (i) => [ex[i]!.expiry, ex[i]!.bucket ?? null],
       },
-      yTitle: `${info.unit}, ${scale.unit}`,
+      yTitle: inScale(info.unit, scale),
       yTick: (v, step) => gexTick(v, scale, step),
       series: [
         {
@@ -65,7 +65,7 @@ export function ExpiryChart({
             return e.bucket ? BUCKET_COLOR[e.bucket] : '#8f99a7';
           },
           unit: `USD, ${info.unit}`,
-          format: (v) => `${gex(v, scale)} ${info.unit}`,
+          format: (v) => gexReadout(v, scale, info.unit),
         },
       ],
       yZero: true,

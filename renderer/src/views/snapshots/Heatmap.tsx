@@ -12,7 +12,7 @@ import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-e
 import { ExportButtons } from '../../components/plot/ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
 import { DASH, price } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
+import { GEX_UNIT, gex, gexReadout, snapshotScale } from '../../text/scale.ts';
 import { windowAround } from './StrikeChart.tsx';
 import {
   BUCKET_COLOR,
@@ -248,7 +248,7 @@ export function Heatmap({
         const e = g.expiries[c0[0]]!;
         const b = bucketOf(e);
         const v = g.net[c0[0] * g.strikes.length + c0[1]]!;
-        return `Expiry ${e}${b ? ` (${BUCKET_LABEL[b]})` : ''}, strike ${price(g.strikes[c0[1]]!)}: net GEX ${Number.isFinite(v) ? `${gex(v, scale)} ${GEX_UNIT}` : `${DASH} (no contracts)`}`;
+        return `Expiry ${e}${b ? ` (${BUCKET_LABEL[b]})` : ''}, strike ${price(g.strikes[c0[1]]!)}: net GEX ${Number.isFinite(v) ? gexReadout(v, scale, GEX_UNIT) : `${DASH} (no contracts)`}`;
       })()
     : 'Move over the map, or focus it and use the arrow keys, to read a cell.';
   const label = `${detail.snapshot.underlying} net GEX by strike and expiry, ${filterLabel(filter)}`;

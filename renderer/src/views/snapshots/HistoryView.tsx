@@ -24,7 +24,7 @@ import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import { gapOver } from '../../components/plot/gaps.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { price, tickNumber } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
+import { GEX_UNIT, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
@@ -246,7 +246,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
     const totals: PlotSpec = {
       ...base,
       label: `${underlying} ${info.label} over time`,
-      yTitle: `${info.unit}, ${scale.unit}`,
+      yTitle: inScale(info.unit, scale),
       yTick: (v, step) => gexTick(v, scale, step),
       series: [
         {
@@ -255,7 +255,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           kind: 'line',
           color: '#4c9dff',
           unit: `USD, ${info.unit}`,
-          format: (v) => `${gex(v, scale)} ${info.unit}`,
+          format: (v) => gexReadout(v, scale, info.unit),
         },
       ],
       yZero: true,

@@ -14,7 +14,7 @@ import { useRoving } from '../../components/table/roving.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gexNumber, gexScale, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gexNumber, gexScale, inScale, type GexScale } from '../../text/scale.ts';
 import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { age } from '../../../../shared/age.ts';
@@ -191,8 +191,8 @@ function columns(
     },
     {
       id: 'total',
-      label: `Total GEX, ${scale.unit}`,
-      title: `Net gamma exposure, ${GEX_UNIT}, in ${scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars`,
+      label: inScale('Total GEX', scale),
+      title: `Net gamma exposure, ${GEX_UNIT}, in ${scale.words}`,
       width: 100,
       align: 'right',
       sort: compareBy((r) => r.total_gex),

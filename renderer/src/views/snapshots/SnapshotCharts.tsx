@@ -13,7 +13,7 @@ import type { PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { radioGroup } from '../../components/one-of.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale, gexTick } from '../../text/scale.ts';
+import { GEX_UNIT, gexNumber, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
 import { ExpiryChart } from './ExpiryChart.tsx';
 import { Heatmap } from './Heatmap.tsx';
 import { levelMarkers, MARK, StrikeChart, StrikeWindowSelect } from './StrikeChart.tsx';
@@ -43,7 +43,7 @@ function ProfileChart({ detail }: { detail: SnapshotDetail }) {
       xTitle: 'Spot level',
       xFormat: price,
       xKind: 'number',
-      yTitle: `${GEX_UNIT}, ${scale.unit}`,
+      yTitle: inScale(GEX_UNIT, scale),
       yTick: (v, step) => gexTick(v, scale, step),
       series: [
         {
@@ -52,7 +52,7 @@ function ProfileChart({ detail }: { detail: SnapshotDetail }) {
           kind: 'line',
           color: '#cfd8e3',
           unit: `USD, ${GEX_UNIT}`,
-          format: (v) => `${gex(v, scale)} ${GEX_UNIT}`,
+          format: (v) => gexReadout(v, scale, GEX_UNIT),
         },
       ],
       markers: [
@@ -96,7 +96,7 @@ function BucketWalls({ detail, filter }: { detail: SnapshotDetail; filter: Expir
         <tr>
           <th scope="col">Bucket</th>
           <th scope="col" className="num" title={GEX_UNIT}>
-            Net GEX, {scale.unit}
+            {inScale('Net GEX', scale)}
           </th>
           <th scope="col" className="num">
             Call wall
@@ -111,7 +111,7 @@ function BucketWalls({ detail, filter }: { detail: SnapshotDetail; filter: Expir
           <tr key={b.bucket} className={filter === b.bucket ? 'on' : ''} data-bucket={b.bucket}>
             <th scope="row">{BUCKET_LABEL[b.bucket]}</th>
             <td className={`num ${b.net_gex < 0 ? 'neg' : 'pos'}`}>
-              {gex(b.net_gex, scale).replace(` ${scale.unit}`, '')}
+              {gexNumber(b.net_gex, scale)}
             </td>
             <td className="num">{price(b.call_wall)}</td>
             <td className="num">{price(b.put_wall)}</td>
@@ -238,6 +238,7 @@ export function SnapshotCharts({
               markers={markers}
               spot={s.spot}
               windowShare={windowShare}
+              onWindowShare={onWindowShare}
             />
           )}
         </div>

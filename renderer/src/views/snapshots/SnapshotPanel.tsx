@@ -227,9 +227,8 @@ export function SnapshotPanel({
         />
       </div>
       <p className="unit-note muted">
-        GEX figures are {GEX_UNIT} of the underlying, in{' '}
-        {scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars; DEX in $ of delta, VEX in $ of
-        delta per vol point, CEX in $ of delta per day.
+        GEX figures are {GEX_UNIT} of the underlying, in {scale.words}; DEX in $ of delta, VEX in $
+        of delta per vol point, CEX in $ of delta per day.
         {detail.note && <span data-testid="snapshot-note"> {detail.note}</span>}
       </p>
       <p

@@ -1,13 +1,13 @@
 // A snapshot by strike: net GEX, call and put GEX, DEX, VEX or CEX of the expiries the
 // filter keeps, with spot, the zero-gamma flip, the walls and the absolute-gamma strike
 // drawn where they are, starting from a window around spot the analyst sets.
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { ChartAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec, Series } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
 import { strikeWindow } from '../../../../shared/api.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
-import { gex, gexScale, gexTick } from '../../text/scale.ts';
+import { gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
 import {
   filterLabel,
   measureInfo,
@@ -116,7 +116,7 @@ export function strikeSpec(
   const values = (m: Measure): (number | null)[][] =>
     m === 'callput' ? [rows.call, rows.put] : [m === 'net' ? rows.net : rows[m]];
   const scale = gexScale(values(measure).flat());
-  const fmt = (v: number) => `${gex(v, scale)} ${info.unit}`;
+  const fmt = (v: number) => gexReadout(v, scale, info.unit);
   const signed = (i: number, v: number) => (v < 0 ? NEG : POS);
   const series: Series[] =
     measure === 'callput'
@@ -155,13 +155,69 @@ export function strikeSpec(
     xTitle: 'Strike',
     xFormat: price,
     xKind: 'number',
-    yTitle: `${info.unit}, ${scale.unit}`,
+    yTitle: inScale(info.unit, scale),
     yTick: (v, step) => gexTick(v, scale, step),
     series,
     markers,
     yZero: true,
     about,
   };
+}
+
+/** The strikes within a window (bounds included, as the chart's own range takes them). */
+const inWindow = (strikes: number[], w: { lo: number; hi: number }) =>
+  strikes.filter((k) => k >= w.lo && k <= w.hi + 1e-9 * Math.abs(w.hi));
+
+/**
+ * The narrowest of the windows offered that holds a strike of the chart, else all
+ * strikes (0): what a window holding none offers instead.
+ */
+export function widerWindow(spot: number, strikes: number[], share: number): number {
+  for (const w of STRIKE_WINDOWS)
+    if (w > share && inWindow(strikes, strikeWindow(spot, w)).length > 0) return w;
+  return 0;
+}
+
+const windowName = (share: number) => (share ? `spot ± ${share * 100} %` : 'all strikes');
+
+/**
+ * A window around spot that holds no strike (a sub-dollar chain whose strikes are 20 %
+ * apart): said plainly, with the nearest strikes each side and a wider window to show,
+ * instead of an empty axis or, as before 2026-12, its neighbours' bars clipped at its
+ * edges as if their strikes were in it.
+ */
+function NoStrikeInWindow(props: {
+  spot: number;
+  strikes: number[];
+  share: number;
+  onWiden(share: number): void;
+}) {
+  const { spot, strikes, share } = props;
+  const w = strikeWindow(spot, share);
+  const below = strikes.filter((k) => k < w.lo).at(-1);
+  const above = strikes.find((k) => k > w.hi);
+  const nearest = [
+    below !== undefined ? `${price(below)} below` : null,
+    above !== undefined ? `${price(above)} above` : null,
+  ].filter((x) => x !== null);
+  const wider = widerWindow(spot, strikes, share);
+  return (
+    <div className="empty" role="status" data-testid="strike-window-empty">
+      <p>
+        No strike in the window {windowName(share)} ({price(w.lo)} to {price(w.hi)}, spot{' '}
+        {spotPrice(spot)}). Nearest {nearest.length === 1 ? 'strike' : 'strikes'}:{' '}
+        {nearest.join(', ')}.
+      </p>
+      <button
+        type="button"
+        className="btn small"
+        onClick={() => props.onWiden(wider)}
+        data-testid="strike-window-widen"
+      >
+        Show {windowName(wider)}
+      </button>
+    </div>
+  );
 }
 
 export function StrikeChart(props: {
@@ -173,13 +229,18 @@ export function StrikeChart(props: {
   spot: number;
   /** Half the window around spot, as a share (0.1 = ± 10 %); 0 = all strikes. */
   windowShare: number;
+  /** Sets the window (the view's select); without it the chart widens its own. */
+  onWindowShare?(share: number): void;
   /** The snapshot shown, for the exports' names and identifying columns. */
   about?: ChartAbout;
   controls?: React.ReactNode;
   onDrawn?(): void;
   height?: number;
 }) {
-  const { underlying, rows, measure, filter, markers, spot, windowShare } = props;
+  const { underlying, rows, measure, filter, markers, spot } = props;
+  // A window widened here, where the view has no select: until the view's window changes.
+  const [own, setOwn] = useState<{ of: number; share: number } | null>(null);
+  const windowShare = own && own.of === props.windowShare ? own.share : props.windowShare;
   const spec = useMemo(
     () => strikeSpec(underlying, rows, measure, filter, markers, props.about),
     [underlying, rows, measure, filter, markers, props.about],
@@ -187,6 +248,19 @@ export function StrikeChart(props: {
   const initial = windowAround(spot, windowShare);
   if (rows.strike.length === 0)
     return <div className="empty">No strikes in {filterLabel(filter)}.</div>;
+  if (initial && inWindow(rows.strike, initial).length === 0)
+    return (
+      <NoStrikeInWindow
+        spot={spot}
+        strikes={rows.strike}
+        share={windowShare}
+        onWiden={(share) =>
+          props.onWindowShare
+            ? props.onWindowShare(share)
+            : setOwn({ of: props.windowShare, share })
+        }
+      />
+    );
   return (
     <Plot
       spec={spec}

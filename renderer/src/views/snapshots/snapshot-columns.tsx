@@ -6,15 +6,14 @@ import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
 import { basename, price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gexNumber, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gexNumber, inScale, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 
 const t = (iso: string) => Date.parse(iso);
 const tone = (v: number) => (v < 0 ? 'neg' : 'pos');
 
 export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>[] {
-  const gexTitle = (what: string) =>
-    `${what}, ${GEX_UNIT}, in ${scale.unit === 'Bn' ? 'billions' : 'millions'} of dollars`;
+  const gexTitle = (what: string) => `${what}, ${GEX_UNIT}, in ${scale.words}`;
   return [
     {
       id: 'underlying',
@@ -44,7 +43,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
     },
     {
       id: 'total',
-      label: `Total GEX, ${scale.unit}`,
+      label: inScale('Total GEX', scale),
       title: gexTitle('Net gamma exposure of calls and puts'),
       width: 106,
       align: 'right',
@@ -57,7 +56,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
     },
     {
       id: 'call',
-      label: `Call GEX, ${scale.unit}`,
+      label: inScale('Call GEX', scale),
       title: gexTitle('Gamma exposure of the calls'),
       width: 102,
       align: 'right',
@@ -68,7 +67,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
     },
     {
       id: 'put',
-      label: `Put GEX, ${scale.unit}`,
+      label: inScale('Put GEX', scale),
       title: gexTitle('Gamma exposure of the puts'),
       width: 98,
       align: 'right',
