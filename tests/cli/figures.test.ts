@@ -12,7 +12,7 @@ describe('usd', () => {
     expect(usd(-35_250_000)).toBe('-35.25 M');
     expect(usd(240_000)).toBe('240000');
     expect(usd(0)).toBe('0');
-    expect(usd(-0.3)).toBe('0');
+    expect(usd(-0.3)).toBe('-0.30'); // not 0: a non-zero figure keeps its sign (gex-scale.ts)
     expect(usd(null)).toBe('—');
   });
 });
