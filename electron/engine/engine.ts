@@ -24,6 +24,7 @@ import { createDecideJob } from './intake/decide.ts';
 import { InboxControl, ownPaths } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
+import { retryClaim } from './intake/retry-claim.ts';
 import { Staging } from './intake/staging.ts';
 import { ownFolder } from './own-folder.ts';
 import { isDiskFull } from './disk-full.ts';
@@ -219,6 +220,7 @@ async function start(
       runJob: createRunJob({ ...stage, phases, runs }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
+      claimRetry: (job) => retryClaim(job, stagedJobs, staging),
       // The app and `serve` live on: a run the machine refused waits for it (docs/scheduler.md).
       waitForMachine: opts.watchInbox === true,
       inEngineAtStop: () => {

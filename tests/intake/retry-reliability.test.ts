@@ -119,3 +119,59 @@ it('decides with the reliability sources shows after retries that fail again, an
   expect(await reliability(engine)).toBe(7 / 8);
   expect(await decidedWith(engine, files, 13)).toBe(7 / 8);
 });
+
+/** The job as stored, its audit entries' kinds and the source's reliability. */
+async function state(e: Engine, id: string) {
+  const job = await e.handlers['jobs:get']({ id });
+  if (!job.ok) throw new Error(job.error.message);
+  const trail = await e.handlers['audit:list']({
+    request_id: job.value.job.request_id,
+    limit: 500,
+    order: 'oldest',
+  });
+  if (!trail.ok) throw new Error(trail.error.message);
+  return {
+    status: job.value.job.status,
+    code: job.value.job.error?.code,
+    retried: trail.value.filter((a) => a.kind === 'retried').length,
+    reliability: await reliability(e),
+  };
+}
+
+// A retry whose bytes were no longer kept took the failure back, then ended FILE_NOT_FOUND
+// (counted against nothing) and overwrote the job's error: the source went from 0.50 to
+// 1.00 and G4 stopped applying. It is refused now, before anything changes.
+it('refuses a retry whose staged bytes are gone, leaving the outcome, error and count alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-retry-gone-'));
+  const files = mkdtempSync(join(tmpdir(), 'gex-retry-gone-files-'));
+  // An ended job keeps nothing for a retry.
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ keepStagedHours: 0 }));
+  engine = await engineIn(dir, { configFile: join(dir, 'config.json') });
+  const empty = join(files, 'empty.csv');
+  writeFileSync(empty, '');
+  const emptyId = await submit(engine, empty);
+  await submit(engine, chain(files, 0));
+  const badId = await submit(engine, badValue(files));
+  await engine.drain();
+  const before = { empty: await state(engine, emptyId), bad: await state(engine, badId) };
+  expect(before.empty).toEqual({
+    status: 'failed',
+    code: 'EMPTY_FILE',
+    retried: 0,
+    reliability: 1 / 3,
+  });
+  expect(before.bad.code).toBe('BAD_VALUE');
+
+  for (const id of [emptyId, badId]) {
+    const retried = await engine.handlers['jobs:retry']({ id, author: 'ivan' });
+    expect(retried.ok).toBe(false);
+    if (!retried.ok) {
+      expect(retried.error.code).toBe('CONFLICT');
+      expect(retried.error.message).toMatch(/no longer kept.*submit the file again/);
+    }
+  }
+  await engine.drain();
+  expect({ empty: await state(engine, emptyId), bad: await state(engine, badId) }).toEqual(before);
+  // What G4 reads: the two failures still count.
+  expect(await decidedWith(engine, files, 1)).toBe(1 / 3);
+});

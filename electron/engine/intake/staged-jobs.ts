@@ -43,6 +43,41 @@ export class StagedJobs {
     }
   }
 
+  /**
+   * An analyst's retry of an ended job takes its bytes back before its transition is
+   * written, so that no sweep (nor a full disk) lets them go meanwhile: its kept bytes, or
+   * — when another job still holds the same content — a reference of its own. Null when
+   * nothing of it is staged any more (never captured, or its retention passed): the retry
+   * is then refused and the job left as it ended (docs/scheduler.md). `undo` gives the
+   * bytes back as they were, for a retry that was not written after all.
+   */
+  claim(jobId: string, hash: string | null): { undo: () => void } | null {
+    const kept = this.#kept.get(jobId);
+    if (kept) {
+      this.#kept.delete(jobId);
+      this.#held.set(jobId, kept.hash);
+      return {
+        undo: () => {
+          if (this.#held.get(jobId) !== kept.hash) return;
+          this.#held.delete(jobId);
+          this.#kept.set(jobId, kept);
+        },
+      };
+    }
+    // Its end not followed yet (the event comes after the commit): it still holds them.
+    if (this.#held.has(jobId)) return { undo: () => undefined };
+    if (hash === null || this.#staging.refs(hash) === 0) return null;
+    this.#staging.acquire(hash);
+    this.#held.set(jobId, hash);
+    return {
+      undo: () => {
+        if (this.#held.get(jobId) !== hash) return;
+        this.#held.delete(jobId);
+        this.#staging.release(hash);
+      },
+    };
+  }
+
   /** Lets go of the bytes of ended jobs whose retention has passed. */
   sweep(nowMs = Date.now()): number {
     let n = 0;

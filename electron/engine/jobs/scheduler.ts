@@ -36,7 +36,7 @@ import { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
 import { StatsCache } from './stats-cache.ts';
 import { Transitions } from './transitions.ts';
-import type { SchedulerOptions, SchedulerPool } from './types.ts';
+import type { ClaimRetry, SchedulerOptions, SchedulerPool } from './types.ts';
 
 export type * from './types.ts';
 
@@ -58,6 +58,7 @@ export class Scheduler {
   #stats: StatsCache;
   #writes: DurableWrites;
   #transitions: Transitions;
+  #claimRetry: ClaimRetry;
   #service: ServiceDeps;
   #started = false;
   #accepting = true;
@@ -109,6 +110,7 @@ export class Scheduler {
       clock: this.#clock,
     });
     this.#writes = new DurableWrites({ clock: this.#clock, log: this.#log });
+    this.#claimRetry = opts.claimRetry ?? (() => ({ ok: true, value: { undo: () => undefined } }));
     this.#transitions = new Transitions({
       store: this.#store,
       writes: this.#writes,
@@ -253,7 +255,9 @@ export class Scheduler {
   /** Queues a failed or cancelled job again, with a fresh attempt budget; `by` is who asked. */
   async retry(id: string, by: string | null = null): Promise<Result<ProcessingJob>> {
     if (!this.#accepting) return err('SHUTTING_DOWN', 'the scheduler is shutting down');
-    const requeued = await this.#transitions.retry(id, by);
+    const answer = await this.#transitions.retry(id, by, this.#claimRetry);
+    if (answer && 'refused' in answer) return { ok: false, error: answer.refused };
+    const requeued = answer?.job;
     if (!requeued) {
       const job = await repo.getJob(this.#interactive(), id);
       if (!job) return err('NOT_FOUND', `no job ${id}`);

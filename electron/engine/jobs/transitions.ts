@@ -15,6 +15,7 @@ import {
 import type { Store, Tx } from '../store/db.ts';
 import { withdrawOutcome } from '../store/sources.ts';
 import type { DurableWrites } from './durable-writes.ts';
+import type { ClaimRetry } from './types.ts';
 import { lateEntry, type Lateness } from './escalator.ts';
 import { jobAudit } from './job-audit.ts';
 import * as repo from './repository.ts';
@@ -252,22 +253,46 @@ export class Transitions {
     });
   }
 
-  /** failed/cancelled → queued (or deciding, if never decided) with a fresh budget: an analyst's retry. */
-  retry(id: string, by: string | null): Promise<ProcessingJob | undefined> {
+  /**
+   * failed/cancelled → queued (or deciding, if never decided) with a fresh budget: an
+   * analyst's retry. `claim` is asked first, in the same transaction: when it refuses
+   * (the job's bytes are no longer kept), nothing changes — not the job's status nor its
+   * error, not its source's count — and its error is the answer.
+   */
+  async retry(
+    id: string,
+    by: string | null,
+    claim: ClaimRetry,
+  ): Promise<{ job: ProcessingJob } | { refused: AppError } | undefined> {
     const now = this.#d.clock();
-    return this.#tx(null, async (tx, audit) => {
-      const ended = await repo.getJob(tx, id);
-      const j = await repo.requeueFinished(tx, id, now);
-      if (j && ended) await withdrawOutcome(tx, ended);
-      if (j)
+    let taken: { undo: () => void } | null = null;
+    try {
+      const done = await this.#tx(null, async (tx, audit) => {
+        const ended = await repo.getJob(tx, id);
+        if (!ended || (ended.status !== 'failed' && ended.status !== 'cancelled')) return undefined;
+        // A batched work may run again (group-commit.ts): the bytes are claimed once.
+        if (!taken) {
+          const claimed = claim(ended);
+          if (!claimed.ok) return { refused: claimed.error };
+          taken = claimed.value;
+        }
+        const j = await repo.requeueFinished(tx, id, now);
+        if (!j) return undefined;
+        await withdrawOutcome(tx, ended);
         await audit(
           jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, {
             actor: by,
             at: new Date(now),
           }),
         );
-      return j;
-    });
+        return { job: j };
+      });
+      if (!done || !('job' in done)) (taken as { undo: () => void } | null)?.undo();
+      return done;
+    } catch (e) {
+      (taken as { undo: () => void } | null)?.undo();
+      throw e;
+    }
   }
 
   /** An entry with no state change (a facts read that will be tried again). */

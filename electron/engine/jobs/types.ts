@@ -51,6 +51,9 @@ export interface SchedulerPool extends TaskRunner {
   close(): Promise<void>;
 }
 
+/** See SchedulerOptions.claimRetry. */
+export type ClaimRetry = (job: ProcessingJob) => Result<{ undo: () => void }>;
+
 export interface SchedulerOptions {
   store: Store;
   pool: SchedulerPool;
@@ -59,6 +62,13 @@ export interface SchedulerOptions {
   decideJob?: DecideJob;
   /** Runs inside every final state's transaction. */
   finalize?: Finalize;
+  /**
+   * Asked inside an analyst's retry's transaction, before anything changes: whether the
+   * ended job can run again (the engine: its staged bytes are still kept), taking what it
+   * needs to (`undo` gives it back when the retry is not written). An error refuses the
+   * retry and leaves the job, its error and its source's count as they were.
+   */
+  claimRetry?: ClaimRetry;
   /** At start: the jobs the engine itself was working on when it last stopped (engine-phase.ts). */
   inEngineAtStop?: () => string[];
   /** The active rule set's targets; read at every check (default: the default rules'). */

@@ -1,0 +1,26 @@
+// Whether an ended job can be retried at all: a retry runs the bytes captured when its file
+// arrived, never the analyst's path. When they are gone (the file could not be captured,
+// its retention passed, a full disk let them go), the retry is refused before anything
+// changes — its outcome, its error and its source's count stay as they were — rather than
+// take the failure back and end FILE_NOT_FOUND, which counted nothing against the source.
+import { existsSync } from 'node:fs';
+import type { ProcessingJob } from '../../../shared/domain.ts';
+import { err, ok, type Result } from '../../../shared/result.ts';
+import type { StagedJobs } from './staged-jobs.ts';
+import type { Staging } from './staging.ts';
+
+export function retryClaim(
+  job: ProcessingJob,
+  stagedJobs: StagedJobs,
+  staging: Staging,
+): Result<{ undo: () => void }> {
+  const claimed = stagedJobs.claim(job.id, job.content_hash);
+  if (claimed && job.content_hash && existsSync(staging.pathOf(job.content_hash)))
+    return ok(claimed);
+  claimed?.undo();
+  return err(
+    'CONFLICT',
+    `${job.file}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, or kept keepStagedHours after the job ended, which has passed); the job is left as it ended — submit the file again`,
+    { file: job.file },
+  );
+}
