@@ -84,19 +84,60 @@ export const resultSchema = <T extends z.ZodType>(value: T) =>
 export const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['WORKER_CRASHED', 'TIMEOUT', 'IO']);
 
 /**
- * Errors that say the source sent bad data: the only failures that count against a
- * source's reliability (rule G4). A preemption, cancel, shutdown, timeout or crashed
- * worker says nothing about the source.
+ * What each error says about the request's source, one entry per code (a new code does
+ * not compile until it is placed here):
+ * - `content`: what the source sent is bad or unreadable — the file's bytes themselves,
+ *   whatever limit or check refused them. Counts against the source's reliability (G4).
+ * - `delivery`: the file at the given path could not be taken (gone, not a file, changed
+ *   while read): the path's or the moment's doing, not the content's.
+ * - `request`: the caller's request or the analyst's action (bad parameters, rules, a
+ *   conflict), never the file.
+ * - `environment`: the machine, the transport or the app (a crash, a timeout, a cancel, a
+ *   shutdown, a full disk, a locked database).
+ * docs/scheduler.md ("The source's record") lists them.
  */
-export const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set([
-  'EMPTY_FILE',
-  'BINARY_FILE',
-  'UNKNOWN_FORMAT',
-  'NO_ROWS',
-  'TRUNCATED',
-  'BAD_HEADER',
-  'BAD_VALUE',
-  'BAD_SHAPE',
-  'FILE_TOO_LARGE',
-  'INVALID_FACT',
-]);
+export const ERROR_KINDS: Readonly<
+  Record<ErrorCode, 'content' | 'delivery' | 'request' | 'environment'>
+> = {
+  FILE_NOT_FOUND: 'delivery',
+  NOT_A_FILE: 'delivery',
+  FILE_CHANGED: 'delivery',
+  FILE_TOO_LARGE: 'content',
+  EMPTY_FILE: 'content',
+  BINARY_FILE: 'content',
+  UNKNOWN_FORMAT: 'content',
+  NO_ROWS: 'content',
+  TRUNCATED: 'content',
+  BAD_HEADER: 'content',
+  BAD_VALUE: 'content',
+  BAD_SHAPE: 'content',
+  TOO_MANY_COLUMNS: 'content',
+  TOO_MANY_ROWS: 'content',
+  LINE_TOO_LONG: 'content',
+  DUPLICATE_CONTRACT: 'content',
+  INVALID_FACT: 'content',
+  INVALID_REQUEST: 'request',
+  RULES_SYNTAX: 'request',
+  RULES_INVALID: 'request',
+  VALIDATION: 'request',
+  NOT_FOUND: 'request',
+  CONFLICT: 'request',
+  UNAUTHORIZED: 'environment',
+  QUOTA_EXCEEDED: 'environment',
+  DB_LOCKED: 'environment',
+  IO: 'environment',
+  WORKER_CRASHED: 'environment',
+  TIMEOUT: 'environment',
+  CANCELLED: 'environment',
+  SHUTTING_DOWN: 'environment',
+  INTERNAL: 'environment',
+};
+
+/**
+ * Errors that say the source sent bad data (ERROR_KINDS' `content`): the only failures
+ * that count against a source's reliability (rule G4). A preemption, cancel, shutdown,
+ * timeout or crashed worker says nothing about the source.
+ */
+export const INPUT_ERRORS: ReadonlySet<ErrorCode> = new Set(
+  ErrorCode.options.filter((c) => ERROR_KINDS[c] === 'content'),
+);
