@@ -43,6 +43,9 @@ describe('hash routes', () => {
       ['#/rules/history', { ...HOME, view: 'rules', rulesTab: 'history' }],
       ['#/audit', { ...HOME, view: 'audit' }],
       ['#/audit/req-9', { ...HOME, view: 'audit', auditRequest: 'req-9' }],
+      ['#/queue?source=vendor-01', { ...HOME, source: 'vendor-01' }],
+      ['#/queue/job/j1?source=a%2Fb', { ...HOME, jobId: 'j1', source: 'a/b' }],
+      ['#/audit?source=csv', { ...HOME, view: 'audit', source: 'csv' }],
     ] as const;
     for (const [hash, route] of cases) {
       expect(parseHash(hash)).toEqual(route);

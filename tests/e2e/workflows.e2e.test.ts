@@ -307,16 +307,18 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await page.getByTestId('queue-view').waitFor();
     expect(await page.locator('[data-filter=failed]').getAttribute('aria-pressed')).toBe('true');
     const box = page.getByLabel('Filter jobs by file, underlying, source, rule or id');
-    expect(await box.inputValue()).toBe('vendor-x');
+    // The source itself, exactly, as a chip (the box stays the analyst's).
+    expect(await box.inputValue()).toBe('');
+    expect(await page.getByTestId('source-filter').textContent()).toMatch(/^Source: vendor-x/);
     await poll(() => page.getByTestId('row-count').textContent()).toBe('1 job');
     expect(await page.getByTestId('queue-view').textContent()).toContain('bad-value.csv');
     await shot(page, 'queue-source-failed');
     await expectNoSerious(page, 'queue: a source’s failed jobs');
-    // The filter is the analyst's from then on; the next visit opens as usual.
-    await box.fill('');
+    // The next visit opens as usual.
     await goTo(page, 'sources');
     await goTo(page, 'queue');
     expect(await page.locator('[data-filter=active]').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByTestId('source-filter').count()).toBe(0);
   });
 
   it('shows the inbox in the status bar and follows a change of folder and its files', async () => {

@@ -40,8 +40,12 @@ export function openAuditOfKinds(...kinds: string[]): void {
   useApp.getState().openAudit('');
 }
 
-/** Opens the audit trail on one source's changes: kind `source`, its id in the filter box. */
+/**
+ * Opens the audit trail on one source's changes: kind `source`, and that source only (its
+ * id exactly, in the route: a chip says so and removes it), the filter box empty.
+ */
 export function openAuditOfSource(id: string): void {
-  useAuditFilter.setState({ kinds: new Set(['source']), query: id });
+  useAuditFilter.setState({ kinds: new Set(['source']), query: null });
   useApp.getState().openAudit('');
+  useApp.getState().filterBySource(id);
 }

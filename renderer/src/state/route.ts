@@ -4,7 +4,8 @@
 // panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING`, `#/snapshots/compare/A/B`,
 // `#/rules` (the dry run beside the editor), `#/rules/whatif` and `#/rules/history` (the
 // side panel's other tabs, so that Back from a request's trail lands on What would change),
-// `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`. Pure
+// `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`; the Queue and the
+// Audit trail filtered by one source (the Sources view's links) end in `?source=ID`. Pure
 // functions here; App binds them to
 // the store and the window.
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
@@ -22,6 +23,8 @@ export interface Route {
   auditRequest: string;
   /** The Rules view's side tab: '' (the dry run), 'whatif' or 'history'. */
   rulesTab?: string;
+  /** The Queue or the Audit trail shows one source's only (its id, exactly); '' for all. */
+  source?: string;
 }
 
 /** The Rules view's side tabs besides the dry run. */
@@ -34,7 +37,11 @@ export const HOME: Route = {
   jobId: null,
   auditRequest: '',
   rulesTab: '',
+  source: '',
 };
+
+/** The views a source filter applies to. */
+const SOURCE_VIEWS: readonly View[] = ['queue', 'audit'];
 
 /** Snapshots' panes besides the levels board (a snapshot id is never one of these words). */
 const PANES = ['list', 'history', 'compare'];
@@ -49,7 +56,8 @@ const decode = (s: string | undefined): string | null => {
 };
 
 export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/');
+  const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
+  const parts = path.split('/');
   const view = VIEWS.find((v) => v === parts[0]);
   if (!view) return HOME;
   const pane = view === 'snapshots' && PANES.includes(parts[1] ?? '') ? parts[1]! : '';
@@ -66,12 +74,15 @@ export function parseHash(hash: string): Route {
     jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
     auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
     rulesTab: view === 'rules' && RULES_TABS.includes(parts[1] ?? '') ? parts[1]! : '',
+    source: SOURCE_VIEWS.includes(view) ? (new URLSearchParams(search).get('source') ?? '') : '',
   };
 }
 
 /** The hash of what is on screen: the view and its own open item only. */
 export function formatRoute(r: Route): string {
   const id = (s: string) => encodeURIComponent(s);
+  if (r.source && SOURCE_VIEWS.includes(r.view))
+    return `${formatRoute({ ...r, source: '' })}?source=${id(r.source)}`;
   if (r.view === 'snapshots') {
     const [pane = '', ...rest] = (r.snapshotsPane ?? '').split('/');
     const base = ['#/snapshots', ...(pane ? [pane] : []), ...rest.map(id)].join('/');

@@ -97,6 +97,8 @@ interface State extends Route {
   onSnapshotsRemoved(ids: readonly string[]): void;
   openAudit(requestId: string): void;
   openJob(id: string | null): void;
+  /** The Queue or the Audit trail shows only this source's jobs or entries ('' : all). */
+  filterBySource(source: string): void;
   start(client: GexClient): () => void;
   refreshJobs(): Promise<void>;
   refreshSnapshots(): Promise<void>;
@@ -179,7 +181,8 @@ export const useApp = create<State>((set, get) => {
     removals: 0,
     loadError: null,
 
-    setView: (view) => set({ view }),
+    // A source filter belongs to the view it was opened on (the chip says so there).
+    setView: (view) => set((s) => ({ view, source: s.view === view ? s.source : '' })),
     goTo: (route) => set(route),
     // A snapshot opens under the list when the list is on screen, else under the levels board.
     openSnapshot: (id) =>
@@ -203,8 +206,15 @@ export const useApp = create<State>((set, get) => {
         })),
       );
     },
-    openAudit: (requestId) => set({ auditRequest: requestId, view: 'audit' }),
-    openJob: (id) => set({ jobId: id, view: 'queue' }),
+    openAudit: (requestId) =>
+      set((s) => ({
+        auditRequest: requestId,
+        view: 'audit',
+        source: s.view === 'audit' ? s.source : '',
+      })),
+    openJob: (id) =>
+      set((s) => ({ jobId: id, view: 'queue', source: s.view === 'queue' ? s.source : '' })),
+    filterBySource: (source) => set({ source }),
 
     start(client) {
       set({ client });

@@ -3,7 +3,7 @@
 // underlying or request; rows reachable from the keyboard (Enter shows the whole
 // explanation and the facts, T its request's timeline: one Tab stop, as the Queue's).
 // One request's entries open as its timeline (`#/audit/REQUEST`).
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
@@ -14,6 +14,7 @@ import { int } from '../text/numbers.ts';
 import { anyOtherZone, localZone } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine, KeysHint } from '../components/common.tsx';
+import { SourceChip } from '../components/SourceChip.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
 import { Cells } from '../components/table/TableHead.tsx';
 import { useTable } from '../components/table/use-table.ts';
@@ -81,11 +82,15 @@ function AuditTable({
   );
   const columns = useMemo(() => auditColumns(zone, otherZone), [zone, otherZone]);
   const q = query.trim().toLowerCase();
+  const source = useApp((s) => s.source ?? '');
+  const searchBox = useRef<HTMLInputElement>(null);
   const filtered = useMemo(
     () =>
       entries
         .filter((e) => {
           if (kinds.size && !kinds.has(e.kind)) return false;
+          // One source's (the Sources view's link): its id exactly, on its changes and its jobs'.
+          if (source && e.facts?.source !== source && jobOf(e)?.source !== source) return false;
           if (!q) return true;
           const { file, underlying } = entrySubject(e, jobOf(e));
           return `${file ?? ''} ${underlying ?? ''} ${e.request_id ?? ''} ${e.actor ?? ''} ${e.explanation}`
@@ -93,7 +98,7 @@ function AuditTable({
             .includes(q);
         })
         .sort(newestFirst),
-    [entries, kinds, q, jobOf],
+    [entries, kinds, q, jobOf, source],
   );
   const [table, setFrame] = useTable<AuditEntry, JobOf>('audit', columns, filtered);
   const rows = table.rows;
@@ -132,7 +137,9 @@ function AuditTable({
             </button>
           ))}
         </div>
+        <SourceChip afterRemove={() => searchBox.current?.focus()} />
         <input
+          ref={searchBox}
           className="search"
           type="search"
           aria-label="Filter entries by file, underlying, request or analyst"

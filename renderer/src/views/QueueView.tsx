@@ -26,6 +26,7 @@ import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
 import { useLevelOrder } from '../state/levels.ts';
 import { useQueueFilter, type QueueTab } from '../state/queue-filter.ts';
+import { SourceChip } from '../components/SourceChip.tsx';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
 import { TruncatedNote } from './queue/TruncatedNote.tsx';
@@ -47,7 +48,10 @@ function passes(
   filter: Filter,
   levels: Set<PriorityLevel>,
   q: string,
+  source = '',
 ): boolean {
+  // A source's own jobs (the Sources view's links): its id exactly, as `jobs --source`.
+  if (source && job.source !== source) return false;
   const byStatus =
     filter === 'all' ||
     (filter === 'active' && isOpen(job.status)) ||
@@ -87,15 +91,18 @@ export function QueueView() {
   const [actionError, setActionError] = useState<AppError | null>(null);
   const now = useDataNow(1000);
   const scroller = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
   const columns = useMemo(() => jobColumns(), []);
   const q = query.trim().toLowerCase();
+  const source = useApp((s) => s.source ?? '');
+  const filterBySource = useApp((s) => s.filterBySource);
 
   const filtered = useMemo(() => {
     void version;
     const out: ProcessingJob[] = [];
-    for (const job of jobsMap.values()) if (passes(job, filter, levels, q)) out.push(job);
+    for (const job of jobsMap.values()) if (passes(job, filter, levels, q, source)) out.push(job);
     return viewOrder(out, filter === 'active');
-  }, [jobsMap, version, filter, levels, q]);
+  }, [jobsMap, version, filter, levels, q, source]);
   const [table, setFrame] = useTable<ProcessingJob, RowContext>('queue', columns, filtered);
   const rows = table.rows;
   const snapshotsById = useMemo(() => new Map(snapshots.map((s) => [s.id, s])), [snapshots]);
@@ -130,10 +137,11 @@ export function QueueView() {
 
   // A job opened from the address or a link is shown even if the filter hid it …
   useEffect(() => {
-    if (open && !passes(open, filter, levels, q)) {
+    if (open && !passes(open, filter, levels, q, source)) {
       setFilter('all');
       setLevels(new Set());
       setQuery('');
+      inPlace(() => filterBySource(''));
     }
     // Only when the job to show changes, not when the filter does.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -143,7 +151,7 @@ export function QueueView() {
     const f = next.filter ?? filter;
     const l = next.levels ?? levels;
     const qq = (next.query ?? query).trim().toLowerCase();
-    if (open && !passes(open, f, l, qq)) inPlace(() => openJob(null));
+    if (open && !passes(open, f, l, qq, source)) inPlace(() => openJob(null));
     if (next.filter) setFilter(next.filter);
     if (next.levels) setLevels(next.levels);
     if (next.query !== undefined) setQuery(next.query);
@@ -278,7 +286,9 @@ export function QueueView() {
             </button>
           ))}
         </div>
+        <SourceChip afterRemove={() => searchBox.current?.focus()} />
         <input
+          ref={searchBox}
           className="search"
           type="search"
           aria-label="Filter jobs by file, underlying, source, rule or id"

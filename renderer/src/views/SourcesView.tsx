@@ -4,17 +4,23 @@
 // An override is set (justification required) or cleared from here; the engine writes
 // each change to the audit trail, and the view shows the entry it wrote and opens the
 // audit trail on source changes.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { openAuditOfKinds, openAuditOfSource } from '../state/audit-filter.ts';
-import { openQueueFiltered } from '../state/queue-filter.ts';
+import { openQueueOfSource } from '../state/queue-filter.ts';
 import { reliabilityText } from '../../../shared/reliability.ts';
 import { int } from '../text/numbers.ts';
 import { localStamp } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { OverrideDialog } from './sources/OverrideDialog.tsx';
 import { useSources } from './sources/use-sources.ts';
+
+/** A source's Override… button: where the focus lands when its Clear… button goes. */
+const focusOverrideOf = (id: string) =>
+  document
+    .querySelector<HTMLElement>(`tr[data-source="${CSS.escape(id)}"] [data-testid="override-open"]`)
+    ?.focus();
 
 function Reliability({ s }: { s: SourceRecord }) {
   return (
@@ -87,6 +93,16 @@ export function SourcesView() {
   const sources = feed.sources ?? [];
   const version = sources[0]?.rule_version ?? null;
   const recorded = changed ? feed.audit.get(changed)?.[0] : undefined;
+  // A cleared override takes its Clear… button away once the list is read again, after the
+  // dialog gave the focus back to it: the focus then goes to the row's Override…, not the page.
+  const refocus = useRef<string | null>(null);
+  useEffect(() => {
+    const id = refocus.current;
+    if (!id || sources.find((s) => s.id === id)?.override) return;
+    refocus.current = null;
+    if (document.activeElement === null || document.activeElement === document.body)
+      focusOverrideOf(id);
+  }, [sources]);
 
   return (
     <div className="view sources-view" data-testid="sources-view">
@@ -183,7 +199,7 @@ export function SourcesView() {
                           className="link-button failed-jobs"
                           title="Show its failed jobs in the Queue (which also lists failures not counted here: a missing file, a crash, a timeout)"
                           aria-label={`${int(s.failed)} failed on their content: show the failed jobs of ${s.name} in the Queue, which also lists failures not counted here`}
-                          onClick={() => openQueueFiltered('failed', s.id)}
+                          onClick={() => openQueueOfSource('failed', s.id)}
                         >
                           {int(s.failed)}
                         </button>
@@ -221,6 +237,7 @@ export function SourcesView() {
                       <button
                         className="btn tiny"
                         aria-label={`Override the reliability of ${s.name}`}
+                        data-testid="override-open"
                         onClick={() => setEditing({ source: s, mode: 'set' })}
                       >
                         Override…
@@ -247,7 +264,9 @@ export function SourcesView() {
           source={editing.source}
           mode={editing.mode}
           onClose={() => setEditing(null)}
+          fallbackFocus={() => focusOverrideOf(editing.source.id)}
           onDone={() => {
+            if (editing.mode === 'clear') refocus.current = editing.source.id;
             setChanged(editing.source.id);
             setEditing(null);
             void feed.reload();

@@ -23,11 +23,14 @@ export function OverrideDialog({
   mode,
   onClose,
   onDone,
+  fallbackFocus,
 }: {
   source: SourceRecord;
   mode: 'set' | 'clear';
   onClose(): void;
   onDone(record: SourceRecord): void;
+  /** Where the focus goes when its opener is gone (Clear… once the override is cleared). */
+  fallbackFocus(): void;
 }) {
   const client = useApp((s) => s.client);
   const [value, setValue] = useState(
@@ -68,6 +71,7 @@ export function OverrideDialog({
       }
       onClose={onClose}
       testId="override-dialog"
+      fallbackFocus={fallbackFocus}
     >
       <p className="muted">
         {mode === 'set'
