@@ -288,7 +288,8 @@ async function start(
     watch:
       runJobs && opts.watchInbox
         ? {
-            submit: async (file) => submitRequest({ file, source: 'inbox' }),
+            // Its source: the inbox's sub-folder it was dropped in, else `inbox` (inbox.ts).
+            submit: async (file, source) => submitRequest({ file, source }),
             findJob: (file) => latestJobOfFile(store, file),
             inboxesOfJobs: () => inboxesOfJobs(store),
             // The job names the file where the analyst finds it (done/, failed/), not the

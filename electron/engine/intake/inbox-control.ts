@@ -27,7 +27,7 @@ export interface InboxControlOptions {
   log?: Logger;
   /** Null: nothing is watched (a one-shot command); the folder can still be chosen. */
   watch: {
-    submit: (file: string) => Promise<Result<SubmitAck>>;
+    submit: (file: string, source: string) => Promise<Result<SubmitAck>>;
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
     /** A job's file has moved to done/ or failed/: where it lies now. */
     settled?: (jobId: string, file: string) => Promise<void> | void;

@@ -37,8 +37,11 @@ import { settledBy } from '../settled-by.ts';
 
 export interface InboxOptions {
   dir: string;
-  /** Submits one file (the engine's submit flow); the path is inside `processing/`. */
-  submit: (file: string) => Promise<Result<SubmitAck>>;
+  /**
+   * Submits one file (the engine's submit flow); the path is inside `processing/`, and
+   * `source` the one it was sent by (inboxSourceOf: its sub-folder, else `inbox`).
+   */
+  submit: (file: string, source: string) => Promise<Result<SubmitAck>>;
   /** Optional: the latest job of a file, to settle files left in `processing/` by a previous run. */
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
@@ -279,6 +282,22 @@ export function waitingFiles(
   };
   walk(dir, '', 0);
   return out;
+}
+
+/** The source of the files dropped straight into an inbox. */
+export const INBOX_SOURCE = 'inbox';
+
+/**
+ * The source a file of the inbox was sent by: the name of the sub-folder of the inbox it
+ * was dropped in (`inbox/acme/x.csv` and `inbox/acme/2024/x.csv` → `acme`), so that each
+ * vendor dropping into its own folder has its own record and one vendor's bad files do
+ * not demote the others' (G4); a file dropped straight into the inbox → `inbox`. `file`
+ * lies in `processing/`, which keeps the folders it was dropped in.
+ */
+export function inboxSourceOf(processingDir: string, file: string): string {
+  const parts = relative(processingDir, file).split(sep);
+  const folder = parts.length > 1 ? parts[0]!.trim() : '';
+  return folder && folder !== '..' ? folder : INBOX_SOURCE;
 }
 
 export class Inbox {
@@ -575,7 +594,7 @@ export class Inbox {
     this.#pending.add(path);
     let result: Result<SubmitAck>;
     try {
-      result = await this.#opts.submit(path);
+      result = await this.#opts.submit(path, inboxSourceOf(this.processingDir, path));
     } catch (e) {
       result = {
         ok: false,

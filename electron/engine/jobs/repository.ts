@@ -309,12 +309,16 @@ export async function setJobFile(db: Db, id: string, file: string): Promise<void
 /**
  * The folders whose `processing/` holds the file of an inbox job: the inboxes of this
  * database, the current one and those it was changed from (whose files a stop may have
- * left there).
+ * left there). An inbox job's source is `inbox`, or the sub-folder of `processing/` its
+ * file lies in (inboxSourceOf).
  */
 export async function inboxesOfJobs(db: Db): Promise<string[]> {
   const rows = await db.all(
     `SELECT DISTINCT regexp_extract(file, '^(.*)[\\\\/]processing[\\\\/]', 1) AS dir
-     FROM jobs WHERE source = 'inbox' AND regexp_matches(file, '[\\\\/]processing[\\\\/]')`,
+     FROM jobs WHERE regexp_matches(file, '[\\\\/]processing[\\\\/]')
+       AND (source = 'inbox'
+            OR contains(file, '/processing/' || source || '/')
+            OR contains(file, '\\processing\\' || source || '\\'))`,
   );
   return rows.map((r) => String(r.dir)).filter((d) => d !== '');
 }
