@@ -27,7 +27,7 @@ it('takes the source of an inbox file from its sub-folder, else inbox', async ()
   writeCboeCsv(join(inbox, 'globex', 'g.csv'), { seed: 2, underlying: 'GGG', spot: 50 });
   writeCboeCsv(join(inbox, 'top.csv'), { seed: 3, underlying: 'TTT', spot: 70 });
   // Waits on what the engine reports: every file's job ended.
-  let sources: { id: string; completed: number; failed: number }[] = [];
+  let sources: { id: string; completed: number; failed: number }[];
   for (;;) {
     const listed = await engine.handlers['sources:list']({});
     if (!listed.ok) throw new Error(listed.error.message);
