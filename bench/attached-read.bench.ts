@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeChain, writeTinyChain } from '../tests/analytics/chains.ts';
-import { BIN, REPO } from './proc.ts';
+import { BIN, deskEnv, gexOn, REPO } from './proc.ts';
 import type { Measure } from './run.ts';
 
 const ATTACHED = Number(process.env.BENCH_ATTACHED_FILES ?? 600);
@@ -22,30 +22,6 @@ const ROUNDS = 2;
 const LEVELS_AFTER_MS = 500;
 
 type Line = { priority?: string; status?: string; latency_ms?: number };
-
-const envOf = (home: string): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GEX_DESK_')) env[k] = v;
-  return { ...env, GEX_DESK_HOME: home };
-};
-
-function run(home: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO,
-      env: envOf(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? done({ code, stdout }) : fail(new Error(`${args[0]} exited ${code}: ${stderr}`)),
-    );
-  });
-}
 
 const manifest = (path: string, lines: object[]) =>
   writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
@@ -59,7 +35,7 @@ async function burstOnce(dir: string, attached: string, burstManifest: string, l
   writeFileSync(join(home, 'config.json'), JSON.stringify({ attach: [attached] }));
   const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
     cwd: REPO,
-    env: envOf(home),
+    env: deskEnv(home),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -73,7 +49,7 @@ async function burstOnce(dir: string, attached: string, burstManifest: string, l
     });
     const url = new URL(first.match(/http:\/\/\S+/)![0]);
     const token = first.match(/[?&#]token=([^&#\s]+)/)![1]!;
-    const ingest = run(home, ['ingest', '--manifest', burstManifest, '--json']);
+    const ingest = gexOn(home, ['ingest', '--manifest', burstManifest, '--json']);
     let call: Promise<{ ms: number; rows: number }> | null = null;
     if (levels) {
       await new Promise((r) => setTimeout(r, LEVELS_AFTER_MS));
@@ -88,7 +64,7 @@ async function burstOnce(dir: string, attached: string, burstManifest: string, l
         return { ms: performance.now() - t0, rows: body.value!.rows.length };
       });
     }
-    const lines = (await ingest).stdout
+    const lines = (await ingest)
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Line);
@@ -118,7 +94,7 @@ export async function benchAttachedRead(): Promise<Measure[]> {
       return { file, requested_priority: 'LOW', justification: 'bench: attached desk' };
     });
     manifest(join(dir, 'theirs.jsonl'), seeds);
-    await run(theirs, ['ingest', '--manifest', join(dir, 'theirs.jsonl'), '--json']);
+    await gexOn(theirs, ['ingest', '--manifest', join(dir, 'theirs.jsonl'), '--json']);
 
     // The burst: BURST chains of 2,020 contracts over 4 s, one in 15 CRITICAL.
     const expiries = Array.from(

@@ -12,40 +12,16 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/e2e/chromium.ts';
 import { writeChain } from '../tests/analytics/chains.ts';
 import { SPX_SIZE } from '../tests/system/bursts/plan.ts';
-import { BIN, REPO } from './proc.ts';
+import { BIN, deskEnv, gexOn, REPO } from './proc.ts';
 import type { Measure } from './run.ts';
 
 const FILES = Number(process.env.BENCH_BOARD_FILES ?? 150);
 const SPAN_MS = Number(process.env.BENCH_BOARD_SPAN_MS ?? 6000);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** How long after the command ends every row must be on the board. */
 const PAINT_GRACE_MS = 60_000;
-
-const envOf = (home: string): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GEX_DESK_')) env[k] = v;
-  return { ...env, GEX_DESK_HOME: home };
-};
-
-function run(home: string, args: string[]): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO,
-      env: envOf(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? done(stdout) : fail(new Error(`${args[0]} exited ${code}: ${stderr}`)),
-    );
-  });
-}
 
 const jsonLines = <T>(text: string): T[] =>
   text
@@ -116,20 +92,12 @@ export async function benchBoard(): Promise<Measure[]> {
 
   const serve = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
     cwd: REPO,
-    env: envOf(home),
+    env: deskEnv(home),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const url = await new Promise<string>((done, fail) => {
@@ -147,7 +115,7 @@ export async function benchBoard(): Promise<Measure[]> {
     await page.getByText('engine ok', { exact: true }).waitFor({ timeout: 30_000 });
 
     const ingested = jsonLines<{ file: string; status: string; latency_ms: number | null }>(
-      await run(home, ['ingest', '--manifest', manifest, '--json']),
+      await gexOn(home, ['ingest', '--manifest', manifest, '--json']),
     );
     const done = ingested.filter((l) => l.status === 'completed');
     if (done.length !== FILES)
@@ -159,7 +127,7 @@ export async function benchBoard(): Promise<Measure[]> {
     );
     const painted = await page.evaluate(() => (globalThis as unknown as InPage).__painted);
     const jobs = jsonLines<{ underlying: string; submitted_at: string; priority: string }>(
-      await run(home, ['jobs', '--json']),
+      await gexOn(home, ['jobs', '--json']),
     );
     const latencyOf = new Map(done.map((l) => [l.file, l.latency_ms!]));
     const byUnderlying = new Map(jobs.map((j) => [j.underlying, j]));

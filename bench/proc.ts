@@ -46,6 +46,32 @@ export async function mustRun(
   return r;
 }
 
+/** The environment of a `gex-desk` command on the desk `home` (GEX_DESK_HOME), the caller's own GEX_DESK_ settings left out. */
+export function deskEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('GEX_DESK_')) env[k] = v;
+  return { ...env, GEX_DESK_HOME: home };
+}
+
+/** Runs `gex-desk ARGS` on the desk `home` to its end: its stdout, or an error with its stderr. */
+export function gexOn(home: string, args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: REPO,
+      env: deskEnv(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) =>
+      code === 0 ? done(stdout) : fail(new Error(`${args[0]} exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;

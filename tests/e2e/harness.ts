@@ -2,15 +2,7 @@
 // browser host (`serve`), headless Chromium on the built UI, and the helpers an
 // analyst's actions and the checks use: dropping a file, screenshots at both window
 // sizes (1440×900 and 1024×700), axe-core on the page, the queue's pause.
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { expect } from 'vitest';
@@ -18,13 +10,13 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { serve, uploadFolderOf, type ServeHandle } from '../../electron/host/serve.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.ts';
 import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SAMPLES = resolve(ROOT, '../shared/samples');
 export const SHOTS = join(ROOT, 'test-results/screenshots');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const haveChromium = existsSync(CHROMIUM);
+export { CHROMIUM, haveChromium };
 if (!haveChromium && process.env.CI) throw new Error(`Chromium is missing at ${CHROMIUM}`);
 
 export const WIDE = { width: 1440, height: 900 };
@@ -50,17 +42,6 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** Several e2e files start at once: one builds the renderer, the others wait for it. */
 async function ensureRenderer(): Promise<void> {
