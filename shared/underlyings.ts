@@ -23,6 +23,6 @@ export function underlyingOfRoot(root: string): string {
   const r = root
     .trim()
     .toUpperCase()
-    .replace(/^[_^$]/, '');
+    .replace(/^[_^$.]/, '');
   return ROOT_ALIASES[r] ?? r;
 }

@@ -65,11 +65,16 @@ describe('CBOE CSV: each option symbol against its line', () => {
     expect(e!.message).toMatch(
       /"ACMF260327C00007000" is of strike 7, not 9\.00 as the line's Strike/,
     );
-    // 7.125 at two decimals is 7.13 (or 7.12, a tie rounded down): never 7.14.
-    const off = await refused([
-      line('Fri Mar 27 2026', 'ACMG260327C00007125', '7.14', 'ACMG260327P00007125'),
-    ]);
-    expect(off).toMatchObject({ line: 5, field: 'Calls' });
+    expect(e!.message).toMatch(
+      /correct the line \(its symbol, Expiration Date or Strike\) or download the chain again$/,
+    );
+    // 7.125 at two decimals is 7.13 (or 7.12, a tie rounded down or cut short): never 7.14 or 7.11.
+    for (const strike of ['7.14', '7.11']) {
+      const off = await refused([
+        line('Fri Mar 27 2026', 'ACMG260327C00007125', strike, 'ACMG260327P00007125'),
+      ]);
+      expect(off, strike).toMatchObject({ line: 5, field: 'Calls' });
+    }
     // A column more precise than the symbol must be it exactly.
     const finer = await refused([
       line('Fri Mar 27 2026', 'ACMG260327C00007125', '7.1251', 'ACMG260327P00007125'),
@@ -79,6 +84,22 @@ describe('CBOE CSV: each option symbol against its line', () => {
       line('Fri Mar 27 2026', 'ACMF260327C00007500', '7.50', 'ACMF260327P00007000'),
     ]);
     expect(putOnly).toMatchObject({ line: 5, field: 'Puts' });
+  });
+
+  it('reads a symbol of before 2015-02-20 dated the Saturday after its Friday expiry as that expiry, not since', async () => {
+    const rows = await ok(
+      'saturday.csv',
+      line('Fri Jan 17 2014', 'ACMF140118C00007000', '7.00', 'ACMF140118P00007000'),
+    );
+    expect(rows.map((r) => [r.option_type, r.expiry])).toEqual([
+      ['C', '2014-01-17'],
+      ['P', '2014-01-17'],
+    ]);
+    // Since, the symbol carries the Friday: a Saturday is another expiry.
+    const since = await refused([
+      line('Fri Mar 20 2026', 'ACMF260321C00007000', '7.00', 'ACMF260321P00007000'),
+    ]);
+    expect(since).toMatchObject({ code: 'BAD_VALUE', line: 5, field: 'Calls' });
   });
 
   it('refuses a put symbol in the Calls column and a call symbol in the Puts column', async () => {
@@ -94,6 +115,7 @@ describe('CBOE CSV: each option symbol against its line', () => {
   });
 
   it("takes the symbol's exact strike where the Strike column rounds it at its decimals", async () => {
+    // Rounded or cut short at the decimals printed.
     for (const strike of ['7.13', '7.12', '7.1', '7', '7.125', '7.1250', '"7.13"']) {
       const rows = await ok(
         'rounded.csv',
@@ -107,6 +129,12 @@ describe('CBOE CSV: each option symbol against its line', () => {
         ['P', 7.125],
       ]);
     }
+    // A three-decimal strike cut short at two (a tool that truncates): the symbol's.
+    const cut = await ok(
+      'cut.csv',
+      line('Fri Mar 27 2026', 'ACMG260327C00016667', '16.66', 'ACMG260327P00016667'),
+    );
+    expect(cut.map((r) => r.strike)).toEqual([16.667, 16.667]);
   });
 
   it('gives the same contracts and figures as the same chain in CBOE JSON', async () => {

@@ -495,6 +495,7 @@ describe('CBOE JSON', () => {
     expect(underlyingOfRoot('VIXW')).toBe('VIX');
     expect(underlyingOfRoot('XSP')).toBe('XSP');
     expect(underlyingOfRoot('_SPX')).toBe('SPX');
+    expect(underlyingOfRoot('.SPXW')).toBe('SPX'); // a dot as some vendors write indices
     expect(underlyingOfRoot('meta')).toBe('META');
   });
 

@@ -2,8 +2,8 @@
 // strike × 1000) names its contract's expiry, type and strike, which the line says too
 // (Expiration Date, the Calls or Puts side, Strike): a symbol that disagrees is refused at
 // its line and field, never stored under the columns' contract. A Strike column that is the
-// symbol's strike rounded at the decimals it prints (7.13 for ACMG260327C00007125) gives
-// way to the symbol's exact strike, so that a chain read as CSV and as CBOE JSON (whose
+// symbol's strike rounded or cut short at the decimals it prints (7.13 or 7.12 for
+// ACMG260327C00007125) gives way to the symbol's exact strike, so that a chain read as CSV and as CBOE JSON (whose
 // only strike is the symbol's) stores the same contracts (docs/formats.md).
 import { err, type Err } from '../../../shared/result.ts';
 import { quoted, type Contracts } from './chain.ts';
@@ -43,8 +43,11 @@ function eightDigits(b: Buffer, at: number): number {
   return hi < 0 || d6 >>> 0 > 9 || d7 >>> 0 > 9 ? -1 : (hi * 10 + d6) * 10 + d7;
 }
 
-/** Half a unit of a number's last printed digit, in thousandths, by its decimals (0 past 3). */
-const HALF_UNIT = [500, 50, 5, 0];
+/** A unit of a number's last printed digit, in thousandths, by its decimals (0 past 3). */
+const UNIT = [1000, 100, 10, 0];
+
+/** The first day OCC symbols of standard monthlies carry the Friday, not the Saturday after it. */
+const FRIDAY_SYMBOLS_FROM = '2015-02-20';
 
 /** An ISO date as OCC's YYMMDD number (2026-03-27 → 260327); -1 outside 2000–2099. */
 function yymmddOf(iso: string): number {
@@ -78,16 +81,23 @@ export function symbolFields(
 ): SymbolCheck {
   const bytes = t.bytes;
   const yymmdd = Int32Array.from(c.expiries, yymmddOf);
+  // Before 2015-02-20 a standard monthly's OCC symbol carried the Saturday after its last
+  // trading Friday, which the line's Expiration Date may give: the Saturday is that expiry too.
+  const saturday = Int32Array.from(c.expiries, (iso) => {
+    const day = new Date(`${iso}T00:00:00Z`);
+    if (iso >= FRIDAY_SYMBOLS_FROM || day.getUTCDay() !== 5) return -1;
+    return yymmddOf(new Date(day.getTime() + 86_400_000).toISOString().slice(0, 10));
+  });
   // Both sides of a line share its Strike cell: its decimals are found once.
   let decimalsRow = -1;
-  let tolerance = 0;
+  let unit = 0;
   const refuse = (row: number, cell: number, side: 0 | 1, what: string): Err => {
     const line = t.lines[row]!;
     const field = side === 0 ? 'Calls' : 'Puts';
     const symbol = textAt(bytes, t.starts[cell]!, t.ends[cell]!, t.escaped[cell]!).trim();
     return err(
       'BAD_VALUE',
-      `${file}, line ${line}, field "${field}": the symbol ${quoted(symbol)} ${what}: a symbol and its line name one contract`,
+      `${file}, line ${line}, field "${field}": the symbol ${quoted(symbol)} ${what}: a symbol and its line name one contract; correct the line (its symbol, Expiration Date or Strike) or download the chain again`,
       { file, line, field },
     );
   };
@@ -100,13 +110,14 @@ export function symbolFields(
     const thousandths = eightDigits(bytes, at + 7);
     // Not an OCC tail (a cell whose root was seen on a symbol that is): nothing to check.
     if (date < 0 || thousandths < 0 || (type !== LOWER_C && type !== LOWER_P)) return null;
-    if (date !== yymmdd[c.expiry[slot]!]) {
+    const expiry = c.expiry[slot]!;
+    if (date !== yymmdd[expiry] && date !== saturday[expiry]) {
       const d = String(date).padStart(6, '0');
       return refuse(
         row,
         cell,
         side,
-        `expires 20${d.slice(0, 2)}-${d.slice(2, 4)}-${d.slice(4)}, not ${c.expiries[c.expiry[slot]!]} as the line's Expiration Date`,
+        `expires 20${d.slice(0, 2)}-${d.slice(2, 4)}-${d.slice(4)}, not ${c.expiries[expiry]} as the line's Expiration Date`,
       );
     }
     if ((type === LOWER_C ? 0 : 1) !== side)
@@ -119,13 +130,18 @@ export function symbolFields(
     if (row !== decimalsRow) {
       const i = cellIndex(t, row, strikeCol);
       const decimals = printedDecimals(bytes, t.starts[i]!, t.ends[i]!);
-      // In thousandths: half a unit of the last digit printed (none past the symbol's 3).
-      tolerance = decimals >= 0 ? (HALF_UNIT[decimals] ?? 0) : 500 * 10 ** -decimals;
+      // In thousandths: a unit of the last digit printed (none past the symbol's 3).
+      unit = decimals >= 0 ? (UNIT[decimals] ?? 0) : 1000 * 10 ** -decimals;
       decimalsRow = row;
     }
     const column = c.strike[slot]!;
-    // Beyond a double's error in column × 1000 (1e-6 of a thousandth at a strike of 1e4).
-    if (Math.abs(thousandths - column * 1000) > tolerance + 1e-6 + column * 1e-10)
+    // The symbol's strike rounded (within half a unit either way) or cut short (up to a unit
+    // below it) at the decimals printed, beyond a double's error in column × 1000 (1e-6 of a
+    // thousandth at a strike of 1e4).
+    const off = thousandths - column * 1000;
+    const eps = 1e-6 + column * 1e-10;
+    const agrees = unit === 0 ? Math.abs(off) <= eps : off >= -unit / 2 - eps && off < unit - eps;
+    if (!agrees)
       return refuse(
         row,
         cell,
