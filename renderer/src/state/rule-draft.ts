@@ -1,7 +1,9 @@
 // The analyst's unsaved rule edits, kept in this browser profile (the per-user data
 // of the desktop app) so they survive switching views, a reload or a restart; the
 // version they started from is kept with them, so the editor can say when another
-// version has been activated since.
+// version has been activated since. Several windows share it: every write names its
+// revision and the one it replaced (see draft-sync.ts), and a forgotten draft leaves a
+// marker with them too, so another window can tell what the change was built on.
 export interface RuleDraft {
   text: string;
   /** The active version when the draft was started. */
@@ -10,46 +12,85 @@ export interface RuleDraft {
   saved_at: string;
 }
 
+/** What the key holds: the draft (none when forgotten) and the revision that wrote it. */
+export interface StoredDraft {
+  draft: RuleDraft | null;
+  rev: string | null;
+  /** The revision the writer replaced (what it last read or wrote). */
+  parent: string | null;
+}
+
 export const DRAFT_KEY = 'gex-desk.rules-draft';
 
-export function readDraft(raw: string | null): RuleDraft | null {
-  if (!raw) return null;
+const str = (v: unknown) => (typeof v === 'string' ? v : null);
+
+export function readStored(raw: string | null): StoredDraft {
+  if (!raw) return { draft: null, rev: null, parent: null };
   try {
-    const d = JSON.parse(raw) as Partial<RuleDraft>;
-    if (typeof d.text !== 'string' || typeof d.saved_at !== 'string') return null;
-    return { text: d.text, base: typeof d.base === 'number' ? d.base : null, saved_at: d.saved_at };
+    const d = JSON.parse(raw) as Partial<RuleDraft> & { rev?: unknown; parent?: unknown };
+    const draft =
+      typeof d.text === 'string' && typeof d.saved_at === 'string'
+        ? { text: d.text, base: typeof d.base === 'number' ? d.base : null, saved_at: d.saved_at }
+        : null;
+    return { draft, rev: str(d.rev), parent: str(d.parent) };
   } catch {
-    return null;
+    return { draft: null, rev: null, parent: null };
   }
 }
 
+export const readDraft = (raw: string | null): RuleDraft | null => readStored(raw).draft;
+
+const newRev = () => globalThis.crypto.randomUUID();
+
 export interface DraftStore {
   load(): RuleDraft | null;
-  /** Keeps `text` as the draft, or forgets the draft when it equals the active text. */
-  save(text: string, active: { version: number | null; text: string }, now?: Date): void;
+  /** The draft with its revision. */
+  stored(): StoredDraft;
+  /**
+   * Keeps `text` as the draft, or forgets the draft when it equals the active text; `parent`
+   * is the revision it replaces. Returns the revision written (null: nothing to forget).
+   */
+  save(
+    text: string,
+    active: { version: number | null; text: string },
+    now?: Date,
+    parent?: string | null,
+  ): string | null;
   /** Records `version` as the stored draft's base (its changes were carried onto it). */
   rebase(version: number): void;
-  clear(): void;
+  /** Forgets the draft (a marker naming the revision it replaced); null when there was none. */
+  clear(parent?: string | null): string | null;
 }
 
 export function draftStore(
   storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
   key = DRAFT_KEY,
 ): DraftStore {
+  const stored = () => readStored(storage.getItem(key));
+  const clear = (parent: string | null = stored().rev) => {
+    if (!stored().draft) return null;
+    const rev = newRev();
+    storage.setItem(key, JSON.stringify({ rev, parent }));
+    return rev;
+  };
   return {
-    load: () => readDraft(storage.getItem(key)),
-    save(text, active, now = new Date()) {
-      if (text === active.text) return storage.removeItem(key);
-      const base = readDraft(storage.getItem(key))?.base ?? active.version;
+    load: () => stored().draft,
+    stored,
+    save(text, active, now = new Date(), parent = stored().rev) {
+      if (text === active.text) return clear(parent);
+      const base = stored().draft?.base ?? active.version;
+      const rev = newRev();
       storage.setItem(
         key,
-        JSON.stringify({ text, base, saved_at: now.toISOString() } satisfies RuleDraft),
+        JSON.stringify({ text, base, saved_at: now.toISOString(), rev, parent }),
       );
+      return rev;
     },
     rebase(version) {
-      const d = readDraft(storage.getItem(key));
-      if (d) storage.setItem(key, JSON.stringify({ ...d, base: version } satisfies RuleDraft));
+      const s = storage.getItem(key);
+      const d = readDraft(s);
+      if (d) storage.setItem(key, JSON.stringify({ ...JSON.parse(s!), base: version }));
     },
-    clear: () => storage.removeItem(key),
+    clear: (parent) => clear(parent ?? undefined),
   };
 }
