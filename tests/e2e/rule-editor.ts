@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 
 // Browser-side: a paste of `text` into the focused element, as the clipboard delivers it.
-const PASTE = `(text) => {
+export const PASTE = `(text) => {
   const data = new DataTransfer();
   data.setData('text/plain', text);
   document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));

@@ -6,7 +6,7 @@
 // The side panel's tabs are a list: the dry run on typed facts, "What would change"
 // (the what-if on the last real requests, issue 11) and the history. The tab on screen
 // is in the address (`#/rules/whatif`), so Back from a request's audit trail returns to it.
-import { useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../state/store.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { Modal } from '../components/Modal.tsx';
@@ -19,6 +19,9 @@ import { WhatIf } from './rules/WhatIf.tsx';
 import { RuleHistory } from './rules/RuleHistory.tsx';
 import { ConfirmChange } from './rules/ConfirmChange.tsx';
 import { tabList } from '../components/one-of.ts';
+import { mergeBoth, type SyncConflict } from '../state/draft-sync.ts';
+import { lineDiff } from '../text/line-diff.ts';
+import { statsText } from './rules/DiffView.tsx';
 
 type SideTab = {
   id: string;
@@ -89,8 +92,42 @@ function CheckState({ r }: { r: RuleEditorState }) {
   );
 }
 
+/**
+ * Another window changed the stored draft while this one had edits of its own: neither is
+ * lost; the analyst takes theirs, keeps theirs out (saving this one), or merges both.
+ */
+function SyncConflictBanner({ r, c }: { r: RuleEditorState; c: SyncConflict }) {
+  const merged = useMemo(() => mergeBoth(c, r.draftText), [c, r.draftText]);
+  const stats = useMemo(() => statsText(lineDiff(r.draftText, c.theirs)), [c, r.draftText]);
+  return (
+    <div className="banner warn sync-conflict" role="alert" data-testid="sync-conflict">
+      <span>
+        <b>This draft was changed in another window</b> ({stats} against yours). Your text here is
+        kept and no longer saved over theirs until you choose:{' '}
+        {merged.ok
+          ? 'take theirs, keep yours, or merge both changes.'
+          : `take theirs or keep yours; both changed line ${merged.conflicts[0]!.line}, so they cannot be merged.`}
+      </span>
+      <span className="sync-actions">
+        <button className="btn tiny" onClick={r.takeTheirs} title="Ctrl+Z gives your text back">
+          Take theirs
+        </button>
+        <button className="btn tiny" onClick={r.keepMine} title="Saves your text over theirs">
+          Keep mine
+        </button>
+        {merged.ok && (
+          <button className="btn tiny" onClick={r.mergeTheirs}>
+            Merge both
+          </button>
+        )}
+      </span>
+    </div>
+  );
+}
+
 /** The one banner that describes the editor's state now (never a past one). */
 function StateBanner({ r }: { r: RuleEditorState }) {
+  if (r.syncConflict) return <SyncConflictBanner r={r} c={r.syncConflict} />;
   if (r.viewing !== null)
     return (
       <div className="banner info" data-testid="viewing-banner">

@@ -6,13 +6,30 @@
 // The draft remembers the version it began on (its base, kept with it): when another
 // version has been activated since, the confirmation shows both sides' changes, and
 // activation sends the base the analyst saw, so that the engine refuses a stale one.
+// Other windows (browser tabs, a second app window) share the stored draft: a window with
+// no edit of its own since it last read or wrote it takes another window's change (one
+// undoable edit); one with its own edits keeps them, stops writing, and the analyst chooses
+// (state/draft-sync.ts decides; `syncConflict` and the three resolutions here).
 import { rememberAuthor, rememberedAuthor } from '../../state/author.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ActiveRules, Diagnostic, RuleVersion } from '../../../../shared/api.ts';
 import type { AppError, Result } from '../../../../shared/result.ts';
 import { monaco, jsonDefaults } from '../../monaco.ts';
 import { useApp } from '../../state/store.ts';
-import { draftStore, type RuleDraft } from '../../state/rule-draft.ts';
+import { DRAFT_KEY, draftStore, readStored, type RuleDraft } from '../../state/rule-draft.ts';
+import {
+  hear,
+  keptMine,
+  mergeBoth,
+  minimalEdit,
+  readState,
+  shouldWrite,
+  tookTheirs,
+  wrote,
+  type DraftSync,
+  type Heard,
+  type SyncConflict,
+} from '../../state/draft-sync.ts';
 
 export const DRAFT_URI = monaco.Uri.parse('inmemory://gex-desk/rules.json');
 const SCHEMA_URI = 'inmemory://gex-desk/rules.schema.json';
@@ -57,6 +74,24 @@ export function toMarkers(
 }
 
 const storage = draftStore(localStorage);
+/** What this window last read or wrote of the stored draft (kept across views, as the model is). */
+let sync: DraftSync | null = null;
+
+/**
+ * Puts `text` in the model as one undoable edit of the part that differs, so that a cursor
+ * outside it stays where it was (setValue would empty the undo stack and move the cursor).
+ */
+function editTo(model: monaco.editor.ITextModel, text: string): void {
+  const e = minimalEdit(model.getValue(), text);
+  if (!e) return;
+  const range = monaco.Range.fromPositions(
+    model.getPositionAt(e.start),
+    model.getPositionAt(e.end),
+  );
+  model.pushStackElement();
+  model.pushEditOperations([], [{ range, text: e.text }], () => null);
+  model.pushStackElement();
+}
 
 export interface RuleEditorState {
   active: ActiveRules | null;
@@ -71,6 +106,14 @@ export interface RuleEditorState {
   /** Whether the draft as it is now passed the engine's check; null while it is being checked. */
   checkOk: boolean | null;
   restored: RuleDraft | null;
+  /** Another window changed the stored draft while this one had edits of its own. */
+  syncConflict: SyncConflict | null;
+  /** Takes the other window's draft (an undoable edit). */
+  takeTheirs(): void;
+  /** Keeps this window's text and writes it over the other window's draft. */
+  keepMine(): void;
+  /** Puts both windows' changes, merged line by line, in the draft (when they do not touch). */
+  mergeTheirs(): void;
   /** The version the draft began on (the active one while the draft is the active text). */
   draftBase: number | null;
   /**
@@ -123,6 +166,7 @@ export function useRuleEditor(): RuleEditorState {
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [checked, setChecked] = useState<{ text: string; ok: boolean } | null>(null);
   const [restored, setRestored] = useState<RuleDraft | null>(null);
+  const [syncConflict, setSyncConflict] = useState<SyncConflict | null>(sync?.conflict ?? null);
   const [activated, setActivated] = useState<number | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [pending, setPending] = useState<PendingChange | null>(null);
@@ -156,6 +200,37 @@ export function useRuleEditor(): RuleEditorState {
     );
   }, [client, draftModel]);
 
+  /** Stores the model's text as the draft, unless in conflict with another window's. */
+  const store = useCallback(() => {
+    const a = activeRef.current;
+    if (!a || !sync) return;
+    const text = draftModel.getValue();
+    const w = shouldWrite(sync, text);
+    if (!w) return;
+    const rev = storage.save(text, a, undefined, w.parent);
+    sync = rev ? wrote(sync, rev, text) : { ...sync, text };
+  }, [draftModel]);
+
+  /** Forgets the stored draft (it is the active text now), unless it is another window's. */
+  const forget = useCallback(() => {
+    if (!sync || sync.conflict) return;
+    const rev = storage.clear(sync.rev);
+    if (rev) sync = wrote(sync, rev, activeRef.current?.text ?? draftModel.getValue());
+  }, [draftModel]);
+
+  /** Another window stored `h`: taken, or said to be in conflict with this window's edits. */
+  const heard = useCallback(
+    (h: Heard) => {
+      if (!sync) return;
+      const { state, action } = hear(sync, draftModel.getValue(), h);
+      sync = state;
+      setSyncConflict(state.conflict);
+      if (action === 'take') editTo(draftModel, h.text);
+      syncBase();
+    },
+    [draftModel, syncBase],
+  );
+
   /**
    * Takes the active rules in; the draft follows them unless the analyst has one of their own.
    * The model (kept across views) is set only when its text differs: setValue would empty its
@@ -168,7 +243,12 @@ export function useRuleEditor(): RuleEditorState {
       const hadOwnDraft = previous ? draftModel.getValue() !== previous.text : false;
       activeRef.current = res.value;
       setActive(res.value);
-      if (first) {
+      if (first && sync) {
+        // Back on the view: what other windows stored meanwhile, as if heard then.
+        const st = storage.stored();
+        heard({ rev: st.rev, parent: st.parent, text: st.draft?.text ?? res.value.text });
+        if (st.draft && st.draft.text !== res.value.text) setRestored(st.draft);
+      } else if (first) {
         const saved = storage.load();
         if (saved && saved.text !== res.value.text) {
           if (draftModel.getValue() !== saved.text) draftModel.setValue(saved.text);
@@ -177,16 +257,17 @@ export function useRuleEditor(): RuleEditorState {
           storage.clear();
           if (draftModel.getValue() !== res.value.text) draftModel.setValue(res.value.text);
         }
+        sync = readState(storage.stored().rev, draftModel.getValue());
       } else if (!hadOwnDraft && draftModel.getValue() !== res.value.text) {
         draftModel.setValue(res.value.text);
       }
       // A draft that is the active text now (another window activated the same) is no draft.
-      if (draftModel.getValue() === res.value.text) storage.clear();
+      if (draftModel.getValue() === res.value.text) forget();
       setDraftText(draftModel.getValue());
       syncBase();
       void check();
     },
-    [draftModel, check, syncBase],
+    [draftModel, check, syncBase, heard, forget],
   );
 
   const loadActive = useCallback(
@@ -227,8 +308,7 @@ export function useRuleEditor(): RuleEditorState {
       const text = draftModel.getValue();
       setDraftText(text);
       setError(null);
-      const a = activeRef.current;
-      if (a) storage.save(text, a);
+      store();
       syncBase();
       clearTimeout(timer);
       timer = window.setTimeout(() => void check(), 300);
@@ -237,7 +317,36 @@ export function useRuleEditor(): RuleEditorState {
       sub.dispose();
       clearTimeout(timer);
     };
-  }, [draftModel, check, syncBase]);
+  }, [draftModel, check, syncBase, store]);
+
+  // Another window's write of the draft (the browser tells every other window of the profile).
+  useEffect(() => {
+    if (!client) return;
+    let queue = Promise.resolve();
+    let live = true;
+    const handle = async (raw: string | null) => {
+      const st = readStored(raw);
+      if (!st.draft) {
+        // No draft: the active text, which another window may just have changed.
+        const res = await client.call('rules:active', {});
+        if (!live) return;
+        if (res.ok && res.value.version !== activeRef.current?.version) applyActive(res, false);
+      }
+      const a = activeRef.current;
+      if (!a || !live) return;
+      heard({ rev: st.rev, parent: st.parent, text: st.draft?.text ?? a.text });
+    };
+    const onStorage = (e: StorageEvent) => {
+      if (e.storageArea !== localStorage || (e.key !== null && e.key !== DRAFT_KEY)) return;
+      const raw = e.key === null ? null : e.newValue;
+      queue = queue.then(() => handle(raw));
+    };
+    window.addEventListener('storage', onStorage);
+    return () => {
+      live = false;
+      window.removeEventListener('storage', onStorage);
+    };
+  }, [client, applyActive, heard]);
 
   // The text of the version the draft began on, once another is active: the three-way view's base.
   const behindBase =
@@ -297,7 +406,7 @@ export function useRuleEditor(): RuleEditorState {
     setActivated(res.value.version);
     setError(null);
     if (kind === 'activate') {
-      storage.clear();
+      forget();
       setRestored(null);
       syncBase();
     }
@@ -330,10 +439,38 @@ export function useRuleEditor(): RuleEditorState {
     backToDraft: () => setViewing(null),
     discardDraft() {
       if (!active) return;
-      storage.clear();
+      forget();
       setRestored(null);
       setViewing(null);
       draftModel.setValue(active.text);
+    },
+    syncConflict,
+    takeTheirs() {
+      const c = sync?.conflict;
+      if (!c) return;
+      sync = tookTheirs(c);
+      setSyncConflict(null);
+      editTo(draftModel, c.theirs);
+      syncBase();
+    },
+    keepMine() {
+      const c = sync?.conflict;
+      if (!c) return;
+      sync = keptMine(c);
+      setSyncConflict(null);
+      store();
+      syncBase();
+    },
+    mergeTheirs() {
+      const c = sync?.conflict;
+      if (!c) return;
+      const merged = mergeBoth(c, draftModel.getValue());
+      if (!merged.ok) return;
+      sync = keptMine(c);
+      setSyncConflict(null);
+      if (draftModel.getValue() === merged.text) store();
+      else editTo(draftModel, merged.text);
+      syncBase();
     },
     askActivate() {
       if (!active) return;
