@@ -372,7 +372,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     // The workers set, and the spare kept for CRITICAL work apart (docs/scheduler.md).
     const spare = stats.value.workers - health.value.workers;
     await poll(() => page.getByTestId('status-workers').textContent()).toBe(
-      spare > 0 ? `0/${health.value.workers} (+${spare} spare)` : `0/${stats.value.workers}`,
+      spare > 0 ? `0/${health.value.workers} (+${spare})` : `0/${stats.value.workers}`,
     );
   });
 

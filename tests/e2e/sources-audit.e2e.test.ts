@@ -375,10 +375,10 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     const health = await desk.te.engine.handlers['engine:health']({});
     expect(health.ok && health.value.workers).toBe(1);
     await poll(() => page.getByTestId('status-workers').textContent()).toMatch(
-      /^[01]\/1 \(\+1 spare(, busy)?\)$/,
+      /^[01]\/1 \(\+1( busy)?\)$/,
     );
     expect(await page.getByTestId('status-workers-label').getAttribute('title')).toBe(
-      'Workers computing a job now, of the 1 set by --workers (or the workers setting), and the 1 spare kept for CRITICAL work only',
+      'Workers computing a job now, of the 1 set by --workers (or the workers setting); (+1): the 1 spare kept for CRITICAL work only',
     );
   });
 

@@ -42,18 +42,19 @@ export function StatusBar() {
   const busy = Math.min(workers, totals.running);
   // queue:stats counts every worker; engine:health the workers setting (`--workers`),
   // without the spare the pool keeps for CRITICAL work (docs/scheduler.md): under
-  // `--workers 1` the bar reads "0/1 (+1 spare)", as the analyst set it, never "0/2".
+  // `--workers 1` the bar reads "0/1 (+1)", as the analyst set it, never "0/2"; the title
+  // names the spare (the bar has no room for the word at 1024 px).
   const spare = stats && health ? Math.max(0, stats.workers - health.workers) : 0;
   const set = workers - spare;
-  // A CRITICAL job on the spare while every set worker is busy: "1/1 (+1 spare, busy)".
+  // A CRITICAL job on the spare while every set worker is busy: "1/1 (+1 busy)".
   const spareBusy = Math.max(0, busy - set);
   const workersText =
     spare > 0
-      ? `${busy - spareBusy}/${set} (+${spare} spare${spareBusy > 0 ? `, ${spareBusy === spare ? 'busy' : `${spareBusy} busy`}` : ''})`
+      ? `${busy - spareBusy}/${set} (+${spare}${spareBusy > 0 ? ` ${spareBusy === spare ? 'busy' : `${spareBusy} busy`}` : ''})`
       : `${busy}/${workers}`;
   const workersTitle =
     spare > 0
-      ? `Workers computing a job now, of the ${set} set by --workers (or the workers setting), and the ${spare} spare kept for CRITICAL work only`
+      ? `Workers computing a job now, of the ${set} set by --workers (or the workers setting); (+${spare}): the ${spare} spare kept for CRITICAL work only`
       : 'Workers computing a job now, of all workers';
   const transport = health?.transport === 'ipc' ? 'desktop' : 'browser host';
 

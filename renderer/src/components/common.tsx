@@ -96,6 +96,13 @@ export function ErrorLine({
         : null,
     error.field ? `field ${error.field}` : error.fact ? `fact ${error.fact}` : null,
   ].filter(Boolean);
+  // In a row, the place gives way before the message but keeps its line ("· line 7…",
+  // monospace: counted in ch; the ellipsis may come from a wider font), which the analyst
+  // goes to the file with.
+  const lineRoom =
+    placed && compact && error.line
+      ? ` · line ${error.line}`.length + (where.length > 1 ? 2 : 0)
+      : 0;
   return (
     <span
       className={`error-line ${compact ? 'compact' : ''}${placed ? ' placed' : ''}`}
@@ -107,7 +114,11 @@ export function ErrorLine({
       data-testid="error-line"
     >
       <span className="error-code">{error.code}</span>
-      {where.length > 0 && <span className="error-where">{where.join(' · ')}</span>}
+      {where.length > 0 && (
+        <span className="error-where" style={lineRoom ? { minWidth: `${lineRoom}ch` } : undefined}>
+          {where.join(' · ')}
+        </span>
+      )}
       <span className="error-message">{placed ? withoutPlace(error) : error.message}</span>
     </span>
   );

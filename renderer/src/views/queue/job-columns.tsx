@@ -304,8 +304,9 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       id: 'outcome',
       label: 'Outcome',
       title: 'Progress, data quality of the snapshot, or the error',
-      // The larger share of the room with the file's: a failed row's message needs it more.
-      width: 240,
+      // The larger share of the room with the file's: a failed row's code, message and line
+      // (the line kept when the rest gives way) need it more.
+      width: 300,
       min: 150,
       flex: true,
       className: 'c-outcome',
