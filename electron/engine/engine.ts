@@ -28,7 +28,7 @@ import { retryClaim } from './intake/retry-claim.ts';
 import { Staging } from './intake/staging.ts';
 import { ownFolder } from './own-folder.ts';
 import { isDiskFull } from './disk-full.ts';
-import { submit } from './intake/submit.ts';
+import { submit, type SubmitOrigin } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
 import { inboxesOfJobs, latestJobOfFile, setJobFile } from './jobs/repository.ts';
@@ -237,14 +237,20 @@ async function start(
   let accepting = true;
   /** Submissions under way: a shutdown lets them end (by its deadline) before the store closes. */
   const underWay = new Set<Promise<unknown>>();
-  const submitRequest: CallHandlers['ingest:submit'] = (req) => {
-    const answer = submitNow(req);
+  const submitRequest = (
+    req: Parameters<CallHandlers['ingest:submit']>[0],
+    origin?: SubmitOrigin,
+  ): ReturnType<CallHandlers['ingest:submit']> => {
+    const answer = submitNow(req, origin);
     underWay.add(answer);
     const done = () => void underWay.delete(answer);
     answer.then(done, done);
     return answer;
   };
-  const submitNow: CallHandlers['ingest:submit'] = async (req) => {
+  const submitNow = async (
+    req: Parameters<CallHandlers['ingest:submit']>[0],
+    origin?: SubmitOrigin,
+  ): ReturnType<CallHandlers['ingest:submit']> => {
     if (!accepting || !scheduler || !memory)
       return err('SHUTTING_DOWN', 'The engine is shutting down and accepts no new requests.');
     // A database that can no longer be written takes nothing: say so (transient: a watched
@@ -270,6 +276,7 @@ async function start(
           arriving: (at, level) => s.arriving(at, level),
         },
         req,
+        origin,
       );
     } catch (e) {
       // The database failed under this request: its words, not DuckDB's raw error.
@@ -288,8 +295,9 @@ async function start(
     watch:
       runJobs && opts.watchInbox
         ? {
-            // Its source: the inbox's sub-folder it was dropped in, else `inbox` (inbox.ts).
-            submit: async (file, source) => submitRequest({ file, source }),
+            // Its source: the inbox's sub-folder it was dropped in, else `inbox` (inbox.ts);
+            // the job records the inbox that took it (inboxesOfJobs, at the next start).
+            submit: async (file, source, dir) => submitRequest({ file, source }, { inbox: dir }),
             findJob: (file) => latestJobOfFile(store, file),
             inboxesOfJobs: () => inboxesOfJobs(store),
             // The job names the file where the analyst finds it (done/, failed/), not the
@@ -339,7 +347,7 @@ async function start(
         pending_final_writes: scheduler?.unwrittenFinalStates ?? 0,
         ...(store.fatal ? { problem: store.fatal.message } : {}),
       }),
-    'ingest:submit': submitRequest,
+    'ingest:submit': (req) => submitRequest(req),
     'jobs:cancel': async ({ id, author }) =>
       scheduler ? scheduler.cancel(id, author ?? null) : noScheduler(),
     'jobs:retry': async ({ id, author }) =>

@@ -4,13 +4,25 @@
 import { z } from 'zod';
 import { Decision, IsoTimestamp, PriorityLevel, PriorityRequest } from '../domain.ts';
 import { AppError } from '../result.ts';
+import { INVISIBLE } from '../visible.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
 export const justified = (r: { requested_priority?: unknown; justification?: string }) =>
   !r.requested_priority || (r.justification ?? '').trim().length > 0;
 
-/** A data source as a request names it: " vendor " is the source "vendor"; a blank one is none. */
-export const SourceName = z.string().trim().min(1, 'a source needs a name that is not blank');
+/**
+ * A data source as a request names it: " vendor " is the source "vendor"; a blank one is
+ * none, nor is one holding control or format characters (an escape sequence acting on a
+ * terminal, U+202E reversing what follows, a zero-width space making a look-alike).
+ */
+export const SourceName = z
+  .string()
+  .trim()
+  .min(1, 'a source needs a name that is not blank')
+  .refine(
+    (s) => !INVISIBLE.test(s),
+    'a source name may not hold control or format characters (escape sequences, U+202E, zero-width spaces)',
+  );
 
 /**
  * A request to ingest one file, named in exactly one way: `file`, a path on the engine's

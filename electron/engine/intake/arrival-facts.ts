@@ -22,6 +22,8 @@ export interface Arrival {
   rules: VersionedRules;
   /** performance.now() at the arrival, for the durations logged. */
   startedMs: number;
+  /** The watched inbox that took the file (its folder); null for any other channel. */
+  inbox: string | null;
 }
 
 /** The facts known at arrival, and the names of those only a read of the whole file gives. */

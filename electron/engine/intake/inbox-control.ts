@@ -27,7 +27,7 @@ export interface InboxControlOptions {
   log?: Logger;
   /** Null: nothing is watched (a one-shot command); the folder can still be chosen. */
   watch: {
-    submit: (file: string, source: string) => Promise<Result<SubmitAck>>;
+    submit: (file: string, source: string, inbox: string) => Promise<Result<SubmitAck>>;
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
     /** A job's file has moved to done/ or failed/: where it lies now. */
     settled?: (jobId: string, file: string) => Promise<void> | void;
@@ -120,7 +120,9 @@ export class InboxControl {
   async #resumeEarlier(): Promise<void> {
     const earlier = (await this.#opts.watch?.inboxesOfJobs?.()) ?? [];
     for (const dir of new Set(earlier.map((d) => resolve(d)))) {
-      if (dir === this.#dir || this.#ownFiles(dir) || !existsSync(join(dir, 'processing')))
+      // The current inbox settles its own processing/, folders in it included (a job
+      // stored before migration 8 may name one, inboxesOfJobs).
+      if (within(this.#dir, dir) || this.#ownFiles(dir) || !existsSync(join(dir, 'processing')))
         continue;
       const old = await this.#watch(dir);
       await old.stop();

@@ -30,7 +30,8 @@ import {
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { HeldFiles, SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
-import type { AppError, Result } from '../../../shared/result.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
+import { INVISIBLE, visible } from '../../../shared/visible.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { settledBy } from '../settled-by.ts';
@@ -38,10 +39,11 @@ import { settledBy } from '../settled-by.ts';
 export interface InboxOptions {
   dir: string;
   /**
-   * Submits one file (the engine's submit flow); the path is inside `processing/`, and
-   * `source` the one it was sent by (inboxSourceOf: its sub-folder, else `inbox`).
+   * Submits one file (the engine's submit flow); the path is inside `processing/`,
+   * `source` the one it was sent by (inboxSourceOf: its sub-folder, else `inbox`), and
+   * `inbox` this inbox's folder, which the job records (found again at the next start).
    */
-  submit: (file: string, source: string) => Promise<Result<SubmitAck>>;
+  submit: (file: string, source: string, inbox: string) => Promise<Result<SubmitAck>>;
   /** Optional: the latest job of a file, to settle files left in `processing/` by a previous run. */
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
@@ -288,16 +290,36 @@ export function waitingFiles(
 export const INBOX_SOURCE = 'inbox';
 
 /**
- * The source a file of the inbox was sent by: the name of the sub-folder of the inbox it
- * was dropped in (`inbox/acme/x.csv` and `inbox/acme/2024/x.csv` → `acme`), so that each
- * vendor dropping into its own folder has its own record and one vendor's bad files do
- * not demote the others' (G4); a file dropped straight into the inbox → `inbox`. `file`
- * lies in `processing/`, which keeps the folders it was dropped in.
+ * The source a file of the inbox was sent by: `inbox/` and the name of the sub-folder of
+ * the inbox it was dropped in (`inbox/acme/x.csv` and `inbox/acme/2024/x.csv` →
+ * `inbox/acme`), so that each vendor dropping into its own folder has its own record and
+ * one vendor's bad files do not demote the others' (G4), and so that no folder names a
+ * source of another channel (a folder `manual` is `inbox/manual`, never the source of Open
+ * files…); a file dropped straight into the inbox → `inbox`. `file` lies in `processing/`,
+ * which keeps the folders it was dropped in. A folder whose name could not be read as it
+ * is — blank, white space at either end (" acme" would look like "acme"), control or
+ * format characters (an escape sequence, U+202E turning "vendor‮LIAF" into "vendorFAIL",
+ * a zero-width space making a look-alike) — names no source: its files are refused
+ * (INVALID_REQUEST, into failed/ with the reason), for the folder to be renamed.
  */
-export function inboxSourceOf(processingDir: string, file: string): string {
+export function inboxSourceOf(processingDir: string, file: string): Result<string> {
   const parts = relative(processingDir, file).split(sep);
-  const folder = parts.length > 1 ? parts[0]!.trim() : '';
-  return folder && folder !== '..' ? folder : INBOX_SOURCE;
+  if (parts.length < 2 || parts[0] === '..') return ok(INBOX_SOURCE);
+  const folder = parts[0]!;
+  const why =
+    folder.trim() === ''
+      ? 'is blank'
+      : INVISIBLE.test(folder)
+        ? 'holds control or format characters'
+        : folder.trim() !== folder
+          ? 'begins or ends with white space'
+          : null;
+  if (!why) return ok(`${INBOX_SOURCE}/${folder}`);
+  return err(
+    'INVALID_REQUEST',
+    `the inbox folder "${visible(folder)}" cannot name a source: its name ${why}. Rename the folder (letters, digits, - and _ read best) and drop the file in again.`,
+    { field: 'source' },
+  );
 }
 
 export class Inbox {
@@ -592,9 +614,14 @@ export class Inbox {
 
   async #submit(path: string): Promise<void> {
     this.#pending.add(path);
+    const source = inboxSourceOf(this.processingDir, path);
+    if (!source.ok) {
+      this.#opts.log?.warn('inbox.folder_refused', { file: path, error: source.error.message });
+      return this.#finish(path, source.error);
+    }
     let result: Result<SubmitAck>;
     try {
-      result = await this.#opts.submit(path, inboxSourceOf(this.processingDir, path));
+      result = await this.#opts.submit(path, source.value, this.dir);
     } catch (e) {
       result = {
         ok: false,

@@ -52,7 +52,17 @@ export interface IntakeDeps {
   clock?: () => number;
 }
 
-export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<Result<SubmitAck>> {
+/** Where a request came from, when the engine itself sent it (not part of the public request). */
+export interface SubmitOrigin {
+  /** The watched inbox (its folder) whose processing/ the file was taken into. */
+  inbox?: string;
+}
+
+export async function submit(
+  deps: IntakeDeps,
+  req: FileSubmitRequest,
+  origin: SubmitOrigin = {},
+): Promise<Result<SubmitAck>> {
   // The clock starts here: rule `now`, waits and latencies all count from this moment —
   // or from the arrival the command line gives, when it was given the file before it
   // could submit it (never later than this moment).
@@ -70,6 +80,7 @@ export async function submit(deps: IntakeDeps, req: FileSubmitRequest): Promise<
     read,
     request_id: req.request_id ?? randomUUID(),
     job_id: randomUUID(),
+    inbox: origin.inbox ?? null,
   };
   // Lower work is held back from the request's coming in, whenever it arrived.
   const ticket = deps.arriving(receivedMs, req.requested_priority ?? null);
@@ -159,6 +170,7 @@ async function admit(
     underlying: head.value.underlying,
     content_hash: staged.hash,
     submitted_at: new Date(a.arrivedMs).toISOString(),
+    inbox: a.inbox,
     ...(decision
       ? {
           status: 'queued',
@@ -288,6 +300,7 @@ async function unreadable(
     rule: 'unreadable',
     rule_version: null,
     submitted_at: new Date(a.arrivedMs).toISOString(),
+    inbox: a.inbox,
   };
   const actor = a.request.author ?? null;
   const rule_version = a.rules.version;

@@ -31,6 +31,8 @@ export interface NewJob {
   submitted_at: string;
   /** `deciding`: waiting for its facts read, `priority` being the highest level it could get. */
   status?: 'queued' | 'deciding';
+  /** The watched inbox (its folder) that took the file; absent for any other channel. */
+  inbox?: string | null;
 }
 
 /** A decided level, as the rules gave it. */
@@ -162,6 +164,8 @@ export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<Queue
         job.submitted_at,
         job.submitted_at,
         status === 'queued' ? job.submitted_at : null,
+        // '' (not an inbox's), never NULL: NULL is a job stored before migration 8.
+        job.inbox ?? '',
       ];
     }),
     [
@@ -179,11 +183,12 @@ export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<Queue
       'TIMESTAMPTZ',
       'TIMESTAMPTZ',
       'TIMESTAMPTZ',
+      null,
     ],
   );
   const rows = await tx.all(
     `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
-       rule_version, status, submitted_at, queued_at, decided_at)
+       rule_version, status, submitted_at, queued_at, decided_at, inbox)
      ${v.sql} RETURNING ${QUEUED_COLUMNS}`,
     v.params,
   );
@@ -309,16 +314,20 @@ export async function setJobFile(db: Db, id: string, file: string): Promise<void
 /**
  * The folders whose `processing/` holds the file of an inbox job: the inboxes of this
  * database, the current one and those it was changed from (whose files a stop may have
- * left there). An inbox job's source is `inbox`, or the sub-folder of `processing/` its
- * file lies in (inboxSourceOf).
+ * left there). Each is the inbox its jobs were taken by, as the inbox recorded it at
+ * submission (the `inbox` column, migration 8), never a folder guessed from a path: a
+ * file of another channel that lies in some `…/processing/<source>/` folder names no
+ * inbox, nor does a folder named `processing` dropped inside an inbox. A job stored
+ * before (`inbox` NULL) keeps the rule it had: source `inbox`, the folder above its
+ * path's last `processing`.
  */
 export async function inboxesOfJobs(db: Db): Promise<string[]> {
   const rows = await db.all(
-    `SELECT DISTINCT regexp_extract(file, '^(.*)[\\\\/]processing[\\\\/]', 1) AS dir
-     FROM jobs WHERE regexp_matches(file, '[\\\\/]processing[\\\\/]')
-       AND (source = 'inbox'
-            OR contains(file, '/processing/' || source || '/')
-            OR contains(file, '\\processing\\' || source || '\\'))`,
+    `SELECT DISTINCT coalesce(inbox, regexp_extract(file, '^(.*)[\\\\/]processing[\\\\/]', 1)) AS dir
+     FROM jobs
+     WHERE (inbox IS NULL AND source = 'inbox' AND regexp_matches(file, '[\\\\/]processing[\\\\/]'))
+        OR (inbox <> ''
+            AND (starts_with(file, inbox || '/processing/') OR starts_with(file, inbox || '\\processing\\')))`,
   );
   return rows.map((r) => String(r.dir)).filter((d) => d !== '');
 }

@@ -223,6 +223,8 @@ export const MIGRATIONS: Migration[] = [
       // Migration 6's column, added here too for a file migrated from before this version:
       // its ALTER could not commit after the UPDATE below (migrations share a transaction).
       `ALTER TABLE jobs ADD COLUMN run_ended_at TIMESTAMPTZ`,
+      // Migration 8's column, for the same reason (NULL on every row: not recorded).
+      `ALTER TABLE jobs ADD COLUMN inbox VARCHAR`,
       `UPDATE jobs SET decided_at = submitted_at`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
@@ -298,6 +300,20 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE gex_snapshots_7 RENAME TO gex_snapshots`,
       `CREATE UNIQUE INDEX gex_snapshots_content ON gex_snapshots (content_hash, conventions)`,
     ],
+  },
+  {
+    // The watched inbox a job's file was taken by (its folder, whose processing/ the file
+    // was read from); '' for a job of any other channel; NULL for a job stored before this
+    // version (not recorded). At the next start the inboxes an earlier run was changed
+    // from are found by it exactly (inboxesOfJobs), never guessed from a folder named
+    // `processing` somewhere in the file's path; a job stored before keeps the rule it
+    // had (source `inbox`, the folder above its path's last `processing`). Added by
+    // migration 4 already on a file migrated from before it (DuckDB refuses to commit an
+    // ALTER TABLE after an UPDATE of the same table's rows, and migrations share a
+    // transaction).
+    version: 8,
+    name: 'the inbox a job was taken by',
+    statements: [`ALTER TABLE jobs ADD COLUMN IF NOT EXISTS inbox VARCHAR`],
   },
 ];
 

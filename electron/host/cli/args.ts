@@ -209,11 +209,14 @@ export function engineOptions(values: {
   };
 }
 
-/** `--source ID`: a data source as requests name it (trimmed; a blank one is a usage error). */
+/** `--source ID`: a data source as requests name it (trimmed; a blank one, or one with control characters, is a usage error). */
 export function sourceOption(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const parsed = SourceName.safeParse(value);
-  if (!parsed.success) throw new UsageError('--source needs a name that is not blank');
+  if (!parsed.success)
+    throw new UsageError(
+      '--source needs a name that is not blank, without control or format characters',
+    );
   return parsed.data;
 }
 

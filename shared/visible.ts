@@ -1,0 +1,35 @@
+// Text from outside (file and folder names, sources, rule authors and comments, audit
+// text) shown where control and format characters would act instead of being read: a
+// terminal obeys ESC sequences (a title set, the screen cleared, the clipboard written),
+// a carriage return overwrites a row, U+202E reverses what follows, a zero-width space
+// makes two names look alike. Each such character is shown escaped, as a person can read
+// and type it back (`\x1b`, `\r`, `\u202e`); every other character as it is.
+
+/** Control (Cc), format (Cf) characters and the line and paragraph separators. */
+export const INVISIBLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** One character escaped: `\n`, `\r`, `\t`, `\x1b` (up to U+00FF), else `\u202e` (or `\u{e0001}`). */
+export function escapeChar(c: string): string {
+  const named = NAMED[c];
+  if (named) return named;
+  const code = c.codePointAt(0)!;
+  const hex = code.toString(16);
+  if (code <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  return code <= 0xffff ? `\\u${hex.padStart(4, '0')}` : `\\u{${hex}}`;
+}
+
+/** `text` with every control and format character shown escaped. */
+export const visible = (text: string): string => text.replace(INVISIBLE_ALL, escapeChar);
+
+/**
+ * Lines of text: as `visible`, but what lays out lines stays as it is — a line break (a
+ * table, a paragraph; `\r\n` too: a rule file written on Windows) and a tab, which moves
+ * on and hides nothing. A lone carriage return, which would write over its line, is shown.
+ */
+export const visibleLines = (text: string): string =>
+  text.replace(INVISIBLE_ALL, (c, at: number) =>
+    c === '\n' || c === '\t' || (c === '\r' && text[at + 1] === '\n') ? c : escapeChar(c),
+  );
