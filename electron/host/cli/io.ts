@@ -1,9 +1,13 @@
 // What every command shares: its exit codes (a public contract, see CONTRACTS.md), a
 // usage error type, and writing JSON lines, aligned tables and snapshots to stdout (and
-// stopping quietly when the reader of a pipe has gone). Loads nothing but the shared GEX
-// scale (shared/gex-scale.ts, itself without imports).
+// stopping quietly when the reader of a pipe has gone). The text written for a person
+// shows control and format characters escaped (shared/visible.ts): names and comments
+// come from outside (a file named with an escape sequence would retitle the terminal, a
+// carriage return overwrite a row); JSON lines are left as they are, for programs. Loads
+// nothing but the shared GEX scale and shared/visible.ts (both without imports).
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import { gexScale, scaled } from '../../../shared/gex-scale.ts';
+import { visible, visibleLines } from '../../../shared/visible.ts';
 import type { AppError, ErrorCode } from '../../../shared/result.ts';
 
 export const EXIT = { ok: 0, rejected: 1, usage: 2, environment: 3 } as const;
@@ -52,10 +56,15 @@ let err: Writer | null = null;
 const toStdout: Writer = (text) => (out ??= streamWriter(process.stdout))(text);
 const toStderr: Writer = (text) => (err ??= streamWriter(process.stderr))(text);
 
+/**
+ * The terminal's output: lines and errors for a person, with every control and format
+ * character but line breaks and tabs shown escaped (`\x1b`, `\r`, `\u202e`: visibleLines),
+ * whichever command wrote them; JSON lines and a file's bytes as they are.
+ */
 export const stdio: Output = {
-  line: (text) => toStdout(text + '\n'),
+  line: (text) => toStdout(visibleLines(text) + '\n'),
   json: (value) => toStdout(JSON.stringify(value) + '\n'),
-  error: (text) => toStderr(text + '\n'),
+  error: (text) => toStderr(visibleLines(text) + '\n'),
   bytes: toStdout,
 };
 
@@ -127,17 +136,20 @@ function usdColumn(rows: Cell[][], i: number): (c: Usd) => string {
 }
 
 /**
- * A plain aligned table; numbers and dollar figures right-aligned. The dollar figures of a
+ * A plain aligned table; numbers and dollar figures right-aligned; control and format
+ * characters in a text cell shown escaped (`visible`), so that a row stays one row. The dollar figures of a
  * column (`money`) are written in one scale, that of its largest figure (shared/gex-scale.ts,
  * as the app's tables), so that an analyst compares digits of one size down a column.
  */
-export function table(headers: string[], rows: Cell[][]): string {
+export function table(names: string[], rows: Cell[][]): string {
+  const headers = names.map(visible);
   const columns = headers.map((_, i) =>
     rows.some((r) => r[i] !== undefined && isUsd(r[i]!)) ? usdColumn(rows, i) : null,
   );
+  // A cell is one line: a line break or tab in a name is shown, as any control character.
   const cells = rows.map((r) =>
     r.map((c, i) =>
-      c === null ? '—' : isUsd(c) ? columns[i]!(c) : typeof c === 'number' ? plain(c) : c,
+      c === null ? '—' : isUsd(c) ? columns[i]!(c) : typeof c === 'number' ? plain(c) : visible(c),
     ),
   );
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));

@@ -1,0 +1,65 @@
+// Names and comments from outside (file names, sources, rule authors, audit text) shown by
+// a command for a person: a control or format character in them must not act on the
+// terminal (`\e]0;…\a` retitles it, `\e[2J` clears the screen, `\r` writes over a row,
+// U+202E reverses what follows). Every table cell and every line written for a person
+// shows them escaped; JSON lines keep the text as it is. The real command, a real file.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { table } from '../../electron/host/cli/io.ts';
+import { visible, visibleLines } from '../../shared/visible.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { cliHome, runCli } from './run-cli.ts';
+
+/** Any control or format character but a line break. */
+const ACTING = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const acting = (text: string) => text.split('\n').some((l) => ACTING.test(l));
+
+describe('text shown to a person', () => {
+  it('escapes control and format characters in every table cell, a row staying one row', () => {
+    const shown = table(
+      ['FILE', 'SOURCE\u0007'],
+      [
+        ['title\u001b]0;pwned\u0007.csv', 'vendor\u202eLIAF'],
+        ['clear\u001b[2J\r  0.99', 'zero\u200bwidth\nnext\ttab'],
+        ['csi\u009b2J', 'plain'],
+      ],
+    );
+    expect(shown.split('\n')).toEqual([
+      'FILE                       SOURCE\\x07',
+      'title\\x1b]0;pwned\\x07.csv  vendor\\u202eLIAF',
+      'clear\\x1b[2J\\r  0.99       zero\\u200bwidth\\nnext\\ttab',
+      'csi\\x9b2J                  plain',
+    ]);
+    expect(visible('a\u{e0001}b')).toBe('a\\u{e0001}b');
+  });
+
+  it('keeps line breaks and tabs of lines, and shows a lone carriage return', () => {
+    expect(visibleLines('one\r\ntwo\tthree\nfour\rFAKE\u001b[2J')).toBe(
+      'one\r\ntwo\tthree\nfour\\rFAKE\\x1b[2J',
+    );
+  });
+
+  it(
+    'gex-desk ingest and jobs show a file name with an escape sequence escaped; --json keeps it',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, args } = cliHome();
+      const home = join(dir, 'home');
+      const name = 'evil\u001b]0;pwned\u0007\u001b[2J\rfake.csv';
+      const file = join(dir, name);
+      writeCboeCsv(file, { seed: 7, underlying: 'SPX', expiries: 1, strikesPerExpiry: 5 });
+      const ingested = await runCli(['ingest', file, ...args], { home });
+      expect(ingested.code).toBe(0);
+      expect(acting(ingested.stdout + ingested.stderr)).toBe(false);
+      const escaped = 'evil\\x1b]0;pwned\\x07\\x1b[2J\\rfake.csv';
+      const listed = await runCli(['jobs', ...args], { home });
+      expect(listed.code).toBe(0);
+      expect(acting(listed.stdout)).toBe(false);
+      expect(listed.stdout).toContain(escaped);
+      const audit = await runCli(['audit', ...args], { home });
+      expect(acting(audit.stdout)).toBe(false);
+      const json = await runCli(['jobs', '--json', ...args], { home });
+      expect(json.lines.map((j) => j.file)).toEqual([file]);
+    },
+  );
+});
