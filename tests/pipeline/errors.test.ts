@@ -353,6 +353,22 @@ describe('bad input', () => {
     expect(await failure(file2)).toMatchObject({ code: 'BAD_HEADER', field: 'volume', line: 1 });
   });
 
+  it('an underlying holding a control or format character is refused at its line and field', async () => {
+    const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
+    const row = (u: string, type: string) =>
+      `${u},2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,${type},1,1,0.2`;
+    const file = join(dir, 'reversed-underlying.csv');
+    writeFileSync(file, `${head}\n${row('A\u202eB', 'C')}\n${row('A\u202eB', 'P')}\n`);
+    const e = await failure(file);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'underlying' });
+    expect(e.message).toContain('holds \\u202e, a control or format character');
+    const later = join(dir, 'zero-width-underlying.csv');
+    writeFileSync(later, `${head}\n${row('SPX', 'C')}\n${row('SPX\u200b', 'P')}\n`);
+    const e2 = await failure(later);
+    expect(e2).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'underlying' });
+    expect(e2.message).toContain('holds \\u200b, a control or format character');
+  });
+
   it('a long file mixing two underlyings or two timestamps is rejected at the first differing line', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
     const file = join(dir, 'two-underlyings.csv');

@@ -2,6 +2,7 @@
 // accepted column names, the header check, and the rules every row obeys, over a column
 // accessor that the CSV and Parquet readers each provide, so both give the same errors
 // (with line or row and field). Sniff reads the first row's facts with the same code.
+import { escapeChar, INVISIBLE } from '../../../shared/visible.ts';
 import type { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
@@ -81,6 +82,18 @@ const REQUIRED: LongColumn[] = [
 
 /** Longest underlying accepted (a ticker, not a sentence). */
 export const MAX_UNDERLYING = 32;
+
+/**
+ * Why an underlying's text cannot be one: it holds a control or format character (U+202E
+ * shows `A‮B` as "AB" reversed, a zero-width space makes a look-alike of SPX, an escape
+ * sequence acts on a terminal), named escaped; null when it holds none.
+ */
+export function hiddenIn(text: string): string | null {
+  const c = INVISIBLE.exec(text)?.[0];
+  return c === undefined
+    ? null
+    : `holds ${escapeChar(c)}, a control or format character: a ticker is letters, digits and . - _ ^ $ only`;
+}
 
 /** Column access shared by the CSV and Parquet forms. */
 export type Table = {
@@ -219,6 +232,8 @@ export function firstRowFacts(
     return t.bad(0, idx.underlying!, 'underlying', 'is missing');
   if (underlying.length > MAX_UNDERLYING)
     return t.bad(0, idx.underlying!, 'underlying', `is longer than ${MAX_UNDERLYING} characters`);
+  const hidden = hiddenIn(underlying);
+  if (hidden) return t.bad(0, idx.underlying!, 'underlying', hidden);
   const asOf = parseAsOf(t, idx, 0, conv);
   if (typeof asOf !== 'string') return asOf;
   const spot = t.number(idx.spot!, 0);
@@ -278,6 +293,8 @@ export function readTable(
     const u = t.text(idx.underlying!, r);
     if (!sameUnderlying.has(u)) {
       if (isNoTicker(u)) return t.bad(r, idx.underlying!, 'underlying', 'is missing');
+      const hidden = hiddenIn(u);
+      if (hidden) return t.bad(r, idx.underlying!, 'underlying', hidden);
       const of = underlyingOfRoot(u);
       if (of !== underlying) {
         // A stock's adjusted options (AAPL1 beside AAPL) are of the stock, their rows

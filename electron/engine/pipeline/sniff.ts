@@ -16,7 +16,7 @@ import { cboeLines, nameFromLine2, readHeader, readPreamble } from './cboe-csv-l
 import { scanCsv, type CsvTable } from './csv-scan.ts';
 import { firstLines, lineStart, preambleLines } from './csv-text.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
-import { firstRowFacts, mapHeader, MAX_UNDERLYING, withClock } from './long-table.ts';
+import { firstRowFacts, hiddenIn, mapHeader, MAX_UNDERLYING, withClock } from './long-table.ts';
 import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
 import { numberProblem, rule } from './numbers.ts';
 import { parseOcc, underlyingFromHead, underlyingOfRoot } from './occ.ts';
@@ -208,7 +208,7 @@ function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConvent
       ? Buffer.from(s.constant).readDoubleLE(0)
       : NaN;
   return {
-    underlying: u !== '' && u.length <= MAX_UNDERLYING ? u : null,
+    underlying: u !== '' && u.length <= MAX_UNDERLYING && !hiddenIn(u) ? u : null,
     as_of: a === null ? null : parseTimestamp(withClock(a, header.value), conv.exchange_time_zone),
     spot: numberProblem(spot, rule('spot', true)) === null ? spot : null,
   };
