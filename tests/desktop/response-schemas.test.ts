@@ -180,8 +180,14 @@ beforeAll(async () => {
   };
   const a = await spx('spx-a.csv', 3, '2024-01-08T10:30:00');
   const b = await spx('spx-b.csv', 4, '2024-01-09T10:30:00');
+  // A chain with a bad cell: captured at arrival, failed when read, its bytes kept for a retry
+  // (a file of no known format is never captured, and its retry is refused).
   const junk = join(dir, 'junk.csv');
-  writeFileSync(junk, 'strike,bid\n4800,x\n');
+  writeFileSync(
+    junk,
+    'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv\n' +
+      'SPX,2024-01-08T10:30:00-05:00,4700,2024-01-19,4700,C,abc,1,0.2\n',
+  );
   const bad = await call('ingest:submit', { file: junk, source: 'desk' });
   await te.engine.drain();
   const jobs = await call('jobs:list', { limit: 10 });
