@@ -16,13 +16,21 @@ export interface Ran {
   stderr: string;
 }
 
-/** Runs a command to its end; `ms` is the wall time from spawn to exit, as a user sees it. */
-export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+/**
+ * Runs a command to its end; `ms` is the wall time from spawn to exit, as a user sees it.
+ * `env` is added to this process's environment, or is the whole of it when not `inherit`.
+ */
+export function timed(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  inherit = true,
+): Promise<Ran> {
   return new Promise((done, fail) => {
     const t0 = performance.now();
     const child = spawn(cmd, args, {
       cwd: REPO,
-      env: { ...process.env, ...env },
+      env: inherit ? { ...process.env, ...env } : env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -54,22 +62,10 @@ export function deskEnv(home: string): NodeJS.ProcessEnv {
 }
 
 /** Runs `gex-desk ARGS` on the desk `home` to its end: its stdout, or an error with its stderr. */
-export function gexOn(home: string, args: string[]): Promise<string> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO,
-      env: deskEnv(home),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0 ? done(stdout) : fail(new Error(`${args[0]} exited ${code}: ${stderr}`)),
-    );
-  });
+export async function gexOn(home: string, args: string[]): Promise<string> {
+  const r = await timed(process.execPath, [BIN, ...args], deskEnv(home), false);
+  if (r.code !== 0) throw new Error(`${args[0]} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
 }
 
 export const median = (xs: number[]): number => {
