@@ -43,14 +43,34 @@ describe('hash routes', () => {
       ['#/rules/history', { ...HOME, view: 'rules', rulesTab: 'history' }],
       ['#/audit', { ...HOME, view: 'audit' }],
       ['#/audit/req-9', { ...HOME, view: 'audit', auditRequest: 'req-9' }],
-      ['#/queue?source=vendor-01', { ...HOME, source: 'vendor-01' }],
-      ['#/queue/job/j1?source=a%2Fb', { ...HOME, jobId: 'j1', source: 'a/b' }],
-      ['#/audit?source=csv', { ...HOME, view: 'audit', source: 'csv' }],
+      ['#/queue?source=vendor-01', { ...HOME, source: 'vendor-01', queueTab: 'active' }],
+      [
+        '#/queue?status=failed&source=vendor-01',
+        { ...HOME, source: 'vendor-01', queueTab: 'failed' },
+      ],
+      ['#/queue/job/j1?source=a%2Fb', { ...HOME, jobId: 'j1', source: 'a/b', queueTab: 'active' }],
+      ['#/audit?source=csv', { ...HOME, view: 'audit', source: 'csv', auditKinds: [] }],
+      [
+        '#/audit?kind=source&source=csv',
+        { ...HOME, view: 'audit', source: 'csv', auditKinds: ['source'] },
+      ],
+      [
+        '#/audit?kind=source,rules&source=csv',
+        { ...HOME, view: 'audit', source: 'csv', auditKinds: ['source', 'rules'] },
+      ],
     ] as const;
     for (const [hash, route] of cases) {
       expect(parseHash(hash)).toEqual(route);
       expect(formatRoute(parseHash(hash))).toBe(hash);
     }
+  });
+
+  it('says the Queue tab and the Audit kinds with a source only', () => {
+    expect(parseHash('#/queue?status=failed')).toEqual(HOME);
+    expect(parseHash('#/audit?kind=source')).toEqual({ ...HOME, view: 'audit' });
+    expect(parseHash('#/queue?status=nowhere&source=a').queueTab).toBe('active');
+    expect(formatRoute({ ...HOME, queueTab: 'failed' })).toBe('#/queue');
+    expect(formatRoute({ ...HOME, view: 'audit', auditKinds: ['source'] })).toBe('#/audit');
   });
 
   it('lands on the Queue for an empty, unknown or broken address', () => {

@@ -4,12 +4,24 @@
 // source named `csv` every file with csv in its name), and its "1 change ›" showed
 // vendor-011's override. Now a chip (removable) filters by the source's id, and the Queue
 // lists what `gex-desk jobs --source ID --status failed` lists. And after "Clear
-// override" the focus lands on the row's Override…, not on the page's body.
+// override" the focus lands on the row's Override…, not on the page's body. The tab and
+// the kinds such a link opens are in the address with the source: a reload, Back/Forward
+// and a bookmark keep them, and the link is one step for Back (it was two, and a reload
+// showed the Active tab or every kind).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { writeBadFiles } from '../fixtures/option-chains.ts';
-import { chainFile, goTo, haveChromium, openDesk, poll, type Desk } from './harness.ts';
+import {
+  chainFile,
+  expectNoSerious,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  shot,
+  type Desk,
+} from './harness.ts';
 
 let desk: Desk;
 let page: Page;
@@ -71,7 +83,7 @@ describe.skipIf(!haveChromium)('sources: links by exactly that source', () => {
     const chip = page.getByTestId('source-filter');
     expect(await chip.innerText()).toMatch(/^Source: vendor-01/);
     await poll(() => page.getByTestId('row-count').innerText()).toBe('1 job');
-    expect(page.url()).toMatch(/#\/queue\?source=vendor-01$/);
+    expect(page.url()).toMatch(/#\/queue\?status=failed&source=vendor-01$/);
     expect(await page.getByRole('searchbox', { name: /Filter jobs/ }).inputValue()).toBe('');
     // Removed: every source's failures, the focus on the filter box.
     await chip.click();
@@ -88,6 +100,75 @@ describe.skipIf(!haveChromium)('sources: links by exactly that source', () => {
     await poll(() => page.getByTestId('audit-count').innerText()).toBe('1 entry');
     await page.getByTestId('source-filter').click();
     await poll(() => page.getByTestId('audit-count').innerText()).toBe('2 entries');
+  });
+
+  type Win = { history: { length: number }; location: { hash: string } };
+  const historyLength = () => page.evaluate(() => (globalThis as unknown as Win).history.length);
+  const hash = () => page.evaluate(() => (globalThis as unknown as Win).location.hash);
+  const pressed = (sel: string) => page.locator(sel).getAttribute('aria-pressed');
+
+  it('keeps the Failed tab and the source through a reload, Back and Forward: one step', async () => {
+    await goTo(page, 'sources');
+    const before = await historyLength();
+    await row('vendor-01')
+      .getByRole('button', { name: /failed on their content/ })
+      .click();
+    await page.getByTestId('queue-view').waitFor();
+    await poll(() => page.getByTestId('row-count').innerText()).toBe('1 job');
+    expect(await hash()).toBe('#/queue?status=failed&source=vendor-01');
+    expect(await historyLength()).toBe(before + 1);
+    await shot(page, 'sources-link-queue');
+    await expectNoSerious(page, 'sources link: queue');
+
+    // Reload (and a bookmark: the same address opened anew).
+    await page.reload();
+    await page.getByTestId('queue-view').waitFor();
+    await poll(() => page.getByTestId('row-count').innerText()).toBe('1 job');
+    expect(await pressed('[data-filter=failed]')).toBe('true');
+    expect(await page.getByTestId('source-filter').innerText()).toMatch(/^Source: vendor-01/);
+    expect(await hash()).toBe('#/queue?status=failed&source=vendor-01');
+
+    // Back goes straight to Sources; Forward comes back to the filtered Failed tab.
+    await page.goBack();
+    await page.getByTestId('sources-view').waitFor();
+    expect(await hash()).toBe('#/sources');
+    await page.goForward();
+    await page.getByTestId('queue-view').waitFor();
+    await poll(() => page.getByTestId('row-count').innerText()).toBe('1 job');
+    expect(await pressed('[data-filter=failed]')).toBe('true');
+
+    // Another tab is the analyst's move: in the address, a step for Back.
+    await page.locator('[data-filter=all]').click();
+    await poll(hash).toBe('#/queue?status=all&source=vendor-01');
+    await poll(() => page.getByTestId('row-count').innerText()).toBe('2 jobs');
+    await page.goBack();
+    await poll(() => page.getByTestId('row-count').innerText()).toBe('1 job');
+    expect(await pressed('[data-filter=failed]')).toBe('true');
+  });
+
+  it('keeps kind source and the source of the Audit link through a reload and Back', async () => {
+    await goTo(page, 'sources');
+    const before = await historyLength();
+    await row('vendor-01').getByTestId('source-audit').click();
+    await page.getByTestId('audit-view').waitFor();
+    await poll(() => page.getByTestId('audit-count').innerText()).toBe('1 entry');
+    expect(await hash()).toBe('#/audit?kind=source&source=vendor-01');
+    expect(await historyLength()).toBe(before + 1);
+    await shot(page, 'sources-link-audit');
+    await expectNoSerious(page, 'sources link: audit');
+
+    await page.reload();
+    await page.getByTestId('audit-view').waitFor();
+    await poll(() => page.getByTestId('audit-count').innerText()).toBe('1 entry');
+    expect(await pressed('button[data-kind=source]')).toBe('true');
+
+    await page.goBack();
+    await page.getByTestId('sources-view').waitFor();
+    expect(await hash()).toBe('#/sources');
+    await page.goForward();
+    await page.getByTestId('audit-view').waitFor();
+    await poll(() => page.getByTestId('audit-count').innerText()).toBe('1 entry');
+    expect(await hash()).toBe('#/audit?kind=source&source=vendor-01');
   });
 
   it("puts the focus on the row's Override… once its override is cleared", async () => {

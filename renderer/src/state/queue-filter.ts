@@ -1,37 +1,16 @@
-// The Queue view's filter, asked for by another view: the Sources view's failed count opens
-// the Queue on that source's failed jobs (the source itself is in the route: route.ts). Kept apart from the view (as the Audit view's
-// kinds are, audit-filter.ts), which takes the request once when it shows.
-import { create } from 'zustand';
+// Opens the Queue on one source's jobs, asked for by another view: the Sources view's
+// failed count opens the Queue on that source's failed jobs. The tab and the source are
+// in the route (route.ts), so a reload, Back / Forward and a bookmark keep them.
 import { useApp } from './store.ts';
+import type { QueueTab } from './route.ts';
 
-export type QueueTab = 'active' | 'all' | 'completed' | 'failed' | 'cancelled';
-
-interface QueueFilterRequest {
-  tab: QueueTab;
-  query: string;
-}
-
-interface QueueFilter {
-  requested: QueueFilterRequest | null;
-  take(): QueueFilterRequest | null;
-}
-
-export const useQueueFilter = create<QueueFilter>((set, get) => ({
-  requested: null,
-  take() {
-    const r = get().requested;
-    if (r) set({ requested: null });
-    return r;
-  },
-}));
+export type { QueueTab } from './route.ts';
 
 /**
  * Opens the Queue on one tab showing one source's jobs only (its id exactly, as
- * `gex-desk jobs --source ID` lists them; a chip says so and removes it), its filter box
- * empty, and no job's drawer (a job left open there would win over the filter).
+ * `gex-desk jobs --source ID` lists them; a chip says so and removes it), and no job's
+ * drawer (a job left open there would win over the filter): one step for Back.
  */
 export function openQueueOfSource(tab: QueueTab, source: string): void {
-  useQueueFilter.setState({ requested: { tab, query: '' } });
-  useApp.getState().openJob(null);
-  useApp.getState().filterBySource(source);
+  useApp.getState().showSource(source, { view: 'queue', tab });
 }

@@ -5,9 +5,10 @@
 // `#/rules` (the dry run beside the editor), `#/rules/whatif` and `#/rules/history` (the
 // side panel's other tabs, so that Back from a request's trail lands on What would change),
 // `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`; the Queue and the
-// Audit trail filtered by one source (the Sources view's links) end in `?source=ID`. Pure
-// functions here; App binds them to
-// the store and the window.
+// Audit trail filtered by one source (the Sources view's links) end in `?source=ID`, after
+// the Queue's tab or the Audit's kinds shown with it (`#/queue?status=failed&source=ID`,
+// `#/audit?kind=source&source=ID`), so that a reload or a bookmark of such a link opens
+// what the link did. Pure functions here; App binds them to the store and the window.
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
 export type View = (typeof VIEWS)[number];
 
@@ -25,7 +26,20 @@ export interface Route {
   rulesTab?: string;
   /** The Queue or the Audit trail shows one source's only (its id, exactly); '' for all. */
   source?: string;
+  /**
+   * The Queue's tab. In the address with a source only (`status=`, Active when absent);
+   * undefined when the address does not say (the tab on screen stays).
+   */
+  queueTab?: QueueTab;
+  /**
+   * The Audit trail's kinds (none: every kind). In the address with a source only (`kind=`,
+   * comma-separated); undefined when the address does not say (the kinds chosen stay).
+   */
+  auditKinds?: readonly string[];
 }
+
+export const QUEUE_TABS = ['active', 'all', 'completed', 'failed', 'cancelled'] as const;
+export type QueueTab = (typeof QUEUE_TABS)[number];
 
 /** The Rules view's side tabs besides the dry run. */
 export const RULES_TABS = ['whatif', 'history'];
@@ -60,6 +74,8 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/');
   const view = VIEWS.find((v) => v === parts[0]);
   if (!view) return HOME;
+  const query = new URLSearchParams(search);
+  const source = SOURCE_VIEWS.includes(view) ? (query.get('source') ?? '') : '';
   const pane = view === 'snapshots' && PANES.includes(parts[1] ?? '') ? parts[1]! : '';
   return {
     view,
@@ -74,15 +90,30 @@ export function parseHash(hash: string): Route {
     jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
     auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
     rulesTab: view === 'rules' && RULES_TABS.includes(parts[1] ?? '') ? parts[1]! : '',
-    source: SOURCE_VIEWS.includes(view) ? (new URLSearchParams(search).get('source') ?? '') : '',
+    source,
+    ...(source && view === 'queue' ? { queueTab: tabOf(query.get('status')) } : {}),
+    ...(source && view === 'audit' ? { auditKinds: kindsOf(query.get('kind')) } : {}),
   };
 }
+
+const tabOf = (s: string | null): QueueTab => QUEUE_TABS.find((t) => t === s) ?? 'active';
+
+const kindsOf = (s: string | null): string[] =>
+  [...new Set((s ?? '').split(',').map((k) => k.trim()))].filter((k) => /^[a-z_]+$/.test(k));
 
 /** The hash of what is on screen: the view and its own open item only. */
 export function formatRoute(r: Route): string {
   const id = (s: string) => encodeURIComponent(s);
-  if (r.source && SOURCE_VIEWS.includes(r.view))
-    return `${formatRoute({ ...r, source: '' })}?source=${id(r.source)}`;
+  if (r.source && SOURCE_VIEWS.includes(r.view)) {
+    // What the view shows of that source: the Queue's tab, the Audit's kinds.
+    const shown =
+      r.view === 'queue' && r.queueTab && r.queueTab !== 'active'
+        ? `status=${r.queueTab}&`
+        : r.view === 'audit' && r.auditKinds?.length
+          ? `kind=${r.auditKinds.map(id).join(',')}&`
+          : '';
+    return `${formatRoute({ ...r, source: '' })}?${shown}source=${id(r.source)}`;
+  }
   if (r.view === 'snapshots') {
     const [pane = '', ...rest] = (r.snapshotsPane ?? '').split('/');
     const base = ['#/snapshots', ...(pane ? [pane] : []), ...rest.map(id)].join('/');

@@ -15,7 +15,7 @@ import { rememberedAuthor } from './author.ts';
 import { useLevels } from './levels.ts';
 import { useRequests } from './requests.ts';
 import { useSnapshotCache } from './snapshot-cache.ts';
-import { HOME, type Route, type View } from './route.ts';
+import { HOME, type QueueTab, type Route, type View } from './route.ts';
 import { inPlace } from './in-place.ts';
 
 export type Health = CallResponse<'engine:health'>;
@@ -60,6 +60,10 @@ export function jobTotals(s: {
 }
 
 interface State extends Route {
+  /** The Queue's tab (Active when the Queue is entered from another view). */
+  queueTab: QueueTab;
+  /** The Audit trail's kinds (none: every kind); kept across views. */
+  auditKinds: readonly string[];
   client: GexClient | null;
   connected: boolean;
   /**
@@ -99,6 +103,16 @@ interface State extends Route {
   openJob(id: string | null): void;
   /** The Queue or the Audit trail shows only this source's jobs or entries ('' : all). */
   filterBySource(source: string): void;
+  /**
+   * Opens the Queue on a tab, or the Audit trail on some kinds, showing one source's only:
+   * one move (one step for Back), no job's drawer or request's timeline.
+   */
+  showSource(
+    source: string,
+    shown: { view: 'queue'; tab: QueueTab } | { view: 'audit'; kinds: readonly string[] },
+  ): void;
+  setQueueTab(tab: QueueTab): void;
+  setAuditKinds(kinds: readonly string[]): void;
   start(client: GexClient): () => void;
   refreshJobs(): Promise<void>;
   refreshSnapshots(): Promise<void>;
@@ -165,6 +179,8 @@ export const useApp = create<State>((set, get) => {
 
   return {
     ...HOME,
+    queueTab: 'active',
+    auditKinds: [],
     client: null,
     connected: false,
     unauthorized: false,
@@ -182,8 +198,22 @@ export const useApp = create<State>((set, get) => {
     loadError: null,
 
     // A source filter belongs to the view it was opened on (the chip says so there).
-    setView: (view) => set((s) => ({ view, source: s.view === view ? s.source : '' })),
-    goTo: (route) => set(route),
+    // The Queue entered from another view opens on Active (as it always has).
+    setView: (view) =>
+      set((s) => ({
+        view,
+        source: s.view === view ? s.source : '',
+        queueTab: s.view === view ? s.queueTab : 'active',
+      })),
+    // What the address does not say stays as it is on screen (the Queue's tab within the
+    // Queue, the Audit's kinds).
+    goTo: ({ queueTab, auditKinds, ...route }) =>
+      set((s) => ({
+        ...route,
+        queueTab:
+          queueTab ?? (s.view === 'queue' && route.view === 'queue' ? s.queueTab : 'active'),
+        auditKinds: auditKinds ?? s.auditKinds,
+      })),
     // A snapshot opens under the list when the list is on screen, else under the levels board.
     openSnapshot: (id) =>
       set((s) => ({
@@ -213,8 +243,21 @@ export const useApp = create<State>((set, get) => {
         source: s.view === 'audit' ? s.source : '',
       })),
     openJob: (id) =>
-      set((s) => ({ jobId: id, view: 'queue', source: s.view === 'queue' ? s.source : '' })),
+      set((s) => ({
+        jobId: id,
+        view: 'queue',
+        source: s.view === 'queue' ? s.source : '',
+        queueTab: s.view === 'queue' ? s.queueTab : 'active',
+      })),
     filterBySource: (source) => set({ source }),
+    showSource: (source, shown) =>
+      set(
+        shown.view === 'queue'
+          ? { view: 'queue', source, queueTab: shown.tab, jobId: null }
+          : { view: 'audit', source, auditKinds: shown.kinds, auditRequest: '' },
+      ),
+    setQueueTab: (queueTab) => set({ queueTab }),
+    setAuditKinds: (auditKinds) => set({ auditKinds }),
 
     start(client) {
       set({ client });

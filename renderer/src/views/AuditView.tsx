@@ -64,8 +64,8 @@ function AuditTable({
   loaded: boolean;
   truncated: boolean;
 }) {
-  const kinds = useAuditFilter((s) => s.kinds);
-  const setKinds = useAuditFilter((s) => s.setKinds);
+  const kinds = useAuditKinds();
+  const setKinds = useApp((s) => s.setAuditKinds);
   const offered = useAuditFilter((s) => s.offered);
   // Another view's filter (a source's changes) is taken once; the box is the analyst's after.
   const [query, setQuery] = useState(() => useAuditFilter.getState().takeQuery() ?? '');
@@ -130,7 +130,7 @@ function AuditTable({
                 const next = new Set(kinds);
                 if (next.has(k)) next.delete(k);
                 else next.add(k);
-                setKinds(next);
+                setKinds([...next]);
               }}
             >
               {kindInfo(k).label}
@@ -241,9 +241,15 @@ function AuditTable({
   );
 }
 
+/** The kinds chosen (the store's route), as a set that changes only when they do. */
+function useAuditKinds(): ReadonlySet<string> {
+  const list = useApp((s) => s.auditKinds);
+  return useMemo(() => new Set(list), [list]);
+}
+
 export function AuditView() {
   const requestId = useApp((s) => s.auditRequest);
-  const kinds = useAuditFilter((s) => s.kinds);
+  const kinds = useAuditKinds();
   // The whole log by the kinds chosen; a request's trail whole.
   const feed = useAudit(requestId, 5000, requestId ? undefined : kinds);
   return (

@@ -25,7 +25,7 @@ import { Cells, TableHead } from '../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
 import { useLevelOrder } from '../state/levels.ts';
-import { useQueueFilter, type QueueTab } from '../state/queue-filter.ts';
+import type { QueueTab } from '../state/route.ts';
 import { SourceChip } from '../components/SourceChip.tsx';
 import { LevelCards } from './queue/LevelCards.tsx';
 import { PausedBanner, PauseToggle } from './queue/PauseControls.tsx';
@@ -83,11 +83,11 @@ export function QueueView() {
   useRequests((s) => s.version);
   const cached = useSnapshotCache((s) => s.records);
   const cacheVersion = useSnapshotCache((s) => s.version);
-  // Opened by another view on a tab and a filter (the Sources view's failed count).
-  const [asked] = useState(() => useQueueFilter.getState().take());
-  const [filter, setFilter] = useState<Filter>(asked?.tab ?? 'active');
+  // The tab is in the route (with a source, in the address: the Sources view's failed count).
+  const filter = useApp((s) => s.queueTab);
+  const setFilter = useApp((s) => s.setQueueTab);
   const [levels, setLevels] = useState<Set<PriorityLevel>>(new Set());
-  const [query, setQuery] = useState(asked?.query ?? '');
+  const [query, setQuery] = useState('');
   const [actionError, setActionError] = useState<AppError | null>(null);
   const now = useDataNow(1000);
   const scroller = useRef<HTMLDivElement>(null);
@@ -138,10 +138,12 @@ export function QueueView() {
   // A job opened from the address or a link is shown even if the filter hid it …
   useEffect(() => {
     if (open && !passes(open, filter, levels, q, source)) {
-      setFilter('all');
+      inPlace(() => {
+        setFilter('all');
+        filterBySource('');
+      });
       setLevels(new Set());
       setQuery('');
-      inPlace(() => filterBySource(''));
     }
     // Only when the job to show changes, not when the filter does.
     // eslint-disable-next-line react-hooks/exhaustive-deps
