@@ -25,8 +25,10 @@ import {
   MARK,
   NEG,
   POS,
+  NoStrikeInWindow,
   StrikeWindowSelect,
   windowAround,
+  windowMissesAll,
 } from './StrikeChart.tsx';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
@@ -282,7 +284,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       markers,
       yZero: true,
     };
-    return { gexSpec, oiSpec };
+    return { gexSpec, oiSpec, strikes: x };
   }, [diff, a, b, underlying]);
 
   // Snapshots of one instant (a file re-sent with other figures, two vendors) are told
@@ -426,7 +428,17 @@ export function CompareView({ ids }: { ids: string[] }) {
       {diff && diff.strikes.length === 0 && (
         <div className="empty">Nothing changed between A and B.</div>
       )}
-      {specs && b && (
+      {/* A window around spot holding no changed strike says so, as a snapshot's charts do. */}
+      {specs && b && windowMissesAll(b.spot, specs.strikes, windowShare) && (
+        <NoStrikeInWindow
+          spot={b.spot}
+          strikes={specs.strikes}
+          share={windowShare}
+          onWiden={setWindowShare}
+          noun="changed strike"
+        />
+      )}
+      {specs && b && !windowMissesAll(b.spot, specs.strikes, windowShare) && (
         <>
           <div className="chart-box">
             <Plot

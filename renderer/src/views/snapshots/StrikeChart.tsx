@@ -180,19 +180,29 @@ export function widerWindow(spot: number, strikes: number[], share: number): num
 
 const windowName = (share: number) => (share ? `spot ± ${share * 100} %` : 'all strikes');
 
+/** Whether the window around spot (0: all strikes) holds none of these strikes. */
+export function windowMissesAll(spot: number, strikes: number[], share: number): boolean {
+  const w = windowAround(spot, share);
+  return !!w && strikes.length > 0 && inWindow(strikes, w).length === 0;
+}
+
 /**
  * A window around spot that holds no strike (a sub-dollar chain whose strikes are 20 %
  * apart): said plainly, with the nearest strikes each side and a wider window to show,
  * instead of an empty axis or, as before 2026-12, its neighbours' bars clipped at its
- * edges as if their strikes were in it.
+ * edges as if their strikes were in it. Compare's change charts say it of the strikes
+ * that changed (`noun`: 'changed strike').
  */
-function NoStrikeInWindow(props: {
+export function NoStrikeInWindow(props: {
   spot: number;
   strikes: number[];
   share: number;
   onWiden(share: number): void;
+  /** What the strikes are: 'strike' unless said. */
+  noun?: string;
 }) {
   const { spot, strikes, share } = props;
+  const noun = props.noun ?? 'strike';
   const w = strikeWindow(spot, share);
   const below = strikes.filter((k) => k < w.lo).at(-1);
   const above = strikes.find((k) => k > w.hi);
@@ -204,9 +214,9 @@ function NoStrikeInWindow(props: {
   return (
     <div className="empty" role="status" data-testid="strike-window-empty">
       <p>
-        No strike in the window {windowName(share)} ({price(w.lo)} to {price(w.hi)}, spot{' '}
-        {spotPrice(spot)}). Nearest {nearest.length === 1 ? 'strike' : 'strikes'}:{' '}
-        {nearest.join(', ')}.
+        No {noun} in the window {windowName(share)} ({price(w.lo)} to {price(w.hi)}, spot{' '}
+        {spotPrice(spot)}). Nearest {nearest.length === 1 ? noun : `${noun}s`}: {nearest.join(', ')}
+        .
       </p>
       <button
         type="button"
@@ -248,7 +258,7 @@ export function StrikeChart(props: {
   const initial = windowAround(spot, windowShare);
   if (rows.strike.length === 0)
     return <div className="empty">No strikes in {filterLabel(filter)}.</div>;
-  if (initial && inWindow(rows.strike, initial).length === 0)
+  if (windowMissesAll(spot, rows.strike, windowShare))
     return (
       <NoStrikeInWindow
         spot={spot}
