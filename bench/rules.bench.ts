@@ -4,6 +4,7 @@
 // and the same timestamp parser, and both produce level, rule and explanation; the
 // full decide() (zod validation of raw facts first) is measured too, because that is
 // what the CLI and the ingest path pay.
+import { reliabilityText } from '../shared/reliability.ts';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../shared/domain.ts';
 import { FactsInput, parseIsoMs, parsedTimestamp, type Facts } from '../shared/rules.ts';
 import {
@@ -116,14 +117,14 @@ const byHand = (f: Facts): Out => {
     return {
       priority: PRIORITY_LEVELS[level + 1]!,
       rule: 'G4',
-      explanation: `G4: source reliability ${f.source_reliability} < 0.8 demotes ${PRIORITY_LEVELS[level]} → ${PRIORITY_LEVELS[level + 1]} (${g3})`,
+      explanation: `G4: source reliability ${reliabilityText(f.source_reliability)} < 0.8 demotes ${PRIORITY_LEVELS[level]} → ${PRIORITY_LEVELS[level + 1]} (${g3})`,
     };
   }
   if (f.source_reliability < 0.8) {
     return {
       priority: 'LOW',
       rule: 'G3',
-      explanation: `${g3}; G4: source reliability ${f.source_reliability} < 0.8, LOW stays LOW`,
+      explanation: `${g3}; G4: source reliability ${reliabilityText(f.source_reliability)} < 0.8, LOW stays LOW`,
     };
   }
   return { priority: PRIORITY_LEVELS[level]!, rule: 'G3', explanation: g3 };
