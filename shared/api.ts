@@ -162,11 +162,17 @@ export const calls = {
     z.strictObject({ version: z.number().int() }),
     z.object({ version: z.number().int(), text: z.string() }),
   ),
+  /**
+   * Activates version `version`'s text again, as a new version. `base`: the version the
+   * rollback was compared against; refused as `rules:activate` refuses a stale base
+   * (CONFLICT; NOT_FOUND when no such version was stored), nothing activated.
+   */
   'rules:rollback': call(
     z.strictObject({
       version: z.number().int(),
       author: z.string().min(1),
       comment: z.string().optional(),
+      base: z.number().int().min(1).optional(),
     }),
     RuleVersion,
   ),

@@ -214,6 +214,50 @@ describe('gex-desk rules', () => {
     expect(plain.stdout).toBe('rule set version 3 is active (no comment)\n');
   });
 
+  it('--base N names a version that does not exist: NOT_FOUND (exit 1), not a version activated since; rollback takes --base too', async () => {
+    const { dir, args } = cliHome();
+    const home = dir;
+    const text = readFileSync(DEFAULT, 'utf8');
+    const ana = join(dir, 'ana.json');
+    writeFileSync(ana, text.replace('"age_s": { "<": 5 }', '"age_s": { "<": 7 }'));
+    const missing = await runCli(
+      ['rules', 'activate', ana, '--author', 'ana', '--base', '99', ...args],
+      { home },
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no rule set version 99');
+    expect(missing.stderr).not.toContain('has been activated since');
+    // The active text with a base that does not exist is refused too, not 'nothing changed'.
+    const current = join(dir, 'current.json');
+    writeFileSync(current, text);
+    const same = await runCli(
+      ['rules', 'activate', current, '--author', 'ana', '--base', '99', ...args],
+      { home },
+    );
+    expect(same.code).toBe(1);
+    expect(same.stderr).toContain('There is no rule set version 99');
+    const ok2 = await runCli(
+      ['rules', 'activate', ana, '--author', 'ana', '--comment', 'seven', '--base', '1', ...args],
+      { home },
+    );
+    expect(ok2.code, ok2.stderr).toBe(0);
+    // A rollback compared with version 1 while version 2 is active: refused, nothing activated.
+    const staleRollback = await runCli(
+      ['rules', 'rollback', '1', '--author', 'bob', '--base', '1', ...args],
+      { home },
+    );
+    expect(staleRollback.code).toBe(1);
+    expect(staleRollback.stderr).toContain(
+      'Version 2 (by ana: "seven") has been activated since version 1',
+    );
+    const rollback = await runCli(
+      ['rules', 'rollback', '1', '--author', 'bob', '--base', '2', ...args],
+      { home },
+    );
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toBe('rule set version 3 is active (rollback to version 1)\n');
+  });
+
   it('a rule file - is the rules piped in: check, whatif and activate read stdin (`rules show | … | rules check -`)', async () => {
     const { dir, args } = cliHome();
     const home = dir;

@@ -84,3 +84,52 @@ it('lets only one of two activations from the same base through', async () => {
   expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
   expect((await rules.history()).map((v) => v.version)).toEqual([2, 1]);
 });
+
+it('refuses a rollback based on a version replaced meanwhile (the UI’s dialog racing `rules activate`)', async () => {
+  const { store, rules } = await loaded();
+  // v2 is the analyst's; the rollback dialog compares v1's text with it.
+  expect(await rules.activate(analyst, 'ana', 'real-time is 7 s', 1)).toMatchObject({ ok: true });
+  // Bob activates from the command line before the dialog heard of v2's replacement.
+  expect(await rules.activate(bob, 'cli-bob', 'bob important')).toMatchObject({
+    ok: true,
+    value: { version: 3 },
+  });
+  const audits = await rulesAudits(store);
+  const refused = await rules.rollback(1, 'alice', 'back to the desk default', 2);
+  expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', field: 'base' } });
+  if (refused.ok) return;
+  expect(refused.error.message).toContain('Version 3 (by cli-bob: "bob important")');
+  expect(refused.error.message).toContain('since version 2');
+  expect(refused.error.message).toContain('roll back again');
+  expect(rules.active.text).toBe(bob);
+  expect((await rules.history()).map((v) => v.version)).toEqual([3, 2, 1]);
+  expect(await rulesAudits(store)).toBe(audits);
+  // Compared with the version active now, it goes through.
+  expect(await rules.rollback(1, 'alice', 'back to the desk default', 3)).toMatchObject({
+    ok: true,
+    value: { version: 4, comment: 'rollback to version 1: back to the desk default' },
+  });
+});
+
+it('lets only one of a rollback and an activation from the same base through', async () => {
+  const { rules } = await loaded();
+  expect(await rules.activate(analyst, 'ana', 'real-time is 7 s', 1)).toMatchObject({ ok: true });
+  const both = await Promise.all([
+    rules.activate(bob, 'cli-bob', 'bob important', 2),
+    rules.rollback(1, 'alice', 'rollback', 2),
+  ]);
+  expect(both.map((r) => r.ok).sort()).toEqual([false, true]);
+  expect((await rules.history()).map((v) => v.version)).toEqual([3, 2, 1]);
+});
+
+it('refuses a base that was never stored as NOT_FOUND, not as a version activated since', async () => {
+  const { rules } = await loaded();
+  for (const r of [
+    await rules.activate(analyst, 'ana', 'real-time is 7 s', 99),
+    await rules.rollback(1, 'ana', 'back', 99),
+  ]) {
+    expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'base' } });
+    if (!r.ok) expect(r.error.message).toContain('There is no rule set version 99');
+  }
+  expect((await rules.history()).map((v) => v.version)).toEqual([1]);
+});

@@ -254,8 +254,8 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       withService((s) => s.activate(text, author, comment, base)),
     'rules:history': () => withService(async (s) => ok(await s.history())),
     'rules:get': ({ version }) => withService((s) => s.text(version)),
-    'rules:rollback': ({ version, author, comment }) =>
-      withService((s) => s.rollback(version, author, comment)),
+    'rules:rollback': ({ version, author, comment, base }) =>
+      withService((s) => s.rollback(version, author, comment, base)),
     'rules:schema': async () =>
       ok((await import('../rules/index.ts')).rulesJsonSchema() as Record<string, unknown>),
     'rules:whatif': async ({ text, last, baseline = 'arrival' }) => {

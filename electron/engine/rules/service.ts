@@ -23,6 +23,7 @@ import type { Store } from '../store/db.ts';
 import {
   activeRuleSet,
   activeRuleVersion,
+  ruleVersionExists,
   decidingRuleVersions,
   ruleHistory,
   ruleSetText,
@@ -149,6 +150,16 @@ export class RulesService {
     comment: string,
     base?: number,
   ): Promise<Result<RuleVersion>> {
+    return this.#activate(text, author, comment, base, false);
+  }
+
+  async #activate(
+    text: string,
+    author: string,
+    comment: string,
+    base: number | undefined,
+    rollback: boolean,
+  ): Promise<Result<RuleVersion>> {
     const checked = checkRules(text);
     if (!checked.ok) {
       const first = checked.diagnostics.find((d) => d.severity === 'error');
@@ -166,8 +177,10 @@ export class RulesService {
     const announce = (e: AuditEntry) => this.#events?.emit('audit:appended', e);
     const stored = await auditedTransaction(this.#store, announce, async (tx, audit) => {
       if (base !== undefined) {
+        // A base that was never stored is a mistake in the request, not a race: said so.
+        if (!(await ruleVersionExists(tx, base))) return { kind: 'missing' as const };
         const now = await activeRuleVersion(tx);
-        if (now && now.version !== base) return { stale: now };
+        if (now && now.version !== base) return { kind: 'stale' as const, now };
       }
       const v = await storeRuleSet(tx, text, author, comment);
       await audit({
@@ -181,9 +194,15 @@ export class RulesService {
         explanation: `rule set version ${v.version} activated${comment ? `: ${comment}` : ''}`,
         actor: author,
       });
-      return { stale: null, v };
+      return { kind: 'stored' as const, v };
     });
-    if (stored.stale) return staleBase(base!, stored.stale);
+    if (stored.kind === 'missing')
+      return err(
+        'NOT_FOUND',
+        `There is no rule set version ${base}, which this change names as its base; nothing was activated.`,
+        { field: 'base' },
+      );
+    if (stored.kind === 'stale') return staleBase(base!, stored.now, rollback);
     const version = stored.v;
     const replaced = this.#active;
     this.#active = {
@@ -208,17 +227,30 @@ export class RulesService {
    * Activates an earlier version's text again, as a new version; the analyst's comment
    * follows the standard one. A version whose text is the active one's changes nothing: no
    * new version, no audit entry, and the active version is the answer (as `rules activate`
-   * of the active text).
+   * of the active text). `base`: the version the analyst compared it against (the dialog's
+   * diff); refused as `activate` refuses a stale base, in the same transaction, so a
+   * rollback racing another activation never silently undoes it.
    */
-  async rollback(version: number, author: string, comment?: string): Promise<Result<RuleVersion>> {
+  async rollback(
+    version: number,
+    author: string,
+    comment?: string,
+    base?: number,
+  ): Promise<Result<RuleVersion>> {
     const text = await ruleSetText(this.#store, version);
     if (text === undefined) return err('NOT_FOUND', `There is no rule set version ${version}.`);
-    if (text === this.#active.text) {
+    if (text === this.#active.text && (base === undefined || base === this.#active.version)) {
       const current = (await this.history()).find((v) => v.active);
-      if (current) return ok(current);
+      if (current && (base === undefined || current.version === base)) return ok(current);
     }
     const why = comment?.trim();
-    return this.activate(text, author, `rollback to version ${version}${why ? `: ${why}` : ''}`);
+    return this.#activate(
+      text,
+      author,
+      `rollback to version ${version}${why ? `: ${why}` : ''}`,
+      base,
+      true,
+    );
   }
 
   history(): Promise<RuleVersion[]> {
@@ -234,13 +266,14 @@ export class RulesService {
 }
 
 /** The refusal of an activation whose base is no longer the active version: who replaced it and why. */
-export function staleBase(base: number, active: RuleVersion) {
+export function staleBase(base: number, active: RuleVersion, rollback = false) {
   const why = active.comment.trim() ? `"${active.comment.trim()}"` : 'no comment';
+  const again = rollback ? 'roll back again' : 'activate again';
   return err(
     'CONFLICT',
     `Version ${active.version} (by ${active.author}: ${why}) has been activated since version ${base}, ` +
       `which this change was based on; nothing was activated. Compare with version ${active.version} ` +
-      `and activate again, based on it, to replace it.`,
+      `and ${again}, based on it, to replace it.`,
     { field: 'base' },
   );
 }

@@ -32,6 +32,11 @@ export async function activeRuleVersion(db: Store | Tx): Promise<RuleVersion | u
   return rows[0] && toVersion(rows[0]);
 }
 
+/** Whether `version` was ever stored; in the caller's transaction when given one. */
+export async function ruleVersionExists(db: Store | Tx, version: number): Promise<boolean> {
+  return (await db.all('SELECT 1 FROM rule_sets WHERE version = $1', [version])).length > 0;
+}
+
 export async function ruleSetText(store: Store, version: number): Promise<string | undefined> {
   return (
     await store.one<{ text: string }>('SELECT text FROM rule_sets WHERE version = $1', [version])

@@ -191,9 +191,12 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(`rules ${sub} needs --author NAME`);
   if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
-  if (values.base !== undefined && sub !== 'activate')
-    throw new UsageError(`--base is for rules activate (the version FILE was edited from)`);
-  // The version FILE was edited from: refused (exit 1) when another is active by then.
+  if (values.base !== undefined && sub !== 'activate' && sub !== 'rollback')
+    throw new UsageError(
+      `--base is for rules activate and rollback (the version the change was made against)`,
+    );
+  // The version FILE was edited from (or a rollback compared with): refused (exit 1) when
+  // another is active by then, or when no such version was stored.
   const base = int(values.base, '--base', 1);
   const text = sub === 'activate' ? await readText(positionals[0]!, 'activate') : '';
   // Refused as `rules check` refuses it, without touching the database.
@@ -246,6 +249,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
         if (
           target.ok &&
           active.ok &&
+          (base === undefined || base === active.value.version) &&
           active.value.version !== null &&
           active.value.text === target.value.text
         ) {
@@ -266,7 +270,11 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
                 comment: values.comment ?? '',
                 ...(base !== undefined ? { base } : {}),
               })
-            : await api.call('rules:rollback', { version: version!, author: values.author! });
+            : await api.call('rules:rollback', {
+                version: version!,
+                author: values.author!,
+                ...(base !== undefined ? { base } : {}),
+              });
         if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
         if (values.json) out.json(r.value);
         else

@@ -35,10 +35,12 @@ export const RULES_USAGE = `gex-desk rules <command>
   activate FILE --author NAME [--comment TEXT] [--base N] [--json]
                              store FILE as a new version and make it active; with --base N
                              (the version FILE was edited from), refused (exit 1) when
-                             another version has been activated since
+                             another version has been activated since, or N does not exist
   history [--json]           list the stored versions
-  rollback VERSION --author NAME [--json]
-                             activate an earlier version again (as a new version)
+  rollback VERSION --author NAME [--base N] [--json]
+                             activate an earlier version again (as a new version); with
+                             --base N (the version it was compared with), refused (exit 1)
+                             when another version has been activated since
   whatif FILE [--last N] [--against arrival|active] [--json]
                              replay the last N decided requests (default 1000) under FILE,
                              without activating it: each request whose level would change

@@ -10,7 +10,10 @@
 // the versions activated since (who, why), shows the analyst's changes and theirs apart,
 // and offers to carry the analyst's changes onto the active version (when no two touch the
 // same lines) or, said as such, to activate anyway, undoing theirs. A rollback whose
-// active version changed while the dialog was open must be asked again.
+// active version changed while the dialog was open must be asked again; one sent before
+// this window heard of the other activation is refused by the engine (it carries the
+// version its diff is against), and the refusal is shown. The version the dialog itself
+// made is never called one activated elsewhere.
 // The warnings of what becomes active (what the analysis left unchecked) are listed too.
 import { useMemo, useState } from 'react';
 import type { ActiveRules } from '../../../../shared/api.ts';
@@ -78,8 +81,10 @@ export function ConfirmChange({
   const activeText = shown.text;
   const baseVersion = shown.version;
   const same = pending.text === activeText;
-  const stale = activating && behind !== null && active.version !== null;
-  const rollbackStale = !activating && activeVersion !== baseVersion;
+  // The version this dialog just made is not one activated meanwhile, elsewhere.
+  const own = pending.made !== undefined && pending.made === activeVersion;
+  const stale = activating && behind !== null && active.version !== null && !own;
+  const rollbackStale = !activating && activeVersion !== baseVersion && !own;
   const title =
     pending.kind === 'activate'
       ? 'Activate your edited rules'
@@ -99,7 +104,8 @@ export function ConfirmChange({
     await onConfirm(comment, base);
     setBusy(false);
   };
-  const plainBase = activating ? (draftBase ?? active.version) : null;
+  // A rollback is based on the version its diff is against: refused if another is active by then.
+  const plainBase = activating ? (draftBase ?? active.version) : baseVersion;
 
   return (
     <Modal

@@ -39,9 +39,14 @@ const versionUri = (v: number) => monaco.Uri.parse(`inmemory://gex-desk/rules-v$
  * A change waiting for the analyst's confirmation: the text it makes active, and the
  * active version it was compared with when asked (the diff the analyst sees).
  */
-export type PendingChange = { base: ActiveRules } & (
-  { kind: 'activate'; text: string } | { kind: 'rollback'; version: number; text: string }
-);
+export type PendingChange = {
+  base: ActiveRules;
+  /**
+   * The version this change made, once the engine stored it (the dialog closes after the
+   * new state loads): the dialog never takes it for one activated elsewhere.
+   */
+  made?: number;
+} & ({ kind: 'activate'; text: string } | { kind: 'rollback'; version: number; text: string });
 
 /** Diagnostics as Monaco markers, over the whole range the engine reported. */
 export function toMarkers(
@@ -134,8 +139,8 @@ export interface RuleEditorState {
   askRollback(v: number): Promise<void>;
   cancelPending(): void;
   /**
-   * Confirms the pending change. `base`, for an activation: the version the analyst saw the
-   * change against (the engine refuses it if another is active by then).
+   * Confirms the pending change. `base`: the version the analyst saw the change against
+   * (the engine refuses it if another is active by then).
    */
   confirm(comment: string, base?: number | null): Promise<AppError | null>;
   /** Puts `text` (the draft's changes carried onto the active version) in the draft, based on it. */
@@ -399,7 +404,9 @@ export function useRuleEditor(): RuleEditorState {
       return res.error;
     }
     // The new state first, then the dialog closes: the focus it gives back finds the
-    // buttons as they are now (Activate disabled), not as they were.
+    // buttons as they are now (Activate disabled), not as they were. Meanwhile the dialog
+    // knows the new active version is its own.
+    setPending((p) => (p ? { ...p, made: res.value.version } : p));
     await loadActive(false);
     await loadHistory();
     setPending(null);
@@ -524,10 +531,13 @@ export function useRuleEditor(): RuleEditorState {
         if (res.ok && draftModel.getValue() !== pending.text) draftModel.setValue(pending.text);
         return finish(res, 'activate');
       }
+      // The version the dialog's diff was against: the engine refuses the rollback when
+      // another has been activated since (it would silently undo it).
       const res = await client.call('rules:rollback', {
         version: pending.version,
         author: who,
         comment: comment.trim(),
+        ...(typeof base === 'number' ? { base } : {}),
       });
       return finish(res, 'rollback');
     },
