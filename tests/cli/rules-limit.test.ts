@@ -73,6 +73,27 @@ describe('rules check past the old analysis limit', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('proves a watch list of 50 underlyings inside G3, each split at its own volume, valid', async () => {
+    // G3's rows replaced by two rows per underlying (above / at most its threshold) and a row
+    // for every other underlying: every request gets a level. The search once split on facts
+    // G3 never reads first, ran past its limit and refused it (UNPROVEN_LEVEL, exit 1).
+    const { dir } = cliHome();
+    const file = join(dir, 'g3-watch.json');
+    const rules = structuredClone(DEFAULT);
+    const syms = Array.from({ length: 50 }, (_, i) => `S${String(i).padStart(3, '0')}`);
+    rules.rules.find((t: { id: string }) => t.id === 'G3').rows = [
+      ...syms.flatMap((s, i) => [
+        { when: { underlying: s, total_volume: { '>': 1000 + i * 137 } }, level: 'HIGH' },
+        { when: { underlying: s, total_volume: { '<=': 1000 + i * 137 } }, level: 'MEDIUM' },
+      ]),
+      { when: { not: { underlying: { in: syms } } }, level: 'LOW' },
+    ];
+    writeFileSync(file, JSON.stringify(rules, null, 2));
+    const r = await runCli(['rules', 'check', file]);
+    expect(r.stdout).toBe(`${file}: valid\n`);
+    expect(r.code).toBe(0);
+  });
+
   it('says a number too large to hold is out of range, at the number', async () => {
     const { dir } = cliHome();
     const file = join(dir, 'big.json');

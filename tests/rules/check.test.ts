@@ -283,10 +283,76 @@ describe('checkRules', () => {
     ]);
   });
 
+  it('proves a level for a watch list split over two tables by underlying and volume', () => {
+    // Every request has a level here (UP or DOWN, by underlying and volume). The search once
+    // split on every component, smallest first, ran past its limit and refused the set; it
+    // now splits on what the rows left read, one underlying at a time.
+    const levels = JSON.parse(DEFAULT).levels;
+    const names = Array.from({ length: 400 }, (_, i) => `S${String(i).padStart(3, '0')}`);
+    const text = JSON.stringify({
+      name: 'split',
+      levels,
+      derived: {},
+      combine: 'highest-level',
+      rules: [
+        {
+          id: 'UP',
+          rows: names.map((u, i) => ({
+            when: { underlying: u, total_volume: { '>=': 1000 + 3 * i } },
+            level: 'HIGH',
+          })),
+        },
+        {
+          id: 'DOWN',
+          rows: [
+            ...names.map((u, i) => ({
+              when: { underlying: u, total_volume: { '<': 1000 + 3 * i } },
+              level: 'LOW',
+            })),
+            { when: { not: { underlying: { in: names } } }, level: 'LOW' },
+          ],
+        },
+      ],
+    });
+    expect(checkRules(text)).toEqual({ ok: true, diagnostics: [] });
+    // Without the rows of one underlying, the gap is found and named.
+    const gap = text.replace(
+      '{"when":{"underlying":"S123","total_volume":{"<":1369}},"level":"LOW"},',
+      '',
+    );
+    expect(gap).not.toBe(text);
+    const e = errors(gap);
+    expect(e).toEqual([expect.objectContaining({ code: 'UNCOVERED' })]);
+    expect(e[0]!.message).toMatch(/underlying="?S123"?.*total_volume=/i);
+  });
+
+  it('finds a duplicate among 400 watch rows inside G3 (its own rows and G4 kept), not past a limit', () => {
+    // G3 then reads underlying, freshness, change, volume and impact, and G4 reliability: the
+    // product of their cases was past the limit (ANALYSIS_LIMIT, the duplicate unreported).
+    const file = JSON.parse(DEFAULT);
+    const g3 = file.rules.find((t: { id: string }) => t.id === 'G3');
+    const watch = Array.from({ length: 400 }, (_, i) => ({
+      when: {
+        underlying: `S${String(i).padStart(3, '0')}`,
+        freshness: 'fresh',
+        total_volume: { '>=': 1000 + i },
+      },
+      level: 'HIGH',
+    }));
+    g3.rows = [...watch, structuredClone(watch[0]), ...g3.rows];
+    const r = checkRules(JSON.stringify(file, null, 2));
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['UNREACHABLE_ROW', expect.stringContaining('row 401 of G3 is never reached')],
+    ]);
+    g3.rows.splice(400, 1);
+    expect(checkRules(JSON.stringify(file, null, 2))).toEqual({ ok: true, diagnostics: [] });
+  });
+
   it('refuses a set whose levels for every request it cannot show, and names what to add', () => {
-    // Every request has a level here (UP or DOWN, by underlying and volume), but only the
-    // 481,601 cases where no rule has decided yet could show it: past the search's limit
-    // the set is refused, where it once passed with a warning; a catch-all row settles it.
+    // Every request has a level here too (by underlying, volume and reliability), but the
+    // cases no rule has decided yet (each underlying's volumes times its reliabilities) are
+    // past the search's limit: the set is refused, not passed with a warning; a catch-all
+    // row settles it.
     const levels = JSON.parse(DEFAULT).levels;
     const names = Array.from({ length: 400 }, (_, i) => `S${String(i).padStart(3, '0')}`);
     const file = (catchAll: boolean) =>
@@ -300,17 +366,24 @@ describe('checkRules', () => {
             {
               id: 'UP',
               rows: names.map((u, i) => ({
-                when: { underlying: u, total_volume: { '>=': 1000 + 3 * i } },
+                when: {
+                  underlying: u,
+                  total_volume: { '>=': 1000 + 3 * i },
+                  source_reliability: { '>=': 0.5 + i / 1000 },
+                },
                 level: 'HIGH',
               })),
             },
             {
               id: 'DOWN',
               rows: [
-                ...names.map((u, i) => ({
-                  when: { underlying: u, total_volume: { '<': 1000 + 3 * i } },
-                  level: 'LOW',
-                })),
+                ...names.flatMap((u, i) => [
+                  { when: { underlying: u, total_volume: { '<': 1000 + 3 * i } }, level: 'LOW' },
+                  {
+                    when: { underlying: u, source_reliability: { '<': 0.5 + i / 1000 } },
+                    level: 'LOW',
+                  },
+                ]),
                 { when: { not: { underlying: { in: names } } }, level: 'LOW' },
                 ...(catchAll ? [{ level: 'LOW' }] : []),
               ],
@@ -329,7 +402,7 @@ describe('checkRules', () => {
     });
     expect(e[0]!.message).toMatch(/cannot show that every valid request gets a level/);
     expect(e[0]!.message).toMatch(/as the last row of DOWN/);
-    expect(checkRules(file(true))).toEqual({ ok: true, diagnostics: [] });
+    expect(checkRules(file(true)).ok).toBe(true);
   });
 
   it('refuses a derived fact without a value for some input', () => {

@@ -1,95 +1,26 @@
 // Second step of the analysis: the rules over the components' cases. Each table (with
-// its adjustments) is tried over the product of only the components it reads, which
-// finds its rows never reached, its conflicts (rows of a "unique" table, adjustments in
-// opposite directions) and rows whose level fact can be null; each pair of overrides
-// over the components either reads. Whether some valid request gets no level at all is
-// a search over every component (coverage.ts) that stops early where a table surely
-// applies. What is past the limits is named: a warning for what was left unchecked,
-// an error when a level for every valid request could not be shown.
+// its adjustments) is tried over only the components it reads, row by row where its rows
+// are apart (table-cases.ts), which finds its rows never reached, its conflicts (rows of
+// a "unique" table, adjustments in opposite directions) and rows whose level fact can be
+// null; adjustments on components the rows do not read are tried apart. Each pair of
+// overrides over the components either reads. Whether some valid request gets no level
+// at all is a search (coverage.ts) that stops early where a table surely applies. What
+// is past the limits is named: a warning for what was left unchecked, an error when a
+// level for every valid request could not be shown.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import type { Case } from './analyse-derived.ts';
-import { caseValues } from './cases.ts';
-import { FALSE } from './cond.ts';
+import { caseSpace } from './case-space.ts';
 import { checkCoverage } from './coverage.ts';
-import { setAllKnown, setUnknown } from './fact-table.ts';
 import type { Problem } from './problems.ts';
 import type { Program } from './program.ts';
 import { reportUnreachable, rowReach, type RowReach } from './row-reach.ts';
+import { eachLiveCase } from './table-cases.ts';
 import { tableFacts, type TableProgram } from './tables.ts';
-
-/** The most cases one table (or one pair of overrides) is tried on. */
-export const PRODUCT_LIMIT = 1_000_000;
-/** The most conditions one table's cases may evaluate (a few hundred milliseconds). */
-const WORK_LIMIT = 20_000_000;
 
 type TableSeen = RowReach & { applied: boolean; adjusted: boolean[] };
 
 const rowName = (t: TableProgram, j: number) =>
   t.rows[j]!.id ? `row ${t.rows[j]!.id}` : `row ${j + 1} of ${t.id}`;
-
-/** Trying cases of some components: each component's index, its cases, and the product of them. */
-export type CaseSpace = ReturnType<typeof caseSpace>;
-
-export const caseSpace = (p: Program, lists: Case[][], ruleFacts: Set<string>) => {
-  const values = caseValues(p);
-  const compOf = new Map<string, number>();
-  lists.forEach((l, c) => l[0]?.infos.forEach((i) => compOf.set(i.name, c)));
-  const current: (Case | null)[] = lists.map(() => null);
-  const componentsOf = (facts: Iterable<string>): number[] =>
-    [...new Set([...facts].map((f) => compOf.get(f)).filter((c) => c !== undefined))].sort(
-      (a, b) => a - b,
-    );
-  const set = (c: number, tuple: Case) => {
-    current[c] = tuple;
-    tuple.infos.forEach((info, k) => values.set(info, tuple.values[k]!));
-  };
-  const level = p.facts.get('requested_priority')!;
-  const justification = p.facts.get('justification')!;
-  const reqComp = compOf.get(level.name);
-  const justComp = compOf.get(justification.name);
-  /**
-   * Whether the cases set are a request the facts' check lets through: GUIDELINES G1 refuses
-   * a requested level without a justification before any rule runs, so no row needs to
-   * cover that case, and a row that only holds there is never reached. Only when both are
-   * set: a justification nothing looks at may be any valid one.
-   */
-  const valid = (): boolean => {
-    if (reqComp === undefined || justComp === undefined) return true;
-    if (current[reqComp] === null || current[justComp] === null) return true;
-    const { num, str } = p.slots;
-    return Number.isNaN(num[level.slot]!) || (str[justification.slot] ?? '').trim() !== '';
-  };
-  /** The cases set, as the rules see them: "impact=low, change=large, …". */
-  const describe = () =>
-    current
-      .flatMap((c) =>
-        c === null
-          ? []
-          : c.infos
-              .map((info, k) => [info, c.values[k] ?? null] as const)
-              .filter(([info]) => ruleFacts.has(info.name))
-              .map(([info, v]) => values.show(info, v)),
-      )
-      .join(', ') || 'any facts';
-  const size = (comps: number[]) => comps.reduce((n, c) => n * lists[c]!.length, 1);
-  /** Calls `visit` for every valid case of `comps` (at most PRODUCT_LIMIT); false past it. */
-  const each = (comps: number[], visit: () => void): boolean => {
-    const total = size(comps);
-    if (total > PRODUCT_LIMIT) return false;
-    for (let n = 0; n < total; n++) {
-      let rem = n;
-      for (const c of comps) {
-        const list = lists[c]!;
-        set(c, list[rem % list.length]!);
-        rem = Math.floor(rem / list.length);
-      }
-      if (valid()) visit();
-    }
-    for (const c of comps) current[c] = null;
-    return true;
-  };
-  return { lists, compOf, current, componentsOf, set, valid, describe, size, each };
-};
 
 export const analyseRules = (
   p: Program,
@@ -120,18 +51,30 @@ export const analyseRules = (
     return NaN;
   };
 
-  /** Tries `t` on the case set, noting which rows hold and decide, and its conflicts. */
-  const checkTable = (t: TableProgram, s: TableSeen, live: readonly number[]): void => {
-    const matching: number[] = [];
-    for (const j of live) {
+  /**
+   * Tries `t` on the case set, noting which rows hold and decide, and its conflicts; its
+   * adjustments too unless `adjust` is false (they are tried apart).
+   */
+  const checkTable = (
+    t: TableProgram,
+    s: TableSeen,
+    live: readonly number[],
+    adjust = true,
+  ): void => {
+    // No list of the rows holding (it is tried millions of times): the first, and for a
+    // "unique" table the others are found again.
+    let first = -1;
+    for (let i = 0; i < live.length; i++) {
+      const j = live[i]!;
       const r = t.rows[j]!;
       if (!(r.cond === null || r.cond.holds())) continue;
       s.holds[j] = true;
-      if (matching.length === 0) s.first[j] = true;
-      matching.push(j);
+      if (first < 0) {
+        s.first[j] = true;
+        first = j;
+      }
     }
-    if (matching.length === 0) return;
-    const first = matching[0]!;
+    if (first < 0) return;
     const level = levelOf(t, first);
     if (Number.isNaN(level)) {
       report(`null-level:${t.id}:${first}`, {
@@ -143,14 +86,18 @@ export const analyseRules = (
     }
     s.applied = true;
     if (t.hit === 'unique')
-      for (const j of matching)
-        if (levelOf(t, j) !== level)
+      for (const j of live)
+        if (j > first && (t.rows[j]!.cond?.holds() ?? true) && levelOf(t, j) !== level)
           report(`unique:${t.id}:${first}:${j}`, {
             path: t.rows[j]!.path,
             code: 'CONFLICT',
             message: `${rowName(t, first)} and ${rowName(t, j)} both hold and give ${PRIORITY_LEVELS[level]} vs ${PRIORITY_LEVELS[levelOf(t, j)]} when ${describe()}; the table is "unique"`,
           });
-    // Adjustments of `t` that hold for the case must all go one way.
+    if (adjust) checkAdjusters(t, s);
+  };
+
+  /** The adjustments of `t` (which applies) on the case set: those that hold must go one way. */
+  const checkAdjusters = (t: TableProgram, s: TableSeen): void => {
     let direction = 0;
     let directionBy = '';
     t.adjusters.forEach((a, k) => {
@@ -169,47 +116,59 @@ export const analyseRules = (
   };
 
   /**
-   * Like `space.each` for a table, with the rows that can hold: for each case of its largest
-   * component, the rows false whatever the others are (three-valued, the others unknown)
-   * are left out of the cases of the others. A table of many rows each on one underlying
-   * is then tried row by row, not every row on every underlying.
+   * Tries the rows of `t` (not its adjustments) on the cases of `comps`. A first-hit
+   * table's branch stops where a row with a fixed level surely decides; whether each row
+   * never seen to decide can hold at all (a row never reached, or one that never holds)
+   * is then asked of that row alone.
    */
-  const eachLive = (t: TableProgram, comps: number[], visit: (live: number[]) => void) => {
-    const everyRow = t.rows.map((_, j) => j);
-    if (comps.length < 2)
-      return space.size(comps) <= PRODUCT_LIMIT && space.each(comps, () => visit(everyRow));
-    /** With `outer` the outer component: the rows that can hold for each of its cases, and the work. */
-    const plan = (outer: number) => {
-      const inner = comps.filter((c) => c !== outer);
-      const lives = lists[outer]!.map((tuple) => {
-        space.set(outer, tuple);
-        try {
-          for (const c of inner)
-            for (const info of lists[c]![0]!.infos)
-              if (info.type !== 'timestamp') setUnknown(p.slots, info);
-          return everyRow.filter((j) => t.rows[j]!.cond?.tri() !== FALSE);
-        } finally {
-          setAllKnown(p.slots);
-        }
+  const triedRows = (t: TableProgram, s: TableSeen, comps: number[]): boolean => {
+    const decided =
+      t.hit === 'first'
+        ? (j: number) => {
+            s.first[j] = true;
+            s.holds[j] = true;
+            s.applied = true;
+          }
+        : undefined;
+    const none = new Set<string>();
+    if (!eachLiveCase(p, space, t, comps, none, (live) => checkTable(t, s, live, false), decided))
+      return false;
+    if (!decided) return true;
+    return t.rows.every((r, j) => {
+      if (s.first[j] || s.holds[j]) return true;
+      const alone = { ...t, rows: [r], adjusters: [] };
+      const own = space.componentsOf(tableFacts(alone));
+      return eachLiveCase(p, space, alone, own, none, () => {
+        if (r.cond === null || r.cond.holds()) s.holds[j] = true;
       });
-      const innerSize = space.size(inner);
-      const work = lives.reduce(
-        (n, live) => n + innerSize * (live.length + t.adjusters.length + 1),
-        0,
-      );
-      return { outer, inner, lives, work: innerSize > PRODUCT_LIMIT ? Infinity : work };
-    };
-    const { outer, inner, lives, work } = comps
-      .map(plan)
-      .reduce((a, b) => (b.work < a.work ? b : a));
-    space.current[outer] = null;
-    if (work > WORK_LIMIT) return false;
-    lists[outer]!.forEach((tuple, k) => {
-      space.set(outer, tuple);
-      space.each(inner, () => visit(lives[k]!));
     });
-    space.current[outer] = null;
-    return true;
+  };
+
+  /**
+   * Tries `t` on its cases (false past the limits). Adjustments that read only components
+   * the rows do not (the reliability beside an underlying's watch rows) are tried apart,
+   * on those components, when the table applies somewhere: the cases are independent, so
+   * the rows are not tried again on every reliability.
+   */
+  const tryTable = (t: TableProgram, s: TableSeen): boolean => {
+    const rowFacts = tableFacts({ ...t, adjusters: [] });
+    const adjFacts = tableFacts({ ...t, rows: [] });
+    const rowComps = space.componentsOf(rowFacts);
+    const adjComps = space.componentsOf(adjFacts);
+    const [reqComp, justComp] = space.validityComps;
+    const side = (c: number | undefined) =>
+      c === undefined ? 0 : rowComps.includes(c) ? 1 : adjComps.includes(c) ? 2 : 0;
+    const apart =
+      t.adjusters.length > 0 &&
+      adjComps.every((c) => !rowComps.includes(c)) &&
+      side(reqComp) * side(justComp) !== 2;
+    if (!apart && t.adjusters.length === 0) return triedRows(t, s, rowComps);
+    if (!apart)
+      return eachLiveCase(p, space, t, space.componentsOf(tableFacts(t)), adjFacts, (live) =>
+        checkTable(t, s, live),
+      );
+    if (!triedRows(t, s, rowComps)) return false;
+    return !s.applied || space.each(adjComps, () => checkAdjusters(t, s), adjFacts);
   };
 
   for (const t of all) {
@@ -219,7 +178,7 @@ export const analyseRules = (
       adjusted: t.adjusters.map(() => false),
     };
     const comps = space.componentsOf(tableFacts(t));
-    if (!eachLive(t, comps, (live) => checkTable(t, s, live))) {
+    if (!tryTable(t, s)) {
       const what = [
         'rows never reached',
         ...(t.hit === 'unique' ? ['rows giving different levels'] : []),
@@ -257,17 +216,22 @@ export const analyseRules = (
   // The first override that applies decides: two that can apply together must agree.
   p.overrides.forEach((a, i) =>
     p.overrides.slice(i + 1).forEach((b) => {
-      const comps = space.componentsOf([...tableFacts(a), ...tableFacts(b)]);
-      const done = space.each(comps, () => {
-        const la = levelGiven(a);
-        const lb = levelGiven(b);
-        if (!Number.isNaN(la) && !Number.isNaN(lb) && la !== lb)
-          report(`override:${a.id}:${b.id}`, {
-            path: b.path,
-            code: 'CONFLICT',
-            message: `overrides ${a.id} and ${b.id} both apply and give ${PRIORITY_LEVELS[la]} vs ${PRIORITY_LEVELS[lb]} when ${describe()}`,
-          });
-      });
+      const facts = new Set([...tableFacts(a), ...tableFacts(b)]);
+      const comps = space.componentsOf(facts);
+      const done = space.each(
+        comps,
+        () => {
+          const la = levelGiven(a);
+          const lb = levelGiven(b);
+          if (!Number.isNaN(la) && !Number.isNaN(lb) && la !== lb)
+            report(`override:${a.id}:${b.id}`, {
+              path: b.path,
+              code: 'CONFLICT',
+              message: `overrides ${a.id} and ${b.id} both apply and give ${PRIORITY_LEVELS[la]} vs ${PRIORITY_LEVELS[lb]} when ${describe()}`,
+            });
+        },
+        facts,
+      );
       if (!done)
         problems.push({
           path: b.path,
