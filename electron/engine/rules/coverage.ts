@@ -19,17 +19,8 @@ export const COVERAGE_WORK_LIMIT = 20_000_000;
 const NODE_WORK = 10;
 
 /** Whether `t` applies, with a level, whatever the unknown facts are. */
-const surelyApplies = (p: Program, t: TableProgram): boolean => {
-  const { num, numKnown } = p.slots;
-  for (const r of t.rows) {
-    const tr = r.cond === null ? TRUE : r.cond.tri();
-    if (tr === FALSE) continue;
-    if (r.level < 0 && (numKnown[r.levelSlot] !== 1 || Number.isNaN(num[r.levelSlot]!)))
-      return false;
-    if (tr === TRUE) return true;
-  }
-  return false;
-};
+const surelyApplies = (p: Program, t: TableProgram): boolean =>
+  surelyGives(p, { t, rows: t.rows.map((_, j) => j) });
 
 const allTables = (p: Program) => [...p.overrides, ...p.tables];
 
