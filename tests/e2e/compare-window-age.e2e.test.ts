@@ -4,13 +4,12 @@
 // say no changed strike is in the window, name the nearest, and offer a wider one (as a
 // snapshot's strike charts do). And the levels board's Age column cut "38 h 32 min" to
 // "38 h 32 m…" at 1440 px while the As of column beside it had room to spare.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cutOff,
   expectNoSerious,
   haveChromium,
+  ingestText,
   openDesk,
   poll,
   shot,
@@ -24,14 +23,7 @@ const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volu
 
 /** Submits a file and waits for its job to end; the snapshot's id. */
 async function ingest(name: string, lines: string[]): Promise<string> {
-  const file = join(desk.fixtures, name);
-  writeFileSync(file, [HEAD, ...lines].join('\n') + '\n');
-  const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
-  if (!r.ok) throw new Error(r.error.message);
-  await desk.te.engine.drain();
-  const jobs = await desk.te.engine.handlers['jobs:list']({ limit: 100 });
-  if (!jobs.ok) throw new Error(jobs.error.message);
-  const id = jobs.value.find((j) => j.file.endsWith(`/${name}`))?.snapshot_id;
+  const id = await ingestText(desk, name, [HEAD, ...lines].join('\n') + '\n');
   if (!id) throw new Error(`${name} made no snapshot`);
   return id;
 }

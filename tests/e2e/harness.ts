@@ -228,6 +228,21 @@ export async function dropFile(page: Page, path: string, name: string): Promise<
 }
 
 /** Drops a file and submits it with the dialog's defaults. */
+/**
+ * Writes `text` as the fixture `name`, submits it to the engine (not through the page) and
+ * waits for its job to end: its snapshot's id, or null when it made none.
+ */
+export async function ingestText(desk: Desk, name: string, text: string): Promise<string | null> {
+  const file = join(desk.fixtures, name);
+  writeFileSync(file, text);
+  const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
+  if (!r.ok) throw new Error(r.error.message);
+  await desk.te.engine.drain();
+  const jobs = await desk.te.engine.handlers['jobs:list']({ limit: 100 });
+  if (!jobs.ok) throw new Error(jobs.error.message);
+  return jobs.value.find((j) => j.file.endsWith(`/${name}`))?.snapshot_id ?? null;
+}
+
 export async function submitFile(page: Page, path: string, name: string): Promise<void> {
   await dropFile(page, path, name);
   await page.getByTestId('submit-files').click();

@@ -7,8 +7,6 @@
 // chain whose strikes are 40 % of spot apart) drew its neighbours' bars clipped to the
 // window, as if their strikes were in it: it says so now, and offers a wider window. A
 // failed row's line and field showed at 1024 px only past a long message, cut off.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chainFile,
@@ -16,6 +14,7 @@ import {
   expectNoSerious,
   goTo,
   haveChromium,
+  ingestText,
   openDesk,
   poll,
   shot,
@@ -29,16 +28,7 @@ const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volu
 const AS_OF = '2026-03-20T10:30:00-04:00';
 
 /** Submits a file and waits for its job to end; the snapshot's id, or null when it failed. */
-async function ingest(name: string, text: string): Promise<string | null> {
-  const file = join(desk.fixtures, name);
-  writeFileSync(file, text);
-  const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
-  if (!r.ok) throw new Error(r.error.message);
-  await desk.te.engine.drain();
-  const jobs = await desk.te.engine.handlers['jobs:list']({ limit: 100 });
-  if (!jobs.ok) throw new Error(jobs.error.message);
-  return jobs.value.find((j) => j.file.endsWith(`/${name}`))?.snapshot_id ?? null;
-}
+const ingest = (name: string, text: string) => ingestText(desk, name, text);
 
 let small: string;
 let tiny: string;
