@@ -127,4 +127,52 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
     await page.unroute('**/api/call/rules:history');
     expect(await activeVersion()).toBe(4);
   });
+
+  it('does not offer a rollback to a version today’s check refuses, and says why', async () => {
+    // A version activated under an older, more lenient check (written as that code did),
+    // then replaced: its duplicate freshness row is UNREACHABLE_ROW today.
+    const now = await handlers()['rules:active']({});
+    if (!now.ok) throw new Error(now.error.message);
+    const lenient = now.value.text.replace(
+      '{ "when": { "age_s": { "<": 5 } }, "value": "real-time" },',
+      '{ "when": { "age_s": { "<": 5 } }, "value": "real-time" },\n        { "when": { "age_s": { "<": 3 } }, "value": "fresh" },',
+    );
+    expect(lenient).not.toBe(now.value.text);
+    await desk.te.engine.store.run(
+      `INSERT INTO rule_sets (version, text, author, comment, created_at, active)
+       VALUES (5, $1, 'carol', 'written by an older check', now(), false)`,
+      [lenient],
+    );
+    const v6 = await handlers()['rules:activate']({
+      text: now.value.text.replace('"age_s": { "<": 300 }', '"age_s": { "<": 200 }'),
+      author: 'dan',
+      comment: 'fresh is 200 s',
+    });
+    expect(v6).toMatchObject({ ok: true, value: { version: 6 } });
+    await until(
+      () => page.getByTestId('rules-title').textContent(),
+      (t) => /^Version 6active/.test(t ?? ''),
+      'the window to show version 6',
+    );
+    await page.getByRole('tab', { name: /^History/ }).click();
+    await page
+      .locator('.history [data-version="5"]')
+      .getByRole('button', { name: 'View version 5 (read-only)' })
+      .click();
+    await page
+      .getByTestId('viewing-banner')
+      .getByRole('button', { name: 'Roll back to v5…' })
+      .click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    await dialog.getByLabel('Your name').fill('alice');
+    await dialog.getByLabel('Why').fill('back to carol’s rules');
+    await poll(() => dialog.getByTestId('change-refusals').textContent()).toMatch(
+      /line 28, column 9: UNREACHABLE_ROW: .*row 2 of freshness is never reached/,
+    );
+    expect(await dialog.getByTestId('confirm-change-button').isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await activeVersion()).toBe(6);
+  });
 });

@@ -260,10 +260,8 @@ export default function RulesView() {
           onConfirm={r.confirm}
           onCancel={r.cancelPending}
           fallbackFocus={() => focusEditor.current()}
-          warnings={
-            r.pending.kind === 'activate'
-              ? r.diagnostics.filter((d) => d.severity === 'warning')
-              : []
+          diagnostics={
+            r.pending.kind === 'activate' ? r.diagnostics : (r.pending.diagnostics ?? [])
           }
         />
       )}

@@ -14,7 +14,9 @@
 // this window heard of the other activation is refused by the engine (it carries the
 // version its diff is against), and the refusal is shown. The version the dialog itself
 // made is never called one activated elsewhere.
-// The warnings of what becomes active (what the analysis left unchecked) are listed too.
+// The warnings of what becomes active (what the analysis left unchecked) are listed too; an
+// old version today's check refuses (the analysis grew stricter since) is not offered for a
+// rollback, its errors listed, rather than refused by the engine after the analyst wrote why.
 import { useMemo, useState } from 'react';
 import type { ActiveRules } from '../../../../shared/api.ts';
 import { useApp } from '../../state/store.ts';
@@ -34,6 +36,18 @@ function stillDeciding(n: number): string {
   return `${n > 0 ? `the ${plural(n, 'request')}` : 'requests'} still being decided keep the rules of their arrival`;
 }
 
+function DiagnosticList({ items }: { items: readonly Diagnostic[] }) {
+  return (
+    <ul>
+      {items.map((d, i) => (
+        <li key={i}>
+          line {d.line}, column {d.column}: {d.code}: {d.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ConfirmChange({
   pending,
   activeVersion,
@@ -47,7 +61,7 @@ export function ConfirmChange({
   onConfirm,
   onCancel,
   fallbackFocus,
-  warnings = [],
+  diagnostics = [],
 }: {
   pending: PendingChange;
   /** The version active now (another window may have activated one since the dialog opened). */
@@ -66,8 +80,8 @@ export function ConfirmChange({
   onCancel(): void;
   /** Where the focus goes when the dialog closes and its opener is disabled. */
   fallbackFocus?: () => void;
-  /** The warnings `rules check` gives for the text that becomes active. */
-  warnings?: readonly Diagnostic[];
+  /** What `rules check` says of the text that becomes active. */
+  diagnostics?: readonly Diagnostic[];
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
@@ -93,10 +107,12 @@ export function ConfirmChange({
     pending.kind === 'activate'
       ? `Your draft becomes the active rule set, replacing version ${baseVersion ?? '—'}.`
       : `The text of version ${pending.version} becomes active again, as a new version, replacing version ${baseVersion ?? '—'}.`;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
+  const refusals = diagnostics.filter((d) => d.severity === 'error');
   const commentMissing = comment.trim() === '';
   const authorMissing = author.trim() === '';
 
-  const blocked = commentMissing || authorMissing || same || busy;
+  const blocked = commentMissing || authorMissing || same || busy || refusals.length > 0;
   /** `base`: the version whose text the analyst saw replaced (the engine refuses another). */
   const submit = async (base: number | null) => {
     if (blocked) return;
@@ -157,16 +173,17 @@ export function ConfirmChange({
             : `Your draft is the text of active version ${baseVersion ?? '—'}: there is nothing to activate.`}
         </div>
       )}
+      {refusals.length > 0 && (
+        <div className="banner error" role="alert" data-testid="change-refusals">
+          Today’s check refuses this text ({plural(refusals.length, 'error')}), so it cannot become
+          active again; copy what you need from it into your draft instead:
+          <DiagnosticList items={refusals} />
+        </div>
+      )}
       {warnings.length > 0 && (
         <div className="banner info" role="status" data-testid="change-warnings">
           The check warns ({plural(warnings.length, 'warning')}); activating is allowed:
-          <ul>
-            {warnings.map((w, i) => (
-              <li key={i}>
-                line {w.line}, column {w.column}: {w.code}: {w.message}
-              </li>
-            ))}
-          </ul>
+          <DiagnosticList items={warnings} />
         </div>
       )}
       <AuditedForm onSubmit={() => void (stale || rollbackStale ? undefined : submit(plainBase))}>
@@ -193,11 +210,13 @@ export function ConfirmChange({
           tone="primary"
           disabled={blocked || stale || rollbackStale}
           title={
-            stale
-              ? `Version ${active.version} was activated since your draft began: carry your changes onto it, or activate anyway`
-              : rollbackStale
-                ? `Version ${activeVersion} was activated meanwhile: cancel and ask again`
-                : undefined
+            refusals.length > 0
+              ? `Version ${pending.kind === 'rollback' ? pending.version : ''} no longer passes the check`
+              : stale
+                ? `Version ${active.version} was activated since your draft began: carry your changes onto it, or activate anyway`
+                : rollbackStale
+                  ? `Version ${activeVersion} was activated meanwhile: cancel and ask again`
+                  : undefined
           }
           testId="confirm-change-button"
           extra={

@@ -46,7 +46,19 @@ export type PendingChange = {
    * new state loads): the dialog never takes it for one activated elsewhere.
    */
   made?: number;
-} & ({ kind: 'activate'; text: string } | { kind: 'rollback'; version: number; text: string });
+} & (
+  | { kind: 'activate'; text: string }
+  | {
+      kind: 'rollback';
+      version: number;
+      text: string;
+      /**
+       * What today's check says of the old text (null when it could not be asked): its
+       * warnings are listed, and a text it now refuses is not offered.
+       */
+      diagnostics: Diagnostic[] | null;
+    }
+);
 
 /** Diagnostics as Monaco markers, over the whole range the engine reported. */
 export function toMarkers(
@@ -489,7 +501,16 @@ export function useRuleEditor(): RuleEditorState {
       setError(null);
       const res = await client.call('rules:get', { version });
       if (!res.ok) return setError(res.error);
-      setPending({ kind: 'rollback', version, text: res.value.text, base: active });
+      // Checked as an activation would check it: the analysis may have grown stricter
+      // since that version was active.
+      const checked = await client.call('rules:check', { text: res.value.text });
+      setPending({
+        kind: 'rollback',
+        version,
+        text: res.value.text,
+        base: active,
+        diagnostics: checked.ok ? checked.value.diagnostics : null,
+      });
     },
     cancelPending: () => setPending(null),
     carryOver(text) {
