@@ -76,6 +76,14 @@ export const calls = {
     z.strictObject({ id: z.string(), author: z.string().min(1).optional() }),
     ProcessingJob,
   ),
+  /**
+   * Whether a retry of the job would find the bytes captured when its file arrived (a
+   * retry runs them, never the analyst's path): false once they are no longer kept.
+   */
+  'jobs:bytesKept': call(
+    z.strictObject({ id: z.string().min(1) }),
+    z.object({ kept: z.boolean() }),
+  ),
   'queue:stats': call(none, QueueStats),
   'queue:pause': call(none, QueueStats),
   'queue:resume': call(none, QueueStats),

@@ -24,7 +24,8 @@ import { createDecideJob } from './intake/decide.ts';
 import { InboxControl, ownPaths } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
-import { retryClaim } from './intake/retry-claim.ts';
+import { retryBytesKept, retryClaim } from './intake/retry-claim.ts';
+import { jobNamed } from './jobs/repository.ts';
 import { Staging } from './intake/staging.ts';
 import { ownFolder } from './own-folder.ts';
 import { isDiskFull } from './disk-full.ts';
@@ -352,6 +353,10 @@ async function start(
       scheduler ? scheduler.cancel(id, author ?? null) : noScheduler(),
     'jobs:retry': async ({ id, author }) =>
       scheduler ? scheduler.retry(id, author ?? null) : noScheduler(),
+    'jobs:bytesKept': async ({ id }) => {
+      const found = await jobNamed(store, id);
+      return found.ok ? ok({ kept: retryBytesKept(found.value, stagedJobs, staging) }) : found;
+    },
     'queue:pause': async () => {
       if (!scheduler) return noScheduler();
       scheduler.pause();

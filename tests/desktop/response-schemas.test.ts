@@ -87,6 +87,7 @@ const cases: { [K in CallName]: Case<K> } = {
     request: ({ failedJobId }) => ({ id: failedJobId, author: 'bo' }),
     after: async () => void (await te.engine.drain()),
   },
+  'jobs:bytesKept': { request: ({ failedJobId }) => ({ id: failedJobId }) },
   'queue:stats': { request: () => ({}) },
   'queue:pause': { request: () => ({}), after: async () => void (await call('queue:resume', {})) },
   'queue:resume': { request: () => ({}) },

@@ -5,7 +5,7 @@
 // with the views, level targets from the active rules updating live, a tab without
 // the token that says so, and no serious or critical axe-core violation in any view.
 // Screenshots of each state at 1440×900 and 1024×700 go to test-results/screenshots/.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
@@ -234,6 +234,42 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       await resumeQueue(page);
     }
     expect((await jobOf('spx_waits.csv'))?.status).toBe('cancelled');
+  });
+
+  // A retry runs the bytes captured at arrival. Once they are gone (retention passed, a
+  // full disk let them go, someone cleared the folder) the drawer offered Retry anyway and
+  // the engine then refused it; it now says why and offers none.
+  it('offers no Retry for a cancelled job whose captured bytes are gone, and says why', async () => {
+    await goTo(page, 'queue');
+    await pauseQueue(page);
+    const file = chainFile(desk.fixtures, 'spx_gone.csv', 29, {
+      expiries: 4,
+      strikesPerExpiry: 20,
+    });
+    const ack = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
+    if (!ack.ok) throw new Error(ack.error.message);
+    await desk.te.engine.handlers['jobs:cancel']({ id: ack.value.job_id! });
+    await resumeQueue(page);
+    await page.locator('[data-filter=cancelled]').click();
+    await row('spx_gone.csv').click();
+    const drawer = page.getByTestId('job-drawer');
+    await drawer.getByTestId('drawer-retry').waitFor();
+    await drawer.getByRole('button', { name: 'Close the job details' }).click();
+    await drawer.waitFor({ state: 'detached' });
+    const hash = (await jobOf('spx_gone.csv'))!.content_hash!;
+    const dataDir = desk.te.engine.config.dataDir;
+    const staged = readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).filter(
+      (p) => basename(p) === hash,
+    );
+    expect(staged).toHaveLength(1);
+    rmSync(join(dataDir, staged[0]!));
+    await row('spx_gone.csv').click();
+    await poll(() => drawer.getByTestId('no-retry').textContent()).toBe(
+      'A retry is not offered: it runs the bytes captured when spx_gone.csv arrived, and they are no longer kept (keepStagedHours after the job ended). Submit the file again.',
+    );
+    expect(await drawer.getByTestId('drawer-retry').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.locator('[data-filter=all]').click();
   });
 
   it('retries a cancelled job from its drawer and says so, each change by the analyst named', async () => {

@@ -113,6 +113,11 @@ it('decides with the reliability sources shows after retries that fail again, an
   await engine.handlers['queue:pause']({});
   const cancelled = await submit(engine, chain(files, 12));
   expect((await engine.handlers['jobs:cancel']({ id: cancelled, author: 'ivan' })).ok).toBe(true);
+  // Its bytes are kept for a retry (keepStagedHours, 72 by default).
+  expect(await engine.handlers['jobs:bytesKept']({ id: cancelled })).toEqual({
+    ok: true,
+    value: { kept: true },
+  });
   expect((await engine.handlers['jobs:retry']({ id: cancelled, author: 'ivan' })).ok).toBe(true);
   await engine.handlers['queue:resume']({});
   await engine.drain();
@@ -163,6 +168,11 @@ it('refuses a retry whose staged bytes are gone, leaving the outcome, error and 
   expect(before.bad.code).toBe('BAD_VALUE');
 
   for (const id of [emptyId, badId]) {
+    // Said before anyone asks (the drawer offers no Retry then).
+    expect(await engine.handlers['jobs:bytesKept']({ id })).toEqual({
+      ok: true,
+      value: { kept: false },
+    });
     const retried = await engine.handlers['jobs:retry']({ id, author: 'ivan' });
     expect(retried.ok).toBe(false);
     if (!retried.ok) {

@@ -58,6 +58,7 @@ export type StoreCalls = Omit<
   | 'ingest:submit'
   | 'jobs:cancel'
   | 'jobs:retry'
+  | 'jobs:bytesKept'
   | 'queue:pause'
   | 'queue:resume'
   | 'queue:drain'

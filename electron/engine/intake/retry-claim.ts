@@ -9,6 +9,16 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import type { StagedJobs } from './staged-jobs.ts';
 import type { Staging } from './staging.ts';
 
+/** Whether a retry of the job would find its bytes: the drawer offers Retry only then. */
+export function retryBytesKept(
+  job: Pick<ProcessingJob, 'id' | 'content_hash'>,
+  stagedJobs: StagedJobs,
+  staging: Staging,
+): boolean {
+  const hash = job.content_hash;
+  return !!hash && stagedJobs.has(job.id, hash) && existsSync(staging.pathOf(hash));
+}
+
 export function retryClaim(
   job: ProcessingJob,
   stagedJobs: StagedJobs,

@@ -78,6 +78,12 @@ export class StagedJobs {
     };
   }
 
+  /** Whether `claim` would find the job's bytes, without taking them. */
+  has(jobId: string, hash: string | null): boolean {
+    if (this.#kept.has(jobId) || this.#held.has(jobId)) return true;
+    return hash !== null && this.#staging.refs(hash) > 0;
+  }
+
   /** Lets go of the bytes of ended jobs whose retention has passed. */
   sweep(nowMs = Date.now()): number {
     let n = 0;

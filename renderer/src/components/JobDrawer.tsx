@@ -26,6 +26,28 @@ import { plural } from '../text/words.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
+/**
+ * Whether a retry of an ended job would find its captured bytes (null: not asked, or it
+ * cannot be retried anyway): asked again whenever the job ends anew.
+ */
+function useBytesKept(job: ProcessingJob): boolean | null {
+  const client = useApp((s) => s.client);
+  const ask = retryHelps(job);
+  const [answer, setAnswer] = useState<{ key: string; kept: boolean } | null>(null);
+  const key = `${job.id} ${job.status} ${job.finished_at ?? ''}`;
+  useEffect(() => {
+    if (!client || !ask) return;
+    let live = true;
+    void client.call('jobs:bytesKept', { id: job.id }).then((r) => {
+      if (live && r.ok) setAnswer({ key, kept: r.value.kept });
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, ask, key, job.id]);
+  return ask && answer?.key === key ? answer.kept : null;
+}
+
 function Actions({ job }: { job: ProcessingJob }) {
   const [feedback, setFeedback] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -49,11 +71,16 @@ function Actions({ job }: { job: ProcessingJob }) {
     );
   };
   const canCancel = cancellable(job);
-  const why = noRetryReason(job);
+  const kept = useBytesKept(job);
+  const why =
+    noRetryReason(job) ??
+    (kept === false
+      ? `A retry is not offered: it runs the bytes captured when ${basename(job.file)} arrived, and they are no longer kept (keepStagedHours after the job ended). Submit the file again.`
+      : null);
   const off = useUnreachable();
   return (
     <div className="drawer-actions">
-      {retryHelps(job) && (
+      {retryHelps(job) && kept !== false && (
         <button
           className="btn primary"
           disabled={busy || off}
