@@ -450,6 +450,87 @@ describe('arrival', () => {
     expect(await settledFromStore()).toBe(true);
   });
 
+  // QA: the second file of a new underlying, read before the first one's decision was
+  // noted (two reads at once, or a command's files sharing its start to the millisecond),
+  // found nothing to compare with and was taken for a first snapshot: CRITICAL, not HIGH.
+  describe('compares a request with the one that arrived just before it, however the reads end', () => {
+    // A first snapshot is news (CRITICAL); a known change is HIGH; volume, unknown at arrival,
+    // keeps both requests deciding until their files are read.
+    const newsRules = [
+      {
+        id: 'NEWS',
+        rows: [
+          { when: { total_volume: { '>': 0 }, gex_change: null }, level: 'CRITICAL' },
+          { when: { total_volume: { '>': 0 } }, level: 'HIGH' },
+          { level: 'LOW' },
+        ],
+      },
+    ];
+    const decided = async (t: TestEngine, files: string[], arrivedAt?: string) => {
+      const ids: string[] = [];
+      for (const file of files) {
+        const ack = await t.engine.handlers['ingest:submit']({
+          file,
+          source: 'desk',
+          ...(arrivedAt ? { arrived_at: arrivedAt } : {}),
+        });
+        if (!ack.ok) throw new Error(ack.error.message);
+        expect(ack.value.status).toBe('deciding');
+        ids.push(ack.value.job_id!);
+      }
+      await t.engine.drain();
+      const jobs = await t.engine.handlers['jobs:list']({ limit: 10 });
+      if (!jobs.ok) throw new Error(jobs.error.message);
+      return ids.map((id) => jobs.value.find((j) => j.id === id)!.priority);
+    };
+
+    it('the files of one command, arriving in the same millisecond', async () => {
+      running = await startTestEngine({ workers: 1 });
+      await activateRules(running, newsRules);
+      const dir = folder();
+      const files = [1, 2, 3].map((seed) => {
+        const file = join(dir, `qqq${seed}.csv`);
+        writeCboeCsv(file, {
+          seed,
+          underlying: 'QQQ',
+          spot: 400,
+          expiries: 2,
+          strikesPerExpiry: 10,
+        });
+        return file;
+      });
+      expect(await decided(running, files, new Date().toISOString())).toEqual([
+        'CRITICAL',
+        'HIGH',
+        'HIGH',
+      ]);
+    });
+
+    it('a later file read before the earlier one: it waits for it', async () => {
+      running = await startTestEngine({ workers: 2 });
+      await activateRules(running, newsRules);
+      const dir = folder();
+      // The first file is long to read, the second short: the second's read ends first.
+      const big = join(dir, 'iwm-big.csv');
+      writeCboeCsv(big, {
+        seed: 4,
+        underlying: 'IWM',
+        spot: 200,
+        expiries: 40,
+        strikesPerExpiry: 150,
+      });
+      const small = join(dir, 'iwm-small.csv');
+      writeCboeCsv(small, {
+        seed: 5,
+        underlying: 'IWM',
+        spot: 200,
+        expiries: 1,
+        strikesPerExpiry: 4,
+      });
+      expect(await decided(running, [big, small])).toEqual(['CRITICAL', 'HIGH']);
+    });
+  });
+
   it('holds lower work while a decision waits for the store: the worker its facts read freed does not start a LOW job first', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;

@@ -6,6 +6,11 @@
 // `now` still the arrival. The request's facts, the job's level and the decision's audit
 // entry are written in one transaction; a job whose content turned out to be stored already ends as
 // its duplicate; a request the rules find invalid is rejected.
+// A request read while an earlier one of its underlying still waits for its own read (two
+// files of a new underlying a moment apart, a command's files sharing its start) would
+// compare with the wrong total — or none, and be taken for a first snapshot — whichever read
+// ended first: when its level depends on `gex_change`, it waits for the earlier one (its
+// facts kept, not read again) and is decided in arrival order.
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
 import { err, ok, type AppError } from '../../../shared/result.ts';
 import type {
@@ -18,7 +23,7 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
 import { decideQueued, endWaiting } from '../jobs/repository.ts';
-import type { DecideJob, DecideOutcome } from '../jobs/types.ts';
+import type { DecideJob, DecideOutcome, JobContext } from '../jobs/types.ts';
 import type { RulesService, VersionedRules } from '../rules/service.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
@@ -41,7 +46,23 @@ export interface DecideDeps {
 }
 
 export function createDecideJob(deps: DecideDeps): DecideJob {
+  /** Facts read of jobs waiting for an earlier request's read, by job id. */
+  const waiting = new Map<string, Kept>();
+  const decideKept = async (job: ProcessingJob, kept: Kept, ctx: JobContext) => {
+    const outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx.decided);
+    if (outcome.kind !== 'earlier') return outcome;
+    waiting.set(job.id, { ...kept, arrivedMs: outcome.arrivedMs });
+    return { kind: 'wait' as const };
+  };
   return async (job, ctx) => {
+    const kept = waiting.get(job.id);
+    if (kept) {
+      // Asked again while the earlier read is still under way: nothing to look up.
+      if (deps.memory.earlierStillDeciding(job.request_id, kept.facts.underlying, kept.arrivedMs))
+        return ok({ kind: 'wait' });
+      waiting.delete(job.id);
+      return ok(await decideKept(job, kept, ctx));
+    }
     const hash = job.content_hash;
     if (!hash)
       return err('INTERNAL', `job ${job.id} is deciding but has no staged content`, {
@@ -68,8 +89,16 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
         `The facts read answered in an unexpected shape: ${parsed.error.message}`,
       );
     if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
-    return ok(await decide(deps, job, parsed.data.value as FileFacts, readStartedAt, ctx.decided));
+    const facts = parsed.data.value as FileFacts;
+    return ok(await decideKept(job, { facts, readStartedAt, arrivedMs: NaN }, ctx));
   };
+}
+
+/** A job's facts read, kept while it waits for an earlier request's; its arrival. */
+interface Kept {
+  facts: FileFacts;
+  readStartedAt: string;
+  arrivedMs: number;
 }
 
 async function decide(
@@ -78,15 +107,17 @@ async function decide(
   f: FileFacts,
   readStartedAt: string,
   decidedLevel: (level: PriorityLevel) => void,
-): Promise<DecideOutcome> {
+): Promise<DecideOutcome | { kind: 'earlier'; arrivedMs: number }> {
   const request = await getRequest(deps.store.at(job.effective_priority), job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
+  const arrivedMs = Date.parse(arrivedAt);
   const context = deps.memory.context({
     content_hash: f.content_hash,
     underlying: f.underlying,
     source: job.source,
-    arrivedMs: Date.parse(arrivedAt),
+    arrivedMs,
+    request_id: job.request_id,
   });
   // The facts as they were at arrival (now, reliability, the request's own), completed by the file's.
   const given: Record<string, unknown> = {
@@ -99,6 +130,11 @@ async function decide(
   };
   // The version it arrived under (recorded on its job at arrival) decides it.
   const rules = await rulesOfArrival(deps.rules, job);
+  if (
+    deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs) &&
+    dependsOnChange(rules, given, arrivedAt)
+  )
+    return { kind: 'earlier', arrivedMs };
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
   if (decided.ok) decidedLevel(decided.value.priority);
   const outcome = await auditedTransaction(
@@ -173,6 +209,17 @@ async function decide(
   if (outcome.kind !== 'gone' && !(outcome.kind === 'ended' && outcome.job?.status === 'failed'))
     deps.memory.noteRead(job.request_id, f.underlying, Date.parse(arrivedAt), f.total_gex);
   return outcome;
+}
+
+/** Whether the level the rules give these facts could differ with another `gex_change`. */
+function dependsOnChange(
+  rules: VersionedRules,
+  given: Record<string, unknown>,
+  arrivedAt: string,
+): boolean {
+  const { gex_change: _change, ...rest } = given;
+  const r = rules.compiled.decidePartial(rest, ['gex_change'], new Date(arrivedAt));
+  return r.ok && r.value.kind === 'pending';
 }
 
 /**

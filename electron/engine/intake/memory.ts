@@ -57,9 +57,20 @@ interface StoredSnapshot {
   createdMs: number;
 }
 
-interface Read {
-  requestId: string;
+/**
+ * Where a request stands in arrival order: its arrival, then the order the engine took it
+ * in — the files of one command share its start as their arrival, to the millisecond.
+ */
+interface Arrived {
   arrivedMs: number;
+  seq: number;
+}
+
+const before = (a: Arrived, b: Arrived) =>
+  a.arrivedMs < b.arrivedMs || (a.arrivedMs === b.arrivedMs && a.seq < b.seq);
+
+interface Read extends Arrived {
+  requestId: string;
   totalGex: number;
 }
 
@@ -78,9 +89,13 @@ export class IntakeMemory {
   #readOf = new Map<string, string>();
   /**
    * Requests whose total may still become known — arrived, not read, not ended — by id:
-   * their underlying (null until known) and arrival.
+   * their underlying (null until known), arrival, and whether they wait for a facts read
+   * (else they were decided at arrival and bring their total when they run).
    */
-  #unread = new Map<string, { key: string | null; arrivedMs: number }>();
+  #unread = new Map<string, Arrived & { key: string | null; deciding: boolean }>();
+  /** Each request's place in arrival order among those of the same millisecond. */
+  #seqOf = new Map<string, number>();
+  #seq = 0;
   #sources = new Map<string, { ok: number; failed: number; override: number | null }>();
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
@@ -128,12 +143,20 @@ export class IntakeMemory {
     // In arrival order, which noteRead keeps with an insertion from the end.
     reads.sort((a, b) => a.arrived - b.arrived);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
-    for (const r of await store.all<{ id: string; underlying: string | null; arrived: number }>(
-      `SELECT r.id, coalesce(j.underlying, r.underlying) AS underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived
+    for (const r of await store.all<{
+      id: string;
+      underlying: string | null;
+      arrived: number;
+      status: string;
+    }>(
+      `SELECT r.id, coalesce(j.underlying, r.underlying) AS underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived, j.status
        FROM requests r JOIN jobs j ON j.request_id = r.id
-       WHERE r.total_gex IS NULL AND j.status IN ('deciding', 'queued', 'running')`,
-    ))
+       WHERE r.total_gex IS NULL AND j.status IN ('deciding', 'queued', 'running')
+       ORDER BY arrived, j.queued_at, r.id`,
+    )) {
       m.noteArrival(r.id, r.arrived, r.underlying);
+      if (r.status === 'deciding') m.noteDeciding(r.id);
+    }
     for (const r of await store.all(
       'SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources',
     ))
@@ -173,10 +196,10 @@ export class IntakeMemory {
         total_gex: duplicate.total_gex,
       },
       previous_total_gex:
-        q.underlying === null ? null : this.#previous(key(q.underlying), q.arrivedMs),
+        q.underlying === null ? null : this.#previous(key(q.underlying), this.#place(q)),
       previous_final:
         q.underlying !== null &&
-        this.#noneUnreadBefore(key(q.underlying), q.arrivedMs, q.request_id),
+        this.#noneUnreadBefore(key(q.underlying), this.#place(q), q.request_id),
       // An analyst's override (sources:set) wins over the record until it is cleared.
       source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
       source_known: source !== undefined,
@@ -195,28 +218,69 @@ export class IntakeMemory {
     );
   }
 
+  /** A request's place in arrival order; one the engine never took comes after its millisecond's. */
+  #place(q: { arrivedMs: number; request_id?: string }): Arrived {
+    const seq = q.request_id === undefined ? undefined : this.#seqOf.get(q.request_id);
+    return { arrivedMs: q.arrivedMs, seq: seq ?? Infinity };
+  }
+
+  #seqFor(requestId: string): number {
+    let seq = this.#seqOf.get(requestId);
+    if (seq === undefined) this.#seqOf.set(requestId, (seq = ++this.#seq));
+    return seq;
+  }
+
   /** The latest earlier read request's total, else the latest snapshot's. */
-  #previous(underlying: string, arrivedMs: number): number | null {
+  #previous(underlying: string, at: Arrived): number | null {
     const reads = this.#reads.get(underlying);
     if (reads) {
-      // Reads are kept in arrival order: the last one before `arrivedMs`.
+      // Reads are kept in arrival order: the last one before `at`.
       let lo = 0;
       let hi = reads.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (reads[mid]!.arrivedMs < arrivedMs) lo = mid + 1;
+        if (before(reads[mid]!, at)) lo = mid + 1;
         else hi = mid;
       }
       if (lo > 0) return reads[lo - 1]!.totalGex;
     }
-    return this.#latest.get(underlying)?.total_gex ?? null;
+    return this.#latestBefore(underlying, at.arrivedMs)?.total_gex ?? null;
+  }
+
+  /**
+   * The underlying's latest snapshot stored before `arrivedMs`: one a later request stored
+   * while this one waited for its read is not what it is compared with.
+   */
+  #latestBefore(underlying: string, arrivedMs: number): StoredSnapshot | undefined {
+    const latest = this.#latest.get(underlying);
+    if (!latest || latest.createdMs < arrivedMs) return latest;
+    let found: StoredSnapshot | undefined;
+    for (const s of this.#byId.values())
+      if (key(s.underlying) === underlying && s.createdMs < arrivedMs)
+        if (!found || isLater(ordered(s), ordered(found))) found = s;
+    return found;
   }
 
   /** Whether every request of `k` (or of an underlying not known yet) that arrived before is settled. */
-  #noneUnreadBefore(k: string, arrivedMs: number, self: string | undefined): boolean {
+  #noneUnreadBefore(k: string, at: Arrived, self: string | undefined): boolean {
     for (const [id, u] of this.#unread)
-      if (id !== self && u.arrivedMs <= arrivedMs && (u.key === null || u.key === k)) return false;
+      if (id !== self && before(u, at) && (u.key === null || u.key === k)) return false;
     return true;
+  }
+
+  /**
+   * Whether a request of `underlying` that arrived before this one still waits for its
+   * facts read: read now, its total would be this request's previous one (GUIDELINES v2),
+   * so a decision that depends on `gex_change` waits for it (intake/decide.ts). A request
+   * decided at its arrival, whose total comes only with its run, is not waited for.
+   */
+  earlierStillDeciding(requestId: string, underlying: string, arrivedMs: number): boolean {
+    const at = this.#place({ arrivedMs, request_id: requestId });
+    const k = key(underlying);
+    for (const [id, u] of this.#unread)
+      if (id !== requestId && u.deciding && before(u, at) && (u.key === null || u.key === k))
+        return true;
+    return false;
   }
 
   /**
@@ -224,7 +288,18 @@ export class IntakeMemory {
    * is read or ends, the later requests of its underlying cannot know what they compare with.
    */
   noteArrival(requestId: string, arrivedMs: number, underlying: string | null = null): void {
-    this.#unread.set(requestId, { key: underlying === null ? null : key(underlying), arrivedMs });
+    this.#unread.set(requestId, {
+      key: underlying === null ? null : key(underlying),
+      arrivedMs,
+      seq: this.#seqFor(requestId),
+      deciding: false,
+    });
+  }
+
+  /** The request waits for its facts read (its level was not decided at its arrival). */
+  noteDeciding(requestId: string): void {
+    const u = this.#unread.get(requestId);
+    if (u) u.deciding = true;
   }
 
   /** What a request's first bytes say its underlying is. */
@@ -245,9 +320,10 @@ export class IntakeMemory {
     const k = key(underlying);
     const reads = this.#reads.get(k) ?? [];
     this.#reads.set(k, reads);
+    const read = { requestId, arrivedMs, seq: this.#seqFor(requestId), totalGex };
     let at = reads.length;
-    while (at > 0 && reads[at - 1]!.arrivedMs > arrivedMs) at--;
-    reads.splice(at, 0, { requestId, arrivedMs, totalGex });
+    while (at > 0 && before(read, reads[at - 1]!)) at--;
+    reads.splice(at, 0, read);
     this.#readOf.set(requestId, k);
   }
 

@@ -190,6 +190,8 @@ async function admit(
   if (decision)
     audits.push(decisionEntry(asJob, decision, { ...given, ...derived }, a.request.author ?? null));
   const decidedMs = performance.now();
+  // Before its job exists: a later request read meanwhile knows to wait for this one's read.
+  if (!decision) deps.memory.noteDeciding(a.request_id);
   const written = await deps.writer.write({
     request: requestRow(a, staged, head.value.underlying, context, { given, derived, unknown }),
     job,

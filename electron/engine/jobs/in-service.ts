@@ -167,6 +167,9 @@ const threw = (what: string, file: string, e: unknown) =>
     ? diskFull(file, what, e)
     : err('INTERNAL', `${what} threw: ${e instanceof Error ? e.message : String(e)}`, { file });
 
+/** How often a request waiting for an earlier one's facts read asks again. */
+const EARLIER_READ_POLL_MS = 20;
+
 /** A deciding job's facts read; the decider writes what it became. */
 async function decide(d: ServiceDeps, s: InService): Promise<void> {
   try {
@@ -196,6 +199,12 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
   }
   if (result.ok) {
     const outcome = result.value;
+    if (outcome.kind === 'wait') {
+      // Still deciding, its facts kept: asked again shortly, holding no worker meanwhile.
+      row.notBeforeMs = d.clock() + EARLIER_READ_POLL_MS;
+      d.ready.insert(row);
+      return;
+    }
     if (outcome.kind === 'queued') {
       d.ready.insert(outcome.row);
       d.emit(outcome.row.job);

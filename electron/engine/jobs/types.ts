@@ -39,7 +39,10 @@ export type RunJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<Job
  * An error is a facts read that failed; the scheduler retries or fails the job.
  */
 export type DecideOutcome =
-  { kind: 'queued'; row: QueuedRow } | { kind: 'ended' | 'gone'; job: ProcessingJob | undefined };
+  | { kind: 'queued'; row: QueuedRow }
+  | { kind: 'ended' | 'gone'; job: ProcessingJob | undefined }
+  /** Read, but not decided yet: an earlier request's read comes first (intake/decide.ts). */
+  | { kind: 'wait' };
 export type DecideJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<DecideOutcome>>;
 
 /** What the scheduler needs of a pool (WorkerPool implements it). */
