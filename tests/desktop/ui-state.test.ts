@@ -37,6 +37,10 @@ describe('hash routes', () => {
         { ...HOME, view: 'snapshots', snapshotsPane: 'list', snapshotId: 'abc-123' },
       ],
       ['#/snapshots/history/SPX', { ...HOME, view: 'snapshots', snapshotsPane: 'history/SPX' }],
+      [
+        '#/snapshots/history/SPX/abc-123',
+        { ...HOME, view: 'snapshots', snapshotsPane: 'history/SPX/abc-123' },
+      ],
       ['#/snapshots/compare/a1/b2', { ...HOME, view: 'snapshots', snapshotsPane: 'compare/a1/b2' }],
       ['#/rules', { ...HOME, view: 'rules' }],
       ['#/rules/whatif', { ...HOME, view: 'rules', rulesTab: 'whatif' }],
@@ -63,6 +67,14 @@ describe('hash routes', () => {
       expect(parseHash(hash)).toEqual(route);
       expect(formatRoute(parseHash(hash))).toBe(hash);
     }
+  });
+
+  it('reads the underlying of a history as stored: one underlying however it is typed', () => {
+    for (const typed of ['spx', 'SPXW', '%5Espx', 'Spx'])
+      expect(formatRoute(parseHash(`#/snapshots/history/${typed}/abc-123`))).toBe(
+        '#/snapshots/history/SPX/abc-123',
+      );
+    expect(formatRoute(parseHash('#/snapshots/history/qqq'))).toBe('#/snapshots/history/QQQ');
   });
 
   it('says the Queue tab and the Audit kinds with a source only', () => {

@@ -1,7 +1,9 @@
 // The address of what is on screen, as a hash route, so that a reload or a bookmark
 // comes back to the same view: `#/queue`, `#/queue/job/ID` (a job's drawer),
 // `#/snapshots` (the levels board), `#/snapshots/ID` (an open snapshot), the Snapshots
-// panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING`, `#/snapshots/compare/A/B`,
+// panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING[/ID]` (ID: the snapshot
+// replayed, none for the newest; the underlying as stored, `spx` and `SPXW` read as SPX),
+// `#/snapshots/compare/A/B`,
 // `#/rules` (the dry run beside the editor), `#/rules/whatif` and `#/rules/history` (the
 // side panel's other tabs, so that Back from a request's trail lands on What would change),
 // `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`; the Queue and the
@@ -9,6 +11,8 @@
 // the Queue's tab or the Audit's kinds shown with it (`#/queue?status=failed&source=ID`,
 // `#/audit?kind=source&source=ID`), so that a reload or a bookmark of such a link opens
 // what the link did. Pure functions here; App binds them to the store and the window.
+import { underlyingOfRoot } from '../../../shared/underlyings.ts';
+
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
 export type View = (typeof VIEWS)[number];
 
@@ -16,7 +20,7 @@ export interface Route {
   view: View;
   /** The open snapshot (Snapshots). */
   snapshotId: string | null;
-  /** The Snapshots pane: '' (levels board), 'list', 'history/SPX', 'compare/A/B'. */
+  /** The Snapshots pane: '' (levels board), 'list', 'history/SPX[/ID]', 'compare/A/B'. */
   snapshotsPane?: string;
   /** The job whose drawer is open (Queue). */
   jobId: string | null;
@@ -77,16 +81,17 @@ export function parseHash(hash: string): Route {
   const query = new URLSearchParams(search);
   const source = SOURCE_VIEWS.includes(view) ? (query.get('source') ?? '') : '';
   const pane = view === 'snapshots' && PANES.includes(parts[1] ?? '') ? parts[1]! : '';
+  const args = parts.slice(2).map((p) => decode(p) ?? '');
+  // An underlying as the engine stores it (and reads it: `snapshots:history`), so that the
+  // address typed `spx` is written, and shown, as SPX: one underlying, not two.
+  if (pane === 'history' && args[0]) args[0] = underlyingOfRoot(args[0]);
   return {
     view,
     snapshotId:
       view !== 'snapshots' || pane === 'history' || pane === 'compare'
         ? null
         : decode(pane ? parts[2] : parts[1]),
-    snapshotsPane:
-      pane === 'list' || !pane
-        ? pane
-        : [pane, ...parts.slice(2).map((p) => decode(p) ?? '')].join('/'),
+    snapshotsPane: pane === 'list' || !pane ? pane : [pane, ...args].join('/'),
     jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
     auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
     rulesTab: view === 'rules' && RULES_TABS.includes(parts[1] ?? '') ? parts[1]! : '',

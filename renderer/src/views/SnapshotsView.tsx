@@ -109,7 +109,9 @@ export function SnapshotsView() {
       </div>
       {kind === '' && <LevelsBoard compact={showDetail} />}
       {kind === 'list' && <SnapshotList />}
-      {kind === 'history' && <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} />}
+      {kind === 'history' && (
+        <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} replayed={args[1]} />
+      )}
       {kind === 'compare' && <CompareView ids={args} />}
       {showDetail && <SnapshotPanel id={selected} onRemoved={onRemoved} landing={landing} />}
     </div>

@@ -1,7 +1,9 @@
 // An underlying's history (`snapshots:history`, as_of order): spot, the zero-gamma flip
 // and both walls against time on one chart, the chosen total exposure below it on the
 // same time window (zoom one, the other follows); a slider steps through the snapshots
-// (or plays them) and replays each one's by-strike chart under them. Points computed under
+// (or plays them) and replays each one's by-strike chart under them; the snapshot replayed
+// is in the address (`history/SPX/ID`, none at the newest), written in place as the slider
+// moves, so that Back from "Open this snapshot" or a reload replays it again. Points computed under
 // more than one set of conventions are said to be so, each change marked on the charts. Marks
 // `history:data` and `history:drawn` (User Timing) for the e2e speed check.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -50,7 +52,11 @@ type Total = (typeof TOTALS)[number]['id'];
 /** The mark of a change of conventions: a violet, apart from the levels' colours. */
 const CONVENTIONS_MARK = '#b48cff';
 
-export function HistoryView({ underlying }: { underlying: string }) {
+/** The pane's address: the underlying and the snapshot replayed, none for the newest. */
+const paneOf = (underlying: string, replayed?: string) =>
+  `history/${underlying}${replayed ? `/${replayed}` : ''}`;
+
+export function HistoryView({ underlying, replayed }: { underlying: string; replayed?: string }) {
   const client = useApp((s) => s.client);
   const {
     rows: levels,
@@ -63,7 +69,6 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const [pointsUnreadable, setPointsUnreadable] = useState<UnreadableFile[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [total, setTotal] = useState<Total>('total_gex');
-  const [at, setAt] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [win, setWin] = useState<Window | undefined>(undefined);
   const [cursor, setCursor] = useState<number | null>(null);
@@ -76,7 +81,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
   const newest = useApp((s) => s.snapshots[0]?.underlying);
   useEffect(() => {
     const first = newest ?? underlyings[0];
-    if (!underlying && first) inPlace(() => showPane(`history/${first}`));
+    if (!underlying && first) inPlace(() => showPane(paneOf(first)));
   }, [underlying, underlyings, newest]);
   const none = !underlying && !newest && levels?.length === 0;
   // With none named, the board's error is why none is: said, not "Loading…" for good.
@@ -84,23 +89,20 @@ export function HistoryView({ underlying }: { underlying: string }) {
 
   // Loaded again when a snapshot is removed (it may be one of these points), and when one
   // of this underlying arrives (looked at no more than once a second: use-arrivals.ts).
-  // The replay stays where the analyst left it, unless at the newest point: it follows.
+  // The replay stays where the analyst left it (its id in the address), unless at the
+  // newest point (none in the address): it follows.
   const removals = useApp((s) => s.removals);
   const arrivals = useArrivals();
   const [arrived, setArrived] = useState(0);
   const newestLoaded = useRef<{ underlying: string; id: string | undefined } | null>(null);
-  const atNewest = useRef(true);
   // One call at a time: a snapshot arriving meanwhile asks for one more (use-latest-call.ts).
   useLatestCall(
     () => {
       if (!client || !underlying) return null;
-      const same = newestLoaded.current?.underlying === underlying;
       newestLoaded.current = { underlying, id: newestStoredOf(underlying) };
-      return client
-        .call('snapshots:history', { underlying })
-        .then((r) => ({ r, same, underlying }));
+      return client.call('snapshots:history', { underlying }).then((r) => ({ r, underlying }));
     },
-    ({ r, same, underlying }) => {
+    ({ r, underlying }) => {
       performance.mark('history:data', { detail: underlying });
       if (!r.ok) {
         // Not the last underlying's points under this one's name.
@@ -111,7 +113,6 @@ export function HistoryView({ underlying }: { underlying: string }) {
       setError(null);
       setPoints(r.value.rows);
       setPointsUnreadable(r.value.unreadable);
-      if (!same || atNewest.current) setAt(Math.max(0, r.value.rows.length - 1));
     },
     [client, underlying],
     [removals, arrived],
@@ -120,9 +121,30 @@ export function HistoryView({ underlying }: { underlying: string }) {
     const loaded = newestLoaded.current;
     if (loaded && newestStoredOf(loaded.underlying) !== loaded.id) setArrived((n) => n + 1);
   }, [arrivals]);
+
+  // The point replayed: the address's, else (none, or one no longer stored) the newest.
+  const last = Math.max(0, (points?.length ?? 0) - 1);
+  const found = replayed && points ? points.findIndex((p) => p.id === replayed) : -1;
+  const at = found >= 0 ? found : last;
+  // One no longer stored (removed since, or never): the address says the newest, in place.
+  const gone = !!replayed && !!points && found < 0;
   useEffect(() => {
-    atNewest.current = points === null || at >= points.length - 1;
-  }, [at, points]);
+    if (gone) inPlace(() => showPane(paneOf(underlying)));
+  }, [gone, underlying]);
+  // A step of the slider (or of Play) is no step for Back: the address is rewritten.
+  const setAt = useCallback(
+    (i: number) => {
+      if (!points) return;
+      const id = i < points.length - 1 ? points[i]?.id : undefined;
+      inPlace(() => showPane(paneOf(underlying, id)));
+    },
+    [points, underlying],
+  );
+  // Play's timer reads the point and the writer as they are now.
+  const step = useRef({ at, setAt });
+  useEffect(() => {
+    step.current = { at, setAt };
+  }, [at, setAt]);
 
   useEffect(() => {
     if (!points) return;
@@ -152,13 +174,9 @@ export function HistoryView({ underlying }: { underlying: string }) {
   useEffect(() => {
     if (!playing || !points) return;
     const t = setInterval(() => {
-      setAt((i) => {
-        if (i + 1 >= points.length) {
-          setPlaying(false);
-          return i;
-        }
-        return i + 1;
-      });
+      const { at: i, setAt: go } = step.current;
+      if (i + 1 >= points.length) setPlaying(false);
+      else go(i + 1);
     }, 700);
     return () => clearInterval(t);
   }, [playing, points]);
@@ -324,7 +342,7 @@ export function HistoryView({ underlying }: { underlying: string }) {
           Underlying{' '}
           <select
             value={underlying}
-            onChange={(e) => showPane(`history/${e.target.value}`)}
+            onChange={(e) => showPane(paneOf(e.target.value))}
             data-testid="history-underlying"
           >
             {!underlyings.includes(underlying) && (

@@ -1,0 +1,132 @@
+// History and Compare as the address keeps them: the replay's position is in the address
+// (written in place, so that the slider adds no Back step), so that Back from "Open this
+// snapshot" and a reload come back to the snapshot replayed; an underlying typed in the
+// address in lower case (or as an option root, `spxw`) is the stored one, the address
+// rewritten in place. Before, Back from the opened snapshot replayed the newest again,
+// `#/snapshots/history/spx` added a phantom "spx" underlying (chart titles and exported
+// files in lower case).
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
+import { haveChromium, openDesk, poll, type Desk } from './harness.ts';
+
+/** SPX's history: one snapshot every half hour. */
+const SNAPSHOTS = 40;
+
+let desk: Desk;
+let page: Page;
+let origin = '';
+let ids: string[] = [];
+
+const url = () => page.url();
+const at = () => page.getByTestId('history-at').textContent();
+const entries = () => page.evaluate<number>('history.length');
+
+describe.skipIf(!haveChromium)('History and Compare in the address', () => {
+  beforeAll(async () => {
+    desk = await openDesk();
+    page = desk.page;
+    origin = desk.host.origin;
+    const h = desk.te.engine.handlers;
+    const t0 = Date.parse('2024-03-04T14:30:00Z');
+    const files = [];
+    for (let i = 0; i < SNAPSHOTS; i++) {
+      const file = join(desk.fixtures, `spx_${i}.csv`);
+      const asOf = new Date(t0 + i * 1_800_000).toISOString().slice(0, 19);
+      writeFileSync(
+        file,
+        cboeCsvText(
+          makeChain({ seed: 10 + i, asOf, spot: 5100 + i, expiries: 2, strikesPerExpiry: 12 }),
+        ),
+      );
+      files.push(file);
+    }
+    const qqq = join(desk.fixtures, 'qqq.csv');
+    writeFileSync(
+      qqq,
+      cboeCsvText(
+        makeChain({ seed: 3, underlying: 'QQQ', spot: 440, expiries: 2, strikesPerExpiry: 10 }),
+      ),
+    );
+    files.push(qqq);
+    for (const file of files) {
+      const r = await h['ingest:submit']({ file, source: 'desk' });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    await desk.te.engine.drain();
+    const history = await h['snapshots:history']({ underlying: 'SPX' });
+    if (!history.ok) throw new Error(history.error.message);
+    ids = history.value.rows.map((p) => p.id);
+    expect(ids).toHaveLength(SNAPSHOTS);
+  }, 300_000);
+  afterAll(async () => {
+    await desk?.close();
+  }, 60_000);
+
+  it('keeps the replayed snapshot in the address: Back from it and a reload replay it again', async () => {
+    await page.goto(`${origin}/#/snapshots/history/SPX`);
+    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
+    const before = await entries();
+    const slider = page.getByTestId('history-slider');
+    await slider.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    await poll(at).toMatch(new RegExp(`^2 / ${SNAPSHOTS} · `));
+    const shown = (await at())!;
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${ids[1]}`);
+    // Stepping wrote the address in place: no Back step per step.
+    expect(await entries()).toBe(before);
+
+    await page.getByRole('button', { name: 'Open this snapshot' }).click();
+    await poll(url).toBe(`${origin}/#/snapshots/${ids[1]}`);
+    await page.locator('#snapshot-title').waitFor();
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${ids[1]}`);
+    await poll(at).toBe(shown);
+    // A reload (or the address bookmarked) comes back to it too.
+    await page.reload();
+    await poll(at).toBe(shown);
+    await poll(() =>
+      page.locator('.history-view [data-testid=chart-strikes] .chart-title').textContent(),
+    ).toMatch(/^SPX 2024-03-04 15:00/);
+
+    // The newest replayed: the address names none (it follows the newest as they arrive).
+    await page.getByTestId('history-slider').focus();
+    await page.keyboard.press('End');
+    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
+
+    // An id no longer stored (or never): the newest, the address written without it.
+    await page.goto(`${origin}/#/snapshots/history/SPX/no-such-snapshot`);
+    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  it('reads an underlying typed in lower case, or as an option root, as the stored one', async () => {
+    for (const typed of ['spx', 'spxw']) {
+      await page.goto(`${origin}/#/snapshots/history/${typed}/${ids[3]}`);
+      await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${ids[3]}`);
+      await poll(at).toMatch(new RegExp(`^4 / ${SNAPSHOTS} · `));
+      const choices = page.getByTestId('history-underlying').locator('option');
+      expect(await choices.allTextContents()).toEqual(['QQQ', 'SPX']);
+      expect(await page.getByTestId('history-underlying').inputValue()).toBe('SPX');
+      await poll(() =>
+        page.locator('[data-testid=chart-history-levels] .chart-title').textContent(),
+      ).toMatch(/^SPX spot/);
+    }
+    // Rewritten in place: Back leaves the page typed before, not the lower-case address.
+    await page.goto(`${origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    const before = await entries();
+    await page.evaluate(`location.hash = '#/snapshots/history/spx'`);
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
+    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
+    expect(await entries()).toBe(before + 1);
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots`);
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+});
