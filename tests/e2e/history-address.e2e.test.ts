@@ -2,15 +2,25 @@
 // (written in place, so that the slider adds no Back step), so that Back from "Open this
 // snapshot" and a reload come back to the snapshot replayed; an underlying typed in the
 // address in lower case (or as an option root, `spxw`) is the stored one, the address
-// rewritten in place. Before, Back from the opened snapshot replayed the newest again,
+// rewritten in place; the History and Compare toolbars stand off the pane's focus ring
+// at both window sizes. Before, Back from the opened snapshot replayed the newest again,
 // `#/snapshots/history/spx` added a phantom "spx" underlying (chart titles and exported
-// files in lower case).
+// files in lower case), and "Underlying" started on the focus ring.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
-import { haveChromium, openDesk, poll, type Desk } from './harness.ts';
+import {
+  expectNoSerious,
+  haveChromium,
+  openDesk,
+  poll,
+  shot,
+  SMALL,
+  WIDE,
+  type Desk,
+} from './harness.ts';
 
 /** SPX's history: one snapshot every half hour. */
 const SNAPSHOTS = 40;
@@ -127,6 +137,46 @@ describe.skipIf(!haveChromium)('History and Compare in the address', () => {
     expect(await entries()).toBe(before + 1);
     await page.goBack();
     await poll(url).toBe(`${origin}/#/snapshots`);
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  it('stands the History and Compare toolbars off the pane’s edge at both window sizes', async () => {
+    /** How far the toolbar's items stand inside the pane's left and right edges (its focus ring). */
+    const inset = (pane: string) =>
+      page.evaluate(`(() => {
+        const pane = document.querySelector('[data-testid=${pane}]').getBoundingClientRect();
+        const items = [...document.querySelectorAll('[data-testid=${pane}] > .toolbar > *')]
+          .map((el) => el.getBoundingClientRect()).filter((r) => r.width > 0);
+        return {
+          left: Math.round(Math.min(...items.map((r) => r.left)) - pane.left),
+          right: Math.round(pane.right - Math.max(...items.map((r) => r.right))),
+        };
+      })()`) as Promise<{ left: number; right: number }>;
+    await page.goto(`${origin}/#/snapshots/history/SPX`);
+    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / `));
+    await page.getByTestId('history-view').focus();
+    await shot(page, 'history-toolbar');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      const { left, right } = await inset('history-view');
+      expect.soft(left, `history at ${size.width}`).toBeGreaterThanOrEqual(8);
+      expect.soft(right, `history at ${size.width}`).toBeGreaterThanOrEqual(8);
+    }
+    await page.setViewportSize(WIDE);
+    await expectNoSerious(page, 'history: replay in the address');
+
+    await page.goto(`${origin}/#/snapshots/compare/${ids.at(-1)}`);
+    await poll(url).toBe(`${origin}/#/snapshots/compare/${ids.at(-2)}/${ids.at(-1)}`);
+    await page.getByText(`${SNAPSHOTS} snapshots of this underlying`).waitFor();
+    await page.getByTestId('compare-view').focus();
+    await shot(page, 'compare-toolbar');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      const { left, right } = await inset('compare-view');
+      expect(left, `compare at ${size.width}`).toBeGreaterThanOrEqual(8);
+      expect(right, `compare at ${size.width}`).toBeGreaterThanOrEqual(8);
+    }
+    await page.setViewportSize(WIDE);
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });
