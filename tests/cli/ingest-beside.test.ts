@@ -1,7 +1,8 @@
 // `gex-desk ingest` beside a running engine (a real engine of this process, reached
 // through its local endpoint as the desktop app's): a job cancelled in the app while the
 // command waits for it, an interrupt that leaves requests behind, and a --data-dir other
-// than the engine's own.
+// than the engine's own (refused where the command's work goes to the data folder, not
+// for one that only reads).
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,10 +87,7 @@ describe('gex-desk ingest beside a running engine', () => {
       const file = chain('d.csv', 4);
       const theirs = te.engine.config.dataDir;
       const mine = join(te.dir, 'my-exports');
-      for (const command of [
-        ['ingest', file, '--json'],
-        ['snapshots', '--json'],
-      ]) {
+      for (const command of [['ingest', file, '--json']]) {
         const r = await runCli([...command, '--data-dir', mine, ...args], { home });
         expect(r.code).toBe(2);
         expect(r.stdout).toBe('');
@@ -109,6 +107,101 @@ describe('gex-desk ingest beside a running engine', () => {
       expect(String((same.lines[0]!.snapshot as { parquet: string }).parquet)).toContain(theirs);
     });
   }, 60_000);
+
+  it('answers a command that only reads (or writes elsewhere) the same whatever data folder it names; refuses only those whose work goes to the data folder', async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const theirs = te.engine.config.dataDir;
+      const mine = join(te.dir, 'scheduler-data');
+      const [a, b] = [chain('r1.csv', 11), chain('r2.csv', 12)];
+      const ingested = await runCli(['ingest', a, b, '--json', ...args], { home });
+      expect(ingested.code, ingested.stderr).toBe(0);
+      const [idA, idB] = ingested.lines.map((l) => (l.snapshot as { id: string }).id);
+      const underlying = (ingested.lines[0]!.snapshot as { underlying: string }).underlying;
+      const rulesFile = join(te.dir, 'rules.json');
+      const shown = await runCli(['rules', 'show', ...args], { home });
+      expect(shown.code, shown.stderr).toBe(0);
+      writeFileSync(rulesFile, shown.stdout);
+      const reads: string[][] = [
+        ['jobs', '--json'],
+        ['snapshots', '--json'],
+        ['snapshot', idA!, '--json'],
+        ['queue', '--json'],
+        ['levels', '--json'],
+        ['history', underlying, '--json'],
+        ['diff', idA!, idB!, '--json'],
+        ['sources', '--json'],
+        ['audit', '--json'],
+        ['rules', 'show', '--json'],
+        ['rules', 'history', '--json'],
+        ['rules', 'check', rulesFile, '--json'],
+        ['rules', 'whatif', rulesFile, '--json'],
+        ['inbox', '--json'],
+      ];
+      // By --data-dir, and by the variable a scheduler's environment sets.
+      const ways: [string[], NodeJS.ProcessEnv][] = [
+        [['--data-dir', mine], {}],
+        [[], { GEX_DESK_DATA_DIR: mine }],
+      ];
+      // A snapshot's age is counted when asked.
+      const timeless = (text: string) => text.replace(/"age_s":\d+/g, '"age_s":0');
+      for (const command of reads) {
+        const usual = await runCli([...command, ...args], { home });
+        expect(usual.code, `${command.join(' ')}: ${usual.stderr}`).toBe(0);
+        for (const [extra, env] of ways) {
+          const r = await runCli([...command, ...extra, ...args], { home, env });
+          expect(r.code, `${command.join(' ')}: ${r.stderr}`).toBe(0);
+          expect(r.stderr).toBe('');
+          expect(timeless(r.stdout), command.join(' ')).toBe(timeless(usual.stdout));
+        }
+      }
+      const facts = {
+        id: 'a',
+        underlying: 'SPX',
+        as_of: '2024-01-08T14:59:58Z',
+        now: '2024-01-08T15:00:00Z',
+        total_volume: 80000,
+        total_open_interest: 300000,
+        gex_change: 0.25,
+        source_reliability: 0.5,
+      };
+      const evaluated = await runCli(['rules', 'eval', '--data-dir', mine, ...args], {
+        home,
+        input: JSON.stringify(facts) + '\n',
+      });
+      expect(evaluated.code, evaluated.stderr).toBe(0);
+      expect(evaluated.lines[0]).toMatchObject({ id: 'a', priority: 'HIGH', rule: 'G4' });
+      // export writes where --out says.
+      const out = join(te.dir, 'a.csv');
+      const exported = await runCli(
+        ['export', idA!, '--format', 'csv', '--out', out, '--data-dir', mine, ...args],
+        { home },
+      );
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(existsSync(out)).toBe(true);
+      expect(existsSync(mine)).toBe(false);
+
+      // Those whose work goes to the data folder: refused, nothing done.
+      const refused: string[][] = [
+        ['ingest', chain('r3.csv', 13)],
+        ['jobs', 'retry', String(ingested.lines[0]!.job_id)],
+        ['queue', '--drain'],
+        ['snapshots', 'remove', idA!, '--justification', 'a mistake'],
+      ];
+      for (const command of refused) {
+        const r = await runCli([...command, '--data-dir', mine, ...args], { home });
+        expect(r.code, `${command.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.split('\n')[0]).toBe(
+          `gex-desk: --data-dir ${mine} is not the data folder of GEX Desk (test, PID ${process.pid}), which runs on the database ${te.engine.config.dbPath} and writes its exports to ${theirs}: a command beside it cannot write elsewhere. Leave out --data-dir (or give ${theirs}), or stop GEX Desk and run the command again.`,
+        );
+      }
+      const jobs = await te.engine.handlers['jobs:list']({ limit: 10 });
+      expect(jobs.ok && jobs.value.length).toBe(2);
+      const listed = await te.engine.handlers['snapshots:list']({ limit: 10 });
+      expect(listed.ok && listed.value.map((s) => s.id).sort()).toEqual([idA, idB].sort());
+      expect(existsSync(mine)).toBe(false);
+    });
+  }, 240_000);
 
   it("refuses another data folder given by GEX_DESK_DATA_DIR or the config file's dataDir the same way, naming where it came from", async () => {
     await besideEngine(async ({ te, home, args, chain }) => {

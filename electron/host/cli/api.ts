@@ -34,7 +34,7 @@ import { makeDirs } from '../../engine/make-dirs.ts';
 export type { ApiClient } from './api-client.ts';
 
 /** What a command needs of its own engine when none runs on its database. */
-export type LocalNeeds =
+export type LocalNeeds = (
   | {
       kind: 'store';
       /** It only reads: it must not create the database (see `READS`). */
@@ -45,7 +45,16 @@ export type LocalNeeds =
       options: Omit<EngineOptions, 'dbPath' | 'dataDir' | 'transport'>;
       /** It has files computed (ingest, jobs retry): under its config's conventions. */
       computes?: boolean;
-    };
+    }
+) & {
+  /**
+   * What it does goes to (or comes from) the data folder: a snapshot's exports, captured
+   * bytes (ingest, jobs retry, queue --drain), the export files a removal deletes
+   * (snapshots remove). Beside a running engine, only such a command is refused a data
+   * folder other than the engine's: the others do the same whatever folder is named.
+   */
+  dataFolder?: true;
+};
 
 /** The needs of a command that only reads: the store, and only one that exists. */
 export const READS = { kind: 'store', onlyExisting: true } as const satisfies LocalNeeds;
@@ -214,9 +223,13 @@ function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
 }
 
 /**
- * The running engine's session, unless the command names a data folder other than the
- * engine's — by --data-dir, GEX_DESK_DATA_DIR or `dataDir` in its config file: its exports
- * would go to the engine's folder, not the one named — or, for a command that has files
+ * The running engine's session, unless a command whose work goes to the data folder
+ * (`needs.dataFolder`) names one other than the engine's — by --data-dir,
+ * GEX_DESK_DATA_DIR or `dataDir` in its config file: its exports would go to the engine's
+ * folder, not the one named (a command that only reads, or writes elsewhere — export's
+ * --out —, is answered the same whatever folder it names, as it is with no engine
+ * running; a scheduler's environment may set one while the analyst's app is open) — or,
+ * for a command that has files
  * computed (`needs` an engine), reads other conventions than the engine computes with (it
  * read its config at its start): its snapshots would be the engine's conventions', not
  * those the command's config names. Either is refused as a usage error (exit 2) that
@@ -228,7 +241,11 @@ async function liveSession(
   overrides: ConfigOverrides,
   needs: LocalNeeds,
 ): Promise<Result<ApiSession>> {
-  const origin = overrides.dataDir === undefined ? cfg.origins?.dataDir : '--data-dir';
+  const origin = !needs.dataFolder
+    ? undefined
+    : overrides.dataDir === undefined
+      ? cfg.origins?.dataDir
+      : '--data-dir';
   const computes = needs.kind === 'engine' && needs.computes === true;
   if (origin === undefined && !computes) return ok(remoteSession(found));
   const health = await found.client.call('engine:health', {});

@@ -150,6 +150,7 @@ async function ingestFiles(
     kind: 'engine',
     options: { workers: int(values.workers, '--workers', 1, MAX_WORKERS), ...atOnce },
     computes: true,
+    dataFolder: true,
   } as const;
   const overrides = engineOptions(values);
   // An interrupt while the engine starts (under a second; longer on a cold machine) is

@@ -44,6 +44,8 @@ export async function jobActionCommand(
     kind: 'engine',
     options: { paused: action === 'cancel' },
     computes: action === 'retry',
+    // A retry's run writes its exports (and reads its captured bytes) in the data folder.
+    ...(action === 'retry' ? { dataFolder: true as const } : {}),
   };
   return withApi(overrides, out, needs, async (api) => {
     let code: ExitCode = EXIT.ok;

@@ -243,7 +243,9 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (!values.justification?.trim())
     throw new UsageError('snapshots remove needs a --justification that is not blank');
   const why = { justification: values.justification, author: values.author };
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  // Its export files are deleted in the data folder in use: the engine's, beside one.
+  const needs = { kind: 'store', dataFolder: true } as const;
+  return withApi(engineOptions(values), out, needs, async (api) => {
     if (prune) {
       const r = await api.call('snapshots:prune', {
         before: values.before!,
@@ -294,7 +296,11 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
   const workers = int(values.workers, '--workers', 1, MAX_WORKERS);
   const needs = values.drain
-    ? ({ kind: 'engine', options: { runJobs: true, workers, prewarm: 0 } } as const)
+    ? ({
+        kind: 'engine',
+        options: { runJobs: true, workers, prewarm: 0 },
+        dataFolder: true,
+      } as const)
     : READS;
   const overrides = engineOptions(values);
   return withApi(overrides, out, needs, async (api, session) => {
