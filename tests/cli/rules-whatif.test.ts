@@ -5,7 +5,9 @@
 // move, LOW → MEDIUM; the default rules move nothing; --last bounds the replay; once the
 // edit is active, --against active compares with it (nothing moves) while the default
 // still compares with the level at arrival; an invalid file exits 1 and writes nothing.
-import { writeFileSync } from 'node:fs';
+// Requests whose files were never read (a duplicate, a failed file) are never listed as
+// changes with an unknown level: they are said apart, as may change.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
@@ -14,6 +16,9 @@ import { repoRoot } from '../pipeline/helpers.ts';
 import { cliStore, runCli } from './run-cli.ts';
 
 const DEFAULT = join(repoRoot, 'rules', 'default.rules.json');
+const SAMPLES = '/work/shared/samples';
+const SPX = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
+const META = join(SAMPLES, 'cboe_delayed_META_2025-09-06.json');
 
 describe('gex-desk rules whatif', () => {
   it(
@@ -151,6 +156,64 @@ describe('gex-desk rules whatif', () => {
       expect(bad.code).toBe(1);
       expect(bad.stderr).toMatch(/broken\.json:1:\d+: error SYNTAX/);
       expect((await runCli(['rules', 'whatif', ...args], { home })).code).toBe(2);
+    },
+  );
+
+  it(
+    'keeps requests whose files were never read (a duplicate, a failed file) out of the changes: never `to.priority` null, said apart as "may change" with their range',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, args } = await cliStore();
+      const home = join(dir, 'home');
+      const truncated = join(dir, 'spx-cut.csv');
+      writeFileSync(truncated, readFileSync(SPX).subarray(0, 20_000));
+      const first = await runCli(['ingest', SPX, '--json', ...args], { home });
+      const more = await runCli(['ingest', SPX, META, truncated, '--json', ...args], { home });
+      expect(first.lines.map((l) => l.status)).toEqual(['completed']);
+      expect(more.lines.map((l) => l.status)).toEqual(['duplicate', 'completed', 'failed']);
+      // The first SPX file was read before its level was decided; the duplicate and the
+      // cut file never were (META may be either, as the engine's timing has it).
+      const readFirst = String(first.lines[0]!.request_id);
+      const neverRead = [more.lines[0]!, more.lines[2]!].map((l) => String(l.request_id));
+      // The active rules with "fresh" data up to 1e9 s old: the old samples become fresh.
+      const shown = await runCli(['rules', 'show', ...args], { home });
+      const edited = join(dir, 'rules2.json');
+      const text = shown.stdout.replace('"age_s": { "<": 300 }', '"age_s": { "<": 1e9 }');
+      expect(text).not.toBe(shown.stdout);
+      writeFileSync(edited, text);
+
+      const t = await runCli(['rules', 'whatif', edited, ...args], { home });
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.stdout).not.toContain('UNKNOWN');
+      const [changes, apart] = t.stdout.split(/\n\n\d+ may change/);
+      expect(apart, t.stdout).toBeDefined();
+      const ids = (s: string) => [...s.matchAll(/^([0-9a-f-]{36}) /gm)].map((m) => m[1]!);
+      const moved = ids(changes!);
+      const undetermined = ids(apart!);
+      expect(moved).toContain(readFirst);
+      expect(undetermined).toEqual(expect.arrayContaining(neverRead));
+      expect(moved.filter((id) => undetermined.includes(id))).toEqual([]);
+      expect(changes).toContain(
+        `\n${moved.length} of 4 decided requests would change level under ${edited} (`,
+      );
+      expect(apart!.split('\n')[0]).toBe(
+        `: their files were never read, so the rules' decision under ${edited} depends on facts not stored.`,
+      );
+      expect(t.stdout).toContain(`\n\n${undetermined.length} may change: `);
+      for (const id of neverRead)
+        expect(apart).toMatch(new RegExp(`${id} +SPX +LOW \\(G2\\) +[A-Z]+…[A-Z]+ `));
+
+      // --json: only the requests whose level FILE decides, the others counted on stderr.
+      const r = await runCli(['rules', 'whatif', edited, '--json', ...args], { home });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lines.map((l) => l.request_id)).toEqual(moved);
+      for (const l of r.lines) {
+        expect(Object.keys(l)).toEqual(['request_id', 'file', 'underlying', 'from', 'to']);
+        expect(l.to).toEqual({ priority: expect.any(String), rule: expect.any(String) });
+      }
+      expect(r.stderr).toBe(
+        `gex-desk: ${undetermined.length} may change: their files were never read, so the rules' decision under ${edited} depends on facts not stored. They are not listed: without --json, the command lists each with the levels it could get.\n`,
+      );
     },
   );
 });

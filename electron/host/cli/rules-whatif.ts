@@ -2,12 +2,18 @@
 // the last N decided requests replayed under the rule set in FILE, without activating it
 // (`rules:whatif`), listing each request whose LEVEL would change: against the level it
 // got at arrival (the default, the contract), or with `--against active` against what the
-// active rules decide on the same facts (the edit's own effect, as the Rules view shows). A request decided at its arrival whose
-// new level depends on facts never read is listed with `to.priority` null and the range
-// it could get (`to.unknown`); one whose facts FILE refuses, with `to.error`. Exit 0
-// when FILE is valid (even when nothing moves), 1 when it is not.
+// active rules decide on the same facts (the edit's own effect, as the Rules view shows).
+// Only a level FILE decides is a change: `to.priority` is never null in a --json line (a
+// script reads it). Two kinds of request are said apart, never counted as changes: one
+// decided at its arrival whose new level depends on facts never read (its file was not
+// read: partial facts, a duplicate, a failed file) "may change", with the range it could
+// get; one whose facts FILE refuses "would be refused". Without --json each has its own
+// section; with it, stdout holds only the contract's lines and a note on stderr counts
+// them. Exit 0 when FILE is valid (even when nothing moves), 1 when it is not.
 import type { WhatIfAnswer } from '../../../shared/api.ts';
-import type { WhatIfChange } from '../../../shared/rules.ts';
+import type { AppError } from '../../../shared/result.ts';
+import type { PriorityLevel } from '../../../shared/domain.ts';
+import type { RuleOutcome, WhatIfChange } from '../../../shared/rules.ts';
 import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -23,28 +29,43 @@ import {
 import { readText, refusedAsChecked, ruleFileName } from './rules.ts';
 import { RULES_USAGE } from './usage.ts';
 
-/** The contract's line: `to` is {priority, rule}, with null and the reason when it is not known. */
-function jsonLine(c: WhatIfChange): Record<string, unknown> {
-  const to =
-    'priority' in c.to
-      ? { priority: c.to.priority, rule: c.to.rule }
-      : {
-          priority: null,
-          rule: null,
-          ...('error' in c.to ? { error: c.to.error } : { unknown: c.to.unknown }),
-        };
-  return { request_id: c.request_id, file: c.file, underlying: c.underlying, from: c.from, to };
+type Decided = WhatIfChange & { to: RuleOutcome };
+type Undetermined = WhatIfChange & {
+  to: { unknown: { upper: PriorityLevel; lower: PriorityLevel } };
+};
+type Refused = WhatIfChange & { to: { error: AppError } };
+
+/** The engine's changes sorted: decided by FILE, undetermined (facts never read), refused. */
+function sorted(r: WhatIfAnswer): {
+  decided: Decided[];
+  undetermined: Undetermined[];
+  refused: Refused[];
+} {
+  const decided: Decided[] = [];
+  const undetermined: Undetermined[] = [];
+  const refused: Refused[] = [];
+  for (const c of r.changes) {
+    if ('priority' in c.to) decided.push(c as Decided);
+    else if ('error' in c.to) refused.push(c as Refused);
+    else undetermined.push(c as Undetermined);
+  }
+  return { decided, undetermined, refused };
 }
 
-const levelChanges = (r: WhatIfAnswer) =>
-  r.changes.filter((c) => !('priority' in c.to) || c.to.priority !== c.from.priority);
+/** The contract's line: `to` is the level and rule FILE decides. */
+const jsonLine = (c: Decided): Record<string, unknown> => ({
+  request_id: c.request_id,
+  file: c.file,
+  underlying: c.underlying,
+  from: c.from,
+  to: { priority: c.to.priority, rule: c.to.rule },
+});
 
-const toText = (c: WhatIfChange): string =>
-  'priority' in c.to
-    ? `${c.to.priority} (${c.to.rule})`
-    : 'error' in c.to
-      ? `invalid: ${c.to.error.code}`
-      : `${c.to.unknown.lower}…${c.to.unknown.upper} (needs its file)`;
+const mayChangeText = (n: number, file: string) =>
+  `${n} may change: their files were never read, so the rules' decision under ${file} depends on facts not stored.`;
+
+const refusedText = (n: number, file: string) =>
+  `${n} would be refused: ${file} rejects their facts.`;
 
 export async function whatifCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values, positionals } = parse(
@@ -74,22 +95,33 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
   return withApi(engineOptions(values), out, READS, async (api) => {
     const r = await api.call('rules:whatif', { text, last, baseline: against });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
-    const moved = levelChanges(r.value);
+    const { decided, undetermined, refused } = sorted(r.value);
+    const moved = decided.filter((c) => c.to.priority !== c.from.priority);
     if (values.json) {
       for (const c of moved) out.json(jsonLine(c));
+      // stdout holds only the contract's lines; the others are counted on stderr.
+      if (undetermined.length > 0)
+        out.error(
+          `gex-desk: ${mayChangeText(undetermined.length, file)} They are not listed: without --json, the command lists each with the levels it could get.`,
+        );
+      if (refused.length > 0)
+        out.error(
+          `gex-desk: ${refusedText(refused.length, file)} They are not listed: without --json, the command lists each with why.`,
+        );
       return EXIT.ok;
     }
+    const row = (c: WhatIfChange, to: string) => [
+      c.request_id,
+      c.underlying,
+      `${c.from.priority} (${c.from.rule})`,
+      to,
+      c.file,
+    ];
     if (moved.length > 0)
       out.line(
         table(
           ['request', 'underlying', 'from', 'to', 'file'],
-          moved.map((c) => [
-            c.request_id,
-            c.underlying,
-            `${c.from.priority} (${c.from.rule})`,
-            toText(c),
-            c.file,
-          ]),
+          moved.map((c) => row(c, `${c.to.priority} (${c.to.rule})`)),
         ),
       );
     const replayed = r.value.replayed;
@@ -102,10 +134,31 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
         ? `No request has been decided yet: there is nothing to replay under ${file} (${active}).`
         : `${moved.length} of ${counted(replayed, 'decided request')} would change level under ${file} (${active}).`,
     );
-    for (const g of r.value.summary.filter((s) => s.from !== s.to))
-      out.line(`  ${g.from} → ${g.to}: ${g.count}`);
-    const ruleOnly = r.value.changes.length - moved.length;
+    for (const g of r.value.summary)
+      if (g.from !== g.to && g.to !== 'UNKNOWN' && g.to !== 'INVALID')
+        out.line(`  ${g.from} → ${g.to}: ${g.count}`);
+    const ruleOnly = decided.length - moved.length;
     if (ruleOnly > 0) out.line(`  ${ruleOnly} more keep their level under another rule.`);
+    if (undetermined.length > 0) {
+      out.line('');
+      out.line(mayChangeText(undetermined.length, file));
+      out.line(
+        table(
+          ['request', 'underlying', 'from', 'could get', 'file'],
+          undetermined.map((c) => row(c, `${c.to.unknown.lower}…${c.to.unknown.upper}`)),
+        ),
+      );
+    }
+    if (refused.length > 0) {
+      out.line('');
+      out.line(refusedText(refused.length, file));
+      out.line(
+        table(
+          ['request', 'underlying', 'from', 'why', 'file'],
+          refused.map((c) => row(c, describeError(c.to.error))),
+        ),
+      );
+    }
     return EXIT.ok;
   });
 }
