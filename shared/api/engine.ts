@@ -51,6 +51,18 @@ export const InboxStatus = z.object({
     done: z.number().int(),
     failed: z.number().int(),
   }),
+  /**
+   * Of the files in failed/, those the inbox refused itself, at its door (a symbolic link, a
+   * folder whose name cannot name a source…): no job was made of them, so the Queue does
+   * not list them. Told from a job's file by its note, which names no job; `recent`: the
+   * newest few (REFUSED_LISTED), each with its path in failed/ and its note's reason.
+   */
+  refused: z
+    .object({
+      count: z.number().int(),
+      recent: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
+    })
+    .default({ count: 0, recent: [] }),
   /** Files held in the inbox for the machine's sake (HeldFiles); null when none. */
   held: HeldFiles.nullable().default(null),
   /**

@@ -17,6 +17,7 @@ import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { countUnder, folderProblem, Inbox, waitingFiles } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
+import { refusedFiles } from './inbox-refused.ts';
 
 export interface InboxControlOptions {
   dir: string;
@@ -148,6 +149,7 @@ export class InboxControl {
         done: countUnder(done),
         failed: countUnder(failed, true),
       },
+      refused: refusedFiles(failed),
       held: this.#inbox?.held() ?? null,
       problem: this.#inbox?.problem ?? this.#notWatched ?? this.#unwatchedProblem(),
       left_behind: this.#leftBehind(),

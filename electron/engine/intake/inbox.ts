@@ -7,7 +7,8 @@
 // complete, and keeps its folder (`batch/a.csv` goes to `processing/batch/a.csv`, then
 // `done/batch/a.csv`); the emptied folder is left. A taken file is moved to `processing/` first, so that it is
 // submitted exactly once even across restarts, then to `done/` or `failed/` (with
-// `<name>.reason.txt` beside it, written first) when its job ends. A name that already exists there, or
+// `<name>.reason.txt` beside it, written first) when its job ends; a retried job's file follows
+// its new end (failed/ → done/, its note removed; or failed/ with the new reason). A name that already exists there, or
 // that another file is being moved to, gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
@@ -35,6 +36,7 @@ import { INVISIBLE, visible } from '../../../shared/visible.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { settledBy } from '../settled-by.ts';
+import { noteJob } from './inbox-refused.ts';
 
 export interface InboxOptions {
   dir: string;
@@ -459,7 +461,8 @@ export class Inbox {
 
   /** Moves a file whose job has ended; call with every `job:updated` (others are ignored). */
   onJobUpdated(job: ProcessingJob): void {
-    if (!TERMINAL_STATUSES.has(job.status) || !this.#pending.has(job.file)) return;
+    if (!TERMINAL_STATUSES.has(job.status)) return;
+    if (!this.#pending.has(job.file)) return this.#followRetry(job);
     // A job that ended failed for the machine (a one-shot engine does not wait for it) is a
     // failed job all the same: its file goes where its job names it, and a retry of that job
     // runs it. Put back into the inbox, it was taken again as a second job of the same bytes,
@@ -473,6 +476,53 @@ export class Inbox {
         job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` },
         job.id,
       );
+  }
+
+  /**
+   * A retried job whose file lies in failed/ has ended again: its file follows — to done/
+   * when it completed (its note removed), else it stays, with the new reason. Only the
+   * file whose note names this job: a file of that name another job or the inbox put there
+   * (or one the analyst submitted from failed/ by hand) is not its.
+   */
+  #followRetry(job: ProcessingJob): void {
+    const path = job.file;
+    if (!path.startsWith(this.failedDir + sep) || this.#finishing.has(path)) return;
+    const note = `${path}.reason.txt`;
+    if (!lexists(path) || noteJob(note) !== job.id) return;
+    this.#finishing.add(path);
+    void this.#refollow(path, job).finally(() => this.#finishing.delete(path));
+  }
+
+  async #refollow(path: string, job: ProcessingJob): Promise<void> {
+    const note = `${path}.reason.txt`;
+    if (job.status !== 'completed' && job.status !== 'duplicate') {
+      const error = job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` };
+      if (this.#writeReason(reasonNote(error, path, path, this.failedDir, job.id), path)) {
+        this.#opts.log?.info('inbox.refailed', { file: path, job_id: job.id });
+        this.#opts.onMoved?.();
+      }
+      return;
+    }
+    const name = relative(this.failedDir, path);
+    let target = join(this.doneDir, name);
+    let reserved = false;
+    try {
+      target = this.#unique(this.doneDir, name);
+      this.#reserved.add(target);
+      reserved = true;
+      await this.#opts.onSettled?.(job.id, target);
+      renameSync(path, target);
+    } catch (e) {
+      if (reserved)
+        await Promise.resolve(this.#opts.onSettled?.(job.id, path)).catch(() => undefined);
+      this.#opts.log?.error('inbox.move_failed', { file: path, to: target, error: String(e) });
+      return;
+    } finally {
+      if (reserved) this.#reserved.delete(target);
+    }
+    removeQuietly(note);
+    this.#opts.onMoved?.();
+    this.#opts.log?.info('inbox.moved', { file: name, from: this.failedDir, to: target });
   }
 
   async #poll(): Promise<void> {

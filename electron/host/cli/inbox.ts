@@ -29,9 +29,21 @@ const describe = (s: InboxStatus): string =>
       : []),
     `  processing ${s.counts.processing}  ${s.processing}`,
     `  done       ${s.counts.done}  ${s.done}`,
-    `  failed     ${s.counts.failed}  ${s.failed}`,
+    `  failed     ${s.counts.failed}  ${s.failed}${failedSplit(s)}`,
+    ...s.refused.recent.map((r) => `    refused ${r.file}: ${r.reason.split('\n').join(' ')}`),
     `  ${whence(s)}`,
   ].join('\n');
+
+/**
+ * Which failed files have a job (the Queue lists them) and which the inbox refused itself,
+ * at its door (no job: listed below, newest first, each with its note's reason).
+ */
+function failedSplit(s: InboxStatus): string {
+  const refused = s.refused.count;
+  if (!refused) return '';
+  const jobs = Math.max(s.counts.failed - refused, 0);
+  return `  (${jobs} ${jobs === 1 ? 'job' : 'jobs'}, ${refused} refused by the inbox)`;
+}
 
 /**
  * Where the folder came from, by the settings' precedence: it said "kept in <config file>"

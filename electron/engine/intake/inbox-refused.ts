@@ -1,0 +1,123 @@
+// The files the inbox refused itself, at its door (a symbolic link, a folder whose name
+// cannot name a source, a file too deep…): they go to failed/ with a `.reason.txt` like a
+// failed job's file, but no job was ever made of them, so neither the Queue, the audit
+// trail nor `jobs` knows them. The notes the inbox keeps tell them apart — a job's note
+// names it (`job: <id>`), a refusal's does not — and are what the inbox dialog, the
+// status bar and `gex-desk inbox` read them from: how many, and the newest few with why.
+import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { InboxStatus } from '../../../shared/api.ts';
+
+/** The refusals listed, newest first; the rest are counted only. */
+export const REFUSED_LISTED = 20;
+/** How deep failed/ is looked into (the inbox's own depth, and its folders kept). */
+const MAX_DEPTH = 10;
+const NOTE = '.reason.txt';
+
+/** A note read: whether it names a job, and its first line (the reason). */
+interface Read {
+  mtimeMs: number;
+  size: number;
+  job: string | null;
+  reason: string;
+}
+
+/** Notes read before, by path: read again only once changed (failed/ is listed at every status). */
+const cache = new Map<string, Read>();
+
+/** The job a failed file's note names (`job: <id>`), null when none; undefined when it cannot be read. */
+export function noteJob(notePath: string): string | null | undefined {
+  const read = readNote(notePath);
+  return read ? read.job : undefined;
+}
+
+function readNote(path: string): Read | null {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    cache.delete(path);
+    return null;
+  }
+  if (!st.isFile()) return null;
+  const known = cache.get(path);
+  if (known && known.mtimeMs === st.mtimeMs && known.size === st.size) return known;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split('\n');
+  const job = lines
+    .slice(1)
+    .find((l) => l.startsWith('job: '))
+    ?.slice(5)
+    .trim();
+  // The reason is all but the "key: value" lines a script reads (the message may span lines).
+  const keyed = /^(line|field|job|file): /;
+  const reasonLines = [lines[0] ?? ''];
+  for (const l of lines.slice(1)) {
+    if (keyed.test(l) || l === '') break;
+    reasonLines.push(l);
+  }
+  const read = {
+    mtimeMs: st.mtimeMs,
+    size: st.size,
+    job: job || null,
+    reason: reasonLines.join('\n').trim(),
+  };
+  cache.set(path, read);
+  return read;
+}
+
+/** Whether anything lies at `path`, a link that leads nowhere included. */
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The notes under `dir` (paths relative to it). */
+function notesUnder(dir: string, rel = '', depth = 0): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const r = rel ? join(rel, e.name) : e.name;
+    if (e.isFile() && e.name.endsWith(NOTE)) out.push(r);
+    else if (e.isDirectory() && depth < MAX_DEPTH)
+      out.push(...notesUnder(join(dir, e.name), r, depth + 1));
+  }
+  return out;
+}
+
+/**
+ * The files in `failedDir` the inbox refused itself: those whose note names no job (a
+ * file without its note, or a note without its file, is not one). Newest note first.
+ */
+export function refusedFiles(failedDir: string, limit = REFUSED_LISTED): InboxStatus['refused'] {
+  const found: { file: string; reason: string; at: number }[] = [];
+  for (const note of notesUnder(failedDir)) {
+    const path = join(failedDir, note);
+    const file = path.slice(0, -NOTE.length);
+    if (!lexists(file)) continue;
+    const read = readNote(path);
+    if (!read || read.job) continue;
+    found.push({ file: relative(failedDir, file), reason: read.reason, at: read.mtimeMs });
+  }
+  found.sort((a, b) => b.at - a.at || a.file.localeCompare(b.file));
+  return {
+    count: found.length,
+    recent: found
+      .slice(0, limit)
+      .map((f) => ({ file: f.file, reason: f.reason, at: new Date(f.at).toISOString() })),
+  };
+}
