@@ -1,4 +1,5 @@
-// A job's drawer, opened from its Queue row (click or Enter): the whole file name,
+// A job's drawer, opened from its Queue row (click or Enter): the file's name, and its
+// whole path where it lies now (an inbox file's relative to the inbox: done/…, failed/…),
 // the data's as-of, the level with its target from the active rules, the rule that
 // decided and the facts it decided on, a clean error, the request's audit timeline,
 // the snapshot, and Retry only where a retry can help, with what happened after.
@@ -11,6 +12,7 @@ import {
   type ProcessingJob,
 } from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
+import { useInbox } from '../state/inbox.ts';
 import { useRequests, asOfOf } from '../state/requests.ts';
 import { snapshotRemoved, useAudit } from '../state/use-audit.ts';
 import { useLevelPolicy, lateWords } from '../state/levels.ts';
@@ -46,6 +48,33 @@ function useBytesKept(job: ProcessingJob): boolean | null {
     };
   }, [client, ask, key, job.id]);
   return ask && answer?.key === key ? answer.kept : null;
+}
+
+/**
+ * Where the job's file lies now, whole: the inbox moves it (processing/ → done/ or failed/)
+ * after the job's last event, so it is asked again (jobs:get) as the job or the inbox's
+ * folders change. An inbox file is named relative to the inbox (`done/burst/x/a.csv`).
+ */
+function useFileNow(job: ProcessingJob): { shown: string; whole: string } {
+  const client = useApp((s) => s.client);
+  const inbox = useInbox((s) => s.status);
+  const [now, setNow] = useState<{ id: string; file: string } | null>(null);
+  const key = `${job.revision} ${inbox?.dir} ${inbox?.counts.processing} ${inbox?.counts.done} ${inbox?.counts.failed}`;
+  useEffect(() => {
+    if (!client) return;
+    let live = true;
+    void client.call('jobs:get', { id: job.id }).then((r) => {
+      if (live && r.ok) setNow({ id: job.id, file: r.value.job.file });
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, key, job.id]);
+  const whole = now?.id === job.id ? now.file : job.file;
+  const dir = inbox?.dir;
+  const sep = dir?.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  const shown = dir && whole.startsWith(dir + sep) ? whole.slice(dir.length + 1) : whole;
+  return { shown, whole };
 }
 
 function Actions({ job }: { job: ProcessingJob }) {
@@ -128,6 +157,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
   const audit = useAudit(job.request_id, 500);
   const heading = useRef<HTMLHeadingElement>(null);
   const now = useDataNow(1000);
+  const file = useFileNow(job);
 
   useEffect(() => {
     if (client) useRequests.getState().want(client, [job.request_id]);
@@ -179,6 +209,15 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         </button>
       </div>
       <dl className="props">
+        <dt>File</dt>
+        <dd
+          className="drawer-path"
+          data-testid="drawer-file"
+          title={file.shown === file.whole ? undefined : file.whole}
+        >
+          {file.shown}
+          {file.shown !== file.whole && <span className="muted"> in the inbox</span>}
+        </dd>
         <dt>Underlying</dt>
         <dd className="underlying">{job.underlying ?? '—'}</dd>
         <dt>As of</dt>

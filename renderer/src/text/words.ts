@@ -19,3 +19,14 @@ export function heldText(held: Pick<HeldFiles, 'count' | 'reason'>, retryAt: str
   const reason = withoutDuckDb(held.reason).replace(/[.\s]+$/, '');
   return `${plural(held.count, 'file')} held in the inbox, not failed: ${reason}. Tried again from ${retryAt}.`;
 }
+
+/**
+ * The inbox's failed files, told apart: those with a job (the Queue lists them) and those
+ * the inbox refused itself ("6 jobs, 4 refused by the inbox"); empty when it refused none.
+ */
+export function failedSplit(s: { counts: { failed: number }; refused: { count: number } }): string {
+  const refused = s.refused.count;
+  if (!refused) return '';
+  const jobs = Math.max(s.counts.failed - refused, 0);
+  return `${plural(jobs, 'job')}, ${refused.toLocaleString('en-US')} refused by the inbox`;
+}

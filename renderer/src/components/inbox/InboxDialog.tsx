@@ -12,7 +12,7 @@ import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
 import { localStamp } from '../../text/time.ts';
-import { heldText, plural } from '../../text/words.ts';
+import { failedSplit, heldText, plural } from '../../text/words.ts';
 import { ErrorLine } from '../common.tsx';
 import { Modal } from '../Modal.tsx';
 
@@ -66,6 +66,11 @@ function FolderRow({
       </th>
       <td className="num" data-testid={`inbox-count-${k}`}>
         {int(count)}
+        {k === 'failed' && s.refused.count > 0 && (
+          <div className="muted small" data-testid="inbox-failed-split">
+            {failedSplit(s)}
+          </div>
+        )}
       </td>
       <td className="mono path-cell">{path}</td>
       <td className="actions">
@@ -177,6 +182,40 @@ function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
   );
 }
 
+/**
+ * The failed files the inbox refused itself (no job: the Queue does not list them), the
+ * newest few with the reason from each note, readable in a browser tab too.
+ */
+function Refused({ s }: { s: InboxStatus }) {
+  const { count, recent } = s.refused;
+  if (!count) return null;
+  return (
+    <section
+      className="inbox-refused"
+      data-testid="inbox-refused"
+      aria-labelledby="inbox-refused-title"
+    >
+      <h3 id="inbox-refused-title" className="small">
+        Refused by the inbox: {plural(count, 'file')}
+        {count > recent.length && <span className="muted"> (the newest {int(recent.length)})</span>}
+      </h3>
+      <p className="muted small">
+        Not taken as jobs, so the Queue does not list them: each lies in failed/ beside its
+        .reason.txt. Fix what it says and drop it in again.
+      </p>
+      <ul className="refused-list">
+        {recent.map((r) => (
+          <li key={r.file} data-testid="inbox-refused-file">
+            <span className="mono path-cell">failed/{r.file}</span>{' '}
+            <span className="muted small">{localStamp(r.at)}</span>
+            <div className="refused-reason">{r.reason}</div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** How often the dialog asks again while files lie in the folder watched before (unwatched). */
 const LEFT_BEHIND_EVERY_MS = 2000;
 
@@ -228,6 +267,7 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
               ))}
             </tbody>
           </table>
+          <Refused s={status} />
           {status.held && (
             <p className="banner paused inbox-note" role="status" data-testid="inbox-held">
               {heldText(status.held, localStamp(status.held.retry_at))}

@@ -9,7 +9,7 @@ import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
 import { localClock } from '../../text/time.ts';
-import { heldText } from '../../text/words.ts';
+import { failedSplit, heldText } from '../../text/words.ts';
 import { InboxDialog } from './InboxDialog.tsx';
 
 export function InboxStatus() {
@@ -29,7 +29,7 @@ export function InboxStatus() {
         title={
           status.problem
             ? `${status.problem} Click to open the inbox.`
-            : `${status.dir}${status.watching ? '' : ' (not watched)'}: open the inbox`
+            : `${status.dir}${status.watching ? '' : ' (not watched)'}${status.refused.count ? `; failed ${int(status.counts.failed)}: ${failedSplit(status)}` : ''}: open the inbox`
         }
         onClick={() => setOpen(true)}
       >

@@ -213,14 +213,15 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
     {
       id: 'file',
       label: 'File',
-      title: 'The file’s name (the drawer shows it whole)',
+      title: 'The file’s name (its whole path in the tooltip and the drawer)',
       width: 160,
       min: 140,
       flex: true,
       className: 'c-file',
       sort: compareBy((j) => basename(j.file).toLowerCase()),
       cell: (j) => basename(j.file),
-      title_of: (j) => basename(j.file),
+      // Two files of one name (burst/x/a.csv, burst/y/a.csv) are told apart by their path.
+      title_of: (j) => j.file,
     },
     {
       id: 'underlying',

@@ -1,0 +1,100 @@
+// The inbox's failed files in the window. Files the inbox refused itself (a symbolic link,
+// a folder whose name names no source) lay in failed/ with no job: the status bar and the
+// dialog said "failed 3" while the Queue listed one failed job, and a browser tab offered
+// only "Copy path" to learn why. The dialog now says which failed files have a job and
+// which were refused, and lists the refusals, each with its reason. And two files of one
+// name from two folders gave identical Queue rows and drawers: the row's tooltip now has
+// the file's whole path, and the drawer where it lies now (relative to the inbox).
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  axe,
+  chainFile,
+  goTo,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  SMALL,
+  WIDE,
+  type Desk,
+} from './harness.ts';
+
+let desk: Desk;
+beforeAll(async () => {
+  if (haveChromium) desk = await openDesk({ workers: 1, watchInbox: true });
+}, 120_000);
+afterAll(() => desk?.close());
+
+describe.skipIf(!haveChromium)('the inbox’s failed files, in the window', () => {
+  it('lists the files the inbox refused itself, with their reasons, apart from failed jobs', async () => {
+    const { page, te } = desk;
+    const inbox = te.engine.config.inbox;
+    writeFileSync(join(inbox, 'empty.csv'), '');
+    symlinkSync(chainFile(desk.fixtures, 'outside.csv', 3), join(inbox, 'link.csv'));
+    mkdirSync(join(inbox, 'acme '));
+    chainFile(join(inbox, 'acme '), 'a.csv', 4);
+    await poll(() => page.getByTestId('status-inbox-failed').textContent()).toBe('3');
+    expect(await page.getByTestId('status-inbox').getAttribute('title')).toContain(
+      'failed 3: 1 job, 2 refused by the inbox',
+    );
+    await page.getByTestId('status-inbox').click();
+    const dialog = page.getByTestId('inbox-dialog');
+    await poll(() => dialog.getByTestId('inbox-failed-split').innerText()).toBe(
+      '1 job, 2 refused by the inbox',
+    );
+    const refused = dialog.getByTestId('inbox-refused-file');
+    expect(await refused.count()).toBe(2);
+    expect(await refused.nth(0).innerText()).toMatch(
+      /^failed\/acme \/a\.csv .*\nINVALID_REQUEST: the inbox folder "acme " cannot name a source/,
+    );
+    expect(await refused.nth(1).innerText()).toMatch(
+      /^failed\/link\.csv .*\nNOT_A_FILE: link\.csv is a symbolic link/,
+    );
+    for (const [size, name] of [
+      [WIDE, 'inbox-refused-1440'],
+      [SMALL, 'inbox-refused-1024'],
+    ] as const) {
+      await page.setViewportSize(size);
+      await shot(page, name);
+      expect(serious(await axe(page, `inbox refused ${size.width}`))).toEqual([]);
+    }
+    await page.setViewportSize(WIDE);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    expect(desk.problems).toEqual([]);
+  });
+
+  it('tells two files of one name apart: the row’s tooltip and the drawer give their paths', async () => {
+    const { page, te } = desk;
+    const inbox = te.engine.config.inbox;
+    mkdirSync(join(inbox, 'burst', 'x'), { recursive: true });
+    mkdirSync(join(inbox, 'burst', 'y'), { recursive: true });
+    chainFile(join(inbox, 'burst', 'x'), 'same-0.csv', 11, { underlying: 'XXX' });
+    chainFile(join(inbox, 'burst', 'y'), 'same-0.csv', 12, { underlying: 'YYY' });
+    await poll(() => page.getByTestId('status-inbox-done').textContent()).toBe('2');
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=all]').click();
+    const cells = page.locator('[data-testid=job-row] .c-file', { hasText: 'same-0.csv' });
+    await poll(() => cells.count()).toBe(2);
+    const titles = await Promise.all([0, 1].map((i) => cells.nth(i).getAttribute('title')));
+    // Its whole path: where the job's row last named it (processing/ or done/).
+    expect(titles.map((t) => t?.replace(/^.*\/(processing|done)\//, '')).sort()).toEqual([
+      'burst/x/same-0.csv',
+      'burst/y/same-0.csv',
+    ]);
+    expect(titles.every((t) => t?.startsWith(inbox + '/'))).toBe(true);
+    const row = page.locator('[data-testid=job-row]', {
+      has: page.locator('.c-file[title*="/burst/y/"]'),
+    });
+    await row.click();
+    const file = page.getByTestId('drawer-file');
+    // Where it lies now, relative to the inbox (the job's row was written before it moved).
+    await poll(() => file.innerText()).toBe('done/burst/y/same-0.csv in the inbox');
+    expect(await file.getAttribute('title')).toBe(join(inbox, 'done', 'burst', 'y', 'same-0.csv'));
+    await shot(page, 'drawer-inbox-path');
+    expect(serious(await axe(page, 'drawer inbox path'))).toEqual([]);
+    expect(desk.problems).toEqual([]);
+  });
+});
