@@ -17,6 +17,34 @@ afterAll(() => {
 });
 
 describe('gex-desk inbox', () => {
+  it('says which failed files have a job and which the inbox refused, with their reasons', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const env = { GEX_DESK_CONFIG: join(dir, 'config.json') };
+    writeFileSync(env.GEX_DESK_CONFIG, '{}\n');
+    const inbox = join(dir, 'in');
+    const set = await runCli(['inbox', 'set', inbox, ...args], { env });
+    expect(set.code, set.stderr).toBe(0);
+    // As the inbox leaves them: a job's failed file, and one refused at its door (no job).
+    const failed = join(inbox, 'failed');
+    writeFileSync(join(failed, 'empty.csv'), '');
+    writeFileSync(
+      join(failed, 'empty.csv.reason.txt'),
+      'EMPTY_FILE: empty.csv is empty\njob: 0b5e\nfile: empty.csv\n',
+    );
+    writeFileSync(join(failed, 'link.csv'), 'x');
+    writeFileSync(
+      join(failed, 'link.csv.reason.txt'),
+      'NOT_A_FILE: link.csv is a symbolic link; the inbox takes only regular files (copy the file itself in)\nfile: link.csv\n',
+    );
+    const shown = await runCli(['inbox', ...args], { env });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`  failed     2  ${failed}  (1 job, 1 refused by the inbox)\n`);
+    expect(shown.stdout).toContain(
+      '    refused link.csv: NOT_A_FILE: link.csv is a symbolic link; the inbox takes only regular files (copy the file itself in)\n',
+    );
+  });
+
   it('alone: the folders and their counts, not watched; inbox set keeps another folder', async () => {
     const { dir, args } = cliHome();
     dirs.push(dir);

@@ -56,6 +56,7 @@ describe('the inbox from the app', () => {
       done: join(dir, 'done'),
       failed: join(dir, 'failed'),
       counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
+      refused: { count: 0, recent: [] },
       held: null,
       problem: null,
       left_behind: null,
