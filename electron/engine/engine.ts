@@ -23,6 +23,7 @@ import { ArrivalWriter } from './intake/arrival-writer.ts';
 import { createDecideJob } from './intake/decide.ts';
 import { InboxControl, ownPaths } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
+import { SameFileTurns } from './intake/same-file.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { retryBytesKept, retryClaim } from './intake/retry-claim.ts';
 import { jobNamed } from './jobs/repository.ts';
@@ -179,6 +180,7 @@ async function start(
   // What arrivals are decided from that only the store knows, kept in memory from here on.
   const memory = runJobs ? await IntakeMemory.load(store, cfg.conventions) : null;
   const writer = new ArrivalWriter(store, announcer(events));
+  const turns = new SameFileTurns();
   if (pool && memory) {
     const { removed } = await stagedJobs.recover(store);
     if (removed > 0) log.info('staging.swept', { removed });
@@ -218,7 +220,7 @@ async function start(
       events,
       windowMs: cfg.latencyWindowMs,
       targets: () => rules.active.compiled.targets,
-      runJob: createRunJob({ ...stage, phases, runs }),
+      runJob: createRunJob({ ...stage, phases, runs, duplicateOf: (h) => memory.duplicateOf(h) }),
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
       claimRetry: (job) => retryClaim(job, stagedJobs, staging),
@@ -266,6 +268,7 @@ async function start(
       stagedJobs,
       memory,
       writer,
+      turns,
       conventions: cfg.conventions,
       limits: cfg.limits,
     };

@@ -207,6 +207,16 @@ export class IntakeMemory {
   }
 
   /**
+   * The snapshot a job of this content would be the duplicate of (stored under the engine's
+   * conventions and the current measures), or null: asked just before a run, so that a copy
+   * that waited for another run of its content ends as its duplicate without running again.
+   */
+  duplicateOf(hash: string): string | null {
+    const stored = this.#stored(hash);
+    return stored && stored.measures_version >= MEASURES_VERSION ? stored.id : null;
+  }
+
+  /**
    * The snapshot of this content under the engine's conventions, else one stored before
    * conventions were recorded (not known: the duplicate of its content, as it was).
    */

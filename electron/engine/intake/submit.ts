@@ -33,6 +33,7 @@ import { readHead, type FileHead } from './cheap-facts.ts';
 import { levelBound } from './level-bound.ts';
 import type { IntakeMemory, RequestContext } from './memory.ts';
 import type { StagedJobs } from './staged-jobs.ts';
+import type { SameFileTurn, SameFileTurns } from './same-file.ts';
 import type { Staged, Staging } from './staging.ts';
 
 export interface IntakeDeps {
@@ -43,6 +44,8 @@ export interface IntakeDeps {
   stagedJobs: StagedJobs;
   memory: IntakeMemory;
   writer: ArrivalWriter;
+  /** The same path submitted twice is captured and written in submission order (same-file.ts). */
+  turns: SameFileTurns;
   conventions: GexConventions;
   limits: ReadLimits;
   /** Hands a stored job (queued or deciding) to the scheduler, with the row as stored. */
@@ -85,14 +88,17 @@ export async function submit(
   // Lower work is held back from the request's coming in, whenever it arrived.
   const ticket = deps.arriving(receivedMs, req.requested_priority ?? null);
   deps.memory.noteArrival(a.request_id, a.arrivedMs);
+  // Its place among the submissions of the same file, taken before anything is awaited.
+  const turn = deps.turns.enter(a.read);
   let waits = false;
   try {
-    const r = await admit(deps, a, ticket);
+    const r = await admit(deps, a, ticket, turn);
     waits = r.ok && (r.value.status === 'queued' || r.value.status === 'deciding');
     return r;
   } finally {
     // Only a request that waits for its read or its run may still bring a total.
     if (!waits) deps.memory.noteSettled(a.request_id);
+    turn.done();
     ticket.done();
   }
 }
@@ -101,6 +107,7 @@ async function admit(
   deps: IntakeDeps,
   a: Arrival,
   ticket: ArrivalTicket,
+  turn: SameFileTurn,
 ): Promise<Result<SubmitAck>> {
   const req = a.request;
   // The level known before the capture (requested, or the rules' bound on the file's
@@ -112,6 +119,9 @@ async function admit(
     ticket.read();
     ticket.level(bound);
   }
+  // The same file submitted before (at this level or higher) is captured and written first.
+  turn.level(bound);
+  await turn.wait();
   let readStartedMs = 0;
   const started = () => {
     readStartedMs = performance.now();

@@ -53,13 +53,16 @@ export class ReadyQueue {
     return undefined;
   }
 
-  /** The first due row of the highest level whose rank is at most `maxRank` (0 = CRITICAL only). */
-  next(nowMs: number, maxRank: number): QueuedRow | undefined {
+  /**
+   * The first due row of the highest level whose rank is at most `maxRank` (0 = CRITICAL
+   * only), passing over the rows `held` says wait (a copy behind a run of its content).
+   */
+  next(nowMs: number, maxRank: number, held?: (r: QueuedRow) => boolean): QueuedRow | undefined {
     for (const level of PRIORITY_LEVELS) {
       if (levelRank(level) > maxRank) break;
       const row = this.#lists
         .get(level)!
-        .find((r) => r.notBeforeMs === null || r.notBeforeMs <= nowMs);
+        .find((r) => (r.notBeforeMs === null || r.notBeforeMs <= nowMs) && !held?.(r));
       if (row) return row;
     }
     return undefined;

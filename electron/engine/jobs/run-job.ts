@@ -31,6 +31,12 @@ export interface RunJobDeps {
   dataDir: string;
   conventions: GexConventions;
   limits: ReadLimits;
+  /**
+   * The stored snapshot a job of this content is the duplicate of, if any (IntakeMemory): a
+   * copy that waited for another request's run of the same content ends as its duplicate
+   * instead of running the pipeline again.
+   */
+  duplicateOf?: (contentHash: string) => string | null;
 }
 
 export function createRunJob(deps: RunJobDeps): RunJob {
@@ -42,6 +48,15 @@ export function createRunJob(deps: RunJobDeps): RunJob {
         `${job.file}: nothing of this request is staged any more (it could not be read when it arrived, or its bytes were kept for a retry and have expired); submit the file again`,
         { file: job.file },
       );
+    // Its content was stored while it waited (the scheduler holds a copy behind a run of the
+    // same content): that snapshot is its answer, and the pipeline is not run again.
+    const stored = deps.duplicateOf?.(job.content_hash) ?? null;
+    if (stored)
+      return ok({
+        status: 'duplicate',
+        snapshot_id: stored,
+        note: 'its content was stored while it waited; not run again',
+      });
     // The job's id names its snapshot, so a run repeated after a crash rewrites the
     // same Parquet file instead of leaving an orphan beside the new one.
     const input = {

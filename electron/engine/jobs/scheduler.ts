@@ -359,7 +359,8 @@ export class Scheduler {
       for (const r of this.#inService.values()) if (!r.released) busy++;
       // Up to `size` at once of any level; the spare workers only for CRITICAL work.
       const maxRank = busy < this.#pool.size ? 3 : busy < this.#pool.workers ? 0 : -1;
-      const row = maxRank >= 0 ? this.#ready.next(now, maxRank) : undefined;
+      const held = this.#heldBehindRuns();
+      const row = maxRank >= 0 ? this.#ready.next(now, maxRank, held) : undefined;
       // A higher-level request still on its way in goes first: the worker waits for it.
       if (row && levelRank(row.level) > this.#arriving.bestRank(now)) break;
       if (row) {
@@ -378,7 +379,7 @@ export class Scheduler {
    * charged. Facts reads are short and never preempted. True when a worker was freed.
    */
   #preemptOne(now: number): boolean {
-    if (!this.#preempt || !this.#ready.next(now, 0)) return false;
+    if (!this.#preempt || !this.#ready.next(now, 0, this.#heldBehindRuns())) return false;
     let victim: InService | undefined;
     for (const r of this.#inService.values()) {
       if (r.released || r.row.phase !== 'run' || r.row.level === 'CRITICAL') continue;
@@ -389,6 +390,32 @@ export class Scheduler {
     victim.released = true;
     victim.ac.abort('preempt' satisfies StopReason);
     return true;
+  }
+
+  /**
+   * The same content twice: a run waits while another job of its content runs (or stores)
+   * at its level or higher, and then ends as that one's duplicate without running again
+   * (run-job.ts), or runs if that one did not store it (failed, cancelled, back in the
+   * queue). A copy of a HIGHER level than the run in service does not wait for it
+   * (docs/scheduler.md, "The same content twice").
+   */
+  #heldBehindRuns(): ((r: repo.QueuedRow) => boolean) | undefined {
+    let running: Map<string, number> | undefined;
+    for (const s of this.#inService.values()) {
+      const hash = s.row.job.content_hash;
+      // A run being stopped (preempted, cancelled, shut down) will store nothing.
+      if (s.row.phase !== 'run' || hash === null || s.ac.signal.aborted) continue;
+      running ??= new Map();
+      running.set(hash, Math.min(running.get(hash) ?? 3, levelRank(s.row.level)));
+    }
+    if (!running) return undefined;
+    const by = running;
+    return (r) => {
+      const hash = r.job.content_hash;
+      if (r.phase !== 'run' || hash === null) return false;
+      const rank = by.get(hash);
+      return rank !== undefined && rank <= levelRank(r.level);
+    };
   }
 
   /** Wakes the dispatcher when the earliest retry backoff or arrival hold ends. */

@@ -22,7 +22,12 @@ import * as repo from './repository.ts';
 
 /** Runs inside the transaction of a job's final state (the engine counts the source's record there). */
 export type Finalize = (tx: Tx, job: ProcessingJob) => Promise<void>;
-export type JobOutcome = { status: 'completed' | 'duplicate'; snapshot_id: string };
+export type JobOutcome = {
+  status: 'completed' | 'duplicate';
+  snapshot_id: string;
+  /** Said in its `completed` entry: why it ended so (a copy that waited for another's run). */
+  note?: string;
+};
 /** A completion written in the runner's transaction: the row as written, and what to announce after the commit. */
 export type Completion = { job: ProcessingJob; entries: AuditEntry[] };
 
@@ -197,7 +202,7 @@ export class Transitions {
     return jobAudit(
       job,
       'completed',
-      `${outcome.status}: snapshot ${outcome.snapshot_id}`,
+      `${outcome.status}: snapshot ${outcome.snapshot_id}${outcome.note ? ` (${outcome.note})` : ''}`,
       this.#at(),
     );
   }
