@@ -160,7 +160,7 @@ describe('gex-desk rules whatif', () => {
   );
 
   it(
-    'keeps requests whose files were never read (a duplicate, a failed file) out of the changes: never `to.priority` null, said apart as "may change" with their range',
+    'keeps requests whose files were never read (a failed file) out of the changes, and decides a duplicate from its snapshot: never `to.priority` null, said apart as "may change" with their range',
     { timeout: 120_000 },
     async () => {
       const { dir, args } = await cliStore();
@@ -171,10 +171,12 @@ describe('gex-desk rules whatif', () => {
       const more = await runCli(['ingest', SPX, META, truncated, '--json', ...args], { home });
       expect(first.lines.map((l) => l.status)).toEqual(['completed']);
       expect(more.lines.map((l) => l.status)).toEqual(['duplicate', 'completed', 'failed']);
-      // The first SPX file was read before its level was decided; the duplicate and the
-      // cut file never were (META may be either, as the engine's timing has it).
+      // The first SPX file was read before its level was decided; the duplicate's facts are
+      // its snapshot's (compared with the first, which arrived before it); the cut file was
+      // never read (META may be either, as the engine's timing has it).
       const readFirst = String(first.lines[0]!.request_id);
-      const neverRead = [more.lines[0]!, more.lines[2]!].map((l) => String(l.request_id));
+      const duplicate = String(more.lines[0]!.request_id);
+      const neverRead = [String(more.lines[2]!.request_id)];
       // The active rules with "fresh" data up to 1e9 s old: the old samples become fresh.
       const shown = await runCli(['rules', 'show', ...args], { home });
       const edited = join(dir, 'rules2.json');
@@ -190,7 +192,7 @@ describe('gex-desk rules whatif', () => {
       const ids = (s: string) => [...s.matchAll(/^([0-9a-f-]{36}) /gm)].map((m) => m[1]!);
       const moved = ids(changes!);
       const undetermined = ids(apart!);
-      expect(moved).toContain(readFirst);
+      expect(moved).toEqual(expect.arrayContaining([readFirst, duplicate]));
       expect(undetermined).toEqual(expect.arrayContaining(neverRead));
       expect(moved.filter((id) => undetermined.includes(id))).toEqual([]);
       expect(changes).toContain(
