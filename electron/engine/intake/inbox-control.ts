@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { countUnder, folderProblem, Inbox, waitingFiles } from './inbox.ts';
+import { countUnder, deepProblem, folderProblem, Inbox, waitingFiles } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { refusedFiles } from './inbox-refused.ts';
 
@@ -220,13 +220,15 @@ export class InboxControl {
 
   /**
    * A one-shot command watches nothing: what an engine would say of the folder, so that
-   * `gex-desk inbox` without the app says it as the app does.
+   * `gex-desk inbox` without the app says it as the app does: the folder's problem, else
+   * the files dropped too deep to be taken (what only a try to move them tells, files it may
+   * not move, is the watching inbox's to say).
    */
   #unwatchedProblem(): string | null {
     if (this.#opts.watch) return null;
     const own = this.#ownFiles(this.#dir);
     if (own) return `${own} An engine takes nothing from it until another folder is chosen.`;
-    return folderProblem(this.#dir);
+    return folderProblem(this.#dir) ?? deepProblem(this.#dir);
   }
 
   /** Why `dir` cannot be the inbox, when it holds GEX Desk's own files or lies in them. */

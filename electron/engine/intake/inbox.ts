@@ -28,7 +28,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import type { HeldFiles, SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
@@ -92,24 +92,48 @@ interface Hold {
 }
 
 /**
- * Names never taken: dotfiles, files still being downloaded or written (`*.part`,
- * `*.partial`, `*.crdownload`, `*.download`, `*.tmp`), an Office lock file (`~$book.xlsx`),
- * editor backups and autosaves (`book.csv~`, `#book.csv#`),
- * the folder files of Windows (`Thumbs.db`, `desktop.ini`) and the inbox's own reason
- * notes (`*.reason.txt`: a failed/ folder dropped in again brings them; in failed/ they
- * are told from the failed files by that name).
+ * The endings a download or transfer is written under until it is complete and renamed to
+ * its name (each documented by its tool): Firefox and Transmission `*.part`, Chrome and
+ * Edge `*.crdownload`, Safari `*.download` (a folder bundle on macOS: its files are not
+ * looked into either), Opera `*.opdownload`, Internet Explorer, old Edge and some FTP
+ * clients `*.partial`, WinSCP `*.filepart` (its default for files over 100 KB: left behind
+ * by an interrupted upload, which it resumes), qBittorrent `*.!qB`, µTorrent `*.!ut`,
+ * BitComet `*.bc!`, Resilio Sync `*.!sync`; and aria2's control file `*.aria2`, which lies
+ * beside the file it downloads in place until the download is complete.
  */
-const IGNORED =
-  /(^\.)|(^~\$)|(~$)|(^#.*#$)|(\.(part|partial|crdownload|download|tmp)$)|(^(thumbs\.db|desktop\.ini)$)|(\.reason\.txt$)/i;
-/** The endings a browser downloads a file under before renaming it to its name. */
-const PARTIAL_ENDINGS = ['.part', '.partial', '.crdownload', '.download'];
+const PARTIAL_ENDINGS = [
+  '.part',
+  '.crdownload',
+  '.download',
+  '.opdownload',
+  '.partial',
+  '.filepart',
+  '.!qB',
+  '.!ut',
+  '.bc!',
+  '.!sync',
+  '.aria2',
+];
 /**
- * Whether `name` is the place a browser holds while it downloads beside it: Firefox reserves
- * the final name with an empty file and downloads into `<name>.part`, then renames over it
- * (the empty file taken would fail as EMPTY_FILE, and the download be taken again).
+ * Names never taken: dotfiles, files still being downloaded or written (PARTIAL_ENDINGS,
+ * `*.tmp`), an Office lock file (`~$book.xlsx`), editor backups and autosaves (`book.csv~`,
+ * `#book.csv#`), the folder files of Windows (`Thumbs.db`, `desktop.ini`) and the inbox's
+ * own reason notes (`*.reason.txt`: a failed/ folder dropped in again brings them; in
+ * failed/ they are told from the failed files by that name). A folder so named is not
+ * looked into (Safari's `*.download` bundle).
  */
-const downloading = (name: string, names: Set<string>): boolean =>
-  PARTIAL_ENDINGS.some((end) => names.has(name + end));
+const IGNORED = new RegExp(
+  `(^\\.)|(^~\\$)|(~$)|(^#.*#$)|(\\.tmp$)|(^(thumbs\\.db|desktop\\.ini)$)|(\\.reason\\.txt$)|((${PARTIAL_ENDINGS.map((e) => e.replace(/[.!]/g, '\\$&')).join('|')})$)`,
+  'i',
+);
+/**
+ * Whether `name` is the place a download holds while it is written beside it: Firefox
+ * reserves the final name with an empty file and downloads into `<name>.part`, then renames
+ * over it (the empty file taken would fail as EMPTY_FILE, and the download be taken again);
+ * aria2 writes the file itself beside its `<name>.aria2`.
+ */
+const downloading = (name: string, lowerNames: Set<string>): boolean =>
+  PARTIAL_ENDINGS.some((end) => lowerNames.has((name + end).toLowerCase()));
 /** The inbox's own folders, at its top level. */
 const OWN = new Set(['processing', 'done', 'failed']);
 /** The longest wait before a held file is tried again. */
@@ -119,11 +143,42 @@ const READ_ONLY = 'read-only file system';
 /** How deep into dropped folders files are looked for. */
 const MAX_DEPTH = 8;
 
+/** The longest file name, in bytes, that file systems take (ext4, XFS, APFS, tmpfs: 255). */
+export const NAME_MAX = 255;
+/** What a failed file's note adds to its name. */
+const NOTE_ENDING = '.reason.txt';
+/** Extensions longer than this are a dot late in a long name: cut as part of the stem. */
+const EXT_MAX = 16;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * `base` with `suffix` before its extension (`a.csv`, `-1` → `a-1.csv`), in at most `max`
+ * bytes of UTF-8: the stem is shortened at a character's end (a letter keeps its accents),
+ * the extension kept. A name of 250 bytes has no room for `.reason.txt` or `-1` beside it
+ * (ENAMETOOLONG): its failed file went without its note, its move to done/ never happened.
+ */
+export function fitName(base: string, suffix: string, max: number): string {
+  const whole = extname(base);
+  const ext = Buffer.byteLength(whole) <= EXT_MAX ? whole : '';
+  const stem = base.slice(0, base.length - ext.length);
+  if (Buffer.byteLength(stem + suffix + ext) <= max) return stem + suffix + ext;
+  let room = max - Buffer.byteLength(suffix + ext);
+  let cut = '';
+  for (const { segment } of graphemes.segment(stem)) {
+    room -= Buffer.byteLength(segment);
+    if (room < 0) break;
+    cut += segment;
+  }
+  return cut + suffix + ext;
+}
+
 /** An errno in a few words: "permission denied", "in use by another program", or its code. */
 function errnoWords(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'EPERM' || code === 'EACCES') return 'permission denied';
   if (code === 'EBUSY') return 'in use by another program';
+  if (code === 'ENAMETOOLONG') return 'a name too long for the file system';
+  if (code === 'ENOTDIR') return 'a file lies where a folder is needed';
   return code ?? (e instanceof Error ? e.message : String(e));
 }
 
@@ -150,7 +205,8 @@ function lexists(path: string): boolean {
  * A failed file's note: the error, then one "key: value" line each for a script (the
  * message already says the line and field in words). The engine's message names the file
  * where it was read (`path`, in processing/): the note names it where it is going
- * (`target`), beside the note, as `file:` does (its name in failed/, suffix and all).
+ * (`target`), beside the note, as `file:` does (its name in failed/, suffix and all);
+ * `dropped_as:` the name it came in with, when that was too long to keep beside its note.
  */
 function reasonNote(
   error: AppError,
@@ -158,6 +214,7 @@ function reasonNote(
   target: string,
   dir: string,
   jobId: string | null,
+  droppedAs: string | null = null,
 ): string {
   const message = error.message.split(path).join(target);
   const fields: [string, string | number | undefined | null][] = [
@@ -165,6 +222,7 @@ function reasonNote(
     ['field', error.field],
     ['job', jobId],
     ['file', relative(dir, target)],
+    ['dropped_as', droppedAs],
   ];
   return [
     `${error.code}: ${message}`,
@@ -270,7 +328,7 @@ export function waitingFiles(
   const out: string[] = [];
   const walk = (folder: string, rel: string, depth: number): void => {
     const entries = depth === 0 ? readdirSync(folder, { withFileTypes: true }) : entriesOf(folder);
-    const names = new Set(entries.map((e) => e.name));
+    const names = new Set(entries.map((e) => e.name.toLowerCase()));
     for (const e of entries) {
       if (out.length >= limit) return;
       if (IGNORED.test(e.name) || downloading(e.name, names)) continue;
@@ -288,6 +346,40 @@ export function waitingFiles(
   return out;
 }
 
+/** Files in folders deeper than MAX_DEPTH (never taken): how many, and the first folder. */
+interface TooDeep {
+  count: number;
+  first: string;
+}
+
+/** What the folders `deep` (waitingFiles' `onTooDeep`, relative to `dir`) hold; null when no file. */
+function tooDeepOf(dir: string, deep: string[]): TooDeep | null {
+  const count = deep.reduce((n, f) => n + countUnder(join(dir, f)), 0);
+  return count ? { count, first: [...deep].sort()[0]! } : null;
+}
+
+/** Files dropped too deep to be taken, in words; null when none. */
+function deepWords(dir: string, deep: TooDeep | null): string | null {
+  if (!deep) return null;
+  const files = deep.count === 1 ? '1 file lies' : `${deep.count} files lie`;
+  return `${files} more than ${MAX_DEPTH} folders deep in the inbox ${dir} (in ${join(dir, deep.first)}${deep.count > 1 ? ', …' : ''}) and will not be taken: the inbox looks ${MAX_DEPTH} folders deep at most. Move them up into a shallower folder.`;
+}
+
+/**
+ * The files of `dir` that lie too deep to be taken, in words, as a watching inbox says it
+ * (a one-shot command watches nothing: `gex-desk inbox` says it all the same); null when
+ * none, or when the folder cannot be read (folderProblem says that).
+ */
+export function deepProblem(dir: string): string | null {
+  const deep: string[] = [];
+  try {
+    waitingFiles(dir, undefined, Infinity, (f) => void deep.push(f));
+  } catch {
+    return null;
+  }
+  return deepWords(resolve(dir), tooDeepOf(dir, deep));
+}
+
 /** The source of the files dropped straight into an inbox. */
 export const INBOX_SOURCE = 'inbox';
 
@@ -302,7 +394,8 @@ export const INBOX_SOURCE = 'inbox';
  * is — blank, white space at either end (" acme" would look like "acme"), control or
  * format characters (an escape sequence, U+202E turning "vendor‮LIAF" into "vendorFAIL",
  * a zero-width space making a look-alike) — names no source: its files are refused
- * (INVALID_REQUEST, into failed/ with the reason), for the folder to be renamed.
+ * (INVALID_REQUEST, into failed/ with the reason), for the folder to be renamed. The name is
+ * taken in Unicode's composed form (NFC): a decomposed "Zürich" is the same source.
  */
 export function inboxSourceOf(processingDir: string, file: string): Result<string> {
   const parts = relative(processingDir, file).split(sep);
@@ -316,7 +409,10 @@ export function inboxSourceOf(processingDir: string, file: string): Result<strin
         : folder.trim() !== folder
           ? 'begins or ends with white space'
           : null;
-  if (!why) return ok(`${INBOX_SOURCE}/${folder}`);
+  // One name however its letters were encoded: macOS (HFS+) and copies from it write
+  // "Zürich" decomposed (u + U+0308), Windows and Linux composed; the two folders, looking
+  // the same, made two sources with a reliability and an override each (G4 split).
+  if (!why) return ok(`${INBOX_SOURCE}/${folder.normalize('NFC')}`);
   return err(
     'INVALID_REQUEST',
     `the inbox folder "${visible(folder)}" cannot name a source: its name ${why}. Rename the folder (letters, digits, - and _ read best) and drop the file in again.`,
@@ -343,7 +439,7 @@ export class Inbox {
   /** Files found complete that could not be moved into processing/, and why. */
   #stuck = new Map<string, string>();
   /** Files in folders deeper than MAX_DEPTH at the last poll (never taken): how many, and the first folder. */
-  #tooDeep: { count: number; first: string } | null = null;
+  #tooDeep: TooDeep | null = null;
   /** Whether processing/, done/ and failed/ are made. */
   #ready = false;
   /** Held files by their path relative to the inbox. */
@@ -352,6 +448,12 @@ export class Inbox {
   #finishing = new Set<string>();
   /** Files of processing/ whose jobs ended while the inbox was gone: moved once it is back. */
   #unsettled = new Map<string, { error: AppError | null; jobId: string | null }>();
+  /**
+   * Files of processing/ whose job ended but that could not be moved to done/ or failed/
+   * (the inbox there), and why: said as the inbox's problem until moved (tried again at the
+   * next start), never left unsaid in processing/.
+   */
+  #unmoved = new Map<string, { to: string; why: string }>();
   /** Names in done/ and failed/ being moved to: no other file is given one meanwhile. */
   #reserved = new Set<string>();
   #stopped = false;
@@ -424,19 +526,26 @@ export class Inbox {
   get problem(): string | null {
     if (this.#problem !== null) return this.#problem;
     const [first] = this.#stuck;
-    if (!first) return this.#deepProblem();
+    if (!first) return this.#unmovedProblem() ?? deepWords(this.dir, this.#tooDeep);
     // A share remounted read-only: no rights of the files' would help, the folder must change.
     if (first[1] === READ_ONLY) return unusable(this.dir, { code: 'EROFS' });
     const others = this.#stuck.size - 1;
     return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
   }
 
-  /** Files dropped too deep to be taken, in words; null when none. */
-  #deepProblem(): string | null {
-    const deep = this.#tooDeep;
-    if (!deep) return null;
-    const files = deep.count === 1 ? '1 file lies' : `${deep.count} files lie`;
-    return `${files} more than ${MAX_DEPTH} folders deep in the inbox ${this.dir} (in ${join(this.dir, deep.first)}${deep.count > 1 ? ', …' : ''}) and will not be taken: the inbox looks ${MAX_DEPTH} folders deep at most. Move them up into a shallower folder.`;
+  /** The first file of processing/ whose job ended that could not be moved, in words; null when none. */
+  #unmovedProblem(): string | null {
+    let first: [string, { to: string; why: string }] | null = null;
+    let count = 0;
+    for (const [path, u] of this.#unmoved) {
+      if (!existsSync(path)) continue; // moved by hand, or settled since
+      count++;
+      first ??= [path, u];
+    }
+    if (!first) return null;
+    const [path, { to, why }] = first;
+    const others = count - 1;
+    return `${relative(this.processingDir, path)}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in ${this.processingDir} could not be moved to ${to}/ once its job ended (${why}); its job names it where it lies. It is tried again at the next start; move it yourself meanwhile if need be.`;
   }
 
   /** The files held after a transient refusal and still in the inbox; null when none. */
@@ -576,14 +685,9 @@ export class Inbox {
     for (const name of [...this.#held.keys()])
       if (!present.has(name) && !this.#pending.has(join(this.processingDir, name)))
         this.#held.delete(name);
-    const tooDeep = deep.length
-      ? {
-          count: deep.reduce((n, f) => n + countUnder(join(this.dir, f)), 0),
-          first: deep.sort()[0]!,
-        }
-      : null;
+    const tooDeep = tooDeepOf(this.dir, deep);
     if (tooDeep?.count !== this.#tooDeep?.count || tooDeep?.first !== this.#tooDeep?.first) {
-      this.#tooDeep = tooDeep?.count ? tooDeep : null;
+      this.#tooDeep = tooDeep;
       this.#opts.onMoved?.();
     }
     if (files.length !== this.#waiting) {
@@ -744,7 +848,11 @@ export class Inbox {
       // The note before the file: a kill between the two leaves the file where it was, to be
       // settled again at the next start (which writes the note anew: #unique), never a
       // failed file without its note.
-      if (error) noted = this.#writeReason(reasonNote(error, path, target, dir, jobId), target);
+      if (error) {
+        const cut = fitName(basename(name), '', NAME_MAX - NOTE_ENDING.length) !== basename(name);
+        const note = reasonNote(error, path, target, dir, jobId, cut ? name : null);
+        noted = this.#writeReason(note, target);
+      }
       renameSync(path, target);
     } catch (e) {
       if (noted) removeQuietly(`${target}.reason.txt`); // left, a later file of its name replaces it
@@ -758,10 +866,15 @@ export class Inbox {
         this.#report('inbox.unreadable', unreadable(this.dir, e), e);
         return true;
       }
+      // Anything else (a name the file system refuses, a file where its folder should be):
+      // said, not left silently in processing/ with an ended job.
+      this.#unmoved.set(path, { to: error ? 'failed' : 'done', why: errnoWords(e) });
+      this.#opts.onMoved?.();
       return false;
     } finally {
       if (reserved) this.#reserved.delete(target);
     }
+    this.#unmoved.delete(path);
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
@@ -830,18 +943,21 @@ export class Inbox {
    * is free, and the note is written anew. `name` may hold folders (a file of a dropped
    * folder); they are made, and so is `dir` (processing/, done/, failed/), but only inside
    * an inbox that exists: a folder deleted or renamed (a share unmounted) is not made again
-   * in its place (see `unreadable`), the move fails (ENOENT).
+   * in its place (see `unreadable`), the move fails (ENOENT). A name is kept to NAME_MAX
+   * bytes (in failed/, with its note's ending): its stem shortened (fitName).
    */
   #unique(dir: string, name: string): string {
-    const ext = extname(name);
-    const stem = name.slice(0, name.length - ext.length);
+    const folder = dirname(name);
+    const base = basename(name);
     if (!existsSync(this.dir))
       throw Object.assign(new Error(`ENOENT: no such directory, ${this.dir}`), {
         code: 'ENOENT',
       });
-    makeDirs(dirname(join(dir, name)));
+    makeDirs(join(dir, folder));
+    // In failed/ the note `<name>.reason.txt` must fit beside the file too.
+    const max = dir === this.failedDir ? NAME_MAX - NOTE_ENDING.length : NAME_MAX;
     for (let i = 0; ; i++) {
-      const candidate = join(dir, i === 0 ? name : `${stem}-${i}${ext}`);
+      const candidate = join(dir, folder, fitName(base, i === 0 ? '' : `-${i}`, max));
       if (
         !this.#reserved.has(candidate) &&
         !lexists(candidate) &&

@@ -135,6 +135,23 @@ function usdColumn(rows: Cell[][], i: number): (c: Usd) => string {
   return (c) => f(c.usd);
 }
 
+/** Marks drawn on the letter before them (a decomposed "ü" is u + U+0308): no column of their own. */
+const COMBINING = /[\p{Mn}\p{Me}]/u;
+/** East Asian wide and full-width characters (CJK, Hangul, full-width forms, emoji): two columns. */
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+
+/**
+ * The columns `text` takes in a terminal: a combining mark none, a wide character two,
+ * any other one (a character beyond U+FFFF too, which is two UTF-16 units). By `length`, a
+ * source named with a decomposed "Zürich" or in CJK pushed its row's columns out of line.
+ */
+export function textWidth(text: string): number {
+  let n = 0;
+  for (const c of text) n += COMBINING.test(c) ? 0 : WIDE.test(c) ? 2 : 1;
+  return n;
+}
+
 /**
  * A plain aligned table; numbers and dollar figures right-aligned; control and format
  * characters in a text cell shown escaped (`visible`), so that a row stays one row. The dollar figures of a
@@ -152,7 +169,9 @@ export function table(names: string[], rows: Cell[][]): string {
       c === null ? '—' : isUsd(c) ? columns[i]!(c) : typeof c === 'number' ? plain(c) : visible(c),
     ),
   );
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]!.length)));
+  const widths = headers.map((h, i) =>
+    Math.max(textWidth(h), ...cells.map((r) => textWidth(r[i]!))),
+  );
   const numeric = headers.map(
     (_, i) =>
       rows.length > 0 &&
@@ -166,7 +185,10 @@ export function table(names: string[], rows: Cell[][]): string {
   );
   const fmt = (r: string[]) =>
     r
-      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => {
+        const pad = ' '.repeat(Math.max(0, widths[i]! - textWidth(c)));
+        return numeric[i] ? pad + c : c + pad;
+      })
       .join('  ')
       .trimEnd();
   return [fmt(headers), ...cells.map(fmt)].join('\n');
