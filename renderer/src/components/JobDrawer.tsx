@@ -55,8 +55,9 @@ function useBytesKept(job: ProcessingJob): boolean | null {
  * after the job's last event, so it is asked again (jobs:get) as the job or the inbox's
  * folders change. An inbox file is named relative to the inbox (`done/burst/x/a.csv`).
  */
-function useFileNow(job: ProcessingJob): { shown: string; whole: string } {
+function useFileNow(job: ProcessingJob): { shown: string; whole: string; inInbox: boolean } {
   const client = useApp((s) => s.client);
+  const dataDir = useApp((s) => s.health?.data_dir);
   const inbox = useInbox((s) => s.status);
   const [now, setNow] = useState<{ id: string; file: string } | null>(null);
   const key = `${job.revision} ${inbox?.dir} ${inbox?.counts.processing} ${inbox?.counts.done} ${inbox?.counts.failed}`;
@@ -73,8 +74,17 @@ function useFileNow(job: ProcessingJob): { shown: string; whole: string } {
   const whole = now?.id === job.id ? now.file : job.file;
   const dir = inbox?.dir;
   const sep = dir?.includes('\\') && !dir.includes('/') ? '\\' : '/';
-  const shown = dir && whole.startsWith(dir + sep) ? whole.slice(dir.length + 1) : whole;
-  return { shown, whole };
+  if (dir && whole.startsWith(dir + sep))
+    return { shown: whole.slice(dir.length + 1), whole, inInbox: true };
+  // A file dropped on a browser tab lies in the app's own folder: never shown as the
+  // analyst's (clean-error.ts keeps such folders out of messages too).
+  if (dataDir && whole.startsWith(dataDir + sep))
+    return {
+      shown: 'uploaded from a browser tab (the app keeps its copy)',
+      whole: basename(whole),
+      inInbox: false,
+    };
+  return { shown: whole, whole, inInbox: false };
 }
 
 function Actions({ job }: { job: ProcessingJob }) {
@@ -216,7 +226,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
           title={file.shown === file.whole ? undefined : file.whole}
         >
           {file.shown}
-          {file.shown !== file.whole && <span className="muted"> in the inbox</span>}
+          {file.inInbox && <span className="muted"> in the inbox</span>}
         </dd>
         <dt>Underlying</dt>
         <dd className="underlying">{job.underlying ?? '—'}</dd>
