@@ -34,6 +34,7 @@ import {
   SnapshotsRemoved,
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
+import { blank } from './visible.ts';
 
 export { SnapshotCells, strikeWindow } from './cells.ts';
 export * from './api/audit.ts';
@@ -131,7 +132,10 @@ export const calls = {
   'snapshots:remove': call(
     z.strictObject({
       id: z.string().min(1),
-      justification: z.string().trim().min(1, 'removing a snapshot needs a justification'),
+      justification: z
+        .string()
+        .trim()
+        .refine((s) => !blank(s), 'removing a snapshot needs a justification'),
       author: z.string().min(1).optional(),
     }),
     RemovedSnapshot,
@@ -221,7 +225,10 @@ export const calls = {
     z.strictObject({
       id: z.string().min(1),
       reliability: z.number().min(0).max(1),
-      justification: z.string().trim().min(1, 'a reliability override needs a justification'),
+      justification: z
+        .string()
+        .trim()
+        .refine((s) => !blank(s), 'a reliability override needs a justification'),
       author: z.string().min(1).optional(),
     }),
     SourceRecord,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PRIORITY_LEVELS, PriorityLevel, type Decision } from './domain.ts';
 import { AppError } from './result.ts';
 import { parseIsoMs } from './timestamp.ts';
+import { blank } from './visible.ts';
 
 // ---------------------------------------------------------------------------
 // Timestamps (parsed in shared/timestamp.ts)
@@ -93,7 +94,7 @@ export const FactsInput = z
       .transform((v) => v ?? null),
   })
   .superRefine((f, ctx) => {
-    if (f.requested_priority !== null && (f.justification ?? '').trim() === '') {
+    if (f.requested_priority !== null && blank(f.justification)) {
       ctx.addIssue({
         code: 'custom',
         path: ['justification'],

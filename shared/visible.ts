@@ -21,6 +21,13 @@ export function escapeChar(c: string): string {
   return code <= 0xffff ? `\\u${hex.padStart(4, '0')}` : `\\u{${hex}}`;
 }
 
+/**
+ * Whether a person reads nothing in `text`: white space, control and format characters
+ * only (a zero-width space is no justification, as it is no source name).
+ */
+export const blank = (text: string | null | undefined): boolean =>
+  (text ?? '').replace(INVISIBLE_ALL, '').trim() === '';
+
 /** `text` with every control and format character shown escaped. */
 export const visible = (text: string): string => text.replace(INVISIBLE_ALL, escapeChar);
 

@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import { Decision, IsoTimestamp, PriorityLevel, PriorityRequest } from '../domain.ts';
 import { AppError } from '../result.ts';
-import { INVISIBLE } from '../visible.ts';
+import { blank, INVISIBLE } from '../visible.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
 export const justified = (r: { requested_priority?: unknown; justification?: string }) =>
-  !r.requested_priority || (r.justification ?? '').trim().length > 0;
+  !r.requested_priority || !blank(r.justification);
 
 /**
  * A data source as a request names it: " vendor " is the source "vendor"; a blank one is

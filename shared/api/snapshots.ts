@@ -14,6 +14,7 @@ import {
   IsoTimestamp,
 } from '../domain.ts';
 import { ConventionsCompared } from '../conventions-compare.ts';
+import { blank } from '../visible.ts';
 
 /** Where a snapshot comes from: this workstation's store, or an attached export folder (its path). */
 export const LOCAL_ORIGIN = 'local';
@@ -190,7 +191,10 @@ export const PruneRequest = z.strictObject({
   /** as_of strictly before this instant; a date YYYY-MM-DD is that day's start in the exchange's time zone. */
   before: TimeBound,
   underlying: z.string().trim().min(1).max(32).optional(),
-  justification: z.string().trim().min(1, 'removing snapshots needs a justification'),
+  justification: z
+    .string()
+    .trim()
+    .refine((s) => !blank(s), 'removing snapshots needs a justification'),
   author: z.string().min(1).optional(),
   /** Only say what would be removed. */
   dry_run: z.boolean().default(false),

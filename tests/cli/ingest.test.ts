@@ -293,6 +293,10 @@ describe('gex-desk ingest', () => {
       [['ingest', '-', '-'], /ingest reads standard input \("-"\) once/],
       [['ingest', '-', '--manifest', '-'], /a chain piped in, or the manifest, not both/],
       [['ingest', f, '--source', ' '], /--source needs a name that is not blank/],
+      [
+        ['ingest', f, '--priority', 'HIGH', '--justification', '\u200b'],
+        /--priority needs a --justification that is not blank/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);

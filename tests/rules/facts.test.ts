@@ -50,6 +50,9 @@ describe('facts validation', () => {
     ['justification', { requested_priority: 'HIGH' }],
     ['justification', { requested_priority: 'HIGH', justification: '' }],
     ['justification', { requested_priority: 'HIGH', justification: '   ' }],
+    // Nothing a person can read: a zero-width space, a BOM, a direction mark.
+    ['justification', { requested_priority: 'HIGH', justification: '\u200b' }],
+    ['justification', { requested_priority: 'HIGH', justification: ' \ufeff\u200e ' }],
     ['justification', { requested_priority: 'LOW', justification: 7 }],
   ];
   for (const [fact, change] of invalid) {
@@ -146,7 +149,7 @@ describe('the fast path of facts validation', () => {
     gex_change: [null, 0, 0.5, 12, -0.1, NaN, Infinity, '0.1', undefined, -0],
     source_reliability: [undefined, null, 0, 1, 0.5, 1.1, -0.1, NaN, '1'],
     requested_priority: [undefined, undefined, null, 'HIGH', 'LOW', 'high', 'URGENT', 3],
-    justification: [undefined, null, '', '  ', 'FOMC', 5],
+    justification: [undefined, null, '', '  ', '\u200b', 'FOMC', 5],
   };
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;

@@ -7,6 +7,7 @@
 import type { Case } from './analyse-derived.ts';
 import { caseValues } from './cases.ts';
 import type { Program } from './program.ts';
+import { blank } from '../../../shared/visible.ts';
 
 /** The most cases one table (or one pair of overrides) is tried on. */
 export const PRODUCT_LIMIT = 1_000_000;
@@ -41,7 +42,7 @@ export const caseSpace = (p: Program, lists: Case[][], ruleFacts: Set<string>) =
     if (reqComp === undefined || justComp === undefined) return true;
     if (current[reqComp] === null || current[justComp] === null) return true;
     const { num, str } = p.slots;
-    return Number.isNaN(num[level.slot]!) || (str[justification.slot] ?? '').trim() !== '';
+    return Number.isNaN(num[level.slot]!) || !blank(str[justification.slot]);
   };
   /** The cases set, as the rules see them: "impact=low, change=large, …". */
   const describe = () =>

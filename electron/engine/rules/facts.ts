@@ -12,6 +12,7 @@ import {
   type Facts,
   type GivenFactName,
 } from '../../../shared/rules.ts';
+import { blank } from '../../../shared/visible.ts';
 
 const isCount = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -47,8 +48,7 @@ export const fastFacts = (x: Record<string, unknown>): Facts | null => {
   if (j !== undefined && j !== null && typeof j !== 'string') return null;
   const requested_priority = (rp ?? null) as PriorityLevel | null;
   const justification = (j ?? null) as string | null;
-  if (requested_priority !== null && (justification === null || justification.trim() === ''))
-    return null;
+  if (requested_priority !== null && blank(justification)) return null;
   const facts: Facts = {
     underlying,
     as_of,

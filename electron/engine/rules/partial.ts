@@ -30,6 +30,7 @@ import { createKnownFacts } from './known-facts.ts';
 import { displayName } from './ops.ts';
 import { createOutcomeKey, createOutcomeSpace, type Outcomes } from './outcomes.ts';
 import type { Program } from './program.ts';
+import { blank } from '../../../shared/visible.ts';
 
 const GIVEN = Object.keys(GIVEN_FACTS) as GivenFactName[];
 
@@ -142,7 +143,7 @@ export const createPartialEvaluator = (
     if (
       known.isUnknown('requested_priority') &&
       !known.isUnknown('justification') &&
-      (f.justification ?? '').trim() === ''
+      blank(f.justification)
     )
       known.markKnown('requested_priority');
     try {

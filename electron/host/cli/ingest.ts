@@ -30,6 +30,7 @@ import { pauseNotice } from './paused-notice.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
+import { blank } from '../../../shared/visible.ts';
 
 const OPTIONS = {
   manifest: { type: 'string' },
@@ -52,7 +53,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
     return EXIT.ok;
   }
   const requested_priority = level(values.priority, '--priority');
-  if (requested_priority && !(values.justification ?? '').trim())
+  if (requested_priority && blank(values.justification))
     throw new UsageError('--priority needs a --justification that is not blank');
   if (positionals.length === 0 && !values.manifest)
     throw new UsageError('give at least one FILE or --manifest FILE');

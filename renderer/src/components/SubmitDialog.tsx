@@ -11,6 +11,7 @@ import { useLevelOrder } from '../state/levels.ts';
 import { bytes } from '../text/numbers.ts';
 import { useSubmissions } from '../state/submissions.ts';
 import { useUnreachable } from '../state/reach.ts';
+import { blank } from '../../../shared/visible.ts';
 
 const remembered = (key: string, fallback: string) =>
   localStorage.getItem(`gex-desk.${key}`) ?? fallback;
@@ -25,7 +26,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
   const [tried, setTried] = useState(false);
   const cancel = () => useSubmissions.getState().cancelPending();
 
-  const justificationMissing = priority !== '' && justification.trim() === '';
+  const justificationMissing = priority !== '' && blank(justification);
   const sourceMissing = source.trim() === '';
   const total = files.reduce((n, f) => n + f.size, 0);
 

@@ -15,6 +15,7 @@ import {
 import { useApp } from '../../state/store.ts';
 import { basename } from '../../text/numbers.ts';
 import { asOfStamp } from '../../text/time.ts';
+import { blank } from '../../../../shared/visible.ts';
 
 export function RemoveSnapshotDialog({
   snapshot,
@@ -32,7 +33,7 @@ export function RemoveSnapshotDialog({
   const [why, setWhy] = useState('');
   const [tried, setTried] = useState(false);
   const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
-  const whyMissing = why.trim() === '';
+  const whyMissing = blank(why);
 
   const submit = async () => {
     setTried(true);

@@ -17,6 +17,7 @@ import {
   reliabilityInput,
   reliabilityText,
 } from '../../../../shared/reliability.ts';
+import { blank } from '../../../../shared/visible.ts';
 
 export function OverrideDialog({
   source,
@@ -42,7 +43,7 @@ export function OverrideDialog({
   const parsed = parseReliability(value);
   const valueOk = parsed.ok;
   const reliability = parsed.ok ? parsed.value : NaN;
-  const whyMissing = mode === 'set' && why.trim() === '';
+  const whyMissing = mode === 'set' && blank(why);
 
   const submit = async () => {
     if (!client || (mode === 'set' && (!valueOk || whyMissing))) return;
