@@ -85,6 +85,24 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await shot(page, 'rules-whatif-no-draft');
     await expectNoSerious(page, 'rules: what would change, no draft');
 
+    // A draft under which the stale files would be fresh: the level of those decided on
+    // facts never read (stale at arrival) would depend on them. They are not counted as
+    // changed but said apart (as `gex-desk rules whatif` says them).
+    await setEditorText(
+      page,
+      staleToLevel('MEDIUM').replace('"age_s": { "<": 300 }', '"age_s": { "<": 1e9 }'),
+    );
+    await poll(title).toMatch(/^Your draft/);
+    const apart =
+      /^Your draft decides (\d) of 3 past requests otherwise; (\d) may change: their files were never read, so only a read could tell\.$/;
+    await poll(() => page.getByTestId('whatif-state').textContent()).toMatch(apart);
+    const [, moved, open] = apart.exec((await page.getByTestId('whatif-state').textContent())!)!;
+    expect(Number(moved) + Number(open)).toBe(3);
+    const unknown = page.locator('[data-testid=whatif-group][data-to=UNKNOWN]');
+    expect(await unknown.getByTestId('whatif-count').textContent()).toBe(
+      `${open} request${open === '1' ? '' : 's'}`,
+    );
+
     // A draft sending stale data to HIGH moves them from the active rules' MEDIUM.
     await setEditorText(page, staleToLevel('HIGH'));
     await poll(title).toMatch(/^Your draft/);

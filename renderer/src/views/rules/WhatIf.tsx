@@ -159,7 +159,18 @@ export function WhatIf({
     if (+lastInput === last) setRuns(runs + 1);
     else setLast(+lastInput);
   };
-  const changed = current ? current.changes.length : 0;
+  // As `gex-desk rules whatif` counts them: a request whose new level is known changes; one
+  // whose file was never read may change, one whose facts the draft refuses would be refused.
+  const changes = current?.changes ?? [];
+  const changed = changes.filter((c) => 'priority' in c.to).length;
+  const refused = changes.filter((c) => 'error' in c.to).length;
+  const undecided = changes.length - changed - refused;
+  const apart = [
+    undecided > 0
+      ? `${int(undecided)} may change: their files were never read, so only a read could tell`
+      : '',
+    refused > 0 ? `${int(refused)} would be refused: the draft rejects their facts` : '',
+  ].filter(Boolean);
 
   return (
     <div className="whatif" data-testid="whatif">
@@ -205,9 +216,9 @@ export function WhatIf({
               : current
                 ? current.replayed === 0
                   ? 'No request has been decided yet: there is nothing to replay.'
-                  : changed === 0
+                  : changes.length === 0
                     ? `Your draft decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as the active rules do.`
-                    : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise.`
+                    : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise${apart.map((a) => `; ${a}`).join('')}.`
                 : 'Replaying…'}
       </div>
       {current && current.earlier > 0 && (
