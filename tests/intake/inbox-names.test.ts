@@ -20,9 +20,9 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
+import { jobsOf, until } from './inbox-engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
 import type { InboxStatus } from '../../shared/api.ts';
-import type { ProcessingJob } from '../../shared/domain.ts';
 import { table } from '../../electron/host/cli/io.ts';
 
 let engine: Engine | null = null;
@@ -30,21 +30,6 @@ afterEach(async () => {
   await engine?.shutdown(5000);
   engine = null;
 });
-
-/** Waits, on what is observed, until `f` holds (no timer decides). */
-async function until(f: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 100_000;
-  while (!(await f())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function jobsOf(e: Engine): Promise<ProcessingJob[]> {
-  const r = await e.handlers['jobs:list']({ limit: 100 });
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 async function statusOf(e: Engine): Promise<InboxStatus> {
   const r = await e.handlers['inbox:get']({});

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
+import { jobsOf, until } from './inbox-engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 
@@ -28,21 +29,6 @@ afterEach(async () => {
   await engine?.shutdown(5000);
   engine = null;
 });
-
-/** Waits, on what is observed, until `f` holds (no timer decides). */
-async function until(f: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 100_000;
-  while (!(await f())) {
-    if (Date.now() > deadline) throw new Error(`never: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function jobsOf(e: Engine): Promise<ProcessingJob[]> {
-  const r = await e.handlers['jobs:list']({ limit: 100 });
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 async function jobNamed(e: Engine, id: string): Promise<ProcessingJob> {
   const r = await e.handlers['jobs:get']({ id });

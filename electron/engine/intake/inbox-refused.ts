@@ -72,7 +72,7 @@ function readNote(path: string): Read | null {
 }
 
 /** Whether anything lies at `path`, a link that leads nowhere included. */
-function lexists(path: string): boolean {
+export function lexists(path: string): boolean {
   try {
     lstatSync(path);
     return true;

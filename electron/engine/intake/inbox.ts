@@ -36,7 +36,7 @@ import { INVISIBLE, visible } from '../../../shared/visible.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { settledBy } from '../settled-by.ts';
-import { noteJob } from './inbox-refused.ts';
+import { lexists, noteJob } from './inbox-refused.ts';
 
 export interface InboxOptions {
   dir: string;
@@ -188,16 +188,6 @@ function removeQuietly(path: string): void {
     rmSync(path, { force: true });
   } catch {
     // stays
-  }
-}
-
-/** Whether anything lies at `path`, a link that leads nowhere included. */
-function lexists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
