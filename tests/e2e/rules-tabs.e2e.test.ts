@@ -159,4 +159,38 @@ describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
     await poll(() => stored(b)).toBe(merged + ' ');
     expect(desk.problems).toEqual([]);
   });
+
+  // A tab closed before its analyst chose lost its text (the other tab's draft is what is
+  // stored). Its text is now kept apart and the next tab on the Rules view offers the choice.
+  it('a tab closed during a conflict: its text comes back in the next tab, with the same choice', async () => {
+    const mine = (await stored(b))!;
+    const theirs = staleTo(original, 'MEDIUM');
+    // Another writer's draft, not built on B's last write: B, which has written, is in conflict.
+    await a.evaluate(
+      `localStorage.setItem('gex-desk.rules-draft', JSON.stringify({ text: ${JSON.stringify(theirs)}, base: 1, saved_at: new Date().toISOString(), rev: 'r-elsewhere', parent: 'p-elsewhere' }))`,
+    );
+    await b.getByTestId('sync-conflict').waitFor();
+    await b.close({ runBeforeUnload: true });
+    expect(await stored(a)).toBe(theirs);
+
+    const c = await desk.context.newPage();
+    await c.goto(desk.host.url);
+    await goTo(c, 'rules');
+    const notice = c.getByTestId('sync-conflict');
+    await poll(() => notice.textContent()).toMatch(
+      /^Your unsaved text from a window closed at .+ is back: the draft had been changed in another window \(.+ against yours\)\. Nothing is saved over it until you choose/,
+    );
+    // Its text is in the editor; the stored draft is still the other one until the choice.
+    await poll(() => staleRow(c)).toMatch(/→.*CRITICAL/);
+    expect(await stored(c)).toBe(theirs);
+    await shot(c, 'rules-draft-rescued', notice);
+    await expectNoSerious(c, 'rules: a closed tab’s text back');
+    await notice.getByRole('button', { name: 'Keep mine' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await poll(() => stored(c)).toBe(mine);
+    // Taken once: a further tab finds nothing to offer.
+    expect(await c.evaluate(`localStorage.getItem('gex-desk.rules-draft.unsaved')`)).toBeNull();
+    await c.close();
+    expect(desk.problems).toEqual([]);
+  });
 });

@@ -20,6 +20,11 @@ export interface SyncConflict {
   rev: string | null;
   /** The last text both windows had: the base of a line merge. */
   base: string;
+  /**
+   * This window's text was left unsaved by a window closed during the conflict (when, ISO):
+   * the choice is offered again here.
+   */
+  rescued?: string;
 }
 
 export interface DraftSync {

@@ -94,3 +94,46 @@ export function draftStore(
     clear: (parent) => clear(parent ?? undefined),
   };
 }
+
+/**
+ * A window closed while its draft was in conflict with another window's (draft-sync.ts):
+ * its text, which it was no longer saving over the other's, is kept here for the next
+ * window that opens the Rules view, which offers the same choice again.
+ */
+export interface UnsavedDraft {
+  text: string;
+  /** The last text both windows had: the base of a line merge. */
+  base: string;
+  /** ISO time the window closed. */
+  saved_at: string;
+}
+
+export const UNSAVED_KEY = 'gex-desk.rules-draft.unsaved';
+
+export function keepUnsaved(
+  storage: Pick<Storage, 'setItem'>,
+  d: UnsavedDraft,
+  key = UNSAVED_KEY,
+): void {
+  storage.setItem(key, JSON.stringify(d));
+}
+
+/** The text a closed window left unsaved, once: taken, it is no longer kept. */
+export function takeUnsaved(
+  storage: Pick<Storage, 'getItem' | 'removeItem'>,
+  key = UNSAVED_KEY,
+): UnsavedDraft | null {
+  const raw = storage.getItem(key);
+  if (raw === null) return null;
+  storage.removeItem(key);
+  try {
+    const d = JSON.parse(raw) as Partial<UnsavedDraft>;
+    return typeof d.text === 'string' &&
+      typeof d.base === 'string' &&
+      typeof d.saved_at === 'string'
+      ? { text: d.text, base: d.base, saved_at: d.saved_at }
+      : null;
+  } catch {
+    return null;
+  }
+}

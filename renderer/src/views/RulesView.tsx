@@ -102,8 +102,18 @@ function SyncConflictBanner({ r, c }: { r: RuleEditorState; c: SyncConflict }) {
   return (
     <div className="banner warn sync-conflict" role="alert" data-testid="sync-conflict">
       <span>
-        <b>This draft was changed in another window</b> ({stats} against yours). Your text here is
-        kept and no longer saved over theirs until you choose:{' '}
+        {c.rescued ? (
+          <>
+            <b>Your unsaved text from a window closed at {localStamp(c.rescued)} is back</b>: the
+            draft had been changed in another window ({stats} against yours). Nothing is saved over
+            it until you choose:{' '}
+          </>
+        ) : (
+          <>
+            <b>This draft was changed in another window</b> ({stats} against yours). Your text here
+            is kept and no longer saved over theirs until you choose:{' '}
+          </>
+        )}
         {merged.ok
           ? 'take theirs, keep yours, or merge both changes.'
           : `take theirs or keep yours; both changed line ${merged.conflicts[0]!.line}, so they cannot be merged.`}

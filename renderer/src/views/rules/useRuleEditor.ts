@@ -16,7 +16,14 @@ import type { ActiveRules, Diagnostic, RuleVersion } from '../../../../shared/ap
 import type { AppError, Result } from '../../../../shared/result.ts';
 import { monaco, jsonDefaults } from '../../monaco.ts';
 import { useApp } from '../../state/store.ts';
-import { DRAFT_KEY, draftStore, readStored, type RuleDraft } from '../../state/rule-draft.ts';
+import {
+  DRAFT_KEY,
+  draftStore,
+  keepUnsaved,
+  readStored,
+  takeUnsaved,
+  type RuleDraft,
+} from '../../state/rule-draft.ts';
 import {
   hear,
   keptMine,
@@ -275,6 +282,20 @@ export function useRuleEditor(): RuleEditorState {
           if (draftModel.getValue() !== res.value.text) draftModel.setValue(res.value.text);
         }
         sync = readState(storage.stored().rev, draftModel.getValue());
+        // A window closed before its analyst chose between its text and another's: the
+        // choice again, here, its text in the editor (nothing is written until chosen).
+        const unsaved = takeUnsaved(localStorage);
+        if (unsaved && unsaved.text !== draftModel.getValue()) {
+          const conflict = {
+            theirs: draftModel.getValue(),
+            rev: sync.rev,
+            base: unsaved.base,
+            rescued: unsaved.saved_at,
+          };
+          sync = { ...sync, conflict };
+          setSyncConflict(conflict);
+          editTo(draftModel, unsaved.text);
+        }
       } else if (!hadOwnDraft && draftModel.getValue() !== res.value.text) {
         draftModel.setValue(res.value.text);
       }
@@ -364,6 +385,19 @@ export function useRuleEditor(): RuleEditorState {
       window.removeEventListener('storage', onStorage);
     };
   }, [client, applyActive, heard]);
+
+  // Closed during a conflict: this window's text is no longer saved over the other's, so it
+  // is kept apart for the next window (takeUnsaved above) rather than lost.
+  useEffect(() => {
+    const onHide = () => {
+      const c = sync?.conflict;
+      const text = draftModel.getValue();
+      if (c && text !== c.theirs)
+        keepUnsaved(localStorage, { text, base: c.base, saved_at: new Date().toISOString() });
+    };
+    window.addEventListener('pagehide', onHide);
+    return () => window.removeEventListener('pagehide', onHide);
+  }, [draftModel]);
 
   // The text of the version the draft began on, once another is active: the three-way view's base.
   const behindBase =
