@@ -51,7 +51,9 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
   const decideKept = async (job: ProcessingJob, kept: Kept, ctx: JobContext) => {
     const outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx.decided);
     if (outcome.kind !== 'earlier') return outcome;
-    waiting.set(job.id, { ...kept, arrivedMs: outcome.arrivedMs });
+    // The facts of jobs that ended while they waited (cancelled) are let go here.
+    for (const [id, k] of waiting) if (!deps.memory.unread(k.requestId)) waiting.delete(id);
+    waiting.set(job.id, { ...kept, requestId: job.request_id, arrivedMs: outcome.arrivedMs });
     return { kind: 'wait' as const };
   };
   return async (job, ctx) => {
@@ -90,12 +92,19 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
       );
     if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
     const facts = parsed.data.value as FileFacts;
-    return ok(await decideKept(job, { facts, readStartedAt, arrivedMs: NaN }, ctx));
+    return ok(
+      await decideKept(
+        job,
+        { facts, readStartedAt, requestId: job.request_id, arrivedMs: NaN },
+        ctx,
+      ),
+    );
   };
 }
 
 /** A job's facts read, kept while it waits for an earlier request's; its arrival. */
 interface Kept {
+  requestId: string;
   facts: FileFacts;
   readStartedAt: string;
   arrivedMs: number;

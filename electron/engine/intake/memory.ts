@@ -306,6 +306,11 @@ export class IntakeMemory {
     });
   }
 
+  /** Whether the request may still bring a total (arrived, not read, not ended). */
+  unread(requestId: string): boolean {
+    return this.#unread.has(requestId);
+  }
+
   /** The request waits for its facts read (its level was not decided at its arrival). */
   noteDeciding(requestId: string): void {
     const u = this.#unread.get(requestId);
