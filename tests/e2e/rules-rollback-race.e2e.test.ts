@@ -66,6 +66,11 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
       .click();
     const dialog = page.getByTestId('confirm-change');
     await dialog.waitFor();
+    // It opens on the first field to fill: the name while none is known, else the why.
+    const named = (await dialog.getByLabel('Your name').inputValue()) !== '';
+    await poll(() => page.evaluate('document.activeElement?.id')).toBe(
+      named ? 'change-comment' : 'change-author',
+    );
     await dialog.getByLabel('Your name').fill('alice');
     await dialog.getByLabel('Why').fill('back to the guidelines');
     return dialog;

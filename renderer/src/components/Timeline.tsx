@@ -57,7 +57,13 @@ function TimelineItem({ entry, job }: { entry: AuditEntry; job: ProcessingJob | 
         </div>
         <div className="tl-expl">{stripPaths(entry.explanation)}</div>
         {entry.facts && (
-          <button className="link-button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          <button
+            className="link-button"
+            aria-expanded={open}
+            // Each entry has one: named apart for a screen reader's list of buttons.
+            aria-label={`${open ? 'Hide facts' : 'Show facts'} of the ${kind.label} entry, ${localStamp(entry.at)}`}
+            onClick={() => setOpen(!open)}
+          >
             {open ? 'Hide facts' : 'Show facts'}
           </button>
         )}

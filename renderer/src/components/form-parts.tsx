@@ -62,6 +62,8 @@ export function AuthorField({
       <div>
         <input
           id={id}
+          // The dialog opens on the first field to fill: this one while no name is known.
+          data-autofocus={value.trim() === '' ? true : undefined}
           value={value}
           autoComplete="name"
           {...hinted(id, missing)}
