@@ -506,6 +506,60 @@ describe('arrival', () => {
       ]);
     });
 
+    // QA, after the first fix: a paused queue resumed with several new underlyings each
+    // behind a file that fails its read; the next file's decision awaited the rules while
+    // the one before it was noted read, and was taken for a first snapshot again (4 runs in
+    // 14). Many underlyings at once give that moment many chances.
+    it('a paused queue resumed: every later file of each underlying is compared with the one before', async () => {
+      running = await startTestEngine({ workers: 2 });
+      await activateRules(running, newsRules);
+      const { engine } = running;
+      const dir = folder();
+      const names = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE', 'FFF', 'GGG', 'HHH'];
+      const files: { underlying: string; file: string; bad: boolean }[] = [];
+      for (let k = 0; k < 4; k++)
+        for (const [u, underlying] of names.entries()) {
+          const file = join(dir, `${underlying}-${k}.csv`);
+          writeCboeCsv(file, {
+            seed: 10 * u + k,
+            underlying,
+            spot: 300,
+            expiries: 2,
+            strikesPerExpiry: 10,
+          });
+          if (k === 0) {
+            // A gamma that is no number: the first file of each fails its read (BAD_VALUE).
+            const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+            const cells = lines[lines.length - 1]!.split(',');
+            cells[9] = 'abc';
+            lines[lines.length - 1] = cells.join(',');
+            writeFileSync(file, lines.join('\n') + '\n');
+          }
+          files.push({ underlying, file, bad: k === 0 });
+        }
+      await engine.handlers['queue:pause']({});
+      const ids: string[] = [];
+      for (const f of files) {
+        const ack = await engine.handlers['ingest:submit']({ file: f.file, source: 'desk' });
+        if (!ack.ok) throw new Error(ack.error.message);
+        ids.push(ack.value.job_id!);
+      }
+      await engine.handlers['queue:resume']({});
+      await engine.drain();
+      const jobs = await engine.handlers['jobs:list']({ limit: 100 });
+      if (!jobs.ok) throw new Error(jobs.error.message);
+      const got = files.map((f, i) => {
+        const job = jobs.value.find((j) => j.id === ids[i])!;
+        return `${f.underlying}-${Math.floor(i / names.length)} ${f.bad ? job.status : job.priority}`;
+      });
+      // The first readable file of each is news; the two after it are compared with it.
+      const want = files.map(
+        (f, i) =>
+          `${f.underlying}-${Math.floor(i / names.length)} ${f.bad ? 'failed' : i < 2 * names.length ? 'CRITICAL' : 'HIGH'}`,
+      );
+      expect(got).toEqual(want);
+    });
+
     it('a later file read before the earlier one: it waits for it', async () => {
       running = await startTestEngine({ workers: 2 });
       await activateRules(running, newsRules);

@@ -121,6 +121,10 @@ async function decide(
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
   const arrivedMs = Date.parse(arrivedAt);
+  // The version it arrived under (recorded on its job at arrival) decides it. Awaited
+  // before the memory is asked: from there to the wait's check nothing may be awaited, or
+  // an earlier request's read noted meanwhile would be neither compared with nor waited for.
+  const rules = await rulesOfArrival(deps.rules, job);
   const context = deps.memory.context({
     content_hash: f.content_hash,
     underlying: f.underlying,
@@ -137,8 +141,6 @@ async function decide(
     total_open_interest: Math.round(f.total_open_interest),
     gex_change: gexChange(f.total_gex, context.previous_total_gex),
   };
-  // The version it arrived under (recorded on its job at arrival) decides it.
-  const rules = await rulesOfArrival(deps.rules, job);
   if (
     deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs) &&
     dependsOnChange(rules, given, arrivedAt)
