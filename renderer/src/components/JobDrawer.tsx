@@ -114,7 +114,7 @@ function Actions({ job }: { job: ProcessingJob }) {
   const why =
     noRetryReason(job) ??
     (kept === false
-      ? `A retry is not offered: it runs the bytes captured when ${basename(job.file)} arrived, and they are no longer kept (keepStagedHours after the job ended). Submit the file again.`
+      ? `A retry is not offered: it runs the bytes captured when ${basename(job.file)} arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none). Submit the file again.`
       : null);
   const off = useUnreachable();
   return (
