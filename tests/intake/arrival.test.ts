@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
-import { writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
+import { spoilLastGamma, writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { totalsOf, type Totals } from '../system/bursts/chains.ts';
 import { sleep, until } from '../scheduler/helpers.ts';
@@ -527,14 +527,8 @@ describe('arrival', () => {
             expiries: 2,
             strikesPerExpiry: 10,
           });
-          if (k === 0) {
-            // A gamma that is no number: the first file of each fails its read (BAD_VALUE).
-            const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-            const cells = lines[lines.length - 1]!.split(',');
-            cells[9] = 'abc';
-            lines[lines.length - 1] = cells.join(',');
-            writeFileSync(file, lines.join('\n') + '\n');
-          }
+          // A gamma that is no number: the first file of each fails its read (BAD_VALUE).
+          if (k === 0) spoilLastGamma(file);
           files.push({ underlying, file, bad: k === 0 });
         }
       await engine.handlers['queue:pause']({});

@@ -4,11 +4,11 @@
 // left a phantom failure there and the next request of the source was demoted by G4
 // ("source reliability 0.6666666666666666 < 0.8") while `sources` read 0.80. The real
 // engine with its real workers, across a restart.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { spoilLastGamma, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
 
@@ -42,11 +42,7 @@ function chain(dir: string, i: number): string {
 /** A chain with a gamma that is not a number: BAD_VALUE, an input error counted against the source. */
 function badValue(dir: string): string {
   const file = chain(dir, 9);
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const cells = lines[lines.length - 1]!.split(',');
-  cells[9] = 'abc';
-  lines[lines.length - 1] = cells.join(',');
-  writeFileSync(file, lines.join('\n') + '\n');
+  spoilLastGamma(file);
   return file;
 }
 
