@@ -579,6 +579,94 @@ describe('arrival', () => {
     });
   });
 
+  // A later request that could be CRITICAL waits for the read of an earlier one of its
+  // underlying whose own bound is lower: that read takes the later one's rank, or the later
+  // one would wait behind every read ranked between the two.
+  it('reads an earlier request at the rank of the later one that waits for it', async () => {
+    running = await startTestEngine({ workers: 1 });
+    const { engine } = running;
+    const levels = {
+      CRITICAL: { target: '30 s', on_late: 'flag' },
+      HIGH: { target: '5 min', on_late: 'escalate' },
+      MEDIUM: { target: '30 min', on_late: 'escalate' },
+      LOW: { target: '2 h', on_late: 'escalate' },
+    };
+    const age = { kind: 'age', from: 'as_of', to: 'now', skew_tolerance_s: 60, future_limit_s: 60 };
+    const live = { age_s: { '<': 5 }, total_volume: { '>': 0 } };
+    const rules = [
+      {
+        id: 'R',
+        rows: [
+          { when: { ...live, gex_change: null }, level: 'CRITICAL' },
+          { when: live, level: 'HIGH' },
+          { when: { underlying: 'QQQ', total_volume: { '>': 0 } }, level: 'HIGH' },
+          { when: { total_volume: { '>': 0 }, gex_change: null }, level: 'MEDIUM' },
+          { level: 'LOW' },
+        ],
+      },
+    ];
+    const text = JSON.stringify({
+      name: 't',
+      levels,
+      derived: { age_s: age },
+      combine: 'highest-level',
+      rules,
+    });
+    const activated = await engine.handlers['rules:activate']({
+      text,
+      author: 'test',
+      comment: '',
+    });
+    if (!activated.ok) throw new Error(activated.error.message);
+    const dir = folder();
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString().slice(0, 19);
+    // Ahead of the clock by less than the skew tolerance: real-time (age 0) however slow the machine.
+    const live30 = new Date(Date.now() + 30_000).toISOString().slice(0, 19);
+    const write = (name: string, underlying: string, seed: number, asOf: string) => {
+      const file = join(dir, name);
+      writeLongCsv(file, {
+        seed,
+        underlying,
+        spot: 400,
+        expiries: 2,
+        strikesPerExpiry: 10,
+        asOf,
+        offset: '+00:00',
+      });
+      return file;
+    };
+    // A minute old: at most MEDIUM (a first snapshot), read below the QQQ files' HIGH.
+    const files = [write('spx-early.csv', 'SPX', 1, minuteAgo)];
+    for (let i = 0; i < 4; i++) files.push(write(`qqq${i}.csv`, 'QQQ', 10 + i, minuteAgo));
+    // Real-time: CRITICAL if first, HIGH once compared with the earlier SPX file.
+    files.push(write('spx-late.csv', 'SPX', 2, live30));
+    await engine.handlers['queue:pause']({});
+    const ids: string[] = [];
+    for (const file of files) {
+      const ack = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+      if (!ack.ok) throw new Error(ack.error.message);
+      expect(ack.value.status).toBe('deciding');
+      ids.push(ack.value.job_id!);
+    }
+    await engine.handlers['queue:resume']({});
+    await engine.drain();
+    const jobs = await engine.handlers['jobs:list']({ limit: 10 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    const job = (i: number) => jobs.value.find((j) => j.id === ids[i])!;
+    expect(ids.map((_, i) => job(i).priority)).toEqual([
+      'MEDIUM',
+      'HIGH',
+      'HIGH',
+      'HIGH',
+      'HIGH',
+      'HIGH',
+    ]);
+    const decidedMs = (i: number) => Date.parse(job(i).decided_at!);
+    // The late SPX file was decided before the QQQ files, but for the first one, whose read
+    // the worker freed by the late file's may have started before that read was found to wait.
+    for (let i = 2; i <= 4; i++) expect(decidedMs(5)).toBeLessThan(decidedMs(i));
+  });
+
   it('holds lower work while a decision waits for the store: the worker its facts read freed does not start a LOW job first', async () => {
     running = await startTestEngine({ workers: 1 });
     const { engine } = running;

@@ -13,12 +13,7 @@
 // facts kept, not read again) and is decided in arrival order.
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
 import { err, ok, type AppError } from '../../../shared/result.ts';
-import type {
-  Decision,
-  GexConventions,
-  PriorityLevel,
-  ProcessingJob,
-} from '../../../shared/domain.ts';
+import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
@@ -49,19 +44,29 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
   /** Facts read of jobs waiting for an earlier request's read, by job id. */
   const waiting = new Map<string, Kept>();
   const decideKept = async (job: ProcessingJob, kept: Kept, ctx: JobContext) => {
-    const outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx.decided);
+    const outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx);
     if (outcome.kind !== 'earlier') return outcome;
     // The facts of jobs that ended while they waited (cancelled) are let go here.
     for (const [id, k] of waiting) if (!deps.memory.unread(k.requestId)) waiting.delete(id);
-    waiting.set(job.id, { ...kept, requestId: job.request_id, arrivedMs: outcome.arrivedMs });
-    return { kind: 'wait' as const };
+    const still = { ...kept, requestId: job.request_id, arrivedMs: outcome.arrivedMs };
+    waiting.set(job.id, still);
+    return waitFor(still, outcome.earlier);
   };
+  const waitFor = (k: Kept, earlier: string[]) => ({
+    kind: 'wait' as const,
+    earlier,
+    until: deps.memory.whenEarlierRead(k.requestId, k.facts.underlying, k.arrivedMs),
+  });
   return async (job, ctx) => {
     const kept = waiting.get(job.id);
     if (kept) {
       // Asked again while the earlier read is still under way: nothing to look up.
-      if (deps.memory.earlierStillDeciding(job.request_id, kept.facts.underlying, kept.arrivedMs))
-        return ok({ kind: 'wait' });
+      const earlier = deps.memory.earlierStillDeciding(
+        job.request_id,
+        kept.facts.underlying,
+        kept.arrivedMs,
+      );
+      if (earlier.length > 0) return ok(waitFor(kept, earlier));
       waiting.delete(job.id);
       return ok(await decideKept(job, kept, ctx));
     }
@@ -115,9 +120,9 @@ async function decide(
   job: ProcessingJob,
   f: FileFacts,
   readStartedAt: string,
-  decidedLevel: (level: PriorityLevel) => void,
-): Promise<DecideOutcome | { kind: 'earlier'; arrivedMs: number }> {
-  const request = await getRequest(deps.store.at(job.effective_priority), job.request_id);
+  ctx: Pick<JobContext, 'decided' | 'level'>,
+): Promise<DecideOutcome | { kind: 'earlier'; arrivedMs: number; earlier: string[] }> {
+  const request = await getRequest(deps.store.at(ctx.level), job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
   const arrivedMs = Date.parse(arrivedAt);
@@ -141,15 +146,13 @@ async function decide(
     total_open_interest: Math.round(f.total_open_interest),
     gex_change: gexChange(f.total_gex, context.previous_total_gex),
   };
-  if (
-    deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs) &&
-    dependsOnChange(rules, given, arrivedAt)
-  )
-    return { kind: 'earlier', arrivedMs };
+  const earlier = deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs);
+  if (earlier.length > 0 && dependsOnChange(rules, given, arrivedAt))
+    return { kind: 'earlier', arrivedMs, earlier };
   const decided = rules.compiled.decide(given, new Date(arrivedAt));
-  if (decided.ok) decidedLevel(decided.value.priority);
+  if (decided.ok) ctx.decided(decided.value.priority);
   const outcome = await auditedTransaction(
-    deps.store.at(job.effective_priority),
+    deps.store.at(ctx.level),
     announcer(deps.events),
     async (tx, audit): Promise<DecideOutcome> => {
       // Its decision (or rejection) and, for a duplicate, its end: when written, after any

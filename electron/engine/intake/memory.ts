@@ -93,6 +93,8 @@ export class IntakeMemory {
    * (else they were decided at arrival and bring their total when they run).
    */
   #unread = new Map<string, Arrived & { key: string | null; deciding: boolean }>();
+  /** Requests waiting for the earlier reads of their underlying (whenEarlierRead). */
+  #waiters = new Set<{ still: () => boolean; resolve: () => void }>();
   /** Each request's place in arrival order among those of the same millisecond. */
   #seqOf = new Map<string, number>();
   #seq = 0;
@@ -284,13 +286,39 @@ export class IntakeMemory {
    * so a decision that depends on `gex_change` waits for it (intake/decide.ts). A request
    * decided at its arrival, whose total comes only with its run, is not waited for.
    */
-  earlierStillDeciding(requestId: string, underlying: string, arrivedMs: number): boolean {
+  earlierStillDeciding(requestId: string, underlying: string, arrivedMs: number): string[] {
     const at = this.#place({ arrivedMs, request_id: requestId });
     const k = key(underlying);
+    const earlier: string[] = [];
     for (const [id, u] of this.#unread)
       if (id !== requestId && u.deciding && before(u, at) && (u.key === null || u.key === k))
-        return true;
-    return false;
+        earlier.push(id);
+    return earlier;
+  }
+
+  /**
+   * Settles once no request `earlierStillDeciding` names is left: woken by the memory's
+   * own notes (a read, an end, an underlying learnt), so a waiting request is decided the
+   * moment the one before it is read, not at the next poll.
+   */
+  whenEarlierRead(requestId: string, underlying: string, arrivedMs: number): Promise<void> {
+    const still = () => this.earlierStillDeciding(requestId, underlying, arrivedMs).length > 0;
+    if (!still()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.add({ still, resolve }));
+  }
+
+  /** A request left the unread, or its underlying became known: wake the waits it ended. */
+  #wake(): void {
+    for (const w of this.#waiters)
+      if (!w.still()) {
+        this.#waiters.delete(w);
+        w.resolve();
+      }
+  }
+
+  /** No longer unread: read, settled or ended. */
+  #noLongerUnread(requestId: string): void {
+    if (this.#unread.delete(requestId) && this.#waiters.size > 0) this.#wake();
   }
 
   /**
@@ -320,17 +348,19 @@ export class IntakeMemory {
   /** What a request's first bytes say its underlying is. */
   noteUnderlying(requestId: string, underlying: string | null): void {
     const u = this.#unread.get(requestId);
-    if (u && underlying !== null) u.key = key(underlying);
+    if (!u || underlying === null) return;
+    u.key = key(underlying);
+    if (this.#waiters.size > 0) this.#wake();
   }
 
   /** A request that brings no total (refused, unreadable, or ended at its arrival). */
   noteSettled(requestId: string): void {
-    this.#unread.delete(requestId);
+    this.#noLongerUnread(requestId);
   }
 
   /** A request's file was read (its facts read, or its run): later requests compare with it. */
   noteRead(requestId: string, underlying: string, arrivedMs: number, totalGex: number): void {
-    this.#unread.delete(requestId);
+    this.#noLongerUnread(requestId);
     if (this.#readOf.has(requestId)) return;
     const k = key(underlying);
     const reads = this.#reads.get(k) ?? [];
@@ -367,7 +397,7 @@ export class IntakeMemory {
       return;
     }
     if ((this.#counted.get(job.id) ?? -1) >= job.revision) return;
-    this.#unread.delete(job.request_id);
+    this.#noLongerUnread(job.request_id);
     this.#counted.set(job.id, job.revision);
     const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0, override: null };
     this.#sources.set(job.source, source);

@@ -124,6 +124,7 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
   const urgent = s.row.level === 'CRITICAL';
   return {
     signal: s.ac.signal,
+    level: s.row.level,
     pool: {
       run: async (message: TaskMessage, opts: RunOptions = {}) => {
         const result = await d.pool.run(message, {
@@ -167,8 +168,11 @@ const threw = (what: string, file: string, e: unknown) =>
     ? diskFull(file, what, e)
     : err('INTERNAL', `${what} threw: ${e instanceof Error ? e.message : String(e)}`, { file });
 
-/** How often a request waiting for an earlier one's facts read asks again. */
-const EARLIER_READ_POLL_MS = 20;
+/**
+ * A request waiting for an earlier one's facts read is asked again when that read is noted
+ * (the wait's `until`); this is only the safety net, should a note never come.
+ */
+const EARLIER_READ_RECHECK_MS = 1000;
 
 /** A deciding job's facts read; the decider writes what it became. */
 async function decide(d: ServiceDeps, s: InService): Promise<void> {
@@ -200,9 +204,17 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
   if (result.ok) {
     const outcome = result.value;
     if (outcome.kind === 'wait') {
-      // Still deciding, its facts kept: asked again shortly, holding no worker meanwhile.
-      row.notBeforeMs = d.clock() + EARLIER_READ_POLL_MS;
+      // Still deciding, its facts kept, holding no worker: the reads it waits for take its
+      // rank, and it is asked again once they are noted.
+      const recheckAt = d.clock() + EARLIER_READ_RECHECK_MS;
+      row.notBeforeMs = recheckAt;
       d.ready.insert(row);
+      d.ready.raise(outcome.earlier, row.level);
+      void outcome.until.then(() => {
+        if (row.notBeforeMs !== recheckAt) return; // asked again meanwhile
+        row.notBeforeMs = null;
+        d.dispatch();
+      });
       return;
     }
     if (outcome.kind === 'queued') {

@@ -54,6 +54,29 @@ export class ReadyQueue {
   }
 
   /**
+   * Raises the facts reads of `requests` waiting below `level` to it: a later request whose
+   * level waits for their totals (intake/decide.ts) lends them its rank, or it would wait
+   * behind every read between their ranks. In memory only: at a restart each read is ranked
+   * by its own bound again, and the later request, read again, lends it again.
+   */
+  raise(requests: readonly string[], level: PriorityLevel): void {
+    if (requests.length === 0) return;
+    const ids = new Set(requests);
+    const raised: QueuedRow[] = [];
+    for (const [at, list] of this.#lists) {
+      if (levelRank(at) <= levelRank(level)) continue;
+      for (let i = list.length - 1; i >= 0; i--)
+        if (list[i]!.phase === 'decide' && ids.has(list[i]!.request_id))
+          raised.push(...list.splice(i, 1));
+    }
+    for (const r of raised) {
+      this.#ids.delete(r.id);
+      r.level = level;
+      this.insert(r);
+    }
+  }
+
+  /**
    * The first due row of the highest level whose rank is at most `maxRank` (0 = CRITICAL
    * only), passing over the rows `held` says wait (a copy behind a run of its content).
    */

@@ -19,6 +19,11 @@ export interface JobContext {
   signal: AbortSignal;
   onProgress: (fraction: number, stage: string) => void;
   /**
+   * The level it is served at, whose lane of the store it uses: its own, or for a facts
+   * read a later request's that waits for it (ReadyQueue.raise).
+   */
+  level: PriorityLevel;
+  /**
    * A deciding job's level is known, before it is written: lower work keeps waiting for it
    * while the decision's transaction waits for the store (in-service.ts).
    */
@@ -41,8 +46,12 @@ export type RunJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<Job
 export type DecideOutcome =
   | { kind: 'queued'; row: QueuedRow }
   | { kind: 'ended' | 'gone'; job: ProcessingJob | undefined }
-  /** Read, but not decided yet: an earlier request's read comes first (intake/decide.ts). */
-  | { kind: 'wait' };
+  /**
+   * Read, but not decided yet: an earlier request's read comes first (intake/decide.ts).
+   * `earlier`: the requests it waits for, whose reads take its rank meanwhile; `until`
+   * settles once they are read (or ended), when it is asked again.
+   */
+  | { kind: 'wait'; earlier: readonly string[]; until: Promise<void> };
 export type DecideJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<DecideOutcome>>;
 
 /** What the scheduler needs of a pool (WorkerPool implements it). */

@@ -1,0 +1,65 @@
+// A later request whose level waits for an earlier one's facts read (intake/decide.ts) is
+// asked again when that read is noted: the memory's wait settles on the note itself, not
+// at a poll, and only once every earlier read of the underlying is in.
+import { describe, expect, it } from 'vitest';
+import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
+
+/** Whether `p` has settled, once the microtasks and I/O callbacks queued before have run. */
+const state = (p: Promise<void>) =>
+  Promise.race([
+    p.then(() => 'settled'),
+    new Promise((resolve) => setImmediate(() => resolve('pending'))),
+  ]);
+
+/** A request arrived at `ms` and waits for its facts read. */
+function deciding(m: IntakeMemory, id: string, ms: number, underlying: string | null) {
+  m.noteArrival(id, ms, underlying);
+  m.noteDeciding(id);
+}
+
+describe('waiting for the earlier reads of an underlying', () => {
+  it('settles at once when none is unread', async () => {
+    const m = new IntakeMemory();
+    deciding(m, 'qqq', 1_000, 'QQQ'); // another underlying
+    deciding(m, 'later', 2_000, 'SPX');
+    expect(m.earlierStillDeciding('later', 'SPX', 2_000)).toEqual([]);
+    expect(await state(m.whenEarlierRead('later', 'SPX', 2_000))).toBe('settled');
+  });
+
+  it('settles when the last earlier read is noted, not before', async () => {
+    const m = new IntakeMemory();
+    deciding(m, 'a', 1_000, 'SPX');
+    deciding(m, 'b', 1_500, 'spx'); // the same underlying, whatever its case
+    deciding(m, 'later', 2_000, 'SPX');
+    expect(m.earlierStillDeciding('later', 'SPX', 2_000).sort()).toEqual(['a', 'b']);
+    const wait = m.whenEarlierRead('later', 'SPX', 2_000);
+    m.noteRead('b', 'SPX', 1_500, -2e9);
+    expect(await state(wait)).toBe('pending');
+    m.noteRead('a', 'SPX', 1_000, -1e9);
+    expect(await state(wait)).toBe('settled');
+  });
+
+  it('settles when the earlier request ends unread (refused, cancelled)', async () => {
+    const m = new IntakeMemory();
+    deciding(m, 'a', 1_000, 'SPX');
+    const wait = m.whenEarlierRead('later', 'SPX', 2_000);
+    expect(await state(wait)).toBe('pending');
+    m.noteSettled('a');
+    expect(await state(wait)).toBe('settled');
+  });
+
+  it('settles when an earlier request whose underlying was unknown turns out to be another', async () => {
+    const m = new IntakeMemory();
+    deciding(m, 'unknown', 1_000, null);
+    const wait = m.whenEarlierRead('later', 'SPX', 2_000);
+    expect(await state(wait)).toBe('pending');
+    m.noteUnderlying('unknown', 'NDX');
+    expect(await state(wait)).toBe('settled');
+  });
+
+  it('does not wait for a request that arrived after it', async () => {
+    const m = new IntakeMemory();
+    deciding(m, 'after', 3_000, 'SPX');
+    expect(await state(m.whenEarlierRead('later', 'SPX', 2_000))).toBe('settled');
+  });
+});
