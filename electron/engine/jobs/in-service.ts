@@ -9,7 +9,7 @@ import type { RunOptions, TaskMessage } from '../workers/pool.ts';
 import type { ArrivalTicket } from './arriving.ts';
 import type { Lateness } from './escalator.ts';
 import { jobAudit } from './job-audit.ts';
-import type { ReadyQueue } from './ready-queue.ts';
+import { servedLevel, type ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
 import { MAX_CRASHES, type Completion, type Transitions } from './transitions.ts';
 import type {
@@ -121,10 +121,11 @@ export function serve(d: ServiceDeps, s: InService): Promise<void> {
 
 /** The job's context: its worker is freed for the next job as soon as its task ends. */
 function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
-  const urgent = s.row.level === 'CRITICAL';
+  const served = servedLevel(s.row);
+  const urgent = served === 'CRITICAL';
   return {
     signal: s.ac.signal,
-    level: s.row.level,
+    level: served,
     pool: {
       run: async (message: TaskMessage, opts: RunOptions = {}) => {
         const result = await d.pool.run(message, {
@@ -137,7 +138,7 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
         });
         if (!s.released) {
           // Held before the freed worker is offered to lower work (the decision is not written yet).
-          if (s.row.phase === 'decide' && result.ok) s.deciding ??= d.hold(s.row.level);
+          if (s.row.phase === 'decide' && result.ok) s.deciding ??= d.hold(served);
           s.released = true;
           d.dispatch();
         }
@@ -209,7 +210,7 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
       const recheckAt = d.clock() + EARLIER_READ_RECHECK_MS;
       row.notBeforeMs = recheckAt;
       d.ready.insert(row);
-      d.ready.raise(outcome.earlier, row.level);
+      d.ready.raise(outcome.earlier, servedLevel(row));
       void outcome.until.then(() => {
         if (row.notBeforeMs !== recheckAt) return; // asked again meanwhile
         row.notBeforeMs = null;

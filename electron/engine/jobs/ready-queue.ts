@@ -6,12 +6,17 @@
 import { PRIORITY_LEVELS, levelRank, type PriorityLevel } from '../../../shared/domain.ts';
 import type { QueuedRow } from './repository.ts';
 
+/** The rank a row is served at: its level, or one a later request lent its read (raise). */
+export const servedLevel = (r: QueuedRow): PriorityLevel => r.servedAt ?? r.level;
+
 const before = (a: QueuedRow, b: QueuedRow) =>
   a.submittedAtMs < b.submittedAtMs || (a.submittedAtMs === b.submittedAtMs && a.seq < b.seq);
 
 export class ReadyQueue {
   #lists = new Map<PriorityLevel, QueuedRow[]>(PRIORITY_LEVELS.map((l) => [l, []]));
   #ids = new Set<string>();
+  /** The rows served above their own level (raise). */
+  #lent = new Set<QueuedRow>();
 
   get size(): number {
     return this.#ids.size;
@@ -21,9 +26,17 @@ export class ReadyQueue {
     return this.#ids.has(id);
   }
 
-  /** The rows waiting at `level`, in dispatch order. */
+  /** The rows served at `level`, in dispatch order. */
   at(level: PriorityLevel): readonly QueuedRow[] {
     return this.#lists.get(level)!;
+  }
+
+  /** The rows whose own level is `level`, wherever they are served (what its counts show). */
+  ownAt(level: PriorityLevel): readonly QueuedRow[] {
+    const list = this.#lists.get(level)!;
+    if (this.#lent.size === 0) return list;
+    const lent = [...this.#lent];
+    return [...list.filter((r) => !this.#lent.has(r)), ...lent.filter((r) => r.level === level)];
   }
 
   *all(): Iterable<QueuedRow> {
@@ -32,7 +45,8 @@ export class ReadyQueue {
 
   insert(row: QueuedRow): void {
     if (this.#ids.has(row.id)) return;
-    const list = this.#lists.get(row.level)!;
+    if (row.servedAt !== undefined) this.#lent.add(row);
+    const list = this.#lists.get(servedLevel(row))!;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
@@ -48,7 +62,11 @@ export class ReadyQueue {
     if (!this.#ids.delete(id)) return undefined;
     for (const list of this.#lists.values()) {
       const i = list.findIndex((r) => r.id === id);
-      if (i >= 0) return list.splice(i, 1)[0];
+      if (i >= 0) {
+        const [row] = list.splice(i, 1);
+        this.#lent.delete(row!);
+        return row;
+      }
     }
     return undefined;
   }
@@ -56,8 +74,9 @@ export class ReadyQueue {
   /**
    * Raises the facts reads of `requests` waiting below `level` to it: a later request whose
    * level waits for their totals (intake/decide.ts) lends them its rank, or it would wait
-   * behind every read between their ranks. In memory only: at a restart each read is ranked
-   * by its own bound again, and the later request, read again, lends it again.
+   * behind every read between their ranks. Only their rank: their level (what the counts
+   * show, what their job says) stays. In memory only: at a restart each read is ranked by
+   * its own bound again, and the later request, read again, lends it again.
    */
   raise(requests: readonly string[], level: PriorityLevel): void {
     if (requests.length === 0) return;
@@ -71,7 +90,7 @@ export class ReadyQueue {
     }
     for (const r of raised) {
       this.#ids.delete(r.id);
-      r.level = level;
+      r.servedAt = level;
       this.insert(r);
     }
   }

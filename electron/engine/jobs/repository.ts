@@ -53,6 +53,11 @@ export interface QueuedRow {
   phase: 'decide' | 'run';
   /** The effective level (for a `decide` row, the highest level it could get). */
   level: PriorityLevel;
+  /**
+   * A facts read's rank lent by a later request that waits for its total (ReadyQueue.raise),
+   * when above its own level; in memory only. Its counts and its job stay at `level`.
+   */
+  servedAt?: PriorityLevel;
   submittedAtMs: number;
   queuedAtMs: number;
   notBeforeMs: number | null;

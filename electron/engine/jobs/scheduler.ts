@@ -32,7 +32,7 @@ import {
   type StopReason,
 } from './in-service.ts';
 import { DEFAULT_WINDOW_MS, queueStats } from './monitor.ts';
-import { ReadyQueue } from './ready-queue.ts';
+import { ReadyQueue, servedLevel } from './ready-queue.ts';
 import * as repo from './repository.ts';
 import { StatsCache } from './stats-cache.ts';
 import { Transitions } from './transitions.ts';
@@ -362,7 +362,7 @@ export class Scheduler {
       const held = this.#heldBehindRuns();
       const row = maxRank >= 0 ? this.#ready.next(now, maxRank, held) : undefined;
       // A higher-level request still on its way in goes first: the worker waits for it.
-      if (row && levelRank(row.level) > this.#arriving.bestRank(now)) break;
+      if (row && levelRank(servedLevel(row)) > this.#arriving.bestRank(now)) break;
       if (row) {
         this.#ready.remove(row.id);
         this.#launch(row, now);

@@ -111,7 +111,7 @@ function openLevel(
   runs: Iterable<QueuedRow>,
   storingRows: Iterable<QueuedRow>,
 ): OpenLevel {
-  const queued = ready.at(level);
+  const queued = ready.ownAt(level);
   const reading = reads.filter((r) => r.level === level);
   let running = 0;
   let late = 0;

@@ -1,0 +1,64 @@
+// The ready queue lends a facts read the rank of a later request waiting for it
+// (intake/decide.ts): served at that rank, counted at its own level.
+import { describe, expect, it } from 'vitest';
+import { ReadyQueue, servedLevel } from '../../electron/engine/jobs/ready-queue.ts';
+import type { QueuedRow } from '../../electron/engine/jobs/repository.ts';
+import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
+
+function row(
+  id: string,
+  level: PriorityLevel,
+  at: number,
+  phase: 'decide' | 'run' = 'decide',
+): QueuedRow {
+  return {
+    id,
+    seq: at,
+    request_id: `r-${id}`,
+    rule: 'G3',
+    rule_version: 1,
+    phase,
+    level,
+    submittedAtMs: at,
+    queuedAtMs: at,
+    notBeforeMs: null,
+    late: false,
+    attempts: 0,
+    crashes: 0,
+    job: { id } as ProcessingJob,
+  };
+}
+
+const ids = (rows: readonly QueuedRow[]) => rows.map((r) => r.id);
+
+describe('the ready queue', () => {
+  it('serves a raised read at the lent rank, first in arrival order there, and counts it at its own level', () => {
+    const q = new ReadyQueue();
+    q.insert(row('early', 'MEDIUM', 1));
+    q.insert(row('high1', 'HIGH', 2));
+    q.insert(row('high2', 'HIGH', 3));
+    q.insert(row('crit', 'CRITICAL', 4));
+    q.raise(['r-early'], 'CRITICAL');
+    expect(ids(q.at('CRITICAL'))).toEqual(['early', 'crit']);
+    expect(servedLevel(q.at('CRITICAL')[0]!)).toBe('CRITICAL');
+    expect(q.at('CRITICAL')[0]!.level).toBe('MEDIUM');
+    expect(ids(q.ownAt('MEDIUM'))).toEqual(['early']);
+    expect(ids(q.ownAt('CRITICAL'))).toEqual(['crit']);
+    expect(q.next(10, 3)?.id).toBe('early');
+    // Taken out (to be read): no longer lent.
+    q.remove('early');
+    expect(ids(q.ownAt('MEDIUM'))).toEqual([]);
+    expect(ids(q.ownAt('CRITICAL'))).toEqual(['crit']);
+  });
+
+  it('raises only facts reads, only upwards, and only those named', () => {
+    const q = new ReadyQueue();
+    q.insert(row('run', 'LOW', 1, 'run'));
+    q.insert(row('high', 'HIGH', 2));
+    q.insert(row('other', 'LOW', 3));
+    q.raise(['r-run', 'r-high'], 'MEDIUM');
+    expect(ids(q.at('LOW'))).toEqual(['run', 'other']);
+    expect(ids(q.at('HIGH'))).toEqual(['high']);
+    expect(ids(q.at('MEDIUM'))).toEqual([]);
+  });
+});
