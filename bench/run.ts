@@ -25,6 +25,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   board: async () => (await import('./board.bench.ts')).benchBoard(),
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
   whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
+  'ui-scale': async () => (await import('./ui-scale.bench.ts')).benchUiScale(),
 };
 
 /**

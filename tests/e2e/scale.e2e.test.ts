@@ -7,17 +7,22 @@
 // meanwhile. Frame time is the delta between requestAnimationFrame callbacks; headless
 // Chromium paces frames at 60 Hz (--disable-frame-rate-limit has no effect in headless
 // mode here), so a frame on time reads 16.7 ms and no delta can be under that: the 16 ms
-// budget is checked as "the p95 frame is within one refresh" (≤ 17.5 ms, 5 % for timer
-// jitter), with the frames later than 1.5 refreshes (a dropped frame) and the long tasks
+// budget is "the p95 frame is within one refresh" (≤ 17.5 ms, 5 % for timer jitter), with
+// the frames later than 1.5 refreshes (a dropped frame) and the long tasks
 // (PerformanceObserver) beside it; a window that misses is measured once more (bestOfTwo:
 // a shared machine only ever makes frames later). The figures are printed and written to
-// test-results/ui-scale.json; docs/performance.md keeps them with this command.
+// test-results/ui-scale.json; `npm run bench -- ui-scale` runs this file and judges them
+// against the budget (a timing goal: a test on a loaded machine would fail it at random;
+// CI's did at load average 26; so does the rate of 100+ events a second, which is the
+// engine's). This file checks that the page keeps up: every arrival taken and placed in
+// the list, the list moving on as jobs end, no page errors.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { haveChromium, openDesk, poll, ROOT, shot, until, type Desk } from './harness.ts';
+import { P95_BUDGET_MS } from '../../bench/ui-scale.bench.ts';
 
 /** SCALE_JOBS: fewer jobs, to try the measurement quickly (the claim is for 10,000). */
 const JOBS = Number(process.env.SCALE_JOBS ?? 10_000);
@@ -29,14 +34,14 @@ const WINDOW_MS = 10_000;
 const ARRIVALS_PER_S = 120;
 /** Files for the arrivals of the windows (each may be measured twice: see `bestOfTwo`). */
 const SPARE = 5000;
-/** One 60 Hz refresh (16.7 ms) and 5 % timer jitter: the p95 frame is not late. */
-const P95_BUDGET_MS = 17.5;
 
 let desk: Desk;
 let page: Page;
 let files: string[] = [];
 /** Files not submitted yet, for the windows' arrivals. */
 let spare: string[] = [];
+/** Arrivals the engine took in the windows so far. */
+let arrived = 0;
 const results: Record<string, unknown> = {};
 
 /**
@@ -134,18 +139,19 @@ describe.skipIf(!haveChromium)('the queue monitor at 10,000 jobs', () => {
     await desk?.close();
   }, 180_000);
 
-  it('keeps the p95 frame within one refresh at 100+ job events a second', async () => {
+  it('places every arrival of a stream of job events in the list (frames measured for the bench)', async () => {
     const f = await bestOfTwo('arrivals, queue held', false);
     expect(f.failed).toBe(0);
-    expect(f.job_events_per_s).toBeGreaterThanOrEqual(100);
-    expect(f.frame_p95_ms).toBeLessThan(P95_BUDGET_MS);
+    // With the queue held every job is active: the list holds each one the engine took.
+    await poll(() => page.getByTestId('row-count').textContent()).toBe(
+      `${(JOBS + arrived).toLocaleString('en-US')} jobs`,
+    );
     await shot(page, 'queue-10000-jobs');
   }, 300_000);
 
-  it('keeps the p95 frame within one refresh while the resumed queue runs', async () => {
+  it('keeps up while the resumed queue runs (frames measured for the bench)', async () => {
     const f = await bestOfTwo('queue running, with arrivals', true);
     expect(f.failed).toBe(0);
-    expect(f.frame_p95_ms).toBeLessThan(P95_BUDGET_MS);
     // The monitor kept up: the jobs that ended meanwhile left the active list.
     await poll(() => page.getByTestId('row-count').textContent()).not.toBe(jobsText);
     expect(desk.problems).toEqual([]);
@@ -183,7 +189,10 @@ async function measure(label: string, resume: boolean) {
   const submitting = submit(list, 16, {
     spacingMs: 1000 / ARRIVALS_PER_S,
     until: startedAt + WINDOW_MS,
-  }).then((r) => Object.assign(arrivals, r));
+  }).then((r) => {
+    arrived += r.queued;
+    return Object.assign(arrivals, r);
+  });
   await new Promise((r) => setTimeout(r, WINDOW_MS - (Date.now() - startedAt)));
   const perf = (await page.evaluate('window.__stopPerf()')) as {
     deltas: number[];
