@@ -20,7 +20,7 @@ import type { ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
 import { spoilLastGamma, writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
-import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { engineIn, startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { totalsOf, type Totals } from '../system/bursts/chains.ts';
 import { sleep, until } from '../scheduler/helpers.ts';
 
@@ -665,6 +665,116 @@ describe('arrival', () => {
     // The late SPX file was decided before the QQQ files, but for the first one, whose read
     // the worker freed by the late file's may have started before that read was found to wait.
     for (let i = 2; i <= 4; i++) expect(decidedMs(5)).toBeLessThan(decidedMs(i));
+  });
+
+  // QA: an earlier file of the underlying decided at its arrival (stale: LOW by G2) is not
+  // read until it runs, which may be hours away; a later file whose level depends on
+  // `gex_change` was compared with the snapshot before both (HIGH, a large change) instead
+  // of with that file (MEDIUM: the same chain, no change). It now reads that file's total.
+  describe('an earlier file decided at its arrival, not read yet', () => {
+    const write = (dir: string, name: string, spot: number, asOfMs: number, expiries = 3) => {
+      const file = join(dir, name);
+      const asOf = new Date(asOfMs).toISOString().slice(0, 19);
+      writeLongCsv(file, {
+        seed: 7,
+        underlying: 'SPX',
+        spot,
+        expiries,
+        strikesPerExpiry: expiries === 1 ? 1 : 10,
+        asOf,
+        offset: '+00:00',
+      });
+      return file;
+    };
+    const submitAll = async (t: TestEngine, files: string[]) => {
+      const ids: string[] = [];
+      for (const file of files) {
+        const ack = await t.engine.handlers['ingest:submit']({ file, source: 'desk' });
+        if (!ack.ok) throw new Error(ack.error.message);
+        ids.push(ack.value.job_id!);
+      }
+      return ids;
+    };
+    const decision = async (t: TestEngine, jobId: string) => {
+      const job = await t.engine.handlers['jobs:get']({ id: jobId });
+      if (!job.ok) throw new Error(job.error.message);
+      const entries = await trail(t, job.value.job.request_id);
+      const decided = entries.find((e) => e.kind === 'decision')!;
+      return { job: job.value.job, facts: decided.facts as Record<string, unknown> };
+    };
+
+    it('a later file whose level depends on gex_change reads its total and compares with it', async () => {
+      running = await startTestEngine({ workers: 1 });
+      const { engine } = running;
+      const dir = folder();
+      const now = Date.now();
+      // Before both: the same underlying at another spot (a large change from it).
+      const [first] = await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
+      await engine.drain();
+      expect((await decision(running, first!)).job.status).toBe('completed');
+      await engine.handlers['queue:pause']({});
+      const [stale, fresh] = await submitAll(running, [
+        write(dir, 'stale.csv', 400, now - 600_000), // LOW at its arrival (G2)
+        write(dir, 'fresh.csv', 400, now - 40_000), // fresh: HIGH if changed, else MEDIUM
+      ]);
+      await engine.handlers['queue:resume']({});
+      await engine.drain();
+      const s = await decision(running, stale!);
+      expect([s.job.priority, s.job.rule]).toEqual(['LOW', 'G2']);
+      const f = await decision(running, fresh!);
+      expect(f.facts.gex_change).toBe(0);
+      expect([f.job.priority, f.job.status]).toEqual(['MEDIUM', 'completed']);
+    });
+
+    // QA: the files of one command share its arrival to the millisecond; after a restart
+    // the memory placed them in the order the store listed them, so the next file was
+    // compared with the first of them (a large change: HIGH) instead of the last (MEDIUM).
+    it('after a restart, the files of one command keep the order the engine took them in', async () => {
+      running = await startTestEngine({ workers: 1 });
+      const dir = folder();
+      const now = Date.now();
+      const arrived_at = new Date(now - 50_000).toISOString();
+      const before = new Date(now - 100_000).toISOString();
+      for (const [file, at] of [
+        [write(dir, 's0.csv', 300, now - 120_000), before],
+        [write(dir, 'a-stale.csv', 600, now - 600_000), arrived_at], // LOW at its arrival, read by its run
+        [write(dir, 'b-fresh.csv', 400, now - 60_000), arrived_at], // read first: its bound is higher
+      ]) {
+        const ack = await running.engine.handlers['ingest:submit']({
+          file: file!,
+          source: 'desk',
+          arrived_at: at!,
+        });
+        if (!ack.ok) throw new Error(ack.error.message);
+      }
+      await running.engine.drain();
+      await running.engine.shutdown(5000);
+      running.engine = await engineIn(running.dir, {});
+      const [c] = await submitAll(running, [write(dir, 'c-fresh.csv', 400, now - 40_000)]);
+      await running.engine.drain();
+      const d = await decision(running, c!);
+      expect(d.facts.gex_change).toBe(0);
+      expect(d.job.priority).toBe('MEDIUM');
+    });
+
+    it('a later file whose level does not depend on it records gex_change as unknown', async () => {
+      running = await startTestEngine({ workers: 1 });
+      const { engine } = running;
+      const dir = folder();
+      const now = Date.now();
+      await engine.handlers['queue:pause']({});
+      const [, low] = await submitAll(running, [
+        write(dir, 'stale.csv', 400, now - 600_000),
+        // Low impact and fresh: LOW whatever its change (G3's last row).
+        write(dir, 'small.csv', 400, now - 40_000, 1),
+      ]);
+      await engine.handlers['queue:resume']({});
+      await engine.drain();
+      const d = await decision(running, low!);
+      expect(d.facts.impact).toBe('low');
+      expect([d.job.priority, d.job.status]).toEqual(['LOW', 'completed']);
+      expect(d.facts).not.toHaveProperty('gex_change');
+    });
   });
 
   it('holds lower work while a decision waits for the store: the worker its facts read freed does not start a LOW job first', async () => {

@@ -12,9 +12,10 @@
 // ended first: when its level depends on `gex_change`, it waits for the earlier one (its
 // facts kept, not read again) and is decided in arrival order.
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
-import { err, ok, type AppError } from '../../../shared/result.ts';
+import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
+import type { DerivedFacts } from '../../../shared/rules.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobAudit } from '../jobs/job-audit.ts';
 import { decideQueued, endWaiting } from '../jobs/repository.ts';
@@ -24,7 +25,7 @@ import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { recordOutcome } from '../store/sources.ts';
 import { gexChange, type IntakeMemory } from './memory.ts';
-import { endDuplicate, getRequest, recordFileFacts } from './requests.ts';
+import { endDuplicate, getRequest, recordFileFacts, stagedOf } from './requests.ts';
 import type { Staging } from './staging.ts';
 import { decisionEntry } from './submit.ts';
 import { announcer } from './announce.ts';
@@ -43,8 +44,65 @@ export interface DecideDeps {
 export function createDecideJob(deps: DecideDeps): DecideJob {
   /** Facts read of jobs waiting for an earlier request's read, by job id. */
   const waiting = new Map<string, Kept>();
-  const decideKept = async (job: ProcessingJob, kept: Kept, ctx: JobContext) => {
-    const outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx);
+  /** A file's facts, read in a worker; `chainFile`: where to leave the parsed chain for its run. */
+  const readFacts = async (
+    ctx: JobContext,
+    taskId: string,
+    staged: { hash: string; file: string },
+    chainFile?: string,
+  ): Promise<Result<FileFacts>> => {
+    const read = await ctx.pool.run(
+      {
+        type: 'facts',
+        taskId,
+        file: deps.staging.pathOf(staged.hash),
+        sourceFile: staged.file,
+        contentHash: staged.hash,
+        ...(chainFile ? { chainFile } : {}),
+        conventions: deps.conventions,
+        limits: deps.limits,
+      },
+      { signal: ctx.signal },
+    );
+    const parsed = FactsResult.safeParse(read);
+    if (!parsed.success)
+      return err(
+        'INTERNAL',
+        `The facts read answered in an unexpected shape: ${parsed.error.message}`,
+      );
+    if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: staged.file } };
+    return ok(parsed.data.value as FileFacts);
+  };
+  /**
+   * The total of an earlier request decided at its arrival, read for a later one whose
+   * level depends on it: noted read, or settled (no total: its file cannot be read, or its
+   * job ended), so that the later one compares with the request before it.
+   */
+  const readEarlier = async (requestId: string, job: ProcessingJob, ctx: JobContext) => {
+    const staged = await stagedOf(deps.store.at(ctx.level), requestId);
+    if (!staged) return deps.memory.noteSettled(requestId);
+    const taskId = `${job.id}:previous:${requestId}`;
+    const facts = await readFacts(ctx, taskId, staged);
+    if (ctx.signal.aborted) return;
+    if (!facts.ok) return deps.memory.noteSettled(requestId);
+    deps.memory.noteRead(
+      requestId,
+      facts.value.underlying,
+      staged.arrivedMs,
+      facts.value.total_gex,
+    );
+  };
+  const decideKept = async (
+    job: ProcessingJob,
+    kept: Kept,
+    ctx: JobContext,
+  ): Promise<DecideOutcome> => {
+    let outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx);
+    while (outcome.kind === 'unread') {
+      for (const id of outcome.requests) await readEarlier(id, job, ctx);
+      if (ctx.signal.aborted) return { kind: 'gone', job: undefined };
+      outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx);
+    }
     if (outcome.kind !== 'earlier') return outcome;
     // The facts of jobs that ended while they waited (cancelled) are let go here.
     for (const [id, k] of waiting) if (!deps.memory.unread(k.requestId)) waiting.delete(id);
@@ -76,34 +134,11 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
         file: job.file,
       });
     const readStartedAt = new Date().toISOString();
-    const read = await ctx.pool.run(
-      {
-        type: 'facts',
-        taskId: `${job.id}:facts`,
-        file: deps.staging.pathOf(hash),
-        sourceFile: job.file,
-        contentHash: hash,
-        chainFile: deps.staging.chainPathOf(hash),
-        conventions: deps.conventions,
-        limits: deps.limits,
-      },
-      { signal: ctx.signal },
-    );
-    const parsed = FactsResult.safeParse(read);
-    if (!parsed.success)
-      return err(
-        'INTERNAL',
-        `The facts read answered in an unexpected shape: ${parsed.error.message}`,
-      );
-    if (!parsed.data.ok) return { ok: false, error: { ...parsed.data.error, file: job.file } };
-    const facts = parsed.data.value as FileFacts;
-    return ok(
-      await decideKept(
-        job,
-        { facts, readStartedAt, requestId: job.request_id, arrivedMs: NaN },
-        ctx,
-      ),
-    );
+    const staged = { hash, file: job.file };
+    const read = await readFacts(ctx, `${job.id}:facts`, staged, deps.staging.chainPathOf(hash));
+    if (!read.ok) return read;
+    const read1 = { facts: read.value, readStartedAt, requestId: job.request_id, arrivedMs: NaN };
+    return ok(await decideKept(job, read1, ctx));
   };
 }
 
@@ -121,7 +156,11 @@ async function decide(
   f: FileFacts,
   readStartedAt: string,
   ctx: Pick<JobContext, 'decided' | 'level'>,
-): Promise<DecideOutcome | { kind: 'earlier'; arrivedMs: number; earlier: string[] }> {
+): Promise<
+  | DecideOutcome
+  | { kind: 'earlier'; arrivedMs: number; earlier: string[] }
+  | { kind: 'unread'; requests: string[] }
+> {
   const request = await getRequest(deps.store.at(ctx.level), job.request_id);
   const atArrival = request?.facts?.given ?? {};
   const arrivedAt = request?.arrived_at ?? job.submitted_at;
@@ -146,10 +185,29 @@ async function decide(
     total_open_interest: Math.round(f.total_open_interest),
     gex_change: gexChange(f.total_gex, context.previous_total_gex),
   };
-  const earlier = deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs);
-  if (earlier.length > 0 && dependsOnChange(rules, given, arrivedAt))
-    return { kind: 'earlier', arrivedMs, earlier };
-  const decided = rules.compiled.decide(given, new Date(arrivedAt));
+  // An earlier request of the underlying not read yet may be this one's previous: its
+  // `gex_change` is not known. When its level depends on it, it waits for the earlier
+  // read, or reads the file of an earlier request decided at its arrival (whose run may be
+  // hours away); when it does not, it is decided with `gex_change` recorded as unknown.
+  let recorded = given;
+  let unknown: string[] = [];
+  let decided: Result<Decision & { derived: DerivedFacts }> | null = null;
+  if (!context.previous_final) {
+    const { gex_change: _change, ...rest } = given;
+    const partial = rules.compiled.decidePartial(rest, ['gex_change'], new Date(arrivedAt));
+    if (partial.ok && partial.value.kind === 'pending') {
+      const earlier = deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs);
+      if (earlier.length > 0) return { kind: 'earlier', arrivedMs, earlier };
+      const requests = deps.memory.earlierDecidedUnread(job.request_id, f.underlying, arrivedMs);
+      return { kind: 'unread', requests };
+    }
+    if (partial.ok && partial.value.kind === 'decided') {
+      decided = ok(partial.value.decision);
+      recorded = rest;
+      unknown = ['gex_change'];
+    }
+  }
+  decided ??= rules.compiled.decide(given, new Date(arrivedAt));
   if (decided.ok) ctx.decided(decided.value.priority);
   const outcome = await auditedTransaction(
     deps.store.at(ctx.level),
@@ -159,7 +217,7 @@ async function decide(
       // wait for the store, all at one moment, so that the trail stays in time order.
       const now = (deps.clock ?? Date.now)();
       const at = new Date(now);
-      const facts = { given, derived: decided.ok ? decided.value.derived : {} };
+      const facts = { given: recorded, derived: decided.ok ? decided.value.derived : {}, unknown };
       await recordFileFacts(tx, job.request_id, {
         facts,
         underlying: f.underlying,
@@ -178,7 +236,7 @@ async function decide(
         await audit(
           jobAudit(ended, 'rejected', `rejected: ${error.message}`, {
             actor: request?.author ?? null,
-            facts: given,
+            facts: recorded,
             at,
           }),
         );
@@ -197,7 +255,7 @@ async function decide(
           ...decisionEntry(
             withUnderlying,
             d,
-            { ...given, ...decided.value.derived, read_started_at: readStartedAt },
+            { ...recorded, ...decided.value.derived, read_started_at: readStartedAt },
             request?.author ?? null,
           ),
           at,
@@ -211,7 +269,7 @@ async function decide(
         ...decisionEntry(
           row.job,
           d,
-          { ...given, ...decided.value.derived, read_started_at: readStartedAt },
+          { ...recorded, ...decided.value.derived, read_started_at: readStartedAt },
           request?.author ?? null,
         ),
         at,
@@ -223,17 +281,6 @@ async function decide(
   if (outcome.kind !== 'gone' && !(outcome.kind === 'ended' && outcome.job?.status === 'failed'))
     deps.memory.noteRead(job.request_id, f.underlying, Date.parse(arrivedAt), f.total_gex);
   return outcome;
-}
-
-/** Whether the level the rules give these facts could differ with another `gex_change`. */
-function dependsOnChange(
-  rules: VersionedRules,
-  given: Record<string, unknown>,
-  arrivedAt: string,
-): boolean {
-  const { gex_change: _change, ...rest } = given;
-  const r = rules.compiled.decidePartial(rest, ['gex_change'], new Date(arrivedAt));
-  return r.ok && r.value.kind === 'pending';
 }
 
 /**

@@ -137,25 +137,32 @@ export class IntakeMemory {
       underlying: string;
       arrived: number;
       total_gex: number;
+      seq: number;
     }>(
-      `SELECT r.id, r.underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived, r.total_gex::DOUBLE AS total_gex
+      `SELECT r.id, r.underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived, r.total_gex::DOUBLE AS total_gex,
+         j.seq::DOUBLE AS seq
        FROM requests r JOIN jobs j ON j.request_id = r.id
        WHERE r.total_gex IS NOT NULL AND r.underlying IS NOT NULL AND j.status NOT IN ('failed', 'cancelled')`,
     );
-    // In arrival order, which noteRead keeps with an insertion from the end.
-    reads.sort((a, b) => a.arrived - b.arrived);
-    for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
-    for (const r of await store.all<{
+    const unread = await store.all<{
       id: string;
       underlying: string | null;
       arrived: number;
+      seq: number;
       status: string;
     }>(
-      `SELECT r.id, coalesce(j.underlying, r.underlying) AS underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived, j.status
+      `SELECT r.id, coalesce(j.underlying, r.underlying) AS underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived,
+         j.seq::DOUBLE AS seq, j.status
        FROM requests r JOIN jobs j ON j.request_id = r.id
-       WHERE r.total_gex IS NULL AND j.status IN ('deciding', 'queued', 'running')
-       ORDER BY arrived, j.queued_at, r.id`,
-    )) {
+       WHERE r.total_gex IS NULL AND j.status IN ('deciding', 'queued', 'running')`,
+    );
+    // Each request's place in arrival order, read and unread alike: the files of one command
+    // share its arrival to the millisecond, and their jobs' `seq` is the order the engine
+    // took them in (a sort by arrival alone left ties in the order the store gave them).
+    const inOrder = [...reads, ...unread].sort((a, b) => a.arrived - b.arrived || a.seq - b.seq);
+    for (const r of inOrder) m.#seqFor(r.id);
+    for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
+    for (const r of unread) {
       m.noteArrival(r.id, r.arrived, r.underlying);
       if (r.status === 'deciding') m.noteDeciding(r.id);
     }
@@ -292,6 +299,22 @@ export class IntakeMemory {
     const earlier: string[] = [];
     for (const [id, u] of this.#unread)
       if (id !== requestId && u.deciding && before(u, at) && (u.key === null || u.key === k))
+        earlier.push(id);
+    return earlier;
+  }
+
+  /**
+   * The requests of `underlying` (or of one not known yet) that arrived before this one,
+   * were decided at their arrival and are not read yet: their totals come with their runs,
+   * which may be hours away at LOW, so a later request whose level depends on `gex_change`
+   * reads their files itself (intake/decide.ts).
+   */
+  earlierDecidedUnread(requestId: string, underlying: string, arrivedMs: number): string[] {
+    const at = this.#place({ arrivedMs, request_id: requestId });
+    const k = key(underlying);
+    const earlier: string[] = [];
+    for (const [id, u] of this.#unread)
+      if (id !== requestId && !u.deciding && before(u, at) && (u.key === null || u.key === k))
         earlier.push(id);
     return earlier;
   }

@@ -85,6 +85,23 @@ export async function getRequest(db: Store | Tx, id: string): Promise<StoredRequ
   };
 }
 
+/**
+ * Where a request's bytes wait while its job is queued or running (its staged content, the
+ * file as given, its arrival); undefined when its job has ended or holds no staged bytes.
+ */
+export async function stagedOf(
+  db: Store | Tx,
+  requestId: string,
+): Promise<{ hash: string; file: string; arrivedMs: number } | undefined> {
+  const rows = await db.all<{ hash: string | null; file: string; arrived: unknown }>(
+    `SELECT j.content_hash AS hash, j.file, epoch_ms(j.submitted_at) AS arrived FROM jobs j
+     WHERE j.request_id = $1 AND j.status IN ('queued', 'running')`,
+    [requestId],
+  );
+  const r = rows[0];
+  return r?.hash ? { hash: r.hash, file: r.file, arrivedMs: num(r.arrived) } : undefined;
+}
+
 /** The file's facts, once read (or once its snapshot is stored). */
 export async function recordFileFacts(
   tx: Tx,
