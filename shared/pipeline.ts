@@ -48,15 +48,16 @@ export type PipelineOutput = z.infer<typeof PipelineOutput>;
  * analyst gave it (`sourceFile`, kept on the snapshot), and, when the file was already
  * parsed (read once), the parsed chain's file and the content hash it was staged under.
  */
-const StagedInput = {
+export const StagedInput = z.object({
   file: z.string().min(1),
   sourceFile: z.string().min(1).optional(),
   contentHash: z.string().optional(),
   chainFile: z.string().optional(),
-};
+});
+export type StagedInput = z.infer<typeof StagedInput>;
 
 export const PipelineInput = z.object({
-  ...StagedInput,
+  ...StagedInput.shape,
   dataDir: z.string().min(1),
   snapshotId: z.string().min(1),
   conventions: GexConventions,
@@ -100,7 +101,7 @@ export const WorkerRequest = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('facts'),
     taskId: z.string(),
-    ...StagedInput,
+    ...StagedInput.shape,
     conventions: GexConventions,
     limits: ReadLimits.partial().optional(),
   }),

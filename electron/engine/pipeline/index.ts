@@ -10,7 +10,13 @@ import {
 import { rmSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { ReadLimits } from '../../../shared/limits.ts';
-import type { FileFacts, PipelineOutput, PipelineSnapshot } from '../../../shared/pipeline.ts';
+import type {
+  FileFacts,
+  PipelineInput,
+  PipelineOutput,
+  PipelineSnapshot,
+  StagedInput,
+} from '../../../shared/pipeline.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
 import { readChainFile, writeChainFile } from './chain-file.ts';
@@ -33,13 +39,11 @@ export { readChain } from './read-chain.ts';
 export { toContractRows } from './chain.ts';
 export { sniffBytes, sniffChain, sniffChainSync, sniffFd, type ChainSniff } from './sniff.ts';
 
-export type RunPipelineInput = StagedFile & {
-  dataDir: string;
-  snapshotId: string;
-  conventions: GexConventions;
-  limits?: Partial<ReadLimits>;
-  onProgress?: (fraction: number, stage: string) => void;
-};
+export type RunPipelineInput = Omit<PipelineInput, 'limits'> &
+  StagedFile & {
+    limits?: Partial<ReadLimits>;
+    onProgress?: (fraction: number, stage: string) => void;
+  };
 
 /** The conventions and limits a task gives, checked and with their defaults. */
 function settingsOf(
@@ -55,11 +59,7 @@ function settingsOf(
 }
 
 /** A file to read: the staged bytes, the analyst's name for it, and what is known of it already. */
-export type StagedFile = {
-  file: string;
-  sourceFile?: string;
-  contentHash?: string;
-  chainFile?: string;
+export type StagedFile = StagedInput & {
   /**
    * Asked before each file is written: false when whoever asked for the read has gone (a
    * worker's engine killed), and then nothing more is written (workers/engine-present.ts).
