@@ -9,15 +9,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { polars } from '../native-modules.ts';
 import type { SnapshotDetail } from '../../../shared/api.ts';
-import type { BucketFigures, ExpiryBucket, GammaProfilePoint } from '../../../shared/domain.ts';
+import type { BucketFigures, GammaProfilePoint } from '../../../shared/domain.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { conventionsOf, STALE_NOTE } from '../store/snapshots.ts';
 import { readExportFile, type ExportFolder } from './export-folder.ts';
+import { expiryOfRow, numberOrNull, strikeOfRow } from './detail-rows.ts';
 import { createdMs } from './snapshot-order.ts';
 import { strikeSums } from './strike-sums.ts';
 
 type Row = Record<string, unknown>;
-const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const json = <T>(v: unknown, fallback: T): T =>
   typeof v === 'string' ? (JSON.parse(v) as T) : fallback;
 
@@ -62,10 +62,10 @@ export async function exportDetail(
       total_gex: Number(r.total_gex),
       call_gex: Number(r.call_gex),
       put_gex: Number(r.put_gex),
-      zero_gamma: n(r.zero_gamma),
-      call_wall: n(r.call_wall),
-      put_wall: n(r.put_wall),
-      max_pain: n(r.max_pain),
+      zero_gamma: numberOrNull(r.zero_gamma),
+      call_wall: numberOrNull(r.call_wall),
+      put_wall: numberOrNull(r.put_wall),
+      max_pain: numberOrNull(r.max_pain),
       total_open_interest: Number(r.total_open_interest),
       total_volume: Number(r.total_volume),
       quality: json(r.quality, { score: 0, rows_total: 0, rows_used: 0, dropped: [] }),
@@ -84,43 +84,13 @@ export async function exportDetail(
       // Files written before 2026-12-06 have no such column: not recorded.
       conventions: conventionsOf(r.conventions),
     },
-    strikes: strikes.map((s) => ({
-      snapshot_id: id,
-      expiry: null,
-      strike: Number(s.strike),
-      call_gex: Number(s.call_gex),
-      put_gex: Number(s.put_gex),
-      net_gex: Number(s.net_gex),
-      dex: n(s.dex),
-      vex: n(s.vex),
-      cex: n(s.cex),
-      call_open_interest: Number(s.call_open_interest),
-      put_open_interest: Number(s.put_open_interest),
-      call_volume: Number(s.call_volume),
-      put_volume: Number(s.put_volume),
-    })),
-    expiries: expiries.map((e) => ({
-      snapshot_id: id,
-      expiry: String(e.expiry),
-      bucket: (e.bucket as ExpiryBucket | null) ?? null,
-      call_gex: Number(e.call_gex),
-      put_gex: Number(e.put_gex),
-      net_gex: Number(e.net_gex),
-      dex: n(e.dex),
-      vex: n(e.vex),
-      cex: n(e.cex),
-      call_open_interest: Number(e.call_open_interest),
-      put_open_interest: Number(e.put_open_interest),
-      call_volume: n(e.call_volume),
-      put_volume: n(e.put_volume),
-      call_wall: n(e.call_wall),
-      put_wall: n(e.put_wall),
-    })),
+    strikes: strikes.map((s) => strikeOfRow(id, s)),
+    expiries: expiries.map((e) => expiryOfRow(id, e)),
     profile: json<GammaProfilePoint[]>(r.profile, []),
     exposures,
-    absolute_gamma_strike: n(r.absolute_gamma_strike),
+    absolute_gamma_strike: numberOrNull(r.absolute_gamma_strike),
     buckets: measured ? json<BucketFigures[]>(r.buckets, []) : null,
-    measures_version: n(r.measures_version),
+    measures_version: numberOrNull(r.measures_version),
     note: measured ? null : STALE_NOTE,
     origin: folder.root,
   };

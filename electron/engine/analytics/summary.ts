@@ -3,6 +3,7 @@
 import type { HistoryPoint, LevelsRow } from '../../../shared/api.ts';
 import type { GexConventions } from '../../../shared/domain.ts';
 import { conventionsOf, STALE_NOTE } from '../store/snapshots.ts';
+import { numberOrNull } from './detail-rows.ts';
 import type { UnreadableExport } from './export-folder.ts';
 
 export type SnapshotSummary = {
@@ -57,8 +58,6 @@ export interface SnapshotOrigin {
   strikes(id: string): Promise<StrikeRow[]>;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
 /** A summary from a query row whose columns carry the summary's names. */
 export function toSummary(r: Record<string, unknown>, origin: string): SnapshotSummary {
   return {
@@ -70,14 +69,14 @@ export function toSummary(r: Record<string, unknown>, origin: string): SnapshotS
     created_ms: Number(r.created_ms),
     spot: Number(r.spot),
     total_gex: Number(r.total_gex),
-    zero_gamma: num(r.zero_gamma),
-    call_wall: num(r.call_wall),
-    put_wall: num(r.put_wall),
-    dex: num(r.dex),
-    vex: num(r.vex),
-    cex: num(r.cex),
-    absolute_gamma_strike: num(r.absolute_gamma_strike),
-    measures_version: num(r.measures_version),
+    zero_gamma: numberOrNull(r.zero_gamma),
+    call_wall: numberOrNull(r.call_wall),
+    put_wall: numberOrNull(r.put_wall),
+    dex: numberOrNull(r.dex),
+    vex: numberOrNull(r.vex),
+    cex: numberOrNull(r.cex),
+    absolute_gamma_strike: numberOrNull(r.absolute_gamma_strike),
+    measures_version: numberOrNull(r.measures_version),
     content_hash: String(r.content_hash),
     conventions: conventionsOf(r.conventions),
   };

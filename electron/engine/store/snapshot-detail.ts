@@ -4,12 +4,12 @@
 // before schema version 3 answers with nulls for what was not computed then, and a note.
 import { LOCAL_ORIGIN, type SnapshotDetail } from '../../../shared/api.ts';
 import { STRIKE_FIGURES, type BucketFigures, type ExpiryBucket } from '../../../shared/domain.ts';
+import { expiryOfRow, numberOrNull, strikeOfRow } from '../analytics/detail-rows.ts';
 import { strikeSumsQuery } from '../analytics/strike-sums.ts';
 import type { Store } from './db.ts';
 import { getSnapshot, MEASURE_COLUMNS, measuresOf, STALE_NOTE } from './snapshots.ts';
 
 type Row = Record<string, unknown>;
-const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export async function snapshotDetail(
   store: Store,
@@ -47,38 +47,8 @@ export async function snapshotDetail(
   const measures = measuresOf(measureRow, buckets.map(toBucket));
   return {
     snapshot,
-    strikes: strikes.map((r) => ({
-      snapshot_id: id,
-      expiry: null,
-      strike: r.strike as number,
-      call_gex: r.call_gex as number,
-      put_gex: r.put_gex as number,
-      net_gex: r.net_gex as number,
-      dex: n(r.dex),
-      vex: n(r.vex),
-      cex: n(r.cex),
-      call_open_interest: r.call_open_interest as number,
-      put_open_interest: r.put_open_interest as number,
-      call_volume: r.call_volume as number,
-      put_volume: r.put_volume as number,
-    })),
-    expiries: expiries.map((r) => ({
-      snapshot_id: id,
-      expiry: r.expiry as string,
-      bucket: (r.bucket as ExpiryBucket | null) ?? null,
-      call_gex: r.call_gex as number,
-      put_gex: r.put_gex as number,
-      net_gex: r.net_gex as number,
-      dex: n(r.dex),
-      vex: n(r.vex),
-      cex: n(r.cex),
-      call_open_interest: r.call_open_interest as number,
-      put_open_interest: r.put_open_interest as number,
-      call_volume: n(r.call_volume),
-      put_volume: n(r.put_volume),
-      call_wall: n(r.call_wall),
-      put_wall: n(r.put_wall),
-    })),
+    strikes: strikes.map((r) => strikeOfRow(id, r)),
+    expiries: expiries.map((r) => expiryOfRow(id, r)),
     profile,
     exposures: measures?.exposures ?? null,
     absolute_gamma_strike: measures?.absolute_gamma_strike ?? null,
@@ -92,6 +62,6 @@ export async function snapshotDetail(
 export const toBucket = (r: Row): BucketFigures => ({
   bucket: r.bucket as ExpiryBucket,
   net_gex: r.net_gex as number,
-  call_wall: n(r.call_wall),
-  put_wall: n(r.put_wall),
+  call_wall: numberOrNull(r.call_wall),
+  put_wall: numberOrNull(r.put_wall),
 });
