@@ -7,46 +7,29 @@
 // order. A map from key to cell measured 5× slower than the dense grid it replaces, and
 // sorting the rows by key slower still; numberCells() takes an index over the keys when
 // that is small beside the rows, and sorts only when it is not.
-import type { BucketFigures } from '../../../shared/domain.ts';
+import type { BucketFigures, STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { BUCKETS } from './buckets.ts';
 import type { Chain } from './chain.ts';
 import type { ContractExposures } from './contract-exposures.ts';
 
-export type StrikeTable = {
+/** The figures that add up over a strike's expiries (STRIKE_FIGURES), one column each. */
+type FigureColumns = { [K in (typeof STRIKE_FIGURES)[number]]: Float64Array };
+
+export type StrikeTable = FigureColumns & {
   rows: number;
   expiry: string[];
   /** The distinct expiries, and each row's index into them: the Parquet column is built from these. */
   expiry_values: string[];
   expiry_index: Uint32Array;
   strike: Float64Array;
-  call_gex: Float64Array;
-  put_gex: Float64Array;
-  net_gex: Float64Array;
-  dex: Float64Array;
-  vex: Float64Array;
-  cex: Float64Array;
-  call_open_interest: Float64Array;
-  put_open_interest: Float64Array;
-  call_volume: Float64Array;
-  put_volume: Float64Array;
   contracts: BigInt64Array;
 };
 
 /** One row per expiry that has a used contract, by date; walls NaN where there is none. */
-export type ExpiryTable = {
+export type ExpiryTable = FigureColumns & {
   rows: number;
   expiry: string[];
   bucket: string[];
-  call_gex: Float64Array;
-  put_gex: Float64Array;
-  net_gex: Float64Array;
-  dex: Float64Array;
-  vex: Float64Array;
-  cex: Float64Array;
-  call_open_interest: Float64Array;
-  put_open_interest: Float64Array;
-  call_volume: Float64Array;
-  put_volume: Float64Array;
   call_wall: Float64Array;
   put_wall: Float64Array;
   contracts: BigInt64Array;
