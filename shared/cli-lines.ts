@@ -5,8 +5,35 @@
 // `effective_priority` and `rule` null, as a rejected request does: its stored level is a
 // default or the bound it waited at, no decision.
 import { z } from 'zod';
-import { IsoTimestamp, JobStatus, PriorityLevel } from './domain.ts';
+import { GEXSnapshot, IsoTimestamp, JobStatus, PriorityLevel } from './domain.ts';
 import { AppError } from './result.ts';
+
+/**
+ * The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for
+ * (and `conventions`, null when not recorded): the snapshot less what only the desk keeps.
+ */
+export const SnapshotLine = GEXSnapshot.pick({
+  id: true,
+  underlying: true,
+  as_of: true,
+  spot: true,
+  contracts: true,
+  total_gex: true,
+  call_gex: true,
+  put_gex: true,
+  zero_gamma: true,
+  call_wall: true,
+  put_wall: true,
+  parquet: true,
+  max_pain: true,
+  total_open_interest: true,
+  total_volume: true,
+  quality: true,
+  format: true,
+  content_hash: true,
+  conventions: true,
+});
+export type SnapshotLine = z.infer<typeof SnapshotLine>;
 
 /** One request's line of `gex-desk ingest --json` (and of `jobs retry --json`). */
 export const IngestLine = z.object({
@@ -20,7 +47,7 @@ export const IngestLine = z.object({
   rule: z.string().nullable(),
   /** Arrival → data available (for a duplicate: → when it was found to be one). */
   latency_ms: z.number().nullable(),
-  snapshot: z.record(z.string(), z.unknown()).optional(),
+  snapshot: SnapshotLine.optional(),
   error: AppError.optional(),
 });
 export type IngestLine = z.infer<typeof IngestLine>;

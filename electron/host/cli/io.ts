@@ -6,6 +6,7 @@
 // carriage return overwrite a row); JSON lines are left as they are, for programs. Loads
 // nothing but the shared GEX scale and shared/visible.ts (both without imports).
 import type { GEXSnapshot } from '../../../shared/domain.ts';
+import type { SnapshotLine } from '../../../shared/cli-lines.ts';
 import { gexScale, scaled } from '../../../shared/gex-scale.ts';
 import { visible, visibleLines } from '../../../shared/visible.ts';
 import type { AppError, ErrorCode } from '../../../shared/result.ts';
@@ -207,7 +208,7 @@ export function usd(v: number | null): string {
 }
 
 /** The `snapshot` object of CONTRACTS.md, extended with the figures analysts also asked for. */
-export const snapshotJson = (s: GEXSnapshot): Record<string, unknown> => ({
+export const snapshotJson = (s: GEXSnapshot): SnapshotLine => ({
   id: s.id,
   underlying: s.underlying,
   as_of: s.as_of,

@@ -10,6 +10,7 @@ import type {
   EventPayload,
   GexApi,
   GexBridge,
+  UploadReceipt,
 } from '../../../shared/api.ts';
 import type { Result } from '../../../shared/result.ts';
 import { createHttpClient } from './http.ts';
@@ -21,12 +22,8 @@ declare global {
   }
 }
 
-export interface StagedFile {
-  /** A path on the engine's machine, ready for `ingest:submit`. */
-  path: string;
-  name: string;
-  bytes: number;
-}
+/** A file the engine can read: `path` on the engine's machine, ready for `ingest:submit`. */
+export type StagedFile = Omit<UploadReceipt, 'upload'>;
 
 /**
  * Why a browser tab is refused: it had no token, the server never took the one it had

@@ -37,15 +37,7 @@ export function jobTotals(s: {
   /** The first listing has answered (before it, the counts of the list are no count). */
   jobsListed: boolean;
   stats: QueueStats | null;
-}): {
-  queued: number;
-  running: number;
-  storing: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  title: string | undefined;
-} {
+}): Omit<JobCounts, 'all' | 'active'> & { title: string | undefined } {
   if ((s.jobsListed && !s.jobsTruncated) || !s.stats) return { ...s.counts, title: undefined };
   const t = s.stats.totals;
   return {

@@ -1,7 +1,7 @@
 // A submission as the panel keeps it, and the pure rules about it: an error told
 // with the user's own file name, and what a reload leaves of one cut off mid-way.
-import type { SubmitAck } from '../../../shared/api.ts';
-import type { PriorityLevel } from '../../../shared/domain.ts';
+import type { z } from 'zod';
+import type { SubmitAck, SubmitRequest } from '../../../shared/api.ts';
 import type { AppError } from '../../../shared/result.ts';
 
 export interface Submission {
@@ -16,12 +16,11 @@ export interface Submission {
   error: AppError | null;
 }
 
-export interface SubmitOptions {
-  source: string;
-  requested_priority?: PriorityLevel;
-  justification?: string;
-  author?: string;
-}
+type SubmitInput = z.input<typeof SubmitRequest>;
+
+/** What the panel adds to each file's request; the panel always names a source. */
+export type SubmitOptions = Pick<SubmitInput, 'requested_priority' | 'justification' | 'author'> &
+  Required<Pick<SubmitInput, 'source'>>;
 
 /** Errors name the stored upload's path; the user knows the file by its own name. */
 export function ownError(e: AppError, path: string | null, name: string): AppError {

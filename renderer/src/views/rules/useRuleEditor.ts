@@ -441,10 +441,7 @@ export function useRuleEditor(): RuleEditorState {
     setViewing({ version, model });
   };
 
-  const finish = async (
-    res: { ok: true; value: RuleVersion } | { ok: false; error: AppError },
-    kind: PendingChange['kind'],
-  ) => {
+  const finish = async (res: Result<RuleVersion>, kind: PendingChange['kind']) => {
     if (!res.ok) {
       setError(res.error);
       return res.error;
