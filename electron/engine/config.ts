@@ -13,6 +13,7 @@ import { makeDirs } from './make-dirs.ts';
 import { checkConventions } from './pipeline/conventions.ts';
 import { MAX_WORKERS } from '../../shared/workers.ts';
 import { DEFAULT_DB_FILE } from './store/database-file.ts';
+import type { StoreOptions } from './store/db.ts';
 import { checkEnv, envNumber, envPath, type PathVar } from './env.ts';
 
 export const APP_NAME = 'gex-desk';
@@ -131,6 +132,24 @@ export const defaultWorkers = (cores = availableParallelism()): number => Math.m
  */
 export const storeThreads = (workers: number, cores = availableParallelism()): number =>
   Math.max(1, cores - workers);
+
+/**
+ * How a process opens the store of `cfg`: the folders DuckDB may use, where the database's
+ * path came from (for a refusal's message), and DuckDB's threads. `workers`: the pipeline
+ * workers this process runs beside it — the engine's `cfg.workers`, whose cores DuckDB
+ * leaves them (storeThreads); 0 for a one-shot command that serves the store alone, where
+ * nothing competes and DuckDB keeps its default, a thread per core.
+ */
+export function storeOpenOptions(
+  cfg: Pick<Config, 'dataDir' | 'attach' | 'origins'>,
+  workers: number,
+): StoreOptions {
+  return {
+    allowedDirectories: [cfg.dataDir, ...cfg.attach],
+    origin: originOf(cfg, 'dbPath'),
+    ...(workers > 0 ? { threads: storeThreads(workers) } : {}),
+  };
+}
 
 const ENV = {
   GEX_DESK_DB: 'dbPath',

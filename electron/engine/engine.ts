@@ -10,13 +10,13 @@ import { configuredAttach } from './configured-attach.ts';
 import {
   inboxFrom,
   loadConfig,
-  originOf,
-  storeThreads,
+  storeOpenOptions,
   type Config,
   type ConfigOverrides,
 } from './config.ts';
 import { EngineEvents } from './events.ts';
-import { drainQueue } from './api/drain.ts';
+import { inboxHandlers } from './api/inbox-handlers.ts';
+import { queueHandlers } from './api/queue-handlers.ts';
 import { storeHandlers } from './api/store-handlers.ts';
 import { announcer } from './intake/announce.ts';
 import { ArrivalWriter } from './intake/arrival-writer.ts';
@@ -26,7 +26,6 @@ import { IntakeMemory } from './intake/memory.ts';
 import { SameFileTurns } from './intake/same-file.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { retryBytesKept, retryClaim } from './intake/retry-claim.ts';
-import { jobNamed } from './jobs/repository.ts';
 import { Staging } from './intake/staging.ts';
 import { ownFolder } from './own-folder.ts';
 import { isDiskFull } from './disk-full.ts';
@@ -125,11 +124,7 @@ async function start(
   // loading the rules, so that a one-shot command's file finds a worker (nearly) ready.
   const pool = runJobs ? (opts.pool ?? createEnginePool(cfg, opts, log)) : null;
   if (pool) opened(() => pool.close());
-  const opening = Store.open(cfg.dbPath, {
-    allowedDirectories: [cfg.dataDir, ...cfg.attach],
-    origin: originOf(cfg, 'dbPath'),
-    threads: storeThreads(cfg.workers),
-  });
+  const opening = Store.open(cfg.dbPath, storeOpenOptions(cfg, cfg.workers));
   // While DuckDB opens the file and migrates it on its own threads, this one prepares what
   // comes next: the default rules, checked, and the exchange's time zone (ICU's data, which
   // the first arrival's timestamps need). About 45 ms of a cold command's start.
@@ -324,19 +319,28 @@ async function start(
       );
   });
 
-  const noScheduler = () => err('INTERNAL', 'This engine was started without a scheduler.');
   const rulesAccess = { active: async () => rules.active, service: async () => ok(rules) };
+  const storeCalls = storeHandlers({
+    store,
+    events,
+    config: cfg,
+    rules: rulesAccess,
+    attach: configuredAttach(
+      cfg,
+      opts.attach?.map((d) => resolve(d)),
+    ),
+  });
+  const running = scheduler;
   const handlers: CallHandlers = {
-    ...storeHandlers({
+    ...storeCalls,
+    ...queueHandlers({
+      scheduler,
       store,
       events,
-      config: cfg,
-      rules: rulesAccess,
-      attach: configuredAttach(
-        cfg,
-        opts.attach?.map((d) => resolve(d)),
-      ),
+      log,
+      bytesKept: (job) => retryBytesKept(job, stagedJobs, staging),
     }),
+    ...inboxHandlers(inbox),
     'engine:health': async () =>
       ok({
         ok: store.fatal === null,
@@ -352,39 +356,8 @@ async function start(
         ...(store.fatal ? { problem: store.fatal.message } : {}),
       }),
     'ingest:submit': (req) => submitRequest(req),
-    'jobs:cancel': async ({ id, author }) =>
-      scheduler ? scheduler.cancel(id, author ?? null) : noScheduler(),
-    'jobs:retry': async ({ id, author }) =>
-      scheduler ? scheduler.retry(id, author ?? null) : noScheduler(),
-    'jobs:bytesKept': async ({ id }) => {
-      const found = await jobNamed(store, id);
-      return found.ok ? ok({ kept: retryBytesKept(found.value, stagedJobs, staging) }) : found;
-    },
-    'queue:pause': async () => {
-      if (!scheduler) return noScheduler();
-      scheduler.pause();
-      log.info('queue.paused');
-      return ok(await scheduler.stats());
-    },
-    'queue:resume': async () => {
-      if (!scheduler) return noScheduler();
-      scheduler.resume();
-      log.info('queue.resumed');
-      return ok(await scheduler.stats());
-    },
-    'queue:stats': async () =>
-      ok(
-        await (scheduler
-          ? scheduler.stats()
-          : Scheduler.statsFromStore(store, {
-              workers: 0,
-              windowMs: cfg.latencyWindowMs,
-              targets: rules.active.compiled.targets,
-            })),
-      ),
-    'queue:drain': async () => (scheduler ? drainQueue(scheduler, events, store) : noScheduler()),
-    'inbox:get': async () => ok(inbox.status()),
-    'inbox:set': async ({ dir, take_existing }) => inbox.set(dir, take_existing),
+    // The scheduler's figures (its workers, what runs); without one, the table's.
+    'queue:stats': running ? async () => ok(await running.stats()) : storeCalls['queue:stats'],
   };
 
   let closing: Promise<void> | null = null;

@@ -436,18 +436,18 @@ async function openOwn(
     { EngineEvents },
     { storeHandlers, storeRules },
     { InboxControl, ownPaths },
-    { inboxFrom },
+    { inboxFrom, storeOpenOptions },
+    { inboxHandlers },
   ] = await Promise.all([
     import('../../engine/store/db.ts'),
     import('../../engine/events.ts'),
     import('../../engine/api/store-handlers.ts'),
     import('../../engine/intake/inbox-control.ts'),
     import('../../engine/config.ts'),
+    import('../../engine/api/inbox-handlers.ts'),
   ]);
-  const opened = await Store.open(cfg.dbPath, {
-    allowedDirectories: [cfg.dataDir, ...cfg.attach],
-    origin: cfg.origins?.dbPath,
-  });
+  // No pipeline workers beside this store: DuckDB keeps a thread per core (storeOpenOptions).
+  const opened = await Store.open(cfg.dbPath, storeOpenOptions(cfg, 0));
   if (!opened.ok) return opened;
   onStoreOpened();
   const store = opened.value;
@@ -463,8 +463,7 @@ async function openOwn(
   });
   const handlers: Partial<CallHandlers> = {
     ...storeHandlers({ store, events, config: cfg, rules: storeRules(store, events) }),
-    'inbox:get': async () => ok(inbox.status()),
-    'inbox:set': async ({ dir, take_existing }) => inbox.set(dir, take_existing),
+    ...inboxHandlers(inbox),
   };
   return ok({ api: await inProcess(handlers, events, store), close: () => store.close() });
 }
