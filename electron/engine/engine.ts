@@ -319,7 +319,7 @@ async function start(
       );
   });
 
-  const rulesAccess = { active: async () => rules.active, service: async () => ok(rules) };
+  const rulesAccess = { active: async () => ok(rules.active), service: async () => ok(rules) };
   const storeCalls = storeHandlers({
     store,
     events,

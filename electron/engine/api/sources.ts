@@ -7,7 +7,7 @@ import type { AuditEntry, CallHandlers, SourceRecord } from '../../../shared/api
 import { reliabilityText } from '../../../shared/reliability.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
-import type { CompiledRules } from '../rules/index.ts';
+import type { ActiveRuleSet } from '../rules/service.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import {
@@ -22,20 +22,18 @@ export interface SourcesDeps {
   store: Store;
   events: EngineEvents;
   /** The active rules: their version, and what a reliability sets off under them. */
-  activeRules(): Promise<{ version: number | null; compiled: CompiledRules }>;
+  activeRules(): Promise<Result<ActiveRules>>;
   clock?: () => number;
 }
 
 type SourceCalls = Pick<CallHandlers, 'sources:list' | 'sources:set' | 'sources:clear'>;
+type ActiveRules = Pick<ActiveRuleSet, 'version' | 'compiled'>;
 
 // As stored, with the digits it has (0.7999, not 0.80 beside G4's `< 0.8`).
 const fixed = reliabilityText;
 
 export function sourceHandlers(deps: SourcesDeps): SourceCalls {
-  const toRecord = (
-    s: StoredSource,
-    rules: { version: number | null; compiled: CompiledRules },
-  ): SourceRecord => {
+  const toRecord = (s: StoredSource, rules: ActiveRules): SourceRecord => {
     const computed = reliabilityOf(s.completed, s.failed);
     const reliability = s.override?.reliability ?? computed;
     return {
@@ -53,7 +51,9 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
     next: { reliability: number; justification: string; author: string | null } | null,
     why: { justification: string | null; author: string | null },
   ): Promise<Result<SourceRecord>> => {
-    const rules = await deps.activeRules();
+    const active = await deps.activeRules();
+    if (!active.ok) return active;
+    const rules = active.value;
     const atMs = (deps.clock ?? Date.now)();
     const announce = (e: AuditEntry) => deps.events.emit('audit:appended', e);
     const after = await auditedTransaction(deps.store, announce, async (tx, audit) => {
@@ -109,7 +109,8 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
         listStoredSources(deps.store),
         deps.activeRules(),
       ]);
-      return ok(sources.map((s) => toRecord(s, rules)));
+      if (!rules.ok) return rules;
+      return ok(sources.map((s) => toRecord(s, rules.value)));
     },
     'sources:set': async ({ id, reliability, justification, author }) =>
       change(

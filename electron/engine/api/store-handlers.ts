@@ -12,8 +12,7 @@ import type { Config } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobNamed, listJobs } from '../jobs/repository.ts';
 import { queueStats } from '../jobs/monitor.ts';
-import type { CompiledRules } from '../rules/index.ts';
-import type { RulesService } from '../rules/service.ts';
+import type { ActiveRuleSet, RulesService } from '../rules/service.ts';
 import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { getRequests } from '../store/requests.ts';
@@ -26,16 +25,10 @@ import { countSnapshots, getSnapshot, getSnapshots, listSnapshots } from '../sto
 const asStored = (u: string | undefined): string | undefined =>
   u === undefined ? undefined : underlyingOfRoot(u);
 
-export interface ActiveRules {
-  version: number | null;
-  text: string;
-  compiled: CompiledRules;
-}
-
 /** How the handlers reach the rules: the engine's loaded service, or (one-shot) the store. */
 export interface RulesAccess {
-  /** The active rule set, read without writing anything. */
-  active(): Promise<ActiveRules>;
+  /** The active rule set, read without writing anything, or why it cannot be compiled. */
+  active(): Promise<Result<ActiveRuleSet>>;
   /** The rules service (a store without rules gets the default set stored). */
   service(): Promise<Result<RulesService>>;
 }
@@ -69,12 +62,12 @@ export type StoreCalls = Omit<
 /** Rules read straight from the store: the active stored set, else the default one (nothing written). */
 export function storeRules(store: Store, events: EngineEvents): RulesAccess {
   let service: Promise<Result<RulesService>> | null = null;
-  let cached: ActiveRules | null = null;
+  let cached: ActiveRuleSet | null = null;
   return {
     async active() {
       if (service) {
         const s = await service;
-        if (s.ok) return s.value.active;
+        if (s.ok) return ok(s.value.active);
       }
       const [{ activeRuleSet }, { compileText }, { defaultRules, defaultRulesText }] =
         await Promise.all([
@@ -83,15 +76,22 @@ export function storeRules(store: Store, events: EngineEvents): RulesAccess {
           import('../rules/index.ts'),
         ]);
       const stored = await activeRuleSet(store);
-      if (!stored) return { version: null, text: defaultRulesText(), compiled: defaultRules() };
-      if (cached?.version === stored.version) return cached;
+      if (!stored) return ok({ version: null, text: defaultRulesText(), compiled: defaultRules() });
+      if (cached?.version === stored.version) return ok(cached);
       const compiled = compileText(stored.text, stored.version);
-      if (!compiled.ok)
-        throw new Error(
-          `the active rule set ${stored.version} does not compile: ${compiled.error.message}`,
-        );
+      // The compiler's error (RULES_SYNTAX, RULES_INVALID, where), as RulesService.load answers it.
+      if (!compiled.ok) {
+        const why = compiled.error;
+        return {
+          ok: false,
+          error: {
+            ...why,
+            message: `The active rule set ${stored.version} does not compile: ${why.message}`,
+          },
+        };
+      }
       cached = { version: stored.version, text: stored.text, compiled: compiled.value };
-      return cached;
+      return ok(cached);
     },
     service() {
       service ??= import('../rules/service.ts').then(({ RulesService }) =>
@@ -182,16 +182,19 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       return ok({ job, snapshot });
     },
     'jobs:list': async (req) => ok(await listJobs(store, req)),
-    'queue:stats': async () =>
-      ok(
+    'queue:stats': async () => {
+      const active = await deps.rules.active();
+      if (!active.ok) return active;
+      return ok(
         await queueStats(store, {
           nowMs: Date.now(),
           windowMs: deps.config.latencyWindowMs,
           workers: 0,
           busyWorkers: 0,
-          targets: (await deps.rules.active()).compiled.targets,
+          targets: active.value.compiled.targets,
         }),
-      ),
+      );
+    },
     'snapshots:list': async (req) =>
       ok(await listSnapshots(store, { ...req, underlying: asStored(req.underlying) })),
     'snapshots:many': async ({ ids }) => ok(await getSnapshots(store, ids)),
@@ -245,7 +248,9 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     'requests:get': async ({ ids }) => ok(await getRequests(store, ids)),
     'audit:list': async (req) => ok(await listAudit(store, req)),
     'rules:active': async () => {
-      const a = await deps.rules.active();
+      const active = await deps.rules.active();
+      if (!active.ok) return active;
+      const a = active.value;
       const { levelPolicies } = await import('../rules/service.ts');
       return ok({ version: a.version, text: a.text, levels: levelPolicies(a.compiled) });
     },
@@ -267,10 +272,12 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       ]);
       const compiled = compileText(text, null);
       if (!compiled.ok) return compiled;
-      const [records, active] = await Promise.all([
+      const [records, activeR] = await Promise.all([
         decidedRequests(store, last),
         deps.rules.active(),
       ]);
+      if (!activeR.ok) return activeR;
+      const active = activeR.value;
       const earlier = records.filter((r) => r.rule_version !== active.version).length;
       return ok({
         ...whatIf(compiled.value, records, baseline === 'active' ? active.compiled : undefined),

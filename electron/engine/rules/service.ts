@@ -32,12 +32,18 @@ import {
 
 export const SYSTEM_AUTHOR = 'gex-desk';
 
-/** One version of the rules, compiled. */
-export interface VersionedRules {
-  version: number;
+/**
+ * The active rule set, compiled: its version (null for the default set of a store that
+ * has stored none yet, read without writing it), its text and its compiled rules.
+ */
+export interface ActiveRuleSet {
+  version: number | null;
   text: string;
   compiled: CompiledRules;
 }
+
+/** One stored version of the rules, compiled. */
+export type VersionedRules = ActiveRuleSet & { version: number };
 
 export class RulesService {
   #store: Store;
