@@ -73,6 +73,17 @@ export const err = (
   error: { code, message, ...where },
 });
 
+/**
+ * What a thrown value says, for a message: an Error's message (or any object's `message`
+ * text), else the value itself as text — never `undefined`, as `(e as Error).message` was
+ * for a string or a number thrown.
+ */
+export const messageOf = (e: unknown): string => {
+  if (e instanceof Error) return e.message;
+  const message = (e as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(e);
+};
+
 /** Schema of a Result carrying `value`, for validating responses that cross a transport. */
 export const resultSchema = <T extends z.ZodType>(value: T) =>
   z.discriminatedUnion('ok', [

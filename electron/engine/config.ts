@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { InboxFrom } from '../../shared/api/engine.ts';
 import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
-import { err, ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result, messageOf } from '../../shared/result.ts';
 import { makeDirs } from './make-dirs.ts';
 import { checkConventions } from './pipeline/conventions.ts';
 import { MAX_WORKERS } from '../../shared/workers.ts';
@@ -198,7 +198,7 @@ export function loadConfig(
     try {
       raw = JSON.parse(readConfigText(configFile));
     } catch (e) {
-      return err('VALIDATION', `${fileNamed} is not valid JSON: ${(e as Error).message}`, {
+      return err('VALIDATION', `${fileNamed} is not valid JSON: ${messageOf(e)}`, {
         file: configFile,
       });
     }
@@ -326,7 +326,7 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
   } catch (e) {
     return err(
       'VALIDATION',
-      `The config file ${configFile} is not valid JSON (${(e as Error).message}); it was left as it is.`,
+      `The config file ${configFile} is not valid JSON (${messageOf(e)}); it was left as it is.`,
       { file: configFile },
     );
   }
@@ -339,7 +339,7 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
     return ok(undefined);
   } catch (e) {
     rmSync(temp, { force: true });
-    return err('IO', `Cannot write the config file ${configFile}: ${(e as Error).message}`, {
+    return err('IO', `Cannot write the config file ${configFile}: ${messageOf(e)}`, {
       file: configFile,
     });
   }

@@ -3,16 +3,16 @@
 // file's: an IO error (the command line exits 3; the job may be retried, and it does not
 // count against the source) whose message leads with what to do.
 import { statfsSync } from 'node:fs';
-import { err, type Result } from '../../shared/result.ts';
+import { err, type Result, messageOf } from '../../shared/result.ts';
 
 export function isDiskFull(e: unknown): boolean {
   if ((e as NodeJS.ErrnoException)?.code === 'ENOSPC') return true;
-  return /No space left on device/i.test(e instanceof Error ? e.message : String(e));
+  return /No space left on device/i.test(messageOf(e));
 }
 
 /** IO for `file`: `what` could not write (in `where`, when known) because the disk is full. */
 export function diskFull(file: string, what: string, e: unknown, where?: string): Result<never> {
-  const detail = e instanceof Error ? e.message : String(e);
+  const detail = messageOf(e);
   return err(
     'IO',
     `${file}: the disk is full: ${what} could not write${where ? ` in ${where}` : ''}; free some space, then retry (${detail})`,
@@ -36,7 +36,7 @@ export function asDiskFull(e: unknown, dir: string): unknown {
   } catch {
     return e;
   }
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   return Object.assign(new Error(`ENOSPC: no space left on device, write (${message})`), {
     code: 'ENOSPC',
   });

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import type { CallHandlers, EventName, EventPayload } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
-import { err, ok, type Result } from '../../shared/result.ts';
+import { err, ok, type Result, messageOf } from '../../shared/result.ts';
 import { configuredAttach } from './configured-attach.ts';
 import {
   inboxFrom,
@@ -38,7 +38,7 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
 import { warmTimeZone } from './pipeline/time.ts';
 import { RulesService } from './rules/service.ts';
-import { DatabaseDamaged, Store } from './store/db.ts';
+import { errorOfThrown, Store } from './store/db.ts';
 import { removalIntentsOf } from './store/removal-intents.ts';
 import { removeUnstoredExports } from './store/unstored-exports.ts';
 import { createEnginePool, type PoolChoices } from './workers/engine-pool.ts';
@@ -91,11 +91,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engi
     return await start(opts, (close) => open.push(close));
   } catch (e) {
     for (const close of open.reverse()) await close().catch(() => undefined);
-    if (e instanceof DatabaseDamaged) return { ok: false, error: e.error };
-    const message = e instanceof Error ? e.message : String(e);
-    return err(
+    return errorOfThrown(
+      e,
       (e as NodeJS.ErrnoException)?.code ? 'IO' : 'INTERNAL',
-      `The engine could not start: ${message}`,
+      'The engine could not start: ',
     );
   }
 }
@@ -114,7 +113,7 @@ async function start(
     makeDirs(cfg.dataDir);
   } catch (e) {
     await opts.pool?.close();
-    return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${(e as Error).message}`, {
+    return err('IO', `Cannot create the data folder ${cfg.dataDir}: ${messageOf(e)}`, {
       file: cfg.dataDir,
     });
   }

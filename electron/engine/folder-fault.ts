@@ -7,7 +7,7 @@
 // in its worker and the job runner around it.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { err, type Result } from '../../shared/result.ts';
+import { err, type Result, messageOf } from '../../shared/result.ts';
 import { diskFull, isDiskFull } from './disk-full.ts';
 
 /** One of our folders: where it is, and what an analyst calls it ("the data folder"). */
@@ -62,7 +62,7 @@ export function folderFault(
 ): Result<never> | null {
   if (isDiskFull(e)) return diskFull(file, what, e, `${folder.label} ${folder.path}`);
   const code = (e as NodeJS.ErrnoException)?.code;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   const refused =
     code === 'EROFS' ||
     code === 'EACCES' ||

@@ -1,7 +1,7 @@
 // A failed stat, open or read of a file the analyst gave us (a chain, a manifest), as an
 // error with a code a program can act on and words a person can: one mapping of the
 // errno codes, for the pipeline, the staging area and the command line.
-import { err, type Result } from '../../shared/result.ts';
+import { err, type Result, messageOf } from '../../shared/result.ts';
 
 /** A chain's folder: what to do instead. */
 export const CHAIN_FOLDER_HINT =
@@ -25,5 +25,5 @@ export function readError(file: string, e: unknown): Result<never> {
   if (code === 'EISDIR') return notAFile(file, true);
   if (code === 'EACCES' || code === 'EPERM')
     return err('IO', `${file} cannot be read: permission denied`, { file });
-  return err('IO', `cannot read ${file}: ${(e as Error)?.message ?? String(e)}`, { file });
+  return err('IO', `cannot read ${file}: ${messageOf(e)}`, { file });
 }

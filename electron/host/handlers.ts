@@ -18,7 +18,7 @@ import {
 import { nearWord } from '../../shared/near-words.ts';
 import { err, type Result } from '../../shared/result.ts';
 import type { Logger } from '../engine/log.ts';
-import { DatabaseDamaged } from '../engine/store/db.ts';
+import { errorOfThrown } from '../engine/store/db.ts';
 
 /** The part of the engine (electron/engine/engine.ts `Engine`) a transport needs. */
 export interface HostedEngine {
@@ -238,9 +238,7 @@ export function createDispatcher(handlers: Partial<CallHandlers>, opts: Dispatch
       }
       return result;
     } catch (e) {
-      if (e instanceof DatabaseDamaged) return { ok: false, error: e.error };
-      const message = e instanceof Error ? e.message : String(e);
-      return err('INTERNAL', `${name}: ${message}`);
+      return errorOfThrown(e, 'INTERNAL', `${name}: `);
     }
   };
 }

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatabaseDamaged, openFailure, Store } from '../../electron/engine/store/db.ts';
+import {
+  DatabaseDamaged,
+  errorOfThrown,
+  openFailure,
+  Store,
+} from '../../electron/engine/store/db.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
 import { ok } from '../../shared/result.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
@@ -248,6 +253,20 @@ describe('Store', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it("says what any thrown value says, and passes a damaged database's error through", () => {
+    // A string or an object thrown had no `message` as an Error: "undefined" was shown.
+    expect(errorOfThrown('disk unplugged', 'IO', 'cannot read: ').error).toEqual({
+      code: 'IO',
+      message: 'cannot read: disk unplugged',
+    });
+    expect(errorOfThrown({ message: 'from a worker' }, 'INTERNAL', 'x: ').error.message).toBe(
+      'x: from a worker',
+    );
+    expect(errorOfThrown(new Error('boom'), 'INTERNAL', 'x: ').error.message).toBe('x: boom');
+    const damaged = new DatabaseDamaged('/d/gex.duckdb', 'Corrupt database file');
+    expect(errorOfThrown(damaged, 'INTERNAL', 'x: ').error).toBe(damaged.error);
   });
 
   it('runs urgent statements before normal ones that are still waiting', async () => {

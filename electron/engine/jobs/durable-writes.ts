@@ -5,6 +5,7 @@
 // (running) and runs the job again; nothing is lost either way.
 import type { Logger } from '../log.ts';
 import { isFatal } from '../store/group-commit.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 export interface DurableWritesOptions {
   clock: () => number;
@@ -58,7 +59,7 @@ export class DurableWrites {
         }
         return value;
       } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
+        const message = messageOf(e);
         // Closed, or invalidated by DuckDB (no write can land until the file is opened
         // again): the row stays as last written, and recovery takes it from there.
         if (/database is closed/i.test(message) || isFatal(e)) throw e;

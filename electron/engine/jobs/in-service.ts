@@ -3,7 +3,7 @@
 // The scheduler owns the order; this module owns one job's way through a worker.
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
-import { err, RETRYABLE, type AppError, type Result } from '../../../shared/result.ts';
+import { err, RETRYABLE, type AppError, type Result, messageOf } from '../../../shared/result.ts';
 import type { AuditInput } from '../store/audit.ts';
 import type { RunOptions, TaskMessage } from '../workers/pool.ts';
 import type { ArrivalTicket } from './arriving.ts';
@@ -167,7 +167,7 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
 const threw = (what: string, file: string, e: unknown) =>
   isDiskFull(e)
     ? diskFull(file, what, e)
-    : err('INTERNAL', `${what} threw: ${e instanceof Error ? e.message : String(e)}`, { file });
+    : err('INTERNAL', `${what} threw: ${messageOf(e)}`, { file });
 
 /**
  * A request waiting for an earlier one's facts read is asked again when that read is noted

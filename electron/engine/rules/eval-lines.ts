@@ -2,6 +2,7 @@
 // out per input line, in order. Blank lines are skipped; a line that is not a JSON
 // object is answered with its 1-based line number, since it has no id to echo.
 import type { CompiledRules } from './compile.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 type Input = string | AsyncIterable<string | Uint8Array>;
 
@@ -64,7 +65,7 @@ export async function* evalLines(
         line,
         error: {
           code: 'INVALID_REQUEST',
-          message: `line ${line} is not JSON: ${(e as Error).message}`,
+          message: `line ${line} is not JSON: ${messageOf(e)}`,
         },
       });
       continue;

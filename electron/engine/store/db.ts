@@ -17,7 +17,15 @@
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
-import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
+import {
+  err,
+  messageOf,
+  ok,
+  type AppError,
+  type Err,
+  type ErrorCode,
+  type Result,
+} from '../../../shared/result.ts';
 import {
   CommitQueue,
   DEFAULT_GROUP_COMMIT,
@@ -152,13 +160,13 @@ export class Store {
       }
       return ok(store);
     } catch (e) {
-      return openFailure(path, e instanceof Error ? e.message : String(e));
+      return openFailure(path, messageOf(e));
     }
   }
 
   #push<T>(kind: WorkKind, fn: (tx: Tx) => Promise<T>, solo = false): Promise<T> {
     return this.#db.queue.push(kind, fn, { lane: this.#lane, solo }).catch((e: unknown) => {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = messageOf(e);
       throw DAMAGED.test(message) && !(e instanceof DatabaseDamaged)
         ? new DatabaseDamaged(this.path, message)
         : e;
@@ -375,6 +383,15 @@ function damagedError(path: string, message: string): AppError {
  * file truncated past its first blocks, a bad block among old snapshots'): thrown as the
  * same IO error the open gives, which the API's dispatcher answers as it is (not INTERNAL).
  */
+/**
+ * What a caller answers for `e`, thrown under it: a damaged database's own error as it
+ * is (it says what to do), else `code` with `prefix` and the thrown message.
+ */
+export function errorOfThrown(e: unknown, code: ErrorCode, prefix: string): Err {
+  if (e instanceof DatabaseDamaged) return { ok: false, error: e.error };
+  return err(code, `${prefix}${messageOf(e)}`);
+}
+
 export class DatabaseDamaged extends Error {
   readonly error: AppError;
   constructor(path: string, message: string) {

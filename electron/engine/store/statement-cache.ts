@@ -5,6 +5,7 @@
 // is seen it is prepared once and kept; texts seen once (inlined values) never are.
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Params, Row } from './group-commit.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 export class StatementCache {
   readonly #conn: DuckDBConnection;
@@ -60,8 +61,7 @@ export class StatementCache {
     } catch (e) {
       // Several statements in one text are run as given from now on; any other error
       // is left for the plain run to report.
-      if (/multiple statements/i.test(e instanceof Error ? e.message : String(e)))
-        this.#unpreparable.add(sql);
+      if (/multiple statements/i.test(messageOf(e))) this.#unpreparable.add(sql);
       return undefined;
     }
     this.#prepared.set(sql, prepared);

@@ -6,7 +6,7 @@
 // unless a real task comes first, and says `warmed`. Every message in and out is
 // validated with the schemas in shared/pipeline.ts.
 import { ReadAhead, WorkerRequest, type WorkerReply } from '../../../shared/pipeline.ts';
-import { err } from '../../../shared/result.ts';
+import { err, messageOf } from '../../../shared/result.ts';
 import { readFacts, runPipeline } from '../pipeline/index.ts';
 import { enginePresent } from './engine-present.ts';
 import { warmUp } from './warm-up.ts';
@@ -71,7 +71,7 @@ const onMessage = (message: unknown) => {
       void send({
         type: 'result',
         taskId: '',
-        result: err('INTERNAL', `pipeline worker: ${(e as Error).message}`),
+        result: err('INTERNAL', `pipeline worker: ${messageOf(e)}`),
       });
     });
 };

@@ -8,6 +8,7 @@ import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
 import { nearWord } from '../../../shared/near-words.ts';
 import { MIN_ID_START } from '../../engine/store/id-start.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 export const COMMON_OPTIONS = {
   db: { type: 'string' },
@@ -58,7 +59,7 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
       throw new UsageError(unknownOption(argv, options, takes));
-    throw new UsageError((e as Error).message);
+    throw new UsageError(messageOf(e));
   }
   blankPaths(parsed.values);
   const args = takes.args ?? [];

@@ -15,6 +15,7 @@ import { refusedWrite } from '../../engine/folder-fault.ts';
 import { parse, tickerHint } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 const FORMATS = ['csv', 'parquet', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -117,7 +118,7 @@ function removeQuietly(tmp: string): void {
 /** Why a file could not be written, in words: a full disk, permissions, or the system's own. */
 function writeFailure(e: unknown): string {
   if (isDiskFull(e)) return 'the disk is full; free some space, then export again';
-  return refusedWrite(e) ?? (e instanceof Error ? e.message : String(e));
+  return refusedWrite(e) ?? messageOf(e);
 }
 
 export async function exportCommand(argv: string[], out: Output): Promise<ExitCode> {

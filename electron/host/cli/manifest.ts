@@ -13,6 +13,7 @@ import { readError } from '../../engine/read-error.ts';
 import { counted, UsageError } from './io.ts';
 import type { PlannedRequest } from './ingest-request.ts';
 import { nearWord } from '../../../shared/near-words.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 const ManifestLine = z.object({
   file: z.string().min(1),
@@ -127,7 +128,7 @@ export function readManifest(
       try {
         value = JSON.parse(raw);
       } catch (e) {
-        refuse(` is not JSON: ${(e as Error).message}`);
+        refuse(` is not JSON: ${messageOf(e)}`);
         return;
       }
       const parsed = ManifestRequest.safeParse(value);

@@ -11,7 +11,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byteSize } from '../../../shared/bytes.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { err, ok, type Result, messageOf } from '../../../shared/result.ts';
 import { UsageError } from './io.ts';
 
 export interface PipedFile {
@@ -81,8 +81,7 @@ export async function pipedFile(
     }
   } catch (e) {
     remove();
-    if (stage === 'read')
-      return err('IO', `${PIPED_NAME} could not be read: ${(e as Error)?.message ?? String(e)}`);
+    if (stage === 'read') return err('IO', `${PIPED_NAME} could not be read: ${messageOf(e)}`);
     return cannotKeep(dir, e);
   }
   return ok({ path, remove });
@@ -91,7 +90,7 @@ export async function pipedFile(
 /** IO: the chain piped in could not be kept in its temporary copy in `dir`. */
 function cannotKeep(dir: string, e: unknown): Result<never> {
   const code = (e as NodeJS.ErrnoException)?.code;
-  const detail = (e as Error)?.message ?? String(e);
+  const detail = messageOf(e);
   const full = code === 'ENOSPC' || code === 'EDQUOT';
   return err(
     'IO',

@@ -16,6 +16,7 @@ import { onStopSignal } from './stop-signals.ts';
 import { SERVE_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
 import { refusedWrite } from '../../engine/folder-fault.ts';
+import { messageOf } from '../../../shared/result.ts';
 
 export async function serveCommand(argv: string[], out: Output): Promise<ExitCode> {
   const { values } = parse(
@@ -73,7 +74,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       await buildRendererApart();
     } catch (e) {
       await engine.shutdown();
-      out.error(`gex-desk: building the user interface failed: ${(e as Error).message}`);
+      out.error(`gex-desk: building the user interface failed: ${messageOf(e)}`);
       return EXIT.environment;
     }
   }
@@ -97,7 +98,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   const local = await serveLocal(engine, { home: userDataDir(), host: 'serve' }).catch(
     (e: unknown) => {
       out.error(
-        `gex-desk: other commands cannot reach this engine (${(e as Error).message}); they will report the database as held.`,
+        `gex-desk: other commands cannot reach this engine (${messageOf(e)}); they will report the database as held.`,
       );
       engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
       return null;
@@ -127,7 +128,7 @@ function cannotListen(port: number): Promise<Error | null> {
 
 /** Why the upload folder (in the data folder) could not be made: not the address's fault. */
 function uploadFolderFailure(dir: string, e: unknown): string {
-  const why = refusedWrite(e) ?? (e as Error).message;
+  const why = refusedWrite(e) ?? messageOf(e);
   return `cannot make the upload folder ${dir}: ${why}; uploads and exports go to the data folder, which must be writable (--data-dir, or dataDir in the config file)`;
 }
 
@@ -139,5 +140,5 @@ function listenFailure(e: unknown, port: number | undefined): string {
     return `cannot serve on ${where}: the port is in use by another program; choose another with --port N, or leave --port out for a free one`;
   if (code === 'EACCES')
     return `cannot serve on ${where}: this user may not listen on that port; choose one above 1023`;
-  return `cannot serve on ${where}: ${(e as Error).message}`;
+  return `cannot serve on ${where}: ${messageOf(e)}`;
 }

@@ -21,7 +21,7 @@ import {
   SOCKET_READY,
   TOKEN_HEADER,
 } from '../../../shared/channels.ts';
-import { err, type AppError, type Result } from '../../../shared/result.ts';
+import { err, type AppError, type Result, messageOf } from '../../../shared/result.ts';
 import type { ApiClient } from '../cli/api-client.ts';
 import type { Discovery } from './discovery.ts';
 
@@ -103,7 +103,7 @@ export class RemoteApi implements ApiClient {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ECONNREFUSED' || code === 'ENOENT') return { state: 'refused' };
-      return { state: 'silent', reason: (e as Error).message };
+      return { state: 'silent', reason: messageOf(e) };
     }
     try {
       const r = JSON.parse(reply.body) as Result<{ db_path: string }>;
@@ -130,14 +130,14 @@ export class RemoteApi implements ApiClient {
       try {
         await this.#ready;
       } catch (e) {
-        return gone((e as Error).message);
+        return gone(messageOf(e));
       }
     }
     let reply: Reply;
     try {
       reply = await this.#post(`${CALL_PATH}${name}`, JSON.stringify(req ?? {}));
     } catch (e) {
-      return gone((e as Error).message);
+      return gone(messageOf(e));
     }
     try {
       return JSON.parse(reply.body) as Result<CallResponse<K>>;
