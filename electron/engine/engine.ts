@@ -188,9 +188,6 @@ async function start(
     events.on('snapshots:removed', (r) => r.snapshots.forEach((s) => memory.onSnapshotRemoved(s)));
     events.on('job:updated', (job: ProcessingJob) => memory.onJob(job));
     events.on('source:updated', (s) => memory.onSource(s));
-    // Jobs' state changes and snapshots go through the store's lane of their level: a
-    // burst of LOW work never holds up the data a CRITICAL request waits for.
-    const jobStore = store;
     const phases = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-engine'));
     const runs = new EnginePhases(ownFolder(cfg.dataDir, cfg.dbPath, 'in-run'));
     // The markers go once their runs' files are: a start killed meanwhile sweeps again.
@@ -200,7 +197,7 @@ async function start(
     if (unstored > 0) log.info('exports.swept', { removed: unstored });
     runs.forget(unfinished);
     const stage = {
-      store: jobStore,
+      store,
       events,
       staging,
       dataDir: cfg.dataDir,
@@ -208,7 +205,7 @@ async function start(
       limits: cfg.limits,
     };
     scheduler = new Scheduler({
-      store: jobStore,
+      store,
       pool,
       log,
       events,

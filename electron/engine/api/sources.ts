@@ -2,7 +2,8 @@
 // reliability, the analyst's override, latest arrival, and what its reliability sets off
 // under the active rules), and setting or clearing an override. A change is written with
 // its audit entry (kind `source`: who, why, from what to what) in one transaction, then
-// announced; new requests of the source read the override (intake/context.ts).
+// announced; new requests of the source read the override from the intake's memory, which
+// takes it from that announcement (source:updated, intake/memory.ts onSource).
 import type { AuditEntry, CallHandlers, SourceRecord } from '../../../shared/api.ts';
 import { reliabilityText } from '../../../shared/reliability.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';

@@ -94,6 +94,8 @@ export function createRunJob(deps: RunJobDeps): RunJob {
     let saved;
     phases.enter(job.id);
     try {
+      // Through the store's lane of the job's level: a burst of LOW work never holds up
+      // the data a CRITICAL request waits for (the scheduler's reads and states likewise).
       saved = await saveSnapshot(
         store.at(job.effective_priority),
         output,

@@ -124,6 +124,7 @@ export class Scheduler {
       decideJob: opts.decideJob ?? null,
       transitions: this.#transitions,
       ready: this.#ready,
+      // In the store's lane of the job's level, as its snapshot is written (run-job.ts).
       read: (id, level) => repo.getJob(this.#store.at(level), id),
       clock: this.#clock,
       limits: {

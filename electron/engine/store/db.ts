@@ -261,7 +261,8 @@ export class Store {
     if (pending.length === 0) return;
     // The migrations' commit goes straight into the database file, never into the WAL:
     // DuckDB cannot replay an ALTER TABLE of a table with a sequence default from its WAL
-    // (tests/store/migrations-wal.test.ts kills a process right after a migration).
+    // (tests/store/migrations-wal.test.ts opens the files as a process killed right after a
+    // migration leaves them).
     await this.run("SET checkpoint_threshold = '0b'");
     try {
       // All of them in one text, one trip to DuckDB: a new file's fifty-odd statements took
