@@ -167,6 +167,36 @@ describe('the local endpoint', () => {
     }
   });
 
+  it('carries an event to every listener when one of them throws, without crashing the command', async () => {
+    const api = new RemoteApi(JSON.parse(readFileSync(local.discoveryFile, 'utf8')) as Discovery);
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      let after = 0;
+      api.on('queue:stats', () => {
+        throw new Error('a broken listener');
+      });
+      api.on('queue:stats', () => after++);
+      // queue:pause and queue:resume each announce the queue's stats.
+      await expect
+        .poll(
+          async () => {
+            await api.call('queue:pause', {});
+            await api.call('queue:resume', {});
+            return after;
+          },
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(0);
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await te.engine.handlers['queue:resume']({});
+      await api.close();
+    }
+  });
+
   it('is found live by a command, which gets the same answers as the engine', async () => {
     const found = await findEngine(home, te.engine.config.dbPath, 2000);
     expect(found.state).toBe('live');

@@ -3,7 +3,8 @@
 // pipe the discovery file names, and `on` through the event WebSocket, opened on the
 // first subscription. Calls made after a subscription wait until the socket is ready,
 // so that a command subscribing and then asking ("has my job ended?") never misses the
-// event in between. A transport failure is an IO error value (exit 3): the engine went away.
+// event in between. A listener that throws is said on stderr; the others still get the
+// event, and the command goes on. A transport failure is an IO error value (exit 3): the engine went away.
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
@@ -14,13 +15,8 @@ import type {
   EventName,
   EventPayload,
 } from '../../../shared/api.ts';
-import {
-  CALL_PATH,
-  EVENTS_PATH,
-  SOCKET_AUTH,
-  SOCKET_READY,
-  TOKEN_HEADER,
-} from '../../../shared/channels.ts';
+import { CALL_PATH, EVENTS_PATH, SOCKET_AUTH, TOKEN_HEADER } from '../../../shared/channels.ts';
+import { createListeners, readSocketMessage } from '../../../shared/listeners.ts';
 import { err, type AppError, type Result, messageOf } from '../../../shared/result.ts';
 import type { ApiClient } from '../cli/api-client.ts';
 import type { Discovery } from './discovery.ts';
@@ -42,7 +38,11 @@ export class RemoteApi implements ApiClient {
   readonly where = 'running-engine' as const;
   readonly discovery: Discovery;
   #agent = new Agent({ keepAlive: true });
-  #listeners = new Map<string, Set<(payload: unknown) => void>>();
+  #listeners = createListeners((event, e) =>
+    process.stderr.write(
+      `gex-desk: a listener of ${event} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    ),
+  );
   #socket: WebSocket | null = null;
   #ready: Promise<void> | null = null;
   #closed = false;
@@ -147,14 +147,11 @@ export class RemoteApi implements ApiClient {
   }
 
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    const l = listener as (payload: unknown) => void;
-    set.add(l);
+    const off = this.#listeners.on(event, listener as (payload: unknown) => void);
     this.#ready ??= this.#openEvents();
     // A failure is reported by the next call; nobody may be waiting on this promise.
     this.#ready.catch(() => undefined);
-    return () => void set.delete(l);
+    return off;
   }
 
   #openEvents(): Promise<void> {
@@ -168,21 +165,15 @@ export class RemoteApi implements ApiClient {
         ws.send(JSON.stringify({ type: SOCKET_AUTH, token: this.discovery.token })),
       );
       ws.on('message', (data) => {
-        let m: { type?: string; event?: string; payload?: unknown };
-        try {
-          m = JSON.parse(String(data)) as typeof m;
-        } catch {
-          return;
-        }
+        const m = readSocketMessage(String(data));
         if (!ready) {
-          if (m.type === SOCKET_READY) {
+          if (m?.kind === 'ready') {
             ready = true;
             resolve();
           }
           return;
         }
-        if (typeof m.event === 'string')
-          for (const l of this.#listeners.get(m.event) ?? []) l(m.payload);
+        if (m?.kind === 'event') this.#listeners.emit(m.event, m.payload);
       });
       ws.once('close', (code) => {
         if (!ready) reject(new Error(`the event socket closed (${code})`));

@@ -7,11 +7,11 @@
 // restarted), every call answers UNAUTHORIZED, which the UI turns into "this address
 // needs its token", for a token the server never accepted "the address's token is wrong
 // or cut short", or, for a token the tab had in use, "its token changed".
+import { createListeners, readSocketMessage } from '../../../shared/listeners.ts';
 import {
   CALL_PATH,
   EVENTS_PATH,
   SOCKET_AUTH,
-  SOCKET_READY,
   SOCKET_UNAUTHORIZED,
   TOKEN_HEADER,
   TOKEN_QUERY,
@@ -64,7 +64,10 @@ const transportError = (message: string): Result<never> => ({
 
 export function createHttpClient(location: Location): GexClient {
   let token = takeToken(location);
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  // One listener that throws is logged; the others still get the event (as in the preload).
+  const listeners = createListeners((event, e) =>
+    console.error(`gex: a listener of ${event} threw`, e),
+  );
   const connectionListeners = new Set<(connected: boolean) => void>();
   /** Files this page uploaded, by the stored path the host reported, to their upload ids. */
   const uploaded = new Map<string, string>();
@@ -106,20 +109,12 @@ export function createHttpClient(location: Location): GexClient {
     );
     socket.onopen = () => socket.send(JSON.stringify({ type: SOCKET_AUTH, token }));
     socket.onmessage = (msg) => {
-      let data: { type?: string; event?: string; payload?: unknown };
-      try {
-        data = JSON.parse(String(msg.data)) as typeof data;
-      } catch {
-        return;
-      }
-      if (data.type === SOCKET_READY) {
+      const m = readSocketMessage(String(msg.data));
+      if (m?.kind === 'ready') {
         tokenAccepted();
         retry = 0;
         setConnected(true);
-        return;
-      }
-      if (!data.event) return;
-      for (const l of listeners.get(data.event) ?? []) l(data.payload);
+      } else if (m?.kind === 'event') listeners.emit(m.event, m.payload);
     };
     socket.onclose = (e) => {
       if (e.code === SOCKET_UNAUTHORIZED) return tokenRefused();
@@ -206,11 +201,7 @@ export function createHttpClient(location: Location): GexClient {
     transport: 'http',
     call,
     on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      const l = listener as (p: unknown) => void;
-      set.add(l);
-      return () => set.delete(l);
+      return listeners.on(event, listener as (p: unknown) => void);
     },
     stage,
     onConnection(listener) {
