@@ -15,7 +15,8 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { countUnder, deepProblem, folderProblem, Inbox, waitingFiles } from './inbox.ts';
+import { countUnder, deepProblem, folderProblem, waitingFiles } from './inbox-folder.ts';
+import { Inbox } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { refusedFiles } from './inbox-refused.ts';
 

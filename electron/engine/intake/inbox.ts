@@ -15,27 +15,33 @@
 // the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
 // said once, as its `problem`, not at every poll.
 import {
-  accessSync,
   closeSync,
-  constants,
-  type Dirent,
   existsSync,
   lstatSync,
   openSync,
-  readdirSync,
   renameSync,
   rmdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { HeldFiles, SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
-import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
-import { INVISIBLE, visible } from '../../../shared/visible.ts';
+import type { AppError, Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { settledBy } from '../settled-by.ts';
+import {
+  errnoWords,
+  filesUnder,
+  tooDeepOf,
+  deepWords,
+  type TooDeep,
+  unreadable,
+  unusable,
+  waitingFiles,
+} from './inbox-folder.ts';
+import { fitName, inboxSourceOf, NAME_MAX, NOTE_ENDING, reasonNote } from './inbox-names.ts';
 import { lexists, noteJob } from './inbox-refused.ts';
 
 export interface InboxOptions {
@@ -82,7 +88,7 @@ interface Seen {
 }
 
 /** The default quiet period of a file before it is taken (see `quietMs`). */
-export const QUIET_MS = 2000;
+const QUIET_MS = 2000;
 
 /** A file put back after a transient refusal: why, how often, and when it is tried again. */
 interface Hold {
@@ -91,96 +97,10 @@ interface Hold {
   untilMs: number;
 }
 
-/**
- * The endings a download or transfer is written under until it is complete and renamed to
- * its name (each documented by its tool): Firefox and Transmission `*.part`, Chrome and
- * Edge `*.crdownload`, Safari `*.download` (a folder bundle on macOS: its files are not
- * looked into either), Opera `*.opdownload`, Internet Explorer, old Edge and some FTP
- * clients `*.partial`, WinSCP `*.filepart` (its default for files over 100 KB: left behind
- * by an interrupted upload, which it resumes), qBittorrent `*.!qB`, µTorrent `*.!ut`,
- * BitComet `*.bc!`, Resilio Sync `*.!sync`; and aria2's control file `*.aria2`, which lies
- * beside the file it downloads in place until the download is complete.
- */
-const PARTIAL_ENDINGS = [
-  '.part',
-  '.crdownload',
-  '.download',
-  '.opdownload',
-  '.partial',
-  '.filepart',
-  '.!qB',
-  '.!ut',
-  '.bc!',
-  '.!sync',
-  '.aria2',
-];
-/**
- * Names never taken: dotfiles, files still being downloaded or written (PARTIAL_ENDINGS,
- * `*.tmp`), an Office lock file (`~$book.xlsx`), editor backups and autosaves (`book.csv~`,
- * `#book.csv#`), the folder files of Windows (`Thumbs.db`, `desktop.ini`) and the inbox's
- * own reason notes (`*.reason.txt`: a failed/ folder dropped in again brings them; in
- * failed/ they are told from the failed files by that name). A folder so named is not
- * looked into (Safari's `*.download` bundle).
- */
-const IGNORED = new RegExp(
-  `(^\\.)|(^~\\$)|(~$)|(^#.*#$)|(\\.tmp$)|(^(thumbs\\.db|desktop\\.ini)$)|(\\.reason\\.txt$)|((${PARTIAL_ENDINGS.map((e) => e.replace(/[.!]/g, '\\$&')).join('|')})$)`,
-  'i',
-);
-/**
- * Whether `name` is the place a download holds while it is written beside it: Firefox
- * reserves the final name with an empty file and downloads into `<name>.part`, then renames
- * over it (the empty file taken would fail as EMPTY_FILE, and the download be taken again);
- * aria2 writes the file itself beside its `<name>.aria2`.
- */
-const downloading = (name: string, lowerNames: Set<string>): boolean =>
-  PARTIAL_ENDINGS.some((end) => lowerNames.has((name + end).toLowerCase()));
-/** The inbox's own folders, at its top level. */
-const OWN = new Set(['processing', 'done', 'failed']);
 /** The longest wait before a held file is tried again. */
 const HOLD_MAX_MS = 5 * 60_000;
 /** Why a file could not be taken, when the inbox is on a read-only file system (see `problem`). */
 const READ_ONLY = 'read-only file system';
-/** How deep into dropped folders files are looked for. */
-const MAX_DEPTH = 8;
-
-/** The longest file name, in bytes, that file systems take (ext4, XFS, APFS, tmpfs: 255). */
-export const NAME_MAX = 255;
-/** What a failed file's note adds to its name. */
-const NOTE_ENDING = '.reason.txt';
-/** Extensions longer than this are a dot late in a long name: cut as part of the stem. */
-const EXT_MAX = 16;
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-
-/**
- * `base` with `suffix` before its extension (`a.csv`, `-1` → `a-1.csv`), in at most `max`
- * bytes of UTF-8: the stem is shortened at a character's end (a letter keeps its accents),
- * the extension kept. A name of 250 bytes has no room for `.reason.txt` or `-1` beside it
- * (ENAMETOOLONG): its failed file went without its note, its move to done/ never happened.
- */
-export function fitName(base: string, suffix: string, max: number): string {
-  const whole = extname(base);
-  const ext = Buffer.byteLength(whole) <= EXT_MAX ? whole : '';
-  const stem = base.slice(0, base.length - ext.length);
-  if (Buffer.byteLength(stem + suffix + ext) <= max) return stem + suffix + ext;
-  let room = max - Buffer.byteLength(suffix + ext);
-  let cut = '';
-  for (const { segment } of graphemes.segment(stem)) {
-    room -= Buffer.byteLength(segment);
-    if (room < 0) break;
-    cut += segment;
-  }
-  return cut + suffix + ext;
-}
-
-/** An errno in a few words: "permission denied", "in use by another program", or its code. */
-function errnoWords(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'EPERM' || code === 'EACCES') return 'permission denied';
-  if (code === 'EBUSY') return 'in use by another program';
-  if (code === 'ENAMETOOLONG') return 'a name too long for the file system';
-  if (code === 'ENOTDIR') return 'a file lies where a folder is needed';
-  return code ?? (e instanceof Error ? e.message : String(e));
-}
 
 /** Removes a file of ours; one that stays is no harm to the caller. */
 function removeQuietly(path: string): void {
@@ -189,225 +109,6 @@ function removeQuietly(path: string): void {
   } catch {
     // stays
   }
-}
-
-/**
- * A failed file's note: the error, then one "key: value" line each for a script (the
- * message already says the line and field in words). The engine's message names the file
- * where it was read (`path`, in processing/): the note names it where it is going
- * (`target`), beside the note, as `file:` does (its name in failed/, suffix and all);
- * `dropped_as:` the name it came in with, when that was too long to keep beside its note.
- */
-function reasonNote(
-  error: AppError,
-  path: string,
-  target: string,
-  dir: string,
-  jobId: string | null,
-  droppedAs: string | null = null,
-): string {
-  const message = error.message.split(path).join(target);
-  const fields: [string, string | number | undefined | null][] = [
-    ['line', error.line],
-    ['field', error.field],
-    ['job', jobId],
-    ['file', relative(dir, target)],
-    ['dropped_as', droppedAs],
-  ];
-  return [
-    `${error.code}: ${message}`,
-    ...fields.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}: ${v}`),
-  ]
-    .map((l) => `${l}\n`)
-    .join('');
-}
-
-/** What an errno says of a folder, as the end of a sentence: "does not exist (…)", "is on a read-only file system"… */
-function folderWhy(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException)?.code) {
-    case 'ENOENT':
-      return 'does not exist (a network share disconnected, or the folder moved or deleted)';
-    case 'EROFS':
-      return 'is on a read-only file system';
-    case 'ENOTDIR':
-      return 'is not a folder';
-    default:
-      return `cannot be used (${errnoWords(e)})`;
-  }
-}
-
-/**
- * Why an inbox folder cannot be read, for the analyst. It is not made again in its place:
- * a share that is not mounted would then fill the local disk under its mount point.
- */
-const unreadable = (dir: string, e: unknown): string =>
-  `The inbox ${dir} ${folderWhy(e)}; files dropped there are taken once it can be read again.`;
-
-/** Why the inbox's own folders cannot be made in it (a read-only share), for the analyst. */
-const unusable = (dir: string, e: unknown): string =>
-  `The inbox ${dir} ${folderWhy(e)}: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;
-
-/**
- * What an engine starting on `dir` would say of it, read without making anything (a
- * one-shot command watches nothing): null when it would be watched (a folder not made yet
- * is made at the engine's start).
- */
-export function folderProblem(dir: string): string | null {
-  try {
-    readdirSync(dir);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? null : unreadable(dir, e);
-  }
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch (e) {
-    return unusable(dir, e);
-  }
-  return null;
-}
-
-/** A folder's entries; none when it is gone or unreadable. */
-function entriesOf(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-}
-
-/** The entries under `dir`, to MAX_DEPTH, that `keep` keeps (paths relative to it); none when it is missing. */
-function entriesUnder(dir: string, keep: (e: Dirent) => boolean, depth = 0): string[] {
-  const out: string[] = [];
-  for (const e of entriesOf(dir)) {
-    if (keep(e)) out.push(e.name);
-    else if (e.isDirectory() && depth < MAX_DEPTH)
-      for (const f of entriesUnder(join(dir, e.name), keep, depth + 1)) out.push(join(e.name, f));
-  }
-  return out;
-}
-
-/** Regular files under `dir` (paths relative to it): in processing/, every one is a file the inbox took. */
-export const filesUnder = (dir: string): string[] => entriesUnder(dir, (e) => e.isFile());
-
-/**
- * How many files one of the inbox's folders holds, as the analyst sees it: a symbolic link
- * refused into failed/ is one (to a folder too); `notes`: the `.reason.txt` written beside
- * each failed file is not (no file so named is taken: IGNORED).
- */
-export const countUnder = (dir: string, notes = false): number =>
-  entriesUnder(
-    dir,
-    (e) => (e.isFile() || e.isSymbolicLink()) && !(notes && e.name.endsWith('.reason.txt')),
-  ).length;
-
-/**
- * The regular files under an inbox `dir` not taken yet (a folder dropped in brings its
- * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored
- * names and anything but files and folders are left out; each symbolic link is given to
- * `onLink` (the watcher refuses it), each folder deeper than MAX_DEPTH to `onTooDeep` (its
- * files are not taken: the inbox says so). An inbox that cannot be read throws; a subfolder
- * gone meanwhile is skipped. `limit`: stop once that many are found (whether a folder
- * chosen as the inbox already holds files: a home folder is not walked to its end).
- */
-export function waitingFiles(
-  dir: string,
-  onLink: (rel: string) => void = () => undefined,
-  limit = Infinity,
-  onTooDeep: (rel: string) => void = () => undefined,
-): string[] {
-  const out: string[] = [];
-  const walk = (folder: string, rel: string, depth: number): void => {
-    const entries = depth === 0 ? readdirSync(folder, { withFileTypes: true }) : entriesOf(folder);
-    const names = new Set(entries.map((e) => e.name.toLowerCase()));
-    for (const e of entries) {
-      if (out.length >= limit) return;
-      if (IGNORED.test(e.name) || downloading(e.name, names)) continue;
-      const relPath = rel ? join(rel, e.name) : e.name;
-      // A link dropped into a shared inbox must not make the engine read its target.
-      if (e.isSymbolicLink()) onLink(relPath);
-      else if (e.isFile()) out.push(relPath);
-      else if (e.isDirectory() && !(depth === 0 && OWN.has(e.name))) {
-        if (depth < MAX_DEPTH) walk(join(folder, e.name), relPath, depth + 1);
-        else onTooDeep(relPath);
-      }
-    }
-  };
-  walk(dir, '', 0);
-  return out;
-}
-
-/** Files in folders deeper than MAX_DEPTH (never taken): how many, and the first folder. */
-interface TooDeep {
-  count: number;
-  first: string;
-}
-
-/** What the folders `deep` (waitingFiles' `onTooDeep`, relative to `dir`) hold; null when no file. */
-function tooDeepOf(dir: string, deep: string[]): TooDeep | null {
-  const count = deep.reduce((n, f) => n + countUnder(join(dir, f)), 0);
-  return count ? { count, first: [...deep].sort()[0]! } : null;
-}
-
-/** Files dropped too deep to be taken, in words; null when none. */
-function deepWords(dir: string, deep: TooDeep | null): string | null {
-  if (!deep) return null;
-  const files = deep.count === 1 ? '1 file lies' : `${deep.count} files lie`;
-  return `${files} more than ${MAX_DEPTH} folders deep in the inbox ${dir} (in ${join(dir, deep.first)}${deep.count > 1 ? ', …' : ''}) and will not be taken: the inbox looks ${MAX_DEPTH} folders deep at most. Move them up into a shallower folder.`;
-}
-
-/**
- * The files of `dir` that lie too deep to be taken, in words, as a watching inbox says it
- * (a one-shot command watches nothing: `gex-desk inbox` says it all the same); null when
- * none, or when the folder cannot be read (folderProblem says that).
- */
-export function deepProblem(dir: string): string | null {
-  const deep: string[] = [];
-  try {
-    waitingFiles(dir, undefined, Infinity, (f) => void deep.push(f));
-  } catch {
-    return null;
-  }
-  return deepWords(resolve(dir), tooDeepOf(dir, deep));
-}
-
-/** The source of the files dropped straight into an inbox. */
-export const INBOX_SOURCE = 'inbox';
-
-/**
- * The source a file of the inbox was sent by: `inbox/` and the name of the sub-folder of
- * the inbox it was dropped in (`inbox/acme/x.csv` and `inbox/acme/2024/x.csv` →
- * `inbox/acme`), so that each vendor dropping into its own folder has its own record and
- * one vendor's bad files do not demote the others' (G4), and so that no folder names a
- * source of another channel (a folder `manual` is `inbox/manual`, never the source of Open
- * files…); a file dropped straight into the inbox → `inbox`. `file` lies in `processing/`,
- * which keeps the folders it was dropped in. A folder whose name could not be read as it
- * is — blank, white space at either end (" acme" would look like "acme"), control or
- * format characters (an escape sequence, U+202E turning "vendor‮LIAF" into "vendorFAIL",
- * a zero-width space making a look-alike) — names no source: its files are refused
- * (INVALID_REQUEST, into failed/ with the reason), for the folder to be renamed. The name is
- * taken in Unicode's composed form (NFC): a decomposed "Zürich" is the same source.
- */
-export function inboxSourceOf(processingDir: string, file: string): Result<string> {
-  const parts = relative(processingDir, file).split(sep);
-  if (parts.length < 2 || parts[0] === '..') return ok(INBOX_SOURCE);
-  const folder = parts[0]!;
-  const why =
-    folder.trim() === ''
-      ? 'is blank'
-      : INVISIBLE.test(folder)
-        ? 'holds control or format characters'
-        : folder.trim() !== folder
-          ? 'begins or ends with white space'
-          : null;
-  // One name however its letters were encoded: macOS (HFS+) and copies from it write
-  // "Zürich" decomposed (u + U+0308), Windows and Linux composed; the two folders, looking
-  // the same, made two sources with a reliability and an override each (G4 split).
-  if (!why) return ok(`${INBOX_SOURCE}/${folder.normalize('NFC')}`);
-  return err(
-    'INVALID_REQUEST',
-    `the inbox folder "${visible(folder)}" cannot name a source: its name ${why}. Rename the folder (letters, digits, - and _ read best) and drop the file in again.`,
-    { field: 'source' },
-  );
 }
 
 export class Inbox {

@@ -11,6 +11,7 @@ import { csvTextCell } from '../../../shared/csv.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
 import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
+import { NAME_MAX } from '../../engine/intake/inbox-names.ts';
 import { refusedWrite } from '../../engine/folder-fault.ts';
 import { parse, tickerHint } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
@@ -83,9 +84,6 @@ async function content(
     .writeParquet({ compression: 'zstd' });
   return { data, strikes };
 }
-
-/** Most file systems' longest file name, in bytes (ext4, APFS; NTFS's 255 UTF-16 units). */
-const NAME_MAX = 255;
 
 /**
  * A name the file system refuses as too long: the --out argument's fault, so a clean

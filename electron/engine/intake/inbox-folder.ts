@@ -1,0 +1,214 @@
+// The inbox's folder, read without the watcher: which names are never taken, the files
+// waiting (to MAX_DEPTH), how many each of its folders holds, and what keeps it from
+// being used, in the analyst's words. Apart from the Inbox class (inbox.ts) because a
+// one-shot command (`gex-desk inbox`, inbox-control.ts) says the same of a folder
+// nobody watches.
+import { accessSync, constants, type Dirent, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/**
+ * The endings a download or transfer is written under until it is complete and renamed to
+ * its name (each documented by its tool): Firefox and Transmission `*.part`, Chrome and
+ * Edge `*.crdownload`, Safari `*.download` (a folder bundle on macOS: its files are not
+ * looked into either), Opera `*.opdownload`, Internet Explorer, old Edge and some FTP
+ * clients `*.partial`, WinSCP `*.filepart` (its default for files over 100 KB: left behind
+ * by an interrupted upload, which it resumes), qBittorrent `*.!qB`, µTorrent `*.!ut`,
+ * BitComet `*.bc!`, Resilio Sync `*.!sync`; and aria2's control file `*.aria2`, which lies
+ * beside the file it downloads in place until the download is complete.
+ */
+const PARTIAL_ENDINGS = [
+  '.part',
+  '.crdownload',
+  '.download',
+  '.opdownload',
+  '.partial',
+  '.filepart',
+  '.!qB',
+  '.!ut',
+  '.bc!',
+  '.!sync',
+  '.aria2',
+];
+/**
+ * Names never taken: dotfiles, files still being downloaded or written (PARTIAL_ENDINGS,
+ * `*.tmp`), an Office lock file (`~$book.xlsx`), editor backups and autosaves (`book.csv~`,
+ * `#book.csv#`), the folder files of Windows (`Thumbs.db`, `desktop.ini`) and the inbox's
+ * own reason notes (`*.reason.txt`: a failed/ folder dropped in again brings them; in
+ * failed/ they are told from the failed files by that name). A folder so named is not
+ * looked into (Safari's `*.download` bundle).
+ */
+const IGNORED = new RegExp(
+  `(^\\.)|(^~\\$)|(~$)|(^#.*#$)|(\\.tmp$)|(^(thumbs\\.db|desktop\\.ini)$)|(\\.reason\\.txt$)|((${PARTIAL_ENDINGS.map((e) => e.replace(/[.!]/g, '\\$&')).join('|')})$)`,
+  'i',
+);
+/**
+ * Whether `name` is the place a download holds while it is written beside it: Firefox
+ * reserves the final name with an empty file and downloads into `<name>.part`, then renames
+ * over it (the empty file taken would fail as EMPTY_FILE, and the download be taken again);
+ * aria2 writes the file itself beside its `<name>.aria2`.
+ */
+const downloading = (name: string, lowerNames: Set<string>): boolean =>
+  PARTIAL_ENDINGS.some((end) => lowerNames.has((name + end).toLowerCase()));
+/** The inbox's own folders, at its top level. */
+const OWN = new Set(['processing', 'done', 'failed']);
+
+/** How deep into dropped folders files are looked for. */
+export const MAX_DEPTH = 8;
+
+/** An errno in a few words: "permission denied", "in use by another program", or its code. */
+export function errnoWords(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === 'EPERM' || code === 'EACCES') return 'permission denied';
+  if (code === 'EBUSY') return 'in use by another program';
+  if (code === 'ENAMETOOLONG') return 'a name too long for the file system';
+  if (code === 'ENOTDIR') return 'a file lies where a folder is needed';
+  return code ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** What an errno says of a folder, as the end of a sentence: "does not exist (…)", "is on a read-only file system"… */
+function folderWhy(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT':
+      return 'does not exist (a network share disconnected, or the folder moved or deleted)';
+    case 'EROFS':
+      return 'is on a read-only file system';
+    case 'ENOTDIR':
+      return 'is not a folder';
+    default:
+      return `cannot be used (${errnoWords(e)})`;
+  }
+}
+
+/**
+ * Why an inbox folder cannot be read, for the analyst. It is not made again in its place:
+ * a share that is not mounted would then fill the local disk under its mount point.
+ */
+export const unreadable = (dir: string, e: unknown): string =>
+  `The inbox ${dir} ${folderWhy(e)}; files dropped there are taken once it can be read again.`;
+
+/** Why the inbox's own folders cannot be made in it (a read-only share), for the analyst. */
+export const unusable = (dir: string, e: unknown): string =>
+  `The inbox ${dir} ${folderWhy(e)}: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;
+
+/**
+ * What an engine starting on `dir` would say of it, read without making anything (a
+ * one-shot command watches nothing): null when it would be watched (a folder not made yet
+ * is made at the engine's start).
+ */
+export function folderProblem(dir: string): string | null {
+  try {
+    readdirSync(dir);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? null : unreadable(dir, e);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    return unusable(dir, e);
+  }
+  return null;
+}
+
+/** A folder's entries; none when it is gone or unreadable. */
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** The entries under `dir`, to MAX_DEPTH, that `keep` keeps (paths relative to it); none when it is missing. */
+function entriesUnder(dir: string, keep: (e: Dirent) => boolean, depth = 0): string[] {
+  const out: string[] = [];
+  for (const e of entriesOf(dir)) {
+    if (keep(e)) out.push(e.name);
+    else if (e.isDirectory() && depth < MAX_DEPTH)
+      for (const f of entriesUnder(join(dir, e.name), keep, depth + 1)) out.push(join(e.name, f));
+  }
+  return out;
+}
+
+/** Regular files under `dir` (paths relative to it): in processing/, every one is a file the inbox took. */
+export const filesUnder = (dir: string): string[] => entriesUnder(dir, (e) => e.isFile());
+
+/**
+ * How many files one of the inbox's folders holds, as the analyst sees it: a symbolic link
+ * refused into failed/ is one (to a folder too); `notes`: the `.reason.txt` written beside
+ * each failed file is not (no file so named is taken: IGNORED).
+ */
+export const countUnder = (dir: string, notes = false): number =>
+  entriesUnder(
+    dir,
+    (e) => (e.isFile() || e.isSymbolicLink()) && !(notes && e.name.endsWith('.reason.txt')),
+  ).length;
+
+/**
+ * The regular files under an inbox `dir` not taken yet (a folder dropped in brings its
+ * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored
+ * names and anything but files and folders are left out; each symbolic link is given to
+ * `onLink` (the watcher refuses it), each folder deeper than MAX_DEPTH to `onTooDeep` (its
+ * files are not taken: the inbox says so). An inbox that cannot be read throws; a subfolder
+ * gone meanwhile is skipped. `limit`: stop once that many are found (whether a folder
+ * chosen as the inbox already holds files: a home folder is not walked to its end).
+ */
+export function waitingFiles(
+  dir: string,
+  onLink: (rel: string) => void = () => undefined,
+  limit = Infinity,
+  onTooDeep: (rel: string) => void = () => undefined,
+): string[] {
+  const out: string[] = [];
+  const walk = (folder: string, rel: string, depth: number): void => {
+    const entries = depth === 0 ? readdirSync(folder, { withFileTypes: true }) : entriesOf(folder);
+    const names = new Set(entries.map((e) => e.name.toLowerCase()));
+    for (const e of entries) {
+      if (out.length >= limit) return;
+      if (IGNORED.test(e.name) || downloading(e.name, names)) continue;
+      const relPath = rel ? join(rel, e.name) : e.name;
+      // A link dropped into a shared inbox must not make the engine read its target.
+      if (e.isSymbolicLink()) onLink(relPath);
+      else if (e.isFile()) out.push(relPath);
+      else if (e.isDirectory() && !(depth === 0 && OWN.has(e.name))) {
+        if (depth < MAX_DEPTH) walk(join(folder, e.name), relPath, depth + 1);
+        else onTooDeep(relPath);
+      }
+    }
+  };
+  walk(dir, '', 0);
+  return out;
+}
+
+/** Files in folders deeper than MAX_DEPTH (never taken): how many, and the first folder. */
+export interface TooDeep {
+  count: number;
+  first: string;
+}
+
+/** What the folders `deep` (waitingFiles' `onTooDeep`, relative to `dir`) hold; null when no file. */
+export function tooDeepOf(dir: string, deep: string[]): TooDeep | null {
+  const count = deep.reduce((n, f) => n + countUnder(join(dir, f)), 0);
+  return count ? { count, first: [...deep].sort()[0]! } : null;
+}
+
+/** Files dropped too deep to be taken, in words; null when none. */
+export function deepWords(dir: string, deep: TooDeep | null): string | null {
+  if (!deep) return null;
+  const files = deep.count === 1 ? '1 file lies' : `${deep.count} files lie`;
+  return `${files} more than ${MAX_DEPTH} folders deep in the inbox ${dir} (in ${join(dir, deep.first)}${deep.count > 1 ? ', …' : ''}) and will not be taken: the inbox looks ${MAX_DEPTH} folders deep at most. Move them up into a shallower folder.`;
+}
+
+/**
+ * The files of `dir` that lie too deep to be taken, in words, as a watching inbox says it
+ * (a one-shot command watches nothing: `gex-desk inbox` says it all the same); null when
+ * none, or when the folder cannot be read (folderProblem says that).
+ */
+export function deepProblem(dir: string): string | null {
+  const deep: string[] = [];
+  try {
+    waitingFiles(dir, undefined, Infinity, (f) => void deep.push(f));
+  } catch {
+    return null;
+  }
+  return deepWords(resolve(dir), tooDeepOf(dir, deep));
+}
