@@ -1,10 +1,12 @@
 // The Sources view's data: every source's record (sources:list), kept live from
 // `source:updated` (an override set or cleared), reloaded when a rule set is activated
-// (what a reliability triggers depends on the rules) and every few seconds while shown
-// (counts move as jobs end); and each source's override changes in the audit trail
+// (what a reliability triggers depends on the rules) and when a job ends (its source's
+// counts move; at most once a second, however many end); and each source's override
+// changes in the audit trail
 // (kind `source`), so the view shows that every change was recorded.
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntry, SourceRecord } from '../../../../shared/api.ts';
+import { TERMINAL_STATUSES } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 
@@ -15,6 +17,9 @@ export interface SourcesFeed {
   audit: Map<string, AuditEntry[]>;
   reload(): Promise<void>;
 }
+
+/** The least time between two reloads on jobs ending (a burst of endings is one reload). */
+const RELOAD_GAP_MS = 1000;
 
 const sourceOf = (e: AuditEntry): string | null =>
   e.kind === 'source' && typeof e.facts?.source === 'string' ? e.facts.source : null;
@@ -46,16 +51,28 @@ export function useSources(): SourcesFeed {
   useEffect(() => {
     if (!client) return;
     let live = true;
-    void client.call('sources:list', {}).then((res) => {
-      if (!live) return;
-      if (res.ok) setSources(res.value);
-      else setError(res.error);
-    });
     // The sources' changes alone: among all entries, the newest few thousand would leave
     // an override set a few bursts ago out of its source's history.
     void client.call('audit:list', { kind: 'source', limit: 5000 }).then((res) => {
       if (live && res.ok) setEntries(res.value);
     });
+    // Jobs ending move their sources' counts: one reload at once, then at most one a
+    // second, the last after the burst's last ending.
+    let lastReload = 0;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const reloadSoon = () => {
+      if (pending !== undefined) return;
+      const wait = lastReload + RELOAD_GAP_MS - Date.now();
+      const run = () => {
+        pending = undefined;
+        lastReload = Date.now();
+        if (live) void reload();
+      };
+      if (wait <= 0) run();
+      else pending = setTimeout(run, wait);
+    };
+    // The first load, as any reload.
+    reloadSoon();
     const offs = [
       client.on('source:updated', (rec) =>
         setSources((list) =>
@@ -65,16 +82,18 @@ export function useSources(): SourcesFeed {
         ),
       ),
       client.on('rules:activated', () => void reload()),
+      client.on('job:updated', (job) => {
+        if (TERMINAL_STATUSES.has(job.status)) reloadSoon();
+      }),
       client.on('audit:appended', (e) => {
         if (e.kind === 'source')
           setEntries((list) => (list.some((x) => x.id === e.id) ? list : [e, ...list]));
       }),
     ];
-    const timer = setInterval(() => void reload(), 5000);
     return () => {
       live = false;
       for (const off of offs) off();
-      clearInterval(timer);
+      clearTimeout(pending);
     };
   }, [client, reload]);
 
