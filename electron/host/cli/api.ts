@@ -16,6 +16,7 @@
 // is held by something that does not answer (or a command past that wait) does a
 // command fail, with DB_LOCKED (exit 3) and a message that says who holds it.
 import { existsSync, realpathSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import type { CallHandlers, CallName, CallRequest, CallResponse } from '../../../shared/api.ts';
 import { changesText } from '../../../shared/conventions-compare.ts';
@@ -69,8 +70,6 @@ export interface ApiSession {
  * that just opened the database, its holder note).
  */
 const LOCK_GRACE_MS = 1500;
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The API for a command: the running engine's, or one served in this process. For a

@@ -7,6 +7,7 @@
 // started on demand; each request from its submission to its end, through the engine
 // that comes next if the running one goes away: ingest-request.ts; its line:
 // ingest-lines.ts; a manifest's lines: manifest.ts.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import type { Result } from '../../../shared/result.ts';
 import { withApi, type ApiClient } from './api.ts';
@@ -217,7 +218,7 @@ async function ingestFiles(
           const reachedMs = Date.now();
           const results = planned.map((p) => {
             const dueMs = givenMs + p.at_ms;
-            return delay(dueMs - Date.now()).then(() =>
+            return delay(Math.max(0, dueMs - Date.now())).then(() =>
               runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null),
             );
           });
@@ -353,5 +354,3 @@ function interrupted(p: Progress, where: ApiClient['where']): string {
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-const delay = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());

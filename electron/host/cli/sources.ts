@@ -17,9 +17,6 @@ import {
 } from './io.ts';
 import { SOURCES_USAGE } from './usage.ts';
 
-// The digits a reliability has, so that it never reads across a rule's threshold.
-const pct = reliabilityText;
-
 const triggersText = (s: SourceRecord): string =>
   s.triggers.length === 0
     ? 'none'
@@ -32,8 +29,8 @@ const triggersText = (s: SourceRecord): string =>
 function describe(s: SourceRecord): string {
   const o = s.override;
   const reliability = o
-    ? `reliability ${pct(s.reliability)} (override by ${o.author ?? 'someone'} at ${o.at}: ${o.justification}; computed ${pct(s.computed_reliability)})`
-    : `reliability ${pct(s.reliability)} (computed)`;
+    ? `reliability ${reliabilityText(s.reliability)} (override by ${o.author ?? 'someone'} at ${o.at}: ${o.justification}; computed ${reliabilityText(s.computed_reliability)})`
+    : `reliability ${reliabilityText(s.reliability)} (computed)`;
   return `source ${s.id}: ${s.completed} completed, ${s.failed} failed, ${reliability}; under the active rules: ${triggersText(s)}`;
 }
 
@@ -66,8 +63,8 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
             s.id,
             s.completed,
             s.failed,
-            pct(s.computed_reliability),
-            `${pct(s.reliability)}${s.override ? ' (override)' : ''}`,
+            reliabilityText(s.computed_reliability),
+            `${reliabilityText(s.reliability)}${s.override ? ' (override)' : ''}`,
             s.last_ingest_at,
             triggersText(s),
           ]),

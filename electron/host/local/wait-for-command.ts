@@ -6,6 +6,7 @@
 // reported at once, as before. The note is looked for in the user folder of whoever
 // waits, then in the one the mark beside the database names (db-mark.ts): a command run
 // with another GEX_DESK_HOME is waited for too.
+import { setTimeout as delay } from 'node:timers/promises';
 import { err, type AppError, type Result } from '../../../shared/result.ts';
 import { envNumberOr } from '../../engine/env.ts';
 import { homesOf } from './db-mark.ts';
@@ -32,8 +33,6 @@ export function commandHolding(home: string, locked: AppError): FoundHolder | nu
   }
   return null;
 }
-
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A command notes that it holds the database just after it has opened it: one that locked

@@ -15,13 +15,6 @@ export function offsetLabel(offset: string): string {
   return `UTC${m[1] === '-' ? MINUS : '+'}${hours}${m[3] === '00' ? '' : `:${m[3]}`}`;
 }
 
-/** The label of an offset in minutes east of UTC: -300 → "UTC−5". */
-export function offsetLabelOfMinutes(minutes: number): string {
-  const a = Math.abs(minutes);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return offsetLabel(`${minutes < 0 ? '-' : '+'}${two(Math.floor(a / 60))}:${two(a % 60)}`);
-}
-
 /** A data time in its own offset: "2024-01-07 10:52:00 UTC−5". */
 export function asOfStamp(iso: string | null | undefined): string {
   if (!iso) return DASH;
