@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Store } from '../../electron/engine/store/db.ts';
 import {
+  keepFailureOnRetry,
+  keptFailures,
   recordOutcome,
   storedSource,
-  withdrawOutcome,
 } from '../../electron/engine/store/sources.ts';
 
 let dir: string;
@@ -33,16 +34,28 @@ const counts = async (id: string) => {
 it('counts completions and input errors of a source that exists', async () => {
   await store.run("INSERT INTO sources (id, name) VALUES ('vendor', 'Vendor')");
   for (const status of ['completed', 'duplicate'])
-    await store.transaction((tx) => recordOutcome(tx, { source: 'vendor', status, error: null }));
+    await store.transaction((tx) =>
+      recordOutcome(tx, { id: 'j1', source: 'vendor', status, error: null }),
+    );
   await store.transaction((tx) =>
-    recordOutcome(tx, { source: 'vendor', status: 'failed', error: { code: 'BAD_HEADER' } }),
+    recordOutcome(tx, {
+      id: 'j1',
+      source: 'vendor',
+      status: 'failed',
+      error: { code: 'BAD_HEADER' },
+    }),
   );
   for (const code of ['CANCELLED', 'WORKER_CRASHED', 'TIMEOUT'])
     await store.transaction((tx) =>
-      recordOutcome(tx, { source: 'vendor', status: 'failed', error: { code } }),
+      recordOutcome(tx, { id: 'j1', source: 'vendor', status: 'failed', error: { code } }),
     );
   await store.transaction((tx) =>
-    recordOutcome(tx, { source: 'vendor', status: 'cancelled', error: { code: 'CANCELLED' } }),
+    recordOutcome(tx, {
+      id: 'j1',
+      source: 'vendor',
+      status: 'cancelled',
+      error: { code: 'CANCELLED' },
+    }),
   );
   expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
   expect((await storedSource(store, 'vendor'))?.name).toBe('Vendor');
@@ -51,33 +64,57 @@ it('counts completions and input errors of a source that exists', async () => {
 it('creates the row of a source that has none, with its first count', async () => {
   expect(await counts('old')).toBeUndefined();
   await store.transaction((tx) =>
-    recordOutcome(tx, { source: 'old', status: 'completed', error: null }),
+    recordOutcome(tx, { id: 'j1', source: 'old', status: 'completed', error: null }),
   );
   expect(await counts('old')).toEqual({ completed: 1, failed: 0 });
   await store.transaction((tx) =>
-    recordOutcome(tx, { source: 'gone', status: 'failed', error: { code: 'BAD_HEADER' } }),
+    recordOutcome(tx, {
+      id: 'j2',
+      source: 'gone',
+      status: 'failed',
+      error: { code: 'BAD_HEADER' },
+    }),
   );
   expect(await counts('gone')).toEqual({ completed: 0, failed: 1 });
 });
 
-it("takes back a retried job's counted failure, and only one that was counted", async () => {
-  const bad = { source: 'vendor', status: 'failed', error: { code: 'BAD_VALUE' } };
-  await store.transaction((tx) => recordOutcome(tx, bad));
+it("keeps a retried job's failure counted until the retry ends, which then replaces it", async () => {
+  const bad = (id: string) => ({
+    id,
+    source: 'vendor',
+    status: 'failed',
+    error: { code: 'BAD_VALUE' },
+  });
+  const done = (id: string) => ({ id, source: 'vendor', status: 'completed', error: null });
+  await store.transaction((tx) => recordOutcome(tx, bad('a')));
+  await store.transaction((tx) => recordOutcome(tx, bad('b')));
+  await store.transaction((tx) => recordOutcome(tx, done('c')));
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 2 });
+  // Retried: still counted while the retries wait.
+  for (const id of ['a', 'b']) await store.transaction((tx) => keepFailureOnRetry(tx, bad(id)));
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 2 });
+  // a fails again: the same failure. b is cancelled: says nothing, the failure stands.
+  await store.transaction((tx) => recordOutcome(tx, bad('a')));
   await store.transaction((tx) =>
-    recordOutcome(tx, { source: 'vendor', status: 'completed', error: null }),
+    recordOutcome(tx, { id: 'b', source: 'vendor', status: 'cancelled', error: null }),
   );
-  expect(await counts('vendor')).toEqual({ completed: 1, failed: 1 });
-  // A cancelled job and a crash counted nothing, so a retry of either takes nothing back.
-  await store.transaction((tx) =>
-    withdrawOutcome(tx, { source: 'vendor', status: 'cancelled', error: null }),
-  );
-  await store.transaction((tx) =>
-    withdrawOutcome(tx, { source: 'vendor', status: 'failed', error: { code: 'WORKER_CRASHED' } }),
-  );
-  expect(await counts('vendor')).toEqual({ completed: 1, failed: 1 });
-  await store.transaction((tx) => withdrawOutcome(tx, bad));
-  expect(await counts('vendor')).toEqual({ completed: 1, failed: 0 });
-  // Never below zero (a count reset by hand, an older store).
-  await store.transaction((tx) => withdrawOutcome(tx, bad));
-  expect(await counts('vendor')).toEqual({ completed: 1, failed: 0 });
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 2 });
+  // Retried again (b from its cancel), both succeed: each failure becomes a success.
+  for (const j of [bad('a'), { ...bad('b'), status: 'cancelled' }])
+    await store.transaction((tx) => keepFailureOnRetry(tx, j));
+  expect(await keptFailures(store)).toHaveLength(2);
+  await store.transaction((tx) => recordOutcome(tx, done('a')));
+  expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
+  await store.transaction((tx) => recordOutcome(tx, { ...done('b'), status: 'duplicate' }));
+  expect(await counts('vendor')).toEqual({ completed: 3, failed: 0 });
+  expect(await keptFailures(store)).toEqual([]);
+  // A cancelled job or a crash counted nothing: its retry keeps nothing, its end counts once.
+  for (const j of [
+    { id: 'd', source: 'vendor', status: 'cancelled', error: null },
+    { id: 'e', source: 'vendor', status: 'failed', error: { code: 'WORKER_CRASHED' } },
+  ])
+    await store.transaction((tx) => keepFailureOnRetry(tx, j));
+  expect(await keptFailures(store)).toEqual([]);
+  await store.transaction((tx) => recordOutcome(tx, bad('d')));
+  expect(await counts('vendor')).toEqual({ completed: 3, failed: 1 });
 });

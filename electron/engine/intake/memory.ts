@@ -22,7 +22,7 @@ import { INPUT_ERRORS } from '../../../shared/result.ts';
 import { num, type Store } from '../store/db.ts';
 import { conventionsOf } from '../store/snapshots.ts';
 import { isLater } from '../analytics/snapshot-order.ts';
-import { failedOnInput, reliabilityOf } from '../store/sources.ts';
+import { failedOnInput, keptFailures, reliabilityOf } from '../store/sources.ts';
 
 export interface RequestContext {
   duplicate: {
@@ -102,12 +102,12 @@ export class IntakeMemory {
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
   /**
-   * Jobs whose end counted a failure against their source, by id: their source and the
-   * revision of that end. An analyst's retry takes that failure back (withdrawOutcome, in
-   * the store); so does this memory, or each retry that fails again left one more failure
-   * here than in `sources`, and G4 read a lower reliability than the store's.
+   * Jobs whose failure on input counts against their source, by id: their source. The
+   * failure keeps counting while an analyst's retry of it waits or runs (and after a retry
+   * that is cancelled); the retry's end replaces it, as in the store (recordOutcome): a
+   * success takes it back, a failure on input again is the same failure, not one more.
    */
-  #failures = new Map<string, { source: string; revision: number }>();
+  #failures = new Map<string, string>();
 
   constructor(conventions: GexConventions = DEFAULT_CONVENTIONS) {
     this.#conventions = conventionsKey(conventions);
@@ -174,14 +174,16 @@ export class IntakeMemory {
         failed: num(r.ingests_failed),
         override: r.reliability_override === null ? null : num(r.reliability_override),
       });
-    // The failures counted before this start, which a retry may still take back.
-    for (const r of await store.all<{ id: string; source: string; revision: unknown }>(
-      `SELECT id, source, coalesce(revision, 0) AS revision FROM jobs
+    // The failures counted before this start, which a retry's success may still take back:
+    // those of failed jobs, and those of retries not ended (or cancelled) when it stopped.
+    for (const r of await store.all<{ id: string; source: string }>(
+      `SELECT id, source FROM jobs
        WHERE status = 'failed' AND json_extract_string(error, '$.code') IN (${[...INPUT_ERRORS]
          .map((c) => `'${c}'`)
          .join(', ')})`,
     ))
-      m.#failures.set(r.id, { source: r.source, revision: num(r.revision) });
+      m.#failures.set(r.id, r.source);
+    for (const r of await keptFailures(store)) m.#failures.set(r.job_id, r.source);
     return m;
   }
 
@@ -413,7 +415,6 @@ export class IntakeMemory {
   /** Follows every job:updated event: a job's final state counts in its source's record once. */
   onJob(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status)) {
-      this.#withdraw(job);
       // Retried after it ended unread: its total may come again.
       if (!this.#readOf.has(job.request_id) && !this.#unread.has(job.request_id))
         this.noteArrival(job.request_id, Date.parse(job.submitted_at), job.underlying);
@@ -426,6 +427,8 @@ export class IntakeMemory {
     this.#sources.set(job.source, source);
     if (job.status === 'completed' || job.status === 'duplicate') {
       source.ok++;
+      // A retried failure, replaced by its retry's success.
+      if (this.#failures.delete(job.id)) source.failed = Math.max(source.failed - 1, 0);
       const snapshot = job.snapshot_id ? this.#byId.get(job.snapshot_id) : undefined;
       if (!snapshot) return;
       // A run that found its content stored has brought that snapshot's measures up to date.
@@ -433,9 +436,10 @@ export class IntakeMemory {
       noteCompleted(this, job, snapshot);
       return;
     }
-    if (failedOnInput(job)) {
+    // A retry that fails on input again is the failure already counted.
+    if (failedOnInput(job) && !this.#failures.has(job.id)) {
       source.failed++;
-      this.#failures.set(job.id, { source: job.source, revision: job.revision });
+      this.#failures.set(job.id, job.source);
     }
     // A failed or cancelled request is no longer what the next one compares with.
     const k = this.#readOf.get(job.request_id);
@@ -446,19 +450,6 @@ export class IntakeMemory {
       reads.findIndex((r) => r.requestId === job.request_id),
       1,
     );
-  }
-
-  /**
-   * A job that failed on its input is queued again (an analyst's retry): its failure no
-   * longer counts, as the retry's transaction took it back in the store; its final outcome
-   * is the retry's, counted when that ends. A cancelled job counted nothing.
-   */
-  #withdraw(job: ProcessingJob): void {
-    const counted = this.#failures.get(job.id);
-    if (!counted || job.revision <= counted.revision) return;
-    this.#failures.delete(job.id);
-    const source = this.#sources.get(counted.source);
-    if (source) source.failed = Math.max(source.failed - 1, 0);
   }
 
   /** An analyst set or cleared a source's reliability override. */

@@ -13,7 +13,7 @@ import {
   type AuditWriter,
 } from '../store/audit.ts';
 import type { Store, Tx } from '../store/db.ts';
-import { withdrawOutcome } from '../store/sources.ts';
+import { keepFailureOnRetry } from '../store/sources.ts';
 import type { DurableWrites } from './durable-writes.ts';
 import type { ClaimRetry } from './types.ts';
 import { lateEntry, type Lateness } from './escalator.ts';
@@ -283,7 +283,7 @@ export class Transitions {
         }
         const j = await repo.requeueFinished(tx, id, now);
         if (!j) return undefined;
-        await withdrawOutcome(tx, ended);
+        await keepFailureOnRetry(tx, ended);
         await audit(
           jobAudit(j, 'retried', `queued again${by ? ` by ${by}` : ' by an analyst'} (retry)`, {
             actor: by,

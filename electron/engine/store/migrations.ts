@@ -315,6 +315,20 @@ export const MIGRATIONS: Migration[] = [
     name: 'the inbox a job was taken by',
     statements: [`ALTER TABLE jobs ADD COLUMN IF NOT EXISTS inbox VARCHAR`],
   },
+  {
+    // The jobs whose failure on input an analyst retried (store/sources.ts): that failure
+    // keeps counting against the source until the retry ends, which then replaces it. A
+    // retry queued by an earlier version took its failure back at once, and has no row
+    // here: its end is counted as a first outcome, as that version would have.
+    version: 9,
+    name: 'retried failures kept against their source',
+    statements: [
+      `CREATE TABLE retried_failures (
+        job_id VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

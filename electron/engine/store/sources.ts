@@ -31,34 +31,60 @@ export const failedOnInput = (job: { status: string; error: { code: string } | n
 /**
  * Counts a job's FINAL outcome in its source's record (inside the transaction of that
  * final state): a success, or a failure that says the source sent bad data. Preemptions,
- * cancels, shutdowns, timeouts and crashed workers say nothing about the source, and a
- * failure that was retried counts once, at its end (withdrawOutcome).
+ * cancels, shutdowns, timeouts and crashed workers say nothing about the source. A job is
+ * counted once, by its final outcome: a failure that an analyst retried keeps counting
+ * until its retry ends (keepFailureOnRetry), and that end replaces it — a success takes
+ * the failure back and counts a success, a failure on input again leaves the count as it
+ * is, an end that says nothing about the source (a cancel) leaves the failure counted.
  */
 export async function recordOutcome(
   db: Store | Tx,
-  job: { source: string; status: string; error: { code: string } | null },
+  job: { id: string; source: string; status: string; error: { code: string } | null },
 ): Promise<void> {
-  if (job.status === 'completed' || job.status === 'duplicate')
-    await recordIngest(db, job.source, true);
-  else if (failedOnInput(job)) await recordIngest(db, job.source, false);
+  if (job.status === 'completed' || job.status === 'duplicate') {
+    if (await takeKeptFailure(db, job.id))
+      await db.run(
+        `UPDATE sources SET ingests_ok = ingests_ok + 1, ingests_failed = greatest(ingests_failed - 1, 0)
+           WHERE id = $1`,
+        [job.source],
+      );
+    else await recordIngest(db, job.source, true);
+  } else if (failedOnInput(job) && !(await keptFailure(db, job.id)))
+    await recordIngest(db, job.source, false);
 }
 
 /**
- * Takes back the outcome a job's end counted, when an analyst retries it (inside the
- * retry's transaction): its final outcome is the retry's, counted when that ends. Without
- * this, each forced retry of a file that fails on its content counted one more failure
- * against its source, and could push it under G4's threshold. Only a failure on input was
- * counted (a cancelled job, the other retryable end, counted nothing).
+ * An analyst retries a job (inside the retry's transaction): a failure on input that its
+ * end counted keeps counting against its source until the retry ends — the file has not
+ * been ingested, and a retry waiting hours in a paused or busy queue must not lift G4 for
+ * the source's other requests meanwhile. Noted in `retried_failures`, so that the retry's
+ * end (recordOutcome) replaces it rather than counting once more, after a restart too.
+ * A cancelled job counted nothing — unless it was itself a retry of such a failure, which
+ * is noted already.
  */
-export async function withdrawOutcome(
+export async function keepFailureOnRetry(
   db: Store | Tx,
-  job: { source: string; status: string; error: { code: string } | null },
+  job: { id: string; source: string; status: string; error: { code: string } | null },
 ): Promise<void> {
   if (failedOnInput(job))
     await db.run(
-      'UPDATE sources SET ingests_failed = greatest(ingests_failed - 1, 0) WHERE id = $1',
-      [job.source],
+      `INSERT INTO retried_failures (job_id, source) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING`,
+      [job.id, job.source],
     );
+}
+
+async function keptFailure(db: Store | Tx, jobId: string): Promise<boolean> {
+  return (await db.all('SELECT 1 FROM retried_failures WHERE job_id = $1', [jobId])).length > 0;
+}
+
+/** The job's retried failure, replaced by its success: no longer kept. */
+async function takeKeptFailure(db: Store | Tx, jobId: string): Promise<boolean> {
+  return (await db.run('DELETE FROM retried_failures WHERE job_id = $1', [jobId])) > 0;
+}
+
+/** The retried failures still counted (their jobs waiting, running, failed again or cancelled). */
+export async function keptFailures(db: Store | Tx): Promise<{ job_id: string; source: string }[]> {
+  return db.all('SELECT job_id, source FROM retried_failures');
 }
 
 /** A source as stored: its counts, the analyst's override (if any) and its latest arrival. */
