@@ -102,7 +102,9 @@ export const RETRYABLE: ReadonlySet<ErrorCode> = new Set(['WORKER_CRASHED', 'TIM
  * - `delivery`: the file at the given path could not be taken (gone, not a file, changed
  *   while read): the path's or the moment's doing, not the content's.
  * - `request`: the caller's request or the analyst's action (bad parameters, rules, a
- *   conflict), never the file.
+ *   conflict), never the file; and a request whose facts the rules refuse (INVALID_FACT):
+ *   rejected, not an ingest (GUIDELINES: "nothing is queued"), so it counts for its source
+ *   neither at its arrival (no job) nor after its file's facts were read (its job ends).
  * - `environment`: the machine, the transport or the app (a crash, a timeout, a cancel, a
  *   shutdown, a full disk, a locked database).
  * docs/scheduler.md ("The source's record") lists them.
@@ -126,7 +128,7 @@ export const ERROR_KINDS: Readonly<
   TOO_MANY_ROWS: 'content',
   LINE_TOO_LONG: 'content',
   DUPLICATE_CONTRACT: 'content',
-  INVALID_FACT: 'content',
+  INVALID_FACT: 'request',
   INVALID_REQUEST: 'request',
   RULES_SYNTAX: 'request',
   RULES_INVALID: 'request',

@@ -68,6 +68,14 @@ it('counts exactly the content errors: every limit and check on the bytes, nothi
     'EMPTY_FILE',
   ] as const)
     expect(INPUT_ERRORS.has(code)).toBe(true);
-  for (const code of ['FILE_NOT_FOUND', 'TIMEOUT', 'CANCELLED', 'INTERNAL', 'CONFLICT'] as const)
+  // A request the rules refuse is rejected, not an ingest (docs/scheduler.md).
+  for (const code of [
+    'FILE_NOT_FOUND',
+    'TIMEOUT',
+    'CANCELLED',
+    'INTERNAL',
+    'CONFLICT',
+    'INVALID_FACT',
+  ] as const)
     expect(INPUT_ERRORS.has(code)).toBe(false);
 });

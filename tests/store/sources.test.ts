@@ -45,7 +45,8 @@ it('counts completions and input errors of a source that exists', async () => {
       error: { code: 'BAD_HEADER' },
     }),
   );
-  for (const code of ['CANCELLED', 'WORKER_CRASHED', 'TIMEOUT'])
+  // A request the rules refuse is rejected, not an ingest, after its read as at its arrival.
+  for (const code of ['CANCELLED', 'WORKER_CRASHED', 'TIMEOUT', 'INVALID_FACT'])
     await store.transaction((tx) =>
       recordOutcome(tx, { id: 'j1', source: 'vendor', status: 'failed', error: { code } }),
     );
