@@ -223,7 +223,7 @@ export const calls = {
   /** Sets a reliability override (audited as `source`); new requests of the source use it. */
   'sources:set': call(
     z.strictObject({
-      id: z.string().min(1),
+      id: SourceName,
       reliability: z.number().min(0).max(1),
       justification: z
         .string()
@@ -235,7 +235,7 @@ export const calls = {
   ),
   'sources:clear': call(
     z.strictObject({
-      id: z.string().min(1),
+      id: SourceName,
       justification: z.string().optional(),
       author: z.string().min(1).optional(),
     }),

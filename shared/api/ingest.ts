@@ -11,18 +11,46 @@ export const justified = (r: { requested_priority?: unknown; justification?: str
   !r.requested_priority || !blank(r.justification);
 
 /**
- * A data source as a request names it: " vendor " is the source "vendor"; a blank one is
- * none, nor is one holding control or format characters (an escape sequence acting on a
- * terminal, U+202E reversing what follows, a zero-width space making a look-alike).
+ * A data source as a request or a look-up names it, the one reading of a name wherever it
+ * enters (`--source`, a manifest's `source`, a submission or upload, `sources set/clear`,
+ * `jobs --source`): " vendor " is the source "vendor", and a name is taken in Unicode's
+ * composed form (NFC), so a "Zürich" typed or copied on a Mac (u + U+0308) is the same
+ * source as one typed elsewhere; a blank one is none, nor is one holding control or format
+ * characters (an escape sequence acting on a terminal, U+202E reversing what follows, a
+ * zero-width space making a look-alike).
  */
 export const SourceName = z
   .string()
-  .trim()
-  .min(1, 'a source needs a name that is not blank')
-  .refine(
-    (s) => !INVISIBLE.test(s),
-    'a source name may not hold control or format characters (escape sequences, U+202E, zero-width spaces)',
+  .transform((s) => normalSourceName(s))
+  .pipe(
+    z
+      .string()
+      .min(1, 'a source needs a name that is not blank')
+      .refine(
+        (s) => !INVISIBLE.test(s),
+        'a source name may not hold control or format characters (escape sequences, U+202E, zero-width spaces)',
+      ),
   );
+
+/** A source name as SourceName reads it: trimmed, in NFC. */
+export const normalSourceName = (s: string): string => s.normalize('NFC').trim();
+
+/** The prefix of the inbox's folder sources (`inbox/acme`): the inbox's alone. */
+export const INBOX_FOLDER_PREFIX = 'inbox/';
+
+/** Why a source given with a request cannot be: `inbox/…` names an inbox folder. */
+export const INBOX_PREFIX_REFUSED =
+  'a source beginning with "inbox/" is reserved for the inbox\'s folders (a file in inbox/acme/ has the source inbox/acme): name the source otherwise, or drop the file into that folder';
+
+/**
+ * A source a request gives (CLI, manifest, desktop, browser): as SourceName, but never one
+ * beginning with `inbox/`, which only the inbox gives its folders' files, so that no other
+ * channel's requests count in (or take over) an inbox folder's record (G4).
+ */
+export const GivenSourceName = SourceName.refine(
+  (s) => !s.startsWith(INBOX_FOLDER_PREFIX),
+  INBOX_PREFIX_REFUSED,
+);
 
 /**
  * A request to ingest one file, named in exactly one way: `file`, a path on the engine's
@@ -34,7 +62,7 @@ export const SubmitRequest = z
   .strictObject({
     file: z.string().min(1).optional(),
     upload: z.string().min(1).optional(),
-    source: SourceName.default('manual'),
+    source: GivenSourceName.default('manual'),
     requested_priority: PriorityLevel.optional(),
     justification: z.string().optional(),
     author: z.string().optional(),

@@ -5,6 +5,7 @@
 // announced; new requests of the source read the override from the intake's memory, which
 // takes it from that announcement (source:updated, intake/memory.ts onSource).
 import type { AuditEntry, CallHandlers, SourceRecord } from '../../../shared/api.ts';
+import { normalSourceName } from '../../../shared/api/ingest.ts';
 import { reliabilityText } from '../../../shared/reliability.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
@@ -32,6 +33,20 @@ type ActiveRules = Pick<ActiveRuleSet, 'version' | 'compiled'>;
 
 // As stored, with the digits it has (0.7999, not 0.80 beside G4's `< 0.8`).
 const fixed = reliabilityText;
+
+/**
+ * The known sources `id` (read as SourceName reads it) may have meant, when none is named
+ * so: one that is the same name once read alike (a record written before names were read
+ * in NFC), else those that differ only in case — every one of them, never the first
+ * found, so that the hint does not point at another vendor's "ACME" beside "Acme".
+ */
+export function nearSources(id: string, known: string[]): string[] {
+  const name = normalSourceName(id);
+  const same = known.filter((k) => normalSourceName(k) === name);
+  if (same.length > 0) return same.filter((k) => k !== id);
+  const lower = name.toLowerCase();
+  return known.filter((k) => normalSourceName(k).toLowerCase() === lower);
+}
 
 export function sourceHandlers(deps: SourcesDeps): SourceCalls {
   const toRecord = (s: StoredSource, rules: ActiveRules): SourceRecord => {
@@ -90,12 +105,13 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
       return { source: (await storedSource(tx, id))!, changed: true };
     });
     if (!after) {
-      // Sources are named exactly ("inbox", not "INBOX"): one named so but for its case is meant.
       const known = (await listStoredSources(deps.store)).map((s) => s.id);
-      const near = known.find((k) => k.toLowerCase() === id.trim().toLowerCase());
+      const near = nearSources(id, known);
+      const hint =
+        near.length > 0 ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : '';
       return err(
         'NOT_FOUND',
-        `There is no source "${id}"${near ? ` (did you mean "${near}"?)` : ''}: a source is known once a request has named it.`,
+        `There is no source "${id}"${hint}: a source is known once a request has named it.`,
         { field: 'id' },
       );
     }

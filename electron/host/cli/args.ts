@@ -2,11 +2,12 @@
 // checking (an unknown flag is a usage error, exit 2), and typed values. How a command
 // then reaches the engine is api.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SourceName } from '../../../shared/api/ingest.ts';
+import { GivenSourceName, INBOX_PREFIX_REFUSED, SourceName } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
 import { nearWord } from '../../../shared/near-words.ts';
+import { visible } from '../../../shared/visible.ts';
 import { MIN_ID_START } from '../../engine/store/id-start.ts';
 import { messageOf } from '../../../shared/result.ts';
 
@@ -210,14 +211,24 @@ export function engineOptions(values: {
   };
 }
 
-/** `--source ID`: a data source as requests name it (trimmed; a blank one, or one with control characters, is a usage error). */
-export function sourceOption(value: string | undefined): string | undefined {
+/**
+ * `--source ID` (or a command's SOURCE): a data source as SourceName reads it (trimmed, in
+ * NFC; a blank one, or one with control characters, is a usage error naming `flag`). A
+ * source `given` with a request may not begin with `inbox/`, the inbox folders' own.
+ */
+export function sourceOption(
+  value: string | undefined,
+  opts: { flag?: string; given?: boolean } = {},
+): string | undefined {
   if (value === undefined) return undefined;
+  const flag = opts.flag ?? '--source';
   const parsed = SourceName.safeParse(value);
   if (!parsed.success)
     throw new UsageError(
-      '--source needs a name that is not blank, without control or format characters',
+      `${flag} needs a name that is not blank, without control or format characters`,
     );
+  if (opts.given && !GivenSourceName.safeParse(parsed.data).success)
+    throw new UsageError(`${flag} "${visible(parsed.data)}": ${INBOX_PREFIX_REFUSED}`);
   return parsed.data;
 }
 

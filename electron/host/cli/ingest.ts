@@ -89,7 +89,7 @@ async function ingestFiles(
   piped: Result<PipedFile> | null,
   givenMs: number,
 ): Promise<ExitCode> {
-  const source = sourceOption(values.source) ?? 'cli';
+  const source = sourceOption(values.source, { given: true }) ?? 'cli';
   const request = {
     source,
     requested_priority,

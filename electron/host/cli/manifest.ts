@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { justified, SourceName } from '../../../shared/api/ingest.ts';
+import { GivenSourceName, justified } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import { readError } from '../../engine/read-error.ts';
 import { counted, UsageError } from './io.ts';
@@ -17,7 +17,7 @@ import { messageOf } from '../../../shared/result.ts';
 
 const ManifestLine = z.object({
   file: z.string().min(1),
-  source: SourceName.optional(),
+  source: GivenSourceName.optional(),
   // In any case, as --priority takes it ("high").
   requested_priority: z.preprocess(
     (v) => (typeof v === 'string' ? v.toUpperCase() : v),

@@ -5,7 +5,7 @@
 import type { SourceRecord } from '../../../shared/api.ts';
 import { parseReliability, reliabilityText } from '../../../shared/reliability.ts';
 import { READS, withApi } from './api.ts';
-import { engineOptions, parse } from './args.ts';
+import { engineOptions, parse, sourceOption } from './args.ts';
 import {
   describeError,
   EXIT,
@@ -87,7 +87,9 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
   );
   if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
   if (positionals.length !== 1) throw new UsageError(`sources ${sub} takes one source ID`);
-  const id = positionals[0]!;
+  // Read as every source name is (trimmed, NFC): "acme " is the source acme, as for
+  // `ingest --source` and `jobs --source`; a blank one is a usage error, not the API's.
+  const id = sourceOption(positionals[0]!, { flag: `sources ${sub} ID` })!;
   let reliability = NaN;
   if (sub === 'set') {
     // A plain decimal only: Number() also read "0x1", "1e0", " 1 " and "Infinity".
