@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine } from '../desktop/engine.ts';
-import { runCli } from './run-cli.ts';
+import { cliHome, runCli } from './run-cli.ts';
 
 describe('gex-desk jobs cancel / retry', () => {
   it('cancels a waiting job without running the queue, retries it to its end, and refuses what cannot be done', async () => {
@@ -114,5 +114,21 @@ describe('gex-desk jobs cancel / retry', () => {
     await runCli(['jobs', 'retry', c, '--force', ...args]);
     expect(await desk()).toMatchObject({ completed: 2, failed: 1 });
     rmSync(t.dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('says first that a job refused at arrival has no bytes to retry, rather than offer --force', async () => {
+    const { dir, args } = cliHome();
+    const notes = join(dir, 'notes.txt');
+    writeFileSync(notes, 'not a chain, only words\n');
+    expect((await runCli(['ingest', notes, ...args])).code).toBe(1);
+    const [job] = (await runCli(['jobs', '--json', ...args])).lines;
+    expect(job).toMatchObject({ status: 'failed', error: { code: 'UNKNOWN_FORMAT' } });
+    const said = `✗ ${String(job!.id)}  CONFLICT: ${notes}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, or kept keepStagedHours after the job ended, 72 by default; 0 keeps none). Ingest the file again.\n`;
+    for (const force of [[], ['--force']]) {
+      const r = await runCli(['jobs', 'retry', String(job!.id), ...force, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe(said);
+    }
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });

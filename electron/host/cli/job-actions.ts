@@ -6,7 +6,7 @@
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { noRetryReason } from '../../../shared/retry.ts';
-import { withApi, type LocalNeeds } from './api.ts';
+import { withApi, type ApiClient, type LocalNeeds } from './api.ts';
 import { engineOptions, parse } from './args.ts';
 import { fromJob, humanLine, ingestJson, notSeenToEnd } from './ingest-lines.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
@@ -20,6 +20,21 @@ const OPTIONS = {
   force: { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
+
+/**
+ * Why an ended job cannot be retried because the bytes captured at its arrival, which a
+ * retry runs, are no longer kept (`jobs:bytesKept`); null when they are, or cannot be told.
+ */
+async function bytesGone(job: ProcessingJob, api: ApiClient): Promise<AppError | null> {
+  if (job.status !== 'failed' && job.status !== 'cancelled') return null;
+  const kept = await api.call('jobs:bytesKept', { id: job.id });
+  if (!kept.ok || kept.value.kept) return null;
+  return {
+    code: 'CONFLICT',
+    message: `${job.file}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, or kept keepStagedHours after the job ended, 72 by default; 0 keeps none). Ingest the file again.`,
+    file: job.file,
+  };
+}
 
 /** The worse of two exit codes (0 ok, 1 refused or failed, 3 the environment). */
 const worse = (a: ExitCode, b: ExitCode): ExitCode => Math.max(a, b) as ExitCode;
@@ -91,6 +106,14 @@ export async function jobActionCommand(
         // As the Queue view offers none: a job that failed on its file's content would fail
         // the same way (a retry runs the bytes captured at arrival), unless --force (after
         // an update that reads such files).
+        // But first whether there is anything to retry: a job whose bytes are no longer kept
+        // (never captured, its file refused at arrival; or kept past its retention) cannot
+        // be retried at all, --force or not, as the Queue drawer says.
+        const gone = await bytesGone(job, waiter.api());
+        if (gone) {
+          refused(job.id, gone);
+          continue;
+        }
         const why = values.force ? null : noRetryReason(job);
         if (why) {
           refused(job.id, {
