@@ -5,7 +5,7 @@
 // shows them escaped; JSON lines keep the text as it is. The real command, a real file.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { table } from '../../electron/host/cli/io.ts';
+import { table, textWidth } from '../../electron/host/cli/io.ts';
 import { visible, visibleLines } from '../../shared/visible.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { cliHome, runCli } from './run-cli.ts';
@@ -31,6 +31,34 @@ describe('text shown to a person', () => {
       'csi\\x9b2J                  plain',
     ]);
     expect(visible('a\u{e0001}b')).toBe('a\\u{e0001}b');
+  });
+
+  it('lines up emoji as terminals draw them: two columns each, a sequence drawn as one emoji two in all', () => {
+    expect(textWidth('🚀 rockets')).toBe(10); // U+1F680–1F6FF
+    expect(textWidth('✅ vetted')).toBe(9); // U+2705, emoji presentation in U+2600–27BF
+    expect(textWidth('🪙')).toBe(2); // U+1FA70–1FAFF
+    expect(textWidth('🤖 📈 🌧')).toBe(8);
+    expect(textWidth('🇨🇭')).toBe(2); // a flag: two regional indicators, one glyph
+    expect(textWidth('👩\u200d💻')).toBe(2); // ZWJ
+    expect(textWidth('❤\ufe0f')).toBe(2); // text-default, VS16 draws it as an emoji
+    expect(textWidth('👍🏽')).toBe(2); // skin tone
+    expect(textWidth('1\ufe0f\u20e3')).toBe(2); // keycap
+    expect(textWidth('☺ ✓')).toBe(3); // text presentation: one each
+    expect(textWidth('Zu\u0308rich 東京')).toBe(11);
+    const lines = table(
+      ['source', 'completed'],
+      [
+        ['🚀 rockets', 1],
+        ['✅ vetted', 2],
+        ['plain', 3],
+      ],
+    ).split('\n');
+    expect(lines).toEqual([
+      'source      completed',
+      '🚀 rockets          1',
+      '✅ vetted           2',
+      'plain               3',
+    ]);
   });
 
   it('keeps line breaks and tabs of lines, and shows a lone carriage return', () => {

@@ -138,18 +138,43 @@ function usdColumn(rows: Cell[][], i: number): (c: Usd) => string {
 
 /** Marks drawn on the letter before them (a decomposed "ü" is u + U+0308): no column of their own. */
 const COMBINING = /[\p{Mn}\p{Me}]/u;
-/** East Asian wide and full-width characters (CJK, Hangul, full-width forms, emoji): two columns. */
+/**
+ * East Asian wide and full-width characters (CJK, Hangul, full-width forms) and emoji:
+ * two columns. Emoji are the pictograph blocks (U+1F300–1F64F, 1F680–1F6FF transport and
+ * map, 1F900–1F9FF, 1FA70–1FAFF) and every character shown as an emoji by default
+ * (Emoji_Presentation: ✅ and ⚡ in U+2600–27BF, the regional indicators of a flag),
+ * as terminals draw them.
+ */
 const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f900}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}\p{Emoji_Presentation}]/u;
+/** What makes a cluster one emoji glyph: VS16 (emoji presentation), ZWJ, a skin tone, a keycap. */
+const EMOJI_JOINER = /\ufe0f|\u200d|\u20e3|\p{Emoji_Modifier}/u;
+const PICTOGRAPH = /[\p{Extended_Pictographic}\p{Regional_Indicator}]/u;
+const FLAG = /^\p{Regional_Indicator}{2}$/u;
+const PLAIN = /^[\x20-\x7e]*$/;
+let graphemes: Intl.Segmenter | undefined;
+
+/** The columns one user-perceived character takes. */
+function clusterWidth(g: string): number {
+  // One emoji drawn of several code points (👩‍💻, ❤️, 👍🏽, 1️⃣, a flag): one wide glyph.
+  const joined = EMOJI_JOINER.test(g) && (PICTOGRAPH.test(g) || g.endsWith('\u20e3'));
+  if (g.length > 1 && (FLAG.test(g) || joined)) return 2;
+  let n = 0;
+  for (const c of g) n += COMBINING.test(c) ? 0 : WIDE.test(c) ? 2 : 1;
+  return n;
+}
 
 /**
- * The columns `text` takes in a terminal: a combining mark none, a wide character two,
- * any other one (a character beyond U+FFFF too, which is two UTF-16 units). By `length`, a
- * source named with a decomposed "Zürich" or in CJK pushed its row's columns out of line.
+ * The columns `text` takes in a terminal: a combining mark none, a wide character or an
+ * emoji two (a sequence drawn as one emoji, 👩‍💻 or a flag, two in all), any other one (a
+ * character beyond U+FFFF too, which is two UTF-16 units). By `length`, a source named
+ * with a decomposed "Zürich", in CJK or with an emoji pushed its row's columns out of line.
  */
 export function textWidth(text: string): number {
+  if (PLAIN.test(text)) return text.length;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let n = 0;
-  for (const c of text) n += COMBINING.test(c) ? 0 : WIDE.test(c) ? 2 : 1;
+  for (const { segment } of graphemes.segment(text)) n += clusterWidth(segment);
   return n;
 }
 
