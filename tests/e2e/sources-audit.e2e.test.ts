@@ -17,6 +17,7 @@ import {
   openDesk,
   poll,
   shot,
+  SHOTS,
   SMALL,
   WIDE,
   type Desk,
@@ -469,5 +470,68 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     expect([qHeader, submitted, qNamed]).toEqual([qHeader, submitted, true]);
     await shot(page, 'queue-other-side-of-dst');
     await expectNoSerious(page, 'queue: the other side of a daylight-saving change');
+  });
+
+  it('cuts the Override dialog’s title for a very long source name, the whole name in its tooltip and the dialog’s name', async () => {
+    const name = 'long-' + 'abcdefghijklmnopqrstuvwxyz'.repeat(12).slice(0, 300);
+    await submit(chainFile(desk.fixtures, 'very-long.csv', 540, { expiries: 1 }), name);
+    await desk.te.engine.handlers['queue:resume']({}); // paused by the test before
+    await desk.te.engine.drain();
+    await goTo(page, 'sources');
+    const title = `Override the reliability of ${name}`;
+    await row(name).getByRole('button', { name: title }).click();
+    const dialog = page.getByRole('dialog', { name: title });
+    await dialog.waitFor();
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      const fit = await dialog.evaluate((d) => {
+        const box = d as unknown as El & {
+          querySelector(s: string): El & {
+            getBoundingClientRect(): { width: number; height: number; right: number };
+            scrollHeight: number;
+            clientHeight: number;
+          };
+          getBoundingClientRect(): { right: number };
+        };
+        const style = (
+          globalThis as unknown as {
+            getComputedStyle(e: unknown): { lineHeight: string; fontSize: string };
+          }
+        ).getComputedStyle;
+        // A line's height: as set, else ("normal") about 1.2 times the font's size.
+        const lineHeight = (e: unknown) =>
+          parseFloat(style(e).lineHeight) || 1.2 * parseFloat(style(e).fontSize);
+        const h = box.querySelector('h2');
+        const cut = box.querySelector('h2 [title]') ?? h;
+        return {
+          dialog: [box.scrollWidth, box.clientWidth],
+          title: [Math.round(h.getBoundingClientRect().width), box.clientWidth],
+          inside: h.getBoundingClientRect().right <= box.getBoundingClientRect().right + 0.5,
+          // Cut (its text runs on past what is shown), two lines at most.
+          cut: cut.scrollHeight > cut.clientHeight,
+          lines: Math.round(cut.getBoundingClientRect().height / lineHeight(cut)),
+          tooltip: cut.getAttribute('title'),
+          text: h.textContent,
+        };
+      });
+      expect([size.width, fit]).toEqual([
+        size.width,
+        {
+          dialog: [fit.dialog[1], fit.dialog[1]],
+          title: [fit.title[0]! <= fit.title[1]! ? fit.title[0] : -1, fit.title[1]],
+          inside: true,
+          cut: true,
+          lines: 2,
+          tooltip: title,
+          text: title,
+        },
+      ]);
+    }
+    await page.setViewportSize(SMALL);
+    await page.screenshot({ path: join(SHOTS, 'sources-override-long-name@1024.png') });
+    await page.setViewportSize(WIDE);
+    await expectNoSerious(page, 'sources: the override of a very long source name');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 });

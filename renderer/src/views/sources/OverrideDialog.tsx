@@ -63,12 +63,18 @@ export function OverrideDialog({
     );
   };
 
+  const title =
+    mode === 'set'
+      ? `Override the reliability of ${source.name}`
+      : `Clear the override of ${source.name}`;
   return (
     <Modal
+      // A long name is cut (two lines at most, then an ellipsis) with the whole title in its
+      // tooltip, as the table's row shows it; the dialog's name stays the whole title.
       title={
-        mode === 'set'
-          ? `Override the reliability of ${source.name}`
-          : `Clear the override of ${source.name}`
+        <span className="modal-title-cut" title={title}>
+          {title}
+        </span>
       }
       onClose={onClose}
       testId="override-dialog"
