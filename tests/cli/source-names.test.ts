@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { calls } from '../../shared/api.ts';
 import { nearSources } from '../../electron/engine/api/sources.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { startTestEngine } from '../desktop/engine.ts';
+import { createDispatcher } from '../../electron/host/handlers.ts';
 import { cliHome, runCli } from './run-cli.ts';
 
 const NFC = 'Z\u00fcrich';
@@ -39,6 +41,22 @@ describe('source names', () => {
     expect(nearSources(NFC, [NFD, 'zürich'.normalize('NFC')])).toEqual([NFD]);
     expect(nearSources('none', ['acme'])).toEqual([]);
   });
+
+  it('sets the override of a record written before names were read in NFC, named as typed now', async () => {
+    const t = await startTestEngine();
+    try {
+      const chain = join(t.dir, 'old.csv');
+      writeCboeCsv(chain, { seed: 320, underlying: 'SPX', expiries: 1, strikesPerExpiry: 6 });
+      // As an older engine stored it: the handler itself, which reads no name.
+      const ack = await t.engine.handlers['ingest:submit']({ file: chain, source: NFD });
+      expect(ack.ok).toBe(true);
+      const dispatch = createDispatcher(t.engine.handlers, { transport: 'local' });
+      const set = await dispatch('sources:set', { id: NFC, reliability: 0.4, justification: 'x' });
+      expect(set.ok && set.value).toMatchObject({ id: NFD, reliability: 0.4 });
+    } finally {
+      await t.stop();
+    }
+  }, 60_000);
 
   it(
     'makes one source of a name however it was typed, in ingest, jobs and sources set',

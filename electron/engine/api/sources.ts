@@ -66,6 +66,7 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
     id: string,
     next: { reliability: number; justification: string; author: string | null } | null,
     why: { justification: string | null; author: string | null },
+    stored = false,
   ): Promise<Result<SourceRecord>> => {
     const active = await deps.activeRules();
     if (!active.ok) return active;
@@ -107,6 +108,10 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
     if (!after) {
       const known = (await listStoredSources(deps.store)).map((s) => s.id);
       const near = nearSources(id, known);
+      // A record written before names were read in NFC ("Zu\u0308rich"), which no name typed
+      // now reaches: the one meant, when it is the only one read alike.
+      const alike = near.filter((k) => normalSourceName(k) === normalSourceName(id));
+      if (alike.length === 1 && !stored) return change(alike[0]!, next, why, true);
       const hint =
         near.length > 0 ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : '';
       return err(
