@@ -12,6 +12,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for observed progress; its default of 1 s failed tests at random
+    // on a loaded machine (a job completing 1.2 s after its queue resumed, load average 26).
+    expect: { poll: { timeout: 30_000 } },
     projects: [
       {
         extends: true,

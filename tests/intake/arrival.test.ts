@@ -661,10 +661,17 @@ describe('arrival', () => {
       'HIGH',
       'HIGH',
     ]);
-    const decidedMs = (i: number) => Date.parse(job(i).decided_at!);
-    // The late SPX file was decided before the QQQ files, but for the first one, whose read
-    // the worker freed by the late file's may have started before that read was found to wait.
-    for (let i = 2; i <= 4; i++) expect(decidedMs(5)).toBeLessThan(decidedMs(i));
+    // When each facts read was dispatched (its decision's `read_started_at`): the early SPX
+    // file's before the QQQ files' but the first, whose read the worker freed by the late
+    // file's may have started before that read was found to wait. (Not when each was
+    // decided: a read on the spare worker may end after reads started later.)
+    const readAt = async (i: number) => {
+      const entries = await trail(running!, job(i).request_id);
+      const decided = entries.find((e) => e.kind === 'decision')!;
+      return Date.parse(String((decided.facts as Record<string, unknown>).read_started_at));
+    };
+    const early = await readAt(0);
+    for (let i = 2; i <= 4; i++) expect(early).toBeLessThan(await readAt(i));
   });
 
   // QA: an earlier file of the underlying decided at its arrival (stale: LOW by G2) is not
