@@ -210,7 +210,7 @@ export class IntakeMemory {
         q.underlying === null ? null : this.#previous(key(q.underlying), this.#place(q)),
       previous_final:
         q.underlying !== null &&
-        this.#noneUnreadBefore(key(q.underlying), this.#place(q), q.request_id),
+        this.#unreadBefore(key(q.underlying), this.#place(q), q.request_id).length === 0,
       // An analyst's override (sources:set) wins over the record until it is cleared.
       source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
       source_known: source !== undefined,
@@ -282,11 +282,17 @@ export class IntakeMemory {
     return found;
   }
 
-  /** Whether every request of `k` (or of an underlying not known yet) that arrived before is settled. */
-  #noneUnreadBefore(k: string, at: Arrived, self: string | undefined): boolean {
+  /**
+   * The unread requests of `k` (or of an underlying not known yet) that arrived before `at`:
+   * with `deciding`, only those waiting for their facts read (true) or only those decided
+   * at their arrival (false).
+   */
+  #unreadBefore(k: string, at: Arrived, self: string | undefined, deciding?: boolean): string[] {
+    const found: string[] = [];
     for (const [id, u] of this.#unread)
-      if (id !== self && before(u, at) && (u.key === null || u.key === k)) return false;
-    return true;
+      if (id !== self && before(u, at) && (u.key === null || u.key === k))
+        if (deciding === undefined || u.deciding === deciding) found.push(id);
+    return found;
   }
 
   /**
@@ -297,12 +303,7 @@ export class IntakeMemory {
    */
   earlierStillDeciding(requestId: string, underlying: string, arrivedMs: number): string[] {
     const at = this.#place({ arrivedMs, request_id: requestId });
-    const k = key(underlying);
-    const earlier: string[] = [];
-    for (const [id, u] of this.#unread)
-      if (id !== requestId && u.deciding && before(u, at) && (u.key === null || u.key === k))
-        earlier.push(id);
-    return earlier;
+    return this.#unreadBefore(key(underlying), at, requestId, true);
   }
 
   /**
@@ -313,12 +314,7 @@ export class IntakeMemory {
    */
   earlierDecidedUnread(requestId: string, underlying: string, arrivedMs: number): string[] {
     const at = this.#place({ arrivedMs, request_id: requestId });
-    const k = key(underlying);
-    const earlier: string[] = [];
-    for (const [id, u] of this.#unread)
-      if (id !== requestId && !u.deciding && before(u, at) && (u.key === null || u.key === k))
-        earlier.push(id);
-    return earlier;
+    return this.#unreadBefore(key(underlying), at, requestId, false);
   }
 
   /**
