@@ -199,7 +199,9 @@ async function decide(
       const earlier = deps.memory.earlierStillDeciding(job.request_id, f.underlying, arrivedMs);
       if (earlier.length > 0) return { kind: 'earlier', arrivedMs, earlier };
       const requests = deps.memory.earlierDecidedUnread(job.request_id, f.underlying, arrivedMs);
-      return { kind: 'unread', requests };
+      // (Never empty while the previous total is not final; were it, the loop reading them
+      // would spin: decided below with the total as it is.)
+      if (requests.length > 0) return { kind: 'unread', requests };
     }
     if (partial.ok && partial.value.kind === 'decided') {
       decided = ok(partial.value.decision);
