@@ -3,6 +3,7 @@
 // at a poll, and only once every earlier read of the underlying is in.
 import { describe, expect, it } from 'vitest';
 import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
+import type { ProcessingJob } from '../../shared/domain.ts';
 
 /** Whether `p` has settled, once the microtasks and I/O callbacks queued before have run. */
 const state = (p: Promise<void>) =>
@@ -55,6 +56,43 @@ describe('waiting for the earlier reads of an underlying', () => {
     expect(await state(wait)).toBe('pending');
     m.noteUnderlying('unknown', 'NDX');
     expect(await state(wait)).toBe('settled');
+  });
+
+  // Review: a request still being captured was taken for one decided at its arrival, its
+  // file "read" for its total before its job existed, found nowhere and settled for good.
+  it('waits for a request still arriving, and reads one only once its job is written decided', async () => {
+    const m = new IntakeMemory();
+    m.noteArrival('capturing', 1_000); // its underlying not known yet
+    expect(m.earlierStillDeciding('later', 'SPX', 2_000)).toEqual(['capturing']);
+    expect(m.earlierDecidedUnread('later', 'SPX', 2_000)).toEqual([]);
+    const wait = m.whenEarlierRead('later', 'SPX', 2_000);
+    m.noteUnderlying('capturing', 'SPX');
+    expect(await state(wait)).toBe('pending');
+    const job = (status: ProcessingJob['status']) =>
+      ({
+        id: 'j',
+        request_id: 'capturing',
+        status,
+        submitted_at: new Date(1_000).toISOString(),
+        underlying: 'SPX',
+      }) as ProcessingJob;
+    m.onJob(job('queued')); // written, decided at its arrival (a manual level, stale data)
+    expect(await state(wait)).toBe('settled');
+    expect(m.earlierStillDeciding('later', 'SPX', 2_000)).toEqual([]);
+    expect(m.earlierDecidedUnread('later', 'SPX', 2_000)).toEqual(['capturing']);
+  });
+
+  it('waits again for a request retried to be read again (deciding), as for one arriving', async () => {
+    const m = new IntakeMemory();
+    m.onJob({
+      id: 'j',
+      request_id: 'retried',
+      status: 'deciding',
+      submitted_at: new Date(1_000).toISOString(),
+      underlying: 'SPX',
+    } as ProcessingJob);
+    expect(m.earlierStillDeciding('later', 'SPX', 2_000)).toEqual(['retried']);
+    expect(m.earlierDecidedUnread('later', 'SPX', 2_000)).toEqual([]);
   });
 
   it('does not wait for a request that arrived after it', async () => {

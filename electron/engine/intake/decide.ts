@@ -110,11 +110,17 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
     waiting.set(job.id, still);
     return waitFor(still, outcome.earlier);
   };
-  const waitFor = (k: Kept, earlier: string[]) => ({
-    kind: 'wait' as const,
-    earlier,
-    until: deps.memory.whenEarlierRead(k.requestId, k.facts.underlying, k.arrivedMs),
-  });
+  const waitFor = (k: Kept, earlier: string[]) => {
+    // One wait in the memory per job, however often it is asked again meanwhile.
+    if (!k.until) {
+      const until = deps.memory.whenEarlierRead(k.requestId, k.facts.underlying, k.arrivedMs);
+      k.until = until;
+      void until.then(() => {
+        if (k.until === until) k.until = undefined;
+      });
+    }
+    return { kind: 'wait' as const, earlier, until: k.until };
+  };
   return async (job, ctx) => {
     const kept = waiting.get(job.id);
     if (kept) {
@@ -148,6 +154,8 @@ interface Kept {
   facts: FileFacts;
   readStartedAt: string;
   arrivedMs: number;
+  /** Its wait in the memory while that one is pending (whenEarlierRead). */
+  until?: Promise<void>;
 }
 
 async function decide(

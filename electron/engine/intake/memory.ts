@@ -76,6 +76,14 @@ interface Read extends Arrived {
 
 const key = (underlying: string) => underlying.toUpperCase();
 
+/**
+ * Where an unread request stands: `arriving` (being captured and decided at the door: its
+ * job not written yet), `deciding` (waiting for its facts read), `decided` (decided at its
+ * arrival, its job queued or running: its total comes with its run, unless a later
+ * request whose level depends on it reads its file first).
+ */
+type Unread = 'arriving' | 'deciding' | 'decided';
+
 export class IntakeMemory {
   /** The engine's conventions (conventionsKey): what a run of a request computes under. */
   readonly #conventions: string;
@@ -89,10 +97,9 @@ export class IntakeMemory {
   #readOf = new Map<string, string>();
   /**
    * Requests whose total may still become known — arrived, not read, not ended — by id:
-   * their underlying (null until known), arrival, and whether they wait for a facts read
-   * (else they were decided at arrival and bring their total when they run).
+   * their underlying (null until known), arrival, and where they stand (Unread).
    */
-  #unread = new Map<string, Arrived & { key: string | null; deciding: boolean }>();
+  #unread = new Map<string, Arrived & { key: string | null; state: Unread }>();
   /** Requests waiting for the earlier reads of their underlying (whenEarlierRead). */
   #waiters = new Set<{ still: () => boolean; resolve: () => void }>();
   /** Each request's place in arrival order among those of the same millisecond. */
@@ -163,8 +170,12 @@ export class IntakeMemory {
     for (const r of inOrder) m.#seqFor(r.id);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
     for (const r of unread) {
-      m.noteArrival(r.id, r.arrived, r.underlying);
-      if (r.status === 'deciding') m.noteDeciding(r.id);
+      m.noteArrival(
+        r.id,
+        r.arrived,
+        r.underlying,
+        r.status === 'deciding' ? 'deciding' : 'decided',
+      );
     }
     for (const r of await store.all(
       'SELECT id, ingests_ok, ingests_failed, reliability_override FROM sources',
@@ -283,27 +294,27 @@ export class IntakeMemory {
   }
 
   /**
-   * The unread requests of `k` (or of an underlying not known yet) that arrived before `at`:
-   * with `deciding`, only those waiting for their facts read (true) or only those decided
-   * at their arrival (false).
+   * The unread requests of `k` (or of an underlying not known yet) that arrived before `at`;
+   * with `decided`, only those decided at their arrival (true) or only the others (false).
    */
-  #unreadBefore(k: string, at: Arrived, self: string | undefined, deciding?: boolean): string[] {
+  #unreadBefore(k: string, at: Arrived, self: string | undefined, decided?: boolean): string[] {
     const found: string[] = [];
     for (const [id, u] of this.#unread)
       if (id !== self && before(u, at) && (u.key === null || u.key === k))
-        if (deciding === undefined || u.deciding === deciding) found.push(id);
+        if (decided === undefined || (u.state === 'decided') === decided) found.push(id);
     return found;
   }
 
   /**
-   * Whether a request of `underlying` that arrived before this one still waits for its
-   * facts read: read now, its total would be this request's previous one (GUIDELINES v2),
-   * so a decision that depends on `gex_change` waits for it (intake/decide.ts). A request
-   * decided at its arrival, whose total comes only with its run, is not waited for.
+   * The requests of `underlying` (or of one not known yet) that arrived before this one and
+   * still wait for their facts read, or are still arriving: read now, the total of the last
+   * of them would be this request's previous one (GUIDELINES v2), so a decision that
+   * depends on `gex_change` waits for them (intake/decide.ts). A request decided at its
+   * arrival, whose total comes only with its run, is not waited for (earlierDecidedUnread).
    */
   earlierStillDeciding(requestId: string, underlying: string, arrivedMs: number): string[] {
     const at = this.#place({ arrivedMs, request_id: requestId });
-    return this.#unreadBefore(key(underlying), at, requestId, true);
+    return this.#unreadBefore(key(underlying), at, requestId, false);
   }
 
   /**
@@ -314,13 +325,13 @@ export class IntakeMemory {
    */
   earlierDecidedUnread(requestId: string, underlying: string, arrivedMs: number): string[] {
     const at = this.#place({ arrivedMs, request_id: requestId });
-    return this.#unreadBefore(key(underlying), at, requestId, false);
+    return this.#unreadBefore(key(underlying), at, requestId, true);
   }
 
   /**
    * Settles once no request `earlierStillDeciding` names is left: woken by the memory's
-   * own notes (a read, an end, an underlying learnt), so a waiting request is decided the
-   * moment the one before it is read, not at the next poll.
+   * own notes (a read, an end, an underlying learnt, a job written decided), so a waiting
+   * request is decided the moment the one before it is read, not at the next poll.
    */
   whenEarlierRead(requestId: string, underlying: string, arrivedMs: number): Promise<void> {
     const still = () => this.earlierStillDeciding(requestId, underlying, arrivedMs).length > 0;
@@ -328,7 +339,7 @@ export class IntakeMemory {
     return new Promise((resolve) => this.#waiters.add({ still, resolve }));
   }
 
-  /** A request left the unread, or its underlying became known: wake the waits it ended. */
+  /** A request left the unread, was decided, or its underlying became known: wake the waits it ended. */
   #wake(): void {
     for (const w of this.#waiters)
       if (!w.still()) {
@@ -346,12 +357,17 @@ export class IntakeMemory {
    * A request arrived (its underlying null until its file's first bytes give it): until it
    * is read or ends, the later requests of its underlying cannot know what they compare with.
    */
-  noteArrival(requestId: string, arrivedMs: number, underlying: string | null = null): void {
+  noteArrival(
+    requestId: string,
+    arrivedMs: number,
+    underlying: string | null = null,
+    state: Unread = 'arriving',
+  ): void {
     this.#unread.set(requestId, {
       key: underlying === null ? null : key(underlying),
       arrivedMs,
       seq: this.#seqFor(requestId),
-      deciding: false,
+      state,
     });
   }
 
@@ -363,7 +379,7 @@ export class IntakeMemory {
   /** The request waits for its facts read (its level was not decided at its arrival). */
   noteDeciding(requestId: string): void {
     const u = this.#unread.get(requestId);
-    if (u) u.deciding = true;
+    if (u) u.state = 'deciding';
   }
 
   /** What a request's first bytes say its underlying is. */
@@ -411,9 +427,16 @@ export class IntakeMemory {
   /** Follows every job:updated event: a job's final state counts in its source's record once. */
   onJob(job: ProcessingJob): void {
     if (!TERMINAL_STATUSES.has(job.status)) {
+      const state = job.status === 'deciding' ? 'deciding' : 'decided';
+      const u = this.#unread.get(job.request_id);
+      if (u?.state === 'arriving' && state === 'decided') {
+        // Its job is written, decided at its arrival: no longer waited for, read if need be.
+        u.state = state;
+        if (this.#waiters.size > 0) this.#wake();
+      }
       // Retried after it ended unread: its total may come again.
-      if (!this.#readOf.has(job.request_id) && !this.#unread.has(job.request_id))
-        this.noteArrival(job.request_id, Date.parse(job.submitted_at), job.underlying);
+      if (!u && !this.#readOf.has(job.request_id))
+        this.noteArrival(job.request_id, Date.parse(job.submitted_at), job.underlying, state);
       return;
     }
     if ((this.#counted.get(job.id) ?? -1) >= job.revision) return;
