@@ -534,4 +534,16 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
   });
+
+  // Review: the view reloaded only when a job ended, so a source whose first request had
+  // just arrived (its job waiting in a held queue) was not listed until some job ended.
+  it('lists a new source when its first request arrives, with no job ended', async () => {
+    await goTo(page, 'sources');
+    await row('vendor-y').waitFor();
+    await desk.te.engine.handlers['queue:pause']({});
+    await submit(chainFile(desk.fixtures, 'first-of-z.csv', 560, { expiries: 1 }), 'vendor-z');
+    await row('vendor-z').waitFor({ timeout: 20_000 });
+    await poll(() => row('vendor-z').textContent()).toContain('vendor-z');
+    await desk.te.engine.handlers['queue:resume']({});
+  });
 });

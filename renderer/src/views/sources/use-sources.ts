@@ -1,7 +1,9 @@
 // The Sources view's data: every source's record (sources:list), kept live from
 // `source:updated` (an override set or cleared), reloaded when a rule set is activated
-// (what a reliability triggers depends on the rules) and when a job ends (its source's
-// counts move; at most once a second, however many end); and each source's override
+// (what a reliability triggers depends on the rules), when a job ends (its source's
+// counts move; at most once a second, however many end) or one of a source not listed
+// arrives, and when the event socket comes back (endings sent meanwhile were missed);
+// and each source's override
 // changes in the audit trail
 // (kind `source`), so the view shows that every change was recorded.
 import { useCallback, useEffect, useState } from 'react';
@@ -39,14 +41,18 @@ export function useSources(): SourcesFeed {
   const [error, setError] = useState<AppError | null>(null);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
 
+  // The sources listed (read by the event handlers without making them change).
+  const [known] = useState(() => new Set<string>());
   const reload = useCallback(async () => {
     if (!client) return;
     const res = await client.call('sources:list', {});
     if (res.ok) {
+      known.clear();
+      for (const s of res.value) known.add(s.id);
       setSources(res.value);
       setError(null);
     } else setError(res.error);
-  }, [client]);
+  }, [client, known]);
 
   useEffect(() => {
     if (!client) return;
@@ -73,6 +79,7 @@ export function useSources(): SourcesFeed {
     };
     // The first load, as any reload.
     reloadSoon();
+    let wasDown = false;
     const offs = [
       client.on('source:updated', (rec) =>
         setSources((list) =>
@@ -82,8 +89,14 @@ export function useSources(): SourcesFeed {
         ),
       ),
       client.on('rules:activated', () => void reload()),
+      // A job ending moves its source's counts; one of a source not listed yet adds it.
       client.on('job:updated', (job) => {
-        if (TERMINAL_STATUSES.has(job.status)) reloadSoon();
+        if (TERMINAL_STATUSES.has(job.status) || !known.has(job.source)) reloadSoon();
+      }),
+      // Endings sent while the event socket was down were missed: read the records again.
+      client.onConnection((up) => {
+        if (up && wasDown) reloadSoon();
+        wasDown = !up;
       }),
       client.on('audit:appended', (e) => {
         if (e.kind === 'source')
@@ -95,7 +108,7 @@ export function useSources(): SourcesFeed {
       for (const off of offs) off();
       clearTimeout(pending);
     };
-  }, [client, reload]);
+  }, [client, reload, known]);
 
   return { sources, error, audit: byId(entries), reload };
 }
