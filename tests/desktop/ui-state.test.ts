@@ -262,6 +262,22 @@ describe('table columns', () => {
     expect(fitColumns(cols, 250, { name: 120 }).map((c) => c.id)).toEqual(['name', 'n']);
   });
 
+  it('gives the room of a flexible column left out to the last column shown', () => {
+    const wide: Column<R>[] = [
+      { id: 'name', label: 'Name', width: 100, cell: (r) => r.name },
+      { id: 'when', label: 'When', width: 120, flex: true, optional: 1, cell: () => '' },
+      { id: 'n', label: 'N', width: 60, cell: (r) => r.n },
+    ];
+    const fitted = fitColumns(wide, 200);
+    expect(fitted.map((c) => [c.id, c.flex ?? false])).toEqual([
+      ['name', false],
+      ['n', true],
+    ]);
+    expect(gridTemplate(fitted)).toBe('100px minmax(60px, 60fr)');
+    // All shown: nothing changes.
+    expect(fitColumns(wide, 1000).map((c) => c.flex ?? false)).toEqual([false, true, false]);
+  });
+
   it('lays out the widths, a sized flex column keeping its width', () => {
     expect(gridTemplate(cols)).toBe('minmax(100px, 100fr) 60px 50px');
     expect(gridTemplate(cols, { name: 180, n: 10 })).toBe('180px 40px 50px');

@@ -63,6 +63,10 @@ export function fitColumns<T, C>(
     if (!drop) break;
     shown = shown.filter((c) => c !== drop);
   }
+  // The flexible column left out, the last one shown takes the room it filled: no empty
+  // band after the last column (the levels board at 1024 px without its As-of column).
+  if (shown.length < columns.length && columns.some((c) => c.flex) && !shown.some((c) => c.flex))
+    shown = shown.map((c, i) => (i === shown.length - 1 ? { ...c, flex: true } : c));
   return shown;
 }
 
