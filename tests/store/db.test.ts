@@ -9,6 +9,7 @@ import {
   openFailure,
   Store,
 } from '../../electron/engine/store/db.ts';
+import { openStore } from './open-store.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
 import { ok } from '../../shared/result.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
@@ -24,15 +25,9 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const open = async (path: string, migrations = MIGRATIONS) => {
-  const r = await Store.open(path, migrations);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
-
 describe('Store', () => {
   it('brings a new file to the current schema', async () => {
-    const store = await open(tempDb());
+    const store = await openStore(tempDb());
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
     const tables = (
       await store.all<{ name: string }>('SELECT table_name AS name FROM information_schema.tables')
@@ -57,13 +52,13 @@ describe('Store', () => {
 
   it('brings a file written by an older version to the current schema, keeping its rows', async () => {
     const path = tempDb();
-    const old = await open(path, MIGRATIONS.slice(0, 1));
+    const old = await openStore(path, MIGRATIONS.slice(0, 1));
     expect(await old.schemaVersion()).toBe(1);
     await old.run(
       `INSERT INTO gex_strikes VALUES ('s1', DATE '2024-01-19', 4700, 10, -4, 6, 1, 2, 3, 4, 2), ('s1', DATE '2024-01-26', 4700, 1, -1, 0, 1, 2, 3, 4, 2)`,
     );
     await old.close();
-    const store = await open(path);
+    const store = await openStore(path);
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
     const byStrike = await store.all<{ net_gex: number }>(
       'SELECT net_gex FROM gex_by_strike WHERE snapshot_id = $1',
@@ -77,7 +72,7 @@ describe('Store', () => {
     'brings a version-%i file holding a job, its request, trail and source to the current schema',
     async (version) => {
       const path = tempDb();
-      const old = await open(path, MIGRATIONS.slice(0, version));
+      const old = await openStore(path, MIGRATIONS.slice(0, version));
       const at = '2024-01-08T15:30:00.000Z';
       await old.run(`INSERT INTO sources (id, name) VALUES ('inbox', 'inbox')`);
       await old.run(
@@ -91,7 +86,7 @@ describe('Store', () => {
         `INSERT INTO audit_log (recorded_at, kind, request_id, job_id, explanation) VALUES ('${at}', 'decision', 'r1', 'j1', 'G2')`,
       );
       await old.close();
-      const store = await open(path);
+      const store = await openStore(path);
       expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
       const [job] = await store.all<{ decided: string }>(
         `SELECT strftime(decided_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M') AS decided FROM jobs`,
@@ -109,14 +104,14 @@ describe('Store', () => {
 
   it('applies pending migrations all together or not at all', async () => {
     const path = tempDb();
-    (await open(path, MIGRATIONS.slice(0, 1))).close();
+    (await openStore(path, MIGRATIONS.slice(0, 1))).close();
     const broken = [
       ...MIGRATIONS.slice(0, 2),
       { version: 99, name: 'broken', statements: ['CREATE TABLE nowhere.t (a INTEGER)'] },
     ];
     const r = await Store.open(path, broken);
     expect(r.ok).toBe(false);
-    const store = await open(path, MIGRATIONS.slice(0, 1));
+    const store = await openStore(path, MIGRATIONS.slice(0, 1));
     expect(await store.schemaVersion()).toBe(1); // migration 2 was rolled back with 99
     await store.close();
   });
@@ -131,7 +126,7 @@ describe('Store', () => {
         statements: ['CREATE TABLE t (a INTEGER)'],
       },
     ];
-    (await open(path, newer)).close();
+    (await openStore(path, newer)).close();
     const r = await Store.open(path);
     expect(r.ok ? null : r.error).toEqual({
       code: 'IO',
@@ -139,14 +134,14 @@ describe('Store', () => {
       file: path,
     });
     // The newer version still opens it as it left it.
-    const again = await open(path, newer);
+    const again = await openStore(path, newer);
     expect(await again.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION + 1);
     await again.close();
   });
 
   it('refuses with DB_LOCKED while another process holds the file', async () => {
     const path = tempDb();
-    (await open(path)).close();
+    (await openStore(path)).close();
     const holder = spawn(
       process.execPath,
       [
@@ -191,13 +186,13 @@ describe('Store', () => {
     );
     // A database file, once written, opens again.
     const db = join(dir, 'gex.duckdb');
-    await (await open(db)).close();
-    await (await open(db)).close();
+    await (await openStore(db)).close();
+    await (await openStore(db)).close();
   });
 
   it('says a database file cut short is damaged, and what to do', async () => {
     const whole = tempDb();
-    const store = await open(whole);
+    const store = await openStore(whole);
     await store.run('CREATE TABLE t AS SELECT range AS n FROM range(200000)');
     await store.close();
     const cut = join(dirname(whole), 'cut.duckdb');
@@ -216,7 +211,7 @@ describe('Store', () => {
 
   it('says a database is damaged when a statement finds it so after the open (IO, not INTERNAL)', async () => {
     const whole = tempDb();
-    const store = await open(whole);
+    const store = await openStore(whole);
     await store.run(
       "CREATE TABLE t AS SELECT range AS n, repeat('x', 40) || range AS s FROM range(400000)",
     );
@@ -227,7 +222,7 @@ describe('Store', () => {
     bytes.fill(0x5a, bytes.length >> 1, (bytes.length >> 1) + 256 * 1024);
     const damaged = join(dirname(whole), 'damaged.duckdb');
     writeFileSync(damaged, bytes);
-    const reopened = await open(damaged);
+    const reopened = await openStore(damaged);
     try {
       const thrown = await reopened.all('SELECT sum(length(s)) AS n FROM t').catch((e) => e);
       expect(thrown).toBeInstanceOf(DatabaseDamaged);
@@ -270,7 +265,7 @@ describe('Store', () => {
   });
 
   it('runs urgent statements before normal ones that are still waiting', async () => {
-    const store = await open(tempDb());
+    const store = await openStore(tempDb());
     await store.run('CREATE TABLE seen (n INTEGER, lane VARCHAR)');
     const urgent = store.at('CRITICAL');
     const order: string[] = [];
@@ -295,7 +290,7 @@ describe('Store', () => {
   });
 
   it('rolls a failed transaction back', async () => {
-    const store = await open(tempDb());
+    const store = await openStore(tempDb());
     await expect(
       store.transaction(async (tx) => {
         await tx.run(`INSERT INTO sources (id, name) VALUES ('a', 'A')`);
@@ -307,7 +302,7 @@ describe('Store', () => {
   });
 
   it('says how many rows a statement changed, alone, prepared and in a transaction', async () => {
-    const store = await open(tempDb());
+    const store = await openStore(tempDb());
     expect(await store.run(`INSERT INTO sources (id, name) VALUES ('a', 'A'), ('b', 'B')`)).toBe(2);
     const bump = 'UPDATE sources SET ingests_ok = ingests_ok + 1 WHERE id = $1';
     // The third time a text is seen it runs prepared (statement-cache.ts).
@@ -323,7 +318,7 @@ describe('Store', () => {
   });
 
   it('hands many rows over as JSON (allJson) exactly as row by row, and NaN the slow way', async () => {
-    const store = await open(tempDb());
+    const store = await openStore(tempDb());
     // Text that JSON must escape, doubles that only a shortest round-trip keeps, NULLs.
     const rows = `SELECT * FROM (VALUES
         ('plain', 0.1::DOUBLE, 1::DOUBLE),
@@ -348,7 +343,7 @@ describe('Store', () => {
   });
 
   it('appends and lists audit entries with their facts', async () => {
-    const store = await open(tempDb());
+    const store = await openStore(tempDb());
     const a = await appendAudit(store, {
       kind: 'decision',
       request_id: 'r1',

@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { Store } from '../../electron/engine/store/db.ts';
+import { openStore } from './open-store.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 
 const dirs: string[] = [];
@@ -15,11 +15,6 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const open = async (path: string, migrations = MIGRATIONS) => {
-  const r = await Store.open(path, migrations);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
 const walBytes = (path: string) => (existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0);
 
 it('leaves nothing of a migration in the WAL: a process killed right after it leaves a database that opens', async () => {
@@ -27,14 +22,14 @@ it('leaves nothing of a migration in the WAL: a process killed right after it le
   dirs.push(dir);
   const path = join(dir, 'gex.duckdb');
   // A file of the first version, whose later migrations ALTER audit_log (id from a sequence).
-  const old = await open(path, MIGRATIONS.slice(0, 1));
+  const old = await openStore(path, MIGRATIONS.slice(0, 1));
   await old.run(
     `INSERT INTO audit_log (recorded_at, kind, explanation) VALUES ('2024-01-08T15:30:00Z', 'decision', 'G2')`,
   );
   await old.close();
   expect(walBytes(path)).toBe(0);
 
-  const store = await open(path);
+  const store = await openStore(path);
   try {
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
     expect(walBytes(path)).toBe(0);
@@ -43,7 +38,7 @@ it('leaves nothing of a migration in the WAL: a process killed right after it le
     mkdirSync(killed);
     copyFileSync(path, join(killed, 'gex.duckdb'));
     if (existsSync(`${path}.wal`)) copyFileSync(`${path}.wal`, join(killed, 'gex.duckdb.wal'));
-    const reopened = await open(join(killed, 'gex.duckdb'));
+    const reopened = await openStore(join(killed, 'gex.duckdb'));
     try {
       expect(await reopened.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
       expect(await reopened.all('SELECT explanation FROM audit_log')).toEqual([

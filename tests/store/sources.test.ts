@@ -1,11 +1,8 @@
 // A source's record counts final outcomes only, and only input errors against it
 // (store/sources.ts), with one UPDATE for a source that exists and a row created for one
 // that does not (a store written before sources were created at arrival).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Store } from '../../electron/engine/store/db.ts';
+import { expect, it } from 'vitest';
+import { storePerTest } from './open-store.ts';
 import {
   keepFailureOnRetry,
   keptFailures,
@@ -13,31 +10,20 @@ import {
   storedSource,
 } from '../../electron/engine/store/sources.ts';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gex-sources-'));
-  const opened = await Store.open(join(dir, 'gex.duckdb'));
-  if (!opened.ok) throw new Error(opened.error.message);
-  store = opened.value;
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const t = storePerTest('gex-sources-');
 
 const counts = async (id: string) => {
-  const s = await storedSource(store, id);
+  const s = await storedSource(t.store, id);
   return s && { completed: s.completed, failed: s.failed };
 };
 
 it('counts completions and input errors of a source that exists', async () => {
-  await store.run("INSERT INTO sources (id, name) VALUES ('vendor', 'Vendor')");
+  await t.store.run("INSERT INTO sources (id, name) VALUES ('vendor', 'Vendor')");
   for (const status of ['completed', 'duplicate'])
-    await store.transaction((tx) =>
+    await t.store.transaction((tx) =>
       recordOutcome(tx, { id: 'j1', source: 'vendor', status, error: null }),
     );
-  await store.transaction((tx) =>
+  await t.store.transaction((tx) =>
     recordOutcome(tx, {
       id: 'j1',
       source: 'vendor',
@@ -47,10 +33,10 @@ it('counts completions and input errors of a source that exists', async () => {
   );
   // A request the rules refuse is rejected, not an ingest, after its read as at its arrival.
   for (const code of ['CANCELLED', 'WORKER_CRASHED', 'TIMEOUT', 'INVALID_FACT'])
-    await store.transaction((tx) =>
+    await t.store.transaction((tx) =>
       recordOutcome(tx, { id: 'j1', source: 'vendor', status: 'failed', error: { code } }),
     );
-  await store.transaction((tx) =>
+  await t.store.transaction((tx) =>
     recordOutcome(tx, {
       id: 'j1',
       source: 'vendor',
@@ -59,16 +45,16 @@ it('counts completions and input errors of a source that exists', async () => {
     }),
   );
   expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
-  expect((await storedSource(store, 'vendor'))?.name).toBe('Vendor');
+  expect((await storedSource(t.store, 'vendor'))?.name).toBe('Vendor');
 });
 
 it('creates the row of a source that has none, with its first count', async () => {
   expect(await counts('old')).toBeUndefined();
-  await store.transaction((tx) =>
+  await t.store.transaction((tx) =>
     recordOutcome(tx, { id: 'j1', source: 'old', status: 'completed', error: null }),
   );
   expect(await counts('old')).toEqual({ completed: 1, failed: 0 });
-  await store.transaction((tx) =>
+  await t.store.transaction((tx) =>
     recordOutcome(tx, {
       id: 'j2',
       source: 'gone',
@@ -87,35 +73,35 @@ it("keeps a retried job's failure counted until the retry ends, which then repla
     error: { code: 'BAD_VALUE' },
   });
   const done = (id: string) => ({ id, source: 'vendor', status: 'completed', error: null });
-  await store.transaction((tx) => recordOutcome(tx, bad('a')));
-  await store.transaction((tx) => recordOutcome(tx, bad('b')));
-  await store.transaction((tx) => recordOutcome(tx, done('c')));
+  await t.store.transaction((tx) => recordOutcome(tx, bad('a')));
+  await t.store.transaction((tx) => recordOutcome(tx, bad('b')));
+  await t.store.transaction((tx) => recordOutcome(tx, done('c')));
   expect(await counts('vendor')).toEqual({ completed: 1, failed: 2 });
   // Retried: still counted while the retries wait.
-  for (const id of ['a', 'b']) await store.transaction((tx) => keepFailureOnRetry(tx, bad(id)));
+  for (const id of ['a', 'b']) await t.store.transaction((tx) => keepFailureOnRetry(tx, bad(id)));
   expect(await counts('vendor')).toEqual({ completed: 1, failed: 2 });
   // a fails again: the same failure. b is cancelled: says nothing, the failure stands.
-  await store.transaction((tx) => recordOutcome(tx, bad('a')));
-  await store.transaction((tx) =>
+  await t.store.transaction((tx) => recordOutcome(tx, bad('a')));
+  await t.store.transaction((tx) =>
     recordOutcome(tx, { id: 'b', source: 'vendor', status: 'cancelled', error: null }),
   );
   expect(await counts('vendor')).toEqual({ completed: 1, failed: 2 });
   // Retried again (b from its cancel), both succeed: each failure becomes a success.
   for (const j of [bad('a'), { ...bad('b'), status: 'cancelled' }])
-    await store.transaction((tx) => keepFailureOnRetry(tx, j));
-  expect(await keptFailures(store)).toHaveLength(2);
-  await store.transaction((tx) => recordOutcome(tx, done('a')));
+    await t.store.transaction((tx) => keepFailureOnRetry(tx, j));
+  expect(await keptFailures(t.store)).toHaveLength(2);
+  await t.store.transaction((tx) => recordOutcome(tx, done('a')));
   expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
-  await store.transaction((tx) => recordOutcome(tx, { ...done('b'), status: 'duplicate' }));
+  await t.store.transaction((tx) => recordOutcome(tx, { ...done('b'), status: 'duplicate' }));
   expect(await counts('vendor')).toEqual({ completed: 3, failed: 0 });
-  expect(await keptFailures(store)).toEqual([]);
+  expect(await keptFailures(t.store)).toEqual([]);
   // A cancelled job or a crash counted nothing: its retry keeps nothing, its end counts once.
   for (const j of [
     { id: 'd', source: 'vendor', status: 'cancelled', error: null },
     { id: 'e', source: 'vendor', status: 'failed', error: { code: 'WORKER_CRASHED' } },
   ])
-    await store.transaction((tx) => keepFailureOnRetry(tx, j));
-  expect(await keptFailures(store)).toEqual([]);
-  await store.transaction((tx) => recordOutcome(tx, bad('d')));
+    await t.store.transaction((tx) => keepFailureOnRetry(tx, j));
+  expect(await keptFailures(t.store)).toEqual([]);
+  await t.store.transaction((tx) => recordOutcome(tx, bad('d')));
   expect(await counts('vendor')).toEqual({ completed: 3, failed: 1 });
 });

@@ -2,42 +2,37 @@
 // (api/store-handlers.ts storeRules). A stored active rule set that no longer compiles
 // (written by an older or newer build) must answer as the engine's start does — the
 // compiler's code and where — not a generic INTERNAL error out of a throw.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CallName } from '../../shared/api.ts';
 import { storeHandlers, storeRules } from '../../electron/engine/api/store-handlers.ts';
 import { loadConfig } from '../../electron/engine/config.ts';
 import { EngineEvents } from '../../electron/engine/events.ts';
 import { compileText } from '../../electron/engine/rules/service.ts';
-import { Store } from '../../electron/engine/store/db.ts';
+import { storePerTest } from './open-store.ts';
 import { storeRuleSet } from '../../electron/engine/store/rule-sets.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
 
-let dir: string;
-let store: Store;
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'gex-store-rules-'));
-  const opened = await Store.open(join(dir, 'gex.duckdb'));
-  if (!opened.ok) throw new Error(opened.error.message);
-  store = opened.value;
-});
-afterEach(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const t = storePerTest('gex-store-rules-');
 
 it("answers a stored active rule set that does not compile with the compiler's error", async () => {
   const broken = '{ "levels": ';
   const compiled = compileText(broken, 1);
   if (compiled.ok) throw new Error('the broken text compiled');
-  const version = await storeRuleSet(store, broken, 'test', 'written by another build');
-  const cfg = loadConfig({ dbPath: join(dir, 'gex.duckdb'), configFile: join(dir, 'none.json') });
+  const version = await storeRuleSet(t.store, broken, 'test', 'written by another build');
+  const cfg = loadConfig({
+    dbPath: join(t.dir, 'gex.duckdb'),
+    configFile: join(t.dir, 'none.json'),
+  });
   if (!cfg.ok) throw new Error(cfg.error.message);
   const events = new EngineEvents();
   const dispatch = createDispatcher(
-    storeHandlers({ store, events, config: cfg.value, rules: storeRules(store, events) }),
+    storeHandlers({
+      store: t.store,
+      events,
+      config: cfg.value,
+      rules: storeRules(t.store, events),
+    }),
     { transport: 'local' },
   );
   for (const name of ['rules:active', 'queue:stats', 'sources:list'] as CallName[]) {
