@@ -31,9 +31,6 @@ export interface SourcesDeps {
 type SourceCalls = Pick<CallHandlers, 'sources:list' | 'sources:set' | 'sources:clear'>;
 type ActiveRules = Pick<ActiveRuleSet, 'version' | 'compiled'>;
 
-// As stored, with the digits it has (0.7999, not 0.80 beside G4's `< 0.8`).
-const fixed = reliabilityText;
-
 /**
  * The known sources `id` (read as SourceName reads it) may have meant, when none is named
  * so: one that is the same name once read alike (a record written before names were read
@@ -80,11 +77,11 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
       await writeOverride(tx, id, next && { ...next, atMs });
       const computed = reliabilityOf(before.completed, before.failed);
       const was = before.override
-        ? `override ${fixed(before.override.reliability)}`
-        : `computed ${fixed(computed)}`;
+        ? `override ${reliabilityText(before.override.reliability)}`
+        : `computed ${reliabilityText(computed)}`;
       const what = next
-        ? `reliability set to ${fixed(next.reliability)} (was ${was})`
-        : `reliability override ${fixed(before.override!.reliability)} cleared (back to computed ${fixed(computed)})`;
+        ? `reliability set to ${reliabilityText(next.reliability)} (was ${was})`
+        : `reliability override ${reliabilityText(before.override!.reliability)} cleared (back to computed ${reliabilityText(computed)})`;
       await audit({
         kind: 'source',
         request_id: null,

@@ -4,6 +4,7 @@
 import { extname, relative, sep } from 'node:path';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import { INVISIBLE, visible } from '../../../shared/visible.ts';
+import { INBOX_FOLDER_PREFIX } from '../../../shared/api/ingest.ts';
 
 /** The longest file name, in bytes, that file systems take (ext4, XFS, APFS, tmpfs: 255). */
 export const NAME_MAX = 255;
@@ -97,7 +98,7 @@ export function inboxSourceOf(processingDir: string, file: string): Result<strin
   // One name however its letters were encoded: macOS (HFS+) and copies from it write
   // "Zürich" decomposed (u + U+0308), Windows and Linux composed; the two folders, looking
   // the same, made two sources with a reliability and an override each (G4 split).
-  if (!why) return ok(`${INBOX_SOURCE}/${folder.normalize('NFC')}`);
+  if (!why) return ok(`${INBOX_FOLDER_PREFIX}${folder.normalize('NFC')}`);
   return err(
     'INVALID_REQUEST',
     `the inbox folder "${visible(folder)}" cannot name a source: its name ${why}. Rename the folder (letters, digits, - and _ read best) and drop the file in again.`,
