@@ -351,7 +351,8 @@ describe('arrival', () => {
     };
     while ((await busy()) === 0) await new Promise((r) => setTimeout(r, 5));
     // Every pipeline worker of this process: the one reading the file among them.
-    for (const pid of workerPids()) process.kill(pid, 'SIGTERM');
+    const killed = workerPids();
+    for (const pid of killed) process.kill(pid, 'SIGTERM');
     await engine.drain();
     const id = ack.value.job_id!;
     const done = await engine.handlers['jobs:get']({ id });
@@ -364,11 +365,14 @@ describe('arrival', () => {
     const requeued = (await trail(running, ack.value.request_id)).filter(
       (e) => e.kind === 'requeued',
     );
-    expect(requeued.map((e) => e.explanation)).toEqual([
-      expect.stringMatching(
+    // Read again once — or once more for each other stopped worker it was handed to before
+    // the pool heard of that one's end (a loaded machine); never counted as a failure.
+    expect(requeued.length).toBeGreaterThanOrEqual(1);
+    expect(requeued.length).toBeLessThanOrEqual(killed.length);
+    for (const e of requeued)
+      expect(e.explanation).toMatch(
         /^facts read stopped: the pipeline worker was stopped by SIGTERM, sent from outside GEX Desk, .*; read again$/,
-      ),
-    ]);
+      );
   });
 
   it('knows no gex_change at arrival while an earlier request of the underlying is unread: the bound holds, no early decision', async () => {
