@@ -11,6 +11,7 @@ import {
   fitColumns,
   gridTemplate,
   nextSort,
+  tableWidth,
   sortRows,
   compareBy,
   type Column,
@@ -274,6 +275,12 @@ describe('table columns', () => {
       ['n', true],
     ]);
     expect(gridTemplate(fitted)).toBe('100px minmax(60px, 60fr)');
+    // Its width set by the analyst, it still takes the room left, from that width up
+    // (a fixed 92 px Age left an empty cell after it).
+    const sized = fitColumns(wide, 240, { n: 92 });
+    expect(sized.map((c) => c.id)).toEqual(['name', 'n']);
+    expect(gridTemplate(sized, { n: 92 })).toBe('100px minmax(92px, 92fr)');
+    expect(tableWidth(sized, { n: 92 })).toBe(100 + 92 + 10 + 20);
     // All shown: nothing changes.
     expect(fitColumns(wide, 1000).map((c) => c.flex ?? false)).toEqual([false, true, false]);
   });

@@ -29,6 +29,11 @@ export interface Column<T, C = undefined> {
   cell(row: T, ctx: C): ReactNode;
   /** The cell's tooltip. */
   title_of?(row: T, ctx: C): string | undefined;
+  /**
+   * Set by `fitColumns` on the last column shown when the flexible one is left out: it takes
+   * the room left, from its width (the analyst's too) up, so that no empty cell stays.
+   */
+  fills?: boolean;
 }
 
 const GAP = 10;
@@ -64,9 +69,11 @@ export function fitColumns<T, C>(
     shown = shown.filter((c) => c !== drop);
   }
   // The flexible column left out, the last one shown takes the room it filled: no empty
-  // band after the last column (the levels board at 1024 px without its As-of column).
+  // band after the last column (the levels board at 1024 px without its As-of column),
+  // even when the analyst gave that column a width (Age dragged wider: its width is then
+  // its least).
   if (shown.length < columns.length && columns.some((c) => c.flex) && !shown.some((c) => c.flex))
-    shown = shown.map((c, i) => (i === shown.length - 1 ? { ...c, flex: true } : c));
+    shown = shown.map((c, i) => (i === shown.length - 1 ? { ...c, flex: true, fills: true } : c));
   return shown;
 }
 
@@ -86,6 +93,8 @@ export function gridTemplate<T, C>(
   return columns
     .map((c) => {
       const sized = widths[c.id];
+      if (c.fills && sized !== undefined)
+        return `minmax(${Math.max(c.min ?? MIN, sized)}px, ${Math.max(c.min ?? MIN, sized)}fr)`;
       if (sized !== undefined || !c.flex) return `${Math.max(c.min ?? MIN, sized ?? c.width)}px`;
       // A flexible column takes a share of the room left in proportion to its width, down to its minimum.
       return `minmax(${Math.max(MIN, c.min ?? c.width)}px, ${c.width}fr)`;
