@@ -52,6 +52,12 @@ export interface ScaledOptions {
    * "0.01 M"). Without it, only a figure that would round to zero gains decimals.
    */
   significant?: number;
+  /**
+   * The most decimals a figure gains (a table's column: "-0.0040" for -3.98 M beside SPX,
+   * never "-0.000000021" for -$21): one that would need more is written with the scale's
+   * decimals and said `negligible`, its exact figure left to the caller (a tooltip).
+   */
+  maxDigits?: number;
 }
 
 /**
@@ -66,16 +72,19 @@ export function scaled(
   value: number | null | undefined,
   scale: GexScale,
   opts: ScaledOptions = {},
-): { value: number; digits: number } | null {
+): { value: number; digits: number; negligible: boolean } | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
   const v = value / scale.div;
   const a = Math.abs(v);
-  let digits = opts.digits ?? scale.digits;
+  const least = opts.digits ?? scale.digits;
+  let digits = least;
   if (a > 0) {
     const lead = Math.floor(Math.log10(a)); // the leading digit's place: 0.0061 → -3
     if (opts.significant) digits = Math.max(digits, opts.significant - 1 - lead);
     if (a < 0.5 * 10 ** -digits) digits = Math.max(digits, 1 - lead);
     digits = Math.min(digits, MAX_DIGITS);
+    if (opts.maxDigits !== undefined && digits > Math.max(least, opts.maxDigits))
+      return { value: v, digits: least, negligible: true };
   }
-  return { value: v, digits };
+  return { value: v, digits, negligible: false };
 }

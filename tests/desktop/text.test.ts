@@ -20,6 +20,7 @@ import {
   M,
   USD,
   gex,
+  gexCell,
   gexNumber,
   gexReadout,
   gexScale,
@@ -27,6 +28,11 @@ import {
   inScale,
 } from '../../renderer/src/text/scale.ts';
 import { usdIn } from '../../electron/host/cli/io.ts';
+import {
+  latestTotals,
+  submissionsScale,
+  submissionTotal,
+} from '../../renderer/src/text/submission-figures.ts';
 import {
   asOfStamp,
   localClock,
@@ -149,6 +155,60 @@ describe('one GEX scale per view', () => {
     expect(usdIn([3_012.55, 0.47, 0])(0.47)).toBe('0.47');
     expect(usdIn([3_012.55, 0.47, 0])(3_012.55)).toBe('3013');
     expect(usdIn([3_012.55, 0.47, 0])(0)).toBe('0');
+  });
+
+  it('writes a table cell in at most four decimals, a smaller figure -0.00 with its exact one in the title', () => {
+    // Beside SPX, in billions: -3.98 M keeps two significant digits in four decimals.
+    expect(gexCell(-3_980_000, BN)).toEqual({ text: '-0.0040' });
+    expect(gexCell(-1_200, M)).toEqual({ text: '-0.0012' });
+    expect(gexCell(-10_998_709_390.13, BN)).toEqual({ text: '-11.00' });
+    // -$20.89 beside SPX read "-0.000000021": its sign and the column's decimals now, the
+    // figure in the title.
+    expect(gexCell(-20.89, BN)).toEqual({
+      text: '-0.00',
+      title: '-20.9 $ per 1 % move: under 0.0001 in billions of dollars',
+    });
+    expect(gexCell(3_012.55, BN)).toEqual({
+      text: '0.00',
+      title: '3,013 $ per 1 % move: under 0.0001 in billions of dollars',
+    });
+    expect(gexCell(4_900, M)).toEqual({ text: '0.0049' });
+    expect(gexCell(0, BN)).toEqual({ text: '0.00' });
+    expect(gexCell(-0, BN)).toEqual({ text: '0.00' });
+    expect(gexCell(null, BN)).toEqual({ text: '—' });
+    expect(gexCell(0.47, USD)).toEqual({ text: '0.47' });
+  });
+
+  it('writes a submission’s total as the levels board does, in the board’s scale', () => {
+    const at = (as_of: string, created_at = as_of) => ({ as_of, created_at });
+    // A total of 15.50 M whose call GEX reached 1.2 Bn was said "0.02 Bn" (the snapshot's
+    // own scale, from its call and put GEX too) while the board showed "15.50 M".
+    const mid = {
+      underlying: 'MID',
+      ...at('2026-03-20T14:30:00Z'),
+      total_gex: 15_500_000,
+      call_gex: 1_200_000_000,
+      put_gex: -1_184_500_000,
+    };
+    const alone = submissionsScale([mid], [mid, undefined]);
+    expect(submissionTotal(mid, alone)).toBe('15.50 M');
+    const board = gexScale(latestTotals([mid]));
+    expect(`${gexCell(mid.total_gex, board).text} ${board.unit}`).toBe('15.50 M');
+    // Beside SPX's latest -11 Bn, on the board and so in the panel, it reads billions; an
+    // older SPX snapshot (its -40 Bn replaced by a later one) sets no scale.
+    const spx = [
+      { underlying: 'SPX', ...at('2026-03-19T20:00:00Z'), total_gex: -40e9 },
+      { underlying: 'SPX', ...at('2026-03-20T20:00:00Z'), total_gex: -11e9 },
+      { underlying: 'SPX', ...at('2026-03-20T20:00:00Z', '2026-03-21T00:00:00Z'), total_gex: -9e9 },
+    ];
+    expect(latestTotals([...spx, mid]).sort()).toEqual([-9e9, 15_500_000].sort());
+    const beside = submissionsScale([...spx, mid], [mid]);
+    expect(beside).toBe(gexScale(latestTotals([...spx, mid])));
+    expect(submissionTotal(mid, beside)).toBe('0.02 Bn');
+    expect(gexCell(mid.total_gex, beside).text).toBe('0.02');
+    // A small underlying's board in millions stays in millions for the panel.
+    const small = { underlying: 'SMALL', ...at('2026-03-20T14:30:00Z'), total_gex: -20.89 };
+    expect(submissionTotal(mid, submissionsScale([small, mid], [mid]))).toBe('15.50 M');
   });
 
   it('reads out a figure with the significant digits that tell it from its neighbours', () => {

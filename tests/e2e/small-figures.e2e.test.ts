@@ -19,9 +19,14 @@ import {
   poll,
   shot,
   SMALL,
+  submission,
+  submitFile,
   WIDE,
   type Desk,
 } from './harness.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 
 let desk: Desk;
 const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv,gamma';
@@ -124,6 +129,40 @@ describe.skipIf(!haveChromium)('figures of small underlyings', () => {
     await shot(page, 'small-strike-window-wider', chart);
   });
 
+  it('writes a submission’s total as the levels board does, in the board’s scale', async () => {
+    const { page, te } = desk;
+    // Call GEX 1.2 Bn, put GEX -1.18 Bn: a total of 15.50 M. The live region said it in
+    // the snapshot's own scale, from its call and put too, "0.02 Bn", beside "15.50" on
+    // the board in millions.
+    const file = join(desk.fixtures, 'mid.csv');
+    writeFileSync(
+      file,
+      [
+        HEAD,
+        `MID,${AS_OF},5000,2026-04-17,5000,C,4800,1,0.2,0.01`,
+        `MID,${AS_OF},5000,2026-04-17,5000,P,4738,1,0.2,0.01`,
+      ].join('\n') + '\n',
+    );
+    await submitFile(page, file, 'mid.csv');
+    const row = submission(page, 'mid.csv');
+    await poll(() => row.getAttribute('data-status')).toBe('completed');
+    const snaps = await te.engine.handlers['snapshots:list']({ underlying: 'MID', limit: 1 });
+    if (!snaps.ok) throw new Error(snaps.error.message);
+    const snap = snaps.value[0]!;
+    expect(snap.call_gex).toBeGreaterThanOrEqual(1e9);
+    expect(Math.abs(snap.total_gex)).toBeLessThan(1e9);
+    const line = row.getByTestId('submission-figures').locator('b').first();
+    await poll(() => line.textContent()).toMatch(/\d/);
+    const said = (await line.textContent())!;
+    expect(said).toMatch(/^\d+\.\d\d M$/);
+    await poll(() => page.getByTestId('announcer').innerText()).toContain(
+      `mid.csv: completed, level LOW, MID total GEX ${said}.`,
+    );
+    // The board, with SMALL's and TINY's whole dollars beside it, writes it alike.
+    await goTo(page, 'snapshots');
+    await poll(() => boardTotal(page, 'MID')).toBe(said);
+  });
+
   it('the levels board writes small totals beside a large one without a 0', async () => {
     const { page, te } = desk;
     const big = chainFile(desk.fixtures, 'spx.csv', 7, {
@@ -145,16 +184,47 @@ describe.skipIf(!haveChromium)('figures of small underlyings', () => {
     ).join(' | ');
     const unit = /Total GEX, (Bn|M|USD)/.exec(header ?? '')?.[1];
     expect(unit).toBeDefined();
-    // SMALL's -$20.89 in the column of SPX's figures: its own digits and sign.
-    const text = (await total('SMALL').textContent())!;
-    expect(text).toMatch(/^-0\.0+\d\d$|^-21$/);
-    expect(
-      Number(text.replace(/,/g, '')) * (unit === 'Bn' ? 1e9 : unit === 'M' ? 1e6 : 1),
-    ).toBeCloseTo(-20.89, -1);
-    expect(await total('TINY').textContent()).not.toMatch(/^-?0(\.0+)?$/);
+    expect(unit).toBe('Bn');
+    // SMALL's -$20.89 in the column of SPX's billions read "-0.000000021": the column's
+    // decimals and its sign, the figure itself in the tooltip; TINY's +$71 "0.00" alike.
+    expect(await total('SMALL').textContent()).toBe('-0.00');
+    expect(await total('SMALL').getAttribute('title')).toBe(
+      '-20.9 $ per 1 % move: under 0.0001 in billions of dollars',
+    );
+    expect(await total('TINY').textContent()).toBe('0.00');
+    expect(await total('TINY').getAttribute('title')).toMatch(/^7\d\.\d \$ per 1 % move: under/);
+    // MID's 15.50 M in billions, and its submission's line and the live region alike.
+    expect(await total('MID').textContent()).toBe('0.02');
+    expect(await total('MID').getAttribute('title')).toBeNull();
+    const line = submission(page, 'mid.csv').getByTestId('submission-figures').locator('b');
+    await poll(() => line.first().textContent()).toBe('0.02 Bn');
+    expect(await boardTotal(page, 'MID')).toBe('0.02 Bn');
+    for (const u of ['SMALL', 'SPX', 'TINY', 'MID'])
+      expect((await total(u).textContent())!.replace(/^-/, '')).toMatch(/^\d[\d,]*\.\d{2,4}$/);
     expect(await cutOff(page, '[data-testid=levels-total]')).toEqual([]);
+
+    // At 1024 px the board leaves its As-of column out, and no empty cell stays after Age:
+    // the last column shown reaches the row's end, in the header and in every row, also
+    // once the analyst has given Age a width.
+    await page.setViewportSize(SMALL);
+    const heads = page.getByTestId('levels-board').locator('[role=columnheader]');
+    await poll(() => heads.last().textContent()).toBe('Age');
+    expect(await heads.allTextContents()).not.toContain('As of');
+    await poll(() => emptyAfterLast(page)).toEqual([]);
+    await page.getByRole('separator', { name: 'Width of Age' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await poll(() =>
+      page.getByRole('separator', { name: 'Width of Age' }).getAttribute('aria-valuenow'),
+    ).not.toBe('92');
+    await poll(() => emptyAfterLast(page)).toEqual([]);
+    await page.setViewportSize(WIDE);
+    await poll(() => heads.last().textContent()).toBe('As of');
+    await poll(() => emptyAfterLast(page)).toEqual([]);
     await shot(page, 'small-levels-board', page.getByTestId('levels-board'));
     await expectNoSerious(page, 'levels board with small totals');
+    await page.setViewportSize(SMALL);
+    await expectNoSerious(page, 'levels board at 1024 px without As of');
+    await page.setViewportSize(WIDE);
   });
 
   it('keeps a failed row’s line in view at 1024 px, after what was wrong', async () => {
@@ -200,3 +270,29 @@ describe.skipIf(!haveChromium)('figures of small underlyings', () => {
     await expectNoSerious(page, 'queue: a failed row with its place');
   });
 });
+
+/** A row's total on the levels board with the unit its header names: "15.47 M". */
+async function boardTotal(page: Page, underlying: string): Promise<string | null> {
+  const cell = page.locator(
+    `[data-testid=levels-row][data-underlying=${underlying}] [data-testid=levels-total]`,
+  );
+  if ((await cell.count()) === 0) return null;
+  const header = await page.locator('.levels-table [role=columnheader].th-total').textContent();
+  const unit = /^Total GEX, (Bn|M|USD)$/.exec(header ?? '')?.[1];
+  return `${await cell.textContent()} ${unit}`;
+}
+
+/**
+ * The levels board's rows (header included) whose last cell stops short of the row's end:
+ * an empty cell after it. Each as "row: px left".
+ */
+const emptyAfterLast = (page: Page) =>
+  page.evaluate(`[...document.querySelectorAll('.levels-table [role=row]')]
+    .filter((r) => r.children.length > 0 && !r.classList.contains('empty'))
+    .map((r) => {
+      const end = r.getBoundingClientRect().right - parseFloat(getComputedStyle(r).paddingRight);
+      const last = r.lastElementChild.getBoundingClientRect().right;
+      return [r.textContent.slice(0, 12), Math.round(end - last)];
+    })
+    .filter(([, gap]) => gap > 1)
+    .map(([row, gap]) => row + ': ' + gap + ' px')`) as Promise<string[]>;

@@ -6,8 +6,8 @@
 import { useEffect, useRef } from 'react';
 import { useAnnouncements, announce } from '../state/announce.ts';
 import { snapshotById, useApp } from '../state/store.ts';
-import { ownError, useSubmissions, type Submission } from '../state/submissions.ts';
-import { gex, snapshotScale } from '../text/scale.ts';
+import { ownError, snapshotOf, useSubmissions, type Submission } from '../state/submissions.ts';
+import { submissionsScale, submissionTotal } from '../text/submission-figures.ts';
 
 const ENDED = ['completed', 'duplicate', 'failed', 'rejected', 'error', 'cancelled'];
 
@@ -23,7 +23,12 @@ function outcomeOf(s: Submission): string | null {
     const snap = snapshotById(app.snapshots, job?.snapshot_id ?? s.ack?.snapshot_id ?? null);
     if (!snap) return null; // its figures are on their way (snapshot:created)
     const what = status === 'duplicate' ? 'already ingested' : 'completed';
-    return `${s.name}: ${what}${at}, ${snap.underlying} total GEX ${gex(snap.total_gex, snapshotScale(snap))}.`;
+    // In the Submissions panel's scale: said as its row writes it.
+    const scale = submissionsScale(
+      app.snapshots,
+      useSubmissions.getState().submissions.map((o) => snapshotOf(o, app.jobs, app.snapshots)),
+    );
+    return `${s.name}: ${what}${at}, ${snap.underlying} total GEX ${submissionTotal(snap, scale)}.`;
   }
   const error = job?.error ? ownError(job.error, s.path, s.name) : s.error;
   const why = error ? ` ${error.code}: ${error.message}` : '';

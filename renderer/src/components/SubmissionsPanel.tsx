@@ -3,25 +3,16 @@
 // quality badge (so a finished ingest is visible at once) or a clear error. The
 // panel collapses to a narrow strip, and stays so across reloads.
 import { useEffect } from 'react';
-import type { GEXSnapshot } from '../../../shared/domain.ts';
 import { useApp, snapshotById } from '../state/store.ts';
-import { ownError, useSubmissions, type Submission } from '../state/submissions.ts';
+import { ownError, snapshotOf, useSubmissions, type Submission } from '../state/submissions.ts';
 import { useSettings } from '../state/settings.ts';
 import { bytes, price, spotPrice } from '../text/numbers.ts';
-import { GEX_UNIT, gex, gexScale, type GexScale } from '../text/scale.ts';
+import { GEX_UNIT, type GexScale } from '../text/scale.ts';
+import { submissionsScale, submissionTotal } from '../text/submission-figures.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine, LevelBadge, Progress, StatusPill } from './common.tsx';
 import { QualityBadge } from './QualityBadge.tsx';
 import { useMedia } from '../hooks.ts';
-
-function snapshotOf(
-  s: Submission,
-  jobs: ReturnType<typeof useApp.getState>['jobs'],
-  snapshots: GEXSnapshot[],
-): GEXSnapshot | undefined {
-  const job = s.ack?.job_id ? jobs.get(s.ack.job_id) : undefined;
-  return snapshotById(snapshots, job?.snapshot_id ?? s.ack?.snapshot_id ?? null);
-}
 
 function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
   const job = useApp((st) => (s.ack?.job_id ? st.jobs.get(s.ack.job_id) : undefined));
@@ -77,7 +68,7 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
             <span>
               total{' '}
               <b className={snapshot.total_gex < 0 ? 'neg' : 'pos'}>
-                {gex(snapshot.total_gex, scale)}
+                {submissionTotal(snapshot, scale)}
               </b>
             </span>
             <span>
@@ -125,8 +116,11 @@ export function SubmissionsPanel() {
   useApp((s) => s.jobsVersion);
   const snapshots = useApp((s) => s.snapshots);
   if (submissions.length === 0) return null;
-  // One scale for every figure in the panel.
-  const scale = gexScale(submissions.map((s) => snapshotOf(s, jobs, snapshots)?.total_gex));
+  // One scale for every figure in the panel, the board's, as the live region says them.
+  const scale = submissionsScale(
+    snapshots,
+    submissions.map((s) => snapshotOf(s, jobs, snapshots)),
+  );
   const working = submissions.filter(
     (s) => s.stage === 'uploading' || s.stage === 'submitting',
   ).length;

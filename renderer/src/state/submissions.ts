@@ -4,8 +4,8 @@
 // interrupted says so instead of spinning forever.
 import { create } from 'zustand';
 import type { AppError } from '../../../shared/result.ts';
-import { isOpen } from '../../../shared/domain.ts';
-import { useApp } from './store.ts';
+import { isOpen, type GEXSnapshot } from '../../../shared/domain.ts';
+import { snapshotById, useApp } from './store.ts';
 import {
   ownError,
   restoreSubmissions,
@@ -15,6 +15,16 @@ import {
 
 export { ownError, type Submission, type SubmitOptions } from './submission-records.ts';
 const KEY = 'gex-desk.submissions';
+
+/** A submission's snapshot, once its job has one and the page has its figures. */
+export function snapshotOf(
+  s: Submission,
+  jobs: ReturnType<typeof useApp.getState>['jobs'],
+  snapshots: GEXSnapshot[],
+): GEXSnapshot | undefined {
+  const job = s.ack?.job_id ? jobs.get(s.ack.job_id) : undefined;
+  return snapshotById(snapshots, job?.snapshot_id ?? s.ack?.snapshot_id ?? null);
+}
 const KEEP = 100;
 
 interface SubmissionsState {

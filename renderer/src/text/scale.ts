@@ -69,6 +69,29 @@ export function gexReadout(value: number, scale: GexScale, unit: string): string
   return scale.unit ? `${n} ${scale.unit} ${unit}` : `${n} ${unit}`;
 }
 
+/** The most decimals a GEX figure in a table's column is written with ("-0.0040"). */
+export const CELL_DIGITS = 4;
+
+/**
+ * A figure in a table's column of one scale: "-11.00", "-0.0040" (two significant digits
+ * while they fit four decimals), and a figure too small for that, -$21 beside SPX, reads
+ * "-0.00" (its sign, the gamma regime, kept; "0.00" when positive) with its exact figure in
+ * `title`, never "-0.000000021".
+ */
+export function gexCell(
+  value: number | null | undefined,
+  scale: GexScale,
+): { text: string; title?: string } {
+  const s = scaled(value, scale, { maxDigits: CELL_DIGITS });
+  if (s === null) return { text: DASH };
+  if (!s.negligible) return { text: num(s.value, s.digits) };
+  const v = value!;
+  return {
+    text: `${v < 0 ? '-' : ''}${num(Math.abs(s.value), s.digits)}`,
+    title: `${gexReadout(v, gexScale([v]), GEX_UNIT)}: under 0.0001 in ${scale.words}`,
+  };
+}
+
 /**
  * An axis tick in the axis's scale, with the decimals that write its step exactly (steps of
  * 2.5 M read "-7.5, -5.0, -2.5"; of 0.25 Bn "-0.25, 0.00, 0.25").

@@ -14,7 +14,7 @@ import { useRoving } from '../../components/table/roving.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gexNumber, gexScale, inScale, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gexCell, gexScale, inScale, type GexScale } from '../../text/scale.ts';
 import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { age } from '../../../../shared/age.ts';
@@ -196,11 +196,14 @@ function columns(
       width: 100,
       align: 'right',
       sort: compareBy((r) => r.total_gex),
-      cell: (r) => (
-        <b className={r.total_gex < 0 ? 'neg' : 'pos'} data-testid="levels-total">
-          {gexNumber(r.total_gex, scale)}
-        </b>
-      ),
+      cell: (r) => {
+        const { text, title } = gexCell(r.total_gex, scale);
+        return (
+          <b className={r.total_gex < 0 ? 'neg' : 'pos'} data-testid="levels-total" title={title}>
+            {text}
+          </b>
+        );
+      },
     },
     {
       id: 'spark',
