@@ -26,6 +26,7 @@ const suites: Record<string, () => Promise<Measure[]>> = {
   intake: async () => (await import('./intake.bench.ts')).benchIntake(),
   whatif: async () => (await import('./whatif.bench.ts')).benchWhatIf(),
   'ui-scale': async () => (await import('./ui-scale.bench.ts')).benchUiScale(),
+  workbench: async () => (await import('./workbench.bench.ts')).benchWorkbench(),
 };
 
 /**

@@ -4,8 +4,11 @@
 // → the comparison of two snapshots → the list of every snapshot, scrolled. Prints the
 // speed figures: the real SPX sample (56 expiries, 458 strikes) drawn after its data
 // arrives, 1,000 snapshots of history drawn, the longest task while scrolling the list,
-// and the chart code's render time for a 10,000-point series and its bundle size.
-import { readFileSync, writeFileSync, statSync, mkdtempSync } from 'node:fs';
+// and the chart code's render time for a 10,000-point series and its bundle size. They are
+// written to test-results/workbench.json, and `npm run bench -- workbench` runs this file
+// and judges them against their budgets: a timing goal belongs there, not in a test that a
+// loaded machine fails at random (CI's scroll once took 50 ms against a 50 ms budget).
+import { readFileSync, writeFileSync, statSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { makeChain, cboeCsvText } from '../fixtures/option-chains.ts';
 import { asOfName } from '../../renderer/src/components/plot/chart-about.ts';
+import type { WorkbenchFigures } from '../../bench/workbench.bench.ts';
 import {
   axe,
   cutOff,
@@ -290,6 +294,9 @@ const DRAW_10K = `(() => {
   return times.sort((a, b) => a - b)[3];
 })()`;
 
+/** The speed figures measured here, for `npm run bench -- workbench` (bench/workbench.bench.ts). */
+const figures: Partial<WorkbenchFigures> = {};
+
 describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
   beforeAll(async () => {
     // The UI as users run it (React's production build): the speed figures are about it.
@@ -374,6 +381,11 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
 
   afterAll(async () => {
     await desk?.close();
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    writeFileSync(
+      join(ROOT, 'test-results/workbench.json'),
+      JSON.stringify({ at: new Date().toISOString(), ...figures }, null, 2),
+    );
   });
 
   it('opens on the levels board: every underlying’s latest levels, as the API gives them', async () => {
@@ -452,7 +464,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.setViewportSize(WIDE);
   });
 
-  it('opens a snapshot from the board with Enter and draws the SPX sample within 300 ms of its data', async () => {
+  it('opens a snapshot from the board with Enter and draws the SPX sample (its time measured for the bench)', async () => {
     const row = page.locator('[data-testid=levels-row][data-underlying=SPX]');
     await row.focus();
     await page.keyboard.press('Enter');
@@ -463,7 +475,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     console.log(
       `[workbench] SPX sample (56 expiries, 458 strikes) drawn ${ms.toFixed(1)} ms after its data arrived`,
     );
-    expect(ms).toBeLessThan(300);
+    figures.spx_drawn_ms = ms;
     expect(page.url()).toContain(`#/snapshots/${spxId}`);
     await shot(page, 'workbench-snapshot');
     await noSerious('workbench: snapshot');
@@ -766,7 +778,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     );
   });
 
-  it('draws 1,000 snapshots of history within a second, and replays them with the slider', async () => {
+  it('draws 1,000 snapshots of history (its time measured for the bench), and replays them with the slider', async () => {
     await page.getByTestId('open-history').click();
     await page.getByTestId('history-view').waitFor();
     await page.getByTestId('history-underlying').selectOption('XSP');
@@ -778,7 +790,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     console.log(
       `[workbench] history of ${HISTORY} snapshots drawn ${ms.toFixed(1)} ms after its data arrived`,
     );
-    expect(ms).toBeLessThan(1000);
+    figures.history_drawn_ms = ms;
     expect(page.url()).toMatch(/#\/snapshots\/history\/XSP$/);
     const history = (await api(desk.te.engine.handlers['snapshots:history']({ underlying: 'XSP' })))
       .rows;
@@ -1294,7 +1306,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.setViewportSize(WIDE);
   });
 
-  it('lists every snapshot, virtualised: scrolling it end to end runs no script over 50 ms', async () => {
+  it('lists every snapshot, virtualised: scrolled end to end (its longest script measured for the bench)', async () => {
     await page.locator('[data-pane=list]').click();
     // XSP's history, SPX, META, the four others (QQQ twice) and TSLA's history.
     const total = HISTORY + 7 + TSLA_SNAPSHOTS;
@@ -1329,7 +1341,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
         `${max(frames.map((f) => f.duration))} ms; scripts at most ${max(frames.map((f) => f.script))} ms ` +
         `(${longestJs} ms without forced style and layout)`,
     );
-    expect(longestJs).toBeLessThan(50);
+    figures.list_scroll_script_ms = longestJs;
   });
 
   it('keeps the open snapshot’s row in view in the list above it, also from a bookmark', async () => {
@@ -1410,7 +1422,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     console.log(
       `[workbench] 10,000-point series drawn in ${ms.toFixed(1)} ms (median of 7); chart code ${(bytes / 1024).toFixed(1)} KB minified, ${(gz / 1024).toFixed(1)} KB gzip`,
     );
-    expect(ms).toBeLessThan(100);
+    figures.series_10k_ms = ms;
 
     // Category labels (an expiry and its bucket) never overlap, at the narrow window's width.
     const labels = (await page.evaluate(CATEGORY_LABELS)) as { x: number; w: number }[];
