@@ -197,6 +197,7 @@ async function storeWorkAlone(
         id: request,
         request: { file: `/f${i}`, source: 'desk' },
         arrivedMs: Date.now(),
+        arrivalOrder: i,
         staged,
         underlying: 'SPX',
         knownSource: i > 0,

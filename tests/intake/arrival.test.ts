@@ -768,6 +768,46 @@ describe('arrival', () => {
       expect(d.job.priority).toBe('MEDIUM');
     });
 
+    // QA: a job's `seq` is the order its row was written, which is the order the captures
+    // ended — a command's second file, smaller, was often written first — so after a restart
+    // the next file was compared with the command's first file (HIGH) instead of its last.
+    // The jobs' `seq` below is swapped as that race leaves it; their requests keep the order
+    // they were submitted in (`arrival_order`).
+    it('after a restart, the files of one command keep the order they were submitted in, whatever order their rows were written in', async () => {
+      running = await startTestEngine({ workers: 1 });
+      const dir = folder();
+      const now = Date.now();
+      const arrived_at = new Date(now - 50_000).toISOString();
+      const jobs: string[] = [];
+      for (const [file, at] of [
+        [write(dir, 's0.csv', 300, now - 120_000), new Date(now - 100_000).toISOString()],
+        [write(dir, 'p-first.csv', 600, now - 600_000), arrived_at],
+        [write(dir, 'q-last.csv', 400, now - 60_000), arrived_at],
+      ]) {
+        const ack = await running.engine.handlers['ingest:submit']({
+          file: file!,
+          source: 'desk',
+          arrived_at: at!,
+        });
+        if (!ack.ok) throw new Error(ack.error.message);
+        jobs.push(ack.value.job_id!);
+      }
+      await running.engine.drain();
+      const [, p, q] = jobs;
+      await running.engine.store.run(
+        `UPDATE jobs SET seq = CASE id WHEN $1 THEN (SELECT seq FROM jobs WHERE id = $2)
+           ELSE (SELECT seq FROM jobs WHERE id = $1) END WHERE id IN ($1, $2)`,
+        [p!, q!],
+      );
+      await running.engine.shutdown(5000);
+      running.engine = await engineIn(running.dir, {});
+      const [r] = await submitAll(running, [write(dir, 'r-fresh.csv', 400, now - 40_000)]);
+      await running.engine.drain();
+      const d = await decision(running, r!);
+      expect(d.facts.gex_change).toBe(0);
+      expect(d.job.priority).toBe('MEDIUM');
+    });
+
     it('a later file whose level does not depend on it records gex_change as unknown', async () => {
       running = await startTestEngine({ workers: 1 });
       const { engine } = running;

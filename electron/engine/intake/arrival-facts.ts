@@ -18,6 +18,12 @@ export interface Arrival {
   request_id: string;
   job_id: string;
   arrivedMs: number;
+  /**
+   * Its place in arrival order, given as it is submitted (the intake memory's): it orders
+   * the requests of one millisecond — one command's files — as they were submitted, and
+   * is stored so that a restart keeps that order.
+   */
+  order: number;
   /** The rules active at the arrival: they decide the request, at the door or after its facts read. */
   rules: VersionedRules;
   /** performance.now() at the arrival, for the durations logged. */

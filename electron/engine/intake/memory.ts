@@ -145,9 +145,10 @@ export class IntakeMemory {
       arrived: number;
       total_gex: number;
       seq: number;
+      arrival_order: number | null;
     }>(
       `SELECT r.id, r.underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived, r.total_gex::DOUBLE AS total_gex,
-         j.seq::DOUBLE AS seq
+         j.seq::DOUBLE AS seq, r.arrival_order::DOUBLE AS arrival_order
        FROM requests r JOIN jobs j ON j.request_id = r.id
        WHERE r.total_gex IS NOT NULL AND r.underlying IS NOT NULL AND j.status NOT IN ('failed', 'cancelled')`,
     );
@@ -156,17 +157,30 @@ export class IntakeMemory {
       underlying: string | null;
       arrived: number;
       seq: number;
+      arrival_order: number | null;
       status: string;
     }>(
       `SELECT r.id, coalesce(j.underlying, r.underlying) AS underlying, epoch_ms(r.submitted_at)::DOUBLE AS arrived,
-         j.seq::DOUBLE AS seq, j.status
+         j.seq::DOUBLE AS seq, r.arrival_order::DOUBLE AS arrival_order, j.status
        FROM requests r JOIN jobs j ON j.request_id = r.id
        WHERE r.total_gex IS NULL AND j.status IN ('deciding', 'queued', 'running')`,
     );
     // Each request's place in arrival order, read and unread alike: the files of one command
-    // share its arrival to the millisecond, and their jobs' `seq` is the order the engine
-    // took them in (a sort by arrival alone left ties in the order the store gave them).
-    const inOrder = [...reads, ...unread].sort((a, b) => a.arrived - b.arrived || a.seq - b.seq);
+    // share its arrival to the millisecond, and are placed as they were submitted (their
+    // stored `arrival_order`; their jobs' `seq` for requests stored before it was, which is
+    // the order their captures ended). A sort by arrival alone left ties in the order the
+    // store gave them. Places given from now on follow every stored one.
+    const inOrder = [...reads, ...unread].sort(
+      (a, b) =>
+        a.arrived - b.arrived ||
+        (a.arrival_order !== null && b.arrival_order !== null
+          ? a.arrival_order - b.arrival_order
+          : a.seq - b.seq),
+    );
+    const last = await store.all<{ n: number | null }>(
+      'SELECT max(arrival_order)::DOUBLE AS n FROM requests',
+    );
+    m.#seq = last[0]?.n ?? 0;
     for (const r of inOrder) m.#seqFor(r.id);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
     for (const r of unread) {
@@ -356,19 +370,22 @@ export class IntakeMemory {
   /**
    * A request arrived (its underlying null until its file's first bytes give it): until it
    * is read or ends, the later requests of its underlying cannot know what they compare with.
+   * Gives its place in arrival order (stored with the request: `arrival_order`).
    */
   noteArrival(
     requestId: string,
     arrivedMs: number,
     underlying: string | null = null,
     state: Unread = 'arriving',
-  ): void {
+  ): number {
+    const seq = this.#seqFor(requestId);
     this.#unread.set(requestId, {
       key: underlying === null ? null : key(underlying),
       arrivedMs,
-      seq: this.#seqFor(requestId),
+      seq,
       state,
     });
+    return seq;
   }
 
   /** Whether the request may still bring a total (arrived, not read, not ended). */

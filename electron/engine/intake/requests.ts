@@ -16,6 +16,8 @@ export interface NewRequest {
   id: string;
   request: SubmitRequest & { file: string };
   arrivedMs: number;
+  /** Its place among requests arriving in the same millisecond (Arrival.order). */
+  arrivalOrder: number;
   staged: Staged | null;
   underlying: string | null;
   knownSource: boolean;
@@ -47,13 +49,14 @@ export async function storeRequests(tx: Tx, rs: readonly NewRequest[]): Promise<
         r.underlying,
         r.total_gex,
         r.staged?.size ?? null,
+        r.arrivalOrder,
       ];
     }),
     [null, null, null, null, null, null, 'TIMESTAMPTZ', null, 'JSON'],
   );
   await tx.run(
     `INSERT INTO requests (id, file, source, requested_priority, justification, author, submitted_at, content_hash, facts,
-       underlying, total_gex, size) ${v.sql}`,
+       underlying, total_gex, size, arrival_order) ${v.sql}`,
     v.params,
   );
 }

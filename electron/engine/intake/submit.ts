@@ -84,10 +84,11 @@ export async function submit(
     request_id: req.request_id ?? randomUUID(),
     job_id: randomUUID(),
     inbox: origin.inbox ?? null,
+    order: 0,
   };
   // Lower work is held back from the request's coming in, whenever it arrived.
   const ticket = deps.arriving(receivedMs, req.requested_priority ?? null);
-  deps.memory.noteArrival(a.request_id, a.arrivedMs);
+  a.order = deps.memory.noteArrival(a.request_id, a.arrivedMs);
   // Its place among the submissions of the same file, taken before anything is awaited.
   const turn = deps.turns.enter(a.read);
   let waits = false;
@@ -248,6 +249,7 @@ function requestRow(
     id: a.request_id,
     request: a.request,
     arrivedMs: a.arrivedMs,
+    arrivalOrder: a.order,
     staged,
     underlying,
     knownSource: context?.source_known ?? false,

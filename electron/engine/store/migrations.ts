@@ -329,6 +329,16 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    // A request's place in arrival order (intake/memory.ts), given when it is submitted:
+    // the files of one command share their arrival to the millisecond, and their jobs'
+    // `seq` is the order their rows were written, which is the order their captures ended,
+    // not the order they were submitted in. After a restart `gex_change` compares with
+    // the request before by this place; NULL for a request stored before (then `seq`).
+    version: 10,
+    name: 'a request’s place in arrival order',
+    statements: [`ALTER TABLE requests ADD COLUMN IF NOT EXISTS arrival_order BIGINT`],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
