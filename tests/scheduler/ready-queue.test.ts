@@ -61,4 +61,20 @@ describe('the ready queue', () => {
     expect(ids(q.at('HIGH'))).toEqual(['high']);
     expect(ids(q.at('MEDIUM'))).toEqual([]);
   });
+
+  it("drops a lender's rank with its lend: back to another lender's, else to its own level", () => {
+    const q = new ReadyQueue();
+    q.insert(row('early', 'LOW', 1));
+    q.raise(['r-early'], 'CRITICAL', 'crit-lender');
+    q.raise(['r-early'], 'MEDIUM', 'medium-lender');
+    expect(ids(q.at('CRITICAL'))).toEqual(['early']);
+    q.dropLend('crit-lender');
+    expect(ids(q.at('CRITICAL'))).toEqual([]);
+    expect(ids(q.at('MEDIUM'))).toEqual(['early']);
+    q.dropLend('unknown');
+    q.dropLend('medium-lender');
+    expect(ids(q.at('LOW'))).toEqual(['early']);
+    expect(q.at('LOW')[0]!.servedAt).toBeUndefined();
+    expect(ids(q.ownAt('LOW'))).toEqual(['early']);
+  });
 });

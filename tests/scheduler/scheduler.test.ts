@@ -325,6 +325,69 @@ describe('Scheduler dispatch', () => {
 });
 
 describe('Scheduler cancel, retry, failures', () => {
+  // A request waiting for an earlier one's facts read lends it its rank (ReadyQueue.raise);
+  // cancelled, it kept lending it: the earlier MEDIUM read still went before HIGH work.
+  it("drops a cancelled request's lent rank: the read it waited for goes back to its own level", async () => {
+    const order: string[] = [];
+    let reached!: () => void;
+    const atLater = new Promise<void>((r) => (reached = r));
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let answered: Promise<unknown> = Promise.resolve();
+    const the: { store?: Store } = {};
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 1,
+      runJob: (job, ctx) => {
+        order.push(`run ${job.id}`);
+        return testRunJob(the.store!)(job, ctx);
+      },
+      decideJob: (job) => {
+        order.push(job.id);
+        if (job.id !== 'later') return Promise.resolve(ok({ kind: 'gone', job: undefined }));
+        // Waits for the earlier request's read (never noted here), lending it its rank.
+        reached();
+        const until = new Promise<void>(() => undefined);
+        answered = gate.then(() => ok({ kind: 'wait', earlier: ['req-earlier'], until }));
+        return answered as ReturnType<NonNullable<SchedulerOptions['decideJob']>>;
+      },
+    });
+    const deciding = (id: string, level: PriorityLevel, at: number) =>
+      store.transaction(async (tx) => {
+        await insertJob(tx, {
+          id,
+          request_id: `req-${id}`,
+          file: 'sleep:5',
+          source: 'test',
+          underlying: 'SPX',
+          content_hash: null,
+          priority: level,
+          rule: 'G3',
+          rule_version: 1,
+          status: 'deciding',
+          submitted_at: new Date(at).toISOString(),
+        });
+      });
+    the.store = store;
+    const t0 = Date.now() - 10_000;
+    await deciding('earlier', 'MEDIUM', t0);
+    await addJob(store, 'HIGH', 'sleep:5', { id: 'high', submittedAtMs: t0 + 1 });
+    await deciding('later', 'CRITICAL', t0 + 2);
+    await scheduler.start();
+    await atLater;
+    scheduler.pause();
+    open();
+    await answered;
+    await sleep(0); // its wait handled: back in the ready queue, the earlier read raised
+    const cancelled = await scheduler.cancel('later');
+    expect(cancelled.ok && cancelled.value.status).toBe('cancelled');
+    scheduler.resume();
+    await scheduler.drain();
+    // The HIGH run starts first; the MEDIUM read only once it has ended (one ordinary worker).
+    expect(order).toEqual(['later', 'run high', 'earlier']);
+    expect(await statusOf(store, 'high')).toBe('completed');
+  });
+
   it('answers a cancel that came after the run ended (its result being stored) with CONFLICT: it completed', async () => {
     // The run's result waits at a gate before it is stored, as it may behind the store's lane.
     let reached = () => {};

@@ -210,7 +210,7 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
       const recheckAt = d.clock() + EARLIER_READ_RECHECK_MS;
       row.notBeforeMs = recheckAt;
       d.ready.insert(row);
-      d.ready.raise(outcome.earlier, servedLevel(row));
+      d.ready.raise(outcome.earlier, servedLevel(row), row.id);
       void outcome.until.then(() => {
         if (row.notBeforeMs !== recheckAt) return; // asked again meanwhile
         row.notBeforeMs = null;

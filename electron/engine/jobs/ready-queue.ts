@@ -17,6 +17,8 @@ export class ReadyQueue {
   #ids = new Set<string>();
   /** The rows served above their own level (raise). */
   #lent = new Set<QueuedRow>();
+  /** Who lent its rank to which requests' reads, by the lender's job id (raise, dropLend). */
+  #lends = new Map<string, { requests: ReadonlySet<string>; level: PriorityLevel }>();
 
   get size(): number {
     return this.#ids.size;
@@ -76,11 +78,13 @@ export class ReadyQueue {
    * level waits for their totals (intake/decide.ts) lends them its rank, or it would wait
    * behind every read between their ranks. Only their rank: their level (what the counts
    * show, what their job says) stays. In memory only: at a restart each read is ranked by
-   * its own bound again, and the later request, read again, lends it again.
+   * its own bound again, and the later request, read again, lends it again. `by`: the
+   * lender's job id, whose lend ends with it (dropLend).
    */
-  raise(requests: readonly string[], level: PriorityLevel): void {
+  raise(requests: readonly string[], level: PriorityLevel, by?: string): void {
     if (requests.length === 0) return;
     const ids = new Set(requests);
+    if (by !== undefined) this.#lends.set(by, { requests: ids, level });
     const raised: QueuedRow[] = [];
     for (const [at, list] of this.#lists) {
       if (levelRank(at) <= levelRank(level)) continue;
@@ -91,6 +95,30 @@ export class ReadyQueue {
     for (const r of raised) {
       this.#ids.delete(r.id);
       r.servedAt = level;
+      this.insert(r);
+    }
+  }
+
+  /**
+   * The job `by` no longer waits (decided, cancelled, ended): the reads it lent its rank
+   * go back to the best rank another lender still gives them, else to their own level.
+   * Without this a cancelled CRITICAL request's lend kept an earlier MEDIUM read ahead of
+   * every HIGH one for nothing.
+   */
+  dropLend(by: string): void {
+    const lend = this.#lends.get(by);
+    if (!lend) return;
+    this.#lends.delete(by);
+    for (const r of [...this.#lent]) {
+      if (!lend.requests.has(r.request_id)) continue;
+      let best: PriorityLevel | undefined;
+      for (const other of this.#lends.values())
+        if (other.requests.has(r.request_id))
+          if (levelRank(other.level) < levelRank(best ?? r.level)) best = other.level;
+      if (best === r.servedAt) continue;
+      this.remove(r.id);
+      if (best === undefined) delete r.servedAt;
+      else r.servedAt = best;
       this.insert(r);
     }
   }

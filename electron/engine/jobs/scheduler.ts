@@ -147,6 +147,8 @@ export class Scheduler {
     // The totals change with every job that ends, here or at its arrival (an unreadable
     // file, a duplicate: the intake announces those, and the scheduler never runs them).
     this.events.on('job:updated', (job) => {
+      // A request no longer deciding lends its rank to no earlier read (ReadyQueue.raise).
+      if (job.status !== 'deciding') this.#ready.dropLend(job.id);
       if (!TERMINAL_STATUSES.has(job.status)) return;
       this.#stats.markStale();
       this.#changed();
