@@ -18,7 +18,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
-import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
+import { gexChange, IntakeMemory } from '../../electron/engine/intake/memory.ts';
+import {
+  WorkerPool,
+  type RunOptions,
+  type TaskMessage,
+} from '../../electron/engine/workers/pool.ts';
 import { spoilLastGamma, writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
 import { engineIn, startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { totalsOf, type Totals } from '../system/bursts/chains.ts';
@@ -740,6 +745,149 @@ describe('arrival', () => {
     // QA: the files of one command share its arrival to the millisecond; after a restart
     // the memory placed them in the order the store listed them, so the next file was
     // compared with the first of them (a large change: HIGH) instead of the last (MEDIUM).
+    /** A real pool whose tasks are watched: how many ordinary ones at once, and each read of an earlier file. */
+    const watchedPool = () => {
+      const pool = new WorkerPool({ size: 1 });
+      const seen = { ordinary: 0, most: 0, previous: [] as { taskId: string; code?: string }[] };
+      const run = pool.run.bind(pool);
+      pool.run = async (message: TaskMessage, opts: RunOptions = {}) => {
+        const previous = message.taskId.includes(':previous:')
+          ? seen.previous[seen.previous.push({ taskId: message.taskId }) - 1]
+          : undefined;
+        if (!opts.urgent) seen.most = Math.max(seen.most, ++seen.ordinary);
+        try {
+          const result = await run(message, opts);
+          if (previous && !result.ok) previous.code = result.error.code;
+          return result;
+        } finally {
+          if (!opts.urgent) seen.ordinary--;
+        }
+      };
+      return { pool, seen };
+    };
+
+    // The read of the earlier file followed the later file's own read, on the worker that
+    // read had freed, which the scheduler had already handed to the next read: two reads
+    // at once on an engine of one worker (the second waiting in the pool behind the first).
+    it('reads its total on a worker the scheduler counts: never more reads at once than its workers', async () => {
+      const { pool, seen } = watchedPool();
+      running = await startTestEngine({ workers: 1, pool });
+      const { engine } = running;
+      const dir = folder();
+      const now = Date.now();
+      await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
+      await engine.drain();
+      await engine.handlers['queue:pause']({});
+      const [, fresh] = await submitAll(running, [
+        write(dir, 'stale.csv', 400, now - 600_000), // LOW at its arrival (G2)
+        write(dir, 'fresh.csv', 400, now - 40_000), // fresh: HIGH if changed, else MEDIUM
+        // Another underlying's fresh file, deciding at HIGH too, arriving after it: its
+        // read is long enough to be under way when the fresh file's decision reads.
+        (() => {
+          const file = join(dir, 'qqq.csv');
+          writeLongCsv(file, {
+            seed: 8,
+            underlying: 'QQQ',
+            spot: 400,
+            expiries: 20,
+            strikesPerExpiry: 400,
+            asOf: isoSeconds(now - 40_000),
+            offset: '+00:00',
+          });
+          return file;
+        })(),
+      ]);
+      await engine.handlers['queue:resume']({});
+      await engine.drain();
+      expect(seen.previous.length).toBe(1);
+      const f = await decision(running, fresh!);
+      expect(f.facts.gex_change).toBe(0);
+      expect([f.job.priority, f.job.status]).toEqual(['MEDIUM', 'completed']);
+      expect(seen.most).toBe(1);
+    });
+
+    // QA: a worker stopped from outside while it read the earlier file counted that file
+    // as bringing no total: the later file was compared with the snapshot before both.
+    it('reads its total again when that read failed for a reason not its own (a worker stopped from outside)', async () => {
+      const { pool, seen } = watchedPool();
+      running = await startTestEngine({ workers: 1, pool });
+      const { engine } = running;
+      const dir = folder();
+      const now = Date.now();
+      const [first] = await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
+      await engine.drain();
+      await engine.handlers['queue:pause']({});
+      // Stale (LOW at its arrival) and large: read long enough for the stop to find it reading.
+      const bigFile = join(dir, 'stale-big.csv');
+      writeLongCsv(bigFile, {
+        seed: 7,
+        underlying: 'SPX',
+        spot: 400,
+        expiries: 120,
+        strikesPerExpiry: 1200,
+        asOf: isoSeconds(now - 600_000),
+        offset: '+00:00',
+      });
+      const [stale, fresh] = await submitAll(running, [
+        bigFile,
+        write(dir, 'fresh.csv', 400, now - 40_000),
+      ]);
+      await engine.handlers['queue:resume']({});
+      await until(() => seen.previous.length > 0 && pool.busy > 0);
+      for (const pid of workerPids()) process.kill(pid, 'SIGTERM');
+      await engine.drain();
+      expect(seen.previous[0]!.code).toBe('SHUTTING_DOWN');
+      const total = async (jobId: string) => {
+        const { job } = await decision(running!, jobId);
+        expect(job.status).toBe('completed');
+        const s = await engine.handlers['snapshots:get']({ id: job.snapshot_id! });
+        if (!s.ok) throw new Error(s.error.message);
+        return s.value.snapshot.total_gex;
+      };
+      const [s0, s, l] = [await total(first!), await total(stale!), await total(fresh!)];
+      const f = await decision(running, fresh!);
+      const want = gexChange(l, s)!;
+      expect(Math.abs(want - gexChange(l, s0)!)).toBeGreaterThan(0.01);
+      expect(Math.abs((f.facts.gex_change as number) - want)).toBeLessThan(1e-9 + want * 1e-9);
+      const notes = (await trail(running, f.job.request_id)).filter((e) => e.kind === 'requeued');
+      expect(notes[0]?.explanation).toMatch(
+        /^the read of earlier request .* failed \(SHUTTING_DOWN: .*; read again$/,
+      );
+    });
+
+    // Its own bytes cannot be read (its run will fail the same way): it brings no total at
+    // once, and the later file is decided without waiting for that run (a LOW one, later).
+    it('counts an earlier file whose own bytes cannot be read as bringing no total, at once', async () => {
+      running = await startTestEngine({ workers: 1 });
+      const { engine } = running;
+      const dir = folder();
+      const now = Date.now();
+      const [first] = await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
+      await engine.drain();
+      await engine.handlers['queue:pause']({});
+      const bad = write(dir, 'stale-bad.csv', 400, now - 600_000);
+      spoilLastGamma(bad); // BAD_VALUE, found only by a read of the whole file
+      const [stale, fresh] = await submitAll(running, [
+        bad,
+        write(dir, 'fresh.csv', 400, now - 40_000),
+      ]);
+      await engine.handlers['queue:resume']({});
+      await engine.drain();
+      const s = await decision(running, stale!);
+      expect([s.job.status, s.job.error?.code]).toEqual(['failed', 'BAD_VALUE']);
+      const f = await decision(running, fresh!);
+      const s0 = await engine.handlers['jobs:get']({ id: first! });
+      if (!s0.ok) throw new Error(s0.error.message);
+      const snap = await engine.handlers['snapshots:get']({ id: s0.value.job.snapshot_id! });
+      const l = await engine.handlers['snapshots:get']({ id: f.job.snapshot_id! });
+      if (!snap.ok || !l.ok) throw new Error('no snapshot');
+      const want = gexChange(l.value.snapshot.total_gex, snap.value.snapshot.total_gex)!;
+      expect(Math.abs((f.facts.gex_change as number) - want)).toBeLessThan(1e-9 + want * 1e-9);
+      expect(f.job.status).toBe('completed');
+      // Decided before the stale file's run started: it did not wait for it.
+      expect(Date.parse(f.job.decided_at!)).toBeLessThan(Date.parse(s.job.started_at!));
+    });
+
     it('after a restart, the files of one command keep the order the engine took them in', async () => {
       running = await startTestEngine({ workers: 1 });
       const dir = folder();

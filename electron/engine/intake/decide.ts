@@ -10,9 +10,11 @@
 // files of a new underlying a moment apart, a command's files sharing its start) would
 // compare with the wrong total — or none, and be taken for a first snapshot — whichever read
 // ended first: when its level depends on `gex_change`, it waits for the earlier one (its
-// facts kept, not read again) and is decided in arrival order.
+// facts kept, not read again) and is decided in arrival order. An earlier one decided at
+// its arrival (whose total comes only with its run) it reads itself, in a turn of its own
+// on a worker the scheduler counts ('again'; docs/scheduler.md).
 import { FactsResult, type FileFacts } from '../../../shared/pipeline.ts';
-import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
+import { err, INPUT_ERRORS, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { Decision, GexConventions, ProcessingJob } from '../../../shared/domain.ts';
 import type { ReadLimits } from '../../../shared/limits.ts';
 import type { DerivedFacts } from '../../../shared/rules.ts';
@@ -40,6 +42,12 @@ export interface DecideDeps {
   limits: ReadLimits;
   clock?: () => number;
 }
+
+/**
+ * Reads of an earlier request's file that failed for a reason not its content's, after
+ * which the later request waits for that request's run instead (readEarlier).
+ */
+const EARLIER_READ_ATTEMPTS = 3;
 
 export function createDecideJob(deps: DecideDeps): DecideJob {
   /** Facts read of jobs waiting for an earlier request's read, by job id. */
@@ -75,40 +83,92 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
   };
   /**
    * The total of an earlier request decided at its arrival, read for a later one whose
-   * level depends on it: noted read, or settled (no total: its file cannot be read, or its
-   * job ended), so that the later one compares with the request before it.
+   * level depends on it: noted read, or settled (no total: its file's own bytes cannot be
+   * read, which will fail its run too, or its job ended), so that the later one compares
+   * with the request before it. A read that fails for another reason (a crashed or stopped
+   * worker, a timeout, the machine) says nothing of its total: the later request reads it
+   * again (EARLIER_READ_ATTEMPTS), then waits for its run (whose end brings its total, or
+   * settles it) — never compared with the request before it meanwhile.
+   * `used`: the read took a worker.
    */
-  const readEarlier = async (requestId: string, job: ProcessingJob, ctx: JobContext) => {
+  const readEarlier = async (
+    requestId: string,
+    job: ProcessingJob,
+    ctx: JobContext,
+    kept: Kept,
+  ): Promise<{ used: boolean; failed?: string }> => {
     const staged = await stagedOf(deps.store.at(ctx.level), requestId);
-    if (!staged) return deps.memory.noteSettled(requestId);
+    if (!staged) {
+      deps.memory.noteSettled(requestId);
+      return { used: false };
+    }
     const taskId = `${job.id}:previous:${requestId}`;
     const facts = await readFacts(ctx, taskId, staged);
-    if (ctx.signal.aborted) return;
-    if (!facts.ok) return deps.memory.noteSettled(requestId);
-    deps.memory.noteRead(
-      requestId,
-      facts.value.underlying,
-      staged.arrivedMs,
-      facts.value.total_gex,
-    );
+    if (ctx.signal.aborted) return { used: true };
+    if (facts.ok) {
+      deps.memory.noteRead(
+        requestId,
+        facts.value.underlying,
+        staged.arrivedMs,
+        facts.value.total_gex,
+      );
+      return { used: true };
+    }
+    const e = facts.error;
+    if (INPUT_ERRORS.has(e.code) && !e.transient) {
+      deps.memory.noteSettled(requestId);
+      return { used: true };
+    }
+    const tries = (kept.tries.get(requestId) ?? 0) + 1;
+    kept.tries.set(requestId, tries);
+    const what = `the read of earlier request ${requestId}'s file (${staged.file}), which its level compares with, failed (${e.code}: ${e.message})`;
+    if (tries < EARLIER_READ_ATTEMPTS) return { used: true, failed: `${what}; read again` };
+    kept.awaitRun.add(requestId);
+    return {
+      used: true,
+      failed: `${what} ${tries} times; waits for that request's run to bring its total`,
+    };
   };
+  /**
+   * Decides a job whose facts are read; `used`: this turn of it already took a worker (its
+   * own read). One read per turn: a later read goes back to the scheduler ('again').
+   */
   const decideKept = async (
     job: ProcessingJob,
     kept: Kept,
     ctx: JobContext,
+    used: boolean,
   ): Promise<DecideOutcome> => {
+    /** Its facts kept while it is not decided, to be asked again. */
+    const park = (arrivedMs: number): Kept => {
+      // The facts of jobs that ended while they waited (cancelled) are let go here.
+      for (const [id, k] of waiting) if (!deps.memory.unread(k.requestId)) waiting.delete(id);
+      const still = { ...kept, requestId: job.request_id, arrivedMs };
+      waiting.set(job.id, still);
+      return still;
+    };
     let outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx);
     while (outcome.kind === 'unread') {
-      for (const id of outcome.requests) await readEarlier(id, job, ctx);
+      const { arrivedMs } = outcome;
+      const toRead = outcome.requests.filter((id) => !kept.awaitRun.has(id));
+      if (toRead.length === 0) return waitForRuns(park(arrivedMs), outcome.requests);
+      if (used) {
+        park(arrivedMs);
+        return { kind: 'again' };
+      }
+      const read = await readEarlier(toRead[0]!, job, ctx, kept);
       if (ctx.signal.aborted) return { kind: 'gone', job: undefined };
+      used ||= read.used;
+      if (read.failed !== undefined) {
+        const still = park(arrivedMs);
+        if (!kept.awaitRun.has(toRead[0]!)) return { kind: 'again', why: read.failed };
+        const runs = outcome.requests.filter((id) => kept.awaitRun.has(id));
+        return { ...waitForRuns(still, runs), why: read.failed };
+      }
       outcome = await decide(deps, job, kept.facts, kept.readStartedAt, ctx);
     }
     if (outcome.kind !== 'earlier') return outcome;
-    // The facts of jobs that ended while they waited (cancelled) are let go here.
-    for (const [id, k] of waiting) if (!deps.memory.unread(k.requestId)) waiting.delete(id);
-    const still = { ...kept, requestId: job.request_id, arrivedMs: outcome.arrivedMs };
-    waiting.set(job.id, still);
-    return waitFor(still, outcome.earlier);
+    return waitFor(park(outcome.arrivedMs), outcome.earlier);
   };
   const waitFor = (k: Kept, earlier: string[]) => {
     // One wait in the memory per job, however often it is asked again meanwhile.
@@ -121,6 +181,17 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
     }
     return { kind: 'wait' as const, earlier, until: k.until };
   };
+  /** Waits for the runs of earlier requests whose files could not be read for it. */
+  const waitForRuns = (k: Kept, requests: string[]) => {
+    if (!k.untilRuns) {
+      const until = deps.memory.whenSettled(requests);
+      k.untilRuns = until;
+      void until.then(() => {
+        if (k.untilRuns === until) k.untilRuns = undefined;
+      });
+    }
+    return { kind: 'wait' as const, earlier: requests, until: k.untilRuns };
+  };
   return async (job, ctx) => {
     const kept = waiting.get(job.id);
     if (kept) {
@@ -131,8 +202,10 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
         kept.arrivedMs,
       );
       if (earlier.length > 0) return ok(waitFor(kept, earlier));
+      const runs = [...kept.awaitRun].filter((id) => deps.memory.unread(id));
+      if (runs.length > 0) return ok(waitForRuns(kept, runs));
       waiting.delete(job.id);
-      return ok(await decideKept(job, kept, ctx));
+      return ok(await decideKept(job, kept, ctx, false));
     }
     const hash = job.content_hash;
     if (!hash)
@@ -143,8 +216,15 @@ export function createDecideJob(deps: DecideDeps): DecideJob {
     const staged = { hash, file: job.file };
     const read = await readFacts(ctx, `${job.id}:facts`, staged, deps.staging.chainPathOf(hash));
     if (!read.ok) return read;
-    const read1 = { facts: read.value, readStartedAt, requestId: job.request_id, arrivedMs: NaN };
-    return ok(await decideKept(job, read1, ctx));
+    const read1: Kept = {
+      facts: read.value,
+      readStartedAt,
+      requestId: job.request_id,
+      arrivedMs: NaN,
+      tries: new Map(),
+      awaitRun: new Set(),
+    };
+    return ok(await decideKept(job, read1, ctx, true));
   };
 }
 
@@ -156,6 +236,12 @@ interface Kept {
   arrivedMs: number;
   /** Its wait in the memory while that one is pending (whenEarlierRead). */
   until?: Promise<void>;
+  /** Failed reads of earlier requests' files, by request (readEarlier). */
+  tries: Map<string, number>;
+  /** Earlier requests whose files could not be read for it: it waits for their runs. */
+  awaitRun: Set<string>;
+  /** Its wait in the memory for those runs (whenSettled). */
+  untilRuns?: Promise<void>;
 }
 
 async function decide(
@@ -167,7 +253,7 @@ async function decide(
 ): Promise<
   | DecideOutcome
   | { kind: 'earlier'; arrivedMs: number; earlier: string[] }
-  | { kind: 'unread'; requests: string[] }
+  | { kind: 'unread'; arrivedMs: number; requests: string[] }
 > {
   const request = await getRequest(deps.store.at(ctx.level), job.request_id);
   const atArrival = request?.facts?.given ?? {};
@@ -209,7 +295,7 @@ async function decide(
       const requests = deps.memory.earlierDecidedUnread(job.request_id, f.underlying, arrivedMs);
       // (Never empty while the previous total is not final; were it, the loop reading them
       // would spin: decided below with the total as it is.)
-      if (requests.length > 0) return { kind: 'unread', requests };
+      if (requests.length > 0) return { kind: 'unread', arrivedMs, requests };
     }
     if (partial.ok && partial.value.kind === 'decided') {
       decided = ok(partial.value.decision);

@@ -353,6 +353,16 @@ export class IntakeMemory {
     return new Promise((resolve) => this.#waiters.add({ still, resolve }));
   }
 
+  /**
+   * Settles once none of `requestIds` may still bring a total (read, settled or ended): a
+   * later request whose reads of their files failed waits for their runs (intake/decide.ts).
+   */
+  whenSettled(requestIds: readonly string[]): Promise<void> {
+    const still = () => requestIds.some((id) => this.#unread.has(id));
+    if (!still()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.add({ still, resolve }));
+  }
+
   /** A request left the unread, was decided, or its underlying became known: wake the waits it ended. */
   #wake(): void {
     for (const w of this.#waiters)

@@ -42,10 +42,10 @@ export interface InService {
    */
   runEndedAtMs: number | null;
   /**
-   * A deciding job whose facts read has ended and whose decision is being written: it holds
-   * lower work (at the level it could still get, then at the level decided) until its job
-   * is in the ready queue, so that a worker freed by its read does not start lower work in
-   * the moment the decision's transaction waits for the store.
+   * A deciding job whose read has ended and whose decision (or failure) is being written:
+   * it holds lower work (at the level it could still get, then at the level decided) until
+   * its job is in the ready queue, so that a worker freed by its read does not start lower
+   * work in the moment the decision's transaction waits for the store.
    */
   deciding: ArrivalTicket | null;
 }
@@ -137,8 +137,10 @@ function context(d: ServiceDeps, s: InService, timeoutMs: number): JobContext {
           signal: opts.signal ?? s.ac.signal,
         });
         if (!s.released) {
-          // Held before the freed worker is offered to lower work (the decision is not written yet).
-          if (s.row.phase === 'decide' && result.ok) s.deciding ??= d.hold(served);
+          // Held before the freed worker is offered to lower work (the decision is not
+          // written yet). Also when the read failed: a failed read of an earlier request's
+          // file still leads to the decision (or back to the queue at its rank).
+          if (s.row.phase === 'decide') s.deciding ??= d.hold(served);
           s.released = true;
           d.dispatch();
         }
@@ -207,7 +209,8 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
     if (outcome.kind === 'wait') {
       // Still deciding, its facts kept, holding no worker: the reads it waits for take its
       // rank, and it is asked again once they are noted.
-      const recheckAt = d.clock() + EARLIER_READ_RECHECK_MS;
+      const now = d.clock();
+      const recheckAt = now + EARLIER_READ_RECHECK_MS;
       row.notBeforeMs = recheckAt;
       d.ready.insert(row);
       d.ready.raise(outcome.earlier, servedLevel(row), row.id);
@@ -216,6 +219,20 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
         row.notBeforeMs = null;
         d.dispatch();
       });
+      if (outcome.why)
+        await d.transitions.note(jobAudit(row.job, 'requeued', outcome.why, { at: new Date(now) }));
+      return;
+    }
+    if (outcome.kind === 'again') {
+      // Its next read (an earlier request's file) waits for a worker like any read, at
+      // its rank: run on the worker its own read freed, it ran beyond the scheduler's
+      // count of busy workers (that worker already handed on), and so could wait in the
+      // pool behind the work started there, holding lower work meanwhile.
+      const now = d.clock();
+      row.notBeforeMs = outcome.why ? now + d.limits.backoffMs : null;
+      d.ready.insert(row);
+      if (outcome.why)
+        await d.transitions.note(jobAudit(row.job, 'requeued', outcome.why, { at: new Date(now) }));
       return;
     }
     if (outcome.kind === 'queued') {

@@ -49,9 +49,18 @@ export type DecideOutcome =
   /**
    * Read, but not decided yet: an earlier request's read comes first (intake/decide.ts).
    * `earlier`: the requests it waits for, whose reads take its rank meanwhile; `until`
-   * settles once they are read (or ended), when it is asked again.
+   * settles once they are read (or ended), when it is asked again. `why`: said in its
+   * trail (it waits for an earlier request's run, that file's read having failed).
    */
-  | { kind: 'wait'; earlier: readonly string[]; until: Promise<void> };
+  | { kind: 'wait'; earlier: readonly string[]; until: Promise<void>; why?: string }
+  /**
+   * Read, and its next step is another read (an earlier request's file, for its total):
+   * back in the ready queue at its rank, to be handed a worker again, so that this read
+   * too runs on a worker the scheduler counts. `why`: the last such read failed for a
+   * reason not its file's (a crash, a stop, a timeout, the machine): tried again after
+   * the backoff, the later request still deciding.
+   */
+  | { kind: 'again'; why?: string };
 export type DecideJob = (job: ProcessingJob, ctx: JobContext) => Promise<Result<DecideOutcome>>;
 
 /** What the scheduler needs of a pool (WorkerPool implements it). */
