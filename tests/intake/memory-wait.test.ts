@@ -100,4 +100,28 @@ describe('waiting for the earlier reads of an underlying', () => {
     deciding(m, 'after', 3_000, 'SPX');
     expect(await state(m.whenEarlierRead('later', 'SPX', 2_000))).toBe('settled');
   });
+
+  // A later request whose reads of an earlier decided file failed for a reason not the
+  // file's waits for that request's run: its total (the run's snapshot) or its end.
+  it("waits for the runs of requests decided at their arrival: settles on each one's total or end", async () => {
+    const m = new IntakeMemory();
+    m.noteArrival('a', 1_000, 'SPX', 'decided');
+    m.noteArrival('b', 1_500, 'SPX', 'decided');
+    const wait = m.whenSettled(['a', 'b']);
+    expect(await state(wait)).toBe('pending');
+    m.noteRead('a', 'SPX', 1_000, -1e9); // its run's snapshot
+    expect(await state(wait)).toBe('pending');
+    m.onJob({
+      id: 'jb',
+      request_id: 'b',
+      status: 'failed',
+      error: { code: 'WORKER_CRASHED', message: 'its worker crashed' },
+      revision: 1,
+      source: 'desk',
+      submitted_at: new Date(1_500).toISOString(),
+      underlying: 'SPX',
+    } as ProcessingJob);
+    expect(await state(wait)).toBe('settled');
+    expect(await state(m.whenSettled(['a', 'b']))).toBe('settled');
+  });
 });
