@@ -8,6 +8,10 @@
 //   engine and the CLI take them) showed nothing and said nothing, both choices on the
 //   first date; now the address is written with the full ids and the pair compared, and a
 //   start that begins several ids, or none, is said in its side's choice.
+// - History linked with a snapshot's first characters (`history/SPX/e335cddb`) wrote the
+//   address as `history/SPX` and replayed the newest, saying nothing; now the address is
+//   written with the whole id, in place (no step for Back), and that snapshot replayed; a
+//   start that begins several ids, none, or one of another underlying is said on the page.
 // Real engine behind the browser host, headless Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -92,7 +96,7 @@ async function boardAt(size: { width: number; height: number }, n: number): Prom
   return last;
 }
 
-describe.skipIf(!haveChromium)('the levels board and links to comparisons', () => {
+describe.skipIf(!haveChromium)('the levels board and links to comparisons and History', () => {
   beforeAll(async () => {
     desk = await openDesk();
     page = desk.page;
@@ -234,6 +238,73 @@ describe.skipIf(!haveChromium)('the levels board and links to comparisons', () =
     );
     await shot(page, 'compare-unknown-a');
     await expectNoSerious(page, 'compare: unknown A');
+    expect(desk.problems).toEqual([]);
+  });
+
+  it('replays the snapshot a History link names by its first characters, the address then in full (in place)', async () => {
+    const origin = desk.host.origin;
+    const url = () => page.url();
+    const at = () => page.getByTestId('history-at').textContent();
+    const view = page.getByTestId('history-view');
+    await page.goto(`${origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    const entries = await page.evaluate<number>('history.length');
+    // The analyst follows a link (one step); its completion adds none.
+    await page.evaluate(`location.hash = '#/snapshots/history/SPX/${spx[0]!.slice(0, 8)}'`);
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${spx[0]}`);
+    await poll(at).toMatch(/^1 \/ 3 · 2024-11-27 15:30/);
+    expect(await view.getByTestId('error-line').count()).toBe(0);
+    expect(await page.evaluate<number>('history.length')).toBe(entries + 1);
+    await page.goBack();
+    await poll(url).toBe(`${origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    await page.goForward();
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${spx[0]}`);
+    await poll(at).toMatch(/^1 \/ 3 /);
+
+    // Four characters will do; and an underlying's copies, by the start of their own ids.
+    await page.goto(`${origin}/#/snapshots/history/SPX/${spx[1]!.slice(0, 4)}`);
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${spx[1]}`);
+    await poll(at).toMatch(/^2 \/ 3 · 2024-11-29 10:00/);
+    await page.goto(`${origin}/#/snapshots/history/AAPL/c001-${spx[0]!.slice(0, 4)}`);
+    await poll(url).toBe(`${origin}/#/snapshots/history/AAPL/c001-${spx[0]}`);
+    await poll(at).toMatch(/^1 \/ 3 /);
+    await shot(page, 'history-short-id');
+    await expectNoSerious(page, 'history: short id');
+  });
+
+  it('says in History when the link’s id begins several snapshots, none, or one of another underlying', async () => {
+    const origin = desk.host.origin;
+    const url = () => page.url();
+    const view = page.getByTestId('history-view');
+    const said = () => view.getByTestId('error-line').first().textContent();
+    // c001 begins the ids of AAPL's three copies.
+    await page.goto(`${origin}/#/snapshots/history/AAPL/c001`);
+    await poll(said).toContain('c001 begins the ids of 3 snapshots');
+    expect(url()).toBe(`${origin}/#/snapshots/history/AAPL/c001`);
+    await shot(page, 'history-ambiguous-id');
+    // None.
+    await page.goto(`${origin}/#/snapshots/history/SPX/zzzz9999`);
+    await poll(said).toContain('There is no snapshot zzzz9999');
+    expect(url()).toBe(`${origin}/#/snapshots/history/SPX/zzzz9999`);
+    // One of SPX's, under AAPL's history.
+    await page.goto(`${origin}/#/snapshots/history/AAPL/${spx[2]!.slice(0, 8)}`);
+    await poll(said).toContain(`${spx[2]!.slice(0, 8)} is a snapshot of SPX, not of AAPL`);
+    expect(url()).toBe(`${origin}/#/snapshots/history/AAPL/${spx[2]!.slice(0, 8)}`);
+    await shot(page, 'history-other-underlying');
+    await expectNoSerious(page, 'history: another underlying');
+    // On to the snapshot it names, in its own underlying's History (a step for Back).
+    await page.getByTestId('history-elsewhere').click();
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX/${spx[2]}`);
+    await poll(() => page.getByTestId('history-at').textContent()).toMatch(/^3 \/ 3 /);
+    await poll(() => view.getByTestId('error-line').count()).toBe(0);
+    await page.goBack();
+    await poll(said).toContain('is a snapshot of SPX');
+    // Moving the slider chooses one (in place): the message goes.
+    await page.getByTestId('history-slider').focus();
+    await page.keyboard.press('Home');
+    await poll(url).toBe(`${origin}/#/snapshots/history/AAPL/c001-${spx[0]}`);
+    await poll(() => view.getByTestId('error-line').count()).toBe(0);
     expect(desk.problems).toEqual([]);
   });
 });

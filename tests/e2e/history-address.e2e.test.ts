@@ -5,7 +5,9 @@
 // rewritten in place; the History and Compare toolbars stand off the pane's focus ring
 // at both window sizes. Before, Back from the opened snapshot replayed the newest again,
 // `#/snapshots/history/spx` added a phantom "spx" underlying (chart titles and exported
-// files in lower case), and "Underlying" started on the focus ring.
+// files in lower case), and "Underlying" started on the focus ring. An id the address
+// names that no snapshot has is said (it was the newest, silently); the one replayed,
+// once removed, gives way to the newest in place.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,10 +110,15 @@ describe.skipIf(!haveChromium)('History and Compare in the address', () => {
     await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
     await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
 
-    // An id no longer stored (or never): the newest, the address written without it.
-    await page.goto(`${origin}/#/snapshots/history/SPX/no-such-snapshot`);
-    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
-    await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
+    // An id never stored: said, the newest replayed, the address as it was given.
+    const said = () =>
+      page.getByTestId('history-view').getByTestId('error-line').first().textContent();
+    for (const id of ['no-such-snapshot', '00000000-0000-4000-8000-000000000000']) {
+      await page.goto(`${origin}/#/snapshots/history/SPX/${id}`);
+      await poll(said).toContain(`There is no snapshot ${id}`);
+      await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
+      expect(url()).toBe(`${origin}/#/snapshots/history/SPX/${id}`);
+    }
     expect(desk.problems).toEqual([]);
   }, 120_000);
 
@@ -177,6 +184,23 @@ describe.skipIf(!haveChromium)('History and Compare in the address', () => {
       expect(right, `compare at ${size.width}`).toBeGreaterThanOrEqual(8);
     }
     await page.setViewportSize(WIDE);
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
+
+  // Last: one fewer snapshot after it.
+  it('replays the newest, in place and saying nothing, when the snapshot replayed is removed', async () => {
+    await page.goto(`${origin}/#/snapshots/history/SPX/${ids[10]}`);
+    await poll(at).toMatch(new RegExp(`^11 / ${SNAPSHOTS} · `));
+    const before = await entries();
+    const r = await desk.te.engine.handlers['snapshots:remove']({
+      id: ids[10]!,
+      justification: 'e2e: removed while replayed',
+    });
+    expect(r.ok).toBe(true);
+    await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
+    await poll(at).toMatch(new RegExp(`^${SNAPSHOTS - 1} / ${SNAPSHOTS - 1} · `));
+    expect(await page.getByTestId('history-view').getByTestId('error-line').count()).toBe(0);
+    expect(await entries()).toBe(before);
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });

@@ -37,6 +37,7 @@ import { ConventionsNote } from './ConventionsNote.tsx';
 import { diffConventionsNote } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
+import { FULL_ID } from '../../text/ids.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
@@ -71,9 +72,6 @@ function Move({
 
 /** A side of the address that names no one snapshot, and what its choice says of it. */
 type Unresolved = { id: string; text: string };
-
-/** The length of an id in full (a UUID): anything shorter is its first characters. */
-const FULL_ID = 36;
 
 /**
  * What a side's choice says when its id names no snapshot: removed since (an id in full),

@@ -3,7 +3,8 @@
 // same time window (zoom one, the other follows); a slider steps through the snapshots
 // (or plays them) and replays each one's by-strike chart under them; the snapshot replayed
 // is in the address (`history/SPX/ID`, none at the newest), written in place as the slider
-// moves, so that Back from "Open this snapshot" or a reload replays it again. Points computed under
+// moves, so that Back from "Open this snapshot" or a reload replays it again; a link's id
+// given by its first characters is completed, in place (use-replayed.ts). Points computed under
 // more than one set of conventions are said to be so, each change marked on the charts. Marks
 // `history:data` and `history:drawn` (User Timing) for the e2e speed check.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -41,6 +42,7 @@ import {
 } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
+import { historyPane as paneOf, useReplayed } from './use-replayed.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -51,10 +53,6 @@ const TOTALS = [
 type Total = (typeof TOTALS)[number]['id'];
 /** The mark of a change of conventions: a violet, apart from the levels' colours. */
 const CONVENTIONS_MARK = '#b48cff';
-
-/** The pane's address: the underlying and the snapshot replayed, none for the newest. */
-const paneOf = (underlying: string, replayed?: string) =>
-  `history/${underlying}${replayed ? `/${replayed}` : ''}`;
 
 export function HistoryView({ underlying, replayed }: { underlying: string; replayed?: string }) {
   const client = useApp((s) => s.client);
@@ -122,15 +120,13 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
     if (loaded && newestStoredOf(loaded.underlying) !== loaded.id) setArrived((n) => n + 1);
   }, [arrivals]);
 
-  // The point replayed: the address's, else (none, or one no longer stored) the newest.
+  // The point replayed: the address's, else (none, or one not among the points) the newest.
   const last = Math.max(0, (points?.length ?? 0) - 1);
   const found = replayed && points ? points.findIndex((p) => p.id === replayed) : -1;
   const at = found >= 0 ? found : last;
-  // One no longer stored (removed since, or never): the address says the newest, in place.
-  const gone = !!replayed && !!points && found < 0;
-  useEffect(() => {
-    if (gone) inPlace(() => showPane(paneOf(underlying)));
-  }, [gone, underlying]);
+  // An id not among them: its first characters completed, in place; one removed since, the
+  // newest, in place; else why it names none of these is said (use-replayed.ts).
+  const unresolved = useReplayed(underlying, replayed, points);
   // A step of the slider (or of Play) is no step for Back: the address is rewritten.
   const setAt = useCallback(
     (i: number) => {
@@ -367,6 +363,25 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
         folders={notExports}
       />
       {shownError && <ErrorLine error={shownError} />}
+      {unresolved && (
+        <div className="history-unresolved" data-testid="history-unresolved">
+          <ErrorLine error={unresolved.error} />
+          <span className="muted">
+            The newest snapshot of {underlying} is replayed; the slider chooses another.
+          </span>
+          {unresolved.elsewhere && (
+            <button
+              className="btn small ghost"
+              onClick={() =>
+                showPane(paneOf(unresolved.elsewhere!.underlying, unresolved.elsewhere!.id))
+              }
+              data-testid="history-elsewhere"
+            >
+              History of {unresolved.elsewhere.underlying} ›
+            </button>
+          )}
+        </div>
+      )}
       <ConventionsNote notes={conventions.notes} testId="history-conventions" />
       {points && points.length === 0 && <div className="empty">No snapshots of {underlying}.</div>}
       {none && (
