@@ -33,12 +33,15 @@ export async function openStore(path: string): Promise<Store> {
   return r.value;
 }
 
-/** Inserts a queued job as the submit flow does; `action` goes in `file` for the sleepy worker. */
+/**
+ * Inserts a queued job (or one still `deciding`) as the submit flow does; `action` goes in
+ * `file` for the sleepy worker.
+ */
 export async function addJob(
   store: Store,
   level: PriorityLevel,
   action: string,
-  opts: { id?: string; submittedAtMs?: number } = {},
+  opts: { id?: string; submittedAtMs?: number; status?: 'queued' | 'deciding' } = {},
 ): Promise<string> {
   const id = opts.id ?? randomUUID();
   await store.transaction(async (tx) => {
@@ -52,6 +55,7 @@ export async function addJob(
       priority: level,
       rule: 'G3',
       rule_version: 1,
+      status: opts.status,
       submitted_at: new Date(opts.submittedAtMs ?? Date.now()).toISOString(),
     });
   });

@@ -353,21 +353,7 @@ describe('Scheduler cancel, retry, failures', () => {
       },
     });
     const deciding = (id: string, level: PriorityLevel, at: number) =>
-      store.transaction(async (tx) => {
-        await insertJob(tx, {
-          id,
-          request_id: `req-${id}`,
-          file: 'sleep:5',
-          source: 'test',
-          underlying: 'SPX',
-          content_hash: null,
-          priority: level,
-          rule: 'G3',
-          rule_version: 1,
-          status: 'deciding',
-          submitted_at: new Date(at).toISOString(),
-        });
-      });
+      addJob(store, level, 'sleep:5', { id, submittedAtMs: at, status: 'deciding' });
     the.store = store;
     const t0 = Date.now() - 10_000;
     await deciding('earlier', 'MEDIUM', t0);
