@@ -65,6 +65,19 @@ it('creates the row of a source that has none, with its first count', async () =
   expect(await counts('gone')).toEqual({ completed: 0, failed: 1 });
 });
 
+it('creates a missing row at its first stored request, never after it arrived', async () => {
+  const first = '2026-03-02T18:34:27.546Z';
+  await t.store.run(
+    `INSERT INTO requests (id, file, source, submitted_at) VALUES
+       ('r2', 'b.csv', 'old', '2026-03-02T18:40:00Z'::TIMESTAMPTZ), ('r1', 'a.csv', 'old', $1::TIMESTAMPTZ)`,
+    [first],
+  );
+  await t.store.transaction((tx) =>
+    recordOutcome(tx, { id: 'j1', source: 'old', status: 'completed', error: null }),
+  );
+  expect((await storedSource(t.store, 'old'))?.created_at).toBe(first);
+});
+
 it("keeps a retried job's failure counted until the retry ends, which then replaces it", async () => {
   const bad = (id: string) => ({
     id,

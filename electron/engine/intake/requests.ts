@@ -25,13 +25,31 @@ export interface NewRequest {
   total_gex: number | null;
 }
 
-/** Stores requests in one statement each for the table and their new sources. */
+/**
+ * Stores requests in one statement each for the table and their new sources. A new
+ * source is created at the arrival of the first of these requests that names it, not when
+ * the batch is written (the database's now(), up to seconds later under a burst): a
+ * source is never created after its first request arrived (`created_at` no later than
+ * `last_ingest_at`). A source created meanwhile by another batch keeps the earlier time.
+ */
 export async function storeRequests(tx: Tx, rs: readonly NewRequest[]): Promise<void> {
   if (rs.length === 0) return;
-  const sources = [...new Set(rs.filter((r) => !r.knownSource).map((r) => r.request.source))];
-  if (sources.length > 0) {
-    const s = values(sources.map((id) => [id, id]));
-    await tx.run(`INSERT INTO sources (id, name) ${s.sql} ON CONFLICT (id) DO NOTHING`, s.params);
+  const firstArrival = new Map<string, number>();
+  for (const r of rs) {
+    if (r.knownSource) continue;
+    const at = firstArrival.get(r.request.source);
+    if (at === undefined || r.arrivedMs < at) firstArrival.set(r.request.source, r.arrivedMs);
+  }
+  if (firstArrival.size > 0) {
+    const s = values(
+      [...firstArrival].map(([id, ms]) => [id, id, new Date(ms).toISOString()]),
+      [null, null, 'TIMESTAMPTZ'],
+    );
+    await tx.run(
+      `INSERT INTO sources (id, name, created_at) ${s.sql}
+         ON CONFLICT (id) DO UPDATE SET created_at = least(sources.created_at, excluded.created_at)`,
+      s.params,
+    );
   }
   const v = values(
     rs.map((r) => {

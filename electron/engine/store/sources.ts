@@ -8,13 +8,15 @@ import { iso, num, type Store, type Tx } from './db.ts';
 /**
  * One more success or failure for a source. Its row exists from its first request's
  * arrival, so this is one UPDATE; a row missing anyway (a store written by an older
- * version) is created with the count.
+ * version) is created with the count, at its first stored request's arrival (now when it
+ * has none), as storeRequests creates one.
  */
 async function recordIngest(db: Store | Tx, id: string, success: boolean): Promise<void> {
   const column = success ? 'ingests_ok' : 'ingests_failed';
   if ((await db.run(`UPDATE sources SET ${column} = ${column} + 1 WHERE id = $1`, [id])) === 0)
     await db.run(
-      `INSERT INTO sources (id, name, ${column}) VALUES ($1, $1, 1)
+      `INSERT INTO sources (id, name, ${column}, created_at)
+         VALUES ($1, $1, 1, coalesce((SELECT min(submitted_at) FROM requests WHERE source = $1), now()))
          ON CONFLICT (id) DO UPDATE SET ${column} = sources.${column} + 1`,
       [id],
     );
