@@ -179,20 +179,60 @@ export function textWidth(text: string): number {
 }
 
 /**
+ * `text` in at most `width` columns (textWidth): when wider, its start and its end with
+ * "…" between, so that long names alike but for their middle ("vendor-eu-2026-…-feed-a",
+ * "…-feed-b") stay told apart. Never splits a character drawn of several code points (an
+ * emoji, a letter and its accent); a wide one that would overrun is left to the "…".
+ */
+export function middleCut(text: string, width: number): string {
+  if (textWidth(text) <= width) return text;
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const parts = [...graphemes.segment(text)].map(({ segment }) => segment);
+  const room = Math.max(0, width - 1);
+  const take = (xs: string[], max: number): string[] => {
+    const kept: string[] = [];
+    let used = 0;
+    for (const x of xs) {
+      const w = clusterWidth(x);
+      if (used + w > max) break;
+      kept.push(x);
+      used += w;
+    }
+    return kept;
+  };
+  const head = take(parts, Math.ceil(room / 2));
+  const headWidth = head.reduce((n, g) => n + clusterWidth(g), 0);
+  const tail = take([...parts].reverse(), room - headWidth).reverse();
+  return `${head.join('')}…${tail.join('')}`;
+}
+
+/** How a table is drawn: the widest a named column's text may be (cut in its middle, `middleCut`). */
+export interface TableOptions {
+  widest?: Record<string, number>;
+}
+
+/**
  * A plain aligned table; numbers and dollar figures right-aligned; control and format
  * characters in a text cell shown escaped (`visible`), so that a row stays one row. The dollar figures of a
  * column (`money`) are written in one scale, that of its largest figure (shared/gex-scale.ts,
  * as the app's tables), so that an analyst compares digits of one size down a column.
+ * A column given a widest width (`options.widest`, by its name) has its longer text cut in
+ * the middle, so that one long name does not widen every line of the table.
  */
-export function table(names: string[], rows: Cell[][]): string {
+export function table(names: string[], rows: Cell[][], options: TableOptions = {}): string {
   const headers = names.map(visible);
   const columns = headers.map((_, i) =>
     rows.some((r) => r[i] !== undefined && isUsd(r[i]!)) ? usdColumn(rows, i) : null,
   );
+  const widest = names.map((n) => options.widest?.[n]);
   // A cell is one line: a line break or tab in a name is shown, as any control character.
+  const text = (c: string, i: number): string => {
+    const shown = visible(c);
+    return widest[i] === undefined ? shown : middleCut(shown, widest[i]);
+  };
   const cells = rows.map((r) =>
     r.map((c, i) =>
-      c === null ? '—' : isUsd(c) ? columns[i]!(c) : typeof c === 'number' ? plain(c) : visible(c),
+      c === null ? '—' : isUsd(c) ? columns[i]!(c) : typeof c === 'number' ? plain(c) : text(c, i),
     ),
   );
   const widths = headers.map((h, i) =>

@@ -17,6 +17,13 @@ import {
 } from './io.ts';
 import { SOURCES_USAGE } from './usage.ts';
 
+/**
+ * The widest a source's name is in the table (cut in its middle past it): a name of 300
+ * characters widened every line to 374. The whole name is in `--json`, and what
+ * `sources set ID` takes.
+ */
+export const SOURCE_WIDTH = 48;
+
 const triggersText = (s: SourceRecord): string =>
   s.triggers.length === 0
     ? 'none'
@@ -68,6 +75,7 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
             s.last_ingest_at,
             triggersText(s),
           ]),
+          { widest: { source: SOURCE_WIDTH } },
         ),
       );
     return EXIT.ok;
