@@ -45,6 +45,7 @@ async function setup(
     log?: Logger;
     onSettled?: (jobId: string, file: string) => Promise<void>;
     onMoved?: () => void;
+    clock?: () => number;
   } = {},
 ) {
   const root = tempDir();
@@ -132,6 +133,7 @@ async function setup(
     onSettled: opts.onSettled,
     onMoved: opts.onMoved,
     findJob: async () => undefined,
+    clock: opts.clock,
   });
   scheduler.events.on('job:updated', (j) => inbox.onJobUpdated(j));
   await inbox.start();
@@ -216,20 +218,23 @@ describe('Inbox', () => {
   });
 
   it('waits out a writer that pauses between its pieces: a file still for less than the quiet period is not taken', async () => {
-    const { dir, inbox, submitted } = await setup({ quietMs: 600 });
+    // The inbox's clock is the test's: real waits of 400 and 300 ms came out 200 ms longer
+    // on a loaded machine, past the quiet period, and the file was taken early.
+    let now = Date.now();
+    const { dir, inbox, submitted } = await setup({ quietMs: 600, clock: () => now });
     const file = join(dir, 'slow.csv');
     writeFileSync(file, 'first rows\n');
     await inbox.poll();
     // The writer pauses 400 ms: two polls see the same size and mtime, as before.
-    await new Promise((r) => setTimeout(r, 400));
+    now += 400;
     await inbox.poll();
     expect(submitted).toEqual([]); // taken here before: half written
     appendFileSync(file, 'the rest\n');
     await inbox.poll();
-    await new Promise((r) => setTimeout(r, 300));
+    now += 300;
     await inbox.poll();
     expect(submitted).toEqual([]); // still for 300 ms only
-    await new Promise((r) => setTimeout(r, 400));
+    now += 300;
     await inbox.poll();
     expect(submitted).toEqual([join(dir, 'processing', 'slow.csv')]);
     expect(readFileSync(submitted[0]!, 'utf8')).toBe('first rows\nthe rest\n');

@@ -78,6 +78,8 @@ export interface InboxOptions {
    * new file of the same name there would have been taken for, and moved unread.
    */
   onSettled?: (jobId: string, file: string) => Promise<void> | void;
+  /** This process's clock, for the quiet period and holds (default Date.now; tests set it). */
+  clock?: () => number;
 }
 
 interface Seen {
@@ -117,6 +119,7 @@ export class Inbox {
   readonly doneDir: string;
   readonly failedDir: string;
   #opts: InboxOptions;
+  #now = (): number => (this.#opts.clock ?? Date.now)();
   #seen = new Map<string, Seen>();
   /** Files waiting at the last poll (the count shown beside the folders'). */
   #waiting = 0;
@@ -356,11 +359,11 @@ export class Inbox {
       present.add(name);
       const before = this.#seen.get(name);
       if (!before || before.size !== st.size || before.mtimeMs !== st.mtimeMs) {
-        this.#seen.set(name, { size: st.size, mtimeMs: st.mtimeMs, sinceMs: Date.now() });
+        this.#seen.set(name, { size: st.size, mtimeMs: st.mtimeMs, sinceMs: this.#now() });
         continue;
       }
-      if (Date.now() - before.sinceMs < (this.#opts.quietMs ?? QUIET_MS)) continue;
-      if ((this.#held.get(name)?.untilMs ?? 0) > Date.now()) continue;
+      if (this.#now() - before.sinceMs < (this.#opts.quietMs ?? QUIET_MS)) continue;
+      if ((this.#held.get(name)?.untilMs ?? 0) > this.#now()) continue;
       if (!this.#openable(join(this.dir, name))) continue;
       const taken = this.#take(name);
       this.#seen.delete(name);
@@ -605,7 +608,7 @@ export class Inbox {
     const waitMs = Math.min((this.#opts.holdMs ?? 10_000) * 2 ** (tries - 1), HOLD_MAX_MS);
     // The engine named the file in processing/: name it where it lies now.
     const held = { ...error, message: error.message.split(path).join(target) };
-    this.#held.set(name, { error: held, tries, untilMs: Date.now() + waitMs });
+    this.#held.set(name, { error: held, tries, untilMs: this.#now() + waitMs });
     this.#opts.log?.warn('inbox.held', {
       file: name,
       tries,
