@@ -171,17 +171,20 @@ describe('an ingest interrupted while it waits for another command', () => {
       };
       const a = chain('a.csv', 31);
       const b = chain('b.csv', 32);
-      // The first holds the database for its manifest's line, due 8 s after it starts.
+      // The first holds the database for its manifest's line, due 12 s after it starts.
       const manifest = join(dir, 'm.jsonl');
-      writeFileSync(manifest, JSON.stringify({ file: a, at_ms: 8000 }) + '\n');
+      writeFileSync(manifest, JSON.stringify({ file: a, at_ms: 12_000 }) + '\n');
       const first = command(['ingest', '--manifest', manifest, '--json', '--db', db], home);
+      let firstEnded = false;
+      void first.ended.then(() => (firstEnded = true));
       await expect.poll(() => existsSync(holderFile(home, db)), { timeout: 30_000 }).toBe(true);
       const next = command(['ingest', b, '--json', '--db', db], home);
       await next.waiting;
-      const signalled = Date.now();
       next.child.kill('SIGINT');
       const r = await next.ended;
-      expect(Date.now() - signalled).toBeLessThan(2000);
+      // At once: while the first still holds the database, not once it lets it go. (A bound
+      // of 2 s from the signal measured the machine: a loaded one's exit can take longer.)
+      expect(firstEnded, 'the interrupted ingest waited for the database').toBe(false);
       expect(r.code, r.stderr).toBe(130);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('gex-desk: interrupted. 1 file was not submitted.');
