@@ -732,8 +732,10 @@ describe('the command line beside gex-desk serve', () => {
     async (signal) => {
       const p = place();
       const dir = mkdtempSync(join(tmpdir(), 'gex-replay-'));
-      // A recorded arrival pattern: a chain every 500 ms; serve goes at 1.7 s, with half
-      // of them still to come (and one, perhaps, on its way).
+      // A recorded arrival pattern: a chain every 500 ms; serve goes once it holds three of
+      // them, with the others still to come (and one, perhaps, on its way). (It went at
+      // 1.7 s after the command was started, which a loaded machine's start-up of the
+      // command could pass before a first line was sent.)
       const files = Array.from({ length: 8 }, (_, i) => {
         const f = join(dir, `r${i}.csv`);
         writeCboeCsv(f, { seed: 800 + i, expiries: 10, strikesPerExpiry: 100 });
@@ -744,11 +746,17 @@ describe('the command line beside gex-desk serve', () => {
         manifest,
         files.map((file, i) => JSON.stringify({ file, at_ms: i * 500 })).join('\n'),
       );
-      const serve = await startServe(p);
+      const { serve, api } = await serveWithApi(p);
       const ingest = runCli(['ingest', '--manifest', manifest, '--json', ...p.args], {
         home: p.home,
       });
-      await new Promise((r) => setTimeout(r, 1700));
+      await expect
+        .poll(async () => {
+          const jobs = await api.call('jobs:list', { limit: 20 });
+          return jobs.ok ? jobs.value.length : 0;
+        })
+        .toBeGreaterThanOrEqual(3);
+      await api.close();
       serve.kill(signal);
       const r = await ingest;
       await exited(serve);
