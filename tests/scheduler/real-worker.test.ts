@@ -121,8 +121,9 @@ describe('Scheduler with the real pipeline worker', () => {
     const lows = [await submit('LOW', lowFiles[0]!), await submit('LOW', lowFiles[1]!)];
     const crit = await submit('CRITICAL', critFile);
     const levels: PriorityLevel[] = ['MEDIUM', 'HIGH', 'LOW', 'MEDIUM', 'HIGH'];
+    const mix: string[] = [];
     for (const [i, f] of mixFiles.entries()) {
-      await submit(levels[i % levels.length]!, f);
+      mix.push(await submit(levels[i % levels.length]!, f));
       if (i % 5 === 0) await sleep(20);
     }
     await submit('LOW', lowFiles[2]!);
@@ -132,10 +133,13 @@ describe('Scheduler with the real pipeline worker', () => {
     expect(jobs.filter((j) => j.status === 'completed')).toHaveLength(16);
     expect(jobs.filter((j) => j.status === 'duplicate')).toHaveLength(3);
     expect(await snapshotsByHash(store)).toEqual(Array(16).fill(1));
-    // The CRITICAL job started within 1 s, while both LOW jobs held the two ordinary workers.
+    // The CRITICAL job started at once — before the next request arrived — while both LOW
+    // jobs held the two ordinary workers. (Within 1 s of its arrival, before: a speed, which a
+    // loaded machine's store write can pass; the 1 s goal is the load bench's.)
     const c = jobs.find((j) => j.id === crit)!;
     const t = (s: string | null) => Date.parse(s!);
-    expect(t(c.started_at) - t(c.submitted_at)).toBeLessThan(1000);
+    const next = jobs.find((j) => j.id === mix[0])!;
+    expect(t(c.started_at)).toBeLessThanOrEqual(t(next.submitted_at));
     for (const id of lows) {
       const l = jobs.find((j) => j.id === id)!;
       expect(t(l.started_at)).toBeLessThan(t(c.started_at));
