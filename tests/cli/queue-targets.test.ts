@@ -70,9 +70,7 @@ describe('level targets', () => {
       comment: '',
     });
     expect(r.ok).toBe(true);
-    await expect
-      .poll(() => seen.map(targets).some((t) => t[3]![1] === 14_400_000), { timeout: 5000 })
-      .toBe(true);
+    await expect.poll(() => seen.map(targets).some((t) => t[3]![1] === 14_400_000)).toBe(true);
     const stats = await te.engine.handlers['queue:stats']({});
     expect(stats.ok && targets(stats.value)[0]).toEqual(['CRITICAL', 10_000, 'flag']);
   });

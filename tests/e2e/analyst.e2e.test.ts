@@ -447,9 +447,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
       .getByRole('button', { name: /audit trail/ })
       .click();
     await page.getByTestId('request-trail').waitFor();
-    await expect
-      .poll(() => page.getByTestId('timeline-entry').count(), { timeout: 5000 })
-      .toBeGreaterThan(1);
+    await expect.poll(() => page.getByTestId('timeline-entry').count()).toBeGreaterThan(1);
     const entries = page.getByTestId('timeline-entry');
     expect(await entries.locator('.file-name').first().textContent()).toBe('junk.csv');
     // A failed job, as its header says: its entries are `arrival` and `failed`, never `rejected`.

@@ -285,7 +285,7 @@ describe('arrival', () => {
     expect(again.ok && again.value.status).toBe('duplicate');
     expect(await totals()).toEqual({ completed: 2, failed: 1 });
     await expect
-      .poll(() => announced, { timeout: 5_000 })
+      .poll(() => announced)
       .toEqual(expect.objectContaining({ completed: 2, failed: 1 }));
   });
 
