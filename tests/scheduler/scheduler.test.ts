@@ -292,9 +292,12 @@ describe('Scheduler dispatch', () => {
     expect(await statusOf(store, lows[2]!)).toBe('queued'); // the spare is not for LOW work
     const crit = await addJob(store, 'CRITICAL', 'sleep:10');
     await scheduler.enqueue(crit);
+    const enqueuedBy = Date.now();
     await until(async () => (await statusOf(store, crit)) === 'completed');
     const c = (await getJob(store, crit))!;
-    expect(Date.parse(c.started_at!) - Date.parse(c.submitted_at)).toBeLessThan(1000);
+    // At once: started by the time its enqueue returned (within 1 s of its arrival, before:
+    // a speed, which a loaded machine's store write could pass).
+    expect(Date.parse(c.started_at!)).toBeLessThanOrEqual(enqueuedBy);
     expect(await statusOf(store, lows[0]!)).toBe('running'); // nothing was preempted
     for (const id of lows) await scheduler.cancel(id);
   });
@@ -310,9 +313,11 @@ describe('Scheduler dispatch', () => {
     await until(async () => (await statusOf(store, low)) === 'running');
     const crit = await addJob(store, 'CRITICAL', 'sleep:10');
     await scheduler.enqueue(crit);
+    const enqueuedBy = Date.now();
     await until(async () => (await statusOf(store, crit)) === 'completed');
     const c = (await getJob(store, crit))!;
-    expect(Date.parse(c.started_at!) - Date.parse(c.submitted_at)).toBeLessThan(1000);
+    // At once, not after the victim's end: started by the time its enqueue returned.
+    expect(Date.parse(c.started_at!)).toBeLessThanOrEqual(enqueuedBy);
     expect(await statusOf(store, med)).toBe('running');
     // The LOW job was put back and, once the CRITICAL one finished, started again with its attempt not charged.
     await until(async () => (await statusOf(store, low)) === 'running');
