@@ -86,4 +86,23 @@ describe('a submission whose engine went away before it answered', () => {
     expect(Date.parse(jobs[0]!.submitted_at)).toBe(givenMs);
     expect(line.latency_ms).toBe(Date.parse(jobs[0]!.finished_at!) - givenMs);
   });
+
+  // A manifest's line that came due while the command had no engine to send it to: its
+  // own process was starting the next one (the engine's start holds the timers up: lines
+  // were sent up to 1.4 s late on a loaded machine, and dated then).
+  it('a line due before the next engine was reached is dated when it was due', async () => {
+    const file = join(te.dir, 'due-meanwhile.csv');
+    writeCboeCsv(file, { seed: 63, expiries: 2, strikesPerExpiry: 8 });
+    const next = inProcess();
+    const waiter = jobWaiter(losingLink(false), async () => ok(next));
+    const dueMs = Date.now(); // after the first engine was reached
+    await new Promise((r) => setTimeout(r, 300)); // the command's timers held up
+    const line = runRequest(waiter, { file, source: 'cli', at_ms: 0 }, progress(), null, dueMs);
+    expect(await line).toMatchObject({ file, status: 'completed' });
+    expect(waiter.api()).toBe(next);
+    const jobs = await jobsOf(file);
+    expect(jobs).toHaveLength(1);
+    expect(Date.parse(jobs[0]!.submitted_at)).toBe(dueMs);
+    expect((await line).latency_ms).toBe(Date.parse(jobs[0]!.finished_at!) - dueMs);
+  });
 });

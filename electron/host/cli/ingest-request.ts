@@ -48,18 +48,22 @@ const wentAway = (api: ApiClient, e: AppError): boolean =>
 
 /**
  * Submits `p` and waits for its end; `givenMs`: when the command was given it, if before
- * this moment (null: it arrives now).
+ * this moment (null: it arrives now). `dueMs`: when it was due (a manifest's line): sent
+ * to an engine reached only after that — the one after an engine that went away, which
+ * this command may have started itself, its timers held up meanwhile — it is dated when
+ * it was due, as a line due before the first engine was reached is.
  */
 export async function runRequest(
   waiter: JobWaiter,
   p: PlannedRequest,
   progress: Progress,
   givenMs: number | null,
+  dueMs?: number,
 ): Promise<IngestLine> {
   if (progress.stopped) return new Promise(() => undefined); // the process is ending
   progress.unsent -= 1;
   if (p.invalid) return rejected(p.file, p.invalid);
-  const arrivedMs = givenMs ?? Date.now();
+  let arrivedMs = givenMs ?? Date.now();
   const request = {
     file: p.file,
     source: p.source,
@@ -88,6 +92,10 @@ export async function runRequest(
   let sentToLost = false; // a submission went to an engine that went away meanwhile
   for (;;) {
     const api = waiter.api();
+    if (dueMs !== undefined && dueMs < arrivedMs && dueMs < waiter.reachedMs()) {
+      arrivedMs = dueMs;
+      Object.assign(request, { arrived_at: new Date(arrivedMs).toISOString() });
+    }
     if (sentToLost) {
       const found = await api.call('jobs:get', { id: request.request_id });
       if (found.ok) return waitFor(found.value.job.id);

@@ -214,12 +214,13 @@ async function ingestFiles(
         try {
           // Each request arrives at_ms after the command was given it; one due before the
           // engine could be reached (the database held by another command, the engine
-          // starting) is submitted at once, with its arrival then.
+          // starting, or the next engine after one that went away) is submitted at once,
+          // with its arrival then.
           const reachedMs = Date.now();
           const results = planned.map((p) => {
             const dueMs = givenMs + p.at_ms;
             return delay(Math.max(0, dueMs - Date.now())).then(() =>
-              runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null),
+              runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null, dueMs),
             );
           });
           report = new Report(results, values, out, pipedPath);

@@ -18,6 +18,11 @@ import type { Output } from './io.ts';
 export interface JobWaiter {
   /** The API the command works through now (the next one, once the first went away). */
   api(): ApiClient;
+  /**
+   * When that API was reached (epoch ms): the waiter's making for the first, the end of
+   * the move for the next; Infinity while the command is between engines.
+   */
+  reachedMs(): number;
   /** Resolves once the job has ended, with the job as stored and its snapshot. */
   waitForEnd(jobId: string): Promise<Result<JobDetail>>;
   /**
@@ -42,6 +47,7 @@ export function jobWaiter(
   /** Set when the engine went away and no other API could be had: every wait ends with it. */
   let gone: AppError | null = null;
   let switching: Promise<void> | null = null;
+  let reachedAt = Date.now();
 
   const watch = (a: ApiClient) => {
     onApi?.(a);
@@ -61,6 +67,7 @@ export function jobWaiter(
     switching ??= reconnect(from, error).then((next) => {
       if (next.ok) {
         api = next.value;
+        reachedAt = Date.now();
         watch(api);
       } else gone = next.error;
       switching = null;
@@ -72,6 +79,7 @@ export function jobWaiter(
   watch(first);
   return {
     api: () => api,
+    reachedMs: () => (switching ? Infinity : reachedAt),
     next: async (from, lost) => {
       await moveOn(from, lost);
       return gone ? null : api;
