@@ -378,7 +378,7 @@ describe('arrival', () => {
       expect(e.explanation).toMatch(
         /^facts read stopped: the pipeline worker was stopped by SIGTERM, sent from outside GEX Desk, .*; read again$/,
       );
-  });
+  }, 120_000); // a 144,000-contract chain read, twice: 33 s at a load average of 20
 
   it('knows no gex_change at arrival while an earlier request of the underlying is unread: the bound holds, no early decision', async () => {
     running = await startTestEngine({ workers: 1 });
