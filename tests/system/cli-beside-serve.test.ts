@@ -853,14 +853,19 @@ describe('the command line beside gex-desk serve', () => {
       const holder = await holdDb(p.db);
       children.push(holder);
       try {
+        // At once: well before the wait for a command that holds it (30 s here) could end.
+        // (A bound of 10 s measured the command's start-up, seconds on a loaded machine.)
         const started = Date.now();
-        const r = await runCli(['jobs', '--json', ...p.args], { home: p.home });
+        const r = await runCli(['jobs', '--json', ...p.args], {
+          home: p.home,
+          env: { GEX_DESK_LOCK_WAIT_MS: '30000' },
+        });
         expect(r.code).toBe(3);
         expect(r.stdout).toBe('');
         expect(r.stderr).toMatch(
           /DB_LOCKED: The database .* is held by another process \(PID \d+\) that does not answer: this command finds no GEX Desk engine on it to reach/,
         );
-        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(Date.now() - started).toBeLessThan(30_000);
       } finally {
         holder.kill('SIGKILL');
       }
@@ -914,14 +919,14 @@ describe('the command line beside gex-desk serve', () => {
       serve.kill('SIGSTOP');
       try {
         // It is given its time to answer once, not once for each way the command tries:
-        // twice would take at least 16 s; once, 8 s and the command's start-up (a few
-        // seconds on a loaded 2-core machine), so the bound leaves room for the start-up.
+        // twice would take at least 30 s; once, 15 s and the command's start-up (seconds on
+        // a loaded 2-core machine: an 8 s time against a 15 s bound left it 7 s).
         const started = Date.now();
         const r = await runCli(['jobs', '--json', ...p.args], {
           home: p.home,
-          env: { GEX_DESK_CONNECT_TIMEOUT_MS: '8000' },
+          env: { GEX_DESK_CONNECT_TIMEOUT_MS: '15000' },
         });
-        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(Date.now() - started).toBeLessThan(30_000);
         expect(r.code).toBe(3);
         expect(r.stderr).toContain(
           `is held by GEX Desk (serve, PID ${serve.pid}), which does not answer`,
