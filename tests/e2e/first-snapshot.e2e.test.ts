@@ -100,16 +100,19 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
 
   it('keeps the levels board live through a burst without a query per snapshot stored', async () => {
     const { page, te } = desk;
-    await page.goto(`${desk.host.origin}/#/snapshots`);
-    await page.getByTestId('levels-board').waitFor();
+    // Counted from before the page loads: its first load (the levels and the sparklines'
+    // histories) is one of the calls. Counted from after it, a loaded machine's first load
+    // could come after the count began, on top of the burst's (41 for a bound of 40).
     const asked: Record<string, number> = {};
     const count = (r: { url(): string }) => {
       const name = /\/api\/call\/([^?]+)/.exec(r.url())?.[1];
       if (name) asked[name] = (asked[name] ?? 0) + 1;
     };
     page.on('request', count);
-    // 30 snapshots of three underlyings, submitted at once (a burst).
     const started = Date.now();
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    await page.getByTestId('levels-board').waitFor();
+    // 30 snapshots of three underlyings, submitted at once (a burst).
     const files = Array.from({ length: 30 }, (_, i) =>
       chainFile(desk.fixtures, `burst-${i}.csv`, 500 + i, {
         underlying: ['AMD', 'IWM', 'QQQ'][i % 3],
@@ -137,12 +140,13 @@ describe.skipIf(!haveChromium)('a desk with no snapshot yet', () => {
     ).toMatch(new RegExp(`^QQQ${spotFigure(qqq.spot)}${figure(qqq.zero_gamma)}`));
     await poll(() => page.getByTestId('levels-row').count()).toBe(levels.value.rows.length);
     page.off('request', count);
-    // … having asked for the levels at most once a second (and the sparklines' histories
-    // with them), not once per snapshot stored (30, and 30 × 4 histories, before).
+    // … having asked for the levels when shown and then at most once a second, the first
+    // arrival at once (and the sparklines' histories with them), not once per snapshot
+    // stored (30, and 30 × 4 histories, before).
     const seconds = Math.ceil((Date.now() - started) / 1000);
-    expect(asked['snapshots:levels']).toBeLessThanOrEqual(seconds + 1);
+    expect(asked['snapshots:levels']).toBeLessThanOrEqual(seconds + 2);
     expect(asked['snapshots:history'] ?? 0).toBeLessThanOrEqual(
-      (seconds + 1) * levels.value.rows.length,
+      (seconds + 2) * levels.value.rows.length,
     );
     console.log(
       `[first-snapshot] 30 snapshots in ${seconds} s: snapshots:levels asked ${asked['snapshots:levels']} times, snapshots:history ${asked['snapshots:history'] ?? 0}`,
