@@ -30,6 +30,10 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/cli/**/*.test.ts'],
           sequence: { groupOrder: 0 },
+          // Each test runs the real command, often dozens of times, and a command's start
+          // takes seconds on a loaded 2-core machine: at load average 17 the analytics
+          // test (44 commands) passed 60 s, two others took 48 and 59 s.
+          testTimeout: 180_000,
         },
       },
       {
