@@ -1328,7 +1328,11 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     };
     // Twice: the first pass also lays out rows never shown before.
     const runs = [(await page.evaluate(SCROLL)) as Scroll, (await page.evaluate(SCROLL)) as Scroll];
-    for (const r of runs) expect(r.probe).toEqual({ tasks: 1, frames: 1 });
+    // Both observers report our 70 ms task (a loaded machine may add long tasks of its own).
+    for (const r of runs) {
+      expect(r.probe.tasks).toBeGreaterThanOrEqual(1);
+      expect(r.probe.frames).toBeGreaterThanOrEqual(1);
+    }
     const max = (xs: number[]) => Math.round(Math.max(0, ...xs));
     const frames = runs.flatMap((r) => r.frames);
     const tasks = runs.flatMap((r) => r.tasks);
