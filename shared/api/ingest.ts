@@ -71,7 +71,8 @@ export const SubmitRequest = z
      * command, so that it can find the request again when the engine went away before
      * answering; and its arrival when it came before the submission (the command was
      * given the file, then waited for the database), which the engine takes as the
-     * request's `now` and the start of its waits (never later than its own clock).
+     * request's `now` and the start of its waits (never later than its own clock, nor
+     * earlier than an arrival it has already taken).
      */
     request_id: z.uuid().optional(),
     arrived_at: IsoTimestamp.optional(),

@@ -742,6 +742,48 @@ describe('arrival', () => {
       expect([f.job.priority, f.job.status]).toEqual(['MEDIUM', 'completed']);
     });
 
+    // QA: `ingest` gave its start as the arrival whenever reaching the engine took any
+    // time; the engine meanwhile decided a request of the same underlying that arrived
+    // later, and the back-dated one was recorded before it — so the next request was
+    // compared with that one, not with the last the engine had taken. A given arrival is
+    // now never placed before one the engine has taken, even after a restart.
+    it('places a request given an arrival earlier than one already taken after it, and the next compares with it', async () => {
+      running = await startTestEngine({ workers: 1 });
+      const dir = folder();
+      const now = Date.now();
+      const early = new Date(now - 30_000).toISOString();
+      const submitAt = async (file: string, arrived_at?: string) => {
+        const ack = await running!.engine.handlers['ingest:submit']({
+          file,
+          source: 'desk',
+          ...(arrived_at ? { arrived_at } : {}),
+        });
+        if (!ack.ok) throw new Error(ack.error.message);
+        await running!.engine.drain();
+        return (await decision(running!, ack.value.job_id!)).job;
+      };
+      const totalOf = async (job: ProcessingJob) => {
+        const s = await running!.engine.handlers['snapshots:get']({ id: job.snapshot_id! });
+        if (!s.ok) throw new Error(s.error.message);
+        return s.value.snapshot.total_gex;
+      };
+      await submitAt(write(dir, 's0.csv', 300, now - 120_000));
+      const a = await submitAt(write(dir, 'a.csv', 400, now - 60_000)); // taken now
+      const b = await submitAt(write(dir, 'b.csv', 500, now - 60_000), early); // given before A
+      expect(Date.parse(b.submitted_at)).toBeGreaterThanOrEqual(Date.parse(a.submitted_at));
+      // The next request compares with B (the engine's last), not with A (its spot: no change).
+      const c = await submitAt(write(dir, 'c.csv', 400, now - 40_000));
+      const [tb, tc] = [await totalOf(b), await totalOf(c)];
+      const got = (await decision(running, c.id)).facts.gex_change as number;
+      expect(got).toBeCloseTo(Math.abs(tc - tb) / Math.abs(tb), 9);
+      expect(got).toBeGreaterThan(0);
+      // After a restart: the latest arrival stored is the one no request goes before.
+      await running.engine.shutdown(5000);
+      running.engine = await engineIn(running.dir, {});
+      const d = await submitAt(write(dir, 'd.csv', 600, now - 60_000), early);
+      expect(Date.parse(d.submitted_at)).toBeGreaterThanOrEqual(Date.parse(c.submitted_at));
+    });
+
     // QA: the files of one command share its arrival to the millisecond; after a restart
     // the memory placed them in the order the store listed them, so the next file was
     // compared with the first of them (a large change: HIGH) instead of the last (MEDIUM).

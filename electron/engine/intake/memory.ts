@@ -105,6 +105,8 @@ export class IntakeMemory {
   /** Each request's place in arrival order among those of the same millisecond. */
   #seqOf = new Map<string, number>();
   #seq = 0;
+  /** The latest arrival the engine has taken (stored, or since its start): none goes before it. */
+  #lastArrivalMs = -Infinity;
   #sources = new Map<string, { ok: number; failed: number; override: number | null }>();
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
@@ -177,10 +179,11 @@ export class IntakeMemory {
           ? a.arrival_order - b.arrival_order
           : a.seq - b.seq),
     );
-    const last = await store.all<{ n: number | null }>(
-      'SELECT max(arrival_order)::DOUBLE AS n FROM requests',
+    const last = await store.all<{ n: number | null; at: number | null }>(
+      'SELECT max(arrival_order)::DOUBLE AS n, epoch_ms(max(submitted_at))::DOUBLE AS at FROM requests',
     );
     m.#seq = last[0]?.n ?? 0;
+    m.#lastArrivalMs = last[0]?.at ?? -Infinity;
     for (const r of inOrder) m.#seqFor(r.id);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
     for (const r of unread) {
@@ -375,6 +378,19 @@ export class IntakeMemory {
   /** No longer unread: read, settled or ended. */
   #noLongerUnread(requestId: string): void {
     if (this.#unread.delete(requestId) && this.#waiters.size > 0) this.#wake();
+  }
+
+  /**
+   * Where a request arrives that was given `givenMs` (the command line's own arrival, or
+   * the engine's clock): never before an arrival the engine has already taken. A request
+   * back-dated past requests already decided would be recorded as arriving before them,
+   * so that they were compared with the wrong request; arrival order is the order the
+   * engine learns of requests. Requests given the same instant still share one arrival
+   * (they are clamped alike) and keep the order they were taken in (`arrival_order`).
+   */
+  placeArrival(givenMs: number): number {
+    this.#lastArrivalMs = Math.max(givenMs, this.#lastArrivalMs);
+    return this.#lastArrivalMs;
   }
 
   /**

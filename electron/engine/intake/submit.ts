@@ -68,13 +68,16 @@ export async function submit(
 ): Promise<Result<SubmitAck>> {
   // The clock starts here: rule `now`, waits and latencies all count from this moment —
   // or from the arrival the command line gives, when it was given the file before it
-  // could submit it (never later than this moment).
+  // could submit it (never later than this moment, nor earlier than an arrival the engine
+  // has already taken: memory.placeArrival).
   const receivedMs = (deps.clock ?? Date.now)();
   const given = req.arrived_at === undefined ? NaN : Date.parse(req.arrived_at);
   const { given_as, ...named } = req;
   const read = resolve(req.file);
   const a: Arrival = {
-    arrivedMs: Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
+    arrivedMs: deps.memory.placeArrival(
+      Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
+    ),
     // The version that decides this request, whatever is activated while it waits.
     rules: deps.rules.active,
     startedMs: performance.now(),
