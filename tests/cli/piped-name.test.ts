@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { cliHome, runCli } from './run-cli.ts';
+import { ingestPipedSlowly } from './slow-pipe.ts';
 
 describe('a chain piped in, after the command', () => {
   it('is "-" in the jobs, the audit trail and a removal, never the copy the command deleted', async () => {
@@ -50,4 +51,18 @@ describe('a chain piped in, after the command', () => {
     // Nowhere the temporary folder the command made and deleted.
     for (const r of [jobs, table, trail, all]) expect(r.stdout).not.toContain(tmp);
   });
+
+  // A command that starts its own engine dates its requests when it was given them; a
+  // chain piped in is given once its last byte is read, not at the command's start.
+  it('is given when its last byte is read: a command that starts its engine dates it then, not at its start', async () => {
+    const { dir, args } = cliHome();
+    const f = join(dir, 'slow.csv');
+    writeCboeCsv(f, { seed: 9, expiries: 2, strikesPerExpiry: 8 });
+    const r = await ingestPipedSlowly(f, args, dir);
+    expect(r.code, r.stderr).toBe(0);
+    const line = JSON.parse(r.stdout.trim()) as { job_id: string };
+    const jobs = await runCli(['jobs', '--json', ...args], { home: dir });
+    const job = jobs.lines.find((j) => j.id === line.job_id)!;
+    expect(Date.parse(String(job.submitted_at))).toBeGreaterThanOrEqual(r.lastPartMs);
+  }, 60_000);
 });

@@ -63,6 +63,12 @@ export const READS = { kind: 'store', onlyExisting: true } as const satisfies Lo
 export interface ApiSession {
   api: ApiClient;
   close(): Promise<void>;
+  /**
+   * A running engine found at the command's first look: it waited for nothing (neither
+   * another command's hold on the database, nor an engine to start), so what it submits
+   * arrives when the engine takes it, however long its own start-up took.
+   */
+  atOnce?: boolean;
 }
 
 /**
@@ -91,7 +97,10 @@ export async function openApi(
   const cfg = config.value;
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
-  if (first.state === 'live') return liveSession(first, cfg, overrides, needs);
+  if (first.state === 'live') {
+    const live = await liveSession(first, cfg, overrides, needs);
+    return live.ok ? ok({ ...live.value, atOnce: true }) : live;
+  }
   if (needs.kind === 'store' && needs.onlyExisting && !existsSync(cfg.dbPath))
     return emptyStore(cfg, overrides, home);
   return startAfterCommands(

@@ -1,6 +1,7 @@
 // One request of `gex-desk ingest`, from its submission to its end. The command names the
 // request (its id) and, when it was given the file before it could submit it (it waited
-// for the database, or for its engine to start), dates its arrival then, so that its
+// for the database, or for its engine to start; not a running engine reached at once),
+// dates its arrival then (never before one the engine has taken: it clamps), so that its
 // waits and latency count from there (GUIDELINES.md: `now` is when the command line sent
 // it). Beside the app, the app may quit or crash while the request is on its way: the
 // submission then failed for the engine's going, not for the request, which is neither
