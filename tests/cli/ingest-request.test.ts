@@ -10,6 +10,7 @@ import { ok } from '../../shared/result.ts';
 import type { ApiClient } from '../../electron/host/cli/api-client.ts';
 import { runRequest, type Progress } from '../../electron/host/cli/ingest-request.ts';
 import { jobWaiter } from '../../electron/host/cli/job-waiter.ts';
+import { SubmitTurns } from '../../electron/host/cli/submit-turns.ts';
 import { createDispatcher } from '../../electron/host/handlers.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
@@ -104,5 +105,71 @@ describe('a submission whose engine went away before it answered', () => {
     expect(jobs).toHaveLength(1);
     expect(Date.parse(jobs[0]!.submitted_at)).toBe(dueMs);
     expect((await line).latency_ms).toBe(Date.parse(jobs[0]!.finished_at!) - dueMs);
+  });
+});
+
+// QA: after `serve` was killed mid-submission, `ingest P Q` resubmitted its files to the
+// next engine as each one's lookup there ended: Q before P, so the engine placed Q first
+// (same arrival, then the order it took them in) and compared P with Q. Here P's lookup is
+// held until Q has looked itself up and the turn of the event loop after it has passed —
+// by then Q, resubmitting on its own, would have reached the engine.
+describe('a command whose engine went away with several submissions', () => {
+  it('resubmits them to the next engine in the order of its files', async () => {
+    const files = ['p', 'q'].map((n, i) => {
+      const file = join(te.dir, `order-${n}.csv`);
+      writeCboeCsv(file, { seed: 70 + i, expiries: 2, strikesPerExpiry: 8 });
+      return file;
+    });
+    const base = inProcess();
+    const submittedTo: string[] = [];
+    const ids = new Map<string, string>(); // request id → file
+    let qLookedUp!: () => void;
+    const qDone = new Promise<void>((r) => (qLookedUp = r));
+    const next: ApiClient = {
+      ...base,
+      call: async (name, req) => {
+        const r = req as { id?: string; ids?: string[]; file?: string; request_id?: string };
+        if (name === 'ingest:submit') submittedTo.push(r.file!);
+        if (name === 'jobs:get' && ids.get(r.id!) === files[0]) await qDone;
+        const answer = await base.call(name, req);
+        if (name === 'requests:get' && ids.get(r.ids![0]!) === files[1])
+          setImmediate(() => qLookedUp());
+        return answer;
+      },
+    };
+    const first = losingLink(false);
+    const lose = first.call;
+    first.call = (name, req) => {
+      if (name === 'ingest:submit') {
+        const r = req as { file: string; request_id: string };
+        ids.set(r.request_id, r.file);
+      }
+      return lose(name, req);
+    };
+    const waiter = jobWaiter(first, async () => ok(next));
+    const turns = new SubmitTurns(2);
+    const givenMs = Date.now() - 5000; // one command: one arrival for both
+    const lines = await Promise.all(
+      files.map((file, i) =>
+        runRequest(
+          waiter,
+          { file, source: 'cli', at_ms: 0 },
+          progress(),
+          givenMs,
+          undefined,
+          turns.turn(i),
+        ),
+      ),
+    );
+    expect(lines.map((l) => l.status)).toEqual(['completed', 'completed']);
+    expect(submittedTo.slice(-2)).toEqual(files);
+    const rows = await te.engine.store.all<{ id: string; at: number; n: number }>(
+      `SELECT id, epoch_ms(submitted_at)::DOUBLE AS at, arrival_order::DOUBLE AS n FROM requests
+       WHERE id IN ($1, $2)`,
+      [lines[0]!.request_id!, lines[1]!.request_id!],
+    );
+    const [p, q] = lines.map((l) => rows.find((r) => r.id === l.request_id)!);
+    expect(p!.at).toBe(q!.at);
+    expect(p!.n).toBeLessThan(q!.n);
   });
 });

@@ -8,7 +8,8 @@
 // reported rejected nor lost. In the engine that comes next (the app again, or this
 // command's own: job-waiter.ts) the request is looked up by its id: stored before the
 // first engine went (its answer lost on the way), it is waited for there, never submitted
-// twice; else it is submitted again, with the arrival it had.
+// twice; else it is submitted again, with the arrival it had, after every earlier file of
+// the command had its turn (submit-turns.ts), so that the engine takes them in order.
 import { randomUUID } from 'node:crypto';
 import type { SubmitAck, SubmitRequest } from '../../../shared/api.ts';
 import type { PriorityLevel } from '../../../shared/domain.ts';
@@ -16,6 +17,7 @@ import type { AppError, Result } from '../../../shared/result.ts';
 import type { ApiClient } from './api-client.ts';
 import { fromAck, fromJob, notSeenToEnd, rejected, type IngestLine } from './ingest-lines.ts';
 import type { JobWaiter } from './job-waiter.ts';
+import { ALONE, type SubmitTurn } from './submit-turns.ts';
 
 export interface PlannedRequest {
   file: string;
@@ -52,7 +54,9 @@ const wentAway = (api: ApiClient, e: AppError): boolean =>
  * this moment (null: it arrives now). `dueMs`: when it was due (a manifest's line): sent
  * to an engine reached only after that — the one after an engine that went away, which
  * this command may have started itself, its timers held up meanwhile — it is dated when
- * it was due, as a line due before the first engine was reached is.
+ * it was due, as a line due before the first engine was reached is. `turn`: its place
+ * among the command's requests, which a resubmission to the engine that comes next keeps
+ * (submit-turns.ts).
  */
 export async function runRequest(
   waiter: JobWaiter,
@@ -60,10 +64,17 @@ export async function runRequest(
   progress: Progress,
   givenMs: number | null,
   dueMs?: number,
+  turn: SubmitTurn = ALONE,
 ): Promise<IngestLine> {
-  if (progress.stopped) return new Promise(() => undefined); // the process is ending
+  if (progress.stopped) {
+    turn.taken();
+    return new Promise(() => undefined); // the process is ending
+  }
   progress.unsent -= 1;
-  if (p.invalid) return rejected(p.file, p.invalid);
+  if (p.invalid) {
+    turn.taken();
+    return rejected(p.file, p.invalid);
+  }
   let arrivedMs = givenMs ?? Date.now();
   const request = {
     file: p.file,
@@ -87,8 +98,11 @@ export async function runRequest(
     return fromJob(p.file, ended.value, arrivedMs);
   };
   /** The engine went: on to the next one, or the line that says none could be had. */
-  const moveOn = async (api: ApiClient, lost: AppError): Promise<IngestLine | null> =>
-    (await waiter.next(api, lost)) ? null : notSeenToEnd(p.file, request.request_id, null, lost);
+  const moveOn = async (api: ApiClient, lost: AppError): Promise<IngestLine | null> => {
+    if (await waiter.next(api, lost)) return null;
+    turn.taken();
+    return notSeenToEnd(p.file, request.request_id, null, lost);
+  };
 
   let sentToLost = false; // a submission went to an engine that went away meanwhile
   for (;;) {
@@ -99,7 +113,10 @@ export async function runRequest(
     }
     if (sentToLost) {
       const found = await api.call('jobs:get', { id: request.request_id });
-      if (found.ok) return waitFor(found.value.job.id);
+      if (found.ok) {
+        turn.taken();
+        return waitFor(found.value.job.id);
+      }
       if (wentAway(api, found.error)) {
         const none = await moveOn(api, found.error);
         if (none) return none;
@@ -110,6 +127,8 @@ export async function runRequest(
       const stored = await api.call('requests:get', { ids: [request.request_id] });
       if (stored.ok && stored.value.length > 0) request.request_id = randomUUID();
       Object.assign(request, { arrived_at: new Date(arrivedMs).toISOString() });
+      // Taken by the engine in the command's order: after every earlier file's turn.
+      await turn.earlier();
     }
     const r = await submitted(api, request, progress);
     if (!r.ok && wentAway(api, r.error)) {
@@ -118,6 +137,7 @@ export async function runRequest(
       if (none) return none;
       continue;
     }
+    turn.taken();
     if (!r.ok) return rejected(p.file, r.error);
     const ack = r.value;
     if (ack.status === 'rejected' || !ack.job_id)

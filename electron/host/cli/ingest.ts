@@ -25,6 +25,7 @@ import {
 import { followingWaiter } from './job-waiter.ts';
 import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
+import { SubmitTurns } from './submit-turns.ts';
 import { readManifest } from './manifest.ts';
 import { PIPED_NAME, pipedFile, pipedText, type PipedFile } from './piped-input.ts';
 import { pauseNotice } from './paused-notice.ts';
@@ -221,10 +222,18 @@ async function ingestFiles(
           // requests arrive when it takes them (a command starting on a loaded machine dated
           // them seconds back, before requests the engine had meanwhile taken and decided).
           const reachedMs = session.atOnce ? -Infinity : Date.now();
-          const results = planned.map((p) => {
+          const turns = new SubmitTurns(planned.length);
+          const results = planned.map((p, i) => {
             const dueMs = givenMs + p.at_ms;
             return delay(Math.max(0, dueMs - Date.now())).then(() =>
-              runRequest(waiter, p, progress, dueMs < reachedMs ? dueMs : null, dueMs),
+              runRequest(
+                waiter,
+                p,
+                progress,
+                dueMs < reachedMs ? dueMs : null,
+                dueMs,
+                turns.turn(i),
+              ),
             );
           });
           report = new Report(results, values, out, pipedPath);
