@@ -263,29 +263,6 @@ describe('gex-desk ingest beside a running engine', () => {
     });
   }, 60_000);
 
-  // QA: the command dated its requests at its start whenever reaching the engine took any
-  // time, even a running engine it reached at once (a chain piped in slowly, a loaded
-  // machine's start-up): they were recorded before requests the engine had meanwhile
-  // taken. Beside a running engine reached at once, a request arrives when it is taken.
-  it('does not date back a request sent to a running engine it reached at once: it arrives when taken', async () => {
-    await besideEngine(async ({ te, home, args, chain }) => {
-      const h = te.engine.handlers;
-      // The command asks the engine's health once it has found it: after its start.
-      let askedMs = 0;
-      const health = h['engine:health'];
-      h['engine:health'] = (req) => {
-        askedMs ||= Date.now();
-        return health(req);
-      };
-      const r = await runCli(['ingest', chain('now.csv', 7), '--json', ...args], { home });
-      expect(r.code, r.stderr).toBe(0);
-      expect(askedMs).toBeGreaterThan(0);
-      const job = await h['jobs:get']({ id: r.lines[0]!.job_id as string });
-      if (!job.ok) throw new Error(job.error.message);
-      expect(Date.parse(job.value.job.submitted_at)).toBeGreaterThanOrEqual(askedMs);
-    });
-  }, 60_000);
-
   it('prints on an interrupt the lines of the requests that had ended, behind one the app still holds', async () => {
     await besideEngine(async ({ te, home, args, chain }) => {
       const h = te.engine.handlers;

@@ -63,12 +63,6 @@ export const READS = { kind: 'store', onlyExisting: true } as const satisfies Lo
 export interface ApiSession {
   api: ApiClient;
   close(): Promise<void>;
-  /**
-   * A running engine found at the command's first look: it waited for nothing (neither
-   * another command's hold on the database, nor an engine to start), so what it submits
-   * arrives when the engine takes it, however long its own start-up took.
-   */
-  atOnce?: boolean;
 }
 
 /**
@@ -97,10 +91,7 @@ export async function openApi(
   const cfg = config.value;
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
-  if (first.state === 'live') {
-    const live = await liveSession(first, cfg, overrides, needs);
-    return live.ok ? ok({ ...live.value, atOnce: true }) : live;
-  }
+  if (first.state === 'live') return liveSession(first, cfg, overrides, needs);
   if (needs.kind === 'store' && needs.onlyExisting && !existsSync(cfg.dbPath))
     return emptyStore(cfg, overrides, home);
   return startAfterCommands(

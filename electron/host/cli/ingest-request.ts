@@ -1,7 +1,7 @@
 // One request of `gex-desk ingest`, from its submission to its end. The command names the
 // request (its id) and, when it was given the file before it could submit it (it waited
-// for the database, or for its engine to start; not a running engine reached at once),
-// dates its arrival then (never before one the engine has taken: it clamps), so that its
+// for the database, or for its engine to start, or its own start-up took a while), dates
+// its arrival then (never before one the engine has taken: it clamps), so that its
 // waits and latency count from there (GUIDELINES.md: `now` is when the command line sent
 // it). Beside the app, the app may quit or crash while the request is on its way: the
 // submission then failed for the engine's going, not for the request, which is neither
@@ -127,9 +127,12 @@ export async function runRequest(
       const stored = await api.call('requests:get', { ids: [request.request_id] });
       if (stored.ok && stored.value.length > 0) request.request_id = randomUUID();
       Object.assign(request, { arrived_at: new Date(arrivedMs).toISOString() });
-      // Taken by the engine in the command's order: after every earlier file's turn.
-      await turn.earlier();
     }
+    // Taken by the engine that came next in the command's order, sent again or sent for
+    // the first time: after every earlier file's turn (else a later line sent while an
+    // earlier one still looked itself up was taken first, and the earlier one, given an
+    // arrival before it, was moved up past it).
+    if (waiter.moved()) await turn.earlier();
     const r = await submitted(api, request, progress);
     if (!r.ok && wentAway(api, r.error)) {
       sentToLost = true;

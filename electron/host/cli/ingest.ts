@@ -46,9 +46,10 @@ const OPTIONS = {
 type IngestValues = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 export async function ingestCommand(argv: string[], out: Output): Promise<ExitCode> {
-  // When the command was given its files: their arrival when it then waits for the
-  // database or its engine (not when it reaches a running engine at once), and the start
-  // a manifest's at_ms count from. A chain piped in is given once its last byte is read.
+  // When the command was given its files: their arrival, however long the command then
+  // takes to reach an engine (its own start-up, the database held, its engine starting),
+  // and the start a manifest's at_ms count from. A chain piped in is given once its last
+  // byte is read. The engine never places an arrival before one it has already taken.
   let givenMs = Date.now();
   const { values, positionals } = parse(argv, OPTIONS, { command: 'ingest', args: ['FILE...'] });
   if (values.help) {
@@ -218,10 +219,8 @@ async function ingestFiles(
           // Each request arrives at_ms after the command was given it; one due before the
           // engine could be reached (the database held by another command, the engine
           // starting, or the next engine after one that went away) is submitted at once,
-          // with its arrival then. A running engine reached at once was not waited for: its
-          // requests arrive when it takes them (a command starting on a loaded machine dated
-          // them seconds back, before requests the engine had meanwhile taken and decided).
-          const reachedMs = session.atOnce ? -Infinity : Date.now();
+          // with its arrival then.
+          const reachedMs = Date.now();
           const turns = new SubmitTurns(planned.length);
           const results = planned.map((p, i) => {
             const dueMs = givenMs + p.at_ms;

@@ -23,6 +23,8 @@ export interface JobWaiter {
    * the move for the next; Infinity while the command is between engines.
    */
   reachedMs(): number;
+  /** Whether the first API went away (the command works through, or makes for, the next). */
+  moved(): boolean;
   /** Resolves once the job has ended, with the job as stored and its snapshot. */
   waitForEnd(jobId: string): Promise<Result<JobDetail>>;
   /**
@@ -80,6 +82,7 @@ export function jobWaiter(
   return {
     api: () => api,
     reachedMs: () => (switching ? Infinity : reachedAt),
+    moved: () => api !== first || switching !== null,
     next: async (from, lost) => {
       await moveOn(from, lost);
       return gone ? null : api;
