@@ -22,6 +22,7 @@ import {
   WIDE,
   type Desk,
   expectNoSerious,
+  until,
 } from './harness.ts';
 
 let desk: Desk;
@@ -545,5 +546,97 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await row('vendor-z').waitFor({ timeout: 20_000 });
     await poll(() => row('vendor-z').textContent()).toContain('vendor-z');
     await desk.te.engine.handlers['queue:resume']({});
+  });
+});
+
+// QA listed 1,240 sources and found no way to find one: no filter, no sort, the names in
+// byte order (every capital first), the header scrolled away and long names that differ
+// at their end cut to the same text. Hundreds of sources here, cheaply: one tiny chain
+// submitted under each name with the queue paused (a source is known once a request names it).
+describe.skipIf(!haveChromium)('sources: many of them, found and told apart', () => {
+  let many: Desk;
+  let p: Page;
+  const FEEDS = 300;
+  const LONG_A = `long-source-name-${'segment-'.repeat(26)}tail-7`;
+  const LONG_B = `long-source-name-${'segment-'.repeat(26)}tail-8`;
+  const ZURICH = 'Zürich-feed'; // NFC, as the engine stores it
+  const rowsShown = () =>
+    p
+      .locator('[data-testid=source-row]')
+      .evaluateAll((rs) => (rs as unknown as El[]).map((r) => r.getAttribute('data-source')));
+  const count = () => p.getByTestId('sources-count').textContent();
+  const filter = () => p.getByRole('searchbox', { name: 'Filter sources by name' });
+
+  beforeAll(async () => {
+    many = await openDesk({ workers: 1 });
+    p = many.page;
+    await many.te.engine.handlers['queue:pause']({});
+    const file = chainFile(many.fixtures, 'tiny.csv', 700, { expiries: 1, strikesPerExpiry: 4 });
+    const names = [
+      ...Array.from({ length: FEEDS }, (_, i) => `feed-${i + 1}`),
+      'Beta',
+      'alpha',
+      ZURICH,
+      LONG_A,
+      LONG_B,
+    ];
+    for (const source of names) {
+      const r = await many.te.engine.handlers['ingest:submit']({ file, source });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    for (const [id, reliability] of [
+      ['feed-150', 0.1],
+      ['feed-20', 0.3],
+    ] as const) {
+      const r = await many.te.engine.handlers['sources:set']({
+        id,
+        reliability,
+        justification: 'checking the order',
+      });
+      if (!r.ok) throw new Error(r.error.message);
+    }
+    await goTo(p, 'sources');
+    await until(count, (c) => c === `${FEEDS + 5} sources`, 'every source listed');
+  }, 240_000);
+
+  afterAll(async () => {
+    await many?.close();
+  });
+
+  it('lists them by name as people read it, and the filter narrows the rows and the count', async () => {
+    // alpha beside Beta (not every capital first), feed-2 before feed-10.
+    expect((await rowsShown()).slice(0, 5)).toEqual([
+      'alpha',
+      'Beta',
+      'feed-1',
+      'feed-2',
+      'feed-3',
+    ]);
+    await filter().fill('FEED-1');
+    // feed-1, feed-10…19, feed-100…199.
+    await poll(count).toBe(`111 of ${FEEDS + 5} sources`);
+    expect((await rowsShown()).length).toBe(111);
+    expect((await rowsShown()).slice(0, 3)).toEqual(['feed-1', 'feed-10', 'feed-11']);
+    // Typed as a Mac may send it (u + U+0308): the NFC name is found.
+    await filter().fill('zu\u0308rich');
+    await poll(count).toBe(`1 of ${FEEDS + 5} sources`);
+    expect(await rowsShown()).toEqual([ZURICH]);
+    await filter().fill('no such feed');
+    await poll(count).toBe(`0 of ${FEEDS + 5} sources`);
+    await filter().fill('');
+    await poll(count).toBe(`${FEEDS + 5} sources`);
+  });
+
+  it('sorts by reliability, the lowest first, and back by name', async () => {
+    const head = p.getByRole('columnheader', { name: 'Reliability' });
+    await head.getByRole('button').click();
+    expect(await head.getAttribute('aria-sort')).toBe('ascending');
+    await poll(async () => (await rowsShown()).slice(0, 2)).toEqual(['feed-150', 'feed-20']);
+    await head.getByRole('button').click();
+    expect(await head.getAttribute('aria-sort')).toBe('descending');
+    expect((await rowsShown()).slice(-2)).toEqual(['feed-20', 'feed-150']);
+    await head.getByRole('button').click();
+    expect(await head.getAttribute('aria-sort')).toBeNull();
+    expect((await rowsShown())[0]).toBe('alpha');
   });
 });

@@ -4,7 +4,7 @@
 // An override is set (justification required) or cleared from here; the engine writes
 // each change to the audit trail, and the view shows the entry it wrote and opens the
 // audit trail on source changes.
-import { useEffect, useRef, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { openAuditOfKinds, openAuditOfSource } from '../state/audit-filter.ts';
@@ -15,6 +15,8 @@ import { localStamp } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { OverrideDialog } from './sources/OverrideDialog.tsx';
 import { useSources } from './sources/use-sources.ts';
+import { nextSort, type SortState } from '../components/table/columns.ts';
+import { orderSources, SOURCE_SORTS } from './sources/source-order.ts';
 
 /** A source's Override… button: where the focus lands when its Clear… button goes. */
 const focusOverrideOf = (id: string) =>
@@ -70,6 +72,41 @@ function Override({ s }: { s: SourceRecord }) {
   );
 }
 
+/** A header that sorts by its column, as the other tables' headers do (TableHead.tsx). */
+function SortHead({
+  id,
+  label,
+  sort,
+  setSort,
+  right,
+}: {
+  id: string;
+  label: string;
+  sort: SortState | null;
+  setSort(s: SortState | null): void;
+  right?: boolean;
+}) {
+  const dir = sort?.id === id ? sort.dir : null;
+  return (
+    <th
+      scope="col"
+      className={right ? 'right' : undefined}
+      aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : undefined}
+    >
+      <button
+        className="th-sort"
+        data-testid={`sort-${id}`}
+        onClick={() => setSort(nextSort(sort, id, SOURCE_SORTS[id]!.first))}
+      >
+        <span className="th-label">{label}</span>
+        <span className="th-arrow" aria-hidden>
+          {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
+        </span>
+      </button>
+    </th>
+  );
+}
+
 function Triggers({ s }: { s: SourceRecord }) {
   if (s.triggers.length === 0) return <span className="muted">none</span>;
   return (
@@ -90,7 +127,13 @@ export function SourcesView() {
     null,
   );
   const [changed, setChanged] = useState<string | null>(null);
-  const sources = feed.sources ?? [];
+  const sources = useMemo(() => feed.sources ?? [], [feed.sources]);
+  const [query, setQuery] = useState('');
+  // By name until a header is clicked (a third click on it comes back to the name's order).
+  const [sort, setSort] = useState<SortState | null>(null);
+  // The box follows each key at once; the rows follow when the page has time.
+  const deferred = useDeferredValue(query);
+  const shown = useMemo(() => orderSources(sources, deferred, sort), [sources, deferred, sort]);
   const version = sources[0]?.rule_version ?? null;
   const recorded = changed ? feed.audit.get(changed)?.[0] : undefined;
   // A cleared override takes its Clear… button away once the list is read again, after the
@@ -124,8 +167,22 @@ export function SourcesView() {
         <button className="btn small" onClick={() => openAuditOfKinds('source')}>
           Source changes in the audit trail ›
         </button>
+      </div>
+      <div className="toolbar">
+        <input
+          className="search"
+          type="search"
+          aria-label="Filter sources by name"
+          placeholder="Filter by name"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          spellCheck={false}
+        />
+        <span className="spacer" />
         <span className="row-count" data-testid="sources-count">
-          {plural(sources.length, 'source')}
+          {shown.length === sources.length
+            ? plural(sources.length, 'source')
+            : `${int(shown.length)} of ${plural(sources.length, 'source')}`}
         </span>
       </div>
       {feed.error && (
@@ -155,14 +212,10 @@ export function SourcesView() {
           <table className="grid-table sources-table" aria-label="Sources">
             <thead>
               <tr>
-                <th scope="col">Source</th>
-                <th scope="col" className="right">
-                  Completed
-                </th>
-                <th scope="col" className="right">
-                  Failed
-                </th>
-                <th scope="col">Reliability</th>
+                <SortHead id="name" label="Source" sort={sort} setSort={setSort} />
+                <SortHead id="completed" label="Completed" sort={sort} setSort={setSort} right />
+                <SortHead id="failed" label="Failed" sort={sort} setSort={setSort} right />
+                <SortHead id="reliability" label="Reliability" sort={sort} setSort={setSort} />
                 <th scope="col">Last ingest</th>
                 <th scope="col">Override</th>
                 <th scope="col">Sets off</th>
@@ -173,7 +226,14 @@ export function SourcesView() {
               </tr>
             </thead>
             <tbody>
-              {sources.map((s) => {
+              {shown.length === 0 && (
+                <tr>
+                  <td colSpan={9} className="muted">
+                    No source&apos;s name holds “{deferred.trim()}”.
+                  </td>
+                </tr>
+              )}
+              {shown.map((s) => {
                 const trail = feed.audit.get(s.id) ?? [];
                 return (
                   <tr key={s.id} data-testid="source-row" data-source={s.id}>
