@@ -639,4 +639,42 @@ describe.skipIf(!haveChromium)('sources: many of them, found and told apart', ()
     expect(await head.getAttribute('aria-sort')).toBeNull();
     expect((await rowsShown())[0]).toBe('alpha');
   });
+
+  it('keeps the column headers in view while the rows scroll, at both sizes', async () => {
+    for (const size of [WIDE, SMALL]) {
+      await p.setViewportSize(size);
+      const seen = await p.locator('.sources-scroll').evaluate((el) => {
+        type Box = { top: number; bottom: number; left: number; right: number };
+        const e = el as unknown as {
+          scrollTop: number;
+          scrollHeight: number;
+          clientHeight: number;
+          getBoundingClientRect(): Box;
+          querySelector(s: string): { getBoundingClientRect(): Box; textContent: string } | null;
+        };
+        e.scrollTop = e.scrollHeight;
+        const frame = e.getBoundingClientRect();
+        const head = e.querySelector('thead th')!.getBoundingClientRect();
+        // What is drawn at the header's middle: the header, not a row scrolled under it.
+        const doc = (
+          globalThis as unknown as {
+            document: {
+              elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null;
+            };
+          }
+        ).document;
+        const at = doc.elementFromPoint(head.left + 4, (head.top + head.bottom) / 2);
+        return {
+          scrolled: e.scrollTop > 1000,
+          top: Math.abs(head.top - frame.top) <= 1,
+          onTop: !!at?.closest('thead'),
+        };
+      });
+      expect([size.width, seen]).toEqual([size.width, { scrolled: true, top: true, onTop: true }]);
+    }
+    await p.setViewportSize(WIDE);
+    await p.locator('.sources-scroll').evaluate((el) => {
+      (el as unknown as { scrollTop: number }).scrollTop = 0;
+    });
+  });
 });
