@@ -4,8 +4,8 @@
 // An override is set (justification required) or cleared from here; the engine writes
 // each change to the audit trail, and the view shows the entry it wrote and opens the
 // audit trail on source changes.
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import type { SourceRecord } from '../../../shared/api.ts';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import type { AuditEntry, SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
 import { openAuditOfKinds, openAuditOfSource } from '../state/audit-filter.ts';
 import { openQueueOfSource } from '../state/queue-filter.ts';
@@ -121,11 +121,115 @@ function Triggers({ s }: { s: SourceRecord }) {
   );
 }
 
+type Editing = { source: SourceRecord; mode: 'set' | 'clear' };
+
+/**
+ * One source's row, drawn again only when its record or its audit trail changed: a reload
+ * keeps the records that did not change (keep-unchanged.ts), so a burst of jobs ending
+ * draws the few sources whose counts moved, not the 1,200 listed.
+ */
+const SourceRow = memo(
+  function SourceRow({
+    s,
+    trail,
+    onEdit,
+  }: {
+    s: SourceRecord;
+    trail: AuditEntry[];
+    onEdit(e: Editing): void;
+  }) {
+    return (
+      <tr data-testid="source-row" data-source={s.id}>
+        <th scope="row" className="source-name">
+          {/* A long name or id is cut (two lines at most) and whole in the tooltip
+            and the accessible name, so that the actions stay in the window. */}
+          <span className="source-cut" title={s.name}>
+            {s.name}
+          </span>
+          {s.name !== s.id && (
+            <span className="source-cut muted small mono" title={s.id}>
+              {' '}
+              {s.id}
+            </span>
+          )}
+        </th>
+        <td className="num" data-testid="completed">
+          {int(s.completed)}
+        </td>
+        <td className={`num ${s.failed ? 'neg' : ''}`} data-testid="failed">
+          {s.failed > 0 ? (
+            <button
+              className="link-button failed-jobs"
+              title="Show its failed jobs in the Queue (which also lists failures not counted here: a missing file, a crash, a timeout)"
+              aria-label={`${int(s.failed)} failed on their content: show the failed jobs of ${s.name} in the Queue, which also lists failures not counted here`}
+              onClick={() => openQueueOfSource('failed', s.id)}
+            >
+              {int(s.failed)}
+            </button>
+          ) : (
+            int(s.failed)
+          )}
+        </td>
+        <td>
+          <Reliability s={s} />
+        </td>
+        <td className="mono small last-ingest">
+          <Stamp iso={s.last_ingest_at} />
+        </td>
+        <td>
+          <Override s={s} />
+        </td>
+        <td>
+          <Triggers s={s} />
+        </td>
+        <td>
+          {trail.length === 0 ? (
+            <span className="muted">no changes</span>
+          ) : (
+            <button
+              className="link-button audit-link"
+              title={trail[0]!.explanation}
+              data-testid="source-audit"
+              onClick={() => openAuditOfSource(s.id)}
+            >
+              {plural(trail.length, 'change')} ›
+            </button>
+          )}
+        </td>
+        <td className="actions">
+          <button
+            className="btn tiny"
+            aria-label={`Override the reliability of ${s.name}`}
+            data-testid="override-open"
+            onClick={() => onEdit({ source: s, mode: 'set' })}
+          >
+            Override…
+          </button>
+          {s.override && (
+            <button
+              className="btn tiny ghost"
+              aria-label={`Clear the override of ${s.name}`}
+              onClick={() => onEdit({ source: s, mode: 'clear' })}
+            >
+              Clear…
+            </button>
+          )}
+        </td>
+      </tr>
+    );
+  },
+  (a, b) =>
+    a.s === b.s &&
+    a.onEdit === b.onEdit &&
+    a.trail.length === b.trail.length &&
+    a.trail[0] === b.trail[0],
+);
+
+const NO_TRAIL: AuditEntry[] = [];
+
 export function SourcesView() {
   const feed = useSources();
-  const [editing, setEditing] = useState<{ source: SourceRecord; mode: 'set' | 'clear' } | null>(
-    null,
-  );
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [changed, setChanged] = useState<string | null>(null);
   const sources = useMemo(() => feed.sources ?? [], [feed.sources]);
   const [query, setQuery] = useState('');
@@ -233,88 +337,14 @@ export function SourcesView() {
                   </td>
                 </tr>
               )}
-              {shown.map((s) => {
-                const trail = feed.audit.get(s.id) ?? [];
-                return (
-                  <tr key={s.id} data-testid="source-row" data-source={s.id}>
-                    <th scope="row" className="source-name">
-                      {/* A long name or id is cut (two lines at most) and whole in the tooltip
-                          and the accessible name, so that the actions stay in the window. */}
-                      <span className="source-cut" title={s.name}>
-                        {s.name}
-                      </span>
-                      {s.name !== s.id && (
-                        <span className="source-cut muted small mono" title={s.id}>
-                          {' '}
-                          {s.id}
-                        </span>
-                      )}
-                    </th>
-                    <td className="num" data-testid="completed">
-                      {int(s.completed)}
-                    </td>
-                    <td className={`num ${s.failed ? 'neg' : ''}`} data-testid="failed">
-                      {s.failed > 0 ? (
-                        <button
-                          className="link-button failed-jobs"
-                          title="Show its failed jobs in the Queue (which also lists failures not counted here: a missing file, a crash, a timeout)"
-                          aria-label={`${int(s.failed)} failed on their content: show the failed jobs of ${s.name} in the Queue, which also lists failures not counted here`}
-                          onClick={() => openQueueOfSource('failed', s.id)}
-                        >
-                          {int(s.failed)}
-                        </button>
-                      ) : (
-                        int(s.failed)
-                      )}
-                    </td>
-                    <td>
-                      <Reliability s={s} />
-                    </td>
-                    <td className="mono small last-ingest">
-                      <Stamp iso={s.last_ingest_at} />
-                    </td>
-                    <td>
-                      <Override s={s} />
-                    </td>
-                    <td>
-                      <Triggers s={s} />
-                    </td>
-                    <td>
-                      {trail.length === 0 ? (
-                        <span className="muted">no changes</span>
-                      ) : (
-                        <button
-                          className="link-button audit-link"
-                          title={trail[0]!.explanation}
-                          data-testid="source-audit"
-                          onClick={() => openAuditOfSource(s.id)}
-                        >
-                          {plural(trail.length, 'change')} ›
-                        </button>
-                      )}
-                    </td>
-                    <td className="actions">
-                      <button
-                        className="btn tiny"
-                        aria-label={`Override the reliability of ${s.name}`}
-                        data-testid="override-open"
-                        onClick={() => setEditing({ source: s, mode: 'set' })}
-                      >
-                        Override…
-                      </button>
-                      {s.override && (
-                        <button
-                          className="btn tiny ghost"
-                          aria-label={`Clear the override of ${s.name}`}
-                          onClick={() => setEditing({ source: s, mode: 'clear' })}
-                        >
-                          Clear…
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {shown.map((s) => (
+                <SourceRow
+                  key={s.id}
+                  s={s}
+                  trail={feed.audit.get(s.id) ?? NO_TRAIL}
+                  onEdit={setEditing}
+                />
+              ))}
             </tbody>
           </table>
         </div>

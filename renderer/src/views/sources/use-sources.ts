@@ -6,11 +6,12 @@
 // and each source's override
 // changes in the audit trail
 // (kind `source`), so the view shows that every change was recorded.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry, SourceRecord } from '../../../../shared/api.ts';
 import { TERMINAL_STATUSES } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
+import { keepUnchanged } from './keep-unchanged.ts';
 
 export interface SourcesFeed {
   sources: SourceRecord[] | null;
@@ -49,7 +50,8 @@ export function useSources(): SourcesFeed {
     if (res.ok) {
       known.clear();
       for (const s of res.value) known.add(s.id);
-      setSources(res.value);
+      // The records that did not change are kept as they were: their rows are not drawn again.
+      setSources((prev) => keepUnchanged(prev, res.value));
       setError(null);
     } else setError(res.error);
   }, [client, known]);
@@ -110,5 +112,7 @@ export function useSources(): SourcesFeed {
     };
   }, [client, reload, known]);
 
-  return { sources, error, audit: byId(entries), reload };
+  // Each source's entries change only when the entries do (a row's trail, compared by it).
+  const audit = useMemo(() => byId(entries), [entries]);
+  return { sources, error, audit, reload };
 }
