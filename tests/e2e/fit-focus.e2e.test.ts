@@ -247,9 +247,9 @@ describe.skipIf(!haveChromium)('fit and focus', () => {
       // The path gives what room there is, its file's name kept: what was cut is in the middle.
       const path = desk.te.engine.config.dbPath;
       expect(await page.locator('.statusbar > .path').getAttribute('title')).toBe(path);
-      const tail = page.locator('.statusbar > .path .path-tail');
+      const tail = page.locator('.statusbar > .path .mid-tail');
       expect(await tail.textContent()).toBe(path.slice(path.lastIndexOf('/') + 1));
-      expect(await cut('.statusbar > .path .path-tail')).toEqual([]);
+      expect(await cut('.statusbar > .path .mid-tail')).toEqual([]);
       await page.screenshot({
         path: join(SHOTS, `statusbar-full-${width}.png`),
         clip: { x: 0, y: 870, width, height: 30 },

@@ -473,7 +473,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await expectNoSerious(page, 'queue: the other side of a daylight-saving change');
   });
 
-  it('cuts the Override dialog’s title for a very long source name, the whole name in its tooltip and the dialog’s name', async () => {
+  it('cuts the Override dialog’s title for a very long source name in the middle, its end kept, the whole name in its tooltip and the dialog’s name', async () => {
     const name = 'long-' + 'abcdefghijklmnopqrstuvwxyz'.repeat(12).slice(0, 300);
     await submit(chainFile(desk.fixtures, 'very-long.csv', 540, { expiries: 1 }), name);
     await desk.te.engine.handlers['queue:resume']({}); // paused by the test before
@@ -504,15 +504,24 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
           parseFloat(style(e).lineHeight) || 1.2 * parseFloat(style(e).fontSize);
         const h = box.querySelector('h2');
         const cut = box.querySelector('h2 [title]') ?? h;
+        const head = box.querySelector('h2 .mid-head');
+        const tail = box.querySelector('h2 .mid-tail');
         return {
           dialog: [box.scrollWidth, box.clientWidth],
           title: [Math.round(h.getBoundingClientRect().width), box.clientWidth],
           inside: h.getBoundingClientRect().right <= box.getBoundingClientRect().right + 0.5,
-          // Cut (its text runs on past what is shown), two lines at most.
-          cut: cut.scrollHeight > cut.clientHeight,
+          // Cut in the middle (the head runs on past what is shown), on one line, the
+          // name's end shown whole and inside the dialog.
+          cut: head.scrollWidth > head.clientWidth,
           lines: Math.round(cut.getBoundingClientRect().height / lineHeight(cut)),
+          end: [
+            tail.textContent,
+            tail.scrollWidth <= tail.clientWidth,
+            tail.getBoundingClientRect().right <= box.getBoundingClientRect().right + 0.5,
+          ],
           tooltip: cut.getAttribute('title'),
-          text: h.textContent,
+          // What a screen reader reads (the dialog's name is checked by its role, above).
+          text: box.querySelector('h2 .sr-only')?.textContent ?? h.textContent,
         };
       });
       expect([size.width, fit]).toEqual([
@@ -522,7 +531,8 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
           title: [fit.title[0]! <= fit.title[1]! ? fit.title[0] : -1, fit.title[1]],
           inside: true,
           cut: true,
-          lines: 2,
+          lines: 1,
+          end: [name.slice(-12), true, true],
           tooltip: title,
           text: title,
         },
@@ -676,5 +686,75 @@ describe.skipIf(!haveChromium)('sources: many of them, found and told apart', ()
     await p.locator('.sources-scroll').evaluate((el) => {
       (el as unknown as { scrollTop: number }).scrollTop = 0;
     });
+  });
+
+  it('tells apart two long names that differ at their end, in the rows and the dialog', async () => {
+    await filter().fill('long-source-name');
+    await poll(count).toBe(`2 of ${FEEDS + 5} sources`);
+    for (const size of [WIDE, SMALL]) {
+      await p.setViewportSize(size);
+      const ends = [];
+      for (const name of [LONG_A, LONG_B]) {
+        const head = p.getByRole('rowheader', { name });
+        // The whole name: the accessible name (above) and the tooltip.
+        expect(await head.locator(`[title="${name}"]`).count()).toBe(1);
+        ends.push(
+          await head.evaluate((th) => {
+            type Box = { left: number; right: number };
+            const e = th as unknown as {
+              getBoundingClientRect(): Box;
+              querySelector(s: string): (El & { getBoundingClientRect(): Box }) | null;
+            };
+            const cell = e.getBoundingClientRect();
+            const head = e.querySelector('.mid-head');
+            const tail = e.querySelector('.mid-tail');
+            const box = tail?.getBoundingClientRect();
+            return {
+              cut: !!head && head.scrollWidth > head.clientWidth,
+              tail: tail?.textContent ?? null,
+              whole: !!tail && tail.scrollWidth <= tail.clientWidth,
+              inside: !!box && box.left >= cell.left && box.right <= cell.right + 0.5,
+            };
+          }),
+        );
+      }
+      expect([size.width, ends]).toEqual([
+        size.width,
+        [
+          { cut: true, tail: LONG_A.slice(-12), whole: true, inside: true },
+          { cut: true, tail: LONG_B.slice(-12), whole: true, inside: true },
+        ],
+      ]);
+    }
+    await p.setViewportSize(WIDE);
+    await shot(p, 'sources-many-long-names');
+    await p.getByRole('button', { name: `Override the reliability of ${LONG_B}` }).click();
+    const dialog = p.getByRole('dialog', { name: `Override the reliability of ${LONG_B}` });
+    await dialog.waitFor();
+    await shot(p, 'sources-many-long-name-dialog');
+    await expectNoSerious(p, 'sources: the override of a long name, cut in the middle');
+    expect(await dialog.locator('h2 .mid-tail').textContent()).toBe(LONG_B.slice(-12));
+    expect(await dialog.locator('h2 .mid-tail').isVisible()).toBe(true);
+    await p.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await filter().fill('');
+    await poll(count).toBe(`${FEEDS + 5} sources`);
+  });
+
+  it('reads well at both sizes: filtered, sorted, scrolled (screenshots, axe-core)', async () => {
+    await filter().fill('feed-1');
+    await p.getByRole('columnheader', { name: 'Reliability' }).getByRole('button').click();
+    await poll(async () => (await rowsShown())[0]).toBe('feed-150');
+    await shot(p, 'sources-many-filtered');
+    await expectNoSerious(p, 'sources: many, filtered and sorted');
+    await p.getByRole('columnheader', { name: 'Reliability' }).getByRole('button').click();
+    await p.getByRole('columnheader', { name: 'Reliability' }).getByRole('button').click();
+    await filter().fill('');
+    await poll(count).toBe(`${FEEDS + 5} sources`);
+    await p.locator('.sources-scroll').evaluate((el) => {
+      (el as unknown as { scrollTop: number }).scrollTop = 4000;
+    });
+    await shot(p, 'sources-many-scrolled');
+    await expectNoSerious(p, 'sources: many, scrolled');
   });
 });

@@ -11,6 +11,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { jobTotals, useApp } from '../state/store.ts';
 import { int, num } from '../text/numbers.ts';
 import { InboxStatus } from './inbox/InboxStatus.tsx';
+import { MiddleCut } from './MiddleCut.tsx';
 
 // The database path is what gives way to the short items beside it, cut in the middle:
 // its folder shortens, its file's name stays.
@@ -74,14 +75,12 @@ export function StatusBar() {
         <>
           <span className="sep narrow-hide" />
           <span className="label narrow-hide">database</span>
-          <span
+          <MiddleCut
             className="path narrow-hide"
-            title={health.db_path}
+            head={pathHead(health.db_path)}
+            tail={pathTail(health.db_path)}
             style={{ width: `${health.db_path.length}ch` }}
-          >
-            <span className="path-head">{pathHead(health.db_path)}</span>
-            <span className="path-tail">{pathTail(health.db_path)}</span>
-          </span>
+          />
           <span className="sep" />
           <span className="label">rules</span>{' '}
           <span data-testid="status-rules">v{health.rule_version ?? '—'}</span>

@@ -7,6 +7,7 @@
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry, SourceRecord } from '../../../shared/api.ts';
 import { ErrorLine } from '../components/common.tsx';
+import { MiddleCut, splitTail } from '../components/MiddleCut.tsx';
 import { openAuditOfKinds, openAuditOfSource } from '../state/audit-filter.ts';
 import { openQueueOfSource } from '../state/queue-filter.ts';
 import { reliabilityText } from '../../../shared/reliability.ts';
@@ -141,16 +142,15 @@ const SourceRow = memo(
     return (
       <tr data-testid="source-row" data-source={s.id}>
         <th scope="row" className="source-name">
-          {/* A long name or id is cut (two lines at most) and whole in the tooltip
-            and the accessible name, so that the actions stay in the window. */}
-          <span className="source-cut" title={s.name}>
-            {s.name}
-          </span>
+          {/* A long name or id is cut in the middle, its end kept (names that differ at their
+            end are told apart), and whole in the tooltip and the accessible name, so that
+            the actions stay in the window. */}
+          <MiddleCut className="source-cut" {...splitTail(s.name)} />
           {s.name !== s.id && (
-            <span className="source-cut muted small mono" title={s.id}>
+            <>
               {' '}
-              {s.id}
-            </span>
+              <MiddleCut className="source-cut muted small mono" {...splitTail(s.id)} />
+            </>
           )}
         </th>
         <td className="num" data-testid="completed">
@@ -267,10 +267,6 @@ export function SourcesView() {
           </span>{' '}
           Rules from the active rule set{version !== null ? `, v${version}` : ''}.
         </span>
-        <span className="spacer" />
-        <button className="btn small" onClick={() => openAuditOfKinds('source')}>
-          Source changes in the audit trail ›
-        </button>
       </div>
       <div className="toolbar">
         <input
@@ -283,6 +279,9 @@ export function SourcesView() {
           spellCheck={false}
         />
         <span className="spacer" />
+        <button className="btn small" onClick={() => openAuditOfKinds('source')}>
+          Source changes in the audit trail ›
+        </button>
         <span className="row-count" data-testid="sources-count">
           {shown.length === sources.length
             ? plural(sources.length, 'source')

@@ -3,6 +3,7 @@
 // by the engine with the change. The engine's refusal is shown as it says it.
 import { useState } from 'react';
 import type { SourceRecord } from '../../../../shared/api.ts';
+import { MiddleCut, splitTail } from '../../components/MiddleCut.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import {
   AuditedForm,
@@ -63,19 +64,15 @@ export function OverrideDialog({
     );
   };
 
-  const title =
-    mode === 'set'
-      ? `Override the reliability of ${source.name}`
-      : `Clear the override of ${source.name}`;
+  const lead = mode === 'set' ? 'Override the reliability of ' : 'Clear the override of ';
+  const title = lead + source.name;
+  const { head, tail } = splitTail(source.name);
   return (
     <Modal
-      // A long name is cut (two lines at most, then an ellipsis) with the whole title in its
-      // tooltip, as the table's row shows it; the dialog's name stays the whole title.
-      title={
-        <span className="modal-title-cut" title={title}>
-          {title}
-        </span>
-      }
+      // A long name is cut in the middle, its end kept (…-7 and …-8 are told apart), with the
+      // whole title in its tooltip, as the table's row shows it; the dialog's name stays the
+      // whole title.
+      title={<MiddleCut className="modal-title-cut" head={lead + head} tail={tail} title={title} />}
       onClose={onClose}
       testId="override-dialog"
       fallbackFocus={fallbackFocus}
