@@ -88,6 +88,35 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     const dialog = page.getByTestId('override-dialog');
     await dialog.waitFor();
     expect(await dialog.getByLabel('Reliability (0–1)').inputValue()).toBe('0.7999');
+    // The title reads as written: the name is all tail, the space before it kept (the
+    // lead's last letter and the name apart by a space's width, not run together).
+    const gap = await dialog.locator('h2 .mid-cut').evaluate((cut) => {
+      type Box = { left: number; right: number };
+      const c = cut as unknown as {
+        querySelector(s: string): { firstChild: unknown; getBoundingClientRect(): Box };
+      };
+      const head = c.querySelector('.mid-head');
+      const text = head.firstChild as { length: number };
+      const doc = (
+        globalThis as unknown as {
+          document: {
+            createRange(): {
+              setStart(n: unknown, o: number): void;
+              setEnd(n: unknown, o: number): void;
+              getBoundingClientRect(): Box;
+            };
+          };
+        }
+      ).document;
+      const range = doc.createRange();
+      range.setStart(text, 0);
+      range.setEnd(text, text.length - 1); // without its last character, the space
+      return Math.round(
+        c.querySelector('.mid-tail').getBoundingClientRect().left -
+          range.getBoundingClientRect().right,
+      );
+    });
+    expect([gap, gap >= 3]).toEqual([gap, true]);
     await shot(page, 'sources-override-exact');
     await expectNoSerious(page, 'sources: the override, pre-filled exactly');
     await dialog.getByLabel('Justification').fill('thin feed, still');
