@@ -1,7 +1,7 @@
-// What the cold-start and memory benches share: running a fresh process and timing it
-// from the outside, medians, the SPX sample, and the numpy reference's interpreter.
+// What the benches share: running a fresh process and timing it from the outside, medians,
+// the SPX sample, the numpy reference's interpreter, and the figures an e2e file measures.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,4 +89,20 @@ export function peakRssMb(pid: number): number | null {
   if (!existsSync(status)) return null;
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(status, 'utf8'));
   return m ? Number(m[1]) / 1024 : null;
+}
+
+/**
+ * Runs an e2e test file that measures the UI in Chromium and writes its figures to
+ * `test-results/NAME` (a timing goal is judged by the bench, not by the test, which a
+ * loaded machine would fail at random), and gives those figures.
+ */
+export function e2eFigures<T>(testFile: string, name: string): T {
+  const results = resolve(REPO, 'test-results', name);
+  rmSync(results, { force: true });
+  const run = spawnSync('npx', ['vitest', 'run', testFile], {
+    cwd: REPO,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (run.status !== 0) throw new Error(`${testFile} failed (exit ${run.status})`);
+  return JSON.parse(readFileSync(results, 'utf8')) as T;
 }

@@ -4,10 +4,7 @@
 // the p95 frame within one 60 Hz refresh, which headless Chromium paces at — since a timing
 // goal belongs here, not in a test a loaded machine would fail. The baseline is the refresh
 // itself: a frame on time reads 16.7 ms, so the ratio is how late the p95 frame is.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO } from './proc.ts';
+import { e2eFigures } from './proc.ts';
 import type { Measure } from './run.ts';
 
 const REFRESH_MS = 1000 / 60;
@@ -26,14 +23,10 @@ interface Window {
 }
 
 export async function benchUiScale(): Promise<Measure[]> {
-  const results = join(REPO, 'test-results/ui-scale.json');
-  rmSync(results, { force: true });
-  const run = spawnSync('npx', ['vitest', 'run', 'tests/e2e/scale.e2e.test.ts'], {
-    cwd: REPO,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (run.status !== 0) throw new Error(`tests/e2e/scale.e2e.test.ts failed (exit ${run.status})`);
-  const { jobs, ...windows } = JSON.parse(readFileSync(results, 'utf8')) as Record<string, unknown>;
+  const { jobs, ...windows } = e2eFigures<Record<string, unknown>>(
+    'tests/e2e/scale.e2e.test.ts',
+    'ui-scale.json',
+  );
   delete windows.at;
   return Object.values(windows as Record<string, Window>).flatMap((w) => {
     const within = w.frame_p95_ms < P95_BUDGET_MS;

@@ -3,10 +3,7 @@
 // analyst sees); this suite runs that file and judges its figures against their budgets —
 // a timing goal belongs here, not in a test that a loaded machine fails at random. Each
 // figure is printed beside its budget and as a ratio to it (under 1: within).
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO } from './proc.ts';
+import { e2eFigures } from './proc.ts';
 import type { Measure } from './run.ts';
 
 export interface WorkbenchFigures {
@@ -30,15 +27,10 @@ const BUDGETS: Record<keyof WorkbenchFigures, { what: string; ms: number }> = {
 };
 
 export async function benchWorkbench(): Promise<Measure[]> {
-  const results = join(REPO, 'test-results/workbench.json');
-  rmSync(results, { force: true });
-  const run = spawnSync('npx', ['vitest', 'run', 'tests/e2e/workbench.e2e.test.ts'], {
-    cwd: REPO,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (run.status !== 0)
-    throw new Error(`tests/e2e/workbench.e2e.test.ts failed (exit ${run.status})`);
-  const figures = JSON.parse(readFileSync(results, 'utf8')) as Partial<WorkbenchFigures>;
+  const figures = e2eFigures<Partial<WorkbenchFigures>>(
+    'tests/e2e/workbench.e2e.test.ts',
+    'workbench.json',
+  );
   return Object.entries(BUDGETS).flatMap(([key, { what, ms }]) => {
     const value = figures[key as keyof WorkbenchFigures];
     if (value === undefined) throw new Error(`tests/e2e/workbench.e2e.test.ts measured no ${key}`);
