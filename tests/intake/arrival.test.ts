@@ -718,26 +718,34 @@ describe('arrival', () => {
       const decided = entries.find((e) => e.kind === 'decision')!;
       return { job: job.value.job, facts: decided.facts as Record<string, unknown> };
     };
-
-    it('a later file whose level depends on gex_change reads its total and compares with it', async () => {
-      running = await startTestEngine({ workers: 1 });
+    /**
+     * An engine holding a first snapshot of the underlying (at another spot: a large change
+     * from it), its queue then paused for the files each test submits.
+     */
+    const withFirstSnapshot = async (opts: Parameters<typeof startTestEngine>[0] = {}) => {
+      running = await startTestEngine({ workers: 1, ...opts });
       const { engine } = running;
       const dir = folder();
       const now = Date.now();
-      // Before both: the same underlying at another spot (a large change from it).
       const [first] = await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
       await engine.drain();
-      expect((await decision(running, first!)).job.status).toBe('completed');
       await engine.handlers['queue:pause']({});
-      const [stale, fresh] = await submitAll(running, [
+      return { t: running, engine, dir, now, first: first! };
+    };
+
+    it('a later file whose level depends on gex_change reads its total and compares with it', async () => {
+      // Before both: the same underlying at another spot (a large change from it).
+      const { t, engine, dir, now, first } = await withFirstSnapshot();
+      expect((await decision(t, first)).job.status).toBe('completed');
+      const [stale, fresh] = await submitAll(t, [
         write(dir, 'stale.csv', 400, now - 600_000), // LOW at its arrival (G2)
         write(dir, 'fresh.csv', 400, now - 40_000), // fresh: HIGH if changed, else MEDIUM
       ]);
       await engine.handlers['queue:resume']({});
       await engine.drain();
-      const s = await decision(running, stale!);
+      const s = await decision(t, stale!);
       expect([s.job.priority, s.job.rule]).toEqual(['LOW', 'G2']);
-      const f = await decision(running, fresh!);
+      const f = await decision(t, fresh!);
       expect(f.facts.gex_change).toBe(0);
       expect([f.job.priority, f.job.status]).toEqual(['MEDIUM', 'completed']);
     });
@@ -813,14 +821,8 @@ describe('arrival', () => {
     // at once on an engine of one worker (the second waiting in the pool behind the first).
     it('reads its total on a worker the scheduler counts: never more reads at once than its workers', async () => {
       const { pool, seen } = watchedPool();
-      running = await startTestEngine({ workers: 1, pool });
-      const { engine } = running;
-      const dir = folder();
-      const now = Date.now();
-      await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
-      await engine.drain();
-      await engine.handlers['queue:pause']({});
-      const [, fresh] = await submitAll(running, [
+      const { t, engine, dir, now } = await withFirstSnapshot({ pool });
+      const [, fresh] = await submitAll(t, [
         write(dir, 'stale.csv', 400, now - 600_000), // LOW at its arrival (G2)
         write(dir, 'fresh.csv', 400, now - 40_000), // fresh: HIGH if changed, else MEDIUM
         // Another underlying's fresh file, deciding at HIGH too, arriving after it: its
@@ -842,7 +844,7 @@ describe('arrival', () => {
       await engine.handlers['queue:resume']({});
       await engine.drain();
       expect(seen.previous.length).toBe(1);
-      const f = await decision(running, fresh!);
+      const f = await decision(t, fresh!);
       expect(f.facts.gex_change).toBe(0);
       expect([f.job.priority, f.job.status]).toEqual(['MEDIUM', 'completed']);
       expect(seen.most).toBe(1);
@@ -852,13 +854,7 @@ describe('arrival', () => {
     // as bringing no total: the later file was compared with the snapshot before both.
     it('reads its total again when that read failed for a reason not its own (a worker stopped from outside)', async () => {
       const { pool, seen } = watchedPool();
-      running = await startTestEngine({ workers: 1, pool });
-      const { engine } = running;
-      const dir = folder();
-      const now = Date.now();
-      const [first] = await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
-      await engine.drain();
-      await engine.handlers['queue:pause']({});
+      const { t, engine, dir, now, first } = await withFirstSnapshot({ pool });
       // Stale (LOW at its arrival) and large: read long enough for the stop to find it reading.
       const bigFile = join(dir, 'stale-big.csv');
       writeLongCsv(bigFile, {
@@ -870,7 +866,7 @@ describe('arrival', () => {
         asOf: isoSeconds(now - 600_000),
         offset: '+00:00',
       });
-      const [stale, fresh] = await submitAll(running, [
+      const [stale, fresh] = await submitAll(t, [
         bigFile,
         write(dir, 'fresh.csv', 400, now - 40_000),
       ]);
@@ -880,18 +876,18 @@ describe('arrival', () => {
       await engine.drain();
       expect(seen.previous[0]!.code).toBe('SHUTTING_DOWN');
       const total = async (jobId: string) => {
-        const { job } = await decision(running!, jobId);
+        const { job } = await decision(t, jobId);
         expect(job.status).toBe('completed');
         const s = await engine.handlers['snapshots:get']({ id: job.snapshot_id! });
         if (!s.ok) throw new Error(s.error.message);
         return s.value.snapshot.total_gex;
       };
       const [s0, s, l] = [await total(first!), await total(stale!), await total(fresh!)];
-      const f = await decision(running, fresh!);
+      const f = await decision(t, fresh!);
       const want = gexChange(l, s)!;
       expect(Math.abs(want - gexChange(l, s0)!)).toBeGreaterThan(0.01);
       expect(Math.abs((f.facts.gex_change as number) - want)).toBeLessThan(1e-9 + want * 1e-9);
-      const notes = (await trail(running, f.job.request_id)).filter((e) => e.kind === 'requeued');
+      const notes = (await trail(t, f.job.request_id)).filter((e) => e.kind === 'requeued');
       expect(notes[0]?.explanation).toMatch(
         /^the read of earlier request .* failed \(SHUTTING_DOWN: .*; read again$/,
       );
@@ -900,24 +896,15 @@ describe('arrival', () => {
     // Its own bytes cannot be read (its run will fail the same way): it brings no total at
     // once, and the later file is decided without waiting for that run (a LOW one, later).
     it('counts an earlier file whose own bytes cannot be read as bringing no total, at once', async () => {
-      running = await startTestEngine({ workers: 1 });
-      const { engine } = running;
-      const dir = folder();
-      const now = Date.now();
-      const [first] = await submitAll(running, [write(dir, 's0.csv', 300, now - 60_000)]);
-      await engine.drain();
-      await engine.handlers['queue:pause']({});
+      const { t, engine, dir, now, first } = await withFirstSnapshot();
       const bad = write(dir, 'stale-bad.csv', 400, now - 600_000);
       spoilLastGamma(bad); // BAD_VALUE, found only by a read of the whole file
-      const [stale, fresh] = await submitAll(running, [
-        bad,
-        write(dir, 'fresh.csv', 400, now - 40_000),
-      ]);
+      const [stale, fresh] = await submitAll(t, [bad, write(dir, 'fresh.csv', 400, now - 40_000)]);
       await engine.handlers['queue:resume']({});
       await engine.drain();
-      const s = await decision(running, stale!);
+      const s = await decision(t, stale!);
       expect([s.job.status, s.job.error?.code]).toEqual(['failed', 'BAD_VALUE']);
-      const f = await decision(running, fresh!);
+      const f = await decision(t, fresh!);
       const s0 = await engine.handlers['jobs:get']({ id: first! });
       if (!s0.ok) throw new Error(s0.error.message);
       const snap = await engine.handlers['snapshots:get']({ id: s0.value.job.snapshot_id! });
