@@ -263,6 +263,25 @@ describe('gex-desk ingest beside a running engine', () => {
     });
   }, 60_000);
 
+  it("asks the engine's health once (its probe): an engine going away after being found is noticed by the first submission, which goes on in the next", async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      // A second health call, after the probe, failed the command with "stopped answering"
+      // (exit 3) when the app went away between the two, before any file was submitted.
+      const handlers = te.engine.handlers;
+      const health = handlers['engine:health'];
+      let asked = 0;
+      handlers['engine:health'] = (req) => (asked++, health(req));
+      try {
+        const r = await runCli(['ingest', chain('once.csv', 9), '--json', ...args], { home });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.lines[0]).toMatchObject({ status: 'completed' });
+        expect(asked).toBe(1);
+      } finally {
+        handlers['engine:health'] = health;
+      }
+    });
+  }, 60_000);
+
   it('prints on an interrupt the lines of the requests that had ended, behind one the app still holds', async () => {
     await besideEngine(async ({ te, home, args, chain }) => {
       const h = te.engine.handlers;

@@ -247,13 +247,13 @@ async function liveSession(
       : '--data-dir';
   const computes = needs.kind === 'engine' && needs.computes === true;
   if (origin === undefined && !computes) return ok(remoteSession(found));
-  const health = await found.client.call('engine:health', {});
-  if (!health.ok) {
-    await found.client.close();
-    return health;
-  }
+  // Its health as it answered the probe: asked again, an engine going away (an app
+  // quitting, a killed `serve`) between the two calls failed the command before it
+  // submitted anything; its first submission is where a command notices that and goes on
+  // in the engine that comes next (ingest-request.ts).
+  const health = found.health;
   const d = found.client.discovery;
-  const engineConventions = health.value.conventions;
+  const engineConventions = health.conventions;
   if (computes && engineConventions) {
     const differ = changesText(engineConventions, cfg.conventions);
     if (differ !== '') {
@@ -264,7 +264,7 @@ async function liveSession(
     }
   }
   if (origin === undefined) return ok(remoteSession(found));
-  const theirs = health.value.data_dir;
+  const theirs = health.data_dir;
   if (samePath(theirs, cfg.dataDir)) return ok(remoteSession(found));
   await found.client.close();
   const given =

@@ -7,13 +7,15 @@
 // The discovery file is looked for in the command's own user folder, then in the one the
 // mark beside the database names (db-mark.ts): an engine started with another
 // GEX_DESK_HOME or XDG_CONFIG_HOME than the command's is found all the same.
+import type { CallResponse } from '../../../shared/api.ts';
 import { LOCAL_PROTOCOL } from '../../../shared/channels.ts';
 import { envNumberOr } from '../../engine/env.ts';
 import type { RemoteApi } from '../local/client.ts';
 import type { Discovery } from '../local/discovery.ts';
 
 export type Found =
-  | { state: 'live'; client: RemoteApi }
+  /** `health`: its answer to the probe, `engine:health`. */
+  | { state: 'live'; client: RemoteApi; health: CallResponse<'engine:health'> }
   | { state: 'silent'; discovery: Discovery; reason: string }
   | { state: 'none' };
 
@@ -58,8 +60,8 @@ async function findIn(home: string, dbPath: string, timeoutMs: number): Promise<
   const { RemoteApi } = await import('../local/client.ts');
   const client = new RemoteApi(d);
   const probe = await client.probe(timeoutMs);
-  if (probe.state === 'live' && canonicalDb(probe.db) === canonicalDb(dbPath))
-    return { state: 'live', client };
+  if (probe.state === 'live' && canonicalDb(probe.health.db_path) === canonicalDb(dbPath))
+    return { state: 'live', client, health: probe.health };
   await client.close();
   if (probe.state === 'refused') {
     removeDiscovery(file, d);
@@ -68,6 +70,9 @@ async function findIn(home: string, dbPath: string, timeoutMs: number): Promise<
   return {
     state: 'silent',
     discovery: d,
-    reason: probe.state === 'live' ? `it serves another database (${probe.db})` : probe.reason,
+    reason:
+      probe.state === 'live'
+        ? `it serves another database (${probe.health.db_path})`
+        : probe.reason,
   };
 }

@@ -23,7 +23,8 @@ import type { Discovery } from './discovery.ts';
 
 /** How a probe of an endpoint ended. */
 export type Probe =
-  | { state: 'live'; db: string }
+  /** Its health, as `engine:health` answers (a command needing it asks no second time). */
+  | { state: 'live'; health: CallResponse<'engine:health'> }
   /** Nothing listens there (a crashed engine's leftovers). */
   | { state: 'refused' }
   /** Something is there but does not answer as it should (hung, another program, a stale token). */
@@ -106,8 +107,8 @@ export class RemoteApi implements ApiClient {
       return { state: 'silent', reason: messageOf(e) };
     }
     try {
-      const r = JSON.parse(reply.body) as Result<{ db_path: string }>;
-      if (reply.status === 200 && r.ok) return { state: 'live', db: r.value.db_path };
+      const r = JSON.parse(reply.body) as Result<CallResponse<'engine:health'>>;
+      if (reply.status === 200 && r.ok) return { state: 'live', health: r.value };
       return {
         state: 'silent',
         reason: r.ok ? `HTTP ${reply.status}` : `${r.error.code}: ${r.error.message}`,
