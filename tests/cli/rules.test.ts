@@ -116,14 +116,30 @@ describe('gex-desk rules', () => {
     expect(activated.lines[0]).toMatchObject({ version: 2, author: 'ana', active: true });
     const shown = await runCli(['rules', 'show', ...args], { home });
     expect(shown.stdout).toContain('"MEDIUM"');
-    const rolled = await runCli(['rules', 'rollback', '1', '--author', 'ana', '--json', ...args], {
-      home,
-    });
+    // The analyst's reason follows the standard comment, as the Rules view records it.
+    const rolled = await runCli(
+      [
+        'rules',
+        'rollback',
+        '1',
+        '--author',
+        'ana',
+        '--comment',
+        'MEDIUM too loud',
+        '--json',
+        ...args,
+      ],
+      { home },
+    );
     expect(rolled.lines[0]).toMatchObject({
       version: 3,
       active: true,
-      comment: 'rollback to version 1',
+      comment: 'rollback to version 1: MEDIUM too loud',
     });
+    // Given where nothing records it, --comment is refused rather than dropped.
+    const noted = await runCli(['rules', 'history', '--comment', 'x', ...args], { home });
+    expect(noted.code).toBe(2);
+    expect(noted.stderr).toContain('--comment is for rules activate and rollback');
     const history = await runCli(['rules', 'history', '--json', ...args], { home });
     expect(history.lines.map((v) => [v.version, v.active])).toEqual([
       [3, true],

@@ -195,6 +195,8 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     throw new UsageError(
       `--base is for rules activate and rollback (the version the change was made against)`,
     );
+  if (values.comment !== undefined && sub !== 'activate' && sub !== 'rollback')
+    throw new UsageError(`--comment is for rules activate and rollback (why the change was made)`);
   // The version FILE was edited from (or a rollback compared with): refused (exit 1) when
   // another is active by then, or when no such version was stored.
   const base = int(values.base, '--base', 1);
@@ -273,6 +275,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
             : await api.call('rules:rollback', {
                 version: version!,
                 author: values.author!,
+                ...(values.comment !== undefined ? { comment: values.comment } : {}),
                 ...(base !== undefined ? { base } : {}),
               });
         if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));

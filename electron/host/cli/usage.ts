@@ -37,10 +37,11 @@ export const RULES_USAGE = `gex-desk rules <command>
                              (the version FILE was edited from), refused (exit 1) when
                              another version has been activated since, or N does not exist
   history [--json]           list the stored versions
-  rollback VERSION --author NAME [--base N] [--json]
-                             activate an earlier version again (as a new version); with
-                             --base N (the version it was compared with), refused (exit 1)
-                             when another version has been activated since
+  rollback VERSION --author NAME [--comment TEXT] [--base N] [--json]
+                             activate an earlier version again (as a new version; its
+                             comment "rollback to version VERSION: TEXT"); with --base N
+                             (the version it was compared with), refused (exit 1) when
+                             another version has been activated since
   whatif FILE [--last N] [--against arrival|active] [--json]
                              replay the last N decided requests (default 1000) under FILE,
                              without activating it: each request whose level would change
