@@ -388,22 +388,26 @@ export type WhatIfUnknown = z.infer<typeof WhatIfUnknown>;
 /**
  * A request the edited rules decide otherwise: another level or rule, an error when its
  * facts are now invalid, or `unknown` when the new outcome depends on facts never read.
+ * `from` is its outcome at arrival, or the baseline's (the active rules') when compared
+ * with one — `unknown` when the baseline's depends on facts never read too: whether the
+ * edit moves it then is not known, only the levels each side could give.
  */
 export const WhatIfChange = WhatIfRecord.omit({
   facts: true,
   unknown: true,
   rule_version: true,
 }).extend({
+  from: z.union([RuleOutcome, WhatIfUnknown]),
   to: z.union([RuleOutcome, z.object({ error: AppError }), WhatIfUnknown]),
 });
 export type WhatIfChange = z.infer<typeof WhatIfChange>;
 
 /**
  * How many requests move from one level to another (`INVALID`: the edited rules reject
- * their facts; `UNKNOWN`: the new level depends on facts never read).
+ * their facts; `UNKNOWN`: the new level, or the baseline's, depends on facts never read).
  */
 export const WhatIfGroup = z.object({
-  from: PriorityLevel,
+  from: z.union([PriorityLevel, z.literal('UNKNOWN')]),
   to: z.union([PriorityLevel, z.literal('INVALID'), z.literal('UNKNOWN')]),
   count: z.number().int().min(1),
 });

@@ -216,6 +216,32 @@ describe('gex-desk rules whatif', () => {
       expect(r.stderr).toBe(
         `gex-desk: ${undetermined.length} may change: their files were never read, so the rules' decision under ${edited} depends on facts not stored. They are not listed: without --json, the command lists each with the levels it could get.\n`,
       );
+
+      // Once the edit is active, the default rules against it: the cut file's level under
+      // the active rules depends on its volume, never read, so whether the default moves it
+      // is not known. Said apart with the levels the active rules could give — neither a
+      // change from the level an earlier version gave it at arrival, nor left out as staying.
+      const act = await runCli(['rules', 'activate', edited, '--author', 'qa', ...args], { home });
+      expect(act.code, act.stderr).toBe(0);
+      const back = await runCli(['rules', 'whatif', DEFAULT, '--against', 'active', ...args], {
+        home,
+      });
+      expect(back.code, back.stderr).toBe(0);
+      const [backChanges, backApart] = back.stdout.split(/\n\n\d+ may change/);
+      expect(backApart, back.stdout).toBeDefined();
+      expect(backApart!.split('\n')[0]).toBe(
+        `: their files were never read, so the rules' decision under ${DEFAULT} or the active rules depends on facts not stored.`,
+      );
+      for (const id of neverRead) {
+        expect(ids(backChanges!)).not.toContain(id);
+        expect(backApart).toMatch(new RegExp(`${id} +SPX +[A-Z]+…[A-Z]+ +LOW \\(G2\\) `));
+      }
+      const backJson = await runCli(
+        ['rules', 'whatif', DEFAULT, '--against', 'active', '--json', ...args],
+        { home },
+      );
+      expect(backJson.code, backJson.stderr).toBe(0);
+      expect(backJson.lines.map((l) => l.request_id)).toEqual(ids(backChanges!));
     },
   );
 });

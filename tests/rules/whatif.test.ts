@@ -9,7 +9,7 @@ import {
   whatIf,
   type CompiledRules,
 } from '../../electron/engine/rules/index.ts';
-import type { WhatIfRecord } from '../../shared/rules.ts';
+import type { RuleOutcome, WhatIfRecord } from '../../shared/rules.ts';
 import { oracleDerived, type OracleFacts } from './oracle.ts';
 import { EDITED, defaultRuleFile, prng, type RuleFileJson } from './rule-sets.ts';
 
@@ -103,7 +103,7 @@ describe('whatIf', () => {
     const demoted = records.filter((x) => x.from.rule === 'G4');
     expect(r.changes.map((c) => c.request_id)).toEqual(demoted.map((x) => x.request_id));
     for (const c of r.changes)
-      expect(c.to).toEqual({ priority: c.from.priority, rule: 'UNRELIABLE' });
+      expect(c.to).toEqual({ priority: (c.from as RuleOutcome).priority, rule: 'UNRELIABLE' });
     expect(r.summary.map((g) => [g.from, g.to])).toEqual(
       [
         ['HIGH', 'HIGH'],
@@ -169,5 +169,29 @@ describe('whatIf on requests decided at arrival (facts never read)', () => {
       { from: 'LOW', to: 'HIGH', count: 1 },
       { from: 'LOW', to: 'UNKNOWN', count: 1 },
     ]);
+  });
+
+  it('against active rules that cannot decide it either, gives their range as `from`, never the arrival level', () => {
+    // Active: stale but heavily traded data is HIGH (only the volume, never read, can
+    // tell); the draft: stale is LOW whatever the volume. The request got HIGH at arrival
+    // from a version since replaced (a rule no active version has).
+    const file = defaultRuleFile();
+    const g2 = file.rules.find((x) => x.id === 'G2') as { rows: unknown[] };
+    g2.rows.unshift({ when: { freshness: { '==': 'stale' }, impact: 'high' }, level: 'HIGH' });
+    const active = compile(file);
+    const record = { ...arrival(3), from: { priority: 'HIGH' as const, rule: 'SPX' } };
+    const r = whatIf(defaultRules(), [record], active);
+    expect(r.changes).toEqual([
+      {
+        request_id: 'a3',
+        file: '/in/a3.csv',
+        underlying: 'SPX',
+        from: { unknown: { upper: 'HIGH', lower: 'LOW' } },
+        to: { priority: 'LOW', rule: 'G2' },
+      },
+    ]);
+    expect(r.summary).toEqual([{ from: 'UNKNOWN', to: 'LOW', count: 1 }]);
+    // The active text against itself: nothing, whatever the arrival said.
+    expect(whatIf(active, [record], active).changes).toEqual([]);
   });
 });

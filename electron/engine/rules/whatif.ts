@@ -11,9 +11,10 @@
 // version was active then). With a `baseline` rule set (the active one, for the Rules
 // view) it is compared with what the baseline decides on the same stored facts now, so
 // that only the edit's own effect shows, not that of activations since: the baseline's
-// outcome is the `from`; when the baseline cannot decide it either (facts never read,
-// or refused) the two outcomes are compared as they are, and the arrival's level is the
-// `from` of a request they decide otherwise.
+// outcome is the `from` — the levels it could give when it depends on facts never read
+// (then whether the edit moves the request is not known: never counted as a move from
+// its arrival's level, which an earlier version decided); when the baseline refuses
+// the facts, the arrival's level is the `from` of a request the edit decides.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import type { Result } from '../../../shared/result.ts';
 import type {
@@ -65,6 +66,23 @@ const sameReplay = (a: Replayed, b: Replayed): boolean => {
   return a.value.priority === b.value.priority && a.value.rule === b.value.rule;
 };
 
+type Outcome = WhatIfChange['from'];
+
+/** The one level an outcome gives: its own, or the only one its range holds; else null. */
+const single = (o: Outcome) =>
+  'unknown' in o ? (o.unknown.upper === o.unknown.lower ? o.unknown.upper : null) : o.priority;
+
+/**
+ * Whether `to` leaves the request as `from` has it: the same level and rule, or the same
+ * one level whatever the facts never read (its rule then may not be known).
+ */
+const stays = (from: Outcome, to: Outcome): boolean => {
+  if (!('unknown' in from) && !('unknown' in to))
+    return from.priority === to.priority && from.rule === to.rule;
+  const level = single(to);
+  return level !== null && level === single(from);
+};
+
 /**
  * The records `rules` decides otherwise than they were (or than `baseline` decides them
  * now, when given), and how many move per level pair.
@@ -78,39 +96,34 @@ export const whatIf = (
   const groups = new Map<string, WhatIfGroup>();
   for (const record of records) {
     const d = replay(rules, record);
-    let r = record;
+    let from: Outcome = record.from;
     if (baseline) {
       const b = replay(baseline, record);
       if (sameReplay(b, d)) continue;
-      if (b.ok && !('unknown' in b.value)) r = { ...record, from: b.value };
+      if (b.ok) from = b.value;
     }
     let to: WhatIfChange['to'];
     let toLevel: WhatIfGroup['to'];
     if (!d.ok) {
       to = { error: d.error };
       toLevel = 'INVALID';
-    } else if ('unknown' in d.value) {
-      const { upper, lower } = d.value.unknown;
-      // Every level it could get is the one it got: its level stays (its rule may not be known).
-      if (upper === r.from.priority && lower === r.from.priority) continue;
-      to = d.value;
-      toLevel = 'UNKNOWN';
     } else {
-      if (d.value.priority === r.from.priority && d.value.rule === r.from.rule) continue;
+      if (stays(from, d.value)) continue;
       to = d.value;
-      toLevel = d.value.priority;
+      toLevel = 'unknown' in d.value ? 'UNKNOWN' : d.value.priority;
     }
     changes.push({
-      request_id: r.request_id,
-      file: r.file,
-      underlying: r.underlying,
-      from: r.from,
+      request_id: record.request_id,
+      file: record.file,
+      underlying: record.underlying,
+      from,
       to,
     });
-    const key = `${r.from.priority} ${toLevel}`;
+    const fromLevel = 'unknown' in from ? 'UNKNOWN' : from.priority;
+    const key = `${fromLevel} ${toLevel}`;
     const g = groups.get(key);
     if (g) g.count++;
-    else groups.set(key, { from: r.from.priority, to: toLevel, count: 1 });
+    else groups.set(key, { from: fromLevel, to: toLevel, count: 1 });
   }
   const summary = [...groups.values()].sort(
     (a, b) => rank(a.from) - rank(b.from) || rank(a.to) - rank(b.to),

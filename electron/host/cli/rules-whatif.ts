@@ -7,13 +7,14 @@
 // script reads it). Two kinds of request are said apart, never counted as changes: one
 // decided at its arrival whose new level depends on facts never read (its file was not
 // read: partial facts, a duplicate, a failed file) "may change", with the range it could
-// get; one whose facts FILE refuses "would be refused". Without --json each has its own
+// get (with `--against active`, also one whose level under the active rules depends on
+// them: the levels each side could give); one whose facts FILE refuses "would be refused"
+// (from the active rules' level, or the arrival's). Without --json each has its own
 // section; with it, stdout holds only the contract's lines and a note on stderr counts
 // them. Exit 0 when FILE is valid (even when nothing moves), 1 when it is not.
 import type { WhatIfAnswer } from '../../../shared/api.ts';
 import type { AppError } from '../../../shared/result.ts';
-import type { PriorityLevel } from '../../../shared/domain.ts';
-import type { RuleOutcome, WhatIfChange } from '../../../shared/rules.ts';
+import type { RuleOutcome, WhatIfChange, WhatIfUnknown } from '../../../shared/rules.ts';
 import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -29,11 +30,13 @@ import {
 import { readText, refusedAsChecked, ruleFileName } from './rules.ts';
 import { RULES_USAGE } from './usage.ts';
 
-type Decided = WhatIfChange & { to: RuleOutcome };
-type Undetermined = WhatIfChange & {
-  to: { unknown: { upper: PriorityLevel; lower: PriorityLevel } };
-};
+type Decided = WhatIfChange & { from: RuleOutcome; to: RuleOutcome };
+type Undetermined = WhatIfChange & { to: RuleOutcome | WhatIfUnknown };
 type Refused = WhatIfChange & { to: { error: AppError } };
+
+/** A level and its rule, or the levels it could be when facts never read decide. */
+const outcomeText = (o: RuleOutcome | WhatIfUnknown): string =>
+  'unknown' in o ? `${o.unknown.lower}…${o.unknown.upper}` : `${o.priority} (${o.rule})`;
 
 /** The engine's changes sorted: decided by FILE, undetermined (facts never read), refused. */
 function sorted(r: WhatIfAnswer): {
@@ -45,8 +48,8 @@ function sorted(r: WhatIfAnswer): {
   const undetermined: Undetermined[] = [];
   const refused: Refused[] = [];
   for (const c of r.changes) {
-    if ('priority' in c.to) decided.push(c as Decided);
-    else if ('error' in c.to) refused.push(c as Refused);
+    if ('error' in c.to) refused.push(c as Refused);
+    else if ('priority' in c.to && 'priority' in c.from) decided.push(c as Decided);
     else undetermined.push(c as Undetermined);
   }
   return { decided, undetermined, refused };
@@ -61,8 +64,8 @@ const jsonLine = (c: Decided): Record<string, unknown> => ({
   to: { priority: c.to.priority, rule: c.to.rule },
 });
 
-const mayChangeText = (n: number, file: string) =>
-  `${n} may change: their files were never read, so the rules' decision under ${file} depends on facts not stored.`;
+const mayChangeText = (n: number, file: string, against: string) =>
+  `${n} may change: their files were never read, so the rules' decision under ${file}${against === 'active' ? ' or the active rules' : ''} depends on facts not stored.`;
 
 const refusedText = (n: number, file: string) =>
   `${n} would be refused: ${file} rejects their facts.`;
@@ -102,7 +105,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
       // stdout holds only the contract's lines; the others are counted on stderr.
       if (undetermined.length > 0)
         out.error(
-          `gex-desk: ${mayChangeText(undetermined.length, file)} They are not listed: without --json, the command lists each with the levels it could get.`,
+          `gex-desk: ${mayChangeText(undetermined.length, file, against)} They are not listed: without --json, the command lists each with the levels it could get.`,
         );
       if (refused.length > 0)
         out.error(
@@ -113,7 +116,7 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
     const row = (c: WhatIfChange, to: string) => [
       c.request_id,
       c.underlying,
-      `${c.from.priority} (${c.from.rule})`,
+      outcomeText(c.from),
       to,
       c.file,
     ];
@@ -135,17 +138,17 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
         : `${moved.length} of ${counted(replayed, 'decided request')} would change level under ${file} (${active}).`,
     );
     for (const g of r.value.summary)
-      if (g.from !== g.to && g.to !== 'UNKNOWN' && g.to !== 'INVALID')
+      if (g.from !== g.to && g.from !== 'UNKNOWN' && g.to !== 'UNKNOWN' && g.to !== 'INVALID')
         out.line(`  ${g.from} → ${g.to}: ${g.count}`);
     const ruleOnly = decided.length - moved.length;
     if (ruleOnly > 0) out.line(`  ${ruleOnly} more keep their level under another rule.`);
     if (undetermined.length > 0) {
       out.line('');
-      out.line(mayChangeText(undetermined.length, file));
+      out.line(mayChangeText(undetermined.length, file, against));
       out.line(
         table(
           ['request', 'underlying', 'from', 'could get', 'file'],
-          undetermined.map((c) => row(c, `${c.to.unknown.lower}…${c.to.unknown.upper}`)),
+          undetermined.map((c) => row(c, outcomeText(c.to))),
         ),
       );
     }

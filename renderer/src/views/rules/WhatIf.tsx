@@ -28,18 +28,22 @@ function toOf(c: WhatIfChange): WhatIfGroup['to'] {
   return 'error' in c.to ? 'INVALID' : 'UNKNOWN';
 }
 
-function Target({ to }: { to: WhatIfGroup['to'] }) {
-  if (to === 'INVALID' || to === 'UNKNOWN') return <span className="tag warn">{to}</span>;
-  return <LevelBadge level={to} />;
+/** The level it comes from (the active rules'), UNKNOWN when they cannot tell without a read. */
+const fromOf = (c: WhatIfChange): WhatIfGroup['from'] =>
+  'priority' in c.from ? c.from.priority : 'UNKNOWN';
+
+function Level({ level }: { level: WhatIfGroup['to'] }) {
+  if (level === 'INVALID' || level === 'UNKNOWN') return <span className="tag warn">{level}</span>;
+  return <LevelBadge level={level} />;
 }
 
-/** The rule that decides it under the draft (its level is the group's), or why there is none. */
-function NewOutcome({ c }: { c: WhatIfChange }) {
-  if ('priority' in c.to) return <span className="mono">{c.to.rule}</span>;
-  if ('error' in c.to) return <ErrorLine error={c.to.error} compact />;
+/** The rule that decides it (its level is the group's), or why there is none. */
+function Outcome({ o }: { o: WhatIfChange['to'] }) {
+  if ('priority' in o) return <span className="mono">{o.rule}</span>;
+  if ('error' in o) return <ErrorLine error={o.error} compact />;
   return (
     <span className="muted" title="Its file's facts were never read: only a read could tell">
-      {c.to.unknown.lower}…{c.to.unknown.upper}
+      {o.unknown.lower}…{o.unknown.upper}
     </span>
   );
 }
@@ -88,7 +92,7 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
               {arrivals.has(c.request_id) ? localStamp(arrivals.get(c.request_id)) : '…'}
             </td>
             <td className="rule-cell">
-              <span className="mono">{c.from.rule}</span> → <NewOutcome c={c} />
+              <Outcome o={c.from} /> → <Outcome o={c.to} />
             </td>
             <td>
               <button
@@ -162,7 +166,7 @@ export function WhatIf({
   // As `gex-desk rules whatif` counts them: a request whose new level is known changes; one
   // whose file was never read may change, one whose facts the draft refuses would be refused.
   const changes = current?.changes ?? [];
-  const changed = changes.filter((c) => 'priority' in c.to).length;
+  const changed = changes.filter((c) => 'priority' in c.to && 'priority' in c.from).length;
   const refused = changes.filter((c) => 'error' in c.to).length;
   const undecided = changes.length - changed - refused;
   const apart = [
@@ -237,9 +241,7 @@ export function WhatIf({
           {current.summary.map((g) => {
             const k = groupKey(g);
             const isOpen = open === k;
-            const members = current.changes.filter(
-              (c) => c.from.priority === g.from && toOf(c) === g.to,
-            );
+            const members = current.changes.filter((c) => fromOf(c) === g.from && toOf(c) === g.to);
             return (
               <li
                 key={k}
@@ -256,11 +258,11 @@ export function WhatIf({
                   <span className="chev" aria-hidden>
                     {isOpen ? '▾' : '▸'}
                   </span>
-                  <LevelBadge level={g.from} />
+                  <Level level={g.from} />
                   <span className="arrow" aria-label="to">
                     →
                   </span>
-                  <Target to={g.to} />
+                  <Level level={g.to} />
                   <span className="spacer" />
                   <span className="num strong" data-testid="whatif-count">
                     {plural(g.count, 'request')}
