@@ -18,11 +18,15 @@ const ROOT_ALIASES: Record<string, string> = {
   MXEF: 'MXEF',
 };
 
-/** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
-export function underlyingOfRoot(root: string): string {
-  const r = root
+/** A ticker as written, without a vendor's index prefix: `^spx ` → SPX, `SPXW` stays SPXW. */
+export const tickerOf = (text: string): string =>
+  text
     .trim()
     .toUpperCase()
     .replace(/^[_^$.]/, '');
+
+/** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
+export function underlyingOfRoot(root: string): string {
+  const r = tickerOf(root);
   return ROOT_ALIASES[r] ?? r;
 }

@@ -73,6 +73,24 @@ describe('DUPLICATE_CONTRACT', () => {
     });
   });
 
+  it('long format: one contract whose underlying is written as vendors write an index (^SPX, $SPX, .SPX) and plainly is a duplicate', async () => {
+    // No root column: a row's root is its underlying cell. `^SPX` and `SPX` were two roots,
+    // the contract counted twice (a call's GEX doubled, the total's sign turned).
+    const lines = longCsvText(chain).trimEnd().split('\n');
+    const [header, first] = [lines[0]!.split(','), lines[1]!.split(',')];
+    const u = header.indexOf('underlying');
+    expect(u).toBeGreaterThanOrEqual(0);
+    for (const prefix of ['^', '$', '.']) {
+      const written = [...first];
+      written[u] = `${prefix}${first[u]}`;
+      const both = [lines[0], written.join(','), ...lines.slice(2), lines[1]];
+      expect(await failure(file(`prefixed-${prefix}.csv`, both.join('\n') + '\n'))).toMatchObject({
+        code: 'DUPLICATE_CONTRACT',
+        line: both.length,
+      });
+    }
+  });
+
   it('SPX and SPXW sharing an expiry and a strike are different contracts, and both count', async () => {
     const spx = makeChain({ seed: 22, expiries: 2, strikesPerExpiry: 8, roots: ['SPX'] });
     spx.contracts = [...spx.contracts, ...spx.contracts.map((c) => ({ ...c, root: 'SPXW' }))];

@@ -15,7 +15,7 @@ import {
   type NumberRule,
   type NumericField,
 } from './numbers.ts';
-import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
+import { parentOfAdjusted, tickerOf, underlyingOfRoot } from './occ.ts';
 import { parseTimestamp } from './time.ts';
 
 /** What an as_of cell that is not a timestamp is told, with the forms that are. */
@@ -314,7 +314,9 @@ export function readTable(
     const rootText = t.text(rootCol, r);
     let root = rootCode.get(rootText);
     if (root === undefined) {
-      const name = isNoTicker(rootText) ? underlying : rootText.trim().toUpperCase();
+      // `^SPX` and `SPX` in one file are one root (a vendor's prefix), so one contract:
+      // written both ways, its duplicate is found (else both rows counted, GEX doubled).
+      const name = isNoTicker(rootText) ? underlying : tickerOf(rootText);
       const of = underlyingOfRoot(name);
       if (of !== underlying && parentOfAdjusted(of, underlying) !== underlying)
         return t.bad(

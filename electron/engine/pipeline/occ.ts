@@ -36,7 +36,7 @@ const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 export const underlyingFromHead = (u: string | null): string | null =>
   u !== null && isDigitCode(u.charCodeAt(u.length - 1)) ? null : u;
 
-export { underlyingOfRoot } from '../../../shared/underlyings.ts';
+export { tickerOf, underlyingOfRoot } from '../../../shared/underlyings.ts';
 
 /**
  * When two underlyings of one file are a stock's and its adjusted options' (AAPL and
