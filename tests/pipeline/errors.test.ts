@@ -350,7 +350,19 @@ describe('bad input', () => {
       file2,
       'underlying,as_of,spot,expiry,strike,option_type,open_interest,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,C,1,0.2\n',
     );
-    expect(await failure(file2)).toMatchObject({ code: 'BAD_HEADER', field: 'volume', line: 1 });
+    const e = await failure(file2);
+    expect(e).toMatchObject({ code: 'BAD_HEADER', field: 'volume', line: 1 });
+    expect(e.message).toBe(`${file2}: no "volume" column in the header (see docs/formats.md)`);
+    // A Parquet file has columns, not a header line: said so.
+    const parquet = join(dir, 'long-no-volume.parquet');
+    writeLongParquet(parquet, { seed: 63, expiries: 1, strikesPerExpiry: 3 });
+    const noVolume = join(dir, 'long-no-volume-2.parquet');
+    pl.readParquet(parquet).drop('volume').writeParquet(noVolume);
+    expect(await failure(noVolume)).toMatchObject({
+      code: 'BAD_HEADER',
+      field: 'volume',
+      message: `${noVolume}: no "volume" column in the file (see docs/formats.md)`,
+    });
   });
 
   it('an underlying holding a control or format character is refused at its line and field', async () => {

@@ -140,6 +140,8 @@ export function mapHeader(
   line: number | undefined,
 ): Result<LongHeader> {
   const where = line === undefined ? {} : { line };
+  // A Parquet file (no line) has columns, not a header line.
+  const header = line === undefined ? 'the file' : 'the header';
   const idx: LongHeader = {};
   const norm = names.map(normalise);
   let eodColumns = false;
@@ -149,7 +151,7 @@ export function mapHeader(
       if (found.length > 1)
         return err(
           'BAD_HEADER',
-          `${file}: the header has ${found.length} columns named ${name}; which is ${key} is unclear`,
+          `${file}: ${header} has ${found.length} columns named ${name}; which is ${key} is unclear`,
           { file, field: key, ...where },
         );
       if (found.length === 1) {
@@ -168,14 +170,14 @@ export function mapHeader(
   }
   for (const key of REQUIRED) {
     if (idx[key] === undefined)
-      return err('BAD_HEADER', `${file}: no "${key}" column in the header (see docs/formats.md)`, {
+      return err('BAD_HEADER', `${file}: no "${key}" column in ${header} (see docs/formats.md)`, {
         file,
         field: key,
         ...where,
       });
   }
   if (idx.gamma === undefined && idx.iv === undefined) {
-    return err('BAD_HEADER', `${file}: the header needs a "gamma" or an "iv" column (or both)`, {
+    return err('BAD_HEADER', `${file}: ${header} needs a "gamma" or an "iv" column (or both)`, {
       file,
       field: 'gamma',
       ...where,
