@@ -202,9 +202,12 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
   );
 
   await new Promise<void>((ok_, fail) => {
-    server.once('error', fail);
+    server.once('error', (e) => {
+      offJobs(); // not serving: the caller may try another port
+      fail(e);
+    });
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', fail);
+      server.removeAllListeners('error');
       ok_();
     });
   });

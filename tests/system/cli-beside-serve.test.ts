@@ -27,6 +27,7 @@ import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { openApi } from '../../electron/host/cli/api.ts';
 import { findEngine } from '../../electron/host/cli/find-engine.ts';
 import { discoveryFile } from '../../electron/host/local/discovery.ts';
+import { lastServePort } from '../../electron/host/local/serve-port.ts';
 import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 import { BIN, runCli, type CliRun } from '../cli/run-cli.ts';
@@ -104,6 +105,9 @@ function place(): { home: string; db: string; args: string[] } {
   return { home: join(dir, 'home'), db, args: ['--db', db] };
 }
 
+/** The port each serve printed. */
+const servedOn = new WeakMap<ChildProcess, number>();
+
 /** `gex-desk serve` on the place's database; resolves once its address (and so its endpoint) is up. */
 async function startServe(
   p: { home: string; args: string[] },
@@ -120,7 +124,10 @@ async function startServe(
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('GEX Desk at http://127.0.0.1:')) resolve();
+      const port = /GEX Desk at http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)?.[1];
+      if (!port) return;
+      servedOn.set(child, Number(port));
+      resolve();
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
@@ -907,6 +914,53 @@ describe('the command line beside gex-desk serve', () => {
       expect(r.stderr).toContain(`cannot make the upload folder ${join(data, 'uploads')}`);
       expect(r.stderr).not.toContain('cannot serve on');
       expect(await findEngine(p.home, p.db)).toEqual({ state: 'none' });
+    },
+  );
+
+  it(
+    "serves a database on the port it used last (the browser keeps a page's storage, the rule draft, per origin); on another when that one is taken",
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      const stop = async (c: ChildProcess) => (c.kill('SIGTERM'), await exited(c));
+      const first = await startServe(p);
+      const port = servedOn.get(first)!;
+      await stop(first);
+      const again = await startServe(p);
+      expect(servedOn.get(again)).toBe(port);
+      await stop(again);
+      // Another database keeps its own.
+      const other = place();
+      const beside = await startServe({ ...other, home: p.home });
+      expect(lastServePort(p.home, other.db)).toBe(servedOn.get(beside));
+      expect(lastServePort(p.home, p.db)).toBe(port);
+      await stop(beside);
+      // Its port taken by another program: a free one, no error, and that one kept.
+      const squatter = createServer();
+      await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+      try {
+        const moved = await startServe(p);
+        const next = servedOn.get(moved)!;
+        expect(next).not.toBe(port);
+        await stop(moved);
+        await new Promise<void>((r) => squatter.close(() => r()));
+        const back = await startServe(p);
+        expect(servedOn.get(back)).toBe(next);
+        await stop(back);
+      } finally {
+        squatter.close();
+      }
+      // --port is still the analyst's: served there, and not kept as the default.
+      const free = await new Promise<number>((r) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const a = (s.address() as AddressInfo).port;
+          s.close(() => r(a));
+        });
+      });
+      const given = await startServe({ ...p, args: [...p.args, '--port', String(free)] });
+      expect(servedOn.get(given)).toBe(free);
+      await stop(given);
+      expect(lastServePort(p.home, p.db)).not.toBe(free);
     },
   );
 

@@ -7,6 +7,7 @@ import { loadConfig, userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
 import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
+import { keepServePort, lastServePort } from '../local/serve-port.ts';
 import { whoRuns } from '../local/running-engine.ts';
 import { serve, uploadFolderOf } from '../serve.ts';
 import { buildRendererApart, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
@@ -80,13 +81,24 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
   }
   let host;
   const uploadDir = uploadFolderOf(engine.config);
-  try {
-    host = await serve(engine, {
-      port,
+  const home = userDataDir();
+  // Without --port, the port this database was served on last (the browser's storage for
+  // the page, the rule draft among it, is kept per origin: serve-port.ts), when it is free.
+  const last = port === undefined ? lastServePort(home, engine.config.dbPath) : undefined;
+  const serveOn = (p: number | undefined) =>
+    serve(engine, {
+      port: p,
       rendererDir: RENDERER_DIR,
       uploadDir,
       maxUploadBytes: engine.config.maxUploadBytes,
     });
+  try {
+    host = await serveOn(port ?? last).catch((e: unknown) => {
+      // Taken since (another program): any free port, as with none kept.
+      if (port === undefined && last !== undefined && isInUse(e)) return serveOn(undefined);
+      throw e;
+    });
+    if (port === undefined) keepServePort(home, engine.config.dbPath, host.port);
   } catch (e) {
     await engine.shutdown(); // its workers would keep this process alive
     out.error(
@@ -95,15 +107,13 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     return EXIT.environment;
   }
   // Other gex-desk commands on this database go through this engine (CONTRACTS.md).
-  const local = await serveLocal(engine, { home: userDataDir(), host: 'serve' }).catch(
-    (e: unknown) => {
-      out.error(
-        `gex-desk: other commands cannot reach this engine (${messageOf(e)}); they will report the database as held.`,
-      );
-      engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
-      return null;
-    },
-  );
+  const local = await serveLocal(engine, { home, host: 'serve' }).catch((e: unknown) => {
+    out.error(
+      `gex-desk: other commands cannot reach this engine (${messageOf(e)}); they will report the database as held.`,
+    );
+    engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
+    return null;
+  });
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
   await stopAsked;
@@ -126,6 +136,8 @@ function cannotListen(port: number): Promise<Error | null> {
   });
 }
 
+const isInUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+
 /** Why the upload folder (in the data folder) could not be made: not the address's fault. */
 function uploadFolderFailure(dir: string, e: unknown): string {
   const why = refusedWrite(e) ?? messageOf(e);
@@ -136,7 +148,7 @@ function uploadFolderFailure(dir: string, e: unknown): string {
 function listenFailure(e: unknown, port: number | undefined): string {
   const code = (e as NodeJS.ErrnoException).code;
   const where = `127.0.0.1:${port ?? 0}`;
-  if (code === 'EADDRINUSE')
+  if (isInUse(e))
     return `cannot serve on ${where}: the port is in use by another program; choose another with --port N, or leave --port out for a free one`;
   if (code === 'EACCES')
     return `cannot serve on ${where}: this user may not listen on that port; choose one above 1023`;

@@ -94,7 +94,8 @@ export const INBOX_USAGE = `gex-desk inbox [--json]   |   gex-desk inbox set DIR
   and moves it into its done/ or failed/.`;
 
 export const SERVE_USAGE = `gex-desk serve [--port N] [--workers N]
-  Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token).`;
+  Serves the desktop UI to a browser on 127.0.0.1 (first line: the address with its token);
+  without --port, on the port this database was served on last when it is free.`;
 
 const ATTACH_HELP = `  --attach DIR   also read this export folder (another workstation's data folder), read-only; repeatable`;
 const ID_HELP = `  An ID may be given by its first characters (four or more): the tables print it in full.`;

@@ -96,6 +96,16 @@ function writePrivateJson(file: string, value: object): void {
 export const writeDiscovery = (file: string, d: Discovery): void => writePrivateJson(file, d);
 
 /**
+ * The port `gex-desk serve` last served a database on (serve-port.ts): a browser keeps a
+ * page's storage (the rule draft) per origin, and the origin names the port.
+ */
+export const servePortFile = (home: string, dbPath: string): string =>
+  join(home, 'engines', `${dbKey(dbPath)}.serve.json`);
+
+export const writeServePort = (file: string, port: number): void =>
+  writePrivateJson(file, { port });
+
+/**
  * The discovery file of a database; null when there is none or it is not one (a damaged
  * file is removed). Its `protocol` may differ from ours (another version of GEX Desk):
  * the caller decides.
