@@ -7,6 +7,7 @@ import { formatRoute, HOME, parseHash } from '../../renderer/src/state/route.ts'
 import { countJobs, openByLevel } from '../../renderer/src/state/job-counts.ts';
 import { DEFAULT_SETTINGS, readSettings } from '../../renderer/src/state/settings.ts';
 import { draftStore, readDraft } from '../../renderer/src/state/rule-draft.ts';
+import { exampleFacts, readDryFacts } from '../../renderer/src/state/dry-run-facts.ts';
 import {
   fitColumns,
   gridTemplate,
@@ -329,11 +330,49 @@ describe('dry-run facts', () => {
     });
     expect(parseFacts(toJsonLines(rows))).toEqual({ facts: rows });
     expect(parseFacts(JSON.stringify(rows))).toEqual({ facts: rows });
-    expect(parseFacts('{"a":1}\n{oops}')).toEqual({ error: expect.stringMatching(/^line 2: /) });
+    expect(parseFacts('{"a":1}\n{oops}')).toEqual({
+      error: "line 2, column 2: expected property name or '}'",
+    });
     expect(parseFacts('[1, 2]')).toEqual({ error: expect.stringContaining('one object') });
     expect(parseFacts('  ')).toEqual({ facts: [] });
     expect(factId({ id: 'x' }, 0)).toBe('x');
     expect(factId({}, 2)).toBe('3');
+  });
+
+  it("says the box's line and the column in it, not the parser's place in the one line it read", () => {
+    const error = (text: string) => (parseFacts(text) as { error: string }).error;
+    // QA F3: V8 says "at position 34 (line 1 column 35)" of the second line alone.
+    expect(error('{"id":"first"}\n{"id":"second","underlying":"SPX",')).toBe(
+      'line 2, column 35: expected double-quoted property name',
+    );
+    // Blank lines count (the text is not trimmed before its lines are numbered).
+    expect(error('\n\n{"id":"x"} y')).toBe(
+      'line 3, column 12: unexpected non-whitespace character after JSON',
+    );
+    // A message without a place: the line only, without the line repeated.
+    expect(error('{"id":"x"}\n{"a":tru}')).toBe("line 2: unexpected '}'");
+    // One array over several lines: the place in the whole text, after its leading blanks.
+    expect(error('  [\n {"a":1},\n {"b":2,}\n]')).toBe(
+      'line 3, column 9: expected double-quoted property name',
+    );
+  });
+
+  it('keeps the facts as left, and reads back nothing unreadable', () => {
+    const facts = { ...exampleFacts(Date.parse('2025-12-02T10:00:00Z')), mode: 'json' as const };
+    expect(readDryFacts(JSON.stringify({ ...facts, json: '{broken', selected: 9 }))).toEqual({
+      ...facts,
+      json: '{broken',
+      selected: 5,
+    });
+    expect(readDryFacts(null)).toBeNull();
+    expect(readDryFacts('{oops')).toBeNull();
+    expect(readDryFacts(JSON.stringify({ ...facts, rows: [1] }))).toBeNull();
+    expect(readDryFacts(JSON.stringify({ rows: [], json: '', mode: 'x' }))).toEqual({
+      mode: 'form',
+      rows: [],
+      json: '',
+      selected: 0,
+    });
   });
 });
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { writeLongCsv } from '../fixtures/option-chains.ts';
+import { toJsonLines } from '../../renderer/src/views/rules/facts.ts';
 import { setEditorText, staleTo } from './rule-editor.ts';
 import {
   goTo,
@@ -23,6 +24,20 @@ import {
 let desk: Desk;
 let page: Page;
 let original: string;
+
+/** One request's facts (an SPX chain read 2 s before it arrived, as the examples' `critical`). */
+const fact = (id: string) => {
+  const now = Date.now();
+  return {
+    id,
+    underlying: 'SPX',
+    as_of: new Date(now - 2000).toISOString(),
+    now: new Date(now).toISOString(),
+    total_volume: 80000,
+    total_open_interest: 300000,
+    gex_change: 0.25,
+  };
+};
 
 const title = () => page.getByTestId('rules-title').textContent();
 const check = () => page.getByTestId('rules-check').textContent();
@@ -239,10 +254,110 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
       /"id":"stale".*"requested_priority":"CRITICAL","justification":"FOMC"/,
     );
     await page.locator('#facts-json').fill('{"id": "x"}\n{broken');
-    await poll(() => page.locator('.dry-run .field-error').textContent()).toMatch(
-      /^Facts: line 2: /,
+    await poll(() => page.locator('.dry-run .field-error').textContent()).toBe(
+      "Facts: line 2, column 2: expected property name or '}'",
     );
     await expectNoSerious(page, 'rules: facts as JSON');
+  });
+
+  it('shows no results while the facts do not parse or are none, and says why (QA F3, F4)', async () => {
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await page.getByRole('button', { name: 'JSON Lines' }).click();
+    const box = page.locator('#facts-json');
+    const table = page.locator('.dry-run table');
+    const state = () => page.getByTestId('dry-run-state').textContent();
+    await box.fill(toJsonLines([fact('first')]));
+    await poll(() => table.locator('tbody tr').count()).toBe(1);
+    // A second line still being typed: the one row's results are not the box's any more.
+    await box.fill(`${toJsonLines([fact('first')])}\n{"id":"second","underlying":"SPX",`);
+    await poll(() => table.count()).toBe(0);
+    expect(await state()).toBe('The facts do not parse: nothing is run until they do.');
+    const error = page.locator('.dry-run .field-error');
+    // The box's line and the column in it, without V8's own place in the one line it read.
+    expect(await error.textContent()).toBe(
+      'Facts: line 2, column 35: expected double-quoted property name',
+    );
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    expect(await box.getAttribute('aria-describedby')).toBe(await error.getAttribute('id'));
+    expect(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
+    await shot(page, 'rules-facts-broken');
+    await expectNoSerious(page, 'rules: facts that do not parse');
+
+    // No facts at all: nothing runs, and it says what to do.
+    await box.fill('  \n ');
+    await poll(state).toBe("Enter at least one request's facts to run them.");
+    expect(await table.count()).toBe(0);
+    expect(await error.count()).toBe(0);
+    expect(await box.getAttribute('aria-invalid')).toBe('false');
+    expect(await page.getByRole('button', { name: 'Run', exact: true }).isDisabled()).toBe(true);
+    await shot(page, 'rules-facts-empty');
+
+    await box.fill(toJsonLines([fact('first'), fact('second')]));
+    await poll(() => table.locator('tbody tr').count()).toBe(2);
+    expect(await state()).toBe('Your draft decides every request as the active rules do.');
+  });
+
+  it('keeps the facts typed across side tabs, views and a reload (QA F2)', async () => {
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await page.getByRole('button', { name: 'JSON Lines' }).click();
+    const box = page.locator('#facts-json');
+    const typed = toJsonLines([fact('kept-1'), fact('kept-2')]);
+    await box.fill(typed);
+    const rows = page.locator('.dry-run tbody tr');
+    await poll(() => rows.count()).toBe(2);
+    const jsonShown = async () => {
+      await page.getByTestId('dry-run').waitFor();
+      expect(
+        await page.getByRole('button', { name: 'JSON Lines' }).getAttribute('aria-pressed'),
+      ).toBe('true');
+      expect(await box.inputValue()).toBe(typed);
+      await poll(() => rows.count()).toBe(2);
+      expect(await rows.first().textContent()).toMatch(/^kept-1/);
+    };
+    await page.getByRole('tab', { name: /^History/ }).click();
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await jsonShown();
+    await page.getByRole('tab', { name: 'What would change' }).click();
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await jsonShown();
+    await goTo(page, 'queue');
+    await goTo(page, 'rules');
+    await jsonShown();
+
+    // The form's rows too, and a reload keeps them as it keeps the draft.
+    await page.getByRole('button', { name: 'Form' }).click();
+    await page.getByRole('button', { name: 'kept-2', exact: true }).click();
+    await page.getByLabel('Underlying').fill('NDX');
+    await page.getByLabel('Volume').fill('5');
+    const formShown = async () => {
+      await page.getByTestId('dry-run').waitFor();
+      expect(await page.getByRole('button', { name: 'Form' }).getAttribute('aria-pressed')).toBe(
+        'true',
+      );
+      expect(
+        await page
+          .getByRole('button', { name: 'kept-2', exact: true })
+          .getAttribute('aria-pressed'),
+      ).toBe('true');
+      expect(await page.getByLabel('Underlying').inputValue()).toBe('NDX');
+      expect(await page.getByLabel('Volume').inputValue()).toBe('5');
+      await poll(() => rows.count()).toBe(2);
+    };
+    await page.getByRole('tab', { name: /^History/ }).click();
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await formShown();
+    await page.reload();
+    await page.locator('.monaco-editor').waitFor();
+    await formShown();
+    await shot(page, 'rules-facts-kept');
+
+    // Reset examples forgets them, after a reload too.
+    await page.getByRole('button', { name: 'Reset examples' }).click();
+    await poll(() => rows.count()).toBe(6);
+    await page.reload();
+    await page.locator('.monaco-editor').waitFor();
+    await poll(() => rows.count()).toBe(6);
+    expect(await rows.first().textContent()).toMatch(/^critical/);
   });
 
   it('says how to leave the editor with the keyboard, and Ctrl+M switches what Tab does', async () => {

@@ -1,11 +1,14 @@
 // The dry run: the same facts decided by the active rules and by the draft, side by
 // side (before → after), re-run as the draft changes while it is valid, so results
-// never outlive the text they came from. Facts are entered in a small form, one
-// request at a time, or as JSON Lines.
-import { useEffect, useState } from 'react';
+// never outlive the text they came from — nor the facts: while the JSON Lines text does
+// not parse, or holds no request, there are none. Facts are entered in a small form, one
+// request at a time, or as JSON Lines, and kept as the analyst left them
+// (state/dry-run-facts.ts).
+import { useEffect, useMemo, useState } from 'react';
 import type { CallResponse } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
+import { exampleFacts, useDryFacts, type DryFacts } from '../../state/dry-run-facts.ts';
 import { ErrorLine, LevelBadge } from '../../components/common.tsx';
 import { FactsForm } from './FactsForm.tsx';
 import { factId, parseFacts, sampleFacts, toJsonLines, type FactRow } from './facts.ts';
@@ -39,11 +42,16 @@ export function DryRun({
   draftValid: boolean | null;
 }) {
   const client = useApp((s) => s.client);
-  const [rows, setRows] = useState<FactRow[]>(() => sampleFacts());
-  const [mode, setMode] = useState<'form' | 'json'>('form');
-  const [selected, setSelected] = useState(0);
-  const [json, setJson] = useState(() => toJsonLines(rows));
-  const [jsonError, setJsonError] = useState<string | null>(null);
+  const kept = useDryFacts((s) => s.facts);
+  // Until the analyst changes them: the examples as of when the dry run was shown.
+  const [examples] = useState(() => exampleFacts());
+  const facts = kept ?? examples;
+  const { rows, mode, selected, json } = facts;
+  const keep = (patch: Partial<DryFacts>) => useDryFacts.getState().keep({ ...facts, ...patch });
+  const parsed = useMemo(() => parseFacts(json), [json]);
+  const jsonError = 'error' in parsed ? parsed.error : null;
+  // What is run: facts that parse, at least one request.
+  const runnable = jsonError === null && rows.length > 0;
   const [result, setResult] = useState<{ key: string; before: Outcome[]; after: Outcome[] } | null>(
     null,
   );
@@ -52,7 +60,7 @@ export function DryRun({
   const key = `${draftText}\u0000${activeText}\u0000${JSON.stringify(rows)}`;
 
   useEffect(() => {
-    if (!client || draftValid !== true || rows.length === 0) return;
+    if (!client || draftValid !== true || !runnable) return;
     let live = true;
     const timer = window.setTimeout(async () => {
       const [before, after] = await Promise.all([
@@ -75,27 +83,25 @@ export function DryRun({
       live = false;
       clearTimeout(timer);
     };
-  }, [client, draftValid, activeText, draftText, rows, key, runs]);
+  }, [client, draftValid, activeText, draftText, rows, runnable, key, runs]);
 
-  const current = result?.key === key ? result : null;
+  const current = runnable && result?.key === key ? result : null;
   const changed = current
     ? rows.filter((_, i) => !same(current.before[i], current.after[i])).length
     : 0;
-  const editRows = (next: FactRow[]) => {
-    setRows(next);
-    setJson(toJsonLines(next));
-  };
+  const editRows = (next: FactRow[], picked = selected) =>
+    keep({ rows: next, json: toJsonLines(next), selected: picked });
 
   return (
     <div className="dry-run" data-testid="dry-run">
       <p className="muted small">
         Each request's facts decided by the active rules (before) and by your draft (after). Nothing
-        is stored.
+        is recorded.
       </p>
       <div className="row-actions">
         <button
           className="btn primary"
-          disabled={draftValid !== true}
+          disabled={draftValid !== true || !runnable}
           onClick={() => setRuns(runs + 1)}
         >
           Run
@@ -105,14 +111,18 @@ export function DryRun({
             ? 'Fix the errors in the draft to run it.'
             : draftValid === null
               ? 'Checking the draft…'
-              : current
-                ? changed === 0
-                  ? 'Your draft decides every request as the active rules do.'
-                  : `Your draft changes ${changed} of ${rows.length} decisions.`
-                : 'Running…'}
+              : jsonError !== null
+                ? 'The facts do not parse: nothing is run until they do.'
+                : rows.length === 0
+                  ? "Enter at least one request's facts to run them."
+                  : current
+                    ? changed === 0
+                      ? 'Your draft decides every request as the active rules do.'
+                      : `Your draft changes ${changed} of ${rows.length} decisions.`
+                    : 'Running…'}
         </span>
       </div>
-      {error?.key === key && <ErrorLine error={error.error} />}
+      {runnable && error?.key === key && <ErrorLine error={error.error} />}
       {current && (
         <table className="grid-table dry-table">
           <thead>
@@ -155,19 +165,19 @@ export function DryRun({
           <button
             className={mode === 'form' ? 'on' : ''}
             aria-pressed={mode === 'form'}
-            onClick={() => setMode('form')}
+            onClick={() => keep({ mode: 'form' })}
           >
             Form
           </button>
           <button
             className={mode === 'json' ? 'on' : ''}
             aria-pressed={mode === 'json'}
-            onClick={() => setMode('json')}
+            onClick={() => keep({ mode: 'json' })}
           >
             JSON Lines
           </button>
         </div>
-        <button className="btn small ghost" onClick={() => editRows(sampleFacts())}>
+        <button className="btn small ghost" onClick={() => useDryFacts.getState().reset()}>
           Reset examples
         </button>
       </div>
@@ -179,7 +189,7 @@ export function DryRun({
                 key={i}
                 className={`chip text ${i === selected ? 'on' : ''}`}
                 aria-pressed={i === selected}
-                onClick={() => setSelected(i)}
+                onClick={() => keep({ selected: i })}
               >
                 {factId(r, i)}
               </button>
@@ -187,11 +197,13 @@ export function DryRun({
             <button
               className="btn tiny"
               onClick={() => {
-                editRows([
-                  ...rows,
-                  { ...(rows[selected] ?? sampleFacts()[0]), id: `request-${rows.length + 1}` },
-                ]);
-                setSelected(rows.length);
+                editRows(
+                  [
+                    ...rows,
+                    { ...(rows[selected] ?? sampleFacts()[0]), id: `request-${rows.length + 1}` },
+                  ],
+                  rows.length,
+                );
               }}
             >
               + Add
@@ -199,10 +211,12 @@ export function DryRun({
             {rows.length > 1 && (
               <button
                 className="btn tiny ghost"
-                onClick={() => {
-                  editRows(rows.filter((_, i) => i !== selected));
-                  setSelected(Math.max(0, selected - 1));
-                }}
+                onClick={() =>
+                  editRows(
+                    rows.filter((_, i) => i !== selected),
+                    Math.max(0, selected - 1),
+                  )
+                }
               >
                 Remove
               </button>
@@ -225,17 +239,23 @@ export function DryRun({
             className="facts-input"
             value={json}
             spellCheck={false}
+            aria-invalid={jsonError !== null}
+            aria-describedby={jsonError !== null ? 'facts-json-error' : undefined}
             onChange={(e) => {
-              setJson(e.target.value);
-              const parsed = parseFacts(e.target.value);
-              if ('error' in parsed) return setJsonError(parsed.error);
-              setJsonError(null);
-              setRows(parsed.facts);
-              setSelected(0);
+              const next = parseFacts(e.target.value);
+              // The rows stay the last that parsed (the form shows them) but are not run.
+              if ('error' in next) return keep({ json: e.target.value });
+              keep({ json: e.target.value, rows: next.facts, selected: 0 });
             }}
           />
-          {jsonError && <div className="field-error">Facts: {jsonError}</div>}
         </>
+      )}
+      {jsonError !== null && (
+        <div className="field-error" id="facts-json-error">
+          Facts: {jsonError}
+          {mode === 'form' &&
+            ' (in the JSON Lines text; the form shows the last facts that parsed, and an edit here replaces the text)'}
+        </div>
       )}
     </div>
   );
