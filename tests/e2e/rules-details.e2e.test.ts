@@ -15,6 +15,8 @@ import {
   openDesk,
   poll,
   shot,
+  SMALL,
+  WIDE,
   until,
   type Desk,
   expectNoSerious,
@@ -23,6 +25,8 @@ import {
 let desk: Desk;
 let page: Page;
 let original: string;
+/** The stale files' names but their last characters: alike, as a vendor's exports are. */
+const LONG_NAME = 'spx_quotedata_2026-12-06_desk-export-stale-';
 /** The stale requests (decided LOW by G2 under version 1). */
 const stale: string[] = [];
 
@@ -36,6 +40,24 @@ const draftText = () =>
     `JSON.parse(localStorage.getItem('gex-desk.rules-draft') ?? '{"text": ""}').text`,
   ) as Promise<string>;
 
+// Browser-side: the parts of the What would change rows not wholly in sight: a name's end
+// or the underlying cut by its cell or by the name's own box, the Trail button scrolled
+// out of the panel or past the window.
+const IN_SIGHT = `[...document.querySelectorAll('[data-testid=whatif-request]')].flatMap((row) => {
+  const inside = (el, box) => {
+    const r = el.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    return r.width > 0 && r.left >= b.left - 0.5 && r.right <= b.right + 0.5 && r.right <= window.innerWidth;
+  };
+  const cell = row.querySelector('.file-cell');
+  const tail = row.querySelector('.mid-tail');
+  const parts = [
+    [tail, cell], [tail, tail.closest('.mid-cut')], [row.querySelector('.underlying'), cell],
+    [row.querySelector('button'), row.closest('.whatif-scroll')],
+  ];
+  return parts.filter(([el, box]) => !inside(el, box)).map(([el]) => el.className + ': ' + el.textContent);
+})`;
+
 /** The default rules with G2 sending stale data to `level`. */
 const staleToLevel = (level: string): string => staleTo(original, level);
 
@@ -48,7 +70,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     original = active.value.text;
     // Three stale chains decided LOW by version 1, then a version that sends stale data to MEDIUM.
     for (let i = 0; i < 3; i++) {
-      const file = chainFile(desk.fixtures, `stale-${i}.csv`, 400 + i, {
+      const file = chainFile(desk.fixtures, `${LONG_NAME}${i}.csv`, 400 + i, {
         expiries: 2,
         strikesPerExpiry: 8,
       });
@@ -122,6 +144,24 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await group.getByRole('button', { expanded: false }).click();
     const rows = page.getByTestId('whatif-request');
     await poll(() => rows.count()).toBe(3);
+    // At 1024 px a file's name gives way in its middle: its end (which tells these files
+    // apart), its underlying and the Trail button stay in sight; its title is the whole path.
+    await page.setViewportSize(SMALL);
+    await poll(() => rows.locator('.mid-tail').allTextContents()).toEqual(
+      expect.arrayContaining(['-stale-0.csv', '-stale-1.csv', '-stale-2.csv']),
+    );
+    for (let i = 0; i < 3; i++) {
+      const cell = rows.nth(i).locator('.file-cell');
+      expect(await cell.getAttribute('title')).toMatch(new RegExp(`/${LONG_NAME}\\d\\.csv$`));
+      // Read whole, once, by a screen reader.
+      expect(await cell.locator('.sr-only').textContent()).toMatch(
+        new RegExp(`^${LONG_NAME}\\d\\.csv$`),
+      );
+    }
+    expect(await page.evaluate(IN_SIGHT)).toEqual([]);
+    await page.setViewportSize(WIDE);
+    await poll(() => page.evaluate(IN_SIGHT)).toEqual([]);
+    await shot(page, 'rules-whatif-names', group);
     const id = await rows.first().getAttribute('data-request');
     await rows
       .first()

@@ -3,7 +3,9 @@
 // the `active` baseline), before anything is activated: only the draft's own effect
 // shows, never that of versions activated since a request arrived (those are counted).
 // Changes are grouped by from → to level with their counts; a group opens to its
-// requests (file, underlying, arrival), each one click from its audit trail. Results
+// requests (file, underlying, arrival), each one click from its audit trail; a long
+// file name gives way in its middle (its end, which tells a vendor's exports apart, and
+// the underlying stay in sight; the whole path is its tooltip). Results
 // are keyed by the text and N they came from, so they never outlive the draft. The
 // last results, N and the open group are kept while the window lives, so a trip to a
 // request's trail and Back finds them as they were.
@@ -13,6 +15,7 @@ import type { WhatIfChange, WhatIfGroup } from '../../../../shared/rules.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { ErrorLine, LevelBadge } from '../../components/common.tsx';
+import { MiddleCut, splitTail } from '../../components/MiddleCut.tsx';
 import { basename, int } from '../../text/numbers.ts';
 import { localStamp } from '../../text/time.ts';
 import { plural } from '../../text/words.ts';
@@ -45,6 +48,16 @@ function Outcome({ o }: { o: WhatIfChange['to'] }) {
     <span className="muted" title="Its file's facts were never read: only a read could tell">
       {o.unknown.lower}…{o.unknown.upper}
     </span>
+  );
+}
+
+/** When a request arrived: on a narrow panel the date goes over the time, never cut. */
+function Arrival({ iso }: { iso: string }) {
+  const [day, ...time] = localStamp(iso).split(' ');
+  return (
+    <>
+      <span>{day}</span> <span>{time.join(' ')}</span>
+    </>
   );
 }
 
@@ -85,11 +98,13 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
         {changes.map((c) => (
           <tr key={c.request_id} data-testid="whatif-request" data-request={c.request_id}>
             <td className="file-cell" title={c.file}>
-              <span className="file-name">{basename(c.file)}</span>{' '}
-              <span className="underlying">{c.underlying}</span>
+              <span className="file-cell-line">
+                <MiddleCut className="file-name" {...splitTail(basename(c.file))} title={c.file} />
+                <span className="underlying">{c.underlying}</span>
+              </span>
             </td>
-            <td className="mono small">
-              {arrivals.has(c.request_id) ? localStamp(arrivals.get(c.request_id)) : '…'}
+            <td className="mono small arrival">
+              {arrivals.has(c.request_id) ? <Arrival iso={arrivals.get(c.request_id)!} /> : '…'}
             </td>
             <td className="rule-cell">
               <Outcome o={c.from} /> → <Outcome o={c.to} />
