@@ -205,6 +205,19 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     await page.getByTestId('viewing-banner').waitFor();
     await poll(title).toMatch(/^Version 1read-only/);
     expect(await page.getByRole('button', { name: 'Activate…' }).isDisabled()).toBe(true);
+    // The side panel decides with the text on screen, not the draft: version 1 (stale data
+    // LOW) against the active version 2 (stale data MEDIUM).
+    await page.getByRole('tab', { name: 'Dry run' }).click();
+    await poll(() => page.getByTestId('dry-run-state').textContent()).toBe(
+      'Version 1 changes 1 of 6 decisions.',
+    );
+    expect(await page.locator('.dry-run thead').textContent()).toContain('After (v1)');
+    expect(await page.locator('.dry-run tr[data-changed=true]').textContent()).toMatch(
+      /^stale.*MEDIUM.*→.*LOW/,
+    );
+    await page.getByRole('tab', { name: 'What would change' }).click();
+    await poll(() => page.getByTestId('whatif-state').textContent()).toMatch(/^Version 1 decides /);
+    await page.getByRole('tab', { name: /^History/ }).click();
     // Typing changes nothing.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.type('xyz');

@@ -4,7 +4,8 @@
 // lays them out. Default export, because the view is loaded lazily with Monaco.
 //
 // The side panel's tabs are a list: the dry run on typed facts, "What would change"
-// (the what-if on the last real requests, issue 11) and the history. The tab on screen
+// (the what-if on the last real requests, issue 11) and the history; the first two
+// decide with the text the editor shows (the draft, or a version opened read-only). The tab on screen
 // is in the address (`#/rules/whatif`), so Back from a request's audit trail returns to it.
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../state/store.ts';
@@ -22,12 +23,19 @@ import { tabList } from '../components/one-of.ts';
 import { mergeBoth, type SyncConflict } from '../state/draft-sync.ts';
 import { lineDiff } from '../text/line-diff.ts';
 import { statsText } from './rules/DiffView.tsx';
+import { draftSubject, versionSubject, type RuleSubject } from './rules/subject.ts';
 
 type SideTab = {
   id: string;
   label: (r: RuleEditorState) => ReactNode;
   render: (r: RuleEditorState) => ReactNode;
 };
+
+/** The text the side panel decides with: the one the editor shows. */
+const subjectOf = (r: RuleEditorState): RuleSubject =>
+  r.viewing !== null
+    ? versionSubject(r.viewing, r.shownModel.getValue())
+    : draftSubject(r.draftText, r.checkOk);
 
 const SIDE_TABS: SideTab[] = [
   {
@@ -37,21 +45,14 @@ const SIDE_TABS: SideTab[] = [
       <DryRun
         activeText={r.active?.text ?? ''}
         activeVersion={r.active?.version ?? null}
-        draftText={r.draftText}
-        draftValid={r.checkOk}
+        subject={subjectOf(r)}
       />
     ),
   },
   {
     id: 'whatif',
     label: () => 'What would change',
-    render: (r) => (
-      <WhatIf
-        draftText={r.draftText}
-        draftValid={r.checkOk}
-        activeVersion={r.active?.version ?? null}
-      />
-    ),
+    render: (r) => <WhatIf subject={subjectOf(r)} activeVersion={r.active?.version ?? null} />,
   },
   {
     id: 'history',

@@ -1,5 +1,6 @@
-// The dry run: the same facts decided by the active rules and by the draft, side by
-// side (before → after), re-run as the draft changes while it is valid, so results
+// The dry run: the same facts decided by the active rules and by the draft (or the
+// version opened from History: subject.ts), side by side (before → after), re-run as the
+// draft changes while it is valid, so results
 // never outlive the text they came from — nor the facts: while the JSON Lines text does
 // not parse, or holds no request, there are none. Facts are entered in a small form, one
 // request at a time, or as JSON Lines, and kept as the analyst left them
@@ -11,6 +12,7 @@ import { useApp } from '../../state/store.ts';
 import { exampleFacts, useDryFacts, type DryFacts } from '../../state/dry-run-facts.ts';
 import { ErrorLine, LevelBadge } from '../../components/common.tsx';
 import { FactsForm } from './FactsForm.tsx';
+import type { RuleSubject } from './subject.ts';
 import { factId, parseFacts, sampleFacts, toJsonLines, type FactRow } from './facts.ts';
 
 type Outcome = CallResponse<'rules:dryRun'>[number];
@@ -33,14 +35,13 @@ const same = (a: Outcome | undefined, b: Outcome | undefined) =>
 export function DryRun({
   activeText,
   activeVersion,
-  draftText,
-  draftValid,
+  subject,
 }: {
   activeText: string;
   activeVersion: number | null;
-  draftText: string;
-  draftValid: boolean | null;
+  subject: RuleSubject;
 }) {
+  const { text: draftText, valid: draftValid } = subject;
   const client = useApp((s) => s.client);
   const kept = useDryFacts((s) => s.facts);
   // Until the analyst changes them: the examples as of when the dry run was shown.
@@ -95,8 +96,8 @@ export function DryRun({
   return (
     <div className="dry-run" data-testid="dry-run">
       <p className="muted small">
-        Each request's facts decided by the active rules (before) and by your draft (after). Nothing
-        is recorded.
+        Each request's facts decided by the active rules (before) and by{' '}
+        {subject.draft ? 'your draft' : subject.named} (after). Nothing is recorded.
       </p>
       <div className="row-actions">
         <button
@@ -108,17 +109,17 @@ export function DryRun({
         </button>
         <span className="muted small" data-testid="dry-run-state">
           {draftValid === false
-            ? 'Fix the errors in the draft to run it.'
+            ? `Fix the errors in ${subject.named} to run it.`
             : draftValid === null
-              ? 'Checking the draft…'
+              ? `Checking ${subject.named}…`
               : jsonError !== null
                 ? 'The facts do not parse: nothing is run until they do.'
                 : rows.length === 0
                   ? "Enter at least one request's facts to run them."
                   : current
                     ? changed === 0
-                      ? 'Your draft decides every request as the active rules do.'
-                      : `Your draft changes ${changed} of ${rows.length} decisions.`
+                      ? `${subject.Named} decides every request as the active rules do.`
+                      : `${subject.Named} changes ${changed} of ${rows.length} decisions.`
                     : 'Running…'}
         </span>
       </div>
@@ -129,7 +130,7 @@ export function DryRun({
             <tr>
               <th scope="col">Request</th>
               <th scope="col">Before (v{activeVersion ?? '—'})</th>
-              <th scope="col">After (draft)</th>
+              <th scope="col">After ({subject.short})</th>
             </tr>
           </thead>
           <tbody>

@@ -19,6 +19,7 @@ import { MiddleCut, splitTail } from '../../components/MiddleCut.tsx';
 import { basename, int } from '../../text/numbers.ts';
 import { localStamp } from '../../text/time.ts';
 import { plural } from '../../text/words.ts';
+import type { RuleSubject } from './subject.ts';
 
 export const DEFAULT_LAST = 1000;
 const MAX_LAST = 100_000;
@@ -135,14 +136,13 @@ const kept: {
 } = { lastInput: String(DEFAULT_LAST), last: DEFAULT_LAST, runs: 0, open: null, result: null };
 
 export function WhatIf({
-  draftText,
-  draftValid,
+  subject,
   activeVersion,
 }: {
-  draftText: string;
-  draftValid: boolean | null;
+  subject: RuleSubject;
   activeVersion: number | null;
 }) {
+  const { text: draftText, valid: draftValid } = subject;
   const client = useApp((s) => s.client);
   const [lastInput, setLastInput] = useState(kept.lastInput);
   const [last, setLast] = useState(kept.last);
@@ -188,13 +188,14 @@ export function WhatIf({
     undecided > 0
       ? `${int(undecided)} may change: their files were never read, so only a read could tell`
       : '',
-    refused > 0 ? `${int(refused)} would be refused: the draft rejects their facts` : '',
+    refused > 0 ? `${int(refused)} would be refused: ${subject.named} rejects their facts` : '',
   ].filter(Boolean);
 
   return (
     <div className="whatif" data-testid="whatif">
       <p className="muted small">
-        The last requests replayed under your draft and under the active rules
+        The last requests replayed under {subject.draft ? 'your draft' : subject.named} and under
+        the active rules
         {activeVersion !== null ? ` (v${activeVersion})` : ''}, both from the facts stored when each
         arrived. Nothing is stored or activated.
       </p>
@@ -227,17 +228,17 @@ export function WhatIf({
       )}
       <div className="muted small" data-testid="whatif-state" role="status">
         {draftValid === false
-          ? 'Fix the errors in the draft to replay it.'
+          ? `Fix the errors in ${subject.named} to replay it.`
           : draftValid === null
-            ? 'Checking the draft…'
+            ? `Checking ${subject.named}…`
             : error?.key === key
               ? 'The replay failed.'
               : current
                 ? current.replayed === 0
                   ? 'No request has been decided yet: there is nothing to replay.'
                   : changes.length === 0
-                    ? `Your draft decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as the active rules do.`
-                    : `Your draft decides ${int(changed)} of ${int(current.replayed)} past requests otherwise${apart.map((a) => `; ${a}`).join('')}.`
+                    ? `${subject.Named} decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as the active rules do.`
+                    : `${subject.Named} decides ${int(changed)} of ${int(current.replayed)} past requests otherwise${apart.map((a) => `; ${a}`).join('')}.`
                 : 'Replaying…'}
       </div>
       {current && current.earlier > 0 && (
