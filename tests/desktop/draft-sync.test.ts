@@ -15,7 +15,13 @@ import {
   wrote,
   type DraftSync,
 } from '../../renderer/src/state/draft-sync.ts';
-import { draftStore, readStored } from '../../renderer/src/state/rule-draft.ts';
+import {
+  adoptUnkeyed,
+  DRAFT_KEY,
+  draftKeyOf,
+  draftStore,
+  readStored,
+} from '../../renderer/src/state/rule-draft.ts';
 
 const memory = () => {
   const m = new Map<string, string>();
@@ -169,5 +175,29 @@ describe('a rule draft shared by two windows', () => {
     expect(minimalEdit('aaa', 'aa')).toEqual({ start: 2, end: 3, text: '' });
     expect(minimalEdit('same', 'same')).toBeNull();
     expect(minimalEdit('', 'new')).toEqual({ start: 0, end: 0, text: 'new' });
+  });
+});
+
+describe('a rule draft of each database', () => {
+  it("keeps one database's draft apart from another's served at the same address; a draft kept before goes to the first opened", () => {
+    const mem = memory();
+    // A draft of the days before drafts were kept per database.
+    draftStore(mem).save('old draft', ACTIVE, new Date('2026-12-01T00:00:00Z'));
+    const [a, b] = [draftKeyOf('/desk/a.duckdb'), draftKeyOf('/desk/b.duckdb')];
+    expect(a).not.toBe(b);
+    adoptUnkeyed(mem, a);
+    expect(draftStore(mem, a).load()?.text).toBe('old draft');
+    expect(mem.getItem(DRAFT_KEY)).toBeNull();
+    // B, opened next at the same address, has none of A's.
+    adoptUnkeyed(mem, b);
+    expect(draftStore(mem, b).load()).toBeNull();
+    draftStore(mem, b).save('b draft', { version: 7, text: 'b' });
+    expect(draftStore(mem, a).load()?.text).toBe('old draft');
+    expect(draftStore(mem, b).load()).toMatchObject({ text: 'b draft', base: 7 });
+    // A draft kept per database is never replaced by an unkeyed one found later.
+    draftStore(mem).save('stray', ACTIVE);
+    adoptUnkeyed(mem, a);
+    expect(draftStore(mem, a).load()?.text).toBe('old draft');
+    expect(mem.getItem(DRAFT_KEY)).toBeNull();
   });
 });

@@ -3,6 +3,8 @@
 // auto-closing brackets would change), and the one-line edit of the default rules they
 // make (G2 sending stale data to another level).
 import type { Page } from 'playwright-core';
+import { draftKeyOf, unsavedKeyOf } from '../../renderer/src/state/rule-draft.ts';
+import type { Desk } from './harness.ts';
 
 // Browser-side: a paste of `text` into the focused element, as the clipboard delivers it.
 export const PASTE = `(text) => {
@@ -26,4 +28,14 @@ export function staleTo(text: string, level: string): string {
   if (!text.includes(STALE_ROW))
     throw new Error('the default rules no longer have the G2 row this test edits');
   return text.replace(STALE_ROW, STALE_ROW.replace('"LOW"', `"${level}"`));
+}
+
+/** Where the page keeps the rule draft of `desk`'s database (per database: rule-draft.ts). */
+export async function draftKeys(desk: Desk): Promise<{ draft: string; unsaved: string }> {
+  const health = await desk.te.engine.handlers['engine:health']({});
+  if (!health.ok) throw new Error(health.error.message);
+  return {
+    draft: draftKeyOf(health.value.db_path),
+    unsaved: unsavedKeyOf(health.value.db_path),
+  };
 }

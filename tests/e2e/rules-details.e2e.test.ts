@@ -7,7 +7,7 @@
 // after Discard and Activate. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { setEditorText, staleTo } from './rule-editor.ts';
+import { draftKeys, setEditorText, staleTo } from './rule-editor.ts';
 import {
   chainFile,
   goTo,
@@ -35,9 +35,10 @@ const check = () => page.getByTestId('rules-check').textContent();
 const focusInEditor = () =>
   page.evaluate('document.activeElement?.closest(".monaco-editor") != null');
 /** The draft's whole text, as kept (the editor draws only the lines in sight). */
+let draftKey = '';
 const draftText = () =>
   page.evaluate(
-    `JSON.parse(localStorage.getItem('gex-desk.rules-draft') ?? '{"text": ""}').text`,
+    `JSON.parse(localStorage.getItem(${JSON.stringify(draftKey)}) ?? '{"text": ""}').text`,
   ) as Promise<string>;
 
 // Browser-side: the parts of the What would change rows not wholly in sight: a name's end
@@ -68,6 +69,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     const active = await desk.te.engine.handlers['rules:active']({});
     if (!active.ok) throw new Error(active.error.message);
     original = active.value.text;
+    draftKey = (await draftKeys(desk)).draft;
     // Three stale chains decided LOW by version 1, then a version that sends stale data to MEDIUM.
     for (let i = 0; i < 3; i++) {
       const file = chainFile(desk.fixtures, `${LONG_NAME}${i}.csv`, 400 + i, {

@@ -5,7 +5,7 @@
 // theirs out or merges both. Two pages of one browser profile (one localStorage).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { PASTE, setEditorText, STALE_ROW, staleTo } from './rule-editor.ts';
+import { draftKeys, PASTE, setEditorText, STALE_ROW, staleTo } from './rule-editor.ts';
 import {
   expectNoSerious,
   goTo,
@@ -22,9 +22,11 @@ let a: Page;
 let b: Page;
 let original: string;
 
+/** Where the draft of the desk's database is kept (set once the desk is open). */
+let keys: { draft: string; unsaved: string };
 const stored = (p: Page) =>
   p.evaluate(
-    `JSON.parse(localStorage.getItem('gex-desk.rules-draft') ?? '{}').text ?? null`,
+    `JSON.parse(localStorage.getItem(${JSON.stringify(keys.draft)}) ?? '{}').text ?? null`,
   ) as Promise<string | null>;
 const title = (p: Page) => p.getByTestId('rules-title').textContent();
 const check = (p: Page) => p.getByTestId('rules-check').textContent();
@@ -48,6 +50,7 @@ describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
     const active = await desk.te.engine.handlers['rules:active']({});
     if (!active.ok) throw new Error(active.error.message);
     original = active.value.text;
+    keys = await draftKeys(desk);
     await openRules(a);
   }, 180_000);
 
@@ -167,7 +170,7 @@ describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
     const theirs = staleTo(original, 'MEDIUM');
     // Another writer's draft, not built on B's last write: B, which has written, is in conflict.
     await a.evaluate(
-      `localStorage.setItem('gex-desk.rules-draft', JSON.stringify({ text: ${JSON.stringify(theirs)}, base: 1, saved_at: new Date().toISOString(), rev: 'r-elsewhere', parent: 'p-elsewhere' }))`,
+      `localStorage.setItem(${JSON.stringify(keys.draft)}, JSON.stringify({ text: ${JSON.stringify(theirs)}, base: 1, saved_at: new Date().toISOString(), rev: 'r-elsewhere', parent: 'p-elsewhere' }))`,
     );
     await b.getByTestId('sync-conflict').waitFor();
     await b.close({ runBeforeUnload: true });
@@ -189,7 +192,7 @@ describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
     await notice.waitFor({ state: 'detached' });
     await poll(() => stored(c)).toBe(mine);
     // Taken once: a further tab finds nothing to offer.
-    expect(await c.evaluate(`localStorage.getItem('gex-desk.rules-draft.unsaved')`)).toBeNull();
+    expect(await c.evaluate(`localStorage.getItem(${JSON.stringify(keys.unsaved)})`)).toBeNull();
     await c.close();
     expect(desk.problems).toEqual([]);
   });

@@ -1,5 +1,5 @@
 // The analyst's unsaved rule edits, kept in this browser profile (the per-user data
-// of the desktop app) so they survive switching views, a reload or a restart; the
+// of the desktop app), per database, so they survive switching views, a reload or a restart; the
 // version they started from is kept with them, so the editor can say when another
 // version has been activated since. Several windows share it: every write names its
 // revision and the one it replaced (see draft-sync.ts), and a forgotten draft leaves a
@@ -21,6 +21,28 @@ export interface StoredDraft {
 }
 
 export const DRAFT_KEY = 'gex-desk.rules-draft';
+
+/**
+ * The key of one database's draft. A draft is of one database's rules (its base is a
+ * version there): one key for all followed the browser to another database served at
+ * the same address (or the app opened on another), and offered it there, its base a
+ * version that database does not have.
+ */
+export const draftKeyOf = (db: string): string => `${DRAFT_KEY}@${db}`;
+
+/**
+ * Moves a draft kept before drafts were kept per database (under DRAFT_KEY) to `key`,
+ * when `key` holds none: the first database opened after the update takes it.
+ */
+export function adoptUnkeyed(
+  storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>,
+  key: string,
+): void {
+  const old = storage.getItem(DRAFT_KEY);
+  if (old === null || key === DRAFT_KEY) return;
+  if (storage.getItem(key) === null) storage.setItem(key, old);
+  storage.removeItem(DRAFT_KEY);
+}
 
 const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
@@ -109,6 +131,9 @@ export interface UnsavedDraft {
 }
 
 export const UNSAVED_KEY = 'gex-desk.rules-draft.unsaved';
+
+/** The key of the text a window of one database's Rules view left unsaved. */
+export const unsavedKeyOf = (db: string): string => `${UNSAVED_KEY}@${db}`;
 
 export function keepUnsaved(
   storage: Pick<Storage, 'setItem'>,

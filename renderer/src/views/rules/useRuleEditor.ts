@@ -17,11 +17,13 @@ import type { AppError, Result } from '../../../../shared/result.ts';
 import { monaco, jsonDefaults } from '../../monaco.ts';
 import { useApp } from '../../state/store.ts';
 import {
-  DRAFT_KEY,
+  adoptUnkeyed,
+  draftKeyOf,
   draftStore,
   keepUnsaved,
   readStored,
   takeUnsaved,
+  unsavedKeyOf,
   type RuleDraft,
 } from '../../state/rule-draft.ts';
 import {
@@ -97,9 +99,21 @@ export function toMarkers(
   });
 }
 
-const storage = draftStore(localStorage);
+let storage = draftStore(localStorage);
+/** The key of the database whose draft `storage` keeps (null: none opened yet). */
+let storageKey: string | null = null;
 /** What this window last read or wrote of the stored draft (kept across views, as the model is). */
 let sync: DraftSync | null = null;
+
+/** Keeps the draft of database `db` from now on (its own key: rule-draft.ts). */
+function draftsOf(db: string): void {
+  const key = draftKeyOf(db);
+  if (key === storageKey) return;
+  adoptUnkeyed(localStorage, key);
+  storage = draftStore(localStorage, key);
+  storageKey = key;
+  sync = null;
+}
 
 /**
  * Puts `text` in the model as one undoable edit of the part that differs, so that a cursor
@@ -175,6 +189,8 @@ export interface DraftBehind {
 
 export function useRuleEditor(): RuleEditorState {
   const client = useApp((s) => s.client);
+  // The draft is this database's: nothing is read or kept until the engine has said which.
+  const db = useApp((s) => s.health?.db_path ?? null);
   const draftModel = useMemo(
     () => monaco.editor.getModel(DRAFT_URI) ?? monaco.editor.createModel('', 'json', DRAFT_URI),
     [],
@@ -284,7 +300,7 @@ export function useRuleEditor(): RuleEditorState {
         sync = readState(storage.stored().rev, draftModel.getValue());
         // A window closed before its analyst chose between its text and another's: the
         // choice again, here, its text in the editor (nothing is written until chosen).
-        const unsaved = takeUnsaved(localStorage);
+        const unsaved = takeUnsaved(localStorage, unsavedKeyOf(db!));
         if (unsaved && unsaved.text !== draftModel.getValue()) {
           const conflict = {
             theirs: draftModel.getValue(),
@@ -317,7 +333,8 @@ export function useRuleEditor(): RuleEditorState {
 
   // Schema, active rules and history once; again whenever any window activates a version.
   useEffect(() => {
-    if (!client) return;
+    if (!client || !db) return;
+    draftsOf(db);
     let live = true;
     void client.call('rules:schema', {}).then((schema) => {
       if (!live || !schema.ok) return;
@@ -337,7 +354,7 @@ export function useRuleEditor(): RuleEditorState {
       live = false;
       off();
     };
-  }, [client, applyActive, loadActive, loadHistory]);
+  }, [client, db, applyActive, loadActive, loadHistory]);
 
   // Every edit: kept as the draft, checked (debounced), old errors dropped.
   useEffect(() => {
@@ -375,7 +392,7 @@ export function useRuleEditor(): RuleEditorState {
       heard({ rev: st.rev, parent: st.parent, text: st.draft?.text ?? a.text });
     };
     const onStorage = (e: StorageEvent) => {
-      if (e.storageArea !== localStorage || (e.key !== null && e.key !== DRAFT_KEY)) return;
+      if (e.storageArea !== localStorage || (e.key !== null && e.key !== storageKey)) return;
       const raw = e.key === null ? null : e.newValue;
       queue = queue.then(() => handle(raw));
     };
@@ -392,12 +409,16 @@ export function useRuleEditor(): RuleEditorState {
     const onHide = () => {
       const c = sync?.conflict;
       const text = draftModel.getValue();
-      if (c && text !== c.theirs)
-        keepUnsaved(localStorage, { text, base: c.base, saved_at: new Date().toISOString() });
+      if (c && text !== c.theirs && db)
+        keepUnsaved(
+          localStorage,
+          { text, base: c.base, saved_at: new Date().toISOString() },
+          unsavedKeyOf(db),
+        );
     };
     window.addEventListener('pagehide', onHide);
     return () => window.removeEventListener('pagehide', onHide);
-  }, [draftModel]);
+  }, [draftModel, db]);
 
   // The text of the version the draft began on, once another is active: the three-way view's base.
   const behindBase =
