@@ -193,9 +193,19 @@ const CONDITION_FACTS: Record<string, string> = {
   change: 'Derived in the default file: small < medium < large; a bare value means at least.',
 };
 
-const FactTest = z.union([Scalar, Comparison], {
-  error: 'a value, or an object of comparisons such as {">=": 10000}',
-});
+const FACT_TEST_ERROR = 'a value, or an object of comparisons such as {">=": 10000}';
+const FactTest = z.union([Scalar, Comparison], { error: FACT_TEST_ERROR });
+
+/**
+ * A listed fact's test, its object of comparisons described as the fact: an editor's hover
+ * shows the description of the branch a value matches before the property's own (QA: a
+ * fact tested with {"<": 0.8} showed the generic comparison text, not what the fact is).
+ */
+const factTest = (description: string) =>
+  z
+    .union([Scalar, Comparison.meta({ description })], { error: FACT_TEST_ERROR })
+    .optional()
+    .meta({ description });
 
 /** A condition: every listed fact test holds; `any`/`all`/`not` combine conditions. */
 export interface Condition {
@@ -225,10 +235,7 @@ export const Condition: z.ZodType<Condition> = z
     },
     // Listed for the editor's completion; any other declared derived fact is allowed too.
     ...Object.fromEntries(
-      Object.entries(CONDITION_FACTS).map(([fact, description]) => [
-        fact,
-        FactTest.optional().meta({ description }),
-      ]),
+      Object.entries(CONDITION_FACTS).map(([fact, description]) => [fact, factTest(description)]),
     ),
   })
   .catchall(FactTest)

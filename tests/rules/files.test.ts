@@ -45,4 +45,29 @@ describe('published rule files', () => {
     ])
       expect(text).toContain(word);
   });
+
+  it('a fact in a condition is described as that fact in whichever form its test takes', () => {
+    // An editor's hover shows the description of the branch of a fact's anyOf that its
+    // value matches ({"<": 0.8}: the object of comparisons) before the property's own.
+    type Node = { description?: string; anyOf?: Node[]; properties?: Record<string, Node> };
+    const conditions: Node[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (!n || typeof n !== 'object') return;
+      const o = n as Node;
+      if (o.properties?.source_reliability && o.properties.any) conditions.push(o);
+      Object.values(o).forEach(walk);
+    };
+    walk(rulesJsonSchema());
+    expect(conditions.length).toBeGreaterThan(0);
+    for (const condition of conditions)
+      for (const [fact, test] of Object.entries(condition.properties!)) {
+        if (['any', 'all', 'not'].includes(fact)) continue;
+        expect(test.description, fact).toBeTruthy();
+        const comparisons = test.anyOf?.find((b) => b.properties?.['>=']);
+        expect(comparisons?.description, `${fact}'s object of comparisons`).toBe(test.description);
+      }
+    const reliability = conditions[0]!.properties!.source_reliability!;
+    expect(reliability.description).toMatch(/^The source's share of successful ingests/);
+  });
 });
