@@ -4,7 +4,7 @@
 // make (G2 sending stale data to another level).
 import type { Page } from 'playwright-core';
 import { draftKeyOf, unsavedKeyOf } from '../../renderer/src/state/rule-draft.ts';
-import type { Desk } from './harness.ts';
+import { goTo, until, type Desk } from './harness.ts';
 
 // Browser-side: a paste of `text` into the focused element, as the clipboard delivers it.
 export const PASTE = `(text) => {
@@ -38,4 +38,15 @@ export async function draftKeys(desk: Desk): Promise<{ draft: string; unsaved: s
     draft: draftKeyOf(health.value.db_path),
     unsaved: unsavedKeyOf(health.value.db_path),
   };
+}
+
+/** The Rules view opened in `p`, its draft checked valid by the engine. */
+export async function openRules(p: Page): Promise<void> {
+  await goTo(p, 'rules');
+  await p.locator('.monaco-editor').waitFor();
+  await until(
+    () => p.getByTestId('rules-check').textContent(),
+    (t) => /^valid/.test(t ?? ''),
+    'the rules to be checked',
+  );
 }

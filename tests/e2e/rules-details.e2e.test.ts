@@ -7,7 +7,7 @@
 // after Discard and Activate. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { draftKeys, setEditorText, staleTo } from './rule-editor.ts';
+import { draftKeys, openRules, setEditorText, staleTo } from './rule-editor.ts';
 import {
   chainFile,
   goTo,
@@ -17,7 +17,6 @@ import {
   shot,
   SMALL,
   WIDE,
-  until,
   type Desk,
   expectNoSerious,
 } from './harness.ts';
@@ -87,9 +86,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
       comment: 'stale is MEDIUM',
     });
     if (!v2.ok) throw new Error(v2.error.message);
-    await goTo(page, 'rules');
-    await page.locator('.monaco-editor').waitFor();
-    await until(check, (t) => /^valid/.test(t ?? ''), 'the rules to be checked');
+    await openRules(page);
   }, 180_000);
 
   afterAll(async () => {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { setEditorText } from './rule-editor.ts';
+import { openRules, setEditorText } from './rule-editor.ts';
 import {
   chainFile,
   expectNoSerious,
@@ -21,7 +21,6 @@ import {
   shot,
   SHOTS,
   SMALL,
-  until,
   WIDE,
   type Desk,
 } from './harness.ts';
@@ -98,9 +97,7 @@ describe.skipIf(!haveChromium)('rules view: a long error in a row, hover help on
       if (!r.ok) throw new Error(r.error.message);
     }
     await desk.te.engine.drain();
-    await goTo(page, 'rules');
-    await page.locator('.monaco-editor').waitFor();
-    await until(check, (t) => /^valid/.test(t ?? ''), 'the rules to be checked');
+    await openRules(page);
   }, 180_000);
 
   afterAll(async () => {

@@ -5,17 +5,8 @@
 // onto it (both kept) or, said as such, activates anyway. The draft's base survives a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { setEditorText, staleTo } from './rule-editor.ts';
-import {
-  expectNoSerious,
-  goTo,
-  haveChromium,
-  openDesk,
-  poll,
-  shot,
-  until,
-  type Desk,
-} from './harness.ts';
+import { openRules, setEditorText, staleTo } from './rule-editor.ts';
+import { expectNoSerious, haveChromium, openDesk, poll, shot, type Desk } from './harness.ts';
 
 let desk: Desk;
 let page: Page;
@@ -45,9 +36,7 @@ describe.skipIf(!haveChromium)('a rule draft whose base was replaced meanwhile',
     page = desk.page;
     original = await activeText();
     expect(original).toContain(REAL_TIME);
-    await goTo(page, 'rules');
-    await page.locator('.monaco-editor').waitFor();
-    await until(check, (t) => /^valid/.test(t ?? ''), 'the rules to be checked');
+    await openRules(page);
   }, 180_000);
 
   afterAll(async () => {

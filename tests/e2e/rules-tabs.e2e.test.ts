@@ -5,7 +5,7 @@
 // theirs out or merges both. Two pages of one browser profile (one localStorage).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { draftKeys, PASTE, setEditorText, STALE_ROW, staleTo } from './rule-editor.ts';
+import { draftKeys, openRules, PASTE, setEditorText, STALE_ROW, staleTo } from './rule-editor.ts';
 import {
   expectNoSerious,
   goTo,
@@ -29,19 +29,8 @@ const stored = (p: Page) =>
     `JSON.parse(localStorage.getItem(${JSON.stringify(keys.draft)}) ?? '{}').text ?? null`,
   ) as Promise<string | null>;
 const title = (p: Page) => p.getByTestId('rules-title').textContent();
-const check = (p: Page) => p.getByTestId('rules-check').textContent();
 /** The dry run's changed row: what G2 does with stale data in that tab's draft. */
 const staleRow = (p: Page) => p.locator('.dry-run tr[data-changed=true]').first().textContent();
-
-async function openRules(p: Page): Promise<void> {
-  await goTo(p, 'rules');
-  await p.locator('.monaco-editor').waitFor();
-  await until(
-    () => check(p),
-    (t) => /^valid/.test(t ?? ''),
-    'the rules to be checked',
-  );
-}
 
 describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
   beforeAll(async () => {

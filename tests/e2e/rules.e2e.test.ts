@@ -9,17 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { writeLongCsv } from '../fixtures/option-chains.ts';
 import { toJsonLines } from '../../renderer/src/views/rules/facts.ts';
-import { setEditorText, staleTo } from './rule-editor.ts';
-import {
-  goTo,
-  haveChromium,
-  openDesk,
-  poll,
-  shot,
-  until,
-  type Desk,
-  expectNoSerious,
-} from './harness.ts';
+import { openRules, setEditorText, staleTo } from './rule-editor.ts';
+import { goTo, haveChromium, openDesk, poll, shot, type Desk, expectNoSerious } from './harness.ts';
 
 let desk: Desk;
 let page: Page;
@@ -49,9 +40,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
     const active = await desk.te.engine.handlers['rules:active']({});
     if (!active.ok) throw new Error(active.error.message);
     original = active.value.text;
-    await goTo(page, 'rules');
-    await page.locator('.monaco-editor').waitFor();
-    await until(check, (t) => /^valid/.test(t ?? ''), 'the rules to be checked');
+    await openRules(page);
   }, 180_000);
 
   afterAll(async () => {
