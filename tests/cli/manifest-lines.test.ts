@@ -103,3 +103,63 @@ describe('gex-desk ingest --manifest', () => {
     expect(jobs.lines.map((l) => String(l.file).split(/[/\\]/).pop())).not.toContain('m3.csv');
   });
 });
+
+describe('gex-desk ingest --manifest with the command line’s own request options', () => {
+  it("gives a line without its own level, source or author the command's --priority (with its --justification), --source and --author", async () => {
+    // The override was applied to the files given as arguments and dropped without a word
+    // for the manifest's lines (QA: a line decided LOW by the rules, exit 0).
+    const { dir, args } = cliHome();
+    for (const [i, name] of ['plain.csv', 'own.csv', 'given.csv'].entries())
+      writeCboeCsv(join(dir, name), { seed: 61 + i, expiries: 1, strikesPerExpiry: 6 });
+    const manifest = join(dir, 'm.jsonl');
+    writeFileSync(
+      manifest,
+      [
+        JSON.stringify({ file: 'plain.csv' }),
+        JSON.stringify({
+          file: 'own.csv',
+          requested_priority: 'LOW',
+          justification: 'its own',
+          source: 'vendor-x',
+          author: 'ana',
+        }),
+      ].join('\n'),
+    );
+    const r = await runCli([
+      'ingest',
+      join(dir, 'given.csv'),
+      '--manifest',
+      manifest,
+      '--priority',
+      'CRITICAL',
+      '--justification',
+      'FOMC',
+      '--source',
+      'desk',
+      '--author',
+      'bo',
+      '--json',
+      ...args,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const byFile = new Map(r.lines.map((l) => [String(l.file).split(/[/\\]/).pop(), l]));
+    expect(byFile.get('given.csv')).toMatchObject({ priority: 'CRITICAL', rule: 'G1' });
+    expect(byFile.get('plain.csv')).toMatchObject({ priority: 'CRITICAL', rule: 'G1' });
+    expect(byFile.get('own.csv')).toMatchObject({ priority: 'LOW', rule: 'G1' });
+    const jobs = await runCli(['jobs', '--json', ...args]);
+    const job = (name: string) =>
+      jobs.lines.find((l) => String(l.file).split(/[/\\]/).pop() === name)!;
+    expect(job('plain.csv')).toMatchObject({ source: 'desk' });
+    expect(job('own.csv')).toMatchObject({ source: 'vendor-x' });
+    // Who asked, and why: the command's for the plain line, the line's own for the other.
+    const audit = await runCli(['audit', '--json', ...args]);
+    const override = (name: string) =>
+      audit.lines.find(
+        (l) => l.request_id === byFile.get(name)!.request_id && l.kind === 'override',
+      )!;
+    expect(override('plain.csv')).toMatchObject({ actor: 'bo' });
+    expect(override('plain.csv').explanation).toContain('justification "FOMC"');
+    expect(override('own.csv')).toMatchObject({ actor: 'ana' });
+    expect(override('own.csv').explanation).toContain('justification "its own"');
+  });
+});

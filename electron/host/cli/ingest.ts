@@ -130,8 +130,8 @@ async function ingestFiles(
       'ingest --manifest -',
       'give a manifest FILE, or pipe its lines in (make-manifest | gex-desk ingest --manifest -)',
     );
-    planned.push(...readManifest('-', source, warn, text));
-  } else if (values.manifest) planned.push(...readManifest(values.manifest, source, warn));
+    planned.push(...readManifest('-', request, warn, text));
+  } else if (values.manifest) planned.push(...readManifest(values.manifest, request, warn));
   // Stable: ties keep their order (a refused manifest line is at the at_ms of its place).
   planned.sort((a, b) => a.at_ms - b.at_ms);
   // Nothing to submit (the chain piped in could not be kept, every manifest line refused):

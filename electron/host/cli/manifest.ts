@@ -3,7 +3,9 @@
 // never submitted) and keeps its place among the others. The keys a line takes are
 // open to extension, so another key is ignored, with a warning; but one that reads as a
 // slip of a key the line lacks (`priority` for `requested_priority`) refuses the line:
-// submitted, it would have dropped the analyst's override without a word.
+// submitted, it would have dropped the analyst's override without a word. A line that
+// names no source, level or author of its own takes the command's (`--source`,
+// `--priority` with its `--justification`, `--author`).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -79,9 +81,19 @@ const ownAtMs = (value: unknown): number | undefined =>
  * first, before the lines due earlier than it in the file). `warn`: each key no line takes,
  * ignored, once, at the first line that has it.
  */
+/**
+ * What the command line gives a manifest's lines that say none of their own: its
+ * --source, its --priority with its --justification (dropped without a word, the
+ * override was not taken for a manifest's lines), its --author.
+ */
+export type ManifestDefaults = Pick<
+  PlannedRequest,
+  'source' | 'requested_priority' | 'justification' | 'author'
+>;
+
 export function readManifest(
   path: string,
-  defaultSource: string,
+  defaults: ManifestDefaults,
   warn: (text: string) => void,
   piped?: string,
 ): PlannedRequest[] {
@@ -114,7 +126,7 @@ export function readManifest(
         previousAtMs = ownAtMs(value) ?? previousAtMs;
         planned.push({
           file: namedFile(value, base) ?? path,
-          source: defaultSource,
+          source: defaults.source,
           at_ms: previousAtMs,
           invalid: {
             code: 'VALIDATION',
@@ -150,12 +162,19 @@ export function readManifest(
       for (const { key } of unknown) ignored.set(key, [...(ignored.get(key) ?? []), i + 1]);
       const m = parsed.data;
       previousAtMs = m.at_ms;
+      // A line's own level comes with its own justification; without one, the command's.
+      const level =
+        m.requested_priority === undefined
+          ? {
+              requested_priority: defaults.requested_priority,
+              justification: defaults.justification,
+            }
+          : { requested_priority: m.requested_priority, justification: m.justification };
       planned.push({
         file: resolve(base, m.file),
-        source: m.source ?? defaultSource,
-        requested_priority: m.requested_priority,
-        justification: m.justification,
-        author: m.author,
+        source: m.source ?? defaults.source,
+        ...level,
+        author: m.author ?? defaults.author,
         at_ms: m.at_ms,
       });
     });
