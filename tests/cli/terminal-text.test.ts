@@ -90,4 +90,30 @@ describe('text shown to a person', () => {
       expect(json.lines.map((j) => j.file)).toEqual([file]);
     },
   );
+
+  it(
+    'gex-desk ingest shows a line break in a file name escaped: no line of its own that reads as a result',
+    { timeout: 120_000 },
+    async () => {
+      const { dir, args } = cliHome();
+      const home = join(dir, 'home');
+      const forged = 'a\n✓ fake.csv  completed  CRITICAL (G3)  12 ms\nb.csv';
+      const file = join(dir, forged);
+      writeCboeCsv(file, { seed: 8, underlying: 'SPX', expiries: 1, strikesPerExpiry: 5 });
+      const missing = join(dir, 'gone\n✓ x.csv');
+      const r = await runCli(['ingest', file, missing, ...args], { home });
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split('\n');
+      expect(lines.filter((l) => /^[✓✗] /.test(l))).toEqual([
+        expect.stringMatching(
+          /^✓ .*a\\n✓ fake\.csv {2}completed {2}CRITICAL \(G3\) {2}12 ms\\nb\.csv {2}completed /,
+        ),
+        expect.stringMatching(/^✗ .*gone\\n✓ x\.csv {2}failed /),
+      ]);
+      expect(lines.some((l) => l.startsWith('✓ fake.csv'))).toBe(false);
+      expect(r.stdout).toContain(`FILE_NOT_FOUND: ${visible(missing)} does not exist`);
+      const json = await runCli(['ingest', missing, '--json', ...args], { home });
+      expect(json.lines.map((l) => l.file)).toEqual([missing]);
+    },
+  );
 });

@@ -5,6 +5,7 @@ import type { JobDetail, SubmitAck } from '../../../shared/api.ts';
 import type { IngestLine as IngestJson } from '../../../shared/cli-lines.ts';
 import { decidedLevel, endedUndecided } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
+import { visible } from '../../../shared/visible.ts';
 import { describeError, plain, snapshotJson, usd } from './io.ts';
 
 /**
@@ -99,9 +100,11 @@ export function humanLine(l: IngestLine): string {
     : l.priority
       ? `  ${l.priority} (${l.rule})`
       : '';
-  const head = `${mark} ${l.file}  ${l.status}${level}`;
-  if (l.error) return `${head}\n    ${describeError(l.error)}`;
+  // The name and the error's text come from outside: a line break in either is shown
+  // escaped, as the tables show it, never a line of its own (which could read as a result).
+  const head = `${mark} ${visible(l.file)}  ${l.status}${level}`;
+  if (l.error) return `${head}\n    ${visible(describeError(l.error))}`;
   const s = l.snapshot;
   if (!s) return head;
-  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${plain(s.spot as number)}  total GEX ${usd(s.total_gex as number)} USD/1%  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${s.parquet}`;
+  return `${head}  ${l.latency_ms ?? '—'} ms\n    ${s.underlying} ${s.as_of}  spot ${plain(s.spot as number)}  total GEX ${usd(s.total_gex as number)} USD/1%  zero gamma ${s.zero_gamma ?? '—'}  call wall ${s.call_wall ?? '—'}  put wall ${s.put_wall ?? '—'}\n    ${visible(s.parquet)}`;
 }
