@@ -54,9 +54,12 @@ function commandFirst(argv: string[]): string[] {
 
 export async function main(argv: string[], out: Output = stdio): Promise<ExitCode> {
   const [command, ...rest] = commandFirst(argv);
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  // Asked for, the usage is the answer (stdout); no command at all is a usage error, said
+  // on stderr as every other one is (a script reading stdout must not take it for data).
+  if (command === undefined) return (out.error(USAGE), EXIT.usage);
+  if (command === '--help' || command === '-h' || command === 'help') {
     out.line(USAGE);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   if (command === '--version') {
     out.line('0.1.0');

@@ -90,11 +90,23 @@ describe('options every command takes, before the command', () => {
     30_000,
   );
 
-  it('prints the usage (exit 2) when no command follows them', async () => {
+  it('prints the usage (exit 2) on stderr when no command follows them, as every usage error; asked for, on stdout', async () => {
     const { db } = cliHome();
     const r = await runCli(['--db', db]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('Usage:');
-    expect(r.stdout).toContain('before it (gex-desk --db PATH jobs)');
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage:');
+    expect(r.stderr).toContain('before it (gex-desk --db PATH jobs)');
+    const none = await runCli([]);
+    expect([none.code, none.stdout]).toEqual([2, '']);
+    expect(none.stderr).toContain('Usage:');
+    const rules = await runCli(['rules']);
+    expect([rules.code, rules.stdout]).toEqual([2, '']);
+    expect(rules.stderr).toContain('check FILE [--json]');
+    for (const asked of [['--help'], ['help'], ['rules', '--help']]) {
+      const help = await runCli(asked);
+      expect([help.code, help.stderr], asked.join(' ')).toEqual([0, '']);
+      expect(help.stdout.length).toBeGreaterThan(100);
+    }
   });
 });

@@ -80,11 +80,12 @@ export async function rulesCommand(argv: string[], out: Output): Promise<ExitCod
     case 'whatif':
       return (await import('./rules-whatif.ts')).whatifCommand(rest, out);
     case undefined:
+      return (out.error(RULES_USAGE), EXIT.usage); // as gex-desk with no command (cli.ts)
     case '--help':
     case '-h':
     case 'help':
       out.line(RULES_USAGE);
-      return sub === undefined ? EXIT.usage : EXIT.ok;
+      return EXIT.ok;
     default: {
       const near = nearWord(sub, RULES_COMMANDS);
       throw new UsageError(
