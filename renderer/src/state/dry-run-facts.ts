@@ -7,7 +7,7 @@
 // to that. Windows do not share them live: each keeps its own, and a window opened (or
 // reloaded) takes the last ones stored.
 import { create } from 'zustand';
-import { sampleFacts, toJsonLines, type FactRow } from '../views/rules/facts.ts';
+import { isRow, sampleFacts, toJsonLines, type FactRow } from '../views/rules/facts.ts';
 
 export interface DryFacts {
   mode: 'form' | 'json';
@@ -26,9 +26,6 @@ export function exampleFacts(nowMs = Date.now()): DryFacts {
   const rows = sampleFacts(nowMs);
   return { mode: 'form', rows, json: toJsonLines(rows), selected: 0 };
 }
-
-const isRow = (v: unknown): v is FactRow =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Stored facts, or null (none kept, or unreadable: the examples then). */
 export function readDryFacts(raw: string | null): DryFacts | null {

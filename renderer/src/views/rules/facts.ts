@@ -75,6 +75,10 @@ function placeOf(text: string, offset: number): { line: number; column: number }
 const saidAt = (p: { line: number; column: number } | { line: number }, what: string) =>
   'column' in p ? `line ${p.line}, column ${p.column}: ${what}` : `line ${p.line}: ${what}`;
 
+/** One request's facts: an object (its fields are the engine's to check). */
+export const isRow = (v: unknown): v is FactRow =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /**
  * JSON Lines or one JSON array of fact objects; the error names the line of the text
  * (blank lines counted) and, when the parser says where, the column in it.
@@ -82,8 +86,6 @@ const saidAt = (p: { line: number; column: number } | { line: number }, what: st
 export function parseFacts(text: string): { facts: FactRow[] } | { error: string } {
   const t = text.trim();
   if (!t) return { facts: [] };
-  const isRow = (v: unknown): v is FactRow =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (t.startsWith('[')) {
     const lead = text.length - text.trimStart().length;
     let all: unknown;
