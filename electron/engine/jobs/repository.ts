@@ -343,9 +343,19 @@ export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJ
 }
 
 /**
+ * A job's place among the arrivals, for the listings that promise newest first: its
+ * arrival, then its request's place in arrival order (`arrival_order`: the files of one
+ * command share their arrival to the millisecond, and their rows are written in the
+ * order their captures ended, not the order they were submitted in), then `seq` (a
+ * request stored before migration 10 has no place: -1, older than any given since, which
+ * all follow every stored request, and its jobs keep the order they were stored in).
+ */
+const ARRIVAL_PLACE = `coalesce((SELECT r.arrival_order FROM requests r WHERE r.id = jobs.request_id), -1)`;
+
+/**
  * Newest arrival first (rows are stored out of arrival order: a large file is staged while
- * a small one after it is stored); `after` the job of that id, when a list is read a page
- * at a time.
+ * a small one after it is stored; ARRIVAL_PLACE); `after` the job of that id, when a list
+ * is read a page at a time.
  */
 export async function listJobs(
   db: Db,
@@ -355,9 +365,13 @@ export async function listJobs(
   if (opts.status) f.add('status = ?', opts.status);
   if (opts.source) f.add('source = ?', opts.source);
   if (opts.after)
-    f.add('(submitted_at, seq) < (SELECT (submitted_at, seq) FROM jobs WHERE id = ?)', opts.after);
+    f.add(
+      `(submitted_at, ${ARRIVAL_PLACE}, seq) <
+        (SELECT (submitted_at, ${ARRIVAL_PLACE}, seq) FROM jobs WHERE id = ?)`,
+      opts.after,
+    );
   const rows = await db.all(
-    `${SELECT} ${f.where} ORDER BY submitted_at DESC, seq DESC LIMIT $1`,
+    `${SELECT} ${f.where} ORDER BY submitted_at DESC, ${ARRIVAL_PLACE} DESC, seq DESC LIMIT $1`,
     f.values,
   );
   return rows.map(toJob);

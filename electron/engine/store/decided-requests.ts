@@ -7,6 +7,10 @@
 // computation produced, so they are exact. `gex_change` is not: it compared with what
 // was stored at that moment, which later requests may have changed, so it stays unknown
 // and the replay says when the outcome depends on it.
+// "The last N" are the N latest arrivals: the files of one command share their arrival to
+// the millisecond and are placed by `arrival_order` (the order they were submitted in),
+// not by their jobs' `seq` (the order their captures ended); a request stored before
+// migration 10 has none (older than any that has one) and keeps its job's `seq`.
 import type { GivenFactName, WhatIfRecord } from '../../../shared/rules.ts';
 import { num, type Store } from './db.ts';
 
@@ -19,7 +23,7 @@ const QUERY = `SELECT r.id, r.file, coalesce(r.underlying, j.underlying, s.under
   FROM requests r JOIN jobs j ON j.request_id = r.id
   LEFT JOIN gex_snapshots s ON s.id = j.snapshot_id
   WHERE r.facts IS NOT NULL AND j.rule NOT IN ('deciding', 'unreadable')
-  ORDER BY r.submitted_at DESC, j.seq DESC LIMIT $1`;
+  ORDER BY r.submitted_at DESC, coalesce(r.arrival_order, -1) DESC, j.seq DESC LIMIT $1`;
 
 interface StoredFacts {
   given?: Record<string, unknown>;
