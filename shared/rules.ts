@@ -87,7 +87,10 @@ export const FactsInput = z
       .max(1)
       .nullish()
       .transform((v) => v ?? 1),
-    requested_priority: PriorityLevel.nullish().transform((v) => v ?? null),
+    // In any case, as ingest takes it (`--priority high`, a manifest's "high").
+    requested_priority: z
+      .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), PriorityLevel.nullish())
+      .transform((v) => v ?? null),
     justification: z
       .string()
       .nullish()

@@ -46,7 +46,7 @@ describe('facts validation', () => {
     ['source_reliability', { source_reliability: -0.1 }],
     ['source_reliability', { source_reliability: '0.9' }],
     ['requested_priority', { requested_priority: 'URGENT', justification: 'x' }],
-    ['requested_priority', { requested_priority: 'high', justification: 'x' }],
+    ['requested_priority', { requested_priority: ' HIGH', justification: 'x' }],
     ['justification', { requested_priority: 'HIGH' }],
     ['justification', { requested_priority: 'HIGH', justification: '' }],
     ['justification', { requested_priority: 'HIGH', justification: '   ' }],
@@ -111,6 +111,18 @@ describe('facts validation', () => {
     });
   });
 
+  // QA ct F4: `ingest --priority high` and a manifest's "high" ran HIGH, `rules eval` and
+  // the dry run refused the same fact.
+  it('reads a requested level in any case, as ingest does', () => {
+    for (const level of ['high', 'High', 'cRiTiCaL']) {
+      const facts = { ...valid, requested_priority: level, justification: 'FOMC' };
+      const r = validateFacts(facts);
+      expect(r.ok && r.value.requested_priority, level).toBe(level.toUpperCase());
+      const d = defaultRules().decide(facts);
+      expect(d.ok && [d.value.priority, d.value.rule], level).toEqual([level.toUpperCase(), 'G1']);
+    }
+  });
+
   it('refuses facts that are not an object', () => {
     for (const x of [null, 3, 'SPX', [valid]]) {
       const r = validateFacts(x);
@@ -148,7 +160,17 @@ describe('the fast path of facts validation', () => {
     total_open_interest: [0, 300_000, -3, 0.5, '7', null, undefined],
     gex_change: [null, 0, 0.5, 12, -0.1, NaN, Infinity, '0.1', undefined, -0],
     source_reliability: [undefined, null, 0, 1, 0.5, 1.1, -0.1, NaN, '1'],
-    requested_priority: [undefined, undefined, null, 'HIGH', 'LOW', 'high', 'URGENT', 3],
+    requested_priority: [
+      undefined,
+      undefined,
+      null,
+      'HIGH',
+      'LOW',
+      'high',
+      'Critical',
+      'URGENT',
+      3,
+    ],
     justification: [undefined, null, '', '  ', '\u200b', 'FOMC', 5],
   };
   let seed = 7;

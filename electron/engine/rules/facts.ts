@@ -41,7 +41,11 @@ export const fastFacts = (x: Record<string, unknown>): Facts | null => {
     return null;
   const r = x.source_reliability;
   if (r !== undefined && r !== null && (typeof r !== 'number' || !(r >= 0 && r <= 1))) return null;
-  const rp = x.requested_priority;
+  // In any case, as FactsInput (and ingest) take it.
+  const rp =
+    typeof x.requested_priority === 'string'
+      ? x.requested_priority.toUpperCase()
+      : x.requested_priority;
   if (rp !== undefined && rp !== null && !PRIORITY_LEVELS.includes(rp as PriorityLevel))
     return null;
   const j = x.justification;
