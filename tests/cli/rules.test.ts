@@ -61,6 +61,42 @@ describe('gex-desk rules', () => {
     expect(r.lines[2]).toMatchObject({ line: 3 });
   });
 
+  // QA ct F3/F4: blank lines were skipped and facts without an id answered {"id":null}, so
+  // an answer could be matched neither by place nor by field; "high" was refused here
+  // though ingest reads it as HIGH.
+  it('eval gives every answer its input line (blank lines counted, not answered) and reads a level in any case', async () => {
+    const facts = {
+      underlying: 'SPX',
+      as_of: '2024-01-08T14:59:58Z',
+      now: '2024-01-08T15:00:00Z',
+      total_volume: 80000,
+      total_open_interest: 300000,
+      gex_change: 0.25,
+    };
+    const input = [
+      JSON.stringify({ ...facts, requested_priority: 'high', justification: 'FOMC' }),
+      '',
+      '   ',
+      JSON.stringify({ ...facts, total_volume: -1 }),
+      '{',
+      JSON.stringify({ ...facts, id: 'x' }),
+    ].join('\n');
+    const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input: input + '\n' });
+    expect(r.lines).toEqual([
+      {
+        id: null,
+        line: 1,
+        priority: 'HIGH',
+        rule: 'G1',
+        explanation: 'G1: requested priority HIGH (justification "FOMC") → HIGH',
+      },
+      { id: null, line: 4, error: expect.objectContaining({ fact: 'total_volume' }) },
+      { line: 5, error: expect.objectContaining({ code: 'INVALID_REQUEST' }) },
+      expect.objectContaining({ id: 'x', line: 6, priority: 'CRITICAL', rule: 'G3' }),
+    ]);
+    expect(r.code).toBe(1); // some input was rejected
+  });
+
   it('explains G4 with the reliability as it reads everywhere ("0.3333… < 0.8"), the facts\' value exact', async () => {
     const { args } = await cliStore();
     const facts = (id: string, source_reliability: number) =>

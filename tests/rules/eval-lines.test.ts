@@ -1,5 +1,8 @@
 // `rules eval` as CONTRACTS.md describes it: one JSON line out per non-blank line in,
 // decisions, fact errors with the fact, and line numbers for lines that are not JSON.
+// Every answer carries its input's line (blank lines counted, not answered), so that an
+// answer to facts without an id can be matched (QA ct F3); a requested level is read in
+// any case, as ingest reads it (QA ct F4).
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -23,17 +26,20 @@ const INPUT = [
   '[1, 2]',
   '{"underlying": "NDX", "as_of": "2024-01-07T15:51:00+00:00", "total_volume": 10, "total_open_interest": 10, "gex_change": 0, "requested_priority": "HIGH", "justification": "FOMC"}',
   '{"id": "b", "underlying": "SPX", "as_of": "2024-01-07T10:52:00-05:00", "now": "2024-01-07T15:52:02Z", "total_volume": 80000, "total_open_interest": 300000, "gex_change": 0.25, "requested_priority": "LOW"}',
+  '{"id": "c", "underlying": "SPX", "as_of": "2024-01-07T10:52:00-05:00", "total_volume": 10, "total_open_interest": 10, "gex_change": 0, "requested_priority": "high", "justification": "FOMC"}',
 ].join('\r\n');
 
 const EXPECTED = [
   {
     id: 'a',
+    line: 1,
     priority: 'CRITICAL',
     rule: 'G3',
     explanation: 'G3: impact high, change large, freshness real-time → CRITICAL',
   },
   {
     id: 7,
+    line: 4,
     error: {
       code: 'INVALID_FACT',
       message: expect.stringContaining('total_volume'),
@@ -50,17 +56,26 @@ const EXPECTED = [
   },
   {
     id: null,
+    line: 7,
     priority: 'HIGH',
     rule: 'G1',
     explanation: 'G1: requested priority HIGH (justification "FOMC") → HIGH',
   },
   {
     id: 'b',
+    line: 8,
     error: {
       code: 'INVALID_FACT',
       message: expect.stringContaining('justification'),
       fact: 'justification',
     },
+  },
+  {
+    id: 'c',
+    line: 9,
+    priority: 'HIGH',
+    rule: 'G1',
+    explanation: 'G1: requested priority HIGH (justification "FOMC") → HIGH',
   },
 ];
 

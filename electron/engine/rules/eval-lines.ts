@@ -1,6 +1,9 @@
 // `gex-desk rules eval`: JSON Lines of facts in, one JSON line of decision (or error)
-// out per input line, in order. Blank lines are skipped; a line that is not a JSON
-// object is answered with its 1-based line number, since it has no id to echo.
+// out per input line, in order, each with the input's 1-based `line`: a caller matches
+// them by it (or by the `id` echoed from the facts, null when they have none). Blank
+// (or whitespace-only) lines hold no facts and are skipped, unanswered, as a manifest's
+// are; an answer's `line` still counts them. A line that is not a JSON object is
+// answered with its line alone, since it has no id to echo.
 import type { CompiledRules } from './compile.ts';
 import { messageOf } from '../../../shared/result.ts';
 
@@ -43,8 +46,8 @@ async function* numberedLines(input: Input): AsyncGenerator<[number, string]> {
 /**
  * Decides every line of facts with `compiled`. `input`: the whole text, an
  * AsyncIterable of lines (node:readline), or of byte chunks (process.stdin). Yields one JSON object per non-blank
- * input line, without the newline: `{"id","priority","rule","explanation"}`,
- * `{"id","error":{"code","message","fact"}}`, or `{"line":N,"error":{...}}` for a
+ * input line, without the newline: `{"id","line","priority","rule","explanation"}`,
+ * `{"id","line","error":{"code","message","fact"}}`, or `{"line":N,"error":{...}}` for a
  * line that is not a JSON object. A line's `now` fact wins over `now`, which wins
  * over the clock.
  */
@@ -82,6 +85,7 @@ export async function* evalLines(
     if (r.ok) {
       yield JSON.stringify({
         id,
+        line,
         priority: r.value.priority,
         rule: r.value.rule,
         explanation: r.value.explanation,
@@ -90,6 +94,7 @@ export async function* evalLines(
       const { code, message, fact } = r.error;
       yield JSON.stringify({
         id,
+        line,
         error: fact === undefined ? { code, message } : { code, message, fact },
       });
     }
