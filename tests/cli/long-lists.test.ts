@@ -76,7 +76,12 @@ describe('long lists', () => {
     const jobs = await runCli(['jobs', '--json', ...args]);
     expect(jobs.code, jobs.stderr).toBe(0);
     expect(jobs.lines.map((l) => l.id)).toEqual(
-      await rows(db, 'SELECT id FROM jobs ORDER BY submitted_at DESC, seq DESC'),
+      // Newest arrival first; one command's files (one arrival) in the order they were given.
+      await rows(
+        db,
+        `SELECT j.id FROM jobs j LEFT JOIN requests r ON r.id = j.request_id
+         ORDER BY j.submitted_at DESC, coalesce(r.arrival_order, -1) DESC, j.seq DESC`,
+      ),
     );
     expect(jobs.lines).toHaveLength(10_006);
 
