@@ -72,10 +72,21 @@ export const InboxStatus = z.object({
   problem: z.string().nullable().default(null),
   /**
    * Files dropped into the folder watched before the last change (inbox:set) and not taken
-   * by then — still being written, or held — which no inbox takes now: where, and how many
-   * are still there; null when none.
+   * by then — still being written, or held, or lying more than 8 folders deep, or a symbolic
+   * link — which no inbox takes now: where, and how many are still there (`count`, all of
+   * them); of those, the files too deep to be taken from any folder so deep (`too_deep`: how
+   * many, and the first deep folder, relative to `dir`) and the symbolic links (`links`),
+   * absent when none; null when none at all.
    */
-  left_behind: z.object({ dir: z.string(), count: z.number().int() }).nullable().default(null),
+  left_behind: z
+    .object({
+      dir: z.string(),
+      count: z.number().int(),
+      too_deep: z.object({ count: z.number().int(), first: z.string() }).optional(),
+      links: z.number().int().optional(),
+    })
+    .nullable()
+    .default(null),
   /** False where no engine watches it (a one-shot command, or the folder could not be made). */
   watching: z.boolean(),
   /**

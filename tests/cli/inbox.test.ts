@@ -1,7 +1,15 @@
 // `gex-desk inbox`: on its own (no engine watches the folder) and beside a running engine
 // whose inbox folder is gone and whose database has failed: the command says what the
 // window says — the folder's problem, and the files held for the machine's sake.
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,6 +100,39 @@ describe('gex-desk inbox', () => {
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toContain(
       `\n  left       4  in the previous inbox ${full}: not taken before the change, and not taken now (move them into this folder to ingest them)\n`,
+    );
+  });
+
+  it('inbox set: the files the old inbox said were too deep, and its links, are left behind and said', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const env = { GEX_DESK_CONFIG: join(dir, 'config.json') };
+    writeFileSync(env.GEX_DESK_CONFIG, '{}\n');
+    const old = join(dir, 'old');
+    expect((await runCli(['inbox', 'set', old, ...args], { env })).code).toBe(0);
+    // Nine folders deep: the inbox looks eight deep, and says it will not take it.
+    const deep = join('e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9');
+    mkdirSync(join(old, deep), { recursive: true });
+    writeFileSync(join(old, deep, 'deep.csv'), 'x');
+    const before = await runCli(['inbox', ...args], { env });
+    expect(before.stdout).toContain('1 file lies more than 8 folders deep');
+    // Only the deep file: before, `left` counted none of it and said nothing.
+    const next = join(dir, 'next');
+    const moved = await runCli(['inbox', 'set', next, '--json', ...args], { env });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(InboxStatus.parse(moved.lines[0]).left_behind).toEqual({
+      dir: old,
+      count: 1,
+      too_deep: { count: 1, first: deep },
+    });
+    // Back, then away again with a file waiting and a symbolic link there too: all counted.
+    expect((await runCli(['inbox', 'set', old, ...args], { env })).code).toBe(0);
+    writeFileSync(join(old, 'late.csv'), 'x');
+    symlinkSync(join(old, 'late.csv'), join(old, 'link.csv'));
+    const away = await runCli(['inbox', 'set', next, ...args], { env });
+    expect(away.code, away.stderr).toBe(0);
+    expect(away.stdout).toContain(
+      `\n  left       3  in the previous inbox ${old}: not taken before the change, and not taken now (1 of them lies more than 8 folders deep, in ${join(old, deep)}, too deep for any inbox to take: move it up into a shallower folder; 1 of them is a symbolic link, which no inbox takes; move them into this folder to ingest them)\n`,
     );
   });
 

@@ -4,8 +4,8 @@
 // folder, or GEX_DESK_CONFIG), then the engine watches the new folder; the old inbox stops
 // taking files but stays alive until the jobs of the files in its processing/ have ended
 // and moved them to its done/ or failed/, so that no file is stranded. Files dropped into
-// the old folder and not taken by then (still being written) stay there: they are said
-// (`left_behind`), so that the analyst moves them into the new one.
+// the old folder and not taken by then (still being written, or too deep to be taken) stay
+// there: they are said (`left_behind`), so that the analyst moves them into the new one.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
@@ -15,7 +15,7 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import { saveConfigValue } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { countUnder, deepProblem, folderProblem, waitingFiles } from './inbox-folder.ts';
+import { countUnder, deepProblem, folderProblem, leftFiles, waitingFiles } from './inbox-folder.ts';
 import { Inbox } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { refusedFiles } from './inbox-refused.ts';
@@ -209,14 +209,26 @@ export class InboxControl {
   }
 
   /**
-   * The files dropped into the previous folder and not taken before the change, still there
-   * (those of the new folder, should it lie in the old one, left out); null when none.
+   * The files dropped into the previous folder and not taken before the change, still there:
+   * those that were waiting, and those it would not have taken either (more than MAX_DEPTH
+   * folders deep, symbolic links), which it said while watched and no inbox says now. Those
+   * of the new folder, should it lie in the old one, left out (a deep folder holding it too);
+   * null when none.
    */
   #leftBehind(): InboxStatus['left_behind'] {
     const old = this.#previous;
     if (!old) return null;
-    const count = waitingCount(old, (f) => !within(this.#dir, join(old, f)));
-    return count ? { dir: old, count } : null;
+    const left = leftFiles(old, (f) => {
+      const path = join(old, f);
+      return !within(this.#dir, path) && !within(path, this.#dir);
+    });
+    if (!left.count) return null;
+    return {
+      dir: old,
+      count: left.count,
+      ...(left.tooDeep ? { too_deep: left.tooDeep } : {}),
+      ...(left.links ? { links: left.links } : {}),
+    };
   }
 
   /**

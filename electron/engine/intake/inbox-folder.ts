@@ -5,6 +5,7 @@
 // nobody watches.
 import { accessSync, constants, type Dirent, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { INBOX_MAX_DEPTH } from '../../../shared/left-behind.ts';
 
 /**
  * The endings a download or transfer is written under until it is complete and renamed to
@@ -52,8 +53,8 @@ const downloading = (name: string, lowerNames: Set<string>): boolean =>
 /** The inbox's own folders, at its top level. */
 const OWN = new Set(['processing', 'done', 'failed']);
 
-/** How deep into dropped folders files are looked for. */
-export const MAX_DEPTH = 8;
+/** How deep into dropped folders files are looked for (said in shared/left-behind.ts too). */
+export const MAX_DEPTH = INBOX_MAX_DEPTH;
 
 /** An errno in a few words: "permission denied", "in use by another program", or its code. */
 export function errnoWords(e: unknown): string {
@@ -211,4 +212,36 @@ export function deepProblem(dir: string): string | null {
     return null;
   }
   return deepWords(resolve(dir), tooDeepOf(dir, deep));
+}
+
+/** What a folder no inbox watches any more still holds of what was dropped into it. */
+export interface LeftFiles {
+  /** All of them: files waiting, files too deep, symbolic links. */
+  count: number;
+  tooDeep: TooDeep | null;
+  links: number;
+}
+
+/**
+ * What the folder watched before a change still holds that no inbox takes now (those
+ * under it that `keep` keeps, relative paths: the new folder, should it lie in it, left
+ * out): the files that were waiting, and what it would not have taken either — the files
+ * more than MAX_DEPTH folders deep, the symbolic links. Nothing when it cannot be read.
+ */
+export function leftFiles(dir: string, keep: (rel: string) => boolean): LeftFiles {
+  const deep: string[] = [];
+  let links = 0;
+  let files: string[];
+  try {
+    files = waitingFiles(
+      dir,
+      (f) => void (keep(f) && links++),
+      Infinity,
+      (f) => void (keep(f) && deep.push(f)),
+    ).filter(keep);
+  } catch {
+    return { count: 0, tooDeep: null, links: 0 };
+  }
+  const tooDeep = tooDeepOf(dir, deep);
+  return { count: files.length + (tooDeep?.count ?? 0) + links, tooDeep, links };
 }

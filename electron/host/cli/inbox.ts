@@ -6,6 +6,7 @@
 // Through the API map (api.ts).
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
+import { leftBehindDetail } from '../../../shared/left-behind.ts';
 import { envPath } from '../../engine/env.ts';
 import { withApi } from './api.ts';
 import { engineOptions, extraWords, parse } from './args.ts';
@@ -22,17 +23,20 @@ const describe = (s: InboxStatus): string =>
           `  held       ${s.held.count}  (of those waiting; tried again from ${s.held.retry_at}): ${s.held.reason}`,
         ]
       : []),
-    ...(s.left_behind
-      ? [
-          `  left       ${s.left_behind.count}  in the previous inbox ${s.left_behind.dir}: not taken before the change, and not taken now (move ${s.left_behind.count === 1 ? 'it' : 'them'} into this folder to ingest ${s.left_behind.count === 1 ? 'it' : 'them'})`,
-        ]
-      : []),
+    ...(s.left_behind ? [left(s.left_behind)] : []),
     `  processing ${s.counts.processing}  ${s.processing}`,
     `  done       ${s.counts.done}  ${s.done}`,
     `  failed     ${s.counts.failed}  ${s.failed}${failedSplit(s)}`,
     ...s.refused.recent.map((r) => `    refused ${r.file}: ${r.reason.split('\n').join(' ')}`),
     `  ${whence(s)}`,
   ].join('\n');
+
+/** The files left in the folder watched before, and what of them moving would not ingest. */
+function left(l: NonNullable<InboxStatus['left_behind']>): string {
+  const them = l.count === 1 ? 'it' : 'them';
+  const detail = leftBehindDetail(l);
+  return `  left       ${l.count}  in the previous inbox ${l.dir}: not taken before the change, and not taken now (${detail ? `${detail}; ` : ''}move ${them} into this folder to ingest ${them})`;
+}
 
 /**
  * Which failed files have a job (the Queue lists them) and which the inbox refused itself,

@@ -13,6 +13,7 @@ import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
 import { localStamp } from '../../text/time.ts';
 import { failedSplit, heldText, plural } from '../../text/words.ts';
+import { leftBehindDetail } from '../../../../shared/left-behind.ts';
 import { ErrorLine } from '../common.tsx';
 import { Modal } from '../Modal.tsx';
 
@@ -224,6 +225,7 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
   const error = useInbox((s) => s.error);
   const client = useApp((st) => st.client);
   const leftBehind = status?.left_behind != null;
+  const leftDetail = status?.left_behind ? leftBehindDetail(status.left_behind) : null;
   // No event says that a file left the folder watched before: asked at opening, and
   // again while the note about its files is shown.
   useEffect(() => {
@@ -279,6 +281,7 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
               <span className="mono">{status.left_behind.dir}</span>: not taken before the change,
               and not taken now. Move {status.left_behind.count === 1 ? 'it' : 'them'} into this
               folder to ingest {status.left_behind.count === 1 ? 'it' : 'them'}.
+              {leftDetail && ` ${leftDetail[0]!.toUpperCase()}${leftDetail.slice(1)}.`}
             </p>
           )}
           <ChangeFolder s={status} onDone={onClose} />
