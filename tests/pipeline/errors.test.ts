@@ -311,6 +311,38 @@ describe('bad input', () => {
     expect((await failure(file)).code).toBe('TRUNCATED');
   });
 
+  it('a CBOE file that ends before its date line is TRUNCATED at a line it has, not a bad date on one it lacks', async () => {
+    const text = cboeCsvText(makeChain({ seed: 5, expiries: 1, strikesPerExpiry: 4 }));
+    const [first, last, date] = text.split('\n') as [string, string, string];
+    // As `head -2` cuts it: the empty first line and the "Last:" line, each with its ending.
+    const two = join(dir, 'two-lines.csv');
+    writeFileSync(two, `${first}\n${last}\n`);
+    const e2 = await failure(two);
+    expect(e2).toMatchObject({ code: 'TRUNCATED', line: 2, field: 'Date' });
+    expect(e2.message).toBe(
+      `${two} has 2 lines and ends before its date line (line 3, like "Date: January 7, 2024 at 10:52 AM EST", then the header and the option rows): it was cut short`,
+    );
+    // Only the "Last:" line (the empty first line removed), with or without its ending: the
+    // inbox's note names line 1 (reasonNote writes the error's line).
+    for (const end of ['\n', '']) {
+      const one = join(dir, `one-line${end ? '-lf' : ''}.csv`);
+      writeFileSync(one, `${last}${end}`);
+      const e1 = await failure(one);
+      expect(e1).toMatchObject({ code: 'TRUNCATED', line: 1, field: 'Date' });
+      expect(e1.message).toContain(`${one} has 1 line and ends before its date line (line 2,`);
+    }
+    // Cut inside the date line (`head -c`): that line, the file ending inside it.
+    const inside = join(dir, 'cut-date.csv');
+    writeFileSync(inside, `${first}\n${last}\n${date.slice(0, 12)}`);
+    const e3 = await failure(inside);
+    expect(e3).toMatchObject({ code: 'TRUNCATED', line: 3, field: 'Date' });
+    expect(e3.message).toContain(`line 3, field "Date": the file ends inside its date line (`);
+    // A date line there but not a date is still BAD_VALUE on it.
+    const notDate = join(dir, 'not-date.csv');
+    writeFileSync(notDate, `${first}\n${last}\nDate: soon\n`);
+    expect(await failure(notDate)).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'Date' });
+  });
+
   it('a negative open interest is BAD_VALUE, a zero strike too', async () => {
     const lines = cboeCsvText(makeChain({ seed: 6, expiries: 1, strikesPerExpiry: 4 })).split('\n');
     const a = lines[5]!.split(',');

@@ -163,6 +163,24 @@ function lastText(line: string): string | null {
   return null;
 }
 
+/** A download's date, as CBOE writes it (the date line's first cell, after "Date:"). */
+const DATE_EXAMPLE = 'January 7, 2024 at 10:52 AM EST';
+
+/**
+ * TRUNCATED when the file ends before line `date` (its date line): the lines it has, and
+ * the one expected, named (its last line, which exists, is the error's); null when the line
+ * is there. `lines` (firstLines) end with an empty string after a final line break: no line.
+ */
+function endsBefore(file: string, lines: string[], date: number): Result<never> | null {
+  const has = lines.at(-1) === '' ? lines.length - 1 : lines.length;
+  if (lines.length > date || has >= date) return null;
+  return err(
+    'TRUNCATED',
+    `${file} has ${has === 1 ? '1 line' : `${has} lines`} and ends before its date line (line ${date}, like "Date: ${DATE_EXAMPLE}", then the header and the option rows): it was cut short`,
+    { file, line: has, field: 'Date' },
+  );
+}
+
 /** spot from the "Last:" line (line 2), as_of from the "Date:" line after it. */
 export function readPreamble(
   file: string,
@@ -186,7 +204,9 @@ export function readPreamble(
       line: at.last,
       field: 'Last',
     });
-  const dateLine = lines[at.date - 1] ?? '';
+  const ended = endsBefore(file, lines, at.date);
+  if (ended) return ended;
+  const dateLine = lines[at.date - 1]!;
   const zoneLabel = unknownZoneLabel(dateLine);
   if (zoneLabel !== null)
     return err(
@@ -195,10 +215,17 @@ export function readPreamble(
       { file, line: at.date, field: 'Date' },
     );
   const asOf = parseCboeDate(dateLine, conv.exchange_time_zone);
+  // The file's last line, without its ending (none past it: lines go to the header).
+  if (asOf === null && lines.length === at.date)
+    return err(
+      'TRUNCATED',
+      `${file}, line ${at.date}, field "Date": the file ends inside its date line (${quoted(dateLine)}, where CBOE writes one like "${DATE_EXAMPLE}"): it was cut short`,
+      { file, line: at.date, field: 'Date' },
+    );
   if (asOf === null) {
     return err(
       'BAD_VALUE',
-      `${file}, line ${at.date}, field "Date": not a date like "January 7, 2024 at 10:52 AM EST"`,
+      `${file}, line ${at.date}, field "Date": not a date like "${DATE_EXAMPLE}"`,
       { file, line: at.date, field: 'Date' },
     );
   }
