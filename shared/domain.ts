@@ -87,6 +87,15 @@ export const endedUndecided = (job: { status: string; rule: string | null }): bo
   TERMINAL_STATUSES.has(job.status as JobStatus);
 
 /**
+ * Its level only the rules' upper bound, no decision yet: a job waiting for (or in) the
+ * read of its file's facts (`rule` still `deciding`, not ended), or an audit entry written
+ * while it was (its `arrival`, status unknown to it). Shown "≤ HIGH", never as a level.
+ */
+export const atUpperBound = (x: { rule: string | null; status?: string }): boolean =>
+  x.rule === 'deciding' &&
+  (x.status === undefined || !TERMINAL_STATUSES.has(x.status as JobStatus));
+
+/**
  * A job's level as the command line's JSON gives it (CONTRACTS.md): the stored one, or
  * null for a job no rule decided (`endedUndecided`) — whose stored LOW, requested level or
  * upper bound is no decision, and whose `rule` (`unreadable`, `deciding`) is no rule of

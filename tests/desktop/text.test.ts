@@ -42,6 +42,7 @@ import {
   zoneIfOther,
 } from '../../renderer/src/text/time.ts';
 import { heldText, plural } from '../../renderer/src/text/words.ts';
+import { atUpperBound } from '../../shared/domain.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
 import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
 import { noRetryReason, retryHelps } from '../../shared/retry.ts';
@@ -294,6 +295,17 @@ describe('files held in the inbox', () => {
     ).toBe(
       '1 file held in the inbox, not failed: /in/a.csv: the disk is full: free some space, then retry (ENOSPC). Tried again from 09:00:00.',
     );
+  });
+});
+
+describe('a level that is only the rules’ upper bound', () => {
+  it('is a deciding job’s, or an entry written while it was deciding; not an ended one’s', () => {
+    expect(atUpperBound({ rule: 'deciding', status: 'deciding' })).toBe(true);
+    expect(atUpperBound({ rule: 'deciding' })).toBe(true); // an arrival entry
+    expect(atUpperBound({ rule: 'deciding', status: 'failed' })).toBe(false); // ended undecided
+    expect(atUpperBound({ rule: 'fresh_spx', status: 'queued' })).toBe(false);
+    expect(atUpperBound({ rule: 'unreadable' })).toBe(false);
+    expect(atUpperBound({ rule: null })).toBe(false);
   });
 });
 

@@ -6,6 +6,7 @@
 import type { JobLine } from '../../../shared/cli-lines.ts';
 import {
   decidedLevel,
+  atUpperBound,
   endedUndecided,
   JobStatus,
   type GEXSnapshot,
@@ -93,7 +94,12 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
             j.submitted_at,
             j.status + (j.late ? ' (late)' : ''),
             // Ended before its facts read: only the upper bound it waited at, no level.
-            ...(endedUndecided(j) ? ['not decided', '—'] : [j.priority, j.effective_priority]),
+            // Waiting for it: ranked at that bound, ≤HIGH as the Queue shows it.
+            ...(endedUndecided(j)
+              ? ['not decided', '—']
+              : atUpperBound(j)
+                ? [`≤${j.priority}`, `≤${j.effective_priority}`]
+                : [j.priority, j.effective_priority]),
             j.underlying,
             j.attempts,
             j.file,

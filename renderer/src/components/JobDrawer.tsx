@@ -5,6 +5,7 @@
 // the snapshot, and Retry only where a retry can help, with what happened after.
 import { useEffect, useRef, useState } from 'react';
 import {
+  atUpperBound,
   endedUndecided,
   cancellable,
   isStoring,
@@ -19,7 +20,7 @@ import { useLevelPolicy, lateWords } from '../state/levels.ts';
 import { basename, duration, span } from '../text/numbers.ts';
 import { asOfStamp, localStamp } from '../text/time.ts';
 import { noRetryReason, retryHelps } from '../../../shared/retry.ts';
-import { ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from './common.tsx';
+import { BoundLevel, ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from './common.tsx';
 import { QualityBadge } from './QualityBadge.tsx';
 import { Timeline } from './Timeline.tsx';
 import { FactsTable } from './FactsTable.tsx';
@@ -184,6 +185,9 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
   const decision = audit.entries.find((e) => e.kind === 'decision' || e.kind === 'override');
   const asOf = asOfOf(request) ?? snapshot?.as_of ?? null;
   const escalated = job.effective_priority !== job.priority;
+  // Still being decided: its level only the rules' upper bound, no target and never late yet.
+  const bound = atUpperBound(job);
+  const boundWords = `not decided yet: ranked as ${job.priority}, the highest the rules could give it, until the read of its file decides its level (not flagged late meanwhile)`;
   const started = ms(job.started_at);
   const finished = ms(job.finished_at);
   const wait =
@@ -238,12 +242,19 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         <dd>
           {endedUndecided(job) ? (
             <UndecidedLevel job={job} />
+          ) : bound ? (
+            <>
+              <BoundLevel level={job.priority} said="being decided" />
+              <div className="muted small" data-testid="drawer-bound">
+                {boundWords}
+              </div>
+            </>
           ) : (
             <LevelBadge level={job.effective_priority} />
           )}
           {escalated && <span className="muted"> escalated from {job.priority}</span>}
           {job.late && <span className="flag late">LATE</span>}
-          {policy && !endedUndecided(job) && (
+          {policy && !endedUndecided(job) && !bound && (
             <div className="muted small" data-testid="drawer-target">
               target {span(policy.target_ms)}; a job waiting longer is {lateWords(policy.on_late)}
             </div>

@@ -9,7 +9,7 @@ import { basename } from '../text/numbers.ts';
 import { localStamp } from '../text/time.ts';
 import { kindInfo } from '../text/audit-kinds.ts';
 import { stripPaths } from '../text/clean-error.ts';
-import { LevelBadge } from './common.tsx';
+import { EntryLevel } from './common.tsx';
 
 /** The file and underlying an entry is about: its own, else its job's. */
 export function entrySubject(
@@ -39,7 +39,7 @@ function TimelineItem({ entry, job }: { entry: AuditEntry; job: ProcessingJob | 
           <span className={`kind tone-${kind.tone}`} title={kind.hint}>
             {kind.label}
           </span>
-          {entry.priority && <LevelBadge level={entry.priority} />}
+          <EntryLevel entry={entry} />
           {entry.rule && (
             <span
               className="mono"

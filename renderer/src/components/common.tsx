@@ -1,5 +1,6 @@
 // Small shared pieces: level badges, job status pills, error lines, progress bars.
 import type { PriorityLevel, JobStatus } from '../../../shared/domain.ts';
+import { atUpperBound } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { cleanError, withoutPlace } from '../text/clean-error.ts';
 
@@ -8,6 +9,50 @@ export function LevelBadge({ level, title }: { level: PriorityLevel; title?: str
     <span className={`level level-${level.toLowerCase()}`} title={title}>
       {level}
     </span>
+  );
+}
+
+/**
+ * A level that is only the rules' upper bound (`atUpperBound`): "≤ HIGH", said "at most
+ * HIGH" and why (`said`: "being decided", "not decided at arrival") to a screen reader,
+ * whose "≤" is not read.
+ */
+export function BoundLevel({
+  level,
+  said,
+  title,
+}: {
+  level: PriorityLevel;
+  said: string;
+  title?: string;
+}) {
+  return (
+    <span className="deciding-level" data-testid="level-bound" title={title}>
+      <span className="flag bound" aria-hidden>
+        ≤
+      </span>
+      <span className="sr-only">at most </span>
+      <LevelBadge level={level} />
+      <span className="sr-only">, {said}</span>
+    </span>
+  );
+}
+
+/** An audit entry's level: a decision's, or the upper bound an undecided request arrived at. */
+export function EntryLevel({
+  entry,
+}: {
+  entry: { kind: string; priority: PriorityLevel | null; rule: string | null };
+}) {
+  if (!entry.priority) return null;
+  if (!atUpperBound(entry)) return <LevelBadge level={entry.priority} />;
+  const when = entry.kind === 'arrival' ? 'at arrival' : 'yet then';
+  return (
+    <BoundLevel
+      level={entry.priority}
+      said={`not decided ${when}`}
+      title={`Not decided ${when}: ${entry.priority} is the highest the rules could give it; the read of its file decides its level (its decision entry), unless it ends first, never decided`}
+    />
   );
 }
 

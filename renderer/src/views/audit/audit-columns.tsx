@@ -5,7 +5,7 @@
 import type { AuditEntry } from '../../../../shared/api.ts';
 import type { ProcessingJob } from '../../../../shared/domain.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
-import { LevelBadge } from '../../components/common.tsx';
+import { EntryLevel } from '../../components/common.tsx';
 import { entrySubject } from '../../components/Timeline.tsx';
 import { kindInfo } from '../../text/audit-kinds.ts';
 import { stripPaths } from '../../text/clean-error.ts';
@@ -79,8 +79,9 @@ export function auditColumns(
     {
       id: 'level',
       label: 'Level',
-      width: 76,
-      cell: (e) => (e.priority ? <LevelBadge level={e.priority} /> : null),
+      // Room for an upper bound whole: ≤ CRITICAL.
+      width: 92,
+      cell: (e) => <EntryLevel entry={e} />,
     },
     {
       id: 'rule',

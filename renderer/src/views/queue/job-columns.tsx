@@ -7,6 +7,7 @@
 // drawer has them all, and the level, status, file, outcome and actions stay.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
 import {
+  atUpperBound,
   endedUndecided,
   cancellable,
   isStoring,
@@ -18,6 +19,7 @@ import type { RequestRecord } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import {
+  BoundLevel,
   ErrorLine,
   LevelBadge,
   Progress,
@@ -70,17 +72,13 @@ const asOf = (job: ProcessingJob, ctx: RowContext) =>
 
 function Level({ job }: { job: ProcessingJob }) {
   if (endedUndecided(job)) return <UndecidedLevel job={job} />;
-  if (job.status === 'deciding')
+  if (atUpperBound(job))
     return (
-      <span
-        className="deciding-level"
+      <BoundLevel
+        level={job.priority}
+        said="being decided"
         title={`Not decided yet: its file waits for the read that decides its level, ranked as ${job.priority}, the highest the rules could give it`}
-      >
-        <span className="flag bound" aria-hidden>
-          ≤
-        </span>
-        <LevelBadge level={job.priority} />
-      </span>
+      />
     );
   const escalated = job.effective_priority !== job.priority;
   return (
