@@ -392,7 +392,10 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
       hasText: 'fresh-deciding.json',
     });
     await poll(() => row.count()).toBe(1);
-    expect(await row.locator('.deciding-level').textContent()).toBe('≤CRITICAL');
+    // Shown ≤CRITICAL; a screen reader, which skips the ≤, hears what the rest says.
+    expect(await row.locator('.deciding-level').textContent()).toBe(
+      '≤at most CRITICAL, being decided',
+    );
     await poll(() => page.getByTestId('total-queued').textContent()).toBe('1');
     await poll(() => page.getByTestId('paused-banner').textContent()).toMatch(
       /^Paused — 1 waiting/,
