@@ -41,7 +41,7 @@ import {
   offsetLabel,
   zoneIfOther,
 } from '../../renderer/src/text/time.ts';
-import { heldText, plural } from '../../renderer/src/text/words.ts';
+import { heldText, inboxTitle, plural } from '../../renderer/src/text/words.ts';
 import { atUpperBound } from '../../shared/domain.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
 import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
@@ -295,6 +295,28 @@ describe('files held in the inbox', () => {
     ).toBe(
       '1 file held in the inbox, not failed: /in/a.csv: the disk is full: free some space, then retry (ENOSPC). Tried again from 09:00:00.',
     );
+  });
+});
+
+describe('the inbox in the status bar’s tooltip', () => {
+  const status = {
+    dir: '/in',
+    watching: true,
+    problem: null,
+    counts: { failed: 8 },
+    refused: { count: 2, recent: [] },
+  };
+  it('tells the failed files with a job from those the inbox refused, with or without a problem', () => {
+    expect(inboxTitle(status)).toBe(
+      '/in; failed 8: 6 jobs, 2 refused by the inbox: open the inbox',
+    );
+    // QA3 F3: a problem (a file too deep) hid the split, where the Queue says failed 6.
+    expect(inboxTitle({ ...status, problem: '1 file lies more than 8 folders deep.' })).toBe(
+      '1 file lies more than 8 folders deep. Inbox failed 8: 6 jobs, 2 refused by the inbox. Click to open the inbox.',
+    );
+    expect(
+      inboxTitle({ ...status, problem: 'The inbox is gone.', refused: { count: 0, recent: [] } }),
+    ).toBe('The inbox is gone. Click to open the inbox.');
   });
 });
 

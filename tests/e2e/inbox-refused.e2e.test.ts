@@ -5,7 +5,7 @@
 // which were refused, and lists the refusals, each with its reason. And two files of one
 // name from two folders gave identical Queue rows and drawers: the row's tooltip now has
 // the file's whole path, and the drawer where it lies now (relative to the inbox).
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -95,6 +95,23 @@ describe.skipIf(!haveChromium)('the inbox’s failed files, in the window', () =
     expect(await file.getAttribute('title')).toBe(join(inbox, 'done', 'burst', 'y', 'same-0.csv'));
     await shot(page, 'drawer-inbox-path');
     expect(serious(await axe(page, 'drawer inbox path'))).toEqual([]);
+    expect(desk.problems).toEqual([]);
+  });
+
+  it('keeps the failed files told apart in the status bar’s tooltip while the inbox has a problem', async () => {
+    const { page, te } = desk;
+    const inbox = te.engine.config.inbox;
+    // A file too deep to take: the inbox "needs attention" (QA3 F3: the tooltip then said
+    // only that, not why its failed count differs from the Queue's).
+    const deep = join(inbox, 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9');
+    mkdirSync(deep, { recursive: true });
+    chainFile(deep, 'deep.csv', 21);
+    await page.getByTestId('status-inbox-problem').waitFor({ timeout: 30_000 });
+    const title = await page.getByTestId('status-inbox').getAttribute('title');
+    expect(title).toMatch(/folders deep in the inbox .* Move them up into a shallower folder\./);
+    expect(title).toContain('Inbox failed 3: 1 job, 2 refused by the inbox.');
+    expect(title).toMatch(/Click to open the inbox\.$/);
+    rmSync(join(inbox, 'd1'), { recursive: true });
     expect(desk.problems).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // Counted nouns as a person writes them: "1 job", "2 jobs", "1 entry", "3 entries".
-import type { HeldFiles } from '../../../shared/api.ts';
+import type { HeldFiles, InboxStatus } from '../../../shared/api.ts';
 import { withoutDuckDb } from './clean-error.ts';
 import { int } from './numbers.ts';
 
@@ -29,4 +29,20 @@ export function failedSplit(s: { counts: { failed: number }; refused: { count: n
   if (!refused) return '';
   const jobs = Math.max(s.counts.failed - refused, 0);
   return `${plural(jobs, 'job')}, ${refused.toLocaleString('en-US')} refused by the inbox`;
+}
+
+/**
+ * The status bar's inbox tooltip: its problem (when it cannot take files) or its folder,
+ * and in both which of its failed files have a job and which it refused itself — the
+ * reason its "failed" differs from the Queue's.
+ */
+export function inboxTitle(
+  s: Pick<InboxStatus, 'dir' | 'watching' | 'problem' | 'refused'> & {
+    counts: { failed: number };
+  },
+): string {
+  const split = s.refused.count ? `failed ${int(s.counts.failed)}: ${failedSplit(s)}` : '';
+  return s.problem
+    ? `${s.problem}${split ? ` Inbox ${split}.` : ''} Click to open the inbox.`
+    : `${s.dir}${s.watching ? '' : ' (not watched)'}${split ? `; ${split}` : ''}: open the inbox`;
 }

@@ -1,5 +1,6 @@
 // The inbox in the status bar: its folder ("needs attention" when it cannot take files: a
-// share gone, a read-only folder, a file it may not move — why in the tooltip), the files
+// share gone, a read-only folder, a file it may not move — why in the tooltip, beside
+// which failed files have a job and which it refused, inboxTitle), the files
 // waiting in it (when any), those held there for a full disk (when any) and how many ended
 // in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog (its
 // folders, and choosing another one), drawn outside the bar.
@@ -9,7 +10,7 @@ import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
 import { localClock } from '../../text/time.ts';
-import { failedSplit, heldText } from '../../text/words.ts';
+import { heldText, inboxTitle } from '../../text/words.ts';
 import { InboxDialog } from './InboxDialog.tsx';
 
 export function InboxStatus() {
@@ -26,11 +27,7 @@ export function InboxStatus() {
       <button
         className="status-link"
         data-testid="status-inbox"
-        title={
-          status.problem
-            ? `${status.problem} Click to open the inbox.`
-            : `${status.dir}${status.watching ? '' : ' (not watched)'}${status.refused.count ? `; failed ${int(status.counts.failed)}: ${failedSplit(status)}` : ''}: open the inbox`
-        }
+        title={inboxTitle(status)}
         onClick={() => setOpen(true)}
       >
         <span className="label">inbox</span>{' '}
