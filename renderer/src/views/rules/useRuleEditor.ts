@@ -100,8 +100,9 @@ export function toMarkers(
 }
 
 let storage = draftStore(localStorage);
-/** The key of the database whose draft `storage` keeps (null: none opened yet). */
+/** The keys of the database whose draft `storage` keeps (null: none opened yet). */
 let storageKey: string | null = null;
+let unsavedKey: string | null = null;
 /** What this window last read or wrote of the stored draft (kept across views, as the model is). */
 let sync: DraftSync | null = null;
 
@@ -112,6 +113,7 @@ function draftsOf(db: string): void {
   adoptUnkeyed(localStorage, key);
   storage = draftStore(localStorage, key);
   storageKey = key;
+  unsavedKey = unsavedKeyOf(db);
   sync = null;
 }
 
@@ -300,7 +302,7 @@ export function useRuleEditor(): RuleEditorState {
         sync = readState(storage.stored().rev, draftModel.getValue());
         // A window closed before its analyst chose between its text and another's: the
         // choice again, here, its text in the editor (nothing is written until chosen).
-        const unsaved = takeUnsaved(localStorage, unsavedKeyOf(db!));
+        const unsaved = unsavedKey ? takeUnsaved(localStorage, unsavedKey) : null;
         if (unsaved && unsaved.text !== draftModel.getValue()) {
           const conflict = {
             theirs: draftModel.getValue(),
@@ -409,16 +411,16 @@ export function useRuleEditor(): RuleEditorState {
     const onHide = () => {
       const c = sync?.conflict;
       const text = draftModel.getValue();
-      if (c && text !== c.theirs && db)
+      if (c && text !== c.theirs && unsavedKey)
         keepUnsaved(
           localStorage,
           { text, base: c.base, saved_at: new Date().toISOString() },
-          unsavedKeyOf(db),
+          unsavedKey,
         );
     };
     window.addEventListener('pagehide', onHide);
     return () => window.removeEventListener('pagehide', onHide);
-  }, [draftModel, db]);
+  }, [draftModel]);
 
   // The text of the version the draft began on, once another is active: the three-way view's base.
   const behindBase =
