@@ -232,6 +232,18 @@ export async function dropFile(page: Page, path: string, name: string): Promise<
  * Writes `text` as the fixture `name`, submits it to the engine (not through the page) and
  * waits for its job to end: its snapshot's id, or null when it made none.
  */
+/** Submits `file` to the desk's engine (source `e2e`); the id of the job it queued. */
+export async function queueFile(desk: Desk, file: string): Promise<string> {
+  const res = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
+  if (!res.ok) throw new Error(res.error.message);
+  if (!res.value.job_id) throw new Error(`${file} was not queued (${res.value.status})`);
+  return res.value.job_id;
+}
+
+/** The Queue's row of the job whose file name holds `name`. */
+export const jobRow = (page: Page, name: string) =>
+  page.locator('[data-testid=job-row]', { has: page.locator('.c-file', { hasText: name }) });
+
 export async function ingestText(desk: Desk, name: string, text: string): Promise<string | null> {
   const file = join(desk.fixtures, name);
   writeFileSync(file, text);

@@ -24,21 +24,16 @@ import {
   SHOTS,
   SMALL,
   WIDE,
+  jobRow,
+  queueFile,
   type Desk,
 } from './harness.ts';
 
 let desk: Desk;
 let page: Page;
 
-async function submit(file: string): Promise<string> {
-  const res = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });
-  if (!res.ok) throw new Error(res.error.message);
-  if (!res.value.job_id) throw new Error(`${file} was not queued (${res.value.status})`);
-  return res.value.job_id;
-}
-
-const row = (name: string) =>
-  page.locator('[data-testid=job-row]', { has: page.locator('.c-file', { hasText: name }) });
+const submit = (file: string): Promise<string> => queueFile(desk, file);
+const row = (name: string) => jobRow(page, name);
 
 async function showTab(tab: 'active' | 'all' | 'completed' | 'failed' | 'cancelled') {
   await page.locator(`[data-filter=${tab}]`).click();
