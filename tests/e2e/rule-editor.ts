@@ -50,3 +50,10 @@ export async function openRules(p: Page): Promise<void> {
     'the rules to be checked',
   );
 }
+
+/** The text of the rules active on `desk`'s engine. */
+export async function activeRulesText(desk: Desk): Promise<string> {
+  const active = await desk.te.engine.handlers['rules:active']({});
+  if (!active.ok) throw new Error(active.error.message);
+  return active.value.text;
+}

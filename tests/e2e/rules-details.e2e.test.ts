@@ -7,7 +7,7 @@
 // after Discard and Activate. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { draftKeys, openRules, setEditorText, staleTo } from './rule-editor.ts';
+import { activeRulesText, draftKeys, openRules, setEditorText, staleTo } from './rule-editor.ts';
 import {
   chainFile,
   goTo,
@@ -65,9 +65,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
   beforeAll(async () => {
     desk = await openDesk({ workers: 1 });
     page = desk.page;
-    const active = await desk.te.engine.handlers['rules:active']({});
-    if (!active.ok) throw new Error(active.error.message);
-    original = active.value.text;
+    original = await activeRulesText(desk);
     draftKey = (await draftKeys(desk)).draft;
     // Three stale chains decided LOW by version 1, then a version that sends stale data to MEDIUM.
     for (let i = 0; i < 3; i++) {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openRules, setEditorText } from './rule-editor.ts';
+import { activeRulesText, openRules, setEditorText } from './rule-editor.ts';
 import {
   chainFile,
   expectNoSerious,
@@ -84,9 +84,7 @@ describe.skipIf(!haveChromium)('rules view: a long error in a row, hover help on
   beforeAll(async () => {
     desk = await openDesk({ workers: 1 });
     page = desk.page;
-    const active = await desk.te.engine.handlers['rules:active']({});
-    if (!active.ok) throw new Error(active.error.message);
-    original = active.value.text;
+    original = await activeRulesText(desk);
     // Two past requests (data of 2024: stale at arrival) for What would change to replay.
     for (let i = 0; i < 2; i++) {
       const file = chainFile(desk.fixtures, `spx-quotedata-desk-export-${i}.csv`, 500 + i, {

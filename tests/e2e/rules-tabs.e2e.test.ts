@@ -5,7 +5,15 @@
 // theirs out or merges both. Two pages of one browser profile (one localStorage).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { draftKeys, openRules, PASTE, setEditorText, STALE_ROW, staleTo } from './rule-editor.ts';
+import {
+  activeRulesText,
+  draftKeys,
+  openRules,
+  PASTE,
+  setEditorText,
+  STALE_ROW,
+  staleTo,
+} from './rule-editor.ts';
 import {
   expectNoSerious,
   goTo,
@@ -36,9 +44,7 @@ describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
   beforeAll(async () => {
     desk = await openDesk({ workers: 1 });
     a = desk.page;
-    const active = await desk.te.engine.handlers['rules:active']({});
-    if (!active.ok) throw new Error(active.error.message);
-    original = active.value.text;
+    original = await activeRulesText(desk);
     keys = await draftKeys(desk);
     await openRules(a);
   }, 180_000);

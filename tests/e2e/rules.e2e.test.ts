@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { writeLongCsv } from '../fixtures/option-chains.ts';
 import { toJsonLines } from '../../renderer/src/views/rules/facts.ts';
-import { openRules, setEditorText, staleTo } from './rule-editor.ts';
+import { activeRulesText, openRules, setEditorText, staleTo } from './rule-editor.ts';
 import { goTo, haveChromium, openDesk, poll, shot, type Desk, expectNoSerious } from './harness.ts';
 
 let desk: Desk;
@@ -37,9 +37,7 @@ describe.skipIf(!haveChromium)('safe rule changes', () => {
   beforeAll(async () => {
     desk = await openDesk({ workers: 1 });
     page = desk.page;
-    const active = await desk.te.engine.handlers['rules:active']({});
-    if (!active.ok) throw new Error(active.error.message);
-    original = active.value.text;
+    original = await activeRulesText(desk);
     await openRules(page);
   }, 180_000);
 
