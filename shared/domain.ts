@@ -137,10 +137,17 @@ export const ProcessingJob = z.object({
   /** The request's arrival: every wait and latency counts from here. */
   submitted_at: IsoTimestamp,
   /**
-   * The order the job was stored in: of jobs that arrived in the same millisecond (an
-   * ingest manifest's lines, one inbox poll's files), the scheduler runs the lower first.
+   * The order the job was stored in (the order its capture ended): breaks what arrival
+   * and `arrival_order` leave tied.
    */
   seq: z.number().int().nonnegative().default(0),
+  /**
+   * Its request's place in arrival order: the files of one command share their arrival to
+   * the millisecond and are stored as their captures end, so this — not `seq` — is the
+   * order they were submitted in. Null for a job whose request was stored before places
+   * were given (then `seq`; `arrivalPlace`).
+   */
+  arrival_order: z.number().int().nonnegative().nullable().default(null),
   /** When its level was decided: the arrival, or the end of its facts read. */
   decided_at: IsoTimestamp.nullable().default(null),
   started_at: IsoTimestamp.nullable(),
@@ -161,6 +168,13 @@ export const ProcessingJob = z.object({
   progress: z.number().min(0).max(1).nullable(),
 });
 export type ProcessingJob = z.infer<typeof ProcessingJob>;
+
+/**
+ * A job's place among jobs of the same arrival millisecond, lower first: its request's
+ * `arrival_order`, -1 (before any given) when it has none; `seq` breaks what is left.
+ */
+export const arrivalPlace = (job: Pick<ProcessingJob, 'arrival_order'>): number =>
+  job.arrival_order ?? -1;
 
 /** One option contract after a reader has normalised it. */
 export const ContractRow = z.object({

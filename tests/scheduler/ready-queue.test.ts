@@ -32,6 +32,23 @@ function row(
 const ids = (rows: readonly QueuedRow[]) => rows.map((r) => r.id);
 
 describe('the ready queue', () => {
+  it('serves one command’s files (one arrival) in the order they were submitted, not stored', () => {
+    const q = new ReadyQueue();
+    // Stored (seq) c, b, a as their captures ended; submitted a, b, c (arrival_order).
+    const tied = (id: string, seq: number, arrival_order: number | null): QueuedRow => ({
+      ...row(id, 'HIGH', 100, 'run'),
+      seq,
+      job: { id, arrival_order } as ProcessingJob,
+    });
+    q.insert(tied('c', 3, 12));
+    q.insert(tied('b', 4, 11));
+    q.insert(tied('a', 5, 10));
+    // A request stored before places were given keeps its seq, ahead of those with one.
+    q.insert(tied('old', 9, null));
+    q.insert(row('earlier', 'HIGH', 99, 'run'));
+    expect(ids(q.at('HIGH'))).toEqual(['earlier', 'old', 'a', 'b', 'c']);
+  });
+
   it('serves a raised read at the lent rank, first in arrival order there, and counts it at its own level', () => {
     const q = new ReadyQueue();
     q.insert(row('early', 'MEDIUM', 1));

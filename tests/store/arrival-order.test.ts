@@ -1,17 +1,43 @@
 // "Newest first" and "the last N" on the real store: the files of one command share their
 // arrival to the millisecond, and their jobs' `seq` is the order their captures ended
 // (rows written as each file was read), not the order they were submitted in. The
-// listings place such ties by the request's `arrival_order` (migration 10); a request
-// stored before it has none and keeps its job's `seq`, older than any that has one.
+// listings place such ties by the request's `arrival_order` (migration 10), which its job
+// carries too (migration 11 fills it in for the jobs stored before); a request stored
+// before migration 10 has none and keeps its job's `seq`, older than any that has one.
 // QA ct F1: `jobs` and `rules whatif --last N` ordered one command's files at random.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listJobs } from '../../electron/engine/jobs/repository.ts';
+import type { Store } from '../../electron/engine/store/db.ts';
 import { decidedRequests } from '../../electron/engine/store/decided-requests.ts';
-import { storePerTest } from './open-store.ts';
+import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
+import { openStore } from './open-store.ts';
 
-const s = storePerTest('gex-arrival-order-');
+const s = { dir: '', store: null as unknown as Store };
 
-/** A decided request and its completed job, as stored. */
+/**
+ * The two commands' rows written by version 10 (its jobs had no place of their own), then
+ * the file opened by this version: migration 11 gives each job its request's place.
+ */
+beforeEach(async () => {
+  s.dir = mkdtempSync(join(tmpdir(), 'gex-arrival-order-'));
+  const path = join(s.dir, 'gex.duckdb');
+  s.store = await openStore(
+    path,
+    MIGRATIONS.filter((m) => m.version <= 10),
+  );
+  await twoCommands();
+  await s.store.close();
+  s.store = await openStore(path);
+});
+afterEach(async () => {
+  await s.store.close();
+  rmSync(s.dir, { recursive: true, force: true });
+});
+
+/** A decided request and its completed job, as version 10 stored them. */
 async function add(
   name: string,
   at: string,
@@ -55,8 +81,23 @@ async function twoCommands(): Promise<void> {
 }
 
 describe('arrival order of the listings', () => {
+  it('gives each job its request’s place', async () => {
+    const rows = await s.store.all<{ id: string; arrival_order: bigint | null }>(
+      'SELECT id, arrival_order FROM jobs ORDER BY id',
+    );
+    expect(
+      rows.map((r) => [r.id, r.arrival_order === null ? null : Number(r.arrival_order)]),
+    ).toEqual([
+      ['job-a', 1],
+      ['job-b', 2],
+      ['job-c', 3],
+      ['job-late', 4],
+      ['job-old-a', null],
+      ['job-old-b', null],
+    ]);
+  });
+
   it('lists jobs newest first: one command’s files in reverse submission order, a page at a time too', async () => {
-    await twoCommands();
     const all = await listJobs(s.store, { limit: 100 });
     const want = ['job-c', 'job-b', 'job-a', 'job-late', 'job-old-a', 'job-old-b'];
     expect(all.map((j) => j.id)).toEqual(want);
@@ -76,7 +117,6 @@ describe('arrival order of the listings', () => {
   });
 
   it('replays the last N arrivals: --last 2 takes the command’s last two files', async () => {
-    await twoCommands();
     expect((await decidedRequests(s.store, 2)).map((r) => r.request_id)).toEqual([
       'req-c',
       'req-b',

@@ -184,6 +184,7 @@ async function admit(
     underlying: head.value.underlying,
     content_hash: staged.hash,
     submitted_at: new Date(a.arrivedMs).toISOString(),
+    arrival_order: a.order,
     inbox: a.inbox,
     ...(decision
       ? {
@@ -317,6 +318,7 @@ async function unreadable(
     rule: 'unreadable',
     rule_version: null,
     submitted_at: new Date(a.arrivedMs).toISOString(),
+    arrival_order: a.order,
     inbox: a.inbox,
   };
   const actor = a.request.author ?? null;

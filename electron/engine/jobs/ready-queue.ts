@@ -1,16 +1,25 @@
 // The scheduler's index of waiting jobs: per effective level, the rows in arrival order
-// (first-in first-out by arrival within a level; `seq` breaks ties). Jobs waiting for
-// their facts read sit here too, at the highest level they could still get, so that
-// reading facts and running jobs follow one priority order. A cache of the table's
-// `queued` and `deciding` rows, rebuilt from it at start.
-import { PRIORITY_LEVELS, levelRank, type PriorityLevel } from '../../../shared/domain.ts';
+// (first-in first-out by arrival within a level; one command's files, which share their
+// arrival, in the order they were submitted). Jobs waiting for their facts read sit here
+// too, at the highest level they could still get, so that reading facts and running jobs
+// follow one priority order. A cache of the table's `queued` and `deciding` rows, rebuilt
+// from it at start.
+import {
+  PRIORITY_LEVELS,
+  arrivalPlace,
+  levelRank,
+  type PriorityLevel,
+} from '../../../shared/domain.ts';
 import type { QueuedRow } from './repository.ts';
 
 /** The rank a row is served at: its level, or one a later request lent its read (raise). */
 export const servedLevel = (r: QueuedRow): PriorityLevel => r.servedAt ?? r.level;
 
+/** Arrival, then the place in arrival order (one command's files share their arrival), then `seq`. */
 const before = (a: QueuedRow, b: QueuedRow) =>
-  a.submittedAtMs < b.submittedAtMs || (a.submittedAtMs === b.submittedAtMs && a.seq < b.seq);
+  (a.submittedAtMs - b.submittedAtMs ||
+    arrivalPlace(a.job) - arrivalPlace(b.job) ||
+    a.seq - b.seq) < 0;
 
 export class ReadyQueue {
   #lists = new Map<PriorityLevel, QueuedRow[]>(PRIORITY_LEVELS.map((l) => [l, []]));

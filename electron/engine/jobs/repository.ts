@@ -33,6 +33,8 @@ export interface NewJob {
   status?: 'queued' | 'deciding';
   /** The watched inbox (its folder) that took the file; absent for any other channel. */
   inbox?: string | null;
+  /** Its request's place in arrival order (intake/memory.ts); absent: none (stored as NULL). */
+  arrival_order?: number | null;
 }
 
 /** A decided level, as the rules gave it. */
@@ -76,7 +78,7 @@ export interface QueuedRow {
 }
 
 const COLUMNS = `id, seq, request_id, file, source, underlying, content_hash, priority, effective_priority, rule, rule_version,
-  status, coalesce(revision, 0) AS revision, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
+  status, coalesce(revision, 0) AS revision, arrival_order, epoch_ms(submitted_at) AS submitted_at, epoch_ms(decided_at) AS decided_at, epoch_ms(started_at) AS started_at,
   epoch_ms(run_ended_at) AS run_ended_at, epoch_ms(finished_at) AS finished_at, attempts, late, error, snapshot_id`;
 const SELECT = `SELECT ${COLUMNS} FROM jobs`;
 const first = (rows: Record<string, unknown>[]) => (rows[0] ? toJob(rows[0]) : undefined);
@@ -124,6 +126,8 @@ export function toJob(r: Record<string, unknown>): ProcessingJob {
     revision: num(r.revision ?? 0),
     submitted_at: iso(r.submitted_at)!,
     seq: num(r.seq),
+    arrival_order:
+      r.arrival_order === null || r.arrival_order === undefined ? null : num(r.arrival_order),
     decided_at: iso(r.decided_at),
     started_at: iso(r.started_at),
     run_ended_at: iso(r.run_ended_at),
@@ -171,6 +175,7 @@ export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<Queue
         status === 'queued' ? job.submitted_at : null,
         // '' (not an inbox's), never NULL: NULL is a job stored before migration 8.
         job.inbox ?? '',
+        job.arrival_order ?? null,
       ];
     }),
     [
@@ -193,7 +198,7 @@ export async function insertJobs(tx: Db, jobs: readonly NewJob[]): Promise<Queue
   );
   const rows = await tx.all(
     `INSERT INTO jobs (id, request_id, file, source, underlying, content_hash, priority, effective_priority, rule,
-       rule_version, status, submitted_at, queued_at, decided_at, inbox)
+       rule_version, status, submitted_at, queued_at, decided_at, inbox, arrival_order)
      ${v.sql} RETURNING ${QUEUED_COLUMNS}`,
     v.params,
   );
@@ -346,11 +351,12 @@ export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJ
  * A job's place among the arrivals, for the listings that promise newest first: its
  * arrival, then its request's place in arrival order (`arrival_order`: the files of one
  * command share their arrival to the millisecond, and their rows are written in the
- * order their captures ended, not the order they were submitted in), then `seq` (a
- * request stored before migration 10 has no place: -1, older than any given since, which
- * all follow every stored request, and its jobs keep the order they were stored in).
+ * order their captures ended, not the order they were submitted in), then `seq` (a job
+ * whose request was stored before migration 10 has no place: -1, older than any given
+ * since, which all follow every stored request, and its jobs keep the order they were
+ * stored in). The browser orders the Queue's tabs alike (renderer views/queue/view-order.ts).
  */
-const ARRIVAL_PLACE = `coalesce((SELECT r.arrival_order FROM requests r WHERE r.id = jobs.request_id), -1)`;
+const ARRIVAL_PLACE = `coalesce(arrival_order, -1)`;
 
 /**
  * Newest arrival first (rows are stored out of arrival order: a large file is staged while
@@ -402,7 +408,8 @@ const QUEUED_SELECT = `SELECT ${QUEUED_COLUMNS} FROM jobs`;
 export async function queuedRows(db: Db): Promise<QueuedRow[]> {
   return (
     await db.all(
-      `${QUEUED_SELECT} WHERE status IN ('queued', 'deciding') ORDER BY submitted_at, seq`,
+      `${QUEUED_SELECT} WHERE status IN ('queued', 'deciding')
+       ORDER BY submitted_at, ${ARRIVAL_PLACE}, seq`,
     )
   ).map(toQueued);
 }

@@ -225,6 +225,8 @@ export const MIGRATIONS: Migration[] = [
       `ALTER TABLE jobs ADD COLUMN run_ended_at TIMESTAMPTZ`,
       // Migration 8's column, for the same reason (NULL on every row: not recorded).
       `ALTER TABLE jobs ADD COLUMN inbox VARCHAR`,
+      // Migration 11's column, for the same reason (NULL: no request had a place yet).
+      `ALTER TABLE jobs ADD COLUMN arrival_order BIGINT`,
       `UPDATE jobs SET decided_at = submitted_at`,
       `ALTER TABLE audit_log ADD COLUMN file VARCHAR`,
       `ALTER TABLE audit_log ADD COLUMN underlying VARCHAR`,
@@ -338,6 +340,21 @@ export const MIGRATIONS: Migration[] = [
     version: 10,
     name: 'a request’s place in arrival order',
     statements: [`ALTER TABLE requests ADD COLUMN IF NOT EXISTS arrival_order BIGINT`],
+  },
+  {
+    // The request's place in arrival order on its job too, so that every view of jobs —
+    // the Queue's tabs in the browser, which has only the jobs — orders one command's files
+    // as they were submitted without asking the requests. Its rows are filled from their
+    // requests; a later migration that alters `jobs` must add its column in migration 4
+    // and here as well (DuckDB refuses an ALTER TABLE after an UPDATE of the table's rows
+    // in one transaction).
+    version: 11,
+    name: 'a job’s place in arrival order',
+    statements: [
+      `ALTER TABLE jobs ADD COLUMN IF NOT EXISTS arrival_order BIGINT`,
+      `UPDATE jobs SET arrival_order = r.arrival_order
+         FROM requests r WHERE r.id = jobs.request_id AND r.arrival_order IS NOT NULL`,
+    ],
   },
 ];
 
