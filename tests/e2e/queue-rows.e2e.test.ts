@@ -34,6 +34,7 @@ let page: Page;
 
 const submit = (file: string): Promise<string> => queueFile(desk, file);
 const row = (name: string) => jobRow(page, name);
+const search = () => page.getByLabel('Filter jobs by file, underlying, source, rule or id');
 
 async function showTab(tab: 'active' | 'all' | 'completed' | 'failed' | 'cancelled') {
   await page.locator(`[data-filter=${tab}]`).click();
@@ -219,6 +220,37 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     );
     await expectNoSerious(page, 'queue: a failed row');
     await page.getByTestId('job-drawer').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('lists one command’s files in the Completed tab as `jobs` does, not as their captures ended', async () => {
+    // Submitted together with one arrival (as `ingest a b c d` does): the large first file
+    // is captured, and stored, after the three small ones.
+    const arrived_at = new Date(Date.now() + 1).toISOString();
+    const names = ['cmd-0-large.csv', 'cmd-1.csv', 'cmd-2.csv', 'cmd-3.csv'];
+    const acks = await Promise.all(
+      names.map((name, i) =>
+        desk.te.engine.handlers['ingest:submit']({
+          file: chainFile(desk.fixtures, name, 700 + i, {
+            expiries: i === 0 ? 200 : 1,
+            strikesPerExpiry: 100,
+          }),
+          source: 'e2e',
+          arrived_at,
+        }),
+      ),
+    );
+    expect(acks.every((a) => a.ok)).toBe(true);
+    await desk.te.engine.drain();
+    await showTab('completed');
+    await search().fill('cmd-');
+    const shown = () => page.locator('[data-testid=job-row] .c-file').allTextContents();
+    await poll(async () => (await shown()).length).toBe(4);
+    // Newest first: the last submitted on top, the first (stored last) at the bottom.
+    expect((await shown()).map((t) => t.trim())).toEqual([...names].reverse());
+    const listed = await desk.te.engine.handlers['jobs:list']({ limit: 4 });
+    if (!listed.ok) throw new Error(listed.error.message);
+    expect(listed.value.map((j) => j.file.split('/').at(-1))).toEqual([...names].reverse());
+    await search().fill('');
   });
 
   it('keeps every status bar item whole at 1024×700: the throughput and the transport too', async () => {
