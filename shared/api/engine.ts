@@ -71,6 +71,12 @@ export const InboxStatus = z.object({
    */
   problem: z.string().nullable().default(null),
   /**
+   * Whether the files waiting are taken (by the running engine, or once one runs): false
+   * when the problem stops every file (the folder unreadable or read-only, or GEX Desk's
+   * own); true when it concerns some files only (too deep, not movable), and when none.
+   */
+  takes: z.boolean().default(true),
+  /**
    * Files dropped into the folder watched before the last change (inbox:set) and not taken
    * by then — still being written, or held, or lying more than 8 folders deep, or a symbolic
    * link — which no inbox takes now: where, and how many are still there (`count`, all of

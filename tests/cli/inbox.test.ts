@@ -162,8 +162,32 @@ describe('gex-desk inbox', () => {
         const text = await runCli(['inbox', ...args], { env });
         expect(text.stdout).toContain(`\n  ${problem}\n`);
         expect(text.stdout).toMatch(/waiting +\d+ +\(dropped in, not taken: see above\)/);
+        expect(InboxStatus.parse(r.lines[0]).takes).toBe(false);
       }
     }
+  });
+
+  it('alone: files too deep are said, and the files waiting beside them are still taken once an engine runs', async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const config = join(dir, 'config.json');
+    const env = { GEX_DESK_CONFIG: config };
+    const inbox = join(dir, 'in');
+    const deep = join(inbox, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(join(deep, 'deep.csv'), 'x');
+    for (const name of ['a.csv', 'b.csv', 'c.csv']) writeFileSync(join(inbox, name), 'x');
+    writeFileSync(config, JSON.stringify({ inbox }));
+    const json = await runCli(['inbox', '--json', ...args], { env });
+    const status = InboxStatus.parse(json.lines[0]);
+    expect(status.problem).toContain('1 file lies more than 8 folders deep');
+    expect(status.takes).toBe(true);
+    const text = await runCli(['inbox', ...args], { env });
+    expect(text.stdout).toContain('1 file lies more than 8 folders deep');
+    // Before, any problem made every waiting file "not taken: see above".
+    expect(text.stdout).toMatch(
+      /\n {2}waiting {4}3 {2}\(dropped in, taken once an engine runs\)\n/,
+    );
   });
 
   it('beside a running engine: why its folder cannot be read, and the files it holds', async () => {
@@ -186,7 +210,20 @@ describe('gex-desk inbox', () => {
       expect(away.stdout).toContain(
         `\n  The inbox ${inbox} does not exist (a network share disconnected, or the folder moved or deleted); files dropped there are taken once it can be read again.\n`,
       );
+      expect(away.stdout).toMatch(/\n {2}waiting {4}0 {2}\(dropped in, not taken: see above\)\n/);
       renameSync(`${inbox}-away`, inbox);
+      // A file too deep: said, and the others are still taken.
+      const deep = join(inbox, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i');
+      mkdirSync(deep, { recursive: true });
+      writeFileSync(join(deep, 'deep.csv'), 'x');
+      await expect
+        .poll(async () => (await status()).problem ?? '', { timeout: 10_000 })
+        .toContain('more than 8 folders deep');
+      expect((await status()).takes).toBe(true);
+      const deepText = await runCli(['inbox', ...args], { home });
+      expect(deepText.stdout).toMatch(
+        /\n {2}waiting {4}0 {2}\(dropped in, taken once complete\)\n/,
+      );
 
       // The database fails (DuckDB's words for a checkpoint that could not write): a file
       // dropped meanwhile is held in the inbox, not failed.

@@ -152,7 +152,7 @@ export class InboxControl {
       },
       refused: refusedFiles(failed),
       held: this.#inbox?.held() ?? null,
-      problem: this.#inbox?.problem ?? this.#notWatched ?? this.#unwatchedProblem(),
+      ...this.#problem(),
       left_behind: this.#leftBehind(),
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
@@ -231,17 +231,30 @@ export class InboxControl {
     };
   }
 
+  /** What keeps the inbox from taking files, and whether it keeps it from taking any (`takes`). */
+  #problem(): Pick<InboxStatus, 'problem' | 'takes'> {
+    if (this.#inbox) return { problem: this.#inbox.problem, takes: this.#inbox.takes };
+    if (this.#notWatched !== null) return { problem: this.#notWatched, takes: false };
+    return this.#unwatchedProblem();
+  }
+
   /**
    * A one-shot command watches nothing: what an engine would say of the folder, so that
    * `gex-desk inbox` without the app says it as the app does: the folder's problem, else
    * the files dropped too deep to be taken (what only a try to move them tells, files it may
    * not move, is the watching inbox's to say).
    */
-  #unwatchedProblem(): string | null {
-    if (this.#opts.watch) return null;
+  #unwatchedProblem(): Pick<InboxStatus, 'problem' | 'takes'> {
+    if (this.#opts.watch) return { problem: null, takes: true };
     const own = this.#ownFiles(this.#dir);
-    if (own) return `${own} An engine takes nothing from it until another folder is chosen.`;
-    return folderProblem(this.#dir) ?? deepProblem(this.#dir);
+    if (own)
+      return {
+        problem: `${own} An engine takes nothing from it until another folder is chosen.`,
+        takes: false,
+      };
+    const folder = folderProblem(this.#dir);
+    if (folder) return { problem: folder, takes: false };
+    return { problem: deepProblem(this.#dir), takes: true };
   }
 
   /** Why `dir` cannot be the inbox, when it holds GEX Desk's own files or lies in them. */

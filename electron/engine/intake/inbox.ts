@@ -227,6 +227,15 @@ export class Inbox {
     return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
   }
 
+  /**
+   * Whether the problem, if any, stops every file: the folder could not be read or used, or
+   * is read-only; files too deep, or that it may not move, stop only themselves.
+   */
+  get takes(): boolean {
+    const [first] = this.#stuck;
+    return this.#problem === null && first?.[1] !== READ_ONLY;
+  }
+
   /** The first file of processing/ whose job ended that could not be moved, in words; null when none. */
   #unmovedProblem(): string | null {
     let first: [string, { to: string; why: string }] | null = null;

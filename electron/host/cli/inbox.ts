@@ -17,7 +17,7 @@ const describe = (s: InboxStatus): string =>
   [
     `inbox ${s.dir} (${s.watching ? 'watched by the running engine' : 'not watched: no engine runs on this database'})`,
     ...(s.problem ? [`  ${s.problem}`] : []),
-    `  waiting    ${s.counts.waiting}  (dropped in, ${s.problem ? 'not taken: see above' : s.watching ? 'taken once complete' : 'taken once an engine runs'})`,
+    `  waiting    ${s.counts.waiting}  (dropped in, ${!s.takes ? 'not taken: see above' : s.watching ? 'taken once complete' : 'taken once an engine runs'})`,
     ...(s.held
       ? [
           `  held       ${s.held.count}  (of those waiting; tried again from ${s.held.retry_at}): ${s.held.reason}`,
