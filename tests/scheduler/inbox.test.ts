@@ -580,6 +580,35 @@ describe('Inbox', () => {
     expect(ls(join(dir, 'done'))).toEqual(['late.csv', 'left.csv']);
   });
 
+  it('takes a file put into processing/ by hand while it runs, once it is still, and moves it as its job ends', async () => {
+    // Before, such a file was counted as processing, with nothing processing it, until the
+    // next start (QA so F1: copied in, or renamed there).
+    let now = Date.now();
+    const { dir, inbox, scheduler, submitted } = await setup({ quietMs: 600, clock: () => now });
+    writeFileSync(join(dir, 'dropped.csv'), 'sleep:0');
+    await inbox.poll();
+    now += 600;
+    await inbox.poll();
+    const taken = join(dir, 'processing', 'dropped.csv');
+    expect(submitted).toEqual([taken]);
+    // By hand, beside the file the inbox took: not taken before it has been still a while.
+    const byHand = join(dir, 'processing', 'by-hand.csv');
+    writeFileSync(byHand, 'sleep:0');
+    now += 5000;
+    await inbox.poll();
+    expect(submitted).toEqual([taken]);
+    now += 5000;
+    await inbox.poll();
+    // Once, and the file the inbox took itself not again.
+    expect(submitted).toEqual([taken, byHand]);
+    now += 5000;
+    await inbox.poll();
+    expect(submitted).toEqual([taken, byHand]);
+    await scheduler.drain();
+    await until(() => ls(join(dir, 'processing')).length === 0);
+    expect(ls(join(dir, 'done'))).toEqual(['by-hand.csv', 'dropped.csv']);
+  });
+
   it('settles every file a previous run left in processing/, whatever its name', async () => {
     const { dir, scheduler, store } = await setup();
     // Left by an earlier version, which took a file so named (`.reason.txt` is ignored now).

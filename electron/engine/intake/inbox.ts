@@ -99,6 +99,9 @@ interface Hold {
   untilMs: number;
 }
 
+/** How often processing/ is looked at for files put there by hand (#adoptStrays). */
+const STRAY_MS = 5000;
+
 /** The longest wait before a held file is tried again. */
 const HOLD_MAX_MS = 5 * 60_000;
 /** Why a file could not be taken, when the inbox is on a read-only file system (see `problem`). */
@@ -148,6 +151,10 @@ export class Inbox {
    * next start), never left unsaid in processing/.
    */
   #unmoved = new Map<string, { to: string; why: string }>();
+  /** Files found in processing/ that the inbox did not put there, by path (#adoptStrays). */
+  #strays = new Map<string, Seen>();
+  /** When processing/ was last looked at for them. */
+  #strayCheckMs = 0;
   /** Names in done/ and failed/ being moved to: no other file is given one meanwhile. */
   #reserved = new Set<string>();
   #stopped = false;
@@ -167,14 +174,7 @@ export class Inbox {
     this.#prepare(true);
     // All pending before the first look-up: a job that ends while the others are looked up
     // (the scheduler already runs) is moved by onJobUpdated, not lost until the next start.
-    const left = filesUnder(this.processingDir).map((name) => join(this.processingDir, name));
-    for (const path of left) this.#pending.add(path);
-    for (const path of left) {
-      if (!this.#pending.has(path) || this.#finishing.has(path)) continue; // ended meanwhile
-      const job = await this.#opts.findJob?.(path);
-      if (job && TERMINAL_STATUSES.has(job.status)) this.onJobUpdated(job);
-      else if (this.#opts.findJob && !job) this.#track(this.#submit(path));
-    }
+    await this.#adopt(filesUnder(this.processingDir).map((name) => join(this.processingDir, name)));
     const every = this.#opts.pollMs ?? 500;
     const loop = () => {
       if (this.#stopped) return;
@@ -183,6 +183,63 @@ export class Inbox {
       }, every);
     };
     loop();
+  }
+
+  /**
+   * Files of processing/ the inbox is not following: left by a previous run (at the start),
+   * or put there by hand since (copied in, renamed there) — counted as processing, and never
+   * taken, until the next start. Each is settled by its job: moved when it ended, submitted
+   * when it has none, else moved when its job ends (one recovered from the previous run, or
+   * a file submitted from processing/ by hand).
+   */
+  async #adopt(paths: readonly string[]): Promise<void> {
+    // All pending before the first look-up: a job that ends while the others are looked up
+    // (the scheduler already runs) is moved by onJobUpdated, not lost until the next start.
+    for (const path of paths) this.#pending.add(path);
+    for (const path of paths) {
+      if (!this.#pending.has(path) || this.#finishing.has(path)) continue; // ended meanwhile
+      const job = await this.#opts.findJob?.(path);
+      if (job && TERMINAL_STATUSES.has(job.status)) this.onJobUpdated(job);
+      else if (this.#opts.findJob && !job) this.#track(this.#submit(path));
+    }
+  }
+
+  /**
+   * The files of processing/ put there by hand while the inbox runs (not taken, not being
+   * moved, not left unmoved), once each has kept its size and mtime for the quiet period, as
+   * a file dropped in must: looked for every STRAY_MS, not at every poll.
+   */
+  async #adoptStrays(): Promise<void> {
+    if (!this.#opts.findJob || this.#now() - this.#strayCheckMs < STRAY_MS) return;
+    this.#strayCheckMs = this.#now();
+    let names: string[];
+    try {
+      names = filesUnder(this.processingDir);
+    } catch {
+      return; // the folder's problem is the poll's to say
+    }
+    const ready: string[] = [];
+    const present = new Set<string>();
+    for (const name of names) {
+      const path = join(this.processingDir, name);
+      if (this.#pending.has(path) || this.#finishing.has(path) || this.#unmoved.has(path)) continue;
+      let st;
+      try {
+        st = lstatSync(path);
+      } catch {
+        continue;
+      }
+      present.add(path);
+      const before = this.#strays.get(path);
+      if (!before || before.size !== st.size || before.mtimeMs !== st.mtimeMs)
+        this.#strays.set(path, { size: st.size, mtimeMs: st.mtimeMs, sinceMs: this.#now() });
+      else if (this.#now() - before.sinceMs >= (this.#opts.quietMs ?? QUIET_MS)) ready.push(path);
+    }
+    for (const path of [...this.#strays.keys()])
+      if (!present.has(path) || ready.includes(path)) this.#strays.delete(path);
+    if (ready.length === 0) return;
+    this.#opts.log?.info('inbox.strays', { count: ready.length, first: ready[0] });
+    await this.#adopt(ready);
   }
 
   /**
@@ -397,6 +454,7 @@ export class Inbox {
       this.#waiting = files.length;
       this.#opts.onMoved?.();
     }
+    await this.#adoptStrays();
   }
 
   #refuseLink(name: string): void {
