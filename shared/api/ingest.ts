@@ -35,22 +35,34 @@ export const SourceName = z
 /** A source name as SourceName reads it: trimmed, in NFC. */
 export const normalSourceName = (s: string): string => s.normalize('NFC').trim();
 
+/** The source of the files dropped straight into the inbox: the inbox's alone. */
+export const INBOX_SOURCE = 'inbox';
+
 /** The prefix of the inbox's folder sources (`inbox/acme`): the inbox's alone. */
 export const INBOX_FOLDER_PREFIX = 'inbox/';
 
-/** Why a source given with a request cannot be: `inbox/…` names an inbox folder. */
-export const INBOX_PREFIX_REFUSED =
-  'a source beginning with "inbox/" is reserved for the inbox\'s folders (a file in inbox/acme/ has the source inbox/acme): name the source otherwise, or drop the file into that folder';
+/**
+ * Whether a source name (as SourceName reads it) is the inbox's: `inbox`, or one beginning
+ * `inbox/`, in any letter case, since `INBOX` or `Inbox/acme` given by another channel
+ * would read as the inbox's own (the Sources view's filter and order ignore case).
+ */
+export const reservedForInbox = (s: string): boolean => {
+  const lower = s.toLowerCase();
+  return lower === INBOX_SOURCE || lower.startsWith(INBOX_FOLDER_PREFIX);
+};
+
+/** Why a source given with a request cannot be: it names the inbox's own. */
+export const INBOX_SOURCE_REFUSED =
+  'the sources "inbox" and the names beginning "inbox/", in any letter case, are reserved for the watched inbox (a file dropped straight into it has the source inbox, one in its folder acme/ the source inbox/acme), so that nothing but its files counts in their records: name the source otherwise (acme, not inbox/acme), or drop the file into the inbox';
 
 /**
- * A source a request gives (CLI, manifest, desktop, browser): as SourceName, but never one
- * beginning with `inbox/`, which only the inbox gives its folders' files, so that no other
- * channel's requests count in (or take over) an inbox folder's record (G4).
+ * A source a request gives (CLI, manifest, desktop, browser, the API): as SourceName, but
+ * never the inbox's (reservedForInbox), which only the inbox gives its files, so that no
+ * other channel's requests count in (or take over, or pass for) the inbox's records (G4).
+ * A look-up (`jobs --source`, `sources set/clear`) reads SourceName: it names any stored
+ * source, also one an earlier version took with such a name.
  */
-export const GivenSourceName = SourceName.refine(
-  (s) => !s.startsWith(INBOX_FOLDER_PREFIX),
-  INBOX_PREFIX_REFUSED,
-);
+export const GivenSourceName = SourceName.refine((s) => !reservedForInbox(s), INBOX_SOURCE_REFUSED);
 
 /**
  * A request to ingest one file, named in exactly one way: `file`, a path on the engine's

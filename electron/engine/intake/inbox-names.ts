@@ -4,7 +4,7 @@
 import { extname, relative, sep } from 'node:path';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import { INVISIBLE, visible } from '../../../shared/visible.ts';
-import { INBOX_FOLDER_PREFIX } from '../../../shared/api/ingest.ts';
+import { INBOX_FOLDER_PREFIX, INBOX_SOURCE } from '../../../shared/api/ingest.ts';
 
 /** The longest file name, in bytes, that file systems take (ext4, XFS, APFS, tmpfs: 255). */
 export const NAME_MAX = 255;
@@ -65,9 +65,6 @@ export function reasonNote(
     .map((l) => `${l}\n`)
     .join('');
 }
-
-/** The source of the files dropped straight into an inbox. */
-const INBOX_SOURCE = 'inbox';
 
 /**
  * The source a file of the inbox was sent by: `inbox/` and the name of the sub-folder of

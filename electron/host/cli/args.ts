@@ -2,7 +2,7 @@
 // checking (an unknown flag is a usage error, exit 2), and typed values. How a command
 // then reaches the engine is api.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { GivenSourceName, INBOX_PREFIX_REFUSED, SourceName } from '../../../shared/api/ingest.ts';
+import { GivenSourceName, INBOX_SOURCE_REFUSED, SourceName } from '../../../shared/api/ingest.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
@@ -214,7 +214,7 @@ export function engineOptions(values: {
 /**
  * `--source ID` (or a command's SOURCE): a data source as SourceName reads it (trimmed, in
  * NFC; a blank one, or one with control characters, is a usage error naming `flag`). A
- * source `given` with a request may not begin with `inbox/`, the inbox folders' own.
+ * source `given` with a request may not be the inbox's: `inbox` or `inbox/…`, in any case.
  */
 export function sourceOption(
   value: string | undefined,
@@ -228,7 +228,7 @@ export function sourceOption(
       `${flag} needs a name that is not blank, without control or format characters`,
     );
   if (opts.given && !GivenSourceName.safeParse(parsed.data).success)
-    throw new UsageError(`${flag} "${visible(parsed.data)}": ${INBOX_PREFIX_REFUSED}`);
+    throw new UsageError(`${flag} "${visible(parsed.data)}": ${INBOX_SOURCE_REFUSED}`);
   return parsed.data;
 }
 

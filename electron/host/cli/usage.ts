@@ -19,7 +19,7 @@ export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source
   --manifest FILE     JSON Lines: {"file","source","requested_priority","justification","author","at_ms"}
                       a line (another key is ignored with a warning; a slip of one, "priority",
                       refuses the line); - reads it piped in (its relative paths from the current folder)
-  --source ID         the data source (default: cli; trimmed, in NFC; not inbox/…, the inbox folders')
+  --source ID         the data source (default: cli; trimmed, in NFC; never inbox or inbox/…, any case)
   --priority LEVEL    manual priority (CRITICAL, HIGH, MEDIUM, LOW); needs --justification
   --justification T   why the manual priority
   --author NAME       who submits (recorded in the audit log)
