@@ -1,7 +1,9 @@
 // The submit dialog: which files, from which source, and optionally a manual
-// priority, which the firm's rule G1 only accepts with a justification. A modal
-// (Modal.tsx): Tab stays inside, Escape cancels, and the focus goes back to "Open
-// files…" (also when the files were dropped on the window, with nothing focused).
+// priority, which the firm's rule G1 only accepts with a justification; a source that
+// is the watched inbox's (inbox, inbox/…, in any case) is refused at its field, as the
+// engine would refuse it, before anything is uploaded. A modal (Modal.tsx): Tab stays
+// inside, Escape cancels, and the focus goes back to "Open files…" (also when the files
+// were dropped on the window, with nothing focused).
 import { rememberAuthor } from '../state/author.ts';
 import { useState } from 'react';
 import { Modal } from './Modal.tsx';
@@ -11,7 +13,8 @@ import { useLevelOrder } from '../state/levels.ts';
 import { bytes } from '../text/numbers.ts';
 import { useSubmissions } from '../state/submissions.ts';
 import { useUnreachable } from '../state/reach.ts';
-import { blank } from '../../../shared/visible.ts';
+import { blank, visible } from '../../../shared/visible.ts';
+import { normalSourceName, reservedForInbox } from '../../../shared/api/ingest.ts';
 
 const remembered = (key: string, fallback: string) =>
   localStorage.getItem(`gex-desk.${key}`) ?? fallback;
@@ -28,11 +31,12 @@ export function SubmitDialog({ files }: { files: File[] }) {
 
   const justificationMissing = priority !== '' && blank(justification);
   const sourceMissing = source.trim() === '';
+  const sourceReserved = !sourceMissing && reservedForInbox(normalSourceName(source));
   const total = files.reduce((n, f) => n + f.size, 0);
 
   const submit = () => {
     setTried(true);
-    if (justificationMissing || sourceMissing) return;
+    if (justificationMissing || sourceMissing || sourceReserved) return;
     localStorage.setItem('gex-desk.source', source.trim());
     rememberAuthor(author);
     void useSubmissions.getState().submit(files, {
@@ -74,6 +78,14 @@ export function SubmitDialog({ files }: { files: File[] }) {
             spellCheck={false}
           />
           {tried && sourceMissing && <div className="field-error">A source is required.</div>}
+          {tried && sourceReserved && (
+            <div className="field-error" data-testid="source-reserved">
+              “{visible(normalSourceName(source))}” is the watched inbox’s: the sources inbox and
+              inbox/…, in any letter case, are reserved for the files dropped into the inbox (G4).
+              Name the source otherwise (acme, not inbox/acme), or drop the files into the inbox
+              folder.
+            </div>
+          )}
         </div>
         <label htmlFor="sub-author">Analyst</label>
         <input
