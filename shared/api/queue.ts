@@ -46,7 +46,16 @@ export const QueueStats = z.object({
 export type QueueStats = z.infer<typeof QueueStats>;
 
 /** A job and, once it has one, its snapshot's figures (the job drawer; `gex-desk ingest`). */
-export const JobDetail = z.object({ job: ProcessingJob, snapshot: GEXSnapshot.nullable() });
+export const JobDetail = z.object({
+  job: ProcessingJob,
+  snapshot: GEXSnapshot.nullable(),
+  /**
+   * Whether a file lies at the job's `file` when asked: false once the analyst moved,
+   * renamed or deleted it (the app follows only the inbox's own moves); null when `file`
+   * is no path to look at (`-`, a chain piped in).
+   */
+  file_here: z.boolean().nullable().default(null),
+});
 export type JobDetail = z.infer<typeof JobDetail>;
 
 /** `queue:drain`: the queue once empty, and how the jobs that ended meanwhile ended. */

@@ -4,7 +4,7 @@
 // keys for Cancel and Retry; the focus kept through Pause / Resume, Cancel and Retry; a
 // failed row's message without its file and line said twice; the status bar whole at
 // 1024×700.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -251,6 +251,35 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     if (!listed.ok) throw new Error(listed.error.message);
     expect(listed.value.map((j) => j.file.split('/').at(-1))).toEqual([...names].reverse());
     await search().fill('');
+  });
+
+  it('says in the drawer when the file is no longer where the job names it', async () => {
+    const name = 'moved-after.csv';
+    const file = chainFile(desk.fixtures, name, 77, { expiries: 1, strikesPerExpiry: 6 });
+    const id = await queueFile(desk, file);
+    await desk.te.engine.drain();
+    await showTab('all');
+    const drawer = page.getByTestId('job-drawer');
+    const open = async () => {
+      await row(name).click();
+      await poll(() => drawer.getByTestId('drawer-file').textContent()).toContain(name);
+    };
+    await open();
+    const here = await desk.te.engine.handlers['jobs:get']({ id });
+    expect(here.ok && here.value.file_here).toBe(true);
+    expect(await drawer.getByTestId('drawer-file-gone').count()).toBe(0);
+    await drawer.getByRole('button', { name: 'Close' }).click();
+    // The analyst moves it away after it was ingested: the drawer no longer claims it lies there.
+    renameSync(file, join(desk.fixtures, 'checked-moved-after.csv'));
+    const gone = await desk.te.engine.handlers['jobs:get']({ id });
+    expect(gone.ok && gone.value.file_here).toBe(false);
+    await open();
+    await poll(() => drawer.getByTestId('drawer-file-gone').textContent()).toContain(
+      'not there now: moved, renamed or deleted since it was read',
+    );
+    await shot(page, 'queue-rows-drawer-file-gone', drawer);
+    await expectNoSerious(page, 'the drawer of a job whose file was moved');
+    await drawer.getByRole('button', { name: 'Close' }).click();
   });
 
   it('keeps every status bar item whole at 1024×700: the throughput and the transport too', async () => {

@@ -5,6 +5,8 @@
 // the store alone (electron/host/cli/api.ts), so both give the same answers. What
 // rule-heavy calls load (the rules compiler) is imported on their first use, so that a
 // listing starts fast.
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { LOCAL_ORIGIN, type CallHandlers } from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
@@ -179,7 +181,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const snapshot = job.snapshot_id
         ? ((await getSnapshot(store, job.snapshot_id)) ?? null)
         : null;
-      return ok({ job, snapshot });
+      return ok({ job, snapshot, file_here: isAbsolute(job.file) ? existsSync(job.file) : null });
     },
     'jobs:list': async (req) => ok(await listJobs(store, req)),
     'queue:stats': async () => {

@@ -54,29 +54,36 @@ function useBytesKept(job: ProcessingJob): boolean | null {
 /**
  * Where the job's file lies now, whole: the inbox moves it (processing/ → done/ or failed/)
  * after the job's last event, so it is asked again (jobs:get) as the job or the inbox's
- * folders change. An inbox file is named relative to the inbox (`done/burst/x/a.csv`).
+ * folders change, and at every opening. An inbox file is named relative to the inbox
+ * (`done/burst/x/a.csv`). `here` is false once no file lies there (the analyst moved it).
  */
-function useFileNow(job: ProcessingJob): { shown: string; whole: string; inInbox: boolean } {
+function useFileNow(job: ProcessingJob): {
+  shown: string;
+  whole: string;
+  inInbox: boolean;
+  here: boolean | null;
+} {
   const client = useApp((s) => s.client);
   const dataDir = useApp((s) => s.health?.data_dir);
   const inbox = useInbox((s) => s.status);
-  const [now, setNow] = useState<{ id: string; file: string } | null>(null);
+  const [now, setNow] = useState<{ id: string; file: string; here: boolean | null } | null>(null);
   const key = `${job.revision} ${inbox?.dir} ${inbox?.counts.processing} ${inbox?.counts.done} ${inbox?.counts.failed}`;
   useEffect(() => {
     if (!client) return;
     let live = true;
     void client.call('jobs:get', { id: job.id }).then((r) => {
-      if (live && r.ok) setNow({ id: job.id, file: r.value.job.file });
+      if (live && r.ok) setNow({ id: job.id, file: r.value.job.file, here: r.value.file_here });
     });
     return () => {
       live = false;
     };
   }, [client, key, job.id]);
   const whole = now?.id === job.id ? now.file : job.file;
+  const here = now?.id === job.id ? now.here : null;
   const dir = inbox?.dir;
   const sep = dir?.includes('\\') && !dir.includes('/') ? '\\' : '/';
   if (dir && whole.startsWith(dir + sep))
-    return { shown: whole.slice(dir.length + 1), whole, inInbox: true };
+    return { shown: whole.slice(dir.length + 1), whole, inInbox: true, here };
   // A file dropped on a browser tab lies in the app's own folder: never shown as the
   // analyst's (clean-error.ts keeps such folders out of messages too).
   if (dataDir && whole.startsWith(dataDir + sep))
@@ -84,8 +91,9 @@ function useFileNow(job: ProcessingJob): { shown: string; whole: string; inInbox
       shown: 'uploaded from a browser tab (the app keeps its copy)',
       whole: basename(whole),
       inInbox: false,
+      here: null,
     };
-  return { shown: whole, whole, inInbox: false };
+  return { shown: whole, whole, inInbox: false, here };
 }
 
 function Actions({ job }: { job: ProcessingJob }) {
@@ -231,6 +239,12 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         >
           {file.shown}
           {file.inInbox && <span className="muted"> in the inbox</span>}
+          {file.here === false && (
+            <span className="file-gone" data-testid="drawer-file-gone">
+              {' '}
+              — not there now: moved, renamed or deleted since it was read
+            </span>
+          )}
         </dd>
         <dt>Underlying</dt>
         <dd className="underlying">{job.underlying ?? '—'}</dd>
