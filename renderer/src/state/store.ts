@@ -81,6 +81,11 @@ interface State extends Route {
   /** The job list has answered once (until then the Queue says it loads, not that there are none). */
   jobsListed: boolean;
   snapshots: GEXSnapshot[];
+  /**
+   * The list of stored snapshots has answered once (or failed): until then `snapshots`
+   * may hold only those that arrived or were asked for meanwhile, not the newest stored.
+   */
+  snapshotsListed: boolean;
   /** Bumped at each snapshot removed, so that the views which loaded snapshots load again. */
   removals: number;
   loadError: AppError | null;
@@ -186,6 +191,7 @@ export const useApp = create<State>((set, get) => {
     jobsTruncated: false,
     jobsListed: false,
     snapshots: [],
+    snapshotsListed: false,
     removals: 0,
     loadError: null,
 
@@ -323,8 +329,8 @@ export const useApp = create<State>((set, get) => {
       const client = get().client;
       if (!client) return;
       const res = await client.call('snapshots:list', { limit: 200 });
-      if (res.ok) set({ snapshots: res.value });
-      else set({ loadError: res.error });
+      if (res.ok) set({ snapshots: res.value, snapshotsListed: true });
+      else set({ loadError: res.error, snapshotsListed: true });
     },
 
     async refreshStats() {

@@ -32,6 +32,7 @@ import {
 } from './StrikeChart.tsx';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
+import { useStartUnderlying } from './use-start-underlying.ts';
 import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
 import { ConventionsNote } from './ConventionsNote.tsx';
 import { diffConventionsNote } from '../../../../shared/conventions-compare.ts';
@@ -101,14 +102,13 @@ export function CompareView({ ids }: { ids: string[] }) {
   const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
   const [aId, bId] = ids.length >= 2 ? [ids[0]!, ids[1]!] : [null, ids[0] ?? null];
 
-  // None named: as if its underlying were chosen (a desk whose own store is empty may
-  // have attached snapshots, which the board has and the list of stored ones has not).
-  const newest = useApp((s) => s.snapshots[0]?.underlying);
+  // None named: as if its underlying were chosen (use-start-underlying.ts), once that is
+  // known and on the board: its latest there (stored or attached) against the one before.
+  const start = useStartUnderlying(rows);
   useEffect(() => {
-    if (ids.length > 0 || !rows) return;
-    const start = rows.find((l) => l.underlying === newest) ?? rows[0];
-    if (start) inPlace(() => showPane(`compare/${start.id}`));
-  }, [ids.length, rows, newest]);
+    const latest = rows?.find((l) => l.underlying === start);
+    if (ids.length === 0 && latest) inPlace(() => showPane(`compare/${latest.id}`));
+  }, [ids.length, rows, start]);
 
   // B's underlying and its history (the choices on both sides). A saved link whose B was
   // removed since: the error says so, and A's underlying and history stay, A chosen, for

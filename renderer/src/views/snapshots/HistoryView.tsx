@@ -33,6 +33,7 @@ import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.t
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
+import { useStartUnderlying } from './use-start-underlying.ts';
 import { UnreadableNotice, unreadableOf } from './UnreadableNotice.tsx';
 import { ConventionsNote } from './ConventionsNote.tsx';
 import {
@@ -75,13 +76,13 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
   const engineZone = useEngineZone();
 
   // With no underlying named, that of the newest snapshot stored (as Compare opens on it),
-  // else the first one on the board; none on a desk with no snapshot yet.
-  const newest = useApp((s) => s.snapshots[0]?.underlying);
+  // else the first one on the board, once known (use-start-underlying.ts); none on a desk
+  // with no snapshot yet.
+  const start = useStartUnderlying(levels);
   useEffect(() => {
-    const first = newest ?? underlyings[0];
-    if (!underlying && first) inPlace(() => showPane(paneOf(first)));
-  }, [underlying, underlyings, newest]);
-  const none = !underlying && !newest && levels?.length === 0;
+    if (!underlying && start) inPlace(() => showPane(paneOf(start)));
+  }, [underlying, start]);
+  const none = !underlying && !start && levels?.length === 0;
   // With none named, the board's error is why none is: said, not "Loading…" for good.
   const shownError = error ?? (underlying ? null : levelsError);
 
