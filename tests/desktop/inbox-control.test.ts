@@ -59,6 +59,7 @@ describe('the inbox from the app', () => {
       refused: { count: 0, recent: [] },
       held: null,
       problem: null,
+      takes: true,
       left_behind: null,
       watching: true,
       config_file: te.engine.config.configFile,
