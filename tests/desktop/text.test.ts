@@ -14,6 +14,7 @@ import {
   price,
   spotPrice,
   basename,
+  shownName,
 } from '../../renderer/src/text/numbers.ts';
 import {
   BN,
@@ -536,5 +537,18 @@ describe('where an attached snapshot comes from', () => {
     expect(shortFolder(`/tmp/x/${'a'.repeat(20)}middle${'z'.repeat(20)}`)).toBe(
       `…/${'a'.repeat(11)}…${'z'.repeat(11)}`,
     );
+  });
+});
+
+describe('a file’s name as shown', () => {
+  it('escapes what would act instead of being read, as the command line does, and keeps the rest', () => {
+    // U+202E reversed what followed: spx_<RLO>2024-01-07_vsc.csv read "spx_vsc.csv_70-10-4202".
+    expect(shownName('/in/done/spx_\u202e2024-01-07_vsc.csv')).toBe(
+      'spx_\\u202e2024-01-07_vsc.csv',
+    );
+    expect(shownName('C:\\in\\ven\u200bdor.csv')).toBe('ven\\u200bdor.csv');
+    expect(shownName('/in/Zürich 日経.csv')).toBe('Zürich 日経.csv');
+    // basename keeps the name as it is (matching a path in a message needs it raw).
+    expect(basename('/in/a\u202eb.csv')).toBe('a\u202eb.csv');
   });
 });

@@ -282,6 +282,24 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
     await drawer.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('shows a file name’s direction and zero-width characters escaped, as the command line does', async () => {
+    // U+202E reversed what followed it: the row read "spx_vsc.csv_70-10-4202".
+    const name = 'spx_\u202e2024-01-07_vsc.csv';
+    await queueFile(desk, chainFile(desk.fixtures, name, 78, { expiries: 1, strikesPerExpiry: 6 }));
+    await desk.te.engine.drain();
+    await showTab('all');
+    const shown = 'spx_\\u202e2024-01-07_vsc.csv';
+    const cell = page.locator('[data-testid=job-row] .c-file', { hasText: shown });
+    await poll(() => cell.count()).toBe(1);
+    expect(await cell.textContent()).toBe(shown);
+    await cell.click();
+    const drawer = page.getByTestId('job-drawer');
+    await poll(() => drawer.locator('#drawer-title').textContent()).toBe(shown);
+    expect(await drawer.getByTestId('drawer-file').textContent()).toContain(shown);
+    expect(await drawer.textContent()).not.toContain('\u202e');
+    await drawer.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('keeps every status bar item whole at 1024×700: the throughput and the transport too', async () => {
     // A full bar: paused, jobs waiting, one cancelled, hundreds done, one failed, a throughput.
     await showTab('active');

@@ -17,7 +17,7 @@ import { useInbox } from '../state/inbox.ts';
 import { useRequests, asOfOf } from '../state/requests.ts';
 import { snapshotRemoved, useAudit } from '../state/use-audit.ts';
 import { useLevelPolicy, lateWords } from '../state/levels.ts';
-import { basename, duration, span } from '../text/numbers.ts';
+import { duration, span, shownName } from '../text/numbers.ts';
 import { asOfStamp, localStamp } from '../text/time.ts';
 import { noRetryReason, retryHelps } from '../../../shared/retry.ts';
 import { BoundLevel, ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from './common.tsx';
@@ -26,6 +26,7 @@ import { Timeline } from './Timeline.tsx';
 import { FactsTable } from './FactsTable.tsx';
 import { useDataNow, useUnreachable } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
+import { visible } from '../../../shared/visible.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
@@ -83,17 +84,22 @@ function useFileNow(job: ProcessingJob): {
   const dir = inbox?.dir;
   const sep = dir?.includes('\\') && !dir.includes('/') ? '\\' : '/';
   if (dir && whole.startsWith(dir + sep))
-    return { shown: whole.slice(dir.length + 1), whole, inInbox: true, here };
+    return {
+      shown: visible(whole.slice(dir.length + 1)),
+      whole: visible(whole),
+      inInbox: true,
+      here,
+    };
   // A file dropped on a browser tab lies in the app's own folder: never shown as the
   // analyst's (clean-error.ts keeps such folders out of messages too).
   if (dataDir && whole.startsWith(dataDir + sep))
     return {
       shown: 'uploaded from a browser tab (the app keeps its copy)',
-      whole: basename(whole),
+      whole: shownName(whole),
       inInbox: false,
       here: null,
     };
-  return { shown: whole, whole, inInbox: false, here };
+  return { shown: visible(whole), whole: visible(whole), inInbox: false, here };
 }
 
 function Actions({ job }: { job: ProcessingJob }) {
@@ -123,7 +129,7 @@ function Actions({ job }: { job: ProcessingJob }) {
   const why =
     noRetryReason(job) ??
     (kept === false
-      ? `A retry is not offered: it runs the bytes captured when ${basename(job.file)} arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none). Submit the file again.`
+      ? `A retry is not offered: it runs the bytes captured when ${shownName(job.file)} arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none). Submit the file again.`
       : null);
   const off = useUnreachable();
   return (
@@ -223,7 +229,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
     >
       <div className="drawer-head">
         <h2 id="drawer-title" ref={heading} tabIndex={-1} className="drawer-file">
-          {basename(job.file)}
+          {shownName(job.file)}
         </h2>
         <StatusPill status={shownStatus(job)} />
         <button className="btn small ghost" onClick={onClose} aria-label="Close the job details">

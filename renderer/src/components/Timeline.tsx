@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
-import { basename } from '../text/numbers.ts';
+import { shownName } from '../text/numbers.ts';
 import { localStamp } from '../text/time.ts';
 import { kindInfo } from '../text/audit-kinds.ts';
 import { stripPaths } from '../text/clean-error.ts';
@@ -19,7 +19,7 @@ export function entrySubject(
   const file = e.file ?? job?.file ?? null;
   const fromFacts = typeof e.facts?.underlying === 'string' ? e.facts.underlying : null;
   return {
-    file: file ? basename(file) : null,
+    file: file ? shownName(file) : null,
     underlying: e.underlying ?? job?.underlying ?? fromFacts,
   };
 }

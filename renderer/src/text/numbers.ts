@@ -5,6 +5,7 @@
 import { byteSize } from '../../../shared/bytes.ts';
 import { elapsed } from '../../../shared/elapsed.ts';
 import { shownPriceDecimals } from '../../../shared/prices.ts';
+import { visible } from '../../../shared/visible.ts';
 
 const nf = (digits: number) =>
   new Intl.NumberFormat('en-US', {
@@ -88,6 +89,13 @@ export function basename(path: string): string {
   const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return i >= 0 ? path.slice(i + 1) : path;
 }
+
+/**
+ * A file's name as shown: its control and format characters escaped (`\u202e`), as the
+ * command line shows them — U+202E reversed what followed it, a zero-width space made two
+ * names look alike (shared/visible.ts). `basename` keeps the name as it is, for matching.
+ */
+export const shownName = (path: string): string => visible(basename(path));
 
 /** A round span as people say it: "30 s", "5 min", "2 h"; other spans as `duration`. */
 export function span(ms: number | null | undefined): string {

@@ -16,6 +16,7 @@ import { failedSplit, heldText, plural } from '../../text/words.ts';
 import { leftBehindDetail } from '../../../../shared/left-behind.ts';
 import { ErrorLine } from '../common.tsx';
 import { Modal } from '../Modal.tsx';
+import { visible } from '../../../../shared/visible.ts';
 
 type FolderKey = 'dir' | 'processing' | 'done' | 'failed';
 const FOLDERS: { key: FolderKey; label: string; hint: string }[] = [
@@ -207,7 +208,7 @@ function Refused({ s }: { s: InboxStatus }) {
       <ul className="refused-list">
         {recent.map((r) => (
           <li key={r.file} data-testid="inbox-refused-file">
-            <span className="mono path-cell">failed/{r.file}</span>{' '}
+            <span className="mono path-cell">failed/{visible(r.file)}</span>{' '}
             <span className="muted small">{localStamp(r.at)}</span>
             <div className="refused-reason">{r.reason}</div>
           </li>

@@ -5,7 +5,7 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { snapshotRemoved } from '../../state/use-audit.ts';
 import { useJob } from '../../state/use-job.ts';
-import { basename } from '../../text/numbers.ts';
+import { shownName } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
 import { ErrorLine, StatusPill } from '../../components/common.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
@@ -34,7 +34,7 @@ export function RequestTrail({
           ‹ All entries
         </button>
         <h2 id="trail-title" tabIndex={-1}>
-          {file ? <span className="file-name">{basename(file)}</span> : 'Request'}
+          {file ? <span className="file-name">{shownName(file)}</span> : 'Request'}
           {underlying && <span className="underlying"> {underlying}</span>}
         </h2>
         {job && <StatusPill status={job.status} />}

@@ -31,10 +31,11 @@ import { announce } from '../../state/announce.ts';
 import { useApp } from '../../state/store.ts';
 import { asOfOf } from '../../state/requests.ts';
 import { retryHelps } from '../../../../shared/retry.ts';
-import { basename, duration } from '../../text/numbers.ts';
+import { basename, duration, shownName } from '../../text/numbers.ts';
 import { asOfStamp, localStamp, localWhen, localZone } from '../../text/time.ts';
 import { ZonedTime } from '../../components/ZonedTime.tsx';
 import { useUnreachable } from '../../state/reach.ts';
+import { visible } from '../../../../shared/visible.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
@@ -102,7 +103,7 @@ function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot 
   if (job.status === 'running')
     return (
       <>
-        <Progress value={job.progress} label={`Progress of ${basename(job.file)}`} />
+        <Progress value={job.progress} label={`Progress of ${shownName(job.file)}`} />
         <span className="num">{Math.round((job.progress ?? 0) * 100)} %</span>
       </>
     );
@@ -125,7 +126,7 @@ export function changeJob(
   ctx.onChange(job);
   const change = useApp.getState()[what === 'cancel' ? 'cancelJob' : 'retryJob'];
   // Said aloud: Delete or R on a row may take the row away with the job (the Active list).
-  const name = basename(job.file);
+  const name = shownName(job.file);
   void change(job.id).then((err) =>
     err
       ? ctx.onError(err)
@@ -142,7 +143,7 @@ export function rowKeys(job: ProcessingJob): string {
 
 // Out of the Tab order: the table is one Tab stop, its focused row acts on Delete and R.
 function Actions({ job, ctx }: { job: ProcessingJob; ctx: RowContext }) {
-  const name = basename(job.file);
+  const name = shownName(job.file);
   const off = useUnreachable();
   const act = (what: 'cancel' | 'retry') => (e: { stopPropagation(): void }) => {
     e.stopPropagation();
@@ -217,9 +218,9 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       flex: true,
       className: 'c-file',
       sort: compareBy((j) => basename(j.file).toLowerCase()),
-      cell: (j) => basename(j.file),
+      cell: (j) => shownName(j.file),
       // Two files of one name (burst/x/a.csv, burst/y/a.csv) are told apart by their path.
-      title_of: (j) => j.file,
+      title_of: (j) => visible(j.file),
     },
     {
       id: 'underlying',

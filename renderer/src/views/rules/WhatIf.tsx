@@ -16,10 +16,11 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { ErrorLine, LevelBadge } from '../../components/common.tsx';
 import { MiddleCut, splitTail } from '../../components/MiddleCut.tsx';
-import { basename, int } from '../../text/numbers.ts';
+import { int, shownName } from '../../text/numbers.ts';
 import { localStamp } from '../../text/time.ts';
 import { plural } from '../../text/words.ts';
 import type { RuleSubject } from './subject.ts';
+import { visible } from '../../../../shared/visible.ts';
 
 export const DEFAULT_LAST = 1000;
 const MAX_LAST = 100_000;
@@ -100,7 +101,11 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
           <tr key={c.request_id} data-testid="whatif-request" data-request={c.request_id}>
             <td className="file-cell" title={c.file}>
               <span className="file-cell-line">
-                <MiddleCut className="file-name" {...splitTail(basename(c.file))} title={c.file} />
+                <MiddleCut
+                  className="file-name"
+                  {...splitTail(shownName(c.file))}
+                  title={visible(c.file)}
+                />
                 <span className="underlying">{c.underlying}</span>
               </span>
             </td>
@@ -113,7 +118,7 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
             <td>
               <button
                 className="btn tiny"
-                aria-label={`Audit trail of ${basename(c.file)}`}
+                aria-label={`Audit trail of ${shownName(c.file)}`}
                 onClick={() => useApp.getState().openAudit(c.request_id)}
               >
                 Trail ›

@@ -13,7 +13,7 @@ import {
   WhyField,
 } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
-import { basename } from '../../text/numbers.ts';
+import { shownName } from '../../text/numbers.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { blank } from '../../../../shared/visible.ts';
 
@@ -53,7 +53,7 @@ export function RemoveSnapshotDialog({
       <p className="muted">
         Its figures and its three export files in this data folder are deleted, and it leaves the
         levels board, the history and the list. Its request keeps its trail, where the removal is
-        recorded; the file ({basename(snapshot.source_file)}) can be ingested again.
+        recorded; the file ({shownName(snapshot.source_file)}) can be ingested again.
       </p>
       <AuditedForm onSubmit={() => void submit()}>
         <WhyField

@@ -10,7 +10,7 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { inPlace } from '../../state/in-place.ts';
 import { useUnreachable } from '../../state/reach.ts';
-import { basename, int, price, spotPrice } from '../../text/numbers.ts';
+import { int, price, spotPrice, shownName } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
 import { originLabel } from '../../text/origin.ts';
 import { conventionsLine } from '../../../../shared/conventions-text.ts';
@@ -126,7 +126,7 @@ export function SnapshotPanel({
           className="muted snapshot-source"
           title={`${int(s.quality.rows_used)} of ${int(s.quality.rows_total)} rows used`}
         >
-          {s.format} · {basename(s.source_file)} · {int(s.quality.rows_used)} of{' '}
+          {s.format} · {shownName(s.source_file)} · {int(s.quality.rows_used)} of{' '}
           {int(s.quality.rows_total)} rows used
         </span>
         {originLabel(detail.origin) && (

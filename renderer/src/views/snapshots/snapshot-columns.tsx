@@ -5,7 +5,7 @@
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
-import { basename, price, spotPrice } from '../../text/numbers.ts';
+import { basename, price, spotPrice, shownName } from '../../text/numbers.ts';
 import { GEX_UNIT, gexNumber, inScale, type GexScale } from '../../text/scale.ts';
 import { asOfStamp } from '../../text/time.ts';
 
@@ -103,8 +103,8 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
       className: 'c-file',
       optional: 3,
       sort: compareBy((s) => basename(s.source_file).toLowerCase()),
-      cell: (s) => basename(s.source_file),
-      title_of: (s) => basename(s.source_file),
+      cell: (s) => shownName(s.source_file),
+      title_of: (s) => shownName(s.source_file),
     },
   ];
 }
