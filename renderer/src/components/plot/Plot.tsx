@@ -14,6 +14,7 @@ import {
   type ReactNode,
 } from 'react';
 import { drawPlot, fullWindow, MARGIN, nearest, type PlotSpec, type Window } from './draw.ts';
+import { cursorIndex, cursorOf, keptIn, keyStart, sameCursor, type Cursor } from './cursor.ts';
 import { downloadCsv, downloadPng, plotCsv } from './chart-export.ts';
 import { ExportButtons } from './ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
@@ -28,9 +29,9 @@ export interface PlotProps {
   /** A controlled window (shared between charts). */
   window?: Window;
   onWindow?(w: Window): void;
-  /** A controlled cursor (an index into x). */
-  cursor?: number | null;
-  onCursor?(i: number): void;
+  /** A controlled cursor: a position on x, not an index (cursor.ts). */
+  cursor?: Cursor | null;
+  onCursor?(c: Cursor): void;
   /** Controls shown in the chart's header, before the export buttons. */
   controls?: ReactNode;
   /** Called after each draw (render-time measurements). */
@@ -61,11 +62,16 @@ export function Plot(props: PlotProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [spec, props.onWindow],
   );
-  const [ownCursor, setOwnCursor] = useState<number | null>(null);
-  const cursor = props.cursor !== undefined ? props.cursor : ownCursor;
+  // The cursor is a position on x; its index is found in x as it is now (cursor.ts): after
+  // x changes in place it stays on its strike, or there is none, never an index to another.
+  const [ownCursor, setOwnCursor] = useState<Cursor | null>(null);
+  const cursorAt = props.cursor !== undefined ? props.cursor : ownCursor;
+  const cursor = cursorIndex(spec, cursorAt);
   const setCursor = (i: number) => {
-    setOwnCursor(i);
-    props.onCursor?.(i);
+    const c = cursorOf(spec, i);
+    if (sameCursor(c, cursorAt)) return;
+    setOwnCursor(c);
+    props.onCursor?.(c);
   };
   const [pointer, setPointer] = useState(false);
   const [focused, setFocused] = useState(false);
@@ -75,9 +81,11 @@ export function Plot(props: PlotProps) {
   // (in render, not in an effect: no second draw).
   const initKey = initial ? `${initial.lo}:${initial.hi}` : `${full.lo}:${full.hi}`;
   const [lastKey, setLastKey] = useState(initKey);
+  // The cursor stays only when inside it (an arrow key must not pan away from it).
   if (lastKey !== initKey) {
     setLastKey(initKey);
     setOwnWin(initial ?? full);
+    setOwnCursor(keptIn(spec, ownCursor, initial ?? full));
   }
 
   // Drawn once per change of what is shown (a repeat render draws nothing).
@@ -130,7 +138,7 @@ export function Plot(props: PlotProps) {
   const onKeyDown = (e: KeyboardEvent) => {
     if (n === 0) return;
     const span = win.hi - win.lo;
-    const at = cursor ?? nearest(spec.x, (win.lo + win.hi) / 2);
+    const at = keyStart(spec, cursorAt, win);
     const moveTo = (i: number) => {
       const j = Math.max(0, Math.min(n - 1, i));
       setCursor(j);

@@ -15,6 +15,7 @@ import { showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
+import type { Cursor } from '../../components/plot/cursor.ts';
 import { historyAbout, snapshotAbout } from '../../components/plot/chart-about.ts';
 import { stamp, timeTickFormat } from '../../components/plot/ticks.ts';
 import {
@@ -70,7 +71,8 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
   const [total, setTotal] = useState<Total>('total_gex');
   const [playing, setPlaying] = useState(false);
   const [win, setWin] = useState<Window | undefined>(undefined);
-  const [cursor, setCursor] = useState<number | null>(null);
+  // One cursor for both charts: a time, kept while a snapshot arrives or goes (cursor.ts).
+  const [cursor, setCursor] = useState<Cursor | null>(null);
   const [replay, setReplay] = useState<SnapshotDetail | null>(null);
   const cache = useRef(new Map<string, SnapshotDetail>());
   const engineZone = useEngineZone();
