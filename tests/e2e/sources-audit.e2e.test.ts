@@ -679,6 +679,21 @@ describe.skipIf(!haveChromium)('sources: many of them, found and told apart', ()
     expect((await rowsShown())[0]).toBe('alpha');
   });
 
+  it('sorts by last ingest, the longest silent first, and says the filter’s count aloud', async () => {
+    // Submitted feed-1 … feed-300, then Beta, alpha, Zürich and the two long names.
+    const head = p.getByRole('columnheader', { name: 'Last ingest' });
+    await head.getByRole('button').click();
+    expect(await head.getAttribute('aria-sort')).toBe('ascending');
+    await poll(async () => (await rowsShown()).slice(0, 3)).toEqual(['feed-1', 'feed-2', 'feed-3']);
+    await head.getByRole('button').click();
+    expect(await head.getAttribute('aria-sort')).toBe('descending');
+    expect((await rowsShown()).slice(0, 2)).toEqual([LONG_B, LONG_A]);
+    await head.getByRole('button').click();
+    expect((await rowsShown())[0]).toBe('alpha');
+    // The count is a status: a screen reader hears "1 of 305 sources" as the filter narrows.
+    expect(await p.getByTestId('sources-count').getAttribute('role')).toBe('status');
+  });
+
   it('keeps the column headers in view while the rows scroll, at both sizes', async () => {
     for (const size of [WIDE, SMALL]) {
       await p.setViewportSize(size);

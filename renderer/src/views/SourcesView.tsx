@@ -283,7 +283,7 @@ export function SourcesView() {
         <button className="btn small" onClick={() => openAuditOfKinds('source')}>
           Source changes in the audit trail ›
         </button>
-        <span className="row-count" data-testid="sources-count">
+        <span className="row-count" data-testid="sources-count" role="status">
           {shown.length === sources.length
             ? plural(sources.length, 'source')
             : `${int(shown.length)} of ${plural(sources.length, 'source')}`}
@@ -320,7 +320,7 @@ export function SourcesView() {
                 <SortHead id="completed" label="Completed" sort={sort} setSort={setSort} right />
                 <SortHead id="failed" label="Failed" sort={sort} setSort={setSort} right />
                 <SortHead id="reliability" label="Reliability" sort={sort} setSort={setSort} />
-                <th scope="col">Last ingest</th>
+                <SortHead id="last_ingest" label="Last ingest" sort={sort} setSort={setSort} />
                 <th scope="col">Override</th>
                 <th scope="col">Sets off</th>
                 <th scope="col">Audit</th>

@@ -2,7 +2,8 @@
 // id, any case, NFC — "Zürich" typed on a Mac finds the Zürich the engine stored) and
 // the table's orders. The view's own order is by name as people read it (a collation:
 // "alpha" beside "Alpha", "feed-9" before "feed-10"), not byte order (every capital first).
-// A header click sorts by one column (columns.ts's asc → desc → back to the name).
+// A header click sorts by one column (columns.ts's asc → desc → back to the name); Last
+// ingest, the longest silent first, finds a vendor that stopped sending.
 import type { SourceRecord } from '../../../../shared/api.ts';
 import { compareBy, type SortState } from '../../components/table/columns.ts';
 
@@ -22,6 +23,13 @@ export const SOURCE_SORTS: Record<
   failed: { first: 'desc', compare: compareBy((s) => s.failed) },
   // The least reliable first: the sources one looks for.
   reliability: { first: 'asc', compare: compareBy((s) => s.reliability) },
+  // The longest silent first (never ingested before any): a vendor that stopped sending.
+  last_ingest: {
+    first: 'asc',
+    compare: compareBy((s) =>
+      s.last_ingest_at === null ? -Infinity : Date.parse(s.last_ingest_at),
+    ),
+  },
 };
 
 const fold = (s: string) => s.normalize('NFC').toLowerCase();
