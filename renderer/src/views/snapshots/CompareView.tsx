@@ -6,10 +6,13 @@
 // it is the first); choosing an underlying compares its latest snapshot (stored here or
 // in an attached folder) with the one before, and so does opening Compare on none: the
 // underlying of the newest snapshot stored here, else the first on the board. A and B
-// computed under different conventions (or either's not recorded) are said to be so.
+// computed under different conventions (or either's not recorded) are said to be so; A
+// and B of two underlyings (a link made of two rows' ids) are said to be so, as the CLI
+// says it, each choice naming its own snapshot.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
+import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { useApp } from '../../state/store.ts';
 import { showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
@@ -117,6 +120,12 @@ export function CompareView({ ids }: { ids: string[] }) {
   // a start that begins several ids, or none, is said in its side's choice and the error.
   const [goneB, setGoneB] = useState<Unresolved | null>(null);
   const [goneA, setGoneA] = useState<Unresolved | null>(null);
+  // Each side's own snapshot, as the engine answered for it: A's figures and underlying
+  // when A is not of B's underlying (so not among the choices of B's history).
+  const [sides, setSides] = useState<{ a: GEXSnapshot | null; b: GEXSnapshot | null }>({
+    a: null,
+    b: null,
+  });
   useEffect(() => {
     if (!client || !bId) return;
     let live = true;
@@ -131,6 +140,10 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (fullB !== bId || fullA !== aId)
         return inPlace(() => showPane(`compare/${fullA ? `${fullA}/` : ''}${fullB}`));
       const found = fromB.ok || !fromA ? fromB : fromA;
+      setSides({
+        a: fromA?.ok ? fromA.value.snapshot : null,
+        b: fromB.ok ? fromB.value.snapshot : null,
+      });
       setGoneB(fromB.ok ? null : { id: bId, text: unresolvedText(bId, fromB.error) });
       setGoneA(!fromA || fromA.ok ? null : { id: aId!, text: unresolvedText(aId!, fromA.error) });
       if (!fromB.ok) setError(fromB.error);
@@ -204,8 +217,14 @@ export function CompareView({ ids }: { ids: string[] }) {
     };
   }, [client, aId, bId]);
 
-  const a = points?.find((p) => p.id === aId);
+  // A side's figures: from B's history, else (A of another underlying) its own snapshot.
+  const ownA = sides.a?.id === aId ? sides.a : null;
+  const ownB = sides.b?.id === bId ? sides.b : null;
+  const a = points?.find((p) => p.id === aId) ?? (goneA ? undefined : (ownA ?? undefined));
   const b = points?.find((p) => p.id === bId);
+  // A and B of two underlyings: said, as the CLI says it; A's own choice names it.
+  const mixed = ownA && ownB && ownA.underlying !== ownB.underlying ? { a: ownA, b: ownB } : null;
+  const aOutside = ownA && points && !points.some((p) => p.id === ownA.id) ? ownA : null;
   const specs = useMemo(() => {
     if (!diff || diff.strikes.length === 0) return null;
     const x = diff.strikes.map((s) => s.strike);
@@ -228,7 +247,12 @@ export function CompareView({ ids }: { ids: string[] }) {
         markers.push({ x: b.put_wall, label: `put wall B ${price(b.put_wall)}`, color: MARK.put });
     }
     const about =
-      a && b && underlying ? compareAbout({ ...a, underlying }, { ...b, underlying }) : undefined;
+      a && b && underlying
+        ? compareAbout(
+            { ...a, underlying: mixed?.a.underlying ?? underlying },
+            { ...b, underlying },
+          )
+        : undefined;
     const gexSpec: PlotSpec = {
       label: `Change of net GEX by strike, A to B`,
       about,
@@ -283,7 +307,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       yZero: true,
     };
     return { gexSpec, oiSpec, strikes: x };
-  }, [diff, a, b, underlying]);
+  }, [diff, a, b, underlying, mixed?.a.underlying]);
 
   // Snapshots of one instant (a file re-sent with other figures, two vendors) are told
   // apart by their spot and id: two identical choices would hide which is which.
@@ -340,6 +364,11 @@ export function CompareView({ ids }: { ids: string[] }) {
                 {goneA.text}
               </option>
             )}
+            {goneA === null && aOutside && (
+              <option value={aOutside.id}>
+                {aOutside.underlying} {asOfStamp(aOutside.as_of)}
+              </option>
+            )}
             {points?.map(option)}
           </select>
         </label>
@@ -379,6 +408,22 @@ export function CompareView({ ids }: { ids: string[] }) {
         </div>
       )}
       {error && <ErrorLine error={error} />}
+      {mixed && (
+        <div role="note" className="banner paused" data-testid="compare-underlyings">
+          <p>
+            A is {mixed.a.underlying} and B is {mixed.b.underlying}: their strikes are of two
+            underlyings, so the changes by strike compare unrelated contracts.{' '}
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => showPane(`compare/${mixed.b.id}`)}
+              data-testid="compare-same-underlying"
+            >
+              Compare B with another {mixed.b.underlying} snapshot
+            </button>
+          </p>
+        </div>
+      )}
       {diff && a && b && (
         <ConventionsNote
           notes={[diffConventionsNote(diff.conventions) ?? ''].filter(Boolean)}
