@@ -71,4 +71,35 @@ describe.skipIf(!haveChromium)('compare pairs', () => {
     expect(await note.count()).toBe(0);
     expect(desk.problems).toEqual([]);
   }, 120_000);
+
+  it('marks a side removed while the view is open, and clears its figures', async () => {
+    const { page } = desk;
+    const a = await ingest('DIA', '2024-05-06T14:00:00', 390, 21);
+    const b = await ingest('DIA', '2024-05-06T15:00:00', 391, 22);
+    await ingest('DIA', '2024-05-06T16:00:00', 392, 23);
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${a}/${b}`);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await poll(() => page.getByTestId('compare-b').locator('option').count()).toBe(3);
+    const r = await desk.te.engine.handlers['snapshots:remove']({
+      id: b,
+      justification: 'e2e: removed while compared',
+    });
+    expect(r.ok).toBe(true);
+    await poll(() => selected('compare-b')).toBe('removed: choose another');
+    await poll(() => page.getByTestId('move-total').count()).toBe(0);
+    expect(await page.getByTestId('chart-diff-gex').count()).toBe(0);
+    expect(await page.getByTestId('compare-strikes').count()).toBe(0);
+    // B is no more among the choices of either side; A stays chosen.
+    const live = (side: string) =>
+      page.getByTestId(side).locator(`option[value="${b}"]:not([disabled])`).count();
+    await poll(() => live('compare-a')).toBe(0);
+    expect(await live('compare-b')).toBe(0);
+    expect(await value('compare-a')).toBe(a);
+    await poll(() =>
+      page.getByTestId('compare-view').getByTestId('error-line').first().textContent(),
+    ).toContain(`There is no snapshot ${b}`);
+    await shot(page, 'compare-removed-live');
+    await expectNoSerious(page, 'compare: B removed while open');
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
 });

@@ -8,7 +8,8 @@
 // underlying of the newest snapshot stored here, else the first on the board. A and B
 // computed under different conventions (or either's not recorded) are said to be so; A
 // and B of two underlyings (a link made of two rows' ids) are said to be so, as the CLI
-// says it, each choice naming its own snapshot.
+// says it, each choice naming its own snapshot. A side removed while the view is open
+// reads "removed: choose another" and its figures go.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -126,6 +127,8 @@ export function CompareView({ ids }: { ids: string[] }) {
     a: null,
     b: null,
   });
+  // A snapshot removed (here or anywhere): both sides asked again, the choices reloaded.
+  const removals = useApp((s) => s.removals);
   useEffect(() => {
     if (!client || !bId) return;
     let live = true;
@@ -175,7 +178,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     return () => {
       live = false;
     };
-  }, [client, aId, bId]);
+  }, [client, aId, bId, removals]);
 
   // A new snapshot of the underlying joins the choices as it arrives (looked at no more
   // than once a second: use-arrivals.ts; one call at a time: use-latest-call.ts); the pair
@@ -200,9 +203,14 @@ export function CompareView({ ids }: { ids: string[] }) {
     [arrivals],
   );
 
+  // The pair whose figures are on screen: asked again after a removal, they stay until
+  // the answer (no flicker for another snapshot's removal), and go if a side is gone.
+  const shownPair = useRef<string | null>(null);
   useEffect(() => {
+    const pair = aId && bId ? `${aId}/${bId}` : null;
     // Another pair (or none): the last pair's figures must not stay on screen meanwhile.
-    setDiff(null);
+    if (pair !== shownPair.current) setDiff(null);
+    shownPair.current = pair;
     if (!client || !aId || !bId) return;
     let live = true;
     void client.call('snapshots:diff', { from: aId, to: bId }).then((r) => {
@@ -210,12 +218,15 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (r.ok) {
         setDiff(r.value);
         setError(null);
-      } else setError(r.error);
+      } else {
+        setDiff(null);
+        setError(r.error);
+      }
     });
     return () => {
       live = false;
     };
-  }, [client, aId, bId]);
+  }, [client, aId, bId, removals]);
 
   // A side's figures: from B's history, else (A of another underlying) its own snapshot.
   const ownA = sides.a?.id === aId ? sides.a : null;
