@@ -102,4 +102,23 @@ describe.skipIf(!haveChromium)('compare pairs', () => {
     await expectNoSerious(page, 'compare: B removed while open');
     expect(desk.problems).toEqual([]);
   }, 120_000);
+
+  it('completes the pair when an underlying’s only snapshot is joined by a second', async () => {
+    const { page } = desk;
+    const first = await ingest('QQQ', '2024-01-07T10:30:00', 400, 31);
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${first}`);
+    await poll(() => page.getByTestId('compare-needs-two').count()).toBe(1);
+    // No A chosen: A's choice says none, not the only snapshot.
+    expect(await selected('compare-a')).toBe('—');
+    const second = await ingest('QQQ', '2024-01-08T10:30:00', 402, 32);
+    await poll(() => page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${first}/${second}`);
+    await poll(() => page.getByTestId('move-total').count()).toBe(1);
+    expect(await value('compare-a')).toBe(first);
+    expect(await value('compare-b')).toBe(second);
+    expect(await page.getByTestId('compare-needs-two').count()).toBe(0);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await shot(page, 'compare-second-arrived');
+    await expectNoSerious(page, 'compare: second snapshot arrived');
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
 });

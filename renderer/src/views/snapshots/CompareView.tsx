@@ -9,7 +9,8 @@
 // computed under different conventions (or either's not recorded) are said to be so; A
 // and B of two underlyings (a link made of two rows' ids) are said to be so, as the CLI
 // says it, each choice naming its own snapshot. A side removed while the view is open
-// reads "removed: choose another" and its figures go.
+// reads "removed: choose another" and its figures go; an underlying's only snapshot
+// joined by a second is compared with it, as a fresh load of the address would.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -165,20 +166,24 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (!h.ok) return setError(h.error);
       setPoints(h.value.rows);
       setPointsUnreadable(h.value.unreadable);
-      const history = h.value.rows;
-      if (!aId) {
-        // A before B, always: the underlying's first snapshot is compared with the next
-        // one (A = it), never with a later one as A, which would turn every move around.
-        // The address completed, in place: Back from it never lands on `compare/B` again.
-        const i = history.findIndex((p) => p.id === bId);
-        if (i > 0) inPlace(() => showPane(`compare/${history[i - 1]!.id}/${bId}`));
-        else if (history[i + 1]) inPlace(() => showPane(`compare/${bId}/${history[i + 1]!.id}`));
-      }
     })();
     return () => {
       live = false;
     };
   }, [client, aId, bId, removals]);
+
+  // B alone in the address: the pair completed from B's history, as soon as it holds
+  // another snapshot (at load, or when a second one of an underlying's only snapshot
+  // arrives). A before B, always: the underlying's first snapshot is compared with the
+  // next one (A = it), never with a later one as A, which would turn every move around.
+  // The address completed, in place: Back from it never lands on `compare/B` again.
+  useEffect(() => {
+    if (aId || !bId || !points) return;
+    const i = points.findIndex((p) => p.id === bId);
+    if (i < 0) return;
+    if (i > 0) inPlace(() => showPane(`compare/${points[i - 1]!.id}/${bId}`));
+    else if (points[i + 1]) inPlace(() => showPane(`compare/${bId}/${points[i + 1]!.id}`));
+  }, [aId, bId, points]);
 
   // A new snapshot of the underlying joins the choices as it arrives (looked at no more
   // than once a second: use-arrivals.ts; one call at a time: use-latest-call.ts); the pair
@@ -370,6 +375,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             onChange={(e) => showPane(`compare/${e.target.value}/${bId}`)}
             data-testid="compare-a"
           >
+            {aId === null && <option value="">—</option>}
             {goneA !== null && goneA.id === aId && (
               <option value={aId} disabled>
                 {goneA.text}
