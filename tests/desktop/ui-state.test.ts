@@ -3,7 +3,7 @@
 // table's sorting and widths, and the dry run's facts.
 import { describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
-import { formatRoute, HOME, parseHash } from '../../renderer/src/state/route.ts';
+import { formatRoute, HOME, paneOf, panePath, parseHash } from '../../renderer/src/state/route.ts';
 import { countJobs, openByLevel } from '../../renderer/src/state/job-counts.ts';
 import { DEFAULT_SETTINGS, readSettings } from '../../renderer/src/state/settings.ts';
 import { draftStore, readDraft } from '../../renderer/src/state/rule-draft.ts';
@@ -77,6 +77,39 @@ describe('hash routes', () => {
         '#/snapshots/history/SPX/abc-123',
       );
     expect(formatRoute(parseHash('#/snapshots/history/qqq'))).toBe('#/snapshots/history/QQQ');
+  });
+
+  it('keeps an underlying with a "/" one argument of its pane (BRK/B, not BRK replaying B)', () => {
+    const pane = panePath('history', 'BRK/B');
+    expect(pane).toBe('history/BRK%2FB');
+    expect(paneOf(pane)).toEqual({ kind: 'history', args: ['BRK/B'] });
+    const open = { ...HOME, view: 'snapshots' as const, snapshotsPane: pane };
+    expect(formatRoute(open)).toBe('#/snapshots/history/BRK%2FB');
+    expect(parseHash('#/snapshots/history/BRK%2FB')).toEqual(open);
+    const replayed = panePath('history', 'BRK/B', 'abc-123');
+    expect(paneOf(replayed)).toEqual({ kind: 'history', args: ['BRK/B', 'abc-123'] });
+    expect(formatRoute({ ...open, snapshotsPane: replayed })).toBe(
+      '#/snapshots/history/BRK%2FB/abc-123',
+    );
+    expect(paneOf(parseHash('#/snapshots/history/BRK%2FB/abc-123').snapshotsPane)).toEqual({
+      kind: 'history',
+      args: ['BRK/B', 'abc-123'],
+    });
+    // Typed in lower case, or with its "/" as `%2f`: the stored underlying, one segment.
+    for (const typed of ['brk%2Fb', 'BRK%2fB', '%5Ebrk%2Fb'])
+      expect(formatRoute(parseHash(`#/snapshots/history/${typed}`))).toBe(
+        '#/snapshots/history/BRK%2FB',
+      );
+    // The addresses written before stay as they were: plain underlyings, ids, comparisons.
+    expect(paneOf(parseHash('#/snapshots/history/SPX/abc-123').snapshotsPane)).toEqual({
+      kind: 'history',
+      args: ['SPX', 'abc-123'],
+    });
+    expect(paneOf(parseHash('#/snapshots/compare/a1/b2').snapshotsPane)).toEqual({
+      kind: 'compare',
+      args: ['a1', 'b2'],
+    });
+    expect(panePath('compare', 'a1', 'b2')).toBe('compare/a1/b2');
   });
 
   it('says the Queue tab and the Audit kinds with a source only', () => {

@@ -3,7 +3,8 @@
 // `#/snapshots` (the levels board), `#/snapshots/ID` (an open snapshot), the Snapshots
 // panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING[/ID]` (ID: the snapshot
 // replayed, none for the newest; the underlying as stored, `spx` and `SPXW` read as SPX),
-// `#/snapshots/compare/A/B`,
+// `#/snapshots/compare/A/B`; each argument of a pane is one path segment, encoded (an
+// underlying `BRK/B` is `history/BRK%2FB`, never an underlying BRK replaying B),
 // `#/rules` (the dry run beside the editor), `#/rules/whatif` and `#/rules/history` (the
 // side panel's other tabs, so that Back from a request's trail lands on What would change),
 // `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`; the Queue and the
@@ -20,7 +21,10 @@ export interface Route {
   view: View;
   /** The open snapshot (Snapshots). */
   snapshotId: string | null;
-  /** The Snapshots pane: '' (levels board), 'list', 'history/SPX[/ID]', 'compare/A/B'. */
+  /**
+   * The Snapshots pane: '' (levels board), 'list', 'history/SPX[/ID]', 'compare/A/B', each
+   * argument encoded as in the address (`panePath`, read back by `paneOf`).
+   */
   snapshotsPane?: string;
   /** The job whose drawer is open (Queue). */
   jobId: string | null;
@@ -73,6 +77,19 @@ const decode = (s: string | undefined): string | null => {
   }
 };
 
+/**
+ * A Snapshots pane from its word and arguments, each argument one segment (encoded), so
+ * that an underlying with a "/" (`BRK/B`) stays one argument: `history/BRK%2FB`.
+ */
+export const panePath = (kind: string, ...args: (string | undefined)[]): string =>
+  [kind, ...args.filter((a) => a !== undefined).map((a) => encodeURIComponent(a))].join('/');
+
+/** The pane's word and its arguments, decoded (`panePath` the other way). */
+export function paneOf(pane: string | undefined): { kind: string; args: string[] } {
+  const [kind = '', ...args] = (pane ?? '').split('/');
+  return { kind, args: args.map((a) => decode(a) ?? a) };
+}
+
 export function parseHash(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
   const parts = path.split('/');
@@ -91,7 +108,7 @@ export function parseHash(hash: string): Route {
       view !== 'snapshots' || pane === 'history' || pane === 'compare'
         ? null
         : decode(pane ? parts[2] : parts[1]),
-    snapshotsPane: pane === 'list' || !pane ? pane : [pane, ...args].join('/'),
+    snapshotsPane: pane === 'list' || !pane ? pane : panePath(pane, ...args),
     jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
     auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
     rulesTab: view === 'rules' && RULES_TABS.includes(parts[1] ?? '') ? parts[1]! : '',
@@ -120,8 +137,8 @@ export function formatRoute(r: Route): string {
     return `${formatRoute({ ...r, source: '' })}?${shown}source=${id(r.source)}`;
   }
   if (r.view === 'snapshots') {
-    const [pane = '', ...rest] = (r.snapshotsPane ?? '').split('/');
-    const base = ['#/snapshots', ...(pane ? [pane] : []), ...rest.map(id)].join('/');
+    const { kind: pane, args } = paneOf(r.snapshotsPane);
+    const base = ['#/snapshots', ...(pane ? [panePath(pane, ...args)] : [])].join('/');
     return r.snapshotId && (pane === '' || pane === 'list') ? `${base}/${id(r.snapshotId)}` : base;
   }
   if (r.view === 'queue' && r.jobId) return `#/queue/job/${id(r.jobId)}`;

@@ -1,8 +1,14 @@
 // Moving between the Snapshots panes (route.ts keeps them in the address): the levels
 // board, the list of every snapshot, an underlying's history, a comparison.
 import { useApp } from './store.ts';
+import { panePath } from './route.ts';
 
-/** '' (levels board), 'list', 'history/SPX', 'compare/A/B' or 'compare/B' (B against the one before). */
+export { paneOf, panePath } from './route.ts';
+
+/**
+ * '' (levels board), 'list', 'history/SPX', 'compare/A/B' or 'compare/B' (B against the one
+ * before), its arguments encoded: built with `panePath`.
+ */
 export function showPane(pane: string): void {
   const keepOpen = pane === '' || pane === 'list';
   useApp.setState((s) => ({
@@ -10,12 +16,6 @@ export function showPane(pane: string): void {
     snapshotsPane: pane,
     snapshotId: keepOpen ? s.snapshotId : null,
   }));
-}
-
-/** The pane's word and its arguments. */
-export function paneOf(pane: string | undefined): { kind: string; args: string[] } {
-  const [kind = '', ...args] = (pane ?? '').split('/');
-  return { kind, args };
 }
 
 /** The underlying a pane is about, and the snapshot in view of it (open, or B of a comparison). */
@@ -36,10 +36,10 @@ export async function paneFrom(
   latestOf: (underlying: string) => Promise<string | undefined>,
 ): Promise<string> {
   if (!inView) return kind;
-  if (kind === 'history') return `history/${inView.underlying}`;
+  if (kind === 'history') return panePath('history', inView.underlying);
   if (kind === 'compare') {
     const id = inView.id ?? (await latestOf(inView.underlying));
-    return id ? `compare/${id}` : kind;
+    return id ? panePath('compare', id) : kind;
   }
   return kind;
 }

@@ -16,7 +16,7 @@ import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../sha
 import type { AppError } from '../../../../shared/result.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { useApp } from '../../state/store.ts';
-import { showPane } from '../../state/workbench.ts';
+import { panePath, showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
 import { compareAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
@@ -112,7 +112,7 @@ export function CompareView({ ids }: { ids: string[] }) {
   const start = useStartUnderlying(rows);
   useEffect(() => {
     const latest = rows?.find((l) => l.underlying === start);
-    if (ids.length === 0 && latest) inPlace(() => showPane(`compare/${latest.id}`));
+    if (ids.length === 0 && latest) inPlace(() => showPane(panePath('compare', latest.id)));
   }, [ids.length, rows, start]);
 
   // B's underlying and its history (the choices on both sides). A saved link whose B was
@@ -142,7 +142,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       const fullB = fromB.ok ? fromB.value.snapshot.id : bId;
       const fullA = fromA?.ok ? fromA.value.snapshot.id : aId;
       if (fullB !== bId || fullA !== aId)
-        return inPlace(() => showPane(`compare/${fullA ? `${fullA}/` : ''}${fullB}`));
+        return inPlace(() => showPane(panePath('compare', ...(fullA ? [fullA] : []), fullB)));
       const found = fromB.ok || !fromA ? fromB : fromA;
       setSides({
         a: fromA?.ok ? fromA.value.snapshot : null,
@@ -181,8 +181,8 @@ export function CompareView({ ids }: { ids: string[] }) {
     if (aId || !bId || !points) return;
     const i = points.findIndex((p) => p.id === bId);
     if (i < 0) return;
-    if (i > 0) inPlace(() => showPane(`compare/${points[i - 1]!.id}/${bId}`));
-    else if (points[i + 1]) inPlace(() => showPane(`compare/${bId}/${points[i + 1]!.id}`));
+    if (i > 0) inPlace(() => showPane(panePath('compare', points[i - 1]!.id, bId)));
+    else if (points[i + 1]) inPlace(() => showPane(panePath('compare', bId, points[i + 1]!.id)));
   }, [aId, bId, points]);
 
   // A new snapshot of the underlying joins the choices as it arrives (looked at no more
@@ -355,7 +355,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             value={underlying ?? ''}
             onChange={(e) => {
               const latest = levels.find((l) => l.underlying === e.target.value);
-              if (latest) showPane(`compare/${latest.id}`);
+              if (latest) showPane(panePath('compare', latest.id));
             }}
             data-testid="compare-underlying"
           >
@@ -372,7 +372,7 @@ export function CompareView({ ids }: { ids: string[] }) {
           A{' '}
           <select
             value={aId ?? ''}
-            onChange={(e) => showPane(`compare/${e.target.value}/${bId}`)}
+            onChange={(e) => showPane(panePath('compare', e.target.value, bId ?? undefined))}
             data-testid="compare-a"
           >
             {aId === null && <option value="">—</option>}
@@ -394,7 +394,7 @@ export function CompareView({ ids }: { ids: string[] }) {
           B{' '}
           <select
             value={bId ?? ''}
-            onChange={(e) => showPane(`compare/${aId}/${e.target.value}`)}
+            onChange={(e) => showPane(panePath('compare', aId ?? undefined, e.target.value))}
             data-testid="compare-b"
           >
             {goneB !== null && goneB.id === bId && (
@@ -433,7 +433,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             <button
               type="button"
               className="link-button"
-              onClick={() => showPane(`compare/${mixed.b.id}`)}
+              onClick={() => showPane(panePath('compare', mixed.b.id))}
               data-testid="compare-same-underlying"
             >
               Compare B with another {mixed.b.underlying} snapshot

@@ -17,7 +17,7 @@ import { conventionsLine } from '../../../../shared/conventions-text.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
-import { showPane } from '../../state/workbench.ts';
+import { panePath, showPane } from '../../state/workbench.ts';
 import { RemoveSnapshotDialog } from './RemoveSnapshotDialog.tsx';
 import { SnapshotCharts } from './SnapshotCharts.tsx';
 import { DEFAULT_WINDOW } from './StrikeChart.tsx';
@@ -141,14 +141,14 @@ export function SnapshotPanel({
         <span className="snapshot-actions">
           <button
             className="btn small ghost"
-            onClick={() => showPane(`history/${s.underlying}`)}
+            onClick={() => showPane(panePath('history', s.underlying))}
             data-testid="open-history"
           >
             History of {s.underlying}
           </button>
           <button
             className="btn small ghost"
-            onClick={() => showPane(`compare/${s.id}`)}
+            onClick={() => showPane(panePath('compare', s.id))}
             data-testid="open-compare"
             title="This snapshot against the one before it (or the next one, when it is the first); either side can be changed"
           >

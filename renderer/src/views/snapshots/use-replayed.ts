@@ -11,13 +11,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
-import { showPane } from '../../state/workbench.ts';
+import { panePath, showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
 import { FULL_ID, MIN_ID_START } from '../../text/ids.ts';
 
 /** The pane's address: the underlying and the snapshot replayed, none for the newest. */
 export const historyPane = (underlying: string, replayed?: string) =>
-  `history/${underlying}${replayed ? `/${replayed}` : ''}`;
+  panePath('history', underlying, replayed || undefined);
 
 /** Why the address's id names no snapshot of the underlying, and where it is, if anywhere. */
 export type Unresolved = {
