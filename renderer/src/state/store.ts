@@ -88,6 +88,12 @@ interface State extends Route {
   snapshotsListed: boolean;
   /** Bumped at each snapshot removed, so that the views which loaded snapshots load again. */
   removals: number;
+  /**
+   * The open snapshot, closed because it was removed elsewhere (another tab or window, the
+   * command line): what it was (null when not among those loaded) and the pane it was open
+   * under, for the view to say so there.
+   */
+  removedElsewhere: { id: string; snapshot: GEXSnapshot | null; pane: string } | null;
   loadError: AppError | null;
 
   setView(view: View): void;
@@ -96,6 +102,12 @@ interface State extends Route {
   openSnapshot(id: string | null): void;
   /** Snapshots were removed (here or anywhere): out of the lists, closed if open. */
   onSnapshotsRemoved(ids: readonly string[]): void;
+  /**
+   * This window is removing this snapshot (its Remove… dialog): its removal, however it is
+   * told first (the answer or the event), is not one made elsewhere. Returns the undo, for
+   * a removal refused.
+   */
+  removingHere(id: string): () => void;
   openAudit(requestId: string): void;
   openJob(id: string | null): void;
   /** The Queue or the Audit trail shows only this source's jobs or entries ('' : all). */
@@ -128,6 +140,8 @@ export const useApp = create<State>((set, get) => {
   let buffered: ProcessingJob[] = [];
   /** Snapshots removed so far (an id is never used again). */
   const removed = new Set<string>();
+  /** Snapshots this window's Remove… dialog asked the engine to remove. */
+  const removedHere = new Set<string>();
   let frame = 0;
   const publish = (jobs: Map<string, ProcessingJob>) =>
     set({ jobs, jobsVersion: get().jobsVersion + 1, counts: countJobs(jobs.values()) });
@@ -193,6 +207,7 @@ export const useApp = create<State>((set, get) => {
     snapshots: [],
     snapshotsListed: false,
     removals: 0,
+    removedElsewhere: null,
     loadError: null,
 
     // A source filter belongs to the view it was opened on (the chip says so there).
@@ -225,14 +240,31 @@ export const useApp = create<State>((set, get) => {
       if (gone.size === 0) return;
       for (const id of gone) removed.add(id);
       useSnapshotCache.getState().forget(gone);
-      // The address of a snapshot that is gone is no step to go Back to: replaced.
+      // The address of a snapshot that is gone is no step to go Back to: replaced. The open
+      // one removed elsewhere is said (its view closes under the analyst's eyes); removed
+      // here, the view says it with what the removal left (SnapshotsView).
       inPlace(() =>
-        set((s) => ({
-          snapshots: s.snapshots.filter((x) => !gone.has(x.id)),
-          snapshotId: s.snapshotId !== null && gone.has(s.snapshotId) ? null : s.snapshotId,
-          removals: s.removals + 1,
-        })),
+        set((s) => {
+          const closed = s.snapshotId !== null && gone.has(s.snapshotId) ? s.snapshotId : null;
+          return {
+            snapshots: s.snapshots.filter((x) => !gone.has(x.id)),
+            snapshotId: closed ? null : s.snapshotId,
+            removals: s.removals + 1,
+            removedElsewhere:
+              closed && !removedHere.has(closed)
+                ? {
+                    id: closed,
+                    snapshot: snapshotById(s.snapshots, closed) ?? null,
+                    pane: s.snapshotsPane ?? '',
+                  }
+                : s.removedElsewhere,
+          };
+        }),
       );
+    },
+    removingHere: (id) => {
+      removedHere.add(id);
+      return () => removedHere.delete(id);
     },
     openAudit: (requestId) =>
       set((s) => ({

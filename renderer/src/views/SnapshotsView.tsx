@@ -46,13 +46,29 @@ export function SnapshotsView() {
     null,
   );
   const removedText = removed && removed.pane === (pane ?? '') && !selected ? removed.text : '';
-  const onRemoved = (s: GEXSnapshot, left: LeftExports[]) =>
+  const onRemoved = (s: GEXSnapshot, left: LeftExports[]) => {
+    // The latest removal is the one said: this one, not one made elsewhere before it.
+    useApp.setState({ removedElsewhere: null });
     setRemoved({
       text: `Removed the ${s.underlying} snapshot of ${asOfStamp(s.as_of)}.${left.length ? ` ${leftExportsText(left)}` : ''}`,
       pane: pane ?? '',
       left: left.length > 0,
     });
+  };
   const landing = () => root.current?.querySelector<HTMLElement>('.pane-title')?.focus();
+
+  // The open snapshot removed elsewhere (another tab or window, the command line): the
+  // same status says which and that it was not removed here, instead of the snapshot
+  // vanishing without a word; the focus, if it went with it, lands as after a removal here.
+  const elsewhere = useApp((s) => s.removedElsewhere);
+  const elsewhereText =
+    elsewhere && elsewhere.pane === (pane ?? '') && !selected
+      ? removedElsewhereText(elsewhere)
+      : '';
+  useEffect(() => {
+    if (elsewhere && (!document.activeElement || document.activeElement === document.body))
+      landing();
+  }, [elsewhere]);
 
   // A deep link to a snapshot that is not among the recent ones loads it (and B of a
   // comparison, whose underlying the History tab follows).
@@ -102,10 +118,16 @@ export function SnapshotsView() {
       {/* Always in the page, so that what is written into it is read out. */}
       <div
         role="status"
-        className={removedText ? `banner ${removed?.left ? 'paused' : 'ok'}` : 'sr-only'}
+        className={
+          elsewhereText
+            ? 'banner paused'
+            : removedText
+              ? `banner ${removed?.left ? 'paused' : 'ok'}`
+              : 'sr-only'
+        }
         data-testid="snapshot-removed-status"
       >
-        {removedText}
+        {elsewhereText || removedText}
       </div>
       {kind === '' && <LevelsBoard compact={showDetail} />}
       {kind === 'list' && <SnapshotList />}
@@ -116,4 +138,12 @@ export function SnapshotsView() {
       {showDetail && <SnapshotPanel id={selected} onRemoved={onRemoved} landing={landing} />}
     </div>
   );
+}
+
+/** What the status says of an open snapshot removed elsewhere. */
+function removedElsewhereText({ id, snapshot }: { id: string; snapshot: GEXSnapshot | null }) {
+  const which = snapshot
+    ? `The ${snapshot.underlying} snapshot of ${asOfStamp(snapshot.as_of)}`
+    : `Snapshot ${id}`;
+  return `${which}, open here, was removed elsewhere (another window or the command line).`;
 }

@@ -38,9 +38,16 @@ export function RemoveSnapshotDialog({
   const submit = async () => {
     setTried(true);
     if (!client || whyMissing) return;
-    await run((who) =>
-      client.call('snapshots:remove', { id: snapshot.id, justification: why.trim(), ...who }),
-    );
+    await run(async (who) => {
+      const refused = useApp.getState().removingHere(snapshot.id);
+      const res = await client.call('snapshots:remove', {
+        id: snapshot.id,
+        justification: why.trim(),
+        ...who,
+      });
+      if (!res.ok) refused();
+      return res;
+    });
   };
 
   return (
