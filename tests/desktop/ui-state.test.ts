@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { formatRoute, HOME, paneOf, panePath, parseHash } from '../../renderer/src/state/route.ts';
 import { countJobs, openByLevel } from '../../renderer/src/state/job-counts.ts';
-import { DEFAULT_SETTINGS, readSettings } from '../../renderer/src/state/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  readSettings,
+  readThresholdPercent,
+} from '../../renderer/src/state/settings.ts';
 import { draftStore, readDraft } from '../../renderer/src/state/rule-draft.ts';
 import { exampleFacts, readDryFacts } from '../../renderer/src/state/dry-run-facts.ts';
 import {
@@ -209,6 +213,17 @@ describe("open jobs by level (the Queue's level cards)", () => {
 });
 
 describe('settings', () => {
+  it('reads the quality threshold as typed: 0–100 %, anything else said, never clamped', () => {
+    expect(readThresholdPercent('80')).toEqual({ ok: true, share: 0.8 });
+    expect(readThresholdPercent(' 0 ')).toEqual({ ok: true, share: 0 });
+    expect(readThresholdPercent('100')).toEqual({ ok: true, share: 1 });
+    expect(readThresholdPercent('97.5')).toEqual({ ok: true, share: 0.975 });
+    for (const t of ['150', '-5', '100.5', '-0.1'])
+      expect(readThresholdPercent(t)).toEqual({ ok: false, why: 'range' });
+    for (const t of ['', '  ', 'abc', 'Infinity'])
+      expect(readThresholdPercent(t)).toEqual({ ok: false, why: 'empty' });
+  });
+
   it('falls back to the defaults for anything unreadable', () => {
     expect(readSettings(null)).toEqual(DEFAULT_SETTINGS);
     expect(readSettings('{not json')).toEqual(DEFAULT_SETTINGS);

@@ -37,6 +37,20 @@ export function readSettings(raw: string | null): Settings {
   }
 }
 
+/**
+ * The quality threshold as typed, in percent: its share (0..1), or why it is not one —
+ * out of 0–100 (150, −5: not clamped, the analyst may have mistyped) or not a number.
+ */
+export function readThresholdPercent(
+  text: string,
+): { ok: true; share: number } | { ok: false; why: 'empty' | 'range' } {
+  const t = text.trim();
+  const v = Number(t);
+  if (t === '' || !Number.isFinite(v)) return { ok: false, why: 'empty' };
+  if (v < 0 || v > 100) return { ok: false, why: 'range' };
+  return { ok: true, share: v / 100 };
+}
+
 const load = (): Settings => {
   try {
     return readSettings(localStorage.getItem(KEY));

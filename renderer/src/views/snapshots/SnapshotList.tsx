@@ -9,7 +9,7 @@ import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { inPlace } from '../../state/in-place.ts';
-import { useSettings } from '../../state/settings.ts';
+import { readThresholdPercent, useSettings } from '../../state/settings.ts';
 import { gexScale } from '../../text/scale.ts';
 import { int } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
@@ -20,31 +20,59 @@ import type { Roving } from '../../components/table/roving.ts';
 import { VirtualTable } from '../../components/table/VirtualTable.tsx';
 import { snapshotColumns } from './snapshot-columns.tsx';
 
+/** The threshold's error under its field (and what it describes). */
+const THRESHOLD_ERROR = 'quality-threshold-error';
+
+/**
+ * The quality threshold, in percent. A value outside 0–100 (or none) is not applied: the
+ * field is marked invalid, and an error beside it, which describes it, gives the allowed
+ * range and the threshold still applied (before, 150 or −5 were kept without a word).
+ */
 function ThresholdSetting() {
   const threshold = useSettings((s) => s.qualityThreshold);
   const set = useSettings((s) => s.setQualityThreshold);
   const [text, setText] = useState(String(Math.round(threshold * 100)));
+  const read = readThresholdPercent(text);
+  const applied = `${+(threshold * 100).toFixed(2)} %`;
+  const error = read.ok
+    ? ''
+    : read.why === 'range'
+      ? `From 0 to 100 %: ${text.trim()} is not applied; snapshots stay marked below ${applied}.`
+      : `A percentage from 0 to 100: snapshots stay marked below ${applied} until one is given.`;
   return (
-    <label
-      className="threshold"
-      title="Snapshots computed from a smaller share of their rows are marked “low quality” everywhere"
-    >
-      Mark quality below
-      <input
-        type="number"
-        min={0}
-        max={100}
-        step={1}
-        value={text}
-        data-testid="quality-threshold"
-        onChange={(e) => {
-          setText(e.target.value);
-          const v = Number(e.target.value);
-          if (e.target.value !== '' && Number.isFinite(v) && v >= 0 && v <= 100) set(v / 100);
-        }}
-      />
-      %
-    </label>
+    <>
+      <label
+        className="threshold"
+        title="Snapshots computed from a smaller share of their rows are marked “low quality” everywhere"
+      >
+        Mark quality below
+        <input
+          type="number"
+          min={0}
+          max={100}
+          step={1}
+          value={text}
+          data-testid="quality-threshold"
+          aria-invalid={!read.ok || undefined}
+          aria-describedby={read.ok ? undefined : THRESHOLD_ERROR}
+          onChange={(e) => {
+            setText(e.target.value);
+            const typed = readThresholdPercent(e.target.value);
+            if (typed.ok) set(typed.share);
+          }}
+        />
+        %
+      </label>
+      {/* Always in the page, so that what is written into it is read out. */}
+      <span
+        id={THRESHOLD_ERROR}
+        role="status"
+        className={error ? 'field-error threshold-error' : 'sr-only'}
+        data-testid="quality-threshold-error"
+      >
+        {error}
+      </span>
+    </>
   );
 }
 
