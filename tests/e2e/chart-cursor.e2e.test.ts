@@ -21,6 +21,7 @@ import {
   SAMPLES,
   shot,
   type Desk,
+  api,
 } from './harness.ts';
 
 const SPX = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
@@ -33,14 +34,6 @@ const HEAD = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volu
 let spot = 0;
 /** Each filter's strikes as the chart draws them (every strike of its expiries' cells). */
 const strikesOf = new Map<string, number[]>();
-
-const api = async <T>(
-  p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
-) => {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
 
 /** The strike → moves the cursor to from `prev` under `filter`: the next one, or after spot's. */
 function afterRight(filter: string, prev: number): number {

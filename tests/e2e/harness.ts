@@ -232,6 +232,15 @@ export async function dropFile(page: Page, path: string, name: string): Promise<
  * Writes `text` as the fixture `name`, submits it to the engine (not through the page) and
  * waits for its job to end: its snapshot's id, or null when it made none.
  */
+/** The value of an engine call's answer, or the test stops with its error. */
+export const api = async <T>(
+  p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+): Promise<T> => {
+  const r = await p;
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
 /** Submits `file` to the desk's engine (source `e2e`); the id of the job it queued. */
 export async function queueFile(desk: Desk, file: string): Promise<string> {
   const res = await desk.te.engine.handlers['ingest:submit']({ file, source: 'e2e' });

@@ -33,6 +33,7 @@ import {
   until,
   WIDE,
   type Desk,
+  api,
 } from './harness.ts';
 
 const SPX = join(SAMPLES, 'spx_quotedata_2024-01-07.csv');
@@ -48,13 +49,6 @@ let desk: Desk;
 let page: Page;
 let spxId = '';
 
-const api = async <T>(
-  p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
-) => {
-  const r = await p;
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-};
 const noSerious = async (label: string) => expect(serious(await axe(page, label))).toEqual([]);
 
 /** CSV text to rows (quoted fields may hold commas and doubled quotes). */
