@@ -51,6 +51,21 @@ describe('gex-desk inbox', () => {
     expect(shown.stdout).toContain(
       '    refused link.csv: NOT_A_FILE: link.csv is a symbolic link; the inbox takes only regular files (copy the file itself in)\n',
     );
+    expect(shown.stdout).not.toContain('older refused');
+    // More than the newest 20: the rest are counted, not left unsaid (QA so F10).
+    for (let i = 0; i < 21; i++) {
+      writeFileSync(join(failed, `link-${i}.csv`), 'x');
+      writeFileSync(
+        join(failed, `link-${i}.csv.reason.txt`),
+        `NOT_A_FILE: link-${i}.csv is a symbolic link\nfile: link-${i}.csv\n`,
+      );
+    }
+    const many = await runCli(['inbox', ...args], { env });
+    expect(many.stdout).toContain(`(1 job, 22 refused by the inbox)`);
+    expect(many.stdout.match(/^ {4}refused /gm)).toHaveLength(20);
+    expect(many.stdout).toContain(
+      `    … and 2 older refused (the newest 20 listed; each has its note beside it in ${failed})\n`,
+    );
   });
 
   it('alone: the folders and their counts, not watched; inbox set keeps another folder', async () => {

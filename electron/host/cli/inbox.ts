@@ -28,6 +28,11 @@ const describe = (s: InboxStatus): string =>
     `  done       ${s.counts.done}  ${s.done}`,
     `  failed     ${s.counts.failed}  ${s.failed}${failedSplit(s)}`,
     ...s.refused.recent.map((r) => `    refused ${r.file}: ${r.reason.split('\n').join(' ')}`),
+    ...(s.refused.count > s.refused.recent.length
+      ? [
+          `    … and ${s.refused.count - s.refused.recent.length} older refused (the newest ${s.refused.recent.length} listed; each has its note beside it in ${s.failed})`,
+        ]
+      : []),
     `  ${whence(s)}`,
   ].join('\n');
 
