@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
-import { haveChromium, openDesk, poll, type Desk } from './harness.ts';
+import { haveChromium, openDesk, poll, type Desk, api } from './harness.ts';
 
 let desk: Desk;
 let page: Page;
@@ -63,17 +63,13 @@ describe.skipIf(!haveChromium)('History and Compare opened on no underlying', ()
         file,
         cboeCsvText(makeChain({ seed: 20 + i, ...c, expiries: 2, strikesPerExpiry: 10 })),
       );
-      const r = await h['ingest:submit']({ file, source: 'desk' });
-      if (!r.ok) throw new Error(r.error.message);
+      await api(h['ingest:submit']({ file, source: 'desk' }));
     }
     await desk.te.engine.drain();
-    const history = await h['snapshots:history']({ underlying: 'ZZZ' });
-    if (!history.ok) throw new Error(history.error.message);
-    zzz = history.value.rows.map((p) => p.id);
+    zzz = (await api(h['snapshots:history']({ underlying: 'ZZZ' }))).rows.map((p) => p.id);
     expect(zzz).toHaveLength(2);
-    const levels = await h['snapshots:levels']({});
-    if (!levels.ok) throw new Error(levels.error.message);
-    expect(levels.value.rows.map((l) => l.underlying)).toEqual(['AAA', 'ZZZ']);
+    const levels = await api(h['snapshots:levels']({}));
+    expect(levels.rows.map((l) => l.underlying)).toEqual(['AAA', 'ZZZ']);
   }, 300_000);
   afterAll(async () => {
     await desk?.close();

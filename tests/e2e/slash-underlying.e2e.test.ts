@@ -7,7 +7,7 @@
 // Real engine behind the browser host, headless Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { chainFile, haveChromium, openDesk, poll, type Desk } from './harness.ts';
+import { chainFile, haveChromium, openDesk, poll, type Desk, api } from './harness.ts';
 
 let desk: Desk;
 let page: Page;
@@ -59,14 +59,9 @@ describe.skipIf(!haveChromium)('an underlying with a "/" in the address', () => 
       }),
       chainFile(desk.fixtures, 'spx.csv', 3, { expiries: 2, strikesPerExpiry: 10 }),
     ];
-    for (const file of files) {
-      const r = await h['ingest:submit']({ file, source: 'desk' });
-      if (!r.ok) throw new Error(r.error.message);
-    }
+    for (const file of files) await api(h['ingest:submit']({ file, source: 'desk' }));
     await desk.te.engine.drain();
-    const r = await h['snapshots:history']({ underlying: 'BRK/B' });
-    if (!r.ok) throw new Error(r.error.message);
-    brk = r.value.rows.map((p) => p.id);
+    brk = (await api(h['snapshots:history']({ underlying: 'BRK/B' }))).rows.map((p) => p.id);
     expect(brk).toHaveLength(2);
   }, 300_000);
   afterAll(async () => {
