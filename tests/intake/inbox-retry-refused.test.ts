@@ -75,21 +75,25 @@ it('moves a retried job’s file from failed/ to done/ when it completes, its no
   expect(s.refused.count).toBe(0);
 });
 
-it('keeps a retried job’s file in failed/ when it fails again, with the new reason', async () => {
+it('keeps a retried job’s file in failed/ when it fails again, with the new reason and the name it came in with', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gex-inbox-refail-'));
   engine = await engineIn(dir, { watchInbox: true });
   const e = engine;
   const inbox = e.config.inbox;
   await e.handlers['queue:pause']({});
+  // An earlier bad.csv in failed/: this one is renamed there.
+  mkdirSync(join(inbox, 'failed'), { recursive: true });
+  writeFileSync(join(inbox, 'failed', 'bad.csv'), 'an earlier bad.csv');
   // Refused only by its run: text in a number's place, on its 6th line.
   const bad = writeBadFiles(join(dir, 'bad')).badValue!;
   copyFileSync(bad.path, join(inbox, 'bad.csv'));
   await until(async () => (await jobsOf(e)).length === 1, 'the file to be taken');
   const [job] = await jobsOf(e);
   await e.handlers['jobs:cancel']({ id: job!.id });
-  const note = join(inbox, 'failed', 'bad.csv.reason.txt');
-  await until(() => ls(join(inbox, 'failed')).length === 2, 'the cancelled file in failed/');
+  const note = join(inbox, 'failed', 'bad-1.csv.reason.txt');
+  await until(() => ls(join(inbox, 'failed')).length === 3, 'the cancelled file in failed/');
   expect(readFileSync(note, 'utf8')).toMatch(/^CANCELLED: /);
+  expect(readFileSync(note, 'utf8')).toContain('file: bad-1.csv\ndropped_as: bad.csv\n');
   await e.handlers['queue:resume']({});
   await e.handlers['jobs:retry']({ id: job!.id });
   await until(
@@ -101,8 +105,9 @@ it('keeps a retried job’s file in failed/ when it fails again, with the new re
   expect(ended.error!.code).toBe('BAD_VALUE');
   expect(readFileSync(note, 'utf8')).toMatch(/^BAD_VALUE: /);
   expect(readFileSync(note, 'utf8')).toContain(`job: ${job!.id}\n`);
-  expect(ls(join(inbox, 'failed'))).toEqual(['bad.csv', 'bad.csv.reason.txt']);
-  expect(ended.file).toBe(join(inbox, 'failed', 'bad.csv'));
+  expect(readFileSync(note, 'utf8')).toContain('file: bad-1.csv\ndropped_as: bad.csv\n');
+  expect(ls(join(inbox, 'failed'))).toEqual(['bad-1.csv', 'bad-1.csv.reason.txt', 'bad.csv']);
+  expect(ended.file).toBe(join(inbox, 'failed', 'bad-1.csv'));
 });
 
 it('says which failed files the inbox refused itself, each with its reason, newest first', async () => {

@@ -467,15 +467,21 @@ describe('Inbox', () => {
       'unreadable-z.csv',
     ]);
     expect(new Set(settled.values()).size).toBe(4);
+    let renames = 0;
     for (const [job, file] of settled) {
       expect(readFileSync(file, 'utf8')).toBe(contents.get(job));
       if (!file.includes(`${join(dir, 'failed')}`)) continue;
-      // Its reason names it where it lies now, as its job does.
+      // Its reason names it where it lies now, as its job does, and the name it came in
+      // with when that is not its name in failed/.
       const reason = readFileSync(`${file}.reason.txt`, 'utf8');
+      const dropped = readFileSync(file, 'utf8').replace('dropped as ', '');
+      const renamed = dropped === basename(file) ? '' : `dropped_as: ${dropped}\n`;
       expect(reason).toBe(
-        `UNKNOWN_FORMAT: ${file} is not a chain\njob: ${job}\nfile: ${basename(file)}\n`,
+        `UNKNOWN_FORMAT: ${file} is not a chain\njob: ${job}\nfile: ${basename(file)}\n${renamed}`,
       );
+      renames += renamed ? 1 : 0;
     }
+    expect(renames).toBeGreaterThan(0); // unreadable-z.csv's own name was taken
   });
 
   it('keeps a file refused for a full disk in the inbox, held, and tries it again after a wait that doubles', async () => {

@@ -40,7 +40,8 @@ export function fitName(base: string, suffix: string, max: number): string {
  * message already says the line and field in words). The engine's message names the file
  * where it was read (`path`, in processing/): the note names it where it is going
  * (`target`), beside the note, as `file:` does (its name in failed/, suffix and all);
- * `dropped_as:` the name it came in with, when that was too long to keep beside its note.
+ * `dropped_as:` the name it came in with, when it is not its name there (that name taken,
+ * or too long to keep beside its note).
  */
 export function reasonNote(
   error: AppError,

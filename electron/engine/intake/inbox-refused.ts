@@ -19,6 +19,8 @@ interface Read {
   mtimeMs: number;
   size: number;
   job: string | null;
+  /** The name it came in with, when it was renamed in failed/ (`dropped_as: <name>`). */
+  droppedAs: string | null;
   reason: string;
 }
 
@@ -29,6 +31,11 @@ const cache = new Map<string, Read>();
 export function noteJob(notePath: string): string | null | undefined {
   const read = readNote(notePath);
   return read ? read.job : undefined;
+}
+
+/** The name a failed file came in with, when its note says it was renamed; else null. */
+export function noteDroppedAs(notePath: string): string | null {
+  return readNote(notePath)?.droppedAs ?? null;
 }
 
 function readNote(path: string): Read | null {
@@ -49,13 +56,15 @@ function readNote(path: string): Read | null {
     return null;
   }
   const lines = text.split('\n');
-  const job = lines
-    .slice(1)
-    .find((l) => l.startsWith('job: '))
-    ?.slice(5)
-    .trim();
+  const field = (key: string): string | null =>
+    lines
+      .slice(1)
+      .find((l) => l.startsWith(`${key}: `))
+      ?.slice(key.length + 2)
+      .trim() || null;
+  const job = field('job');
   // The reason is all but the "key: value" lines a script reads (the message may span lines).
-  const keyed = /^(line|field|job|file): /;
+  const keyed = /^(line|field|job|file|dropped_as): /;
   const reasonLines = [lines[0] ?? ''];
   for (const l of lines.slice(1)) {
     if (keyed.test(l) || l === '') break;
@@ -64,7 +73,8 @@ function readNote(path: string): Read | null {
   const read = {
     mtimeMs: st.mtimeMs,
     size: st.size,
-    job: job || null,
+    job,
+    droppedAs: field('dropped_as'),
     reason: reasonLines.join('\n').trim(),
   };
   cache.set(path, read);

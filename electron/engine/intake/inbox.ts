@@ -42,7 +42,7 @@ import {
   waitingFiles,
 } from './inbox-folder.ts';
 import { fitName, inboxSourceOf, NAME_MAX, NOTE_ENDING, reasonNote } from './inbox-names.ts';
-import { lexists, noteJob } from './inbox-refused.ts';
+import { lexists, noteDroppedAs, noteJob } from './inbox-refused.ts';
 
 export interface InboxOptions {
   dir: string;
@@ -366,7 +366,9 @@ export class Inbox {
     const note = `${path}.reason.txt`;
     if (job.status !== 'completed' && job.status !== 'duplicate') {
       const error = job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` };
-      if (this.#writeReason(reasonNote(error, path, path, this.failedDir, job.id), path)) {
+      const droppedAs = noteDroppedAs(note);
+      const text = reasonNote(error, path, path, this.failedDir, job.id, droppedAs);
+      if (this.#writeReason(text, path)) {
         this.#opts.log?.info('inbox.refailed', { file: path, job_id: job.id });
         this.#opts.onMoved?.();
       }
@@ -610,8 +612,10 @@ export class Inbox {
       // settled again at the next start (which writes the note anew: #unique), never a
       // failed file without its note.
       if (error) {
-        const cut = fitName(basename(name), '', NAME_MAX - NOTE_ENDING.length) !== basename(name);
-        const note = reasonNote(error, path, target, dir, jobId, cut ? name : null);
+        // Renamed (its name taken there, or too long beside its note): the note says the
+        // name it came in with, which a script looking for that name would not find.
+        const renamed = relative(dir, target) !== name;
+        const note = reasonNote(error, path, target, dir, jobId, renamed ? name : null);
         noted = this.#writeReason(note, target);
       }
       renameSync(path, target);
