@@ -2,7 +2,14 @@
 // them, run as the real command on real files: JSON shapes, as_of order, exit codes, the
 // measures against the independent computation, a version-2 database brought forward,
 // and another workstation's export folder attached read-only.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +28,7 @@ import { MIGRATIONS } from '../../electron/engine/store/migrations.ts';
 import { exportFilesOf } from '../../electron/engine/export-layout.ts';
 import { DEFAULT_ORACLE, oracle } from '../pipeline/exposures-oracle.ts';
 import { cliHome, cliStore, runCli } from './run-cli.ts';
+import { Store } from '../../electron/engine/store/db.ts';
 
 const spx = (asOf: string, seed: number): GeneratedChain => ({
   underlying: 'SPX',
@@ -603,6 +611,44 @@ describe('gex-desk analytics commands', () => {
       // Numbers stay numbers, negative ones too.
       expect(Number(cells.put_gex)).toBeLessThan(0);
       expect(cells.put_gex).toMatch(/^-\d/);
+    }
+  });
+
+  it("export never writes over GEX Desk's own files or a DuckDB database: the database, its folders, through a link too", async () => {
+    const { dir, db, args } = cliHome();
+    const file = join(dir, 'tiny.csv');
+    writeTinyChain(file, 'SPX');
+    const ingest = await runCli(['ingest', file, '--json', ...args]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const id = (ingest.lines[0]!.snapshot as { id: string }).id;
+    const before = readFileSync(db);
+    const other = join(dir, 'other.duckdb');
+    const opened = await Store.open(other);
+    if (!opened.ok) throw new Error(opened.error.message);
+    await opened.value.close();
+    symlinkSync(db, join(dir, 'looks-harmless.csv'));
+    const refusals: [string, RegExp][] = [
+      [db, /is GEX Desk's own database: an export is never written there/],
+      [join(dir, 'looks-harmless.csv'), /is GEX Desk's own database/],
+      [`${db}.wal`, /is GEX Desk's own database's write-ahead log/],
+      [join(dir, 'data', 'x.csv'), /lies in GEX Desk's own data folder/],
+      [other, /is a DuckDB database: an export is never written over it/],
+    ];
+    for (const [out, said] of refusals) {
+      const r = await runCli(['export', id, '--format', 'csv', '--out', out, ...args]);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr).toMatch(said);
+      expect(r.stdout).toBe('');
+    }
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(existsSync(`${db}.wal`)).toBe(false);
+    const listed = await runCli(['snapshots', '--json', ...args]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.lines.map((l) => l.id)).toEqual([id]);
+    // An ordinary file beside them is written, and written again.
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli(['export', id, '--out', join(dir, 'spx.csv'), ...args]);
+      expect(r.code, r.stderr).toBe(0);
     }
   });
 

@@ -13,7 +13,7 @@ import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './an
 import { isDiskFull } from '../../engine/disk-full.ts';
 import { NAME_MAX } from '../../engine/intake/inbox-names.ts';
 import { refusedWrite } from '../../engine/folder-fault.ts';
-import { parse, tickerHint } from './args.ts';
+import { engineOptions, parse, tickerHint } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
 import { messageOf } from '../../../shared/result.ts';
@@ -156,6 +156,15 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   const file = resolve(values.out);
   if (!toStdout && existsSync(file) && statSync(file).isDirectory())
     throw new UsageError(`--out ${values.out} is a folder; give a file`);
+  if (!toStdout) {
+    const [{ loadConfig, userDataDir }, { exportTargetProblem }] = await Promise.all([
+      import('../../engine/config.ts'),
+      import('./export-target.ts'),
+    ]);
+    const cfg = loadConfig(engineOptions(values));
+    const why = cfg.ok && exportTargetProblem(values.out, { ...cfg.value, home: userDataDir() });
+    if (why) throw new UsageError(why);
+  }
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: positionals[0]! });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));

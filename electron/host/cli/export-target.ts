@@ -1,0 +1,71 @@
+// Where `export --out FILE` may not write. `--out` is a free path, and the format may be
+// given apart from it (`--format csv --out gex-desk.duckdb`, a shell completing `gex-d…`
+// in the database's folder): the export was renamed over the database itself, even while
+// the app ran on it (the engine answering from the unlinked file until it stopped, every
+// snapshot, rule version and audit entry then gone). GEX Desk's own files and folders —
+// those no inbox may hold (ownPaths), the database's write-ahead log and the per-user
+// discovery folders — and any DuckDB database are refused before anything is written.
+import { openSync, readSync, closeSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { ownPaths } from '../../engine/intake/inbox-control.ts';
+
+/** The configuration's paths an export must stay out of. */
+export interface ExportGuard {
+  dbPath: string;
+  dataDir: string;
+  configFile: string;
+  /** The per-user folder (engines/, run/: discovery files and sockets). */
+  home: string;
+}
+
+/** `path` with its symbolic links followed as far as they exist (a file not made yet keeps its name). */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(real(parent), basename(path));
+  }
+}
+
+const within = (dir: string, path: string): boolean => {
+  const r = relative(dir, path);
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+};
+
+/** DuckDB's files carry `DUCK` at byte 8 (its header's magic). */
+function isDuckDb(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(12);
+    return readSync(fd, head, 0, 12, 0) === 12 && head.subarray(8, 12).toString() === 'DUCK';
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why `file` may not be an export's destination; null when it may. */
+export function exportTargetProblem(file: string, g: ExportGuard): string | null {
+  const target = real(resolve(file));
+  const own = [
+    ...ownPaths(g),
+    { what: "database's write-ahead log", path: `${g.dbPath}.wal` },
+    { what: 'discovery folder', path: join(g.home, 'engines'), writes: true },
+    { what: 'sockets folder', path: join(g.home, 'run'), writes: true },
+  ];
+  for (const o of own) {
+    const path = real(resolve(o.path));
+    if (o.writes ? within(path, target) : path === target)
+      return `--out ${file} ${o.writes ? `lies in GEX Desk's own ${o.what}, ${path}` : `is GEX Desk's own ${o.what}`}: an export is never written there. Give another file.`;
+  }
+  if (isDuckDb(target))
+    return `--out ${file} is a DuckDB database: an export is never written over it. Give another file.`;
+  return null;
+}
