@@ -182,3 +182,32 @@ it('refuses a retry whose staged bytes are gone, leaving the outcome, error and 
   // What G4 reads: the two failures still count.
   expect(await decidedWith(engine, files, 1)).toBe(1 / 3);
 });
+
+it('counts a duplicate as no success, in what G4 decides with as in what sources shows, after a restart too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-dup-reliability-'));
+  const files = mkdtempSync(join(tmpdir(), 'gex-dup-files-'));
+  engine = await engineIn(dir);
+  await submit(engine, badValue(files));
+  await engine.drain();
+  expect(await reliability(engine)).toBe(0);
+  // One good file, sent four times: one ingest, three duplicates that ingest nothing.
+  const good = chain(files, 20);
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    ids.push(await submit(engine, good));
+    await engine.drain();
+  }
+  const statuses = await Promise.all(ids.map((id) => engine!.handlers['jobs:get']({ id })));
+  expect(statuses.map((r) => r.ok && r.value.job.status)).toEqual([
+    'completed',
+    'duplicate',
+    'duplicate',
+    'duplicate',
+  ]);
+  // 1 of 2, not 4 of 5 (0.8, which G4's `< 0.8` lets through).
+  expect(await reliability(engine)).toBe(0.5);
+  expect(await decidedWith(engine, files, 21)).toBe(0.5);
+  await engine.shutdown(5000);
+  engine = await engineIn(dir);
+  expect(await decidedWith(engine, files, 22)).toBe(2 / 3);
+}, 120_000);

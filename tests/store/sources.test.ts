@@ -44,7 +44,8 @@ it('counts completions and input errors of a source that exists', async () => {
       error: { code: 'CANCELLED' },
     }),
   );
-  expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
+  // A duplicate ingested nothing: no success (sent again and again, it would lift G4).
+  expect(await counts('vendor')).toEqual({ completed: 1, failed: 1 });
   expect((await storedSource(t.store, 'vendor'))?.name).toBe('Vendor');
 });
 
@@ -105,8 +106,9 @@ it("keeps a retried job's failure counted until the retry ends, which then repla
   expect(await keptFailures(t.store)).toHaveLength(2);
   await t.store.transaction((tx) => recordOutcome(tx, done('a')));
   expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
+  // b's retry ends a duplicate: its failure taken back, no success counted.
   await t.store.transaction((tx) => recordOutcome(tx, { ...done('b'), status: 'duplicate' }));
-  expect(await counts('vendor')).toEqual({ completed: 3, failed: 0 });
+  expect(await counts('vendor')).toEqual({ completed: 2, failed: 0 });
   expect(await keptFailures(t.store)).toEqual([]);
   // A cancelled job or a crash counted nothing: its retry keeps nothing, its end counts once.
   for (const j of [
@@ -116,5 +118,5 @@ it("keeps a retried job's failure counted until the retry ends, which then repla
     await t.store.transaction((tx) => keepFailureOnRetry(tx, j));
   expect(await keptFailures(t.store)).toEqual([]);
   await t.store.transaction((tx) => recordOutcome(tx, bad('d')));
-  expect(await counts('vendor')).toEqual({ completed: 3, failed: 1 });
+  expect(await counts('vendor')).toEqual({ completed: 2, failed: 1 });
 });

@@ -488,8 +488,9 @@ export class IntakeMemory {
     const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0, override: null };
     this.#sources.set(job.source, source);
     if (job.status === 'completed' || job.status === 'duplicate') {
-      source.ok++;
-      // A retried failure, replaced by its retry's success.
+      // A duplicate ingested nothing: no success (store/sources.ts recordOutcome).
+      if (job.status === 'completed') source.ok++;
+      // A retried failure, replaced by its retry's end.
       if (this.#failures.delete(job.id)) source.failed = Math.max(source.failed - 1, 0);
       const snapshot = job.snapshot_id ? this.#byId.get(job.snapshot_id) : undefined;
       if (!snapshot) return;

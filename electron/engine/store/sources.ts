@@ -32,7 +32,8 @@ export const failedOnInput = (job: { status: string; error: { code: string } | n
 
 /**
  * Counts a job's FINAL outcome in its source's record (inside the transaction of that
- * final state): a success, or a failure that says the source sent bad data. Preemptions,
+ * final state): a success (a duplicate is none), or a failure that says the source sent
+ * bad data. Preemptions,
  * cancels, shutdowns, timeouts and crashed workers say nothing about the source. A job is
  * counted once, by its final outcome: a failure that an analyst retried keeps counting
  * until its retry ends (keepFailureOnRetry), and that end replaces it — a success takes
@@ -44,13 +45,17 @@ export async function recordOutcome(
   job: { id: string; source: string; status: string; error: { code: string } | null },
 ): Promise<void> {
   if (job.status === 'completed' || job.status === 'duplicate') {
+    // A duplicate ingested nothing: it is no success (a file sent again and again would
+    // wash out its source's failures, G4 lifted), but a retried failure it ends was no
+    // failure either.
+    const ok = job.status === 'completed' ? 1 : 0;
     if (await takeKeptFailure(db, job.id))
       await db.run(
-        `UPDATE sources SET ingests_ok = ingests_ok + 1, ingests_failed = greatest(ingests_failed - 1, 0)
+        `UPDATE sources SET ingests_ok = ingests_ok + ${ok}, ingests_failed = greatest(ingests_failed - 1, 0)
            WHERE id = $1`,
         [job.source],
       );
-    else await recordIngest(db, job.source, true);
+    else if (ok) await recordIngest(db, job.source, true);
   } else if (failedOnInput(job) && !(await keptFailure(db, job.id)))
     await recordIngest(db, job.source, false);
 }
