@@ -1,8 +1,10 @@
 // Lateness and escalation of waiting jobs (GUIDELINES "Levels and their processing
 // targets"). A job that has waited longer than its level's target, counted from its
 // arrival, is flagged late, and escalated one level where the rules say so; the wait
-// clock at the new level starts at the escalation (docs/scheduler.md says why). Jobs
-// still deciding have no level yet and are left alone; running jobs cannot be sped up.
+// clock at the new level starts at the escalation (docs/scheduler.md says why). An
+// analyst's retry does not restart it: a job cancelled or failed, then retried, counts
+// from its arrival like any other. Jobs still deciding have no level yet and are left
+// alone; running jobs cannot be sped up.
 // A job the scheduler takes to run before a check saw it past its target (it arrived
 // late, or passed its target between two checks) is flagged as it starts (lateAtStart).
 import { escalate, PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
@@ -23,7 +25,11 @@ export interface EscalatorDeps {
   written: (job: repo.QueuedRow['job']) => void;
 }
 
-/** A wait past its level's target: what the `late` audit entry says. */
+/**
+ * A wait past its level's target: what the `late` audit entry says. Written while the job
+ * is at its decided level (an escalation flags it late first), so `waitedMs` counts from
+ * the arrival: a retried job's time cancelled or failed included.
+ */
 export interface Lateness {
   level: PriorityLevel;
   waitedMs: number;
@@ -36,7 +42,7 @@ export function lateEntry(job: AuditedJob, l: Lateness): AuditInput {
   return jobAudit(
     { ...job, effective_priority: l.level },
     'late',
-    `late: waited ${l.waitedMs} ms at ${l.level}, past its target of ${l.targetMs} ms`,
+    `late: ${l.waitedMs} ms since its arrival at ${l.level}, past its target of ${l.targetMs} ms`,
     { at: new Date(l.atMs) },
   );
 }
@@ -98,6 +104,8 @@ export class Escalator {
     const { store, ready } = this.#deps;
     const from = row.level;
     const waited = nowMs - row.queuedAtMs;
+    // Never escalated, it is at its decided level since its arrival; else since its escalation.
+    const since = from === row.job.priority ? 'its arrival' : `its escalation to ${from}`;
     const wasLate = row.late;
     // In memory first, so that dispatch sees the new level at once; the row follows, in the
     // store's lane of moves (Store.forMoves), and so before any start of this job.
@@ -127,7 +135,7 @@ export class Escalator {
             jobAudit(
               j,
               'escalation',
-              `escalated ${from} → ${to} after waiting ${waited} ms (target ${targetMs} ms)`,
+              `escalated ${from} → ${to}: ${waited} ms at ${from} since ${since} (target ${targetMs} ms)`,
               {
                 facts: { from, to, waited_ms: waited, target_ms: targetMs },
                 at,

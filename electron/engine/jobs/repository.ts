@@ -4,9 +4,9 @@
 // queue — is the truth that recovery starts from. Callers announce a change only
 // after the UPDATE here has resolved.
 //
-// `submitted_at` is the request's arrival. `queued_at` means "waiting at the current
-// effective level since": the arrival at first, and escalation resets it (see
-// docs/scheduler.md). A `deciding` job waits for its facts read at the highest level the
+// `submitted_at` is the request's arrival. `queued_at` means "at the current effective
+// level since", which its target counts from: the arrival at first, and escalation resets
+// it (see docs/scheduler.md); nothing else does, not a retry. A `deciding` job waits for its facts read at the highest level the
 // rules could still give it; `decideQueued` turns it into a queued job at its level.
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
@@ -549,20 +549,18 @@ export async function requeueRunning(
  * failed/cancelled → waiting again, with a fresh attempt budget (an analyst's retry): queued
  * for its run, or — when it ended before its facts read decided its level (its rule is
  * still `deciding`) — deciding again, so that the rules give it its level and it never
- * runs at the upper bound it waited at.
+ * runs at the upper bound it waited at. `queued_at` is kept: its target still counts from
+ * its arrival (or its last escalation), so a retry past it is flagged late (escalated
+ * below CRITICAL) as any other job is, never given a fresh clock.
  */
-export async function requeueFinished(
-  db: Db,
-  id: string,
-  nowMs: number,
-): Promise<ProcessingJob | undefined> {
+export async function requeueFinished(db: Db, id: string): Promise<ProcessingJob | undefined> {
   return updated(
     db,
     `UPDATE jobs SET revision = coalesce(revision, 0) + 1,
        status = CASE WHEN rule = 'deciding' THEN 'deciding' ELSE 'queued' END, attempts = 0, error = NULL, not_before = NULL, started_at = NULL,
-       finished_at = NULL, queued_at = $2::TIMESTAMPTZ
+       finished_at = NULL
      WHERE id = $1 AND status IN ('failed', 'cancelled')`,
-    [id, ts(nowMs)],
+    [id],
   );
 }
 

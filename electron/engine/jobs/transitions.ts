@@ -281,7 +281,7 @@ export class Transitions {
           if (!claimed.ok) return { refused: claimed.error };
           taken = claimed.value;
         }
-        const j = await repo.requeueFinished(tx, id, now);
+        const j = await repo.requeueFinished(tx, id);
         if (!j) return undefined;
         await keepFailureOnRetry(tx, ended);
         await audit(
