@@ -49,16 +49,21 @@ function inFolder(e: unknown, folder: string): boolean {
   return within(x?.path) || within(x?.dest) || String(x?.message ?? e).includes(root);
 }
 
+/** What becomes of the work when a folder refuses it: a queued job waits, and runs then. */
+const WAITS = 'nothing is lost, what waits is taken then';
+
 /**
  * IO (transient) when `e` is the machine refusing a write into `folder`, naming the folder;
  * null when it is something else (a file the analyst gave that cannot be read is not ours
- * to blame on the folder). `what`: who could not write ("the pipeline"); `file`: the input.
+ * to blame on the folder). `what`: who could not write ("the pipeline"); `file`: the input;
+ * `then`: what becomes of the work (a job waits; a file refused at the door was not taken).
  */
 export function folderFault(
   e: unknown,
   folder: OwnFolder,
   what: string,
   file: string,
+  then = WAITS,
 ): Result<never> | null {
   if (isDiskFull(e)) return diskFull(file, what, e, `${folder.label} ${folder.path}`);
   const code = (e as NodeJS.ErrnoException)?.code;
@@ -79,7 +84,7 @@ export function folderFault(
       : 'cannot be written (permission denied)';
   return err(
     'IO',
-    `${folder.label} ${folder.path} ${state}: ${what} could not write in it; make it writable again — nothing is lost, what waits is taken then (${message})`,
+    `${folder.label} ${folder.path} ${state}: ${what} could not write in it; make it writable again — ${then} (${message})`,
     { file, transient: true },
   );
 }

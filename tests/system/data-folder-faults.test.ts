@@ -101,6 +101,8 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
         expect(j.error!.message).toMatch(
           new RegExp(`^the data folder ${dataDir} is read-only|the staging folder ${roDisk}`),
         );
+        // A queued job waits, and says so.
+        expect(j.error!.message).toContain('nothing is lost, what waits is taken then');
         // Its file stays where its job names it.
         expect(existsSync(j.file)).toBe(true);
       }
@@ -110,6 +112,7 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
       const held = (await inbox(te)).held!;
       expect(held.reason).toContain(`the data folder ${dataDir} is read-only`);
       expect(held.reason).not.toMatch(/cannot read/);
+      expect(held.reason).toContain('a file in the inbox is tried again by itself');
       expect((await jobs(te)).some((j) => j.status === 'failed')).toBe(false);
       expect(readdirSync(join(dir, 'failed'))).toEqual([]);
 
@@ -206,6 +209,9 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
       expect(error.code).toBe('IO');
       expect(error.message).toContain(`the data folder ${dataDir} is read-only`);
       expect(error.message).not.toMatch(/cannot read/);
+      // Refused at the door: it was not taken, and the message does not promise it will be.
+      expect(error.message).toContain('the file was not taken: submit it again then');
+      expect(error.message).not.toContain('what waits is taken then');
     } finally {
       remount(cliDisk, 'rw');
     }

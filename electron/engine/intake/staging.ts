@@ -329,7 +329,14 @@ export class Staging {
     const folder = dataDir
       ? { path: dataDir, label: 'the data folder' }
       : { path: this.dir, label: 'the staging folder' };
-    const fault = folderFault(e, folder, 'the staging area (a copy taken on arrival)', file);
+    // Refused at the door: nothing was taken (the inbox holds its file and tries it again).
+    const fault = folderFault(
+      e,
+      folder,
+      'the staging area (a copy taken on arrival)',
+      file,
+      'the file was not taken: submit it again then (a file in the inbox is tried again by itself)',
+    );
     if (fault) {
       if (isDiskFull(e)) this.#opts.onNoSpace?.();
       return fault;
