@@ -1,10 +1,12 @@
 // The names the inbox gives: a file's name fitted to the file system's limit beside its
-// suffix or note, the note written beside a failed file, and the source a file's folder
-// in the inbox names. Apart from the Inbox class (inbox.ts), which moves the files.
-import { extname, relative, sep } from 'node:path';
+// suffix or note, the note written beside a failed file, the file names refused at the
+// door, and the source a file's folder in the inbox names. Apart from the Inbox class (inbox.ts), which moves the files.
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
-import { INVISIBLE, visible } from '../../../shared/visible.ts';
+import { INVISIBLE, visible, visibleLines } from '../../../shared/visible.ts';
 import { INBOX_FOLDER_PREFIX, INBOX_SOURCE } from '../../../shared/api/ingest.ts';
+
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 /** The longest file name, in bytes, that file systems take (ext4, XFS, APFS, tmpfs: 255). */
 export const NAME_MAX = 255;
@@ -35,13 +37,19 @@ export function fitName(base: string, suffix: string, max: number): string {
   return cut + suffix + ext;
 }
 
+/** The keys of a note's "key: value" lines, in the order written (inbox-refused.ts reads them). */
+export const NOTE_KEYS = ['line', 'field', 'job', 'file', 'dropped_as'] as const;
+
 /**
  * A failed file's note: the error, then one "key: value" line each for a script (the
  * message already says the line and field in words). The engine's message names the file
  * where it was read (`path`, in processing/): the note names it where it is going
  * (`target`), beside the note, as `file:` does (its name in failed/, suffix and all);
  * `dropped_as:` the name it came in with, when it is not its name there (that name taken,
- * or too long to keep beside its note).
+ * too long to keep beside its note, or not one to keep: safeFailedName). Nothing from outside
+ * can write a line of its own: every value is shown escaped (visible: a name holding
+ * `\njob: <id>` gave the refusal a job and hid it), and a message of several lines has its
+ * following lines indented, so that none reads as a key's.
  */
 export function reasonNote(
   error: AppError,
@@ -51,20 +59,52 @@ export function reasonNote(
   jobId: string | null,
   droppedAs: string | null = null,
 ): string {
-  const message = error.message.split(path).join(target);
-  const fields: [string, string | number | undefined | null][] = [
-    ['line', error.line],
-    ['field', error.field],
-    ['job', jobId],
-    ['file', relative(dir, target)],
-    ['dropped_as', droppedAs],
-  ];
+  const message = visibleLines(error.message.split(path).join(visible(target)))
+    .split(/\r?\n/)
+    .join('\n  ');
+  const values: Record<(typeof NOTE_KEYS)[number], string | number | undefined | null> = {
+    line: error.line,
+    field: error.field,
+    job: jobId,
+    file: relative(dir, target),
+    dropped_as: droppedAs,
+  };
   return [
     `${error.code}: ${message}`,
-    ...fields.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${k}: ${v}`),
+    ...NOTE_KEYS.flatMap((k) => {
+      const v = values[k];
+      return v === undefined || v === null ? [] : [`${k}: ${visible(String(v))}`];
+    }),
   ]
     .map((l) => `${l}\n`)
     .join('');
+}
+
+/**
+ * A file dropped in whose own name holds control or format characters is refused at the
+ * door (INVALID_REQUEST, into failed/ with the reason), as a folder of such a name is
+ * (inboxSourceOf): a line break in it wrote lines of its own into its note and into what
+ * lists it, U+202E reverses what follows, a zero-width space makes a look-alike.
+ */
+export function checkFileName(file: string): Result<string> {
+  const name = basename(file);
+  if (!INVISIBLE.test(name)) return ok(name);
+  return err(
+    'INVALID_REQUEST',
+    `the file name "${visible(name)}" holds control or format characters, which would not be read as they are. Rename the file (letters, digits, -, _ and . read best) and drop it in again.`,
+    { field: 'file' },
+  );
+}
+
+/**
+ * The name a failed file is kept under in failed/: its own, but with each control or
+ * format character of its last part (the file's own name) as `_`; its note says the name
+ * it came in with, escaped (`dropped_as:`). The folders it was dropped in are kept.
+ */
+export function safeFailedName(name: string): string {
+  const base = basename(name);
+  const safe = base.replace(INVISIBLE_ALL, '_');
+  return safe === base ? name : join(dirname(name), safe);
 }
 
 /**

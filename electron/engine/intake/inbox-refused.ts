@@ -7,12 +7,15 @@
 import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
+import { NOTE_KEYS } from './inbox-names.ts';
 
 /** The refusals listed, newest first; the rest are counted only. */
 export const REFUSED_LISTED = 20;
 /** How deep failed/ is looked into (the inbox's own depth, and its folders kept). */
 const MAX_DEPTH = 10;
 const NOTE = '.reason.txt';
+/** A note's "key: value" line. */
+const KEYED = new RegExp(`^(${NOTE_KEYS.join('|')}): `);
 
 /** A note read: whether it names a job, and its first line (the reason). */
 interface Read {
@@ -56,20 +59,24 @@ function readNote(path: string): Read | null {
     return null;
   }
   const lines = text.split('\n');
-  const field = (key: string): string | null =>
-    lines
-      .slice(1)
-      .find((l) => l.startsWith(`${key}: `))
-      ?.slice(key.length + 2)
-      .trim() || null;
-  const job = field('job');
-  // The reason is all but the "key: value" lines a script reads (the message may span lines).
-  const keyed = /^(line|field|job|file|dropped_as): /;
-  const reasonLines = [lines[0] ?? ''];
-  for (const l of lines.slice(1)) {
-    if (keyed.test(l) || l === '') break;
-    reasonLines.push(l);
+  while (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  // The "key: value" lines a script reads are the note's last (reasonNote): read from its
+  // end, each key's first there, so that no line of the reason reads as one (a message's
+  // following lines are indented, names in it escaped). The reason is all before them, its
+  // following lines' indent taken off.
+  let end = lines.length;
+  while (end > 1 && KEYED.test(lines[end - 1]!)) end--;
+  const keyed = new Map<string, string>();
+  for (const l of lines.slice(end)) {
+    const at = l.indexOf(': ');
+    const key = l.slice(0, at);
+    if (!keyed.has(key)) keyed.set(key, l.slice(at + 2).trim());
   }
+  const field = (key: string): string | null => keyed.get(key) || null;
+  const job = field('job');
+  const reasonLines = lines
+    .slice(0, end)
+    .map((l, i) => (i > 0 && l.startsWith('  ') ? l.slice(2) : l));
   const read = {
     mtimeMs: st.mtimeMs,
     size: st.size,

@@ -28,6 +28,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { HeldFiles, SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
+import { visible } from '../../../shared/visible.ts';
 import type { Logger } from '../log.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { settledBy } from '../settled-by.ts';
@@ -41,7 +42,15 @@ import {
   unusable,
   waitingFiles,
 } from './inbox-folder.ts';
-import { fitName, inboxSourceOf, NAME_MAX, NOTE_ENDING, reasonNote } from './inbox-names.ts';
+import {
+  checkFileName,
+  fitName,
+  inboxSourceOf,
+  NAME_MAX,
+  NOTE_ENDING,
+  reasonNote,
+  safeFailedName,
+} from './inbox-names.ts';
 import { lexists, noteDroppedAs, noteJob } from './inbox-refused.ts';
 
 export interface InboxOptions {
@@ -464,7 +473,7 @@ export class Inbox {
     this.#pending.add(path);
     this.#finish(path, {
       code: 'NOT_A_FILE',
-      message: `${name} is a symbolic link; the inbox takes only regular files (copy the file itself in)`,
+      message: `${visible(name)} is a symbolic link; the inbox takes only regular files (copy the file itself in)`,
     });
     this.#opts.log?.warn('inbox.symlink_refused', { file: name });
   }
@@ -536,6 +545,11 @@ export class Inbox {
       this.#opts.log?.warn('inbox.folder_refused', { file: path, error: source.error.message });
       return this.#finish(path, source.error);
     }
+    const named = checkFileName(path);
+    if (!named.ok) {
+      this.#opts.log?.warn('inbox.name_refused', { file: path, error: named.error.message });
+      return this.#finish(path, named.error);
+    }
     let result: Result<SubmitAck>;
     try {
       result = await this.#opts.submit(path, source.value, this.dir);
@@ -594,12 +608,14 @@ export class Inbox {
     const inProcessing = path.startsWith(this.processingDir + sep);
     const name = relative(inProcessing ? this.processingDir : this.dir, path);
     const dir = error ? this.failedDir : this.doneDir;
-    let target = join(dir, name);
+    // In failed/, a name holding control or format characters is not kept (its note says it).
+    const kept = error ? safeFailedName(name) : name;
+    let target = join(dir, kept);
     let reserved = false;
     let noted = false;
     let told = false;
     try {
-      target = this.#unique(dir, name);
+      target = this.#unique(dir, kept);
       // Another file ending meanwhile (while its job's path is written) must not be given
       // this name too: the second rename would replace the first file.
       this.#reserved.add(target);
@@ -612,8 +628,8 @@ export class Inbox {
       // settled again at the next start (which writes the note anew: #unique), never a
       // failed file without its note.
       if (error) {
-        // Renamed (its name taken there, or too long beside its note): the note says the
-        // name it came in with, which a script looking for that name would not find.
+        // Renamed (its name taken there, too long beside its note, or not safe to keep): the
+        // note says the name it came in with, which a script looking for it would not find.
         const renamed = relative(dir, target) !== name;
         const note = reasonNote(error, path, target, dir, jobId, renamed ? name : null);
         noted = this.#writeReason(note, target);
