@@ -182,6 +182,42 @@ describe('gex-desk inbox', () => {
     }
   });
 
+  it("inbox set refuses the per-user folder's engines/ and run/ (discovery files, sockets), and a config file's inbox there is not watched", async () => {
+    const { dir, args } = cliHome();
+    dirs.push(dir);
+    const home = join(dir, 'home');
+    const config = join(dir, 'config.json');
+    const env = { GEX_DESK_CONFIG: config };
+    writeFileSync(config, '{}\n');
+    const engines = join(home, 'engines');
+    const run = join(home, 'run');
+    const discovery = "folder of discovery files (the running engines' tokens)";
+    const sockets = 'folder of local endpoints (sockets)';
+    for (const [inbox, why] of [
+      [engines, `it holds GEX Desk's own ${discovery}, ${engines}`],
+      [join(engines, 'sub'), `it lies in GEX Desk's own ${discovery}, ${engines}`],
+      [run, `it holds GEX Desk's own ${sockets}, ${run}`],
+      [home, `it holds GEX Desk's own ${discovery}, ${engines}`],
+    ] as const) {
+      // Taking what it holds is no answer either.
+      const r = await runCli(['inbox', 'set', inbox, '--take-existing', ...args], { env, home });
+      expect(r.code, r.stdout).not.toBe(0);
+      expect(r.stderr).toContain(
+        `${inbox} cannot be the inbox: ${why}, whose files it would take as files dropped in. Choose a folder of its own.`,
+      );
+    }
+    expect(readFileSync(config, 'utf8')).toBe('{}\n');
+    // Written by hand into the config file: said, and not watched.
+    writeFileSync(config, JSON.stringify({ inbox: engines }));
+    const r = await runCli(['inbox', '--json', ...args], { env, home });
+    expect(r.code, r.stderr).toBe(0);
+    const status = InboxStatus.parse(r.lines[0]);
+    expect(status.problem).toBe(
+      `${engines} cannot be the inbox: it holds GEX Desk's own ${discovery}, ${engines}, whose files it would take as files dropped in. Choose a folder of its own. An engine takes nothing from it until another folder is chosen.`,
+    );
+    expect(status.takes).toBe(false);
+  });
+
   it('alone: files too deep are said, and the files waiting beside them are still taken once an engine runs', async () => {
     const { dir, args } = cliHome();
     dirs.push(dir);

@@ -7,12 +7,13 @@
 // the old folder and not taken by then (still being written, or too deep to be taken) stay
 // there: they are said (`left_behind`), so that the analyst moves them into the new one.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
 import type { InboxFrom } from '../../../shared/api/engine.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { saveConfigValue } from '../config.ts';
+import { saveConfigValue, userDataDir } from '../config.ts';
+import { endpointFor, enginesFolder, runFolder } from '../../host/local/discovery.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { countUnder, deepProblem, folderProblem, leftFiles, waitingFiles } from './inbox-folder.ts';
@@ -51,13 +52,34 @@ export interface OwnPath {
   writes?: boolean;
 }
 
-/** What an inbox must never hold, of a configuration: the database, the data folder, the config file. */
-export const ownPaths = (cfg: { dbPath: string; dataDir: string; configFile: string }): OwnPath[] =>
-  [
+/**
+ * What an inbox must never hold, of a configuration and the per-user folder `home`: the
+ * database, the data folder, the config file, and the folders of the running engines'
+ * discovery files (`engines/`, each holding its engine's token) and sockets (`run/`, or the
+ * private folder in the temporary one when that path is too long). An inbox there took the
+ * engine's own discovery file as a file dropped in: moved to failed/, every command beside
+ * the engine found none (DB_LOCKED), and the token was copied into the staged files.
+ */
+export function ownPaths(
+  cfg: { dbPath: string; dataDir: string; configFile: string },
+  home: string = userDataDir(),
+): OwnPath[] {
+  const sockets = dirname(endpointFor(home, cfg.dbPath));
+  return [
     { what: 'database', path: cfg.dbPath },
     { what: 'data folder (exports and staged files)', path: cfg.dataDir, writes: true },
     { what: 'config file', path: cfg.configFile },
+    {
+      what: "folder of discovery files (the running engines' tokens)",
+      path: enginesFolder(home),
+      writes: true,
+    },
+    { what: 'folder of local endpoints (sockets)', path: runFolder(home), writes: true },
+    ...(process.platform !== 'win32' && sockets !== runFolder(home)
+      ? [{ what: 'folder of local endpoints (sockets)', path: sockets, writes: true }]
+      : []),
   ].filter((o) => o.path);
+}
 
 /** Files named in a refusal, of those a folder holds. */
 const NAMED = 3;

@@ -53,8 +53,14 @@ export function canonicalDb(dbPath: string, platform = process.platform): string
 export const dbKey = (dbPath: string): string =>
   createHash('sha256').update(canonicalDb(dbPath)).digest('hex').slice(0, 16);
 
+/** The per-user folder of the discovery files (each holding its engine's token). */
+export const enginesFolder = (home: string): string => join(home, 'engines');
+
 export const discoveryFile = (home: string, dbPath: string): string =>
-  join(home, 'engines', `${dbKey(dbPath)}.json`);
+  join(enginesFolder(home), `${dbKey(dbPath)}.json`);
+
+/** The per-user folder of the engines' sockets. */
+export const runFolder = (home: string): string => join(home, 'run');
 
 /** Unix socket paths are limited (104 bytes on macOS, 108 on Linux): kept well below. */
 const MAX_SOCKET_PATH = 100;
@@ -68,7 +74,7 @@ export function endpointFor(home: string, dbPath: string, platform = process.pla
   const key = dbKey(dbPath);
   if (platform === 'win32')
     return `\\\\.\\pipe\\gex-desk-${createHash('sha256').update(home).digest('hex').slice(0, 8)}-${key}`;
-  const inHome = join(home, 'run', `${key.slice(0, 12)}.sock`);
+  const inHome = join(runFolder(home), `${key.slice(0, 12)}.sock`);
   if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH) return inHome;
   const base = Buffer.byteLength(tmpdir()) < 60 ? tmpdir() : '/tmp';
   return join(base, `gex-desk-${process.getuid?.() ?? 'user'}`, `${key.slice(0, 12)}.sock`);
@@ -100,7 +106,7 @@ export const writeDiscovery = (file: string, d: Discovery): void => writePrivate
  * page's storage (the rule draft) per origin, and the origin names the port.
  */
 export const servePortFile = (home: string, dbPath: string): string =>
-  join(home, 'engines', `${dbKey(dbPath)}.serve.json`);
+  join(enginesFolder(home), `${dbKey(dbPath)}.serve.json`);
 
 export const writeServePort = (file: string, port: number): void =>
   writePrivateJson(file, { port });
@@ -167,7 +173,7 @@ export interface Holder {
 }
 
 export const holderFile = (home: string, dbPath: string): string =>
-  join(home, 'engines', `${dbKey(dbPath)}.holder.json`);
+  join(enginesFolder(home), `${dbKey(dbPath)}.holder.json`);
 
 export const writeHolder = (file: string, h: Holder): void => writePrivateJson(file, h);
 
