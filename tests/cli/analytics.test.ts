@@ -616,9 +616,10 @@ describe('gex-desk analytics commands', () => {
 
   it("export never writes over GEX Desk's own files or a DuckDB database: the database, its folders, through a link too", async () => {
     const { dir, db, args } = cliHome();
+    const home = join(dir, 'home'); // the per-user folder, its engines/ and run/
     const file = join(dir, 'tiny.csv');
     writeTinyChain(file, 'SPX');
-    const ingest = await runCli(['ingest', file, '--json', ...args]);
+    const ingest = await runCli(['ingest', file, '--json', ...args], { home });
     expect(ingest.code, ingest.stderr).toBe(0);
     const id = (ingest.lines[0]!.snapshot as { id: string }).id;
     const before = readFileSync(db);
@@ -632,22 +633,23 @@ describe('gex-desk analytics commands', () => {
       [join(dir, 'looks-harmless.csv'), /is GEX Desk's own database/],
       [`${db}.wal`, /is GEX Desk's own database's write-ahead log/],
       [join(dir, 'data', 'x.csv'), /lies in GEX Desk's own data folder/],
+      [join(home, 'engines', 'x.json'), /lies in GEX Desk's own folder of discovery files/],
       [other, /is a DuckDB database: an export is never written over it/],
     ];
     for (const [out, said] of refusals) {
-      const r = await runCli(['export', id, '--format', 'csv', '--out', out, ...args]);
+      const r = await runCli(['export', id, '--format', 'csv', '--out', out, ...args], { home });
       expect(r.code, out).toBe(2);
       expect(r.stderr).toMatch(said);
       expect(r.stdout).toBe('');
     }
     expect(readFileSync(db).equals(before)).toBe(true);
     expect(existsSync(`${db}.wal`)).toBe(false);
-    const listed = await runCli(['snapshots', '--json', ...args]);
+    const listed = await runCli(['snapshots', '--json', ...args], { home });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.lines.map((l) => l.id)).toEqual([id]);
     // An ordinary file beside them is written, and written again.
     for (let i = 0; i < 2; i++) {
-      const r = await runCli(['export', id, '--out', join(dir, 'spx.csv'), ...args]);
+      const r = await runCli(['export', id, '--out', join(dir, 'spx.csv'), ...args], { home });
       expect(r.code, r.stderr).toBe(0);
     }
   });

@@ -3,8 +3,9 @@
 // in the database's folder): the export was renamed over the database itself, even while
 // the app ran on it (the engine answering from the unlinked file until it stopped, every
 // snapshot, rule version and audit entry then gone). GEX Desk's own files and folders —
-// those no inbox may hold (ownPaths), the database's write-ahead log and the per-user
-// discovery folders — and any DuckDB database are refused before anything is written.
+// those no inbox may hold (ownPaths: the database, config, data, discovery and socket
+// folders), and the database's write-ahead log — and any DuckDB database are refused
+// before anything is written.
 import { openSync, readSync, closeSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ownPaths } from '../../engine/intake/inbox-control.ts';
@@ -14,7 +15,7 @@ export interface ExportGuard {
   dbPath: string;
   dataDir: string;
   configFile: string;
-  /** The per-user folder (engines/, run/: discovery files and sockets). */
+  /** The per-user folder (its engines/ and run/: discovery files and sockets). */
   home: string;
 }
 
@@ -55,10 +56,8 @@ function isDuckDb(path: string): boolean {
 export function exportTargetProblem(file: string, g: ExportGuard): string | null {
   const target = real(resolve(file));
   const own = [
-    ...ownPaths(g),
+    ...ownPaths(g, g.home),
     { what: "database's write-ahead log", path: `${g.dbPath}.wal` },
-    { what: 'discovery folder', path: join(g.home, 'engines'), writes: true },
-    { what: 'sockets folder', path: join(g.home, 'run'), writes: true },
   ];
   for (const o of own) {
     const path = real(resolve(o.path));
