@@ -56,7 +56,12 @@ describe('the level bound at the door', () => {
     writeFileSync(garbage, Buffer.from([0, 1, 2, 3, 0, 0, 9]));
 
     const bound = (file: string) =>
-      levelBound(deps, { request: { file, source: 'vendor' }, arrivedMs: now, rules });
+      levelBound(deps, {
+        request: { file, source: 'vendor' },
+        arrivedMs: now,
+        rules,
+        source_reliability: 1,
+      });
     expect(await bound(stale)).toBe('LOW');
     expect(await bound(live)).toBe('CRITICAL');
     expect(await bound(join(dir, 'missing.csv'))).toBe('CRITICAL');
@@ -74,7 +79,12 @@ describe('the level bound at the door', () => {
       expect(
         await levelBound(
           deps,
-          { request: { file: stale, source: 'vendor' }, arrivedMs: now, rules },
+          {
+            request: { file: stale, source: 'vendor' },
+            arrivedMs: now,
+            rules,
+            source_reliability: 1,
+          },
           50,
         ),
       ).toBe('CRITICAL');
@@ -87,7 +97,12 @@ describe('the level bound at the door', () => {
     expect(
       await levelBound(
         deps,
-        { request: { file: stale, source: 'vendor' }, arrivedMs: now, rules },
+        {
+          request: { file: stale, source: 'vendor' },
+          arrivedMs: now,
+          rules,
+          source_reliability: 1,
+        },
         2000,
       ),
     ).toBe('LOW');

@@ -1,5 +1,5 @@
 // The facts a request has at its arrival, before its file is read in full: what the
-// request says, the source's record, what the file's two ends tell, and what a stored
+// request says, the source's record as of the arrival, what the file's two ends tell, and what a stored
 // duplicate of the same content gives. Shared by the decision at the door (submit.ts) and
 // the bound that orders captures before it (level-bound.ts).
 import type { FileSubmitRequest } from '../../../shared/api.ts';
@@ -19,6 +19,11 @@ export interface Arrival {
   job_id: string;
   arrivedMs: number;
   /**
+   * The source's reliability as of the arrival (its record or an analyst's override, read
+   * when the arrival is stamped: memory.sourceAt), whenever the request is decided.
+   */
+  source_reliability: number;
+  /**
    * Its place in arrival order, given as it is submitted (the intake memory's): it orders
    * the requests of one millisecond — one command's files — as they were submitted, and
    * is stored so that a restart keeps that order.
@@ -34,14 +39,14 @@ export interface Arrival {
 
 /** The facts known at arrival, and the names of those only a read of the whole file gives. */
 export function arrivalFacts(
-  a: Pick<Arrival, 'request' | 'arrivedMs'>,
+  a: Pick<Arrival, 'request' | 'arrivedMs' | 'source_reliability'>,
   head: FileHead,
   context: RequestContext,
 ) {
   const { request } = a;
   const given: Record<string, unknown> = {
     now: new Date(a.arrivedMs).toISOString(),
-    source_reliability: context.source_reliability,
+    source_reliability: a.source_reliability,
     ...(request.requested_priority ? { requested_priority: request.requested_priority } : {}),
     ...(request.justification !== undefined ? { justification: request.justification } : {}),
   };

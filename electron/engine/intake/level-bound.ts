@@ -17,7 +17,7 @@ export const PEEK_TIMEOUT_MS = 2000;
 /** The level (decided) or upper bound the rules give the file's ends; CRITICAL when they cannot tell. */
 export async function levelBound(
   deps: Pick<IntakeDeps, 'memory' | 'conventions' | 'limits'>,
-  a: Pick<Arrival, 'request' | 'arrivedMs' | 'rules'> &
+  a: Pick<Arrival, 'request' | 'arrivedMs' | 'rules' | 'source_reliability'> &
     Partial<Pick<Arrival, 'read'>> & {
       request_id?: string;
     },

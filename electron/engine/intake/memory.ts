@@ -4,7 +4,7 @@
 // before conventions were recorded stays its content's duplicate, as it was), the total GEX it is
 // compared with (GUIDELINES v2: the latest EARLIER request of the same underlying whose
 // file was read, else the latest snapshot of it), its source's record and an analyst's
-// override of its reliability — kept in memory.
+// override of its reliability as of its arrival — kept in memory.
 // The engine is the only writer of the database, so it can: loaded once at start, then
 // kept by the events every change is announced with (after its commit). A burst of
 // arrivals then needs no query before its decision: at 70 files a second, one query
@@ -39,8 +39,26 @@ export interface RequestContext {
    * may make it this request's previous one (so `gex_change` is not known at arrival).
    */
   previous_final: boolean;
-  source_reliability: number;
+  /** The source has a record (a row in `sources`) now; its reliability is read at the arrival (sourceAt). */
   source_known: boolean;
+}
+
+/** A source's record: its outcomes counted, and an analyst's override of its reliability. */
+interface SourceRecord {
+  ok: number;
+  failed: number;
+  override: number | null;
+}
+
+/**
+ * A change of a source's record, at the moment the memory learnt it (its clock): what a
+ * request that arrived before it reads without (sourceAt).
+ */
+interface RecordChange {
+  atMs: number;
+  source: string;
+  /** The record before the change. */
+  was: SourceRecord;
 }
 
 interface StoredSnapshot {
@@ -107,7 +125,14 @@ export class IntakeMemory {
   #seq = 0;
   /** The latest arrival the engine has taken (stored, or since its start): none goes before it. */
   #lastArrivalMs = -Infinity;
-  #sources = new Map<string, { ok: number; failed: number; override: number | null }>();
+  #sources = new Map<string, SourceRecord>();
+  /**
+   * The sources' changes at or after the latest arrival taken, in the order learnt: a
+   * request that arrived before one reads the record without it, however long its capture
+   * waited (sourceAt). Earlier ones count for every arrival still to come (placeArrival).
+   */
+  #changes: RecordChange[] = [];
+  readonly #clock: () => number;
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
   /**
@@ -118,8 +143,9 @@ export class IntakeMemory {
    */
   #failures = new Map<string, string>();
 
-  constructor(conventions: GexConventions = DEFAULT_CONVENTIONS) {
+  constructor(conventions: GexConventions = DEFAULT_CONVENTIONS, clock: () => number = Date.now) {
     this.#conventions = conventionsKey(conventions);
+    this.#clock = clock;
   }
 
   /** `conventions`: the engine's (its config's), which its runs compute under. */
@@ -226,7 +252,6 @@ export class IntakeMemory {
   }): RequestContext {
     const stored = q.content_hash === null ? undefined : this.#stored(q.content_hash);
     const duplicate = stored && stored.measures_version >= MEASURES_VERSION ? stored : null;
-    const source = this.#sources.get(q.source);
     return {
       duplicate: duplicate && {
         id: duplicate.id,
@@ -239,10 +264,46 @@ export class IntakeMemory {
       previous_final:
         q.underlying !== null &&
         this.#unreadBefore(key(q.underlying), this.#place(q), q.request_id).length === 0,
-      // An analyst's override (sources:set) wins over the record until it is cleared.
-      source_reliability: source?.override ?? reliabilityOf(source?.ok ?? 0, source?.failed ?? 0),
-      source_known: source !== undefined,
+      source_known: this.#sources.has(q.source),
     };
+  }
+
+  /**
+   * The source's reliability as of an arrival (GUIDELINES v2: the facts are the
+   * arrival's): its record, or an analyst's override, with every change learnt at or after
+   * `arrivedMs` left out — the failures of requests that arrived with it or later and
+   * ended while it waited for its capture do not count, every request of one arrival
+   * reads the same figure, and a later arrival never an older one. Asked when the arrival
+   * is stamped (submit.ts), before anything is awaited: changes before the latest arrival
+   * taken are no longer kept apart (placeArrival).
+   */
+  sourceAt(sourceId: string, arrivedMs: number): { reliability: number } {
+    let record = this.#sources.get(sourceId);
+    for (let i = this.#changes.length - 1; i >= 0 && this.#changes[i]!.atMs >= arrivedMs; i--)
+      if (this.#changes[i]!.source === sourceId) record = this.#changes[i]!.was;
+    return {
+      // An analyst's override (sources:set) wins over the record until it is cleared.
+      reliability: record?.override ?? reliabilityOf(record?.ok ?? 0, record?.failed ?? 0),
+    };
+  }
+
+  /** The record of a source about to change (`was` kept for the arrivals before the change). */
+  #changing(sourceId: string): SourceRecord {
+    const now = Math.max(
+      this.#clock(),
+      this.#lastArrivalMs,
+      this.#changes.at(-1)?.atMs ?? -Infinity,
+    );
+    const source = this.#sources.get(sourceId);
+    // No record before: the change is the source's first (an arrival before it reads none).
+    this.#changes.push({
+      atMs: now,
+      source: sourceId,
+      was: source ? { ...source } : { ok: 0, failed: 0, override: null },
+    });
+    const next = source ?? { ok: 0, failed: 0, override: null };
+    this.#sources.set(sourceId, next);
+    return next;
   }
 
   /**
@@ -390,6 +451,10 @@ export class IntakeMemory {
    */
   placeArrival(givenMs: number): number {
     this.#lastArrivalMs = Math.max(givenMs, this.#lastArrivalMs);
+    // Changes before it count for every arrival from now on.
+    let kept = 0;
+    while (kept < this.#changes.length && this.#changes[kept]!.atMs < this.#lastArrivalMs) kept++;
+    if (kept > 0) this.#changes.splice(0, kept);
     return this.#lastArrivalMs;
   }
 
@@ -485,13 +550,19 @@ export class IntakeMemory {
     if ((this.#counted.get(job.id) ?? -1) >= job.revision) return;
     this.#noLongerUnread(job.request_id);
     this.#counted.set(job.id, job.revision);
-    const source = this.#sources.get(job.source) ?? { ok: 0, failed: 0, override: null };
-    this.#sources.set(job.source, source);
+    // Known from its first end on, whatever the end (source_known: its row exists).
+    if (!this.#sources.has(job.source))
+      this.#sources.set(job.source, { ok: 0, failed: 0, override: null });
     if (job.status === 'completed' || job.status === 'duplicate') {
-      // A duplicate ingested nothing: no success (store/sources.ts recordOutcome).
-      if (job.status === 'completed') source.ok++;
-      // A retried failure, replaced by its retry's end.
-      if (this.#failures.delete(job.id)) source.failed = Math.max(source.failed - 1, 0);
+      // A duplicate ingested nothing: no success (store/sources.ts recordOutcome); a
+      // retried failure it ends is taken back all the same.
+      const changes = job.status === 'completed' || this.#failures.has(job.id);
+      if (changes) {
+        const source = this.#changing(job.source);
+        if (job.status === 'completed') source.ok++;
+        // A retried failure, replaced by its retry's end.
+        if (this.#failures.delete(job.id)) source.failed = Math.max(source.failed - 1, 0);
+      }
       const snapshot = job.snapshot_id ? this.#byId.get(job.snapshot_id) : undefined;
       if (!snapshot) return;
       // A run that found its content stored has brought that snapshot's measures up to date.
@@ -501,7 +572,7 @@ export class IntakeMemory {
     }
     // A retry that fails on input again is the failure already counted.
     if (failedOnInput(job) && !this.#failures.has(job.id)) {
-      source.failed++;
+      this.#changing(job.source).failed++;
       this.#failures.set(job.id, job.source);
     }
     // A failed or cancelled request is no longer what the next one compares with.
@@ -517,9 +588,7 @@ export class IntakeMemory {
 
   /** An analyst set or cleared a source's reliability override. */
   onSource(s: { id: string; override: { reliability: number } | null }): void {
-    const source = this.#sources.get(s.id) ?? { ok: 0, failed: 0, override: null };
-    source.override = s.override?.reliability ?? null;
-    this.#sources.set(s.id, source);
+    this.#changing(s.id).override = s.override?.reliability ?? null;
   }
 
   /**

@@ -1,12 +1,12 @@
 // The submit flow: from "ingest this file" to an acknowledged, durable request, with the
 // arrival as the clock. The arrival time is taken first; the file's bytes are captured
 // into staging (so moving or deleting the file afterwards loses nothing); the cheap facts
-// (the request, the source's record, the file's two ends) go to the rules, which decide
-// at once whenever the facts still unread cannot change the outcome. Otherwise the job
-// waits as `deciding`, ranked by the highest level it could still get, for the facts read
-// that decides it (decide.ts). The request, the job and their audit entries are written
-// together (arrival-writer.ts, with the other arrivals of the moment) before the request
-// is acknowledged.
+// (the request, the source's record as of the arrival, the file's two ends) go to the
+// rules, which decide at once whenever the facts still unread cannot change the outcome.
+// Otherwise the job waits as `deciding`, ranked by the highest level it could still get,
+// for the facts read that decides it (decide.ts). The request, the job and their audit
+// entries are written together (arrival-writer.ts, with the other arrivals of the moment)
+// before the request is acknowledged.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FileSubmitRequest, SubmitAck } from '../../../shared/api.ts';
@@ -74,10 +74,14 @@ export async function submit(
   const given = req.arrived_at === undefined ? NaN : Date.parse(req.arrived_at);
   const { given_as, ...named } = req;
   const read = resolve(req.file);
+  const arrivedMs = deps.memory.placeArrival(
+    Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
+  );
   const a: Arrival = {
-    arrivedMs: deps.memory.placeArrival(
-      Number.isFinite(given) ? Math.min(given, receivedMs) : receivedMs,
-    ),
+    arrivedMs,
+    // The source's record as of the arrival, read before any wait (a capture's turn in a
+    // burst): outcomes learnt at or after it do not count (memory.sourceAt).
+    source_reliability: deps.memory.sourceAt(req.source, arrivedMs).reliability,
     // The version that decides this request, whatever is activated while it waits.
     rules: deps.rules.active,
     startedMs: performance.now(),
