@@ -8,10 +8,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
+import { IntakeMemory } from '../../electron/engine/intake/memory.ts';
+import type { ProcessingJob } from '../../shared/domain.ts';
 
 let engine: Engine | null = null;
 afterEach(async () => {
@@ -130,3 +132,40 @@ it("reads the source's record as of each arrival: not the failures of files that
   await engine.drain();
   expect(await readAt(engine, [before!, after])).toEqual([15 / 23, 0.5]);
 }, 60_000);
+
+describe('within one millisecond (the memory, its clock held)', () => {
+  let rev = 0;
+  /** A job of the source ending at the memory's current time. */
+  const ended = (m: IntakeMemory, status: 'completed' | 'failed') =>
+    m.onJob({
+      id: `j${++rev}`,
+      request_id: `r${rev}`,
+      source: SOURCE,
+      status,
+      revision: 1,
+      snapshot_id: null,
+      submitted_at: new Date(0).toISOString(),
+      error: status === 'failed' ? { code: 'EMPTY_FILE', message: 'bad' } : null,
+    } as unknown as ProcessingJob);
+
+  it('counts what was learnt before its first request was stamped, not after, for every request of the arrival', () => {
+    let now = 1_000;
+    const m = new IntakeMemory(undefined, () => now);
+    ended(m, 'completed');
+    m.onSource({ id: SOURCE, override: { reliability: 0.3 } });
+    // Sent within the millisecond the override was set: the override is its record.
+    const a = m.placeArrival(now);
+    expect(m.sourceAt(SOURCE, a).reliability).toBe(0.3);
+    m.onSource({ id: SOURCE, override: null });
+    ended(m, 'failed');
+    // Another file of the same arrival, stamped after the clear and a failure: the same.
+    expect(m.sourceAt(SOURCE, m.placeArrival(now))).toEqual({ reliability: 0.3 });
+    now = 1_001;
+    expect(m.sourceAt(SOURCE, m.placeArrival(now))).toEqual({ reliability: 0.5 });
+    // A command's arrival given before the engine learnt the end: its record then.
+    ended(m, 'completed');
+    now = 1_050;
+    expect(m.sourceAt(SOURCE, m.placeArrival(1_001))).toEqual({ reliability: 0.5 });
+    expect(m.sourceAt(SOURCE, m.placeArrival(now))).toEqual({ reliability: 2 / 3 });
+  });
+});

@@ -56,6 +56,8 @@ interface SourceRecord {
  */
 interface RecordChange {
   atMs: number;
+  /** The order learnt in. */
+  seq: number;
   source: string;
   /** The record before the change. */
   was: SourceRecord;
@@ -132,6 +134,14 @@ export class IntakeMemory {
    * waited (sourceAt). Earlier ones count for every arrival still to come (placeArrival).
    */
   #changes: RecordChange[] = [];
+  #changeSeq = 0;
+  /**
+   * The latest arrival's millisecond, and how many changes were learnt when it was first
+   * stamped: those of that millisecond learnt before count for it (an override set, then a
+   * file sent within the same millisecond), those learnt after do not — for any request
+   * of the arrival, whenever it is stamped.
+   */
+  #stamped = { ms: -Infinity, seq: 0 };
   readonly #clock: () => number;
   /** The last revision of each job whose final state was counted (an event may come twice). */
   #counted = new Map<string, number>();
@@ -210,6 +220,7 @@ export class IntakeMemory {
     );
     m.#seq = last[0]?.n ?? 0;
     m.#lastArrivalMs = last[0]?.at ?? -Infinity;
+    m.#stamped = { ms: m.#lastArrivalMs, seq: 0 };
     for (const r of inOrder) m.#seqFor(r.id);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
     for (const r of unread) {
@@ -270,16 +281,22 @@ export class IntakeMemory {
 
   /**
    * The source's reliability as of an arrival (GUIDELINES v2: the facts are the
-   * arrival's): its record, or an analyst's override, with every change learnt at or after
-   * `arrivedMs` left out — the failures of requests that arrived with it or later and
-   * ended while it waited for its capture do not count, every request of one arrival
-   * reads the same figure, and a later arrival never an older one. Asked when the arrival
-   * is stamped (submit.ts), before anything is awaited: changes before the latest arrival
-   * taken are no longer kept apart (placeArrival).
+   * arrival's): its record, or an analyst's override, with every change learnt after
+   * `arrivedMs` left out (in its own millisecond: after its first request was stamped) —
+   * the failures of requests that arrived with it or later and ended while it waited for
+   * its capture do not count, every request of one arrival reads the same figure, and a
+   * later arrival never an older one. Asked when the arrival is stamped (submit.ts),
+   * before anything is awaited: changes before the latest arrival taken are no longer
+   * kept apart (placeArrival).
    */
   sourceAt(sourceId: string, arrivedMs: number): { reliability: number } {
     let record = this.#sources.get(sourceId);
-    for (let i = this.#changes.length - 1; i >= 0 && this.#changes[i]!.atMs >= arrivedMs; i--)
+    // Changes are kept in the order learnt, their times never going back: those after the
+    // arrival are the last ones.
+    const after = (c: RecordChange) =>
+      c.atMs > arrivedMs ||
+      (c.atMs === arrivedMs && !(arrivedMs === this.#stamped.ms && c.seq < this.#stamped.seq));
+    for (let i = this.#changes.length - 1; i >= 0 && after(this.#changes[i]!); i--)
       if (this.#changes[i]!.source === sourceId) record = this.#changes[i]!.was;
     return {
       // An analyst's override (sources:set) wins over the record until it is cleared.
@@ -298,6 +315,7 @@ export class IntakeMemory {
     // No record before: the change is the source's first (an arrival before it reads none).
     this.#changes.push({
       atMs: now,
+      seq: this.#changeSeq++,
       source: sourceId,
       was: source ? { ...source } : { ok: 0, failed: 0, override: null },
     });
@@ -450,6 +468,7 @@ export class IntakeMemory {
    * (they are clamped alike) and keep the order they were taken in (`arrival_order`).
    */
   placeArrival(givenMs: number): number {
+    if (givenMs > this.#lastArrivalMs) this.#stamped = { ms: givenMs, seq: this.#changeSeq };
     this.#lastArrivalMs = Math.max(givenMs, this.#lastArrivalMs);
     // Changes before it count for every arrival from now on.
     let kept = 0;
