@@ -1,11 +1,14 @@
 // The browser host: the same UI and the same API as the desktop app, for machines
-// without a display. It listens on 127.0.0.1 only and trusts nothing else: a random
-// token per launch (in the printed URL, then kept by the page: a header on every API
-// call, the first message of the event socket; never a cookie, which every port of
-// 127.0.0.1 would share), the Host header must name this server, 127.0.0.1 or localhost
+// without a display. It listens on loopback only (127.0.0.1 and ::1, the same port, so
+// that no other local user can hold the address `localhost` may lead to: loopbacks.ts)
+// and trusts nothing else: a random token per launch (in the printed URL, then kept by
+// the page: a header on every API call, the first message of the event socket; never a
+// cookie, which every port of 127.0.0.1 would share), the Host header must name this server, 127.0.0.1 or localhost
 // on its port (against DNS rebinding), and API calls and the socket must come from this server's own Origin
 // (against other pages in the same browser). The built UI itself is public and served
 // without the token. Files enter only as uploads: over HTTP no call takes a path.
+// Connections are bounded in number and time (http/connection-limits.ts), as any local
+// user may open them without the token.
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -20,9 +23,16 @@ import { ownFolder } from '../engine/own-folder.ts';
 import { contentSecurityPolicy } from './http/csp.ts';
 import { eventSocket } from './http/event-socket.ts';
 import { apiRoutes, guarded } from './http/api-routes.ts';
-import { refuse, requestUrl, sendJson, statusOf } from './http/replies.ts';
+import { refuse, refuseUnread, requestUrl, sendJson, statusOf } from './http/replies.ts';
 import { staticFolder } from './http/static-files.ts';
 import { DEFAULT_UPLOAD_LIMITS, UploadFolder, type UploadLimits } from './http/uploads.ts';
+import {
+  connectionLimits,
+  limitConnections,
+  serverOptions,
+  type ConnectionLimits,
+} from './http/connection-limits.ts';
+import { IPV4_LOOPBACK, listenOnLoopbacks } from './http/loopbacks.ts';
 
 export { TOKEN_HEADER } from '../../shared/channels.ts';
 
@@ -50,6 +60,8 @@ export interface ServeOptions {
   uploadLimits?: Partial<UploadLimits>;
   /** Fixed token (tests); a random one per launch otherwise. */
   token?: string;
+  /** Connection limits other than the defaults (tests; see connection-limits.ts). */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /**
@@ -86,6 +98,7 @@ function wrongHostPage(res: ServerResponse, port: number): void {
     'content-security-policy':
       "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     'x-frame-options': 'DENY',
+    connection: 'close',
   });
   res.end(html);
 }
@@ -102,11 +115,13 @@ export interface ServeHandle {
 export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<ServeHandle> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const staticFile = staticFolder(resolve(opts.rendererDir));
+  const largest = uploadLimit(engine, opts);
   const uploads = await UploadFolder.open(
     resolve(opts.uploadDir),
-    { ...opts.uploadLimits, ...uploadLimit(engine, opts) },
+    { ...opts.uploadLimits, ...largest },
     engine.log,
   );
+  const limits = connectionLimits(largest.maxBytes, opts.connectionLimits);
   const dispatch = createDispatcher(engine.handlers, { transport: 'http', uploads });
   const offJobs = engine.events.on('job:updated', (job: ProcessingJob) =>
     uploads.onJobUpdated(job),
@@ -123,10 +138,10 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return refuse(res, 405, 'method not allowed');
+      return refuseUnread(res, 405, 'method not allowed');
     // A page of another site may embed our assets; only our own page may fetch them with an Origin.
     if (req.headers.origin !== undefined && !originOk(req))
-      return refuse(res, 403, 'foreign origin');
+      return refuseUnread(res, 403, 'foreign origin');
     const found = staticFile(url.pathname);
     if (!found.ok)
       return refuse(res, found.status, found.status === 400 ? 'bad path' : 'not found');
@@ -182,38 +197,39 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
         /text\/html/.test(req.headers.accept ?? '')
       )
         return wrongHostPage(res, port);
-      return refuse(res, 403, 'wrong Host header');
+      return refuseUnread(res, 403, 'wrong Host header');
     }
     const url = requestUrl(req, origin);
-    if (!url) return refuse(res, 400, 'not a path');
+    if (!url) return refuseUnread(res, 400, 'not a path');
     if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url);
     return api(req, res, url);
   }
-
-  const server = createServer(guarded(handle, engine.log, 'serve'));
 
   const sockets = eventSocket({
     token,
     events: engine.events,
     trusted: (req) => hostOk(req) && originOk(req),
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-    sockets.upgrade(req, socket, head),
-  );
+  // One server per loopback address, the same requests and the same checks on both.
+  const listener = () => {
+    const server = createServer(serverOptions(limits), guarded(handle, engine.log, 'serve'));
+    limitConnections(server, limits);
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      sockets.upgrade(req, socket, head),
+    );
+    return server;
+  };
+  const servers = [listener(), listener()] as const;
 
-  await new Promise<void>((ok_, fail) => {
-    server.once('error', (e) => {
-      offJobs(); // not serving: the caller may try another port
-      fail(e);
-    });
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.removeAllListeners('error');
-      ok_();
-    });
-  });
-  const address = server.address();
-  port = typeof address === 'object' && address ? address.port : 0;
-  origin = `http://127.0.0.1:${port}`;
+  try {
+    port = (await listenOnLoopbacks(servers[0], servers[1], opts.port ?? 0)).port;
+  } catch (e) {
+    offJobs(); // not serving: the caller may try another port
+    sockets.close();
+    uploads.close();
+    throw e;
+  }
+  origin = `http://${IPV4_LOOPBACK}:${port}`;
 
   return {
     url: `${origin}/?${TOKEN_QUERY}=${encodeURIComponent(token)}`,
@@ -225,10 +241,16 @@ export async function serve(engine: HostedEngine, opts: ServeOptions): Promise<S
       offJobs();
       sockets.close();
       uploads.close();
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((done) => {
+              if (!server.listening) return done();
+              server.close(() => done());
+              server.closeAllConnections();
+            }),
+        ),
+      );
     },
   };
 }

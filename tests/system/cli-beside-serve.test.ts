@@ -853,6 +853,33 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'exits 3 when its port is taken on ::1 (a browser opening localhost may go there first), saying why both',
+    { timeout: 60_000 },
+    async () => {
+      const p = place();
+      const taken = createServer();
+      const listening = await new Promise<boolean>((resolve) => {
+        taken.once('error', () => resolve(false)); // no IPv6 loopback: nobody can squat it
+        taken.listen({ port: 0, host: '::1', ipv6Only: true }, () => resolve(true));
+      });
+      if (!listening) return;
+      const port = (taken.address() as AddressInfo).port;
+      try {
+        const r = await runCli(['serve', '--port', String(port), ...p.args], { home: p.home });
+        expect(r.code).toBe(3);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toContain(
+          `gex-desk: cannot serve on [::1]:${port}: the port is in use by another program (GEX Desk holds the port on both loopback addresses, 127.0.0.1 and ::1, so that no other program answers a browser opening localhost:${port}); choose another with --port N`,
+        );
+        expect(await findEngine(p.home, p.db)).toEqual({ state: 'none' });
+        expect(existsSync(p.db)).toBe(false);
+      } finally {
+        taken.close();
+      }
+    },
+  );
+
+  it(
     'exits 3 at once, saying so, when the database is held by a process that does not answer',
     { timeout: 60_000 },
     async () => {

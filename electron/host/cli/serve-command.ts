@@ -1,4 +1,4 @@
-// `gex-desk serve [--port N]`: the desktop UI for a browser on 127.0.0.1. The first
+// `gex-desk serve [--port N]`: the desktop UI for a browser on loopback. The first
 // line on stdout is the address to open, with the per-launch token. Beside it, the
 // local endpoint through which other gex-desk commands on the same database reach this
 // engine. It runs until SIGINT, SIGTERM or SIGHUP, then shuts down gracefully.
@@ -10,6 +10,7 @@ import { serveLocal } from '../local/endpoint.ts';
 import { keepServePort, lastServePort } from '../local/serve-port.ts';
 import { whoRuns } from '../local/running-engine.ts';
 import { serve, uploadFolderOf } from '../serve.ts';
+import { IPV4_LOOPBACK, IPV6_LOOPBACK, listenOnLoopbacks } from '../http/loopbacks.ts';
 import { buildRendererApart, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
@@ -127,13 +128,23 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
 const alreadyRuns = (db: string, who: string) =>
   `gex-desk: GEX Desk already runs on the database ${db} (${who}): use that one — every gex-desk command works beside it — or stop it before serving from here.`;
 
-/** The error listening on 127.0.0.1:`port` gives now, or null when it can be listened on. */
-function cannotListen(port: number): Promise<Error | null> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', (e) => resolve(e));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(null)));
-  });
+/**
+ * The error listening on `port` of both loopback addresses gives now (serve holds both:
+ * loopbacks.ts), or null when it can be listened on.
+ */
+async function cannotListen(port: number): Promise<Error | null> {
+  const v4 = createServer();
+  const v6 = createServer();
+  try {
+    await listenOnLoopbacks(v4, v6, port);
+    return null;
+  } catch (e) {
+    return e as Error;
+  } finally {
+    const close = (probe: typeof v4) =>
+      new Promise<void>((done) => (probe.listening ? probe.close(() => done()) : done()));
+    await Promise.all([close(v4), close(v6)]);
+  }
 }
 
 const isInUse = (e: unknown): boolean => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -147,9 +158,14 @@ function uploadFolderFailure(dir: string, e: unknown): string {
 /** Why the address could not be listened on, and what to do. */
 function listenFailure(e: unknown, port: number | undefined): string {
   const code = (e as NodeJS.ErrnoException).code;
-  const where = `127.0.0.1:${port ?? 0}`;
+  // Which loopback address refused it (serve listens on both, the same port).
+  const v6 = (e as { address?: unknown }).address === IPV6_LOOPBACK;
+  const where = v6 ? `[${IPV6_LOOPBACK}]:${port ?? 0}` : `${IPV4_LOOPBACK}:${port ?? 0}`;
+  const both = v6
+    ? ` (GEX Desk holds the port on both loopback addresses, 127.0.0.1 and ::1, so that no other program answers a browser opening localhost:${port ?? 0})`
+    : '';
   if (isInUse(e))
-    return `cannot serve on ${where}: the port is in use by another program; choose another with --port N, or leave --port out for a free one`;
+    return `cannot serve on ${where}: the port is in use by another program${both}; choose another with --port N, or leave --port out for a free one`;
   if (code === 'EACCES')
     return `cannot serve on ${where}: this user may not listen on that port; choose one above 1023`;
   return `cannot serve on ${where}: ${messageOf(e)}`;

@@ -9,7 +9,7 @@ import { CALL_PATH, TOKEN_HEADER, UPLOAD_PATH } from '../../../shared/channels.t
 import { byteSize } from '../../../shared/bytes.ts';
 import { err } from '../../../shared/result.ts';
 import type { Dispatch, HostedEngine } from '../handlers.ts';
-import { readBody, refuse, sendJson, tokenMatches } from './replies.ts';
+import { readBody, refuse, refuseUnread, sendJson, tokenMatches } from './replies.ts';
 
 export interface ApiRoutesOptions {
   dispatch: Dispatch;
@@ -76,13 +76,13 @@ export function apiRoutes(opts: ApiRoutesOptions) {
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     if (!tokenMatches(req.headers[TOKEN_HEADER], opts.token))
-      return refuse(res, 401, opts.unauthorized);
-    if (!opts.trusted(req)) return refuse(res, 403, 'foreign or missing Origin');
-    if (req.method !== 'POST') return refuse(res, 405, 'POST only');
+      return refuseUnread(res, 401, opts.unauthorized);
+    if (!opts.trusted(req)) return refuseUnread(res, 403, 'foreign or missing Origin');
+    if (req.method !== 'POST') return refuseUnread(res, 405, 'POST only');
     if (url.pathname === UPLOAD_PATH && opts.upload) return opts.upload(req, res, url);
     const m = CALL_NAME.exec(url.pathname);
     if (m) return handleCall(req, res, m[1]!);
-    return refuse(res, 404, 'no such endpoint');
+    return refuseUnread(res, 404, 'no such endpoint');
   };
 }
 

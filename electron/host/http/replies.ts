@@ -75,6 +75,16 @@ export function refuse(res: ServerResponse, status: RefusalStatus, message: stri
 }
 
 /**
+ * A refusal before the request's body is read: the connection closes after it. Node would
+ * otherwise read and drop the rest of the body, for as long as a request may take (long
+ * enough for the largest upload): a client without the token could hold the connection.
+ */
+export function refuseUnread(res: ServerResponse, status: RefusalStatus, message: string): void {
+  res.setHeader('connection', 'close');
+  refuse(res, status, message);
+}
+
+/**
  * The whole body, or VALIDATION when it is larger than `limit` bytes: the rest is read
  * and dropped (stopping would reset the connection before the answer is sent).
  */
