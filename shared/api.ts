@@ -216,6 +216,15 @@ export const calls = {
       after: z.number().int().optional(),
       /** Only entries of this kind (the Sources view: `source`, however long the trail). */
       kind: AuditKind.optional(),
+      /** Only entries of one of these kinds (the Audit view's chips; with `kind`, of both). */
+      kinds: z.array(AuditKind).max(AuditKind.options.length).optional(),
+      /**
+       * Only entries whose file, underlying (or their job's), request, analyst or explanation
+       * holds this text, in any letter case (the Audit view's filter box).
+       */
+      text: z.string().max(500).optional(),
+      /** Only entries of this source: a source's changes and its jobs' entries, its id exactly. */
+      source: z.string().max(500).optional(),
     }),
     z.array(AuditEntry),
   ),

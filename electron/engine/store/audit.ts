@@ -66,7 +66,8 @@ export async function appendAudit(db: Store | Tx, entry: AuditInput): Promise<Au
  * written: an arrival is written with its decision and dated at its arrival, which may be
  * before entries written earlier (as the Audit view sorts). Entries of one moment keep
  * their write order (id). `after` is the id of the previous page's last entry: the list
- * goes on from its place in that order, with no gap or repeat.
+ * goes on from its place in that order, with no gap or repeat. `kinds`, `text` and `source`
+ * are the Audit view's filters, asked of the whole log (its entries past the newest pages too).
  */
 export async function listAudit(
   store: Store,
@@ -76,22 +77,43 @@ export async function listAudit(
     order?: 'newest' | 'oldest';
     after?: number;
     kind?: AuditEntry['kind'];
+    kinds?: readonly AuditEntry['kind'][];
+    text?: string;
+    source?: string;
   },
 ): Promise<AuditEntry[]> {
   const oldest = opts.order === 'oldest';
   const f = new Filters(opts.limit);
-  if (opts.request_id) f.add('request_id = ?', opts.request_id);
-  if (opts.kind) f.add('kind = ?', opts.kind);
+  if (opts.request_id) f.add('a.request_id = ?', opts.request_id);
+  if (opts.kind) f.add('a.kind = ?', opts.kind);
+  if (opts.kinds?.length)
+    f.add(`a.kind IN (${opts.kinds.map(() => '?').join(', ')})`, ...opts.kinds);
+  const text = opts.text?.trim().toLowerCase();
+  // What the Audit view's filter box looks in: the entry's file and underlying, else its
+  // job's (entries written before they were kept on the entry), its request, analyst and words.
+  if (text)
+    f.add(
+      `strpos(lower(concat_ws(' ', coalesce(a.file, j.file), coalesce(a.underlying, j.underlying,
+         json_extract_string(a.facts, '$.underlying')), a.request_id, a.actor, a.explanation)), ?) > 0`,
+      text,
+    );
+  if (opts.source)
+    f.add(
+      `(json_extract_string(a.facts, '$.source') = ? OR j.source = ?)`,
+      opts.source,
+      opts.source,
+    );
   if (opts.after !== undefined)
     f.add(
-      `(recorded_at, id) ${oldest ? '>' : '<'} (SELECT (recorded_at, id) FROM audit_log WHERE id = ?)`,
+      `(a.recorded_at, a.id) ${oldest ? '>' : '<'} (SELECT (recorded_at, id) FROM audit_log WHERE id = ?)`,
       opts.after,
     );
   const dir = oldest ? 'ASC' : 'DESC';
+  const withJob = text || opts.source ? 'LEFT JOIN jobs j ON j.id = a.job_id' : '';
   const rows = await store.all<Record<string, unknown>>(
-    `SELECT id, epoch_ms(recorded_at) AS at, kind, request_id, job_id, rule_version, rule, priority, facts, explanation, actor,
-         file, underlying
-       FROM audit_log ${f.where} ORDER BY recorded_at ${dir}, id ${dir} LIMIT $1`,
+    `SELECT a.id, epoch_ms(a.recorded_at) AS at, a.kind, a.request_id, a.job_id, a.rule_version, a.rule,
+         a.priority, a.facts, a.explanation, a.actor, a.file, a.underlying
+       FROM audit_log a ${withJob} ${f.where} ORDER BY a.recorded_at ${dir}, a.id ${dir} LIMIT $1`,
     f.values,
   );
   return rows.map((r) => ({

@@ -10,9 +10,10 @@ export class Filters {
     this.#params = first;
   }
 
-  /** `condition` with `?` where its parameter goes. */
-  add(condition: string, value: unknown): this {
-    this.#conditions.push(condition.replace('?', `$${this.#params.push(value)}`));
+  /** `condition` with a `?` where each of its parameters goes, in order. */
+  add(condition: string, ...values: unknown[]): this {
+    let at = 0;
+    this.#conditions.push(condition.replace(/\?/g, () => `$${this.#params.push(values[at++])}`));
     return this;
   }
 
