@@ -7,7 +7,10 @@
 // from, for its Close), else to the new view's heading, which is then read out. A move
 // that keeps its control in the page (a view's tab, a pane tab, a table's row) keeps the
 // focus where it is. Back and Forward are moves of the analyst's too; the app's own
-// changes of the address (in-place.ts) move nothing.
+// changes of the address (in-place.ts) move nothing. A row drawn anew when its view comes
+// back (the Audit table, re-mounted after a request's timeline) is found again by its
+// `data-focus-key`: the focus lands on the heading at once and moves to the row once it
+// is drawn again (its list loaded), if the analyst has not moved it meanwhile.
 import { changingInPlace, readingTheAddress } from './in-place.ts';
 import { formatRoute, type Route } from './route.ts';
 import { useApp } from './store.ts';
@@ -30,6 +33,22 @@ export function landingOf(r: Route): string[] {
 
 /** How long a view may take to be drawn (a snapshot's figures are read first). */
 const WAIT_MS = 15_000;
+/** How long a row drawn anew may take to be listed again, its view's heading focused meanwhile. */
+const ROW_WAIT_MS = 5_000;
+
+/** What had the focus, and the identity of the row it was in (to find it drawn anew). */
+interface Opener {
+  el: Element | null;
+  key: string | null;
+}
+
+const keyOf = (el: Element): string | null =>
+  el.closest('[data-focus-key]')?.getAttribute('data-focus-key') ?? null;
+
+const rowOf = (key: string | null): HTMLElement | null =>
+  key === null
+    ? null
+    : document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`);
 
 const lost = (): boolean => {
   const a = document.activeElement;
@@ -38,7 +57,7 @@ const lost = (): boolean => {
 
 export function bindRouteFocus(): () => void {
   /** What had the focus when the analyst left each address. */
-  const openers = new Map<string, Element>();
+  const openers = new Map<string, Opener>();
   let hash = formatRoute(useApp.getState());
   let ticket = 0;
   let timer = 0;
@@ -50,17 +69,21 @@ export function bindRouteFocus(): () => void {
       if (mine !== ticket) return;
       // The view kept the focus (or the analyst has moved it since): it stays.
       if (!lost()) return;
-      const back = openers.get(at);
+      const opener = openers.get(at);
+      const back =
+        opener?.el?.isConnected && opener.el instanceof HTMLElement
+          ? opener.el
+          : rowOf(opener?.key ?? null);
       const target =
-        back?.isConnected && back instanceof HTMLElement
-          ? back
-          : landingOf(route)
-              .map((sel) => document.querySelector<HTMLElement>(sel))
-              .find((el) => el !== null);
+        back ??
+        landingOf(route)
+          .map((sel) => document.querySelector<HTMLElement>(sel))
+          .find((el) => el !== null);
       if (target) {
         if (target !== back && !target.hasAttribute('tabindex')) target.tabIndex = -1;
         target.focus({ preventScroll: target !== back });
         if (target !== back) target.scrollIntoView({ block: 'nearest' });
+        if (!back && opener?.key) awaitRow(mine, opener.key, target);
         return;
       }
       if (Date.now() < until) timer = window.setTimeout(tryLand, 50);
@@ -70,6 +93,18 @@ export function bindRouteFocus(): () => void {
     requestAnimationFrame(() => requestAnimationFrame(tryLand));
   };
 
+  // The row left, drawn anew: the focus moves on to it from the heading it landed on.
+  const awaitRow = (mine: number, key: string, landed: HTMLElement) => {
+    const until = Date.now() + ROW_WAIT_MS;
+    const look = () => {
+      if (mine !== ticket || document.activeElement !== landed) return;
+      const row = rowOf(key);
+      if (row) row.focus();
+      else if (Date.now() < until) timer = window.setTimeout(look, 50);
+    };
+    timer = window.setTimeout(look, 50);
+  };
+
   const unsubscribe = useApp.subscribe((s) => {
     const next = formatRoute(s);
     if (next === hash) return;
@@ -77,9 +112,14 @@ export function bindRouteFocus(): () => void {
     hash = next;
     if (changingInPlace() && !readingTheAddress()) return;
     const from = document.activeElement;
-    if (from && from !== document.body) openers.set(was, from);
-    // Those gone with their views are no way back (and would hold their pages).
-    for (const [at, el] of openers) if (!el.isConnected && at !== was) openers.delete(at);
+    if (from && from !== document.body) openers.set(was, { el: from, key: keyOf(from) });
+    // Those gone with their views are no way back (and would hold their pages); a row's
+    // identity stays, to find it drawn anew.
+    for (const [at, o] of openers)
+      if (o.el && !o.el.isConnected && at !== was) {
+        if (o.key) o.el = null;
+        else openers.delete(at);
+      }
     land(s, next);
   });
   return () => {

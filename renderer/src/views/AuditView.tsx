@@ -2,6 +2,8 @@
 // rule change and job event, newest first, live, filterable by kind and by file,
 // underlying or request; rows reachable from the keyboard (Enter shows the whole
 // explanation and the facts, T its request's timeline: one Tab stop, as the Queue's).
+// A page of entries at a time, the next loaded when the list is scrolled to its end; the
+// filters are asked of the engine, so they find entries past the pages loaded.
 // One request's entries open as its timeline (`#/audit/REQUEST`).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
@@ -52,25 +54,32 @@ function useJobIndex(): JobOf {
   );
 }
 
-function AuditTable({
-  entries,
-  error,
-  loaded,
-  truncated,
-}: {
-  entries: AuditEntry[];
-  error: ReturnType<typeof useAudit>['error'];
-  /** False while the first answer is awaited: no count and no "none" yet. */
-  loaded: boolean;
-  truncated: boolean;
-}) {
+/** Entries asked of the engine at a time. */
+export const AUDIT_PAGE = 1000;
+/** The filter box's text is asked of the engine once typing pauses this long. */
+const ASK_AFTER_MS = 250;
+
+function AuditTable() {
   const kinds = useAuditKinds();
   const setKinds = useApp((s) => s.setAuditKinds);
   const offered = useAuditFilter((s) => s.offered);
   // Another view's filter (a source's changes) is taken once; the box is the analyst's after.
   const [query, setQuery] = useState(() => useAuditFilter.getState().takeQuery() ?? '');
+  const [asked, setAsked] = useState(query.trim());
+  useEffect(() => {
+    const t = window.setTimeout(() => setAsked(query.trim()), ASK_AFTER_MS);
+    return () => window.clearTimeout(t);
+  }, [query]);
   const [open, setOpen] = useState<number | null>(null);
   const jobOf = useJobIndex();
+  const source = useApp((s) => s.source ?? '');
+  const matches = useCallback(
+    (e: AuditEntry) => matchesFilter(e, jobOf(e), asked.toLowerCase(), source),
+    [jobOf, asked, source],
+  );
+  const feed = useAudit('', AUDIT_PAGE, kinds, { text: asked, source, matches });
+  const { entries, error, loaded } = feed;
+  const truncated = !!feed.truncated;
   const zone = useMemo(() => localZone(), []);
   const otherZone = useMemo(
     () =>
@@ -82,31 +91,29 @@ function AuditTable({
   );
   const columns = useMemo(() => auditColumns(zone, otherZone), [zone, otherZone]);
   const q = query.trim().toLowerCase();
-  const source = useApp((s) => s.source ?? '');
   const searchBox = useRef<HTMLInputElement>(null);
+  // The engine's answer is the filter's; while another filter's entries are shown (the
+  // answer awaited), or the box's text not asked yet, they are narrowed here meanwhile.
+  const narrowing = feed.stale || q !== asked.toLowerCase();
   const filtered = useMemo(
     () =>
       entries
-        .filter((e) => {
-          if (kinds.size && !kinds.has(e.kind)) return false;
-          // One source's (the Sources view's link): its id exactly, on its changes and its jobs'.
-          if (source && e.facts?.source !== source && jobOf(e)?.source !== source) return false;
-          if (!q) return true;
-          const { file, underlying } = entrySubject(e, jobOf(e));
-          return `${file ?? ''} ${underlying ?? ''} ${e.request_id ?? ''} ${e.actor ?? ''} ${e.explanation}`
-            .toLowerCase()
-            .includes(q);
-        })
+        .filter(
+          (e) =>
+            !narrowing ||
+            ((!kinds.size || kinds.has(e.kind)) && matchesFilter(e, jobOf(e), q, source)),
+        )
         .sort(newestFirst),
-    [entries, kinds, q, jobOf, source],
+    [entries, kinds, q, jobOf, source, narrowing],
   );
   const [table, setFrame] = useTable<AuditEntry, JobOf>('audit', columns, filtered);
   const rows = table.rows;
   // The whole log's kinds are remembered, so that their chips stay while some are chosen
   // (the entries are of those kinds only, then) and kinds can be combined.
   useEffect(() => {
-    if (kinds.size === 0) useAuditFilter.getState().offer(new Set(entries.map((e) => e.kind)));
-  }, [entries, kinds]);
+    if (kinds.size === 0 && !feed.stale)
+      useAuditFilter.getState().offer(new Set(entries.map((e) => e.kind)));
+  }, [entries, kinds, feed.stale]);
   const seen = new Set<string>([...entries.map((e) => e.kind), ...offered, ...kinds]);
   const chips = [
     ...KIND_ORDER.filter((k) => CORE_KINDS.has(k) || seen.has(k)),
@@ -152,15 +159,21 @@ function AuditTable({
         <span
           className="row-count"
           data-testid="audit-count"
-          title={truncated ? 'gex-desk audit --limit N lists more' : undefined}
+          title={
+            truncated && !narrowing
+              ? 'Older entries load as the list is scrolled to its end'
+              : undefined
+          }
         >
           {!loaded
             ? ''
-            : !truncated
-              ? plural(rows.length, 'entry')
-              : rows.length === entries.length
-                ? `the newest ${int(rows.length)} entries`
-                : `${int(rows.length)} of the newest ${int(entries.length)} entries`}
+            : narrowing
+              ? 'searching…'
+              : feed.loadingMore
+                ? `newest ${int(rows.length)} loaded, loading more…`
+                : truncated
+                  ? `newest ${int(rows.length)} loaded, more below`
+                  : plural(rows.length, 'entry')}
         </span>
       </div>
       {error && (
@@ -176,6 +189,7 @@ function AuditTable({
           label="Audit entries"
           empty={loaded ? 'No audit entries.' : 'Loading the audit trail…'}
           onOpen={(e) => toggle(e.id)}
+          onEnd={narrowing ? undefined : feed.more}
           openId={open}
           keysHint
           estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
@@ -192,6 +206,7 @@ function AuditTable({
                 role="row"
                 className="row audit-row"
                 data-kind={e.kind}
+                data-focus-key={`audit-entry-${e.id}`}
                 onClick={() => toggle(e.id)}
                 aria-keyshortcuts={e.request_id ? 'Enter T' : 'Enter'}
                 onKeyDown={(ev) => {
@@ -247,31 +262,46 @@ function useAuditKinds(): ReadonlySet<string> {
   return useMemo(() => new Set(list), [list]);
 }
 
+/** A request's trail, whole. */
+function TrailOf({ requestId }: { requestId: string }) {
+  const feed = useAudit(requestId, 5000);
+  return (
+    <RequestTrail
+      requestId={requestId}
+      entries={feed.entries}
+      loaded={feed.loaded}
+      error={feed.error}
+    />
+  );
+}
+
+/**
+ * The filter box's text in an entry's file, underlying (its job's when it names none),
+ * request, analyst or explanation; a source (the Sources view's link) its id exactly, on
+ * its changes and its jobs' entries — as the engine reads them (audit:list).
+ */
+function matchesFilter(
+  e: AuditEntry,
+  job: ProcessingJob | undefined,
+  q: string,
+  source: string,
+): boolean {
+  if (source && e.facts?.source !== source && job?.source !== source) return false;
+  if (!q) return true;
+  const { file, underlying } = entrySubject(e, job);
+  return `${file ?? ''} ${underlying ?? ''} ${e.request_id ?? ''} ${e.actor ?? ''} ${e.explanation}`
+    .toLowerCase()
+    .includes(q);
+}
+
 export function AuditView() {
   const requestId = useApp((s) => s.auditRequest);
-  const kinds = useAuditKinds();
-  // The whole log by the kinds chosen; a request's trail whole.
-  const feed = useAudit(requestId, 5000, requestId ? undefined : kinds);
   return (
     <div className="view audit-view" data-testid="audit-view">
       <h1 className="sr-only" tabIndex={-1}>
         Audit trail
       </h1>
-      {requestId ? (
-        <RequestTrail
-          requestId={requestId}
-          entries={feed.entries}
-          loaded={feed.loaded}
-          error={feed.error}
-        />
-      ) : (
-        <AuditTable
-          entries={feed.entries}
-          error={feed.error}
-          loaded={feed.loaded}
-          truncated={!!feed.truncated}
-        />
-      )}
+      {requestId ? <TrailOf requestId={requestId} /> : <AuditTable />}
     </div>
   );
 }

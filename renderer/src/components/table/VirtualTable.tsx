@@ -43,6 +43,8 @@ export interface VirtualTableProps<T extends { id: string | number }, C> {
   empty: ReactNode;
   /** Enter (or Space) on a row. */
   onOpen(row: T): void;
+  /** The last row is drawn (scrolled to, End): a list loaded a page at a time loads the next. */
+  onEnd?: () => void;
   renderRow(r: VirtualRow<T>): ReactNode;
   /** A row's height before it is measured (default ROW_HEIGHT). */
   estimateSize?(row: T): number;
@@ -80,6 +82,11 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     getItemKey: (i) => rows[i]!.id,
   });
   const items = virtualizer.getVirtualItems();
+  const lastDrawn = items.at(-1)?.index ?? -1;
+  const onEnd = p.onEnd;
+  useEffect(() => {
+    if (rows.length > 0 && lastDrawn >= rows.length - 1) onEnd?.();
+  }, [lastDrawn, rows.length, onEnd]);
   const scrollTo = useCallback((i: number) => virtualizer.scrollToIndex(i), [virtualizer]);
   // The selected row, brought into view once it is listed and again when the table's box
   // changes size (the list shrinks above the snapshot opened from it); a scroll of the
