@@ -3,6 +3,8 @@
 // the data's as-of, the level with its target from the active rules, the rule that
 // decided and the facts it decided on, a clean error, the request's audit timeline,
 // the snapshot, and Retry only where a retry can help, with what happened after.
+// Escape closes it wherever the focus is (in the drawer, the table, the status bar), the
+// focus back on its row, unless a dialog above it is open (its own Escape).
 import { useEffect, useRef, useState } from 'react';
 import {
   atUpperBound,
@@ -195,6 +197,25 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
     if ((document.activeElement as HTMLElement | null)?.closest('[data-testid=job-row]'))
       heading.current?.focus();
   }, [job.id]);
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      // A dialog or menu above the drawer takes its own Escape.
+      if (document.querySelector('[aria-modal="true"], [role=menu], [role=listbox]')) return;
+      // A filter box with text: Escape empties it first.
+      const at = e.target instanceof HTMLElement ? e.target : null;
+      if (at instanceof HTMLInputElement && at.type === 'search' && at.value) return;
+      // The focus left where it was, so that it goes back to the row (route-focus.ts).
+      if (at && at !== document.body && !at.closest('[data-testid=job-row]')) at.blur();
+      close.current();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const decision = audit.entries.find((e) => e.kind === 'decision' || e.kind === 'override');
   const asOf = asOfOf(request) ?? snapshot?.as_of ?? null;
@@ -219,14 +240,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
     : NaN;
 
   return (
-    <aside
-      className="drawer"
-      aria-labelledby="drawer-title"
-      data-testid="job-drawer"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') onClose();
-      }}
-    >
+    <aside className="drawer" aria-labelledby="drawer-title" data-testid="job-drawer">
       <div className="drawer-head">
         <h2 id="drawer-title" ref={heading} tabIndex={-1} className="drawer-file">
           {shownName(job.file)}
