@@ -22,11 +22,19 @@ export function escapeChar(c: string): string {
 }
 
 /**
- * Whether a person reads nothing in `text`: white space, control and format characters
- * only (a zero-width space is no justification, as it is no source name).
+ * A character a person reads: a letter, digit, punctuation or symbol that is not one of
+ * those drawn as nothing — Unicode's default-ignorable characters (the Hangul fillers
+ * U+115F, U+1160, U+3164, U+FFA0, U+034F, U+17B4/5, variation selectors) and the blank
+ * Braille pattern U+2800. A combining mark (U+0301) is read only on such a character.
  */
-export const blank = (text: string | null | undefined): boolean =>
-  (text ?? '').replace(INVISIBLE_ALL, '').trim() === '';
+const READ = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * Whether a person reads nothing in `text`: no character READ takes, only white space,
+ * control and format characters, fillers drawn as nothing, combining marks on their own
+ * (a zero-width space or a Hangul filler is no justification, as it is no source name).
+ */
+export const blank = (text: string | null | undefined): boolean => !READ.test(text ?? '');
 
 /** `text` with every control and format character shown escaped. */
 export const visible = (text: string): string => text.replace(INVISIBLE_ALL, escapeChar);

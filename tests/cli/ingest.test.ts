@@ -297,6 +297,11 @@ describe('gex-desk ingest', () => {
         ['ingest', f, '--priority', 'HIGH', '--justification', '\u200b'],
         /--priority needs a --justification that is not blank/,
       ],
+      [
+        // A Hangul filler is drawn as nothing: no more a justification (G1) than a space.
+        ['ingest', f, '--priority', 'CRITICAL', '--justification', '\u3164'],
+        /--priority needs a --justification that is not blank/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);

@@ -48,6 +48,7 @@ import { describeQuality } from '../../renderer/src/text/quality.ts';
 import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
 import { noRetryReason, retryHelps } from '../../shared/retry.ts';
 import { roundPrice } from '../../shared/prices.ts';
+import { blank } from '../../shared/visible.ts';
 
 describe('numbers', () => {
   it('formats prices, integers, fixed decimals and percentages with separators', () => {
@@ -550,5 +551,35 @@ describe('a file’s name as shown', () => {
     expect(shownName('/in/Zürich 日経.csv')).toBe('Zürich 日経.csv');
     // basename keeps the name as it is (matching a path in a message needs it raw).
     expect(basename('/in/a\u202eb.csv')).toBe('a\u202eb.csv');
+  });
+});
+
+describe('a justification a person reads as empty', () => {
+  it('is blank: white space, control and format characters, fillers drawn as nothing, a combining mark alone', () => {
+    const empty = [
+      '',
+      '  \t\n',
+      '\u200b', // zero-width space
+      ' \ufeff\u200e ', // BOM, left-to-right mark
+      '\u3164', // HANGUL FILLER
+      '\u115f', // HANGUL CHOSEONG FILLER
+      '\u1160', // HANGUL JUNGSEONG FILLER
+      '\uffa0', // HALFWIDTH HANGUL FILLER
+      '\u2800', // BRAILLE PATTERN BLANK
+      '\u034f', // COMBINING GRAPHEME JOINER
+      '\u17b4\u17b5', // Khmer inherent vowels
+      '\u180e', // MONGOLIAN VOWEL SEPARATOR
+      '\u0301', // a combining accent with nothing under it
+      '\ufe0f\u20dd', // a variation selector, an enclosing circle
+      '\u3000\u2800\u3164 \u0301', // mixed
+    ];
+    for (const text of empty) expect(blank(text), JSON.stringify(text)).toBe(true);
+    expect(blank(null)).toBe(true);
+    expect(blank(undefined)).toBe(true);
+  });
+
+  it('is not blank with one letter, digit, punctuation or symbol a person reads', () => {
+    const read = ['FOMC', 'x', '7', '?', '€', '😀', 'é', 'e\u0301', '\u3164x', '東京', ' \u2800.'];
+    for (const text of read) expect(blank(text), JSON.stringify(text)).toBe(false);
   });
 });

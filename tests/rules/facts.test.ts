@@ -53,6 +53,11 @@ describe('facts validation', () => {
     // Nothing a person can read: a zero-width space, a BOM, a direction mark.
     ['justification', { requested_priority: 'HIGH', justification: '\u200b' }],
     ['justification', { requested_priority: 'HIGH', justification: ' \ufeff\u200e ' }],
+    // Nor characters drawn as nothing: Hangul fillers, the blank Braille pattern, a lone accent.
+    ['justification', { requested_priority: 'CRITICAL', justification: '\u3164' }],
+    ['justification', { requested_priority: 'CRITICAL', justification: '\u2800' }],
+    ['justification', { requested_priority: 'CRITICAL', justification: '\u115f\uffa0' }],
+    ['justification', { requested_priority: 'CRITICAL', justification: '\u0301' }],
     ['justification', { requested_priority: 'LOW', justification: 7 }],
   ];
   for (const [fact, change] of invalid) {
@@ -171,7 +176,7 @@ describe('the fast path of facts validation', () => {
       'URGENT',
       3,
     ],
-    justification: [undefined, null, '', '  ', '\u200b', 'FOMC', 5],
+    justification: [undefined, null, '', '  ', '\u200b', '\u3164', '\u0301', 'FOMC', 5],
   };
   let seed = 7;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
