@@ -11,6 +11,7 @@ import { AppError, type Result } from './result.ts';
 import { Diagnostic } from './rules.ts';
 import { SnapshotCells, WindowShare } from './cells.ts';
 import { AuditEntry, AuditKind } from './api/audit.ts';
+import { AuthorName } from './api/author.ts';
 import { Health, InboxStatus } from './api/engine.ts';
 import {
   RequestRecord,
@@ -38,6 +39,7 @@ import { blank } from './visible.ts';
 
 export { SnapshotCells, strikeWindow } from './cells.ts';
 export * from './api/audit.ts';
+export * from './api/author.ts';
 export * from './api/engine.ts';
 export * from './api/ingest.ts';
 export * from './api/queue.ts';
@@ -70,11 +72,11 @@ export const calls = {
   ),
   /** `author`: who asked, recorded in the audit trail. */
   'jobs:cancel': call(
-    z.strictObject({ id: z.string(), author: z.string().min(1).optional() }),
+    z.strictObject({ id: z.string(), author: AuthorName.optional() }),
     ProcessingJob,
   ),
   'jobs:retry': call(
-    z.strictObject({ id: z.string(), author: z.string().min(1).optional() }),
+    z.strictObject({ id: z.string(), author: AuthorName.optional() }),
     ProcessingJob,
   ),
   /**
@@ -136,7 +138,7 @@ export const calls = {
         .string()
         .trim()
         .refine((s) => !blank(s), 'removing a snapshot needs a justification'),
-      author: z.string().min(1).optional(),
+      author: AuthorName.optional(),
     }),
     RemovedSnapshot,
   ),
@@ -163,7 +165,7 @@ export const calls = {
   'rules:activate': call(
     z.strictObject({
       text: z.string(),
-      author: z.string().min(1),
+      author: AuthorName,
       comment: z.string().default(''),
       base: z.number().int().min(1).optional(),
     }),
@@ -182,7 +184,7 @@ export const calls = {
   'rules:rollback': call(
     z.strictObject({
       version: z.number().int(),
-      author: z.string().min(1),
+      author: AuthorName,
       comment: z.string().optional(),
       base: z.number().int().min(1).optional(),
     }),
@@ -238,7 +240,7 @@ export const calls = {
         .string()
         .trim()
         .refine((s) => !blank(s), 'a reliability override needs a justification'),
-      author: z.string().min(1).optional(),
+      author: AuthorName.optional(),
     }),
     SourceRecord,
   ),
@@ -246,7 +248,7 @@ export const calls = {
     z.strictObject({
       id: SourceName,
       justification: z.string().optional(),
-      author: z.string().min(1).optional(),
+      author: AuthorName.optional(),
     }),
     SourceRecord,
   ),

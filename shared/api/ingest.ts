@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { Decision, IsoTimestamp, PriorityLevel, PriorityRequest } from '../domain.ts';
 import { AppError } from '../result.ts';
+import { AuthorName } from './author.ts';
 import { blank, INVISIBLE } from '../visible.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
@@ -77,7 +78,7 @@ export const SubmitRequest = z
     source: GivenSourceName.default('manual'),
     requested_priority: PriorityLevel.optional(),
     justification: z.string().optional(),
-    author: z.string().optional(),
+    author: AuthorName.optional(),
     /**
      * The command line's own (local transport only): the request's id, chosen by the
      * command, so that it can find the request again when the engine went away before

@@ -2,6 +2,7 @@
 // expiry and bucket, an underlying's history, the difference of two snapshots, and the
 // levels board (each underlying's latest snapshot).
 import { LeftExports } from '../left-exports.ts';
+import { AuthorName } from './author.ts';
 import { z } from 'zod';
 import {
   BucketFigures,
@@ -195,7 +196,7 @@ export const PruneRequest = z.strictObject({
     .string()
     .trim()
     .refine((s) => !blank(s), 'removing snapshots needs a justification'),
-  author: z.string().min(1).optional(),
+  author: AuthorName.optional(),
   /** Only say what would be removed. */
   dry_run: z.boolean().default(false),
 });

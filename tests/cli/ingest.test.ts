@@ -302,6 +302,11 @@ describe('gex-desk ingest', () => {
         ['ingest', f, '--priority', 'CRITICAL', '--justification', '\u3164'],
         /--priority needs a --justification that is not blank/,
       ],
+      [
+        // U+202E would show the audit trail's "By" as "aliceadmin".
+        ['ingest', f, '--author', 'alice\u202enimda'],
+        /--author "alice\\u202enimda": an author's name may not hold control or format characters/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await runCli([...argv, ...args]);

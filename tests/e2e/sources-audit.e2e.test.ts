@@ -586,6 +586,34 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await poll(() => row('vendor-z').textContent()).toContain('vendor-z');
     await desk.te.engine.handlers['queue:resume']({});
   });
+
+  it('shows an author, a justification and an explanation with control or format characters escaped, as the command line does', async () => {
+    // A database written before authors were checked (the engine's own handler, not the
+    // API's validation): U+202E showed "alice\u202enimda" as "aliceadmin" in the By column.
+    await submit(chainFile(desk.fixtures, 'rtl-1.csv', 565, { expiries: 1 }), 'vendor-rtl');
+    await desk.te.engine.drain();
+    const set = await desk.te.engine.handlers['sources:set']({
+      id: 'vendor-rtl',
+      reliability: 0.5,
+      justification: 'same text \u202etxet',
+      author: 'alice\u202enimda',
+    });
+    if (!set.ok) throw new Error(set.error.message);
+    await page.setViewportSize(WIDE);
+    await goTo(page, 'sources');
+    const override = row('vendor-rtl').getByTestId('override');
+    await poll(() => override.textContent()).toContain('“same text \\u202etxet”');
+    expect(await override.textContent()).toContain('alice\\u202enimda');
+    expect(await override.getAttribute('title')).toBe('same text \\u202etxet');
+    await row('vendor-rtl').getByTestId('source-audit').click();
+    await page.getByTestId('audit-view').waitFor();
+    const entry = page.locator('.audit-row').first();
+    await poll(() => entry.textContent()).toContain('alice\\u202enimda');
+    const text = (await entry.textContent())!;
+    expect(text).toContain('same text \\u202etxet');
+    expect(text).not.toContain('\u202e');
+    expect(await entry.locator('.a-expl').getAttribute('title')).not.toContain('\u202e');
+  });
 });
 
 // QA listed 1,240 sources and found no way to find one: no filter, no sort, the names in

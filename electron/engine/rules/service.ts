@@ -11,6 +11,7 @@ import { PRIORITY_LEVELS, type Decision } from '../../../shared/domain.ts';
 import type { RuleSet } from '../../../shared/rules.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
+import { visible } from '../../../shared/visible.ts';
 import {
   checkRules,
   compileRules,
@@ -273,11 +274,12 @@ export class RulesService {
 
 /** The refusal of an activation whose base is no longer the active version: who replaced it and why. */
 export function staleBase(base: number, active: RuleVersion, rollback = false) {
-  const why = active.comment.trim() ? `"${active.comment.trim()}"` : 'no comment';
+  // Shown as it is read (a comment's U+202E would reverse the rest of the sentence).
+  const why = active.comment.trim() ? `"${visible(active.comment.trim())}"` : 'no comment';
   const again = rollback ? 'roll back again' : 'activate again';
   return err(
     'CONFLICT',
-    `Version ${active.version} (by ${active.author}: ${why}) has been activated since version ${base}, ` +
+    `Version ${active.version} (by ${visible(active.author)}: ${why}) has been activated since version ${base}, ` +
       `which this change was based on; nothing was activated. Compare with version ${active.version} ` +
       `and ${again}, based on it, to replace it.`,
     { field: 'base' },

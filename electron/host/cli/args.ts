@@ -8,6 +8,7 @@ import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
 import { nearWord } from '../../../shared/near-words.ts';
 import { visible } from '../../../shared/visible.ts';
+import { AuthorName } from '../../../shared/api/author.ts';
 import { MIN_ID_START } from '../../engine/store/id-start.ts';
 import { messageOf } from '../../../shared/result.ts';
 
@@ -229,6 +230,19 @@ export function sourceOption(
     );
   if (opts.given && !GivenSourceName.safeParse(parsed.data).success)
     throw new UsageError(`${flag} "${visible(parsed.data)}": ${INBOX_SOURCE_REFUSED}`);
+  return parsed.data;
+}
+
+/**
+ * `--author NAME`: who asks, as the API takes an author (AuthorName: trimmed, not blank, at
+ * most 100 characters, no control or format character, which would let "alice\u202enimda"
+ * read as "aliceadmin" in the audit trail); otherwise a usage error saying why.
+ */
+export function authorOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = AuthorName.safeParse(value);
+  if (!parsed.success)
+    throw new UsageError(`--author "${visible(value)}": ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }
 

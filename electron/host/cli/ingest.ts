@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import type { Result } from '../../../shared/result.ts';
 import { withApi, type ApiClient } from './api.ts';
-import { engineOptions, int, level, parse, sourceOption } from './args.ts';
+import { authorOption, engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
 import {
   counted,
@@ -98,7 +98,7 @@ async function ingestFiles(
     source,
     requested_priority,
     justification: values.justification,
-    author: values.author,
+    author: authorOption(values.author),
     at_ms: 0,
   };
   const planned: PlannedRequest[] = given.flatMap((name): PlannedRequest[] => {

@@ -7,7 +7,7 @@ import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { noRetryReason } from '../../../shared/retry.ts';
 import { withApi, type ApiClient, type LocalNeeds } from './api.ts';
-import { engineOptions, parse } from './args.ts';
+import { authorOption, engineOptions, parse } from './args.ts';
 import { fromJob, humanLine, ingestJson, notSeenToEnd } from './ingest-lines.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
@@ -53,7 +53,7 @@ export async function jobActionCommand(
     throw new UsageError(
       `jobs ${action} takes the ID of each job (gex-desk jobs --status ${action === 'retry' ? 'failed' : 'queued'} lists them)`,
     );
-  const author = values.author?.trim() || undefined;
+  const author = authorOption(values.author);
   const overrides = engineOptions(values);
   const needs: LocalNeeds = {
     kind: 'engine',

@@ -17,7 +17,7 @@ import { leftExportsText } from '../../../shared/left-exports.ts';
 import { READS, withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainQueue } from './queue-drain.ts';
-import { engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
+import { authorOption, engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
 import {
   counted,
   money,
@@ -248,7 +248,7 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
     throw new UsageError('--underlying and --dry-run go with --before DATE');
   if (!values.justification?.trim())
     throw new UsageError('snapshots remove needs a --justification that is not blank');
-  const why = { justification: values.justification, author: values.author };
+  const why = { justification: values.justification, author: authorOption(values.author) };
   // Its export files are deleted in the data folder in use: the engine's, beside one.
   const needs = { kind: 'store', dataFolder: true } as const;
   return withApi(engineOptions(values), out, needs, async (api) => {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { GivenSourceName, justified } from '../../../shared/api/ingest.ts';
+import { AuthorName } from '../../../shared/api/author.ts';
 import { PriorityLevel } from '../../../shared/domain.ts';
 import { readError } from '../../engine/read-error.ts';
 import { counted, UsageError } from './io.ts';
@@ -26,7 +27,7 @@ const ManifestLine = z.object({
     PriorityLevel.optional(),
   ),
   justification: z.string().optional(),
-  author: z.string().optional(),
+  author: AuthorName.optional(),
   at_ms: z.number().nonnegative().default(0),
 });
 /** A line as it may be submitted: said at its line, not by the engine's refusal without one. */

@@ -10,7 +10,7 @@ import type { ConfigOverrides } from '../../engine/config.ts';
 import { readError } from '../../engine/read-error.ts';
 import { checkRules, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
 import { openApi, READS, withApi } from './api.ts';
-import { engineOptions, int, parse } from './args.ts';
+import { authorOption, engineOptions, int, parse } from './args.ts';
 import {
   describeError,
   EXIT,
@@ -190,6 +190,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
   if (values.help) return (out.line(RULES_USAGE), EXIT.ok);
   if ((sub === 'activate' || sub === 'rollback') && !values.author?.trim())
     throw new UsageError(`rules ${sub} needs --author NAME`);
+  const author = authorOption(values.author);
   if ((sub === 'activate' || sub === 'rollback') && positionals.length !== 1)
     throw new UsageError(`rules ${sub} takes one ${sub === 'activate' ? 'FILE' : 'VERSION'}`);
   if (values.base !== undefined && sub !== 'activate' && sub !== 'rollback')
@@ -269,13 +270,13 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
           sub === 'activate'
             ? await api.call('rules:activate', {
                 text,
-                author: values.author!,
+                author: author!,
                 comment: values.comment ?? '',
                 ...(base !== undefined ? { base } : {}),
               })
             : await api.call('rules:rollback', {
                 version: version!,
-                author: values.author!,
+                author: author!,
                 ...(values.comment !== undefined ? { comment: values.comment } : {}),
                 ...(base !== undefined ? { base } : {}),
               });

@@ -5,7 +5,7 @@
 import type { SourceRecord } from '../../../shared/api.ts';
 import { parseReliability, reliabilityText } from '../../../shared/reliability.ts';
 import { READS, withApi } from './api.ts';
-import { engineOptions, parse, sourceOption } from './args.ts';
+import { authorOption, engineOptions, parse, sourceOption } from './args.ts';
 import {
   describeError,
   EXIT,
@@ -98,6 +98,7 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
   // Read as every source name is (trimmed, NFC): "acme " is the source acme, as for
   // `ingest --source` and `jobs --source`; a blank one is a usage error, not the API's.
   const id = sourceOption(positionals[0]!, { flag: `sources ${sub} ID` })!;
+  const author = authorOption(values.author);
   let reliability = NaN;
   if (sub === 'set') {
     // A plain decimal only: Number() also read "0x1", "1e0", " 1 " and "Infinity".
@@ -117,12 +118,12 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
             id,
             reliability,
             justification: values.justification!,
-            author: values.author,
+            author,
           })
         : await api.call('sources:clear', {
             id,
             justification: values.justification,
-            author: values.author,
+            author,
           });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     if (values.json) out.json(r.value);

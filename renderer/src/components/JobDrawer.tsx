@@ -300,18 +300,18 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
           {job.rule_version !== null && (
             <span className="muted"> · rule set v{job.rule_version}</span>
           )}
-          {decision && <div className="small">{decision.explanation}</div>}
+          {decision && <div className="small">{visible(decision.explanation)}</div>}
         </dd>
         <dt>Source</dt>
         <dd>
           {job.source}
-          {request?.author && <span className="muted"> · by {request.author}</span>}
+          {request?.author && <span className="muted"> · by {visible(request.author)}</span>}
         </dd>
         {request?.requested_priority && (
           <>
             <dt>Override</dt>
             <dd>
-              {request.requested_priority}: “{request.justification}”
+              {request.requested_priority}: “{visible(request.justification ?? '')}”
             </dd>
           </>
         )}

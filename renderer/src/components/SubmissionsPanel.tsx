@@ -13,6 +13,7 @@ import { plural } from '../text/words.ts';
 import { ErrorLine, LevelBadge, Progress, StatusPill } from './common.tsx';
 import { QualityBadge } from './QualityBadge.tsx';
 import { useMedia } from '../hooks.ts';
+import { visible } from '../../../shared/visible.ts';
 
 function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
   const job = useApp((st) => (s.ack?.job_id ? st.jobs.get(s.ack.job_id) : undefined));
@@ -42,7 +43,7 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
         {decision && (
           <>
             <LevelBadge level={job?.effective_priority ?? decision.priority} />
-            <span className="rule-id" title={decision.explanation}>
+            <span className="rule-id" title={visible(decision.explanation)}>
               {decision.rule}
             </span>
           </>
@@ -54,7 +55,7 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
         <Progress value={job?.progress ?? 0} label={`Progress of ${s.name}`} />
       )}
       {decision && status !== 'completed' && status !== 'duplicate' && (
-        <div className="explanation">{decision.explanation}</div>
+        <div className="explanation">{visible(decision.explanation)}</div>
       )}
       {snapshot && (status === 'completed' || status === 'duplicate') && (
         <>

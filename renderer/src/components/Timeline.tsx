@@ -10,6 +10,7 @@ import { localStamp } from '../text/time.ts';
 import { kindInfo } from '../text/audit-kinds.ts';
 import { stripPaths } from '../text/clean-error.ts';
 import { EntryLevel } from './common.tsx';
+import { visible } from '../../../shared/visible.ts';
 
 /** The file and underlying an entry is about: its own, else its job's. */
 export function entrySubject(
@@ -49,13 +50,13 @@ function TimelineItem({ entry, job }: { entry: AuditEntry; job: ProcessingJob | 
               {entry.rule_version ? <span className="muted"> · v{entry.rule_version}</span> : null}
             </span>
           )}
-          {entry.actor && <span className="tl-actor">by {entry.actor}</span>}
+          {entry.actor && <span className="tl-actor">by {visible(entry.actor)}</span>}
         </div>
         <div className="tl-subject">
           {file && <span className="file-name">{file}</span>}
           {underlying && <span className="underlying">{underlying}</span>}
         </div>
-        <div className="tl-expl">{stripPaths(entry.explanation)}</div>
+        <div className="tl-expl">{visible(stripPaths(entry.explanation))}</div>
         {entry.facts && (
           <button
             className="link-button"

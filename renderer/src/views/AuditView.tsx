@@ -23,6 +23,7 @@ import { useTable } from '../components/table/use-table.ts';
 import { ROW_HEIGHT, VirtualTable } from '../components/table/VirtualTable.tsx';
 import { auditColumns, newestFirst, type JobOf } from './audit/audit-columns.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
+import { visible } from '../../../shared/visible.ts';
 
 // Offered whatever the newest entries hold: the analysts' own acts and the rare events one
 // looks for (a rule change, a source override, a removed snapshot).
@@ -230,7 +231,7 @@ function AuditTable() {
                 <div role="row">
                   <div role="cell">
                     <p className="audit-explanation" data-testid="audit-explanation">
-                      {e.explanation}
+                      {visible(e.explanation)}
                     </p>
                     <pre className="facts" tabIndex={0}>
                       {JSON.stringify(

@@ -61,13 +61,13 @@ function Override({ s }: { s: SourceRecord }) {
   return (
     // The justification takes the column's room and is cut after three lines; the whole of it
     // is in the tooltip, and in the text that a screen reader reads.
-    <div className="override-cell" data-testid="override" title={o.justification}>
+    <div className="override-cell" data-testid="override" title={visible(o.justification)}>
       <div className="override-what">
         <span className="num strong">{reliabilityText(o.reliability)}</span>{' '}
-        <span className="justification">“{o.justification}”</span>
+        <span className="justification">“{visible(o.justification)}”</span>
       </div>
       <div className="muted small">
-        {o.author ? `${o.author}, ` : ''}
+        {o.author ? `${visible(o.author)}, ` : ''}
         {localStamp(o.at)}
       </div>
     </div>
@@ -189,7 +189,7 @@ const SourceRow = memo(
           ) : (
             <button
               className="link-button audit-link"
-              title={trail[0]!.explanation}
+              title={visible(trail[0]!.explanation)}
               data-testid="source-audit"
               onClick={() => openAuditOfSource(s.id)}
             >
@@ -296,8 +296,8 @@ export function SourcesView() {
       )}
       {recorded && (
         <div className="banner ok" role="status" data-testid="source-recorded">
-          Recorded in the audit trail: {recorded.explanation}
-          {recorded.actor ? ` (by ${recorded.actor})` : ''}.
+          Recorded in the audit trail: {visible(recorded.explanation)}
+          {recorded.actor ? ` (by ${visible(recorded.actor)})` : ''}.
           <button className="btn tiny" onClick={() => openAuditOfSource(changed!)}>
             See it in the audit trail ›
           </button>

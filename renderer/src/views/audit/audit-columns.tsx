@@ -12,6 +12,7 @@ import { stripPaths } from '../../text/clean-error.ts';
 import { localDateTime, localStamp, localZone } from '../../text/time.ts';
 import { ZonedTime } from '../../components/ZonedTime.tsx';
 import { useApp } from '../../state/store.ts';
+import { visible } from '../../../../shared/visible.ts';
 
 export type JobOf = (e: AuditEntry) => ProcessingJob | undefined;
 
@@ -110,7 +111,7 @@ export function auditColumns(
       width: 80,
       optional: 1,
       sort: compareBy((e) => e.actor),
-      cell: (e) => e.actor ?? '',
+      cell: (e) => visible(e.actor ?? ''),
     },
     {
       id: 'file',
@@ -136,8 +137,8 @@ export function auditColumns(
       min: 100,
       flex: true,
       className: 'a-expl',
-      cell: (e) => stripPaths(e.explanation),
-      title_of: (e) => stripPaths(e.explanation),
+      cell: (e) => visible(stripPaths(e.explanation)),
+      title_of: (e) => visible(stripPaths(e.explanation)),
     },
     {
       id: 'request',

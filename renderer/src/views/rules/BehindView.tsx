@@ -8,6 +8,7 @@ import { foldUnchanged, lineDiff } from '../../text/line-diff.ts';
 import { mergeLines } from '../../text/line-merge.ts';
 import { DiffView, statsText } from './DiffView.tsx';
 import type { DraftBehind } from './useRuleEditor.ts';
+import { visible } from '../../../../shared/visible.ts';
 
 /** Who activated each version since the draft's base, and why, newest first. */
 function activatedSince(behind: DraftBehind, active: number): string {
@@ -16,7 +17,7 @@ function activatedSince(behind: DraftBehind, active: number): string {
   return known
     .map(
       (v) =>
-        `version ${v.version} by ${v.author} (${v.comment.trim() ? `“${v.comment.trim()}”` : 'no comment'})`,
+        `version ${v.version} by ${visible(v.author)} (${v.comment.trim() ? `“${visible(v.comment.trim())}”` : 'no comment'})`,
     )
     .join(', then ');
 }

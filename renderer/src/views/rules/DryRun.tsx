@@ -14,6 +14,7 @@ import { ErrorLine, LevelBadge } from '../../components/common.tsx';
 import { FactsForm } from './FactsForm.tsx';
 import type { RuleSubject } from './subject.ts';
 import { factId, parseFacts, sampleFacts, toJsonLines, type FactRow } from './facts.ts';
+import { visible } from '../../../../shared/visible.ts';
 
 type Outcome = CallResponse<'rules:dryRun'>[number];
 
@@ -21,7 +22,7 @@ function Decided({ o }: { o: Outcome | undefined }) {
   if (!o) return <span className="muted">—</span>;
   if ('error' in o) return <ErrorLine error={o.error} compact />;
   return (
-    <span className="decided" title={o.explanation}>
+    <span className="decided" title={visible(o.explanation)}>
       <LevelBadge level={o.priority} /> <span className="mono">{o.rule}</span>
     </span>
   );

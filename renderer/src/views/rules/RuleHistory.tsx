@@ -4,6 +4,7 @@
 // off in a narrow side panel.
 import type { RuleVersion } from '../../../../shared/api.ts';
 import { localStamp } from '../../text/time.ts';
+import { visible } from '../../../../shared/visible.ts';
 
 export function RuleHistory({
   history,
@@ -34,8 +35,8 @@ export function RuleHistory({
             </time>
           </div>
           <div className="version-body">
-            <span className="author">{h.author}</span>
-            {h.comment && <span className="comment"> — {h.comment}</span>}
+            <span className="author">{visible(h.author)}</span>
+            {h.comment && <span className="comment"> — {visible(h.comment)}</span>}
           </div>
           {!h.active && (
             <div className="version-actions">
