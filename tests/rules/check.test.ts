@@ -142,6 +142,41 @@ describe('checkRules', () => {
     expect(errors(missing)[0]).toMatchObject({ code: 'MISSING_PROPERTY', line: 1, column: 1 });
   });
 
+  // zod's record skips a `__proto__` key: the schema passed a derived fact of that name,
+  // the program met it unchecked, and check, dry run and activate ended INTERNAL, no line.
+  it('refuses __proto__, constructor and prototype as names, at the key', () => {
+    const age = '{ "kind": "age", "from": "as_of", "to": "now" }';
+    for (const [name, value] of [
+      ['__proto__', '5'],
+      ['__proto__', age],
+      ['__proto__', '{ "sneaky": { "kind": "age", "from": "as_of", "to": "now" } }'],
+      ['constructor', age],
+      ['prototype', age],
+    ]) {
+      const text = replaceOnce(DEFAULT, '"derived": {', `"derived": {\n    "${name}": ${value},`);
+      const r = checkRules(text);
+      expect(r.ok, name).toBe(false);
+      expect(r.diagnostics[0], `${name}: ${value}`).toMatchObject({
+        severity: 'error',
+        code: 'BAD_NAME',
+        ...where(text, `"${name}"`),
+      });
+      expect(r.diagnostics[0]!.message).toBe(
+        `derived: "${name}" cannot be a name in a rule file (JavaScript reserves it for an object's own machinery); name it otherwise`,
+      );
+      const parsed = parseRules(text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(parsed.error.code).not.toBe('INTERNAL');
+    }
+    // Anywhere in the file: in a condition too.
+    const when = replaceOnce(
+      DEFAULT,
+      '"source_reliability": { "<": 0.8 }',
+      '"__proto__": { "<": 0.8 }',
+    );
+    expect(errors(when)[0]).toMatchObject({ code: 'BAD_NAME', ...where(when, '"__proto__"') });
+  });
+
   it('refuses an unreachable row, at the row', () => {
     const text = replaceOnce(
       DEFAULT,

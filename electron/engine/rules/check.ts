@@ -16,6 +16,7 @@ import type { Node } from 'jsonc-parser';
 import { parseJsonText, positionsOf, spanAt, type Span } from './json-text.ts';
 import type { JsonPath, Problem } from './problems.ts';
 import { buildProgram } from './program.ts';
+import { reservedKeyMessage, reservedKeys } from './reserved-keys.ts';
 
 export type CheckResult = { ok: boolean; diagnostics: Diagnostic[]; ruleSet: RuleSet | null };
 
@@ -128,10 +129,17 @@ export const checkRuleText = (text: string): CheckResult => {
     };
   }
   const { root, value } = parsed;
+  // Before the shape: zod skips a `__proto__` key, so its check would pass what it never saw.
+  const reserved = reservedKeys(value).map((path): Diagnostic => ({
+    severity: 'error',
+    code: 'BAD_NAME',
+    message: `${pathText(path.slice(0, -1)) || 'the file'}: ${reservedKeyMessage(path[path.length - 1]!)}`,
+    ...place(spanAt(root, path, true)),
+  }));
   const top = TopLevel.safeParse(value);
   const diagnostics: Diagnostic[] = top.success
-    ? []
-    : shapeDiagnostics(place, root, value, top.error.issues);
+    ? reserved
+    : [...reserved, ...shapeDiagnostics(place, root, value, top.error.issues)];
   // Each rule separately, so that a bad rule gets its own variant's message instead of a union's.
   const rules =
     value !== null && typeof value === 'object' ? (value as { rules?: unknown }).rules : undefined;
