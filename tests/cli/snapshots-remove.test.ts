@@ -33,6 +33,12 @@ describe('gex-desk snapshots remove', () => {
     const usage = await runCli(['snapshots', 'remove', id, ...args]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^gex-desk: snapshots remove needs a --justification/);
+    // A Hangul filler is read as nothing: said by the command, not refused by the API.
+    const filler = await runCli(['snapshots', 'remove', id, '--justification', '\u3164', ...args]);
+    expect(filler.code).toBe(2);
+    expect(filler.stderr).toMatch(
+      /^gex-desk: snapshots remove needs a --justification that is not blank/,
+    );
     const unknown = await runCli(['snapshots', 'remove', 'zzzz', '--justification', 'x', ...args]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toBe('NOT_FOUND: There is no snapshot zzzz.\n');

@@ -202,10 +202,20 @@ describe('gex-desk sources and audit', () => {
         .code,
     ).toBe(2);
     expect((await run(['sources', 'set', 'nobody', '--reliability', '0.5'])).code).toBe(2);
-    expect(
-      (await run(['sources', 'set', 'nobody', '--reliability', '0.5', '--justification', '  ']))
-        .code,
-    ).toBe(2);
+    // Blank as a person reads it: white space, a Hangul filler, the blank Braille pattern.
+    for (const why of ['  ', '\u3164', '\u2800\u200b']) {
+      const r = await run([
+        'sources',
+        'set',
+        'nobody',
+        '--reliability',
+        '0.5',
+        '--justification',
+        why,
+      ]);
+      expect(r.code, JSON.stringify(why)).toBe(2);
+      expect(r.stderr).toMatch(/sources set needs a --justification that is not blank/);
+    }
     // A plain decimal only: what Number() also reads (hex, exponents, blanks, Infinity) is not one.
     for (const bad of ['0x1', '1e0', ' 1 ', 'Infinity']) {
       const r = await run([

@@ -37,6 +37,7 @@ import {
 import { timeOption } from './time-option.ts';
 import { JOB_STATUSES, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
+import { blank } from '../../../shared/visible.ts';
 
 export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode> {
   if (argv[0] === 'retry' || argv[0] === 'cancel')
@@ -246,9 +247,9 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
     throw new UsageError('snapshots remove takes one snapshot ID, or --before DATE');
   if (!prune && (values.underlying !== undefined || values['dry-run']))
     throw new UsageError('--underlying and --dry-run go with --before DATE');
-  if (!values.justification?.trim())
+  if (blank(values.justification))
     throw new UsageError('snapshots remove needs a --justification that is not blank');
-  const why = { justification: values.justification, author: authorOption(values.author) };
+  const why = { justification: values.justification!, author: authorOption(values.author) };
   // Its export files are deleted in the data folder in use: the engine's, beside one.
   const needs = { kind: 'store', dataFolder: true } as const;
   return withApi(engineOptions(values), out, needs, async (api) => {

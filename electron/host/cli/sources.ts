@@ -16,6 +16,7 @@ import {
   type Output,
 } from './io.ts';
 import { SOURCES_USAGE } from './usage.ts';
+import { blank } from '../../../shared/visible.ts';
 
 /**
  * The widest a source's name is in the table (cut in its middle past it): a name of 300
@@ -108,7 +109,7 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
         `--reliability must be a decimal from 0 to 1, not "${values.reliability ?? ''}"`,
       );
     reliability = parsed.value;
-    if (!values.justification?.trim())
+    if (blank(values.justification))
       throw new UsageError('sources set needs a --justification that is not blank');
   }
   return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
