@@ -379,7 +379,9 @@ async function start(
         await settledBy(Promise.allSettled(underWay), deadline);
         await scheduler?.shutdown(timeoutMs, deadline);
         // The workers go while the store checkpoints: neither needs the other any more.
-        await Promise.all([pool?.close(), store.close()]);
+        // A worker whose exit never comes (a thread in a read on a stalled share) is
+        // waited for until the deadline only (at least the pool's SIGKILL and 2 s more).
+        await Promise.all([pool?.close(deadline), store.close()]);
         log.info('engine.stopped');
       })()),
   };

@@ -1,7 +1,7 @@
 // The warm pool with real child processes (the sleepy test double of a worker's work).
 import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forkWorker } from '../../electron/engine/workers/launcher.ts';
+import { forkWorker, type LaunchWorker } from '../../electron/engine/workers/launcher.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { GexConventions } from '../../shared/domain.ts';
 import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
@@ -218,5 +218,35 @@ describe('WorkerPool', () => {
     expect((await running).ok).toBe(false);
     const late = await pool.run(task('l', 'sleep:0'));
     expect(late.ok ? null : late.error.code).toBe('SHUTTING_DOWN');
+  });
+
+  // A worker with a thread in a read on a stalled share (a FUSE file whose read never
+  // returns) cannot end: SIGKILL leaves it a zombie whose exit the kernel reports only once
+  // the read returns. Its exit is held back here, as the kernel holds it (the processes are
+  // real, and really killed).
+  const exitNeverReported: LaunchWorker = (entry, opts) => ({
+    ...forkWorker(entry, opts),
+    onExit: () => undefined,
+  });
+
+  it('close() waits for a worker whose exit never comes only until its deadline', async () => {
+    const pool = make({ size: 1, spare: 0, launch: exitNeverReported });
+    await pool.ready();
+    const running = pool.run(task('r', 'sleep:60000'));
+    await until(() => pool.busy === 1);
+    const t0 = Date.now();
+    await pool.close(t0 + 300);
+    // SIGKILL at the deadline, given up on 2 s later.
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect((await running).ok).toBe(false);
+  });
+
+  it('a timed-out task ends even when its killed worker never reports its exit', async () => {
+    const pool = make({ size: 1, spare: 0, launch: exitNeverReported });
+    await pool.ready();
+    const t0 = Date.now();
+    const r = await pool.run(task('t', 'sleep:60000'), { timeoutMs: 200 });
+    expect(r.ok ? null : r.error.code).toBe('TIMEOUT');
+    expect(Date.now() - t0).toBeLessThan(6000);
   });
 });

@@ -336,7 +336,7 @@ export class Scheduler {
     if (timer) clearTimeout(timer);
     for (const r of this.#inService.values()) r.ac.abort('shutdown' satisfies StopReason);
     await all();
-    await this.#pool.close();
+    await this.#pool.close(deadlineMs);
     this.#stopped = true;
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
     this.#statsTimer = null;

@@ -69,7 +69,8 @@ export interface SchedulerPool extends TaskRunner {
   readonly spare: number;
   readonly workers: number;
   readonly busy: number;
-  close(): Promise<void>;
+  /** `deadlineMs`: the shutdown's (epoch ms), for a worker whose exit never comes. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 /** See SchedulerOptions.claimRetry. */

@@ -15,6 +15,8 @@ export interface WorkerProcess {
   onExit(listener: (code: number | null, signal: string | null) => void): void;
   /** Its standard error, for the crash report. */
   onStderr(listener: (chunk: string) => void): void;
+  /** No longer keeps this process alive (a worker left behind, its exit never reported). */
+  unref?(): void;
 }
 
 export interface LaunchOptions {
@@ -51,5 +53,10 @@ export const forkWorker: LaunchWorker = (entry, opts) => {
     onMessage: (l) => void child.on('message', l),
     onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),
     onStderr: (l) => void child.stderr?.on('data', (chunk: Buffer) => l(chunk.toString())),
+    unref: () => {
+      child.unref();
+      child.channel?.unref();
+      (child.stderr as (NodeJS.ReadableStream & { unref?: () => void }) | null)?.unref?.();
+    },
   };
 };

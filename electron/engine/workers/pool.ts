@@ -102,6 +102,9 @@ interface Slot {
 
 const STDERR_TAIL = 2000;
 
+/** close(): a worker that has not exited this long after SIGTERM is sent SIGKILL. */
+const KILL_AFTER_MS = 2000;
+
 export class WorkerPool implements TaskRunner {
   readonly size: number;
   readonly spare: number;
@@ -205,12 +208,19 @@ export class WorkerPool implements TaskRunner {
     return true;
   }
 
-  /** Fails pending tasks, stops every worker, and resolves once they have exited. */
-  close(): Promise<void> {
-    return (this.#closed ??= this.#close());
+  /**
+   * Fails pending tasks, stops every worker, and resolves once they have exited, or at
+   * `deadlineMs` (epoch ms; default, and at the least: 2 s after the SIGKILL, which follows
+   * the SIGTERM by 2 s or at the deadline) for a worker that has not: a process with a thread in a read the kernel never ends (a
+   * file on a stalled FUSE share) never reports its exit, and the engine's shutdown, which
+   * has one deadline, must not wait for it. Such a worker is left behind, logged, and holds
+   * this process no longer.
+   */
+  close(deadlineMs?: number): Promise<void> {
+    return (this.#closed ??= this.#close(deadlineMs ?? Date.now() + 2 * KILL_AFTER_MS));
   }
 
-  async #close(): Promise<void> {
+  async #close(deadlineMs: number): Promise<void> {
     this.#closing = true;
     if (this.#respawnTimer) clearTimeout(this.#respawnTimer);
     for (const t of [...this.#urgent, ...this.#normal])
@@ -218,16 +228,29 @@ export class WorkerPool implements TaskRunner {
     this.#urgent = [];
     this.#normal = [];
     for (const w of this.#readyWaiters.splice(0)) w();
-    const exits = [...this.#slots].map(
+    const killAt = Math.min(KILL_AFTER_MS, Math.max(0, deadlineMs - Date.now()));
+    const live = [...this.#slots].filter((s) => s.state !== 'dead');
+    const exits = live.map(
       (s) =>
         new Promise<void>((resolve) => {
-          if (s.state === 'dead') return resolve();
           s.exited = resolve;
           s.child.terminate();
-          setTimeout(() => s.child.kill(), 2000).unref();
+          setTimeout(() => s.child.kill(), killAt).unref();
         }),
     );
-    await Promise.all(exits);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      // Never before the SIGKILL has had time to end a worker that can end.
+      timer = setTimeout(
+        resolve,
+        Math.max(killAt + KILL_AFTER_MS, deadlineMs - Date.now()),
+        'late',
+      );
+    });
+    const outcome = await Promise.race([Promise.all(exits), late]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return;
+    for (const s of live) this.#giveUp(s);
   }
 
   #findTask(taskId: string): Task | undefined {
@@ -244,13 +267,28 @@ export class WorkerPool implements TaskRunner {
       this.#settle(task, { ok: false, error: reason });
       return;
     }
-    // The task settles when the process has really exited, so its slot is never reused early.
+    // The task settles when the process has really exited, so its slot is never reused
+    // early; or, when its exit is not reported soon after the SIGKILL (a thread in a read
+    // on a stalled share), the process is given up on: left behind, the task settled.
     task.killed = reason;
     slot.child.kill();
+    setTimeout(() => this.#giveUp(slot), 2 * KILL_AFTER_MS).unref();
     // From now on a warm standby waits beside the workers, and this one's replacement starts now.
     this.#standby = this.#opts.standby ?? 1;
     this.#warmTarget = Math.max(this.#warmTarget, this.workers + this.#standby);
     this.#keepWarm();
+  }
+
+  /** A killed worker whose exit has not come: dropped as if it had exited, and left behind. */
+  #giveUp(slot: Slot): void {
+    if (slot.state === 'dead') return;
+    this.#opts.log?.warn('pool.worker_stuck', {
+      pid: slot.child.pid,
+      note: 'killed, its exit not reported (a thread blocked in the kernel: a stalled share?); left behind',
+    });
+    slot.child.unref?.();
+    this.#onExit(slot, null, 'SIGKILL');
+    slot.exited?.();
   }
 
   #settle(task: Task, result: Result<unknown>): void {
@@ -299,6 +337,7 @@ export class WorkerPool implements TaskRunner {
     child.onMessage((m: unknown) => this.#onMessage(slot, m));
     child.onExit((code, signal) => {
       clearTimeout(startTimer);
+      if (slot.state === 'dead') return; // given up on earlier (#giveUp)
       this.#onExit(slot, code, signal);
       slot.exited?.();
     });
