@@ -2,8 +2,11 @@
 // folder picker, for choosing the inbox, and opening one of the inbox's folders in the
 // system's file manager. Only paths the engine itself reports (inbox:get's dir,
 // processing, done, failed) can be opened, so the page cannot open anything else; the
-// chosen folder becomes the inbox only through inbox:set, validated by the engine.
+// chosen folder becomes the inbox only through inbox:set, validated by the engine. And only
+// a real folder: anyone who can write into a shared inbox can put a file (a script, an app)
+// or a link where its failed/ should be, which the file manager would open — on macOS, run.
 import { dialog, ipcMain, shell, type BrowserWindow } from 'electron';
+import { lstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../shared/api.ts';
 import { IPC_FOLDER_CHANNEL } from '../../shared/channels.ts';
@@ -46,7 +49,20 @@ async function open(deps: FolderDeps, path: unknown): Promise<Result<null>> {
         field: 'path',
       },
     );
-  const problem = await shell.openPath(resolve(path));
+  const target = resolve(path);
+  let folder: boolean;
+  try {
+    folder = lstatSync(target).isDirectory(); // a link is not followed: not a real folder
+  } catch {
+    return err('IO', `could not open ${path}: it does not exist`, { file: path });
+  }
+  if (!folder)
+    return err(
+      'IO',
+      `could not open ${path}: it is not a folder (a file or a link lies there), and only a folder is opened; move it away`,
+      { file: path },
+    );
+  const problem = await shell.openPath(target);
   return problem ? err('IO', `could not open ${path}: ${problem}`, { file: path }) : ok(null);
 }
 

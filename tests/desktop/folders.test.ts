@@ -3,7 +3,7 @@
 // picker opens on the window; only the real engine's inbox folders are opened in the
 // file manager, any other path is refused; calls from elsewhere are refused. Choosing a
 // folder then watching it is inbox:set on the real engine.
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -94,6 +94,37 @@ describe('gex:folder', () => {
       expect(res.ok).toBe(false);
     }
     expect(opened).toHaveLength(3);
+  });
+
+  it('opens only a real folder: a file or a link lying where failed/ should be is refused', async () => {
+    const inbox = await te.engine.handlers['inbox:get']({});
+    if (!inbox.ok) throw new Error(inbox.error.message);
+    const { failed } = inbox.value;
+    const before = opened.length;
+    try {
+      // Anyone who can write into a shared inbox can put a script there (QA sec F13).
+      rmSync(failed, { recursive: true });
+      writeFileSync(failed, '#!/bin/sh\necho ran\n');
+      chmodSync(failed, 0o755);
+      const res = await folder('open', failed);
+      expect(res).toMatchObject({ ok: false, error: { code: 'IO' } });
+      expect(res.error!.message).toBe(
+        `could not open ${failed}: it is not a folder (a file or a link lies there), and only a folder is opened; move it away`,
+      );
+      // A link, even to a folder (an app bundle is one), is not followed.
+      rmSync(failed);
+      symlinkSync(mkdtempSync(join(tmpdir(), 'gex-elsewhere-')), failed);
+      expect((await folder('open', failed)).ok).toBe(false);
+      rmSync(failed);
+      expect((await folder('open', failed)).error!.message).toBe(
+        `could not open ${failed}: it does not exist`,
+      );
+      expect(opened).toHaveLength(before);
+    } finally {
+      rmSync(failed, { recursive: true, force: true });
+      mkdirSync(failed);
+    }
+    expect(await folder('open', failed)).toEqual({ ok: true, value: null });
   });
 
   it('refuses other senders and unknown actions', async () => {
