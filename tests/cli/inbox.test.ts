@@ -151,13 +151,16 @@ describe('gex-desk inbox', () => {
     );
   });
 
-  it('alone: says why an engine would not watch a folder set by hand, as the app says it', async () => {
+  it('alone: says why an engine would not watch a folder set by hand, as the app says it (a file where failed/ should be named)', async () => {
     const { dir, args } = cliHome();
     dirs.push(dir);
     const config = join(dir, 'config.json');
     const env = { GEX_DESK_CONFIG: config };
     const file = join(dir, 'a-file');
     writeFileSync(file, 'x');
+    const shared = join(dir, 'shared');
+    mkdirSync(join(shared, 'done'), { recursive: true });
+    writeFileSync(join(shared, 'failed'), '#!/bin/sh\necho ran\n', { mode: 0o755 });
     for (const [inbox, problem] of [
       [
         join(dir, 'data'),
@@ -167,12 +170,18 @@ describe('gex-desk inbox', () => {
         file,
         `The inbox ${file} is not a folder; files dropped there are taken once it can be read again.`,
       ],
+      // A file where its failed/ should be (QA sec F13): that file named, not counted waiting.
+      [
+        shared,
+        `${join(shared, 'failed')} is a file, not a folder: move it away. GEX Desk moves each file it takes into the inbox's processing/, then done/ or failed/ folder, and makes them in ${shared} once nothing lies there; files dropped there are taken then.`,
+      ],
       [join(dir, 'not-made-yet'), null],
     ] as const) {
       writeFileSync(config, JSON.stringify({ inbox }));
       const r = await runCli(['inbox', '--json', ...args], { env });
       expect(r.code, r.stderr).toBe(0);
       expect(InboxStatus.parse(r.lines[0]).problem).toBe(problem);
+      expect(InboxStatus.parse(r.lines[0]).counts.waiting).toBe(0);
       if (problem) {
         const text = await runCli(['inbox', ...args], { env });
         expect(text.stdout).toContain(`\n  ${problem}\n`);

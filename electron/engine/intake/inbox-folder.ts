@@ -3,7 +3,7 @@
 // being used, in the analyst's words. Apart from the Inbox class (inbox.ts) because a
 // one-shot command (`gex-desk inbox`, inbox-control.ts) says the same of a folder
 // nobody watches.
-import { accessSync, constants, type Dirent, readdirSync } from 'node:fs';
+import { accessSync, constants, type Dirent, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INBOX_MAX_DEPTH } from '../../../shared/left-behind.ts';
 
@@ -51,7 +51,8 @@ const IGNORED = new RegExp(
 const downloading = (name: string, lowerNames: Set<string>): boolean =>
   PARTIAL_ENDINGS.some((end) => lowerNames.has((name + end).toLowerCase()));
 /** The inbox's own folders, at its top level. */
-const OWN = new Set(['processing', 'done', 'failed']);
+export const OWN_FOLDERS = ['processing', 'done', 'failed'] as const;
+const OWN = new Set<string>(OWN_FOLDERS);
 
 /** How deep into dropped folders files are looked for (said in shared/left-behind.ts too). */
 export const MAX_DEPTH = INBOX_MAX_DEPTH;
@@ -92,6 +93,27 @@ export const unusable = (dir: string, e: unknown): string =>
   `The inbox ${dir} ${folderWhy(e)}: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;
 
 /**
+ * Why one of the inbox's own folders (`sub`: its processing/, done/ or failed/) cannot be
+ * made, for the analyst: a file lies there (anyone who can write into a shared inbox can put
+ * one). The inbox itself is fine: the message names the file, and what to do with it.
+ */
+export const notAFolder = (dir: string, sub: string): string =>
+  `${sub} is a file, not a folder: move it away. GEX Desk moves each file it takes into the inbox's processing/, then done/ or failed/ folder, and makes them in ${dir} once nothing lies there; files dropped there are taken then.`;
+
+/** The first of the inbox's own folders under `dir` in whose place something else than a folder lies; null when none. */
+export function notAFolderIn(dir: string): string | null {
+  for (const name of OWN_FOLDERS) {
+    const sub = join(dir, name);
+    try {
+      if (!statSync(sub).isDirectory()) return sub;
+    } catch {
+      // not made yet (made at the engine's start), or said as the inbox's own problem
+    }
+  }
+  return null;
+}
+
+/**
  * What an engine starting on `dir` would say of it, read without making anything (a
  * one-shot command watches nothing): null when it would be watched (a folder not made yet
  * is made at the engine's start).
@@ -107,7 +129,8 @@ export function folderProblem(dir: string): string | null {
   } catch (e) {
     return unusable(dir, e);
   }
-  return null;
+  const sub = notAFolderIn(dir);
+  return sub ? notAFolder(resolve(dir), sub) : null;
 }
 
 /** A folder's entries; none when it is gone or unreadable. */
@@ -135,27 +158,35 @@ export const filesUnder = (dir: string): string[] => entriesUnder(dir, (e) => e.
 
 /**
  * How many files one of the inbox's folders holds, as the analyst sees it: a symbolic link
- * refused into failed/ is one (to a folder too); `notes`: the `.reason.txt` written beside
- * each failed file is not (no file so named is taken: IGNORED).
+ * refused into failed/ is one (to a folder too); `failed`: it is failed/, where a pipe,
+ * socket or device refused is one too, and the `.reason.txt` written beside each failed
+ * file is not (no file so named is taken: IGNORED).
  */
-export const countUnder = (dir: string, notes = false): number =>
+export const countUnder = (dir: string, failed = false): number =>
   entriesUnder(
     dir,
-    (e) => (e.isFile() || e.isSymbolicLink()) && !(notes && e.name.endsWith('.reason.txt')),
+    (e) =>
+      (e.isFile() || e.isSymbolicLink() || (failed && !e.isDirectory())) &&
+      !(failed && e.name.endsWith('.reason.txt')),
   ).length;
+
+/** What lies in the inbox that is neither a regular file nor a folder: a symbolic link, or a pipe, socket or device. */
+export type NotAFile = 'link' | 'special';
 
 /**
  * The regular files under an inbox `dir` not taken yet (a folder dropped in brings its
- * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders, ignored
- * names and anything but files and folders are left out; each symbolic link is given to
- * `onLink` (the watcher refuses it), each folder deeper than MAX_DEPTH to `onTooDeep` (its
- * files are not taken: the inbox says so). An inbox that cannot be read throws; a subfolder
- * gone meanwhile is skipped. `limit`: stop once that many are found (whether a folder
- * chosen as the inbox already holds files: a home folder is not walked to its end).
+ * files, to MAX_DEPTH), as paths relative to the inbox; the inbox's own folders (or
+ * whatever lies in their place: a file there is no file dropped in, folderProblem says it)
+ * and ignored names are left out; each symbolic link, pipe (FIFO), socket or device is
+ * given to `onLink` with which it is (the watcher refuses it), each folder deeper than
+ * MAX_DEPTH to `onTooDeep` (its files are not taken: the inbox says so). An inbox that
+ * cannot be read throws; a subfolder gone meanwhile is skipped. `limit`: stop once that
+ * many are found (whether a folder chosen as the inbox already holds files: a home folder
+ * is not walked to its end).
  */
 export function waitingFiles(
   dir: string,
-  onLink: (rel: string) => void = () => undefined,
+  onLink: (rel: string, kind: NotAFile) => void = () => undefined,
   limit = Infinity,
   onTooDeep: (rel: string) => void = () => undefined,
 ): string[] {
@@ -166,14 +197,17 @@ export function waitingFiles(
     for (const e of entries) {
       if (out.length >= limit) return;
       if (IGNORED.test(e.name) || downloading(e.name, names)) continue;
+      if (depth === 0 && OWN.has(e.name)) continue;
       const relPath = rel ? join(rel, e.name) : e.name;
       // A link dropped into a shared inbox must not make the engine read its target.
-      if (e.isSymbolicLink()) onLink(relPath);
+      if (e.isSymbolicLink()) onLink(relPath, 'link');
       else if (e.isFile()) out.push(relPath);
-      else if (e.isDirectory() && !(depth === 0 && OWN.has(e.name))) {
+      else if (e.isDirectory()) {
         if (depth < MAX_DEPTH) walk(join(folder, e.name), relPath, depth + 1);
         else onTooDeep(relPath);
       }
+      // A pipe, socket or device: never opened (a pipe's open waits for a writer).
+      else onLink(relPath, 'special');
     }
   };
   walk(dir, '', 0);
@@ -235,7 +269,7 @@ export function leftFiles(dir: string, keep: (rel: string) => boolean): LeftFile
   try {
     files = waitingFiles(
       dir,
-      (f) => void (keep(f) && links++),
+      (f, kind) => void (kind === 'link' && keep(f) && links++),
       Infinity,
       (f) => void (keep(f) && deep.push(f)),
     ).filter(keep);

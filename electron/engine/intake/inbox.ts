@@ -22,6 +22,7 @@ import {
   renameSync,
   rmdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -37,6 +38,8 @@ import {
   filesUnder,
   tooDeepOf,
   deepWords,
+  notAFolder,
+  type NotAFile,
   type TooDeep,
   unreadable,
   unusable,
@@ -115,6 +118,15 @@ const STRAY_MS = 5000;
 const HOLD_MAX_MS = 5 * 60_000;
 /** Why a file could not be taken, when the inbox is on a read-only file system (see `problem`). */
 const READ_ONLY = 'read-only file system';
+
+/** Whether something else than a folder (a file, a link to one) lies at `path`. */
+function isNotAFolder(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /** Removes a file of ours; one that stays is no harm to the caller. */
 function removeQuietly(path: string): void {
@@ -411,7 +423,7 @@ export class Inbox {
     try {
       files = waitingFiles(
         this.dir,
-        (link) => this.#refuseLink(link),
+        (link, kind) => this.#refuseLink(link, kind),
         Infinity,
         (folder) => void deep.push(folder),
       );
@@ -468,14 +480,24 @@ export class Inbox {
     await this.#adoptStrays();
   }
 
-  #refuseLink(name: string): void {
+  /**
+   * Refuses, at the door, what is not a regular file: a symbolic link, or a pipe, socket or
+   * device, moved to failed/ with its note (a rename: it is never opened — a pipe's open
+   * would wait for a writer), not left in the inbox unsaid for ever.
+   */
+  #refuseLink(name: string, kind: NotAFile): void {
     const path = join(this.dir, name);
     this.#pending.add(path);
     this.#finish(path, {
       code: 'NOT_A_FILE',
-      message: `${visible(name)} is a symbolic link; the inbox takes only regular files (copy the file itself in)`,
+      message:
+        kind === 'link'
+          ? `${visible(name)} is a symbolic link; the inbox takes only regular files (copy the file itself in)`
+          : `${visible(name)} is not a regular file (a device, a pipe or a socket); the inbox takes only regular files`,
     });
-    this.#opts.log?.warn('inbox.symlink_refused', { file: name });
+    this.#opts.log?.warn(kind === 'link' ? 'inbox.symlink_refused' : 'inbox.special_refused', {
+      file: name,
+    });
   }
 
   #openable(path: string): boolean {
@@ -495,11 +517,16 @@ export class Inbox {
   #prepare(atStart: boolean): boolean {
     if (this.#ready) return true;
     if (!atStart && !existsSync(this.dir)) return false;
-    try {
-      for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) makeDirs(d);
-    } catch (e) {
-      this.#report('inbox.unusable', unusable(this.dir, e), e);
-      return false;
+    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) {
+      try {
+        makeDirs(d);
+      } catch (e) {
+        // A file where one of its own folders should be is that file's problem, not the
+        // inbox's: it is named, with what to do.
+        const sub = d !== this.dir && isNotAFolder(d);
+        this.#report('inbox.unusable', sub ? notAFolder(this.dir, d) : unusable(this.dir, e), e);
+        return false;
+      }
     }
     this.#ready = true;
     return true;
