@@ -378,6 +378,7 @@ async function start(
         await inbox.stop(deadline);
         await settledBy(Promise.allSettled(underWay), deadline);
         await scheduler?.shutdown(timeoutMs, deadline);
+        staging.close();
         // The workers go while the store checkpoints: neither needs the other any more.
         // A worker whose exit never comes (a thread in a read on a stalled share) is
         // waited for until the deadline only (at least the pool's SIGKILL and 2 s more).

@@ -6,7 +6,11 @@
 // the staged bytes. A file that changes while it is captured is refused, never half
 // taken. A staged blob is shared by every job of the same content and removed when the
 // last of them no longer needs it (reference counts, rebuilt from the jobs table at
-// start); a failed job keeps its bytes for a retry until its retention ends.
+// start); a failed job keeps its bytes for a retry until its retention ends. What could
+// not be removed when it was let go (a data folder remounted read-only meanwhile: a blob
+// no job needs, a half-written capture) is removed once the folder can be written again —
+// after the next capture, or at the next try every `retryMs` — not left until the next
+// start; a blob a job took again meanwhile is kept.
 import { createHash, randomUUID } from 'node:crypto';
 import {
   chmodSync,
@@ -22,7 +26,7 @@ import {
   statSync,
 } from 'node:fs';
 import { chmod, copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isDiskFull } from '../disk-full.ts';
 import { folderFault } from '../folder-fault.ts';
 import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
@@ -55,6 +59,8 @@ export interface StagingOptions {
    * is moved into this one; the rest there is left alone (another database's, perhaps).
    */
   legacyDir?: string;
+  /** How often the files that could not be removed are tried again (default 10 s). */
+  retryMs?: number;
 }
 
 export interface CaptureOptions {
@@ -108,6 +114,9 @@ export class Staging {
   #active = 0;
   /** Captures waiting for a slot, one first-in first-out queue per level rank (CRITICAL first). */
   #waiting: (() => void)[][] = [[], [], [], []];
+  /** Files let go that could not be removed (a read-only folder): tried again. */
+  #leftover = new Set<string>();
+  #retryTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: StagingOptions) {
     this.#opts = opts;
@@ -142,8 +151,55 @@ export class Staging {
       return;
     }
     this.#refs.delete(hash);
-    rmSync(this.pathOf(hash), { force: true });
-    rmSync(this.chainPathOf(hash), { force: true });
+    this.#remove(this.pathOf(hash));
+    this.#remove(this.chainPathOf(hash));
+  }
+
+  /** Files let go that are still to be removed (tests and diagnostics). */
+  get leftover(): number {
+    return this.#leftover.size;
+  }
+
+  /** Removes a file let go; one that cannot be (a read-only folder) is tried again later, never thrown. */
+  #remove(path: string): void {
+    try {
+      rmSync(path, { force: true });
+      this.#leftover.delete(path);
+    } catch (e) {
+      if (!this.#leftover.has(path))
+        this.#opts.log?.warn('staging.remove_failed', { file: path, error: String(e) });
+      this.#leftover.add(path);
+      this.#retrySoon();
+    }
+  }
+
+  #retrySoon(): void {
+    if (this.#retryTimer) return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      this.retryLeftover();
+    }, this.#opts.retryMs ?? 10_000);
+    this.#retryTimer.unref();
+  }
+
+  /**
+   * Tries again to remove what could not be removed when it was let go; a blob (or parsed
+   * chain) a job has taken again since is kept. Runs after a capture was written, and on a
+   * timer while anything is left.
+   */
+  retryLeftover(): void {
+    for (const path of [...this.#leftover]) {
+      const name = basename(path);
+      const hash = name.endsWith('.chain') ? name.slice(0, -'.chain'.length) : name;
+      if (this.#refs.has(hash)) this.#leftover.delete(path);
+      else this.#remove(path);
+    }
+  }
+
+  /** Stops the retries (the engine's shutdown); what is left is swept at the next start. */
+  close(): void {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
   }
 
   /**
@@ -152,6 +208,7 @@ export class Staging {
    */
   recover(liveHashes: Iterable<string>): { removed: number } {
     this.#refs.clear();
+    this.#leftover.clear();
     for (const h of liveHashes) this.acquire(h);
     if (this.#opts.legacyDir) this.#adopt(this.#opts.legacyDir);
     let removed = 0;
@@ -298,6 +355,8 @@ export class Staging {
         await chmod(tmp, 0o444).catch(() => undefined);
         await rename(tmp, path);
       }
+      // Written here: the folder can be written again, what could not be removed goes now.
+      if (this.#leftover.size > 0) this.retryLeftover();
       return ok({
         hash: copied.hash,
         path,
@@ -308,7 +367,8 @@ export class Staging {
     } catch (e) {
       return this.#ioError(file, e);
     } finally {
-      await rm(tmp, { force: true }).catch(() => undefined);
+      // Not removable (a read-only folder): removed once it can be.
+      await rm(tmp, { force: true }).catch(() => this.#remove(tmp));
     }
   }
 
