@@ -6,7 +6,7 @@
 // a real folder: anyone who can write into a shared inbox can put a file (a script, an app)
 // or a link where its failed/ should be, which the file manager would open — on macOS, run.
 import { dialog, ipcMain, shell, type BrowserWindow } from 'electron';
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { InboxStatus } from '../../shared/api.ts';
 import { IPC_FOLDER_CHANNEL } from '../../shared/channels.ts';
@@ -52,7 +52,11 @@ async function open(deps: FolderDeps, path: unknown): Promise<Result<null>> {
   const target = resolve(path);
   let folder: boolean;
   try {
-    folder = lstatSync(target).isDirectory(); // a link is not followed: not a real folder
+    // Its sub-folders, which anyone writing into a shared inbox can replace, must be real
+    // folders: a link is not followed (to an app bundle, a folder, it would launch). The
+    // inbox itself is the analyst's choice, and may be a link to a share.
+    const own = target === resolve(s.dir);
+    folder = (own ? statSync : lstatSync)(target).isDirectory();
   } catch {
     return err('IO', `could not open ${path}: it does not exist`, { file: path });
   }

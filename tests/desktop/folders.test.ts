@@ -3,7 +3,15 @@
 // picker opens on the window; only the real engine's inbox folders are opened in the
 // file manager, any other path is refused; calls from elsewhere are refused. Choosing a
 // folder then watching it is inbox:set on the real engine.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -125,6 +133,22 @@ describe('gex:folder', () => {
       mkdirSync(failed);
     }
     expect(await folder('open', failed)).toEqual({ ok: true, value: null });
+  });
+
+  it('opens the inbox itself through a link (the analyst may point it at a share)', async () => {
+    const inbox = await te.engine.handlers['inbox:get']({});
+    if (!inbox.ok) throw new Error(inbox.error.message);
+    const { dir } = inbox.value;
+    const share = `${dir}-share`;
+    renameSync(dir, share);
+    symlinkSync(share, dir);
+    try {
+      expect(await folder('open', dir)).toEqual({ ok: true, value: null });
+      expect(opened.at(-1)).toBe(dir);
+    } finally {
+      rmSync(dir);
+      renameSync(share, dir);
+    }
   });
 
   it('refuses other senders and unknown actions', async () => {
