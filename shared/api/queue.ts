@@ -18,6 +18,13 @@ export const LevelStats = z.object({
   latency_p90_ms: z.number().nullable(),
   latency_p99_ms: z.number().nullable(),
   completed_in_window: z.number().int(),
+  /**
+   * Of those, the jobs that were late: arrival → data available past the level's target
+   * (the ACTIVE rules'), whether or not they were flagged (a job is flagged only while it
+   * waits or as it starts, never while deciding). `late` counts the open jobs flagged
+   * late; this counts the window's ended ones. Null when no targets are known.
+   */
+  late_in_window: z.number().int().nullable().default(null),
   /** The level's target (arrival → data available) and what happens to a late job, from the ACTIVE rules. */
   target_ms: z.number().nullable().default(null),
   on_late: z.enum(['flag', 'escalate']).nullable().default(null),

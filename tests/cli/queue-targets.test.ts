@@ -1,13 +1,16 @@
 // Level targets and late behaviour come from the ACTIVE rule set, never from a copy:
 // `gex-desk queue` shows the default rules' targets, then an edited set's once it is
 // activated; a running engine announces the new targets with its queue figures at once.
+// How many jobs of a level ended late in the latency window (`late_in_window`, the
+// table's "ended late") counts against the active target too (QA qv F9).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QueueStats } from '../../shared/api.ts';
 import { defaultRulesText } from '../../electron/engine/rules/index.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
-import { cliStore, runCli } from './run-cli.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { cliHome, cliStore, runCli } from './run-cli.ts';
 
 const edited = defaultRulesText()
   .replace(
@@ -74,4 +77,49 @@ describe('level targets', () => {
     const stats = await te.engine.handlers['queue:stats']({});
     expect(stats.ok && targets(stats.value)[0]).toEqual(['CRITICAL', 10_000, 'flag']);
   });
+
+  it(
+    'gex-desk queue counts the jobs that ended past their level’s target in the window',
+    { timeout: 90_000 },
+    async () => {
+      const { dir, args } = cliHome();
+      const home = join(dir, 'home');
+      // CRITICAL's target 1 ms: a CRITICAL ingest (hashing, its facts read, its run) ends past it.
+      const file = join(dir, 'tight.json');
+      writeFileSync(
+        file,
+        defaultRulesText().replace(
+          '"CRITICAL": { "target": "30 s"',
+          '"CRITICAL": { "target": "1 ms"',
+        ),
+      );
+      expect(
+        (await runCli(['rules', 'activate', file, '--author', 'ana', ...args], { home })).code,
+      ).toBe(0);
+      const chain = join(dir, 'fomc.csv');
+      writeCboeCsv(chain, { seed: 7, expiries: 1, strikesPerExpiry: 4 });
+      const ingest = await runCli(
+        ['ingest', chain, '--priority', 'CRITICAL', '--justification', 'FOMC', ...args],
+        { home },
+      );
+      expect(ingest.code, ingest.stderr).toBe(0);
+      const stats = (await runCli(['queue', '--json', ...args], { home })).lines[0] as QueueStats;
+      const ended = stats.levels.map((l) => [
+        l.level,
+        l.late,
+        l.completed_in_window,
+        l.late_in_window,
+      ]);
+      expect(ended).toEqual([
+        ['CRITICAL', 0, 1, 1],
+        ['HIGH', 0, 0, 0],
+        ['MEDIUM', 0, 0, 0],
+        ['LOW', 0, 0, 0],
+      ]);
+      const table = await runCli(['queue', ...args], { home });
+      expect(table.stdout).toMatch(/ended late/);
+      expect(table.stdout).toMatch(/CRITICAL\s+1 ms\s+flag.*\s1 of 1\s*$/m);
+      expect(table.stdout).toMatch(/HIGH\s.*\s0 of 0\s*$/m);
+    },
+  );
 });

@@ -1,8 +1,10 @@
 // Queue monitoring, read from the jobs table (the truth, written before any event):
 // per effective level what waits and runs, the oldest wait and the late jobs; per
 // decided level the latency from submission to data available (finished_at −
-// submitted_at of completed/duplicate jobs) as p50/p90/p99 over a sliding window;
-// throughput and totals. Returns the QueueStats the UI shows.
+// submitted_at of completed/duplicate jobs) as p50/p90/p99 over a sliding window, and
+// how many of those jobs were late (that latency past the level's target: flagged or
+// not, since a job is flagged only while it waits or as it starts); throughput and
+// totals. Returns the QueueStats the UI shows.
 import type { QueueStats } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
@@ -31,7 +33,14 @@ const wholeMs = (v: unknown): number | null => {
 export interface History {
   latency: Record<
     PriorityLevel,
-    { p50: number | null; p90: number | null; p99: number | null; n: number }
+    {
+      p50: number | null;
+      p90: number | null;
+      p99: number | null;
+      n: number;
+      /** Of the n, those whose latency passed the level's target (null: no targets given). */
+      late: number | null;
+    }
   >;
   totals: QueueStats['totals'];
   windowMs: number;
@@ -41,14 +50,20 @@ export async function history(
   store: Store,
   nowMs: number,
   windowMs = DEFAULT_WINDOW_MS,
+  targets?: LevelTargets,
 ): Promise<History> {
   const since = new Date(nowMs - windowMs).toISOString();
+  // Each level's target as a parameter ($2…): a job is late past its decided level's target.
+  const targetOf = targets
+    ? `CASE priority ${PRIORITY_LEVELS.map((l, i) => `WHEN '${l}' THEN $${i + 2}::BIGINT`).join(' ')} END`
+    : 'NULL';
   const latency = await store.all(
     `SELECT priority AS level, count(*) AS n,
-       quantile_cont(epoch_ms(finished_at) - epoch_ms(submitted_at), [0.5, 0.9, 0.99]) AS q
+       quantile_cont(epoch_ms(finished_at) - epoch_ms(submitted_at), [0.5, 0.9, 0.99]) AS q,
+       count(*) FILTER (WHERE epoch_ms(finished_at) - epoch_ms(submitted_at) > ${targetOf}) AS late
      FROM jobs WHERE status IN ('completed', 'duplicate') AND finished_at >= $1::TIMESTAMPTZ
      GROUP BY priority`,
-    [since],
+    [since, ...(targets ? PRIORITY_LEVELS.map((l) => targets[l].target_ms) : [])],
   );
   const totals = await store.all(`SELECT status, count(*) AS n FROM jobs GROUP BY status`);
   const total = (status: string) => num(totals.find((r) => r.status === status)?.n ?? 0);
@@ -58,7 +73,13 @@ export async function history(
       const q = (l?.q as unknown[] | undefined) ?? [];
       return [
         level,
-        { p50: wholeMs(q[0]), p90: wholeMs(q[1]), p99: wholeMs(q[2]), n: l ? num(l.n) : 0 },
+        {
+          p50: wholeMs(q[0]),
+          p90: wholeMs(q[1]),
+          p99: wholeMs(q[2]),
+          n: l ? num(l.n) : 0,
+          late: targets ? (l ? num(l.late) : 0) : null,
+        },
       ];
     }),
   ) as History['latency'];
@@ -109,6 +130,7 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
       latency_p90_ms: l.p90,
       latency_p99_ms: l.p99,
       completed_in_window: l.n,
+      late_in_window: l.late,
       target_ms: input.targets?.[level].target_ms ?? null,
       on_late: input.targets?.[level].onLate ?? null,
     };
@@ -141,5 +163,5 @@ export async function queueStats(store: Store, input: MonitorInput): Promise<Que
     oldestSubmittedMs: nullable(r.oldest),
     late: num(r.late),
   }));
-  return combine(open, await history(store, input.nowMs, input.windowMs), input);
+  return combine(open, await history(store, input.nowMs, input.windowMs, input.targets), input);
 }

@@ -36,7 +36,7 @@ export class StatsCache {
   #windowMs: number;
   #everyMs: number;
   #clock: () => number;
-  #history: { at: number; value: Promise<History> } | null = null;
+  #history: { at: number; targets: string; value: Promise<History> } | null = null;
   #stale = false;
 
   constructor(opts: { store: Store; windowMs: number; everyMs: number; clock: () => number }) {
@@ -58,7 +58,7 @@ export class StatsCache {
    */
   async stats(live: () => StatsInput): Promise<QueueStats> {
     const before = live();
-    const h = await this.#historyFor(before.nowMs, before.idle);
+    const h = await this.#historyFor(before.nowMs, before.idle, before.targets);
     const input = live();
     const runs: QueuedRow[] = [];
     const reads: QueuedRow[] = [];
@@ -85,16 +85,18 @@ export class StatsCache {
     return { ...stats, totals: { ...stats.totals, queued, running, storing, deciding } };
   }
 
-  #historyFor(nowMs: number, idle: boolean): Promise<History> {
+  #historyFor(nowMs: number, idle: boolean, targets: LevelTargets | undefined): Promise<History> {
     const age = this.#history ? this.#clock() - this.#history.at : Infinity;
     const expired = age >= 30 * this.#everyMs || (this.#stale && (age >= this.#everyMs || idle));
-    if (expired || !this.#history) {
+    // Another rule set's targets: the late counts are re-read against them at once.
+    const against = JSON.stringify(targets ?? null);
+    if (expired || !this.#history || this.#history.targets !== against) {
       this.#stale = false;
-      const value = history(this.#store, nowMs, this.#windowMs);
+      const value = history(this.#store, nowMs, this.#windowMs, targets);
       value.catch(() => {
         this.#history = null;
       });
-      this.#history = { at: this.#clock(), value };
+      this.#history = { at: this.#clock(), targets: against, value };
     }
     return this.#history.value;
   }

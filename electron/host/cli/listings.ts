@@ -330,7 +330,10 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   });
 }
 
-/** Per level, beside its figures, the target and late behaviour of the ACTIVE rules. */
+/**
+ * Per level, beside its figures, the target and late behaviour of the ACTIVE rules: `late`
+ * the open jobs flagged late, `ended late` those of the latency window that ended past it.
+ */
 function printQueue(stats: QueueStats, out: Output): void {
   out.line(
     table(
@@ -345,6 +348,7 @@ function printQueue(stats: QueueStats, out: Output): void {
         'p50',
         'p90',
         'p99',
+        'ended late',
       ],
       stats.levels.map((l) => [
         l.level,
@@ -357,6 +361,8 @@ function printQueue(stats: QueueStats, out: Output): void {
         elapsed(l.latency_p50_ms),
         elapsed(l.latency_p90_ms),
         elapsed(l.latency_p99_ms),
+        // Of the jobs completed in the latency window, those past the target (from arrival).
+        l.late_in_window === null ? '—' : `${l.late_in_window} of ${l.completed_in_window}`,
       ]),
     ),
   );

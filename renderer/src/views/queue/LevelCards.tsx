@@ -1,6 +1,8 @@
 // Per level: jobs waiting and running (and, apart, those whose run is over and whose
 // result waits to be stored), late ones, the oldest wait against the
-// level's target, and the latency percentiles. What is open comes from the job list the
+// level's target, and the latency percentiles against it with how many of the window's
+// jobs ended late (a job is flagged only while it waits or as it starts, never while its
+// level is being decided: in a burst every open job may be "late 0" while most end late). What is open comes from the job list the
 // table beside them shows (state/job-counts.ts), while it holds every job; the latencies,
 // and the open jobs of a list cut at its limit, from the engine's statistics. Targets and late behaviour come from
 // the active rule set (state/levels.ts) and change as soon as a new one is activated.
@@ -60,6 +62,7 @@ export const LevelCards = memo(function LevelCards() {
   const wholeList = useApp((s) => s.jobsListed && !s.jobsTruncated);
   const levels = useLevels((s) => s.levels);
   const now = useDataNow(1000);
+  const windowSpan = span(stats?.window_ms);
   const listed = useMemo(
     () => (wholeList ? openByLevel(jobs.values()) : null),
     // jobsVersion moves whenever the (mutable) map changed.
@@ -79,6 +82,10 @@ export const LevelCards = memo(function LevelCards() {
         const oldest =
           open.oldestSubmittedMs === null ? null : Math.max(0, now - open.oldestSubmittedMs);
         const overdue = !!policy && (oldest ?? 0) > policy.target_ms;
+        // A latency past the level's target is toned as the oldest wait is.
+        const past = (v: number | null | undefined) =>
+          policy && v != null && v > policy.target_ms ? 'num neg' : 'num';
+        const endedLate = l?.late_in_window ?? null;
         return (
           <div
             key={level}
@@ -107,7 +114,13 @@ export const LevelCards = memo(function LevelCards() {
                 testId={`running-${level}`}
                 title="Being computed by a worker"
               />
-              <Figure value={int(open.late)} label="late" tone={open.late ? 'neg' : ''} />
+              <Figure
+                value={int(open.late)}
+                label="late"
+                testId={`late-${level}`}
+                tone={open.late ? 'neg' : ''}
+                title="Waiting or running jobs flagged late (one whose level is still being decided is never flagged); those that ended late are counted below"
+              />
               <Figure
                 value={duration(oldest)}
                 label="oldest wait"
@@ -129,21 +142,31 @@ export const LevelCards = memo(function LevelCards() {
             )}
             <div
               className="card-latency"
-              title="Latency, from submission to data available, of the jobs completed in the latency window"
+              data-testid={`latency-${level}`}
+              title={`Latency, from submission to data available, of the jobs completed in the last ${windowSpan}${policy ? `; red past the target of ${span(policy.target_ms)}` : ''}`}
             >
               <span className="sr-only">latency</span>
               <span>
-                p50 <b className="num">{duration(l?.latency_p50_ms ?? null)}</b>
+                p50 <b className={past(l?.latency_p50_ms)}>{duration(l?.latency_p50_ms ?? null)}</b>
               </span>
               <span>
-                p90 <b className="num">{duration(l?.latency_p90_ms ?? null)}</b>
+                p90 <b className={past(l?.latency_p90_ms)}>{duration(l?.latency_p90_ms ?? null)}</b>
               </span>
               <span>
-                p99 <b className="num">{duration(l?.latency_p99_ms ?? null)}</b>
+                p99 <b className={past(l?.latency_p99_ms)}>{duration(l?.latency_p99_ms ?? null)}</b>
               </span>
-              <span className="n" title="Completed jobs in the latency window">
+              <span className="n" title={`Jobs completed in the last ${windowSpan}`}>
                 n = {int(l?.completed_in_window ?? 0)}
               </span>
+              {endedLate !== null && (
+                <span
+                  className={`ended-late ${endedLate ? 'neg' : ''}`}
+                  data-testid={`ended-late-${level}`}
+                  title={`Of the ${int(l?.completed_in_window ?? 0)} jobs completed in the last ${windowSpan}, ${int(endedLate)} ended late: their data came more than the target${policy ? ` of ${span(policy.target_ms)}` : ''} after their arrival`}
+                >
+                  <b className="num">{int(endedLate)}</b> ended late
+                </span>
+              )}
             </div>
           </div>
         );
