@@ -173,6 +173,18 @@ function unreadNote(job: ProcessingJob): string | undefined {
     : 'not read: the file was refused';
 }
 
+/** The Rule line of a job no rule has decided (yet, or ever): none, and why; else undefined. */
+function undecidedRule(job: ProcessingJob): string | undefined {
+  if (job.status === 'deciding')
+    return 'none yet: its file waits for the read that decides its level';
+  if (!endedUndecided(job)) return undefined;
+  if (job.rule === 'unreadable')
+    return 'none: its file could not be read when it arrived, so no rule decided its level';
+  return job.status === 'cancelled'
+    ? 'none: cancelled before the read of its file decided its level'
+    : 'none: it ended before the read of its file decided its level';
+}
+
 export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): void }) {
   const client = useApp((s) => s.client);
   const jobs = useApp((s) => s.jobs);
@@ -295,10 +307,17 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
           )}
         </dd>
         <dt>Rule</dt>
-        <dd>
-          <span className="mono">{job.rule}</span>
-          {job.rule_version !== null && (
-            <span className="muted"> · rule set v{job.rule_version}</span>
+        <dd data-testid="drawer-rule">
+          {undecidedRule(job) ? (
+            // No rule decided it: its stored `deciding` or `unreadable` is none (`jobs --json`: null once ended).
+            <span className="muted">{undecidedRule(job)}</span>
+          ) : (
+            <>
+              <span className="mono">{job.rule}</span>
+              {job.rule_version !== null && (
+                <span className="muted"> · rule set v{job.rule_version}</span>
+              )}
+            </>
           )}
           {decision && <div className="small">{visible(decision.explanation)}</div>}
         </dd>

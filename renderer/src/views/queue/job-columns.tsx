@@ -98,6 +98,35 @@ function Level({ job }: { job: ProcessingJob }) {
   );
 }
 
+/** No rule has decided it: its level is being decided, or it ended never decided. */
+const undecidedRule = (job: ProcessingJob): boolean =>
+  endedUndecided(job) || job.status === 'deciding';
+
+/**
+ * The rule cell: the deciding rule, or "—" for a job no rule has decided (its stored
+ * `deciding` or `unreadable` is no rule; `jobs --json` gives `rule` null once it ended),
+ * as its level says "not decided" or "≤ HIGH"; the tooltip says which.
+ */
+function RuleCell({ job }: { job: ProcessingJob }) {
+  if (undecidedRule(job))
+    return (
+      <span className="muted" data-testid="rule-undecided">
+        —
+      </span>
+    );
+  return <>{job.rule}</>;
+}
+
+function ruleTitle(job: ProcessingJob): string {
+  if (job.status === 'deciding')
+    return 'No rule yet: its file waits for the read that decides its level';
+  if (endedUndecided(job))
+    return job.rule === 'unreadable'
+      ? 'No rule: its file could not be read when it arrived, so the rules never decided its level'
+      : 'No rule: it ended before the read of its file decided its level';
+  return `rule ${job.rule}${job.rule_version ? ` (rule set v${job.rule_version})` : ''}`;
+}
+
 function Outcome({ job, snapshot }: { job: ProcessingJob; snapshot: GEXSnapshot | undefined }) {
   if (isStoring(job)) return <span className="muted">storing the result…</span>;
   if (job.status === 'running')
@@ -292,13 +321,17 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
     {
       id: 'rule',
       label: 'Rule',
-      title: 'The rule that decided the level',
+      title:
+        'The rule that decided the level (— while none has: being decided, or ended never decided)',
+      // Room for a rule's name (G1); a job no rule has decided shows —, never the stored
+      // placeholder ("deciding", "unreadable", which this column cut), its reason in the
+      // tooltip. Wider, it took the room a failed row's message needs at 1440 px.
       width: 48,
       className: 'c-rule',
       optional: 6,
-      sort: compareBy((j) => j.rule),
-      cell: (j) => j.rule,
-      title_of: (j) => `rule ${j.rule}${j.rule_version ? ` (rule set v${j.rule_version})` : ''}`,
+      sort: compareBy((j) => (undecidedRule(j) ? '' : j.rule)),
+      cell: (j) => <RuleCell job={j} />,
+      title_of: (j) => ruleTitle(j),
     },
     {
       id: 'outcome',
