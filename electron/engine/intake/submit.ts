@@ -205,7 +205,9 @@ async function admit(
         }),
   };
   const asJob = { ...job, effective_priority: job.priority };
-  const audits = [arrivalEntry(asJob, staged, head.value, outcome, a.arrivedMs)];
+  const audits = [
+    arrivalEntry(asJob, staged, head.value, outcome, a.arrivedMs, a.request.author ?? null),
+  ];
   if (decision)
     audits.push(decisionEntry(asJob, decision, { ...given, ...derived }, a.request.author ?? null));
   const decidedMs = performance.now();
@@ -272,6 +274,7 @@ function arrivalEntry(
   head: FileHead,
   outcome: PartialDecision,
   arrivedMs: number,
+  author: string | null,
 ): AuditInput {
   const what = `${staged.size.toLocaleString('en-US')} bytes, ${head.format}, sha256 ${staged.hash.slice(0, 12)}…`;
   const next =
@@ -279,14 +282,19 @@ function arrivalEntry(
       ? `waiting for its facts read; the rules could give it ${outcome.lower === outcome.upper ? outcome.upper : `${outcome.lower} to ${outcome.upper}`}${outcome.no_level ? ', or no level at all (the rule set has a gap: the request then fails RULES_INVALID)' : ''}`
       : 'decided at arrival';
   const facts = { size: staged.size, content_hash: staged.hash, ...head };
+  // By whoever sent it, as an unreadable file's arrival.
   return jobAudit(job, 'arrival', `arrived (${what}); ${next}`, {
-    actor: null,
+    actor: author,
     at: new Date(arrivedMs),
     facts,
   });
 }
 
-/** The decision (or override) entry: the rule, its version, the facts given and derived. */
+/**
+ * The decision (or override) entry: the rule, its version, the facts given and derived.
+ * A level set by hand (G1, an override) is the analyst's (`author`); one the rules gave
+ * (G2–G4) is no analyst's: the submitter is on the arrival entry.
+ */
 export function decisionEntry(
   job: AuditedJob,
   d: Decision,
@@ -300,7 +308,10 @@ export function decisionEntry(
     rule_version: d.rule_version,
   };
   const kind = facts.requested_priority ? 'override' : 'decision';
-  return jobAudit(decided, kind, d.explanation, { actor: author, facts });
+  return jobAudit(decided, kind, d.explanation, {
+    actor: kind === 'override' ? author : null,
+    facts,
+  });
 }
 
 /** A file that could not be captured or recognised: stored as a failed job, audited, counted. */
