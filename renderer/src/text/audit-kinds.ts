@@ -20,6 +20,11 @@ const KINDS: Record<string, KindInfo> = {
     tone: 'warn',
     hint: 'Put back in the queue for more urgent work',
   },
+  requeued: {
+    label: 'requeued',
+    tone: 'neutral',
+    hint: 'Back in the queue, its attempt not charged',
+  },
   escalation: { label: 'escalation', tone: 'warn', hint: 'Late: raised one level' },
   late: { label: 'late', tone: 'warn', hint: 'Waited longer than its level’s target' },
   retried: { label: 'retried', tone: 'info', hint: 'Queued again' },

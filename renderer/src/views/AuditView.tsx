@@ -7,6 +7,7 @@
 // One request's entries open as its timeline (`#/audit/REQUEST`).
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AuditEntry } from '../../../shared/api.ts';
+import { AuditKind } from '../../../shared/api/audit.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
 import { useAudit } from '../state/use-audit.ts';
@@ -25,18 +26,10 @@ import { auditColumns, newestFirst, type JobOf } from './audit/audit-columns.tsx
 import { RequestTrail } from './audit/RequestTrail.tsx';
 import { visible } from '../../../shared/visible.ts';
 
-// Offered whatever the newest entries hold: the analysts' own acts and the rare events one
-// looks for (a rule change, a source override, a removed snapshot).
-const CORE_KINDS = new Set([
-  'decision',
-  'override',
-  'rejected',
-  'escalation',
-  'late',
-  'rules',
-  'source',
-  'removed',
-]);
+// A chip for every kind the engine writes, whatever the entries loaded hold: the kind is
+// asked of the engine, so an analyst's cancel of last week is found by its chip even
+// when thousands of newer entries came after it (QA qv F7).
+const ENGINE_KINDS: readonly string[] = AuditKind.options;
 
 function useJobIndex(): JobOf {
   const jobs = useApp((s) => s.jobs);
@@ -117,8 +110,10 @@ function AuditTable() {
   }, [entries, kinds, feed.stale]);
   const seen = new Set<string>([...entries.map((e) => e.kind), ...offered, ...kinds]);
   const chips = [
-    ...KIND_ORDER.filter((k) => CORE_KINDS.has(k) || seen.has(k)),
-    ...[...seen].filter((k) => !KIND_ORDER.includes(k)),
+    ...KIND_ORDER.filter((k) => ENGINE_KINDS.includes(k) || seen.has(k)),
+    ...[...ENGINE_KINDS, ...seen].filter(
+      (k, i, all) => !KIND_ORDER.includes(k) && all.indexOf(k) === i,
+    ),
   ];
 
   const toggle = (id: number) => setOpen((o) => (o === id ? null : id));
@@ -192,6 +187,7 @@ function AuditTable() {
           onOpen={(e) => toggle(e.id)}
           onEnd={narrowing ? undefined : feed.more}
           openId={open}
+          keepPlace
           keysHint
           estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
           overscan={12}

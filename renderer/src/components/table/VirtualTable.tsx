@@ -3,11 +3,24 @@
 // keys moving between rows (roving.ts), and a message in place of the rows when there
 // are none. Each view keeps what is its own: its columns, filters and how a row looks
 // (`renderRow`); the ARIA table structure and the scrolling are written here once.
+// The row with the focus is always drawn, however far the list is scrolled from it, so
+// that the focus never falls to the page while the row exists; the Tab stop follows its
+// row when rows are added above it. A live list (`keepPlace`: the Audit) keeps the
+// analyst's place while newer rows arrive on top (QA qv F10): scrolled away from the top,
+// a row focused or open, the rows in view stay where they are; at the top and idle, the
+// new rows show on top.
 // The Queue (views/QueueView.tsx) still draws its own frame: moved onto this one, its
 // p95 frame at 10,000 jobs came out late in `npx vitest run tests/e2e/scale.e2e.test.ts`
 // (7 of 8 windows, against 0 of 8 with its own), for a reason not found yet.
-import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  type FocusEvent,
+  type ReactNode,
+} from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { KEYS_HINT_ROOM } from '../common.tsx';
 import { TableHead } from './TableHead.tsx';
 import { tableStyle, type TableModel } from './use-table.ts';
@@ -63,12 +76,45 @@ export interface VirtualTableProps<T extends { id: string | number }, C> {
   openId?: string | number | null;
   /** The table shows a KeysHint over its corner: room is kept for it after the last row. */
   keysHint?: boolean;
+  /**
+   * Rows arrive on top while the list is read (a live list): scrolled away from the top, or
+   * a row focused or open, the rows in view are kept where they are as rows are added
+   * above them; at the top with no row focused or open, the new rows show.
+   */
+  keepPlace?: boolean;
 }
 
 export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTableProps<T, C>) {
   const { table } = p;
   const rows = table.rows;
   const scroller = useRef<HTMLDivElement>(null);
+  const frameEl = useRef<HTMLDivElement | null>(null);
+  const frameRef = p.frame;
+  const frame = useCallback(
+    (el: HTMLDivElement | null) => {
+      frameEl.current = el;
+      frameRef(el);
+    },
+    [frameRef],
+  );
+  // The row with the focus (its id), drawn wherever the list is scrolled.
+  const focusedId = useRef<string | number | null>(null);
+  const focusedIndex =
+    focusedId.current === null ? -1 : rows.findIndex((r) => r.id === focusedId.current);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const drawn = defaultRangeExtractor(range);
+      if (focusedIndex < 0 || drawn.includes(focusedIndex)) return drawn;
+      return [...drawn, focusedIndex].sort((a, b) => a - b);
+    },
+    [focusedIndex],
+  );
+  // Read now, as the rows change: whether the analyst's place is kept (see keepPlace).
+  const el = scroller.current;
+  const reading =
+    !!p.keepPlace &&
+    !!el &&
+    (el.scrollTop > 0 || p.openId != null || !!frameEl.current?.contains(document.activeElement));
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -80,9 +126,13 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     scrollPaddingStart: ROW_HEIGHT,
     ...(p.keysHint ? { paddingEnd: KEYS_HINT_ROOM, scrollPaddingEnd: KEYS_HINT_ROOM } : {}),
     getItemKey: (i) => rows[i]!.id,
+    rangeExtractor,
+    // 'end': when rows are added (or go) at either end, the row at the top of the view
+    // stays where it is (the library's anchoring, before the rows are drawn).
+    anchorTo: reading ? 'end' : 'start',
   });
   const items = virtualizer.getVirtualItems();
-  const lastDrawn = items.at(-1)?.index ?? -1;
+  const lastDrawn = items.filter((i) => i.index !== focusedIndex).at(-1)?.index ?? -1;
   const onEnd = p.onEnd;
   useEffect(() => {
     if (rows.length > 0 && lastDrawn >= rows.length - 1) onEnd?.();
@@ -128,10 +178,33 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     onOpen: (i) => rows[i] && p.onOpen(rows[i]),
     scrollTo,
   });
+  // The Tab stop is a row, not a place: rows added above it, it moves with its row.
+  const stop = useRef<{ rows: readonly T[]; id: string | number | null }>({ rows, id: null });
+  const { select } = roving;
+  useLayoutEffect(() => {
+    const was = stop.current;
+    if (was.rows !== rows && was.id !== null) {
+      const i = rows.findIndex((r) => r.id === was.id);
+      if (i >= 0 && i !== roving.index) {
+        stop.current = { rows, id: was.id };
+        return select(i);
+      }
+    }
+    stop.current = { rows, id: rows[roving.index]?.id ?? null };
+  });
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const i = (e.target as HTMLElement).closest<HTMLElement>('[data-row-index]')?.dataset.rowIndex;
+    focusedId.current = i === undefined ? null : (rows[Number(i)]?.id ?? null);
+  };
+  const onBlur = (e: FocusEvent<HTMLDivElement>) => {
+    // Out of the table (not the row taken out of the page: no element then).
+    const to = e.relatedTarget as Node | null;
+    if (to && !e.currentTarget.contains(to)) focusedId.current = null;
+  };
 
   return (
     <div
-      ref={p.frame}
+      ref={frame}
       className={`table ${p.className}`}
       role="table"
       aria-label={p.label}
@@ -140,6 +213,8 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
       // Holds the keyboard's focus while the row moved to is drawn (roving.ts).
       tabIndex={-1}
       onKeyDown={roving.onKeyDown}
+      onFocus={onFocus}
+      onBlur={onBlur}
     >
       <div className="tscroll" ref={scroller} data-testid={p.scrollTestId}>
         <div role="rowgroup" className="thead-group">

@@ -12,6 +12,8 @@ export interface Roving {
   /** Props of the row at `i`. */
   rowProps(i: number): { tabIndex: number; 'data-row-index': number; onFocus(): void };
   onKeyDown(e: KeyboardEvent<HTMLElement>): void;
+  /** Makes row `i` the Tab stop (its row moved: rows were added above it). */
+  select(i: number): void;
 }
 
 export function useRoving(opts: {
@@ -84,5 +86,9 @@ export function useRoving(opts: {
       },
     }),
     onKeyDown,
+    select: useCallback((i: number) => {
+      at$.current = i;
+      setIndex(i);
+    }, []),
   };
 }
