@@ -1,7 +1,8 @@
 // The Audit view keeps the analyst's place under a live stream (QA qv F10), in real
 // Chromium against the real engine and browser host: entries arriving while a row has
 // the focus and its explanation is open do not push it out of view, nor take its focus
-// (nor its Tab stop) away; a focused row scrolled far out of the drawn window keeps the
+// (nor its Tab stop) away, and a notice says how many are above, politely, and goes back
+// to them; a focused row scrolled far out of the drawn window keeps the
 // focus; at the top and idle, new entries still appear on top. And a chip for every kind
 // the engine writes, whatever the loaded entries hold (QA qv F7). Screenshots at both
 // sizes, axe-core.
@@ -108,6 +109,11 @@ describe.skipIf(!haveChromium)('the Audit view under a live stream', () => {
     expect(await read.getAttribute('data-row-index')).toBe('65');
     expect(await page.locator('.audit-row[tabindex="0"]').getAttribute('data-focus-key')).toBe(key);
     await expect.poll(() => page.getByTestId('audit-explanation').isVisible()).toBe(true);
+    // Said, and a way back to them.
+    await poll(() => page.getByTestId('newer-above').innerText()).toBe('60 new entries ↑');
+    expect(await page.locator('.audit-view [role=status]').innerText()).toBe(
+      '60 new entries above',
+    );
     await shot(page, 'audit-live-kept');
     await expectNoSerious(page, 'audit: the entry read kept under a live stream');
     // The keys go on from it.
@@ -133,6 +139,12 @@ describe.skipIf(!haveChromium)('the Audit view under a live stream', () => {
   it('shows new entries on top at the top of the list when no row is read', async () => {
     // Closed, the focus elsewhere, back at the top.
     await page.locator('.audit-item.open .audit-row').click();
+    // The notice goes back to the newest, its row focused.
+    await page.getByTestId('newer-above').click();
+    await poll(focusedKey).toBe(
+      await page.locator('.audit-row[data-row-index="0"]').getAttribute('data-focus-key'),
+    );
+    expect(await page.getByTestId('newer-above').count()).toBe(0);
     await page.getByLabel('Filter entries by file, underlying, request or analyst').focus();
     await scrollTo('0');
     await page.waitForTimeout(200);

@@ -188,6 +188,7 @@ function AuditTable() {
           onEnd={narrowing ? undefined : feed.more}
           openId={open}
           keepPlace
+          newer={(n) => plural(n, 'new entry', 'new entries')}
           keysHint
           estimateSize={(e) => (e.id === open ? 220 : ROW_HEIGHT)}
           overscan={12}

@@ -17,6 +17,7 @@ import {
   useEffect,
   useLayoutEffect,
   useRef,
+  useState,
   type FocusEvent,
   type ReactNode,
 } from 'react';
@@ -82,6 +83,11 @@ export interface VirtualTableProps<T extends { id: string | number }, C> {
    * above them; at the top with no row focused or open, the new rows show.
    */
   keepPlace?: boolean;
+  /**
+   * With keepPlace: what the rows added above the view are called ("3 new entries"), on a
+   * button over the list that goes back to the top, and said politely to a screen reader.
+   */
+  newer?: (count: number) => string;
 }
 
 export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTableProps<T, C>) {
@@ -178,6 +184,23 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     onOpen: (i) => rows[i] && p.onOpen(rows[i]),
     scrollTo,
   });
+  // Rows added above while the place was kept: counted until the list is back at its top.
+  const [newer, setNewer] = useState(0);
+  const wasReading = useRef(false);
+  wasReading.current = reading;
+  const firstId = useRef<string | number | null>(rows[0]?.id ?? null);
+  useLayoutEffect(() => {
+    const was = firstId.current;
+    firstId.current = rows[0]?.id ?? null;
+    if (!p.keepPlace || was === null || was === firstId.current) return;
+    const above = rows.findIndex((r) => r.id === was);
+    if (above < 0)
+      setNewer(0); // another list (a filter)
+    else if (wasReading.current) setNewer((n) => n + above);
+  }, [rows, p.keepPlace]);
+  const onScroll = () => {
+    if (newer && (scroller.current?.scrollTop ?? 0) <= 0) setNewer(0);
+  };
   // The Tab stop is a row, not a place: rows added above it, it moves with its row.
   const stop = useRef<{ rows: readonly T[]; id: string | number | null }>({ rows, id: null });
   const { select } = roving;
@@ -202,48 +225,73 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
     if (to && !e.currentTarget.contains(to)) focusedId.current = null;
   };
 
+  const toTop = () => {
+    const el = scroller.current;
+    if (el) el.scrollTop = 0;
+    setNewer(0);
+    select(0);
+    // The button goes: the focus to the newest row, once it is drawn.
+    requestAnimationFrame(() =>
+      frameEl.current?.querySelector<HTMLElement>('[data-row-index="0"]')?.focus(),
+    );
+  };
+
   return (
-    <div
-      ref={frame}
-      className={`table ${p.className}`}
-      role="table"
-      aria-label={p.label}
-      aria-rowcount={rows.length + 1}
-      style={tableStyle(table)}
-      // Holds the keyboard's focus while the row moved to is drawn (roving.ts).
-      tabIndex={-1}
-      onKeyDown={roving.onKeyDown}
-      onFocus={onFocus}
-      onBlur={onBlur}
-    >
-      <div className="tscroll" ref={scroller} data-testid={p.scrollTestId}>
-        <div role="rowgroup" className="thead-group">
-          <TableHead table={table} />
+    <>
+      {p.newer && (
+        <>
+          {newer > 0 && (
+            <button type="button" className="newer-above" data-testid="newer-above" onClick={toTop}>
+              {p.newer(newer)} ↑
+            </button>
+          )}
+          <span className="sr-only" role="status">
+            {newer > 0 ? `${p.newer(newer)} above` : ''}
+          </span>
+        </>
+      )}
+      <div
+        ref={frame}
+        className={`table ${p.className}`}
+        role="table"
+        aria-label={p.label}
+        aria-rowcount={rows.length + 1}
+        style={tableStyle(table)}
+        // Holds the keyboard's focus while the row moved to is drawn (roving.ts).
+        tabIndex={-1}
+        onKeyDown={roving.onKeyDown}
+        onFocus={onFocus}
+        onBlur={onBlur}
+      >
+        <div className="tscroll" ref={scroller} data-testid={p.scrollTestId} onScroll={onScroll}>
+          <div role="rowgroup" className="thead-group">
+            <TableHead table={table} />
+          </div>
+          {rows.length === 0 ? (
+            <div className="empty" role="row">
+              <span role="cell">{p.empty}</span>
+            </div>
+          ) : (
+            <div
+              role="rowgroup"
+              className="vlist"
+              // Every row and the room after the last (the header is the scroll margin, above).
+              style={{ height: virtualizer.getTotalSize() }}
+            >
+              {items.map((item) =>
+                p.renderRow({
+                  row: rows[item.index]!,
+                  index: item.index,
+                  key: item.key,
+                  top: item.start - ROW_HEIGHT,
+                  rowProps: roving.rowProps(item.index),
+                  measure: virtualizer.measureElement,
+                }),
+              )}
+            </div>
+          )}
         </div>
-        {rows.length === 0 ? (
-          <div className="empty" role="row">
-            <span role="cell">{p.empty}</span>
-          </div>
-        ) : (
-          <div
-            role="rowgroup"
-            className="vlist"
-            // Every row and the room after the last (the header is the scroll margin, above).
-            style={{ height: virtualizer.getTotalSize() }}
-          >
-            {items.map((item) =>
-              p.renderRow({
-                row: rows[item.index]!,
-                index: item.index,
-                key: item.key,
-                top: item.start - ROW_HEIGHT,
-                rowProps: roving.rowProps(item.index),
-                measure: virtualizer.measureElement,
-              }),
-            )}
-          </div>
-        )}
       </div>
-    </div>
+    </>
   );
 }
