@@ -1,6 +1,7 @@
 // What the inbox tests ask of a running engine: to wait on what is observed (never on a
-// timer), and its jobs as listed.
+// timer), its jobs as listed, and its inbox's status.
 import type { Engine } from '../../electron/engine/engine.ts';
+import type { InboxStatus } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 
 /** Waits, on what is observed, until `f` holds (no timer decides). */
@@ -14,6 +15,12 @@ export async function until(f: () => boolean | Promise<boolean>, what: string): 
 
 export async function jobsOf(e: Engine): Promise<ProcessingJob[]> {
   const r = await e.handlers['jobs:list']({ limit: 100 });
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+export async function statusOf(e: Engine): Promise<InboxStatus> {
+  const r = await e.handlers['inbox:get']({});
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 }

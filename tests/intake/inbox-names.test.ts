@@ -20,9 +20,8 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
-import { jobsOf, until } from './inbox-engine.ts';
+import { jobsOf, statusOf, until } from './inbox-engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
-import type { InboxStatus } from '../../shared/api.ts';
 import { table } from '../../electron/host/cli/io.ts';
 
 let engine: Engine | null = null;
@@ -30,12 +29,6 @@ afterEach(async () => {
   await engine?.shutdown(5000);
   engine = null;
 });
-
-async function statusOf(e: Engine): Promise<InboxStatus> {
-  const r = await e.handlers['inbox:get']({});
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 const bytes = (name: string): number => Buffer.byteLength(name);
 

@@ -21,21 +21,14 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
-import { until } from './inbox-engine.ts';
+import { statusOf, until } from './inbox-engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
-import type { InboxStatus } from '../../shared/api.ts';
 
 let engine: Engine | null = null;
 afterEach(async () => {
   await engine?.shutdown(5000);
   engine = null;
 });
-
-async function statusOf(e: Engine): Promise<InboxStatus> {
-  const r = await e.handlers['inbox:get']({});
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 it.skipIf(process.platform === 'win32')(
   'refuses a FIFO at the door: moved to failed/ unopened, with its note, counted among the refusals',

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { engineIn } from '../desktop/engine.ts';
+import { statusOf } from './inbox-engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
-import type { InboxStatus } from '../../shared/api.ts';
 
 let engine: Engine | null = null;
 let home = '';
@@ -25,12 +25,6 @@ afterEach(async () => {
   if (before === undefined) delete process.env.GEX_DESK_HOME;
   else process.env.GEX_DESK_HOME = before;
 });
-
-async function statusOf(e: Engine): Promise<InboxStatus> {
-  const r = await e.handlers['inbox:get']({});
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
 
 const DISCOVERY = "folder of discovery files (the running engines' tokens)";
 const SOCKETS = 'folder of local endpoints (sockets)';

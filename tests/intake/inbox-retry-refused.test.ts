@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { writeBadFiles, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
-import { jobsOf, until } from './inbox-engine.ts';
+import { jobsOf, statusOf, until } from './inbox-engine.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 
@@ -34,12 +34,6 @@ async function jobNamed(e: Engine, id: string): Promise<ProcessingJob> {
   const r = await e.handlers['jobs:get']({ id });
   if (!r.ok) throw new Error(r.error.message);
   return r.value.job;
-}
-
-async function statusOf(e: Engine) {
-  const r = await e.handlers['inbox:get']({});
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
 }
 
 const ls = (dir: string) => readdirSync(dir).sort();
