@@ -12,6 +12,7 @@ import { Diagnostic } from './rules.ts';
 import { SnapshotCells, WindowShare } from './cells.ts';
 import { AuditEntry, AuditKind } from './api/audit.ts';
 import { AuthorName } from './api/author.ts';
+import { Id, IdText } from './api/id.ts';
 import { Health, InboxStatus } from './api/engine.ts';
 import {
   RequestRecord,
@@ -41,6 +42,7 @@ export { SnapshotCells, strikeWindow } from './cells.ts';
 export * from './api/audit.ts';
 export * from './api/author.ts';
 export * from './api/engine.ts';
+export * from './api/id.ts';
 export * from './api/ingest.ts';
 export * from './api/queue.ts';
 export * from './api/rules.ts';
@@ -56,7 +58,7 @@ const none = z.strictObject({});
 export const calls = {
   'engine:health': call(none, Health),
   'ingest:submit': call(SubmitRequest, SubmitAck),
-  'jobs:get': call(z.strictObject({ id: z.string().min(1) }), JobDetail),
+  'jobs:get': call(z.strictObject({ id: Id }), JobDetail),
   /**
    * Newest first; `after`: the id of the last job of the previous page (the list goes on
    * after it); `source`: only the jobs of that data source.
@@ -66,27 +68,18 @@ export const calls = {
       status: JobStatus.optional(),
       source: SourceName.optional(),
       limit: z.number().int().min(1).max(100_000).default(10_000),
-      after: z.string().min(1).optional(),
+      after: Id.optional(),
     }),
     z.array(ProcessingJob),
   ),
   /** `author`: who asked, recorded in the audit trail. */
-  'jobs:cancel': call(
-    z.strictObject({ id: z.string(), author: AuthorName.optional() }),
-    ProcessingJob,
-  ),
-  'jobs:retry': call(
-    z.strictObject({ id: z.string(), author: AuthorName.optional() }),
-    ProcessingJob,
-  ),
+  'jobs:cancel': call(z.strictObject({ id: IdText, author: AuthorName.optional() }), ProcessingJob),
+  'jobs:retry': call(z.strictObject({ id: IdText, author: AuthorName.optional() }), ProcessingJob),
   /**
    * Whether a retry of the job would find the bytes captured when its file arrived (a
    * retry runs them, never the analyst's path): false once they are no longer kept.
    */
-  'jobs:bytesKept': call(
-    z.strictObject({ id: z.string().min(1) }),
-    z.object({ kept: z.boolean() }),
-  ),
+  'jobs:bytesKept': call(z.strictObject({ id: Id }), z.object({ kept: z.boolean() })),
   'queue:stats': call(none, QueueStats),
   'queue:pause': call(none, QueueStats),
   'queue:resume': call(none, QueueStats),
@@ -97,7 +90,7 @@ export const calls = {
     z.strictObject({
       underlying: z.string().optional(),
       limit: z.number().int().min(1).max(10_000).default(200),
-      after: z.string().min(1).optional(),
+      after: Id.optional(),
     }),
     z.array(GEXSnapshot),
   ),
@@ -106,25 +99,22 @@ export const calls = {
    * Queue's rows ask for the snapshots of the jobs on screen, whatever their age.
    */
   'snapshots:many': call(
-    z.object({ ids: z.array(z.string().min(1)).min(1).max(1000) }).strict(),
+    z.object({ ids: z.array(Id).min(1).max(1000) }).strict(),
     z.array(GEXSnapshot),
   ),
   /** How many snapshots are stored (the list above stops at its limit). */
   'snapshots:count': call(none, z.object({ total: z.number().int().min(0) })),
-  'snapshots:get': call(z.strictObject({ id: z.string(), attach: AttachFolders }), SnapshotDetail),
+  'snapshots:get': call(z.strictObject({ id: IdText, attach: AttachFolders }), SnapshotDetail),
   /**
    * The strike × expiry cells of a snapshot (the heatmap; the charts under an expiry
    * filter); with `window_share`, only those of the strikes within spot ± that share.
    */
   'snapshots:cells': call(
-    z.strictObject({ id: z.string(), attach: AttachFolders, window_share: WindowShare.optional() }),
+    z.strictObject({ id: IdText, attach: AttachFolders, window_share: WindowShare.optional() }),
     SnapshotCells,
   ),
   'snapshots:history': call(HistoryRequest, HistoryAnswer),
-  'snapshots:diff': call(
-    z.strictObject({ from: z.string().min(1), to: z.string().min(1), attach: AttachFolders }),
-    SnapshotDiff,
-  ),
+  'snapshots:diff': call(z.strictObject({ from: Id, to: Id, attach: AttachFolders }), SnapshotDiff),
   'snapshots:levels': call(z.strictObject({ attach: AttachFolders }), LevelsAnswer),
   /**
    * Removes a snapshot of this workstation's store (one ingested by mistake): its figures
@@ -133,7 +123,7 @@ export const calls = {
    */
   'snapshots:remove': call(
     z.strictObject({
-      id: z.string().min(1),
+      id: Id,
       justification: z
         .string()
         .trim()
@@ -192,7 +182,7 @@ export const calls = {
   ),
   'rules:schema': call(none, z.record(z.string(), z.unknown())),
   'requests:get': call(
-    z.strictObject({ ids: z.array(z.string()).min(1).max(1000) }),
+    z.strictObject({ ids: z.array(IdText).min(1).max(1000) }),
     z.array(RequestRecord),
   ),
   /**
@@ -212,7 +202,7 @@ export const calls = {
   /** `after`: the id of the last entry of the previous page (the list goes on after it, in its order). */
   'audit:list': call(
     z.strictObject({
-      request_id: z.string().optional(),
+      request_id: IdText.optional(),
       limit: z.number().int().min(1).max(10_000).default(500),
       order: z.enum(['newest', 'oldest']).default('newest'),
       after: z.number().int().optional(),

@@ -48,3 +48,19 @@ export const visibleLines = (text: string): string =>
   text.replace(INVISIBLE_ALL, (c, at: number) =>
     c === '\n' || c === '\t' || (c === '\r' && text[at + 1] === '\n') ? c : escapeChar(c),
   );
+
+/** The most characters of a request's id (or key, or other token) a message echoes. */
+export const ECHO_MAX = 40;
+
+/**
+ * What a request gave (an id, a key), as a message echoes it back: at most `max`
+ * characters of it, "…" when cut, each control or format character escaped. An id of
+ * 5 MB was echoed whole, and a crafted one put a sentence of its own in the app's error
+ * panel; the start is enough to tell which was meant.
+ */
+export function echoed(text: string, max = ECHO_MAX): string {
+  // Up to 2 UTF-16 units per character: enough to count `max` characters, never all of a huge text.
+  const chars = [...text.slice(0, max * 2 + 2)];
+  const cut = chars.length > max || text.length > max * 2 + 2;
+  return visible(cut ? chars.slice(0, max).join('') + '…' : text);
+}

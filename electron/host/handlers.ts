@@ -19,6 +19,7 @@ import { nearWord } from '../../shared/near-words.ts';
 import { err, type Result } from '../../shared/result.ts';
 import type { Logger } from '../engine/log.ts';
 import { errorOfThrown } from '../engine/store/db.ts';
+import { echoed } from '../../shared/visible.ts';
 
 /** The part of the engine (electron/engine/engine.ts `Engine`) a transport needs. */
 export interface HostedEngine {
@@ -64,8 +65,8 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | und
   }
 }
 
-/** A key of the request, as an error may show it: quoted, at most 40 characters of it. */
-const shown = (key: string) => JSON.stringify(key.slice(0, 40));
+/** A key of the request, as an error may show it: quoted, at most ECHO_MAX characters of it. */
+const shown = (key: string) => `"${echoed(key)}"`;
 
 /**
  * "unknown field "dryRun" (did you mean "dry_run"?)": the keys `schema` does not take, each
@@ -109,7 +110,7 @@ export function describeIssues(
         ...(first.code === 'unrecognized_keys' ? first.keys.slice(0, 1) : []),
       ]
     : [];
-  const field = path.length > 0 ? path.map((p) => p.slice(0, 40)).join('.') : undefined;
+  const field = path.length > 0 ? path.map((p) => echoed(p)).join('.') : undefined;
   return { message: parts.join('; '), field };
 }
 
@@ -208,7 +209,7 @@ function pathRefused(name: CallName, data: unknown): Result<never> | null {
 export function createDispatcher(handlers: Partial<CallHandlers>, opts: DispatchOptions): Dispatch {
   return async (name, payload) => {
     if (typeof name !== 'string' || !isCallName(name)) {
-      return err('NOT_FOUND', `unknown call "${String(name).slice(0, 40)}"`);
+      return err('NOT_FOUND', `unknown call "${echoed(String(name))}"`);
     }
     const parsed = calls[name].request.safeParse(payload ?? {});
     if (!parsed.success) {

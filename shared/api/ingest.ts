@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Decision, IsoTimestamp, PriorityLevel, PriorityRequest } from '../domain.ts';
 import { AppError } from '../result.ts';
 import { AuthorName } from './author.ts';
+import { Id } from './id.ts';
 import { blank, INVISIBLE } from '../visible.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
@@ -74,7 +75,7 @@ export const GivenSourceName = SourceName.refine((s) => !reservedForInbox(s), IN
 export const SubmitRequest = z
   .strictObject({
     file: z.string().min(1).optional(),
-    upload: z.string().min(1).optional(),
+    upload: Id.optional(),
     source: GivenSourceName.default('manual'),
     requested_priority: PriorityLevel.optional(),
     justification: z.string().optional(),

@@ -48,7 +48,7 @@ import { describeQuality } from '../../renderer/src/text/quality.ts';
 import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
 import { noRetryReason, retryHelps } from '../../shared/retry.ts';
 import { roundPrice } from '../../shared/prices.ts';
-import { blank } from '../../shared/visible.ts';
+import { blank, echoed } from '../../shared/visible.ts';
 
 describe('numbers', () => {
   it('formats prices, integers, fixed decimals and percentages with separators', () => {
@@ -581,5 +581,23 @@ describe('a justification a person reads as empty', () => {
   it('is not blank with one letter, digit, punctuation or symbol a person reads', () => {
     const read = ['FOMC', 'x', '7', '?', '€', '😀', 'é', 'e\u0301', '\u3164x', '東京', ' \u2800.'];
     for (const text of read) expect(blank(text), JSON.stringify(text)).toBe(false);
+  });
+});
+
+describe('echoed (what a request gave, in a message)', () => {
+  it('keeps an id of 40 characters or fewer whole', () => {
+    const uuid = '0f8e4c1a-6b7d-4e2f-9a3c-5d1e2f3a4b5c';
+    expect(echoed(uuid)).toBe(uuid);
+    expect(echoed('x'.repeat(40))).toBe('x'.repeat(40));
+  });
+
+  it('cuts a longer one to its first 40 characters, "…" when cut, its invisible characters escaped', () => {
+    expect(echoed('a'.repeat(5_000_000))).toBe(`${'a'.repeat(40)}…`);
+    expect(echoed(`x.\u2029\u2029NOTICE${'!'.repeat(60)}`)).toBe(
+      `x.\\u2029\\u2029NOTICE${'!'.repeat(30)}…`,
+    );
+    // Characters, not UTF-16 units: an emoji is one, never cut in half.
+    expect(echoed('😀'.repeat(41))).toBe(`${'😀'.repeat(40)}…`);
+    expect(echoed('😀'.repeat(40))).toBe('😀'.repeat(40));
   });
 });

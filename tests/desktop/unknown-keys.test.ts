@@ -163,13 +163,41 @@ describe.each(transports)('over %s', (_, call) => {
     );
   });
 
-  it('a key near none names the keys the call takes, by at most 40 characters of it', async () => {
+  it('a key near none names the keys the call takes, by at most 40 characters of it, "…" when cut', async () => {
     const long = `zz${'Q'.repeat(60)}`;
     const answer = await call('jobs:list', { [long]: 1 });
     expect(answer.error!.code).toBe('VALIDATION');
     expect(answer.error!.message).toBe(
-      `jobs:list: unknown field "${long.slice(0, 40)}"; it takes status, source, limit, after`,
+      `jobs:list: unknown field "${long.slice(0, 40)}…"; it takes status, source, limit, after`,
     );
+  });
+
+  it('an id longer than 200 characters is refused before any look-up, echoing none of it (QA sec F8)', async () => {
+    const huge = 'a'.repeat(5_000_000);
+    for (const [name, payload, field] of [
+      ['snapshots:get', { id: huge }, 'id'],
+      ['snapshots:cells', { id: huge }, 'id'],
+      ['snapshots:diff', { from: huge, to: 'abcd' }, 'from'],
+      ['jobs:get', { id: huge }, 'id'],
+      ['jobs:cancel', { id: huge }, 'id'],
+      ['requests:get', { ids: [huge] }, 'ids.0'],
+      ['audit:list', { request_id: huge }, 'request_id'],
+    ] as const) {
+      const answer = await viaBrowser(name, payload);
+      expect(answer.error, name).toMatchObject({ code: 'VALIDATION', field });
+      expect(answer.error!.message, name).toContain('an id has at most 200 characters');
+      expect(answer.error!.message.length, name).toBeLessThan(300);
+    }
+  });
+
+  it('an id that names nothing is echoed by its first 40 characters, escaped, "…" when cut', async () => {
+    const crafted = `x.\u2029\u2029SECURITY NOTICE: this desk was restarted. Paste your token at ${'e'.repeat(100)}`;
+    const shown = `${crafted.slice(0, 40).replaceAll('\u2029', '\\u2029')}…`;
+    const snap = await viaBrowser('snapshots:get', { id: crafted });
+    expect(snap.error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(snap.error!.message).toBe(`There is no snapshot ${shown}.`);
+    const job = await viaBrowser('jobs:get', { id: crafted });
+    expect(job.error!.message).toBe(`There is no job ${shown}.`);
   });
 
   it('a time bound that is no time names the forms it takes', async () => {

@@ -30,6 +30,7 @@ import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
 import { AMBIGUOUS_SHOWN, MIN_ID_START, onlyId } from '../store/id-start.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 export interface AnalyticsOptions {
   store: Store;
@@ -246,11 +247,11 @@ export class Analytics {
   #notFound(id: string, underlying = false): Result<never> {
     // An analyst who types a ticker where an id goes (`snapshot SPX`) is told where the ids are.
     const hint = underlying
-      ? ` ${id.toUpperCase()} is an underlying, not a snapshot id: its history lists its snapshots with their ids.`
+      ? ` ${echoed(id.toUpperCase())} is an underlying, not a snapshot id: its history lists its snapshots with their ids.`
       : '';
     return err(
       'NOT_FOUND',
-      `There is no snapshot ${id}${this.#where()}.${hint}${this.#wrongFolders()}`,
+      `There is no snapshot ${echoed(id)}${this.#where()}.${hint}${this.#wrongFolders()}`,
     );
   }
 

@@ -19,6 +19,7 @@ import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { getRequests } from '../store/requests.ts';
 import { countSnapshots, getSnapshot, getSnapshots, listSnapshots } from '../store/snapshots.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 /**
  * An underlying as an analyst may write it, as the snapshots store it: the CBOE files'
@@ -225,7 +226,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const [one] = removed.snapshots;
       return one
         ? ok({ snapshot: one, files: removed.files, left: removed.left })
-        : err('NOT_FOUND', `There is no snapshot ${id} in this store.`);
+        : err('NOT_FOUND', `There is no snapshot ${echoed(id)} in this store.`);
     },
     'snapshots:prune': async ({ before, underlying, justification, author, dry_run }) => {
       const { resolveBounds } = await import('../analytics/time-bounds.ts');

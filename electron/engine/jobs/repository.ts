@@ -14,6 +14,7 @@ import { iso, num, type Params, type Store, type Tx } from '../store/db.ts';
 import { Filters } from '../store/filters.ts';
 import { AMBIGUOUS_SHOWN, MIN_ID_START, onlyId } from '../store/id-start.ts';
 import { values } from '../store/values.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 type Db = Store | Tx;
 
@@ -297,7 +298,7 @@ export async function jobNamed(db: Db, given: string): Promise<Result<Processing
     const job = one && (await getJob(db, one.value));
     if (job) return ok(job);
   }
-  return err('NOT_FOUND', `There is no job ${given}.`);
+  return err('NOT_FOUND', `There is no job ${echoed(given)}.`);
 }
 
 /**

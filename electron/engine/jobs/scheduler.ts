@@ -37,6 +37,7 @@ import * as repo from './repository.ts';
 import { StatsCache } from './stats-cache.ts';
 import { Transitions } from './transitions.ts';
 import type { ClaimRetry, SchedulerOptions, SchedulerPool } from './types.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 export type * from './types.ts';
 
@@ -244,10 +245,10 @@ export class Scheduler {
     if (!cancelled) {
       if (row) this.#ready.insert(row);
       const job = await repo.getJob(this.#interactive(), id);
-      if (!job) return err('NOT_FOUND', `no job ${id}`);
+      if (!job) return err('NOT_FOUND', `no job ${echoed(id)}`);
       return err(
         'CONFLICT',
-        `job ${id} is ${job.status}; only a waiting or running job can be cancelled`,
+        `job ${job.id} is ${job.status}; only a waiting or running job can be cancelled`,
       );
     }
     this.#emit(cancelled);
@@ -263,10 +264,10 @@ export class Scheduler {
     const requeued = answer?.job;
     if (!requeued) {
       const job = await repo.getJob(this.#interactive(), id);
-      if (!job) return err('NOT_FOUND', `no job ${id}`);
+      if (!job) return err('NOT_FOUND', `no job ${echoed(id)}`);
       return err(
         'CONFLICT',
-        `job ${id} is ${job.status}; only a failed or cancelled job can be retried`,
+        `job ${job.id} is ${job.status}; only a failed or cancelled job can be retried`,
       );
     }
     const row = await repo.queuedRow(this.#interactive(), id);
@@ -488,7 +489,7 @@ export class Scheduler {
 
   async #current(id: string): Promise<Result<ProcessingJob>> {
     const job = await repo.getJob(this.#interactive(), id);
-    return job ? ok(job) : err('NOT_FOUND', `no job ${id}`);
+    return job ? ok(job) : err('NOT_FOUND', `no job ${echoed(id)}`);
   }
 
   /** An analyst's action (cancel, retry) is answered before queued background work. */

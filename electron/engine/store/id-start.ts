@@ -3,6 +3,7 @@
 // once for snapshots (analytics) and jobs, so that both take the same starts and say an
 // ambiguous one the same way.
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 /** The fewest characters of an id taken as its start. */
 export const MIN_ID_START = 4;
@@ -24,7 +25,7 @@ export function onlyId(
   const n = others.length + 1;
   return err(
     'VALIDATION',
-    `${start} begins the ids of ${n >= AMBIGUOUS_SHOWN ? `${AMBIGUOUS_SHOWN} or more` : n} ${noun}s (${[only, ...others].slice(0, AMBIGUOUS_SHOWN).join(', ')}); give more of the id.`,
+    `${echoed(start)} begins the ids of ${n >= AMBIGUOUS_SHOWN ? `${AMBIGUOUS_SHOWN} or more` : n} ${noun}s (${[only, ...others].slice(0, AMBIGUOUS_SHOWN).join(', ')}); give more of the id.`,
     { field: 'id' },
   );
 }

@@ -13,6 +13,7 @@ import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } 
 import { followingWaiter } from './job-waiter.ts';
 import { pauseNotice } from './paused-notice.ts';
 import { jobJson } from './listings.ts';
+import { echoed } from '../../../shared/visible.ts';
 import { JOBS_USAGE } from './usage.ts';
 
 const OPTIONS = {
@@ -66,7 +67,7 @@ export async function jobActionCommand(
     let code: ExitCode = EXIT.ok;
     const refused = (id: string, error: AppError) => {
       if (values.json) out.json({ job_id: id, error });
-      else out.line(`✗ ${id}  ${describeError(error)}`);
+      else out.line(`✗ ${echoed(id)}  ${describeError(error)}`);
       code = worse(code, exitFor(error));
     };
     // The job each argument names: its id, its request's, or the start of either.

@@ -19,6 +19,7 @@ import type { Logger } from '../../engine/log.ts';
 import type { UploadResolver } from '../handlers.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 export interface UploadLimits {
   /** Largest single upload, bytes. */
@@ -219,7 +220,7 @@ export class UploadFolder implements UploadResolver {
    * folder.
    */
   async take(id: string): Promise<Result<{ path: string; name: string }>> {
-    const shown = id.slice(0, 40);
+    const shown = echoed(id);
     const upload = UPLOAD_ID.test(id) ? this.#uploads.get(id) : undefined;
     if (!upload || upload.state !== 'ready') {
       return err(
