@@ -227,10 +227,10 @@ describe.skipIf(!haveChromium)('the levels board and links to comparisons and Hi
     await poll(() => view.getByTestId('error-line').count()).toBe(0);
 
     // A start no id begins: said in A's choice; B, short, is written in full and stays.
-    await page.goto(`${desk.host.origin}/#/snapshots/compare/zzzz9999/${b.slice(0, 8)}`);
-    await poll(() => page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/zzzz9999/${b}`);
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/ffff9999/${b.slice(0, 8)}`);
+    await poll(() => page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/ffff9999/${b}`);
     await poll(() => view.getByTestId('error-line').first().textContent()).toContain(
-      'There is no snapshot zzzz9999',
+      'There is no snapshot ffff9999',
     );
     expect(await page.getByTestId('compare-b').inputValue()).toBe(b);
     await poll(() => page.getByTestId('compare-a').locator('option:checked').textContent()).toBe(
@@ -284,9 +284,9 @@ describe.skipIf(!haveChromium)('the levels board and links to comparisons and Hi
     expect(url()).toBe(`${origin}/#/snapshots/history/AAPL/c001`);
     await shot(page, 'history-ambiguous-id');
     // None.
-    await page.goto(`${origin}/#/snapshots/history/SPX/zzzz9999`);
-    await poll(said).toContain('There is no snapshot zzzz9999');
-    expect(url()).toBe(`${origin}/#/snapshots/history/SPX/zzzz9999`);
+    await page.goto(`${origin}/#/snapshots/history/SPX/ffff9999`);
+    await poll(said).toContain('There is no snapshot ffff9999');
+    expect(url()).toBe(`${origin}/#/snapshots/history/SPX/ffff9999`);
     // One of SPX's, under AAPL's history.
     await page.goto(`${origin}/#/snapshots/history/AAPL/${spx[2]!.slice(0, 8)}`);
     await poll(said).toContain(`${spx[2]!.slice(0, 8)} is a snapshot of SPX, not of AAPL`);

@@ -110,12 +110,19 @@ describe.skipIf(!haveChromium)('History and Compare in the address', () => {
     await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
     await poll(url).toBe(`${origin}/#/snapshots/history/SPX`);
 
-    // An id never stored: said, the newest replayed, the address as it was given.
+    // An id never stored: said, the newest replayed, the address as it was given; a text
+    // that is no id's shape is said so without asking the engine.
     const said = () =>
       page.getByTestId('history-view').getByTestId('error-line').first().textContent();
-    for (const id of ['no-such-snapshot', '00000000-0000-4000-8000-000000000000']) {
+    for (const [id, text] of [
+      ['no-such-snapshot', '“no-such-snapshot”, which is not a snapshot id'],
+      [
+        '00000000-0000-4000-8000-000000000000',
+        'There is no snapshot 00000000-0000-4000-8000-000000000000',
+      ],
+    ]) {
       await page.goto(`${origin}/#/snapshots/history/SPX/${id}`);
-      await poll(said).toContain(`There is no snapshot ${id}`);
+      await poll(said).toContain(text);
       await poll(at).toMatch(new RegExp(`^${SNAPSHOTS} / ${SNAPSHOTS} · `));
       expect(url()).toBe(`${origin}/#/snapshots/history/SPX/${id}`);
     }

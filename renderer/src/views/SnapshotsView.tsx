@@ -8,6 +8,8 @@ import { leftExportsText, type LeftExports } from '../../../shared/left-exports.
 import { snapshotById, useApp } from '../state/store.ts';
 import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
+import { NotAnId } from './snapshots/NotAnId.tsx';
+import { idShaped } from '../text/ids.ts';
 import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
 import { SnapshotList } from './snapshots/SnapshotList.tsx';
 import { HistoryView } from './snapshots/HistoryView.tsx';
@@ -72,8 +74,9 @@ export function SnapshotsView() {
 
   // A deep link to a snapshot that is not among the recent ones loads it (and B of a
   // comparison, whose underlying the History tab follows).
+  // An address whose "id" is no id's shape is not sent to the engine (NotAnId says so).
   useEffect(() => {
-    if (shownId) void useApp.getState().ensureSnapshot(shownId);
+    if (shownId && idShaped(shownId)) void useApp.getState().ensureSnapshot(shownId);
   }, [shownId]);
 
   const openPane = async (target: string) => {
@@ -135,7 +138,12 @@ export function SnapshotsView() {
         <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} replayed={args[1]} />
       )}
       {kind === 'compare' && <CompareView ids={args} />}
-      {showDetail && <SnapshotPanel id={selected} onRemoved={onRemoved} landing={landing} />}
+      {showDetail &&
+        (idShaped(selected) ? (
+          <SnapshotPanel id={selected} onRemoved={onRemoved} landing={landing} />
+        ) : (
+          <NotAnId text={selected} onClose={() => useApp.getState().openSnapshot(null)} />
+        ))}
     </div>
   );
 }

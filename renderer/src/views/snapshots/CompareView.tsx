@@ -43,7 +43,7 @@ import { ConventionsNote } from './ConventionsNote.tsx';
 import { diffConventionsNote } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
-import { FULL_ID } from '../../text/ids.ts';
+import { FULL_ID, idShaped, notAnId } from '../../text/ids.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
@@ -84,6 +84,7 @@ type Unresolved = { id: string; text: string };
  * no such start, or a start that begins several ids (the error line names them).
  */
 function unresolvedText(id: string, e: AppError): string {
+  if (!idShaped(id)) return 'not an id: choose another';
   if (e.code === 'VALIDATION') return 'ambiguous: choose one';
   return id.length < FULL_ID ? 'unknown id: choose another' : 'removed: choose another';
 }
@@ -134,10 +135,10 @@ export function CompareView({ ids }: { ids: string[] }) {
     if (!client || !bId) return;
     let live = true;
     void (async () => {
-      const [fromB, fromA] = await Promise.all([
-        client.call('snapshots:get', { id: bId }),
-        aId ? client.call('snapshots:get', { id: aId }) : null,
-      ]);
+      // A side whose text has no id's shape (a crafted address) is not sent to the engine.
+      const get = (id: string) =>
+        idShaped(id) ? client.call('snapshots:get', { id }) : Promise.resolve(notAnId(id));
+      const [fromB, fromA] = await Promise.all([get(bId), aId ? get(aId) : null]);
       if (!live) return;
       const fullB = fromB.ok ? fromB.value.snapshot.id : bId;
       const fullA = fromA?.ok ? fromA.value.snapshot.id : aId;
@@ -216,7 +217,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     // Another pair (or none): the last pair's figures must not stay on screen meanwhile.
     if (pair !== shownPair.current) setDiff(null);
     shownPair.current = pair;
-    if (!client || !aId || !bId) return;
+    if (!client || !aId || !bId || !idShaped(aId) || !idShaped(bId)) return;
     let live = true;
     void client.call('snapshots:diff', { from: aId, to: bId }).then((r) => {
       if (!live) return;

@@ -13,7 +13,7 @@ import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { panePath, showPane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
-import { FULL_ID, MIN_ID_START } from '../../text/ids.ts';
+import { FULL_ID, idShaped, MIN_ID_START, notAnId } from '../../text/ids.ts';
 
 /** The pane's address: the underlying and the snapshot replayed, none for the newest. */
 export const historyPane = (underlying: string, replayed?: string) =>
@@ -50,6 +50,8 @@ export function useReplayed(
       const mine = points.filter((p) => p.id.startsWith(replayed));
       if (mine.length === 1) return complete(mine[0]!.id);
     }
+    // No id's shape (a crafted address): said here, never sent to the engine.
+    if (!idShaped(replayed)) return;
     if (!client) return;
     let live = true;
     void client.call('snapshots:get', { id: replayed }).then((r) => {
@@ -80,6 +82,7 @@ export function useReplayed(
     };
   }, [client, underlying, replayed, points, of]);
 
+  if (replayed && points && !idShaped(replayed)) return { error: notAnId(replayed).error };
   const shown = said?.of === of && !points?.some((p) => p.id === replayed);
   return shown ? said.unresolved : null;
 }
