@@ -156,7 +156,7 @@ describe('an upload', () => {
     off();
   });
 
-  it('can be submitted once; an unknown or malformed id is NOT_FOUND', async () => {
+  it('can be submitted once; an unknown or malformed id is NOT_FOUND, one over 200 characters VALIDATION', async () => {
     const receipt = await upload(
       'again.csv',
       chainText.replace('Change: 8.5602', 'Change: 8.5603'),
@@ -166,13 +166,13 @@ describe('an upload', () => {
     expect(first.ok).toBe(true);
     const second = await call('ingest:submit', { upload: id });
     expect(second.error).toMatchObject({ code: 'NOT_FOUND', field: 'upload' });
-    for (const bad of [
-      '00000000-0000-0000-0000-000000000000',
-      '../../etc/passwd',
-      'x'.repeat(500),
+    for (const [bad, code] of [
+      ['00000000-0000-0000-0000-000000000000', 'NOT_FOUND'],
+      ['../../etc/passwd', 'NOT_FOUND'],
+      ['x'.repeat(500), 'VALIDATION'],
     ]) {
       const answer = await call('ingest:submit', { upload: bad });
-      expect(answer.error).toMatchObject({ code: 'NOT_FOUND', field: 'upload' });
+      expect(answer.error).toMatchObject({ code, field: 'upload' });
       expect(answer.error!.message.length).toBeLessThan(200);
     }
     await poll(async () => (await job(first.value!.job_id))?.status).toBe('completed');
