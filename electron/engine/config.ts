@@ -9,7 +9,7 @@ import type { InboxFrom } from '../../shared/api/engine.ts';
 import { GexConventions } from '../../shared/domain.ts';
 import { ReadLimits } from '../../shared/limits.ts';
 import { err, ok, type Result, messageOf } from '../../shared/result.ts';
-import { makeDirs } from './make-dirs.ts';
+import { makePrivateDirs } from './private-files.ts';
 import { checkConventions } from './pipeline/conventions.ts';
 import { MAX_WORKERS } from '../../shared/workers.ts';
 import { DEFAULT_DB_FILE } from './store/database-file.ts';
@@ -333,7 +333,7 @@ export function saveConfigValue(configFile: string, key: 'inbox', value: string)
   const next = { ...current, [key]: value };
   const temp = `${configFile}.${process.pid}.tmp`;
   try {
-    makeDirs(dirname(configFile));
+    makePrivateDirs(dirname(configFile));
     writeFileSync(temp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     renameSync(temp, configFile);
     return ok(undefined);

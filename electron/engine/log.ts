@@ -8,7 +8,7 @@
 // next line (they append by path).
 import { appendFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDirs } from './make-dirs.ts';
+import { privateDir, PRIVATE_FILE, restrict } from './private-files.ts';
 
 export const LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const LOG_KEEP = 3;
@@ -50,7 +50,9 @@ export function createLogger(
   const log = (level: LogLevel, event: string, fields: Record<string, unknown> = {}) => {
     try {
       if (!ready) {
-        makeDirs(dir);
+        privateDir(dir);
+        // The log names files, sources and analysts: the user's alone (private-files.ts).
+        restrict(file, PRIVATE_FILE);
         ready = true;
       }
       if (unchecked >= Math.min(LOG_CHECK_BYTES, maxBytes / 4)) {
@@ -70,7 +72,7 @@ export function createLogger(
           event,
           ...fields,
         }) + '\n';
-      appendFileSync(file, line);
+      appendFileSync(file, line, { mode: PRIVATE_FILE });
       unchecked += line.length;
     } catch {
       // A full disk or a read-only folder must not stop ingest.

@@ -162,7 +162,7 @@ describe('Staging.capture', () => {
     expect([staged.ino === statSync(file).ino, staged.nlink, staged.mode & 0o777]).toEqual([
       false,
       1,
-      0o444,
+      0o400,
     ]);
     // `cat other.csv > chain.csv`: the same inode, other bytes.
     writeFileSync(file, 'other rows\n');

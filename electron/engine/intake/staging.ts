@@ -33,7 +33,7 @@ import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
 import { byteSizesApart } from '../../../shared/bytes.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
-import { makeDirs } from '../make-dirs.ts';
+import { privateDir } from '../private-files.ts';
 
 export interface StagingOptions {
   dir: string;
@@ -84,6 +84,8 @@ export interface Staged {
 }
 
 export const EDGE_BYTES = 64 * 1024;
+/** A staged copy: read-only, and the user's alone (private-files.ts; it was 0444). */
+export const STAGED_MODE = 0o400;
 const CHUNK = 1024 * 1024;
 
 interface Fingerprint {
@@ -121,7 +123,7 @@ export class Staging {
   constructor(opts: StagingOptions) {
     this.#opts = opts;
     this.dir = opts.dir;
-    makeDirs(this.dir);
+    privateDir(this.dir);
   }
 
   pathOf(hash: string): string {
@@ -233,7 +235,7 @@ export class Staging {
     try {
       if (statSync(path).nlink < 2) return;
       copyFileSync(path, tmp, constants.COPYFILE_FICLONE);
-      chmodSync(tmp, 0o444);
+      chmodSync(tmp, STAGED_MODE);
       const fd = openSync(tmp, 'r');
       try {
         fdatasyncSync(fd);
@@ -352,7 +354,7 @@ export class Staging {
       if (await exists(path)) {
         await rm(tmp, { force: true });
       } else {
-        await chmod(tmp, 0o444).catch(() => undefined);
+        await chmod(tmp, STAGED_MODE).catch(() => undefined);
         await rename(tmp, path);
       }
       // Written here: the folder can be written again, what could not be removed goes now.

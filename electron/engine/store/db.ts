@@ -14,6 +14,7 @@
 // once (when a neighbour in its batch fails): it must not act outside the database —
 // no events, no pushes into outside arrays, no files — but return what it found, or
 // be queued with `{ solo: true }`. It must not wait on anything but its own `tx`.
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { levelRank, type PriorityLevel } from '../../../shared/domain.ts';
@@ -41,7 +42,7 @@ import { IdleCheckpoint, WAL_CHECKPOINT_THRESHOLD } from './idle-checkpoint.ts';
 import { loadDuckDB } from '../native-modules.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { StatementCache } from './statement-cache.ts';
-import { makeDirs } from '../make-dirs.ts';
+import { makePrivateDirs, PRIVATE_FILE, restrict } from '../private-files.ts';
 import { checkDatabaseFile } from './database-file.ts';
 import { isDiskFull } from '../disk-full.ts';
 
@@ -116,11 +117,15 @@ export class Store {
   static async open(path: string, opts: Migration[] | StoreOptions = {}): Promise<Result<Store>> {
     const o: StoreOptions = Array.isArray(opts) ? { migrations: opts } : opts;
     const { migrations = MIGRATIONS, allowedDirectories = [] } = o;
+    // A database file GEX Desk creates is the user's alone (private-files.ts); one the user
+    // pointed at that exists keeps its mode.
+    let created = false;
     try {
       if (path !== ':memory:') {
         const file = checkDatabaseFile(path, o.origin);
         if (!file.ok) return file;
-        makeDirs(dirname(path));
+        makePrivateDirs(dirname(path));
+        created = !existsSync(path);
       }
       const instance = await loadDuckDB().DuckDBInstance.create(path, {
         ...(o.threads === undefined ? {} : { threads: String(o.threads) }),
@@ -129,6 +134,7 @@ export class Store {
         // its insert, and the engine grew by their size with every request (docs/performance.md).
         enable_external_file_cache: 'false',
       });
+      if (created) restrict(path);
       const conn = await instance.connect();
       const group = o.groupCommit === false ? null : { ...DEFAULT_GROUP_COMMIT, ...o.groupCommit };
       const statements = new StatementCache(conn, o.statementCache === false ? 0 : undefined);
@@ -148,6 +154,16 @@ export class Store {
         if (path !== ':memory:') {
           await store.run(`SET checkpoint_threshold = '${WAL_CHECKPOINT_THRESHOLD}'`);
           store.#db.checkpoints = new IdleCheckpoint(queue, path);
+          // DuckDB deletes its WAL at each checkpoint and makes it anew (0666 less the
+          // umask) at the next write: a private database's is made private again once the
+          // writes of a burst are done.
+          if ((statSync(path).mode & 0o077) === 0) {
+            const idle = queue.onIdle;
+            queue.onIdle = () => {
+              restrict(`${path}.wal`, PRIVATE_FILE);
+              idle?.();
+            };
+          }
         }
         // Locked after the migrations (which SET and RESET checkpoint_threshold) and our threshold.
         await lockDown(store, [

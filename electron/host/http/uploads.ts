@@ -18,7 +18,7 @@ import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../../engine/log.ts';
 import type { UploadResolver } from '../handlers.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
-import { makeDirs } from '../../engine/make-dirs.ts';
+import { privateDir, PRIVATE_DIR, PRIVATE_FILE } from '../../engine/private-files.ts';
 import { echoed } from '../../../shared/visible.ts';
 
 export interface UploadLimits {
@@ -120,7 +120,7 @@ export class UploadFolder implements UploadResolver {
     const info = await lstat(dir).catch(() => null);
     if (info && !info.isDirectory()) await unlink(dir);
     // Each missing folder in turn: a read-only data folder says EROFS, not ENOENT.
-    makeDirs(dir);
+    privateDir(dir);
     const left = await readdir(dir);
     await Promise.all(left.map((name) => rm(join(dir, name), { recursive: true, force: true })));
     if (left.length > 0) log?.info('uploads.swept', { removed: left.length });
@@ -179,11 +179,11 @@ export class UploadFolder implements UploadResolver {
     this.#uploads.set(upload.id, upload);
     this.#inFlight++;
     try {
-      await mkdir(upload.dir);
+      await mkdir(upload.dir, { mode: PRIVATE_DIR });
       await pipeline(
         body,
         (source: AsyncIterable<Buffer>) => this.#counted(source, upload),
-        createWriteStream(upload.path, { flags: 'wx' }),
+        createWriteStream(upload.path, { flags: 'wx', mode: PRIVATE_FILE }),
       );
     } catch (e) {
       this.#delete(upload);

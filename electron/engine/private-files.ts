@@ -1,0 +1,39 @@
+// What only the user who runs GEX Desk may read, on a machine other accounts share (QA sec
+// F11): with a umask of 022 the database (the audit trail, the rules), the staged copies of
+// chain files, the browser's uploads and the log were readable by every local account.
+// The folders GEX Desk makes for them are 0700 and their files 0600 (a staged copy 0400),
+// whatever the umask, as the discovery folder's already were (host/local/discovery.ts).
+// The export datasets are not: other desks attach them, so they keep the user's umask.
+// A database the user pointed at, that exists already, keeps its mode: only what GEX Desk
+// creates is made private. On Windows, modes mean nothing: the profile folder's ACLs apply.
+import { chmodSync } from 'node:fs';
+import { makeDirs } from './make-dirs.ts';
+
+export const PRIVATE_DIR = 0o700;
+export const PRIVATE_FILE = 0o600;
+
+const posix = process.platform !== 'win32';
+
+/** `mode` set on `path`, if it is there (best effort: a file gone meanwhile is no error). */
+export function restrict(path: string, mode = PRIVATE_FILE): void {
+  if (!posix) return;
+  try {
+    chmodSync(path, mode);
+  } catch {
+    // gone meanwhile, or not ours to change: its folder still keeps others out
+  }
+}
+
+/**
+ * A folder of GEX Desk's own (staging, uploads, logs) made, with the folders above it
+ * that are missing, 0700; made 0700 too if it was there already (made before this rule).
+ */
+export function privateDir(dir: string): void {
+  makeDirs(dir, PRIVATE_DIR);
+  restrict(dir, PRIVATE_DIR);
+}
+
+/** Folders made 0700 where missing; those there already keep their mode (the user's choice). */
+export function makePrivateDirs(dir: string): void {
+  makeDirs(dir, PRIVATE_DIR);
+}
