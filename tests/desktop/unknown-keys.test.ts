@@ -198,6 +198,11 @@ describe.each(transports)('over %s', (_, call) => {
     expect(snap.error!.message).toBe(`There is no snapshot ${shown}.`);
     const job = await viaBrowser('jobs:get', { id: crafted });
     expect(job.error!.message).toBe(`There is no job ${shown}.`);
+    // A source name (no control or format character is taken there) of 5,000 characters.
+    const source = await viaBrowser('sources:clear', { id: 'q'.repeat(5000) });
+    expect(source.error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(source.error!.message).toContain(`There is no source "${'q'.repeat(40)}…"`);
+    expect(source.error!.message.length).toBeLessThan(300);
   });
 
   it('a time bound that is no time names the forms it takes', async () => {

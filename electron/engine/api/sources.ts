@@ -19,6 +19,7 @@ import {
   writeOverride,
   type StoredSource,
 } from '../store/sources.ts';
+import { echoed } from '../../../shared/visible.ts';
 
 export interface SourcesDeps {
   store: Store;
@@ -113,7 +114,7 @@ export function sourceHandlers(deps: SourcesDeps): SourceCalls {
         near.length > 0 ? ` (did you mean ${near.map((k) => `"${k}"`).join(' or ')}?)` : '';
       return err(
         'NOT_FOUND',
-        `There is no source "${id}"${hint}: a source is known once a request has named it.`,
+        `There is no source "${echoed(id)}"${hint}: a source is known once a request has named it.`,
         { field: 'id' },
       );
     }
