@@ -7,6 +7,7 @@
 // A database the user pointed at, that exists already, keeps its mode: only what GEX Desk
 // creates is made private. On Windows, modes mean nothing: the profile folder's ACLs apply.
 import { chmodSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { makeDirs } from './make-dirs.ts';
 
 export const PRIVATE_DIR = 0o700;
@@ -25,10 +26,13 @@ export function restrict(path: string, mode = PRIVATE_FILE): void {
 }
 
 /**
- * A folder of GEX Desk's own (staging, uploads, logs) made, with the folders above it
- * that are missing, 0700; made 0700 too if it was there already (made before this rule).
+ * A folder of GEX Desk's own (staging, uploads, logs) made 0700, or made so if it was
+ * there already (made before this rule). The folders above it that are missing keep the
+ * umask: they are the data folder's, whose exports other desks attach (a new `--data-dir`
+ * made 0700 through its staging folder could be attached by no one).
  */
 export function privateDir(dir: string): void {
+  makeDirs(dirname(dir));
   makeDirs(dir, PRIVATE_DIR);
   restrict(dir, PRIVATE_DIR);
 }

@@ -53,8 +53,10 @@ describe.skipIf(process.platform === 'win32')('what GEX Desk keeps, under umask 
       const wal = `${dbPath}.wal`;
       if (readdirSync(home).includes('gex.duckdb.wal')) expect(mode(wal), 'its WAL').toBe(0o600);
 
+      // The data folder (made by GEX Desk here, through its staging folder) keeps the umask:
+      // other desks attach its exports. Its own folders are private.
+      expect(mode(dataDir), 'the data folder').toBe(0o755);
       const staging = ownFolder(dataDir, dbPath, 'staging');
-      expect(mode(join(dataDir, 'staging'))).toBe(0o700);
       expect(mode(staging)).toBe(0o700);
       // A staged copy (released once its job is done: one captured here, as the intake does).
       const captured = await new Staging({
@@ -62,7 +64,10 @@ describe.skipIf(process.platform === 'win32')('what GEX Desk keeps, under umask 
         maxBytes: 1 << 30,
       }).capture(file);
       if (!captured.ok) throw new Error(captured.error.message);
-      expect(mode(join(dir, 'staging2'))).toBe(0o700);
+      expect(mode(join(dir, 'staging2', 'db'))).toBe(0o700);
+      // The folder above it, made for it, keeps the umask (a new data folder's exports stay
+      // attachable by other desks).
+      expect(mode(join(dir, 'staging2'))).toBe(0o755);
       expect(mode(captured.value.path), 'a staged copy').toBe(0o400);
 
       expect(mode(join(dataDir, 'logs'))).toBe(0o700);
