@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../shared/api.ts';
+import { elapsed } from '../../shared/elapsed.ts';
 import { listAudit } from '../../electron/engine/store/audit.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
@@ -82,11 +83,13 @@ describe('a retried job', () => {
     const aRetried = Date.parse(entry(aTrail, 'retried').at);
     const aLate = entry(aTrail, 'late');
     expect(Date.parse(aLate.at)).toBeLessThan(aRetried + TARGET_MS);
-    const waited = Number(
-      /late: (\d+) ms since its arrival at CRITICAL/.exec(aLate.explanation)![1],
-    );
+    const waited = aLate.facts!.waited_ms as number;
     expect(waited).toBeGreaterThan(aRetried - Date.parse((await job(a.id)).submitted_at));
-    expect(aLate.explanation).toContain(`past its target of ${TARGET_MS} ms`);
+    expect(aLate.facts).toMatchObject({ level: 'CRITICAL', target_ms: TARGET_MS });
+    // Read as a person reads a time ("4.6 s", "1m 13s"), the milliseconds in its facts.
+    expect(aLate.explanation).toBe(
+      `late: ${elapsed(waited)} since its arrival at CRITICAL, past its target of ${elapsed(TARGET_MS)}`,
+    );
 
     // HIGH's lateness escalates it to CRITICAL, whose target counts from the escalation.
     const bJob = await job(b.id);
@@ -96,7 +99,7 @@ describe('a retried job', () => {
     const escalation = entry(bTrail, 'escalation');
     expect(Date.parse(escalation.at)).toBeLessThan(bRetried + TARGET_MS);
     expect(escalation.explanation).toMatch(
-      /^escalated HIGH → CRITICAL: \d+ ms at HIGH since its arrival/,
+      /^escalated HIGH → CRITICAL: \d+\.\d s at HIGH since its arrival \(target 4\.0 s\)$/,
     );
     expect(bTrail.map((e) => e.kind).slice(-3)).toEqual(['retried', 'late', 'escalation']);
 

@@ -722,8 +722,13 @@ describe('Scheduler escalation', () => {
     expect(audit.map((a) => a.kind)).toEqual(['late', 'started', 'completed']);
     expect(audit[0]!.priority).toBe('CRITICAL');
     expect(audit[0]!.explanation).toMatch(
-      `past its target of ${DEFAULT_TARGETS.CRITICAL.target_ms} ms`,
+      /^late: \d+\.\d s since its arrival at CRITICAL, past its target of 30\.0 s$/,
     );
+    expect(audit[0]!.facts).toMatchObject({
+      level: 'CRITICAL',
+      target_ms: DEFAULT_TARGETS.CRITICAL.target_ms,
+    });
+    expect(audit[0]!.facts!.waited_ms).toBeGreaterThanOrEqual(waitedMs);
 
     const o = (await getJob(store, onTime))!;
     expect([o.status, o.late]).toEqual(['completed', false]);

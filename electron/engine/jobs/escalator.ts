@@ -15,6 +15,7 @@ import type { Store } from '../store/db.ts';
 import { jobAudit, type AuditedJob } from './job-audit.ts';
 import type { ReadyQueue } from './ready-queue.ts';
 import * as repo from './repository.ts';
+import { elapsed } from '../../../shared/elapsed.ts';
 
 export interface EscalatorDeps {
   store: Store;
@@ -42,8 +43,11 @@ export function lateEntry(job: AuditedJob, l: Lateness): AuditInput {
   return jobAudit(
     { ...job, effective_priority: l.level },
     'late',
-    `late: ${l.waitedMs} ms since its arrival at ${l.level}, past its target of ${l.targetMs} ms`,
-    { at: new Date(l.atMs) },
+    `late: ${elapsed(l.waitedMs)} since its arrival at ${l.level}, past its target of ${elapsed(l.targetMs)}`,
+    {
+      facts: { level: l.level, waited_ms: l.waitedMs, target_ms: l.targetMs },
+      at: new Date(l.atMs),
+    },
   );
 }
 
@@ -135,7 +139,7 @@ export class Escalator {
             jobAudit(
               j,
               'escalation',
-              `escalated ${from} → ${to}: ${waited} ms at ${from} since ${since} (target ${targetMs} ms)`,
+              `escalated ${from} → ${to}: ${elapsed(waited)} at ${from} since ${since} (target ${elapsed(targetMs)})`,
               {
                 facts: { from, to, waited_ms: waited, target_ms: targetMs },
                 at,
