@@ -82,7 +82,8 @@ export function useReplayed(
     };
   }, [client, underlying, replayed, points, of]);
 
-  if (replayed && points && !idShaped(replayed)) return { error: notAnId(replayed).error };
+  if (replayed && points && !points.some((p) => p.id === replayed) && !idShaped(replayed))
+    return { error: notAnId(replayed).error };
   const shown = said?.of === of && !points?.some((p) => p.id === replayed);
   return shown ? said.unresolved : null;
 }
