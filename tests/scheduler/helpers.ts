@@ -2,6 +2,7 @@
 // inserted the way the submit flow inserts them, a pool of real child processes, and
 // a job runner that, like the engine's, completes the row inside its own transaction.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,4 +174,23 @@ export function watchLevelOrder(
       if (!started.has(id) && !waiting.has(id)) waiting.set(id, { level, since: Date.now() });
     },
   };
+}
+
+/**
+ * The schedulers and stores a test file opens, each shut down and closed after every
+ * test (their temporary folders removed): push onto the list it returns.
+ */
+export function closedAfterEach(): {
+  scheduler: { shutdown(ms: number): Promise<unknown> };
+  store: Store;
+}[] {
+  const open: { scheduler: { shutdown(ms: number): Promise<unknown> }; store: Store }[] = [];
+  afterEach(async () => {
+    for (const { scheduler, store } of open.splice(0)) {
+      await scheduler.shutdown(0).catch(() => undefined);
+      await store.close();
+    }
+    cleanupDirs();
+  });
+  return open;
 }

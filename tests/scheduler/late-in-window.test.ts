@@ -7,16 +7,15 @@
 // live and from the table alike, against the targets of the rules active now.
 // Real DuckDB, real child processes (the sleepy worker), an injected clock.
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { QueueStats } from '../../shared/api.ts';
 import type { LevelTargets } from '../../shared/rules.ts';
-import type { Store } from '../../electron/engine/store/db.ts';
 import { getJob } from '../../electron/engine/jobs/repository.ts';
 import { Scheduler } from '../../electron/engine/jobs/scheduler.ts';
 import { defaultRules } from '../../electron/engine/rules/index.ts';
 import {
   addJob,
-  cleanupDirs,
+  closedAfterEach,
   openStore,
   sleepyPool,
   tempDir,
@@ -24,14 +23,7 @@ import {
   until,
 } from './helpers.ts';
 
-const open: { scheduler: Scheduler; store: Store }[] = [];
-afterEach(async () => {
-  for (const { scheduler, store } of open.splice(0)) {
-    await scheduler.shutdown(0).catch(() => undefined);
-    await store.close();
-  }
-  cleanupDirs();
-});
+const open = closedAfterEach();
 
 const level = (s: QueueStats, name: string) => s.levels.find((l) => l.level === name)!;
 

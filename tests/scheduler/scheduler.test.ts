@@ -3,7 +3,7 @@
 // retries, escalation with an injected clock, recovery, shutdown, drain.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PriorityLevel, ProcessingJob } from '../../shared/domain.ts';
 import type { QueueStats } from '../../shared/api.ts';
 import { ok } from '../../shared/result.ts';
@@ -25,7 +25,7 @@ import {
   addJob,
   SLEEPY_WORKER,
   watchLevelOrder,
-  cleanupDirs,
+  closedAfterEach,
   openStore,
   sleep,
   sleepyPool,
@@ -34,14 +34,7 @@ import {
   until,
 } from './helpers.ts';
 
-const open: { scheduler: Scheduler; store: Store }[] = [];
-afterEach(async () => {
-  for (const { scheduler, store } of open.splice(0)) {
-    await scheduler.shutdown(0).catch(() => undefined);
-    await store.close();
-  }
-  cleanupDirs();
-});
+const open = closedAfterEach();
 
 async function setup(
   opts: Partial<SchedulerOptions> & { size?: number; spare?: number; path?: string } = {},
