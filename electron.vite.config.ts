@@ -1,7 +1,7 @@
 // Build of the three Electron bundles and of the renderer, which the browser host
 // (`gex-desk serve`) also serves. Native addons stay outside the bundle (they are
-// unpacked from the asar by electron-builder.yml); the pipeline worker is its own
-// entry so that the desktop app can start it as an Electron utility process. The
+// unpacked from the asar by electron-builder.yml); the pipeline worker and the copier are
+// entries of their own so that the desktop app can start them as Electron utility processes. The
 // preload imports only shared/channels.ts and types, so its bundle has no zod.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -35,6 +35,9 @@ function cspMeta(): Plugin {
 const workerEntry = resolve(root, 'electron/engine/workers/pipeline-worker.ts');
 const mainInput: Record<string, string> = { index: resolve(root, 'electron/main/index.ts') };
 if (existsSync(workerEntry)) mainInput['pipeline-worker'] = workerEntry;
+// The copier (the capture of a file on a network share) runs as a utility process too.
+const copierEntry = resolve(root, 'electron/engine/intake/copier-process.ts');
+if (existsSync(copierEntry)) mainInput.copier = copierEntry;
 
 /** The renderer on its own: electron-vite builds it with the rest, tests build it alone with vite. */
 export const rendererConfig = {

@@ -62,6 +62,8 @@ export interface EngineOptions extends ConfigOverrides, PoolChoices {
    */
   pool?: WorkerPool;
   transport?: 'ipc' | 'http' | 'local';
+  /** The copier process's entry file (intake/copier.ts; the desktop bundle passes its own). */
+  copierEntry?: string;
   /**
    * Told as soon as the database is this process's (before the rest of the start, which
    * takes seconds with thousands of jobs queued): a command notes there that it holds it.
@@ -163,6 +165,7 @@ async function start(
     onNoSpace: () => yieldSpace(),
     maxBytes: cfg.limits.maxFileBytes,
     log,
+    copier: { entry: opts.copierEntry, launch: opts.launchWorker, env: opts.workerEnv },
   });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
   /** A full disk: the bytes kept for ended jobs go, so that what waits for space gets it. */

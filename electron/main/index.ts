@@ -196,6 +196,8 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
         transport: 'ipc',
         // In the bundle the pipeline worker is its own file, run as an Electron utility process.
         workerEntry: join(here, 'pipeline-worker.js'),
+        // So is the copier (a file on a network share is captured there: intake/copier.ts).
+        copierEntry: join(here, 'copier.js'),
         launchWorker: launchUtilityWorker,
       }),
     (line) => {

@@ -46,8 +46,8 @@ export const launchUtilityWorker: LaunchWorker = (entry, opts) => {
     // The heap limit (--max-old-space-size); NODE_OPTIONS is ignored with its fuse off.
     execArgv: opts.execArgv,
     // stdin cannot be anything but ignored; stderr is piped for the crash report.
-    stdio: ['ignore', 'inherit', 'pipe'],
-    serviceName: 'GEX Desk pipeline worker',
+    stdio: ['ignore', opts.stdout ?? 'inherit', 'pipe'],
+    serviceName: opts.name ?? 'GEX Desk pipeline worker',
   });
   let exited = false;
   child.on('exit', () => {

@@ -5,10 +5,13 @@
 // will make LOW (stale data) stops holding back the work above it at once instead of
 // holding as CRITICAL until its turn comes. It only orders the captures and the holds:
 // the decision itself is still taken on the captured bytes (submit.ts), so a file that
-// changes between this peek and its capture is decided on what was captured.
+// changes between this peek and its capture is decided on what was captured. A file on a
+// file system that can stall (stalling-fs.ts) is not peeked at: a read that never returns
+// would hold a thread of this process, and so its exit; its bound is CRITICAL.
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { sniffChain } from '../pipeline/sniff.ts';
 import { arrivalFacts, type Arrival } from './arrival-facts.ts';
+import { mayStall } from './stalling-fs.ts';
 import type { IntakeDeps } from './submit.ts';
 
 /** How long the peek may take: a file on a stalled share goes on to its capture (which times out). */
@@ -23,12 +26,11 @@ export async function levelBound(
     },
   timeoutMs = PEEK_TIMEOUT_MS,
 ): Promise<PriorityLevel> {
+  const file = a.read ?? a.request.file;
+  if (mayStall(file)) return 'CRITICAL';
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), timeoutMs)));
-  const head = await Promise.race([
-    sniffChain(a.read ?? a.request.file, deps.conventions, deps.limits),
-    late,
-  ]);
+  const head = await Promise.race([sniffChain(file, deps.conventions, deps.limits), late]);
   clearTimeout(timer);
   // Unreadable here, or too slow: the capture says why; until then nothing is known.
   if (!head?.ok) return 'CRITICAL';

@@ -11,7 +11,7 @@
 // no job needs, a half-written capture) is removed once the folder can be written again —
 // after the next capture, or at the next try every `retryMs` — not left until the next
 // start; a blob a job took again meanwhile is kept.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
@@ -25,15 +25,19 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { chmod, copyFile, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isDiskFull } from '../disk-full.ts';
 import { folderFault } from '../folder-fault.ts';
-import { CHAIN_FOLDER_HINT, notAFile, readError } from '../read-error.ts';
-import { byteSizesApart } from '../../../shared/bytes.ts';
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { readError } from '../read-error.ts';
+import { err, messageOf, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { privateDir } from '../private-files.ts';
+import { copyOut, EDGE_BYTES, type Copied } from './capture-copy.ts';
+import { Copier, CopierGone, type CopierOptions } from './copier.ts';
+import { mayStall } from './stalling-fs.ts';
+
+export { EDGE_BYTES };
 
 export interface StagingOptions {
   dir: string;
@@ -61,6 +65,13 @@ export interface StagingOptions {
   legacyDir?: string;
   /** How often the files that could not be removed are tried again (default 10 s). */
   retryMs?: number;
+  /** How the copier process is started (the capture of a file on a file system that can stall). */
+  copier?: CopierOptions;
+  /**
+   * Where captures run: `auto` (default) in this process for a local file, in the copier
+   * for one on a file system that can stall (stalling-fs.ts); `copier`: every one there (tests).
+   */
+  route?: 'auto' | 'copier';
 }
 
 export interface CaptureOptions {
@@ -83,32 +94,8 @@ export interface Staged {
   tail: Buffer;
 }
 
-export const EDGE_BYTES = 64 * 1024;
 /** A staged copy: read-only, and the user's alone (private-files.ts; it was 0444). */
 export const STAGED_MODE = 0o400;
-const CHUNK = 1024 * 1024;
-
-interface Fingerprint {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  dev: number;
-}
-
-const fingerprint = (s: {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-  dev: number;
-}): Fingerprint => ({
-  size: s.size,
-  mtimeMs: s.mtimeMs,
-  ino: s.ino,
-  dev: s.dev,
-});
-const sameFile = (a: Fingerprint, b: Fingerprint) =>
-  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.dev === b.dev;
-
 export class Staging {
   readonly dir: string;
   #opts: StagingOptions;
@@ -119,6 +106,8 @@ export class Staging {
   /** Files let go that could not be removed (a read-only folder): tried again. */
   #leftover = new Set<string>();
   #retryTimer: NodeJS.Timeout | null = null;
+  /** The copier process's client, made at the first capture that needs it. */
+  #copier: Copier | null = null;
 
   constructor(opts: StagingOptions) {
     this.#opts = opts;
@@ -202,6 +191,13 @@ export class Staging {
   close(): void {
     if (this.#retryTimer) clearTimeout(this.#retryTimer);
     this.#retryTimer = null;
+    // Killed, never waited for: a copier held by a stalled share cannot hold the quit.
+    this.#copier?.close();
+  }
+
+  /** Copier processes started so far (tests and diagnostics). */
+  get copiersStarted(): number {
+    return this.#copier?.started ?? 0;
   }
 
   /**
@@ -275,6 +271,8 @@ export class Staging {
     const timeoutMs = this.#opts.timeoutMs ?? 30_000;
     let timer: NodeJS.Timeout | null = null;
     const abandon = new AbortController();
+    // Told without touching the file's file system (stalling-fs.ts).
+    const remote = this.#opts.route === 'copier' || mayStall(file);
     try {
       const timeout = new Promise<Result<Staged>>((resolve) => {
         timer = setTimeout(() => {
@@ -286,9 +284,11 @@ export class Staging {
               { file },
             ),
           );
+          // A copier whose read does not return is left behind; the next capture starts another.
+          if (remote) this.#copier?.abandon();
         }, timeoutMs);
       });
-      const captured = this.#capture(file, abandon.signal);
+      const captured = this.#capture(file, abandon.signal, remote);
       const result = await Promise.race([captured, timeout]);
       if (!result.ok && result.error.code === 'TIMEOUT') {
         // The read may still return later: drop what it staged then.
@@ -313,39 +313,16 @@ export class Staging {
     this.#active++;
   }
 
-  async #capture(file: string, abandoned: AbortSignal): Promise<Result<Staged>> {
-    let before: Fingerprint;
-    try {
-      const s = await stat(file);
-      if (!s.isFile()) return notAFile(file, s.isDirectory(), CHAIN_FOLDER_HINT);
-      before = fingerprint(s);
-    } catch (e) {
-      return this.#ioError(file, e);
-    }
-    if (before.size === 0) return err('EMPTY_FILE', `${file} is empty`, { file });
-    if (before.size > this.#opts.maxBytes) {
-      const [size, limit] = byteSizesApart(before.size, this.#opts.maxBytes);
-      return err(
-        'FILE_TOO_LARGE',
-        `${file} is ${size}, above the limit of ${limit} (setting limits.maxFileBytes)`,
-        { file },
-      );
-    }
-
+  async #capture(file: string, abandoned: AbortSignal, remote: boolean): Promise<Result<Staged>> {
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {
-      // A clone where the file system can clone, else a copy made in the kernel
-      // (copy_file_range): bytes of our own, which the analyst's later writes cannot touch.
-      await copyFile(file, tmp, constants.COPYFILE_FICLONE);
-      const copied = await this.#hashFile(tmp, abandoned);
+      const o = { maxBytes: this.#opts.maxBytes, durable: this.#opts.durable !== false };
+      const got = remote
+        ? await this.#viaCopier(file, tmp, o)
+        : await copyOut(file, tmp, { ...o, abandoned });
+      if (!got.ok) return got;
       if (abandoned.aborted) return err('TIMEOUT', `${file}: the capture was abandoned`, { file });
-      const after = fingerprint(await stat(file).catch(() => ({ ...before, mtimeMs: NaN })));
-      if (copied.size !== before.size || !sameFile(before, after))
-        return err(
-          'FILE_CHANGED',
-          `${file} changed, or was moved or deleted, while it was being read; nothing of it was taken: submit it again once it is complete and in place`,
-          { file },
-        );
+      const copied = got.value;
       const path = this.pathOf(copied.hash);
       this.acquire(copied.hash);
       // Whether the blob is there, not whether a job holds it: a referenced blob may have
@@ -374,15 +351,27 @@ export class Staging {
     }
   }
 
-  /** Hashes the captured copy, keeping its two ends, and syncs it before it is acknowledged. */
-  async #hashFile(path: string, abandoned: AbortSignal): Promise<Copied> {
-    const fh = await open(path, 'r');
+  /**
+   * copyOut in the copier process. Its copier gone before it answered (abandoned for
+   * another capture's timeout, crashed): said as the copier's failure (IO, which a retry
+   * may cure); stopped by the shutdown: SHUTTING_DOWN. This capture's own timeout answers
+   * TIMEOUT before either (capture).
+   */
+  async #viaCopier(
+    file: string,
+    tmp: string,
+    o: { maxBytes: number; durable: boolean },
+  ): Promise<Result<Copied>> {
+    this.#copier ??= new Copier({ log: this.#opts.log, ...this.#opts.copier });
     try {
-      const copied = await readAll(fh, abandoned);
-      if (this.#opts.durable !== false) await fh.datasync();
-      return copied;
-    } finally {
-      await fh.close().catch(() => undefined);
+      return await this.#copier.copy(file, tmp, o);
+    } catch (e) {
+      if (!(e instanceof CopierGone)) throw e;
+      return err(
+        e.why.startsWith('was stopped') ? 'SHUTTING_DOWN' : 'IO',
+        `cannot read ${file}: ${messageOf(e)}`,
+        { file },
+      );
     }
   }
 
@@ -408,52 +397,6 @@ export class Staging {
       this.#opts.log?.warn('staging.io', { file, error: String(e) });
     return refused;
   }
-}
-
-interface Copied {
-  hash: string;
-  size: number;
-  head: Buffer;
-  tail: Buffer;
-}
-
-/**
- * Reads a whole file in chunks into two buffers, alternating (the tail may span the last
- * two chunks), hashing it and keeping both ends.
- */
-async function readAll(fh: FileHandle, abandoned: AbortSignal): Promise<Copied> {
-  const hash = createHash('sha256');
-  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
-  let size = 0;
-  let head: Buffer | null = null;
-  let last: Buffer = Buffer.alloc(0);
-  let previous: Buffer = Buffer.alloc(0);
-  for (let n = 0; ; n++) {
-    if (abandoned.aborted) break;
-    // The buffer of the chunk before `last`: `previous` is no longer needed once this read lands.
-    const buf = buffers[n % 2]!;
-    const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-    if (bytesRead === 0) break;
-    const chunk = buf.subarray(0, bytesRead);
-    hash.update(chunk);
-    if (head === null) head = Buffer.from(chunk.subarray(0, EDGE_BYTES));
-    previous = last;
-    last = chunk;
-    size += bytesRead;
-  }
-  return {
-    hash: hash.digest('hex'),
-    size,
-    head: head ?? Buffer.alloc(0),
-    tail: tailOf(previous, last),
-  };
-}
-
-/** The last EDGE_BYTES of the two final chunks, copied (their buffers are reused). */
-function tailOf(previous: Buffer, last: Buffer): Buffer {
-  if (last.length >= EDGE_BYTES) return Buffer.from(last.subarray(last.length - EDGE_BYTES));
-  const from = previous.subarray(Math.max(0, previous.length - (EDGE_BYTES - last.length)));
-  return Buffer.concat([from, last]);
 }
 
 async function exists(path: string): Promise<boolean> {

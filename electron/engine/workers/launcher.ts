@@ -24,6 +24,10 @@ export interface LaunchOptions {
   /** Node options such as the heap limit. */
   execArgv: string[];
   args: string[];
+  /** Its standard output: the parent's (default), or none (a process that may outlive its use). */
+  stdout?: 'inherit' | 'ignore';
+  /** What the system shows it as (the desktop app's utility process). */
+  name?: string;
 }
 
 export type LaunchWorker = (entry: string, opts: LaunchOptions) => WorkerProcess;
@@ -32,7 +36,7 @@ export const forkWorker: LaunchWorker = (entry, opts) => {
   const child = fork(entry, opts.args, {
     env: opts.env,
     execArgv: opts.execArgv,
-    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    stdio: ['ignore', opts.stdout ?? 'inherit', 'pipe', 'ipc'],
     serialization: 'json',
   });
   // 'exit' follows an 'error' (a failed spawn included), and reports it.

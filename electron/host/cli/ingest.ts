@@ -32,6 +32,7 @@ import { pauseNotice } from './paused-notice.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { INGEST_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
+import { mayStall } from '../../engine/intake/stalling-fs.ts';
 import { blank } from '../../../shared/visible.ts';
 
 const OPTIONS = {
@@ -148,10 +149,14 @@ async function ingestFiles(
   // first files ahead (their runs then find them parsed and worked out); the others start
   // when work waits. A manifest replays arrivals over time: every worker starts and
   // warms up at once, so that the first urgent request of a burst does not meet a cold
-  // worker started for it.
+  // worker started for it. A file on a file system that can stall is not read ahead (a
+  // worker held by a read that never returns could not end: stalling-fs.ts).
   const atOnce = values.manifest
     ? {}
-    : { prewarm: 1, readAhead: planned.filter((p) => !p.invalid).map((p) => p.file) };
+    : {
+        prewarm: 1,
+        readAhead: planned.filter((p) => !p.invalid && !mayStall(p.file)).map((p) => p.file),
+      };
   const needs = {
     kind: 'engine',
     options: { workers: int(values.workers, '--workers', 1, MAX_WORKERS), ...atOnce },
