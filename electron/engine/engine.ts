@@ -81,8 +81,12 @@ export interface Engine {
   log: Logger;
   /** Waits until no job is queued or running. */
   drain(): Promise<void>;
-  /** Graceful: stop accepting, let running jobs finish (re-queue them after the timeout), CHECKPOINT, close. */
-  shutdown(timeoutMs?: number): Promise<void>;
+  /**
+   * Graceful: stop accepting, let running jobs finish (re-queue them after the timeout), CHECKPOINT, close.
+   * `jobsStopped`: called once no job runs any more, before the database closes (by the
+   * same deadline): a command reads there how its jobs ended.
+   */
+  shutdown(timeoutMs?: number, jobsStopped?: () => Promise<unknown>): Promise<void>;
 }
 
 export async function startEngine(opts: EngineOptions = {}): Promise<Result<Engine>> {
@@ -371,7 +375,7 @@ async function start(
     drain: async () => {
       await scheduler?.drain();
     },
-    shutdown: (timeoutMs = 10_000) =>
+    shutdown: (timeoutMs = 10_000, jobsStopped) =>
       (closing ??= (async () => {
         // One deadline for everything: a file on a stalled share can delay the inbox's
         // last submission, never the quit.
@@ -381,6 +385,7 @@ async function start(
         await inbox.stop(deadline);
         await settledBy(Promise.allSettled(underWay), deadline);
         await scheduler?.shutdown(timeoutMs, deadline);
+        if (jobsStopped) await settledBy(jobsStopped(), deadline);
         staging.close();
         // The workers go while the store checkpoints: neither needs the other any more.
         // A worker whose exit never comes (a thread in a read on a stalled share) is

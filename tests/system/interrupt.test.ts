@@ -38,6 +38,9 @@ async function stored(home: Home) {
       jobs: await q<{ status: string; crashes: number; attempts: number }>(
         'SELECT status, coalesce(crashes, 0)::INTEGER AS crashes, attempts::INTEGER AS attempts FROM jobs ORDER BY seq',
       ),
+      files: await q<{ file: string; status: string }>(
+        'SELECT file, status FROM jobs ORDER BY seq',
+      ),
       crashed: await q<{ explanation: string }>(
         `SELECT explanation FROM audit_log WHERE explanation LIKE '%WORKER_CRASHED%'`,
       ),
@@ -84,6 +87,30 @@ describe('stop signals to the process group: Ctrl-C, a service manager, a termin
         { status: 'completed', crashes: 0, attempts: 1 },
         { status: 'completed', crashes: 0, attempts: 1 },
       ]);
+    },
+  );
+
+  it(
+    'ingest interrupted while a job runs: the line of each request that ended during the stop, and only those left queued counted',
+    { timeout: 120_000 },
+    async () => {
+      const { home, big, small } = place('lines');
+      const given = [big, small];
+      const r = await interruptedMidRun(home, ['ingest', ...given, '--workers', '2', '--json']);
+      expect(r.code, r.stderr).toBe(130);
+      const jobs = (await stored(home)).files;
+      // The big file, mid-run at the signal, finished during the stop: its line is printed.
+      expect(jobs.find((j) => j.file === big)?.status).toBe('completed');
+      const ended = jobs.filter((j) => j.status !== 'queued');
+      expect(
+        r.lines.map((l) => [l.file, l.status]),
+        r.stderr,
+      ).toEqual(given.flatMap((f) => ended.filter((j) => j.file === f).map((j) => [f, j.status])));
+      const queued = jobs.filter((j) => j.status === 'queued').length;
+      const said = Number(
+        /(\d+) requests? submitted had not ended: they stay queued/.exec(r.stderr)?.[1] ?? 0,
+      );
+      expect(said, r.stderr).toBe(queued);
     },
   );
 

@@ -62,8 +62,18 @@ export const READS = { kind: 'store', onlyExisting: true } as const satisfies Lo
 
 export interface ApiSession {
   api: ApiClient;
-  close(): Promise<void>;
+  /**
+   * `last`: what the command still asks through the API before it is closed — for an
+   * engine of this process, once its running jobs have finished and before its database
+   * closes (by the shutdown's deadline).
+   */
+  close(last?: () => Promise<unknown>): Promise<void>;
 }
+
+/** `last` (ApiSession.close), its failure left to the close that follows. */
+const before = async (last?: () => Promise<unknown>): Promise<void> => {
+  await last?.().catch(() => undefined);
+};
 
 /**
  * After DB_LOCKED, how long a starting engine has to put up its endpoint (or a command
@@ -218,7 +228,13 @@ async function emptyStore(
 }
 
 function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
-  return { api: found.client, close: () => found.client.close() };
+  return {
+    api: found.client,
+    close: async (last) => {
+      await before(last);
+      await found.client.close();
+    },
+  };
 }
 
 /**
@@ -390,9 +406,9 @@ async function openLocal(
   }
   return ok({
     api: opened.value.api,
-    close: async () => {
+    close: async (last) => {
       try {
-        await opened.value.close();
+        await opened.value.close(last);
       } finally {
         unnote();
       }
@@ -427,7 +443,7 @@ async function openOwn(
     const engine = started.value;
     return ok({
       api: await inProcess(engine.handlers, engine.events, engine.store),
-      close: () => engine.shutdown(),
+      close: (last) => engine.shutdown(undefined, last),
     });
   }
   const [
@@ -464,5 +480,11 @@ async function openOwn(
     ...storeHandlers({ store, events, config: cfg, rules: storeRules(store, events) }),
     ...inboxHandlers(inbox),
   };
-  return ok({ api: await inProcess(handlers, events, store), close: () => store.close() });
+  return ok({
+    api: await inProcess(handlers, events, store),
+    close: async (last) => {
+      await before(last);
+      await store.close();
+    },
+  });
 }

@@ -202,16 +202,27 @@ async function ingestFiles(
         // The API of the engine that comes next, when the running one goes away (the app quit
         // or crashed) while requests it took have not ended: closed with the first.
         const { waiter, later } = followingWaiter(api, overrides, needs, out, paused.watch);
-        const closeAll = () => Promise.all([session, ...later].map((s) => s.close()));
+        // Closed on a stop: the API the command works through is asked last how its jobs
+        // ended (an engine of this process, once it has let them finish; a running engine,
+        // which goes on with the others, as they are then).
+        const closeAll = () =>
+          Promise.all(
+            [session, ...later].map((s) =>
+              s.close(s.api === waiter.api() ? () => waiter.settle() : undefined),
+            ),
+          );
         let report: Report | null = null;
         const stop = () => {
           progress.stopped = true;
           // A submission on its way is answered first (milliseconds), so that the count says
           // what the engine took; then said once closed: a running job finishes while its
-          // engine shuts down. The lines of the requests that ended by then are printed.
+          // engine shuts down. The lines of the requests that ended by then are printed, and
+          // only those that had not are counted (each line is made in the turns that follow
+          // its job's end: all of them done before the next check of timers).
           void settled(progress.sending, ANSWER_WAIT_MS)
             .then(closeAll)
             .catch(() => undefined) // interrupted all the same
+            .then(() => new Promise((r) => setImmediate(r)))
             .then(() => {
               report?.interrupted();
               out.error(interrupted(progress, waiter.api().where));

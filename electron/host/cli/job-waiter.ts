@@ -28,6 +28,15 @@ export interface JobWaiter {
   /** Resolves once the job has ended, with the job as stored and its snapshot. */
   waitForEnd(jobId: string): Promise<Result<JobDetail>>;
   /**
+   * Asks the API now for each job still waited for that was seen running (or ending), and
+   * ends the wait of each that has ended: a command stopping calls it once its engine has
+   * let the running jobs finish, before that engine's database closes, so that a job that
+   * ended then has its line and is not counted as left queued, however its own call for
+   * the job fared (the database closing under it). One call a job that ran, not one a job
+   * waited for: a stop of thousands of queued files asks for a few.
+   */
+  settle(): Promise<void>;
+  /**
    * A call to `from` found it gone: the API that comes next (the same one however many
    * calls noticed), or null when there is none.
    */
@@ -44,6 +53,10 @@ export function jobWaiter(
   onApi?: (api: ApiClient) => void,
 ): JobWaiter {
   const waiting = new Map<string, () => void>();
+  /** Every wait not ended yet, by job, woken or not (its call for the job may be on its way). */
+  const unended = new Map<string, Set<(r: Result<JobDetail>) => void>>();
+  /** Jobs waited for that were seen running or ended: those a stop asks for (`settle`). */
+  const begun = new Set<string>();
   const ended = new Set<string>();
   let api = first;
   /** Set when the engine went away and no other API could be had: every wait ends with it. */
@@ -54,7 +67,9 @@ export function jobWaiter(
   const watch = (a: ApiClient) => {
     onApi?.(a);
     a.on('job:updated', (job) => {
-      if (a !== api || !TERMINAL_STATUSES.has(job.status)) return;
+      if (a !== api) return;
+      if (job.status !== 'queued' && unended.has(job.id)) begun.add(job.id);
+      if (!TERMINAL_STATUSES.has(job.status)) return;
       const wake = waiting.get(job.id);
       if (wake) return wake();
       ended.add(job.id);
@@ -87,8 +102,30 @@ export function jobWaiter(
       await moveOn(from, lost);
       return gone ? null : api;
     },
+    settle: async () => {
+      const asked = api;
+      await Promise.all(
+        [...begun].map(async (jobId) => {
+          const r = await asked.call('jobs:get', { id: jobId });
+          if (!r.ok || !TERMINAL_STATUSES.has(r.value.job.status)) return;
+          waiting.delete(jobId);
+          for (const end of [...(unended.get(jobId) ?? [])]) end(r);
+        }),
+      );
+    },
     waitForEnd: (jobId) =>
-      new Promise((resolve) => {
+      new Promise((done) => {
+        const ends = unended.get(jobId) ?? new Set();
+        unended.set(jobId, ends);
+        const resolve = (r: Result<JobDetail>): void => {
+          ends.delete(resolve);
+          if (ends.size === 0 && unended.get(jobId) === ends) {
+            unended.delete(jobId);
+            begun.delete(jobId);
+          }
+          done(r);
+        };
+        ends.add(resolve);
         const wake = async (): Promise<void> => {
           waiting.delete(jobId);
           if (gone) return resolve({ ok: false, error: gone });
