@@ -1,7 +1,8 @@
 // Build of the three Electron bundles and of the renderer, which the browser host
 // (`gex-desk serve`) also serves. Native addons stay outside the bundle (they are
 // unpacked from the asar by electron-builder.yml); the pipeline worker and the copier are
-// entries of their own so that the desktop app can start them as Electron utility processes. The
+// entries of their own so that the desktop app can start them as Electron utility processes, and
+// the rule analysis's worker thread is its own entry (out/main/rules-worker.js). The
 // preload imports only shared/channels.ts and types, so its bundle has no zod.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,6 +39,8 @@ if (existsSync(workerEntry)) mainInput['pipeline-worker'] = workerEntry;
 // The copier (the capture of a file on a network share) runs as a utility process too.
 const copierEntry = resolve(root, 'electron/engine/intake/copier-process.ts');
 if (existsSync(copierEntry)) mainInput.copier = copierEntry;
+// The rule analysis's worker thread (electron/engine/rules/analysis.ts), started by the engine.
+mainInput['rules-worker'] = resolve(root, 'electron/engine/rules/analysis-worker.ts');
 
 /** The renderer on its own: electron-vite builds it with the rest, tests build it alone with vite. */
 export const rendererConfig = {

@@ -37,6 +37,7 @@ import { createRunJob } from './jobs/run-job.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
 import { warmTimeZone } from './pipeline/time.ts';
+import { analysisRunner, type AnalysisOptions } from './rules/analysis.ts';
 import { RulesService } from './rules/service.ts';
 import { errorOfThrown, Store } from './store/db.ts';
 import { removalIntentsOf } from './store/removal-intents.ts';
@@ -69,6 +70,11 @@ export interface EngineOptions extends ConfigOverrides, PoolChoices {
    * takes seconds with thousands of jobs queued): a command notes there that it holds it.
    */
   onStoreOpened?: () => void;
+  /**
+   * The rule analysis's worker thread: its entry (the desktop bundle passes its own) and
+   * budget (default 20 s; a test sets it small). rules/analysis.ts.
+   */
+  rulesAnalysis?: AnalysisOptions;
 }
 
 export interface Engine {
@@ -150,7 +156,8 @@ async function start(
     log.error('store.fatal', { error: e.message });
     events.emit('engine:failed', e);
   });
-  const rulesLoaded = await RulesService.load(store, events);
+  const analyse = analysisRunner(opts.rulesAnalysis);
+  const rulesLoaded = await RulesService.load(store, events, analyse);
   if (!rulesLoaded.ok) {
     await pool?.close();
     await store.close();
@@ -328,6 +335,7 @@ async function start(
     events,
     config: cfg,
     rules: rulesAccess,
+    analyse,
     attach: configuredAttach(
       cfg,
       opts.attach?.map((d) => resolve(d)),

@@ -199,6 +199,8 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
         // So is the copier (a file on a network share is captured there: intake/copier.ts).
         copierEntry: join(here, 'copier.js'),
         launchWorker: launchUtilityWorker,
+        // The rule analysis's worker thread, its own entry in the bundle too.
+        rulesAnalysis: { entry: join(here, 'rules-worker.js') },
       }),
     (line) => {
       console.warn(`GEX Desk: ${line}`);

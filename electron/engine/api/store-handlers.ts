@@ -14,6 +14,7 @@ import type { Config } from '../config.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobNamed, listJobs } from '../jobs/repository.ts';
 import { queueStats } from '../jobs/monitor.ts';
+import { analysisRunner, type RunAnalysis } from '../rules/analysis.ts';
 import type { ActiveRuleSet, RulesService } from '../rules/service.ts';
 import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
@@ -41,6 +42,8 @@ export interface StoreApiDeps {
   events: EngineEvents;
   config: Pick<Config, 'latencyWindowMs' | 'attach' | 'conventions' | 'dataDir' | 'dbPath'>;
   rules: RulesAccess;
+  /** The rule analysis's worker thread (the engine's, with its budget); default analysisRunner(). */
+  analyse?: RunAnalysis;
   /**
    * The configured export folders as they are now (a running engine: configuredAttach, so
    * that an edit of config.json's `attach` counts at once); else the configuration's.
@@ -63,7 +66,11 @@ export type StoreCalls = Omit<
 >;
 
 /** Rules read straight from the store: the active stored set, else the default one (nothing written). */
-export function storeRules(store: Store, events: EngineEvents): RulesAccess {
+export function storeRules(
+  store: Store,
+  events: EngineEvents,
+  analyse: RunAnalysis = analysisRunner(),
+): RulesAccess {
   let service: Promise<Result<RulesService>> | null = null;
   let cached: ActiveRuleSet | null = null;
   return {
@@ -72,16 +79,12 @@ export function storeRules(store: Store, events: EngineEvents): RulesAccess {
         const s = await service;
         if (s.ok) return ok(s.value.active);
       }
-      const [{ activeRuleSet }, { compileText }, { defaultRules, defaultRulesText }] =
-        await Promise.all([
-          import('../store/rule-sets.ts'),
-          import('../rules/service.ts'),
-          import('../rules/index.ts'),
-        ]);
+      const [{ activeRuleSet }, { compileChecked, defaultRules, defaultRulesText }] =
+        await Promise.all([import('../store/rule-sets.ts'), import('../rules/index.ts')]);
       const stored = await activeRuleSet(store);
       if (!stored) return ok({ version: null, text: defaultRulesText(), compiled: defaultRules() });
       if (cached?.version === stored.version) return ok(cached);
-      const compiled = compileText(stored.text, stored.version);
+      const compiled = compileChecked(stored.text, stored.version);
       // The compiler's error (RULES_SYNTAX, RULES_INVALID, where), as RulesService.load answers it.
       if (!compiled.ok) {
         const why = compiled.error;
@@ -98,7 +101,7 @@ export function storeRules(store: Store, events: EngineEvents): RulesAccess {
     },
     service() {
       service ??= import('../rules/service.ts').then(({ RulesService }) =>
-        RulesService.load(store, events),
+        RulesService.load(store, events, analyse),
       );
       return service;
     },
@@ -107,6 +110,7 @@ export function storeRules(store: Store, events: EngineEvents): RulesAccess {
 
 export function storeHandlers(deps: StoreApiDeps): StoreCalls {
   const { store } = deps;
+  const analyse = deps.analyse ?? analysisRunner();
   const withService = async <T>(
     use: (s: RulesService) => Promise<Result<T>> | Result<T>,
   ): Promise<Result<T>> => {
@@ -257,7 +261,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const { levelPolicies } = await import('../rules/service.ts');
       return ok({ version: a.version, text: a.text, levels: levelPolicies(a.compiled) });
     },
-    'rules:check': async ({ text }) => ok((await import('../rules/index.ts')).checkRules(text)),
+    'rules:check': ({ text }) => analyse('check', text),
     'rules:dryRun': ({ text, facts }) => withService((s) => s.dryRun(text, facts)),
     'rules:activate': ({ text, author, comment, base }) =>
       withService((s) => s.activate(text, author, comment, base)),
@@ -268,26 +272,24 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     'rules:schema': async () =>
       ok((await import('../rules/index.ts')).rulesJsonSchema() as Record<string, unknown>),
     'rules:whatif': async ({ text, last, baseline = 'arrival' }) => {
-      const [{ compileText }, { whatIf }, { decidedRequests }] = await Promise.all([
-        import('../rules/service.ts'),
-        import('../rules/whatif.ts'),
-        import('../store/decided-requests.ts'),
-      ]);
-      const compiled = compileText(text, null);
-      if (!compiled.ok) return compiled;
+      const { decidedRequests } = await import('../store/decided-requests.ts');
       const [records, activeR] = await Promise.all([
         decidedRequests(store, last),
         deps.rules.active(),
       ]);
       if (!activeR.ok) return activeR;
       const active = activeR.value;
-      const earlier = records.filter((r) => r.rule_version !== active.version).length;
-      return ok({
-        ...whatIf(compiled.value, records, baseline === 'active' ? active.compiled : undefined),
-        active_version: active.version,
-        baseline,
-        earlier,
+      // Checked, compiled and replayed over the records in the analysis's thread.
+      const replayed = await analyse('whatif', {
+        text,
+        records,
+        ...(baseline === 'active'
+          ? { baseline: { text: active.text, version: active.version } }
+          : {}),
       });
+      if (!replayed.ok) return replayed;
+      const earlier = records.filter((r) => r.rule_version !== active.version).length;
+      return ok({ ...replayed.value, active_version: active.version, baseline, earlier });
     },
     'sources:list': async (req) => (await sources())['sources:list'](req),
     'sources:set': async (req) => (await sources())['sources:set'](req),

@@ -112,8 +112,13 @@ const problemDiagnostic = (place: Place, root: Node, p: Problem): Diagnostic => 
 
 const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;
 
-/** Checks a rule file's text; `ruleSet` is set when there are no errors (warnings allowed). */
-export const checkRuleText = (text: string): CheckResult => {
+/**
+ * Checks a rule file's text; `ruleSet` is set when there are no errors (warnings allowed).
+ * `analyse: false` skips the case analysis (conflicts, gaps, unreachable rows), which takes
+ * seconds on a large set: for a text already checked whole (a stored version, or one the
+ * analysis worker passed), whose rule set is all the engine still needs to compile.
+ */
+export const checkRuleText = (text: string, { analyse: analysed = true } = {}): CheckResult => {
   const place = placer(text);
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
@@ -158,7 +163,7 @@ export const checkRuleText = (text: string): CheckResult => {
   const file = value as RuleFile;
   const program = buildProgram(file);
   const problems = [...program.problems];
-  if (!problems.some((p) => p.severity === 'error')) problems.push(...analyse(program));
+  if (analysed && !problems.some((p) => p.severity === 'error')) problems.push(...analyse(program));
   const all = problems.map((p) => problemDiagnostic(place, root, p)).sort(byPosition);
   const ok = !all.some((d) => d.severity === 'error');
   return { ok, diagnostics: all, ruleSet: ok ? file : null };

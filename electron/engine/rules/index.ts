@@ -5,6 +5,10 @@
 //   parseRules(text: string): Result<RuleSet>
 //       The rule set of a rule file's text, or its first error (RULES_SYNTAX for JSON
 //       syntax, RULES_INVALID otherwise) with line and column.
+//   parseChecked(text: string): Result<RuleSet>
+//       As parseRules without the case analysis, for a text already checked whole.
+//   compileText(text, version) / compileChecked(text, version): Result<CompiledRules>
+//       parseRules / parseChecked, then compileRules.
 //   checkRules(text: string): { ok: boolean; diagnostics: Diagnostic[] }
 //       Every error and warning, each with 1-based line and column (UTF-16 columns,
 //       as Monaco counts). `ok` is false when there is an error; warnings do not
@@ -36,7 +40,7 @@
 //       trailing newline.
 //   rulesJsonSchema(): Record<string, unknown>   the JSON Schema of a rule file (Monaco).
 //   validateFacts(input: unknown): Result<Facts>
-import { err, ok, type Result } from '../../../shared/result.ts';
+import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Diagnostic, RuleSet } from '../../../shared/rules.ts';
 import { checkRuleText } from './check.ts';
 import { compileRules, type CompiledRules } from './compile.ts';
@@ -67,9 +71,23 @@ export const checkRules = (text: string): { ok: boolean; diagnostics: Diagnostic
 
 export const parseRules = (text: string): Result<RuleSet> => {
   const r = checked(text);
-  if (r.ruleSet) return ok(r.ruleSet);
-  const first = r.diagnostics.find((d) => d.severity === 'error')!;
-  const more = r.diagnostics.filter((d) => d.severity === 'error').length - 1;
+  return r.ruleSet ? ok(r.ruleSet) : rulesError(r.diagnostics);
+};
+
+/**
+ * The rule set of a text whose case analysis has been done (a stored version, checked at
+ * its activation; a text the analysis worker passed): its syntax, shape and facts only —
+ * milliseconds where the analysis of a large set takes seconds.
+ */
+export const parseChecked = (text: string): Result<RuleSet> => {
+  const r = last?.text === text ? last.result : checkRuleText(text, { analyse: false });
+  return r.ruleSet ? ok(r.ruleSet) : rulesError(r.diagnostics);
+};
+
+/** A failed check as one error: the first one, where it is, and how many more there are. */
+export const rulesError = (diagnostics: Diagnostic[]): Err => {
+  const first = diagnostics.find((d) => d.severity === 'error')!;
+  const more = diagnostics.filter((d) => d.severity === 'error').length - 1;
   return err(
     first.code === 'SYNTAX' ? 'RULES_SYNTAX' : 'RULES_INVALID',
     first.message + (more > 0 ? ` (and ${more} more)` : ''),
@@ -79,6 +97,18 @@ export const parseRules = (text: string): Result<RuleSet> => {
     },
   );
 };
+
+/** A rule file's text, checked whole (the case analysis included), compiled. */
+export function compileText(text: string, version: number | null): Result<CompiledRules> {
+  const parsed = parseRules(text);
+  return parsed.ok ? ok(compileRules(parsed.value, version)) : parsed;
+}
+
+/** A text already checked whole (parseChecked), compiled: what the engine decides with. */
+export function compileChecked(text: string, version: number | null): Result<CompiledRules> {
+  const parsed = parseChecked(text);
+  return parsed.ok ? ok(compileRules(parsed.value, version)) : parsed;
+}
 
 export const defaultRulesText = (): string => DEFAULT_RULES_TEXT;
 

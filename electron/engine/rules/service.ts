@@ -5,18 +5,24 @@
 // the version active at its arrival (GUIDELINES v2: the app's own queueing never changes
 // a level): a replaced version stays compiled while requests of it are deciding, and one
 // not kept (after a restart) is compiled again from the stored history. A database
-// without rules starts with the default rule set, which encodes GUIDELINES.md.
+// without rules starts with the default rule set, which encodes GUIDELINES.md. A text
+// to activate or dry-run is checked in the rule analysis's worker thread (analysis.ts),
+// then compiled here without the analysis; stored versions, checked at their activation,
+// are compiled the same way.
 import type { AuditEntry, Diagnostic, LevelPolicyInfo, RuleVersion } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type Decision } from '../../../shared/domain.ts';
 import type { RuleSet } from '../../../shared/rules.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
+import { analysisRunner, type RunAnalysis } from './analysis.ts';
 import type { EngineEvents } from '../events.ts';
 import { visible } from '../../../shared/visible.ts';
 import {
-  checkRules,
+  compileChecked,
   compileRules,
   defaultRulesText,
+  parseChecked,
   parseRules,
+  rulesError,
   type CompiledRules,
 } from './index.ts';
 import { auditedTransaction } from '../store/audit.ts';
@@ -30,6 +36,8 @@ import {
   ruleSetText,
   storeRuleSet,
 } from '../store/rule-sets.ts';
+
+export { compileText } from './index.ts';
 
 export const SYSTEM_AUTHOR = 'gex-desk';
 
@@ -49,13 +57,15 @@ export type VersionedRules = ActiveRuleSet & { version: number };
 export class RulesService {
   #store: Store;
   #events: EngineEvents | undefined;
+  #analyse: RunAnalysis;
   #active!: VersionedRules;
   /** Versions other than the active one that waiting requests arrived under, by version. */
   #kept = new Map<number, Promise<Result<VersionedRules>>>();
 
-  private constructor(store: Store, events?: EngineEvents) {
+  private constructor(store: Store, events: EngineEvents | undefined, analyse: RunAnalysis) {
     this.#store = store;
     this.#events = events;
+    this.#analyse = analyse;
   }
 
   /**
@@ -67,8 +77,13 @@ export class RulesService {
     return parseRules(defaultRulesText());
   }
 
-  static async load(store: Store, events?: EngineEvents): Promise<Result<RulesService>> {
-    const service = new RulesService(store, events);
+  /** `analyse`: the rule analysis's runner (the engine's, with its budget; default analysisRunner()). */
+  static async load(
+    store: Store,
+    events?: EngineEvents,
+    analyse: RunAnalysis = analysisRunner(),
+  ): Promise<Result<RulesService>> {
+    const service = new RulesService(store, events, analyse);
     let active = await activeRuleSet(store);
     if (!active) {
       const v = await storeRuleSet(
@@ -79,7 +94,7 @@ export class RulesService {
       );
       active = { version: v.version, text: defaultRulesText() };
     }
-    const compiled = compileText(active.text, active.version);
+    const compiled = compileChecked(active.text, active.version);
     if (!compiled.ok) return compiled;
     service.#active = { ...active, compiled: compiled.value };
     return ok(service);
@@ -100,7 +115,7 @@ export class RulesService {
     if (!kept) {
       kept = this.text(version).then((t) => {
         if (!t.ok) return t;
-        const compiled = compileText(t.value.text, version);
+        const compiled = compileChecked(t.value.text, version);
         return compiled.ok ? ok({ ...t.value, compiled: compiled.value }) : compiled;
       });
       this.#kept.set(version, kept);
@@ -118,16 +133,20 @@ export class RulesService {
     return levelPolicies(this.#active.compiled);
   }
 
-  check(text: string): { ok: boolean; diagnostics: Diagnostic[] } {
-    return checkRules(text);
+  /** Every diagnostic of `text`, from the analysis's worker thread (TIMEOUT past its budget). */
+  check(text: string): Promise<Result<{ ok: boolean; diagnostics: Diagnostic[] }>> {
+    return this.#analyse('check', text);
   }
 
   /** Decides each facts object with `text` (not activated); nothing is stored. */
-  dryRun(
+  async dryRun(
     text: string,
     facts: Record<string, unknown>[],
-  ): Result<(Decision | { error: AppError })[]> {
-    const compiled = compileText(text, null);
+  ): Promise<Result<(Decision | { error: AppError })[]>> {
+    const checked = await this.check(text);
+    if (!checked.ok) return checked;
+    if (!checked.value.ok) return rulesError(checked.value.diagnostics);
+    const compiled = compileChecked(text, null);
     if (!compiled.ok) return compiled;
     return ok(
       facts.map((f) => {
@@ -167,7 +186,14 @@ export class RulesService {
     base: number | undefined,
     rollback: boolean,
   ): Promise<Result<RuleVersion>> {
-    const checked = checkRules(text);
+    const analysed = await this.check(text);
+    // Rules whose check could not finish (its budget, a crash) are never activated.
+    if (!analysed.ok)
+      return err(
+        analysed.error.code,
+        `${analysed.error.message} The rules were not activated: only a rule set checked whole is.`,
+      );
+    const checked = analysed.value;
     if (!checked.ok) {
       const first = checked.diagnostics.find((d) => d.severity === 'error');
       return err(
@@ -178,7 +204,7 @@ export class RulesService {
         },
       );
     }
-    const parsed = parseRules(text);
+    const parsed = parseChecked(text);
     if (!parsed.ok) return parsed;
     // The new version and its audit entry are one fact: written together, then announced.
     const announce = (e: AuditEntry) => this.#events?.emit('audit:appended', e);
@@ -284,12 +310,6 @@ export function staleBase(base: number, active: RuleVersion, rollback = false) {
       `and ${again}, based on it, to replace it.`,
     { field: 'base' },
   );
-}
-
-export function compileText(text: string, version: number | null): Result<CompiledRules> {
-  const parsed = parseRules(text);
-  if (!parsed.ok) return parsed;
-  return ok(compileRules(parsed.value, version));
 }
 
 /** The levels in order (CRITICAL first), with the targets and late behaviour `compiled` defines. */

@@ -1,0 +1,132 @@
+// The rule analysis runs in its own worker thread (electron/engine/rules/analysis.ts),
+// never on the engine's: a check of a large rule set took seconds during which the
+// engine answered nothing (QA F12). Past its budget an analysis is stopped with TIMEOUT,
+// and rules whose check could not finish are never activated. The worker's answers are
+// the in-thread analysis's, diagnostics and their lines included.
+import { afterEach, expect, it } from 'vitest';
+import { analysisRunner } from '../../electron/engine/rules/analysis.ts';
+import { checkRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
+import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+
+const engines: TestEngine[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.stop();
+});
+const engine = async (budgetMs?: number) => {
+  const e = await startTestEngine({
+    runJobs: false,
+    ...(budgetMs === undefined ? {} : { rulesAnalysis: { budgetMs } }),
+  });
+  engines.push(e);
+  return e.engine;
+};
+
+/** The default rules and `tables` first-hit tables of 30 overlapping rows each: seconds of case analysis. */
+const heavyRules = (tables: number): string => {
+  const file = JSON.parse(defaultRulesText()) as { rules: unknown[] };
+  for (let t = 0; t < tables; t++)
+    file.rules.push({
+      id: `X${t}`,
+      title: `x${t}`,
+      hit: 'first',
+      rows: [
+        ...Array.from({ length: 30 }, (_, i) => ({
+          when: {
+            total_volume: { '>': (((t + i) % 30) + 1) * 1000 },
+            total_open_interest: { '<': (((t + 7 * i) % 30) + 1) * 1000 },
+            gex_change: { '>': ((i % 10) + 1) / 100 },
+          },
+          level: 'MEDIUM',
+        })),
+        { level: 'LOW' },
+      ],
+    });
+  return JSON.stringify(file, null, 1);
+};
+
+/** The default rules with two unknown facts: errors on their lines. */
+const withErrors = defaultRulesText()
+  .replace('"age_s": { "<": 300 }', '"age_secs": { "<": 300 }')
+  .replace('"age_s": { "<": 5 }', '"age_sec": { "<": 5 }');
+
+it('answers engine:health while a long check runs: the check holds no engine thread', async () => {
+  const { handlers } = await engine();
+  const order: string[] = [];
+  const checking = handlers['rules:check']({ text: heavyRules(3) }).then((r) => {
+    order.push('check');
+    return r;
+  });
+  // A call arriving while the check runs (as over the socket: a later turn of the event loop).
+  const health = new Promise((resolve) =>
+    setTimeout(
+      () =>
+        void handlers['engine:health']({}).then((r) => {
+          order.push('health');
+          resolve(r);
+        }),
+      20,
+    ),
+  );
+  expect(await health).toMatchObject({ ok: true });
+  const checked = await checking;
+  expect(order).toEqual(['health', 'check']);
+  // It was a real check, with the analysis's findings.
+  expect(checked.ok && checked.value.ok).toBe(false);
+  expect(checked.ok && checked.value.diagnostics.some((d) => d.code === 'UNREACHABLE_ROW')).toBe(
+    true,
+  );
+});
+
+it('stops an analysis past its budget with TIMEOUT, and never activates rules it could not check', async () => {
+  const { handlers } = await engine(1);
+  const checked = await handlers['rules:check']({ text: defaultRulesText() });
+  expect(checked).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  expect(!checked.ok && checked.error.message).toMatch(
+    /did not finish within 0\.001 s and was stopped.*Simplify it or split/,
+  );
+  const edited = defaultRulesText().replace('"age_s": { "<": 5 }', '"age_s": { "<": 7 }');
+  const activated = await handlers['rules:activate']({
+    text: edited,
+    author: 'ana',
+    comment: 'slower real-time',
+    base: 1,
+  });
+  expect(activated).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  expect(!activated.ok && activated.error.message).toMatch(/not activated/);
+  const history = await handlers['rules:history']({});
+  expect(history.ok && history.value.map((v) => v.version)).toEqual([1]);
+  const dry = await handlers['rules:dryRun']({ text: edited, facts: [{}] });
+  expect(dry).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+});
+
+it("gives the in-thread analysis's answers: the default rules, and errors with their lines", async () => {
+  const run = analysisRunner();
+  for (const text of [defaultRulesText(), withErrors, '{ "rules": [ }']) {
+    const inThread = checkRules(text);
+    expect(await run('check', text)).toEqual({ ok: true, value: inThread });
+  }
+  const errors = checkRules(withErrors).diagnostics;
+  const lineOf = (s: string) => withErrors.split('\n').findIndex((l) => l.includes(s)) + 1;
+  expect(errors.map((d) => [d.code, d.line])).toEqual([
+    ['UNKNOWN_FACT', lineOf('"age_sec"')],
+    ['UNKNOWN_FACT', lineOf('"age_secs"')],
+  ]);
+  // Through the engine: the check, and the dry run's refusal as parseRules words it.
+  const { handlers } = await engine();
+  expect(await handlers['rules:check']({ text: withErrors })).toEqual({
+    ok: true,
+    value: checkRules(withErrors),
+  });
+  expect(await handlers['rules:dryRun']({ text: withErrors, facts: [{}] })).toEqual(
+    parseRules(withErrors),
+  );
+  const activated = await handlers['rules:activate']({
+    text: withErrors,
+    author: 'ana',
+    comment: '',
+  });
+  expect(activated).toMatchObject({
+    ok: false,
+    error: { code: 'RULES_INVALID', line: errors[0]!.line },
+  });
+});
