@@ -398,7 +398,7 @@ async function start(
         // The workers go while the store checkpoints: neither needs the other any more.
         // A worker whose exit never comes (a thread in a read on a stalled share) is
         // waited for until the deadline only (at least the pool's SIGKILL and 2 s more).
-        await Promise.all([pool?.close(deadline), store.close()]);
+        await Promise.all([pool?.close(deadline), store.close(), analyse.close()]);
         log.info('engine.stopped');
       })()),
   };

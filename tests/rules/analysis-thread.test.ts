@@ -99,6 +99,13 @@ it('stops an analysis past its budget with TIMEOUT, and never activates rules it
   expect(dry).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
 });
 
+it('stops a running analysis when the engine shuts down, its answer SHUTTING_DOWN', async () => {
+  const { handlers, shutdown } = await engine();
+  const checking = handlers['rules:check']({ text: heavyRules(3) });
+  await shutdown(5000);
+  expect(await checking).toMatchObject({ ok: false, error: { code: 'SHUTTING_DOWN' } });
+});
+
 it("gives the in-thread analysis's answers: the default rules, and errors with their lines", async () => {
   const run = analysisRunner();
   for (const text of [defaultRulesText(), withErrors, '{ "rules": [ }']) {

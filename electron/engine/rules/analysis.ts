@@ -38,17 +38,25 @@ export type RunAnalysis = <N extends AnalysisName>(
   input: Parameters<Analyses[N]>[0],
 ) => Promise<ReturnType<Analyses[N]>>;
 
+/** A runner, and its close: the engine's shutdown stops what runs (SHUTTING_DOWN) and the idle worker. */
+export type AnalysisRunner = RunAnalysis & { close(): Promise<void> };
+
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(ms < 1000 ? 3 : 1))} s`;
 
 /** A runner of analyses with these options (the engine makes one, from its own options). */
-export function analysisRunner(opts: AnalysisOptions = {}): RunAnalysis {
+export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
   const entry = opts.entry ?? DEFAULT_ANALYSIS_ENTRY;
   const budgetMs = opts.budgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
   let idle: Worker | null = null;
   let ids = 0;
+  let closed = false;
+  /** What runs, each to be stopped by close. */
+  const running = new Set<() => void>();
 
   const run = (name: AnalysisName, input: unknown) =>
     new Promise<Result<unknown>>((resolve) => {
+      if (closed)
+        return resolve(err('SHUTTING_DOWN', `rules ${name}: the engine is shutting down.`));
       let worker: Worker;
       try {
         worker = idle ?? new Worker(entry);
@@ -62,8 +70,9 @@ export function analysisRunner(opts: AnalysisOptions = {}): RunAnalysis {
       const id = ++ids;
       const done = (r: Result<unknown>, keep: boolean) => {
         clearTimeout(timer);
+        running.delete(stop);
         worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-        if (keep && !idle) {
+        if (keep && !idle && !closed) {
           idle = worker;
           worker.unref();
         } else void worker.terminate();
@@ -95,8 +104,19 @@ export function analysisRunner(opts: AnalysisOptions = {}): RunAnalysis {
           ),
         budgetMs,
       );
+      const stop = () =>
+        done(err('SHUTTING_DOWN', `rules ${name}: stopped, the engine is shutting down.`), false);
+      running.add(stop);
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ id, analysis: name, input });
     });
-  return run as RunAnalysis;
+  return Object.assign(run as RunAnalysis, {
+    async close() {
+      closed = true;
+      for (const stop of [...running]) stop();
+      const last = idle;
+      idle = null;
+      await last?.terminate();
+    },
+  });
 }
