@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import { analysisRunner } from '../../electron/engine/rules/analysis.ts';
 import { checkRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { heavyRules } from './heavy-rules.ts';
 
 const engines: TestEngine[] = [];
 afterEach(async () => {
@@ -19,29 +20,6 @@ const engine = async (budgetMs?: number) => {
   });
   engines.push(e);
   return e.engine;
-};
-
-/** The default rules and `tables` first-hit tables of 30 overlapping rows each: seconds of case analysis. */
-const heavyRules = (tables: number): string => {
-  const file = JSON.parse(defaultRulesText()) as { rules: unknown[] };
-  for (let t = 0; t < tables; t++)
-    file.rules.push({
-      id: `X${t}`,
-      title: `x${t}`,
-      hit: 'first',
-      rows: [
-        ...Array.from({ length: 30 }, (_, i) => ({
-          when: {
-            total_volume: { '>': (((t + i) % 30) + 1) * 1000 },
-            total_open_interest: { '<': (((t + 7 * i) % 30) + 1) * 1000 },
-            gex_change: { '>': ((i % 10) + 1) / 100 },
-          },
-          level: 'MEDIUM',
-        })),
-        { level: 'LOW' },
-      ],
-    });
-  return JSON.stringify(file, null, 1);
 };
 
 /** The default rules with two unknown facts: errors on their lines. */
@@ -99,11 +77,28 @@ it('stops an analysis past its budget with TIMEOUT, and never activates rules it
   expect(dry).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
 });
 
+it('runs one analysis at a time: a check asked during a long one answers after it', async () => {
+  const { handlers } = await engine();
+  const order: string[] = [];
+  const long = handlers['rules:check']({ text: heavyRules(3) }).then(() => order.push('long'));
+  // Alone, the default rules check in milliseconds; beside the long one they wait its end.
+  const short = handlers['rules:check']({ text: defaultRulesText() }).then((r) => {
+    order.push('short');
+    return r;
+  });
+  expect(await short).toMatchObject({ ok: true, value: { ok: true } });
+  await long;
+  expect(order).toEqual(['long', 'short']);
+});
+
 it('stops a running analysis when the engine shuts down, its answer SHUTTING_DOWN', async () => {
   const { handlers, shutdown } = await engine();
   const checking = handlers['rules:check']({ text: heavyRules(3) });
+  const waiting = handlers['rules:check']({ text: defaultRulesText() });
   await shutdown(5000);
   expect(await checking).toMatchObject({ ok: false, error: { code: 'SHUTTING_DOWN' } });
+  // The one waiting its turn does not start a thread any more.
+  expect(await waiting).toMatchObject({ ok: false, error: { code: 'SHUTTING_DOWN' } });
 });
 
 it("gives the in-thread analysis's answers: the default rules, and errors with their lines", async () => {

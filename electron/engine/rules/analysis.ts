@@ -10,8 +10,10 @@
 //
 // One idle worker is kept (unref'd: it never keeps a process alive), since a worker's
 // start (zod and the rules' modules, ~0.2 s on a loaded machine) would otherwise be
-// paid by every check the editor asks for; analyses asked at once get a thread each. A
-// terminated worker leaves nothing to restart. In the desktop app the entry is
+// paid by every check the editor asks for. One analysis runs at a time, the others wait
+// their turn in order (their budget counts from their start): each thread more would be
+// taken from the pipeline workers' cores, and an editor asks again only once answered
+// (useRuleEditor.ts). A terminated worker leaves nothing to restart. In the desktop app the entry is
 // out/main/rules-worker.js (electron.vite.config.ts), passed as `entry`; under Node
 // (tests, the CLI, `serve`) it is this folder's .ts file.
 import { fileURLToPath } from 'node:url';
@@ -52,8 +54,15 @@ export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
   let closed = false;
   /** What runs, each to be stopped by close. */
   const running = new Set<() => void>();
+  let turn: Promise<unknown> = Promise.resolve();
 
-  const run = (name: AnalysisName, input: unknown) =>
+  const run = (name: AnalysisName, input: unknown): Promise<Result<unknown>> => {
+    const mine = turn.then(() => runNow(name, input));
+    turn = mine;
+    return mine;
+  };
+
+  const runNow = (name: AnalysisName, input: unknown) =>
     new Promise<Result<unknown>>((resolve) => {
       if (closed)
         return resolve(err('SHUTTING_DOWN', `rules ${name}: the engine is shutting down.`));

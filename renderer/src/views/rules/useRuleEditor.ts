@@ -227,10 +227,29 @@ export function useRuleEditor(): RuleEditorState {
     if (res.ok) setHistory(res.value);
   }, [client]);
 
-  const check = useCallback(async () => {
+  /**
+   * One check asked at a time: an edit made while one is answered asks again once it is, for
+   * the text then (a large rule set takes seconds to check, and each pause in typing would
+   * otherwise start one more beside the scheduler's work).
+   */
+  const checking = useRef({ busy: false, again: false });
+  const check = useCallback(async (): Promise<void> => {
     if (!client) return;
-    const text = draftModel.getValue();
-    const res = await client.call('rules:check', { text });
+    const c = checking.current;
+    if (c.busy) {
+      c.again = true;
+      return;
+    }
+    c.busy = true;
+    const asked = async () => {
+      for (;;) {
+        c.again = false;
+        const text = draftModel.getValue();
+        const res = await client.call('rules:check', { text });
+        if (!c.again) return { text, res };
+      }
+    };
+    const { text, res } = await asked().finally(() => (c.busy = false));
     if (draftModel.getValue() !== text) return; // an older text's answer
     if (!res.ok) return setError(res.error);
     setDiagnostics(res.value.diagnostics);
