@@ -20,6 +20,25 @@ import { blank } from '../visible.ts';
 /** Where a snapshot comes from: this workstation's store, or an attached export folder (its path). */
 export const LOCAL_ORIGIN = 'local';
 
+/**
+ * A file of an attached export folder that could not be read (a copy still arriving, a
+ * damaged one, one this user may not read): its whole path, and what was wrong with it.
+ */
+export const UnreadableFile = z.object({ path: z.string(), message: z.string() });
+export type UnreadableFile = z.infer<typeof UnreadableFile>;
+
+/**
+ * An attached folder nothing is read from: `path` the folder, `message` why and what to do.
+ * `cannot_read` when the folder itself could not be read (it does not exist — a network
+ * share not mounted, a folder renamed —, is a file, or this user may not list it): what it
+ * holds is missing from the answer. Without it, the folder holds no export (the per-user
+ * folder, data/snapshots, an underlying's folder) and the message names the folder likely meant.
+ */
+export const AttachedFolderProblem = UnreadableFile.extend({
+  cannot_read: z.literal(true).optional(),
+});
+export type AttachedFolderProblem = z.infer<typeof AttachedFolderProblem>;
+
 export const SnapshotDetail = z.object({
   snapshot: GEXSnapshot,
   /** Per strike over all expiries, by strike. */
@@ -34,6 +53,11 @@ export const SnapshotDetail = z.object({
   measures_version: z.number().int().nullable().default(null),
   note: z.string().nullable().default(null),
   origin: z.string().default(LOCAL_ORIGIN),
+  /**
+   * The attached folders that could not be read while it was looked for (cannot_read above),
+   * when any: the snapshot is the one asked for, but an id's start was not checked there.
+   */
+  unread_folders: z.array(UnreadableFile).optional(),
 });
 export type SnapshotDetail = z.infer<typeof SnapshotDetail>;
 
@@ -114,13 +138,6 @@ export const HistoryPoint = SnapshotLevels.extend({
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
 /**
- * A file of an attached export folder that could not be read (a copy still arriving, a
- * damaged one, one this user may not read): its whole path, and what was wrong with it.
- */
-export const UnreadableFile = z.object({ path: z.string(), message: z.string() });
-export type UnreadableFile = z.infer<typeof UnreadableFile>;
-
-/**
  * The answer of a call that reads many snapshots (history, levels): what every readable
  * file gave, and each file that could not be read, so that one such file hides only
  * itself and is named, never a shorter answer in silence.
@@ -130,11 +147,11 @@ const partialAnswer = <Row extends z.ZodType>(row: Row) =>
     rows: z.array(row),
     unreadable: z.array(UnreadableFile),
     /**
-     * Attached folders that hold no export (the per-user folder, data/snapshots, an
-     * underlying's folder): `path` the folder, `message` why and the folder likely meant.
-     * Nothing is read from them; said, so that an empty answer is not taken for "none".
+     * Attached folders nothing is read from (AttachedFolderProblem): one that could not be
+     * read (missing, a file, forbidden; `cannot_read`), or that holds no export. Said, so
+     * that an answer without their snapshots is not taken for all there is.
      */
-    not_exports: z.array(UnreadableFile),
+    not_exports: z.array(AttachedFolderProblem),
   });
 
 /** An underlying's history, oldest as_of first. */
@@ -162,6 +179,8 @@ export const SnapshotDiff = z.object({
   strikes: z.array(StrikeChange),
   /** A's and B's conventions, and whether they differ (or are not known to: not recorded). */
   conventions: ConventionsCompared,
+  /** The attached folders that could not be read while A and B were looked for, when any. */
+  unread_folders: z.array(UnreadableFile).optional(),
 });
 export type SnapshotDiff = z.infer<typeof SnapshotDiff>;
 

@@ -6,7 +6,7 @@
 // An underlying's folder is named as export-layout.ts says (percent-encoded), or, in
 // folders written before 2026-12-05, with `_` for each character outside [A-Za-z0-9._-]:
 // both are read, and each file's own `underlying` column decides whose it is.
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   EXPIRIES_DATASET,
@@ -115,8 +115,30 @@ export class ExportFolder {
     this.root = root;
   }
 
-  get exists(): boolean {
-    return existsSync(this.root);
+  /**
+   * Why this folder cannot be read at all, or null: it does not exist (a network share not
+   * mounted, a folder renamed or removed), is a file, or this user may not list it. Such a
+   * folder is named beside what the store and the other folders gave (not an error that
+   * takes them away too); the sentence says what is left out and what to do.
+   */
+  unreadable(): string | null {
+    const why = (() => {
+      try {
+        if (!statSync(this.root).isDirectory()) return 'it is a file, not a folder';
+        readdirSync(this.root);
+        return null;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+          return 'it does not exist (a network share not mounted, or the folder renamed or removed)';
+        if (code === 'EACCES' || code === 'EPERM')
+          return 'permission denied (this user may not read it)';
+        return e instanceof Error ? e.message : String(e);
+      }
+    })();
+    return why
+      ? `could not be read: ${why}; what it holds is not in this answer (what was looked for may be there): mount it again, or change attach in config.json`
+      : null;
   }
 
   /**

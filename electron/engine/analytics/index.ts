@@ -6,8 +6,12 @@
 // already listed (the store, or an earlier folder) is listed once, from the first origin. History and levels read
 // many files: one that cannot be read is named beside what the others gave, so that it
 // hides only its own snapshot; one snapshot read in full (or diffed) unreadable is an error.
+// An attached folder that cannot be read at all (a share not mounted, a folder renamed) is
+// named the same way, beside what the store and the other folders gave: it hides only
+// what it holds, and a snapshot looked for and not found is said to perhaps be there.
 import { resolve } from 'node:path';
 import type {
+  AttachedFolderProblem,
   HistoryAnswer,
   HistoryRequest,
   LevelsAnswer,
@@ -64,11 +68,24 @@ export class Analytics {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** The attached folders that hold no export, and why (ExportFolder.problem). */
-  notExports(): UnreadableFile[] {
-    return this.#attached.flatMap((a) => {
-      const problem = a.folder.exists ? a.folder.problem() : null;
+  /**
+   * The attached folders nothing is read from, and why: those that cannot be read
+   * (ExportFolder.unreadable: `cannot_read`), then those that hold no export (problem).
+   */
+  notExports(): AttachedFolderProblem[] {
+    return this.#attached.flatMap((a): AttachedFolderProblem[] => {
+      const unreadable = a.folder.unreadable();
+      if (unreadable) return [{ path: a.origin, message: unreadable, cannot_read: true }];
+      const problem = a.folder.problem();
       return problem ? [{ path: a.origin, message: problem }] : [];
+    });
+  }
+
+  /** The attached folders that cannot be read, as an answer of one or two snapshots names them. */
+  #unread(): UnreadableFile[] {
+    return this.#attached.flatMap((a) => {
+      const unreadable = a.folder.unreadable();
+      return unreadable ? [{ path: a.origin, message: unreadable }] : [];
     });
   }
 
@@ -76,16 +93,17 @@ export class Analytics {
     return this.#attached.map((a) => a.origin);
   }
 
-  /** The store, then each attached folder; an attached folder that is gone is an error, not an empty answer. */
-  #origins(): Result<SnapshotOrigin[]> {
-    const missing = this.#attached.find((a) => !a.folder.exists);
-    if (missing)
-      return err(
-        'FILE_NOT_FOUND',
-        `The attached export folder ${missing.origin} does not exist (or cannot be read).`,
-        { file: missing.origin },
-      );
-    return ok([this.#local, ...this.#attached]);
+  /**
+   * The store, then each attached folder that can be read. One that cannot (gone, a file,
+   * forbidden) is left out and named in the answer (notExports, #unread): it hides only what
+   * it holds, never the store's snapshots or the other folders'.
+   */
+  #readable(): ExportOrigin[] {
+    return this.#attached.filter((a) => a.folder.unreadable() === null);
+  }
+
+  #origins(): SnapshotOrigin[] {
+    return [this.#local, ...this.#readable()];
   }
 
   // Each query answers a Result: a file of an attached folder that cannot be read (a copy
@@ -99,12 +117,23 @@ export class Analytics {
     return attachedQuery(() => this.#levels());
   }
 
-  diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
-    return attachedQuery(() => this.#diff(fromId, toId));
+  async diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
+    return this.#naming(await attachedQuery(() => this.#diff(fromId, toId)));
   }
 
-  snapshot(id: string): Promise<Result<SnapshotDetail>> {
-    return attachedQuery(() => this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail));
+  async snapshot(id: string): Promise<Result<SnapshotDetail>> {
+    return this.#naming(
+      await attachedQuery(() =>
+        this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail),
+      ),
+    );
+  }
+
+  /** An answer of one or two snapshots, with the attached folders that could not be read, when any. */
+  #naming<T extends object>(r: Result<T>): Result<T & { unread_folders?: UnreadableFile[] }> {
+    if (!r.ok) return r;
+    const unread = this.#unread();
+    return unread.length === 0 ? r : ok({ ...r.value, unread_folders: unread });
   }
 
   /**
@@ -125,11 +154,10 @@ export class Analytics {
     const bounds = resolveBounds(req.from, req.to, this.#timeZone);
     if (!bounds.ok) return bounds;
     const origins = this.#origins();
-    if (!origins.ok) return origins;
     const seen = new Set<string>();
     const all: SnapshotSummary[] = [];
     const unreadable: UnreadableExport[] = [];
-    for (const origin of origins.value) {
+    for (const origin of origins) {
       const read = await origin.history(req.underlying, bounds.value.fromMs, bounds.value.toMs);
       unreadable.push(...read.unreadable);
       for (const s of read.rows) {
@@ -142,7 +170,7 @@ export class Analytics {
     if (
       all.length === 0 &&
       unreadable.length === 0 &&
-      !(await this.#known(origins.value, req.underlying))
+      !(await this.#known(origins, req.underlying))
     ) {
       return err(
         'NOT_FOUND',
@@ -161,10 +189,9 @@ export class Analytics {
 
   async #levels(): Promise<Result<LevelsAnswer>> {
     const origins = this.#origins();
-    if (!origins.ok) return origins;
     const best = new Map<string, SnapshotSummary>();
     const unreadable: UnreadableExport[] = [];
-    for (const origin of origins.value) {
+    for (const origin of origins) {
       const read = await origin.latest();
       unreadable.push(...read.unreadable);
       for (const s of read.rows) {
@@ -185,10 +212,9 @@ export class Analytics {
 
   async #diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
     const origins = this.#origins();
-    if (!origins.ok) return origins;
-    const a = await this.#find(origins.value, fromId);
+    const a = await this.#find(origins, fromId);
     if (!a.ok) return a;
-    const b = await this.#find(origins.value, toId);
+    const b = await this.#find(origins, toId);
     if (!b.ok) return b;
     return ok(
       diffSnapshots(
@@ -206,20 +232,19 @@ export class Analytics {
     local: (id: string) => Promise<T | undefined>,
     attached: (folder: ExportFolder, id: string) => Promise<T | undefined>,
   ): Promise<Result<T>> {
+    const readable = this.#readable();
     const exact = async (i: string): Promise<T | undefined> => {
       const found = await local(i);
       if (found) return found;
-      for (const a of this.#attached) {
+      for (const a of readable) {
         const there = await attached(a.folder, i);
         if (there) return there;
       }
       return undefined;
     };
-    const origins = this.#origins();
-    const direct = await (origins.ok ? exact(id) : local(id));
+    const direct = await exact(id);
     if (direct) return ok(direct);
-    if (!origins.ok) return origins;
-    const full = await this.#resolve(origins.value, id);
+    const full = await this.#resolve(this.#origins(), id);
     if (!full.ok) return full;
     const found = await exact(full.value);
     return found ? ok(found) : this.#notFound(full.value);

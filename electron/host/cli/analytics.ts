@@ -15,6 +15,7 @@ import {
   type GexApi,
   type HistoryPoint,
   type LevelsRow,
+  type AttachedFolderProblem,
   type SnapshotDetail,
   type UnreadableFile,
 } from '../../../shared/api.ts';
@@ -135,6 +136,14 @@ export function snapshotDetailJson(d: SnapshotDetail): Record<string, unknown> {
 }
 
 /**
+ * The attached folders that could not be read (a share not mounted, a folder renamed), on
+ * stderr by their whole paths: the answer above is the store's and the other folders'.
+ */
+export function unreadFolders(out: Output, folders: UnreadableFile[] | undefined): void {
+  for (const f of folders ?? []) out.error(`warning: the attached folder ${f.path} ${f.message}`);
+}
+
+/**
  * The command's arguments, or a usage error naming the command and what it takes (one too
  * many is refused as every command refuses it: args.ts).
  */
@@ -162,7 +171,15 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
     const r = await api.call('snapshots:get', { id: id! });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const d = r.value;
-    if (values.json) return (out.json(snapshotDetailJson(d)), EXIT.ok);
+    unreadFolders(out, d.unread_folders);
+    if (values.json)
+      return (
+        out.json({
+          ...snapshotDetailJson(d),
+          ...(d.unread_folders?.length ? { unread_folders: d.unread_folders } : {}),
+        }),
+        EXIT.ok
+      );
     const s = d.snapshot;
     out.line(
       `${s.underlying} ${s.as_of}  spot ${plain(s.spot)}  (${s.id}${d.origin === 'local' ? '' : `, from ${d.origin}`})`,
@@ -232,18 +249,19 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
 }
 
 /**
- * After the rows of history or levels, each file of an attached folder that could not be
- * read, on stderr by its whole path: exit 1, as the answer lacks what it holds.
+ * After the rows of history or levels, each attached folder nothing was read from, then
+ * each file of one that could not be read, on stderr by its whole path: exit 1 when a file
+ * or a folder could not be read, as the answer lacks what it holds (the rest is there).
  */
 function unreadableFiles(
   out: Output,
   files: UnreadableFile[],
-  notExports: UnreadableFile[],
+  notExports: AttachedFolderProblem[],
 ): ExitCode {
   // A folder that holds no export is a warning: the answer is all there is to read.
   for (const f of notExports) out.error(`warning: the attached folder ${f.path} ${f.message}`);
   for (const f of files) out.error(`${f.path}, in an attached export folder, ${f.message}`);
-  return files.length === 0 ? EXIT.ok : EXIT.rejected;
+  return files.length === 0 && !notExports.some((f) => f.cannot_read) ? EXIT.ok : EXIT.rejected;
 }
 
 const historyJson = (p: HistoryPoint): Record<string, unknown> => ({
@@ -355,6 +373,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
     const r = await api.call('snapshots:diff', { from: from!, to: to! });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
     const d = r.value;
+    unreadFolders(out, d.unread_folders);
     if (values.json) {
       out.json({
         from: d.from,
@@ -365,6 +384,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
         put_wall_move: d.put_wall_move,
         strikes: d.strikes,
         conventions: d.conventions,
+        ...(d.unread_folders?.length ? { unread_folders: d.unread_folders } : {}),
       });
       return EXIT.ok;
     }

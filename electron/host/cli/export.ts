@@ -9,7 +9,13 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { SnapshotDetail } from '../../../shared/api.ts';
 import { csvTextCell } from '../../../shared/csv.ts';
 import { STRIKE_FIGURES } from '../../../shared/domain.ts';
-import { ATTACH_OPTION, readOnly, snapshotDetailJson, strikeFigures } from './analytics.ts';
+import {
+  ATTACH_OPTION,
+  readOnly,
+  snapshotDetailJson,
+  strikeFigures,
+  unreadFolders,
+} from './analytics.ts';
 import { isDiskFull } from '../../engine/disk-full.ts';
 import { NAME_MAX } from '../../engine/intake/inbox-names.ts';
 import { refusedWrite } from '../../engine/folder-fault.ts';
@@ -168,6 +174,8 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: positionals[0]! });
     if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    // The file holds the snapshot alone; a folder that could not be read is said beside it.
+    unreadFolders(out, r.value.unread_folders);
     const id = r.value.snapshot.id; // in full, when the argument was its start
     if (toStdout) {
       out.bytes((await content(r.value, format)).data);
