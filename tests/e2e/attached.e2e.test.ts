@@ -7,7 +7,9 @@
 // damaged is an error naming that file. Each row, the board's CSV and the open snapshot say
 // which folder it comes from (read-only: no Remove… and the header says why). A desk that
 // attached the other's per-user folder instead of its data folder is told so, and which
-// folder it likely meant (it was an empty board and nothing else).
+// folder it likely meant (it was an empty board and nothing else). A desk whose attached
+// folder is gone (a share not mounted) shows its own rows and the other folder's, the gone
+// one named in the same notice (it was the error alone, no row at all).
 import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -15,10 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shortFolder } from '../../renderer/src/text/origin.ts';
 import { cleanupDirs, ingestChain, workstation } from '../analytics/helpers.ts';
 import type { GeneratedChain } from '../analytics/chains.ts';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import {
   cutOff,
   expectNoSerious,
   haveChromium,
+  ingestText,
   openDesk,
   poll,
   shot,
@@ -295,5 +299,72 @@ describe.skipIf(!haveChromium)('a desk that attached the wrong folder', () => {
     }
     await page.setViewportSize(WIDE);
     await shot(page, 'attached-wrong-folder');
+  });
+});
+
+describe.skipIf(!haveChromium)('a desk whose attached folder is gone', () => {
+  let goneDesk: Desk;
+  let gone: string;
+  let other: string;
+  beforeAll(async () => {
+    const c = await workstation();
+    await ingestChain(c, 'nvda', chain('NVDA', '2024-04-09T10:00:00-04:00', 6));
+    await c.store.close();
+    const b = await workstation();
+    await ingestChain(b, 'amd', chain('AMD', '2024-04-09T10:00:00-04:00', 7));
+    await b.store.close();
+    gone = c.dataDir;
+    other = b.dataDir;
+    goneDesk = await openDesk({ attach: [gone, other] });
+    const spx = cboeCsvText(makeChain({ seed: 8, asOf: '2024-04-09T10:30:00', expiries: 2 }));
+    if (!(await ingestText(goneDesk, 'spx.csv', spx))) throw new Error('SPX made no snapshot');
+    // The share is unmounted (renamed away) while the desk runs.
+    renameSync(gone, `${gone}.away`);
+  }, 120_000);
+  afterAll(async () => {
+    await goneDesk?.close();
+    cleanupDirs();
+  }, 60_000);
+
+  it("shows this desk's rows and the other folder's, the gone folder named whole, at both sizes", async () => {
+    const { page } = goneDesk;
+    await page.goto(`${goneDesk.host.origin}/#/snapshots`);
+    const board = page.getByTestId('levels-board');
+    const rows = board.getByTestId('levels-row');
+    await poll(() =>
+      rows.all().then((all) => Promise.all(all.map((r) => r.getAttribute('data-underlying')))),
+    ).toEqual(['AMD', 'SPX']);
+    const notice = board.getByTestId('unreadable-notice');
+    const folder = notice.getByTestId('unread-folder');
+    await poll(() => folder.count()).toBe(1);
+    expect(await folder.locator('.unreadable-path').textContent()).toBe(gone);
+    expect(await folder.locator('.unreadable-message').textContent()).toContain(
+      'could not be read: it does not exist (a network share not mounted, or the folder renamed or removed)',
+    );
+    expect(await notice.textContent()).toContain(
+      "An attached folder could not be read: its snapshots are left out, this desk's and the other folders' are shown.",
+    );
+    expect(await notice.getAttribute('role')).toBe('status');
+    expect(await board.getByTestId('error-line').count()).toBe(0);
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await poll(() =>
+        cutOff(page, '[data-testid=levels-board] .unreadable-notice, .unreadable-files li'),
+      ).toEqual([]);
+      await expectNoSerious(page, `attached folder gone: board at ${size.width}`);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'attached-folder-gone');
+
+    // History of this desk's own underlying: its point, the same notice.
+    await page.goto(`${goneDesk.host.origin}/#/snapshots/history/SPX`);
+    await poll(() =>
+      page
+        .getByTestId('unreadable-notice')
+        .getByTestId('unread-folder')
+        .locator('.unreadable-path')
+        .allTextContents(),
+    ).toEqual([gone]);
+    renameSync(`${gone}.away`, gone);
   });
 });

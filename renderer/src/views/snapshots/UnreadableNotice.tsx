@@ -2,7 +2,10 @@
 // of snapshots:levels and snapshots:history: a copy still arriving, a damaged one, one this
 // user may not read). Each hides only its own snapshot: the views show the others, and this
 // notice names each file by its whole path with what was wrong, without blocking anything.
-import type { UnreadableFile } from '../../../../shared/api.ts';
+// So too an attached folder nothing is read from (`not_exports`): one that could not be
+// read at all (a share not mounted, a folder renamed: `cannot_read`) hides only what it
+// holds, this desk's rows and the other folders' shown below; one that holds no export.
+import type { AttachedFolderProblem, UnreadableFile } from '../../../../shared/api.ts';
 
 /** The files of several answers, each once, by path. */
 export function unreadableOf(...lists: (UnreadableFile[] | undefined)[]): UnreadableFile[] {
@@ -15,27 +18,46 @@ export function UnreadableNotice({
   folders = [],
 }: {
   files: UnreadableFile[];
-  /** Attached folders that hold no export (not_exports): nothing is read from them. */
-  folders?: UnreadableFile[];
+  /** Attached folders nothing is read from (not_exports): gone or unreadable, or holding no export. */
+  folders?: AttachedFolderProblem[];
 }) {
   // Always in the page, so that what is written into it is read out.
   const shown = files.length > 0 || folders.length > 0;
+  const unread = folders.filter((f) => f.cannot_read);
+  const notExports = folders.filter((f) => !f.cannot_read);
   return (
     <div
       role="status"
       className={shown ? 'banner paused unreadable-notice' : 'sr-only'}
       data-testid="unreadable-notice"
     >
-      {folders.length > 0 && (
+      {unread.length > 0 && (
         <>
           <p className="unreadable-title">
-            {folders.length === 1
+            {unread.length === 1
+              ? "An attached folder could not be read: its snapshots are left out, this desk's and the other folders' are shown."
+              : `${unread.length} attached folders could not be read: their snapshots are left out, this desk's and the other folders' are shown.`}
+          </p>
+          <ul className="unreadable-files" aria-label="Attached folders that could not be read">
+            {unread.map((f) => (
+              <li key={f.path} data-testid="unread-folder">
+                <code className="unreadable-path">{f.path}</code>{' '}
+                <span className="unreadable-message">{f.message}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {notExports.length > 0 && (
+        <>
+          <p className="unreadable-title">
+            {notExports.length === 1
               ? 'An attached folder is not an export folder: no snapshot is read from it.'
-              : `${folders.length} attached folders are not export folders: no snapshot is read from them.`}{' '}
+              : `${notExports.length} attached folders are not export folders: no snapshot is read from them.`}{' '}
             Change <code>attach</code> in config.json.
           </p>
           <ul className="unreadable-files" aria-label="Attached folders that hold no export">
-            {folders.map((f) => (
+            {notExports.map((f) => (
               <li key={f.path} data-testid="not-export-folder">
                 <code className="unreadable-path">{f.path}</code>{' '}
                 <span className="unreadable-message">{f.message}</span>
