@@ -530,14 +530,42 @@ describe('where an attached snapshot comes from', () => {
   it('shortens the folder from the left, keeping what tells desks apart', () => {
     expect(originLabel('local')).toBeNull();
     expect(originLabel('/mnt/desk-b/gex-desk/data')).toBe('attached: /mnt/desk-b/gex-desk/data');
-    expect(shortFolder('/mnt/trading-floor/desk-b/gex-desk/data')).toBe('…/gex-desk/data');
+    // The app's default tail names no desk: the folder before it does (QA at F3).
+    expect(shortFolder('/mnt/trading-floor/desk-b/gex-desk/data')).toBe('…/desk-b/gex-desk/data');
+    // The folder before a long last one, cut in its middle: its end often names the desk.
     expect(shortFolder('/srv/exports/workstation-long-name-b/gex-desk-data')).toBe(
-      '…/gex-desk-data',
+      '…/work…me-b/gex-desk-data',
     );
-    expect(shortFolder('C:\\Users\\ana\\AppData\\Roaming\\GEX Desk\\data')).toBe('…/GEX Desk/data');
+    expect(shortFolder('/tmp/gex-analytics-EAGblL/data')).toBe('…/gex-anal…s-EAGblL/data');
+    // A last folder too long beside another: its start and end.
+    expect(shortFolder('/srv/exports/desk-b/exports-of-the-trading-floor')).toBe(
+      '…/exports-of-…ading-floor',
+    );
+    expect(shortFolder('C:\\Users\\ana\\AppData\\Roaming\\gex-desk\\data')).toBe(
+      '…/ana/…/gex-desk/data',
+    );
+    expect(shortFolder('/Users/ana/Library/Application Support/gex-desk/data')).toBe(
+      '…/ana/…/gex-desk/data',
+    );
+    expect(shortFolder('C:\\Users\\ana\\AppData\\Roaming\\GEX Desk\\archive')).toBe(
+      '…/GEX Desk/archive',
+    );
     expect(shortFolder(`/tmp/x/${'a'.repeat(20)}middle${'z'.repeat(20)}`)).toBe(
       `…/${'a'.repeat(11)}…${'z'.repeat(11)}`,
     );
+  });
+
+  it('tells two desks apart whose default data folders differ only in the home (QA at F3)', () => {
+    const a = shortFolder('/home/a/.config/gex-desk/data');
+    const b = shortFolder('/home/b/.config/gex-desk/data');
+    expect([a, b]).toEqual(['…/a/…/gex-desk/data', '…/b/…/gex-desk/data']);
+    expect(shortFolder('/tmp/qa-at/hb/.config/gex-desk/data')).toBe('…/hb/…/gex-desk/data');
+    expect(shortFolder('/tmp/qa-at/hc/.config/gex-desk/data')).toBe('…/hc/…/gex-desk/data');
+    // A long home or share name is cut in its middle, its start and end kept.
+    expect(shortFolder('/home/workstation-of-the-trading-floor-b/.config/gex-desk/data')).toBe(
+      '…/worksta…floor-b/…/gex-desk/data',
+    );
+    expect(originLabel('/home/a/.config/gex-desk/data')).toBe('attached: …/a/…/gex-desk/data');
   });
 });
 
