@@ -8,6 +8,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
+import { cleanError } from '../../renderer/src/text/clean-error.ts';
 import { cleanupDirs, ingestTiny, tempDir, workstation } from './helpers.ts';
 
 afterAll(cleanupDirs);
@@ -85,10 +86,15 @@ describe('an attached folder that cannot be read', () => {
       expect(gone.ok ? gone.value : gone.error).toMatchObject({
         code: 'NOT_FOUND',
         message: expect.stringContaining(
-          `. ${share} could not be read: it does not exist (a network share not mounted, or the folder renamed or removed); what it holds is not in this answer (what was looked for may be there)`,
+          `. The attached folder ${share} could not be read: it does not exist (a network share not mounted, or the folder renamed or removed); what it holds is not in this answer (what was looked for may be there)`,
         ),
       });
     }
+    // The app shows that folder whole too (its base name, data, would name no desk).
+    const gone = await analytics.snapshot(ndx.id.slice(0, 8));
+    expect(gone.ok ? null : cleanError(gone.error).message).toContain(
+      `The attached folder ${share} could not be read`,
+    );
     const ndxHistory = await analytics.history({ underlying: 'NDX' });
     expect(ndxHistory.ok ? ndxHistory.value : ndxHistory.error).toMatchObject({
       code: 'NOT_FOUND',

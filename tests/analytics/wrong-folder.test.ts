@@ -59,7 +59,7 @@ describe('an attached folder that holds no export', () => {
       timeZone: NY,
     }).history({ underlying: 'SPX' });
     expect(history.ok ? 'answered' : history.error.message).toContain(
-      `There is no snapshot of SPX (in the store or the attached folders ${theirs.dir}). ${theirs.dir} holds none of`,
+      `There is no snapshot of SPX (in the store or the attached folders ${theirs.dir}). The attached folder ${theirs.dir} holds none of`,
     );
   });
 });

@@ -79,7 +79,7 @@ describe('a configured attached folder that is gone', () => {
     expect(gone.code).toBe(1);
     expect(gone.stdout + gone.stderr).toContain(`NOT_FOUND`);
     expect(gone.stdout + gone.stderr).toContain(
-      `${share} could not be read: it does not exist (a network share not mounted, or the folder renamed or removed); what it holds is not in this answer (what was looked for may be there)`,
+      `. The attached folder ${share} could not be read: it does not exist (a network share not mounted, or the folder renamed or removed); what it holds is not in this answer (what was looked for may be there)`,
     );
 
     // --attach of a folder that does not exist is a typo: a usage error, as before.

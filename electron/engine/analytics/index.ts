@@ -299,10 +299,13 @@ export class Analytics {
     return false;
   }
 
-  /** The attached folders that hold no export, as sentences after a "no snapshot". */
+  /**
+   * The attached folders nothing is read from, as sentences after a "no snapshot": "The
+   * attached folder P …", so that the app too shows P whole (clean-error.ts).
+   */
   #wrongFolders(): string {
     return this.notExports()
-      .map((f) => ` ${f.path} ${f.message}.`)
+      .map((f) => ` The attached folder ${f.path} ${f.message}.`)
       .join('');
   }
 
