@@ -28,6 +28,8 @@ import {
   AttachFolders,
   HistoryRequest,
   LevelsAnswer,
+  AttachedCheck,
+  AttachedChanged,
   SnapshotDetail,
   SnapshotDiff,
   PruneRequest,
@@ -116,6 +118,12 @@ export const calls = {
   'snapshots:history': call(HistoryRequest, HistoryAnswer),
   'snapshots:diff': call(z.strictObject({ from: Id, to: Id, attach: AttachFolders }), SnapshotDiff),
   'snapshots:levels': call(z.strictObject({ attach: AttachFolders }), LevelsAnswer),
+  /**
+   * Looks whether the configured attached folders changed (their listings: no file is
+   * read), announcing snapshots:attachedChanged when they did; the open views ask every
+   * few seconds (another desk writes there with no event of this one).
+   */
+  'snapshots:attachedCheck': call(none, AttachedCheck),
   /**
    * Removes a snapshot of this workstation's store (one ingested by mistake): its figures
    * and its export files, audited as `removed` (who, why, what it was). The request and job
@@ -260,6 +268,8 @@ export const events = {
   'snapshot:created': GEXSnapshot,
   /** Snapshots were removed (snapshots:remove, snapshots:prune), in one event however many. */
   'snapshots:removed': SnapshotsRemoved,
+  /** The attached export folders changed (a snapshot came or went there, a folder vanished). */
+  'snapshots:attachedChanged': AttachedChanged,
   'rules:activated': RuleVersion,
   'audit:appended': AuditEntry,
   /** The inbox's folder or counts changed. */

@@ -234,6 +234,25 @@ export const PruneResult = z.object({
 });
 export type PruneResult = z.infer<typeof PruneResult>;
 
+/**
+ * A look at the attached export folders' listings (snapshots:attachedCheck): whether a
+ * snapshot came or went, or a folder appeared or vanished, since the engine's last look.
+ */
+export const AttachedCheck = z.object({
+  /** The export folders attached now. */
+  folders: z.number().int().min(0),
+  /** Something changed since the last look (announced as snapshots:attachedChanged). */
+  changed: z.boolean(),
+  /** Directories looked at, and of them those listed again (their time had changed). */
+  dirs: z.number().int().min(0),
+  listed: z.number().int().min(0),
+});
+export type AttachedCheck = z.infer<typeof AttachedCheck>;
+
+/** The attached folders changed: the views that read them load again; `gone`: ids no longer there. */
+export const AttachedChanged = z.object({ gone: z.array(z.string()) });
+export type AttachedChanged = z.infer<typeof AttachedChanged>;
+
 /** Snapshots removed (snapshots:remove, snapshots:prune): what the views and the engine's memory forget. */
 export const SnapshotsRemoved = z.object({
   snapshots: z.array(

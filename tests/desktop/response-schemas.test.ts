@@ -100,6 +100,7 @@ const cases: { [K in CallName]: Case<K> } = {
   'snapshots:history': { request: () => ({ underlying: 'SPX', from: '2024-01-01' }) },
   'snapshots:diff': { request: ({ snapshots }) => ({ from: snapshots[0], to: snapshots[1] }) },
   'snapshots:levels': { request: () => ({}) },
+  'snapshots:attachedCheck': { request: () => ({}) },
   'snapshots:remove': {
     // A snapshot of its own, so that the cases after it still find the fixture's two.
     request: async ({ dir }) => {

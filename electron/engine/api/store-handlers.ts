@@ -11,6 +11,7 @@ import { LOCAL_ORIGIN, type CallHandlers } from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 import type { Config } from '../config.ts';
+import { AttachedWatch } from '../attached-watch.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobNamed, listJobs } from '../jobs/repository.ts';
 import { queueStats } from '../jobs/monitor.ts';
@@ -152,6 +153,9 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
     return a.ok ? read(a.value) : a;
   };
 
+  // The last look at the attached folders' listings, for the open views (attached-watch.ts).
+  const attachedWatch = new AttachedWatch();
+
   /** Removes what `sel` selects, audited, and tells the engine's memory and the windows once. */
   const remove = async (
     sel: import('../store/snapshot-remove.ts').Selection,
@@ -215,6 +219,19 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       ),
     'snapshots:diff': ({ from, to, attach }) => withAnalytics(attach, (a) => a.diff(from, to)),
     'snapshots:levels': ({ attach }) => withAnalytics(attach, (a) => a.levels()),
+    'snapshots:attachedCheck': async () => {
+      const configured = deps.attach ? deps.attach() : ok(deps.config.attach);
+      // A config that no longer parses: the views' next load says why.
+      const folders = configured.ok ? configured.value : [];
+      const look = attachedWatch.look(folders);
+      if (look.changed) deps.events.emit('snapshots:attachedChanged', { gone: look.gone });
+      return ok({
+        folders: folders.length,
+        changed: look.changed,
+        dirs: look.dirs,
+        listed: look.listed,
+      });
+    },
     'snapshots:remove': async ({ id, justification, author }) => {
       // The id as the other calls take it (its first characters will do), from the store only.
       const found = await withAnalytics(undefined, (a) => a.snapshot(id));

@@ -88,20 +88,27 @@ interface State extends Route {
   snapshotsListed: boolean;
   /** Bumped at each snapshot removed, so that the views which loaded snapshots load again. */
   removals: number;
+  /** Bumped when the attached export folders changed (use-attached-watch.ts): the views that read them load again. */
+  attachedChanges: number;
   /**
    * The open snapshot, closed because it was removed elsewhere (another tab or window, the
-   * command line): what it was (null when not among those loaded) and the pane it was open
-   * under, for the view to say so there.
+   * command line, or its owner from an attached folder: `attached`): what it was (null when
+   * not among those loaded) and the pane it was open under, for the view to say so there.
    */
-  removedElsewhere: { id: string; snapshot: GEXSnapshot | null; pane: string } | null;
+  removedElsewhere: {
+    id: string;
+    snapshot: GEXSnapshot | null;
+    pane: string;
+    attached?: boolean;
+  } | null;
   loadError: AppError | null;
 
   setView(view: View): void;
   /** Applies a route (from the address) as it is. */
   goTo(route: Route): void;
   openSnapshot(id: string | null): void;
-  /** Snapshots were removed (here or anywhere): out of the lists, closed if open. */
-  onSnapshotsRemoved(ids: readonly string[]): void;
+  /** Snapshots were removed (here or anywhere; `attached`: from an attached folder): out of the lists, closed if open. */
+  onSnapshotsRemoved(ids: readonly string[], attached?: boolean): void;
   /**
    * This window is removing this snapshot (its Remove… dialog): its removal, however it is
    * told first (the answer or the event), is not one made elsewhere. Returns the undo, for
@@ -207,6 +214,7 @@ export const useApp = create<State>((set, get) => {
     snapshots: [],
     snapshotsListed: false,
     removals: 0,
+    attachedChanges: 0,
     removedElsewhere: null,
     loadError: null,
 
@@ -235,7 +243,7 @@ export const useApp = create<State>((set, get) => {
         snapshotsPane: s.view === 'snapshots' && s.snapshotsPane === 'list' ? 'list' : '',
       })),
     // Told twice when this window removed one (the answer, then the event): once is enough.
-    onSnapshotsRemoved: (ids) => {
+    onSnapshotsRemoved: (ids, attached = false) => {
       const gone = new Set(ids.filter((id) => !removed.has(id)));
       if (gone.size === 0) return;
       for (const id of gone) removed.add(id);
@@ -256,6 +264,7 @@ export const useApp = create<State>((set, get) => {
                     id: closed,
                     snapshot: snapshotById(s.snapshots, closed) ?? null,
                     pane: s.snapshotsPane ?? '',
+                    ...(attached ? { attached } : {}),
                   }
                 : s.removedElsewhere,
           };
@@ -304,6 +313,11 @@ export const useApp = create<State>((set, get) => {
         client.on('snapshots:removed', (r) =>
           get().onSnapshotsRemoved(r.snapshots.map((x) => x.id)),
         ),
+        // Another desk changed a folder this one attaches (use-attached-watch.ts).
+        client.on('snapshots:attachedChanged', ({ gone }) => {
+          if (gone.length > 0) get().onSnapshotsRemoved(gone, true);
+          set((s) => ({ attachedChanges: s.attachedChanges + 1 }));
+        }),
         // The engine's database failed: the status bar says so now, not at the next poll.
         client.on('engine:failed', () => void get().refreshHealth()),
         client.on('rules:activated', () => {

@@ -15,6 +15,7 @@ import { SnapshotList } from './snapshots/SnapshotList.tsx';
 import { HistoryView } from './snapshots/HistoryView.tsx';
 import { CompareView } from './snapshots/CompareView.tsx';
 import { asOfStamp } from '../text/time.ts';
+import { useAttachedWatch } from '../state/use-attached-watch.ts';
 
 const PANES = [
   { kind: '', label: 'Levels', hint: 'Every underlying’s latest levels' },
@@ -28,6 +29,8 @@ export function SnapshotsView() {
   const pane = useApp((s) => s.snapshotsPane);
   const { kind, args } = paneOf(pane);
   const showDetail = !!selected && (kind === '' || kind === 'list');
+  // Its views read attached folders, which other desks change: looked at while open.
+  useAttachedWatch();
   const client = useApp((s) => s.client);
   const snapshots = useApp((s) => s.snapshots);
   // The snapshot a pane shows: the open one, or B of a comparison.
@@ -149,9 +152,19 @@ export function SnapshotsView() {
 }
 
 /** What the status says of an open snapshot removed elsewhere. */
-function removedElsewhereText({ id, snapshot }: { id: string; snapshot: GEXSnapshot | null }) {
+function removedElsewhereText({
+  id,
+  snapshot,
+  attached,
+}: {
+  id: string;
+  snapshot: GEXSnapshot | null;
+  attached?: boolean;
+}) {
   const which = snapshot
     ? `The ${snapshot.underlying} snapshot of ${asOfStamp(snapshot.as_of)}`
     : `Snapshot ${id}`;
-  return `${which}, open here, was removed elsewhere (another window or the command line).`;
+  return attached
+    ? `${which}, open here, was removed from its attached export folder (by the desk that exports there).`
+    : `${which}, open here, was removed elsewhere (another window or the command line).`;
 }

@@ -88,11 +88,12 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
   // With none named, the board's error is why none is: said, not "Loading…" for good.
   const shownError = error ?? (underlying ? null : levelsError);
 
-  // Loaded again when a snapshot is removed (it may be one of these points), and when one
-  // of this underlying arrives (looked at no more than once a second: use-arrivals.ts).
+  // Loaded again when a snapshot is removed (it may be one of these points), when an
+  // attached folder changed (use-attached-watch.ts), and when one of this underlying arrives (looked at no more than once a second: use-arrivals.ts).
   // The replay stays where the analyst left it (its id in the address), unless at the
   // newest point (none in the address): it follows.
   const removals = useApp((s) => s.removals);
+  const attachedChanges = useApp((s) => s.attachedChanges);
   const arrivals = useArrivals();
   const [arrived, setArrived] = useState(0);
   const newestLoaded = useRef<{ underlying: string; id: string | undefined } | null>(null);
@@ -116,7 +117,7 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
       setPointsUnreadable(r.value.unreadable);
     },
     [client, underlying],
-    [removals, arrived],
+    [removals, arrived, attachedChanges],
   );
   useEffect(() => {
     const loaded = newestLoaded.current;

@@ -16,7 +16,7 @@ import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexCell, gexScale, inScale, type GexScale } from '../../text/scale.ts';
 import { originLabel, shortFolder } from '../../text/origin.ts';
-import { asOfStamp } from '../../text/time.ts';
+import { asOfStamp, localClock } from '../../text/time.ts';
 import { age } from '../../../../shared/age.ts';
 import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
@@ -281,11 +281,14 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const selected = useApp((s) => s.snapshotId);
   // Loaded when shown, and again when a snapshot is removed or arrives (at most once a
   // second during a burst, one call at a time: use-levels.ts); the sparklines of the rows
-  // on screen with them. Rows loaded before stay while a later load fails.
+  // on screen with them. Rows loaded before stay while a later load fails: said above
+  // them, with when they were loaded, until a load answers (QA F4: they were kept with no
+  // word, an attached folder gone, and hid this desk's newer snapshots).
   const levels = useLevels();
   const rows = levels.rows ?? NO_ROWS;
   const { error, unreadable, not_exports: notExports } = levels;
   const loaded = levels.rows !== null || error !== null;
+  const stale = error !== null && rows.length > 0;
 
   const board = useRef<HTMLElement>(null);
   const spark = useSparklines(rows, board);
@@ -374,11 +377,30 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
           Export CSV
         </button>
       </div>
+      <div
+        role="status"
+        className={stale ? 'banner paused levels-stale' : 'sr-only'}
+        data-testid="levels-stale"
+      >
+        {stale && error && (
+          <>
+            <p className="unreadable-title">
+              The rows below are as of{' '}
+              {levels.loadedAt === null
+                ? 'an earlier load'
+                : localClock(new Date(levels.loadedAt).toISOString())}{' '}
+              and could not be refreshed: they may be out of date. The board tries again when a
+              snapshot arrives or the attached folders change.
+            </p>
+            <ErrorLine error={error} />
+          </>
+        )}
+      </div>
       <UnreadableNotice files={unreadable} folders={notExports} />
       <ConventionsNote notes={conventionNotes} testId="levels-conventions" />
       <div
         ref={setFrame}
-        className="table levels-table"
+        className={`table levels-table${stale ? ' stale' : ''}`}
         role="table"
         aria-label="Levels per underlying"
         aria-rowcount={table.rows.length + 1}

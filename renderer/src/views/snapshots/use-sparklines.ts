@@ -157,15 +157,17 @@ export function useSparklines(
     for (const el of board.current?.querySelectorAll(CELLS) ?? []) watch.current?.observe(el);
   });
 
-  const since = useRef<{ ids: Set<string>; removals: number } | null>(null);
+  const since = useRef<{ ids: Set<string>; removals: number; attached: number } | null>(null);
   useEffect(() => {
     if (!reader) return;
-    const { snapshots, removals } = useApp.getState();
+    const { snapshots, removals, attachedChanges: attached } = useApp.getState();
     const last = since.current;
-    if (last && removals !== last.removals) reader.stale();
+    // A removal, or an attached folder changed (another desk's snapshots came or went):
+    // every history may differ.
+    if (last && (removals !== last.removals || attached !== last.attached)) reader.stale();
     else if (last)
       reader.stale(snapshots.filter((s) => !last.ids.has(s.id)).map((s) => s.underlying));
-    since.current = { ids: new Set(snapshots.map((s) => s.id)), removals };
+    since.current = { ids: new Set(snapshots.map((s) => s.id)), removals, attached };
     reader.show(rows);
   }, [reader, rows]);
   return sparks;
