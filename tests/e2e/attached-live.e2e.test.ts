@@ -5,7 +5,8 @@
 // showed the removed snapshot and missed the new one until reloaded. And a reload that
 // fails while the board holds rows (here config.json no longer parses, as after a bad
 // edit) says so above the rows, with the time they are from, until a load answers again;
-// it said nothing and kept the old rows, hiding this desk's newer snapshot.
+// it said nothing and kept the old rows, hiding this desk's newer snapshot. All snapshots
+// (this desk's store only) says where the attached snapshots are, not "No snapshots yet" (F6).
 // Real engines (the attaching desk's behind the browser host, the other desk's pipeline
 // and store), headless Chromium.
 import { rmSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,15 @@ describe.skipIf(!haveChromium)('the levels board open while an attached folder c
     await theirs?.store.close();
     cleanupDirs();
   }, 60_000);
+
+  it("All snapshots, empty here, says it lists this desk's store and where the attached ones are", async () => {
+    await page.evaluate(`location.hash = '#/snapshots/list'`);
+    await poll(() => page.getByTestId('none-stored').textContent()).toBe(
+      'No snapshot is stored on this desk: this list holds its own. Those read from its attached export folders are on the Levels board and in History.',
+    );
+    await expectNoSerious(page, 'attached-live: All snapshots with none stored');
+    await shot(page, 'attached-live-none-stored');
+  });
 
   it("follows the other desk's new and removed snapshots while it stays open", async () => {
     await page.evaluate(`location.hash = '#/snapshots/'`);

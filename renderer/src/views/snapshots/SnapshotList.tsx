@@ -6,6 +6,8 @@
 // threshold is set here.
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
+import { LOCAL_ORIGIN } from '../../../../shared/api.ts';
+import { useLevels } from './use-levels.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { inPlace } from '../../state/in-place.ts';
@@ -171,6 +173,25 @@ function countText(shown: number, listed: number, stored: number): string {
   return shown === listed ? `${newest} of ${all}` : `${int(shown)} of ${newest} (${all} stored)`;
 }
 
+/**
+ * The list holds this desk's store only (snapshots:list). Empty on a desk that reads
+ * other desks' exports, it says where those are rather than "none yet" (QA F6: a desk
+ * showing 1,120 attached snapshots elsewhere said it had none). The board's levels are
+ * asked only while the list is empty.
+ */
+function NoneStored() {
+  const { rows } = useLevels();
+  const attached = rows?.some((r) => r.origin !== LOCAL_ORIGIN);
+  return attached ? (
+    <span data-testid="none-stored">
+      No snapshot is stored on this desk: this list holds its own. Those read from its attached
+      export folders are on the Levels board and in History.
+    </span>
+  ) : (
+    'No snapshots yet. A finished ingest appears here.'
+  );
+}
+
 export function SnapshotList() {
   const { all, stored, error, listed } = useAllSnapshots();
   const selected = useApp((s) => s.snapshotId);
@@ -245,7 +266,7 @@ export function SnapshotList() {
           ) : !listed ? (
             'Loading the snapshots…'
           ) : (
-            'No snapshots yet. A finished ingest appears here.'
+            <NoneStored />
           )
         }
         renderRow={({ row: s, index, key, top, rowProps }) => (
