@@ -9,13 +9,18 @@
 // a look at an unchanged folder of 1,000 snapshots is one stat per directory (its
 // underlyings and dates), not 1,000 files read. A time within TRUST_AFTER_MS of our
 // listing is not trusted (a file added in the same tick of a coarse clock, as on a network
-// share): that directory is listed again at the next look.
-import { readdirSync, statSync } from 'node:fs';
+// share): that directory is listed again at the next look. Attached folders are often on a
+// share, which can stall: the look's file calls never run on the engine's thread (async),
+// one look runs at a time (a stalled one holds one I/O thread, not one more every few
+// seconds), and a caller waits for it at most WAIT_MS (answered as no change meanwhile).
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SNAPSHOTS_DATASET } from './export-layout.ts';
 
 /** A modification time this close to our listing of the directory may hide a later change. */
 const TRUST_AFTER_MS = 2000;
+/** How long a caller waits for a look under way (a stalled share): then no change, for now. */
+const WAIT_MS = 5000;
 
 interface Listed {
   mtimeMs: number;
@@ -45,16 +50,34 @@ export class AttachedWatch {
     this.#now = now;
   }
 
-  /** Looks at `folders` (the attached export folders configured now). */
-  look(folders: readonly string[]): AttachedLook {
+  #under: Promise<AttachedLook> | null = null;
+
+  /**
+   * Looks at `folders` (the attached export folders configured now), or waits for the look
+   * under way (at most `waitMs`: a look that has not ended by then answers no change).
+   */
+  async look(folders: readonly string[], waitMs = WAIT_MS): Promise<AttachedLook> {
+    this.#under ??= this.#look(folders).finally(() => (this.#under = null));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<AttachedLook>((resolve) => {
+      timer = setTimeout(() => resolve({ changed: false, gone: [], dirs: 0, listed: 0 }), waitMs);
+    });
+    try {
+      return await Promise.race([this.#under, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #look(folders: readonly string[]): Promise<AttachedLook> {
     const count = { dirs: 0, listed: 0 };
     const seen = new Map<string, Listed>();
     const ids = new Map<string, Set<string>>();
     const missing: string[] = [];
-    const list = (dir: string, want: 'dirs' | 'files'): string[] | null => {
+    const list = async (dir: string, want: 'dirs' | 'files'): Promise<string[] | null> => {
       let mtimeMs: number;
       try {
-        mtimeMs = statSync(dir).mtimeMs;
+        mtimeMs = (await stat(dir)).mtimeMs;
       } catch {
         return null;
       }
@@ -67,7 +90,7 @@ export class AttachedWatch {
         count.listed++;
         let names: string[];
         try {
-          names = readdirSync(dir, { withFileTypes: true })
+          names = (await readdir(dir, { withFileTypes: true }))
             .filter((d) =>
               want === 'dirs'
                 ? d.isDirectory() && !d.name.startsWith('.')
@@ -84,7 +107,7 @@ export class AttachedWatch {
     };
     for (const folder of folders) {
       const root = join(folder, SNAPSHOTS_DATASET);
-      const underlyings = list(root, 'dirs');
+      const underlyings = await list(root, 'dirs');
       if (underlyings === null) {
         missing.push(folder);
         continue;
@@ -92,8 +115,9 @@ export class AttachedWatch {
       const held = new Set<string>();
       ids.set(folder, held);
       for (const u of underlyings.filter((n) => n.startsWith('underlying='))) {
-        for (const d of (list(join(root, u), 'dirs') ?? []).filter((n) => n.startsWith('date='))) {
-          for (const f of list(join(root, u, d), 'files') ?? [])
+        const dates = (await list(join(root, u), 'dirs')) ?? [];
+        for (const d of dates.filter((n) => n.startsWith('date='))) {
+          for (const f of (await list(join(root, u, d), 'files')) ?? [])
             held.add(f.slice(0, -'.parquet'.length));
         }
       }

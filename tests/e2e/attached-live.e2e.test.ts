@@ -144,7 +144,7 @@ describe.skipIf(!haveChromium)('the levels board open while an attached folder c
     await stale().waitFor();
     expect(await stale().getAttribute('role')).toBe('status');
     await poll(() => stale().locator('.unreadable-title').textContent()).toMatch(
-      /^The rows below are as of \d\d:\d\d:\d\d and could not be refreshed: they may be out of date\./,
+      /^The rows below are as of \d\d:\d\d:\d\d and could not be refreshed: they may be out of date\. The board tries again every few seconds\.$/,
     );
     expect(await stale().getByTestId('error-line').textContent()).toContain(
       'no-config.json is not valid JSON',

@@ -223,7 +223,7 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const configured = deps.attach ? deps.attach() : ok(deps.config.attach);
       // A config that no longer parses: the views' next load says why.
       const folders = configured.ok ? configured.value : [];
-      const look = attachedWatch.look(folders);
+      const look = await attachedWatch.look(folders);
       if (look.changed) deps.events.emit('snapshots:attachedChanged', { gone: look.gone });
       return ok({
         folders: folders.length,

@@ -389,8 +389,8 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
               {levels.loadedAt === null
                 ? 'an earlier load'
                 : localClock(new Date(levels.loadedAt).toISOString())}{' '}
-              and could not be refreshed: they may be out of date. The board tries again when a
-              snapshot arrives or the attached folders change.
+              and could not be refreshed: they may be out of date. The board tries again every few
+              seconds.
             </p>
             <ErrorLine error={error} />
           </>
