@@ -1,5 +1,6 @@
-// The messages between the engine's staging area and its copier process (the capture of a
-// file on a file system that can stall: electron/engine/intake/copier.ts), declared once.
+// The messages between the engine and its copier process (the capture of a file on a file
+// system that can stall: electron/engine/intake/copier.ts; the probe of an attached folder
+// there: electron/engine/analytics/attached-probe.ts), declared once.
 import { z } from 'zod';
 import { resultSchema } from './result.ts';
 
@@ -11,6 +12,10 @@ export const CopyRequest = z.object({
   durable: z.boolean(),
 });
 export type CopyRequest = z.infer<typeof CopyRequest>;
+
+/** A look at an attached export folder: does its file system answer (folder-look.ts)? */
+export const ProbeRequest = z.object({ id: z.number().int(), probe: z.string() });
+export type ProbeRequest = z.infer<typeof ProbeRequest>;
 
 /** A captured copy; its two ends as base64 (the message is JSON). */
 export const CopiedWire = z.object({
@@ -34,5 +39,7 @@ export type Thrown = z.infer<typeof Thrown>;
 export const CopyReply = z.union([
   z.object({ id: z.number().int(), result: resultSchema(CopiedWire) }),
   z.object({ id: z.number().int(), thrown: Thrown }),
+  /** A probe's answer: null when the folder answered every look, else what failed. */
+  z.object({ id: z.number().int(), probed: z.string().nullable() }),
 ]);
 export type CopyReply = z.infer<typeof CopyReply>;

@@ -27,6 +27,7 @@ import { SameFileTurns } from './intake/same-file.ts';
 import { StagedJobs } from './intake/staged-jobs.ts';
 import { retryBytesKept, retryClaim } from './intake/retry-claim.ts';
 import { Staging } from './intake/staging.ts';
+import { AttachedProbes } from './analytics/attached-probe.ts';
 import { ownFolder } from './own-folder.ts';
 import { isDiskFull } from './disk-full.ts';
 import { submit, type SubmitOrigin } from './intake/submit.ts';
@@ -175,6 +176,12 @@ async function start(
     dataDir: cfg.dataDir,
     onNoSpace: () => yieldSpace(),
     maxBytes: cfg.limits.maxFileBytes,
+    log,
+    copier: { entry: opts.copierEntry, launch: opts.launchWorker, env: opts.workerEnv },
+  });
+  // The probes of attached folders on a stalled share (analytics/attached-probe.ts): their
+  // copiers are the engine's to kill at its shutdown.
+  const probes = new AttachedProbes({
     log,
     copier: { entry: opts.copierEntry, launch: opts.launchWorker, env: opts.workerEnv },
   });
@@ -340,6 +347,7 @@ async function start(
       cfg,
       opts.attach?.map((d) => resolve(d)),
     ),
+    probes,
   });
   const running = scheduler;
   const handlers: CallHandlers = {
@@ -395,6 +403,7 @@ async function start(
         await scheduler?.shutdown(timeoutMs, deadline);
         if (jobsStopped) await settledBy(jobsStopped(), deadline);
         staging.close();
+        probes.close();
         // The workers go while the store checkpoints: neither needs the other any more.
         // A worker whose exit never comes (a thread in a read on a stalled share) is
         // waited for until the deadline only (at least the pool's SIGKILL and 2 s more).

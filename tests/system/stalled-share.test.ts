@@ -7,10 +7,18 @@
 //   process is gone with its exit code (it printed its summary and never exited);
 // - `serve`, having captured hang.csv for an `ingest` beside it, exits on SIGTERM within
 //   its shutdown deadline (it logged engine.stopped and never exited).
+// An attached export folder on a share that stops answering (stall/stallfs.py: a
+// passthrough whose reads, or every call, hang while its mode file says so; QA nf F1–F3)
+// is probed in a copier process first (analytics/attached-probe.ts), so:
+// - `gex-desk levels --attach MOUNT` prints this desk's rows, warns that the folder did not
+//   answer, and exits (exit 1), whether its reads or its stats hang;
+// - `serve` attaching it answers snapshots:levels with this desk's rows and the folder
+//   named, engine:health and an ingest of a local file beside it complete, and it exits on
+//   SIGTERM within its deadline.
 // Skipped, saying why, where FUSE cannot be mounted (no /dev/fuse, no fusepy, not
 // permitted), unless REQUIRE_FUSE=1 (CI sets it where /dev/fuse exists).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +29,7 @@ import { BIN } from '../cli/run-cli.ts';
 
 const PYTHON = '/usr/bin/python3';
 const HANGFS = join(repoRoot, 'tests/system/stall/hangfs.py');
+const STALLFS = join(repoRoot, 'tests/system/stall/stallfs.py');
 /** The capture's timeout (staging.ts) and the time to say it. */
 const CAPTURE_TIMEOUT_MS = 30_000;
 /** serve's one shutdown deadline (engine.ts), and a margin for a loaded machine. */
@@ -33,10 +42,16 @@ let fuse: ChildProcess | null = null;
 let skipWhy: string | null = null;
 const started: ChildProcess[] = [];
 
-const mounted = (): boolean =>
+/** The stalling share of an attached folder: stallfs over another desk's data folder. */
+const share = join(dir, 'share');
+const shareMode = join(dir, 'share-mode');
+let shareFs: ChildProcess | null = null;
+
+const mountedAt = (at: string): boolean =>
   readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
-    .some((l) => l.split(' ')[4] === mnt);
+    .some((l) => l.split(' ')[4] === at);
+const mounted = (): boolean => mountedAt(mnt);
 
 /** Mounts hangfs, or says why it cannot be. */
 async function mount(): Promise<string | null> {
@@ -55,6 +70,25 @@ async function mount(): Promise<string | null> {
   return null;
 }
 
+/** Another desk's data folder (one NDX snapshot), served by stallfs at `share`; its mode `none`. */
+async function mountShare(): Promise<void> {
+  const theirs = join(dir, 'home-theirs');
+  const chain = join(dir, 'ndx.csv');
+  writeCboeCsv(chain, { seed: 3, underlying: 'NDX', expiries: 2, strikesPerExpiry: 6 });
+  const r = await run(['ingest', chain, '--json'], theirs, 60_000).ended;
+  if (r.code !== 0) throw new Error(`their ingest: ${r.code} ${r.stderr}`);
+  mkdirSync(share);
+  writeFileSync(shareMode, 'none');
+  let stderr = '';
+  shareFs = spawn(PYTHON, [STALLFS, share, join(theirs, 'data'), shareMode], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  shareFs.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  for (let i = 0; i < 100 && shareFs.exitCode === null && !mountedAt(share); i++)
+    await new Promise((r) => setTimeout(r, 100));
+  if (!mountedAt(share)) throw new Error(`stallfs could not mount ${share}: ${stderr.trim()}`);
+}
+
 beforeAll(async () => {
   skipWhy = await mount();
   if (skipWhy && process.env.REQUIRE_FUSE === '1')
@@ -63,13 +97,20 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(() => {
+  // The share answers again: calls held in it (by copiers left behind, or, without the
+  // fix, by the commands) return; then it is unmounted.
+  if (existsSync(shareMode)) writeFileSync(shareMode, 'none');
+  if (existsSync(share) && mountedAt(share))
+    if (spawnSync('fusermount3', ['-u', '-z', share]).status !== 0)
+      spawnSync('umount', ['-l', share]);
+  shareFs?.kill('SIGKILL');
   // A lazy unmount, then the server's end: the stalled reads (of processes left behind,
   // ours or, without the fix, the command's) end with an error.
   if (existsSync(mnt) && mounted())
     if (spawnSync('fusermount3', ['-u', '-z', mnt]).status !== 0) spawnSync('umount', ['-l', mnt]);
   fuse?.kill('SIGKILL');
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  if (!mounted()) rmSync(dir, { recursive: true, force: true });
+  if (!mounted() && !mountedAt(share)) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Ended {
@@ -182,3 +223,139 @@ function peek(child: ChildProcess): Promise<string> {
   }
   return Promise.resolve(seen.get(child)!);
 }
+
+/** One API call to a running serve (its printed address holds the token), or null past `limitMs`. */
+async function call(
+  url: string,
+  name: string,
+  body: unknown,
+  limitMs: number,
+): Promise<{ ok: boolean; value?: unknown; error?: { message: string } } | null> {
+  const u = new URL(url);
+  const token = u.searchParams.get('token')!;
+  try {
+    const res = await fetch(`${u.origin}/api/call/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-gex-token': token, origin: u.origin },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(limitMs),
+    });
+    return (await res.json()) as { ok: boolean; value?: unknown };
+  } catch {
+    return null;
+  }
+}
+
+interface LevelsValue {
+  rows: { underlying: string; origin: string }[];
+  not_exports: { path: string; message: string; cannot_read?: boolean }[];
+}
+
+describe('an attached folder on a stalled share', () => {
+  /** The probe's deadline (attached-probe.ts), and room to start a command on a loaded machine. */
+  const EXIT_MS = 3_000 + 12_000;
+  const local = join(dir, 'spx.csv');
+  const notAnswering = `warning: the attached folder ${share} could not be read: it did not answer within 3 s (a stalled network share?)`;
+
+  beforeAll(async () => {
+    if (skipWhy) return;
+    await mountShare();
+    writeCboeCsv(local, { seed: 7, underlying: 'SPX', expiries: 2, strikesPerExpiry: 6 });
+  }, 120_000);
+
+  for (const mode of ['read', 'all'] as const) {
+    it(
+      `levels --attach prints this desk's rows, names it and exits (share mode ${mode})`,
+      { timeout: 120_000 },
+      async (ctx) => {
+        if (skipWhy) return ctx.skip();
+        const home = join(dir, `home-levels-${mode}`);
+        const ingest = await run(['ingest', local, '--json'], home, 60_000).ended;
+        expect(ingest.code, ingest.stderr).toBe(0);
+        writeFileSync(shareMode, 'none');
+        const seen = await run(['levels', '--attach', share], home, 60_000).ended;
+        expect(seen.code, seen.stderr).toBe(0);
+        expect(seen.stdout).toContain('NDX');
+
+        writeFileSync(shareMode, mode);
+        try {
+          const t0 = Date.now();
+          const r = await run(['levels', '--attach', share], home, EXIT_MS + 20_000).ended;
+          expect(r.code, `still running; stdout: ${r.stdout} stderr: ${r.stderr}`).not.toBeNull();
+          expect(Date.now() - t0).toBeLessThan(EXIT_MS);
+          expect(r.code).toBe(1);
+          expect(r.stdout).toMatch(/^SPX .* local /m);
+          expect(r.stdout).not.toContain('NDX');
+          expect(r.stderr).toContain(notAnswering);
+        } finally {
+          writeFileSync(shareMode, 'none');
+        }
+      },
+    );
+  }
+
+  it(
+    'serve answers levels, health and a local ingest beside it, and exits on SIGTERM',
+    { timeout: 600_000 },
+    async (ctx) => {
+      if (skipWhy) return ctx.skip();
+      await buildRenderer();
+      const home = join(dir, 'home-serve-attach');
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, 'config.json'), JSON.stringify({ attach: [share] }));
+      const first = await run(['ingest', local, '--json'], home, 60_000).ended;
+      expect(first.code, first.stderr).toBe(0);
+      writeFileSync(shareMode, 'none');
+      const serve = run(['serve'], home, 600_000);
+      try {
+        let url = '';
+        for (let i = 0; i < 600 && !url; i++) {
+          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
+          if (!url) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(url).not.toBe('');
+        // The board's first read is cold (QA nf F1): nothing of the share's was read before.
+        for (const mode of ['read', 'all']) {
+          writeFileSync(shareMode, mode);
+          // The answer of a probe holds 5 s (attached-probe.ts).
+          if (mode === 'all') await new Promise((r) => setTimeout(r, 5_500));
+          const levels = await call(url, 'snapshots:levels', {}, 20_000);
+          expect(levels, `snapshots:levels gave no answer (share mode ${mode})`).not.toBeNull();
+          const value = levels!.value as LevelsValue;
+          expect(value.rows.map((r) => [r.underlying, r.origin])).toEqual([['SPX', 'local']]);
+          expect(value.not_exports).toEqual([
+            expect.objectContaining({
+              path: share,
+              cannot_read: true,
+              message: expect.stringContaining('did not answer within 3 s'),
+            }),
+          ]);
+          const health = await call(url, 'engine:health', {}, 10_000);
+          expect(health?.ok, `engine:health (share mode ${mode})`).toBe(true);
+          const history = await call(url, 'snapshots:history', { underlying: 'SPX' }, 20_000);
+          expect(history?.ok, `snapshots:history (share mode ${mode})`).toBe(true);
+          const check = await call(url, 'snapshots:attachedCheck', {}, 20_000);
+          expect(check?.ok, `snapshots:attachedCheck (share mode ${mode})`).toBe(true);
+        }
+        // A local file ingested beside it (the CLI through the running serve).
+        const beside = join(dir, 'beside-attach.csv');
+        writeCboeCsv(beside, { seed: 79, underlying: 'RUT', expiries: 2, strikesPerExpiry: 6 });
+        const ingest = await run(['ingest', beside, '--json'], home, 60_000).ended;
+        expect(ingest.code, `ingest beside: ${ingest.stderr}`).toBe(0);
+        expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
+
+        const t1 = Date.now();
+        serve.child.kill('SIGTERM');
+        const stopped = await Promise.race([
+          serve.ended,
+          new Promise<null>((r) => setTimeout(() => r(null), SHUTDOWN_MS)),
+        ]);
+        expect(stopped, `serve still running ${SHUTDOWN_MS} ms after SIGTERM`).not.toBeNull();
+        expect(stopped!.code).toBe(0);
+        expect(Date.now() - t1).toBeLessThan(SHUTDOWN_MS);
+      } finally {
+        writeFileSync(shareMode, 'none');
+      }
+    },
+  );
+});

@@ -109,6 +109,17 @@ export async function attachedQuery<T>(query: () => Promise<Result<T>>): Promise
   }
 }
 
+/**
+ * The sentence naming an attached folder nothing is read from, after its path: `why`, what
+ * that leaves out, and what to do.
+ */
+export function cannotBeRead(
+  why: string,
+  todo = 'mount it again, or change attach in config.json',
+): string {
+  return `could not be read: ${why}; what it holds is not in this answer (what was looked for may be there): ${todo}`;
+}
+
 export class ExportFolder {
   readonly root: string;
   constructor(root: string) {
@@ -136,9 +147,7 @@ export class ExportFolder {
         return e instanceof Error ? e.message : String(e);
       }
     })();
-    return why
-      ? `could not be read: ${why}; what it holds is not in this answer (what was looked for may be there): mount it again, or change attach in config.json`
-      : null;
+    return why ? cannotBeRead(why) : null;
   }
 
   /**

@@ -8,7 +8,9 @@
 // hides only its own snapshot; one snapshot read in full (or diffed) unreadable is an error.
 // An attached folder that cannot be read at all (a share not mounted, a folder renamed) is
 // named the same way, beside what the store and the other folders gave: it hides only
-// what it holds, and a snapshot looked for and not found is said to perhaps be there.
+// what it holds, and a snapshot looked for and not found is said to perhaps be there. So is
+// one on a file system that can stall that did not answer its probe (attached-probe.ts):
+// nothing of the engine's own touches it, not even a stat.
 import { resolve } from 'node:path';
 import type {
   AttachedFolderProblem,
@@ -27,7 +29,13 @@ import { snapshotDetail } from '../store/snapshot-detail.ts';
 import { exportCells, storeCells } from './cells.ts';
 import { diffSnapshots } from './diff.ts';
 import { exportDetail } from './export-detail.ts';
-import { attachedQuery, ExportFolder, type UnreadableExport } from './export-folder.ts';
+import type { AttachedProbes } from './attached-probe.ts';
+import {
+  attachedQuery,
+  cannotBeRead,
+  ExportFolder,
+  type UnreadableExport,
+} from './export-folder.ts';
 import { ExportOrigin } from './export-origin.ts';
 import { compareSnapshots, isLater } from './snapshot-order.ts';
 import { StoreOrigin } from './store-origin.ts';
@@ -44,6 +52,11 @@ export interface AnalyticsOptions {
   timeZone: string;
   /** Epoch ms now (levels' age); replaced only in tests about time. */
   now?: () => number;
+  /**
+   * The probes of attached folders on file systems that can stall, asked before each query
+   * (shared by the queries of a desk); none: no folder is probed.
+   */
+  probes?: AttachedProbes;
 }
 
 /** The unreadable files as an answer lists them: each once, by path. */
@@ -58,8 +71,12 @@ export class Analytics {
   readonly #store: Store;
   readonly #timeZone: string;
   readonly #now: () => number;
+  readonly #probes: AttachedProbes | undefined;
+  /** The attached folders that did not answer their probe before this query, and why. */
+  #silent = new Map<string, string>();
 
   constructor(opts: AnalyticsOptions) {
+    this.#probes = opts.probes;
     this.#store = opts.store;
     this.#local = new StoreOrigin(opts.store);
     const roots = [...new Set((opts.attach ?? []).map((d) => resolve(d)))];
@@ -74,7 +91,7 @@ export class Analytics {
    */
   notExports(): AttachedFolderProblem[] {
     return this.#attached.flatMap((a): AttachedFolderProblem[] => {
-      const unreadable = a.folder.unreadable();
+      const unreadable = this.#unreadable(a);
       if (unreadable) return [{ path: a.origin, message: unreadable, cannot_read: true }];
       const problem = a.folder.problem();
       return problem ? [{ path: a.origin, message: problem }] : [];
@@ -84,7 +101,7 @@ export class Analytics {
   /** The attached folders that cannot be read, as an answer of one or two snapshots names them. */
   #unread(): UnreadableFile[] {
     return this.#attached.flatMap((a) => {
-      const unreadable = a.folder.unreadable();
+      const unreadable = this.#unreadable(a);
       return unreadable ? [{ path: a.origin, message: unreadable }] : [];
     });
   }
@@ -99,7 +116,31 @@ export class Analytics {
    * it holds, never the store's snapshots or the other folders'.
    */
   #readable(): ExportOrigin[] {
-    return this.#attached.filter((a) => a.folder.unreadable() === null);
+    return this.#attached.filter((a) => this.#unreadable(a) === null);
+  }
+
+  /**
+   * Why a folder cannot be read: it did not answer its probe (then nothing else touches
+   * it), else ExportFolder.unreadable.
+   */
+  #unreadable(a: ExportOrigin): string | null {
+    const silent = this.#silent.get(a.origin);
+    return silent
+      ? cannotBeRead(`it ${silent}`, 'try again once it answers, or change attach in config.json')
+      : a.folder.unreadable();
+  }
+
+  /** Probes the attached folders that can stall (attached-probe.ts), before a query reads them. */
+  async #probe(): Promise<void> {
+    const probes = this.#probes;
+    if (!probes) return;
+    const said = await Promise.all(this.#attached.map((a) => probes.silent(a.origin)));
+    this.#silent = new Map(
+      this.#attached.flatMap((a, i): [string, string][] => {
+        const why = said[i];
+        return why ? [[a.origin, why]] : [];
+      }),
+    );
   }
 
   #origins(): SnapshotOrigin[] {
@@ -109,19 +150,23 @@ export class Analytics {
   // Each query answers a Result: a file of an attached folder that cannot be read (a copy
   // still arriving) is BAD_SHAPE, naming it, not an internal error — or, in history and
   // levels, listed in `unreadable` beside the other files' rows.
-  history(req: HistoryRequest): Promise<Result<HistoryAnswer>> {
+  async history(req: HistoryRequest): Promise<Result<HistoryAnswer>> {
+    await this.#probe();
     return attachedQuery(() => this.#history(req));
   }
 
-  levels(): Promise<Result<LevelsAnswer>> {
+  async levels(): Promise<Result<LevelsAnswer>> {
+    await this.#probe();
     return attachedQuery(() => this.#levels());
   }
 
   async diff(fromId: string, toId: string): Promise<Result<SnapshotDiff>> {
+    await this.#probe();
     return this.#naming(await attachedQuery(() => this.#diff(fromId, toId)));
   }
 
   async snapshot(id: string): Promise<Result<SnapshotDetail>> {
+    await this.#probe();
     return this.#naming(
       await attachedQuery(() =>
         this.#read(id, (i) => snapshotDetail(this.#store, i), exportDetail),
@@ -140,7 +185,8 @@ export class Analytics {
    * One snapshot's strike × expiry cells, from the store or the attached folder that holds
    * it: all, or with `windowShare` those of the strikes within spot ± that share.
    */
-  cells(id: string, windowShare?: number): Promise<Result<SnapshotCells>> {
+  async cells(id: string, windowShare?: number): Promise<Result<SnapshotCells>> {
+    await this.#probe();
     return attachedQuery(() =>
       this.#read(
         id,

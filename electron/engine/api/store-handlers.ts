@@ -6,11 +6,12 @@
 // rule-heavy calls load (the rules compiler) is imported on their first use, so that a
 // listing starts fast.
 import { existsSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { LOCAL_ORIGIN, type CallHandlers } from '../../../shared/api.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 import type { Config } from '../config.ts';
+import { AttachedProbes } from '../analytics/attached-probe.ts';
 import { AttachedWatch } from '../attached-watch.ts';
 import type { EngineEvents } from '../events.ts';
 import { jobNamed, listJobs } from '../jobs/repository.ts';
@@ -50,6 +51,11 @@ export interface StoreApiDeps {
    * that an edit of config.json's `attach` counts at once); else the configuration's.
    */
   attach?: () => Result<string[]>;
+  /**
+   * The probes of attached folders on file systems that can stall (the engine's, closed at
+   * its shutdown); default, probes whose copiers never keep this process alive.
+   */
+  probes?: AttachedProbes;
 }
 
 export type StoreCalls = Omit<
@@ -111,6 +117,7 @@ export function storeRules(
 
 export function storeHandlers(deps: StoreApiDeps): StoreCalls {
   const { store } = deps;
+  const probes = deps.probes ?? new AttachedProbes();
   const analyse = deps.analyse ?? analysisRunner();
   const withService = async <T>(
     use: (s: RulesService) => Promise<Result<T>> | Result<T>,
@@ -132,7 +139,12 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
   const analyticsOf = (attach: string[]) =>
     import('../analytics/index.ts').then(
       ({ Analytics }) =>
-        new Analytics({ store, attach, timeZone: deps.config.conventions.exchange_time_zone }),
+        new Analytics({
+          store,
+          attach,
+          timeZone: deps.config.conventions.exchange_time_zone,
+          probes,
+        }),
     );
   const analyticsR = async (
     more?: string[],
@@ -223,7 +235,10 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const configured = deps.attach ? deps.attach() : ok(deps.config.attach);
       // A config that no longer parses: the views' next load says why.
       const folders = configured.ok ? configured.value : [];
-      const look = await attachedWatch.look(folders);
+      // A folder that did not answer its probe is not looked at (its listing would hold a
+      // thread); the views' next load names it.
+      const silent = await Promise.all(folders.map((f) => probes.silent(resolve(f))));
+      const look = await attachedWatch.look(folders.filter((_, i) => silent[i] === null));
       if (look.changed) deps.events.emit('snapshots:attachedChanged', { gone: look.gone });
       return ok({
         folders: folders.length,

@@ -4,8 +4,10 @@
 // returns holds this process, which the engine abandons, never the engine's own: a
 // process cannot end while one of its threads waits in such a read. Messages in and out
 // are validated with shared/copier.ts; captures run side by side, each answered by its id.
-import { CopyRequest, type CopyReply } from '../../../shared/copier.ts';
+// It also probes attached export folders there (analytics/folder-look.ts), for the same reason.
+import { CopyRequest, ProbeRequest, type CopyReply } from '../../../shared/copier.ts';
 import { err } from '../../../shared/result.ts';
+import { lookAtFolder } from '../analytics/folder-look.ts';
 import { copyOut } from './capture-copy.ts';
 
 interface ParentPort {
@@ -20,6 +22,11 @@ const send = (reply: CopyReply): void => {
 };
 
 async function handle(message: unknown): Promise<void> {
+  const probe = ProbeRequest.safeParse(message);
+  if (probe.success) {
+    send({ id: probe.data.id, probed: await lookAtFolder(probe.data.probe) });
+    return;
+  }
   const parsed = CopyRequest.safeParse(message);
   if (!parsed.success) {
     const id = (message as { id?: unknown })?.id;

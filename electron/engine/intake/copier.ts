@@ -4,9 +4,15 @@
 // output of the command's and never keeping this process alive (unref'd): a copier whose
 // read never returns cannot be stopped (a thread in an uninterruptible wait), only left
 // behind. A capture past its timeout abandons the copier: it is killed and forgotten,
-// never waited for, and the next capture starts a fresh one; so does the shutdown.
+// never waited for, and the next capture starts a fresh one; so does the shutdown. The
+// probes of attached folders (analytics/attached-probe.ts) run in a copier of their own.
 import { fileURLToPath } from 'node:url';
-import { CopyReply, type CopyRequest, type Thrown } from '../../../shared/copier.ts';
+import {
+  CopyReply,
+  type CopyRequest,
+  type ProbeRequest,
+  type Thrown,
+} from '../../../shared/copier.ts';
 import type { Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { forkWorker, type LaunchWorker, type WorkerProcess } from '../workers/launcher.ts';
@@ -32,7 +38,7 @@ export class CopierGone extends Error {
 }
 
 interface Pending {
-  resolve: (r: Result<Copied>) => void;
+  resolve: (r: Result<Copied> | string | null) => void;
   reject: (e: Error) => void;
 }
 
@@ -67,7 +73,22 @@ export class Copier {
     const id = this.#nextId++;
     const request: CopyRequest = { id, file, tmp, maxBytes: o.maxBytes, durable: o.durable };
     return new Promise((resolve, reject) => {
-      running.pending.set(id, { resolve, reject });
+      running.pending.set(id, { resolve: (r) => resolve(r as Result<Copied>), reject });
+      running.child.send(request);
+    });
+  }
+
+  /**
+   * Runs folder-look.ts's lookAtFolder on `root` in the copier: null when the folder
+   * answered, else the error of the call that failed; rejects with CopierGone.
+   */
+  probe(root: string): Promise<string | null> {
+    if (this.#closed) return Promise.reject(new CopierGone('was stopped (the engine is stopping)'));
+    const running = this.#running ?? this.#start();
+    const id = this.#nextId++;
+    const request: ProbeRequest = { id, probe: root };
+    return new Promise((resolve, reject) => {
+      running.pending.set(id, { resolve: (r) => resolve(r as string | null), reject });
       running.child.send(request);
     });
   }
@@ -122,6 +143,7 @@ export class Copier {
       if (!p) return;
       running.pending.delete(reply.id);
       if ('thrown' in reply) return p.reject(thrownError(reply.thrown));
+      if ('probed' in reply) return p.resolve(reply.probed);
       const r = reply.result;
       p.resolve(
         r.ok

@@ -39,17 +39,24 @@ import {
   type Output,
 } from './io.ts';
 import { timeOption } from './time-option.ts';
+import { mayStall } from '../../engine/intake/stalling-fs.ts';
 import { SNAPSHOT_USAGE, HISTORY_USAGE, DIFF_USAGE, LEVELS_USAGE } from './usage.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 import { age } from '../../../shared/age.ts';
 
 export const ATTACH_OPTION = { attach: { type: 'string', multiple: true } } as const;
 
-/** The --attach folders, each of which must exist (a usage error otherwise). */
+/**
+ * The --attach folders, each of which must exist (a usage error otherwise). One on a file
+ * system that can stall (a network share) is not looked at here: a stat of a share that
+ * does not answer never returns, and holds this process; the query's probe looks
+ * (analytics/attached-probe.ts) and its warning names it, missing or not answering.
+ */
 export function attachOption(values: { attach?: string[] }): string[] | undefined {
   if (!values.attach) return undefined;
   return values.attach.map((dir) => {
     const abs = resolve(dir);
+    if (mayStall(abs)) return abs;
     if (!existsSync(abs)) throw new UsageError(`--attach ${dir}: there is no such folder`);
     if (!statSync(abs).isDirectory())
       throw new UsageError(

@@ -1,0 +1,88 @@
+// The probe of an attached folder on a file system that can stall (analytics/
+// attached-probe.ts, folder-look.ts in the copier process): forced here on local folders.
+// A real export folder answers; a missing one answers with its error (the queries name
+// it); a probe past its deadline is abandoned and the folder said not to answer, and the
+// board shows this desk's rows with the folder named as cannot_read. An answer holds for
+// a few seconds, good or bad (no process per call); a local folder is never probed.
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AttachedProbes } from '../../electron/engine/analytics/attached-probe.ts';
+import { Analytics } from '../../electron/engine/analytics/index.ts';
+import { Copier } from '../../electron/engine/intake/copier.ts';
+import { cleanupDirs, ingestTiny, tempDir, workstation } from './helpers.ts';
+
+afterAll(cleanupDirs);
+const closing: { close(): void }[] = [];
+afterEach(() => {
+  for (const c of closing.splice(0)) c.close();
+});
+
+describe('the probe of an attached folder', () => {
+  it('runs in the copier: an export folder answers, a missing one says its error', async () => {
+    const desk = await workstation();
+    await ingestTiny(desk, 'NDX');
+    const copier = new Copier();
+    closing.push(copier);
+    expect(await copier.probe(desk.dataDir)).toBeNull();
+    expect(await copier.probe(join(tempDir(), 'gone'))).toMatch(/ENOENT/);
+    expect(copier.started).toBe(1);
+  });
+
+  it('holds its answer a few seconds, and never probes a local folder', async () => {
+    const desk = await workstation();
+    await ingestTiny(desk, 'NDX');
+    let now = 1_000_000;
+    const probes = new AttachedProbes({ mayStall: () => true, now: () => now });
+    closing.push(probes);
+    const [a, b] = await Promise.all([probes.silent(desk.dataDir), probes.silent(desk.dataDir)]);
+    expect([a, b, probes.sent]).toEqual([null, null, 1]);
+    now += 4_000;
+    expect(await probes.silent(desk.dataDir)).toBeNull();
+    expect(probes.sent).toBe(1);
+    now += 2_000;
+    expect(await probes.silent(desk.dataDir)).toBeNull();
+    expect(probes.sent).toBe(2);
+    expect(probes.started).toBe(1);
+
+    const local = new AttachedProbes();
+    closing.push(local);
+    expect(await local.silent(desk.dataDir)).toBeNull();
+    expect([local.sent, local.started]).toEqual([0, 0]);
+  });
+
+  it('past its deadline: abandoned, the folder named as not answering, the store answered', async () => {
+    const mine = await workstation();
+    const spx = await ingestTiny(mine, 'SPX');
+    const theirs = await workstation();
+    await ingestTiny(theirs, 'NDX');
+    let now = 1_000_000;
+    // A deadline no copier can meet (its process is not even started by then).
+    const probes = new AttachedProbes({ mayStall: () => true, now: () => now, deadlineMs: 1 });
+    closing.push(probes);
+    const analytics = new Analytics({
+      store: mine.store,
+      attach: [theirs.dataDir],
+      timeZone: 'America/New_York',
+      probes,
+    });
+    const levels = await analytics.levels();
+    expect(levels.ok).toBe(true);
+    if (!levels.ok) return;
+    expect(levels.value.rows.map((r) => [r.underlying, r.id])).toEqual([['SPX', spx.id]]);
+    expect(levels.value.not_exports).toEqual([
+      {
+        path: theirs.dataDir,
+        cannot_read: true,
+        message:
+          'could not be read: it did not answer within 0 s (a stalled network share?); what it holds is not in this answer (what was looked for may be there): try again once it answers, or change attach in config.json',
+      },
+    ]);
+    // The failed answer holds: no other probe, no other process, within a few seconds.
+    expect(await probes.silent(theirs.dataDir)).toMatch(/did not answer/);
+    expect(probes.sent).toBe(1);
+    now += 6_000;
+    await probes.silent(theirs.dataDir);
+    expect(probes.sent).toBe(2);
+    expect(probes.started).toBe(2);
+  });
+});
