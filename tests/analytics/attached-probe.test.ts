@@ -9,6 +9,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AttachedProbes } from '../../electron/engine/analytics/attached-probe.ts';
 import { Analytics } from '../../electron/engine/analytics/index.ts';
 import { Copier } from '../../electron/engine/intake/copier.ts';
+import {
+  forkWorker,
+  type LaunchWorker,
+  type WorkerProcess,
+} from '../../electron/engine/workers/launcher.ts';
 import { cleanupDirs, ingestTiny, tempDir, workstation } from './helpers.ts';
 
 afterAll(cleanupDirs);
@@ -80,9 +85,55 @@ describe('the probe of an attached folder', () => {
     // The failed answer holds: no other probe, no other process, within a few seconds.
     expect(await probes.silent(theirs.dataDir)).toMatch(/did not answer/);
     expect(probes.sent).toBe(1);
+    // Once the abandoned copier has ended, the next look is a probe of its own.
+    while (probes.leftBehind > 0) await new Promise((r) => setTimeout(r, 10));
     now += 6_000;
     await probes.silent(theirs.dataDir);
     expect(probes.sent).toBe(2);
     expect(probes.started).toBe(2);
+  });
+
+  it('starts no other probe while the abandoned one is still held (a share down for an hour: one process)', async () => {
+    const theirs = await workstation();
+    await ingestTiny(theirs, 'NDX');
+    // Real copier processes whose kill does not end them, as one held by a read that never
+    // returns (a thread in an uninterruptible wait); the test ends them itself.
+    const held: WorkerProcess[] = [];
+    const launch: LaunchWorker = (entry, opts) => {
+      const child = forkWorker(entry, opts);
+      held.push(child);
+      return { ...child, pid: child.pid, kill: () => undefined, terminate: () => undefined };
+    };
+    let now = 1_000_000;
+    const probes = new AttachedProbes({
+      mayStall: () => true,
+      now: () => now,
+      deadlineMs: 1,
+      copier: { launch },
+    });
+    closing.push(probes);
+    try {
+      expect(await probes.silent(theirs.dataDir)).toMatch(/did not answer/);
+      for (let i = 0; i < 3; i++) {
+        now += 6_000;
+        expect(await probes.silent(theirs.dataDir)).toMatch(/did not answer/);
+      }
+      expect([probes.sent, probes.started, probes.leftBehind]).toEqual([1, 1, 1]);
+      // The share answers: the held process ends, and the next look probes again.
+      const ended = new Promise<void>((resolve) => held[0]!.onExit(() => resolve()));
+      process.kill(held[0]!.pid!, 'SIGKILL');
+      await ended;
+      expect(probes.leftBehind).toBe(0);
+      now += 6_000;
+      await probes.silent(theirs.dataDir);
+      expect(probes.sent).toBe(2);
+    } finally {
+      for (const h of held)
+        try {
+          if (h.pid) process.kill(h.pid, 'SIGKILL');
+        } catch {
+          // Ended already.
+        }
+    }
   });
 });

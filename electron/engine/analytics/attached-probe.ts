@@ -8,7 +8,10 @@
 // copier process of its own (intake/copier.ts), abandoned past its deadline: the folder
 // is then left out and named as one that did not answer, as a folder that cannot be read
 // is. A local folder is never probed. A probe's answer holds for a few seconds, good or
-// bad: a board asking every few seconds starts no process per call.
+// bad: a board asking every few seconds starts no process per call. While the copier
+// abandoned for a folder has not ended (its read still held), the folder is still silent
+// and no new probe starts: a share down for an hour leaves one process behind, not one
+// every few seconds.
 import type { Logger } from '../log.ts';
 import { Copier, CopierGone, type CopierOptions } from '../intake/copier.ts';
 import { mayStall } from '../intake/stalling-fs.ts';
@@ -55,6 +58,13 @@ export class AttachedProbes {
     this.#now = opts.now ?? Date.now;
   }
 
+  /** Abandoned probe copiers that have not ended yet (tests and diagnostics). */
+  get leftBehind(): number {
+    let n = 0;
+    for (const c of this.#copiers.values()) n += c.leftBehind;
+    return n;
+  }
+
   /** Copier processes started for probes so far (tests). */
   get started(): number {
     return this.#started;
@@ -94,6 +104,8 @@ export class AttachedProbes {
       copier = new Copier({ log: this.#opts.log, ...this.#opts.copier });
       this.#copiers.set(root, copier);
     }
+    // The last probe's copier is still held: the share still does not answer.
+    if (copier.leftBehind > 0) return late;
     const before = copier.started;
     this.sent++;
     let timer: NodeJS.Timeout | undefined;

@@ -54,6 +54,8 @@ export class Copier {
   #closed = false;
   /** Copier processes started so far (tests and diagnostics). */
   started = 0;
+  /** Abandoned copiers that have not ended yet (a read that never returned holds them). */
+  readonly #behind = new Set<WorkerProcess>();
 
   constructor(opts: CopierOptions = {}) {
     this.#opts = opts;
@@ -93,11 +95,20 @@ export class Copier {
     });
   }
 
+  /**
+   * How many abandoned copiers have not ended: one still held by a read that never returned
+   * says its file system still does not answer, and a new one would only be held too.
+   */
+  get leftBehind(): number {
+    return this.#behind.size;
+  }
+
   /** Kills the running copier and forgets it (never waits for its exit); its captures fail with CopierGone. */
   abandon(why = 'was abandoned (a capture past its timeout)'): void {
     const running = this.#running;
     if (!running) return;
     this.#running = null;
+    this.#behind.add(running.child);
     running.child.kill();
     running.child.unref?.();
     this.#opts.log?.warn('copier.abandoned', { pid: running.child.pid, why });
@@ -159,6 +170,7 @@ export class Copier {
       );
     });
     child.onExit((code, signal) => {
+      this.#behind.delete(child);
       if (this.#running === running) this.#running = null;
       if (running.pending.size === 0) return;
       const why = `ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`;
