@@ -42,12 +42,13 @@ describe.skipIf(!haveChromium)(
       page.on('requestfailed', ended);
 
       // Four edits, each after a pause longer than the editor's 300 ms, while the first
-      // text's check (about a second alone, longer beside the browser) is still running.
-      const heavy = heavyRules(6);
+      // text's check is still running: 16 tables take about 1.4 s to check alone on a
+      // quiet machine (6 took 0.5 s, which a quiet CI run finished between two pauses).
+      const heavy = heavyRules(16);
       const texts = [1, 2, 3, 4].map((v) => heavy.replace('"title": "x0"', `"title": "x0 v${v}"`));
       for (const text of texts) {
         await setEditorText(page, text);
-        await page.waitForTimeout(400);
+        await page.waitForTimeout(350);
       }
       await until(
         async () => (inFlight === 0 ? asked.at(-1) : undefined),

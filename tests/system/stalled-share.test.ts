@@ -146,6 +146,19 @@ function run(
   return { child, ended };
 }
 
+/** `serve` sent SIGTERM exits 0 within its shutdown deadline (and a margin). */
+async function expectStopsOnSigterm(serve: ReturnType<typeof run>): Promise<void> {
+  const t1 = Date.now();
+  serve.child.kill('SIGTERM');
+  const stopped = await Promise.race([
+    serve.ended,
+    new Promise<null>((r) => setTimeout(() => r(null), SHUTDOWN_MS)),
+  ]);
+  expect(stopped, `serve still running ${SHUTDOWN_MS} ms after SIGTERM`).not.toBeNull();
+  expect(stopped!.code).toBe(0);
+  expect(Date.now() - t1).toBeLessThan(SHUTDOWN_MS);
+}
+
 const lines = (stdout: string) =>
   stdout
     .split('\n')
@@ -201,15 +214,7 @@ describe('a file on a stalled share', () => {
       const byFile = new Map(lines(ingest.stdout).map((l) => [l.file, l]));
       expect(byFile.get(hang)).toMatchObject({ status: 'failed', error: { code: 'TIMEOUT' } });
       expect(byFile.get(beside)).toMatchObject({ status: 'completed' });
-      const t1 = Date.now();
-      serve.child.kill('SIGTERM');
-      const stopped = await Promise.race([
-        serve.ended,
-        new Promise<null>((r) => setTimeout(() => r(null), SHUTDOWN_MS)),
-      ]);
-      expect(stopped, `serve still running ${SHUTDOWN_MS} ms after SIGTERM`).not.toBeNull();
-      expect(stopped!.code).toBe(0);
-      expect(Date.now() - t1).toBeLessThan(SHUTDOWN_MS);
+      await expectStopsOnSigterm(serve);
     },
   );
 });
@@ -344,15 +349,7 @@ describe('an attached folder on a stalled share', () => {
         expect(ingest.code, `ingest beside: ${ingest.stderr}`).toBe(0);
         expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
 
-        const t1 = Date.now();
-        serve.child.kill('SIGTERM');
-        const stopped = await Promise.race([
-          serve.ended,
-          new Promise<null>((r) => setTimeout(() => r(null), SHUTDOWN_MS)),
-        ]);
-        expect(stopped, `serve still running ${SHUTDOWN_MS} ms after SIGTERM`).not.toBeNull();
-        expect(stopped!.code).toBe(0);
-        expect(Date.now() - t1).toBeLessThan(SHUTDOWN_MS);
+        await expectStopsOnSigterm(serve);
       } finally {
         writeFileSync(shareMode, 'none');
       }
