@@ -70,14 +70,7 @@ export class Copier {
     tmp: string,
     o: { maxBytes: number; durable: boolean },
   ): Promise<Result<Copied>> {
-    if (this.#closed) return Promise.reject(new CopierGone('was stopped (the engine is stopping)'));
-    const running = this.#running ?? this.#start();
-    const id = this.#nextId++;
-    const request: CopyRequest = { id, file, tmp, maxBytes: o.maxBytes, durable: o.durable };
-    return new Promise((resolve, reject) => {
-      running.pending.set(id, { resolve: (r) => resolve(r as Result<Copied>), reject });
-      running.child.send(request);
-    });
+    return this.#ask((id) => ({ id, file, tmp, maxBytes: o.maxBytes, durable: o.durable }));
   }
 
   /**
@@ -85,13 +78,17 @@ export class Copier {
    * answered, else the error of the call that failed; rejects with CopierGone.
    */
   probe(root: string): Promise<string | null> {
+    return this.#ask<string | null>((id) => ({ id, probe: root }));
+  }
+
+  /** Sends a request (made with its id) to the copier, started if need be; its answer resolves. */
+  #ask<T>(request: (id: number) => CopyRequest | ProbeRequest): Promise<T> {
     if (this.#closed) return Promise.reject(new CopierGone('was stopped (the engine is stopping)'));
     const running = this.#running ?? this.#start();
     const id = this.#nextId++;
-    const request: ProbeRequest = { id, probe: root };
     return new Promise((resolve, reject) => {
-      running.pending.set(id, { resolve: (r) => resolve(r as string | null), reject });
-      running.child.send(request);
+      running.pending.set(id, { resolve: (r) => resolve(r as T), reject });
+      running.child.send(request(id));
     });
   }
 
