@@ -1,6 +1,7 @@
 // The messages between the engine and its copier process (the capture of a file on a file
 // system that can stall: electron/engine/intake/copier.ts; the probe of an attached folder
-// there: electron/engine/analytics/attached-probe.ts), declared once.
+// there, and of a watched inbox there: electron/engine/analytics/attached-probe.ts),
+// declared once.
 import { z } from 'zod';
 import { resultSchema } from './result.ts';
 
@@ -13,8 +14,16 @@ export const CopyRequest = z.object({
 });
 export type CopyRequest = z.infer<typeof CopyRequest>;
 
-/** A look at an attached export folder: does its file system answer (folder-look.ts)? */
-export const ProbeRequest = z.object({ id: z.number().int(), probe: z.string() });
+/** What a probe looks at: an attached export folder (the default), or a watched inbox. */
+export const ProbeLook = z.enum(['exports', 'inbox']);
+export type ProbeLook = z.infer<typeof ProbeLook>;
+
+/** A look at a folder: does its file system answer (folder-look.ts)? */
+export const ProbeRequest = z.object({
+  id: z.number().int(),
+  probe: z.string(),
+  look: ProbeLook.optional(),
+});
 export type ProbeRequest = z.infer<typeof ProbeRequest>;
 
 /** A captured copy; its two ends as base64 (the message is JSON). */

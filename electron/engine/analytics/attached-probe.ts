@@ -11,7 +11,10 @@
 // bad: a board asking every few seconds starts no process per call. While the copier
 // abandoned for a folder has not ended (its read still held), the folder is still silent
 // and no new probe starts: a share down for an hour leaves one process behind, not one
-// every few seconds.
+// every few seconds. A watched inbox on such a file system is probed the same way before
+// each poll and status (intake/inbox-control.ts: `look: 'inbox'`, the folder and its
+// processing/ listed).
+import type { ProbeLook } from '../../../shared/copier.ts';
 import type { Logger } from '../log.ts';
 import { Copier, CopierGone, type CopierOptions } from '../intake/copier.ts';
 import { mayStall } from '../intake/stalling-fs.ts';
@@ -29,6 +32,8 @@ export interface ProbeOptions {
   /** Whether a folder is probed: default, when it lies on a file system that can stall. */
   mayStall?: (root: string) => boolean;
   now?: () => number;
+  /** What is looked at (folder-look.ts): an attached export folder (default), or an inbox. */
+  look?: ProbeLook;
 }
 
 interface Probed {
@@ -99,6 +104,9 @@ export class AttachedProbes {
     if (this.#closed) return 'was not looked at (the engine is stopping)';
     const seconds = Math.round(this.#deadlineMs / 100) / 10;
     const late = `did not answer within ${seconds} s (a stalled network share?)`;
+    const inbox = this.#opts.look === 'inbox';
+    const what = inbox ? 'inbox' : 'attached';
+    const folder = inbox ? 'inbox' : 'attached folder';
     let copier = this.#copiers.get(root);
     if (!copier) {
       copier = new Copier({ log: this.#opts.log, ...this.#opts.copier });
@@ -113,14 +121,14 @@ export class AttachedProbes {
       timer = setTimeout(() => resolve('late'), this.#deadlineMs);
     });
     try {
-      const answer = await Promise.race([copier.probe(root), deadline]);
+      const answer = await Promise.race([copier.probe(root, this.#opts.look), deadline]);
       if (answer !== 'late') {
         // An error answered fast (a folder gone, forbidden): the queries' own look names it.
-        if (answer !== null) this.#opts.log?.info('attached.probe', { root, error: answer });
+        if (answer !== null) this.#opts.log?.info(`${what}.probe`, { root, error: answer });
         return null;
       }
       // Left behind, never waited for: the next probe starts another copier.
-      copier.abandon(`was abandoned (the attached folder ${root} ${late})`);
+      copier.abandon(`was abandoned (the ${folder} ${root} ${late})`);
       return late;
     } catch (e) {
       // Its copier went away (crashed, or the engine is stopping).

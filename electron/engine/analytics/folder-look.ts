@@ -4,9 +4,12 @@
 // process cannot end while one of its threads waits so. It touches what a query touches
 // first: the folder's own stat and listing, its snapshots dataset's listing, and the first
 // bytes of one snapshot row file (the newest date's first file of its first underlying):
-// a share that answers metadata but not reads is found too.
+// a share that answers metadata but not reads is found too. A watched inbox there
+// (intake/inbox.ts) is looked at as its poll would: the folder's stat and listing, and its
+// processing/ listing (lookAtInbox).
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ProbeLook } from '../../../shared/copier.ts';
 import { SNAPSHOTS_DATASET } from '../export-layout.ts';
 
 /** The bytes of a row file read: enough to reach the share's data, not the whole file. */
@@ -53,4 +56,25 @@ export async function lookAtFolder(root: string): Promise<string | null> {
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
+}
+
+/**
+ * Looks at a watched inbox `root` as its poll does: its stat and listing, and processing/'s
+ * listing (one not made yet answered too). null when every call answered, else the error of
+ * the call that failed (an answer all the same: the inbox's own look names it).
+ */
+export async function lookAtInbox(root: string): Promise<string | null> {
+  try {
+    if (!(await stat(root)).isDirectory()) return null;
+    await readdir(root);
+    await readdir(join(root, 'processing')).catch(() => undefined);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** The look a probe request asks for. */
+export function lookAt(root: string, look: ProbeLook = 'exports'): Promise<string | null> {
+  return look === 'inbox' ? lookAtInbox(root) : lookAtFolder(root);
 }

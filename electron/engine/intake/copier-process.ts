@@ -4,10 +4,11 @@
 // returns holds this process, which the engine abandons, never the engine's own: a
 // process cannot end while one of its threads waits in such a read. Messages in and out
 // are validated with shared/copier.ts; captures run side by side, each answered by its id.
-// It also probes attached export folders there (analytics/folder-look.ts), for the same reason.
+// It also probes attached export folders and watched inboxes there (analytics/folder-look.ts),
+// for the same reason.
 import { CopyRequest, ProbeRequest, type CopyReply } from '../../../shared/copier.ts';
 import { err } from '../../../shared/result.ts';
-import { lookAtFolder } from '../analytics/folder-look.ts';
+import { lookAt } from '../analytics/folder-look.ts';
 import { copyOut } from './capture-copy.ts';
 
 interface ParentPort {
@@ -24,7 +25,7 @@ const send = (reply: CopyReply): void => {
 async function handle(message: unknown): Promise<void> {
   const probe = ProbeRequest.safeParse(message);
   if (probe.success) {
-    send({ id: probe.data.id, probed: await lookAtFolder(probe.data.probe) });
+    send({ id: probe.data.id, probed: await lookAt(probe.data.probe, probe.data.look) });
     return;
   }
   const parsed = CopyRequest.safeParse(message);

@@ -5,11 +5,13 @@
 // read never returns cannot be stopped (a thread in an uninterruptible wait), only left
 // behind. A capture past its timeout abandons the copier: it is killed and forgotten,
 // never waited for, and the next capture starts a fresh one; so does the shutdown. The
-// probes of attached folders (analytics/attached-probe.ts) run in a copier of their own.
+// probes of attached folders and of a watched inbox (analytics/attached-probe.ts) run in
+// copiers of their own.
 import { fileURLToPath } from 'node:url';
 import {
   CopyReply,
   type CopyRequest,
+  type ProbeLook,
   type ProbeRequest,
   type Thrown,
 } from '../../../shared/copier.ts';
@@ -74,11 +76,11 @@ export class Copier {
   }
 
   /**
-   * Runs folder-look.ts's lookAtFolder on `root` in the copier: null when the folder
-   * answered, else the error of the call that failed; rejects with CopierGone.
+   * Runs folder-look.ts's look (lookAtFolder, or lookAtInbox) on `root` in the copier: null
+   * when the folder answered, else the error of the call that failed; rejects with CopierGone.
    */
-  probe(root: string): Promise<string | null> {
-    return this.#ask<string | null>((id) => ({ id, probe: root }));
+  probe(root: string, look: ProbeLook = 'exports'): Promise<string | null> {
+    return this.#ask<string | null>((id) => ({ id, probe: root, look }));
   }
 
   /** Sends a request (made with its id) to the copier, started if need be; its answer resolves. */
