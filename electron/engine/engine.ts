@@ -308,6 +308,8 @@ async function start(
     own: ownPaths(cfg),
     events,
     log,
+    // Its probes' copiers, as the captures' (a folder on a share that can stall).
+    probe: { copier: { entry: opts.copierEntry, launch: opts.launchWorker, env: opts.workerEnv } },
     watch:
       runJobs && opts.watchInbox
         ? {
@@ -366,7 +368,7 @@ async function start(
         db_path: cfg.dbPath,
         data_dir: cfg.dataDir,
         conventions: cfg.conventions,
-        inbox: inbox.status().dir,
+        inbox: inbox.dir,
         workers: cfg.workers,
         rule_version: rules.active.version,
         started_at,

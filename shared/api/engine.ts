@@ -77,6 +77,14 @@ export const InboxStatus = z.object({
    */
   takes: z.boolean().default(true),
   /**
+   * The problem's stable code, where one is given: `NOT_ANSWERING`, the folder lies on a file
+   * system that can stall (a network share) and did not answer a look within 3 s — nothing is
+   * taken from it or moved in it, its counts are 0 (not looked at), and it is looked at again
+   * every few seconds (the field goes once it answers). Absent otherwise, and from an
+   * older engine.
+   */
+  problem_code: z.string().optional(),
+  /**
    * Files dropped into the folder watched before the last change (inbox:set) and not taken
    * by then — still being written, or held, or lying more than 8 folders deep, or a symbolic
    * link — which no inbox takes now: where, and how many are still there (`count`, all of

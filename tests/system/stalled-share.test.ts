@@ -15,6 +15,11 @@
 // - `serve` attaching it answers snapshots:levels with this desk's rows and the folder
 //   named, engine:health and an ingest of a local file beside it complete, and it exits on
 //   SIGTERM within its deadline.
+// A watched inbox on such a share (GEX_DESK_INBOX, or the config file's `inbox`) is
+// probed in a copier process before each poll and status (intake/inbox-control.ts), so:
+// - `gex-desk inbox --json` answers within seconds, its problem NOT_ANSWERING naming it;
+// - `serve` watching it starts, says the same, completes a local ingest beside it, and
+//   exits on SIGTERM within its deadline.
 // Skipped, saying why, where FUSE cannot be mounted (no /dev/fuse, no fusepy, not
 // permitted), unless REQUIRE_FUSE=1 (CI sets it where /dev/fuse exists).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -72,6 +77,7 @@ async function mount(): Promise<string | null> {
 
 /** Another desk's data folder (one NDX snapshot), served by stallfs at `share`; its mode `none`. */
 async function mountShare(): Promise<void> {
+  if (shareFs) return;
   const theirs = join(dir, 'home-theirs');
   const chain = join(dir, 'ndx.csv');
   writeCboeCsv(chain, { seed: 3, underlying: 'NDX', expiries: 2, strikesPerExpiry: 6 });
@@ -125,10 +131,11 @@ function run(
   args: string[],
   home: string,
   limitMs: number,
+  env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; ended: Promise<Ended> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1' },
+    env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -349,6 +356,93 @@ describe('an attached folder on a stalled share', () => {
         expect(ingest.code, `ingest beside: ${ingest.stderr}`).toBe(0);
         expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
 
+        await expectStopsOnSigterm(serve);
+      } finally {
+        writeFileSync(shareMode, 'none');
+      }
+    },
+  );
+});
+
+interface InboxValue {
+  dir: string;
+  problem: string | null;
+  problem_code?: string;
+  takes: boolean;
+}
+
+describe('a watched inbox on a stalled share', () => {
+  /** The probe's deadline (attached-probe.ts), and room to start a command on a loaded machine. */
+  const ANSWER_MS = 3_000 + 12_000;
+  const notAnswering = `not answering: ${share} did not answer within 3 s (a stalled network share?)`;
+
+  beforeAll(async () => {
+    if (skipWhy) return;
+    await mountShare();
+  }, 120_000);
+
+  it(
+    'gex-desk inbox --json answers within seconds, saying it does not answer',
+    { timeout: 120_000 },
+    async (ctx) => {
+      if (skipWhy) return ctx.skip();
+      const home = join(dir, 'home-inbox-cli');
+      writeFileSync(shareMode, 'all');
+      try {
+        const t0 = Date.now();
+        const r = await run(['inbox', '--json'], home, ANSWER_MS + 20_000, {
+          GEX_DESK_INBOX: share,
+        }).ended;
+        expect(r.code, `still running; stdout: ${r.stdout} stderr: ${r.stderr}`).not.toBeNull();
+        expect(Date.now() - t0).toBeLessThan(ANSWER_MS);
+        expect(r.code, r.stderr).toBe(0);
+        const value = JSON.parse(r.stdout) as InboxValue;
+        expect(value).toMatchObject({ dir: share, problem_code: 'NOT_ANSWERING', takes: false });
+        expect(value.problem).toContain(notAnswering);
+      } finally {
+        writeFileSync(shareMode, 'none');
+      }
+      // Answering again: the state is gone (the share is read-only: that is its problem now).
+      const again = await run(['inbox', '--json'], home, 60_000, { GEX_DESK_INBOX: share }).ended;
+      expect(again.code, again.stderr).toBe(0);
+      const back = JSON.parse(again.stdout) as InboxValue;
+      expect(back.problem_code).toBeUndefined();
+      expect(back.problem ?? '').not.toContain('not answering');
+    },
+  );
+
+  it(
+    'serve watching it starts, says so, completes a local ingest and exits on SIGTERM',
+    { timeout: 600_000 },
+    async (ctx) => {
+      if (skipWhy) return ctx.skip();
+      await buildRenderer();
+      const home = join(dir, 'home-serve-inbox');
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, 'config.json'), JSON.stringify({ inbox: share }));
+      writeFileSync(shareMode, 'all');
+      const serve = run(['serve'], home, 600_000);
+      try {
+        let url = '';
+        for (let i = 0; i < 600 && !url; i++) {
+          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
+          if (!url) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(url, 'serve never said its address').not.toBe('');
+        const t0 = Date.now();
+        const inbox = await call(url, 'inbox:get', {}, 20_000);
+        expect(inbox, 'inbox:get gave no answer').not.toBeNull();
+        expect(Date.now() - t0).toBeLessThan(ANSWER_MS);
+        expect(inbox!.value).toMatchObject({ dir: share, problem_code: 'NOT_ANSWERING' });
+        expect((inbox!.value as InboxValue).problem).toContain(notAnswering);
+        const health = await call(url, 'engine:health', {}, 10_000);
+        expect(health?.ok, 'engine:health').toBe(true);
+        // A local file ingested beside it (the CLI through the running serve), polls going on.
+        const beside = join(dir, 'beside-inbox.csv');
+        writeCboeCsv(beside, { seed: 80, underlying: 'RUT', expiries: 2, strikesPerExpiry: 6 });
+        const ingest = await run(['ingest', beside, '--json'], home, 60_000).ended;
+        expect(ingest.code, `ingest beside: ${ingest.stderr}`).toBe(0);
+        expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
         await expectStopsOnSigterm(serve);
       } finally {
         writeFileSync(shareMode, 'none');

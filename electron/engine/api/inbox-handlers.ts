@@ -6,7 +6,7 @@ import type { InboxControl } from '../intake/inbox-control.ts';
 
 export function inboxHandlers(inbox: InboxControl): Pick<CallHandlers, 'inbox:get' | 'inbox:set'> {
   return {
-    'inbox:get': async () => ok(inbox.status()),
+    'inbox:get': async () => ok(await inbox.status()),
     'inbox:set': async ({ dir, take_existing }) => inbox.set(dir, take_existing),
   };
 }

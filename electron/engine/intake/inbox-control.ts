@@ -6,6 +6,11 @@
 // and moved them to its done/ or failed/, so that no file is stranded. Files dropped into
 // the old folder and not taken by then (still being written, or too deep to be taken) stay
 // there: they are said (`left_behind`), so that the analyst moves them into the new one.
+// A folder on a file system that can stall (a network share) is probed in a copier process
+// (analytics/attached-probe.ts, `look: 'inbox'`) before each poll, status and change: one
+// that does not answer within 3 s is not touched, and said (`problem_code` NOT_ANSWERING),
+// so that a share that stops answering never holds the engine's thread. A local folder is
+// never probed.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
@@ -16,7 +21,16 @@ import { saveConfigValue, userDataDir } from '../config.ts';
 import { endpointFor, enginesFolder, runFolder } from '../../host/local/discovery.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
-import { countUnder, deepProblem, folderProblem, leftFiles, waitingFiles } from './inbox-folder.ts';
+import { AttachedProbes, type ProbeOptions } from '../analytics/attached-probe.ts';
+import {
+  countUnder,
+  deepProblem,
+  folderProblem,
+  leftFiles,
+  NOT_ANSWERING,
+  notAnswering,
+  waitingFiles,
+} from './inbox-folder.ts';
 import { Inbox } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { refusedFiles } from './inbox-refused.ts';
@@ -42,6 +56,10 @@ export interface InboxControlOptions {
   announceEveryMs?: number;
   /** GEX Desk's own files and folders (ownPaths): no inbox may hold them. */
   own?: OwnPath[];
+  /** The probe of a folder on a file system that can stall (its copier, `mayStall`, deadline). */
+  probe?: ProbeOptions;
+  /** Whether a folder answers, instead of the probe (tests): null when it does, else why not. */
+  silent?: (dir: string) => Promise<string | null>;
 }
 
 /** One of GEX Desk's own files or folders, named for the analyst. */
@@ -117,10 +135,22 @@ export class InboxControl {
   /** Where the folder came from (InboxStatus `from`); the config file once chosen here. */
   #from: InboxFrom | undefined;
 
+  /** The probes of folders on a file system that can stall; their copiers go at stop(). */
+  readonly #probes: AttachedProbes;
+  /** Why a folder does not answer (the probe's, or the tests'); null when it does or is local. */
+  readonly #silent: (dir: string) => Promise<string | null>;
+
   constructor(opts: InboxControlOptions) {
     this.#opts = opts;
     this.#dir = resolve(opts.dir);
     this.#from = opts.from;
+    this.#probes = new AttachedProbes({ log: opts.log, ...opts.probe, look: 'inbox' });
+    this.#silent = opts.silent ?? ((dir) => this.#probes.silent(dir));
+  }
+
+  /** The folder chosen (watched or not). */
+  get dir(): string {
+    return this.#dir;
   }
 
   async start(): Promise<void> {
@@ -146,8 +176,14 @@ export class InboxControl {
     for (const dir of new Set(earlier.map((d) => resolve(d)))) {
       // The current inbox settles its own processing/, folders in it included (a job
       // stored before migration 8 may name one, inboxesOfJobs).
-      if (within(this.#dir, dir) || this.#ownFiles(dir) || !existsSync(join(dir, 'processing')))
+      if (within(this.#dir, dir) || this.#ownFiles(dir)) continue;
+      // On a share that does not answer: its files are settled at a start that it does.
+      const silent = await this.#silent(dir);
+      if (silent !== null) {
+        this.#opts.log?.warn('inbox.not_resumed', { dir, why: silent });
         continue;
+      }
+      if (!existsSync(join(dir, 'processing'))) continue;
       const old = await this.#watch(dir);
       await old.stop();
       if (old.pendingCount > 0) this.#retired.add(old);
@@ -156,11 +192,37 @@ export class InboxControl {
     }
   }
 
-  status(): InboxStatus {
+  /**
+   * The inbox as the app shows it. A folder that does not answer (on a stalled share) is not
+   * looked at: its counts are 0, its problem says so (`problem_code` NOT_ANSWERING).
+   */
+  async status(): Promise<InboxStatus> {
     const dir = this.#dir;
     const [processing, done, failed] = ['processing', 'done', 'failed'].map((d) =>
       join(dir, d),
     ) as [string, string, string];
+    const silent = await this.#silent(dir);
+    // The previous folder's files left behind are looked for only where it answers too.
+    const previousSilent = this.#previous ? await this.#silent(this.#previous) : null;
+    const notHere = silent === null && this.#inbox !== null && !this.#inbox.answering;
+    if (silent !== null || notHere)
+      return {
+        dir,
+        processing,
+        done,
+        failed,
+        counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
+        refused: { count: 0, recent: [] },
+        // Held files are looked at only by an inbox that knows its folder silent (not touched).
+        held: this.#inbox && !this.#inbox.answering ? this.#inbox.held() : null,
+        problem: silent !== null ? notAnswering(dir, silent) : this.#inbox!.problem,
+        problem_code: NOT_ANSWERING,
+        takes: false,
+        left_behind: previousSilent === null ? this.#leftBehind() : null,
+        watching: this.#inbox !== null && !this.#stopped,
+        config_file: this.#opts.configFile,
+        ...this.#origin(),
+      };
     return {
       dir,
       processing,
@@ -175,7 +237,7 @@ export class InboxControl {
       refused: refusedFiles(failed),
       held: this.#inbox?.held() ?? null,
       ...this.#problem(),
-      left_behind: this.#leftBehind(),
+      left_behind: previousSilent === null ? this.#leftBehind() : null,
       watching: this.#inbox !== null && !this.#stopped,
       config_file: this.#opts.configFile,
       ...this.#origin(),
@@ -192,6 +254,14 @@ export class InboxControl {
   async set(dirInput: string, takeExisting = false): Promise<Result<InboxStatus>> {
     if (this.#stopped) return err('SHUTTING_DOWN', 'The engine is shutting down.');
     const dir = resolve(dirInput);
+    // A folder on a share that does not answer: nothing of it is touched (nor kept).
+    const silent = await this.#silent(dir);
+    if (silent !== null)
+      return err(
+        'TIMEOUT',
+        `Cannot use ${dir} as the inbox: not answering: ${dir} ${silent}. Nothing was changed; choose it again once it answers.`,
+        { file: dir },
+      );
     if (dir !== this.#dir) {
       const refused = this.#refusal(dir, takeExisting);
       if (refused) return refused;
@@ -221,7 +291,7 @@ export class InboxControl {
       }
       this.#opts.log?.info('inbox.changed', { dir, draining: this.#retired.size });
     }
-    const status = this.status();
+    const status = await this.status();
     this.#opts.events.emit('inbox:updated', status);
     return ok(status);
   }
@@ -327,6 +397,7 @@ export class InboxControl {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#inbox?.stop(deadlineMs);
+    this.#probes.close();
   }
 
   async #watch(dir: string): Promise<Inbox> {
@@ -339,6 +410,7 @@ export class InboxControl {
       pollMs: w.pollMs,
       onMoved: () => this.#announceSoon(),
       onSettled: w.settled,
+      silent: this.#silent,
     });
     // Left there by the caller once it has placed the inbox (#inbox, #retired): no event between.
     this.#starting.add(inbox);
@@ -351,7 +423,10 @@ export class InboxControl {
     if (this.#timer || this.#stopped) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      if (!this.#stopped) this.#opts.events.emit('inbox:updated', this.status());
+      if (this.#stopped) return;
+      void this.status().then((status) => {
+        if (!this.#stopped) this.#opts.events.emit('inbox:updated', status);
+      });
     }, this.#opts.announceEveryMs ?? 250);
     this.#timer.unref();
   }

@@ -88,6 +88,16 @@ function folderWhy(e: unknown): string {
 export const unreadable = (dir: string, e: unknown): string =>
   `The inbox ${dir} ${folderWhy(e)}; files dropped there are taken once it can be read again.`;
 
+/** The code of the inbox's problem when its folder does not answer (InboxStatus `problem_code`). */
+export const NOT_ANSWERING = 'NOT_ANSWERING';
+
+/**
+ * Why nothing is taken from an inbox on a file system that can stall whose probe did not
+ * answer (`why`: "did not answer within 3 s (a stalled network share?)"), for the analyst.
+ */
+export const notAnswering = (dir: string, why: string): string =>
+  `not answering: ${dir} ${why}. Meanwhile nothing is taken from it or moved in it, nor counted; it is looked at again every few seconds, and files dropped there are taken once it answers.`;
+
 /** Why the inbox's own folders cannot be made in it (a read-only share), for the analyst. */
 export const unusable = (dir: string, e: unknown): string =>
   `The inbox ${dir} ${folderWhy(e)}: GEX Desk moves each file it takes into processing/, then done/ or failed/, there. Make it writable or choose another folder; files dropped there are taken then.`;

@@ -13,7 +13,11 @@
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
 // the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
-// said once, as its `problem`, not at every poll.
+// said once, as its `problem`, not at every poll. On a file system that can stall (a
+// network share: stalling-fs.ts) each poll first asks whether the folder answers (`silent`:
+// a probe in a copier process, attached-probe.ts); one that does not is not touched at all
+// (its poll skipped, the moves of ended jobs put off) and said as the problem, with the code
+// NOT_ANSWERING, until it answers again: a call to such a share holds the engine's thread.
 import {
   closeSync,
   existsSync,
@@ -39,6 +43,7 @@ import {
   tooDeepOf,
   deepWords,
   notAFolder,
+  notAnswering,
   type NotAFile,
   type TooDeep,
   unreadable,
@@ -92,6 +97,12 @@ export interface InboxOptions {
   onSettled?: (jobId: string, file: string) => Promise<void> | void;
   /** This process's clock, for the quiet period and holds (default Date.now; tests set it). */
   clock?: () => number;
+  /**
+   * Whether the folder answers, asked before each poll: null when it does (at once for a
+   * local folder), else why not ("did not answer within 3 s (a stalled network share?)").
+   * The engine's asks a probe in a copier process (inbox-control.ts); absent: never asked.
+   */
+  silent?: (dir: string) => Promise<string | null>;
 }
 
 interface Seen {
@@ -179,6 +190,10 @@ export class Inbox {
   /** Names in done/ and failed/ being moved to: no other file is given one meanwhile. */
   #reserved = new Set<string>();
   #stopped = false;
+  /** Why the folder did not answer at the last look (`silent`); null when it did. */
+  #silent: string | null = null;
+  /** Whether the start's work (its folders made, processing/ settled) is done: put off while it does not answer. */
+  #begun = false;
 
   constructor(opts: InboxOptions) {
     this.#opts = opts;
@@ -190,12 +205,8 @@ export class Inbox {
 
   /** Creates the folders, settles files a previous run left in processing/, and starts polling. */
   async start(): Promise<void> {
-    // A folder that cannot be used yet does not keep the engine from starting: it says why,
-    // and is tried at every poll.
-    this.#prepare(true);
-    // All pending before the first look-up: a job that ends while the others are looked up
-    // (the scheduler already runs) is moved by onJobUpdated, not lost until the next start.
-    await this.#adopt(filesUnder(this.processingDir).map((name) => join(this.processingDir, name)));
+    // A folder that does not answer is begun with at the first poll that it does.
+    if (await this.#answers()) await this.#begin();
     const every = this.#opts.pollMs ?? 500;
     const loop = () => {
       if (this.#stopped) return;
@@ -204,6 +215,40 @@ export class Inbox {
       }, every);
     };
     loop();
+  }
+
+  /** The start's work on the folder: its own folders made, the files left in processing/ settled. */
+  async #begin(): Promise<void> {
+    this.#begun = true;
+    // A folder that cannot be used yet does not keep the engine from starting: it says why,
+    // and is tried at every poll.
+    this.#prepare(true);
+    // All pending before the first look-up: a job that ends while the others are looked up
+    // (the scheduler already runs) is moved by onJobUpdated, not lost until the next start.
+    await this.#adopt(filesUnder(this.processingDir).map((name) => join(this.processingDir, name)));
+  }
+
+  /**
+   * Whether the folder answers (`silent`); a change is said once (logged and announced).
+   * Once it answers again, the files whose jobs ended meanwhile are moved.
+   */
+  async #answers(): Promise<boolean> {
+    const silent = (await this.#opts.silent?.(this.dir)) ?? null;
+    if (silent === this.#silent) return silent === null;
+    this.#silent = silent;
+    if (silent !== null)
+      this.#opts.log?.warn('inbox.not_answering', { dir: this.dir, why: silent });
+    else {
+      this.#opts.log?.info('inbox.answering', { dir: this.dir });
+      if (this.#begun) this.#settleUnsettled();
+    }
+    this.#opts.onMoved?.();
+    return silent === null;
+  }
+
+  /** False while the folder does not answer (on a stalled share): the problem says so, NOT_ANSWERING. */
+  get answering(): boolean {
+    return this.#silent === null;
   }
 
   /**
@@ -296,6 +341,7 @@ export class Inbox {
    * null when nothing does.
    */
   get problem(): string | null {
+    if (this.#silent !== null) return notAnswering(this.dir, this.#silent);
     if (this.#problem !== null) return this.#problem;
     const [first] = this.#stuck;
     if (!first) return this.#unmovedProblem() ?? deepWords(this.dir, this.#tooDeep);
@@ -311,7 +357,7 @@ export class Inbox {
    */
   get takes(): boolean {
     const [first] = this.#stuck;
-    return this.#problem === null && first?.[1] !== READ_ONLY;
+    return this.#silent === null && this.#problem === null && first?.[1] !== READ_ONLY;
   }
 
   /** The first file of processing/ whose job ended that could not be moved, in words; null when none. */
@@ -335,7 +381,8 @@ export class Inbox {
     let next = Infinity;
     let count = 0;
     for (const [name, hold] of this.#held) {
-      if (!existsSync(join(this.dir, name))) continue; // taken, or moved away by the analyst
+      // Taken, or moved away by the analyst (not looked at while the folder does not answer).
+      if (this.#silent === null && !existsSync(join(this.dir, name))) continue;
       count++;
       next = Math.min(next, hold.untilMs);
       if (!latest || hold.untilMs > latest.untilMs) latest = hold;
@@ -418,6 +465,9 @@ export class Inbox {
   }
 
   async #poll(): Promise<void> {
+    // A folder that does not answer is not touched: a call to it would hold this thread.
+    if (!(await this.#answers())) return;
+    if (!this.#begun) await this.#begin();
     let files: string[];
     const deep: string[] = [];
     try {
@@ -606,6 +656,8 @@ export class Inbox {
 
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
     if (!this.#pending.has(path) || this.#finishing.has(path)) return;
+    // Its folder does not answer: moved once it does (#answers), never waited for here.
+    if (this.#silent !== null) return void this.#unsettled.set(path, { error, jobId });
     this.#finishing.add(path);
     void this.#move(path, error, jobId)
       .then((gone) => {

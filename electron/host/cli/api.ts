@@ -484,6 +484,8 @@ async function openOwn(
     api: await inProcess(handlers, events, store),
     close: async (last) => {
       await before(last);
+      // Its probes' copiers (a folder on a share that can stall) go, never waited for.
+      await inbox.stop();
       await store.close();
     },
   });

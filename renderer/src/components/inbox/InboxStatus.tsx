@@ -38,7 +38,8 @@ export function InboxStatus() {
         {status.problem && (
           <>
             <span className="num neg" data-testid="status-inbox-problem">
-              needs attention
+              {/* A share that does not answer: said as such, not as a fault of the folder's. */}
+              {status.problem_code === 'NOT_ANSWERING' ? 'not answering' : 'needs attention'}
             </span>{' '}
           </>
         )}
