@@ -7,6 +7,9 @@
 // edit) says so above the rows, with the time they are from, until a load answers again;
 // it said nothing and kept the old rows, hiding this desk's newer snapshot. All snapshots
 // (this desk's store only) says where the attached snapshots are, not "No snapshots yet" (F6).
+// Compare open on two attached snapshots follows them too (known list, stop 46): a
+// snapshot the other desk adds joins the choices, a side it replaces says it was removed,
+// the pair chosen stays; it followed none of it until the analyst moved elsewhere.
 // Real engines (the attaching desk's behind the browser host, the other desk's pipeline
 // and store), headless Chromium.
 import { rmSync, writeFileSync } from 'node:fs';
@@ -67,6 +70,9 @@ async function theyRemove(id: string) {
 }
 
 const stale = () => page.getByTestId('levels-stale');
+
+/** An element as evaluateAll hands it over (the tests are typed without the DOM's types). */
+type El = { getAttribute(name: string): string | null };
 
 describe.skipIf(!haveChromium)('the levels board open while an attached folder changes', () => {
   beforeAll(async () => {
@@ -170,5 +176,65 @@ describe.skipIf(!haveChromium)('the levels board open while an attached folder c
     await poll(board).toEqual(['IWM', ...before]);
     expect(await page.locator('.levels-stale').count()).toBe(0);
     expect(await page.locator('.levels-table.stale').count()).toBe(0);
+  }, 120_000);
+
+  it("Compare follows the other desk's snapshots while it stays open, the pair kept", async () => {
+    await page.setViewportSize(WIDE);
+    const ndx = async (key: string, asOf: string, seed: number) =>
+      (ids[key] = (await ingestChain(theirs, key, chain('NDX', asOf, seed))).id);
+    const a = await ndx('ndx1', '2024-04-11T10:00:00-04:00', 21);
+    const b = await ndx('ndx2', '2024-04-11T11:00:00-04:00', 22);
+    const options = (side: string) =>
+      page
+        .getByTestId(side)
+        .locator('option:not([disabled])')
+        .evaluateAll((os) => (os as unknown as El[]).map((o) => o.getAttribute('value') ?? ''));
+    const chosen = (side: string) => page.getByTestId(side).inputValue();
+    const chosenText = (side: string) =>
+      page.getByTestId(side).locator('option:checked').textContent();
+    await page.evaluate(`location.hash = '#/snapshots/compare/${a}/${b}'`);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await poll(() => options('compare-b')).toEqual([a, b]);
+    // The engine has looked at the folder with the view open (its baseline).
+    await page.waitForTimeout(500);
+
+    // A later NDX snapshot there: among both sides' choices in a few seconds, A and B kept.
+    const c = await ndx('ndx3', '2024-04-11T12:00:00-04:00', 23);
+    await poll(() => options('compare-b')).toEqual([a, b, c]);
+    await poll(() => options('compare-a')).toEqual([a, b, c]);
+    expect(await page.locator('.compare-view .toolbar .muted').textContent()).toBe(
+      '3 snapshots of this underlying',
+    );
+    expect([await chosen('compare-a'), await chosen('compare-b')]).toEqual([a, b]);
+    expect(await page.getByTestId('move-total').count()).toBe(1);
+
+    // B replaced there (removed, and another of the same time ingested): B says it was
+    // removed and its figures go, the new one is on offer, A stays chosen.
+    await theyRemove(b);
+    const b2 = await ndx('ndx2b', '2024-04-11T11:00:00-04:00', 24);
+    await poll(() => chosenText('compare-b')).toBe('removed: choose another');
+    await poll(() => options('compare-b')).toEqual([a, b2, c]);
+    await poll(() => page.getByTestId('move-total').count()).toBe(0);
+    expect(await page.getByTestId('chart-diff-gex').count()).toBe(0);
+    expect(await chosen('compare-a')).toBe(a);
+    await expectNoSerious(page, 'attached-live: Compare with B replaced in its attached folder');
+    await shot(page, 'attached-live-compare-replaced');
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(100);
+      expect(
+        await cutOff(page, '.compare-view .toolbar, .compare-view .toolbar *'),
+        `at ${size.width}`,
+      ).toEqual([]);
+    }
+    await page.setViewportSize(WIDE);
+
+    // The analyst chooses the new one: compared, as any pair.
+    await page.getByTestId('compare-b').selectOption(b2);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    await poll(() => page.getByTestId('move-total').count()).toBe(1);
+    expect(await chosen('compare-a')).toBe(a);
+    await expectNoSerious(page, 'attached-live: Compare of the replacement');
+    expect(desk.problems).toEqual([]);
   }, 120_000);
 });

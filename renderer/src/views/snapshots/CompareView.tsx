@@ -10,7 +10,9 @@
 // and B of two underlyings (a link made of two rows' ids) are said to be so, as the CLI
 // says it, each choice naming its own snapshot. A side removed while the view is open
 // reads "removed: choose another" and its figures go; an underlying's only snapshot
-// joined by a second is compared with it, as a fresh load of the address would.
+// joined by a second is compared with it, as a fresh load of the address would. Another
+// desk's change to an attached folder (a snapshot added, removed or replaced there) is
+// followed the same way while the view is open (snapshots:attachedChanged).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
@@ -129,8 +131,11 @@ export function CompareView({ ids }: { ids: string[] }) {
     a: null,
     b: null,
   });
-  // A snapshot removed (here or anywhere): both sides asked again, the choices reloaded.
+  // A snapshot removed (here or anywhere), or an attached folder changed (another desk
+  // added, removed or replaced snapshots there, or the folder went: use-attached-watch.ts):
+  // both sides asked again, the choices reloaded, the pair chosen kept.
   const removals = useApp((s) => s.removals);
+  const attachedChanges = useApp((s) => s.attachedChanges);
   useEffect(() => {
     if (!client || !bId) return;
     let live = true;
@@ -171,7 +176,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     return () => {
       live = false;
     };
-  }, [client, aId, bId, removals]);
+  }, [client, aId, bId, removals, attachedChanges]);
 
   // B alone in the address: the pair completed from B's history, as soon as it holds
   // another snapshot (at load, or when a second one of an underlying's only snapshot
@@ -209,8 +214,9 @@ export function CompareView({ ids }: { ids: string[] }) {
     [arrivals],
   );
 
-  // The pair whose figures are on screen: asked again after a removal, they stay until
-  // the answer (no flicker for another snapshot's removal), and go if a side is gone.
+  // The pair whose figures are on screen: asked again after a removal or an attached
+  // folder's change, they stay until the answer (no flicker for another snapshot's
+  // removal), and go if a side is gone.
   const shownPair = useRef<string | null>(null);
   useEffect(() => {
     const pair = aId && bId ? `${aId}/${bId}` : null;
@@ -232,7 +238,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     return () => {
       live = false;
     };
-  }, [client, aId, bId, removals]);
+  }, [client, aId, bId, removals, attachedChanges]);
 
   // A side's figures: from B's history, else (A of another underlying) its own snapshot.
   const ownA = sides.a?.id === aId ? sides.a : null;
