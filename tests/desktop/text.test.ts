@@ -567,6 +567,60 @@ describe('where an attached snapshot comes from', () => {
     );
     expect(originLabel('/home/a/.config/gex-desk/data')).toBe('attached: …/a/…/gex-desk/data');
   });
+
+  it('tells apart the attached folders shown together whose short forms read alike (known list, stop 46)', () => {
+    const labels = (folders: string[]) => folders.map((f) => shortFolder(f, folders));
+    // The same custom tail: each gets the nearest folder before it that differs.
+    const custom = ['/mnt/floor-x/exports/desk/data', '/mnt/floor-y/exports/desk/data'];
+    expect(custom.map((f) => shortFolder(f))).toEqual(['…/desk/data', '…/desk/data']);
+    expect(labels(custom)).toEqual(['…/floor-x/…/desk/data', '…/floor-y/…/desk/data']);
+    expect(labels(['/srv/exports/desk-x/desk/data', '/srv/exports/desk-y/desk/data'])).toEqual([
+      '…/desk-x/desk/data',
+      '…/desk-y/desk/data',
+    ]);
+    // The default tail, the same home on two shares.
+    expect(
+      labels([
+        '/srv/share-x/home/ana/.config/gex-desk/data',
+        '/srv/share-y/home/ana/.config/gex-desk/data',
+      ]),
+    ).toEqual(['…/share-x/…/ana/…/gex-desk/data', '…/share-y/…/ana/…/gex-desk/data']);
+    // Three alike: as many folders before as it takes, each told apart from both others.
+    expect(
+      labels([
+        '/srv/p/x/q/exports/long/desk/data',
+        '/srv/r/x/s/exports/long/desk/data',
+        '/srv/t/y/q/exports/long/desk/data',
+      ]),
+    ).toEqual(['…/x/q/…/desk/data', '…/s/…/desk/data', '…/y/q/…/desk/data']);
+    // A long folder that tells them apart is cut in its middle, unless both would read alike.
+    expect(
+      labels([
+        '/a/workstation-of-the-floor-one/exports/desk/data',
+        '/a/workstation-of-the-floor-two/exports/desk/data',
+      ]),
+    ).toEqual(['…/worksta…oor-one/…/desk/data', '…/worksta…oor-two/…/desk/data']);
+    expect(
+      labels([
+        '/a/workstation-one-of-the-floor/exports/desk/data',
+        '/a/workstation-two-of-the-floor/exports/desk/data',
+      ]),
+    ).toEqual([
+      '…/workstation-one-of-the-floor/…/desk/data',
+      '…/workstation-two-of-the-floor/…/desk/data',
+    ]);
+    // One path the end of the other: nothing before tells it apart, so it is shown whole.
+    expect(labels(['/srv/exports/longer/desk/data', '/mnt/srv/exports/longer/desk/data'])).toEqual([
+      '/srv/exports/longer/desk/data',
+      '/mnt/…/desk/data',
+    ]);
+    // Short forms that already differ, or a folder alone, stay as they were; this desk is none.
+    const apart = ['/mnt/floor-x/exports/desk/data', '/mnt/floor-x/exports/other/data'];
+    expect(labels(apart)).toEqual(['…/desk/data', '…/other/data']);
+    expect(shortFolder(custom[0]!, [custom[0]!, 'local'])).toBe('…/desk/data');
+    expect(originLabel(custom[1]!, custom)).toBe('attached: …/floor-y/…/desk/data');
+    expect(originLabel('local', custom)).toBeNull();
+  });
 });
 
 describe('a file’s name as shown', () => {

@@ -3,7 +3,7 @@
 // scale, named in the header), its age, and a sparkline of total GEX over its history.
 // A click or Enter opens the snapshot; the board exports as CSV (every ticker's levels).
 import { useEffect, useMemo, useRef } from 'react';
-import { LOCAL_ORIGIN, type LevelsRow } from '../../../../shared/api.ts';
+import type { LevelsRow } from '../../../../shared/api.ts';
 import { useApp } from '../../state/store.ts';
 import { useLevels } from './use-levels.ts';
 import { dataNow, useDataNow } from '../../state/reach.ts';
@@ -15,7 +15,7 @@ import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexCell, gexScale, inScale, type GexScale } from '../../text/scale.ts';
-import { originLabel, shortFolder } from '../../text/origin.ts';
+import { attachedFoldersOf, originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp, localClock } from '../../text/time.ts';
 import { age } from '../../../../shared/age.ts';
 import { REINGEST } from './snapshot-data.ts';
@@ -104,15 +104,18 @@ function Sparkline({
   );
 }
 
-/** Where a row's snapshot comes from: this desk, or the attached folder (shortened; whole in the tooltip). */
-function Origin({ origin }: { origin: string }) {
+/**
+ * Where a row's snapshot comes from: this desk, or the attached folder (shortened, told
+ * apart from the board's other attached folders, `among`; whole in the tooltip).
+ */
+function Origin({ origin, among }: { origin: string; among: readonly string[] }) {
   // The column says "attached from": the folder alone, shortened, fits it at 1024 px.
   return originLabel(origin) ? (
     <span
       className="origin-attached"
       title={`Read-only, from the attached export folder ${origin}`}
     >
-      {shortFolder(origin)}
+      {shortFolder(origin, among)}
     </span>
   ) : (
     <span className="muted" title="This desk’s own store">
@@ -124,7 +127,7 @@ function Origin({ origin }: { origin: string }) {
 function columns(
   scale: GexScale,
   spark: Sparks,
-  attached: boolean,
+  folders: readonly string[],
 ): Column<LevelsRow, undefined>[] {
   const lvl = (v: number | null, r: LevelsRow) =>
     v === null && r.note ? (
@@ -246,7 +249,7 @@ function columns(
       cell: (r) => asOfStamp(r.as_of),
     },
     // Only on a desk that attaches export folders: where each row's snapshot comes from.
-    ...(attached
+    ...(folders.length > 0
       ? [
           {
             id: 'origin',
@@ -257,7 +260,7 @@ function columns(
             min: 210,
             className: 'origin-cell',
             sort: compareBy((r: LevelsRow) => r.origin),
-            cell: (r: LevelsRow) => <Origin origin={r.origin} />,
+            cell: (r: LevelsRow) => <Origin origin={r.origin} among={folders} />,
           } satisfies Column<LevelsRow, undefined>,
         ]
       : []),
@@ -293,8 +296,10 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const board = useRef<HTMLElement>(null);
   const spark = useSparklines(rows, board);
   const scale = gexScale(rows.map((r) => r.total_gex));
-  const attached = rows.some((r) => r.origin !== LOCAL_ORIGIN);
-  const cols = useMemo(() => columns(scale, spark, attached), [scale, spark, attached]);
+  // The attached folders the rows come from: each origin is told apart from the others.
+  const folderKey = attachedFoldersOf(rows).join('\n');
+  const folders = useMemo(() => (folderKey ? folderKey.split('\n') : []), [folderKey]);
+  const cols = useMemo(() => columns(scale, spark, folders), [scale, spark, folders]);
   const [table, setFrame] = useTable('levels', cols, rows, { id: 'underlying', dir: 'asc' });
 
   // The open snapshot's row is kept in the board's own box (the compact board above an

@@ -13,6 +13,7 @@ import { useUnreachable } from '../../state/reach.ts';
 import { int, price, spotPrice, shownName } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, snapshotScale } from '../../text/scale.ts';
 import { originLabel } from '../../text/origin.ts';
+import { useShownFolders } from '../../state/shown-folders.ts';
 import { conventionsLine } from '../../../../shared/conventions-text.ts';
 import { asOfStamp } from '../../text/time.ts';
 import { ErrorLine } from '../../components/common.tsx';
@@ -56,6 +57,8 @@ export function SnapshotPanel({
 }) {
   const client = useApp((s) => s.client);
   const [detail, setDetail] = useState<SnapshotDetail | null>(null);
+  // The board's attached folders: its label reads as the board's row does (text/origin.ts).
+  const shownFolders = useShownFolders((f) => f.folders);
   const [error, setError] = useState<AppError | null>(null);
   const [removing, setRemoving] = useState(false);
   const off = useUnreachable();
@@ -106,6 +109,7 @@ export function SnapshotPanel({
   if (!detail || detail.snapshot.id !== id)
     return <div className="snapshot-panel empty">Loading the snapshot…</div>;
   const s = detail.snapshot;
+  const origin = originLabel(detail.origin, shownFolders);
   // Its own scale, as its charts have: the list's (Bn beside SPX) read a small underlying's
   // -67.53 M as -0.07 Bn above a chart in M.
   const scale = snapshotScale(s);
@@ -129,13 +133,13 @@ export function SnapshotPanel({
           {s.format} · {shownName(s.source_file)} · {int(s.quality.rows_used)} of{' '}
           {int(s.quality.rows_total)} rows used
         </span>
-        {originLabel(detail.origin) && (
+        {origin && (
           <span
             className="snapshot-origin"
             data-testid="snapshot-origin"
             title={`Read from the attached export folder ${detail.origin}, which GEX Desk only reads: it can be removed only on the workstation that exports there`}
           >
-            {originLabel(detail.origin)} · read-only
+            {origin} · read-only
           </span>
         )}
         <span className="snapshot-actions">

@@ -14,6 +14,8 @@ import { useArrivals } from '../../state/use-arrivals.ts';
 import { useApp } from '../../state/store.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { ATTACHED_CHECK_MS } from '../../state/use-attached-watch.ts';
+import { showFolders } from '../../state/shown-folders.ts';
+import { attachedFoldersOf } from '../../text/origin.ts';
 
 export interface Levels {
   /** The board's rows; null until loaded (an empty list is a desk with no snapshot). */
@@ -43,13 +45,15 @@ export function useLevels(): Levels {
   });
   useLatestCall(
     () => client?.call('snapshots:levels', {}) ?? null,
-    (r) =>
+    (r) => {
+      if (r.ok) showFolders(attachedFoldersOf(r.value.rows));
       // Rows loaded before stay on offer while a later load fails.
       setLevels((was) =>
         r.ok
           ? { ...r.value, error: null, loadedAt: Date.now() }
           : { ...was, error: r.error, unreadable: [], not_exports: [] },
-      ),
+      );
+    },
     [client],
     [arrivals, removals, attachedChanges, retries],
   );
