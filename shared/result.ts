@@ -24,6 +24,8 @@ export const ErrorCode = z.enum([
   'INVALID_REQUEST',
   'RULES_SYNTAX',
   'RULES_INVALID',
+  /** A rule set whose analysis ran past its budget (rulesAnalysis.budgetMs): simplify it, a retry will not help. */
+  'RULES_TOO_COMPLEX',
   'VALIDATION',
   'NOT_FOUND',
   'CONFLICT',
@@ -132,6 +134,7 @@ export const ERROR_KINDS: Readonly<
   INVALID_REQUEST: 'request',
   RULES_SYNTAX: 'request',
   RULES_INVALID: 'request',
+  RULES_TOO_COMPLEX: 'request',
   VALIDATION: 'request',
   NOT_FOUND: 'request',
   CONFLICT: 'request',

@@ -1,10 +1,12 @@
 // The rule analysis runs in its own worker thread (electron/engine/rules/analysis.ts),
 // never on the engine's: a check of a large rule set took seconds during which the
-// engine answered nothing (QA F12). Past its budget an analysis is stopped with TIMEOUT,
-// and rules whose check could not finish are never activated. The worker's answers are
+// engine answered nothing (QA F12). Past its budget an analysis is stopped with
+// RULES_TOO_COMPLEX (not the retryable TIMEOUT: a program acting on the code retried the
+// same set forever), and rules whose check could not finish are never activated. The worker's answers are
 // the in-thread analysis's, diagnostics and their lines included.
 import { afterEach, expect, it } from 'vitest';
 import { analysisRunner } from '../../electron/engine/rules/analysis.ts';
+import { RETRYABLE } from '../../shared/result.ts';
 import { checkRules, defaultRulesText, parseRules } from '../../electron/engine/rules/index.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { heavyRules } from './heavy-rules.ts';
@@ -55,12 +57,16 @@ it('answers engine:health while a long check runs: the check holds no engine thr
   );
 });
 
-it('stops an analysis past its budget with TIMEOUT, and never activates rules it could not check', async () => {
+it('stops an analysis past its budget with RULES_TOO_COMPLEX, not retryable, and never activates rules it could not check', async () => {
   const { handlers } = await engine(1);
   const checked = await handlers['rules:check']({ text: defaultRulesText() });
-  expect(checked).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
-  expect(!checked.ok && checked.error.message).toMatch(
-    /did not finish within 0\.001 s and was stopped.*Simplify it or split/,
+  expect(checked).toMatchObject({ ok: false, error: { code: 'RULES_TOO_COMPLEX' } });
+  // The message tells the analyst to simplify the set; the code must not tell a program to retry.
+  expect(!checked.ok && RETRYABLE.has(checked.error.code)).toBe(false);
+  expect(!checked.ok && checked.error.message).toBe(
+    "The rules' analysis (check) did not finish within 0.001 s and was stopped: the rule set has " +
+      'too many cases to check in that time. Simplify it or split its largest tables (fewer rows, ' +
+      'fewer facts compared in each row), then check again.',
   );
   const edited = defaultRulesText().replace('"age_s": { "<": 5 }', '"age_s": { "<": 7 }');
   const activated = await handlers['rules:activate']({
@@ -69,12 +75,12 @@ it('stops an analysis past its budget with TIMEOUT, and never activates rules it
     comment: 'slower real-time',
     base: 1,
   });
-  expect(activated).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  expect(activated).toMatchObject({ ok: false, error: { code: 'RULES_TOO_COMPLEX' } });
   expect(!activated.ok && activated.error.message).toMatch(/not activated/);
   const history = await handlers['rules:history']({});
   expect(history.ok && history.value.map((v) => v.version)).toEqual([1]);
   const dry = await handlers['rules:dryRun']({ text: edited, facts: [{}] });
-  expect(dry).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+  expect(dry).toMatchObject({ ok: false, error: { code: 'RULES_TOO_COMPLEX' } });
 });
 
 it('runs one analysis at a time: a check asked during a long one answers after it', async () => {

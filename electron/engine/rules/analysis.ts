@@ -4,9 +4,11 @@
 // evaluation all come here. The rule set the engine then decides with is compiled on the
 // engine's thread from the checked text (compileChecked: no case analysis; 0.2 s for a
 // 200 KB set whose analysis takes 3-8 s). An analysis running past its budget is
-// terminated and answers TIMEOUT, saying what to do; a check that could not finish
-// never lets its rules be activated (service.ts). The CLI's `gex-desk rules check`
-// without an engine calls checkRules in its own process, where nothing else waits.
+// terminated and answers RULES_TOO_COMPLEX, saying what to do (not TIMEOUT, which is
+// retryable, shared/result.ts' RETRYABLE: the same set would only run past it again); a
+// check that could not finish never lets its rules be activated (service.ts). The CLI's
+// `gex-desk rules check` without an engine calls checkRules in its own process, where
+// nothing else waits.
 //
 // One idle worker is kept (unref'd: it never keeps a process alive), since a worker's
 // start (zod and the rules' modules, ~0.2 s on a loaded machine) would otherwise be
@@ -31,7 +33,7 @@ export const DEFAULT_ANALYSIS_BUDGET_MS = 20_000;
 export interface AnalysisOptions {
   /** The worker's module (default: analysis-worker.ts beside this file). */
   entry?: string;
-  /** Milliseconds before an analysis is stopped with TIMEOUT (default DEFAULT_ANALYSIS_BUDGET_MS). */
+  /** Milliseconds before an analysis is stopped with RULES_TOO_COMPLEX (default DEFAULT_ANALYSIS_BUDGET_MS). */
   budgetMs?: number;
 }
 
@@ -104,7 +106,7 @@ export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
         () =>
           done(
             err(
-              'TIMEOUT',
+              'RULES_TOO_COMPLEX',
               `The rules' analysis (${name}) did not finish within ${seconds(budgetMs)} and was stopped: ` +
                 'the rule set has too many cases to check in that time. Simplify it or split its largest ' +
                 'tables (fewer rows, fewer facts compared in each row), then check again.',

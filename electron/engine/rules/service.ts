@@ -133,7 +133,7 @@ export class RulesService {
     return levelPolicies(this.#active.compiled);
   }
 
-  /** Every diagnostic of `text`, from the analysis's worker thread (TIMEOUT past its budget). */
+  /** Every diagnostic of `text`, from the analysis's worker thread (RULES_TOO_COMPLEX past its budget). */
   check(text: string): Promise<Result<{ ok: boolean; diagnostics: Diagnostic[] }>> {
     return this.#analyse('check', text);
   }
