@@ -2,19 +2,32 @@
 // and Cancel buttons do, for a script or a machine without a display. Beside the app (or
 // `serve`) they go through it; otherwise this command's own engine does the work: a retry
 // runs the job, as `ingest` runs its own (the queue's other jobs with it, by priority) and
-// waits for its end; a cancel starts its engine paused, so that it runs nothing.
+// waits for its end; a cancel starts its engine paused, so that it runs nothing. A retry
+// interrupted (Ctrl-C, SIGTERM, SIGHUP) stops as an interrupted `ingest` does: its engine
+// lets the running jobs finish and shuts down in order, the lines of the retried jobs
+// that had ended by then are printed, stderr says what stays queued, and it exits 130
+// (it used to die of the signal mid-run, with no word).
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import type { AppError } from '../../../shared/result.ts';
 import { noRetryReason } from '../../../shared/retry.ts';
-import { withApi, type ApiClient, type LocalNeeds } from './api.ts';
+import { withApi, type ApiClient, type ApiSession, type LocalNeeds } from './api.ts';
 import { authorOption, engineOptions, parse } from './args.ts';
-import { fromJob, humanLine, ingestJson, notSeenToEnd } from './ingest-lines.ts';
-import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { fromJob, humanLine, ingestJson, notSeenToEnd, type IngestLine } from './ingest-lines.ts';
+import {
+  counted,
+  describeError,
+  EXIT,
+  exitFor,
+  UsageError,
+  type ExitCode,
+  type Output,
+} from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { pauseNotice } from './paused-notice.ts';
 import { jobJson } from './listings.ts';
 import { echoed } from '../../../shared/visible.ts';
 import { JOBS_USAGE } from './usage.ts';
+import { onStopSignal } from './stop-signals.ts';
 
 const OPTIONS = {
   author: { type: 'string' },
@@ -40,6 +53,22 @@ async function bytesGone(job: ProcessingJob, api: ApiClient): Promise<AppError |
 /** The worse of two exit codes (0 ok, 1 refused or failed, 3 the environment). */
 const worse = (a: ExitCode, b: ExitCode): ExitCode => Math.max(a, b) as ExitCode;
 
+/** How long an interrupted retry waits for the answer to a retry already asked for. */
+const ANSWER_WAIT_MS = 3000;
+
+/** The line an interrupted `jobs retry` leaves on stderr: what became of the jobs it had not seen end. */
+function interrupted(waiting: number, unasked: number, where: ApiClient['where'] | null): string {
+  const parts = ['gex-desk: interrupted.'];
+  if (waiting > 0)
+    parts.push(
+      where === 'running-engine'
+        ? `${counted(waiting, 'retried job')} had not ended: the running engine goes on with ${waiting === 1 ? 'it' : 'them'} (its Queue view, gex-desk jobs).`
+        : `${counted(waiting, 'retried job')} had not ended: ${waiting === 1 ? 'it stays' : 'they stay'} queued, nothing is lost, and ${waiting === 1 ? 'runs' : 'run'} the next time GEX Desk (the app or gex-desk serve) runs on this database, or with gex-desk queue --drain.`,
+    );
+  if (unasked > 0) parts.push(`${unasked} job${unasked === 1 ? ' was' : 's were'} not retried.`);
+  return parts.join(' ');
+}
+
 export async function jobActionCommand(
   action: 'retry' | 'cancel',
   argv: string[],
@@ -63,7 +92,30 @@ export async function jobActionCommand(
     // A retry's run writes its exports (and reads its captured bytes) in the data folder.
     ...(action === 'retry' ? { dataFolder: true as const } : {}),
   };
-  return withApi(overrides, out, needs, async (api) => {
+  // An interrupt while the engine starts (or while the command waits for a database another
+  // holds) is taken once it has, as `ingest` does: nothing is retried, the engine is let go.
+  const early = new AbortController();
+  const offEarly = action === 'retry' ? onStopSignal(() => early.abort()) : () => undefined;
+  const stoppedWaiting = (): never => {
+    out.error(interrupted(0, ids.length, null));
+    process.exit(130);
+  };
+  try {
+    return await withApi(
+      overrides,
+      out,
+      needs,
+      async (api, session) => {
+        offEarly();
+        return await act(api, session);
+      },
+      action === 'retry' ? { signal: early.signal, stopped: stoppedWaiting } : undefined,
+    );
+  } finally {
+    offEarly();
+  }
+
+  async function act(api: ApiClient, session: ApiSession): Promise<ExitCode> {
     let code: ExitCode = EXIT.ok;
     const refused = (id: string, error: AppError) => {
       if (values.json) out.json({ job_id: id, error });
@@ -87,22 +139,70 @@ export async function jobActionCommand(
       }
       return code;
     }
-    const retried: { job: ProcessingJob; at: number }[] = [];
-    let ended = 0;
+    /** Each job retried, in order: its line, known once it has ended. */
+    const retried: {
+      job: ProcessingJob;
+      end: Promise<IngestLine>;
+      line?: IngestLine;
+      printed?: boolean;
+    }[] = [];
+    const print = (entry: (typeof retried)[number], line: IngestLine) => {
+      entry.printed = true;
+      if (values.json) out.json({ job_id: entry.job.id, ...ingestJson(line) });
+      else out.line(humanLine(line));
+      if (line.error) code = worse(code, exitFor(line.error));
+      else if (line.status !== 'completed' && line.status !== 'duplicate')
+        code = worse(code, EXIT.rejected);
+    };
     // Beside an app whose queue is paused, the retried jobs wait for Resume: said on stderr.
     const paused = pauseNotice(
       out,
       {
-        waiting: () => retried.length - ended,
+        waiting: () => retried.filter((r) => !r.line).length,
         mine: (id) => retried.some(({ job }) => job.id === id),
       },
       'jobs',
     );
     // Subscribed before the first retry, so that no job can end unseen.
     const { waiter, later } = followingWaiter(api, overrides, needs, out, paused.watch);
+    let stopping = false;
+    /** The retry asked for and not answered yet (answered before a stop closes the engine). */
+    let asking: Promise<unknown> = Promise.resolve();
+    let unasked = ids.length;
+    // Interrupted: the engine this command works through is asked last how its retried jobs
+    // ended (its own, once it has let the running ones finish: JobWaiter.settle; a running
+    // engine, which goes on with them, as they are then); the lines of those that ended are
+    // printed in order, and stderr counts the others.
+    const stop = () => {
+      stopping = true;
+      const wait = new Promise((r) => setTimeout(r, ANSWER_WAIT_MS).unref());
+      void Promise.race([asking, wait])
+        .then(() =>
+          Promise.all(
+            [session, ...later].map((s) =>
+              s.close(s.api === waiter.api() ? () => waiter.settle() : undefined),
+            ),
+          ),
+        )
+        .catch(() => undefined) // interrupted all the same
+        .then(() => new Promise((r) => setImmediate(r)))
+        .then(() => {
+          for (const entry of retried) if (entry.line && !entry.printed) print(entry, entry.line);
+          out.error(
+            interrupted(retried.filter((r) => !r.line).length, unasked, waiter.api().where),
+          );
+          process.exit(130);
+        });
+    };
+    const offStop = onStopSignal(stop);
+    if (early.signal.aborted) stop(); // interrupted as its engine started: nothing is retried
+    const ending = new Promise<never>(() => undefined); // the process is ending
     try {
       for (const given of ids) {
+        if (stopping) return ending;
         const job = await named(given, waiter.api());
+        if (stopping) return ending;
+        unasked -= 1;
         if (!job) continue;
         // As the Queue view offers none: a job that failed on its file's content would fail
         // the same way (a retry runs the bytes captured at arrival), unless --force (after
@@ -123,29 +223,40 @@ export async function jobActionCommand(
           });
           continue;
         }
+        if (stopping) return ((unasked += 1), ending);
         const at = Date.now();
-        const r = await waiter.api().call('jobs:retry', { id: job.id, author });
-        if (!r.ok) refused(job.id, r.error);
-        else {
-          retried.push({ job: r.value, at });
-          paused.check();
+        const call = waiter.api().call('jobs:retry', { id: job.id, author });
+        asking = call;
+        const r = await call;
+        if (!r.ok) {
+          if (stopping) return ((unasked += 1), ending); // refused by the engine shutting down
+          refused(job.id, r.error);
+          continue;
         }
+        // Waited for at once, so that a stop's settle knows it ran. Not seen to its end
+        // because the command is stopping (its engine closed under the wait): no line, and
+        // counted among those that had not ended.
+        const retry = r.value;
+        const end = waiter.waitForEnd(retry.id).then((e) => {
+          if (!e.ok && stopping) return ending;
+          return e.ok
+            ? fromJob(retry.file, e.value, at)
+            : notSeenToEnd(retry.file, retry.request_id, retry.id, e.error);
+        });
+        const entry: (typeof retried)[number] = { job: retry, end };
+        void end.then((line) => (entry.line = line));
+        retried.push(entry);
+        paused.check();
       }
-      for (const { job, at } of retried) {
-        const end = await waiter.waitForEnd(job.id);
-        ended += 1;
-        const line = end.ok
-          ? fromJob(job.file, end.value, at)
-          : notSeenToEnd(job.file, job.request_id, job.id, end.error);
-        if (values.json) out.json({ job_id: job.id, ...ingestJson(line) });
-        else out.line(humanLine(line));
-        if (line.error) code = worse(code, exitFor(line.error));
-        else if (line.status !== 'completed' && line.status !== 'duplicate')
-          code = worse(code, EXIT.rejected);
+      for (const entry of retried) {
+        const line = await entry.end;
+        if (stopping) return ending;
+        print(entry, line);
       }
       return code;
     } finally {
+      offStop();
       await Promise.all(later.map((s) => s.close()));
     }
-  });
+  }
 }
