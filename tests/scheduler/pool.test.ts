@@ -1,10 +1,14 @@
 // The warm pool with real child processes (the sleepy test double of a worker's work).
+import { randomUUID } from 'node:crypto';
 import { getPriority } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forkWorker, type LaunchWorker } from '../../electron/engine/workers/launcher.ts';
 import { WorkerPool } from '../../electron/engine/workers/pool.ts';
+import type { Logger, LogLevel } from '../../electron/engine/log.ts';
 import { GexConventions } from '../../shared/domain.ts';
-import { SLEEPY_WORKER, sleepyPool, until } from './helpers.ts';
+import { writeCboeCsv } from '../fixtures/option-chains.ts';
+import { cleanupDirs, REAL_WORKER, SLEEPY_WORKER, sleepyPool, tempDir, until } from './helpers.ts';
 
 const HEAP_WORKER = SLEEPY_WORKER;
 
@@ -16,6 +20,7 @@ const make = (opts: ConstructorParameters<typeof WorkerPool>[0] = {}) => {
 };
 afterEach(async () => {
   for (const p of pools.splice(0)) await p.close();
+  cleanupDirs();
 });
 
 const task = (taskId: string, action: string) => ({ type: 'run', taskId, input: { action } });
@@ -249,4 +254,41 @@ describe('WorkerPool', () => {
     expect(r.ok ? null : r.error.code).toBe('TIMEOUT');
     expect(Date.now() - t0).toBeLessThan(6000);
   });
+
+  it("takes real workers still starting ended by the group's SIGINT (a terminal's Ctrl-C) as expected: said as such, no failure to start, the waiting task runs", async () => {
+    const logged: { level: LogLevel; event: string; fields?: Record<string, unknown> }[] = [];
+    const log: Logger = {
+      file: '',
+      log: (level, event, fields) => logged.push({ level, event, fields }),
+      info: (event, fields) => logged.push({ level: 'info', event, fields }),
+      warn: (event, fields) => logged.push({ level: 'warn', event, fields }),
+      error: (event, fields) => logged.push({ level: 'error', event, fields }),
+    };
+    const dir = tempDir();
+    const file = join(dir, 'chain.csv');
+    writeCboeCsv(file, { seed: 61, expiries: 2, strikesPerExpiry: 6 });
+    const pool = new WorkerPool({ entry: REAL_WORKER, size: 3, spare: 0, log });
+    pools.push(pool);
+    // Each still loading (Node, the worker's modules, Polars), before the worker ignores
+    // SIGINT: the Ctrl-C that reaches the whole group ends it.
+    const starting = [...pool.pids];
+    expect(starting).toHaveLength(3);
+    for (const pid of starting) process.kill(pid, 'SIGINT');
+    const r = await pool.run({
+      type: 'run',
+      taskId: 't',
+      input: {
+        file,
+        dataDir: join(dir, 'data'),
+        snapshotId: randomUUID(),
+        conventions: GexConventions.parse({}),
+      },
+    });
+    expect(r.ok ? null : r.error).toBeNull();
+    const said = logged.filter((l) => l.fields?.how === 'signal SIGINT');
+    expect(said.map((l) => [l.level, l.event])).toEqual(
+      starting.map(() => ['info', 'pool.worker_interrupted']),
+    );
+    expect(pool.pids.some((pid) => starting.includes(pid))).toBe(false);
+  }, 60_000);
 });

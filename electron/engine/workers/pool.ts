@@ -388,7 +388,19 @@ export class WorkerPool implements TaskRunner {
     slot.task = null;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     const tail = slot.stderr.trim().split('\n').slice(-5).join('\n');
-    if (!this.#closing)
+    // A worker still starting, ended by SIGINT: a terminal's Ctrl-C reaches the whole
+    // process group, and reached it before it ignores the signal (pipeline-worker.ts, once
+    // loaded). Its command is stopping (its engine shuts down in order): nothing failed, no
+    // task was lost. Said as such, and no failure to start (three of them, a pool of three
+    // or more started at the moment of a Ctrl-C, failed every waiting task WORKER_CRASHED).
+    const interrupted = wasStarting && !task && signal === 'SIGINT';
+    if (interrupted && !this.#closing)
+      this.#opts.log?.info('pool.worker_interrupted', {
+        pid: slot.child.pid,
+        how,
+        note: 'a worker still starting was ended by SIGINT (a Ctrl-C reaches the whole process group); replaced, no task lost',
+      });
+    else if (!this.#closing)
       this.#opts.log?.warn('pool.worker_exit', {
         pid: slot.child.pid,
         how,
@@ -412,7 +424,7 @@ export class WorkerPool implements TaskRunner {
       );
     }
     if (this.#closing) return;
-    if (wasStarting) {
+    if (wasStarting && !interrupted) {
       this.#startFailures++;
       this.#lastStartError = `the pipeline worker ${this.entry} did not start (${how})${tail ? `: ${tail}` : ''}`;
     }
