@@ -563,6 +563,42 @@ describe('the command line beside gex-desk serve', () => {
   );
 
   it(
+    'a jobs retry interrupted beside serve says the running engine goes on with its job, which it ends',
+    { timeout: 120_000 },
+    async () => {
+      const p = place();
+      await besideServe(p, async (api) => {
+        const bad = writeBadFiles(join(inputs, 'bad-retry-int')).badValue!.path;
+        const ack = await api.call('ingest:submit', { file: bad, source: 'retry' });
+        if (!ack.ok || !ack.value.job_id) throw new Error(JSON.stringify(ack));
+        const id = ack.value.job_id;
+        const status = async () => {
+          const job = await api.call('jobs:get', { id });
+          return job.ok ? job.value.job.status : undefined;
+        };
+        await expect.poll(status, { timeout: 60_000 }).toBe('failed');
+        expect((await api.call('queue:pause', {})).ok).toBe(true);
+        const child = spawn(process.execPath, [BIN, 'jobs', 'retry', id, '--force', ...p.args], {
+          cwd: repoRoot,
+          env: { ...process.env, GEX_DESK_HOME: p.home },
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const closed = new Promise<number | null>((r) => child.on('close', r));
+        // Interrupted once the engine has queued the job again.
+        await expect.poll(status, { timeout: 60_000 }).toBe('queued');
+        child.kill('SIGINT');
+        expect(await closed, stderr).toBe(130);
+        expect(stderr).toContain(
+          'gex-desk: interrupted. 1 retried job had not ended: the running engine goes on with it (its Queue view, gex-desk jobs).',
+        );
+        expect((await api.call('queue:resume', {})).ok).toBe(true);
+        await expect.poll(status, { timeout: 60_000 }).toBe('failed'); // the same bad value, once more
+      });
+    },
+  );
+
+  it(
     'an ingest interrupted beside serve says the running engine goes on with its requests',
     { timeout: 120_000 },
     async () => {
