@@ -15,10 +15,13 @@ const engines: TestEngine[] = [];
 afterEach(async () => {
   for (const e of engines.splice(0)) await e.stop();
 });
-const engine = async (budgetMs?: number) => {
+const engine = async (budgetMs?: number, onStart?: (name: string) => void) => {
   const e = await startTestEngine({
     runJobs: false,
-    ...(budgetMs === undefined ? {} : { rulesAnalysis: { budgetMs } }),
+    rulesAnalysis: {
+      ...(budgetMs === undefined ? {} : { budgetMs }),
+      ...(onStart ? { onStart } : {}),
+    },
   });
   engines.push(e);
   return e.engine;
@@ -63,11 +66,22 @@ it('stops an analysis past its budget with RULES_TOO_COMPLEX, not retryable, and
   expect(checked).toMatchObject({ ok: false, error: { code: 'RULES_TOO_COMPLEX' } });
   // The message tells the analyst to simplify the set; the code must not tell a program to retry.
   expect(!checked.ok && RETRYABLE.has(checked.error.code)).toBe(false);
-  expect(!checked.ok && checked.error.message).toBe(
-    "The rules' analysis (check) did not finish within 0.001 s and was stopped: the rule set has " +
-      'too many cases to check in that time. Simplify it or split its largest tables (fewer rows, ' +
-      'fewer facts compared in each row), then check again.',
+  // How long it ran on this machine (its own run: at least its budget), and that a busy
+  // machine may be why (QA rl F2: `rules check` passed a set the app refused under load).
+  expect(!checked.ok && checked.error.message).toMatch(
+    new RegExp(
+      "^The rules' analysis \\(check\\) ran for \\d+(\\.\\d+)? s on this machine without finishing " +
+        'and was stopped \\(its budget: 0\\.001 s of its own run, not counting the wait behind other ' +
+        'analyses\\)\\. Either the rule set has too many cases to check in that time, or the machine ' +
+        'was busy with other work: check again, and if it stops again simplify the set or split its ' +
+        'largest tables \\(fewer rows, fewer facts compared in each row\\)\\.$',
+    ),
   );
+  // Not kept: asked again, it runs again (and stops again).
+  expect(await handlers['rules:check']({ text: defaultRulesText() })).toMatchObject({
+    ok: false,
+    error: { code: 'RULES_TOO_COMPLEX' },
+  });
   const edited = defaultRulesText().replace('"age_s": { "<": 5 }', '"age_s": { "<": 7 }');
   const activated = await handlers['rules:activate']({
     text: edited,
@@ -137,4 +151,71 @@ it("gives the in-thread analysis's answers: the default rules, and errors with t
     ok: false,
     error: { code: 'RULES_INVALID', line: errors[0]!.line },
   });
+});
+
+it('analyses an edit once: the dry run of the text just checked, and of the active set, runs no analysis', async () => {
+  // QA rl F2: the editor's check, then the dry run's re-check of the draft and of the
+  // active set: three analyses in a row per edit, the next edit's check waiting behind them.
+  const started: string[] = [];
+  const { handlers } = await engine(undefined, (name) => started.push(name));
+  const draft = heavyRules(2);
+  const now = Date.now();
+  const facts = [
+    {
+      underlying: 'SPX',
+      as_of: new Date(now - 6000).toISOString(),
+      now: new Date(now).toISOString(),
+      total_volume: 80000,
+      total_open_interest: 300000,
+      gex_change: 0.02,
+    },
+  ];
+  const checked = await handlers['rules:check']({ text: draft });
+  expect(checked.ok && checked.value.ok).toBe(false); // heavyRules has unreachable rows
+  const valid = defaultRulesText().replace('"age_s": { "<": 5 }', '"age_s": { "<": 7 }');
+  expect(await handlers['rules:check']({ text: valid })).toMatchObject({
+    ok: true,
+    value: { ok: true },
+  });
+  expect(started).toEqual(['check', 'check']);
+  const active = await handlers['rules:active']({});
+  const [after, before] = await Promise.all([
+    handlers['rules:dryRun']({ text: valid, facts }),
+    handlers['rules:dryRun']({ text: active.ok ? active.value.text : '', facts }),
+  ]);
+  expect(after).toMatchObject({ ok: true, value: [{ rule: expect.any(String) }] });
+  expect(before).toMatchObject({ ok: true, value: [{ rule: expect.any(String) }] });
+  // Decided by each text: 6 s old is real-time for the draft only.
+  expect(JSON.stringify(after)).not.toBe(JSON.stringify(before));
+  expect(started).toEqual(['check', 'check']);
+  // A check of the same text asked again (the editor back on the view) is answered as kept,
+  // the same answer; a check of a text not kept runs.
+  expect(await handlers['rules:check']({ text: draft })).toEqual(checked);
+  expect(started).toEqual(['check', 'check']);
+  // Two asks of one text not yet answered share one analysis.
+  const other = heavyRules(1);
+  const [a, b] = await Promise.all([
+    handlers['rules:check']({ text: other }),
+    handlers['rules:check']({ text: other }),
+  ]);
+  expect(a).toEqual(b);
+  expect(started).toEqual(['check', 'check', 'check']);
+});
+
+it("counts an analysis's budget from its own start, not its wait behind others", async () => {
+  // One heavy check alone, to know how long it takes here and now.
+  const alone = analysisRunner();
+  const t0 = performance.now();
+  expect(await alone('check', heavyRules(2))).toMatchObject({ ok: true });
+  const took = performance.now() - t0;
+  await alone.close();
+  // Four of them queued at once, each given three times what one took: the last starts
+  // after about three of them ran, which a budget counted from its ask would have stopped.
+  const run = analysisRunner({ budgetMs: Math.max(3 * took, 1500) });
+  const texts = [1, 2, 3, 4].map((v) =>
+    heavyRules(2).replace('"title": "x0"', `"title": "x0 v${v}"`),
+  );
+  const answers = await Promise.all(texts.map((t) => run('check', t)));
+  await run.close();
+  expect(answers.map((r) => r.ok)).toEqual([true, true, true, true]);
 });

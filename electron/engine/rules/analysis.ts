@@ -13,9 +13,14 @@
 // One idle worker is kept (unref'd: it never keeps a process alive), since a worker's
 // start (zod and the rules' modules, ~0.2 s on a loaded machine) would otherwise be
 // paid by every check the editor asks for. One analysis runs at a time, the others wait
-// their turn in order (their budget counts from their start): each thread more would be
-// taken from the pipeline workers' cores, and an editor asks again only once answered
-// (useRuleEditor.ts). A terminated worker leaves nothing to restart. In the desktop app the entry is
+// their turn in order (their budget counts from their own start, never the wait): each
+// thread more would be taken from the pipeline workers' cores, and an editor asks again
+// only once answered (useRuleEditor.ts). A check's answer depends on its text alone, so
+// the last few are kept by exact text (and a check of a text already waiting or running
+// joins it): the dry run's check of the draft the editor just checked, or an activation
+// of it, costs no second analysis (QA rl F2: every edit was analysed up to three times in
+// a row, the next edit's check waiting behind them). A check that did not finish is not
+// kept: asking again runs it again. A terminated worker leaves nothing to restart. In the desktop app the entry is
 // out/main/rules-worker.js (electron.vite.config.ts), passed as `entry`; under Node
 // (tests, the CLI, `serve`) it is this folder's .ts file.
 import { fileURLToPath } from 'node:url';
@@ -35,6 +40,8 @@ export interface AnalysisOptions {
   entry?: string;
   /** Milliseconds before an analysis is stopped with RULES_TOO_COMPLEX (default DEFAULT_ANALYSIS_BUDGET_MS). */
   budgetMs?: number;
+  /** Told of each analysis as it starts in the worker (not of a check answered from those kept). */
+  onStart?: (name: AnalysisName) => void;
 }
 
 export type RunAnalysis = <N extends AnalysisName>(
@@ -47,6 +54,26 @@ export type AnalysisRunner = RunAnalysis & { close(): Promise<void> };
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(ms < 1000 ? 3 : 1))} s`;
 
+/** How many checks' answers are kept by text: the draft, the active set and a few edits back. */
+export const KEPT_CHECKS = 4;
+
+/**
+ * The answer of an analysis stopped after running `ranMs` (its own run, from its start) of a
+ * `budgetMs` budget: how long it ran on this machine, that a busy machine makes it slower
+ * (`gex-desk rules check` in a quiet moment says whether the set itself is too slow), and
+ * what to simplify.
+ */
+export function tooComplex(name: AnalysisName, ranMs: number, budgetMs: number) {
+  return err(
+    'RULES_TOO_COMPLEX',
+    `The rules' analysis (${name}) ran for ${seconds(Math.max(ranMs, budgetMs))} on this machine ` +
+      `without finishing and was stopped (its budget: ${seconds(budgetMs)} of its own run, not counting ` +
+      'the wait behind other analyses). Either the rule set has too many cases to check in that time, ' +
+      'or the machine was busy with other work: check again, and if it stops again simplify the set or ' +
+      'split its largest tables (fewer rows, fewer facts compared in each row).',
+  );
+}
+
 /** A runner of analyses with these options (the engine makes one, from its own options). */
 export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
   const entry = opts.entry ?? DEFAULT_ANALYSIS_ENTRY;
@@ -58,10 +85,28 @@ export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
   const running = new Set<() => void>();
   let turn: Promise<unknown> = Promise.resolve();
 
-  const run = (name: AnalysisName, input: unknown): Promise<Result<unknown>> => {
+  /** Checks answered (or waiting, or running) by exact text, the newest last. */
+  const checks = new Map<string, Promise<Result<unknown>>>();
+  const queue = (name: AnalysisName, input: unknown): Promise<Result<unknown>> => {
     const mine = turn.then(() => runNow(name, input));
     turn = mine;
     return mine;
+  };
+  const run = (name: AnalysisName, input: unknown): Promise<Result<unknown>> => {
+    if (name !== 'check' || typeof input !== 'string') return queue(name, input);
+    const known = checks.get(input);
+    if (known) {
+      checks.delete(input); // the newest again
+      checks.set(input, known);
+      return known;
+    }
+    const asked = queue(name, input);
+    checks.set(input, asked);
+    while (checks.size > KEPT_CHECKS) checks.delete(checks.keys().next().value!);
+    void asked.then((r) => {
+      if (!r.ok && checks.get(input) === asked) checks.delete(input);
+    });
+    return asked;
   };
 
   const runNow = (name: AnalysisName, input: unknown) =>
@@ -102,17 +147,10 @@ export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
           ),
           false,
         );
+      // The budget counts from here, this analysis's own start: never its wait for its turn.
+      const started = performance.now();
       const timer = setTimeout(
-        () =>
-          done(
-            err(
-              'RULES_TOO_COMPLEX',
-              `The rules' analysis (${name}) did not finish within ${seconds(budgetMs)} and was stopped: ` +
-                'the rule set has too many cases to check in that time. Simplify it or split its largest ' +
-                'tables (fewer rows, fewer facts compared in each row), then check again.',
-            ),
-            false,
-          ),
+        () => done(tooComplex(name, performance.now() - started, budgetMs), false),
         budgetMs,
       );
       const stop = () =>
@@ -120,6 +158,7 @@ export function analysisRunner(opts: AnalysisOptions = {}): AnalysisRunner {
       running.add(stop);
       worker.on('message', onMessage).on('error', onError).on('exit', onExit);
       worker.postMessage({ id, analysis: name, input });
+      opts.onStart?.(name);
     });
   return Object.assign(run as RunAnalysis, {
     async close() {

@@ -138,19 +138,29 @@ export class RulesService {
     return this.#analyse('check', text);
   }
 
-  /** Decides each facts object with `text` (not activated); nothing is stored. */
+  /**
+   * Decides each facts object with `text` (not activated); nothing is stored. The active
+   * text is decided by its compiled rules, checked at its activation; another text is
+   * checked first, which costs nothing when it was just checked (the editor's check of the
+   * same draft: analysis.ts keeps the last answers by text).
+   */
   async dryRun(
     text: string,
     facts: Record<string, unknown>[],
   ): Promise<Result<(Decision | { error: AppError })[]>> {
-    const checked = await this.check(text);
-    if (!checked.ok) return checked;
-    if (!checked.value.ok) return rulesError(checked.value.diagnostics);
-    const compiled = compileChecked(text, null);
-    if (!compiled.ok) return compiled;
+    let rules: CompiledRules;
+    if (text === this.#active.text) rules = this.#active.compiled;
+    else {
+      const checked = await this.check(text);
+      if (!checked.ok) return checked;
+      if (!checked.value.ok) return rulesError(checked.value.diagnostics);
+      const compiled = compileChecked(text, null);
+      if (!compiled.ok) return compiled;
+      rules = compiled.value;
+    }
     return ok(
       facts.map((f) => {
-        const d = compiled.value.decide(f);
+        const d = rules.decide(f);
         return d.ok
           ? {
               priority: d.value.priority,
