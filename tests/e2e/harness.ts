@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { serve, uploadFolderOf, type ServeHandle } from '../../electron/host/serve.ts';
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import type { AnalysisOptions } from '../../electron/engine/rules/analysis.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.ts';
 import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
 
@@ -85,6 +86,8 @@ export async function openDesk(
     attach?: string[];
     /** The browser's time zone (Europe/Berlin unless said). */
     timezoneId?: string;
+    /** The engine's rule analysis options (its budget; told of each analysis's start). */
+    rulesAnalysis?: AnalysisOptions;
   } = {},
 ): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
@@ -93,6 +96,7 @@ export async function openDesk(
     workers: opts.workers ?? 1,
     ...(opts.watchInbox ? { watchInbox: true } : {}),
     ...(opts.attach ? { attach: opts.attach } : {}),
+    ...(opts.rulesAnalysis ? { rulesAnalysis: opts.rulesAnalysis } : {}),
   });
   const fixtures = join(te.dir, 'fixtures');
   mkdirSync(fixtures, { recursive: true });

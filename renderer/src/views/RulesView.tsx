@@ -10,6 +10,7 @@
 import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { useApp } from '../state/store.ts';
 import { ErrorLine } from '../components/common.tsx';
+import type { AppError } from '../../../shared/result.ts';
 import { Modal } from '../components/Modal.tsx';
 import { plural } from '../text/words.ts';
 import { localStamp } from '../text/time.ts';
@@ -35,7 +36,7 @@ type SideTab = {
 const subjectOf = (r: RuleEditorState): RuleSubject =>
   r.viewing !== null
     ? versionSubject(r.viewing, r.shownModel.getValue())
-    : draftSubject(r.draftText, r.checkOk);
+    : draftSubject(r.draftText, r.checkOk, r.checkFailure !== null);
 
 const SIDE_TABS: SideTab[] = [
   {
@@ -72,19 +73,28 @@ const SIDE_TABS: SideTab[] = [
   },
 ];
 
+/** Why a check did not finish, in the header's few words. */
+export const notCheckedWhy = (e: AppError): string =>
+  e.code === 'RULES_TOO_COMPLEX'
+    ? 'not checked: the analysis ran past its time budget'
+    : e.code === 'SHUTTING_DOWN'
+      ? 'not checked: the engine is shutting down'
+      : `not checked: the check failed (${e.code})`;
+
 function CheckState({ r }: { r: RuleEditorState }) {
   if (r.viewing !== null) return null;
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = r.diagnostics.length - errors;
-  const text =
-    r.checkOk === null
+  const text = r.checkFailure
+    ? notCheckedWhy(r.checkFailure)
+    : r.checkOk === null
       ? 'checking…'
       : r.checkOk
         ? `valid${warnings ? `, ${plural(warnings, 'warning')}` : ''}`
         : `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
   return (
     <span
-      className={`check-state ${r.checkOk === false ? 'neg' : r.checkOk ? 'pos' : 'muted'}`}
+      className={`check-state ${r.checkOk === false || r.checkFailure ? 'neg' : r.checkOk ? 'pos' : 'muted'}`}
       data-testid="rules-check"
       role="status"
     >
@@ -132,6 +142,21 @@ function SyncConflictBanner({ r, c }: { r: RuleEditorState; c: SyncConflict }) {
           </button>
         )}
       </span>
+    </div>
+  );
+}
+
+/**
+ * The draft's check did not finish: why (the engine's message, how long it ran) and the
+ * way to ask again. Not dismissable: it is the draft's state until it changes or checks.
+ */
+function CheckFailedBanner({ r, e }: { r: RuleEditorState; e: AppError }) {
+  return (
+    <div className="banner error check-failed" data-testid="check-failed">
+      <ErrorLine error={e} />
+      <button className="btn tiny" onClick={r.checkAgain}>
+        Check again
+      </button>
     </div>
   );
 }
@@ -216,7 +241,13 @@ export default function RulesView() {
               ? 'An old version cannot be activated as it is: roll back to it'
               : !r.dirty
                 ? 'Nothing to activate: the draft is the active version'
-                : undefined
+                : r.checkFailure
+                  ? "The draft's check did not finish: check it again (only a rule set checked whole is activated)"
+                  : r.checkOk === null
+                    ? 'Wait for the check of the draft: only a checked rule set is activated'
+                    : r.checkOk === false
+                      ? 'Fix the errors in the draft to activate it'
+                      : undefined
           }
           onClick={r.askActivate}
         >
@@ -224,6 +255,7 @@ export default function RulesView() {
         </button>
       </div>
       <StateBanner r={r} />
+      {!readOnly && r.checkFailure && <CheckFailedBanner r={r} e={r.checkFailure} />}
       {r.error && !r.pending && (
         <div className="banner error" role="alert">
           <ErrorLine error={r.error} />
@@ -237,6 +269,13 @@ export default function RulesView() {
           model={r.shownModel}
           readOnly={readOnly}
           diagnostics={r.diagnostics}
+          earlier={
+            r.diagnosticsEarlier
+              ? r.checkFailure
+                ? 'From before your last edit: the check of the text now did not finish.'
+                : 'From before your last edit; checking…'
+              : null
+          }
           focusRef={focusEditor}
         />
         <div className="rules-side">

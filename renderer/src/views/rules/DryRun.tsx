@@ -111,17 +111,21 @@ export function DryRun({
         <span className="muted small" data-testid="dry-run-state">
           {draftValid === false
             ? `Fix the errors in ${subject.named} to run it.`
-            : draftValid === null
-              ? `Checking ${subject.named}…`
-              : jsonError !== null
-                ? 'The facts do not parse: nothing is run until they do.'
-                : rows.length === 0
-                  ? "Enter at least one request's facts to run them."
-                  : current
-                    ? changed === 0
-                      ? `${subject.Named} decides every request as the active rules do.`
-                      : `${subject.Named} changes ${changed} of ${rows.length} decisions.`
-                    : 'Running…'}
+            : subject.unchecked
+              ? `The dry run cannot run until ${subject.named} checks: its check did not finish (above).`
+              : draftValid === null
+                ? `Checking ${subject.named}…`
+                : jsonError !== null
+                  ? 'The facts do not parse: nothing is run until they do.'
+                  : rows.length === 0
+                    ? "Enter at least one request's facts to run them."
+                    : current
+                      ? changed === 0
+                        ? `${subject.Named} decides every request as the active rules do.`
+                        : `${subject.Named} changes ${changed} of ${rows.length} decisions.`
+                      : error?.key === key
+                        ? 'The dry run failed: nothing was decided (below). Run tries again.'
+                        : 'Running…'}
         </span>
       </div>
       {runnable && error?.key === key && <ErrorLine error={error.error} />}

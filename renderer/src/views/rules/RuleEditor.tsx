@@ -9,11 +9,17 @@ export function RuleEditor({
   model,
   readOnly,
   diagnostics,
+  earlier = null,
   focusRef,
 }: {
   model: monaco.editor.ITextModel;
   readOnly: boolean;
   diagnostics: Diagnostic[];
+  /**
+   * When `diagnostics` are of an earlier text (the draft was edited since its last check):
+   * the note said above them, which are shown apart as not current.
+   */
+  earlier?: string | null;
   /** Set to a function that puts the focus in the editor (for the view's dialogs). */
   focusRef?: MutableRefObject<() => void>;
 }) {
@@ -111,8 +117,19 @@ export function RuleEditor({
           </>
         )}
       </p>
+      {!readOnly && diagnostics.length > 0 && earlier && (
+        <p className="diagnostics-earlier" data-testid="diagnostics-earlier">
+          {earlier}
+        </p>
+      )}
       {!readOnly && diagnostics.length > 0 && (
-        <ul className="diagnostics" aria-label="Problems in the rules">
+        <ul
+          className={`diagnostics${earlier ? ' earlier' : ''}`}
+          aria-label={
+            earlier ? 'Problems in the rules before your last edit' : 'Problems in the rules'
+          }
+          data-earlier={earlier ? 'true' : 'false'}
+        >
           {diagnostics.map((d, i) => (
             <li key={i} className={d.severity}>
               <button className="diag" onClick={() => goTo(d)}>

@@ -234,17 +234,19 @@ export function WhatIf({
       <div className="muted small" data-testid="whatif-state" role="status">
         {draftValid === false
           ? `Fix the errors in ${subject.named} to replay it.`
-          : draftValid === null
-            ? `Checking ${subject.named}…`
-            : error?.key === key
-              ? 'The replay failed.'
-              : current
-                ? current.replayed === 0
-                  ? 'No request has been decided yet: there is nothing to replay.'
-                  : changes.length === 0
-                    ? `${subject.Named} decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as the active rules do.`
-                    : `${subject.Named} decides ${int(changed)} of ${int(current.replayed)} past requests otherwise${apart.map((a) => `; ${a}`).join('')}.`
-                : 'Replaying…'}
+          : subject.unchecked
+            ? `Nothing is replayed until ${subject.named} checks: its check did not finish (above).`
+            : draftValid === null
+              ? `Checking ${subject.named}…`
+              : error?.key === key
+                ? 'The replay failed.'
+                : current
+                  ? current.replayed === 0
+                    ? 'No request has been decided yet: there is nothing to replay.'
+                    : changes.length === 0
+                      ? `${subject.Named} decides ${current.replayed === 1 ? 'the one past request' : `all ${int(current.replayed)} past requests`} as the active rules do.`
+                      : `${subject.Named} decides ${int(changed)} of ${int(current.replayed)} past requests otherwise${apart.map((a) => `; ${a}`).join('')}.`
+                  : 'Replaying…'}
       </div>
       {current && current.earlier > 0 && (
         <p className="muted small" data-testid="whatif-earlier">

@@ -4,8 +4,10 @@
 // Its names for the panel's sentences.
 export interface RuleSubject {
   text: string;
-  /** Whether it passed the engine's check (null: being checked); a stored version is taken as valid. */
+  /** Whether it passed the engine's check (null: being checked, or not checked); a stored version is taken as valid. */
   valid: boolean | null;
+  /** Its check did not finish (valid is null, nothing is being checked): the view says why. */
+  unchecked: boolean;
   /** At a sentence's start: "Your draft", "Version 2". */
   Named: string;
   /** Inside one: "the draft", "version 2". */
@@ -16,9 +18,14 @@ export interface RuleSubject {
   draft: boolean;
 }
 
-export const draftSubject = (text: string, valid: boolean | null): RuleSubject => ({
+export const draftSubject = (
+  text: string,
+  valid: boolean | null,
+  unchecked = false,
+): RuleSubject => ({
   text,
   valid,
+  unchecked,
   Named: 'Your draft',
   named: 'the draft',
   short: 'draft',
@@ -28,6 +35,7 @@ export const draftSubject = (text: string, valid: boolean | null): RuleSubject =
 export const versionSubject = (version: number, text: string): RuleSubject => ({
   text,
   valid: true,
+  unchecked: false,
   Named: `Version ${version}`,
   named: `version ${version}`,
   short: `v${version}`,

@@ -143,8 +143,18 @@ export interface RuleEditorState {
   viewing: number | null;
   shownModel: monaco.editor.ITextModel;
   diagnostics: Diagnostic[];
-  /** Whether the draft as it is now passed the engine's check; null while it is being checked. */
+  /**
+   * Whether `diagnostics` are of an earlier text than the draft now (the list says so, and
+   * the editor's underlines are cleared at the edit): while the draft is checked, or after
+   * its check did not finish.
+   */
+  diagnosticsEarlier: boolean;
+  /** Whether the draft as it is now passed the engine's check; null while it is being checked or when its check did not finish. */
   checkOk: boolean | null;
+  /** Why the check of the draft as it is now did not finish (its budget, the engine), if it did not. */
+  checkFailure: AppError | null;
+  /** Asks for the draft's check again (after one that did not finish). */
+  checkAgain(): void;
   restored: RuleDraft | null;
   /** Another window changed the stored draft while this one had edits of its own. */
   syncConflict: SyncConflict | null;
@@ -207,6 +217,7 @@ export function useRuleEditor(): RuleEditorState {
   } | null>(null);
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [checked, setChecked] = useState<{ text: string; ok: boolean } | null>(null);
+  const [failed, setFailed] = useState<{ text: string; error: AppError } | null>(null);
   const [restored, setRestored] = useState<RuleDraft | null>(null);
   const [syncConflict, setSyncConflict] = useState<SyncConflict | null>(sync?.conflict ?? null);
   const [activated, setActivated] = useState<number | null>(null);
@@ -251,7 +262,10 @@ export function useRuleEditor(): RuleEditorState {
     };
     const { text, res } = await asked().finally(() => (c.busy = false));
     if (draftModel.getValue() !== text) return; // an older text's answer
-    if (!res.ok) return setError(res.error);
+    // A check that did not finish (its budget, the engine stopping) is the draft's state
+    // until it changes or is checked again: never "checking…" with nothing being checked.
+    if (!res.ok) return setFailed({ text, error: res.error });
+    setFailed(null);
     setDiagnostics(res.value.diagnostics);
     setChecked({ text, ok: res.value.ok });
     monaco.editor.setModelMarkers(
@@ -384,6 +398,10 @@ export function useRuleEditor(): RuleEditorState {
       const text = draftModel.getValue();
       setDraftText(text);
       setError(null);
+      // The underlines were the earlier text's: gone until the new text's check answers (the
+      // list under the editor stays, marked as from before the edit).
+      if (monaco.editor.getModelMarkers({ resource: draftModel.uri, owner: 'gex-rules' }).length)
+        monaco.editor.setModelMarkers(draftModel, 'gex-rules', []);
       store();
       syncBase();
       clearTimeout(timer);
@@ -515,7 +533,14 @@ export function useRuleEditor(): RuleEditorState {
     viewing: viewing?.version ?? null,
     shownModel: viewing?.model ?? draftModel,
     diagnostics,
+    diagnosticsEarlier: checked !== null && checked.text !== draftText,
     checkOk: checked && checked.text === draftText ? checked.ok : null,
+    checkFailure:
+      failed && failed.text === draftText && checked?.text !== draftText ? failed.error : null,
+    checkAgain() {
+      setFailed(null);
+      void check();
+    },
     restored: dirty ? restored : null,
     draftBase,
     behind,
