@@ -123,6 +123,40 @@ describe('checkRules', () => {
     expect(other[0]?.message).not.toMatch(/did you mean/);
   });
 
+  // QA rl F6: the message named `rules[2].rows[601]` (an 801-row table left to count) and
+  // not what was written; every shape error of the file is listed, each at its value.
+  it('names a shape error by table and row id and says what was written, for every one', () => {
+    const file = JSON.parse(DEFAULT) as {
+      rules: { id: string; rows?: Record<string, unknown>[] }[];
+    };
+    file.rules[2]!.rows![2]!.level = 'MEDIUMX';
+    file.rules[0]!.rows![0]!.level = 5;
+    file.rules[1]!.id = `G2\u001b[2J${'x'.repeat(60)}`;
+    file.rules[1]!.rows![0]!.level = `\u202eLOW${'W'.repeat(60)}`;
+    const text = JSON.stringify(file, null, 2);
+    const levels = 'a level (CRITICAL, HIGH, MEDIUM, LOW) or {"fact": "requested_priority"}';
+    const e = errors(text);
+    expect(e.map(({ code, message, line, column }) => ({ code, message, line, column }))).toEqual([
+      {
+        code: 'BAD_SHAPE',
+        message: `G1 row 1 level: ${levels}; got 5`,
+        ...where(text, '5', text.indexOf('"level"')),
+      },
+      {
+        code: 'BAD_SHAPE',
+        message: `G2\\x1b[2J${'x'.repeat(34)}… row 1 level: ${levels}; got "\\u202eLOW${'W'.repeat(36)}…"`,
+        ...where(text, '"\u202e'),
+      },
+      {
+        code: 'BAD_SHAPE',
+        message: `G3 row 3 (G3.MEDIUM) level: ${levels}; got "MEDIUMX"`,
+        ...where(text, '"MEDIUMX"'),
+      },
+    ]);
+    const missing = replaceOnce(DEFAULT, '"id": "G3.HIGH",', '"id": "G3.HIGH", "colour": 1,');
+    expect(errors(missing)[0]?.message).toBe('G3 row 2 (G3.HIGH): unknown property "colour"');
+  });
+
   it('refuses a document that is not a rule file', () => {
     for (const text of ['null', '[]', '42', '"rules"']) {
       const r = checkRules(text);

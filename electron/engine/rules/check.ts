@@ -4,6 +4,7 @@
 // then the exhaustive analysis of conflicts, gaps and unreachable rows).
 import { z } from 'zod';
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
+import { echoed } from '../../../shared/visible.ts';
 import {
   AdjustRule,
   RuleFile,
@@ -32,6 +33,44 @@ const valueAt = (value: unknown, path: JsonPath): unknown =>
     value,
   );
 
+/** The id a rule or row gives itself, when it gives one (a string read by a person). */
+const idOf = (v: unknown): string | null => {
+  const id = v !== null && typeof v === 'object' ? (v as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id.trim() !== '' ? echoed(id) : null;
+};
+
+/**
+ * Where a shape problem is, as the analyst names it: in a rule, its id and the row's number
+ * and id (`WATCH row 602 (W.U0300.lo) level`) rather than `rules[2].rows[601].level`, which
+ * leaves counting an 801-row table to them; elsewhere the path, which names its keys.
+ */
+const placeName = (value: unknown, path: JsonPath): string => {
+  const [top, i, inRule, j] = path;
+  if (top !== 'rules' || typeof i !== 'number') return pathText(path) || 'the file';
+  const rule = valueAt(value, ['rules', i]);
+  let where = idOf(rule) ?? `rules[${i}]`;
+  let rest = path.slice(2);
+  if (inRule === 'rows' && typeof j === 'number') {
+    const row = valueAt(value, ['rules', i, 'rows', j]);
+    const id = idOf(row);
+    where += ` row ${j + 1}${id ? ` (${id})` : ''}`;
+    rest = path.slice(4);
+  }
+  const tail = pathText(rest);
+  return tail ? `${where} ${tail}` : where;
+};
+
+/**
+ * What was written, for a message: a string quoted, a number, true, false or null as it is,
+ * each cut and escaped (echoed()); nothing of an object or a list, whose place says enough.
+ */
+const gotText = (written: unknown): string => {
+  if (typeof written === 'string') return `; got "${echoed(written)}"`;
+  if (written === null || ['number', 'boolean'].includes(typeof written))
+    return `; got ${echoed(String(written))}`;
+  return '';
+};
+
 type Place = (span: Span) => Pick<Diagnostic, 'line' | 'column' | 'endLine' | 'endColumn'>;
 
 /** Line and column of a span's start and end (the end as Monaco wants it: just after the last character). */
@@ -54,12 +93,12 @@ const shapeDiagnostics = (
 ): Diagnostic[] =>
   issues.flatMap((issue): Diagnostic[] => {
     const path = [...prefix, ...(issue.path as (string | number)[])];
-    const where = pathText(path) || 'the file';
+    const where = placeName(value, path);
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((k) => ({
         severity: 'error',
         code: 'UNKNOWN_PROPERTY',
-        message: `${where}: unknown property "${k}"`,
+        message: `${where}: unknown property "${echoed(k)}"`,
         ...place(spanAt(root, [...path, k], true)),
       }));
     }
@@ -69,7 +108,7 @@ const shapeDiagnostics = (
         {
           severity: 'error',
           code: 'MISSING_PROPERTY',
-          message: `${pathText(path.slice(0, -1)) || 'the file'}: "${last}" is required (${issue.message.replace(/^Invalid input: /, '')})`,
+          message: `${placeName(value, path.slice(0, -1))}: "${last}" is required (${issue.message.replace(/^Invalid input: /, '')})`,
           ...place(spanAt(root, path.slice(0, -1))),
         },
       ];
@@ -84,11 +123,13 @@ const shapeDiagnostics = (
         },
       ];
     }
+    // zod's own message may say it was null already ("received null").
+    const written = valueAt(value, path);
     return [
       {
         severity: 'error',
         code: 'BAD_SHAPE',
-        message: `${where}: ${issue.message}${slipOf(valueAt(value, path))}`,
+        message: `${where}: ${issue.message}${slipOf(written) || (/received null/.test(issue.message) ? '' : gotText(written))}`,
         ...place(spanAt(root, path)),
       },
     ];
