@@ -22,6 +22,8 @@ import {
   draftStore,
   readStored,
 } from '../../renderer/src/state/rule-draft.ts';
+import type { Result } from '../../shared/result.ts';
+import { localStamp } from '../../renderer/src/text/time.ts';
 
 const memory = () => {
   const m = new Map<string, string>();
@@ -32,6 +34,10 @@ const memory = () => {
   };
 };
 const ACTIVE = { version: 1, text: 'a\nb\nc\nd\ne' };
+const revOf = (r: Result<string | null>): string | null => {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
 
 /** A window: its text, what it knows of the stored draft, and its writes through the store. */
 function windowOn(store: ReturnType<typeof draftStore>) {
@@ -44,7 +50,8 @@ function windowOn(store: ReturnType<typeof draftStore>) {
       w.text = text;
       const p = shouldWrite(w.sync, text);
       if (!p) return;
-      const rev = store.save(text, ACTIVE, undefined, p.parent);
+      const saved = store.save(text, ACTIVE, undefined, p.parent);
+      const rev = saved.ok ? saved.value : null;
       w.sync = rev ? wrote(w.sync, rev, text) : { ...w.sync, text };
     },
     /** The storage event of the value stored now (`raw`, as the event carries it). */
@@ -157,13 +164,43 @@ describe('a rule draft shared by two windows', () => {
     const store = draftStore(mem);
     expect(store.clear()).toBeNull(); // nothing to forget: nothing written
     expect(mem.getItem('gex-desk.rules-draft')).toBeNull();
-    const r1 = store.save('x', ACTIVE, undefined, null);
-    const r2 = store.save('y', ACTIVE, undefined, r1);
+    const r1 = revOf(store.save('x', ACTIVE, undefined, null));
+    const r2 = revOf(store.save('y', ACTIVE, undefined, r1));
     expect(store.stored()).toMatchObject({ rev: r2, parent: r1, draft: { text: 'y', base: 1 } });
-    const r3 = store.save(ACTIVE.text, ACTIVE, undefined, r2);
+    const r3 = revOf(store.save(ACTIVE.text, ACTIVE, undefined, r2));
     expect(r3).not.toBeNull();
     expect(store.stored()).toEqual({ draft: null, rev: r3, parent: r2 });
-    expect(store.save(ACTIVE.text, ACTIVE)).toBeNull();
+    expect(revOf(store.save(ACTIVE.text, ACTIVE))).toBeNull();
+  });
+
+  // QA rl F3: a 5.9 MB draft made setItem throw QuotaExceededError out of the editor's
+  // change handler, before its check was scheduled ("checking…" forever, nothing said).
+  it('answers a draft the browser refuses to keep as QUOTA_EXCEEDED, the kept one left', () => {
+    const mem = memory();
+    const full = {
+      ...mem,
+      setItem(k: string, v: string) {
+        if (v.length > 1000)
+          throw new DOMException(
+            "Setting the value of 'k' exceeded the quota.",
+            'QuotaExceededError',
+          );
+        mem.setItem(k, v);
+      },
+    };
+    const store = draftStore(full);
+    const r1 = revOf(store.save('small', ACTIVE, new Date('2025-12-02T10:00:00Z'), null));
+    const big = 'x'.repeat(2_500_000);
+    const refused = store.save(big, ACTIVE, undefined, r1);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('QUOTA_EXCEEDED');
+    expect(refused.error.message).toBe(
+      'This draft (2.5 million characters) is too large to be kept by the browser, which keeps about 5 million: ' +
+        `a reload or closing the window loses it, and brings back the draft kept at ${localStamp('2025-12-02T10:00:00.000Z')}. ` +
+        'It is checked and can be activated as usual; to keep it, copy it into a file or activate it.',
+    );
+    expect(store.stored()).toMatchObject({ rev: r1, draft: { text: 'small' } });
   });
 
   it('changes only the part that differs, so a cursor elsewhere stays put', () => {

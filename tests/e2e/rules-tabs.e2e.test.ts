@@ -100,12 +100,15 @@ describe.skipIf(!haveChromium)('the rule draft in two tabs', () => {
     await a.keyboard.press('Control+End');
 
     // A is busy (a long task, as a loaded machine makes one) while B's edit lands; A's own
-    // keystroke (a paste of a space, which keeps the JSON valid) is handled at the end of that task, before A hears B's write.
+    // keystroke (a paste of a space, which keeps the JSON valid) is handled at the end of that
+    // task, and written there too, before A hears B's write: a draft is written once typing
+    // pauses (then A would have heard B first, and written nothing), or at once as the window
+    // is left (beforeunload here).
     // Busy longer each try until B's write landed while A was still busy.
     let raced = false;
     for (let busy = 3_000; !raced && busy <= 24_000; busy *= 2) {
       await a.evaluate(
-        `setTimeout(() => { const t = Date.now() + ${busy}; while (Date.now() < t); (${PASTE})(' '); window.__busyEnd = Date.now(); }, 0)`,
+        `setTimeout(() => { const t = Date.now() + ${busy}; while (Date.now() < t); (${PASTE})(' '); window.dispatchEvent(new Event('beforeunload')); window.__busyEnd = Date.now(); }, 0)`,
       );
       await setEditorText(b, bText);
       const wroteAt = (await b.evaluate('Date.now()')) as number;

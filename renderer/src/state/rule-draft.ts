@@ -4,6 +4,12 @@
 // version has been activated since. Several windows share it: every write names its
 // revision and the one it replaced (see draft-sync.ts), and a forgotten draft leaves a
 // marker with them too, so another window can tell what the change was built on.
+// The browser keeps about 5 million characters per app: a larger draft cannot be kept,
+// which `save` answers as an error (QUOTA_EXCEEDED) instead of throwing, so the editor
+// goes on (its check, its dry run) and says the draft would be lost with the window.
+import { err, messageOf, ok, type Result } from '../../../shared/result.ts';
+import { localStamp } from '../text/time.ts';
+
 export interface RuleDraft {
   text: string;
   /** The active version when the draft was started. */
@@ -70,14 +76,16 @@ export interface DraftStore {
   stored(): StoredDraft;
   /**
    * Keeps `text` as the draft, or forgets the draft when it equals the active text; `parent`
-   * is the revision it replaces. Returns the revision written (null: nothing to forget).
+   * is the revision it replaces. Returns the revision written (null: nothing to forget), or
+   * QUOTA_EXCEEDED when the browser refused to keep a text that large (the stored draft
+   * left as it was).
    */
   save(
     text: string,
     active: { version: number | null; text: string },
     now?: Date,
     parent?: string | null,
-  ): string | null;
+  ): Result<string | null>;
   /** Records `version` as the stored draft's base (its changes were carried onto it). */
   rebase(version: number): void;
   /** Forgets the draft (a marker naming the revision it replaced); null when there was none. */
@@ -99,14 +107,19 @@ export function draftStore(
     load: () => stored().draft,
     stored,
     save(text, active, now = new Date(), parent = stored().rev) {
-      if (text === active.text) return clear(parent);
-      const base = stored().draft?.base ?? active.version;
+      if (text === active.text) return ok(clear(parent));
+      const before = stored().draft;
+      const base = before?.base ?? active.version;
       const rev = newRev();
-      storage.setItem(
-        key,
-        JSON.stringify({ text, base, saved_at: now.toISOString(), rev, parent }),
-      );
-      return rev;
+      try {
+        storage.setItem(
+          key,
+          JSON.stringify({ text, base, saved_at: now.toISOString(), rev, parent }),
+        );
+      } catch (e) {
+        return notKept(text, before, e);
+      }
+      return ok(rev);
     },
     rebase(version) {
       const s = storage.getItem(key);
@@ -115,6 +128,23 @@ export function draftStore(
     },
     clear: (parent) => clear(parent ?? undefined),
   };
+}
+
+const millions = (n: number) => (n / 1e6).toFixed(1);
+
+/** The browser refused to keep `text` (its storage quota; rarely, storage turned off). */
+function notKept(text: string, kept: RuleDraft | null, e: unknown): Result<never> {
+  const quota = e instanceof DOMException && e.name === 'QuotaExceededError';
+  const lost = kept
+    ? `a reload or closing the window loses it, and brings back the draft kept at ${localStamp(kept.saved_at)}`
+    : 'a reload or closing the window loses it';
+  return err(
+    'QUOTA_EXCEEDED',
+    (quota
+      ? `This draft (${millions(text.length)} million characters) is too large to be kept by the browser, which keeps about 5 million: `
+      : `This draft could not be kept by the browser (${messageOf(e)}): `) +
+      `${lost}. It is checked and can be activated as usual; to keep it, copy it into a file or activate it.`,
+  );
 }
 
 /**

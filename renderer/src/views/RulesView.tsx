@@ -256,6 +256,13 @@ export default function RulesView() {
       </div>
       <StateBanner r={r} />
       {!readOnly && r.checkFailure && <CheckFailedBanner r={r} e={r.checkFailure} />}
+      {r.notKept && !readOnly && (
+        <div className="banner warn" role="alert" data-testid="draft-not-kept">
+          <span>
+            <b>Not kept if the window closes.</b> {r.notKept.message}
+          </span>
+        </div>
+      )}
       {r.error && !r.pending && (
         <div className="banner error" role="alert">
           <ErrorLine error={r.error} />

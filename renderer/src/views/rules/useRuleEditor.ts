@@ -40,6 +40,9 @@ import {
   type SyncConflict,
 } from '../../state/draft-sync.ts';
 
+/** How long typing pauses before the draft is kept in the browser's storage. */
+export const STORE_IDLE_MS = 400;
+
 export const DRAFT_URI = monaco.Uri.parse('inmemory://gex-desk/rules.json');
 const SCHEMA_URI = 'inmemory://gex-desk/rules.schema.json';
 const versionUri = (v: number) => monaco.Uri.parse(`inmemory://gex-desk/rules-v${v}.json`);
@@ -174,6 +177,8 @@ export interface RuleEditorState {
   /** The version this window just made active (shown while it is still the state). */
   activated: number | null;
   error: AppError | null;
+  /** The draft is too large for the browser to keep: why, and what is lost with the window. */
+  notKept: AppError | null;
   pending: PendingChange | null;
   author: string;
   setAuthor(a: string): void;
@@ -222,6 +227,8 @@ export function useRuleEditor(): RuleEditorState {
   const [syncConflict, setSyncConflict] = useState<SyncConflict | null>(sync?.conflict ?? null);
   const [activated, setActivated] = useState<number | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  /** Why the draft as it is now is not kept by the browser (too large), when it is not. */
+  const [notKept, setNotKept] = useState<AppError | null>(null);
   const [pending, setPending] = useState<PendingChange | null>(null);
   const [author, setAuthorState] = useState(rememberedAuthor);
   const [draftBase, setDraftBase] = useState<number | null>(null);
@@ -275,20 +282,27 @@ export function useRuleEditor(): RuleEditorState {
     );
   }, [client, draftModel]);
 
-  /** Stores the model's text as the draft, unless in conflict with another window's. */
+  /**
+   * Stores the model's text as the draft, unless in conflict with another window's; a text
+   * the browser refuses to keep (too large) is said, and tried again at the next edit.
+   */
   const store = useCallback(() => {
     const a = activeRef.current;
     if (!a || !sync) return;
     const text = draftModel.getValue();
     const w = shouldWrite(sync, text);
     if (!w) return;
-    const rev = storage.save(text, a, undefined, w.parent);
+    const saved = storage.save(text, a, undefined, w.parent);
+    if (!saved.ok) return setNotKept(saved.error);
+    setNotKept(null);
+    const rev = saved.value;
     sync = rev ? wrote(sync, rev, text) : { ...sync, text };
   }, [draftModel]);
 
   /** Forgets the stored draft (it is the active text now), unless it is another window's. */
   const forget = useCallback(() => {
     if (!sync || sync.conflict) return;
+    setNotKept(null);
     const rev = storage.clear(sync.rev);
     if (rev) sync = wrote(sync, rev, activeRef.current?.text ?? draftModel.getValue());
   }, [draftModel]);
@@ -391,9 +405,20 @@ export function useRuleEditor(): RuleEditorState {
     };
   }, [client, db, applyActive, loadActive, loadHistory]);
 
-  // Every edit: kept as the draft, checked (debounced), old errors dropped.
+  // Every edit: checked and kept as the draft (each once typing pauses), old errors dropped.
+  // Kept at a pause, not at every key: writing it reads and writes the whole text in the
+  // browser's storage, which at 1 MB made each key 100 ms late (QA rl F7). An edit not yet
+  // kept is kept when the window is hidden, reloaded or closed, and when the view goes.
   useEffect(() => {
     let timer = 0;
+    let storeTimer = 0;
+    const flush = () => {
+      if (!storeTimer) return;
+      clearTimeout(storeTimer);
+      storeTimer = 0;
+      store();
+      syncBase();
+    };
     const sub = draftModel.onDidChangeContent(() => {
       const text = draftModel.getValue();
       setDraftText(text);
@@ -402,14 +427,28 @@ export function useRuleEditor(): RuleEditorState {
       // list under the editor stays, marked as from before the edit).
       if (monaco.editor.getModelMarkers({ resource: draftModel.uri, owner: 'gex-rules' }).length)
         monaco.editor.setModelMarkers(draftModel, 'gex-rules', []);
-      store();
-      syncBase();
+      clearTimeout(storeTimer);
+      storeTimer = window.setTimeout(() => {
+        storeTimer = 0;
+        store();
+        syncBase();
+      }, STORE_IDLE_MS);
       clearTimeout(timer);
       timer = window.setTimeout(() => void check(), 300);
     });
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    window.addEventListener('pagehide', flush);
+    window.addEventListener('beforeunload', flush);
+    document.addEventListener('visibilitychange', onHidden);
     return () => {
       sub.dispose();
       clearTimeout(timer);
+      window.removeEventListener('pagehide', flush);
+      window.removeEventListener('beforeunload', flush);
+      document.removeEventListener('visibilitychange', onHidden);
+      flush();
     };
   }, [draftModel, check, syncBase, store]);
 
@@ -546,6 +585,7 @@ export function useRuleEditor(): RuleEditorState {
     behind,
     activated: activated !== null && activated === active?.version && !dirty ? activated : null,
     error,
+    notKept,
     pending,
     author,
     setAuthor(a) {
