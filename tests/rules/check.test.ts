@@ -157,6 +157,30 @@ describe('checkRules', () => {
     expect(errors(missing)[0]?.message).toBe('G3 row 2 (G3.HIGH): unknown property "colour"');
   });
 
+  // QA rl F6: an unknown fact elsewhere in the file came only once the shape error was fixed.
+  it('checks the meaning of the rest of a file whose rules have shape errors', () => {
+    const file = JSON.parse(DEFAULT) as {
+      rules: (Record<string, unknown> & { rows?: Record<string, unknown>[] })[];
+    };
+    file.rules[1]!.colour = 'red'; // G2: an unknown property; its row still checked
+    file.rules[1]!.rows![0]!.when = { freshnes: { '==': 'stale' } };
+    file.rules[2]!.rows![1]!.when = { impactt: 'high' }; // G3.HIGH
+    file.rules[2]!.rows![2]!.level = 'MEDIUMX'; // G3.MEDIUM: refused, nothing more said of it
+    file.rules[2]!.rows![2]!.when = { nothing: 1 };
+    const text = JSON.stringify(file, null, 2);
+    const r = checkRules(text);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map(({ code, line, column }) => ({ code, line, column }))).toEqual([
+      { code: 'UNKNOWN_FACT', ...where(text, '"freshnes"') },
+      { code: 'UNKNOWN_PROPERTY', ...where(text, '"colour"') },
+      { code: 'UNKNOWN_FACT', ...where(text, '"impactt"') },
+      { code: 'BAD_SHAPE', ...where(text, '"MEDIUMX"') },
+    ]);
+    expect(r.diagnostics[0]!.message).toMatch(
+      /^rules\[1\]\.rows\[0\]\.when\.freshnes: unknown fact "freshnes"/,
+    );
+  });
+
   it('refuses a document that is not a rule file', () => {
     for (const text of ['null', '[]', '42', '"rules"']) {
       const r = checkRules(text);

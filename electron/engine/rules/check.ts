@@ -1,7 +1,8 @@
 // `rules check`: a rule file's text → diagnostics with line and column, in three
-// passes that each stop the next on error: JSON syntax, the file's shape (the zod
-// schema also published as JSON Schema), and its meaning (facts, types, values,
-// then the exhaustive analysis of conflicts, gaps and unreachable rows).
+// passes: JSON syntax, the file's shape (the zod schema also published as JSON Schema),
+// and its meaning (facts, types, values, then the exhaustive analysis of conflicts, gaps
+// and unreachable rows). A syntax error stops the rest; shape errors in rules only leave
+// the meaning of the rest checked, without the analysis, which needs every rule.
 import { z } from 'zod';
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import { echoed } from '../../../shared/visible.ts';
@@ -151,6 +152,61 @@ const problemDiagnostic = (place: Place, root: Node, p: Problem): Diagnostic => 
   ...place(spanAt(root, p.path, p.atKey)),
 });
 
+const within = (path: JsonPath, prefix: JsonPath) => prefix.every((p, k) => path[k] === p);
+
+type Refused = { isAdjust: boolean; issues: z.core.$ZodIssue[] };
+
+/**
+ * A refused rule made well-formed for the check of its other parts: its unknown properties
+ * left out, each refused row a catch-all (`skipped`, nothing said of it); null when that
+ * does not make it well-formed.
+ */
+function mend(r: unknown, i: number, bad: Refused): { rule: unknown; skipped: JsonPath[] } | null {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return null;
+  const rule: Record<string, unknown> = { ...r };
+  for (const x of bad.issues)
+    if (x.code === 'unrecognized_keys' && x.path.length === 0)
+      for (const k of x.keys) delete rule[k];
+  const rows = new Set(
+    bad.issues.flatMap((x) =>
+      x.path[0] === 'rows' && typeof x.path[1] === 'number' ? [x.path[1]] : [],
+    ),
+  );
+  if (!bad.isAdjust && Array.isArray(rule.rows))
+    rule.rows = rule.rows.map((row: unknown, j) => (rows.has(j) ? { level: 'LOW' } : row));
+  return (bad.isAdjust ? AdjustRule : TableRule).safeParse(rule).success
+    ? { rule, skipped: [...rows].map((j) => ['rules', i, 'rows', j]) }
+    : null;
+}
+
+/**
+ * The problems of meaning (facts, types, values, names; not the case analysis, which needs
+ * every rule) of a file whose only shape errors are in rules: each refused rule mended, or
+ * standing in as a table of one catch-all under its id, nothing said of what stood in.
+ */
+function meaningOfTheRest(
+  file: RuleFile,
+  rules: unknown[],
+  refused: Map<number, Refused>,
+): Problem[] {
+  const skipped: JsonPath[] = [];
+  const standIns = rules.map((r, i) => {
+    const bad = refused.get(i);
+    if (!bad) return r;
+    const mended = mend(r, i, bad);
+    if (mended) {
+      skipped.push(...mended.skipped);
+      return mended.rule;
+    }
+    skipped.push(['rules', i]);
+    const id = r !== null && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
+    return { id: typeof id === 'string' && id ? id : `rules[${i}]`, rows: [{ level: 'LOW' }] };
+  });
+  return buildProgram({ ...file, rules: standIns as RuleFile['rules'] }).problems.filter(
+    (p) => !skipped.some((s) => within(p.path, s)),
+  );
+}
+
 const byPosition = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;
 
 /**
@@ -184,21 +240,33 @@ export const checkRuleText = (text: string, { analyse: analysed = true } = {}): 
   }));
   const top = TopLevel.safeParse(value);
   const diagnostics: Diagnostic[] = top.success
-    ? reserved
+    ? [...reserved]
     : [...reserved, ...shapeDiagnostics(place, root, value, top.error.issues)];
   // Each rule separately, so that a bad rule gets its own variant's message instead of a union's.
   const rules =
     value !== null && typeof value === 'object' ? (value as { rules?: unknown }).rules : undefined;
+  const refused = new Map<number, Refused>();
   if (Array.isArray(rules)) {
     rules.forEach((r, i) => {
       const isAdjust = r !== null && typeof r === 'object' && 'adjusts' in r;
       const res = (isAdjust ? AdjustRule : TableRule).safeParse(r);
-      if (!res.success)
+      if (!res.success) {
+        refused.set(i, { isAdjust, issues: res.error.issues });
         diagnostics.push(...shapeDiagnostics(place, root, value, res.error.issues, ['rules', i]));
+      }
     });
   }
-  if (diagnostics.length)
-    return { ok: false, ruleSet: null, diagnostics: diagnostics.sort(byPosition) };
+  if (diagnostics.length) {
+    // Only the rules are wrong: the meaning of the rest is checked too (QA rl F6: an unknown
+    // fact elsewhere came only once the shape error was fixed).
+    const rest =
+      top.success && !reserved.length && Array.isArray(rules)
+        ? meaningOfTheRest(value as RuleFile, rules, refused).map((p) =>
+            problemDiagnostic(place, root, p),
+          )
+        : [];
+    return { ok: false, ruleSet: null, diagnostics: [...diagnostics, ...rest].sort(byPosition) };
+  }
 
   // The value as written (zod would put known keys first; conditions explain in the author's order).
   const file = value as RuleFile;
