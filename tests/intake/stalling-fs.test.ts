@@ -2,7 +2,8 @@
 // the mount table without touching that file system: real mountinfo lines (escaped
 // spaces, optional fields, nested and stacked mounts, fuse.sshfs), real folders and
 // symbolic links on this machine's disk under a table that puts a share beside them, and
-// Windows' UNC paths. And what it costs per capture, warm.
+// Windows' UNC paths; and which share (the mount point reached, \\server\share) it is. And
+// what it costs per capture, warm.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +14,10 @@ import {
   mountOf,
   onStallingMount,
   parseMountinfo,
+  stallingShare,
   stallingType,
   uncPath,
+  uncShare,
 } from '../../electron/engine/intake/stalling-fs.ts';
 
 const MOUNTINFO = [
@@ -113,6 +116,19 @@ describe('mayStall', () => {
     expect(mayStall(join(dir, rel), 'linux', table)).toBe(stalls);
   });
 
+  it.each([
+    ['local/a.csv', null],
+    ['share/a.csv', 'share'],
+    ['share', 'share'],
+    ['local/to-share.csv', 'share'],
+    ['local/chains/spx.csv', 'share'],
+    ['local/../share/b.csv', 'share'],
+    ['inner/x/a.csv', 'inner'],
+  ])('%s lies on the share %s', (rel, at) => {
+    const withInner = [...table, { at: join(dir, 'inner'), type: 'fuse.sshfs' }];
+    expect(stallingShare(join(dir, rel), 'linux', withInner)).toBe(at && join(dir, at));
+  });
+
   it('is false where no stalling file system is mounted, and off Linux without a UNC path', () => {
     expect(mayStall(join(share, 'a.csv'), 'linux', [{ at: '/', type: 'ext4' }])).toBe(false);
     expect(mayStall(join(share, 'a.csv'), 'darwin', table)).toBe(false);
@@ -129,6 +145,17 @@ describe('mayStall', () => {
   ])('on Windows, %s is remote: %s', (path, remote) => {
     expect(uncPath(path)).toBe(remote);
     expect(mayStall(path, 'win32')).toBe(remote);
+  });
+
+  it.each([
+    ['\\\\files\\desk\\spx.csv', '\\\\files\\desk'],
+    ['//Files/Desk/chains/spx.csv', '\\\\files\\desk'],
+    ['\\\\?\\UNC\\files\\desk\\spx.csv', '\\\\files\\desk'],
+    ['\\\\files\\other\\spx.csv', '\\\\files\\other'],
+    ['C:\\chains\\spx.csv', null],
+  ])('on Windows, %s lies on the share %s', (path, share) => {
+    expect(uncShare(path)).toBe(share);
+    expect(stallingShare(path, 'win32')).toBe(share);
   });
 
   it('costs far less than 0.1 ms a capture, warm, walking a path beside a share', () => {

@@ -15,6 +15,8 @@
 //   not told apart from a local disk (that needs a system call Node does not offer).
 // - Elsewhere (macOS): local. There is no cheap signal that is safe: statfs on the path
 //   would itself reach the share.
+// stallingShare also says WHICH share (the mount point, or \\server\share): one that did
+// not answer a moment ago is not asked again while a read there is still stuck (staging.ts).
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
 
@@ -112,6 +114,16 @@ export function uncPath(path: string): boolean {
   return /^[\\/]{2}[^\\/]/.test(path);
 }
 
+/** The share of a UNC path, `\\server\share` (lower case: Windows' names are not case-sensitive); null for another path. */
+export function uncShare(path: string): string | null {
+  if (!uncPath(path)) return null;
+  const parts = path
+    .replace(/^[\\/]{2}\?[\\/]UNC[\\/]/i, '')
+    .split(/[\\/]/)
+    .filter((p) => p !== '');
+  return `\\\\${parts.slice(0, 2).join('\\')}`.toLowerCase();
+}
+
 /** At most this many links are followed (the kernel's own limit): beyond, the capture says ELOOP. */
 const MAX_LINKS = 40;
 
@@ -119,8 +131,13 @@ const MAX_LINKS = 40;
  * Folders already walked, for each table: its resolved path when local, null when it
  * may stall. A burst of files of one folder walks it once; a new table starts anew.
  */
-const folders = new WeakMap<readonly Mount[], Map<string, string | null>>();
+const folders = new WeakMap<readonly Mount[], Map<string, string | Stalls>>();
 const MAX_FOLDERS = 1000;
+
+/** Where a walk stopped: `at`, the mount point of the stalling file system it reached. */
+interface Stalls {
+  stalls: string;
+}
 
 /**
  * Whether reading `file` may reach a stalling file system (see the header). The walk's
@@ -132,34 +149,57 @@ export function mayStall(
   platform: NodeJS.Platform = process.platform,
   mounts?: readonly Mount[],
 ): boolean {
-  if (platform === 'win32') return uncPath(file);
-  if (platform !== 'linux') return false;
+  return stallingShare(file, platform, mounts) !== null;
+}
+
+/**
+ * The share reading `file` may reach, or null when it may not stall (mayStall): on Linux
+ * the mount point of the stalling file system its walk reaches (through links), on
+ * Windows the `\\server\share` of a UNC path.
+ */
+export function stallingShare(
+  file: string,
+  platform: NodeJS.Platform = process.platform,
+  mounts?: readonly Mount[],
+): string | null {
+  if (platform === 'win32') return uncShare(file);
+  if (platform !== 'linux') return null;
   const table = mounts ?? currentMounts();
   // No stalling file system mounted at all (most machines): nothing to walk.
-  if (!table.some((m) => stallingType(m.type))) return false;
+  if (!table.some((m) => stallingType(m.type))) return null;
   const abs = isAbsolute(file) ? posix.normalize(file) : resolve(file);
-  if (abs === '/') return onStallingMount(table, abs);
+  if (abs === '/') return onStallingMount(table, abs) ? '/' : null;
   let known = folders.get(table);
   if (!known) folders.set(table, (known = new Map()));
   const folder = posix.dirname(abs);
   let real = known.get(folder);
   if (real === undefined) {
     const walked = walk(table, '/', folder);
-    if (walked === undefined) return false;
+    if (walked === undefined) return null;
     real = walked;
     if (known.size >= MAX_FOLDERS) known.clear();
     known.set(folder, real);
   }
-  return real === null || walk(table, real, posix.basename(abs)) === null;
+  if (typeof real !== 'string') return real.stalls;
+  const last = walk(table, real, posix.basename(abs));
+  return last !== undefined && typeof last !== 'string' ? last.stalls : null;
+}
+
+/** The stalling mount `path` lies on, as a walk's stop; null when it is local. */
+function stallsAt(table: readonly Mount[], path: string): Stalls | null {
+  const m = mountOf(table, path);
+  return m !== undefined && stallingType(m.type) ? { stalls: m.at } : null;
 }
 
 /**
  * Resolves `rest` from the resolved local folder `from`, links followed by hand: the
- * resolved path, null as soon as a component may stall, undefined when it does not exist.
+ * resolved path; where a component may stall, the mount it lies on (at once); undefined
+ * when it does not exist.
  */
-function walk(table: readonly Mount[], from: string, rest: string): string | null | undefined {
+function walk(table: readonly Mount[], from: string, rest: string): string | Stalls | undefined {
   let done = from;
-  if (onStallingMount(table, done)) return null;
+  const here = stallsAt(table, done);
+  if (here) return here;
   let parts = rest.split('/').filter((p) => p !== '' && p !== '.');
   let links = 0;
   while (parts.length > 0) {
@@ -170,7 +210,8 @@ function walk(table: readonly Mount[], from: string, rest: string): string | nul
       continue;
     }
     const next = done === '/' ? `/${name}` : `${done}/${name}`;
-    if (onStallingMount(table, next)) return null;
+    const there = stallsAt(table, next);
+    if (there) return there;
     let link: string;
     try {
       if (!lstatSync(next).isSymbolicLink()) {
