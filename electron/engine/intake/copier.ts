@@ -4,7 +4,9 @@
 // output of the command's and never keeping this process alive (unref'd): a copier whose
 // read never returns cannot be stopped (a thread in an uninterruptible wait), only left
 // behind. A capture past its timeout abandons the copier: it is killed and forgotten,
-// never waited for, and the next capture starts a fresh one; so does the shutdown. The
+// never waited for, and the next capture starts a fresh one; so does the shutdown. An
+// abandoned copier remembers the share it was abandoned for (heldFor), until it ends: a
+// read there is still stuck, and staging.ts starts no other copier for that share. The
 // probes of attached folders and of a watched inbox (analytics/attached-probe.ts) run in
 // copiers of their own.
 import { fileURLToPath } from 'node:url';
@@ -30,12 +32,20 @@ export interface CopierOptions {
   log?: Logger;
 }
 
+/**
+ * How a copier went away: abandoned (a capture's or probe's timeout), stopped (the
+ * shutdown), ended (by itself: a crash, a kill from outside).
+ */
+export type GoneHow = 'abandoned' | 'stopped' | 'ended';
+
 /** A capture whose copier went away before it answered (abandoned, crashed, shut down). */
 export class CopierGone extends Error {
   readonly why: string;
-  constructor(why: string) {
+  readonly how: GoneHow;
+  constructor(why: string, how: GoneHow) {
     super(`the copier process ${why}`);
     this.why = why;
+    this.how = how;
   }
 }
 
@@ -56,8 +66,11 @@ export class Copier {
   #closed = false;
   /** Copier processes started so far (tests and diagnostics). */
   started = 0;
-  /** Abandoned copiers that have not ended yet (a read that never returned holds them). */
-  readonly #behind = new Set<WorkerProcess>();
+  /**
+   * Abandoned copiers that have not ended yet (a read that never returned holds them), each
+   * with the share it was abandoned for (null: not said).
+   */
+  readonly #behind = new Map<WorkerProcess, string | null>();
 
   constructor(opts: CopierOptions = {}) {
     this.#opts = opts;
@@ -85,7 +98,8 @@ export class Copier {
 
   /** Sends a request (made with its id) to the copier, started if need be; its answer resolves. */
   #ask<T>(request: (id: number) => CopyRequest | ProbeRequest): Promise<T> {
-    if (this.#closed) return Promise.reject(new CopierGone('was stopped (the engine is stopping)'));
+    if (this.#closed)
+      return Promise.reject(new CopierGone('was stopped (the engine is stopping)', 'stopped'));
     const running = this.#running ?? this.#start();
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
@@ -102,16 +116,30 @@ export class Copier {
     return this.#behind.size;
   }
 
-  /** Kills the running copier and forgets it (never waits for its exit); its captures fail with CopierGone. */
-  abandon(why = 'was abandoned (a capture past its timeout)'): void {
+  /** Whether a copier abandoned for `share` has not ended yet: a read there is still stuck. */
+  heldFor(share: string): boolean {
+    for (const s of this.#behind.values()) if (s === share) return true;
+    return false;
+  }
+
+  /**
+   * Kills the running copier and forgets it (never waits for its exit); its captures fail
+   * with CopierGone. `share`: the one its read was stuck on (heldFor until it ends).
+   */
+  abandon(why = 'was abandoned (a capture past its timeout)', share: string | null = null): void {
     const running = this.#running;
     if (!running) return;
     this.#running = null;
-    this.#behind.add(running.child);
+    this.#behind.set(running.child, share);
     running.child.kill();
     running.child.unref?.();
-    this.#opts.log?.warn('copier.abandoned', { pid: running.child.pid, why });
-    for (const p of running.pending.values()) p.reject(new CopierGone(why));
+    this.#opts.log?.warn('copier.abandoned', {
+      pid: running.child.pid,
+      why,
+      ...(share === null ? {} : { share }),
+    });
+    const how = this.#closed ? 'stopped' : 'abandoned';
+    for (const p of running.pending.values()) p.reject(new CopierGone(why, how));
     running.pending.clear();
   }
 
@@ -174,7 +202,7 @@ export class Copier {
       if (running.pending.size === 0) return;
       const why = `ended (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').pop()}` : ''}`;
       this.#opts.log?.warn('copier.exited', { pid: child.pid, why });
-      for (const p of running.pending.values()) p.reject(new CopierGone(why));
+      for (const p of running.pending.values()) p.reject(new CopierGone(why, 'ended'));
       running.pending.clear();
     });
     this.#running = running;

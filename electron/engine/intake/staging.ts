@@ -10,7 +10,12 @@
 // not be removed when it was let go (a data folder remounted read-only meanwhile: a blob
 // no job needs, a half-written capture) is removed once the folder can be written again —
 // after the next capture, or at the next try every `retryMs` — not left until the next
-// start; a blob a job took again meanwhile is kept.
+// start; a blob a job took again meanwhile is kept. A file on a file system that can stall
+// is captured in a copier process (copier.ts), abandoned at the capture's timeout: the
+// captures that shared it are tried again on a fresh one (their own timeout still bounds
+// them), and while it is held by a read that never returned, a file on the share it was
+// abandoned for is refused at once (TIMEOUT, nothing taken) rather than left to stall
+// another process.
 import { randomUUID } from 'node:crypto';
 import {
   chmodSync,
@@ -35,7 +40,7 @@ import type { Logger } from '../log.ts';
 import { privateDir } from '../private-files.ts';
 import { copyOut, EDGE_BYTES, type Copied } from './capture-copy.ts';
 import { Copier, CopierGone, type CopierOptions } from './copier.ts';
-import { mayStall } from './stalling-fs.ts';
+import { stallingShare } from './stalling-fs.ts';
 
 export { EDGE_BYTES };
 
@@ -72,7 +77,19 @@ export interface StagingOptions {
    * for one on a file system that can stall (stalling-fs.ts); `copier`: every one there (tests).
    */
   route?: 'auto' | 'copier';
+  /**
+   * The share a file lies on when it may stall, else null (default stalling-fs.ts's
+   * stallingShare; tests name shares of local folders).
+   */
+  shareOf?: (file: string) => string | null;
 }
+
+/**
+ * How many times a capture is tried again on a fresh copier after another capture's
+ * timeout abandoned the one it shared (each such abandon is another capture's own timeout;
+ * its own timeout bounds the whole capture anyway).
+ */
+export const COPIER_TRIES_AGAIN = 3;
 
 export interface CaptureOptions {
   /**
@@ -200,6 +217,11 @@ export class Staging {
     return this.#copier?.started ?? 0;
   }
 
+  /** Abandoned copiers not ended yet, held by a read that never returned (tests and diagnostics). */
+  get copiersLeftBehind(): number {
+    return this.#copier?.leftBehind ?? 0;
+  }
+
   /**
    * Starts from the references the jobs table holds, and removes every staged file that no
    * live job needs (blobs of jobs that ended while the engine was down, half-written copies).
@@ -272,7 +294,8 @@ export class Staging {
     let timer: NodeJS.Timeout | null = null;
     const abandon = new AbortController();
     // Told without touching the file's file system (stalling-fs.ts).
-    const remote = this.#opts.route === 'copier' || mayStall(file);
+    const share = (this.#opts.shareOf ?? stallingShare)(file);
+    const remote = this.#opts.route === 'copier' || share !== null;
     try {
       const timeout = new Promise<Result<Staged>>((resolve) => {
         timer = setTimeout(() => {
@@ -284,11 +307,12 @@ export class Staging {
               { file },
             ),
           );
-          // A copier whose read does not return is left behind; the next capture starts another.
-          if (remote) this.#copier?.abandon();
+          // A copier whose read does not return is left behind, held for this file's share:
+          // the next capture elsewhere starts another; one there is refused while it is held.
+          if (remote) this.#copier?.abandon(undefined, share);
         }, timeoutMs);
       });
-      const captured = this.#capture(file, abandon.signal, remote);
+      const captured = this.#capture(file, abandon.signal, remote ? { share } : null);
       const result = await Promise.race([captured, timeout]);
       if (!result.ok && result.error.code === 'TIMEOUT') {
         // The read may still return later: drop what it staged then.
@@ -313,12 +337,17 @@ export class Staging {
     this.#active++;
   }
 
-  async #capture(file: string, abandoned: AbortSignal, remote: boolean): Promise<Result<Staged>> {
+  /** The capture's reading; `remote`: in the copier, the file's share given (null: none known). */
+  async #capture(
+    file: string,
+    abandoned: AbortSignal,
+    remote: { share: string | null } | null,
+  ): Promise<Result<Staged>> {
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {
       const o = { maxBytes: this.#opts.maxBytes, durable: this.#opts.durable !== false };
       const got = remote
-        ? await this.#viaCopier(file, tmp, o)
+        ? await this.#viaCopier(file, tmp, o, remote.share, abandoned)
         : await copyOut(file, tmp, { ...o, abandoned });
       if (!got.ok) return got;
       if (abandoned.aborted) return err('TIMEOUT', `${file}: the capture was abandoned`, { file });
@@ -352,26 +381,48 @@ export class Staging {
   }
 
   /**
-   * copyOut in the copier process. Its copier gone before it answered (abandoned for
-   * another capture's timeout, crashed): said as the copier's failure (IO, which a retry
-   * may cure); stopped by the shutdown: SHUTTING_DOWN. This capture's own timeout answers
-   * TIMEOUT before either (capture).
+   * copyOut in the copier process. Its share still held by a copier abandoned for it:
+   * refused at once (TIMEOUT, transient), no process started. Its copier abandoned for
+   * another capture's timeout: tried again on a fresh one (COPIER_TRIES_AGAIN times, under
+   * its own timeout), into a temporary file of its own each time (the killed copier's
+   * last write cannot reach it). Its copier gone otherwise (crashed): said as the copier's
+   * failure (IO, which a retry may cure); stopped by the shutdown: SHUTTING_DOWN. This
+   * capture's own timeout answers TIMEOUT before any of these (capture).
    */
   async #viaCopier(
     file: string,
     tmp: string,
     o: { maxBytes: number; durable: boolean },
+    share: string | null,
+    abandoned: AbortSignal,
   ): Promise<Result<Copied>> {
     this.#copier ??= new Copier({ log: this.#opts.log, ...this.#opts.copier });
-    try {
-      return await this.#copier.copy(file, tmp, o);
-    } catch (e) {
-      if (!(e instanceof CopierGone)) throw e;
-      return err(
-        e.why.startsWith('was stopped') ? 'SHUTTING_DOWN' : 'IO',
-        `cannot read ${file}: ${messageOf(e)}`,
-        { file },
-      );
+    for (let tries = 0; ; tries++) {
+      if (share !== null && this.#copier.heldFor(share)) return stuck(file, share);
+      // The first try writes `tmp` itself; a try again, a file of its own, moved there.
+      const into = tries === 0 ? tmp : `${tmp}-${tries}`;
+      try {
+        const got = await this.#copier.copy(file, into, o);
+        if (into !== tmp && got.ok) await rename(into, tmp);
+        return got;
+      } catch (e) {
+        if (!(e instanceof CopierGone)) throw e;
+        const again = e.how === 'abandoned' && !abandoned.aborted && tries < COPIER_TRIES_AGAIN;
+        if (again) {
+          this.#opts.log?.info('staging.copier_again', { file, why: e.why });
+          continue;
+        }
+        return err(
+          e.how === 'stopped' ? 'SHUTTING_DOWN' : 'IO',
+          `cannot read ${file}: ${messageOf(e)}`,
+          {
+            file,
+          },
+        );
+      } finally {
+        // A try's own file: gone with it (a killed copier's, or moved).
+        if (into !== tmp) await rm(into, { force: true }).catch(() => this.#remove(into));
+      }
     }
   }
 
@@ -397,6 +448,15 @@ export class Staging {
       this.#opts.log?.warn('staging.io', { file, error: String(e) });
     return refused;
   }
+}
+
+/** A file on a share whose last read is still stuck in a copier left behind: refused, nothing taken. */
+function stuck(file: string, share: string): Result<never> {
+  return err(
+    'TIMEOUT',
+    `${file} was not read: ${share} did not answer a moment ago and a read there is still stuck (a stalled network share?); nothing was taken: submit it again when it answers (a file in the inbox is tried again by itself)`,
+    { file, transient: true },
+  );
 }
 
 async function exists(path: string): Promise<boolean> {
