@@ -59,7 +59,8 @@ export const JobDetail = z.object({
   /**
    * Whether a file lies at the job's `file` when asked: false once the analyst moved,
    * renamed or deleted it (the app follows only the inbox's own moves); null when `file`
-   * is no path to look at (`-`, a chain piped in).
+   * is no path to look at (`-`, a chain piped in), or lies on a file system that can
+   * stall (a network share: not looked at, a stalled one would hold the engine).
    */
   file_here: z.boolean().nullable().default(null),
 });

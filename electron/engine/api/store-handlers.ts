@@ -22,6 +22,7 @@ import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { getRequests } from '../store/requests.ts';
 import { countSnapshots, getSnapshot, getSnapshots, listSnapshots } from '../store/snapshots.ts';
+import { mayStall } from '../intake/stalling-fs.ts';
 import { echoed } from '../../../shared/visible.ts';
 
 /**
@@ -202,7 +203,10 @@ export function storeHandlers(deps: StoreApiDeps): StoreCalls {
       const snapshot = job.snapshot_id
         ? ((await getSnapshot(store, job.snapshot_id)) ?? null)
         : null;
-      return ok({ job, snapshot, file_here: isAbsolute(job.file) ? existsSync(job.file) : null });
+      // Never looked at on a file system that can stall: a stalled share would hold the
+      // engine's thread in that stat (stalling-fs.ts).
+      const look = isAbsolute(job.file) && !mayStall(job.file);
+      return ok({ job, snapshot, file_here: look ? existsSync(job.file) : null });
     },
     'jobs:list': async (req) => ok(await listJobs(store, req)),
     'queue:stats': async () => {
