@@ -20,6 +20,10 @@
 // - `gex-desk inbox --json` answers within seconds, its problem NOT_ANSWERING naming it;
 // - `serve` watching it starts, says the same, completes a local ingest beside it, and
 //   exits on SIGTERM within its deadline.
+// A file on such a share whose capture's copier, abandoned at its timeout, is still held
+// by a call there that never returned (stallfs, every call stalled):
+// - `serve` refuses another file there at once (TIMEOUT, rejected: nothing taken; before:
+//   another 30 s and another process held), and takes one once the share answers.
 // Skipped, saying why, where FUSE cannot be mounted (no /dev/fuse, no fusepy, not
 // permitted), unless REQUIRE_FUSE=1 (CI sets it where /dev/fuse exists).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -443,6 +447,79 @@ describe('a watched inbox on a stalled share', () => {
         const ingest = await run(['ingest', beside, '--json'], home, 60_000).ended;
         expect(ingest.code, `ingest beside: ${ingest.stderr}`).toBe(0);
         expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
+        await expectStopsOnSigterm(serve);
+      } finally {
+        writeFileSync(shareMode, 'none');
+      }
+    },
+  );
+});
+
+describe('files on a share still stuck', () => {
+  beforeAll(async () => {
+    if (skipWhy) return;
+    await mountShare();
+  }, 120_000);
+
+  it(
+    'serve refuses at once a file there while the abandoned copier is held, and takes one once it answers',
+    { timeout: 600_000 },
+    async (ctx) => {
+      if (skipWhy) return ctx.skip();
+      await buildRenderer();
+      const home = join(dir, 'home-serve-held');
+      // Files on the share (stallfs passes their data folder through, live).
+      const onShare = (name: string, seed: number) => {
+        writeCboeCsv(join(dir, 'home-theirs', 'data', name), {
+          seed,
+          underlying: 'SPX',
+          expiries: 2,
+          strikesPerExpiry: 6,
+        });
+        return join(share, name);
+      };
+      const [first, second, later] = [
+        onShare('a.csv', 81),
+        onShare('b.csv', 82),
+        onShare('c.csv', 83),
+      ];
+      const serve = run(['serve'], home, 600_000);
+      try {
+        let url = '';
+        for (let i = 0; i < 600 && !url; i++) {
+          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
+          if (!url) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(url, 'serve never said its address').not.toBe('');
+        // Every call there stalls: the copier's stat of the file never returns, and the
+        // copier, killed at the capture's timeout, is held. (The command's wait for the
+        // job, jobs:get, no longer stats its file on the engine's thread: before, it hung.)
+        const ingest = (file: string) =>
+          run(['ingest', file, '--json'], home, CAPTURE_TIMEOUT_MS + 40_000).ended;
+        writeFileSync(shareMode, 'all');
+        const stalled = await ingest(first);
+        expect(lines(stalled.stdout)[0], stalled.stderr).toMatchObject({
+          status: 'failed',
+          error: { code: 'TIMEOUT' },
+        });
+        // Another file there: refused at once, nothing taken (before: another 30 s, and
+        // another process held).
+        const t0 = Date.now();
+        const refused = await ingest(second);
+        expect(Date.now() - t0, refused.stdout).toBeLessThan(CAPTURE_TIMEOUT_MS - 10_000);
+        expect(lines(refused.stdout)[0], refused.stderr).toMatchObject({
+          status: 'rejected',
+          error: {
+            code: 'TIMEOUT',
+            transient: true,
+            message: `${second} was not read: ${share} did not answer a moment ago and a read there is still stuck (a stalled network share?); nothing was taken: submit it again when it answers (a file in the inbox is tried again by itself)`,
+          },
+        });
+        // The share answers: the held copier's call returns and it ends; a file there is taken.
+        writeFileSync(shareMode, 'none');
+        await new Promise((r) => setTimeout(r, 2000));
+        const taken = await ingest(later);
+        expect(lines(taken.stdout)[0], taken.stderr).toMatchObject({ status: 'completed' });
         await expectStopsOnSigterm(serve);
       } finally {
         writeFileSync(shareMode, 'none');
