@@ -152,6 +152,12 @@ const partialAnswer = <Row extends z.ZodType>(row: Row) =>
      * that an answer without their snapshots is not taken for all there is.
      */
     not_exports: z.array(AttachedFolderProblem),
+    /**
+     * Every attached folder of the call (configured, or `attach`), read or not, by the path
+     * its snapshots' `origin` names: what the app tells their labels apart among, so that
+     * one folder keeps one label while another does not answer (text/origin.ts).
+     */
+    attached: z.array(z.string()).default([]),
   });
 
 /** An underlying's history, oldest as_of first. */

@@ -487,6 +487,7 @@ describe('an attached export folder', () => {
       rows: [expect.objectContaining({ id: ndx.id })],
       unreadable: [],
       not_exports: [],
+      attached: [theirs.dataDir],
     });
     // Compare's snapshots that can be read still compare; the unreadable one is an error naming it.
     const diff = await analytics.diff(jan.id, feb.id);

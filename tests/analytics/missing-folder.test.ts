@@ -50,6 +50,8 @@ describe('an attached folder that cannot be read', () => {
       ],
       unreadable: [],
       not_exports: [{ ...named, cannot_read: true }],
+      // Every folder attached, the one not read too: what the app tells labels apart among.
+      attached: [share, deskB.dataDir],
     });
 
     const history = await analytics.history({ underlying: 'SPX' });
@@ -57,6 +59,7 @@ describe('an attached folder that cannot be read', () => {
       rows: [expect.objectContaining({ id: a.id }), expect.objectContaining({ id: b.id })],
       unreadable: [],
       not_exports: [{ ...named, cannot_read: true }],
+      attached: [share, deskB.dataDir],
     });
 
     // A diff of this desk's own snapshots, by full id and by their starts.
@@ -133,6 +136,7 @@ describe('an attached folder that cannot be read', () => {
           cannot_read: true,
         },
       ],
+      attached: [file],
     });
     await mine.store.close();
   });

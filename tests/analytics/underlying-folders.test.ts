@@ -213,6 +213,7 @@ describe("the underlying's partition folder", () => {
         rows: own.value.rows.map((r) => ({ ...r, origin: theirs.dataDir })),
         unreadable: [],
         not_exports: [],
+        attached: [theirs.dataDir],
       });
       await mine.store.close();
       await theirs.store.close();
@@ -234,7 +235,10 @@ describe("the underlying's partition folder", () => {
       }
       // Known, with nothing in the range: an empty answer, as for the store.
       const empty = await attached.history({ underlying: 'BRK_B', from: '2025-01-01' });
-      expect(empty).toEqual({ ok: true, value: { rows: [], unreadable: [], not_exports: [] } });
+      expect(empty).toEqual({
+        ok: true,
+        value: { rows: [], unreadable: [], not_exports: [], attached: [theirs.dataDir] },
+      });
       await mine.store.close();
       await theirs.store.close();
     });

@@ -89,4 +89,45 @@ describe.skipIf(!haveChromium)('two attached folders whose last folders are the 
     await shot(page, 'attached-labels-snapshot');
     expect(desk.problems).toEqual([]);
   });
+
+  // QA sv F3: told apart among the folders the rows came from, floor-x's row read
+  // "…/desk/data" while floor-y could not be read (right under the notice naming floor-y's
+  // …/exports/desk/data), and "…/floor-x/…/desk/data" again once it could. Told apart among
+  // every folder attached, one folder keeps one label.
+  it('keeps each folder’s label while the other cannot be read', async () => {
+    const { page } = desk;
+    await page.goto(`${desk.host.origin}/#/snapshots`);
+    const board = page.getByTestId('levels-board');
+    const origins = board.locator('.origin-attached');
+    await poll(() => origins.count()).toBe(2);
+    await board.locator('[data-testid=levels-row][data-underlying=AMD]').click();
+    const header = page.getByTestId('snapshot-origin');
+    await poll(() => header.textContent()).toBe('attached: …/floor-x/…/desk/data · read-only');
+
+    const away = `${folders[1]!}.away`;
+    renameSync(folders[1]!, away);
+    try {
+      await poll(() => page.getByTestId('unread-folder').allTextContents()).toEqual([
+        expect.stringContaining(folders[1]!),
+      ]);
+      await poll(() => origins.allTextContents()).toEqual(['…/floor-x/…/desk/data']);
+      expect(await header.textContent()).toBe('attached: …/floor-x/…/desk/data · read-only');
+      for (const size of [WIDE, SMALL]) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(100);
+        expect(await cutOff(page, '.levels-row .origin-attached'), `at ${size.width}`).toEqual([]);
+        await expectNoSerious(page, `attached-labels: floor-y unreadable at ${size.width}`);
+      }
+      await page.setViewportSize(WIDE);
+      await shot(page, 'attached-labels-one-unreadable');
+    } finally {
+      renameSync(away, folders[1]!);
+    }
+    await poll(() => origins.allTextContents()).toEqual([
+      '…/floor-x/…/desk/data',
+      '…/floor-y/…/desk/data',
+    ]);
+    expect(await header.textContent()).toBe('attached: …/floor-x/…/desk/data · read-only');
+    expect(desk.problems).toEqual([]);
+  });
 });

@@ -230,6 +230,7 @@ export class Analytics {
       rows: all.map(historyPoint),
       unreadable: named(unreadable),
       not_exports: this.notExports(),
+      attached: this.attached,
     });
   }
 
@@ -253,6 +254,7 @@ export class Analytics {
         .map(([, s]) => levelsRow(s, now)),
       unreadable: named(unreadable),
       not_exports: this.notExports(),
+      attached: this.attached,
     });
   }
 

@@ -1,8 +1,9 @@
-// The attached export folders the levels board's rows come from, as last loaded
-// (use-levels.ts), for the open snapshot's "attached: …" label, which is told apart from
-// the other folders shown (text/origin.ts) as the board's Attached from column is: the
-// workbench under the board names its folder as the board's row does, without a levels
-// call of its own.
+// The attached export folders, every one the engine reads (configured, whether it answers
+// or not), as the levels board last loaded them (use-levels.ts), for the "attached: …"
+// labels outside the board (the open snapshot's header, Compare's choices), which are told
+// apart among them (text/origin.ts) as the board's Attached from column is: the workbench
+// names a folder as the board's row does, without a levels call of its own, and a folder
+// keeps its label while another stops answering.
 import { create } from 'zustand';
 
 export const useShownFolders = create<{ folders: readonly string[] }>(() => ({ folders: [] }));

@@ -3,10 +3,11 @@
 // data folder) shortened to its last folders and, when those are the app's own default
 // ("gex-desk/data", the same on every desk), the folder before them that names the desk
 // (the user's home, the share's desk folder): two desks' default folders read apart (the
-// whole path in a tooltip and in the board's CSV). Two folders shown together that would
-// still read alike ("…/desk/data" for /mnt/x/desk/data and /mnt/y/desk/data) each get the
-// nearest folders before that tell them apart ("…/x/desk/data"). The command line and the
-// API give it as `origin`.
+// whole path in a tooltip and in the board's CSV). Two attached folders that would still
+// read alike ("…/desk/data" for /mnt/x/desk/data and /mnt/y/desk/data) each get the
+// nearest folders before that tell them apart ("…/x/desk/data"), among every folder
+// attached, whether its snapshots are shown or it does not answer: one folder, one label.
+// The command line and the API give it as `origin`.
 import { LOCAL_ORIGIN } from '../../../shared/api.ts';
 
 /** Characters of a folder shown whole, and of what stands for a longer one after "…/". */
@@ -106,7 +107,7 @@ function apart(own: Short, alike: Short[]): string | null {
  * too long ("…/gex-anal…-EAGblL/data"), else its last one, else that one's start and end.
  * When the two are the app's default, the nearest folder before them that is not a
  * per-user one names the desk: "…/desk-b/gex-desk/data", "…/ana/…/gex-desk/data"
- * (/home/ana/.config/…). `among`: the other attached folders shown with it; one whose
+ * (/home/ana/.config/…). `among`: the other attached folders (all of them); one whose
  * short form would read the same adds the nearest folders before that tell them apart
  * ("…/x/desk/data" beside "…/y/desk/data"), else the path is shown whole.
  */
@@ -126,12 +127,8 @@ export function shortFolder(path: string, among: readonly string[] = []): string
 
 /**
  * "attached: …/desk-b/gex-desk/data" for a snapshot of an attached folder (told apart from
- * the other folders shown, `among`, as shortFolder does); null for this desk's own.
+ * the other attached folders, `among`, as shortFolder does); null for this desk's own.
  */
 export function originLabel(origin: string, among: readonly string[] = []): string | null {
   return origin === LOCAL_ORIGIN ? null : `attached: ${shortFolder(origin, among)}`;
 }
-
-/** The attached folders rows come from, each once, in order (this desk's own left out). */
-export const attachedFoldersOf = (rows: readonly { origin: string }[]): string[] =>
-  [...new Set(rows.map((r) => r.origin))].filter((o) => o !== LOCAL_ORIGIN).sort();

@@ -15,7 +15,7 @@ import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
 import { GEX_UNIT, gexCell, gexScale, inScale, type GexScale } from '../../text/scale.ts';
-import { attachedFoldersOf, originLabel, shortFolder } from '../../text/origin.ts';
+import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp, localClock } from '../../text/time.ts';
 import { age } from '../../../../shared/age.ts';
 import { REINGEST } from './snapshot-data.ts';
@@ -296,8 +296,9 @@ export function LevelsBoard({ compact }: { compact: boolean }) {
   const board = useRef<HTMLElement>(null);
   const spark = useSparklines(rows, board);
   const scale = gexScale(rows.map((r) => r.total_gex));
-  // The attached folders the rows come from: each origin is told apart from the others.
-  const folderKey = attachedFoldersOf(rows).join('\n');
+  // Every attached folder, read or not (levels' `attached`): each origin is told apart from
+  // all of them, so that a row keeps its label while another folder does not answer.
+  const folderKey = levels.attached.join('\n');
   const folders = useMemo(() => (folderKey ? folderKey.split('\n') : []), [folderKey]);
   const cols = useMemo(() => columns(scale, spark, folders), [scale, spark, folders]);
   const [table, setFrame] = useTable('levels', cols, rows, { id: 'underlying', dir: 'asc' });

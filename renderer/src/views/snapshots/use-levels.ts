@@ -15,7 +15,6 @@ import { useApp } from '../../state/store.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { ATTACHED_CHECK_MS } from '../../state/use-attached-watch.ts';
 import { showFolders } from '../../state/shown-folders.ts';
-import { attachedFoldersOf } from '../../text/origin.ts';
 
 export interface Levels {
   /** The board's rows; null until loaded (an empty list is a desk with no snapshot). */
@@ -28,6 +27,8 @@ export interface Levels {
   unreadable: UnreadableFile[];
   /** Attached folders that hold no export (not_exports). */
   not_exports: UnreadableFile[];
+  /** Every attached folder, read or not: what their labels are told apart among. */
+  attached: string[];
 }
 
 export function useLevels(): Levels {
@@ -42,11 +43,14 @@ export function useLevels(): Levels {
     loadedAt: null,
     unreadable: [],
     not_exports: [],
+    attached: [],
   });
   useLatestCall(
     () => client?.call('snapshots:levels', {}) ?? null,
     (r) => {
-      if (r.ok) showFolders(attachedFoldersOf(r.value.rows));
+      // Every attached folder, read or not (one that does not answer too): one folder keeps
+      // one label whichever answer, where the folders of the rows alone changed it (QA sv F3).
+      if (r.ok) showFolders(r.value.attached);
       // Rows loaded before stay on offer while a later load fails.
       setLevels((was) =>
         r.ok
