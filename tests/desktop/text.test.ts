@@ -3,6 +3,7 @@
 // without the app's own folders.
 import { describe, expect, it } from 'vitest';
 import { originLabel, shortFolder } from '../../renderer/src/text/origin.ts';
+import { goneSideText, sideOrigin } from '../../renderer/src/views/snapshots/compare-sides.ts';
 import type { AppError } from '../../shared/result.ts';
 import { byteSizesApart } from '../../shared/bytes.ts';
 import {
@@ -681,5 +682,44 @@ describe('echoed (what a request gave, in a message)', () => {
     // Characters, not UTF-16 units: an emoji is one, never cut in half.
     expect(echoed('😀'.repeat(41))).toBe(`${'😀'.repeat(40)}…`);
     expect(echoed('😀'.repeat(40))).toBe('😀'.repeat(40));
+  });
+});
+
+// QA sv F4: a Compare side removed read "removed: choose another" beside the engine's
+// "NOT_FOUND There is no snapshot <uuid>", which with another folder unreadable hinted
+// that the removed snapshot might be there. One line in words, by what is known of it.
+describe('a Compare side no longer found', () => {
+  const x = '/mnt/floor-x/exports/desk/data';
+  const y = '/mnt/floor-y/exports/desk/data';
+  const id = '0b6e1f2a-9c3d-4e5f-8a7b-6c5d4e3f2a1b';
+  const was = (origin: string) => ({
+    underlying: 'SPX',
+    as_of: '2024-01-07T11:08:00-05:00',
+    origin,
+  });
+  it('names the side, what it was and where from, and says it was removed', () => {
+    expect(goneSideText('B', id, was(x), [y], [x, y])).toBe(
+      'B, the SPX snapshot of 2024-01-07 11:08:00 UTC−5 from …/floor-x/…/desk/data, was removed from its attached export folder (by the desk that exports there): choose another B.',
+    );
+    expect(goneSideText('A', id, was('local'), [], [x, y])).toBe(
+      'A, the SPX snapshot of 2024-01-07 11:08:00 UTC−5 from this desk, was removed (here, in another window or by the command line): choose another A.',
+    );
+  });
+  it('does not say removed what its own folder could not be read for', () => {
+    expect(goneSideText('B', id, was(y), [y], [x, y])).toBe(
+      'B, the SPX snapshot of 2024-01-07 11:08:00 UTC−5 from …/floor-y/…/desk/data, cannot be read now: its folder could not be read (named above). Choose another B, or wait until the folder answers.',
+    );
+  });
+  it('names an unknown side by its id’s start, and what may hold it', () => {
+    expect(goneSideText('B', id, undefined, [], [])).toBe(
+      'B (0b6e1f2a) is in neither this desk’s store nor the attached folders: it was removed. Choose another B.',
+    );
+    expect(goneSideText('A', id, undefined, [y], [x, y])).toBe(
+      'A (0b6e1f2a) is in neither this desk’s store nor the attached folders that could be read: it was removed, or is in a folder named above that could not be read. Choose another A.',
+    );
+  });
+  it('names an origin as the board does', () => {
+    expect(sideOrigin('local', [x, y])).toBe('this desk');
+    expect(sideOrigin(x, [x, y])).toBe('…/floor-x/…/desk/data');
   });
 });

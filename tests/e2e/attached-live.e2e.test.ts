@@ -8,8 +8,8 @@
 // it said nothing and kept the old rows, hiding this desk's newer snapshot. All snapshots
 // (this desk's store only) says where the attached snapshots are, not "No snapshots yet" (F6).
 // Compare open on two attached snapshots follows them too (known list, stop 46): a
-// snapshot the other desk adds joins the choices, a side it replaces says it was removed,
-// the pair chosen stays; it followed none of it until the analyst moved elsewhere.
+// snapshot the other desk adds joins the choices, a side it replaces says it was removed
+// (which, from where, in words), the pair chosen stays; it followed none of it until the analyst moved elsewhere.
 // Real engines (the attaching desk's behind the browser host, the other desk's pipeline
 // and store), headless Chromium.
 import { rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removalIntentsOf } from '../../electron/engine/store/removal-intents.ts';
 import { removeSnapshots } from '../../electron/engine/store/snapshot-remove.ts';
+import { shortFolder } from '../../renderer/src/text/origin.ts';
 import { cleanupDirs, ingestChain, workstation, type Workstation } from '../analytics/helpers.ts';
 import type { GeneratedChain } from '../analytics/chains.ts';
 import {
@@ -213,6 +214,11 @@ describe.skipIf(!haveChromium)('the levels board open while an attached folder c
     await theyRemove(b);
     const b2 = await ndx('ndx2b', '2024-04-11T11:00:00-04:00', 24);
     await poll(() => chosenText('compare-b')).toBe('removed: choose another');
+    // Said once, in words (not the engine's NOT_FOUND and the B's whole id: QA sv F4).
+    await poll(() => page.getByTestId('compare-gone-b').textContent()).toBe(
+      `B, the NDX snapshot of 2024-04-11 11:00:00 UTC−4 from ${shortFolder(theirs.dataDir)}, was removed from its attached export folder (by the desk that exports there): choose another B.`,
+    );
+    expect(await page.locator('.compare-view [data-testid=error-line]').count()).toBe(0);
     await poll(() => options('compare-b')).toEqual([a, b2, c]);
     await poll(() => page.getByTestId('move-total').count()).toBe(0);
     expect(await page.getByTestId('chart-diff-gex').count()).toBe(0);

@@ -3,7 +3,8 @@
 // A choice naming another snapshot (its value not among the options) over the real A's
 // figures, with no word; it now says "A is … and B is …" as the CLI does, and A's choice
 // names A. A snapshot removed while Compare was open stayed in the choices and the
-// figures; its side now reads "removed: choose another" and the figures go. Compare open
+// figures; its side now reads "removed: choose another", a status line says which
+// snapshot it was (not the engine's NOT_FOUND), and the figures go. Compare open
 // on an underlying's only snapshot went blank (A = B, no figures) when a second arrived;
 // the pair is now completed, as a fresh load of the address does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,9 +96,13 @@ describe.skipIf(!haveChromium)('compare pairs', () => {
     await poll(() => live('compare-a')).toBe(0);
     expect(await live('compare-b')).toBe(0);
     expect(await value('compare-a')).toBe(a);
-    await poll(() =>
-      page.getByTestId('compare-view').getByTestId('error-line').first().textContent(),
-    ).toContain(`There is no snapshot ${b}`);
+    // Said in words, once: which side, what it was, that it was removed (QA sv F4: the
+    // engine's "NOT_FOUND There is no snapshot <uuid>" beside the choice's "removed").
+    await poll(() => page.getByTestId('compare-gone-b').textContent()).toBe(
+      'B, the DIA snapshot of 2024-05-06 15:00:00 UTC−4 from this desk, was removed (here, in another window or by the command line): choose another B.',
+    );
+    expect(await page.getByTestId('compare-view').getByTestId('error-line').count()).toBe(0);
+    expect(await page.getByTestId('compare-gone-a').count()).toBe(0);
     await shot(page, 'compare-removed-live');
     await expectNoSerious(page, 'compare: B removed while open');
     expect(desk.problems).toEqual([]);

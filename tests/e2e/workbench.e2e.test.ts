@@ -1473,9 +1473,11 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('levels-board').waitFor();
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${b!.id}`);
     const view = page.getByTestId('compare-view');
-    await poll(() => view.getByTestId('error-line').first().textContent()).toContain(
-      `There is no snapshot ${b!.id}`,
+    // Said in words, once (not the engine's NOT_FOUND): the link's B is not known here.
+    await poll(() => page.getByTestId('compare-gone-b').textContent()).toBe(
+      `B (${b!.id.slice(0, 8)}) is in neither this desk’s store nor the attached folders: it was removed. Choose another B.`,
     );
+    expect(await view.getByTestId('error-line').count()).toBe(0);
     // A's underlying and A stay chosen; B offers the snapshots left (A and C).
     await poll(() => page.getByTestId('compare-underlying').inputValue()).toBe('DIA');
     await poll(() => page.getByTestId('compare-a').inputValue()).toBe(a!.id);
@@ -1491,15 +1493,17 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('chart-diff-gex').waitFor();
     expect(page.url()).toBe(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${c!.id}`);
     await poll(() => view.getByTestId('error-line').count()).toBe(0);
+    expect(await page.getByTestId('compare-gone-b').count()).toBe(0);
 
     // The mirror: A removed, B still stored. A reads "removed", not B's first snapshot.
     await api(h['snapshots:remove']({ id: a!.id, justification: 'e2e: and then A' }));
     await page.goto(`${desk.host.origin}/#/snapshots`);
     await page.getByTestId('levels-board').waitFor();
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${d!.id}`);
-    await poll(() => view.getByTestId('error-line').first().textContent()).toContain(
-      `There is no snapshot ${a!.id}`,
+    await poll(() => page.getByTestId('compare-gone-a').textContent()).toBe(
+      `A (${a!.id.slice(0, 8)}) is in neither this desk’s store nor the attached folders: it was removed. Choose another A.`,
     );
+    expect(await view.getByTestId('error-line').count()).toBe(0);
     await poll(() => page.getByTestId('compare-b').inputValue()).toBe(d!.id);
     const choicesA = page.getByTestId('compare-a').locator('option:not([disabled])');
     await poll(() => choicesA.count()).toBe(2);

@@ -9,11 +9,13 @@
 // computed under different conventions (or either's not recorded) are said to be so; A
 // and B of two underlyings (a link made of two rows' ids) are said to be so, as the CLI
 // says it, each choice naming its own snapshot. A side removed while the view is open
-// reads "removed: choose another" and its figures go; an underlying's only snapshot
+// reads "removed: choose another" and its figures go, a status line saying in words which
+// side it was and what, when known (compare-sides.ts), not the engine's NOT_FOUND; an underlying's only snapshot
 // joined by a second is compared with it, as a fresh load of the address would. Another
 // desk's change to an attached folder (a snapshot added, removed or replaced there) is
 // followed the same way while the view is open (snapshots:attachedChanged).
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { LOCAL_ORIGIN } from '../../../../shared/api.ts';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
@@ -46,6 +48,8 @@ import { diffConventionsNote } from '../../../../shared/conventions-compare.ts';
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { FULL_ID, idShaped, notAnId } from '../../text/ids.ts';
+import { useShownFolders } from '../../state/shown-folders.ts';
+import { goneSideText, type KnownSide } from './compare-sides.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
@@ -78,8 +82,15 @@ function Move({
   );
 }
 
-/** A side of the address that names no one snapshot, and what its choice says of it. */
-type Unresolved = { id: string; text: string };
+/**
+ * A side of the address that names no one snapshot, and what its choice says of it;
+ * `removed`: a full id the engine no longer finds, with what it was when known (`was`).
+ */
+type Unresolved = { id: string; text: string; removed: boolean; was?: KnownSide };
+
+/** A full id the engine no longer finds: removed (or in a folder that could not be read). */
+const isGone = (id: string, e: AppError) =>
+  idShaped(id) && id.length >= FULL_ID && e.code === 'NOT_FOUND';
 
 /**
  * What a side's choice says when its id names no snapshot: removed since (an id in full),
@@ -127,10 +138,15 @@ export function CompareView({ ids }: { ids: string[] }) {
   const [goneA, setGoneA] = useState<Unresolved | null>(null);
   // Each side's own snapshot, as the engine answered for it: A's figures and underlying
   // when A is not of B's underlying (so not among the choices of B's history).
-  const [sides, setSides] = useState<{ a: GEXSnapshot | null; b: GEXSnapshot | null }>({
-    a: null,
-    b: null,
-  });
+  const [sides, setSides] = useState<{
+    a: GEXSnapshot | null;
+    b: GEXSnapshot | null;
+    /** Each side's origin, by id (LOCAL_ORIGIN or its attached folder). */
+    origins: Record<string, string>;
+  }>({ a: null, b: null, origins: {} });
+  // The snapshots Compare has had (the choices, the sides), kept to name a side once it is
+  // removed: the engine then knows nothing of it.
+  const known = useRef(new Map<string, KnownSide>());
   // A snapshot removed (here or anywhere), or an attached folder changed (another desk
   // added, removed or replaced snapshots there, or the folder went: use-attached-watch.ts):
   // both sides asked again, the choices reloaded, the pair chosen kept.
@@ -150,19 +166,32 @@ export function CompareView({ ids }: { ids: string[] }) {
       if (fullB !== bId || fullA !== aId)
         return inPlace(() => showPane(panePath('compare', ...(fullA ? [fullA] : []), fullB)));
       const found = fromB.ok || !fromA ? fromB : fromA;
+      const origins: Record<string, string> = {};
+      for (const r of [fromA, fromB]) if (r?.ok) origins[r.value.snapshot.id] = r.value.origin;
       setSides({
         a: fromA?.ok ? fromA.value.snapshot : null,
         b: fromB.ok ? fromB.value.snapshot : null,
+        origins,
       });
-      setGoneB(fromB.ok ? null : { id: bId, text: unresolvedText(bId, fromB.error) });
-      setGoneA(!fromA || fromA.ok ? null : { id: aId!, text: unresolvedText(aId!, fromA.error) });
-      if (!fromB.ok) setError(fromB.error);
-      else if (fromA && !fromA.ok) setError(fromA.error);
+      const unresolved = (id: string, e: AppError): Unresolved => ({
+        id,
+        text: unresolvedText(id, e),
+        removed: isGone(id, e),
+        was: known.current.get(id),
+      });
+      const goneOfB = fromB.ok ? null : unresolved(bId, fromB.error);
+      const goneOfA = !fromA || fromA.ok ? null : unresolved(aId!, fromA.error);
+      setGoneB(goneOfB);
+      setGoneA(goneOfA);
+      // A side removed is said in words (its status line), not as the engine's error.
+      if (!fromB.ok && !goneOfB?.removed) setError(fromB.error);
+      else if (fromA && !fromA.ok && !goneOfA?.removed) setError(fromA.error);
       if (!found.ok) {
         // Neither side is stored: no underlying's choices left standing as if they were theirs.
         setUnderlying(null);
         setPoints(null);
-        return setError(found.error);
+        if (!(found === fromB ? goneOfB : goneOfA)?.removed) setError(found.error);
+        return;
       }
       const h = await client.call('snapshots:history', {
         underlying: found.value.snapshot.underlying,
@@ -232,13 +261,28 @@ export function CompareView({ ids }: { ids: string[] }) {
         setError(null);
       } else {
         setDiff(null);
-        setError(r.error);
+        // A side not found is the sides' own to say (their choice, their status line).
+        if (r.error.code !== 'NOT_FOUND') setError(r.error);
       }
     });
     return () => {
       live = false;
     };
   }, [client, aId, bId, removals, attachedChanges]);
+
+  // Every snapshot seen, kept to name a side once it is removed (the load above reads it).
+  useEffect(() => {
+    const keep = (id: string, k: KnownSide) => known.current.set(id, k);
+    if (underlying) for (const p of points ?? []) keep(p.id, { ...p, underlying });
+    for (const s of [sides.a, sides.b])
+      if (s) keep(s.id, { ...s, origin: sides.origins[s.id] ?? LOCAL_ORIGIN });
+  }, [points, sides, underlying]);
+  // Every attached folder (as the board names them); none: the desk attaches none.
+  const folders = useShownFolders((f) => f.folders);
+  // The attached folders that could not be read now: a side of theirs is not said removed.
+  const unread = notExports.filter((f) => f.cannot_read).map((f) => f.path);
+  const goneOption = (g: Unresolved) =>
+    g.removed && g.was && unread.includes(g.was.origin) ? 'cannot be read: choose another' : g.text;
 
   // A side's figures: from B's history, else (A of another underlying) its own snapshot.
   const ownA = sides.a?.id === aId ? sides.a : null;
@@ -385,7 +429,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             {aId === null && <option value="">—</option>}
             {goneA !== null && goneA.id === aId && (
               <option value={aId} disabled>
-                {goneA.text}
+                {goneOption(goneA)}
               </option>
             )}
             {goneA === null && aOutside && (
@@ -406,7 +450,7 @@ export function CompareView({ ids }: { ids: string[] }) {
           >
             {goneB !== null && goneB.id === bId && (
               <option value={goneB.id} disabled>
-                {goneB.text}
+                {goneOption(goneB)}
               </option>
             )}
             {points?.map(option)}
@@ -430,6 +474,19 @@ export function CompareView({ ids }: { ids: string[] }) {
           {underlying} has one snapshot: a comparison needs two. Ingest another {underlying} chain,
           or choose another underlying.
         </div>
+      )}
+      {[goneA, goneB].map(
+        (g, i) =>
+          g?.removed && (
+            <div
+              key={g.id}
+              role="status"
+              className="banner paused"
+              data-testid={`compare-gone-${i === 0 ? 'a' : 'b'}`}
+            >
+              <p>{goneSideText(i === 0 ? 'A' : 'B', g.id, g.was, unread, folders)}</p>
+            </div>
+          ),
       )}
       {error && <ErrorLine error={error} />}
       {mixed && (

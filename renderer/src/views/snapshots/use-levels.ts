@@ -8,7 +8,7 @@
 // loaded before, with the error and when they were loaded (the board says they are
 // stale), and is tried again every few seconds until one answers.
 import { useEffect, useState } from 'react';
-import type { LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
+import type { AttachedFolderProblem, LevelsRow, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useArrivals } from '../../state/use-arrivals.ts';
 import { useApp } from '../../state/store.ts';
@@ -25,8 +25,8 @@ export interface Levels {
   loadedAt: number | null;
   /** Files of attached folders that could not be read: their snapshots are not among the rows. */
   unreadable: UnreadableFile[];
-  /** Attached folders that hold no export (not_exports). */
-  not_exports: UnreadableFile[];
+  /** Attached folders nothing is read from (not_exports): unreadable, or holding no export. */
+  not_exports: AttachedFolderProblem[];
   /** Every attached folder, read or not: what their labels are told apart among. */
   attached: string[];
 }
