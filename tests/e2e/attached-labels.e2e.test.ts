@@ -9,10 +9,12 @@ import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupDirs, ingestChain, tempDir, workstation } from '../analytics/helpers.ts';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import {
   cutOff,
   expectNoSerious,
   haveChromium,
+  ingestText,
   openDesk,
   poll,
   shot,
@@ -22,6 +24,14 @@ import {
 } from './harness.ts';
 
 let desk: Desk;
+
+/** Compare's selects whose chosen text is wider than their box (less the arrow's room). */
+const CLIPPED_CHOICES = `[...document.querySelectorAll('.compare-view select')].filter((s) => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = getComputedStyle(s).font;
+  const text = s.options[s.selectedIndex]?.text ?? '';
+  return ctx.measureText(text).width > s.clientWidth - 28;
+}).map((s) => s.options[s.selectedIndex]?.text)`;
 const folders: string[] = [];
 
 describe.skipIf(!haveChromium)('two attached folders whose last folders are the same', () => {
@@ -128,6 +138,47 @@ describe.skipIf(!haveChromium)('two attached folders whose last folders are the 
       '…/floor-y/…/desk/data',
     ]);
     expect(await header.textContent()).toBe('attached: …/floor-x/…/desk/data · read-only');
+    expect(desk.problems).toEqual([]);
+  });
+
+  // QA sv F5: Compare's choices and figures named no desk: "our 11:00" against floor-x's
+  // 10:00 read as two times. Each now says where it comes from, as the board names it.
+  it('says in Compare where each side comes from', async () => {
+    const { page } = desk;
+    const chain = makeChain({
+      seed: 5,
+      underlying: 'AMD',
+      asOf: '2024-04-10T11:00:00',
+      spot: 162,
+      expiries: 2,
+    });
+    const own = await ingestText(desk, 'amd_own.csv', cboeCsvText(chain));
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${own!}`);
+    await page.getByTestId('chart-diff-gex').waitFor();
+    const texts = (side: string) =>
+      page.getByTestId(side).locator('option:not([disabled])').allTextContents();
+    const choices = [
+      '2024-04-10 10:00:00 UTC−4 · …/floor-x/…/desk/data',
+      '2024-04-10 11:00:00 UTC−4 · this desk',
+    ];
+    await poll(() => texts('compare-a')).toEqual(choices);
+    expect(await texts('compare-b')).toEqual(choices);
+    expect(await page.getByTestId('compare-sides').textContent()).toBe(
+      'A 2024-04-10 10:00:00 UTC−4 · …/floor-x/…/desk/data → B 2024-04-10 11:00:00 UTC−4 · this desk',
+    );
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(100);
+      expect(
+        await cutOff(page, '.compare-view .toolbar, .compare-view .toolbar *, .compare-sides'),
+        `at ${size.width}`,
+      ).toEqual([]);
+      // A select clips its chosen text with no overflow to see: measured in its own font.
+      expect(await page.evaluate(CLIPPED_CHOICES), `at ${size.width}`).toEqual([]);
+      await expectNoSerious(page, `attached-labels: Compare of two desks at ${size.width}`);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'attached-labels-compare');
     expect(desk.problems).toEqual([]);
   });
 });

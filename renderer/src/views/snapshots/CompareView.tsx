@@ -10,7 +10,9 @@
 // and B of two underlyings (a link made of two rows' ids) are said to be so, as the CLI
 // says it, each choice naming its own snapshot. A side removed while the view is open
 // reads "removed: choose another" and its figures go, a status line saying in words which
-// side it was and what, when known (compare-sides.ts), not the engine's NOT_FOUND; an underlying's only snapshot
+// side it was and what, when known (compare-sides.ts), not the engine's NOT_FOUND; each
+// choice and the figures' heading name where each snapshot comes from ("this desk", or its
+// attached folder as the board names it) on a desk that attaches folders; an underlying's only snapshot
 // joined by a second is compared with it, as a fresh load of the address would. Another
 // desk's change to an attached folder (a snapshot added, removed or replaced there) is
 // followed the same way while the view is open (snapshots:attachedChanged).
@@ -49,7 +51,7 @@ import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { FULL_ID, idShaped, notAnId } from '../../text/ids.ts';
 import { useShownFolders } from '../../state/shown-folders.ts';
-import { goneSideText, type KnownSide } from './compare-sides.ts';
+import { goneSideText, sideOrigin, type KnownSide } from './compare-sides.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
@@ -279,6 +281,10 @@ export function CompareView({ ids }: { ids: string[] }) {
   }, [points, sides, underlying]);
   // Every attached folder (as the board names them); none: the desk attaches none.
   const folders = useShownFolders((f) => f.folders);
+  const originOf = (id: string) =>
+    points?.find((p) => p.id === id)?.origin ?? sides.origins[id] ?? LOCAL_ORIGIN;
+  const fromWhere = (id: string) =>
+    folders.length > 0 ? ` · ${sideOrigin(originOf(id), folders)}` : '';
   // The attached folders that could not be read now: a side of theirs is not said removed.
   const unread = notExports.filter((f) => f.cannot_read).map((f) => f.path);
   const goneOption = (g: Unresolved) =>
@@ -387,6 +393,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     <option key={p.id} value={p.id}>
       {asOfStamp(p.as_of)}
       {(sharedAsOf.get(p.as_of) ?? 0) > 1 && ` · spot ${spotPrice(p.spot)} · ${p.id.slice(0, 8)}`}
+      {fromWhere(p.id)}
     </option>
   );
   const totalScale = gexScale([diff?.total_gex_change, a?.total_gex, b?.total_gex]);
@@ -435,6 +442,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             {goneA === null && aOutside && (
               <option value={aOutside.id}>
                 {aOutside.underlying} {asOfStamp(aOutside.as_of)}
+                {fromWhere(aOutside.id)}
               </option>
             )}
             {points?.map(option)}
@@ -510,6 +518,15 @@ export function CompareView({ ids }: { ids: string[] }) {
           notes={[diffConventionsNote(diff.conventions) ?? ''].filter(Boolean)}
           testId="compare-conventions"
         />
+      )}
+      {diff && a && b && (
+        // Which snapshots the figures are of, and where each comes from.
+        <p className="compare-sides muted" data-testid="compare-sides">
+          A {mixed ? `${mixed.a.underlying} ` : ''}
+          {asOfStamp(a.as_of)}
+          {fromWhere(a.id)} → B {asOfStamp(b.as_of)}
+          {fromWhere(b.id)}
+        </p>
       )}
       {diff && a && b && (
         <div className="key-figures compare-figures">
