@@ -711,8 +711,11 @@ describe('a Compare side no longer found', () => {
     );
   });
   it('names an unknown side by its id’s start, and what may hold it', () => {
-    expect(goneSideText('B', id, undefined, [], [])).toBe(
+    expect(goneSideText('B', id, undefined, [], [x])).toBe(
       'B (0b6e1f2a) is in neither this desk’s store nor the attached folders: it was removed. Choose another B.',
+    );
+    expect(goneSideText('B', id, undefined, [], [])).toBe(
+      'B (0b6e1f2a) is no longer in this desk’s store: it was removed. Choose another B.',
     );
     expect(goneSideText('A', id, undefined, [y], [x, y])).toBe(
       'A (0b6e1f2a) is in neither this desk’s store nor the attached folders that could be read: it was removed, or is in a folder named above that could not be read. Choose another A.',

@@ -1473,9 +1473,10 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('levels-board').waitFor();
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${b!.id}`);
     const view = page.getByTestId('compare-view');
-    // Said in words, once (not the engine's NOT_FOUND): the link's B is not known here.
+    // Said in words, once (not the engine's NOT_FOUND): the link's B is not known here
+    // (a desk that attaches no folder: its store alone).
     await poll(() => page.getByTestId('compare-gone-b').textContent()).toBe(
-      `B (${b!.id.slice(0, 8)}) is in neither this desk’s store nor the attached folders: it was removed. Choose another B.`,
+      `B (${b!.id.slice(0, 8)}) is no longer in this desk’s store: it was removed. Choose another B.`,
     );
     expect(await view.getByTestId('error-line').count()).toBe(0);
     // A's underlying and A stay chosen; B offers the snapshots left (A and C).
@@ -1501,7 +1502,7 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await page.getByTestId('levels-board').waitFor();
     await page.goto(`${desk.host.origin}/#/snapshots/compare/${a!.id}/${d!.id}`);
     await poll(() => page.getByTestId('compare-gone-a').textContent()).toBe(
-      `A (${a!.id.slice(0, 8)}) is in neither this desk’s store nor the attached folders: it was removed. Choose another A.`,
+      `A (${a!.id.slice(0, 8)}) is no longer in this desk’s store: it was removed. Choose another A.`,
     );
     expect(await view.getByTestId('error-line').count()).toBe(0);
     await poll(() => page.getByTestId('compare-b').inputValue()).toBe(d!.id);

@@ -31,6 +31,9 @@ export function goneSideText(
   among: readonly string[],
 ): string {
   if (!was) {
+    // A desk that attaches no folder has only its store to look in.
+    if (among.length === 0)
+      return `${side} (${id.slice(0, 8)}) is no longer in this desk’s store: it was removed. Choose another ${side}.`;
     const where =
       unread.length > 0
         ? 'this desk’s store nor the attached folders that could be read: it was removed, or is in a folder named above that could not be read'
