@@ -14,6 +14,7 @@ import type {
 } from '../../../shared/api.ts';
 import type { Result } from '../../../shared/result.ts';
 import { createHttpClient } from './http.ts';
+import { engineWatch } from './silence.ts';
 
 declare global {
   interface Window {
@@ -80,9 +81,24 @@ function ipcClient(bridge: GexBridge): GexClient {
   };
 }
 
+/** Every call watched for an engine that stops answering (silence.ts); none is timed out. */
+function watchCalls(inner: GexClient): GexClient {
+  return {
+    ...inner,
+    async call<K extends CallName>(name: K, req: CallRequest<K>) {
+      const ticket = engineWatch.sent();
+      try {
+        return await inner.call(name, req);
+      } finally {
+        engineWatch.answered(ticket);
+      }
+    },
+  };
+}
+
 let client: GexClient | null = null;
 
 export function getClient(): GexClient {
-  client ??= window.gex ? ipcClient(window.gex) : createHttpClient(window.location);
+  client ??= watchCalls(window.gex ? ipcClient(window.gex) : createHttpClient(window.location));
   return client;
 }

@@ -6,18 +6,47 @@
 // holds, they are the database's counts (jobTotals). No count, the throughput or the
 // transport is ever cut: under 1200 px the database path and the inbox's folder are left
 // to their tooltips; from 1200 px up, the database path takes only the room left and is
-// cut in the middle.
+// cut in the middle. An engine that has answered nothing for a few seconds though asked
+// (stuck on a share that stopped answering) is said in place of "engine ok", counted on,
+// and told to a screen reader once as it falls silent and once as it answers again.
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { jobTotals, useApp } from '../state/store.ts';
 import { int, num } from '../text/numbers.ts';
 import { InboxStatus } from './inbox/InboxStatus.tsx';
 import { MiddleCut } from './MiddleCut.tsx';
+import { announce } from '../state/announce.ts';
+import { answersLine, silentLine, silentState, silentTitle } from '../state/engine-silence.ts';
+import { useNow } from '../hooks.ts';
+import { engineWatch } from '../api/silence.ts';
+import { localClock } from '../text/time.ts';
 
 // The database path is what gives way to the short items beside it, cut in the middle:
 // its folder shortens, its file's name stays.
 const fileAt = (path: string) => Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
 const pathHead = (path: string) => path.slice(0, fileAt(path));
 const pathTail = (path: string) => path.slice(fileAt(path));
+
+const clockOf = (ms: number): string => localClock(new Date(ms).toISOString());
+
+/**
+ * Since when the engine has answered nothing though asked (`since` null: it answers),
+ * checked every second, and the second it was checked at.
+ */
+function useSilence(): { since: number | null; now: number } {
+  const now = useNow(1000);
+  return { since: engineWatch.silentSince(now), now };
+}
+
+/** Tells a screen reader (politely) that the engine fell silent, and that it answers again. */
+function useSilenceTold(silent: boolean): void {
+  const was = useRef(false);
+  useEffect(() => {
+    if (silent === was.current) return;
+    was.current = silent;
+    announce(silent ? silentLine() : answersLine());
+  }, [silent]);
+}
 
 export function StatusBar() {
   const health = useApp((s) => s.health);
@@ -27,18 +56,25 @@ export function StatusBar() {
   // Past the list's limit the list holds only the newest jobs: how many wait, run and
   // ended is the database's count (queue:stats), never that of the jobs listed.
   const totals = useApp(useShallow(jobTotals));
-  const ok = !!health?.ok && !healthError && connected;
+  const { since: silentSince, now } = useSilence();
+  useSilenceTold(silentSince !== null);
+  // An engine that cannot be reached (or a socket reconnecting) is said as before; one
+  // reached that answers nothing is "not answering".
+  const silent = silentSince !== null && !healthError && connected;
+  const ok = !!health?.ok && !healthError && connected && !silent;
   const state = healthError
     ? 'engine unreachable'
     : !connected
       ? 'reconnecting…'
-      : health
-        ? health.ok
-          ? 'engine ok'
-          : health.problem
-            ? 'database failed'
-            : 'engine degraded'
-        : 'connecting…';
+      : silent
+        ? silentState(silentSince, now)
+        : health
+          ? health.ok
+            ? 'engine ok'
+            : health.problem
+              ? 'database failed'
+              : 'engine degraded'
+          : 'connecting…';
   const workers = stats?.workers ?? health?.workers ?? 0;
   const busy = Math.min(workers, totals.running);
   // queue:stats counts every worker; engine:health the workers setting (`--workers`),
@@ -62,12 +98,22 @@ export function StatusBar() {
   return (
     <footer className="statusbar" data-testid="statusbar">
       <span
-        className={`dot ${ok ? 'ok' : healthError || (health && !health.ok) ? 'bad' : 'warn'}`}
+        className={`dot ${ok ? 'ok' : healthError || silent || (health && !health.ok) ? 'bad' : 'warn'}`}
         aria-hidden
       />
       <span
         data-testid="engine-state"
-        title={health ? (health.problem ?? `database ${health.db_path}`) : undefined}
+        className={silent ? 'engine-silent' : undefined}
+        title={
+          silent
+            ? silentTitle(
+                clockOf(silentSince),
+                engineWatch.answeredAt === null ? null : clockOf(engineWatch.answeredAt),
+              )
+            : health
+              ? (health.problem ?? `database ${health.db_path}`)
+              : undefined
+        }
       >
         {state}
       </span>

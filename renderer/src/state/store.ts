@@ -340,9 +340,27 @@ export const useApp = create<State>((set, get) => {
         }),
       ];
       void get().refreshHealth();
+      // Health every 2 s: it touches no database and answers within the event loop's lag,
+      // so an engine that answers nothing for 5 s is told apart from a slow query beside
+      // it (api/silence.ts). A poll still waiting is not asked again: a stuck engine's
+      // page does not pile calls up behind it.
+      const polled = (refresh: () => Promise<void>) => {
+        let asking = false;
+        return () => {
+          if (asking) return;
+          asking = true;
+          void refresh().finally(() => (asking = false));
+        };
+      };
       const timers = [
-        setInterval(() => void get().refreshHealth(), 5000),
-        setInterval(() => void get().refreshStats(), 2000),
+        setInterval(
+          polled(() => get().refreshHealth()),
+          2000,
+        ),
+        setInterval(
+          polled(() => get().refreshStats()),
+          2000,
+        ),
       ];
       return () => {
         for (const off of offs) off();
