@@ -45,7 +45,7 @@ export async function until<T>(
 }
 
 /** Several e2e files start at once: one builds the renderer, the others wait for it. */
-async function ensureRenderer(): Promise<void> {
+export async function ensureRenderer(): Promise<void> {
   const lock = join(ROOT, 'out/.renderer-build.lock');
   mkdirSync(join(ROOT, 'out'), { recursive: true });
   const deadline = Date.now() + 300_000;
