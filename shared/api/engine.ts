@@ -79,11 +79,17 @@ export const InboxStatus = z.object({
   /**
    * The problem's stable code, where one is given: `NOT_ANSWERING`, the folder lies on a file
    * system that can stall (a network share) and did not answer a look within 3 s — nothing is
-   * taken from it or moved in it, its counts are 0 (not looked at), and it is looked at again
-   * every few seconds (the field goes once it answers). Absent otherwise, and from an
-   * older engine.
+   * taken from it or moved in it, its counts are not read now (see `counts_as_of`), and it is
+   * looked at again every few seconds (the field goes once it answers). Absent otherwise,
+   * and from an older engine.
    */
   problem_code: z.string().optional(),
+  /**
+   * Set only while the folder does not answer (NOT_ANSWERING): when the `counts` shown were
+   * read (ISO 8601), the last time it answered; null when they never were (this process has
+   * not read them: the counts are 0 and mean unknown). Absent when the counts are read now.
+   */
+  counts_as_of: z.string().nullable().optional(),
   /**
    * Files dropped into the folder watched before the last change (inbox:set) and not taken
    * by then — still being written, or held, or lying more than 8 folders deep, or a symbolic

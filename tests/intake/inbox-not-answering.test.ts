@@ -4,9 +4,12 @@
 // injected (`silent`) over a real Inbox on a real temporary folder: while it does not
 // answer, nothing is taken from it or moved in it (a job that ends meanwhile has its file
 // moved later), the status says NOT_ANSWERING with the folder named, `inbox:set` to such a
-// folder is refused; once it answers, polling resumes by itself and the state clears. Then
-// the real probe (a copier process, `mayStall` forced) on a local folder: it answers, and
-// past a deadline it cannot meet the folder is said not to answer.
+// folder is refused; once it answers, polling resumes by itself and the state clears. The
+// counts shown meanwhile are the last read, with when (`counts_as_of`; null: never read). A
+// job that ends between two polls has its folder asked before its file moves (QA sv F1).
+// Then the real probe (a copier process, `mayStall` forced) on a local folder: it answers,
+// asked afresh each time (a good answer is not held), and past a deadline it cannot meet
+// the folder is said not to answer, which is held.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,6 +17,7 @@ import type { InboxStatus, SubmitAck } from '../../shared/api.ts';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { ok } from '../../shared/result.ts';
 import { EngineEvents } from '../../electron/engine/events.ts';
+import { AttachedProbes } from '../../electron/engine/analytics/attached-probe.ts';
 import { InboxControl } from '../../electron/engine/intake/inbox-control.ts';
 import { cleanupDirs, tempDir } from '../scheduler/helpers.ts';
 import { until } from './inbox-engine.ts';
@@ -113,8 +117,12 @@ describe('an inbox whose folder does not answer', () => {
       problem_code: 'NOT_ANSWERING',
       takes: false,
       watching: true,
-      counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
+      // The counts last read (first.csv in processing/), and when: not zeros (QA sv F2).
+      counts: { waiting: 0, processing: 1, done: 0, failed: 0 },
+      counts_as_of: expect.any(String),
     });
+    expect(Date.parse(s.counts_as_of!)).toBeLessThanOrEqual(Date.now());
+    expect(answering.counts_as_of).toBeUndefined();
 
     // Another folder on a share that does not answer cannot be chosen: nothing made, nothing kept.
     const other = join(root, 'other');
@@ -122,6 +130,8 @@ describe('an inbox whose folder does not answer', () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.error.code).toBe('TIMEOUT');
+      // The machine's doing, not the choice's (a command exits 3 for it: cli/io.ts exitFor).
+      expect(refused.error.transient).toBe(true);
       expect(refused.error.message).toContain(`not answering: ${other} ${LATE}`);
     }
     expect(existsSync(other)).toBe(false);
@@ -136,7 +146,42 @@ describe('an inbox whose folder does not answer', () => {
     expect(back.problem_code).toBeUndefined();
     expect(back.takes).toBe(true);
     expect(back.counts).toMatchObject({ processing: 1, done: 1 });
+    expect(back.counts_as_of).toBeUndefined();
   }, 60_000);
+
+  it('a job that ends between two polls: its folder is asked before its file moves (QA sv F1)', async () => {
+    const dir = join(tempDir(), 'inbox');
+    let silent: string | null = null;
+    const asked: string[] = [];
+    const { control: c, submitted } = control(dir, {
+      silent: async () => {
+        asked.push(silent === null ? 'answers' : 'silent');
+        return silent;
+      },
+    });
+    await c.start();
+    writeFileSync(join(dir, 'first.csv'), 'a');
+    await until(() => submitted.length === 1, 'first.csv taken');
+    const first = join(dir, 'processing', 'first.csv');
+    // The share stops answering; before any poll has seen it, the file's job ends.
+    silent = LATE;
+    const before = asked.length;
+    c.onJobUpdated(ended('j1', first));
+    await until(() => asked.length > before, 'asked');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ls(join(dir, 'processing'))).toEqual(['first.csv']);
+    expect(ls(join(dir, 'done'))).toEqual([]);
+    silent = null;
+    await until(() => ls(join(dir, 'done')).includes('first.csv'), 'moved once it answers');
+  });
+
+  it('never read while it answered: its counts are 0 and said unknown (counts_as_of null)', async () => {
+    const dir = join(tempDir(), 'inbox');
+    const { control: c } = control(dir, { silent: async () => LATE, watch: null });
+    const s = await c.status();
+    expect(s).toMatchObject({ problem_code: 'NOT_ANSWERING', counts_as_of: null });
+    expect(s.counts).toEqual({ waiting: 0, processing: 0, done: 0, failed: 0 });
+  });
 
   it('started silent: its processing/ is settled at the first poll that it answers', async () => {
     const root = tempDir();
@@ -158,6 +203,44 @@ describe('an inbox whose folder does not answer', () => {
 });
 
 describe('the probe of an inbox (a copier process)', () => {
+  it('asks afresh each time the folder answered (not held); a silence is held', async () => {
+    const dir = tempDir();
+    let now = 1_000_000;
+    const probes = new AttachedProbes({
+      mayStall: () => true,
+      now: () => now,
+      look: 'inbox',
+      holdAnswered: false,
+    });
+    try {
+      const [a, b] = await Promise.all([probes.silent(dir), probes.silent(dir)]);
+      expect([a, b, probes.sent]).toEqual([null, null, 1]); // callers at once share one
+      now += 100;
+      expect(await probes.silent(dir)).toBeNull();
+      expect(probes.sent).toBe(2);
+      now += 100;
+      expect(await probes.silent(dir)).toBeNull();
+      expect(probes.sent).toBe(3);
+    } finally {
+      probes.close();
+    }
+    const late = new AttachedProbes({
+      mayStall: () => true,
+      now: () => now,
+      look: 'inbox',
+      holdAnswered: false,
+      deadlineMs: 1,
+    });
+    try {
+      expect(await late.silent(dir)).toContain('did not answer');
+      now += 1_000;
+      expect(await late.silent(dir)).toContain('did not answer');
+      expect(late.sent).toBe(1);
+    } finally {
+      late.close();
+    }
+  });
+
   it('a folder that answers is watched; one past the deadline is said not to answer', async () => {
     const dir = join(tempDir(), 'inbox');
     const { control: c, submitted } = control(dir, { probe: { mayStall: () => true } });

@@ -19,7 +19,12 @@
 // probed in a copier process before each poll and status (intake/inbox-control.ts), so:
 // - `gex-desk inbox --json` answers within seconds, its problem NOT_ANSWERING naming it;
 // - `serve` watching it starts, says the same, completes a local ingest beside it, and
-//   exits on SIGTERM within its deadline.
+//   exits on SIGTERM within its deadline;
+// - and when its share (stall/stallrw.py, read-write) stops answering while serve watches it
+//   (QA sv F1: a good probe answer reused for 5 s let ~9 polls in 10 touch it unprobed, and
+//   the engine froze), `gex-desk inbox --json` says NOT_ANSWERING within seconds, with the
+//   counts last read and when (F2); a local CRITICAL ingest beside it completes; the files
+//   dropped meanwhile are taken once it answers, each once; serve exits on SIGTERM in time.
 // A file on such a share whose capture's copier, abandoned at its timeout, is still held
 // by a call there that never returned (stallfs, every call stalled):
 // - `serve` refuses another file there at once (TIMEOUT, rejected: nothing taken; before:
@@ -27,7 +32,15 @@
 // Skipped, saying why, where FUSE cannot be mounted (no /dev/fuse, no fusepy, not
 // permitted), unless REQUIRE_FUSE=1 (CI sets it where /dev/fuse exists).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +52,7 @@ import { BIN } from '../cli/run-cli.ts';
 const PYTHON = '/usr/bin/python3';
 const HANGFS = join(repoRoot, 'tests/system/stall/hangfs.py');
 const STALLFS = join(repoRoot, 'tests/system/stall/stallfs.py');
+const STALLRW = join(repoRoot, 'tests/system/stall/stallrw.py');
 /** The capture's timeout (staging.ts) and the time to say it. */
 const CAPTURE_TIMEOUT_MS = 30_000;
 /** serve's one shutdown deadline (engine.ts), and a margin for a loaded machine. */
@@ -372,6 +386,7 @@ interface InboxValue {
   dir: string;
   problem: string | null;
   problem_code?: string;
+  counts_as_of?: string | null;
   takes: boolean;
 }
 
@@ -403,6 +418,20 @@ describe('a watched inbox on a stalled share', () => {
         const value = JSON.parse(r.stdout) as InboxValue;
         expect(value).toMatchObject({ dir: share, problem_code: 'NOT_ANSWERING', takes: false });
         expect(value.problem).toContain(notAnswering);
+        // Never counted by this process: unknown, not 0 (QA sv F2).
+        expect(value.counts_as_of).toBeNull();
+        const text = await run(['inbox'], home, ANSWER_MS + 20_000, { GEX_DESK_INBOX: share })
+          .ended;
+        expect(text.code, text.stderr).toBe(0);
+        expect(text.stdout).toContain('counts unknown: not read since it stopped answering');
+        expect(text.stdout).toMatch(/^ {2}done {7}— /m);
+        // Chosen as the inbox meanwhile: refused, the environment's fault (exit 3, not 1: QA sv F7).
+        const other = join(share, 'other-inbox');
+        const set = await run(['inbox', 'set', other], home, ANSWER_MS + 20_000, {
+          GEX_DESK_INBOX: share,
+        }).ended;
+        expect(set.stderr).toContain(`TIMEOUT: Cannot use ${other} as the inbox: not answering`);
+        expect(set.code, set.stderr).toBe(3);
       } finally {
         writeFileSync(shareMode, 'none');
       }
@@ -527,3 +556,152 @@ describe('files on a share still stuck', () => {
     },
   );
 });
+
+interface InboxCounts extends InboxValue {
+  counts: { waiting: number; processing: number; done: number; failed: number };
+}
+
+describe('a watched inbox whose share stops answering while serve runs', () => {
+  /** stallrw over a folder of ours: an inbox needs a share it can write to. */
+  const rw = join(dir, 'rw');
+  const rwSrc = join(dir, 'rw-src');
+  const rwMode = join(dir, 'rw-mode');
+  const inboxDir = join(rw, 'inbox');
+  let rwFs: ChildProcess | null = null;
+  /** What `serve` answers within (the probe's 3 s, a poll, a loaded machine). */
+  const ANSWER_MS = 3_000 + 12_000;
+
+  beforeAll(async () => {
+    if (skipWhy) return;
+    mkdirSync(rw);
+    mkdirSync(join(rwSrc, 'inbox'), { recursive: true });
+    writeFileSync(rwMode, 'none');
+    let stderr = '';
+    rwFs = spawn(PYTHON, [STALLRW, rw, rwSrc, rwMode], { stdio: ['ignore', 'ignore', 'pipe'] });
+    rwFs.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    for (let i = 0; i < 100 && rwFs.exitCode === null && !mountedAt(rw); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    if (!mountedAt(rw)) throw new Error(`stallrw could not mount ${rw}: ${stderr.trim()}`);
+  }, 60_000);
+
+  afterAll(() => {
+    if (existsSync(rwMode)) writeFileSync(rwMode, 'none');
+    if (existsSync(rw) && mountedAt(rw))
+      if (spawnSync('fusermount3', ['-u', '-z', rw]).status !== 0) spawnSync('umount', ['-l', rw]);
+    rwFs?.kill('SIGKILL');
+  });
+
+  /** A file dropped into the inbox on the share's server (not through the share). */
+  const drop = (name: string, seed: number) =>
+    writeCboeCsv(join(rwSrc, 'inbox', name), {
+      seed,
+      underlying: 'SPX',
+      expiries: 2,
+      strikesPerExpiry: 6,
+    });
+  const doneHere = () => ls(join(rwSrc, 'inbox', 'done'));
+
+  it(
+    'says NOT_ANSWERING within seconds, ingests a local CRITICAL file, takes what was dropped meanwhile once it answers, and exits on SIGTERM',
+    { timeout: 600_000 },
+    async (ctx) => {
+      if (skipWhy) return ctx.skip();
+      await buildRenderer();
+      const home = join(dir, 'home-serve-inbox-rw');
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, 'config.json'), JSON.stringify({ inbox: inboxDir }));
+      const serve = run(['serve'], home, 600_000);
+      try {
+        let url = '';
+        for (let i = 0; i < 600 && !url; i++) {
+          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
+          if (!url) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(url, 'serve never said its address').not.toBe('');
+        drop('a.csv', 31);
+        drop('b.csv', 32);
+        await until(() => doneHere().length === 2, 'a.csv and b.csv in done/', 60_000);
+        // What the app was shown last while it answered.
+        const before = await call(url, 'inbox:get', {}, 20_000);
+        expect((before?.value as InboxCounts).counts).toMatchObject({ done: 2, processing: 0 });
+
+        // The share stops answering mid-session: polls go on every second meanwhile.
+        writeFileSync(rwMode, 'all');
+        await new Promise((r) => setTimeout(r, 2_500));
+        const t0 = Date.now();
+        const r = await run(['inbox', '--json'], home, ANSWER_MS + 20_000).ended;
+        expect(r.code, `stdout: ${r.stdout} stderr: ${r.stderr}`).toBe(0);
+        expect(Date.now() - t0).toBeLessThan(ANSWER_MS);
+        const value = JSON.parse(r.stdout) as InboxCounts;
+        expect(value).toMatchObject({ dir: inboxDir, problem_code: 'NOT_ANSWERING', takes: false });
+        // The counts last read, and when: not zeros.
+        expect(value.counts.done).toBe(2);
+        expect(typeof value.counts_as_of).toBe('string');
+        const health = await call(url, 'engine:health', {}, 10_000);
+        expect(health?.ok, 'engine:health').toBe(true);
+        // A local CRITICAL file ingested beside it (the CLI through the running serve).
+        const beside = join(dir, 'beside-inbox-rw.csv');
+        writeCboeCsv(beside, { seed: 81, underlying: 'RUT', expiries: 2, strikesPerExpiry: 6 });
+        const ingest = await run(
+          [
+            'ingest',
+            beside,
+            '--priority',
+            'CRITICAL',
+            '--justification',
+            'the desk needs it now',
+            '--json',
+          ],
+          home,
+          60_000,
+        ).ended;
+        expect(ingest.code, `ingest beside: ${ingest.stderr}`).toBe(0);
+        expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
+        // Dropped while it does not answer (on its server), then it answers again.
+        drop('c.csv', 33);
+        drop('d.csv', 34);
+        await new Promise((r) => setTimeout(r, 1_500));
+        writeFileSync(rwMode, 'none');
+        await until(() => doneHere().length === 4, 'c.csv and d.csv taken', 60_000);
+        const back = await call(url, 'inbox:get', {}, 20_000);
+        expect((back?.value as InboxCounts).problem_code).toBeUndefined();
+
+        // It stops answering again: serve still exits on SIGTERM within its deadline.
+        writeFileSync(rwMode, 'all');
+        await new Promise((r) => setTimeout(r, 2_500));
+        await expectStopsOnSigterm(serve);
+      } finally {
+        writeFileSync(rwMode, 'none');
+      }
+      expect(doneHere()).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv']);
+      expect(ls(join(rwSrc, 'inbox', 'processing'))).toEqual([]);
+      expect(ls(join(rwSrc, 'inbox', 'failed'))).toEqual([]);
+      // Each file ingested once: one job each, none doubled.
+      const jobs = await run(['jobs', '--json'], home, 60_000).ended;
+      expect(jobs.code, jobs.stderr).toBe(0);
+      const files = jobsFiles(jobs.stdout).filter((f) => f.startsWith(inboxDir));
+      expect(files.sort()).toEqual(
+        ['a.csv', 'b.csv', 'c.csv', 'd.csv'].map((n) => join(inboxDir, 'done', n)),
+      );
+    },
+  );
+});
+
+/** The files of the jobs `jobs --json` lists (a line each). */
+function jobsFiles(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { file: string }).file);
+}
+
+const ls = (d: string) => (existsSync(d) ? readdirSync(d).sort() : []);
+
+/** Waits until `cond` holds, or fails saying `what`. */
+async function until(cond: () => boolean, what: string, limitMs: number): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > limitMs) throw new Error(`${what}: not within ${limitMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

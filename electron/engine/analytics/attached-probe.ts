@@ -13,7 +13,9 @@
 // and no new probe starts: a share down for an hour leaves one process behind, not one
 // every few seconds. A watched inbox on such a file system is probed the same way before
 // each poll and status (intake/inbox-control.ts: `look: 'inbox'`, the folder and its
-// processing/ listed).
+// processing/ listed), but a good answer of its is never held (`holdAnswered` false): its
+// polls touch the folder every second, and a share that stopped answering since the last
+// probe would hold the engine's thread at the next poll (QA sv F1).
 import type { ProbeLook } from '../../../shared/copier.ts';
 import type { Logger } from '../log.ts';
 import { Copier, CopierGone, type CopierOptions } from '../intake/copier.ts';
@@ -21,7 +23,7 @@ import { mayStall } from '../intake/stalling-fs.ts';
 
 /** How long a probe may take (ms) before its folder is said not to answer. */
 export const PROBE_DEADLINE_MS = 3000;
-/** How long a probe's answer holds (ms), good or bad. */
+/** How long a probe's answer holds (ms): a bad one always, a good one unless `holdAnswered` is false. */
 export const PROBE_FRESH_MS = 5000;
 
 export interface ProbeOptions {
@@ -34,6 +36,12 @@ export interface ProbeOptions {
   now?: () => number;
   /** What is looked at (folder-look.ts): an attached export folder (default), or an inbox. */
   look?: ProbeLook;
+  /**
+   * Whether "it answered" is held for `freshMs` (default true). False: each ask of a folder
+   * that answered probes it again (callers at once still share one probe); a "did not
+   * answer" is held as ever.
+   */
+  holdAnswered?: boolean;
 }
 
 interface Probed {
@@ -82,7 +90,8 @@ export class AttachedProbes {
   silent(root: string): Promise<string | null> {
     if (!(this.#opts.mayStall ?? mayStall)(root)) return Promise.resolve(null);
     const known = this.#known.get(root);
-    if (known && this.#now() - known.atMs < this.#freshMs) return Promise.resolve(known.silent);
+    const held = known && (known.silent !== null || this.#opts.holdAnswered !== false);
+    if (held && this.#now() - known.atMs < this.#freshMs) return Promise.resolve(known.silent);
     let under = this.#under.get(root);
     if (!under) {
       under = this.#probe(root).then((silent) => {

@@ -7,10 +7,13 @@
 // the old folder and not taken by then (still being written, or too deep to be taken) stay
 // there: they are said (`left_behind`), so that the analyst moves them into the new one.
 // A folder on a file system that can stall (a network share) is probed in a copier process
-// (analytics/attached-probe.ts, `look: 'inbox'`) before each poll, status and change: one
-// that does not answer within 3 s is not touched, and said (`problem_code` NOT_ANSWERING),
-// so that a share that stops answering never holds the engine's thread. A local folder is
-// never probed.
+// (analytics/attached-probe.ts, `look: 'inbox'`) before each poll, status, change and move,
+// afresh each time (a good answer is never reused: a share stops answering mid-session); one
+// that does not answer within 3 s is not touched, and said (`problem_code` NOT_ANSWERING,
+// its counts the last read, `counts_as_of`), so that a share that stops answering does not
+// hold the engine's thread (but in the milliseconds between a probe's answer and the calls
+// after it). Such a folder is polled every second (STALLING_POLL_MS), not every 500 ms: each
+// poll costs a probe. A local folder is never probed.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
@@ -22,6 +25,7 @@ import { endpointFor, enginesFolder, runFolder } from '../../host/local/discover
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import { AttachedProbes, type ProbeOptions } from '../analytics/attached-probe.ts';
+import { mayStall } from './stalling-fs.ts';
 import {
   countUnder,
   deepProblem,
@@ -99,6 +103,9 @@ export function ownPaths(
   ].filter((o) => o.path);
 }
 
+/** How often an inbox on a file system that can stall is polled (ms): each poll probes it first. */
+export const STALLING_POLL_MS = 1000;
+
 /** Files named in a refusal, of those a folder holds. */
 const NAMED = 3;
 /** Files counted in a folder chosen as the inbox, at most (a home folder is not walked to its end). */
@@ -131,6 +138,8 @@ export class InboxControl {
   #notWatched: string | null = null;
   /** The folder watched before the last change: the files left there are said (`left_behind`). */
   #previous: string | null = null;
+  /** The last counts read, of which folder and when: shown while it does not answer. */
+  #lastCounts: { dir: string; counts: InboxStatus['counts']; at: string } | null = null;
 
   /** Where the folder came from (InboxStatus `from`); the config file once chosen here. */
   #from: InboxFrom | undefined;
@@ -144,7 +153,12 @@ export class InboxControl {
     this.#opts = opts;
     this.#dir = resolve(opts.dir);
     this.#from = opts.from;
-    this.#probes = new AttachedProbes({ log: opts.log, ...opts.probe, look: 'inbox' });
+    this.#probes = new AttachedProbes({
+      log: opts.log,
+      ...opts.probe,
+      look: 'inbox',
+      holdAnswered: false,
+    });
     this.#silent = opts.silent ?? ((dir) => this.#probes.silent(dir));
   }
 
@@ -194,7 +208,8 @@ export class InboxControl {
 
   /**
    * The inbox as the app shows it. A folder that does not answer (on a stalled share) is not
-   * looked at: its counts are 0, its problem says so (`problem_code` NOT_ANSWERING).
+   * looked at: its counts are the last read (`counts_as_of` when; null: none read, 0 each),
+   * its problem says so (`problem_code` NOT_ANSWERING).
    */
   async status(): Promise<InboxStatus> {
     const dir = this.#dir;
@@ -205,13 +220,15 @@ export class InboxControl {
     // The previous folder's files left behind are looked for only where it answers too.
     const previousSilent = this.#previous ? await this.#silent(this.#previous) : null;
     const notHere = silent === null && this.#inbox !== null && !this.#inbox.answering;
-    if (silent !== null || notHere)
+    if (silent !== null || notHere) {
+      const last = this.#lastCounts?.dir === dir ? this.#lastCounts : null;
       return {
         dir,
         processing,
         done,
         failed,
-        counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
+        counts: last?.counts ?? { waiting: 0, processing: 0, done: 0, failed: 0 },
+        counts_as_of: last?.at ?? null,
         refused: { count: 0, recent: [] },
         // Held files are looked at only by an inbox that knows its folder silent (not touched).
         held: this.#inbox && !this.#inbox.answering ? this.#inbox.held() : null,
@@ -223,17 +240,20 @@ export class InboxControl {
         config_file: this.#opts.configFile,
         ...this.#origin(),
       };
+    }
+    const counts = {
+      waiting: waitingCount(dir),
+      processing: countUnder(processing),
+      done: countUnder(done),
+      failed: countUnder(failed, true),
+    };
+    this.#lastCounts = { dir, counts, at: new Date().toISOString() };
     return {
       dir,
       processing,
       done,
       failed,
-      counts: {
-        waiting: waitingCount(dir),
-        processing: countUnder(processing),
-        done: countUnder(done),
-        failed: countUnder(failed, true),
-      },
+      counts,
       refused: refusedFiles(failed),
       held: this.#inbox?.held() ?? null,
       ...this.#problem(),
@@ -260,7 +280,8 @@ export class InboxControl {
       return err(
         'TIMEOUT',
         `Cannot use ${dir} as the inbox: not answering: ${dir} ${silent}. Nothing was changed; choose it again once it answers.`,
-        { file: dir },
+        // The machine's doing, not the choice's: the same choice may succeed later (exit 3).
+        { file: dir, transient: true },
       );
     if (dir !== this.#dir) {
       const refused = this.#refusal(dir, takeExisting);
@@ -407,7 +428,8 @@ export class InboxControl {
       log: this.#opts.log,
       submit: w.submit,
       findJob: w.findJob,
-      pollMs: w.pollMs,
+      pollMs:
+        w.pollMs ?? ((this.#opts.probe?.mayStall ?? mayStall)(dir) ? STALLING_POLL_MS : undefined),
       onMoved: () => this.#announceSoon(),
       onSettled: w.settled,
       silent: this.#silent,

@@ -96,7 +96,7 @@ export const NOT_ANSWERING = 'NOT_ANSWERING';
  * answer (`why`: "did not answer within 3 s (a stalled network share?)"), for the analyst.
  */
 export const notAnswering = (dir: string, why: string): string =>
-  `not answering: ${dir} ${why}. Meanwhile nothing is taken from it or moved in it, nor counted; it is looked at again every few seconds, and files dropped there are taken once it answers.`;
+  `not answering: ${dir} ${why}. Meanwhile nothing is taken from it or moved in it, and its files are not counted (the counts shown are the last read, if any); it is looked at again every few seconds, and files dropped there are taken once it answers.`;
 
 /** Why the inbox's own folders cannot be made in it (a read-only share), for the analyst. */
 export const unusable = (dir: string, e: unknown): string =>

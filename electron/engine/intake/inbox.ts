@@ -14,10 +14,13 @@
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
 // the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
 // said once, as its `problem`, not at every poll. On a file system that can stall (a
-// network share: stalling-fs.ts) each poll first asks whether the folder answers (`silent`:
-// a probe in a copier process, attached-probe.ts); one that does not is not touched at all
-// (its poll skipped, the moves of ended jobs put off) and said as the problem, with the code
-// NOT_ANSWERING, until it answers again: a call to such a share holds the engine's thread.
+// network share: stalling-fs.ts) each poll, and each touch of the folder outside one (the
+// start's work, the move of an ended job's file, a file put back, a retried job's file
+// followed), first asks whether the folder answers (`silent`: a fresh probe in a copier
+// process, attached-probe.ts); one that does not is not touched at all (its poll skipped,
+// the moves of ended jobs put off) and said as the problem, with the code NOT_ANSWERING,
+// until it answers again: a call to such a share holds the engine's thread. What remains is
+// a share that stops between a probe's answer and the calls that follow it (milliseconds).
 import {
   closeSync,
   existsSync,
@@ -424,10 +427,17 @@ export class Inbox {
   #followRetry(job: ProcessingJob): void {
     const path = job.file;
     if (!path.startsWith(this.failedDir + sep) || this.#finishing.has(path)) return;
-    const note = `${path}.reason.txt`;
-    if (!lexists(path) || noteJob(note) !== job.id) return;
     this.#finishing.add(path);
-    void this.#refollow(path, job).finally(() => this.#finishing.delete(path));
+    void (async () => {
+      // Its folder asked first: on a share that does not answer, the file stays in failed/
+      // with its former note (its job says how it ended).
+      if (!(await this.#answers())) {
+        this.#opts.log?.warn('inbox.retry_not_followed', { file: path, job_id: job.id });
+        return;
+      }
+      if (!lexists(path) || noteJob(`${path}.reason.txt`) !== job.id) return;
+      await this.#refollow(path, job);
+    })().finally(() => this.#finishing.delete(path));
   }
 
   async #refollow(path: string, job: ProcessingJob): Promise<void> {
@@ -485,6 +495,9 @@ export class Inbox {
       this.#problem = null;
       this.#opts.log?.info('inbox.readable', { dir: this.dir });
       this.#opts.onMoved?.();
+      this.#settleUnsettled();
+    } else if (this.#unsettled.size > 0) {
+      // Put off by a probe that did not answer while another found it answering again.
       this.#settleUnsettled();
     }
     const present = new Set<string>();
@@ -656,13 +669,16 @@ export class Inbox {
 
   #finish(path: string, error: AppError | null, jobId: string | null = null): void {
     if (!this.#pending.has(path) || this.#finishing.has(path)) return;
-    // Its folder does not answer: moved once it does (#answers), never waited for here.
-    if (this.#silent !== null) return void this.#unsettled.set(path, { error, jobId });
     this.#finishing.add(path);
-    void this.#move(path, error, jobId)
-      .then((gone) => {
-        // Its folder gone (a share away, renamed): moved once the folder is back, if ever.
-        if (gone) this.#unsettled.set(path, { error, jobId });
+    void (async () => {
+      // Its folder asked first (a share may have stopped since the last poll); one that does
+      // not answer: moved once it does (#answers, or a poll), never waited for here.
+      if (!(await this.#answers())) return void this.#unsettled.set(path, { error, jobId });
+      // Its folder gone (a share away, renamed): moved once the folder is back, if ever.
+      if (await this.#move(path, error, jobId)) this.#unsettled.set(path, { error, jobId });
+    })()
+      .catch((e: unknown) => {
+        this.#opts.log?.error('inbox.move_failed', { file: path, error: String(e) });
       })
       .finally(() => {
         this.#finishing.delete(path);
@@ -758,8 +774,14 @@ export class Inbox {
    * free name), to be tried again after a wait that doubles with each refusal. Should it not
    * move, it stays in processing/ and is submitted again at the next start.
    */
-  #hold(path: string, error: AppError): void {
+  async #hold(path: string, error: AppError): Promise<void> {
     if (!this.#pending.delete(path)) return;
+    // Its folder asked first: on a share that does not answer, the file stays in processing/,
+    // found there again once it answers (#adoptStrays) and submitted anew.
+    if (!(await this.#answers())) {
+      this.#opts.log?.warn('inbox.hold_deferred', { file: path, error: error.message });
+      return;
+    }
     let target: string;
     try {
       target = this.#unique(this.dir, relative(this.processingDir, path));

@@ -13,20 +13,35 @@ import { engineOptions, extraWords, parse } from './args.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { INBOX_USAGE } from './usage.ts';
 
+/**
+ * A folder's count: as read, or while the folder does not answer the last read (said on a
+ * line of its own, `asOf`), or "—" when none was (never 0: QA sv F2).
+ */
+const count = (s: InboxStatus, n: number): string => (s.counts_as_of === null ? '—' : `${n}`);
+
+/** When the counts were read, while the folder does not answer; null when they are read now. */
+const asOf = (s: InboxStatus): string | null =>
+  s.counts_as_of === undefined
+    ? null
+    : s.counts_as_of === null
+      ? '  counts unknown: not read since it stopped answering (— below)'
+      : `  counts as of ${s.counts_as_of}, the last time it answered`;
+
 const describe = (s: InboxStatus): string =>
   [
     `inbox ${s.dir} (${s.watching ? 'watched by the running engine' : 'not watched: no engine runs on this database'})`,
     ...(s.problem ? [`  ${s.problem}`] : []),
-    `  waiting    ${s.counts.waiting}  (dropped in, ${!s.takes ? 'not taken: see above' : s.watching ? 'taken once complete' : 'taken once an engine runs'})`,
+    ...(asOf(s) ? [asOf(s)!] : []),
+    `  waiting    ${count(s, s.counts.waiting)}  (dropped in, ${!s.takes ? 'not taken: see above' : s.watching ? 'taken once complete' : 'taken once an engine runs'})`,
     ...(s.held
       ? [
           `  held       ${s.held.count}  (of those waiting; tried again from ${s.held.retry_at}): ${s.held.reason}`,
         ]
       : []),
     ...(s.left_behind ? [left(s.left_behind)] : []),
-    `  processing ${s.counts.processing}  ${s.processing}`,
-    `  done       ${s.counts.done}  ${s.done}`,
-    `  failed     ${s.counts.failed}  ${s.failed}${failedSplit(s)}`,
+    `  processing ${count(s, s.counts.processing)}  ${s.processing}`,
+    `  done       ${count(s, s.counts.done)}  ${s.done}`,
+    `  failed     ${count(s, s.counts.failed)}  ${s.failed}${failedSplit(s)}`,
     ...s.refused.recent.map((r) => `    refused ${r.file}: ${r.reason.split('\n').join(' ')}`),
     ...(s.refused.count > s.refused.recent.length
       ? [

@@ -18,9 +18,13 @@ export class UsageError extends Error {}
 
 const ENVIRONMENT_CODES: ReadonlySet<ErrorCode> = new Set(['DB_LOCKED', 'IO']);
 
-/** Exit code for an error that stopped a whole command. */
+/**
+ * Exit code for an error that stopped a whole command: the environment's (3) for a database
+ * held, an I/O failure, and any error said to be the machine's doing (`transient`: a folder
+ * on a share that did not answer, refused as the inbox with TIMEOUT); else rejected (1).
+ */
 export const exitFor = (error: AppError): ExitCode =>
-  ENVIRONMENT_CODES.has(error.code) ? EXIT.environment : EXIT.rejected;
+  ENVIRONMENT_CODES.has(error.code) || error.transient ? EXIT.environment : EXIT.rejected;
 
 export interface Output {
   line(text: string): void;

@@ -144,4 +144,5 @@ database), a --db, GEX_DESK_DB or config dbPath where no database is. While the 
 app or gex-desk serve runs on the database, a command goes through it (same output; another data folder than its own, by --data-dir,
 GEX_DESK_DATA_DIR or the config file's dataDir, is refused).
 Exit codes: 0 ok; 1 some input rejected or some job failed; 2 usage error; 3 environment
-(database held by something that does not answer, disk full, permissions).`;
+(database held by something that does not answer, disk full, permissions, a share that
+does not answer).`;
