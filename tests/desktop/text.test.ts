@@ -43,7 +43,7 @@ import {
   offsetLabel,
   zoneIfOther,
 } from '../../renderer/src/text/time.ts';
-import { heldText, inboxTitle, plural } from '../../renderer/src/text/words.ts';
+import { countsAsOf, heldText, inboxTitle, plural } from '../../renderer/src/text/words.ts';
 import { atUpperBound } from '../../shared/domain.ts';
 import { describeQuality } from '../../renderer/src/text/quality.ts';
 import { cleanError, stripPaths, withoutPlace } from '../../renderer/src/text/clean-error.ts';
@@ -320,6 +320,15 @@ describe('the inbox in the status bar’s tooltip', () => {
     expect(
       inboxTitle({ ...status, problem: 'The inbox is gone.', refused: { count: 0, recent: [] } }),
     ).toBe('The inbox is gone. Click to open the inbox.');
+  });
+});
+
+describe('the inbox’s counts while its folder does not answer', () => {
+  it('says when they were read, or unknown, never silently zeros (QA sv F2)', () => {
+    const clock = (iso: string) => iso.slice(11, 19);
+    expect(countsAsOf({}, clock)).toBeNull();
+    expect(countsAsOf({ counts_as_of: '2026-12-07T10:02:11.000Z' }, clock)).toBe('as of 10:02:11');
+    expect(countsAsOf({ counts_as_of: null }, clock)).toBe('counts unknown');
   });
 });
 

@@ -82,6 +82,8 @@ export async function openDesk(
   opts: {
     workers?: number;
     watchInbox?: boolean;
+    /** The inbox's folder (default: `inbox/` in the engine's temporary folder). */
+    inbox?: string;
     chromiumArgs?: string[];
     attach?: string[];
     /** The browser's time zone (Europe/Berlin unless said). */
@@ -95,6 +97,7 @@ export async function openDesk(
   const te = await startTestEngine({
     workers: opts.workers ?? 1,
     ...(opts.watchInbox ? { watchInbox: true } : {}),
+    ...(opts.inbox ? { inbox: opts.inbox } : {}),
     ...(opts.attach ? { attach: opts.attach } : {}),
     ...(opts.rulesAnalysis ? { rulesAnalysis: opts.rulesAnalysis } : {}),
   });

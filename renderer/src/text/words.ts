@@ -32,6 +32,19 @@ export function failedSplit(s: { counts: { failed: number }; refused: { count: n
 }
 
 /**
+ * While the inbox's folder does not answer, when its counts were read (QA sv F2: zeros read
+ * as "my files are gone"): "as of 10:02:11" (`clock` writes the instant), or "counts
+ * unknown" when they never were; null when they are read now.
+ */
+export function countsAsOf(
+  s: Pick<InboxStatus, 'counts_as_of'>,
+  clock: (iso: string) => string,
+): string | null {
+  if (s.counts_as_of === undefined) return null;
+  return s.counts_as_of === null ? 'counts unknown' : `as of ${clock(s.counts_as_of)}`;
+}
+
+/**
  * The status bar's inbox tooltip: its problem (when it cannot take files) or its folder,
  * and in both which of its failed files have a job and which it refused itself — the
  * reason its "failed" differs from the Queue's.

@@ -67,7 +67,14 @@ function FolderRow({
         {label}
       </th>
       <td className="num" data-testid={`inbox-count-${k}`}>
-        {int(count)}
+        {/* Never read while its folder answered: unknown, not 0 (QA sv F2). */}
+        {s.counts_as_of === null ? (
+          <span title="Not counted: the folder does not answer">
+            —<span className="sr-only"> unknown</span>
+          </span>
+        ) : (
+          int(count)
+        )}
         {k === 'failed' && s.refused.count > 0 && (
           <div className="muted small" data-testid="inbox-failed-split">
             {failedSplit(s)}
@@ -218,6 +225,18 @@ function Refused({ s }: { s: InboxStatus }) {
   );
 }
 
+/** What the inbox does with files put in it now, and, while it does not answer, how old its counts are. */
+function watchingText(s: InboxStatus): string {
+  if (!s.watching) return 'No engine watches this folder now.';
+  if (s.problem_code !== 'NOT_ANSWERING')
+    return 'Files put in the inbox are ingested as they arrive, then moved to done or failed.';
+  const counted =
+    s.counts_as_of == null
+      ? 'Its files cannot be counted until then.'
+      : `The files below were counted at ${localStamp(s.counts_as_of)}, the last time it answered.`;
+  return `Nothing is taken from the inbox while it does not answer: files put in it are ingested once it answers again. ${counted}`;
+}
+
 /** How often the dialog asks again while files lie in the folder watched before (unwatched). */
 const LEFT_BEHIND_EVERY_MS = 2000;
 
@@ -246,10 +265,8 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
               {status.problem}
             </p>
           )}
-          <p className="muted">
-            {status.watching
-              ? 'Files put in the inbox are ingested as they arrive, then moved to done or failed.'
-              : 'No engine watches this folder now.'}
+          <p className="muted" data-testid="inbox-watching">
+            {watchingText(status)}
           </p>
           <table className="grid-table inbox-folders" aria-label="Inbox folders">
             <thead>

@@ -3,14 +3,17 @@
 // which failed files have a job and which it refused, inboxTitle), the files
 // waiting in it (when any), those held there for a full disk (when any) and how many ended
 // in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog (its
-// folders, and choosing another one), drawn outside the bar.
-import { useEffect, useState } from 'react';
+// folders, and choosing another one), drawn outside the bar. While its folder does not
+// answer (a stalled share), the counts are those last read, "as of" when, or "counts
+// unknown" — never zeros — and the change is said in the polite live region (announce).
+import { useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
 import { int } from '../../text/numbers.ts';
 import { localClock } from '../../text/time.ts';
-import { heldText, inboxTitle } from '../../text/words.ts';
+import { announce } from '../../state/announce.ts';
+import { countsAsOf, heldText, inboxTitle } from '../../text/words.ts';
 import { InboxDialog } from './InboxDialog.tsx';
 
 export function InboxStatus() {
@@ -18,7 +21,21 @@ export function InboxStatus() {
   const status = useInbox((s) => s.status);
   const [open, setOpen] = useState(false);
   useEffect(() => (client ? useInbox.getState().follow(client) : undefined), [client]);
+  // Its folder stopping or starting again to answer, said once each (not at the first look).
+  const notAnswering = status ? status.problem_code === 'NOT_ANSWERING' : null;
+  const was = useRef<boolean | null>(null);
+  useEffect(() => {
+    if (notAnswering === null) return;
+    if (was.current !== null && was.current !== notAnswering)
+      announce(
+        notAnswering
+          ? `Inbox not answering: ${status!.dir}. Nothing is taken from it until it answers.`
+          : `Inbox answering again: ${status!.dir}.`,
+      );
+    was.current = notAnswering;
+  }, [notAnswering, status]);
   if (!status) return null;
+  const asOf = countsAsOf(status, localClock);
   // Held files wait too, but are counted on their own.
   const waiting = status.counts.waiting - (status.held?.count ?? 0);
   return (
@@ -63,17 +80,29 @@ export function InboxStatus() {
             </span>{' '}
           </>
         )}
-        <span className="label">done</span>{' '}
-        <span className="num" data-testid="status-inbox-done">
-          {int(status.counts.done)}
-        </span>{' '}
-        <span className="label">failed</span>{' '}
-        <span
-          className={`num ${status.counts.failed ? 'neg' : ''}`}
-          data-testid="status-inbox-failed"
-        >
-          {int(status.counts.failed)}
-        </span>
+        {status.counts_as_of !== null && (
+          <>
+            <span className="label">done</span>{' '}
+            <span className="num" data-testid="status-inbox-done">
+              {int(status.counts.done)}
+            </span>{' '}
+            <span className="label">failed</span>{' '}
+            <span
+              className={`num ${status.counts.failed ? 'neg' : ''}`}
+              data-testid="status-inbox-failed"
+            >
+              {int(status.counts.failed)}
+            </span>
+          </>
+        )}
+        {asOf && (
+          <>
+            {' '}
+            <span className="label" data-testid="status-inbox-as-of">
+              {asOf}
+            </span>
+          </>
+        )}
       </button>
       {/* Outside the status bar, whose one-line text styles it must not inherit. */}
       {open && createPortal(<InboxDialog onClose={() => setOpen(false)} />, document.body)}
