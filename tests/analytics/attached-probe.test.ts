@@ -2,8 +2,9 @@
 // attached-probe.ts, folder-look.ts in the copier process): forced here on local folders.
 // A real export folder answers; a missing one answers with its error (the queries name
 // it); a probe past its deadline is abandoned and the folder said not to answer, and the
-// board shows this desk's rows with the folder named as cannot_read. An answer holds for
-// a few seconds, good or bad (no process per call); a local folder is never probed.
+// board shows this desk's rows with the folder named as cannot_read. A "did not answer"
+// holds a few seconds, an "it answered" is asked again (one copier process kept, no process
+// per call); a local folder is never probed.
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AttachedProbes } from '../../electron/engine/analytics/attached-probe.ts';
@@ -33,7 +34,7 @@ describe('the probe of an attached folder', () => {
     expect(copier.started).toBe(1);
   });
 
-  it('holds its answer a few seconds, and never probes a local folder', async () => {
+  it('asks again each time a folder answered (a query after a stall must not go unprobed), callers at once sharing one; never probes a local folder', async () => {
     const desk = await workstation();
     await ingestTiny(desk, 'NDX');
     let now = 1_000_000;
@@ -41,12 +42,14 @@ describe('the probe of an attached folder', () => {
     closing.push(probes);
     const [a, b] = await Promise.all([probes.silent(desk.dataDir), probes.silent(desk.dataDir)]);
     expect([a, b, probes.sent]).toEqual([null, null, 1]);
-    now += 4_000;
-    expect(await probes.silent(desk.dataDir)).toBeNull();
-    expect(probes.sent).toBe(1);
-    now += 2_000;
+    // QA sv F6: "it answered" held 5 s let the board's next query touch a share that had
+    // stopped answering since, on the engine's thread.
+    now += 500;
     expect(await probes.silent(desk.dataDir)).toBeNull();
     expect(probes.sent).toBe(2);
+    now += 4_000;
+    expect(await probes.silent(desk.dataDir)).toBeNull();
+    expect(probes.sent).toBe(3);
     expect(probes.started).toBe(1);
 
     const local = new AttachedProbes();

@@ -210,7 +210,6 @@ describe('the probe of an inbox (a copier process)', () => {
       mayStall: () => true,
       now: () => now,
       look: 'inbox',
-      holdAnswered: false,
     });
     try {
       const [a, b] = await Promise.all([probes.silent(dir), probes.silent(dir)]);
@@ -228,7 +227,6 @@ describe('the probe of an inbox (a copier process)', () => {
       mayStall: () => true,
       now: () => now,
       look: 'inbox',
-      holdAnswered: false,
       deadlineMs: 1,
     });
     try {

@@ -7,15 +7,15 @@
 // threads waits in such a call (QA nf F1–F3). So the probe (folder-look.ts) runs in a
 // copier process of its own (intake/copier.ts), abandoned past its deadline: the folder
 // is then left out and named as one that did not answer, as a folder that cannot be read
-// is. A local folder is never probed. A probe's answer holds for a few seconds, good or
-// bad: a board asking every few seconds starts no process per call. While the copier
-// abandoned for a folder has not ended (its read still held), the folder is still silent
-// and no new probe starts: a share down for an hour leaves one process behind, not one
-// every few seconds. A watched inbox on such a file system is probed the same way before
-// each poll and status (intake/inbox-control.ts: `look: 'inbox'`, the folder and its
-// processing/ listed), but a good answer of its is never held (`holdAnswered` false): its
-// polls touch the folder every second, and a share that stopped answering since the last
-// probe would hold the engine's thread at the next poll (QA sv F1).
+// is. A local folder is never probed. A "did not answer" holds for a few seconds; an
+// "it answered" is never reused (callers at the same moment share one probe): a share that
+// stopped answering since the last probe would otherwise hold the engine's thread at the
+// next query or poll (QA sv F1, F6: with a good answer held 5 s, an inbox share stalling
+// mid-session froze the engine 7 times in 8). While the copier abandoned for a folder has
+// not ended (its read still held), the folder is still silent and no new probe starts: a
+// share down for an hour leaves one process behind, not one every few seconds. A watched
+// inbox on such a file system is probed the same way before each poll and status
+// (intake/inbox-control.ts: `look: 'inbox'`, the folder and its processing/ listed).
 import type { ProbeLook } from '../../../shared/copier.ts';
 import type { Logger } from '../log.ts';
 import { Copier, CopierGone, type CopierOptions } from '../intake/copier.ts';
@@ -23,7 +23,7 @@ import { mayStall } from '../intake/stalling-fs.ts';
 
 /** How long a probe may take (ms) before its folder is said not to answer. */
 export const PROBE_DEADLINE_MS = 3000;
-/** How long a probe's answer holds (ms): a bad one always, a good one unless `holdAnswered` is false. */
+/** How long a "did not answer" holds (ms); an "it answered" is never reused. */
 export const PROBE_FRESH_MS = 5000;
 
 export interface ProbeOptions {
@@ -36,12 +36,6 @@ export interface ProbeOptions {
   now?: () => number;
   /** What is looked at (folder-look.ts): an attached export folder (default), or an inbox. */
   look?: ProbeLook;
-  /**
-   * Whether "it answered" is held for `freshMs` (default true). False: each ask of a folder
-   * that answered probes it again (callers at once still share one probe); a "did not
-   * answer" is held as ever.
-   */
-  holdAnswered?: boolean;
 }
 
 interface Probed {
@@ -90,8 +84,8 @@ export class AttachedProbes {
   silent(root: string): Promise<string | null> {
     if (!(this.#opts.mayStall ?? mayStall)(root)) return Promise.resolve(null);
     const known = this.#known.get(root);
-    const held = known && (known.silent !== null || this.#opts.holdAnswered !== false);
-    if (held && this.#now() - known.atMs < this.#freshMs) return Promise.resolve(known.silent);
+    if (known?.silent != null && this.#now() - known.atMs < this.#freshMs)
+      return Promise.resolve(known.silent);
     let under = this.#under.get(root);
     if (!under) {
       under = this.#probe(root).then((silent) => {

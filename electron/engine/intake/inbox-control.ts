@@ -157,7 +157,6 @@ export class InboxControl {
       log: opts.log,
       ...opts.probe,
       look: 'inbox',
-      holdAnswered: false,
     });
     this.#silent = opts.silent ?? ((dir) => this.#probes.silent(dir));
   }
