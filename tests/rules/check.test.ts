@@ -157,6 +157,20 @@ describe('checkRules', () => {
     expect(errors(missing)[0]?.message).toBe('G3 row 2 (G3.HIGH): unknown property "colour"');
   });
 
+  // QA rl2 N3: a level `MEDIUM", got "LOW` read as two values: `got "MEDIUM", got "LOW"`.
+  it('escapes the quote and the backslash of an echoed value, as JSON writes them', () => {
+    const file = JSON.parse(DEFAULT) as { rules: { rows?: Record<string, unknown>[] }[] };
+    file.rules[2]!.rows![2]!.level = 'MEDIUM", got "LOW\u202e\u0007';
+    file.rules[2]!.rows![1]!.level = 'a\\x07';
+    file.rules[2]!.rows![0]![`x"y\\`] = 1;
+    const levels = 'a level (CRITICAL, HIGH, MEDIUM, LOW) or {"fact": "requested_priority"}';
+    expect(errors(JSON.stringify(file, null, 2)).map((d) => d.message)).toEqual([
+      'G3 row 1 (G3.CRITICAL): unknown property "x\\"y\\\\"',
+      `G3 row 2 (G3.HIGH) level: ${levels}; got "a\\\\x07"`,
+      `G3 row 3 (G3.MEDIUM) level: ${levels}; got "MEDIUM\\", got \\"LOW\\u202e\\x07"`,
+    ]);
+  });
+
   // QA rl F6: an unknown fact elsewhere in the file came only once the shape error was fixed.
   it('checks the meaning of the rest of a file whose rules have shape errors', () => {
     const file = JSON.parse(DEFAULT) as {

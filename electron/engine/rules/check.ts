@@ -62,11 +62,17 @@ const placeName = (value: unknown, path: JsonPath): string => {
 };
 
 /**
+ * A string as a message quotes it: its `"` and `\` escaped as JSON writes them, then cut and
+ * its controls escaped (echoed()), so that a value holding `", got "` reads as one value.
+ */
+const quoted = (text: string): string => `"${echoed(text.replace(/["\\]/g, '\\$&'))}"`;
+
+/**
  * What was written, for a message: a string quoted, a number, true, false or null as it is,
  * each cut and escaped (echoed()); nothing of an object or a list, whose place says enough.
  */
 const gotText = (written: unknown): string => {
-  if (typeof written === 'string') return `; got "${echoed(written)}"`;
+  if (typeof written === 'string') return `; got ${quoted(written)}`;
   if (written === null || ['number', 'boolean'].includes(typeof written))
     return `; got ${echoed(String(written))}`;
   return '';
@@ -99,7 +105,7 @@ const shapeDiagnostics = (
       return issue.keys.map((k) => ({
         severity: 'error',
         code: 'UNKNOWN_PROPERTY',
-        message: `${where}: unknown property "${echoed(k)}"`,
+        message: `${where}: unknown property ${quoted(k)}`,
         ...place(spanAt(root, [...path, k], true)),
       }));
     }
