@@ -121,11 +121,49 @@ describe.skipIf(!haveChromium)('the rule editor when a check does not finish', (
     await page.setViewportSize(WIDE);
     await shot(page, 'rules-check-unfinished');
 
-    // Check again: asked again, "checking…" meanwhile, and (the same set) stopped again.
-    await banner.getByRole('button', { name: 'Check again' }).click();
+    // The banner is said as it appears (QA rl2 N1).
+    expect(await banner.getAttribute('role')).toBe('alert');
+
+    // Check again, from the keyboard: asked again, "checking…" meanwhile, the focus on
+    // that status rather than on the page's body as the button goes (QA rl2 N1), and (the
+    // same set) stopped again.
+    await banner.getByRole('button', { name: 'Check again' }).focus();
+    await page.keyboard.press('Enter');
     expect(await check()).toBe('checking…');
     await banner.waitFor({ state: 'hidden' });
+    const focused = () => page.evaluate('document.activeElement?.dataset?.testid');
+    expect(await focused()).toBe('rules-check');
     await poll(() => checks.length).toBe(asked + 1);
+    await expect
+      .poll(check, { timeout: 60_000, interval: 100 })
+      .toBe('not checked: the analysis ran past its time budget');
+    expect(await focused()).toBe('rules-check');
+
+    // An edit undone at once (QA rl2 N5): the same text is checked again, and the header says
+    // "checking…" (no Check again) until that check answers, never "not checked" meanwhile.
+    const again = page.waitForResponse((r) => r.url().includes(`${CALL_PATH}rules:check`), {
+      timeout: 60_000,
+    });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('x');
+    await page.waitForTimeout(50);
+    await page.keyboard.press('Control+z');
+    const said: string[] = [];
+    let answered = false;
+    const watch = (async () => {
+      while (!answered) {
+        said.push(`${await check()} | banners ${await page.getByTestId('check-failed').count()}`);
+        await page.waitForTimeout(50);
+      }
+    })();
+    await again;
+    answered = true;
+    await watch;
+    expect(checks.length).toBe(asked + 2);
+    expect(said.length).toBeGreaterThan(10);
+    // (The last look may have come as the answer did.)
+    expect(said.slice(0, -1).filter((s) => s !== 'checking… | banners 0')).toEqual([]);
     await expect
       .poll(check, { timeout: 60_000, interval: 100 })
       .toBe('not checked: the analysis ran past its time budget');

@@ -7,7 +7,7 @@
 // (the what-if on the last real requests, issue 11) and the history; the first two
 // decide with the text the editor shows (the draft, or a version opened read-only). The tab on screen
 // is in the address (`#/rules/whatif`), so Back from a request's audit trail returns to it.
-import { useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useApp } from '../state/store.ts';
 import { ErrorLine } from '../components/common.tsx';
 import type { AppError } from '../../../shared/result.ts';
@@ -81,7 +81,13 @@ export const notCheckedWhy = (e: AppError): string =>
       ? 'not checked: the engine is shutting down'
       : `not checked: the check failed (${e.code})`;
 
-function CheckState({ r }: { r: RuleEditorState }) {
+function CheckState({
+  r,
+  statusRef,
+}: {
+  r: RuleEditorState;
+  statusRef: RefObject<HTMLSpanElement | null>;
+}) {
   if (r.viewing !== null) return null;
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = r.diagnostics.length - errors;
@@ -97,6 +103,9 @@ function CheckState({ r }: { r: RuleEditorState }) {
       className={`check-state ${r.checkOk === false || r.checkFailure ? 'neg' : r.checkOk ? 'pos' : 'muted'}`}
       data-testid="rules-check"
       role="status"
+      // Focus lands here when Check again, pressed, goes with its banner (QA rl2 N1).
+      tabIndex={-1}
+      ref={statusRef}
     >
       {text}
     </span>
@@ -149,12 +158,28 @@ function SyncConflictBanner({ r, c }: { r: RuleEditorState; c: SyncConflict }) {
 /**
  * The draft's check did not finish: why (the engine's message, how long it ran) and the
  * way to ask again. Not dismissable: it is the draft's state until it changes or checks.
+ * Said as it appears (an alert); Check again goes with it while the check runs, so it
+ * leaves the focus on the header's status ("checking…"), not on the page's body.
  */
-function CheckFailedBanner({ r, e }: { r: RuleEditorState; e: AppError }) {
+function CheckFailedBanner({
+  r,
+  e,
+  onAgain,
+}: {
+  r: RuleEditorState;
+  e: AppError;
+  onAgain: () => void;
+}) {
   return (
-    <div className="banner error check-failed" data-testid="check-failed">
+    <div className="banner error check-failed" role="alert" data-testid="check-failed">
       <ErrorLine error={e} />
-      <button className="btn tiny" onClick={r.checkAgain}>
+      <button
+        className="btn tiny"
+        onClick={() => {
+          r.checkAgain();
+          onAgain();
+        }}
+      >
         Check again
       </button>
     </div>
@@ -202,6 +227,7 @@ export default function RulesView() {
     useApp.setState({ view: 'rules', rulesTab: id === 'dry' ? '' : id });
   // Where the focus goes when a dialog's opener is disabled by what the dialog did.
   const focusEditor = useRef<() => void>(() => {});
+  const checkStatus = useRef<HTMLSpanElement>(null);
   const [discarding, setDiscarding] = useState(false);
   const side = SIDE_TABS.find((t) => t.id === tab) ?? SIDE_TABS[0]!;
   const readOnly = r.viewing !== null;
@@ -228,7 +254,7 @@ export default function RulesView() {
           {!readOnly && r.dirty && <span className="tag warn">edited, not active</span>}
           {readOnly && <span className="tag">read-only</span>}
         </span>
-        <CheckState r={r} />
+        <CheckState r={r} statusRef={checkStatus} />
         <span className="spacer" />
         <button className="btn" disabled={!r.dirty || readOnly} onClick={() => setDiscarding(true)}>
           Discard draft…
@@ -255,7 +281,9 @@ export default function RulesView() {
         </button>
       </div>
       <StateBanner r={r} />
-      {!readOnly && r.checkFailure && <CheckFailedBanner r={r} e={r.checkFailure} />}
+      {!readOnly && r.checkFailure && (
+        <CheckFailedBanner r={r} e={r.checkFailure} onAgain={() => checkStatus.current?.focus()} />
+      )}
       {r.notKept && !readOnly && (
         <div className="banner warn" role="alert" data-testid="draft-not-kept">
           <span>

@@ -154,7 +154,10 @@ export interface RuleEditorState {
   diagnosticsEarlier: boolean;
   /** Whether the draft as it is now passed the engine's check; null while it is being checked or when its check did not finish. */
   checkOk: boolean | null;
-  /** Why the check of the draft as it is now did not finish (its budget, the engine), if it did not. */
+  /**
+   * Why the check of the draft as it is now did not finish (its budget, the engine), if it
+   * did not; null while that text is checked again (asked, or due at a pause in typing).
+   */
   checkFailure: AppError | null;
   /** Asks for the draft's check again (after one that did not finish). */
   checkAgain(): void;
@@ -223,6 +226,13 @@ export function useRuleEditor(): RuleEditorState {
   const [diagnostics, setDiagnostics] = useState<Diagnostic[]>([]);
   const [checked, setChecked] = useState<{ text: string; ok: boolean } | null>(null);
   const [failed, setFailed] = useState<{ text: string; error: AppError } | null>(null);
+  /**
+   * A check is being answered (`busy`), or due once typing pauses (`due`): the text now is
+   * checked by it or right after it, so a failure of the same text earlier is not its state
+   * (QA rl2 N5: an undo back to a text whose check stopped re-ran it under "not checked").
+   */
+  const [busy, setBusy] = useState(false);
+  const [due, setDue] = useState(false);
   const [restored, setRestored] = useState<RuleDraft | null>(null);
   const [syncConflict, setSyncConflict] = useState<SyncConflict | null>(sync?.conflict ?? null);
   const [activated, setActivated] = useState<number | null>(null);
@@ -259,6 +269,7 @@ export function useRuleEditor(): RuleEditorState {
       return;
     }
     c.busy = true;
+    setBusy(true);
     const asked = async () => {
       for (;;) {
         c.again = false;
@@ -267,7 +278,10 @@ export function useRuleEditor(): RuleEditorState {
         if (!c.again) return { text, res };
       }
     };
-    const { text, res } = await asked().finally(() => (c.busy = false));
+    const { text, res } = await asked().finally(() => {
+      c.busy = false;
+      setBusy(false);
+    });
     if (draftModel.getValue() !== text) return; // an older text's answer
     // A check that did not finish (its budget, the engine stopping) is the draft's state
     // until it changes or is checked again: never "checking…" with nothing being checked.
@@ -434,7 +448,11 @@ export function useRuleEditor(): RuleEditorState {
         syncBase();
       }, STORE_IDLE_MS);
       clearTimeout(timer);
-      timer = window.setTimeout(() => void check(), 300);
+      setDue(true);
+      timer = window.setTimeout(() => {
+        setDue(false);
+        void check();
+      }, 300);
     });
     const onHidden = () => {
       if (document.visibilityState === 'hidden') flush();
@@ -575,8 +593,11 @@ export function useRuleEditor(): RuleEditorState {
     diagnosticsEarlier: checked !== null && checked.text !== draftText,
     checkOk: checked && checked.text === draftText ? checked.ok : null,
     checkFailure:
-      failed && failed.text === draftText && checked?.text !== draftText ? failed.error : null,
+      failed && !busy && !due && failed.text === draftText && checked?.text !== draftText
+        ? failed.error
+        : null,
     checkAgain() {
+      if (checking.current.busy) return; // this text is being checked (the button is not shown)
       setFailed(null);
       void check();
     },
