@@ -39,6 +39,7 @@ import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
 import { warmTimeZone } from './pipeline/time.ts';
 import { analysisRunner, type AnalysisOptions } from './rules/analysis.ts';
+import { storedChecks } from './rules/stored-checks.ts';
 import { RulesService } from './rules/service.ts';
 import { errorOfThrown, Store } from './store/db.ts';
 import { removalIntentsOf } from './store/removal-intents.ts';
@@ -76,6 +77,8 @@ export interface EngineOptions extends ConfigOverrides, PoolChoices {
    * budget (default 20 s; a test sets it small). rules/analysis.ts.
    */
   rulesAnalysis?: AnalysisOptions;
+  /** The analyser's version the checks' answers are kept under in the database (default ANALYSER_VERSION; a test sets another). rules/stored-checks.ts. */
+  rulesAnalyser?: string;
 }
 
 export interface Engine {
@@ -157,7 +160,9 @@ async function start(
     log.error('store.fatal', { error: e.message });
     events.emit('engine:failed', e);
   });
-  const analyse = analysisRunner(opts.rulesAnalysis);
+  const analyses = analysisRunner(opts.rulesAnalysis);
+  // Checks answered from those kept in the database first (the active version's, above all).
+  const analyse = storedChecks(store, analyses, opts.rulesAnalyser);
   const rulesLoaded = await RulesService.load(store, events, analyse);
   if (!rulesLoaded.ok) {
     await pool?.close();
@@ -409,7 +414,7 @@ async function start(
         // The workers go while the store checkpoints: neither needs the other any more.
         // A worker whose exit never comes (a thread in a read on a stalled share) is
         // waited for until the deadline only (at least the pool's SIGKILL and 2 s more).
-        await Promise.all([pool?.close(deadline), store.close(), analyse.close()]);
+        await Promise.all([pool?.close(deadline), store.close(), analyses.close()]);
         log.info('engine.stopped');
       })()),
   };

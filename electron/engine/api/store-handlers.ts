@@ -17,6 +17,7 @@ import type { EngineEvents } from '../events.ts';
 import { jobNamed, listJobs } from '../jobs/repository.ts';
 import { queueStats } from '../jobs/monitor.ts';
 import { analysisRunner, type RunAnalysis } from '../rules/analysis.ts';
+import { storedChecks } from '../rules/stored-checks.ts';
 import type { ActiveRuleSet, RulesService } from '../rules/service.ts';
 import { listAudit } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
@@ -45,7 +46,7 @@ export interface StoreApiDeps {
   events: EngineEvents;
   config: Pick<Config, 'latencyWindowMs' | 'attach' | 'conventions' | 'dataDir' | 'dbPath'>;
   rules: RulesAccess;
-  /** The rule analysis's worker thread (the engine's, with its budget); default analysisRunner(). */
+  /** The rule analysis's worker thread (the engine's, with its budget); default analysisRunner(), its checks kept in the store (storedChecks). */
   analyse?: RunAnalysis;
   /**
    * The configured export folders as they are now (a running engine: configuredAttach, so
@@ -77,7 +78,7 @@ export type StoreCalls = Omit<
 export function storeRules(
   store: Store,
   events: EngineEvents,
-  analyse: RunAnalysis = analysisRunner(),
+  analyse: RunAnalysis = storedChecks(store, analysisRunner()),
 ): RulesAccess {
   let service: Promise<Result<RulesService>> | null = null;
   let cached: ActiveRuleSet | null = null;
@@ -119,7 +120,7 @@ export function storeRules(
 export function storeHandlers(deps: StoreApiDeps): StoreCalls {
   const { store } = deps;
   const probes = deps.probes ?? new AttachedProbes();
-  const analyse = deps.analyse ?? analysisRunner();
+  const analyse = deps.analyse ?? storedChecks(store, analysisRunner());
   const withService = async <T>(
     use: (s: RulesService) => Promise<Result<T>> | Result<T>,
   ): Promise<Result<T>> => {

@@ -20,7 +20,8 @@
 // joins it): the dry run's check of the draft the editor just checked, or an activation
 // of it, costs no second analysis (QA rl F2: every edit was analysed up to three times in
 // a row, the next edit's check waiting behind them). A check that did not finish is not
-// kept: asking again runs it again. A terminated worker leaves nothing to restart. In the desktop app the entry is
+// kept: asking again runs it again. Across restarts the engine's checks are answered first
+// from those kept in the database (stored-checks.ts). A terminated worker leaves nothing to restart. In the desktop app the entry is
 // out/main/rules-worker.js (electron.vite.config.ts), passed as `entry`; under Node
 // (tests, the CLI, `serve`) it is this folder's .ts file.
 import { fileURLToPath } from 'node:url';

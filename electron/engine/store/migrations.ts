@@ -356,6 +356,22 @@ export const MIGRATIONS: Migration[] = [
          FROM requests r WHERE r.id = jobs.request_id AND r.arrival_order IS NOT NULL`,
     ],
   },
+  {
+    // The answers of rule checks (rules/stored-checks.ts) by the SHA-256 of the text checked
+    // and the analyser's version, so that a text already analysed (the active version, above
+    // all) is not analysed again after a restart. A cache: the last few texts checked, and
+    // the active version's; `answer` is the check's JSON ({ ok, diagnostics }).
+    version: 12,
+    name: 'rule checks kept',
+    statements: [
+      `CREATE TABLE rule_checks (
+        text_sha256 VARCHAR NOT NULL,
+        analyser VARCHAR NOT NULL,
+        answer VARCHAR NOT NULL,
+        checked_at TIMESTAMPTZ NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
