@@ -14,12 +14,15 @@ import { ok, type Result } from '../../../shared/result.ts';
 import { Diagnostic } from '../../../shared/rules.ts';
 import type { Store } from '../store/db.ts';
 import type { RunAnalysis } from './analysis.ts';
+import pkg from '../../../package.json' with { type: 'json' };
 
 /**
- * The analyser's version: raise it whenever a release changes what a check answers (a new
- * diagnostic, another message or line), so that the answers kept by the one before are not served.
+ * The analyser's version: the release's (package.json), so that an answer kept by one
+ * release is never served by another, whatever it changed; and a number of its own, to be
+ * raised when a change of what a check answers (a new diagnostic, another message or line)
+ * lands between releases.
  */
-export const ANALYSER_VERSION = '1';
+export const ANALYSER_VERSION = `${pkg.version}/2`;
 
 /** How many checked texts' answers are kept besides the active version's. */
 export const STORED_CHECKS = 16;
