@@ -270,6 +270,8 @@ export class Scheduler {
         `job ${job.id} is ${job.status}; only a failed or cancelled job can be retried`,
       );
     }
+    // In the log too: a retry is an analyst's act on the queue, as a pause or a resume is.
+    this.#log?.info('job.retried', { job: id, ...(by ? { by } : {}) });
     const row = await repo.queuedRow(this.#interactive(), id);
     if (row && !this.#inService.has(id)) this.#ready.insert(row);
     this.#emit(requeued);
