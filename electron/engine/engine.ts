@@ -15,6 +15,7 @@ import {
   type ConfigOverrides,
 } from './config.ts';
 import { EngineEvents } from './events.ts';
+import { EndedJobs } from './api/drain.ts';
 import { inboxHandlers } from './api/inbox-handlers.ts';
 import { queueHandlers } from './api/queue-handlers.ts';
 import { storeHandlers } from './api/store-handlers.ts';
@@ -59,6 +60,13 @@ export interface EngineOptions extends ConfigOverrides, PoolChoices {
    * (`gex-desk jobs cancel` without the app, which must not start the rest of the queue).
    */
   paused?: boolean;
+  /**
+   * `queue:drain` counts every job this engine ends from its start, not only those ending
+   * while it waits: the engine of a one-shot `gex-desk queue --drain`, whose scheduler runs
+   * the queue (recovered jobs first) before the command's call reaches it (api/drain.ts).
+   * Not for an engine that lives on (the app, `serve`): it would keep every id it ended.
+   */
+  drainCountsFromStart?: boolean;
   /**
    * A pool already started for this engine (createEnginePool, by a command that starts its
    * first worker before loading the engine); the engine owns it from here on.
@@ -175,6 +183,8 @@ async function start(
   const started_at = new Date().toISOString();
 
   let scheduler: Scheduler | null = null;
+  // Listening before the scheduler starts: the first job it ends is counted too.
+  const endedFromStart = opts.drainCountsFromStart ? new EndedJobs(events) : undefined;
   const staging = new Staging({
     dir: ownFolder(cfg.dataDir, cfg.dbPath, 'staging'),
     legacyDir: join(cfg.dataDir, 'staging'),
@@ -365,6 +375,7 @@ async function start(
       events,
       log,
       bytesKept: (job) => retryBytesKept(job, stagedJobs, staging),
+      endedFromStart,
     }),
     ...inboxHandlers(inbox),
     'engine:health': async () =>

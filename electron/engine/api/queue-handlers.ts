@@ -10,7 +10,7 @@ import { jobNamed } from '../jobs/repository.ts';
 import type { Scheduler } from '../jobs/scheduler.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/db.ts';
-import { drainQueue } from './drain.ts';
+import { drainQueue, type EndedJobs } from './drain.ts';
 
 export type QueueCalls = Pick<
   CallHandlers,
@@ -24,6 +24,11 @@ export interface QueueDeps {
   log: Logger;
   /** Whether the captured bytes of the ended `job` are still kept, for a retry to read. */
   bytesKept(job: ProcessingJob): boolean;
+  /**
+   * The jobs this engine ended from its start, when it counts them for `queue:drain`
+   * (EngineOptions.drainCountsFromStart); otherwise a drain counts those ending while it waits.
+   */
+  endedFromStart?: EndedJobs;
 }
 
 export function queueHandlers(d: QueueDeps): QueueCalls {
@@ -51,6 +56,6 @@ export function queueHandlers(d: QueueDeps): QueueCalls {
       return ok(await scheduler.stats());
     },
     'queue:drain': async () =>
-      scheduler ? drainQueue(scheduler, d.events, d.store) : noScheduler(),
+      scheduler ? drainQueue(scheduler, d.events, d.store, d.endedFromStart) : noScheduler(),
   };
 }

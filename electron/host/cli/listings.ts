@@ -16,7 +16,7 @@ import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { leftExportsText } from '../../../shared/left-exports.ts';
 import { READS, withApi } from './api.ts';
 import { eachPage } from './pages.ts';
-import { drainQueue } from './queue-drain.ts';
+import { drainNeeds, drainQueue } from './queue-drain.ts';
 import { authorOption, engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
 import {
   counted,
@@ -302,13 +302,7 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   );
   if (values.help) return (out.line(QUEUE_USAGE), EXIT.ok);
   const workers = int(values.workers, '--workers', 1, MAX_WORKERS);
-  const needs = values.drain
-    ? ({
-        kind: 'engine',
-        options: { runJobs: true, workers, prewarm: 0 },
-        dataFolder: true,
-      } as const)
-    : READS;
+  const needs = values.drain ? drainNeeds(workers) : READS;
   const overrides = engineOptions(values);
   return withApi(overrides, out, needs, async (api, session) => {
     let stats: QueueStats;

@@ -3,13 +3,27 @@
 // crashed), the jobs it had not ended are stored and still queued, so the command goes on
 // in the engine that comes next (nextApi: the app started again, or one of this process),
 // as `gex-desk ingest` does, instead of ending with exit 3 while work is left. The jobs
-// that failed count, in whichever engine they failed.
+// that failed count, in whichever engine they failed: beside a running engine, those that
+// end while the command waits; in an engine of this process, every job it ended from its
+// start (its scheduler runs the queue before the drain's call reaches it).
 import type { DrainResult } from '../../../shared/api.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { nextApi, type ApiClient, type ApiSession, type LocalNeeds } from './api.ts';
 import { counted, type Output } from './io.ts';
 import { onStopSignal } from './stop-signals.ts';
+
+/**
+ * What the drain needs of an engine of this process: one that runs jobs (`workers` of
+ * them, none started ahead) and counts, for the drain, every job it ends from its start.
+ */
+export function drainNeeds(workers: number | undefined) {
+  return {
+    kind: 'engine',
+    options: { runJobs: true, workers, prewarm: 0, drainCountsFromStart: true },
+    dataFolder: true,
+  } as const satisfies LocalNeeds;
+}
 
 export async function drainQueue(
   session: ApiSession,
