@@ -6,6 +6,10 @@
 // tooltip saying why and what to do, told politely to a screen reader; it fits the bar
 // at 1024 px (also as "1 min 40 s", the page's clock moved on) and axe finds nothing serious; once the engine answers it says "engine ok"
 // again by itself, and that is told too.
+// The live views (Queue, the levels board, Sources, Audit) meanwhile say above their
+// figures that these are not current, as of the engine's last answer (a role=status
+// line, its moving count not read out), and the Queue's empty list no longer says
+// "Nothing is waiting or running" (it did before: only the bar told the silence).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,13 +21,16 @@ import { CHROMIUM_ARGS } from './chromium.ts';
 import {
   CHROMIUM,
   cutOff,
+  chainFile,
   ensureRenderer,
   expectNoSerious,
+  goTo,
   haveChromium,
   poll,
   ROOT,
   shot,
   SMALL,
+  submitFile,
   WIDE,
 } from './harness.ts';
 
@@ -93,6 +100,80 @@ describe.skipIf(!haveChromium)('an engine that stops answering', () => {
     }
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
+
+  it('marks the live views’ figures not current while it is stopped, until it answers', async () => {
+    const notCurrent = () => page.getByTestId('not-current');
+    const line = () => page.getByTestId('not-current-line');
+    const empty = () => page.locator('[data-testid=jobs-table] .empty');
+    // One job done: the Queue's Active list is empty, and says why while the engine answers.
+    await submitFile(page, chainFile(dir, 'spx-silent.csv', 7), 'spx-silent.csv');
+    await poll(() => page.getByTestId('total-done').textContent()).toBe('1');
+    await goTo(page, 'queue');
+    await poll(() => empty().textContent()).toBe(
+      'Nothing is waiting or running. 1 completed, 0 failed — see All.',
+    );
+    expect(await notCurrent().textContent()).toBe('');
+
+    // The board shows the job's snapshot as the engine stops.
+    await goTo(page, 'snapshots');
+    await page.getByTestId('levels-row').filter({ hasText: 'SPX' }).waitFor();
+
+    server!.kill('SIGSTOP');
+    stopped = true;
+    const figures =
+      /^Not current: the engine has not answered for (\d+) s; these figures are from (\d\d:\d\d:\d\d), its last answer\.$/;
+    const said = async () => (await line().textContent()) ?? '';
+    await poll(said).toMatch(figures);
+    // A status, not an alert; its spoken words are without the count moving each second.
+    expect(await notCurrent().getAttribute('role')).toBe('status');
+    expect(await line().getAttribute('aria-hidden')).toBe('true');
+    const from = figures.exec(await said())![2]!;
+    expect(await notCurrent().textContent()).toContain(
+      `Not current: the engine is not answering; these figures are from ${from}, its last answer.`,
+    );
+    // The same last answer as the bar's tooltip, and counting on with it.
+    expect(await state().getAttribute('title')).toContain(
+      `What shows is as of ${from}, its last answer`,
+    );
+    const seconds = async () => Number(figures.exec(await said())?.[1]);
+    const first = await seconds();
+    await poll(seconds).toBeGreaterThanOrEqual(first + 2);
+    expect(await page.getByTestId('levels-row').filter({ hasText: 'SPX' }).count()).toBe(1);
+    await shot(page, 'board-not-current');
+    await expectNoSerious(page, 'levels board, engine not answering');
+
+    // The Queue's: its empty list does not claim that nothing waits or runs.
+    await goTo(page, 'queue');
+    await poll(said).toMatch(figures);
+    expect(figures.exec(await said())![2]).toBe(from);
+    expect(await empty().textContent()).toBe(
+      `The engine is not answering: the queue cannot be read. When it last answered, at ${from}, nothing was waiting or running.`,
+    );
+    for (const size of [SMALL, WIDE]) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(150);
+      expect(await cutOff(page, '.not-current, [data-testid=jobs-table] .empty')).toEqual([]);
+    }
+    await shot(page, 'queue-not-current');
+    await expectNoSerious(page, 'queue, engine not answering');
+    // Sources and Audit say it too, as of the same answer.
+    for (const view of ['sources', 'audit'] as const) {
+      await goTo(page, view);
+      await poll(said).toMatch(figures);
+      expect(figures.exec(await said())![2]).toBe(from);
+    }
+    await goTo(page, 'queue');
+
+    server!.kill('SIGCONT');
+    stopped = false;
+    await poll(() => state().textContent()).toBe('engine ok');
+    await poll(() => notCurrent().textContent()).toBe('');
+    expect(await line().count()).toBe(0);
+    await poll(() => empty().textContent()).toBe(
+      'Nothing is waiting or running. 1 completed, 0 failed — see All.',
+    );
+    expect(problems).toEqual([]);
+  }, 180_000);
 
   it('says so in the status bar while it is stopped, and clears by itself once it answers', async () => {
     server!.kill('SIGSTOP');

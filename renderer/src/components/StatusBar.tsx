@@ -8,7 +8,8 @@
 // to their tooltips; from 1200 px up, the database path takes only the room left and is
 // cut in the middle. An engine that has answered nothing for a few seconds though asked
 // (stuck on a share that stopped answering) is said in place of "engine ok", counted on,
-// and told to a screen reader once as it falls silent and once as it answers again.
+// and told to a screen reader once as it falls silent and once as it answers again (the
+// live views' "Not current" line reads the same silence: state/use-engine-silence.ts).
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { jobTotals, useApp } from '../state/store.ts';
@@ -19,6 +20,7 @@ import { announce } from '../state/announce.ts';
 import { answersLine, silentLine, silentState, silentTitle } from '../state/engine-silence.ts';
 import { useNow } from '../hooks.ts';
 import { engineWatch } from '../api/silence.ts';
+import { useEngineSilence } from '../state/use-engine-silence.ts';
 import { localClock } from '../text/time.ts';
 
 // The database path is what gives way to the short items beside it, cut in the middle:
@@ -28,15 +30,6 @@ const pathHead = (path: string) => path.slice(0, fileAt(path));
 const pathTail = (path: string) => path.slice(fileAt(path));
 
 const clockOf = (ms: number): string => localClock(new Date(ms).toISOString());
-
-/**
- * Since when the engine has answered nothing though asked (`since` null: it answers),
- * checked every second, and the second it was checked at.
- */
-function useSilence(): { since: number | null; now: number } {
-  const now = useNow(1000);
-  return { since: engineWatch.silentSince(now), now };
-}
 
 /** Tells a screen reader (politely) that the engine fell silent, and that it answers again. */
 function useSilenceTold(silent: boolean): void {
@@ -56,18 +49,19 @@ export function StatusBar() {
   // Past the list's limit the list holds only the newest jobs: how many wait, run and
   // ended is the database's count (queue:stats), never that of the jobs listed.
   const totals = useApp(useShallow(jobTotals));
-  const { since: silentSince, now } = useSilence();
-  useSilenceTold(silentSince !== null);
   // An engine that cannot be reached (or a socket reconnecting) is said as before; one
-  // reached that answers nothing is "not answering".
-  const silent = silentSince !== null && !healthError && connected;
+  // reached that answers nothing is "not answering" (the reading the views' "Not current"
+  // line shares, state/use-engine-silence.ts).
+  const silence = useEngineSilence();
+  const silent = silence !== null;
+  useSilenceTold(engineWatch.silentSince(useNow(1000)) !== null);
   const ok = !!health?.ok && !healthError && connected && !silent;
   const state = healthError
     ? 'engine unreachable'
     : !connected
       ? 'reconnecting…'
       : silent
-        ? silentState(silentSince, now)
+        ? silentState(silence.since, silence.now)
         : health
           ? health.ok
             ? 'engine ok'
@@ -105,10 +99,10 @@ export function StatusBar() {
         data-testid="engine-state"
         className={silent ? 'engine-silent' : undefined}
         title={
-          silent
+          silence
             ? silentTitle(
-                clockOf(silentSince),
-                engineWatch.answeredAt === null ? null : clockOf(engineWatch.answeredAt),
+                clockOf(silence.since),
+                silence.answeredAt === null ? null : clockOf(silence.answeredAt),
               )
             : health
               ? (health.problem ?? `database ${health.db_path}`)

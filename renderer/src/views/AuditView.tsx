@@ -24,6 +24,7 @@ import { useTable } from '../components/table/use-table.ts';
 import { ROW_HEIGHT, VirtualTable } from '../components/table/VirtualTable.tsx';
 import { auditColumns, newestFirst, type JobOf } from './audit/audit-columns.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
+import { NotCurrent } from '../components/NotCurrent.tsx';
 import { visible } from '../../../shared/visible.ts';
 
 // A chip for every kind the engine writes, whatever the entries loaded hold: the kind is
@@ -299,6 +300,7 @@ export function AuditView() {
       <h1 className="sr-only" tabIndex={-1}>
         Audit trail
       </h1>
+      <NotCurrent />
       {requestId ? <TrailOf requestId={requestId} /> : <AuditTable />}
     </div>
   );

@@ -17,6 +17,9 @@ import { useRequests } from '../state/requests.ts';
 import { useSnapshotCache } from '../state/snapshot-cache.ts';
 import { useJob } from '../state/use-job.ts';
 import { useDataNow } from '../state/reach.ts';
+import { useEngineSilence } from '../state/use-engine-silence.ts';
+import { answeredWhen, queueUnread } from '../state/engine-silence.ts';
+import { NotCurrent } from '../components/NotCurrent.tsx';
 import { plural } from '../text/words.ts';
 import { basename, int } from '../text/numbers.ts';
 import { ErrorLine, KEYS_HINT_ROOM, KeysHint, LevelBadge } from '../components/common.tsx';
@@ -90,6 +93,8 @@ export function QueueView() {
   const [query, setQuery] = useState('');
   const [actionError, setActionError] = useState<AppError | null>(null);
   const now = useDataNow(1000);
+  // An engine that answers nothing: the list is as of its last answer (NotCurrent above).
+  const silence = useEngineSilence();
   const scroller = useRef<HTMLDivElement>(null);
   const searchBox = useRef<HTMLInputElement>(null);
   const columns = useMemo(() => jobColumns(), []);
@@ -260,6 +265,7 @@ export function QueueView() {
       <h1 className="sr-only" tabIndex={-1}>
         Queue
       </h1>
+      <NotCurrent />
       <LevelCards />
       <div className="toolbar">
         <div className="segmented" role="group" aria-label="Jobs by status">
@@ -343,11 +349,21 @@ export function QueueView() {
                 <span role="cell">
                   {!listed
                     ? 'Loading the jobs…'
-                    : counts.all === 0
-                      ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
-                      : filter === 'active' && levels.size === 0 && !q
-                        ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
-                        : 'No job matches.'}
+                    : silence
+                      ? // What it read at the engine's last answer, said as of then.
+                        queueUnread(
+                          counts.all === 0
+                            ? 'no jobs'
+                            : filter === 'active' && levels.size === 0 && !q
+                              ? 'idle'
+                              : 'no match',
+                          answeredWhen(silence),
+                        )
+                      : counts.all === 0
+                        ? 'No jobs yet. Drop option-chain files anywhere, or use “Open files…”.'
+                        : filter === 'active' && levels.size === 0 && !q
+                          ? `Nothing is waiting or running. ${int(counts.completed)} completed, ${int(counts.failed)} failed — see All.`
+                          : 'No job matches.'}
                 </span>
               </div>
             ) : (

@@ -16,6 +16,7 @@ import { HistoryView } from './snapshots/HistoryView.tsx';
 import { CompareView } from './snapshots/CompareView.tsx';
 import { asOfStamp } from '../text/time.ts';
 import { useAttachedWatch } from '../state/use-attached-watch.ts';
+import { NotCurrent } from '../components/NotCurrent.tsx';
 
 const PANES = [
   { kind: '', label: 'Levels', hint: 'Every underlying’s latest levels' },
@@ -121,6 +122,7 @@ export function SnapshotsView() {
           </a>
         ))}
       </nav>
+      <NotCurrent />
       {/* Always in the page, so that what is written into it is read out. */}
       <div
         role="status"

@@ -15,6 +15,7 @@ import { int } from '../text/numbers.ts';
 import { localStamp } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { OverrideDialog } from './sources/OverrideDialog.tsx';
+import { NotCurrent } from '../components/NotCurrent.tsx';
 import { useSources } from './sources/use-sources.ts';
 import { nextSort, type SortState } from '../components/table/columns.ts';
 import { orderSources, SOURCE_SORTS } from './sources/source-order.ts';
@@ -257,6 +258,7 @@ export function SourcesView() {
       <h1 className="sr-only" tabIndex={-1}>
         Sources
       </h1>
+      <NotCurrent />
       <div className="toolbar">
         <span className="muted">
           Reliability is completed ÷ (completed + failed); an override replaces it for new requests.
