@@ -44,6 +44,7 @@ export const InboxStatus = z.object({
   /**
    * Files in each folder now (a symbolic link refused into failed/ is one; the `.reason.txt`
    * beside each failed file is not); `waiting`: dropped in, not taken yet.
+   * A folder that is a symbolic link holds none: it is never followed (`problem` says it).
    */
   counts: z.object({
     waiting: z.number().int().default(0),

@@ -3,7 +3,15 @@
 // being used, in the analyst's words. Apart from the Inbox class (inbox.ts) because a
 // one-shot command (`gex-desk inbox`, inbox-control.ts) says the same of a folder
 // nobody watches.
-import { accessSync, constants, type Dirent, readdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  type Dirent,
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INBOX_MAX_DEPTH } from '../../../shared/left-behind.ts';
 
@@ -64,6 +72,7 @@ export function errnoWords(e: unknown): string {
   if (code === 'EBUSY') return 'in use by another program';
   if (code === 'ENAMETOOLONG') return 'a name too long for the file system';
   if (code === 'ENOTDIR') return 'a file lies where a folder is needed';
+  if (code === LINKED) return 'a symbolic link lies where its folder is needed';
   return code ?? (e instanceof Error ? e.message : String(e));
 }
 
@@ -110,6 +119,41 @@ export const unusable = (dir: string, e: unknown): string =>
 export const notAFolder = (dir: string, sub: string): string =>
   `${sub} is a file, not a folder: move it away. GEX Desk moves each file it takes into the inbox's processing/, then done/ or failed/ folder, and makes them in ${dir} once nothing lies there; files dropped there are taken then.`;
 
+/** The code of an error thrown for an own folder of the inbox that is a symbolic link (errnoWords says it). */
+export const LINKED = 'ELINKED';
+
+/** Whether `path` is a symbolic link (false when nothing lies there). */
+export function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why one of the inbox's own folders (`sub`) is not used: a symbolic link lies in its place
+ * (to a folder or not). It is never followed: GEX Desk would count and walk whatever it leads
+ * to at every status, take the files it leads to for its own (processing/: each submitted
+ * and moved away), and move files into another folder than the inbox's. The inbox takes
+ * nothing until a folder is there.
+ */
+export function linkedFolder(dir: string, sub: string): string {
+  let to = '';
+  try {
+    to = ` (to ${readlinkSync(sub)})`;
+  } catch {
+    // gone meanwhile: said without where it led
+  }
+  return `${sub} is a symbolic link${to}, not a folder: GEX Desk does not follow it, so nothing under it is counted, taken or moved there. Move the link away (a folder is made in its place) or put a folder there; GEX Desk moves each file it takes into the inbox's processing/, then done/ or failed/ folder, and takes files dropped in ${dir} once each is a folder of ${dir}'s own.`;
+}
+
+/** The first of the inbox's own folders under `dir` that is a symbolic link; null when none. */
+export function linkIn(dir: string): string | null {
+  for (const name of OWN_FOLDERS) if (isLink(join(dir, name))) return join(dir, name);
+  return null;
+}
+
 /** The first of the inbox's own folders under `dir` in whose place something else than a folder lies; null when none. */
 export function notAFolderIn(dir: string): string | null {
   for (const name of OWN_FOLDERS) {
@@ -140,7 +184,9 @@ export function folderProblem(dir: string): string | null {
     return unusable(dir, e);
   }
   const sub = notAFolderIn(dir);
-  return sub ? notAFolder(resolve(dir), sub) : null;
+  if (sub) return notAFolder(resolve(dir), sub);
+  const link = linkIn(dir);
+  return link ? linkedFolder(resolve(dir), link) : null;
 }
 
 /** A folder's entries; none when it is gone or unreadable. */
@@ -152,8 +198,13 @@ function entriesOf(dir: string): Dirent[] {
   }
 }
 
-/** The entries under `dir`, to MAX_DEPTH, that `keep` keeps (paths relative to it); none when it is missing. */
+/**
+ * The entries under `dir`, to MAX_DEPTH, that `keep` keeps (paths relative to it); none when
+ * it is missing, or is a symbolic link (an inbox's failed/ linked to a large folder was walked
+ * at every status: linkedFolder says it instead).
+ */
 function entriesUnder(dir: string, keep: (e: Dirent) => boolean, depth = 0): string[] {
+  if (depth === 0 && isLink(dir)) return [];
   const out: string[] = [];
   for (const e of entriesOf(dir)) {
     if (keep(e)) out.push(e.name);
@@ -170,15 +221,20 @@ export const filesUnder = (dir: string): string[] => entriesUnder(dir, (e) => e.
  * How many files one of the inbox's folders holds, as the analyst sees it: a symbolic link
  * refused into failed/ is one (to a folder too); `failed`: it is failed/, where a pipe,
  * socket or device refused is one too, and the `.reason.txt` written beside each failed
- * file is not (no file so named is taken: IGNORED).
+ * file is not (no file so named is taken: IGNORED). `counted`: which of them count (paths
+ * relative to `dir`; all by default). A folder that is a symbolic link holds none.
  */
-export const countUnder = (dir: string, failed = false): number =>
+export const countUnder = (
+  dir: string,
+  failed = false,
+  counted: (rel: string) => boolean = () => true,
+): number =>
   entriesUnder(
     dir,
     (e) =>
       (e.isFile() || e.isSymbolicLink() || (failed && !e.isDirectory())) &&
       !(failed && e.name.endsWith('.reason.txt')),
-  ).length;
+  ).filter(counted).length;
 
 /** What lies in the inbox that is neither a regular file nor a folder: a symbolic link, or a pipe, socket or device. */
 export type NotAFile = 'link' | 'special';

@@ -7,6 +7,7 @@
 import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { InboxStatus } from '../../../shared/api.ts';
+import { isLink } from './inbox-folder.ts';
 import { NOTE_KEYS } from './inbox-names.ts';
 
 /** The refusals listed, newest first; the rest are counted only. */
@@ -100,6 +101,8 @@ export function lexists(path: string): boolean {
 
 /** The notes under `dir` (paths relative to it). */
 function notesUnder(dir: string, rel = '', depth = 0): string[] {
+  // A failed/ that is a symbolic link is not walked (inbox-folder.ts linkedFolder).
+  if (depth === 0 && isLink(dir)) return [];
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });

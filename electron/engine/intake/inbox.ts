@@ -43,6 +43,10 @@ import { settledBy } from '../settled-by.ts';
 import {
   errnoWords,
   filesUnder,
+  isLink,
+  LINKED,
+  linkedFolder,
+  linkIn,
   tooDeepOf,
   deepWords,
   notAFolder,
@@ -578,20 +582,30 @@ export class Inbox {
    * gone is not made again after the start (see `unreadable`).
    */
   #prepare(atStart: boolean): boolean {
-    if (this.#ready) return true;
-    if (!atStart && !existsSync(this.dir)) return false;
-    for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) {
-      try {
-        makeDirs(d);
-      } catch (e) {
-        // A file where one of its own folders should be is that file's problem, not the
-        // inbox's: it is named, with what to do.
-        const sub = d !== this.dir && isNotAFolder(d);
-        this.#report('inbox.unusable', sub ? notAFolder(this.dir, d) : unusable(this.dir, e), e);
-        return false;
+    if (!this.#ready) {
+      if (!atStart && !existsSync(this.dir)) return false;
+      for (const d of [this.dir, this.processingDir, this.doneDir, this.failedDir]) {
+        try {
+          makeDirs(d);
+        } catch (e) {
+          // A file where one of its own folders should be is that file's problem, not the
+          // inbox's: it is named, with what to do.
+          const sub = d !== this.dir && isNotAFolder(d);
+          this.#report('inbox.unusable', sub ? notAFolder(this.dir, d) : unusable(this.dir, e), e);
+          return false;
+        }
       }
+      this.#ready = true;
     }
-    this.#ready = true;
+    // A symbolic link in place of one of its own folders (put there at any time) is never
+    // followed: nothing is taken, at each poll, until a folder is there (linkedFolder). Its
+    // folders are made again then (the link moved away leaves none).
+    const link = linkIn(this.dir);
+    if (link) {
+      this.#ready = false;
+      this.#report('inbox.linked', linkedFolder(this.dir, link), link);
+      return false;
+    }
     return true;
   }
 
@@ -835,6 +849,9 @@ export class Inbox {
       throw Object.assign(new Error(`ENOENT: no such directory, ${this.dir}`), {
         code: 'ENOENT',
       });
+    // Never into what a link in place of processing/, done/ or failed/ leads to (linkedFolder).
+    if (dir !== this.dir && isLink(dir))
+      throw Object.assign(new Error(`${dir} is a symbolic link`), { code: LINKED });
     makeDirs(join(dir, folder));
     // In failed/ the note `<name>.reason.txt` must fit beside the file too.
     const max = dir === this.failedDir ? NAME_MAX - NOTE_ENDING.length : NAME_MAX;
