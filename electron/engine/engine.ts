@@ -34,7 +34,7 @@ import { isDiskFull } from './disk-full.ts';
 import { submit, type SubmitOrigin } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
-import { inboxesOfJobs, latestJobOfFile, setJobFile } from './jobs/repository.ts';
+import { inboxesOfJobs, jobFilesUnder, latestJobOfFile, setJobFile } from './jobs/repository.ts';
 import { createRunJob } from './jobs/run-job.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -321,6 +321,8 @@ async function start(
     configFile: cfg.configFile,
     from: inboxFrom(cfg),
     own: ownPaths(cfg),
+    // done/ counts the files its jobs name: those GEX Desk moved there.
+    recorded: (dir) => jobFilesUnder(store, dir),
     events,
     log,
     // Its probes' copiers, as the captures' (a folder on a share that can stall).

@@ -43,7 +43,8 @@ export const InboxStatus = z.object({
   failed: z.string(),
   /**
    * Files in each folder now (a symbolic link refused into failed/ is one; the `.reason.txt`
-   * beside each failed file is not); `waiting`: dropped in, not taken yet.
+   * beside each failed file is not); `waiting`: dropped in, not taken yet; `done`: those a
+   * job names, which GEX Desk moved there (a file put into done/ by hand is not counted).
    * A folder that is a symbolic link holds none: it is never followed (`problem` says it).
    */
   counts: z.object({

@@ -3,7 +3,9 @@
 // files counted as failed; a processing/ so linked had its target's files submitted and
 // moved into done/. A link in place of processing/, done/ or failed/ is now never followed:
 // it is said as the inbox's problem, nothing under it is counted, and nothing is taken until
-// a folder is there. The real engine watching real folders.
+// a folder is there. And a file dropped into done/ by hand was counted as done although no
+// job took it: done/ counts only the files its jobs name (those GEX Desk moved there), with
+// the engine and with `gex-desk inbox` alone. The real engine watching real folders.
 import {
   existsSync,
   lstatSync,
@@ -121,3 +123,35 @@ it.skipIf(process.platform === 'win32')(
     expect(readdirSync(join(inbox, 'done'))).toEqual([]);
   },
 );
+
+it('counts in done/ only the files GEX Desk moved there, with the engine and with `gex-desk inbox` alone', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-inbox-done-'));
+  const inbox = join(dir, 'inbox');
+  mkdirSync(join(inbox, 'done', 'batch'), { recursive: true });
+  // Dropped into done/ by hand (a wrong folder): never taken.
+  writeCboeCsv(join(inbox, 'done', 'by-hand.csv'), { seed: 3, underlying: 'CCC', spot: 30 });
+  writeCboeCsv(join(inbox, 'done', 'batch', 'deep.csv'), { seed: 4, underlying: 'DDD', spot: 40 });
+  engine = await engineIn(dir, { watchInbox: true });
+  const e = engine;
+  expect((await statusOf(e)).counts.done).toBe(0);
+  writeCboeCsv(join(inbox, 'chain.csv'), { seed: 1, underlying: 'AAA', spot: 10 });
+  await until(
+    async () => existsSync(join(inbox, 'done', 'chain.csv')) && (await statusOf(e)).counts.done > 0,
+    'the file taken and moved to done/',
+  );
+  expect((await statusOf(e)).counts).toEqual({ waiting: 0, processing: 0, done: 1, failed: 0 });
+  expect((await jobsOf(e)).map((j) => j.file)).toEqual([join(inbox, 'done', 'chain.csv')]);
+  await e.shutdown(5000);
+  engine = null;
+  // No engine: the one-shot command reads the same jobs.
+  const shown = await runCli(['inbox', '--json', '--db', join(dir, 'gex.duckdb')], {
+    env: { GEX_DESK_INBOX: inbox },
+  });
+  expect(shown.code, shown.stderr).toBe(0);
+  expect(InboxStatus.parse(shown.lines[0]).counts).toEqual({
+    waiting: 0,
+    processing: 0,
+    done: 1,
+    failed: 0,
+  });
+});

@@ -56,6 +56,12 @@ export interface InboxControlOptions {
     inboxesOfJobs?: () => Promise<string[]>;
     pollMs?: number;
   } | null;
+  /**
+   * The files under a folder that a job names (jobs/repository.ts jobFilesUnder): done/
+   * counts only those, the files GEX Desk moved there; absent (or failing: a database that
+   * can no longer be read), every file there counts.
+   */
+  recorded?: (dir: string) => Promise<ReadonlySet<string>>;
   /** Spacing of inbox:updated events while files move. */
   announceEveryMs?: number;
   /** GEX Desk's own files and folders (ownPaths): no inbox may hold them. */
@@ -240,10 +246,13 @@ export class InboxControl {
         ...this.#origin(),
       };
     }
+    // A file dropped into done/ by hand was never taken: done counts the files jobs name
+    // (every file there while the database cannot answer: the status is still given).
+    const recorded = await this.#opts.recorded?.(done).catch(() => undefined);
     const counts = {
       waiting: waitingCount(dir),
       processing: countUnder(processing),
-      done: countUnder(done),
+      done: countUnder(done, false, recorded ? (f) => recorded.has(join(done, f)) : undefined),
       failed: countUnder(failed, true),
     };
     this.#lastCounts = { dir, counts, at: new Date().toISOString() };

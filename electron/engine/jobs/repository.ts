@@ -343,6 +343,19 @@ export async function inboxesOfJobs(db: Db): Promise<string[]> {
   return rows.map((r) => String(r.dir)).filter((d) => d !== '');
 }
 
+/**
+ * The files under `dir` that a job names (paths as the jobs hold them): in an inbox's done/,
+ * those GEX Desk moved there as their jobs completed (setJobFile, before each move), so that
+ * a file dropped there by hand is not counted as done.
+ */
+export async function jobFilesUnder(db: Db, dir: string): Promise<Set<string>> {
+  const rows = await db.all(
+    `SELECT DISTINCT file FROM jobs WHERE starts_with(file, $1) OR starts_with(file, $2)`,
+    [`${dir}/`, `${dir}\\`],
+  );
+  return new Set(rows.map((r) => String(r.file)));
+}
+
 /** The newest job of a file (the inbox settles files a previous run left in processing/). */
 export async function latestJobOfFile(db: Db, file: string): Promise<ProcessingJob | undefined> {
   return first(await db.all(`${SELECT} WHERE file = $1 ORDER BY seq DESC LIMIT 1`, [file]));

@@ -453,6 +453,7 @@ async function openOwn(
     { InboxControl, ownPaths },
     { inboxFrom, storeOpenOptions },
     { inboxHandlers },
+    { jobFilesUnder },
   ] = await Promise.all([
     import('../../engine/store/db.ts'),
     import('../../engine/events.ts'),
@@ -460,6 +461,7 @@ async function openOwn(
     import('../../engine/intake/inbox-control.ts'),
     import('../../engine/config.ts'),
     import('../../engine/api/inbox-handlers.ts'),
+    import('../../engine/jobs/repository.ts'),
   ]);
   // No pipeline workers beside this store: DuckDB keeps a thread per core (storeOpenOptions).
   const opened = await Store.open(cfg.dbPath, storeOpenOptions(cfg, 0));
@@ -473,6 +475,8 @@ async function openOwn(
     configFile: cfg.configFile,
     from: inboxFrom(cfg),
     own: ownPaths(cfg),
+    // done/ counts the files its jobs name, as the engine's (engine.ts).
+    recorded: (dir) => jobFilesUnder(store, dir),
     events,
     watch: null,
   });
