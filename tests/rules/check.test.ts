@@ -190,8 +190,41 @@ describe('checkRules', () => {
       { code: 'UNKNOWN_FACT', ...where(text, '"impactt"') },
       { code: 'BAD_SHAPE', ...where(text, '"MEDIUMX"') },
     ]);
-    expect(r.diagnostics[0]!.message).toMatch(
-      /^rules\[1\]\.rows\[0\]\.when\.freshnes: unknown fact "freshnes"/,
+    expect(r.diagnostics[0]!.message).toMatch(/^G2 row 1 when\.freshnes: unknown fact "freshnes"/);
+  });
+
+  // QA rl2 N3: meaning errors named `rules[2].rows[400].when.underlyng` beside shape errors
+  // named `WATCH row 602 (W.U0300.lo)`: every diagnostic in a rule is named the same way.
+  it('names every diagnostic in a rule by its id and the row, as shape errors are named', () => {
+    const file = JSON.parse(DEFAULT) as {
+      rules: (Record<string, unknown> & { rows?: Record<string, unknown>[] })[];
+    };
+    const watch: Record<string, unknown>[] = Array.from({ length: 401 }, (_, k) => ({
+      id: `W.U${k}`,
+      when: { underlying: `U${k}` },
+      level: 'LOW',
+    }));
+    watch[400]!.when = { underlyng: 'U400' };
+    file.rules.splice(2, 0, { id: 'WATCH', hit: 'first', rows: [...watch, { level: 'LOW' }] });
+    const text = JSON.stringify(file, null, 2);
+    expect(errors(text).map(({ code, message }) => ({ code, message }))).toEqual([
+      {
+        code: 'UNKNOWN_FACT',
+        message: expect.stringMatching(/^WATCH row 401 \(W\.U400\) when\.underlyng: unknown fact/),
+      },
+    ]);
+    const reserved = replaceOnce(text, '"underlyng"', '"__proto__"');
+    expect(errors(reserved).map((d) => d.message)).toEqual([
+      expect.stringMatching(/^WATCH row 401 \(W\.U400\) when: "__proto__" cannot be a name/),
+    ]);
+    // The analysis' own: a row never reached, in a table without row ids.
+    const unreachable = replaceOnce(
+      DEFAULT,
+      '{ "id": "G3.CRITICAL"',
+      '{ "when": { "impact": "medium" }, "level": "MEDIUM" },\n        { "id": "G3.CRITICAL"',
+    );
+    expect(errors(unreachable).map((d) => d.message)).toContain(
+      'G3 row 2 (G3.CRITICAL): row 2 of G3 is never reached: the rows before it hold in every case it holds',
     );
   });
 

@@ -41,9 +41,10 @@ const idOf = (v: unknown): string | null => {
 };
 
 /**
- * Where a shape problem is, as the analyst names it: in a rule, its id and the row's number
- * and id (`WATCH row 602 (W.U0300.lo) level`) rather than `rules[2].rows[601].level`, which
- * leaves counting an 801-row table to them; elsewhere the path, which names its keys.
+ * Where a problem is, as the analyst names it: in a rule, its id and the row's number and
+ * id (`WATCH row 602 (W.U0300.lo) level`) rather than `rules[2].rows[601].level`, which
+ * leaves counting an 801-row table to them; elsewhere the path, which names its keys. Every
+ * diagnostic with a place in the file is named by it: shape, meaning and analysis alike.
  */
 const placeName = (value: unknown, path: JsonPath): string => {
   const [top, i, inRule, j] = path;
@@ -151,10 +152,10 @@ function slipOf(written: unknown): string {
     : '';
 }
 
-const problemDiagnostic = (place: Place, root: Node, p: Problem): Diagnostic => ({
+const problemDiagnostic = (place: Place, root: Node, value: unknown, p: Problem): Diagnostic => ({
   severity: p.severity,
   code: p.code,
-  message: `${pathText(p.path) || 'the file'}: ${p.message}`,
+  message: `${placeName(value, p.path)}: ${p.message}`,
   ...place(spanAt(root, p.path, p.atKey)),
 });
 
@@ -241,7 +242,7 @@ export const checkRuleText = (text: string, { analyse: analysed = true } = {}): 
   const reserved = reservedKeys(value).map((path): Diagnostic => ({
     severity: 'error',
     code: 'BAD_NAME',
-    message: `${pathText(path.slice(0, -1)) || 'the file'}: ${reservedKeyMessage(path[path.length - 1]!)}`,
+    message: `${placeName(value, path.slice(0, -1))}: ${reservedKeyMessage(path[path.length - 1]!)}`,
     ...place(spanAt(root, path, true)),
   }));
   const top = TopLevel.safeParse(value);
@@ -268,7 +269,7 @@ export const checkRuleText = (text: string, { analyse: analysed = true } = {}): 
     const rest =
       top.success && !reserved.length && Array.isArray(rules)
         ? meaningOfTheRest(value as RuleFile, rules, refused).map((p) =>
-            problemDiagnostic(place, root, p),
+            problemDiagnostic(place, root, value, p),
           )
         : [];
     return { ok: false, ruleSet: null, diagnostics: [...diagnostics, ...rest].sort(byPosition) };
@@ -279,7 +280,7 @@ export const checkRuleText = (text: string, { analyse: analysed = true } = {}): 
   const program = buildProgram(file);
   const problems = [...program.problems];
   if (analysed && !problems.some((p) => p.severity === 'error')) problems.push(...analyse(program));
-  const all = problems.map((p) => problemDiagnostic(place, root, p)).sort(byPosition);
+  const all = problems.map((p) => problemDiagnostic(place, root, value, p)).sort(byPosition);
   const ok = !all.some((d) => d.severity === 'error');
   return { ok, diagnostics: all, ruleSet: ok ? file : null };
 };
