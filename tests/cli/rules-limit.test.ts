@@ -94,6 +94,44 @@ describe('rules check past the old analysis limit', () => {
     expect(r.code).toBe(0);
   });
 
+  // QA rl F5: past a component's limit the warning sat on derived.impact, which nobody had
+  // touched, said nothing of what to do, and the command said "valid" as of a set checked whole.
+  it('says a set the analysis stopped short on is valid but partly checked, naming the rows', async () => {
+    const { dir } = cliHome();
+    const file = join(dir, 'limit.json');
+    const rules = structuredClone(DEFAULT);
+    const g3 = rules.rules.find((t: { id: string }) => t.id === 'G3');
+    g3.rows = [
+      ...Array.from({ length: 400 }, (_, i) => ({
+        id: `G3.V${i}`,
+        when: {
+          freshness: 'fresh',
+          total_volume: { '>=': 100000 + i * 100 },
+          total_open_interest: { '>=': 5000 + i * 37 },
+        },
+        level: 'HIGH',
+      })),
+      ...g3.rows,
+    ];
+    const text = JSON.stringify(rules, null, 2);
+    writeFileSync(file, text);
+    const r = await runCli(['rules', 'check', file]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    // At G3, which brings the thresholds, not at derived.impact.
+    const at = `${file}:${where(text, '{', text.lastIndexOf('{', text.indexOf('"id": "G3"')))}`;
+    const head = `${at}: warning ANALYSIS_LIMIT: G3: too many combinations of `;
+    expect(lines[0]!.slice(0, head.length)).toBe(head);
+    expect(lines[0]).toContain(
+      'total_volume is tried at 1207 values, from 402 thresholds (G3 rows 1–400 bring 400, derived.impact rows 1–2 bring 2)',
+    );
+    expect(lines[0]).toContain(
+      'to have it checked, give total_volume and total_open_interest fewer distinct thresholds',
+    );
+    expect(lines[1]).toBe(`${file}: valid — partly checked (1 limit)`);
+  });
+
   it('says a number too large to hold is out of range, at the number', async () => {
     const { dir } = cliHome();
     const file = join(dir, 'big.json');

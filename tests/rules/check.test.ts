@@ -466,6 +466,53 @@ describe('checkRules', () => {
     expect(e[0]!.message).toMatch(/underlying="?S123"?.*total_volume=/i);
   });
 
+  // QA rl F5: past a component's limit the warning sat on derived.impact (the first derived
+  // fact of the component, untouched) and said neither where the thresholds came from nor
+  // what to do.
+  it('places a component past its limit on the rule bringing the thresholds, names its rows and what to do', () => {
+    const file = JSON.parse(DEFAULT) as {
+      rules: { id: string; rows?: Record<string, unknown>[] }[];
+    };
+    const g3 = file.rules[2]!;
+    const fresh = (i: number) => ({
+      id: `G3.V${i}`,
+      when: {
+        freshness: 'fresh',
+        total_volume: { '>=': 100000 + i * 100 },
+        total_open_interest: { '>=': 5000 + i * 37 },
+      },
+      level: 'HIGH',
+    });
+    const extra = Array.from({ length: 400 }, (_, i) => fresh(i));
+    // A row without thresholds between them: the rows named are 1–200 and 202–401.
+    extra.splice(200, 0, {
+      id: 'G3.STALE',
+      when: { freshness: { '==': 'stale' } },
+      level: 'LOW',
+    } as never);
+    g3.rows = [...extra, ...g3.rows!];
+    const text = JSON.stringify(file, null, 2);
+    const r = checkRules(text);
+    expect(r.ok).toBe(true);
+    const limits = r.diagnostics.filter((d) => d.code === 'ANALYSIS_LIMIT');
+    expect(limits).toHaveLength(1);
+    expect(limits[0]).toMatchObject({
+      severity: 'warning',
+      ...where(text, '{', text.lastIndexOf('{', text.indexOf('"id": "G3"'))),
+    });
+    const m = limits[0]!.message;
+    expect(m).toMatch(
+      /^G3: too many combinations of total_volume, total_open_interest, impact \(\d+\)/,
+    );
+    for (const fact of ['total_volume', 'total_open_interest'])
+      expect(m).toContain(
+        `${fact} is tried at 1207 values, from 402 thresholds (G3 rows 1–200, 202–401 bring 400, derived.impact rows 1–2 bring 2)`,
+      );
+    expect(m).toMatch(
+      /; to have it checked, give total_volume and total_open_interest fewer distinct thresholds \(rows that share one add no case\), or test impact in the rules instead of their own thresholds$/,
+    );
+  });
+
   it('finds a duplicate among 400 watch rows inside G3 (its own rows and G4 kept), not past a limit', () => {
     // G3 then reads underlying, freshness, change, volume and impact, and G4 reliability: the
     // product of their cases was past the limit (ANALYSIS_LIMIT, the duplicate unreported).

@@ -6,6 +6,7 @@ import { caseValues, pointsOf, type Components, type Value } from './cases.ts';
 import type { OrdinalProgram } from './derived.ts';
 import { TRUE } from './cond.ts';
 import { setAllKnown, setUnknown, type FactInfo } from './fact-table.ts';
+import { componentLimit } from './limit-text.ts';
 import type { Problem } from './problems.ts';
 import type { Program } from './program.ts';
 import { reportUnreachable, rowReach, type RowReach } from './row-reach.ts';
@@ -91,10 +92,9 @@ export const enumerateCases = (
     if (size > COMPONENT_LIMIT) {
       limited = true;
       problems.push({
-        path: ords[0]?.path ?? [],
+        ...componentLimit(p, members, bases, size, ords[0]?.path ?? []),
         code: 'ANALYSIS_LIMIT',
         severity: 'warning',
-        message: `too many combinations of ${members.join(', ')} (${size}) to check every case; not checked: derived facts' rows never reached and values never produced, and, for every rule, rows never reached, conflicts, rows whose level fact can be null and rules that never apply`,
       });
       // Past the limit, a derived fact must have a value whatever its inputs.
       for (const o of ords) {

@@ -190,7 +190,7 @@ export const analyseRules = (
         path: t.path,
         code: 'ANALYSIS_LIMIT',
         severity: 'warning',
-        message: `too many combinations of cases for rule ${t.id} (${space.size(comps)}) to check every one; not checked: ${what.join(', ')}`,
+        message: `too many combinations of cases for rule ${t.id} (${space.size(comps)}) to check every one; not checked: ${what.join(', ')}; to have it checked, split it into smaller tables or give its rows fewer distinct thresholds`,
       });
       continue;
     }
@@ -237,7 +237,7 @@ export const analyseRules = (
           path: b.path,
           code: 'ANALYSIS_LIMIT',
           severity: 'warning',
-          message: `too many combinations of cases for overrides ${a.id} and ${b.id} (${space.size(comps)}) to check every one; not checked: whether they can both apply with different levels`,
+          message: `too many combinations of cases for overrides ${a.id} and ${b.id} (${space.size(comps)}) to check every one; not checked: whether they can both apply with different levels; to have it checked, give their rows fewer distinct thresholds`,
         });
     }),
   );

@@ -79,6 +79,9 @@ export const createConditionCompiler = (
         warn: (code, message) => report(p, code, message, false, 'warning'),
       });
       if (c && forRules && (info.type === 'number' || info.type === 'string')) ruleAtoms.push(c);
+      if (c && info.type === 'number')
+        for (const x of Array.isArray(v) ? v : [v])
+          if (typeof x === 'number') info.thresholdsAt.push({ value: x, at: p });
       if (c) parts.push(c);
     }
     if (parts.length !== ops.length) return null;

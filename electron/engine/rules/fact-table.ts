@@ -5,6 +5,7 @@
 // for partial evaluation (partial.ts): the value itself, or the set it lies in.
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import { GIVEN_FACTS, type FactType } from '../../../shared/rules.ts';
+import type { JsonPath } from './problems.ts';
 
 export type FactInfo = {
   name: string;
@@ -22,6 +23,8 @@ export type FactInfo = {
   /** Numeric constants and string literals the rule file compares this fact with. */
   thresholds: Set<number>;
   literals: Set<string>;
+  /** Each number the rule file compares this fact with, and where (the analysis' limit names them). */
+  thresholdsAt: { value: number; at: JsonPath }[];
   /** Used in a rule (not only by derived facts). */
   usedByRules: boolean;
   /** Used in any condition. */
@@ -57,7 +60,10 @@ export type FactTable = {
   slots: Slots;
   addFact: (
     name: string,
-    t: Omit<FactInfo, 'slot' | 'name' | 'thresholds' | 'literals' | 'usedByRules' | 'used'>,
+    t: Omit<
+      FactInfo,
+      'slot' | 'name' | 'thresholds' | 'literals' | 'thresholdsAt' | 'usedByRules' | 'used'
+    >,
   ) => FactInfo;
 };
 
@@ -86,6 +92,7 @@ export const createFactTable = (derivedCount: number): FactTable => {
       slot: t.type === 'string' ? strSlots++ : t.type === 'timestamp' ? -1 : numSlots++,
       thresholds: new Set(),
       literals: new Set(),
+      thresholdsAt: [],
       usedByRules: false,
       used: false,
     };

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
+import { validText } from '../../../shared/check-verdict.ts';
 import type { Diagnostic } from '../../../shared/rules.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { readError } from '../../engine/read-error.ts';
@@ -109,7 +110,9 @@ async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
     if (values.json) out.json({ file, ...d });
     else out.line(diagnosticLine(file, d));
   }
-  if (!values.json) out.line(result.ok ? `${file}: valid` : `${file}: not valid`);
+  // Valid (exit 0) even when partly checked: warnings never block; the line says so.
+  if (!values.json)
+    out.line(result.ok ? `${file}: ${validText(result.diagnostics)}` : `${file}: not valid`);
   return result.ok ? EXIT.ok : EXIT.rejected;
 }
 

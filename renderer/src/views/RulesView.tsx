@@ -13,6 +13,7 @@ import { ErrorLine } from '../components/common.tsx';
 import type { AppError } from '../../../shared/result.ts';
 import { Modal } from '../components/Modal.tsx';
 import { plural } from '../text/words.ts';
+import { limitsOf, partlyCheckedWhy, validText } from '../../../shared/check-verdict.ts';
 import { localStamp } from '../text/time.ts';
 import { useRuleEditor, type RuleEditorState } from './rules/useRuleEditor.ts';
 import { RuleEditor } from './rules/RuleEditor.tsx';
@@ -91,17 +92,25 @@ function CheckState({
   if (r.viewing !== null) return null;
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = r.diagnostics.length - errors;
+  // Valid but not wholly checked (ANALYSIS_LIMIT): not the green "valid" (QA rl F5).
+  const limits = r.checkOk && !r.checkFailure ? limitsOf(r.diagnostics) : 0;
+  const others = warnings - limits;
   const text = r.checkFailure
     ? notCheckedWhy(r.checkFailure)
     : r.checkOk === null
       ? 'checking…'
       : r.checkOk
-        ? `valid${warnings ? `, ${plural(warnings, 'warning')}` : ''}`
+        ? `${validText(r.diagnostics)}${others ? `, ${plural(others, limits ? 'other warning' : 'warning')}` : ''}`
         : `${plural(errors, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}`;
+  const why = limits
+    ? `${partlyCheckedWhy(limits)}${others ? `; ${plural(others, 'other warning')}` : ''}`
+    : undefined;
   return (
     <span
-      className={`check-state ${r.checkOk === false || r.checkFailure ? 'neg' : r.checkOk ? 'pos' : 'muted'}`}
+      className={`check-state ${r.checkOk === false || r.checkFailure ? 'neg' : limits ? 'warn' : r.checkOk ? 'pos' : 'muted'}`}
       data-testid="rules-check"
+      aria-label={why}
+      title={why}
       role="status"
       // Focus lands here when Check again, pressed, goes with its banner (QA rl2 N1).
       tabIndex={-1}
