@@ -64,3 +64,14 @@ export function echoed(text: string, max = ECHO_MAX): string {
   const cut = chars.length > max || text.length > max * 2 + 2;
   return visible(cut ? chars.slice(0, max).join('') + '…' : text);
 }
+
+/**
+ * A value as a message quotes it: a string in quotes with its `"` and `\` escaped as JSON
+ * writes them, then cut and its controls escaped (echoed()), so that a level
+ * `MEDIUM", got "LOW` + U+202E reads as one value, `"MEDIUM\", got \"LOW\u202e"`; anything
+ * else as JSON writes it, its control and format characters escaped.
+ */
+export const quotedEcho = (v: unknown, max = ECHO_MAX): string =>
+  typeof v === 'string'
+    ? `"${echoed(v.replace(/["\\]/g, '\\$&'), max)}"`
+    : visible(JSON.stringify(v) ?? String(v));

@@ -171,6 +171,22 @@ describe('checkRules', () => {
     ]);
   });
 
+  // QA rl2 N3, beyond shape errors: an unknown fact's name, a value compared and the key in
+  // the place were echoed raw (a `"` unescaped, U+202E and BEL acting on the reader).
+  it('escapes what meaning errors echo: an unknown fact, a value compared, a key in the place', () => {
+    const file = JSON.parse(DEFAULT) as {
+      rules: { rows?: Record<string, unknown>[] }[];
+    };
+    file.rules[1]!.rows![0]!.when = { 'fresh", got "x\u202e\u0007': 1 };
+    file.rules[2]!.rows![0]!.when = { impact: 'hi"gh\\\u202e\u0007' };
+    expect(errors(JSON.stringify(file, null, 2)).map((d) => d.message)).toEqual([
+      expect.stringMatching(
+        /^G2 row 1 when\["fresh\\", got \\"x\\u202e\\x07"\]: unknown fact "fresh\\", got \\"x\\u202e\\x07"; known facts: /,
+      ),
+      'G3 row 1 (G3.CRITICAL) when.impact: impact has no value "hi\\"gh\\\\\\u202e\\x07"; its values are low, medium, high',
+    ]);
+  });
+
   // QA rl F6: an unknown fact elsewhere in the file came only once the shape error was fixed.
   it('checks the meaning of the rest of a file whose rules have shape errors', () => {
     const file = JSON.parse(DEFAULT) as {

@@ -2,6 +2,7 @@
 // its own, its derived facts computed for every case, and the distinct cases kept
 // for the rules. Finds derived facts without a value for some input, ordinal rows
 // never reached and values never produced.
+import { quotedEcho } from '../../../shared/visible.ts';
 import { caseValues, pointsOf, type Components, type Value } from './cases.ts';
 import type { OrdinalProgram } from './derived.ts';
 import { TRUE } from './cond.ts';
@@ -143,7 +144,7 @@ export const enumerateCases = (
           path: [...o.path, 'values'],
           code: 'VALUE_NEVER_PRODUCED',
           severity: 'warning',
-          message: `${o.info.name} is never ${JSON.stringify(v)}`,
+          message: `${o.info.name} is never ${quotedEcho(v)}`,
         });
     });
   }

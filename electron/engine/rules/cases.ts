@@ -3,6 +3,7 @@
 // inside each interval and each threshold itself stand for all its values; strings
 // are their literals and one other value; levels and ordinals their values. Facts
 // that feed the same derived fact form a component and are enumerated together.
+import { quotedEcho } from '../../../shared/visible.ts';
 import type { OrdinalProgram } from './derived.ts';
 import type { FactInfo } from './fact-table.ts';
 import type { Program } from './program.ts';
@@ -66,7 +67,7 @@ export const caseValues = (p: Program) => {
     if (info.type === 'ordinal' || info.type === 'level')
       return `${info.name}=${info.values[v as number]}`;
     if (info.type === 'string')
-      return `${info.name}=${v === OTHER ? 'another value' : JSON.stringify(v)}`;
+      return `${info.name}=${v === OTHER ? 'another value' : quotedEcho(v)}`;
     return `${info.name}=${v}`;
   };
   return { set, get, show };

@@ -5,7 +5,7 @@
 // the meaning of the rest checked, without the analysis, which needs every rule.
 import { z } from 'zod';
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
-import { echoed } from '../../../shared/visible.ts';
+import { echoed, quotedEcho, visible } from '../../../shared/visible.ts';
 import {
   AdjustRule,
   RuleFile,
@@ -24,8 +24,12 @@ export type CheckResult = { ok: boolean; diagnostics: Diagnostic[]; ruleSet: Rul
 
 const TopLevel = RuleFile.extend({ rules: z.array(z.unknown()).min(1) });
 
+/** A key as a path names it: as it is when it is a name or an operator, else quoted (`when["a\"b"]`). */
+const keyText = (s: string, p: string): string =>
+  /^[\p{L}\p{N}_<>=!-]+$/u.test(p) ? (s ? `${s}.${p}` : p) : `${s}[${quotedEcho(p)}]`;
+
 const pathText = (path: JsonPath): string =>
-  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
+  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : keyText(s, p)), '');
 
 const valueAt = (value: unknown, path: JsonPath): unknown =>
   path.reduce<unknown>(
@@ -62,11 +66,8 @@ const placeName = (value: unknown, path: JsonPath): string => {
   return tail ? `${where} ${tail}` : where;
 };
 
-/**
- * A string as a message quotes it: its `"` and `\` escaped as JSON writes them, then cut and
- * its controls escaped (echoed()), so that a value holding `", got "` reads as one value.
- */
-const quoted = (text: string): string => `"${echoed(text.replace(/["\\]/g, '\\$&'))}"`;
+/** A string as a message quotes it (quotedEcho): a value holding `", got "` reads as one value. */
+const quoted = (text: string): string => quotedEcho(text);
 
 /**
  * What was written, for a message: a string quoted, a number, true, false or null as it is,
@@ -147,15 +148,14 @@ const shapeDiagnostics = (
 function slipOf(written: unknown): string {
   if (typeof written !== 'string') return '';
   const level = PRIORITY_LEVELS.find((l) => l === written.trim().toUpperCase());
-  return level && level !== written
-    ? `; got ${JSON.stringify(written)}: did you mean "${level}"?`
-    : '';
+  return level && level !== written ? `; got ${quoted(written)}: did you mean "${level}"?` : '';
 }
 
 const problemDiagnostic = (place: Place, root: Node, value: unknown, p: Problem): Diagnostic => ({
   severity: p.severity,
   code: p.code,
-  message: `${placeName(value, p.path)}: ${p.message}`,
+  // Whatever a message echoes, no control or format character acts on the reader.
+  message: visible(`${placeName(value, p.path)}: ${p.message}`),
   ...place(spanAt(root, p.path, p.atKey)),
 });
 

@@ -2,6 +2,7 @@
 // fact test becomes comparisons (compare.ts), and any/all/not combine them
 // (cond.ts). Misuse of a fact (unknown name, a timestamp, an empty test) becomes a
 // located problem; the comparators report type mismatches.
+import { quotedEcho } from '../../../shared/visible.ts';
 import type { Condition } from '../../../shared/rules.ts';
 import { and, not, or, type Cond } from './cond.ts';
 import { comparison } from './compare.ts';
@@ -18,7 +19,7 @@ export type ConditionCompiler = {
   ruleAtoms: Cond[];
 };
 
-const quote = (v: unknown): string => JSON.stringify(v);
+const quote = (v: unknown): string => quotedEcho(v);
 
 export const createConditionCompiler = (
   slots: Slots,
@@ -42,7 +43,7 @@ export const createConditionCompiler = (
             .filter((f) => f.type !== 'timestamp')
             .map((f) => f.name)
             .join(', ')}`;
-      report(path, 'UNKNOWN_FACT', `unknown fact "${name}"${hint}`, true);
+      report(path, 'UNKNOWN_FACT', `unknown fact ${quote(name)}${hint}`, true);
       return null;
     }
     if (forRules) info.usedByRules = true;

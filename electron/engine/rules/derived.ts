@@ -2,6 +2,7 @@
 // one timestamp fact to another, with the clock-skew and future limits) and ordinals
 // (named values given by a first-hit table). Each becomes a fact of the table with a
 // slot of its own, visible to the derived facts after it and to every rule.
+import { quotedEcho } from '../../../shared/visible.ts';
 import type { RuleFile } from '../../../shared/rules.ts';
 import type { Cond } from './cond.ts';
 import type { ConditionCompiler } from './conditions.ts';
@@ -22,7 +23,7 @@ export type OrdinalProgram = {
   rows: { rank: number; cond: Cond | null; path: JsonPath }[];
 };
 
-const quote = (v: unknown): string => JSON.stringify(v);
+const quote = (v: unknown): string => quotedEcho(v);
 
 /** Adds the derived facts to `table` (and to `known`, the facts conditions may use). */
 export const buildDerived = (

@@ -1,6 +1,7 @@
 // The rule file's decision tables and adjustments, assembled: overrides apart from
 // the other tables, each adjustment attached to the table it adjusts, every id
 // checked for uniqueness, every row's level resolved (a fixed level or a level fact).
+import { quotedEcho } from '../../../shared/visible.ts';
 import { PRIORITY_LEVELS } from '../../../shared/domain.ts';
 import type { AdjustRule, RuleFile, TableRule } from '../../../shared/rules.ts';
 import type { Cond } from './cond.ts';
@@ -35,7 +36,7 @@ export type TableProgram = {
   path: JsonPath;
 };
 
-const quote = (v: unknown): string => JSON.stringify(v);
+const quote = (v: unknown): string => quotedEcho(v);
 const isAdjust = (r: TableRule | AdjustRule): r is AdjustRule => 'adjusts' in r;
 
 const checkIds = (file: RuleFile, report: Report): Map<string, number> => {
