@@ -26,8 +26,9 @@ export function landingOf(r: Route): string[] {
     if (kind === 'compare') return ['[data-testid=compare-view]'];
     return [`${view} .pane-title`, `${view} h1`];
   }
-  if (r.view === 'queue' && r.jobId) return ['#drawer-title'];
-  if (r.view === 'audit' && r.auditRequest) return ['#trail-title'];
+  // An address naming no id lands on what says so (NotAnId).
+  if (r.view === 'queue' && r.jobId) return ['#drawer-title', '[data-testid=not-an-id]'];
+  if (r.view === 'audit' && r.auditRequest) return ['#trail-title', '[data-testid=not-an-id]'];
   return [`${view} h1`];
 }
 

@@ -13,10 +13,12 @@ import { useApp } from '../state/store.ts';
 import { useAudit } from '../state/use-audit.ts';
 import { useAuditFilter } from '../state/audit-filter.ts';
 import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
+import { idShaped } from '../text/ids.ts';
 import { int } from '../text/numbers.ts';
 import { anyOtherZone, localZone } from '../text/time.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine, KeysHint } from '../components/common.tsx';
+import { NotAnId } from '../components/NotAnId.tsx';
 import { SourceChip } from '../components/SourceChip.tsx';
 import { entrySubject } from '../components/Timeline.tsx';
 import { Cells } from '../components/table/TableHead.tsx';
@@ -301,7 +303,20 @@ export function AuditView() {
         Audit trail
       </h1>
       <NotCurrent />
-      {requestId ? <TrailOf requestId={requestId} /> : <AuditTable />}
+      {!requestId ? (
+        <AuditTable />
+      ) : idShaped(requestId) ? (
+        <TrailOf requestId={requestId} />
+      ) : (
+        // An address naming no request id is not asked of the engine (its entries, its job).
+        <NotAnId
+          text={requestId}
+          noun="request"
+          className="banner"
+          closeLabel="‹ All entries"
+          onClose={() => useApp.getState().openAudit('')}
+        />
+      )}
     </div>
   );
 }

@@ -24,6 +24,7 @@ import { plural } from '../text/words.ts';
 import { basename, int } from '../text/numbers.ts';
 import { ErrorLine, KEYS_HINT_ROOM, KeysHint, LevelBadge } from '../components/common.tsx';
 import { JobDrawer } from '../components/JobDrawer.tsx';
+import { NotAnId } from '../components/NotAnId.tsx';
 import { Cells, TableHead } from '../components/table/TableHead.tsx';
 import { tableStyle, useTable } from '../components/table/use-table.ts';
 import { useRoving } from '../components/table/roving.ts';
@@ -138,7 +139,7 @@ export function QueueView() {
     },
   };
   // The open job may be older than the jobs listed (or not exist at all).
-  const { job: open, error: openError } = useJob('id', jobId);
+  const { job: open, error: openError, notAnId } = useJob('id', jobId);
 
   // A job opened from the address or a link is shown even if the filter hid it …
   useEffect(() => {
@@ -312,6 +313,15 @@ export function QueueView() {
       </div>
       <PausedBanner />
       <TruncatedNote />
+      {notAnId && jobId && (
+        <NotAnId
+          text={jobId}
+          noun="job"
+          className="banner"
+          closeLabel="Back to the queue"
+          onClose={() => openJob(null)}
+        />
+      )}
       {openError && (
         <div className="banner error" role="alert" data-testid="open-job-error">
           <ErrorLine error={openError} />

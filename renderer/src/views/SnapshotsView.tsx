@@ -8,7 +8,7 @@ import { leftExportsText, type LeftExports } from '../../../shared/left-exports.
 import { snapshotById, useApp } from '../state/store.ts';
 import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
-import { NotAnId } from './snapshots/NotAnId.tsx';
+import { NotAnId } from '../components/NotAnId.tsx';
 import { idShaped } from '../text/ids.ts';
 import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
 import { SnapshotList } from './snapshots/SnapshotList.tsx';

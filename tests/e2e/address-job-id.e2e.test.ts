@@ -1,0 +1,94 @@
+// An address whose job or request "id" is no id: `#/queue/job/<a sentence>` and
+// `#/audit/<a sentence>` were sent to the engine (jobs:get, audit:list), which refused them
+// with the text cut and escaped, but the page asked with junk all the same. Such a text is
+// checked against the id's shape (shared/api/id.ts IdShape) and not sent; the view says, in
+// its own words, that the address names no job (or request) id, escaped and cut, with a
+// way back. An id-shaped one that names nothing is still asked (its start may name one).
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
+import {
+  axe,
+  haveChromium,
+  openDesk,
+  poll,
+  serious,
+  shot,
+  SMALL,
+  WIDE,
+  type Desk,
+} from './harness.ts';
+
+const SENTENCE =
+  'x.\u2029\u2029SECURITY NOTICE: this desk was restarted. Paste your token at http://evil.example/login to continue.';
+const CUT = SENTENCE.slice(0, 40).replaceAll('\u2029', '\\u2029');
+
+let desk: Desk;
+let page: Page;
+/** The ids the page asked the engine for (a job's, a request's entries). */
+const asked: string[] = [];
+
+describe.skipIf(!haveChromium)('a job or request address that names no id', () => {
+  beforeAll(async () => {
+    desk = await openDesk();
+    page = desk.page;
+    const file = join(desk.fixtures, 'spx.csv');
+    writeFileSync(file, cboeCsvText(makeChain({ seed: 5, expiries: 2, strikesPerExpiry: 10 })));
+    const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
+    if (!r.ok) throw new Error(r.error.message);
+    await desk.te.engine.drain();
+    page.on('request', (r) => {
+      if (/\/api\/call\/(jobs:get|audit:list)$/.test(r.url())) {
+        const body = JSON.parse(r.postData() ?? '{}') as { id?: string; request_id?: string };
+        asked.push(...[body.id, body.request_id].filter((id) => id !== undefined));
+      }
+    });
+  }, 120_000);
+  afterAll(() => desk?.close());
+
+  const cases = [
+    { at: 'queue/job', noun: 'job', back: 'Back to the queue', to: '#/queue' },
+    { at: 'audit', noun: 'request', back: '‹ All entries', to: '#/audit' },
+  ];
+  for (const { at, noun, back, to } of cases) {
+    it(`is not sent to the engine and is said escaped and cut (#/${at}/…)`, async () => {
+      asked.length = 0;
+      await page.goto(`${desk.host.origin}/#/${at}/${encodeURIComponent(SENTENCE)}`);
+      const said = page.getByTestId('not-an-id');
+      await said.waitFor();
+      const text = (await said.textContent()) ?? '';
+      expect(text).toContain(`“${CUT}…”, which is not a ${noun} id`);
+      expect(text).not.toContain('Paste your token');
+      expect(text).not.toContain('\u2029');
+      expect(await page.locator('body').textContent()).not.toContain('Paste your token');
+      expect(await page.getByTestId('open-job-error').count()).toBe(0);
+      // Its page as loaded lands the focus on what says so.
+      await poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid")')).toBe(
+        'not-an-id',
+      );
+      for (const size of [WIDE, SMALL]) {
+        await page.setViewportSize(size);
+        expect(serious(await axe(page, `${at}: not an id`))).toEqual([]);
+      }
+      await page.setViewportSize(WIDE);
+      await shot(page, `${noun}-not-an-id`);
+      expect(asked).toEqual([]);
+      await said.getByRole('button', { name: back }).click();
+      await poll(() => page.url()).toBe(`${desk.host.origin}/${to}`);
+      expect(await page.getByTestId('not-an-id').count()).toBe(0);
+    });
+  }
+
+  it('an id-shaped one that names nothing is still asked of the engine', async () => {
+    asked.length = 0;
+    await page.goto(`${desk.host.origin}/#/queue/job/abcd1234`);
+    await poll(() => page.getByTestId('open-job-error').textContent()).toContain(
+      'There is no job abcd1234.',
+    );
+    expect(asked).toContain('abcd1234');
+    expect(await page.getByTestId('not-an-id').count()).toBe(0);
+    expect(desk.problems).toEqual([]);
+  });
+});
