@@ -12,7 +12,7 @@ import type { ProcessingJob } from '../../../shared/domain.ts';
 import { useApp } from '../state/store.ts';
 import { useAudit } from '../state/use-audit.ts';
 import { useAuditFilter } from '../state/audit-filter.ts';
-import { KIND_ORDER, kindInfo } from '../text/audit-kinds.ts';
+import { KIND_ORDER } from '../text/audit-kinds.ts';
 import { idShaped } from '../text/ids.ts';
 import { int } from '../text/numbers.ts';
 import { anyOtherZone, localZone } from '../text/time.ts';
@@ -25,6 +25,7 @@ import { Cells } from '../components/table/TableHead.tsx';
 import { useTable } from '../components/table/use-table.ts';
 import { ROW_HEIGHT, VirtualTable } from '../components/table/VirtualTable.tsx';
 import { auditColumns, newestFirst, type JobOf } from './audit/audit-columns.tsx';
+import { KindChips } from './audit/KindChips.tsx';
 import { RequestTrail } from './audit/RequestTrail.tsx';
 import { NotCurrent } from '../components/NotCurrent.tsx';
 import { visible } from '../../../shared/visible.ts';
@@ -124,25 +125,16 @@ function AuditTable() {
   return (
     <>
       <div className="toolbar">
-        <div className="chips" role="group" aria-label="Kinds">
-          {chips.map((k) => (
-            <button
-              key={k}
-              className={`chip text ${kinds.has(k) ? 'on' : ''}`}
-              aria-pressed={kinds.has(k)}
-              title={kindInfo(k).hint}
-              data-kind={k}
-              onClick={() => {
-                const next = new Set(kinds);
-                if (next.has(k)) next.delete(k);
-                else next.add(k);
-                setKinds([...next]);
-              }}
-            >
-              {kindInfo(k).label}
-            </button>
-          ))}
-        </div>
+        <KindChips
+          chips={chips}
+          chosen={kinds}
+          onToggle={(k) => {
+            const next = new Set(kinds);
+            if (next.has(k)) next.delete(k);
+            else next.add(k);
+            setKinds([...next]);
+          }}
+        />
         <SourceChip afterRemove={() => searchBox.current?.focus()} />
         <input
           ref={searchBox}
