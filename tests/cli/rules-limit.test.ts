@@ -65,7 +65,7 @@ describe('rules check past the old analysis limit', () => {
     const last = text.indexOf('"underlying": "S000"', text.indexOf('"underlying": "S299"'));
     const row = text.lastIndexOf('{', text.lastIndexOf('"when"', last));
     expect(r.stdout).toContain(
-      `${file}:${where(text, '{', row)}: error UNREACHABLE_ROW: WATCH row 301: row 301 of WATCH is never reached`,
+      `${file}:${where(text, '{', row)}: error UNREACHABLE_ROW: WATCH row 301: this row is never reached`,
     );
     writeFileSync(file, watchRules(300, true));
     const ok = await runCli(['rules', 'check', file]);

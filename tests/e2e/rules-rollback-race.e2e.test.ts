@@ -173,7 +173,7 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
     await dialog.getByLabel('Your name').fill('alice');
     await dialog.getByLabel('Why').fill('back to carol’s rules');
     await poll(() => dialog.getByTestId('change-refusals').textContent()).toMatch(
-      /line 28, column 9: UNREACHABLE_ROW: .*row 2 of freshness is never reached/,
+      /line 28, column 9: UNREACHABLE_ROW: derived\.freshness row 2: this row is never reached/,
     );
     expect(await dialog.getByTestId('confirm-change-button').isDisabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Cancel' }).click();

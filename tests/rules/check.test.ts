@@ -240,7 +240,7 @@ describe('checkRules', () => {
       '{ "when": { "impact": "medium" }, "level": "MEDIUM" },\n        { "id": "G3.CRITICAL"',
     );
     expect(errors(unreachable).map((d) => d.message)).toContain(
-      'G3 row 2 (G3.CRITICAL): row 2 of G3 is never reached: the rows before it hold in every case it holds',
+      'G3 row 2 (G3.CRITICAL): this row is never reached: the rows before it hold in every case it holds',
     );
   });
 
@@ -357,7 +357,7 @@ describe('checkRules', () => {
     expect(e.length).toBeGreaterThan(0);
     expect(e.every((d) => d.code === 'CONFLICT')).toBe(true);
     expect(e[0]).toMatchObject(where(text, '{ "id": "G3.HIGH"'));
-    expect(e[0]!.message).toMatch(/G3\.CRITICAL and row G3\.HIGH both hold/);
+    expect(e[0]!.message).toMatch(/\(G3\.HIGH\): this row and row G3\.CRITICAL both hold/);
   });
 
   it('refuses a conflict: two overrides that can both apply with different levels', () => {
@@ -433,9 +433,9 @@ describe('checkRules', () => {
         ],
       },
     ]);
-    expect(errors(dead).map((e) => [e.code, /row \d of T/.exec(e.message)?.[0]])).toEqual([
-      ['UNREACHABLE_ROW', 'row 1 of T'],
-      ['UNREACHABLE_ROW', 'row 2 of T'],
+    expect(errors(dead).map((e) => [e.code, /^T row \d/.exec(e.message)?.[0]])).toEqual([
+      ['UNREACHABLE_ROW', 'T row 1'],
+      ['UNREACHABLE_ROW', 'T row 2'],
     ]);
   });
 
@@ -545,7 +545,7 @@ describe('checkRules', () => {
     g3.rows = [...watch, structuredClone(watch[0]), ...g3.rows];
     const r = checkRules(JSON.stringify(file, null, 2));
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
-      ['UNREACHABLE_ROW', expect.stringContaining('row 401 of G3 is never reached')],
+      ['UNREACHABLE_ROW', expect.stringMatching(/^G3 row 401\b.*: this row is never reached/)],
     ]);
     g3.rows.splice(400, 1);
     expect(checkRules(JSON.stringify(file, null, 2))).toEqual({ ok: true, diagnostics: [] });

@@ -137,7 +137,7 @@ export const enumerateCases = (
   if (failed || limited) return null;
   for (const o of p.ordinals) {
     const seen = seenOf.get(o)!;
-    reportUnreachable(problems, o.info.name, o.rows, seen);
+    reportUnreachable(problems, o.rows, seen);
     o.info.values.forEach((v, k) => {
       if (!seen.produced[k])
         problems.push({

@@ -80,7 +80,7 @@ export const analyseRules = (
       report(`null-level:${t.id}:${first}`, {
         path: t.rows[first]!.path,
         code: 'NO_LEVEL',
-        message: `${rowName(t, first)} takes its level from a fact that can be null here (${describe()}); test it with {"!=": null}`,
+        message: `this row takes its level from a fact that can be null here (${describe()}); test it with {"!=": null}`,
       });
       return;
     }
@@ -91,7 +91,7 @@ export const analyseRules = (
           report(`unique:${t.id}:${first}:${j}`, {
             path: t.rows[j]!.path,
             code: 'CONFLICT',
-            message: `${rowName(t, first)} and ${rowName(t, j)} both hold and give ${PRIORITY_LEVELS[level]} vs ${PRIORITY_LEVELS[levelOf(t, j)]} when ${describe()}; the table is "unique"`,
+            message: `this row and ${rowName(t, first)} both hold and give ${PRIORITY_LEVELS[level]} vs ${PRIORITY_LEVELS[levelOf(t, j)]} when ${describe()}; the table is "unique"`,
           });
     if (adjust) checkAdjusters(t, s);
   };
@@ -194,7 +194,7 @@ export const analyseRules = (
       });
       continue;
     }
-    reportUnreachable(problems, t.id, t.rows, s, t.hit === 'unique');
+    reportUnreachable(problems, t.rows, s, t.hit === 'unique');
     if (!s.applied && !s.holds.some(Boolean))
       problems.push({
         path: t.path,

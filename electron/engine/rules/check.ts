@@ -52,6 +52,10 @@ const idOf = (v: unknown): string | null => {
  */
 const placeName = (value: unknown, path: JsonPath): string => {
   const [top, i, inRule, j] = path;
+  if (top === 'derived' && typeof i === 'string' && inRule === 'rows' && typeof j === 'number') {
+    const tail = pathText(path.slice(4));
+    return `derived.${i} row ${j + 1}${tail ? ` ${tail}` : ''}`;
+  }
   if (top !== 'rules' || typeof i !== 'number') return pathText(path) || 'the file';
   const rule = valueAt(value, ['rules', i]);
   let where = idOf(rule) ?? `rules[${i}]`;

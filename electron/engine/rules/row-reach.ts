@@ -12,7 +12,6 @@ export const rowReach = (rows: number): RowReach => ({
 
 export const reportUnreachable = (
   problems: Problem[],
-  owner: string,
   rows: readonly { path: JsonPath }[],
   reach: RowReach,
   unique = false,
@@ -26,8 +25,8 @@ export const reportUnreachable = (
       code: redundant ? 'REDUNDANT_ROW' : 'UNREACHABLE_ROW',
       severity: redundant ? 'warning' : 'error',
       message: reach.holds[j]
-        ? `row ${j + 1} of ${owner} is never reached: the rows before it hold in every case it holds`
-        : `row ${j + 1} of ${owner} never holds: no valid facts satisfy its condition`,
+        ? 'this row is never reached: the rows before it hold in every case it holds'
+        : 'this row never holds: no valid facts satisfy its condition',
     });
   });
 };

@@ -22,7 +22,7 @@ import pkg from '../../../package.json' with { type: 'json' };
  * raised when a change of what a check answers (a new diagnostic, another message or line)
  * lands between releases.
  */
-export const ANALYSER_VERSION = `${pkg.version}/3`;
+export const ANALYSER_VERSION = `${pkg.version}/4`;
 
 /** How many checked texts' answers are kept besides the active version's. */
 export const STORED_CHECKS = 16;
