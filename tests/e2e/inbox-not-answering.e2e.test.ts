@@ -5,14 +5,18 @@
 // reader. Now the counts are those last read, "as of" when; the dialog says that nothing
 // is taken while it does not answer and when the files were counted; the change, and its
 // end, are said in the polite live region. A real read-write FUSE share
-// (tests/system/stall/stallrw.py) stands for the share; skipped, saying why, where FUSE
-// cannot be mounted, unless REQUIRE_FUSE=1.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// (tests/system/stall/stalling-share.ts) stands for the share; skipped, saying why, where
+// FUSE cannot be mounted, unless REQUIRE_FUSE=1.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../pipeline/helpers.ts';
+import {
+  fuseMissing,
+  mountedAt,
+  mountStallingShare,
+  type StallingShare,
+} from '../system/stall/stalling-share.ts';
 import {
   axe,
   chainFile,
@@ -26,36 +30,22 @@ import {
   type Desk,
 } from './harness.ts';
 
-const PYTHON = '/usr/bin/python3';
-const STALLRW = join(repoRoot, 'tests/system/stall/stallrw.py');
 const dir = mkdtempSync(join(tmpdir(), 'inbox-stall-e2e-'));
 const share = join(dir, 'share');
 const src = join(dir, 'src');
-const mode = join(dir, 'mode');
-let fuse: ChildProcess | null = null;
+let fuse: StallingShare | null = null;
 let skipWhy: string | null = null;
 let desk: Desk | undefined;
 
-const mounted = (): boolean =>
-  readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((l) => l.split(' ')[4] === share);
-
-/** Mounts stallrw over `src` at `share`, answering; or says why it cannot be. */
+/** Mounts a read-write stalling share over `src` at `share`, answering; or says why it cannot be. */
 async function mount(): Promise<string | null> {
-  if (process.platform !== 'linux') return 'FUSE mounts are tested on Linux only';
-  if (!existsSync('/dev/fuse')) return 'no /dev/fuse on this machine';
-  if (spawnSync(PYTHON, ['-c', 'import fusepy']).status !== 0)
-    return `${PYTHON} cannot import fusepy (apt-get install python3-fusepy fuse3)`;
-  mkdirSync(share);
+  const missing = fuseMissing();
+  if (missing) return missing;
   mkdirSync(join(src, 'inbox'), { recursive: true });
-  writeFileSync(mode, 'none');
-  let stderr = '';
-  fuse = spawn(PYTHON, [STALLRW, share, src, mode], { stdio: ['ignore', 'ignore', 'pipe'] });
-  fuse.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 100 && fuse.exitCode === null && !mounted(); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  return mounted() ? null : `stallrw could not mount ${share}: ${stderr.trim() || 'no answer'}`;
+  const fs = await mountStallingShare(share, src, { writable: true });
+  if (!fs.ok) return fs.error.message;
+  fuse = fs.value;
+  return null;
 }
 
 beforeAll(async () => {
@@ -69,13 +59,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // The share answers again first: the engine's calls held in it (without the fix) return.
-  if (existsSync(mode)) writeFileSync(mode, 'none');
+  fuse?.stall('none');
   await desk?.close();
-  if (mounted())
-    if (spawnSync('fusermount3', ['-u', '-z', share]).status !== 0)
-      spawnSync('umount', ['-l', share]);
-  fuse?.kill('SIGKILL');
-  if (!mounted()) rmSync(dir, { recursive: true, force: true });
+  fuse?.unmount();
+  if (!mountedAt(share)) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(!haveChromium)('the inbox on a share that stops answering', () => {
@@ -87,7 +74,7 @@ describe.skipIf(!haveChromium)('the inbox on a share that stops answering', () =
     chainFile(join(src, 'inbox'), 'b.csv', 22);
     await poll(() => page.getByTestId('status-inbox-done').textContent()).toBe('2');
 
-    writeFileSync(mode, 'all');
+    fuse!.stall('all');
     try {
       await poll(() => page.getByTestId('status-inbox-problem').textContent()).toBe(
         'not answering',
@@ -118,7 +105,7 @@ describe.skipIf(!haveChromium)('the inbox on a share that stops answering', () =
       await page.setViewportSize(WIDE);
       await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
     } finally {
-      writeFileSync(mode, 'none');
+      fuse!.stall('none');
     }
     await poll(() => page.getByTestId('status-inbox-problem').count()).toBe(0);
     expect(await page.getByTestId('status-inbox-as-of').count()).toBe(0);

@@ -7,8 +7,8 @@
 //   process is gone with its exit code (it printed its summary and never exited);
 // - `serve`, having captured hang.csv for an `ingest` beside it, exits on SIGTERM within
 //   its shutdown deadline (it logged engine.stopped and never exited).
-// An attached export folder on a share that stops answering (stall/stallfs.py: a
-// passthrough whose reads, or every call, hang while its mode file says so; QA nf F1–F3)
+// An attached export folder on a share that stops answering (stall/stallshare.py: a
+// passthrough whose reads, or every call, hang while its mode says so; QA nf F1–F3)
 // is probed in a copier process first (analytics/attached-probe.ts), so:
 // - `gex-desk levels --attach MOUNT` prints this desk's rows, warns that the folder did not
 //   answer, and exits (exit 1), whether its reads or its stats hang;
@@ -20,27 +20,20 @@
 // - `gex-desk inbox --json` answers within seconds, its problem NOT_ANSWERING naming it;
 // - `serve` watching it starts, says the same, completes a local ingest beside it, and
 //   exits on SIGTERM within its deadline;
-// - and when its share (stall/stallrw.py, read-write) stops answering while serve watches it
+// - and when its share (stallshare.py read-write) stops answering while serve watches it
 //   (QA sv F1: a good probe answer reused for 5 s let ~9 polls in 10 touch it unprobed, and
 //   the engine froze), `gex-desk inbox --json` says NOT_ANSWERING within seconds, with the
 //   counts last read and when (F2); a local CRITICAL ingest beside it completes; the files
 //   dropped meanwhile are taken once it answers, each once; serve exits on SIGTERM in time.
 // A file on such a share whose capture's copier, abandoned at its timeout, is still held
-// by a call there that never returned (stallfs, every call stalled):
+// by a call there that never returned (stallshare.py, every call stalled):
 // - `serve` refuses another file there at once (TIMEOUT, rejected: nothing taken; before:
 //   another 30 s and another process held), and takes one once the share answers.
 // Skipped, saying why, where FUSE cannot be mounted (no /dev/fuse, no fusepy, not
-// permitted), unless REQUIRE_FUSE=1 (CI sets it where /dev/fuse exists).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+// permitted), unless REQUIRE_FUSE=1 (CI sets it where /dev/fuse exists). The file systems
+// are mounted by stall/stalling-share.ts.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,11 +41,16 @@ import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
 import { BIN } from '../cli/run-cli.ts';
+import {
+  fuseMissing,
+  mountedAt,
+  mountHangFs,
+  mountStallingShare,
+  type FuseMount,
+  type StallingShare,
+  type StallMode,
+} from './stall/stalling-share.ts';
 
-const PYTHON = '/usr/bin/python3';
-const HANGFS = join(repoRoot, 'tests/system/stall/hangfs.py');
-const STALLFS = join(repoRoot, 'tests/system/stall/stallfs.py');
-const STALLRW = join(repoRoot, 'tests/system/stall/stallrw.py');
 /** The capture's timeout (staging.ts) and the time to say it. */
 const CAPTURE_TIMEOUT_MS = 30_000;
 /** serve's one shutdown deadline (engine.ts), and a margin for a loaded machine. */
@@ -61,39 +59,26 @@ const SHUTDOWN_MS = 10_000 + 8_000;
 const dir = mkdtempSync(join(tmpdir(), 'copier-stall-'));
 const mnt = join(dir, 'mnt');
 const src = join(dir, 'chain.csv');
-let fuse: ChildProcess | null = null;
+let hangFs: FuseMount | null = null;
 let skipWhy: string | null = null;
 const started: ChildProcess[] = [];
 
-/** The stalling share of an attached folder: stallfs over another desk's data folder. */
+/** The stalling share of an attached folder: stallshare.py over another desk's data folder. */
 const share = join(dir, 'share');
-const shareMode = join(dir, 'share-mode');
-let shareFs: ChildProcess | null = null;
-
-const mountedAt = (at: string): boolean =>
-  readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((l) => l.split(' ')[4] === at);
-const mounted = (): boolean => mountedAt(mnt);
+let shareFs: StallingShare | null = null;
 
 /** Mounts hangfs, or says why it cannot be. */
 async function mount(): Promise<string | null> {
-  if (process.platform !== 'linux') return 'FUSE mounts are tested on Linux only';
-  if (!existsSync('/dev/fuse')) return 'no /dev/fuse on this machine';
-  if (spawnSync(PYTHON, ['-c', 'import fusepy']).status !== 0)
-    return `${PYTHON} cannot import fusepy (apt-get install python3-fusepy fuse3)`;
-  mkdirSync(mnt);
+  const missing = fuseMissing();
+  if (missing) return missing;
   writeCboeCsv(src, { seed: 77, underlying: 'SPX', expiries: 3, strikesPerExpiry: 20 });
-  let stderr = '';
-  fuse = spawn(PYTHON, [HANGFS, mnt, src], { stdio: ['ignore', 'ignore', 'pipe'] });
-  fuse.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 100 && fuse.exitCode === null && !mounted(); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  if (!mounted()) return `hangfs could not mount ${mnt}: ${stderr.trim() || 'no answer in 10 s'}`;
+  const fs = await mountHangFs(mnt, src);
+  if (!fs.ok) return fs.error.message;
+  hangFs = fs.value;
   return null;
 }
 
-/** Another desk's data folder (one NDX snapshot), served by stallfs at `share`; its mode `none`. */
+/** Another desk's data folder (one NDX snapshot), served at `share`, answering. */
 async function mountShare(): Promise<void> {
   if (shareFs) return;
   const theirs = join(dir, 'home-theirs');
@@ -101,17 +86,13 @@ async function mountShare(): Promise<void> {
   writeCboeCsv(chain, { seed: 3, underlying: 'NDX', expiries: 2, strikesPerExpiry: 6 });
   const r = await run(['ingest', chain, '--json'], theirs, 60_000).ended;
   if (r.code !== 0) throw new Error(`their ingest: ${r.code} ${r.stderr}`);
-  mkdirSync(share);
-  writeFileSync(shareMode, 'none');
-  let stderr = '';
-  shareFs = spawn(PYTHON, [STALLFS, share, join(theirs, 'data'), shareMode], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  shareFs.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 100 && shareFs.exitCode === null && !mountedAt(share); i++)
-    await new Promise((r) => setTimeout(r, 100));
-  if (!mountedAt(share)) throw new Error(`stallfs could not mount ${share}: ${stderr.trim()}`);
+  const fs = await mountStallingShare(share, join(theirs, 'data'));
+  if (!fs.ok) throw new Error(fs.error.message);
+  shareFs = fs.value;
 }
+
+/** The share stalls (or answers) as `mode` says (mounted by the suite's set-up). */
+const stall = (mode: StallMode): void => shareFs!.stall(mode);
 
 beforeAll(async () => {
   skipWhy = await mount();
@@ -123,18 +104,12 @@ beforeAll(async () => {
 afterAll(() => {
   // The share answers again: calls held in it (by copiers left behind, or, without the
   // fix, by the commands) return; then it is unmounted.
-  if (existsSync(shareMode)) writeFileSync(shareMode, 'none');
-  if (existsSync(share) && mountedAt(share))
-    if (spawnSync('fusermount3', ['-u', '-z', share]).status !== 0)
-      spawnSync('umount', ['-l', share]);
-  shareFs?.kill('SIGKILL');
+  shareFs?.unmount();
   // A lazy unmount, then the server's end: the stalled reads (of processes left behind,
   // ours or, without the fix, the command's) end with an error.
-  if (existsSync(mnt) && mounted())
-    if (spawnSync('fusermount3', ['-u', '-z', mnt]).status !== 0) spawnSync('umount', ['-l', mnt]);
-  fuse?.kill('SIGKILL');
+  hangFs?.unmount();
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  if (!mounted() && !mountedAt(share)) rmSync(dir, { recursive: true, force: true });
+  if (!mountedAt(mnt) && !mountedAt(share)) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Ended {
@@ -225,8 +200,7 @@ describe('a file on a stalled share', () => {
       await buildRenderer();
       const home = join(dir, 'home-serve');
       const serve = run(['serve'], home, 600_000);
-      for (let i = 0; i < 600 && !/GEX Desk at /.test(await peek(serve.child)); i++)
-        await new Promise((r) => setTimeout(r, 100));
+      await addressOf(serve);
       const hang = join(mnt, 'hang.csv');
       const beside = join(dir, 'beside.csv');
       writeCboeCsv(beside, { seed: 78, underlying: 'NDX', expiries: 2, strikesPerExpiry: 10 });
@@ -243,6 +217,17 @@ describe('a file on a stalled share', () => {
     },
   );
 });
+
+/** The address `serve` printed (within 60 s), its token in it. */
+async function addressOf(serve: ReturnType<typeof run>): Promise<string> {
+  let url = '';
+  for (let i = 0; i < 600 && !url; i++) {
+    url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
+    if (!url) await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(url, 'serve never said its address').not.toBe('');
+  return url;
+}
 
 /** What a child has written so far (its stdout is collected by run). */
 const seen = new WeakMap<ChildProcess, string>();
@@ -302,12 +287,12 @@ describe('an attached folder on a stalled share', () => {
         const home = join(dir, `home-levels-${mode}`);
         const ingest = await run(['ingest', local, '--json'], home, 60_000).ended;
         expect(ingest.code, ingest.stderr).toBe(0);
-        writeFileSync(shareMode, 'none');
+        stall('none');
         const seen = await run(['levels', '--attach', share], home, 60_000).ended;
         expect(seen.code, seen.stderr).toBe(0);
         expect(seen.stdout).toContain('NDX');
 
-        writeFileSync(shareMode, mode);
+        stall(mode);
         try {
           const t0 = Date.now();
           const r = await run(['levels', '--attach', share], home, EXIT_MS + 20_000).ended;
@@ -318,7 +303,7 @@ describe('an attached folder on a stalled share', () => {
           expect(r.stdout).not.toContain('NDX');
           expect(r.stderr).toContain(notAnswering);
         } finally {
-          writeFileSync(shareMode, 'none');
+          stall('none');
         }
       },
     );
@@ -335,18 +320,13 @@ describe('an attached folder on a stalled share', () => {
       writeFileSync(join(home, 'config.json'), JSON.stringify({ attach: [share] }));
       const first = await run(['ingest', local, '--json'], home, 60_000).ended;
       expect(first.code, first.stderr).toBe(0);
-      writeFileSync(shareMode, 'none');
+      stall('none');
       const serve = run(['serve'], home, 600_000);
       try {
-        let url = '';
-        for (let i = 0; i < 600 && !url; i++) {
-          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
-          if (!url) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(url).not.toBe('');
+        const url = await addressOf(serve);
         // The board's first read is cold (QA nf F1): nothing of the share's was read before.
-        for (const mode of ['read', 'all']) {
-          writeFileSync(shareMode, mode);
+        for (const mode of ['read', 'all'] as const) {
+          stall(mode);
           // The answer of a probe holds 5 s (attached-probe.ts).
           if (mode === 'all') await new Promise((r) => setTimeout(r, 5_500));
           const levels = await call(url, 'snapshots:levels', {}, 20_000);
@@ -376,7 +356,7 @@ describe('an attached folder on a stalled share', () => {
 
         await expectStopsOnSigterm(serve);
       } finally {
-        writeFileSync(shareMode, 'none');
+        stall('none');
       }
     },
   );
@@ -406,7 +386,7 @@ describe('a watched inbox on a stalled share', () => {
     async (ctx) => {
       if (skipWhy) return ctx.skip();
       const home = join(dir, 'home-inbox-cli');
-      writeFileSync(shareMode, 'all');
+      stall('all');
       try {
         const t0 = Date.now();
         const r = await run(['inbox', '--json'], home, ANSWER_MS + 20_000, {
@@ -433,7 +413,7 @@ describe('a watched inbox on a stalled share', () => {
         expect(set.stderr).toContain(`TIMEOUT: Cannot use ${other} as the inbox: not answering`);
         expect(set.code, set.stderr).toBe(3);
       } finally {
-        writeFileSync(shareMode, 'none');
+        stall('none');
       }
       // Answering again: the state is gone (the share is read-only: that is its problem now).
       const again = await run(['inbox', '--json'], home, 60_000, { GEX_DESK_INBOX: share }).ended;
@@ -453,15 +433,10 @@ describe('a watched inbox on a stalled share', () => {
       const home = join(dir, 'home-serve-inbox');
       mkdirSync(home, { recursive: true });
       writeFileSync(join(home, 'config.json'), JSON.stringify({ inbox: share }));
-      writeFileSync(shareMode, 'all');
+      stall('all');
       const serve = run(['serve'], home, 600_000);
       try {
-        let url = '';
-        for (let i = 0; i < 600 && !url; i++) {
-          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
-          if (!url) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(url, 'serve never said its address').not.toBe('');
+        const url = await addressOf(serve);
         const t0 = Date.now();
         const inbox = await call(url, 'inbox:get', {}, 20_000);
         expect(inbox, 'inbox:get gave no answer').not.toBeNull();
@@ -478,7 +453,7 @@ describe('a watched inbox on a stalled share', () => {
         expect(lines(ingest.stdout)[0]).toMatchObject({ status: 'completed' });
         await expectStopsOnSigterm(serve);
       } finally {
-        writeFileSync(shareMode, 'none');
+        stall('none');
       }
     },
   );
@@ -497,7 +472,7 @@ describe('files on a share still stuck', () => {
       if (skipWhy) return ctx.skip();
       await buildRenderer();
       const home = join(dir, 'home-serve-held');
-      // Files on the share (stallfs passes their data folder through, live).
+      // Files on the share (stallshare.py passes their data folder through, live).
       const onShare = (name: string, seed: number) => {
         writeCboeCsv(join(dir, 'home-theirs', 'data', name), {
           seed,
@@ -514,18 +489,13 @@ describe('files on a share still stuck', () => {
       ];
       const serve = run(['serve'], home, 600_000);
       try {
-        let url = '';
-        for (let i = 0; i < 600 && !url; i++) {
-          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
-          if (!url) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(url, 'serve never said its address').not.toBe('');
+        await addressOf(serve);
         // Every call there stalls: the copier's stat of the file never returns, and the
         // copier, killed at the capture's timeout, is held. (The command's wait for the
         // job, jobs:get, no longer stats its file on the engine's thread: before, it hung.)
         const ingest = (file: string) =>
           run(['ingest', file, '--json'], home, CAPTURE_TIMEOUT_MS + 40_000).ended;
-        writeFileSync(shareMode, 'all');
+        stall('all');
         const stalled = await ingest(first);
         expect(lines(stalled.stdout)[0], stalled.stderr).toMatchObject({
           status: 'failed',
@@ -545,13 +515,13 @@ describe('files on a share still stuck', () => {
           },
         });
         // The share answers: the held copier's call returns and it ends; a file there is taken.
-        writeFileSync(shareMode, 'none');
+        stall('none');
         await new Promise((r) => setTimeout(r, 2000));
         const taken = await ingest(later);
         expect(lines(taken.stdout)[0], taken.stderr).toMatchObject({ status: 'completed' });
         await expectStopsOnSigterm(serve);
       } finally {
-        writeFileSync(shareMode, 'none');
+        stall('none');
       }
     },
   );
@@ -562,34 +532,23 @@ interface InboxCounts extends InboxValue {
 }
 
 describe('a watched inbox whose share stops answering while serve runs', () => {
-  /** stallrw over a folder of ours: an inbox needs a share it can write to. */
+  /** A read-write stalling share over a folder of ours: an inbox needs a share it can write to. */
   const rw = join(dir, 'rw');
   const rwSrc = join(dir, 'rw-src');
-  const rwMode = join(dir, 'rw-mode');
   const inboxDir = join(rw, 'inbox');
-  let rwFs: ChildProcess | null = null;
+  let rwFs: StallingShare | null = null;
   /** What `serve` answers within (the probe's 3 s, a poll, a loaded machine). */
   const ANSWER_MS = 3_000 + 12_000;
 
   beforeAll(async () => {
     if (skipWhy) return;
-    mkdirSync(rw);
     mkdirSync(join(rwSrc, 'inbox'), { recursive: true });
-    writeFileSync(rwMode, 'none');
-    let stderr = '';
-    rwFs = spawn(PYTHON, [STALLRW, rw, rwSrc, rwMode], { stdio: ['ignore', 'ignore', 'pipe'] });
-    rwFs.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    for (let i = 0; i < 100 && rwFs.exitCode === null && !mountedAt(rw); i++)
-      await new Promise((r) => setTimeout(r, 100));
-    if (!mountedAt(rw)) throw new Error(`stallrw could not mount ${rw}: ${stderr.trim()}`);
+    const fs = await mountStallingShare(rw, rwSrc, { writable: true });
+    if (!fs.ok) throw new Error(fs.error.message);
+    rwFs = fs.value;
   }, 60_000);
 
-  afterAll(() => {
-    if (existsSync(rwMode)) writeFileSync(rwMode, 'none');
-    if (existsSync(rw) && mountedAt(rw))
-      if (spawnSync('fusermount3', ['-u', '-z', rw]).status !== 0) spawnSync('umount', ['-l', rw]);
-    rwFs?.kill('SIGKILL');
-  });
+  afterAll(() => rwFs?.unmount());
 
   /** A file dropped into the inbox on the share's server (not through the share). */
   const drop = (name: string, seed: number) =>
@@ -612,12 +571,7 @@ describe('a watched inbox whose share stops answering while serve runs', () => {
       writeFileSync(join(home, 'config.json'), JSON.stringify({ inbox: inboxDir }));
       const serve = run(['serve'], home, 600_000);
       try {
-        let url = '';
-        for (let i = 0; i < 600 && !url; i++) {
-          url = /GEX Desk at (\S+)/.exec(await peek(serve.child))?.[1] ?? '';
-          if (!url) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(url, 'serve never said its address').not.toBe('');
+        const url = await addressOf(serve);
         drop('a.csv', 31);
         drop('b.csv', 32);
         await until(() => doneHere().length === 2, 'a.csv and b.csv in done/', 60_000);
@@ -626,7 +580,7 @@ describe('a watched inbox whose share stops answering while serve runs', () => {
         expect((before?.value as InboxCounts).counts).toMatchObject({ done: 2, processing: 0 });
 
         // The share stops answering mid-session: polls go on every second meanwhile.
-        writeFileSync(rwMode, 'all');
+        rwFs!.stall('all');
         await new Promise((r) => setTimeout(r, 2_500));
         const t0 = Date.now();
         const r = await run(['inbox', '--json'], home, ANSWER_MS + 20_000).ended;
@@ -661,17 +615,17 @@ describe('a watched inbox whose share stops answering while serve runs', () => {
         drop('c.csv', 33);
         drop('d.csv', 34);
         await new Promise((r) => setTimeout(r, 1_500));
-        writeFileSync(rwMode, 'none');
+        rwFs!.stall('none');
         await until(() => doneHere().length === 4, 'c.csv and d.csv taken', 60_000);
         const back = await call(url, 'inbox:get', {}, 20_000);
         expect((back?.value as InboxCounts).problem_code).toBeUndefined();
 
         // It stops answering again: serve still exits on SIGTERM within its deadline.
-        writeFileSync(rwMode, 'all');
+        rwFs!.stall('all');
         await new Promise((r) => setTimeout(r, 2_500));
         await expectStopsOnSigterm(serve);
       } finally {
-        writeFileSync(rwMode, 'none');
+        rwFs!.stall('none');
       }
       expect(doneHere()).toEqual(['a.csv', 'b.csv', 'c.csv', 'd.csv']);
       expect(ls(join(rwSrc, 'inbox', 'processing'))).toEqual([]);
