@@ -179,19 +179,29 @@ export class Scheduler {
     return this.#paused;
   }
 
-  /** Recovery (jobs left running by a dead process go back to the queue), then dispatch. */
-  async start(): Promise<{ recovered: string[] }> {
-    if (this.#started) return { recovered: [] };
+  /**
+   * Recovery (jobs left running by a dead process go back to the queue, or are set aside as
+   * failed: Transitions.recover), then dispatch. A job set aside is announced (`job:updated`)
+   * as any failure is, before this resolves: to the listeners made before the start (a
+   * drain's EndedJobs, the staged bytes, the intake's memory), as for every job ended here.
+   */
+  async start(): Promise<{ recovered: string[]; setAside: string[] }> {
+    if (this.#started) return { recovered: [], setAside: [] };
     this.#started = true;
-    const recovered = await this.#transitions.recover(this.#inEngineAtStop());
+    const { requeued: recovered, setAside } = await this.#transitions.recover(
+      this.#inEngineAtStop(),
+    );
     if (recovered.length > 0) this.#log?.info('scheduler.recovered', { jobs: recovered });
+    if (setAside.length > 0)
+      this.#log?.warn('scheduler.set_aside', { jobs: setAside.map((j) => j.id) });
+    for (const job of setAside) this.#emit(job);
     for (const row of await repo.queuedRows(this.#store)) this.#ready.insert(row);
     this.#tickTimer = setInterval(() => void this.#inBackground(this.tick()), this.#tickMs);
     this.#tickTimer.unref();
     this.#dispatch();
     this.#changed();
     this.#checkDrain();
-    return { recovered };
+    return { recovered, setAside: setAside.map((j) => j.id) };
   }
 
   /**

@@ -88,13 +88,15 @@ export class Transitions {
    * Jobs a dead process left running go back to the queue — unless the engine has now
    * stopped MAX_INTERRUPTIONS times while working on the same job itself (`inEngine`:
    * see engine-phase.ts), which may be what stops it: that job is set aside as failed, so
-   * that it cannot stop the engine again at every start.
+   * that it cannot stop the engine again at every start. Those set aside are returned as
+   * written, for the caller to announce once the transaction has committed.
    */
-  recover(inEngine: readonly string[]): Promise<string[]> {
+  recover(inEngine: readonly string[]): Promise<{ requeued: string[]; setAside: ProcessingJob[] }> {
     const now = this.#d.clock();
     return this.#tx(null, async (tx, audit) => {
       const rows = await repo.requeueInterrupted(tx, inEngine);
       const requeued: string[] = [];
+      const setAside: ProcessingJob[] = [];
       for (const { id, interruptions } of rows) {
         const j = await repo.getJob(tx, id);
         if (!j) continue;
@@ -124,9 +126,10 @@ export class Transitions {
             }),
           );
           await this.#d.finalize(tx, failed);
+          setAside.push(failed);
         }
       }
-      return requeued;
+      return { requeued, setAside };
     });
   }
 
