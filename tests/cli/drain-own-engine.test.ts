@@ -153,6 +153,8 @@ it(
     expect(drained.stdout).toMatch(
       /; jobs: 0 deciding, 0 queued, 0 running, 1 completed, 1 failed/,
     );
+    // Then the drain's own counts, after the table (there were none before).
+    expect(drained.stdout).toMatch(/\ndrained: 1 completed, 1 failed\n$/);
   },
 );
 
@@ -207,7 +209,7 @@ it(
 );
 
 it(
-  'the command run for real on a job set aside at its start exits 1',
+  'the command run for real on a job set aside at its start exits 1, its --json counting it',
   { timeout: 120_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-drain-own-'));
@@ -216,11 +218,18 @@ it(
     process.env.GEX_DESK_HOME = home;
     await setAsideAtNextStart(dir);
     const args = ['--db', join(dir, 'gex.duckdb'), '--data-dir', join(dir, 'data')];
-    const drained = await runCli(['queue', '--drain', ...args], { home });
+    const drained = await runCli(['queue', '--drain', '--json', ...args], { home });
     // Before: 0.
     expect(drained.code, drained.stderr).toBe(1);
-    expect(drained.stdout).toMatch(
-      /; jobs: 0 deciding, 0 queued, 0 running, 0 completed, 1 failed/,
-    );
+    // One object, the queue's figures as before with the drain's counts beside them.
+    expect(drained.lines).toHaveLength(1);
+    expect(drained.lines[0]).toMatchObject({
+      totals: { deciding: 0, queued: 0, running: 0, completed: 0, failed: 1 },
+      drained: { completed: 0, failed: 1 },
+    });
+    // A queue shown without --drain has no such key.
+    const shown = await runCli(['queue', '--json', ...args], { home });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.lines[0]).not.toHaveProperty('drained');
   },
 );

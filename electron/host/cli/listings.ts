@@ -306,21 +306,26 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   const overrides = engineOptions(values);
   return withApi(overrides, out, needs, async (api, session) => {
     let stats: QueueStats;
-    let failed = 0;
+    /** How the jobs the drain counted ended (a duplicate counts as completed). */
+    let drained: { completed: number; failed: number } | null = null;
     if (values.drain) {
       const r = await drainQueue(session, overrides, needs, out);
       if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
       stats = r.value.stats;
-      failed = r.value.failed;
+      drained = { completed: r.value.completed, failed: r.value.failed };
     } else {
       const r = await api.call('queue:stats', {});
       if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
       stats = r.value;
     }
-    if (values.json) out.json(stats);
-    else printQueue(stats, out);
+    // A drain's counts come after the queue's figures: one more key, one more line.
+    if (values.json) out.json(drained ? { ...stats, drained } : stats);
+    else {
+      printQueue(stats, out);
+      if (drained) out.line(`drained: ${drained.completed} completed, ${drained.failed} failed`);
+    }
     // Exit 1 when a drained job failed.
-    return failed > 0 ? EXIT.rejected : EXIT.ok;
+    return drained && drained.failed > 0 ? EXIT.rejected : EXIT.ok;
   });
 }
 

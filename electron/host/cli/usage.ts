@@ -73,7 +73,9 @@ export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
   Shows the queue per level: the active rules' target and late behaviour, waiting, running,
   oldest wait, latency percentiles, late jobs.
   --drain  runs the queued jobs (including those recovered after a crash) until none is left;
-           beside the app, in the app, and when it quits meanwhile, in this command.`;
+           beside the app, in the app, and when it quits meanwhile, in this command; then
+           says how the jobs it counted ended ("drained: N completed, M failed"; --json:
+           "drained": {completed, failed}), exit 1 when one failed.`;
 
 export const SOURCES_USAGE = `gex-desk sources [--json]
   Each data source: completed and failed ingests, reliability, last ingest, and the rules
