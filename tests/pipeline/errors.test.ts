@@ -375,8 +375,13 @@ describe('bad input', () => {
       file,
       'underlying,as_of,spot,expiry,option_type,open_interest,volume,iv\nSPX,2024-01-08T10:00:00-05:00,4700,2024-01-19,C,1,1,0.2\n',
     );
-    // Without a strike column the content is not recognised as the long format at all.
-    expect((await failure(file)).code).toBe('UNKNOWN_FORMAT');
+    // Most of the required columns by their names: the long format, its strike column named missing.
+    expect(await failure(file)).toMatchObject({
+      code: 'BAD_HEADER',
+      field: 'strike',
+      line: 1,
+      message: `${file}: no "strike" column in the header (see docs/formats.md)`,
+    });
     const file2 = join(dir, 'long-no-volume.csv');
     writeFileSync(
       file2,
@@ -395,6 +400,59 @@ describe('bad input', () => {
       field: 'volume',
       message: `${noVolume}: no "volume" column in the file (see docs/formats.md)`,
     });
+  });
+
+  it('a long-format header with a column misspelt or cut short names each column missing and the cell it may be', async () => {
+    const row = 'ACME,2024-01-08T10:30:00-05:00,412.37,2024-01-19,380,C,516,261,0.18\n';
+    const header = (h: string, name: string) => {
+      const file = join(dir, name);
+      writeFileSync(file, `\n${h}\n${row}`);
+      return file;
+    };
+    // After a blank line: the header's own line.
+    const strk = header(
+      'underlying,as_of,spot,expiry,strk,option_type,open_interest,volume,iv',
+      'long-strk.csv',
+    );
+    expect(await failure(strk)).toMatchObject({
+      code: 'BAD_HEADER',
+      field: 'strike',
+      line: 2,
+      message: `${strk}: no "strike" column in the header; "strk" is not a name GEX Desk reads: did you mean strike? (see docs/formats.md)`,
+    });
+    // Two missing, one of them only cut short (`und`), one misspelt with case and a transposition.
+    const two = header(
+      'und,as_of,spot,expiry,Srtike,option_type,open_interest,volume,iv',
+      'long-und-srtike.csv',
+    );
+    expect(await failure(two)).toMatchObject({
+      code: 'BAD_HEADER',
+      field: 'underlying',
+      line: 2,
+      message: `${two}: no "underlying" column and no "strike" column in the header; "und" is not a name GEX Desk reads: did you mean underlying? "Srtike" is not a name GEX Desk reads: did you mean strike? (see docs/formats.md)`,
+    });
+    // A cell far from every name is not guessed at; each missing column is still named.
+    const three = header(
+      'name,as_of,spot,expiry,k,option_type,open_interest,vlm,iv',
+      'long-three-missing.csv',
+    );
+    expect(await failure(three)).toMatchObject({
+      code: 'BAD_HEADER',
+      field: 'underlying',
+      message: `${three}: no "underlying" column, no "strike" column and no "volume" column in the header (see docs/formats.md)`,
+    });
+    // The cheap facts at arrival take it as the long format (no facts: the run names what is wrong).
+    const sniffed = await sniffChain(strk, conventions());
+    expect(sniffed.ok ? sniffed.value.format : sniffed.error.code).toBe('long-csv');
+    // A table with few of the format's columns, or none of an option's own, is no long file.
+    for (const [name, h] of [
+      ['trades.csv', 'timestamp,symbol,price,volume,type'],
+      ['quotes.csv', 'symbol,timestamp,spot,bid,ask,volume,type,last'],
+      ['few.csv', 'expiry,strk,option_type,open_interest,iv,gamma'],
+    ]) {
+      const file = header(h!, name!);
+      expect((await failure(file)).code, name).toBe('UNKNOWN_FORMAT');
+    }
   });
 
   it('an underlying holding a control or format character is refused at its line and field', async () => {

@@ -121,15 +121,108 @@ const normalise = (h: string): string =>
     .toLowerCase()
     .replace(/[\s\-/.]+/g, '_');
 
+/** A header cell's name as matched: normalised, out of its quotes, without `_1545`. */
+const nameOf = (cell: string): string =>
+  normalise(cell.replace(/^\s*"(.*)"\s*$/, '$1')).replace(/_1545$/, '');
+
+/** The long format's columns a header names, by any accepted name (`quote_date` as as_of). */
+function columnsIn(names: string[]): Set<LongColumn> {
+  const norm = new Set(names.map(nameOf));
+  const found = new Set<LongColumn>();
+  for (const key of Object.keys(LONG_COLUMNS) as LongColumn[])
+    if (LONG_COLUMNS[key].some((name) => norm.has(name))) found.add(key);
+  if (norm.has(EOD_DATE)) found.add('as_of');
+  return found;
+}
+
 /**
- * Whether a header's cells name the long format's underlying and strike columns, by any
- * accepted name: what makes a CSV file the long format (detect-format.ts); the header
- * check then names any other column missing.
+ * How many of the required columns make a header the long format's even without its
+ * underlying or strike column (a misspelt `strk`, an `und`), and the columns of which one
+ * must be among them: names an option chain has and few other tables do.
+ */
+const MOST_REQUIRED = 5;
+const OPTION_COLUMNS: LongColumn[] = ['strike', 'expiry', 'open_interest'];
+
+/**
+ * Whether a header's cells are the long format's: its underlying and strike columns, by any
+ * accepted name, or most of its required columns (at least 5 of the 8, one of them the
+ * strike, expiry or open interest) — what makes a CSV file the long format
+ * (detect-format.ts); the header check then names each required column missing, with the
+ * header cell it may be misspelt as.
  */
 export function isLongHeader(names: string[]): boolean {
-  const norm = new Set(names.map((n) => normalise(n.replace(/^\s*"(.*)"\s*$/, '$1'))));
-  return (['underlying', 'strike'] as const).every((key) =>
-    LONG_COLUMNS[key].some((name) => norm.has(name)),
+  const found = columnsIn(names);
+  if (found.has('underlying') && found.has('strike')) return true;
+  return (
+    REQUIRED.filter((k) => found.has(k)).length >= MOST_REQUIRED &&
+    OPTION_COLUMNS.some((k) => found.has(k))
+  );
+}
+
+/** Every name a header cell may have that the format reads. */
+const KNOWN_NAMES: ReadonlySet<string> = new Set([...Object.values(LONG_COLUMNS).flat(), EOD_DATE]);
+
+/** Edit distance with adjacent transpositions (`strkie`), of two short names. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The accepted name of `key` that a header cell the format does not read is most likely a
+ * misspelling of (`strk`, `strik` → strike; `und` → underlying: a cut name of 3 letters or
+ * more), with that cell as written; null when none is close. Close: 1 edit in a name of 4
+ * or 5 letters, 2 in a longer one; a name of 3 letters or fewer is never guessed at.
+ */
+function nearestName(key: LongColumn, cells: string[]): { cell: string; name: string } | null {
+  let best: { cell: string; name: string; d: number } | null = null;
+  for (const cell of cells) {
+    const c = nameOf(cell);
+    if (c === '' || KNOWN_NAMES.has(c)) continue;
+    for (const name of LONG_COLUMNS[key]) {
+      const cut = c.length >= 3 && name.startsWith(c) ? name.length - c.length : Infinity;
+      const d = Math.min(distance(c, name), cut);
+      const within = cut === d || d <= (name.length <= 3 ? 0 : name.length <= 5 ? 1 : 2);
+      if (within && (best === null || d < best.d))
+        best = { cell: cell.trim().replace(/^"(.*)"$/, '$1'), name, d };
+    }
+  }
+  return best && { cell: best.cell, name: best.name };
+}
+
+/**
+ * BAD_HEADER naming each required column `missing` from the header `names` (the first as
+ * its field), and for each the header cell it may be misspelt as.
+ */
+function missingColumns(
+  file: string,
+  names: string[],
+  missing: LongColumn[],
+  header: string,
+  where: { line?: number },
+): Err {
+  const guesses = missing.flatMap((key) => {
+    const near = nearestName(key, names);
+    return near
+      ? [`${quoted(near.cell)} is not a name GEX Desk reads: did you mean ${near.name}?`]
+      : [];
+  });
+  const list = missing.map((key) => `no "${key}" column`);
+  const said = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
+  return err(
+    'BAD_HEADER',
+    `${file}: ${said} in ${header}${guesses.length > 0 ? `; ${guesses.join(' ')}` : ''} (see docs/formats.md)`,
+    { file, field: missing[0]!, ...where },
   );
 }
 
@@ -168,14 +261,8 @@ export function mapHeader(
     idx.as_of = eodDate;
     idx.asOfClock = EOD_CLOCK;
   }
-  for (const key of REQUIRED) {
-    if (idx[key] === undefined)
-      return err('BAD_HEADER', `${file}: no "${key}" column in ${header} (see docs/formats.md)`, {
-        file,
-        field: key,
-        ...where,
-      });
-  }
+  const missing = REQUIRED.filter((key) => idx[key] === undefined);
+  if (missing.length > 0) return missingColumns(file, names, missing, header, where);
   if (idx.gamma === undefined && idx.iv === undefined) {
     return err('BAD_HEADER', `${file}: ${header} needs a "gamma" or an "iv" column (or both)`, {
       file,
