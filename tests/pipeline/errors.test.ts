@@ -455,6 +455,39 @@ describe('bad input', () => {
     }
   });
 
+  it("CBOE's older quotedata.dat layout is refused as such, with what to download instead", async () => {
+    const greeks = [
+      'SPX (S&P 500 INDEX),2736.2700,-11.7400,',
+      'Mar 29 2018 @ 16:24 ET,Bid,2736.27,Ask,2736.27,Size,1x1,Vol,0,',
+      'Calls,Last Sale,Net,Bid,Ask,Vol,Open Int,IV,Delta,Gamma,Puts,Last Sale,Net,Bid,Ask,Vol,Open Int,IV,Delta,Gamma,',
+      '18 Apr 2100.00 (SPX1820D2100),0.0,0.0,633.30,638.10,0,0,0.3,0.99,0.0001,18 Apr 2100.00 (SPX1820P2100),0.05,0.0,0.0,0.05,0,100,0.4,-0.01,0.0001,',
+      '',
+    ];
+    // Its earlier form, without the greeks, as Excel saves it (BOM, CRLF).
+    const plain = [
+      'SPX (S&P 500 INDEX),2736.2700,-11.7400,',
+      'Mar 29 2018 @ 16:24 ET,Bid,2736.27,Ask,2736.27,Size,1x1,Vol,0,',
+      'Calls,Last Sale,Net,Bid,Ask,Vol,Open Int,Puts,Last Sale,Net,Bid,Ask,Vol,Open Int,',
+      '18 Apr 2100.00 (SPX1820D2100),0.0,0.0,633.30,638.10,0,0,18 Apr 2100.00 (SPX1820P2100),0.05,0.0,0.0,0.05,0,100,',
+      '',
+    ];
+    for (const [name, text] of [
+      ['quotedata.dat', greeks.join('\n')],
+      ['quotedata-excel.csv', `\uFEFF${plain.join('\r\n')}`],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const e = await failure(file);
+      expect(e, name).toMatchObject({ code: 'UNKNOWN_FORMAT', file, line: 3 });
+      expect(e.message, name).toBe(
+        `${file} is an older CBOE quote download layout (quotedata.dat, used until about 2019: a "Calls,Last Sale,Net,…,Puts,…" header on line 3, each contract written as "18 Apr 2100.00 (SPX1820D2100)"), which GEX Desk does not read; download the current CSV from CBOE's delayed quotes page (its "Download CSV" button; see docs/formats.md)`,
+      );
+      // The cheap facts at arrival refuse it alike.
+      const sniffed = await sniffChain(file, conventions());
+      expect(sniffed.ok ? null : sniffed.error.message, name).toBe(e.message);
+    }
+  });
+
   it('an underlying holding a control or format character is refused at its line and field', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
     const row = (u: string, type: string) =>

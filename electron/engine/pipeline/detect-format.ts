@@ -132,6 +132,13 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
       `${file} looks like a CBOE quote download, but its "Last:" line is line ${lastAt} after other text; the download has it on line 2, after an empty line: submit the file as CBOE's "Download CSV" gives it (see docs/formats.md)`,
       { file, line: lastAt },
     );
+  const oldCboeAt = lines.findIndex(isOldCboeHeader);
+  if (oldCboeAt >= 0)
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file} is an older CBOE quote download layout (quotedata.dat, used until about 2019: a "Calls,Last Sale,Net,…,Puts,…" header on line ${oldCboeAt + 1}, each contract written as "18 Apr 2100.00 (SPX1820D2100)"), which GEX Desk does not read; download the current CSV from CBOE's delayed quotes page (its "Download CSV" button; see docs/formats.md)`,
+      { file, line: oldCboeAt + 1 },
+    );
   const cboeHeaderAt = lines.findIndex(isCboeHeaderLine);
   if (cboeHeaderAt >= 0)
     return err(
@@ -151,6 +158,21 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
     'UNKNOWN_FORMAT',
     `${file} is not a format GEX Desk reads (CBOE CSV or JSON, or the long format in CSV or Parquet; see docs/formats.md)`,
     { file, line: 1 },
+  );
+}
+
+/**
+ * The header of CBOE's older quote download (quotedata.dat, until about 2019), on its line
+ * 3: `Calls,Last Sale,Net,Bid,Ask,Vol,Open Int,…,Puts,Last Sale,…` — no expiry or strike
+ * column (both are in each contract's cell, `18 Apr 2100.00 (SPX1820D2100)`).
+ */
+function isOldCboeHeader(line: string): boolean {
+  const cells = splitCsvLine(line).map((c) => c.trim().toLowerCase());
+  return (
+    cells[0] === 'calls' &&
+    cells[1] === 'last sale' &&
+    cells.includes('puts') &&
+    cells.includes('open int')
   );
 }
 
