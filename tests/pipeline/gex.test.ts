@@ -340,4 +340,43 @@ describe('gamma profile and zero gamma', () => {
     expect(out.profile.every((p) => p.gex >= 0)).toBe(true);
     expect(out.snapshot.zero_gamma).toBeNull();
   });
+
+  it('reads no zero gamma from the rounding noise of calls and puts that cancel exactly', async () => {
+    // Calls and puts at 95 and 105, equal OI and IV: every level's terms cancel, leaving
+    // ±1e-13 of noise against terms of about 1e3, whose signs change along the profile.
+    const mirrored: [number, 'C' | 'P', number, number, number][] = [
+      [95, 'C', 10, 0.3, 0.02],
+      [105, 'C', 10, 0.3, 0.02],
+      [95, 'P', 10, 0.3, 0.03],
+      [105, 'P', 10, 0.3, 0.03],
+    ];
+    const out = await runRows('mirrored', 100, mirrored);
+    expect(out.profile.some((p) => p.gex > 0) && out.profile.some((p) => p.gex < 0)).toBe(true);
+    expect(Math.max(...out.profile.map((p) => Math.abs(p.gex)))).toBeLessThan(1e-9);
+    expect(out.snapshot.zero_gamma).toBeNull();
+    // One more call at 105 and one more put at 95 are a real profile: negative below 100,
+    // positive above, its flip found between.
+    const real = await runRows('mirrored-but-two', 100, [
+      [95, 'C', 10, 0.3, 0.02],
+      [105, 'C', 11, 0.3, 0.02],
+      [95, 'P', 11, 0.3, 0.03],
+      [105, 'P', 10, 0.3, 0.03],
+    ]);
+    expect(real.snapshot.zero_gamma).toBeCloseTo(zeroGamma(real.profile)!, 2); // to the cent
+    expect(real.snapshot.zero_gamma).toBeGreaterThan(95);
+    expect(real.snapshot.zero_gamma).toBeLessThan(105);
+  });
+
+  it("zeroGamma takes a point within 1e-9 of its terms' magnitudes as 0, and nothing above it", () => {
+    const p = (gex: number[]) => gex.map((g, i) => ({ level: i + 1, gex: g }));
+    const noise = p([2e-13, -1e-13, 3e-13, -2e-13]);
+    expect(zeroGamma(noise)).toBe(1.6666666666666667); // without the scale: the noise's flip
+    expect(zeroGamma(noise, [1e3, 1e3, 1e3, 1e3])).toBeNull();
+    // Noise between two real signs is a level at 0: the flip is where it is reached.
+    expect(zeroGamma(p([-5, 1e-13, 4]), [10, 1e3, 10])).toBe(2);
+    // A small value of a small profile is no noise: 1e-6 against terms of 1.
+    expect(zeroGamma(p([-1e-6, 1e-6]), [1, 1])).toBe(1.5);
+    // A scale that overflowed says nothing.
+    expect(zeroGamma(p([-1, 1]), [Infinity, Infinity])).toBe(1.5);
+  });
 });

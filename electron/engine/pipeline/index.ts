@@ -143,11 +143,11 @@ function figuresOf(
   const noGamma = gex.value.partial.find((p) => p.reason === PARTIAL_NO_GAMMA)?.rows ?? 0;
   if (noGamma === used.rows.length) return unusable(file, chain, used, noGamma);
   lap?.('gex', 0.6);
-  const profile = gammaProfile(chain, used, conv);
+  const { points: profile, gross } = gammaProfile(chain, used, conv);
   const overflow = profileNotFinite(file, chain, used, conv, profile);
   if (overflow) return overflow;
   lap?.('profile', 0.8);
-  return ok({ used, gex: gex.value, profile, zero: zeroGamma(profile) });
+  return ok({ used, gex: gex.value, profile, zero: zeroGamma(profile, gross) });
 }
 
 /** A read-ahead holds only what is worth holding (an SPX chain is 2–6 MB)… */
