@@ -2,6 +2,7 @@
 // unit it reads best, so a small equity's exposure is not a row of "0.00 Bn".
 import { describe, expect, it } from 'vitest';
 import { elapsed, plain, table, usd } from '../../electron/host/cli/io.ts';
+import { humanLine, type IngestLine } from '../../electron/host/cli/ingest-lines.ts';
 
 describe('usd', () => {
   it('writes billions, millions or dollars, whichever the figure reaches, sign kept', () => {
@@ -10,7 +11,8 @@ describe('usd', () => {
     expect(usd(999_999_999)).toBe('1.00 Bn');
     expect(usd(999_990_000)).toBe('999.99 M');
     expect(usd(-35_250_000)).toBe('-35.25 M');
-    expect(usd(240_000)).toBe('240000');
+    expect(usd(240_000)).toBe('240,000'); // separators, as the app (QA day F8: "-432946")
+    expect(usd(-432_945.71)).toBe('-432,946');
     expect(usd(0)).toBe('0');
     expect(usd(-0.3)).toBe('-0.30'); // not 0: a non-zero figure keeps its sign (gex-scale.ts)
     expect(usd(null)).toBe('—');
@@ -79,9 +81,37 @@ describe('table', () => {
         'underlying       spot  total GEX',
         'SPX         4697.2402  -11.00 Bn',
         'TSLA            243.6    -3.98 M',
-        'QQQ               400     240000',
+        'QQQ               400    240,000',
         'META                —   625.11 M',
       ].join('\n'),
     );
+  });
+});
+
+describe('ingest result lines', () => {
+  // QA day F8: "total GEX -5.62 M USD/1%" beside "total GEX -432946 USD/1%".
+  const line = (total: number): IngestLine => ({
+    file: 'tsla.csv',
+    request_id: 'r1',
+    status: 'completed',
+    priority: 'HIGH',
+    rule: 'R1',
+    latency_ms: 12,
+    snapshot: {
+      underlying: 'TSLA',
+      as_of: '2024-03-06T16:00:00-05:00',
+      spot: 180.74,
+      total_gex: total,
+      zero_gamma: 182.5,
+      call_wall: 200,
+      put_wall: 170,
+      parquet: '/x/tsla.parquet',
+    } as IngestLine['snapshot'],
+  });
+
+  it('write every total in its scale with separators', () => {
+    expect(humanLine(line(-5_621_701))).toContain('total GEX -5.62 M USD/1%');
+    expect(humanLine(line(-432_945.71))).toContain('total GEX -432,946 USD/1%');
+    expect(humanLine(line(-10_998_709_390.13))).toContain('total GEX -11.00 Bn USD/1%');
   });
 });

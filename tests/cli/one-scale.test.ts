@@ -56,7 +56,7 @@ describe('one scale per column', () => {
     // Under 1 M, whole dollars; millions from 1 M; a non-zero figure that would round to
     // nothing keeps two significant digits and its sign, as in the app; only 0 reads 0.
     expect(table(['VEX'], [[money(788_615)], [money(-0.3)], [money(0)]])).toBe(
-      ['   VEX', '788615', ' -0.30', '     0'].join('\n'),
+      ['    VEX', '788,615', '  -0.30', '      0'].join('\n'),
     );
     expect(table(['VEX'], [[money(788_615)], [money(1_030_000)]])).toBe(
       ['   VEX', '0.79 M', '1.03 M'].join('\n'),

@@ -23,6 +23,7 @@ import {
   USD,
   gex,
   gexCell,
+  gexExact,
   gexNumber,
   gexReadout,
   gexScale,
@@ -131,7 +132,7 @@ describe('one GEX scale per view', () => {
     expect(gex(625_000_000, M)).toBe('625.00 M');
     expect(gexNumber(Number.NaN, M)).toBe('—');
     // A small equity's figure beside SPX keeps its sign, the gamma regime, in two
-    // significant digits; only a negligible one reads 0, without a sign.
+    // significant digits; only 0 reads 0, without a sign.
     expect(gex(-3_980_000, BN)).toBe('-0.0040 Bn');
     expect(gex(4_950_000, BN)).toBe('0.0050 Bn');
     expect(gexNumber(-1_200, M)).toBe('-0.0012');
@@ -145,7 +146,7 @@ describe('one GEX scale per view', () => {
     // "0.00 M" beside "-0.000029 M".
     const small = gexScale([7.9375, -28.83, -20.89]);
     expect(small).toBe(USD);
-    expect(gex(7.9375, small)).toBe('8 USD');
+    expect(gex(7.9375, small)).toBe('7.9 USD'); // two significant digits, as 0.47 has
     expect(gex(-28.83, small)).toBe('-29 USD');
     expect(gexNumber(3_012.55, small)).toBe('3,013');
     expect(gexNumber(0.47, small)).toBe('0.47');
@@ -157,30 +158,39 @@ describe('one GEX scale per view', () => {
     expect(gexNumber(0, BN)).toBe('0.00');
     // The command line's columns follow the same rule.
     expect(usdIn([3_012.55, 0.47, 0])(0.47)).toBe('0.47');
-    expect(usdIn([3_012.55, 0.47, 0])(3_012.55)).toBe('3013');
+    expect(usdIn([3_012.55, 0.47, 0])(3_012.55)).toBe('3,013');
     expect(usdIn([3_012.55, 0.47, 0])(0)).toBe('0');
   });
 
-  it('writes a table cell in at most four decimals, a smaller figure -0.00 with its exact one in the title', () => {
-    // Beside SPX, in billions: -3.98 M keeps two significant digits in four decimals.
-    expect(gexCell(-3_980_000, BN)).toEqual({ text: '-0.0040' });
-    expect(gexCell(-1_200, M)).toEqual({ text: '-0.0012' });
-    expect(gexCell(-10_998_709_390.13, BN)).toEqual({ text: '-11.00' });
-    // -$20.89 beside SPX read "-0.000000021": its sign and the column's decimals now, the
-    // figure in the title.
-    expect(gexCell(-20.89, BN)).toEqual({
-      text: '-0.00',
-      title: '-20.9 $ per 1 % move: under 0.0001 in billions of dollars',
+  it('writes a table cell with two significant digits, one too small for six decimals in its own scale', () => {
+    const exact = (v: number) => ({ exact: gexExact(v) });
+    // Beside SPX, in billions: -3.98 M keeps two significant digits.
+    expect(gexCell(-3_980_000, BN)).toEqual({ text: '-0.0040', ...exact(-3_980_000) });
+    expect(gexCell(-1_200, M)).toEqual({ text: '-0.0012', ...exact(-1_200) });
+    expect(gexCell(-10_998_709_390.13, BN)).toEqual({
+      text: '-11.00',
+      exact: '-$10,998,709,390.13 per 1 % move',
     });
-    expect(gexCell(3_012.55, BN)).toEqual({
-      text: '0.00',
-      title: '3,013 $ per 1 % move: under 0.0001 in billions of dollars',
+    // QA day F1/F2: 6.45 M read "0.01" beside 1.08 M's "0.0011"; -$432,946 read "-0.00"
+    // on the board and "-0.00043" in All snapshots.
+    expect(gexCell(6_452_489, BN).text).toBe('0.0065');
+    expect(gexCell(1_084_594, BN).text).toBe('0.0011');
+    expect(gexCell(-12_158_800, BN).text).toBe('-0.012');
+    expect(gexCell(-5_621_701, BN).text).toBe('-0.0056');
+    expect(gexCell(67_900_000, BN).text).toBe('0.068');
+    expect(gexCell(-432_945.71, BN)).toEqual({
+      text: '-0.00043',
+      exact: '-$432,945.71 per 1 % move',
     });
-    expect(gexCell(4_900, M)).toEqual({ text: '0.0049' });
-    expect(gexCell(0, BN)).toEqual({ text: '0.00' });
-    expect(gexCell(-0, BN)).toEqual({ text: '0.00' });
+    // -$20.89 beside SPX would need "-0.000000021": it is written in its own scale, named.
+    expect(gexCell(-20.89, BN)).toEqual({ text: '-21 USD', ...exact(-20.89) });
+    expect(gexCell(3_012.55, BN)).toEqual({ text: '3,013 USD', ...exact(3_012.55) });
+    expect(gexCell(10_000, BN).text).toBe('0.000010');
+    expect(gexCell(4_900, M).text).toBe('0.0049');
+    expect(gexCell(0, BN).text).toBe('0.00');
+    expect(gexCell(-0, BN).text).toBe('0.00');
     expect(gexCell(null, BN)).toEqual({ text: '—' });
-    expect(gexCell(0.47, USD)).toEqual({ text: '0.47' });
+    expect(gexCell(0.47, USD).text).toBe('0.47');
   });
 
   it('writes a submission’s total as the levels board does, in the board’s scale', () => {
@@ -208,8 +218,11 @@ describe('one GEX scale per view', () => {
     expect(latestTotals([...spx, mid]).sort()).toEqual([-9e9, 15_500_000].sort());
     const beside = submissionsScale([...spx, mid], [mid]);
     expect(beside).toBe(gexScale(latestTotals([...spx, mid])));
-    expect(submissionTotal(mid, beside)).toBe('0.02 Bn');
-    expect(gexCell(mid.total_gex, beside).text).toBe('0.02');
+    // Two significant digits, as the board's cell (QA day F1: "0.02" read 29 % high).
+    expect(submissionTotal(mid, beside)).toBe('0.016 Bn');
+    expect(gexCell(mid.total_gex, beside).text).toBe('0.016');
+    // One too small for the board's column reads as the board's cell, in its own scale.
+    expect(submissionTotal({ total_gex: -20.89 }, beside)).toBe('-21 USD');
     // A small underlying's board in millions stays in millions for the panel.
     const small = { underlying: 'SMALL', ...at('2026-03-20T14:30:00Z'), total_gex: -20.89 };
     expect(submissionTotal(mid, submissionsScale([small, mid], [mid]))).toBe('15.50 M');

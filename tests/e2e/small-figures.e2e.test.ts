@@ -75,13 +75,14 @@ describe.skipIf(!haveChromium)('figures of small underlyings', () => {
         .locator('.kf', { has: page.locator('.kf-label', { hasText: new RegExp(`^${label}$`) }) })
         .locator('.kf-value');
     // ingest: call +7.94, put -28.83 (weekly +7.9375, monthly -28.83).
-    await poll(() => figure('Call GEX').textContent()).toBe('8 USD');
+    // Two significant digits at least, as every figure (shared/gex-scale.ts): 7.9, not 8.
+    await poll(() => figure('Call GEX').textContent()).toBe('7.9 USD');
     expect(await figure('Put GEX').textContent()).toBe('-29 USD');
     expect(await figure('Total GEX').textContent()).toBe('-21 USD');
     const buckets = page.getByTestId('bucket-walls');
     expect(await buckets.locator('thead').textContent()).toContain('Net GEX, USD');
     const net = (bucket: string) => buckets.locator(`tr[data-bucket=${bucket}] td`).first();
-    expect(await net('weekly').textContent()).toBe('8');
+    expect(await net('weekly').textContent()).toBe('7.9');
     expect(await net('monthly').textContent()).toBe('-29');
     expect(await page.locator('.unit-note').textContent()).toContain('in dollars');
     await shot(page, 'small-snapshot', page.getByTestId('snapshot-detail'));
@@ -185,22 +186,26 @@ describe.skipIf(!haveChromium)('figures of small underlyings', () => {
     const unit = /Total GEX, (Bn|M|USD)/.exec(header ?? '')?.[1];
     expect(unit).toBeDefined();
     expect(unit).toBe('Bn');
-    // SMALL's -$20.89 in the column of SPX's billions read "-0.000000021": the column's
-    // decimals and its sign, the figure itself in the tooltip; TINY's +$71 "0.00" alike.
-    expect(await total('SMALL').textContent()).toBe('-0.00');
-    expect(await total('SMALL').getAttribute('title')).toBe(
-      '-20.9 $ per 1 % move: under 0.0001 in billions of dollars',
+    // SMALL's -$20.89 in the column of SPX's billions read "-0.00" (QA day F2: -$432,946
+    // too): too small for the column's six decimals, it is written in its own scale, named,
+    // its exact figure in the tooltip and in the row's text (a screen reader, the keyboard).
+    expect(await total('SMALL').textContent()).toBe('-21 USD');
+    expect(await total('SMALL').getAttribute('title')).toBe('-$20.89 per 1 % move');
+    const smallRow = page.locator('[data-testid=levels-row][data-underlying=SMALL]');
+    expect(await smallRow.locator('.sr-only').allTextContents()).toContain('-$20.89 per 1 % move');
+    expect(await total('TINY').textContent()).toMatch(/^7\d USD$/);
+    expect(await total('TINY').getAttribute('title')).toMatch(/^\$7\d\.\d\d per 1 % move$/);
+    // MID's 15.50 M in billions keeps two significant digits (it read "0.02", 29 % high),
+    // and its submission's line and the live region read it alike.
+    const mid = (await total('MID').textContent())!;
+    expect(mid).toMatch(/^0\.01[56]$/);
+    expect(await total('MID').getAttribute('title')).toMatch(
+      /^\$15,\d{3},\d{3}\.\d\d per 1 % move$/,
     );
-    expect(await total('TINY').textContent()).toBe('0.00');
-    expect(await total('TINY').getAttribute('title')).toMatch(/^7\d\.\d \$ per 1 % move: under/);
-    // MID's 15.50 M in billions, and its submission's line and the live region alike.
-    expect(await total('MID').textContent()).toBe('0.02');
-    expect(await total('MID').getAttribute('title')).toBeNull();
     const line = submission(page, 'mid.csv').getByTestId('submission-figures').locator('b');
-    await poll(() => line.first().textContent()).toBe('0.02 Bn');
-    expect(await boardTotal(page, 'MID')).toBe('0.02 Bn');
-    for (const u of ['SMALL', 'SPX', 'TINY', 'MID'])
-      expect((await total(u).textContent())!.replace(/^-/, '')).toMatch(/^\d[\d,]*\.\d{2,4}$/);
+    await poll(() => line.first().textContent()).toBe(`${mid} Bn`);
+    expect(await boardTotal(page, 'MID')).toBe(`${mid} Bn`);
+    expect(await total('SPX').textContent()).toMatch(/^-?\d[\d,]*\.\d{2}$/);
     expect(await cutOff(page, '[data-testid=levels-total]')).toEqual([]);
 
     // At 1024 px the board leaves its As-of column out, and no empty cell stays after Age:
@@ -224,6 +229,53 @@ describe.skipIf(!haveChromium)('figures of small underlyings', () => {
     await expectNoSerious(page, 'levels board with small totals');
     await page.setViewportSize(SMALL);
     await expectNoSerious(page, 'levels board at 1024 px without As of');
+    await page.setViewportSize(WIDE);
+  });
+
+  it('All snapshots reads each total as the board does, whole at 1440 and 1024 px', async () => {
+    const { page } = desk;
+    // QA day F2: -$432,946 read "-0.00" on the board and "-0.00043" here; both now follow
+    // one rule (text/scale.ts gexCell), so that the same figure in the same scale reads
+    // the same in both.
+    await goTo(page, 'snapshots');
+    const board = new Map<string, string>();
+    for (const u of ['SPX', 'SMALL', 'TINY', 'MID']) {
+      const cell = page.locator(
+        `[data-testid=levels-row][data-underlying=${u}] [data-testid=levels-total]`,
+      );
+      await poll(() => cell.textContent()).toMatch(/\d/);
+      board.set(u, (await cell.textContent())!);
+    }
+    await page.locator('[data-pane=list]').click();
+    const rows = page.getByTestId('snapshot-row');
+    await poll(() => rows.count()).toBeGreaterThanOrEqual(4);
+    const header = await page
+      .locator('[data-testid=snapshots-view] [role=columnheader].th-total')
+      .textContent();
+    expect(header).toBe('Total GEX, Bn');
+    for (const [u, text] of board) {
+      const row = rows.filter({
+        has: page.locator('.td-underlying', { hasText: new RegExp(`^${u}$`) }),
+      });
+      expect(await row.getByTestId('snapshot-total').textContent(), u).toBe(text);
+      expect(await row.getByTestId('snapshot-total').getAttribute('title'), u).toMatch(
+        /^-?\$[\d,]+\.\d\d per 1 % move$/,
+      );
+    }
+    // Nothing cut, at either width, in either pane; screenshots at both (`shot`).
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      // The cells (the figures' boxes are inline): Total, and Call and Put where shown.
+      await poll(() =>
+        cutOff(page, '[data-testid=snapshots-view] :is(.td-total, .td-call, .td-put)'),
+      ).toEqual([]);
+      await expectNoSerious(page, `All snapshots with small totals at ${size.width} px`);
+      await page.locator('[data-pane=levels]').click();
+      await poll(() => cutOff(page, '.levels-table .td-total')).toEqual([]);
+      await page.locator('[data-pane=list]').click();
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'small-all-snapshots', page.getByTestId('snapshots-view'));
     await page.setViewportSize(WIDE);
   });
 

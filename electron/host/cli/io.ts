@@ -7,7 +7,7 @@
 // nothing but the shared GEX scale and shared/visible.ts (both without imports).
 import type { GEXSnapshot } from '../../../shared/domain.ts';
 import type { SnapshotLine } from '../../../shared/cli-lines.ts';
-import { gexScale, scaled } from '../../../shared/gex-scale.ts';
+import { cellFigure, gexScale } from '../../../shared/gex-scale.ts';
 import { visible, visibleLines } from '../../../shared/visible.ts';
 import type { AppError, ErrorCode } from '../../../shared/result.ts';
 
@@ -78,9 +78,10 @@ export const describeError = (e: AppError): string =>
 
 /**
  * A figure to right-align: a dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M",
- * "240000"), an age or a time ("454 d", "12 min", "347 ms", "3m 05s"), or none.
+ * "240,000", "-21 USD"), an age or a time ("454 d", "12 min", "347 ms", "3m 05s"), or none.
  */
-const FIGURE = /^-?\d+(\.\d+)?( Bn| M| ms| s| min| h| d)?$|^\d+[mh] \d\d[sm]$|^—$/;
+const FIGURE =
+  /^-?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?( Bn| M| USD| ms| s| min| h| d)?$|^\d+[mh] \d\d[sm]$|^—$/;
 
 /**
  * A number as a person reads it: a file's spot of 243.59999999999997 (binary floating
@@ -117,18 +118,28 @@ export const money = (v: number | null): Usd => ({ usd: v });
 type Cell = string | number | null | Usd;
 const isUsd = (c: Cell): c is Usd => typeof c === 'object' && c !== null;
 
+/** "-432,946": a figure with its decimals and thousands separators, as the app writes it. */
+const grouped = (v: number, digits: number): string =>
+  new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(v === 0 ? 0 : v);
+
 /**
  * Dollar figures read side by side (a column, A beside B) in one scale, that of the largest
- * (shared/gex-scale.ts, as the app's tables; whole dollars when none reaches 1 M): "-345.40 Bn"
- * and "0.0023 Bn", never "2.31 M" below it; a non-zero figure never reads 0 ("0.47").
+ * (shared/gex-scale.ts `cellFigure`, the rule of the app's tables: whole dollars when none
+ * reaches 1 M): "-345.40 Bn", "0.0065 Bn" and "-0.00043 Bn" (two significant digits at
+ * least, never "0.01" nor "-0.00"), never "2.31 M" below it; one too small for the column's
+ * six decimals in its own scale ("-21 USD"); whole dollars with separators ("-432,946"); a
+ * non-zero figure never reads 0 ("0.47").
  */
 export function usdIn(values: (number | null)[]): (v: number | null) => string {
   const scale = gexScale(values);
   return (v) => {
-    const s = scaled(v, scale);
-    if (s === null) return '—';
-    // Only an exact 0 rounds to nothing here; it reads 0, never -0.
-    const text = s.value.toFixed(s.digits).replace(/^-(?=0(\.0*)?$)/, '');
+    const f = cellFigure(v, scale);
+    if (f === null) return '—';
+    const text = grouped(f.value, f.digits);
+    if (f.own) return `${text} ${f.scale.unit || 'USD'}`;
     return scale.unit === '' ? text : `${text} ${scale.unit}`;
   };
 }
@@ -269,7 +280,8 @@ export const counted = (n: number, noun: string): string => `${n} ${noun}${n ===
 
 /**
  * One USD figure in a sentence (a snapshot's summary line, an ingest's): in Bn, M or whole
- * dollars, whichever reads best (shared/gex-scale.ts). Figures read one under another (a table's column) go through
+ * dollars with separators, whichever reads best (shared/gex-scale.ts): "-5.62 M",
+ * "-432,946", never "-432946" beside them. Figures read one under another (a table's column) go through
  * `money`/`usdIn` instead, in one scale.
  */
 export function usd(v: number | null): string {

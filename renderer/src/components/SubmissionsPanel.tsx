@@ -7,7 +7,7 @@ import { useApp, snapshotById } from '../state/store.ts';
 import { ownError, snapshotOf, useSubmissions, type Submission } from '../state/submissions.ts';
 import { useSettings } from '../state/settings.ts';
 import { bytes, price, spotPrice } from '../text/numbers.ts';
-import { GEX_UNIT, type GexScale } from '../text/scale.ts';
+import { GEX_UNIT, gexExact, type GexScale } from '../text/scale.ts';
 import { submissionsScale, submissionTotal } from '../text/submission-figures.ts';
 import { plural } from '../text/words.ts';
 import { ErrorLine, LevelBadge, Progress, StatusPill } from './common.tsx';
@@ -63,7 +63,7 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
             className="figures"
             onClick={() => app.openSnapshot(snapshot.id)}
             data-testid="submission-figures"
-            title={`Open the snapshot. GEX in ${GEX_UNIT}.`}
+            title={`Open the snapshot. GEX in ${GEX_UNIT}; total ${gexExact(snapshot.total_gex)}.`}
           >
             <span className="underlying">{snapshot.underlying}</span>
             <span>

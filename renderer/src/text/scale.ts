@@ -5,6 +5,7 @@ import {
   BN,
   M,
   USD,
+  cellFigure,
   gexScale,
   scaled,
   type GexScale,
@@ -38,8 +39,8 @@ export const inScale = (what: string, scale: GexScale, dollars = what.includes('
   scale.unit ? `${what}, ${scale.unit}` : dollars ? what : `${what}, USD`;
 
 /**
- * "-11.00" in the given scale (for cells whose header names the unit); a non-zero figure
- * that would round to zero keeps two significant digits (shared/gex-scale.ts: "-0.0040").
+ * "-11.00" in the given scale (for figures whose header names the unit); a non-zero figure
+ * keeps two significant digits at least (shared/gex-scale.ts: "-0.0040", "0.0065").
  */
 export function gexNumber(
   value: number | null | undefined,
@@ -69,27 +70,36 @@ export function gexReadout(value: number, scale: GexScale, unit: string): string
   return scale.unit ? `${n} ${scale.unit} ${unit}` : `${n} ${unit}`;
 }
 
-/** The most decimals a GEX figure in a table's column is written with ("-0.0040"). */
-export const CELL_DIGITS = 4;
+/**
+ * A GEX figure exactly, in dollars to the cent: a cell's tooltip and what a screen reader
+ * reads of it ("-$432,945.71 per 1 % move").
+ */
+export function gexExact(value: number): string {
+  return `${value < 0 ? '-' : ''}$${num(Math.abs(value), 2)} per 1 % move`;
+}
 
 /**
- * A figure in a table's column of one scale: "-11.00", "-0.0040" (two significant digits
- * while they fit four decimals), and a figure too small for that, -$21 beside SPX, reads
- * "-0.00" (its sign, the gamma regime, kept; "0.00" when positive) with its exact figure in
- * `title`, never "-0.000000021".
+ * A figure in a table's column of one scale (the board's, All snapshots', the Submissions
+ * panel's): shared/gex-scale.ts `cellFigure`, two significant digits at least ("0.0065"
+ * for 6.45 M beside SPX, "-0.00043" for -$432,946), the same text for the same figure in
+ * every view of that scale, and one too small for the column's six decimals in its own
+ * scale with its unit ("-21 USD"), never "-0.00". `exact`: the figure to the cent
+ * (`gexExact`), for its tooltip and its screen-reader text.
  */
 export function gexCell(
   value: number | null | undefined,
   scale: GexScale,
-): { text: string; title?: string } {
-  const s = scaled(value, scale, { maxDigits: CELL_DIGITS });
-  if (s === null) return { text: DASH };
-  if (!s.negligible) return { text: num(s.value, s.digits) };
-  const v = value!;
-  return {
-    text: `${v < 0 ? '-' : ''}${num(Math.abs(s.value), s.digits)}`,
-    title: `${gexReadout(v, gexScale([v]), GEX_UNIT)}: under 0.0001 in ${scale.words}`,
-  };
+): { text: string; exact?: string } {
+  const f = cellFigure(value, scale);
+  if (f === null) return { text: DASH };
+  const n = num(f.value, f.digits);
+  return { text: f.own ? `${n} ${scaleName(f.scale)}` : n, exact: gexExact(value!) };
+}
+
+/** A figure as a column's cell writes it, with its scale named: "0.0017 Bn", "-21 USD". */
+export function gexCellWithUnit(value: number | null | undefined, scale: GexScale): string {
+  const f = cellFigure(value, scale);
+  return f === null ? DASH : `${num(f.value, f.digits)} ${scaleName(f.scale)}`;
 }
 
 /**

@@ -3,10 +3,10 @@
 // underlying's latest total (the board's rows, from the snapshots the page holds) and of
 // the submissions' own. A snapshot's call and put GEX do not set it: a total of 15.50 M
 // whose call GEX reached 1.2 Bn was said "0.02 Bn" while the board showed "15.50 M"; and
-// beside SPX's -11 Bn on the board, the panel's "15.50 M" is "0.02 Bn", as the board's
-// column reads it.
+// beside SPX's -11 Bn on the board, the panel's "15.50 M" is "0.016 Bn", as the board's
+// column writes it (gexCell: the same digits, one too small for the scale in its own).
 import type { GEXSnapshot } from '../../../shared/domain.ts';
-import { gex, gexScale, type GexScale } from './scale.ts';
+import { gexCellWithUnit, gexScale, type GexScale } from './scale.ts';
 
 type Totals = Pick<GEXSnapshot, 'total_gex'>;
 type Held = Pick<GEXSnapshot, 'underlying' | 'as_of' | 'created_at' | 'total_gex'>;
@@ -37,6 +37,9 @@ export const submissionsScale = (
   submitted: Iterable<Totals | undefined>,
 ): GexScale => gexScale([...latestTotals(held), ...[...submitted].map((s) => s?.total_gex)]);
 
-/** "15.50 M": a submission's total in the submissions' scale. */
+/**
+ * "0.0017 Bn": a submission's total in the submissions' scale, as the board's column writes
+ * it (text/scale.ts gexCell: the same digits), with the scale named.
+ */
 export const submissionTotal = (snapshot: Totals, scale: GexScale): string =>
-  gex(snapshot.total_gex, scale);
+  gexCellWithUnit(snapshot.total_gex, scale);

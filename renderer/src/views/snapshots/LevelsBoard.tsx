@@ -14,7 +14,8 @@ import { useRoving } from '../../components/table/roving.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gexCell, gexScale, inScale, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gexScale, inScale, type GexScale } from '../../text/scale.ts';
+import { GexCell } from '../../components/GexCell.tsx';
 import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp, localClock } from '../../text/time.ts';
 import { age } from '../../../../shared/age.ts';
@@ -199,14 +200,15 @@ function columns(
       width: 100,
       align: 'right',
       sort: compareBy((r) => r.total_gex),
-      cell: (r) => {
-        const { text, title } = gexCell(r.total_gex, scale);
-        return (
-          <b className={r.total_gex < 0 ? 'neg' : 'pos'} data-testid="levels-total" title={title}>
-            {text}
-          </b>
-        );
-      },
+      cell: (r) => (
+        <GexCell
+          value={r.total_gex}
+          scale={scale}
+          className={r.total_gex < 0 ? 'neg' : 'pos'}
+          testId="levels-total"
+          bold
+        />
+      ),
     },
     {
       id: 'spark',

@@ -6,7 +6,8 @@ import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { QualityBadge } from '../../components/QualityBadge.tsx';
 import { basename, price, spotPrice, shownName } from '../../text/numbers.ts';
-import { GEX_UNIT, gexNumber, inScale, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, inScale, type GexScale } from '../../text/scale.ts';
+import { GexCell } from '../../components/GexCell.tsx';
 import { asOfStamp } from '../../text/time.ts';
 
 const t = (iso: string) => Date.parse(iso);
@@ -49,9 +50,13 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
       align: 'right',
       sort: compareBy((s) => s.total_gex),
       cell: (s) => (
-        <b className={tone(s.total_gex)} data-testid="snapshot-total">
-          {gexNumber(s.total_gex, scale)}
-        </b>
+        <GexCell
+          value={s.total_gex}
+          scale={scale}
+          className={tone(s.total_gex)}
+          testId="snapshot-total"
+          bold
+        />
       ),
     },
     {
@@ -63,7 +68,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
       optional: 2,
       className: 'pos',
       sort: compareBy((s) => s.call_gex),
-      cell: (s) => gexNumber(s.call_gex, scale),
+      cell: (s) => <GexCell value={s.call_gex} scale={scale} />,
     },
     {
       id: 'put',
@@ -74,7 +79,7 @@ export function snapshotColumns(scale: GexScale): Column<GEXSnapshot, undefined>
       optional: 2,
       className: 'neg',
       sort: compareBy((s) => s.put_gex),
-      cell: (s) => gexNumber(s.put_gex, scale),
+      cell: (s) => <GexCell value={s.put_gex} scale={scale} />,
     },
     {
       id: 'zero',
