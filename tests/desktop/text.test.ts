@@ -31,6 +31,7 @@ import {
   inScale,
 } from '../../renderer/src/text/scale.ts';
 import { usdIn } from '../../electron/host/cli/io.ts';
+import { factValue } from '../../renderer/src/text/fact-value.ts';
 import {
   latestTotals,
   submissionsScale,
@@ -746,5 +747,17 @@ describe('a Compare side no longer found', () => {
   it('names an origin as the board does', () => {
     expect(sideOrigin('local', [x, y])).toBe('this desk');
     expect(sideOrigin(x, [x, y])).toBe('…/floor-x/…/desk/data');
+  });
+});
+
+describe('a fact in the drawer', () => {
+  it('writes a duration in seconds whole, with the span a person reads (QA day F8)', () => {
+    expect(factValue('age_s', 87_084_619.34)).toBe('87,084,619 s (1,008 days)');
+    expect(factValue('age_s', 45.2)).toBe('45 s');
+    expect(factValue('age_s', 5_400)).toBe('5,400 s (90 min)');
+    expect(factValue('age_s', 93_600)).toBe('93,600 s (26 h 0 min)');
+    expect(factValue('impact', 0.25)).toBe('0.2500');
+    expect(factValue('volume', 1200)).toBe('1,200');
+    expect(factValue('age_s', null)).toBe('null');
   });
 });

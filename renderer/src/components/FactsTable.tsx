@@ -1,13 +1,7 @@
 // The facts a decision was made from, one a line: the given ones, then those the
 // rule set derived from them, then those not known at arrival, with why (`unknownNote`:
 // by default the rules decided before the file was read, whatever they would have been).
-import { int, num } from '../text/numbers.ts';
-
-const show = (v: unknown): string => {
-  if (v === null || v === undefined) return 'null';
-  if (typeof v === 'number') return Number.isInteger(v) ? int(v) : num(v, 4);
-  return typeof v === 'string' ? v : JSON.stringify(v);
-};
+import { factValue } from '../text/fact-value.ts';
 
 export function FactsTable({
   facts,
@@ -47,7 +41,7 @@ export function FactsTable({
               {r.k}
               {r.derived && <span className="muted"> (derived)</span>}
             </td>
-            <td className={r.note ? 'muted' : 'mono'}>{r.note || show(r.v)}</td>
+            <td className={r.note ? 'muted' : 'mono'}>{r.note || factValue(r.k, r.v)}</td>
           </tr>
         ))}
       </tbody>
