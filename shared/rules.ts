@@ -374,12 +374,25 @@ export type RuleOutcome = z.infer<typeof RuleOutcome>;
  * arrival, before its file was read, keeps only what was known then); they are replayed
  * by partial evaluation, never guessed.
  */
+/**
+ * Why a replayed request lacks facts (it was decided at its arrival, before its file was
+ * read): `gex_change` — its file was read and its snapshot stored (its own totals are
+ * taken from it), only the GEX change it was compared with then is not kept; `failed` —
+ * its file failed, so it was never read; `removed` — its snapshot was removed since;
+ * `unread` — its file has not been read (its job waits, runs, or was cancelled).
+ */
+export const WhatIfMissing = z.enum(['gex_change', 'failed', 'removed', 'unread']);
+export type WhatIfMissing = z.infer<typeof WhatIfMissing>;
+
 export const WhatIfRecord = z.object({
   request_id: z.string(),
+  /** Where its file is now (the job's path: an inbox file's done/ or failed/ once it ended). */
   file: z.string(),
   underlying: z.string(),
   facts: z.record(z.string(), z.unknown()),
   unknown: z.array(z.string()).optional(),
+  /** Why `unknown` is not empty (absent when it is). */
+  missing: WhatIfMissing.optional(),
   from: RuleOutcome,
   /** The rule-set version that decided it (null: none recorded). */
   rule_version: z.number().int().nullable().optional(),
@@ -387,8 +400,8 @@ export const WhatIfRecord = z.object({
 export type WhatIfRecord = z.infer<typeof WhatIfRecord>;
 
 /**
- * The levels a request could get when its new outcome depends on facts never read
- * (`upper` the highest, `lower` the lowest): only a read of its file could tell.
+ * The levels a request could get when its new outcome depends on facts not known
+ * (`upper` the highest, `lower` the lowest; why they are not known: the change's `missing`).
  */
 export const WhatIfUnknown = z.object({
   unknown: z.object({ upper: PriorityLevel, lower: PriorityLevel }),
@@ -397,10 +410,11 @@ export type WhatIfUnknown = z.infer<typeof WhatIfUnknown>;
 
 /**
  * A request the edited rules decide otherwise: another level or rule, an error when its
- * facts are now invalid, or `unknown` when the new outcome depends on facts never read.
+ * facts are now invalid, or `unknown` when the new outcome depends on facts not known.
  * `from` is its outcome at arrival, or the baseline's (the active rules') when compared
- * with one — `unknown` when the baseline's depends on facts never read too: whether the
- * edit moves it then is not known, only the levels each side could give.
+ * with one — `unknown` when the baseline's depends on facts not known too: whether the
+ * edit moves it then is not known, only the levels each side could give. `missing`: why
+ * those facts are not known, given when `from` or `to` is `unknown`.
  */
 export const WhatIfChange = WhatIfRecord.omit({
   facts: true,
@@ -414,7 +428,7 @@ export type WhatIfChange = z.infer<typeof WhatIfChange>;
 
 /**
  * How many requests move from one level to another (`INVALID`: the edited rules reject
- * their facts; `UNKNOWN`: the new level, or the baseline's, depends on facts never read).
+ * their facts; `UNKNOWN`: the new level, or the baseline's, depends on facts not known).
  */
 export const WhatIfGroup = z.object({
   from: z.union([PriorityLevel, z.literal('UNKNOWN')]),

@@ -118,6 +118,9 @@ export const whatIf = (
       underlying: record.underlying,
       from,
       to,
+      ...(record.missing && ('unknown' in from || 'unknown' in to)
+        ? { missing: record.missing }
+        : {}),
     });
     const fromLevel = 'unknown' in from ? 'UNKNOWN' : from.priority;
     const key = `${fromLevel} ${toLevel}`;

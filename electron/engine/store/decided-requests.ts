@@ -6,18 +6,21 @@
 // its first bytes could not tell them) are completed from its snapshot, which the same
 // computation produced, so they are exact. `gex_change` is not: it compared with what
 // was stored at that moment, which later requests may have changed, so it stays unknown
-// and the replay says when the outcome depends on it.
+// and the replay says when the outcome depends on it (`missing`: gex_change). A request
+// without a snapshot lacks its file's totals too, and says why (its file failed, its
+// snapshot was removed, or it was not read yet). Its file is named where it is now, as
+// `jobs` names it (an inbox file in done/ or failed/, never processing/).
 // "The last N" are the N latest arrivals: the files of one command share their arrival to
 // the millisecond and are placed by `arrival_order` (the order they were submitted in),
 // not by their jobs' `seq` (the order their captures ended); a request stored before
 // migration 10 has none (older than any that has one) and keeps its job's `seq`.
-import type { GivenFactName, WhatIfRecord } from '../../../shared/rules.ts';
+import type { GivenFactName, WhatIfMissing, WhatIfRecord } from '../../../shared/rules.ts';
 import { num, type Store } from './db.ts';
 
 /** Facts a snapshot gives exactly: the file's own (never what it was compared with). */
 const FROM_SNAPSHOT = ['underlying', 'as_of', 'total_volume', 'total_open_interest'] as const;
 
-const QUERY = `SELECT r.id, r.file, coalesce(r.underlying, j.underlying, s.underlying) AS underlying, r.facts,
+const QUERY = `SELECT r.id, j.file, j.status, coalesce(r.underlying, j.underlying, s.underlying) AS underlying, r.facts,
     j.priority, j.rule, j.rule_version, s.underlying AS s_underlying, s.as_of_text AS s_as_of,
     s.total_volume AS s_volume, s.total_open_interest AS s_oi
   FROM requests r JOIN jobs j ON j.request_id = r.id
@@ -28,6 +31,15 @@ const QUERY = `SELECT r.id, r.file, coalesce(r.underlying, j.underlying, s.under
 interface StoredFacts {
   given?: Record<string, unknown>;
   unknown?: string[];
+}
+
+/** Why facts are missing: only gex_change (its file read and stored), or its file's own. */
+function missingOf(unknown: ReadonlySet<string>, status: string): WhatIfMissing {
+  if ([...unknown].every((n) => n === 'gex_change')) return 'gex_change';
+  if (status === 'failed') return 'failed';
+  // Ended with a snapshot that is no longer there.
+  if (status === 'completed' || status === 'duplicate') return 'removed';
+  return 'unread';
 }
 
 export async function decidedRequests(store: Store, last: number): Promise<WhatIfRecord[]> {
@@ -56,7 +68,12 @@ export async function decidedRequests(store: Store, last: number): Promise<WhatI
       file: r.file as string,
       underlying: (r.underlying as string | null) ?? '',
       facts,
-      ...(unknown.size > 0 ? { unknown: [...unknown] as GivenFactName[] } : {}),
+      ...(unknown.size > 0
+        ? {
+            unknown: [...unknown] as GivenFactName[],
+            missing: missingOf(unknown, r.status as string),
+          }
+        : {}),
       from: { priority: r.priority as WhatIfRecord['from']['priority'], rule: r.rule as string },
       rule_version:
         r.rule_version === null || r.rule_version === undefined ? null : num(r.rule_version),

@@ -5,16 +5,24 @@
 // active rules decide on the same facts (the edit's own effect, as the Rules view shows).
 // Only a level FILE decides is a change: `to.priority` is never null in a --json line (a
 // script reads it). Two kinds of request are said apart, never counted as changes: one
-// decided at its arrival whose new level depends on facts never read (its file was not
-// read: partial facts, a duplicate, a failed file) "may change", with the range it could
-// get (with `--against active`, also one whose level under the active rules depends on
-// them: the levels each side could give); one whose facts FILE refuses "would be refused"
-// (from the active rules' level, or the arrival's). Without --json each has its own
-// section; with it, stdout holds only the contract's lines and a note on stderr counts
-// them. Exit 0 when FILE is valid (even when nothing moves), 1 when it is not.
+// decided at its arrival whose new level depends on facts not stored "may change", with
+// the range it could get (with `--against active`, also one whose level under the active
+// rules depends on them: the levels each side could give), said per reason (its file was
+// read but gex_change is not kept; its file failed; its snapshot was removed; not read
+// yet: shared/whatif-missing.ts); one whose facts FILE refuses "would be refused" (from
+// the active rules' level, or the arrival's). Without --json each has its own section;
+// with it, stdout holds only the contract's lines and a note on stderr counts them. Exit
+// 0 when FILE is valid (even when nothing moves), 1 when it is not. A file is named where
+// it is now (the job's path, as `jobs` names it).
 import type { WhatIfAnswer } from '../../../shared/api.ts';
 import type { AppError } from '../../../shared/result.ts';
-import type { RuleOutcome, WhatIfChange, WhatIfUnknown } from '../../../shared/rules.ts';
+import type {
+  RuleOutcome,
+  WhatIfChange,
+  WhatIfMissing,
+  WhatIfUnknown,
+} from '../../../shared/rules.ts';
+import { byMissing, MISSING_WHY } from '../../../shared/whatif-missing.ts';
 import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
 import {
@@ -34,11 +42,11 @@ type Decided = WhatIfChange & { from: RuleOutcome; to: RuleOutcome };
 type Undetermined = WhatIfChange & { to: RuleOutcome | WhatIfUnknown };
 type Refused = WhatIfChange & { to: { error: AppError } };
 
-/** A level and its rule, or the levels it could be when facts never read decide. */
+/** A level and its rule, or the levels it could be when facts not stored decide. */
 const outcomeText = (o: RuleOutcome | WhatIfUnknown): string =>
   'unknown' in o ? `${o.unknown.lower}…${o.unknown.upper}` : `${o.priority} (${o.rule})`;
 
-/** The engine's changes sorted: decided by FILE, undetermined (facts never read), refused. */
+/** The engine's changes sorted: decided by FILE, undetermined (facts not stored), refused. */
 function sorted(r: WhatIfAnswer): {
   decided: Decided[];
   undetermined: Undetermined[];
@@ -64,8 +72,8 @@ const jsonLine = (c: Decided): Record<string, unknown> => ({
   to: { priority: c.to.priority, rule: c.to.rule },
 });
 
-const mayChangeText = (n: number, file: string, against: string) =>
-  `${n} may change: their files were never read, so the rules' decision under ${file}${against === 'active' ? ' or the active rules' : ''} depends on facts not stored.`;
+const mayChangeText = (n: number, missing: WhatIfMissing, file: string, against: string) =>
+  `${n} may change (the rules' decision under ${file}${against === 'active' ? ' or the active rules' : ''} depends on facts not stored): ${MISSING_WHY[missing]}.`;
 
 const refusedText = (n: number, file: string) =>
   `${n} would be refused: ${file} rejects their facts.`;
@@ -103,9 +111,9 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
     if (values.json) {
       for (const c of moved) out.json(jsonLine(c));
       // stdout holds only the contract's lines; the others are counted on stderr.
-      if (undetermined.length > 0)
+      for (const g of byMissing(undetermined))
         out.error(
-          `gex-desk: ${mayChangeText(undetermined.length, file, against)} They are not listed: without --json, the command lists each with the levels it could get.`,
+          `gex-desk: ${mayChangeText(g.changes.length, g.missing, file, against)} They are not listed: without --json, the command lists each with the levels it could get.`,
         );
       if (refused.length > 0)
         out.error(
@@ -142,13 +150,13 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
         out.line(`  ${g.from} → ${g.to}: ${g.count}`);
     const ruleOnly = decided.length - moved.length;
     if (ruleOnly > 0) out.line(`  ${ruleOnly} more keep their level under another rule.`);
-    if (undetermined.length > 0) {
+    for (const g of byMissing(undetermined)) {
       out.line('');
-      out.line(mayChangeText(undetermined.length, file, against));
+      out.line(mayChangeText(g.changes.length, g.missing, file, against));
       out.line(
         table(
           ['request', 'underlying', 'from', 'could get', 'file'],
-          undetermined.map((c) => row(c, outcomeText(c.to))),
+          g.changes.map((c) => row(c, outcomeText(c.to))),
         ),
       );
     }
