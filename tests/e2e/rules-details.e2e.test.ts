@@ -104,23 +104,49 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await shot(page, 'rules-whatif-no-draft');
     await expectNoSerious(page, 'rules: what would change, no draft');
 
-    // A draft under which the stale files would be fresh: the level of those decided on
-    // facts never read (stale at arrival) would depend on them. They are not counted as
-    // changed but said apart (as `gex-desk rules whatif` says them).
+    // A draft under which the stale files would be fresh: the level of those decided at
+    // arrival (stale) would depend on the GEX change they were compared with then, which is
+    // not kept — their files were read and stored (QA day F3: said "never read" before).
+    // They are not counted as changed but said apart, with why (as `gex-desk rules whatif`).
     await setEditorText(
       page,
       staleToLevel('MEDIUM').replace('"age_s": { "<": 300 }', '"age_s": { "<": 1e9 }'),
     );
     await poll(title).toMatch(/^Your draft/);
     const apart =
-      /^Your draft decides (\d) of 3 past requests otherwise; (\d) may change: their files were never read, so only a read could tell\.$/;
+      /^Your draft decides (\d) of 3 past requests otherwise; (\d) may change: they depend on gex_change, which is not kept for a request decided at its arrival \(its file was read and stored; the change it was compared with then is not\)\.$/;
     await poll(() => page.getByTestId('whatif-state').textContent()).toMatch(apart);
     const [, moved, open] = apart.exec((await page.getByTestId('whatif-state').textContent())!)!;
     expect(Number(moved) + Number(open)).toBe(3);
+    expect(await page.getByTestId('whatif-state').textContent()).not.toContain('never read');
     const unknown = page.locator('[data-testid=whatif-group][data-to=UNKNOWN]');
     expect(await unknown.getByTestId('whatif-count').textContent()).toBe(
       `${open} request${open === '1' ? '' : 's'}`,
     );
+    // Its reason counted on the group, and the side not known said in words, not drawn as a
+    // level: no level's class, no tag, a dashed outline.
+    expect(await unknown.getByTestId('whatif-why').textContent()).toBe(
+      `${open} gex_change not kept`,
+    );
+    const notKnown = unknown.getByTestId('whatif-unknown');
+    expect(await notKnown.textContent()).toBe('not known');
+    expect(await notKnown.getAttribute('class')).toBe('whatif-unknown');
+    expect(
+      await page.evaluate(
+        `getComputedStyle(document.querySelector('[data-to=UNKNOWN] [data-testid=whatif-unknown]')).borderStyle`,
+      ),
+    ).toBe('dashed');
+    await unknown.getByRole('button', { expanded: false }).click();
+    await poll(() => unknown.getByTestId('whatif-missing').allTextContents()).toEqual(
+      Array.from({ length: Number(open) }, () => '(gex_change not kept)'),
+    );
+    await shot(page, 'rules-whatif-may-change');
+    await expectNoSerious(page, 'rules: what would change, may change');
+    await page.setViewportSize(SMALL);
+    expect(await page.evaluate(IN_SIGHT)).toEqual([]);
+    await shot(page, 'rules-whatif-may-change-1024');
+    await page.setViewportSize(WIDE);
+    await unknown.getByRole('button', { expanded: true }).click();
 
     // A draft sending stale data to HIGH moves them from the active rules' MEDIUM.
     await setEditorText(page, staleToLevel('HIGH'));

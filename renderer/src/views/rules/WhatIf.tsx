@@ -2,7 +2,11 @@
 // their arrival, under the edited rules and under the active ones (rules:whatif with
 // the `active` baseline), before anything is activated: only the draft's own effect
 // shows, never that of versions activated since a request arrived (those are counted).
-// Changes are grouped by from → to level with their counts; a group opens to its
+// Changes are grouped by from → to level with their counts; a request whose level
+// depends on facts not stored "may change", counted per reason as `gex-desk rules whatif`
+// says it (shared/whatif-missing.ts: most were read and stored, only gex_change is not
+// kept), and its group names the side not known in words ("not known"), never in a
+// tag that looks like a fifth level (QA day F3); a group opens to its
 // requests (file, underlying, arrival), each one click from its audit trail; a long
 // file name gives way in its middle (its end, which tells a vendor's exports apart, and
 // the underlying stay in sight; the whole path is its tooltip). Results
@@ -12,6 +16,12 @@
 import { useEffect, useState } from 'react';
 import type { WhatIfAnswer } from '../../../../shared/api.ts';
 import type { WhatIfChange, WhatIfGroup } from '../../../../shared/rules.ts';
+import {
+  byMissing,
+  missingOf,
+  MISSING_SHORT,
+  MISSING_WHY,
+} from '../../../../shared/whatif-missing.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { ErrorLine, LevelBadge } from '../../components/common.tsx';
@@ -37,18 +47,41 @@ function toOf(c: WhatIfChange): WhatIfGroup['to'] {
 const fromOf = (c: WhatIfChange): WhatIfGroup['from'] =>
   'priority' in c.from ? c.from.priority : 'UNKNOWN';
 
+/**
+ * A level, INVALID (refused), or — when it depends on facts not stored — "not known" in
+ * words with a dashed outline: no level's colour or shape, so it is never read as a level.
+ */
 function Level({ level }: { level: WhatIfGroup['to'] }) {
-  if (level === 'INVALID' || level === 'UNKNOWN') return <span className="tag warn">{level}</span>;
+  if (level === 'UNKNOWN')
+    return (
+      <span
+        className="whatif-unknown"
+        data-testid="whatif-unknown"
+        title="Not a level: the rules' decision depends on facts not stored"
+      >
+        not known
+      </span>
+    );
+  if (level === 'INVALID') return <span className="tag warn">{level}</span>;
   return <LevelBadge level={level} />;
 }
 
 /** The rule that decides it (its level is the group's), or why there is none. */
-function Outcome({ o }: { o: WhatIfChange['to'] }) {
+function Outcome({ o, change }: { o: WhatIfChange['to']; change: WhatIfChange }) {
   if ('priority' in o) return <span className="mono">{o.rule}</span>;
   if ('error' in o) return <ErrorLine error={o.error} compact />;
+  const m = missingOf(change);
   return (
-    <span className="muted" title="Its file's facts were never read: only a read could tell">
-      {o.unknown.lower}…{o.unknown.upper}
+    <span
+      className="muted"
+      title={`Could be ${o.unknown.lower} to ${o.unknown.upper}: ${MISSING_WHY[m]}`}
+    >
+      <span className="whatif-range">
+        {o.unknown.lower}…{o.unknown.upper}
+      </span>{' '}
+      <span className="small whatif-missing" data-testid="whatif-missing">
+        ({MISSING_SHORT[m]})
+      </span>
     </span>
   );
 }
@@ -113,7 +146,7 @@ function GroupRequests({ changes }: { changes: WhatIfChange[] }) {
               {arrivals.has(c.request_id) ? <Arrival iso={arrivals.get(c.request_id)!} /> : '…'}
             </td>
             <td className="rule-cell">
-              <Outcome o={c.from} /> → <Outcome o={c.to} />
+              <Outcome o={c.from} change={c} /> → <Outcome o={c.to} change={c} />
             </td>
             <td>
               <button
@@ -184,15 +217,18 @@ export function WhatIf({
     else setLast(+lastInput);
   };
   // As `gex-desk rules whatif` counts them: a request whose new level is known changes; one
-  // whose file was never read may change, one whose facts the draft refuses would be refused.
+  // whose level depends on facts not stored may change (said per reason), one whose facts
+  // the draft refuses would be refused.
   const changes = current?.changes ?? [];
   const changed = changes.filter((c) => 'priority' in c.to && 'priority' in c.from).length;
   const refused = changes.filter((c) => 'error' in c.to).length;
-  const undecided = changes.length - changed - refused;
+  const undecided = changes.filter(
+    (c) => !('error' in c.to) && !('priority' in c.to && 'priority' in c.from),
+  );
   const apart = [
-    undecided > 0
-      ? `${int(undecided)} may change: their files were never read, so only a read could tell`
-      : '',
+    ...byMissing(undecided).map(
+      (g) => `${int(g.changes.length)} may change: ${MISSING_WHY[g.missing]}`,
+    ),
     refused > 0 ? `${int(refused)} would be refused: ${subject.named} rejects their facts` : '',
   ].filter(Boolean);
 
@@ -291,6 +327,13 @@ export function WhatIf({
                     {plural(g.count, 'request')}
                   </span>
                   {g.from === g.to && <span className="muted small">another rule</span>}
+                  {(g.from === 'UNKNOWN' || g.to === 'UNKNOWN') && (
+                    <span className="muted small" data-testid="whatif-why">
+                      {byMissing(members)
+                        .map((m) => `${int(m.changes.length)} ${MISSING_SHORT[m.missing]}`)
+                        .join(' · ')}
+                    </span>
+                  )}
                 </button>
                 {isOpen && (
                   <div className="whatif-scroll">
