@@ -14,6 +14,14 @@ describe('published rule files', () => {
     expect(read('default.rules.json'), REGENERATE).toBe(defaultRulesText());
   });
 
+  it('the default rule set is named after the guidelines’ version, never read as its own (QA day F6)', () => {
+    // The app labels a rule set by its stored version ("v1"): a name saying "version 2"
+    // read as another version of the same rule set.
+    const { name } = JSON.parse(defaultRulesText()) as { name: string };
+    expect(name).toBe('Firm guidelines for GEX ingest priority (GUIDELINES.md v2)');
+    expect(name).not.toMatch(/\bversion\b/i);
+  });
+
   it('rules/rules.schema.json is the published schema', () => {
     expect(read('rules.schema.json'), REGENERATE).toBe(SCHEMA_FILE_TEXT());
     expect(JSON.parse(read('rules.schema.json'))).toEqual(rulesJsonSchema());

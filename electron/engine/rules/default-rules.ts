@@ -4,7 +4,7 @@
 // from this text (electron/engine/rules/write-files.ts) and a test keeps them equal.
 export const DEFAULT_RULES_TEXT = `{
   "$schema": "./rules.schema.json",
-  "name": "Firm guidelines for GEX ingest priority, version 2",
+  "name": "Firm guidelines for GEX ingest priority (GUIDELINES.md v2)",
   "description": "GUIDELINES.md version 2, G1-G4. Derived facts and their thresholds first, then the rules. now is the moment the request arrived, never later; gex_change compares with the previous request of the same underlying (else the latest stored snapshot). Level targets count from arrival.",
 
   "levels": {
