@@ -16,10 +16,15 @@ export const SourceOverride = z.object({
 export const SourceRecord = z.object({
   id: z.string(),
   name: z.string(),
-  /** Final outcomes: completed (or duplicate) ingests, and failures that say the data was bad. */
+  /** Final outcomes: completed ingests, and failures that say the data was bad. */
   completed: z.number().int(),
   failed: z.number().int(),
-  /** completed ÷ (completed + failed); 1 without history. */
+  /**
+   * Its jobs that ended as duplicates (the content was already stored: nothing ingested),
+   * counted neither in completed nor in failed, so not in its reliability.
+   */
+  duplicates: z.number().int(),
+  /** completed ÷ (completed + failed), duplicates not counted; 1 without history. */
   computed_reliability: z.number().min(0).max(1),
   /** What new requests' `source_reliability` fact is: the override when set, else the computed one. */
   reliability: z.number().min(0).max(1),

@@ -60,8 +60,11 @@ describe('long source names', () => {
 
       const shown = await run(['sources']);
       expect(shown.code, shown.stderr).toBe(0);
-      const lines = shown.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(3);
+      const all = shown.stdout.trimEnd().split('\n');
+      // The table, then the note on what the computed reliability counts.
+      expect(all).toHaveLength(4);
+      expect(all[3]).toMatch(/^computed = completed ÷ \(completed \+ failed\)/);
+      const lines = all.slice(0, 3);
       const row = lines.find((l) => l.startsWith('vendor-'))!;
       expect(row).toMatch(/^vendor-b+…b+-feed +\d/);
       expect(row.indexOf('…')).toBeLessThan(SOURCE_WIDTH);

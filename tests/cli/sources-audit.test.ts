@@ -26,6 +26,10 @@ describe('gex-desk sources and audit', () => {
           .code,
       ).toBe(1);
       expect((await run(['ingest', files[1]!, '--source', 'vendor-b', '--json'])).code).toBe(0);
+      // vendor-a sends its good file again: a duplicate, which counts neither way (QA day
+      // F5: shown, and said, so that "1 completed, 1 failed, 0.50" reads true).
+      const again = await run(['ingest', files[0]!, '--source', 'vendor-a', '--json']);
+      expect(again.lines.map((l) => l.status)).toEqual(['duplicate']);
 
       const listed = await run(['sources', '--json']);
       expect(listed.code).toBe(0);
@@ -33,6 +37,7 @@ describe('gex-desk sources and audit', () => {
       expect(byId['vendor-a']).toMatchObject({
         completed: 1,
         failed: 1,
+        duplicates: 1,
         computed_reliability: 0.5,
         reliability: 0.5,
         override: null,
@@ -48,14 +53,19 @@ describe('gex-desk sources and audit', () => {
       expect(byId['vendor-b']).toMatchObject({
         completed: 1,
         failed: 0,
+        duplicates: 0,
         reliability: 1,
         override: null,
         triggers: [],
       });
       expect(String(byId['vendor-b']!.last_ingest_at)).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
       const table = await run(['sources']);
+      expect(table.stdout).toMatch(/^source +completed +failed +duplicates +computed /);
       expect(table.stdout).toMatch(
-        /vendor-a\s+1\s+1\s+0\.50\s+0\.50 .*G4: demotes G3 by 1 level \(source reliability < 0\.8\)/,
+        /vendor-a\s+1\s+1\s+1\s+0\.50\s+0\.50 .*G4: demotes G3 by 1 level \(source reliability < 0\.8\)/,
+      );
+      expect(table.stdout).toMatch(
+        /\ncomputed = completed ÷ \(completed \+ failed\), 1\.00 without either; duplicates \(content already stored\) count in neither\.\n$/,
       );
 
       const set = await run([
@@ -168,7 +178,7 @@ describe('gex-desk sources and audit', () => {
       expect((await run([...set, 'thin feed, still'])).code).toBe(0);
       const table = await run(['sources']);
       expect(table.stdout).toMatch(
-        /vendor-c\s+1\s+0\s+1\.00\s+0\.7999 \(override\)\s+.*G4: demotes/,
+        /vendor-c\s+1\s+0\s+0\s+1\.00\s+0\.7999 \(override\)\s+.*G4: demotes/,
       );
       const changes = (await run(['audit', '--kind', 'source', '--json'])).lines.map(
         (e) => e.explanation,

@@ -11,6 +11,7 @@ const record = (id: string, completed: number): SourceRecord =>
     name: id,
     completed,
     failed: 0,
+    duplicates: 0,
     computed_reliability: 1,
     reliability: 1,
     override: null,

@@ -67,6 +67,9 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await submit(chain('x-1.csv', 502), 'vendor-x');
     for (let i = 0; i < 6; i++) await submit(chain(`long-${i}.csv`, 510 + i), LONG_ID);
     await desk.te.engine.drain();
+    // vendor-y sends its good file again: a duplicate (QA day F5).
+    await submit(join(desk.fixtures, 'y-1.csv'), 'vendor-y');
+    await desk.te.engine.drain();
     // As `gex-desk sources set vendor-y --reliability 0.7999 --justification x` does.
     await setOverride('vendor-y', 0.7999, 'x');
     await setOverride('vendor-x', 0.3, 'feed outage');
@@ -390,6 +393,28 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
     await page.keyboard.press('Enter'); // closes it
     await filter.fill('');
     await page.setViewportSize(WIDE);
+  });
+
+  it('shows a source’s duplicates and says they count neither as completed nor as failed', async () => {
+    // QA day F5: a duplicate counts for nothing, on purpose (it ingested nothing), but a
+    // source whose good file was one read "0 completed, 1 failed, 0.00" with nothing saying so.
+    await goTo(page, 'sources');
+    const vendor = row('vendor-y');
+    await vendor.waitFor();
+    // Under its completed count (1), said not counted to a screen reader.
+    await poll(() => vendor.getByTestId('duplicates').textContent()).toBe(
+      '+1 duplicate, not counted',
+    );
+    expect(await vendor.getByTestId('completed').textContent()).toBe('1+1 duplicate, not counted');
+    expect(await row('vendor-x').getByTestId('duplicates').count()).toBe(0);
+    expect(await vendor.getByTestId('duplicates').getAttribute('title')).toBe(
+      'Files whose content was already stored: nothing was ingested, so they count neither as completed nor as failed',
+    );
+    expect(await page.locator('.sources-view .toolbar').first().textContent()).toContain(
+      'Reliability is completed ÷ (completed + failed); a duplicate (its content already stored) ingested nothing and counts in neither.',
+    );
+    await shot(page, 'sources-duplicates');
+    await expectNoSerious(page, 'sources: duplicates');
   });
 
   it('says which failures the Sources failed count leaves out, where the Queue lists them all', async () => {

@@ -100,6 +100,11 @@ export interface StoredSource {
   name: string;
   completed: number;
   failed: number;
+  /**
+   * Its jobs that ended as duplicates (their content already stored): counted neither way
+   * in its reliability (recordOutcome), shown so that its counts read true (QA day F5).
+   */
+  duplicates: number;
   override: {
     reliability: number;
     justification: string;
@@ -112,14 +117,18 @@ export interface StoredSource {
 
 const SOURCE_SELECT = `SELECT s.id, s.name, s.ingests_ok, s.ingests_failed, epoch_ms(s.created_at) AS created_at,
     s.reliability_override, s.override_justification, s.override_author, epoch_ms(s.override_at) AS override_at,
-    (SELECT epoch_ms(max(r.submitted_at)) FROM requests r WHERE r.source = s.id) AS last_ingest
-  FROM sources s`;
+    (SELECT epoch_ms(max(r.submitted_at)) FROM requests r WHERE r.source = s.id) AS last_ingest,
+    coalesce(d.n, 0) AS duplicates
+  FROM sources s
+  LEFT JOIN (SELECT source, count(*) AS n FROM jobs WHERE status = 'duplicate' GROUP BY source) d
+    ON d.source = s.id`;
 
 const toStoredSource = (r: Record<string, unknown>): StoredSource => ({
   id: r.id as string,
   name: r.name as string,
   completed: num(r.ingests_ok),
   failed: num(r.ingests_failed),
+  duplicates: num(r.duplicates),
   override:
     r.reliability_override === null || r.reliability_override === undefined
       ? null

@@ -39,8 +39,20 @@ function describe(s: SourceRecord): string {
   const reliability = o
     ? `reliability ${reliabilityText(s.reliability)} (override by ${o.author ?? 'someone'} at ${o.at}: ${o.justification}; computed ${reliabilityText(s.computed_reliability)})`
     : `reliability ${reliabilityText(s.reliability)} (computed)`;
-  return `source ${s.id}: ${s.completed} completed, ${s.failed} failed, ${reliability}; under the active rules: ${triggersText(s)}`;
+  const duplicates =
+    s.duplicates > 0
+      ? `, ${s.duplicates} duplicate${s.duplicates === 1 ? '' : 's'} (not counted)`
+      : '';
+  return `source ${s.id}: ${s.completed} completed, ${s.failed} failed${duplicates}, ${reliability}; under the active rules: ${triggersText(s)}`;
 }
+
+/**
+ * Under the table: what the computed reliability counts. A duplicate ingested nothing, so
+ * it is no success, nor a failure (QA day F5: a source whose good file was a duplicate read
+ * "0 completed, 1 failed, 0.00" with nothing saying why).
+ */
+export const SOURCES_NOTE =
+  'computed = completed ÷ (completed + failed), 1.00 without either; duplicates (content already stored) count in neither.';
 
 export async function sourcesCommand(argv: string[], out: Output): Promise<ExitCode> {
   const [sub, ...rest] = argv;
@@ -62,6 +74,7 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
             'source',
             'completed',
             'failed',
+            'duplicates',
             'computed',
             'reliability',
             'last ingest',
@@ -71,13 +84,14 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
             s.id,
             s.completed,
             s.failed,
+            s.duplicates,
             reliabilityText(s.computed_reliability),
             `${reliabilityText(s.reliability)}${s.override ? ' (override)' : ''}`,
             s.last_ingest_at,
             triggersText(s),
           ]),
           { widest: { source: SOURCE_WIDTH } },
-        ),
+        ) + `\n${SOURCES_NOTE}`,
       );
     return EXIT.ok;
   });

@@ -78,9 +78,10 @@ export const QUEUE_USAGE = `gex-desk queue [--json] [--drain] [--workers N]
            "drained": {completed, failed}), exit 1 when one failed.`;
 
 export const SOURCES_USAGE = `gex-desk sources [--json]
-  Each data source: completed and failed ingests, reliability, last ingest, and the rules
-  its reliability sets off under the active rules. A name longer than 48 columns is cut in
-  its middle (start…end) in the table; --json gives it whole.
+  Each data source: completed and failed ingests, its duplicates (content already stored:
+  counted in neither), reliability (completed ÷ (completed + failed)), last ingest, and the
+  rules its reliability sets off under the active rules. A name longer than 48 columns is
+  cut in its middle (start…end) in the table; --json gives it whole.
   sources set ID --reliability X --justification TEXT [--author NAME] [--json]
                              override the source's reliability (0 to 1) for its next requests
   sources clear ID [--justification TEXT] [--author NAME] [--json]

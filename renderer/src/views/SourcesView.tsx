@@ -1,4 +1,5 @@
-// The Sources view: each data source's record — completed and failed ingests, the
+// The Sources view: each data source's record — completed and failed ingests (its
+// duplicates under the completed count: counted in neither, said so, QA day F5), the
 // reliability computed from them, the analyst's override with its justification, the
 // last ingest — and which rules that reliability sets off under the active rule set.
 // An override is set (justification required) or cleared from here; the engine writes
@@ -157,6 +158,18 @@ const SourceRow = memo(
         </th>
         <td className="num" data-testid="completed">
           {int(s.completed)}
+          {s.duplicates > 0 && (
+            // Under the count, not a column of its own: at 1024 px one more column left the
+            // override's justification too little room.
+            <div
+              className="muted small nowrap"
+              data-testid="duplicates"
+              title="Files whose content was already stored: nothing was ingested, so they count neither as completed nor as failed"
+            >
+              +{plural(s.duplicates, 'duplicate')}
+              <span className="sr-only">, not counted</span>
+            </div>
+          )}
         </td>
         <td className={`num ${s.failed ? 'neg' : ''}`} data-testid="failed">
           {s.failed > 0 ? (
@@ -261,7 +274,8 @@ export function SourcesView() {
       <NotCurrent />
       <div className="toolbar">
         <span className="muted">
-          Reliability is completed ÷ (completed + failed); an override replaces it for new requests.
+          Reliability is completed ÷ (completed + failed); a duplicate (its content already stored)
+          ingested nothing and counts in neither. An override replaces it for new requests.
           <span data-testid="failed-counts">
             {' '}
             Failed counts only what the source sent wrong (bad or unreadable content); the
