@@ -225,6 +225,16 @@ function AuditTable() {
                     <p className="audit-explanation" data-testid="audit-explanation">
                       {visible(e.explanation)}
                     </p>
+                    {(e.rule || e.actor) && (
+                      // The Rule and By columns give way at a narrow window: said here.
+                      <p className="audit-rule-by" data-testid="audit-rule-by">
+                        {e.rule
+                          ? `Rule ${visible(e.rule)}${e.rule_version ? `, rule set v${e.rule_version}` : ''}`
+                          : ''}
+                        {e.rule && e.actor ? ' · ' : ''}
+                        {e.actor ? `by ${visible(e.actor)}` : ''}
+                      </p>
+                    )}
                     <pre className="facts" tabIndex={0}>
                       {JSON.stringify(
                         { request_id: e.request_id, job_id: e.job_id, facts: e.facts },

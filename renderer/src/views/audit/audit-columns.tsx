@@ -133,8 +133,12 @@ export function auditColumns(
     {
       id: 'explanation',
       label: 'Explanation',
-      width: 150,
-      min: 100,
+      // Why the entry exists, the column an analyst reads: it takes most of the room the
+      // fixed columns leave, and at least 280 px, for which Rule and By give way at 1024 px
+      // (the rule is named at the start of a decision's explanation; both are in the entry's
+      // details); its text wraps (audit.css).
+      width: 250,
+      min: 280,
       flex: true,
       className: 'a-expl',
       cell: (e) => visible(stripPaths(e.explanation)),
