@@ -364,7 +364,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     await goTo(page, 'queue');
     await page.locator('[data-filter=all]').click();
     const rows = page.locator('[data-testid=job-row]');
-    await page.getByRole('columnheader', { name: 'Level' }).getByRole('button').click();
+    await page.getByRole('columnheader', { name: 'Level' }).locator('.th-sort').click();
     await poll(() =>
       page.getByRole('columnheader', { name: 'Level' }).getAttribute('aria-sort'),
     ).toBe('ascending');
@@ -488,7 +488,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     expect(await page.locator('[role=columnheader][aria-sort]').getAttribute('aria-sort')).toBe(
       'descending',
     );
-    await page.getByRole('columnheader', { name: 'Underlying' }).getByRole('button').click();
+    await page.getByRole('columnheader', { name: 'Underlying' }).locator('.th-sort').click();
     await poll(() =>
       page.getByTestId('snapshot-row').locator('.underlying').allTextContents(),
     ).toEqual(['NDX', 'SPX', 'SPX']);

@@ -1,7 +1,9 @@
-// Reading the Audit at 1024 px (QA day F7): the Explanation column, the reason an entry
-// exists, was cut to about 17 characters ("G2: freshness stale …", "failed: UNKNOWN_F…"),
-// whole only in a mouse tooltip. Now it wraps (up to four lines) and is whole at both
-// widths, Rule and By giving way to it at 1024 px (an entry's details say them).
+// Reading and reaching the tables (QA day F7, F8): the Audit's Explanation column, the
+// reason an entry exists, was cut to about 17 characters at 1024 px ("G2: freshness
+// stale …", "failed: UNKNOWN_F…"), whole only in a mouse tooltip; the levels board had 20
+// Tab stops (10 sort buttons, 10 width handles) before its first row. Now the explanation
+// wraps (up to four lines) and is whole at both widths; every table's header begins with
+// "Skip to rows", shown on focus, which takes the keyboard to the rows.
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +31,16 @@ const cutExplanations = () =>
   page.evaluate(`[...document.querySelectorAll('.audit-row > .a-expl')].filter((el) =>
     el.scrollWidth > el.clientWidth + 0.5 || el.scrollHeight > el.clientHeight + 0.5)
     .map((el) => el.textContent + ' (' + el.clientWidth + ' px)')`) as Promise<string[]>;
+
+const focused = () =>
+  page.evaluate(
+    `(document.activeElement?.getAttribute('data-testid') ?? '') + '|' + (document.activeElement?.getAttribute('role') ?? '')`,
+  );
+
+/** Whether the element has the focus (run in the page; this file has no DOM types). */
+const hasFocus = new Function('el', 'return el === document.activeElement') as (
+  el: unknown,
+) => boolean;
 
 /** The source the page asked audit:list for, each time. */
 const askedSources: (string | undefined)[] = [];
@@ -90,5 +102,59 @@ describe.skipIf(!haveChromium)('reading and reaching the tables', () => {
     expect(serious(await axe(page, 'audit entry open at 1024'))).toEqual([]);
     await page.keyboard.press('Enter');
     await poll(() => page.getByTestId('audit-rule-by').count()).toBe(0);
+  });
+
+  it('takes the keyboard past the board’s headers to its rows', async () => {
+    await page.setViewportSize(SMALL);
+    await goTo(page, 'snapshots');
+    const row = page.getByTestId('levels-row').first();
+    await row.waitFor();
+    // From the board's last control before its table: the next stop is "Skip to rows".
+    await page.getByTestId('levels-csv').focus();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('skip-to-rows|');
+    const skip = page.getByTestId('skip-to-rows');
+    expect(await skip.isVisible()).toBe(true);
+    expect(await cutOff(page, '[data-testid=skip-to-rows]')).toEqual([]);
+    // The first header is named by its column alone.
+    expect(await page.getByRole('columnheader', { name: 'Underlying', exact: true }).count()).toBe(
+      1,
+    );
+    expect(serious(await axe(page, 'board skip to rows at 1024'))).toEqual([]);
+    await shot(page, 'board-skip-to-rows');
+    await skip.focus();
+    await page.keyboard.press('Enter');
+    expect(await focused()).toBe('levels-row|row');
+    // Shift+Tab goes back to the headers: the last column's width handle.
+    await page.keyboard.press('Shift+Tab');
+    const handles = page.locator('.levels-table .col-resize');
+    expect(await handles.last().evaluate(hasFocus)).toBe(true);
+    // The widths stay worked by the keyboard: after "Skip to rows", the first sort button,
+    // then its column's handle, which the arrows widen and narrow.
+    await skip.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const first = handles.first();
+    expect(await first.evaluate(hasFocus)).toBe(true);
+    const before = Number(await first.getAttribute('aria-valuenow'));
+    await page.keyboard.press('ArrowRight');
+    await poll(async () => Number(await first.getAttribute('aria-valuenow'))).toBe(before + 16);
+    await page.keyboard.press('ArrowLeft');
+    await poll(async () => Number(await first.getAttribute('aria-valuenow'))).toBe(before);
+    // The same in the Audit and the Queue (one header component).
+    for (const view of ['audit', 'queue'] as const) {
+      await goTo(page, view);
+      // The Queue's jobs have all ended: its All tab lists them.
+      if (view === 'queue')
+        await page.locator('button[aria-pressed]', { hasText: /^All/ }).first().click();
+      await page.locator('[role=table] [data-row-index]').first().waitFor();
+      await page.getByTestId('skip-to-rows').focus();
+      await page.keyboard.press('Enter');
+      await poll(() =>
+        page.evaluate(`document.activeElement?.getAttribute('data-row-index') ?? 'none'`),
+      ).toBe('0');
+      expect(serious(await axe(page, `${view} skip to rows at 1440`))).toEqual([]);
+    }
+    expect(desk.problems).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
 // The header row of a table: each column's full name (a tooltip says its unit, zone
 // or what an abbreviation stands for), a click or Enter sorts by it, and the handle
-// on its right edge resizes it by dragging or with the arrow keys.
+// on its right edge resizes it by dragging or with the arrow keys. Those are two Tab
+// stops a column (20 on the levels board) before the first row: a "Skip to rows" button,
+// the header's first stop and shown only while it has the focus, takes the keyboard to
+// the table's row (its Tab stop, roving.ts) at once.
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { nextSort, type Column } from './columns.ts';
 import type { TableModel } from './use-table.ts';
@@ -51,10 +54,20 @@ function ResizeHandle<T, C>({ table, column }: { table: TableModel<T, C>; column
   );
 }
 
+/** Focuses the table's Tab stop row (the first drawn when it is scrolled out of the page). */
+function toRows(from: HTMLElement): void {
+  const t = from.closest('[role=table]');
+  const row =
+    t?.querySelector<HTMLElement>('[data-row-index][tabindex="0"]') ??
+    t?.querySelector<HTMLElement>('[data-row-index]');
+  row?.focus();
+}
+
 export function TableHead<T, C>({ table }: { table: TableModel<T, C> }) {
+  const skip = table.rows.length > 0;
   return (
     <div className="thead row" role="row">
-      {table.columns.map((c) => {
+      {table.columns.map((c, i) => {
         const sorted = table.sort?.id === c.id ? table.sort.dir : null;
         const ariaSort =
           sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : undefined;
@@ -65,7 +78,21 @@ export function TableHead<T, C>({ table }: { table: TableModel<T, C> }) {
             aria-sort={ariaSort}
             className={`th th-${c.id}${c.align === 'right' ? ' num' : ''}`}
             title={c.title ?? c.label}
+            // The header's name is its column's alone, not "Skip to rows" with it.
+            aria-label={i === 0 && skip ? (c.sub ? `${c.label}, ${c.sub}` : c.label) : undefined}
           >
+            {i === 0 && skip && (
+              <button
+                type="button"
+                className="skip-rows"
+                data-testid="skip-to-rows"
+                // Its words are drawn by CSS (tables.css), so that the header's text stays
+                // its column's: a copy of the header, or its textContent, has none of them.
+                aria-label="Skip to rows"
+                data-label="Skip to rows"
+                onClick={(e) => toRows(e.currentTarget)}
+              />
+            )}
             {c.sort ? (
               <button
                 className="th-sort"
