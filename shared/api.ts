@@ -16,6 +16,7 @@ import { Id, IdText } from './api/id.ts';
 import { Health, InboxStatus } from './api/engine.ts';
 import {
   RequestRecord,
+  SOURCE_LOOKUP_MAX,
   SourceName,
   SubmitAck,
   SubmitRequest,
@@ -224,7 +225,7 @@ export const calls = {
        */
       text: z.string().max(500).optional(),
       /** Only entries of this source: a source's changes and its jobs' entries, its id exactly. */
-      source: z.string().max(500).optional(),
+      source: z.string().max(SOURCE_LOOKUP_MAX).optional(),
     }),
     z.array(AuditEntry),
   ),

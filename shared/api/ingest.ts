@@ -34,6 +34,14 @@ export const SourceName = z
       ),
   );
 
+/**
+ * The longest source a look-up asks for (`audit:list`'s `source`, an address's
+ * `?source=`): a name is not checked against SourceName there, since a source an earlier
+ * version stored (before names were checked) must stay reachable, but a longer text is
+ * no source's name and is never asked.
+ */
+export const SOURCE_LOOKUP_MAX = 500;
+
 /** A source name as SourceName reads it: trimmed, in NFC. */
 export const normalSourceName = (s: string): string => s.normalize('NFC').trim();
 

@@ -3,6 +3,7 @@
 // table's sorting and widths, and the dry run's facts.
 import { describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
+import { SOURCE_LOOKUP_MAX } from '../../shared/api/ingest.ts';
 import { formatRoute, HOME, paneOf, panePath, parseHash } from '../../renderer/src/state/route.ts';
 import { countJobs, openByLevel } from '../../renderer/src/state/job-counts.ts';
 import {
@@ -122,6 +123,18 @@ describe('hash routes', () => {
     expect(parseHash('#/queue?status=nowhere&source=a').queueTab).toBe('active');
     expect(formatRoute({ ...HOME, queueTab: 'failed' })).toBe('#/queue');
     expect(formatRoute({ ...HOME, view: 'audit', auditKinds: ['source'] })).toBe('#/audit');
+  });
+
+  it('takes an address’s source as written, up to the length a look-up takes', () => {
+    // Not read as SourceName: a source an earlier version stored with a control character
+    // or a trailing space stays reachable from its link (the chip shows it escaped).
+    const odd = 'acme\u202eevil\u0007 ';
+    expect(parseHash(`#/audit?source=${encodeURIComponent(odd)}`).source).toBe(odd);
+    const longest = 'x'.repeat(SOURCE_LOOKUP_MAX);
+    expect(parseHash(`#/audit?source=${longest}`).source).toBe(longest);
+    // Longer than audit:list takes: no source's name, nothing filtered nor asked.
+    expect(parseHash(`#/audit?source=${longest}x`)).toEqual({ ...HOME, view: 'audit' });
+    expect(parseHash(`#/queue?status=failed&source=${longest}x`)).toEqual(HOME);
   });
 
   it('lands on the Queue for an empty, unknown or broken address', () => {

@@ -12,6 +12,7 @@
 // the Queue's tab or the Audit's kinds shown with it (`#/queue?status=failed&source=ID`,
 // `#/audit?kind=source&source=ID`), so that a reload or a bookmark of such a link opens
 // what the link did. Pure functions here; App binds them to the store and the window.
+import { SOURCE_LOOKUP_MAX } from '../../../shared/api/ingest.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
 
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
@@ -96,7 +97,7 @@ export function parseHash(hash: string): Route {
   const view = VIEWS.find((v) => v === parts[0]);
   if (!view) return HOME;
   const query = new URLSearchParams(search);
-  const source = SOURCE_VIEWS.includes(view) ? (query.get('source') ?? '') : '';
+  const source = SOURCE_VIEWS.includes(view) ? addressSource(query.get('source')) : '';
   const pane = view === 'snapshots' && PANES.includes(parts[1] ?? '') ? parts[1]! : '';
   const args = parts.slice(2).map((p) => decode(p) ?? '');
   // An underlying as the engine stores it (and reads it: `snapshots:history`), so that the
@@ -117,6 +118,15 @@ export function parseHash(hash: string): Route {
     ...(source && view === 'audit' ? { auditKinds: kindsOf(query.get('kind')) } : {}),
   };
 }
+
+/**
+ * The source an address names, as it is written: not read as SourceName (trimmed, in NFC,
+ * no control characters), since a source an earlier version stored otherwise must stay
+ * reachable from its link; but a text longer than any look-up takes (SOURCE_LOOKUP_MAX)
+ * names no source and filters nothing. Shown escaped (SourceChip).
+ */
+export const addressSource = (s: string | null): string =>
+  s && s.length <= SOURCE_LOOKUP_MAX ? s : '';
 
 const tabOf = (s: string | null): QueueTab => QUEUE_TABS.find((t) => t === s) ?? 'active';
 
