@@ -245,7 +245,7 @@ export function VirtualTable<T extends { id: string | number }, C>(p: VirtualTab
               {p.newer(newer)} ↑
             </button>
           )}
-          <span className="sr-only" role="status">
+          <span className="sr-only" role="status" data-testid="newer-said">
             {newer > 0 ? `${p.newer(newer)} above` : ''}
           </span>
         </>
