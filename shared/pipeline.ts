@@ -36,6 +36,12 @@ export const PipelineOutput = z.object({
    * the store keeps this as its created_at, so an attached folder orders a tie alike.
    */
   created_ms: z.number().int(),
+  /**
+   * What makes it the same chain, whatever its bytes (pipeline/chain-fingerprint.ts): a
+   * file re-saved (CRLF, a BOM, rows reordered) is the duplicate of the snapshot of the
+   * same fingerprint under the same conventions. Hex SHA-256.
+   */
+  chain_fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   /** Exposures, absolute-gamma strike, buckets (ANALYTICS.md). */
   measures: SnapshotMeasures,
   profile: z.array(GammaProfilePoint),

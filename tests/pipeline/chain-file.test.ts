@@ -67,6 +67,8 @@ describe('chain files', () => {
     expect(strip(fromChain.value.snapshot)).toEqual(strip(parsedRun.value.snapshot));
     expect(fromChain.value.snapshot.source_file).toBe('/desk/spx.csv');
     expect(fromChain.value.snapshot.total_gex).toBe(facts.value.total_gex);
+    // The same chain, from the chain file (the staged bytes gone): the same fingerprint.
+    expect(fromChain.value.chain_fingerprint).toBe(parsedRun.value.chain_fingerprint);
     rmSync(dir, { recursive: true, force: true });
   });
 

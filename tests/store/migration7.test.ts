@@ -97,7 +97,9 @@ describe('migration 7 from a version-6 database', () => {
     expect(await store.schemaVersion()).toBe(CURRENT_SCHEMA_VERSION);
     expect(CURRENT_SCHEMA_VERSION).toBeGreaterThanOrEqual(7);
     // The old row, figure for figure; its conventions not recorded.
-    expect(await store.all(FIGURES)).toEqual(before.map((r) => ({ ...r, conventions: null })));
+    expect(await store.all(FIGURES)).toEqual(
+      before.map((r) => ({ ...r, conventions: null, chain_fingerprint: null })),
+    );
     expect((await listSnapshots(store, { limit: 10 })).map((s) => s.id)).toEqual(['old-spx']);
     expect((await getSnapshot(store, 'old-spx'))?.conventions).toBeNull();
 

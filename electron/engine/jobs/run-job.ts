@@ -13,7 +13,7 @@ import type { EngineEvents } from '../events.ts';
 import type { Staging } from '../intake/staging.ts';
 import type { EnginePhases } from './engine-phase.ts';
 import type { Store } from '../store/db.ts';
-import { removeHandOff, saveSnapshot } from '../store/snapshots.ts';
+import { removeHandOff, SAME_CHAIN_NOTE, saveSnapshot } from '../store/snapshots.ts';
 import { removeRunFiles } from '../store/unstored-exports.ts';
 import type { RunJob } from './types.ts';
 import { folderFault } from '../folder-fault.ts';
@@ -104,6 +104,7 @@ export function createRunJob(deps: RunJobDeps): RunJob {
           const done = await ctx.complete(tx, {
             status: outcome.status,
             snapshot_id: outcome.snapshot.id,
+            ...(outcome.sameChain ? { note: SAME_CHAIN_NOTE } : {}),
           });
           if (!done) throw new JobNotRunning();
         },

@@ -20,6 +20,7 @@ import type {
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import type { Chain } from './chain.ts';
 import { readChainFile, writeChainFile } from './chain-file.ts';
+import { chainFingerprint } from './chain-fingerprint.ts';
 import { computeGex, DROP_EXPIRED, selectContracts, type UsedContracts } from './gex.ts';
 import { PARTIAL_NO_GAMMA } from './contract-exposures.ts';
 import { writeExpiriesParquet, writeStrikesParquet } from './parquet-out.ts';
@@ -309,6 +310,7 @@ export async function runPipeline(input: RunPipelineInput): Promise<Result<Pipel
       expiriesParquet,
       snapshotParquet,
       created_ms: createdMs,
+      chain_fingerprint: chainFingerprint(chain.value, used.rows, used.quality),
       measures,
       profile,
       timings_ms: timings,

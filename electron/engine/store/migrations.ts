@@ -372,6 +372,16 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    // What makes a snapshot's chain the same chain whatever its file's bytes
+    // (pipeline/chain-fingerprint.ts): a file re-saved with CRLF line ends, a BOM or its
+    // rows in another order is the duplicate of the snapshot with its fingerprint under the
+    // same conventions (store/snapshots.ts). NULL on the rows stored before: those match
+    // by their content hash only.
+    version: 13,
+    name: 'the chain a snapshot was computed from',
+    statements: [`ALTER TABLE gex_snapshots ADD COLUMN IF NOT EXISTS chain_fingerprint VARCHAR`],
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

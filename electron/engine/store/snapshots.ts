@@ -7,7 +7,11 @@
 // second snapshot; under other conventions it is another snapshot (its figures differ). A
 // snapshot stored before conventions were recorded (NULL: not known) stays the duplicate of
 // its content, as it was; and a duplicate of a snapshot stored before the current measures
-// brings them to it (snapshot-refresh.ts).
+// brings them to it (snapshot-refresh.ts). A duplicate is the same chain, not only the same
+// bytes: a run whose chain fingerprint (pipeline/chain-fingerprint.ts) is a stored
+// snapshot's under the same conventions — its file re-saved with CRLF, a BOM, rows in
+// another order — is that snapshot's duplicate too; one stored before fingerprints were
+// recorded (NULL) is matched by its content hash only.
 import { rmSync } from 'node:fs';
 import {
   conventionsKey,
@@ -36,7 +40,12 @@ export interface SaveOutcome {
   snapshot: GEXSnapshot;
   /** A duplicate whose snapshot was stored before the current measures, now brought up to them. */
   refreshed?: boolean;
+  /** A duplicate by its chain, not its bytes: the same chain saved differently (CRLF, a BOM, rows reordered). */
+  sameChain?: boolean;
 }
+
+/** What a duplicate's `completed` entry says when it matched by its chain, not its bytes. */
+export const SAME_CHAIN_NOTE = 'the same chain, saved differently';
 
 /**
  * Stores a pipeline run. `inTransaction` runs inside the same transaction (the
@@ -73,8 +82,21 @@ export async function saveSnapshot(
          ORDER BY conventions NULLS LAST LIMIT 1`,
         [s.content_hash, conventions],
       );
+      // Else the same chain saved differently (CRLF, a BOM, rows reordered: other bytes, the
+      // same figures) under the same conventions; a snapshot stored before fingerprints were
+      // recorded (NULL) is matched by its content only.
+      if (!found[0] && conventions !== null)
+        found.push(
+          ...(await tx.all<Record<string, unknown>>(
+            `SELECT ${COLUMNS} FROM gex_snapshots
+             WHERE chain_fingerprint = $1 AND conventions = $2::JSON
+             ORDER BY ${OLDEST_FIRST_SQL} LIMIT 1`,
+            [output.chain_fingerprint, conventions],
+          )),
+        );
       if (found[0]) {
         const existing = toSnapshot(found[0]);
+        const sameChain = existing.content_hash !== s.content_hash;
         // Stored before the current measures: this run brings them to it.
         const stale =
           found[0].measures_version === null || num(found[0].measures_version) < MEASURES_VERSION;
@@ -83,6 +105,7 @@ export async function saveSnapshot(
           status: 'duplicate',
           snapshot: existing,
           ...(stale ? { refreshed: true } : {}),
+          ...(sameChain ? { sameChain: true } : {}),
         };
         await inTransaction?.(tx, dup);
         return dup;
@@ -92,9 +115,9 @@ export async function saveSnapshot(
       await tx.run(
         `INSERT INTO gex_snapshots (id, underlying, as_of, as_of_text, spot, contracts, total_gex, call_gex, put_gex,
          zero_gamma, call_wall, put_wall, max_pain, total_open_interest, total_volume, quality, content_hash, format,
-         source_file, parquet, created_at, request_id, job_id, ${MEASURE_COLUMNS}, conventions)
+         source_file, parquet, created_at, request_id, job_id, ${MEASURE_COLUMNS}, conventions, chain_fingerprint)
        VALUES ($1, $2, $3::TIMESTAMPTZ, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::JSON, $16, $17, $18, $19,
-         $20::TIMESTAMPTZ, $21, $22, $23, $24, $25, $26, $27, $28, $29::JSON)`,
+         $20::TIMESTAMPTZ, $21, $22, $23, $24, $25, $26, $27, $28, $29::JSON, $30)`,
         [
           s.id,
           s.underlying,
@@ -125,6 +148,7 @@ export async function saveSnapshot(
           m.exposures.vex,
           m.exposures.cex,
           conventions,
+          output.chain_fingerprint,
         ],
       );
       await insertDetail(tx, s.id, output);
