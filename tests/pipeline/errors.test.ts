@@ -441,6 +441,23 @@ describe('bad input', () => {
       field: 'underlying',
       message: `${three}: no "underlying" column, no "strike" column and no "volume" column in the header (see docs/formats.md)`,
     });
+    // A cell with an invisible character (a zero-width space copied from a web page, a
+    // soft hyphen) is echoed with it escaped, as the rules messages do: raw, it read
+    // `"strike" is not a name GEX Desk reads: did you mean strike?`.
+    const zw = header(
+      'underlying,as_of,spot,expiry,strike\u200b,option_type,open_interest,volume,iv',
+      'long-zero-width.csv',
+    );
+    expect(await failure(zw)).toMatchObject({
+      code: 'BAD_HEADER',
+      field: 'strike',
+      message: `${zw}: no "strike" column in the header; "strike\\u200b" is not a name GEX Desk reads: did you mean strike? (see docs/formats.md)`,
+    });
+    const shy = header(
+      'underlying,as_of,spot,expiry,str\u00adike,option_type,open_interest,volume,iv',
+      'long-soft-hyphen.csv',
+    );
+    expect((await failure(shy)).message).toContain('"str\\xadike" is not a name GEX Desk reads');
     // The cheap facts at arrival take it as the long format (no facts: the run names what is wrong).
     const sniffed = await sniffChain(strk, conventions());
     expect(sniffed.ok ? sniffed.value.format : sniffed.error.code).toBe('long-csv');

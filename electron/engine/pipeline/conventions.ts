@@ -3,6 +3,7 @@
 // config file is checked when it is loaded, and every task again (a worker trusts nothing).
 import { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { quoted } from './chain.ts';
 import { isValidTimeZone } from './time.ts';
 
 /** Conventions as given, with defaults; a bad one is a VALIDATION error naming the field. */
@@ -25,7 +26,7 @@ export function checkConventions(file: string, given: unknown): Result<GexConven
   if (!isValidTimeZone(parsed.data.exchange_time_zone)) {
     return err(
       'VALIDATION',
-      `conventions.exchange_time_zone: "${parsed.data.exchange_time_zone}" is not a time zone`,
+      `conventions.exchange_time_zone: ${quoted(parsed.data.exchange_time_zone)} is not a time zone`,
       { file, field: 'conventions.exchange_time_zone' },
     );
   }

@@ -194,11 +194,7 @@ export function readCboeJson(
       const raw = o[key];
       const v = jsonNumber(raw);
       if (Number.isNaN(v))
-        return shape(
-          file,
-          `${at()}.${key}`,
-          `must be a number, not ${typeof raw === 'string' ? quoted(raw) : String(JSON.stringify(raw)).slice(0, 40)}`,
-        );
+        return shape(file, `${at()}.${key}`, `must be a number, not ${quoted(raw)}`);
       const problem = numberProblem(v, numberRule);
       if (problem === 'is missing') return shape(file, `${at()}.${key}`, 'is missing');
       if (problem)
