@@ -529,6 +529,34 @@ describe('checkRules', () => {
     );
   });
 
+  // QA land F1: every threshold was derived.impact's own, yet the advice said "or test impact
+  // in the rules instead of their own thresholds" — the rules already test impact.
+  it("a component past its limit by a derived fact's own rows is not told to test that fact in the rules", () => {
+    const file = JSON.parse(DEFAULT) as {
+      derived: { impact: { rows: Record<string, unknown>[] } };
+    };
+    const impact = file.derived.impact;
+    const extra = Array.from({ length: 400 }, (_, i) => ({
+      when: {
+        total_volume: { '>=': 100000 + i * 100 },
+        total_open_interest: { '>=': 5000 + i * 37 },
+      },
+      value: 'high',
+    }));
+    impact.rows = [...extra, ...impact.rows];
+    const text = JSON.stringify(file, null, 2);
+    const r = checkRules(text);
+    expect(r.ok).toBe(true);
+    const limits = r.diagnostics.filter((d) => d.code === 'ANALYSIS_LIMIT');
+    expect(limits).toHaveLength(1);
+    const m = limits[0]!.message;
+    expect(m).toContain('derived.impact rows 1–402 bring 402');
+    expect(m).toMatch(
+      /; to have it checked, give total_volume and total_open_interest fewer distinct thresholds \(rows that share one add no case\)$/,
+    );
+    expect(m).not.toContain('instead of their own thresholds');
+  });
+
   it('finds a duplicate among 400 watch rows inside G3 (its own rows and G4 kept), not past a limit', () => {
     // G3 then reads underlying, freshness, change, volume and impact, and G4 reliability: the
     // product of their cases was past the limit (ANALYSIS_LIMIT, the duplicate unreported).

@@ -71,7 +71,11 @@ export const componentLimit = (
     (f) =>
       `${f.info.name} is tried at ${f.points.length} values, from ${f.info.thresholds.size} thresholds (${f.sources.slice(0, 3).map(sourceText).join(', ')}${f.sources.length > 3 ? ` and ${f.sources.length - 3} more` : ''})`,
   );
-  const derived = members.filter((m) => p.ordinals.some((o) => o.info.name === m));
+  // Testing a derived fact instead of thresholds is advice only where rules bring some: when
+  // every threshold is a derived fact's own row, the rules already test it (QA land F1).
+  const derived = facts.some((f) => f.sources.some((s) => s.owner[0] !== 'derived'))
+    ? members.filter((m) => p.ordinals.some((o) => o.info.name === m))
+    : [];
   const remedy = facts.length
     ? `; to have it checked, give ${facts.map((f) => f.info.name).join(' and ')} fewer distinct thresholds (rows that share one add no case)${derived.length ? `, or test ${derived.join(' or ')} in the rules instead of their own thresholds` : ''}`
     : '';
