@@ -82,6 +82,32 @@ describe('gex-desk ingest beside a running engine', () => {
     });
   }, 60_000);
 
+  // QA land F5: the refusal told a command-line user to call "queue:resume" (the API's
+  // name; the command line has no resume), and with --json stdout was empty.
+  it('refuses queue --drain while the app holds its queue paused: says where to resume it, an error object with --json, exit 1', async () => {
+    await besideEngine(async ({ te, home, args, chain }) => {
+      const h = te.engine.handlers;
+      expect((await h['queue:pause']({})).ok).toBe(true);
+      const file = chain('p.csv', 5);
+      expect((await h['ingest:submit']({ file, source: 'desk' })).ok).toBe(true);
+      const said =
+        "CONFLICT: The queue is paused: resume it first (Resume queue in the Queue view of GEX Desk or of gex-desk serve's page), then drain.";
+      const human = await runCli(['queue', '--drain', ...args], { home });
+      expect(human.code, human.stderr).toBe(1);
+      expect(human.stdout).toBe('');
+      expect(human.stderr).toContain(said);
+      expect(human.stderr).not.toContain('queue:resume');
+      const json = await runCli(['queue', '--drain', '--json', ...args], { home });
+      expect(json.code, json.stderr).toBe(1);
+      expect(json.lines).toEqual([{ error: expect.objectContaining({ code: 'CONFLICT' }) }]);
+      expect(json.lines[0]).not.toHaveProperty('drained');
+      expect(json.stderr).toContain(said);
+      // Nothing was run: the job still waits for the resume.
+      const jobs = await h['jobs:list']({ limit: 10 });
+      expect(jobs.ok && jobs.value.map((j) => j.status)).toEqual(['queued']);
+    });
+  }, 120_000);
+
   it("refuses a --data-dir other than the running engine's, naming both (exit 2): its exports went to the engine's folder", async () => {
     await besideEngine(async ({ te, home, args, chain }) => {
       const file = chain('d.csv', 4);

@@ -36,7 +36,10 @@ export async function drainQueue(
   if (scheduler.paused)
     return err(
       'CONFLICT',
-      'The queue is paused: resume it first (queue:resume, or Resume queue in the app), then drain.',
+      // Said to a command-line user above all (the app has no drain): the command line has
+      // no resume, so it names where a person resumes it; a script over serve's API knows
+      // its own call (QA land F5: "queue:resume" read as a command to run).
+      "The queue is paused: resume it first (Resume queue in the Queue view of GEX Desk or of gex-desk serve's page), then drain.",
     );
   const ended = fromStart ?? new EndedJobs(events);
   // A database that failed (a full disk) can end no job: the drain ends with why.

@@ -310,7 +310,13 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
     let drained: { completed: number; failed: number } | null = null;
     if (values.drain) {
       const r = await drainQueue(session, overrides, needs, out);
-      if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+      // Refused (a paused queue: CONFLICT, exit 1) or failed: with --json an error object,
+      // as `jobs cancel` gives one, not an empty stdout; no `drained` key, so a script
+      // tells it from a drain whose jobs failed (`drained.failed`, exit 1 too).
+      if (!r.ok) {
+        if (values.json) out.json({ error: r.error });
+        return (out.error(describeError(r.error)), exitFor(r.error));
+      }
       stats = r.value.stats;
       drained = { completed: r.value.completed, failed: r.value.failed };
     } else {
