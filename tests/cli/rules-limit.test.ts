@@ -130,6 +130,36 @@ describe('rules check past the old analysis limit', () => {
       'to have it checked, give total_volume and total_open_interest fewer distinct thresholds',
     );
     expect(lines[1]).toBe(`${file}: valid — partly checked (1 limit)`);
+
+    // QA land F7: `rules activate` of it said only "rule set version 2 is active": it says
+    // the warnings and the verdict on stderr too, as `rules check` and the app's Activate
+    // dialog do; activated all the same, exit 0, stdout as before.
+    const home = cliHome();
+    const activated = await runCli(['rules', 'activate', file, '--author', 'qa', ...home.args]);
+    expect(activated.code, activated.stderr).toBe(0);
+    expect(activated.stdout).toBe('rule set version 2 is active (no comment)\n');
+    const said = activated.stderr.trim().split('\n');
+    expect(said).toEqual([lines[0], `${file}: valid — partly checked (1 limit)`]);
+    // With --json (the same text again: nothing changed), the JSON on stdout, the words on stderr.
+    const again = await runCli([
+      'rules',
+      'activate',
+      file,
+      '--author',
+      'qa',
+      '--json',
+      ...home.args,
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.lines).toEqual([expect.objectContaining({ version: 2, active: true })]);
+    expect(again.stderr.trim().split('\n')).toEqual(said);
+    // A set checked whole says nothing more than before.
+    const whole = join(dir, 'default.json');
+    writeFileSync(whole, JSON.stringify(DEFAULT, null, 2));
+    const plain = await runCli(['rules', 'activate', whole, '--author', 'qa', ...home.args]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toBe('rule set version 3 is active (no comment)\n');
+    expect(plain.stderr).toBe('');
   });
 
   it('says a number too large to hold is out of range, at the number', async () => {

@@ -58,12 +58,28 @@ export const diagnosticLine = (file: string, d: Diagnostic): string =>
  * when it was. `eval --rules`, `activate` and `whatif` said only the first problem, with
  * neither the file nor (eval) the line.
  */
-export function refusedAsChecked(file: string, text: string, out: Output): boolean {
+export const refusedAsChecked = (file: string, text: string, out: Output): boolean =>
+  checkedOrRefused(file, text, out) === null;
+
+/** As refusedAsChecked, but a valid file's warnings, null when it was refused. */
+function checkedOrRefused(file: string, text: string, out: Output): Diagnostic[] | null {
   const checked = checkRules(text);
-  if (checked.ok) return false;
+  if (checked.ok) return checked.diagnostics;
   for (const d of checked.diagnostics) out.error(diagnosticLine(file, d));
   out.error(`${file}: not valid`);
-  return true;
+  return null;
+}
+
+/**
+ * A valid file's warnings, on stderr as `rules check` says them, then its verdict ("FILE:
+ * valid — partly checked (1 limit)"); nothing when it has none. `rules activate` of a set
+ * the analysis stopped short on said only "rule set version N is active", while `rules
+ * check` and the app's Activate dialog said what was not checked (QA land F7).
+ */
+function sayWarnings(file: string, warnings: Diagnostic[], out: Output): void {
+  if (warnings.length === 0) return;
+  for (const d of warnings) out.error(diagnosticLine(file, d));
+  out.error(`${file}: ${validText(warnings)}`);
 }
 
 export async function rulesCommand(argv: string[], out: Output): Promise<ExitCode> {
@@ -206,9 +222,13 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
   // another is active by then, or when no such version was stored.
   const base = int(values.base, '--base', 1);
   const text = sub === 'activate' ? await readText(positionals[0]!, 'activate') : '';
-  // Refused as `rules check` refuses it, without touching the database.
-  if (sub === 'activate' && refusedAsChecked(ruleFileName(positionals[0]!), text, out))
-    return EXIT.rejected;
+  // Refused as `rules check` refuses it, without touching the database; its warnings are
+  // said once it is active.
+  const warnings =
+    sub === 'activate' ? checkedOrRefused(ruleFileName(positionals[0]!), text, out) : [];
+  if (warnings === null) return EXIT.rejected;
+  // A rollback says none: its version's were said when it was activated.
+  const said = (): void => sayWarnings(ruleFileName(positionals[0] ?? ''), warnings, out);
   const version =
     sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
   // show and history only read: they create no database (api.ts, READS).
@@ -267,6 +287,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
             out.line(
               `rule set version ${active.value.version} is already active with the text of ${sub === 'activate' ? ruleFileName(positionals[0]!) : `version ${version}`}: nothing changed`,
             );
+          said();
           return EXIT.ok;
         }
         const r =
@@ -289,6 +310,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
           out.line(
             `rule set version ${r.value.version} is active (${r.value.comment || 'no comment'})`,
           );
+        said();
         return EXIT.ok;
       }
     }
