@@ -27,6 +27,27 @@ afterEach(() => {
   else process.env.GEX_DESK_HOME = savedHome;
 });
 
+/** A folder of the test's own, removed when it ends, with GEX_DESK_HOME in it; its home. */
+function testFolder(): { dir: string; home: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'gex-drain-own-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const home = join(dir, 'home');
+  process.env.GEX_DESK_HOME = home;
+  return { dir, home };
+}
+
+/** The command's own engine on `dir`'s database, opened as `queue --drain` opens it (no app runs). */
+async function ownEngine(dir: string) {
+  const overrides = { dbPath: join(dir, 'gex.duckdb'), dataDir: join(dir, 'data') };
+  const needs = drainNeeds(1);
+  const opened = await openApi(overrides, needs);
+  if (!opened.ok) throw new Error(opened.error.message);
+  const session = opened.value;
+  onTestFinished(() => session.close());
+  expect(session.api.where).toBe('in-process');
+  return { overrides, needs, session };
+}
+
 /**
  * A database in `dir` with two jobs queued and not run (its engine's queue held paused,
  * then shut down): a tiny file whose last gamma is bad (it fails at once) and a good one.
@@ -98,19 +119,11 @@ it(
   "counts the jobs its own engine ended before the drain's call: the failed one, the completed one",
   { timeout: 120_000 },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gex-drain-own-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    process.env.GEX_DESK_HOME = join(dir, 'home');
+    const { dir } = testFolder();
     const ids = await twoQueued(dir);
 
     // The command's own engine, as `queue --drain` opens it (no app runs on the database).
-    const overrides = { dbPath: join(dir, 'gex.duckdb'), dataDir: join(dir, 'data') };
-    const needs = drainNeeds(1);
-    const opened = await openApi(overrides, needs);
-    if (!opened.ok) throw new Error(opened.error.message);
-    const session = opened.value;
-    onTestFinished(() => session.close());
-    expect(session.api.where).toBe('in-process');
+    const { overrides, needs, session } = await ownEngine(dir);
     const status = async (id: string) => {
       const r = await session.api.call('jobs:get', { id });
       return r.ok ? r.value.job.status : r.error.code;
@@ -138,10 +151,7 @@ it(
   'the command run for real exits 1 and its summary counts the failure',
   { timeout: 120_000 },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gex-drain-own-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const home = join(dir, 'home');
-    process.env.GEX_DESK_HOME = home;
+    const { dir, home } = testFolder();
     await twoQueued(dir);
     // As it runs, the drain's call usually comes before the first job ends (a worker takes
     // its time to start), so this passed before as well most times: the order is the test
@@ -167,18 +177,10 @@ it(
   'counts a job its own engine set aside at its start (stopped 5 times in its store step) as failed; its bytes stay for a retry',
   { timeout: 120_000 },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gex-drain-own-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    process.env.GEX_DESK_HOME = join(dir, 'home');
+    const { dir } = testFolder();
     const id = await setAsideAtNextStart(dir);
 
-    const overrides = { dbPath: join(dir, 'gex.duckdb'), dataDir: join(dir, 'data') };
-    const needs = drainNeeds(1);
-    const opened = await openApi(overrides, needs);
-    if (!opened.ok) throw new Error(opened.error.message);
-    const session = opened.value;
-    onTestFinished(() => session.close());
-    expect(session.api.where).toBe('in-process');
+    const { overrides, needs, session } = await ownEngine(dir);
     const r = await drainQueue(session, overrides, needs, kept([]));
     if (!r.ok) throw new Error(r.error.message);
     // Before: 0 and 0.
@@ -212,10 +214,7 @@ it(
   'the command run for real on a job set aside at its start exits 1, its --json counting it',
   { timeout: 120_000 },
   async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gex-drain-own-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const home = join(dir, 'home');
-    process.env.GEX_DESK_HOME = home;
+    const { dir, home } = testFolder();
     await setAsideAtNextStart(dir);
     const args = ['--db', join(dir, 'gex.duckdb'), '--data-dir', join(dir, 'data')];
     const drained = await runCli(['queue', '--drain', '--json', ...args], { home });
