@@ -41,7 +41,7 @@ import { compareSnapshots, isLater } from './snapshot-order.ts';
 import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
-import { AMBIGUOUS_SHOWN, MIN_ID_START, onlyId } from '../store/id-start.ts';
+import { AMBIGUOUS_SHOWN, idKey, MIN_ID_START, onlyId } from '../store/id-start.ts';
 import { echoed } from '../../../shared/visible.ts';
 
 export interface AnalyticsOptions {
@@ -290,7 +290,7 @@ export class Analytics {
       }
       return undefined;
     };
-    const direct = await exact(id);
+    const direct = await exact(idKey(id));
     if (direct) return ok(direct);
     const full = await this.#resolve(this.#origins(), id);
     if (!full.ok) return full;
@@ -309,7 +309,7 @@ export class Analytics {
       }
       return undefined;
     };
-    const direct = await exact(id);
+    const direct = await exact(idKey(id));
     if (direct) return ok(direct);
     const full = await this.#resolve(origins, id);
     if (!full.ok) return full;
@@ -329,16 +329,17 @@ export class Analytics {
   }
 
   /**
-   * The id of the one snapshot whose id begins with `prefix` (id-start.ts). NOT_FOUND when
-   * none; VALIDATION naming them when several.
+   * The id of the one snapshot whose id begins with `prefix` (id-start.ts; looked up as
+   * idKey gives it, named as given). NOT_FOUND when none; VALIDATION naming them when several.
    */
   async #resolve(origins: SnapshotOrigin[], prefix: string): Promise<Result<string>> {
     const ids: string[] = [];
-    if (prefix.length >= MIN_ID_START)
-      for (const o of origins) ids.push(...(await o.idsStartingWith(prefix, AMBIGUOUS_SHOWN)));
+    const key = idKey(prefix);
+    if (key.length >= MIN_ID_START)
+      for (const o of origins) ids.push(...(await o.idsStartingWith(key, AMBIGUOUS_SHOWN)));
     return (
       onlyId(prefix, ids, 'snapshot') ??
-      this.#notFound(prefix, await this.#known(origins, prefix.toUpperCase()))
+      this.#notFound(prefix, await this.#known(origins, prefix.trim().toUpperCase()))
     );
   }
 

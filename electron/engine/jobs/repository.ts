@@ -12,7 +12,7 @@ import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/do
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import { iso, num, type Params, type Store, type Tx } from '../store/db.ts';
 import { Filters } from '../store/filters.ts';
-import { AMBIGUOUS_SHOWN, MIN_ID_START, onlyId } from '../store/id-start.ts';
+import { AMBIGUOUS_SHOWN, idKey, MIN_ID_START, onlyId } from '../store/id-start.ts';
 import { values } from '../store/values.ts';
 import { echoed } from '../../../shared/visible.ts';
 
@@ -275,19 +275,21 @@ export async function getJob(db: Db, id: string): Promise<ProcessingJob | undefi
 
 /**
  * The job an analyst names: by its id, by its request's (what the audit trail and
- * `ingest --json` give), or by the start of either (id-start.ts). NOT_FOUND when none;
+ * `ingest --json` give), or by the start of either (id-start.ts), in capitals or not, with
+ * spaces around it or not (idKey). NOT_FOUND, naming it as given, when none;
  * VALIDATION naming them when several.
  */
 export async function jobNamed(db: Db, given: string): Promise<Result<ProcessingJob>> {
+  const key = idKey(given);
   const exact =
-    (await getJob(db, given)) ??
-    first(await db.all(`${SELECT} WHERE request_id = $1 ORDER BY seq DESC LIMIT 1`, [given]));
+    (await getJob(db, key)) ??
+    first(await db.all(`${SELECT} WHERE request_id = $1 ORDER BY seq DESC LIMIT 1`, [key]));
   if (exact) return ok(exact);
-  if (given.length >= MIN_ID_START) {
+  if (key.length >= MIN_ID_START) {
     const rows = await db.all(
       `SELECT id FROM jobs WHERE starts_with(id, $1) OR starts_with(request_id, $1)
        ORDER BY id LIMIT ${AMBIGUOUS_SHOWN}`,
-      [given],
+      [key],
     );
     const one = onlyId(
       given,

@@ -7,6 +7,7 @@ import type { AuditEntry } from '../../../shared/api.ts';
 import { iso, num, type Store, type Tx } from './db.ts';
 import { Filters } from './filters.ts';
 import { values } from './values.ts';
+import { idKey } from './id-start.ts';
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'at' | 'file' | 'underlying'> & {
   at?: Date;
@@ -84,7 +85,7 @@ export async function listAudit(
 ): Promise<AuditEntry[]> {
   const oldest = opts.order === 'oldest';
   const f = new Filters(opts.limit);
-  if (opts.request_id) f.add('a.request_id = ?', opts.request_id);
+  if (opts.request_id) f.add('a.request_id = ?', idKey(opts.request_id));
   if (opts.kind) f.add('a.kind = ?', opts.kind);
   if (opts.kinds?.length)
     f.add(`a.kind IN (${opts.kinds.map(() => '?').join(', ')})`, ...opts.kinds);

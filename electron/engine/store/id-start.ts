@@ -7,6 +7,15 @@ import { echoed } from '../../../shared/visible.ts';
 
 /** The fewest characters of an id taken as its start. */
 export const MIN_ID_START = 4;
+/**
+ * An id as it is looked up: the app's ids are UUIDs, written in lower case, and an analyst's
+ * may come in capitals (Excel, Windows and .NET GUID tools write them so) or with a space
+ * copied from a terminal or a mail around it. Every lookup of an id or its start an analyst
+ * gives (jobNamed, the analytics' snapshots, a request's audit trail) takes this form of it,
+ * so that the app, serve and the command line find the same; messages name the id as given.
+ */
+export const idKey = (given: string): string => given.trim().toLowerCase();
+
 /** Ids read to tell one from several, and named in the message when a start is ambiguous. */
 export const AMBIGUOUS_SHOWN = 5;
 
