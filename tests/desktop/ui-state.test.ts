@@ -137,6 +137,16 @@ describe('hash routes', () => {
     expect(parseHash(`#/queue?status=failed&source=${longest}x`)).toEqual(HOME);
   });
 
+  it('reads an id copied with spaces around it without them (QA land F3)', () => {
+    const id = 'a77283e8-2ca7-49fb-9835-4e84c627454e';
+    expect(parseHash(`#/queue/job/${id}%20`).jobId).toBe(id);
+    expect(parseHash(`#/audit/%20${id}%0A`).auditRequest).toBe(id);
+    expect(parseHash(`#/snapshots/list/%20${id}`).snapshotId).toBe(id);
+    expect(formatRoute(parseHash(`#/snapshots/compare/${id}%20/abcd%20`))).toBe(
+      `#/snapshots/compare/${id}/abcd`,
+    );
+  });
+
   it('lands on the Queue for an empty, unknown or broken address', () => {
     expect(parseHash('')).toEqual(HOME);
     expect(parseHash('#/nowhere')).toEqual(HOME);

@@ -27,6 +27,9 @@ const CUT = SENTENCE.slice(0, 40).replaceAll('\u2029', '\\u2029');
 
 let desk: Desk;
 let page: Page;
+/** The SPX file's job and request. */
+let job = '';
+let request = '';
 /** The ids the page asked the engine for (a job's, a request's entries). */
 const asked: string[] = [];
 
@@ -39,6 +42,9 @@ describe.skipIf(!haveChromium)('a job or request address that names no id', () =
     const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
     if (!r.ok) throw new Error(r.error.message);
     await desk.te.engine.drain();
+    const got = await desk.te.engine.handlers['jobs:get']({ id: r.value.request_id });
+    if (!got.ok) throw new Error(got.error.message);
+    ({ id: job, request_id: request } = got.value.job);
     page.on('request', (r) => {
       if (/\/api\/call\/(jobs:get|audit:list)$/.test(r.url())) {
         const body = JSON.parse(r.postData() ?? '{}') as { id?: string; request_id?: string };
@@ -80,6 +86,58 @@ describe.skipIf(!haveChromium)('a job or request address that names no id', () =
       expect(await page.getByTestId('not-an-id').count()).toBe(0);
     });
   }
+
+  // QA land F4: the test above moves an already loaded page (a hash change); a link opened
+  // in a new tab is a page loaded fresh, whose focus stayed on the body.
+  for (const { at, noun } of cases) {
+    it(`a page loaded fresh at #/${at}/<not an id> lands the focus on what says so`, async () => {
+      const fresh = await desk.context.newPage();
+      try {
+        // A new tab opened at the link (the token as the address gives it to a new tab).
+        await fresh.goto(`${desk.host.url}#/${at}/hello%20world`);
+        const said = fresh.getByTestId('not-an-id');
+        await said.waitFor();
+        expect(await said.textContent()).toContain(`“hello world”, which is not a ${noun} id`);
+        await poll(() =>
+          fresh.evaluate('document.activeElement?.getAttribute("data-testid")'),
+        ).toBe('not-an-id');
+      } finally {
+        await fresh.close();
+      }
+    });
+  }
+
+  // QA land F2, F3: an id in capitals (Excel, Windows GUID tools) or copied with a space
+  // passed the address check and then named nothing ("There is no job A772").
+  it('an id in capitals or with spaces around it opens what it names', async () => {
+    for (const given of [job.slice(0, 4).toUpperCase(), job.toUpperCase(), ` ${job} `]) {
+      await page.goto(`${desk.host.origin}/#/queue/job/${encodeURIComponent(given)}`);
+      await poll(() => page.url()).toBe(`${desk.host.origin}/#/queue/job/${job}`);
+      await page.getByTestId('job-drawer').waitFor();
+      expect(await page.getByTestId('open-job-error').count()).toBe(0);
+      expect(await page.getByTestId('not-an-id').count()).toBe(0);
+    }
+    for (const given of [request.slice(0, 8).toUpperCase(), `${request.toUpperCase()} `]) {
+      await page.goto(`${desk.host.origin}/#/audit/${encodeURIComponent(given)}`);
+      await poll(() => page.url()).toBe(`${desk.host.origin}/#/audit/${request}`);
+      const trail = page.getByTestId('request-trail');
+      await poll(() => trail.locator('.row-count').textContent()).not.toBe('0 entries');
+      expect(await page.getByTestId('trail-empty').count()).toBe(0);
+    }
+  });
+
+  it('a request id that names no request says so, as the Queue does', async () => {
+    await page.goto(`${desk.host.origin}/#/audit/0000`);
+    await poll(() => page.getByTestId('trail-empty').textContent()).toBe(
+      'No request matches 0000.',
+    );
+    for (const size of [WIDE, SMALL]) {
+      await page.setViewportSize(size);
+      expect(serious(await axe(page, 'audit: no such request'))).toEqual([]);
+    }
+    await page.setViewportSize(WIDE);
+    await shot(page, 'request-not-found');
+  });
 
   it('an id-shaped one that names nothing is still asked of the engine', async () => {
     asked.length = 0;

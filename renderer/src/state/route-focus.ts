@@ -10,11 +10,16 @@
 // changes of the address (in-place.ts) move nothing. A row drawn anew when its view comes
 // back (the Audit table, re-mounted after a request's timeline) is found again by its
 // `data-focus-key`: the focus lands on the heading at once and moves to the row once it
-// is drawn again (its list loaded), if the analyst has not moved it meanwhile.
+// is drawn again (its list loaded), if the analyst has not moved it meanwhile. A page
+// loaded fresh at an address that names no id lands on what says so as well.
+import { idShaped } from '../text/ids.ts';
 import { changingInPlace, readingTheAddress } from './in-place.ts';
 import { formatRoute, type Route } from './route.ts';
 import { useApp } from './store.ts';
 import { paneOf } from './workbench.ts';
+
+/** What an address that names no id shows (NotAnId). */
+const NOT_AN_ID = '[data-testid=not-an-id]';
 
 /** The headings (or regions) a route lands on, most specific first. */
 export function landingOf(r: Route): string[] {
@@ -27,10 +32,18 @@ export function landingOf(r: Route): string[] {
     return [`${view} .pane-title`, `${view} h1`];
   }
   // An address naming no id lands on what says so (NotAnId).
-  if (r.view === 'queue' && r.jobId) return ['#drawer-title', '[data-testid=not-an-id]'];
-  if (r.view === 'audit' && r.auditRequest) return ['#trail-title', '[data-testid=not-an-id]'];
+  if (r.view === 'queue' && r.jobId) return ['#drawer-title', NOT_AN_ID];
+  if (r.view === 'audit' && r.auditRequest) return ['#trail-title', NOT_AN_ID];
   return [`${view} h1`];
 }
+
+/** Whether the route's id (a snapshot's, a job's, a request's) is no id's shape (NotAnId). */
+const namesNoId = (r: Route): boolean =>
+  [
+    r.view === 'snapshots' && r.snapshotId,
+    r.view === 'queue' && r.jobId,
+    r.view === 'audit' && r.auditRequest,
+  ].some((id) => !!id && !idShaped(id));
 
 /** How long a view may take to be drawn (a snapshot's figures are read first). */
 const WAIT_MS = 15_000;
@@ -63,7 +76,7 @@ export function bindRouteFocus(): () => void {
   let ticket = 0;
   let timer = 0;
 
-  const land = (route: Route, at: string) => {
+  const land = (route: Route, at: string, landing = landingOf(route)) => {
     const mine = ++ticket;
     const until = Date.now() + WAIT_MS;
     const tryLand = () => {
@@ -77,9 +90,7 @@ export function bindRouteFocus(): () => void {
           : rowOf(opener?.key ?? null);
       const target =
         back ??
-        landingOf(route)
-          .map((sel) => document.querySelector<HTMLElement>(sel))
-          .find((el) => el !== null);
+        landing.map((sel) => document.querySelector<HTMLElement>(sel)).find((el) => el !== null);
       if (target) {
         if (target !== back && !target.hasAttribute('tabindex')) target.tabIndex = -1;
         target.focus({ preventScroll: target !== back });
@@ -123,6 +134,11 @@ export function bindRouteFocus(): () => void {
       }
     land(s, next);
   });
+  // A page loaded at an address that names no id (a link carrying a sentence, opened in a
+  // new tab) lands the focus on what says so, as a move within the app does (QA land F4:
+  // it stayed on the body). Other pages as loaded keep the browser's own start.
+  const first = useApp.getState();
+  if (namesNoId(first)) land(first, hash, [NOT_AN_ID]);
   return () => {
     ticket++;
     window.clearTimeout(timer);

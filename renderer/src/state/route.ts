@@ -91,6 +91,13 @@ export function paneOf(pane: string | undefined): { kind: string; args: string[]
   return { kind, args: args.map((a) => decode(a) ?? a) };
 }
 
+/**
+ * An id (or a pane's argument) the address names, decoded and trimmed: one copied with a
+ * space or a line's end around it (from a terminal, a mail) names what it names without
+ * (QA land F3). Its case is the engine's to take (store/id-start.ts idKey).
+ */
+const idOf = (s: string | undefined): string | null => decode(s)?.trim() ?? null;
+
 export function parseHash(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
   const parts = path.split('/');
@@ -99,7 +106,7 @@ export function parseHash(hash: string): Route {
   const query = new URLSearchParams(search);
   const source = SOURCE_VIEWS.includes(view) ? addressSource(query.get('source')) : '';
   const pane = view === 'snapshots' && PANES.includes(parts[1] ?? '') ? parts[1]! : '';
-  const args = parts.slice(2).map((p) => decode(p) ?? '');
+  const args = parts.slice(2).map((p) => idOf(p) ?? '');
   // An underlying as the engine stores it (and reads it: `snapshots:history`), so that the
   // address typed `spx` is written, and shown, as SPX: one underlying, not two.
   if (pane === 'history' && args[0]) args[0] = underlyingOfRoot(args[0]);
@@ -108,10 +115,10 @@ export function parseHash(hash: string): Route {
     snapshotId:
       view !== 'snapshots' || pane === 'history' || pane === 'compare'
         ? null
-        : decode(pane ? parts[2] : parts[1]),
+        : idOf(pane ? parts[2] : parts[1]),
     snapshotsPane: pane === 'list' || !pane ? pane : panePath(pane, ...args),
-    jobId: view === 'queue' && parts[1] === 'job' ? decode(parts[2]) : null,
-    auditRequest: view === 'audit' ? (decode(parts[1]) ?? '') : '',
+    jobId: view === 'queue' && parts[1] === 'job' ? idOf(parts[2]) : null,
+    auditRequest: view === 'audit' ? (idOf(parts[1]) ?? '') : '',
     rulesTab: view === 'rules' && RULES_TABS.includes(parts[1] ?? '') ? parts[1]! : '',
     source,
     ...(source && view === 'queue' ? { queueTab: tabOf(query.get('status')) } : {}),

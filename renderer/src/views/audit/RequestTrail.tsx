@@ -7,6 +7,7 @@ import { snapshotRemoved } from '../../state/use-audit.ts';
 import { useJob } from '../../state/use-job.ts';
 import { shownName } from '../../text/numbers.ts';
 import { plural } from '../../text/words.ts';
+import { echoed } from '../../../../shared/visible.ts';
 import { ErrorLine, StatusPill } from '../../components/common.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 
@@ -23,8 +24,12 @@ export function RequestTrail({
 }) {
   const jobs = useApp((s) => s.jobs);
   useApp((s) => s.jobsVersion);
-  // The request's job may be older than the jobs listed: then it is read.
-  const { job } = useJob('request', requestId);
+  // The request's job may be older than the jobs listed: then it is read. The engine's
+  // NOT_FOUND for it, with no entry either, is a request id that names no request.
+  const { job, error: jobError } = useJob('request', requestId);
+  const noSuchRequest = jobError?.code === 'NOT_FOUND';
+  // Said once the engine has answered for its job too, not changed under the reader.
+  const jobKnown = !!job || !!jobError;
   const file = entries.find((e) => e.file)?.file ?? job?.file ?? null;
   const underlying = entries.find((e) => e.underlying)?.underlying ?? job?.underlying ?? null;
   return (
@@ -67,8 +72,12 @@ export function RequestTrail({
           <ErrorLine error={error} />
         </div>
       )}
-      {loaded && entries.length === 0 && !error && (
-        <p className="empty">No audit entries for this request.</p>
+      {loaded && jobKnown && entries.length === 0 && !error && (
+        <p className="empty" data-testid="trail-empty">
+          {noSuchRequest
+            ? `No request matches ${echoed(requestId)}.`
+            : 'No audit entries for this request.'}
+        </p>
       )}
       <div className="trail-body">
         <Timeline entries={entries} jobs={jobs} />
