@@ -75,3 +75,14 @@ export const quotedEcho = (v: unknown, max = ECHO_MAX): string =>
   typeof v === 'string'
     ? `"${echoed(v.replace(/["\\]/g, '\\$&'), max)}"`
     : visible(JSON.stringify(v) ?? String(v));
+
+/**
+ * A value from a file (a cell, a name, a JSON value), as every pipeline message echoes it:
+ * at most 40 characters (39 and "…" when cut), quoted, its control and format characters
+ * escaped as the rules messages escape theirs (quotedEcho). A header cell `strike` + U+200B
+ * (copied from a web page) read `"strike" is not a name GEX Desk reads: did you mean
+ * strike?`; it reads `"strike\u200b" …`, showing what to remove. Here, not in the pipeline,
+ * so that the configuration's check (pipeline/conventions.ts) quotes without loading it.
+ */
+export const quoted = (value: unknown): string =>
+  typeof value === 'string' ? quotedEcho(value, 39) : echoed(String(JSON.stringify(value)), 39);

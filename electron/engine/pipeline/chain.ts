@@ -5,7 +5,7 @@
 import type { ContractRow } from '../../../shared/domain.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, type Err } from '../../../shared/result.ts';
-import { echoed, quotedEcho } from '../../../shared/visible.ts';
+import { quoted } from '../../../shared/visible.ts';
 import { cellText, type CsvTable } from './csv-scan.ts';
 import { parseExpiry } from './dates.ts';
 import { EMPTY, isNoValueText, numberProblem, parseNumberAt, type NumberRule } from './numbers.ts';
@@ -67,15 +67,8 @@ export function allocContracts(n: number): Contracts {
   };
 }
 
-/**
- * A value from a file (a cell, a name, a JSON value), as every pipeline message echoes it:
- * at most 40 characters (39 and "…" when cut), quoted, its control and format characters
- * escaped as the rules messages escape theirs (shared/visible.ts quotedEcho). A header
- * cell `strike` + U+200B (copied from a web page) read `"strike" is not a name GEX Desk
- * reads: did you mean strike?`; it now reads `"strike\u200b" …`, showing what to remove.
- */
-export const quoted = (value: unknown): string =>
-  typeof value === 'string' ? quotedEcho(value, 39) : echoed(String(JSON.stringify(value)), 39);
+// How every pipeline message echoes a value from a file (shared/visible.ts).
+export { quoted };
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
 

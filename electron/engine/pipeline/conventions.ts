@@ -3,7 +3,7 @@
 // config file is checked when it is loaded, and every task again (a worker trusts nothing).
 import { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
-import { quoted } from './chain.ts';
+import { quoted } from '../../../shared/visible.ts';
 import { isValidTimeZone } from './time.ts';
 
 /** Conventions as given, with defaults; a bad one is a VALIDATION error naming the field. */
