@@ -149,7 +149,7 @@ describe('GUIDELINES.md examples', () => {
       description: string;
       derived: Record<string, { description: string }>;
     };
-    expect(file.name).toMatch(/version 2$/);
+    expect(file.name).toMatch(/\(GUIDELINES\.md v2\)$/);
     expect(file.description).toMatch(/version 2/);
     expect(file.derived.age_s!.description).toMatch(/now, the moment the request arrived/);
     expect(file.derived.change!.description).toMatch(/previous request of the same underlying/);
