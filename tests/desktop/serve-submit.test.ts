@@ -159,7 +159,7 @@ describe('an upload', () => {
   it('can be submitted once; an unknown or malformed id is NOT_FOUND, one over 200 characters VALIDATION', async () => {
     const receipt = await upload(
       'again.csv',
-      chainText.replace('Change: 8.5602', 'Change: 8.5603'),
+      cboeCsvText(makeChain({ seed: 12, expiries: 3, strikesPerExpiry: 20 })),
     );
     const id = receipt.value!.upload;
     const first = await call<{ job_id: string }>('ingest:submit', { upload: id });
@@ -182,7 +182,7 @@ describe('an upload', () => {
   it('is refused with an id, an arrival or a name of its own, which only the command line gives', async () => {
     const receipt = await upload(
       'dated.csv',
-      chainText.replace('Change: 8.5602', 'Change: 8.5604'),
+      cboeCsvText(makeChain({ seed: 13, expiries: 3, strikesPerExpiry: 20 })),
     );
     const before = await stored();
     for (const [field, value] of [
