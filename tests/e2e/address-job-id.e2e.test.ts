@@ -4,14 +4,13 @@
 // checked against the id's shape (shared/api/id.ts IdShape) and not sent; the view says, in
 // its own words, that the address names no job (or request) id, escaped and cut, with a
 // way back. An id-shaped one that names nothing is still asked (its start may name one).
-import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { cboeCsvText, makeChain } from '../fixtures/option-chains.ts';
 import {
   axe,
   haveChromium,
+  ingestText,
   openDesk,
   poll,
   serious,
@@ -37,14 +36,11 @@ describe.skipIf(!haveChromium)('a job or request address that names no id', () =
   beforeAll(async () => {
     desk = await openDesk();
     page = desk.page;
-    const file = join(desk.fixtures, 'spx.csv');
-    writeFileSync(file, cboeCsvText(makeChain({ seed: 5, expiries: 2, strikesPerExpiry: 10 })));
-    const r = await desk.te.engine.handlers['ingest:submit']({ file, source: 'desk' });
-    if (!r.ok) throw new Error(r.error.message);
-    await desk.te.engine.drain();
-    const got = await desk.te.engine.handlers['jobs:get']({ id: r.value.request_id });
-    if (!got.ok) throw new Error(got.error.message);
-    ({ id: job, request_id: request } = got.value.job);
+    const text = cboeCsvText(makeChain({ seed: 5, expiries: 2, strikesPerExpiry: 10 }));
+    await ingestText(desk, 'spx.csv', text);
+    const jobs = await desk.te.engine.handlers['jobs:list']({ limit: 1 });
+    if (!jobs.ok) throw new Error(jobs.error.message);
+    ({ id: job, request_id: request } = jobs.value[0]!);
     page.on('request', (r) => {
       if (/\/api\/call\/(jobs:get|audit:list)$/.test(r.url())) {
         const body = JSON.parse(r.postData() ?? '{}') as { id?: string; request_id?: string };
