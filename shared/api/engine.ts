@@ -69,7 +69,7 @@ export const InboxStatus = z.object({
   held: HeldFiles.nullable().default(null),
   /**
    * What keeps the watched folder from taking files (a share gone, a read-only folder, files it
-   * may not move), in words; null when nothing does.
+   * may not move or read), in words; null when nothing does.
    */
   problem: z.string().nullable().default(null),
   /**

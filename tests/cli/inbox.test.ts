@@ -1,7 +1,9 @@
 // `gex-desk inbox`: on its own (no engine watches the folder) and beside a running engine
 // whose inbox folder is gone and whose database has failed: the command says what the
 // window says — the folder's problem, and the files held for the machine's sake.
+import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -9,6 +11,7 @@ import {
   rmSync,
   symlinkSync,
   writeFileSync,
+  existsSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -311,4 +314,67 @@ describe('gex-desk inbox', () => {
       await te.stop();
     }
   }, 60_000);
+  it('beside a running engine: a file it may not read is said, by name, and taken once it can be read (QA mv F1)', async (ctx) => {
+    // As root every file can be read: the engine runs without the capabilities that allow it
+    // (setpriv), as an analyst's account runs; another account's user needs nothing.
+    const NO_DAC = ['--bounding-set=-dac_override,-dac_read_search'];
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync('setpriv', [...NO_DAC, 'true']).status !== 0)
+      return ctx.skip('setpriv cannot drop the capabilities here');
+    if (process.platform === 'win32') return ctx.skip('file modes are POSIX');
+    const dir = mkdtempSync(join(tmpdir(), 'gex-noread-'));
+    dirs.push(dir);
+    const home = join(dir, 'home');
+    const child_ = join(import.meta.dirname, '..', 'desktop', 'serving-child.ts');
+    const [cmd, ...pre] = asRoot ? ['setpriv', ...NO_DAC, process.execPath] : [process.execPath];
+    const child = spawn(cmd!, [...pre, child_, home, dir, '--watch-inbox'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('serving') && resolve());
+        child.once('exit', (code) => reject(new Error(`the serving child exited with ${code}`)));
+      });
+      const inbox = join(dir, 'inbox');
+      const args = ['--db', join(dir, 'gex.duckdb')];
+      const q1 = join(inbox, 'q1.csv');
+      writeFileSync(q1, cboeCsvText(makeChain({ seed: 31, expiries: 2, strikesPerExpiry: 8 })));
+      chmodSync(q1, 0o000);
+      writeFileSync(
+        join(inbox, 'q2.csv'),
+        cboeCsvText(makeChain({ seed: 32, expiries: 2, strikesPerExpiry: 8 })),
+      );
+      const status = async () => {
+        const r = await runCli(['inbox', '--json', ...args], { home });
+        expect(r.code, r.stderr).toBe(0);
+        return InboxStatus.parse(r.lines[0]);
+      };
+      await expect
+        .poll(async () => (await status()).counts.done, { timeout: 30_000, interval: 500 })
+        .toBe(1);
+      await expect
+        .poll(async () => (await status()).problem, { timeout: 30_000 })
+        .toBe(
+          `q1.csv in the inbox ${inbox} cannot be taken (permission denied: GEX Desk cannot read it): have its owner let GEX Desk read it (its permissions), or copy it in again yourself; it is taken once it can be read.`,
+        );
+      const said = await status();
+      expect(said).toMatchObject({ takes: true, held: null, counts: { waiting: 1 } });
+      const text = await runCli(['inbox', ...args], { home });
+      expect(text.stdout).toContain(
+        `\n  q1.csv in the inbox ${inbox} cannot be taken (permission denied: GEX Desk cannot read it)`,
+      );
+      // Said once in the log, not at every poll.
+      const log = readFileSync(join(dir, 'data', 'logs', 'gex-desk.log'), 'utf8');
+      expect(log.match(/"inbox\.read_denied"/g)).toHaveLength(1);
+      // Readable again: taken, and the problem goes.
+      chmodSync(q1, 0o644);
+      await expect
+        .poll(async () => (await status()).counts.done, { timeout: 30_000, interval: 500 })
+        .toBe(2);
+      expect((await status()).problem).toBeNull();
+      expect(existsSync(join(inbox, 'done', 'q1.csv'))).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 // A real engine with its local endpoint, in a child process, as `gex-desk serve` runs one:
 // what a second launch on the same database finds holding it. Usage: node serving-child.ts
-// HOME DIR (DIR holds the database and the data folder); prints "serving" once up.
+// HOME DIR [--watch-inbox] (DIR holds the database, the data folder and the inbox, watched
+// with --watch-inbox); prints "serving" once up.
 import { join } from 'node:path';
 import { startEngine } from '../../electron/engine/engine.ts';
 import { serveLocal } from '../../electron/host/local/endpoint.ts';
@@ -12,6 +13,7 @@ const started = await startEngine({
   inbox: join(dir, 'inbox'),
   configFile: join(dir, 'config.json'),
   workers: 1,
+  watchInbox: process.argv[4] === '--watch-inbox',
 });
 if (!started.ok) throw new Error(started.error.message);
 await serveLocal(started.value, { home, host: 'serve' });

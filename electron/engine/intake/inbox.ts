@@ -12,7 +12,7 @@
 // that another file is being moved to, gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
-// the inbox from taking files (a share gone, a read-only folder, a file it may not move) is
+// the inbox from taking files (a share gone, a read-only folder, a file it may not move or read) is
 // said once, as its `problem`, not at every poll. On a file system that can stall (a
 // network share: stalling-fs.ts) each poll, and each touch of the folder outside one (the
 // start's work, the move of an ended job's file, a file put back, a retried job's file
@@ -136,6 +136,8 @@ const STRAY_MS = 5000;
 const HOLD_MAX_MS = 5 * 60_000;
 /** Why a file could not be taken, when the inbox is on a read-only file system (see `problem`). */
 const READ_ONLY = 'read-only file system';
+/** Why a file could not be taken, when this process may not read it (mode 0000, another user's 0600). */
+const CANNOT_READ = 'permission denied: GEX Desk cannot read it';
 
 /** Whether something else than a folder (a file, a link to one) lies at `path`. */
 function isNotAFolder(path: string): boolean {
@@ -354,8 +356,23 @@ export class Inbox {
     if (!first) return this.#unmovedProblem() ?? deepWords(this.dir, this.#tooDeep);
     // A share remounted read-only: no rights of the files' would help, the folder must change.
     if (first[1] === READ_ONLY) return unusable(this.dir, { code: 'EROFS' });
-    const others = this.#stuck.size - 1;
-    return `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
+    // Each kind said with its own remedy: the first file's, the other kind counted after it.
+    const alike = [...this.#stuck].filter(
+      ([, why]) => (why === CANNOT_READ) === (first[1] === CANNOT_READ),
+    );
+    const others = alike.length - 1;
+    const rest = this.#stuck.size - alike.length;
+    const files = `${first[0]}${others ? ` and ${others} other file${others > 1 ? 's' : ''}` : ''} in the inbox ${this.dir}`;
+    const said =
+      first[1] === CANNOT_READ
+        ? `${files} cannot be taken (${CANNOT_READ}): have its owner let GEX Desk read it (its permissions), or copy it in again yourself; it is taken once it can be read.`
+        : `${files} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
+    if (!rest) return said;
+    const why =
+      first[1] === CANNOT_READ
+        ? 'cannot be moved into processing/'
+        : `cannot be read (${CANNOT_READ})`;
+    return `${said} ${rest} other file${rest > 1 ? 's' : ''} ${why}.`;
   }
 
   /**
@@ -520,7 +537,7 @@ export class Inbox {
       }
       if (this.#now() - before.sinceMs < (this.#opts.quietMs ?? QUIET_MS)) continue;
       if ((this.#held.get(name)?.untilMs ?? 0) > this.#now()) continue;
-      if (!this.#openable(join(this.dir, name))) continue;
+      if (!this.#openable(name)) continue;
       const taken = this.#take(name);
       this.#seen.delete(name);
       if (taken) this.#track(this.#submit(taken));
@@ -567,12 +584,25 @@ export class Inbox {
     });
   }
 
-  #openable(path: string): boolean {
+  /**
+   * Whether a complete file can be read, as its capture must. One refused for its rights
+   * (mode 0000, another user's 0600 on a shared folder) is said once, as the problem of a
+   * file that cannot be moved is (#stuck), and taken once it can be read; a file still held
+   * by its writer (Windows: EBUSY; EPERM there is a file being deleted) is only waited for.
+   */
+  #openable(name: string): boolean {
     try {
-      closeSync(openSync(path, 'r'));
+      closeSync(openSync(join(this.dir, name), 'r'));
       return true;
-    } catch {
-      return false; // still held by its writer (Windows), or not ours to take
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      const denied = code === 'EACCES' || (code === 'EPERM' && process.platform !== 'win32');
+      if (denied && this.#stuck.get(name) !== CANNOT_READ) {
+        this.#stuck.set(name, CANNOT_READ);
+        this.#opts.log?.warn('inbox.read_denied', { file: name, error: String(e) });
+        this.#opts.onMoved?.();
+      }
+      return false;
     }
   }
 

@@ -1,5 +1,5 @@
 // The inbox in the status bar: its folder ("needs attention" when it cannot take files: a
-// share gone, a read-only folder, a file it may not move — why in the tooltip, beside
+// share gone, a read-only folder, a file it may not move or read — why in the tooltip, beside
 // which failed files have a job and which it refused, inboxTitle), the files
 // waiting in it (when any), those held there for a full disk (when any) and how many ended
 // in done/ and failed/, live from `inbox:updated`; a click opens the inbox dialog (its
