@@ -176,7 +176,9 @@ async function submitVia(
   if (!taken.ok) return taken;
   let ack: Result<SubmitAck>;
   try {
-    ack = await handler({ ...rest, file: taken.value.path });
+    // Named as the analyst gave it, as `ingest -` is named `-`: the stored path is deleted
+    // once the job ends, and the jobs, the audit trail and a stored error named it for ever.
+    ack = await handler({ ...rest, file: taken.value.path, given_as: taken.value.name });
   } catch (e) {
     opts.uploads.submitted(upload, err('INTERNAL', String(e)));
     throw e;

@@ -102,7 +102,9 @@ export const SubmitRequest = z
      * The command line's own: the file as the analyst gave it, when `file` is only this
      * command's temporary copy (`-`, a chain piped in, kept in a file deleted when the
      * command ends). The request, its job and their audit entries name this; the bytes are
-     * read from `file`.
+     * read from `file`. The browser host gives it too, for an upload: the file's own name
+     * (`spx quotes.csv`, no folder), its stored copy deleted when the job ends; a page
+     * gives none.
      */
     given_as: z.string().min(1).optional(),
   })

@@ -47,6 +47,18 @@ async function stored(): Promise<{ requests: number; jobs: number; audit: number
   return { requests: Number(row!.r), jobs: Number(row!.j), audit: Number(row!.a) };
 }
 
+/** The files a job's request and audit entries name, each distinct name once. */
+async function filesNamed(jobId: string): Promise<{ request: string[]; audit: string[] }> {
+  const names = async (sql: string) =>
+    (await te.engine.store.all<{ f: string }>(sql, [jobId])).map((r) => r.f);
+  return {
+    request: await names(
+      'SELECT DISTINCT r.file AS f FROM requests r JOIN jobs j ON j.request_id = r.id WHERE j.id = ?',
+    ),
+    audit: await names('SELECT DISTINCT file AS f FROM audit_log WHERE job_id = ?'),
+  };
+}
+
 const job = async (id: string) =>
   (await call<ProcessingJob[]>('jobs:list', {})).value!.find((j) => j.id === id);
 
@@ -151,6 +163,12 @@ describe('an upload', () => {
     expect(['queued', 'deciding']).toContain(ack.value!.status);
     await poll(async () => (await job(ack.value!.job_id))?.status).toBe('completed');
     await poll(() => existsSync(dirname(path))).toBe(false);
+    // Named by its own name wherever it is kept, never by the stored copy now deleted (QA mv F2).
+    expect((await job(ack.value!.job_id))?.file).toBe('spx quotes.csv');
+    expect(await filesNamed(ack.value!.job_id)).toEqual({
+      request: ['spx quotes.csv'],
+      audit: ['spx quotes.csv'],
+    });
     expect(host.uploads.usage).toEqual({ bytes: 0, count: 0, inFlight: 0 });
     expect(ended.map((j) => j.id)).toContain(ack.value!.job_id);
     off();
@@ -209,6 +227,12 @@ describe('an upload', () => {
     expect(ack.ok).toBe(true);
     await poll(async () => (await job(ack.value!.job_id))?.status).toBe('failed');
     await poll(() => existsSync(dirname(receipt.value!.path))).toBe(false);
+    // The stored error names the file as uploaded, not the copy the host deleted.
+    const failed = await job(ack.value!.job_id);
+    expect(failed?.file).toBe('notes.csv');
+    expect(failed?.error?.message).toContain('notes.csv');
+    expect(failed?.error?.message).not.toContain(host.uploads.dir);
+    expect((await filesNamed(ack.value!.job_id)).audit).toEqual(['notes.csv']);
   });
 });
 

@@ -92,8 +92,16 @@ function useFileNow(job: ProcessingJob): {
       inInbox: true,
       here,
     };
-  // A file dropped on a browser tab lies in the app's own folder: never shown as the
-  // analyst's (clean-error.ts keeps such folders out of messages too).
+  // A file dropped on a browser tab is named by its own name, without folders (the host's
+  // `given_as`; `-` is a chain piped in); before 2026-12-07 by its copy in the app's own
+  // folder, never shown as the analyst's (clean-error.ts keeps such folders out of messages too).
+  if (whole !== '-' && !/^([/\\]|[A-Za-z]:)/.test(whole))
+    return {
+      shown: `${visible(whole)} (uploaded from a browser tab)`,
+      whole: visible(whole),
+      inInbox: false,
+      here: null,
+    };
   if (dataDir && whole.startsWith(dataDir + sep))
     return {
       shown: 'uploaded from a browser tab (the app keeps its copy)',
