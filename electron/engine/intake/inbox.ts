@@ -8,7 +8,9 @@
 // `done/batch/a.csv`); the emptied folder is left. A taken file is moved to `processing/` first, so that it is
 // submitted exactly once even across restarts, then to `done/` or `failed/` (with
 // `<name>.reason.txt` beside it, written first) when its job ends; a retried job's file follows
-// its new end (failed/ → done/, its note removed; or failed/ with the new reason). A name that already exists there, or
+// its new end (failed/ → done/, its note removed; or failed/ with the new reason). done/ holds
+// only what its job ran on: a file emptied or overwritten in processing/ after it was taken
+// goes to failed/, FILE_CHANGED (taken-file.ts). A name that already exists there, or
 // that another file is being moved to, gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
@@ -67,6 +69,7 @@ import {
   safeFailedName,
 } from './inbox-names.ts';
 import { lexists, noteDroppedAs, noteJob } from './inbox-refused.ts';
+import { changedSince, type Taken, takenAs } from './taken-file.ts';
 
 export interface InboxOptions {
   dir: string;
@@ -129,6 +132,12 @@ interface Hold {
   untilMs: number;
 }
 
+/** What an ended job ran on: its content's hash and when it arrived (null when unknown). */
+interface Ran {
+  hash: string | null;
+  at: string | null;
+}
+
 /** How often processing/ is looked at for files put there by hand (#adoptStrays). */
 const STRAY_MS = 5000;
 
@@ -182,10 +191,12 @@ export class Inbox {
   #ready = false;
   /** Held files by their path relative to the inbox. */
   #held = new Map<string, Hold>();
+  /** Files this run took into processing/, as they were then (taken-file.ts), until they move on. */
+  #taken = new Map<string, Taken>();
   /** Files of processing/ being moved to done/ or failed/ (their jobs' paths written first). */
   #finishing = new Set<string>();
   /** Files of processing/ whose jobs ended while the inbox was gone: moved once it is back. */
-  #unsettled = new Map<string, { error: AppError | null; jobId: string | null }>();
+  #unsettled = new Map<string, { error: AppError | null; jobId: string | null; ran: Ran | null }>();
   /**
    * Files of processing/ whose job ended but that could not be moved to done/ or failed/
    * (the inbox there), and why: said as the inbox's problem until moved (tried again at the
@@ -430,7 +441,7 @@ export class Inbox {
     // beside a failed one still naming processing/. (A refusal at submission stores no job:
     // that file is held, #submit.)
     if (job.status === 'completed' || job.status === 'duplicate')
-      this.#finish(job.file, null, job.id);
+      this.#finish(job.file, null, job.id, { hash: job.content_hash, at: job.submitted_at });
     else
       this.#finish(
         job.file,
@@ -652,6 +663,8 @@ export class Inbox {
     try {
       const target = this.#unique(this.processingDir, name);
       renameSync(join(this.dir, name), target);
+      const taken = takenAs(target);
+      if (taken) this.#taken.set(target, taken);
       this.#stuck.delete(name);
       this.#opts.onMoved?.();
       return target;
@@ -711,15 +724,21 @@ export class Inbox {
       );
   }
 
-  #finish(path: string, error: AppError | null, jobId: string | null = null): void {
+  #finish(
+    path: string,
+    error: AppError | null,
+    jobId: string | null = null,
+    ran: Ran | null = null,
+  ): void {
     if (!this.#pending.has(path) || this.#finishing.has(path)) return;
     this.#finishing.add(path);
     void (async () => {
       // Its folder asked first (a share may have stopped since the last poll); one that does
       // not answer: moved once it does (#answers, or a poll), never waited for here.
-      if (!(await this.#answers())) return void this.#unsettled.set(path, { error, jobId });
+      if (!(await this.#answers())) return void this.#unsettled.set(path, { error, jobId, ran });
       // Its folder gone (a share away, renamed): moved once the folder is back, if ever.
-      if (await this.#move(path, error, jobId)) this.#unsettled.set(path, { error, jobId });
+      if (await this.#move(path, error, jobId, ran))
+        this.#unsettled.set(path, { error, jobId, ran });
     })()
       .catch((e: unknown) => {
         this.#opts.log?.error('inbox.move_failed', { file: path, error: String(e) });
@@ -732,20 +751,28 @@ export class Inbox {
 
   /** Moves, to done/ or failed/, the files whose jobs ended while the inbox was gone: it is back. */
   #settleUnsettled(): void {
-    for (const [path, { error, jobId }] of [...this.#unsettled]) {
+    for (const [path, { error, jobId, ran }] of [...this.#unsettled]) {
       this.#unsettled.delete(path);
-      if (existsSync(path)) this.#finish(path, error, jobId);
+      if (existsSync(path)) this.#finish(path, error, jobId, ran);
       else this.#pending.delete(path); // deleted with its folder
     }
   }
 
   /** Moves a job's file to done/ or failed/; true when it could not, its inbox gone. */
-  async #move(path: string, error: AppError | null, jobId: string | null): Promise<boolean> {
+  async #move(
+    path: string,
+    error: AppError | null,
+    jobId: string | null,
+    ran: Ran | null = null,
+  ): Promise<boolean> {
     this.#held.delete(relative(this.processingDir, path));
     // Its path under processing/ (or, for a refused link, under the inbox): a file of a
     // dropped folder keeps its folder in done/ and failed/.
     const inProcessing = path.startsWith(this.processingDir + sep);
     const name = relative(inProcessing ? this.processingDir : this.dir, path);
+    // done/ holds what its job ran on: a file emptied or overwritten in processing/ after it
+    // was taken goes to failed/, its note saying so (its job keeps how it ended).
+    if (!error && inProcessing) error = await this.#changed(path, name, ran);
     const dir = error ? this.failedDir : this.doneDir;
     // In failed/, a name holding control or format characters is not kept (its note says it).
     const kept = error ? safeFailedName(name) : name;
@@ -795,10 +822,23 @@ export class Inbox {
       if (reserved) this.#reserved.delete(target);
     }
     this.#unmoved.delete(path);
+    this.#taken.delete(path);
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
     return false;
+  }
+
+  /** FILE_CHANGED when the file at `path` is no longer the one its job ran on; else null. */
+  async #changed(path: string, name: string, ran: Ran | null): Promise<AppError | null> {
+    const how = await changedSince(path, this.#taken.get(path) ?? null, ran?.hash ?? null);
+    if (how === null) return null;
+    const at = ran?.at ? `${ran.at.slice(11, 19)} UTC` : 'when it was taken';
+    this.#opts.log?.warn('inbox.changed_in_processing', { file: path, how });
+    return {
+      code: 'FILE_CHANGED',
+      message: `${visible(name)} changed in processing/ after it was taken (${how}): its job ran on the content taken at ${at}, which this file no longer holds, so it is not put in done/ as what was ingested`,
+    };
   }
 
   /** Writes a failed file's note; false when it could not be written. */
@@ -834,6 +874,7 @@ export class Inbox {
       this.#opts.log?.error('inbox.move_failed', { file: path, to: this.dir, error: String(e) });
       return;
     }
+    this.#taken.delete(path);
     this.#pruneProcessing(dirname(path));
     const name = relative(this.dir, target);
     const tries = (this.#held.get(relative(this.processingDir, path))?.tries ?? 0) + 1;
