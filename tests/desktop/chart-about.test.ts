@@ -83,6 +83,19 @@ describe('chart exports named for their snapshot', () => {
     );
   });
 
+  it('titles a comparison with both as-ofs on the exchange clock, as Compare’s heading reads them', () => {
+    // 09:00 +09:00 is 19:00 the day before in New York, an hour before B: the title read
+    // "A 2026-03-03 09:00:00 UTC+9 to B 2026-03-02 20:00:00 UTC−5", backwards (QA wb3 F2).
+    const about = compareAbout(
+      meta('d1', '2026-03-03T09:00:00+09:00'),
+      meta('e1', '2026-03-02T20:00:00-05:00'),
+      NY,
+    );
+    expect(about.title).toBe('A 2026-03-02 19:00:00 UTC−5 to B 2026-03-02 20:00:00 UTC−5');
+    // The CSV keeps each as-of as stored.
+    expect(about.columns[1]!.value(0)).toBe('2026-03-03T09:00:00+09:00');
+  });
+
   it("names History's replayed chart as any snapshot's: <underlying>-<chart>_<as-of>, the as-of once", () => {
     // The replay's title carries the as-of after the underlying (HistoryView), which the
     // file name repeated: spx-2024-01-09-09-45-00-utc-5-net-gex-…_2024-01-09_0945-0500.csv.

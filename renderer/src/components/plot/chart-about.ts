@@ -70,7 +70,8 @@ export const snapshotAbout = (s: Snap, engineZone?: string): ChartAbout => {
     underlying: s.underlying,
     name: asOfName(exchange),
     title: `as of ${asOfStamp(exchange)}`,
-    stamp: asOfStamp(s.as_of),
+    // As History's replayed chart titles it: on the exchange's clock.
+    stamp: asOfStamp(exchange),
     columns: [
       { title: 'underlying', value: () => s.underlying },
       { title: 'as_of', value: () => s.as_of },
@@ -102,11 +103,14 @@ export function historyAbout(
   };
 }
 
-/** A comparison of two snapshots of one underlying: A, then B. */
-export const compareAbout = (a: Snap, b: Snap): ChartAbout => ({
+/**
+ * A comparison of two snapshots of one underlying: A, then B; the title's as-ofs on the
+ * exchange's clock, as Compare's heading reads them (`engineZone` as in snapshotAbout).
+ */
+export const compareAbout = (a: Snap, b: Snap, engineZone?: string): ChartAbout => ({
   underlying: b.underlying,
   name: `${idName(a.id)}_to_${idName(b.id)}`,
-  title: `A ${asOfStamp(a.as_of)} to B ${asOfStamp(b.as_of)}`,
+  title: `A ${asOfStamp(inExchangeTime(a.as_of, exchangeZoneOf([a], engineZone)))} to B ${asOfStamp(inExchangeTime(b.as_of, exchangeZoneOf([b], engineZone)))}`,
   columns: [
     { title: 'underlying', value: () => b.underlying },
     { title: 'a_as_of', value: () => a.as_of },

@@ -6,6 +6,7 @@
 import { DEFAULT_CONVENTIONS, type GexConventions } from '../../../../shared/domain.ts';
 import { zoneOffsetAt, zoneClock } from '../../../../shared/zone-offset.ts';
 import { isoInOffset, offsetMinutes } from './ticks.ts';
+import { asOfStamp } from '../../text/time.ts';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -60,6 +61,15 @@ export function inExchangeTime(iso: string, zone: string): string {
   const off = zoneOffsetMinutes(ms, zone);
   return off === null ? iso : isoInOffset(ms, off);
 }
+
+/**
+ * An as-of as an analyst reads it beside a history: on the exchange's clock, with that
+ * offset named ("2024-02-02T09:00:00+09:00" in New York → "2024-02-01 19:00:00 UTC−5").
+ * History's slider, readouts and replayed chart and Compare's choices and heading all say
+ * a snapshot's time so, that one snapshot is never given two dates a day apart.
+ */
+export const exchangeStamp = (iso: string, zone: string): string =>
+  asOfStamp(inExchangeTime(iso, zone));
 
 /**
  * An as-of as a position on a time axis: the exchange's wall-clock reading of the instant

@@ -15,7 +15,10 @@
 // attached folder as the board names it) on a desk that attaches folders; an underlying's only snapshot
 // joined by a second is compared with it, as a fresh load of the address would. Another
 // desk's change to an attached folder (a snapshot added, removed or replaced there) is
-// followed the same way while the view is open (snapshots:attachedChanged).
+// followed the same way while the view is open (snapshots:attachedChanged). Every as-of is
+// read on the exchange's clock, as History reads it; two snapshots of one instant carry
+// their spot and id (same-instant.ts); no strike changed is said of the strikes alone,
+// the levels that moved named (compare-unchanged.ts).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOCAL_ORIGIN } from '../../../../shared/api.ts';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
@@ -30,7 +33,8 @@ import { Plot } from '../../components/plot/Plot.tsx';
 import { ErrorLine } from '../../components/common.tsx';
 import { DASH, int, price, spotPrice, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
-import { asOfStamp } from '../../text/time.ts';
+import { exchangeStamp, exchangeZoneOf } from '../../components/plot/exchange-time.ts';
+import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import {
   DEFAULT_WINDOW,
   MARK,
@@ -52,6 +56,8 @@ import { useLatestCall } from '../../state/use-latest-call.ts';
 import { FULL_ID, idShaped, notAnId } from '../../text/ids.ts';
 import { useShownFolders } from '../../state/shown-folders.ts';
 import { goneSideText, sideOrigin, type KnownSide } from './compare-sides.ts';
+import { sameInstantTags } from './same-instant.ts';
+import { unchangedStrikesText } from './compare-unchanged.ts';
 
 // The figures' own minus (hyphen-minus, as "-67.53 M" beside it), not the typographic one.
 const signed = (v: number | null, f: (v: number) => string) =>
@@ -63,6 +69,7 @@ function Move({
   to,
   move,
   fmt,
+  title,
   testId,
 }: {
   label: string;
@@ -70,10 +77,12 @@ function Move({
   to: string;
   move: string;
   fmt?: string;
+  /** The figure's unit, as the snapshot panel's figures carry it ("$ per 1 % move"). */
+  title?: string;
   testId: string;
 }) {
   return (
-    <div className="kf" data-testid={testId}>
+    <div className="kf" data-testid={testId} title={title}>
       <div className="kf-label">{label}</div>
       <div className="kf-value num">{move}</div>
       <div className="kf-sub muted num">
@@ -121,6 +130,8 @@ export function CompareView({ ids }: { ids: string[] }) {
   // Both charts start from a window around B's spot, as a snapshot's do: a chain's far
   // strikes would otherwise squeeze every change near spot into a few pixels.
   const [windowShare, setWindowShare] = useState(DEFAULT_WINDOW);
+  // The exchange's clock of snapshots whose conventions were not recorded (the engine's).
+  const engineZone = useEngineZone();
   const [aId, bId] = ids.length >= 2 ? [ids[0]!, ids[1]!] : [null, ids[0] ?? null];
 
   // None named: as if its underlying were chosen (use-start-underlying.ts), once that is
@@ -324,6 +335,7 @@ export function CompareView({ ids }: { ids: string[] }) {
         ? compareAbout(
             { ...a, underlying: mixed?.a.underlying ?? underlying },
             { ...b, underlying },
+            engineZone,
           )
         : undefined;
     const gexSpec: PlotSpec = {
@@ -380,19 +392,27 @@ export function CompareView({ ids }: { ids: string[] }) {
       yZero: true,
     };
     return { gexSpec, oiSpec, strikes: x };
-  }, [diff, a, b, underlying, mixed?.a.underlying]);
+  }, [diff, a, b, underlying, mixed?.a.underlying, engineZone]);
 
-  // Snapshots of one instant (a file re-sent with other figures, two vendors) are told
-  // apart by their spot and id: two identical choices would hide which is which.
-  const sharedAsOf = useMemo(() => {
-    const seen = new Map<string, number>();
-    for (const p of points ?? []) seen.set(p.as_of, (seen.get(p.as_of) ?? 0) + 1);
-    return seen;
-  }, [points]);
+  // Every time on the exchange's clock, as History's axis and slider read it, whatever
+  // offset the file wrote (09:00 +09:00 is 19:00 the day before in New York): the choices,
+  // in instant order, then read in order, and the heading never runs backwards (QA wb3 F2).
+  // A of another underlying: its own conventions' zone.
+  const zone = useMemo(() => exchangeZoneOf(points ?? [], engineZone), [points, engineZone]);
+  const stampOf = (s: { as_of: string; conventions?: HistoryPoint['conventions'] }) =>
+    exchangeStamp(s.as_of, s === aOutside ? exchangeZoneOf([s], engineZone) : zone);
+  // Snapshots of one instant (a file re-sent with other figures, two vendors, one time in
+  // two offsets) are told apart by their spot and id: two identical choices would hide
+  // which is which (same-instant.ts).
+  const sameInstant = useMemo(
+    () => sameInstantTags([...(points ?? []), ...(aOutside ? [aOutside] : [])]),
+    [points, aOutside],
+  );
+  const sideTag = (s: { id: string }) => sameInstant.get(s.id) ?? '';
   const option = (p: HistoryPoint) => (
     <option key={p.id} value={p.id}>
-      {asOfStamp(p.as_of)}
-      {(sharedAsOf.get(p.as_of) ?? 0) > 1 && ` · spot ${spotPrice(p.spot)} · ${p.id.slice(0, 8)}`}
+      {stampOf(p)}
+      {sameInstant.get(p.id) ?? ''}
       {fromWhere(p.id)}
     </option>
   );
@@ -441,7 +461,8 @@ export function CompareView({ ids }: { ids: string[] }) {
             )}
             {goneA === null && aOutside && (
               <option value={aOutside.id}>
-                {aOutside.underlying} {asOfStamp(aOutside.as_of)}
+                {aOutside.underlying} {stampOf(aOutside)}
+                {sameInstant.get(aOutside.id) ?? ''}
                 {fromWhere(aOutside.id)}
               </option>
             )}
@@ -492,7 +513,11 @@ export function CompareView({ ids }: { ids: string[] }) {
               className="banner paused"
               data-testid={`compare-gone-${i === 0 ? 'a' : 'b'}`}
             >
-              <p>{goneSideText(i === 0 ? 'A' : 'B', g.id, g.was, unread, folders)}</p>
+              <p>
+                {goneSideText(i === 0 ? 'A' : 'B', g.id, g.was, unread, folders, (iso) =>
+                  exchangeStamp(iso, zone),
+                )}
+              </p>
             </div>
           ),
       )}
@@ -523,8 +548,10 @@ export function CompareView({ ids }: { ids: string[] }) {
         // Which snapshots the figures are of, and where each comes from.
         <p className="compare-sides muted" data-testid="compare-sides">
           A {mixed ? `${mixed.a.underlying} ` : ''}
-          {asOfStamp(a.as_of)}
-          {fromWhere(a.id)} → B {asOfStamp(b.as_of)}
+          {stampOf(a)}
+          {sideTag(a)}
+          {fromWhere(a.id)} → B {stampOf(b)}
+          {sideTag(b)}
           {fromWhere(b.id)}
         </p>
       )}
@@ -533,6 +560,7 @@ export function CompareView({ ids }: { ids: string[] }) {
           <Move
             testId="move-total"
             label={inScale('Total GEX', totalScale)}
+            title={GEX_UNIT}
             from={gex(a.total_gex, totalScale)}
             to={gex(b.total_gex, totalScale)}
             move={signed(diff.total_gex_change, (v) => gex(v, totalScale))}
@@ -566,8 +594,11 @@ export function CompareView({ ids }: { ids: string[] }) {
           </div>
         </div>
       )}
-      {diff && diff.strikes.length === 0 && (
-        <div className="empty">Nothing changed between A and B.</div>
+      {diff && a && b && diff.strikes.length === 0 && (
+        // Held to the strikes, the levels that moved named (the CLI's "no strike changed").
+        <div className="empty" data-testid="compare-no-strike">
+          {unchangedStrikesText(diff, a, b, (v) => `${gex(v, totalScale)}`)}
+        </div>
       )}
       {/* A window around spot holding no changed strike says so, as a snapshot's charts do. */}
       {specs && b && windowMissesAll(b.spot, specs.strikes, windowShare) && (

@@ -19,8 +19,8 @@ import type { Cursor } from '../../components/plot/cursor.ts';
 import { historyAbout, snapshotAbout } from '../../components/plot/chart-about.ts';
 import { stamp, timeTickFormat } from '../../components/plot/ticks.ts';
 import {
+  exchangeStamp,
   exchangeZoneOf,
-  inExchangeTime,
   wallClockX,
   zoneTitle,
 } from '../../components/plot/exchange-time.ts';
@@ -29,7 +29,6 @@ import { gapOver } from '../../components/plot/gaps.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { price, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
-import { asOfStamp } from '../../text/time.ts';
 import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
@@ -45,6 +44,7 @@ import {
 import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { historyPane as paneOf, useReplayed } from './use-replayed.ts';
+import { sameInstantTags } from './same-instant.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -194,15 +194,22 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
       zone,
     );
     const asOfAt = new Map(points.map((p, i) => [x[i]!, p.as_of]));
-    const exchangeStamp = (iso: string) => asOfStamp(inExchangeTime(iso, zone));
+    // Two points of one instant (placed a millisecond apart: wallClockX) are told apart
+    // by their spot and id, in the readouts and the slider alike (same-instant.ts).
+    const tags = sameInstantTags(points);
+    const tagAt = new Map(points.map((p, i) => [x[i]!, tags.get(p.id) ?? '']));
+    const pointStamp = (p: HistoryPoint) => exchangeStamp(p.as_of, zone) + (tags.get(p.id) ?? '');
     const time = (v: number) => {
       const own = asOfAt.get(v);
-      return own ? exchangeStamp(own) : `${stamp(v, 0)} ${zoneTitle(zone)}`;
+      return own
+        ? exchangeStamp(own, zone) + (tagAt.get(v) ?? '')
+        : `${stamp(v, 0)} ${zoneTitle(zone)}`;
     };
     const base = {
       x,
-      // The CSV's As of as each snapshot's file wrote it, in the exchange's offset (as the
-      // levels CSV and the command line write it), never UTC.
+      // The CSV's As of as stored: as each snapshot's file wrote it, in whatever offset
+      // (as the levels CSV and the command line write it); the axis, the readouts and the
+      // slider read it on the exchange's clock.
       xColumns: {
         titles: ['As of'],
         values: (v: number) => [asOfAt.get(v) ?? stamp(v, 0)],
@@ -278,14 +285,14 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
       ],
       yZero: true,
     };
-    return { levels, totals, time, exchangeStamp };
+    return { levels, totals, time, zone, pointStamp };
   }, [points, underlying, total, engineZone]);
 
   // Where the recorded conventions change: a mark on both charts, titled with the change.
   const conventions = useMemo(() => {
     if (!points || !specs) return { notes: [], markers: [] };
     return {
-      notes: historyConventionsNotes(points, asOfStamp),
+      notes: historyConventionsNotes(points, (iso) => exchangeStamp(iso, specs.zone)),
       markers: historyConventions(points).changes.map((i) => ({
         // Where the charts draw the point (its exchange wall-clock time).
         x: specs.levels.x[i]!,
@@ -311,9 +318,20 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
   );
   const levelsSpec = useMemo(() => specs && withReplay(specs.levels), [specs, withReplay]);
   const totalsSpec = useMemo(() => specs && withReplay(specs.totals), [specs, withReplay]);
+  // On History's clock, as the slider over it reads it (its title names the as-of so).
   const replayAbout = useMemo(
-    () => replay && snapshotAbout(replay.snapshot, engineZone),
-    [replay, engineZone],
+    () =>
+      replay &&
+      specs &&
+      snapshotAbout(
+        {
+          id: replay.snapshot.id,
+          underlying: replay.snapshot.underlying,
+          as_of: replay.snapshot.as_of,
+        },
+        specs.zone,
+      ),
+    [replay, specs],
   );
   const replayRows = useMemo(() => replay && strikeRows(replay, null, ALL), [replay]);
   const replayMarkers = useMemo(
@@ -452,13 +470,11 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
               value={at}
               onChange={(e) => setAt(Number(e.target.value))}
               aria-label="Snapshot to replay"
-              aria-valuetext={current && specs ? specs.exchangeStamp(current.as_of) : ''}
+              aria-valuetext={current && specs ? specs.pointStamp(current) : ''}
               data-testid="history-slider"
             />
             <span className="num replay-at" data-testid="history-at">
-              {current
-                ? `${at + 1} / ${points!.length} · ${specs.exchangeStamp(current.as_of)}`
-                : ''}
+              {current ? `${at + 1} / ${points!.length} · ${specs.pointStamp(current)}` : ''}
             </span>
             {current && (
               <button
@@ -472,7 +488,7 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
           <div className="chart-box">
             {replay && replayRows && replayMarkers && replay.snapshot.id === current?.id ? (
               <StrikeChart
-                underlying={`${underlying} ${asOfStamp(replay.snapshot.as_of)}`}
+                underlying={`${underlying} ${replayAbout?.stamp ?? ''}`}
                 about={replayAbout ?? undefined}
                 rows={replayRows}
                 measure="net"

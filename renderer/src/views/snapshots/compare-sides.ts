@@ -29,6 +29,8 @@ export function goneSideText(
   was: KnownSide | undefined,
   unread: readonly string[],
   among: readonly string[],
+  /** How its as-of is read: on the exchange's clock, as Compare's choices read it. */
+  stamp: (iso: string) => string = asOfStamp,
 ): string {
   if (!was) {
     // A desk that attaches no folder has only its store to look in.
@@ -40,7 +42,7 @@ export function goneSideText(
         : 'this desk’s store nor the attached folders: it was removed';
     return `${side} (${id.slice(0, 8)}) is in neither ${where}. Choose another ${side}.`;
   }
-  const which = `${side}, the ${was.underlying} snapshot of ${asOfStamp(was.as_of)} from ${sideOrigin(was.origin, among)}`;
+  const which = `${side}, the ${was.underlying} snapshot of ${stamp(was.as_of)} from ${sideOrigin(was.origin, among)}`;
   if (was.origin === LOCAL_ORIGIN)
     return `${which}, was removed (here, in another window or by the command line): choose another ${side}.`;
   if (unread.includes(was.origin))
