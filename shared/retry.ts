@@ -2,10 +2,13 @@
 // alike: a retry runs the file as it was captured at arrival, so a job that failed on its
 // content would fail the same way.
 import type { ProcessingJob } from './domain.ts';
-import { ERROR_KINDS, RETRYABLE } from './result.ts';
+import { ERROR_KINDS, RETRYABLE, type AppError } from './result.ts';
 
 /** Errors a retry may cure: the environment's, and a cancel. Never bad input. */
-export function retryHelps(job: Pick<ProcessingJob, 'status' | 'error'>): boolean {
+export function retryHelps(job: {
+  status: ProcessingJob['status'];
+  error: Pick<AppError, 'code'> | null;
+}): boolean {
   if (job.status === 'cancelled') return true;
   if (job.status !== 'failed') return false;
   return !job.error || RETRYABLE.has(job.error.code);

@@ -10,12 +10,15 @@ export function isDiskFull(e: unknown): boolean {
   return /No space left on device/i.test(messageOf(e));
 }
 
+/** What a disk-full message says to do (folder-fault.ts says it again for a job that ended). */
+export const FREE_SPACE = 'free some space, then retry';
+
 /** IO for `file`: `what` could not write (in `where`, when known) because the disk is full. */
 export function diskFull(file: string, what: string, e: unknown, where?: string): Result<never> {
   const detail = messageOf(e);
   return err(
     'IO',
-    `${file}: the disk is full: ${what} could not write${where ? ` in ${where}` : ''}; free some space, then retry (${detail})`,
+    `${file}: the disk is full: ${what} could not write${where ? ` in ${where}` : ''}; ${FREE_SPACE} (${detail})`,
     { file, transient: true },
   );
 }

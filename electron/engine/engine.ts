@@ -31,6 +31,7 @@ import { Staging } from './intake/staging.ts';
 import { AttachedProbes } from './analytics/attached-probe.ts';
 import { ownFolder } from './own-folder.ts';
 import { isDiskFull } from './disk-full.ts';
+import { endedForMachine } from './folder-fault.ts';
 import { submit, type SubmitOrigin } from './intake/submit.ts';
 import { EnginePhases } from './jobs/engine-phase.ts';
 import { finishJob } from './jobs/finish.ts';
@@ -201,9 +202,12 @@ async function start(
     copier: { entry: opts.copierEntry, launch: opts.launchWorker, env: opts.workerEnv },
   });
   const stagedJobs = new StagedJobs(staging, { keepEndedMs: cfg.keepStagedHours * 3_600_000 });
-  /** A full disk: the bytes kept for ended jobs go, so that what waits for space gets it. */
+  /**
+   * A full disk: the bytes kept for ended jobs that no retry needs go (failed on their
+   * content, or content already stored), so that what waits for space gets it.
+   */
   function yieldSpace(): void {
-    const released = stagedJobs.yieldSpace();
+    const released = stagedJobs.yieldSpace((hash) => (memory?.duplicateOf(hash) ?? null) !== null);
     if (released > 0) log.info('staging.yielded', { released });
   }
   const sweep = runJobs ? setInterval(() => stagedJobs.sweep(), 15 * 60_000).unref() : null;
@@ -216,7 +220,7 @@ async function start(
     if (removed > 0) log.info('staging.swept', { removed });
     events.on('job:updated', (job: ProcessingJob) => {
       stagedJobs.onJobUpdated(job);
-      // A run waiting for space (in-service.ts): kept bytes of ended jobs must not hold it.
+      // A run waiting for space (in-service.ts): bytes no retry needs must not hold it.
       if (job.status !== 'failed' && job.error?.transient && isDiskFull(job.error.message))
         yieldSpace();
     });
@@ -251,6 +255,7 @@ async function start(
       decideJob: createDecideJob({ ...stage, rules, memory }),
       finalize: finishJob,
       claimRetry: (job) => retryClaim(job, stagedJobs, staging),
+      endedForMachine: (error) => endedForMachine(error, cfg.keepStagedHours),
       // The app and `serve` live on: a run the machine refused waits for it (docs/scheduler.md).
       waitForMachine: opts.watchInbox === true,
       inEngineAtStop: () => {

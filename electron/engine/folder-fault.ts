@@ -7,8 +7,8 @@
 // in its worker and the job runner around it.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { err, type Result, messageOf } from '../../shared/result.ts';
-import { diskFull, isDiskFull } from './disk-full.ts';
+import { err, type AppError, type Result, messageOf } from '../../shared/result.ts';
+import { diskFull, FREE_SPACE, isDiskFull } from './disk-full.ts';
 
 /** One of our folders: where it is, and what an analyst calls it ("the data folder"). */
 export interface OwnFolder {
@@ -87,4 +87,29 @@ export function folderFault(
     `${folder.label} ${folder.path} ${state}: ${what} could not write in it; make it writable again — ${then} (${message})`,
     { file, transient: true },
   );
+}
+
+/**
+ * The error a job ends `failed` with after the machine refused it (`transient`) and no one
+ * waits for the machine (a one-shot command): its message said what becomes of work that
+ * waits, and now says what a retry can do — the job's captured copy is kept for
+ * `keepStagedHours` (a full disk does not let it go: staged-jobs.ts), so retrying it once
+ * the folder can be written runs it, the source file or not; with 0 nothing is kept and
+ * the file must be submitted again.
+ */
+export function endedForMachine(error: AppError, keepStagedHours: number): AppError {
+  const [again, why] =
+    keepStagedHours > 0
+      ? [
+          'retry the job',
+          `its captured copy is kept for that (keepStagedHours, ${keepStagedHours} h; the source file is not needed)`,
+        ]
+      : ['submit the file again', 'its captured copy is not kept (keepStagedHours is 0)'];
+  const { message } = error;
+  const said = message.includes(FREE_SPACE)
+    ? message.replace(FREE_SPACE, `free some space, then ${again}: ${why}`)
+    : message.includes(WAITS)
+      ? message.replace(WAITS, `the job failed: ${again} then, ${why}`)
+      : `${message}; the job failed: ${again} once the machine lets it, ${why}`;
+  return { ...error, message: said };
 }

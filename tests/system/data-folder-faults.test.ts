@@ -5,8 +5,11 @@
 // processing/, which a retry could only duplicate — and files arriving meanwhile were said
 // unreadable. Now a job the machine refuses waits (queued, its reason said, attempt not
 // charged) and runs once the folder can be written: one job per file, every file in done/,
-// nothing failed; the refusal names the folder, never the analyst's file; and the bytes
-// kept for ended jobs give way on a full disk. Needs a tmpfs mount (root, as in CI).
+// nothing failed; the refusal names the folder, never the analyst's file. A full disk
+// takes only the kept bytes no retry needs: it used to take every ended job's, the one
+// that had just failed for it included (a one-shot `ingest`, which does not wait), whose
+// message said "free some space, then retry" while its retry was refused, its bytes gone
+// and its source perhaps deleted. Needs a tmpfs mount (root, as in CI).
 import {
   existsSync,
   mkdirSync,
@@ -22,7 +25,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProcessingJob } from '../../shared/domain.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
-import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
+import { engineIn, startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { mountTmpfs, remount, unmount } from './tmpfs.ts';
 import { runCli } from '../cli/run-cli.ts';
 
@@ -33,12 +36,17 @@ mkdirSync(roDisk);
 mkdirSync(fullDisk);
 const cliDisk = join(work, 'cli-disk');
 mkdirSync(cliDisk);
+const oneShotDisk = join(work, 'one-shot-disk');
+mkdirSync(oneShotDisk);
 const mounted =
-  mountTmpfs(roDisk, '64m') && mountTmpfs(fullDisk, '16m') && mountTmpfs(cliDisk, '8m');
+  mountTmpfs(roDisk, '64m') &&
+  mountTmpfs(fullDisk, '16m') &&
+  mountTmpfs(cliDisk, '8m') &&
+  mountTmpfs(oneShotDisk, '16m');
 if (!mounted) console.warn('[data-folder-faults] skipped: cannot mount a tmpfs here (needs root)');
 
 afterAll(() => {
-  for (const at of [roDisk, fullDisk, cliDisk]) unmount(at);
+  for (const at of [roDisk, fullDisk, cliDisk, oneShotDisk]) unmount(at);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -58,6 +66,16 @@ async function inbox(te: TestEngine) {
   const r = await te.engine.handlers['inbox:get']({});
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
+}
+
+/** Whether the staging area under `dataDir` holds the bytes of content `hash`. */
+const staged = (dataDir: string, hash: string) =>
+  readdirSync(join(dataDir, 'staging')).some((d) => existsSync(join(dataDir, 'staging', d, hash)));
+
+/** Fills the disk under `at` to its last byte, with the file `ballast`. */
+function fill(at: string, ballast: string): void {
+  const { bavail, bsize } = statfsSync(at);
+  writeFileSync(ballast, Buffer.alloc(Number(bavail) * Number(bsize)));
 }
 
 const drop = (te: TestEngine, names: string[], seed: number) =>
@@ -129,7 +147,7 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
     }
   }, 240_000);
 
-  it('full mid-run: the jobs wait (one job per file, named where it lies), kept bytes of ended jobs give way, freeing space is all it takes', async () => {
+  it('full mid-run: the jobs wait (one job per file, named where it lies), the kept bytes of a cancelled job stay, freeing space is all it takes', async () => {
     const dataDir = join(fullDisk, 'data');
     const te = await startTestEngine({ watchInbox: true, dataDir });
     const ballast = join(fullDisk, 'ballast');
@@ -142,16 +160,12 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
         .poll(async () => (await jobs(te)).length, { timeout: 60_000, interval: 200 })
         .toBe(4);
       // An ended job keeps its staged bytes for a retry (keepStagedHours)…
-      const gone = (await jobs(te)).find((j) => j.file.endsWith('cancelled.csv'))!;
-      const cancel = await te.engine.handlers['jobs:cancel']({ id: gone.id });
+      const cancelled = (await jobs(te)).find((j) => j.file.endsWith('cancelled.csv'))!;
+      const cancel = await te.engine.handlers['jobs:cancel']({ id: cancelled.id });
       expect(cancel.ok).toBe(true);
-      const stagingDir = readdirSync(join(dataDir, 'staging'))
-        .map((d) => join(dataDir, 'staging', d))
-        .find((d) => existsSync(join(d, gone.content_hash!)))!;
-      expect(stagingDir).toBeDefined();
-      // …until the disk is full: then it gives way.
-      const { bavail, bsize } = statfsSync(fullDisk);
-      writeFileSync(ballast, Buffer.alloc(Number(bavail) * Number(bsize)));
+      expect(staged(dataDir, cancelled.content_hash!)).toBe(true);
+      // …and the disk filling does not take them: a retry may cure a cancelled job.
+      fill(fullDisk, ballast);
       te.engine.scheduler!.resume();
 
       const waiting = async () =>
@@ -174,9 +188,7 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
         expect(j.error!.message).toMatch(/the disk is full/);
         expect(existsSync(j.file)).toBe(true); // in processing/, as its job says
       }
-      await expect
-        .poll(() => existsSync(join(stagingDir, gone.content_hash!)), { timeout: 30_000 })
-        .toBe(false);
+      expect(staged(dataDir, cancelled.content_hash!)).toBe(true);
       expect((await jobs(te)).filter((j) => j.status === 'failed')).toEqual([]);
 
       rmSync(ballast);
@@ -187,9 +199,101 @@ describe.skipIf(!mounted)('a data folder the machine stops letting us write', ()
       expect(all).toHaveLength(4);
       expect(all.filter((j) => j.status === 'completed')).toHaveLength(3);
       expect(readdirSync(dir).filter((n) => n.endsWith('.csv'))).toEqual([]);
+      expect(staged(dataDir, cancelled.content_hash!)).toBe(true);
     } finally {
       rmSync(ballast, { force: true });
       await te.stop();
+    }
+  }, 240_000);
+
+  it('full in a one-shot run: the job that failed for it keeps its bytes (only what no retry needs gives way), and its retry runs once space is freed', async () => {
+    // As `gex-desk ingest` alone, then `gex-desk jobs retry`: engines that do not wait out
+    // the machine's refusal (the job fails IO), one after the other on the same database.
+    const dir = mkdtempSync(join(work, 'one-shot-'));
+    const dataDir = join(oneShotDisk, 'data');
+    let engine = await engineIn(dir, { dataDir });
+    const ballast = join(oneShotDisk, 'ballast');
+    const submit = async (file: string) => {
+      const r = await engine.handlers['ingest:submit']({ file, source: 'desk' });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    const job = async (id: string) => {
+      const r = await engine.handlers['jobs:list']({ limit: 100 });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.find((j) => j.id === id)!;
+    };
+    /** A file arriving on the full disk cannot be staged: it asks for space (yieldSpace). */
+    const lateOnFullDisk = async (name: string, seed: number) => {
+      fill(oneShotDisk, `${ballast}-${name}`);
+      const late = await engine.handlers['ingest:submit']({
+        file: chain(name, seed),
+        source: 'desk',
+      });
+      expect(late.ok ? late.value.error?.code : late.error.code).toBe('IO');
+    };
+    try {
+      // A file that fails on its content (a contract twice): its bytes are kept too, for a
+      // forced retry…
+      const junkFile = chain('junk.csv', 599);
+      const lines = readFileSync(junkFile, 'utf8').split('\n');
+      lines.splice(4, 0, lines[4]!);
+      writeFileSync(junkFile, lines.join('\n'));
+      const junk = await submit(junkFile);
+      await expect
+        .poll(async () => (await job(junk.job_id!)).status, { timeout: 60_000, interval: 200 })
+        .toBe('failed');
+      expect((await job(junk.job_id!)).error?.code).toBe('DUPLICATE_CONTRACT');
+      const junkHash = (await job(junk.job_id!)).content_hash!;
+      expect(staged(dataDir, junkHash)).toBe(true);
+
+      engine.scheduler!.pause();
+      const chainFile = chain('one-shot.csv', 600);
+      const ack = await submit(chainFile);
+      await expect
+        .poll(async () => (await job(ack.job_id!)).status, { timeout: 60_000, interval: 200 })
+        .toBe('queued');
+      const hash = (await job(ack.job_id!)).content_hash!;
+      // Acknowledged: the analyst may delete the source now, nothing is lost.
+      rmSync(chainFile);
+      fill(oneShotDisk, ballast);
+      engine.scheduler!.resume();
+
+      await expect
+        .poll(async () => (await job(ack.job_id!)).status, { timeout: 60_000, interval: 200 })
+        .toBe('failed');
+      const failed = await job(ack.job_id!);
+      expect(failed.error).toMatchObject({ code: 'IO', transient: true });
+      expect(failed.error!.message).toMatch(/the disk is full/);
+      // What a retry can do, truthfully: it runs the copy kept, the source is not needed.
+      expect(failed.error!.message).toContain(
+        'free some space, then retry the job: its captured copy is kept for that (keepStagedHours, 72 h; the source file is not needed)',
+      );
+
+      // The disk gave up what no retry needs when the run waited for it…
+      await expect.poll(() => staged(dataDir, junkHash), { timeout: 30_000 }).toBe(false);
+      // …but never the bytes of the job that failed for the full disk, asked again…
+      await lateOnFullDisk('late-1.csv', 601);
+      expect(staged(dataDir, hash)).toBe(true);
+      // …nor by the next command's engine, which knows them from the table.
+      await engine.shutdown(5000);
+      engine = await engineIn(dir, { dataDir });
+      await lateOnFullDisk('late-2.csv', 602);
+      expect(staged(dataDir, hash)).toBe(true);
+      const kept = await engine.handlers['jobs:bytesKept']({ id: ack.job_id! });
+      expect(kept.ok && kept.value.kept).toBe(true);
+
+      for (const n of readdirSync(oneShotDisk))
+        if (n.startsWith('ballast')) rmSync(join(oneShotDisk, n));
+      const retried = await engine.handlers['jobs:retry']({ id: ack.job_id! });
+      expect(retried.ok, retried.ok ? '' : retried.error.message).toBe(true);
+      await expect
+        .poll(async () => (await job(ack.job_id!)).status, { timeout: 60_000, interval: 200 })
+        .toBe('completed');
+    } finally {
+      for (const n of readdirSync(oneShotDisk))
+        if (n.startsWith('ballast')) rmSync(join(oneShotDisk, n));
+      await engine.shutdown(5000);
     }
   }, 240_000);
 

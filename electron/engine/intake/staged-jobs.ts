@@ -1,9 +1,13 @@
 // Which jobs hold staged bytes. A job holds the reference its capture took until it ends;
 // a failed or cancelled job keeps its bytes for a retry during `keepEndedMs` (then they
-// go), and one retried in time holds them again — unless the disk fills: then the bytes of
-// ended jobs go at once (`yieldSpace`), so that what waits for space (jobs, held inbox
-// files) gets it back. Rebuilt from the jobs table at start.
+// go), and one retried in time holds them again. When the disk fills, only bytes no retry
+// needs go at once (`yieldSpace`): those of jobs that failed on their file's content, and
+// content already stored. A job that failed because the disk was full (or was cancelled)
+// keeps them — it is the one an analyst retries once space is freed, perhaps after
+// deleting the source. Rebuilt from the jobs table at start.
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
+import { retryHelps } from '../../../shared/retry.ts';
+import type { ErrorCode } from '../../../shared/result.ts';
 import { num, type Store } from '../store/db.ts';
 import type { Staging } from './staging.ts';
 
@@ -13,8 +17,11 @@ export class StagedJobs {
   #staging: Staging;
   #keepMs: number;
   #held = new Map<string, string>();
-  /** Ended jobs keeping their bytes: job id → hash and when the bytes go. */
-  #kept = new Map<string, { hash: string; untilMs: number }>();
+  /**
+   * Ended jobs keeping their bytes: job id → hash, when the bytes go, and whether they go
+   * at once for a full disk (no retry may cure the job: `retryHelps` of shared/retry.ts).
+   */
+  #kept = new Map<string, { hash: string; untilMs: number; yields: boolean }>();
 
   constructor(staging: Staging, opts: { keepEndedMs: number }) {
     this.#staging = staging;
@@ -32,7 +39,11 @@ export class StagedJobs {
     if (held !== undefined && TERMINAL_STATUSES.has(job.status)) {
       this.#held.delete(job.id);
       if (KEPT.has(job.status) && this.#keepMs > 0)
-        this.#kept.set(job.id, { hash: held, untilMs: nowMs + this.#keepMs });
+        this.#kept.set(job.id, {
+          hash: held,
+          untilMs: nowMs + this.#keepMs,
+          yields: !retryHelps(job),
+        });
       else this.#staging.release(held);
       return;
     }
@@ -97,19 +108,36 @@ export class StagedJobs {
   }
 
   /**
-   * The disk under the staging area is full: the bytes kept for ended jobs (which run again
-   * only if an analyst retries them) go now, rather than keep the disk full for
-   * `keepEndedMs` while queued jobs and held files wait for space. A retry of such a job
-   * then says its bytes are gone (submit the file again). How many were let go.
+   * The disk under the staging area is full: the bytes kept for ended jobs that no retry
+   * needs go now, rather than keep the disk full for `keepEndedMs` while queued jobs and
+   * held files wait for space — a job that failed on its file's content (a retry would fail
+   * the same way; only `--force` runs it), or whose content is stored already (`stored`: a
+   * retry would end its duplicate). Never those of a job a retry may cure (one failed for
+   * the full disk itself, a crash, a timeout, or cancelled): they are all that is left of
+   * an acknowledged file whose source may be gone. How many were let go.
    */
-  yieldSpace(): number {
-    return this.sweep(Infinity);
+  yieldSpace(stored: (hash: string) => boolean = () => false): number {
+    let n = 0;
+    for (const [id, k] of this.#kept) {
+      if (!k.yields && !stored(k.hash)) continue;
+      this.#kept.delete(id);
+      this.#staging.release(k.hash);
+      n++;
+    }
+    return n;
   }
 
   /** At start: the references the table holds, and nothing else left in staging. */
   async recover(store: Store, nowMs = Date.now()): Promise<{ removed: number }> {
-    const rows = await store.all<{ id: string; h: string; status: string; finished: unknown }>(
-      `SELECT id, content_hash AS h, status, epoch_ms(finished_at) AS finished FROM jobs
+    const rows = await store.all<{
+      id: string;
+      h: string;
+      status: ProcessingJob['status'];
+      code: ErrorCode | null;
+      finished: unknown;
+    }>(
+      `SELECT id, content_hash AS h, status, json_extract_string(error, '$.code') AS code,
+              epoch_ms(finished_at) AS finished FROM jobs
        WHERE content_hash IS NOT NULL
          AND (status IN ('deciding', 'queued', 'running')
               OR (status IN ('failed', 'cancelled') AND finished_at >= $1::TIMESTAMPTZ))`,
@@ -119,9 +147,14 @@ export class StagedJobs {
     this.#kept.clear();
     const removed = this.#staging.recover(rows.map((r) => r.h));
     for (const r of rows) {
-      if (KEPT.has(r.status))
-        this.#kept.set(r.id, { hash: r.h, untilMs: num(r.finished) + this.#keepMs });
-      else this.#held.set(r.id, r.h);
+      if (KEPT.has(r.status)) {
+        const error = r.code === null ? null : { code: r.code };
+        this.#kept.set(r.id, {
+          hash: r.h,
+          untilMs: num(r.finished) + this.#keepMs,
+          yields: !retryHelps({ status: r.status, error }),
+        });
+      } else this.#held.set(r.id, r.h);
     }
     return removed;
   }

@@ -51,7 +51,7 @@ export interface StagingOptions {
    * file system) names it, not the analyst's file. Default: the staging folder itself.
    */
   dataDir?: string;
-  /** Told when a capture is refused for a full disk (the kept bytes of ended jobs yield: staged-jobs.ts). */
+  /** Told when a capture is refused for a full disk (kept bytes no retry needs yield: staged-jobs.ts). */
   onNoSpace?: () => void;
   /** Largest file accepted (FILE_TOO_LARGE beyond). */
   maxBytes: number;

@@ -67,6 +67,8 @@ export interface ServiceDeps {
     /** A refusal of the machine's (`AppError.transient`) waits instead of failing (types.ts). */
     waitForMachine: boolean;
   };
+  /** The error of a job that ends failed for the machine's refusal (SchedulerOptions). */
+  endedForMachine: (error: AppError) => AppError;
   /** Announces a row as written. */
   emit: (job: ProcessingJob | undefined) => void;
   emitProgress: (job: ProcessingJob, fraction: number) => void;
@@ -93,6 +95,10 @@ function machineWait(d: ServiceDeps, row: repo.QueuedRow, error: AppError): numb
   row.machineWaits = (row.machineWaits ?? 0) + 1;
   return Math.min(d.limits.backoffMs * 2 ** (row.machineWaits - 1), MACHINE_WAIT_MAX_MS);
 }
+
+/** What a job fails with: a refusal of the machine's says what a retry can do. */
+const ended = (d: ServiceDeps, error: AppError): AppError =>
+  error.transient ? d.endedForMachine(error) : error;
 
 const inWords = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
 
@@ -260,7 +266,7 @@ async function decideOnce(d: ServiceDeps, s: InService): Promise<void> {
     const why = `facts read ${attempts} failed (${error.code}: ${error.message}); read again in ${d.limits.backoffMs} ms`;
     return d.transitions.note(jobAudit(row.job, 'requeued', why, { at: new Date(now) }));
   }
-  d.emit((await d.transitions.fail(row.job, error)) ?? (await d.read(row.id, row.level)));
+  d.emit((await d.transitions.fail(row.job, ended(d, error))) ?? (await d.read(row.id, row.level)));
 }
 
 async function run(d: ServiceDeps, s: InService): Promise<void> {
@@ -395,7 +401,10 @@ async function settle(
     const entry = jobAudit(job, 'requeued', why, { facts, at: new Date(now) });
     return requeue(d, s, job, { charge: true, notBeforeMs: now + delay, error }, entry);
   }
-  d.emit((await d.transitions.fail(job, error)) ?? (await d.read(job.id, job.effective_priority)));
+  d.emit(
+    (await d.transitions.fail(job, ended(d, error))) ??
+      (await d.read(job.id, job.effective_priority)),
+  );
 }
 
 /** How often a job whose worker was stopped from outside goes back uncharged; then it fails. */

@@ -135,6 +135,7 @@ export class Scheduler {
         decideTimeoutMs: opts.decideTimeoutMs ?? 2 * 60_000,
         waitForMachine: opts.waitForMachine ?? false,
       },
+      endedForMachine: opts.endedForMachine ?? ((error) => error),
       emit: (j) => this.#emit(j),
       emitProgress: (job, fraction) => {
         this.#progress.set(job.id, fraction);

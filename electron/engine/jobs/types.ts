@@ -2,7 +2,7 @@
 // hands out (a facts read that decides a job's level, a job's run), and its options.
 import type { PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
-import type { Result } from '../../../shared/result.ts';
+import type { AppError, Result } from '../../../shared/result.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Logger } from '../log.ts';
 import type { Store, Tx } from '../store/db.ts';
@@ -91,6 +91,12 @@ export interface SchedulerOptions {
    * retry and leaves the job, its error and its source's count as they were.
    */
   claimRetry?: ClaimRetry;
+  /**
+   * The error a job ends with when the machine refused it (`AppError.transient`) and it
+   * does not wait (`waitForMachine` false, or it did not): what a retry can do, in its
+   * message (the engine: folder-fault.ts `endedForMachine`). Default: the error as it was.
+   */
+  endedForMachine?: (error: AppError) => AppError;
   /** At start: the jobs the engine itself was working on when it last stopped (engine-phase.ts). */
   inEngineAtStop?: () => string[];
   /** The active rule set's targets; read at every check (default: the default rules'). */
