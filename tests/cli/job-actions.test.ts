@@ -123,7 +123,7 @@ describe('gex-desk jobs cancel / retry', () => {
     expect((await runCli(['ingest', notes, ...args])).code).toBe(1);
     const [job] = (await runCli(['jobs', '--json', ...args])).lines;
     expect(job).toMatchObject({ status: 'failed', error: { code: 'UNKNOWN_FORMAT' } });
-    const said = `✗ ${String(job!.id)}  CONFLICT: ${notes}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, or kept keepStagedHours after the job ended, 72 by default; 0 keeps none). Ingest the file again.\n`;
+    const said = `✗ ${String(job!.id)}  CONFLICT: ${notes}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, kept keepStagedHours after the job ended, 72 by default; 0 keeps none, or let go when the disk was full, as a job that failed on its file's content or whose content is stored already is). Ingest the file again.\n`;
     for (const force of [[], ['--force']]) {
       const r = await runCli(['jobs', 'retry', String(job!.id), ...force, ...args]);
       expect(r.code).toBe(1);

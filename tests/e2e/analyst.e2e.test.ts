@@ -265,7 +265,7 @@ describe.skipIf(!haveChromium)('an analyst’s day', () => {
     rmSync(join(dataDir, staged[0]!));
     await row('spx_gone.csv').click();
     await poll(() => drawer.getByTestId('no-retry').textContent()).toBe(
-      'A retry is not offered: it runs the bytes captured when spx_gone.csv arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none). Submit the file again.',
+      "A retry is not offered: it runs the bytes captured when spx_gone.csv arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none; a full disk lets go of those of a job that failed on its file's content, or whose content is stored already). Submit the file again.",
     );
     expect(await drawer.getByTestId('drawer-retry').count()).toBe(0);
     await page.keyboard.press('Escape');

@@ -30,7 +30,7 @@ export function retryClaim(
   claimed?.undo();
   return err(
     'CONFLICT',
-    `${job.file}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, or kept keepStagedHours after the job ended, which has passed); the job is left as it ended — submit the file again`,
+    `${job.file}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, kept keepStagedHours after the job ended, which has passed, or let go when the disk was full, as a job that failed on its file's content or whose content is stored already is); the job is left as it ended — submit the file again`,
     { file: job.file },
   );
 }

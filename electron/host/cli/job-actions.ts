@@ -45,7 +45,7 @@ async function bytesGone(job: ProcessingJob, api: ApiClient): Promise<AppError |
   if (!kept.ok || kept.value.kept) return null;
   return {
     code: 'CONFLICT',
-    message: `${job.file}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, or kept keepStagedHours after the job ended, 72 by default; 0 keeps none). Ingest the file again.`,
+    message: `${job.file}: cannot retry: a retry runs the bytes captured when the file arrived, and they are no longer kept (never captured, kept keepStagedHours after the job ended, 72 by default; 0 keeps none, or let go when the disk was full, as a job that failed on its file's content or whose content is stored already is). Ingest the file again.`,
     file: job.file,
   };
 }

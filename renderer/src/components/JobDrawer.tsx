@@ -139,7 +139,7 @@ function Actions({ job }: { job: ProcessingJob }) {
   const why =
     noRetryReason(job) ??
     (kept === false
-      ? `A retry is not offered: it runs the bytes captured when ${shownName(job.file)} arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none). Submit the file again.`
+      ? `A retry is not offered: it runs the bytes captured when ${shownName(job.file)} arrived, and they are no longer kept (an ended job keeps them for keepStagedHours, 72 by default; 0 keeps none; a full disk lets go of those of a job that failed on its file's content, or whose content is stored already). Submit the file again.`
       : null);
   const off = useUnreachable();
   return (
