@@ -40,6 +40,8 @@ const GLOBAL_OPTIONS = new Set(['--db', '--data-dir']);
  * Scripts also write the options every command takes before the command
  * (`gex-desk --db X jobs`, as `git -C`): they are moved after it and its subcommand,
  * where its parser reads them, but before any `--` (after which everything is a file).
+ * One given again after the command is a usage error there (args.ts givenOnce), so
+ * neither place wins over the other.
  */
 function commandFirst(argv: string[]): string[] {
   let i = 0;

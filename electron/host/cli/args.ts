@@ -7,7 +7,7 @@ import { PriorityLevel } from '../../../shared/domain.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { UsageError } from './io.ts';
 import { nearWord } from '../../../shared/near-words.ts';
-import { visible } from '../../../shared/visible.ts';
+import { quotedEcho, visible } from '../../../shared/visible.ts';
 import { AuthorName } from '../../../shared/api/author.ts';
 import { MIN_ID_START } from '../../engine/store/id-start.ts';
 import { messageOf } from '../../../shared/result.ts';
@@ -50,19 +50,22 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   options: O,
   takes: Takes,
 ) {
+  const all = { ...COMMON_OPTIONS, ...options };
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
-      options: { ...COMMON_OPTIONS, ...options },
+      options: all,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
       throw new UsageError(unknownOption(argv, options, takes));
     throw new UsageError(messageOf(e));
   }
+  givenOnce(parsed.tokens, all);
   blankPaths(parsed.values);
   const args = takes.args ?? [];
   if (!args.at(-1)?.endsWith('...') && parsed.positionals.length > args.length)
@@ -77,6 +80,36 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(
   }
   return parsed;
 }
+
+/**
+ * A flag that takes one value, given twice, is a usage error naming it and both values:
+ * Node's parser kept the last one without a word, and a flag written before the command
+ * (`gex-desk --db A ingest f --db B`) is read after the command's own (cli.ts
+ * commandFirst), so the first won there and the last after the command — a wrapper's
+ * `gex-desk --db "$DEFAULT" "$@"` wrote to its own database, not its caller's. A flag
+ * that takes several (`--attach DIR`, as often as there are folders) and a switch
+ * (`--json`) given twice are taken as they were.
+ */
+function givenOnce(
+  tokens: ReturnType<typeof parseArgs>['tokens'],
+  options: NonNullable<ParseArgsConfig['options']>,
+): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option' || t.value === undefined) continue;
+    const o = options[t.name];
+    if (!o || o.type !== 'string' || o.multiple) continue;
+    const first = seen.get(t.name);
+    if (first !== undefined)
+      throw new UsageError(
+        `--${t.name} is given twice (${shown(first)} and ${shown(t.value)}): give it once`,
+      );
+    seen.set(t.name, t.value);
+  }
+}
+
+/** A value as a usage error echoes it: in quotes, control and format characters escaped. */
+const shown = (v: string): string => quotedEcho(v, 200);
 
 /** The flags that take an id or its first characters (`audit --request ID`). */
 const ID_OPTIONS = ['request'];
