@@ -2,11 +2,13 @@
 // order (CONTRACTS.md), and a key no line takes is said, never silently dropped. Before,
 // every refused line was reported first (at_ms 0), and `{"file": …, "priority": "HIGH",
 // "justification": "FOMC"}` ran at the level the rules decided, LOW, without a word.
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { cliHome, runCli } from './run-cli.ts';
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const TAKES = 'a line takes file, source, requested_priority, justification, author, at_ms';
 
@@ -101,6 +103,33 @@ describe('gex-desk ingest --manifest', () => {
     // The refused line was not submitted: no job of m3.csv, at LOW or any level.
     const jobs = await runCli(['jobs', '--json', ...args]);
     expect(jobs.lines.map((l) => String(l.file).split(/[/\\]/).pop())).not.toContain('m3.csv');
+  });
+
+  // A manifest generator upstream that failed wrote nothing: it was exit 0 with no line at
+  // all, as if every request had gone well. It names no file, as `ingest` alone does not.
+  it('refuses a manifest of no line (empty, blank lines, piped in) as a usage error, exit 2', async () => {
+    const { dir, args, db } = cliHome();
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const blank = join(dir, 'blank.jsonl');
+    writeFileSync(blank, '\n  \r\n\n');
+    const names = (m: string) =>
+      `gex-desk: the manifest ${m} names no files: it has no request lines (JSON Lines, one request a line: {"file": "…"})\n`;
+    for (const [run, m] of [
+      [['ingest', '--manifest', empty, ...args], empty],
+      [['ingest', '--manifest', empty, '--json', ...args], empty],
+      [['ingest', '--manifest', blank, ...args], blank],
+    ] as const) {
+      const r = await runCli([...run]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^${escape(names(m))}`));
+    }
+    const piped = await runCli(['ingest', '--manifest', '-', ...args], { input: '\n\n' });
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toMatch(new RegExp(`^${escape(names('(piped in)'))}`));
+    // Nothing was opened, so no database was made.
+    expect(existsSync(db)).toBe(false);
   });
 });
 

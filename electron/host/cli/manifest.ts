@@ -5,7 +5,8 @@
 // slip of a key the line lacks (`priority` for `requested_priority`) refuses the line:
 // submitted, it would have dropped the analyst's override without a word. A line that
 // names no source, level or author of its own takes the command's (`--source`,
-// `--priority` with its `--justification`, `--author`).
+// `--priority` with its `--justification`, `--author`). A manifest of no line names no
+// file: refused as `ingest` with none is (exit 2).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -179,6 +180,12 @@ export function readManifest(
         at_ms: m.at_ms,
       });
     });
+  // No line at all (an empty file, blank lines: a generator upstream that failed) asks for
+  // nothing, as `ingest` with no file does: a usage error, never a silent exit 0.
+  if (planned.length === 0)
+    throw new UsageError(
+      `the manifest ${name} names no files: it has no request lines (JSON Lines, one request a line: {"file": "…"})`,
+    );
   for (const [key, lines] of ignored)
     warn(
       `gex-desk: manifest ${name} line ${lines[0]}: "${key}" is not a key a line takes, ignored` +
