@@ -71,19 +71,45 @@ describe('the GEX_DESK_* variables', () => {
     expect(existsSync(join(home, 'gex-desk.duckdb'))).toBe(false);
   }, 30_000);
 
-  it('says where a database path that is a folder came from, and the default file name', async () => {
+  // The call is wrong, not the machine: exit 2, as a --db naming nothing is (it was the
+  // store's IO refusal, exit 3, which a scheduler reads as "try again later").
+  it('says where a database path that is a folder came from, and the default file name: a usage error, exit 2', async () => {
     const home = temp('home');
     const folder = temp('folder');
+    const usage = (text: string) => `gex-desk: ${text}\nRun "gex-desk --help" for usage.`;
     const byEnv = await runCli(['jobs'], { home, env: { GEX_DESK_DB: folder } });
-    expect(byEnv.code).toBe(3);
+    expect(byEnv.code).toBe(2);
     expect(byEnv.stderr.trim()).toBe(
-      `IO: The database ${folder} (GEX_DESK_DB) is a folder: name the database file in it (${join(folder, 'gex-desk.duckdb')})`,
+      usage(
+        `The database ${folder} (GEX_DESK_DB) is a folder: name the database file in it (${join(folder, 'gex-desk.duckdb')})`,
+      ),
     );
-    const byFlag = await runCli(['jobs', '--db', folder], { home });
-    expect(byFlag.stderr.trim()).toBe(
-      `IO: The database ${folder} (--db) is a folder: name the database file in it (${join(folder, 'gex-desk.duckdb')})`,
-    );
-  }, 30_000);
+    const chain = join(home, 'chain.csv');
+    writeCboeCsv(chain, { seed: 4, expiries: 1, strikesPerExpiry: 6 });
+    const other = join(home, 'other.csv');
+    writeCboeCsv(other, { seed: 5, expiries: 1, strikesPerExpiry: 6 });
+    const before = readdirSync(home).sort();
+    // A command that reads, one that writes, and serve, which starts an engine of its own.
+    for (const command of [['jobs'], ['ingest', other], ['serve', '--port', '0']]) {
+      const byFlag = await runCli([...command, '--db', folder], { home });
+      expect(byFlag.code, command.join(' ')).toBe(2);
+      expect(byFlag.stderr.trim()).toBe(
+        usage(
+          `The database ${folder} (--db) is a folder: name the database file in it (${join(folder, 'gex-desk.duckdb')})`,
+        ),
+      );
+      const aChain = await runCli([...command, '--db', chain], { home });
+      expect(aChain.code, command.join(' ')).toBe(2);
+      expect(aChain.stderr.trim()).toBe(
+        usage(
+          `The database ${chain} (--db) is not a DuckDB database file: --db names the database; a chain is given to gex-desk ingest (nothing was opened or changed)`,
+        ),
+      );
+    }
+    // Nothing made in either: no database, no data folder.
+    expect(readdirSync(folder)).toEqual([]);
+    expect(readdirSync(home).sort()).toEqual(before);
+  }, 60_000);
 
   it('warns on `inbox set` that GEX_DESK_INBOX overrides the folder it keeps', async () => {
     const home = temp('home');

@@ -99,6 +99,7 @@ export async function openApi(
   const config = loadConfig(overrides);
   if (!config.ok) return config;
   const cfg = config.value;
+  await refuseNotADatabase(cfg);
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
   if (first.state === 'live') return liveSession(first, cfg, overrides, needs);
@@ -126,6 +127,19 @@ export async function openApi(
     (line) => opts.onWait?.(`gex-desk: ${line}`),
     opts.signal,
   );
+}
+
+/**
+ * A database path (--db, GEX_DESK_DB, dbPath in the config file) that names a folder or a
+ * file that is not a DuckDB database (a chain's .csv): the call is wrong, not the machine,
+ * so a usage error (exit 2) in the words the store refuses it with (database-file.ts), as
+ * a path where nothing is stored is one (emptyStore). It was the store's IO refusal, exit
+ * 3, "the environment failed", which a scheduler reads as "try again later".
+ */
+export async function refuseNotADatabase(cfg: Pick<Config, 'dbPath' | 'origins'>): Promise<void> {
+  const { checkDatabaseFile } = await import('../../engine/store/database-file.ts');
+  const named = checkDatabaseFile(cfg.dbPath, cfg.origins?.dbPath);
+  if (!named.ok) throw new UsageError(named.error.message);
 }
 
 /**

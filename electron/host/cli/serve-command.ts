@@ -13,6 +13,7 @@ import { serve, uploadFolderOf } from '../serve.ts';
 import { IPV4_LOOPBACK, IPV6_LOOPBACK, listenOnLoopbacks } from '../http/loopbacks.ts';
 import { buildRendererApart, RENDERER_DIR, rendererIsStale } from '../renderer-build.ts';
 import { engineOptions, int, parse } from './args.ts';
+import { refuseNotADatabase } from './api.ts';
 import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
 import { onStopSignal } from './stop-signals.ts';
 import { SERVE_USAGE } from './usage.ts';
@@ -30,6 +31,9 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     },
   );
   if (values.help) return (out.line(SERVE_USAGE), EXIT.ok);
+  // A --db naming a folder or a chain file: a usage error, as for every command (api.ts).
+  const config = loadConfig(engineOptions(values));
+  if (config.ok) await refuseNotADatabase(config.value);
   const port = int(values.port, '--port');
   if (port !== undefined && port > 65535) throw new UsageError('--port must be at most 65535');
   // A port another program holds is said before the engine's start and a minute of building.
