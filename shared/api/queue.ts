@@ -32,8 +32,16 @@ export const LevelStats = z.object({
 export type LevelStats = z.infer<typeof LevelStats>;
 export const QueueStats = z.object({
   levels: z.array(LevelStats),
+  /** The pool's workers, the spare ones included (0: no engine runs jobs, a command's own store). */
   workers: z.number().int(),
+  /** Of `workers`, those computing a job now (on a spare one too). */
   busy_workers: z.number().int(),
+  /**
+   * Of `workers`, those kept for CRITICAL work only (docs/scheduler.md, "Capacity"):
+   * `workers - spare_workers` is the workers setting (`--workers`). Absent from an older
+   * engine's answer: 0.
+   */
+  spare_workers: z.number().int().default(0),
   /** Dispatch held by an analyst: queued jobs wait (and may turn late), running ones finish. */
   paused: z.boolean().default(false),
   throughput_per_min: z.number(),

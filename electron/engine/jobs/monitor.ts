@@ -17,6 +17,8 @@ export interface MonitorInput {
   windowMs?: number;
   workers: number;
   busyWorkers: number;
+  /** Of `workers`, those kept for CRITICAL work only (none when absent). */
+  spareWorkers?: number;
   paused?: boolean;
   /** The active rules' level targets, shown beside each level (none: null). */
   targets?: LevelTargets;
@@ -139,6 +141,7 @@ export function combine(open: OpenLevel[], h: History, input: MonitorInput): Que
     levels,
     workers: input.workers,
     busy_workers: input.busyWorkers,
+    spare_workers: input.spareWorkers ?? 0,
     paused: input.paused ?? false,
     throughput_per_min: finished / (h.windowMs / 60_000),
     window_ms: h.windowMs,

@@ -303,6 +303,7 @@ export class Scheduler {
         .map((s) => s.row),
       workers: this.#pool.workers,
       busyWorkers: this.#pool.busy,
+      spareWorkers: this.#pool.spare,
       paused: this.#paused,
       idle: this.#idle(),
       targets: this.#targets(),

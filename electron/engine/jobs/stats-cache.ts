@@ -25,6 +25,8 @@ export interface StatsInput {
   storing: Iterable<QueuedRow>;
   workers: number;
   busyWorkers: number;
+  /** Of `workers`, those kept for CRITICAL work only. */
+  spareWorkers?: number;
   paused: boolean;
   /** Nothing waits or runs: a stale history is re-read at once. */
   idle: boolean;
@@ -79,6 +81,7 @@ export class StatsCache {
       nowMs: input.nowMs,
       workers: input.workers,
       busyWorkers: input.busyWorkers,
+      spareWorkers: input.spareWorkers,
       paused: input.paused,
       targets: input.targets,
     });

@@ -376,8 +376,26 @@ function printQueue(stats: QueueStats, out: Output): void {
   const engine =
     stats.workers === 0
       ? 'no engine running'
-      : `workers ${stats.busy_workers}/${stats.workers} busy, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
+      : `${workersText(stats)}, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
   out.line(
     `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running${t.storing ? `, ${t.storing} storing (run over, result waiting for the store)` : ''}, ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled`,
   );
+}
+
+/**
+ * The workers as the status bar names them: of those the workers setting gives (`--workers
+ * 1`), and the spare kept for CRITICAL work apart — `workers 0/1 busy (+1 spare for CRITICAL
+ * work)`, never `0/2` —, a CRITICAL job on the spare while every other is busy said there
+ * (`1/1 busy (+1 spare for CRITICAL work, busy)`).
+ */
+function workersText(
+  stats: Pick<QueueStats, 'workers' | 'busy_workers' | 'spare_workers'>,
+): string {
+  const spare = Math.min(stats.spare_workers, stats.workers);
+  const set = stats.workers - spare;
+  const busy = Math.min(stats.busy_workers, stats.workers);
+  const spareBusy = Math.max(0, busy - set);
+  if (spare === 0) return `workers ${busy}/${set} busy`;
+  const onSpare = spareBusy === 0 ? '' : spareBusy === spare ? ', busy' : `, ${spareBusy} busy`;
+  return `workers ${busy - spareBusy}/${set} busy (+${spare} spare for CRITICAL work${onSpare})`;
 }
