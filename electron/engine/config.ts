@@ -2,8 +2,8 @@
 // file, then environment variables, then explicit options (the CLI's flags), validated
 // once so that the rest of the engine can trust every value.
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
-import { dirname, join, posix, resolve, win32 } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { InboxFrom } from '../../shared/api/engine.ts';
 import { GexConventions } from '../../shared/domain.ts';
@@ -15,32 +15,9 @@ import { MAX_WORKERS } from '../../shared/workers.ts';
 import { DEFAULT_DB_FILE } from './store/database-file.ts';
 import type { StoreOptions } from './store/db.ts';
 import { checkEnv, envNumber, envPath, type PathVar } from './env.ts';
+import { userDataDir } from './user-folder.ts';
 
-export const APP_NAME = 'gex-desk';
-
-/**
- * The per-user folder, the same one the desktop app gives Electron (`app.setPath('userData')`,
- * electron/main). A base folder set empty or relative counts as not set, as the XDG spec
- * says: otherwise `XDG_CONFIG_HOME=` (some session scripts export it empty) put the
- * database in whatever folder a command happened to run from.
- */
-export function userDataDir(
-  env: NodeJS.ProcessEnv = process.env,
-  platform = process.platform,
-): string {
-  const ownHome = envPath(env, 'GEX_DESK_HOME');
-  if (ownHome) return ownHome;
-  if (platform === 'win32')
-    return join(baseDir(env.APPDATA, platform) ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
-  return join(baseDir(env.XDG_CONFIG_HOME, platform) ?? join(homedir(), '.config'), APP_NAME);
-}
-
-/** A base folder from the environment, when it is set to an absolute path. */
-function baseDir(value: string | undefined, platform: NodeJS.Platform): string | undefined {
-  const isAbsolute = platform === 'win32' ? win32.isAbsolute : posix.isAbsolute;
-  return value && isAbsolute(value) ? value : undefined;
-}
+export { APP_NAME, userDataDir } from './user-folder.ts';
 
 /**
  * Longest `latencyWindowMs`: a year. Far beyond any use, and far below what a date can
