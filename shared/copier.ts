@@ -5,12 +5,21 @@
 import { z } from 'zod';
 import { resultSchema } from './result.ts';
 
+/**
+ * A file as the watched inbox saw it when it took it (its device and inode, as decimal
+ * text: a 64-bit inode is no safe JS number). The capture reads that file or none
+ * (capture-copy.ts): a link or another file put in its place in processing/ is refused.
+ */
+export const FileIdentity = z.object({ dev: z.string(), ino: z.string() });
+export type FileIdentity = z.infer<typeof FileIdentity>;
+
 export const CopyRequest = z.object({
   id: z.number().int(),
   file: z.string(),
   tmp: z.string(),
   maxBytes: z.number(),
   durable: z.boolean(),
+  seen: FileIdentity.optional(),
 });
 export type CopyRequest = z.infer<typeof CopyRequest>;
 

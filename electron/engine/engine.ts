@@ -337,7 +337,8 @@ async function start(
         ? {
             // Its source: the inbox's sub-folder it was dropped in, else `inbox` (inbox.ts);
             // the job records the inbox that took it (inboxesOfJobs, at the next start).
-            submit: async (file, source, dir) => submitRequest({ file, source }, { inbox: dir }),
+            submit: async (file, source, dir, seen) =>
+              submitRequest({ file, source }, { inbox: dir, seen }),
             findJob: (file) => latestJobOfFile(store, file),
             inboxesOfJobs: () => inboxesOfJobs(store),
             // The job names the file where the analyst finds it (done/, failed/), not the

@@ -37,9 +37,9 @@ async function handle(message: unknown): Promise<void> {
     });
     return;
   }
-  const { id, file, tmp, maxBytes, durable } = parsed.data;
+  const { id, file, tmp, maxBytes, durable, seen } = parsed.data;
   try {
-    const r = await copyOut(file, tmp, { maxBytes, durable });
+    const r = await copyOut(file, tmp, { maxBytes, durable, seen });
     send({
       id,
       result: r.ok

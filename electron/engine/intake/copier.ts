@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CopyReply,
   type CopyRequest,
+  type FileIdentity,
   type ProbeLook,
   type ProbeRequest,
   type Thrown,
@@ -83,9 +84,16 @@ export class Copier {
   copy(
     file: string,
     tmp: string,
-    o: { maxBytes: number; durable: boolean },
+    o: { maxBytes: number; durable: boolean; seen?: FileIdentity },
   ): Promise<Result<Copied>> {
-    return this.#ask((id) => ({ id, file, tmp, maxBytes: o.maxBytes, durable: o.durable }));
+    return this.#ask((id) => ({
+      id,
+      file,
+      tmp,
+      maxBytes: o.maxBytes,
+      durable: o.durable,
+      ...(o.seen ? { seen: o.seen } : {}),
+    }));
   }
 
   /**

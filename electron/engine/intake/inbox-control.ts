@@ -16,7 +16,7 @@
 // poll costs a probe. A local folder is never probed.
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { InboxStatus, SubmitAck } from '../../../shared/api.ts';
+import type { InboxStatus } from '../../../shared/api.ts';
 import type { InboxFrom } from '../../../shared/api/engine.ts';
 import type { ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
@@ -35,7 +35,7 @@ import {
   notAnswering,
   waitingFiles,
 } from './inbox-folder.ts';
-import { Inbox } from './inbox.ts';
+import { Inbox, type InboxOptions } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
 import { refusedFiles } from './inbox-refused.ts';
 
@@ -48,7 +48,7 @@ export interface InboxControlOptions {
   log?: Logger;
   /** Null: nothing is watched (a one-shot command); the folder can still be chosen. */
   watch: {
-    submit: (file: string, source: string, inbox: string) => Promise<Result<SubmitAck>>;
+    submit: InboxOptions['submit'];
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
     /** A job's file has moved to done/ or failed/: where it lies now. */
     settled?: (jobId: string, file: string) => Promise<void> | void;

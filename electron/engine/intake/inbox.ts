@@ -37,6 +37,7 @@ import {
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { HeldFiles, SubmitAck } from '../../../shared/api.ts';
 import { TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
+import type { FileIdentity } from '../../../shared/copier.ts';
 import type { AppError, Result } from '../../../shared/result.ts';
 import { visible } from '../../../shared/visible.ts';
 import type { Logger } from '../log.ts';
@@ -68,6 +69,7 @@ import {
   reasonNote,
   safeFailedName,
 } from './inbox-names.ts';
+import { identityOf } from './capture-copy.ts';
 import { lexists, noteDroppedAs, noteJob } from './inbox-refused.ts';
 import { changedSince, type Taken, takenAs } from './taken-file.ts';
 
@@ -76,9 +78,16 @@ export interface InboxOptions {
   /**
    * Submits one file (the engine's submit flow); the path is inside `processing/`,
    * `source` the one it was sent by (inboxSourceOf: its sub-folder, else `inbox`), and
-   * `inbox` this inbox's folder, which the job records (found again at the next start).
+   * `inbox` this inbox's folder, which the job records (found again at the next start),
+   * `seen` the file as the inbox took it (its device and inode): the capture reads that
+   * file or none, never a link or another file put in its place in processing/.
    */
-  submit: (file: string, source: string, inbox: string) => Promise<Result<SubmitAck>>;
+  submit: (
+    file: string,
+    source: string,
+    inbox: string,
+    seen: FileIdentity,
+  ) => Promise<Result<SubmitAck>>;
   /** Optional: the latest job of a file, to settle files left in `processing/` by a previous run. */
   findJob?: (file: string) => Promise<ProcessingJob | undefined>;
   pollMs?: number;
@@ -178,6 +187,8 @@ export class Inbox {
   #waiting = 0;
   /** Files in processing/ whose job has not ended yet. */
   #pending = new Set<string>();
+  /** Files just taken into processing/, their device and inode as taken (#take), until submitted. */
+  #identity = new Map<string, FileIdentity>();
   #timer: NodeJS.Timeout | null = null;
   #polling: Promise<void> | null = null;
   #submits = new Set<Promise<void>>();
@@ -662,7 +673,11 @@ export class Inbox {
   #take(name: string): string | null {
     try {
       const target = this.#unique(this.processingDir, name);
-      renameSync(join(this.dir, name), target);
+      const from = join(this.dir, name);
+      // What is taken, as it lies here (a link not followed): the capture reads this file or none.
+      const seen = lstatSync(from, { bigint: true });
+      renameSync(from, target);
+      this.#identity.set(target, identityOf(seen));
       const taken = takenAs(target);
       if (taken) this.#taken.set(target, taken);
       this.#stuck.delete(name);
@@ -685,8 +700,25 @@ export class Inbox {
     void p.finally(() => this.#submits.delete(p));
   }
 
+  /**
+   * The file at `path` as the inbox took it; for a file it found in processing/ (left by a
+   * previous run, put there by hand), as it lies there now. One that cannot be looked at is
+   * matched by no file (its capture then says why).
+   */
+  #seenAt(path: string): FileIdentity {
+    const taken = this.#identity.get(path);
+    this.#identity.delete(path);
+    if (taken) return taken;
+    try {
+      return identityOf(lstatSync(path, { bigint: true }));
+    } catch {
+      return { dev: '', ino: '' };
+    }
+  }
+
   async #submit(path: string): Promise<void> {
     this.#pending.add(path);
+    const seen = this.#seenAt(path);
     const source = inboxSourceOf(this.processingDir, path);
     if (!source.ok) {
       this.#opts.log?.warn('inbox.folder_refused', { file: path, error: source.error.message });
@@ -699,7 +731,7 @@ export class Inbox {
     }
     let result: Result<SubmitAck>;
     try {
-      result = await this.#opts.submit(path, source.value, this.dir);
+      result = await this.#opts.submit(path, source.value, this.dir, seen);
     } catch (e) {
       result = {
         ok: false,

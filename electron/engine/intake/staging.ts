@@ -35,6 +35,7 @@ import { basename, join } from 'node:path';
 import { isDiskFull } from '../disk-full.ts';
 import { folderFault } from '../folder-fault.ts';
 import { readError } from '../read-error.ts';
+import type { FileIdentity } from '../../../shared/copier.ts';
 import { err, messageOf, ok, type Result } from '../../../shared/result.ts';
 import type { Logger } from '../log.ts';
 import { privateDir } from '../private-files.ts';
@@ -99,6 +100,8 @@ export interface CaptureOptions {
   rank?: number;
   /** Called when the capture has its slot and starts reading. */
   started?: () => void;
+  /** A file the watched inbox took: read only if it is still that file (capture-copy.ts). */
+  seen?: FileIdentity;
 }
 
 /** A captured file: its content hash, the staged path, and both ends of it for the cheap facts. */
@@ -312,7 +315,7 @@ export class Staging {
           if (remote) this.#copier?.abandon(undefined, share);
         }, timeoutMs);
       });
-      const captured = this.#capture(file, abandon.signal, remote ? { share } : null);
+      const captured = this.#capture(file, abandon.signal, remote ? { share } : null, opts.seen);
       const result = await Promise.race([captured, timeout]);
       if (!result.ok && result.error.code === 'TIMEOUT') {
         // The read may still return later: drop what it staged then.
@@ -342,10 +345,15 @@ export class Staging {
     file: string,
     abandoned: AbortSignal,
     remote: { share: string | null } | null,
+    seen: FileIdentity | undefined,
   ): Promise<Result<Staged>> {
     const tmp = join(this.dir, `.capture-${randomUUID()}`);
     try {
-      const o = { maxBytes: this.#opts.maxBytes, durable: this.#opts.durable !== false };
+      const o = {
+        maxBytes: this.#opts.maxBytes,
+        durable: this.#opts.durable !== false,
+        ...(seen ? { seen } : {}),
+      };
       const got = remote
         ? await this.#viaCopier(file, tmp, o, remote.share, abandoned)
         : await copyOut(file, tmp, { ...o, abandoned });
@@ -392,7 +400,7 @@ export class Staging {
   async #viaCopier(
     file: string,
     tmp: string,
-    o: { maxBytes: number; durable: boolean },
+    o: { maxBytes: number; durable: boolean; seen?: FileIdentity },
     share: string | null,
     abandoned: AbortSignal,
   ): Promise<Result<Copied>> {

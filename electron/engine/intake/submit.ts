@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { FileSubmitRequest, SubmitAck } from '../../../shared/api.ts';
+import type { FileIdentity } from '../../../shared/copier.ts';
 import {
   levelRank,
   type Decision,
@@ -29,6 +30,7 @@ import type { RulesService } from '../rules/service.ts';
 import type { AuditInput } from '../store/audit.ts';
 import { arrivalFacts, type Arrival } from './arrival-facts.ts';
 import type { ArrivalRecord, ArrivalWriter } from './arrival-writer.ts';
+import { isSeen } from './capture-copy.ts';
 import { readHead, type FileHead } from './cheap-facts.ts';
 import { levelBound } from './level-bound.ts';
 import type { IntakeMemory, RequestContext } from './memory.ts';
@@ -59,6 +61,8 @@ export interface IntakeDeps {
 export interface SubmitOrigin {
   /** The watched inbox (its folder) whose processing/ the file was taken into. */
   inbox?: string;
+  /** The file as that inbox saw it when it took it: captured only if it is still that file. */
+  seen?: FileIdentity;
 }
 
 export async function submit(
@@ -100,7 +104,7 @@ export async function submit(
   const turn = deps.turns.enter(a.read);
   let waits = false;
   try {
-    const r = await admit(deps, a, ticket, turn);
+    const r = await admit(deps, a, ticket, turn, origin.seen);
     waits = r.ok && (r.value.status === 'queued' || r.value.status === 'deciding');
     return r;
   } finally {
@@ -116,6 +120,7 @@ async function admit(
   a: Arrival,
   ticket: ArrivalTicket,
   turn: SameFileTurn,
+  seen: FileIdentity | undefined,
 ): Promise<Result<SubmitAck>> {
   const req = a.request;
   // The level known before the capture (requested, or the rules' bound on the file's
@@ -123,7 +128,8 @@ async function admit(
   let bound = req.requested_priority;
   if (!bound) {
     ticket.reading();
-    bound = await levelBound(deps, a);
+    // A file the inbox took that is no longer that file is not peeked at (its capture refuses it).
+    bound = seen && !(await isSeen(a.read, seen)) ? 'CRITICAL' : await levelBound(deps, a);
     ticket.read();
     ticket.level(bound);
   }
@@ -135,7 +141,11 @@ async function admit(
     readStartedMs = performance.now();
     ticket.reading();
   };
-  const captured = await deps.staging.capture(a.read, { rank: levelRank(bound), started });
+  const captured = await deps.staging.capture(a.read, {
+    rank: levelRank(bound),
+    started,
+    ...(seen ? { seen } : {}),
+  });
   ticket.read();
   // Where the time between arrival and acknowledgement goes, for the log.
   const capturedMs = performance.now();
