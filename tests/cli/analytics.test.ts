@@ -632,6 +632,13 @@ describe('gex-desk analytics commands', () => {
       [db, /is GEX Desk's own database: an export is never written there/],
       [join(dir, 'looks-harmless.csv'), /is GEX Desk's own database/],
       [`${db}.wal`, /is GEX Desk's own database's write-ahead log/],
+      // The mark other user folders find a running engine by (QA sec2 N2), and any other
+      // file named after the database beside it.
+      [`${db}.holder.json`, /is GEX Desk's own database's holder mark/],
+      [`${db}.tmp`, /is named after GEX Desk's database .*, beside it/],
+      // The watched inbox (its default, beside the database): the export was ingested.
+      [join(dir, 'inbox', 'meta-export.csv'), /lies in GEX Desk's own watched inbox/],
+      [join(dir, 'inbox', 'acme', 'x.csv'), /lies in GEX Desk's own watched inbox/],
       [join(dir, 'data', 'x.csv'), /lies in GEX Desk's own data folder/],
       [join(home, 'engines', 'x.json'), /lies in GEX Desk's own folder of discovery files/],
       [other, /is a DuckDB database: an export is never written over it/],
@@ -644,6 +651,8 @@ describe('gex-desk analytics commands', () => {
     }
     expect(readFileSync(db).equals(before)).toBe(true);
     expect(existsSync(`${db}.wal`)).toBe(false);
+    expect(existsSync(`${db}.holder.json`)).toBe(false);
+    expect(existsSync(join(dir, 'inbox', 'meta-export.csv'))).toBe(false);
     const listed = await runCli(['snapshots', '--json', ...args], { home });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.lines.map((l) => l.id)).toEqual([id]);

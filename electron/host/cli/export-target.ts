@@ -4,8 +4,10 @@
 // the app ran on it (the engine answering from the unlinked file until it stopped, every
 // snapshot, rule version and audit entry then gone). GEX Desk's own files and folders —
 // those no inbox may hold (ownPaths: the database, config, data, discovery and socket
-// folders), and the database's write-ahead log — and any DuckDB database are refused
-// before anything is written.
+// folders), every file named after the database beside it (`<db>.wal`, the holder mark
+// `<db>.holder.json` that other user folders find the engine by), and the watched inbox
+// (an export there was taken as a file dropped in, failed, and counted against the inbox
+// source: QA sec2 N2) — and any DuckDB database are refused before anything is written.
 import { openSync, readSync, closeSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ownPaths } from '../../engine/intake/inbox-control.ts';
@@ -15,6 +17,8 @@ export interface ExportGuard {
   dbPath: string;
   dataDir: string;
   configFile: string;
+  /** The watched inbox (with its processing/, done/ and failed/). */
+  inbox: string;
   /** The per-user folder (its engines/ and run/: discovery files and sockets). */
   home: string;
 }
@@ -58,12 +62,19 @@ export function exportTargetProblem(file: string, g: ExportGuard): string | null
   const own = [
     ...ownPaths(g, g.home),
     { what: "database's write-ahead log", path: `${g.dbPath}.wal` },
+    { what: "database's holder mark", path: `${g.dbPath}.holder.json` },
+    { what: 'watched inbox (an export there would be ingested)', path: g.inbox, writes: true },
   ];
   for (const o of own) {
     const path = real(resolve(o.path));
     if (o.writes ? within(path, target) : path === target)
       return `--out ${file} ${o.writes ? `lies in GEX Desk's own ${o.what}, ${path}` : `is GEX Desk's own ${o.what}`}: an export is never written there. Give another file.`;
   }
+  // Any other file named after the database beside it: DuckDB's and GEX Desk's own (a
+  // temporary file of a checkpoint, a mark of a later version).
+  const db = real(resolve(g.dbPath));
+  if (dirname(target) === dirname(db) && basename(target).startsWith(`${basename(db)}.`))
+    return `--out ${file} is named after GEX Desk's database ${db}, beside it: such files are the database's own (its write-ahead log, its holder mark); an export is never written there. Give another file.`;
   if (isDuckDb(target))
     return `--out ${file} is a DuckDB database: an export is never written over it. Give another file.`;
   return null;
