@@ -4,11 +4,19 @@
 // its staging, DuckDB, inbox and workers share: without limits, idle or half-sent
 // requests by the thousand freeze the engine (QA sec F7). So: a ceiling on open
 // connections, headers within seconds, a whole request within the time the largest upload
-// takes on a slow link, and idle keep-alive connections closed soon.
+// takes on a slow link, and idle keep-alive connections closed soon. At the ceiling, a
+// new connection closes the oldest one that has not sent its request's headers yet, not
+// itself: with a plain ceiling, 256 idle connections of another account, reopened as they
+// were closed, kept the analyst's browser out for as long as they liked (QA sec2 N1); now
+// they must be opened faster than the analyst's request is sent, without end.
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface ConnectionLimits {
-  /** Open connections per listening address; any more are closed at once. */
+  /**
+   * Open connections per listening address. One more closes the oldest that has not sent
+   * its request's headers yet; when every one has, the newcomer is closed at once.
+   */
   maxConnections: number;
   /** A request's headers must have come within this many milliseconds of its start. */
   headersTimeoutMs: number;
@@ -58,7 +66,27 @@ export const serverOptions = (limits: ConnectionLimits) => ({
   connectionsCheckingInterval: limits.checkEveryMs,
 });
 
-/** The limits set on the server itself rather than at its creation. */
+/** The ceiling on connections, kept by the server's own events (see ConnectionLimits.maxConnections). */
 export function limitConnections(server: Server, limits: ConnectionLimits): void {
-  server.maxConnections = limits.maxConnections;
+  const open = new Set<Socket>();
+  /** Connections whose first request's headers have not come, oldest first. */
+  const waiting = new Set<Socket>();
+  const drop = (socket: Socket) => {
+    open.delete(socket);
+    waiting.delete(socket);
+  };
+  server.on('connection', (socket: Socket) => {
+    if (open.size >= limits.maxConnections) {
+      const oldest = waiting.values().next().value;
+      if (!oldest) return void socket.destroy();
+      drop(oldest);
+      oldest.destroy();
+    }
+    open.add(socket);
+    waiting.add(socket);
+    socket.once('close', () => drop(socket));
+  });
+  const asked = (req: { socket: Socket }) => void waiting.delete(req.socket);
+  server.on('request', asked);
+  server.on('upgrade', asked);
 }
