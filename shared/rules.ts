@@ -6,9 +6,10 @@
 // electron/engine/rules.
 import { z } from 'zod';
 import { PRIORITY_LEVELS, PriorityLevel, type Decision } from './domain.ts';
+import { nearWord } from './near-words.ts';
 import { AppError } from './result.ts';
 import { parseIsoMs } from './timestamp.ts';
-import { blank } from './visible.ts';
+import { blank, quotedEcho } from './visible.ts';
 
 // ---------------------------------------------------------------------------
 // Timestamps (parsed in shared/timestamp.ts)
@@ -60,11 +61,41 @@ export const FACT_EXPECTED: Record<GivenFactName, string> = {
   justification: 'a string',
 };
 
+/**
+ * The keys an analyst's facts may have (`rules eval`'s lines, the Rules view's dry run):
+ * the given facts and `id`, which names the request in the answers.
+ */
+export const FACT_KEYS: readonly string[] = [...Object.keys(GIVEN_FACTS), 'id'];
+
+/**
+ * The first key of an analyst's facts that is neither a fact nor `id`, as the INVALID_FACT
+ * error naming it (`fact`), with the fact it is a slip of among those the facts lack;
+ * null when there is none. `requested_priorty` was ignored and the request decided as if
+ * it had no override (QA ct2 F7): a dry run then answered another level than the request
+ * would get. The engine's own requests build their facts themselves and are not checked.
+ */
+export function unknownFact(facts: Record<string, unknown>): AppError | null {
+  const key = Object.keys(facts).find((k) => !FACT_KEYS.includes(k));
+  if (key === undefined) return null;
+  const lacking = FACT_KEYS.filter((k) => facts[k] === undefined);
+  const near = nearWord(key, lacking);
+  const shown = quotedEcho(key);
+  return {
+    code: 'INVALID_FACT',
+    message:
+      `${shown} is not a fact` +
+      (near ? ` (did you mean "${near}"?)` : '') +
+      `; the facts are ${Object.keys(GIVEN_FACTS).join(', ')}, with an id naming the request`,
+    fact: key,
+  };
+}
+
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /**
  * The facts of one request as they arrive (CLI JSON Lines, the ingest pipeline, the
- * UI's dry run). Unknown keys (such as `id`) are ignored. `null` counts as missing
+ * UI's dry run). Unknown keys (such as `id`) are ignored here; an analyst's facts (rules
+ * eval, the dry run) are refused one first (unknownFact). `null` counts as missing
  * for the optional facts. The rule file decides whether `as_of` is too far in the
  * future, because that limit is one of its thresholds.
  */

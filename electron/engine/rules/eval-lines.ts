@@ -3,9 +3,11 @@
 // them by it (or by the `id` echoed from the facts, null when they have none). Blank
 // (or whitespace-only) lines hold no facts and are skipped, unanswered, as a manifest's
 // are; an answer's `line` still counts them. A line that is not a JSON object is
-// answered with its line alone, since it has no id to echo.
+// answered with its line alone, since it has no id to echo; one with a key that is neither
+// a fact nor `id` is refused, naming it (shared/rules.ts unknownFact).
 import type { CompiledRules } from './compile.ts';
 import { messageOf } from '../../../shared/result.ts';
+import { unknownFact } from '../../../shared/rules.ts';
 
 type Input = string | AsyncIterable<string | Uint8Array>;
 
@@ -81,7 +83,10 @@ export async function* evalLines(
       continue;
     }
     const id = (facts as { id?: unknown }).id ?? null;
-    const r = compiled.decide(facts, now);
+    // A misspelt fact (`requested_priorty`) refuses the line: decided without it, the
+    // answer would be another level than the request would get.
+    const stray = unknownFact(facts as Record<string, unknown>);
+    const r = stray ? { ok: false as const, error: stray } : compiled.decide(facts, now);
     if (r.ok) {
       yield JSON.stringify({
         id,

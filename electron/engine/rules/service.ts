@@ -11,7 +11,7 @@
 // are compiled the same way.
 import type { AuditEntry, Diagnostic, LevelPolicyInfo, RuleVersion } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type Decision } from '../../../shared/domain.ts';
-import type { RuleSet } from '../../../shared/rules.ts';
+import { unknownFact, type RuleSet } from '../../../shared/rules.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import { analysisRunner, type RunAnalysis } from './analysis.ts';
 import type { EngineEvents } from '../events.ts';
@@ -160,6 +160,9 @@ export class RulesService {
     }
     return ok(
       facts.map((f) => {
+        // A key that is no fact is refused, as `rules eval` refuses it (unknownFact).
+        const stray = unknownFact(f);
+        if (stray) return { error: stray };
         const d = rules.decide(f);
         return d.ok
           ? {
