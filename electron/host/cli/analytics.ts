@@ -37,6 +37,7 @@ import {
   withUnits,
   type ExitCode,
   type Output,
+  refuse,
 } from './io.ts';
 import { timeOption } from './time-option.ts';
 import { mayStall } from '../../engine/intake/stalling-fs.ts';
@@ -82,12 +83,12 @@ const READS_SNAPSHOTS = new Set<CallName>([
  * ignored them, and `history X --attach DIR` said there was no snapshot of X).
  */
 export const readOnly = (
-  values: Parameters<typeof engineOptions>[0] & { attach?: string[] },
+  values: Parameters<typeof engineOptions>[0] & { attach?: string[]; json?: boolean },
   out: Output,
   work: (api: ApiClient) => Promise<ExitCode>,
 ) => {
   const attach = attachOption(values);
-  return withApi({ ...engineOptions(values), attach }, out, READS, (api) =>
+  return withApi({ ...engineOptions(values), attach, json: values.json }, out, READS, (api) =>
     work(attach ? attaching(api, attach) : api),
   );
 };
@@ -176,7 +177,7 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
   const [id] = positionals(args, ['ID'], SNAPSHOT_USAGE);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: id! });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     const d = r.value;
     unreadFolders(out, d.unread_folders);
     if (values.json)
@@ -378,7 +379,7 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
   const [from, to] = positionals(args, ['ID_A', 'ID_B'], DIFF_USAGE);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:diff', { from: from!, to: to! });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     const d = r.value;
     unreadFolders(out, d.unread_folders);
     if (values.json) {
@@ -400,8 +401,8 @@ export async function diffCommand(argv: string[], out: Output): Promise<ExitCode
       api.call('snapshots:get', { id: d.from }),
       api.call('snapshots:get', { id: d.to }),
     ]);
-    if (!a.ok) return (out.error(describeError(a.error)), exitFor(a.error));
-    if (!b.ok) return (out.error(describeError(b.error)), exitFor(b.error));
+    if (!a.ok) return refuse(out, a.error, values.json);
+    if (!b.ok) return refuse(out, b.error, values.json);
     const [sa, sb] = [a.value.snapshot, b.value.snapshot];
     out.line(
       `${sa.underlying} ${d.from} (${d.from_as_of}) → ${sb.underlying} ${d.to} (${d.to_as_of})`,
@@ -480,7 +481,7 @@ export async function levelsCommand(argv: string[], out: Output): Promise<ExitCo
   positionals(args, [], LEVELS_USAGE);
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:levels', {});
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     const { rows, unreadable, not_exports } = r.value;
     if (values.json) rows.forEach((l) => out.json(levelsJson(l)));
     else

@@ -29,7 +29,7 @@ import type { PoolChoices } from '../../engine/workers/engine-pool.ts';
 import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { ApiClient } from './api-client.ts';
 import { findEngine, type Found } from './find-engine.ts';
-import { describeError, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
 
 export type { ApiClient } from './api-client.ts';
@@ -184,24 +184,25 @@ export async function nextApi(
 
 /**
  * Runs `work` with the API and always closes it; a failure to reach it is reported with
- * its exit code. `interrupt`: its signal ends a wait for another command that holds the
- * database, and its `stopped` says what the command leaves and ends the process.
+ * its exit code (refuse: with the command's `json`, --json's error line too). `interrupt`:
+ * its signal ends a wait for another command that holds the database, and its `stopped`
+ * says what the command leaves and ends the process.
  */
 export async function withApi(
-  overrides: ConfigOverrides,
+  options: ConfigOverrides & { json?: boolean },
   out: Output,
   needs: LocalNeeds,
   work: (api: ApiClient, session: ApiSession) => Promise<ExitCode>,
   interrupt?: { signal: AbortSignal; stopped: () => never },
 ): Promise<ExitCode> {
+  const { json, ...overrides } = options;
   const opened = await openApi(overrides, needs, {
     onWait: (m) => out.error(m),
     signal: interrupt?.signal,
   });
   if (!opened.ok) {
     if (interrupt?.signal.aborted && opened.error.code === 'CANCELLED') interrupt.stopped();
-    out.error(describeError(opened.error));
-    return exitFor(opened.error);
+    return refuse(out, opened.error, json);
   }
   const session = opened.value;
   try {

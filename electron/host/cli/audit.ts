@@ -8,15 +8,7 @@ import { AuditKind } from '../../../shared/api/audit.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
-import {
-  describeError,
-  EXIT,
-  exitFor,
-  table,
-  UsageError,
-  type ExitCode,
-  type Output,
-} from './io.ts';
+import { EXIT, table, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { eachPage } from './pages.ts';
 import { AUDIT_USAGE } from './usage.ts';
 
@@ -37,9 +29,9 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
     throw new UsageError(`--kind must be one of ${AuditKind.options.join(', ')}`);
   // One request's whole trail; else the latest 500 entries, or as many as asked for.
   const limit = int(values.limit, '--limit', 1) ?? (values.request ? undefined : 500);
-  return withApi(engineOptions(values), out, READS, async (api) => {
+  return withApi({ ...engineOptions(values), json: values.json }, out, READS, async (api) => {
     const named = values.request ? await requestNamed(api, values.request) : undefined;
-    if (named && !named.ok) return (out.error(describeError(named.error)), exitFor(named.error));
+    if (named && !named.ok) return refuse(out, named.error, values.json);
     const request_id = named?.value;
     const entries: AuditEntry[] = [];
     let found = 0;
@@ -59,11 +51,14 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
         else entries.push(...some);
       },
     );
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
-    if (request_id && found === 0) {
-      out.error(`There is no audit entry for request ${values.request}.`);
-      return EXIT.rejected;
-    }
+    if (!r.ok) return refuse(out, r.error, values.json);
+    // Said as any refusal is, with its code (it had none).
+    if (request_id && found === 0)
+      return refuse(
+        out,
+        { code: 'NOT_FOUND', message: `There is no audit entry for request ${values.request}.` },
+        values.json,
+      );
     if (values.json) return EXIT.ok;
     out.line(
       table(

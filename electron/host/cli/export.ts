@@ -20,7 +20,7 @@ import { isDiskFull } from '../../engine/disk-full.ts';
 import { NAME_MAX } from '../../engine/intake/inbox-names.ts';
 import { refusedWrite } from '../../engine/folder-fault.ts';
 import { engineOptions, parse, tickerHint } from './args.ts';
-import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { EXIT, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { EXPORT_USAGE } from './usage.ts';
 import { messageOf } from '../../../shared/result.ts';
 
@@ -173,7 +173,7 @@ export async function exportCommand(argv: string[], out: Output): Promise<ExitCo
   }
   return readOnly(values, out, async (api) => {
     const r = await api.call('snapshots:get', { id: positionals[0]! });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     // The file holds the snapshot alone; a folder that could not be read is said beside it.
     unreadFolders(out, r.value.unread_folders);
     const id = r.value.snapshot.id; // in full, when the argument was its start

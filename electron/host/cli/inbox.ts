@@ -10,7 +10,7 @@ import { leftBehindDetail } from '../../../shared/left-behind.ts';
 import { envPath } from '../../engine/env.ts';
 import { withApi } from './api.ts';
 import { engineOptions, extraWords, parse } from './args.ts';
-import { describeError, EXIT, exitFor, UsageError, type ExitCode, type Output } from './io.ts';
+import { EXIT, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { INBOX_USAGE } from './usage.ts';
 
 /**
@@ -102,7 +102,8 @@ export async function inboxCommand(argv: string[], out: Output): Promise<ExitCod
   if (sub !== undefined && dir === undefined) throw new UsageError(INBOX_USAGE);
   // Not the current folder: a script's empty variable (inbox set "$DIR") must not make it so.
   if (dir !== undefined && !dir.trim()) throw new UsageError('inbox set needs a FOLDER, not ""');
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  const called = { ...engineOptions(values), json: values.json };
+  return withApi(called, out, { kind: 'store' }, async (api) => {
     const r =
       dir === undefined
         ? await api.call('inbox:get', {})
@@ -110,10 +111,14 @@ export async function inboxCommand(argv: string[], out: Output): Promise<ExitCod
             dir: resolve(dir),
             take_existing: values['take-existing'],
           });
-    if (!r.ok && r.error.field === 'take_existing')
-      out.error(`${describeError(r.error)} --take-existing takes them.`);
-    else if (!r.ok) out.error(describeError(r.error));
-    if (!r.ok) return exitFor(r.error);
+    if (!r.ok)
+      return refuse(
+        out,
+        r.error.field === 'take_existing'
+          ? { ...r.error, message: `${r.error.message} --take-existing takes them.` }
+          : r.error,
+        values.json,
+      );
     if (values.json) out.json(r.value);
     else out.line(describe(r.value));
     // Kept in the config file, but the variable comes before the file (config.ts): the

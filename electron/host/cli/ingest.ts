@@ -13,15 +13,7 @@ import type { Result } from '../../../shared/result.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { authorOption, engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
-import {
-  counted,
-  describeError,
-  EXIT,
-  exitFor,
-  UsageError,
-  type ExitCode,
-  type Output,
-} from './io.ts';
+import { counted, EXIT, exitFor, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
@@ -72,10 +64,7 @@ export async function ingestCommand(argv: string[], out: Output): Promise<ExitCo
   if (positionals.includes('-')) {
     const { loadConfig } = await import('../../engine/config.ts');
     const config = loadConfig(engineOptions(values));
-    if (!config.ok) {
-      out.error(describeError(config.error));
-      return exitFor(config.error);
-    }
+    if (!config.ok) return refuse(out, config.error, values.json);
     piped = await pipedFile(config.value.limits.maxFileBytes);
     givenMs = Date.now();
   }
@@ -182,7 +171,7 @@ async function ingestFiles(
   };
   try {
     return await withApi(
-      overrides,
+      { ...overrides, json: values.json },
       out,
       needs,
       async (api, session) => {

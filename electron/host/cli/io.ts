@@ -77,6 +77,38 @@ export const describeError = (e: AppError): string =>
   `${e.code}: ${e.message}${e.file && !e.message.includes(e.file) ? ` (${e.file}${e.line ? `:${e.line}` : ''})` : ''}`;
 
 /**
+ * An error that ends a command (NOT_FOUND, CONFLICT, a rule file refused, a database held),
+ * said the one way every command says it: `CODE: message` on stderr for a person, and with
+ * --json also `{"error": {"code", "message", …}}` on stdout for a script (`about`: the
+ * keys that go before `error`, `jobs cancel`'s `job_id`). Only `jobs cancel`/`retry` and
+ * `queue --drain` printed that line; the others left stdout empty and the code in free
+ * text (`audit --request` not even there: QA ct2 F3). Its exit code.
+ */
+export function refuse(
+  out: Output,
+  error: AppError,
+  json: boolean | undefined,
+  about: Record<string, unknown> = {},
+): ExitCode {
+  refusalLine(out, error, json, about);
+  out.error(describeError(error));
+  return exitFor(error);
+}
+
+/**
+ * With --json, the refusal's line on stdout alone: for a refusal already said on stderr in
+ * its own words (a rule file's problems, as `rules check` says them).
+ */
+export function refusalLine(
+  out: Output,
+  error: AppError,
+  json: boolean | undefined,
+  about: Record<string, unknown> = {},
+): void {
+  if (json) out.json({ ...about, error });
+}
+
+/**
  * A figure to right-align: a dollar figure as `usd` writes it ("-11.00 Bn", "625.11 M",
  * "240,000", "-21 USD"), an age or a time ("454 d", "12 min", "347 ms", "3m 05s"), or none.
  */

@@ -21,6 +21,7 @@ import {
   UsageError,
   type ExitCode,
   type Output,
+  refuse,
 } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { pauseNotice } from './paused-notice.ts';
@@ -102,7 +103,7 @@ export async function jobActionCommand(
   };
   try {
     return await withApi(
-      overrides,
+      { ...overrides, json: values.json },
       out,
       needs,
       async (api, session) => {
@@ -117,8 +118,9 @@ export async function jobActionCommand(
 
   async function act(api: ApiClient, session: ApiSession): Promise<ExitCode> {
     let code: ExitCode = EXIT.ok;
+    // A line among the others' on stdout; with --json, said on stderr too, as every refusal.
     const refused = (id: string, error: AppError) => {
-      if (values.json) out.json({ job_id: id, error });
+      if (values.json) refuse(out, error, true, { job_id: id });
       else out.line(`✗ ${echoed(id)}  ${describeError(error)}`);
       code = worse(code, exitFor(error));
     };

@@ -23,16 +23,15 @@ import {
   money,
   usd,
   withUnits,
-  describeError,
   duration,
   elapsed,
   EXIT,
-  exitFor,
   snapshotJson,
   table,
   UsageError,
   type ExitCode,
   type Output,
+  refuse,
 } from './io.ts';
 import { timeOption } from './time-option.ts';
 import { JOB_STATUSES, JOBS_USAGE, QUEUE_USAGE, SNAPSHOTS_USAGE } from './usage.ts';
@@ -66,7 +65,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   if (status && !status.success)
     throw new UsageError(`--status must be one of ${JobStatus.options.join(', ')}`);
   const limit = int(values.limit, '--limit', 1);
-  return withApi(engineOptions(values), out, READS, async (api) => {
+  return withApi({ ...engineOptions(values), json: values.json }, out, READS, async (api) => {
     const jobs: ProcessingJob[] = [];
     const r = await eachPage<ProcessingJob>(
       (page, after) => api.call('jobs:list', { status: status?.data, source, limit: page, after }),
@@ -76,7 +75,7 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
         else jobs.push(...some);
       },
     );
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     if (!values.json)
       out.line(
         table(
@@ -165,7 +164,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
   );
   if (values.help) return (out.line(SNAPSHOTS_USAGE), EXIT.ok);
   const limit = int(values.limit, '--limit', 1);
-  return withApi(engineOptions(values), out, READS, async (api) => {
+  return withApi({ ...engineOptions(values), json: values.json }, out, READS, async (api) => {
     const snapshots: GEXSnapshot[] = [];
     const r = await eachPage<GEXSnapshot>(
       (page, after) =>
@@ -182,7 +181,7 @@ export async function snapshotsCommand(argv: string[], out: Output): Promise<Exi
           });
       },
     );
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     if (!values.json)
       out.line(
         table(
@@ -252,7 +251,7 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
   const why = { justification: values.justification!, author: authorOption(values.author) };
   // Its export files are deleted in the data folder in use: the engine's, beside one.
   const needs = { kind: 'store', dataFolder: true } as const;
-  return withApi(engineOptions(values), out, needs, async (api) => {
+  return withApi({ ...engineOptions(values), json: values.json }, out, needs, async (api) => {
     if (prune) {
       const r = await api.call('snapshots:prune', {
         before: values.before!,
@@ -260,13 +259,13 @@ async function removeCommand(argv: string[], out: Output): Promise<ExitCode> {
         dry_run: values['dry-run'] ?? false,
         ...why,
       });
-      if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+      if (!r.ok) return refuse(out, r.error, values.json);
       if (values.json) out.json(r.value);
       else out.line(prunedText(r.value, values.before!, values.underlying));
       return EXIT.ok;
     }
     const r = await api.call('snapshots:remove', { id: positionals[0]!, ...why });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     const s = r.value.snapshot;
     if (values.json) out.json({ ...snapshotJson(s), files: r.value.files, left: r.value.left });
     else {
@@ -304,24 +303,21 @@ export async function queueCommand(argv: string[], out: Output): Promise<ExitCod
   const workers = int(values.workers, '--workers', 1, MAX_WORKERS);
   const needs = values.drain ? drainNeeds(workers) : READS;
   const overrides = engineOptions(values);
-  return withApi(overrides, out, needs, async (api, session) => {
+  return withApi({ ...overrides, json: values.json }, out, needs, async (api, session) => {
     let stats: QueueStats;
     /** How the jobs the drain counted ended (a duplicate counts as completed). */
     let drained: { completed: number; failed: number } | null = null;
     if (values.drain) {
       const r = await drainQueue(session, overrides, needs, out);
       // Refused (a paused queue: CONFLICT, exit 1) or failed: with --json an error object,
-      // as `jobs cancel` gives one, not an empty stdout; no `drained` key, so a script
-      // tells it from a drain whose jobs failed (`drained.failed`, exit 1 too).
-      if (!r.ok) {
-        if (values.json) out.json({ error: r.error });
-        return (out.error(describeError(r.error)), exitFor(r.error));
-      }
+      // as every refusal gives one (refuse), not an empty stdout; no `drained` key, so a
+      // script tells it from a drain whose jobs failed (`drained.failed`, exit 1 too).
+      if (!r.ok) return refuse(out, r.error, values.json);
       stats = r.value.stats;
       drained = { completed: r.value.completed, failed: r.value.failed };
     } else {
       const r = await api.call('queue:stats', {});
-      if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+      if (!r.ok) return refuse(out, r.error, values.json);
       stats = r.value;
     }
     // A drain's counts come after the queue's figures: one more key, one more line.

@@ -29,11 +29,11 @@ import {
   counted,
   describeError,
   EXIT,
-  exitFor,
   table,
   UsageError,
   type ExitCode,
   type Output,
+  refuse,
 } from './io.ts';
 import { readText, refusedAsChecked, ruleFileName } from './rules.ts';
 import { RULES_USAGE } from './usage.ts';
@@ -102,10 +102,10 @@ export async function whatifCommand(argv: string[], out: Output): Promise<ExitCo
     throw new UsageError(`--against takes arrival or active, not ${against}`);
   const text = await readText(positionals[0]!, 'whatif');
   // An invalid file is reported as `rules check` reports it, without touching the database.
-  if (refusedAsChecked(file, text, out)) return EXIT.rejected;
-  return withApi(engineOptions(values), out, READS, async (api) => {
+  if (refusedAsChecked(file, text, out, values.json)) return EXIT.rejected;
+  return withApi({ ...engineOptions(values), json: values.json }, out, READS, async (api) => {
     const r = await api.call('rules:whatif', { text, last, baseline: against });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     const { decided, undetermined, refused } = sorted(r.value);
     const moved = decided.filter((c) => c.to.priority !== c.from.priority);
     if (values.json) {

@@ -9,7 +9,7 @@ import { validText } from '../../../shared/check-verdict.ts';
 import type { Diagnostic } from '../../../shared/rules.ts';
 import type { ConfigOverrides } from '../../engine/config.ts';
 import { readError } from '../../engine/read-error.ts';
-import { checkRules, evalLines, type CompiledRules } from '../../engine/rules/index.ts';
+import { checkRules, evalLines, rulesError, type CompiledRules } from '../../engine/rules/index.ts';
 import { openApi, READS, withApi } from './api.ts';
 import { authorOption, engineOptions, int, parse } from './args.ts';
 import {
@@ -20,6 +20,8 @@ import {
   UsageError,
   type ExitCode,
   type Output,
+  refuse,
+  refusalLine,
 } from './io.ts';
 import { nearWord } from '../../../shared/near-words.ts';
 import { pipedText } from './piped-input.ts';
@@ -58,15 +60,28 @@ export const diagnosticLine = (file: string, d: Diagnostic): string =>
  * when it was. `eval --rules`, `activate` and `whatif` said only the first problem, with
  * neither the file nor (eval) the line.
  */
-export const refusedAsChecked = (file: string, text: string, out: Output): boolean =>
-  checkedOrRefused(file, text, out) === null;
+export const refusedAsChecked = (
+  file: string,
+  text: string,
+  out: Output,
+  json?: boolean,
+): boolean => checkedOrRefused(file, text, out, json) === null;
 
-/** As refusedAsChecked, but a valid file's warnings, null when it was refused. */
-function checkedOrRefused(file: string, text: string, out: Output): Diagnostic[] | null {
+/**
+ * As refusedAsChecked, but a valid file's warnings, null when it was refused. With --json
+ * the refusal's line too (refusalLine): the first error, at its line and column in `file`.
+ */
+function checkedOrRefused(
+  file: string,
+  text: string,
+  out: Output,
+  json?: boolean,
+): Diagnostic[] | null {
   const checked = checkRules(text);
   if (checked.ok) return checked.diagnostics;
   for (const d of checked.diagnostics) out.error(diagnosticLine(file, d));
   out.error(`${file}: not valid`);
+  refusalLine(out, { ...rulesError(checked.diagnostics).error, file }, json);
   return null;
 }
 
@@ -225,7 +240,9 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
   // Refused as `rules check` refuses it, without touching the database; its warnings are
   // said once it is active.
   const warnings =
-    sub === 'activate' ? checkedOrRefused(ruleFileName(positionals[0]!), text, out) : [];
+    sub === 'activate'
+      ? checkedOrRefused(ruleFileName(positionals[0]!), text, out, values.json)
+      : [];
   if (warnings === null) return EXIT.rejected;
   // A rollback says none: its version's were said when it was activated.
   const said = (): void => sayWarnings(ruleFileName(positionals[0] ?? ''), warnings, out);
@@ -233,21 +250,21 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
     sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
   // show and history only read: they create no database (api.ts, READS).
   const needs = sub === 'show' || sub === 'history' ? READS : ({ kind: 'store' } as const);
-  return withApi(engineOptions(values), out, needs, async (api) => {
+  return withApi({ ...engineOptions(values), json: values.json }, out, needs, async (api) => {
     switch (sub) {
       case 'show': {
         const r =
           version === undefined
             ? await api.call('rules:active', {})
             : await api.call('rules:get', { version });
-        if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+        if (!r.ok) return refuse(out, r.error, values.json);
         if (values.json) out.json(r.value);
         else out.line(r.value.text.trimEnd());
         return EXIT.ok;
       }
       case 'history': {
         const r = await api.call('rules:history', {});
-        if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+        if (!r.ok) return refuse(out, r.error, values.json);
         if (values.json) r.value.forEach((v) => out.json(v));
         else
           out.line(
@@ -304,7 +321,7 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
                 ...(values.comment !== undefined ? { comment: values.comment } : {}),
                 ...(base !== undefined ? { base } : {}),
               });
-        if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+        if (!r.ok) return refuse(out, r.error, values.json);
         if (values.json) out.json(r.value);
         else
           out.line(

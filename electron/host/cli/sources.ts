@@ -6,15 +6,7 @@ import type { SourceRecord } from '../../../shared/api.ts';
 import { parseReliability, reliabilityText } from '../../../shared/reliability.ts';
 import { READS, withApi } from './api.ts';
 import { authorOption, engineOptions, parse, sourceOption } from './args.ts';
-import {
-  describeError,
-  EXIT,
-  exitFor,
-  table,
-  UsageError,
-  type ExitCode,
-  type Output,
-} from './io.ts';
+import { EXIT, table, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { SOURCES_USAGE } from './usage.ts';
 import { blank } from '../../../shared/visible.ts';
 
@@ -63,9 +55,9 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
     { command: 'sources', subcommands: ['set', 'clear'] },
   );
   if (values.help) return (out.line(SOURCES_USAGE), EXIT.ok);
-  return withApi(engineOptions(values), out, READS, async (api) => {
+  return withApi({ ...engineOptions(values), json: values.json }, out, READS, async (api) => {
     const r = await api.call('sources:list', {});
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     if (values.json) for (const s of r.value) out.json(s);
     else
       out.line(
@@ -126,7 +118,8 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
     if (blank(values.justification))
       throw new UsageError('sources set needs a --justification that is not blank');
   }
-  return withApi(engineOptions(values), out, { kind: 'store' }, async (api) => {
+  const called = { ...engineOptions(values), json: values.json };
+  return withApi(called, out, { kind: 'store' }, async (api) => {
     const r =
       sub === 'set'
         ? await api.call('sources:set', {
@@ -140,7 +133,7 @@ async function changeCommand(sub: 'set' | 'clear', argv: string[], out: Output):
             justification: values.justification,
             author,
           });
-    if (!r.ok) return (out.error(describeError(r.error)), exitFor(r.error));
+    if (!r.ok) return refuse(out, r.error, values.json);
     if (values.json) out.json(r.value);
     else out.line(describe(r.value));
     return EXIT.ok;
