@@ -37,6 +37,7 @@ import {
   PruneResult,
   RemovedSnapshot,
   SnapshotsRemoved,
+  UnderlyingName,
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
 import { blank } from './visible.ts';
@@ -91,7 +92,7 @@ export const calls = {
   /** Newest as-of first (then created_at, then id); `after`: the id of the last snapshot of the previous page. */
   'snapshots:list': call(
     z.strictObject({
-      underlying: z.string().optional(),
+      underlying: UnderlyingName.optional(),
       limit: z.number().int().min(1).max(10_000).default(200),
       after: Id.optional(),
     }),

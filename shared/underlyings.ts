@@ -3,6 +3,7 @@
 // an index with a prefix (`^SPX` in CBOE DataShop and Yahoo, `$SPX` at Schwab). The
 // readers map every file's underlying through it, and the store's calls an analyst's
 // argument (`gex-desk history ^SPX`), so that one index has one history.
+import { hiddenIn } from './visible.ts';
 
 /** Roots that are another name for the same underlying (weeklies, PM-settled, quarterlies). */
 const ROOT_ALIASES: Record<string, string> = {
@@ -29,4 +30,39 @@ export const tickerOf = (text: string): string =>
 export function underlyingOfRoot(root: string): string {
   const r = tickerOf(root);
   return ROOT_ALIASES[r] ?? r;
+}
+
+/** The longest underlying taken (a ticker, not a sentence): in a file, a request, an attached folder. */
+export const UNDERLYING_MAX = 32;
+
+/**
+ * Why a ticker's text cannot be an underlying: it holds a character no name may
+ * (shared/visible.ts HIDDEN: U+202E shows `A‮B` as "AB" reversed, a zero-width space or
+ * U+034F makes a look-alike of SPX, an escape sequence acts on a terminal), named escaped;
+ * null when it holds none. The one check of a file's, a request's and an attached folder's
+ * underlying, so that no channel adds a second "SPX".
+ */
+export function hiddenInUnderlying(text: string): string | null {
+  const c = hiddenIn(text);
+  return c === null
+    ? null
+    : `holds ${c}, a control, format or invisible filler character: a ticker is letters, digits and . - _ ^ $ only`;
+}
+
+/** White space a ticker copied from a terminal or a mail brings around it (not U+2028/U+2029). */
+const EDGE_SPACE = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+
+/**
+ * Why a text given as an underlying (a request's, an address's, an attached folder's row)
+ * names none; null when it may. Spaces, tabs and line ends around it are taken off, as
+ * the text is trimmed; any other character no name may hold is refused also at its ends,
+ * which trimming would have dropped unseen (`%E2%80%A9%E2%80%A9Token expired` set a line
+ * of its own in the app's error panel).
+ */
+export function underlyingProblem(text: string): string | null {
+  const t = text.replace(EDGE_SPACE, '');
+  return (
+    hiddenInUnderlying(t) ??
+    ([...t].length > UNDERLYING_MAX ? `is longer than ${UNDERLYING_MAX} characters` : null)
+  );
 }

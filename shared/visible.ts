@@ -36,6 +36,48 @@ const READ = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}]
  */
 export const blank = (text: string | null | undefined): boolean => !READ.test(text ?? '');
 
+/**
+ * A character no name may hold (a source, an author, an underlying): those INVISIBLE acts
+ * with, and those drawn as nothing (READ's default-ignorable fillers, U+2800), so that
+ * `acme` + U+034F, `SP` + U+200B + `X` or a Hangul filler alone cannot pass for another
+ * name, or for none. Free text (a justification, a comment) may hold the drawn-as-nothing
+ * ones (an emoji's variation selector); blank() says whether it reads as anything.
+ */
+export const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029\p{Default_Ignorable_Code_Point}\u2800]/u;
+const HIDDEN_ALL = new RegExp(HIDDEN.source, 'gu');
+
+/** The first character of `text` a name may not hold (HIDDEN), escaped (`\u200b`); null when none. */
+export function hiddenIn(text: string): string | null {
+  const c = HIDDEN.exec(text)?.[0];
+  return c === undefined ? null : escapeChar(c);
+}
+
+/** Why a name (`what`: "a source name") cannot be: it holds a HIDDEN character, named escaped. */
+export const hiddenRefusal = (what: string, text: string): string | null => {
+  const c = hiddenIn(text);
+  return c === null
+    ? null
+    : `${what} may not hold ${c}: control, format and invisible filler characters (escape sequences, U+202E, zero-width spaces, U+034F, U+3164) make a name act on the screen or look like another`;
+};
+
+/** Letters of the scripts that Latin names are most often faked in (а, е, о, р, с, ο, ρ …). */
+const LATIN = /\p{Script=Latin}/u;
+const LOOKALIKE = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+const LOOKALIKE_ALL = new RegExp(LOOKALIKE.source, 'gu');
+
+/**
+ * A name (a source, an author, an underlying) as it is shown: every HIDDEN character
+ * escaped, and in a name mixing Latin letters with Cyrillic or Greek ones, those shown
+ * escaped too, so that `аcme` (a Cyrillic а) reads `\u0430cme`, not as acme. A name of one
+ * script (`Zürich`, `Москва`) is shown as it is.
+ */
+export function visibleName(text: string): string {
+  const shown = text.replace(HIDDEN_ALL, escapeChar);
+  return LATIN.test(text) && LOOKALIKE.test(text)
+    ? shown.replace(LOOKALIKE_ALL, escapeChar)
+    : shown;
+}
+
 /** `text` with every control and format character shown escaped. */
 export const visible = (text: string): string => text.replace(INVISIBLE_ALL, escapeChar);
 
@@ -54,7 +96,8 @@ export const ECHO_MAX = 40;
 
 /**
  * What a request gave (an id, a key), as a message echoes it back: at most `max`
- * characters of it, "…" when cut, each control or format character escaped. An id of
+ * characters of it, "…" when cut, each control or format character escaped, and each one
+ * drawn as nothing (HIDDEN: `acme\u034f` is not read as acme). An id of
  * 5 MB was echoed whole, and a crafted one put a sentence of its own in the app's error
  * panel; the start is enough to tell which was meant.
  */
@@ -62,7 +105,7 @@ export function echoed(text: string, max = ECHO_MAX): string {
   // Up to 2 UTF-16 units per character: enough to count `max` characters, never all of a huge text.
   const chars = [...text.slice(0, max * 2 + 2)];
   const cut = chars.length > max || text.length > max * 2 + 2;
-  return visible(cut ? chars.slice(0, max).join('') + '…' : text);
+  return (cut ? chars.slice(0, max).join('') + '…' : text).replace(HIDDEN_ALL, escapeChar);
 }
 
 /**

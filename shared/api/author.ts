@@ -1,15 +1,15 @@
 // Who asked for an audited change (`author` of a submission, a job's cancel or retry, a
 // snapshot's removal, a source's override, a rule change): the audit trail's "By". It is
 // read as a person's name wherever it is shown, so it may not be one that reads as
-// another's: U+202E turned "alice\u202enimda" into "aliceadmin", a zero-width space makes a
-// look-alike, an escape sequence acts on a terminal. Refused, as a source name with them is.
+// another's: U+202E turned "alice\u202enimda" into "aliceadmin", a zero-width space or U+034F
+// makes a look-alike, an escape sequence acts on a terminal. Refused, as a source name with them is.
 import { z } from 'zod';
-import { blank, INVISIBLE } from '../visible.ts';
+import { blank, hiddenRefusal } from '../visible.ts';
 
 /** The longest author's name taken: a name, not a text. */
 export const AUTHOR_MAX = 100;
 
-/** An author's name: trimmed, not blank, at most AUTHOR_MAX characters, no control or format character. */
+/** An author's name: trimmed, not blank, at most AUTHOR_MAX characters, no character a name may not hold (HIDDEN). */
 export const AuthorName = z
   .string()
   .trim()
@@ -18,7 +18,7 @@ export const AuthorName = z
     (s) => [...s].length <= AUTHOR_MAX,
     `an author's name has at most ${AUTHOR_MAX} characters`,
   )
-  .refine(
-    (s) => !INVISIBLE.test(s),
-    "an author's name may not hold control or format characters (escape sequences, U+202E, zero-width spaces)",
-  );
+  .superRefine((s, ctx) => {
+    const why = hiddenRefusal("an author's name", s);
+    if (why) ctx.addIssue({ code: 'custom', message: why });
+  });

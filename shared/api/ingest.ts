@@ -6,7 +6,7 @@ import { Decision, IsoTimestamp, PriorityLevel, PriorityRequest } from '../domai
 import { AppError } from '../result.ts';
 import { AuthorName } from './author.ts';
 import { Id } from './id.ts';
-import { blank, INVISIBLE } from '../visible.ts';
+import { blank, hiddenRefusal } from '../visible.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
 export const justified = (r: { requested_priority?: unknown; justification?: string }) =>
@@ -28,10 +28,15 @@ export const SourceName = z
     z
       .string()
       .min(1, 'a source needs a name that is not blank')
-      .refine(
-        (s) => !INVISIBLE.test(s),
-        'a source name may not hold control or format characters (escape sequences, U+202E, zero-width spaces)',
-      ),
+      .superRefine((s, ctx) => {
+        const why = hiddenRefusal('a source name', s);
+        if (why) ctx.addIssue({ code: 'custom', message: why });
+        else if (blank(s))
+          ctx.addIssue({
+            code: 'custom',
+            message: 'a source needs a name that is not blank (it holds no letter, digit or sign)',
+          });
+      }),
   );
 
 /**

@@ -16,6 +16,7 @@ import {
 } from '../domain.ts';
 import { ConventionsCompared } from '../conventions-compare.ts';
 import { blank } from '../visible.ts';
+import { underlyingProblem } from '../underlyings.ts';
 
 /** Where a snapshot comes from: this workstation's store, or an attached export folder (its path). */
 export const LOCAL_ORIGIN = 'local';
@@ -96,8 +97,23 @@ export const TimeBound = z.union(
  */
 export const AttachFolders = z.array(z.string().min(1)).max(32).optional();
 
+/**
+ * An underlying a request names (snapshots:history, :list, :prune): trimmed, 1 to
+ * UNDERLYING_MAX characters, none of them one a file's underlying may not hold either
+ * (shared/underlyings.ts underlyingProblem, also at its ends): `SP` + U+200B + `X` names no underlying, and an answer echoing
+ * it said "There is no snapshot of SPX." while SPX had snapshots.
+ */
+export const UnderlyingName = z
+  .string()
+  .superRefine((s, ctx) => {
+    const why = underlyingProblem(s);
+    if (why) ctx.addIssue({ code: 'custom', message: `the underlying ${why}` });
+  })
+  .trim()
+  .min(1, 'an underlying needs a ticker');
+
 export const HistoryRequest = z.strictObject({
-  underlying: z.string().trim().min(1).max(32),
+  underlying: UnderlyingName,
   /** Inclusive bounds on as_of. */
   from: TimeBound.optional(),
   to: TimeBound.optional(),
@@ -216,7 +232,7 @@ export type RemovedSnapshot = z.infer<typeof RemovedSnapshot>;
 export const PruneRequest = z.strictObject({
   /** as_of strictly before this instant; a date YYYY-MM-DD is that day's start in the exchange's time zone. */
   before: TimeBound,
-  underlying: z.string().trim().min(1).max(32).optional(),
+  underlying: UnderlyingName.optional(),
   justification: z
     .string()
     .trim()

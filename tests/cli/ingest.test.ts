@@ -305,7 +305,7 @@ describe('gex-desk ingest', () => {
       [
         // U+202E would show the audit trail's "By" as "aliceadmin".
         ['ingest', f, '--author', 'alice\u202enimda'],
-        /--author "alice\\u202enimda": an author's name may not hold control or format characters/,
+        /--author "alice\\u202enimda": an author's name may not hold \\u202e: control, format and invisible filler characters/,
       ],
     ];
     for (const [argv, message] of cases) {

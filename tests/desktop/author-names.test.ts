@@ -30,14 +30,17 @@ const parse = (name: string, author: unknown) =>
 
 describe('an author’s name', () => {
   for (const name of Object.keys(requests)) {
-    it(`${name}: takes a name trimmed, refuses control and format characters, a blank name and a text`, () => {
+    it(`${name}: takes a name trimmed, refuses control, format and filler characters, a blank name and a text`, () => {
       expect(parse(name, '  Ana Müller ').data?.author).toBe('Ana Müller');
       expect(parse(name, '東京 analyst').success).toBe(true);
       const refused: [string, RegExp][] = [
-        ['alice\u202enimda', /control or format characters/],
-        ['bob\u200b', /control or format characters/],
-        ['mallory\u001b[8m', /control or format characters/],
-        ['eve\nroot', /control or format characters/],
+        ['alice\u202enimda', /may not hold \\u202e: control, format and invisible filler/],
+        ['bob\u200b', /may not hold \\u200b: control, format/],
+        ['mallory\u001b[8m', /may not hold \\x1b: control, format/],
+        ['eve\nroot', /may not hold \\n: control, format/],
+        // Drawn as nothing (QA sec2 N8): a look-alike of alice.
+        ['alice\u034f', /may not hold \\u034f: control, format/],
+        ['ali\u2800ce', /may not hold \\u2800: control, format/],
         ['', /not blank/],
         ['   ', /not blank/],
         ['\u3164', /not blank/],

@@ -205,6 +205,36 @@ describe.each(transports)('over %s', (_, call) => {
     expect(source.error!.message.length).toBeLessThan(300);
   });
 
+  it('an underlying holding a character no name may hold is refused, named escaped (QA sec2 N4)', async () => {
+    // SP + U+200B + X was taken and echoed raw: the page said "There is no snapshot of SPX."
+    for (const [name, extra] of [
+      ['snapshots:history', {}],
+      ['snapshots:list', {}],
+      ['snapshots:prune', { before: '2000-01-01', justification: 'old', dry_run: true }],
+    ] as const) {
+      for (const [u, c] of [
+        ['ME\u200bTA', '\\u200b'],
+        ['X\u202eTSET-AQ', '\\u202e'],
+        ['\u2029\u2029Token expired', '\\u2029'],
+        ['META\u034f', '\\u034f'],
+        ['META\u001b[2J', '\\x1b'],
+      ]) {
+        const answer = await call(name, { ...extra, underlying: u });
+        expect(answer.error, `${name} ${JSON.stringify(u)}`).toMatchObject({
+          code: 'VALIDATION',
+          field: 'underlying',
+        });
+        expect(answer.error!.message).toContain(
+          `underlying: the underlying holds ${c}, a control, format or invisible filler character`,
+        );
+        for (const raw of ['\u200b', '\u202e', '\u2029', '\u034f', '\u001b'])
+          expect(answer.error!.message).not.toContain(raw);
+      }
+    }
+    const meta = await call<{ rows: unknown[] }>('snapshots:history', { underlying: ' meta ' });
+    expect(meta.value?.rows).toHaveLength(1);
+  });
+
   it('a time bound that is no time names the forms it takes', async () => {
     for (const [name, req, field] of [
       ['snapshots:prune', { before: 'yesterday', justification: 'old' }, 'before'],

@@ -78,7 +78,7 @@ it('takes the source of an inbox file from its sub-folder, as inbox/<folder>, el
   ]);
 }, 120_000);
 
-it('refuses into failed/ the files of a folder whose name is blank, padded, or holds control or format characters', async () => {
+it('refuses into failed/ the files of a folder whose name is blank, padded, or holds control, format or filler characters', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gex-inbox-sources-'));
   engine = await engineIn(dir, { watchInbox: true });
   const inbox = engine.config.inbox;
@@ -88,6 +88,9 @@ it('refuses into failed/ the files of a folder whose name is blank, padded, or h
     'title\u001b]0;pwned\u0007',
     '   ',
     ' cli ',
+    // Drawn as nothing (QA sec2 N8): a combining grapheme joiner after a name, a Hangul filler alone.
+    'acme\u034f',
+    '\u3164',
   ];
   folders.forEach((f, i) => {
     mkdirSync(join(inbox, f), { recursive: true });
@@ -104,7 +107,7 @@ it('refuses into failed/ the files of a folder whose name is blank, padded, or h
   );
   const note = readFileSync(join(failed, 'vendor\u202eLIAF', 'x.csv.reason.txt'), 'utf8');
   expect(note).toContain(
-    'INVALID_REQUEST: the inbox folder "vendor\\u202eLIAF" cannot name a source: its name holds control or format characters. Rename the folder',
+    'INVALID_REQUEST: the inbox folder "vendor\\u202eLIAF" cannot name a source: its name holds \\u202e: control, format or invisible filler characters. Rename the folder',
   );
   // The message shows the character; the `file:` line names the file as it lies, for a script.
   expect(note.split('\n')[0]).not.toContain('\u202e');
@@ -113,6 +116,12 @@ it('refuses into failed/ the files of a folder whose name is blank, padded, or h
   );
   expect(readFileSync(join(failed, ' cli ', 'x.csv.reason.txt'), 'utf8')).toContain(
     'its name begins or ends with white space',
+  );
+  expect(readFileSync(join(failed, 'acme\u034f', 'x.csv.reason.txt'), 'utf8')).toContain(
+    'the inbox folder "acme\\u034f" cannot name a source: its name holds \\u034f: control, format or invisible filler characters',
+  );
+  expect(readFileSync(join(failed, '\u3164', 'x.csv.reason.txt'), 'utf8')).toContain(
+    'its name holds \\u3164',
   );
   // No source made of them, no job stored.
   expect((await sourcesOf(engine)).map((s) => s.id)).toEqual(['inbox/ok']);

@@ -505,7 +505,7 @@ describe('bad input', () => {
     }
   });
 
-  it('an underlying holding a control or format character is refused at its line and field', async () => {
+  it('an underlying holding a control, format or filler character is refused at its line and field', async () => {
     const head = 'underlying,as_of,spot,expiry,strike,option_type,open_interest,volume,iv';
     const row = (u: string, type: string) =>
       `${u},2024-01-08T10:00:00-05:00,4700,2024-01-19,4700,${type},1,1,0.2`;
@@ -513,12 +513,23 @@ describe('bad input', () => {
     writeFileSync(file, `${head}\n${row('A\u202eB', 'C')}\n${row('A\u202eB', 'P')}\n`);
     const e = await failure(file);
     expect(e).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'underlying' });
-    expect(e.message).toContain('holds \\u202e, a control or format character');
+    expect(e.message).toContain('holds \\u202e, a control, format or invisible filler character');
     const later = join(dir, 'zero-width-underlying.csv');
     writeFileSync(later, `${head}\n${row('SPX', 'C')}\n${row('SPX\u200b', 'P')}\n`);
     const e2 = await failure(later);
     expect(e2).toMatchObject({ code: 'BAD_VALUE', line: 3, field: 'underlying' });
-    expect(e2.message).toContain('holds \\u200b, a control or format character');
+    expect(e2.message).toContain('holds \\u200b, a control, format or invisible filler character');
+    // Drawn as nothing, not a format character: a combining grapheme joiner, a Hangul filler.
+    for (const [u, c] of [
+      ['SP\u034fX', '\\u034f'],
+      ['SPX\u3164', '\\u3164'],
+    ]) {
+      const filler = join(dir, 'filler-underlying.csv');
+      writeFileSync(filler, `${head}\n${row(u!, 'C')}\n${row(u!, 'P')}\n`);
+      const e3 = await failure(filler);
+      expect(e3).toMatchObject({ code: 'BAD_VALUE', line: 2, field: 'underlying' });
+      expect(e3.message).toContain(`holds ${c}, a control, format or invisible filler character`);
+    }
   });
 
   it('a long file mixing two underlyings or two timestamps is rejected at the first differing line', async () => {

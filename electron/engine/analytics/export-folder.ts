@@ -77,8 +77,8 @@ export class UnreadableExport extends Error {
   readonly file: string;
   /** What is wrong, without the file's path ("cannot be read as Parquet …"). */
   readonly reason: string;
-  constructor(file: string, cause: unknown) {
-    const reason = whatIsWrong(file, cause);
+  /** `reason`: what is wrong when the file was read but is not taken (its underlying); else from `cause`. */
+  constructor(file: string, cause: unknown, reason = whatIsWrong(file, cause)) {
     super(`${file}, in an attached export folder, ${reason}`);
     this.file = file;
     this.reason = reason;

@@ -16,6 +16,8 @@ import { readExportFile, UnreadableExport, type ExportFolder } from './export-fo
 import { SNAPSHOT_ROW_TYPES } from '../pipeline/snapshot-row.ts';
 import { createdMs, isLater } from './snapshot-order.ts';
 import { strikeSums } from './strike-sums.ts';
+import { underlyingProblem } from '../../../shared/underlyings.ts';
+import { quotedEcho } from '../../../shared/visible.ts';
 import {
   STRIKE_ROW_FIGURES,
   toSummary,
@@ -123,6 +125,20 @@ const mtime = (file: string): number | null => {
   }
 };
 
+/**
+ * Why a row file's underlying is not taken: one a file ingested here could not name either
+ * (shared/underlyings.ts: a zero-width space or U+034F in `SP\u200bX`, longer than a
+ * ticker), so that an attached folder, damaged or forged, cannot add a second "SPX" to the
+ * levels board; the file is named among the unreadable ones with this reason.
+ */
+function underlyingRefused(u: unknown): string | null {
+  if (typeof u !== 'string') return null;
+  const why = underlyingProblem(u);
+  return why === null
+    ? null
+    : `names the underlying ${quotedEcho(u)}, which ${why}; a file ingested here would be refused, so it is not shown: fix the desk that wrote it, or remove it`;
+}
+
 export class ExportOrigin implements SnapshotOrigin {
   readonly origin: string;
   readonly folder: ExportFolder;
@@ -154,6 +170,11 @@ export class ExportOrigin implements SnapshotOrigin {
         continue;
       }
       const { row: r, file, mtimeMs } = got;
+      const refused = underlyingRefused(r.underlying);
+      if (refused) {
+        unreadable.push(new UnreadableExport(file, null, refused));
+        continue;
+      }
       // created_at as the row records it; an older file's, its modification time.
       const recorded = r.created_at_ms;
       const created =

@@ -42,7 +42,7 @@ import { StoreOrigin } from './store-origin.ts';
 import { historyPoint, levelsRow, type SnapshotOrigin, type SnapshotSummary } from './summary.ts';
 import { resolveBounds } from './time-bounds.ts';
 import { AMBIGUOUS_SHOWN, idKey, MIN_ID_START, onlyId } from '../store/id-start.ts';
-import { echoed } from '../../../shared/visible.ts';
+import { echoed, visibleName } from '../../../shared/visible.ts';
 
 export interface AnalyticsOptions {
   store: Store;
@@ -220,7 +220,7 @@ export class Analytics {
     ) {
       return err(
         'NOT_FOUND',
-        `There is no snapshot of ${req.underlying.toUpperCase()}${this.#where()}.${this.#wrongFolders()}`,
+        `There is no snapshot of ${visibleName(req.underlying.toUpperCase())}${this.#where()}.${this.#wrongFolders()}`,
       );
     }
     // One order whatever the origin (snapshot-order.ts); the same snapshot in two origins

@@ -3,7 +3,14 @@
 // door, and the source a file's folder in the inbox names. Apart from the Inbox class (inbox.ts), which moves the files.
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
-import { INVISIBLE, visible, visibleLines } from '../../../shared/visible.ts';
+import {
+  blank,
+  hiddenIn,
+  INVISIBLE,
+  visible,
+  visibleLines,
+  visibleName,
+} from '../../../shared/visible.ts';
 import { INBOX_FOLDER_PREFIX, INBOX_SOURCE } from '../../../shared/api/ingest.ts';
 
 const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
@@ -115,9 +122,10 @@ export function safeFailedName(name: string): string {
  * source of another channel (a folder `manual` is `inbox/manual`, never the source of Open
  * files…); a file dropped straight into the inbox → `inbox`. `file` lies in `processing/`,
  * which keeps the folders it was dropped in. A folder whose name could not be read as it
- * is — blank, white space at either end (" acme" would look like "acme"), control or
- * format characters (an escape sequence, U+202E turning "vendor‮LIAF" into "vendorFAIL",
- * a zero-width space making a look-alike) — names no source: its files are refused
+ * is — blank, white space at either end (" acme" would look like "acme"), a character no
+ * name may hold (shared/visible.ts HIDDEN: an escape sequence, U+202E turning "vendor‮LIAF"
+ * into "vendorFAIL", a zero-width space or U+034F making a look-alike, a Hangul filler
+ * drawn as nothing) — names no source: its files are refused
  * (INVALID_REQUEST, into failed/ with the reason), for the folder to be renamed. The name is
  * taken in Unicode's composed form (NFC): a decomposed "Zürich" is the same source.
  */
@@ -125,21 +133,24 @@ export function inboxSourceOf(processingDir: string, file: string): Result<strin
   const parts = relative(processingDir, file).split(sep);
   if (parts.length < 2 || parts[0] === '..') return ok(INBOX_SOURCE);
   const folder = parts[0]!;
+  const hidden = hiddenIn(folder);
   const why =
     folder.trim() === ''
       ? 'is blank'
-      : INVISIBLE.test(folder)
-        ? 'holds control or format characters'
-        : folder.trim() !== folder
-          ? 'begins or ends with white space'
-          : null;
+      : hidden !== null
+        ? `holds ${hidden}: control, format or invisible filler characters`
+        : blank(folder)
+          ? 'is blank (it holds no letter, digit or sign)'
+          : folder.trim() !== folder
+            ? 'begins or ends with white space'
+            : null;
   // One name however its letters were encoded: macOS (HFS+) and copies from it write
   // "Zürich" decomposed (u + U+0308), Windows and Linux composed; the two folders, looking
   // the same, made two sources with a reliability and an override each (G4 split).
   if (!why) return ok(`${INBOX_FOLDER_PREFIX}${folder.normalize('NFC')}`);
   return err(
     'INVALID_REQUEST',
-    `the inbox folder "${visible(folder)}" cannot name a source: its name ${why}. Rename the folder (letters, digits, - and _ read best) and drop the file in again.`,
+    `the inbox folder "${visibleName(folder)}" cannot name a source: its name ${why}. Rename the folder (letters, digits, - and _ read best) and drop the file in again.`,
     { field: 'source' },
   );
 }

@@ -2,7 +2,7 @@
 // accepted column names, the header check, and the rules every row obeys, over a column
 // accessor that the CSV and Parquet readers each provide, so both give the same errors
 // (with line or row and field). Sniff reads the first row's facts with the same code.
-import { escapeChar, INVISIBLE } from '../../../shared/visible.ts';
+import { hiddenInUnderlying, UNDERLYING_MAX } from '../../../shared/underlyings.ts';
 import type { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
@@ -81,19 +81,10 @@ const REQUIRED: LongColumn[] = [
 ];
 
 /** Longest underlying accepted (a ticker, not a sentence). */
-export const MAX_UNDERLYING = 32;
+export const MAX_UNDERLYING = UNDERLYING_MAX;
 
-/**
- * Why an underlying's text cannot be one: it holds a control or format character (U+202E
- * shows `A‮B` as "AB" reversed, a zero-width space makes a look-alike of SPX, an escape
- * sequence acts on a terminal), named escaped; null when it holds none.
- */
-export function hiddenIn(text: string): string | null {
-  const c = INVISIBLE.exec(text)?.[0];
-  return c === undefined
-    ? null
-    : `holds ${escapeChar(c)}, a control or format character: a ticker is letters, digits and . - _ ^ $ only`;
-}
+/** Why an underlying's text cannot be one (shared/underlyings.ts); null when it can. */
+export const hiddenIn = hiddenInUnderlying;
 
 /** Column access shared by the CSV and Parquet forms. */
 export type Table = {

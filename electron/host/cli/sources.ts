@@ -8,7 +8,7 @@ import { READS, withApi } from './api.ts';
 import { authorOption, engineOptions, parse, sourceOption } from './args.ts';
 import { EXIT, table, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { SOURCES_USAGE } from './usage.ts';
-import { blank } from '../../../shared/visible.ts';
+import { blank, visibleName } from '../../../shared/visible.ts';
 
 /**
  * The widest a source's name is in the table (cut in its middle past it): a name of 300
@@ -35,7 +35,7 @@ function describe(s: SourceRecord): string {
     s.duplicates > 0
       ? `, ${s.duplicates} duplicate${s.duplicates === 1 ? '' : 's'} (not counted)`
       : '';
-  return `source ${s.id}: ${s.completed} completed, ${s.failed} failed${duplicates}, ${reliability}; under the active rules: ${triggersText(s)}`;
+  return `source ${visibleName(s.id)}: ${s.completed} completed, ${s.failed} failed${duplicates}, ${reliability}; under the active rules: ${triggersText(s)}`;
 }
 
 /**
@@ -73,7 +73,7 @@ export async function sourcesCommand(argv: string[], out: Output): Promise<ExitC
             'sets off (active rules)',
           ],
           r.value.map((s) => [
-            s.id,
+            visibleName(s.id),
             s.completed,
             s.failed,
             s.duplicates,

@@ -28,7 +28,7 @@ import { Timeline } from './Timeline.tsx';
 import { FactsTable } from './FactsTable.tsx';
 import { useDataNow, useUnreachable } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
-import { visible } from '../../../shared/visible.ts';
+import { visible, visibleName } from '../../../shared/visible.ts';
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
@@ -331,7 +331,7 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         </dd>
         <dt>Source</dt>
         <dd>
-          {job.source}
+          {visibleName(job.source)}
           {request?.author && <span className="muted"> · by {visible(request.author)}</span>}
         </dd>
         {request?.requested_priority && (

@@ -9,10 +9,15 @@ export function NotAnId({
   noun = 'snapshot',
   className = 'snapshot-panel',
   closeLabel = 'Close',
+  said,
+  label,
   onClose,
 }: {
   text: string;
   noun?: IdNoun;
+  /** What it says instead of "not a … id" (an address's underlying: renderer/src/text/underlyings.ts). */
+  said?: string;
+  label?: string;
   className?: string;
   closeLabel?: string;
   onClose(): void;
@@ -20,10 +25,10 @@ export function NotAnId({
   return (
     <section
       className={`not-an-id ${className}`}
-      aria-label={noun === 'snapshot' ? 'Snapshot' : `Not a ${noun} id`}
+      aria-label={label ?? (noun === 'snapshot' ? 'Snapshot' : `Not a ${noun} id`)}
       data-testid="not-an-id"
     >
-      <p role="status">{notAnIdText(text, noun)}</p>
+      <p role="status">{said ?? notAnIdText(text, noun)}</p>
       <button className="btn small ghost" onClick={onClose}>
         {closeLabel}
       </button>

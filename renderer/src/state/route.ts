@@ -14,6 +14,7 @@
 // what the link did. Pure functions here; App binds them to the store and the window.
 import { SOURCE_LOOKUP_MAX } from '../../../shared/api/ingest.ts';
 import { underlyingOfRoot } from '../../../shared/underlyings.ts';
+import { notAnUnderlying } from '../text/underlyings.ts';
 
 export const VIEWS = ['queue', 'snapshots', 'rules', 'audit', 'sources'] as const;
 export type View = (typeof VIEWS)[number];
@@ -109,7 +110,12 @@ export function parseHash(hash: string): Route {
   const args = parts.slice(2).map((p) => idOf(p) ?? '');
   // An underlying as the engine stores it (and reads it: `snapshots:history`), so that the
   // address typed `spx` is written, and shown, as SPX: one underlying, not two.
-  if (pane === 'history' && args[0]) args[0] = underlyingOfRoot(args[0]);
+  // One that cannot be an underlying (a zero-width space, U+2029 at its start, which
+  // trimming would drop unseen) is kept as written, for the pane to say so, never asked.
+  if (pane === 'history' && args[0]) {
+    const raw = decode(parts[2]) ?? '';
+    args[0] = notAnUnderlying(raw) ? raw : underlyingOfRoot(args[0]);
+  }
   return {
     view,
     snapshotId:

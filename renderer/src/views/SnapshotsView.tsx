@@ -10,6 +10,7 @@ import { paneFrom, paneOf, showPane, type InView } from '../state/workbench.ts';
 import { SnapshotPanel } from './snapshots/SnapshotPanel.tsx';
 import { NotAnId } from '../components/NotAnId.tsx';
 import { idShaped } from '../text/ids.ts';
+import { notAnUnderlying, notAnUnderlyingText } from '../text/underlyings.ts';
 import { LevelsBoard } from './snapshots/LevelsBoard.tsx';
 import { SnapshotList } from './snapshots/SnapshotList.tsx';
 import { HistoryView } from './snapshots/HistoryView.tsx';
@@ -37,8 +38,10 @@ export function SnapshotsView() {
   // The snapshot a pane shows: the open one, or B of a comparison.
   const shownId = showDetail ? selected : kind === 'compare' ? (args[1] ?? args[0]) : undefined;
   const shown = snapshotById(snapshots, shownId);
+  // An address's underlying that cannot be one (a zero-width space, U+202E): said, never asked.
+  const historyRefused = kind === 'history' && args[0] ? notAnUnderlying(args[0]) : null;
   const inView: InView | null =
-    kind === 'history' && args[0]
+    kind === 'history' && args[0] && !historyRefused
       ? { underlying: args[0] }
       : shown
         ? { underlying: shown.underlying, id: shown.id }
@@ -139,9 +142,19 @@ export function SnapshotsView() {
       </div>
       {kind === '' && <LevelsBoard compact={showDetail} />}
       {kind === 'list' && <SnapshotList />}
-      {kind === 'history' && (
-        <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} replayed={args[1]} />
-      )}
+      {kind === 'history' &&
+        (historyRefused ? (
+          <NotAnId
+            text={args[0]!}
+            said={notAnUnderlyingText(args[0]!, historyRefused)}
+            label="Not an underlying"
+            className="history-view"
+            closeLabel="History"
+            onClose={() => showPane('history')}
+          />
+        ) : (
+          <HistoryView key={args[0] ?? ''} underlying={args[0] ?? ''} replayed={args[1]} />
+        ))}
       {kind === 'compare' && <CompareView ids={args} />}
       {showDetail &&
         (idShaped(selected) ? (

@@ -20,7 +20,7 @@ import { NotCurrent } from '../components/NotCurrent.tsx';
 import { useSources } from './sources/use-sources.ts';
 import { nextSort, type SortState } from '../components/table/columns.ts';
 import { orderSources, SOURCE_SORTS } from './sources/source-order.ts';
-import { visible } from '../../../shared/visible.ts';
+import { visible, visibleName } from '../../../shared/visible.ts';
 
 /** A source's Override… button: where the focus lands when its Clear… button goes. */
 const focusOverrideOf = (id: string) =>
@@ -148,7 +148,7 @@ const SourceRow = memo(
           {/* A long name or id is cut in the middle, its end kept (names that differ at their
             end are told apart), and whole in the tooltip and the accessible name, so that
             the actions stay in the window. */}
-          <MiddleCut className="source-cut" {...splitTail(visible(s.name))} />
+          <MiddleCut className="source-cut" {...splitTail(visibleName(s.name))} />
           {s.name !== s.id && (
             <>
               {' '}

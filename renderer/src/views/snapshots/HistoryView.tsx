@@ -45,6 +45,7 @@ import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { historyPane as paneOf, useReplayed } from './use-replayed.ts';
 import { sameInstantTags } from './same-instant.ts';
+import { visibleName } from '../../../../shared/visible.ts';
 
 const TOTALS = [
   { id: 'total_gex', label: 'Total GEX', unit: GEX_UNIT },
@@ -364,10 +365,12 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
             data-testid="history-underlying"
           >
             {!underlyings.includes(underlying) && (
-              <option value={underlying}>{underlying || '—'}</option>
+              <option value={underlying}>{visibleName(underlying) || '—'}</option>
             )}
             {underlyings.map((u) => (
-              <option key={u}>{u}</option>
+              <option key={u} value={u}>
+                {visibleName(u)}
+              </option>
             ))}
           </select>
         </label>

@@ -26,6 +26,7 @@ import { breaksOf } from '../../components/plot/gaps.ts';
 import { UnreadableNotice } from './UnreadableNotice.tsx';
 import { ConventionsNote } from './ConventionsNote.tsx';
 import { levelsConventionsNotes } from '../../../../shared/conventions-compare.ts';
+import { visibleName } from '../../../../shared/visible.ts';
 
 type Sparks = ReadonlyMap<string, Spark>;
 
@@ -145,7 +146,9 @@ function columns(
       width: 84,
       className: 'underlying',
       sort: compareBy((r) => r.underlying),
-      cell: (r) => r.underlying,
+      // Escaped (and a mixed-script look-alike flagged) as names are: a second line of defence
+      // behind the engine's refusal of such underlyings (shared/visible.ts visibleName).
+      cell: (r) => visibleName(r.underlying),
     },
     {
       id: 'spot',

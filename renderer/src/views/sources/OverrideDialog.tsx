@@ -18,7 +18,7 @@ import {
   reliabilityInput,
   reliabilityText,
 } from '../../../../shared/reliability.ts';
-import { blank } from '../../../../shared/visible.ts';
+import { blank, visibleName } from '../../../../shared/visible.ts';
 
 export function OverrideDialog({
   source,
@@ -65,8 +65,8 @@ export function OverrideDialog({
   };
 
   const lead = mode === 'set' ? 'Override the reliability of ' : 'Clear the override of ';
-  const title = lead + source.name;
-  const { head, tail } = splitTail(source.name);
+  const title = lead + visibleName(source.name);
+  const { head, tail } = splitTail(visibleName(source.name));
   return (
     <Modal
       // A long name is cut in the middle, its end kept (…-7 and …-8 are told apart), with the
