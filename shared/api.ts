@@ -40,6 +40,7 @@ import {
   UnderlyingName,
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
+import { limitedText } from './api/free-text.ts';
 import { blank } from './visible.ts';
 
 export { SnapshotCells, strikeWindow } from './cells.ts';
@@ -134,8 +135,7 @@ export const calls = {
   'snapshots:remove': call(
     z.strictObject({
       id: Id,
-      justification: z
-        .string()
+      justification: limitedText('a justification')
         .trim()
         .refine((s) => !blank(s), 'removing a snapshot needs a justification'),
       author: AuthorName.optional(),
@@ -166,7 +166,7 @@ export const calls = {
     z.strictObject({
       text: z.string(),
       author: AuthorName,
-      comment: z.string().default(''),
+      comment: limitedText('a comment').default(''),
       base: z.number().int().min(1).optional(),
     }),
     RuleVersion,
@@ -185,7 +185,7 @@ export const calls = {
     z.strictObject({
       version: z.number().int(),
       author: AuthorName,
-      comment: z.string().optional(),
+      comment: limitedText('a comment').optional(),
       base: z.number().int().min(1).optional(),
     }),
     RuleVersion,
@@ -236,8 +236,7 @@ export const calls = {
     z.strictObject({
       id: SourceName,
       reliability: z.number().min(0).max(1),
-      justification: z
-        .string()
+      justification: limitedText('a justification')
         .trim()
         .refine((s) => !blank(s), 'a reliability override needs a justification'),
       author: AuthorName.optional(),
@@ -247,7 +246,7 @@ export const calls = {
   'sources:clear': call(
     z.strictObject({
       id: SourceName,
-      justification: z.string().optional(),
+      justification: limitedText('a justification').optional(),
       author: AuthorName.optional(),
     }),
     SourceRecord,

@@ -7,6 +7,7 @@ import { AppError } from '../result.ts';
 import { AuthorName } from './author.ts';
 import { Id } from './id.ts';
 import { blank, hiddenRefusal } from '../visible.ts';
+import { limitedText } from './free-text.ts';
 
 /** G1: a manual priority needs a justification that is not blank. */
 export const justified = (r: { requested_priority?: unknown; justification?: string }) =>
@@ -91,7 +92,7 @@ export const SubmitRequest = z
     upload: Id.optional(),
     source: GivenSourceName.default('manual'),
     requested_priority: PriorityLevel.optional(),
-    justification: z.string().optional(),
+    justification: limitedText('a justification').optional(),
     author: AuthorName.optional(),
     /**
      * The command line's own (local transport only): the request's id, chosen by the

@@ -17,6 +17,7 @@ import {
 import { ConventionsCompared } from '../conventions-compare.ts';
 import { blank } from '../visible.ts';
 import { underlyingProblem } from '../underlyings.ts';
+import { limitedText } from './free-text.ts';
 
 /** Where a snapshot comes from: this workstation's store, or an attached export folder (its path). */
 export const LOCAL_ORIGIN = 'local';
@@ -233,8 +234,7 @@ export const PruneRequest = z.strictObject({
   /** as_of strictly before this instant; a date YYYY-MM-DD is that day's start in the exchange's time zone. */
   before: TimeBound,
   underlying: UnderlyingName.optional(),
-  justification: z
-    .string()
+  justification: limitedText('a justification')
     .trim()
     .refine((s) => !blank(s), 'removing snapshots needs a justification'),
   author: AuthorName.optional(),

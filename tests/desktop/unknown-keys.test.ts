@@ -235,6 +235,43 @@ describe.each(transports)('over %s', (_, call) => {
     expect(meta.value?.rows).toHaveLength(1);
   });
 
+  it('a justification or a comment longer than 2,000 characters is refused, naming the limit (QA sec2 N3)', async () => {
+    const huge = 'x'.repeat(5_000_000);
+    for (const [name, req, field] of [
+      [
+        'ingest:submit',
+        { file: chain, requested_priority: 'CRITICAL', justification: huge },
+        'justification',
+      ],
+      ['sources:set', { id: 'acme', reliability: 0.5, justification: huge }, 'justification'],
+      ['sources:clear', { id: 'acme', justification: huge }, 'justification'],
+      ['snapshots:remove', { id: 'abcd', justification: huge }, 'justification'],
+      [
+        'snapshots:prune',
+        { before: '2000-01-01', justification: huge, dry_run: true },
+        'justification',
+      ],
+      ['rules:activate', { text: '{}', author: 'qa', comment: huge }, 'comment'],
+      ['rules:rollback', { version: 1, author: 'qa', comment: huge }, 'comment'],
+    ] as const) {
+      if (name === 'ingest:submit' && call === viaBrowser) continue; // takes uploads, not paths
+      const answer = await call(name, req);
+      expect(answer.error, name).toMatchObject({ code: 'VALIDATION', field });
+      expect(answer.error!.message).toContain(
+        `${field}: a ${field} has at most 2,000 characters (this one has 5,000,000)`,
+      );
+      expect(JSON.stringify(answer).length, name).toBeLessThan(2000);
+    }
+    // 2,000 characters are taken (an emoji one character).
+    const at = await call('snapshots:prune', {
+      before: '2000-01-01',
+      justification: '😀'.repeat(2000),
+      dry_run: true,
+    });
+    expect(at.ok).toBe(true);
+    expect(await count()).toBe(1);
+  });
+
   it('a time bound that is no time names the forms it takes', async () => {
     for (const [name, req, field] of [
       ['snapshots:prune', { before: 'yesterday', justification: 'old' }, 'before'],
