@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, powerMonitor } from 'electron';
 import { ok, type Result } from '../../shared/result.ts';
 import { startEngine, type Engine } from '../engine/engine.ts';
-import { userDataDir } from '../engine/config.ts';
+import { loadConfig, userDataDir } from '../engine/config.ts';
 import { createDispatcher, type Dispatch } from '../host/handlers.ts';
 import { serveLocal, type LocalEndpoint } from '../host/local/endpoint.ts';
+import { sayOpening } from '../host/local/opening.ts';
 import { startAfterCommands } from '../host/local/wait-for-command.ts';
 import { whoRuns } from '../host/local/running-engine.ts';
 import { registerFolderChannel } from './folders.ts';
@@ -188,6 +189,10 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
 
   // A gex-desk command that holds the database (a script's ingest) is waited for, saying so.
   let closeWaiting = (): void => undefined;
+  // Said until the endpoint is up: a command that finds the database locked meanwhile
+  // gives this start a grace instead of failing at once (opening.ts).
+  const config = loadConfig();
+  const unsay = config.ok ? sayOpening(userDataDir(), config.value.dbPath, 'engine') : () => {};
   const starting = await startAfterCommands(
     userDataDir(),
     () =>
@@ -208,7 +213,10 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
     },
   );
   closeWaiting();
-  if (!starting.ok) return starting;
+  if (!starting.ok) {
+    unsay();
+    return starting;
+  }
   const running = starting.value;
   engine = running;
   // A failed launch releases the endpoint too (startup.ts shuts this down).
@@ -220,6 +228,7 @@ async function launch(started: (engine: Releasable) => void): Promise<Result<voi
       return null;
     },
   );
+  unsay(); // found by its discovery file now (or not reachable at all)
   const dispatch = createDispatcher(engine.handlers, { transport: 'ipc' });
   dispatchCall = dispatch;
   engineUp({ dispatch, dataDir: engine.config.dataDir });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openApi, type ApiSession } from '../../electron/host/cli/api.ts';
 import { holderFile, removeHolder, writeHolder } from '../../electron/host/local/discovery.ts';
+import { sayOpening } from '../../electron/host/local/opening.ts';
 import { Store } from '../../electron/engine/store/db.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { repoRoot } from '../pipeline/helpers.ts';
@@ -231,17 +232,20 @@ describe('a database locked a moment ago by a command not yet noted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-overlap-'));
     const home = join(dir, 'home');
     const db = join(dir, 'gex.duckdb');
-    // This process opens the database as a command does, and notes it only 2.5 s later: after
-    // the next command found it locked (it fails at once without a note), within its grace.
+    // This process opens the database as a command does — saying first that it opens it
+    // (opening.ts) — and notes it only 1.5 s later: after the next command found it locked
+    // (without that word, or a note, it fails at once), within its grace.
+    const unsay = sayOpening(home, db, 'command');
     const opened = await Store.open(db);
     if (!opened.ok) throw new Error(opened.error.message);
     const next = command(['jobs', '--json', '--db', db], home);
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 1500));
     writeHolder(holderFile(home, db), {
       pid: process.pid,
       kind: 'store',
       started_at: new Date().toISOString(),
     });
+    unsay();
     await Promise.race([next.waiting, next.ended]); // ended: it did not wait
     await opened.value.close();
     removeHolder(holderFile(home, db), process.pid);

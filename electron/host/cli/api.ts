@@ -14,7 +14,8 @@
 // When another command holds the database (one that opened it itself), this one waits
 // for it to end, saying so on stderr (local/wait-for-command.ts). Only when the database
 // is held by something that does not answer (or a command past that wait) does a
-// command fail, with DB_LOCKED (exit 3) and a message that says who holds it.
+// command fail, with DB_LOCKED (exit 3) and a message that says who holds it: at once,
+// unless GEX Desk said it is starting on it (local/opening.ts), which gets a grace.
 import { existsSync, realpathSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,7 @@ import type { PoolChoices } from '../../engine/workers/engine-pool.ts';
 import type { WorkerPool } from '../../engine/workers/pool.ts';
 import type { ApiClient } from './api-client.ts';
 import { findEngine, type Found } from './find-engine.ts';
+import type { Opening } from '../local/opening.ts';
 import { UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { makeDirs } from '../../engine/make-dirs.ts';
 
@@ -76,8 +78,8 @@ const before = async (last?: () => Promise<unknown>): Promise<void> => {
 };
 
 /**
- * After DB_LOCKED, how long a starting engine has to put up its endpoint (or a command
- * that just opened the database, its holder note).
+ * After DB_LOCKED, how long an engine that said it is starting on the database
+ * (opening.ts) has to put up its endpoint. Any other holder gets none.
  */
 const LOCK_GRACE_MS = 1500;
 
@@ -95,7 +97,10 @@ export async function openApi(
   opts: { onWait?: (line: string) => void; signal?: AbortSignal } = {},
 ): Promise<Result<ApiSession>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
-  const { commandHolding, startAfterCommands } = await import('../local/wait-for-command.ts');
+  const [{ commandHolding, startAfterCommands }, { lockPidOf, openingHolder }] = await Promise.all([
+    import('../local/wait-for-command.ts'),
+    import('../local/opening.ts'),
+  ]);
   const config = loadConfig(overrides);
   if (!config.ok) return config;
   const cfg = config.value;
@@ -111,15 +116,21 @@ export async function openApi(
       const local = await openLocal(cfg, overrides, needs, home);
       if (local.ok || local.error.code !== 'DB_LOCKED') return local;
       // An engine starting on the database takes it a moment before its endpoint is up,
-      // and a command that has just opened it, before its holder note is written. An
-      // engine that has already had its time to answer is not asked again (which doubled
-      // the wait before the command said so).
-      for (const until = Date.now() + LOCK_GRACE_MS; ; await delay(100)) {
+      // and a command that has just opened it, before its holder note is written: either
+      // said it was opening it (opening.ts), and only such a holder is given the grace.
+      // Anything else — a plain DuckDB process, GEX Desk of another user or version — is
+      // said at once, and an engine that has already had its time to answer is not asked
+      // again (which doubled the wait before the command said so).
+      const lockPid = lockPidOf(local.error.message);
+      for (let until = 0; ; await delay(100)) {
         const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
         if (found.state === 'live') return liveSession(found, cfg, overrides, needs);
         if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
-        if (found.state === 'silent' || Date.now() >= until)
-          return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error, home), {
+        const starting = found.state === 'none' && openingHolder(home, cfg.dbPath, lockPid);
+        if (starting && starting.kind === 'command') return local; // its note comes: startAfterCommands
+        until ||= Date.now() + LOCK_GRACE_MS;
+        if (!starting || Date.now() >= until)
+          return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error, home, starting), {
             file: cfg.dbPath,
           });
       }
@@ -327,7 +338,15 @@ function samePath(a: string, b: string): boolean {
  * one of another user, or of a GEX Desk without the mark beside the database (an older
  * version), may hold it unseen.
  */
-function lockedMessage(db: string, found: Found, original: AppError, home: string): string {
+function lockedMessage(
+  db: string,
+  found: Found,
+  original: AppError,
+  home: string,
+  starting: Opening | null | false,
+): string {
+  if (starting)
+    return `The database ${db} is held by GEX Desk (PID ${starting.pid}), which has been starting on it since ${starting.started_at} and has not put up its endpoint after ${LOCK_GRACE_MS / 1000} s of waiting. Wait for it to start, then run the command again.`;
   if (found.state === 'silent') {
     const d = found.discovery;
     return `The database ${db} is held by GEX Desk (${d.host}, PID ${d.pid}), which does not answer on ${d.endpoint}: ${found.reason}. Wait for it, or stop it, then run the command again.`;
@@ -391,11 +410,15 @@ async function openLocal(
   // a command it finds noted, and fails at once otherwise: an engine's start with thousands
   // of jobs queued took seconds before its note), removed after it is closed. The mark
   // beside the database says where the note is, to commands of another user folder.
-  const [{ holderFile, writeHolder, removeHolder }, { writeMark, removeMark }] = await Promise.all([
-    import('../local/discovery.ts'),
-    import('../local/db-mark.ts'),
-  ]);
+  const [{ holderFile, writeHolder, removeHolder }, { writeMark, removeMark }, { sayOpening }] =
+    await Promise.all([
+      import('../local/discovery.ts'),
+      import('../local/db-mark.ts'),
+      import('../local/opening.ts'),
+    ]);
   const holderAt = holderFile(home, cfg.dbPath);
+  // Said before the database is tried, and taken back once the note says it (or it failed).
+  const unsay = sayOpening(home, cfg.dbPath, 'command');
   let noted = false;
   const note = () => {
     try {
@@ -414,7 +437,12 @@ async function openLocal(
     removeMark(cfg.dbPath, process.pid);
     removeHolder(holderAt, process.pid);
   };
-  const opened = await openOwn(cfg, overrides, needs, note);
+  let opened;
+  try {
+    opened = await openOwn(cfg, overrides, needs, note);
+  } finally {
+    unsay();
+  }
   if (!opened.ok) {
     if (noted) unnote();
     return opened;

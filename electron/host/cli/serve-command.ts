@@ -7,6 +7,7 @@ import { loadConfig, userDataDir } from '../../engine/config.ts';
 import { startEngine } from '../../engine/engine.ts';
 import { startAfterCommands } from '../local/wait-for-command.ts';
 import { serveLocal } from '../local/endpoint.ts';
+import { sayOpening } from '../local/opening.ts';
 import { keepServePort, lastServePort } from '../local/serve-port.ts';
 import { whoRuns } from '../local/running-engine.ts';
 import { serve, uploadFolderOf } from '../serve.ts';
@@ -47,6 +48,9 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     );
     return EXIT.environment;
   }
+  // Said before the database is opened, until the endpoint is up: a command that finds the
+  // database locked meanwhile gives this start a grace instead of failing at once (opening.ts).
+  const unsay = config.ok ? sayOpening(userDataDir(), config.value.dbPath, 'engine') : () => {};
   // A gex-desk command that holds the database is waited for (wait-for-command.ts).
   const started = await startAfterCommands(
     userDataDir(),
@@ -60,6 +64,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     (line) => out.error(`gex-desk: ${line}`),
   );
   if (!started.ok) {
+    unsay();
     const who =
       started.error.code === 'DB_LOCKED' && started.error.file
         ? whoRuns(userDataDir(), started.error.file)
@@ -80,6 +85,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
       await buildRendererApart();
     } catch (e) {
       await engine.shutdown();
+      unsay();
       out.error(`gex-desk: building the user interface failed: ${messageOf(e)}`);
       return EXIT.environment;
     }
@@ -106,6 +112,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     if (port === undefined) keepServePort(home, engine.config.dbPath, host.port);
   } catch (e) {
     await engine.shutdown(); // its workers would keep this process alive
+    unsay();
     out.error(
       `gex-desk: ${(e as NodeJS.ErrnoException).syscall === 'listen' ? listenFailure(e, port) : uploadFolderFailure(uploadDir, e)}`,
     );
@@ -119,6 +126,7 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
     return null;
   });
+  unsay(); // found by its discovery file now (or said not to be reachable)
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
   await stopAsked;

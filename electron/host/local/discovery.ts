@@ -92,7 +92,7 @@ export function privateFolder(dir: string): void {
 }
 
 /** JSON only this user may read, written beside and renamed into place (never seen half-written). */
-function writePrivateJson(file: string, value: object): void {
+export function writePrivateJson(file: string, value: object): void {
   privateFolder(join(file, '..'));
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });

@@ -3,7 +3,8 @@
 // locked by it — the next command, `gex-desk serve`, the desktop app — waits for it to
 // end and opens again, instead of failing: scripts that overlap take turns. Up to
 // GEX_DESK_LOCK_WAIT_MS (2 min by default); anything else holding the database is
-// reported at once, as before. The note is looked for in the user folder of whoever
+// reported at once (a command that has locked it but not noted it yet says that it is
+// opening it: opening.ts). The note is looked for in the user folder of whoever
 // waits, then in the one the mark beside the database names (db-mark.ts): a command run
 // with another GEX_DESK_HOME is waited for too.
 import { setTimeout as delay } from 'node:timers/promises';
@@ -11,6 +12,7 @@ import { err, type AppError, type Result } from '../../../shared/result.ts';
 import { envNumberOr } from '../../engine/env.ts';
 import { homesOf } from './db-mark.ts';
 import { holderFile, readHolder, type Holder } from './discovery.ts';
+import { lockPidOf, openingHolder } from './opening.ts';
 
 /** A command's holder note, and the user folder it was found in. */
 export type FoundHolder = Holder & { home: string };
@@ -36,14 +38,19 @@ export function commandHolding(home: string, locked: AppError): FoundHolder | nu
 
 /**
  * A command notes that it holds the database just after it has opened it: one that locked
- * it a moment ago may not have yet. How long the lock's process is given to.
+ * it a moment ago may not have yet. How long the lock's process is given to — only when it
+ * said it was opening the database as a command (opening.ts): any other holder, a plain
+ * DuckDB process or an engine, has no note to wait for.
  */
 const NOTE_GRACE_MS = 2_000;
 
 /** The command holding the database once its note appears, within `ms`; null if none does. */
 async function noteWithin(home: string, locked: AppError, ms: number): Promise<FoundHolder | null> {
-  if (locked.code !== 'DB_LOCKED' || !/PID \d+/.test(locked.message)) return null;
+  if (locked.code !== 'DB_LOCKED' || !locked.file) return null;
+  const lockPid = lockPidOf(locked.message);
+  if (lockPid === undefined) return null;
   for (const until = Date.now() + ms; Date.now() < until;) {
+    if (openingHolder(home, locked.file, lockPid)?.kind !== 'command') return null;
     await delay(100);
     const holder = commandHolding(home, locked);
     if (holder) return holder;
