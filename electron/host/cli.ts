@@ -45,8 +45,13 @@ const GLOBAL_OPTIONS = new Set(['--db', '--data-dir']);
  */
 function commandFirst(argv: string[]): string[] {
   let i = 0;
-  while (i < argv.length && GLOBAL_OPTIONS.has(argv[i]!.split('=')[0]!))
+  while (i < argv.length && GLOBAL_OPTIONS.has(argv[i]!.split('=')[0]!)) {
+    const next = argv[i + 1];
+    // Said as after the command (Node's words there), not answered with the whole usage.
+    if (!argv[i]!.includes('=') && (next === undefined || GLOBAL_OPTIONS.has(next.split('=')[0]!)))
+      throw new UsageError(`Option '${argv[i]} <value>' argument missing`);
     i += argv[i]!.includes('=') ? 1 : 2;
+  }
   if (i === 0) return argv;
   if (i >= argv.length) return []; // options and no command: the usage
   const rest = argv.slice(i + 1);
@@ -55,7 +60,14 @@ function commandFirst(argv: string[]): string[] {
 }
 
 export async function main(argv: string[], out: Output = stdio): Promise<ExitCode> {
-  const [command, ...rest] = commandFirst(argv);
+  let args: string[];
+  try {
+    args = commandFirst(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return usageFailure(out, e);
+    throw e;
+  }
+  const [command, ...rest] = args;
   // Asked for, the usage is the answer (stdout); no command at all is a usage error, said
   // on stderr as every other one is (a script reading stdout must not take it for data).
   if (command === undefined) return (out.error(USAGE), EXIT.usage);
@@ -79,10 +91,7 @@ export async function main(argv: string[], out: Output = stdio): Promise<ExitCod
       await load()
     )(rest, out);
   } catch (e) {
-    if (e instanceof UsageError) {
-      out.error(`gex-desk: ${e.message}\nRun "gex-desk --help" for usage.`);
-      return EXIT.usage;
-    }
+    if (e instanceof UsageError) return usageFailure(out, e);
     const error = e as NodeJS.ErrnoException;
     if (
       error.code === 'ENOSPC' ||
@@ -96,4 +105,10 @@ export async function main(argv: string[], out: Output = stdio): Promise<ExitCod
     out.error(`gex-desk: internal error: ${error.stack ?? error.message}`);
     return EXIT.rejected;
   }
+}
+
+/** A usage error as every one is said: `gex-desk: …` and where the usage is; exit 2. */
+function usageFailure(out: Output, e: UsageError): ExitCode {
+  out.error(`gex-desk: ${e.message}\nRun "gex-desk --help" for usage.`);
+  return EXIT.usage;
 }

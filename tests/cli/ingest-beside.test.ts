@@ -348,4 +348,24 @@ describe('gex-desk ingest beside a running engine', () => {
       );
     });
   }, 60_000);
+  it('says that --workers N is not used: the jobs run on the running engine’s workers', async () => {
+    await besideEngine(async ({ home, args, chain }) => {
+      const said = (n: number) =>
+        `gex-desk: --workers ${n} is not used: GEX Desk (test, PID ${process.pid}) runs on this database, and the jobs run on its 1 worker (set when it started).\n`;
+      const ingest = await runCli(['ingest', chain('w.csv', 7), '--workers', '4', ...args], {
+        home,
+      });
+      expect(ingest.code, ingest.stderr).toBe(0);
+      expect(ingest.stderr).toBe(said(4));
+      const drain = await runCli(['queue', '--drain', '--workers', '3', '--json', ...args], {
+        home,
+      });
+      expect(drain.code, drain.stderr).toBe(0);
+      expect(drain.stderr).toBe(said(3));
+      // Without the flag, nothing is said.
+      const plain = await runCli(['ingest', chain('p.csv', 8), ...args], { home });
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stderr).toBe('');
+    });
+  });
 });

@@ -256,6 +256,10 @@ export async function snapshotCommand(argv: string[], out: Output): Promise<Exit
   });
 }
 
+/** The engine's refusal of history's bounds in the command line's words (its flags). */
+const flagWords = (message: string): string =>
+  message.replace(/^from \((.*)\) is after to \((.*)\)$/, '--from $1 is after --to $2');
+
 /**
  * After the rows of history or levels, each attached folder nothing was read from, then
  * each file of one that could not be read, on stderr by its whole path: exit 1 when a file
@@ -309,8 +313,11 @@ export async function historyCommand(argv: string[], out: Output): Promise<ExitC
       to: values.to,
     });
     if (!r.ok) {
+      // The call is wrong (--from after --to, an underlying that is none): said as every
+      // usage error is, `gex-desk: …` and the help line, exit 2.
+      if (r.error.code === 'VALIDATION') throw new UsageError(flagWords(r.error.message));
       out.error(describeError(r.error));
-      return r.error.code === 'VALIDATION' ? EXIT.usage : exitFor(r.error);
+      return exitFor(r.error);
     }
     const { rows, unreadable, not_exports } = r.value;
     if (values.json) rows.forEach((p) => out.json(historyJson(p)));

@@ -94,7 +94,12 @@ const LOCK_GRACE_MS = 1500;
 export async function openApi(
   overrides: ConfigOverrides,
   needs: LocalNeeds,
-  opts: { onWait?: (line: string) => void; signal?: AbortSignal } = {},
+  opts: {
+    onWait?: (line: string) => void;
+    /** Told what the command's options do not change beside a running engine (--workers). */
+    onNote?: (line: string) => void;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<Result<ApiSession>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
   const [{ commandHolding, startAfterCommands }, { lockPidOf, openingHolder }] = await Promise.all([
@@ -107,7 +112,7 @@ export async function openApi(
   await refuseNotADatabase(cfg);
   const home = userDataDir();
   const first: Found = await findEngine(home, cfg.dbPath);
-  if (first.state === 'live') return liveSession(first, cfg, overrides, needs);
+  if (first.state === 'live') return liveSession(first, cfg, overrides, needs, opts.onNote);
   if (needs.kind === 'store' && needs.onlyExisting && !existsSync(cfg.dbPath))
     return emptyStore(cfg, overrides, home);
   return startAfterCommands(
@@ -124,7 +129,7 @@ export async function openApi(
       const lockPid = lockPidOf(local.error.message);
       for (let until = 0; ; await delay(100)) {
         const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
-        if (found.state === 'live') return liveSession(found, cfg, overrides, needs);
+        if (found.state === 'live') return liveSession(found, cfg, overrides, needs, opts.onNote);
         if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
         const starting = found.state === 'none' && openingHolder(home, cfg.dbPath, lockPid);
         if (starting && starting.kind === 'command') return local; // its note comes: startAfterCommands
@@ -209,6 +214,7 @@ export async function withApi(
   const { json, ...overrides } = options;
   const opened = await openApi(overrides, needs, {
     onWait: (m) => out.error(m),
+    onNote: (m) => out.error(m),
     signal: interrupt?.signal,
   });
   if (!opened.ok) {
@@ -277,6 +283,28 @@ function remoteSession(found: Extract<Found, { state: 'live' }>): ApiSession {
  * names both, and where the command's came from.
  */
 async function liveSession(
+  found: Extract<Found, { state: 'live' }>,
+  cfg: Config,
+  overrides: ConfigOverrides,
+  needs: LocalNeeds,
+  note?: (line: string) => void,
+): Promise<Result<ApiSession>> {
+  const session = await checkedLiveSession(found, cfg, overrides, needs);
+  // --workers sizes an engine of this process: the running one keeps the workers it was
+  // started with, which run the jobs. Said, not refused (the jobs run all the same).
+  const asked = needs.kind === 'engine' ? needs.options.workers : undefined;
+  if (session.ok && asked !== undefined) {
+    const d = found.client.discovery;
+    const theirs = found.health.workers;
+    note?.(
+      `gex-desk: --workers ${asked} is not used: GEX Desk (${d.host}, PID ${d.pid}) runs on this database, and the jobs run on its ${theirs} worker${theirs === 1 ? '' : 's'} (set when it started).`,
+    );
+  }
+  return session;
+}
+
+/** The checks of liveSession (above): its session, or the usage error that refuses it. */
+async function checkedLiveSession(
   found: Extract<Found, { state: 'live' }>,
   cfg: Config,
   overrides: ConfigOverrides,

@@ -141,7 +141,16 @@ async function checkCommand(argv: string[], out: Output): Promise<ExitCode> {
     if (values.json) out.json({ file, ...d });
     else out.line(diagnosticLine(file, d));
   }
-  // Valid (exit 0) even when partly checked: warnings never block; the line says so.
+  // Valid (exit 0) even when partly checked: warnings never block; the line says so. With
+  // --json a valid file ends with its verdict's line too (it printed nothing when it had no
+  // warning); a file not valid is its problems' lines, each an error or a warning.
+  if (values.json && result.ok)
+    out.json({
+      file,
+      valid: true,
+      warnings: result.diagnostics.length,
+      verdict: validText(result.diagnostics),
+    });
   if (!values.json)
     out.line(result.ok ? `${file}: ${validText(result.diagnostics)}` : `${file}: not valid`);
   return result.ok ? EXIT.ok : EXIT.rejected;
