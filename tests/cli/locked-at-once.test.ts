@@ -6,7 +6,7 @@
 // database (local/opening.ts). The waits are timers of 1.5 and 2 s, so the bounds here,
 // taken from where the command's own wait starts, cannot be met by the old path however
 // loaded the machine, and leave the new one seconds of room.
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import {
   writeDiscovery,
   writePrivateJson,
 } from '../../electron/host/local/discovery.ts';
-import { sayOpening } from '../../electron/host/local/opening.ts';
+import { openingHolder, sayOpening } from '../../electron/host/local/opening.ts';
 import { holdDb } from '../desktop/db-lock.ts';
 import { writeCboeCsv } from '../fixtures/option-chains.ts';
 import { runCli } from './run-cli.ts';
@@ -150,11 +150,23 @@ describe('a GEX Desk engine that says it is starting', () => {
     );
   });
 
-  it('leaves no file behind once it said it (sayOpening)', async () => {
+  it('leaves no file behind once it said it (sayOpening), nor one of a process gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gex-locked-'));
     const unsay = sayOpening(dir, join(dir, 'x.duckdb'), 'engine');
     expect(readdirSync(enginesFolder(dir)).some((n) => n.includes('.opening-'))).toBe(true);
     unsay();
+    expect(readdirSync(enginesFolder(dir)).some((n) => n.includes('.opening-'))).toBe(false);
+    // One left by a process killed before it took it back: not a holder, and removed.
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout,
+    );
+    const db = join(dir, 'x.duckdb');
+    writePrivateJson(join(enginesFolder(dir), `${dbKey(db)}.opening-${dead}.json`), {
+      pid: dead,
+      kind: 'engine',
+      started_at: new Date().toISOString(),
+    });
+    expect(openingHolder(dir, db, dead)).toBeNull();
     expect(readdirSync(enginesFolder(dir)).some((n) => n.includes('.opening-'))).toBe(false);
   });
 });

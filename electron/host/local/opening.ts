@@ -68,7 +68,12 @@ export function openingHolder(
       if (!name.startsWith(prefix) || !name.endsWith('.json')) continue;
       const pid = Number(name.slice(prefix.length, -'.json'.length));
       if (!Number.isInteger(pid) || (lockPid !== undefined && pid !== lockPid)) continue;
-      if (pid === process.pid || !processAlive(pid)) continue;
+      if (pid === process.pid) continue;
+      if (!processAlive(pid)) {
+        // A process killed before it took its file back: ours to remove (private folder).
+        rmSync(join(enginesFolder(h), name), { force: true });
+        continue;
+      }
       try {
         const o = JSON.parse(readFileSync(join(enginesFolder(h), name), 'utf8')) as Opening;
         if (o.pid === pid && (o.kind === 'command' || o.kind === 'engine')) return o;
