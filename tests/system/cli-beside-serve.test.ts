@@ -931,7 +931,10 @@ describe('the command line beside gex-desk serve', () => {
           env: { GEX_DESK_LOCK_WAIT_MS: '30000' },
         });
         expect(r.code).toBe(3);
-        expect(r.stdout).toBe('');
+        // --json: the refusal's line on stdout too (io.ts refuse).
+        expect(r.lines).toEqual([
+          { error: expect.objectContaining({ code: 'DB_LOCKED' }) as unknown },
+        ]);
         expect(r.stderr).toMatch(
           /DB_LOCKED: The database .* is held by another process \(PID \d+\) that does not answer: this command finds no GEX Desk engine on it to reach/,
         );
