@@ -37,6 +37,11 @@ export type Contracts = {
   root: Int32Array;
   /** Distinct roots, e.g. SPX and SPXW; the long format's is its underlying. */
   roots: string[];
+  /**
+   * 1 where the file says the contract is not a standard one beyond its root (a long
+   * file's multiplier or deliverable that is not the chain's: standard-contract.ts).
+   */
+  adjusted: Uint8Array;
 };
 
 export type Chain = {
@@ -64,6 +69,7 @@ export function allocContracts(n: number): Contracts {
     ask: new Float64Array(n),
     root: new Int32Array(n),
     roots: [],
+    adjusted: new Uint8Array(n),
   };
 }
 

@@ -1,7 +1,8 @@
 // The same contract twice in one file: without this check its open interest would be
 // summed twice into the snapshot, silently. A contract is its option root, expiry,
-// strike and type (for OCC symbols that is the symbol; the long format has no symbol, so
-// there its root is the underlying): SPX and SPXW rows sharing an expiry and strike are
+// strike and type (for OCC symbols that is the symbol; in the long format its root is its
+// option symbol's, its root column's or its underlying's), and its size where the file
+// gives one (a mini beside the standard contract): SPX and SPXW rows sharing an expiry and strike are
 // different contracts. Judged over the normalised chain, so it is the same for every format.
 import { err, type Err } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
@@ -13,7 +14,10 @@ export function findDuplicateContract(file: string, chain: Chain): Err | null {
   const groups = new Map<number, Map<number, number>>();
   const expiries = Math.max(1, c.expiries.length);
   for (let i = 0; i < c.n; i++) {
-    const group = ((c.root[i]! + 1) * expiries + c.expiry[i]!) * 2 + c.call[i]!;
+    // A contract the file says is of another size (a mini beside the standard one of the
+    // same root, told apart by its multiplier) is another contract.
+    const group =
+      (((c.root[i]! + 1) * expiries + c.expiry[i]!) * 2 + c.call[i]!) * 2 + c.adjusted[i]!;
     let strikes = groups.get(group);
     if (!strikes) {
       strikes = new Map();

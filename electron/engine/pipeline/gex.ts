@@ -18,13 +18,13 @@ import { bucketCode, dateInZone } from './buckets.ts';
 import type { Chain } from './chain.ts';
 import { contractExposures, type ContractExposures } from './contract-exposures.ts';
 import { contractAt } from './contract-place.ts';
-import { parentOfAdjusted, underlyingOfRoot } from './occ.ts';
+import { DROP_ADJUSTED, isAdjustedRoot } from './standard-contract.ts';
 
 export { extremeStrike, type ExpiryTable, type StrikeTable } from './aggregate.ts';
 
 export const DROP_EXPIRED = 'expired';
 export const DROP_NO_GREEKS = 'no gamma and no iv';
-export const DROP_ADJUSTED = 'adjusted option (deliverable not 100 shares)';
+export { DROP_ADJUSTED };
 
 /** The rows a GEX run uses, and the inputs of the gamma profile. */
 export type UsedContracts = {
@@ -64,8 +64,9 @@ export type GexResult = GexTotals & {
 };
 
 /**
- * Which rows are used: not expired, not an adjusted option (occ.ts), and with a gamma or
- * an IV to take gamma from.
+ * Which rows are used: not expired, a standard contract (standard-contract.ts: not an
+ * adjusted root, not marked by its reader as of another size), and with a gamma or an IV
+ * to take gamma from.
  */
 export function selectContracts(chain: Chain, conv: GexConventions): UsedContracts {
   const c = chain.contracts;
@@ -74,9 +75,7 @@ export function selectContracts(chain: Chain, conv: GexConventions): UsedContrac
   const snapshotDate = dateInZone(chain.as_of, conv.exchange_time_zone);
   const expiryT = c.expiries.map((e) => yearFraction(snapshotDate, e, conv.day_count));
   const expired = c.expiries.map((e) => e < snapshotDate);
-  const adjusted = c.roots.map(
-    (r) => parentOfAdjusted(underlyingOfRoot(r), chain.underlying) === chain.underlying,
-  );
+  const adjusted = c.roots.map((r) => isAdjustedRoot(r, chain.underlying));
   const rows = new Int32Array(c.n);
   const t = new Float64Array(c.n);
   let used = 0;
@@ -87,7 +86,7 @@ export function selectContracts(chain: Chain, conv: GexConventions): UsedContrac
     const e = c.expiry[i]!;
     t[i] = expiryT[e]!;
     if (expired[e]) nExpired++;
-    else if (adjusted[c.root[i]!]) nAdjusted++;
+    else if (adjusted[c.root[i]!] || c.adjusted[i]) nAdjusted++;
     else if (Number.isNaN(c.gamma[i]!) && Number.isNaN(c.iv[i]!)) nNoGreeks++;
     else rows[used++] = i;
   }

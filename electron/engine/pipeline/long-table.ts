@@ -15,12 +15,12 @@ import {
   type NumberRule,
   type NumericField,
 } from './numbers.ts';
-import { parentOfAdjusted, tickerOf, underlyingOfRoot } from './occ.ts';
-import { parseTimestamp } from './time.ts';
+import { occParser, parentOfAdjusted, tickerOf, underlyingOfRoot, type OccSymbol } from './occ.ts';
+import { isOtherSize } from './standard-contract.ts';
+import { parseTimestamp, TIMESTAMP_FORMS } from './time.ts';
 
 /** What an as_of cell that is not a timestamp is told, with the forms that are. */
-const NOT_A_TIMESTAMP =
-  'is not a timestamp: write 2024-01-08T10:30:00-05:00, or without the offset (exchange time) 2024-01-08 10:30:00 or 01/08/2024 10:30:00';
+const NOT_A_TIMESTAMP = `is not a timestamp: write ${TIMESTAMP_FORMS}`;
 
 /**
  * Canonical column → accepted header names, as `normalise` gives them. When a header has
@@ -41,6 +41,11 @@ export const LONG_COLUMNS = {
   delta: ['delta'],
   bid: ['bid'],
   ask: ['ask'],
+  // What says a contract is not a standard one (standard-contract.ts): its OCC symbol's
+  // root (AAPL1, AAPL7), its multiplier, or the shares it delivers.
+  option_symbol: ['option_symbol', 'occ_symbol', 'contract_symbol', 'option_code', 'osi_symbol'],
+  multiplier: ['multiplier', 'contract_multiplier', 'contract_size', 'shares_per_contract'],
+  deliverable: ['deliverable', 'deliverable_shares', 'shares_deliverable'],
 } as const;
 export type LongColumn = keyof typeof LONG_COLUMNS;
 export type LongHeader = Partial<Record<LongColumn, number>> & {
@@ -322,7 +327,7 @@ export function firstRowFacts(
   return ok({ underlying, as_of: asOf, spot });
 }
 
-const NUMERIC: Exclude<NumericField, 'spot'>[] = [
+const NUMERIC: Exclude<NumericField, 'spot' | 'multiplier' | 'deliverable'>[] = [
   'strike',
   'open_interest',
   'volume',
@@ -339,6 +344,35 @@ const REQUIRED_NUMBER: ReadonlySet<NumericField> = new Set([
   'volume',
 ]);
 
+/**
+ * Row r's OCC option symbol (`AAPL1240119C00190000`, a Polygon-style `O:` prefix taken
+ * off), or null where the file has no symbol column or the cell is no OCC symbol (then the
+ * row's root is its root or underlying column's, and nothing is checked).
+ */
+function symbolOf(
+  t: Table,
+  idx: LongHeader,
+  r: number,
+  parse: (symbol: string) => OccSymbol | null,
+): OccSymbol | null {
+  if (idx.option_symbol === undefined) return null;
+  return parse(t.text(idx.option_symbol, r).trim().replace(/^O:/i, '').toUpperCase());
+}
+
+/**
+ * Why row r's symbol names another contract than its columns (expiry, type, strike: a
+ * strike within a cent, as a column rounded at 2 decimals writes 16.667), or null.
+ */
+function symbolDisagrees(occ: OccSymbol, c: Chain['contracts'], r: number): string | null {
+  const expiry = c.expiries[c.expiry[r]!]!;
+  if (occ.expiry !== expiry) return `expires ${occ.expiry}, not ${expiry} as the row's expiry`;
+  if ((occ.option_type === 'C' ? 1 : 0) !== c.call[r])
+    return `is a ${occ.option_type === 'C' ? 'call' : 'put'}, not a ${c.call[r] ? 'call' : 'put'} as the row's option_type`;
+  if (!(Math.abs(occ.strike - c.strike[r]!) < 0.01))
+    return `is of strike ${occ.strike}, not ${c.strike[r]} as the row's strike`;
+  return null;
+}
+
 export function readTable(
   file: string,
   format: 'long-csv' | 'long-parquet',
@@ -352,6 +386,9 @@ export function readTable(
       idx[k]!,
       k,
     ]),
+    ...(idx.option_symbol === undefined
+      ? []
+      : [[idx.option_symbol, 'option_symbol'] as [number, string]]),
     ...(idx.root === undefined ? [] : [[idx.root, 'root'] as [number, string]]),
   ]);
   if (unreadable) return unreadable;
@@ -369,6 +406,8 @@ export function readTable(
   // Each contract's root: its row's root column, else its underlying cell (`SPXW`, `^SPX`).
   const rootCol = idx.root ?? idx.underlying!;
   const rootCode = new Map<string, number>();
+  const parseSymbol = occParser();
+  const symbols: (OccSymbol | null)[] | null = idx.option_symbol === undefined ? null : [];
   for (let r = 0; r < t.rows; r++) {
     const u = t.text(idx.underlying!, r);
     if (!sameUnderlying.has(u)) {
@@ -391,7 +430,15 @@ export function readTable(
       }
       sameUnderlying.add(u);
     }
-    const rootText = t.text(rootCol, r);
+    // An OCC option symbol's root, where the file has them (AAPL1 and AAPL7 rows told
+    // apart from AAPL's only by their symbols), else the root column's or the underlying's.
+    const symbol = symbolOf(t, idx, r, parseSymbol);
+    if (symbols) symbols[r] = symbol;
+    const symbolRoot = symbol && symbol.root;
+    const [rootText, rootAt, rootField] =
+      symbolRoot === null
+        ? [t.text(rootCol, r), rootCol, 'root']
+        : [symbolRoot, idx.option_symbol!, 'option_symbol'];
     let root = rootCode.get(rootText);
     if (root === undefined) {
       // `^SPX` and `SPX` in one file are one root (a vendor's prefix), so one contract:
@@ -401,9 +448,9 @@ export function readTable(
       if (of !== underlying && parentOfAdjusted(of, underlying) !== underlying)
         return t.bad(
           r,
-          rootCol,
-          'root',
-          `is an option root of ${quoted(of)}, not of the file's underlying ${quoted(underlying)}: a file holds one underlying`,
+          rootAt,
+          rootField,
+          `is ${symbolRoot === null ? 'an option root' : `an option symbol of root ${quoted(name)}, the root`} of ${quoted(of)}, not of the file's underlying ${quoted(underlying)}: a file holds one underlying`,
         );
       root = c.roots.indexOf(name);
       if (root < 0) root = c.roots.push(name) - 1;
@@ -470,6 +517,31 @@ export function readTable(
     }
     const problem = t.numbers(col, key, rule(key, REQUIRED_NUMBER.has(key)), out);
     if (problem) return problem;
+  }
+  // A symbol and its row name one contract: one that disagrees is refused, never stored
+  // under either (as the CBOE CSV's symbols against their lines).
+  if (symbols)
+    for (let r = 0; r < t.rows; r++) {
+      const occ = symbols[r];
+      const wrong = occ ? symbolDisagrees(occ, c, r) : null;
+      if (wrong)
+        return t.bad(
+          r,
+          idx.option_symbol!,
+          'option_symbol',
+          `${wrong}: a symbol and its row name one contract; correct the row or its symbol`,
+        );
+    }
+  // A contract the file says is of other than the chain's multiplier of shares (a mini's
+  // 10, an adjusted option's 150): counted at the chain's, its exposure would be misstated.
+  for (const key of ['multiplier', 'deliverable'] as const) {
+    const col = idx[key];
+    if (col === undefined) continue;
+    const size = new Float64Array(t.rows);
+    const problem = t.numbers(col, key, rule(key, false), size);
+    if (problem) return problem;
+    for (let r = 0; r < t.rows; r++)
+      if (isOtherSize(size[r]!, conv.contract_multiplier)) c.adjusted[r] = 1;
   }
   return ok({ format, underlying, as_of: asOf, spot, contracts: c });
 }

@@ -144,6 +144,9 @@ export const RANGES = {
   delta: { min: -1.5, max: 1.5 },
   bid: { min: -1e9, max: 1e9 },
   ask: { min: -1e9, max: 1e9 },
+  // Shares a contract is of (a long file's multiplier, contract size or deliverable).
+  multiplier: { min: 0, max: 1e7, above: true },
+  deliverable: { min: 0, max: 1e7, above: true },
 } as const satisfies Record<string, Range>;
 export type NumericField = keyof typeof RANGES;
 

@@ -225,3 +225,10 @@ export function businessDays(fromDay: number, toDay: number): number {
   }
   return n;
 }
+
+/**
+ * The timestamp forms a refusal names, so that every reader's says what to write: the long
+ * format's as_of and the CBOE JSON's timestamp.
+ */
+export const TIMESTAMP_FORMS =
+  '2024-01-08T10:30:00-05:00, or without the offset (exchange time) 2024-01-08 10:30:00 or 01/08/2024 10:30:00';

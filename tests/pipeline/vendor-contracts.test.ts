@@ -1,0 +1,133 @@
+// Vendor files as they come (QA fmt2 F1, F2, F5, F6): a long file's columns that say a
+// contract is not a standard one (its multiplier, its deliverable, an OCC option symbol of
+// an adjusted root) drop it as the CBOE readers drop adjusted roots; a Parquet file's
+// nested columns matter only when read; the CBOE JSON's refusals quote what they refuse.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pl from 'nodejs-polars';
+import { describe, expect, it } from 'vitest';
+import { runPipeline } from '../../electron/engine/pipeline/index.ts';
+import { longCsvText, makeChain, occSymbol } from '../fixtures/option-chains.ts';
+import { conventions, tempDir } from './helpers.ts';
+
+const dir = tempDir('gex-vendor-');
+const ADJUSTED = 'adjusted option (deliverable not 100 shares)';
+
+const pipelineOf = (file: string) =>
+  runPipeline({
+    file,
+    dataDir: join(dir, 'out'),
+    snapshotId: `t${Math.random().toString(36).slice(2)}`,
+    conventions: conventions(),
+  });
+
+async function run(file: string) {
+  const r = await pipelineOf(file);
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  return r.value.snapshot;
+}
+
+async function failureOf(file: string) {
+  const r = await pipelineOf(file);
+  if (r.ok) throw new Error(`${file} was read`);
+  return r.error;
+}
+
+const write = (name: string, text: string): string => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+/** The same file as a Parquet file, written by Polars from the CSV. */
+const asParquet = (file: string): string => {
+  const out = file.replace(/\.csv$/, '.parquet');
+  pl.readCSV(file, { ignoreErrors: false, inferSchemaLength: 0 }).writeParquet(out);
+  return out;
+};
+
+describe('a long file that says which contracts are not standard', () => {
+  const chain = makeChain({
+    seed: 91,
+    underlying: 'AAPL',
+    spot: 185.5,
+    expiries: 3,
+    strikesPerExpiry: 8,
+  });
+  const [header, ...rows] = longCsvText(chain).trimEnd().split('\n');
+  const symbolOf = (line: string, root = 'AAPL'): string => {
+    const cells = line.split(',');
+    return occSymbol(root, cells[3]!, cells[5] as 'C' | 'P', Number(cells[4]));
+  };
+
+  it('drops minis and adjusted options by their multiplier, deliverable or option symbol, in CSV and Parquet', async () => {
+    const standard = await run(write('standard.csv', longCsvText(chain)));
+    // A vendor's columns, named as vendors write them; every standard row says 100 shares.
+    const head = `${header},Multiplier,DeliverableShares,OptionSymbol`;
+    const lines = rows.map((line) => `${line},100,100,${symbolOf(line)}`);
+    // Beside three of the contracts, one of the same expiry, strike and type that is not a
+    // standard one: a mini (10 shares), an adjusted one (150 shares) and one told apart
+    // only by its symbol's root (AAPL1).
+    const [a, b, c] = [rows[2]!, rows[5]!, rows[9]!];
+    const others = [
+      `${a},10,10,${symbolOf(a, 'AAPL7')}`,
+      `${b},100,150,`,
+      `${c},,,${symbolOf(c, 'AAPL1')}`,
+    ];
+    const file = write('vendor.csv', [head, ...lines, ...others].join('\n'));
+    for (const f of [file, asParquet(file)]) {
+      const got = await run(f);
+      expect(got.underlying, f).toBe('AAPL');
+      expect(got.total_gex, f).toBe(standard.total_gex);
+      expect(got.call_wall, f).toBe(standard.call_wall);
+      expect(got.quality.rows_total, f).toBe(rows.length + 3);
+      expect(got.quality.dropped, f).toEqual([{ reason: ADJUSTED, rows: 3 }]);
+      expect(got.quality.score, f).toBeLessThan(1);
+    }
+  });
+
+  it('a file of minis only is refused, saying why', async () => {
+    const file = write(
+      'minis.csv',
+      [`${header},contract_size`, ...rows.map((line) => `${line},10`)].join('\n'),
+    );
+    const e = await failureOf(file);
+    expect(e.code).toBe('NO_ROWS');
+    expect(e.message).toContain(`${rows.length}: ${ADJUSTED}`);
+  });
+
+  it('an option symbol of another underlying or contract, or a deliverable that is not a number, is refused at its row', async () => {
+    const other = write(
+      'other-symbol.csv',
+      [
+        `${header},option_symbol`,
+        ...rows.map((line, i) => `${line},${symbolOf(line, i === 3 ? 'MSFT' : 'AAPL')}`),
+      ].join('\n'),
+    );
+    expect(await failureOf(other)).toMatchObject({
+      code: 'BAD_VALUE',
+      field: 'option_symbol',
+      line: 5,
+    });
+    // A symbol naming another contract than its row: refused, as the CBOE CSV's.
+    const mismatch = write(
+      'symbol-mismatch.csv',
+      [
+        `${header},option_symbol`,
+        ...rows.map((line, i) => `${line},${i === 4 ? symbolOf(rows[6]!) : symbolOf(line)}`),
+      ].join('\n'),
+    );
+    const e = await failureOf(mismatch);
+    expect(e).toMatchObject({ code: 'BAD_VALUE', field: 'option_symbol', line: 6 });
+    expect(e.message).toContain('a symbol and its row name one contract');
+    const text = write(
+      'deliverable-text.csv',
+      [`${header},deliverable`, ...rows.map((line) => `${line},"100 AAPL"`)].join('\n'),
+    );
+    expect(await failureOf(text)).toMatchObject({
+      code: 'BAD_VALUE',
+      field: 'deliverable',
+      line: 2,
+    });
+  });
+});
