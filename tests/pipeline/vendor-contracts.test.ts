@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../electron/engine/pipeline/index.ts';
-import { longCsvText, makeChain, occSymbol } from '../fixtures/option-chains.ts';
+import { cboeJsonText, longCsvText, makeChain, occSymbol } from '../fixtures/option-chains.ts';
 import { conventions, tempDir } from './helpers.ts';
 
 const dir = tempDir('gex-vendor-');
@@ -129,5 +129,51 @@ describe('a long file that says which contracts are not standard', () => {
       field: 'deliverable',
       line: 2,
     });
+  });
+});
+
+describe('the CBOE JSON says what a refused value is', () => {
+  const chain = makeChain({
+    seed: 93,
+    underlying: 'META',
+    spot: 749.75,
+    expiries: 2,
+    strikesPerExpiry: 6,
+  });
+  const json = JSON.parse(cboeJsonText(chain)) as {
+    timestamp: unknown;
+    data: Record<string, unknown>;
+  };
+  const variant = (name: string, change: (j: typeof json) => void): string => {
+    const j = structuredClone(json);
+    change(j);
+    return write(name, JSON.stringify(j));
+  };
+
+  it('a current_price as text or null', async () => {
+    const text = await failureOf(
+      variant('price-text.json', (j) => (j.data.current_price = '749.75')),
+    );
+    expect(text.field).toBe('$.data.current_price');
+    expect(text.message).toContain(
+      'must be a number (the underlying\'s price), not "749.75" (text',
+    );
+    const none = await failureOf(variant('price-null.json', (j) => (j.data.current_price = null)));
+    expect(none.message).toContain('but it is null');
+    const negative = await failureOf(variant('price-neg.json', (j) => (j.data.current_price = -1)));
+    expect(negative.message).toContain('must be a positive number, not -1');
+  });
+
+  it('a timestamp refused lists the forms accepted', async () => {
+    const forms = 'write 2024-01-08T10:30:00-05:00, or without the offset (exchange time)';
+    for (const [name, value] of [
+      ['zone-label', '2025-09-05 15:45:00 EDT'],
+      ['rfc', 'Fri, 05 Sep 2025 15:45:00 GMT'],
+      ['epoch', 1757101500],
+    ] as const) {
+      const e = await failureOf(variant(`ts-${name}.json`, (j) => (j.timestamp = value)));
+      expect(e.field, name).toBe('$.timestamp');
+      expect(e.message, name).toContain(forms);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { allocContracts, quoted, type Chain } from './chain.ts';
 import { EMPTY, NOT_A_NUMBER, numberProblem, rule, TOO_BIG } from './numbers.ts';
 import { occParser, parentOfAdjusted, underlyingOfRoot } from './occ.ts';
 import type { SourceFile } from './source.ts';
-import { parseTimestamp } from './time.ts';
+import { parseTimestamp, TIMESTAMP_FORMS } from './time.ts';
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> =>
@@ -73,6 +73,19 @@ export function parseJsonText(file: string, bytes: Buffer): Result<Json> {
   }
 }
 
+/**
+ * What a JSON value of the wrong type is, for a message: `not "749.75" (text)`, `not
+ * 1757201090`, or that it is null or missing.
+ */
+const notA = (v: Json): string =>
+  v === undefined
+    ? 'but it is missing'
+    : v === null
+      ? 'but it is null'
+      : typeof v === 'string'
+        ? `not ${quoted(v)} (text: write it without the quotes)`
+        : `not ${quoted(v)}`;
+
 const shape = (file: string, path: string, what: string): Err =>
   err('BAD_SHAPE', `${file}: ${path} ${what}`, { file, field: path });
 
@@ -113,16 +126,27 @@ export function readCboeJson(
   if (!isObject(data))
     return shape(file, '$.data', 'must be an object with "options" and "current_price"');
   if (typeof root.timestamp !== 'string')
-    return shape(file, '$.timestamp', 'must be a string such as "2025-09-06 23:24:50"');
+    return shape(
+      file,
+      '$.timestamp',
+      `must be a string such as "2025-09-06 23:24:50" (exchange time), ${notA(root.timestamp)}; write ${TIMESTAMP_FORMS}`,
+    );
   const asOf = parseTimestamp(root.timestamp, conv.exchange_time_zone);
   if (asOf === null)
-    return err('BAD_VALUE', `${file}: $.timestamp (${quoted(root.timestamp)}) is not a timestamp`, {
-      file,
-      field: '$.timestamp',
-    });
+    return err(
+      'BAD_VALUE',
+      `${file}: $.timestamp (${quoted(root.timestamp)}) is not a timestamp: write ${TIMESTAMP_FORMS}`,
+      { file, field: '$.timestamp' },
+    );
   const spot = data.current_price;
-  if (typeof spot !== 'number' || !(spot > 0))
-    return shape(file, '$.data.current_price', 'must be a positive number');
+  if (typeof spot !== 'number')
+    return shape(
+      file,
+      '$.data.current_price',
+      `must be a number (the underlying's price), ${notA(spot)}`,
+    );
+  if (!(spot > 0))
+    return shape(file, '$.data.current_price', `must be a positive number, not ${quoted(spot)}`);
   const spotProblem = numberProblem(jsonNumber(spot), rule('spot', true));
   if (spotProblem)
     return err('BAD_VALUE', `${file}: $.data.current_price (${spot}) ${spotProblem}`, {
