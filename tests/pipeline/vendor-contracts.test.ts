@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
-import { runPipeline } from '../../electron/engine/pipeline/index.ts';
+import { runPipeline, sniffChain } from '../../electron/engine/pipeline/index.ts';
 import { cboeJsonText, longCsvText, makeChain, occSymbol } from '../fixtures/option-chains.ts';
 import { conventions, tempDir } from './helpers.ts';
 
@@ -129,6 +129,38 @@ describe('a long file that says which contracts are not standard', () => {
       field: 'deliverable',
       line: 2,
     });
+  });
+});
+
+describe('a vendor Parquet file with nested columns', () => {
+  const chain = makeChain({ seed: 92, expiries: 3, strikesPerExpiry: 10 });
+  const csv = write('flat.csv', longCsvText(chain));
+  const flat = pl.readCSV(csv, { ignoreErrors: false });
+
+  it('reads it when the nested columns are not the ones read', async () => {
+    const expected = await run(csv);
+    const nested = flat.withColumns(
+      pl.struct([pl.col('gamma'), pl.col('iv')]).alias('greeks'),
+      pl.concatList([pl.col('bid'), pl.col('ask')]).alias('quotes'),
+    );
+    const file = join(dir, 'nested-extra.parquet');
+    nested.writeParquet(file);
+    const got = await run(file);
+    expect(got.total_gex).toBe(expected.total_gex);
+    expect(got.contracts).toBe(expected.contracts);
+    // The arrival's facts from the footer, the nested columns' leaves not taken for columns.
+    const sniffed = await sniffChain(file, conventions());
+    expect(sniffed.ok && sniffed.value).toMatchObject({ underlying: 'SPX', as_of: got.as_of });
+  });
+
+  it('names a nested column it reads', async () => {
+    const file = join(dir, 'nested-gamma.parquet');
+    flat
+      .withColumns(pl.concatList([pl.col('gamma'), pl.col('iv')]).alias('gamma'))
+      .writeParquet(file);
+    const e = await failureOf(file);
+    expect(e).toMatchObject({ code: 'BAD_SHAPE', field: 'gamma' });
+    expect(e.message).toContain('"gamma" is nested');
   });
 });
 

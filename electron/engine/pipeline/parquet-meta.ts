@@ -18,13 +18,18 @@ export type ParquetColumn = {
    * values are that one (min = max, no nulls): what sniff may read without the data.
    */
   constant: Uint8Array | null;
+  /**
+   * A struct, list or map (a group of leaves, or a repeated leaf): not one flat field. Its
+   * `uncompressed` is its leaves' sum; its physical type -1, its constant null.
+   */
+  nested: boolean;
 };
 
 export type ParquetMeta = {
   rows: number;
-  /** Leaf columns in schema order (flat files: the table's columns). */
+  /** The table's columns (the schema's top-level fields) in schema order. */
   columns: ParquetColumn[];
-  /** A column nested in a group (a struct, list or map): not the long format. */
+  /** Whether any column is nested (a struct, list or map). */
   nested: boolean;
   footerBytes: number;
 };
@@ -169,44 +174,60 @@ export function readParquetMeta(
     const meta = new Reader(bytes.subarray(n - 8 - footerBytes, n - 8)).struct(0);
     const rows = num(meta.get(3));
     const schema = list(meta.get(2)).map(struct);
-    // Leaves in schema order: a depth-first walk of (name, num_children).
-    const leaves: ParquetColumn[] = [];
-    let nested = false;
-    const walk = (i: number, depth: number): number => {
+    // Leaves in schema order: a depth-first walk of (name, num_children); each leaf's
+    // column is the top-level field it is in (a struct's leaves are its one column).
+    const leaves: { top: number; physical: number; utf8: boolean }[] = [];
+    const columns: ParquetColumn[] = [];
+    const column = (el: Map<number, TValue>, nested: boolean): number =>
+      columns.push({
+        name: text(el.get(4)),
+        uncompressed: 0,
+        physical: -1,
+        utf8: false,
+        constant: null,
+        nested,
+      }) - 1;
+    const walk = (i: number, depth: number, top: number): number => {
       const el = schema[i];
       if (!el) throw new RangeError('schema ends early');
       const children = num(el.get(5));
       if (children <= 0) {
         // converted_type UTF8 (0), or a logical type STRING (field 1 of LogicalType).
         const utf8 = el.get(6) === 0 || struct(el.get(10)).has(1);
-        leaves.push({
-          name: text(el.get(4)),
-          uncompressed: 0,
-          physical: num(el.get(1)),
-          utf8,
-          constant: null,
-        });
+        // A top-level leaf is a column of its own; a repeated one (repetition 2) is a list.
+        const own = depth === 1 ? column(el, el.get(3) === 2) : top;
+        leaves.push({ top: own, physical: num(el.get(1)), utf8 });
         return i + 1;
       }
-      if (depth > 0) nested = true;
       if (depth > MAX_DEPTH) throw new RangeError('schema nested too deep');
+      const own = depth === 1 ? column(el, true) : top;
       let next = i + 1;
-      for (let c = 0; c < children; c++) next = walk(next, depth + 1);
+      for (let c = 0; c < children; c++) next = walk(next, depth + 1, own);
       return next;
     };
-    if (schema.length > 0) walk(0, 0);
+    if (schema.length > 0) walk(0, 0, -1);
     const constant: (Uint8Array | null | undefined)[] = leaves.map(() => undefined);
+    const uncompressed = leaves.map(() => 0);
     for (const rg of list(meta.get(4)).map(struct)) {
       const chunks = list(rg.get(1));
-      leaves.forEach((leaf, i) => {
+      leaves.forEach((_, i) => {
         const md = struct(struct(chunks[i]).get(3));
-        leaf.uncompressed += Math.max(0, num(md.get(6)));
+        uncompressed[i]! += Math.max(0, num(md.get(6)));
         constant[i] = chunks[i] === undefined ? null : sameValue(constant[i], struct(md.get(12)));
       });
     }
-    leaves.forEach((leaf, i) => (leaf.constant = rows > 0 ? (constant[i] ?? null) : null));
+    leaves.forEach((leaf, i) => {
+      const col = columns[leaf.top];
+      if (!col) return;
+      col.uncompressed += uncompressed[i]!;
+      if (col.nested) return;
+      col.physical = leaf.physical;
+      col.utf8 = leaf.utf8;
+      col.constant = rows > 0 ? (constant[i] ?? null) : null;
+    });
+    const nested = columns.some((c) => c.nested);
     if (rows < 0) throw new RangeError('negative row count');
-    return ok({ rows, columns: leaves, nested, footerBytes });
+    return ok({ rows, columns, nested, footerBytes });
   } catch (e) {
     return err('BAD_SHAPE', `${file}: the Parquet footer is damaged (${(e as Error).message})`, {
       file,

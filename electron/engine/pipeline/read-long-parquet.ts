@@ -39,17 +39,20 @@ export function readLongParquet(
     );
   // From the footer, before decoding; and again from what Polars decoded.
   if (m.rows > limits.maxRows) return tooManyRows(m.rows);
-  if (m.nested)
-    return err(
-      'BAD_SHAPE',
-      `${file}: the Parquet file has nested columns; the long format is one flat column a field`,
-      { file },
-    );
   const names = m.columns.map((c) => c.name);
   const header = mapHeader(file, names, undefined);
   if (!header.ok) return header;
   const idx: LongHeader = header.value;
   const used = usedColumns(idx);
+  // Only the columns read must be flat: a vendor's extra `greeks` struct or `tags` list is
+  // ignored, as any extra column is.
+  const nested = used.find((i) => m.columns[i]!.nested);
+  if (nested !== undefined)
+    return err(
+      'BAD_SHAPE',
+      `${file}: the Parquet column ${quoted(names[nested]!)} is nested (a struct, list or map); the long format reads one flat value a field: write it as a plain column (a number or text)`,
+      { file, field: names[nested]! },
+    );
   const size = used.reduce((n, i) => n + m.columns[i]!.uncompressed, 0);
   if (size > limits.maxFileBytes) {
     return err(

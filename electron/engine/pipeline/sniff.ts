@@ -185,7 +185,7 @@ function sniffCboeJson(head: Buffer, tail: Buffer, eof: boolean, conv: GexConven
  */
 function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConventions): Facts {
   const meta = readParquetMeta(file, tail, size);
-  if (!meta.ok || meta.value.nested) return NONE;
+  if (!meta.ok) return NONE;
   const columns = meta.value.columns;
   const header = mapHeader(
     file,
