@@ -88,10 +88,55 @@ export function readLongParquet(
     });
   }
   if (df.height > limits.maxRows) return tooManyRows(df.height);
-  return readTable(file, 'long-parquet', parquetTable(file, df, names, idx), idx, conv);
+  return readTable(
+    file,
+    'long-parquet',
+    parquetTable(file, df, names, idx, conv.exchange_time_zone),
+    idx,
+    conv,
+  );
 }
 
 type Frame = ReturnType<Polars['readParquet']>;
+type Column = ReturnType<Frame['getColumn']>;
+
+/**
+ * A zone that is UTC itself. Parquet's timestamp "with a zone" is only "adjusted to UTC"
+ * (DuckDB's TIMESTAMPTZ, Spark, Polars without a zone name): it says the instant, not the
+ * zone the vendor meant, and Polars reads it as zone UTC.
+ */
+const UTC_ZONE = /^(?:utc|uct|gmt|z|etc\/(?:utc|uct|gmt)|[+-]00:?00)$/i;
+
+/** A timestamp column's zone (its Arrow name: `UTC`, `America/New_York`); null when naive. */
+function zoneOf(s: Column): string | null {
+  if (s.dtype.variant !== 'Datetime') return null;
+  const zone = (s.dtype as unknown as { inner: unknown[] }).inner[1];
+  return typeof zone === 'string' && zone !== '' ? zone : null;
+}
+
+/** A UTC timestamp's text at midnight (`2025-09-12 00:00:00.000000+00:00`): a date as an instant. */
+const UTC_MIDNIGHT = /[ T]00:00:00(?:\.0+)?(?:\+00:?00|Z| UTC)$/;
+
+/**
+ * A column's text as the long format reads it. A timestamp with a named zone is written in
+ * that zone, its offset at that instant (`2025-09-05 15:45:00-04:00`). One in UTC names no
+ * zone but the instant, and is written in the exchange's (docs/formats.md, _Time zones_):
+ * its `as_of` as the same chain's CSV or JSON writes it (so the duplicate is found), its
+ * expiry dated as the exchange dates it (a New York end of day `23:59:59-04:00`, stored as
+ * 03:59:59 UTC the next day, is that Friday, not Saturday). A UTC midnight expiry is how a
+ * date is written as a timestamp (pandas, Spark): its own date.
+ */
+function textColumn(s: Column, expiry: boolean, exchangeZone: string): Column {
+  const pl = polars();
+  const zone = zoneOf(s);
+  if (zone === null || !UTC_ZONE.test(zone)) return s.cast(pl.Utf8);
+  const there = (s.dt as unknown as { convertTimeZone(z: string): Column })
+    .convertTimeZone(exchangeZone)
+    .cast(pl.Utf8);
+  if (!expiry) return there;
+  const utc = s.cast(pl.Utf8);
+  return utc.zipWith(utc.str.contains(UTC_MIDNIGHT.source), there);
+}
 
 /** A cell that is no value at all: null, a float NaN, or blank text. */
 const isBlankCell = (v: unknown): boolean =>
@@ -133,10 +178,16 @@ function nonBlankRows(
  * long-table's view of the decoded columns, without their blank rows; `col` is a column's
  * index in the file's schema, a row's place in messages its row in the file.
  */
-function parquetTable(file: string, df: Frame, names: string[], idx: LongHeader): Table {
+function parquetTable(
+  file: string,
+  df: Frame,
+  names: string[],
+  idx: LongHeader,
+  exchangeZone: string,
+): Table {
   const pl = polars();
   const series = (col: number) => df.getColumn(names[col]!);
-  const asText = (col: number) => series(col).cast(pl.Utf8);
+  const asText = (col: number) => textColumn(series(col), col === idx.expiry, exchangeZone);
   /** Row r of the table: its index in the file (blank rows are not in the table). */
   let keep: Int32Array | null = null;
   const at = (r: number): number => (keep === null ? r : keep[r]!);
