@@ -1,6 +1,7 @@
 // One underlying, however it is written: an option root names its underlying's ticker
 // (weekly and PM-settled roots trade on the same index as their parent), and vendors write
-// an index with a prefix (`^SPX` in CBOE DataShop and Yahoo, `$SPX` at Schwab). The
+// an index with a prefix (`^SPX` in CBOE DataShop and Yahoo, `$SPX` at Schwab), and a
+// class share with a separator (`BRK.B`, `BRK-B`, `BRK/B` for CBOE's `BRKB`). The
 // readers map every file's underlying through it, and the store's calls an analyst's
 // argument (`gex-desk history ^SPX`), so that one index has one history.
 import { hiddenIn } from './visible.ts';
@@ -19,12 +20,23 @@ const ROOT_ALIASES: Record<string, string> = {
   MXEF: 'MXEF',
 };
 
-/** A ticker as written, without a vendor's index prefix: `^spx ` → SPX, `SPXW` stays SPXW. */
+/**
+ * A class share as vendors write it: `BRK.B` (most feeds), `BRK-B` (Yahoo), `BRK/B`
+ * (Bloomberg): a ticker of letters, one `.`, `-` or `/`, and one letter, the class. The
+ * OCC root, which CBOE's files write and its symbols carry, joins them: `BRKB`, `BFB`.
+ */
+const CLASS_SHARE = /^([A-Z]{1,6})[./-]([A-Z])$/;
+
+/**
+ * A ticker as written, without a vendor's index prefix and in the OCC root's spelling of a
+ * class share: `^spx ` → SPX, `BRK.B`/`BRK-B`/`BRK/B` → BRKB, `SPXW` stays SPXW.
+ */
 export const tickerOf = (text: string): string =>
   text
     .trim()
     .toUpperCase()
-    .replace(/^[_^$.]/, '');
+    .replace(/^[_^$.]/, '')
+    .replace(CLASS_SHARE, '$1$2');
 
 /** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
 export function underlyingOfRoot(root: string): string {

@@ -1,6 +1,6 @@
 // The underlying's partition folder of the exports round-trips: DuckDB's Hive read of the
-// documented globs gives back every underlying as stored (`BRK/B`, `BRK\B` and `BRK_B`
-// are three folders, not one), on real DuckDB and files the real pipeline wrote; the
+// documented globs gives back every underlying as stored (`BRK/WS`, `BRK\WS` and `BRK_WS`
+// are three folders, not one; a class share's `BRK/B` is BRKB since, shared/underlyings.ts), on real DuckDB and files the real pipeline wrote; the
 // folder names are valid on Windows too. Exports laid out the older way (`_` for each
 // character outside [A-Za-z0-9._-]) keep working: the store's own snapshots, removing one,
 // and attaching such a folder, also beside snapshots written the new way.
@@ -26,10 +26,10 @@ const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 
 /** Underlyings a file may name, with the characters the older names lost or Windows refuses. */
 const UNDERLYINGS = [
-  'BRK/B',
-  'BRK\\B',
-  'BRK_B',
-  'BRK.B',
+  'BRK/WS',
+  'BRK\\WS',
+  'BRK_WS',
+  'BRK.WS',
   'A,B',
   'A"B',
   '100%',
@@ -115,50 +115,50 @@ describe("the underlying's partition folder", () => {
       );
       expect(rows.every((r) => r.date === '2024-03-15')).toBe(true);
       const brk = await d.rows(
-        `SELECT DISTINCT snapshot_id FROM read_parquet(${glob}) WHERE underlying = 'BRK/B'`,
+        `SELECT DISTINCT snapshot_id FROM read_parquet(${glob}) WHERE underlying = 'BRK/WS'`,
       );
-      expect(brk.map((r) => ids.get(String(r.snapshot_id)))).toEqual(['BRK/B']);
+      expect(brk.map((r) => ids.get(String(r.snapshot_id)))).toEqual(['BRK/WS']);
       const folders = readdirSync(root).filter((n) => n.startsWith('underlying='));
       expect(folders).toHaveLength(UNDERLYINGS.length);
       for (const f of folders) expect(windowsRefuses(f), f).toBe(false);
     }
-    expect(readdirSync(ws.dataDir)).toContain('underlying=BRK%2FB');
+    expect(readdirSync(ws.dataDir)).toContain('underlying=BRK%2FWS');
     d.close();
     await ws.store.close();
   });
 
   it('exports laid out the older way keep working: the store, removal, and attached', async () => {
     const theirs = await workstation();
-    const slash = await ingestTiny(theirs, 'BRK/B');
-    const back = await ingestTiny(theirs, 'BRK\\B');
-    const under = await ingestTiny(theirs, 'BRK_B');
+    const slash = await ingestTiny(theirs, 'BRK/WS');
+    const back = await ingestTiny(theirs, 'BRK\\WS');
+    const under = await ingestTiny(theirs, 'BRK_WS');
     await asOldLayout(theirs);
-    expect(readdirSync(join(theirs.dataDir, SNAPSHOTS_DATASET))).toEqual(['underlying=BRK_B']);
+    expect(readdirSync(join(theirs.dataDir, SNAPSHOTS_DATASET))).toEqual(['underlying=BRK_WS']);
 
     // The store's own snapshots, as it always read them.
     const own = new Analytics({ store: theirs.store, timeZone: NY });
-    const ownHistory = await own.history({ underlying: 'BRK/B' });
+    const ownHistory = await own.history({ underlying: 'BRK/WS' });
     expect(ownHistory.ok && ownHistory.value.rows.map((p) => p.id)).toEqual([slash.id]);
 
     // Another workstation attaches the folder: each underlying is its own.
     const mine = await workstation();
     const attached = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
     for (const [u, id] of [
-      ['BRK/B', slash.id],
-      ['brk\\b', back.id],
-      ['BRK_B', under.id],
+      ['BRK/WS', slash.id],
+      ['brk\\ws', back.id],
+      ['BRK_WS', under.id],
     ] as const) {
       const h = await attached.history({ underlying: u });
       expect(h.ok && h.value.rows.map((p) => [p.id, p.origin]), u).toEqual([[id, theirs.dataDir]]);
     }
     const detail = await attached.snapshot(back.id);
-    expect(detail.ok && detail.value.snapshot.underlying).toBe('BRK\\B');
+    expect(detail.ok && detail.value.snapshot.underlying).toBe('BRK\\WS');
     expect(detail.ok && detail.value.expiries.map((e) => e.expiry)).toEqual(['2024-03-22']);
 
-    // A snapshot of BRK/B written now goes to its own folder; history reads both.
-    const later = await ingestTiny(theirs, 'BRK/B', '2024-03-18');
-    expect(later.output.snapshotParquet).toContain(`${SNAPSHOTS_DATASET}/underlying=BRK%2FB/`);
-    const both = await attached.history({ underlying: 'BRK/B' });
+    // A snapshot of BRK/WS written now goes to its own folder; history reads both.
+    const later = await ingestTiny(theirs, 'BRK/WS', '2024-03-18');
+    expect(later.output.snapshotParquet).toContain(`${SNAPSHOTS_DATASET}/underlying=BRK%2FWS/`);
+    const both = await attached.history({ underlying: 'BRK/WS' });
     expect(both.ok && both.value.rows.map((p) => p.id)).toEqual([slash.id, later.id]);
 
     // Removing one in the older layout removes its three files, and only those.
@@ -167,7 +167,7 @@ describe("the underlying's partition folder", () => {
       'SELECT parquet FROM gex_snapshots WHERE id = $1',
       [slash.id],
     );
-    expect(stored!.parquet).toContain('underlying=BRK_B');
+    expect(stored!.parquet).toContain('underlying=BRK_WS');
     const oldFiles = Object.values(exportFilesOf(stored!.parquet));
     expect(oldFiles.every((f) => existsSync(f))).toBe(true);
     expect(files.some((f) => existsSync(f))).toBe(false); // they were moved to the old names
@@ -181,9 +181,9 @@ describe("the underlying's partition folder", () => {
     );
     expect(removed.files.sort()).toEqual(oldFiles.sort());
     expect(oldFiles.some((f) => existsSync(f))).toBe(false);
-    const after = await attached.history({ underlying: 'BRK/B' });
+    const after = await attached.history({ underlying: 'BRK/WS' });
     expect(after.ok && after.value.rows.map((p) => p.id)).toEqual([later.id]);
-    const still = await attached.history({ underlying: 'BRK_B' });
+    const still = await attached.history({ underlying: 'BRK_WS' });
     expect(still.ok && still.value.rows.map((p) => p.id)).toEqual([under.id]);
     await mine.store.close();
     await theirs.store.close();
@@ -191,12 +191,12 @@ describe("the underlying's partition folder", () => {
 
   for (const layout of ['older', 'new'] as const)
     it(`levels over an attached folder lists each underlying the folder holds (${layout} layout)`, async () => {
-      // BRK/B, BRK\B and BRK_B on the 15th, then BRK_B alone on later days: in the older
-      // layout one folder whose latest dates hold only BRK_B.
+      // BRK/WS, BRK\WS and BRK_WS on the 15th, then BRK_WS alone on later days: in the older
+      // layout one folder whose latest dates hold only BRK_WS.
       const theirs = await workstation();
-      for (const u of ['BRK/B', 'BRK\\B', 'BRK_B']) await ingestTiny(theirs, u, '2024-03-15');
+      for (const u of ['BRK/WS', 'BRK\\WS', 'BRK_WS']) await ingestTiny(theirs, u, '2024-03-15');
       for (const day of ['2024-03-18', '2024-03-19', '2024-03-20'])
-        await ingestTiny(theirs, 'BRK_B', day);
+        await ingestTiny(theirs, 'BRK_WS', day);
       if (layout === 'older') await asOldLayout(theirs);
       const now = () => Date.parse('2024-03-21T00:00:00Z');
       const own = await new Analytics({ store: theirs.store, timeZone: NY, now }).levels();
@@ -208,7 +208,7 @@ describe("the underlying's partition folder", () => {
         now,
       }).levels();
       if (!own.ok || !attached.ok) throw new Error('levels');
-      expect(own.value.rows.map((r) => r.underlying)).toEqual(['BRK/B', 'BRK\\B', 'BRK_B']);
+      expect(own.value.rows.map((r) => r.underlying)).toEqual(['BRK/WS', 'BRK\\WS', 'BRK_WS']);
       expect(attached.value).toEqual({
         rows: own.value.rows.map((r) => ({ ...r, origin: theirs.dataDir })),
         unreadable: [],
@@ -222,11 +222,11 @@ describe("the underlying's partition folder", () => {
   for (const layout of ['older', 'new'] as const)
     it(`an underlying an attached folder does not hold is NOT_FOUND, whatever folder its name shares (${layout} layout)`, async () => {
       const theirs = await workstation();
-      await ingestTiny(theirs, 'BRK_B', '2024-03-15');
+      await ingestTiny(theirs, 'BRK_WS', '2024-03-15');
       if (layout === 'older') await asOldLayout(theirs);
       const mine = await workstation();
       const attached = new Analytics({ store: mine.store, attach: [theirs.dataDir], timeZone: NY });
-      for (const u of ['BRK/B', 'BRK\\B', 'NOPE']) {
+      for (const u of ['BRK/WS', 'BRK\\WS', 'NOPE']) {
         const h = await attached.history({ underlying: u });
         expect(h.ok ? h.value : h.error, u).toMatchObject({
           code: 'NOT_FOUND',
@@ -234,7 +234,7 @@ describe("the underlying's partition folder", () => {
         });
       }
       // Known, with nothing in the range: an empty answer, as for the store.
-      const empty = await attached.history({ underlying: 'BRK_B', from: '2025-01-01' });
+      const empty = await attached.history({ underlying: 'BRK_WS', from: '2025-01-01' });
       expect(empty).toEqual({
         ok: true,
         value: { rows: [], unreadable: [], not_exports: [], attached: [theirs.dataDir] },

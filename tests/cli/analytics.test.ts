@@ -550,10 +550,10 @@ describe('gex-desk analytics commands', () => {
     await theirs.store.close();
     const mine = await cliStore();
     const attach = ['--attach', theirs.dataDir, ...mine.args, '--data-dir', join(mine.dir, 'data')];
-    const unknown = await runCli(['history', 'BRK/B', '--json', ...attach]);
+    const unknown = await runCli(['history', 'BRK\\B', '--json', ...attach]);
     expect(unknown.code, unknown.stderr).toBe(1);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(/NOT_FOUND: There is no snapshot of BRK\/B/);
+    expect(unknown.stderr).toMatch(/NOT_FOUND: There is no snapshot of BRK\\B/);
     const known = await runCli(['history', 'BRK_B', '--json', ...attach]);
     expect(known.code, known.stderr).toBe(0);
     expect(known.lines.map((l) => l.origin)).toEqual([theirs.dataDir]);

@@ -88,7 +88,8 @@ describe("an address's underlying", () => {
 
   it('that can be one is read as the engine stores it', () => {
     expect(history('#/snapshots/history/spx%20')).toBe('SPX');
-    expect(history('#/snapshots/history/BRK%2FB')).toBe('BRK/B');
+    expect(history('#/snapshots/history/BRK%2FB')).toBe('BRKB');
+    expect(history('#/snapshots/history/XYZ%2FWS')).toBe('XYZ/WS');
     expect(notAnUnderlying('SPX')).toBeNull();
     expect(underlyingProblem(' SPX\n')).toBeNull();
     expect(underlyingProblem('\u2029SPX')).toContain('holds \\u2029');

@@ -84,26 +84,32 @@ describe('hash routes', () => {
     expect(formatRoute(parseHash('#/snapshots/history/qqq'))).toBe('#/snapshots/history/QQQ');
   });
 
-  it('keeps an underlying with a "/" one argument of its pane (BRK/B, not BRK replaying B)', () => {
-    const pane = panePath('history', 'BRK/B');
-    expect(pane).toBe('history/BRK%2FB');
-    expect(paneOf(pane)).toEqual({ kind: 'history', args: ['BRK/B'] });
+  it('keeps an underlying with a "/" one argument of its pane (XYZ/WS, not XYZ replaying WS)', () => {
+    const pane = panePath('history', 'XYZ/WS');
+    expect(pane).toBe('history/XYZ%2FWS');
+    expect(paneOf(pane)).toEqual({ kind: 'history', args: ['XYZ/WS'] });
     const open = { ...HOME, view: 'snapshots' as const, snapshotsPane: pane };
-    expect(formatRoute(open)).toBe('#/snapshots/history/BRK%2FB');
-    expect(parseHash('#/snapshots/history/BRK%2FB')).toEqual(open);
-    const replayed = panePath('history', 'BRK/B', 'abc-123');
-    expect(paneOf(replayed)).toEqual({ kind: 'history', args: ['BRK/B', 'abc-123'] });
+    expect(formatRoute(open)).toBe('#/snapshots/history/XYZ%2FWS');
+    expect(parseHash('#/snapshots/history/XYZ%2FWS')).toEqual(open);
+    const replayed = panePath('history', 'XYZ/WS', 'abc-123');
+    expect(paneOf(replayed)).toEqual({ kind: 'history', args: ['XYZ/WS', 'abc-123'] });
     expect(formatRoute({ ...open, snapshotsPane: replayed })).toBe(
-      '#/snapshots/history/BRK%2FB/abc-123',
+      '#/snapshots/history/XYZ%2FWS/abc-123',
     );
-    expect(paneOf(parseHash('#/snapshots/history/BRK%2FB/abc-123').snapshotsPane)).toEqual({
+    expect(paneOf(parseHash('#/snapshots/history/XYZ%2FWS/abc-123').snapshotsPane)).toEqual({
       kind: 'history',
-      args: ['BRK/B', 'abc-123'],
+      args: ['XYZ/WS', 'abc-123'],
     });
-    // Typed in lower case, or with its "/" as `%2f`: the stored underlying, one segment.
-    for (const typed of ['brk%2Fb', 'BRK%2fB', '%5Ebrk%2Fb'])
+    // A class share so written (an address of before, or typed as a vendor spells it) is
+    // its OCC root, as the engine stores it: BRKB (shared/underlyings.ts).
+    for (const typed of ['BRK%2FB', 'brk.b', 'BRK-B'])
       expect(formatRoute(parseHash(`#/snapshots/history/${typed}`))).toBe(
-        '#/snapshots/history/BRK%2FB',
+        '#/snapshots/history/BRKB',
+      );
+    // Typed in lower case, or with its "/" as `%2f`: the stored underlying, one segment.
+    for (const typed of ['xyz%2Fws', 'XYZ%2fWS', '%5Exyz%2Fws'])
+      expect(formatRoute(parseHash(`#/snapshots/history/${typed}`))).toBe(
+        '#/snapshots/history/XYZ%2FWS',
       );
     // The addresses written before stay as they were: plain underlyings, ids, comparisons.
     expect(paneOf(parseHash('#/snapshots/history/SPX/abc-123').snapshotsPane)).toEqual({

@@ -1,8 +1,8 @@
-// An underlying with a "/" in its name (BRK/B: stored as such, `gex-desk history 'BRK/B'`
-// lists it) is one argument of the Snapshots panes' addresses: `history/BRK%2FB`. Before,
-// each part of the pane was encoded apart, so the address was `history/BRK/B`, read back
-// as the underlying BRK replaying a snapshot B: "There is no snapshot of BRK.", and a
-// phantom BRK in the Underlying choice, from the workbench's "History of", the choice, a
+// An underlying with a "/" in its name (XYZ/WS: stored as such, `gex-desk history 'XYZ/WS'`
+// lists it; a class share's BRK/B is BRKB, shared/underlyings.ts) is one argument of the
+// Snapshots panes' addresses: `history/XYZ%2FWS`. Before, each part of the pane was
+// encoded apart, so the address was `history/XYZ/WS`, read back as the underlying XYZ replaying a snapshot WS: "There is no snapshot of XYZ.", and a
+// phantom XYZ in the Underlying choice, from the workbench's "History of", the choice, a
 // reload and the History tab of a comparison alike.
 // Real engine behind the browser host, headless Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import { chainFile, haveChromium, openDesk, poll, type Desk, api } from './harne
 let desk: Desk;
 let page: Page;
 let origin = '';
-/** BRK/B's snapshots, oldest first. */
-let brk: string[] = [];
+/** XYZ/WS's snapshots, oldest first. */
+let xyz: string[] = [];
 
 const url = () => page.url();
 const history = () => page.getByTestId('history-view');
@@ -21,17 +21,17 @@ const chosen = () => page.getByTestId('history-underlying').inputValue();
 const choices = () => page.getByTestId('history-underlying').locator('option').allTextContents();
 const said = () => history().getByTestId('error-line').count();
 
-/** History shows BRK/B's snapshots, the address one segment for it, nothing said wrong. */
-async function showsBrk(replayed?: string): Promise<void> {
-  await poll(url).toBe(`${origin}/#/snapshots/history/BRK%2FB${replayed ? `/${replayed}` : ''}`);
-  await poll(chosen).toBe('BRK/B');
+/** History shows XYZ/WS's snapshots, the address one segment for it, nothing said wrong. */
+async function showsXyz(replayed?: string): Promise<void> {
+  await poll(url).toBe(`${origin}/#/snapshots/history/XYZ%2FWS${replayed ? `/${replayed}` : ''}`);
+  await poll(chosen).toBe('XYZ/WS');
   await poll(() => page.getByTestId('history-at').textContent()).toMatch(
-    new RegExp(`^${replayed ? brk.indexOf(replayed) + 1 : brk.length} / ${brk.length} · `),
+    new RegExp(`^${replayed ? xyz.indexOf(replayed) + 1 : xyz.length} / ${xyz.length} · `),
   );
   expect(await said()).toBe(0);
   const options = await choices();
-  expect(options).toContain('BRK/B');
-  expect(options).not.toContain('BRK');
+  expect(options).toContain('XYZ/WS');
+  expect(options).not.toContain('XYZ');
 }
 
 describe.skipIf(!haveChromium)('an underlying with a "/" in the address', () => {
@@ -41,17 +41,17 @@ describe.skipIf(!haveChromium)('an underlying with a "/" in the address', () => 
     origin = desk.host.origin;
     const h = desk.te.engine.handlers;
     const files = [
-      chainFile(desk.fixtures, 'brkb_1.json', 21, {
-        underlying: 'BRK/B',
-        roots: ['BRK/B'],
+      chainFile(desk.fixtures, 'xyzws_1.json', 21, {
+        underlying: 'XYZ/WS',
+        roots: ['XYZ/WS'],
         spot: 480,
         asOf: '2025-09-05T15:00:00',
         expiries: 2,
         strikesPerExpiry: 10,
       }),
-      chainFile(desk.fixtures, 'brkb_2.json', 22, {
-        underlying: 'BRK/B',
-        roots: ['BRK/B'],
+      chainFile(desk.fixtures, 'xyzws_2.json', 22, {
+        underlying: 'XYZ/WS',
+        roots: ['XYZ/WS'],
         spot: 482,
         asOf: '2025-09-05T15:30:00',
         expiries: 2,
@@ -61,40 +61,40 @@ describe.skipIf(!haveChromium)('an underlying with a "/" in the address', () => 
     ];
     for (const file of files) await api(h['ingest:submit']({ file, source: 'desk' }));
     await desk.te.engine.drain();
-    brk = (await api(h['snapshots:history']({ underlying: 'BRK/B' }))).rows.map((p) => p.id);
-    expect(brk).toHaveLength(2);
+    xyz = (await api(h['snapshots:history']({ underlying: 'XYZ/WS' }))).rows.map((p) => p.id);
+    expect(xyz).toHaveLength(2);
   }, 300_000);
   afterAll(async () => {
     await desk?.close();
   }, 60_000);
 
   it('opens its History from the workbench, the choice, a reload and a comparison', async () => {
-    // The workbench's "History of BRK/B".
-    await page.goto(`${origin}/#/snapshots/${brk[1]}`);
-    await page.getByRole('button', { name: 'History of BRK/B' }).click();
-    await showsBrk();
+    // The workbench's "History of XYZ/WS".
+    await page.goto(`${origin}/#/snapshots/${xyz[1]}`);
+    await page.getByRole('button', { name: 'History of XYZ/WS' }).click();
+    await showsXyz();
     await page.reload();
-    await showsBrk();
+    await showsXyz();
 
     // Chosen in History's Underlying, from another underlying's history.
     await page.goto(`${origin}/#/snapshots/history/SPX`);
     await poll(chosen).toBe('SPX');
-    await page.getByTestId('history-underlying').selectOption('BRK/B');
-    await showsBrk();
+    await page.getByTestId('history-underlying').selectOption('XYZ/WS');
+    await showsXyz();
 
     // The replay's position in the address, read back after a reload.
     const slider = page.getByTestId('history-slider');
     await slider.focus();
     await page.keyboard.press('Home');
-    await showsBrk(brk[0]);
+    await showsXyz(xyz[0]);
     await page.reload();
-    await showsBrk(brk[0]);
+    await showsXyz(xyz[0]);
 
     // A comparison of its snapshots, and the History tab from there.
-    await page.goto(`${origin}/#/snapshots/compare/${brk[1]}`);
-    await poll(url).toBe(`${origin}/#/snapshots/compare/${brk[0]}/${brk[1]}`);
+    await page.goto(`${origin}/#/snapshots/compare/${xyz[1]}`);
+    await poll(url).toBe(`${origin}/#/snapshots/compare/${xyz[0]}/${xyz[1]}`);
     await page.locator('[data-pane=history]').click();
-    await showsBrk();
+    await showsXyz();
     expect(desk.problems).toEqual([]);
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 // The readers on generated files: format found by content, every CBOE CSV quirk, the
 // JSON's OCC symbols, the long format in CSV and Parquet, exchange time zones, and the
 // GEX total checked against an independent sum over the contracts the fixture wrote.
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import pl from 'nodejs-polars';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -392,6 +392,54 @@ describe('CBOE CSV', () => {
       strikesPerExpiry: 10,
     });
     expect((await run(eq)).snapshot.underlying).toBe('BRKB');
+  });
+
+  it('a class share is the OCC root CBOE writes however a vendor spells it (BRK.B, BRK-B, BRK/B → BRKB)', async () => {
+    const opts = {
+      seed: 16,
+      underlying: 'BRKB',
+      name: 'BERKSHIRE HATHAWAY INC',
+      spot: 410.5,
+      expiries: 3,
+      strikesPerExpiry: 10,
+    };
+    const cboe = join(dir, 'brkb-cboe.csv');
+    writeCboeCsv(cboe, opts);
+    const ref = await run(cboe);
+    expect(ref.snapshot.underlying).toBe('BRKB');
+    const plain = join(dir, 'brkb-long.csv');
+    writeLongCsv(plain, opts);
+    const text = readFileSync(plain, 'utf8');
+    const plainRun = await run(plain);
+    expect(plainRun.snapshot.underlying).toBe('BRKB');
+    for (const [name, spelt] of [
+      ['dot', 'BRK.B'],
+      ['dash', 'BRK-B'],
+      ['slash', 'BRK/B'],
+      ['lower', 'brk.b'],
+    ]) {
+      const file = join(dir, `brk-${name}.csv`);
+      writeFileSync(file, text.replace(/^BRKB,/gm, `${spelt},`));
+      const got = await run(file);
+      expect(got.snapshot.underlying, spelt).toBe('BRKB');
+      // The same chain: the duplicate of the snapshot of the file that writes BRKB.
+      expect(got.chain_fingerprint, spelt).toBe(plainRun.chain_fingerprint);
+      expect(
+        (await sniffChain(file, conventions())).ok && (await sniffChain(file, conventions())),
+        spelt,
+      ).toMatchObject({ value: { underlying: 'BRKB' } });
+    }
+    // One contract written both ways is one contract: its second row is its duplicate.
+    const lines = text.trimEnd().split('\n');
+    const twice = join(dir, 'brk-twice.csv');
+    writeFileSync(twice, [...lines, lines[1]!.replace(/^BRKB,/, 'BRK.B,')].join('\n') + '\n');
+    expect(await failureOf(twice)).toMatchObject({ code: 'DUPLICATE_CONTRACT' });
+    // Not a class share: more than one letter after the separator, or a digit.
+    expect(underlyingOfRoot('BRK.B')).toBe('BRKB');
+    expect(underlyingOfRoot('^BF/B')).toBe('BFB');
+    expect(underlyingOfRoot('AB.CD')).toBe('AB.CD');
+    expect(underlyingOfRoot('BRK.B1')).toBe('BRK.B1');
+    expect(underlyingOfRoot('BRK_B')).toBe('BRK_B');
   });
 
   it('drops expired rows with the reason "expired" and counts them', async () => {

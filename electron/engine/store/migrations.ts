@@ -382,6 +382,27 @@ export const MIGRATIONS: Migration[] = [
     name: 'the chain a snapshot was computed from',
     statements: [`ALTER TABLE gex_snapshots ADD COLUMN IF NOT EXISTS chain_fingerprint VARCHAR`],
   },
+  {
+    // A class share is one underlying however a file spelt it (shared/underlyings.ts
+    // tickerOf): `BRK.B`, `BRK-B` and `BRK/B` are the OCC root CBOE's files write, `BRKB`.
+    // Snapshots, jobs and requests stored under such a spelling are renamed to it, so that
+    // one stock keeps one history, one row on the board, and its requests the previous
+    // request the rules compare with (gex_change). The audit trail keeps what it recorded.
+    // The snapshots' Parquet files keep their paths and their rows (`underlying=BRK.B`),
+    // as the store and scripts know them, and their fingerprints (computed with the old
+    // spelling): a re-saved copy of such a chain is another snapshot, the same bytes still
+    // their duplicate by content. The pattern is CLASS_SHARE's. A later migration that
+    // alters one of these tables must add its column here too, before the UPDATEs, as
+    // migration 4 does (DuckDB refuses an ALTER TABLE after an UPDATE of the table's rows
+    // in one transaction, and pending migrations share one).
+    version: 14,
+    name: 'class shares under their OCC root',
+    statements: ['gex_snapshots', 'jobs', 'requests'].map(
+      (table) =>
+        `UPDATE ${table} SET underlying = regexp_replace(underlying, '^([A-Z]{1,6})[./-]([A-Z])$', '\\1\\2')
+           WHERE regexp_matches(underlying, '^([A-Z]{1,6})[./-]([A-Z])$')`,
+    ),
+  },
 ];
 
 export const CURRENT_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

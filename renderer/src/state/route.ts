@@ -4,7 +4,8 @@
 // panes `#/snapshots/list[/ID]`, `#/snapshots/history/UNDERLYING[/ID]` (ID: the snapshot
 // replayed, none for the newest; the underlying as stored, `spx` and `SPXW` read as SPX),
 // `#/snapshots/compare/A/B`; each argument of a pane is one path segment, encoded (an
-// underlying `BRK/B` is `history/BRK%2FB`, never an underlying BRK replaying B),
+// underlying `XYZ/WS` is `history/XYZ%2FWS`, never an underlying XYZ replaying WS; a class
+// share's `BRK%2FB` reads as BRKB),
 // `#/rules` (the dry run beside the editor), `#/rules/whatif` and `#/rules/history` (the
 // side panel's other tabs, so that Back from a request's trail lands on What would change),
 // `#/audit`, `#/audit/REQUEST` (one request's timeline), `#/sources`; the Queue and the
@@ -81,7 +82,7 @@ const decode = (s: string | undefined): string | null => {
 
 /**
  * A Snapshots pane from its word and arguments, each argument one segment (encoded), so
- * that an underlying with a "/" (`BRK/B`) stays one argument: `history/BRK%2FB`.
+ * that an underlying with a "/" (`XYZ/WS`) stays one argument: `history/XYZ%2FWS`.
  */
 export const panePath = (kind: string, ...args: (string | undefined)[]): string =>
   [kind, ...args.filter((a) => a !== undefined).map((a) => encodeURIComponent(a))].join('/');
