@@ -16,6 +16,7 @@ import {
   type NumericField,
 } from './numbers.ts';
 import { occParser, parentOfAdjusted, tickerOf, underlyingOfRoot, type OccSymbol } from './occ.ts';
+import { dayFirstHint, dayMonthAmbiguity } from './slash-dates.ts';
 import { isOtherSize } from './standard-contract.ts';
 import { parseTimestamp, TIMESTAMP_FORMS } from './time.ts';
 
@@ -300,7 +301,14 @@ function parseAsOf(t: Table, idx: LongHeader, r: number, conv: GexConventions): 
   const cell = t.text(idx.as_of!, r);
   if (isNoValueText(cell)) return t.bad(r, idx.as_of!, 'as_of', 'is missing');
   const iso = parseTimestamp(withClock(cell, idx), conv.exchange_time_zone);
-  return iso ?? t.bad(r, idx.as_of!, 'as_of', notATimestamp(idx));
+  if (iso !== null) return iso;
+  const hint = dayFirstHint(cell);
+  return t.bad(
+    r,
+    idx.as_of!,
+    'as_of',
+    hint ? `is not a ${idx.asOfClock ? 'date' : 'timestamp'}${hint}` : notATimestamp(idx),
+  );
 }
 
 /** The snapshot's underlying, as_of and spot as the first row gives them. */
@@ -475,7 +483,12 @@ export function readTable(
     if (code === undefined) {
       const iso = parseExpiry(e);
       if (iso === null)
-        return t.bad(r, idx.expiry!, 'expiry', isNoValueText(e) ? 'is missing' : 'is not a date');
+        return t.bad(
+          r,
+          idx.expiry!,
+          'expiry',
+          isNoValueText(e) ? 'is missing' : `is not a date${dayFirstHint(e)}`,
+        );
       code = c.expiries.indexOf(iso);
       if (code < 0) {
         code = c.expiries.length;
@@ -495,6 +508,13 @@ export function readTable(
       );
     c.call[r] = type;
   }
+  // Slash dates whose order only a guess could decide (a day/month file, QA fmt2 F7).
+  const asOfCell = withClock(t.text(idx.as_of!, 0), idx);
+  const ambiguous = dayMonthAmbiguity(asOfCell, asOf.slice(0, 10), expiryCode.keys());
+  if (ambiguous)
+    return /^\s*\d{1,2}\/\d{1,2}\/\d{4}/.test(asOfCell)
+      ? t.bad(0, idx.as_of!, 'as_of', ambiguous)
+      : t.bad(0, idx.expiry!, 'expiry', ambiguous);
   const spots = new Float64Array(t.rows);
   const bad = t.numbers(idx.spot!, 'spot', rule('spot', true), spots);
   if (bad) return bad;
