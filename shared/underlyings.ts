@@ -38,6 +38,18 @@ export const tickerOf = (text: string): string =>
     .replace(/^[_^$.]/, '')
     .replace(CLASS_SHARE, '$1$2');
 
+/**
+ * The vendor spellings a class share's OCC root may have been stored under before they were
+ * joined (2026-12-07): `BRKB` → `BRK.B`, `BRK-B`, `BRK/B`; none for a ticker that cannot be
+ * one (a single letter, a digit). An attached folder exported then keeps those names.
+ */
+export function classSpellings(ticker: string): string[] {
+  if (!/^[A-Z]{2,7}$/.test(ticker)) return [];
+  const base = ticker.slice(0, -1);
+  const cls = ticker.slice(-1);
+  return ['.', '-', '/'].map((sep) => `${base}${sep}${cls}`);
+}
+
 /** The underlying's ticker for an option root: SPXW → SPX; equities keep their root. */
 export function underlyingOfRoot(root: string): string {
   const r = tickerOf(root);

@@ -16,12 +16,23 @@ import {
   underlyingFolders,
 } from '../export-layout.ts';
 import type { UnreadableFile } from '../../../shared/api.ts';
+import { classSpellings } from '../../../shared/underlyings.ts';
 import { err, type Result } from '../../../shared/result.ts';
 
 /** Offsets run from −12 h to +14 h: the same instant can sit in date folders up to 2 days apart. */
 const DATE_MARGIN_DAYS = 2;
 
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The folders an underlying's files may be in (underlyingFolders), and those of the
+ * spellings a class share had before they were joined (`underlying=BRK.B` for BRKB,
+ * shared/underlyings.ts classSpellings): their files' rows are read as BRKB's.
+ */
+const foldersOf = (underlying: string): string[] => {
+  const u = underlying.toUpperCase();
+  return [...new Set([u, ...classSpellings(u)].flatMap(underlyingFolders))];
+};
 
 function dirs(path: string, prefix: string): string[] {
   try {
@@ -193,7 +204,7 @@ export class ExportFolder {
   historyFiles(underlying: string, fromMs: number, toMs: number): string[] {
     const lo = fromMs <= -8.64e15 ? '' : isoDay(fromMs - DATE_MARGIN_DAYS * 86_400_000);
     const hi = toMs >= 8.64e15 ? '~' : isoDay(toMs + DATE_MARGIN_DAYS * 86_400_000);
-    return underlyingFolders(underlying.toUpperCase()).flatMap((name) => {
+    return foldersOf(underlying).flatMap((name) => {
       const folder = join(this.#snapshots(), name);
       return dirs(folder, 'date=')
         .filter((d) => d.slice(5) >= lo && d.slice(5) <= hi)
@@ -206,7 +217,7 @@ export class ExportFolder {
    * other underlying shares) holds one: then the underlying is known without reading a file.
    */
   hasOwnFiles(underlying: string): boolean {
-    return underlyingFolders(underlying.toUpperCase()).some((name) => {
+    return foldersOf(underlying).some((name) => {
       if (mayHoldSeveral(name)) return false;
       const folder = join(this.#snapshots(), name);
       return dirs(folder, 'date=').some((d) => parquetFiles(join(folder, d)).length > 0);

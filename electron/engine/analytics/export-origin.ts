@@ -16,7 +16,7 @@ import { readExportFile, UnreadableExport, type ExportFolder } from './export-fo
 import { SNAPSHOT_ROW_TYPES } from '../pipeline/snapshot-row.ts';
 import { createdMs, isLater } from './snapshot-order.ts';
 import { strikeSums } from './strike-sums.ts';
-import { underlyingProblem } from '../../../shared/underlyings.ts';
+import { underlyingOfRoot, underlyingProblem } from '../../../shared/underlyings.ts';
 import { quotedEcho } from '../../../shared/visible.ts';
 import {
   STRIKE_ROW_FIGURES,
@@ -179,7 +179,13 @@ export class ExportOrigin implements SnapshotOrigin {
       const recorded = r.created_at_ms;
       const created =
         recorded === null || recorded === undefined ? createdMs(mtimeMs) : Number(recorded);
-      const summary = { ...toSummary(r, this.origin), created_ms: created };
+      // Its underlying as the engine names it now: a class share exported under a vendor's
+      // spelling (`BRK.B`, before 2026-12-07) is BRKB's (shared/underlyings.ts).
+      const summary = {
+        ...toSummary(r, this.origin),
+        underlying: underlyingOfRoot(String(r.underlying)),
+        created_ms: created,
+      };
       this.#cache.set(file, { mtimeMs, summary });
       out.push(summary);
     }
