@@ -5,6 +5,7 @@
 // first (its timeline); the whole log newest first. Through the API map (api.ts).
 import type { AuditEntry, GexApi } from '../../../shared/api.ts';
 import { AuditKind } from '../../../shared/api/audit.ts';
+import { atUpperBound } from '../../../shared/domain.ts';
 import { ok, type Result } from '../../../shared/result.ts';
 import { READS, withApi } from './api.ts';
 import { engineOptions, int, parse } from './args.ts';
@@ -66,7 +67,9 @@ export async function auditCommand(argv: string[], out: Output): Promise<ExitCod
         entries.map((e) => [
           e.at,
           e.kind,
-          e.priority,
+          // An arrival written while its request waited for its file's read holds only the
+          // rules' upper bound: ≤HIGH, as `gex-desk jobs` and the Audit view show it.
+          e.priority && atUpperBound(e) ? `≤${e.priority}` : e.priority,
           e.rule,
           e.actor,
           e.underlying,
