@@ -4,6 +4,7 @@
 // that the figure shown is never on the other side of a rule's threshold (G4's
 // `source_reliability < 0.8`): 0.7999 was shown, pre-filled and audited as "0.80", and an
 // override re-saved unchanged came back as 0.8 with G4 off.
+import { decimalText } from './decimal-text.ts';
 import { err, ok, type Result } from './result.ts';
 
 const PLAIN_DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
@@ -26,19 +27,11 @@ export function parseReliability(text: string): Result<number> {
  * A reliability as it reads in a table, the audit trail and the command line: at least two
  * decimals ("0.50", "1.00"), up to four when it has them ("0.499", "0.7999"); one with
  * more (a computed 2/3) is cut, not rounded, to four and followed by "…" ("0.6666…"), so
- * that it reads as what it is, a little more than the figure shown.
+ * that it reads as what it is, a little more than the figure shown (decimal-text.ts, the
+ * rule every fact beside a threshold is written by).
  */
-export function reliabilityText(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  for (let digits = 2; digits <= 4; digits++) {
-    const text = value.toFixed(digits);
-    if (Number(text) === value) return text;
-  }
-  // The four-decimal figure just under it (value × 10,000 may round up to a whole number).
-  let cut = Math.floor(value * 10_000);
-  if (Number((cut / 10_000).toFixed(4)) > value) cut -= 1;
-  return `${(cut / 10_000).toFixed(4)}…`;
-}
+export const reliabilityText = (value: number): string =>
+  decimalText(value, { min: 2, max: 4, group: false });
 
 /** The exact figure, for a field that is saved again as it is (the Override… dialog). */
 export const reliabilityInput = (value: number): string => String(value);

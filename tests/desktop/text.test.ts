@@ -751,13 +751,32 @@ describe('a Compare side no longer found', () => {
 });
 
 describe('a fact in the drawer', () => {
-  it('writes a duration in seconds whole, with the span a person reads (QA day F8)', () => {
-    expect(factValue('age_s', 87_084_619.34)).toBe('87,084,619 s (1,008 days)');
-    expect(factValue('age_s', 45.2)).toBe('45 s');
+  it('writes a duration in seconds with the span a person reads (QA day F8)', () => {
+    expect(factValue('age_s', 87_084_619.34)).toBe('87,084,619.34 s (1,007 days)');
+    expect(factValue('age_s', 45.2)).toBe('45.2 s');
     expect(factValue('age_s', 5_400)).toBe('5,400 s (90 min)');
     expect(factValue('age_s', 93_600)).toBe('93,600 s (26 h 0 min)');
-    expect(factValue('impact', 0.25)).toBe('0.2500');
+    expect(factValue('impact', 0.25)).toBe('0.25');
     expect(factValue('volume', 1200)).toBe('1,200');
     expect(factValue('age_s', null)).toBe('null');
+  });
+  // QA gd F2: each beside the fact derived from it, which the rounded figure contradicted.
+  it('never rounds a value onto or across a threshold', () => {
+    expect(factValue('age_s', 4.869)).toBe('4.869 s'); // real-time: age < 5 (read "5 s")
+    expect(factValue('age_s', 4.97)).toBe('4.97 s');
+    expect(factValue('age_s', 4.9999999)).toBe('4.999… s');
+    expect(factValue('age_s', 5)).toBe('5 s');
+    expect(factValue('age_s', 299.6)).toBe('299.6 s (4 min)'); // fresh (read "300 s (5 min)")
+    expect(factValue('age_s', -60.0000001)).toBe('-60.000… s');
+    expect(factValue('age_s', 172_799.5)).toBe('172,799.5 s (47 h 59 min)');
+    expect(factValue('gex_change', 0.100001)).toBe('0.1000…'); // large (read "0.1000")
+    expect(factValue('gex_change', 0.0499981)).toBe('0.0499…'); // small (read "0.0500")
+    expect(factValue('gex_change', 0.1)).toBe('0.10');
+    expect(factValue('gex_change', 0.05)).toBe('0.05');
+    expect(factValue('gex_change', 0.0999999)).toBe('0.0999…');
+    expect(factValue('gex_change', 0)).toBe('0');
+    expect(factValue('source_reliability', 0.79999)).toBe('0.7999…'); // as G4's line says it
+    expect(factValue('source_reliability', 0.8)).toBe('0.80');
+    expect(factValue('source_reliability', 1)).toBe('1.00');
   });
 });
