@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PRIORITY_LEVELS, PriorityLevel, type Decision } from './domain.ts';
 import { nearWord } from './near-words.ts';
 import { AppError } from './result.ts';
+import { isoExtended } from './iso-forms.ts';
 import { parseIsoMs } from './timestamp.ts';
 import { blank, quotedEcho } from './visible.ts';
 
@@ -16,7 +17,18 @@ import { blank, quotedEcho } from './visible.ts';
 
 export { parseIsoMs, parsedTimestamp } from './timestamp.ts';
 
-const Timestamp = z.string().refine((s) => !Number.isNaN(parseIsoMs(s)));
+/**
+ * A timestamp fact: as written when in the extended form (`2024-01-07T10:52:00-05:00`),
+ * another ISO-8601 form with an offset rewritten to it (`+0530`, `+05`, `,5`, `t`/`z`, the
+ * basic `20261207T150000Z`: shared/iso-forms.ts), as the readers take a file's as_of.
+ */
+const Timestamp = z.string().transform((s, ctx) => {
+  if (!Number.isNaN(parseIsoMs(s))) return s;
+  const extended = isoExtended(s);
+  if (extended !== null && !Number.isNaN(parseIsoMs(extended))) return extended;
+  ctx.addIssue({ code: 'custom', message: 'not a timestamp' });
+  return z.NEVER;
+});
 
 // ---------------------------------------------------------------------------
 // Facts

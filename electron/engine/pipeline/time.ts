@@ -2,6 +2,7 @@
 // or no offset at all); this turns them into ISO-8601 with the right UTC offset for
 // that date in the exchange's time zone (so January is -05:00, July -04:00 in New York).
 
+import { isoExtended } from '../../../shared/iso-forms.ts';
 import { validDateTime, validOffset } from '../../../shared/timestamp.ts';
 import { zoneClock, zoneOffsetAt } from '../../../shared/zone-offset.ts';
 
@@ -168,7 +169,9 @@ function usTimestamp(m: RegExpExecArray, timeZone: string): string | null {
 }
 
 /**
- * An ISO-like timestamp: with an offset or Z it is kept (normalised to ±HH:MM), without
+ * An ISO-like timestamp: with an offset or Z it is kept (normalised to ±HH:MM; the other
+ * ISO-8601 forms of one, `+0530`, `+05`, a comma decimal, the basic format, as the rules
+ * take them), without
  * one it is exchange time; a US-order date and time (Excel's) is exchange time too. Null
  * when it is not a valid timestamp.
  */
@@ -176,7 +179,9 @@ export function parseTimestamp(text: string, timeZone: string): string | null {
   const trimmed = text.trim();
   const us = US_RE.exec(trimmed);
   if (us) return usTimestamp(us, timeZone);
-  const m = ISO_RE.exec(trimmed);
+  // An ISO form with an offset written otherwise (`+05`, `,5`, basic `20240108T103000Z`)
+  // in the extended one first, as the rules take it (shared/iso-forms.ts).
+  const m = ISO_RE.exec(isoExtended(trimmed) ?? trimmed);
   if (!m) return null;
   const t: WallTime = {
     year: Number(m[1]),

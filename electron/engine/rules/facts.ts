@@ -4,6 +4,7 @@
 // zod gives (tests/rules/facts.test.ts compares them on thousands of inputs), and
 // anything unusual or invalid goes through zod, which also words the error.
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
+import { timestampProblem } from '../../../shared/iso-forms.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import {
   FACT_EXPECTED,
@@ -89,6 +90,26 @@ export const validateFacts = (input: unknown): Result<Facts> => {
   const fact = String(issue.path[0] ?? '');
   if (fact === 'justification' && issue.code === 'custom')
     return err('INVALID_FACT', issue.message, { fact });
+  const got = describeGot(input, fact);
+  const v = (input as Record<string, unknown>)[fact];
+  // Said what is wrong where the value is an ISO date and time, not what one is (QA gd F4:
+  // "must be … with an offset" of `2026-02-30T15:00:00Z`); a count beyond 2^53 − 1, not
+  // "must be an integer ≥ 0" of 1e20.
+  const problem =
+    (fact === 'as_of' || fact === 'now') && typeof v === 'string' ? timestampProblem(v) : null;
+  if (problem)
+    return err('INVALID_FACT', `${fact} is not a timestamp: ${problem}; ${got}`, { fact });
+  if (
+    (fact === 'total_volume' || fact === 'total_open_interest') &&
+    typeof v === 'number' &&
+    v > Number.MAX_SAFE_INTEGER &&
+    Number.isFinite(v)
+  )
+    return err(
+      'INVALID_FACT',
+      `${fact} is larger than 9,007,199,254,740,991 (2^53 − 1), the largest whole number a JSON number holds exactly; got ${v}`,
+      { fact },
+    );
   const expected = FACT_EXPECTED[fact as GivenFactName] ?? 'valid';
-  return err('INVALID_FACT', `${fact} must be ${expected}; ${describeGot(input, fact)}`, { fact });
+  return err('INVALID_FACT', `${fact} must be ${expected}; ${got}`, { fact });
 };
