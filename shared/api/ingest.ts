@@ -156,6 +156,14 @@ export const SubmitAck = z.object({
 });
 export type SubmitAck = z.infer<typeof SubmitAck>;
 
+/** What a request's `gex_change` was computed against (the intake memory's previous). */
+export const GexChangeBase = z.object({
+  request_id: z.string().nullable(),
+  snapshot_id: z.string().nullable(),
+  total_gex: z.number(),
+});
+export type GexChangeBase = z.infer<typeof GexChangeBase>;
+
 /** A stored request with the facts its decision was made from (as they were at arrival). */
 export const RequestRecord = PriorityRequest.extend({
   /** The given facts; null when the file could not be read. */
@@ -164,5 +172,11 @@ export const RequestRecord = PriorityRequest.extend({
   derived: z.record(z.string(), z.unknown()).nullable(),
   /** Facts not known when the level was decided (decided at arrival, before the file was read). */
   unknown: z.array(z.string()).nullable().default(null),
+  /**
+   * What `gex_change` was computed against: the previous request of the underlying (its
+   * file read) or a stored snapshot, with its total GEX; null when there was none (news);
+   * absent while gex_change is unknown, and for requests decided before 2026-12-07.
+   */
+  gex_change_compared_with: GexChangeBase.nullable().optional(),
 });
 export type RequestRecord = z.infer<typeof RequestRecord>;

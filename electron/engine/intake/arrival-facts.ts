@@ -6,7 +6,7 @@ import type { FileSubmitRequest } from '../../../shared/api.ts';
 import type { GivenFactName } from '../../../shared/rules.ts';
 import type { VersionedRules } from '../rules/service.ts';
 import { FILE_FACTS, type FileHead } from './cheap-facts.ts';
-import type { RequestContext } from './memory.ts';
+import type { GexChangeBase, RequestContext } from './memory.ts';
 
 export type Request = FileSubmitRequest & { file: string };
 
@@ -74,5 +74,16 @@ export function arrivalFacts(
         : null;
     unknown.delete('gex_change');
   }
-  return { given, unknown: [...unknown] };
+  return { given, unknown: [...unknown], base: gexChangeBase(context, unknown) };
 }
+
+/**
+ * What `gex_change` was computed against, as recorded beside the facts (the request's
+ * stored facts and its decision's audit entry): the previous request or snapshot, null
+ * when there was none (a first snapshot is news); absent while `gex_change` is unknown.
+ */
+export const gexChangeBase = (
+  context: RequestContext,
+  unknown: Iterable<string>,
+): { gex_change_compared_with?: GexChangeBase | null } =>
+  [...unknown].includes('gex_change') ? {} : { gex_change_compared_with: context.previous };

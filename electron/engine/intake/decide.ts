@@ -26,6 +26,7 @@ import type { RulesService, VersionedRules } from '../rules/service.ts';
 import { auditedTransaction } from '../store/audit.ts';
 import type { Store } from '../store/db.ts';
 import { recordOutcome } from '../store/sources.ts';
+import { gexChangeBase } from './arrival-facts.ts';
 import { gexChange, type IntakeMemory } from './memory.ts';
 import { endDuplicate, getRequest, recordFileFacts, stagedOf } from './requests.ts';
 import type { Staging } from './staging.ts';
@@ -313,7 +314,13 @@ async function decide(
       // wait for the store, all at one moment, so that the trail stays in time order.
       const now = (deps.clock ?? Date.now)();
       const at = new Date(now);
-      const facts = { given: recorded, derived: decided.ok ? decided.value.derived : {}, unknown };
+      const base = gexChangeBase(context, unknown);
+      const facts = {
+        given: recorded,
+        derived: decided.ok ? decided.value.derived : {},
+        unknown,
+        ...base,
+      };
       await recordFileFacts(tx, job.request_id, {
         facts,
         underlying: f.underlying,
@@ -351,7 +358,7 @@ async function decide(
           ...decisionEntry(
             withUnderlying,
             d,
-            { ...recorded, ...decided.value.derived, read_started_at: readStartedAt },
+            { ...recorded, ...decided.value.derived, read_started_at: readStartedAt, ...base },
             request?.author ?? null,
           ),
           at,
@@ -365,7 +372,7 @@ async function decide(
         ...decisionEntry(
           row.job,
           d,
-          { ...recorded, ...decided.value.derived, read_started_at: readStartedAt },
+          { ...recorded, ...decided.value.derived, read_started_at: readStartedAt, ...base },
           request?.author ?? null,
         ),
         at,

@@ -18,6 +18,7 @@ import {
   type GEXSnapshot,
   type ProcessingJob,
 } from '../../../shared/domain.ts';
+import type { GexChangeBase } from '../../../shared/api.ts';
 import { INPUT_ERRORS } from '../../../shared/result.ts';
 import { num, type Store } from '../store/db.ts';
 import { conventionsOf } from '../store/snapshots.ts';
@@ -33,6 +34,8 @@ export interface RequestContext {
   } | null;
   /** The total GEX `gex_change` compares with; null when there is none (a first snapshot is news). */
   previous_total_gex: number | null;
+  /** Whose total that is: the previous request's (its file read) or a stored snapshot's. */
+  previous: GexChangeBase | null;
   /**
    * No earlier request of the underlying (or of one not known yet) may still bring a total:
    * `previous_total_gex` is final. False while one is waiting for its read or its run, which
@@ -42,6 +45,14 @@ export interface RequestContext {
   /** The source has a record (a row in `sources`) now; its reliability is read at the arrival (sourceAt). */
   source_known: boolean;
 }
+
+/**
+ * What a request's `gex_change` was computed against (QA gd F5: nowhere said, so an analyst
+ * checking a level against the Snapshots list found another "previous"): the previous
+ * request of the underlying whose file was read (queued, running or done, a duplicate too),
+ * else the latest snapshot stored before the arrival; its total GEX.
+ */
+export type { GexChangeBase };
 
 /** A source's record: its outcomes counted, and an analyst's override of its reliability. */
 interface SourceRecord {
@@ -263,6 +274,8 @@ export class IntakeMemory {
   }): RequestContext {
     const stored = q.content_hash === null ? undefined : this.#stored(q.content_hash);
     const duplicate = stored && stored.measures_version >= MEASURES_VERSION ? stored : null;
+    const previous =
+      q.underlying === null ? null : this.#previous(key(q.underlying), this.#place(q));
     return {
       duplicate: duplicate && {
         id: duplicate.id,
@@ -270,8 +283,8 @@ export class IntakeMemory {
         total_open_interest: duplicate.total_open_interest,
         total_gex: duplicate.total_gex,
       },
-      previous_total_gex:
-        q.underlying === null ? null : this.#previous(key(q.underlying), this.#place(q)),
+      previous_total_gex: previous?.total_gex ?? null,
+      previous,
       previous_final:
         q.underlying !== null &&
         this.#unreadBefore(key(q.underlying), this.#place(q), q.request_id).length === 0,
@@ -359,7 +372,7 @@ export class IntakeMemory {
   }
 
   /** The latest earlier read request's total, else the latest snapshot's. */
-  #previous(underlying: string, at: Arrived): number | null {
+  #previous(underlying: string, at: Arrived): GexChangeBase | null {
     const reads = this.#reads.get(underlying);
     if (reads) {
       // Reads are kept in arrival order: the last one before `at`.
@@ -370,9 +383,13 @@ export class IntakeMemory {
         if (before(reads[mid]!, at)) lo = mid + 1;
         else hi = mid;
       }
-      if (lo > 0) return reads[lo - 1]!.totalGex;
+      if (lo > 0) {
+        const r = reads[lo - 1]!;
+        return { request_id: r.requestId, snapshot_id: null, total_gex: r.totalGex };
+      }
     }
-    return this.#latestBefore(underlying, at.arrivedMs)?.total_gex ?? null;
+    const s = this.#latestBefore(underlying, at.arrivedMs);
+    return s ? { request_id: null, snapshot_id: s.id, total_gex: s.total_gex } : null;
   }
 
   /**

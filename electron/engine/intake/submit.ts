@@ -168,7 +168,7 @@ async function admit(
     arrivedMs: a.arrivedMs,
     request_id: a.request_id,
   });
-  const { given, unknown } = arrivalFacts(a, head.value, context);
+  const { given, unknown, base } = arrivalFacts(a, head.value, context);
   const rules = a.rules;
   // Partial evaluation of the decision tables: decided now, or the range of levels the
   // facts still unread could give.
@@ -219,12 +219,19 @@ async function admit(
     arrivalEntry(asJob, staged, head.value, outcome, a.arrivedMs, a.request.author ?? null),
   ];
   if (decision)
-    audits.push(decisionEntry(asJob, decision, { ...given, ...derived }, a.request.author ?? null));
+    audits.push(
+      decisionEntry(asJob, decision, { ...given, ...derived, ...base }, a.request.author ?? null),
+    );
   const decidedMs = performance.now();
   // Before its job exists: a later request read meanwhile knows to wait for this one's read.
   if (!decision) deps.memory.noteDeciding(a.request_id);
   const written = await deps.writer.write({
-    request: requestRow(a, staged, head.value.underlying, context, { given, derived, unknown }),
+    request: requestRow(a, staged, head.value.underlying, context, {
+      given,
+      derived,
+      unknown,
+      ...base,
+    }),
     job,
     audits,
     ...(duplicateOf ? { end: { duplicateOf } } : {}),

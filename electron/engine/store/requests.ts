@@ -1,7 +1,7 @@
 // Stored requests, read back for the UI: what was asked (file, source, override,
 // author, arrival) and the facts the decision was made from, as they were at
 // arrival. The job drawer and the Queue's as-of column read them; nothing here writes.
-import type { RequestRecord } from '../../../shared/api.ts';
+import type { GexChangeBase, RequestRecord } from '../../../shared/api.ts';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { iso, type Store } from './db.ts';
 
@@ -17,6 +17,7 @@ export function splitFacts(stored: unknown): {
   facts: Json | null;
   derived: Json | null;
   unknown: string[] | null;
+  gex_change_compared_with?: GexChangeBase | null;
 } {
   const value: unknown = typeof stored === 'string' ? JSON.parse(stored) : stored;
   if (!isObject(value)) return { facts: null, derived: null, unknown: null };
@@ -27,6 +28,10 @@ export function splitFacts(stored: unknown): {
       unknown: Array.isArray(value.unknown)
         ? value.unknown.filter((x): x is string => typeof x === 'string')
         : null,
+      // What gex_change was computed against; absent from facts stored before 2026-12-07.
+      ...('gex_change_compared_with' in value
+        ? { gex_change_compared_with: value.gex_change_compared_with as GexChangeBase | null }
+        : {}),
     };
   return { facts: value, derived: null, unknown: null };
 }

@@ -26,6 +26,7 @@ import { BoundLevel, ErrorLine, LevelBadge, StatusPill, UndecidedLevel } from '.
 import { QualityBadge } from './QualityBadge.tsx';
 import { Timeline } from './Timeline.tsx';
 import { FactsTable } from './FactsTable.tsx';
+import { gexChangeBaseText } from '../text/gex-change-base.ts';
 import { useDataNow, useUnreachable } from '../state/reach.ts';
 import { plural } from '../text/words.ts';
 import { visible, visibleName } from '../../../shared/visible.ts';
@@ -400,6 +401,11 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
             unknown={request.unknown}
             unknownNote={unreadNote(job)}
           />
+          {gexChangeBaseText(request.gex_change_compared_with) && (
+            <p className="muted" data-testid="gex-change-base">
+              {gexChangeBaseText(request.gex_change_compared_with)}
+            </p>
+          )}
         </section>
       )}
       <section>
