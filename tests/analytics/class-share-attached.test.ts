@@ -2,7 +2,7 @@
 // (`underlying=BRK.B/…`, rows saying BRK.B; QA fmt2 F8) and attached by a workstation that
 // reads BRKB: its snapshots are BRKB's, in BRKB's history (asked as BRK.B, BRK/B or BRKB)
 // and on one row of the levels board, beside the BRKB snapshots of the folder.
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pl from 'nodejs-polars';
 import { afterAll, describe, expect, it } from 'vitest';
