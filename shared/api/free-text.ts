@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const TEXT_MAX = 2000;
 
 /** The characters (code points) of `s`: what a person counts, an emoji one. */
-function chars(s: string): number {
+export function chars(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

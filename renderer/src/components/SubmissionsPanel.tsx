@@ -6,7 +6,7 @@ import { useEffect } from 'react';
 import { useApp, snapshotById } from '../state/store.ts';
 import { ownError, snapshotOf, useSubmissions, type Submission } from '../state/submissions.ts';
 import { useSettings } from '../state/settings.ts';
-import { bytes, price, spotPrice } from '../text/numbers.ts';
+import { bytes, price, shownName, spotPrice } from '../text/numbers.ts';
 import { GEX_UNIT, gexExact, type GexScale } from '../text/scale.ts';
 import { submissionsScale, submissionTotal } from '../text/submission-figures.ts';
 import { plural } from '../text/words.ts';
@@ -33,8 +33,8 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
   return (
     <li className={`submission stage-${status}`} data-testid="submission" data-status={status}>
       <div className="submission-head">
-        <span className="file-name" title={s.name}>
-          {s.name}
+        <span className="file-name" title={shownName(s.name)}>
+          {shownName(s.name)}
         </span>
         <StatusPill status={status} />
       </div>
@@ -50,9 +50,11 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
         )}
         {job?.underlying && <span className="underlying">{job.underlying}</span>}
       </div>
-      {s.stage === 'uploading' && <Progress value={s.upload} label={`Upload of ${s.name}`} />}
+      {s.stage === 'uploading' && (
+        <Progress value={s.upload} label={`Upload of ${shownName(s.name)}`} />
+      )}
       {status === 'running' && (
-        <Progress value={job?.progress ?? 0} label={`Progress of ${s.name}`} />
+        <Progress value={job?.progress ?? 0} label={`Progress of ${shownName(s.name)}`} />
       )}
       {decision && status !== 'completed' && status !== 'duplicate' && (
         <div className="explanation">{visible(decision.explanation)}</div>

@@ -10,7 +10,8 @@ import { Modal } from './Modal.tsx';
 import { OPEN_FILES_ID } from './OpenFilesButton.tsx';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { useLevelOrder } from '../state/levels.ts';
-import { bytes } from '../text/numbers.ts';
+import { bytes, shownName } from '../text/numbers.ts';
+import { TextCount, counted } from './form-parts.tsx';
 import { useSubmissions } from '../state/submissions.ts';
 import { useUnreachable } from '../state/reach.ts';
 import { blank, visible } from '../../../shared/visible.ts';
@@ -57,7 +58,7 @@ export function SubmitDialog({ files }: { files: File[] }) {
       <ul className="file-list">
         {files.map((f, i) => (
           <li key={`${f.name}-${i}`}>
-            <span className="file-name">{f.name}</span>
+            <span className="file-name">{shownName(f.name)}</span>
             <span className="num muted">{bytes(f.size)}</span>
           </li>
         ))}
@@ -116,8 +117,10 @@ export function SubmitDialog({ files }: { files: File[] }) {
                 rows={2}
                 value={justification}
                 placeholder="Why this priority (recorded in the audit trail)"
+                {...counted('sub-justification', null, justification)}
                 onChange={(e) => setJustification(e.target.value)}
               />
+              <TextCount id="sub-justification" value={justification} />
               {tried && justificationMissing && (
                 <div className="field-error">
                   A manual priority needs a justification (rule G1).

@@ -5,12 +5,14 @@ import { useState, type ReactNode } from 'react';
 import type { AppError, Result } from '../../../shared/result.ts';
 import { rememberAuthor, rememberedAuthor } from '../state/author.ts';
 import { ErrorLine } from './common.tsx';
+import { ownFieldError, textCount } from '../text/field-error.ts';
 
 /**
  * An audited dialog's call: the analyst's name (remembered for the next dialog), busy while
- * the call runs (a second submit is ignored), and the engine's refusal kept to be shown.
+ * the call runs (a second submit is ignored), and the engine's refusal kept to be shown,
+ * its field named by the form's label (`labels`: the request's key → the label).
  */
-export function useAuditedCall<T>(onDone: (value: T) => void) {
+export function useAuditedCall<T>(onDone: (value: T) => void, labels: Record<string, string> = {}) {
   const [author, setAuthor] = useState(rememberedAuthor);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
@@ -21,7 +23,7 @@ export function useAuditedCall<T>(onDone: (value: T) => void) {
     if (who) rememberAuthor(who);
     const res = await call(who ? { author: who } : {});
     setBusy(false);
-    if (!res.ok) return setError(res.error);
+    if (!res.ok) return setError(ownFieldError(res.error, labels));
     onDone(res.value);
   };
   return { author, setAuthor, busy, error, run };
@@ -29,11 +31,41 @@ export function useAuditedCall<T>(onDone: (value: T) => void) {
 
 const hintId = (id: string) => `${id}-hint`;
 
+const countId = (id: string) => `${id}-count`;
+
 /** A field's state while something is missing from it: invalid, and described by its hint. */
 const hinted = (id: string, missing: string | null) => ({
   'aria-invalid': missing !== null || undefined,
   'aria-describedby': missing !== null ? hintId(id) : undefined,
 });
+
+/**
+ * A justification's or comment's textarea's state: invalid while something is missing or
+ * it is past the engine's limit (shared/api/free-text.ts), described by what says so.
+ */
+export const counted = (id: string, missing: string | null, value: string) => {
+  const count = textCount(value);
+  const ids = [missing !== null ? hintId(id) : null, count ? countId(id) : null].filter(Boolean);
+  return {
+    'aria-invalid': missing !== null || count?.over || undefined,
+    'aria-describedby': ids.length > 0 ? ids.join(' ') : undefined,
+  };
+};
+
+/** "1,650 / 2,000" under a justification or comment near its limit, said as an error past it. */
+export function TextCount({ id, value }: { id: string; value: string }) {
+  const count = textCount(value);
+  return count === null ? null : (
+    <div
+      className={count.over ? 'field-error' : 'field-hint'}
+      id={countId(id)}
+      data-testid="text-count"
+      aria-live="polite"
+    >
+      {count.said}
+    </div>
+  );
+}
 
 /** What is missing from a field, under it. */
 function Hint({ id, missing }: { id: string; missing: string | null }) {
@@ -164,10 +196,11 @@ export function WhyField({
           data-autofocus
           value={value}
           placeholder={placeholder}
-          {...hinted(id, missing)}
+          {...counted(id, missing, value)}
           onChange={(e) => onChange(e.target.value)}
         />
         <Hint id={id} missing={missing} />
+        <TextCount id={id} value={value} />
       </div>
     </>
   );

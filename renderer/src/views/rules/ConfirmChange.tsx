@@ -26,6 +26,7 @@ import { diffStats, foldUnchanged, lineDiff } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { AuditedForm, AuthorField, FormActions, WhyField } from '../../components/form-parts.tsx';
 import { plural } from '../../text/words.ts';
+import { ownFieldError } from '../../text/field-error.ts';
 import { BehindView } from './BehindView.tsx';
 import { DiffView } from './DiffView.tsx';
 import type { DraftBehind, PendingChange } from './useRuleEditor.ts';
@@ -204,7 +205,7 @@ export function ConfirmChange({
           missing={commentMissing ? 'A comment is required.' : null}
         />
         <FormActions
-          error={error}
+          error={error && ownFieldError(error, { comment: 'Why', author: 'Your name' })}
           onCancel={onCancel}
           label={pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
           tone="primary"

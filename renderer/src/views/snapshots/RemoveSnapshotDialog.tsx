@@ -32,7 +32,10 @@ export function RemoveSnapshotDialog({
   const client = useApp((s) => s.client);
   const [why, setWhy] = useState('');
   const [tried, setTried] = useState(false);
-  const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
+  const { author, setAuthor, busy, error, run } = useAuditedCall(onDone, {
+    justification: 'Justification',
+    author: 'Your name',
+  });
   const whyMissing = blank(why);
 
   const submit = async () => {

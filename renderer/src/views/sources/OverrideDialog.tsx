@@ -39,7 +39,10 @@ export function OverrideDialog({
     reliabilityInput(source.override?.reliability ?? source.reliability),
   );
   const [why, setWhy] = useState('');
-  const { author, setAuthor, busy, error, run } = useAuditedCall(onDone);
+  const { author, setAuthor, busy, error, run } = useAuditedCall(onDone, {
+    justification: mode === 'set' ? 'Justification' : 'Why',
+    author: 'Your name',
+  });
   // A plain decimal only: Number() also read "0x1", "1e0", " 1 " and "Infinity".
   const parsed = parseReliability(value);
   const valueOk = parsed.ok;
