@@ -12,6 +12,7 @@ import {
   historyAbout,
   snapshotAbout,
 } from '../../renderer/src/components/plot/chart-about.ts';
+import { sameInstantTags } from '../../renderer/src/views/snapshots/same-instant.ts';
 import { isoInOffset } from '../../renderer/src/components/plot/ticks.ts';
 import { DEFAULT_CONVENTIONS } from '../../shared/domain.ts';
 
@@ -156,5 +157,32 @@ describe('chart exports named for their snapshot', () => {
     );
     expect(about.name).toBe('2024-02-01_1500-0500_to_2024-02-01_1600-0500');
     expect(about.title).toBe('2024-02-01 15:00:00 UTC−5 to 2024-02-01 16:00:00 UTC−5');
+  });
+
+  it('tells two snapshots of one instant apart in the PNG title, as the headings do (QA day2 D4)', () => {
+    // b8be6e41 written −05:00 and e5cefaf8 written +09:00: one instant, other figures.
+    const a = { ...meta('b8be6e41-0000', '2024-03-05T10:30:00-05:00'), spot: 412.05 };
+    const b = { ...meta('e5cefaf8-0000', '2024-03-06T00:30:00+09:00'), spot: 414.06 };
+    const tags = sameInstantTags([a, b]);
+    const label = 'Change of net GEX by strike, A to B';
+    expect(
+      exportTitle(
+        label,
+        compareAbout(a, b, 'America/New_York', { a: tags.get(a.id), b: tags.get(b.id) }),
+      ),
+    ).toBe(
+      'META Change of net GEX by strike, A to B · A 2024-03-05 10:30:00 UTC−5 · spot 412.05 · b8be6e41 to B 2024-03-05 10:30:00 UTC−5 · spot 414.06 · e5cefaf8',
+    );
+    // History's replayed chart: its on-screen label carries the stamp with its tag; the
+    // PNG's title says it once.
+    const about = snapshotAbout(b, 'America/New_York', tags.get(b.id));
+    expect(about.stamp).toBe('2024-03-05 10:30:00 UTC−5 · spot 414.06 · e5cefaf8');
+    expect(exportTitle(`META ${about.stamp} Net GEX by strike, all expiries`, about)).toBe(
+      'META Net GEX by strike, all expiries · as of 2024-03-05 10:30:00 UTC−5 · spot 414.06 · e5cefaf8',
+    );
+    // Alone at its instant: no tag.
+    expect(exportTitle(label, compareAbout(a, a, 'America/New_York'))).toBe(
+      'META Change of net GEX by strike, A to B · A 2024-03-05 10:30:00 UTC−5 to B 2024-03-05 10:30:00 UTC−5',
+    );
   });
 });

@@ -141,12 +141,15 @@ describe.skipIf(!haveChromium)('compare and history: what changed, and on whose 
     const b = `2026-03-04 10:00:00 UTC−5 · spot 102.00 · ${short('B')}`;
     const c = `2026-03-04 10:00:00 UTC−5 · spot 102.50 · ${short('C')}`;
     await poll(at).toBe(`3 / 6 · ${b}`);
+    // The replayed chart's title (and so its PNG's) tells it from C, of its instant.
+    await poll(replayTitle).toContain(`QCK ${b} `);
     const slider = page.getByTestId('history-slider');
     expect(await slider.getAttribute('aria-valuetext')).toBe(b);
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await poll(at).toBe(`4 / 6 · ${c}`);
     expect(await slider.getAttribute('aria-valuetext')).toBe(c);
+    await poll(replayTitle).toContain(`QCK ${c} `);
 
     // The keyboard readouts: each of the two points by its own label.
     const canvas = page.locator('[data-testid=chart-history-totals] canvas');

@@ -62,16 +62,17 @@ const idName = (id: string) => id.replace(/[^A-Za-z0-9-]+/g, '-');
 
 /**
  * One snapshot's chart; `engineZone`: the exchange time zone of a snapshot whose conventions
- * were not recorded (the engine's).
+ * were not recorded (the engine's); `tag`: what tells it from another of its instant
+ * (same-instant.ts: " · spot 412.05 · b8be6e41"), after its as-of.
  */
-export const snapshotAbout = (s: Snap, engineZone?: string): ChartAbout => {
+export const snapshotAbout = (s: Snap, engineZone?: string, tag = ''): ChartAbout => {
   const exchange = inExchangeTime(s.as_of, exchangeZoneOf([s], engineZone));
   return {
     underlying: s.underlying,
     name: asOfName(exchange),
-    title: `as of ${asOfStamp(exchange)}`,
-    // As History's replayed chart titles it: on the exchange's clock.
-    stamp: asOfStamp(exchange),
+    title: `as of ${asOfStamp(exchange)}${tag}`,
+    // As History's replayed chart titles it: on the exchange's clock, with its tag.
+    stamp: `${asOfStamp(exchange)}${tag}`,
     columns: [
       { title: 'underlying', value: () => s.underlying },
       { title: 'as_of', value: () => s.as_of },
@@ -105,12 +106,18 @@ export function historyAbout(
 
 /**
  * A comparison of two snapshots of one underlying: A, then B; the title's as-ofs on the
- * exchange's clock, as Compare's heading reads them (`engineZone` as in snapshotAbout).
+ * exchange's clock, as Compare's heading reads them (`engineZone` as in snapshotAbout),
+ * each with its tag when it shares its instant (`tags`, same-instant.ts), as there.
  */
-export const compareAbout = (a: Snap, b: Snap, engineZone?: string): ChartAbout => ({
+export const compareAbout = (
+  a: Snap,
+  b: Snap,
+  engineZone?: string,
+  tags: { a?: string; b?: string } = {},
+): ChartAbout => ({
   underlying: b.underlying,
   name: `${idName(a.id)}_to_${idName(b.id)}`,
-  title: `A ${asOfStamp(inExchangeTime(a.as_of, exchangeZoneOf([a], engineZone)))} to B ${asOfStamp(inExchangeTime(b.as_of, exchangeZoneOf([b], engineZone)))}`,
+  title: `A ${asOfStamp(inExchangeTime(a.as_of, exchangeZoneOf([a], engineZone)))}${tags.a ?? ''} to B ${asOfStamp(inExchangeTime(b.as_of, exchangeZoneOf([b], engineZone)))}${tags.b ?? ''}`,
   columns: [
     { title: 'underlying', value: () => b.underlying },
     { title: 'a_as_of', value: () => a.as_of },

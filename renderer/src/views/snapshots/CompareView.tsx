@@ -309,6 +309,13 @@ export function CompareView({ ids }: { ids: string[] }) {
   // A and B of two underlyings: said, as the CLI says it; A's own choice names it.
   const mixed = ownA && ownB && ownA.underlying !== ownB.underlying ? { a: ownA, b: ownB } : null;
   const aOutside = ownA && points && !points.some((p) => p.id === ownA.id) ? ownA : null;
+  // Snapshots of one instant (a file re-sent with other figures, two vendors, one time in
+  // two offsets) are told apart by their spot and id: two identical choices would hide
+  // which is which (same-instant.ts); so would the exported charts' titles.
+  const sameInstant = useMemo(
+    () => sameInstantTags([...(points ?? []), ...(aOutside ? [aOutside] : [])]),
+    [points, aOutside],
+  );
   const specs = useMemo(() => {
     if (!diff || diff.strikes.length === 0) return null;
     const x = diff.strikes.map((s) => s.strike);
@@ -336,6 +343,7 @@ export function CompareView({ ids }: { ids: string[] }) {
             { ...a, underlying: mixed?.a.underlying ?? underlying },
             { ...b, underlying },
             engineZone,
+            { a: sameInstant.get(a.id) ?? '', b: sameInstant.get(b.id) ?? '' },
           )
         : undefined;
     const gexSpec: PlotSpec = {
@@ -392,7 +400,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       yZero: true,
     };
     return { gexSpec, oiSpec, strikes: x };
-  }, [diff, a, b, underlying, mixed?.a.underlying, engineZone]);
+  }, [diff, a, b, underlying, mixed?.a.underlying, engineZone, sameInstant]);
 
   // Every time on the exchange's clock, as History's axis and slider read it, whatever
   // offset the file wrote (09:00 +09:00 is 19:00 the day before in New York): the choices,
@@ -401,13 +409,6 @@ export function CompareView({ ids }: { ids: string[] }) {
   const zone = useMemo(() => exchangeZoneOf(points ?? [], engineZone), [points, engineZone]);
   const stampOf = (s: { as_of: string; conventions?: HistoryPoint['conventions'] }) =>
     exchangeStamp(s.as_of, s === aOutside ? exchangeZoneOf([s], engineZone) : zone);
-  // Snapshots of one instant (a file re-sent with other figures, two vendors, one time in
-  // two offsets) are told apart by their spot and id: two identical choices would hide
-  // which is which (same-instant.ts).
-  const sameInstant = useMemo(
-    () => sameInstantTags([...(points ?? []), ...(aOutside ? [aOutside] : [])]),
-    [points, aOutside],
-  );
   const sideTag = (s: { id: string }) => sameInstant.get(s.id) ?? '';
   const option = (p: HistoryPoint) => (
     <option key={p.id} value={p.id}>

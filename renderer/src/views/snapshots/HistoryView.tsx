@@ -331,8 +331,10 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
           as_of: replay.snapshot.as_of,
         },
         specs.zone,
+        // Its spot and id when another point shares its instant, as the slider says it.
+        sameInstantTags(points ?? []).get(replay.snapshot.id),
       ),
-    [replay, specs],
+    [replay, specs, points],
   );
   const replayRows = useMemo(() => replay && strikeRows(replay, null, ALL), [replay]);
   const replayMarkers = useMemo(
