@@ -377,4 +377,57 @@ describe('gex-desk inbox', () => {
       child.kill('SIGKILL');
     }
   }, 120_000);
+  it('beside a running engine: a sub-folder it may not read is said, by name, and its files taken once it can be read (QA day2 D8)', async (ctx) => {
+    const NO_DAC = ['--bounding-set=-dac_override,-dac_read_search'];
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync('setpriv', [...NO_DAC, 'true']).status !== 0)
+      return ctx.skip('setpriv cannot drop the capabilities here');
+    if (process.platform === 'win32') return ctx.skip('file modes are POSIX');
+    const dir = mkdtempSync(join(tmpdir(), 'gex-noreaddir-'));
+    dirs.push(dir);
+    const home = join(dir, 'home');
+    const child_ = join(import.meta.dirname, '..', 'desktop', 'serving-child.ts');
+    const [cmd, ...pre] = asRoot ? ['setpriv', ...NO_DAC, process.execPath] : [process.execPath];
+    const child = spawn(cmd!, [...pre, child_, home, dir, '--watch-inbox'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const inbox = join(dir, 'inbox');
+    const vendorz = join(inbox, 'vendorz');
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => d.toString().includes('serving') && resolve());
+        child.once('exit', (code) => reject(new Error(`the serving child exited with ${code}`)));
+      });
+      const args = ['--db', join(dir, 'gex.duckdb')];
+      mkdirSync(vendorz, { recursive: true });
+      writeFileSync(
+        join(vendorz, 'x.csv'),
+        cboeCsvText(makeChain({ seed: 33, expiries: 2, strikesPerExpiry: 8 })),
+      );
+      chmodSync(vendorz, 0o000);
+      const status = async () => {
+        const r = await runCli(['inbox', '--json', ...args], { home });
+        expect(r.code, r.stderr).toBe(0);
+        return InboxStatus.parse(r.lines[0]);
+      };
+      const said = `${vendorz}/ in the inbox cannot be read (permission denied: GEX Desk cannot read it): its files are not taken until it can be read. Have its owner let GEX Desk read it (its permissions), or copy its files in again yourself.`;
+      await expect.poll(async () => (await status()).problem, { timeout: 30_000 }).toBe(said);
+      expect(await status()).toMatchObject({ takes: true, held: null });
+      const text = await runCli(['inbox', ...args], { home });
+      expect(text.stdout).toContain(`${vendorz}/ in the inbox cannot be read`);
+      // Said once in the log, not at every poll.
+      const log = readFileSync(join(dir, 'data', 'logs', 'gex-desk.log'), 'utf8');
+      expect(log.match(/"inbox\.read_denied"/g)).toHaveLength(1);
+      // Readable again: its file is taken, and the problem goes.
+      chmodSync(vendorz, 0o755);
+      await expect
+        .poll(async () => (await status()).counts.done, { timeout: 30_000, interval: 500 })
+        .toBe(1);
+      expect((await status()).problem).toBeNull();
+      expect(existsSync(join(inbox, 'done', 'vendorz', 'x.csv'))).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      if (existsSync(vendorz)) chmodSync(vendorz, 0o755);
+    }
+  }, 120_000);
 });

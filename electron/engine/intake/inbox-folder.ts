@@ -199,6 +199,25 @@ function entriesOf(dir: string): Dirent[] {
 }
 
 /**
+ * A sub-folder's entries for waitingFiles: one it may not read (mode 000, another
+ * account's 0700 in a shared inbox) is given to `onDenied`, not skipped unsaid (its files
+ * would wait for ever); one gone meanwhile has none.
+ */
+function subEntries(
+  folder: string,
+  rel: string,
+  onDenied: (rel: string, e: unknown) => void,
+): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    if (code === 'EACCES' || (code === 'EPERM' && process.platform !== 'win32')) onDenied(rel, e);
+    return [];
+  }
+}
+
+/**
  * The entries under `dir`, to MAX_DEPTH, that `keep` keeps (paths relative to it); none when
  * it is missing, or is a symbolic link (an inbox's failed/ linked to a large folder was walked
  * at every status: linkedFolder says it instead).
@@ -245,8 +264,9 @@ export type NotAFile = 'link' | 'special';
  * whatever lies in their place: a file there is no file dropped in, folderProblem says it)
  * and ignored names are left out; each symbolic link, pipe (FIFO), socket or device is
  * given to `onLink` with which it is (the watcher refuses it), each folder deeper than
- * MAX_DEPTH to `onTooDeep` (its files are not taken: the inbox says so). An inbox that
- * cannot be read throws; a subfolder gone meanwhile is skipped. `limit`: stop once that
+ * MAX_DEPTH to `onTooDeep` (its files are not taken: the inbox says so), each sub-folder it
+ * may not read to `onDenied` (the inbox says so). An inbox that cannot be read throws; a
+ * subfolder gone meanwhile is skipped. `limit`: stop once that
  * many are found (whether a folder chosen as the inbox already holds files: a home folder
  * is not walked to its end).
  */
@@ -255,10 +275,14 @@ export function waitingFiles(
   onLink: (rel: string, kind: NotAFile) => void = () => undefined,
   limit = Infinity,
   onTooDeep: (rel: string) => void = () => undefined,
+  onDenied: (rel: string, e: unknown) => void = () => undefined,
 ): string[] {
   const out: string[] = [];
   const walk = (folder: string, rel: string, depth: number): void => {
-    const entries = depth === 0 ? readdirSync(folder, { withFileTypes: true }) : entriesOf(folder);
+    const entries =
+      depth === 0
+        ? readdirSync(folder, { withFileTypes: true })
+        : subEntries(folder, rel, onDenied);
     const names = new Set(entries.map((e) => e.name.toLowerCase()));
     for (const e of entries) {
       if (out.length >= limit) return;

@@ -196,6 +196,8 @@ export class Inbox {
   #problem: string | null = null;
   /** Files found complete that could not be moved into processing/, and why. */
   #stuck = new Map<string, string>();
+  /** Sub-folders of the inbox it may not read at the last poll (relative to it): their files wait unseen. */
+  #denied = new Set<string>();
   /** Files in folders deeper than MAX_DEPTH at the last poll (never taken): how many, and the first folder. */
   #tooDeep: TooDeep | null = null;
   /** Whether processing/, done/ and failed/ are made. */
@@ -375,7 +377,8 @@ export class Inbox {
     if (this.#silent !== null) return notAnswering(this.dir, this.#silent);
     if (this.#problem !== null) return this.#problem;
     const [first] = this.#stuck;
-    if (!first) return this.#unmovedProblem() ?? deepWords(this.dir, this.#tooDeep);
+    const folders = this.#deniedProblem();
+    if (!first) return folders ?? this.#unmovedProblem() ?? deepWords(this.dir, this.#tooDeep);
     // A share remounted read-only: no rights of the files' would help, the folder must change.
     if (first[1] === READ_ONLY) return unusable(this.dir, { code: 'EROFS' });
     // Each kind said with its own remedy: the first file's, the other kind counted after it.
@@ -389,12 +392,21 @@ export class Inbox {
       first[1] === CANNOT_READ
         ? `${files} cannot be taken (${CANNOT_READ}): have its owner let GEX Desk read it (its permissions), or copy it in again yourself; it is taken once it can be read.`
         : `${files} cannot be moved into processing/ (${first[1]}): GEX Desk moves each file it takes, so it needs the right to: copy the file in again yourself, or have the folder's rights changed.`;
-    if (!rest) return said;
+    if (!rest) return folders ? `${said} ${folders}` : said;
     const why =
       first[1] === CANNOT_READ
         ? 'cannot be moved into processing/'
         : `cannot be read (${CANNOT_READ})`;
-    return `${said} ${rest} other file${rest > 1 ? 's' : ''} ${why}.`;
+    const all = `${said} ${rest} other file${rest > 1 ? 's' : ''} ${why}.`;
+    return folders ? `${all} ${folders}` : all;
+  }
+
+  /** The sub-folders that could not be read at the last poll, in words; null when none. */
+  #deniedProblem(): string | null {
+    const [first] = this.#denied;
+    if (first === undefined) return null;
+    const others = this.#denied.size - 1;
+    return `${join(this.dir, first)}${sep}${others ? ` and ${others} other folder${others > 1 ? 's' : ''}` : ''} in the inbox cannot be read (${CANNOT_READ}): its files are not taken until it can be read. Have its owner let GEX Desk read it (its permissions), or copy its files in again yourself.`;
   }
 
   /**
@@ -523,12 +535,18 @@ export class Inbox {
     if (!this.#begun) await this.#begin();
     let files: string[];
     const deep: string[] = [];
+    const denied = new Set<string>();
     try {
       files = waitingFiles(
         this.dir,
         (link, kind) => this.#refuseLink(link, kind),
         Infinity,
         (folder) => void deep.push(folder),
+        (folder, e) => {
+          denied.add(folder);
+          if (!this.#denied.has(folder))
+            this.#opts.log?.warn('inbox.read_denied', { folder, error: String(e) });
+        },
       );
     } catch (e) {
       return this.#report('inbox.unreadable', unreadable(this.dir, e), e);
@@ -574,6 +592,10 @@ export class Inbox {
     for (const name of [...this.#held.keys()])
       if (!present.has(name) && !this.#pending.has(join(this.processingDir, name)))
         this.#held.delete(name);
+    if ([...denied].join('\0') !== [...this.#denied].join('\0')) {
+      this.#denied = denied;
+      this.#opts.onMoved?.();
+    }
     const tooDeep = tooDeepOf(this.dir, deep);
     if (tooDeep?.count !== this.#tooDeep?.count || tooDeep?.first !== this.#tooDeep?.first) {
       this.#tooDeep = tooDeep;
