@@ -93,6 +93,10 @@ describe.skipIf(!haveChromium)('the inbox’s failed files, in the window', () =
     // Where it lies now, relative to the inbox (the job's row was written before it moved).
     await poll(() => file.innerText()).toBe('done/burst/y/same-0.csv in the inbox');
     expect(await file.getAttribute('title')).toBe(join(inbox, 'done', 'burst', 'y', 'same-0.csv'));
+    // " in the inbox" wraps between its words, not as the path does ("in t / he inbox": QA day2 D2).
+    expect(await file.locator('.muted').evaluate((e) => getComputedStyle(e).wordBreak)).toBe(
+      'normal',
+    );
     await shot(page, 'drawer-inbox-path');
     expect(serious(await axe(page, 'drawer inbox path'))).toEqual([]);
     expect(desk.problems).toEqual([]);
