@@ -94,9 +94,11 @@ describe.skipIf(!haveChromium)('the inbox’s failed files, in the window', () =
     await poll(() => file.innerText()).toBe('done/burst/y/same-0.csv in the inbox');
     expect(await file.getAttribute('title')).toBe(join(inbox, 'done', 'burst', 'y', 'same-0.csv'));
     // " in the inbox" wraps between its words, not as the path does ("in t / he inbox": QA day2 D2).
-    expect(await file.locator('.muted').evaluate((e) => getComputedStyle(e).wordBreak)).toBe(
-      'normal',
-    );
+    const wordBreak = (e: unknown) =>
+      (
+        globalThis as unknown as { getComputedStyle(e: unknown): { wordBreak: string } }
+      ).getComputedStyle(e).wordBreak;
+    expect(await file.locator('.muted').evaluate(wordBreak)).toBe('normal');
     await shot(page, 'drawer-inbox-path');
     expect(serious(await axe(page, 'drawer inbox path'))).toEqual([]);
     expect(desk.problems).toEqual([]);
