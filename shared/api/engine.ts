@@ -65,6 +65,18 @@ export const InboxStatus = z.object({
       recent: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
     })
     .default({ count: 0, recent: [] }),
+  /**
+   * Of the files in failed/, those changed in processing/ after they were taken (emptied,
+   * overwritten): their jobs completed on the bytes taken, so the Queue's Failed tab does not
+   * list them. Told by their note (a job's, its reason "… changed in processing/ after it
+   * was taken"); `recent` as for `refused`.
+   */
+  changed: z
+    .object({
+      count: z.number().int(),
+      recent: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
+    })
+    .default({ count: 0, recent: [] }),
   /** Files held in the inbox for the machine's sake (HeldFiles); null when none. */
   held: HeldFiles.nullable().default(null),
   /**

@@ -5,7 +5,7 @@
 // which were refused, and lists the refusals, each with its reason. And two files of one
 // name from two folders gave identical Queue rows and drawers: the row's tooltip now has
 // the file's whole path, and the drawer where it lies now (relative to the inbox).
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +18,9 @@ import {
   serious,
   shot,
   SMALL,
+  until,
   WIDE,
+  jobRow,
   type Desk,
 } from './harness.ts';
 
@@ -118,6 +120,48 @@ describe.skipIf(!haveChromium)('the inbox’s failed files, in the window', () =
     expect(title).toContain('Inbox failed 3: 1 job, 2 refused by the inbox.');
     expect(title).toMatch(/Click to open the inbox\.$/);
     rmSync(join(inbox, 'd1'), { recursive: true });
+    expect(desk.problems).toEqual([]);
+  });
+
+  it('says why a completed job’s file lies in failed/: changed in processing/ after it was taken (QA day2 D1)', async () => {
+    const { page, te } = desk;
+    const inbox = te.engine.config.inbox;
+    const e = te.engine;
+    await e.handlers['queue:pause']({});
+    chainFile(inbox, 'changed-1.csv', 31);
+    const taken = join(inbox, 'processing', 'changed-1.csv');
+    const queued = async () => {
+      const r = await e.handlers['jobs:list']({ limit: 100 });
+      return r.ok && r.value.some((j) => j.file === taken);
+    };
+    await until(queued, (v) => v, 'the file to be taken and queued', 30_000);
+    truncateSync(taken, 0);
+    await e.handlers['queue:resume']({});
+    await until(
+      () => existsSync(join(inbox, 'failed', 'changed-1.csv')),
+      (v) => v,
+      'the changed file in failed/',
+      30_000,
+    );
+    await goTo(page, 'queue');
+    await page.locator('[data-filter=all]').click();
+    await jobRow(page, 'changed-1.csv').click();
+    await poll(() => page.getByTestId('drawer-file-changed').innerText()).toMatch(
+      /^ ?— changed in processing\/ after it was taken: moved to failed\/; this job ran on the bytes taken at \S/,
+    );
+    await shot(page, 'drawer-file-changed');
+    expect(serious(await axe(page, 'drawer file changed'))).toEqual([]);
+    await page.getByRole('button', { name: 'Close the job details' }).click();
+    await page.getByTestId('status-inbox').click();
+    const dialog = page.getByTestId('inbox-dialog');
+    await poll(() => dialog.getByTestId('inbox-failed-split').innerText()).toContain(
+      '1 changed after it was taken',
+    );
+    expect(await dialog.getByTestId('inbox-changed-file').innerText()).toMatch(
+      /^failed\/changed-1\.csv .*\nFILE_CHANGED: changed-1\.csv changed in processing\/ after it was taken \(0 bytes now/,
+    );
+    expect(serious(await axe(page, 'inbox changed'))).toEqual([]);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
     expect(desk.problems).toEqual([]);
   });
 });

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { cboeCsvText, makeChain, writeCboeCsv } from '../fixtures/option-chains.ts';
 import { engineIn } from '../desktop/engine.ts';
-import { jobsOf, until } from './inbox-engine.ts';
+import { jobsOf, statusOf, until } from './inbox-engine.ts';
+import { failedSplit, inboxTitle } from '../../renderer/src/text/words.ts';
 import type { Engine } from '../../electron/engine/engine.ts';
 
 let engine: Engine | null = null;
@@ -84,4 +85,18 @@ it('moves to done/ only the file its job ran on; one changed in processing/ goes
   );
   for (const name of ['kept.csv', 'touched.csv'])
     expect(jobOf(name).file).toBe(join(inbox, 'done', name));
+  // Told apart from failed jobs where the app reads the inbox (QA day2 D1: "failed 2: 2 jobs"
+  // while the Queue's Failed tab listed none): counted and listed, each with its note's reason.
+  const status = await statusOf(e);
+  expect(status.refused.count).toBe(0);
+  expect(status.changed.count).toBe(2);
+  expect(status.changed.recent.map((r) => r.file).sort()).toEqual([
+    'emptied.csv',
+    'overwritten.csv',
+  ]);
+  expect(status.changed.recent.find((r) => r.file === 'emptied.csv')!.reason).toMatch(
+    /^FILE_CHANGED: emptied\.csv changed in processing\/ after it was taken \(0 bytes now/,
+  );
+  expect(failedSplit(status)).toBe('0 jobs, 2 changed after they were taken');
+  expect(inboxTitle(status)).toContain('; failed 2: 0 jobs, 2 changed after they were taken');
 });

@@ -37,7 +37,7 @@ import {
 } from './inbox-folder.ts';
 import { Inbox, type InboxOptions } from './inbox.ts';
 import { makeDirs } from '../make-dirs.ts';
-import { refusedFiles } from './inbox-refused.ts';
+import { changedFiles, refusedFiles } from './inbox-refused.ts';
 
 export interface InboxControlOptions {
   dir: string;
@@ -235,6 +235,7 @@ export class InboxControl {
         counts: last?.counts ?? { waiting: 0, processing: 0, done: 0, failed: 0 },
         counts_as_of: last?.at ?? null,
         refused: { count: 0, recent: [] },
+        changed: { count: 0, recent: [] },
         // Held files are looked at only by an inbox that knows its folder silent (not touched).
         held: this.#inbox && !this.#inbox.answering ? this.#inbox.held() : null,
         problem: silent !== null ? notAnswering(dir, silent) : this.#inbox!.problem,
@@ -263,6 +264,7 @@ export class InboxControl {
       failed,
       counts,
       refused: refusedFiles(failed),
+      changed: changedFiles(failed),
       held: this.#inbox?.held() ?? null,
       ...this.#problem(),
       left_behind: previousSilent === null ? this.#leftBehind() : null,

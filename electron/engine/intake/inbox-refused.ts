@@ -124,13 +124,39 @@ function notesUnder(dir: string, rel = '', depth = 0): string[] {
  * file without its note, or a note without its file, is not one). Newest note first.
  */
 export function refusedFiles(failedDir: string, limit = REFUSED_LISTED): InboxStatus['refused'] {
+  return notedFiles(failedDir, limit, (read) => !read.job);
+}
+
+/** What a note of a file changed in processing/ after it was taken says (inbox.ts #changed). */
+export const CHANGED_AFTER_TAKEN = 'changed in processing/ after it was taken';
+
+/**
+ * The files in `failedDir` changed in processing/ after they were taken: their jobs
+ * completed (on the bytes taken), so the Queue's Failed tab does not list them. Newest first.
+ */
+export function changedFiles(failedDir: string, limit = REFUSED_LISTED): InboxStatus['changed'] {
+  return notedFiles(
+    failedDir,
+    limit,
+    (read) =>
+      !!read.job &&
+      read.reason.startsWith('FILE_CHANGED') &&
+      read.reason.includes(CHANGED_AFTER_TAKEN),
+  );
+}
+
+function notedFiles(
+  failedDir: string,
+  limit: number,
+  keep: (read: Read) => boolean,
+): InboxStatus['refused'] {
   const found: { file: string; reason: string; at: number }[] = [];
   for (const note of notesUnder(failedDir)) {
     const path = join(failedDir, note);
     const file = path.slice(0, -NOTE.length);
     if (!lexists(file)) continue;
     const read = readNote(path);
-    if (!read || read.job) continue;
+    if (!read || !keep(read)) continue;
     found.push({ file: relative(failedDir, file), reason: read.reason, at: read.mtimeMs });
   }
   found.sort((a, b) => b.at - a.at || a.file.localeCompare(b.file));

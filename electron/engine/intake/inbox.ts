@@ -70,7 +70,7 @@ import {
   safeFailedName,
 } from './inbox-names.ts';
 import { identityOf } from './capture-copy.ts';
-import { lexists, noteDroppedAs, noteJob } from './inbox-refused.ts';
+import { CHANGED_AFTER_TAKEN, lexists, noteDroppedAs, noteJob } from './inbox-refused.ts';
 import { changedSince, type Taken, takenAs } from './taken-file.ts';
 
 export interface InboxOptions {
@@ -891,7 +891,7 @@ export class Inbox {
     this.#opts.log?.warn('inbox.changed_in_processing', { file: path, how });
     return {
       code: 'FILE_CHANGED',
-      message: `${visible(name)} changed in processing/ after it was taken (${how}): its job ran on the content taken at ${at}, which this file no longer holds, so it is not put in done/ as what was ingested`,
+      message: `${visible(name)} ${CHANGED_AFTER_TAKEN} (${how}): its job ran on the content taken at ${at}, which this file no longer holds, so it is not put in done/ as what was ingested`,
     };
   }
 

@@ -48,6 +48,7 @@ const describe = (s: InboxStatus): string =>
           `    … and ${s.refused.count - s.refused.recent.length} older refused (the newest ${s.refused.recent.length} listed; each has its note beside it in ${s.failed})`,
         ]
       : []),
+    ...s.changed.recent.map((r) => `    changed ${r.file}: ${r.reason.split('\n').join(' ')}`),
     `  ${whence(s)}`,
   ].join('\n');
 
@@ -64,9 +65,14 @@ function left(l: NonNullable<InboxStatus['left_behind']>): string {
  */
 function failedSplit(s: InboxStatus): string {
   const refused = s.refused.count;
-  if (!refused) return '';
-  const jobs = Math.max(s.counts.failed - refused, 0);
-  return `  (${jobs} ${jobs === 1 ? 'job' : 'jobs'}, ${refused} refused by the inbox)`;
+  const changed = s.changed.count;
+  if (!refused && !changed) return '';
+  const jobs = Math.max(s.counts.failed - refused - changed, 0);
+  const parts = [`${jobs} ${jobs === 1 ? 'job' : 'jobs'}`];
+  if (refused) parts.push(`${refused} refused by the inbox`);
+  if (changed)
+    parts.push(`${changed} changed after ${changed === 1 ? 'it was' : 'they were'} taken`);
+  return `  (${parts.join(', ')})`;
 }
 
 /**

@@ -65,6 +65,8 @@ function useFileNow(job: ProcessingJob): {
   shown: string;
   whole: string;
   inInbox: boolean;
+  /** A completed job's inbox file in failed/: changed in processing/ after it was taken (FILE_CHANGED). */
+  changed?: boolean;
   here: boolean | null;
 } {
   const client = useApp((s) => s.client);
@@ -91,6 +93,9 @@ function useFileNow(job: ProcessingJob): {
       shown: visible(whole.slice(dir.length + 1)),
       whole: visible(whole),
       inInbox: true,
+      changed:
+        (job.status === 'completed' || job.status === 'duplicate') &&
+        whole.startsWith(`${dir}${sep}failed${sep}`),
       here,
     };
   // A file dropped on a browser tab is named by its own name, without folders (the host's
@@ -280,6 +285,13 @@ export function JobDrawer({ job, onClose }: { job: ProcessingJob; onClose(): voi
         >
           {file.shown}
           {file.inInbox && <span className="muted"> in the inbox</span>}
+          {file.changed && (
+            <span className="file-gone" data-testid="drawer-file-changed">
+              {' '}
+              — changed in processing/ after it was taken: moved to failed/; this job ran on the
+              bytes taken at {localStamp(job.submitted_at)}
+            </span>
+          )}
           {file.here === false && (
             <span className="file-gone" data-testid="drawer-file-gone">
               {' '}

@@ -21,14 +21,29 @@ export function heldText(held: Pick<HeldFiles, 'count' | 'reason'>, retryAt: str
 }
 
 /**
- * The inbox's failed files, told apart: those with a job (the Queue lists them) and those
- * the inbox refused itself ("6 jobs, 4 refused by the inbox"); empty when it refused none.
+ * The inbox's failed files, told apart: those of a failed job (the Queue lists them), those
+ * the inbox refused itself, and those changed in processing/ after they were taken (their
+ * jobs completed) — "3 jobs, 1 refused by the inbox, 2 changed after they were taken";
+ * empty when all are failed jobs'.
  */
-export function failedSplit(s: { counts: { failed: number }; refused: { count: number } }): string {
+export function failedSplit(s: {
+  counts: { failed: number };
+  refused: { count: number };
+  changed?: { count: number };
+}): string {
   const refused = s.refused.count;
-  if (!refused) return '';
-  const jobs = Math.max(s.counts.failed - refused, 0);
-  return `${plural(jobs, 'job')}, ${refused.toLocaleString('en-US')} refused by the inbox`;
+  const changed = s.changed?.count ?? 0;
+  if (!refused && !changed) return '';
+  const jobs = Math.max(s.counts.failed - refused - changed, 0);
+  return [
+    plural(jobs, 'job'),
+    refused ? `${refused.toLocaleString('en-US')} refused by the inbox` : '',
+    changed
+      ? `${changed.toLocaleString('en-US')} changed after ${changed === 1 ? 'it was' : 'they were'} taken`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /**
@@ -52,9 +67,11 @@ export function countsAsOf(
 export function inboxTitle(
   s: Pick<InboxStatus, 'dir' | 'watching' | 'problem' | 'refused'> & {
     counts: { failed: number };
+    changed?: InboxStatus['changed'];
   },
 ): string {
-  const split = s.refused.count ? `failed ${int(s.counts.failed)}: ${failedSplit(s)}` : '';
+  const told = failedSplit(s);
+  const split = told ? `failed ${int(s.counts.failed)}: ${told}` : '';
   return s.problem
     ? `${s.problem}${split ? ` Inbox ${split}.` : ''} Click to open the inbox.`
     : `${s.dir}${s.watching ? '' : ' (not watched)'}${split ? `; ${split}` : ''}: open the inbox`;

@@ -75,7 +75,7 @@ function FolderRow({
         ) : (
           int(count)
         )}
-        {k === 'failed' && s.refused.count > 0 && (
+        {k === 'failed' && (s.refused.count > 0 || s.changed.count > 0) && (
           <div className="muted small" data-testid="inbox-failed-split">
             {failedSplit(s)}
           </div>
@@ -225,6 +225,41 @@ function Refused({ s }: { s: InboxStatus }) {
   );
 }
 
+/**
+ * The failed files changed in processing/ after they were taken: their jobs completed on the
+ * bytes taken (the Queue's Failed tab does not list them), each with its note's reason.
+ */
+function Changed({ s }: { s: InboxStatus }) {
+  const { count, recent } = s.changed;
+  if (!count) return null;
+  return (
+    <section
+      className="inbox-refused"
+      data-testid="inbox-changed"
+      aria-labelledby="inbox-changed-title"
+    >
+      <h3 id="inbox-changed-title" className="small">
+        Changed after they were taken: {plural(count, 'file')}
+        {count > recent.length && <span className="muted"> (the newest {int(recent.length)})</span>}
+      </h3>
+      <p className="muted small">
+        Each was emptied or overwritten in processing/ after the inbox took it: its job completed on
+        the bytes taken, and the file, which no longer holds them, lies in failed/ beside its
+        .reason.txt.
+      </p>
+      <ul className="refused-list">
+        {recent.map((r) => (
+          <li key={r.file} data-testid="inbox-changed-file">
+            <span className="mono path-cell">failed/{visible(r.file)}</span>{' '}
+            <span className="muted small">{localStamp(r.at)}</span>
+            <div className="refused-reason">{r.reason}</div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** What the inbox does with files put in it now, and, while it does not answer, how old its counts are. */
 function watchingText(s: InboxStatus): string {
   if (!s.watching) return 'No engine watches this folder now.';
@@ -288,6 +323,7 @@ export function InboxDialog({ onClose }: { onClose(): void }) {
             </tbody>
           </table>
           <Refused s={status} />
+          <Changed s={status} />
           {status.held && (
             <p className="banner paused inbox-note" role="status" data-testid="inbox-held">
               {heldText(status.held, localStamp(status.held.retry_at))}
