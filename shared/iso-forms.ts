@@ -67,7 +67,8 @@ export function isoExtended(text: string): string | null {
   return `${p.date}T${p.hour}:${p.minute}${sec}${frac}${p.zone}`;
 }
 
-const MONTH_NAMES = [
+/** The months' English names, January first. */
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',

@@ -36,6 +36,15 @@ export type HeldFiles = z.infer<typeof HeldFiles>;
 export const InboxFrom = z.enum(['config', 'env', 'default']);
 export type InboxFrom = z.infer<typeof InboxFrom>;
 
+/** Files lying in failed/ beside their notes: how many, and the newest few with each reason. */
+export const FailedNotes = z
+  .object({
+    count: z.number().int(),
+    recent: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
+  })
+  .default({ count: 0, recent: [] });
+export type FailedNotes = z.infer<typeof FailedNotes>;
+
 export const InboxStatus = z.object({
   dir: z.string(),
   processing: z.string(),
@@ -59,24 +68,14 @@ export const InboxStatus = z.object({
    * not list them. Told from a job's file by its note, which names no job; `recent`: the
    * newest few (REFUSED_LISTED), each with its path in failed/ and its note's reason.
    */
-  refused: z
-    .object({
-      count: z.number().int(),
-      recent: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
-    })
-    .default({ count: 0, recent: [] }),
+  refused: FailedNotes,
   /**
    * Of the files in failed/, those changed in processing/ after they were taken (emptied,
    * overwritten): their jobs completed on the bytes taken, so the Queue's Failed tab does not
    * list them. Told by their note (a job's, its reason "… changed in processing/ after it
    * was taken"); `recent` as for `refused`.
    */
-  changed: z
-    .object({
-      count: z.number().int(),
-      recent: z.array(z.object({ file: z.string(), reason: z.string(), at: z.string() })),
-    })
-    .default({ count: 0, recent: [] }),
+  changed: FailedNotes,
   /** Files held in the inbox for the machine's sake (HeldFiles); null when none. */
   held: HeldFiles.nullable().default(null),
   /**

@@ -6,6 +6,7 @@
 // reader refuses it, naming the ambiguity and the fix, instead of guessing either way.
 
 import { parseExpiry } from './dates.ts';
+import { MONTH_NAMES } from '../../../shared/iso-forms.ts';
 
 const SLASH = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?=\s|$)/;
 
@@ -37,22 +38,8 @@ const DAY_NAMES = [
   'a Friday',
   'a Saturday',
 ];
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const spoken = (iso: string): string =>
-  `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
+  `${Number(iso.slice(8, 10))} ${MONTH_NAMES[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`;
 
 /** What makes a reading implausible for an option chain, or null when nothing does. */
 function implausible(

@@ -6,7 +6,7 @@
 // (the dialog stays open to say so). The browser host takes no paths, so there the dialog
 // says where the folder is chosen instead.
 import { useEffect, useState } from 'react';
-import type { InboxStatus } from '../../../../shared/api.ts';
+import type { FailedNotes as Notes, InboxStatus } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
 import { useInbox } from '../../state/inbox.ts';
@@ -191,30 +191,31 @@ function ChangeFolder({ s, onDone }: { s: InboxStatus; onDone(): void }) {
   );
 }
 
-/**
- * The failed files the inbox refused itself (no job: the Queue does not list them), the
- * newest few with the reason from each note, readable in a browser tab too.
- */
-function Refused({ s }: { s: InboxStatus }) {
-  const { count, recent } = s.refused;
-  if (!count) return null;
+/** A list of files lying in failed/ beside their notes: the newest few, each with its reason. */
+function FailedNotes(p: {
+  kind: 'refused' | 'changed';
+  title: string;
+  about: string;
+  count: number;
+  recent: Notes['recent'];
+}) {
+  if (!p.count) return null;
   return (
     <section
       className="inbox-refused"
-      data-testid="inbox-refused"
-      aria-labelledby="inbox-refused-title"
+      data-testid={`inbox-${p.kind}`}
+      aria-labelledby={`inbox-${p.kind}-title`}
     >
-      <h3 id="inbox-refused-title" className="small">
-        Refused by the inbox: {plural(count, 'file')}
-        {count > recent.length && <span className="muted"> (the newest {int(recent.length)})</span>}
+      <h3 id={`inbox-${p.kind}-title`} className="small">
+        {p.title}: {plural(p.count, 'file')}
+        {p.count > p.recent.length && (
+          <span className="muted"> (the newest {int(p.recent.length)})</span>
+        )}
       </h3>
-      <p className="muted small">
-        Not taken as jobs, so the Queue does not list them: each lies in failed/ beside its
-        .reason.txt. Fix what it says and drop it in again.
-      </p>
+      <p className="muted small">{p.about}</p>
       <ul className="refused-list">
-        {recent.map((r) => (
-          <li key={r.file} data-testid="inbox-refused-file">
+        {p.recent.map((r) => (
+          <li key={r.file} data-testid={`inbox-${p.kind}-file`}>
             <span className="mono path-cell">failed/{visible(r.file)}</span>{' '}
             <span className="muted small">{localStamp(r.at)}</span>
             <div className="refused-reason">{r.reason}</div>
@@ -226,37 +227,32 @@ function Refused({ s }: { s: InboxStatus }) {
 }
 
 /**
+ * The failed files the inbox refused itself (no job: the Queue does not list them), the
+ * newest few with the reason from each note, readable in a browser tab too.
+ */
+function Refused({ s }: { s: InboxStatus }) {
+  return (
+    <FailedNotes
+      kind="refused"
+      title="Refused by the inbox"
+      about="Not taken as jobs, so the Queue does not list them: each lies in failed/ beside its .reason.txt. Fix what it says and drop it in again."
+      {...s.refused}
+    />
+  );
+}
+
+/**
  * The failed files changed in processing/ after they were taken: their jobs completed on the
  * bytes taken (the Queue's Failed tab does not list them), each with its note's reason.
  */
 function Changed({ s }: { s: InboxStatus }) {
-  const { count, recent } = s.changed;
-  if (!count) return null;
   return (
-    <section
-      className="inbox-refused"
-      data-testid="inbox-changed"
-      aria-labelledby="inbox-changed-title"
-    >
-      <h3 id="inbox-changed-title" className="small">
-        Changed after they were taken: {plural(count, 'file')}
-        {count > recent.length && <span className="muted"> (the newest {int(recent.length)})</span>}
-      </h3>
-      <p className="muted small">
-        Each was emptied or overwritten in processing/ after the inbox took it: its job completed on
-        the bytes taken, and the file, which no longer holds them, lies in failed/ beside its
-        .reason.txt.
-      </p>
-      <ul className="refused-list">
-        {recent.map((r) => (
-          <li key={r.file} data-testid="inbox-changed-file">
-            <span className="mono path-cell">failed/{visible(r.file)}</span>{' '}
-            <span className="muted small">{localStamp(r.at)}</span>
-            <div className="refused-reason">{r.reason}</div>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <FailedNotes
+      kind="changed"
+      title="Changed after they were taken"
+      about="Each was emptied or overwritten in processing/ after the inbox took it: its job completed on the bytes taken, and the file, which no longer holds them, lies in failed/ beside its .reason.txt."
+      {...s.changed}
+    />
   );
 }
 
