@@ -37,7 +37,9 @@ const jobs = async () => {
   if (!r.ok) throw new Error(r.error.message);
   return r.value;
 };
-const jobOf = async (name: string) => (await jobs()).find((j) => j.file.endsWith(`/${name}`));
+// An upload's job is named by the file's own name (no folder), one given by path by its path.
+const jobOf = async (name: string) =>
+  (await jobs()).find((j) => j.file === name || j.file.endsWith(`/${name}`));
 const row = (name: string) => page.locator('[data-testid=job-row]', { hasText: name });
 
 describe.skipIf(!haveChromium)('an analyst’s day', () => {
