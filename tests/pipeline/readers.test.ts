@@ -1410,7 +1410,7 @@ describe('delta from the file, roots, one underlying', () => {
     });
   });
 
-  it('an adjusted option (AAPL1) beside its stock (AAPL) is of AAPL, its rows dropped with the reason, in every reader; adjusted options alone are refused, saying why', async () => {
+  it('an adjusted option (AAPL1) beside its stock (AAPL) is of AAPL, its rows dropped with the reason, in every reader; a ticker ending in a digit alone is itself', async () => {
     // Every other expiry is AAPL1's; in the second file, the first one: it comes first.
     for (const roots of [
       ['AAPL', 'AAPL1'],
@@ -1462,29 +1462,19 @@ describe('delta from the file, roots, one underlying', () => {
         );
       }
     }
-    // Adjusted options alone (no root of the stock's own): no standard contract, refused
-    // saying why (QA fmt2 F5; before, read as an underlying AAPL1 of 100-share contracts).
-    const alone = makeChain({
+    // A ticker of its own that ends in a digit: nothing is adjusted.
+    const own = makeChain({
       seed: 79,
-      underlying: 'AAPL',
-      roots: ['AAPL1'],
+      underlying: 'NEW1',
       spot: 50,
       expiries: 2,
       strikesPerExpiry: 6,
     });
-    for (const [name, text] of [
-      ['aapl1.json', cboeJsonText(alone)],
-      ['aapl1.csv', cboeCsvText(alone)],
-    ] as const) {
-      const file = join(dir, name);
-      writeFileSync(file, text);
-      const e = await failureOf(file);
-      expect(e.code, name).toBe('NO_ROWS');
-      expect(e.message, name).toContain(
-        `(${alone.contracts.length}: adjusted option (deliverable not 100 shares)): every option symbol's root ("AAPL1") ends in a digit`,
-      );
-      expect(e.message, name).toContain("download AAPL's chain");
-    }
+    const file = join(dir, 'new1.json');
+    writeFileSync(file, cboeJsonText(own));
+    const out = await run(file);
+    expect(out.snapshot).toMatchObject({ underlying: 'NEW1', contracts: own.contracts.length });
+    expect(out.snapshot.quality.dropped).toEqual([]);
   });
 
   it('the tokenizer: quoted cells with commas, "" escapes and line breaks keep the lines of the file', async () => {

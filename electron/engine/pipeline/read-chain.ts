@@ -1,6 +1,5 @@
 // Dispatches a recognised file to its reader: the one entry from bytes to a Chain. Every
-// chain then passes the checks that do not depend on the format: a standard contract in a
-// CBOE file (standard-contract.ts), no contract twice, IV
+// chain then passes the checks that do not depend on the format: no contract twice, IV
 // as a decimal (not in percent), deltas signed as calls' and puts' are, and the facts sniff gives from the file's ends are the
 // chain's (else the file says two things, e.g. a JSON key given twice, and is refused).
 import type { GexConventions } from '../../../shared/domain.ts';
@@ -16,7 +15,6 @@ import { readCboeJson } from './read-cboe-json.ts';
 import { readLongCsv } from './read-long.ts';
 import { readLongParquet } from './read-long-parquet.ts';
 import { sniffBytes, TAIL_BYTES } from './sniff.ts';
-import { adjustedOnly } from './standard-contract.ts';
 import { openSource, type SourceFile } from './source.ts';
 
 function readFormat(src: SourceFile, conv: GexConventions, limits: ReadLimits): Result<Chain> {
@@ -39,8 +37,6 @@ export function readSource(
 ): Result<Chain> {
   const chain = readFormat(src, conv, limits);
   if (!chain.ok) return chain;
-  const adjusted = adjustedOnly(src.file, chain.value);
-  if (adjusted) return adjusted;
   const duplicate = findDuplicateContract(src.file, chain.value);
   if (duplicate) return duplicate;
   const percent = ivInPercent(src.file, chain.value);
