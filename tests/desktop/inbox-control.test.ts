@@ -57,6 +57,7 @@ describe('the inbox from the app', () => {
       failed: join(dir, 'failed'),
       counts: { waiting: 0, processing: 0, done: 0, failed: 0 },
       refused: { count: 0, recent: [] },
+      changed: { count: 0, recent: [] },
       held: null,
       problem: null,
       takes: true,
