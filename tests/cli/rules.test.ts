@@ -63,8 +63,8 @@ describe('gex-desk rules', () => {
 
   // QA ct F3/F4: blank lines were skipped and facts without an id answered {"id":null}, so
   // an answer could be matched neither by place nor by field; "high" was refused here
-  // though ingest reads it as HIGH.
-  it('eval gives every answer its input line (blank lines counted, not answered) and reads a level in any case', async () => {
+  // though ingest reads it as HIGH. Blank lines are now answered too, each in its place.
+  it('eval gives every answer its input line (blank lines answered) and reads a level in any case', async () => {
     const facts = {
       underlying: 'SPX',
       as_of: '2024-01-08T14:59:58Z',
@@ -90,11 +90,104 @@ describe('gex-desk rules', () => {
         rule: 'G1',
         explanation: 'G1: requested priority HIGH (justification "FOMC") → HIGH',
       },
+      {
+        line: 2,
+        error: { code: 'INVALID_REQUEST', message: 'line 2 is blank: no JSON object of facts' },
+      },
+      {
+        line: 3,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: 'line 3 is blank: only white space, no JSON object of facts',
+        },
+      },
       { id: null, line: 4, error: expect.objectContaining({ fact: 'total_volume' }) },
       { line: 5, error: expect.objectContaining({ code: 'INVALID_REQUEST' }) },
       expect.objectContaining({ id: 'x', line: 6, priority: 'CRITICAL', rule: 'G3' }),
     ]);
     expect(r.code).toBe(1); // some input was rejected
+  });
+
+  // A blank line was skipped without an answer: a program pairing answers with its input
+  // lines by position was one off after it. Every line is answered now, the empty "line"
+  // after a final newline alone excepted; only LF ends a line (JSON Lines), CRLF as one.
+  it('eval answers every input line in its place: blank, white space, CRLF, no final newline, a last empty line', async () => {
+    const facts = (id: string) =>
+      JSON.stringify({
+        id,
+        underlying: 'SPX',
+        as_of: '2024-01-08T14:59:58Z',
+        now: '2024-01-08T15:00:00Z',
+        total_volume: 80000,
+        total_open_interest: 300000,
+        gex_change: 0.25,
+      });
+    const evalText = async (input: string) => {
+      const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input });
+      expect(r.stdout.split('\n').at(-1)).toBe(''); // every answer a whole line
+      const answers = r.lines.map((a) => [
+        a.line,
+        a.id ?? (a.error as { message: string }).message,
+      ]);
+      return { code: r.code, answers, count: r.stdout.split('\n').length - 1 };
+    };
+    const blank = (n: number) => [n, `line ${n} is blank: no JSON object of facts`];
+
+    const middle = await evalText(`${facts('a')}\n\n${facts('b')}\n`);
+    expect(middle.answers).toEqual([[1, 'a'], blank(2), [3, 'b']]);
+    expect(middle.code).toBe(1); // a line refused, as for any line that is not JSON
+
+    const spaces = await evalText(`${facts('a')}\n \t \n${facts('b')}\n`);
+    expect(spaces.answers).toEqual([
+      [1, 'a'],
+      [2, 'line 2 is blank: only white space, no JSON object of facts'],
+      [3, 'b'],
+    ]);
+
+    const crlf = await evalText(`${facts('a')}\r\n\r\n${facts('b')}\r\n`);
+    expect(crlf.answers).toEqual([[1, 'a'], blank(2), [3, 'b']]);
+
+    const noFinalNewline = await evalText(`${facts('a')}\n${facts('b')}`);
+    expect(noFinalNewline.answers).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect(noFinalNewline.code).toBe(0);
+    const crlfNoFinal = await evalText(`${facts('a')}\r\n${facts('b')}`);
+    expect(crlfNoFinal.answers).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+
+    const lastEmpty = await evalText(`${facts('a')}\n${facts('b')}\n\n`);
+    expect(lastEmpty.answers).toEqual([[1, 'a'], [2, 'b'], blank(3)]);
+    expect(lastEmpty.code).toBe(1);
+
+    // A lone CR ends no line: inside a line it is JSON's white space (node:readline, read
+    // before, made two lines of it, both answered "not JSON").
+    const loneCr = await evalText(`${facts('a').replace(',"underlying"', ',\r"underlying"')}\n`);
+    expect(loneCr.answers).toEqual([[1, 'a']]);
+    expect(loneCr.count).toBe(1);
+    expect(loneCr.code).toBe(0);
+
+    const empty = await evalText('');
+    expect(empty.answers).toEqual([]);
+    expect(empty.code).toBe(0);
+  });
+
+  it('eval exits 0 when no line was refused, whatever the ids hold', async () => {
+    const input = JSON.stringify({
+      id: '"error',
+      underlying: 'SPX',
+      as_of: '2024-01-08T14:59:58Z',
+      now: '2024-01-08T15:00:00Z',
+      total_volume: 80000,
+      total_open_interest: 300000,
+      gex_change: 0.25,
+    });
+    const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input });
+    expect(r.lines).toEqual([expect.objectContaining({ id: '"error', priority: 'CRITICAL' })]);
+    expect(r.code).toBe(0);
   });
 
   it('explains G4 with the reliability as it reads everywhere ("0.3333… < 0.8"), the facts\' value exact', async () => {

@@ -1,8 +1,9 @@
-// `rules eval` as CONTRACTS.md describes it: one JSON line out per non-blank line in,
-// decisions, fact errors with the fact, and line numbers for lines that are not JSON.
-// Every answer carries its input's line (blank lines counted, not answered), so that an
-// answer to facts without an id can be matched (QA ct F3); a requested level is read in
-// any case, as ingest reads it (QA ct F4).
+// `rules eval` as CONTRACTS.md describes it: one JSON line out per line in, decisions,
+// fact errors with the fact, and line numbers for lines that are not JSON. Every answer
+// carries its input's line, so that an answer to facts without an id can be matched (QA
+// ct F3); a requested level is read in any case, as ingest reads it (QA ct F4). A blank
+// line is answered too, as a line that is not JSON: skipped, it put every later answer
+// one place off the input for a program pairing them by position.
 import { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,17 @@ const EXPECTED = [
     priority: 'CRITICAL',
     rule: 'G3',
     explanation: 'G3: impact high, change large, freshness real-time → CRITICAL',
+  },
+  {
+    line: 2,
+    error: { code: 'INVALID_REQUEST', message: 'line 2 is blank: no JSON object of facts' },
+  },
+  {
+    line: 3,
+    error: {
+      code: 'INVALID_REQUEST',
+      message: 'line 3 is blank: only white space, no JSON object of facts',
+    },
   },
   {
     id: 7,
@@ -122,5 +134,96 @@ describe('evalLines', () => {
       ),
     );
     expect(out).toMatchObject({ id: 1, priority: 'CRITICAL' });
+  });
+});
+
+/** The facts of one request, decided G3 CRITICAL at `now` below. */
+const FACTS = JSON.stringify({
+  underlying: 'SPX',
+  as_of: '2024-01-07T15:51:58Z',
+  now: '2024-01-07T15:52:00Z',
+  total_volume: 80000,
+  total_open_interest: 300000,
+  gex_change: 0.25,
+});
+
+/**
+ * Each answer's line and whether it is a decision or which error, the text given whole
+ * and as byte chunks of 3 (process.stdin, what `rules eval` reads) alike.
+ */
+async function answered(text: string): Promise<[number, string][]> {
+  const read = async (input: Parameters<typeof evalLines>[0]) =>
+    (
+      (await collect(evalLines(input, defaultRules()))) as {
+        line: number;
+        priority?: string;
+        error?: { message: string };
+      }[]
+    ).map((a): [number, string] => [a.line, a.error ? a.error.message : a.priority!]);
+  const whole = await read(text);
+  const bytes = Buffer.from(text, 'utf8');
+  const chunks = [];
+  for (let i = 0; i < bytes.length; i += 3) chunks.push(bytes.subarray(i, i + 3));
+  expect(await read(Readable.from(chunks))).toEqual(whole);
+  return whole;
+}
+
+describe('evalLines answers every line, blank ones too', () => {
+  const blank = (n: number) => [n, `line ${n} is blank: no JSON object of facts`];
+
+  it('a blank line in the middle, in its place', async () => {
+    expect(await answered(`${FACTS}\n\n${FACTS}\n`)).toEqual([
+      [1, 'CRITICAL'],
+      blank(2),
+      [3, 'CRITICAL'],
+    ]);
+  });
+
+  it('a line of white space only', async () => {
+    expect(await answered(`${FACTS}\n \t \n${FACTS}\n`)).toEqual([
+      [1, 'CRITICAL'],
+      [2, 'line 2 is blank: only white space, no JSON object of facts'],
+      [3, 'CRITICAL'],
+    ]);
+  });
+
+  it('CRLF line ends: one line each, an empty one blank (not white space)', async () => {
+    expect(await answered(`${FACTS}\r\n\r\n${FACTS}\r\n`)).toEqual([
+      [1, 'CRITICAL'],
+      blank(2),
+      [3, 'CRITICAL'],
+    ]);
+  });
+
+  it('a final line without a newline is a line; the end after a final newline is none', async () => {
+    expect(await answered(`${FACTS}\n${FACTS}`)).toEqual([
+      [1, 'CRITICAL'],
+      [2, 'CRITICAL'],
+    ]);
+    expect(await answered(`${FACTS}\r\n${FACTS}`)).toEqual([
+      [1, 'CRITICAL'],
+      [2, 'CRITICAL'],
+    ]);
+    expect(await answered(`${FACTS}\n${FACTS}\n`)).toHaveLength(2);
+    expect(await answered(`${FACTS}\n  `)).toEqual([
+      [1, 'CRITICAL'],
+      [2, 'line 2 is blank: only white space, no JSON object of facts'],
+    ]);
+  });
+
+  it('input ending "\\n\\n": the last, empty line is a line and is answered', async () => {
+    expect(await answered(`${FACTS}\n${FACTS}\n\n`)).toEqual([
+      [1, 'CRITICAL'],
+      [2, 'CRITICAL'],
+      blank(3),
+    ]);
+    expect(await answered(`${FACTS}\r\n\r\n`)).toEqual([[1, 'CRITICAL'], blank(2)]);
+    expect(await answered('\n')).toEqual([blank(1)]);
+    expect(await answered('')).toEqual([]);
+  });
+
+  it('a lone CR is no line end (JSON Lines end lines at LF): inside a line it is white space', async () => {
+    const spaced = FACTS.replace(',"as_of"', ',\r"as_of"');
+    expect(await answered(`${spaced}\n\r\n`)).toEqual([[1, 'CRITICAL'], blank(2)]);
   });
 });

@@ -1,10 +1,12 @@
 // `gex-desk rules eval`: JSON Lines of facts in, one JSON line of decision (or error)
 // out per input line, in order, each with the input's 1-based `line`: a caller matches
-// them by it (or by the `id` echoed from the facts, null when they have none). Blank
-// (or whitespace-only) lines hold no facts and are skipped, unanswered, as a manifest's
-// are; an answer's `line` still counts them. A line that is not a JSON object is
-// answered with its line alone, since it has no id to echo; one with a key that is neither
-// a fact nor `id` is refused, naming it (shared/rules.ts unknownFact).
+// them by it (or by the `id` echoed from the facts, null when they have none), or by
+// position: every line is answered, a blank (or whitespace-only) one too, as a line that
+// is not JSON (skipped, it put every later answer one place off its line). Lines end at
+// LF (JSON Lines; CRLF is one end, a lone CR none); the empty "line" after a final newline
+// is no line. A line that is not a JSON object is answered with its line alone, since it
+// has no id to echo; one with a key that is neither a fact nor `id` is refused, naming it
+// (shared/rules.ts unknownFact).
 import type { CompiledRules } from './compile.ts';
 import { messageOf } from '../../../shared/result.ts';
 import { unknownFact } from '../../../shared/rules.ts';
@@ -45,13 +47,17 @@ async function* numberedLines(input: Input): AsyncGenerator<[number, string]> {
   if (rest.length) yield [n + 1, stripCr(rest)];
 }
 
+/** Why a blank line holds no request; an empty line said apart from one of white space. */
+const blankMessage = (line: number, text: string) =>
+  `line ${line} is blank: ${text === '' ? '' : 'only white space, '}no JSON object of facts`;
+
 /**
  * Decides every line of facts with `compiled`. `input`: the whole text, an
- * AsyncIterable of lines (node:readline), or of byte chunks (process.stdin). Yields one JSON object per non-blank
- * input line, without the newline: `{"id","line","priority","rule","explanation"}`,
- * `{"id","line","error":{"code","message","fact"}}`, or `{"line":N,"error":{...}}` for a
- * line that is not a JSON object. A line's `now` fact wins over `now`, which wins
- * over the clock.
+ * AsyncIterable of lines (node:readline), or of byte chunks (process.stdin). Yields one
+ * JSON object per input line, without the newline:
+ * `{"id","line","priority","rule","explanation"}`, `{"id","line","error":{"code","message","fact"}}`,
+ * or `{"line":N,"error":{...}}` for a line that is not a JSON object (a blank one
+ * included). A line's `now` fact wins over `now`, which wins over the clock.
  */
 export async function* evalLines(
   input: Input,
@@ -61,7 +67,13 @@ export async function* evalLines(
   for await (const [line, raw] of numberedLines(input)) {
     // A BOM (a file saved by a Windows editor, piped in) is not part of the first line's JSON.
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (text.trim() === '') continue;
+    if (text.trim() === '') {
+      yield JSON.stringify({
+        line,
+        error: { code: 'INVALID_REQUEST', message: blankMessage(line, text) },
+      });
+      continue;
+    }
     let facts: unknown;
     try {
       facts = JSON.parse(text);

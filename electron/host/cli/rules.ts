@@ -3,7 +3,6 @@
 // the rules compiler only; the others reach the stored rules through the API map
 // (api.ts): the running engine's, or the store opened by this command.
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Result } from '../../../shared/result.ts';
 import { validText } from '../../../shared/check-verdict.ts';
 import type { Diagnostic } from '../../../shared/rules.ts';
@@ -184,9 +183,11 @@ async function evalCommand(argv: string[], out: Output): Promise<ExitCode> {
     return exitFor(compiled.error);
   }
   let anyError = false;
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of evalLines(lines, compiled.value)) {
-    if (line.includes('"error"')) anyError = true;
+  // The bytes themselves, not node:readline's lines: it ends a line at a lone CR too,
+  // where JSON Lines (and a caller pairing answers with its lines) end one at LF alone.
+  for await (const line of evalLines(process.stdin, compiled.value)) {
+    // Said by the answer's own `error` key, not by its text: an id may hold `"error"`.
+    if ((JSON.parse(line) as { error?: unknown }).error !== undefined) anyError = true;
     out.line(line);
   }
   return anyError ? EXIT.rejected : EXIT.ok;
