@@ -27,7 +27,7 @@ export const INGEST_USAGE = `gex-desk ingest FILE... [--manifest FILE] [--source
   --json              one JSON object a line per request, in submission order`;
 
 export const RULES_USAGE = `gex-desk rules <command>
-  eval [--rules FILE]        facts as JSON Lines on stdin → one decision a line on stdout
+  eval [--rules FILE]        facts as JSON Lines on stdin → an answer for each line read
   check FILE [--json]        validate a rule file (errors and conflicts with line and column;
                              --json: one object a problem, with its end: endLine, endColumn)
   show [--version N] [--json]
