@@ -20,7 +20,6 @@ function row(
     phase,
     level,
     submittedAtMs: at,
-    queuedAtMs: at,
     notBeforeMs: null,
     late: false,
     attempts: 0,

@@ -642,8 +642,9 @@ describe('Scheduler cancel, retry, failures', () => {
 });
 
 describe('Scheduler escalation', () => {
-  it('flags a job late and escalates it one level past its target; the wait clock restarts at the new level', async () => {
+  it('escalates a MEDIUM job past 30 min since its arrival one level per check: MEDIUM → HIGH → CRITICAL, every target from the arrival', async () => {
     let now = Date.parse('2026-01-05T10:00:00Z');
+    const arrival = now;
     const { store, scheduler } = await setup({
       size: 1,
       spare: 0,
@@ -663,29 +664,52 @@ describe('Scheduler escalation', () => {
     await scheduler.tick();
     expect((await getJob(store, med))!.late).toBe(false);
 
-    now += 2;
+    // 31 min since its arrival: past MEDIUM's 30 min, HIGH's 5 min and CRITICAL's 30 s.
+    now = arrival + 31 * 60_000;
     await scheduler.tick();
     let m = (await getJob(store, med))!;
+    // One level per check, not three.
     expect([m.late, m.priority, m.effective_priority]).toEqual([true, 'MEDIUM', 'HIGH']);
     // The CRITICAL job, waiting as long, is only flagged.
     const c = (await getJob(store, crit))!;
     expect([c.late, c.effective_priority]).toEqual([true, 'CRITICAL']);
 
-    // Not escalated again straight away: HIGH's 5 min count from the escalation.
-    now += DEFAULT_TARGETS.HIGH.target_ms - 1;
-    await scheduler.tick();
-    expect((await getJob(store, med))!.effective_priority).toBe('HIGH');
-    now += 2;
+    // HIGH's target counts from the arrival too: long past, the next check escalates again.
+    now += 250;
     await scheduler.tick();
     m = (await getJob(store, med))!;
-    expect(m.effective_priority).toBe('CRITICAL');
+    expect([m.late, m.effective_priority]).toEqual([true, 'CRITICAL']);
+    // CRITICAL is never escalated; later checks change nothing.
+    now += 60_000;
+    await scheduler.tick();
+    await scheduler.tick();
+    expect((await getJob(store, med))!.effective_priority).toBe('CRITICAL');
 
-    const audit = await listAudit(store, { request_id: `req-${med}`, limit: 10 });
-    expect(audit.filter((a) => a.kind === 'late')).toHaveLength(1);
-    expect(audit.filter((a) => a.kind === 'escalation').map((a) => a.priority)).toEqual([
-      'CRITICAL',
-      'HIGH',
-    ]);
+    const audit = await listAudit(store, { request_id: `req-${med}`, limit: 10, order: 'oldest' });
+    expect(audit.map((a) => a.kind)).toEqual(['late', 'escalation', 'escalation']);
+    const [late, toHigh, toCritical] = audit;
+    expect(late!.explanation).toBe(
+      'late: 31m 00s since its arrival at MEDIUM, past its target of 30m 00s',
+    );
+    expect([toHigh!.priority, toCritical!.priority]).toEqual(['HIGH', 'CRITICAL']);
+    expect(toHigh!.explanation).toBe(
+      "escalated MEDIUM → HIGH: 31m 00s since its arrival, past MEDIUM's target of 30m 00s",
+    );
+    expect(toHigh!.facts).toEqual({
+      from: 'MEDIUM',
+      to: 'HIGH',
+      waited_ms: 31 * 60_000,
+      target_ms: DEFAULT_TARGETS.MEDIUM.target_ms,
+    });
+    expect(toCritical!.explanation).toBe(
+      "escalated HIGH → CRITICAL: 31m 00s since its arrival, past HIGH's target of 5m 00s",
+    );
+    expect(toCritical!.facts).toEqual({
+      from: 'HIGH',
+      to: 'CRITICAL',
+      waited_ms: 31 * 60_000 + 250,
+      target_ms: DEFAULT_TARGETS.HIGH.target_ms,
+    });
     expect(
       (await listAudit(store, { request_id: `req-${crit}`, limit: 10 })).map((a) => a.kind),
     ).toEqual(['late']);
@@ -696,6 +720,40 @@ describe('Scheduler escalation', () => {
     expect(stats.levels.map((l) => [l.level, l.waiting, l.running, l.late])).toEqual(
       table.levels.map((l) => [l.level, l.waiting, l.running, l.late]),
     );
+    await scheduler.cancel(blocker);
+  });
+
+  it('escalates a HIGH job at 5 min 1 s since its arrival to CRITICAL, and no further', async () => {
+    let now = Date.parse('2026-01-05T10:00:00Z');
+    const { store, scheduler } = await setup({
+      size: 1,
+      spare: 0,
+      clock: () => now,
+      tickMs: 60_000,
+    });
+    await scheduler.start();
+    const blocker = await addJob(store, 'CRITICAL', 'sleep:60000', { submittedAtMs: now });
+    await scheduler.enqueue(blocker);
+    await until(async () => (await statusOf(store, blocker)) === 'running');
+    const high = await addJob(store, 'HIGH', 'sleep:0', { submittedAtMs: now });
+    await scheduler.enqueue(high);
+
+    now += DEFAULT_TARGETS.HIGH.target_ms + 1000;
+    await scheduler.tick();
+    expect((await getJob(store, high))!.effective_priority).toBe('CRITICAL');
+    // CRITICAL's 30 s since the arrival are long past: it stays flagged late, not escalated.
+    for (const step of [250, 30_000, 10 * 60_000]) {
+      now += step;
+      await scheduler.tick();
+    }
+    const j = (await getJob(store, high))!;
+    expect([j.late, j.priority, j.effective_priority]).toEqual([true, 'HIGH', 'CRITICAL']);
+    const audit = await listAudit(store, { request_id: `req-${high}`, limit: 10, order: 'oldest' });
+    expect(audit.map((a) => a.kind)).toEqual(['late', 'escalation']);
+    expect(audit[1]!.explanation).toBe(
+      "escalated HIGH → CRITICAL: 5m 01s since its arrival, past HIGH's target of 5m 00s",
+    );
+    expect(audit[1]!.facts).toMatchObject({ waited_ms: DEFAULT_TARGETS.HIGH.target_ms + 1000 });
     await scheduler.cancel(blocker);
   });
 

@@ -1,10 +1,11 @@
 // Lateness and escalation of waiting jobs (GUIDELINES "Levels and their processing
-// targets"). A job that has waited longer than its level's target, counted from its
-// arrival, is flagged late, and escalated one level where the rules say so; the wait
-// clock at the new level starts at the escalation (docs/scheduler.md says why). An
-// analyst's retry does not restart it: a job cancelled or failed, then retried, counts
-// from its arrival like any other. Jobs still deciding have no level yet and are left
-// alone; running jobs cannot be sped up.
+// targets"). Every level's target counts from the job's arrival, as the page says: a job
+// that has waited longer than its level's target since it arrived is flagged late, and
+// escalated one level where the rules say so — one level per check, each step audited, so
+// that a MEDIUM job past its 30 min (and so past HIGH's 5 min) becomes HIGH at one check
+// and CRITICAL at the next (docs/scheduler.md). An analyst's retry does not restart the
+// clock: a job cancelled or failed, then retried, counts from its arrival like any other.
+// Jobs still deciding have no level yet and are left alone; running jobs cannot be sped up.
 // A job the scheduler takes to run before a check saw it past its target (it arrived
 // late, or passed its target between two checks) is flagged as it starts (lateAtStart).
 import { escalate, PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
@@ -27,9 +28,8 @@ export interface EscalatorDeps {
 }
 
 /**
- * A wait past its level's target: what the `late` audit entry says. Written while the job
- * is at its decided level (an escalation flags it late first), so `waitedMs` counts from
- * the arrival: a retried job's time cancelled or failed included.
+ * A wait past its level's target: what the `late` audit entry says. `waitedMs` counts from
+ * the arrival, a retried job's time cancelled or failed included.
  */
 export interface Lateness {
   level: PriorityLevel;
@@ -59,7 +59,12 @@ export class Escalator {
     this.#deps = deps;
   }
 
-  /** Flags and escalates every waiting job past its target at `nowMs`. */
+  /**
+   * Flags and escalates every waiting job past its level's target at `nowMs`, counted from
+   * its arrival. One level per check: a job escalated here is in `#checking` until its
+   * write resolves (and its new level, above, was already looked at), so a job past several
+   * targets climbs one level at each check, each step its own `escalation` entry.
+   */
   async check(nowMs: number): Promise<void> {
     const targets = this.#deps.targets();
     const work: Promise<void>[] = [];
@@ -69,7 +74,7 @@ export class Escalator {
         if (
           row.phase !== 'run' ||
           this.#checking.has(row.id) ||
-          nowMs - row.queuedAtMs <= target.target_ms
+          nowMs - row.submittedAtMs <= target.target_ms
         )
           continue;
         const flagOnly = level === 'CRITICAL' || target.onLate === 'flag';
@@ -92,7 +97,7 @@ export class Escalator {
    */
   lateAtStart(row: repo.QueuedRow, nowMs: number): Lateness | null {
     const targetMs = this.#deps.targets()[row.level].target_ms;
-    const waitedMs = nowMs - row.queuedAtMs;
+    const waitedMs = nowMs - row.submittedAtMs;
     if (row.phase !== 'run' || row.late || waitedMs <= targetMs) return null;
     row.late = true;
     row.job = { ...row.job, late: true };
@@ -107,15 +112,12 @@ export class Escalator {
   ): Promise<void> {
     const { store, ready } = this.#deps;
     const from = row.level;
-    const waited = nowMs - row.queuedAtMs;
-    // Never escalated, it is at its decided level since its arrival; else since its escalation.
-    const since = from === row.job.priority ? 'its arrival' : `its escalation to ${from}`;
+    const waited = nowMs - row.submittedAtMs;
     const wasLate = row.late;
     // In memory first, so that dispatch sees the new level at once; the row follows, in the
     // store's lane of moves (Store.forMoves), and so before any start of this job.
     if (to && ready.remove(row.id)) {
       row.level = to;
-      row.queuedAtMs = nowMs;
       row.late = true;
       row.job = { ...row.job, effective_priority: to, late: true };
       ready.insert(row);
@@ -128,9 +130,7 @@ export class Escalator {
       store.forMoves(),
       this.#deps.announceAudit,
       async (tx, audit) => {
-        const j = to
-          ? await repo.escalateQueued(tx, row.id, to, nowMs)
-          : await repo.markLate(tx, row.id);
+        const j = to ? await repo.escalateQueued(tx, row.id, to) : await repo.markLate(tx, row.id);
         if (!j) return undefined;
         if (!wasLate)
           await audit(lateEntry(j, { level: from, waitedMs: waited, targetMs, atMs: nowMs }));
@@ -139,7 +139,7 @@ export class Escalator {
             jobAudit(
               j,
               'escalation',
-              `escalated ${from} → ${to}: ${elapsed(waited)} at ${from} since ${since} (target ${elapsed(targetMs)})`,
+              `escalated ${from} → ${to}: ${elapsed(waited)} since its arrival, past ${from}'s target of ${elapsed(targetMs)}`,
               {
                 facts: { from, to, waited_ms: waited, target_ms: targetMs },
                 at,

@@ -4,10 +4,12 @@
 // queue — is the truth that recovery starts from. Callers announce a change only
 // after the UPDATE here has resolved.
 //
-// `submitted_at` is the request's arrival. `queued_at` means "at the current effective
-// level since", which its target counts from: the arrival at first, and escalation resets
-// it (see docs/scheduler.md); nothing else does, not a retry. A `deciding` job waits for its facts read at the highest level the
-// rules could still give it; `decideQueued` turns it into a queued job at its level.
+// `submitted_at` is the request's arrival, which every level's target counts from (an
+// escalation, a retry, a decision do not restart it; docs/scheduler.md). `queued_at`, a
+// column of the first schema, is written as the arrival and read by nothing (earlier
+// versions wrote an escalation's time there). A `deciding` job waits for its facts
+// read at the highest level the rules could still give it; `decideQueued` turns it into a
+// queued job at its level.
 import type { JobStatus, PriorityLevel, ProcessingJob } from '../../../shared/domain.ts';
 import { err, ok, type AppError, type Result } from '../../../shared/result.ts';
 import { iso, num, type Params, type Store, type Tx } from '../store/db.ts';
@@ -61,8 +63,8 @@ export interface QueuedRow {
    * when above its own level; in memory only. Its counts and its job stay at `level`.
    */
   servedAt?: PriorityLevel;
+  /** The arrival: every level's target counts from it. */
   submittedAtMs: number;
-  queuedAtMs: number;
   notBeforeMs: number | null;
   late: boolean;
   attempts: number;
@@ -408,7 +410,6 @@ const toQueued = (r: Record<string, unknown>): QueuedRow => ({
   rule_version: r.rule_version === null ? null : num(r.rule_version),
   level: r.effective_priority as PriorityLevel,
   submittedAtMs: num(r.submitted_at),
-  queuedAtMs: num(r.queued_at),
   notBeforeMs: r.not_before === null ? null : num(r.not_before),
   late: Boolean(r.late),
   attempts: num(r.attempts),
@@ -416,7 +417,7 @@ const toQueued = (r: Record<string, unknown>): QueuedRow => ({
   job: toJob(r),
 });
 
-const QUEUED_COLUMNS = `${COLUMNS}, epoch_ms(queued_at) AS queued_at, epoch_ms(not_before) AS not_before,
+const QUEUED_COLUMNS = `${COLUMNS}, epoch_ms(not_before) AS not_before,
   coalesce(crashes, 0) AS crashes`;
 const QUEUED_SELECT = `SELECT ${QUEUED_COLUMNS} FROM jobs`;
 
@@ -565,9 +566,9 @@ export async function requeueRunning(
  * failed/cancelled → waiting again, with a fresh attempt budget (an analyst's retry): queued
  * for its run, or — when it ended before its facts read decided its level (its rule is
  * still `deciding`) — deciding again, so that the rules give it its level and it never
- * runs at the upper bound it waited at. `queued_at` is kept: its target still counts from
- * its arrival (or its last escalation), so a retry past it is flagged late (escalated
- * below CRITICAL) as any other job is, never given a fresh clock.
+ * runs at the upper bound it waited at. Its target still counts from its arrival, so a
+ * retry past it is flagged late (escalated below CRITICAL) as any other job is, never
+ * given a fresh clock.
  */
 export async function requeueFinished(db: Db, id: string): Promise<ProcessingJob | undefined> {
   return updated(
@@ -588,17 +589,16 @@ export async function markLate(db: Db, id: string): Promise<ProcessingJob | unde
   );
 }
 
-/** Flags late and moves one level up; the wait clock at the new level starts now. */
+/** Flags late and moves one level up; its new level's target still counts from the arrival. */
 export async function escalateQueued(
   db: Db,
   id: string,
   to: PriorityLevel,
-  nowMs: number,
 ): Promise<ProcessingJob | undefined> {
   return updated(
     db,
-    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true, effective_priority = $2, queued_at = $3::TIMESTAMPTZ
+    `UPDATE jobs SET revision = coalesce(revision, 0) + 1, late = true, effective_priority = $2
      WHERE id = $1 AND status = 'queued'`,
-    [id, to, ts(nowMs)],
+    [id, to],
   );
 }
