@@ -207,10 +207,12 @@ describe.skipIf(!haveChromium)('GEX Desk in a browser', () => {
       page.getByTestId('open-files').click(),
     ]);
     await chooser.setFiles(file);
-    // A manual priority needs a justification (rule G1): the dialog says so before submitting.
+    // A manual priority needs a justification (rule G1): the dialog says so, Submit disabled.
     await page.getByLabel('Priority').selectOption('CRITICAL');
-    await page.getByTestId('submit-files').click();
-    await poll(() => page.locator('.field-error').textContent()).toContain('justification');
+    await poll(() => page.locator('#sub-justification-hint').textContent()).toContain(
+      'justification',
+    );
+    expect(await page.getByTestId('submit-files').isDisabled()).toBe(true);
     await page.getByLabel('Justification').fill('Earnings tonight');
     await shot('submit-dialog-manual');
     await page.getByTestId('submit-files').click();

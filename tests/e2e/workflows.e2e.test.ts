@@ -411,8 +411,8 @@ describe.skipIf(!haveChromium)('workflows: what-if, sources, targets, inbox', ()
     await page.getByTestId('remove-snapshot').click();
     const dialog = page.getByTestId('remove-snapshot-dialog');
     await dialog.waitFor();
-    // Without a justification, nothing is removed and the dialog says why.
-    await dialog.getByTestId('remove-snapshot-confirm').click();
+    // Without a justification, nothing can be removed and the dialog says why.
+    expect(await dialog.getByTestId('remove-snapshot-confirm').isDisabled()).toBe(true);
     expect(await dialog.getByText('A justification is required.').count()).toBe(1);
     await dialog.getByLabel('Justification').fill('the wrong file: a test chain');
     await dialog.getByLabel('Your name').fill('e2e analyst');

@@ -1,5 +1,6 @@
 // The submit dialog: which files, from which source, and optionally a manual
-// priority, which the firm's rule G1 only accepts with a justification; a source that
+// priority, which the firm's rule G1 only accepts with a justification (Submit is disabled,
+// said beside it, while it is blank or past the engine's limit); a source that
 // is the watched inbox's (inbox, inbox/…, in any case) is refused at its field, as the
 // engine would refuse it, before anything is uploaded. A modal (Modal.tsx): Tab stays
 // inside, Escape cancels, and the focus goes back to "Open files…" (also when the files
@@ -11,11 +12,13 @@ import { OPEN_FILES_ID } from './OpenFilesButton.tsx';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { useLevelOrder } from '../state/levels.ts';
 import { bytes, shownName } from '../text/numbers.ts';
-import { TextCount, counted } from './form-parts.tsx';
+import { Hint, TextCount, counted, whyStops } from './form-parts.tsx';
 import { useSubmissions } from '../state/submissions.ts';
 import { useUnreachable } from '../state/reach.ts';
 import { blank, visible } from '../../../shared/visible.ts';
 import { normalSourceName, reservedForInbox } from '../../../shared/api/ingest.ts';
+
+const WHY_ID = 'sub-justification';
 
 const remembered = (key: string, fallback: string) =>
   localStorage.getItem(`gex-desk.${key}`) ?? fallback;
@@ -30,14 +33,19 @@ export function SubmitDialog({ files }: { files: File[] }) {
   const [tried, setTried] = useState(false);
   const cancel = () => useSubmissions.getState().cancelPending();
 
-  const justificationMissing = priority !== '' && blank(justification);
+  const justificationMissing =
+    priority !== '' && blank(justification)
+      ? 'A manual priority needs a justification (rule G1).'
+      : null;
+  // Without a manual priority the justification is neither shown nor sent.
+  const stops = priority !== '' ? whyStops(WHY_ID, justificationMissing, justification) : undefined;
   const sourceMissing = source.trim() === '';
   const sourceReserved = !sourceMissing && reservedForInbox(normalSourceName(source));
   const total = files.reduce((n, f) => n + f.size, 0);
 
   const submit = () => {
     setTried(true);
-    if (justificationMissing || sourceMissing || sourceReserved) return;
+    if (stops !== undefined || sourceMissing || sourceReserved) return;
     localStorage.setItem('gex-desk.source', source.trim());
     rememberAuthor(author);
     void useSubmissions.getState().submit(files, {
@@ -110,22 +118,18 @@ export function SubmitDialog({ files }: { files: File[] }) {
         </select>
         {priority !== '' && (
           <>
-            <label htmlFor="sub-justification">Justification</label>
+            <label htmlFor={WHY_ID}>Justification</label>
             <div>
               <textarea
-                id="sub-justification"
+                id={WHY_ID}
                 rows={2}
                 value={justification}
                 placeholder="Why this priority (recorded in the audit trail)"
-                {...counted('sub-justification', null, justification)}
+                {...counted(WHY_ID, justificationMissing, justification)}
                 onChange={(e) => setJustification(e.target.value)}
               />
-              <TextCount id="sub-justification" value={justification} />
-              {tried && justificationMissing && (
-                <div className="field-error">
-                  A manual priority needs a justification (rule G1).
-                </div>
-              )}
+              <Hint id={WHY_ID} missing={justificationMissing} />
+              <TextCount id={WHY_ID} value={justification} />
             </div>
           </>
         )}
@@ -138,7 +142,8 @@ export function SubmitDialog({ files }: { files: File[] }) {
             className="btn primary"
             data-autofocus
             data-testid="submit-files"
-            disabled={off}
+            disabled={off || stops !== undefined}
+            aria-describedby={stops}
           >
             Submit
           </button>

@@ -1,11 +1,14 @@
 // The parts of every audited dialog's form (a rule change, a source override, a snapshot
 // removal): the form itself, why (the entry's justification or comment), who does it, the
-// engine's refusal as it says it, Cancel and the action.
+// engine's refusal as it says it, Cancel and the action. A justification or comment blank
+// where one is required, or past the engine's limit, stops its form (whyStops): the action
+// is disabled, described by what says why beside the field, and Enter sends nothing.
 import { useState, type ReactNode } from 'react';
 import type { AppError, Result } from '../../../shared/result.ts';
 import { rememberAuthor, rememberedAuthor } from '../state/author.ts';
 import { ErrorLine } from './common.tsx';
 import { ownFieldError, textCount } from '../text/field-error.ts';
+import { TEXT_MAX } from '../../../shared/api/free-text.ts';
 
 /**
  * An audited dialog's call: the analyst's name (remembered for the next dialog), busy while
@@ -40,35 +43,57 @@ const hinted = (id: string, missing: string | null) => ({
 });
 
 /**
- * A justification's or comment's textarea's state: invalid while something is missing or
- * it is past the engine's limit (shared/api/free-text.ts), described by what says so.
+ * Why a justification or comment stops its form: the ids of what says so beside it (its
+ * hint while it is `missing`, its count past the engine's limit, shared/api/free-text.ts),
+ * for the form's action's aria-describedby; undefined while it may be sent.
+ */
+export function whyStops(id: string, missing: string | null, value: string): string | undefined {
+  const ids = [missing !== null ? hintId(id) : null, textCount(value)?.over ? countId(id) : null];
+  return ids.filter(Boolean).join(' ') || undefined;
+}
+
+/**
+ * A justification's or comment's textarea's state: invalid while it stops its form
+ * (whyStops), described by its hint and its count.
  */
 export const counted = (id: string, missing: string | null, value: string) => {
-  const count = textCount(value);
-  const ids = [missing !== null ? hintId(id) : null, count ? countId(id) : null].filter(Boolean);
+  const ids = [missing !== null ? hintId(id) : null, textCount(value) ? countId(id) : null];
   return {
-    'aria-invalid': missing !== null || count?.over || undefined,
-    'aria-describedby': ids.length > 0 ? ids.join(' ') : undefined,
+    'aria-invalid': whyStops(id, missing, value) !== undefined || undefined,
+    'aria-describedby': ids.filter(Boolean).join(' ') || undefined,
   };
 };
 
-/** "1,650 / 2,000" under a justification or comment near its limit, said as an error past it. */
+/** Said to a screen reader as a text passes the limit. */
+const PAST_LIMIT = `Past the limit of ${TEXT_MAX.toLocaleString('en-US')} characters: shorten the text to go on.`;
+
+/**
+ * "1,650 / 2,000" under a justification or comment near its limit, said as an error past it.
+ * The count is read with the field (its description), not at each key; a status, there
+ * from the start, says once that the text has passed the limit.
+ */
 export function TextCount({ id, value }: { id: string; value: string }) {
   const count = textCount(value);
-  return count === null ? null : (
-    <div
-      className={count.over ? 'field-error' : 'field-hint'}
-      id={countId(id)}
-      data-testid="text-count"
-      aria-live="polite"
-    >
-      {count.said}
-    </div>
+  return (
+    <>
+      {count && (
+        <div
+          className={count.over ? 'field-error' : 'field-hint'}
+          id={countId(id)}
+          data-testid="text-count"
+        >
+          {count.said}
+        </div>
+      )}
+      <div className="sr-only" role="status" data-testid="text-limit-status">
+        {count?.over ? PAST_LIMIT : ''}
+      </div>
+    </>
   );
 }
 
 /** What is missing from a field, under it. */
-function Hint({ id, missing }: { id: string; missing: string | null }) {
+export function Hint({ id, missing }: { id: string; missing: string | null }) {
   return missing === null ? null : (
     <div className="field-hint" id={hintId(id)}>
       {missing}
@@ -116,6 +141,7 @@ export function FormActions({
   disabled,
   testId,
   title,
+  describedBy,
   extra,
 }: {
   error: AppError | null;
@@ -126,6 +152,8 @@ export function FormActions({
   testId: string;
   /** Why the button is disabled, when that is not said beside a field. */
   title?: string;
+  /** The ids of what says, beside a field, why the button is disabled (whyStops). */
+  describedBy?: string;
   /** Another way to submit, beside Cancel (its own button and action). */
   extra?: ReactNode;
 }) {
@@ -147,6 +175,7 @@ export function FormActions({
           disabled={disabled}
           data-testid={testId}
           title={title}
+          aria-describedby={describedBy}
         >
           {label}
         </button>

@@ -3,7 +3,8 @@
 // number of changed lines, who is making the change and why; nothing goes live
 // until the analyst confirms.
 // A change that changes nothing (a rollback to the active text) is said so, not offered.
-// What is missing (a name, a comment) is said beside its field.
+// What is missing (a name, a comment) or too long (a comment past the engine's limit) is
+// said beside its field, and the action is disabled until it is given or shortened.
 // Requests still being decided (waiting for the read of their file) keep the rules of their
 // arrival, whatever becomes active: the dialog says how many there are.
 // A draft begun on a version no longer active is not offered as it is: the dialog names
@@ -24,7 +25,13 @@ import type { AppError } from '../../../../shared/result.ts';
 import type { Diagnostic } from '../../../../shared/rules.ts';
 import { diffStats, foldUnchanged, lineDiff } from '../../text/line-diff.ts';
 import { Modal } from '../../components/Modal.tsx';
-import { AuditedForm, AuthorField, FormActions, WhyField } from '../../components/form-parts.tsx';
+import {
+  AuditedForm,
+  AuthorField,
+  FormActions,
+  WhyField,
+  whyStops,
+} from '../../components/form-parts.tsx';
 import { plural } from '../../text/words.ts';
 import { ownFieldError } from '../../text/field-error.ts';
 import { BehindView } from './BehindView.tsx';
@@ -110,10 +117,11 @@ export function ConfirmChange({
       : `The text of version ${pending.version} becomes active again, as a new version, replacing version ${baseVersion ?? '—'}.`;
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   const refusals = diagnostics.filter((d) => d.severity === 'error');
-  const commentMissing = comment.trim() === '';
+  const commentMissing = comment.trim() === '' ? 'A comment is required.' : null;
   const authorMissing = author.trim() === '';
+  const stops = whyStops('change-comment', commentMissing, comment);
 
-  const blocked = commentMissing || authorMissing || same || busy || refusals.length > 0;
+  const blocked = stops !== undefined || authorMissing || same || busy || refusals.length > 0;
   /** `base`: the version whose text the analyst saw replaced (the engine refuses another). */
   const submit = async (base: number | null) => {
     if (blocked) return;
@@ -202,7 +210,7 @@ export function ConfirmChange({
           value={comment}
           onChange={setComment}
           placeholder="What changes and why (kept in the history and the audit trail)"
-          missing={commentMissing ? 'A comment is required.' : null}
+          missing={commentMissing}
         />
         <FormActions
           error={error && ownFieldError(error, { comment: 'Why', author: 'Your name' })}
@@ -210,6 +218,7 @@ export function ConfirmChange({
           label={pending.kind === 'activate' ? 'Activate' : `Roll back to v${pending.version}`}
           tone="primary"
           disabled={blocked || stale || rollbackStale}
+          describedBy={stops}
           title={
             refusals.length > 0
               ? `Version ${pending.kind === 'rollback' ? pending.version : ''} no longer passes the check`
@@ -226,6 +235,7 @@ export function ConfirmChange({
                 type="button"
                 className="btn danger"
                 disabled={blocked}
+                aria-describedby={stops}
                 data-testid="activate-anyway"
                 onClick={() => void submit(active.version)}
               >

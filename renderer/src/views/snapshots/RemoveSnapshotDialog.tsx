@@ -1,6 +1,7 @@
 // Removing a snapshot ingested by mistake: what goes (its figures and its export files),
 // what stays (its request's trail, where the removal is recorded), a justification
-// (required) and who does it. The engine's refusal is shown as it says it.
+// (required, at most the engine's limit: the action is disabled until it is, said beside
+// it) and who does it. The engine's refusal is shown as it says it.
 import { useState } from 'react';
 import type { RemovedSnapshot } from '../../../../shared/api.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
@@ -11,6 +12,7 @@ import {
   FormActions,
   useAuditedCall,
   WhyField,
+  whyStops,
 } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
 import { shownName } from '../../text/numbers.ts';
@@ -31,16 +33,15 @@ export function RemoveSnapshotDialog({
 }) {
   const client = useApp((s) => s.client);
   const [why, setWhy] = useState('');
-  const [tried, setTried] = useState(false);
   const { author, setAuthor, busy, error, run } = useAuditedCall(onDone, {
     justification: 'Justification',
     author: 'Your name',
   });
-  const whyMissing = blank(why);
+  const whyMissing = blank(why) ? 'A justification is required.' : null;
+  const stops = whyStops('remove-why', whyMissing, why);
 
   const submit = async () => {
-    setTried(true);
-    if (!client || whyMissing) return;
+    if (!client || stops !== undefined) return;
     await run(async (who) => {
       const refused = useApp.getState().removingHere(snapshot.id);
       const res = await client.call('snapshots:remove', {
@@ -72,7 +73,7 @@ export function RemoveSnapshotDialog({
           value={why}
           onChange={setWhy}
           placeholder="Why this snapshot should not be kept (the wrong file, a broken chain)"
-          missing={tried && whyMissing ? 'A justification is required.' : null}
+          missing={whyMissing}
         />
         <AuthorField id="remove-author" value={author} onChange={setAuthor} />
         <FormActions
@@ -80,7 +81,8 @@ export function RemoveSnapshotDialog({
           onCancel={onClose}
           label="Remove snapshot"
           tone="danger"
-          disabled={busy}
+          disabled={busy || stops !== undefined}
+          describedBy={stops}
           testId="remove-snapshot-confirm"
         />
       </AuditedForm>

@@ -1,6 +1,7 @@
 // Setting or clearing a source's reliability override: a reliability from 0 to 1 and a
 // justification (required to set), and who does it; both are written to the audit trail
-// by the engine with the change. The engine's refusal is shown as it says it.
+// by the engine with the change. A justification blank (to set) or past the engine's limit
+// disables the action, said beside it. The engine's refusal is shown as it says it.
 import { useState } from 'react';
 import type { SourceRecord } from '../../../../shared/api.ts';
 import { MiddleCut, splitTail } from '../../components/MiddleCut.tsx';
@@ -11,6 +12,7 @@ import {
   FormActions,
   useAuditedCall,
   WhyField,
+  whyStops,
 } from '../../components/form-parts.tsx';
 import { useApp } from '../../state/store.ts';
 import {
@@ -47,10 +49,12 @@ export function OverrideDialog({
   const parsed = parseReliability(value);
   const valueOk = parsed.ok;
   const reliability = parsed.ok ? parsed.value : NaN;
-  const whyMissing = mode === 'set' && blank(why);
+  const whyMissing = mode === 'set' && blank(why) ? 'A justification is required.' : null;
+  const stops = whyStops('override-why', whyMissing, why);
+  const stopped = stops !== undefined || (mode === 'set' && !valueOk);
 
   const submit = async () => {
-    if (!client || (mode === 'set' && (!valueOk || whyMissing))) return;
+    if (!client || stopped) return;
     await run((who) =>
       mode === 'set'
         ? client.call('sources:set', {
@@ -114,7 +118,7 @@ export function OverrideDialog({
           value={why}
           onChange={setWhy}
           placeholder="Why this source's record is not what it should be"
-          missing={whyMissing ? 'A justification is required.' : null}
+          missing={whyMissing}
         />
         <AuthorField id="override-author" value={author} onChange={setAuthor} />
         <FormActions
@@ -122,7 +126,8 @@ export function OverrideDialog({
           onCancel={onClose}
           label={mode === 'set' ? 'Set override' : 'Clear override'}
           tone={mode === 'set' ? 'primary' : 'danger'}
-          disabled={busy || (mode === 'set' && (!valueOk || whyMissing))}
+          disabled={busy || stopped}
+          describedBy={stops}
           testId="override-confirm"
         />
       </AuditedForm>
