@@ -22,6 +22,7 @@ import { storeHandlers } from './api/store-handlers.ts';
 import { announcer } from './intake/announce.ts';
 import { ArrivalWriter } from './intake/arrival-writer.ts';
 import { createDecideJob } from './intake/decide.ts';
+import { auditSetAside } from './intake/inbox-audit.ts';
 import { InboxControl, ownPaths } from './intake/inbox-control.ts';
 import { IntakeMemory } from './intake/memory.ts';
 import { SameFileTurns } from './intake/same-file.ts';
@@ -347,6 +348,8 @@ async function start(
               setJobFile(store, jobId, file).catch((e: unknown) =>
                 log.error('inbox.job_file', { job_id: jobId, file, error: String(e) }),
               ),
+            // A file it moved to failed/ of its own accord: in the audit trail (inbox-audit.ts).
+            setAside: async (aside) => void (await auditSetAside(store, announcer(events), aside)),
           }
         : null,
   });

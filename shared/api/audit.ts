@@ -9,7 +9,10 @@ import { IsoTimestamp, PriorityLevel } from '../domain.ts';
  * `requeued` (a retryable failure, a restart, a shutdown), `retried` and `cancelled`
  * (by whom), `late` and `escalation`, to `completed` or `failed`. `rules` is a rule-set
  * activation; `source` a source's reliability override set or cleared (by whom, why);
- * `removed` a snapshot removed from the store (by whom, why, what it was);
+ * `removed` a snapshot removed from the store (by whom, why, what it was); `inbox` a file
+ * the watched inbox moved to failed/ of its own accord — changed in processing/ after it was
+ * taken (in its request's trail: its job completed on the bytes taken) or refused at its
+ * door (no request made of it) — with why and where it lies now;
  * `job` is how entries written before version 4 of the store were kinded.
  */
 export const AuditKind = z.enum([
@@ -30,6 +33,7 @@ export const AuditKind = z.enum([
   'job',
   'source',
   'removed',
+  'inbox',
 ]);
 export type AuditKind = z.infer<typeof AuditKind>;
 

@@ -1,4 +1,4 @@
-// The Audit trail's kind chips at 1024×700: with a chip for each of the 17 kinds the row
+// The Audit trail's kind chips at 1024×700: with a chip for each of the 17 kinds (18 with `inbox`) the row
 // took two lines (and the filter box a third). The kinds seldom looked for alone are now
 // under "more" (a disclosure button, its chips always in the page): the row is one line at
 // 1024 and 1440 px, nothing in it cut, every kind still has its chip, and "more" is worked
@@ -57,6 +57,12 @@ describe.skipIf(!haveChromium)('the Audit trail’s kind chips', () => {
       `[...document.querySelectorAll('.chips[aria-label=Kinds] [data-kind]')].map((el) => el.getAttribute('data-kind'))`,
     )) as string[];
     expect([...chips].sort()).toEqual([...AuditKind.options].sort());
+    // A file the inbox set aside in failed/ (kind `inbox`): seldom looked for alone, under "more".
+    const inbox = page.locator('.more-kinds-panel [data-kind=inbox]');
+    expect(await inbox.count()).toBe(1);
+    expect(await inbox.getAttribute('title')).toBe(
+      'The inbox moved the file to failed/: changed after it was taken, or refused at its door',
+    );
     for (const size of [SMALL, WIDE]) {
       await page.setViewportSize(size);
       await page.waitForTimeout(150);

@@ -52,6 +52,8 @@ export interface InboxControlOptions {
     findJob: (file: string) => Promise<ProcessingJob | undefined>;
     /** A job's file has moved to done/ or failed/: where it lies now. */
     settled?: (jobId: string, file: string) => Promise<void> | void;
+    /** A file moved to failed/ of the inbox's own accord (inbox.ts `onSetAside`): audited. */
+    setAside?: InboxOptions['onSetAside'];
     /** The folders whose processing/ the jobs' files lie in (this and earlier inboxes). */
     inboxesOfJobs?: () => Promise<string[]>;
     pollMs?: number;
@@ -442,6 +444,7 @@ export class InboxControl {
         w.pollMs ?? ((this.#opts.probe?.mayStall ?? mayStall)(dir) ? STALLING_POLL_MS : undefined),
       onMoved: () => this.#announceSoon(),
       onSettled: w.settled,
+      onSetAside: w.setAside,
       silent: this.#silent,
     });
     // Left there by the caller once it has placed the inbox (#inbox, #retired): no event between.

@@ -1,7 +1,7 @@
 // The files the inbox refused itself, at its door (a symbolic link, a folder whose name
 // cannot name a source, a file too deep…): they go to failed/ with a `.reason.txt` like a
-// failed job's file, but no job was ever made of them, so neither the Queue, the audit
-// trail nor `jobs` knows them. The notes the inbox keeps tell them apart — a job's note
+// failed job's file, but no job was ever made of them, so neither the Queue nor `jobs`
+// knows them (the audit trail has an `inbox` entry of each, with no request: inbox-audit.ts). The notes the inbox keeps tell them apart — a job's note
 // names it (`job: <id>`), a refusal's does not — and are what the inbox dialog, the
 // status bar and `gex-desk inbox` read them from: how many, and the newest few with why.
 import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';

@@ -10,7 +10,9 @@
 // `<name>.reason.txt` beside it, written first) when its job ends; a retried job's file follows
 // its new end (failed/ → done/, its note removed; or failed/ with the new reason). done/ holds
 // only what its job ran on: a file emptied or overwritten in processing/ after it was taken
-// goes to failed/, FILE_CHANGED (taken-file.ts). A name that already exists there, or
+// goes to failed/, FILE_CHANGED (taken-file.ts). Such a file, and one refused at the door
+// (no request made of it), is told to `onSetAside` once moved, for the audit trail
+// (inbox-audit.ts): a failed job's file is told there by its job's own entries. A name that already exists there, or
 // that another file is being moved to, gets a suffix: no file is ever lost. A file refused for the machine's sake, not its own
 // (a full disk: `AppError.transient`), is not failed: it goes back into the inbox, held,
 // and is tried again after a while (10 s, doubling to 5 min), until it is taken. What keeps
@@ -114,6 +116,12 @@ export interface InboxOptions {
    * new file of the same name there would have been taken for, and moved unread.
    */
   onSettled?: (jobId: string, file: string) => Promise<void> | void;
+  /**
+   * Told, and awaited, once a file lies in failed/ that no audit entry of a failed job or
+   * rejected request tells of: one changed in processing/ after it was taken (its job
+   * completed, on the bytes taken) or one refused at the door (no request made of it).
+   */
+  onSetAside?: (aside: SetAside) => Promise<void> | void;
   /** This process's clock, for the quiet period and holds (default Date.now; tests set it). */
   clock?: () => number;
   /**
@@ -122,6 +130,27 @@ export interface InboxOptions {
    * The engine's asks a probe in a copier process (inbox-control.ts); absent: never asked.
    */
   silent?: (dir: string) => Promise<string | null>;
+}
+
+/** A file the inbox moved to failed/ of its own accord (`onSetAside`). */
+export interface SetAside {
+  /** Where it lies now, whole. */
+  file: string;
+  /** Where it lay and where it lies now, relative to the inbox (`processing/x.csv` → `failed/x.csv`). */
+  from: string;
+  to: string;
+  /** Its note, relative to the inbox; null when it could not be written. */
+  note: string | null;
+  /** Why: FILE_CHANGED, or the refusal (NOT_A_FILE, INVALID_REQUEST…). */
+  error: AppError;
+  /** The job that ran on it (FILE_CHANGED); null for a file refused at the door. */
+  jobId: string | null;
+}
+
+/** Whose a file is: its job's (none for a rejected request), its request's. */
+interface Owner {
+  job: string | null;
+  request: string;
 }
 
 interface Seen {
@@ -209,7 +238,7 @@ export class Inbox {
   /** Files of processing/ being moved to done/ or failed/ (their jobs' paths written first). */
   #finishing = new Set<string>();
   /** Files of processing/ whose jobs ended while the inbox was gone: moved once it is back. */
-  #unsettled = new Map<string, { error: AppError | null; jobId: string | null; ran: Ran | null }>();
+  #unsettled = new Map<string, { error: AppError | null; owner: Owner | null; ran: Ran | null }>();
   /**
    * Files of processing/ whose job ended but that could not be moved to done/ or failed/
    * (the inbox there), and why: said as the inbox's problem until moved (tried again at the
@@ -464,12 +493,17 @@ export class Inbox {
     // beside a failed one still naming processing/. (A refusal at submission stores no job:
     // that file is held, #submit.)
     if (job.status === 'completed' || job.status === 'duplicate')
-      this.#finish(job.file, null, job.id, { hash: job.content_hash, at: job.submitted_at });
+      this.#finish(
+        job.file,
+        null,
+        { job: job.id, request: job.request_id },
+        { hash: job.content_hash, at: job.submitted_at },
+      );
     else
       this.#finish(
         job.file,
         job.error ?? { code: 'CANCELLED', message: `the job ended ${job.status}` },
-        job.id,
+        { job: job.id, request: job.request_id },
       );
   }
 
@@ -769,19 +803,21 @@ export class Inbox {
     this.#held.delete(relative(this.processingDir, path));
     this.#opts.log?.info('inbox.submitted', { file: path, status: ack.status, job_id: ack.job_id });
     // A queued job ends later (onJobUpdated); the rest ended at submission.
-    if (ack.status === 'duplicate') this.#finish(path, null, ack.job_id);
+    const owner = { job: ack.job_id, request: ack.request_id };
+    if (ack.status === 'duplicate') this.#finish(path, null, owner);
     else if (ack.status !== 'queued' && ack.status !== 'deciding')
       this.#finish(
         path,
         ack.error ?? { code: 'INVALID_REQUEST', message: `the request was ${ack.status}` },
-        ack.job_id,
+        owner,
       );
   }
 
+  /** `owner` null: no request was made of the file (refused at the door). */
   #finish(
     path: string,
     error: AppError | null,
-    jobId: string | null = null,
+    owner: Owner | null = null,
     ran: Ran | null = null,
   ): void {
     if (!this.#pending.has(path) || this.#finishing.has(path)) return;
@@ -789,10 +825,10 @@ export class Inbox {
     void (async () => {
       // Its folder asked first (a share may have stopped since the last poll); one that does
       // not answer: moved once it does (#answers, or a poll), never waited for here.
-      if (!(await this.#answers())) return void this.#unsettled.set(path, { error, jobId, ran });
+      if (!(await this.#answers())) return void this.#unsettled.set(path, { error, owner, ran });
       // Its folder gone (a share away, renamed): moved once the folder is back, if ever.
-      if (await this.#move(path, error, jobId, ran))
-        this.#unsettled.set(path, { error, jobId, ran });
+      if (await this.#move(path, error, owner, ran))
+        this.#unsettled.set(path, { error, owner, ran });
     })()
       .catch((e: unknown) => {
         this.#opts.log?.error('inbox.move_failed', { file: path, error: String(e) });
@@ -805,9 +841,9 @@ export class Inbox {
 
   /** Moves, to done/ or failed/, the files whose jobs ended while the inbox was gone: it is back. */
   #settleUnsettled(): void {
-    for (const [path, { error, jobId, ran }] of [...this.#unsettled]) {
+    for (const [path, { error, owner, ran }] of [...this.#unsettled]) {
       this.#unsettled.delete(path);
-      if (existsSync(path)) this.#finish(path, error, jobId, ran);
+      if (existsSync(path)) this.#finish(path, error, owner, ran);
       else this.#pending.delete(path); // deleted with its folder
     }
   }
@@ -816,9 +852,10 @@ export class Inbox {
   async #move(
     path: string,
     error: AppError | null,
-    jobId: string | null,
+    owner: Owner | null,
     ran: Ran | null = null,
   ): Promise<boolean> {
+    const jobId = owner?.job ?? null;
     this.#held.delete(relative(this.processingDir, path));
     // Its path under processing/ (or, for a refused link, under the inbox): a file of a
     // dropped folder keeps its folder in done/ and failed/.
@@ -826,7 +863,10 @@ export class Inbox {
     const name = relative(inProcessing ? this.processingDir : this.dir, path);
     // done/ holds what its job ran on: a file emptied or overwritten in processing/ after it
     // was taken goes to failed/, its note saying so (its job keeps how it ended).
-    if (!error && inProcessing) error = await this.#changed(path, name, ran);
+    const changed = !error && inProcessing ? await this.#changed(path, name, ran) : null;
+    error ??= changed;
+    // Set aside by the inbox, not by a job's or a request's end: its own audit entry says so.
+    const aside = changed ?? (error && !owner ? error : null);
     const dir = error ? this.failedDir : this.doneDir;
     // In failed/, a name holding control or format characters is not kept (its note says it).
     const kept = error ? safeFailedName(name) : name;
@@ -880,7 +920,32 @@ export class Inbox {
     if (inProcessing) this.#pruneProcessing(dirname(path));
     this.#opts.onMoved?.();
     this.#opts.log?.info('inbox.moved', { file: name, to: target });
+    if (aside) await this.#setAside(path, target, noted, aside, jobId);
     return false;
+  }
+
+  /** Tells `onSetAside` of a file just moved to failed/ of the inbox's own accord. */
+  async #setAside(
+    from: string,
+    file: string,
+    noted: boolean,
+    error: AppError,
+    jobId: string | null,
+  ): Promise<void> {
+    const to = relative(this.dir, file);
+    try {
+      await this.#opts.onSetAside?.({
+        file,
+        from: relative(this.dir, from),
+        to,
+        note: noted ? `${to}${NOTE_ENDING}` : null,
+        error,
+        jobId,
+      });
+    } catch (e) {
+      // Its note, the dialog and `gex-desk inbox` still say it; the log says what was not written.
+      this.#opts.log?.error('inbox.audit_failed', { file, error: String(e) });
+    }
   }
 
   /** FILE_CHANGED when the file at `path` is no longer the one its job ran on; else null. */

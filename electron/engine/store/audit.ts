@@ -1,6 +1,8 @@
 // The audit trail: every request from its arrival to its end — decision, override or
 // rejection, starts, preemptions, requeues, retries and cancels (with who did them),
-// lateness, escalation, completion or failure — each naming the file and underlying,
+// lateness, escalation, completion or failure, a file the inbox set aside in failed/ of its
+// own accord (`inbox`: changed after it was taken, or refused at its door) — each naming the
+// file and underlying,
 // with the rule set's version and the facts a decision was made from, so that any level
 // and any outcome can be explained afterwards. Rows are only ever appended.
 import type { AuditEntry } from '../../../shared/api.ts';

@@ -1,7 +1,7 @@
 // `gex-desk audit [--request ID] [--kind KIND] [--json] [--limit N]`: the audit trail — arrivals,
 // decisions and overrides, rejections, starts, preemptions, requeues, retries and
 // cancels (with who), lateness and escalations, completions and failures, rule and
-// source changes — each with its file and underlying. One request's trail reads oldest
+// source changes, removals, files the inbox set aside in failed/ (`inbox`) — each with its file and underlying. One request's trail reads oldest
 // first (its timeline); the whole log newest first. Through the API map (api.ts).
 import type { AuditEntry, GexApi } from '../../../shared/api.ts';
 import { AuditKind } from '../../../shared/api/audit.ts';

@@ -43,6 +43,11 @@ const KINDS: Record<string, KindInfo> = {
     tone: 'override',
     hint: 'An analyst removed the snapshot it made',
   },
+  inbox: {
+    label: 'inbox',
+    tone: 'warn',
+    hint: 'The inbox moved the file to failed/: changed after it was taken, or refused at its door',
+  },
 };
 
 /** The kinds in the order of a request's life, for the filter chips. */

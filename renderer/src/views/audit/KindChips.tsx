@@ -2,7 +2,7 @@
 // the kinds an analyst filters by (a decision, an override, what ended late, failed or was
 // removed, the rules' and sources' changes) stay chips in one line, and the steps of a
 // request's life seldom looked for alone (arrival, started, preempted, requeued, retried,
-// job, and any kind the engine adds) are chips under "more", a disclosure button whose
+// job, inbox — a file the inbox moved to failed/ itself —, and any kind the engine adds) are chips under "more", a disclosure button whose
 // panel is always in the page (hidden when closed), so that every kind keeps its chip and
 // its place. "more" says how many of its kinds are chosen; Escape or a click elsewhere
 // closes it, Escape giving the focus back to it.
