@@ -40,7 +40,7 @@ import {
   UnderlyingName,
 } from './api/snapshots.ts';
 import { SourceRecord } from './api/sources.ts';
-import { limitedText } from './api/free-text.ts';
+import { limitedText, optionalText } from './api/free-text.ts';
 import { blank } from './visible.ts';
 
 export { SnapshotCells, strikeWindow } from './cells.ts';
@@ -166,7 +166,7 @@ export const calls = {
     z.strictObject({
       text: z.string(),
       author: AuthorName,
-      comment: limitedText('a comment').default(''),
+      comment: optionalText('a comment').default(''),
       base: z.number().int().min(1).optional(),
     }),
     RuleVersion,
@@ -185,7 +185,7 @@ export const calls = {
     z.strictObject({
       version: z.number().int(),
       author: AuthorName,
-      comment: limitedText('a comment').optional(),
+      comment: optionalText('a comment').optional(),
       base: z.number().int().min(1).optional(),
     }),
     RuleVersion,
@@ -246,7 +246,7 @@ export const calls = {
   'sources:clear': call(
     z.strictObject({
       id: SourceName,
-      justification: limitedText('a justification').optional(),
+      justification: optionalText('a justification').optional(),
       author: AuthorName.optional(),
     }),
     SourceRecord,

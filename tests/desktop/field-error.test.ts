@@ -35,5 +35,12 @@ describe('a dialog’s refusal and its text’s count', () => {
       said: '2,001 / 2,000: at most 2,000 characters; shorten it by 1',
       over: true,
     });
+    // As a person counts (QA rv F3): a flag, a family one character each.
+    expect(textCount(`${'y'.repeat(1999)}🇺🇸`)).toEqual({ said: '2,000 / 2,000', over: false });
+    expect(textCount('👨‍👩‍👧'.repeat(1600))).toEqual({ said: '1,600 / 2,000', over: false });
+    expect(textCount('👨‍👩‍👧'.repeat(1601))).toEqual({
+      said: '1,601 / 2,000: at most 2,000 characters and 8,000 code points (an emoji such as a flag or a family is one character of several code points); this one has 8,005',
+      over: true,
+    });
   });
 });

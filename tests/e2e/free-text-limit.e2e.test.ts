@@ -238,4 +238,63 @@ describe.skipIf(!haveChromium)('names and free-text limits as the page shows the
     const active = await te.engine.handlers['rules:active']({});
     expect(active.ok && active.value.version).toBe(2);
   });
+
+  it('refuses a rule change’s comment that reads as nothing, and wraps a long one in the History (QA rv F1, F2)', async () => {
+    const { page, te } = desk;
+    const text = await te.engine.handlers['rules:active']({});
+    if (!text.ok) throw new Error(text.error.message);
+    // A reason holding a long URL: one unbroken word, wider than the History's card.
+    const url = `https://wiki.example.com/desk/rules/${'fomc2026'.repeat(30)}?ticket=FOMC-2026-12`;
+    const made = await te.engine.handlers['rules:activate']({
+      text: text.value.text.replace(/"age_s": \{ "<": \d+ \}/, '"age_s": { "<": 9 }'),
+      author: 'ana',
+      comment: `see ${url}`,
+    });
+    if (!made.ok) throw new Error(made.error.message);
+    const v = made.value.version;
+    await page.setViewportSize(SMALL);
+    await goTo(page, 'rules');
+    await page.getByRole('tab', { name: /^History/ }).click();
+    const history = page.locator('ol.history');
+    await history.locator(`[data-version="${v}"] .comment`).waitFor();
+    const widths = () =>
+      history.evaluate((el) => {
+        const e = el as unknown as { scrollWidth: number; clientWidth: number };
+        return [e.scrollWidth, e.clientWidth];
+      });
+    const [scroll, client] = await widths();
+    expect(scroll).toBe(client);
+    expect(await history.locator(`[data-version="${v}"] .comment`).textContent()).toContain(
+      '?ticket=FOMC-2026-12',
+    );
+    await shot(page, 'rules-history-long-comment-1024');
+    // A comment that reads as nothing is no comment: the dialog's required one stops it.
+    await page
+      .locator('.history [data-version="1"]')
+      .getByRole('button', { name: 'Roll back to version 1' })
+      .click();
+    const dialog = page.getByTestId('confirm-change');
+    await dialog.waitFor();
+    await dialog.getByLabel('Your name').fill('alice');
+    const button = dialog.getByTestId('confirm-change-button');
+    const why = dialog.getByLabel('Why');
+    for (const blank of ['\u200b', '\u202e', '\u2800\u3164', ' \u200b\n\u3164 ']) {
+      await why.fill(blank);
+      await poll(() => button.isDisabled()).toBe(true);
+      expect(await dialog.locator('#change-comment-hint').textContent()).toBe(
+        'A comment is required.',
+      );
+      expect(await why.getAttribute('aria-invalid')).toBe('true');
+      expect(await button.getAttribute('aria-describedby')).toBe('change-comment-hint');
+      await why.press('Enter');
+    }
+    expect(await dialog.count()).toBe(1);
+    // Visible text with a U+202E in it is a comment, as a justification is.
+    await why.fill('back to 5 s \u202e');
+    await poll(() => button.isDisabled()).toBe(false);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    const active = await te.engine.handlers['rules:active']({});
+    expect(active.ok && active.value.version).toBe(v);
+  });
 });

@@ -57,7 +57,7 @@ function SubmissionRow({ s, scale }: { s: Submission; scale: GexScale }) {
         <Progress value={job?.progress ?? 0} label={`Progress of ${shownName(s.name)}`} />
       )}
       {decision && status !== 'completed' && status !== 'duplicate' && (
-        <div className="explanation">{visible(decision.explanation)}</div>
+        <div className="explanation free-text">{visible(decision.explanation)}</div>
       )}
       {snapshot && (status === 'completed' || status === 'duplicate') && (
         <>

@@ -12,10 +12,10 @@ import { OPEN_FILES_ID } from './OpenFilesButton.tsx';
 import type { PriorityLevel } from '../../../shared/domain.ts';
 import { useLevelOrder } from '../state/levels.ts';
 import { bytes, shownName } from '../text/numbers.ts';
-import { Hint, TextCount, counted, whyStops } from './form-parts.tsx';
+import { Hint, TextCount, counted, whyMissing, whyStops } from './form-parts.tsx';
 import { useSubmissions } from '../state/submissions.ts';
 import { useUnreachable } from '../state/reach.ts';
-import { blank, visible } from '../../../shared/visible.ts';
+import { visible } from '../../../shared/visible.ts';
 import { normalSourceName, reservedForInbox } from '../../../shared/api/ingest.ts';
 
 const WHY_ID = 'sub-justification';
@@ -33,12 +33,11 @@ export function SubmitDialog({ files }: { files: File[] }) {
   const [tried, setTried] = useState(false);
   const cancel = () => useSubmissions.getState().cancelPending();
 
-  const justificationMissing =
-    priority !== '' && blank(justification)
-      ? 'A manual priority needs a justification (rule G1).'
-      : null;
+  const justificationRequired =
+    priority !== '' ? 'A manual priority needs a justification (rule G1).' : null;
   // Without a manual priority the justification is neither shown nor sent.
-  const stops = priority !== '' ? whyStops(WHY_ID, justificationMissing, justification) : undefined;
+  const stops =
+    priority !== '' ? whyStops(WHY_ID, justificationRequired, justification) : undefined;
   const sourceMissing = source.trim() === '';
   const sourceReserved = !sourceMissing && reservedForInbox(normalSourceName(source));
   const total = files.reduce((n, f) => n + f.size, 0);
@@ -125,10 +124,10 @@ export function SubmitDialog({ files }: { files: File[] }) {
                 rows={2}
                 value={justification}
                 placeholder="Why this priority (recorded in the audit trail)"
-                {...counted(WHY_ID, justificationMissing, justification)}
+                {...counted(WHY_ID, justificationRequired, justification)}
                 onChange={(e) => setJustification(e.target.value)}
               />
-              <Hint id={WHY_ID} missing={justificationMissing} />
+              <Hint id={WHY_ID} missing={whyMissing(justificationRequired, justification)} />
               <TextCount id={WHY_ID} value={justification} />
             </div>
           </>

@@ -1,14 +1,16 @@
 // The parts of every audited dialog's form (a rule change, a source override, a snapshot
 // removal): the form itself, why (the entry's justification or comment), who does it, the
 // engine's refusal as it says it, Cancel and the action. A justification or comment blank
-// where one is required, or past the engine's limit, stops its form (whyStops): the action
-// is disabled, described by what says why beside the field, and Enter sends nothing.
+// where one is required (blank as the engine says it, shared/visible.ts: a zero-width space
+// or U+202E alone is no reason), or past the engine's limit, stops its form (whyStops): the
+// action is disabled, described by what says why beside the field, and Enter sends nothing.
 import { useState, type ReactNode } from 'react';
 import type { AppError, Result } from '../../../shared/result.ts';
 import { rememberAuthor, rememberedAuthor } from '../state/author.ts';
 import { ErrorLine } from './common.tsx';
 import { ownFieldError, textCount } from '../text/field-error.ts';
 import { TEXT_MAX } from '../../../shared/api/free-text.ts';
+import { blank } from '../../../shared/visible.ts';
 
 /**
  * An audited dialog's call: the analyst's name (remembered for the next dialog), busy while
@@ -43,12 +45,24 @@ const hinted = (id: string, missing: string | null) => ({
 });
 
 /**
- * Why a justification or comment stops its form: the ids of what says so beside it (its
- * hint while it is `missing`, its count past the engine's limit, shared/api/free-text.ts),
- * for the form's action's aria-describedby; undefined while it may be sent.
+ * What a justification or comment lacks: `required` (the hint that says it must be given,
+ * null where it may be left out) while it reads as nothing — blank() of shared/visible.ts,
+ * as the engine says it: white space, a zero-width space, U+202E, U+2800 + U+3164 alone.
  */
-export function whyStops(id: string, missing: string | null, value: string): string | undefined {
-  const ids = [missing !== null ? hintId(id) : null, textCount(value)?.over ? countId(id) : null];
+export const whyMissing = (required: string | null, value: string): string | null =>
+  required !== null && blank(value) ? required : null;
+
+/**
+ * Why a justification or comment stops its form: the ids of what says so beside it (its
+ * hint while it is `required` and blank, its count past the engine's limit,
+ * shared/api/free-text.ts), for the form's action's aria-describedby; undefined while it may
+ * be sent.
+ */
+export function whyStops(id: string, required: string | null, value: string): string | undefined {
+  const ids = [
+    whyMissing(required, value) !== null ? hintId(id) : null,
+    textCount(value)?.over ? countId(id) : null,
+  ];
   return ids.filter(Boolean).join(' ') || undefined;
 }
 
@@ -56,10 +70,13 @@ export function whyStops(id: string, missing: string | null, value: string): str
  * A justification's or comment's textarea's state: invalid while it stops its form
  * (whyStops), described by its hint and its count.
  */
-export const counted = (id: string, missing: string | null, value: string) => {
-  const ids = [missing !== null ? hintId(id) : null, textCount(value) ? countId(id) : null];
+export const counted = (id: string, required: string | null, value: string) => {
+  const ids = [
+    whyMissing(required, value) !== null ? hintId(id) : null,
+    textCount(value) ? countId(id) : null,
+  ];
   return {
-    'aria-invalid': whyStops(id, missing, value) !== undefined || undefined,
+    'aria-invalid': whyStops(id, required, value) !== undefined || undefined,
     'aria-describedby': ids.filter(Boolean).join(' ') || undefined,
   };
 };
@@ -199,21 +216,24 @@ export function AuditedForm({ onSubmit, children }: { onSubmit(): void; children
   );
 }
 
-/** Why, in a few words; `missing`: the text that says it must be given, shown beside it. */
+/**
+ * Why, in a few words; `required`: the text that says it must be given, shown beside it
+ * while it is blank (whyMissing); null where it may be left out.
+ */
 export function WhyField({
   id,
   label,
   value,
   onChange,
   placeholder,
-  missing,
+  required,
 }: {
   id: string;
   label: string;
   value: string;
   onChange(value: string): void;
   placeholder: string;
-  missing: string | null;
+  required: string | null;
 }) {
   return (
     <>
@@ -225,10 +245,10 @@ export function WhyField({
           data-autofocus
           value={value}
           placeholder={placeholder}
-          {...counted(id, missing, value)}
+          {...counted(id, required, value)}
           onChange={(e) => onChange(e.target.value)}
         />
-        <Hint id={id} missing={missing} />
+        <Hint id={id} missing={whyMissing(required, value)} />
         <TextCount id={id} value={value} />
       </div>
     </>

@@ -2,7 +2,12 @@
 // request's key ("rules:activate: comment: a comment has at most 2,000 characters …",
 // field comment), which the analyst never sees; the field is the one labelled "Why".
 import type { AppError } from '../../../shared/result.ts';
-import { TEXT_MAX, chars } from '../../../shared/api/free-text.ts';
+import {
+  CODE_POINTS_MAX,
+  CODE_POINTS_SAID,
+  TEXT_MAX,
+  textSize,
+} from '../../../shared/api/free-text.ts';
 
 /** `error` with its field named by the form's label and the call's name and key taken off. */
 export function ownFieldError(error: AppError, labels: Record<string, string>): AppError {
@@ -17,18 +22,27 @@ export function ownFieldError(error: AppError, labels: Record<string, string>): 
 const NEAR = TEXT_MAX - 400;
 
 /**
- * The count under a justification or comment as the engine counts it (trimmed, an emoji
- * one): "1,650 / 2,000" near the limit, `over` past it; null while far below it.
+ * The count under a justification or comment as the engine counts it (trimmed; what a person
+ * reads as one character is one, a flag or a family emoji too, textSize): "1,650 / 2,000"
+ * near the limit, `over` past it, or past the second limit of 8,000 code points; null while
+ * far below it.
  */
 export function textCount(value: string): { said: string; over: boolean } | null {
-  const n = chars(value.trim());
-  if (n < NEAR) return null;
+  const text = value.trim();
+  // No more characters than UTF-16 units: a short text is not counted at each key.
+  if (text.length < NEAR) return null;
+  const { chars, codePoints } = textSize(text);
+  if (chars !== null && chars < NEAR) return null;
   const max = TEXT_MAX.toLocaleString('en-US');
-  const said = `${n.toLocaleString('en-US')} / ${max}`;
-  return n > TEXT_MAX
-    ? {
-        said: `${said}: at most ${max} characters; shorten it by ${(n - TEXT_MAX).toLocaleString('en-US')}`,
-        over: true,
-      }
-    : { said, over: false };
+  if (chars !== null && chars > TEXT_MAX)
+    return {
+      said: `${chars.toLocaleString('en-US')} / ${max}: at most ${max} characters; shorten it by ${(chars - TEXT_MAX).toLocaleString('en-US')}`,
+      over: true,
+    };
+  if (codePoints > CODE_POINTS_MAX)
+    return {
+      said: `${chars === null ? `${codePoints.toLocaleString('en-US')} code points` : `${chars.toLocaleString('en-US')} / ${max}`}: at most ${CODE_POINTS_SAID}; this one has ${codePoints.toLocaleString('en-US')}`,
+      over: true,
+    };
+  return { said: `${chars!.toLocaleString('en-US')} / ${max}`, over: false };
 }

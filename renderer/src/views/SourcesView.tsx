@@ -64,7 +64,7 @@ function Override({ s }: { s: SourceRecord }) {
     // The justification takes the column's room and is cut after three lines; the whole of it
     // is in the tooltip, and in the text that a screen reader reads.
     <div className="override-cell" data-testid="override" title={visible(o.justification)}>
-      <div className="override-what">
+      <div className="override-what free-text">
         <span className="num strong">{reliabilityText(o.reliability)}</span>{' '}
         <span className="justification">“{visible(o.justification)}”</span>
       </div>
@@ -311,7 +311,7 @@ export function SourcesView() {
         </div>
       )}
       {recorded && (
-        <div className="banner ok" role="status" data-testid="source-recorded">
+        <div className="banner ok free-text" role="status" data-testid="source-recorded">
           Recorded in the audit trail: {visible(recorded.explanation)}
           {recorded.actor ? ` (by ${visible(recorded.actor)})` : ''}.
           <button className="btn tiny" onClick={() => openAuditOfSource(changed!)}>

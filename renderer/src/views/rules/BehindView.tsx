@@ -47,7 +47,7 @@ export function BehindView({
   const many = behind.since.length > 1;
   return (
     <>
-      <div className="banner warn" role="alert" data-testid="stale-base">
+      <div className="banner warn free-text" role="alert" data-testid="stale-base">
         Your draft began on version {behind.base}. Since then{' '}
         {activatedSince(behind, active.version)} {many ? 'were' : 'was'} activated. Activating your
         draft as it is would undo {many ? 'their' : 'its'} changes, listed below apart from yours.

@@ -3,7 +3,7 @@
 // number of changed lines, who is making the change and why; nothing goes live
 // until the analyst confirms.
 // A change that changes nothing (a rollback to the active text) is said so, not offered.
-// What is missing (a name, a comment) or too long (a comment past the engine's limit) is
+// What is missing (a name, a comment: one that reads as nothing is none) or too long (a comment past the engine's limit) is
 // said beside its field, and the action is disabled until it is given or shortened.
 // Requests still being decided (waiting for the read of their file) keep the rules of their
 // arrival, whatever becomes active: the dialog says how many there are.
@@ -117,9 +117,10 @@ export function ConfirmChange({
       : `The text of version ${pending.version} becomes active again, as a new version, replacing version ${baseVersion ?? '—'}.`;
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   const refusals = diagnostics.filter((d) => d.severity === 'error');
-  const commentMissing = comment.trim() === '' ? 'A comment is required.' : null;
+  // A comment that reads as nothing (a zero-width space, U+202E alone) is none (whyStops).
+  const commentRequired = 'A comment is required.';
   const authorMissing = author.trim() === '';
-  const stops = whyStops('change-comment', commentMissing, comment);
+  const stops = whyStops('change-comment', commentRequired, comment);
 
   const blocked = stops !== undefined || authorMissing || same || busy || refusals.length > 0;
   /** `base`: the version whose text the analyst saw replaced (the engine refuses another). */
@@ -210,7 +211,7 @@ export function ConfirmChange({
           value={comment}
           onChange={setComment}
           placeholder="What changes and why (kept in the history and the audit trail)"
-          missing={commentMissing}
+          required={commentRequired}
         />
         <FormActions
           error={error && ownFieldError(error, { comment: 'Why', author: 'Your name' })}

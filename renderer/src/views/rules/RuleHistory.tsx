@@ -34,7 +34,7 @@ export function RuleHistory({
               {localStamp(h.created_at)}
             </time>
           </div>
-          <div className="version-body">
+          <div className="version-body free-text">
             <span className="author">{visible(h.author)}</span>
             {h.comment && <span className="comment"> — {visible(h.comment)}</span>}
           </div>

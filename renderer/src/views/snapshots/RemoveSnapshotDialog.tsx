@@ -17,7 +17,6 @@ import {
 import { useApp } from '../../state/store.ts';
 import { shownName } from '../../text/numbers.ts';
 import { asOfStamp } from '../../text/time.ts';
-import { blank } from '../../../../shared/visible.ts';
 
 export function RemoveSnapshotDialog({
   snapshot,
@@ -37,8 +36,8 @@ export function RemoveSnapshotDialog({
     justification: 'Justification',
     author: 'Your name',
   });
-  const whyMissing = blank(why) ? 'A justification is required.' : null;
-  const stops = whyStops('remove-why', whyMissing, why);
+  const whyRequired = 'A justification is required.';
+  const stops = whyStops('remove-why', whyRequired, why);
 
   const submit = async () => {
     if (!client || stops !== undefined) return;
@@ -73,7 +72,7 @@ export function RemoveSnapshotDialog({
           value={why}
           onChange={setWhy}
           placeholder="Why this snapshot should not be kept (the wrong file, a broken chain)"
-          missing={whyMissing}
+          required={whyRequired}
         />
         <AuthorField id="remove-author" value={author} onChange={setAuthor} />
         <FormActions

@@ -20,7 +20,7 @@ import {
   reliabilityInput,
   reliabilityText,
 } from '../../../../shared/reliability.ts';
-import { blank, visibleName } from '../../../../shared/visible.ts';
+import { visibleName } from '../../../../shared/visible.ts';
 
 export function OverrideDialog({
   source,
@@ -49,8 +49,8 @@ export function OverrideDialog({
   const parsed = parseReliability(value);
   const valueOk = parsed.ok;
   const reliability = parsed.ok ? parsed.value : NaN;
-  const whyMissing = mode === 'set' && blank(why) ? 'A justification is required.' : null;
-  const stops = whyStops('override-why', whyMissing, why);
+  const whyRequired = mode === 'set' ? 'A justification is required.' : null;
+  const stops = whyStops('override-why', whyRequired, why);
   const stopped = stops !== undefined || (mode === 'set' && !valueOk);
 
   const submit = async () => {
@@ -118,7 +118,7 @@ export function OverrideDialog({
           value={why}
           onChange={setWhy}
           placeholder="Why this source's record is not what it should be"
-          missing={whyMissing}
+          required={whyRequired}
         />
         <AuthorField id="override-author" value={author} onChange={setAuthor} />
         <FormActions
