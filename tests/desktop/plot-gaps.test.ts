@@ -49,6 +49,20 @@ describe('breaksOf', () => {
     expect(breaksOf([...x, x.at(-1)! + 40 * D])).toEqual([10]);
   });
 
+  it('a hole shows with few points: it does not set the spacing it is measured against (QA wb F2)', () => {
+    // 01-07 10:52, 01-07 14:15, 03-11 10:05: the hole pulled the median to about 32 days,
+    // and 5 × that let the two-month hole be drawn as a trend.
+    const x = [at('2024-01-07T10:52:00Z'), at('2024-01-07T14:15:00Z'), at('2024-03-11T10:05:00Z')];
+    expect(breaksOf(x)).toEqual([2]);
+    // One a day, then two months: a hole too.
+    expect(breaksOf([0, D, D + 60 * D])).toEqual([2]);
+    // Monthly points: a month is their spacing, not a hole.
+    expect(breaksOf([0, 30 * D, 61 * D])).toEqual([]);
+    // Many points: the longest spacing left out changes nothing (weekly, as above).
+    const weekly = Array.from({ length: 10 }, (_, i) => i * 7 * D);
+    expect(breaksOf([...weekly, weekly.at(-1)! + D])).toEqual([]);
+  });
+
   it('one or two points: nothing to break', () => {
     expect(breaksOf([])).toEqual([]);
     expect(breaksOf([1])).toEqual([]);
