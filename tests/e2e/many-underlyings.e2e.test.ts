@@ -122,7 +122,12 @@ describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () =
       await page
         .locator(`[data-testid=levels-row][data-underlying=U${COPIES}] svg.spark`)
         .getAttribute('aria-label'),
-    ).toBe(`Total GEX of U${COPIES} over 2 snapshots`);
+    ).toMatch(
+      // Its figures and direction, for a screen reader (QA wb F1).
+      new RegExp(
+        `^Total GEX of U${COPIES}, \\$ per 1 % move: from -?[\\d.,]+ \\w+ to -?[\\d.,]+ \\w+ over 2 snapshots, ((up|down) [\\d.,]+ \\w+|unchanged)$`,
+      ),
+    );
   });
 
   it('reads again only the history of the underlying with a new snapshot', async () => {
@@ -130,7 +135,9 @@ describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () =
       `(() => { document.querySelector('[data-testid=levels-board] .tscroll').scrollTop = 0; })()`,
     );
     const spark = page.locator('[data-testid=levels-row][data-underlying=SPX] svg.spark');
-    await poll(() => spark.getAttribute('aria-label')).toBe('Total GEX of SPX over 2 snapshots');
+    await poll(() => spark.getAttribute('aria-label')).toMatch(
+      /^Total GEX of SPX, .* over 2 snapshots, /,
+    );
     await allDrawn();
     history.asked = [];
     const r = await desk.te.engine.handlers['ingest:submit']({
@@ -139,7 +146,9 @@ describe.skipIf(!haveChromium)('a levels board of hundreds of underlyings', () =
     });
     expect(r.ok).toBe(true);
     await desk.te.engine.drain();
-    await poll(() => spark.getAttribute('aria-label')).toBe('Total GEX of SPX over 3 snapshots');
+    await poll(() => spark.getAttribute('aria-label')).toMatch(
+      /^Total GEX of SPX, .* over 3 snapshots, /,
+    );
     // The board reloads its levels once a second at most: give a second load time to ask.
     await page.waitForTimeout(1500);
     expect([...new Set(history.asked)]).toEqual(['SPX']);

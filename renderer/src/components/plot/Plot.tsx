@@ -3,11 +3,15 @@
 // (a tooltip by the pointer, and a line under the chart that screen readers hear);
 // zoom (wheel, +/−, drag to pan, 0 or a double click resets) along x — strikes, time,
 // expiries; export of what is shown as PNG and CSV. The window can be owned by the
-// parent (charts that share a time axis).
+// parent (charts that share a time axis). The canvas is an interactive chart to a screen
+// reader (role="application", so that browse mode hands it the arrow keys), named by its
+// title and keys and described by a summary of its content (chart-summary.ts) and the
+// readout.
 import {
   useCallback,
   useEffect,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type KeyboardEvent,
@@ -18,6 +22,7 @@ import { cursorIndex, cursorOf, keptIn, keyStart, sameCursor, type Cursor } from
 import { downloadCsv, downloadPng, plotCsv } from './chart-export.ts';
 import { ExportButtons } from './ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
+import { chartSummary } from './chart-summary.ts';
 
 export interface PlotProps {
   spec: PlotSpec;
@@ -133,6 +138,8 @@ export function Plot(props: PlotProps) {
   });
 
   const n = spec.x.length;
+  // What the chart shows, for a screen reader: again only when the data changes.
+  const summary = useMemo(() => chartSummary(spec), [spec]);
   const cursorX = cursor !== null && cursor < n ? spec.x[cursor]! : null;
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -224,9 +231,10 @@ export function Plot(props: PlotProps) {
           ref={canvas}
           style={{ width: width || undefined, height }}
           tabIndex={0}
-          role="img"
+          role="application"
+          aria-roledescription="interactive chart"
           aria-label={`${spec.label}. Arrow keys move the cursor, Shift with arrows pans, plus and minus zoom, 0 resets.`}
-          aria-describedby={`${testId}-readout`}
+          aria-describedby={`${testId}-summary ${testId}-readout`}
           onKeyDown={onKeyDown}
           onFocus={() => {
             setFocused(true);
@@ -271,13 +279,19 @@ export function Plot(props: PlotProps) {
           </div>
         )}
       </div>
-      <ul className="sr-only" aria-label="Marked levels" data-testid={`${testId}-markers`}>
-        {(spec.markers ?? []).map((m) => (
-          <li key={`${m.label}`} data-marker={m.kind ?? m.label}>
-            {m.label}
-          </li>
-        ))}
-      </ul>
+      <p className="sr-only" id={`${testId}-summary`} data-testid={`${testId}-summary`}>
+        {summary}
+      </p>
+      {/* No list at all on a chart without levels (an empty list is announced as such). */}
+      {(spec.markers ?? []).length > 0 && (
+        <ul className="sr-only" aria-label="Marked levels" data-testid={`${testId}-markers`}>
+          {spec.markers!.map((m) => (
+            <li key={`${m.label}`} data-marker={m.kind ?? m.label}>
+              {m.label}
+            </li>
+          ))}
+        </ul>
+      )}
       <div
         className="plot-readout muted"
         id={`${testId}-readout`}

@@ -2,10 +2,12 @@
 // down (the filter's), strikes across (a window around spot, zoomable), green for
 // positive and red for negative, the strength on a square-root scale so that small
 // cells still show next to the largest. A cursor cell moves with the mouse or the arrow
-// keys and reads out exactly; PNG and CSV export what is shown.
+// keys and reads out exactly (an interactive chart to a screen reader, described by its
+// largest and most negative cells: chart-summary.ts); PNG and CSV export what is shown.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { SnapshotCells, SnapshotDetail } from '../../../../shared/api.ts';
 import { columnLabels } from '../../components/plot/column-labels.ts';
+import { gridSummary } from '../../components/plot/chart-summary.ts';
 import { snapshotAbout } from '../../components/plot/chart-about.ts';
 import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import { csvText, downloadCsv, downloadPng } from '../../components/plot/chart-export.ts';
@@ -252,6 +254,10 @@ export function Heatmap({
       })()
     : 'Move over the map, or focus it and use the arrow keys, to read a cell.';
   const label = `${detail.snapshot.underlying} net GEX by strike and expiry, ${filterLabel(filter)}`;
+  const summary = useMemo(
+    () => gridSummary(g, (v) => gexReadout(v, snapshotScale(detail.snapshot), GEX_UNIT), price),
+    [g, detail.snapshot],
+  );
   const about = snapshotAbout(detail.snapshot, engineZone);
   const exportCsv = () => {
     const rows: (string | number)[][] = [];
@@ -294,14 +300,18 @@ export function Heatmap({
           ref={canvas}
           style={{ width: width || undefined, height }}
           tabIndex={0}
-          role="img"
+          role="application"
+          aria-roledescription="interactive chart"
           aria-label={`${label}. Arrow keys move between cells, plus and minus zoom the strikes, 0 resets.`}
-          aria-describedby="chart-heatmap-readout"
+          aria-describedby="chart-heatmap-summary chart-heatmap-readout"
           onKeyDown={onKeyDown}
           onFocus={() => !c0 && g.expiries.length && setCur([0, Math.floor(g.strikes.length / 2)])}
           onPointerMove={at}
         />
       </div>
+      <p className="sr-only" id="chart-heatmap-summary" data-testid="chart-heatmap-summary">
+        {summary}
+      </p>
       <div className="plot-readout muted" id="chart-heatmap-readout" aria-live="polite">
         {readout}
       </div>

@@ -14,7 +14,7 @@ import { useRoving } from '../../components/table/roving.ts';
 import { compareBy, type Column } from '../../components/table/columns.ts';
 import { csvText, download } from '../../components/plot/chart-export.ts';
 import { price, spotPrice } from '../../text/numbers.ts';
-import { GEX_UNIT, gexScale, inScale, type GexScale } from '../../text/scale.ts';
+import { GEX_UNIT, gex, gexScale, inScale, type GexScale } from '../../text/scale.ts';
 import { GexCell } from '../../components/GexCell.tsx';
 import { originLabel, shortFolder } from '../../text/origin.ts';
 import { asOfStamp, localClock } from '../../text/time.ts';
@@ -23,6 +23,7 @@ import { REINGEST } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useSparklines, type Spark } from './use-sparklines.ts';
 import { breaksOf } from '../../components/plot/gaps.ts';
+import { sparkSummary } from '../../components/plot/chart-summary.ts';
 import { UnreadableNotice } from './UnreadableNotice.tsx';
 import { ConventionsNote } from './ConventionsNote.tsx';
 import { levelsConventionsNotes } from '../../../../shared/conventions-compare.ts';
@@ -48,7 +49,8 @@ function Age({ asOf }: { asOf: string }) {
 /**
  * Total GEX against time, as History draws it: spaced by each snapshot's time, and broken
  * across a hole of days with none (gaps.ts), a point alone between holes a dot; so a
- * two-week hole reads as one, not as a slope.
+ * two-week hole reads as one, not as a slope. A screen reader hears its first and last
+ * figure and the move ("from -8.98 Bn to 3.02 Bn over 5 snapshots, up 12.00 Bn").
  */
 function Sparkline({
   values,
@@ -84,13 +86,15 @@ function Sparkline({
     .filter((i) => (i === 0 || breaks.has(i)) && (i === values.length - 1 || breaks.has(i + 1)));
   const last = values[values.length - 1]!;
   const holes = breaks.size;
+  const scale = gexScale(values);
+  const says = `${label}, ${GEX_UNIT}: ${sparkSummary(values, (v) => gex(v, scale))}`;
   return (
     <svg
       width={w}
       height={h}
       className="spark"
       role="img"
-      aria-label={holes ? `${label}, ${plural(holes, 'hole')} of days with none` : label}
+      aria-label={holes ? `${says}; ${plural(holes, 'hole')} of days with none` : says}
       data-holes={holes}
     >
       <title>
@@ -226,7 +230,7 @@ function columns(
           <Sparkline
             values={values}
             at={spark.get(r.underlying)?.at}
-            label={`Total GEX of ${r.underlying} over ${plural(values?.length ?? 0, 'snapshot')}`}
+            label={`Total GEX of ${r.underlying}`}
           />
         );
       },
