@@ -27,9 +27,9 @@ import {
 import { useEngineZone } from '../../state/use-exchange-zone.ts';
 import { gapOver } from '../../components/plot/gaps.ts';
 import { ErrorLine } from '../../components/common.tsx';
-import { price, tickNumber } from '../../text/numbers.ts';
+import { tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
-import { DEFAULT_WINDOW, levelMarkers, MARK, StrikeChart } from './StrikeChart.tsx';
+import { DEFAULT_WINDOW, levelMarkers, StrikeChart } from './StrikeChart.tsx';
 import { ALL, levelsOf, strikeRows } from './snapshot-data.ts';
 import { plural } from '../../text/words.ts';
 import { useLevels } from './use-levels.ts';
@@ -45,6 +45,7 @@ import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { historyPane as paneOf, useReplayed } from './use-replayed.ts';
 import { sameInstantTags } from './same-instant.ts';
+import { levelSeries } from './history-series.ts';
 import { visibleName } from '../../../../shared/visible.ts';
 
 const TOTALS = [
@@ -231,40 +232,7 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
       label: `${underlying} spot, flip and walls over time`,
       yTitle: 'Price',
       yTick: (v, step) => tickNumber(v, step),
-      series: [
-        {
-          label: 'spot',
-          values: points.map((p) => p.spot),
-          kind: 'line',
-          color: MARK.spot,
-          unit: 'price',
-          format: price,
-        },
-        {
-          label: 'flip',
-          values: points.map((p) => p.zero_gamma),
-          kind: 'line',
-          color: MARK.flip,
-          unit: 'price',
-          format: price,
-        },
-        {
-          label: 'call wall',
-          values: points.map((p) => p.call_wall),
-          kind: 'line',
-          color: MARK.call,
-          unit: 'price',
-          format: price,
-        },
-        {
-          label: 'put wall',
-          values: points.map((p) => p.put_wall),
-          kind: 'line',
-          color: MARK.put,
-          unit: 'price',
-          format: price,
-        },
-      ],
+      series: levelSeries(points),
     };
     const info = TOTALS.find((t) => t.id === total)!;
     const values = points.map((p) => p[total]);

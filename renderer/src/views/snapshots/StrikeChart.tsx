@@ -16,16 +16,11 @@ import {
   type Measure,
   type StrikeRows,
 } from './snapshot-data.ts';
+import { MARK } from './marks.ts';
 
 export const POS = '#3fbf7f';
 export const NEG = '#f0605d';
-export const MARK = {
-  spot: '#e9eef5',
-  flip: '#e8b33c',
-  call: '#3fbf7f',
-  put: '#ff7a77',
-  abs: '#5fd3e6',
-};
+export { MARK };
 
 /** Windows around spot the strike charts start from (a share of spot each side; 0 = all strikes). */
 export const STRIKE_WINDOWS = [0.02, 0.05, 0.1, 0.15, 0.25, 0];
