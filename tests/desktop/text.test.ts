@@ -3,7 +3,11 @@
 // without the app's own folders.
 import { describe, expect, it } from 'vitest';
 import { originLabel, shortFolder } from '../../renderer/src/text/origin.ts';
-import { goneSideText, sideOrigin } from '../../renderer/src/views/snapshots/compare-sides.ts';
+import {
+  aAfterB,
+  goneSideText,
+  sideOrigin,
+} from '../../renderer/src/views/snapshots/compare-sides.ts';
 import type { AppError } from '../../shared/result.ts';
 import { byteSizesApart } from '../../shared/bytes.ts';
 import {
@@ -778,5 +782,24 @@ describe('a fact in the drawer', () => {
     expect(factValue('source_reliability', 0.79999)).toBe('0.7999…'); // as G4's line says it
     expect(factValue('source_reliability', 0.8)).toBe('0.80');
     expect(factValue('source_reliability', 1)).toBe('1.00');
+  });
+});
+
+describe('Compare with A later than B (QA wb F5)', () => {
+  it('tells a later A by instant, whatever offset each file wrote', () => {
+    expect(
+      aAfterB({ as_of: '2024-01-07T14:15:00-05:00' }, { as_of: '2024-01-07T10:52:00-05:00' }),
+    ).toBe(true);
+    expect(
+      aAfterB({ as_of: '2024-01-07T10:52:00-05:00' }, { as_of: '2024-01-07T14:15:00-05:00' }),
+    ).toBe(false);
+    // 09:00 +09:00 is 19:00 the day before in New York: before B's 20:00 −05:00.
+    expect(
+      aAfterB({ as_of: '2026-03-03T09:00:00+09:00' }, { as_of: '2026-03-02T20:00:00-05:00' }),
+    ).toBe(false);
+    // One instant: not later.
+    expect(aAfterB({ as_of: '2024-02-01T15:00:00Z' }, { as_of: '2024-02-01T10:00:00-05:00' })).toBe(
+      false,
+    );
   });
 });

@@ -126,4 +126,46 @@ describe.skipIf(!haveChromium)('compare pairs', () => {
     await expectNoSerious(page, 'compare: second snapshot arrived');
     expect(desk.problems).toEqual([]);
   }, 120_000);
+
+  it('says when A is later than B, with a swap; arrow steps through B are one choice (QA wb F5, F6)', async () => {
+    const { page } = desk;
+    const x1 = await ingest('QQQ', '2024-06-03T10:00:00', 450, 31);
+    const x2 = await ingest('QQQ', '2024-06-03T11:00:00', 451, 32);
+    const x3 = await ingest('QQQ', '2024-06-03T12:00:00', 452, 33);
+    const x4 = await ingest('QQQ', '2024-06-03T13:00:00', 453, 34);
+    // A later than B: said, and swapped by the button.
+    await page.goto(`${desk.host.origin}/#/snapshots/compare/${x3}/${x1}`);
+    const backwards = page.getByTestId('compare-a-after-b');
+    await poll(() => backwards.textContent()).toContain('A is later than B');
+    await expectNoSerious(page, 'compare: A later than B');
+    await page.getByTestId('compare-swap').click();
+    await poll(() => page.url()).toContain(`/compare/${x1}/${x3}`);
+    await poll(() => backwards.count()).toBe(0);
+    // Keys through B's choices: no address and no comparison per step; Enter takes the last.
+    const b = page.getByTestId('compare-b');
+    const diffs: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('snapshots:diff')) diffs.push(r.url());
+    });
+    const length = await page.evaluate('history.length');
+    await b.focus();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await poll(() => b.inputValue()).toBe(x4);
+    await page.waitForTimeout(400);
+    expect(page.url()).toContain(`/compare/${x1}/${x3}`);
+    expect(diffs).toEqual([]);
+    await page.keyboard.press('Enter');
+    await poll(() => page.url()).toContain(`/compare/${x1}/${x4}`);
+    expect(await page.evaluate('history.length')).toBe((length as number) + 1);
+    // Leaving the choice takes a held step too.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Tab');
+    await poll(() => page.url()).toContain(`/compare/${x1}/${x3}`);
+    // A choice with the mouse (the open list) is taken at once.
+    await b.selectOption(x2);
+    await poll(() => page.url()).toContain(`/compare/${x1}/${x2}`);
+    expect(desk.problems).toEqual([]);
+  }, 120_000);
 });

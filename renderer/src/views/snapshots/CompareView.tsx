@@ -18,7 +18,9 @@
 // followed the same way while the view is open (snapshots:attachedChanged). Every as-of is
 // read on the exchange's clock, as History reads it; two snapshots of one instant carry
 // their spot and id (same-instant.ts); no strike changed is said of the strikes alone,
-// the levels that moved named (compare-unchanged.ts).
+// the levels that moved named (compare-unchanged.ts). A later than B is said, with a swap;
+// A and B stepped through with the keys are taken on Enter or on leaving the choice, not at
+// every step (KeyedSelect.tsx).
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { LOCAL_ORIGIN } from '../../../../shared/api.ts';
 import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../shared/api.ts';
@@ -55,7 +57,8 @@ import { newestStoredOf, useArrivals } from '../../state/use-arrivals.ts';
 import { useLatestCall } from '../../state/use-latest-call.ts';
 import { FULL_ID, idShaped, notAnId } from '../../text/ids.ts';
 import { useShownFolders } from '../../state/shown-folders.ts';
-import { goneSideText, sideOrigin, type KnownSide } from './compare-sides.ts';
+import { A_AFTER_B, aAfterB, goneSideText, sideOrigin, type KnownSide } from './compare-sides.ts';
+import { KeyedSelect } from '../../components/KeyedSelect.tsx';
 import { sameInstantTags } from './same-instant.ts';
 import { unchangedStrikesText } from './compare-unchanged.ts';
 
@@ -449,10 +452,10 @@ export function CompareView({ ids }: { ids: string[] }) {
         </label>
         <label>
           A{' '}
-          <select
+          <KeyedSelect
             value={aId ?? ''}
-            onChange={(e) => showPane(panePath('compare', e.target.value, bId ?? undefined))}
-            data-testid="compare-a"
+            onChoose={(v) => showPane(panePath('compare', v, bId ?? undefined))}
+            testId="compare-a"
           >
             {aId === null && <option value="">—</option>}
             {goneA !== null && goneA.id === aId && (
@@ -468,15 +471,15 @@ export function CompareView({ ids }: { ids: string[] }) {
               </option>
             )}
             {points?.map(option)}
-          </select>
+          </KeyedSelect>
         </label>
         <span aria-hidden>→</span>
         <label>
           B{' '}
-          <select
+          <KeyedSelect
             value={bId ?? ''}
-            onChange={(e) => showPane(panePath('compare', aId ?? undefined, e.target.value))}
-            data-testid="compare-b"
+            onChoose={(v) => showPane(panePath('compare', aId ?? undefined, v))}
+            testId="compare-b"
           >
             {goneB !== null && goneB.id === bId && (
               <option value={goneB.id} disabled>
@@ -484,7 +487,7 @@ export function CompareView({ ids }: { ids: string[] }) {
               </option>
             )}
             {points?.map(option)}
-          </select>
+          </KeyedSelect>
         </label>
         <StrikeWindowSelect value={windowShare} onChange={setWindowShare} testId="compare-window" />
         {b && points && (
@@ -554,6 +557,19 @@ export function CompareView({ ids }: { ids: string[] }) {
           {fromWhere(a.id)} → B {stampOf(b)}
           {sideTag(b)}
           {fromWhere(b.id)}
+        </p>
+      )}
+      {diff && a && b && aAfterB(a, b) && (
+        <p className="compare-backwards" role="note" data-testid="compare-a-after-b">
+          {A_AFTER_B}{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => showPane(panePath('compare', b.id, a.id))}
+            data-testid="compare-swap"
+          >
+            Swap A and B
+          </button>
         </p>
       )}
       {diff && a && b && (

@@ -49,3 +49,15 @@ export function goneSideText(
     return `${which}, cannot be read now: its folder could not be read (named above). Choose another ${side}, or wait until the folder answers.`;
   return `${which}, was removed from its attached export folder (by the desk that exports there): choose another ${side}.`;
 }
+
+/**
+ * Whether A is later than B (their instants, whatever offset each file wrote): then every
+ * move runs back in time, its sign the reverse of what happened, and Compare says so beside
+ * a swap (QA wb F5: A 14:15 → B 10:52 read -15.61 Bn with no word).
+ */
+export const aAfterB = (a: { as_of: string }, b: { as_of: string }): boolean =>
+  Date.parse(a.as_of) > Date.parse(b.as_of);
+
+/** What Compare says when A is later than B. */
+export const A_AFTER_B =
+  'A is later than B: each move runs from A back to the earlier B, its sign the reverse of what happened since B.';
