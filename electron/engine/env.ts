@@ -24,6 +24,8 @@ export const NUMBER_VARS = {
   GEX_DESK_WORKERS: { min: 1, max: MAX_WORKERS, fallback: 0 },
   GEX_DESK_LOCK_WAIT_MS: { min: 0, max: MAX_TIMER_MS, fallback: 120_000 },
   GEX_DESK_CONNECT_TIMEOUT_MS: { min: 1, max: MAX_TIMER_MS, fallback: 5_000 },
+  /** When `ingest` first says on stderr that a file is still running (then every 3×): for tests. */
+  GEX_DESK_PROGRESS_MS: { min: 1, max: MAX_TIMER_MS, fallback: 10_000 },
 } as const satisfies Record<string, WholeNumber>;
 export type NumberVar = keyof typeof NUMBER_VARS;
 

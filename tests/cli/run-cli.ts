@@ -56,7 +56,15 @@ export function runCli(
     const home = opts.home ?? mkdtempSync(join(tmpdir(), 'gex-home-'));
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, GEX_DESK_HOME: home, GEX_DESK_WORKERS: '1', ...opts.env },
+      // An ingest's progress lines only after 10 min (10 s by default): a loaded machine
+      // adds none to a test's stderr (tests/cli/ingest-status.test.ts sets its own).
+      env: {
+        ...process.env,
+        GEX_DESK_HOME: home,
+        GEX_DESK_WORKERS: '1',
+        GEX_DESK_PROGRESS_MS: '600000',
+        ...opts.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];

@@ -36,6 +36,8 @@ it('reads the timeout variables as the others: empty is unset, a bad value is re
     ['GEX_DESK_LOCK_WAIT_MS', ' ', '0 to 2147483647'],
     ['GEX_DESK_CONNECT_TIMEOUT_MS', 'abc', '1 to 2147483647'],
     ['GEX_DESK_CONNECT_TIMEOUT_MS', '0', '1 to 2147483647'],
+    ['GEX_DESK_PROGRESS_MS', '0', '1 to 2147483647'],
+    ['GEX_DESK_PROGRESS_MS', '10s', '1 to 2147483647'],
     ['GEX_DESK_WORKERS', 'abc', '1 to 64'],
     // What Number() would take: a hex, an exponent, a fraction point, spaces around.
     ['GEX_DESK_LOCK_WAIT_MS', '0x10', '0 to 2147483647'],

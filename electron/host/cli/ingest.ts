@@ -13,7 +13,16 @@ import type { Result } from '../../../shared/result.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { authorOption, engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
-import { counted, EXIT, exitFor, UsageError, type ExitCode, type Output, refuse } from './io.ts';
+import {
+  counted,
+  EXIT,
+  exitFor,
+  UsageError,
+  type ExitCode,
+  type Output,
+  refuse,
+  streamWriter,
+} from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
@@ -26,6 +35,8 @@ import { INGEST_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
 import { mayStall } from '../../engine/intake/stalling-fs.ts';
 import { blank } from '../../../shared/visible.ts';
+import { envNumberOr } from '../../engine/env.ts';
+import { IngestStatus, type StatusOptions } from './ingest-status.ts';
 
 const OPTIONS = {
   manifest: { type: 'string' },
@@ -182,15 +193,22 @@ async function ingestFiles(
           sending: new Set(),
           waiting: new Set(),
         };
+        // What a long wait is doing, on stderr (ingest-status.ts); everything else written
+        // through `out` erases its live line first.
+        const status = new IngestStatus(statusOptions(), (id) => progress.waiting.has(id));
+        const said = status.wrap(out);
         // Beside an app whose queue is paused, the requests wait for Resume: said on stderr.
-        const paused = pauseNotice(out, {
+        const paused = pauseNotice(said, {
           waiting: () => progress.waiting.size,
           mine: (id) => progress.waiting.has(id),
         });
         progress.onWaiting = paused.check;
         // The API of the engine that comes next, when the running one goes away (the app quit
         // or crashed) while requests it took have not ended: closed with the first.
-        const { waiter, later } = followingWaiter(api, overrides, needs, out, paused.watch);
+        const { waiter, later } = followingWaiter(api, overrides, needs, said, (a) => {
+          paused.watch(a);
+          status.watch(a);
+        });
         // Closed on a stop: the API the command works through is asked last how its jobs
         // ended (an engine of this process, once it has let them finish; a running engine,
         // which goes on with the others, as they are then).
@@ -213,8 +231,9 @@ async function ingestFiles(
             .catch(() => undefined) // interrupted all the same
             .then(() => new Promise((r) => setImmediate(r)))
             .then(() => {
+              status.stop();
               report?.interrupted();
-              out.error(interrupted(progress, waiter.api().where));
+              said.error(interrupted(progress, waiter.api().where));
               process.exit(130);
             });
         };
@@ -240,9 +259,10 @@ async function ingestFiles(
               ),
             );
           });
-          report = new Report(results, values, out, pipedPath);
+          report = new Report(results, values, said, pipedPath);
           return await report.inOrder(givenMs);
         } finally {
+          status.stop();
           offStop();
           await Promise.all(later.map((s) => s.close()));
         }
@@ -337,6 +357,22 @@ function asGiven(line: IngestLine, piped: string | null): IngestLine {
     file: undefined,
   };
   return { ...line, file: '-', ...(error ? { error } : {}) };
+}
+
+/**
+ * The status line on a terminal; else a plain line for a file still running after
+ * GEX_DESK_PROGRESS_MS (10 s), then every three times that (30 s).
+ */
+function statusOptions(): StatusOptions {
+  const firstMs = envNumberOr(process.env, 'GEX_DESK_PROGRESS_MS');
+  return {
+    tty: process.stderr.isTTY === true,
+    firstMs,
+    everyMs: 3 * firstMs,
+    // Raw: the live line's carriage return and erasing; a reader gone stops it quietly.
+    write: streamWriter(process.stderr),
+    columns: () => process.stderr.columns,
+  };
 }
 
 /** How long an interrupt waits for the answers to submissions already sent. */
