@@ -568,8 +568,11 @@ describe('bad input', () => {
       '{"timestamp": "2025-09-06 23:24:50",\n"secret": "s3cr3t-value", "data": {"options": [,]}}\n',
     );
     const end = await failure(file);
-    expect(end).toMatchObject({ code: 'BAD_SHAPE', line: 2 });
-    expect(end.message).toBe(`${file}, line 2: not valid JSON (Unexpected token ',')`);
+    expect(end).toMatchObject({ code: 'BAD_SHAPE', line: 2, field: '$.data.options[0]' });
+    // The column and the path of the value where it stopped (a minified chain is one line).
+    expect(end.message).toBe(
+      `${file}, line 2, column 48 ($.data.options[0]): not valid JSON (Unexpected token ',')`,
+    );
   });
 
   it('a JSON value of the wrong type is BAD_SHAPE naming its path and showing the value once quoted', async () => {

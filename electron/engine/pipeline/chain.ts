@@ -7,8 +7,15 @@ import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { err, type Err } from '../../../shared/result.ts';
 import { quoted } from '../../../shared/visible.ts';
 import { cellText, type CsvTable } from './csv-scan.ts';
-import { parseExpiry } from './dates.ts';
-import { EMPTY, isNoValueText, numberProblem, parseNumberAt, type NumberRule } from './numbers.ts';
+import { NOT_A_DATE, parseExpiry } from './dates.ts';
+import {
+  EMPTY,
+  isNoValueText,
+  numberProblem,
+  parseNumberAt,
+  percentText,
+  type NumberRule,
+} from './numbers.ts';
 
 export type Contracts = {
   n: number;
@@ -117,7 +124,8 @@ export function parseNumberColumn(
   const { bytes, starts, ends, kept } = t;
   const slot = t.slot[col]!;
   for (let r = 0, i = slot; r < t.rows; r++, i += kept) {
-    const v = parseNumberAt(bytes, starts[i]!, ends[i]!);
+    let v = parseNumberAt(bytes, starts[i]!, ends[i]!);
+    if (Number.isNaN(v) && rule.percent) v = percentText(cellText(t, r, col));
     // Within [min, max] and not the markers: the common case, no call.
     if (
       v >= rule.min &&
@@ -171,14 +179,7 @@ export function parseExpiryColumn(
     if (code === undefined) {
       const iso = parseExpiry(text);
       if (iso === null)
-        return badCell(
-          file,
-          t,
-          r,
-          col,
-          field,
-          isNoValueText(text) ? 'is missing' : 'is not a date',
-        );
+        return badCell(file, t, r, col, field, isNoValueText(text) ? 'is missing' : NOT_A_DATE);
       code = byIso.get(iso);
       if (code === undefined) {
         code = expiries.length;

@@ -6,7 +6,9 @@ import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
 import { cboeLines, isBlankLine, isCboeHeaderLine, lineWithLast } from './cboe-csv-layout.ts';
 import { splitCsvLine } from './csv-scan.ts';
+import { quoted } from '../../../shared/visible.ts';
 import { firstLines } from './csv-text.ts';
+import { excelSepHint, separatorName } from './excel-sep.ts';
 import { notUtf8 } from './utf8.ts';
 import { isLongHeader } from './long-table.ts';
 
@@ -109,9 +111,26 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
     );
   const lines = firstLines(head, 4);
   if (cboeLines(lines)) return ok('cboe-csv');
-  const headerAt = lines.findIndex((l) => !isBlankLine(l));
+  const firstAt = lines.findIndex((l) => !isBlankLine(l));
+  // Excel's `sep=,` above the header is skipped (excel-sep.ts); one naming another
+  // separator than the header's is refused, at its line.
+  const hint = excelSepHint(lines[firstAt] ?? '');
+  const headerAt =
+    hint === null ? firstAt : lines.findIndex((l, i) => i > firstAt && !isBlankLine(l));
   const header = lines[headerAt] ?? '';
-  if (isLongHeader(splitCsvLine(header))) return ok('long-csv');
+  const commas = isLongHeader(splitCsvLine(header));
+  if (commas && (hint === null || hint === ',')) return ok('long-csv');
+  if (hint !== null) {
+    const used = commas
+      ? ','
+      : OTHER_SEPARATORS.find(([sep]) => isLongHeader(header.split(sep)))?.[0];
+    if (used !== undefined && used !== hint)
+      return err(
+        'UNKNOWN_FORMAT',
+        `${file}: line ${firstAt + 1}, ${quoted(lines[firstAt]!.trim())}, is Excel's hint that the columns are separated by ${separatorName(hint)}, but the header on line ${headerAt + 1} separates them by ${separatorName(used)}: delete line ${firstAt + 1} (see docs/formats.md)`,
+        { file, line: firstAt + 1 },
+      );
+  }
   // Vendor exports in some locales use another separator, and so does a CBOE download
   // re-saved by a spreadsheet there; their decimal commas would be misread as thousands
   // separators, so they are refused with what to do instead.
@@ -151,7 +170,7 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
       return err(
         'UNKNOWN_FORMAT',
         `${file} looks like the long format with its columns separated by ${what}; GEX Desk reads them separated by commas, with a decimal point: export it as "CSV (comma delimited)" (see docs/formats.md)`,
-        { file, line: 1 },
+        { file, line: Math.max(headerAt, 0) + 1 },
       );
   }
   return err(

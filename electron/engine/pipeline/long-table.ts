@@ -6,7 +6,7 @@ import { hiddenInUnderlying, UNDERLYING_MAX } from '../../../shared/underlyings.
 import type { GexConventions } from '../../../shared/domain.ts';
 import { err, ok, type Err, type Result } from '../../../shared/result.ts';
 import { allocContracts, quoted, type Chain } from './chain.ts';
-import { parseExpiry } from './dates.ts';
+import { NOT_A_DATE, parseExpiry } from './dates.ts';
 import {
   isNoTicker,
   isNoValueText,
@@ -32,7 +32,19 @@ export const LONG_COLUMNS = {
   underlying: ['underlying', 'underlying_symbol', 'ticker', 'symbol', 'root'],
   as_of: ['as_of', 'asof', 'quote_datetime', 'quote_date_time', 'quote_time', 'timestamp'],
   spot: ['spot', 'underlying_price', 'spot_price', 'active_underlying_price', 'underlying_last'],
-  expiry: ['expiry', 'expiration', 'expiration_date', 'expiry_date'],
+  // Vendors' names too (`Exp Date`, `ExpDate`, `Maturity`): a name the format reads
+  // beats a "did you mean" at a header it could have read.
+  expiry: [
+    'expiry',
+    'expiration',
+    'expiration_date',
+    'expiry_date',
+    'exp_date',
+    'expdate',
+    'exp',
+    'maturity',
+    'maturity_date',
+  ],
   strike: ['strike', 'strike_price'],
   option_type: ['option_type', 'call_put', 'put_call', 'cp', 'c_p', 'right', 'type'],
   open_interest: ['open_interest', 'oi', 'openinterest'],
@@ -487,7 +499,11 @@ export function readTable(
           r,
           idx.expiry!,
           'expiry',
-          isNoValueText(e) ? 'is missing' : `is not a date${dayFirstHint(e)}`,
+          isNoValueText(e)
+            ? 'is missing'
+            : dayFirstHint(e)
+              ? `is not a date${dayFirstHint(e)}`
+              : NOT_A_DATE,
         );
       code = c.expiries.indexOf(iso);
       if (code < 0) {

@@ -110,6 +110,26 @@ export function parseNumberText(text: string): number {
 }
 
 /**
+ * A percentage's value as a decimal: `13.12%` → 0.1312 (as the text `13.12e-2` reads, so the
+ * same double as `0.1312`), NOT_A_NUMBER for any other text. Excel writes an IV so once its
+ * cells are formatted as percentages; the sign says the unit, so nothing is guessed.
+ */
+export function percentText(text: string): number {
+  const t = text.trim();
+  if (!t.endsWith('%')) return NOT_A_NUMBER;
+  const s = t.slice(0, -1).trimEnd();
+  if (/[eE]/.test(s) || !Number.isFinite(parseNumberText(s))) return NOT_A_NUMBER;
+  const v = parseNumberText(`${s.replace(/,/g, '')}e-2`);
+  return Number.isFinite(v) ? v : NOT_A_NUMBER;
+}
+
+/** An IV cell's number: the grammar above, or a percentage (`13.12%`). */
+export function ivNumberText(text: string): number {
+  const v = parseNumberText(text);
+  return Number.isNaN(v) ? percentText(text) : v;
+}
+
+/**
  * Accepted values of a field: [min, max], min excluded where `above` is set; where
  * `smallest` is set, a value nearer 0 than it is refused unless it is 0 itself.
  */
@@ -120,6 +140,8 @@ export type Range = {
   smallest?: number;
   /** What a value below a `min` of 0 is told, when the field's own reason helps more. */
   negative?: string;
+  /** A cell may be a percentage (`13.12%`), read as its decimal (an IV). */
+  percent?: boolean;
 };
 
 /**
@@ -132,7 +154,7 @@ export const RANGES = {
   strike: { min: 0, max: 1e7, above: true, smallest: 0.001 },
   open_interest: { min: 0, max: 1e9 },
   volume: { min: 0, max: 1e9 },
-  iv: { min: 0, max: 100, smallest: 1e-4 },
+  iv: { min: 0, max: 100, smallest: 1e-4, percent: true },
   // An option's gamma is never negative: a negative one is a file that signs it (a put's, the
   // dealer's side) or a corrupt cell, and taken as given it would turn a put's GEX around.
   gamma: {

@@ -7,7 +7,7 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, type Err, type Result } from '../../../shared/result.ts';
 import { quoted, type Chain } from './chain.ts';
 import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from './long-table.ts';
-import { EMPTY, numberProblem, parseNumberText, TOO_BIG } from './numbers.ts';
+import { EMPTY, ivNumberText, numberProblem, parseNumberText, TOO_BIG } from './numbers.ts';
 import { polars, type Polars } from '../native-modules.ts';
 import { readParquetMeta } from './parquet-meta.ts';
 import type { SourceFile } from './source.ts';
@@ -257,7 +257,9 @@ function parquetTable(
       const dtype = s.dtype.variant;
       if (dtype === 'String' || dtype === 'Utf8') {
         const txt = textOf(col, field);
-        values = Array.isArray(txt) ? Float64Array.from(txt, parseNumberText) : txt;
+        // An IV may carry a percent sign (13.12%: 0.1312), as in a CSV file.
+        const read = field === 'iv' ? ivNumberText : parseNumberText;
+        values = Array.isArray(txt) ? Float64Array.from(txt, read) : txt;
       } else {
         try {
           const raw = s.cast(pl.Float64).toArray() as (number | null)[];

@@ -6,11 +6,12 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { badCell, parseNumberColumn, type Chain } from './chain.ts';
 import { cellIndex, cellText, isBlankRow, rowTexts, scanCsv, type CsvTable } from './csv-scan.ts';
+import { excelSepHint } from './excel-sep.ts';
 import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from './long-table.ts';
 import { parseNumberAt } from './numbers.ts';
 import type { SourceFile } from './source.ts';
 
-/** The header: the first non-blank line among the first four (as detectFormat found it; blank: empty, or only empty cells). */
+/** The header: the first non-blank line among the first four but Excel's `sep=,` (as detectFormat found it; blank: empty, or only empty cells). */
 export type LongCsvHeader = {
   line: number;
   /** Line of the first data row (the header may hold quoted line breaks). */
@@ -39,7 +40,9 @@ export function readLongCsvHeader(
     let end = pos;
     while (end < bytes.length && bytes[end] !== 0x0a && bytes[end] !== 0x0d) end++;
     // Blank: empty, or only empty cells (`,,,,` above the header, as Excel saves them).
-    if (!isBlankRow(bytes, pos, end)) {
+    // Excel's `sep=,` line is no header either (detectFormat refused one naming another
+    // separator).
+    if (!isBlankRow(bytes, pos, end) && !isCommaHint(bytes, pos, end)) {
       const row = rowTexts(bytes, pos, limits.maxColumns + 1);
       // A quoted cell's line breaks count in its line.
       if (row.end - pos > limits.maxLineBytes) return tooLong(line);
@@ -67,6 +70,10 @@ export function readLongCsvHeader(
   }
   return err('BAD_HEADER', `${file}: no header line (see docs/formats.md)`, { file, line: 1 });
 }
+
+/** Whether the line at [pos, end) is Excel's `sep=,` (excel-sep.ts). */
+const isCommaHint = (bytes: Buffer, pos: number, end: number): boolean =>
+  end - pos <= 16 && excelSepHint(bytes.toString('utf8', pos, end)) === ',';
 
 /**
  * Text of cell (row, col), reusing the last text read from that column when the cell's
