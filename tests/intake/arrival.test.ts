@@ -24,7 +24,13 @@ import {
   type RunOptions,
   type TaskMessage,
 } from '../../electron/engine/workers/pool.ts';
-import { spoilLastGamma, writeCboeCsv, writeLongCsv } from '../fixtures/option-chains.ts';
+import {
+  longCsvText,
+  makeChain,
+  spoilLastGamma,
+  writeCboeCsv,
+  writeLongCsv,
+} from '../fixtures/option-chains.ts';
 import { engineIn, startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import { totalsOf, type Totals } from '../system/bursts/chains.ts';
 import { sleep, until } from '../scheduler/helpers.ts';
@@ -915,6 +921,128 @@ describe('arrival', () => {
       expect(f.job.status).toBe('completed');
       // Decided before the stale file's run started: it did not wait for it.
       expect(Date.parse(f.job.decided_at!)).toBeLessThan(Date.parse(s.job.started_at!));
+    });
+
+    // QA ib F1: a file whose first name ends in a digit (PO01: it may be an adjusted
+    // option's, whose stock's rows come later) had no underlying at arrival, and was taken
+    // for a possible earlier request of ANY underlying: a later file of another one whose
+    // level depends on gex_change read each such LOW file first, one worker turn each
+    // (13–27 s to data behind 15–41 of them). Its two ends name the only underlyings the
+    // whole read may give: the name and the name less its last digits (PO01, PO0, PO).
+    describe('an earlier file whose first name ends in a digit', () => {
+      /** A long chain whose rows' underlying cells are `roots` in turn: the first row's is roots[0]. */
+      const writeRoots = (dir: string, name: string, roots: string[], asOfMs: number) => {
+        const chain = makeChain({
+          seed: 11,
+          underlying: roots.at(-1)!,
+          spot: 50,
+          expiries: 4,
+          strikesPerExpiry: 10,
+          asOf: isoSeconds(asOfMs),
+          roots,
+        });
+        const [header, ...rows] = longCsvText(chain, { offset: '+00:00' }).trimEnd().split('\n');
+        const file = join(dir, name);
+        writeFileSync(
+          file,
+          [header, ...rows.map((l, i) => l.replace(/^[^,]+/, chain.contracts[i]!.root))].join(
+            '\n',
+          ) + '\n',
+        );
+        return file;
+      };
+      /** The earlier requests each job's decision read the file of (their request ids). */
+      const readsFor = (seen: { previous: { taskId: string }[] }, jobId: string) =>
+        seen.previous
+          .filter((p) => p.taskId.startsWith(`${jobId}:previous:`))
+          .map((p) => p.taskId.slice(`${jobId}:previous:`.length));
+
+      it('is not read for a later file of an unrelated underlying, and still is for its own candidates', async () => {
+        const { pool, seen } = watchedPool();
+        const { t, engine, dir, now } = await withFirstSnapshot({ pool });
+        const [po01, qx7, fresh, po0] = await submitAll(t, [
+          // LOW at their arrival (G2): stale. The first holds PO0's rows too: it is PO0's.
+          writeRoots(dir, 'po01.csv', ['PO01', 'PO0'], now - 600_000),
+          writeRoots(dir, 'qx7.csv', ['QX7'], now - 600_000),
+          write(dir, 'fresh.csv', 400, now - 40_000), // SPX, fresh: its level depends on gex_change
+          // PO0 again, fresh: compared with po01.csv (its underlying once read), 0 change.
+          writeRoots(dir, 'po0.csv', ['PO01', 'PO0'], now - 40_000),
+        ]);
+        const arrivals = async (jobId: string) => {
+          const job = await engine.handlers['jobs:get']({ id: jobId });
+          if (!job.ok) throw new Error(job.error.message);
+          return (await trail(t, job.value.job.request_id)).find((e) => e.kind === 'arrival')!
+            .facts as Record<string, unknown>;
+        };
+        // What the ends tell: no underlying, but the only ones the whole read may give.
+        expect(await arrivals(po01!)).toMatchObject({
+          underlying: null,
+          underlying_one_of: ['PO01', 'PO0', 'PO'],
+        });
+        expect(await arrivals(qx7!)).toMatchObject({
+          underlying: null,
+          underlying_one_of: ['QX7', 'QX'],
+        });
+        expect(await arrivals(fresh!)).not.toHaveProperty('underlying_one_of');
+        await engine.handlers['queue:resume']({});
+        await engine.drain();
+        const ids = async (jobIds: string[]) =>
+          Promise.all(jobIds.map(async (id) => (await decision(t, id)).job.request_id));
+        const [po01Request] = await ids([po01!]);
+        for (const id of [po01!, qx7!]) {
+          const d = await decision(t, id);
+          expect([d.job.priority, d.job.rule]).toEqual(['LOW', 'G2']);
+        }
+        // SPX: decided without reading either file (each could only be PO01, PO0, PO, QX7 or QX).
+        expect(readsFor(seen, fresh!)).toEqual([]);
+        const f = await decision(t, fresh!);
+        expect(f.facts.gex_change).toBeGreaterThan(0); // against the first snapshot, spot 300
+        expect(f.job.status).toBe('completed');
+        // PO0: po01.csv may be (and is) of PO0: read for it, and compared with; QX7 is not.
+        expect(readsFor(seen, po0!)).toEqual([po01Request]);
+        const p = await decision(t, po0!);
+        expect(p.job.underlying).toBe('PO0');
+        expect(p.facts.gex_change).toBe(0);
+        expect(p.facts.gex_change_compared_with).toMatchObject({ request_id: po01Request });
+        expect([p.job.priority, p.job.status]).toEqual(['MEDIUM', 'completed']);
+      });
+
+      it('is read for a later file of the name itself', async () => {
+        const { pool, seen } = watchedPool();
+        const { t, engine, dir, now } = await withFirstSnapshot({ pool });
+        const [stale, fresh] = await submitAll(t, [
+          writeRoots(dir, 'new1-stale.csv', ['NEW1'], now - 600_000),
+          writeRoots(dir, 'new1-fresh.csv', ['NEW1'], now - 40_000),
+        ]);
+        await engine.handlers['queue:resume']({});
+        await engine.drain();
+        const s = await decision(t, stale!);
+        expect(readsFor(seen, fresh!)).toEqual([s.job.request_id]);
+        const f = await decision(t, fresh!);
+        expect(f.job.underlying).toBe('NEW1');
+        expect(f.facts.gex_change).toBe(0);
+        expect([f.job.priority, f.job.status]).toEqual(['MEDIUM', 'completed']);
+      });
+
+      it('after a restart, is still only a possible earlier request of its candidates', async () => {
+        const { t, engine, dir, now } = await withFirstSnapshot();
+        const [po01] = await submitAll(t, [
+          writeRoots(dir, 'po01.csv', ['PO01', 'PO0'], now - 600_000),
+        ]);
+        expect((await decision(t, po01!)).job.status).toBe('queued');
+        await engine.shutdown(5000);
+        const { pool, seen } = watchedPool();
+        t.engine = await engineIn(t.dir, { pool, paused: true });
+        const [fresh, po0] = await submitAll(t, [
+          write(dir, 'fresh.csv', 400, now - 40_000),
+          writeRoots(dir, 'po0.csv', ['PO01', 'PO0'], now - 40_000),
+        ]);
+        await t.engine.handlers['queue:resume']({});
+        await t.engine.drain();
+        expect(readsFor(seen, fresh!)).toEqual([]);
+        expect(readsFor(seen, po0!)).toEqual([(await decision(t, po01!)).job.request_id]);
+        expect((await decision(t, po0!)).facts.gex_change).toBe(0);
+      });
     });
 
     it('after a restart, the files of one command keep the order the engine took them in', async () => {

@@ -1460,6 +1460,10 @@ describe('delta from the file, roots, one underlying', () => {
         expect(sniffed.ok && sniffed.value.underlying, at).toBe(
           roots[0] === 'AAPL' && !name.endsWith('.parquet') ? 'AAPL' : null,
         );
+        // Else it names the only underlyings the whole read may give (the one it gives among them).
+        expect(sniffed.ok && sniffed.value.underlying_one_of, at).toEqual(
+          roots[0] === 'AAPL1' && !name.endsWith('.parquet') ? ['AAPL1', 'AAPL'] : undefined,
+        );
       }
     }
     // A ticker of its own that ends in a digit: nothing is adjusted.

@@ -128,9 +128,14 @@ export class IntakeMemory {
   #readOf = new Map<string, string>();
   /**
    * Requests whose total may still become known — arrived, not read, not ended — by id:
-   * their underlying (null until known), arrival, and where they stand (Unread).
+   * their underlying (null until known), arrival, and where they stand (Unread). `oneOf`:
+   * while the underlying is not known, the only ones it may be (a first name ending in a
+   * digit: PO01 → PO01, PO0, PO; sniff.ts `underlying_one_of`); null: any.
    */
-  #unread = new Map<string, Arrived & { key: string | null; state: Unread }>();
+  #unread = new Map<
+    string,
+    Arrived & { key: string | null; oneOf: string[] | null; state: Unread }
+  >();
   /** Requests waiting for the earlier reads of their underlying (whenEarlierRead). */
   #waiters = new Set<{ still: () => boolean; resolve: () => void }>();
   /** Each request's place in arrival order among those of the same millisecond. */
@@ -234,12 +239,18 @@ export class IntakeMemory {
     m.#stamped = { ms: m.#lastArrivalMs, seq: 0 };
     for (const r of inOrder) m.#seqFor(r.id);
     for (const r of reads) m.noteRead(r.id, r.underlying, r.arrived, r.total_gex);
+    // Those whose underlying is not known yet: the ones their file's ends said it may be.
+    const oneOf = await underlyingsAtArrival(
+      store,
+      unread.filter((r) => r.underlying === null).map((r) => r.id),
+    );
     for (const r of unread) {
       m.noteArrival(
         r.id,
         r.arrived,
         r.underlying,
         r.status === 'deciding' ? 'deciding' : 'decided',
+        oneOf.get(r.id) ?? null,
       );
     }
     for (const r of await store.all(
@@ -407,13 +418,16 @@ export class IntakeMemory {
   }
 
   /**
-   * The unread requests of `k` (or of an underlying not known yet) that arrived before `at`;
-   * with `decided`, only those decided at their arrival (true) or only the others (false).
+   * The unread requests of `k` (or of an underlying not known yet that may be `k`) that
+   * arrived before `at`; with `decided`, only those decided at their arrival (true) or only
+   * the others (false). One whose file's ends named the underlyings it may be (PO01: PO01,
+   * PO0 or PO) is not one of any other (QA ib F1: every such file of a LOW batch was read
+   * by each later request whose level depends on `gex_change`, one worker turn each).
    */
   #unreadBefore(k: string, at: Arrived, self: string | undefined, decided?: boolean): string[] {
     const found: string[] = [];
     for (const [id, u] of this.#unread)
-      if (id !== self && before(u, at) && (u.key === null || u.key === k))
+      if (id !== self && before(u, at) && mayBe(u, k))
         if (decided === undefined || (u.state === 'decided') === decided) found.push(id);
     return found;
   }
@@ -504,10 +518,12 @@ export class IntakeMemory {
     arrivedMs: number,
     underlying: string | null = null,
     state: Unread = 'arriving',
+    oneOf: readonly string[] | null = null,
   ): number {
     const seq = this.#seqFor(requestId);
     this.#unread.set(requestId, {
       key: underlying === null ? null : key(underlying),
+      oneOf: underlying === null && oneOf ? oneOf.map(key) : null,
       arrivedMs,
       seq,
       state,
@@ -526,11 +542,21 @@ export class IntakeMemory {
     if (u) u.state = 'deciding';
   }
 
-  /** What a request's first bytes say its underlying is. */
-  noteUnderlying(requestId: string, underlying: string | null): void {
+  /**
+   * What a request's first bytes say its underlying is; when they do not, the ones it may
+   * be (`oneOf`: sniff.ts `underlying_one_of`), or nothing (null: any).
+   */
+  noteUnderlying(
+    requestId: string,
+    underlying: string | null,
+    oneOf: readonly string[] | null = null,
+  ): void {
     const u = this.#unread.get(requestId);
-    if (!u || underlying === null) return;
-    u.key = key(underlying);
+    if (!u || (underlying === null && oneOf === null)) return;
+    if (underlying !== null) {
+      u.key = key(underlying);
+      u.oneOf = null;
+    } else u.oneOf = oneOf!.map(key);
     if (this.#waiters.size > 0) this.#wake();
   }
 
@@ -665,6 +691,31 @@ export class IntakeMemory {
       this.#latest.set(k, s);
   }
 }
+
+/**
+ * Per request, the underlyings its arrival entry says its file's ends allowed
+ * (`underlying_one_of`), for requests whose underlying is still not known: so that after
+ * a restart a backlog of such files is not taken for files of any underlying.
+ */
+async function underlyingsAtArrival(store: Store, ids: string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (ids.length === 0) return found;
+  const rows = await store.all<{ request_id: string; one_of: string | null }>(
+    `SELECT request_id, json_extract(facts, '$.underlying_one_of')::VARCHAR AS one_of
+       FROM audit_log WHERE kind = 'arrival' AND request_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')})`,
+    ids,
+  );
+  for (const r of rows) {
+    const names: unknown = r.one_of === null ? null : JSON.parse(r.one_of);
+    if (Array.isArray(names) && names.length > 0 && names.every((n) => typeof n === 'string'))
+      found.set(r.request_id, names);
+  }
+  return found;
+}
+
+/** Whether an unread request may be of the underlying `k`: its own, or one it may be, or any. */
+const mayBe = (u: { key: string | null; oneOf: string[] | null }, k: string): boolean =>
+  u.key === null ? u.oneOf === null || u.oneOf.includes(k) : u.key === k;
 
 const ordered = (s: StoredSnapshot) => ({ as_of_ms: s.asOfMs, created_ms: s.createdMs, id: s.id });
 

@@ -160,7 +160,11 @@ async function admit(
     deps.staging.release(staged.hash);
     return ok(await unreadable(deps, a, head.error, staged));
   }
-  deps.memory.noteUnderlying(a.request_id, head.value.underlying);
+  deps.memory.noteUnderlying(
+    a.request_id,
+    head.value.underlying,
+    head.value.underlying_one_of ?? null,
+  );
   const context = deps.memory.context({
     content_hash: staged.hash,
     underlying: head.value.underlying,

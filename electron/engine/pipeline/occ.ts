@@ -36,6 +36,20 @@ const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 export const underlyingFromHead = (u: string | null): string | null =>
   u !== null && isDigitCode(u.charCodeAt(u.length - 1)) ? null : u;
 
+/**
+ * The underlyings the whole read may give a file whose first name `u` ends in a digit
+ * (underlyingFromHead null): the name itself (NEW1, a ticker of its own), else a stock
+ * its rows are the adjusted options of, by parentOfAdjusted one digit at a time (PO01
+ * beside PO0 is PO0's, and PO0 beside PO is PO's): the name less one or more of its last
+ * digits — PO01 → PO01, PO0, PO. Null when the name tells the underlying (or is none).
+ */
+export function underlyingsFromHead(u: string | null): string[] | null {
+  if (u === null || underlyingFromHead(u) !== null) return null;
+  const names = [u];
+  for (let n = u.length - 1; n > 0 && isDigitCode(u.charCodeAt(n)); n--) names.push(u.slice(0, n));
+  return names;
+}
+
 export { tickerOf, underlyingOfRoot } from '../../../shared/underlyings.ts';
 
 /**

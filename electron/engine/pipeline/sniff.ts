@@ -19,7 +19,7 @@ import { detectFormat, HEAD_BYTES } from './detect-format.ts';
 import { firstRowFacts, hiddenIn, mapHeader, MAX_UNDERLYING, withClock } from './long-table.ts';
 import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
 import { numberProblem, rule } from './numbers.ts';
-import { parseOcc, underlyingFromHead, underlyingOfRoot } from './occ.ts';
+import { parseOcc, underlyingFromHead, underlyingOfRoot, underlyingsFromHead } from './occ.ts';
 import { symbolCell } from './read-cboe-csv.ts';
 import { csvTable, readLongCsvHeader } from './read-long.ts';
 import { jsonValue, readJsonEnds } from './sniff-json.ts';
@@ -33,11 +33,24 @@ export const TAIL_BYTES = 4 * 1024;
 export type ChainSniff = {
   format: ChainFormat;
   underlying: string | null;
+  /**
+   * Only where `underlying` is null because the first name ends in a digit (it may be an
+   * adjusted option's, AAPL1): the underlyings the whole read may give, one of which it
+   * will (occ.ts underlyingsFromHead: PO01 → PO01, PO0, PO). Not a guess at it: a later
+   * request of another underlying need not wait for this file (intake/memory.ts).
+   */
+  underlying_one_of?: string[];
   as_of: string | null;
   spot: number | null;
 };
 type Facts = Omit<ChainSniff, 'format'>;
 const NONE: Facts = { underlying: null, as_of: null, spot: null };
+
+/** The underlying a first name gives at arrival, or the ones the whole read may give. */
+function fromHead(name: string | null): Pick<Facts, 'underlying' | 'underlying_one_of'> {
+  const oneOf = underlyingsFromHead(name);
+  return { underlying: underlyingFromHead(name), ...(oneOf ? { underlying_one_of: oneOf } : {}) };
+}
 
 /**
  * The cheap facts from a file's `head` (its first min(size, HEAD_BYTES) bytes) and `tail`
@@ -110,7 +123,7 @@ function sniffCboeCsv(
   // The first cell that can hold a symbol decides, as in the reader (a line's call, then its put).
   for (let k = 0; k < t.kept; k++) {
     const cell = symbolCell(t.bytes, t.starts[k]!, t.ends[k]!, t.escaped[k]!);
-    if (cell) return { ...facts, underlying: underlyingFromHead(cell.underlying) };
+    if (cell) return { ...facts, ...fromHead(cell.underlying) };
   }
   return facts;
 }
@@ -131,9 +144,7 @@ function sniffLongCsv(
   const first = firstRowFacts(csvTable(file, t), h.idx, conv);
   // An underlying ending in a digit may be an adjusted option's (AAPL1) whose stock's rows
   // come later: the whole read decides it, as for the CBOE files' symbols.
-  return first.ok
-    ? { ...first.value, underlying: underlyingFromHead(first.value.underlying) }
-    : NONE;
+  return first.ok ? { ...first.value, ...fromHead(first.value.underlying) } : NONE;
 }
 
 /** The first data row, whole inside the head (the scanner the reader uses), or null. */
@@ -173,7 +184,7 @@ function sniffCboeJson(head: Buffer, tail: Buffer, eof: boolean, conv: GexConven
       ? parseOcc(first.option)
       : null;
   return {
-    underlying: occ ? underlyingFromHead(underlyingOfRoot(occ.root)) : null,
+    ...fromHead(occ ? underlyingOfRoot(occ.root) : null),
     as_of: asOf,
     spot,
   };
