@@ -140,14 +140,39 @@ describe.runIf(unix)('a database held by GEX Desk whose endpoint does not answer
 });
 
 describe('a GEX Desk engine that says it is starting', () => {
-  it('says so when its endpoint is not up after the grace', async () => {
+  it('is waited for past the grace, saying so, and says it is held once GEX_DESK_LOCK_WAIT_MS is up', async () => {
     const { home, db } = await heldByDuckDb();
     saysOpening(home, db, 'engine', '2026-12-07T10:00:00.000Z');
-    const r = await runCli(['jobs', '--db', db], { home });
+    const r = await runCli(['jobs', '--db', db], { home, env: { GEX_DESK_LOCK_WAIT_MS: '3000' } });
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toContain(
-      `is held by GEX Desk (PID ${holder!.pid}), which has been starting on it since 2026-12-07T10:00:00.000Z and has not put up its endpoint after 1.5 s of waiting`,
+      `gex-desk: the database ${db} is being opened by GEX Desk (PID ${holder!.pid}, starting on it since 2026-12-07T10:00:00.000Z); waiting for it to start…\n`,
     );
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `is held by GEX Desk \\(PID ${holder!.pid}\\), which has been starting on it since 2026-12-07T10:00:00.000Z and has not put up its endpoint after 3(\\.\\d)? s of waiting \\(GEX_DESK_LOCK_WAIT_MS\\)`,
+      ),
+    );
+  });
+
+  it('goes on once a start that took longer than the grace lets go of the database', async () => {
+    // A start past 1.5 s (a long log to replay) exited 3 though its process was alive and
+    // starting; one that then fails (or is ended) leaves the database to the command.
+    const { home, db } = await heldByDuckDb();
+    saysOpening(home, db, 'engine', new Date().toISOString());
+    let stderr = '';
+    const ends = setTimeout(() => holder?.kill(), 4000);
+    try {
+      const r = await runCli(['jobs', '--json', '--db', db], {
+        home,
+        onStderr: (t) => (stderr += t),
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.lines).toHaveLength(1);
+      expect(stderr).toContain('is being opened by GEX Desk');
+    } finally {
+      clearTimeout(ends);
+    }
   });
 
   it('leaves no file behind once it said it (sayOpening), nor one of a process gone', async () => {

@@ -79,7 +79,9 @@ const before = async (last?: () => Promise<unknown>): Promise<void> => {
 
 /**
  * After DB_LOCKED, how long an engine that said it is starting on the database
- * (opening.ts) has to put up its endpoint. Any other holder gets none.
+ * (opening.ts) is waited for in silence; then the command says on stderr that it waits,
+ * up to GEX_DESK_LOCK_WAIT_MS in all while that process lives and still says it is
+ * starting. Any other holder gets no wait.
  */
 const LOCK_GRACE_MS = 1500;
 
@@ -102,10 +104,8 @@ export async function openApi(
   } = {},
 ): Promise<Result<ApiSession>> {
   const { loadConfig, userDataDir } = await import('../../engine/config.ts');
-  const [{ commandHolding, startAfterCommands }, { lockPidOf, openingHolder }] = await Promise.all([
-    import('../local/wait-for-command.ts'),
-    import('../local/opening.ts'),
-  ]);
+  const [{ commandHolding, lockWaitMs, startAfterCommands }, { lockPidOf, openingHolder }] =
+    await Promise.all([import('../local/wait-for-command.ts'), import('../local/opening.ts')]);
   const config = loadConfig(overrides);
   if (!config.ok) return config;
   const cfg = config.value;
@@ -115,31 +115,53 @@ export async function openApi(
   if (first.state === 'live') return liveSession(first, cfg, overrides, needs, opts.onNote);
   if (needs.kind === 'store' && needs.onlyExisting && !existsSync(cfg.dbPath))
     return emptyStore(cfg, overrides, home);
+  const attempt = async (): Promise<Result<ApiSession>> => {
+    const local = await openLocal(cfg, overrides, needs, home);
+    if (local.ok || local.error.code !== 'DB_LOCKED') return local;
+    // An engine starting on the database takes it a moment before its endpoint is up,
+    // and a command that has just opened it, before its holder note is written: either
+    // said it was opening it (opening.ts), and only such a holder is waited for. Anything
+    // else — a plain DuckDB process, GEX Desk of another user or version — is said at
+    // once, and an engine that has already had its time to answer is not asked again
+    // (which doubled the wait before the command said so).
+    const lockPid = lockPidOf(local.error.message);
+    let since = 0;
+    for (; ; await delay(100)) {
+      const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
+      if (found.state === 'live') return liveSession(found, cfg, overrides, needs, opts.onNote);
+      if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
+      const starting = found.state === 'none' && openingHolder(home, cfg.dbPath, lockPid);
+      if (starting && starting.kind === 'command') return local; // its note comes: startAfterCommands
+      // The engine waited for stopped starting (its start failed, or it was ended) without
+      // putting up its endpoint: the database may be free again.
+      if (!starting && since && found.state === 'none') return attempt();
+      const waited = Date.now() - (since ||= Date.now());
+      if (!starting || waited >= Math.max(LOCK_GRACE_MS, lockWaitMs()))
+        return err(
+          'DB_LOCKED',
+          lockedMessage(cfg.dbPath, found, local.error, home, starting, waited),
+          { file: cfg.dbPath },
+        );
+      if (opts.signal?.aborted)
+        return err(
+          'CANCELLED',
+          `interrupted while waiting for GEX Desk (PID ${starting.pid}) to start on the database ${cfg.dbPath}`,
+          { file: cfg.dbPath },
+        );
+      // Alive and starting (opening the database, replaying its log, taking up its jobs):
+      // waited for as a command holding it is, said once past the grace.
+      if (waited >= LOCK_GRACE_MS && told !== starting.pid) {
+        told = starting.pid;
+        opts.onWait?.(
+          `gex-desk: the database ${cfg.dbPath} is being opened by GEX Desk (PID ${starting.pid}, starting on it since ${starting.started_at}); waiting for it to start…`,
+        );
+      }
+    }
+  };
+  let told = 0;
   return startAfterCommands(
     home,
-    async (): Promise<Result<ApiSession>> => {
-      const local = await openLocal(cfg, overrides, needs, home);
-      if (local.ok || local.error.code !== 'DB_LOCKED') return local;
-      // An engine starting on the database takes it a moment before its endpoint is up,
-      // and a command that has just opened it, before its holder note is written: either
-      // said it was opening it (opening.ts), and only such a holder is given the grace.
-      // Anything else — a plain DuckDB process, GEX Desk of another user or version — is
-      // said at once, and an engine that has already had its time to answer is not asked
-      // again (which doubled the wait before the command said so).
-      const lockPid = lockPidOf(local.error.message);
-      for (let until = 0; ; await delay(100)) {
-        const found = first.state === 'silent' ? first : await findEngine(home, cfg.dbPath);
-        if (found.state === 'live') return liveSession(found, cfg, overrides, needs, opts.onNote);
-        if (commandHolding(home, local.error)) return local; // waited for by startAfterCommands
-        const starting = found.state === 'none' && openingHolder(home, cfg.dbPath, lockPid);
-        if (starting && starting.kind === 'command') return local; // its note comes: startAfterCommands
-        until ||= Date.now() + LOCK_GRACE_MS;
-        if (!starting || Date.now() >= until)
-          return err('DB_LOCKED', lockedMessage(cfg.dbPath, found, local.error, home, starting), {
-            file: cfg.dbPath,
-          });
-      }
-    },
+    attempt,
     (line) => opts.onWait?.(`gex-desk: ${line}`),
     opts.signal,
   );
@@ -372,9 +394,10 @@ function lockedMessage(
   original: AppError,
   home: string,
   starting: Opening | null | false,
+  waitedMs: number,
 ): string {
   if (starting)
-    return `The database ${db} is held by GEX Desk (PID ${starting.pid}), which has been starting on it since ${starting.started_at} and has not put up its endpoint after ${LOCK_GRACE_MS / 1000} s of waiting. Wait for it to start, then run the command again.`;
+    return `The database ${db} is held by GEX Desk (PID ${starting.pid}), which has been starting on it since ${starting.started_at} and has not put up its endpoint after ${Math.round(waitedMs / 100) / 10} s of waiting (GEX_DESK_LOCK_WAIT_MS). Wait for it to start, then run the command again.`;
   if (found.state === 'silent') {
     const d = found.discovery;
     return `The database ${db} is held by GEX Desk (${d.host}, PID ${d.pid}), which does not answer on ${d.endpoint}: ${found.reason}. Wait for it, or stop it, then run the command again.`;

@@ -73,6 +73,26 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     return exitFor(started.error);
   }
   const engine = started.value;
+  const home = userDataDir();
+  // Other gex-desk commands on this database go through this engine (CONTRACTS.md), from
+  // now on: a command talks to the engine, not to the UI, so it is not kept waiting for
+  // a build of the UI (a minute after an update), which a command's grace for a starting
+  // engine did not cover (it exited 3, DB_LOCKED).
+  const local = await serveLocal(engine, { home, host: 'serve' }).catch((e: unknown) => {
+    out.error(
+      `gex-desk: other commands cannot reach this engine (${messageOf(e)}); they will report the database as held.`,
+    );
+    engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
+    return null;
+  });
+  unsay(); // found by its discovery file now (or said not to be reachable)
+  /** A start that fails from here: commands stop finding this engine, then it stops. */
+  const fail = async (line: string): Promise<ExitCode> => {
+    await local?.close();
+    await engine.shutdown(); // its workers would keep this process alive
+    out.error(line);
+    return EXIT.environment;
+  };
   // Listened for from the engine's start (a build may follow) and before the address is
   // printed: whoever reads it (a service manager, a script) may stop serve at once, and a
   // signal that came before the handler would end the process without its orderly stop.
@@ -84,15 +104,11 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     try {
       await buildRendererApart();
     } catch (e) {
-      await engine.shutdown();
-      unsay();
-      out.error(`gex-desk: building the user interface failed: ${messageOf(e)}`);
-      return EXIT.environment;
+      return fail(`gex-desk: building the user interface failed: ${messageOf(e)}`);
     }
   }
   let host;
   const uploadDir = uploadFolderOf(engine.config);
-  const home = userDataDir();
   // Without --port, the port this database was served on last (the browser's storage for
   // the page, the rule draft among it, is kept per origin: serve-port.ts), when it is free.
   const last = port === undefined ? lastServePort(home, engine.config.dbPath) : undefined;
@@ -111,22 +127,10 @@ export async function serveCommand(argv: string[], out: Output): Promise<ExitCod
     });
     if (port === undefined) keepServePort(home, engine.config.dbPath, host.port);
   } catch (e) {
-    await engine.shutdown(); // its workers would keep this process alive
-    unsay();
-    out.error(
+    return fail(
       `gex-desk: ${(e as NodeJS.ErrnoException).syscall === 'listen' ? listenFailure(e, port) : uploadFolderFailure(uploadDir, e)}`,
     );
-    return EXIT.environment;
   }
-  // Other gex-desk commands on this database go through this engine (CONTRACTS.md).
-  const local = await serveLocal(engine, { home, host: 'serve' }).catch((e: unknown) => {
-    out.error(
-      `gex-desk: other commands cannot reach this engine (${messageOf(e)}); they will report the database as held.`,
-    );
-    engine.log.error('local.failed', { error: e instanceof Error ? e.stack : String(e) });
-    return null;
-  });
-  unsay(); // found by its discovery file now (or said not to be reachable)
   out.line(`GEX Desk at ${host.url}`);
   engine.log.info('serve.listening', { origin: host.origin });
   await stopAsked;
