@@ -2,8 +2,8 @@
 // host: the drawer's facts at arrival once the job's decision lands; a quality badge on
 // every completed row, however many snapshots are stored; the table one Tab stop with
 // keys for Cancel and Retry; the focus kept through Pause / Resume, Cancel and Retry; a
-// failed row's message without its file and line said twice; the status bar whole at
-// 1024×700.
+// failed row's message without its file and line said twice; the status bar whole and
+// the Wait column kept at 1024×700.
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -326,6 +326,34 @@ describe.skipIf(!haveChromium)('the Queue’s rows', () => {
         `(() => { const b = document.querySelector('.statusbar'); return b.scrollWidth - b.clientWidth; })()`,
       ),
     ).toBe(0);
+    await page.setViewportSize(WIDE);
+    await resumeQueue(page);
+    await desk.te.engine.drain();
+  });
+
+  it('keeps the Wait column at 1024×700: how long a queued job has waited stays in view', async () => {
+    // At 1024 the Queue kept As of and an Outcome empty for queued jobs, and hid Wait (QA ib F3).
+    await showTab('active');
+    await pauseQueue(page);
+    await submit(chainFile(desk.fixtures, 'narrow-wait.csv', 640, { expiries: 1 }));
+    await poll(() => row('narrow-wait.csv').getAttribute('data-status')).toBe('queued');
+    await page.setViewportSize(SMALL);
+    const headers = () => page.getByRole('columnheader').allTextContents();
+    // The as-of and the submission time give way to it (the drawer has them); the Outcome
+    // keeps the room a failed row's message needs.
+    await poll(async () => (await headers()).map((h) => h.trim())).toEqual([
+      'Level',
+      'Status',
+      'File',
+      'Underlying',
+      'Wait',
+      'Outcome',
+      'Actions',
+    ]);
+    const wait = row('narrow-wait.csv').locator('.td-wait');
+    await poll(() => wait.textContent()).toMatch(/\d/);
+    expect(await cutOff(page, '.job-row .td-wait')).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'queue-rows-wait@1024.png') });
     await page.setViewportSize(WIDE);
     await resumeQueue(page);
     await desk.te.engine.drain();

@@ -2,8 +2,9 @@
 // escalation and lateness), status, the file's base name, the underlying, the data's
 // as-of, times, the rule, and the outcome: progress while running, the quality badge
 // once done, a clean error when failed. On a narrow window (or beside the open
-// submissions panel) the least needed columns give way first: rule, run, wait, the
-// submission time, then the underlying (often in the file's name) and the as-of; the
+// submissions panel) the least needed columns give way first: rule, run, the submission
+// time, the as-of, then the underlying (often in the file's name) and last the wait
+// (how long a queued job has waited is what the Queue is for: at 1024 px it stays); the
 // drawer has them all, and the level, status, file, outcome and actions stay.
 import type { GEXSnapshot, ProcessingJob } from '../../../../shared/domain.ts';
 import {
@@ -265,7 +266,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'As of',
       title: 'When the data was observed, in the offset the exchange wrote it',
       width: 154,
-      optional: 1,
+      optional: 3,
       className: 'num-left c-asof',
       cell: (j, ctx) => {
         const at = asOf(j, ctx);
@@ -282,7 +283,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       // Room for a date: "Dec 5 14:02:11".
       width: 118,
       align: 'right',
-      optional: 3,
+      optional: 4,
       sort: compareBy((j) => ms(j.submitted_at)),
       cell: (j, ctx) => (
         <ZonedTime
@@ -299,7 +300,7 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       title: 'Submission to start (or to now while waiting)',
       width: 62,
       align: 'right',
-      optional: 4,
+      optional: 1,
       cell: (j, ctx) => {
         const w = waitMs(j, ctx.now);
         return Number.isFinite(w) ? duration(w) : '';
@@ -338,9 +339,11 @@ export function jobColumns(): Column<ProcessingJob, RowContext>[] {
       label: 'Outcome',
       title: 'Progress, data quality of the snapshot, or the error',
       // The larger share of the room with the file's: a failed row's code, message and line
-      // (the line kept when the rest gives way) need it more.
+      // (the line kept when the rest gives way) need it more. At least 200 px: at 150 the
+      // message was cut at 1024 px, where the as-of and the submission time give way to it
+      // (the wait stays).
       width: 300,
-      min: 150,
+      min: 200,
       flex: true,
       className: 'c-outcome',
       cell: (j, ctx) => <Outcome job={j} snapshot={snapshotOf(j, ctx)} />,
