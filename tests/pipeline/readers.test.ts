@@ -30,6 +30,7 @@ import {
   type FixtureChain,
 } from '../fixtures/option-chains.ts';
 import { conventions, tempDir } from './helpers.ts';
+import { pipelineOn } from './run-pipeline.ts';
 
 const dir = tempDir('gex-readers-');
 
@@ -49,27 +50,10 @@ function expectedGex(chain: FixtureChain): { call: number; put: number; used: nu
   return { call, put, used };
 }
 
-const pipelineOf = (file: string) =>
-  runPipeline({
-    file,
-    dataDir: join(dir, 'out'),
-    snapshotId: `t${Math.random().toString(36).slice(2)}`,
-    conventions: conventions(),
-  });
-
-async function run(file: string) {
-  const r = await pipelineOf(file);
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value;
-}
-
+const pipeline = pipelineOn(dir);
+const run = pipeline.value;
 /** The error a file is refused with; the test fails when it is read. */
-async function failureOf(file: string) {
-  const r = await pipelineOf(file);
-  expect(r.ok, file).toBe(false);
-  if (r.ok) throw new Error(`${file} was read`);
-  return r.error;
-}
+const failureOf = pipeline.failure;
 
 type Figures = Awaited<ReturnType<typeof run>>['snapshot'];
 /** The snapshot of the same chain read from another layout: the same figures. */

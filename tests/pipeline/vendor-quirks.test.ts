@@ -6,32 +6,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
-import { runPipeline, sniffChain } from '../../electron/engine/pipeline/index.ts';
+import { sniffChain } from '../../electron/engine/pipeline/index.ts';
 import { MONTH_NAMES } from '../../shared/iso-forms.ts';
 import { cboeCsvText, cboeJsonText, longCsvText, makeChain } from '../fixtures/option-chains.ts';
 import { conventions, tempDir } from './helpers.ts';
+import { pipelineOn } from './run-pipeline.ts';
 
 const dir = tempDir('gex-quirks-');
 
-const pipelineOf = (file: string) =>
-  runPipeline({
-    file,
-    dataDir: join(dir, 'out'),
-    snapshotId: `t${Math.random().toString(36).slice(2)}`,
-    conventions: conventions(),
-  });
-
-async function run(file: string) {
-  const r = await pipelineOf(file);
-  if (!r.ok) throw new Error(JSON.stringify(r.error));
-  return r.value.snapshot;
-}
-
-async function failureOf(file: string) {
-  const r = await pipelineOf(file);
-  if (r.ok) throw new Error(`${file} was read`);
-  return r.error;
-}
+const pipeline = pipelineOn(dir);
+const run = async (file: string) => (await pipeline.value(file)).snapshot;
+const failureOf = pipeline.failure;
 
 const write = (name: string, text: string): string => {
   const file = join(dir, name);
