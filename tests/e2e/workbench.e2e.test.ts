@@ -401,7 +401,11 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     // XSP's sparkline draws its whole history.
     await poll(() =>
       page.locator('[data-underlying=XSP] svg.spark').getAttribute('aria-label'),
-    ).toBe(`Total GEX of XSP over ${HISTORY.toLocaleString('en-US')} snapshots`);
+    ).toMatch(
+      new RegExp(
+        `^Total GEX of XSP, \\$ per 1 % move: from \\S+ Bn to \\S+ Bn over ${HISTORY.toLocaleString('en-US')} snapshots, (up|down) \\S+ Bn$`,
+      ),
+    );
     const csv = await downloadCsv(() => page.getByTestId('levels-csv').click());
     expect(csv.slice(1).map((r) => r[0])).toEqual(levels.map((l) => l.underlying));
     expect(Number(csv.find((r) => r[0] === 'SPX')![8])).toBe(spx.total_gex);
@@ -992,8 +996,10 @@ describe.skipIf(!haveChromium)('the analyst’s workbench', () => {
     await goTo(page, 'snapshots');
     await page.locator('[data-pane=levels]').click();
     const spark = page.locator('[data-underlying=TSLA] svg.spark');
-    await poll(() => spark.getAttribute('aria-label')).toBe(
-      `Total GEX of TSLA over ${history.length} snapshots, 1 hole of days with none`,
+    await poll(() => spark.getAttribute('aria-label')).toMatch(
+      new RegExp(
+        `^Total GEX of TSLA, \\$ per 1 % move: from \\S+ M to \\S+ M over ${history.length} snapshots, (up|down) \\S+ M; 1 hole of days with none$`,
+      ),
     );
     // Its line starts afresh after the hole (a second M in its path).
     expect((await spark.locator('path').getAttribute('d'))!.match(/M/g)).toHaveLength(2);
