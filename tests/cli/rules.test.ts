@@ -9,6 +9,16 @@ import { cliHome, cliStore, runCli } from './run-cli.ts';
 
 const DEFAULT = join(repoRoot, 'rules', 'default.rules.json');
 
+/** Facts the default rules decide CRITICAL by G3: fresh SPX data, a 25 % GEX change. */
+const SPX_FACTS = {
+  underlying: 'SPX',
+  as_of: '2024-01-08T14:59:58Z',
+  now: '2024-01-08T15:00:00Z',
+  total_volume: 80000,
+  total_open_interest: 300000,
+  gex_change: 0.25,
+};
+
 describe('gex-desk rules', () => {
   it('check accepts the default file and refuses a syntax error with its line and column', async () => {
     const { dir } = cliHome();
@@ -65,14 +75,7 @@ describe('gex-desk rules', () => {
   // an answer could be matched neither by place nor by field; "high" was refused here
   // though ingest reads it as HIGH. Blank lines are now answered too, each in its place.
   it('eval gives every answer its input line (blank lines answered) and reads a level in any case', async () => {
-    const facts = {
-      underlying: 'SPX',
-      as_of: '2024-01-08T14:59:58Z',
-      now: '2024-01-08T15:00:00Z',
-      total_volume: 80000,
-      total_open_interest: 300000,
-      gex_change: 0.25,
-    };
+    const facts = SPX_FACTS;
     const input = [
       JSON.stringify({ ...facts, requested_priority: 'high', justification: 'FOMC' }),
       '',
@@ -112,16 +115,7 @@ describe('gex-desk rules', () => {
   // lines by position was one off after it. Every line is answered now, the empty "line"
   // after a final newline alone excepted; only LF ends a line (JSON Lines), CRLF as one.
   it('eval answers every input line in its place: blank, white space, CRLF, no final newline, a last empty line', async () => {
-    const facts = (id: string) =>
-      JSON.stringify({
-        id,
-        underlying: 'SPX',
-        as_of: '2024-01-08T14:59:58Z',
-        now: '2024-01-08T15:00:00Z',
-        total_volume: 80000,
-        total_open_interest: 300000,
-        gex_change: 0.25,
-      });
+    const facts = (id: string) => JSON.stringify({ id, ...SPX_FACTS });
     const evalText = async (input: string) => {
       const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input });
       expect(r.stdout.split('\n').at(-1)).toBe(''); // every answer a whole line
@@ -176,15 +170,7 @@ describe('gex-desk rules', () => {
   });
 
   it('eval exits 0 when no line was refused, whatever the ids hold', async () => {
-    const input = JSON.stringify({
-      id: '"error',
-      underlying: 'SPX',
-      as_of: '2024-01-08T14:59:58Z',
-      now: '2024-01-08T15:00:00Z',
-      total_volume: 80000,
-      total_open_interest: 300000,
-      gex_change: 0.25,
-    });
+    const input = JSON.stringify({ id: '"error', ...SPX_FACTS });
     const r = await runCli(['rules', 'eval', '--rules', DEFAULT], { input });
     expect(r.lines).toEqual([expect.objectContaining({ id: '"error', priority: 'CRITICAL' })]);
     expect(r.code).toBe(0);
@@ -193,16 +179,7 @@ describe('gex-desk rules', () => {
   it('explains G4 with the reliability as it reads everywhere ("0.3333… < 0.8"), the facts\' value exact', async () => {
     const { args } = await cliStore();
     const facts = (id: string, source_reliability: number) =>
-      JSON.stringify({
-        id,
-        underlying: 'SPX',
-        as_of: '2024-01-08T14:59:58Z',
-        now: '2024-01-08T15:00:00Z',
-        total_volume: 80000,
-        total_open_interest: 300000,
-        gex_change: 0.25,
-        source_reliability,
-      });
+      JSON.stringify({ id, ...SPX_FACTS, source_reliability });
     const input = [facts('third', 1 / 3), facts('typed', 0.7999), facts('half', 0.5)].join('\n');
     // The active rules, from the database of this home.
     const r = await runCli(['rules', 'eval', ...args], { input });
