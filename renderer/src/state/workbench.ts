@@ -1,7 +1,9 @@
 // Moving between the Snapshots panes (route.ts keeps them in the address): the levels
 // board, the list of every snapshot, an underlying's history, a comparison.
+import { useCallback } from 'react';
 import { useApp } from './store.ts';
 import { panePath } from './route.ts';
+import { inPlace } from './in-place.ts';
 
 export { paneOf, panePath } from './route.ts';
 
@@ -16,6 +18,30 @@ export function showPane(pane: string): void {
     snapshotsPane: pane,
     snapshotId: keepOpen ? s.snapshotId : null,
   }));
+}
+
+/**
+ * The app completing the address of the pane it shows (Compare's A filled in, History's
+ * underlying chosen, an id's first characters written in full): in place, and only while
+ * `from` is still the pane shown. An effect of the pane may run after the analyst left it
+ * (React runs a commit's pending effects before the next change, here the address read
+ * from a link or Back): without that check it wrote its pane back over the one chosen.
+ */
+export function completePane(from: string, to: string): void {
+  const s = useApp.getState();
+  if (s.view !== 'snapshots' || (s.snapshotsPane ?? '') !== from) return;
+  inPlace(() => showPane(to));
+}
+
+/** `completePane` from the pane this component was rendered for. */
+export function useCompletePane(): (to: string) => void {
+  const pane = useApp((s) => (s.view === 'snapshots' ? (s.snapshotsPane ?? '') : null));
+  return useCallback(
+    (to: string) => {
+      if (pane !== null) completePane(pane, to);
+    },
+    [pane],
+  );
 }
 
 /** The underlying a pane is about, and the snapshot in view of it (open, or B of a comparison). */

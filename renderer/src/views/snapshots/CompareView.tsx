@@ -27,8 +27,7 @@ import type { HistoryPoint, SnapshotDiff, UnreadableFile } from '../../../../sha
 import type { AppError } from '../../../../shared/result.ts';
 import type { GEXSnapshot } from '../../../../shared/domain.ts';
 import { useApp } from '../../state/store.ts';
-import { panePath, showPane } from '../../state/workbench.ts';
-import { inPlace } from '../../state/in-place.ts';
+import { panePath, showPane, useCompletePane } from '../../state/workbench.ts';
 import { compareAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
@@ -140,10 +139,11 @@ export function CompareView({ ids }: { ids: string[] }) {
   // None named: as if its underlying were chosen (use-start-underlying.ts), once that is
   // known and on the board: its latest there (stored or attached) against the one before.
   const start = useStartUnderlying(rows);
+  const complete = useCompletePane();
   useEffect(() => {
     const latest = rows?.find((l) => l.underlying === start);
-    if (ids.length === 0 && latest) inPlace(() => showPane(panePath('compare', latest.id)));
-  }, [ids.length, rows, start]);
+    if (ids.length === 0 && latest) complete(panePath('compare', latest.id));
+  }, [ids.length, rows, start, complete]);
 
   // B's underlying and its history (the choices on both sides). A saved link whose B was
   // removed since: the error says so, and A's underlying and history stay, A chosen, for
@@ -180,7 +180,7 @@ export function CompareView({ ids }: { ids: string[] }) {
       const fullB = fromB.ok ? fromB.value.snapshot.id : bId;
       const fullA = fromA?.ok ? fromA.value.snapshot.id : aId;
       if (fullB !== bId || fullA !== aId)
-        return inPlace(() => showPane(panePath('compare', ...(fullA ? [fullA] : []), fullB)));
+        return complete(panePath('compare', ...(fullA ? [fullA] : []), fullB));
       const found = fromB.ok || !fromA ? fromB : fromA;
       const origins: Record<string, string> = {};
       for (const r of [fromA, fromB]) if (r?.ok) origins[r.value.snapshot.id] = r.value.origin;
@@ -221,7 +221,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     return () => {
       live = false;
     };
-  }, [client, aId, bId, removals, attachedChanges]);
+  }, [client, aId, bId, removals, attachedChanges, complete]);
 
   // B alone in the address: the pair completed from B's history, as soon as it holds
   // another snapshot (at load, or when a second one of an underlying's only snapshot
@@ -232,9 +232,9 @@ export function CompareView({ ids }: { ids: string[] }) {
     if (aId || !bId || !points) return;
     const i = points.findIndex((p) => p.id === bId);
     if (i < 0) return;
-    if (i > 0) inPlace(() => showPane(panePath('compare', points[i - 1]!.id, bId)));
-    else if (points[i + 1]) inPlace(() => showPane(panePath('compare', bId, points[i + 1]!.id)));
-  }, [aId, bId, points]);
+    if (i > 0) complete(panePath('compare', points[i - 1]!.id, bId));
+    else if (points[i + 1]) complete(panePath('compare', bId, points[i + 1]!.id));
+  }, [aId, bId, points, complete]);
 
   // A new snapshot of the underlying joins the choices as it arrives (looked at no more
   // than once a second: use-arrivals.ts; one call at a time: use-latest-call.ts); the pair
@@ -284,7 +284,7 @@ export function CompareView({ ids }: { ids: string[] }) {
     return () => {
       live = false;
     };
-  }, [client, aId, bId, removals, attachedChanges]);
+  }, [client, aId, bId, removals, attachedChanges, complete]);
 
   // Every snapshot seen, kept to name a side once it is removed (the load above reads it).
   useEffect(() => {

@@ -11,7 +11,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HistoryPoint, SnapshotDetail, UnreadableFile } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
-import { showPane } from '../../state/workbench.ts';
+import { showPane, useCompletePane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
@@ -83,9 +83,10 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
   // else the first one on the board, once known (use-start-underlying.ts); none on a desk
   // with no snapshot yet.
   const start = useStartUnderlying(levels);
+  const complete = useCompletePane();
   useEffect(() => {
-    if (!underlying && start) inPlace(() => showPane(paneOf(start)));
-  }, [underlying, start]);
+    if (!underlying && start) complete(paneOf(start));
+  }, [underlying, start, complete]);
   const none = !underlying && !start && levels?.length === 0;
   // With none named, the board's error is why none is: said, not "Loading…" for good.
   const shownError = error ?? (underlying ? null : levelsError);

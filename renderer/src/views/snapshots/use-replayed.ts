@@ -11,8 +11,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { HistoryPoint } from '../../../../shared/api.ts';
 import type { AppError } from '../../../../shared/result.ts';
 import { useApp } from '../../state/store.ts';
-import { panePath, showPane } from '../../state/workbench.ts';
-import { inPlace } from '../../state/in-place.ts';
+import { panePath, useCompletePane } from '../../state/workbench.ts';
 import { FULL_ID, idShaped, MIN_ID_START, notAnId } from '../../text/ids.ts';
 
 /** The pane's address: the underlying and the snapshot replayed, none for the newest. */
@@ -36,6 +35,7 @@ export function useReplayed(
   const of = `${underlying}/${replayed ?? ''}`;
   // The address last seen replaying one of the points.
   const replaying = useRef<string | null>(null);
+  const completePane = useCompletePane();
 
   useEffect(() => {
     if (!replayed || !points) return;
@@ -44,8 +44,8 @@ export function useReplayed(
       return;
     }
     // Replayed here until it was removed: the newest, as before it was chosen.
-    if (replaying.current === of) return inPlace(() => showPane(historyPane(underlying)));
-    const complete = (id: string) => inPlace(() => showPane(historyPane(underlying, id)));
+    if (replaying.current === of) return completePane(historyPane(underlying));
+    const complete = (id: string) => completePane(historyPane(underlying, id));
     if (replayed.length >= MIN_ID_START && replayed.length < FULL_ID) {
       const mine = points.filter((p) => p.id.startsWith(replayed));
       if (mine.length === 1) return complete(mine[0]!.id);
@@ -80,7 +80,7 @@ export function useReplayed(
     return () => {
       live = false;
     };
-  }, [client, underlying, replayed, points, of]);
+  }, [client, underlying, replayed, points, of, completePane]);
 
   if (replayed && points && !points.some((p) => p.id === replayed) && !idShaped(replayed))
     return { error: notAnId(replayed).error };
