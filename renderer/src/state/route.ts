@@ -100,6 +100,10 @@ export function paneOf(pane: string | undefined): { kind: string; args: string[]
  */
 const idOf = (s: string | undefined): string | null => decode(s)?.trim() ?? null;
 
+/** Whether `route` shows the Snapshots pane `pane` (as `snapshotsPane` holds it). */
+export const showsPane = (route: Pick<Route, 'view' | 'snapshotsPane'>, pane: string): boolean =>
+  route.view === 'snapshots' && (route.snapshotsPane ?? '') === pane;
+
 export function parseHash(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?', 2);
   const parts = path.split('/');

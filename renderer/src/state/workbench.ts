@@ -2,7 +2,7 @@
 // board, the list of every snapshot, an underlying's history, a comparison.
 import { useCallback } from 'react';
 import { useApp } from './store.ts';
-import { panePath } from './route.ts';
+import { panePath, showsPane } from './route.ts';
 import { inPlace } from './in-place.ts';
 
 export { paneOf, panePath } from './route.ts';
@@ -28,9 +28,7 @@ export function showPane(pane: string): void {
  * from a link or Back): without that check it wrote its pane back over the one chosen.
  */
 export function completePane(from: string, to: string): void {
-  const s = useApp.getState();
-  if (s.view !== 'snapshots' || (s.snapshotsPane ?? '') !== from) return;
-  inPlace(() => showPane(to));
+  if (showsPane(useApp.getState(), from)) inPlace(() => showPane(to));
 }
 
 /** `completePane` from the pane this component was rendered for. */
