@@ -22,6 +22,7 @@ import {
   submission,
   type Desk,
 } from './harness.ts';
+import { openRollback } from './rule-editor.ts';
 
 let desk: Desk;
 beforeAll(async () => {
@@ -219,16 +220,7 @@ describe.skipIf(!haveChromium)('names and free-text limits as the page shows the
     await goTo(page, 'rules');
     await poll(() => page.getByTestId('rules-title').textContent()).toMatch(/^Version 2active/);
     await page.getByRole('tab', { name: /^History/ }).click();
-    await page
-      .locator('.history [data-version="1"]')
-      .getByRole('button', { name: 'View version 1 (read-only)' })
-      .click();
-    await page
-      .getByTestId('viewing-banner')
-      .getByRole('button', { name: 'Roll back to v1…' })
-      .click();
-    const dialog = page.getByTestId('confirm-change');
-    await dialog.waitFor();
+    const dialog = await openRollback(page, 1, 'viewing');
     await dialog.getByLabel('Your name').fill('alice');
     const button = dialog.getByTestId('confirm-change-button');
     const why = dialog.getByLabel('Why');
@@ -269,12 +261,7 @@ describe.skipIf(!haveChromium)('names and free-text limits as the page shows the
     );
     await shot(page, 'rules-history-long-comment-1024');
     // A comment that reads as nothing is no comment: the dialog's required one stops it.
-    await page
-      .locator('.history [data-version="1"]')
-      .getByRole('button', { name: 'Roll back to version 1' })
-      .click();
-    const dialog = page.getByTestId('confirm-change');
-    await dialog.waitFor();
+    const dialog = await openRollback(page, 1, 'card');
     await dialog.getByLabel('Your name').fill('alice');
     const button = dialog.getByTestId('confirm-change-button');
     const why = dialog.getByLabel('Why');

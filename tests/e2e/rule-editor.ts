@@ -2,7 +2,7 @@
 // pastes (Monaco takes a paste from the clipboard event, not from typed keys, which its
 // auto-closing brackets would change), and the one-line edit of the default rules they
 // make (G2 sending stale data to another level).
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { draftKeyOf, unsavedKeyOf } from '../../renderer/src/state/rule-draft.ts';
 import { goTo, until, type Desk } from './harness.ts';
 
@@ -56,4 +56,28 @@ export async function activeRulesText(desk: Desk): Promise<string> {
   const active = await desk.te.engine.handlers['rules:active']({});
   if (!active.ok) throw new Error(active.error.message);
   return active.value.text;
+}
+
+/**
+ * The rollback dialog of `version`, opened from its card in the History tab (already shown),
+ * or from its read-only view's banner.
+ */
+export async function openRollback(
+  page: Page,
+  version: number,
+  via: 'card' | 'viewing',
+): Promise<Locator> {
+  const card = page.locator(`.history [data-version="${version}"]`);
+  if (via === 'card')
+    await card.getByRole('button', { name: `Roll back to version ${version}` }).click();
+  else {
+    await card.getByRole('button', { name: `View version ${version} (read-only)` }).click();
+    await page
+      .getByTestId('viewing-banner')
+      .getByRole('button', { name: `Roll back to v${version}…` })
+      .click();
+  }
+  const dialog = page.getByTestId('confirm-change');
+  await dialog.waitFor();
+  return dialog;
 }

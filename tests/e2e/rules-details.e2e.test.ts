@@ -7,7 +7,14 @@
 // after Discard and Activate. Screenshots at both sizes, axe-core on each new state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { activeRulesText, draftKeys, openRules, setEditorText, staleTo } from './rule-editor.ts';
+import {
+  activeRulesText,
+  draftKeys,
+  openRollback,
+  openRules,
+  setEditorText,
+  staleTo,
+} from './rule-editor.ts';
 import {
   chainFile,
   goTo,
@@ -343,12 +350,7 @@ describe.skipIf(!haveChromium)('rules view details', () => {
     await poll(() => page.locator('.history > li').first().textContent()).toMatch(
       new RegExp(`^v${n}active`),
     );
-    await page
-      .locator('.history [data-version="1"]')
-      .getByRole('button', { name: 'Roll back to version 1' })
-      .click();
-    const dialog = page.getByTestId('confirm-change');
-    await dialog.waitFor();
+    const dialog = await openRollback(page, 1, 'card');
     expect(await dialog.getByTestId('diff-stats').textContent()).toBe('no change');
     expect(await dialog.getByTestId('no-change').textContent()).toBe(
       `Version 1 has the text of active version ${n}: rolling back to it would change nothing.`,

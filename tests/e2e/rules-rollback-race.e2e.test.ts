@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { goTo, haveChromium, openDesk, poll, until, type Desk } from './harness.ts';
+import { openRollback } from './rule-editor.ts';
 
 let desk: Desk;
 let page: Page;
@@ -54,18 +55,9 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
     await desk?.close();
   });
 
-  const openRollback = async () => {
+  const openRollbackToV1 = async () => {
     await page.getByRole('tab', { name: /^History/ }).click();
-    await page
-      .locator('.history [data-version="1"]')
-      .getByRole('button', { name: 'View version 1 (read-only)' })
-      .click();
-    await page
-      .getByTestId('viewing-banner')
-      .getByRole('button', { name: 'Roll back to v1…' })
-      .click();
-    const dialog = page.getByTestId('confirm-change');
-    await dialog.waitFor();
+    const dialog = await openRollback(page, 1, 'viewing');
     // It opens on the first field to fill: the name while none is known, else the why.
     const named = (await dialog.getByLabel('Your name').inputValue()) !== '';
     await poll(() => page.evaluate('document.activeElement?.id')).toBe(
@@ -77,7 +69,7 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
   };
 
   it('refuses the rollback, shows why, and keeps bob’s version', async () => {
-    const dialog = await openRollback();
+    const dialog = await openRollbackToV1();
     hold = true;
     const now = await handlers()['rules:active']({});
     if (!now.ok) throw new Error(now.error.message);
@@ -109,7 +101,7 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
   });
 
   it('never calls the version it made "activated meanwhile, elsewhere"', async () => {
-    const dialog = await openRollback();
+    const dialog = await openRollbackToV1();
     // The new state loads slowly: the dialog stays open after the engine made version 4.
     let release: () => void = () => {};
     const released = new Promise<void>((r) => (release = r));
@@ -160,16 +152,7 @@ describe.skipIf(!haveChromium)('a rollback racing another activation', () => {
       'the window to show version 6',
     );
     await page.getByRole('tab', { name: /^History/ }).click();
-    await page
-      .locator('.history [data-version="5"]')
-      .getByRole('button', { name: 'View version 5 (read-only)' })
-      .click();
-    await page
-      .getByTestId('viewing-banner')
-      .getByRole('button', { name: 'Roll back to v5…' })
-      .click();
-    const dialog = page.getByTestId('confirm-change');
-    await dialog.waitFor();
+    const dialog = await openRollback(page, 5, 'viewing');
     await dialog.getByLabel('Your name').fill('alice');
     await dialog.getByLabel('Why').fill('back to carol’s rules');
     await poll(() => dialog.getByTestId('change-refusals').textContent()).toMatch(
