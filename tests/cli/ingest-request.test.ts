@@ -59,7 +59,7 @@ const progress = (): Progress => ({
   stopped: false,
   unsent: 1,
   sending: new Set(),
-  waiting: new Set(),
+  waiting: new Map(),
 });
 
 async function jobsOf(file: string) {

@@ -40,7 +40,8 @@ export interface Progress {
   stopped: boolean;
   unsent: number;
   sending: Set<Promise<unknown>>;
-  waiting: Set<string>;
+  /** Each job submitted that has not ended, with its request's place in the command's order. */
+  waiting: Map<string, number>;
   /** Told each time a job joins `waiting` (a paused queue is then said: paused-notice.ts). */
   onWaiting?: () => void;
 }
@@ -87,7 +88,7 @@ export async function runRequest(
     ...(givenMs === null ? {} : { arrived_at: new Date(givenMs).toISOString() }),
   } satisfies SubmitRequest;
   const waitFor = async (jobId: string): Promise<IngestLine> => {
-    progress.waiting.add(jobId);
+    progress.waiting.set(jobId, turn.place);
     progress.onWaiting?.();
     const ended = await waiter.waitForEnd(jobId);
     // Not seen to its end because this command is stopping (its engine closed under the
@@ -133,7 +134,7 @@ export async function runRequest(
     // earlier one still looked itself up was taken first, and the earlier one, given an
     // arrival before it, was moved up past it).
     if (waiter.moved()) await turn.earlier();
-    const r = await submitted(api, request, progress);
+    const r = await submitted(api, request, progress, turn.place);
     if (!r.ok && wentAway(api, r.error)) {
       sentToLost = true;
       const none = await moveOn(api, r.error);
@@ -158,12 +159,13 @@ function submitted(
   api: ApiClient,
   request: SubmitRequest,
   progress: Progress,
+  place: number,
 ): Promise<Result<SubmitAck>> {
   const sending = api
     .call('ingest:submit', request)
     .then((r) => {
       if (r.ok && r.value.status !== 'rejected' && r.value.job_id) {
-        progress.waiting.add(r.value.job_id);
+        progress.waiting.set(r.value.job_id, place);
         progress.onWaiting?.();
       }
       return r;

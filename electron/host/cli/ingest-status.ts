@@ -1,18 +1,21 @@
-// What `gex-desk ingest` says on stderr while it waits (QA fmt F1: a 1,000,000-contract
-// file ran 5 minutes with nothing on either stream, and looked hung). stdout is the
-// contract (one JSON line a request, CONTRACTS.md) and is left alone. On a terminal: one
-// live status line — the first of the command's files not ended, its state (queued at its
-// level, reading, computing with the engine's progress, storing) and its time since its
-// arrival — redrawn in place and erased before any other output and at the end. Not on a
-// terminal (a log): a plain line for a file still not ended `firstMs` after its arrival
-// (10 s), then every `everyMs` (30 s). A fast ingest says nothing either way: the live line
-// only shows after a second. The state comes from the engine's job:updated events, which
-// carry the progress the Queue view shows; no call of its own.
+// What `gex-desk ingest` and `gex-desk jobs retry` say on stderr while they wait for their
+// jobs (QA fmt F1: a 1,000,000-contract file ran 5 minutes with nothing on either stream,
+// and looked hung; a retry said nothing at all). stdout is the contract (one JSON line a
+// request or job, CONTRACTS.md) and is left alone. On a terminal: one live status line —
+// the first of the command's files not ended (in the command's order), its state (queued
+// at its level, reading, computing with the engine's progress, storing) and its time since
+// the wait began (its arrival; for a retry, the retry), and how many more have not ended —
+// redrawn in place and erased before any other output and at the end. Not on a terminal
+// (a log): a plain line for a file still not ended `firstMs` after the wait began (10 s),
+// then every `everyMs` (30 s). A fast command says nothing either way: the live line only
+// shows after a second. The state comes from the engine's job:updated events, which carry
+// the progress the Queue view shows; no call of its own.
 import { basename } from 'node:path';
 import { isStoring, TERMINAL_STATUSES, type ProcessingJob } from '../../../shared/domain.ts';
 import { visible } from '../../../shared/visible.ts';
 import type { ApiClient } from './api-client.ts';
-import type { Output } from './io.ts';
+import { envNumberOr } from '../../engine/env.ts';
+import { streamWriter, type Output } from './io.ts';
 
 /** The live line waits this long (or `firstMs`, when shorter), so that a fast ingest never shows one. */
 const LIVE_AFTER_MS = 1000;
@@ -22,7 +25,7 @@ const LIVE_EVERY_MS = 250;
 export interface StatusOptions {
   /** stderr is a terminal: the live line; else plain lines. */
   tty: boolean;
-  /** Plain lines: the first for a file not ended this long after its arrival… */
+  /** Plain lines: the first for a file not ended this long after its wait began… */
   firstMs: number;
   /** …then one each this long. */
   everyMs: number;
@@ -31,6 +34,34 @@ export interface StatusOptions {
   /** The terminal's width (the live line is cut to it, so that it never wraps). */
   columns?: () => number | undefined;
   now?: () => number;
+}
+
+/**
+ * The command's own stderr: the status line on a terminal; else a plain line for a file
+ * still running after GEX_DESK_PROGRESS_MS (10 s), then every three times that (30 s).
+ */
+export function statusOptions(): StatusOptions {
+  const firstMs = envNumberOr(process.env, 'GEX_DESK_PROGRESS_MS');
+  return {
+    tty: process.stderr.isTTY === true,
+    firstMs,
+    everyMs: 3 * firstMs,
+    // Raw: the live line's carriage return and erasing; a reader gone stops it quietly.
+    write: streamWriter(process.stderr),
+    columns: () => process.stderr.columns,
+  };
+}
+
+/** The jobs a command waits for, as the status tells them. */
+export interface WaitedJobs {
+  /**
+   * The job's place among the command's own (its file's, in the command's order: the
+   * live line names the first not ended), or undefined when the command does not wait
+   * for it (another's, or one it has seen end).
+   */
+  place(jobId: string): number | undefined;
+  /** When the command's wait for the job began (epoch ms); by default its arrival. */
+  since?(job: ProcessingJob): number;
 }
 
 /** A job's state, in words: `queued at HIGH`, `reading`, `computing 60%`, `storing`. */
@@ -55,14 +86,13 @@ export class IngestStatus {
   #shown = false;
   #started: number;
   readonly #opts: StatusOptions;
-  readonly #mine: (jobId: string) => boolean;
+  readonly #waited: WaitedJobs;
   readonly #now: () => number;
   readonly #liveAfterMs: number;
 
-  /** `mine`: whether a job is one this command waits for. */
-  constructor(opts: StatusOptions, mine: (jobId: string) => boolean) {
+  constructor(opts: StatusOptions, waited: WaitedJobs) {
     this.#opts = opts;
-    this.#mine = mine;
+    this.#waited = waited;
     this.#now = opts.now ?? Date.now;
     this.#started = this.#now();
     this.#liveAfterMs = Math.min(LIVE_AFTER_MS, opts.firstMs);
@@ -100,9 +130,22 @@ export class IngestStatus {
     };
   }
 
-  /** The command's jobs not ended, that it waits for, in the order first seen. */
+  /**
+   * The command's jobs not ended, that it waits for, in the command's order (the order
+   * their events first came is the engine's: a file decided first, or read ahead, came
+   * before the command's first file, and the live line named it as the first).
+   */
   #open(): ProcessingJob[] {
-    return [...this.#jobs.values()].filter((j) => this.#mine(j.id));
+    return [...this.#jobs.values()]
+      .map((job) => ({ job, place: this.#waited.place(job.id) }))
+      .filter((j): j is { job: ProcessingJob; place: number } => j.place !== undefined)
+      .sort((a, b) => a.place - b.place)
+      .map(({ job }) => job);
+  }
+
+  /** When the command's wait for `job` began (epoch ms). */
+  #since(job: ProcessingJob): number {
+    return this.#waited.since?.(job) ?? Date.parse(job.submitted_at);
   }
 
   /** Once a timer's turn (exported for tests): draws the live line, or says what is due. */
@@ -113,7 +156,7 @@ export class IngestStatus {
       if (open.length === 0 || now - this.#started < this.#liveAfterMs) return this.#erase();
       const first = open[0]!;
       const more = open.length > 1 ? ` (${open.length - 1} more not ended)` : '';
-      const text = `gex-desk: ${visible(basename(first.file))}: ${stateOf(first)}, ${seconds(now - Date.parse(first.submitted_at))}${more}`;
+      const text = `gex-desk: ${visible(basename(first.file))}: ${stateOf(first)}, ${seconds(now - this.#since(first))}${more}`;
       const width = this.#opts.columns?.() ?? 0;
       const cut = width > 1 && text.length >= width ? `${text.slice(0, width - 2)}…` : text;
       this.#opts.write(`\r\x1b[K${cut}`);
@@ -121,15 +164,15 @@ export class IngestStatus {
       return;
     }
     for (const job of open) {
-      const arrived = Date.parse(job.submitted_at);
-      const due = this.#due.get(job.id) ?? arrived + this.#opts.firstMs;
+      const began = this.#since(job);
+      const due = this.#due.get(job.id) ?? began + this.#opts.firstMs;
       if (now < due) {
         this.#due.set(job.id, due);
         continue;
       }
       this.#due.set(job.id, now + this.#opts.everyMs);
       this.#opts.write(
-        `gex-desk: ${visible(basename(job.file))} running ${seconds(now - arrived)} (${stateOf(job)})\n`,
+        `gex-desk: ${visible(basename(job.file))} running ${seconds(now - began)} (${stateOf(job)})\n`,
       );
     }
   }

@@ -13,16 +13,7 @@ import type { Result } from '../../../shared/result.ts';
 import { withApi, type ApiClient } from './api.ts';
 import { authorOption, engineOptions, int, level, parse, sourceOption } from './args.ts';
 import { expandFiles } from './file-patterns.ts';
-import {
-  counted,
-  EXIT,
-  exitFor,
-  UsageError,
-  type ExitCode,
-  type Output,
-  refuse,
-  streamWriter,
-} from './io.ts';
+import { counted, EXIT, exitFor, UsageError, type ExitCode, type Output, refuse } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
 import { cancelled, humanLine, ingestJson, rejected, type IngestLine } from './ingest-lines.ts';
 import { runRequest, type PlannedRequest, type Progress } from './ingest-request.ts';
@@ -35,8 +26,7 @@ import { INGEST_USAGE } from './usage.ts';
 import { MAX_WORKERS } from '../../../shared/workers.ts';
 import { mayStall } from '../../engine/intake/stalling-fs.ts';
 import { blank } from '../../../shared/visible.ts';
-import { envNumberOr } from '../../engine/env.ts';
-import { IngestStatus, type StatusOptions } from './ingest-status.ts';
+import { IngestStatus, statusOptions } from './ingest-status.ts';
 
 const OPTIONS = {
   manifest: { type: 'string' },
@@ -174,7 +164,7 @@ async function ingestFiles(
   const stoppedWaiting = (): never => {
     out.error(
       interrupted(
-        { stopped: true, unsent: planned.length, sending: new Set(), waiting: new Set() },
+        { stopped: true, unsent: planned.length, sending: new Set(), waiting: new Map() },
         'in-process',
       ),
     );
@@ -191,11 +181,13 @@ async function ingestFiles(
           stopped: false,
           unsent: planned.length,
           sending: new Set(),
-          waiting: new Set(),
+          waiting: new Map(),
         };
-        // What a long wait is doing, on stderr (ingest-status.ts); everything else written
-        // through `out` erases its live line first.
-        const status = new IngestStatus(statusOptions(), (id) => progress.waiting.has(id));
+        // What a long wait is doing, on stderr (ingest-status.ts), the files in the order
+        // given; everything else written through `out` erases its live line first.
+        const status = new IngestStatus(statusOptions(), {
+          place: (id) => progress.waiting.get(id),
+        });
         const said = status.wrap(out);
         // Beside an app whose queue is paused, the requests wait for Resume: said on stderr.
         const paused = pauseNotice(said, {
@@ -357,22 +349,6 @@ function asGiven(line: IngestLine, piped: string | null): IngestLine {
     file: undefined,
   };
   return { ...line, file: '-', ...(error ? { error } : {}) };
-}
-
-/**
- * The status line on a terminal; else a plain line for a file still running after
- * GEX_DESK_PROGRESS_MS (10 s), then every three times that (30 s).
- */
-function statusOptions(): StatusOptions {
-  const firstMs = envNumberOr(process.env, 'GEX_DESK_PROGRESS_MS');
-  return {
-    tty: process.stderr.isTTY === true,
-    firstMs,
-    everyMs: 3 * firstMs,
-    // Raw: the live line's carriage return and erasing; a reader gone stops it quietly.
-    write: streamWriter(process.stderr),
-    columns: () => process.stderr.columns,
-  };
 }
 
 /** How long an interrupt waits for the answers to submissions already sent. */

@@ -2,7 +2,8 @@
 // and Cancel buttons do, for a script or a machine without a display. Beside the app (or
 // `serve`) they go through it; otherwise this command's own engine does the work: a retry
 // runs the job, as `ingest` runs its own (the queue's other jobs with it, by priority) and
-// waits for its end; a cancel starts its engine paused, so that it runs nothing. A retry
+// waits for its end, saying on stderr what a long wait is doing as `ingest` does
+// (ingest-status.ts); a cancel starts its engine paused, so that it runs nothing. A retry
 // interrupted (Ctrl-C, SIGTERM, SIGHUP) stops as an interrupted `ingest` does: its engine
 // lets the running jobs finish and shuts down in order, the lines of the retried jobs
 // that had ended by then are printed, stderr says what stays queued, and it exits 130
@@ -24,6 +25,7 @@ import {
   refuse,
 } from './io.ts';
 import { followingWaiter } from './job-waiter.ts';
+import { IngestStatus, statusOptions } from './ingest-status.ts';
 import { pauseNotice } from './paused-notice.ts';
 import { jobJson } from './listings.ts';
 import { echoed } from '../../../shared/visible.ts';
@@ -118,10 +120,34 @@ export async function jobActionCommand(
 
   async function act(api: ApiClient, session: ApiSession): Promise<ExitCode> {
     let code: ExitCode = EXIT.ok;
+    /** Each job retried, in order: its line, known once it has ended; `at`: when it was retried. */
+    const retried: {
+      job: ProcessingJob;
+      at: number;
+      end: Promise<IngestLine>;
+      line?: IngestLine;
+      printed?: boolean;
+    }[] = [];
+    /** Where the retried job of that id is among the command's, while not seen to end; else -1. */
+    const waitedFor = (id: string) => retried.findIndex((r) => r.job.id === id && !r.line);
+    // What a long wait is doing, on stderr, as `ingest` says it, its time counted from the
+    // retry (the job's arrival may be hours before); everything else written through `said`
+    // erases its live line first.
+    const status =
+      action === 'retry'
+        ? new IngestStatus(statusOptions(), {
+            place: (id) => {
+              const i = waitedFor(id);
+              return i < 0 ? undefined : i;
+            },
+            since: (job) => retried[waitedFor(job.id)]?.at ?? Date.parse(job.submitted_at),
+          })
+        : null;
+    const said = status?.wrap(out) ?? out;
     // A line among the others' on stdout; with --json, said on stderr too, as every refusal.
     const refused = (id: string, error: AppError) => {
-      if (values.json) refuse(out, error, true, { job_id: id });
-      else out.line(`✗ ${echoed(id)}  ${describeError(error)}`);
+      if (values.json) refuse(said, error, true, { job_id: id });
+      else said.line(`✗ ${echoed(id)}  ${describeError(error)}`);
       code = worse(code, exitFor(error));
     };
     // The job each argument names: its id, its request's, or the start of either.
@@ -141,24 +167,17 @@ export async function jobActionCommand(
       }
       return code;
     }
-    /** Each job retried, in order: its line, known once it has ended. */
-    const retried: {
-      job: ProcessingJob;
-      end: Promise<IngestLine>;
-      line?: IngestLine;
-      printed?: boolean;
-    }[] = [];
     const print = (entry: (typeof retried)[number], line: IngestLine) => {
       entry.printed = true;
-      if (values.json) out.json({ job_id: entry.job.id, ...ingestJson(line) });
-      else out.line(humanLine(line));
+      if (values.json) said.json({ job_id: entry.job.id, ...ingestJson(line) });
+      else said.line(humanLine(line));
       if (line.error) code = worse(code, exitFor(line.error));
       else if (line.status !== 'completed' && line.status !== 'duplicate')
         code = worse(code, EXIT.rejected);
     };
     // Beside an app whose queue is paused, the retried jobs wait for Resume: said on stderr.
     const paused = pauseNotice(
-      out,
+      said,
       {
         waiting: () => retried.filter((r) => !r.line).length,
         mine: (id) => retried.some(({ job }) => job.id === id),
@@ -166,7 +185,10 @@ export async function jobActionCommand(
       'jobs',
     );
     // Subscribed before the first retry, so that no job can end unseen.
-    const { waiter, later } = followingWaiter(api, overrides, needs, out, paused.watch);
+    const { waiter, later } = followingWaiter(api, overrides, needs, said, (a) => {
+      paused.watch(a);
+      status?.watch(a);
+    });
     let stopping = false;
     /** The retry asked for and not answered yet (answered before a stop closes the engine). */
     let asking: Promise<unknown> = Promise.resolve();
@@ -189,8 +211,9 @@ export async function jobActionCommand(
         .catch(() => undefined) // interrupted all the same
         .then(() => new Promise((r) => setImmediate(r)))
         .then(() => {
+          status?.stop();
           for (const entry of retried) if (entry.line && !entry.printed) print(entry, entry.line);
-          out.error(
+          said.error(
             interrupted(retried.filter((r) => !r.line).length, unasked, waiter.api().where),
           );
           process.exit(130);
@@ -245,7 +268,7 @@ export async function jobActionCommand(
             ? fromJob(retry.file, e.value, at)
             : notSeenToEnd(retry.file, retry.request_id, retry.id, e.error);
         });
-        const entry: (typeof retried)[number] = { job: retry, end };
+        const entry: (typeof retried)[number] = { job: retry, at, end };
         void end.then((line) => (entry.line = line));
         retried.push(entry);
         paused.check();
@@ -257,6 +280,7 @@ export async function jobActionCommand(
       }
       return code;
     } finally {
+      status?.stop();
       offStop();
       await Promise.all(later.map((s) => s.close()));
     }

@@ -6,6 +6,8 @@
 // resubmits only once every earlier file of the command has been taken by an engine (its
 // submission answered), found stored there, or has no submission left to make.
 export interface SubmitTurn {
+  /** The request's place in the command's order (0 for the first). */
+  readonly place: number;
   /** Resolves once every earlier request of the command has had its turn. */
   earlier(): Promise<void>;
   /** This request's submission was answered, or none is needed any more (idempotent). */
@@ -25,6 +27,7 @@ export class SubmitTurns {
   turn(index: number): SubmitTurn {
     const before = this.#taken.slice(0, index);
     return {
+      place: index,
       earlier: () => Promise.all(before).then(() => undefined),
       taken: () => this.#release[index]?.(),
     };
@@ -32,4 +35,8 @@ export class SubmitTurns {
 }
 
 /** A request alone (a retry, a test): no earlier request to wait for. */
-export const ALONE: SubmitTurn = { earlier: () => Promise.resolve(), taken: () => undefined };
+export const ALONE: SubmitTurn = {
+  place: 0,
+  earlier: () => Promise.resolve(),
+  taken: () => undefined,
+};
