@@ -2,14 +2,14 @@
 // JSON option's null open interest, a NaN literal in a one-line JSON file, Excel's
 // `05-Jan-24` dates and `13.12%` IVs, a vendor's `Exp Date` column. Each is read, or
 // refused saying where and what to do.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { sniffChain } from '../../electron/engine/pipeline/index.ts';
 import { MONTH_NAMES } from '../../shared/iso-forms.ts';
 import { cboeCsvText, cboeJsonText, longCsvText, makeChain } from '../fixtures/option-chains.ts';
-import { conventions, tempDir } from './helpers.ts';
+import { conventions, runSampleTests, SPX_SAMPLE, tempDir } from './helpers.ts';
 import { pipelineOn } from './run-pipeline.ts';
 
 const dir = tempDir('gex-quirks-');
@@ -69,6 +69,83 @@ describe("Excel's sep= hint on line 1 (F2)", () => {
     expect(t).toMatchObject({ code: 'UNKNOWN_FORMAT', line: 1 });
     expect(t.message).toContain(
       `line 1, "sep=,", is Excel's hint that the columns are separated by commas, but the header on line 2 separates them by tabs`,
+    );
+  });
+});
+
+describe("Excel's sep= hint above a CBOE download", () => {
+  /** The figures, the facts and the facts sniff gives at arrival. */
+  const outcome = async (file: string) => {
+    const s = await run(file);
+    const sniffed = await sniffChain(file, conventions());
+    if (!sniffed.ok) throw new Error(JSON.stringify(sniffed.error));
+    return {
+      ...figures(s),
+      format: s.format,
+      underlying: s.underlying,
+      as_of: s.as_of,
+      spot: s.spot,
+      sniffed: sniffed.value,
+    };
+  };
+
+  it.skipIf(!runSampleTests)(
+    'the real SPX download with a `sep=,` first line is read as without it, its lines one later in messages',
+    async () => {
+      const text = readFileSync(SPX_SAMPLE, 'utf8');
+      const plain = await outcome(SPX_SAMPLE);
+      expect(plain.sniffed.as_of).not.toBeNull();
+      for (const hint of ['sep=,', '"sep=,"', '\uFEFFsep=,']) {
+        const file = write('spx-sep-comma.csv', `${hint}\n${text}`);
+        expect(await outcome(file), hint).toEqual(plain);
+      }
+      // A bad cell on the download's line 6 is on the file's line 7.
+      const lines = text.split('\n');
+      lines[5] = lines[5]!.replace(/^([^,]*,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*,)[^,]*/, '$1many');
+      const bad = write('spx-sep-bad-row.csv', `sep=,\n${lines.join('\n')}`);
+      expect(await failureOf(bad)).toMatchObject({
+        code: 'BAD_VALUE',
+        line: 7,
+        field: 'Calls Volume',
+      });
+    },
+  );
+
+  it.skipIf(!runSampleTests)(
+    "the real SPX download under another separator's hint is refused, naming the file and the line",
+    async () => {
+      const text = readFileSync(SPX_SAMPLE, 'utf8');
+      for (const [hint, name] of [
+        ['sep=;', 'semicolons'],
+        ['sep=|', 'vertical bars'],
+      ] as const) {
+        const file = write('spx-sep-other.csv', `${hint}\n${text}`);
+        const e = await failureOf(file);
+        expect(e).toMatchObject({ code: 'UNKNOWN_FORMAT', file, line: 1 });
+        expect(e.message).toBe(
+          `${file}: line 1, "${hint}", is Excel's hint that the columns are separated by ${name}, but this CBOE quote download separates them by commas: delete line 1 (see docs/formats.md)`,
+        );
+        const sniffed = await sniffChain(file, conventions());
+        expect(sniffed.ok ? null : sniffed.error).toEqual(e);
+      }
+    },
+  );
+
+  it('a generated download with the hint (CRLF, without its empty first line) is read as without it', async () => {
+    const acme = makeChain({ seed: 11, underlying: 'ACME', spot: 412.37, expiries: 3 });
+    const text = cboeCsvText(acme, { excel: true });
+    const plain = await outcome(write('cboe-plain.csv', text));
+    expect(await outcome(write('cboe-sep.csv', `sep=,\r\n${text}`))).toEqual(plain);
+    const noEmpty = text.replace(/^\r\n/, '');
+    expect(await outcome(write('cboe-sep-no-empty.csv', `sep=,\r\n${noEmpty}`))).toEqual(plain);
+    const e = await failureOf(write('cboe-sep-semicolon.csv', `sep=;\r\n${text}`));
+    expect(e).toMatchObject({ code: 'UNKNOWN_FORMAT', line: 1 });
+    // A download re-saved with semicolons, its own hint above it: refused as semicolons are.
+    const semi = await failureOf(
+      write('cboe-semi-semi.csv', `sep=;\r\n${text.replace(/,/g, ';')}`),
+    );
+    expect(semi.message).toContain(
+      'looks like a CBOE quote download with its columns separated by semicolons',
     );
   });
 });

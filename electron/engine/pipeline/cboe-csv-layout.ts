@@ -1,5 +1,6 @@
 // The layout of CBOE's delayed-quotes "Download CSV" before its body: the preamble (line 2's
-// "Last:" price, line 3's date; a line earlier when the empty first line was removed) and
+// "Last:" price, line 3's date; a line earlier when the empty first line was removed, one
+// later below Excel's `sep=,`) and
 // the header whose call and put columns share names around Strike. Detection, the reader
 // and sniff (a file's first bytes) find and read them with this one code, so the facts
 // sniff gives are the reader's.
@@ -8,6 +9,7 @@ import type { ReadLimits } from '../../../shared/limits.ts';
 import { err, ok, type Result } from '../../../shared/result.ts';
 import { quoted } from './chain.ts';
 import { isBlankRow, rowTexts, splitCsvLine } from './csv-scan.ts';
+import { excelSepHint } from './excel-sep.ts';
 import { numberProblem, parseNumberText, rule } from './numbers.ts';
 import {
   formatOffset,
@@ -37,15 +39,28 @@ export const isBlankLine = (line: string): boolean => {
  * Where a download's parts are, from its first lines (firstLines(…, 4)): its "Last:" cell
  * on line 2 (whatever line 1 holds), or on the first line that is not blank (the empty
  * first line removed, or more blank lines above it); null when neither line has one.
+ * Excel's `sep=,` as the first line that is not blank (excel-sep.ts) is no part of the
+ * download: the lines after it are read so, numbered as in the file. One naming another
+ * separator is not skipped (detect-format.ts refuses it, with cboeLinesAfter).
  */
 export function cboeLines(lines: readonly string[]): CboeLines | null {
+  const first = lines.findIndex((l) => !isBlankLine(l));
+  const hint = first >= 0 && excelSepHint(lines[first]!) === ',';
+  return cboeLinesAfter(lines, hint ? first + 1 : 0);
+}
+
+/** cboeLines of the lines after the first `skip` (a `sep=` hint and the blank lines above it), numbered as in the file. */
+export function cboeLinesAfter(all: readonly string[], skip: number): CboeLines | null {
+  const lines = all.slice(skip);
   let last = 0;
   if (LAST_CELL.test(lines[1] ?? '')) last = 2;
   else {
     const first = lines.findIndex((l) => !isBlankLine(l));
     if (first >= 0 && LAST_CELL.test(lines[first]!)) last = first + 1;
   }
-  return last === 0 ? null : { last, date: last + 1, header: last + 2, body: last + 3 };
+  if (last === 0) return null;
+  last += skip;
+  return { last, date: last + 1, header: last + 2, body: last + 3 };
 }
 
 /** The 1-based line among `lines` with a "Last:" cell, 0 when none has one. */

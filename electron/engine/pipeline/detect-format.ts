@@ -4,7 +4,13 @@
 // compressed, UTF-16 or UTF-32, not UTF-8 (Latin-1), unknown text. Never the extension.
 import { err, ok, type Result } from '../../../shared/result.ts';
 import type { ChainFormat } from '../../../shared/pipeline.ts';
-import { cboeLines, isBlankLine, isCboeHeaderLine, lineWithLast } from './cboe-csv-layout.ts';
+import {
+  cboeLines,
+  cboeLinesAfter,
+  isBlankLine,
+  isCboeHeaderLine,
+  lineWithLast,
+} from './cboe-csv-layout.ts';
 import { splitCsvLine } from './csv-scan.ts';
 import { quoted } from '../../../shared/visible.ts';
 import { firstLines } from './csv-text.ts';
@@ -120,6 +126,14 @@ export function detectFormat(file: string, head: Buffer, size: number): Result<C
   const header = lines[headerAt] ?? '';
   const commas = isLongHeader(splitCsvLine(header));
   if (commas && (hint === null || hint === ',')) return ok('long-csv');
+  // A CBOE download below a hint naming another separator than its commas (cboeLines
+  // skips only `sep=,`).
+  if (hint !== null && hint !== ',' && cboeLinesAfter(lines, firstAt + 1))
+    return err(
+      'UNKNOWN_FORMAT',
+      `${file}: line ${firstAt + 1}, ${quoted(lines[firstAt]!.trim())}, is Excel's hint that the columns are separated by ${separatorName(hint)}, but this CBOE quote download separates them by commas: delete line ${firstAt + 1} (see docs/formats.md)`,
+      { file, line: firstAt + 1 },
+    );
   if (hint !== null) {
     const used = commas
       ? ','
