@@ -83,27 +83,34 @@ it('counts a request the rules refuse for its source neither at its arrival nor 
     'INVALID_FACT',
   ]);
   // The same as Parquet (QA fmt F7). A text as_of: its footer's statistics tell it, so
-  // refused at its arrival. A timestamp-typed one: its footer gives its instant but not the
-  // string the reader writes (the zone is Arrow's schema's), so it is found at the read:
-  // `failed`, the same code, a job having been queued (docs/formats.md, Sniff).
+  // refused at its arrival. A timestamp-typed one too, whatever its zone: its footer gives
+  // its instant, and the zone of its column (Arrow's schema) the string the reader writes
+  // (docs/formats.md, Sniff).
   const csv = chain(join(dir, 'd.csv'), 'FUT', '2030-01-02T10:30:00Z');
   const frame = pl.readCSV(csv, { inferSchemaLength: 0 });
   const text = join(dir, 'd-text.parquet');
   frame.writeParquet(text);
   expect(await submit(text, 's3')).toEqual(['rejected', 'INVALID_FACT']);
-  const typed = join(dir, 'd-typed.parquet');
-  frame
-    .withColumns(
-      pl
-        .Series(
-          'as_of',
-          Array.from({ length: frame.height }, () => new Date('2030-01-02T10:30:00Z')),
-          pl.Datetime('us', 'UTC'),
-        )
-        .alias('as_of'),
-    )
-    .writeParquet(typed);
-  expect(await submit(typed, 's3')).toEqual(['failed', 'INVALID_FACT']);
+  for (const dtype of [
+    pl.Datetime('us', 'UTC'),
+    pl.Datetime('ms', 'America/Chicago'),
+    pl.Datetime('ns'),
+  ]) {
+    const typed = join(dir, `d-typed-${String(dtype).replace(/\W+/g, '-')}.parquet`);
+    frame
+      .withColumns(
+        pl
+          .Series(
+            'as_of',
+            Array.from({ length: frame.height }, () => new Date('2030-01-02T10:30:00Z')),
+            pl.Datetime('us', 'UTC'),
+          )
+          .cast(dtype)
+          .alias('as_of'),
+      )
+      .writeParquet(typed);
+    expect(await submit(typed, 's3'), String(dtype)).toEqual(['rejected', 'INVALID_FACT']);
+  }
   for (const s of ['s1', 's2', 's3'])
     expect(await sourceRecord(engine, s)).toEqual({ completed: 0, failed: 0, reliability: 1 });
   // What G4 reads agrees.

@@ -2,9 +2,10 @@
 // whenever sniff gives a value, the full reader gives the same value for that file, or
 // refuses the file. Checked on the real samples, on generated files in every format and
 // on edge cases; the fuzz test checks it on hundreds of damaged files too.
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import {
@@ -171,12 +172,57 @@ describe('sniff on generated files in every format', () => {
       as_of: null,
       spot: null,
     });
-    // A timestamp column (not text): the reader's text of it is Polars' format, so unknown here.
-    const typed = join(dir, 'typed.parquet');
-    df.withColumns(
-      pl.col('as_of').str.slice(0, 19).str.strptime(pl.Datetime('ms'), '%Y-%m-%dT%H:%M:%S'),
-    ).writeParquet(typed);
-    expect((await contract(typed)).sniffed.as_of).toBeNull();
+    // A timestamp column (not text): its instant from the statistics, its zone from the
+    // footer's Arrow schema, written as the reader writes it (docs/formats.md, Sniff).
+    const instant = new Date('2024-01-08T15:30:00Z');
+    const typedAs = (name: string, dtype: pl.DataType, at = instant): string => {
+      const path = join(dir, name);
+      df.withColumns(
+        pl.Series('as_of', Array<Date>(df.height).fill(at), pl.Datetime('ms', 'UTC')).cast(dtype),
+      ).writeParquet(path);
+      return path;
+    };
+    const cases: [string, pl.DataType, string][] = [
+      // Naive: the wall time written, in exchange time.
+      ['typed-naive.parquet', pl.Datetime('ms'), '2024-01-08T15:30:00-05:00'],
+      // "Adjusted to UTC" (zone UTC): the instant, in the exchange's offset.
+      ['typed-utc.parquet', pl.Datetime('us', 'UTC'), '2024-01-08T10:30:00-05:00'],
+      // A named zone: the instant in that zone's offset.
+      ['typed-chicago.parquet', pl.Datetime('ns', 'America/Chicago'), '2024-01-08T09:30:00-06:00'],
+      ['typed-tokyo.parquet', pl.Datetime('us', 'Asia/Tokyo'), '2024-01-09T00:30:00+09:00'],
+    ];
+    for (const [name, dtype, asOf] of cases)
+      expect((await allKnown(typedAs(name, dtype))).as_of, name).toBe(asOf);
+    // A damaged Arrow schema (its base64 overwritten, the footer's lengths kept): no
+    // zone to write it in, unknown, never another value than the reader's.
+    const chicago = readFileSync(join(dir, 'typed-chicago.parquet'));
+    const at = chicago.lastIndexOf('ARROW:schema') + 'ARROW:schema'.length + 8;
+    chicago.fill('A', at, at + 120);
+    const damaged = file('typed-damaged.parquet', chicago);
+    expect((await contract(damaged)).sniffed.as_of).toBeNull();
+    // DuckDB's TIMESTAMPTZ and TIMESTAMP: no Arrow schema in the footer, Parquet's own
+    // "adjusted to UTC" (read as zone UTC) or naive.
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const source = join(dir, 'typed-utc.parquet').replace(/'/g, "''");
+    for (const [name, type, asOf] of [
+      ['duck-tz.parquet', 'TIMESTAMPTZ', '2024-01-08T10:30:00-05:00'],
+      ['duck-naive.parquet', 'TIMESTAMP', '2024-01-08T15:30:00-05:00'],
+    ] as const) {
+      const path = join(dir, name);
+      await con.run(
+        `SET TimeZone = 'UTC'; COPY (SELECT * REPLACE (TIMESTAMPTZ '2024-01-08 15:30:00+00'::${type} AS as_of) FROM read_parquet('${source}')) TO '${path.replace(/'/g, "''")}' (FORMAT parquet)`,
+      );
+      expect((await allKnown(path)).as_of, name).toBe(asOf);
+    }
+    con.closeSync();
+    // A fraction of a second: its digits are the column's unit's, unknown here.
+    const fraction = typedAs(
+      'typed-fraction.parquet',
+      pl.Datetime('us', 'UTC'),
+      new Date('2024-01-08T15:30:00.250Z'),
+    );
+    expect((await contract(fraction)).sniffed.as_of).toBeNull();
   });
 });
 

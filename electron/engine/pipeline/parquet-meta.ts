@@ -1,9 +1,11 @@
 // A Parquet file's footer (its FileMetaData, Thrift compact protocol) read by us, before
 // Polars is handed the file: how many rows, which columns (names, nesting) and how many
 // bytes they decompress to. An untrusted file is checked against the limits from this,
-// and only the columns a reader needs are then decoded. Every length is checked against
+// and only the columns a reader needs are then decoded; sniff reads a timestamp column's
+// one value and its zone (arrow-schema.ts) from it. Every length is checked against
 // the bytes there are, so a damaged footer is an error value, never a huge allocation.
 import { err, ok, type Result } from '../../../shared/result.ts';
+import { ARROW_SCHEMA_KEY, arrowFieldTypes } from './arrow-schema.ts';
 
 export type ParquetColumn = {
   name: string;
@@ -23,6 +25,18 @@ export type ParquetColumn = {
    * `uncompressed` is its leaves' sum; its physical type -1, its constant null.
    */
   nested: boolean;
+  /** A timestamp column (Parquet's TIMESTAMP logical type); null for any other. */
+  timestamp: ParquetTimestamp | null;
+};
+
+export type ParquetTimestamp = {
+  /** The stored INT64's units a second (MILLIS 1e3, MICROS 1e6, NANOS 1e9). */
+  perSecond: number;
+  /**
+   * The zone Polars reads it in: the footer's Arrow schema's (`America/Chicago`, `UTC`),
+   * else `UTC` where Parquet says "adjusted to UTC"; null when naive (a wall time).
+   */
+  zone: string | null;
 };
 
 export type ParquetMeta = {
@@ -176,7 +190,12 @@ export function readParquetMeta(
     const schema = list(meta.get(2)).map(struct);
     // Leaves in schema order: a depth-first walk of (name, num_children); each leaf's
     // column is the top-level field it is in (a struct's leaves are its one column).
-    const leaves: { top: number; physical: number; utf8: boolean }[] = [];
+    const leaves: {
+      top: number;
+      physical: number;
+      utf8: boolean;
+      timestamp: { perSecond: number; utc: boolean } | null;
+    }[] = [];
     const columns: ParquetColumn[] = [];
     const column = (el: Map<number, TValue>, nested: boolean): number =>
       columns.push({
@@ -186,6 +205,7 @@ export function readParquetMeta(
         utf8: false,
         constant: null,
         nested,
+        timestamp: null,
       }) - 1;
     const walk = (i: number, depth: number, top: number): number => {
       const el = schema[i];
@@ -196,7 +216,7 @@ export function readParquetMeta(
         const utf8 = el.get(6) === 0 || struct(el.get(10)).has(1);
         // A top-level leaf is a column of its own; a repeated one (repetition 2) is a list.
         const own = depth === 1 ? column(el, el.get(3) === 2) : top;
-        leaves.push({ top: own, physical: num(el.get(1)), utf8 });
+        leaves.push({ top: own, physical: num(el.get(1)), utf8, timestamp: timestampOf(el) });
         return i + 1;
       }
       if (depth > MAX_DEPTH) throw new RangeError('schema nested too deep');
@@ -206,6 +226,12 @@ export function readParquetMeta(
       return next;
     };
     if (schema.length > 0) walk(0, 0, -1);
+    // key_value_metadata (5): the Arrow schema, where a writer on Arrow left it.
+    const arrowText = list(meta.get(5))
+      .map(struct)
+      .find((kv) => text(kv.get(1)) === ARROW_SCHEMA_KEY)
+      ?.get(2);
+    const arrow = arrowText === undefined ? undefined : arrowFieldTypes(text(arrowText));
     const constant: (Uint8Array | null | undefined)[] = leaves.map(() => undefined);
     const uncompressed = leaves.map(() => 0);
     for (const rg of list(meta.get(4)).map(struct)) {
@@ -224,6 +250,7 @@ export function readParquetMeta(
       col.physical = leaf.physical;
       col.utf8 = leaf.utf8;
       col.constant = rows > 0 ? (constant[i] ?? null) : null;
+      col.timestamp = leaf.timestamp && zoned(leaf.timestamp, col.name, arrow);
     });
     const nested = columns.some((c) => c.nested);
     if (rows < 0) throw new RangeError('negative row count');
@@ -233,6 +260,29 @@ export function readParquetMeta(
       file,
     });
   }
+}
+
+/** A leaf's TIMESTAMP logical type (LogicalType field 8: isAdjustedToUTC, unit); null for any other. */
+function timestampOf(el: Map<number, TValue>): { perSecond: number; utc: boolean } | null {
+  const ts = struct(el.get(10)).get(8);
+  if (!(ts instanceof Map) || el.get(1) !== 2 /* INT64 */) return null;
+  const unit = struct(ts.get(2));
+  const perSecond = unit.has(1) ? 1e3 : unit.has(2) ? 1e6 : unit.has(3) ? 1e9 : 0;
+  return perSecond === 0 ? null : { perSecond, utc: ts.get(1) === true };
+}
+
+/**
+ * A timestamp column's zone as Polars reads it: the Arrow schema's when the footer has one
+ * (null when it is unreadable or says another type: unknown), else Parquet's own.
+ */
+function zoned(
+  ts: { perSecond: number; utc: boolean },
+  name: string,
+  arrow: ReturnType<typeof arrowFieldTypes> | undefined,
+): ParquetTimestamp | null {
+  if (arrow === undefined) return { perSecond: ts.perSecond, zone: ts.utc ? 'UTC' : null };
+  const field = arrow?.get(name);
+  return field?.timestamp ? { perSecond: ts.perSecond, zone: field.zone } : null;
 }
 
 /** The one value of a column so far (undefined: no row group seen yet), given one more row group's statistics. */

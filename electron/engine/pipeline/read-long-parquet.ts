@@ -10,6 +10,7 @@ import { mapHeader, readTable, usedColumns, type LongHeader, type Table } from '
 import { EMPTY, ivNumberText, numberProblem, parseNumberText, TOO_BIG } from './numbers.ts';
 import { polars, type Polars } from '../native-modules.ts';
 import { readParquetMeta } from './parquet-meta.ts';
+import { UTC_ZONE } from './parquet-timestamp.ts';
 import type { SourceFile } from './source.ts';
 
 /** Longest text cell accepted in a column the reader turns into strings. */
@@ -100,13 +101,6 @@ export function readLongParquet(
 type Frame = ReturnType<Polars['readParquet']>;
 type Column = ReturnType<Frame['getColumn']>;
 
-/**
- * A zone that is UTC itself. Parquet's timestamp "with a zone" is only "adjusted to UTC"
- * (DuckDB's TIMESTAMPTZ, Spark, Polars without a zone name): it says the instant, not the
- * zone the vendor meant, and Polars reads it as zone UTC.
- */
-const UTC_ZONE = /^(?:utc|uct|gmt|z|etc\/(?:utc|uct|gmt)|[+-]00:?00)$/i;
-
 /** A timestamp column's zone (its Arrow name: `UTC`, `America/New_York`); null when naive. */
 function zoneOf(s: Column): string | null {
   if (s.dtype.variant !== 'Datetime') return null;
@@ -118,7 +112,8 @@ function zoneOf(s: Column): string | null {
 const UTC_MIDNIGHT = /[ T]00:00:00(?:\.0+)?(?:\+00:?00|Z| UTC)$/;
 
 /**
- * A column's text as the long format reads it. A timestamp with a named zone is written in
+ * A column's text as the long format reads it (sniff writes a timestamp's one value so at
+ * arrival: parquet-timestamp.ts). A timestamp with a named zone is written in
  * that zone, its offset at that instant (`2025-09-05 15:45:00-04:00`). One in UTC names no
  * zone but the instant, and is written in the exchange's (docs/formats.md, _Time zones_):
  * its `as_of` as the same chain's CSV or JSON writes it (so the duplicate is found), its

@@ -18,6 +18,7 @@ import { firstLines, lineStart, preambleLines } from './csv-text.ts';
 import { detectFormat, HEAD_BYTES } from './detect-format.ts';
 import { firstRowFacts, hiddenIn, mapHeader, MAX_UNDERLYING, withClock } from './long-table.ts';
 import { readParquetMeta, type ParquetColumn } from './parquet-meta.ts';
+import { timestampText } from './parquet-timestamp.ts';
 import { numberProblem, rule } from './numbers.ts';
 import { parseOcc, underlyingFromHead, underlyingOfRoot, underlyingsFromHead } from './occ.ts';
 import { symbolCell } from './read-cboe-csv.ts';
@@ -192,7 +193,8 @@ function sniffCboeJson(head: Buffer, tail: Buffer, eof: boolean, conv: GexConven
 
 /**
  * Parquet: from the footer's statistics, when they say a column holds one value in every
- * row group (what the reader then finds in every row, the first included).
+ * row group (what the reader then finds in every row, the first included); a timestamp
+ * as_of written in the zone of its column, as the reader writes it (parquet-timestamp.ts).
  */
 function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConventions): Facts {
   const meta = readParquetMeta(file, tail, size);
@@ -212,7 +214,16 @@ function sniffParquet(file: string, tail: Buffer, size: number, conv: GexConvent
       ? Buffer.from(c.constant).toString('utf8').replace(/ UTC$/, 'Z')
       : null;
   const u = underlyingOfRoot(text(column('underlying')) ?? ''); // as firstRowFacts reads it
-  const a = text(column('as_of'));
+  // A timestamp as_of: its instant from the statistics, its text in its column's zone
+  // (Arrow's schema, else Parquet's own) as the reader writes it; a date-only column's
+  // (asOfClock) is not one.
+  const asOf = column('as_of');
+  const a =
+    asOf.timestamp && asOf.constant
+      ? header.value.asOfClock
+        ? null
+        : timestampText(asOf.constant, asOf.timestamp, conv.exchange_time_zone)
+      : text(asOf);
   const s = column('spot');
   const spot =
     s.constant && s.physical === 5 && s.constant.length === 8
