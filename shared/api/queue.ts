@@ -55,6 +55,12 @@ export const QueueStats = z.object({
     failed: z.number().int(),
     /** Arrived, waiting for (or in) the facts read that decides their level. */
     deciding: z.number().int().default(0),
+    /**
+     * Of `deciding`, those whose facts read holds a worker now (counted in `busy_workers`);
+     * the others wait for a worker, for an earlier file of their underlying to be read, or
+     * for a retry. 0 from a command with no engine, and absent from an older engine's answer.
+     */
+    reading: z.number().int().default(0),
     cancelled: z.number().int().default(0),
   }),
 });

@@ -180,7 +180,7 @@ describe('job counts', () => {
     const jobs = [
       storing as ProcessingJob,
       'queued',
-      'queued',
+      'deciding',
       'running',
       'completed',
       'duplicate',
@@ -193,6 +193,7 @@ describe('job counts', () => {
       all: 10,
       active: 4,
       queued: 2,
+      deciding: 1,
       running: 1,
       storing: 1,
       completed: 2,

@@ -11,6 +11,7 @@ import { serve, uploadFolderOf, type ServeHandle } from '../../electron/host/ser
 import { buildRenderer } from '../../electron/host/renderer-build.ts';
 import { startTestEngine, type TestEngine } from '../desktop/engine.ts';
 import type { AnalysisOptions } from '../../electron/engine/rules/analysis.ts';
+import type { WorkerPool } from '../../electron/engine/workers/pool.ts';
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium } from './chromium.ts';
 import { makeChain, cboeCsvText, cboeJsonText } from '../fixtures/option-chains.ts';
 
@@ -90,6 +91,8 @@ export async function openDesk(
     timezoneId?: string;
     /** The engine's rule analysis options (its budget; told of each analysis's start). */
     rulesAnalysis?: AnalysisOptions;
+    /** A real pool started for the engine (a test that watches or holds its tasks). */
+    pool?: WorkerPool;
   } = {},
 ): Promise<Desk> {
   mkdirSync(SHOTS, { recursive: true });
@@ -100,6 +103,7 @@ export async function openDesk(
     ...(opts.inbox ? { inbox: opts.inbox } : {}),
     ...(opts.attach ? { attach: opts.attach } : {}),
     ...(opts.rulesAnalysis ? { rulesAnalysis: opts.rulesAnalysis } : {}),
+    ...(opts.pool ? { pool: opts.pool } : {}),
   });
   const fixtures = join(te.dir, 'fixtures');
   mkdirSync(fixtures, { recursive: true });

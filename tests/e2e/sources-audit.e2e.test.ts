@@ -434,7 +434,7 @@ describe.skipIf(!haveChromium)('sources and audit: exact figures, filters, fit, 
       /^[01]\/1 \(\+1( busy)?\)$/,
     );
     expect(await page.getByTestId('status-workers-label').getAttribute('title')).toBe(
-      'Workers computing a job now, of the 1 set by --workers (or the workers setting); (+1): the 1 spare kept for CRITICAL work only',
+      "Workers computing a job or reading a file's facts now, of the 1 set by --workers (or the workers setting); (+1): the 1 spare kept for CRITICAL work only",
     );
   });
 

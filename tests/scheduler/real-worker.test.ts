@@ -154,6 +154,7 @@ describe('Scheduler with the real pipeline worker', () => {
       completed: 19,
       failed: 0,
       deciding: 0,
+      reading: 0,
       cancelled: 0,
     });
     expect(stats.levels.reduce((n, l) => n + l.completed_in_window, 0)).toBe(19);

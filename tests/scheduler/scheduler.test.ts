@@ -87,6 +87,7 @@ describe('Scheduler dispatch', () => {
       completed: 8,
       failed: 0,
       deciding: 0,
+      reading: 0,
       cancelled: 0,
     });
     expect(live.levels.find((l) => l.level === 'MEDIUM')!.completed_in_window).toBe(8);

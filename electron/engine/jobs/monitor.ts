@@ -94,6 +94,8 @@ export async function history(
       completed: total('completed') + total('duplicate'),
       failed: total('failed'),
       deciding: total('deciding'),
+      // Only a live scheduler knows a read on a worker: the table says deciding.
+      reading: 0,
       cancelled: total('cancelled'),
     },
     windowMs,

@@ -301,6 +301,8 @@ export class Scheduler {
       storing: inService()
         .filter((s) => s.runEndedAtMs !== null)
         .map((s) => s.row),
+      // A read whose worker is freed (its decision being written) reads no more.
+      reading: inService().filter((s) => s.row.phase === 'decide' && !s.released).length,
       workers: this.#pool.workers,
       busyWorkers: this.#pool.busy,
       spareWorkers: this.#pool.spare,
@@ -475,6 +477,8 @@ export class Scheduler {
         this.#checkDrain();
       });
     this.#done.set(row.id, done);
+    // A read's start changes no row (a run's `running` is announced): the statistics say it.
+    if (row.phase === 'decide') this.#changed();
   }
 
   // ——— announcing ———

@@ -4,7 +4,8 @@
 // completions leave the sliding window), so a UI asking several times a second does not
 // load a busy store. "Running" is a run on a worker: a job in its facts read (on a
 // worker, or its worker freed while the decision is written) is deciding, counted per
-// level as waiting at its upper bound, so that the levels and the totals agree.
+// level as waiting at its upper bound, so that the levels and the totals agree; of those,
+// the reads holding a worker now are `reading` (the status bar's "reading 1 of 3 files").
 import type { QueueStats } from '../../../shared/api.ts';
 import { PRIORITY_LEVELS, type PriorityLevel } from '../../../shared/domain.ts';
 import type { LevelTargets } from '../../../shared/rules.ts';
@@ -23,6 +24,8 @@ export interface StatsInput {
   running: Iterable<QueuedRow>;
   /** Rows whose run has ended, their result waiting to be stored. */
   storing: Iterable<QueuedRow>;
+  /** Of the facts reads in `running`, those holding a worker now (not yet writing their decision). */
+  reading?: number;
   workers: number;
   busyWorkers: number;
   /** Of `workers`, those kept for CRITICAL work only. */
@@ -75,6 +78,7 @@ export class StatsCache {
       else queued++;
     }
     deciding += reads.length;
+    const reading = Math.min(input.reading ?? 0, reads.length);
     const running = runs.length;
     const storing = [...input.storing].length;
     const stats = combine(open, h, {
@@ -85,7 +89,7 @@ export class StatsCache {
       paused: input.paused,
       targets: input.targets,
     });
-    return { ...stats, totals: { ...stats.totals, queued, running, storing, deciding } };
+    return { ...stats, totals: { ...stats.totals, queued, running, storing, deciding, reading } };
   }
 
   #historyFor(nowMs: number, idle: boolean, targets: LevelTargets | undefined): Promise<History> {

@@ -14,6 +14,7 @@ import {
 } from '../../../shared/domain.ts';
 import type { PruneResult, QueueStats } from '../../../shared/api.ts';
 import { leftExportsText } from '../../../shared/left-exports.ts';
+import { READS_WHY, readsPhrase } from '../../../shared/facts-reads.ts';
 import { READS, withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainNeeds, drainQueue } from './queue-drain.ts';
@@ -372,7 +373,7 @@ function printQueue(stats: QueueStats, out: Output): void {
   const engine =
     stats.workers === 0
       ? 'no engine running'
-      : `${workersText(stats)}, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
+      : `${workersText(stats)}${readsText(stats)}, throughput ${stats.throughput_per_min.toFixed(1)}/min${stats.paused ? ', PAUSED' : ''}`;
   out.line(
     `${engine}; jobs: ${t.deciding} deciding, ${t.queued} queued, ${t.running} running${t.storing ? `, ${t.storing} storing (run over, result waiting for the store)` : ''}, ${t.completed} completed, ${t.failed} failed, ${t.cancelled} cancelled`,
   );
@@ -384,7 +385,7 @@ function printQueue(stats: QueueStats, out: Output): void {
  * work)`, never `0/2` —, a CRITICAL job on the spare while every other is busy said there
  * (`1/1 busy (+1 spare for CRITICAL work, busy)`).
  */
-function workersText(
+export function workersText(
   stats: Pick<QueueStats, 'workers' | 'busy_workers' | 'spare_workers'>,
 ): string {
   const spare = Math.min(stats.spare_workers, stats.workers);
@@ -394,4 +395,14 @@ function workersText(
   if (spare === 0) return `workers ${busy}/${set} busy`;
   const onSpare = spareBusy === 0 ? '' : spareBusy === spare ? ', busy' : `, ${spareBusy} busy`;
   return `workers ${busy - spareBusy}/${set} busy (+${spare} spare for CRITICAL work${onSpare})`;
+}
+
+/**
+ * The files waiting for their facts read, as the status bar says them beside the workers:
+ * `, reading 1 of 3 files (a file's facts are read before the rules can give its level)`;
+ * nothing when none waits (the line then reads as before).
+ */
+export function readsText(stats: Pick<QueueStats, 'totals'>): string {
+  const phrase = readsPhrase(stats.totals.reading, stats.totals.deciding);
+  return phrase === null ? '' : `, ${phrase} (${READS_WHY})`;
 }

@@ -1,8 +1,9 @@
 // The status bar: is the engine healthy and connected, which database, the active
 // rule set, the inbox (its folder and files done and failed), how busy the workers are
-// and the job totals. The totals and the busy
-// workers are counted from the same job list the views show (state/job-counts.ts),
-// so the bar never says "failed 0" beside failed jobs; past the newest jobs that list
+// (jobs and facts reads, and the files still waiting for their level) and the job
+// totals. The totals and the busy workers' jobs are counted from the same job list the
+// views show (state/job-counts.ts), so the bar never says "failed 0" beside failed jobs
+// (a read on a worker only the engine knows: queue:stats); past the newest jobs that list
 // holds, they are the database's counts (jobTotals). No count, the throughput or the
 // transport is ever cut: under 1200 px the database path and the inbox's folder are left
 // to their tooltips; from 1200 px up, the database path takes only the room left and is
@@ -22,6 +23,7 @@ import { useNow } from '../hooks.ts';
 import { engineWatch } from '../api/silence.ts';
 import { useEngineSilence } from '../state/use-engine-silence.ts';
 import { localClock } from '../text/time.ts';
+import { readsFigure, workersFigure } from '../text/workers.ts';
 
 // The database path is what gives way to the short items beside it, cut in the middle:
 // its folder shortens, its file's name stays.
@@ -70,23 +72,16 @@ export function StatusBar() {
               : 'engine degraded'
           : 'connecting…';
   const workers = stats?.workers ?? health?.workers ?? 0;
-  const busy = Math.min(workers, totals.running);
   // queue:stats counts every worker; engine:health the workers setting (`--workers`),
   // without the spare the pool keeps for CRITICAL work (docs/scheduler.md): under
   // `--workers 1` the bar reads "0/1 (+1)", as the analyst set it, never "0/2"; the title
-  // names the spare (the bar has no room for the word at 1024 px).
+  // names the spare (the bar has no room for the word at 1024 px). Busy workers compute a
+  // job or read a file's facts (only the engine knows a read on a worker: queue:stats);
+  // the files still waiting for their level are said beside it, "reading 1 of 3 files".
   const spare = stats && health ? Math.max(0, stats.workers - health.workers) : 0;
-  const set = workers - spare;
-  // A CRITICAL job on the spare while every set worker is busy: "1/1 (+1 busy)".
-  const spareBusy = Math.max(0, busy - set);
-  const workersText =
-    spare > 0
-      ? `${busy - spareBusy}/${set} (+${spare}${spareBusy > 0 ? ` ${spareBusy === spare ? 'busy' : `${spareBusy} busy`}` : ''})`
-      : `${busy}/${workers}`;
-  const workersTitle =
-    spare > 0
-      ? `Workers computing a job now, of the ${set} set by --workers (or the workers setting); (+${spare}): the ${spare} spare kept for CRITICAL work only`
-      : 'Workers computing a job now, of all workers';
+  const reading = Math.min(stats?.totals.reading ?? 0, totals.deciding);
+  const figure = workersFigure({ workers, spare, running: totals.running, reading });
+  const reads = readsFigure(reading, totals.deciding);
   const transport = health?.transport === 'ipc' ? 'desktop' : 'browser host';
 
   return (
@@ -128,12 +123,19 @@ export function StatusBar() {
       )}
       <InboxStatus />
       <span className="sep" />
-      <span className="label" title={workersTitle} data-testid="status-workers-label">
+      <span className="label" title={figure.title} data-testid="status-workers-label">
         workers busy
       </span>
-      <span className="num" data-testid="status-workers">
-        {workersText}
+      <span className="num" title={figure.title} data-testid="status-workers">
+        {figure.text}
       </span>
+      {reads && (
+        <span className="label whole" title={reads.title} data-testid="status-reads">
+          <span aria-hidden>· </span>
+          <span data-testid="status-reads-text">{reads.text}</span>
+          <span className="sr-only">: {reads.title}</span>
+        </span>
+      )}
       {stats?.paused && (
         <>
           <span className="sep" />

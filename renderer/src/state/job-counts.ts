@@ -14,6 +14,8 @@ export interface JobCounts {
   active: number;
   /** Waiting: for a worker (`queued`), or for the read of its file that decides its level (`deciding`). */
   queued: number;
+  /** Of `queued`, those waiting for (or in) the read of their file's facts (`deciding`). */
+  deciding: number;
   /** Computing in a worker. */
   running: number;
   /** Run over, the result waiting to be stored (running in the table; its worker is free). */
@@ -28,6 +30,7 @@ export const NO_JOBS: JobCounts = {
   all: 0,
   active: 0,
   queued: 0,
+  deciding: 0,
   running: 0,
   storing: 0,
   completed: 0,
@@ -39,8 +42,10 @@ export function countJobs(jobs: Iterable<ProcessingJob>): JobCounts {
   const c = { ...NO_JOBS };
   for (const job of jobs) {
     c.all++;
-    if (isWaiting(job.status)) c.queued++;
-    else if (isStoring(job)) c.storing++;
+    if (isWaiting(job.status)) {
+      c.queued++;
+      if (job.status === 'deciding') c.deciding++;
+    } else if (isStoring(job)) c.storing++;
     else if (job.status === 'running') c.running++;
     else if (job.status === 'completed' || job.status === 'duplicate') c.completed++;
     else if (job.status === 'failed') c.failed++;

@@ -42,6 +42,7 @@ export function jobTotals(s: {
   const t = s.stats.totals;
   return {
     queued: t.queued + t.deciding,
+    deciding: t.deciding,
     running: t.running,
     storing: t.storing,
     completed: t.completed,
