@@ -2,10 +2,14 @@
 // the window stays inside the plot where it crosses the window's edges.
 import { describe, expect, it } from 'vitest';
 import {
+  boxesMeet,
   labelLeft,
   layout,
+  levelLine,
   lineAt,
   MARGIN,
+  plotLeft,
+  xPixel,
   type PlotSpec,
 } from '../../renderer/src/components/plot/layout.ts';
 
@@ -73,6 +77,54 @@ describe('reference-level labels', () => {
     // The replay at the newest point, on the right edge: whole, left of its line.
     expect(labelLeft(1000, 36, 60, 1000)).toBe(961);
     expect(labelLeft(980, 36, 60, 1000)! + 36).toBeLessThanOrEqual(1000);
+  });
+
+  // QA wb F4: five levels within 40 points stacked five labels, and the dashed lines of
+  // flip A / flip B ran through the text of the labels stacked beside them.
+  const boxes = [
+    { x: 196, y: 8, w: 120, h: 12 }, // spot B, row 0
+    { x: 218, y: 21, w: 118, h: 12 }, // flip A, row 1
+    { x: 298, y: 34, w: 118, h: 12 }, // flip B, row 2
+  ];
+
+  it('a level’s line starts at its own label and stops short of every other label it passes', () => {
+    // flip B's line at 297.5, its label in row 2: it crosses spot B's and flip A's labels,
+    // so it starts under its own label's top, then is not drawn through the others.
+    const segs = levelLine(297.5, boxes[2]!.y, boxes, 200);
+    expect(segs).toEqual([[34, 200]]);
+    // A line from row 0 down through a label two rows lower: a gap where that label is.
+    const crossing = [{ x: 90, y: 34, w: 40, h: 12 }];
+    expect(levelLine(100.5, 8, crossing, 200)).toEqual([
+      [8, 33],
+      [47, 200],
+    ]);
+    for (const [y0, y1] of levelLine(100.5, 8, crossing, 200))
+      expect(boxesMeet({ x: 100, y: y0, w: 1, h: y1 - y0 }, crossing[0]!)).toBe(false);
+  });
+
+  it('tells boxes that meet from boxes apart', () => {
+    expect(boxesMeet(boxes[0]!, boxes[1]!)).toBe(false);
+    expect(boxesMeet(boxes[0]!, { x: 300, y: 10, w: 10, h: 4 })).toBe(true);
+  });
+});
+
+describe('the y axis title and the tick labels', () => {
+  // QA wb F4: "Contracts" touched "-100,000" at 1024×700: the left margin was fixed at 70 px.
+  it('keeps the title a gap from the widest tick label, however wide', () => {
+    expect(plotLeft(30, 16)).toBe(MARGIN.left);
+    const left = plotLeft(52, 16);
+    expect(left - 6 - 52 - 16).toBeGreaterThanOrEqual(8);
+    expect(plotLeft(120, 16) - 6 - 120 - 16).toBeGreaterThanOrEqual(8);
+  });
+
+  it('places x and the layout right of that margin', () => {
+    const win = { lo: 0, hi: 100 };
+    expect(xPixel(win, 500, 90)(0)).toBe(90);
+    expect(xPixel(win, 500, 90)(100)).toBe(500 - MARGIN.right);
+    const L = layout(spec('line'), { lo: x[0]!, hi: x[3]! }, 500, 200, MARGIN.top, 90);
+    expect(L.px(x[0]!)).toBe(90);
+    expect(L.xv(90)).toBe(x[0]);
+    expect(L.left).toBe(90);
   });
 });
 

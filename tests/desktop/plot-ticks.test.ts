@@ -119,6 +119,41 @@ describe('long time axes tick on the calendar', () => {
       '2024-01-01',
     ]);
   });
+
+  // QA wb F7: snapshots on 01-07 to 01-09, then one on 03-11; month ticks on the 1st left
+  // the January cluster with no date under it.
+  const first = at('2024-01-07T15:52:00Z');
+  const lo = first - 6.4 * 86_400_000;
+  const hi = at('2024-03-11T14:05:00Z') + 6.4 * 86_400_000;
+
+  it('dates the leading data: a tick at the midnight of its first day, before the first month tick', () => {
+    expect(timeTicks(lo, hi, 4, -300).map(day)).toEqual(['2024-02-01', '2024-03-01']);
+    const t = timeTicks(lo, hi, 4, -300, first);
+    expect(t[0]).toBe(at('2024-01-07T05:00:00Z'));
+    expect(timeTickFormat(-300)(t[0]!, null)).toBe('2024-01-07');
+    expect(t.slice(1).map(day)).toEqual(['2024-02-01', '2024-03-01']);
+  });
+
+  it('on weeks and days too, and at the first point itself when its midnight is off the axis', () => {
+    // A Thursday to the next month, ticked on Mondays: the Thursday gets its date.
+    const thu = at('2024-10-03T14:00:00Z');
+    const w = timeTicks(thu - 86_400_000 / 4, Date.UTC(2024, 10, 20), 8, 0, thu);
+    expect(day(w[0]!)).toBe('2024-10-03');
+    expect(new Date(w[1]!).getUTCDay()).toBe(1);
+    // Days, the window starting after the first day's midnight: the point itself.
+    const d = timeTicks(thu - 3_600_000, thu + 5 * 86_400_000, 5, 0, thu);
+    expect(d[0]).toBe(thu);
+    expect(timeTickFormat(0)(d[0]!, null)).toBe('2024-10-03 14:00');
+  });
+
+  it('adds nothing when a tick already dates the first point, or on an axis of hours', () => {
+    const mon = at('2024-10-07T00:00:00Z');
+    const plain = timeTicks(mon - 3_600_000, Date.UTC(2024, 10, 20), 8, 0);
+    expect(timeTicks(mon - 3_600_000, Date.UTC(2024, 10, 20), 8, 0, mon)).toEqual(plain);
+    // Hours: the first tick's label carries its date.
+    const h = at('2024-10-03T14:10:00Z');
+    expect(timeTicks(h, h + 8 * 3_600_000, 8, 0, h)).toEqual(timeTicks(h, h + 8 * 3_600_000, 8, 0));
+  });
 });
 
 describe('number tick labels', () => {

@@ -23,6 +23,7 @@ import { downloadCsv, downloadPng, plotCsv } from './chart-export.ts';
 import { ExportButtons } from './ExportButtons.tsx';
 import { useBoxWidth } from '../../hooks.ts';
 import { chartSummary } from './chart-summary.ts';
+import type { AlignedLeft } from './aligned-left.ts';
 
 export interface PlotProps {
   spec: PlotSpec;
@@ -41,6 +42,8 @@ export interface PlotProps {
   controls?: ReactNode;
   /** Called after each draw (render-time measurements). */
   onDrawn?(): void;
+  /** Charts stacked over one x axis draw it at the same pixels (aligned-left.ts). */
+  align?: AlignedLeft;
 }
 
 const clampWin = (w: Window, full: Window): Window => {
@@ -51,7 +54,8 @@ const clampWin = (w: Window, full: Window): Window => {
 };
 
 export function Plot(props: PlotProps) {
-  const { spec, title, testId, height = 260, initial, controls, onDrawn } = props;
+  const { spec, title, testId, height = 260, initial, controls, onDrawn, align } = props;
+  const minLeft = align?.minLeft ?? MARGIN.left;
   const canvas = useRef<HTMLCanvasElement>(null);
   // The box's width, read before the first draw and followed after.
   const [box, width] = useBoxWidth();
@@ -80,6 +84,8 @@ export function Plot(props: PlotProps) {
   };
   const [pointer, setPointer] = useState(false);
   const [focused, setFocused] = useState(false);
+  // The plot's left edge as last drawn: wider y tick labels take more (layout.ts plotLeft).
+  const [left, setLeft] = useState(MARGIN.left);
   const drag = useRef<{ x: number; win: Window; moved: boolean } | null>(null);
 
   // A new starting window (another snapshot, another window around spot) applies at once
@@ -100,7 +106,7 @@ export function Plot(props: PlotProps) {
     const ctx = c?.getContext('2d');
     const w = box.current?.clientWidth ? Math.max(240, Math.floor(box.current.clientWidth)) : width;
     if (!c || !ctx) return;
-    const key = [spec, win.lo, win.hi, w, height, cursor];
+    const key = [spec, win.lo, win.hi, w, height, cursor, minLeft];
     if (key.every((k, i) => k === drawn.current[i])) return;
     drawn.current = key;
     const dpr = window.devicePixelRatio || 1;
@@ -108,15 +114,20 @@ export function Plot(props: PlotProps) {
     c.height = Math.round(height * dpr);
     c.style.width = `${w}px`;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const { xTicks } = drawPlot(ctx, spec, win, w, height, cursor);
-    // The x labels as drawn and where (CSS px): what a test checks a point's place against.
-    c.dataset.xTicks = JSON.stringify(xTicks);
+    const drawnAt = drawPlot(ctx, spec, win, w, height, cursor, undefined, minLeft);
+    // The x labels, the levels' labels and lines, the y axis, as drawn and where (CSS px):
+    // what a test checks a point's place, and labels and lines apart, against.
+    c.dataset.xTicks = JSON.stringify(drawnAt.xTicks);
+    c.dataset.levels = JSON.stringify(drawnAt.levels);
+    c.dataset.yAxis = JSON.stringify(drawnAt.yAxis);
+    setLeft(drawnAt.left);
+    align?.report(testId, drawnAt.needLeft);
     onDrawn?.();
-  }, [box, spec, win, width, height, cursor, onDrawn]);
+  }, [box, spec, win, width, height, cursor, onDrawn, minLeft, align, testId]);
 
-  const plotW = width - MARGIN.left - MARGIN.right;
-  const xAt = (px: number) => win.lo + ((px - MARGIN.left) / plotW) * (win.hi - win.lo);
-  const pxOf = (v: number) => MARGIN.left + ((v - win.lo) / (win.hi - win.lo)) * plotW;
+  const plotW = width - left - MARGIN.right;
+  const xAt = (px: number) => win.lo + ((px - left) / plotW) * (win.hi - win.lo);
+  const pxOf = (v: number) => left + ((v - win.lo) / (win.hi - win.lo)) * plotW;
   const zoomAt = (factor: number, at: number) => {
     const span = (win.hi - win.lo) * factor;
     const minSpan = spec.x.length > 1 ? (full.hi - full.lo) / spec.x.length : 1;
@@ -188,7 +199,7 @@ export function Plot(props: PlotProps) {
       spec.label,
       width,
       height,
-      (ctx) => drawPlot(ctx, spec, win, width, height, null),
+      (ctx) => drawPlot(ctx, spec, win, width, height, null, undefined, minLeft),
       spec.about,
       // The legend as the header shows it (charts of more than one series).
       spec.series.length > 1

@@ -1,6 +1,7 @@
 // Draws one chart on a canvas: bars and lines over a numeric x axis (strikes, instants,
 // or expiries by position), the reference levels (spot, flip, walls) as labelled
-// vertical lines whose labels never overlap, and the cursor. Pure: no React, no DOM but
+// vertical lines whose labels never overlap nor are crossed by another level's line, and
+// the cursor. Pure: no React, no DOM but
 // the 2D context, so that the same code draws on screen, into the PNG export, and in
 // the render-time measurement (tests/e2e/workbench.e2e.test.ts).
 import { tickNumber } from '../../text/numbers.ts';
@@ -8,8 +9,14 @@ import { ticks, timeTicks } from './ticks.ts';
 import {
   labelLeft,
   layout,
+  levelLine,
+  lowerBound,
   MARGIN,
+  plotLeft,
+  TICK_PAD,
   xPixel,
+  yRange,
+  type Box,
   type Layout,
   type PlotSpec,
   type Window,
@@ -20,6 +27,8 @@ export * from './layout.ts';
 const LABEL_ROW = 13;
 const FONT = '10.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 const SANS = '10.5px system-ui, -apple-system, "Segoe UI", sans-serif';
+/** The y axis title's baseline (rotated: its descenders reach right of it). */
+const Y_TITLE_X = 12;
 
 /** Marker labels in rows: each goes in the first row where it overlaps no other label. */
 export function placeLabels(widths: { x: number; w: number }[], rowsMax: number): number[] {
@@ -36,11 +45,16 @@ function xTickValues(
   spec: PlotSpec,
   win: Window,
   width: number,
+  left: number,
   labelWidth: (text: string) => number,
 ): number[] {
-  const room = width - MARGIN.left - MARGIN.right;
-  if (spec.xKind === 'time')
-    return timeTicks(win.lo, win.hi, Math.max(2, Math.floor(room / 120)), spec.xOffsetMin);
+  const room = width - left - MARGIN.right;
+  if (spec.xKind === 'time') {
+    // The first point shown gets a date under it (a leading cluster before a month's 1st).
+    const first = spec.x[lowerBound(spec.x, win.lo)];
+    const count = Math.max(2, Math.floor(room / 120));
+    return timeTicks(win.lo, win.hi, count, spec.xOffsetMin, first);
+  }
   if (spec.xKind === 'category') {
     const lo = Math.max(0, Math.ceil(win.lo));
     const hi = Math.min(spec.x.length - 1, Math.floor(win.hi));
@@ -71,6 +85,17 @@ export const DARK: Colors = {
   cursor: '#e9eef5',
 };
 
+/** What a drawing placed where: what a test checks labels, lines and the axes against. */
+export interface Drawn {
+  xTicks: [string, number][];
+  /** The reference levels' label boxes and their lines' segments ([y0, y1] at x). */
+  levels: { label: string; box: Box; line: { x: number; segments: [number, number][] } }[];
+  /** The y title's right end and the widest tick label's left end (x, CSS px). */
+  yAxis: { titleRight: number; tickLeft: number };
+  /** The left margin this chart's own y axis needs (aligned-left.ts takes a group's widest). */
+  needLeft: number;
+}
+
 export function drawPlot(
   ctx: CanvasRenderingContext2D,
   spec: PlotSpec,
@@ -79,25 +104,42 @@ export function drawPlot(
   height: number,
   cursor: number | null,
   colors: Colors = DARK,
-): Layout & { xTicks: [string, number][] } {
+  minLeft: number = MARGIN.left,
+): Layout & Drawn {
+  const bottom = height - MARGIN.bottom;
+  const right = width - MARGIN.right;
+  // The y axis first: its tick labels, measured, and its title make the left margin.
+  const Y = yRange(spec, win);
+  // Nothing but zeros: one tick, 0 (the made-up range around it would label ±1 dollar
+  // "0.00" three times on a chart in millions).
+  const yt = Y.flat
+    ? [0]
+    : ticks(Y.ylo, Y.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
+  // One tick (the zeros) has no step: it reads "0".
+  const ystep = yt.length > 1 ? yt[1]! - yt[0]! : 0;
+  const yLabels = yt.map((t) => spec.yTick(t, ystep));
+  ctx.font = FONT;
+  const widest = Math.max(0, ...yLabels.map((t) => ctx.measureText(t).width));
+  ctx.font = SANS;
+  const titleRight = Y_TITLE_X + (ctx.measureText(spec.yTitle).actualBoundingBoxDescent || 3);
+  const needLeft = plotLeft(widest, titleRight);
+  const left = Math.max(needLeft, minLeft);
+
   // Reference levels: their labels' rows, placed first, make the room above the data.
-  const pxOf = xPixel(win, width);
+  const pxOf = xPixel(win, width, left);
   const markers = (spec.markers ?? [])
     .filter((m) => m.x >= win.lo && m.x <= win.hi)
     .sort((a, b) => a.x - b.x);
   ctx.font = FONT;
   // A label goes right of its line, or left of it where it would pass the plot's right
   // edge (a "replay" at the newest point is never cut to "rep").
-  const plotRight = width - MARGIN.right;
   const labelBox = markers.map((m) => {
     const w = ctx.measureText(m.label).width;
-    return { x: labelLeft(Math.round(pxOf(m.x)) + 0.5, w, MARGIN.left, plotRight), w };
+    return { x: labelLeft(Math.round(pxOf(m.x)) + 0.5, w, left, right), w };
   });
   const placed = placeLabels(labelBox, Math.max(4, markers.length));
   const rows = placed.length === 0 ? 0 : Math.max(...placed) + 1;
-  const L = layout(spec, win, width, height, MARGIN.top + rows * LABEL_ROW);
-  const bottom = height - MARGIN.bottom;
-  const right = width - MARGIN.right;
+  const L = layout(spec, win, width, height, MARGIN.top + rows * LABEL_ROW, left);
   ctx.fillStyle = colors.bg;
   ctx.fillRect(0, 0, width, height);
 
@@ -105,25 +147,18 @@ export function drawPlot(
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
-  // Nothing but zeros: one tick, 0 (the made-up range around it would label ±1 dollar
-  // "0.00" three times on a chart in millions).
-  const yt = L.flat
-    ? [0]
-    : ticks(L.ylo, L.yhi, Math.max(4, Math.floor((bottom - MARGIN.top) / 34)));
-  // One tick (the zeros) has no step: it reads "0".
-  const ystep = yt.length > 1 ? yt[1]! - yt[0]! : 0;
-  for (const t of yt) {
+  yt.forEach((t, k) => {
     const y = Math.round(L.py(t)) + 0.5;
     ctx.strokeStyle = t === 0 ? colors.zero : colors.grid;
     ctx.beginPath();
-    ctx.moveTo(MARGIN.left, y);
+    ctx.moveTo(left, y);
     ctx.lineTo(right, y);
     ctx.stroke();
     ctx.fillStyle = colors.axis;
-    ctx.fillText(spec.yTick(t, ystep), MARGIN.left - 6, y);
-  }
+    ctx.fillText(yLabels[k]!, left - TICK_PAD, y);
+  });
   ctx.save();
-  ctx.translate(12, (MARGIN.top + bottom) / 2);
+  ctx.translate(Y_TITLE_X, (MARGIN.top + bottom) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = 'center';
   ctx.font = SANS;
@@ -138,11 +173,11 @@ export function drawPlot(
   let previous: number | null = null;
   let labelEnd = -Infinity;
   const xTicks: [string, number][] = [];
-  const xt = xTickValues(spec, win, width, (text) => ctx.measureText(text).width);
+  const xt = xTickValues(spec, win, width, left, (text) => ctx.measureText(text).width);
   const xstep = xt.length > 1 ? xt[1]! - xt[0]! : 0;
   for (const t of xt) {
     const x = L.px(t);
-    if (x < MARGIN.left - 1 || x > right + 1) continue;
+    if (x < left - 1 || x > right + 1) continue;
     ctx.fillRect(Math.round(x), bottom, 1, 4);
     // `previous`: the last tick whose label was drawn (a date left out is shown next).
     // A number axis (strikes, spot levels) writes its ticks with their step's decimals, as
@@ -163,12 +198,12 @@ export function drawPlot(
     previous = t;
   }
   ctx.font = SANS;
-  ctx.fillText(spec.xAxisTitle ?? spec.xTitle, (MARGIN.left + right) / 2, bottom + 20);
+  ctx.fillText(spec.xAxisTitle ?? spec.xTitle, (left + right) / 2, bottom + 20);
 
   // Data, clipped to the plot area.
   ctx.save();
   ctx.beginPath();
-  ctx.rect(MARGIN.left, MARGIN.top, right - MARGIN.left, bottom - MARGIN.top);
+  ctx.rect(left, MARGIN.top, right - left, bottom - MARGIN.top);
   ctx.clip();
   const bars = spec.series.filter((s) => s.kind === 'bar');
   const from = Math.max(0, L.from - 1);
@@ -240,35 +275,49 @@ export function drawPlot(
   }
   ctx.restore();
 
-  // Reference levels, labels in the rows placed above. Lines first, then every label over
-  // them (with a halo), so no line crosses a label.
-  for (const m of markers) {
+  // Reference levels, labels in the rows placed above. Each line hangs from its own
+  // label's row and stops short of every other label it passes (levelLine), and each label
+  // sits on a box of the background: no line runs through a label's text.
+  const boxes: Box[] = markers.map((_, k) => ({
+    x: labelBox[k]!.x - 2,
+    y: MARGIN.top + placed[k]! * LABEL_ROW,
+    w: labelBox[k]!.w + 4,
+    h: LABEL_ROW - 1,
+  }));
+  const levels: Drawn['levels'] = markers.map((m, k) => {
     const x = Math.round(L.px(m.x)) + 0.5;
+    return {
+      label: m.label,
+      box: boxes[k]!,
+      line: { x, segments: levelLine(x, boxes[k]!.y, boxes, bottom) },
+    };
+  });
+  ctx.setLineDash([4, 3]);
+  markers.forEach((m, k) => {
+    const { x, segments } = levels[k]!.line;
     ctx.strokeStyle = m.color;
-    ctx.setLineDash([4, 3]);
     ctx.beginPath();
-    ctx.moveTo(x, MARGIN.top);
-    ctx.lineTo(x, bottom);
+    for (const [y0, y1] of segments) {
+      ctx.moveTo(x, y0);
+      ctx.lineTo(x, y1);
+    }
     ctx.stroke();
-  }
+  });
   ctx.setLineDash([]);
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   markers.forEach((m, k) => {
-    const x = labelBox[k]!.x;
-    const ty = MARGIN.top + 6 + placed[k]! * LABEL_ROW;
-    ctx.lineWidth = 4;
-    ctx.strokeStyle = colors.bg;
-    ctx.strokeText(m.label, x, ty);
+    const b = boxes[k]!;
+    ctx.fillStyle = colors.bg;
+    ctx.fillRect(b.x, b.y, b.w, b.h);
     ctx.fillStyle = m.color;
-    ctx.fillText(m.label, x, ty);
-    ctx.lineWidth = 1;
+    ctx.fillText(m.label, labelBox[k]!.x, b.y + 6);
   });
 
   // The cursor.
   if (cursor !== null && cursor >= 0 && cursor < spec.x.length) {
     const x = Math.round(L.px(spec.x[cursor]!)) + 0.5;
-    if (x >= MARGIN.left && x <= right) {
+    if (x >= left && x <= right) {
       ctx.strokeStyle = colors.cursor;
       ctx.globalAlpha = 0.55;
       ctx.beginPath();
@@ -286,5 +335,11 @@ export function drawPlot(
       }
     }
   }
-  return { ...L, xTicks };
+  return {
+    ...L,
+    xTicks,
+    levels,
+    yAxis: { titleRight, tickLeft: left - TICK_PAD - widest },
+    needLeft,
+  };
 }

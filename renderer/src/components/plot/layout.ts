@@ -63,7 +63,57 @@ export interface Window {
   hi: number;
 }
 
+/** `left` is the least left margin: a y axis of wide tick labels takes more (plotLeft). */
 export const MARGIN = { top: 8, right: 14, bottom: 34, left: 70 };
+
+/** Between the y tick labels' right end and the plot; between the y title and the widest. */
+export const TICK_PAD = 6;
+export const Y_TITLE_GAP = 8;
+
+/**
+ * The plot's left edge: the y axis's title (its right end at `titleRight`), a gap, the
+ * widest tick label as measured, and the ticks' pad — never less than MARGIN.left. A
+ * fixed margin let "Contracts" touch "-100,000" (QA wb F4).
+ */
+export function plotLeft(widestTick: number, titleRight: number): number {
+  return Math.max(MARGIN.left, Math.ceil(titleRight + Y_TITLE_GAP + widestTick + TICK_PAD));
+}
+
+/** A rectangle on the canvas (CSS px): a level's label with its padding. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export const boxesMeet = (a: Box, b: Box): boolean =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * A reference level's dashed line at `x`, as [y0, y1] segments: from its own label's top
+ * (`top`) down to `bottom`, stopping short of every label box it would pass through, so
+ * that no line runs through the text of a label stacked beside it (QA wb F4).
+ */
+export function levelLine(
+  x: number,
+  top: number,
+  boxes: Box[],
+  bottom: number,
+): [number, number][] {
+  const cuts = boxes
+    .filter((b) => x + 0.5 > b.x && x - 0.5 < b.x + b.w && b.y + b.h > top && b.y < bottom)
+    .map((b) => [b.y - 1, b.y + b.h + 1] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  let y = top;
+  for (const [a, b] of cuts) {
+    if (a > y) out.push([y, a]);
+    y = Math.max(y, b);
+  }
+  if (y < bottom) out.push([y, bottom]);
+  return out;
+}
 
 /** First index with x ≥ v. */
 export function lowerBound(x: ArrayLike<number>, v: number): number {
@@ -110,13 +160,17 @@ export interface Layout {
   yhi: number;
   /** Every value shown is 0 (or none is shown): the y axis has nothing to scale but 0. */
   flat: boolean;
+  /** The plot's left edge (plotLeft). */
+  left: number;
 }
 
+export type YRange = Pick<Layout, 'from' | 'to' | 'ylo' | 'yhi' | 'flat'>;
+
 /** x value → pixel (it does not depend on the data, so labels can be placed before it). */
-export function xPixel(win: Window, width: number): (v: number) => number {
+export function xPixel(win: Window, width: number, left = MARGIN.left): (v: number) => number {
   const span = win.hi - win.lo || 1;
-  const w = width - MARGIN.left - MARGIN.right;
-  return (v) => MARGIN.left + ((v - win.lo) / span) * w;
+  const w = width - left - MARGIN.right;
+  return (v) => left + ((v - win.lo) / span) * w;
 }
 
 /**
@@ -151,7 +205,7 @@ export function lineAt(
 
 /**
  * `top`: where the data's highest value is drawn — below the rows of marker labels, so
- * that no label covers a bar or a line's peak.
+ * that no label covers a bar or a line's peak. `left`: the plot's left edge (plotLeft).
  */
 export function layout(
   spec: PlotSpec,
@@ -159,7 +213,27 @@ export function layout(
   width: number,
   height: number,
   top = MARGIN.top,
+  left = MARGIN.left,
 ): Layout {
+  const { from, to, ylo, yhi, flat } = yRange(spec, win);
+  const w = width - left - MARGIN.right;
+  const h = height - top - MARGIN.bottom;
+  const span = win.hi - win.lo || 1;
+  return {
+    px: xPixel(win, width, left),
+    xv: (p) => win.lo + ((p - left) / w) * span,
+    py: (v) => top + ((yhi - v) / (yhi - ylo)) * h,
+    from,
+    to,
+    ylo,
+    yhi,
+    flat,
+    left,
+  };
+}
+
+/** The indexes in a window and the y range that holds them (it depends on neither margin). */
+export function yRange(spec: PlotSpec, win: Window): YRange {
   const { x } = spec;
   const from = lowerBound(x, win.lo);
   const to = lowerBound(x, win.hi + 1e-9 * Math.abs(win.hi));
@@ -191,17 +265,5 @@ export function layout(
   const padY = (yhi - ylo) * 0.06;
   if (!spec.yZero || ylo < 0) ylo -= padY;
   if (!spec.yZero || yhi > 0) yhi += padY;
-  const w = width - MARGIN.left - MARGIN.right;
-  const h = height - top - MARGIN.bottom;
-  const span = win.hi - win.lo || 1;
-  return {
-    px: xPixel(win, width),
-    xv: (p) => win.lo + ((p - MARGIN.left) / w) * span,
-    py: (v) => top + ((yhi - v) / (yhi - ylo)) * h,
-    from,
-    to,
-    ylo,
-    yhi,
-    flat,
-  };
+  return { from, to, ylo, yhi, flat };
 }

@@ -32,16 +32,45 @@ const STEPS = [
   365 * D,
 ];
 
-/** About `count` round instants in [lo, hi] (epoch ms). */
-export function timeTicks(lo: number, hi: number, count: number, offsetMin = 0): number[] {
+/**
+ * About `count` round instants in [lo, hi] (epoch ms). `first`: the first data point in
+ * the window; on an axis of days or longer, where it lies before the first tick on
+ * another day, a tick dates it (leading).
+ */
+export function timeTicks(
+  lo: number,
+  hi: number,
+  count: number,
+  offsetMin = 0,
+  first?: number,
+): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const step = STEPS.find((s) => s >= raw) ?? STEPS[STEPS.length - 1]!;
   const shift = offsetMin * MIN;
   // Weeks and longer fall on the calendar: Mondays, the 1st of a month, of a quarter, of a
   // year (never every 30 days from 1970, which lands on any weekday of any month).
-  if (step >= 30 * D)
-    return calendarTicks(lo, hi, step >= 365 * D ? 12 : step >= 91 * D ? 3 : 1, shift);
+  const out =
+    step >= 30 * D
+      ? calendarTicks(lo, hi, step >= 365 * D ? 12 : step >= 91 * D ? 3 : 1, shift)
+      : stepTicks(lo, hi, step, shift);
+  return step >= D && first !== undefined ? leading(out, lo, hi, first, shift) : out;
+}
+
+/**
+ * A tick under the leading data: snapshots from 01-07 to 01-09 before a tick on 02-01 read
+ * no date (QA wb F7). Their first day's midnight (a date alone), or the first point itself
+ * where that midnight is left of the axis; none when a tick on its day comes first.
+ */
+function leading(out: number[], lo: number, hi: number, first: number, shift: number): number[] {
+  if (first < lo || first > hi) return out;
+  const day = (v: number) => Math.floor((v + shift) / D);
+  if (out.length > 0 && (out[0]! <= first || day(out[0]!) === day(first))) return out;
+  const midnight = day(first) * D - shift;
+  return [midnight >= lo ? midnight : first, ...out];
+}
+
+function stepTicks(lo: number, hi: number, step: number, shift: number): number[] {
   // 1970-01-05, a Monday: weeks counted from it start on Mondays.
   const anchor = step === 7 * D ? 4 * D : 0;
   const out: number[] = [];

@@ -31,6 +31,7 @@ import { panePath, showPane, useCompletePane } from '../../state/workbench.ts';
 import { compareAbout } from '../../components/plot/chart-about.ts';
 import type { Marker, PlotSpec } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
+import { useAlignedLeft } from '../../components/plot/aligned-left.ts';
 import { ErrorLine } from '../../components/common.tsx';
 import { DASH, int, price, spotPrice, tickNumber } from '../../text/numbers.ts';
 import { GEX_UNIT, gex, gexReadout, gexScale, gexTick, inScale } from '../../text/scale.ts';
@@ -128,6 +129,8 @@ export function CompareView({ ids }: { ids: string[] }) {
   const [points, setPoints] = useState<HistoryPoint[] | null>(null);
   const [pointsUnreadable, setPointsUnreadable] = useState<UnreadableFile[]>([]);
   const [diff, setDiff] = useState<SnapshotDiff | null>(null);
+  // The stacked charts draw their one x axis at the same pixels.
+  const align = useAlignedLeft();
   const [error, setError] = useState<AppError | null>(null);
   // Both charts start from a window around B's spot, as a snapshot's do: a chain's far
   // strikes would otherwise squeeze every change near spot into a few pixels.
@@ -634,6 +637,7 @@ export function CompareView({ ids }: { ids: string[] }) {
               spec={specs.gexSpec}
               title={specs.gexSpec.label}
               testId="chart-diff-gex"
+              align={align}
               initial={windowAround(b.spot, windowShare)}
               height={240}
             />
@@ -643,6 +647,7 @@ export function CompareView({ ids }: { ids: string[] }) {
               spec={specs.oiSpec}
               title={specs.oiSpec.label}
               testId="chart-diff-oi"
+              align={align}
               initial={windowAround(b.spot, windowShare)}
               height={200}
             />

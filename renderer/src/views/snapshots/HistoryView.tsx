@@ -15,6 +15,7 @@ import { showPane, useCompletePane } from '../../state/workbench.ts';
 import { inPlace } from '../../state/in-place.ts';
 import type { PlotSpec, Window } from '../../components/plot/draw.ts';
 import { Plot } from '../../components/plot/Plot.tsx';
+import { useAlignedLeft } from '../../components/plot/aligned-left.ts';
 import type { Cursor } from '../../components/plot/cursor.ts';
 import { historyAbout, snapshotAbout } from '../../components/plot/chart-about.ts';
 import { stamp, timeTickFormat } from '../../components/plot/ticks.ts';
@@ -71,6 +72,8 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
   const [pointsUnreadable, setPointsUnreadable] = useState<UnreadableFile[]>([]);
   const [error, setError] = useState<AppError | null>(null);
   const [total, setTotal] = useState<Total>('total_gex');
+  // The stacked charts draw their one x axis at the same pixels.
+  const align = useAlignedLeft();
   const [playing, setPlaying] = useState(false);
   const [win, setWin] = useState<Window | undefined>(undefined);
   // One cursor for both charts: a time, kept while a snapshot arrives or goes (cursor.ts).
@@ -393,6 +396,7 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
               spec={levelsSpec}
               title={levelsSpec.label}
               testId="chart-history-levels"
+              align={align}
               height={220}
               window={win}
               onWindow={setWin}
@@ -405,6 +409,7 @@ export function HistoryView({ underlying, replayed }: { underlying: string; repl
               spec={totalsSpec}
               title={totalsSpec.label}
               testId="chart-history-totals"
+              align={align}
               height={170}
               window={win}
               onWindow={setWin}
