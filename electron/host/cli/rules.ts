@@ -88,12 +88,22 @@ function checkedOrRefused(
  * A valid file's warnings, on stderr as `rules check` says them, then its verdict ("FILE:
  * valid — partly checked (1 limit)"); nothing when it has none. `rules activate` of a set
  * the analysis stopped short on said only "rule set version N is active", while `rules
- * check` and the app's Activate dialog said what was not checked (QA land F7).
+ * check` and the app's Activate dialog said what was not checked (QA land F7); `rules
+ * rollback` says those of the version it restores, `file` then `version N`.
  */
 function sayWarnings(file: string, warnings: Diagnostic[], out: Output): void {
   if (warnings.length === 0) return;
   for (const d of warnings) out.error(diagnosticLine(file, d));
   out.error(`${file}: ${validText(warnings)}`);
+}
+
+/**
+ * The warnings of a stored version's text, as `rules check` finds them; none when it is not
+ * valid to this release (the engine's rollback refuses it, saying why).
+ */
+function warningsOf(text: string): Diagnostic[] {
+  const checked = checkRules(text);
+  return checked.ok ? checked.diagnostics : [];
 }
 
 export async function rulesCommand(argv: string[], out: Output): Promise<ExitCode> {
@@ -249,13 +259,11 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
   const text = sub === 'activate' ? await readText(positionals[0]!, 'activate') : '';
   // Refused as `rules check` refuses it, without touching the database; its warnings are
   // said once it is active.
-  const warnings =
+  const checked =
     sub === 'activate'
       ? checkedOrRefused(ruleFileName(positionals[0]!), text, out, values.json)
       : [];
-  if (warnings === null) return EXIT.rejected;
-  // A rollback says none: its version's were said when it was activated.
-  const said = (): void => sayWarnings(ruleFileName(positionals[0] ?? ''), warnings, out);
+  if (checked === null) return EXIT.rejected;
   const version =
     sub === 'rollback' ? int(positionals[0], 'VERSION', 1)! : int(values.version, '--version');
   // show and history only read: they create no database (api.ts, READS).
@@ -299,6 +307,17 @@ async function storedCommand(sub: string, argv: string[], out: Output): Promise<
           sub === 'activate'
             ? { ok: true as const, value: { text } }
             : await api.call('rules:get', { version: version! });
+        // What the set made active warns of, said once it is: the file's, checked above; a
+        // rollback's, those of the version it restores, named so (`version 2:…: warning …`,
+        // at the line and column of `rules show --version 2`). A rollback said none.
+        const said = (): void =>
+          sub === 'activate'
+            ? sayWarnings(ruleFileName(positionals[0]!), checked, out)
+            : sayWarnings(
+                `version ${version}`,
+                target.ok ? warningsOf(target.value.text) : [],
+                out,
+              );
         const active = await api.call('rules:active', {});
         if (
           target.ok &&
