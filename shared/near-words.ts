@@ -2,7 +2,8 @@
 // `cancle`, a manifest key written `priority` for `requested_priority`, an API request's
 // `dryRun` for `dry_run`). Shared by the command line's usage errors (cli/args.ts), the
 // manifest's key check (cli/manifest.ts) and the API's refusal of unknown keys
-// (electron/host/handlers.ts). Imports nothing.
+// (electron/host/handlers.ts), and the names a `--source` filter matched none of
+// (cli/source-filter.ts). Imports nothing.
 
 /** Lower case, without `_`, `-` and spaces: `Requested-Priority` and `requested_priority` are one word. */
 const squeezed = (w: string): string => w.toLowerCase().replace(/[-_\s]/g, '');
@@ -50,4 +51,21 @@ export function nearWord(word: string, known: readonly string[]): string | undef
     if (close && (!best || distance < best.distance)) best = { word: k, distance };
   }
   return best?.word;
+}
+
+/**
+ * The known names `name` may be a slip of, where a name is matched exactly (a source:
+ * `jobs --source acmee`): each one the same but for letter case (read alike, in NFC), or one
+ * edit away ignoring case — every one of them, nearest first, never only the first found,
+ * so that a hint names both "acme" and "ACME" when both are. `name` itself is none.
+ */
+export function nearNames(name: string, known: readonly string[]): string[] {
+  const folded = (w: string): string => w.normalize('NFC').toLowerCase();
+  const w = folded(name);
+  return known
+    .filter((k) => k !== name)
+    .map((k) => ({ k, distance: editDistance(w, folded(k)) }))
+    .filter((n) => n.distance <= 1)
+    .sort((a, b) => a.distance - b.distance)
+    .map((n) => n.k);
 }

@@ -18,6 +18,7 @@ import { READS_WHY, readsPhrase } from '../../../shared/facts-reads.ts';
 import { READS, withApi } from './api.ts';
 import { eachPage } from './pages.ts';
 import { drainNeeds, drainQueue } from './queue-drain.ts';
+import { sayUnknownSource } from './source-filter.ts';
 import { authorOption, engineOptions, extraWords, int, parse, sourceOption } from './args.ts';
 import {
   counted,
@@ -68,15 +69,19 @@ export async function jobsCommand(argv: string[], out: Output): Promise<ExitCode
   const limit = int(values.limit, '--limit', 1);
   return withApi({ ...engineOptions(values), json: values.json }, out, READS, async (api) => {
     const jobs: ProcessingJob[] = [];
+    let listed = 0;
     const r = await eachPage<ProcessingJob>(
       (page, after) => api.call('jobs:list', { status: status?.data, source, limit: page, after }),
       limit,
       (some) => {
+        listed += some.length;
         if (values.json) some.forEach((j) => out.json(jobJson(j)));
         else jobs.push(...some);
       },
     );
     if (!r.ok) return refuse(out, r.error, values.json);
+    // Nothing listed for a name no source has (`acmee`): said on stderr, stdout as ever.
+    if (listed === 0 && source !== undefined) await sayUnknownSource(api, source, out);
     if (!values.json)
       out.line(
         table(

@@ -51,7 +51,8 @@ export const RULES_USAGE = `gex-desk rules <command>
 
 export const JOBS_USAGE = `gex-desk jobs [--json] [--status STATUS] [--source ID] [--limit N]
   Lists jobs, newest first: all of them, or the first N; a failed job's error code and line.
-  STATUS: ${JOB_STATUSES.join(', ')}. --source ID: only that data source's jobs.
+  STATUS: ${JOB_STATUSES.join(', ')}. --source ID: only that data source's jobs
+  (its name exactly; a name no source has is said on stderr).
   jobs retry ID... [--author NAME] [--force] [--json]
                              queue failed or cancelled jobs again (their files as captured at
                              arrival) and wait for their ends, as ingest does; a job that
